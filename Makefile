@@ -1,0 +1,56 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   light environment (no torch), then the main job on the shipped demo corpus
+#   make test   full environment (every extra), then the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+EVALNLP := $(VENV)/bin/evalnlp
+DEMO_DIR ?= out/demo
+DEMO_DB := $(DEMO_DIR)/demo.duckdb
+
+.PHONY: demo test install bench chromium clean help
+
+help:
+	@echo "make demo     set up a light environment and run evalnlp on the shipped demo corpus"
+	@echo "make test     set up the full environment and run the whole test suite"
+	@echo "make install  the full environment only (all extras, CPU torch)"
+	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# Core package only: a newcomer's first run stays light (no torch).
+$(VENV)/.core: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install -q -e .
+	touch $@
+
+# Everything: torch's CPU build first, so nothing pulls a CUDA build, then every extra.
+$(VENV)/.full: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[topics,transformers,ner,dev]"
+	touch $@ $(VENV)/.core
+
+install: $(VENV)/.full
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the report tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed; browser tests will be skipped"; }
+
+demo: $(VENV)/.core
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@bash scripts/demo.sh $(EVALNLP) $(DEMO_DB) $(DEMO_DIR)
+
+test: $(VENV)/.full chromium
+	$(VENV)/bin/pytest
+
+bench: $(VENV)/.full
+	$(PY) bench/bench_startup.py
+	$(PY) bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

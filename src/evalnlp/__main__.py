@@ -1,0 +1,3 @@
+from evalnlp.cli import main
+
+main()

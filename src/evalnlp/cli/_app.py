@@ -1,0 +1,106 @@
+"""The Typer application, its global options and the helpers every command module shares."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional
+
+import typer
+from rich.console import Console
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False)
+
+app = typer.Typer(
+    name="evalnlp",
+    help="Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@dataclass
+class Settings:
+    db: str
+    quiet: bool
+
+
+def _version(value: bool) -> None:
+    if value:
+        from evalnlp import __version__
+
+        console.print(f"evalnlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(
+        None, "--db", envvar="EVALNLP_DB", help="Project store (DuckDB file). Default: ./evalnlp.duckdb."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and requested output."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes."""
+    ctx.obj = Settings(db=db or "evalnlp.duckdb", quiet=quiet)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb",
+                                                          quiet=False)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn evalnlp errors into a one-line message on stderr and exit code 1 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from evalnlp.errors import EvalnlpError
+
+        try:
+            return fn(*args, **kwargs)
+        except EvalnlpError as exc:
+            err_console.print(f"[bold red]error[/bold red] {exc}", soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def open_store(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Any]:
+    from evalnlp.store import Store
+
+    store = Store(settings(ctx).db, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def progress_bar(ctx: typer.Context, description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr when it is a terminal and --quiet is off; otherwise a no-op callback."""
+    if settings(ctx).quiet or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def info(ctx: typer.Context, *objects: Any) -> None:
+    """Print unless --quiet."""
+    if not settings(ctx).quiet:
+        console.print(*objects)

@@ -1,0 +1,54 @@
+"""`evalnlp ingest`: read files into the project store."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from evalnlp.cli._app import app, handle_errors, info, open_store, progress_bar
+
+
+@app.command()
+@handle_errors
+def ingest(
+    ctx: typer.Context,
+    files: List[str] = typer.Argument(..., help="Files to read: CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, "
+                                      "DOCX or PDF.", show_default=False),
+    text: Optional[List[str]] = typer.Option(None, "--text", help="Column holding free text (repeat for several "
+                                             "questions: one document per row and column)."),
+    id: Optional[str] = typer.Option(None, "--id", help="Column with a respondent or row id, used as locator."),
+    meta: Optional[List[str]] = typer.Option(None, "--meta", help="Metadata column kept in attrs (repeatable). "
+                                             "Default: every column that is not --text or --id."),
+    unit: str = typer.Option("response", "--unit", help="Passage unit for tabular files: response or sentence."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet to read (default: the first)."),
+) -> None:
+    """Read survey exports and documents into the project store, losing nothing.
+
+    Every row (per text column) becomes a document or a reject with its reason; re-ingesting adds nothing.
+    Narrative files (TXT, MD, DOCX, PDF) become paragraph or page documents; their testimonials and reach
+    figures are extracted on the way in.
+    """
+    from evalnlp import api
+
+    with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
+        result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit, sheet=sheet,
+                            progress=advance)
+        summary = store.summary()
+    render_ingest(ctx, result, summary)
+
+
+def render_ingest(ctx: typer.Context, result, summary: dict[str, int]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"ingest run {result.run_id}", title_justify="left")
+    for col in ("source", "format", "read", "accepted", "new", "rejected", "segments", "testimonials", "reach"):
+        table.add_column(col, justify="left" if col in ("source", "format") else "right")
+    for f in result.files:
+        fmt = f.format + (f" ({f.encoding})" if f.encoding else "")
+        table.add_row(f.source, fmt, f"{f.n_in:,}", f"{f.n_ok:,}", f"{f.n_new:,}", f"{f.n_rejected:,}",
+                      f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}")
+    info(ctx, table)
+    info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,}; "
+              f"the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
+              + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))

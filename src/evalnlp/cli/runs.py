@@ -1,0 +1,49 @@
+"""`evalnlp runs`: list the runs recorded in the project store."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from evalnlp.cli._app import app, console, handle_errors, open_store
+
+
+@app.command()
+@handle_errors
+def runs(
+    ctx: typer.Context,
+    rejects: bool = typer.Option(False, "--rejects", help="Also list the rejected rows with their reasons."),
+    run: Optional[str] = typer.Option(None, "--run", help="Only this run id."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """List runs with their counts (read = accepted + rejected), and optionally their rejects."""
+    import json
+
+    from rich.table import Table
+
+    if format not in ("table", "json"):
+        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
+    with open_store(ctx, read_only=True) as store:
+        df = store.table("runs", run_id=run)
+        rej = store.table("rejects", run_id=run) if rejects else None
+    if format == "json":
+        out = {"runs": json.loads(df.to_json(orient="records", date_format="iso"))}
+        if rej is not None:
+            out["rejects"] = json.loads(rej.to_json(orient="records"))
+        console.print_json(json.dumps(out))
+        return
+    table = Table(title="runs", title_justify="left")
+    for col in ("run_id", "command", "status", "started", "read", "accepted", "rejected", "codebook"):
+        table.add_column(col)
+    for r in df.itertuples():
+        table.add_row(r.run_id, r.command, str(r.status), str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
+                      f"{r.n_rejected:,}", r.codebook_id or "")
+    console.print(table)
+    if rej is not None:
+        rt = Table(title="rejects", title_justify="left")
+        for col in ("run_id", "source", "locator", "code", "reason"):
+            rt.add_column(col)
+        for r in rej.itertuples():
+            rt.add_row(r.run_id, r.source, str(r.locator), r.code, r.reason)
+        console.print(rt)

@@ -1,0 +1,279 @@
+"""Ingestion: files in, documents, segments, reach figures and rejects out, nothing lost.
+
+Readers (:mod:`evalnlp.ingest.readers`) turn each format into batches of rows or into passages; this module
+turns those into store rows. Every passage read is either a document (``n_ok``, duplicates of documents
+already stored included) or a reject with a code and a reason, so ``n_in == n_ok + n_rejected``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from evalnlp.errors import InputError
+from evalnlp.schema import UNITS
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class FileReport:
+    """What one file gave: passages read, documents accepted and new, rejects."""
+
+    source: str
+    format: str
+    n_in: int = 0
+    n_ok: int = 0
+    n_new: int = 0
+    n_rejected: int = 0
+    n_segments: int = 0
+    n_testimonials: int = 0
+    n_reach: int = 0
+    encoding: str | None = None
+
+
+@dataclass
+class IngestResult:
+    run_id: str
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def n_in(self) -> int:
+        return sum(f.n_in for f in self.files)
+
+    @property
+    def n_ok(self) -> int:
+        return sum(f.n_ok for f in self.files)
+
+    @property
+    def n_new(self) -> int:
+        return sum(f.n_new for f in self.files)
+
+    @property
+    def n_rejected(self) -> int:
+        return sum(f.n_rejected for f in self.files)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    text: tuple[str, ...] = ()
+    id: str | None = None
+    meta: tuple[str, ...] | None = None  # None: every column that is not a text or id column
+    unit: str = "response"
+    sheet: str | None = None
+    chunk_size: int = 50_000
+
+
+def check_options(opts: IngestOptions) -> None:
+    if opts.unit not in UNITS:
+        raise InputError("E130", f"--unit must be one of {', '.join(UNITS)}; got {opts.unit!r}")
+    if opts.chunk_size < 1:
+        raise InputError("E130", f"chunk_size must be a positive integer; got {opts.chunk_size!r}")
+
+
+def _closest(name: str, options: Sequence[str]) -> str:
+    lowered = {o.lower(): o for o in options}
+    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
+    return f" Did you mean {lowered[match[0]]!r}?" if match else ""
+
+
+def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
+    """Check the requested columns exist; return (text columns, meta columns)."""
+    found = ", ".join(repr(c) for c in columns)
+    if not opts.text:
+        raise InputError(
+            "E131", f"{source}: which column holds the text? Expected --text COL; the columns found are {found}.")
+    wanted = list(opts.text) + ([opts.id] if opts.id else []) + list(opts.meta or ())
+    for col in wanted:
+        if col not in columns:
+            raise InputError(
+                "E132", f"{source}: no column named {col!r}. The columns found are {found}.{_closest(col, columns)}")
+    text_cols = list(dict.fromkeys(opts.text))
+    if opts.meta is None:
+        meta = [c for c in columns if c not in text_cols and c != opts.id]
+    else:
+        meta = list(dict.fromkeys(opts.meta))
+    return text_cols, meta
+
+
+def _attrs_json(frame: pd.DataFrame, meta: list[str], id_col: str | None) -> list[str]:
+    cols = ([id_col] if id_col else []) + [c for c in meta if c != id_col]
+    if not cols:
+        return ["{}"] * len(frame)
+    text = frame[cols].to_json(orient="records", lines=True, force_ascii=False)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _segments_for(new: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Segments of newly stored documents: whole responses, or sentences for ``unit='sentence'``."""
+    from evalnlp.nlp import sentence_spans
+
+    if new.empty:
+        return pd.DataFrame(columns=["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"])
+    if unit == "response":
+        texts = new["text"]
+        return pd.DataFrame({
+            "doc_id": new["doc_id"].to_numpy(), "kind": "response", "start": 0,
+            "end": texts.str.len().to_numpy(), "text": texts.to_numpy(), "speaker": None, "source_ref": None,
+        })
+    rows_doc, rows_start, rows_end, rows_text = [], [], [], []
+    texts = new["text"].tolist()
+    for doc_id, text, spans in zip(new["doc_id"].tolist(), texts, sentence_spans(texts)):
+        if not spans:  # nothing but bullets or blanks: keep the response whole rather than lose it
+            spans = [(0, len(text))]
+        for s, e in spans:
+            rows_doc.append(doc_id)
+            rows_start.append(s)
+            rows_end.append(e)
+            rows_text.append(text[s:e])
+    return pd.DataFrame({"doc_id": rows_doc, "kind": "sentence", "start": rows_start, "end": rows_end,
+                         "text": rows_text, "speaker": None, "source_ref": None})
+
+
+def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
+    from evalnlp.ingest.readers import open_tabular
+
+    src = open_tabular(path, sheet=opts.sheet)
+    source = path.name if not src.sheet else f"{path.name}#{src.sheet}"
+    text_cols, meta = _resolve_columns(src.columns, opts, path.name)
+    report = FileReport(source=source, format=src.format, encoding=src.encoding)
+    for batch in src.batches(opts.chunk_size):
+        frame = batch.frame
+        locators = pd.Series(batch.locators, index=frame.index, dtype=object)
+        if opts.id:
+            ids = frame[opts.id]
+            has_id = ids.notna() & (ids.astype(str).str.strip() != "")
+            locators = locators.where(~has_id, opts.id + "=" + ids.astype(str))
+        attrs = _attrs_json(frame, meta, opts.id) if len(frame) else []
+        reject_parts = []
+        if batch.rejects:
+            rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
+            for col in text_cols:
+                part = rej.copy()
+                if len(text_cols) > 1:
+                    part["reason"] = part["reason"] + f" (text column {col!r})"
+                reject_parts.append(part)
+        for col in text_cols:
+            texts = frame[col]
+            empty = texts.isna() | (texts.astype(str).str.strip() == "")
+            if empty.any():
+                what = f"the {col!r} answer is empty" if len(text_cols) > 1 else "the text is empty"
+                reject_parts.append(pd.DataFrame({"locator": locators[empty].to_numpy(), "code": "E141",
+                                                  "reason": what + " or whitespace only"}))
+            keep = ~empty.to_numpy()
+            docs = pd.DataFrame({
+                "source": source, "locator": locators.to_numpy()[keep], "kind": "response",
+                "question": col, "text": texts.to_numpy()[keep],
+                "attrs": pd.Series(attrs, dtype=object).to_numpy()[keep] if attrs else [],
+            })
+            new = store.insert_documents(docs, run_id)
+            report.n_ok += len(docs)
+            report.n_new += len(new)
+            report.n_segments += store.insert_segments(_segments_for(new, opts.unit))
+        if reject_parts:
+            rejects = pd.concat(reject_parts, ignore_index=True)
+            rejects.insert(0, "source", source)
+            report.n_rejected += store.add_rejects(run_id, rejects)
+        report.n_in += batch.n_rows * len(text_cols)
+        if progress:
+            progress(batch.n_rows)
+    return report
+
+
+def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
+    """Paragraphs (or pages) become narrative documents, segmented into sentences; testimonials and reach
+    figures are found over the whole text, so a speaker named in an earlier paragraph is still found."""
+    from evalnlp.ingest.narrative import extract
+    from evalnlp.ingest.readers import read_narrative
+
+    passages = read_narrative(path)
+    source = path.name
+    report = FileReport(source=source, format=path.suffix.lower().lstrip("."), n_in=len(passages))
+    ok = [p for p in passages if p.text.strip()]
+    rejects = pd.DataFrame({"source": source, "locator": [p.locator for p in passages if not p.text.strip()],
+                            "code": "E141", "reason": "the passage is empty or whitespace only"})
+    report.n_rejected = store.add_rejects(run_id, rejects)
+    docs = pd.DataFrame({"source": source, "locator": [p.locator for p in ok], "kind": "narrative",
+                         "question": None, "text": [p.text for p in ok], "attrs": "{}"})
+    new = store.insert_documents(docs, run_id)
+    report.n_ok = len(docs)
+    report.n_new = len(new)
+    report.n_segments = store.insert_segments(_segments_for(new, "sentence"))
+
+    # Offsets of each passage within the joined text, to map testimonials back to their documents.
+    joined_parts, starts, pos = [], [], 0
+    for p in ok:
+        starts.append(pos)
+        joined_parts.append(p.text)
+        pos += len(p.text) + 2
+    joined = "\n\n".join(joined_parts)
+    testimonials, reach = extract(joined)
+    doc_ids = _doc_ids(store, source, [p.locator for p in ok])
+    seg_rows, reach_rows = [], []
+    import bisect
+
+    for t in testimonials:
+        i = bisect.bisect_right(starts, t.start) - 1
+        doc_start, doc_text = starts[i], ok[i].text
+        s, e = t.start - doc_start, min(t.end - doc_start, len(doc_text))
+        if e <= s:
+            continue
+        seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
+                         "text": doc_text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
+    for r in reach:
+        i = bisect.bisect_right(starts, r.start) - 1
+        s, e = r.start - starts[i], r.end - starts[i]
+        if e > len(ok[i].text):
+            continue
+        reach_rows.append({"doc_id": doc_ids[i], "text": r.text, "value": r.value, "unit": r.unit,
+                           "start": s, "end": e})
+    if seg_rows:
+        report.n_testimonials = store.insert_segments(pd.DataFrame(seg_rows))
+    if reach_rows:
+        report.n_reach = store.insert_reach(pd.DataFrame(reach_rows))
+    if progress:
+        progress(len(passages))
+    return report
+
+
+def _doc_ids(store, source: str, locators: list[str]) -> list[str]:
+    df = store.con.execute(
+        "SELECT locator, doc_id FROM documents WHERE source = ? AND kind = 'narrative'", [source]).df()
+    by_loc = dict(zip(df["locator"], df["doc_id"]))
+    return [by_loc[loc] for loc in locators]
+
+
+def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
+                 progress: Progress | None = None) -> IngestResult:
+    """Read every file into the store under ``run_id``. Raises :class:`InputError` before writing anything
+    for a file that cannot be read; the caller's transaction then leaves the store untouched."""
+    from evalnlp.ingest.readers import file_kind
+
+    check_options(opts)
+    if not paths:
+        raise InputError("E133", "no input files given; expected one or more FILE arguments")
+    result = IngestResult(run_id=run_id)
+    kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
+    for path, kind in kinds:
+        if kind == "narrative":
+            result.files.append(ingest_narrative(store, path, opts, run_id, progress))
+        else:
+            result.files.append(ingest_tabular(store, path, opts, run_id, progress))
+    return result
+
+
+def attrs_dict(value) -> dict:
+    """Parse a stored attrs value (JSON text or None) into a dict."""
+    if value is None or (isinstance(value, float) and value != value):
+        return {}
+    if isinstance(value, dict):
+        return value
+    return json.loads(value)

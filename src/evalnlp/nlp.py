@@ -1,0 +1,74 @@
+"""spaCy pipelines and passage segmentation.
+
+Sentences come from ``spacy.blank("en")`` with the rule-based sentencizer, run on the pieces of a text
+between line breaks and bullet markers, which is how feedback is usually laid out. Offsets always point
+into the original text: ``text[start:end] == sentence``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+_LINE = re.compile(r"[^\r\n\u2028\u2029]+")
+_BULLET = re.compile(r"[ \t]*(?:[-*\u2022\u2023\u25e6\u2043\u2219]|\d{1,2}[.)])[ \t]+")
+
+
+@lru_cache(maxsize=1)
+def blank_pipeline():
+    """``spacy.blank("en")`` with a sentencizer: fast, no model files."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+def pieces(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` between line breaks, with leading bullet markers and surrounding blanks removed."""
+    for m in _LINE.finditer(text):
+        start, end = m.start(), m.end()
+        b = _BULLET.match(text, start, end)
+        if b:
+            start = b.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start, end
+
+
+def sentence_spans(texts: Iterable[str], batch_size: int = 256) -> Iterator[list[tuple[int, int]]]:
+    """For each text, the (start, end) character spans of its sentences, in order.
+
+    Whitespace around a sentence is excluded; every span is non-empty.
+    """
+    nlp = blank_pipeline()
+    texts = list(texts)
+    flat: list[str] = []
+    owners: list[tuple[int, int]] = []  # (text index, piece offset)
+    for i, text in enumerate(texts):
+        for start, end in pieces(text):
+            flat.append(text[start:end])
+            owners.append((i, start))
+    result: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for (i, offset), doc in zip(owners, nlp.pipe(flat, batch_size=batch_size)):
+        for sent in doc.sents:
+            s = offset + sent.start_char
+            e = offset + sent.end_char
+            text = texts[i]
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                result[i].append((s, e))
+    yield from result
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of one text (convenience for notebooks)."""
+    return [text[s:e] for s, e in next(sentence_spans([text]))]

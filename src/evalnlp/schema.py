@@ -1,0 +1,32 @@
+"""Names shared by every layer: table columns, segment kinds, sentiment labels, passage units.
+
+Only :mod:`evalnlp.store` turns these into SQL; everything else uses them to build and read DataFrames.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+DOCUMENT_COLUMNS = ["doc_id", "source", "locator", "kind", "question", "text", "attrs", "run_id"]
+SEGMENT_COLUMNS = ["seg_id", "doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]
+CODE_COLUMNS = ["seg_id", "theme", "score", "assigned", "coder", "run_id"]
+SENTIMENT_COLUMNS = ["seg_id", "label", "score", "coder", "run_id"]
+REACH_COLUMNS = ["doc_id", "text", "value", "unit", "start", "end"]
+RUN_COLUMNS = [
+    "run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
+    "started", "finished", "status", "n_in", "n_ok", "n_rejected",
+]
+REJECT_COLUMNS = ["run_id", "source", "locator", "code", "reason"]
+
+DOCUMENT_KINDS = ("response", "narrative")
+SEGMENT_KINDS = ("response", "sentence", "testimonial")
+UNITS = ("response", "sentence")
+SENTIMENT_LABELS = ("positive", "mixed", "negative", "neutral")
+
+HUMAN_PREFIX = "human:"
+MODEL_PREFIX = "model:"
+
+
+def is_human(coder: str) -> bool:
+    """True for a human coder id such as ``human:alice``."""
+    return coder.startswith(HUMAN_PREFIX)

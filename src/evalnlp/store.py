@@ -1,0 +1,427 @@
+"""The project store: one embedded DuckDB file, and the only module that speaks SQL.
+
+Every command works inside :meth:`Store.transaction`, so a failure leaves the file as it was before the
+command began. Tables and their columns are listed in :mod:`evalnlp.schema`; the schema is versioned in the
+``meta`` table and brought up to date by :data:`MIGRATIONS` when a store is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+from evalnlp.errors import StoreError
+from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
+
+DEFAULT_DB = "evalnlp.duckdb"
+
+# Each migration brings the schema from version i to i + 1 (list index i).
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE documents (
+            doc_id VARCHAR NOT NULL, source VARCHAR NOT NULL, locator VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL, question VARCHAR, text VARCHAR NOT NULL, attrs JSON,
+            run_id VARCHAR NOT NULL)""",
+        """CREATE TABLE segments (
+            seg_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+            start INTEGER NOT NULL, "end" INTEGER NOT NULL, text VARCHAR NOT NULL,
+            speaker VARCHAR, source_ref VARCHAR)""",
+        """CREATE TABLE codes (
+            seg_id VARCHAR NOT NULL, theme VARCHAR NOT NULL, score DOUBLE,
+            assigned BOOLEAN NOT NULL, coder VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+        """CREATE TABLE sentiment (
+            seg_id VARCHAR NOT NULL, label VARCHAR NOT NULL, score DOUBLE,
+            coder VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+        """CREATE TABLE reach (
+            doc_id VARCHAR NOT NULL, text VARCHAR NOT NULL, value DOUBLE, unit VARCHAR,
+            start INTEGER NOT NULL, "end" INTEGER NOT NULL)""",
+        """CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY, command VARCHAR NOT NULL, args JSON, codebook_id VARCHAR,
+            codebook_sha256 VARCHAR, model_sha256 VARCHAR, versions JSON, started TIMESTAMP,
+            finished TIMESTAMP, status VARCHAR, n_in BIGINT, n_ok BIGINT, n_rejected BIGINT)""",
+        """CREATE TABLE rejects (
+            run_id VARCHAR NOT NULL, source VARCHAR NOT NULL, locator VARCHAR, code VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL)""",
+        """CREATE TABLE topics (
+            run_id VARCHAR NOT NULL, topic INTEGER NOT NULL, size INTEGER, keywords JSON,
+            theme VARCHAR, similarity DOUBLE, emergent BOOLEAN, examples JSON)""",
+    ],
+]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def default_path() -> str:
+    """The store path used when none is given: ``$EVALNLP_DB`` or ``./evalnlp.duckdb``."""
+    return os.environ.get("EVALNLP_DB") or DEFAULT_DB
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape results, recorded with every run."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("evalnlp", "duckdb", "pandas", "numpy", "scikit-learn", "spacy", "model2vec"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+class Store:
+    """A project store on disk. Open with ``Store(path)``; close with :meth:`close` or ``with``."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self.path = str(path) if path is not None else default_path()
+        p = Path(self.path)
+        if p.is_dir():
+            raise StoreError("E401", f"the store path {self.path!r} is a directory; expected a DuckDB file. "
+                             "Give a file name, e.g. --db project.duckdb")
+        if read_only and not p.exists():
+            raise StoreError("E404", f"no project store at {self.path!r}. Run `evalnlp ingest FILE` first, "
+                             "or pass --db with the path of an existing store")
+        if p.exists() and p.stat().st_size > 0:
+            with open(p, "rb") as fh:
+                head = fh.read(16)
+            if b"DUCK" not in head:
+                raise StoreError("E401", f"{self.path!r} is not a DuckDB project store (found other content). "
+                                 "Pass --db with a new or existing .duckdb file")
+        if p.parent and not p.parent.exists():
+            raise StoreError("E405", f"the folder {str(p.parent)!r} for the store does not exist; create it first")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError("E403", f"cannot open the store {self.path!r}: {exc}. If another evalnlp command "
+                             "or a notebook holds it open, close that first") from None
+        except duckdb.Error as exc:
+            raise StoreError("E401", f"cannot open the store {self.path!r}: {exc}") from None
+        self._in_tx = False
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Run a block atomically: commit on success, roll back on any exception (then re-raise)."""
+        if self._in_tx:
+            yield self
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        if not exists:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> int:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError("E402", f"the store {self.path!r} has schema version {version}, newer than this "
+                             f"evalnlp understands ({SCHEMA_VERSION}). Upgrade evalnlp: pip install -U evalnlp")
+        return version
+
+    def _migrate(self) -> None:
+        version = self._check_version()
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            for step in MIGRATIONS[version:]:
+                for sql in step:
+                    self.con.execute(sql)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    # ---- runs and rejects ------------------------------------------------------------------------
+
+    def start_run(self, command: str, args: dict[str, Any], *, codebook_id: str | None = None,
+                  codebook_sha256: str | None = None, model_sha256: str | None = None) -> str:
+        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'running', 0, 0, 0)",
+            [run_id, command, json.dumps(args, default=str, sort_keys=True), codebook_id, codebook_sha256,
+             model_sha256, json.dumps(package_versions(), sort_keys=True), _now()],
+        )
+        return run_id
+
+    def update_run(self, run_id: str, **fields: Any) -> None:
+        allowed = {"codebook_id", "codebook_sha256", "model_sha256"}
+        for key, value in fields.items():
+            if key not in allowed:
+                raise ValueError(f"cannot update run field {key!r}")
+            self.con.execute(f"UPDATE runs SET {key} = ? WHERE run_id = ?", [value, run_id])
+
+    def finish_run(self, run_id: str, *, n_in: int, n_ok: int, n_rejected: int, status: str = "ok") -> None:
+        if n_in != n_ok + n_rejected:
+            raise StoreError("E410", f"run {run_id} counts do not add up: n_in={n_in} but n_ok={n_ok} + "
+                             f"n_rejected={n_rejected}. This is a bug in evalnlp; please report it")
+        self.con.execute(
+            "UPDATE runs SET finished = ?, status = ?, n_in = ?, n_ok = ?, n_rejected = ? WHERE run_id = ?",
+            [_now(), status, int(n_in), int(n_ok), int(n_rejected), run_id],
+        )
+
+    def add_rejects(self, run_id: str, frame: pd.DataFrame) -> int:
+        """Append rejects; ``frame`` has columns source, locator, code, reason."""
+        if frame.empty:
+            return 0
+        rej = frame[["source", "locator", "code", "reason"]]
+        self.con.register("_rej", rej)
+        try:
+            self.con.execute("INSERT INTO rejects SELECT ?, source, locator, code, reason FROM _rej", [run_id])
+        finally:
+            self.con.unregister("_rej")
+        return len(rej)
+
+    # ---- documents and segments ------------------------------------------------------------------
+
+    def insert_documents(self, frame: pd.DataFrame, run_id: str) -> pd.DataFrame:
+        """Insert documents not already in the store; return the new ones (doc_id, text, kind).
+
+        ``frame`` has columns source, locator, kind, question, text and attrs (a JSON string or None).
+        ``doc_id`` is a content hash of source, locator, question and text, computed here, so ingesting
+        the same input twice adds nothing.
+        """
+        if frame.empty:
+            return pd.DataFrame({"doc_id": [], "text": [], "kind": []})
+        self.con.register("_docs", frame)
+        try:
+            return self.con.execute(
+                """
+                INSERT INTO documents
+                SELECT d.* FROM (
+                    SELECT substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)
+                               AS doc_id,
+                           source, locator, kind, question, text, CAST(attrs AS JSON) AS attrs, ? AS run_id
+                    FROM _docs
+                    QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1
+                ) d
+                ANTI JOIN documents USING (doc_id)
+                RETURNING doc_id, text, kind
+                """,
+                [run_id],
+            ).df()
+        finally:
+            self.con.unregister("_docs")
+
+    def insert_segments(self, frame: pd.DataFrame) -> int:
+        """Insert segments (doc_id, kind, start, end, text, speaker, source_ref); seg_id is derived here."""
+        if frame.empty:
+            return 0
+        seg = frame[["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]]
+        self.con.register("_segs", seg)
+        try:
+            n = self.con.execute(
+                """
+                INSERT INTO segments
+                SELECT s.* FROM (
+                    SELECT substr(md5(concat_ws(':', doc_id, kind, CAST(start AS VARCHAR), CAST("end" AS VARCHAR))),
+                                  1, 20) AS seg_id,
+                           doc_id, kind, CAST(start AS INTEGER) AS start, CAST("end" AS INTEGER) AS "end",
+                           text, speaker, source_ref
+                    FROM _segs
+                    QUALIFY row_number() OVER (PARTITION BY seg_id) = 1
+                ) s
+                ANTI JOIN segments USING (seg_id)
+                """
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("_segs")
+        return int(n)
+
+    def insert_reach(self, frame: pd.DataFrame) -> int:
+        """Insert reach figures (doc_id, text, value, unit, start, end), skipping ones already stored."""
+        if frame.empty:
+            return 0
+        self.con.register("_reach", frame[["doc_id", "text", "value", "unit", "start", "end"]])
+        try:
+            n = self.con.execute(
+                """INSERT INTO reach SELECT r.doc_id, r.text, r.value, r.unit, r.start, r."end" FROM _reach r
+                   WHERE NOT EXISTS (SELECT 1 FROM reach x WHERE x.doc_id = r.doc_id AND x.start = r.start
+                                     AND x."end" = r."end")"""
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("_reach")
+        return int(n)
+
+    # ---- codes and sentiment -----------------------------------------------------------------------
+
+    def replace_codes(self, frame: pd.DataFrame, coder: str, run_id: str) -> int:
+        """Replace this coder's codes for the segments in ``frame`` (seg_id, theme, score, assigned).
+
+        Human codes are never overwritten by a machine coder: a machine coder id cannot start with ``human:``.
+        """
+        return self._replace("codes", frame, ["seg_id", "theme", "score", "assigned"], coder, run_id)
+
+    def replace_sentiment(self, frame: pd.DataFrame, coder: str, run_id: str) -> int:
+        """Replace this coder's sentiment for the segments in ``frame`` (seg_id, label, score)."""
+        return self._replace("sentiment", frame, ["seg_id", "label", "score"], coder, run_id)
+
+    def _replace(self, table: str, frame: pd.DataFrame, cols: list[str], coder: str, run_id: str) -> int:
+        if frame.empty:
+            return 0
+        self.con.register("_new", frame[cols])
+        try:
+            self.con.execute(
+                f"DELETE FROM {table} WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
+            select = ", ".join(cols)
+            n = self.con.execute(f"INSERT INTO {table} SELECT {select}, ?, ? FROM _new", [coder, run_id]).fetchone()[0]
+        finally:
+            self.con.unregister("_new")
+        return int(n)
+
+    # ---- topics ------------------------------------------------------------------------------------
+
+    def replace_topics(self, frame: pd.DataFrame, run_id: str) -> int:
+        """Store one discovery run's topics (topic, size, keywords, theme, similarity, emergent, examples)."""
+        if frame.empty:
+            return 0
+        cols = ["topic", "size", "keywords", "theme", "similarity", "emergent", "examples"]
+        self.con.register("_topics", frame[cols])
+        try:
+            n = self.con.execute(
+                "INSERT INTO topics SELECT ?, topic, size, CAST(keywords AS JSON), theme, similarity, emergent, "
+                "CAST(examples AS JSON) FROM _topics", [run_id]).fetchone()[0]
+        finally:
+            self.con.unregister("_topics")
+        return int(n)
+
+    # ---- reads -------------------------------------------------------------------------------------
+
+    def table(self, name: str, *, run_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
+        """A whole table as a DataFrame, optionally one run's rows, in a stable order."""
+        order = {
+            "documents": "source, locator, question", "segments": "doc_id, start, \"end\", kind",
+            "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
+            "runs": "started, run_id", "rejects": "run_id, source, locator", "topics": "run_id, topic",
+        }
+        if name not in order:
+            raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")
+        sql = f"SELECT * FROM {name}"
+        params: list[Any] = []
+        if run_id is not None and name not in ("segments", "reach"):
+            sql += " WHERE run_id = ?"
+            params.append(run_id)
+        sql += f" ORDER BY {order[name]}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.con.execute(sql, params).df()
+
+    def count(self, name: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # names are internal
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
+        if df.empty:
+            raise StoreError("E407", f"no run {run_id!r} in the store; `evalnlp runs` lists them")
+        return df.iloc[0].to_dict()
+
+    def segments_to_code(self, coder: str, *, kinds: tuple[str, ...] | None = None,
+                         doc_ids: list[str] | None = None, recode: bool = False) -> pd.DataFrame:
+        """Segments (seg_id, doc_id, kind, text) that ``coder`` has not coded yet (all with ``recode``).
+
+        Documents that have sentence or testimonial segments are coded by those; the others by their
+        response segment.
+        """
+        where = []
+        params: list[Any] = []
+        if kinds:
+            where.append("s.kind IN (" + ", ".join("?" for _ in kinds) + ")")
+            params.extend(kinds)
+        if not recode:
+            where.append("NOT EXISTS (SELECT 1 FROM codes c WHERE c.seg_id = s.seg_id AND c.coder = ?)")
+            params.append(coder)
+        if doc_ids is not None:
+            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
+            where.append("s.doc_id IN (SELECT doc_id FROM _ids)")
+        sql = "SELECT s.seg_id, s.doc_id, s.kind, s.text FROM segments s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY s.doc_id, s.start, s.kind"
+        try:
+            return self.con.execute(sql, params).df()
+        finally:
+            if doc_ids is not None:
+                self.con.unregister("_ids")
+
+    def effective_codes(self, *, assigned_only: bool = True) -> pd.DataFrame:
+        """The codes that evidence uses: a segment's human codes where it has any, otherwise the codes of
+        the most recent machine run that coded it. Columns: seg_id, theme, score, assigned, coder, run_id."""
+        cond = "WHERE assigned" if assigned_only else ""
+        return self.con.execute(
+            f"""
+            WITH human AS (SELECT DISTINCT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')),
+            latest AS (
+                SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM codes
+                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM human)
+                GROUP BY seg_id)
+            SELECT * FROM (
+                SELECT c.* FROM codes c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
+                UNION ALL
+                SELECT c.* FROM codes c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
+            ) {cond}
+            ORDER BY seg_id, theme
+            """
+        ).df()
+
+    def effective_sentiment(self) -> pd.DataFrame:
+        """Each segment's sentiment: a human label where there is one, else the most recent machine label."""
+        return self.con.execute(
+            f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label,
+                       arg_max(score, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS score
+                FROM sentiment GROUP BY seg_id ORDER BY seg_id"""
+        ).df()
+
+    def coded_passages(self) -> pd.DataFrame:
+        """Every segment with its document's source, locator, question, kind and attrs (JSON text)."""
+        return self.con.execute(
+            """SELECT s.seg_id, s.doc_id, s.kind AS seg_kind, s.start, s."end", s.text, s.speaker, s.source_ref,
+                      d.source, d.locator, d.question, d.kind AS doc_kind, CAST(d.attrs AS VARCHAR) AS attrs,
+                      d.text AS doc_text
+               FROM segments s JOIN documents d USING (doc_id)
+               ORDER BY d.source, s.doc_id, s.start, s.kind"""
+        ).df()
+
+    def summary(self) -> dict[str, int]:
+        """Row counts of every table."""
+        return {name: self.count(name) for name in
+                ("documents", "segments", "codes", "sentiment", "reach", "runs", "rejects", "topics")}
+
+    def latest_topics(self) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT * FROM topics WHERE run_id = (SELECT max(run_id) FROM topics) ORDER BY topic").df()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

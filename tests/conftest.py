@@ -1,0 +1,73 @@
+"""Fixtures shared by the whole suite. Nothing here touches the network."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO / "corpora"
+
+
+def shared_data() -> Path | None:
+    """The shared data folder beside the repository (or /work/shared/data), if present."""
+    for base in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+        if base.is_dir():
+            return base
+    return None
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "project.duckdb"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    from evalnlp.store import Store
+
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def runner():
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner, db_path):
+    """Invoke the CLI against the test's own store: cli("ingest", "x.csv", "--text", "a")."""
+    from evalnlp.cli import app
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def table_snapshot(db_path: Path) -> dict:
+    """Every table's full content, to check that a failed command left the store exactly as it was."""
+    import duckdb
+
+    if not db_path.exists():
+        return {}
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        return {n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for n in sorted(names)}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def snapshot():
+    return table_snapshot
