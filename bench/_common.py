@@ -1,0 +1,62 @@
+"""Helpers shared by the benchmark scripts: where data lives, the machine, peak memory."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+
+
+def shared_data() -> Path:
+    for base in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+        if base.is_dir():
+            return base
+    raise SystemExit("the shared data folder (../shared/data) is not there; these benchmarks need it")
+
+
+def fft_csv() -> Path:
+    shipped = REPO / "corpora" / "nhs_fft" / "text_data.csv"
+    return shipped if shipped.exists() else shared_data() / "nhs_fft_phase1" / "text_data.csv"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def peak_rss_mb_of(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Run ``cmd``; return (wall seconds, peak RSS of the child in MB, its stdout)."""
+    import time
+
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, peak, proc.stdout

@@ -1,0 +1,88 @@
+"""The command contract: global options, help text for every command, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from evalnlp import __version__
+from evalnlp.cli import app
+
+
+def command_names() -> list[str]:
+    names = []
+    for cmd in app.registered_commands:
+        names.append(cmd.name or cmd.callback.__name__.replace("_", "-"))
+    for group in app.registered_groups:
+        names.append(group.name)
+    return names
+
+
+def test_version(runner):
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"evalnlp {__version__}"
+
+
+def test_top_level_help_lists_every_command(runner):
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for name in command_names():
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_text(runner, name):
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+    # the first line of the docstring is shown: a real sentence, not an empty help
+    cmd = next((c for c in app.registered_commands if (c.name or c.callback.__name__.replace("_", "-")) == name), None)
+    if cmd is not None:
+        assert cmd.callback.__doc__ and len(cmd.callback.__doc__.strip()) > 20
+
+
+def test_usage_error_exits_2(runner):
+    result = runner.invoke(app, ["no-such-command"])
+    assert result.exit_code == 2
+    result = runner.invoke(app, ["ingest"])  # missing FILE
+    assert result.exit_code == 2
+
+
+def test_data_error_exits_1_with_code_and_no_traceback(cli, tmp_path):
+    result = cli("ingest", str(tmp_path / "missing.csv"), "--text", "a")
+    assert result.exit_code == 1
+    assert "E101" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_runs_on_missing_store_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(app, ["--db", str(tmp_path / "none.duckdb"), "runs"])
+    assert result.exit_code == 1
+    assert "E404" in result.output
+
+
+def test_db_from_environment(runner, tmp_path, monkeypatch):
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nhello there\n", encoding="utf-8")
+    db = tmp_path / "env.duckdb"
+    monkeypatch.setenv("EVALNLP_DB", str(db))
+    result = runner.invoke(app, ["ingest", str(csv), "--text", "text"])
+    assert result.exit_code == 0, result.output
+    assert db.exists()
+
+
+def test_quiet_prints_nothing_on_success(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nhello there\n", encoding="utf-8")
+    res = runner.invoke(app, ["--quiet", "--db", str(tmp_path / "q.duckdb"), "ingest", str(csv), "--text", "text"])
+    assert res.exit_code == 0
+    assert res.stdout == ""
+
+
+def test_console_script_and_module_entry_point(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "evalnlp", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"evalnlp {__version__}"
