@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from evalnlp.cli._app import app
+from evalnlp.cli import codebook as _codebook  # noqa: F401  (registers the command group)
 from evalnlp.cli import ingest as _ingest  # noqa: F401  (registers the command)
 from evalnlp.cli import runs as _runs  # noqa: F401
 

@@ -1,0 +1,608 @@
+"""Codebooks: YAML files that define the themes passages are coded into.
+
+A codebook is a YAML mapping with an ``id``, a few descriptive fields and a list of
+``themes``; each theme has an ``id``, a ``label``, a ``definition``, optional
+``include``/``exclude`` notes, ``keywords`` (lemma patterns for the keyword coder),
+``examples`` (for the zero-shot coder), ``aliases`` (other names of the theme in
+labelled data) and an optional ``parent``. The shipped files under
+``evalnlp/codebooks/`` document the format in their header comment.
+
+Loading validates the whole file and reports every problem at once, each with its
+own error code (E201-E221), so a user can fix a codebook in one pass::
+
+    >>> cb = load_codebook("impact")
+    >>> cb.theme_ids[:3]
+    ['engagement', 'relationships', 'service_improvement']
+    >>> cb.label_to_id("Engagement & involvement")
+    'engagement'
+
+A codebook is identified by its ``id`` and the ``sha256`` of its file bytes; both are
+recorded with every run that uses it.
+
+Keyword patterns
+----------------
+A pattern is one or more lowercase tokens separated by single spaces, each written as
+the lemma a spaCy English lemmatiser produces (``take part``, ``involve``). A token
+ending in ``*`` matches any lemma starting with the text before it (``particip*``
+matches ``participate``, ``participant``, ``participation``). Allowed characters are
+letters, digits, ``-``, ``'`` and spaces; :func:`keyword_tokens` splits a pattern into
+``(text, is_prefix)`` pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from evalnlp.errors import CodebookError
+
+__all__ = [
+    "Codebook",
+    "CodebookValidationError",
+    "Problem",
+    "Theme",
+    "SHIPPED",
+    "codebook_to_yaml",
+    "keyword_tokens",
+    "list_codebooks",
+    "load_codebook",
+    "validate_codebook",
+]
+
+#: Ids of the codebooks shipped inside the package.
+SHIPPED: tuple[str, ...] = ("fft", "impact")
+
+_ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
+_TOP_KEYS = ("id", "title", "version", "description", "multi_label", "require_theme", "themes")
+_THEME_KEYS = (
+    "id",
+    "label",
+    "definition",
+    "include",
+    "exclude",
+    "keywords",
+    "examples",
+    "aliases",
+    "parent",
+)
+_MIN_PREFIX = 2  # characters required before a trailing "*"
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of a codebook."""
+
+    id: str
+    label: str
+    definition: str
+    include: str | None = None
+    exclude: str | None = None
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A validated codebook; ``sha256`` is the hash of the file's bytes."""
+
+    id: str
+    title: str
+    version: str
+    description: str
+    multi_label: bool
+    require_theme: bool
+    themes: tuple[Theme, ...]
+    sha256: str
+    path: str
+    _index: dict[str, Theme] = field(init=False, repr=False, compare=False, hash=False)
+    _names: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {t.id: t for t in self.themes})
+        names: dict[str, str] = {}
+        for theme in self.themes:
+            for name in (theme.id, theme.label, *theme.aliases):
+                names.setdefault(_norm_name(name), theme.id)
+        object.__setattr__(self, "_names", names)
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """Theme ids in codebook order."""
+        return [t.id for t in self.themes]
+
+    def get(self, theme_id: str) -> Theme:
+        """Return the theme with id ``theme_id``; :class:`CodebookError` E220 if there is none."""
+        try:
+            return self._index[theme_id]
+        except (KeyError, TypeError):
+            raise CodebookError(
+                "E220",
+                f"Codebook {self.id!r} has no theme {theme_id!r}.{_suggest(str(theme_id), self.theme_ids)} "
+                f"Its themes are: {', '.join(self.theme_ids)}.",
+            ) from None
+
+    def label_to_id(self, label: str) -> str:
+        """Map a theme id, label or alias (case- and spacing-insensitive) to the theme id.
+
+        Raises :class:`CodebookError` E221 when nothing matches.
+        """
+        found = self._names.get(_norm_name(label)) if isinstance(label, str) else None
+        if found is None:
+            known = [n for t in self.themes for n in (t.id, t.label, *t.aliases)]
+            raise CodebookError(
+                "E221",
+                f"{label!r} is not a theme id, label or alias of codebook {self.id!r}."
+                f"{_suggest(str(label), known)} Use one of: {', '.join(self.theme_ids)}, or add the "
+                "name to the theme's `aliases` list in the codebook.",
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: its error code, where it is, and what to do."""
+
+    code: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.where}: {self.message}"
+
+
+class CodebookValidationError(CodebookError):
+    """A codebook file has one or more problems, all listed in ``problems``.
+
+    ``code`` is the code of the first problem, so a file with a single problem raises
+    exactly that problem's code.
+    """
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if len(problems) == 1:
+            p = problems[0]
+            text = f"Codebook {source} is not valid: {p.where}: {p.message}"
+        else:
+            lines = "\n".join(f"  {i}. {p}" for i, p in enumerate(problems, 1))
+            text = f"Codebook {source} has {len(problems)} problems:\n{lines}"
+        super().__init__(problems[0].code, text)
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of all problems, in the order found."""
+        return [p.code for p in self.problems]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _norm_name(name: str) -> str:
+    name = name.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(name.casefold().split())
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.casefold(): c for c in choices}
+        match = [lowered[m] for m in difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)]
+    return f" Did you mean {match[0]!r}?" if match else ""
+
+
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def keyword_tokens(pattern: str) -> list[tuple[str, bool]]:
+    """Split a valid keyword pattern into ``(text, is_prefix)`` pairs, one per token.
+
+    >>> keyword_tokens("take part")
+    [('take', False), ('part', False)]
+    >>> keyword_tokens("particip*")
+    [('particip', True)]
+    """
+    return [(tok[:-1], True) if tok.endswith("*") else (tok, False) for tok in pattern.split(" ")]
+
+
+def _keyword_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a valid keyword pattern, or None if it is."""
+    if not pattern.strip():
+        return "is empty; remove it or write a lemma such as 'involve'"
+    if pattern != pattern.strip():
+        return f"{pattern!r} has leading or trailing spaces; write {pattern.strip()!r}"
+    if "  " in pattern:
+        return f"{pattern!r} has several spaces in a row; separate tokens by one space: {' '.join(pattern.split())!r}"
+    upper = [c for c in pattern if c.isalpha() and c != c.lower()]
+    if upper:
+        return f"{pattern!r} has uppercase letters; patterns are lowercase lemmas: write {pattern.lower()!r}"
+    bad = sorted({c for c in pattern if not (c.isalpha() or c.isdigit() or c in "-' *")})
+    if bad:
+        return (
+            f"{pattern!r} contains {', '.join(repr(c) for c in bad)}; only letters, digits, '-', \"'\", "
+            "spaces and a trailing '*' are allowed"
+        )
+    for tok in pattern.split(" "):
+        if "*" in tok[:-1]:
+            return f"{pattern!r}: '*' may only end a token (a prefix wildcard such as 'particip*'), found in {tok!r}"
+        stem = tok[:-1] if tok.endswith("*") else tok
+        if tok.endswith("*") and sum(c.isalnum() for c in stem) < _MIN_PREFIX:
+            return f"{pattern!r}: the wildcard token {tok!r} needs at least {_MIN_PREFIX} letters before '*'"
+        if not any(c.isalnum() for c in stem):
+            return f"{pattern!r}: the token {tok!r} has no letter or digit"
+    return None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Checker:
+    """Collects problems while turning parsed YAML into a :class:`Codebook`."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.where: dict[str, str] = {}  # theme id -> "themes[i] (id)" of its first occurrence
+
+    def add(self, code: str, where: str, message: str) -> None:
+        self.problems.append(Problem(code, where, message))
+
+    # typed field readers -------------------------------------------------
+    def text(self, data: dict, key: str, where: str, *, required: bool, code_empty: str | None = None) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add(code_empty or "E205", f"{where}.{key}", f"is missing; add a non-empty `{key}:` string")
+            return None
+        if not isinstance(value, str):
+            fix = "write it as one string" if isinstance(value, (list, dict)) else "put the value in quotes"
+            self.add("E217", f"{where}.{key}", f"must be a string; got {_type_name(value)} {value!r}: {fix}")
+            return None
+        if required and not value.strip():
+            self.add(code_empty or "E205", f"{where}.{key}", f"is empty; write a non-empty `{key}:`")
+            return None
+        return value
+
+    def flag(self, data: dict, key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.add("E217", key, f"must be true or false; got {_type_name(value)} {value!r}")
+            return default
+        return value
+
+    def strings(self, data: dict, key: str, where: str, check: Any = None) -> tuple[str, ...]:
+        """Read a list of strings; ``check(value) -> str | None`` adds E214 problems per item."""
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.add(
+                "E217",
+                f"{where}.{key}",
+                f"must be a list of strings such as [a, b]; got {_type_name(value)} {value!r}",
+            )
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                out.append(item)
+                problem = check(item) if check is not None else None
+                if problem:
+                    self.add("E214", f"{where}.{key}[{i}]", problem)
+            else:
+                hint = (
+                    " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)"
+                    if isinstance(item, bool)
+                    else " (quote it)"
+                )
+                self.add("E217", f"{where}.{key}[{i}]", f"must be a string; got {_type_name(item)} {item!r}{hint}")
+        return tuple(out)
+
+    def unknown_keys(self, data: dict, allowed: tuple[str, ...], where: str, code: str) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = _suggest(str(key), list(allowed))
+                self.add(
+                    code,
+                    f"{where}.{key}" if where else str(key),
+                    f"unknown key.{hint} Allowed keys: {', '.join(allowed)}",
+                )
+
+    # the codebook ----------------------------------------------------------
+    def codebook(self, data: Any, source: str, sha256: str) -> Codebook | None:
+        if not isinstance(data, dict):
+            found = "an empty file" if data is None else f"a {_type_name(data)}"
+            self.add(
+                "E204",
+                "top level",
+                f"expected a mapping with `id:` and `themes:` keys; found {found}. "
+                "See the header of a shipped codebook (evalnlp codebook show impact) for the format",
+            )
+            return None
+        self.unknown_keys(data, _TOP_KEYS, "", "E215")
+        cb_id = self.text(data, "id", "codebook", required=True)
+        if cb_id is not None and not _ID_RE.match(cb_id):
+            self.add(
+                "E206",
+                "codebook.id",
+                f"{cb_id!r} is not a valid id: use lowercase letters, digits and '_', starting with a letter "
+                f"(e.g. {_fix_id(cb_id)!r})",
+            )
+        title = self.text(data, "title", "codebook", required=False)
+        version = self.text(data, "version", "codebook", required=False)
+        description = self.text(data, "description", "codebook", required=False)
+        multi_label = self.flag(data, "multi_label", True)
+        require_theme = self.flag(data, "require_theme", False)
+        themes = self.themes(data.get("themes"))
+        if self.problems:
+            return None
+        assert cb_id is not None
+        return Codebook(
+            id=cb_id,
+            title=title if title is not None else cb_id,
+            version=version if version is not None else "1",
+            description=description or "",
+            multi_label=multi_label,
+            require_theme=require_theme,
+            themes=tuple(themes),
+            sha256=sha256,
+            path=source,
+        )
+
+    def themes(self, raw: Any) -> list[Theme]:
+        if raw is None or (isinstance(raw, list) and not raw):
+            self.add(
+                "E207",
+                "themes",
+                "the codebook has no themes; add a `themes:` list with at least one theme "
+                "(each with id, label and definition)",
+            )
+            return []
+        if not isinstance(raw, list):
+            self.add("E217", "themes", f"must be a list of theme mappings; got {_type_name(raw)}")
+            return []
+        themes: list[Theme] = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(raw):
+            theme = self.theme(item, i, seen)
+            if theme is not None:
+                themes.append(theme)
+        self.relations(themes)
+        return themes
+
+    def theme(self, item: Any, i: int, seen: dict[str, int]) -> Theme | None:
+        where = f"themes[{i}]"
+        if not isinstance(item, dict):
+            self.add(
+                "E208",
+                where,
+                f"each theme must be a mapping (id:, label:, definition:, ...); got {_type_name(item)} {item!r}",
+            )
+            return None
+        tid = self.text(item, "id", where, required=True)
+        if tid is not None:
+            where = f"themes[{i}] ({tid})"
+            self.where.setdefault(tid, where)
+            if not _ID_RE.match(tid):
+                self.add(
+                    "E206",
+                    f"{where}.id",
+                    f"{tid!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a "
+                    f"letter (e.g. {_fix_id(tid)!r})",
+                )
+            elif tid in seen:
+                self.add(
+                    "E209",
+                    f"{where}.id",
+                    f"duplicate theme id {tid!r} (also themes[{seen[tid]}]); give each theme its own id",
+                )
+            else:
+                seen[tid] = i
+        self.unknown_keys(item, _THEME_KEYS, where, "E216")
+        label = self.text(item, "label", where, required=True, code_empty="E210")
+        definition = self.text(item, "definition", where, required=True, code_empty="E211")
+        include = self.text(item, "include", where, required=False)
+        exclude = self.text(item, "exclude", where, required=False)
+        keywords = self.strings(item, "keywords", where, check=_keyword_problem)
+        examples = self.strings(item, "examples", where)
+        aliases = self.strings(item, "aliases", where)
+        parent = self.text(item, "parent", where, required=False)
+        if tid is None or label is None or definition is None:
+            return None
+        return Theme(
+            id=tid,
+            label=label,
+            definition=definition,
+            include=include,
+            exclude=exclude,
+            keywords=keywords,
+            examples=examples,
+            aliases=aliases,
+            parent=parent,
+        )
+
+    def relations(self, themes: list[Theme]) -> None:
+        ids = {t.id for t in themes}
+        parents = {t.id: t.parent for t in themes if t.parent is not None}
+        for tid, parent in parents.items():
+            if parent not in ids:
+                self.add(
+                    "E212",
+                    f"{self.where[tid]}.parent",
+                    f"unknown parent {parent!r}.{_suggest(parent, sorted(ids))} A parent must be the id of "
+                    "another theme in this codebook, or null",
+                )
+        reported: set[str] = set()
+        for start in parents:
+            path = [start]
+            node = parents.get(start)
+            while node is not None and node in ids and node not in path:
+                path.append(node)
+                node = parents.get(node)
+            if node is not None and node in path and node not in reported:
+                cycle = path[path.index(node):] + [node]
+                reported.update(cycle)
+                self.add(
+                    "E213",
+                    f"{self.where[node]}.parent",
+                    f"parent cycle {' -> '.join(cycle)}; parents must form a tree, so remove one of these parents",
+                )
+        names: dict[str, str] = {}
+        for theme in themes:
+            own = {_norm_name(n): n for n in (theme.id, theme.label, *theme.aliases)}
+            for key, name in own.items():
+                other = names.get(key)
+                if other is not None and other != theme.id:
+                    self.add(
+                        "E218",
+                        self.where[theme.id],
+                        f"the name {name!r} is also an id, label or alias of theme {other!r}, so labelled data "
+                        "could not be mapped unambiguously; rename or drop one of them",
+                    )
+                names.setdefault(key, theme.id)
+
+
+def _fix_id(value: str) -> str:
+    fixed = re.sub(r"[^a-z0-9_]+", "_", value.strip().lower()).strip("_")
+    if not fixed or not fixed[0].isalpha():
+        fixed = "t_" + fixed
+    return fixed
+
+
+def _parse(raw: bytes, source: str) -> Codebook:
+    """Validate ``raw`` YAML bytes; return a Codebook or raise CodebookValidationError."""
+    import yaml
+
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookValidationError(
+            source,
+            [Problem("E202", "file", f"is not UTF-8 text (byte {exc.start}); save the codebook as UTF-8")],
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "file"
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        detail = f"{context}: {what}" if context else what
+        raise CodebookValidationError(
+            source,
+            [Problem("E203", where, f"is not valid YAML ({detail}); check indentation and quoting there")],
+        ) from None
+    checker = _Checker()
+    codebook = checker.codebook(data, source, sha)
+    if checker.problems or codebook is None:
+        raise CodebookValidationError(source, checker.problems)
+    return codebook
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _shipped_path(cb_id: str) -> Path:
+    return Path(str(resources.files("evalnlp") / "codebooks" / f"{cb_id}.yaml"))
+
+
+def _resolve(ref: str | Path) -> Path:
+    if isinstance(ref, str) and ref in SHIPPED:
+        return _shipped_path(ref)
+    path = Path(ref).expanduser()
+    if path.is_file():
+        return path
+    looks_like_id = isinstance(ref, str) and "/" not in ref and "\\" not in ref and not path.suffix
+    if path.exists():
+        raise CodebookError("E202", f"Codebook path {str(path)!r} is a directory, not a YAML file.")
+    hint = _suggest(str(ref), list(SHIPPED)) if looks_like_id else ""
+    raise CodebookError(
+        "E201",
+        f"Codebook {str(ref)!r} not found: it is neither a shipped codebook ({', '.join(SHIPPED)}) nor an "
+        f"existing file.{hint} Pass a shipped id or the path of a YAML codebook.",
+    )
+
+
+_CACHE: dict[tuple[str, int, int], Codebook] = {}
+
+
+def load_codebook(ref: str | Path) -> Codebook:
+    """Load and validate a codebook: a shipped id (``"impact"``, ``"fft"``) or a YAML path.
+
+    Results are cached by (resolved path, modification time, size), so editing a file
+    is picked up on the next load. Raises :class:`CodebookError` (E201/E202 when the
+    file cannot be found or read) or :class:`CodebookValidationError` listing every
+    problem found.
+    """
+    path = _resolve(ref)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _parse(path.read_bytes(), str(path))
+        _CACHE[key] = cached
+    return cached
+
+
+def validate_codebook(path: str | Path) -> Codebook:
+    """Validate the codebook at ``path`` (or a shipped id) without using the cache.
+
+    Returns the codebook; raises :class:`CodebookValidationError` with all problems found.
+    """
+    resolved = _resolve(path)
+    try:
+        raw = resolved.read_bytes()
+    except OSError as exc:
+        raise CodebookError("E202", f"Cannot read codebook {str(resolved)!r}: {exc.strerror}.") from None
+    return _parse(raw, str(resolved))
+
+
+def list_codebooks() -> list[Codebook]:
+    """The codebooks shipped with evalnlp, sorted by id."""
+    return [load_codebook(cb_id) for cb_id in SHIPPED]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _theme_to_dict(theme: Theme) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": theme.id, "label": theme.label, "definition": theme.definition}
+    if theme.include is not None:
+        out["include"] = theme.include
+    if theme.exclude is not None:
+        out["exclude"] = theme.exclude
+    out["keywords"] = list(theme.keywords)
+    out["examples"] = list(theme.examples)
+    if theme.aliases:
+        out["aliases"] = list(theme.aliases)
+    if theme.parent is not None:
+        out["parent"] = theme.parent
+    return out
+
+
+def codebook_to_yaml(cb: Codebook) -> str:
+    """Serialise a codebook to YAML that loads back to an equal codebook (bar sha256 and path)."""
+    import yaml
+
+    doc = {
+        "id": cb.id,
+        "title": cb.title,
+        "version": cb.version,
+        "description": cb.description,
+        "multi_label": cb.multi_label,
+        "require_theme": cb.require_theme,
+        "themes": [_theme_to_dict(t) for t in cb.themes],
+    }
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return f"# evalnlp codebook {cb.id!r} (version {cb.version})\n{body}"

@@ -1,0 +1,435 @@
+"""Tests for evalnlp.codebook: shipped codebooks, loading, validation errors, round trip."""
+
+from __future__ import annotations
+
+import csv
+import json
+import hashlib
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from evalnlp.codebook import (
+    Codebook,
+    CodebookValidationError,
+    codebook_to_yaml,
+    keyword_tokens,
+    list_codebooks,
+    load_codebook,
+    validate_codebook,
+)
+from evalnlp.errors import CodebookError
+
+IMPACT_IDS = [
+    "engagement",
+    "relationships",
+    "service_improvement",
+    "capability",
+    "attitude_change",
+    "practice_change",
+    "policy_influence",
+    "economic_value",
+    "reach_uptake",
+    "endorsement",
+]
+FFT_IDS = [
+    "care_received",
+    "staff",
+    "couldnt_be_improved",
+    "communication",
+    "environment_facilities",
+    "access",
+    "miscellaneous",
+    "transition_coordination",
+    "dignity",
+]
+# The exact major labels of the phase-1 FFT data (text_data.csv, column `label`).
+FFT_DATA_LABELS = {
+    "Care received": "care_received",
+    "Staff": "staff",
+    "Couldn't be improved": "couldnt_be_improved",
+    "Communication": "communication",
+    "Environment/ facilities": "environment_facilities",
+    "Access": "access",
+    "Miscellaneous": "miscellaneous",
+    "Transition/coordination": "transition_coordination",
+    "Dignity": "dignity",
+}
+SHARED = Path("/work/shared/data")
+KEYWORD_RE = re.compile(r"[a-z0-9'\-]+\*?( [a-z0-9'\-]+\*?)*\Z")
+
+
+def write(tmp_path: Path, text: str, name: str = "cb.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+id: mini
+themes:
+  - id: alpha
+    label: Alpha
+    definition: The first theme.
+  - id: beta
+    label: Beta
+    definition: The second theme.
+    parent: alpha
+"""
+
+
+# --------------------------------------------------------------------------- shipped codebooks
+
+
+def test_list_codebooks_returns_both_shipped():
+    assert [cb.id for cb in list_codebooks()] == ["fft", "impact"]
+
+
+def test_impact_codebook_matches_specification():
+    cb = load_codebook("impact")
+    assert cb.theme_ids == IMPACT_IDS
+    assert cb.multi_label is True and cb.require_theme is False
+    assert cb.version == "1.0"
+    assert cb.get("policy_influence").label == "Policy influence"
+    assert cb.get("engagement").label == "Engagement & involvement"
+    for theme in cb.themes:
+        assert theme.definition.strip() and theme.include and theme.exclude, theme.id
+        assert 15 <= len(theme.keywords) <= 40, (theme.id, len(theme.keywords))
+        assert len(set(theme.keywords)) == len(theme.keywords), theme.id
+        assert 4 <= len(theme.examples) <= 8, theme.id
+        assert theme.parent is None
+        assert all(KEYWORD_RE.match(k) for k in theme.keywords), theme.id
+
+
+def test_fft_codebook_structure():
+    cb = load_codebook("fft")
+    assert cb.theme_ids == FFT_IDS
+    assert cb.multi_label is False and cb.require_theme is True
+    for theme in cb.themes:
+        assert theme.definition.strip(), theme.id
+        assert 15 <= len(theme.keywords) <= 40, (theme.id, len(theme.keywords))
+        assert 4 <= len(theme.examples) <= 8, theme.id
+        assert len(theme.aliases) == 1
+
+
+def test_shipped_yaml_documents_the_format_in_a_header():
+    for cb in list_codebooks():
+        head = Path(cb.path).read_text(encoding="utf-8").splitlines()[:30]
+        assert head[0].startswith("# evalnlp codebook")
+        assert any("keywords:" in line and line.startswith("#") for line in head)
+    assert "MIT License" in Path(load_codebook("fft").path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("label,theme_id", sorted(FFT_DATA_LABELS.items()))
+def test_fft_label_to_id_for_every_data_label(label, theme_id):
+    cb = load_codebook("fft")
+    assert cb.label_to_id(label) == theme_id
+    assert cb.label_to_id(label.upper()) == theme_id
+    assert cb.label_to_id(f"  {label} ") == theme_id
+    assert cb.label_to_id(theme_id) == theme_id
+
+
+@pytest.mark.skipif(not (SHARED / "nhs_fft_phase1/text_data.csv").exists(), reason="FFT data not available")
+def test_fft_labels_in_data_file_all_map():
+    with (SHARED / "nhs_fft_phase1/text_data.csv").open(encoding="utf-8") as fh:
+        labels = {row["label"] for row in csv.DictReader(fh)}
+    cb = load_codebook("fft")
+    assert {cb.label_to_id(label) for label in labels} == set(FFT_IDS)
+    assert labels == set(FFT_DATA_LABELS)
+
+
+def test_label_to_id_handles_curly_apostrophe_and_labels():
+    cb = load_codebook("fft")
+    assert cb.label_to_id("Couldn\u2019t be improved") == "couldnt_be_improved"
+    assert cb.label_to_id("environment & facilities") == "environment_facilities"
+    impact = load_codebook("impact")
+    assert impact.label_to_id("SKILLS, KNOWLEDGE & CONFIDENCE") == "capability"
+
+
+def test_label_to_id_unknown_raises_e221_with_suggestion():
+    with pytest.raises(CodebookError) as err:
+        load_codebook("fft").label_to_id("Staf")
+    assert err.value.code == "E221"
+    assert "Did you mean 'Staff'" in err.value.message
+
+
+def test_get_unknown_theme_raises_e220_with_suggestion():
+    with pytest.raises(CodebookError) as err:
+        load_codebook("impact").get("capabilty")
+    assert err.value.code == "E220"
+    assert "'capability'" in err.value.message
+
+
+def test_sha256_is_hash_of_file_bytes_and_stable():
+    for cb_id in ("impact", "fft"):
+        first = load_codebook(cb_id)
+        assert first.sha256 == hashlib.sha256(Path(first.path).read_bytes()).hexdigest()
+        assert validate_codebook(cb_id).sha256 == first.sha256
+        assert load_codebook(cb_id) is first  # cached
+    assert load_codebook("impact").sha256 != load_codebook("fft").sha256
+
+
+def test_cache_sees_edits_and_sha_changes(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    first = load_codebook(path)
+    assert load_codebook(str(path)) is first
+    path.write_text(MINIMAL.replace("The first theme.", "The first theme, edited."), encoding="utf-8")
+    second = load_codebook(path)
+    assert second.get("alpha").definition == "The first theme, edited."
+    assert second.sha256 != first.sha256
+
+
+def test_optional_fields_get_defaults(tmp_path):
+    cb = load_codebook(write(tmp_path, MINIMAL))
+    assert (cb.title, cb.version, cb.description) == ("mini", "1", "")
+    assert cb.multi_label is True and cb.require_theme is False
+    assert cb.get("beta").parent == "alpha"
+    assert cb.get("alpha").keywords == () and cb.get("alpha").include is None
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize("ref", ["impact", "fft", "minimal"])
+def test_round_trip(tmp_path, ref):
+    cb = load_codebook(write(tmp_path, MINIMAL, "src.yaml") if ref == "minimal" else ref)
+    text = codebook_to_yaml(cb)
+    again = load_codebook(write(tmp_path, text, "copy.yaml"))
+    fields = ("id", "title", "version", "description", "multi_label", "require_theme", "themes")
+    assert all(getattr(again, f) == getattr(cb, f) for f in fields)
+    assert codebook_to_yaml(again) == text
+
+
+def test_round_trip_keeps_awkward_strings(tmp_path):
+    text = """\
+    id: odd
+    version: "2.10"
+    themes:
+      - id: t1
+        label: "yes"
+        definition: "Line one.\\nLine two: with a colon, # and a hash."
+        keywords: ["no", "on", "null word", "it's"]
+        examples: ["- starts with a dash", "'quoted'"]
+        aliases: ["Off"]
+    """
+    cb = load_codebook(write(tmp_path, text))
+    again = load_codebook(write(tmp_path, codebook_to_yaml(cb), "copy.yaml"))
+    assert again.themes == cb.themes and again.version == "2.10"
+
+
+def test_keyword_tokens():
+    assert keyword_tokens("take part") == [("take", False), ("part", False)]
+    assert keyword_tokens("particip*") == [("particip", True)]
+    assert keyword_tokens("raise awareness*") == [("raise", False), ("awareness", True)]
+
+
+# --------------------------------------------------------------------------- validation errors
+
+THEME = "  - id: a\n    label: A\n    definition: Something.\n"
+
+BAD = {
+    "E203": ("id: x\nthemes: [\n  - id: a\n", "line"),
+    "E204": ("- just\n- a list\n", "mapping"),
+    "E205": ("title: No id\nthemes:\n" + THEME, "codebook.id"),
+    "E206": ("id: Bad-Id\nthemes:\n" + THEME, "'bad_id'"),
+    "E207": ("id: x\nthemes: []\n", "no themes"),
+    "E208": ("id: x\nthemes:\n  - just a string\n", "mapping"),
+    "E209": ("id: x\nthemes:\n" + THEME + THEME.replace("label: A", "label: B"), "duplicate theme id 'a'"),
+    "E210": ("id: x\nthemes:\n  - id: a\n    label: ''\n    definition: D.\n", "label"),
+    "E211": ("id: x\nthemes:\n  - id: a\n    label: A\n", "definition"),
+    "E212": ("id: x\nthemes:\n" + THEME + "    parent: b\n", "unknown parent 'b'"),
+    "E213": (
+        "id: x\nthemes:\n"
+        + THEME
+        + "    parent: b\n"
+        + THEME.replace("id: a", "id: b").replace("label: A", "label: B")
+        + "    parent: a\n",
+        "cycle",
+    ),
+    "E214": ("id: x\nthemes:\n" + THEME + "    keywords: [Involve]\n", "'involve'"),
+    "E215": ("id: x\ntitel: T\nthemes:\n" + THEME, "Did you mean 'title'"),
+    "E216": ("id: x\nthemes:\n" + THEME + "    keyword: [a]\n", "Did you mean 'keywords'"),
+    "E217": ("id: x\nmulti_label: sometimes\nthemes:\n" + THEME, "true or false"),
+    "E218": ("id: x\nthemes:\n" + THEME + THEME.replace("id: a", "id: b"), "'A'"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(BAD))
+def test_each_validation_error_has_its_code(tmp_path, code):
+    text, fragment = BAD[code]
+    path = write(tmp_path, text)
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.code == code
+    assert code in err.value.codes
+    assert fragment in err.value.message
+    assert str(err.value).startswith(f"[{code}] ")
+    with pytest.raises(CodebookError):
+        load_codebook(path)
+
+
+def test_yaml_error_reports_line_number(tmp_path):
+    path = write(tmp_path, "id: x\nthemes:\n  - id: a\n    label: [unclosed\n    definition: d\n")
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.code == "E203"
+    assert re.search(r"line \d+, column \d+", err.value.message)
+
+
+@pytest.mark.parametrize(
+    "pattern,fragment",
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("Take part", "uppercase"),
+        ("par*ticip", "'*' may only end a token"),
+        ("take, part", "','"),
+        ("take  part", "one space"),
+        (" take", "leading or trailing"),
+        ("a*", "at least"),
+        ("- *", "no letter or digit"),
+        ("£5", "'£'"),
+    ],
+)
+def test_bad_keyword_patterns_e214(tmp_path, pattern, fragment):
+    text = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([pattern])}\n"
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, text))
+    assert err.value.codes == ["E214"]
+    assert fragment in err.value.message
+
+
+@pytest.mark.parametrize("pattern", ["take part", "particip*", "buy-in", "it's", "covid-19", "raise awareness*", "café"])
+def test_good_keyword_patterns_pass(tmp_path, pattern):
+    text = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([pattern])}\n"
+    assert validate_codebook(write(tmp_path, text)).themes[0].keywords == (pattern,)
+
+
+def test_wrong_types_e217(tmp_path):
+    text = """\
+    id: x
+    version: 1.0
+    themes:
+      - id: a
+        label: A
+        definition: D.
+        keywords: [yes, involve, 3]
+        examples: "not a list"
+        parent: [b]
+    """
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, text))
+    assert err.value.codes == ["E217"] * 5
+    message = err.value.message
+    assert "version" in message and "quotes" in message
+    assert "booleans" in message and "keywords[2]" in message
+    assert "examples" in message and "parent" in message
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = """\
+    id: x
+    colour: red
+    themes:
+      - id: Good
+        label: A
+        definition: ''
+        keywords: [UPPER]
+      - id: b
+        label: B
+        definition: D.
+        parent: nowhere
+      - id: b
+        label: B2
+        definition: D.
+    """
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, text))
+    assert err.value.codes == ["E215", "E206", "E211", "E214", "E209", "E212"]
+    assert err.value.code == "E215"
+    assert "6 problems" in err.value.message
+    assert all(f"{i}. [" in err.value.message for i in range(1, 7))
+
+
+def test_self_parent_is_a_cycle(tmp_path):
+    text = "id: x\nthemes:\n" + THEME + "    parent: a\n"
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, text))
+    assert err.value.codes == ["E213"]
+    assert "a -> a" in err.value.message
+
+
+def test_empty_file_is_not_a_mapping(tmp_path):
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, ""))
+    assert err.value.code == "E204" and "empty file" in err.value.message
+
+
+def test_missing_file_e201_and_unknown_shipped_id(tmp_path):
+    with pytest.raises(CodebookError) as err:
+        load_codebook(tmp_path / "absent.yaml")
+    assert err.value.code == "E201"
+    with pytest.raises(CodebookError) as err:
+        load_codebook("impcat")
+    assert err.value.code == "E201" and "Did you mean 'impact'" in err.value.message
+
+
+def test_unreadable_inputs_e202(tmp_path):
+    with pytest.raises(CodebookError) as err:
+        load_codebook(tmp_path)
+    assert err.value.code == "E202"
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("id: x\nthemes:\n  - id: a\n    label: Caf\xe9\n    definition: d\n".encode("latin-1"))
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.code == "E202" and "UTF-8" in err.value.message
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))
+    assert validate_codebook(path).id == "mini"
+
+
+def test_codebook_is_frozen():
+    cb = load_codebook("impact")
+    assert isinstance(cb, Codebook)
+    with pytest.raises(AttributeError):
+        cb.id = "other"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- provenance guards
+
+
+def _shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+@pytest.mark.skipif(
+    not (SHARED / "ref_impact_dev/impact_themes_dev.csv").exists(), reason="impact dev set not available"
+)
+def test_impact_examples_are_not_taken_from_the_evaluation_set():
+    with (SHARED / "ref_impact_dev/impact_themes_dev.csv").open(encoding="utf-8") as fh:
+        dev = set().union(*(_shingles(row["quote"]) for row in csv.DictReader(fh)))
+    for theme in load_codebook("impact").themes:
+        for example in theme.examples:
+            assert not (_shingles(example) & dev), example
+
+
+@pytest.mark.skipif(
+    not (SHARED / "nhs_fft_phase1/FFT-QDC_Framework_MVP_version_20230925.xlsx").exists(),
+    reason="FFT framework workbook not available",
+)
+def test_fft_examples_come_from_the_framework_workbook():
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(SHARED / "nhs_fft_phase1/FFT-QDC_Framework_MVP_version_20230925.xlsx", read_only=True)
+
+    def norm(s: str) -> str:
+        return " ".join(s.replace("\u2018", "'").replace("\u2019", "'").split())
+
+    cells = norm(" ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c))
+    missing = [ex for t in load_codebook("fft").themes for ex in t.examples if norm(ex) not in cells]
+    assert not missing
