@@ -1,0 +1,210 @@
+"""Find quotations in normalised text and tell testimonials from titles and scare quotes.
+
+Works on the normalised text of :mod:`._narrative_text` (one space per whitespace run). A single
+quotation mark opens only at a word boundary and closes only at a word boundary, so apostrophes in
+``don't`` or ``NHS's`` never open or close a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOUBLE_OPEN = {'"': '"', "“": "”", "„": "“”"}
+SINGLE_OPEN = {"'", "‘", "`"}
+SINGLE_CLOSE = {"'", "’", "`"}
+_WEAK_SPAN = 1500  # how far to look for a better closer than a likely possessive plural (s')
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quotation: ``open`` is the offset of the opening mark; ``start``/``end`` its inner text."""
+
+    open: int
+    start: int
+    end: int
+    close: int  # offset just after the closing mark (== end when unclosed)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _single_opener(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace():
+        return False
+    if text[i] == "`":
+        return True
+    return not _is_word(prev) and prev not in ".,"
+
+
+def _single_closer(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return not prev.isspace() and not _is_word(nxt)
+
+
+def _weak_closer(text: str, i: int) -> bool:
+    """``s'`` followed by a space and a lowercase word looks like a possessive plural."""
+    return (
+        i > 0 and text[i - 1] in "sS" and i + 2 < len(text) and text[i + 1] == " "
+        and text[i + 2].islower()
+    )
+
+
+_SINGLE_CLOSE_RE = re.compile(r"(?<=\S)['’`](?![^\W_])")
+_MARK_RE = re.compile(r"[\"“„'‘`]")
+
+
+def _close_single(text: str, i: int) -> int | None:
+    weak: int | None = None
+    for m in _SINGLE_CLOSE_RE.finditer(text, i + 1):
+        j = m.start()
+        if not _weak_closer(text, j):
+            if weak is not None and j - weak > _WEAK_SPAN:
+                return weak
+            return j
+        if weak is None:
+            weak = j
+    return weak
+
+
+def _close_double(text: str, i: int, closer: str) -> int | None:
+    j = text.find(closer, i + 1) if len(closer) == 1 else min(
+        (k for k in (text.find(c, i + 1) for c in closer) if k >= 0), default=-1)
+    if closer == '"' and j >= 0:
+        prev = text[j - 1] if j > 0 else " "
+        nxt = text[j + 1] if j + 1 < len(text) else " "
+        looks_open = prev.isspace() and _is_word(nxt)
+        if looks_open:
+            # Opened with " but closed with a single mark: take the last single closer before it.
+            cands = [k for k in range(i + 1, j) if text[k] in SINGLE_CLOSE and _single_closer(text, k)]
+            if cands:
+                return cands[-1]
+    return j if j >= 0 else None
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """All top-level quotations in ``text``, in order (nested quotes stay inside their parent)."""
+    out: list[QuoteSpan] = []
+    i, n = 0, len(text)
+    while i < n:
+        nxt = _MARK_RE.search(text, i)
+        if nxt is None:
+            break
+        i = nxt.start()
+        ch = text[i]
+        close: int | None = None
+        is_open = False
+        if ch in DOUBLE_OPEN:
+            is_open = True
+            close = _close_double(text, i, DOUBLE_OPEN[ch])
+        elif ch in SINGLE_OPEN and _single_opener(text, i):
+            is_open = True
+            close = _close_single(text, i)
+            if close is None:
+                i += 1
+                continue
+        if not is_open:
+            i += 1
+            continue
+        if close is None:
+            if ch == "'":
+                i += 1
+                continue
+            s, e = _strip(text, i + 1, n)
+            out.append(QuoteSpan(i, s, e, n))
+            break
+        s, e = _strip(text, i + 1, close)
+        if e > s:
+            out.append(QuoteSpan(i, s, e, close + 1))
+        i = close + 1
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+# --- titles and scare quotes -------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z0-9][\w'’&-]*")
+_MINOR = {
+    "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "by", "with",
+    "from", "into", "onto", "as", "via", "vs", "per", "its", "their", "our", "between", "about",
+    "over", "under", "through", "within", "across", "towards", "toward", "upon", "up",
+}
+_PUB_BEFORE = {
+    "entitled", "titled", "called", "named", "headline", "headlined", "report", "reports", "paper",
+    "papers", "book", "books", "article", "articles", "chapter", "film", "films", "documentary",
+    "programme", "program", "programmes", "series", "seminar", "seminars", "conference",
+    "conferences", "workshop", "workshops", "event", "events", "campaign", "campaigns", "award",
+    "awards", "toolkit", "guide", "guidance", "leaflet", "booklet", "strategy", "exhibition",
+    "festival", "project", "projects", "initiative", "scheme", "network", "module", "course",
+    "lecture", "talk", "talks", "symposium", "review", "inquiry", "brief", "briefing", "website",
+    "show", "play", "album", "journal", "magazine", "column", "blog", "podcast", "manual", "pack",
+    "framework", "model", "tool", "app", "game", "policy", "bill", "act", "standard", "plan",
+    "his", "her", "their", "our", "its", "the", "a", "an", "publication", "publications", "study",
+    "studies", "volume", "edition", "keynote", "presentation", "presentations", "session",
+    "collection", "database", "resource", "resources", "known", "as", "for", "on", "in", "at",
+}
+_PUB_AFTER = {
+    "report", "paper", "working", "book", "article", "chapter", "film", "documentary",
+    "programme", "program", "series", "seminar", "conference", "workshop", "event", "campaign",
+    "award", "toolkit", "guide", "guidance", "leaflet", "booklet", "strategy", "exhibition",
+    "festival", "project", "initiative", "scheme", "network", "module", "course", "lecture",
+    "talk", "symposium", "review", "briefing", "website", "show", "journal", "magazine", "blog",
+    "podcast", "manual", "pack", "framework", "model", "tool", "app", "policy", "publication",
+    "study", "volume", "edition", "resource", "database", "collection", "was", "is",
+}
+
+
+def word_count(s: str) -> int:
+    """Words in ``s`` (letters or digits, with inner apostrophes and hyphens)."""
+    return len(_WORD.findall(s))
+
+
+def _title_case_ratio(words: list[str]) -> float:
+    content = [w for w in words if w.lower() not in _MINOR]
+    if not content:
+        return 0.0
+    return sum(1 for w in content if w[0].isupper() or w[0].isdigit()) / len(content)
+
+
+def looks_like_title(text: str, q: QuoteSpan) -> bool:
+    """Heuristics for titles of publications, programmes, events, campaigns and the like.
+
+    A title starts with a capital, ends without sentence punctuation and either is written in Title
+    Case, has a ``Main: subtitle`` shape, or sits right next to a publication word ("his", "report",
+    "seminar", "entitled", a following "Working Paper" or a year in brackets).
+    """
+    inner = text[q.start:q.end]
+    words = _WORD.findall(inner)
+    if not words or not words[0][0].isupper() and not words[0][0].isdigit():
+        return False
+    if inner.rstrip()[-1:] in ".!" or re.search(r"[.!?]\s+[A-Z]", inner):
+        return False
+    if len(words) > 25:
+        return False
+    if len(words) >= 2 and _title_case_ratio(words) >= 0.75:
+        return True
+    before = re.findall(r"[A-Za-z]+", text[max(0, q.open - 40):q.open])
+    after_txt = text[q.close:q.close + 40]
+    after = re.findall(r"[A-Za-z]+", after_txt)
+    prev = before[-1].lower() if before else ""
+    nxt = after[0].lower() if after else ""
+    if prev in _PUB_BEFORE and prev not in {"the", "a", "an", "for", "on", "in", "at", "as"}:
+        return True
+    if prev in {"the", "a", "an"} and len(before) >= 2 and before[-2].lower() in _PUB_BEFORE:
+        return True
+    if nxt in _PUB_AFTER and nxt not in {"was", "is"}:
+        return True
+    if re.match(r"\s*\(\s*(?:19|20)\d\d\s*\)", after_txt):
+        return True
+    return ":" in inner and len(words) <= 20 and not re.search(r"\b(I|we|our|my|us)\b", inner)

@@ -1,0 +1,171 @@
+"""Text plumbing for narrative extraction: a normalised view with an offset map, sentences, markers.
+
+Narrative documents (REF impact case studies, reports) arrive with hard line wraps, runs of
+indentation and HTML entities. Extraction runs on a *normalised* copy in which every whitespace run
+is one space and every HTML entity is its character; :class:`NormText` maps any span of that copy
+back to the exact span of the original, so the caller always gets ``doc[start:end]`` back.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass
+
+
+
+@dataclass(frozen=True)
+class NormText:
+    """A normalised copy of ``original`` with a piecewise map back to it.
+
+    ``pieces`` holds ``(norm_start, orig_start, orig_end, linear)`` for consecutive stretches of
+    the normalised text: a linear stretch maps char for char; a non-linear one (a whitespace run
+    shrunk to one space, a decoded entity) maps every char to the whole original stretch.
+    """
+
+    original: str
+    text: str
+    pieces: tuple[tuple[int, int, int, bool], ...]
+    keys: tuple[int, ...]
+
+    def _piece(self, i: int) -> tuple[int, int, int, bool]:
+        return self.pieces[bisect.bisect_right(self.keys, i) - 1]
+
+    def orig_start(self, i: int) -> int:
+        """Original offset where norm char ``i`` begins."""
+        if i >= len(self.text):
+            return len(self.original)
+        ns, os_, _oe, linear = self._piece(i)
+        return os_ + (i - ns) if linear else os_
+
+    def orig_end(self, i: int) -> int:
+        """Original offset just after norm char ``i``."""
+        ns, os_, oe, linear = self._piece(i)
+        return os_ + (i - ns) + 1 if linear else oe
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the half-open norm span ``[start, end)`` to the original text."""
+        if end <= start:
+            pos = self.orig_start(start)
+            return pos, pos
+        return self.orig_start(start), self.orig_end(end - 1)
+
+
+_SPECIAL = re.compile(r"\s{2,}|[^\S ]|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+
+def normalise(text: str) -> NormText:
+    """Collapse whitespace runs to one space and decode HTML entities, keeping an offset map."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, bool]] = []
+    npos = 0
+    pos = 0
+    for m in _SPECIAL.finditer(text):
+        a, b = m.span()
+        chunk = m.group(0)
+        if chunk[0] == "&":
+            decoded = html.unescape(chunk)
+            if decoded == chunk or not decoded:
+                continue
+            rep = "".join(" " if c.isspace() else c for c in decoded)
+        else:
+            rep = " "
+        if a > pos:
+            pieces.append((npos, pos, a, True))
+            out.append(text[pos:a])
+            npos += a - pos
+        pieces.append((npos, a, b, False))
+        out.append(rep)
+        npos += len(rep)
+        pos = b
+    if pos < len(text) or not pieces:
+        pieces.append((npos, pos, len(text), True))
+        out.append(text[pos:])
+    return NormText(text, "".join(out), tuple(pieces), tuple(p[0] for p in pieces))
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+_ABBREV = {
+    "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "prof", "st", "no", "vs", "cf", "p", "pp", "al",
+    "fig", "approx", "c", "inc", "ltd", "co", "dept", "univ", "vol", "ed", "eds", "jr", "sr",
+}
+_END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$)")
+
+
+def sentence_starts(text: str, masked: list[tuple[int, int]]) -> list[int]:
+    """Start offsets of sentences in ``text`` (norm), ignoring terminators inside ``masked`` spans.
+
+    A sentence ends at ``.``, ``!`` or ``?`` (not after a known abbreviation or a single capital
+    initial) followed by optional closing marks and whitespace and then a capital letter, digit,
+    opening mark or bracket.
+    """
+    inside = _mask_array(len(text), masked)
+    starts = [0]
+    for m in _END.finditer(text):
+        e = m.end()
+        if m.start() < len(inside) and inside[m.start()]:
+            continue
+        word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, m.start() - 12): m.start()])
+        if word and m.group(0) == ".":
+            w = word.group(1).lower()
+            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+                continue
+        j = e
+        while j < len(text) and text[j] in "\"'’”)]":
+            j += 1
+        k = j
+        while k < len(text) and text[k] == " ":
+            k += 1
+        if k == j and k < len(text):
+            continue
+        if k >= len(text):
+            break
+        if text[k].isupper() or text[k].isdigit() or text[k] in "\"'`‘“([":
+            starts.append(k)
+    return sorted(set(starts))
+
+
+def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
+    arr = bytearray(n)
+    for a, b in spans:
+        arr[a:b] = b"\x01" * (max(0, min(b, n) - a))
+    return arr
+
+
+# --- corroborating-source markers --------------------------------------------------------------
+
+_ITEM = (
+    r"(?:(?:corroborating\s+)?(?:sources?|refs?\.?|references?|evidence|testimonials?|letters?)\s+)?"
+    r"(?:[A-Z]{1,2}\d{0,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
+    r"(?:,?\s+pp?\.\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
+)
+_LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"
+MARKER = re.compile(rf"\[\s*{_LIST}\s*\]|\(\s*{_LIST}\s*\)")
+
+
+def is_marker(s: str) -> bool:
+    """True when the whole string is a source marker such as ``[C]``, ``(5.3)`` or ``[A, B]``."""
+    m = MARKER.fullmatch(s.strip())
+    if m is None:
+        return False
+    inner = s.strip()[1:-1].strip()
+    # Single four-digit numbers would be years; generic words are not markers.
+    return not re.fullmatch(r"\d{4}", inner)
+
+
+def find_markers(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Marker spans in ``text[start:end]`` (norm offsets)."""
+    return [(m.start(), m.end()) for m in MARKER.finditer(text, start, end) if is_marker(m.group(0))]
+
+
+def glued_digits(token: str) -> str | None:
+    """Footnote digits glued to a word or year (``reported2`` -> ``2``, ``20115.1`` -> ``5.1``)."""
+    m = re.fullmatch(r"[A-Za-z]{3,}(\d{1,2}(?:\.\d{1,2})?)", token)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"(?:19|20)\d\d(\d(?:\.\d{1,2})?)", token)
+    if m:
+        return m.group(1)
+    return None
