@@ -10,16 +10,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO / "corpora"
-
-
-def shared_data() -> Path | None:
-    """The shared data folder beside the repository (or /work/shared/data), if present."""
-    for base in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if base.is_dir():
-            return base
-    return None
+from helpers import CORPORA, REPO, shared_data  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ the store, records a run and does all its writing inside one transaction.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -43,6 +44,50 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
         result = ingest_paths(store, paths, opts, run_id, progress)
         store.finish_run(run_id, n_in=result.n_in, n_ok=result.n_ok, n_rejected=result.n_rejected)
     return result
+
+
+@dataclass
+class ExtractedDocument:
+    """Testimonials and reach figures found in one narrative file; offsets point into ``text``."""
+
+    source: str
+    text: str
+    testimonials: list
+    reach: list
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "testimonials": [{"quote": t.quote, "speaker": t.speaker, "source_ref": t.source_ref,
+                              "start": t.start, "end": t.end} for t in self.testimonials],
+            "reach": [{"text": r.text, "value": r.value, "unit": r.unit, "start": r.start, "end": r.end}
+                      for r in self.reach],
+        }
+
+
+def extract(paths: Sequence[str | Path]) -> list[ExtractedDocument]:
+    """Find attributed testimonials and reach figures in narrative files (TXT, MD, DOCX, PDF).
+
+    For TXT and Markdown the offsets are into the file's text as read (universal newlines); for DOCX and
+    PDF into the document's paragraphs or pages joined by blank lines.
+    """
+    from evalnlp.errors import InputError
+    from evalnlp.ingest import narrative_text
+    from evalnlp.ingest.narrative import extract as find
+    from evalnlp.ingest.readers import file_kind
+
+    if not paths:
+        raise InputError("E133", "no input files given; expected one or more FILE arguments")
+    kinds = [(Path(p), file_kind(p)) for p in paths]
+    out = []
+    for path, kind in kinds:
+        if kind != "narrative":
+            raise InputError("E134", f"{path.name}: extract reads narrative documents (.txt, .md, .docx, .pdf); "
+                             f"got a {path.suffix} table. Use `evalnlp ingest` for survey exports")
+        text = narrative_text(path)
+        testimonials, reach = find(text)
+        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach))
+    return out
 
 
 def runs(store: Store) -> pd.DataFrame:

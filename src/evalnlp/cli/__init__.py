@@ -10,6 +10,7 @@ import sys
 
 from evalnlp.cli._app import app
 from evalnlp.cli import codebook as _codebook  # noqa: F401  (registers the command group)
+from evalnlp.cli import extract as _extract  # noqa: F401
 from evalnlp.cli import ingest as _ingest  # noqa: F401  (registers the command)
 from evalnlp.cli import runs as _runs  # noqa: F401
 

@@ -244,6 +244,19 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     return report
 
 
+def narrative_text(path: Path) -> str:
+    """The whole text of a narrative file: TXT/MD as read (encoding detected, universal newlines);
+    DOCX paragraphs and table cells, or PDF pages, joined by blank lines."""
+    from evalnlp.ingest.readers import read_narrative
+
+    if path.suffix.lower() in (".txt", ".md", ".markdown"):
+        from evalnlp.ingest._text import text_encoding
+
+        with open(path, encoding=text_encoding(path)) as fh:
+            return fh.read()
+    return "\n\n".join(p.text for p in read_narrative(path) if p.text.strip())
+
+
 def _doc_ids(store, source: str, locators: list[str]) -> list[str]:
     df = store.con.execute(
         "SELECT locator, doc_id FROM documents WHERE source = ? AND kind = 'narrative'", [source]).df()

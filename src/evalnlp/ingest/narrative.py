@@ -523,10 +523,17 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             cur.ref = nxt.ref
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def _reach(ctx: _Context) -> list[Reach]:
     out: list[Reach] = []
     for r in find_reach(ctx.text):
         txt, s, e = ctx.span(r.start, r.end)
+        if _PARAGRAPH_BREAK.search(txt):
+            continue  # a number ending one paragraph or table cell and a noun starting the next
+        if r.value != int(r.value):
+            continue  # people are counted in whole numbers: "5.2 Services" is a section number
         unit = ctx.span(r.unit_start, r.unit_end)[0] if r.unit_start is not None else None
         out.append(Reach(txt, r.value, unit, s, e))
     return out
