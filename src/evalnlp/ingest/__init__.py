@@ -250,7 +250,7 @@ def narrative_text(path: Path) -> str:
     from evalnlp.ingest.readers import read_narrative
 
     if path.suffix.lower() in (".txt", ".md", ".markdown"):
-        from evalnlp.ingest._text import text_encoding
+        from evalnlp.ingest.readers import text_encoding
 
         with open(path, encoding=text_encoding(path)) as fh:
             return fh.read()

@@ -1,0 +1,113 @@
+"""Cell values and column names, made the same way for every tabular format.
+
+Every cell a reader returns is a Python ``str`` or ``None`` (missing). Non-string values are turned into
+text deterministically so that the same input always gives the same documents:
+
+============================  =========================================================
+value                         text
+============================  =========================================================
+``None``, NaN, NaT            ``None`` (missing)
+``True`` / ``False``          ``"true"`` / ``"false"``
+int, integral float           ``"3"`` (no ``.0``; floats only below 2**53 in magnitude)
+other float                   ``repr``: ``"2.5"``, ``"1e+20"``, ``"inf"``
+datetime at midnight          ISO date ``"2024-01-05"``
+other datetime, date, time    ISO 8601 ``"2024-01-05T10:30:00"``
+Decimal                       ``str`` (as written)
+bytes                         UTF-8 text when valid, otherwise hexadecimal
+dict, list, tuple             JSON text, keys in their original order, non-ASCII kept
+============================  =========================================================
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import json
+from typing import Any, Iterable
+
+_MAX_EXACT_INT_FLOAT = 2.0**53
+
+
+def cell_to_str(value: Any) -> str | None:
+    """Return ``value`` as text following the table in this module's docstring."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if value is None:
+        return None
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return _float_to_str(value)
+    return _other_to_str(value)
+
+
+def _float_to_str(value: float) -> str | None:
+    if value != value:  # NaN marks a missing value in pandas, pyarrow and spreadsheets
+        return None
+    if value.is_integer() and abs(value) < _MAX_EXACT_INT_FLOAT:
+        return str(int(value))
+    return repr(value)
+
+
+def _other_to_str(value: Any) -> str | None:
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas.NA, pandas.NaT
+        return None
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return _float_to_str(float(value))
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None and value.time() == _dt.time(0) and not getattr(value, "nanosecond", 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return None if value.is_nan() else str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        raw = bytes(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.hex()
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item) and getattr(value, "ndim", None) == 0:
+        return cell_to_str(item())
+    return str(value)
+
+
+def _json_default(value: Any) -> Any:
+    """Serialise what ``json`` cannot: dates, decimals, bytes inside nested values."""
+    return cell_to_str(value)
+
+
+def unique_names(raw: Iterable[Any]) -> list[str]:
+    """Column names from header cells: stripped, blanks named ``column_N`` (N 1-based), duplicates made
+    unique as ``a``, ``a.1``, ``a.2`` (skipping suffixes that are already taken)."""
+    names = []
+    for i, cell in enumerate(raw, start=1):
+        text = cell_to_str(cell)
+        text = text.strip() if text is not None else ""
+        names.append(text or f"column_{i}")
+    taken = set(names)
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if name in seen:
+            k = 1
+            while f"{name}.{k}" in taken:
+                k += 1
+            name = f"{name}.{k}"
+            taken.add(name)
+        seen.add(name)
+        out.append(name)
+    return out

@@ -1,0 +1,154 @@
+"""CSV and TSV: encoding detected, delimiter sniffed, rows streamed through the ``csv`` module's C reader.
+
+A row whose number of fields differs from the header's is a reject (E110) with its row number: never
+padded, cut or shifted. Row numbers count records after the header (a quoted field spanning several lines
+is one record); blank lines are not records and are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import islice
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from evalnlp.errors import InputError
+from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
+from evalnlp.ingest._cells import unique_names
+from evalnlp.ingest._text import text_encoding
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_CHARS = 64 * 1024
+FIELD_LIMIT = 1 << 26  # characters in one field; beyond this the file is almost surely an unclosed quote
+
+
+def _raise_field_limit() -> None:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+
+
+def sniff_delimiter(sample: str, *, truncated: bool = False, prefer: str = ",") -> str:
+    """Choose the delimiter among ``, ; TAB |`` from the first records of a file.
+
+    The delimiter that splits the header into the most consistent records wins: first among delimiters that
+    split the header into several fields (by share of records with the header's field count, then field
+    count, then ``prefer``), otherwise (a one-column file) the one that leaves most records whole.
+    ``truncated`` says the sample stops mid-file, so its last record may be incomplete and is ignored.
+    """
+    order = sorted(DELIMITERS, key=lambda d: d != prefer)
+    scored = []
+    for rank, delim in enumerate(order):
+        try:
+            records = [r for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
+        except csv.Error:
+            continue
+        if truncated and len(records) > 1:
+            records.pop()
+        if not records:
+            return prefer
+        width = len(records[0])
+        body = records[1:]
+        share = sum(len(r) == width for r in body) / len(body) if body else 1.0
+        scored.append((width > 1, share if width > 1 else 0.0, width, -rank, share, delim))
+    if not scored:
+        return prefer
+    multi = [s for s in scored if s[0]]
+    if multi:
+        return max(multi)[-1]
+    return max(scored, key=lambda s: (s[4], s[3]))[-1]
+
+
+class CsvSource(TabularSource):
+    """A CSV or TSV file; see :func:`open_csv`."""
+
+    def _open(self) -> TextIO:
+        return open(self.path, encoding=self.encoding, newline="", errors="strict", buffering=1 << 20)
+
+    def _reader(self, fh: TextIO):
+        return csv.reader(fh, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=False)
+
+    def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
+        check_chunk_size(chunk_size)
+        _raise_field_limit()
+        with self._open() as fh:
+            records = self._reader(fh)
+            for record in records:  # the header: the first record that is not a blank line
+                if record:
+                    break
+            number = 0  # data rows read so far
+            try:
+                while True:
+                    chunk = list(islice(records, chunk_size))
+                    if not chunk:
+                        return
+                    batch = self._batch(chunk, number)
+                    number += batch.n_rows
+                    if batch.n_rows:
+                        yield batch
+            except csv.Error as err:
+                raise InputError("E119", f"{self.path.name}: cannot parse the rows after row {number} (the "
+                                         f"problem ends at line {records.line_num}): {err}. A field "
+                                         f"longer than {FIELD_LIMIT:,} characters usually means a quote "
+                                         "that is never closed; check the quotes in or before that row.") from None
+
+    def _batch(self, records: list[list[str]], before: int) -> Batch:
+        """Rows ``before + 1 ...`` from parsed records (blank lines, parsed as ``[]``, are skipped)."""
+        width = len(self.columns)
+        if list(map(len, records)).count(width) == len(records):  # the common case: every row is whole
+            locators = [f"row {n}" for n in range(before + 1, before + len(records) + 1)]
+            return make_batch(self.columns, records, locators, [])
+        rows: list[list[str]] = []
+        locators = []
+        rejects: list[Reject] = []
+        number = before
+        for record in records:
+            if not record:
+                continue
+            number += 1
+            if len(record) == width:
+                rows.append(record)
+                locators.append(f"row {number}")
+            else:
+                fields = f"{len(record)} field{'s' * (len(record) != 1)}"
+                rejects.append((f"row {number}", "E110", f"row has {fields}; the header has {width}"))
+        return make_batch(self.columns, rows, locators, rejects)
+
+
+def open_csv(path: Path, fmt: str) -> CsvSource:
+    """Open a CSV (``fmt="csv"``) or TSV (``fmt="tsv"``) file: detect its encoding, sniff its delimiter, read
+    its header and make sure at least one data row follows (E104 otherwise)."""
+    encoding = text_encoding(path)
+    _raise_field_limit()
+    prefer = "\t" if fmt == "tsv" else ","
+    with open(path, encoding=encoding, newline="") as fh:
+        sample = fh.read(SNIFF_CHARS)
+        truncated = bool(fh.read(1))
+    delimiter = sniff_delimiter(sample, truncated=truncated, prefer=prefer)
+    source = CsvSource(path, fmt, [], encoding=encoding, delimiter=delimiter)
+    header, has_data = _header_and_first_row(source)
+    source.columns = unique_names(header)
+    if not has_data:
+        raise InputError(
+            "E104", f"{path.name}: no data rows: the file has a header ({_preview(source.columns)}) but no rows "
+                    "under it. Expected at least one data row; check that the export included the data.")
+    return source
+
+
+def _header_and_first_row(source: CsvSource) -> tuple[list[str], bool]:
+    with source._open() as fh:
+        records = source._reader(fh)
+        try:
+            header = next((r for r in records if r), None)
+            has_data = next((True for r in records if r), False)
+        except csv.Error as err:
+            raise InputError("E119", f"{source.path.name}: cannot parse the first rows: {err}. Check the quotes "
+                                     "near the start of the file.") from None
+    if header is None:  # only blank lines, which the empty-file check has already ruled out
+        header = []
+    return header, has_data
+
+
+def _preview(columns: list[str], limit: int = 8) -> str:
+    shown = ", ".join(repr(c) for c in columns[:limit])
+    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")

@@ -1,0 +1,207 @@
+"""Narrative documents: plain text and Markdown, DOCX, PDF, each turned into passages with locators.
+
+- TXT / Markdown: paragraphs are blocks of lines separated by blank lines (``"paragraph 4"``, counting
+  paragraphs with text); the text keeps its line breaks (as ``\\n``).
+- DOCX: body paragraphs with text, in document order (``"paragraph 4"``), and table cells with text
+  (``"table 2 row 3 cell 1"``, 1-based, a merged cell once); content controls are read through.
+- PDF: the text of every page (``"page 2"``); a page without text is still returned, with empty text, so it
+  is accounted for. A PDF with no text at all (a scan) is an error (E118).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from evalnlp.errors import InputError
+from evalnlp.ingest._base import Passage
+from evalnlp.ingest._text import (
+    ZIP_MAGIC,
+    binary_head,
+    describe_error,
+    describe_head,
+    describe_zip,
+    text_encoding,
+)
+
+_BLANK_LINE = re.compile(r"[ \t\f\v]*")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines; line breaks inside a paragraph are kept."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in text.split("\n"):
+        if _BLANK_LINE.fullmatch(line):
+            if block:
+                out.append("\n".join(block))
+                block = []
+        else:
+            block.append(line)
+    if block:
+        out.append("\n".join(block))
+    return out
+
+
+def read_text(path: Path) -> list[Passage]:
+    """Paragraphs of a TXT or Markdown file, encoding detected."""
+    encoding = text_encoding(path)
+    with open(path, encoding=encoding) as fh:  # universal newlines: \r\n and \r become \n
+        text = fh.read()
+    return [Passage(f"paragraph {i}", p) for i, p in enumerate(paragraphs(text), start=1)]
+
+
+def _no_text(path: Path, what: str) -> InputError:
+    return InputError("E118", f"{path.name}: no text found: {what}. Expected a document with text; if it is a "
+                              "scan or made of images, run it through OCR first (e.g. ocrmypdf), or copy the "
+                              "text into a .txt file.")
+
+
+def _docx_corrupt(path: Path, found: str) -> InputError:
+    return InputError("E108", f"{path.name}: not a readable DOCX document: {found}. Expected a Word .docx file "
+                              "(a zip archive of XML). Open it in Word or LibreOffice and save it again as .docx, "
+                              "or save it as plain text (.txt).")
+
+
+def _blocks(container: Any, parent: Any) -> Iterator[Any]:
+    """Paragraphs and tables directly under ``container`` in document order, looking inside content controls."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+    for child in container.iterchildren():
+        if child.tag == p_tag:
+            yield Paragraph(child, parent)
+        elif child.tag == tbl_tag:
+            yield Table(child, parent)
+        elif child.tag == sdt_tag:
+            content = child.find(content_tag)
+            if content is not None:
+                yield from _blocks(content, parent)
+
+
+def _table_passages(table: Any, number: int) -> list[Passage]:
+    out = []
+    seen: set[Any] = set()  # holding the elements keeps lxml's proxies, so identity is stable
+    for r, row in enumerate(table.rows, start=1):
+        for c, cell in enumerate(row.cells, start=1):
+            if cell._tc in seen:  # a merged cell repeats across the grid
+                continue
+            seen.add(cell._tc)
+            text = cell.text
+            if text.strip():
+                out.append(Passage(f"table {number} row {r} cell {c}", text))
+    return out
+
+
+def read_docx(path: Path) -> list[Passage]:
+    """Paragraphs and table cells of a DOCX document, in body order."""
+    head = binary_head(path)
+    if not head.startswith(ZIP_MAGIC):
+        found = describe_head(head)
+        if found == "plain text":
+            found += " (if so, give it the .txt extension)"
+        raise _docx_corrupt(path, f"the file is {found}")
+    damage = describe_zip(path)
+    if damage:
+        raise _docx_corrupt(path, damage)
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+        body = document.element.body
+        blocks = list(_blocks(body, document._body))
+    except Exception as err:  # BadZipFile, PackageNotFoundError, KeyError, XML errors ...
+        raise _docx_corrupt(path, describe_error(err)) from None
+    passages: list[Passage] = []
+    n_par = n_tab = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            n_tab += 1
+            passages.extend(_table_passages(block, n_tab))
+        else:
+            text = block.text
+            if text.strip():
+                n_par += 1
+                passages.append(Passage(f"paragraph {n_par}", text))
+    if not passages:
+        raise _no_text(path, "the document body has no paragraphs or table cells with text")
+    return passages
+
+
+def _pdf_corrupt(path: Path, found: str) -> InputError:
+    return InputError("E109", f"{path.name}: not a readable PDF: {found}. Expected a PDF document; open it in a "
+                              "PDF viewer and save or print it to a new PDF, or export the text as .txt.")
+
+
+def _open_pdf(path: Path):
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = PdfReader(path)
+    except Exception as err:  # PdfReadError, PdfStreamError, ValueError ...
+        raise _pdf_corrupt(path, describe_error(err)) from None
+    if reader.is_encrypted:
+        try:
+            opened = bool(reader.decrypt(""))  # PasswordType.NOT_DECRYPTED is 0
+        except DependencyError:
+            raise InputError("E111", f"{path.name}: the PDF is encrypted with AES, and reading it needs the "
+                                     "'cryptography' package. Install it (pip install cryptography), or save an "
+                                     "unencrypted copy (open it in a PDF viewer and print it to a new PDF, or "
+                                     "run: qpdf --decrypt in.pdf out.pdf).") from None
+        except Exception as err:
+            raise _pdf_corrupt(path, f"the encryption data is damaged ({describe_error(err)})") from None
+        if not opened:
+            raise InputError("E111", f"{path.name}: the PDF is password-protected, so its text cannot be read. "
+                                     "Expected an unprotected PDF; open it with its password and save an "
+                                     "unprotected copy (print to PDF, or run: qpdf --password=PASSWORD --decrypt "
+                                     "in.pdf out.pdf), then ingest that copy.")
+    return reader
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs warnings about recoverable flaws in a PDF; problems that matter become errors here, so
+    keep those warnings from reaching the user's terminal while reading."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def read_pdf(path: Path) -> list[Passage]:
+    """The text of every page of a PDF."""
+    with _quiet_pypdf():
+        return _read_pdf(path)
+
+
+def _read_pdf(path: Path) -> list[Passage]:
+    head = binary_head(path)
+    if b"%PDF-" not in head[:1024]:
+        raise _pdf_corrupt(path, f"the file does not start like a PDF (it looks like {describe_head(head)})")
+    reader = _open_pdf(path)
+    try:
+        pages = list(reader.pages)
+    except Exception as err:
+        raise _pdf_corrupt(path, f"the page tree is damaged ({describe_error(err)})") from None
+    if not pages:
+        raise _pdf_corrupt(path, "it has no pages")
+    passages = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception as err:
+            raise _pdf_corrupt(path, f"page {number} cannot be read ({describe_error(err)})") from None
+        passages.append(Passage(f"page {number}", text))
+    if not any(p.text.strip() for p in passages):
+        raise _no_text(path, f"none of its {len(passages)} page(s) has extractable text")
+    return passages

@@ -1,0 +1,373 @@
+"""JSON and JSON Lines.
+
+JSON: a top-level array of objects, or an object holding exactly one array of objects (``{"responses":
+[...], "meta": {...}}``). The file is read as a stream, one array element at a time, so memory stays flat
+however long the array. Opening makes one full pass that checks the syntax (E112 with line and column),
+checks every element is an object (E113) and collects the column names: every key, in order of first
+appearance. Nested values are kept as JSON text.
+
+JSON Lines (``.jsonl``, ``.ndjson``): one object per line; blank lines are skipped. A line that is not valid
+JSON (E116) or not an object (E117) is a reject, so one bad line does not lose the rest; a file with no
+valid object at all is an error (E112/E113).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from evalnlp.errors import InputError
+from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
+from evalnlp.ingest._cells import cell_to_str
+from evalnlp.ingest._text import text_encoding
+
+_CHUNK_CHARS = 1 << 20
+_WS = re.compile(r"[ \t\n\r]*")
+_AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
+_DECODER = json.JSONDecoder()
+_TAIL = 16  # an error this close to the end of the buffer may just be a value cut by the chunk boundary
+
+_JSON_SHAPE = ('Expected a top-level array of objects ([{"text": ...}, ...]) or an object holding one such '
+               'array ({"responses": [{"text": ...}, ...]}).')
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+class _Scanner:
+    """Reads JSON values one by one from a text stream, holding only a window of the text."""
+
+    def __init__(self, stream: TextIO, name: str, chunk: int = _CHUNK_CHARS):
+        self._stream = stream
+        self._name = name
+        self._chunk = chunk
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._line = 1  # line number of _buf[0]
+        self._col = 0  # 0-based column of _buf[0]
+
+    def _more(self, size: int | None = None) -> bool:
+        if self._eof:
+            return False
+        data = self._stream.read(size or self._chunk)
+        if not data:
+            self._eof = True
+            return False
+        if self._pos:
+            dropped = self._buf[: self._pos]
+            newlines = dropped.count("\n")
+            if newlines:
+                self._line += newlines
+                self._col = len(dropped) - dropped.rfind("\n") - 1
+            else:
+                self._col += len(dropped)
+            self._buf = self._buf[self._pos :]
+            self._pos = 0
+        self._buf += data
+        return True
+
+    def error(self, what: str, pos: int | None = None) -> InputError:
+        pos = self._pos if pos is None else pos
+        newlines = self._buf.count("\n", 0, pos)
+        if newlines:
+            line, col = self._line + newlines, pos - self._buf.rfind("\n", 0, pos)
+        else:
+            line, col = self._line, self._col + pos + 1
+        return InputError("E112", f"{self._name}: malformed JSON at line {line}, column {col}: {what}. "
+                                  "Expected valid JSON; fix the file at that place (a JSON validator or "
+                                  "editor shows the exact spot), or export it again.")
+
+    def peek(self) -> str:
+        """The next character that is not whitespace, without consuming it; ``""`` at the end."""
+        while True:
+            self._pos = _WS.match(self._buf, self._pos).end()
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._more():
+                return ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            found = self.peek()
+            raise self.error(f"expected {char!r}, found {found!r}" if found else f"expected {char!r}, "
+                                                                                  "found the end of the file")
+        self._pos += 1
+
+    def value(self) -> Any:
+        if not self.peek():
+            raise self.error("expected a value, found the end of the file")
+        return self._decode()
+
+    def _decode(self) -> Any:
+        """Decode the value starting exactly at the current position (which holds a non-blank character)."""
+        size = self._chunk
+        while True:
+            try:
+                obj, end = _DECODER.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as err:
+                cut = len(self._buf) - err.pos <= _TAIL or err.msg.startswith("Unterminated string")
+                if cut and self._more(size):
+                    size *= 2
+                    continue
+                raise self.error(err.msg, err.pos) from None
+            # a number cut by the chunk boundary ("12" of "12.5e3") decodes; make sure it had room to end
+            if len(self._buf) - end < _TAIL and self._more(size):
+                size *= 2
+                continue
+            self._pos = end
+            return obj
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that starts here, one at a time."""
+        self.take("[")
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        after = _AFTER_ITEM.match
+        decode_next = self.value
+        while True:
+            yield decode_next()
+            found = after(self._buf, self._pos)
+            if found is not None:  # fast path: the separator (and the next value's start) are in the buffer
+                if found.group(2):
+                    self._pos = found.end()
+                    return
+                if found.end() < len(self._buf):
+                    self._pos = found.end()
+                    decode_next = self._decode
+                    continue
+            decode_next = self.value
+            nxt = self.peek()
+            if nxt == ",":
+                self._pos += 1
+            elif nxt == "]":
+                self._pos += 1
+                return
+            else:
+                raise self.error(f"expected ',' or ']' after an array element, found {nxt!r}" if nxt
+                                 else "the array is not closed: expected ']', found the end of the file")
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object that starts here; after each key, the caller consumes its value."""
+        self.take("{")
+        if self.peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise self.error("expected a property name in double quotes")
+            key = self.value()
+            self.take(":")
+            yield key
+            nxt = self.peek()
+            if nxt == ",":
+                self._pos += 1
+            elif nxt == "}":
+                self._pos += 1
+                return
+            else:
+                raise self.error(f"expected ',' or '}}' after an object member, found {nxt!r}" if nxt
+                                 else "the object is not closed: expected '}', found the end of the file")
+
+    def skip(self) -> None:
+        """Consume one value, streaming through arrays."""
+        if self.peek() == "[":
+            for _ in self.items():
+                pass
+        else:
+            self.value()
+
+    def end(self) -> None:
+        nxt = self.peek()
+        if nxt:
+            raise self.error(f"extra data after the end of the JSON value, starting with {nxt!r}")
+
+
+@dataclass
+class _ArrayInfo:
+    count: int = 0
+    objects: bool = True
+    first_bad: str = ""
+    keys: dict[str, None] = field(default_factory=dict)
+
+    def add(self, index: int, item: Any) -> None:
+        self.count += 1
+        if not self.objects:
+            return
+        if type(item) is not dict:
+            self.objects = False
+            self.first_bad = f"element {index + 1} is {_kind(item)}"
+            self.keys = {}
+            return
+        keys = self.keys
+        for k in item:
+            if k not in keys:
+                keys[k] = None
+
+
+class JsonSource(TabularSource):
+    """A JSON file; ``key`` names the member holding the array when the top level is an object."""
+
+    key: str | None = None
+
+    def _stream(self, fh: TextIO) -> Iterator[Any]:
+        sc = _Scanner(fh, self.path.name)
+        if self.key is None:
+            yield from sc.items()
+        else:
+            done = False
+            for key in sc.members():
+                if key == self.key and not done:
+                    yield from sc.items()
+                    done = True
+                else:
+                    sc.skip()
+        sc.end()
+
+    def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
+        check_chunk_size(chunk_size)
+        columns = self.columns
+        rows: list[list[str | None]] = []
+        locators: list[str] = []
+        number = 0
+        with open(self.path, encoding=self.encoding) as fh:
+            for obj in self._stream(fh):
+                number += 1
+                rows.append([cell_to_str(obj.get(c)) for c in columns])
+                locators.append(f"row {number}")
+                if len(rows) >= chunk_size:
+                    yield make_batch(columns, rows, locators, [])
+                    rows, locators = [], []
+        if rows:
+            yield make_batch(columns, rows, locators, [])
+
+
+def open_json(path: Path) -> JsonSource:
+    """Open a JSON file, checking all of it (see the module docstring)."""
+    encoding = text_encoding(path)
+    name = path.name
+    with open(path, encoding=encoding) as fh:
+        sc = _Scanner(fh, name)
+        first = sc.peek()
+        if first == "[":
+            key, info = None, _ArrayInfo()
+            for i, item in enumerate(sc.items()):
+                info.add(i, item)
+                if not info.objects:
+                    raise InputError("E113", f"{name}: the top-level array holds something other than objects: "
+                                             f"{info.first_bad}. {_JSON_SHAPE}")
+        elif first == "{":
+            key, info = _survey_object(sc, name)
+        else:
+            top = sc.value()
+            raise InputError("E113", f"{name}: the top-level value is {_kind(top)}. {_JSON_SHAPE}")
+        sc.end()
+    if info.count == 0:
+        where = "the top-level array" if key is None else f"the array under {key!r}"
+        raise InputError("E104", f"{name}: no data rows: {where} is empty. Expected at least one object; "
+                                 "check that the export included the data.")
+    source = JsonSource(path, "json", list(info.keys), encoding=encoding)
+    source.key = key
+    return source
+
+
+def _survey_object(sc: _Scanner, name: str) -> tuple[str | None, _ArrayInfo]:
+    arrays: dict[str, _ArrayInfo] = {}
+    others: list[str] = []
+    for key in sc.members():
+        if sc.peek() == "[" and key not in arrays:
+            info = arrays[key] = _ArrayInfo()
+            for i, item in enumerate(sc.items()):
+                info.add(i, item)
+        else:
+            others.append(f"{key!r} ({_kind(sc.value())})")
+    full = [k for k, a in arrays.items() if a.count and a.objects]
+    if len(full) == 1:
+        return full[0], arrays[full[0]]
+    if len(full) > 1:
+        raise InputError("E113", f"{name}: the top-level object holds several arrays of objects "
+                                 f"({', '.join(repr(k) for k in full)}), so which rows to read is ambiguous. "
+                                 f"{_JSON_SHAPE} Keep one array, or split the file.")
+    empty = [k for k, a in arrays.items() if not a.count]
+    if len(empty) == 1 and len(arrays) == 1:
+        return empty[0], arrays[empty[0]]
+    found = [f"{k!r} (array: {a.first_bad or 'empty'})" for k, a in arrays.items()] + others
+    raise InputError("E113", f"{name}: the top-level object holds no array of objects; its members are "
+                             f"{', '.join(found) if found else 'none (it is empty)'}. {_JSON_SHAPE}")
+
+
+class JsonlSource(TabularSource):
+    """A JSON Lines file."""
+
+    def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
+        check_chunk_size(chunk_size)
+        columns = self.columns
+        rows: list[list[str | None]] = []
+        locators: list[str] = []
+        rejects: list[Reject] = []
+        with open(self.path, encoding=self.encoding) as fh:
+            for number, lineno, obj, problem in _jsonl_records(fh):
+                if problem is None:
+                    rows.append([cell_to_str(obj.get(c)) for c in columns])
+                    locators.append(f"row {number}")
+                else:
+                    rejects.append((f"row {number}", problem[0], problem[1]))
+                if len(rows) + len(rejects) >= chunk_size:
+                    yield make_batch(columns, rows, locators, rejects)
+                    rows, locators, rejects = [], [], []
+        if rows or rejects:
+            yield make_batch(columns, rows, locators, rejects)
+
+
+def _jsonl_records(fh: TextIO) -> Iterator[tuple[int, int, Any, tuple[str, str] | None]]:
+    """``(row number, line number, object, problem)`` for every non-blank line; ``problem`` is
+    ``(code, reason)`` for a line that is not a JSON object."""
+    number = 0
+    loads = json.loads
+    for lineno, line in enumerate(fh, start=1):
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            obj = loads(line)
+        except json.JSONDecodeError as err:
+            yield number, lineno, None, ("E116", f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
+            continue
+        if type(obj) is not dict:
+            yield number, lineno, None, ("E117", f"line {lineno} is {_kind(obj)}, not a JSON object")
+            continue
+        yield number, lineno, obj, None
+
+
+def open_jsonl(path: Path, fmt: str) -> JsonlSource:
+    """Open a JSON Lines file: one pass collects the column names and checks at least one line is an
+    object."""
+    encoding = text_encoding(path)
+    name = path.name
+    keys: dict[str, None] = {}
+    good = 0
+    first_problem: tuple[int, tuple[str, str]] | None = None
+    with open(path, encoding=encoding) as fh:
+        for _number, lineno, obj, problem in _jsonl_records(fh):
+            if problem is not None:
+                first_problem = first_problem or (lineno, problem)
+                continue
+            good += 1
+            for k in obj:
+                if k not in keys:
+                    keys[k] = None
+    if not good:
+        assert first_problem is not None  # the file is not blank, so some line was read
+        lineno, (code, reason) = first_problem
+        hint = (" If the file is one JSON document rather than one object per line, give it the .json "
+                "extension." if code == "E116" else "")
+        raise InputError("E112" if code == "E116" else "E113",
+                         f"{name}: no line holds a JSON object; the first problem: {reason}. Expected one JSON "
+                         f"object per line ({{\"text\": ...}}).{hint}")
+    return JsonlSource(path, fmt, list(keys), encoding=encoding)

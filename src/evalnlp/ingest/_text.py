@@ -1,0 +1,302 @@
+"""Text files: encoding detection, a validating pass over the whole file, and the checks every reader shares
+(missing file, empty file, binary content, undecodable bytes).
+
+Detection looks at the first bytes: a byte-order mark decides (UTF-8, UTF-16, UTF-32); UTF-16 without a mark
+is recognised by its pattern of zero bytes in mostly-ASCII text; otherwise UTF-8 if the bytes decode, else
+Windows-1252 unless a byte that Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) appears. The
+validating pass then reads the whole file once in binary chunks, so an error deep inside a file is found
+before any row is returned. A file that is plain ASCII up to its first byte that is not UTF-8 is read as
+Windows-1252; one with UTF-8 characters before such a byte has mixed encodings and is refused (E106), since
+reading either way would garble part of it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from evalnlp.errors import InputError
+
+HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 1 << 20
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CP1252_UNDEFINED_RE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32")
+
+_FIX_ENCODING = ("Save the file as UTF-8 (in Excel: File > Save As > 'CSV UTF-8'; in a text editor: "
+                 "Save with encoding UTF-8) and try again.")
+
+
+def check_file(path: Path) -> int:
+    """Raise E101 unless ``path`` is an existing regular file, E103 if it has no bytes; return its size."""
+    if not path.exists():
+        hint = ""
+        parent = path.parent if str(path.parent) else Path(".")
+        if parent.is_dir():
+            similar = sorted(p.name for p in parent.iterdir() if p.stem.lower() == path.stem.lower())
+            if similar:
+                hint = f" Files with a similar name there: {', '.join(similar[:5])}."
+        raise InputError("E101", f"{path}: file not found. Expected an existing file; check the path and the "
+                                 f"current directory.{hint}")
+    if not path.is_file():
+        raise InputError("E101", f"{path}: is a directory or special file, not a regular file. "
+                                 "Pass the path of a file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise empty_error(path, "has 0 bytes")
+    return size
+
+
+def describe_head(head: bytes) -> str:
+    """A short guess at what a file really is, from its first bytes, for error messages."""
+    if head.startswith(ZIP_MAGIC):
+        return "a zip archive"
+    if head.startswith(OLE_MAGIC):
+        return ("an old-format Office file (.xls/.doc) or a password-protected Office file, which are not "
+                "zip archives")
+    if head.startswith(b"%PDF"):
+        return "a PDF"
+    if head.startswith(b"PAR1"):
+        return "a Parquet file"
+    sample = head[:4096]
+    if sample and b"\x00" not in sample:
+        try:
+            sample.decode("utf-8")
+            return "plain text"
+        except UnicodeDecodeError as err:
+            if err.start > len(sample) - 4:
+                return "plain text"
+    return "unrecognised binary data"
+
+
+def describe_error(err: BaseException) -> str:
+    """``"TypeName: message"`` on one line, for wrapping a library's exception in a message."""
+    text = " ".join(str(err).split()).rstrip(".")
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def describe_zip(path: Path) -> str | None:
+    """``None`` if ``path`` is a readable zip archive, otherwise what is wrong with it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path):
+            return None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        return f"the zip archive is damaged or truncated ({describe_error(err)})"
+
+
+def binary_head(path: Path) -> bytes:
+    """First 4 KiB of a binary-format file (XLSX, DOCX, PDF, Parquet), after the missing and empty checks
+    (E101, E103: 0 bytes or only whitespace)."""
+    check_file(path)
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+        chunk = head
+        while chunk and not chunk.strip():
+            chunk = fh.read(CHUNK_BYTES)
+        if not chunk.strip():
+            raise empty_error(path, "only whitespace")
+    return head
+
+
+def empty_error(path: Path, found: str) -> InputError:
+    return InputError("E103", f"{path.name}: the file is empty ({found}). Expected text or rows to read; "
+                              "check that the export finished and that this is the right file.")
+
+
+def binary_error(name: str, offset: int) -> InputError:
+    return InputError(
+        "E105", f"{name}: binary content: a zero byte at byte offset {offset}, which text files do not contain "
+                "(and the file is not UTF-16). Expected a text file; this may be a spreadsheet, document or "
+                "compressed file with the wrong extension. Open it in the program that made it and export "
+                "it as UTF-8 text (CSV, TXT or JSON), or give it its proper extension.")
+
+
+def _undecodable(name: str, detail: str) -> InputError:
+    return InputError("E106", f"{name}: cannot decode the text: {detail}. Expected UTF-8, UTF-16 or "
+                              f"Windows-1252 text. {_FIX_ENCODING}")
+
+
+def _mixed(name: str, where: str) -> InputError:
+    return _undecodable(name, f"mixed encodings: the text before {where} is UTF-8 with non-ASCII characters, "
+                              "but that byte is not UTF-8 (parts of the file were saved in different encodings)")
+
+
+def _line_of(data: bytes, pos: int, lines_before: int) -> int:
+    return lines_before + data.count(b"\n", 0, pos) + 1
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """Recognise UTF-16 without a byte-order mark from the zero high bytes of mostly-ASCII text."""
+    n = len(head) // 2
+    if n < 2:
+        return None
+    even_zero = head[0 : 2 * n : 2].count(0)
+    odd_zero = head[1 : 2 * n : 2].count(0)
+    if odd_zero >= 0.3 * n and even_zero <= 0.02 * n:
+        enc = "utf-16-le"
+    elif even_zero >= 0.3 * n and odd_zero <= 0.02 * n:
+        enc = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(enc)().decode(head[: 2 * n], final=False)
+    except UnicodeDecodeError:
+        return None
+    return enc
+
+
+def _detect(head: bytes, name: str) -> str:
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    wide = _utf16_without_bom(head)
+    if wide:
+        return wide
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise binary_error(name, nul)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        err = exc
+        utf8_detail = f"byte 0x{head[err.start]:02x} at offset {err.start} is not UTF-8"
+    if not head[: err.start].isascii() and not head.startswith(codecs.BOM_UTF8):
+        where = f"byte 0x{head[err.start]:02x} at offset {err.start} (line {_line_of(head, err.start, 0)})"
+        raise _mixed(name, where)
+    bad = _CP1252_UNDEFINED_RE.search(head)
+    if bad is None:
+        return "cp1252"
+    pos = bad.start()
+    where = f"byte 0x{head[pos]:02x} at offset {pos} (line {_line_of(head, pos, 0)})"
+    if pos == err.start:
+        raise _undecodable(name, f"{where} is neither UTF-8 nor defined in Windows-1252")
+    raise _undecodable(name, f"{utf8_detail}, and {where} is undefined in Windows-1252")
+
+
+def detect_encoding(head: bytes) -> str:
+    """Guess the encoding of text from its first bytes.
+
+    Returns a Python codec name: ``"utf-8-sig"``, ``"utf-16"``, ``"utf-32"`` (byte-order mark present),
+    ``"utf-16-le"``/``"utf-16-be"`` (no mark, mostly-ASCII text), ``"utf-8"`` or ``"cp1252"``.
+    Raises :class:`InputError` E105 for binary content (zero bytes that are not UTF-16) and E106 for bytes
+    that are neither UTF-8 nor Windows-1252.
+    """
+    return _detect(head, "input")
+
+
+class _Validator:
+    """One pass over a file's bytes: checks they decode, finds zero bytes, notes whether any text is not
+    whitespace. ``encoding`` may change from ``utf-8`` to ``cp1252`` when the first non-UTF-8 byte follows
+    only ASCII."""
+
+    def __init__(self, name: str, encoding: str):
+        self.name = name
+        self.encoding = encoding
+        self.offset = 0  # bytes seen before the current chunk
+        self.lines = 0  # newlines seen before the current chunk
+        self.non_ascii = False
+        self.blank = True
+        self._decoder = codecs.getincrementaldecoder(encoding)() if encoding != "cp1252" else None
+
+    def feed(self, chunk: bytes) -> None:
+        if self.encoding in _WIDE:
+            self._feed_wide(chunk)
+        else:
+            self._feed_narrow(chunk)
+        self.offset += len(chunk)
+        self.lines += chunk.count(b"\n")
+
+    def finish(self) -> None:
+        if self._decoder is not None:
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise _undecodable(self.name, f"the file ends in the middle of a {self.encoding} character "
+                                              "(it may be truncated)") from None
+
+    def _feed_wide(self, chunk: bytes) -> None:
+        try:
+            text = self._decoder.decode(chunk)
+        except UnicodeDecodeError as err:
+            raise _undecodable(self.name, f"invalid {self.encoding} data at byte offset "
+                                          f"{self.offset + err.start}") from None
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise binary_error(self.name, self.offset + 2 * nul)
+        if self.blank and text.strip():
+            self.blank = False
+
+    def _feed_narrow(self, chunk: bytes) -> None:
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            raise binary_error(self.name, self.offset + nul)
+        if self.blank:
+            visible = chunk[3:] if self.offset == 0 and chunk.startswith(codecs.BOM_UTF8) else chunk
+            self.blank = not visible.strip()
+        carry = b""
+        if self.encoding != "cp1252":
+            carry = self._feed_utf8(chunk)
+        if self.encoding == "cp1252":
+            data = carry + chunk
+            bad = _CP1252_UNDEFINED_RE.search(data)
+            if bad is not None:
+                pos = bad.start()
+                raise _undecodable(self.name, f"byte 0x{data[pos]:02x} at offset {self.offset - len(carry) + pos} "
+                                              f"(line {_line_of(data, pos, self.lines)}) is neither UTF-8 nor "
+                                              "defined in Windows-1252")
+
+    def _feed_utf8(self, chunk: bytes) -> bytes:
+        """Decode ``chunk`` as UTF-8. On the first invalid byte after only ASCII, switch to cp1252 and return
+        the bytes of the previous chunk still waiting to be decoded (the caller checks them too)."""
+        pending = self._decoder.getstate()[0]  # the start of a character cut by the previous chunk
+        try:
+            text = self._decoder.decode(chunk)
+        except UnicodeDecodeError as err:
+            # positions count the pending bytes, and follow the byte-order mark the utf-8-sig decoder removed
+            data = pending + chunk
+            pos = err.start + (3 if self.encoding == "utf-8-sig" and self.offset == 0 else 0)
+            if self.encoding == "utf-8" and not self.non_ascii and data[:pos].isascii():
+                self.encoding = "cp1252"  # plain ASCII so far, then a Windows-1252 byte
+                self._decoder = None
+                return pending
+            where = (f"byte 0x{data[pos]:02x} at offset {self.offset - len(pending) + pos} "
+                     f"(line {_line_of(data, pos, self.lines)})")
+            if self.encoding == "utf-8-sig":
+                raise _undecodable(self.name, f"the file starts with a UTF-8 byte-order mark but {where} "
+                                              "is not UTF-8") from None
+            raise _mixed(self.name, where) from None
+        if not self.non_ascii and not text.isascii():
+            self.non_ascii = True
+        return b""
+
+
+def text_encoding(path: Path) -> str:
+    """Detect and confirm the encoding of the text file ``path`` by reading all of it once.
+
+    Raises :class:`InputError`: E101 missing, E103 empty or whitespace only, E105 binary, E106 undecodable.
+    """
+    check_file(path)
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        validator = _Validator(path.name, _detect(head, path.name))
+        chunk = head
+        while chunk:
+            validator.feed(chunk)
+            chunk = fh.read(CHUNK_BYTES)
+    validator.finish()
+    if validator.blank:
+        raise empty_error(path, "only whitespace")
+    return validator.encoding

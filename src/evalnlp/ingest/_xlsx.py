@@ -1,0 +1,180 @@
+"""XLSX workbooks through openpyxl in read-only mode (rows streamed from the sheet's XML).
+
+The header is the first row with any value; data rows are numbered from the row below it, so
+``"Responses!row 3"`` is the third row under the header, blank rows included (blank rows are skipped, not
+read). The columns span the sheet's used range (its stored dimension) or the header, whichever is wider
+(up to 100 unnamed columns past the header); a column without a header name is called ``column_N``. A row
+with a value beyond those columns (possible only when the stored dimension is wrong) is a reject (E110);
+missing cells are ``None``. Formulas give their cached values.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+from evalnlp.errors import InputError
+from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
+from evalnlp.ingest._cells import cell_to_str, unique_names
+from evalnlp.ingest._text import (
+    ZIP_MAGIC,
+    binary_head,
+    describe_error,
+    describe_head,
+    describe_zip,
+    empty_error,
+)
+
+
+MAX_UNNAMED = 100  # unnamed columns kept to the right of the header, at most
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _corrupt(path: Path, found: str) -> InputError:
+    return InputError("E107", f"{path.name}: not a readable XLSX workbook: {found}. Expected an Excel .xlsx file "
+                              "(a zip archive of XML). Open it in Excel or LibreOffice and save it again as "
+                              ".xlsx (Excel Workbook), or export the sheet as CSV.")
+
+
+def _load(path: Path):
+    import openpyxl
+
+    head = binary_head(path)
+    if not head.startswith(ZIP_MAGIC):
+        found = describe_head(head)
+        if found == "plain text":
+            found += " (if it is CSV, give it the .csv extension)"
+        raise _corrupt(path, f"the file is {found}")
+    damage = describe_zip(path)
+    if damage:
+        raise _corrupt(path, damage)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about workbook features it drops (data validation, default styles ...), none of
+            # which affect the values read
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors ...
+        raise _corrupt(path, describe_error(err)) from None
+
+
+class XlsxSource(TabularSource):
+    """One sheet of an XLSX workbook."""
+
+    header_row: int = 1  # 1-based sheet row of the header
+    width: int = 0  # number of columns read (len(columns))
+    sheet_width: int = 0  # columns in the sheet's stored dimension, 0 if unknown
+
+    def _rows(self, wb) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        ws = wb[self.sheet]
+        self.sheet_width = ws.max_column or 0
+        # A stored dimension can be wrong, and openpyxl drops cells outside it: read what is really there.
+        ws.reset_dimensions()
+        for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, row
+
+    def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
+        check_chunk_size(chunk_size)
+        columns, width, prefix = self.columns, self.width, f"{self.sheet}!row "
+        wb = _load(self.path)
+        try:
+            rows: list[list[str | None]] = []
+            locators: list[str] = []
+            rejects: list[Reject] = []
+            for sheet_row, row in _guard(self.path, self._rows(wb)):
+                if sheet_row <= self.header_row or _blank(row):
+                    continue
+                locator = prefix + str(sheet_row - self.header_row)
+                extra = _first_extra(row, width)
+                if extra:
+                    rejects.append((locator, "E110", f"row has a value in column {column_letter(extra)}, to "
+                                                     f"the right of the header's {width} columns"))
+                else:
+                    cells = [cell_to_str(v) for v in row[:width]]
+                    if len(cells) < width:
+                        cells.extend([None] * (width - len(cells)))
+                    rows.append(cells)
+                    locators.append(locator)
+                if len(rows) + len(rejects) >= chunk_size:
+                    yield make_batch(columns, rows, locators, rejects)
+                    rows, locators, rejects = [], [], []
+            if rows or rejects:
+                yield make_batch(columns, rows, locators, rejects)
+        finally:
+            wb.close()
+
+
+def _guard(path: Path, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Turn errors raised while parsing the sheet's XML into E107."""
+    try:
+        yield from rows
+    except (KeyError, ValueError, TypeError, OSError, SyntaxError) as err:  # XML ParseError is a SyntaxError
+        raise _corrupt(path, f"the sheet data is damaged ({describe_error(err)})") from None
+
+
+def _blank(row: tuple[Any, ...]) -> bool:
+    return all(v is None or v == "" for v in row)
+
+
+def _first_extra(row: tuple[Any, ...], width: int) -> int:
+    """1-based column of the first non-blank cell beyond ``width``, or 0."""
+    for i in range(width, len(row)):
+        v = row[i]
+        if v is not None and v != "":
+            return i + 1
+    return 0
+
+
+def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
+    """Open one sheet (``sheet`` or the first) and read its header; E114 if the sheet does not exist,
+    E104 if it has no data rows."""
+    wb = _load(path)
+    try:
+        names = list(wb.sheetnames)
+        if not names:
+            raise _corrupt(path, "the workbook has no sheets")
+        chosen = names[0] if sheet is None else sheet
+        if chosen not in names:
+            close = [n for n in names if n.strip().lower() == chosen.strip().lower()]
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise InputError("E114", f"{path.name}: no sheet named {chosen!r}. The sheets are "
+                                     f"{', '.join(repr(n) for n in names)}.{hint} Pass one of them with --sheet.")
+        if not hasattr(wb[chosen], "iter_rows"):
+            raise InputError("E114", f"{path.name}: sheet {chosen!r} is a chart, not a worksheet. The sheets are "
+                                     f"{', '.join(repr(n) for n in names)}; pass a worksheet with --sheet.")
+        source = XlsxSource(path, "xlsx", [], sheet=chosen)
+        header, has_data = None, False
+        for number, row in _guard(path, source._rows(wb)):
+            if _blank(row):
+                continue
+            if header is None:
+                header, source.header_row = row, number
+            else:
+                has_data = True
+                break
+    finally:
+        wb.close()
+    if header is None:
+        raise empty_error(path, f"sheet {chosen!r} has no cells with values")
+    # Unnamed columns inside the sheet's used range are kept (as column_N): cells have fixed positions, so a
+    # value under a blank header belongs to that column rather than making the row ragged.
+    # A dimension far wider than the header is not trusted (some tools write the whole grid).
+    named = max(i for i, v in enumerate(header, start=1) if v is not None and v != "")
+    width = source.sheet_width if named <= source.sheet_width <= named + MAX_UNNAMED else named
+    header = tuple(header) + (None,) * (width - len(header))
+    source.width = width
+    source.columns = unique_names(header[:width])
+    if not has_data:
+        raise InputError("E104", f"{path.name}: no data rows: sheet {chosen!r} has a header (row "
+                                 f"{source.header_row}) but no rows with values under it. Expected at least one "
+                                 "data row; check the sheet name (--sheet) and that the data was saved.")
+    return source
