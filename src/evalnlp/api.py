@@ -152,3 +152,288 @@ class Project:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return ingest(self.store, paths, **options)
+
+
+# ---- theme coding --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClassifyResult:
+    """What ``classify`` did: the coder, counts per theme and sentiment, and the output file if any."""
+
+    run_id: str
+    coder: str
+    codebook_id: str
+    n_coded: int
+    themes: pd.DataFrame  # theme, label, passages, share
+    sentiment: pd.DataFrame  # label, passages
+    ingest: IngestResult | None = None
+    output: Path | None = None
+
+
+def _load_coder(codebook: str | Path | None, model: str | Path | None):
+    """Resolve (coder, codebook, card) from --codebook and --model."""
+    from evalnlp.codebook import load_codebook
+    from evalnlp.coding import default_coder
+
+    if model is not None:
+        from evalnlp.coding.persist import load_model, resolve_model
+
+        cb = load_codebook(codebook) if codebook is not None else None
+        coder, card = load_model(resolve_model(model), codebook=cb)
+        if cb is None:
+            cb = load_codebook(card.get("codebook_ref") or card["codebook_id"])
+        return coder, cb, card
+    cb = load_codebook(codebook if codebook is not None else "impact")
+    coder, card = default_coder(cb)
+    return coder, cb, card
+
+
+def _coder_id(coder, card: dict | None) -> str:
+    if card and card.get("model_sha256"):
+        name = card.get("name") or card.get("backend") or type(coder).__name__.lower()
+        return f"model:{name}@{card['model_sha256'][:12]}"
+    return coder.coder_id()
+
+
+def _code_segments(store: Store, segs: pd.DataFrame, coder, coder_id: str, run_id: str, *, replace: bool,
+                   sentiment_model, batch_size: int, progress: Progress | None) -> None:
+    import numpy as np
+
+    from evalnlp.coding.base import decide
+
+    themes = list(coder.classes_)
+    k = len(themes)
+    for start in range(0, len(segs), batch_size):
+        chunk = segs.iloc[start:start + batch_size]
+        texts = chunk["text"].tolist()
+        scores = np.asarray(coder.predict_proba(texts), dtype=float)
+        assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
+                          require_theme=coder.require_theme_)
+        codes = pd.DataFrame({
+            "seg_id": np.repeat(chunk["seg_id"].to_numpy(), k),
+            "theme": np.tile(np.asarray(themes, dtype=object), len(chunk)),
+            "score": scores.round(6).ravel(),
+            "assigned": assigned.astype(bool).ravel(),
+        })
+        store.replace_codes(codes, coder_id, run_id, replace=replace)
+        if sentiment_model is not None:
+            proba = sentiment_model.predict_proba(texts)
+            best = proba.argmax(axis=1)
+            labels = np.asarray(sentiment_model.classes_, dtype=object)[best]
+            sent = pd.DataFrame({"seg_id": chunk["seg_id"].to_numpy(), "label": labels,
+                                 "score": proba[np.arange(len(best)), best].round(6)})
+            store.replace_sentiment(sent, sentiment_model.coder_id(), run_id, replace=replace)
+        if progress:
+            progress(len(chunk))
+
+
+def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | Path | None = None,
+             model: str | Path | None = None, output: str | Path | None = None, text: Sequence[str] = (),
+             id: str | None = None, meta: Sequence[str] | None = None, unit: str = "response",
+             sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 20_000,
+             progress: Progress | None = None) -> ClassifyResult:
+    """Code passages into the codebook's themes (and sentiment), storing the codes.
+
+    With ``paths`` the files are ingested first and only their passages are coded; without, every segment
+    this coder has not coded yet (all of them with ``recode``). ``output`` writes one row per document with
+    ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and ``sentiment``.
+    """
+    coder, cb, card = _load_coder(codebook, model)
+    coder_id = _coder_id(coder, card)
+    sentiment_model = None
+    if sentiment:
+        from evalnlp.coding.sentiment import load_sentiment_model
+
+        sentiment_model = load_sentiment_model()
+    args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
+            "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
+            "recode": recode, "output": str(output) if output else None}
+    model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
+    ingested = None
+    with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
+                      model_sha256=model_sha) as run_id:
+        doc_ids = None
+        if paths:
+            opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
+                                 unit=unit, sheet=sheet)
+            ingested = ingest_paths(store, paths, opts, run_id, None)
+            doc_ids = store.doc_ids_for_sources([f.source for f in ingested.files])
+        segs = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode)
+        _code_segments(store, segs, coder, coder_id, run_id, replace=recode, sentiment_model=sentiment_model,
+                       batch_size=batch_size, progress=progress)
+        if ingested is not None:
+            store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
+        else:
+            store.finish_run(run_id, n_in=len(segs), n_ok=len(segs), n_rejected=0)
+        out_path = None
+        if output is not None:
+            from evalnlp.tablefile import write_table
+
+            out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids), output)
+        counts = store.theme_counts(coder_id, run_id)
+        sent_counts = store.sentiment_counts(run_id)
+    labels = {t.id: t.label for t in cb.themes}
+    n_coded = len(segs)
+    themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
+    themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
+    themes["passages"] = themes["passages"].astype(int)
+    themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
+    return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
+                          sentiment=sent_counts, ingest=ingested, output=out_path)
+
+
+def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None) -> pd.DataFrame:
+    """One row per document: its metadata, question, text, ``themes``, ``score_<theme>`` and ``sentiment``.
+
+    A document coded by several segments (sentences, testimonials) gets every theme any of them got, the
+    highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative.
+    """
+    import json
+
+    wide = store.document_scores(coder_id, doc_ids=doc_ids)
+    if wide.empty:
+        return pd.DataFrame(columns=["source", "locator", "question", "text", "themes"]
+                            + [f"score_{t}" for t in cb.theme_ids] + ["sentiment"])
+    attrs = pd.DataFrame([json.loads(a) if isinstance(a, str) else {} for a in wide["attrs"]], index=wide.index)
+    base = wide[["source", "locator", "question", "text"]]
+    attrs = attrs[[c for c in attrs.columns if c not in base.columns]]
+    out = pd.concat([attrs, base], axis=1)
+    assigned = []
+    for t in cb.theme_ids:
+        col = wide.get(f"assigned_{t}")
+        assigned.append(col.fillna(False).astype(bool) if col is not None else pd.Series(False, index=wide.index))
+    themes_col = [";".join(t for t, flag in zip(cb.theme_ids, row) if flag) for row in zip(*assigned)]
+    out["themes"] = themes_col
+    for t in cb.theme_ids:
+        out[f"score_{t}"] = wide.get(f"score_{t}")
+    out["sentiment"] = wide["sentiment"]
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class LabelledData:
+    texts: list[str]
+    Y: Any  # (n, k) 0/1 array in codebook theme order
+    theme_ids: list[str]
+    n_rows: int
+    n_skipped: int  # rows with empty text or unreadable (ragged) rows
+    sha256: str
+
+
+_TRUE = {"1", "1.0", "true", "yes", "y", "x"}
+_FALSE = {"", "0", "0.0", "false", "no", "n", "none", "nan"}
+
+
+def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | None = None,
+                  labels_column: str | None = None, sep: str = ";", sheet: str | None = None) -> LabelledData:
+    """Read a human-coded file: one 0/1 column per theme (``labels``) or one column of theme ids joined by
+    ``sep`` (``labels_column``). Column names and ids may be theme ids, labels or aliases."""
+    import hashlib
+
+    import numpy as np
+
+    from evalnlp.errors import InputError
+    from evalnlp.ingest import _closest
+    from evalnlp.ingest.readers import open_tabular
+
+    if bool(labels) == bool(labels_column):
+        raise InputError("E135", "give the human codes either as --labels COL... (one 0/1 column per theme) or "
+                         "as --labels-column COL (theme ids joined by --sep), not both and not neither")
+    src = open_tabular(Path(path), sheet=sheet)
+    wanted = [text] + (list(labels) if labels else [labels_column])
+    for col in wanted:
+        if col not in src.columns:
+            raise InputError("E132", f"{Path(path).name}: no column named {col!r}. The columns found are "
+                             f"{', '.join(repr(c) for c in src.columns)}.{_closest(col, src.columns)}")
+    frames, n_rows = [], 0
+    for batch in src.batches():
+        frames.append(batch.frame[wanted])
+        n_rows += batch.n_rows
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
+    keep = frame[text].notna() & (frame[text].astype(str).str.strip() != "")
+    frame = frame[keep].reset_index(drop=True)
+    ids = cb.theme_ids
+    Y = np.zeros((len(frame), len(ids)), dtype=np.int8)
+    if labels:
+        for col in labels:
+            j = ids.index(cb.label_to_id(col))
+            values = frame[col].fillna("").astype(str).str.strip().str.lower()
+            bad = ~values.isin(_TRUE | _FALSE)
+            if bad.any():
+                raise InputError("E136", f"column {col!r} must hold 0/1 (or yes/no) values; found "
+                                 f"{values[bad].iloc[0]!r} in data row {int(bad.idxmax()) + 1}")
+            Y[:, j] = values.isin(_TRUE).to_numpy()
+    else:
+        for i, cell in enumerate(frame[labels_column].fillna("").astype(str)):
+            for name in cell.split(sep):
+                name = name.strip()
+                if name:
+                    Y[i, ids.index(cb.label_to_id(name))] = 1
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=ids, n_rows=n_rows,
+                        n_skipped=n_rows - len(frame), sha256=digest)
+
+
+@dataclass
+class TrainResult:
+    out: Path
+    backend: str
+    n: int
+    n_skipped: int
+    card: dict
+
+
+def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str] | None = None,
+          labels_column: str | None = None, sep: str = ";", codebook: str | Path = "impact",
+          backend: str = "auto", sheet: str | None = None) -> TrainResult:
+    """Train a theme coder from a human-coded file and save it (skops model + JSON card) to ``out``."""
+    from datetime import datetime, timezone
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.coding import choose_backend, make_coder
+    from evalnlp.coding.persist import save_model
+    from evalnlp.errors import InputError
+    from evalnlp.store import package_versions
+
+    cb = load_codebook(codebook)
+    data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
+    if len(data.texts) < 10:
+        raise InputError("E137", f"{Path(path).name}: only {len(data.texts)} coded passages with text; training "
+                         "needs at least 10 (and a few examples of each theme)")
+    chosen = choose_backend(backend, len(data.texts))
+    coder = make_coder(chosen, cb).fit(data.texts, data.Y)
+    metrics = getattr(coder, "cv_metrics_", None)
+    card = {
+        "name": f"{chosen}-{cb.id}", "backend": chosen, "codebook_id": cb.id, "codebook_sha256": cb.sha256,
+        "codebook_ref": _codebook_ref(cb),
+        "training_data": Path(path).name, "training_data_sha256": data.sha256, "n_train": len(data.texts),
+        "n_skipped": data.n_skipped, "label_counts": dict(zip(cb.theme_ids, data.Y.sum(axis=0).tolist())),
+        "cv_metrics": metrics, "versions": package_versions(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    saved = save_model(coder, Path(out), card=card)
+    return TrainResult(out=Path(saved), backend=chosen, n=len(data.texts), n_skipped=data.n_skipped, card=card)
+
+
+def _codebook_ref(cb) -> str:
+    """How a saved model names its codebook: the shipped id when it is the shipped file, else its path."""
+    from evalnlp.codebook import SHIPPED, load_codebook
+
+    if cb.id in SHIPPED and load_codebook(cb.id).sha256 == cb.sha256:
+        return cb.id
+    return str(Path(cb.path).resolve())
+
+
+def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None,
+             labels_column: str | None = None, sep: str = ";", model: str | Path | None = None,
+             codebook: str | Path | None = None, sheet: str | None = None) -> dict[str, Any]:
+    """Agreement of a coder with human codes: the evaluate JSON contract (micro/macro F1, Krippendorff's
+    alpha, per-theme precision, recall, F1, support and Cohen's kappa)."""
+    from evalnlp.evaluation import multilabel_report
+
+    coder, cb, _card = _load_coder(codebook, model)
+    data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
+    predicted = coder.predict(data.texts)
+    report = multilabel_report(data.Y, predicted, cb.theme_ids)
+    return report

@@ -277,29 +277,86 @@ class Store:
 
     # ---- codes and sentiment -----------------------------------------------------------------------
 
-    def replace_codes(self, frame: pd.DataFrame, coder: str, run_id: str) -> int:
-        """Replace this coder's codes for the segments in ``frame`` (seg_id, theme, score, assigned).
+    def replace_codes(self, frame: pd.DataFrame, coder: str, run_id: str, *, replace: bool = True) -> int:
+        """Store this coder's codes for the segments in ``frame`` (seg_id, theme, score, assigned),
+        replacing what this coder said of them before (``replace=False`` skips that look-up, for segments
+        known to be uncoded by it). Human codes are never touched by a machine coder."""
+        return self._replace("codes", frame, ["seg_id", "theme", "score", "assigned"], coder, run_id, replace)
 
-        Human codes are never overwritten by a machine coder: a machine coder id cannot start with ``human:``.
-        """
-        return self._replace("codes", frame, ["seg_id", "theme", "score", "assigned"], coder, run_id)
+    def replace_sentiment(self, frame: pd.DataFrame, coder: str, run_id: str, *, replace: bool = True) -> int:
+        """Store this coder's sentiment for the segments in ``frame`` (seg_id, label, score)."""
+        return self._replace("sentiment", frame, ["seg_id", "label", "score"], coder, run_id, replace)
 
-    def replace_sentiment(self, frame: pd.DataFrame, coder: str, run_id: str) -> int:
-        """Replace this coder's sentiment for the segments in ``frame`` (seg_id, label, score)."""
-        return self._replace("sentiment", frame, ["seg_id", "label", "score"], coder, run_id)
-
-    def _replace(self, table: str, frame: pd.DataFrame, cols: list[str], coder: str, run_id: str) -> int:
+    def _replace(self, table: str, frame: pd.DataFrame, cols: list[str], coder: str, run_id: str,
+                 replace: bool) -> int:
         if frame.empty:
             return 0
         self.con.register("_new", frame[cols])
         try:
-            self.con.execute(
-                f"DELETE FROM {table} WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
+            if replace:
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
             select = ", ".join(cols)
             n = self.con.execute(f"INSERT INTO {table} SELECT {select}, ?, ? FROM _new", [coder, run_id]).fetchone()[0]
         finally:
             self.con.unregister("_new")
         return int(n)
+
+    def theme_counts(self, coder: str, run_id: str) -> pd.DataFrame:
+        """Passages assigned each theme by ``coder`` in ``run_id``: theme, passages."""
+        return self.con.execute(
+            "SELECT theme, count(*) AS passages FROM codes WHERE coder = ? AND run_id = ? AND assigned "
+            "GROUP BY theme ORDER BY theme", [coder, run_id]).df()
+
+    def sentiment_counts(self, run_id: str) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT label, count(*) AS passages FROM sentiment WHERE run_id = ? GROUP BY label ORDER BY label",
+            [run_id]).df()
+
+    def doc_ids_for_sources(self, sources: list[str]) -> list[str]:
+        self.con.register("_src", pd.DataFrame({"source": list(sources)}))
+        try:
+            return [r[0] for r in self.con.execute(
+                "SELECT doc_id FROM documents WHERE source IN (SELECT source FROM _src) ORDER BY source, locator"
+            ).fetchall()]
+        finally:
+            self.con.unregister("_src")
+
+    def document_scores(self, coder: str, *, doc_ids: list[str] | None = None) -> pd.DataFrame:
+        """One row per document coded by ``coder``: source, locator, question, text, attrs, sentiment and,
+        per theme, ``score_<theme>`` (highest over its segments) and ``assigned_<theme>`` (any segment)."""
+        params: list[Any] = [coder]
+        filt = ""
+        if doc_ids is not None:
+            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
+            filt = "AND s.doc_id IN (SELECT doc_id FROM _ids)"
+        try:
+            long = self.con.execute(
+                f"""SELECT s.doc_id, c.theme, max(c.score) AS score, bool_or(c.assigned) AS assigned
+                    FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ? {filt}
+                    GROUP BY s.doc_id, c.theme""", params).df()
+            docs = self.con.execute(
+                f"""WITH seg_sent AS (
+                        SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
+                    doc_sent AS (
+                        SELECT s.doc_id,
+                               CASE WHEN bool_or(x.label = 'positive') AND bool_or(x.label = 'negative')
+                                    THEN 'mixed' ELSE mode(x.label) END AS sentiment
+                        FROM segments s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id)
+                    SELECT d.doc_id, d.source, d.locator, d.question, d.text, CAST(d.attrs AS VARCHAR) AS attrs,
+                           ds.sentiment
+                    FROM documents d LEFT JOIN doc_sent ds USING (doc_id)
+                    WHERE d.doc_id IN (SELECT DISTINCT s.doc_id FROM codes c JOIN segments s USING (seg_id)
+                                       WHERE c.coder = ? {filt})
+                    ORDER BY d.source, d.question, d.rowid""", [coder]).df()
+        finally:
+            if doc_ids is not None:
+                self.con.unregister("_ids")
+        if docs.empty:
+            return docs
+        score = long.pivot(index="doc_id", columns="theme", values="score").add_prefix("score_")
+        assigned = long.pivot(index="doc_id", columns="theme", values="assigned").add_prefix("assigned_")
+        return docs.set_index("doc_id").join(score).join(assigned)
 
     # ---- topics ------------------------------------------------------------------------------------
 

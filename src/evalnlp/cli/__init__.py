@@ -9,10 +9,13 @@ from __future__ import annotations
 import sys
 
 from evalnlp.cli._app import app
+from evalnlp.cli import classify as _classify  # noqa: F401
 from evalnlp.cli import codebook as _codebook  # noqa: F401  (registers the command group)
 from evalnlp.cli import extract as _extract  # noqa: F401
 from evalnlp.cli import ingest as _ingest  # noqa: F401  (registers the command)
+from evalnlp.cli import evaluate as _evaluate  # noqa: F401
 from evalnlp.cli import runs as _runs  # noqa: F401
+from evalnlp.cli import train as _train  # noqa: F401
 
 __all__ = ["app", "main"]
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Optional
 import typer
 from rich.console import Console
 
-console = Console(highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False)
 
 app = typer.Typer(

@@ -38,7 +38,7 @@ def ingest(
     render_ingest(ctx, result, summary)
 
 
-def render_ingest(ctx: typer.Context, result, summary: dict[str, int]) -> None:
+def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) -> None:
     from rich.table import Table
 
     table = Table(title=f"ingest run {result.run_id}", title_justify="left")
@@ -49,6 +49,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int]) -> None:
         table.add_row(f.source, fmt, f"{f.n_in:,}", f"{f.n_ok:,}", f"{f.n_new:,}", f"{f.n_rejected:,}",
                       f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}")
     info(ctx, table)
-    info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,}; "
-              f"the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
+    held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
+            if summary else "")
+    info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,}{held}"
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))

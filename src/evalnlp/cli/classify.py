@@ -1,0 +1,60 @@
+"""`evalnlp classify`: code passages into a codebook's themes, with sentiment."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from evalnlp.cli._app import app, console, handle_errors, info, open_store, progress_bar
+
+
+@app.command()
+@handle_errors
+def classify(
+    ctx: typer.Context,
+    files: Optional[List[str]] = typer.Argument(None, help="Files to ingest and code (default: every passage in "
+                                                "the store not yet coded by this coder).", show_default=False),
+    text: Optional[List[str]] = typer.Option(None, "--text", help="Text column(s), as for ingest."),
+    id: Optional[str] = typer.Option(None, "--id", help="Id column, as for ingest."),
+    meta: Optional[List[str]] = typer.Option(None, "--meta", help="Metadata column(s), as for ingest."),
+    unit: str = typer.Option("response", "--unit", help="response or sentence, as for ingest."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet, as for ingest."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path "
+                                           "(default: impact, or the model's codebook)."),
+    model: Optional[str] = typer.Option(None, "--model", help="A shipped model name or a directory made by "
+                                        "`evalnlp train` (default: the codebook's shipped model, else zero-shot)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .parquet, "
+                                         ".xlsx or .jsonl: themes, score_<theme> per theme, sentiment."),
+    recode: bool = typer.Option(False, "--recode", help="Code again passages this coder already coded."),
+    no_sentiment: bool = typer.Option(False, "--no-sentiment", help="Skip sentiment."),
+) -> None:
+    """Code every passage into the codebook's themes, with calibrated scores and sentiment.
+
+    A machine run replaces only its own coder's codes; human codes are never overwritten.
+    """
+    from evalnlp import api
+
+    with open_store(ctx) as store, progress_bar(ctx, "coding") as advance:
+        result = api.classify(store, files or (), codebook=codebook, model=model, output=output,
+                              text=text or (), id=id, meta=meta, unit=unit, sheet=sheet, recode=recode,
+                              sentiment=not no_sentiment, progress=advance)
+    if result.ingest is not None:
+        from evalnlp.cli.ingest import render_ingest
+
+        render_ingest(ctx, result.ingest, None)
+    from rich.table import Table
+
+    table = Table(title=f"{result.n_coded:,} passages coded with {result.codebook_id} by {result.coder}",
+                  title_justify="left")
+    for col, justify in (("theme", "left"), ("label", "left"), ("passages", "right"), ("share", "right")):
+        table.add_column(col, justify=justify)
+    for row in result.themes.itertuples():
+        table.add_row(row.theme, row.label, f"{row.passages:,}", f"{row.share:.1%}")
+    info(ctx, table)
+    if not result.sentiment.empty:
+        info(ctx, "sentiment: " + ", ".join(f"{r.label} {r.passages:,}" for r in result.sentiment.itertuples()))
+    if result.output is not None:
+        info(ctx, f"wrote {result.output}")
+    elif result.n_coded == 0:
+        console.print("nothing new to code: every passage is already coded by this coder (use --recode)")

@@ -1,0 +1,51 @@
+"""`evalnlp evaluate`: how well a coder agrees with human coders."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from evalnlp.cli._app import app, console, handle_errors
+
+
+@app.command()
+@handle_errors
+def evaluate(
+    file: str = typer.Argument(..., help="A human-coded file.", show_default=False),
+    text: str = typer.Option(..., "--text", help="The text column.", show_default=False),
+    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
+    labels_column: Optional[str] = typer.Option(None, "--labels-column", help="One column of theme ids."),
+    sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
+    model: Optional[str] = typer.Option(None, "--model", help="A model directory (or shipped model name)."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Evaluate the codebook's default coder."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),
+) -> None:
+    """Compare a model's (or a codebook's zero-shot) coding with human codes: precision, recall, F1 and
+    Cohen's kappa per theme, micro and macro F1, Krippendorff's alpha."""
+    import json
+
+    from evalnlp import api
+
+    if format not in ("table", "json"):
+        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
+    if model is None and codebook is None:
+        raise typer.BadParameter("give --model DIR or --codebook ID|PATH", param_hint="--model / --codebook")
+    report = api.evaluate(file, text=text, labels=labels, labels_column=labels_column, sep=sep, model=model,
+                          codebook=codebook, sheet=sheet)
+    if format == "json":
+        print(json.dumps(report, indent=2))
+        return
+    from rich.table import Table
+
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    table = Table(title=f"agreement with human codes on {report['n']:,} passages", title_justify="left")
+    for col in ("theme", "precision", "recall", "F1", "kappa", "support"):
+        table.add_column(col, justify="left" if col == "theme" else "right")
+    for theme, m in report["per_theme"].items():
+        table.add_row(theme, fmt(m["precision"]), fmt(m["recall"]), fmt(m["f1"]), fmt(m["kappa"]),
+                      str(m["support"]))
+    console.print(table)
+    console.print(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
+                  f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
