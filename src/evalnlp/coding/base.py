@@ -1,0 +1,83 @@
+"""What every theme coder shares: the scikit-learn estimator contract and the decision rule.
+
+A coder is a scikit-learn estimator over texts:
+
+- ``fit(texts, Y=None)`` with ``Y`` an ``(n, k)`` 0/1 array in the codebook's theme order (coders that need
+  no labels accept ``Y=None``); fitted attributes end in ``_``; ``__init__`` only stores parameters;
+- ``predict_proba(texts)`` returns an ``(n, k)`` array of calibrated scores in [0, 1], one column per theme;
+- ``predict(texts)`` applies :func:`decide` to those scores.
+
+``classes_`` holds the theme ids, ``thresholds_`` one threshold per theme.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+DEFAULT_THRESHOLD = 0.5
+
+
+def decide(scores: np.ndarray, thresholds: np.ndarray | float = DEFAULT_THRESHOLD, *, multi_label: bool = True,
+           require_theme: bool = False) -> np.ndarray:
+    """Turn scores into 0/1 theme assignments.
+
+    Multi-label: every theme whose score reaches its threshold. Single-label: the top theme only, when it
+    reaches its threshold. With ``require_theme`` a passage with no theme gets its top-scoring one.
+    """
+    scores = np.asarray(scores, dtype=float)
+    n, k = scores.shape
+    out = np.zeros((n, k), dtype=np.int8)
+    if n == 0 or k == 0:
+        return out
+    thr = np.broadcast_to(np.asarray(thresholds, dtype=float), (k,))
+    top = scores.argmax(axis=1)
+    if multi_label:
+        out[:] = scores >= thr
+    else:
+        hit = scores[np.arange(n), top] >= thr[top]
+        out[np.arange(n)[hit], top[hit]] = 1
+    if require_theme:
+        empty = out.sum(axis=1) == 0
+        out[np.arange(n)[empty], top[empty]] = 1
+    return out
+
+
+def as_texts(X) -> list[str]:
+    """Accept a list, array, Series or one-column DataFrame of texts; None becomes ""."""
+    if hasattr(X, "columns"):
+        if X.shape[1] != 1:
+            raise ValueError(f"expected one column of texts; got a frame with {X.shape[1]} columns")
+        X = X.iloc[:, 0]
+    if isinstance(X, str):
+        raise ValueError("expected a sequence of texts; got a single string (wrap it in a list)")
+    return ["" if x is None or (isinstance(x, float) and x != x) else str(x) for x in X]
+
+
+def check_labels(Y, n: int, k: int) -> np.ndarray:
+    """Validate a 0/1 label matrix of shape (n, k), as scikit-learn validates parameters."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape != (n, k):
+        raise ValueError(f"The 'Y' parameter must be a 0/1 array of shape ({n}, {k}); got shape {Y.shape} instead.")
+    if not np.isin(Y, (0, 1)).all():
+        raise ValueError("The 'Y' parameter must hold only 0 and 1; got other values instead.")
+    return Y.astype(np.int8)
+
+
+class ThemeCoder(BaseEstimator):
+    """Base class: subclasses implement ``fit`` and ``predict_proba``; ``predict`` is shared."""
+
+    # Subclasses set these from their codebook during fit.
+    classes_: list[str]
+    thresholds_: np.ndarray
+    multi_label_: bool = True
+    require_theme_: bool = False
+
+    def predict(self, X) -> np.ndarray:
+        return decide(self.predict_proba(X), self.thresholds_, multi_label=self.multi_label_,
+                      require_theme=self.require_theme_)
+
+    def coder_id(self) -> str:
+        """``model:NAME@SHA`` identity recorded with codes; subclasses refine it."""
+        return f"model:{type(self).__name__.lower()}"
+
