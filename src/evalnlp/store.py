@@ -206,34 +206,64 @@ class Store:
 
     # ---- documents and segments ------------------------------------------------------------------
 
-    def insert_documents(self, frame: pd.DataFrame, run_id: str) -> pd.DataFrame:
-        """Insert documents not already in the store; return the new ones (doc_id, text, kind).
+    def insert_documents(self, frame: pd.DataFrame, run_id: str, *, attrs: dict[str, str] | None = None,
+                         dedupe: bool = True) -> int:
+        """Insert documents not already in the store; return how many were new.
 
-        ``frame`` has columns source, locator, kind, question, text and attrs (a JSON string or None).
-        ``doc_id`` is a content hash of source, locator, question and text, computed here, so ingesting
-        the same input twice adds nothing.
+        ``frame`` has columns source, locator, kind, question and text, and either an ``attrs`` column (JSON
+        text) or, with ``attrs`` = {attribute name: frame column}, the columns whose values become each
+        document's attrs object (built here, in bulk). ``doc_id`` is a content hash of source, locator,
+        question and text, so ingesting the same input twice adds nothing. ``dedupe=False`` skips the check
+        for repeated documents within ``frame`` when the caller knows its locators are unique.
         """
         if frame.empty:
-            return pd.DataFrame({"doc_id": [], "text": [], "kind": []})
+            return 0
+        if attrs is None:
+            attrs_sql = "CAST(attrs AS JSON)"
+        elif attrs:
+            attrs_sql = "json_object(" + ", ".join(f"{_sql_str(k)}, {_sql_ident(c)}" for k, c in attrs.items()) + ")"
+        else:
+            attrs_sql = "CAST('{}' AS JSON)"
+        qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1" if dedupe else ""
         self.con.register("_docs", frame)
         try:
-            return self.con.execute(
-                """
+            return int(self.con.execute(
+                f"""
                 INSERT INTO documents
                 SELECT d.* FROM (
                     SELECT substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)
                                AS doc_id,
-                           source, locator, kind, question, text, CAST(attrs AS JSON) AS attrs, ? AS run_id
-                    FROM _docs
-                    QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1
+                           source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
+                    FROM _docs {qualify}
                 ) d
                 ANTI JOIN documents USING (doc_id)
-                RETURNING doc_id, text, kind
                 """,
                 [run_id],
-            ).df()
+            ).fetchone()[0])
         finally:
             self.con.unregister("_docs")
+
+    def segment_whole_documents(self, run_id: str) -> int:
+        """Give every document of ``run_id`` that has no segment yet one ``response`` segment: its whole text."""
+        return int(self.con.execute(
+            """
+            INSERT INTO segments
+            SELECT substr(md5(concat_ws(':', doc_id, 'response', '0', CAST(length(text) AS VARCHAR))), 1, 20),
+                   doc_id, 'response', 0, length(text), text, NULL, NULL
+            FROM documents d
+            WHERE run_id = ? AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
+            """, [run_id]).fetchone()[0])
+
+    def unsegmented_documents(self, run_id: str) -> pd.DataFrame:
+        """Documents of ``run_id`` without segments yet: doc_id, text (in insertion order)."""
+        return self.con.execute(
+            """SELECT doc_id, text FROM documents d
+               WHERE run_id = ? AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
+               ORDER BY rowid""", [run_id]).df()
+
+    def doc_ids_by_locator(self, source: str) -> dict[str, str]:
+        df = self.con.execute("SELECT locator, doc_id FROM documents WHERE source = ?", [source]).df()
+        return dict(zip(df["locator"], df["doc_id"]))
 
     def insert_segments(self, frame: pd.DataFrame) -> int:
         """Insert segments (doc_id, kind, start, end, text, speaker, source_ref); seg_id is derived here."""
@@ -478,6 +508,14 @@ class Store:
     def latest_topics(self) -> pd.DataFrame:
         return self.con.execute(
             "SELECT * FROM topics WHERE run_id = (SELECT max(run_id) FROM topics) ORDER BY topic").df()
+
+
+def _sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _sql_ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def _now() -> datetime:

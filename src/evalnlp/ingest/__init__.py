@@ -101,29 +101,15 @@ def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tu
     return text_cols, meta
 
 
-def _attrs_json(frame: pd.DataFrame, meta: list[str], id_col: str | None) -> list[str]:
-    cols = ([id_col] if id_col else []) + [c for c in meta if c != id_col]
-    if not cols:
-        return ["{}"] * len(frame)
-    text = frame[cols].to_json(orient="records", lines=True, force_ascii=False)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def _segments_for(new: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Segments of newly stored documents: whole responses, or sentences for ``unit='sentence'``."""
+def segment_new_documents(store, run_id: str, unit: str) -> int:
+    """Segment the documents of ``run_id`` that have no segments yet: whole responses in bulk, or sentences."""
     from evalnlp.nlp import sentence_spans
 
-    if new.empty:
-        return pd.DataFrame(columns=["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"])
     if unit == "response":
-        texts = new["text"]
-        return pd.DataFrame({
-            "doc_id": new["doc_id"].to_numpy(), "kind": "response", "start": 0,
-            "end": texts.str.len().to_numpy(), "text": texts.to_numpy(), "speaker": None, "source_ref": None,
-        })
+        return store.segment_whole_documents(run_id)
+    new = store.unsegmented_documents(run_id)
+    if new.empty:
+        return 0
     rows_doc, rows_start, rows_end, rows_text = [], [], [], []
     texts = new["text"].tolist()
     for doc_id, text, spans in zip(new["doc_id"].tolist(), texts, sentence_spans(texts)):
@@ -134,8 +120,9 @@ def _segments_for(new: pd.DataFrame, unit: str) -> pd.DataFrame:
             rows_start.append(s)
             rows_end.append(e)
             rows_text.append(text[s:e])
-    return pd.DataFrame({"doc_id": rows_doc, "kind": "sentence", "start": rows_start, "end": rows_end,
-                         "text": rows_text, "speaker": None, "source_ref": None})
+    return store.insert_segments(pd.DataFrame({
+        "doc_id": rows_doc, "kind": "sentence", "start": rows_start, "end": rows_end, "text": rows_text,
+        "speaker": None, "source_ref": None}))
 
 
 def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
@@ -145,14 +132,18 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     source = path.name if not src.sheet else f"{path.name}#{src.sheet}"
     text_cols, meta = _resolve_columns(src.columns, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding)
+    # Metadata columns travel under neutral names, so none can collide with the document columns.
+    attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
+    attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
         locators = pd.Series(batch.locators, index=frame.index, dtype=object)
+        dedupe = False
         if opts.id:
             ids = frame[opts.id]
             has_id = ids.notna() & (ids.astype(str).str.strip() != "")
             locators = locators.where(~has_id, opts.id + "=" + ids.astype(str))
-        attrs = _attrs_json(frame, meta, opts.id) if len(frame) else []
+            dedupe = bool(locators.duplicated().any())
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
@@ -163,21 +154,18 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                 reject_parts.append(part)
         for col in text_cols:
             texts = frame[col]
-            empty = texts.isna() | (texts.astype(str).str.strip() == "")
+            empty = (texts.isna() | (texts.str.strip() == "")).to_numpy()
             if empty.any():
                 what = f"the {col!r} answer is empty" if len(text_cols) > 1 else "the text is empty"
                 reject_parts.append(pd.DataFrame({"locator": locators[empty].to_numpy(), "code": "E141",
                                                   "reason": what + " or whitespace only"}))
-            keep = ~empty.to_numpy()
-            docs = pd.DataFrame({
-                "source": source, "locator": locators.to_numpy()[keep], "kind": "response",
-                "question": col, "text": texts.to_numpy()[keep],
-                "attrs": pd.Series(attrs, dtype=object).to_numpy()[keep] if attrs else [],
-            })
-            new = store.insert_documents(docs, run_id)
+            keep = ~empty
+            docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
+                                 "question": col, "text": texts.to_numpy()[keep]})
+            for name, alias in attrs.items():
+                docs[alias] = frame[name].to_numpy()[keep]
+            report.n_new += store.insert_documents(docs, run_id, attrs=attrs, dedupe=dedupe)
             report.n_ok += len(docs)
-            report.n_new += len(new)
-            report.n_segments += store.insert_segments(_segments_for(new, opts.unit))
         if reject_parts:
             rejects = pd.concat(reject_parts, ignore_index=True)
             rejects.insert(0, "source", source)
@@ -185,6 +173,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         report.n_in += batch.n_rows * len(text_cols)
         if progress:
             progress(batch.n_rows)
+    report.n_segments = segment_new_documents(store, run_id, opts.unit)
     return report
 
 
@@ -202,11 +191,10 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                             "code": "E141", "reason": "the passage is empty or whitespace only"})
     report.n_rejected = store.add_rejects(run_id, rejects)
     docs = pd.DataFrame({"source": source, "locator": [p.locator for p in ok], "kind": "narrative",
-                         "question": None, "text": [p.text for p in ok], "attrs": "{}"})
-    new = store.insert_documents(docs, run_id)
+                         "question": None, "text": [p.text for p in ok]})
+    report.n_new = store.insert_documents(docs, run_id, attrs={})
     report.n_ok = len(docs)
-    report.n_new = len(new)
-    report.n_segments = store.insert_segments(_segments_for(new, "sentence"))
+    report.n_segments = segment_new_documents(store, run_id, "sentence")
 
     # Offsets of each passage within the joined text, to map testimonials back to their documents.
     joined_parts, starts, pos = [], [], 0
@@ -216,7 +204,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         pos += len(p.text) + 2
     joined = "\n\n".join(joined_parts)
     testimonials, reach = extract(joined)
-    doc_ids = _doc_ids(store, source, [p.locator for p in ok])
+    by_locator = store.doc_ids_by_locator(source)
+    doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows = [], []
     import bisect
 
@@ -255,13 +244,6 @@ def narrative_text(path: Path) -> str:
         with open(path, encoding=text_encoding(path)) as fh:
             return fh.read()
     return "\n\n".join(p.text for p in read_narrative(path) if p.text.strip())
-
-
-def _doc_ids(store, source: str, locators: list[str]) -> list[str]:
-    df = store.con.execute(
-        "SELECT locator, doc_id FROM documents WHERE source = ? AND kind = 'narrative'", [source]).df()
-    by_loc = dict(zip(df["locator"], df["doc_id"]))
-    return [by_loc[loc] for loc in locators]
 
 
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,

@@ -1,0 +1,38 @@
+"""Gather the sections in bench/results/*.md into BENCHMARKS.md (run by `make bench`, or on its own).
+
+Each benchmark script writes its own section with the machine, the date, the data split and its figures
+beside their goals and baselines; this script only puts them in one file, in a fixed order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ORDER = ["startup", "ingest", "embeddings", "fft", "classify_speed", "impact", "extract", "extract_unseen",
+         "redact", "evidence", "discovery"]
+
+HEADER = """# Benchmarks
+
+Speed, memory and accuracy of evalnlp, measured by the scripts in `bench/` (run them all with `make bench`;
+each writes a section to `bench/results/`, and `bench/assemble.py` gathers them here). Every section names the
+machine and the date it was measured on, and sets each figure beside its goal and a baseline run in the same
+script. Accuracy is measured on real labelled data on held-out splits fixed by a seed (or cross-validation
+where the data set is the test set); nothing was tuned on a test split. Timings are never asserted in tests.
+"""
+
+
+def main() -> None:
+    results = REPO / "bench" / "results"
+    sections = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(results.glob("*.md"))}
+    ordered = [sections.pop(name) for name in ORDER if name in sections] + list(sections.values())
+    # a section written with a top-level heading is demoted one level under this file's title
+    demoted = [re.sub(r"^(#+) ", r"#\1 ", s, flags=re.M) if s.startswith("# ") else s for s in ordered]
+    text = HEADER + "\n" + "\n\n".join(demoted) + "\n"
+    (REPO / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+    print(f"wrote BENCHMARKS.md from {len(ordered)} sections")
+
+
+if __name__ == "__main__":
+    main()
