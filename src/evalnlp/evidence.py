@@ -1,0 +1,579 @@
+"""Evidence tables: theme prevalence, framework matrices and claim tables.
+
+Every figure is counted from the store's effective codes (a segment's human codes where it has any,
+otherwise the latest machine run's), restricted to the codebook's themes:
+
+- ``segments``: coded passages (responses, sentences or testimonials) assigned the theme;
+- ``documents``: distinct documents (respondents, or paragraphs of a narrative) with at least one of them;
+- ``n``: documents with at least one coded passage (assigned a theme or not), the denominator;
+- ``share``: ``documents / n`` with a Wilson 95% interval ``ci_low``..``ci_high``;
+- ``positive``, ``mixed``, ``negative``, ``neutral``: the theme's passages by sentiment label;
+- ``quote``: the theme's best quote (see :mod:`evalnlp.quotes`), redacted unless ``redact=False``.
+
+A framework matrix repeats these figures for each group of an attribute (a metadata key, ``question``,
+``source`` or ``kind``), with the share taken within the group; a document without the attribute falls
+in the group ``(missing)``, so each theme's groups add up to its total.
+
+Claims come from a YAML file (:func:`load_claims`). A passage supports a claim when it is coded with any
+of the claim's themes and its document matches every filter. The claim table counts supporting
+passages, documents and sources, lists the supporting testimonials and the reach figures inside
+supporting passages, picks the best quotes and rates the evidence by :data:`STRENGTH_RULE`.
+
+Error codes: E150 unknown ``--by`` attribute; E151-E157 and E159-E160 a claims file that cannot be
+used (see :func:`load_claims`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from evalnlp.errors import InputError
+from evalnlp.quotes import (
+    Corpus,
+    _plain,
+    finish_quotes,
+    group_sort_key,
+    group_values,
+    load_corpus,
+    prefer_testimonials,
+    protect_words,
+    quote_records,
+    redact_speakers,
+    score_pairs,
+    speaker_text,
+    select_quotes,
+    unknown_attribute,
+)
+
+__all__ = [
+    "STRENGTH_LEVELS",
+    "STRENGTH_RULE",
+    "THEME_COLUMNS",
+    "MATRIX_COLUMNS",
+    "CLAIM_COLUMNS",
+    "Claim",
+    "Evidence",
+    "build_evidence",
+    "load_claims",
+    "rate_strength",
+    "wilson_interval",
+]
+
+Z95 = 1.959963984540054
+SENTIMENT = ("positive", "mixed", "negative", "neutral")
+
+#: Evidence-strength levels, strongest first.
+STRENGTH_LEVELS = ("strong", "moderate", "limited", "none")
+
+#: Thresholds of the strength rule.
+STRONG_SOURCES = 3
+MODERATE_SOURCES = 2
+MODERATE_DOCUMENTS = 10
+MODERATE_ATTRIBUTED_DOCUMENTS = 3
+
+#: The evidence-strength rule, word for word as :func:`rate_strength` applies it.
+STRENGTH_RULE = f"""\
+Each claim's evidence is rated from its supporting passages (passages coded with any of the claim's
+themes, in documents that match the claim's filters):
+
+- independent sources = distinct input files with a supporting passage (a survey export, a case
+  study, a set of interview notes) + distinct corroborating references cited by supporting
+  testimonials (a marker such as [C], (5.3) or a footnote, pointing to a letter, report or statement);
+- an attributed testimonial is a supporting quotation with a named speaker (a person or a role,
+  such as "the Medical Director of the Trust").
+
+strong:   at least {STRONG_SOURCES} independent sources, and at least one attributed testimonial or
+          corroborating reference;
+moderate: at least {MODERATE_SOURCES} independent sources; or at least {MODERATE_DOCUMENTS} supporting documents
+          (respondents); or an attributed testimonial with at least {MODERATE_ATTRIBUTED_DOCUMENTS} supporting documents;
+limited:  at least one supporting passage;
+none:     no supporting passage.
+"""
+
+_QUOTE_COLUMNS = ["quote", "quote_speaker", "quote_source_ref", "quote_source", "quote_locator", "quote_doc_id"]
+THEME_COLUMNS = ["theme", "label", "segments", "documents", "share", "ci_low", "ci_high", "n", *SENTIMENT,
+                 *_QUOTE_COLUMNS]
+MATRIX_COLUMNS = ["group", "theme", "segments", "documents", "share", "ci_low", "ci_high", "n", "label",
+                  *SENTIMENT, *_QUOTE_COLUMNS]
+CLAIM_COLUMNS = ["id", "text", "segments", "documents", "sources", "strength", "quotes", "themes", "filters",
+                 "references", "independent_sources", "testimonials_n", "attributed", "reach_n",
+                 "testimonials", "reach"]
+
+
+# ---------------------------------------------------------------------------------------- statistics
+
+
+def wilson_interval(k: np.ndarray | int, n: np.ndarray | int, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for ``k`` successes in ``n`` trials (element-wise); ``n == 0`` gives [0, 1].
+
+    The bounds are clipped so that ``low <= k / n <= high`` holds exactly in floating point.
+
+    >>> [round(float(x), 4) for x in wilson_interval(3, 10)]
+    [0.1078, 0.6032]
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    safe = np.where(n > 0, n, 1.0)
+    p = np.where(n > 0, k / safe, 0.0)
+    denom = 1 + z * z / safe
+    centre = (p + z * z / (2 * safe)) / denom
+    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / denom
+    low = np.where(n > 0, np.minimum(np.clip(centre - half, 0, 1), p), 0.0)
+    high = np.where(n > 0, np.maximum(np.clip(centre + half, 0, 1), p), 1.0)
+    return low, high
+
+
+def _shares(documents: pd.Series, n: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    docs = documents.to_numpy(dtype=float)
+    total = n.to_numpy(dtype=float)
+    share = np.where(total > 0, docs / np.where(total > 0, total, 1), 0.0)
+    low, high = wilson_interval(docs, total)
+    return share, low, high
+
+
+def rate_strength(*, segments: int, documents: int, sources: int, references: int, attributed: int) -> str:
+    """Apply :data:`STRENGTH_RULE`."""
+    if segments <= 0:
+        return "none"
+    independent = sources + references
+    corroborated = attributed > 0 or references > 0
+    if independent >= STRONG_SOURCES and corroborated:
+        return "strong"
+    if (independent >= MODERATE_SOURCES or documents >= MODERATE_DOCUMENTS
+            or (attributed > 0 and documents >= MODERATE_ATTRIBUTED_DOCUMENTS)):
+        return "moderate"
+    return "limited"
+
+
+# ---------------------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An impact claim: the themes that support it and optional document filters ``{attr: (values...)}``."""
+
+    id: str
+    text: str
+    themes: tuple[str, ...]
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_CLAIM_KEYS = ("id", "text", "themes", "filters")
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool)) and not (isinstance(value, float) and math.isnan(value))
+
+
+def _filter_label(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_claim(item: Any, where: str, problems: list[tuple[str, str]]) -> Claim | None:
+    if not isinstance(item, dict):
+        problems.append(("E154", f"{where}: expected a mapping with id, text and themes; found "
+                                 f"{type(item).__name__} {item!r:.60}"))
+        return None
+    unknown = [k for k in item if k not in _CLAIM_KEYS]
+    if unknown:
+        problems.append(("E160", f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; a claim has only "
+                                 f"{', '.join(_CLAIM_KEYS)}"))
+    ok = True
+    cid = item.get("id")
+    if cid is None or not _scalar(cid) or isinstance(cid, bool) or not str(cid).strip():
+        problems.append(("E154", f"{where}: 'id' is missing or empty; give each claim a short id such as c1"))
+        ok = False
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problems.append(("E154", f"{where}: 'text' must be the claim's wording (a non-empty string); found "
+                                 f"{text!r:.60}"))
+        ok = False
+    themes = item.get("themes")
+    if isinstance(themes, str):
+        themes = [themes]
+    if (not isinstance(themes, list) or not themes
+            or not all(isinstance(t, str) and t.strip() for t in themes)):
+        problems.append(("E154", f"{where}: 'themes' must be a non-empty list of theme ids; found "
+                                 f"{item.get('themes')!r:.60}"))
+        ok = False
+    filters: dict[str, tuple[str, ...]] = {}
+    raw_filters = item.get("filters")
+    if raw_filters is not None:
+        if not isinstance(raw_filters, dict):
+            problems.append(("E159", f"{where}: 'filters' must map an attribute to a value or a list of "
+                                     f"values, e.g. {{programme: [Mary Seacole, Rosalind Franklin]}}; found "
+                                     f"{raw_filters!r:.60}"))
+            ok = False
+        else:
+            for attr, value in raw_filters.items():
+                values = value if isinstance(value, list) else [value]
+                if not values or not all(_scalar(v) for v in values):
+                    problems.append(("E159", f"{where}: filter {attr!r} must be a value or a non-empty list "
+                                             f"of values; found {value!r:.60}"))
+                    ok = False
+                    continue
+                filters[str(attr)] = tuple(_filter_label(v) for v in values)
+    if not ok:
+        return None
+    return Claim(id=str(cid).strip(), text=" ".join(text.split()),
+                 themes=tuple(dict.fromkeys(t.strip() for t in themes)), filters=filters)
+
+
+def _raise(path: str, problems: list[tuple[str, str]]) -> None:
+    if len(problems) == 1:
+        code, msg = problems[0]
+        raise InputError(code, f"claims file {path}: {msg}")
+    lines = "\n".join(f"  {i}. [{c}] {m}" for i, (c, m) in enumerate(problems, 1))
+    raise InputError(problems[0][0], f"claims file {path} has {len(problems)} problems:\n{lines}")
+
+
+def parse_claims(data: Any, source: str = "<claims>", codebook=None) -> list[Claim]:
+    """Validate parsed YAML (a list of claims, or ``{claims: [...]}``); see :func:`load_claims`."""
+    if isinstance(data, dict) and "claims" in data:
+        extra = [k for k in data if k != "claims"]
+        data = data["claims"]
+        if extra:
+            _raise(source, [("E153", f"unexpected top-level key(s) {', '.join(map(repr, extra))}; expected "
+                                     "only 'claims'")])
+    if not isinstance(data, list) or not data:
+        _raise(source, [("E153", "expected a non-empty list of claims (or a mapping with a 'claims' list), "
+                                 f"each with id, text and themes; found {type(data).__name__}")])
+    problems: list[tuple[str, str]] = []
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data, 1):
+        claim = _parse_claim(item, f"claim {i}", problems)
+        if claim is None:
+            continue
+        if claim.id in seen:
+            problems.append(("E155", f"claim {i}: id {claim.id!r} is already used by claim {seen[claim.id]}; "
+                                     "ids must be unique"))
+            continue
+        seen[claim.id] = i
+        if codebook is not None:
+            for theme in claim.themes:
+                if theme not in codebook.theme_ids:
+                    problems.append(("E156", f"claim {i} ({claim.id}): {theme!r} is not a theme of codebook "
+                                             f"{codebook.id!r}; its themes are {', '.join(codebook.theme_ids)}"))
+        claims.append(claim)
+    if problems:
+        _raise(source, problems)
+    return claims
+
+
+def load_claims(path: str | Path, codebook=None) -> list[Claim]:
+    """Read and validate a claims YAML file.
+
+    The file is a list of claims or a mapping ``{claims: [...]}``; each claim has ``id``, ``text``,
+    ``themes`` (theme ids) and optional ``filters`` (``{attr: value or [values]}``)::
+
+        claims:
+          - id: c1
+            text: The programme improved patient care.
+            themes: [service_improvement, practice_change]
+            filters: {programme: [Mary Seacole]}
+
+    Every problem is reported at once: E151 the file cannot be read, E152 not YAML, E153 wrong shape,
+    E154 a claim lacks id, text or themes, E155 duplicate id, E156 a theme not in ``codebook`` (checked
+    when one is given), E159 malformed filters, E160 unknown keys.
+    """
+    import yaml
+
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("E151", f"claims file {str(p)!r} not found; pass the path of a YAML file of claims") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("E151", f"cannot read claims file {str(p)!r} ({exc}); expected UTF-8 YAML text") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise InputError("E152", f"claims file {str(p)!r} is not valid YAML{where}: "
+                         f"{getattr(exc, 'problem', None) or exc}; check indentation and quoting") from None
+    return parse_claims(data, str(p), codebook)
+
+
+# ---------------------------------------------------------------------------------------- evidence
+
+
+@dataclass
+class Evidence:
+    """Evidence tables built by :func:`build_evidence`; :meth:`to_json` gives the command's JSON."""
+
+    codebook: dict[str, Any]
+    documents_coded: int
+    segments_coded: int
+    themes: pd.DataFrame
+    matrices: dict[str, pd.DataFrame]
+    claims: pd.DataFrame
+    provenance: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    strength_rule: str = STRENGTH_RULE
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
+        ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
+        ``documents_coded``, ``segments_coded``, ``provenance`` and ``notes``."""
+        return {
+            "themes": _records(self.themes),
+            "matrices": {attr: _records(df) for attr, df in self.matrices.items()},
+            "claims": _records(self.claims),
+            "codebook": _plain(self.codebook),
+            "documents_coded": int(self.documents_coded),
+            "segments_coded": int(self.segments_coded),
+            "provenance": _plain(self.provenance),
+            "notes": list(self.notes),
+        }
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{c: _plain(v) for c, v in zip(df.columns, row)} for row in df.itertuples(index=False, name=None)]
+
+
+def _sentiment_counts(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if pairs.empty:
+        return pd.DataFrame(columns=keys + list(SENTIMENT))
+    counts = (pairs.assign(label=pairs["label"].where(pairs["label"].isin(SENTIMENT)))
+              .dropna(subset=["label"])
+              .groupby(keys + ["label"]).size().unstack("label"))
+    return counts.reindex(columns=list(SENTIMENT)).fillna(0).astype(int).reset_index()
+
+
+def _best(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The top-scoring passage per ``keys`` (scored is sorted best first within each theme)."""
+    if scored.empty:
+        return pd.DataFrame(columns=keys + ["seg_id", *_QUOTE_COLUMNS[1:]])
+    # per theme is enough: a sentence and the testimonial inside it share their document, hence every group
+    parts = [prefer_testimonials(part) for _, part in scored.groupby("theme", sort=False)]
+    candidates = pd.concat(parts) if parts else scored
+    best = (candidates.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
+            .drop_duplicates(keys))
+    return best[keys + ["seg_id", "speaker", "source_ref", "source", "locator", "doc_id"]].rename(
+        columns={"speaker": "quote_speaker", "source_ref": "quote_source_ref", "source": "quote_source",
+                 "locator": "quote_locator", "doc_id": "quote_doc_id"})
+
+
+def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame) -> pd.DataFrame:
+    pairs = corpus.pairs
+    base = pd.DataFrame({"theme": codebook.theme_ids,
+                         "label": [t.label for t in codebook.themes]})
+    stats = pairs.groupby("theme").agg(segments=("seg_id", "nunique"), documents=("doc_id", "nunique"))
+    out = base.merge(stats, left_on="theme", right_index=True, how="left")
+    out[["segments", "documents"]] = out[["segments", "documents"]].fillna(0).astype(int)
+    out["n"] = int(corpus.coded["doc_id"].nunique())
+    out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
+    out = out.merge(_sentiment_counts(pairs, ["theme"]), on="theme", how="left")
+    out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
+    out = out.merge(_best(scored, ["theme"]), on="theme", how="left")
+    return out
+
+
+def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.DataFrame:
+    groups = group_values(corpus, attr)
+    coded_docs = corpus.coded.drop_duplicates("doc_id")
+    n = coded_docs["doc_id"].map(groups).value_counts()
+    names = sorted(n.index, key=group_sort_key)
+    grid = pd.MultiIndex.from_product([codebook.theme_ids, names], names=["theme", "group"]).to_frame(index=False)
+    pairs = corpus.pairs.assign(group=corpus.pairs["doc_id"].map(groups))
+    stats = pairs.groupby(["theme", "group"]).agg(segments=("seg_id", "nunique"), documents=("doc_id", "nunique"))
+    out = grid.merge(stats, left_on=["theme", "group"], right_index=True, how="left")
+    out[["segments", "documents"]] = out[["segments", "documents"]].fillna(0).astype(int)
+    out["n"] = out["group"].map(n).astype(int)
+    out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
+    out["label"] = out["theme"].map({t.id: t.label for t in codebook.themes})
+    out = out.merge(_sentiment_counts(pairs, ["theme", "group"]), on=["theme", "group"], how="left")
+    out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
+    scored_g = scored.assign(group=scored["doc_id"].map(groups))
+    out = out.merge(_best(scored_g, ["theme", "group"]), on=["theme", "group"], how="left")
+    return out
+
+
+def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, redact: bool) -> list[pd.DataFrame]:
+    """Each table with its ``seg_id`` column replaced by the (redacted) quote text, and its speaker redacted;
+    each passage is redacted once however many tables quote it."""
+    ids = sorted({s for t in tables for s in t["seg_id"].dropna()})
+    texts = scored.drop_duplicates("seg_id").set_index("seg_id")["quote"]
+    chosen = texts.reindex(ids).fillna("")
+    speakers: dict[str, str] = {}
+    if redact and ids:
+        from evalnlp.redact import redact_many
+
+        protect = protect_words(codebook)
+        red = redact_many(chosen.tolist(), protect=protect)
+        chosen = pd.Series([r.text for r in red], index=chosen.index)
+        names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
+        speakers = dict(zip(names, redact_speakers(names, protect)))
+    out = []
+    for table in tables:
+        quote = table["seg_id"].map(chosen)
+        speaker = table["quote_speaker"].map(speaker_text).map(lambda v: speakers.get(v, v) if v else None)
+        out.append(table.assign(quote=quote.astype(object).where(quote.notna(), None),
+                                quote_speaker=speaker.astype(object).where(speaker.notna(), None),
+                                quote_source_ref=table["quote_source_ref"].astype(object)
+                                .where(table["quote_source_ref"].notna(), None))
+                   .drop(columns="seg_id"))
+    return out
+
+
+def _doc_filter(corpus: Corpus, claim: Claim) -> pd.Series | None:
+    """Boolean per doc_id: documents matching every filter of ``claim`` (None when it has none)."""
+    keep = None
+    for attr, values in claim.filters.items():
+        try:
+            groups = group_values(corpus, attr)
+        except InputError:
+            raise unknown_attribute(attr, corpus, code="E157", what=f"claim {claim.id!r} filters on") from None
+        match = groups.isin(set(values))
+        keep = match if keep is None else keep & match
+    return keep
+
+
+def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFrame, claim: Claim, *,
+               redact: bool, n_quotes: int) -> dict[str, Any]:
+    support = scored[scored["theme"].isin(claim.themes)]
+    docs_ok = _doc_filter(corpus, claim)
+    if docs_ok is not None:
+        support = support[support["doc_id"].map(docs_ok).fillna(False).astype(bool)]
+    segs = support.drop_duplicates("seg_id")  # best-scored row per passage (scored is best first)
+    segs = segs.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
+    testimonials = segs[segs["seg_kind"] == "testimonial"].sort_values(["source", "locator", "start"])
+    refs = testimonials.dropna(subset=["source_ref"])
+    references = int(refs[["source", "source_ref"]].drop_duplicates().shape[0])
+    attributed = int(testimonials["speaker"].notna().sum())
+    row = {
+        "id": claim.id, "text": claim.text,
+        "segments": int(segs["seg_id"].nunique()), "documents": int(segs["doc_id"].nunique()),
+        "sources": int(segs["source"].nunique()),
+    }
+    row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
+                                    references=references, attributed=attributed)
+    quotes = finish_quotes(select_quotes(corpus, segs, n_quotes), codebook, redact=redact)
+    row["quotes"] = quote_records(quotes)
+    t_quotes = finish_quotes(testimonials, codebook, redact=redact) if len(testimonials) else testimonials
+    row.update({
+        "themes": list(claim.themes), "filters": {k: list(v) for k, v in claim.filters.items()},
+        "references": references, "independent_sources": row["sources"] + references,
+        "testimonials_n": int(len(testimonials)), "attributed": attributed,
+    })
+    row["testimonials"] = [
+        {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
+         "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"]}
+        for q in (quote_records(t_quotes) if len(testimonials) else [])
+    ]
+    linked = reach.merge(segs[["doc_id", "start", "end", "source", "locator"]], on="doc_id",
+                         suffixes=("", "_seg"))
+    linked = linked[(linked["start"] < linked["end_seg"]) & (linked["start_seg"] < linked["end"])]
+    linked = linked.drop_duplicates(["doc_id", "start", "end"]).sort_values(["source", "locator", "start"])
+    row["reach"] = [{"text": " ".join(str(r.text).split()), "value": _plain(r.value), "unit": _plain(r.unit),
+                     "source": r.source, "locator": r.locator, "doc_id": r.doc_id}
+                    for r in linked.itertuples(index=False)]
+    row["reach_n"] = len(row["reach"])
+    return row
+
+
+def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes) -> pd.DataFrame:
+    if not claims:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
+    reach = store.table("reach")
+    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes) for c in claims]
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def _provenance(store, codebook, corpus: Corpus) -> dict[str, Any]:
+    runs = store.table("runs")
+    run_rows = []
+    for r in runs.itertuples(index=False):
+        run_rows.append({
+            "run_id": r.run_id, "command": r.command, "status": r.status,
+            "codebook_id": _none(r.codebook_id), "codebook_sha256": _none(r.codebook_sha256),
+            "model_sha256": _none(r.model_sha256),
+            "started": None if pd.isna(r.started) else pd.Timestamp(r.started).isoformat(),
+            "finished": None if pd.isna(r.finished) else pd.Timestamp(r.finished).isoformat(),
+            "n_in": _plain(r.n_in), "n_ok": _plain(r.n_ok), "n_rejected": _plain(r.n_rejected),
+            "versions": _json_obj(r.versions), "args": _json_obj(r.args),
+        })
+    passages = corpus.passages
+    data = (passages.groupby("source").agg(documents=("doc_id", "nunique"), segments=("seg_id", "nunique"))
+            .reset_index())
+    coded_by_source = corpus.coded.groupby("source")["doc_id"].nunique()
+    data["documents_coded"] = data["source"].map(coded_by_source).fillna(0).astype(int)
+    coders = corpus.coded.groupby("coder")["seg_id"].nunique().sort_index()
+    return {
+        "codebook": {"id": codebook.id, "title": codebook.title, "version": codebook.version,
+                     "sha256": codebook.sha256},
+        "data": data.to_dict("records"),
+        "coders": [{"coder": c, "segments": int(v)} for c, v in coders.items()],
+        "runs": run_rows,
+        "store": Path(store.path).name,
+    }
+
+
+def _none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _json_obj(value: Any) -> Any:
+    import json
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (dict, list)):
+        return value
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Iterable[Claim] | str | Path | None = None,
+                   redact: bool = True, n_quotes: int = 3, encoder=None, corpus: Corpus | None = None) -> Evidence:
+    """Build the theme table, one framework matrix per ``by`` attribute and, with ``claims`` (a list of
+    :class:`Claim` or the path of a claims file), the claim table.
+
+    Raises :class:`InputError` E150 (listing the attributes found) for an unknown ``by`` attribute, E157
+    for an unknown claim filter attribute, E156 for a claim theme not in the codebook.
+    """
+    by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
+    corpus = corpus if corpus is not None else load_corpus(store, codebook)
+    for attr in by:
+        group_values(corpus, attr)  # fail before any work on an unknown attribute
+    if isinstance(claims, (str, Path)):
+        claims = load_claims(claims, codebook)
+    elif claims is not None:
+        claims = list(claims)
+        parse_claims([{"id": c.id, "text": c.text, "themes": list(c.themes),
+                       **({"filters": {k: list(v) for k, v in c.filters.items()}} if c.filters else {})}
+                      for c in claims], "<claims>", codebook)
+    scored = score_pairs(corpus, codebook, encoder)
+    themes = _theme_table(corpus, codebook, scored)
+    matrices = {attr: _matrix(corpus, codebook, scored, attr) for attr in by}
+    themes, *filled = _fill_quotes([themes, *matrices.values()], scored, codebook, redact)
+    matrices = dict(zip(matrices, filled))
+    claim_table = _claims_table(corpus, codebook, scored, store, claims or [], redact=redact, n_quotes=n_quotes)
+    notes = []
+    if corpus.ignored_themes:
+        notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: "
+                     f"{', '.join(corpus.ignored_themes)}")
+    if corpus.coded.empty:
+        notes.append("no coded passages: run `evalnlp classify` (or import human codes) first")
+    return Evidence(
+        codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
+        documents_coded=int(corpus.coded["doc_id"].nunique()),
+        segments_coded=int(corpus.coded["seg_id"].nunique()),
+        themes=themes[THEME_COLUMNS].reset_index(drop=True),
+        matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
+        claims=claim_table,
+        provenance=_provenance(store, codebook, corpus),
+        notes=notes,
+    )

@@ -1,0 +1,452 @@
+"""Attributed, de-identified quotes: the coded corpus, quote ranking and de-duplication.
+
+A quote is a coded passage (a response, a sentence or a testimonial) printed with its attribution: the
+document's source and locator, the testimonial's speaker and corroborating-source marker, and the
+document's metadata. Passages are ranked for a theme by
+
+``score = 0.45 * representativeness + 0.20 * confidence + 0.35 * readability (+ 0.05 if attributed)``
+
+- **representativeness**: cosine similarity (clipped to 0..1) between the passage's embedding and the
+  theme's centre: the mean embedding of the theme's coded passages when it has at least
+  :data:`MIN_CENTRE` of them, otherwise the mean embedding of its definition and examples;
+- **confidence**: the coding score (human codes without a score count as 1);
+- **readability**: 1 for a whole sentence of 8-60 words that starts with a capital and ends with
+  punctuation; shorter passages lose in proportion (4 words: half), longer ones lose 1/60 per word
+  over 60; a missing capital or end mark costs 0.2 each (a testimonial is not charged for the end mark,
+  which stays outside the quotation); text mostly in capitals is multiplied by 0.4;
+- **attributed**: a testimonial with a named speaker gets a small bonus.
+
+Near-duplicates are dropped as the ranked list is walked: a passage is skipped when its normalised text
+(case, punctuation and spacing ignored) equals one already kept, when its embedding's cosine similarity
+with a kept one exceeds :data:`DUPLICATE_COSINE`, or when it overlaps a kept passage of the same
+document (a sentence inside a testimonial); a sentence that contains a coded testimonial gives way to the
+testimonial, which carries its speaker. Quote text is the passage with runs of whitespace collapsed
+to single spaces, redacted by :func:`evalnlp.redact.redact_many` unless ``redact=False``; a speaker has its
+whitespace collapsed and people's names removed by the redaction rules (titles, first names) without the
+NER model, which takes the places in job titles ("Health Education Yorkshire and Humber") for people.
+
+This module also loads the coded corpus that :mod:`evalnlp.evidence` builds its tables from
+(:func:`load_corpus`), and resolves grouping attributes (:func:`group_values`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from evalnlp.errors import InputError
+
+__all__ = [
+    "DUPLICATE_COSINE",
+    "MIN_CENTRE",
+    "QUOTE_COLUMNS",
+    "WEIGHTS",
+    "Corpus",
+    "group_values",
+    "known_attributes",
+    "load_corpus",
+    "protect_words",
+    "quotes_to_json",
+    "rank_quotes",
+    "readability",
+    "prefer_testimonials",
+    "score_pairs",
+    "select_quotes",
+]
+
+#: Weights of the ranking score's parts.
+WEIGHTS: dict[str, float] = {"representativeness": 0.45, "confidence": 0.20, "readability": 0.35,
+                             "attributed": 0.05}
+#: A theme's centre is the mean of its coded passages when it has at least this many.
+MIN_CENTRE = 5
+#: Two passages with embeddings more similar than this are near-duplicates.
+DUPLICATE_COSINE = 0.92
+#: Word-count band of a readable quote.
+WORD_BAND = (8, 60)
+#: The contract columns of a quote table (more columns follow them).
+QUOTE_COLUMNS = ["theme", "text", "score", "doc_id", "source", "locator", "speaker", "source_ref", "attrs"]
+#: Attributes that every document has besides its metadata.
+BUILTIN_ATTRIBUTES = ("question", "source", "kind")
+MISSING_GROUP = "(missing)"
+
+
+# ---------------------------------------------------------------------------------------- the corpus
+
+
+@dataclass
+class Corpus:
+    """The coded passages of a store, restricted to one codebook's themes.
+
+    ``passages``: every segment with its document's fields and parsed ``attrs`` (dict);
+    ``coded``: the segments (seg_id, coder, doc_id, source) with at least one effective code for the
+    codebook's themes (assigned or not): their documents are the denominator of every share; ``pairs``: one row per (segment, theme) assigned, with the
+    passage's fields, ``confidence`` and its sentiment ``label``; ``doc_attrs``: one row per document
+    (index doc_id) with a column per metadata key.
+    """
+
+    passages: pd.DataFrame
+    coded: pd.DataFrame
+    pairs: pd.DataFrame
+    doc_attrs: pd.DataFrame
+    ignored_themes: list[str] = field(default_factory=list)
+    _embeddings: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+
+def _parse_attrs(values: pd.Series) -> pd.Series:
+    """JSON text (or None) to dicts, parsing each distinct value once."""
+    cache: dict[Any, dict] = {}
+
+    def parse(value: Any) -> dict:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return {}
+        if value not in cache:
+            try:
+                parsed = json.loads(value)
+            except (TypeError, ValueError):
+                parsed = {}
+            cache[value] = parsed if isinstance(parsed, dict) else {}
+        return cache[value]
+
+    return values.map(parse)
+
+
+def load_corpus(store, codebook) -> Corpus:
+    """Read the coded corpus from ``store`` (human codes override machine codes)."""
+    passages = store.coded_passages()
+    passages["attrs"] = _parse_attrs(passages["attrs"])
+    codes = store.effective_codes(assigned_only=False)
+    themes = set(codebook.theme_ids)
+    ignored = sorted(set(codes["theme"]) - themes)
+    codes = codes[codes["theme"].isin(themes)]
+    coded = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
+             .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
+             .sort_values("seg_id").reset_index(drop=True))
+    assigned = codes[codes["assigned"].astype(bool)][["seg_id", "theme", "score", "coder"]]
+    assigned = assigned.rename(columns={"score": "confidence"})
+    sentiment = store.effective_sentiment()[["seg_id", "label"]]
+    pairs = assigned.merge(passages, on="seg_id", how="inner").merge(sentiment, on="seg_id", how="left")
+    pairs["confidence"] = pd.to_numeric(pairs["confidence"], errors="coerce").fillna(1.0).clip(0.0, 1.0)
+    order = {t: i for i, t in enumerate(codebook.theme_ids)}
+    pairs["_order"] = pairs["theme"].map(order)
+    pairs = pairs.sort_values(["_order", "source", "doc_id", "start", "seg_id"]).drop(columns="_order")
+    docs = passages.drop_duplicates("doc_id")[["doc_id", "attrs"]]
+    doc_attrs = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))
+    return Corpus(passages=passages, coded=coded, pairs=pairs.reset_index(drop=True), doc_attrs=doc_attrs,
+                  ignored_themes=ignored)
+
+
+def known_attributes(corpus: Corpus) -> list[str]:
+    """Attributes a table can be grouped by: every metadata key found, then question, source and kind."""
+    keys = [str(c) for c in corpus.doc_attrs.columns]
+    return keys + [a for a in BUILTIN_ATTRIBUTES if a not in keys]
+
+
+def _group_label(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_GROUP
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = str(value).strip()
+    return text if text else MISSING_GROUP
+
+
+def unknown_attribute(attr: str, corpus: Corpus, code: str = "E150", what: str = "--by") -> InputError:
+    found = known_attributes(corpus)
+    return InputError(code, f"{what} {attr!r} is not an attribute of the documents in this store. Expected one "
+                      f"of the attributes found: {', '.join(found)}. Metadata columns become attributes at "
+                      "ingest (--meta COL)")
+
+
+def group_sort_key(text: str) -> tuple:
+    """Sort key for group names: natural order (``2`` before ``10``), case-insensitive, ``(missing)`` last."""
+    return (text == MISSING_GROUP,
+            [(0, int(t), "") if t.isdigit() else (1, 0, t.casefold()) for t in re.split(r"(\d+)", text) if t])
+
+
+def group_values(corpus: Corpus, attr: str) -> pd.Series:
+    """Each document's group for ``attr`` (index doc_id, values str); missing values are ``(missing)``.
+
+    ``attr`` is a metadata key, or ``question``, ``source`` or ``kind`` (response/narrative). Raises
+    :class:`InputError` E150 listing the attributes found when ``attr`` is none of them.
+    """
+    docs = corpus.passages.drop_duplicates("doc_id").set_index("doc_id")
+    if attr in corpus.doc_attrs.columns:
+        raw = corpus.doc_attrs[attr].reindex(docs.index)
+    elif attr in BUILTIN_ATTRIBUTES:
+        raw = docs["doc_kind" if attr == "kind" else attr]
+    else:
+        raise unknown_attribute(attr, corpus)
+    return raw.astype(object).map(_group_label)
+
+
+# ---------------------------------------------------------------------------------------- scoring
+
+
+def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Series:
+    """Readability of each text in [0, 1] (see the module docstring).
+
+    ``quotation`` marks texts taken from inside quotation marks, whose closing punctuation stays outside
+    the quote by convention: they are not penalised for lacking it.
+    """
+    texts = texts.fillna("").astype(str)
+    words = texts.str.count(r"\S+").astype(float)
+    low, high = WORD_BAND
+    length = np.where(words < low, words / low, np.where(words > high, np.clip(1 - (words - high) / high, 0, 1), 1.0))
+    starts = texts.str.match(r"\s*[\"'\u201c\u2018(]?[A-Z0-9]").astype(float)
+    ends = texts.str.contains(r"[.!?\u2026][\"'\u201d\u2019)]?\s*$", regex=True).astype(float)
+    if quotation is not None:
+        ends = ends.where(~quotation.to_numpy(dtype=bool), 1.0)
+    upper = texts.str.count(r"[A-Z]").astype(float)
+    letters = texts.str.count(r"[A-Za-z]").astype(float)
+    shouting = (letters >= 8) & (upper > 0.7 * letters)
+    score = (0.6 * length + 0.2 * starts + 0.2 * ends) * np.where(shouting, 0.4, 1.0)
+    return pd.Series(np.round(score, 6), index=texts.index)
+
+
+def _quote_text(texts: pd.Series) -> pd.Series:
+    return texts.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _norm_text(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def _theme_prototypes(codebook, encoder) -> dict[str, np.ndarray]:
+    out = {}
+    for theme in codebook.themes:
+        texts = [theme.definition, *theme.examples]
+        vec = encoder.encode(texts).mean(axis=0)
+        norm = np.linalg.norm(vec)
+        out[theme.id] = vec / norm if norm > 0 else vec
+    return out
+
+
+def _embed(corpus: Corpus, encoder, seg_ids: Iterable[str]) -> None:
+    """Encode (once) the passages of ``seg_ids`` not encoded yet."""
+    todo = [s for s in dict.fromkeys(seg_ids) if s not in corpus._embeddings]
+    if not todo:
+        return
+    texts = corpus.passages.set_index("seg_id").loc[todo, "text"]
+    vectors = encoder.encode(_quote_text(texts).tolist())
+    corpus._embeddings.update(zip(todo, vectors))
+
+
+def _default_encoder():
+    from evalnlp.embeddings import get_encoder
+
+    return get_encoder("static")
+
+
+def score_pairs(corpus: Corpus, codebook, encoder=None) -> pd.DataFrame:
+    """``corpus.pairs`` with ``quote`` (whitespace collapsed), ``representativeness``, ``readability``,
+    ``attributed`` and the ranking ``score``, sorted best first within each theme."""
+    pairs = corpus.pairs.copy()
+    cols = ["quote", "representativeness", "readability", "attributed", "score"]
+    if pairs.empty:
+        for col in cols:
+            pairs[col] = pd.Series(dtype=object if col == "quote" else float)
+        return pairs
+    encoder = encoder or _default_encoder()
+    _embed(corpus, encoder, pairs["seg_id"])
+    protos = _theme_prototypes(codebook, encoder)
+    emb = np.stack([corpus._embeddings[s] for s in pairs["seg_id"]])
+    rep = np.zeros(len(pairs), dtype=np.float64)
+    for theme, idx in pairs.groupby("theme", sort=False).indices.items():
+        vecs = emb[idx]
+        centre = vecs.mean(axis=0) if len(idx) >= MIN_CENTRE else protos[theme]
+        norm = np.linalg.norm(centre)
+        centre = centre / norm if norm > 0 else centre
+        rep[idx] = vecs @ centre
+    pairs["quote"] = _quote_text(pairs["text"])
+    pairs["representativeness"] = np.round(np.clip(rep, 0.0, 1.0), 6)
+    pairs["readability"] = readability(pairs["quote"], pairs["seg_kind"].eq("testimonial")).to_numpy()
+    pairs["attributed"] = (pairs["seg_kind"].eq("testimonial") & pairs["speaker"].notna()).astype(float)
+    w = WEIGHTS
+    pairs["score"] = np.round(w["representativeness"] * pairs["representativeness"]
+                              + w["confidence"] * pairs["confidence"]
+                              + w["readability"] * pairs["readability"]
+                              + w["attributed"] * pairs["attributed"], 6)
+    order = {t: i for i, t in enumerate(codebook.theme_ids)}
+    pairs["_order"] = pairs["theme"].map(order)
+    pairs = pairs.sort_values(["_order", "score", "seg_id"], ascending=[True, False, True])
+    return pairs.drop(columns="_order").reset_index(drop=True)
+
+
+def prefer_testimonials(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the sentences that contain one of its testimonials: the testimonial is the same words
+    with their speaker attached, so it is the better quote. Order is kept."""
+    is_t = frame["seg_kind"].eq("testimonial")
+    if not is_t.any():
+        return frame
+    sents = frame.loc[frame["seg_kind"].eq("sentence"), ["seg_id", "doc_id", "start", "end"]]
+    tests = frame.loc[is_t, ["doc_id", "start", "end"]].drop_duplicates()
+    both = sents.merge(tests, on="doc_id", suffixes=("", "_t"))
+    covered = set(both.loc[(both["start"] <= both["start_t"]) & (both["end_t"] <= both["end"]), "seg_id"])
+    return frame[~frame["seg_id"].isin(covered)]
+
+
+def select_quotes(corpus: Corpus, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` rows of ``ranked`` (already best first) that are not near-duplicates of earlier ones;
+    a sentence that contains one of the candidate testimonials gives way to it."""
+    ranked = prefer_testimonials(ranked)
+    kept: list[int] = []
+    seen: set[str] = set()
+    vecs: list[np.ndarray] = []
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for i, row in enumerate(ranked.itertuples(index=False)):
+        if len(kept) >= n:
+            break
+        key = _norm_text(row.quote)
+        if not key or key in seen:
+            continue
+        vec = corpus._embeddings.get(row.seg_id)
+        if vec is not None and vecs and float(np.max(np.stack(vecs) @ vec)) > DUPLICATE_COSINE:
+            continue
+        if any(row.start < e and s < row.end for s, e in spans.get(row.doc_id, ())):
+            continue
+        kept.append(i)
+        seen.add(key)
+        if vec is not None:
+            vecs.append(vec)
+        spans.setdefault(row.doc_id, []).append((row.start, row.end))
+    return ranked.iloc[kept]
+
+
+# ---------------------------------------------------------------------------------------- public API
+
+
+def protect_words(codebook) -> list[str]:
+    """Words redaction must never remove: the codebook's labels and keyword patterns."""
+    words = []
+    for theme in codebook.themes:
+        words.append(theme.label)
+        words.extend(k.replace("*", "") for k in theme.keywords)
+    return words
+
+
+def speaker_text(value: Any) -> str | None:
+    """A speaker as printed: runs of whitespace collapsed; None when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def redact_speakers(speakers: list[str], protect: Iterable[str] = ()) -> list[str]:
+    """Remove people's names from speakers by the rules only (titles and first names): speakers are
+    mostly roles and organisations, where the NER model would take places for people."""
+    from evalnlp.redact import redact_many
+
+    return [r.text for r in redact_many(speakers, use_model=False, protect=protect)]
+
+
+def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool) -> pd.DataFrame:
+    """Turn scored passages into the quote table: contract columns first, text redacted if asked."""
+    out = pd.DataFrame({
+        "theme": frame["theme"].to_numpy(),
+        "text": frame["quote"].to_numpy(),
+        "score": frame["score"].to_numpy(dtype=float),
+        "doc_id": frame["doc_id"].to_numpy(),
+        "source": frame["source"].to_numpy(),
+        "locator": frame["locator"].to_numpy(),
+        "speaker": frame["speaker"].to_numpy(),
+        "source_ref": frame["source_ref"].to_numpy(),
+        "attrs": list(frame["attrs"]),
+        "seg_id": frame["seg_id"].to_numpy(),
+        "start": frame["start"].to_numpy(dtype=int),
+        "end": frame["end"].to_numpy(dtype=int),
+        "confidence": frame["confidence"].to_numpy(dtype=float),
+        "representativeness": frame["representativeness"].to_numpy(dtype=float),
+        "readability": frame["readability"].to_numpy(dtype=float),
+    })
+    if "group" in frame.columns:
+        out.insert(len(QUOTE_COLUMNS), "group", frame["group"].to_numpy())
+    out["redactions"] = 0
+    out["speaker"] = out["speaker"].map(speaker_text)
+    out["source_ref"] = out["source_ref"].astype(object).where(out["source_ref"].notna(), None)
+    if redact and len(out):
+        from evalnlp.redact import redact_many
+
+        protect = protect_words(codebook)
+        red = redact_many(out["text"].tolist(), protect=protect)
+        out["text"] = [r.text for r in red]
+        out["redactions"] = [len(r.spans) for r in red]
+        has = out["speaker"].notna()
+        if has.any():
+            out.loc[has, "speaker"] = redact_speakers(out.loc[has, "speaker"].tolist(), protect)
+    return out.reset_index(drop=True)
+
+
+def _empty_quotes(by: str | None) -> pd.DataFrame:
+    cols = QUOTE_COLUMNS + (["group"] if by else []) + [
+        "seg_id", "start", "end", "confidence", "representativeness", "readability", "redactions"]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+
+
+def _check_n(n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InputError("E158", f"The 'n' parameter of rank_quotes must be an int >= 1; got {n!r} instead.")
+    return int(n)
+
+
+def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
+                encoder=None, corpus: Corpus | None = None) -> pd.DataFrame:
+    """The ``n`` best quotes for ``theme`` (the best ``n`` per group of ``by``), best first.
+
+    Columns: theme, text, score, doc_id, source, locator, speaker, source_ref, attrs (dict), then group
+    (with ``by``), seg_id, start, end, confidence, representativeness, readability and redactions (how
+    many details were replaced). An unknown theme raises :class:`~evalnlp.errors.CodebookError` E220
+    listing the codebook's themes; an unknown ``by`` attribute :class:`InputError` E150.
+    """
+    codebook.get(theme)
+    n = _check_n(n)
+    corpus = corpus if corpus is not None else load_corpus(store, codebook)
+    groups = group_values(corpus, by) if by else None
+    theme_pairs = corpus.pairs[corpus.pairs["theme"] == theme]
+    if theme_pairs.empty:
+        return _empty_quotes(by)
+    sub = Corpus(passages=corpus.passages, coded=corpus.coded, pairs=theme_pairs, doc_attrs=corpus.doc_attrs,
+                 _embeddings=corpus._embeddings)
+    ranked = score_pairs(sub, codebook, encoder)
+    if groups is None:
+        chosen = select_quotes(corpus, ranked, n)
+    else:
+        ranked["group"] = ranked["doc_id"].map(groups)
+        names = sorted(ranked["group"].unique(), key=group_sort_key)
+        parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
+        chosen = pd.concat(parts) if parts else ranked.iloc[:0]
+    return finish_quotes(chosen, codebook, redact=redact)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def quote_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a quote table as JSON-ready dicts (contract keys first)."""
+    cols = [c for c in QUOTE_COLUMNS if c in df.columns] + [c for c in df.columns if c not in QUOTE_COLUMNS]
+    return [{c: _plain(v) for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False, name=None)]
+
+
+def quotes_to_json(df: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The ``quotes --format json`` document: ``{"quotes": [{theme, text, score, doc_id, source, locator,
+    speaker, source_ref, attrs, ...}]}``."""
+    return {"quotes": quote_records(df)}

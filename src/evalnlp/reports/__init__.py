@@ -1,0 +1,123 @@
+"""Report writers, chosen by the output file's extension. Every file is written to a temporary name in
+the same folder and then renamed, so a failure never leaves half a file.
+
+Evidence (:func:`write_evidence`):
+
+``.xlsx``  one sheet per table (themes, ``by <attr>`` per matrix, claims, claim evidence, strength rule,
+           provenance), styled headers, frozen panes, filters
+``.csv``   the themes table in ``FILE.csv``; the framework matrices in long format (an ``attribute``
+           column, then group, theme and the figures) in ``FILE.matrices.csv``; the claim table in
+           ``FILE.claims.csv`` and each claim's quotes, testimonials and reach figures in
+           ``FILE.claim-evidence.csv`` (the extra files only when there is something to put in them)
+``.md``    Markdown with pipe tables
+``.docx``  a Word document with real tables
+``.html``  one self-contained page with inline SVG charts
+``.json``  the ``evidence --format json`` document
+
+Quotes (:func:`write_quotes`): ``.md``, ``.docx``, ``.csv`` (``attrs`` as JSON text), ``.json``.
+
+The full HTML report is :func:`report_html`. Error codes: E161 an output extension that is not
+supported, E162 the output folder does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from evalnlp.errors import InputError
+from evalnlp.reports._common import (
+    atomic_path,
+    claim_quotes_long,
+    claims_flat,
+    write_json,
+    write_text,
+)
+from evalnlp.reports.html import render_html, report_html
+
+__all__ = ["EVIDENCE_FORMATS", "QUOTE_FORMATS", "atomic_path", "render_html", "report_html", "write_evidence",
+           "write_quotes"]
+
+EVIDENCE_FORMATS = (".xlsx", ".csv", ".md", ".docx", ".html", ".json")
+QUOTE_FORMATS = (".md", ".docx", ".csv", ".json")
+
+
+def _suffix(path: str | Path, allowed: tuple[str, ...], what: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        raise InputError("E161", f"cannot write {what} to {str(path)!r}: expected a file name ending in "
+                         f"{', '.join(allowed)}; found {suffix or 'no extension'!r}")
+    return suffix
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def _sibling(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.stem}.{name}.csv")
+
+
+def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
+    """The themes table in ``path``; matrices, claims and claim evidence in sibling files."""
+    path = Path(path)
+    written = [_write_csv(evidence.themes, path)]
+    if evidence.matrices:
+        long = pd.concat([m.assign(attribute=a)[["attribute", *m.columns]] for a, m in evidence.matrices.items()],
+                         ignore_index=True)
+        written.append(_write_csv(long, _sibling(path, "matrices")))
+    if len(evidence.claims):
+        written.append(_write_csv(claims_flat(evidence.claims), _sibling(path, "claims")))
+        written.append(_write_csv(claim_quotes_long(evidence.claims), _sibling(path, "claim-evidence")))
+    return written
+
+
+def write_evidence(evidence, path: str | Path, *, title: str = "Evidence tables") -> list[Path]:
+    """Write ``evidence`` in the format of ``path``'s extension; return the files written."""
+    suffix = _suffix(path, EVIDENCE_FORMATS, "evidence tables")
+    path = Path(path)
+    if suffix == ".xlsx":
+        from evalnlp.reports.xlsx import write_evidence_xlsx
+
+        return [write_evidence_xlsx(evidence, path)]
+    if suffix == ".csv":
+        return write_evidence_csv(evidence, path)
+    if suffix == ".md":
+        from evalnlp.reports.markdown import evidence_markdown
+
+        return [write_text(path, evidence_markdown(evidence, title=title))]
+    if suffix == ".docx":
+        from evalnlp.reports.docx import write_evidence_docx
+
+        return [write_evidence_docx(evidence, path, title=title)]
+    if suffix == ".html":
+        return [write_text(path, render_html(evidence, title=title))]
+    return [write_json(path, evidence.to_json())]
+
+
+def write_quotes(quotes: pd.DataFrame, path: str | Path, *, codebook=None, title: str = "Quotes") -> Path:
+    """Write a quote table (from :func:`evalnlp.quotes.rank_quotes`) in the format of ``path``'s extension.
+    With ``codebook``, headings use theme labels."""
+    from evalnlp.quotes import quotes_to_json
+
+    suffix = _suffix(path, QUOTE_FORMATS, "quotes")
+    path = Path(path)
+    labels = {t.id: t.label for t in codebook.themes} if codebook is not None else None
+    if suffix == ".md":
+        from evalnlp.reports.markdown import quotes_markdown
+
+        return write_text(path, quotes_markdown(quotes, labels, title=title))
+    if suffix == ".docx":
+        from evalnlp.reports.docx import write_quotes_docx
+
+        return write_quotes_docx(quotes, path, labels, title=title)
+    if suffix == ".csv":
+        flat = quotes.copy()
+        if "attrs" in flat.columns:
+            flat["attrs"] = [json.dumps(a or {}, ensure_ascii=False, sort_keys=True) for a in flat["attrs"]]
+        return _write_csv(flat, path)
+    return write_json(path, quotes_to_json(quotes))

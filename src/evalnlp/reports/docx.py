@@ -1,0 +1,112 @@
+"""Word documents (python-docx) of evidence tables and quotes, with real Word tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evalnlp.reports._common import (
+    atomic_path,
+    attribution,
+    claims_display,
+    matrix_wide,
+    provenance_rows,
+    theme_display,
+)
+
+
+def _new_document(title: str):
+    import docx  # python-docx, a core dependency imported only when a Word file is written
+
+    document = docx.Document()
+    core = document.core_properties
+    core.title = title
+    core.author = "evalnlp"
+    document.add_heading(title, level=0)
+    return document
+
+
+def _table(document, df: pd.DataFrame) -> None:
+    """Add ``df`` as a Word table with a bold header row that repeats on each page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table = document.add_table(rows=1, cols=len(df.columns))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    for cell, name in zip(header.cells, df.columns):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(str(name))
+        run.bold = True
+    tr_pr = header._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr_pr.append(flag)
+    for row in df.itertuples(index=False, name=None):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    document.add_paragraph()
+
+
+def _save(document, path: str | Path) -> Path:
+    with atomic_path(path) as tmp:
+        document.save(str(tmp))
+    return Path(path)
+
+
+def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence tables") -> Path:
+    """Themes, framework matrices, claims and provenance as a Word document."""
+    document = _new_document(title)
+    cb = evidence.codebook
+    document.add_paragraph(
+        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
+        f"{evidence.segments_coded} passages. Share = documents with the theme / documents coded, with a "
+        "Wilson 95% interval.")
+    document.add_heading("Themes", level=1)
+    _table(document, theme_display(evidence.themes))
+    for attr, matrix in evidence.matrices.items():
+        document.add_heading(f"Themes by {attr}", level=1)
+        document.add_paragraph("Each cell: documents with the theme / documents coded in the group (share).")
+        _table(document, matrix_wide(matrix))
+    if len(evidence.claims):
+        document.add_heading("Claims", level=1)
+        _table(document, claims_display(evidence.claims))
+        for _, c in evidence.claims.iterrows():
+            document.add_heading(f"{c['id']}: {c['text']}", level=2)
+            document.add_paragraph(f"Strength: {c['strength']}.")
+            for q in c["quotes"]:
+                text = q["text"] if q["text"][:1] in "\"'\u201c\u2018" else f"\u201c{q['text']}\u201d"
+                document.add_paragraph(f"{text} \u2014 {attribution(q)}", style="Quote")
+        document.add_heading("Strength rule", level=2)
+        for line in evidence.strength_rule.rstrip().splitlines():
+            document.add_paragraph(line)
+    if evidence.notes:
+        document.add_heading("Notes", level=1)
+        for note in evidence.notes:
+            document.add_paragraph(note, style="List Bullet")
+    document.add_heading("Provenance", level=1)
+    _table(document, pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"]))
+    return _save(document, path)
+
+
+def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, str] | None = None,
+                      title: str = "Quotes") -> Path:
+    """Quotes as a Word table per theme (and group): quote, attribution, score."""
+    from evalnlp.quotes import quote_records
+
+    labels = labels or {}
+    document = _new_document(title)
+    records = quote_records(quotes)
+    if not records:
+        document.add_paragraph("No quotes: no coded passages for this theme.")
+        return _save(document, path)
+    keys = list(dict.fromkeys((q["theme"], q.get("group")) for q in records))
+    for theme, group in keys:
+        heading = labels.get(theme, theme) + (f": {group}" if group is not None else "")
+        document.add_heading(heading, level=1)
+        rows = [{"Quote": q["text"], "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
+                for q in records if (q["theme"], q.get("group")) == (theme, group)]
+        _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]))
+    return _save(document, path)

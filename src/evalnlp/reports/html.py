@@ -1,0 +1,326 @@
+"""One self-contained HTML report: inline CSS and inline SVG charts, no scripts and no network fetches.
+
+Sections: theme prevalence (bars with Wilson 95% intervals), a theme-by-group heatmap, sentiment by
+theme (stacked bars), the claim table with its quotes, the top quotes per theme, notes and provenance.
+The charts are drawn here as SVG elements, so the file opens anywhere, offline, and prints well.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from evalnlp.reports._common import (
+    SENTIMENT,
+    attribution,
+    claims_display,
+    matrix_wide,
+    pct,
+    provenance_rows,
+    theme_display,
+    write_text,
+)
+
+_CSS = """
+body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1b1b1b;margin:0;
+background:#fafafa;line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:24px 32px 64px;background:#fff}
+h1{font-size:1.8em;margin:.2em 0 .3em}h2{margin-top:2em;border-bottom:2px solid #1f4e79;padding-bottom:4px}
+h3{margin-top:1.4em}
+table{border-collapse:collapse;margin:12px 0 20px;font-size:.9em;width:100%}
+th,td{border:1px solid #d0d7de;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#1f4e79;color:#fff;font-weight:600}tr:nth-child(even) td{background:#f6f8fa}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+blockquote{margin:10px 0;padding:8px 14px;border-left:4px solid #1f4e79;background:#f3f7fb}
+blockquote p{margin:0 0 4px}.attr{color:#555;font-size:.88em}
+.summary{color:#333}.chart{margin:8px 0 16px;max-width:100%;height:auto}
+nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;padding:10px;font-size:.85em}
+.strong{color:#1a7f37;font-weight:600}.moderate{color:#9a6700;font-weight:600}.limited{color:#bc4c00}
+.none{color:#82071e}
+"""
+
+_SENT_COLOURS = {"positive": "#2e8540", "mixed": "#e0a800", "negative": "#c62828", "neutral": "#9e9e9e"}
+_FONT = 'font-family="Arial, Helvetica, sans-serif"'
+
+
+def _e(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return escape(" ".join(str(value).split()))
+
+
+def _truncate(text: str, limit: int = 38) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+# ---------------------------------------------------------------------------------------- charts
+
+
+def prevalence_svg(themes: pd.DataFrame) -> str:
+    """Horizontal bars of each theme's share with its 95% interval as a whisker."""
+    left, bar_w, row_h, top = 250, 420, 28, 30
+    height = top + row_h * len(themes) + 30
+    width = left + bar_w + 140
+    parts = [f'<svg class="chart" id="chart-prevalence" role="img" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
+             "<title>Share of documents mentioning each theme, with 95% intervals</title>"]
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + tick * bar_w
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 24}" stroke="#e1e4e8"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top - 10}" text-anchor="middle" fill="#555">{int(tick * 100)}%</text>')
+    for i, r in enumerate(themes.itertuples(index=False)):
+        y = top + i * row_h
+        w = max(0.0, float(r.share)) * bar_w
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_e(_truncate(str(r.label)))}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" fill="#4a7fb5">'
+                     f'<title>{_e(r.label)}: {pct(r.share)} ({int(r.documents)} of {int(r.n)} documents)</title></rect>')
+        x0, x1 = left + float(r.ci_low) * bar_w, left + float(r.ci_high) * bar_w
+        cy = y + row_h / 2
+        parts.append(f'<line x1="{x0:.1f}" y1="{cy:.1f}" x2="{x1:.1f}" y2="{cy:.1f}" stroke="#1b1b1b" stroke-width="1.5"/>')
+        for x in (x0, x1):
+            parts.append(f'<line x1="{x:.1f}" y1="{cy - 5:.1f}" x2="{x:.1f}" y2="{cy + 5:.1f}" stroke="#1b1b1b" stroke-width="1.5"/>')
+        parts.append(f'<text x="{x1 + 6:.1f}" y="{y + 17}" fill="#333">{pct(r.share)} ({int(r.documents)}/{int(r.n)})</text>')
+    parts.append(f'<text x="{left + bar_w / 2}" y="{height - 6}" text-anchor="middle" fill="#555">'
+                 "share of documents coded (bar) and Wilson 95% interval (whisker)</text>")
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _blend(share: float, top: float) -> str:
+    t = 0.0 if top <= 0 else min(1.0, share / top)
+    lo, hi = (247, 251, 255), (8, 69, 148)
+    rgb = [round(a + (b - a) * t) for a, b in zip(lo, hi)]
+    return "#%02x%02x%02x" % tuple(rgb)
+
+
+def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
+    """Theme rows by group columns, each cell shaded by the share of the group's documents."""
+    groups = list(dict.fromkeys(matrix["group"]))
+    themes = list(dict.fromkeys(matrix["theme"]))
+    labels = dict(zip(matrix["theme"], matrix["label"]))
+    left, cell_w, cell_h, top = 250, 92, 28, 96
+    width = max(left + cell_w * len(groups) + 120, 640)
+    height = top + cell_h * len(themes) + 36
+    top_share = float(matrix["share"].max()) if len(matrix) else 0.0
+    cells = {(r.theme, r.group): r for r in matrix.itertuples(index=False)}
+    parts = [f'<svg class="chart" id="chart-heatmap" role="img" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
+             f"<title>Share of documents mentioning each theme by {_e(attr)}</title>"]
+    for j, g in enumerate(groups):
+        x = left + j * cell_w + cell_w / 2
+        parts.append(f'<text x="{x - 8:.1f}" y="{top - 8}" text-anchor="start" '
+                     f'transform="rotate(-35 {x - 8:.1f} {top - 8})">{_e(_truncate(str(g), 20))}'
+                     f"<title>{_e(g)}</title></text>")
+    for i, t in enumerate(themes):
+        y = top + i * cell_h
+        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end">{_e(_truncate(str(labels[t])))}</text>')
+        for j, g in enumerate(groups):
+            r = cells[(t, g)]
+            x = left + j * cell_w
+            fill = _blend(float(r.share), top_share)
+            ink = "#ffffff" if top_share > 0 and float(r.share) / top_share > 0.55 else "#1b1b1b"
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}">'
+                         f"<title>{_e(labels[t])} / {_e(g)}: {int(r.documents)} of {int(r.n)} documents "
+                         f"({pct(r.share)})</title></rect>")
+            parts.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 18}" text-anchor="middle" fill="{ink}">'
+                         f"{pct(r.share, 0)}</text>")
+    parts.append(f'<text x="{left}" y="{height - 8}" fill="#555">darker = larger share of the group\'s documents '
+                 f"(darkest = {pct(top_share, 0)})</text>")
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def sentiment_svg(themes: pd.DataFrame) -> str:
+    """100% stacked bars of each theme's passages by sentiment label."""
+    left, bar_w, row_h, top = 250, 420, 28, 40
+    height = top + row_h * len(themes) + 20
+    width = left + bar_w + 90
+    parts = [f'<svg class="chart" id="chart-sentiment" role="img" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
+             "<title>Sentiment of each theme's passages</title>"]
+    x = left
+    for label in SENTIMENT:
+        parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{_SENT_COLOURS[label]}"/>')
+        parts.append(f'<text x="{x + 16}" y="18">{label}</text>')
+        x += 95
+    for i, r in enumerate(themes.itertuples(index=False)):
+        y = top + i * row_h
+        counts = {label: int(getattr(r, label)) for label in SENTIMENT}
+        total = sum(counts.values())
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_e(_truncate(str(r.label)))}</text>')
+        if total == 0:
+            parts.append(f'<rect x="{left}" y="{y + 5}" width="{bar_w}" height="{row_h - 10}" fill="#f0f0f0"/>')
+            parts.append(f'<text x="{left + 6}" y="{y + 17}" fill="#777">no scored passages</text>')
+            continue
+        x = float(left)
+        for label in SENTIMENT:
+            w = counts[label] / total * bar_w
+            if w > 0:
+                parts.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" '
+                             f'fill="{_SENT_COLOURS[label]}"><title>{_e(r.label)}: {counts[label]} {label}'
+                             f"</title></rect>")
+            x += w
+        parts.append(f'<text x="{left + bar_w + 6}" y="{y + 17}" fill="#333">n={total}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------- html pieces
+
+
+def _table(df: pd.DataFrame) -> str:
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+    head = "".join(f"<th>{_e(c)}</th>" for c in df.columns)
+    rows = []
+    for row in df.itertuples(index=False, name=None):
+        cells = "".join(f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
+                        for v, num in zip(row, numeric))
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _quoted(text: str) -> str:
+    """Curly quotation marks around ``text`` unless it already starts with a quotation mark."""
+    return text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _quote_html(q: dict[str, Any]) -> str:
+    return (f"<blockquote><p>{_e(_quoted(str(q['text'])))}</p>"
+            f'<p class="attr">\u2014 {_e(attribution(q))}</p></blockquote>')
+
+
+def _claims_html(claims: pd.DataFrame, rule: str) -> str:
+    parts = [_table(claims_display(claims))]
+    for _, c in claims.iterrows():
+        parts.append(f"<h3>{_e(c['id'])}: {_e(c['text'])}</h3>")
+        parts.append(f'<p>Strength: <span class="{_e(c["strength"])}">{_e(c["strength"])}</span>; '
+                     f"{_plural(int(c['segments']), 'passage')} in {_plural(int(c['documents']), 'document')} "
+                     f"from {_plural(int(c['sources']), 'source')}; "
+                     f"{_plural(int(c['references']), 'corroborating reference')}; "
+                     f"{_plural(int(c['attributed']), 'attributed testimonial')}.</p>")
+        parts.extend(_quote_html(q) for q in c["quotes"])
+        if c["reach"]:
+            items = "".join(f"<li>{_e(r['text'])} <span class=\"attr\">({_e(r['source'])}, {_e(r['locator'])})"
+                            f"</span></li>" for r in c["reach"])
+            parts.append(f"<p>Reach figures:</p><ul>{items}</ul>")
+    parts.append(f"<h3>Strength rule</h3><pre>{escape(rule.rstrip())}</pre>")
+    return "\n".join(parts)
+
+
+def _quotes_html(quotes: pd.DataFrame | None, themes: pd.DataFrame) -> str:
+    from evalnlp.quotes import quote_records
+
+    parts = []
+    labels = dict(zip(themes["theme"], themes["label"]))
+    if quotes is None:
+        for r in themes.itertuples(index=False):
+            if r.quote:
+                parts.append(f"<h3>{_e(r.label)}</h3>")
+                parts.append(_quote_html({"text": r.quote, "speaker": r.quote_speaker, "source_ref": r.quote_source_ref,
+                                          "source": r.quote_source, "locator": r.quote_locator}))
+        return "\n".join(parts) or "<p>No coded passages.</p>"
+    records = quote_records(quotes)
+    for theme in themes["theme"]:
+        mine = [q for q in records if q["theme"] == theme]
+        if mine:
+            parts.append(f"<h3>{_e(labels.get(theme, theme))}</h3>")
+            parts.extend(_quote_html(q) for q in mine)
+    return "\n".join(parts) or "<p>No coded passages.</p>"
+
+
+def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | None = None,
+                title: str = "Evidence report") -> str:
+    """The report as one HTML string. ``heatmap`` names the matrix to draw (default: the first one);
+    ``quotes`` is a quote table (top quotes per theme); without it each theme's best quote is shown."""
+    cb = evidence.codebook
+    themes = evidence.themes
+    sections: list[tuple[str, str, str]] = []
+    sections.append(("prevalence", "Theme prevalence",
+                     prevalence_svg(themes) + _table(theme_display(themes).drop(columns=["Best quote"]))))
+    if evidence.matrices:
+        attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
+        for name, matrix in evidence.matrices.items():
+            body = (heatmap_svg(matrix, name) if name == attr else "") + _table(matrix_wide(matrix))
+            sections.append((f"by-{name}", f"Themes by {name}", body))
+    sections.append(("sentiment", "Sentiment by theme", sentiment_svg(themes)))
+    if len(evidence.claims):
+        sections.append(("claims", "Claims", _claims_html(evidence.claims, evidence.strength_rule)))
+    sections.append(("quotes", "Top quotes per theme", _quotes_html(quotes, themes)))
+    if evidence.notes:
+        sections.append(("notes", "Notes", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in evidence.notes) + "</ul>"))
+    prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
+    sections.append(("provenance", "Provenance", _table(prov)))
+    toc = "".join(f'<li><a href="#{sid}">{_e(name)}</a></li>' for sid, name, _ in sections)
+    body = "\n".join(f'<section id="{sid}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
+    summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
+               f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded} documents coded, "
+               f"{evidence.segments_coded} passages. Share = documents with the theme / documents coded; "
+               "intervals are Wilson 95% intervals. Quotes are de-identified unless stated otherwise.")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">"
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n"
+        f'<body><main><h1>{_e(title)}</h1><p class="summary">{summary}</p>'
+        f"<nav><ul>{toc}</ul></nav>\n{body}\n</main></body></html>\n"
+    )
+
+
+def write_evidence_html(evidence, path: str | Path, title: str = "Evidence report") -> Path:
+    """Write :func:`render_html` of ``evidence`` to ``path`` atomically."""
+    return write_text(path, render_html(evidence, title=title))
+
+
+def pick_heatmap_attribute(corpus, candidates: Sequence[str] | None = None) -> str | None:
+    """The first metadata key whose coded documents fall in 2-12 groups (missing values aside), skipping
+    keys that give every document its own group (ids)."""
+    from evalnlp.quotes import BUILTIN_ATTRIBUTES, MISSING_GROUP, group_values, known_attributes
+
+    coded = corpus.coded["doc_id"].drop_duplicates()
+    attrs = list(candidates) if candidates else [a for a in known_attributes(corpus) if a not in BUILTIN_ATTRIBUTES]
+    for attr in attrs:
+        groups = coded.map(group_values(corpus, attr))
+        sizes = groups[groups != MISSING_GROUP].value_counts()
+        if 2 <= len(sizes) <= 12 and sizes.max() > 1:  # an id column (one document per group) is no grouping
+            return attr
+    return None
+
+
+def report_html(store, codebook, path: str | Path, *, redact: bool = True, claims=None,
+                by: Sequence[str] | str | None = None, n_quotes: int = 3, encoder=None,
+                title: str | None = None) -> Path:
+    """Write the whole self-contained HTML report for ``store`` coded with ``codebook`` to ``path``.
+
+    The heatmap uses the first ``by`` attribute, or else the first metadata key with 2-12 groups; the
+    top ``n_quotes`` quotes per theme are shown; ``claims`` (a claims file path or a list of
+    :class:`~evalnlp.evidence.Claim`) adds the claim table. Returns ``path``.
+    """
+    from evalnlp.evidence import build_evidence
+    from evalnlp.quotes import load_corpus, rank_quotes
+
+    corpus = load_corpus(store, codebook)
+    by_list = [by] if isinstance(by, str) else list(by or [])
+    if not by_list:
+        auto = pick_heatmap_attribute(corpus)
+        by_list = [auto] if auto else []
+    evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,
+                              encoder=encoder, corpus=corpus)
+    parts = [rank_quotes(store, codebook, t, n=n_quotes, redact=redact, encoder=encoder, corpus=corpus)
+             for t in codebook.theme_ids]
+    parts = [p for p in parts if len(p)]
+    quotes = pd.concat(parts, ignore_index=True) if parts else None
+    title = title or f"Evidence report: {codebook.title}"
+    html = render_html(evidence, quotes=quotes, heatmap=by_list[0] if by_list else None, title=title)
+    if not redact:
+        html = html.replace("Quotes are de-identified unless stated otherwise.",
+                            "Quotes are NOT de-identified (redaction was turned off).")
+    return write_text(path, html)

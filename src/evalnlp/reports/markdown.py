@@ -1,0 +1,79 @@
+"""Markdown renderings of evidence tables and quotes (GitHub-flavoured pipe tables)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from evalnlp.reports._common import (
+    attribution,
+    claims_display,
+    matrix_wide,
+    provenance_rows,
+    theme_display,
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def table(df: pd.DataFrame) -> str:
+    """A pipe table; numbers right-aligned."""
+    if df.columns.empty:
+        return ""
+    head = "| " + " | ".join(_cell(c) for c in df.columns) + " |"
+    align = "| " + " | ".join("---:" if pd.api.types.is_numeric_dtype(df[c]) else "---" for c in df.columns) + " |"
+    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.itertuples(index=False, name=None)]
+    return "\n".join([head, align, *body])
+
+
+def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
+    """The evidence tables as one Markdown document."""
+    cb = evidence.codebook
+    out = [f"# {title}", "",
+           f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
+           f"{evidence.segments_coded} passages. Share = documents with the theme / documents coded, with a "
+           "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
+    for attr, matrix in evidence.matrices.items():
+        out += [f"## Themes by {attr}", "", "Each cell: documents with the theme / documents coded in the group "
+                "(share).", "", table(matrix_wide(matrix)), ""]
+    if len(evidence.claims):
+        out += ["## Claims", "", table(claims_display(evidence.claims)), ""]
+        for _, c in evidence.claims.iterrows():
+            out += [f"### {c['id']}: {_cell(c['text'])}", "", f"Strength: **{c['strength']}**.", ""]
+            for q in c["quotes"]:
+                out += [f"> {_cell(q['text'])}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
+            for r in c["reach"]:
+                out.append(f"- Reach: {_cell(r['text'])} ({_cell(r['source'])}, {_cell(r['locator'])})")
+            if c["reach"]:
+                out.append("")
+        out += ["### Strength rule", "", "```text", evidence.strength_rule.rstrip(), "```", ""]
+    if evidence.notes:
+        out += ["## Notes", "", *[f"- {_cell(n)}" for n in evidence.notes], ""]
+    prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
+    out += ["## Provenance", "", table(prov), ""]
+    return "\n".join(out)
+
+
+def quotes_markdown(quotes: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Quotes") -> str:
+    """Quotes grouped by theme (and group), each with its attribution."""
+    from evalnlp.quotes import quote_records
+
+    labels = labels or {}
+    out = [f"# {title}", ""]
+    if quotes.empty:
+        return "\n".join(out + ["No quotes: no coded passages for this theme.", ""])
+    current: tuple = ()
+    for q in quote_records(quotes):
+        key = (q["theme"], q.get("group"))
+        if key[0] != (current[0] if current else None):
+            out += [f"## {_cell(labels.get(q['theme'], q['theme']))}", ""]
+        if "group" in q and key != current:
+            out += [f"### {_cell(q['group'])}", ""]
+        current = key
+        out += [f"> {_cell(q['text'])}", ">", f"> \u2014 {_cell(attribution(q))} (score {q['score']:.2f})", ""]
+    return "\n".join(out)

@@ -1,0 +1,95 @@
+"""Excel workbook of evidence tables (openpyxl): one sheet per table, styled headers, frozen panes.
+
+Sheets: ``themes``; ``by <attr>`` per framework matrix (long format: one row per group and theme, ready
+for a pivot table); ``claims``, ``claim evidence`` (quotes, testimonials and reach figures of each claim)
+and ``strength rule`` when claims were given; ``provenance`` (codebook, data, coders, runs, versions).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evalnlp.reports._common import atomic_path, claim_quotes_long, claims_flat, provenance_rows
+
+_HEADER_FILL = "1F4E79"
+_WRAP_COLUMNS = {"quote", "text", "best_quote", "label", "filters", "Value"}
+_PERCENT_COLUMNS = {"share", "ci_low", "ci_high"}
+_MAX_WIDTH = 60
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "sheet"
+    base, i = clean, 2
+    while clean.casefold() in used:
+        suffix = f" {i}"
+        clean = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(clean.casefold())
+    return clean
+
+
+def _value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, (list, dict)):
+        import json
+
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(_sheet_name(title, used))
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    ws.append([str(c) for c in df.columns])
+    for cell in ws[1]:
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in df.itertuples(index=False, name=None):
+        ws.append([_value(v) for v in row])
+    for j, col in enumerate(df.columns, 1):
+        letter = get_column_letter(j)
+        lengths = [len(str(col))] + [len(str(v)) for v in df[col].head(500) if v is not None]
+        ws.column_dimensions[letter].width = min(_MAX_WIDTH, max(8, max(lengths) + 2))
+        if col in _PERCENT_COLUMNS:
+            for cell in ws[letter][1:]:
+                cell.number_format = "0.0%"
+        if col in _WRAP_COLUMNS:
+            for cell in ws[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2" if len(df.columns) > 1 else "A2"
+    if len(df):
+        ws.auto_filter.ref = ws.dimensions
+
+
+def write_evidence_xlsx(evidence, path: str | Path) -> Path:
+    """Write the evidence workbook to ``path`` atomically."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    _write_frame(wb, "themes", evidence.themes, used)
+    for attr, matrix in evidence.matrices.items():
+        _write_frame(wb, f"by {attr}", matrix, used)
+    if len(evidence.claims):
+        _write_frame(wb, "claims", claims_flat(evidence.claims), used)
+        _write_frame(wb, "claim evidence", claim_quotes_long(evidence.claims), used)
+        rule = pd.DataFrame({"rule": evidence.strength_rule.rstrip().splitlines()})
+        _write_frame(wb, "strength rule", rule, used)
+    prov = pd.DataFrame(provenance_rows(evidence.provenance, evidence.codebook), columns=["Item", "Value"])
+    _write_frame(wb, "provenance", prov, used)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)

@@ -1,0 +1,178 @@
+"""Every writer produces a file its own reader opens, with the right tables in it; writes are atomic."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evalnlp.errors import InputError
+from evalnlp.evidence import THEME_COLUMNS
+from evalnlp.reports import atomic_path, report_html, write_evidence, write_quotes
+
+
+def test_xlsx_has_one_styled_sheet_per_table(evidence, tmp_path):
+    from openpyxl import load_workbook
+
+    (path,) = write_evidence(evidence, tmp_path / "evidence.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["themes", "by programme", "claims", "claim evidence", "strength rule", "provenance"]
+    ws = wb["themes"]
+    assert [c.value for c in ws[1]] == THEME_COLUMNS
+    assert ws.freeze_panes == "B2"
+    assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("1F4E79")
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    engagement = dict(zip(THEME_COLUMNS, rows["engagement"]))
+    assert engagement["documents"] == 4 and engagement["n"] == 13
+    assert ws.cell(row=2, column=THEME_COLUMNS.index("share") + 1).number_format == "0.0%"
+    assert ws.column_dimensions["A"].width >= len("service_improvement")
+    assert wb["by programme"].max_row == 1 + len(evidence.matrices["programme"])
+    claims = [r for r in wb["claims"].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in claims] == ["c1", "c2", "c3", "c4"]
+    prov = {r[0]: r[1] for r in wb["provenance"].iter_rows(min_row=2, values_only=True)}
+    assert prov["codebook"].startswith("impact") and "data: survey.csv" in prov
+
+
+def test_docx_has_real_word_tables(evidence, tmp_path):
+    import docx
+
+    (path,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    document = docx.Document(str(path))
+    tables = document.tables
+    assert len(tables) == 4  # themes, by programme, claims, provenance
+    header = [c.text for c in tables[0].rows[0].cells]
+    assert header[:4] == ["Theme", "Passages", "Documents", "Share (95% CI)"]
+    assert len(tables[0].rows) == 1 + len(evidence.themes)
+    assert tables[0].rows[1].cells[0].text == "Engagement & involvement"
+    assert [c.text for c in tables[1].rows[0].cells] == ["Theme", "Edward Jenner", "Mary Seacole",
+                                                         "Rosalind Franklin", "(missing)"]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Strength rule" in headings and "Provenance" in headings
+
+
+def test_csv_writes_the_themes_and_long_format_siblings(evidence, tmp_path):
+    paths = write_evidence(evidence, tmp_path / "evidence.csv")
+    assert [p.name for p in paths] == ["evidence.csv", "evidence.matrices.csv", "evidence.claims.csv",
+                                       "evidence.claim-evidence.csv"]
+    themes = pd.read_csv(paths[0])
+    assert list(themes.columns) == THEME_COLUMNS
+    assert themes["documents"].tolist() == evidence.themes["documents"].tolist()
+    matrices = pd.read_csv(paths[1], keep_default_na=False)
+    assert set(matrices["attribute"]) == {"programme"} and len(matrices) == len(evidence.matrices["programme"])
+    claims = pd.read_csv(paths[2])
+    assert claims["strength"].tolist() == evidence.claims["strength"].tolist()
+    detail = pd.read_csv(paths[3])
+    assert set(detail["kind"]) <= {"quote", "testimonial", "reach"} and "testimonial" in set(detail["kind"])
+
+
+def test_markdown_json_and_html(evidence, tmp_path):
+    (md,) = write_evidence(evidence, tmp_path / "evidence.md")
+    text = md.read_text(encoding="utf-8")
+    assert "| Theme | Passages | Documents | Share (95% CI)" in text
+    assert "## Themes by programme" in text and "### Strength rule" in text
+    (js,) = write_evidence(evidence, tmp_path / "evidence.json")
+    assert json.loads(js.read_text(encoding="utf-8")) == json.loads(json.dumps(evidence.to_json()))
+    (html,) = write_evidence(evidence, tmp_path / "evidence.html")
+    page = html.read_text(encoding="utf-8")
+    assert 'id="chart-prevalence"' in page and 'id="chart-heatmap"' in page
+    check_self_contained(page)
+
+
+class _Balance(HTMLParser):
+    VOID = {"meta", "br", "img", "input", "link", "hr", "rect", "line"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> with open {self.stack[-3:]}")
+        else:
+            self.stack.pop()
+
+
+def check_self_contained(page: str) -> None:
+    lowered = page.lower()
+    for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
+        assert needle not in lowered, needle
+    parser = _Balance()
+    parser.feed(page)
+    assert parser.errors == [] and parser.stack == []
+
+
+def test_report_html_is_one_self_contained_file(report_store, cb, claims_path, tmp_path):
+    path = report_html(report_store, cb, tmp_path / "report.html", claims=claims_path)
+    page = path.read_text(encoding="utf-8")
+    check_self_contained(page)
+    for section in ("prevalence", "by-programme", "sentiment", "claims", "quotes", "provenance"):
+        assert f'<section id="{section}">' in page
+    assert "07700" not in page and "Amelia" not in page
+    assert "Leeds Teaching Hospitals" in page  # attribution of a testimonial
+    again = report_html(report_store, cb, tmp_path / "again.html", claims=claims_path)
+    assert again.read_bytes() == path.read_bytes()  # deterministic
+
+
+def test_report_html_without_redaction_says_so(report_store, cb, tmp_path):
+    page = report_html(report_store, cb, tmp_path / "raw.html", redact=False).read_text(encoding="utf-8")
+    assert "07700 900123" in page and "NOT de-identified" in page
+
+
+def test_quote_writers(quotes, cb, tmp_path):
+    import docx
+
+    md = write_quotes(quotes, tmp_path / "q.md", codebook=cb).read_text(encoding="utf-8")
+    assert "## Engagement & involvement" in md and "## Practice & organisational change" in md
+    assert md.count("\n> \u2014 ") == len(quotes)
+    document = docx.Document(str(write_quotes(quotes, tmp_path / "q.docx", codebook=cb)))
+    assert len(document.tables) == 2
+    assert [c.text for c in document.tables[0].rows[0].cells] == ["Quote", "Attribution", "Score"]
+    assert sum(len(t.rows) - 1 for t in document.tables) == len(quotes)
+    back = pd.read_csv(write_quotes(quotes, tmp_path / "q.csv"))
+    assert back["text"].tolist() == quotes["text"].tolist()
+    assert all(isinstance(json.loads(a), dict) for a in back["attrs"])
+    doc = json.loads(write_quotes(quotes, tmp_path / "q.json").read_text(encoding="utf-8"))
+    assert [q["text"] for q in doc["quotes"]] == quotes["text"].tolist()
+
+
+def test_unsupported_extension_and_missing_folder(evidence, quotes, tmp_path):
+    with pytest.raises(InputError) as err:
+        write_evidence(evidence, tmp_path / "evidence.pdf")
+    assert err.value.code == "E161" and ".xlsx" in err.value.message
+    with pytest.raises(InputError) as err:
+        write_quotes(quotes, tmp_path / "quotes.xlsx")
+    assert err.value.code == "E161"
+    with pytest.raises(InputError) as err:
+        write_evidence(evidence, tmp_path / "no" / "such" / "evidence.md")
+    assert err.value.code == "E162"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "out.md"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half a fi")
+            raise RuntimeError("disk full")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]
+
+
+def test_text_outputs_are_byte_identical_on_rewrite(evidence, tmp_path):
+    for ext in (".md", ".json", ".html"):
+        (a,) = write_evidence(evidence, tmp_path / f"a{ext}")
+        (b,) = write_evidence(evidence, tmp_path / f"b{ext}")
+        assert Path(a).read_bytes() == Path(b).read_bytes()

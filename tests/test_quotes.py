@@ -1,0 +1,222 @@
+"""Quote ranking: attribution, de-duplication, grouping, redaction, and quotes that are the passages' own words."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evalnlp.codebook import load_codebook
+from evalnlp.errors import CodebookError, InputError
+from evalnlp.quotes import QUOTE_COLUMNS, quotes_to_json, rank_quotes, readability
+from evalnlp.redact import LABELS
+from evalnlp.store import Store
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def load_corpus_module():
+    spec = importlib.util.spec_from_file_location("evidence_corpus", GOLDEN / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = load_corpus_module()
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(LABELS) + r")\]")
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return load_codebook("impact")
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory, cb):
+    store = Store(tmp_path_factory.mktemp("q") / "fixture.duckdb")
+    corpus.build_store(store, cb.theme_ids)
+    yield store
+    store.close()
+
+
+def matches_apart_from_redactions(quote: str, passage: str) -> bool:
+    """True when ``quote`` is ``passage`` (whitespace collapsed) with some stretches replaced by placeholders."""
+    collapsed = " ".join(passage.split())
+    pieces = PLACEHOLDER.split(quote)
+    pattern = ".+?".join(re.escape(p) for p in pieces)
+    return re.fullmatch(pattern, collapsed, flags=re.DOTALL) is not None
+
+
+def test_quotes_have_the_contract_columns_and_are_ranked(fixture_store, cb):
+    df = rank_quotes(fixture_store, cb, "engagement", n=3)
+    assert list(df.columns[: len(QUOTE_COLUMNS)]) == QUOTE_COLUMNS
+    assert len(df) == 3
+    assert df["score"].is_monotonic_decreasing
+    assert (df["theme"] == "engagement").all()
+    assert all(isinstance(a, dict) for a in df["attrs"])
+
+
+def test_near_duplicates_and_overlapping_passages_are_dropped(fixture_store, cb):
+    df = rank_quotes(fixture_store, cb, "engagement", n=10)
+    texts = set(df["text"])
+    assert not {"Our team now involves patients in every improvement project.",
+                "Our team now involves patients in every improvement project!"} <= texts
+    # paragraph 1's sentence and the testimonial inside it overlap: only one of them is quoted
+    assert (df["doc_id"].value_counts() == 1).all()
+    assert len(df) == 3  # answers 1, 8 (or 9) and paragraph 1
+
+
+def test_testimonials_keep_their_attribution(fixture_store, cb):
+    df = rank_quotes(fixture_store, cb, "endorsement", n=5)
+    by_source = df.set_index("source")
+    assert "case_study.txt" in by_source.index and "survey.csv" in by_source.index
+    narrative = df[df["source"] == "case_study.txt"].iloc[0]
+    assert narrative["locator"] == "paragraph 2"
+    rows = rank_quotes(fixture_store, cb, "practice_change", n=5)
+    testimonial = rows[rows["speaker"].notna()]
+    for row in testimonial.itertuples():
+        assert row.speaker == "one participant" and row.source_ref == "[H]"
+
+
+def test_quotes_by_group_give_the_best_n_per_group(fixture_store, cb):
+    df = rank_quotes(fixture_store, cb, "engagement", n=1, by="programme")
+    assert df["group"].tolist() == ["Edward Jenner", "Mary Seacole", "(missing)"]
+    assert df.loc[df["group"] == "Mary Seacole", "locator"].item() == "row 2"
+    for _, part in df.groupby("group"):
+        assert len(part) == 1
+
+
+def test_quotes_are_redacted_by_default(fixture_store, cb):
+    red = rank_quotes(fixture_store, cb, "relationships", n=5)
+    plain = rank_quotes(fixture_store, cb, "relationships", n=5, redact=False)
+    assert corpus.ANSWERS[2][0] in set(plain["text"])
+    assert not any("07700" in t or "Amelia" in t for t in red["text"])
+    redacted = red[red["redactions"] > 0].iloc[0]
+    assert "[PHONE]" in redacted["text"] and "[NAME]" in redacted["text"]
+    assert redacted["redactions"] == 2
+
+
+def test_quotes_to_json(fixture_store, cb):
+    doc = quotes_to_json(rank_quotes(fixture_store, cb, "practice_change", n=2, by="cohort"))
+    assert set(doc) == {"quotes"}
+    first = doc["quotes"][0]
+    assert list(first)[: len(QUOTE_COLUMNS)] == QUOTE_COLUMNS
+    assert "group" in first
+    json.dumps(doc)
+
+
+def test_errors_and_empty_results(fixture_store, cb):
+    with pytest.raises(CodebookError) as err:
+        rank_quotes(fixture_store, cb, "engagment")
+    assert err.value.code == "E220" and "engagement" in err.value.message
+    with pytest.raises(InputError) as err:
+        rank_quotes(fixture_store, cb, "engagement", by="colour")
+    assert err.value.code == "E150" and "programme" in err.value.message
+    with pytest.raises(InputError) as err:
+        rank_quotes(fixture_store, cb, "engagement", n=0)
+    assert err.value.code == "E158"
+    empty = rank_quotes(fixture_store, cb, "policy_influence")
+    assert empty.empty and list(empty.columns[: len(QUOTE_COLUMNS)]) == QUOTE_COLUMNS
+    assert quotes_to_json(empty) == {"quotes": []}
+
+
+def test_readability_prefers_whole_sentences_of_moderate_length():
+    texts = pd.Series([
+        "The programme gave me the confidence to speak up in meetings.",   # whole sentence, 11 words
+        "gave me the confidence to speak up in meetings",                   # fragment
+        "THE PROGRAMME GAVE ME THE CONFIDENCE TO SPEAK UP IN MEETINGS.",    # shouting
+        "Good.",                                                             # very short
+        " ".join(["The course was long."] * 40),                             # 160 words
+    ])
+    score = readability(texts)
+    assert score[0] == 1.0
+    assert score[0] > score[1] and score[0] > score[2] and score[0] > score[3] and score[0] > score[4]
+    assert ((score >= 0) & (score <= 1)).all()
+
+
+# ---------------------------------------------------------------------------------------- property
+
+WORDS = ["the", "team", "helped", "me", "lead", "our", "ward", "and", "patients", "now", "take", "part", "in",
+         "decisions", "Programme", "really", "changed", "how", "I", "work"]
+PII = ["Sarah Jones", "Dr Patel", "07700 900123", "jo.bloggs@example.org", "NG5 1PB", "943 476 5919",
+       "https://example.org/page", "Mrs Watson"]
+SPACES = [" ", "  ", "\n", " \t "]
+
+
+@st.composite
+def answers(draw):
+    n = draw(st.integers(1, 6))
+    out = []
+    for _ in range(n):
+        tokens = draw(st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(PII)), min_size=1, max_size=18))
+        gaps = draw(st.lists(st.sampled_from(SPACES), min_size=len(tokens), max_size=len(tokens)))
+        text = "".join(t + g for t, g in zip(tokens, gaps))
+        text = text[0].upper() + text[1:] + draw(st.sampled_from(["", ".", "!"]))
+        out.append(text)
+    return out
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=answers(), redact=st.booleans(), by=st.sampled_from([None, "site"]))
+def test_every_quote_is_its_passage_apart_from_redactions(tmp_path_factory, cb, texts, redact, by):
+    store = Store(tmp_path_factory.mktemp("prop") / "p.duckdb")
+    try:
+        with store.transaction():
+            run = store.start_run("ingest", {})
+            frame = pd.DataFrame({"source": "s.csv", "locator": [f"row {i}" for i in range(len(texts))],
+                                  "kind": "response", "question": "q", "text": texts,
+                                  "attrs": [json.dumps({"site": "AB"[i % 2]}) for i in range(len(texts))]})
+            new = store.insert_documents(frame, run)
+            store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "response", "start": 0,
+                                                "end": new["text"].str.len(), "text": new["text"],
+                                                "speaker": None, "source_ref": None}))
+            seg = store.table("segments")
+            store.replace_codes(pd.DataFrame({"seg_id": seg["seg_id"], "theme": "engagement", "score": 0.8,
+                                              "assigned": True}), "model:m", run)
+            store.finish_run(run, n_in=len(texts), n_ok=len(texts), n_rejected=0)
+        df = rank_quotes(store, cb, "engagement", n=10, by=by, redact=redact)
+        docs = store.table("documents").set_index("doc_id")["text"]
+        assert len(df) >= 1
+        for row in df.itertuples():
+            passage = docs[row.doc_id][row.start:row.end]
+            assert matches_apart_from_redactions(row.text, passage), (row.text, passage)
+            if not redact:
+                assert row.text == " ".join(passage.split())
+            else:
+                for item in ("07700 900123", "jo.bloggs@example.org", "NG5 1PB", "943 476 5919", "Sarah Jones",
+                             "example.org"):
+                    assert item not in row.text
+    finally:
+        store.close()
+
+
+def test_speakers_are_redacted_with_the_quote(tmp_path, cb):
+    text = "\u201cThe network changed how our whole region plans its services,\u201d said Professor Ruth Okafor [B]."
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        with store.transaction():
+            run = store.start_run("ingest", {})
+            new = store.insert_documents(pd.DataFrame({"source": "case.txt", "locator": ["paragraph 1"],
+                                                       "kind": "narrative", "question": None, "text": [text],
+                                                       "attrs": "{}"}), run)
+            quote = text[1:text.index(",\u201d")]
+            store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "testimonial", "start": [1],
+                                                "end": [1 + len(quote)], "text": [quote],
+                                                "speaker": ["Professor Ruth Okafor"], "source_ref": ["[B]"]}))
+            seg = store.table("segments")
+            store.replace_codes(pd.DataFrame({"seg_id": seg["seg_id"], "theme": "relationships", "score": 0.9,
+                                              "assigned": True}), "model:m", run)
+            store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+        red = rank_quotes(store, cb, "relationships").iloc[0]
+        plain = rank_quotes(store, cb, "relationships", redact=False).iloc[0]
+    finally:
+        store.close()
+    assert plain["speaker"] == "Professor Ruth Okafor"
+    assert red["speaker"] == "Professor [NAME]" and red["source_ref"] == "[B]"
+    assert red["text"] == "The network changed how our whole region plans its services"

