@@ -7,17 +7,31 @@ OUT=${3:-out/demo}
 CORPUS=corpora/demo_leadership
 mkdir -p "$OUT"
 export EVALNLP_DB="$DB"
+Q1="What has changed in how you work since the programme?"
+Q2="What did you value most?"
+Q3="What could be improved?"
 
 echo "== evalnlp $($EVALNLP --version | cut -d' ' -f2): reading the demo corpus into $DB"
-"$EVALNLP" ingest "$CORPUS/survey.xlsx" \
-    --text "What has changed in how you work since the programme?" \
-    --text "What did you value most?" \
-    --text "What could be improved?" \
-    --id respondent_id --unit response
+"$EVALNLP" ingest "$CORPUS/survey.xlsx" --text "$Q1" --text "$Q2" --text "$Q3" --id respondent_id
 "$EVALNLP" ingest "$CORPUS/evaluation_report.docx"
 echo
-echo "== ingesting the same files again adds nothing:"
-"$EVALNLP" --quiet ingest "$CORPUS/survey.xlsx" --text "What did you value most?" --id respondent_id
+echo "== ingesting the same survey again adds nothing:"
+"$EVALNLP" ingest "$CORPUS/survey.xlsx" --text "$Q1" --text "$Q2" --text "$Q3" --id respondent_id | tail -n 1
+echo
+echo "== coding every passage with the impact codebook (zero-shot, no training data needed)"
+"$EVALNLP" classify --codebook impact --output "$OUT/coded.xlsx"
+echo
+echo "== evidence tables by programme, and the demo's impact claims"
+"$EVALNLP" evidence --by programme --claims "$CORPUS/claims.yaml" --output "$OUT/evidence.xlsx"
+echo
+echo "== the best de-identified quotes on relationships"
+"$EVALNLP" quotes --theme relationships -n 5 --output "$OUT/quotes.md"
+"$EVALNLP" report --claims "$CORPUS/claims.yaml" --by programme --output "$OUT/report.html"
+echo
+echo "== testimonials and reach figures found in the evaluation report"
+"$EVALNLP" extract "$CORPUS/evaluation_report.docx" | head -n 40
+echo
 "$EVALNLP" runs
 echo
-echo "Done. The project store is $DB; open it in Python with evalnlp.open(\"$DB\")."
+echo "Done. Outputs in $OUT/: coded.xlsx, evidence.xlsx, quotes.md, report.html"
+echo "The project store is $DB; open it in Python with evalnlp.open(\"$DB\")."

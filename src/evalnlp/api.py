@@ -437,3 +437,65 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     predicted = coder.predict(data.texts)
     report = multilabel_report(data.Y, predicted, cb.theme_ids)
     return report
+
+
+# ---- evidence, quotes, report ----------------------------------------------------------------------------
+
+
+def project_codebook(store: Store, codebook: str | Path | None = None):
+    """The codebook to report with: the one given, else the one the latest classify run used."""
+    import json
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import StoreError
+
+    if codebook is not None:
+        return load_codebook(codebook)
+    runs = store.table("runs")
+    coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
+    if coded.empty:
+        raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run. Run "
+                         "`evalnlp classify --codebook impact` first (or pass --codebook)")
+    args = json.loads(coded.iloc[-1]["args"] or "{}")
+    return load_codebook(args.get("codebook") or coded.iloc[-1]["codebook_id"])
+
+
+def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None = None,
+             codebook: str | Path | None = None, redact: bool = True, output: str | Path | None = None):
+    """Evidence tables: per theme, per ``by`` group, and per claim. Returns an :class:`evalnlp.evidence.Evidence`;
+    with ``output`` also writes it (.xlsx, .csv, .md, .docx, .html or .json)."""
+    from evalnlp.evidence import build_evidence
+    from evalnlp.reports import write_evidence
+
+    cb = project_codebook(store, codebook)
+    ev = build_evidence(store, cb, by=list(by), claims=claims, redact=redact)
+    if output is not None:
+        write_evidence(ev, output)
+    return ev
+
+
+def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
+           codebook: str | Path | None = None, output: str | Path | None = None) -> pd.DataFrame:
+    """The best ``n`` quotes for ``theme`` (per ``by`` group), ranked, de-duplicated, attributed and (by
+    default) de-identified. With ``output`` also writes them (.md, .docx, .csv or .json)."""
+    from evalnlp.quotes import rank_quotes
+    from evalnlp.reports import write_quotes
+
+    cb = project_codebook(store, codebook)
+    cb.get(theme)  # a clear error for an unknown theme, listing the themes
+    df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact)
+    if output is not None:
+        write_quotes(df, output, codebook=cb)
+    return df
+
+
+def report(store: Store, output: str | Path, *, claims: str | Path | None = None, by: str | None = None,
+           redact: bool = True, codebook: str | Path | None = None) -> Path:
+    """Write one self-contained HTML report (charts inline, no network fetches)."""
+    from evalnlp.errors import InputError
+    from evalnlp.reports import report_html
+
+    if Path(output).suffix.lower() not in (".html", ".htm"):
+        raise InputError("E161", f"the report is an HTML file; expected --output ending in .html, got {str(output)!r}")
+    cb = project_codebook(store, codebook)
+    return report_html(store, cb, Path(output), claims=claims, by=by, redact=redact)

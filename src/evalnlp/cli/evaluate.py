@@ -22,8 +22,10 @@ def evaluate(
     format: str = typer.Option("table", "--format", help="table or json."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),
 ) -> None:
-    """Compare a model's (or a codebook's zero-shot) coding with human codes: precision, recall, F1 and
-    Cohen's kappa per theme, micro and macro F1, Krippendorff's alpha."""
+    """Measure how well a coder agrees with human coders.
+
+    Precision, recall, F1 and Cohen's kappa per theme; micro and macro F1; Krippendorff's alpha.
+    """
     import json
 
     from evalnlp import api

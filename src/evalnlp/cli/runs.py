@@ -17,7 +17,10 @@ def runs(
     run: Optional[str] = typer.Option(None, "--run", help="Only this run id."),
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
-    """List runs with their counts (read = accepted + rejected), and optionally their rejects."""
+    """List the runs recorded in the store, with their counts and rejects.
+
+    Each run's counts add up: read = accepted + rejected.
+    """
     import json
 
     from rich.table import Table

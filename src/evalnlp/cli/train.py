@@ -25,8 +25,11 @@ def train(
     out: str = typer.Option(..., "--out", help="Directory to save the model and its card in.", show_default=False),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),
 ) -> None:
-    """Train a theme coder from human codes; save it with skops plus a JSON card (codebook and data sha256,
-    cross-validated metrics, versions)."""
+    """Train a theme coder from a human-coded sample.
+
+    Saves the model with skops plus a JSON card: codebook and training-data sha256, cross-validated metrics,
+    package versions.
+    """
     from evalnlp import api
 
     result = api.train(file, text=text, labels=labels, labels_column=labels_column, sep=sep, codebook=codebook,

@@ -1,0 +1,54 @@
+"""`evalnlp quotes`: the best attributed, de-identified quotes for a theme."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from evalnlp.cli._app import app, console, handle_errors, info, open_store
+
+
+@app.command()
+@handle_errors
+def quotes(
+    ctx: typer.Context,
+    theme: str = typer.Option(..., "--theme", help="Theme id (see `evalnlp codebook show`).", show_default=False),
+    n: int = typer.Option(5, "-n", help="How many quotes (per group with --by)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Best quotes per group of this attribute."),
+    redact: bool = typer.Option(True, "--redact/--no-redact", help="Replace names, emails, phone and NHS "
+                                "numbers, postcodes and URLs."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .md, .docx, .csv or .json."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the latest classify run's codebook."),
+) -> None:
+    """The best attributed, de-identified quotes for a theme.
+
+    Ranked by how representative, confidently coded and readable they are; near-duplicates removed.
+    """
+    import json
+
+    from evalnlp import api
+    from evalnlp.quotes import quotes_to_json
+
+    if format not in ("table", "json"):
+        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
+    if n < 1:
+        raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
+    with open_store(ctx, read_only=True) as store:
+        df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output)
+    if format == "json":
+        print(json.dumps(quotes_to_json(df), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"quotes for {theme}", title_justify="left", show_lines=True)
+    for col in ("#", "quote", "attribution", "score"):
+        t.add_column(col, overflow="fold")
+    for i, r in enumerate(df.itertuples(), 1):
+        who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
+        where = f"{r.source} {r.locator}"
+        t.add_row(str(i), r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}")
+    console.print(t)
+    if output:
+        info(ctx, f"wrote {output}")
