@@ -174,7 +174,7 @@ def test_counts_add_up_on_random_corpora(tmp_path_factory, cb, docs, data):
             frame = pd.DataFrame({"source": "s.csv", "locator": [f"row {i}" for i in range(len(docs))],
                                   "kind": "response", "question": "q", "text": texts,
                                   "attrs": [json.dumps({"site": g} if g else {}) for g, _ in docs]})
-            new = store.insert_documents(frame, run)
+            new = store.insert_documents(frame, run, returning=True)
             segs = []
             for doc_id, text, (_, k) in zip(new["doc_id"], new["text"], docs):
                 cuts = np.linspace(0, len(text), k + 1).astype(int)

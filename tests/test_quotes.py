@@ -172,7 +172,7 @@ def test_every_quote_is_its_passage_apart_from_redactions(tmp_path_factory, cb, 
             frame = pd.DataFrame({"source": "s.csv", "locator": [f"row {i}" for i in range(len(texts))],
                                   "kind": "response", "question": "q", "text": texts,
                                   "attrs": [json.dumps({"site": "AB"[i % 2]}) for i in range(len(texts))]})
-            new = store.insert_documents(frame, run)
+            new = store.insert_documents(frame, run, returning=True)
             store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "response", "start": 0,
                                                 "end": new["text"].str.len(), "text": new["text"],
                                                 "speaker": None, "source_ref": None}))
@@ -204,7 +204,7 @@ def test_speakers_are_redacted_with_the_quote(tmp_path, cb):
             run = store.start_run("ingest", {})
             new = store.insert_documents(pd.DataFrame({"source": "case.txt", "locator": ["paragraph 1"],
                                                        "kind": "narrative", "question": None, "text": [text],
-                                                       "attrs": "{}"}), run)
+                                                       "attrs": "{}"}), run, returning=True)
             quote = text[1:text.index(",\u201d")]
             store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "testimonial", "start": [1],
                                                 "end": [1 + len(quote)], "text": [quote],

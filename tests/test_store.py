@@ -31,8 +31,8 @@ def test_reopen_keeps_data_and_version(db_path):
 def test_insert_documents_is_idempotent_and_ids_are_content_hashes(store):
     with store.transaction():
         run = store.start_run("ingest", {})
-        first = store.insert_documents(docs("same words", "same words", "other"), run)
-        second = store.insert_documents(docs("same words", "same words", "other"), run)
+        first = store.insert_documents(docs("same words", "same words", "other"), run, returning=True)
+        second = store.insert_documents(docs("same words", "same words", "other"), run, returning=True)
     assert len(first) == 3  # two respondents with the same words are two documents
     assert len(second) == 0
     assert first["doc_id"].is_unique
@@ -42,7 +42,7 @@ def test_transaction_rolls_back_on_error(store):
     with pytest.raises(RuntimeError):
         with store.transaction():
             run = store.start_run("ingest", {})
-            store.insert_documents(docs("a"), run)
+            store.insert_documents(docs("a"), run, returning=True)
             raise RuntimeError("boom")
     assert store.count("documents") == 0 and store.count("runs") == 0
 
@@ -57,7 +57,7 @@ def test_counts_must_add_up(store):
 def test_machine_run_replaces_only_its_own_codes_and_human_codes_win(store):
     with store.transaction():
         run = store.start_run("ingest", {})
-        new = store.insert_documents(docs("a", "b"), run)
+        new = store.insert_documents(docs("a", "b"), run, returning=True)
         store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "response", "start": 0, "end": 1,
                                             "text": new["text"], "speaker": None, "source_ref": None}))
     segs = store.table("segments")

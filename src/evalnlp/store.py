@@ -207,8 +207,9 @@ class Store:
     # ---- documents and segments ------------------------------------------------------------------
 
     def insert_documents(self, frame: pd.DataFrame, run_id: str, *, attrs: dict[str, str] | None = None,
-                         dedupe: bool = True) -> int:
-        """Insert documents not already in the store; return how many were new.
+                         dedupe: bool = True, returning: bool = False) -> int | pd.DataFrame:
+        """Insert documents not already in the store; return how many were new (with ``returning``, the new
+        documents themselves: doc_id, text, kind).
 
         ``frame`` has columns source, locator, kind, question and text, and either an ``attrs`` column (JSON
         text) or, with ``attrs`` = {attribute name: frame column}, the columns whose values become each
@@ -217,7 +218,7 @@ class Store:
         for repeated documents within ``frame`` when the caller knows its locators are unique.
         """
         if frame.empty:
-            return 0
+            return pd.DataFrame({"doc_id": [], "text": [], "kind": []}) if returning else 0
         if attrs is None:
             attrs_sql = "CAST(attrs AS JSON)"
         elif attrs:
@@ -227,7 +228,7 @@ class Store:
         qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1" if dedupe else ""
         self.con.register("_docs", frame)
         try:
-            return int(self.con.execute(
+            result = self.con.execute(
                 f"""
                 INSERT INTO documents
                 SELECT d.* FROM (
@@ -237,9 +238,11 @@ class Store:
                     FROM _docs {qualify}
                 ) d
                 ANTI JOIN documents USING (doc_id)
+                {"RETURNING doc_id, text, kind" if returning else ""}
                 """,
                 [run_id],
-            ).fetchone()[0])
+            )
+            return result.df() if returning else int(result.fetchone()[0])
         finally:
             self.con.unregister("_docs")
 

