@@ -48,9 +48,13 @@ demo: $(VENV)/.core
 test: $(VENV)/.full chromium
 	$(VENV)/bin/pytest
 
+# Each script writes its section to bench/results/; assemble.py gathers them into BENCHMARKS.md.
+BENCHES := startup ingest embeddings fft classify_speed impact extract extract_unseen redact discovery
 bench: $(VENV)/.full
-	$(PY) bench/bench_startup.py
-	$(PY) bench/bench_ingest.py
+	@for b in $(BENCHES); do \
+	  if [ -f bench/bench_$$b.py ]; then echo "== bench/bench_$$b.py"; $(PY) bench/bench_$$b.py || exit 1; fi; \
+	done
+	$(PY) bench/assemble.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
