@@ -54,17 +54,24 @@ def _weak_closer(text: str, i: int) -> bool:
     )
 
 
-_SINGLE_CLOSE_RE = re.compile(r"(?<=\S)['’`](?![^\W_])")
+# A closing single mark: not followed by a letter or digit, except footnote digits glued to it
+# after the quotation's last word or full stop (``...of 2010.'5.2 In``, ``interests'5-8 (p.62)``).
+_SINGLE_CLOSE_RE = re.compile(
+    r"(?<=\S)['’`](?![^\W_])|(?<=[.,;!?a-z)])['’`](?=\d{1,2}(?:\.\d{1,2})?(?:-\d{1,2})?(?:[\s,;:)]|$))")
+_FULL_STOP = re.compile(r"[.!?](?=\s)")
 _MARK_RE = re.compile(r"[\"“„'‘`]")
 
 
 def _close_single(text: str, i: int) -> int | None:
     weak: int | None = None
+    opener = text[i]
     for m in _SINGLE_CLOSE_RE.finditer(text, i + 1):
         j = m.start()
         if not _weak_closer(text, j):
             if weak is not None and j - weak > _WEAK_SPAN:
                 return weak
+            if weak is not None and opener in "`‘" and opener in text[weak + 1:j]:
+                return weak  # a new quotation opens in between: the possessive-looking mark closed this one
             return j
         if weak is None:
             weak = j
@@ -107,6 +114,22 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             if close is None:
                 i += 1
                 continue
+            if ch in "`‘":
+                again = text.find(ch, i + 1, close)
+                if again >= 0:
+                    # Quotations of one style do not nest: a second opener before any closer means
+                    # this one was never closed. It ends at its last full stop, if it has one.
+                    stop = None
+                    for stop in _FULL_STOP.finditer(text, i + 1, again):
+                        pass
+                    if stop is None:
+                        i += 1
+                        continue
+                    s, e = _strip(text, i + 1, stop.end())
+                    if e > s:
+                        out.append(QuoteSpan(i, s, e, e))
+                    i = again
+                    continue
         if not is_open:
             i += 1
             continue
@@ -186,9 +209,12 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
     """
     inner = text[q.start:q.end]
     words = _WORD.findall(inner)
-    if not words or not words[0][0].isupper() and not words[0][0].isdigit():
+    if not words or inner.rstrip()[-1:] in ".!" or re.search(r"[.!?]\s+[A-Z]", inner):
         return False
-    if inner.rstrip()[-1:] in ".!" or re.search(r"[.!?]\s+[A-Z]", inner):
+    named = re.search(r"\b(?:entitled|titled|headlined|called|named|dubbed)\s*$", text[max(0, q.open - 20):q.open])
+    if named and len(words) <= 25:
+        return True  # "a leaflet called 'how to talk to your GP'": a name whatever its case
+    if not words[0][0].isupper() and not words[0][0].isdigit():
         return False
     if len(words) > 25:
         return False

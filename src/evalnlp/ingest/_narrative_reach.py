@@ -110,7 +110,8 @@ class ReachSpan:
 def parse_number(s: str) -> float | None:
     """``"5.23 million"`` -> 5230000.0, ``"60+"`` -> 60.0, ``"50 - 200"`` -> 50.0, ``"two"`` -> 2.0."""
     s = s.strip().lower().rstrip("+")
-    first = re.split(r"\s*(?:-|–|\bto\b)\s*", s, maxsplit=1)[0].strip().rstrip("+")
+    # a range gives its lower bound; a hyphen between number words ("twenty-four") is no range
+    first = re.split(r"\s*(?:(?<=[\d+])\s*-\s*(?=\d)|\s-\s|–|\bto\b)\s*", s, maxsplit=1)[0].strip().rstrip("+")
     if not first:
         return None
     m = re.fullmatch(r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(million|billion|thousand|hundred|m|k|bn)?", first)
@@ -259,7 +260,16 @@ def _money_or_pct(text: str, s: int, e: int) -> bool:
     return bool(re.match(r"\s*(?:%|per\s*cent|percent|pounds|dollars|euros|GBP|USD|EUR)", after, re.IGNORECASE))
 
 
+_LABEL_BEFORE = re.compile(
+    r"\b(?:Years?|(?:[Kk]ey\s+)?Stages?|Levels?|Grades?|Bands?|Phases?|Tiers?|Wards?|Waves?|Rounds?|"
+    r"Modules?|Units?|Class|Rooms?|Version|Steps?|Parts?|Routes?|Cohorts?|Sessions?|Articles?|Clauses?|"
+    r"Schedules?|Questions?|Q|Boxes|Box|Items?|Chapters?|Sections?|Tables?|Figures?)\s*$"
+)
+
+
 def _page_or_ref(text: str, s: int, e: int) -> bool:
+    if _LABEL_BEFORE.search(text, max(0, s - 12), s):
+        return True  # "Year 9 pupils", "Key Stage 2 children": a label, not a count
     before = text[max(0, s - 8):s]
     if re.search(r"\b(?:pp?\.|pages?|paras?\.?|paragraph|section|chapter|figure|fig\.|table|ref\.?|no\.)\s*$",
                  before, re.IGNORECASE):

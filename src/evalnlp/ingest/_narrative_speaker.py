@@ -21,6 +21,11 @@ ATTR_LEMMAS = {
     "quote", "cite", "conclude", "find", "identify", "acclaim", "credit", "applaud", "enthuse",
     "staid", "observe", "proclaim", "comment", "put", "ask", "answer", "stipulate", "specify",
     "pledge", "commit", "promise", "aim", "seek", "set", "outline", "judge", "rate", "assess",
+    "substantiate", "corroborate", "certify", "verify", "validate", "warn", "advise", "maintain",
+    "contend", "propose", "concede", "elaborate", "underline", "underscore", "characterise",
+    "characterize", "hail", "laud", "celebrate", "articulate", "voice", "recount", "clarify",
+    "reveal", "posit", "opine", "predict", "allege", "concur", "remind", "caution", "urge",
+    "confide", "reiterate", "surmise", "lament", "complain", "boast", "joke", "quip",
 }
 _IRREGULAR = {
     "said", "says", "saying", "wrote", "written", "writes", "writing", "told", "tells", "telling",
@@ -87,7 +92,7 @@ _INTRO = {
 _ADVERB_START = {"likewise", "similarly", "also", "indeed", "moreover", "furthermore",
                  "additionally", "subsequently", "finally", "then", "here", "thus", "hence",
                  "meanwhile", "again", "notably", "importantly", "crucially", "and", "but", "so"}
-ROLE_NOUNS = {
+PERSON_NOUNS = {
     "director", "manager", "chair", "chairman", "chairwoman", "chairperson", "chief", "executive",
     "officer", "head", "member", "participant", "judge", "minister", "secretary", "adviser",
     "advisor", "analyst", "coach", "trainer", "teacher", "nurse", "doctor", "clinician",
@@ -96,17 +101,43 @@ ROLE_NOUNS = {
     "spokesman", "spokeswoman", "mother", "father", "parent", "patient", "carer", "student",
     "user", "practitioner", "professional", "official", "mp", "councillor", "mayor", "controller",
     "inspector", "curator", "producer", "player", "athlete", "volunteer", "worker", "resident",
-    "mothers", "parents", "participants", "users", "members", "students", "teachers", "women",
-    "delegates", "attendees", "practitioners", "professionals", "clinicians", "officials",
-    "partners", "stakeholders", "respondents", "interviewees", "beneficiaries", "residents",
-    "one", "committee", "panel", "council", "board", "report", "review", "organisation",
-    "organization", "charity", "agency", "department", "ministry", "government", "trust",
+    "registrar", "pharmacist", "sister", "matron", "surgeon", "physician", "anaesthetist", "gp",
+    "headteacher", "principal", "dean", "professor", "lecturer", "researcher", "engineer",
+    "captain", "treasurer", "clerk", "magistrate", "apprentice", "pupil", "superintendent",
+    "fellow", "midwife", "therapist", "economist", "architect", "planner", "solicitor",
+    "barrister", "lawyer", "governor", "tenant", "farmer", "journalist", "reviewer", "critic",
+    "collaborator", "partner", "viewer", "listener", "reader", "visitor", "attendee", "delegate",
+    "respondent", "interviewee", "beneficiary", "woman", "man", "person", "child", "pupil",
+    "employee", "specialist", "expert", "scientist", "author", "owner", "entrepreneur", "vicar",
+    "officer", "administrator", "assistant", "deputy", "technician", "guide", "mentor", "tutor",
 }
-_PLURAL_ROLE = {w for w in ROLE_NOUNS if w.endswith("s") or w in {"women", "men", "children", "people", "staff"}}
+ORG_NOUNS = {
+    "committee", "panel", "council", "board", "organisation", "organization", "charity", "agency",
+    "department", "ministry", "government", "trust", "commission", "inspectorate", "institute",
+    "institution", "association", "authority", "service", "company", "firm", "foundation",
+    "society", "union", "network", "partnership", "group", "team", "club", "school", "academy",
+    "college", "university", "hospital", "practice", "bank", "ltd", "plc", "inc", "office", "unit",
+    "centre", "center", "forum", "federation", "consortium", "parliament", "court", "tribunal",
+    "regulator", "body", "alliance", "executive", "nhs", "bbc", "who", "ccg", "icb", "secretariat",
+    "observatory", "press", "newspaper", "magazine", "broadcaster", "industry", "sector",
+}
+DOC_NOUNS = {
+    "report", "review", "letter", "statement", "evaluation", "guidance", "guideline", "guidelines",
+    "website", "minutes", "plan", "strategy", "paper", "article", "document", "survey", "audit",
+    "response", "submission", "briefing", "release", "blog", "judgment", "judgement", "testimonial",
+    "email", "e-mail", "assessment", "analysis", "inquiry", "study", "appraisal", "consultation",
+    "framework", "standard", "policy", "book", "editorial", "citation", "note", "notes",
+}
+ROLE_NOUNS = (PERSON_NOUNS | ORG_NOUNS | DOC_NOUNS | {w + "s" for w in PERSON_NOUNS} | {
+    "women", "men", "children", "people", "staff", "one"}) - {"who", "press", "industry", "sector",
+                                                               "note", "notes", "plan", "policy",
+                                                               "standard", "framework", "book", "study"}
+_PLURAL_ROLE = {w for w in ROLE_NOUNS if (w.endswith("s") and w not in {"minutes", "ltd"})
+                or w in {"women", "men", "children", "people", "staff"}}
 _ROLE_RE = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Ii]ts|[Tt]heir)\s+(?:[\w&'-]+\s+){0,5}?|\b)"
     r"(?P<noun>" + "|".join(sorted(ROLE_NOUNS - {"one"}, key=len, reverse=True)) + r")\b"
-    r"(?:\s+(?:of|at|for|from|in|to)\s+(?:the\s+)?[A-Z][\w&'-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'-]*))*)?"
+    r"(?:\s+(?:of|at|for|from|in|to)\s+(?:the\s+)?(?-i:[A-Z][\w&'-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'-]*))*))?"
     r"(?:\s+who\s+[^.,;:\"'`]+)?",
     re.IGNORECASE,
 )
@@ -149,24 +180,71 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
 
 
 def strip_intro(text: str, a: int, b: int) -> int:
-    """Move ``a`` past introductory adverbials (``In May 2013,``, ``Likewise``, ``Further to this,``)."""
+    """Move ``a`` past introductory adverbials (``In May 2013,``, ``Likewise``, ``Further to this,``,
+    ``Writing in the Guardian,``, ``Of the options considered,``, a leading ``As``)."""
     for _ in range(4):
         seg = text[a:b]
         first = re.match(r"\s*([A-Za-z]+)", seg)
         if not first:
             return a
         w = first.group(1).lower()
-        comma = seg.find(",")
+        comma = _top_level_comma(seg)
         if w in _ADVERB_START:
             a += first.end()
             m = re.match(r"\s*,", text[a:b])
             a += m.end() if m else 0
             continue
-        if w in _INTRO and 0 < comma < 80 and w not in {"as"}:
+        intro = (w in _INTRO or w in _PREPOSITIONS_INTRO or w in _ORDINAL_INTRO
+                 or _adverb(first.group(1), seg[first.end():])
+                 or (w.endswith("ing") and not _capitalised_next(seg, first.end())))
+        if intro and 0 < comma < 160:
             a += comma + 1
+            continue
+        if w in {"as", "when", "while", "whilst"} and comma < 0:
+            a += first.end()  # "As the producer recognises:" - the subject follows
             continue
         return a
     return a
+
+
+_PREPOSITIONS_INTRO = {"of", "for", "to", "on", "at", "in", "by", "from", "with", "within", "across",
+                       "under", "among", "amongst", "between", "despite", "regarding", "concerning",
+                       "about", "beyond", "throughout", "upon", "via", "without", "according"}
+_ORDINAL_INTRO = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly",
+                  "overall", "however", "instead", "nonetheless", "nevertheless", "today", "now",
+                  "separately", "elsewhere", "locally", "nationally", "specifically", "importantly"}
+
+
+_NOT_ADVERBS = {"family", "assembly", "only", "supply", "italy", "fly", "july", "ally", "rally", "early",
+                "holy", "daily", "weekly", "monthly", "yearly", "quarterly", "elderly", "friendly"}
+
+
+def _adverb(word: str, rest: str) -> bool:
+    """An -ly adverb (``warmly``, ``Importantly,``), not a name such as ``Kelly``."""
+    lw = word.lower()
+    if not lw.endswith("ly") or lw in _NOT_ADVERBS:
+        return False
+    if word[:1].islower():
+        return True
+    return len(word) >= 7 and rest.lstrip().startswith(",")
+
+
+def _top_level_comma(seg: str) -> int:
+    """Offset of the first comma (or colon) in ``seg`` outside brackets, or -1."""
+    depth = 0
+    for i, ch in enumerate(seg):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in ",:" and depth == 0:
+            return i
+    return -1
+
+
+def _capitalised_next(seg: str, pos: int) -> bool:
+    m = re.match(r"\s+(\S)", seg[pos:])
+    return bool(m and m.group(1).isupper())
 
 
 def _verb_like(words: list[tuple[int, int, str]], i: int) -> bool:
@@ -175,6 +253,11 @@ def _verb_like(words: list[tuple[int, int, str]], i: int) -> bool:
     if not w[:1].islower():
         return False
     prev = words[i - 1][2].lower() if i > 0 else ""
+    if lw in RULE_VERBS and not lw.endswith("ed") and (prev in _DETS or prev.endswith(("'s", "’s"))):
+        return False  # "the report", "the council's statement": a noun
+    nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
+    if lw in RULE_VERBS and not lw.endswith("ed") and (nxt in RULE_VERBS or nxt in _FINITE_AUX or i == len(words) - 1):
+        return False  # "the annual report records that": the verb follows
     if lw in _COMMON_VERBS or lw in RULE_VERBS or lw in {"goes", "went"}:
         return True
     if re.fullmatch(r"[a-z]{3,}ed", lw) and prev not in _DETS and not prev.endswith("ly") and prev not in {",", "and"}:
@@ -190,10 +273,12 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
     rel = 0  # 0: main clause, 1: after a relative pronoun, 2: inside the relative clause's verb group
     for i, (s, _e, w) in enumerate(words):
         lw = w.lower()
-        if lw in {"who", "which", "whom", "whose"}:
+        if w in {"who", "which", "whom", "whose"}:
             rel = 1
             continue
-        verbish = _verb_like(words, i) or lw in {"has", "have", "had", "is", "was", "were", "are"}
+        verbish = _verb_like(words, i) or w in {"has", "have", "had", "is", "was", "were", "are"}
+        if verbish and rel == 0 and _participle(words, i):
+            continue  # "Research carried out for the EU has recognised": a reduced relative
         if rel == 2 and not verbish:
             rel = 3
         if verbish:
@@ -203,6 +288,28 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
             end = s
             break
     return trim_span(text, a, end)
+
+
+_PARTICLES = {"by", "in", "at", "for", "out", "on", "from", "with", "under", "through", "within",
+              "across", "over", "up"}
+
+
+def _participle(words: list[tuple[int, int, str]], i: int) -> bool:
+    """A past participle opening a reduced relative clause ("carried out", "funded by")."""
+    lw = words[i][2].lower()
+    if not re.fullmatch(r"[a-z-]{3,}(?:ed|en)", lw) or lw in RULE_VERBS or lw in {"been", "seen", "often", "even"}:
+        return False
+    prev = words[i - 1][2].lower() if i > 0 else ""
+    nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
+    if i == 0 or nxt not in _PARTICLES or prev in _AUX or prev in {",", "and", "who", "which", "that"}:
+        return False
+    # "Research carried out for the EU has recognised": a finite auxiliary follows the phrase;
+    # "a trainer tried out the programme and states": no auxiliary, "tried" is the clause's verb.
+    return nxt == "by" or any(w[2].lower() in _FINITE_AUX for w in words[i + 2:])
+
+
+_FINITE_AUX = {"has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could",
+               "may", "might", "should", "must", "shall", "did", "does", "do"}
 
 
 def np_backwards(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -232,20 +339,82 @@ def is_pronoun(span_text: str) -> bool:
     return span_text.strip().lower() in PRONOUNS
 
 
-def role_before(text: str, pos: int, plural: bool, lo: int) -> tuple[int, int] | None:
-    """Nearest role/organisation noun phrase ending before ``pos`` (not earlier than ``lo``)."""
+_TITLED_NAME = re.compile(
+    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Professor|Prof|Sir|Dame|Lord|Lady|Baroness|Cllr|Councillor|Rev|Reverend)"
+    r"\.?(?:\s+[A-Z][\w'’-]*\.?){1,4}"
+)
+
+
+def role_before(text: str, pos: int, plural: bool, lo: int, kinds: set[str] | None = None,
+                starts: list[int] | None = None) -> tuple[int, int] | None:
+    """Nearest role/organisation noun phrase ending before ``pos`` (not earlier than ``lo``).
+
+    ``kinds`` limits the head noun to ``"person"``, ``"org"`` and/or ``"doc"`` (a "she" is not a
+    committee, an "it" is not a director). With sentence ``starts``, a mention that opens its
+    sentence (a subject) is preferred to a nearer one inside it (an object).
+    """
     best = None
+    best_subject = None
     for m in _ROLE_RE.finditer(text, lo, pos):
         noun = m.group("noun").lower()
         if plural and noun not in _PLURAL_ROLE:
             continue
         if not plural and noun in _PLURAL_ROLE:
             continue
+        if kinds is not None and noun_kind(noun) not in kinds:
+            continue
+        if m.group("noun")[:1].isupper() and re.match(r"\s+[A-Z][a-z]", text[m.end("noun"):m.end("noun") + 3]) \
+                and m.end() == m.end("noun"):
+            continue  # a title before a name ("Professor Cooper"): the name is the mention
         best = m
+        if starts is not None and _opens_clause(text, starts, m.start()):
+            best_subject = m
+    if best_subject is not None:
+        best = best_subject
+    named = None
+    if not plural and (kinds is None or "person" in kinds):
+        for m in _TITLED_NAME.finditer(text, lo, pos):
+            if not re.match(r"['’]s\b", text[m.end():m.end() + 3]) and not m.group(0).endswith(("'s", "’s")):
+                named = m  # "Professor Cooper's edition" names a book, not a speaker
+    if named is not None and (best is None or named.start() >= best.start()):
+        return trim_span(text, named.start(), named.end())
     if best is None:
         return None
     start = _np_left_edge(text, best.start(), best.start("noun"))
-    return np_before_verb(text, start, best.end())
+    if start == best.start("noun") and text[start:start + 1].isupper():
+        # a bare capitalised head ("Magazine"): take the whole name ("BBC Music Magazine")
+        name = re.search(r"(?:[A-Z][\w&'’-]*\s+){1,5}$", text[max(lo, start - 80):start])
+        if name:
+            cand = start - len(name.group(0))
+            first = text[cand:start].split()[0].lower()
+            if first not in _SUBORD | _INTRO | _PREPOSITIONS | _ADVERB_START:
+                start = cand
+    return np_before_verb(text, start, _extend_role(text, best.end(), pos))
+
+
+_ROLE_WORDS_RE = "|".join(sorted(ROLE_NOUNS - {"one"}, key=len, reverse=True))
+_ROLE_MORE = re.compile(rf"\s+(?:{_ROLE_WORDS_RE})\b", re.IGNORECASE)
+_ROLE_OF = re.compile(
+    rf"\s+(?:of|at|for|from|in|to)\s+(?:the\s+|an?\s+)?(?:(?-i:[A-Z][\w&'’-]*)(?:\s+(?:of|and|for|the|&|"
+    rf"(?-i:[A-Z][\w&'’-]*)))*|(?:[a-z][\w'’-]*\s+){{0,2}}(?:{_ROLE_WORDS_RE}|services?|wards?|units?)\b)",
+    re.IGNORECASE)
+
+
+def _extend_role(text: str, end: int, limit: int) -> int:
+    """Extend a role mention to the right: "The chief" -> "The chief executive of Solway Foods"."""
+    for _ in range(4):
+        m = _ROLE_MORE.match(text, end, limit) or _ROLE_OF.match(text, end, limit)
+        if m is None:
+            break
+        end = m.end()
+    return end
+
+
+def _opens_clause(text: str, starts: list[int], pos: int) -> bool:
+    """Does the phrase at ``pos`` open its sentence (after any introductory adverbial)?"""
+    i = bisect.bisect_right(starts, pos) - 1
+    s = starts[i] if i >= 0 else 0
+    return strip_intro(text, s, pos) >= pos - 1 or not text[s:pos].strip()
 
 
 _NP_BREAK = {"in", "on", "at", "by", "to", "from", "with", "that", "which", "who", "and", "or",
@@ -258,12 +427,421 @@ def _np_left_edge(text: str, start: int, noun: int) -> int:
     edge = start
     for w in words:
         lw = w.group(0).lower()
-        if lw in _NP_BREAK or lw.isdigit() or re.fullmatch(r"[a-z]{3,}ed", lw) and lw not in {"retired", "appointed", "qualified"}:
+        if lw in _NP_BREAK or lw.isdigit() or (
+                re.fullmatch(r"[a-z]{3,}ed", lw) and lw not in {"retired", "appointed", "qualified"}):
             edge = start + w.end()
     return edge
 
 
+# --- noun-phrase grammar for speakers ----------------------------------------------------------
+#
+# A speaker is a noun phrase: names and capitalised words, determiners, lowercase modifiers and
+# nouns, linked by of/for/at/in/by/and, with appositions after commas ("Dr X, Clinical Director,
+# Y Trust"). Scanning backwards from an attribution verb finds the phrase nearest the verb; it is
+# used when the clause's opening phrase is not a noun phrase (an introduction without a comma:
+# "In its 2022 report the Association stated") or when it extends that phrase with an apposition
+# that the introduction hid ("In May 2021 the Chief Executive of X, Sir Y, said").
+
+_LINKS = {"of", "for", "at", "in", "on", "to", "from", "with", "within", "across", "under", "by",
+          "and", "&"}
+_DET_WORDS = {"the", "a", "an", "one", "another", "its", "their", "his", "her", "our", "this",
+              "these", "those", "each", "every", "some", "several", "many", "both", "all", "my",
+              "your", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+              "twelve", "twenty"}
+_SUBORD = {"as", "when", "while", "whilst", "although", "though", "because", "since", "if",
+           "after", "before", "once", "where", "whereas", "that", "which", "so", "but", "or",
+           "nor", "then", "thus", "hence", "than", "whether", "until", "unless", "yet", "not",
+           "no", "there", "here", "what", "how", "why", "whom", "whose", "who"}
+_PREPOSITIONS = _LINKS - {"and", "&"} | {
+    "about", "above", "after", "against", "along", "amid", "among", "amongst", "around", "before",
+    "behind", "below", "beside", "besides", "between", "beyond", "despite", "during", "except",
+    "following", "inside", "into", "like", "near", "onto", "outside", "over", "past", "per",
+    "regarding", "concerning", "since", "through", "throughout", "toward", "towards", "until",
+    "upon", "via", "without", "amongst", "according", "up", "down", "off"}
+_ORDINAL_ADV = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly",
+                "last", "next", "overall", "however", "instead", "nonetheless", "nevertheless",
+                "importantly", "specifically", "separately", "elsewhere", "locally", "nationally",
+                "internationally", "today", "now", "recently", "previously", "yesterday"}
+_ING_NOUNS = {"nursing", "training", "planning", "housing", "engineering", "marketing", "learning",
+              "funding", "teaching", "banking", "manufacturing", "building", "policing", "caring",
+              "safeguarding", "commissioning", "publishing", "licensing", "broadcasting", "spending",
+              "sentencing", "screening", "counselling", "accounting", "consulting", "mining",
+              "farming", "fishing", "shipping", "clothing", "computing", "programming", "sing",
+              "king", "ring", "thing", "something", "nothing", "anything", "everything", "morning",
+              "evening", "meeting", "wing", "spring", "string", "ceiling", "ding", "sibling"}
+_PERSON_TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "professor", "prof", "sir", "dame", "lord",
+                  "lady", "baroness", "baron", "cllr", "councillor", "rev", "reverend", "judge",
+                  "justice", "dean", "canon", "father", "sister", "brother", "captain", "colonel",
+                  "general", "major", "rt", "hon", "mp", "minister", "president", "senator"}
+_STOP_LOWER = (RULE_VERBS | _COMMON_VERBS | _SUBORD | _INTRO | _ADVERB_START | _ORDINAL_ADV
+               | (_AUX - {"both", "each", "one"}) | (PRONOUNS - {"one", "another", "some", "many",
+                                                                  "most", "both", "all"}))
+_YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–/]\d{2,4})?$|\d+(?:st|nd|rd|th)?$|\d[\d,.]*$")
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_TRAIL_DATE = re.compile(
+    rf"(?:,?\s+(?:in|on|during|since|by|from|at|until)\s+(?:early\s+|late\s+|mid-?)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTHS})\.?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    rf"(?:19|20)\d\d(?:[-–/]\d{{2,4}})?|,?\s+(?:in|on|during)\s+(?:{_MONTHS})|\s*\((?:[^()]*\d{{4}}[^()]*)\))\s*$"
+)
+
+
+def _lower(w: str) -> str:
+    return re.sub(r"(?:['’]s?|\d{1,2}(?:\.\d{1,2})?)$", "", w.lower().rstrip("."))
+
+
+def _is_cap(w: str) -> bool:
+    return (w[:1].isupper() or (w[:1].isalpha() and any(c.isupper() for c in w[1:]))
+            or bool(re.match(r"\d+[A-Za-z-]", w)))
+
+
+def _is_det(w: str) -> bool:
+    return _lower(w) in _DET_WORDS
+
+
+def _nounish(words: list[tuple[int, int, str]], i: int) -> bool:
+    """Could ``words[i]`` end a noun phrase on its left (the word before a link or apposition)?"""
+    if i < 0:
+        return False
+    w = words[i][2]
+    if w in {")", "]"}:
+        return True
+    if not re.match(r"[\w&]", w):
+        return False
+    lw = _lower(w)
+    if _YEARISH.match(w) or _is_det(w):
+        return False
+    if w.isupper() and len(w) > 1:
+        return True
+    if _is_cap(w):
+        return lw not in _SUBORD | _INTRO | _PREPOSITIONS or lw in _PERSON_TITLES
+    if lw in _STOP_LOWER or lw in _PREPOSITIONS or _adverb(w, ""):
+        return lw in ROLE_NOUNS or lw in DOC_NOUNS
+    return True
+
+
+def trim_right(text: str, lo: int, hi: int) -> int:
+    """Move ``hi`` left past what stands between a speaker and its verb: spaces, commas, markers,
+    dates ("in May 2013", "(2013)"), auxiliaries and adverbs ("has also", "goes on to")."""
+    from evalnlp.ingest._narrative_text import MARKER, is_marker
+
+    for _ in range(12):
+        seg = text[lo:hi]
+        m = re.search(r"[\s,;:\-–—]+$", seg)
+        if m and m.start() < len(seg):
+            hi = lo + m.start()
+            continue
+        m = re.search(r"(?:" + MARKER.pattern + r")$", seg)
+        if m and is_marker(m.group(0)) and m.start() > 0:
+            hi = lo + m.start()
+            continue
+        m = _TRAIL_DATE.search(seg)
+        if m and m.start() > 0:
+            hi = lo + m.start()
+            continue
+        m = re.search(r"(?:^|\s)([A-Za-z]+)$", seg)
+        if m and m.start(1) > 0 and (m.group(1).lower() in _AUX or (
+                _adverb(m.group(1), "") and m.group(1) not in ROLE_NOUNS)):
+            hi = lo + m.start(1)
+            continue
+        break
+    return hi
+
+
+def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[int, int] | None:
+    """The speaker-like noun phrase ending just before ``hi`` (after :func:`trim_right`)."""
+    hi = trim_right(text, lo, hi)
+    words = _words(text, lo, hi)
+    if not words:
+        return None
+    if _lower(words[-1][2]) in PRONOUNS and words[-1][2][:1].isalpha():
+        return words[-1][0], words[-1][1]
+    i = len(words) - 1
+    start: int | None = None
+    need_link = False
+    while i >= 0:
+        s, _e, w = words[i]
+        lw = _lower(w)
+        if w in {")", "]"}:
+            j = i
+            depth = 0
+            while j >= 0:
+                depth += words[j][2] in {")", "]"}
+                depth -= words[j][2] in {"(", "["}
+                if depth == 0:
+                    break
+                j -= 1
+            if j <= 0 or need_link:
+                break
+            i = j - 1
+            continue
+        if w == ",":
+            if not appositions or start is None:
+                break
+            k = i - 1
+            while k >= 0 and words[k][2] not in {",", ";", ":", "(", "["}:
+                k -= 1
+            chunk_lo = words[k][1] if k >= 0 else lo
+            inner = np_before(text, chunk_lo, s, appositions=False)
+            if inner is None:
+                break
+            first_tok = next((t for t in words if t[0] >= chunk_lo and re.match(r"[\w&]", t[2])), None)
+            covers = first_tok is not None and inner[0] <= first_tok[0]
+            before = [t for t in words if t[1] <= inner[0]]
+            boundary = bool(before) and _is_det(text[inner[0]:inner[1]].split()[0]) and (
+                _YEARISH.match(before[-1][2]) is not None or before[-1][2] in {")", "]"}
+                or (_is_cap(before[-1][2]) and _lower(before[-1][2]) not in _STOP_LOWER | _PREPOSITIONS))
+            if not (covers or boundary) or not _name_like(text, inner):
+                break
+            start = inner[0]
+            if not covers or k < 0 or words[k][2] != ",":
+                break
+            i = k
+            continue
+        if not re.match(r"[\w&]", w):
+            break
+        if need_link:
+            if lw in _LINKS and _nounish(words, i - 1):
+                need_link = False
+                i -= 1
+                continue
+            break
+        if _YEARISH.match(w) and not re.search(r"[A-Za-z]", w):
+            break
+        if _is_det(w):
+            start = s
+            need_link = True
+            i -= 1
+            continue
+        if lw in _LINKS:
+            right = text[start:hi].split()[0] if start is not None else ""
+            if lw in {"and", "&"} and _is_det(right):
+                break  # "... and the director": a new clause or a list, not one name
+            if start is not None and _nounish(words, i - 1):
+                i -= 1
+                continue
+            break
+        if w.isupper() and len(w) > 1 and w.isalpha():
+            start = s  # an acronym (WHO, NHS, IT) is a name, never a function word
+            i -= 1
+            continue
+        if _is_cap(w):
+            if lw in _SUBORD | _INTRO | _PREPOSITIONS | _ORDINAL_ADV and lw not in _PERSON_TITLES:
+                break
+            if lw.endswith("ing") and lw not in _ING_NOUNS and i + 1 < len(words) and not _is_cap(words[i + 1][2]):
+                break
+            start = s
+            i -= 1
+            continue
+        # a lowercase word: a noun or modifier unless it is a verb, adverb or function word
+        prev = words[i - 1][2] if i > 0 else ""
+        noun_after_det = _is_det(prev) or prev.endswith(("'s", "’s")) or (_is_cap(prev) and lw in DOC_NOUNS)
+        if lw in PRONOUNS - {"one", "another"} and lw not in ROLE_NOUNS:
+            break
+        last = i == len(words) - 1 and lw in RULE_VERBS and not lw.endswith("ed")  # "the report | states"
+        if (lw in RULE_VERBS or lw in _COMMON_VERBS) and not (noun_after_det and not lw.endswith("ed")) \
+                and lw not in ROLE_NOUNS - {"report", "reports", "review"} and not last:
+            break
+        if lw in _STOP_LOWER - RULE_VERBS - _COMMON_VERBS or lw in _PREPOSITIONS:
+            break
+        if _adverb(w, ",") and lw not in ROLE_NOUNS:
+            break
+        if re.fullmatch(r"[a-z][a-z-]{2,}ed", lw) and not (_is_det(prev) or prev.lower().endswith("ly")):
+            break
+        if lw.endswith("ing") and lw not in _ING_NOUNS and not (_is_det(prev) or _is_cap(prev)):
+            break
+        start = s
+        i -= 1
+    if start is None:
+        return None
+    span = trim_span(text, start, hi)
+    if span is None:
+        return None
+    # Leading links or participles left over at the edge are not part of the phrase.
+    a, b = span
+    while True:
+        m = re.match(r"(?:and|&|of|for|at|in|on|to|from|with|by)\s+", text[a:b])
+        if not m:
+            break
+        a += m.end()
+    words_ab = text[a:b].split()
+    if not re.search(r"[A-Za-z]", text[a:b]) or (_lower(words_ab[0]) in _DET_WORDS and len(words_ab) == 1):
+        return None
+    return a, b
+
+
+def _name_like(text: str, span: tuple[int, int]) -> bool:
+    words = text[span[0]:span[1]].split()
+    if not words:
+        return False
+    first = words[0]
+    return _is_cap(first) or _is_det(first) or _lower(words[-1]) in ROLE_NOUNS
+
+
+def valid_np(text: str, a: int, b: int, max_words: int = 35) -> bool:
+    """Does ``text[a:b]`` read as a speaker noun phrase (not an introduction, clause or fragment)?"""
+    words = [w for w in _words(text, a, b) if re.match(r"[\w&]", w[2])]
+    if not words or len(words) > max_words:
+        return False
+    first, last = words[0][2], words[-1][2]
+    lf, ll = _lower(first), _lower(last)
+    if len(words) > 1 and lf in _DET_WORDS and _lower(words[1][2]) in {"following", "above", "below", "same"}:
+        return False  # "the following quotes": a pointer, not a source
+    if first.isupper() and len(first) > 1:
+        lf = "#acronym"
+    if last.isupper() and len(last) > 1:
+        ll = "#acronym"
+    if lf in _PREPOSITIONS | _SUBORD | _INTRO | _ADVERB_START | _ORDINAL_ADV and lf not in _PERSON_TITLES:
+        return False
+    if _adverb(first, text[words[0][1]:b]) and lf not in ROLE_NOUNS:
+        return False
+    if lf.endswith("ing") and lf not in _ING_NOUNS and (len(words) == 1 or not _is_cap(words[1][2])):
+        return False
+    if ll in _LINKS or ll in _DET_WORDS - {"one"} or (ll in _STOP_LOWER and ll not in ROLE_NOUNS | PRONOUNS):
+        return False
+    return True
+
+
+def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The better of the clause's opening phrase (``forward``) and the phrase found backwards."""
+    end = trim_right(text, lo, vpos)
+    rel = re.search(r"(?:^|[\s,])(who|which)$", text[lo:end])
+    if rel:
+        # "X, the previous Minister, who noted that": the phrase before the relative pronoun, with
+        # a name given as a passive's agent before it ("made by Ruth Amadi, the lead, who noted")
+        span = np_before(text, lo, lo + rel.start(1))
+        if span is not None:
+            m = re.search(r"\b(?:by|from)\s+([^,;:]{2,60}),\s*$", text[lo:span[0]])
+            if m:
+                agent = np_after(text, lo + m.start(1), lo + m.end(1))
+                if agent is not None and agent[1] == trim_right(text, lo, lo + m.end(1)):
+                    span = (agent[0], span[1])
+        return span
+    back = np_before(text, lo, vpos)
+    if forward is not None:
+        a, b = forward
+        cut = re.search(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where)|including|such\s+as|"
+                        r"notably|especially|particularly|e\.g\.|i\.e\.)\b", text[a:b])
+        if cut:
+            b = a + cut.start()  # a non-restrictive relative clause is not part of the name
+        b = trim_right(text, a, b)
+        tail = re.search(r"\s+[a-z][a-z-]{2,}ed$", text[a:b])
+        if tail and tail.start() > 0:
+            b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
+        forward = trim_span(text, a, b) if b > a else None
+    if forward is not None and valid_np(text, *forward):
+        if back is not None and back[0] < forward[0] and back[1] >= forward[1] - 1:
+            return back  # an apposition the opening phrase left out
+        if back is not None and back[0] >= forward[1] and re.search(r",\s*$", text[forward[1]:back[0]]) \
+                and (is_pronoun(text[back[0]:back[1]]) or valid_np(text, *back)):
+            return back  # "When the spokesman responded to them, he insisted": the main clause's subject
+        return forward
+    return back
+
+
+def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] | None:
+    """The noun phrase starting at ``a`` (a trailing attribution: `"...", said X, Role, Org`)."""
+    m = re.match(r"[\s,]*", text[a:b])
+    a += m.end() if m else 0
+    end = a
+    pos = a
+    first = True
+    while pos < b:
+        stop = re.search(r"[,;:.!?()\[\]\"“”‘’`]|\s(?:who|which|that|when|while|as|because|after|before|"
+                         r"adding|noting|saying|explaining|and\s+(?:added|said|noted|went))\b|\s+-+\s|\s[–—]",
+                         text[pos:b])
+        chunk_end = pos + stop.start() if stop else b
+        # a full stop inside an abbreviation or initial ("Dr.", "J. Smith") does not end the phrase
+        while stop and text[chunk_end] == "." and re.search(
+                r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Rev|Hon))$", text[pos:chunk_end]):
+            nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]", text[chunk_end + 1:b])
+            chunk_end = chunk_end + 1 + nxt.start() if nxt else b
+            stop = nxt
+        span = trim_span(text, pos, chunk_end)
+        if span is None:
+            break
+        words = text[span[0]:span[1]].split()
+        if not valid_np(text, *span) or not (first or _is_cap(words[0]) or _is_det(words[0])):
+            break
+        if any(_lower(w) in RULE_VERBS | _COMMON_VERBS and not _is_cap(w) and _lower(w) not in ROLE_NOUNS
+               for w in words[1:]):
+            break
+        end = span[1]
+        first = False
+        if chunk_end >= b or text[chunk_end] != ",":
+            break
+        pos = chunk_end + 1
+    if end <= a or len(text[a:end].split()) > max_words:
+        return None
+    return trim_span(text, a, end)
+
+
+def np_head_prefix(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """The noun phrase opening ``text[a:b]``, ended by the first plain lowercase word after a head
+    (a capitalised word or a role noun): "The chief executive of Solway Foods | spoke at ..."."""
+    head_seen = False
+    end = None
+    words = _words(text, a, b)
+    for i, (s, e, w) in enumerate(words):
+        lw = _lower(w)
+        if not re.match(r"[\w&]", w):
+            nxt = words[i + 1][2] if i + 1 < len(words) else ""
+            if w == "," and head_seen and i > 0 and _is_cap(words[i - 1][2]) and (_is_cap(nxt) or nxt in {"and", "&"}):
+                continue  # a list inside a name: "Department for Culture, Media, and Sport"
+            if w in {",", ";", ":"}:
+                break
+            continue
+        if lw in _LINKS or _is_det(w):
+            if head_seen and lw not in {"of", "for", "at", "in", "to", "from", "and", "&", "on"}:
+                break
+            head_seen = False
+            continue
+        if _is_cap(w) or lw in ROLE_NOUNS:
+            head_seen = True
+            end = e
+            continue
+        if head_seen:
+            break
+    if end is None:
+        return None
+    return trim_span(text, a, end)
+
+
+def noun_kind(span_text: str) -> str:
+    """``"person"``, ``"org"``, ``"doc"`` or ``"unknown"`` for a speaker phrase, from its head word."""
+    words = re.findall(r"[\w&'’-]+", span_text)
+    if not words:
+        return "unknown"
+    if _lower(words[0]) in _PERSON_TITLES - {"general", "major", "minister", "president", "judge", "dean"}:
+        return "person"
+    if not re.search(r"\b(?:of|at|in|from|with|on|to|who|by)\b", span_text) and len(words) > 1:
+        # no post-modifier: the last noun is the head ("a Department for Culture and Sport spokesman")
+        lw = _lower(words[-1])
+        base = lw[:-1] if lw.endswith("s") and lw[:-1] in PERSON_NOUNS else lw
+        if base in PERSON_NOUNS:
+            return "person"
+    head_zone: list[str] = []
+    for w in words:
+        if w.lower() in {"of", "for", "at", "in", "from", "to", "on", "who", "with", "by"}:
+            break
+        head_zone.append(w)
+    for w in reversed(head_zone or words):
+        lw = _lower(w)
+        base = lw[:-1] if lw.endswith("s") and lw[:-1] in PERSON_NOUNS | ORG_NOUNS | DOC_NOUNS else lw
+        if base in PERSON_NOUNS or lw in {"women", "men", "children", "people", "staff"}:
+            return "person"
+        if base in ORG_NOUNS:
+            return "org"
+        if base in DOC_NOUNS:
+            return "doc"
+    return "unknown"
+
+
 # --- dependency-parse path ----------------------------------------------------------------------
+
+
+_PLURAL_LEMMAS = {"mother", "woman", "man", "person", "people", "participant", "member", "user", "parent",
+                  "student", "teacher", "respondent", "resident", "player", "coach", "patient", "delegate"}
 
 
 class ParseIndex:
@@ -292,10 +870,14 @@ class ParseIndex:
         j = bisect.bisect_left(self.starts, b)
         return [t for t in self.doc[i:j] if not self.mask[t.idx]]
 
+    def attribution_verbs(self, a: int, b: int) -> list[Any]:
+        """Attribution verb tokens in ``[a, b)``, in text order."""
+        return [t for t in self.tokens_in(a, b)
+                if (t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
+                or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS]
+
     def attribution_verb(self, a: int, b: int) -> Any | None:
-        cands = [t for t in self.tokens_in(a, b)
-                 if (t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
-                 or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS]
+        cands = self.attribution_verbs(a, b)
         return cands[-1] if cands else None
 
     def subject(self, verb: Any) -> Any | None:
@@ -320,6 +902,8 @@ class ParseIndex:
         # Keep the contiguous run around the head.
         toks.sort(key=lambda t: t.i)
         run = [t for t in toks if abs(t.i - tok.i) <= len(toks) + 2]
+        if not run:
+            return None
         a = run[0].idx
         b = run[-1].idx + len(run[-1].text)
         span = trim_span(self.doc.text, a, b)
@@ -329,15 +913,25 @@ class ParseIndex:
         # Drop a relative clause after an appositive comma ("X, who ...") but keep "X who ...".
         return s, e
 
-    def antecedent(self, pos: int, plural: bool, lo: int) -> tuple[int, int] | None:
-        """Nearest full mention of a person or organisation before ``pos``."""
+    def antecedent(self, pos: int, plural: bool, lo: int,
+                   kinds: set[str] | None = None) -> tuple[int, int] | None:
+        """Nearest full mention of a person or organisation before ``pos`` (of one of ``kinds``)."""
         for t in reversed(self.tokens_in(lo, pos)):
             if t.pos_ not in {"NOUN", "PROPN"}:
                 continue
             if t.dep_ == "compound" or t.text in self.authors:
                 continue
+            if kinds is not None:
+                kind = {"PERSON": "person", "ORG": "org", "NORP": "org"}.get(t.ent_type_) or noun_kind(t.text)
+                last = [w for w in t.subtree if w.i <= t.i + 12][-1]
+                if "person" in kinds and _lower(last.text) in PERSON_NOUNS and last.pos_ == "NOUN":
+                    kind = "person"  # "a Department for Culture, Media and Sport spokesman"
+                if kind not in kinds and kind != "unknown":
+                    continue
+                if kind == "unknown" and kinds == {"org", "doc"}:
+                    continue
             if plural:
-                if t.tag_ not in {"NNS", "NNPS"} or t.lemma_.lower() not in ROLE_NOUNS | {"mother", "woman", "man", "person", "people", "participant", "member", "user", "parent", "student", "teacher", "respondent", "resident", "player", "coach", "patient", "delegate"}:
+                if t.tag_ not in {"NNS", "NNPS"} or t.lemma_.lower() not in ROLE_NOUNS | _PLURAL_LEMMAS:
                     continue
             else:
                 if t.dep_ not in {"nsubj", "nsubjpass"}:

@@ -44,6 +44,14 @@ class NormText:
         ns, os_, oe, linear = self._piece(i)
         return os_ + (i - ns) + 1 if linear else oe
 
+    def paragraph_starts(self) -> list[int]:
+        """Norm offsets where a paragraph starts after a blank line in the original."""
+        out: list[int] = []
+        for ns, os_, oe, linear in self.pieces:
+            if not linear and _BLANK_LINE.search(self.original, os_, oe) and ns + 1 < len(self.text):
+                out.append(ns + 1)
+        return out
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the half-open norm span ``[start, end)`` to the original text."""
         if end <= start:
@@ -52,6 +60,7 @@ class NormText:
         return self.orig_start(start), self.orig_end(end - 1)
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _SPECIAL = re.compile(r"\s{2,}|[^\S ]|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
 
@@ -90,19 +99,21 @@ def normalise(text: str) -> NormText:
 _ABBREV = {
     "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "prof", "st", "no", "vs", "cf", "p", "pp", "al",
     "fig", "approx", "c", "inc", "ltd", "co", "dept", "univ", "vol", "ed", "eds", "jr", "sr",
+    "ref", "refs", "para", "paras", "sec", "ch", "chap", "eq", "eqn", "nos", "figs", "tab", "cllr",
+    "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz",
 }
-_END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$)")
+_END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 
 
-def sentence_starts(text: str, masked: list[tuple[int, int]]) -> list[int]:
+def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] | None = None) -> list[int]:
     """Start offsets of sentences in ``text`` (norm), ignoring terminators inside ``masked`` spans.
 
     A sentence ends at ``.``, ``!`` or ``?`` (not after a known abbreviation or a single capital
     initial) followed by optional closing marks and whitespace and then a capital letter, digit,
-    opening mark or bracket.
+    opening mark or bracket. ``forced`` adds starts known from elsewhere (paragraph breaks).
     """
     inside = _mask_array(len(text), masked)
-    starts = [0]
+    starts = [0] + [f for f in (forced or []) if 0 < f < len(text)]
     for m in _END.finditer(text):
         e = m.end()
         if m.start() < len(inside) and inside[m.start()]:
@@ -115,6 +126,11 @@ def sentence_starts(text: str, masked: list[tuple[int, int]]) -> list[int]:
         j = e
         while j < len(text) and text[j] in "\"'’”)]":
             j += 1
+        if j < len(text) and text[j] in "([":
+            mk = MARKER.match(text, j)  # a marker glued after the full stop: "change.(5) One"
+            if mk is None or not is_marker(mk.group(0)):
+                continue
+            j = mk.end()
         k = j
         while k < len(text) and text[k] == " ":
             k += 1
@@ -137,7 +153,9 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # --- corroborating-source markers --------------------------------------------------------------
 
 _ITEM = (
-    r"(?:(?:corroborating\s+)?(?:sources?|refs?\.?|references?|evidence|testimonials?|letters?)\s+)?"
+    r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|testimon(?:y|ials?)|letters?|"
+    r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
+    r"(?:\s+|\s*\.\s*))?"
     r"(?:[A-Z]{1,2}\d{0,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
     r"(?:,?\s+pp?\.\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )

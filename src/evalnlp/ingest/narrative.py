@@ -13,8 +13,28 @@ pronouns resolved to the nearest full mention); without it, the same cues are re
 
 Conventions follow the REF impact annotation guide: the quote excludes its marks and the
 whitespace just inside them; the speaker is the exact attributing span (a leading determiner kept);
-the source reference is the marker as written (``[C]``, ``(5.3)``, ``(A p.114)``, or footnote
-digits glued to a word, recorded as the digits).
+the source reference is the marker as written (``[C]``, ``(5.3)``, ``(A p.114)``, ``(Source 4)``,
+or footnote digits glued to a word or year, recorded as the digits).
+
+Attribution cues, strongest first:
+
+- after the quote, in its sentence: ``"...," said X``, ``"...," X said``, ``"...", according to
+  X`` (any finite attribution verb: said, wrote, added, explained, noted...);
+- before it: ``according to X``, ``in the words of X``, ``as X put it``, a passive with an agent
+  (``it was noted by X that``, ``described by X as``), or an attribution verb whose subject is the
+  speaker (``X said/stated/noted/confirmed/... (that)``, ``X described it as``, ``X put it simply:``,
+  ``X had this to say:``, ``X, Role, who noted that``); an agentless passive (``it is acknowledged
+  that``) names nobody;
+- after the quote: ``(X, Role, Organisation)`` or ``- X, Role``;
+- before it, without a verb: ``Name, Role, Organisation: "..."`` (commonly opening a paragraph);
+- a pronoun (he, she, it, they, one, another) is resolved to the nearest full mention of a
+  compatible kind (a person for she, an organisation or document for it);
+- a quotation continuing the previous one with no attribution of its own keeps its speaker.
+
+The speaker's extent follows a small noun-phrase grammar (names, roles, organisations, links such as
+of/for/at, appositions after commas); introductions (``In May 2013,``, ``Writing in X,``, ``As``)
+and trailing dates, markers and auxiliaries are left out. Paragraph breaks and a quotation that ends
+its own sentence (``...again." [C] The``) bound sentences.
 """
 
 from __future__ import annotations
@@ -28,14 +48,21 @@ from evalnlp.errors import InputError
 from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_title, word_count
 from evalnlp.ingest._narrative_reach import find_reach
 from evalnlp.ingest._narrative_speaker import (
+    ROLE_NOUNS,
     RULE_VERBS,
     ParseIndex,
+    choose_subject,
     is_pronoun,
+    noun_kind,
+    np_after,
     np_backwards,
     np_before_verb,
+    np_head_prefix,
     role_before,
+    trim_right,
     strip_intro,
     trim_span,
+    valid_np,
 )
 from evalnlp.ingest._narrative_text import (
     MARKER,
@@ -172,7 +199,8 @@ class _Context:
         for q in self.quotes:
             self.mask[q.open:q.close] = b"\x01" * (q.close - q.open)
         self.masked = _blank_quotes(self.text, self.quotes)
-        self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes])
+        forced = norm.paragraph_starts() + _starts_after_quotes(self.text, self.quotes)
+        self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.index: ParseIndex | None = None
         if parse and _has_parser(nlp) and self.text.strip():
@@ -193,6 +221,25 @@ class _Context:
         return self.norm.original[s:e], s, e
 
 
+def _starts_after_quotes(text: str, quotes: list[QuoteSpan]) -> list[int]:
+    """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``)."""
+    out: list[int] = []
+    for q in quotes:
+        if q.close == q.end or not re.search(r"[.!?]\W*$", text[q.start:q.end]):
+            continue
+        j = q.close
+        m = re.match(r"\s*", text[j:])
+        j += m.end() if m else 0
+        mk = MARKER.match(text, j)
+        if mk and is_marker(mk.group(0)):
+            j = mk.end()
+            m = re.match(r"[\s.]*", text[j:])
+            j += m.end() if m else 0
+        if j < len(text) and j > q.close and (text[j].isupper() or text[j] in "\"'`‘“"):
+            out.append(j)
+    return out
+
+
 @dataclass
 class _Found:
     q: QuoteSpan
@@ -209,9 +256,11 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
             continue
         kept.append(q)
     found: list[_Found] = []
+    prev_close = 0
     for q in kept:
-        lead_lo = max(ctx.sent_start(q.open), _prev_quote_close(ctx, q.open))
+        lead_lo = max(ctx.sent_start(q.open), prev_close)
         found.append(_attribute(ctx, q, lead_lo, found))
+        prev_close = q.close
     _share_refs(ctx, found)
     out: list[Testimonial] = []
     for f in found:
@@ -228,16 +277,6 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
     return out
 
 
-def _prev_quote_close(ctx: _Context, pos: int) -> int:
-    best = 0
-    for q in ctx.quotes:
-        if q.close <= pos:
-            best = q.close
-        else:
-            break
-    return best
-
-
 def _next_quote_open(ctx: _Context, pos: int) -> int:
     for q in ctx.quotes:
         if q.open >= pos:
@@ -246,30 +285,60 @@ def _next_quote_open(ctx: _Context, pos: int) -> int:
 
 
 _ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of)\s+")
-_AS_PUT = re.compile(r"\b[Aa]s\s+(.{2,120}?)\s+(?:put|puts|said|says|noted|notes|observed|observes|wrote|writes)\s+it\b")
-_AFTER_VERB = (
-    r"(?:said|says|stated|states|wrote|writes|added|adds|explained|explains|commented|comments|"
-    r"noted|notes|observed|observes|remarked|remarks|confirmed|confirms|reported|reports|"
-    r"concluded|concludes|told\s+\w+)"
+_AS_PUT = re.compile(
+    r"\b[Aa]s\s+(.{2,120}?)\s+(?:put|puts|said|says|noted|notes|observed|observes|wrote|writes)\s+it\b")
+# Finite attribution verbs that can follow a quotation directly: `"...," said X` / `"...," X said`.
+_FINITE = sorted((v for v in RULE_VERBS if (v.endswith(("ed", "s")) or v in {"said", "wrote", "told"})
+                  and not v.endswith("ss")), key=len, reverse=True)
+_AFTER_VERB = r"(?:" + "|".join(_FINITE) + r")"
+_TRAIL_SAID_X = re.compile(
+    rf"^[\s,]*(?:[-–—]\s*)?(?:{_AFTER_VERB})\d{{0,2}}\s+(?!that\b|it\b|to\b|by\b|in\b|as\b|with\b)")
+_TRAIL_X_SAID = re.compile(
+    rf"^[\s,]*([^.;:\"'`(\[\n]{{1,120}}?)\s+(?:also\s+|later\s+|then\s+)?(?:{_AFTER_VERB})"
+    r"(?=\s*(?:[.,;:!?)\]]|\[|\(|$|[\"“‘'`]|\s+(?:in|at|on|during|when|after|before|last|this|to|of|"
+    r"recently|later|afterwards|simply)\b))"
 )
-_TRAIL_SAID_X = re.compile(rf"^[\s,]*(?:[-–—]\s*)?{_AFTER_VERB}\s+(?!that\b)([^.;:\"'`(\[]{{2,160}})")
-_TRAIL_X_SAID = re.compile(rf"^\s*,\s*([^.;:\"'`(\[]{{2,120}}?)\s+{_AFTER_VERB}\b")
+_TRAIL_ACCORDING = re.compile(r"^[\s,]*(?:[-–—]\s*)?(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
+_TRAIL_DASH = re.compile(r"^\s*(?:[-–—]|--)\s*")
+_PASSIVE_BY = re.compile(
+    r"\b(?:was|were|is|are|been|be|being)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+(?:ed|en|wn|ld|id|de))\s+by\s+")
+_PHRASE_VERB = re.compile(
+    r"\b(?:put\s+it(?=\W)|ha[sd]\s+this\s+to\s+say|went\s+on(?=\s*[,:])|goes\s+on(?=\s*[,:])|"
+    r"continued(?=\s*[,:])|continues(?=\s*[,:])|summed\s+(?:it\s+)?up|sums\s+(?:it\s+)?up|"
+    r"point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
+)
+_TOPIC_TAIL = re.compile(
+    r",\s+(?:on|about|regarding|concerning|reflecting\s+on|speaking\s+(?:about|of|on)|commenting\s+on|"
+    r"writing\s+(?:about|in|to|of)|describing|discussing|talking\s+about|in\s+(?:a|an|her|his|their|the|its)"
+    r"\s+\w+)\b.*$", re.DOTALL)
+
+
+@dataclass
+class _Trail:
+    span: tuple[int, int]
+    kind: str  # "verb" (said X / X said / according to X), "dash" or "paren"
+    end: int
 
 
 def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Found:
     text = ctx.text
-    speaker: tuple[int, int] | None = None
-    ref: tuple[int, int] | str | None = None
     hi = q.open
-    # 1. Attribution right after the quote: `"...," said X`, `"..." (Role, Organisation)`.
     trail = _trail_speaker(ctx, q)
-    if trail is not None:
-        speaker = trail
+    speaker: tuple[int, int] | None = None
+    verb_end: int | None = None
+    trail_end: int | None = None
+    # 1. A verb attribution right after the quote: `"...," said X`, `"...," X said`.
+    if trail is not None and trail.kind == "verb":
+        speaker, trail_end = trail.span, trail.end
     # 2. Attribution before it: "According to X", "as X put it", "X said (that)", "X: ".
     if speaker is None:
-        speaker, verb_end = _lead_speaker(ctx, q, lo, hi)
-    else:
-        verb_end = None
+        lead, verb_end, weak = _lead_speaker(ctx, q, lo, hi)
+        if lead is not None and not weak and not is_pronoun(text[lead[0]:lead[1]]):
+            speaker = lead
+        elif trail is not None:  # `"..." (Role, Organisation)` or `"..." - Name, Role`
+            speaker, trail_end, verb_end = trail.span, trail.end, None
+        else:
+            speaker = lead
     pronoun = False
     if speaker is not None and is_pronoun(text[speaker[0]:speaker[1]]):
         pronoun = True
@@ -280,18 +349,22 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         if ctx.sent_index(q.open) - ctx.sent_index(prev.q.close) <= 1:
             speaker = prev.speaker
     # Source marker: between the speaker and the quote, then after the quote.
-    sp_end = speaker[1] if speaker is not None and speaker[1] <= hi else lo
+    sp_end = speaker[1] if speaker is not None and lo <= speaker[1] <= hi else lo
     if verb_end is not None:
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
-    ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi)
+    ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
+    if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
+        inside = [m for m in find_markers(text, speaker[0], sp_end) if not ctx.mask[m[0]]]
+        ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
     if ref is None:
-        ref = _trail_ref(ctx, q)
+        ref = _trail_ref(ctx, q, trail_end)
     return _Found(q, speaker, ref, pronoun)
 
 
 def _lead_has_verb(ctx: _Context, lo: int, hi: int) -> bool:
     seg = _unquoted(ctx, lo, hi)
-    return any(m.group(1).lower() in RULE_VERBS for m in re.finditer(r"\b([a-z]+)\d*\b", seg))
+    return any(m.group(1).lower() in RULE_VERBS for m in re.finditer(r"\b([a-z]+)\d*\b", seg)) \
+        or _PHRASE_VERB.search(seg) is not None
 
 
 def _unquoted(ctx: _Context, lo: int, hi: int) -> str:
@@ -299,36 +372,70 @@ def _unquoted(ctx: _Context, lo: int, hi: int) -> str:
 
 
 def _blank_quotes(text: str, quotes: list[QuoteSpan]) -> str:
-    """``text`` with every quotation (marks included) replaced by spaces, offsets unchanged."""
+    """``text`` with every quotation (marks included) and every editorial insertion in square
+    brackets (``[text removed]``, not a marker) replaced by a placeholder word, offsets unchanged.
+
+    The placeholder reads as one capitalised word, so a title inside a speaker's phrase (the
+    "See Me" campaign manager) keeps the phrase whole while its words are never read as cues.
+    """
+    spans = [(q.open, q.close) for q in quotes]
+    for m in re.finditer(r"\[[^\[\]]{1,120}\]", text):
+        if not is_marker(m.group(0)) and re.search(r"[a-z]{3,}", m.group(0)):
+            spans.append(m.span())
+    spans.sort()
     parts: list[str] = []
     pos = 0
-    for q in quotes:
-        parts.append(text[pos:q.open])
-        parts.append(" " * (q.close - q.open))
-        pos = q.close
+    for a, b in spans:
+        if a < pos:
+            continue
+        parts.append(text[pos:a])
+        parts.append("Q" + "q" * (b - a - 1) if b - a >= 2 else " " * (b - a))
+        pos = b
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _trail_speaker(ctx: _Context, q: QuoteSpan) -> tuple[int, int] | None:
+def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """Attribution after the quotation, within its sentence and before the next quotation."""
     text = ctx.text
     pos = q.close
     end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(text))
     seg = text[pos:end]
-    m = _TRAIL_SAID_X.match(seg)
+    for rx in (_TRAIL_SAID_X, _TRAIL_ACCORDING):
+        m = rx.match(seg)
+        if m:
+            pron = re.match(r"(?:he|she|him|her|it|they|them)\b", text[pos + m.end():end], re.IGNORECASE)
+            span = ((pos + m.end(), pos + m.end() + pron.end()) if pron
+                    else np_after(text, pos + m.end(), end))  # a pronoun ("according to her") is resolved later
+            if span:
+                return _Trail(span, "verb", span[1])
+    m = _TRAIL_X_SAID.match(seg)
     if m:
         span = trim_span(text, pos + m.start(1), pos + m.end(1))
-        if span and len(text[span[0]:span[1]].split()) <= 14:
-            return span
-    m = _TRAIL_X_SAID.match(seg)
-    if m and len(m.group(1).split()) <= 10:
-        return trim_span(text, pos + m.start(1), pos + m.end(1))
+        if span and (is_pronoun(text[span[0]:span[1]]) or (
+                valid_np(text, *span, max_words=12) and np_after(text, span[0], span[1]) == span)):
+            return _Trail(span, "verb", pos + m.end())
+    m = _TRAIL_DASH.match(seg)
+    if m:
+        span = np_after(text, pos + m.end(), end)
+        if span and _attribution_tail(text, span[1], end) and (
+                text[span[0]].isupper() or noun_kind(text[span[0]:span[1]]) == "person"):
+            return _Trail(span, "dash", span[1])
     m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", seg)
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
         if _looks_like_attribution(inner):
-            return trim_span(text, pos + m.start(1), pos + m.end(1))
+            span = trim_span(text, pos + m.start(1), pos + m.end(1))
+            if span:
+                return _Trail(span, "paren", pos + m.end())
     return None
+
+
+def _attribution_tail(text: str, pos: int, end: int) -> bool:
+    """Only punctuation, markers or the sentence's end follow a dash attribution."""
+    rest = text[pos:end]
+    rest = MARKER.sub("", rest)
+    return re.fullmatch(r"[\s.,;)\]]*", rest) is not None
 
 
 def _looks_like_attribution(inner: str) -> bool:
@@ -336,7 +443,11 @@ def _looks_like_attribution(inner: str) -> bool:
     s = inner.strip()
     if re.search(r"\b(?:19|20)\d\d\b", s) and len(s.split()) <= 4:
         return False
-    if re.match(r"(?i)(?:see|cf\.?|e\.g\.|i\.e\.|pp?\.|page|para|section|source|ref|emphasis|original)\b", s):
+    if re.match(r"(?i)(?:see|cf\.?|e\.g\.|i\.e\.|pp?\.|page|para|sec\.?|section|source|ref|emphasis|original|"
+                r"annex|appendix|translated|my|our|author|italics|sic|emails?\s+to|e-mails?\s+to|letters?\s+to|"
+                r"interview\s+with|quoted|cited)\b", s):
+        return False
+    if re.search(r"(?i)\b(?:source|ref|sec)\.?\s*[A-Z0-9]{1,4}\b", s):
         return False
     if re.search(r"\d", s) and not re.search(r"[A-Za-z]{3,}", s):
         return False
@@ -344,8 +455,10 @@ def _looks_like_attribution(inner: str) -> bool:
     return len(caps) >= 1 and len(s.split()) <= 20 and not re.search(r"[.!?]\s", s)
 
 
-def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[int, int] | None, int | None]:
+def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[int, int] | None, int | None, bool]:
+    """``(speaker, end of its verb, weak)``; weak cues (a colon, a marker) yield to a trailing one."""
     text = ctx.text
+    masked = ctx.masked
     seg = _unquoted(ctx, lo, hi)
     m = None
     for m in _ACCORDING.finditer(seg):
@@ -356,46 +469,177 @@ def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[
         b = a + stop.start() if stop else hi
         span = trim_span(text, a, b)
         if span:
-            return span, None
+            return span, None, False
     m = None
     for m in _AS_PUT.finditer(seg):
         pass
     if m is not None:
         span = trim_span(text, lo + m.start(1), lo + m.end(1))
         if span:
-            return span, None
-    # Attribution verb nearest to the quote.
-    if ctx.index is not None:
-        verb = ctx.index.attribution_verb(lo, hi)
-        if verb is not None:
-            subj = ctx.index.subject(verb)
-            if subj is not None and lo <= subj.idx < verb.idx:
-                span = ctx.index.phrase(subj, strip_intro(text, lo, verb.idx), verb.idx)
-                if span:
-                    return span, verb.idx + len(verb.text)
-            span = _rule_subject(ctx, lo, verb.idx)
-            if span:
-                return span, verb.idx + len(verb.text)
-    else:
-        verb = _rule_verb(ctx, seg)
-        if verb is not None:
-            vpos, vend = lo + verb[0], lo + verb[1]
-            span = _rule_subject(ctx, lo, vpos)
-            if span:
-                return span, vend
-    # No verb: "the Committee (A p.114) being able to '...'" or "The Chair of X: '...'".
+            return span, None, False
+    # Attribution verb nearest to the quote (a passive with an agent names the agent).
+    verb = _nearest_verb(ctx, lo, hi)
+    passive = None
+    for passive in _PASSIVE_BY.finditer(seg):
+        pass
+    if passive is not None and passive.group("verb") in RULE_VERBS and (
+            verb is None or lo + passive.start("verb") >= verb[0]):
+        span = np_after(masked, lo + passive.end(), hi)
+        if span:
+            return span, None, False
+    if verb is not None and _impersonal_passive(masked, lo, verb[0]):
+        return None, verb[1], False  # "it is acknowledged that": nobody is named
+    if verb is not None:
+        vpos, vend, subj = verb
+        clause_lo = _clause_start(ctx, lo, vpos)
+        span = choose_subject(masked, clause_lo, vpos, subj)
+        if span:
+            return span, vend, False
+    # No verb: "the Committee (A p.114) being able to '...'" or "Name, Role, Organisation: '...'".
     markers = find_markers(text, lo, hi)
+    if markers and not seg.rstrip().endswith(":"):
+        a, _b = markers[-1]
+        span = np_backwards(text, lo, a)
+        if span:
+            return span, None, True
+    if seg.rstrip().endswith(":"):
+        span = _colon_speaker(ctx, lo, lo + len(seg.rstrip()) - 1)
+        if span:
+            return span, None, True
     if markers:
         a, _b = markers[-1]
         span = np_backwards(text, lo, a)
         if span:
-            return span, None
-    if seg.rstrip().endswith(":"):
-        a = strip_intro(text, lo, hi)
-        span = trim_span(text, a, hi)
-        if span and len(text[span[0]:span[1]].split()) <= 12:
-            return span, None
-    return None, None
+            return span, None, True
+    return None, None, False
+
+
+def _in_brackets(text: str, a: int, b: int) -> bool:
+    """Is ``text[a:b]`` (part of) a bracketed marker such as ``[d]`` or ``(E4)``?"""
+    left = text.rfind("[", max(0, a - 12), a + 1), text.rfind("(", max(0, a - 12), a + 1)
+    for lb, rb in zip(left, "])"):
+        if lb >= 0 and rb not in text[lb:a]:
+            close = text.find(rb, b - 1, b + 12)
+            if close >= 0 and is_marker(text[lb:close + 1]):
+                return True
+    return False
+
+
+def _impersonal_passive(masked: str, lo: int, vpos: int) -> bool:
+    """A passive with no agent ("it is acknowledged that", "the aims were agreed:"): whoever said
+    it is not named, and the subject is what was said, not who said it."""
+    return re.search(r"\b(?:is|was|were|are|be|been|being)\s+(?:[a-z]+ly\s+|also\s+|now\s+|then\s+)*$",
+                     masked[lo:vpos]) is not None
+
+
+def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int, int] | None] | None:
+    """``(start, end, subject-from-parse)`` of the attribution verb (or verb phrase) nearest ``hi``."""
+    text = ctx.text
+    best: tuple[int, int, tuple[int, int] | None] | None = None
+    if ctx.index is not None:
+        seg = _unquoted(ctx, lo, hi)
+        verb = next((t for t in reversed(ctx.index.attribution_verbs(lo, hi))
+                     if t.pos_ in {"VERB", "AUX"} or not _noun_reading(seg, t.idx - lo, t.idx - lo + len(t.text))),
+                    None)
+        if verb is not None:
+            subj = ctx.index.subject(verb)
+            span = None
+            if subj is not None and lo <= subj.idx < verb.idx:
+                span = ctx.index.phrase(subj, strip_intro(text, lo, verb.idx), verb.idx)
+                if span is not None and _in_brackets(text, *span):
+                    span = None  # a marker parsed as the subject ("Choge [d] noted")
+            if span is None:
+                span = _rule_subject(ctx, lo, verb.idx)
+            best = (verb.idx, verb.idx + len(verb.text), span)
+    else:
+        v = _rule_verb(ctx, _unquoted(ctx, lo, hi))
+        if v is not None:
+            best = (lo + v[0], lo + v[1], _rule_subject(ctx, lo, lo + v[0]))
+    if best is not None and not _reaches_quote(ctx, best[0], best[1], hi):
+        best = None
+    phrase = None
+    for phrase in _PHRASE_VERB.finditer(ctx.masked, lo, hi):
+        pass
+    if phrase is not None and (best is None or phrase.start() > best[0]):
+        best = (phrase.start(), phrase.end(), _rule_subject(ctx, lo, phrase.start()))
+    return best
+
+
+_LOOSE_VERBS = {
+    "identify", "identifies", "identified", "find", "finds", "found", "outline", "outlines",
+    "outlined", "record", "records", "recorded", "credit", "credits", "credited", "endorse",
+    "endorses", "endorsed", "thank", "thanks", "thanked", "commend", "commends", "commended",
+    "pledge", "pledges", "pledged", "promise", "promises", "promised", "recommend", "recommends",
+    "recommended", "welcome", "welcomes", "welcomed", "express", "expresses", "expressed",
+    "indicate", "indicates", "indicated", "reflect", "reflects", "reflected", "praise", "praises",
+    "praised", "applaud", "applauded", "acclaim", "acclaimed", "specify", "specifies", "specified",
+    "stipulate", "stipulates", "stipulated", "reveal", "reveals", "revealed", "predict", "predicts",
+    "predicted", "celebrate", "celebrates", "celebrated", "validate", "validates", "validated",
+    "verify", "verifies", "verified", "certify", "certifies", "certified", "cite", "cites", "cited",
+    "quote", "quotes", "quoted", "call", "calls", "called", "describe", "describes", "described",
+    "characterise", "characterises", "characterised", "characterize", "characterizes",
+    "characterized", "hail", "hails", "hailed",
+}
+
+
+def _reaches_quote(ctx: _Context, vpos: int, vend: int, hi: int) -> bool:
+    """Does the verb at ``vpos`` introduce the quotation? The words between them must be few:
+    up to 30 after a speech verb ("stated in a letter to the Committee in May 2013 that"), up to 10
+    after a looser one ("identified ... as", "praised the work as")."""
+    word = re.sub(r"\d.*$", "", ctx.text[vpos:vend].lower())
+    n = len(re.findall(r"[A-Za-z]+", ctx.masked[vend:hi]))
+    return n <= (10 if word in _LOOSE_VERBS else 30)
+
+
+def _clause_start(ctx: _Context, lo: int, vpos: int) -> int:
+    """Start of the clause holding the verb at ``vpos`` (after the last clause break before it)."""
+    seg = ctx.masked[lo:vpos]
+    start = lo
+    for br in _clause_breaks(seg):
+        if trim_span(ctx.text, strip_intro(ctx.text, lo + br.end(), vpos), vpos) is not None:
+            start = lo + br.end()
+    return start
+
+
+def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None:
+    """``Name, Role, Organisation:`` (a verb-less attribution), or ``... from X:``."""
+    text = ctx.masked
+    a = strip_intro(text, lo, colon)
+    b = colon
+    tail = _TOPIC_TAIL.search(text, a, b)
+    if tail:
+        b = tail.start()
+    span = trim_span(text, a, b)
+    if span and _np_chain(text, *span):
+        return span
+    m = None
+    for m in re.finditer(r"\b(?:from|by)\s+", text[a:colon]):
+        pass
+    if m is not None:
+        span = np_after(text, a + m.end(), colon)
+        if span and span[1] >= trim_right(text, a, colon):
+            return span  # "... the following referral from DH:"
+    return None
+
+
+def _np_chain(text: str, a: int, b: int) -> bool:
+    """Comma-separated noun phrases without a verb (``Dr X, Clinical Director, Y Trust``)."""
+    parts = [p for p in re.split(r",", text[a:b])]
+    if len(text[a:b].split()) > 30:
+        return False
+    pos = a
+    for p in parts:
+        s, e = pos, pos + len(p)
+        pos = e + 1
+        span = trim_span(text, s, e)
+        if span is None or not valid_np(text, *span):
+            return False
+        for w in re.findall(r"[A-Za-z][\w'’-]*", text[span[0]:span[1]]):
+            lw = w.lower()
+            if w[0].islower() and (lw in RULE_VERBS or lw in {"is", "are", "was", "were", "has", "have", "had"}
+                                   or re.fullmatch(r"[a-z]{3,}ed", lw) and lw not in {"retired", "qualified"}):
+                return False
+    return True
 
 
 _GLUED_VERB = re.compile(r"\b([a-z]+)\d{1,2}(?:\.\d{1,2})?\b")
@@ -414,23 +658,72 @@ def _verb_matcher(nlp: Any) -> Any:
     return _MATCHERS[key]
 
 
+_NOUNY = {
+    "report", "reports", "record", "records", "note", "notes", "comment", "comments", "review",
+    "reviews", "quote", "quotes", "claim", "claims", "view", "views", "post", "posts", "call",
+    "calls", "tweet", "tweets", "answer", "answers", "reply", "replies", "praise", "praises",
+    "credit", "credits", "remark", "remarks", "mention", "mentions", "point", "points", "thanks",
+    "welcome", "welcomes", "promise", "promises", "pledge", "pledges", "outline", "outlines",
+    "state", "states", "stress", "highlight", "highlights", "voice", "voices", "caution", "joke",
+    "jokes", "quip", "quips", "boast", "boasts", "acclaim", "find", "finds", "set", "sets", "rate",
+    "rates", "summary", "attest", "record", "cite", "quote", "testimony", "statement",
+}
+_VERB_NEXT = re.compile(
+    r"\s*(?:\d{1,2}(?:\.\d{1,2})?)?\s*(?:\([^()]{1,40}\)\s*|\[[^\[\]]{1,40}\]\s*)?"
+    r"(?:[a-z]+ly\s+)?(?:$|[,:;]|that\b|Q|(?:to|in|on|at|with|of)\b[^.;:]{0,80}?(?:\bthat\b|[,:]\s*$|\s*$))"
+)
+
+
+def _noun_reading(seg: str, start: int, end: int) -> bool:
+    """Is the verb-like word at ``seg[start:end]`` a noun here ("the report", "sediment records
+    resulting from")? Applies to words that are both (report, note, comment, record...)."""
+    word = re.sub(r"\d.*$", "", seg[start:end].lower())
+    prev = re.search(r"(\S+)\s*$", seg[:start])
+    pw = prev.group(1).lower() if prev else ""
+    if word not in _NOUNY:
+        return False
+    if pw in _DET_WORDS or pw.endswith(("'s", "’s")):
+        return True
+    if not pw or not pw[:1].isalpha() or pw in _VERB_SUBJECT_WORDS or pw.endswith("ly"):
+        return False  # after a pronoun, an adverb or punctuation it is the verb
+    if _VERB_NEXT.match(seg, end) is None:
+        return True
+    # "The authors note:", "Staff report that" (a plural or collective subject) against
+    # "the following direct quotes:" (an adjective or noun modifier)
+    return not (prev.group(1)[:1].isupper() or pw.endswith("s") or pw in _COLLECTIVE or pw in ROLE_NOUNS)
+
+
+_COLLECTIVE = {"staff", "people", "police", "children", "women", "men", "team", "management",
+               "government", "council", "board", "committee", "panel", "public", "group", "trust"}
+
+
+_VERB_SUBJECT_WORDS = {"he", "she", "it", "they", "we", "i", "who", "which", "that", "also", "further",
+                       "then", "now", "still", "often", "later", "subsequently", "both", "all", "itself",
+                       "himself", "herself", "themselves", "duly", "too", "and", "but", "or", "nor"}
+_DET_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our",
+              "my", "your", "each", "every", "one", "another", "no", "any", "such", "first", "final",
+              "annual", "latest", "recent", "same"}
+
+
 def _rule_verb(ctx: _Context, seg: str) -> tuple[int, int] | None:
     """Offsets in ``seg`` of the attribution verb nearest its end (footnote digits allowed)."""
-    best: tuple[int, int] | None = None
+    cands: list[tuple[int, int]] = []
     if ctx.nlp is not None and seg.strip():
         doc = ctx.nlp.make_doc(seg)
         for _id, s, e in _verb_matcher(ctx.nlp)(doc):
             span = doc[s:e]
-            if best is None or span.start_char > best[0]:
-                best = (span.start_char, span.end_char)
+            cands.append((span.start_char, span.end_char))
     for m in _GLUED_VERB.finditer(seg):
-        if m.group(1) in RULE_VERBS and (best is None or m.start() > best[0]):
-            best = (m.start(), m.end())
+        if m.group(1) in RULE_VERBS:
+            cands.append((m.start(), m.end()))
     if ctx.nlp is None:
         for m in re.finditer(r"\b[a-z]+\b", seg):
-            if m.group(0) in RULE_VERBS and (best is None or m.start() > best[0]):
-                best = (m.start(), m.end())
-    return best
+            if m.group(0) in RULE_VERBS:
+                cands.append((m.start(), m.end()))
+    for s, e in sorted(set(cands), reverse=True):
+        if not _noun_reading(seg, s, e):
+            return s, e
+    return None
 
 
 _CLAUSE_BREAK = re.compile(
@@ -440,12 +733,25 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+def _clause_breaks(seg: str) -> list[re.Match[str]]:
+    """Clause boundaries in ``seg``; "and" inside a name ("Communities and Local Government") is none."""
+    out = []
+    for br in _CLAUSE_BREAK.finditer(seg):
+        word = br.group(0).strip(" ,")
+        if word in {"and", "but"}:
+            left = re.search(r"(\S+)\s*,?\s*$", seg[:br.start() + (1 if br.group(0)[0] == "," else 0)])
+            right = seg[br.end():br.end() + 1]
+            if left and left.group(1)[:1].isupper() and right.isupper():
+                continue
+        out.append(br)
+    return out
+
+
 def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     """Subject of a verb at ``vpos`` by rules: the clause's opening noun phrase."""
-    text = ctx.text
-    seg = _unquoted(ctx, lo, vpos)
-    breaks = list(_CLAUSE_BREAK.finditer(seg))
-    for br in reversed(breaks):
+    text = ctx.masked
+    seg = text[lo:vpos]
+    for br in reversed(_clause_breaks(seg)):
         a = lo + br.end()
         span = trim_span(text, strip_intro(text, a, vpos), vpos)
         if span is None:
@@ -457,28 +763,93 @@ def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     return np_before_verb(text, lo, vpos)
 
 
+_PRONOUN_KINDS = {
+    "he": {"person"}, "she": {"person"}, "him": {"person"}, "her": {"person"},
+    "it": {"org", "doc"}, "this": {"org", "doc"},
+    "they": {"person", "org"}, "them": {"person", "org"}, "these": {"person", "org", "doc"},
+    "those": {"person", "org"}, "some": {"person"}, "others": {"person"}, "many": {"person"},
+    "most": {"person"}, "one": {"person"}, "another": {"person"},
+}
+
+
 def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple[int, int] | None:
     text = ctx.text
     word = text[pron[0]:pron[1]].strip().lower()
-    plural = word in {"one", "another", "they", "some", "others", "many", "most"}
+    plural = word in {"one", "another", "they", "them", "some", "others", "many", "most", "these", "those"}
+    kinds = _PRONOUN_KINDS.get(word)
     lo = ctx.sents[max(0, ctx.sent_index(pron[0]) - 4)] if ctx.sents else 0
     if found and found[-1].speaker is not None:
         prev = found[-1]
-        if ctx.sent_index(pron[0]) - ctx.sent_index(prev.q.open) <= 2:
+        kind = noun_kind(text[prev.speaker[0]:prev.speaker[1]])
+        if ctx.sent_index(pron[0]) - ctx.sent_index(prev.q.open) <= 2 and (
+                kinds is None or kind in kinds or kind == "unknown"):
             return prev.speaker
     if ctx.index is not None:
-        span = ctx.index.antecedent(pron[0], plural=word in {"one", "another"}, lo=lo)
+        span = ctx.index.antecedent(pron[0], plural=word in {"one", "another"}, lo=lo, kinds=kinds)
         if span:
             return span
-    return role_before(ctx.masked, pron[0], plural, lo)
+    subj = _recent_subject(ctx, pron[0], kinds, plural_ok=word in {"they", "them", "these", "those"})
+    if subj is not None:
+        return subj
+    if word in {"they", "them", "these", "those"}:
+        return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
+                or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
+    return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
 
 
-def _lead_ref(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | str | None:
+def _recent_subject(ctx: _Context, pos: int, kinds: set[str] | None, plural_ok: bool) -> tuple[int, int] | None:
+    """The opening noun phrase (subject) of one of the two sentences before ``pos``, when its
+    kind fits the pronoun (an acronym or a capitalised name counts as a fitting unknown)."""
+    cur = ctx.sent_index(pos) - 1
+    for k in (cur, cur - 1, cur - 2):
+        if k < 0:
+            break
+        a = ctx.sents[k]
+        b = ctx.sents[k + 1] if k + 1 < len(ctx.sents) else pos
+        if k == cur:
+            # "When the spokesman responded, he insisted": the subject of a leading clause
+            m = re.match(r"\s*(?:When|After|As|While|Whilst|Although|Though|Because|Once|Since|If|Before)\s+",
+                         ctx.masked[a:pos])
+            if m is None:
+                continue
+            a += m.end()
+        span = np_before_verb(ctx.masked, a, min(b, pos))
+        if span is not None:
+            span = np_head_prefix(ctx.masked, *span)
+        if span is None or not valid_np(ctx.masked, *span, max_words=15):
+            continue
+        phrase = ctx.text[span[0]:span[1]]
+        if is_pronoun(phrase) or phrase.startswith("Q"):
+            continue
+        kind = noun_kind(phrase)
+        first = phrase.split()[0]
+        if kind == "unknown":
+            named = first[:1].isupper() and _lower_det(first) and (kinds is None or kinds != {"org", "doc"}
+                                                                    or (first.isupper() and len(first) > 1))
+            if named:
+                return span
+            continue
+        if kinds is None or kind in kinds:
+            return span
+    return None
+
+
+def _lower_det(word: str) -> bool:
+    """A capitalised first word that is a name, not a sentence-initial determiner or adverb."""
+    return word.lower() not in {"the", "a", "an", "this", "these", "those", "its", "their", "it", "in", "on",
+                                "at", "for", "as", "however", "similarly", "likewise", "also"}
+
+
+def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] | str | None:
+    """A marker between the speaker and the quote, or footnote digits glued to a word in the lead."""
     text = ctx.text
     ms = [m for m in find_markers(text, lo, hi) if not ctx.mask[m[0]]]
     if ms:
         return ms[-1]
-    for m in re.finditer(r"\b[A-Za-z]{3,}\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b", text[lo:hi]):
+    for m in re.finditer(r"\b[A-Za-z]{3,}\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b",
+                         ctx.masked[sent_lo:hi]):
+        if sent_lo + m.start() < lo and not m.group(0)[:2] in {"19", "20"}:
+            continue  # a word's footnote before the speaker belongs to an earlier claim
         word = re.match(r"[A-Za-z]+", m.group(0))
         if word is None or word.group(0).lower() in RULE_VERBS or m.group(0)[:2] in {"19", "20"}:
             g = glued_digits(m.group(0))
@@ -487,7 +858,7 @@ def _lead_ref(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | str | None:
     return None
 
 
-def _trail_ref(ctx: _Context, q: QuoteSpan) -> tuple[int, int] | str | None:
+def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
     m = re.match(r"[\s.,;:!?'\"’”`]*", text[pos:])
@@ -498,11 +869,18 @@ def _trail_ref(ctx: _Context, q: QuoteSpan) -> tuple[int, int] | str | None:
     g = re.match(r"(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)]|$)", text[pos:])
     if g and pos > 0 and text[pos - 1] in "'\"’”":
         return g.group(1)
+    if after is not None:
+        # Right after a trailing attribution: `"...," said X [B].`, `"..." (Role, Org) [C]`.
+        m = re.match(r"[\s.,;:)]*", text[after:])
+        j = after + (m.end() if m else 0)
+        mk = MARKER.match(text, j)
+        if mk and is_marker(mk.group(0)):
+            return (mk.start(), mk.end())
     # Later in the same sentence, at the sentence's end, before any other quotation.
     end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos))
     for a, b in find_markers(text, pos, end):
         tail = text[b:end]
-        if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[pos:a]):
+        if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[max(pos, after or pos):a]):
             return (a, b)
     return None
 
@@ -513,7 +891,8 @@ def _names_other(between: str) -> bool:
 
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
-    that one continues it in the following sentence."""
+    that one continues it in the following sentence, or the marker placed before the previous one
+    when both stand in the same sentence."""
     for cur, nxt in zip(found, found[1:]):
         if cur.ref is not None or nxt.ref is None or cur.speaker is None:
             continue
@@ -521,6 +900,13 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             continue
         if ctx.sent_index(nxt.q.open) - ctx.sent_index(cur.q.close) <= 1:
             cur.ref = nxt.ref
+    # A marker set before the first of two quotations joined in one sentence ("X [E4] has
+    # recognised that '...' and that '...'") covers both.
+    for prev, cur in zip(found, found[1:]):
+        if cur.ref is None and prev.ref is not None and cur.speaker is not None and cur.speaker == prev.speaker:
+            if isinstance(prev.ref, tuple) and prev.ref[1] <= prev.q.open and \
+                    ctx.sent_index(cur.q.open) == ctx.sent_index(prev.q.close):
+                cur.ref = prev.ref
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
