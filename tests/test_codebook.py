@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import shared_data
 
 from evalnlp.codebook import (
     Codebook,
@@ -57,7 +58,7 @@ FFT_DATA_LABELS = {
     "Transition/coordination": "transition_coordination",
     "Dignity": "dignity",
 }
-SHARED = Path("/work/shared/data")
+SHARED = shared_data() or Path("shared-data-not-found")
 KEYWORD_RE = re.compile(r"[a-z0-9'\-]+\*?( [a-z0-9'\-]+\*?)*\Z")
 
 
