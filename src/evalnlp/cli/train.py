@@ -21,7 +21,7 @@ def train(
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
     codebook: str = typer.Option("impact", "--codebook", help="impact, fft or a YAML path."),
     backend: str = typer.Option("auto", "--backend", help="auto, supervised, ensemble, zeroshot or keyword "
-                                "(auto: ensemble under 500 passages, else supervised)."),
+                                "(auto: ensemble under 2,000 passages, else supervised)."),
     out: str = typer.Option(..., "--out", help="Directory to save the model and its card in.", show_default=False),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),
 ) -> None:

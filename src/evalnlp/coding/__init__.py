@@ -20,7 +20,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
 SHIPPED_THEME_MODELS = {"fft": "fft-themes"}
 
 #: below this many labelled passages, ``train --backend auto`` picks the ensemble (zero-shot prior)
-SMALL_SAMPLE = 500
+SMALL_SAMPLE = 2000
 
 
 def backend_class(name: str):
@@ -29,7 +29,7 @@ def backend_class(name: str):
     from evalnlp.errors import ModelError
 
     if name not in BACKENDS:
-        raise ModelError("E301", f"unknown backend {name!r}; expected one of {', '.join(BACKENDS)} (or auto)")
+        raise ModelError("E313", f"unknown backend {name!r}; expected one of {', '.join(BACKENDS)} (or auto)")
     module, cls = BACKENDS[name]
     return getattr(import_module(module), cls)
 

@@ -1,0 +1,81 @@
+"""Ensemble coder: the supervised model with the codebook's zero-shot scores as a prior.
+
+With a few hundred coded passages, many themes have only a handful of positives and a purely supervised model
+knows little about them, while the codebook's definitions, examples and keywords (the zero-shot coder) know
+something about every theme. :class:`EnsembleCoder` feeds both into the calibration stage of
+:class:`~evalnlp.coding.supervised.SupervisedCoder`:
+
+- the linear models are trained exactly as in the supervised coder and give out-of-fold decision values;
+- the zero-shot coder (:class:`~evalnlp.coding.zeroshot.ZeroShotCoder`, fitted on the codebook only) gives
+  each passage a log-odds score per theme;
+- the calibration is a logistic regression over both (per theme when multi-label, multinomial when
+  single-label), fitted on the out-of-fold decisions. Its weights *are* the blend: with few positives the
+  out-of-fold decisions are noisy and the zero-shot score carries the prediction; as positives accumulate the
+  supervised decision takes over. The weights are chosen by cross-validation in that sense: they are fitted
+  on out-of-fold scores, and the reported ``cv_metrics_`` come from an inner cross-validation of that fit.
+- themes with no training examples (or only positives) are scored by the zero-shot coder alone, with its own
+  threshold; in a single-label codebook they receive the share of probability the zero-shot coder gives them.
+
+``train --backend auto`` uses this coder below :data:`evalnlp.coding.SMALL_SAMPLE` labelled passages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evalnlp.coding.supervised import SupervisedCoder
+
+__all__ = ["EnsembleCoder"]
+
+_EPS = 1e-4
+
+
+class EnsembleCoder(SupervisedCoder):
+    """:class:`SupervisedCoder` whose calibration also sees the zero-shot coder's scores.
+
+    Parameters are those of :class:`SupervisedCoder`, plus
+
+    zeroshot_keywords : bool, default True
+        Let the zero-shot prior use the codebook's keyword hits as well as embedding similarity.
+
+    Extra fitted attribute: ``zeroshot_`` (the fitted :class:`~evalnlp.coding.zeroshot.ZeroShotCoder`). The
+    calibration coefficients (``calib_coef_``) have one column per decision value followed by the prior's.
+    """
+
+    _backend = "ensemble"
+
+    def __init__(self, codebook: Any = "impact", embedding: str | None = "static", C: float = 0.1,
+                 class_weight: str | None = "balanced", cv: int = 5, random_state: int | None = 0,
+                 n_jobs: int | None = None, min_df: int = 2, max_word_features: int = 100_000,
+                 max_char_features: int = 30_000, embedding_weight: float = 1.0, calibration_C: float = 1.0,
+                 zeroshot_keywords: bool = True):
+        super().__init__(codebook=codebook, embedding=embedding, C=C, class_weight=class_weight, cv=cv,
+                         random_state=random_state, n_jobs=n_jobs, min_df=min_df,
+                         max_word_features=max_word_features, max_char_features=max_char_features,
+                         embedding_weight=embedding_weight, calibration_C=calibration_C)
+        self.zeroshot_keywords = zeroshot_keywords
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        if not isinstance(self.zeroshot_keywords, (bool, np.bool_)):
+            raise ValueError("The 'zeroshot_keywords' parameter of EnsembleCoder must be a bool; "
+                             f"got {self.zeroshot_keywords!r} instead.")
+
+    def _fit_prior(self, texts: list[str], Y: np.ndarray) -> None:
+        from evalnlp.coding.zeroshot import ZeroShotCoder
+
+        self.zeroshot_ = ZeroShotCoder(codebook=self.codebook, embedding=self.embedding or "static",
+                                       keywords=bool(self.zeroshot_keywords)).fit()
+
+    def _prior(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        proba = self.zeroshot_.predict_proba(texts)
+        clipped = np.clip(proba, _EPS, 1 - _EPS)
+        return np.log(clipped / (1 - clipped)), proba
+
+    def _adjust_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
+        """Themes the calibration could not learn (no positives, or no negatives) use the zero-shot threshold."""
+        if not self.multi_label_:
+            return thresholds
+        return np.where(self.calib_fitted_, thresholds, self.zeroshot_.thresholds_)

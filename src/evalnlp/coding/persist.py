@@ -1,0 +1,448 @@
+"""Saving and loading trained coders: skops files with a JSON card, never pickle.
+
+A saved model is a directory holding
+
+- ``model.skops``: the fitted coder, written with :func:`skops.io.dump`;
+- ``card.json``: what the model is and how far to trust it: codebook id and sha256, training data sha256,
+  cross-validated metrics, backend, parameters, thresholds, package versions, creation date, and the sha256
+  of ``model.skops``.
+
+:func:`load_model` checks, before anything is deserialised, that the card exists and is valid, that the model
+file's sha256 matches the card (so a swapped or edited file is refused), that the model was trained on the
+codebook asked for (when one is given), that the file is a skops archive and not a pickle or joblib file, and
+that every type named in it is on an explicit allowlist (numpy, scipy and scikit-learn types the coders use,
+and evalnlp's own coder classes). Anything else is refused with a numbered :class:`~evalnlp.errors.ModelError`.
+
+Error codes: E320 model not found, E321 pickle or joblib file, E322 card missing, E323 card unreadable,
+E324 model file does not match its card, E325 trained on another codebook, E326 untrusted types, E327 not
+an evalnlp coder, E328 skops file unreadable, E329 coder cannot be saved, E330 unknown shipped model name.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import tempfile
+import zipfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from evalnlp.errors import ModelError
+
+__all__ = [
+    "CARD_FILE",
+    "MODEL_FILE",
+    "SHIPPED_MODELS",
+    "TRUSTED_TYPES",
+    "card_coder_id",
+    "file_sha256",
+    "load_model",
+    "resolve_model",
+    "save_model",
+]
+
+MODEL_FILE = "model.skops"
+CARD_FILE = "card.json"
+CARD_VERSION = 1
+
+#: Model names that resolve to directories shipped inside the package (``evalnlp/models/NAME``).
+SHIPPED_MODELS: tuple[str, ...] = ("fft-themes", "sentiment")
+
+#: Types a model file may contain beyond skops' own defaults (primitives, builtin containers and the
+#: scikit-learn estimators it trusts out of the box). Anything outside this list and skops' defaults is
+#: refused. Functions, methods and classes from other packages are never on it.
+TRUSTED_TYPES: frozenset[str] = frozenset({
+    # evalnlp's coders and their parts
+    "evalnlp.coding.supervised.SupervisedCoder",
+    "evalnlp.coding.supervised.TextFeatures",
+    "evalnlp.coding.ensemble.EnsembleCoder",
+    "evalnlp.coding.zeroshot.ZeroShotCoder",
+    "evalnlp.coding.keyword.KeywordCoder",
+    "evalnlp.coding.sentiment.SentimentModel",
+    # numpy
+    "numpy.ndarray",
+    "numpy.dtype",
+    "numpy.bool_",
+    "numpy.int8",
+    "numpy.int16",
+    "numpy.int32",
+    "numpy.int64",
+    "numpy.uint8",
+    "numpy.float16",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.str_",
+    "numpy.random.mtrand.RandomState",
+    "numpy.random._generator.Generator",
+    # scipy sparse matrices
+    "scipy.sparse._csr.csr_matrix",
+    "scipy.sparse._csr.csr_array",
+    "scipy.sparse._csc.csc_matrix",
+    "scipy.sparse._csc.csc_array",
+    # scikit-learn parts that skops does not trust by default
+    "sklearn.utils._bunch.Bunch",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.CountVectorizer",
+    "sklearn.preprocessing._label.LabelEncoder",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.MultiLabelBinarizer",
+})
+
+#: Classes :func:`save_model` writes and :func:`load_model` returns (theme coders and the sentiment model).
+_MODEL_CLASSES: tuple[tuple[str, str], ...] = (("evalnlp.coding.base", "ThemeCoder"),
+                                               ("evalnlp.coding.sentiment", "SentimentModel"))
+
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl", ".sav", ".p")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("evalnlp", "scikit-learn", "numpy", "scipy", "skops", "model2vec"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _looks_like_pickle(head: bytes) -> bool:
+    """Pickle protocol 2+ starts with 0x80; joblib's compressed dumps start with a zlib/gzip/xz/lz4 magic."""
+    return head[:1] == b"\x80" or head[:2] in (b"x\x9c", b"x\xda", b"x\x01", b"\x1f\x8b") or head[:6] == b"\xfd7zXZ\x00"
+
+
+def _canonical_skops(data: bytes) -> bytes:
+    """Rewrite a skops archive so the same model always gives the same bytes.
+
+    skops names array files and memo ids after ``id(obj)`` (memory addresses) and stamps zip entries with the
+    current time; both are replaced by sequence numbers and a fixed date, preserving every reference.
+    """
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        schema = json.loads(source.read("schema.json"))
+        files = {name: source.read(name) for name in source.namelist() if name != "schema.json"}
+    ids: dict[int, int] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("__id__"), int):
+                node["__id__"] = ids.setdefault(node["__id__"], len(ids))
+            name = node.get("file")
+            if isinstance(name, str) and name in files:
+                stem, dot, ext = name.partition(".")
+                if stem.isdigit():
+                    node["file"] = f"{ids.setdefault(int(stem), len(ids))}{dot}{ext}"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    renamed: dict[str, bytes] = {}
+    for name, content in files.items():
+        stem, dot, ext = name.partition(".")
+        renamed[f"{ids[int(stem)]}{dot}{ext}" if stem.isdigit() and int(stem) in ids else name] = content
+    renamed["schema.json"] = json.dumps(schema, indent=2).encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in sorted(renamed):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, renamed[name], compresslevel=9)
+    return out.getvalue()
+
+
+def _persistable_codebook(value: Any) -> Any:
+    """A codebook parameter as a string: the shipped id when it is the shipped file, else its path."""
+    from evalnlp.codebook import SHIPPED, Codebook, load_codebook
+
+    if not isinstance(value, Codebook):
+        return str(value) if isinstance(value, os.PathLike) else value
+    if value.id in SHIPPED and load_codebook(value.id).sha256 == value.sha256:
+        return value.id
+    return str(value.path)
+
+
+def _storable(coder: Any) -> Any:
+    """A shallow copy of ``coder`` whose codebook parameters (its own and nested coders') are strings."""
+    out = copy.copy(coder)
+    if hasattr(out, "codebook"):
+        out.codebook = _persistable_codebook(out.codebook)
+    nested = getattr(out, "zeroshot_", None)
+    if nested is not None and hasattr(nested, "codebook"):
+        nested = copy.copy(nested)
+        nested.codebook = _persistable_codebook(nested.codebook)
+        out.zeroshot_ = nested
+    for attr in ("model_name_", "model_sha256_"):
+        out.__dict__.pop(attr, None)
+    return out
+
+
+def _params(coder: Any) -> dict[str, Any]:
+    """JSON-safe parameters of a coder."""
+    out: dict[str, Any] = {}
+    for key, value in coder.get_params(deep=False).items():
+        if key == "codebook":
+            value = _persistable_codebook(value)
+        out[key] = value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+    return out
+
+
+def _is_model(obj: Any) -> bool:
+    """True for an evalnlp theme coder or sentiment model."""
+    from importlib import import_module
+
+    for module, name in _MODEL_CLASSES:
+        try:
+            cls = getattr(import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        if isinstance(obj, cls):
+            return True
+    return False
+
+
+def card_coder_id(card: dict[str, Any]) -> str:
+    """``model:NAME@SHA12`` of a saved model, from its card."""
+    return f"model:{card.get('name', 'model')}@{str(card.get('model_sha256', ''))[:12]}"
+
+
+# --------------------------------------------------------------------------- save
+
+
+def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None = None) -> Path:
+    """Save a fitted coder to ``out_dir`` as ``model.skops`` plus ``card.json``; return the directory.
+
+    ``card`` adds or overrides card fields, typically ``name``, ``training_data`` (``{"sha256", "n",
+    "source"}``), ``metrics`` (e.g. held-out test figures), ``description`` and ``created`` (an ISO date; the
+    current UTC time by default). The computed fields ``model_file``, ``model_sha256``, ``backend`` and
+    ``codebook`` always describe the saved file. Both files are written to temporary names and renamed, so an
+    interrupted save never leaves a half-written model.
+    """
+    import numpy as np
+    import skops.io as sio
+
+    if not _is_model(coder):
+        raise ModelError("E329", f"save_model() expects an evalnlp theme coder or sentiment model; "
+                                 f"got {type(coder).__name__}.")
+    if not hasattr(coder, "classes_"):
+        raise ModelError("E329", f"This {type(coder).__name__} is not fitted: call fit() before save_model().")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ModelError("E329", f"Cannot save the model to {out}: expected a directory, found a file. "
+                                 "Choose a new directory name with --out.")
+    out.mkdir(parents=True, exist_ok=True)
+    fields = dict(card or {})
+
+    payload = _canonical_skops(sio.dumps(_storable(coder)))
+    model_sha = hashlib.sha256(payload).hexdigest()
+    _write_atomic(out / MODEL_FILE, payload)
+
+    backend = getattr(coder, "_backend", type(coder).__name__.lower())
+    classes = [str(c) for c in coder.classes_]
+    thresholds = getattr(coder, "thresholds_", None)
+    features = getattr(coder, "features_", None)
+    codebook_ref = _persistable_codebook(coder.codebook) if hasattr(coder, "codebook") else None
+    doc: dict[str, Any] = {
+        "card_version": CARD_VERSION,
+        "name": fields.pop("name", out.name),
+        "backend": backend,
+        "coder_class": f"{type(coder).__module__}.{type(coder).__name__}",
+        "codebook": {"id": getattr(coder, "codebook_id_", None), "sha256": getattr(coder, "codebook_sha256_", None),
+                     "ref": codebook_ref},
+        "codebook_id": getattr(coder, "codebook_id_", None),
+        "codebook_sha256": getattr(coder, "codebook_sha256_", None),
+        "codebook_ref": codebook_ref,
+        "themes": classes,
+        "multi_label": bool(getattr(coder, "multi_label_", True)),
+        "require_theme": bool(getattr(coder, "require_theme_", False)),
+        "thresholds": None if thresholds is None else
+        {t: float(v) for t, v in zip(classes, np.asarray(thresholds, dtype=float))},
+        "params": _params(coder),
+        "embedding": None if features is None or features.encoder_name_ is None else
+        {"name": features.encoder_name_, "sha256": features.encoder_sha256_},
+        "training_data": fields.pop("training_data", {"sha256": None, "n": getattr(coder, "n_train_", None)}),
+        "cv_metrics": getattr(coder, "cv_metrics_", None),
+        "versions": _versions(),
+        "created": fields.pop("created", _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()),
+    }
+    doc.update(fields)
+    doc["model_file"] = MODEL_FILE
+    doc["model_sha256"] = model_sha
+    _write_atomic(out / CARD_FILE, (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode())
+    coder.model_name_ = doc["name"]
+    coder.model_sha256_ = model_sha
+    return out
+
+
+# --------------------------------------------------------------------------- load
+
+
+def resolve_model(name_or_dir: str | Path) -> Path:
+    """A shipped model name (``fft-themes``, ``sentiment``) -> its directory inside the package; a path -> itself.
+
+    Raises E330 for a name that is neither shipped nor an existing path.
+    """
+    text = str(name_or_dir)
+    if text in SHIPPED_MODELS:
+        shipped = resources.files("evalnlp") / "models" / text
+        return Path(str(shipped))
+    path = Path(name_or_dir).expanduser()
+    if path.exists():
+        return path
+    raise ModelError("E330", f"No model called {text!r}: expected a shipped model name "
+                             f"({', '.join(SHIPPED_MODELS)}) or a directory saved by `evalnlp train --out DIR`; "
+                             f"found neither. Check the name or path.")
+
+
+def _locate(path: Path) -> tuple[Path, Path]:
+    """(model file, card file) for a model directory or a model file; refuses pickles and missing files."""
+    if path.is_file():
+        model_file, folder = path, path.parent
+    elif path.is_dir():
+        model_file, folder = path / MODEL_FILE, path
+        if not model_file.is_file():
+            pickles = sorted(p.name for p in path.iterdir() if p.suffix.lower() in _PICKLE_SUFFIXES)
+            if pickles:
+                raise ModelError("E321", f"{path} holds {', '.join(pickles)} but no {MODEL_FILE}: pickle and joblib "
+                                         "files can run arbitrary code when loaded, so evalnlp never loads them. "
+                                         "Retrain the model with `evalnlp train` to get a skops file.")
+            raise ModelError("E320", f"No model in {path}: expected {MODEL_FILE} and {CARD_FILE}, found neither "
+                                     f"{MODEL_FILE}. Point --model at a directory written by `evalnlp train --out`.")
+    else:
+        raise ModelError("E320", f"Model not found: {path} does not exist. Point --model at a directory written "
+                                 "by `evalnlp train --out`, or use a shipped model name.")
+    with model_file.open("rb") as handle:
+        head = handle.read(8)
+    if model_file.suffix.lower() in _PICKLE_SUFFIXES or _looks_like_pickle(head):
+        raise ModelError("E321", f"{model_file} is a pickle or joblib file. These can run arbitrary code when "
+                                 "loaded, so evalnlp never loads them; only skops files with a card are accepted. "
+                                 "Retrain the model with `evalnlp train` to get one.")
+    if head[:4] != _ZIP_MAGIC:
+        raise ModelError("E328", f"{model_file} is not a skops file (expected a zip archive written by "
+                                 f"skops.io.dump; found bytes {head[:4]!r}). Retrain the model with `evalnlp train`.")
+    return model_file, folder / CARD_FILE
+
+
+def _read_card(card_file: Path, model_file: Path) -> dict[str, Any]:
+    if not card_file.is_file():
+        raise ModelError("E322", f"The model card {card_file} is missing: every model needs the card.json written "
+                                 f"beside {model_file.name} (it holds the file's checksum and the codebook it was "
+                                 "trained on). Copy the whole model directory, or retrain the model.")
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError("E323", f"The model card {card_file} could not be read: expected JSON, got "
+                                 f"{type(exc).__name__}: {exc}. Restore it from the original model directory.") from exc
+    if not isinstance(card, dict) or not isinstance(card.get("model_sha256"), str):
+        raise ModelError("E323", f"The model card {card_file} is not valid: expected a JSON object with a "
+                                 "'model_sha256' field. Restore it from the original model directory.")
+    return card
+
+
+def _check_codebook(card: dict[str, Any], codebook: Any, card_file: Path) -> None:
+    from evalnlp.coding.keyword import resolve_codebook
+
+    cb = resolve_codebook(codebook)
+    nested = card.get("codebook") if isinstance(card.get("codebook"), dict) else {}
+    trained_sha = nested.get("sha256") or card.get("codebook_sha256")
+    trained_id = nested.get("id") or card.get("codebook_id")
+    if trained_sha != cb.sha256:
+        raise ModelError("E325", f"The model in {card_file.parent} was trained on codebook {trained_id!r} "
+                                 f"(sha256 {str(trained_sha)[:12]}), not on the codebook asked for, "
+                                 f"{cb.id!r} (sha256 {cb.sha256[:12]}). Its themes may not match: retrain the model "
+                                 "on this codebook, or use the codebook it was trained on.")
+
+
+def _check_types(model_file: Path) -> list[str]:
+    """The untrusted (by skops' defaults) types in the file, all of which must be on the allowlist (E326)."""
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=model_file)
+    except Exception as exc:  # a damaged archive or schema
+        raise ModelError("E328", f"{model_file} could not be read as a skops file: {type(exc).__name__}: {exc}. "
+                                 "Retrain the model, or restore the file.") from exc
+    refused = sorted(set(untrusted) - TRUSTED_TYPES)
+    if refused:
+        raise ModelError("E326", f"{model_file} contains types evalnlp does not trust: {', '.join(refused[:8])}"
+                                 f"{' ...' if len(refused) > 8 else ''}. Loading them could run code from outside "
+                                 "evalnlp, numpy, scipy and scikit-learn, so the model is refused. Only use models "
+                                 "trained with `evalnlp train`.")
+    return sorted(untrusted)
+
+
+def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str, Any]]:
+    """Load a saved coder and its card: ``(coder, card)``.
+
+    ``path`` is a model directory, its ``model.skops``, or a shipped model name (see :func:`resolve_model`).
+    With ``codebook`` (id, path or Codebook), the model must have been trained on exactly that codebook
+    (same sha256). Every check runs before the file is deserialised; see the module docstring.
+    """
+    import skops.io as sio
+
+    model_file, card_file = _locate(resolve_model(path))
+    card = _read_card(card_file, model_file)
+    actual = file_sha256(model_file)
+    if actual != card["model_sha256"]:
+        raise ModelError("E324", f"{model_file} does not match its card: the card records sha256 "
+                                 f"{card['model_sha256'][:12]}..., the file has {actual[:12]}... The file was changed "
+                                 "or replaced after training, so it is refused. Restore the original model directory "
+                                 "or retrain.")
+    if codebook is not None:
+        _check_codebook(card, codebook, card_file)
+    trusted = _check_types(model_file)
+    try:
+        coder = sio.load(model_file, trusted=trusted)
+    except Exception as exc:
+        raise ModelError("E328", f"{model_file} could not be loaded: {type(exc).__name__}: {exc}. It may have been "
+                                 "written by an incompatible version; retrain the model.") from exc
+    if not _is_model(coder):
+        raise ModelError("E327", f"{model_file} holds a {type(coder).__module__}.{type(coder).__name__}, not an "
+                                 "evalnlp coder. Only models trained with `evalnlp train` can be loaded.")
+    coder.model_name_ = card.get("name") or model_file.parent.name
+    coder.model_sha256_ = actual
+    return coder, card
