@@ -6,33 +6,16 @@ file behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
 from evalnlp.errors import InputError
+from evalnlp.reports._common import atomic_path
+
+__all__ = ["TABLE_FORMATS", "atomic_path", "write_table"]
 
 TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json")
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` when the block succeeds."""
-    target = Path(path)
-    if not target.parent.exists():
-        raise InputError("E160", f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -> Path:
