@@ -196,25 +196,32 @@ def _coder_id(coder, card: dict | None) -> str:
     return coder.coder_id()
 
 
-def _code_segments(store: Store, segs: pd.DataFrame, coder, coder_id: str, run_id: str, *, replace: bool,
-                   sentiment_model, batch_size: int, progress: Progress | None) -> None:
+#: Scores below this are not stored (unless the theme was assigned): they carry no evidence, and storing
+#: every theme of every passage would multiply the store's size. Output files show them as 0.
+SCORE_FLOOR = 0.05
+
+
+def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, replace: bool,
+                   sentiment_model, progress: Progress | None) -> int:
+    """Code every page of segments (themes and sentiment) and store the results; return how many."""
     import numpy as np
 
     from evalnlp.coding.base import decide
 
-    themes = list(coder.classes_)
+    themes = np.asarray(coder.classes_, dtype=object)
     k = len(themes)
-    for start in range(0, len(segs), batch_size):
-        chunk = segs.iloc[start:start + batch_size]
+    n = 0
+    for chunk in pages:
         texts = chunk["text"].tolist()
         scores = np.asarray(coder.predict_proba(texts), dtype=float)
         assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
-                          require_theme=coder.require_theme_)
+                          require_theme=coder.require_theme_).astype(bool)
+        keep = (assigned | (scores >= SCORE_FLOOR)).ravel()
         codes = pd.DataFrame({
-            "seg_id": np.repeat(chunk["seg_id"].to_numpy(), k),
-            "theme": np.tile(np.asarray(themes, dtype=object), len(chunk)),
-            "score": scores.round(6).ravel(),
-            "assigned": assigned.astype(bool).ravel(),
+            "seg_id": np.repeat(chunk["seg_id"].to_numpy(), k)[keep],
+            "theme": np.tile(themes, len(chunk))[keep],
+            "score": scores.round(6).ravel()[keep],
+            "assigned": assigned.ravel()[keep],
         })
         store.replace_codes(codes, coder_id, run_id, replace=replace)
         if sentiment_model is not None:
@@ -224,14 +231,16 @@ def _code_segments(store: Store, segs: pd.DataFrame, coder, coder_id: str, run_i
             sent = pd.DataFrame({"seg_id": chunk["seg_id"].to_numpy(), "label": labels,
                                  "score": proba[np.arange(len(best)), best].round(6)})
             store.replace_sentiment(sent, sentiment_model.coder_id(), run_id, replace=replace)
+        n += len(chunk)
         if progress:
             progress(len(chunk))
+    return n
 
 
 def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | Path | None = None,
              model: str | Path | None = None, output: str | Path | None = None, text: Sequence[str] = (),
              id: str | None = None, meta: Sequence[str] | None = None, unit: str = "response",
-             sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 20_000,
+             sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 100_000,
              progress: Progress | None = None) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
 
@@ -259,13 +268,13 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                                  unit=unit, sheet=sheet)
             ingested = ingest_paths(store, paths, opts, run_id, None)
             doc_ids = store.doc_ids_for_sources([f.source for f in ingested.files])
-        segs = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode)
-        _code_segments(store, segs, coder, coder_id, run_id, replace=recode, sentiment_model=sentiment_model,
-                       batch_size=batch_size, progress=progress)
+        pages = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode, page=batch_size)
+        n_coded = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
+                                 sentiment_model=sentiment_model, progress=progress)
         if ingested is not None:
             store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
         else:
-            store.finish_run(run_id, n_in=len(segs), n_ok=len(segs), n_rejected=0)
+            store.finish_run(run_id, n_in=n_coded, n_ok=n_coded, n_rejected=0)
         out_path = None
         if output is not None:
             from evalnlp.tablefile import write_table
@@ -274,7 +283,6 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         counts = store.theme_counts(coder_id, run_id)
         sent_counts = store.sentiment_counts(run_id)
     labels = {t.id: t.label for t in cb.themes}
-    n_coded = len(segs)
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
@@ -305,8 +313,9 @@ def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | Non
         assigned.append(col.fillna(False).astype(bool) if col is not None else pd.Series(False, index=wide.index))
     themes_col = [";".join(t for t, flag in zip(cb.theme_ids, row) if flag) for row in zip(*assigned)]
     out["themes"] = themes_col
-    for t in cb.theme_ids:
-        out[f"score_{t}"] = wide.get(f"score_{t}")
+    for t in cb.theme_ids:  # scores under SCORE_FLOOR are not stored: written as 0
+        col = wide.get(f"score_{t}")
+        out[f"score_{t}"] = col.fillna(0.0).to_numpy() if col is not None else 0.0
     out["sentiment"] = wide["sentiment"]
     return out.reset_index(drop=True)
 
@@ -499,3 +508,54 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
         raise InputError("E161", f"the report is an HTML file; expected --output ending in .html, got {str(output)!r}")
     cb = project_codebook(store, codebook)
     return report_html(store, cb, Path(output), claims=claims, by=by, redact=redact)
+
+
+# ---- theme discovery -------------------------------------------------------------------------------------
+
+
+def discover(store: Store, *, codebook: str | Path | None = None, embedding: str = "static",
+             theme: str | None = None, by: str | None = None, group: str | None = None,
+             question: str | None = None, min_topic_size: int | None = None, seed: int = 0, guided: bool = True,
+             emergent_below: float | None = None, redact: bool = True, output: str | Path | None = None,
+             suggest: str | Path | None = None):
+    """Find topics in the store's passages with BERTopic, guided by a codebook, and map each onto its nearest
+    theme (``emergent`` when none is near). Returns an :class:`evalnlp.discovery.Discovery`.
+
+    The codebook is the one given, else the latest classify run's, else ``impact``. ``theme``, ``by`` with
+    ``group``, and ``question`` narrow the passages. The topics are stored in the ``topics`` table under a
+    recorded run. ``output`` writes .json (the contract), .html (plots) or .md; ``suggest`` writes a draft
+    codebook YAML with one new theme per emergent topic. Needs the ``topics`` extra.
+    """
+    from evalnlp.codebook import load_codebook
+    from evalnlp.discovery import (EMERGENT_BELOW, check_output, check_suggestion, discover_topics,
+                                   discovery_passages, write_discovery, write_suggestion)
+    from evalnlp.errors import StoreError
+
+    check_output(output)  # bad file names fail before any work
+    check_suggestion(suggest)
+    if codebook is not None:
+        cb = load_codebook(codebook)
+    else:
+        try:
+            cb = project_codebook(store)
+        except StoreError:
+            cb = load_codebook("impact")
+    filters = {"theme": theme, "by": by, "group": group, "question": question}
+    args = {"codebook": str(codebook) if codebook is not None else cb.id, "embedding": embedding, **filters,
+            "min_topic_size": min_topic_size, "seed": seed, "guided": guided, "emergent_below": emergent_below,
+            "redact": redact, "output": str(output) if output else None, "suggest": str(suggest) if suggest else None}
+    with recorded_run(store, "discover", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+        passages = discovery_passages(store, cb, theme=theme, by=by, group=group, question=question)
+        found = discover_topics(passages, cb, embedding=embedding, min_topic_size=min_topic_size, seed=seed,
+                                guided=guided, redact=redact,
+                                emergent_below=EMERGENT_BELOW if emergent_below is None else emergent_below,
+                                filters={k: v for k, v in filters.items() if v is not None})
+        store.update_run(run_id, model_sha256=found.encoder_sha256)
+        store.replace_topics(found.store_frame(), run_id)
+        store.finish_run(run_id, n_in=found.n_passages, n_ok=found.n_passages, n_rejected=0)
+    found.run_id = run_id
+    if output is not None:
+        found.outputs.append(write_discovery(found, output))
+    if suggest is not None:
+        found.outputs.append(write_suggestion(found, cb, suggest))
+    return found

@@ -104,6 +104,10 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError("E401", f"cannot open the store {self.path!r}: {exc}") from None
         self._in_tx = False
+        # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
+        # limit it evicts pages and spills to a temporary folder beside the store instead.
+        self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
+        self.con.execute("SET enable_progress_bar = false")  # the library never prints
         if not read_only:
             self._migrate()
         else:
@@ -437,30 +441,32 @@ class Store:
             raise StoreError("E407", f"no run {run_id!r} in the store; `evalnlp runs` lists them")
         return df.iloc[0].to_dict()
 
-    def segments_to_code(self, coder: str, *, kinds: tuple[str, ...] | None = None,
-                         doc_ids: list[str] | None = None, recode: bool = False) -> pd.DataFrame:
-        """Segments (seg_id, doc_id, kind, text) that ``coder`` has not coded yet (all with ``recode``).
+    def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,
+                         page: int = 50_000) -> Iterator[pd.DataFrame]:
+        """Pages of the segments (seg_id, doc_id, kind, text) that ``coder`` has not coded yet (all of them
+        with ``recode``), optionally only those of ``doc_ids``, in the order they were stored.
 
-        Documents that have sentence or testimonial segments are coded by those; the others by their
-        response segment.
+        Pages are fetched one at a time (keyed on the row id), so memory does not grow with the store, and
+        codes written between pages do not disturb the paging.
         """
-        where = []
-        params: list[Any] = []
-        if kinds:
-            where.append("s.kind IN (" + ", ".join("?" for _ in kinds) + ")")
-            params.extend(kinds)
+        where = ["s.rowid > ?"]
         if not recode:
             where.append("NOT EXISTS (SELECT 1 FROM codes c WHERE c.seg_id = s.seg_id AND c.coder = ?)")
-            params.append(coder)
         if doc_ids is not None:
             self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
             where.append("s.doc_id IN (SELECT doc_id FROM _ids)")
-        sql = "SELECT s.seg_id, s.doc_id, s.kind, s.text FROM segments s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY s.doc_id, s.start, s.kind"
+        sql = (f"SELECT s.rowid AS _row, s.seg_id, s.doc_id, s.kind, s.text FROM segments s "
+               f"WHERE {' AND '.join(where)} ORDER BY s.rowid LIMIT {int(page)}")
+        last = -1
         try:
-            return self.con.execute(sql, params).df()
+            while True:
+                df = self.con.execute(sql, [last] + ([] if recode else [coder])).df()
+                if df.empty:
+                    return
+                last = int(df["_row"].iloc[-1])
+                yield df.drop(columns="_row")
+                if len(df) < page:
+                    return
         finally:
             if doc_ids is not None:
                 self.con.unregister("_ids")
@@ -511,6 +517,16 @@ class Store:
     def latest_topics(self) -> pd.DataFrame:
         return self.con.execute(
             "SELECT * FROM topics WHERE run_id = (SELECT max(run_id) FROM topics) ORDER BY topic").df()
+
+
+def _memory_limit() -> str:
+    """``$EVALNLP_MEMORY_LIMIT`` (a DuckDB size such as ``2GB``), default 1GB."""
+    import re
+
+    value = os.environ.get("EVALNLP_MEMORY_LIMIT", "1GB").strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise StoreError("E409", f"EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}")
+    return value
 
 
 def _sql_str(value: str) -> str:
