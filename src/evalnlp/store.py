@@ -107,7 +107,10 @@ class Store:
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
         self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
-        self.con.execute("SET enable_progress_bar = false")  # the library never prints
+        try:  # the library never prints; in Jupyter DuckDB refuses the setting unless ipywidgets is installed
+            self.con.execute("SET enable_progress_bar = false")
+        except duckdb.Error:
+            pass
         if not read_only:
             self._migrate()
         else:
