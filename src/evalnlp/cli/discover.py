@@ -1,0 +1,86 @@
+"""`evalnlp discover`: emergent themes with BERTopic, guided by a codebook (extra `topics`)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from evalnlp.cli._app import app, err_console, handle_errors, info, open_store, progress_bar
+
+
+@app.command()
+@handle_errors
+def discover(
+    ctx: typer.Context,
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path (default: the "
+                                           "latest classify run's codebook, else impact)."),
+    embedding: str = typer.Option("static", "--embedding", help="static (shipped, fast) or minilm "
+                                  "(needs evalnlp\\[transformers])."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Only passages coded with this theme."),
+    by: Optional[str] = typer.Option(None, "--by", help="With --group: only documents whose attribute ATTR "
+                                     "(a metadata column, question, source or kind) ..."),
+    group: Optional[str] = typer.Option(None, "--group", help="... has this value."),
+    question: Optional[str] = typer.Option(None, "--question", help="Only answers to this question."),
+    min_topic_size: Optional[int] = typer.Option(None, "--min-topic-size", help="Smallest topic, in passages "
+                                                 "(default: 1 in 100 passages, between 5 and 50)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed and passages give the same topics."),
+    guided: bool = typer.Option(True, "--guided/--unguided", help="Use the codebook's keywords as seed words."),
+    redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the example passages."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .json (the topics), .html "
+                                         "(BERTopic's plots, self-contained) or .md (a summary)."),
+    suggest: Optional[str] = typer.Option(None, "--suggest", help="Write a draft codebook (.yaml): the codebook "
+                                          "plus one theme per emergent topic, to edit."),
+) -> None:
+    """Find topics in the passages with BERTopic and map each to its nearest codebook theme (extra: topics).
+
+    Topics near no theme are emergent; --suggest drafts codebook themes for them. Runs offline.
+    """
+    from evalnlp import api
+
+    if min_topic_size is not None and min_topic_size < 2:
+        raise typer.BadParameter(f"must be an integer >= 2; got {min_topic_size}", param_hint="--min-topic-size")
+    if embedding not in ("static", "minilm"):
+        raise typer.BadParameter(f"must be static or minilm; got {embedding!r}", param_hint="--embedding")
+    _require_extra()
+    with open_store(ctx) as store, progress_bar(ctx, "finding topics"):
+        found = api.discover(store, codebook=codebook, embedding=embedding, theme=theme, by=by, group=group,
+                             question=question, min_topic_size=min_topic_size, seed=seed, guided=guided,
+                             redact=redact, output=output, suggest=suggest)
+    render_discovery(ctx, found)
+
+
+def _require_extra() -> None:
+    """Say which extra to install, with its brackets intact (rich would read "[topics]" as markup)."""
+    from rich.markup import escape
+
+    from evalnlp.discovery import require_topics_extra
+    from evalnlp.errors import MissingExtraError
+
+    try:
+        require_topics_extra()
+    except MissingExtraError as exc:
+        err_console.print(f"[bold red]error[/bold red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def render_discovery(ctx: typer.Context, found) -> None:
+    """The topic table: size, label, keywords, nearest theme, similarity, emergent."""
+    from rich.table import Table
+
+    t = found.topics
+    title = (f"{len(t)} topics in {found.n_passages:,} passages ({found.n_outliers:,} in no topic), codebook "
+             f"{found.codebook_id}, embedding {found.embedding}, seed {found.seed}")
+    table = Table(title=title, title_justify="left")
+    for col, justify in (("topic", "right"), ("size", "right"), ("label", "left"), ("keywords", "left"),
+                         ("nearest theme", "left"), ("similarity", "right"), ("emergent", "left")):
+        table.add_column(col, justify=justify, overflow="fold")
+    for r in t.itertuples(index=False):
+        sim = "" if r.similarity != r.similarity else f"{r.similarity:.2f}"
+        table.add_row(str(r.topic), f"{r.size:,}", r.label, ", ".join(r.keywords[:6]), r.theme or "", sim,
+                      "[bold]yes[/bold]" if r.emergent else "no")
+    info(ctx, table)
+    n_emergent = int(t["emergent"].sum()) if len(t) else 0
+    info(ctx, f"{n_emergent} emergent topic(s): similarity to every theme below {found.emergent_below:.2f}")
+    for path in found.outputs:
+        info(ctx, f"wrote {path}")

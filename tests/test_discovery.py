@@ -1,0 +1,360 @@
+"""Tests for evalnlp.discovery and api.discover: topics, their map onto the codebook, the outputs.
+
+One discovery run over 400 real FFT comments plus 40 sentences about astronomy (which no FFT theme covers)
+is shared by most tests; it runs with every socket connection refused, so any attempt to reach the network
+fails it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import CORPORA
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("bertopic") is None,
+                                reason="the topics extra (bertopic) is not installed")
+
+from evalnlp import api  # noqa: E402
+from evalnlp.codebook import load_codebook, validate_codebook  # noqa: E402
+from evalnlp.discovery import (  # noqa: E402
+    EMERGENT_BELOW,
+    MIN_PASSAGES,
+    TOPIC_JSON_KEYS,
+    Discovery,
+    discover_topics,
+    discovery_passages,
+    exact_knn,
+    nearest_themes,
+    suggest_codebook,
+    write_suggestion,
+)
+from evalnlp.embeddings import get_encoder  # noqa: E402
+from evalnlp.errors import CodebookError, MissingExtraError, ModelError  # noqa: E402
+from evalnlp.store import Store  # noqa: E402
+
+PLANETS = ["Saturn", "Jupiter", "Mars", "Venus", "the Moon", "Mercury", "Neptune", "Uranus"]
+SKY = ["through the telescope", "low in the eastern sky", "before dawn", "after sunset", "near the horizon"]
+UNRELATED = {
+    "astronomy": ["The telescope showed the rings of Saturn clearly.", "A comet will be visible low in the east.",
+                  "The moon was full and very bright last night.", "Jupiter has dozens of known moons.",
+                  "The meteor shower peaks in mid August.", "We watched the eclipse through special glasses."],
+    "knitting": ["She knitted a scarf in thick blue wool.", "Cast on sixty stitches and knit two rows.",
+                 "The jumper pattern uses cable stitches.", "I dropped a stitch and had to unpick the row.",
+                 "Bamboo needles are lighter than metal ones.", "The yarn shop sells hand-dyed wool."],
+    "volcanoes": ["Lava flowed down the side of the volcano.", "Ash from the eruption closed the airport.",
+                  "The crater steamed for weeks after the blast.", "Scientists measure the gases it releases.",
+                  "The island was formed by ancient eruptions.", "Tremors warned of the coming eruption."],
+}
+
+
+def astronomy_sentences() -> list[str]:
+    return [f"We could see {p} {s} on {d}." for p, s, d in
+            zip(PLANETS * 5, SKY * 8, ["Monday", "Friday", "a clear night", "the weekend", "holiday"] * 8)][:40]
+
+
+def block_sockets(mp: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted during an offline test")
+
+    mp.setattr(socket.socket, "connect", refuse)
+    mp.setattr(socket.socket, "connect_ex", refuse)
+    mp.setattr(socket, "create_connection", refuse)
+    mp.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    fft = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", usecols=["feedback", "organization"])
+    fft = fft[fft["feedback"].fillna("").str.strip() != ""].head(400)
+    sky = pd.DataFrame({"feedback": astronomy_sentences(), "organization": "Observatory"})
+    path = tmp_path_factory.mktemp("corpus") / "comments.csv"
+    pd.concat([fft, sky], ignore_index=True).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def run(corpus, tmp_path_factory):
+    """(store path, discovery, output folder) of one offline run with every output written."""
+    out = tmp_path_factory.mktemp("discover")
+    db = out / "project.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        block_sockets(mp)
+        with Store(db) as store:
+            api.ingest(store, [corpus], text=["feedback"], meta=["organization"])
+            found = api.discover(store, codebook="fft", min_topic_size=10, seed=3, output=out / "topics.json",
+                                 suggest=out / "draft.yaml")
+            for name in ("topics.md", "topics.html"):
+                api.discover(store, codebook="fft", min_topic_size=10, seed=3, output=out / name)
+    return db, found, out
+
+
+# ---------------------------------------------------------------------------------------------- mapping
+
+
+@pytest.mark.parametrize("codebook", ["impact", "fft"])
+def test_topic_made_of_a_themes_examples_maps_to_that_theme(codebook):
+    cb = load_codebook(codebook)
+    enc = get_encoder("static")
+    centroids = np.vstack([enc.encode(list(t.examples)).mean(axis=0) for t in cb.themes])
+    mapped, sim = nearest_themes(centroids, cb, enc)
+    assert mapped["theme"].tolist() == cb.theme_ids
+    assert not mapped["emergent"].any()
+    assert sim.shape == (len(cb.themes), len(cb.themes))
+    assert (np.diag(sim) == sim.max(axis=1)).all()
+
+
+@pytest.mark.parametrize("codebook", ["impact", "fft"])
+def test_unrelated_text_is_emergent(codebook):
+    cb = load_codebook(codebook)
+    enc = get_encoder("static")
+    centroids = np.vstack([enc.encode(texts).mean(axis=0) for texts in UNRELATED.values()])
+    mapped, _ = nearest_themes(centroids, cb, enc)
+    assert mapped["emergent"].all(), mapped
+    assert (mapped["similarity"] < EMERGENT_BELOW).all()
+
+
+def test_emergent_threshold_is_a_parameter():
+    cb = load_codebook("impact")
+    enc = get_encoder("static")
+    centroid = enc.encode(UNRELATED["knitting"]).mean(axis=0)
+    assert nearest_themes(centroid[None], cb, enc, emergent_below=-1.0)[0]["emergent"].tolist() == [False]
+    assert nearest_themes(centroid[None], cb, enc, emergent_below=1.0)[0]["emergent"].tolist() == [True]
+
+
+# ---------------------------------------------------------------------------------------------- neighbours
+
+
+def test_exact_knn_links_duplicates_into_one_component():
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(0)
+    distinct = rng.normal(size=(30, 8))
+    vectors = np.vstack([np.tile([1.0, 0, 0, 0, 0, 0, 0, 0], (60, 1)), distinct])
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    idx, dist = exact_knn(vectors, 6, seed=1)
+    assert (idx[:, 0] == np.arange(len(vectors))).all()  # itself first
+    assert (dist[:, 0] == 0).all() and (np.diff(dist, axis=1) >= -1e-6).all()
+    dup = idx[:60]
+    assert (dup < 60).all() and np.allclose(dist[:60], 0, atol=1e-5)
+    graph = csr_matrix((np.ones(dup.size), (np.repeat(np.arange(60), 6), dup.ravel())), shape=(60, 60))
+    assert connected_components(graph, directed=False)[0] == 1  # not cut into cliques of 6
+    again = exact_knn(vectors, 6, seed=1)
+    assert (again[0] == idx).all() and (again[1] == dist).all()
+
+
+# ---------------------------------------------------------------------------------------------- a full run
+
+
+def test_json_output_follows_the_contract(run):
+    db, found, out = run
+    data = json.loads((out / "topics.json").read_text(encoding="utf-8"))
+    assert list(data) == ["topics"]
+    assert data == found.to_json()
+    cb = load_codebook("fft")
+    assert len(data["topics"]) >= 3
+    for topic in data["topics"]:
+        assert tuple(topic) == TOPIC_JSON_KEYS
+        assert isinstance(topic["topic"], int) and topic["topic"] >= 0
+        assert isinstance(topic["size"], int) and topic["size"] >= 10
+        assert topic["keywords"] and all(isinstance(k, str) and k for k in topic["keywords"])
+        assert topic["theme"] in cb.theme_ids
+        assert isinstance(topic["similarity"], float) and -1 <= topic["similarity"] <= 1
+        assert topic["emergent"] is (topic["similarity"] < EMERGENT_BELOW)
+        assert 1 <= len(topic["examples"]) <= 3 and all(isinstance(e, str) for e in topic["examples"])
+    assert sum(t["size"] for t in data["topics"]) + found.n_outliers == found.n_passages == 440
+
+
+def test_the_off_codebook_cluster_is_an_emergent_topic(run):
+    _, found, _ = run
+    sky = set(astronomy_sentences())
+    in_topic = found.passages[found.passages["text"].isin(sky)]
+    assert len(in_topic) == 40
+    topic = in_topic["topic"].mode().iloc[0]
+    assert topic != -1 and (in_topic["topic"] == topic).mean() >= 0.8
+    row = found.topics.set_index("topic").loc[topic]
+    assert row["emergent"]
+    assert all(e in sky for e in row["examples"])
+    assert not found.topics.drop(found.topics.index[found.topics["topic"] == topic])["emergent"].all()
+
+
+def test_topics_are_stored_inside_a_recorded_run(run):
+    db, found, _ = run
+    with Store(db, read_only=True) as store:
+        runs = store.table("runs")
+        discover_runs = runs[runs["command"] == "discover"]
+        assert len(discover_runs) == 3 and (discover_runs["status"] == "ok").all()
+        first = store.run(found.run_id)
+        assert first["n_in"] == first["n_ok"] == 440 and first["n_rejected"] == 0
+        assert first["codebook_id"] == "fft" and first["model_sha256"] == found.encoder_sha256
+        stored = store.table("topics", run_id=found.run_id)
+        latest = store.latest_topics()
+    assert len(stored) == len(found.topics) == len(latest)
+    by_topic = stored.set_index("topic")
+    for t in found.to_json()["topics"]:
+        row = by_topic.loc[t["topic"]]
+        assert json.loads(row["keywords"]) == t["keywords"] and json.loads(row["examples"]) == t["examples"]
+        assert row["size"] == t["size"] and row["theme"] == t["theme"] and bool(row["emergent"]) == t["emergent"]
+
+
+def test_rerun_with_the_same_seed_gives_the_same_topics_offline(run):
+    db, found, _ = run
+    cb = load_codebook("fft")
+    with pytest.MonkeyPatch.context() as mp, Store(db, read_only=True) as store:
+        block_sockets(mp)
+        again = discover_topics(discovery_passages(store, cb), cb, min_topic_size=10, seed=3)
+    assert again.to_json() == found.to_json()
+    assert (again.passages["topic"].to_numpy() == found.passages["topic"].to_numpy()).all()
+
+
+def test_suggestion_is_a_valid_codebook_with_the_emergent_topics(run):
+    _, found, out = run
+    text = (out / "draft.yaml").read_text(encoding="utf-8")
+    draft = validate_codebook(out / "draft.yaml")
+    fft = load_codebook("fft")
+    assert draft.id == "fft_draft"
+    assert draft.theme_ids[:len(fft.themes)] == fft.theme_ids
+    new = draft.themes[len(fft.themes):]
+    assert len(new) == int(found.topics["emergent"].sum()) >= 1
+    sky = set(astronomy_sentences())
+    assert any(set(t.examples) <= sky and t.examples for t in new)
+    for theme in new:
+        assert theme.id in text and theme.definition.startswith("DRAFT") and theme.keywords
+
+
+def test_markdown_and_html_outputs(run):
+    _, found, out = run
+    md = (out / "topics.md").read_text(encoding="utf-8")
+    assert md.startswith("# Themes discovered") and "| topic | size |" in md
+    assert f"{len(found.topics)} topics" in md
+    page = (out / "topics.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "evalnlp-topic-theme" in page and "evalnlp-barchart" in page
+    # plotly's JavaScript is inlined once; nothing is fetched (the bundle only names a CDN as a default
+    # for map outlines, which these charts never load)
+    assert "<script src=" not in page and 'src="http' not in page and "<link" not in page
+    assert page.count("plotly.js v") == 1
+
+
+def test_filters_narrow_the_passages(run):
+    db, _, _ = run
+    cb = load_codebook("fft")
+    with Store(db, read_only=True) as store:
+        every = discovery_passages(store, cb)
+        sky = discovery_passages(store, cb, by="organization", group="Observatory")
+        asked = discovery_passages(store, cb, question="feedback")
+        assert len(every) == len(asked) == 440 and len(sky) == 40
+        with pytest.raises(ModelError) as err:
+            discovery_passages(store, cb, by="organization")
+        assert err.value.code == "E391"
+        with pytest.raises(ModelError) as err:
+            discovery_passages(store, cb, by="organization", group="Mars")
+        assert err.value.code == "E391" and "Observatory" in err.value.message
+        with pytest.raises(ModelError) as err:
+            discovery_passages(store, cb, question="What was good?")
+        assert err.value.code == "E392" and "'feedback'" in err.value.message
+        with pytest.raises(ModelError) as err:
+            discovery_passages(store, cb, theme="staff")
+        assert err.value.code == "E394" and "classify" in err.value.message
+        with pytest.raises(CodebookError) as err:
+            discovery_passages(store, cb, theme="stafff")
+        assert err.value.code == "E220"
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+def test_missing_bertopic_names_the_extra(run, monkeypatch):
+    db, _, _ = run
+    monkeypatch.setitem(sys.modules, "bertopic", None)
+    with Store(db) as store, pytest.raises(MissingExtraError) as err:
+        api.discover(store, codebook="fft")
+    assert err.value.code == "E501"
+    assert 'pip install "evalnlp[topics]"' in err.value.message and "bertopic" in err.value.message
+
+
+def test_a_small_corpus_is_a_clear_error(tmp_path):
+    path = tmp_path / "few.csv"
+    pd.DataFrame({"text": [f"Comment number {i} about the ward." for i in range(MIN_PASSAGES - 1)]}).to_csv(
+        path, index=False)
+    with Store(tmp_path / "few.duckdb") as store:
+        api.ingest(store, [path], text=["text"])
+        before = store.summary()
+        with pytest.raises(ModelError) as err:
+            api.discover(store, codebook="fft")
+        assert err.value.code == "E390" and f"at least {MIN_PASSAGES} passages" in err.value.message
+        assert f"found {MIN_PASSAGES - 1}" in err.value.message
+        assert store.summary() == before  # the failed run left nothing behind
+
+
+def test_an_empty_store_is_a_clear_error(tmp_path):
+    with Store(tmp_path / "empty.duckdb") as store, pytest.raises(ModelError) as err:
+        api.discover(store, codebook="fft")
+    assert err.value.code == "E390" and "ingest" in err.value.message
+
+
+@pytest.mark.parametrize("kwargs, code", [
+    ({"output": "topics.txt"}, "E393"),
+    ({"output": "no/such/folder/topics.json"}, "E393"),
+    ({"suggest": "draft.json"}, "E393"),
+    ({"min_topic_size": 1}, "E395"),
+    ({"seed": -1}, "E395"),
+    ({"emergent_below": 2.0}, "E395"),
+])
+def test_bad_parameters_fail_before_any_work(run, tmp_path, monkeypatch, kwargs, code):
+    db, _, _ = run
+    monkeypatch.chdir(tmp_path)
+    with Store(db) as store:
+        before = store.summary()
+        with pytest.raises(ModelError) as err:
+            api.discover(store, codebook="fft", **kwargs)
+        assert err.value.code == code
+        assert store.summary() == before
+
+
+# ---------------------------------------------------------------------------------------------- suggestions
+
+
+def handmade_discovery(codebook) -> Discovery:
+    topics = pd.DataFrame({
+        "topic": [0, 1, 2], "size": [30, 20, 12],
+        "keywords": [["parking", "car park", "spaces"], ["xxxx", "don't", "naïve", "100", "a_b"], []],
+        "keybert": [["parking", "parking spaces"], ["Staff", "staff"], []],
+        "label": ["parking", "xxxx", "(no words)"], "theme": ["environment_facilities", "staff", "staff"],
+        "theme_label": ["Environment & facilities", "Staff", "Staff"], "similarity": [0.2, 0.9, 0.1],
+        "emergent": [True, False, True], "examples": [["No spaces in the car park."], ["xxxx was kind"], ["?"]],
+    })
+    return Discovery(topics=topics, passages=pd.DataFrame({"seg_id": [], "doc_id": [], "text": [], "topic": []}),
+                     similarity=pd.DataFrame(), codebook_id=codebook.id, embedding="static", encoder_sha256="0" * 64,
+                     seed=0, min_topic_size=10, emergent_below=EMERGENT_BELOW, guided=True)
+
+
+def test_suggestion_from_odd_keywords_is_still_valid(tmp_path):
+    cb = load_codebook("fft")
+    found = handmade_discovery(cb)
+    draft, new_ids = suggest_codebook(found, cb)
+    assert len(new_ids) == 2 and len(set(new_ids)) == 2 and not set(new_ids) & set(cb.theme_ids)
+    path = write_suggestion(found, cb, tmp_path / "draft.yml")
+    loaded = validate_codebook(path)
+    assert loaded.theme_ids == cb.theme_ids + new_ids
+    parking = loaded.get(new_ids[0])
+    assert parking.id == "new_parking_spaces_car" and "parking" in parking.keywords
+    assert parking.examples == ("No spaces in the car park.",)
+    assert loaded.get(new_ids[1]).keywords == ()
+
+
+def test_suggestion_with_no_emergent_topic_is_the_codebook_itself(tmp_path):
+    cb = load_codebook("impact")
+    found = handmade_discovery(cb)
+    found.topics["emergent"] = False
+    found.topics["theme"] = "capability"
+    loaded = validate_codebook(write_suggestion(found, cb, tmp_path / "draft.yaml"))
+    assert loaded.theme_ids == cb.theme_ids and loaded.id == "impact_draft"
+    assert "(none:" in (tmp_path / "draft.yaml").read_text(encoding="utf-8")
