@@ -29,9 +29,11 @@ echo "== the best de-identified quotes on relationships"
 "$EVALNLP" report --claims "$CORPUS/claims.yaml" --by programme --output "$OUT/report.html"
 echo
 echo "== testimonials and reach figures found in the evaluation report"
-"$EVALNLP" extract "$CORPUS/evaluation_report.docx" | head -n 40
+"$EVALNLP" extract "$CORPUS/evaluation_report.docx" > "$OUT/extract.txt"
+sed -n 1,40p "$OUT/extract.txt"
+echo "... (all of it in $OUT/extract.txt)"
 echo
 "$EVALNLP" runs
 echo
-echo "Done. Outputs in $OUT/: coded.xlsx, evidence.xlsx, quotes.md, report.html"
+echo "Done. Outputs in $OUT/: coded.xlsx, evidence.xlsx, quotes.md, report.html, extract.txt"
 echo "The project store is $DB; open it in Python with evalnlp.open(\"$DB\")."

@@ -86,3 +86,20 @@ def test_console_script_and_module_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "evalnlp", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"evalnlp {__version__}"
+
+
+def test_runs_lists_ingest_and_classify_runs(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nThe course gave me confidence to lead.\n\n", encoding="utf-8")
+    db = str(tmp_path / "r.duckdb")
+    assert runner.invoke(app, ["--db", db, "ingest", str(csv), "--text", "text"]).exit_code == 0
+    assert runner.invoke(app, ["--db", db, "classify", "--codebook", "impact"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "runs", "--rejects"])
+    assert result.exit_code == 0, result.output
+    assert "ingest" in result.stdout and "classify" in result.stdout and "impact" in result.stdout
+    result = runner.invoke(app, ["--db", db, "runs", "--format", "json"])
+    import json
+
+    runs = json.loads(result.stdout)["runs"]
+    assert [r["command"] for r in runs] == ["ingest", "classify"]
+    assert all(r["n_in"] == r["n_ok"] + r["n_rejected"] for r in runs)

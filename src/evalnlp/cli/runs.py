@@ -41,7 +41,7 @@ def runs(
         table.add_column(col)
     for r in df.itertuples():
         table.add_row(r.run_id, r.command, str(r.status), str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
-                      f"{r.n_rejected:,}", r.codebook_id or "")
+                      f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "")
     console.print(table)
     if rej is not None:
         rt = Table(title="rejects", title_justify="left")
