@@ -28,6 +28,10 @@ echo "== the best de-identified quotes on relationships"
 "$EVALNLP" quotes --theme relationships -n 5 --output "$OUT/quotes.md"
 "$EVALNLP" report --claims "$CORPUS/claims.yaml" --by programme --output "$OUT/report.html"
 echo
+echo "== the NHS Friends and Family Test corpus (10,334 real comments) coded with the shipped fft model"
+"$EVALNLP" --db "$OUT/fft.duckdb" classify corpora/nhs_fft/text_data.csv --text feedback --id row_index \
+    --meta organization --meta question --codebook fft --output "$OUT/fft_coded.csv"
+echo
 echo "== testimonials and reach figures found in the evaluation report"
 "$EVALNLP" extract "$CORPUS/evaluation_report.docx" > "$OUT/extract.txt"
 sed -n 1,40p "$OUT/extract.txt"
@@ -35,5 +39,5 @@ echo "... (all of it in $OUT/extract.txt)"
 echo
 "$EVALNLP" runs
 echo
-echo "Done. Outputs in $OUT/: coded.xlsx, evidence.xlsx, quotes.md, report.html, extract.txt"
+echo "Done. Outputs in $OUT/: coded.xlsx, evidence.xlsx, quotes.md, report.html, extract.txt, fft_coded.csv"
 echo "The project store is $DB; open it in Python with evalnlp.open(\"$DB\")."
