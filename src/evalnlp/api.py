@@ -196,8 +196,9 @@ def _coder_id(coder, card: dict | None) -> str:
     return coder.coder_id()
 
 
-#: Scores below this are not stored (unless the theme was assigned): they carry no evidence, and storing
-#: every theme of every passage would multiply the store's size. Output files show them as 0.
+#: Scores below this are not stored (unless the theme was assigned, or is the passage's top theme, so that
+#: every coded passage keeps at least one row): they carry no evidence, and storing every theme of every
+#: passage would multiply the store's size. Output files show them as 0.
 SCORE_FLOOR = 0.05
 
 
@@ -216,7 +217,9 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
         scores = np.asarray(coder.predict_proba(texts), dtype=float)
         assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
                           require_theme=coder.require_theme_).astype(bool)
-        keep = (assigned | (scores >= SCORE_FLOOR)).ravel()
+        top = np.zeros_like(assigned)
+        top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
+        keep = (assigned | top | (scores >= SCORE_FLOOR)).ravel()
         codes = pd.DataFrame({
             "seg_id": np.repeat(chunk["seg_id"].to_numpy(), k)[keep],
             "theme": np.tile(themes, len(chunk))[keep],

@@ -122,3 +122,14 @@ def test_human_codes_are_not_overwritten_by_classify(cli, db_path, fft_sample):
         human = store.table("codes").query("coder == 'human:reviewer'")
     assert len(human) == 1
     assert eff[eff.seg_id == seg]["theme"].tolist() == ["dignity"]
+
+
+def test_every_coded_passage_counts_in_the_denominator(cli, db_path, tmp_path):
+    """Passages with no theme still count as coded, so shares are over all coded documents."""
+    f = tmp_path / "a.csv"
+    f.write_text("text\nThe weather was mild on Tuesday.\nI now chair the joint meeting with the managers.\n",
+                 encoding="utf-8")
+    assert cli("classify", str(f), "--text", "text", "--codebook", "impact").exit_code == 0
+    with Store(db_path) as store:
+        codes = store.table("codes")
+        assert codes["seg_id"].nunique() == store.count("segments") == 2
