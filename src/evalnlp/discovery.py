@@ -508,7 +508,8 @@ class _ExactNeighboursUMAP:
         x = np.asarray(X, dtype=np.float32)
         args = dict(self.umap_args)
         if len(x) <= EXACT_KNN_MAX:
-            args["precomputed_knn"] = (*exact_knn(_unit(x).astype(np.float32), args["n_neighbors"], seed=self.seed), None)
+            knn = exact_knn(_unit(x).astype(np.float32), args["n_neighbors"], seed=self.seed)
+            args["precomputed_knn"] = (*knn, None)
         self.umap_ = self.umap_cls(**args)
         with warnings.catch_warnings():
             # UMAP warns that a seed disables parallelism and that transform() needs its own search index.
@@ -539,7 +540,8 @@ def _fit(texts: list[str], embeddings: np.ndarray, encoder, *, seeds: list[list[
         vectorizer_model=CountVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN_PATTERN, ngram_range=(1, 2),
                                          min_df=2 if n >= 500 else 1),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        representation_model={"KeyBERT": KeyBERTInspired(top_n_words=N_KEYWORDS, random_state=seed)},
+        representation_model={"KeyBERT": KeyBERTInspired(top_n_words=N_KEYWORDS, nr_candidate_words=4 * N_KEYWORDS,
+                                                          random_state=seed)},
         seed_topic_list=seeds,
         top_n_words=3 * N_KEYWORDS,
         calculate_probabilities=False,
@@ -713,14 +715,17 @@ def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: floa
     def bad(name: str, expected: str, value: Any) -> ModelError:
         return ModelError("E395", f"The {name!r} parameter of discover must be {expected}; got {value!r} instead.")
 
-    if min_topic_size is not None and (isinstance(min_topic_size, bool) or not isinstance(min_topic_size, (int, np.integer))
-                                       or min_topic_size < 2):
+    def is_int(value: Any) -> bool:
+        return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+    if min_topic_size is not None and (not is_int(min_topic_size) or min_topic_size < 2):
         raise bad("min_topic_size", "an int >= 2 (or None for automatic)", min_topic_size)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+    if not is_int(seed) or not 0 <= seed < 2**32:
         raise bad("seed", "an int in [0, 2**32)", seed)
-    if isinstance(emergent_below, bool) or not isinstance(emergent_below, (int, float)) or not -1 <= emergent_below <= 1:
+    number = isinstance(emergent_below, (int, float)) and not isinstance(emergent_below, bool)
+    if not number or not -1 <= emergent_below <= 1:
         raise bad("emergent_below", "a float in [-1, 1]", emergent_below)
-    if isinstance(n_examples, bool) or not isinstance(n_examples, (int, np.integer)) or n_examples < 1:
+    if not is_int(n_examples) or n_examples < 1:
         raise bad("n_examples", "an int >= 1", n_examples)
 
 

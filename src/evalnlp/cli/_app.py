@@ -63,12 +63,14 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rich.markup import escape
+
         from evalnlp.errors import EvalnlpError
 
         try:
             return fn(*args, **kwargs)
-        except EvalnlpError as exc:
-            err_console.print(f"[bold red]error[/bold red] {exc}", soft_wrap=True)
+        except EvalnlpError as exc:  # messages hold brackets ([E101], evalnlp[topics]): never read as markup
+            err_console.print(f"[bold red]error[/bold red] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper

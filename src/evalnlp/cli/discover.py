@@ -26,6 +26,8 @@ def discover(
                                                  "(default: 1 in 100 passages, between 5 and 50)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed and passages give the same topics."),
     guided: bool = typer.Option(True, "--guided/--unguided", help="Use the codebook's keywords as seed words."),
+    emergent_below: Optional[float] = typer.Option(None, "--emergent-below", help="A topic is emergent when its "
+                                                   "similarity to every theme is below this (default 0.40)."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the example passages."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .json (the topics), .html "
                                          "(BERTopic's plots, self-contained) or .md (a summary)."),
@@ -46,7 +48,7 @@ def discover(
     with open_store(ctx) as store, progress_bar(ctx, "finding topics"):
         found = api.discover(store, codebook=codebook, embedding=embedding, theme=theme, by=by, group=group,
                              question=question, min_topic_size=min_topic_size, seed=seed, guided=guided,
-                             redact=redact, output=output, suggest=suggest)
+                             emergent_below=emergent_below, redact=redact, output=output, suggest=suggest)
     render_discovery(ctx, found)
 
 
@@ -66,6 +68,7 @@ def _require_extra() -> None:
 
 def render_discovery(ctx: typer.Context, found) -> None:
     """The topic table: size, label, keywords, nearest theme, similarity, emergent."""
+    from rich.markup import escape
     from rich.table import Table
 
     t = found.topics
@@ -77,8 +80,8 @@ def render_discovery(ctx: typer.Context, found) -> None:
         table.add_column(col, justify=justify, overflow="fold")
     for r in t.itertuples(index=False):
         sim = "" if r.similarity != r.similarity else f"{r.similarity:.2f}"
-        table.add_row(str(r.topic), f"{r.size:,}", r.label, ", ".join(r.keywords[:6]), r.theme or "", sim,
-                      "[bold]yes[/bold]" if r.emergent else "no")
+        table.add_row(str(r.topic), f"{r.size:,}", escape(r.label), escape(", ".join(r.keywords[:6])),
+                      r.theme or "", sim, "[bold]yes[/bold]" if r.emergent else "no")
     info(ctx, table)
     n_emergent = int(t["emergent"].sum()) if len(t) else 0
     info(ctx, f"{n_emergent} emergent topic(s): similarity to every theme below {found.emergent_below:.2f}")
