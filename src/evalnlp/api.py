@@ -346,7 +346,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     import numpy as np
 
     from evalnlp.errors import InputError
-    from evalnlp.ingest import _closest
+    from evalnlp.ingest import closest_name
     from evalnlp.ingest.readers import open_tabular
 
     if bool(labels) == bool(labels_column):
@@ -357,7 +357,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     for col in wanted:
         if col not in src.columns:
             raise InputError("E132", f"{Path(path).name}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in src.columns)}.{_closest(col, src.columns)}")
+                             f"{', '.join(repr(c) for c in src.columns)}.{closest_name(col, src.columns)}")
     frames, n_rows = [], 0
     for batch in src.batches():
         frames.append(batch.frame[wanted])

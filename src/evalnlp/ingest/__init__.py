@@ -8,7 +8,6 @@ already stored included) or a reject with a code and a reason, so ``n_in == n_ok
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -76,7 +75,8 @@ def check_options(opts: IngestOptions) -> None:
         raise InputError("E130", f"chunk_size must be a positive integer; got {opts.chunk_size!r}")
 
 
-def _closest(name: str, options: Sequence[str]) -> str:
+def closest_name(name: str, options: Sequence[str]) -> str:
+    """' Did you mean X?' for the option closest to ``name`` (case-insensitive), or an empty string."""
     lowered = {o.lower(): o for o in options}
     match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
     return f" Did you mean {lowered[match[0]]!r}?" if match else ""
@@ -92,7 +92,7 @@ def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tu
     for col in wanted:
         if col not in columns:
             raise InputError(
-                "E132", f"{source}: no column named {col!r}. The columns found are {found}.{_closest(col, columns)}")
+                "E132", f"{source}: no column named {col!r}. The columns found are {found}.{closest_name(col, columns)}")
     text_cols = list(dict.fromkeys(opts.text))
     if opts.meta is None:
         meta = [c for c in columns if c not in text_cols and c != opts.id]
@@ -263,12 +263,3 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
         else:
             result.files.append(ingest_tabular(store, path, opts, run_id, progress))
     return result
-
-
-def attrs_dict(value) -> dict:
-    """Parse a stored attrs value (JSON text or None) into a dict."""
-    if value is None or (isinstance(value, float) and value != value):
-        return {}
-    if isinstance(value, dict):
-        return value
-    return json.loads(value)
