@@ -93,21 +93,6 @@ def _json_default(value: Any) -> Any:
 def unique_names(raw: Iterable[Any]) -> list[str]:
     """Column names from header cells: stripped, blanks named ``column_N`` (N 1-based), duplicates made
     unique as ``a``, ``a.1``, ``a.2`` (skipping suffixes that are already taken)."""
-    names = []
-    for i, cell in enumerate(raw, start=1):
-        text = cell_to_str(cell)
-        text = text.strip() if text is not None else ""
-        names.append(text or f"column_{i}")
-    taken = set(names)
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        if name in seen:
-            k = 1
-            while f"{name}.{k}" in taken:
-                k += 1
-            name = f"{name}.{k}"
-            taken.add(name)
-        seen.add(name)
-        out.append(name)
-    return out
+    from evalnlp.columns import unique_names as unique_text_names
+
+    return unique_text_names(cell_to_str(cell) for cell in raw)
