@@ -282,7 +282,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         if output is not None:
             from evalnlp.tablefile import write_table
 
-            out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids), output)
+            columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
+            out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns),
+                                   output)
         counts = store.theme_counts(coder_id, run_id)
         sent_counts = store.sentiment_counts(run_id)
     labels = {t.id: t.label for t in cb.themes}
@@ -294,33 +296,79 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                           sentiment=sent_counts, ingest=ingested, output=out_path)
 
 
-def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None) -> pd.DataFrame:
-    """One row per document: its metadata, question, text, ``themes``, ``score_<theme>`` and ``sentiment``.
+def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None,
+                    columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per document: the input row's columns, then evalnlp's ``source``, ``locator``, ``question``,
+    ``text``, ``themes``, ``score_<theme>`` and ``sentiment``.
+
+    The input columns are the document's stored metadata and its row's text columns, each under its own
+    name with its own values (a row with several text columns gives one document per column; each of them
+    carries the row's other answers too). They come in the order of ``columns`` (the input files' column
+    names) where given, then in the order they are found. An evalnlp column whose name an input column has
+    is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`).
 
     A document coded by several segments (sentences, testimonials) gets every theme any of them got, the
     highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative.
     """
-    import json
+    from evalnlp.columns import beside_input
 
+    ours_names = (["source", "locator", "question", "text", "themes"] + [f"score_{t}" for t in cb.theme_ids]
+                  + ["sentiment"])
     wide = store.document_scores(coder_id, doc_ids=doc_ids)
     if wide.empty:
-        return pd.DataFrame(columns=["source", "locator", "question", "text", "themes"]
-                            + [f"score_{t}" for t in cb.theme_ids] + ["sentiment"])
-    attrs = pd.DataFrame([json.loads(a) if isinstance(a, str) else {} for a in wide["attrs"]], index=wide.index)
-    base = wide[["source", "locator", "question", "text"]]
-    attrs = attrs[[c for c in attrs.columns if c not in base.columns]]
-    out = pd.concat([attrs, base], axis=1)
+        return beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))),
+                            pd.DataFrame(columns=ours_names))
+    user = _input_columns(wide, columns)
+    ours = wide[["source", "locator", "question", "text"]].copy()
     assigned = []
     for t in cb.theme_ids:
         col = wide.get(f"assigned_{t}")
         assigned.append(col.fillna(False).astype(bool) if col is not None else pd.Series(False, index=wide.index))
-    themes_col = [";".join(t for t, flag in zip(cb.theme_ids, row) if flag) for row in zip(*assigned)]
-    out["themes"] = themes_col
+    ours["themes"] = [";".join(t for t, flag in zip(cb.theme_ids, row) if flag) for row in zip(*assigned)]
     for t in cb.theme_ids:  # scores under SCORE_FLOOR are not stored: written as 0
         col = wide.get(f"score_{t}")
-        out[f"score_{t}"] = col.fillna(0.0).to_numpy() if col is not None else 0.0
-    out["sentiment"] = wide["sentiment"]
-    return out.reset_index(drop=True)
+        ours[f"score_{t}"] = col.fillna(0.0).to_numpy() if col is not None else 0.0
+    ours["sentiment"] = wide["sentiment"]
+    return beside_input(user, ours)
+
+
+def _input_columns(wide: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
+    """The input columns of each document of ``wide`` (from :meth:`Store.document_scores`): its metadata
+    attributes and the text columns of its row, index as ``wide``."""
+    attrs = pd.DataFrame.from_records([_attrs_dict(a) for a in wide["attrs"]], index=wide.index)
+    # A tabular document's question is the name of the column its text came from. The row's other answers
+    # are its sibling documents (same source and locator); where a locator is not unique (a repeated --id)
+    # they cannot be told apart and are left empty rather than guessed.
+    questions = list(dict.fromkeys(wide["question"].dropna()))
+    texts = pd.DataFrame(index=wide.index)
+    if questions:
+        key = wide["source"].astype(str) + "\x1f" + wide["locator"].astype(str)
+        own = pd.DataFrame({"key": key, "question": wide["question"], "text": wide["text"]}).dropna(
+            subset=["question"])
+        unique = own.drop_duplicates(["key", "question"], keep=False)
+        by_row = unique.pivot(index="key", columns="question", values="text")
+        for q in questions:
+            values = key.map(by_row[q]) if q in by_row.columns else pd.Series(None, index=wide.index)
+            texts[q] = values.astype(object).where(wide["question"] != q, wide["text"])
+    found = list(dict.fromkeys([*attrs.columns, *texts.columns]))
+    order = [c for c in dict.fromkeys(columns or []) if c in found]
+    order += [c for c in found if c not in order]
+    out = pd.DataFrame(index=wide.index)
+    for name in order:
+        value = texts[name] if name in texts.columns else None
+        if name in attrs.columns:  # a column that is text in one file and metadata in another
+            value = attrs[name] if value is None else value.where(value.notna(), attrs[name])
+        out[name] = value.astype(object).where(value.notna(), None)
+    return out
+
+
+def _attrs_dict(value: Any) -> dict:
+    import json
+
+    if not isinstance(value, str):
+        return {}
+    parsed = json.loads(value)
+    return parsed if isinstance(parsed, dict) else {}
 
 
 @dataclass

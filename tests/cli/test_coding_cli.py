@@ -34,9 +34,16 @@ def test_classify_fft_writes_the_contract_columns_and_codes_the_store(cli, db_pa
     fft_ids = ["care_received", "staff", "couldnt_be_improved", "communication", "environment_facilities",
                "access", "miscellaneous", "transition_coordination", "dignity"]
     assert {f"score_{t}" for t in fft_ids} <= set(coded.columns)
-    assert {"themes", "sentiment", "organization", "feedback"} <= set(coded.columns) or "text" in coded.columns
-    non_empty = (pd.read_csv(fft_sample, dtype=str, keep_default_na=False)["feedback"].str.strip() != "").sum()
-    assert len(coded) == non_empty
+    # the input's columns first, under their own names (no clash here, so evalnlp's keep theirs)
+    assert list(coded.columns[:4]) == ["row_index", "organization", "feedback", "label"]
+    assert {"source", "locator", "question", "text", "themes", "sentiment"} <= set(coded.columns[4:])
+    given = pd.read_csv(fft_sample, dtype=str, keep_default_na=False)
+    non_empty = given[given["feedback"].str.strip() != ""]
+    assert len(coded) == len(non_empty)
+    assert (coded["feedback"] == coded["text"]).all()
+    by_id = non_empty.set_index("row_index")
+    assert coded["feedback"].tolist() == by_id.loc[coded["row_index"], "feedback"].tolist()
+    assert coded["label"].tolist() == by_id.loc[coded["row_index"], "label"].tolist()
     # fft is single-label with a theme required: exactly one theme per row
     assert all(len(t.split(";")) == 1 and t in fft_ids for t in coded["themes"])
     assert set(coded["sentiment"]) <= {"positive", "mixed", "negative", "neutral"}

@@ -22,7 +22,8 @@ Progress = Callable[[int], None]
 
 @dataclass
 class FileReport:
-    """What one file gave: passages read, documents accepted and new, rejects."""
+    """What one file gave: passages read, documents accepted and new, rejects; ``columns`` are a table's
+    column names in the file's order (empty for narrative documents)."""
 
     source: str
     format: str
@@ -34,6 +35,7 @@ class FileReport:
     n_testimonials: int = 0
     n_reach: int = 0
     encoding: str | None = None
+    columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -131,7 +133,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     src = open_tabular(path, sheet=opts.sheet)
     source = path.name if not src.sheet else f"{path.name}#{src.sheet}"
     text_cols, meta = _resolve_columns(src.columns, opts, path.name)
-    report = FileReport(source=source, format=src.format, encoding=src.encoding)
+    report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
