@@ -19,12 +19,21 @@ TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json")
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -> Path:
-    """Write ``frame`` as CSV, TSV, Parquet, XLSX, JSONL or JSON (records), chosen by the extension."""
+    """Write ``frame`` as CSV, TSV, Parquet, XLSX, JSONL or JSON (records), chosen by the extension.
+
+    Column names must be unique text (a table that mixes input and evalnlp columns gets them from
+    :func:`evalnlp.columns.beside_input`); text is written as text, also in XLSX where a value starting with
+    ``=`` would otherwise become a formula.
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in TABLE_FORMATS:
         raise InputError("E161", f"cannot write {target.name!r}: expected one of the extensions "
                          f"{', '.join(TABLE_FORMATS)}; got {suffix or 'none'!r}")
+    names = list(frame.columns)
+    if len(set(map(str, names))) != len(names) or not all(isinstance(c, str) for c in names):
+        raise ValueError(f"write_table needs unique text column names, so that no column hides another; got "
+                         f"{names!r}. Make them with evalnlp.columns.beside_input or unique_names")
     with atomic_path(target) as tmp:
         if suffix in (".csv", ".tsv"):
             frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8")
@@ -35,8 +44,33 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
                 frame.to_excel(xl, index=False, sheet_name=sheet[:31])
                 ws = xl.sheets[sheet[:31]]
                 ws.freeze_panes = "A2"
+                if _has_formula_text(frame):
+                    _as_text(ws)
         elif suffix == ".jsonl":
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
         else:
             frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
     return target
+
+
+def _has_formula_text(frame: pd.DataFrame) -> bool:
+    """Whether a column name or a text value starts with ``=``, which a spreadsheet would take for a formula."""
+    if any(str(c).startswith("=") for c in frame.columns):
+        return True
+    for _, col in frame.items():
+        if col.dtype != object:
+            continue
+        try:
+            if col.str.startswith("=", na=False).any():
+                return True
+        except AttributeError:  # no text in the column at all
+            continue
+    return False
+
+
+def _as_text(ws) -> None:
+    """Store every cell openpyxl took for a formula as the text it was given (evalnlp writes no formulas)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"

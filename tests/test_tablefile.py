@@ -1,0 +1,40 @@
+"""write_table: one file per extension, text kept as text, no column hidden behind another of its name."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from evalnlp.tablefile import write_table
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json"])
+def test_duplicate_or_non_text_column_names_are_refused(tmp_path, ext):
+    dup = pd.DataFrame([["a", "b"]], columns=["themes", "themes"])
+    with pytest.raises(ValueError, match="unique text column names"):
+        write_table(dup, tmp_path / f"dup{ext}")
+    with pytest.raises(ValueError, match="unique text column names"):
+        write_table(pd.DataFrame({0: ["a"]}), tmp_path / f"num{ext}")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_xlsx_keeps_text_that_starts_with_an_equals_sign(tmp_path):
+    frame = pd.DataFrame({"=comment": ["=) great", "=SUM(A1:A2)", "fine", None], "n": [1, 2, 3, 4]})
+    path = write_table(frame, tmp_path / "out.xlsx")
+    back = pd.read_excel(path, dtype=object)
+    assert list(back.columns) == ["=comment", "n"]
+    assert back["=comment"].tolist()[:3] == ["=) great", "=SUM(A1:A2)", "fine"]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).active
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+
+
+def test_jsonl_and_csv_round_trip_text(tmp_path):
+    frame = pd.DataFrame({"feedback": ["=) great", "caf\u00e9, \"quoted\""], "themes": ["gold:a", ""]})
+    rows = [json.loads(line) for line in write_table(frame, tmp_path / "o.jsonl").read_text("utf-8").splitlines()]
+    assert rows == frame.to_dict("records")
+    back = pd.read_csv(write_table(frame, tmp_path / "o.csv"), dtype=str, keep_default_na=False)
+    assert back.equals(frame)
