@@ -48,6 +48,7 @@ __all__ = [
     "QUOTE_COLUMNS",
     "WEIGHTS",
     "Corpus",
+    "builtin_attributes",
     "group_values",
     "known_attributes",
     "load_corpus",
@@ -141,10 +142,20 @@ def load_corpus(store, codebook) -> Corpus:
                   ignored_themes=ignored)
 
 
-def known_attributes(corpus: Corpus) -> list[str]:
-    """Attributes a table can be grouped by: every metadata key found, then question, source and kind."""
+def builtin_attributes(corpus: Corpus) -> dict[str, str]:
+    """{name: built-in attribute} for question, source and kind: each under its own name, or as
+    ``evalnlp_<name>`` when a metadata key has that name (the rule of :mod:`evalnlp.columns`)."""
+    from evalnlp.columns import evalnlp_names
+
     keys = [str(c) for c in corpus.doc_attrs.columns]
-    return keys + [a for a in BUILTIN_ATTRIBUTES if a not in keys]
+    return dict(zip(evalnlp_names(keys, BUILTIN_ATTRIBUTES), BUILTIN_ATTRIBUTES))
+
+
+def known_attributes(corpus: Corpus) -> list[str]:
+    """Attributes a table can be grouped by: every metadata key found, then question, source and kind
+    (``evalnlp_question`` and so on where a metadata key has the name)."""
+    keys = [str(c) for c in corpus.doc_attrs.columns]
+    return keys + list(builtin_attributes(corpus))
 
 
 def _group_label(value: Any) -> str:
@@ -174,14 +185,16 @@ def group_sort_key(text: str) -> tuple:
 def group_values(corpus: Corpus, attr: str) -> pd.Series:
     """Each document's group for ``attr`` (index doc_id, values str); missing values are ``(missing)``.
 
-    ``attr`` is a metadata key, or ``question``, ``source`` or ``kind`` (response/narrative). Raises
+    ``attr`` is a metadata key, or ``question``, ``source`` or ``kind`` (response/narrative); a metadata key
+    of one of those names wins, and the built-in is then ``evalnlp_question`` (and so on). Raises
     :class:`InputError` E150 listing the attributes found when ``attr`` is none of them.
     """
     docs = corpus.passages.drop_duplicates("doc_id").set_index("doc_id")
+    builtins = builtin_attributes(corpus)
     if attr in corpus.doc_attrs.columns:
         raw = corpus.doc_attrs[attr].reindex(docs.index)
-    elif attr in BUILTIN_ATTRIBUTES:
-        raw = docs["doc_kind" if attr == "kind" else attr]
+    elif attr in builtins:
+        raw = docs["doc_kind" if builtins[attr] == "kind" else builtins[attr]]
     else:
         raise unknown_attribute(attr, corpus)
     return raw.astype(object).map(_group_label)

@@ -101,16 +101,23 @@ def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix_wide(matrix: pd.DataFrame) -> pd.DataFrame:
-    """A framework matrix as theme rows by group columns, each cell ``documents/n (share%)``."""
+    """A framework matrix as theme rows by group columns, each cell ``documents/n (share%)``.
+
+    The group columns are named by the attribute's values; the theme column comes first, named ``Theme``
+    unless a group has that name (then ``evalnlp_Theme``, by the rule of :mod:`evalnlp.columns`)."""
+    from evalnlp.columns import evalnlp_names, unique_names
+
     if matrix.empty:
         return pd.DataFrame({"Theme": []})
     groups = list(dict.fromkeys(matrix["group"]))
     themes = list(dict.fromkeys(matrix["theme"]))
     cells = {(r["theme"], r["group"]): cell_text(r) for _, r in matrix.iterrows()}
     labels = dict(zip(matrix["theme"], matrix["label"]))
-    data: dict[str, list[str]] = {"Theme": [labels[t] for t in themes]}
-    for g in groups:
-        data[str(g)] = [cells[(t, g)] for t in themes]
+    names = unique_names(groups, strip=False)
+    (theme_name,) = evalnlp_names(names, ["Theme"])
+    data: dict[str, list[str]] = {theme_name: [labels[t] for t in themes]}
+    for g, name in zip(groups, names):
+        data[name] = [cells[(t, g)] for t in themes]
     return pd.DataFrame(data)
 
 

@@ -283,10 +283,11 @@ def write_evidence_html(evidence, path: str | Path, title: str = "Evidence repor
 def pick_heatmap_attribute(corpus, candidates: Sequence[str] | None = None) -> str | None:
     """The first metadata key whose coded documents fall in 2-12 groups (missing values aside), skipping
     keys that give every document its own group (ids)."""
-    from evalnlp.quotes import BUILTIN_ATTRIBUTES, MISSING_GROUP, group_values, known_attributes
+    from evalnlp.quotes import MISSING_GROUP, builtin_attributes, group_values, known_attributes
 
     coded = corpus.coded["doc_id"].drop_duplicates()
-    attrs = list(candidates) if candidates else [a for a in known_attributes(corpus) if a not in BUILTIN_ATTRIBUTES]
+    builtins = builtin_attributes(corpus)
+    attrs = list(candidates) if candidates else [a for a in known_attributes(corpus) if a not in builtins]
     for attr in attrs:
         groups = coded.map(group_values(corpus, attr))
         sizes = groups[groups != MISSING_GROUP].value_counts()
