@@ -248,8 +248,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     """Code passages into the codebook's themes (and sentiment), storing the codes.
 
     With ``paths`` the files are ingested first and only their passages are coded; without, every segment
-    this coder has not coded yet (all of them with ``recode``). ``output`` writes one row per document with
-    ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and ``sentiment``.
+    this coder has not coded yet (all of them with ``recode``). ``output`` writes one row per document: the
+    input's columns, then ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and
+    ``sentiment``, each as ``evalnlp_<name>`` where an input column has its name (:func:`coded_documents`).
     """
     coder, cb, card = _load_coder(codebook, model)
     coder_id = _coder_id(coder, card)

@@ -25,7 +25,9 @@ def classify(
     model: Optional[str] = typer.Option(None, "--model", help="A shipped model name or a directory made by "
                                         "`evalnlp train` (default: the codebook's shipped model, else zero-shot)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .parquet, "
-                                         ".xlsx or .jsonl: themes, score_<theme> per theme, sentiment."),
+                                         ".xlsx or .jsonl: the input's columns, then themes, score_<theme> per "
+                                         "theme, sentiment (as evalnlp_<name> where an input column has the "
+                                         "name)."),
     recode: bool = typer.Option(False, "--recode", help="Code again passages this coder already coded."),
     no_sentiment: bool = typer.Option(False, "--no-sentiment", help="Skip sentiment."),
 ) -> None:
