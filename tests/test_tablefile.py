@@ -38,3 +38,16 @@ def test_jsonl_and_csv_round_trip_text(tmp_path):
     assert rows == frame.to_dict("records")
     back = pd.read_csv(write_table(frame, tmp_path / "o.csv"), dtype=str, keep_default_na=False)
     assert back.equals(frame)
+
+
+def test_xlsx_keeps_control_characters_as_escapes(tmp_path):
+    """Text copied from Word carries vertical tabs, which workbook XML cannot hold: written escaped, not a crash."""
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"comment\x0b": ["line one\x0bline two", "plain"], "n": [1, 2]})
+    out = write_table(frame, tmp_path / "out.xlsx")
+    ws = load_workbook(out).active
+    assert [c.value for c in ws[1]] == ["comment_x000B_", "n"]
+    assert ws["A2"].value == "line one_x000B_line two"
+    assert ws["A3"].value == "plain"
+    assert frame.loc[0, "comment\x0b"] == "line one\x0bline two"  # the caller's frame is untouched

@@ -6,6 +6,7 @@ file behind.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ import pandas as pd
 from evalnlp.errors import InputError
 from evalnlp.reports._common import atomic_path
 
-__all__ = ["TABLE_FORMATS", "atomic_path", "write_table"]
+__all__ = ["TABLE_FORMATS", "atomic_path", "write_table", "xlsx_text"]
 
 TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json")
 
@@ -40,6 +41,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
         elif suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
+            frame = _xlsx_safe(frame)
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 frame.to_excel(xl, index=False, sheet_name=sheet[:31])
                 ws = xl.sheets[sheet[:31]]
@@ -53,12 +55,35 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
     return target
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(value):
+    """``value`` with the control characters a workbook cannot hold written as OOXML escapes (``_x000B_``).
+
+    Spreadsheet XML has no room for characters such as the vertical tab that Word puts in copied text;
+    Excel reads the ``_xHHHH_`` form back as the character itself, so nothing is lost. Other values pass as they are.
+    """
+    if isinstance(value, str) and _XML_ILLEGAL.search(value):
+        return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    return value
+
+
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column names a workbook can hold (see :func:`xlsx_text`)."""
+    out = frame.rename(columns=xlsx_text)
+    for name, col in out.items():
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            out[name] = col.map(xlsx_text)
+    return out
+
+
 def _has_formula_text(frame: pd.DataFrame) -> bool:
     """Whether a column name or a text value starts with ``=``, which a spreadsheet would take for a formula."""
     if any(str(c).startswith("=") for c in frame.columns):
         return True
     for _, col in frame.items():
-        if col.dtype != object:
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
         try:
             if col.str.startswith("=", na=False).any():

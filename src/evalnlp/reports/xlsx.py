@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from evalnlp.reports._common import atomic_path, claim_quotes_long, claims_flat, provenance_rows
+from evalnlp.tablefile import xlsx_text
 
 _HEADER_FILL = "1F4E79"
 _WRAP_COLUMNS = {"quote", "text", "best_quote", "label", "filters", "Value"}
@@ -51,13 +52,13 @@ def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str]) -> None:
     ws = wb.create_sheet(_sheet_name(title, used))
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    ws.append([str(c) for c in df.columns])
+    ws.append([xlsx_text(str(c)) for c in df.columns])
     for cell in ws[1]:
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in df.itertuples(index=False, name=None):
-        ws.append([_value(v) for v in row])
+        ws.append([xlsx_text(_value(v)) for v in row])
     for j, col in enumerate(df.columns, 1):
         letter = get_column_letter(j)
         lengths = [len(str(col))] + [len(str(v)) for v in df[col].head(500) if v is not None]
