@@ -1,7 +1,8 @@
 """spaCy pipelines and passage segmentation.
 
 Sentences come from ``spacy.blank("en")`` with the rule-based sentencizer, run on the pieces of a text
-between line breaks and bullet markers, which is how feedback is usually laid out. Offsets always point
+between line breaks and bullet markers, which is how feedback is usually laid out (narrative documents arrive
+with their hard wraps already rejoined, see :mod:`evalnlp.ingest._reflow`). Offsets always point
 into the original text: ``text[start:end] == sentence``.
 """
 
@@ -13,6 +14,7 @@ from typing import Iterable, Iterator
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 _BULLET = re.compile(r"[ \t]*(?:[-*\u2022\u2023\u25e6\u2043\u2219]|\d{1,2}[.)])[ \t]+")
+_MARKUP = re.compile(r"[ \t]*(?:[-*+\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf\uf0b7]|\d{1,2}[.)]|#{1,6}|>)[ \t]+")
 
 
 @lru_cache(maxsize=1)
@@ -26,32 +28,38 @@ def blank_pipeline():
     return nlp
 
 
-def pieces(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of ``text`` between line breaks, with leading bullet markers and surrounding blanks removed."""
+def pieces(text: str, markup: bool = False) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` between line breaks, with leading bullet markers and surrounding blanks removed; with
+    ``markup`` (narrative documents) also Markdown heading and block-quote markers and more bullet shapes."""
+    marker = _MARKUP if markup else _BULLET
     for m in _LINE.finditer(text):
         start, end = m.start(), m.end()
-        b = _BULLET.match(text, start, end)
+        b = marker.match(text, start, end)
         if b:
             start = b.end()
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if end > start:
-            yield start, end
+        if end > start and (not markup or any(c.isalnum() for c in text[start:end])):
+            yield start, end  # with markup, rules and table borders ("===", "|---|") are no sentences
 
 
-def sentence_spans(texts: Iterable[str], batch_size: int = 256) -> Iterator[list[tuple[int, int]]]:
+def sentence_spans(texts: Iterable[str], batch_size: int = 256,
+                   markup: bool = False) -> Iterator[list[tuple[int, int]]]:
     """For each text, the (start, end) character spans of its sentences, in order.
 
-    Whitespace around a sentence is excluded; every span is non-empty.
+    Whitespace around a sentence is excluded; every span is non-empty. Every line break ends a sentence: survey
+    answers keep their own layout, and narrative documents come here as reading text, whose remaining line
+    breaks are real (:mod:`evalnlp.ingest._reflow`); ``markup`` strips their Markdown markers (see
+    :func:`pieces`).
     """
     nlp = blank_pipeline()
     texts = list(texts)
     flat: list[str] = []
     owners: list[tuple[int, int]] = []  # (text index, piece offset)
     for i, text in enumerate(texts):
-        for start, end in pieces(text):
+        for start, end in pieces(text, markup):
             flat.append(text[start:end])
             owners.append((i, start))
     result: list[list[tuple[int, int]]] = [[] for _ in texts]

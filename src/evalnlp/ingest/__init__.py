@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from evalnlp.errors import InputError
+from evalnlp.ingest._base import Passage
 from evalnlp.schema import UNITS
 
 Progress = Callable[[int], None]
@@ -103,8 +104,9 @@ def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tu
     return text_cols, meta
 
 
-def segment_new_documents(store, run_id: str, unit: str) -> int:
-    """Segment the documents of ``run_id`` that have no segments yet: whole responses in bulk, or sentences."""
+def segment_new_documents(store, run_id: str, unit: str, markup: bool = False) -> int:
+    """Segment the documents of ``run_id`` that have no segments yet: whole responses in bulk, or sentences
+    (``markup``: narrative reading text, whose Markdown heading and quote markers are left out)."""
     from evalnlp.nlp import sentence_spans
 
     if unit == "response":
@@ -114,7 +116,7 @@ def segment_new_documents(store, run_id: str, unit: str) -> int:
         return 0
     rows_doc, rows_start, rows_end, rows_text = [], [], [], []
     texts = new["text"].tolist()
-    for doc_id, text, spans in zip(new["doc_id"].tolist(), texts, sentence_spans(texts)):
+    for doc_id, text, spans in zip(new["doc_id"].tolist(), texts, sentence_spans(texts, markup=markup)):
         if not spans:  # nothing but bullets or blanks: keep the response whole rather than lose it
             spans = [(0, len(text))]
         for s, e in spans:
@@ -181,13 +183,21 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
 
 def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
     """Paragraphs (or pages) become narrative documents, segmented into sentences; testimonials and reach
-    figures are found over the whole text, so a speaker named in an earlier paragraph is still found."""
+    figures are found over the whole text, so a speaker named in an earlier paragraph is still found.
+
+    A document's text is the passage's reading text (:mod:`evalnlp.ingest._reflow`): hard-wrapped lines of TXT,
+    Markdown and PDF rejoined, words broken across PDF lines mended, HTML entities decoded. Sentences,
+    testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
+    """
+    from evalnlp.ingest._reflow import reading_texts
     from evalnlp.ingest.narrative import extract
     from evalnlp.ingest.readers import read_narrative
 
-    passages = read_narrative(path)
+    read = read_narrative(path)
+    fmt = path.suffix.lower().lstrip(".")
+    passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
     source = path.name
-    report = FileReport(source=source, format=path.suffix.lower().lstrip("."), n_in=len(passages))
+    report = FileReport(source=source, format=fmt, n_in=len(passages))
     ok = [p for p in passages if p.text.strip()]
     rejects = pd.DataFrame({"source": source, "locator": [p.locator for p in passages if not p.text.strip()],
                             "code": "E141", "reason": "the passage is empty or whitespace only"})
@@ -196,7 +206,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                          "question": None, "text": [p.text for p in ok]})
     report.n_new = store.insert_documents(docs, run_id, attrs={})
     report.n_ok = len(docs)
-    report.n_segments = segment_new_documents(store, run_id, "sentence")
+    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True)
 
     # Offsets of each passage within the joined text, to map testimonials back to their documents.
     joined_parts, starts, pos = [], [], 0

@@ -1,0 +1,395 @@
+"""Narrative documents segment into whole sentences: hard-wrapped TXT, Markdown and PDF are stored as reading
+text (soft line breaks rejoined, PDF hyphenation mended, HTML entities decoded), every segment an exact slice."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import textwrap
+from itertools import count
+from pathlib import Path
+
+import pytest
+from helpers import shared_data
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evalnlp import api
+from evalnlp.ingest import narrative
+from evalnlp.ingest._reflow import decode_entities, reading_texts, reflow
+from evalnlp.nlp import sentence_spans, split_sentences
+from evalnlp.store import Store
+
+PARAGRAPHS = [
+    "Between 2010 and 2013 the research team worked with 240 ward managers in four NHS trusts. The pilot "
+    "changed how handovers were planned, and the evidence-based rota it produced was adopted by every trust "
+    "in the region. Dr Amelia Hart, who led the evaluation, described the change as lasting.",
+    "The Director of Nursing at Ashgrove Trust said that \"the ward managers now run their own improvement "
+    "huddles every morning, and the follow-up audits show fewer missed observations\" [B]. A second audit, "
+    "published in 2014 (e.g. in the trust's annual report), confirmed the fall in missed observations.",
+    "Training was offered to community health workers in eleven districts. Around 1,300 workers attended a "
+    "two-day course on the toolkit, and a further 85 trainers were certified to run it locally [C].",
+    "The national guidance on safe staffing now cites the work. According to the Chief Nurse for England, "
+    "\"this research has shaped how every trust thinks about its rota\" [D].",
+]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def wrap(paragraphs: list[str], width: int = 80, first: str = "    ", rest: str = "      ",
+         blank: bool = False) -> str:
+    """Paragraphs hard-wrapped like the REF export (a hanging indent by default), one per line group."""
+    sep = "\n\n" if blank else "\n"
+    return sep.join(textwrap.fill(p, width, initial_indent=first, subsequent_indent=rest) for p in paragraphs) + "\n"
+
+
+def flat(paragraphs: list[str], first: str = "    ", blank: bool = False) -> str:
+    """The same paragraphs reflowed: each on one line."""
+    return ("\n\n" if blank else "\n").join(first + p for p in paragraphs) + "\n"
+
+
+def stored(store: Store, source: str, kind: str = "sentence") -> list[str]:
+    """Segment texts of one source in document order, after checking every segment is its document's slice."""
+    docs = store.table("documents")
+    docs = docs[docs.source == source].set_index("doc_id")
+    segs = store.table("segments")
+    segs = segs[segs.doc_id.isin(docs.index)]
+    for row in segs.itertuples():
+        assert docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
+    order = {d: int(re.sub(r"\D", "", loc) or 0) for d, loc in docs["locator"].items()}
+    segs = segs[segs.kind == kind].assign(o=segs.doc_id.map(order)).sort_values(["o", "start"])
+    return segs["text"].tolist()
+
+
+def expected_sentences(paragraphs: list[str]) -> list[str]:
+    return [s for p in paragraphs for s in split_sentences(p)]
+
+
+# --- plain text ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first, rest, blank", [
+    ("    ", "      ", False),  # the REF export: a hanging indent, no blank lines
+    ("  ", "  ", True),  # a uniform indent, paragraphs apart
+    ("", "", False),  # no indent, no blank lines
+    ("    ", "", False),  # first-line indents
+])
+def test_wrapped_txt_gives_the_sentences_of_the_reflowed_text(store, tmp_path, write_docx, first, rest, blank):
+    wrapped = _write(tmp_path / "wrapped.txt", wrap(PARAGRAPHS, first=first, rest=rest, blank=blank))
+    assert wrapped.read_text().count("\n") > 2 * len(PARAGRAPHS)
+    one_line = _write(tmp_path / "reflowed.txt", flat(PARAGRAPHS, first=first, blank=blank))
+    docx = write_docx(PARAGRAPHS, name="same.docx")
+    api.ingest(store, [wrapped, one_line, docx])
+    want = expected_sentences(PARAGRAPHS)
+    assert len(want) == 9
+    assert stored(store, "wrapped.txt") == stored(store, "reflowed.txt") == stored(store, "same.docx") == want
+
+
+def test_wrapped_txt_stores_its_reading_text_and_keeps_paragraph_starts(store, tmp_path):
+    f = _write(tmp_path / "case.txt", wrap(PARAGRAPHS[:2]))
+    api.ingest(store, [f])
+    (text,) = store.table("documents")["text"]
+    assert text == "\n".join("    " + p for p in PARAGRAPHS[:2])  # hanging indent: two paragraphs, one line each
+    assert "evidence-based" in text and "follow-up" in text  # wrapped at their hyphens, rejoined as written
+
+
+def test_headings_short_lines_and_mid_sentence_breaks_in_irregular_wraps():
+    text = ("    Informing the judiciary\n"
+            "    Berthoud was approached by a tribunal judge in 2011 to give a keynote\n"
+            "      speech at a judicial training day, which was later rolled out in the\n"
+            "      state of\n"
+            "      Odisha, with two meetings with Dr\n"
+            "      Andrew Murray. The programme trained staff in three trusts:\n"
+            "    Kent Probation Trust.\n"
+            "    London Probation Trust.\n")
+    assert reflow(text).split("\n") == [
+        "    Informing the judiciary",
+        "    Berthoud was approached by a tribunal judge in 2011 to give a keynote speech at a judicial training "
+        "day, which was later rolled out in the state of Odisha, with two meetings with Dr Andrew Murray. The "
+        "programme trained staff in three trusts:",
+        "    Kent Probation Trust.",
+        "    London Probation Trust.",
+        "",
+    ]
+
+
+def test_a_text_that_is_not_wrapped_keeps_its_headings_and_lines_apart():
+    text = ("Impact on policy\n"
+            "The guidance was rewritten after the inquiry reported its findings to the minister in May.\n"
+            "Staff now plan their week together\n"
+            "Patients noticed the difference within a month\n"
+            "Audit results\n")
+    assert split_sentences(reflow(text)) == text.split("\n")[:-1]
+
+
+def test_survey_answers_keep_their_own_line_breaks(store, tmp_path):
+    answer = "The course was great and I use\nthe tools daily\n- better meetings"
+    f = tmp_path / "survey.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["text"], [answer]])
+    api.ingest(store, [f], text=["text"], unit="sentence")
+    assert store.table("documents")["text"].tolist() == [answer]
+    assert sorted(store.table("segments")["text"]) == ["The course was great and I use", "better meetings",
+                                                       "the tools daily"]
+
+
+# --- Markdown -----------------------------------------------------------------------------------------------
+
+MARKDOWN = """# Impact on ward staffing
+
+The pilot ran in three trusts and changed how ward managers plan
+their week. Staff said the huddles helped.
+
+## What changed
+Ward managers reported three changes:
+- shorter handovers, which freed time
+  for patient care
+- a shared rota across the
+  three trusts
+1. Audits were repeated every
+   quarter.
+2. Results went to the board.
+
+### Next steps
+- repeat the audit
+- share the rota
+
+Outcomes
+========
+> The huddles are now part of how we
+> work every single day.
+
+| trust | wards |
+|---|---|
+| Ashgrove | 12 |
+"""
+
+
+def test_markdown_keeps_headings_and_list_items_separate(store, tmp_path):
+    f = _write(tmp_path / "notes.md", MARKDOWN)
+    api.ingest(store, [f])
+    assert stored(store, "notes.md") == [
+        "Impact on ward staffing",
+        "The pilot ran in three trusts and changed how ward managers plan their week.",
+        "Staff said the huddles helped.",
+        "What changed",
+        "Ward managers reported three changes:",
+        "shorter handovers, which freed time for patient care",
+        "a shared rota across the three trusts",
+        "Audits were repeated every quarter.",
+        "Results went to the board.",
+        "Next steps",
+        "repeat the audit",
+        "share the rota",
+        "Outcomes",
+        "The huddles are now part of how we work every single day.",
+        "| trust | wards |",
+        "| Ashgrove | 12 |",
+    ]
+
+
+# --- PDF ----------------------------------------------------------------------------------------------------
+
+PDF_PAGES = [
+    ["Details of the impact",
+     "The programme trained community health workers in eleven districts, and the",
+     "regional organ-",
+     "isation of services changed as a result. An evidence-based approach was adopted",
+     "by every trust in the region. The Director of Public Health said that the evidence-",
+     "based toolkit \"gave our staff real confidence in using the data to plan ser-",
+     "vices for families\" [A].",
+     "Three changes followed:",
+     "- shorter handovers on every ward",
+     "- a shared rota for the district teams"],
+    ["Around 1,300 workers attended a two-day course on the toolkit, and a further 85",
+     "trainers were certified to run it locally, which made the change sus-",
+     "tainable. The national guidance on safe staffing now cites the work [C]."],
+]
+PDF_SENTENCES = [
+    "Details of the impact",
+    "The programme trained community health workers in eleven districts, and the regional organisation of "
+    "services changed as a result.",
+    "An evidence-based approach was adopted by every trust in the region.",
+    "The Director of Public Health said that the evidence-based toolkit \"gave our staff real confidence in "
+    "using the data to plan services for families\" [A].",
+    "Three changes followed:",
+    "shorter handovers on every ward",
+    "a shared rota for the district teams",
+    "Around 1,300 workers attended a two-day course on the toolkit, and a further 85 trainers were certified "
+    "to run it locally, which made the change sustainable.",
+    "The national guidance on safe staffing now cites the work [C].",
+]
+
+
+def wrapped_pdf(path: Path, pages: list[list[str]]) -> Path:
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF(format="A4")
+    for lines in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        for line in lines:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_gives_whole_sentences_with_hyphenated_words_rejoined(store, tmp_path):
+    f = wrapped_pdf(tmp_path / "case.pdf", PDF_PAGES)
+    result = api.ingest(store, [f])
+    assert result.n_in == 2 == result.n_ok
+    assert stored(store, "case.pdf") == PDF_SENTENCES
+    (t,) = stored(store, "case.pdf", kind="testimonial")
+    assert t == "gave our staff real confidence in using the data to plan services for families"
+    # `extract` still reports the quotation exactly as on the page, line break and hyphen included
+    (doc,) = api.extract([f])
+    (q,) = doc.testimonials
+    assert q.quote == "gave our staff real confidence in using the data to plan ser-\nvices for families"
+    assert doc.text[q.start:q.end] == q.quote
+
+
+def test_pdf_hyphen_rules():
+    assert reflow("the organ-\nisation", width=80, pdf=True) == "the organisation"
+    assert reflow("the organ-\nisation", width=80) == "the organ-isation"  # plain text breaks only at hyphens
+    assert reflow("an evidence-\nbased plan", width=80, pdf=True, hyphenated={"evidence-based"}) == \
+        "an evidence-based plan"
+    assert reflow("the Anglo-\nSaxon and COVID-\n19 years", width=80, pdf=True) == "the Anglo-Saxon and COVID-19 years"
+    assert reflow("from 2010 -\n2013", width=80, pdf=True) == "from 2010 - 2013"
+
+
+# --- entities -----------------------------------------------------------------------------------------------
+
+
+def test_decode_entities():
+    assert decode_entities("&#163;10,350 &amp; &#8212; &#x2014; caf&eacute; &nbsp;x") == "£10,350 & — — café  x"
+    for text in ("R&D; AT&T", "the &nothing here", "&unknownentity; &#;", "plain"):
+        assert decode_entities(text) == text
+
+
+ENTITY_TEXT = ("    Consultancies followed with three Probation Trusts worth &#163;10,350 in\n"
+               "      2010 &amp; 2011, and the Director of Probation wrote that \"the analysis\n"
+               "      &#8212; unlike any we had before &#8212; changed how we supervise\n"
+               "      offenders in Kent\" [A].\n")
+
+
+def test_entities_are_decoded_in_stored_text_but_extract_quotes_the_file(store, tmp_path):
+    f = _write(tmp_path / "fees.txt", ENTITY_TEXT)
+    api.ingest(store, [f])
+    (text,) = store.table("documents")["text"]
+    assert "£10,350 in 2010 & 2011" in text and "&#" not in text
+    assert stored(store, "fees.txt") == [
+        "Consultancies followed with three Probation Trusts worth £10,350 in 2010 & 2011, and the Director of "
+        "Probation wrote that \"the analysis — unlike any we had before — changed how we supervise offenders in "
+        "Kent\" [A]."]
+    assert stored(store, "fees.txt", kind="testimonial") == [
+        "the analysis — unlike any we had before — changed how we supervise offenders in Kent"]
+    # `extract` keeps its contract: the quotation exactly as in the file, entities and line breaks included
+    (doc,) = api.extract([f])
+    (q,) = doc.testimonials
+    assert q.quote == ENTITY_TEXT[ENTITY_TEXT.index('"') + 1:ENTITY_TEXT.index('" [A]')]
+    assert "&#8212;" in q.quote and ENTITY_TEXT[q.start:q.end] == q.quote
+
+
+# --- offsets, for any wrapping ------------------------------------------------------------------------------
+
+FIRST = ["The", "Staff", "Ashgrove", "NHS", "Around", "Training"]
+WORDS = ["the", "ward", "managers", "said", "that", "trust", "pilot", "changed", "how", "staff", "plan", "their",
+         "week", "evidence-based", "follow-up", "Ashgrove", "NHS", "Hart", "240", "1,300", "rota,", "audit,",
+         "community", "health", "workers", "in", "eleven", "districts", "\"really", "useful\"", "[B]", "(C)",
+         "organisation", "improvement", "&amp;", "&#163;20"]
+# Sentences open with a word: one opening with a bracket or quote mark would join the sentence before it where
+# paragraphs are not set apart, in the wrapped text as in any text.
+sentence = st.tuples(st.sampled_from(FIRST), st.lists(st.sampled_from(WORDS), min_size=2, max_size=14)).map(
+    lambda fw: " ".join([fw[0], *fw[1]]).rstrip(",") + ".")
+paragraph = st.lists(sentence, min_size=1, max_size=5).map(" ".join)
+_names = count()
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reflow")
+    with Store(folder / "s.duckdb") as s:
+        yield s, folder
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paras=st.lists(paragraph, min_size=1, max_size=5), width=st.integers(40, 100),
+       style=st.sampled_from([("    ", "      "), ("", ""), ("  ", "  "), ("    ", "")]), blank=st.booleans())
+def test_random_wrapped_paragraphs_keep_exact_offsets_and_whole_sentences(shared_store, paras, width, style, blank):
+    store, folder = shared_store
+    f = _write(folder / f"gen{next(_names)}.txt", wrap(paras, width, *style, blank=blank))
+    api.ingest(store, [f])
+    got = stored(store, f.name)  # checks every segment against its document's text
+    decoded = [decode_entities(p) for p in paras]
+    assert got == expected_sentences(decoded)
+    docs = store.table("documents")
+    text = "\n".join(docs[docs.source == f.name]["text"])
+    assert text.split() == " ".join(decoded).split()  # nothing lost, nothing added
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab -.:\n\t&#;1*>#")), max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_reading_text_only_changes_line_breaks_hyphens_and_entities(text):
+    for fmt in ("txt", "md", "pdf"):
+        (out,) = reading_texts([text], fmt)
+        squash = lambda s: re.sub(r"[\s>-]", "", s)  # noqa: E731
+        assert squash(out) == squash(decode_entities(text).replace("-\n", "\n")) or squash(out) == squash(
+            decode_entities(text))
+        assert out.count("\n") <= text.count("\n")
+
+
+# --- the REF development texts ------------------------------------------------------------------------------
+
+DEV = shared_data() / "ref_impact_dev" if shared_data() else None
+
+
+@pytest.fixture
+def rules_pipeline(monkeypatch):
+    monkeypatch.setitem(narrative._PIPELINES, True, narrative.load_pipeline(prefer_model=False))
+
+
+@pytest.mark.skipif(DEV is None or not DEV.is_dir(), reason="shared REF development texts not available")
+def test_ref_development_texts_give_far_fewer_sentences_than_lines(store, rules_pipeline):
+    files = sorted(DEV.glob("*.txt"))
+    assert len(files) == 5
+    api.ingest(store, files)
+    lines = sum(f.read_text(encoding="utf-8").count("\n") for f in files)
+    sentences = [s for f in files for s in stored(store, f.name)]
+    assert lines == 385 and len(sentences) < lines / 2
+    # nearly every sentence ends as a sentence does; the rest are headings and an editorial note
+    whole = [s for s in sentences if re.search(r"[.!?:;][\"')\]]*$", s)]
+    assert len(whole) >= 0.9 * len(sentences)
+    assert "Informing the judiciary" in sentences
+
+
+@pytest.mark.skipif(DEV is None or not DEV.is_dir(), reason="shared REF development texts not available")
+def test_ref_development_texts_extract_the_gold_exactly_and_ingest_the_same_evidence(store, rules_pipeline):
+    squash = lambda s: None if s is None or s != s else " ".join(decode_entities(s).split())  # noqa: E731
+    files = sorted(DEV.glob("*.txt"))
+    api.ingest(store, files)
+    segs, docs, reach = store.table("segments"), store.table("documents"), store.table("reach")
+    for f, doc in zip(files, api.extract(files)):
+        gold = json.loads(f.with_suffix(".json").read_text(encoding="utf-8"))
+        text = f.read_text(encoding="utf-8")
+        assert [t.quote for t in doc.testimonials] == [g["quote"] for g in gold["testimonials"]]
+        assert [(t.speaker, t.source_ref) for t in doc.testimonials] == \
+            [(g["speaker"], g["source_ref"]) for g in gold["testimonials"]]
+        assert all(text[t.start:t.end] == t.quote for t in doc.testimonials)
+        assert [(r.text, r.value) for r in doc.reach] == [(g["text"], g["value"]) for g in gold["reach"]]
+        ids = set(docs[docs.source == f.name]["doc_id"])
+        tst = segs[(segs.kind == "testimonial") & segs.doc_id.isin(ids)].sort_values("start")
+        assert [(squash(r.text), squash(r.speaker), squash(r.source_ref)) for r in tst.itertuples()] == \
+            [(squash(g["quote"]), squash(g["speaker"]), squash(g["source_ref"])) for g in gold["testimonials"]]
+        rr = reach[reach.doc_id.isin(ids)].sort_values("start")
+        assert [squash(t) for t in rr["text"]] == [squash(g["text"]) for g in gold["reach"]]
+
+
+def test_sentence_spans_with_markup_leave_rules_and_markers_out():
+    text = "# Heading\n=====\n> quoted words\n|---|---|\n+ item"
+    (spans,) = sentence_spans([text], markup=True)
+    assert [text[s:e] for s, e in spans] == ["Heading", "quoted words", "item"]
+    (plain,) = sentence_spans([text])
+    assert [text[s:e] for s, e in plain][0] == "# Heading"
