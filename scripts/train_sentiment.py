@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the shipped sentiment model from the NHS Friends and Family Test criticality scores.
+"""Train the shipped sentiment model: NHS Friends and Family Test criticality scores plus REF testimonial quotes.
 
 Usage (from the repository root)::
 
@@ -8,13 +8,16 @@ Usage (from the repository root)::
 
 Steps, each logged to stderr:
 
-1. read ``text_data.csv`` (columns ``feedback``, ``criticality``, ``organization``);
+1. read ``text_data.csv`` (columns ``feedback``, ``criticality``, ``organization``) and the REF quotes of
+   ``ref_impact_train/impact_themes_train.csv`` (columns ``quote``, ``sentiment``, ``case_study_id``);
 2. drop, and count, rows with no text, a missing or malformed criticality (not an integer from -5 to 5), or a
    criticality of 0 (which one trust used for comments it did not score); map the rest to labels with
    :func:`evalnlp.coding.sentiment.criticality_to_label`;
-3. hold out 20% with a seeded split grouped by normalised text (identical comments such as "Nothing." never
-   fall on both sides) and measure accuracy and macro-F1 of the model trained on the other 80%;
-4. train the shipped model on all kept rows and save it with :func:`evalnlp.coding.persist.save_model`
+3. hold out 20% of the FFT comments (seeded split grouped by normalised text, so identical comments such as
+   "Nothing." never fall on both sides) and 20% of the REF case studies (seed 2026, the same hold-out as the
+   impact theme model); train on the rest of both, measure on both hold-outs; also grouped 5-fold
+   cross-validation over the REF case studies (FFT training part always in the training folds);
+4. train the shipped model on all kept rows of both and save it with :func:`evalnlp.coding.persist.save_model`
    (skops plus a JSON card), then write ``MODEL_CARD.md`` beside it.
 """
 
@@ -31,6 +34,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from evalnlp.coding.persist import save_model  # noqa: E402
@@ -40,6 +44,11 @@ SEED = 0
 TEST_SIZE = 0.2
 DEFAULT_OUT = REPO_ROOT / "src" / "evalnlp" / "models" / "sentiment"
 DATA_NAME = Path("nhs_fft_phase1") / "text_data.csv"
+REF_NAME = Path("ref_impact_train") / "impact_themes_train.csv"
+REF_SEED = 2026
+#: each REF quote weighs this many FFT comments (REF rows are fewer and carry the neutral class)
+REF_WEIGHT = 4.0
+PARAMS = {"C": 10.0, "char": True}
 
 
 def log(message: str) -> None:
@@ -92,139 +101,215 @@ def load_rows(path: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     return rows, counts
 
 
-def evaluate_split(rows: pd.DataFrame) -> dict:
-    """Accuracy and macro-F1 on a seeded 20% hold-out grouped by normalised text."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
-    from sklearn.model_selection import GroupShuffleSplit
+def load_ref(path: Path) -> pd.DataFrame:
+    """REF quotes with a sentiment label: columns quote, label, group (case study), endorsement (0/1)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    keep = raw["sentiment"].isin(LABELS) & (raw["quote"].str.strip() != "")
+    return pd.DataFrame({"quote": raw.loc[keep, "quote"].to_numpy(), "label": raw.loc[keep, "sentiment"].to_numpy(),
+                         "group": raw.loc[keep, "case_study_id"].to_numpy(),
+                         "endorsement": raw.loc[keep, "endorsement"].astype(int).to_numpy()})
 
-    train_idx, test_idx = next(GroupShuffleSplit(1, test_size=TEST_SIZE, random_state=SEED)
-                               .split(rows, groups=rows["group"]))
-    train, test = rows.iloc[train_idx], rows.iloc[test_idx]
-    model = SentimentModel().fit(train["feedback"], train["label"])
-    pred = model.predict(test["feedback"])
-    labels = list(LABELS)
+
+def fit_model(fft: pd.DataFrame, ref: pd.DataFrame) -> SentimentModel:
+    texts = pd.concat([fft["feedback"], ref["quote"]], ignore_index=True)
+    labels = pd.concat([fft["label"], ref["label"]], ignore_index=True)
+    weights = [1.0] * len(fft) + [REF_WEIGHT] * len(ref)
+    return SentimentModel(**PARAMS).fit(texts, labels, sample_weight=weights)
+
+
+def scores(true, pred, labels) -> dict:
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+    return {"n": int(len(true)), "accuracy": round(float(accuracy_score(true, pred)), 4),
+            "macro_f1": round(float(f1_score(true, pred, labels=labels, average="macro", zero_division=0)), 4),
+            "f1_per_label": {lab: round(float(v), 4) for lab, v in
+                             zip(labels, f1_score(true, pred, labels=labels, average=None, zero_division=0))},
+            "confusion": {"labels": list(LABELS), "matrix": confusion_matrix(true, pred, labels=list(LABELS)).tolist()},
+            "label_counts": {lab: int((np.asarray(true) == lab).sum()) for lab in LABELS}}
+
+
+def praise_called_negative(true, pred, endorsement) -> dict:
+    true, pred, endorsement = np.asarray(true), np.asarray(pred), np.asarray(endorsement).astype(bool)
+    pos = true == "positive"
+    return {"positive_called_negative": round(float((pred[pos] == "negative").mean()), 4),
+            "endorsements_called_negative": round(float((pred[endorsement] == "negative").mean()), 4),
+            "n_positive": int(pos.sum()), "n_endorsement": int(endorsement.sum())}
+
+
+def evaluate(fft: pd.DataFrame, ref: pd.DataFrame) -> dict:
+    from sklearn.model_selection import GroupKFold, GroupShuffleSplit
+
+    f_train, f_test = next(GroupShuffleSplit(1, test_size=TEST_SIZE, random_state=SEED).split(fft, groups=fft["group"]))
+    r_train, r_test = next(GroupShuffleSplit(1, test_size=TEST_SIZE, random_state=REF_SEED)
+                           .split(ref, groups=ref["group"]))
+    model = fit_model(fft.iloc[f_train], ref.iloc[r_train])
+    f_pred = model.predict(fft.iloc[f_test]["feedback"])
+    r_pred = model.predict(ref.iloc[r_test]["quote"])
+    fft_only = SentimentModel().fit(fft.iloc[f_train]["feedback"], fft.iloc[f_train]["label"])
+    base_r = fft_only.predict(ref.iloc[r_test]["quote"])
+    base_f = fft_only.predict(fft.iloc[f_test]["feedback"])
+    log("grouped 5-fold CV over REF case studies")
+    cv_pred = np.empty(len(ref), dtype=object)
+    for a, b in GroupKFold(n_splits=5).split(ref, groups=ref["group"]):
+        cv_pred[b] = fit_model(fft.iloc[f_train], ref.iloc[a]).predict(ref.iloc[b]["quote"])
+    three = ["negative", "mixed", "positive"]
+    r_true = ref.iloc[r_test]["label"]
     return {
-        "split": f"GroupShuffleSplit(test_size={TEST_SIZE}, random_state={SEED}) grouped by lowercased, "
-                 "whitespace-normalised text",
-        "n_train": int(len(train)),
-        "n_test": int(len(test)),
-        "accuracy": round(float(accuracy_score(test["label"], pred)), 4),
-        "macro_f1": round(float(f1_score(test["label"], pred, average="macro")), 4),
-        "f1_per_label": {lab: round(float(v), 4) for lab, v in
-                         zip(labels, f1_score(test["label"], pred, labels=labels, average=None))},
-        "confusion": {"labels": labels,
-                      "matrix": confusion_matrix(test["label"], pred, labels=labels).tolist()},
-        "test_label_counts": {lab: int((test["label"] == lab).sum()) for lab in labels},
+        "split": {"fft": f"GroupShuffleSplit(test_size={TEST_SIZE}, random_state={SEED}) grouped by lowercased, "
+                         "whitespace-normalised text",
+                  "ref": f"GroupShuffleSplit(test_size={TEST_SIZE}, random_state={REF_SEED}) over case_study_id",
+                  "n_train": {"fft": int(len(f_train)), "ref": int(len(r_train))}},
+        "fft_held_out": scores(fft.iloc[f_test]["label"], f_pred, three),
+        "ref_held_out": scores(r_true, r_pred, list(LABELS)) | praise_called_negative(
+            r_true, r_pred, ref.iloc[r_test]["endorsement"]),
+        "ref_cv": scores(ref["label"], cv_pred, list(LABELS)) | praise_called_negative(
+            ref["label"], cv_pred, ref["endorsement"]),
+        "baseline_fft_only": {
+            "fft_held_out": scores(fft.iloc[f_test]["label"], base_f, three),
+            "ref_held_out": scores(r_true, base_r, list(LABELS)) | praise_called_negative(
+                r_true, base_r, ref.iloc[r_test]["endorsement"])},
     }
 
 
-def model_card_md(card: dict) -> str:
-    m = card["metrics"]
-    c = card["training_data"]["counts"]
-    conf = m["confusion"]["matrix"]
+def _confusion(block: dict) -> str:
+    conf = block["confusion"]["matrix"]
     rows = "\n".join(f"| {lab} | " + " | ".join(str(v) for v in conf[i]) + " |" for i, lab in enumerate(LABELS))
-    per = ", ".join(f"{k} {v:.3f}" for k, v in m["f1_per_label"].items())
-    dist = ", ".join(f"{k} {v}" for k, v in card["training_data"]["label_counts"].items())
+    return f"| true \\ predicted | {' | '.join(LABELS)} |\n|---|---|---|---|---|\n{rows}"
+
+
+def metrics_md(m: dict) -> str:
+    def line(name, block, extra=""):
+        per = ", ".join(f"{k} {v:.2f}" for k, v in block["f1_per_label"].items())
+        return f"| {name} | {block['n']} | {block['accuracy']:.3f} | {block['macro_f1']:.3f} | {per} |{extra}"
+
+    fh, rh, rc = m["fft_held_out"], m["ref_held_out"], m["ref_cv"]
+    bf, br = m["baseline_fft_only"]["fft_held_out"], m["baseline_fft_only"]["ref_held_out"]
+    return f"""| test set | n | accuracy | macro-F1 | F1 per label |
+|---|---:|---:|---:|---|
+{line("FFT held-out (negative/mixed/positive)", fh)}
+{line("REF held-out case studies (4 labels)", rh)}
+{line("REF grouped 5-fold CV (4 labels)", rc)}
+{line("baseline, FFT-only model: FFT held-out", bf)}
+{line("baseline, FFT-only model: REF held-out", br)}
+
+Positive REF quotes called negative: held-out {rh['positive_called_negative']:.1%} (FFT-only baseline
+{br['positive_called_negative']:.1%}); endorsement quotes called negative: {rh['endorsements_called_negative']:.1%}
+(baseline {br['endorsements_called_negative']:.1%}); in the REF cross-validation {rc['positive_called_negative']:.1%}
+and {rc['endorsements_called_negative']:.1%}.
+
+REF held-out confusion (rows true, columns predicted):
+
+{_confusion(rh)}
+
+FFT held-out confusion:
+
+{_confusion(fh)}
+"""
+
+
+def model_card_md(card: dict) -> str:
+    c = card["training_data"]["fft"]["counts"]
+    ref = card["training_data"]["ref"]
+    dist = ", ".join(f"{k} {v}" for k, v in card["training_data"]["fft"]["label_counts"].items())
+    rdist = ", ".join(f"{k} {v}" for k, v in ref["label_counts"].items())
     return f"""# Sentiment model (`models/sentiment`)
 
-Classifies a feedback passage as **positive**, **mixed** or **negative** (`evalnlp.coding.sentiment.SentimentModel`).
-It never predicts `neutral` (allowed by the store), because its training data has no reliable neutral class.
+Classifies a passage as **positive**, **mixed**, **negative** or **neutral**
+(`evalnlp.coding.sentiment.SentimentModel`), in two registers: patient and staff feedback (NHS Friends and
+Family Test comments) and the prose of reports and testimonials (quotations from REF2014 impact case studies).
+`neutral` is a descriptive, procedural or legal statement with no evaluation and no reported benefit or problem.
 
 ## Model
 
-Word 1-2 gram TF-IDF (lowercased, sublinear term frequency, minimum document frequency 2) into a
-class-balanced multinomial logistic regression (C = {SentimentModel().C:g}),
-scikit-learn {card["built"]["scikit-learn"]}.
-Saved with `evalnlp.coding.persist.save_model` (skops `model.skops` plus `card.json`, which records the
-file's sha256); loading checks the checksum and refuses unknown types.
-Static embeddings were tried as extra features and did not help (macro-F1 within 0.01 on a validation part of
-the training rows), so they are not used.
+Word 1-2 gram and character 2-5 gram TF-IDF (lowercased, sublinear term frequency, minimum document frequency 2)
+into a class-balanced multinomial logistic regression (C = {PARAMS['C']:g}); each REF quote weighs
+{REF_WEIGHT:g} FFT comments. scikit-learn {card["built"]["scikit-learn"]}. Saved with
+`evalnlp.coding.persist.save_model` (skops `model.skops` plus `card.json`, which records the file's sha256);
+loading checks the checksum and refuses unknown types.
 
 ## Data
 
-NHS Friends and Family Test free-text comments from three NHS trusts, phase 1 of the pxtextmining project
-(`nhs_fft_phase1/text_data.csv`, The-Strategy-Unit/pxtextmining `datasets/phase_1/`), each scored by NHS staff
-for *criticality* from -5 (very critical) to +5 (very positive). Licence: MIT, Copyright (c) 2021 NHS England.
-Training file sha256: `{card["training_data"]["sha256"]}`.
+1. NHS Friends and Family Test free-text comments from three NHS trusts, phase 1 of the pxtextmining project
+   (`nhs_fft_phase1/text_data.csv`, The-Strategy-Unit/pxtextmining `datasets/phase_1/`), each scored by NHS
+   staff for *criticality* from -5 to +5. Licence: MIT, Copyright (c) 2021 NHS England. sha256
+   `{card["training_data"]["fft"]["sha256"]}`. Read {c["rows_read"]}; dropped: no text {c["no_text"]}, criticality
+   missing {c["criticality_missing"]}, malformed {c["criticality_malformed"]}, 0 (one trust's "not scored")
+   {c["criticality_zero_unscored"]}; kept {c["kept"]} ({dist}). Mapping: -5..-3 negative, -2..-1 mixed
+   (mild criticism, a suggestion, praise with a reservation), +1..+5 positive.
+2. {ref["n"]} quotations from {ref["case_studies"]} REF2014 impact case studies
+   (`ref_impact_train/impact_themes_train.csv`), each labelled by its stance ({rdist}). Licence: CC BY 4.0 as
+   published by REF (the database notes that 31 institutions did not agree to that licence; the rows were not
+   checked against that list). sha256 `{ref["sha256"]}`.
 
-| rows | count |
-|---|---|
-| read | {c["rows_read"]} |
-| dropped: no text | {c["no_text"]} |
-| dropped: criticality missing (`NA`) | {c["criticality_missing"]} |
-| dropped: criticality malformed (not an integer from -5 to 5: `-o`, `-9`, `-6`, `cc`, `SS`, `A`, `-NA`) | {c["criticality_malformed"]} |
-| dropped: criticality 0 | {c["criticality_zero_unscored"]} |
-| kept | {c["kept"]} ({dist}) |
+Only the trained weights are shipped.
 
-The file is read with every cell as text, so the 32 answers that pandas would read as missing by default
-(`None` 31 times, `n/a` once, all scored +1 or +3: "None" answers "what could be improved?") are kept as the
-comments they are; no row has an empty comment.
+## How well it does
 
-## Mapping of criticality to labels
+Splits: {card["metrics"]["split"]["fft"]} for FFT; {card["metrics"]["split"]["ref"]} for REF. One model trained
+on both training parts is tested on both hold-outs; the baseline is the previous shipped recipe (FFT only, word
+n-grams, three labels) trained on the same FFT part.
 
-| criticality | label | what such comments look like |
-|---|---|---|
-| -5 to -3 | negative | clear criticism or a complaint |
-| -2 to -1 | mixed | mild criticism, a suggestion, or praise with a reservation |
-| 0 | dropped | one trust (Trust B) gave 0 to 2,563 of its 3,307 comments, most of them plainly positive: 0 there means "not scored" |
-| +1 to +5 | positive | praise, thanks, "nothing to improve" |
-
-The scores themselves never go below -4 or above +4 in this file. Answers such as "Nothing." to "what could be
-improved?" were scored positive by the trusts, and the model learns that: it reads feedback the way FFT
-coders do, not the way a general-purpose sentiment model would.
-
-## Held-out evaluation
-
-{m["split"]}: {m["n_train"]} training rows, {m["n_test"]} held-out rows.
-
-- accuracy **{m["accuracy"]:.3f}**, macro-F1 **{m["macro_f1"]:.3f}** (F1 per label: {per})
-
-Confusion matrix (rows: true, columns: predicted, order {", ".join(LABELS)}):
-
-| true \\ predicted | {" | ".join(LABELS)} |
-|---|---|---|---|
-{rows}
-
-`mixed` is the hardest label: it sits between the other two on one scale and is the smallest class.
-The shipped model is then trained on all {c["kept"]} kept rows with the same settings.
+{metrics_md(card["metrics"])}
+`negative` and `mixed` are rare in REF quotes (a few dozen in all), so their F1 there rests on a handful of cases
+and the four-label macro-F1 on REF quotes is dominated by them; `neutral` against `positive` is the distinction
+that matters most for reports and the hardest (a finding can read as praise). FFT comments are almost never
+called neutral.
 
 ## Rebuild
 
 ```
-python scripts/train_sentiment.py [--data PATH/text_data.csv] [--out src/evalnlp/models/sentiment]
+python scripts/train_sentiment.py [--data PATH/text_data.csv] [--ref PATH/impact_themes_train.csv]
 ```
 
-Deterministic (seeded split, lbfgs solver); built on {card["built"]["platform"]} in {card["built"]["seconds"]:.0f} s.
+Deterministic (seeded splits, lbfgs solver); built on {card["built"]["platform"]} in {card["built"]["seconds"]:.0f} s.
 """
+
+
+def default_ref() -> Path:
+    for base in (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data")):
+        if (base / REF_NAME).is_file():
+            return base / REF_NAME
+    raise SystemExit(f"cannot find {REF_NAME} under ../shared/data or /work/shared/data; pass --ref PATH")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="text_data.csv of the FFT phase-1 data")
+    parser.add_argument("--ref", type=Path, default=None, help="impact_themes_train.csv (REF quotes with sentiment)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="model directory to write")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "bench" / "results" / "sentiment.md",
+                        help="where to write the figures as Markdown")
     args = parser.parse_args(argv)
     started = time.time()
     data = args.data or default_data()
-    log(f"reading {data}")
+    ref_path = args.ref or default_ref()
+    log(f"reading {data} and {ref_path}")
     rows, counts = load_rows(data)
-    log(f"counts: {json.dumps(counts)}")
+    ref = load_ref(ref_path)
+    log(f"counts: {json.dumps(counts)}; REF quotes {len(ref)}")
     log("held-out evaluation")
-    metrics = evaluate_split(rows)
-    log(f"held-out accuracy {metrics['accuracy']}, macro-F1 {metrics['macro_f1']}")
+    metrics = evaluate(rows, ref)
+    log(f"FFT held-out macro-F1 {metrics['fft_held_out']['macro_f1']}, REF held-out macro-F1 "
+        f"{metrics['ref_held_out']['macro_f1']}, positive called negative {metrics['ref_held_out']['positive_called_negative']}")
     log("training the shipped model on all kept rows")
-    model = SentimentModel().fit(rows["feedback"], rows["label"])
+    model = fit_model(rows, ref)
     import sklearn
 
     card = {
         "name": "sentiment",
-        "description": "positive / mixed / negative sentiment of feedback passages, from NHS FFT criticality",
+        "description": "positive / mixed / negative / neutral sentiment of feedback and testimonial passages",
         "labels": list(LABELS),
-        "mapping": {"negative": "criticality -5..-3", "mixed": "criticality -2..-1", "positive": "criticality 1..5",
-                    "dropped": "criticality 0 (unscored), missing or malformed; rows without text"},
-        "training_data": {"source": "nhs_fft_phase1/text_data.csv (pxtextmining phase 1)",
-                          "licence": "MIT, Copyright (c) 2021 NHS England",
-                          "sha256": sha256_of(data), "n": counts["kept"], "counts": counts,
-                          "label_counts": {lab: int((rows["label"] == lab).sum()) for lab in LABELS}},
+        "params": PARAMS | {"ref_weight": REF_WEIGHT},
+        "training_data": {
+            "fft": {"source": "nhs_fft_phase1/text_data.csv (pxtextmining phase 1)",
+                    "licence": "MIT, Copyright (c) 2021 NHS England", "sha256": sha256_of(data),
+                    "n": counts["kept"], "counts": counts,
+                    "label_counts": {lab: int((rows["label"] == lab).sum()) for lab in LABELS}},
+            "ref": {"source": "ref_impact_train/impact_themes_train.csv (REF2014 impact case study quotations)",
+                    "licence": "CC BY 4.0 (REF2014 impact case studies database)", "sha256": sha256_of(ref_path),
+                    "n": int(len(ref)), "case_studies": int(ref["group"].nunique()),
+                    "label_counts": {lab: int((ref["label"] == lab).sum()) for lab in LABELS}},
+        },
         "metrics": metrics,
         "built": {"platform": platform.platform(), "seconds": round(time.time() - started, 1),
                   "scikit-learn": sklearn.__version__},
@@ -232,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     save_model(model, args.out, card=card)
     (args.out / "MODEL_CARD.md").write_text(model_card_md(card), encoding="utf-8")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(f"## Sentiment (measured {time.strftime('%Y-%m-%d')}, `python scripts/train_sentiment.py`)"
+                            f"\n\n{metrics_md(metrics)}", encoding="utf-8")
     log(f"saved to {args.out}")
     return 0
 

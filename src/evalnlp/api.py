@@ -169,13 +169,24 @@ class ClassifyResult:
     sentiment: pd.DataFrame  # label, passages
     ingest: IngestResult | None = None
     output: Path | None = None
+    n_no_theme: int = 0  # coded passages that were assigned no theme
+
+    @property
+    def no_theme_share(self) -> float:
+        """Share of the coded passages left without any theme."""
+        return self.n_no_theme / self.n_coded if self.n_coded else 0.0
 
 
 def _load_coder(codebook: str | Path | None, model: str | Path | None):
     """Resolve (coder, codebook, card) from --codebook and --model."""
     from evalnlp.codebook import load_codebook
-    from evalnlp.coding import default_coder
+    from evalnlp.coding import UNTRAINED, default_coder
 
+    if model is not None and str(model) in UNTRAINED:
+        from evalnlp.coding import untrained_coder
+
+        cb = load_codebook(codebook if codebook is not None else "impact")
+        return untrained_coder(str(model), cb), cb, None
     if model is not None:
         from evalnlp.coding.persist import load_model, resolve_model
 
@@ -287,6 +298,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns),
                                    output)
         counts = store.theme_counts(coder_id, run_id)
+        n_no_theme = store.no_theme_count(coder_id, run_id)
         sent_counts = store.sentiment_counts(run_id)
     labels = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
@@ -294,7 +306,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
-                          sentiment=sent_counts, ingest=ingested, output=out_path)
+                          sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme)
 
 
 def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None,
@@ -447,12 +459,18 @@ class TrainResult:
 
 def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str] | None = None,
           labels_column: str | None = None, sep: str = ";", codebook: str | Path = "impact",
-          backend: str = "auto", sheet: str | None = None) -> TrainResult:
-    """Train a theme coder from a human-coded file and save it (skops model + JSON card) to ``out``."""
+          backend: str = "auto", sheet: str | None = None, prior: str | None = None) -> TrainResult:
+    """Train a theme coder from a human-coded file and save it (skops model + JSON card) to ``out``.
+
+    ``backend="auto"`` picks the ensemble for small samples; for a codebook with a shipped model (``impact``,
+    ``fft``) the ensemble then starts from that model (its scores are the prior), so a few hundred coded
+    passages adapt it rather than start from nothing. ``prior`` names the prior explicitly: ``"zeroshot"``,
+    a shipped model name or a model directory (ensemble backend only).
+    """
     from datetime import datetime, timezone
 
     from evalnlp.codebook import load_codebook
-    from evalnlp.coding import choose_backend, make_coder
+    from evalnlp.coding import choose_backend, default_prior, make_coder
     from evalnlp.coding.persist import save_model
     from evalnlp.errors import InputError
     from evalnlp.store import package_versions
@@ -463,10 +481,19 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
         raise InputError("E137", f"{Path(path).name}: only {len(data.texts)} coded passages with text; training "
                          "needs at least 10 (and a few examples of each theme)")
     chosen = choose_backend(backend, len(data.texts))
-    coder = make_coder(chosen, cb).fit(data.texts, data.Y)
+    params = {}
+    if prior is not None:
+        if chosen != "ensemble":
+            raise InputError("E138", f"a prior is used only by the ensemble backend; got backend {chosen!r} with "
+                             f"prior {prior!r}. Use backend 'ensemble' (or 'auto' below 2,000 passages), or no prior.")
+        params["prior"] = prior
+    elif backend == "auto" and chosen == "ensemble":
+        params["prior"] = default_prior(cb)
+    coder = make_coder(chosen, cb, **params).fit(data.texts, data.Y)
     metrics = getattr(coder, "cv_metrics_", None)
     card = {
-        "name": f"{chosen}-{cb.id}", "backend": chosen, "codebook_id": cb.id, "codebook_sha256": cb.sha256,
+        "name": f"{chosen}-{cb.id}", "backend": chosen, "prior": params.get("prior"),
+        "codebook_id": cb.id, "codebook_sha256": cb.sha256,
         "codebook_ref": _codebook_ref(cb),
         "training_data": Path(path).name, "training_data_sha256": data.sha256, "n_train": len(data.texts),
         "n_skipped": data.n_skipped, "label_counts": dict(zip(cb.theme_ids, data.Y.sum(axis=0).tolist())),

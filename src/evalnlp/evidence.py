@@ -320,11 +320,17 @@ class Evidence:
     provenance: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     strength_rule: str = STRENGTH_RULE
+    segments_no_theme: int = 0  # coded passages assigned no theme at all
+
+    @property
+    def no_theme_share(self) -> float:
+        """Share of the coded passages that no theme was assigned to."""
+        return self.segments_no_theme / self.segments_coded if self.segments_coded else 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
         ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
-        ``documents_coded``, ``segments_coded``, ``provenance`` and ``notes``."""
+        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``provenance`` and ``notes``."""
         return {
             "themes": _records(self.themes),
             "matrices": {attr: _records(df) for attr, df in self.matrices.items()},
@@ -332,6 +338,7 @@ class Evidence:
             "codebook": _plain(self.codebook),
             "documents_coded": int(self.documents_coded),
             "segments_coded": int(self.segments_coded),
+            "segments_no_theme": int(self.segments_no_theme),
             "provenance": _plain(self.provenance),
             "notes": list(self.notes),
         }
@@ -571,6 +578,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=int(corpus.coded["doc_id"].nunique()),
         segments_coded=int(corpus.coded["seg_id"].nunique()),
+        segments_no_theme=int((~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"])).sum()),
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,

@@ -348,6 +348,12 @@ class Store:
             "SELECT theme, count(*) AS passages FROM codes WHERE coder = ? AND run_id = ? AND assigned "
             "GROUP BY theme ORDER BY theme", [coder, run_id]).df()
 
+    def no_theme_count(self, coder: str, run_id: str) -> int:
+        """Passages ``coder`` coded in ``run_id`` that were assigned no theme at all."""
+        return int(self.con.execute(
+            "SELECT count(*) FROM (SELECT seg_id FROM codes WHERE coder = ? AND run_id = ? GROUP BY seg_id "
+            "HAVING NOT bool_or(assigned))", [coder, run_id]).fetchone()[0])
+
     def sentiment_counts(self, run_id: str) -> pd.DataFrame:
         return self.con.execute(
             "SELECT label, count(*) AS passages FROM sentiment WHERE run_id = ? GROUP BY label ORDER BY label",

@@ -22,8 +22,9 @@ def classify(
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet, as for ingest."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path "
                                            "(default: impact, or the model's codebook)."),
-    model: Optional[str] = typer.Option(None, "--model", help="A shipped model name or a directory made by "
-                                        "`evalnlp train` (default: the codebook's shipped model, else zero-shot)."),
+    model: Optional[str] = typer.Option(None, "--model", help="A shipped model name (impact-themes, "
+                                        "fft-themes), a directory made by `evalnlp train`, or zeroshot / keyword for "
+                                        "the untrained coders (default: the codebook's shipped model, else zero-shot)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .parquet, "
                                          ".xlsx or .jsonl: the input's columns, then themes, score_<theme> per "
                                          "theme, sentiment (as evalnlp_<name> where an input column has the "
@@ -54,6 +55,8 @@ def classify(
     for row in result.themes.itertuples():
         table.add_row(row.theme, row.label, f"{row.passages:,}", f"{row.share:.1%}")
     info(ctx, table)
+    if result.n_coded:
+        info(ctx, f"no theme: {result.n_no_theme:,} of {result.n_coded:,} passages ({result.no_theme_share:.1%})")
     if not result.sentiment.empty:
         info(ctx, "sentiment: " + ", ".join(f"{r.label} {r.passages:,}" for r in result.sentiment.itertuples()))
     if result.output is not None:

@@ -17,7 +17,8 @@ def evaluate(
     labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
     labels_column: Optional[str] = typer.Option(None, "--labels-column", help="One column of theme ids."),
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
-    model: Optional[str] = typer.Option(None, "--model", help="A model directory (or shipped model name)."),
+    model: Optional[str] = typer.Option(None, "--model", help="A model directory, a shipped model name, or "
+                                        "zeroshot / keyword (the untrained coders)."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="Evaluate the codebook's default coder."),
     format: str = typer.Option("table", "--format", help="table or json."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),

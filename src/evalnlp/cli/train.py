@@ -24,6 +24,9 @@ def train(
                                 "(auto: ensemble under 2,000 passages, else supervised)."),
     out: str = typer.Option(..., "--out", help="Directory to save the model and its card in.", show_default=False),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),
+    prior: Optional[str] = typer.Option(None, "--prior", help="Ensemble only: what a small sample starts from: "
+                                        "zeroshot, a shipped model (impact-themes) or a model directory (default "
+                                        "with --backend auto: the codebook's shipped model, else zeroshot)."),
 ) -> None:
     """Train a theme coder from a human-coded sample.
 
@@ -33,8 +36,9 @@ def train(
     from evalnlp import api
 
     result = api.train(file, text=text, labels=labels, labels_column=labels_column, sep=sep, codebook=codebook,
-                       backend=backend, out=out, sheet=sheet)
-    info(ctx, f"trained a {result.backend} coder on {result.n:,} passages"
+                       backend=backend, out=out, sheet=sheet, prior=prior)
+    prior_note = f" from the prior {result.card['prior']}" if result.card.get("prior") else ""
+    info(ctx, f"trained a {result.backend} coder{prior_note} on {result.n:,} passages"
               + (f" ({result.n_skipped:,} rows without text skipped)" if result.n_skipped else "")
               + f"; saved to {result.out}")
     metrics = result.card.get("cv_metrics") or {}

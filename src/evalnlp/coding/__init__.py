@@ -1,7 +1,8 @@
 """Theme coders (keyword, zero-shot, supervised, ensemble) and sentiment, all scikit-learn estimators.
 
 :func:`make_coder` builds a coder by backend name; :func:`default_coder` picks what ``classify`` uses when no
-model is given: the shipped trained model of a codebook when there is one (``fft``), else zero-shot.
+model is given: the shipped trained model of a codebook when there is one (``impact``, ``fft``), else zero-shot.
+:func:`untrained_coder` builds the coders that need no training data (``--model zeroshot`` / ``keyword``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ BACKENDS: dict[str, tuple[str, str]] = {
 }
 
 #: codebook id -> shipped trained theme model
-SHIPPED_THEME_MODELS = {"fft": "fft-themes"}
+SHIPPED_THEME_MODELS = {"fft": "fft-themes", "impact": "impact-themes"}
+
+#: backends usable with no training (``classify --model zeroshot``)
+UNTRAINED = ("zeroshot", "keyword")
 
 #: below this many labelled passages, ``train --backend auto`` picks the ensemble (zero-shot prior)
 SMALL_SAMPLE = 2000
@@ -47,9 +51,29 @@ def choose_backend(backend: str, n_labelled: int) -> str:
     return backend
 
 
+def shipped_model_for(codebook) -> str | None:
+    """The shipped model of ``codebook``, if there is one and it was trained on this very codebook file."""
+    shipped = SHIPPED_THEME_MODELS.get(codebook.id)
+    if not shipped:
+        return None
+    from evalnlp.codebook import load_codebook
+
+    return shipped if load_codebook(codebook.id).sha256 == codebook.sha256 else None
+
+
+def default_prior(codebook) -> str:
+    """The prior of a small-sample ensemble: the codebook's shipped model, else zero-shot."""
+    return shipped_model_for(codebook) or "zeroshot"
+
+
+def untrained_coder(name: str, codebook):
+    """A fitted coder that needs no training data: ``zeroshot`` or ``keyword``."""
+    return make_coder(name, codebook).fit()
+
+
 def default_coder(codebook) -> tuple[Any, dict | None]:
     """The coder ``classify`` uses for ``codebook`` when no model is given, with its card (or None)."""
-    shipped = SHIPPED_THEME_MODELS.get(codebook.id)
+    shipped = shipped_model_for(codebook)
     if shipped:
         from evalnlp.coding.persist import load_model, resolve_model
 

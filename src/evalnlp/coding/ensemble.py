@@ -39,9 +39,14 @@ class EnsembleCoder(SupervisedCoder):
 
     zeroshot_keywords : bool, default True
         Let the zero-shot prior use the codebook's keyword hits as well as embedding similarity.
+    prior : str, default "zeroshot"
+        Where the prior scores come from: ``"zeroshot"`` (the codebook's definitions, examples and keywords), or
+        the name or directory of a saved theme model of the same codebook (``"impact-themes"``), so that a small
+        coded sample adapts a trained model rather than starting from the codebook alone.
 
-    Extra fitted attribute: ``zeroshot_`` (the fitted :class:`~evalnlp.coding.zeroshot.ZeroShotCoder`). The
-    calibration coefficients (``calib_coef_``) have one column per decision value followed by the prior's.
+    Extra fitted attribute: ``zeroshot_`` (the fitted prior coder: a
+    :class:`~evalnlp.coding.zeroshot.ZeroShotCoder`, or the loaded model named by ``prior``). The calibration
+    coefficients (``calib_coef_``) have one column per decision value followed by the prior's.
     """
 
     _backend = "ensemble"
@@ -50,24 +55,44 @@ class EnsembleCoder(SupervisedCoder):
                  class_weight: str | None = "balanced", cv: int = 5, random_state: int | None = 0,
                  n_jobs: int | None = None, min_df: int = 2, max_word_features: int = 100_000,
                  max_char_features: int = 30_000, embedding_weight: float = 1.0, calibration_C: float = 1.0,
-                 zeroshot_keywords: bool = True):
+                 zeroshot_keywords: bool = True, prior: str = "zeroshot"):
         super().__init__(codebook=codebook, embedding=embedding, C=C, class_weight=class_weight, cv=cv,
                          random_state=random_state, n_jobs=n_jobs, min_df=min_df,
                          max_word_features=max_word_features, max_char_features=max_char_features,
                          embedding_weight=embedding_weight, calibration_C=calibration_C)
         self.zeroshot_keywords = zeroshot_keywords
+        self.prior = prior
 
     def _validate_params(self) -> None:
         super()._validate_params()
         if not isinstance(self.zeroshot_keywords, (bool, np.bool_)):
             raise ValueError("The 'zeroshot_keywords' parameter of EnsembleCoder must be a bool; "
                              f"got {self.zeroshot_keywords!r} instead.")
+        if not isinstance(self.prior, str) or not self.prior.strip():
+            raise ValueError("The 'prior' parameter of EnsembleCoder must be 'zeroshot' or the name or directory "
+                             f"of a saved theme model; got {self.prior!r} instead.")
 
     def _fit_prior(self, texts: list[str], Y: np.ndarray) -> None:
-        from evalnlp.coding.zeroshot import ZeroShotCoder
+        if self.prior == "zeroshot":
+            from evalnlp.coding.zeroshot import ZeroShotCoder
 
-        self.zeroshot_ = ZeroShotCoder(codebook=self.codebook, embedding=self.embedding or "static",
-                                       keywords=bool(self.zeroshot_keywords)).fit()
+            self.zeroshot_ = ZeroShotCoder(codebook=self.codebook, embedding=self.embedding or "static",
+                                           keywords=bool(self.zeroshot_keywords)).fit()
+            return
+        from evalnlp.coding.keyword import resolve_codebook
+        from evalnlp.coding.persist import load_model, resolve_model
+        from evalnlp.errors import ModelError
+
+        cb = resolve_codebook(self.codebook)
+        loaded = load_model(resolve_model(self.prior), codebook=self.codebook)
+        coder = loaded[0] if isinstance(loaded, tuple) else loaded
+        classes = [str(c) for c in getattr(coder, "classes_", [])]
+        themes = [str(t) for t in cb.theme_ids]
+        if classes != themes or bool(getattr(coder, "multi_label_", False)) != bool(cb.multi_label):
+            raise ModelError("E314", f"The prior model {self.prior!r} codes the themes {classes}, but this codebook "
+                                     f"has {themes}; a prior must be a model of the same codebook. Train without "
+                                     "--prior, or name a model of this codebook.")
+        self.zeroshot_ = coder
 
     def _prior(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         proba = self.zeroshot_.predict_proba(texts)

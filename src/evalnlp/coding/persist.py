@@ -51,7 +51,7 @@ CARD_FILE = "card.json"
 CARD_VERSION = 1
 
 #: Model names that resolve to directories shipped inside the package (``evalnlp/models/NAME``).
-SHIPPED_MODELS: tuple[str, ...] = ("fft-themes", "sentiment")
+SHIPPED_MODELS: tuple[str, ...] = ("fft-themes", "impact-themes", "sentiment")
 
 #: Types a model file may contain beyond skops' own defaults (primitives, builtin containers and the
 #: scikit-learn estimators it trusts out of the box). Anything outside this list and skops' defaults is

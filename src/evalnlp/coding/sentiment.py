@@ -1,22 +1,24 @@
-"""Sentiment of feedback passages: positive, mixed or negative.
+"""Sentiment of feedback and testimonial passages: positive, mixed, negative or neutral.
 
 :class:`SentimentModel` is a scikit-learn classifier over texts: word 1-2 gram TF-IDF features (optionally
 character 2-5 grams too) into a class-balanced multinomial logistic regression. The shipped model
-(``evalnlp/models/sentiment``, built by ``scripts/train_sentiment.py``) is trained on the NHS Friends and
-Family Test comments of the pxtextmining project, whose staff gave each comment a *criticality* score from
--5 (very critical) to +5 (very positive). :func:`criticality_to_label` maps a score to a label:
+(``evalnlp/models/sentiment``, built by ``scripts/train_sentiment.py``) reads two registers:
 
-========================  =========  ====================================================================
-criticality               label      what such comments look like
-========================  =========  ====================================================================
--5 to -3                  negative   clear criticism or a complaint
--2 to -1                  mixed      mild criticism, a suggestion, or praise with a reservation
-0                         (dropped)  used by one trust for comments it did not score, whatever their tone
-+1 to +5                  positive   praise, thanks, "nothing to improve"
-========================  =========  ====================================================================
+- NHS Friends and Family Test comments (pxtextmining phase 1), whose staff gave each comment a *criticality*
+  score from -5 (very critical) to +5 (very positive), mapped by :func:`criticality_to_label`:
 
-The store also allows ``neutral``; this model never predicts it, because the training data has no
-reliable neutral class.
+  ========================  =========  ====================================================================
+  criticality               label      what such comments look like
+  ========================  =========  ====================================================================
+  -5 to -3                  negative   clear criticism or a complaint
+  -2 to -1                  mixed      mild criticism, a suggestion, or praise with a reservation
+  0                         (dropped)  used by one trust for comments it did not score, whatever their tone
+  +1 to +5                  positive   praise, thanks, "nothing to improve"
+  ========================  =========  ====================================================================
+
+- quotations from REF2014 impact case studies (testimonials, letters, reports), each labelled positive,
+  negative, mixed or neutral by its stance; ``neutral`` is a descriptive, procedural or legal statement
+  with no evaluation and no reported benefit or problem.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ __all__ = ["LABELS", "SentimentModel", "criticality_to_label", "parse_criticalit
            "load_sentiment_model"]
 
 #: Labels the model predicts, in the column order of ``predict_proba``.
-LABELS: tuple[str, ...] = ("negative", "mixed", "positive")
+LABELS: tuple[str, ...] = ("negative", "mixed", "neutral", "positive")
 
 
 def parse_criticality(value: Any) -> int | None:
@@ -73,7 +75,7 @@ def criticality_to_label(value: Any) -> str | None:
 
 
 class SentimentModel(ClassifierMixin, BaseEstimator):
-    """Positive / mixed / negative classifier over texts (TF-IDF into a balanced logistic regression).
+    """Positive / mixed / negative / neutral classifier over texts (TF-IDF into a balanced logistic regression).
 
     Parameters
     ----------
@@ -108,8 +110,8 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         clf = LogisticRegression(C=float(self.C), class_weight=self.class_weight, solver="lbfgs", max_iter=2000)
         return Pipeline([("features", FeatureUnion(parts)), ("clf", clf)])
 
-    def fit(self, X, y) -> "SentimentModel":
-        """Fit on texts and labels (each one of :data:`LABELS`)."""
+    def fit(self, X, y, sample_weight=None) -> "SentimentModel":
+        """Fit on texts and labels (each one of :data:`LABELS`); ``sample_weight`` weighs rows (e.g. registers)."""
         if isinstance(self.C, bool) or not isinstance(self.C, (int, float)) or self.C <= 0:
             raise ValueError(f"The 'C' parameter of SentimentModel must be a positive float; got {self.C!r} instead.")
         if self.class_weight not in ("balanced", None):
@@ -125,7 +127,12 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         present = [lab for lab in LABELS if lab in set(labels)]
         if len(present) < 2:
             raise ValueError(f"SentimentModel needs at least two labels to learn from; got only {present}.")
-        self.pipeline_ = self._build().fit(texts, labels)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
+            if sample_weight.shape != (len(texts),) or not np.all(np.isfinite(sample_weight)) or (sample_weight < 0).any():
+                raise ValueError(f"sample_weight must hold one finite, non-negative weight per text ({len(texts)}); "
+                                 f"got shape {sample_weight.shape} instead.")
+        self.pipeline_ = self._build().fit(texts, labels, clf__sample_weight=sample_weight)
         for _name, vectorizer in self.pipeline_.named_steps["features"].transformer_list:
             if hasattr(vectorizer, "stop_words_"):
                 del vectorizer.stop_words_  # the n-grams cut by min_df: large and only for introspection
