@@ -94,3 +94,71 @@ def test_newer_schema_is_refused(db_path):
         s.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="E402"):
         Store(db_path)
+
+
+# ---- project exchange -------------------------------------------------------------------------------------
+
+
+def _two_segments(store) -> tuple[str, str]:
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("a", "b"), run, returning=True)
+        store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "response", "start": 0, "end": 1,
+                                            "text": new["text"], "speaker": None, "source_ref": None}))
+        store.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+    s1, s2 = store.table("segments")["seg_id"].tolist()
+    return s1, s2
+
+
+def test_document_ids_are_the_ids_insert_documents_gives(db_path):
+    frame = docs("one", "two").assign(question=["q", None])
+    with Store(db_path) as s, s.transaction():
+        run = s.start_run("ingest", {})
+        new = s.insert_documents(frame, run, returning=True)
+        s.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+    with Store(db_path) as s:  # straight after opening an existing store (no partly read result in the way)
+        assert s.document_ids(frame) == new.set_index("text").loc[["one", "two"], "doc_id"].tolist()
+
+
+def test_import_codes_replaces_a_persons_own_codes_only(store):
+    s1, s2 = _two_segments(store)
+    store.replace_codes(pd.DataFrame({"seg_id": [s1, s1], "theme": ["x", "y"], "score": [0.9, 0.2],
+                                      "assigned": [True, False]}), "model:m", "r1")
+    store.replace_codes(pd.DataFrame({"seg_id": [s1, s1], "theme": ["x", "z"], "score": None,
+                                      "assigned": [True, False]}), "human:ann", "r2")
+    imported = pd.DataFrame({"seg_id": [s1, s2], "theme": ["y", "x"], "score": None, "assigned": True,
+                             "coder": "human:ann", "run_id": "r3"})
+    store.import_codes(imported, "r3", replace=True)
+    codes = store.table("codes").set_index(["coder", "seg_id", "theme"])
+    ann = codes.loc["human:ann"]
+    assert not ann.loc[(s1, "x"), "assigned"] and ann.loc[(s1, "x"), "run_id"] == "r3"  # no longer assigned
+    assert ann.loc[(s1, "y"), "assigned"] and ann.loc[(s2, "x"), "assigned"]
+    assert ann.loc[(s1, "z"), "run_id"] == "r2"  # an unchanged row is left as it was
+    assert codes.loc["model:m"]["assigned"].tolist() == [True, False]  # another coder is untouched
+    before = store.table("codes")
+    assert store.import_codes(imported, "r4", replace=True) == 0  # the same codes again change nothing
+    pd.testing.assert_frame_equal(store.table("codes"), before)
+
+
+def test_import_codes_without_replace_only_fills_uncoded_segments(store):
+    s1, s2 = _two_segments(store)
+    store.replace_codes(pd.DataFrame({"seg_id": [s1], "theme": ["x"], "score": [0.9], "assigned": [True]}),
+                        "model:m", "r1")
+    imported = pd.DataFrame({"seg_id": [s1, s2], "theme": ["y", "y"], "score": None, "assigned": True,
+                             "coder": "model:m", "run_id": "r2"})
+    assert store.import_codes(imported, "r2", replace=False) == 1
+    codes = store.table("codes")
+    assert sorted(zip(codes["seg_id"], codes["theme"])) == sorted([(s1, "x"), (s2, "y")])
+
+
+def test_import_runs_keeps_runs_already_there(store):
+    with store.transaction():
+        run = store.start_run("classify", {"codebook": "impact"})
+        store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
+    runs = store.table("runs")
+    other = runs.assign(run_id="20200101T000000000000-abcdef12", command="import-codes", args='{"a": 1}',
+                        versions="{}")
+    mine = runs.assign(command="changed")
+    assert store.import_runs(pd.concat([other, mine], ignore_index=True)) == 1
+    assert store.table("runs").set_index("run_id").loc[run, "command"] == "classify"
+    assert len(store.table("runs")) == 2

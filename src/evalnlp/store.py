@@ -57,6 +57,9 @@ MIGRATIONS: list[list[str]] = [
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
+# A document's id: a content hash of its source, locator, question and text (see Store.insert_documents).
+_DOC_ID_SQL = "substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)"
+
 
 def default_path() -> str:
     """The store path used when none is given: ``$EVALNLP_DB`` or ``./evalnlp.duckdb``."""
@@ -146,12 +149,14 @@ class Store:
             self._in_tx = False
 
     def schema_version(self) -> int:
+        # fetchall, not fetchone: DuckDB refuses to register a DataFrame while a result is partly fetched, and
+        # this is the last query of opening a store
         exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
         if not exists:
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def _check_version(self) -> int:
         version = self.schema_version()
@@ -239,8 +244,7 @@ class Store:
                 f"""
                 INSERT INTO documents
                 SELECT d.* FROM (
-                    SELECT substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)
-                               AS doc_id,
+                    SELECT {_DOC_ID_SQL} AS doc_id,
                            source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
                     FROM _docs {qualify}
                 ) d
@@ -404,6 +408,114 @@ class Store:
         assigned = long.pivot(index="doc_id", columns="theme", values="assigned").add_prefix("assigned_")
         return docs.set_index("doc_id").join(score).join(assigned)
 
+    # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
+
+    def document_ids(self, frame: pd.DataFrame) -> list[str]:
+        """The ``doc_id`` each row of ``frame`` (source, locator, question, text) has or would have."""
+        if frame.empty:
+            return []
+        self.con.register("_ids_in", frame[["source", "locator", "question", "text"]])
+        try:
+            return [r[0] for r in self.con.execute(
+                f"SELECT {_DOC_ID_SQL} FROM _ids_in").fetchall()]  # insertion order is kept
+        finally:
+            self.con.unregister("_ids_in")
+
+    def document_fields(self) -> pd.DataFrame:
+        """Every document's doc_id, source, locator, kind and question (not its text)."""
+        return self.con.execute("SELECT doc_id, source, locator, kind, question FROM documents ORDER BY doc_id").df()
+
+    def segments_of(self, doc_ids: list[str]) -> pd.DataFrame:
+        """The segments of these documents: seg_id, doc_id, kind, start, end (by document and offset)."""
+        self.con.register("_docs_of", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+        try:
+            return self.con.execute(
+                """SELECT seg_id, doc_id, kind, start, "end" FROM segments
+                   WHERE doc_id IN (SELECT doc_id FROM _docs_of) ORDER BY doc_id, start, "end", kind""").df()
+        finally:
+            self.con.unregister("_docs_of")
+
+    def import_codes(self, frame: pd.DataFrame, run_id: str, *, replace: bool) -> int:
+        """Store codes read from a project exchange file, several coders at once: ``frame`` has seg_id, theme,
+        score, assigned, coder and run_id.
+
+        With ``replace`` the rows are what each coder now says of the segments it codes in ``frame`` (a coder
+        re-importing their own work): its themes there are set as given, and a theme it had assigned there
+        that ``frame`` does not give is no longer assigned (that change recorded under ``run_id``); rows that
+        do not change are left as they are, so importing the same file twice changes nothing. Without
+        ``replace`` a coder's codes are added only to segments it has not coded yet. Either way no other
+        coder's codes are touched. Returns the number of rows added or changed."""
+        if frame.empty:
+            return 0
+        cols = ["seg_id", "theme", "score", "assigned", "coder", "run_id"]
+        self.con.register("_imp", frame[cols])
+        try:
+            changed = 0
+            if replace:
+                changed += self.con.execute(
+                    """UPDATE codes SET assigned = false, run_id = ?
+                       WHERE assigned
+                         AND EXISTS (SELECT 1 FROM _imp n WHERE n.coder = codes.coder AND n.seg_id = codes.seg_id)
+                         AND NOT EXISTS (SELECT 1 FROM _imp n WHERE n.coder = codes.coder
+                                         AND n.seg_id = codes.seg_id AND n.theme = codes.theme)""",
+                    [run_id]).fetchone()[0]
+                changed += self.con.execute(
+                    """UPDATE codes SET assigned = n.assigned, score = coalesce(n.score, codes.score),
+                                        run_id = n.run_id
+                       FROM _imp n
+                       WHERE n.coder = codes.coder AND n.seg_id = codes.seg_id AND n.theme = codes.theme
+                         AND (codes.assigned <> n.assigned
+                              OR (n.score IS NOT NULL AND n.score IS DISTINCT FROM codes.score))""").fetchone()[0]
+                match = "t.coder = n.coder AND t.seg_id = n.seg_id AND t.theme = n.theme"
+            else:
+                match = "t.coder = n.coder AND t.seg_id = n.seg_id"
+            changed += self.con.execute(
+                f"""INSERT INTO codes SELECT n.seg_id, n.theme, n.score, n.assigned, n.coder, n.run_id FROM _imp n
+                    WHERE NOT EXISTS (SELECT 1 FROM codes t WHERE {match})""").fetchone()[0]
+            return int(changed)
+        finally:
+            self.con.unregister("_imp")
+
+    def import_sentiment(self, frame: pd.DataFrame, *, replace: bool) -> int:
+        """Store sentiment read from a project exchange file (seg_id, label, score, coder, run_id): with
+        ``replace`` a coder's label on a segment is set as given (unchanged rows are left alone), without it
+        added only where the coder has none. No other coder's rows are touched."""
+        if frame.empty:
+            return 0
+        self.con.register("_imp", frame[["seg_id", "label", "score", "coder", "run_id"]])
+        try:
+            if replace:
+                self.con.execute(
+                    """DELETE FROM sentiment WHERE EXISTS (
+                           SELECT 1 FROM _imp n WHERE n.coder = sentiment.coder AND n.seg_id = sentiment.seg_id
+                           AND (n.label <> sentiment.label OR n.score IS DISTINCT FROM sentiment.score))""")
+            return int(self.con.execute(
+                """INSERT INTO sentiment SELECT n.seg_id, n.label, n.score, n.coder, n.run_id FROM _imp n
+                   WHERE NOT EXISTS (SELECT 1 FROM sentiment t WHERE t.coder = n.coder AND t.seg_id = n.seg_id)"""
+            ).fetchone()[0])
+        finally:
+            self.con.unregister("_imp")
+
+    def import_runs(self, frame: pd.DataFrame) -> int:
+        """Add runs recorded in another store (the runs that made the codes an exchange file carries), so their
+        provenance travels with them; runs already here are kept as they are. ``frame`` has the runs columns
+        (args and versions as JSON text)."""
+        if frame.empty:
+            return 0
+        cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
+                "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
+        self.con.register("_runs_in", frame[cols])
+        try:
+            return int(self.con.execute(
+                """INSERT INTO runs
+                   SELECT run_id, command, CAST(args AS JSON), codebook_id, codebook_sha256, model_sha256,
+                          CAST(versions AS JSON), CAST(started AS TIMESTAMP), CAST(finished AS TIMESTAMP), status,
+                          n_in, n_ok, n_rejected
+                   FROM (SELECT * FROM _runs_in QUALIFY row_number() OVER (PARTITION BY run_id) = 1) r
+                   WHERE run_id NOT IN (SELECT run_id FROM runs)""").fetchone()[0])
+        finally:
+            self.con.unregister("_runs_in")
+
     # ---- topics ------------------------------------------------------------------------------------
 
     def replace_topics(self, frame: pd.DataFrame, run_id: str) -> int:
@@ -442,7 +554,7 @@ class Store:
         return self.con.execute(sql, params).df()
 
     def count(self, name: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # names are internal
+        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])  # names are internal
 
     def run(self, run_id: str) -> dict[str, Any]:
         df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
