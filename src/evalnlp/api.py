@@ -153,6 +153,27 @@ class Project:
             paths = [paths]
         return ingest(self.store, paths, **options)
 
+    # exchange with QDA programs (REFI-QDA)
+    def export_qdpx(self, path: str | Path, *, codebook: str | Path | None = None) -> "QdaExport":
+        """Write the project as a REFI-QDA ``.qdpx`` for NVivo, ATLAS.ti, MAXQDA, QualCoder (see :func:`export`)."""
+        if Path(path).suffix.lower() != ".qdpx":
+            from evalnlp.errors import InputError
+
+            raise InputError("E180", f"a project file ends in .qdpx; got {str(path)!r}")
+        return export(self.store, path, codebook=codebook)
+
+    def export_qdc(self, path: str | Path, *, codebook: str | Path | None = None) -> "QdaExport":
+        """Write the codebook as a REFI-QDA ``.qdc`` (see :func:`export`)."""
+        if Path(path).suffix.lower() != ".qdc":
+            from evalnlp.errors import InputError
+
+            raise InputError("E180", f"a codebook file ends in .qdc; got {str(path)!r}")
+        return export(self.store, path, codebook=codebook)
+
+    def import_qdpx(self, path: str | Path, **options: Any) -> "QdaImport":
+        """Read a REFI-QDA ``.qdpx`` project into this store (see :func:`import_qdpx` for the options)."""
+        return import_qdpx(self.store, path, **options)
+
 
 # ---- theme coding --------------------------------------------------------------------------------------
 
@@ -530,8 +551,13 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
 # ---- evidence, quotes, report ----------------------------------------------------------------------------
 
 
+#: Runs whose codebook is the store's: coding it, or importing a coded project with it.
+CODEBOOK_COMMANDS = ("classify", "import")
+
+
 def project_codebook(store: Store, codebook: str | Path | None = None):
-    """The codebook to report with: the one given, else the one the latest classify run used."""
+    """The codebook to report with: the one given, else the one the latest classify (or project import)
+    run used."""
     import json
 
     from evalnlp.codebook import load_codebook
@@ -540,7 +566,7 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     if codebook is not None:
         return load_codebook(codebook)
     runs = store.table("runs")
-    coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
+    coded = runs[runs["command"].isin(CODEBOOK_COMMANDS) & (runs["status"] == "ok")]
     if coded.empty:
         raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run. Run "
                          "`evalnlp classify --codebook impact` first (or pass --codebook)")
@@ -638,3 +664,206 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     if suggest is not None:
         found.outputs.append(write_suggestion(found, cb, suggest))
     return found
+
+
+# ---- project exchange (REFI-QDA: NVivo, ATLAS.ti, MAXQDA, QualCoder...) -----------------------------------
+
+
+@dataclass
+class QdaExport:
+    """What ``export`` wrote: a ``.qdpx`` project (documents, coded passages, codings per coder) or a
+    ``.qdc`` codebook."""
+
+    path: Path
+    kind: str  # "project" or "codebook"
+    codebook_id: str
+    themes: int
+    documents: int = 0
+    selections: int = 0  # passages with at least one theme
+    codings: int = 0
+    coders: dict[str, int] | None = None  # coder -> passages it assigned a theme
+    notes: list[str] | None = None
+
+
+_QDA_SUFFIXES = (".qdpx", ".qdc")
+
+
+def export(store: Store | None, path: str | Path, *, codebook: str | Path | None = None) -> QdaExport:
+    """Write a REFI-QDA file for QDA programs: ``FILE.qdpx`` the whole project (every document, every
+    coder's codes for the codebook's themes), ``FILE.qdc`` the codebook alone.
+
+    The codebook is the one given, else the store's (that of its latest classify or import run).
+    """
+    from evalnlp import qda
+    from evalnlp.errors import InputError
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _QDA_SUFFIXES:
+        raise InputError("E180", f"export writes a REFI-QDA project (.qdpx) or codebook (.qdc); got "
+                         f"{str(path)!r}. Name the file e.g. project.qdpx or themes.qdc")
+    if not path.parent.is_dir():
+        raise InputError("E180", f"the folder {str(path.parent)!r} for {path.name} does not exist; create it first")
+    if store is None:
+        from evalnlp.codebook import load_codebook
+
+        if codebook is None:
+            raise InputError("E180", "which codebook? Expected --codebook ID|PATH (or a project store)")
+        cb = load_codebook(codebook)
+    else:
+        cb = project_codebook(store, codebook)
+    if suffix == ".qdc":
+        qda.export_qdc(cb, path)
+        return QdaExport(path=path, kind="codebook", codebook_id=cb.id, themes=len(cb.themes), notes=[])
+    summary = qda.export_qdpx(store, path, cb)
+    return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
+                     documents=summary.documents, selections=summary.selections, codings=summary.codings,
+                     coders=summary.coders, notes=summary.notes)
+
+
+@dataclass
+class QdaImport:
+    """What ``import`` read from a ``.qdpx`` project and stored. The run's counts add up: every source and
+    every text selection read (``n_in``) is a document or passage (``n_ok``) or a reject (``n_rejected``)."""
+
+    run_id: str
+    file: str
+    origin: str | None
+    codebook_id: str
+    complete: bool  # an evalnlp export read whole (scores, sentiment, unselected passages), not XML alone
+    n_in: int
+    n_ok: int
+    n_rejected: int
+    documents: int  # text sources read
+    documents_new: int
+    segments: int
+    segments_new: int
+    coders: pd.DataFrame  # coder, passages, codings
+    rejects: pd.DataFrame  # source, locator, code, reason
+    discarded: dict[str, int]  # elements evalnlp does not use (notes, sets, graphs...): how many
+    notes: list[str]
+    new_codebook: Path | None = None
+
+
+def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, codebook: str | Path | None = None,
+                new_codebook: str | Path | None = None, limits=None) -> QdaImport:
+    """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder or evalnlp into the store:
+    text sources as documents, text selections as passages, codings as codes (``human:<user name>``, or
+    ``human:NAME`` for all with ``coder``).
+
+    Codes map onto the themes of ``codebook`` (else the store's codebook, else the shipped codebook the
+    file's codes come from, else ``impact``) by GUID, name, theme id, label or alias; codes that do not map
+    are an error listing them (E240), unless ``new_codebook`` names a YAML file to write the file's codes to
+    as a new codebook, which is then used. The whole file is read and checked before anything is written;
+    a damaged archive, one past the size caps (``limits``, a :class:`evalnlp.qda.Limits`), or XML with a
+    document type declaration is refused with the store untouched.
+    """
+    from evalnlp import qda
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import InputError
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("E181", f"no file {str(path)!r}" + (" (it is a folder)" if path.is_dir() else "")
+                         + "; expected a .qdpx project exported from a QDA program")
+    if path.suffix.lower() == ".qdc":
+        raise InputError("E189", f"{path.name} is a codebook (.qdc), not a project; convert it with "
+                         f"`evalnlp codebook import {path.name} --out FILE.yaml`")
+    if codebook is not None and new_codebook is not None:
+        raise InputError("E195", "--codebook and --new-codebook exclude each other: map the file's codes onto an "
+                         "existing codebook, or make a new one from them")
+    if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
+        raise InputError("E189", f"--new-codebook writes a YAML codebook; expected a file ending in .yaml, got "
+                         f"{str(new_codebook)!r}")
+    who = qda.coder_override(coder)
+    parsed = qda.read_qdpx(path, limits or qda.DEFAULT_LIMITS)
+    project = parsed.project
+    code_map = None
+    converted = None
+    if new_codebook is not None:
+        out = Path(new_codebook)
+        used = {c.code for s in project.sources for sel in s.selections for c in sel.codings}
+        converted = qda.codes_to_codebook(project.codes, cb_id=qda.slug(out.stem), title=out.stem,
+                                          description=f"Codes of {path.name}, a REFI-QDA project"
+                                          + (f" from {project.origin}" if project.origin else "") + ".",
+                                          source=str(out), keep=used)
+        cb = converted.codebook
+        code_map = qda.CodeMap(themes=dict(converted.themes))
+        ref = str(out.resolve())
+    elif codebook is not None:
+        cb, ref = load_codebook(codebook), str(codebook)
+    else:
+        cb = _store_or_file_codebook(store, project)
+        ref = _codebook_ref(cb)
+    plan = qda.plan_import(store, parsed, cb, code_map=code_map, coder=who)
+    if converted is not None:
+        qda.write_atomic(Path(new_codebook), lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
+    args = {"file": str(path), "coder": who, "codebook": ref,
+            "new_codebook": str(new_codebook) if new_codebook is not None else None}
+    with recorded_run(store, "import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+        written = qda.write_plan(store, plan, run_id)
+        store.finish_run(run_id, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected)
+    notes = list(plan.notes) + (converted.notes if converted is not None else [])
+    return QdaImport(run_id=run_id, file=path.name, origin=project.origin, codebook_id=cb.id,
+                     complete=plan.complete, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected,
+                     documents=len(plan.documents), documents_new=written.documents_new,
+                     segments=len(plan.segments), segments_new=written.segments_new, coders=written.coders,
+                     rejects=plan.rejects, discarded=dict(project.discarded), notes=notes,
+                     new_codebook=Path(new_codebook) if new_codebook is not None else None)
+
+
+def _store_or_file_codebook(store: Store, project):
+    """The store's codebook; else the shipped codebook whose themes the file's codes are; else impact."""
+    from evalnlp import qda
+    from evalnlp.codebook import SHIPPED, load_codebook
+    from evalnlp.errors import StoreError
+
+    try:
+        return project_codebook(store)
+    except StoreError:
+        pass
+    for cb_id in SHIPPED:
+        cb = load_codebook(cb_id)
+        if {qda.code_guid(cb.id, t) for t in cb.theme_ids} & set(project.codes):
+            return cb
+    return load_codebook("impact")
+
+
+@dataclass
+class CodebookImport:
+    """A REFI-QDA codebook written as an evalnlp YAML codebook (validated)."""
+
+    path: Path
+    codebook: Any
+    notes: list[str]
+
+
+def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None) -> CodebookImport:
+    """Turn a REFI-QDA codebook (``.qdc``, or the codebook of a ``.qdpx`` project) into an evalnlp YAML
+    codebook at ``out``: one theme per codable code, hierarchy kept as ``parent``, descriptions as
+    definitions. The codebook's id is ``id``, else made from the file name."""
+    import re
+
+    from evalnlp import qda
+    from evalnlp.errors import InputError
+
+    path, out = Path(path), Path(out)
+    if not path.is_file():
+        raise InputError("E181", f"no file {str(path)!r}; expected a .qdc codebook exported from a QDA program")
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError("E189", f"--out is the YAML codebook to write; expected a file ending in .yaml, got "
+                         f"{str(out)!r}")
+    if not out.parent.is_dir():
+        raise InputError("E189", f"the folder {str(out.parent)!r} for {out.name} does not exist; create it first")
+    cb_id = id if id is not None else qda.slug(path.stem)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
+        from evalnlp.errors import CodebookError
+
+        raise CodebookError("E206", f"--id {cb_id!r} is not a valid codebook id: use lowercase letters, digits and "
+                            f"'_', starting with a letter (e.g. {qda.slug(cb_id)!r})")
+    codes = qda.read_codes(path)
+    converted = qda.codes_to_codebook(codes, cb_id=cb_id, title=path.stem,
+                                      description=f"Imported from {path.name}, a REFI-QDA codebook.",
+                                      source=str(out))
+    qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
+    return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)

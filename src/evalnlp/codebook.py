@@ -50,6 +50,7 @@ __all__ = [
     "keyword_tokens",
     "list_codebooks",
     "load_codebook",
+    "parse_codebook",
     "validate_codebook",
 ]
 
@@ -566,6 +567,12 @@ def validate_codebook(path: str | Path) -> Codebook:
     except OSError as exc:
         raise CodebookError("E202", f"Cannot read codebook {str(resolved)!r}: {exc.strerror}.") from None
     return _parse(raw, str(resolved))
+
+
+def parse_codebook(text: str, source: str = "<text>") -> Codebook:
+    """Validate codebook YAML held in memory (a codebook built by a converter before it is written out);
+    ``source`` names it in messages. Raises :class:`CodebookValidationError` listing every problem."""
+    return _parse(text.encode("utf-8"), source)
 
 
 def list_codebooks() -> list[Codebook]:

@@ -19,7 +19,8 @@ RUN_COLUMNS = [
 REJECT_COLUMNS = ["run_id", "source", "locator", "code", "reason"]
 
 DOCUMENT_KINDS = ("response", "narrative")
-SEGMENT_KINDS = ("response", "sentence", "testimonial")
+# "selection": a passage someone marked in a QDA tool (NVivo, ATLAS.ti, MAXQDA...), read from a REFI-QDA project
+SEGMENT_KINDS = ("response", "sentence", "testimonial", "selection")
 UNITS = ("response", "sentence")
 SENTIMENT_LABELS = ("positive", "mixed", "negative", "neutral")
 

@@ -1,0 +1,75 @@
+"""Exchanging projects and codebooks with QDA programs (NVivo, ATLAS.ti, MAXQDA, QualCoder...) through the
+REFI-QDA standard (QDA-XML 1.0, specification 1.5).
+
+- :func:`export_qdpx` writes the store as a ``.qdpx`` project: coders as users, the codebook, documents as
+  text sources with their attributes as variables, coded passages as text selections with their codings
+  (see :mod:`evalnlp.qda._export`).
+- :func:`export_qdc` writes a codebook as a ``.qdc`` file.
+- :func:`read_qdpx`, :func:`plan_import` and :func:`write_plan` read a ``.qdpx`` written by any of those
+  programs into the store (see :mod:`evalnlp.qda._read` and :mod:`evalnlp.qda._import`), safely
+  (:mod:`evalnlp.qda._archive`).
+- :func:`read_codes` and :func:`codes_to_codebook` turn a ``.qdc`` (or a project's codebook) into an evalnlp
+  codebook (:mod:`evalnlp.qda._codebook`).
+
+Error codes: E180 an export file name that is neither .qdpx nor .qdc; E181 an import file that does not
+exist; E182 an archive that cannot be read; E183 an archive past the size caps; E184 no project.qde; E185
+XML that is not well-formed; E186 XML with a document type declaration; E187 XML that is not a REFI-QDA
+project or codebook; E189 a file of the wrong type for the command; E195 options that exclude each other;
+E196 a bad --coder. Rejected items (in the run's rejects): E190 a source without plain text, E191 plain
+text that cannot be read, E192 a selection outside its text, E193 a selection by coordinates or time, E194
+a source with empty text. Codebook errors: E240 codes that are not themes of the codebook, E241 codings of
+codes the file does not define, E242 a codebook file without codable codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evalnlp.errors import InputError
+from evalnlp.qda._archive import DEFAULT_LIMITS, Limits, parse_xml, size_text
+from evalnlp.qda._codebook import CodeMap, Converted, codes_to_codebook, map_codes, slug
+from evalnlp.qda._export import (SIDECAR, ExportData, ExportSummary, build_project, codebook_xml, write_atomic,
+                                 write_qdpx)
+from evalnlp.qda._ids import code_guid, guid, norm_guid
+from evalnlp.qda._import import Parsed, Plan, Written, coder_override, plan_import, read_qdpx, write_plan
+from evalnlp.qda._read import Code, local, read_codebook_root
+
+__all__ = [
+    "DEFAULT_LIMITS", "SIDECAR", "Code", "CodeMap", "Converted", "ExportSummary", "Limits", "Parsed", "Plan", "Written",
+    "code_guid", "codes_to_codebook", "coder_override", "export_qdc", "export_qdpx", "guid", "map_codes",
+    "norm_guid", "plan_import", "read_codes", "read_qdpx", "slug", "write_plan",
+]
+
+
+def export_qdpx(store, path: Path, codebook) -> ExportSummary:
+    """Write every document of ``store`` and every coder's codes for ``codebook``'s themes to ``path``."""
+    tables = {name: store.table(name) for name in ("documents", "segments", "codes", "sentiment", "reach", "runs")}
+    data = ExportData(name=Path(store.path).stem, codebook=codebook, **tables)
+    qde, sidecar, texts, summary = build_project(data)
+    write_qdpx(Path(path), qde, sidecar, texts)
+    summary.path = Path(path)
+    return summary
+
+
+def export_qdc(codebook, path: Path) -> Path:
+    data = codebook_xml(codebook)
+    write_atomic(Path(path), lambda tmp: tmp.write_bytes(data))
+    return Path(path)
+
+
+def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:
+    """The codes of a ``.qdc`` codebook, or of the codebook inside a ``.qdpx`` project."""
+    import zipfile
+
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        return read_qdpx(path, limits).project.codes
+    size = path.stat().st_size
+    if size > limits.max_xml:
+        raise InputError("E183", f"{path.name} is {size_text(size)}, more than the {size_text(limits.max_xml)} "
+                         "allowed for a codebook; it is not read")
+    root = parse_xml(path.read_bytes(), path.name)
+    if local(root.tag) not in ("CodeBook", "Project"):
+        raise InputError("E187", f"{path.name} is not a REFI-QDA codebook: its root element is <{local(root.tag)}>, "
+                         "expected <CodeBook>")
+    return read_codebook_root(root)

@@ -1,0 +1,162 @@
+"""Reading untrusted exchange files safely: zip members in memory under size caps, XML without a DTD.
+
+A ``.qdpx`` file comes from another program, or from anyone. Nothing in it is ever extracted to disk (so
+the paths its members name do not matter), each member is read in chunks and refused as soon as it passes
+its cap (so a zip bomb, or a header that lies about sizes, costs at most the cap), and XML with a document
+type declaration is refused before it is parsed (so entities cannot expand or reach outside the file).
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from evalnlp.errors import InputError
+
+MiB = 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what is read from an archive (bytes after decompression)."""
+
+    max_members: int = 100_000
+    max_xml: int = 256 * MiB  # project.qde
+    max_text: int = 64 * MiB  # one plain-text source
+    max_total: int = 1024 * MiB  # everything read from one archive
+    max_sidecar: int = 512 * MiB  # evalnlp.json
+
+
+DEFAULT_LIMITS = Limits()
+_CHUNK = MiB
+
+
+class Archive:
+    """A zip file opened for reading members into memory, by name, case-insensitively."""
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS):
+        self.path = Path(path)
+        self.limits = limits
+        self.read_total = 0
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            raise InputError("E182", f"{self.path.name} is not a readable zip archive ({_reason(exc)}); a .qdpx "
+                             "project is a zip file. Export it again from the QDA program") from None
+        infos = self.zip.infolist()
+        if len(infos) > limits.max_members:
+            self.zip.close()
+            raise InputError("E183", f"{self.path.name} holds {len(infos):,} files, more than the "
+                             f"{limits.max_members:,} a project is allowed; it is not read")
+        self._by_name: dict[str, list[zipfile.ZipInfo]] = {}
+        for info in infos:
+            if not info.is_dir():
+                self._by_name.setdefault(_key(info.filename), []).append(info)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    #: The folder the project sits in inside the archive ("" at the top, as the specification has it).
+    base = ""
+
+    def find(self, name: str) -> list[zipfile.ZipInfo]:
+        """The members called ``name`` (case and slash direction ignored), in :attr:`base` first."""
+        if self.base:
+            found = self._by_name.get(_key(self.base + name), [])
+            if found:
+                return found
+        return self._by_name.get(_key(name), [])
+
+    def find_anywhere(self, basename: str) -> list[zipfile.ZipInfo]:
+        """The members called ``basename`` in any folder."""
+        key = _key(basename)
+        return [i for k, infos in self._by_name.items() if k == key or k.endswith("/" + key) for i in infos]
+
+    def names(self) -> list[str]:
+        return [i.filename for infos in self._by_name.values() for i in infos]
+
+    def read(self, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
+        """The member's bytes, refusing (E183) past ``cap`` or past the archive's total allowance."""
+        budget = min(cap, self.limits.max_total - self.read_total)
+        if info.file_size > budget:
+            raise self._too_large(info, what, cap)
+        parts, size = [], 0
+        try:
+            with self.zip.open(info) as fh:
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > budget:  # the header understated the size: stop reading here
+                        raise self._too_large(info, what, cap)
+                    parts.append(chunk)
+        except InputError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
+            raise InputError("E182", f"{self.path.name}: the member {info.filename!r} cannot be read "
+                             f"({_reason(exc)}); the archive is damaged or encrypted. Export it again") from None
+        self.read_total += size
+        return b"".join(parts)
+
+    def _too_large(self, info: zipfile.ZipInfo, what: str, cap: int) -> InputError:
+        if self.read_total + min(info.file_size, cap) > self.limits.max_total and info.file_size <= cap:
+            limit = f"the {size_text(self.limits.max_total)} allowed for a whole project"
+        else:
+            limit = f"the {size_text(cap)} allowed for {what}"
+        return InputError("E183", f"{self.path.name}: {info.filename!r} unpacks to more than {limit}; it is "
+                          "not read (a file this large is damaged or a zip bomb). Nothing was imported")
+
+
+def size_text(n: int) -> str:
+    return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n:,} bytes"
+
+
+def _key(name: str) -> str:
+    return name.replace("\\", "/").lstrip("/").casefold()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*_: Any) -> None:
+    raise _Refused
+
+
+def parse_xml(data: bytes, what: str) -> ET.Element:
+    """Parse XML bytes into an element tree; E186 for a document type declaration (DOCTYPE, entities),
+    E185 for XML that is not well-formed. Nothing is fetched and no entity is expanded."""
+    from xml.parsers import expat
+
+    check = expat.ParserCreate()
+    check.StartDoctypeDeclHandler = _refuse
+    check.EntityDeclHandler = _refuse
+    check.UnparsedEntityDeclHandler = _refuse
+    check.ExternalEntityRefHandler = _refuse
+    try:
+        check.Parse(data, True)
+    except _Refused:
+        raise InputError("E186", f"{what} has a document type declaration (<!DOCTYPE> or <!ENTITY>); REFI-QDA "
+                         "files have none, and evalnlp does not read them, since entities can expand without "
+                         "limit or read other files. Nothing was imported") from None
+    except expat.ExpatError as exc:
+        raise InputError("E185", f"{what} is not well-formed XML (line {exc.lineno}, column {exc.offset + 1}: "
+                         f"{expat.ErrorString(exc.code)}). Export it again from the QDA program") from None
+    return ET.fromstring(data)

@@ -1,0 +1,199 @@
+"""REFI-QDA codes and evalnlp themes: mapping one onto the other, and turning codes into a codebook.
+
+A theme is written as a code whose GUID derives from the codebook and theme ids, whose name is the theme's
+label and whose description is its definition (then its include and exclude notes, each after a blank line
+and ``Include:`` / ``Exclude:``). Reading, a code is matched to a theme of the target codebook by that GUID,
+else by its name as a theme id, label or alias (case and spacing ignored), else by the last part of a name
+that spells out its hierarchy (``Coke::diet Coke``, ``Feelings/serene``), else by the name made into an id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from evalnlp.codebook import SHIPPED, Codebook, CodebookValidationError, Theme, load_codebook
+from evalnlp.errors import CodebookError
+from evalnlp.qda._ids import code_guid
+from evalnlp.qda._read import Code
+
+INCLUDE, EXCLUDE = "Include:", "Exclude:"
+_PATH_SEPARATORS = ("::", "\\", "/", ">")
+
+
+def theme_description(theme: Theme) -> str:
+    parts = [theme.definition.strip()]
+    if theme.include:
+        parts.append(f"{INCLUDE} {theme.include.strip()}")
+    if theme.exclude:
+        parts.append(f"{EXCLUDE} {theme.exclude.strip()}")
+    return "\n\n".join(parts)
+
+
+def split_description(text: str) -> tuple[str, str | None, str | None]:
+    """(definition, include, exclude) from a description written by :func:`theme_description` (or any text:
+    then all of it is the definition)."""
+    include = exclude = None
+    parts = re.split(r"\n\s*\n(?=(?:Include|Exclude):)", text.strip())
+    definition = parts[0].strip()
+    for part in parts[1:]:
+        if part.startswith(INCLUDE):
+            include = part[len(INCLUDE):].strip() or None
+        elif part.startswith(EXCLUDE):
+            exclude = part[len(EXCLUDE):].strip() or None
+    return definition, include, exclude
+
+
+def slug(name: str) -> str:
+    """A theme id made from a code name: ASCII lowercase letters, digits and '_', starting with a letter."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+    if not out:
+        return "code"
+    return out if out[0].isalpha() else "t_" + out
+
+
+# ---------------------------------------------------------------------------------------- mapping
+
+
+@dataclass
+class CodeMap:
+    """Code GUID -> theme id for the codes that map; the codes that do not."""
+
+    themes: dict[str, str] = field(default_factory=dict)
+    unknown: list[Code] = field(default_factory=list)
+
+
+def map_code(code: Code, cb: Codebook, guids: dict[str, str]) -> str | None:
+    if code.guid in guids:
+        return guids[code.guid]
+    candidates = [code.name]
+    for sep in _PATH_SEPARATORS:
+        if sep in code.name:
+            candidates.append(code.name.rsplit(sep, 1)[-1])
+    for name in candidates:
+        try:
+            return cb.label_to_id(name.strip())
+        except CodebookError:
+            continue
+    made = slug(code.name)
+    return made if made in cb.theme_ids else None
+
+
+def map_codes(codes: dict[str, Code], used: set[str], cb: Codebook) -> CodeMap:
+    """Map the codes in ``used`` (GUIDs) onto ``cb``'s themes."""
+    guids = {code_guid(cb.id, t.id): t.id for t in cb.themes}
+    out = CodeMap()
+    for g, code in codes.items():
+        if g not in used:
+            continue
+        theme = map_code(code, cb, guids)
+        if theme is None:
+            out.unknown.append(code)
+        else:
+            out.themes[g] = theme
+    return out
+
+
+def unknown_codes_message(unknown: list[Code], counts: dict[str, int], cb: Codebook, file: str) -> str:
+    lines = [f"  {i}. {c.name!r}" + (f" (used in {counts[c.guid]:,} codings)" if counts.get(c.guid) else "")
+             for i, c in enumerate(unknown, 1)]
+    return (f"{len(unknown)} code{'s' if len(unknown) != 1 else ''} in {file} "
+            f"{'are not themes' if len(unknown) != 1 else 'is not a theme'} of codebook {cb.id!r}:\n"
+            + "\n".join(lines) + "\nAdd each name to a theme's `aliases` in the codebook, pass --codebook with a "
+            "codebook that has them, or pass --new-codebook FILE.yaml to make the file's codes a new codebook. "
+            "Nothing was imported")
+
+
+# ---------------------------------------------------------------------------------------- codes -> codebook
+
+
+@dataclass
+class Converted:
+    codebook: Codebook
+    yaml: str
+    themes: dict[str, str]  # code GUID -> theme id
+    notes: list[str]
+
+
+def _shipped_ids() -> dict[str, tuple[str, str]]:
+    """GUID -> (codebook id, theme id) for every shipped theme, to give evalnlp's own codes their ids back."""
+    out = {}
+    for cb_id in SHIPPED:
+        for t in load_codebook(cb_id).themes:
+            out[code_guid(cb_id, t.id)] = (cb_id, t.id)
+    return out
+
+
+def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, description: str, source: str,
+                      keep: set[str] = frozenset()) -> Converted:
+    """An evalnlp codebook made from REFI-QDA codes: one theme per codable code (and per code in ``keep``,
+    the codes that codings use), its label the code's name, its definition the code's description (the name
+    when there is none), its parent the nearest ancestor that is a theme. Codes that cannot be coded (folders,
+    ``isCodable="false"``) group their children but are not themes. Ids come from the names, made unique;
+    evalnlp's own shipped themes get their ids back. The YAML is validated before it is returned."""
+    from evalnlp.codebook import codebook_to_yaml, parse_codebook
+
+    shipped = _shipped_ids()
+    chosen = [c for c in codes.values() if c.codable or c.guid in keep]
+    if not chosen:
+        raise CodebookError("E242", f"{source} has no codes that can be coded, so it gives no themes; expected at "
+                            "least one Code with isCodable=\"true\"")
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    names_taken: set[str] = set()
+    notes: list[str] = []
+    for c in chosen:  # shipped ids first, so a made-up id never takes one of them
+        if c.guid in shipped and shipped[c.guid][1] not in taken:
+            ids[c.guid] = shipped[c.guid][1]
+            taken.add(ids[c.guid])
+    for c in chosen:
+        if c.guid in ids:
+            continue
+        base = slug(c.name)
+        tid, k = base, 2
+        while tid in taken:
+            tid, k = f"{base}_{k}", k + 1
+        ids[c.guid] = tid
+        taken.add(tid)
+    themes = []
+    no_description = []
+    for c in chosen:
+        parent = c.parent
+        while parent is not None and parent not in ids:
+            parent = codes[parent].parent if parent in codes else None
+        label = c.name
+        if _norm(label) in names_taken:  # two codes of the same name (under different parents): qualify it
+            ancestor = codes[c.parent].name if c.parent in codes else None
+            label = f"{ancestor} / {c.name}" if ancestor else f"{c.name} ({ids[c.guid]})"
+        if _norm(label) in names_taken:
+            label = f"{label} ({ids[c.guid]})"
+        names_taken.update({_norm(label), _norm(ids[c.guid])})
+        if c.description:
+            definition, include, exclude = split_description(c.description)
+        else:
+            definition, include, exclude = c.name, None, None
+            no_description.append(c.name)
+        themes.append(Theme(id=ids[c.guid], label=label, definition=definition or c.name, include=include,
+                            exclude=exclude, parent=ids.get(parent) if parent else None))
+    if no_description:
+        notes.append(f"{len(no_description)} code(s) had no description, so their definition is their name: "
+                     f"{', '.join(repr(n) for n in no_description[:10])}{' ...' if len(no_description) > 10 else ''}. "
+                     "Write a definition (and keywords and examples) before coding with this codebook")
+    folders = [c.name for c in codes.values() if c.guid not in ids]
+    if folders:
+        notes.append(f"{len(folders)} folder code(s) that cannot be coded are not themes (their children are "
+                     f"kept): {', '.join(repr(n) for n in folders[:10])}{' ...' if len(folders) > 10 else ''}")
+    cb = Codebook(id=cb_id, title=title, version="1", description=description, multi_label=True,
+                  require_theme=False, themes=tuple(themes), sha256="", path=source)
+    text = codebook_to_yaml(cb)
+    try:
+        validated = parse_codebook(text, source)
+    except CodebookValidationError as exc:  # a bug here: the converter must make valid codebooks
+        raise CodebookError(exc.code, f"the codebook made from {source} is not valid: {exc.message}") from None
+    return Converted(codebook=validated, yaml=text, themes=dict(ids), notes=notes)
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.replace("\u2019", "'").casefold().split())

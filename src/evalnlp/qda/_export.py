@@ -1,0 +1,376 @@
+"""Writing a store as a REFI-QDA project (``.qdpx``) and a codebook as a REFI-QDA codebook (``.qdc``).
+
+The project holds one ``User`` per coder (a person under their name, a model under its coder id
+``model:NAME@SHA``; the ``id`` attribute is the coder id either way), the codebook (themes as codes, nested
+by ``parent``), one ``Variable`` per document attribute (plus the document's ``source``, ``locator``,
+``question`` and ``kind``, each marked ``evalnlp:<field>`` in its description), and every document as a
+``TextSource`` whose plain text is a UTF-8 ``.txt`` member of ``Sources/`` (``plainTextPath="internal://..."``).
+Each passage that a coder assigned a theme is a ``PlainTextSelection`` (character offsets into that text), and
+each theme assigned to it a ``Coding`` by that coder's user.
+
+What the standard has no place for (scores, passages coded with no theme, passages no one coded, sentence
+and testimonial kinds, speakers, sentiment, reach figures, the runs behind the codes) travels in
+``evalnlp.json`` beside ``project.qde``, tied to it by its sha256: evalnlp reads it back only when the
+project is the one it was written with, so a file edited in another program is read from its XML alone.
+
+GUIDs derive from the store's ids and every date from its runs, so the same store gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pandas as pd
+
+from evalnlp.qda._codebook import theme_description
+from evalnlp.qda._ids import code_guid, guid
+from evalnlp.schema import HUMAN_PREFIX
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+SIDECAR = "evalnlp.json"
+SIDECAR_FORMAT = "evalnlp-qdpx"
+SIDECAR_VERSION = 1
+#: Document fields written as variables, with the description that marks them as evalnlp's.
+BUILTIN_FIELDS = {
+    "source": "the file the document was read from",
+    "locator": "where in that file (row, paragraph, page)",
+    "question": "the survey question (text column) it answers",
+    "kind": "response (a survey answer) or narrative (a paragraph of a document)",
+}
+_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+            "#17becf", "#393b79", "#637939")
+_XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def builtin_variable_guid(field_name: str) -> str:
+    return guid("variable", "evalnlp:" + field_name)
+
+
+def xml_text(value: Any) -> str:
+    """Text XML can carry: characters XML 1.0 forbids (control characters from Word, say) become spaces."""
+    return _XML_BAD.sub(" ", str(value))
+
+
+def _short(text: str, n: int = 80) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 1].rstrip() + "\u2026"
+
+
+def _date(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _el(parent: ET.Element, ns: str, tag: str, **attrs: Any) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ns}}}{tag}")
+    for key, value in attrs.items():
+        if value is not None:
+            el.set(key, xml_text(value))
+    return el
+
+
+def _to_bytes(root: ET.Element, ns: str) -> bytes:
+    ET.register_namespace("", ns)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# ---------------------------------------------------------------------------------------- codebook
+
+
+def _codes(parent: ET.Element, ns: str, cb) -> None:
+    codes = _el(parent, ns, "Codes")
+    kids: dict[str | None, list] = {}
+    for theme in cb.themes:
+        kids.setdefault(theme.parent, []).append(theme)
+    colour = {t.id: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(cb.themes)}
+
+    def add(into: ET.Element, theme) -> None:
+        el = _el(into, ns, "Code", guid=code_guid(cb.id, theme.id), name=theme.label, isCodable="true",
+                 color=colour[theme.id])
+        _el(el, ns, "Description").text = xml_text(theme_description(theme))
+        for child_theme in kids.get(theme.id, []):
+            add(el, child_theme)
+
+    for theme in kids.get(None, []):
+        add(codes, theme)
+
+
+def codebook_xml(cb) -> bytes:
+    """A ``.qdc`` file (valid against Codebook.xsd) for codebook ``cb``."""
+    from evalnlp import __version__
+
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook",
+                      origin=xml_text(f"evalnlp {__version__} (codebook {cb.id} {cb.version}, sha256 {cb.sha256})"))
+    _codes(root, CODEBOOK_NS, cb)
+    return _to_bytes(root, CODEBOOK_NS)
+
+
+# ---------------------------------------------------------------------------------------- project
+
+
+@dataclass
+class ExportData:
+    """What a project export is made from: store tables as DataFrames."""
+
+    name: str
+    codebook: Any
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    codes: pd.DataFrame
+    sentiment: pd.DataFrame
+    reach: pd.DataFrame
+    runs: pd.DataFrame
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    documents: int = 0
+    selections: int = 0
+    codings: int = 0
+    coders: dict[str, int] = field(default_factory=dict)  # coder -> passages with a theme
+    notes: list[str] = field(default_factory=list)
+
+
+def _variable_type(values: list[Any]) -> str:
+    if values and all(isinstance(v, bool) for v in values):
+        return "Boolean"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "Integer"
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        return "Float"
+    return "Text"
+
+
+def _value_element(parent: ET.Element, var_guid: str, type_: str, value: Any) -> None:
+    vv = _el(parent, PROJECT_NS, "VariableValue")
+    _el(vv, PROJECT_NS, "VariableRef", targetGUID=var_guid)
+    if type_ == "Boolean":
+        _el(vv, PROJECT_NS, "BooleanValue").text = "true" if value else "false"
+    elif type_ == "Integer":
+        _el(vv, PROJECT_NS, "IntegerValue").text = str(int(value))
+    elif type_ == "Float":
+        from decimal import Decimal
+
+        _el(vv, PROJECT_NS, "FloatValue").text = format(Decimal(repr(float(value))), "f")  # no exponent
+    else:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        _el(vv, PROJECT_NS, "TextValue").text = xml_text(text)
+
+
+def _attrs(value: Any) -> dict:
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _display_name(row) -> str:
+    name = f"{row.source} {row.locator}"
+    if isinstance(row.question, str) and row.question:
+        name += f" ({_short(row.question, 60)})"
+    return name
+
+
+def user_name(coder: str) -> str:
+    """How a coder is named in the project: a person by their name, a model by its full coder id."""
+    return coder[len(HUMAN_PREFIX):] if coder.startswith(HUMAN_PREFIX) else coder
+
+
+def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], ExportSummary]:
+    """(project.qde bytes, evalnlp.json bytes, {member name: text}, summary)."""
+    from evalnlp import __version__
+    from evalnlp.columns import evalnlp_names
+
+    cb = data.codebook
+    theme_ids = set(cb.theme_ids)
+    theme_order = {t: i for i, t in enumerate(cb.theme_ids)}
+    summary = ExportSummary(path=Path(data.name))
+    docs = data.documents.reset_index(drop=True)
+    codes = data.codes
+    outside = sorted(set(codes["theme"]) - theme_ids)
+    if outside:
+        summary.notes.append(f"codes for themes not in codebook {cb.id!r} were left out: {', '.join(outside)}")
+    codes = codes[codes["theme"].isin(theme_ids)]
+    runs = data.runs.set_index("run_id") if not data.runs.empty else pd.DataFrame(columns=["started", "finished"])
+    finished = {r: _date(v) for r, v in runs["finished"].items()} if len(runs) else {}
+    started = {r: _date(v) for r, v in runs["started"].items()} if len(runs) else {}
+
+    coders = sorted(set(codes["coder"]))
+    user_guid = {c: guid("user", c) for c in coders}
+    assigned = codes[codes["assigned"].astype(bool)]
+    selected = set(assigned["seg_id"])
+    segs = data.segments
+    sel_segs = segs[segs["seg_id"].isin(selected)].sort_values(["doc_id", "start", "end", "kind"])
+    by_doc = {d: g for d, g in sel_segs.groupby("doc_id", sort=False)}
+    codings_of: dict[str, list] = {}
+    for row in assigned.itertuples(index=False):
+        codings_of.setdefault(row.seg_id, []).append((row.coder, row.theme, row.run_id))
+
+    root = ET.Element(f"{{{PROJECT_NS}}}Project", name=xml_text(data.name), origin=f"evalnlp {__version__}")
+    all_dates = sorted(d for d in list(started.values()) + list(finished.values()) if d)
+    if all_dates:
+        root.set("creationDateTime", all_dates[0])
+        root.set("modifiedDateTime", all_dates[-1])
+    if coders:
+        users = _el(root, PROJECT_NS, "Users")
+        for c in coders:
+            _el(users, PROJECT_NS, "User", guid=user_guid[c], name=user_name(c), id=c)
+    book = _el(root, PROJECT_NS, "CodeBook")
+    _codes(book, PROJECT_NS, cb)
+
+    # variables: the document fields, then every attribute key in order of first appearance
+    attrs = [_attrs(a) for a in docs["attrs"]] if len(docs) else []
+    keys: list[str] = list(dict.fromkeys(k for a in attrs for k, v in a.items() if v is not None))
+    fields = [f for f in BUILTIN_FIELDS if f != "question" or docs["question"].notna().any()]
+    field_names = dict(zip(fields, evalnlp_names(keys, fields)))
+    var_types = {k: _variable_type([a[k] for a in attrs if a.get(k) is not None]) for k in keys}
+    if len(docs):
+        variables = _el(root, PROJECT_NS, "Variables")
+        for f in fields:
+            v = _el(variables, PROJECT_NS, "Variable", guid=builtin_variable_guid(f), name=field_names[f],
+                    typeOfVariable="Text")
+            _el(v, PROJECT_NS, "Description").text = f"evalnlp:{f}: {BUILTIN_FIELDS[f]}"
+        for k in keys:
+            _el(variables, PROJECT_NS, "Variable", guid=guid("variable", k), name=k, typeOfVariable=var_types[k])
+
+    texts: dict[str, str] = {}
+    sidecar_docs: dict[str, dict] = {}
+    if len(docs):
+        sources = _el(root, PROJECT_NS, "Sources")
+        for i, row in enumerate(docs.itertuples(index=False)):
+            doc_guid = guid("document", row.doc_id)
+            member = f"Sources/{guid('text', row.doc_id)}.txt"
+            texts[member] = row.text
+            src = _el(sources, PROJECT_NS, "TextSource", guid=doc_guid, name=_display_name(row),
+                      plainTextPath="internal://" + member.split("/", 1)[1], creationDateTime=started.get(row.run_id))
+            for seg in (by_doc[row.doc_id].itertuples(index=False) if row.doc_id in by_doc else ()):
+                sel = _el(src, PROJECT_NS, "PlainTextSelection", guid=guid("segment", seg.seg_id),
+                          name=_short(seg.text), startPosition=int(seg.start), endPosition=int(seg.end))
+                marks = sorted(codings_of.get(seg.seg_id, []), key=lambda m: (m[0], theme_order[m[1]]))
+                for coder, theme, run_id in marks:
+                    coding = _el(sel, PROJECT_NS, "Coding", guid=guid("coding", seg.seg_id, theme, coder),
+                                 creatingUser=user_guid[coder], creationDateTime=finished.get(run_id))
+                    _el(coding, PROJECT_NS, "CodeRef", targetGUID=code_guid(cb.id, theme))
+                    summary.codings += 1
+                summary.selections += 1
+            for f in fields:
+                value = getattr(row, f)
+                if isinstance(value, str):
+                    _value_element(src, builtin_variable_guid(f), "Text", value)
+            for k in keys:
+                value = attrs[i].get(k)
+                if value is not None:
+                    _value_element(src, guid("variable", k), var_types[k], value)
+            sidecar_docs[doc_guid] = {"source": row.source, "locator": row.locator, "kind": row.kind,
+                                      "question": row.question if isinstance(row.question, str) else None,
+                                      "attrs": row.attrs if isinstance(row.attrs, str) else None}
+    summary.documents = len(docs)
+    summary.coders = assigned.groupby("coder")["seg_id"].nunique().to_dict() if len(assigned) else {}
+    _el(root, PROJECT_NS, "Description").text = xml_text(
+        f"Exported by evalnlp {__version__} with codebook {cb.id!r} (version {cb.version}, sha256 {cb.sha256}).")
+    qde = _to_bytes(root, PROJECT_NS)
+    sidecar = _sidecar(data, qde, sidecar_docs, codes)
+    return qde, sidecar, texts, summary
+
+
+def _num(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value) if isinstance(value, float) else value
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.DataFrame) -> bytes:
+    segs = data.segments.sort_values(["doc_id", "start", "end", "kind"]).reset_index(drop=True)
+    index = {s: i for i, s in enumerate(segs["seg_id"])}
+    segments = [[guid("document", r.doc_id), r.kind, int(r.start), int(r.end), _str(r.speaker),
+                 _str(r.source_ref)] for r in segs.itertuples(index=False)]
+    code_rows = sorted([[index[r.seg_id], r.theme, _num(r.score), bool(r.assigned), r.coder, r.run_id]
+                        for r in codes.itertuples(index=False) if r.seg_id in index],
+                       key=lambda x: (x[0], x[4], x[1], x[5]))
+    sentiment = sorted([[index[r.seg_id], r.label, _num(r.score), r.coder, r.run_id]
+                        for r in data.sentiment.itertuples(index=False) if r.seg_id in index],
+                       key=lambda x: (x[0], x[3], x[4]))
+    reach = sorted([[guid("document", r.doc_id), r.text, _num(r.value), _str(r.unit), int(r.start), int(r.end)]
+                    for r in data.reach.itertuples(index=False)], key=lambda x: (x[0], x[4], x[5], x[1]))
+    used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment}
+    runs = []
+    for r in data.runs.itertuples(index=False):
+        if r.run_id in used_runs:
+            runs.append({"run_id": r.run_id, "command": r.command, "args": _str(r.args),
+                         "codebook_id": _str(r.codebook_id), "codebook_sha256": _str(r.codebook_sha256),
+                         "model_sha256": _str(r.model_sha256), "versions": _str(r.versions),
+                         "started": _date(r.started), "finished": _date(r.finished), "status": _str(r.status),
+                         "n_in": _int(r.n_in), "n_ok": _int(r.n_ok), "n_rejected": _int(r.n_rejected)})
+    doc = {
+        "format": SIDECAR_FORMAT, "version": SIDECAR_VERSION,
+        "project_qde_sha256": hashlib.sha256(qde).hexdigest(),
+        "codebook": {"id": data.codebook.id, "sha256": data.codebook.sha256},
+        "documents": docs,
+        "segments": segments,  # [document GUID, kind, start, end, speaker, source_ref]
+        "codes": code_rows,  # [segment index, theme, score, assigned, coder, run_id]
+        "sentiment": sentiment,  # [segment index, label, score, coder, run_id]
+        "reach": reach,  # [document GUID, text, value, unit, start, end]
+        "runs": runs,
+    }
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _int(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return int(value)
+
+
+# ---------------------------------------------------------------------------------------- files
+
+
+def write_atomic(path: Path, write) -> None:
+    """Write ``path`` through a temporary file in the same folder, renamed into place when complete."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_qdpx(path: Path, qde: bytes, sidecar: bytes, texts: dict[str, str]) -> None:
+    def member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        zf.writestr(info, data)
+
+    def write(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            member(zf, "project.qde", qde)
+            for name, text in texts.items():
+                member(zf, name, text.encode("utf-8"))
+            member(zf, SIDECAR, sidecar)
+
+    write_atomic(path, write)

@@ -1,0 +1,486 @@
+"""Turning a read REFI-QDA project into store rows: documents, passages, codes (and, from evalnlp's own
+files, everything else the store had).
+
+Every text source becomes a document, every text selection a segment whose text is the document's text
+between its positions, every coding a code of its user. How each part is named in the store:
+
+- A document's ``source``, ``locator``, ``question`` and ``kind`` are the variables evalnlp wrote for them
+  (recognised by GUID or by an ``evalnlp:<field>`` description), so a project that went through another
+  program comes back onto the same document ids. Otherwise ``source`` is the source's name, ``locator`` is
+  ``document`` and ``kind`` is ``narrative``. Its other variables, and those of the cases it belongs to
+  (with the case names as ``case``), are its attributes.
+- A selection is the store's segment at the same place when there is one (same GUID, or same document and
+  offsets), otherwise a new segment of kind ``selection``. A coding of a whole source is a passage of the
+  whole text.
+- A coding's user is its coder: ``human:<user name>``, or ``human:<NAME>`` for every person with
+  ``--coder NAME``. A user evalnlp exported for a model (named ``model:...``) stays that machine coder, and
+  adds codes only to passages that coder has not coded in the store. A person's codes replace that
+  person's earlier codes on the same passages; no other coder's codes are touched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evalnlp.errors import CodebookError, InputError
+from evalnlp.qda._archive import DEFAULT_LIMITS, Archive, Limits, parse_xml
+from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_message
+from evalnlp.qda._export import BUILTIN_FIELDS, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSION, builtin_variable_guid
+from evalnlp.qda._ids import code_guid, guid
+from evalnlp.qda._read import EMPTY_TEXT, Project, Reject, local, read_project
+from evalnlp.schema import DOCUMENT_KINDS, HUMAN_PREFIX, MODEL_PREFIX, SEGMENT_KINDS
+
+#: Where a new segment's kind cannot be taken from the store, and which kind wins when several are there.
+SELECTION = "selection"
+_KIND_ORDER = {"response": 0, "sentence": 1, "testimonial": 2, SELECTION: 3}
+UNKNOWN_USER = "unknown"
+
+
+# ---------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Parsed:
+    """A project file read into memory: the project, and evalnlp's sidecar when it belongs to it."""
+
+    path: Path
+    project: Project
+    sidecar: dict | None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Read a ``.qdpx`` archive (project.qde, its plain texts and evalnlp.json) without writing anything."""
+    import hashlib
+
+    path = Path(path)
+    with Archive(path, limits) as archive:
+        found = archive.find("project.qde")
+        if not found:  # zipped with its folder: one project.qde below the top, its sources beside it
+            found = archive.find_anywhere("project.qde")
+            if len(found) == 1:
+                archive.base = found[0].filename.replace("\\", "/").rsplit("/", 1)[0] + "/"
+        if not found:
+            others = [i for i in archive.zip.infolist() if i.filename.lower().endswith(".qde")]
+            found = others if len(others) == 1 else []
+        if len(found) != 1:
+            listing = ", ".join(repr(n) for n in archive.names()[:8]) or "nothing"
+            raise InputError("E184", f"{path.name} has {'no' if not found else 'more than one'} project.qde, the "
+                             f"XML file a .qdpx project must hold (found {listing}). Export the project again")
+        qde = archive.read(found[0], limits.max_xml, "the project XML")
+        root = parse_xml(qde, f"{path.name}: {found[0].filename}")
+        if local(root.tag) != "Project":
+            raise InputError("E187", f"{path.name}: {found[0].filename} is not a REFI-QDA project: its root element "
+                             f"is <{local(root.tag)}>, expected <Project>")
+        project = read_project(root, archive)
+        sidecar, notes = None, []
+        side = archive.find(SIDECAR)
+        if len(side) == 1:
+            raw = archive.read(side[0], limits.max_sidecar, SIDECAR)
+            try:
+                doc = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                doc = None
+                notes.append(f"{SIDECAR} is not valid JSON and was ignored; the project was read from its XML")
+            if isinstance(doc, dict) and doc.get("format") == SIDECAR_FORMAT:
+                if doc.get("project_qde_sha256") != hashlib.sha256(qde).hexdigest():
+                    notes.append(f"project.qde was changed since evalnlp wrote it (by another program?), so "
+                                 f"{SIDECAR} (scores, sentiment, unselected passages) does not apply; the project "
+                                 "was read from its XML")
+                elif doc.get("version") != SIDECAR_VERSION:
+                    notes.append(f"{SIDECAR} has version {doc.get('version')!r}, which this evalnlp does not read; "
+                                 "the project was read from its XML")
+                else:
+                    sidecar = doc
+    return Parsed(path=path, project=project, sidecar=sidecar, notes=notes)
+
+
+# ---------------------------------------------------------------------------------------- coders
+
+
+def coder_override(name: str | None) -> str | None:
+    """``--coder NAME`` as a human coder id."""
+    if name is None:
+        return None
+    name = name.strip()
+    if name.startswith(MODEL_PREFIX):
+        raise InputError("E196", f"--coder names the person whose codes these are; got the machine coder {name!r}. "
+                         "Give a name such as --coder alice")
+    name = name.removeprefix(HUMAN_PREFIX).strip()
+    if not name:
+        raise InputError("E196", "--coder must be a non-empty name, such as --coder alice")
+    return HUMAN_PREFIX + name
+
+
+def is_machine(coder: str) -> bool:
+    return coder.startswith(MODEL_PREFIX)
+
+
+def coder_of(project: Project, user_guid: str | None, override: str | None) -> str:
+    user = project.users.get(user_guid) if user_guid else None
+    ident = user.id if user is not None and user.id else None
+    name = user.name if user is not None else None
+    for value in (ident, name):
+        if value and value.startswith(MODEL_PREFIX):
+            return value
+    if override is not None:
+        return override
+    if ident and ident.startswith(HUMAN_PREFIX):
+        return ident
+    who = name or ident or (user.guid if user is not None else None) or UNKNOWN_USER
+    return who if who.startswith(HUMAN_PREFIX) else HUMAN_PREFIX + who
+
+
+# ---------------------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class Plan:
+    """Everything an import will write, worked out before the store is touched."""
+
+    documents: pd.DataFrame  # source, locator, kind, question, text, attrs, doc_id
+    rejects: pd.DataFrame  # source, locator, code, reason
+    segments: pd.DataFrame  # doc_id, kind, start, end, text, speaker, source_ref
+    codes: pd.DataFrame  # doc_id, kind, start, end, theme, score, assigned, coder, run_id (None: this import)
+    sentiment: pd.DataFrame  # doc_id, kind, start, end, label, score, coder, run_id
+    reach: pd.DataFrame  # doc_id, text, value, unit, start, end
+    runs: pd.DataFrame
+    n_in: int
+    n_ok: int
+    n_rejected: int
+    complete: bool
+    notes: list[str]
+
+
+_SEG_KEY = ["doc_id", "kind", "start", "end"]
+
+
+class _Unusable(Exception):
+    """evalnlp.json does not fit the project; read the XML alone."""
+
+
+def _text_sources(project: Project):
+    """(source, reject) pairs: a source with usable text and no reject, or a source-level reject."""
+    for src in project.sources:
+        if src.text is None:
+            first = src.rejects[0] if src.rejects else Reject("E190", src.name, "a source without text")
+            yield src, Reject(first.code, src.name, first.reason)
+        elif not src.text.strip():
+            yield src, Reject(EMPTY_TEXT, src.name, "the source's text is empty or whitespace only")
+        else:
+            yield src, None
+
+
+def _builtin_variables(project: Project) -> dict[str, str]:
+    """field -> variable GUID for the document fields evalnlp wrote as variables."""
+    out = {}
+    for f in BUILTIN_FIELDS:
+        for v in project.variables.values():
+            if v.guid == builtin_variable_guid(f) or (v.description or "").startswith(f"evalnlp:{f}"):
+                out[f] = v.guid
+                break
+    return out
+
+
+def _document_rows(project: Project, known: dict[str, dict]) -> tuple[list[dict], list[Any], list[dict]]:
+    """(documents with their sources, accepted Source objects, source rejects). ``known``: the store's
+    documents by the GUID evalnlp exports them under, for programs that keep GUIDs but drop variables."""
+    builtin = _builtin_variables(project)
+    builtin_guids = set(builtin.values())
+    case_of: dict[str, list] = {}
+    for case in project.cases:
+        for s in case.sources:
+            case_of.setdefault(s, []).append(case)
+    docs, accepted, rejects = [], [], []
+    for src, reject in _text_sources(project):
+        if reject is not None:
+            rejects.append({"source": src.name, "locator": "source " + (src.guid or src.name),
+                            "code": reject.code, "reason": reject.reason})
+            continue
+        values = src.values
+
+        def field_value(f: str) -> Any:
+            v = values.get(builtin.get(f, ""))
+            return v if isinstance(v, str) and v.strip() else None
+
+        attrs: dict[str, Any] = {}
+        for g, value in values.items():
+            if g not in builtin_guids:
+                var = project.variables.get(g)
+                attrs[var.name if var is not None else g] = value
+        cases = case_of.get(src.guid or "", [])
+        for case in cases:
+            for g, value in case.values.items():
+                var = project.variables.get(g)
+                attrs.setdefault(var.name if var is not None else g, value)
+        names = [c.name for c in cases if c.name]
+        if names:
+            attrs.setdefault("case", "; ".join(names))
+        same = known.get(src.guid or "") if not any(f in builtin for f in ("source", "locator")) else None
+        if same is not None:  # evalnlp's own document, its variables lost on the way: its fields by GUID
+            fields = {f: same[f] if isinstance(same[f], str) else None for f in BUILTIN_FIELDS}
+        else:
+            fields = {f: field_value(f) for f in BUILTIN_FIELDS}
+        kind = fields["kind"]
+        docs.append({"source": fields["source"] or src.name, "locator": fields["locator"] or "document",
+                     "kind": kind if kind in DOCUMENT_KINDS else "narrative", "question": fields["question"],
+                     "text": src.text, "attrs": json.dumps(attrs, ensure_ascii=False)})
+        accepted.append(src)
+    return docs, accepted, rejects
+
+
+def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame({c: pd.Series(dtype=object)
+                                                                          for c in columns})
+
+
+def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: str | None) -> Plan:
+    """Work out the rows of an import (reading the store, writing nothing). Raises E240/E241 for codes that
+    do not map onto ``cb`` (``code_map``: a mapping made already, for --new-codebook)."""
+    project = parsed.project
+    known = {}
+    if any(s.guid for s in project.sources):
+        known = {guid("document", r["doc_id"]): r for r in store.document_fields().to_dict("records")}
+    docs, accepted, rejects = _document_rows(project, known)
+    docs_frame = _frame(docs, ["source", "locator", "kind", "question", "text", "attrs"])
+    docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
+    notes = list(parsed.notes)
+    if parsed.sidecar is not None:
+        try:
+            return _plan_complete(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
+        except _Unusable as exc:
+            notes.append(f"{SIDECAR} was ignored ({exc}); the project was read from its XML")
+    return _plan_xml(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
+
+
+def _check_codes(project: Project, used: dict[str, int], cb, code_map: CodeMap | None, file: str) -> dict[str, str]:
+    """Code GUID -> theme for the codes ``used`` (GUID -> codings); E241/E240 for codes that cannot be used."""
+    dangling = [g for g in used if g not in project.codes]
+    if dangling:
+        lines = "\n".join(f"  {i}. {g} (used in {used[g]:,} codings)" for i, g in enumerate(dangling, 1))
+        raise CodebookError("E241", f"{file}: {len(dangling)} coding target(s) are not codes of the project's "
+                            f"CodeBook:\n{lines}\nThe file is incomplete; export it again. Nothing was imported")
+    if code_map is None:
+        code_map = map_codes(project.codes, set(used), cb)
+    unknown = [code for g, code in project.codes.items() if g in used and g not in code_map.themes]
+    if unknown:
+        raise CodebookError("E240", unknown_codes_message(unknown, used, cb, file))
+    return code_map.themes
+
+
+def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rejects: list[dict],
+              code_map: CodeMap | None, coder: str | None, notes: list[str]) -> Plan:
+    project = parsed.project
+    existing = store.segments_of(list(dict.fromkeys(docs["doc_id"]))) if len(docs) else pd.DataFrame(
+        columns=["seg_id", *_SEG_KEY])
+    by_guid = {guid("segment", r.seg_id): (r.doc_id, r.kind, int(r.start), int(r.end))
+               for r in existing.itertuples(index=False)}
+    by_span: dict[tuple, str] = {}
+    for r in existing.itertuples(index=False):
+        key = (r.doc_id, int(r.start), int(r.end))
+        if key not in by_span or _KIND_ORDER.get(r.kind, 9) < _KIND_ORDER.get(by_span[key], 9):
+            by_span[key] = r.kind
+    seg_rows, coding_rows, used = [], [], {}
+    n_sel = 0
+    for src, doc_id in zip(accepted, docs["doc_id"]):
+        text = src.text
+        for rej in src.rejects:
+            rejects.append({"source": src.name, "locator": rej.locator, "code": rej.code, "reason": rej.reason})
+        for sel in src.selections:
+            n_sel += 1
+            known = by_guid.get(sel.guid or "")
+            if known is not None and known[0] == doc_id and known[2:] == (sel.start, sel.end):
+                kind = known[1]
+            else:
+                kind = by_span.get((doc_id, sel.start, sel.end), SELECTION)
+            seg_rows.append({"doc_id": doc_id, "kind": kind, "start": sel.start, "end": sel.end,
+                             "text": text[sel.start:sel.end], "speaker": None, "source_ref": None})
+            for c in sel.codings:
+                used[c.code] = used.get(c.code, 0) + 1
+                coding_rows.append((doc_id, kind, sel.start, sel.end, c.code, coder_of(project, c.user, coder)))
+    themes = _check_codes(project, used, cb, code_map, parsed.path.name)
+    codes = _frame([(d, k, s, e, themes[g], None, True, who, None) for d, k, s, e, g, who in coding_rows],
+                   [*_SEG_KEY, "theme", "score", "assigned", "coder", "run_id"])
+    codes = codes.drop_duplicates([*_SEG_KEY, "theme", "coder"]).reset_index(drop=True)
+    if any(who == HUMAN_PREFIX + UNKNOWN_USER for *_, who in coding_rows):
+        notes.append(f"some codings name no user; they were stored as {HUMAN_PREFIX + UNKNOWN_USER!r} "
+                     "(pass --coder NAME to name their coder)")
+    segments = _frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"])
+    n_docs = len(docs)
+    return Plan(documents=docs, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
+                segments=segments, codes=codes,
+                sentiment=_frame([], [*_SEG_KEY, "label", "score", "coder", "run_id"]),
+                reach=_frame([], ["doc_id", "text", "value", "unit", "start", "end"]), runs=pd.DataFrame(),
+                n_in=n_docs + n_sel + len(rejects), n_ok=n_docs + n_sel,
+                n_rejected=len(rejects), complete=False, notes=notes)
+
+
+# ---------------------------------------------------------------------------------------- evalnlp's own files
+
+
+def _need(cond: bool, what: str) -> None:
+    if not cond:
+        raise _Unusable(what)
+
+
+def _opt_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _opt_num(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rejects: list[dict],
+                   code_map: CodeMap | None, coder: str | None, notes: list[str]) -> Plan:
+    """The plan from evalnlp.json: the exporting store's documents, segments, codes, sentiment, reach and runs."""
+    side = parsed.sidecar
+    project = parsed.project
+    sdocs = side.get("documents")
+    _need(isinstance(sdocs, dict), "no documents")
+    doc_rows = []
+    guid_doc: dict[str, tuple[str, str]] = {}
+    for src, row in zip(accepted, docs.to_dict("records")):
+        meta = sdocs.get(src.guid or "")
+        _need(isinstance(meta, dict), f"source {src.guid} is not described")
+        _need(all(isinstance(meta.get(k), str) for k in ("source", "locator", "kind")) and
+              _opt_str(meta.get("question")) and _opt_str(meta.get("attrs")), f"source {src.guid} is malformed")
+        _need(meta["kind"] in DOCUMENT_KINDS, f"source {src.guid} has an unknown kind")
+        doc_rows.append({"source": meta["source"], "locator": meta["locator"], "kind": meta["kind"],
+                         "question": meta["question"], "text": row["text"], "attrs": meta["attrs"] or "{}"})
+    _need(len(doc_rows) == len(sdocs), "its documents are not the project's text sources")
+    full = _frame(doc_rows, ["source", "locator", "kind", "question", "text", "attrs"])
+    full["doc_id"] = store.document_ids(full) if len(full) else pd.Series(dtype=object)
+    for src, doc_id, text in zip(accepted, full["doc_id"], full["text"]):
+        guid_doc[src.guid] = (doc_id, text)
+
+    segs = side.get("segments")
+    _need(isinstance(segs, list), "no segments")
+    seg_rows = []
+    for item in segs:
+        _need(isinstance(item, list) and len(item) == 6, "a malformed segment")
+        doc_guid, kind, start, end, speaker, ref = item
+        _need(doc_guid in guid_doc, "a segment of an unknown document")
+        doc_id, text = guid_doc[doc_guid]
+        _need(kind in SEGMENT_KINDS and isinstance(start, int) and isinstance(end, int)
+              and 0 <= start < end <= len(text) and _opt_str(speaker) and _opt_str(ref), "a malformed segment")
+        seg_rows.append({"doc_id": doc_id, "kind": kind, "start": start, "end": end, "text": text[start:end],
+                         "speaker": speaker, "source_ref": ref})
+    runs = side.get("runs")
+    _need(isinstance(runs, list) and all(isinstance(r, dict) and isinstance(r.get("run_id"), str)
+                                         and isinstance(r.get("command"), str) for r in runs), "malformed runs")
+    run_ids = {r["run_id"] for r in runs}
+    sb = side.get("codebook")
+    _need(isinstance(sb, dict) and isinstance(sb.get("id"), str), "no codebook id")
+
+    code_rows, used = [], {}
+    for item in side.get("codes") or []:
+        _need(isinstance(item, list) and len(item) == 6, "a malformed code")
+        i, theme, score, assigned, who, run_id = item
+        _need(isinstance(i, int) and 0 <= i < len(seg_rows) and isinstance(theme, str) and _opt_num(score)
+              and isinstance(assigned, bool) and isinstance(who, str) and isinstance(run_id, str)
+              and (who.startswith(HUMAN_PREFIX) or who.startswith(MODEL_PREFIX)), "a malformed code")
+        g = code_guid(sb["id"], theme)
+        used[g] = used.get(g, 0) + 1
+        code_rows.append((i, g, score, assigned, who, run_id))
+    themes = _check_codes(project, used, cb, code_map, parsed.path.name)
+    codes = []
+    for i, g, score, assigned, who, run_id in code_rows:
+        s = seg_rows[i]
+        if coder is not None and not is_machine(who):
+            who = coder
+        codes.append((s["doc_id"], s["kind"], s["start"], s["end"], themes[g], score, assigned, who,
+                      run_id if run_id in run_ids else None))
+    sent = []
+    for item in side.get("sentiment") or []:
+        _need(isinstance(item, list) and len(item) == 5, "a malformed sentiment")
+        i, label, score, who, run_id = item
+        _need(isinstance(i, int) and 0 <= i < len(seg_rows) and isinstance(label, str) and _opt_num(score)
+              and isinstance(who, str) and isinstance(run_id, str), "a malformed sentiment")
+        s = seg_rows[i]
+        if coder is not None and who.startswith(HUMAN_PREFIX):
+            who = coder
+        sent.append((s["doc_id"], s["kind"], s["start"], s["end"], label, score, who,
+                     run_id if run_id in run_ids else None))
+    reach = []
+    for item in side.get("reach") or []:
+        _need(isinstance(item, list) and len(item) == 6, "a malformed reach figure")
+        doc_guid, text, value, unit, start, end = item
+        _need(doc_guid in guid_doc and isinstance(text, str) and _opt_num(value) and _opt_str(unit)
+              and isinstance(start, int) and isinstance(end, int)
+              and 0 <= start < end <= len(guid_doc[doc_guid][1]), "a malformed reach figure")
+        reach.append((guid_doc[doc_guid][0], text, value, unit, start, end))
+    run_cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
+                "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
+    runs_frame = pd.DataFrame([{c: r.get(c) for c in run_cols} for r in runs], columns=run_cols)
+    codes_frame = _frame(codes, [*_SEG_KEY, "theme", "score", "assigned", "coder", "run_id"])
+    codes_frame = codes_frame.drop_duplicates([*_SEG_KEY, "theme", "coder"]).reset_index(drop=True)
+    n_docs = len(full)
+    return Plan(documents=full, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
+                segments=_frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]),
+                codes=codes_frame,
+                sentiment=_frame(sent, [*_SEG_KEY, "label", "score", "coder", "run_id"]).drop_duplicates(
+                    [*_SEG_KEY, "coder"]),
+                reach=_frame(reach, ["doc_id", "text", "value", "unit", "start", "end"]), runs=runs_frame,
+                n_in=n_docs + len(seg_rows) + len(rejects), n_ok=n_docs + len(seg_rows), n_rejected=len(rejects),
+                complete=True, notes=notes)
+
+
+# ---------------------------------------------------------------------------------------- writing
+
+
+@dataclass
+class Written:
+    documents_new: int
+    segments_new: int
+    codes_new: int
+    coders: pd.DataFrame  # coder, passages, codings
+
+
+def write_plan(store, plan: Plan, run_id: str) -> Written:
+    """Write a plan inside the caller's transaction."""
+    docs = plan.documents
+    n_docs = store.insert_documents(docs[["source", "locator", "kind", "question", "text", "attrs"]], run_id) \
+        if len(docs) else 0
+    if len(plan.rejects):
+        store.add_rejects(run_id, plan.rejects)
+    n_segs = store.insert_segments(plan.segments) if len(plan.segments) else 0
+    ids = store.segments_of(list(dict.fromkeys(docs["doc_id"]))) if len(docs) else pd.DataFrame(
+        columns=["seg_id", *_SEG_KEY])
+    ids = ids.astype({"start": "int64", "end": "int64"})
+
+    def with_seg(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame.assign(seg_id=pd.Series(dtype=object))
+        out = frame.astype({"start": "int64", "end": "int64"}).merge(ids, on=_SEG_KEY, how="inner")
+        out["run_id"] = out["run_id"].where(out["run_id"].notna(), run_id)
+        return out
+
+    if len(plan.runs):
+        store.import_runs(plan.runs)
+    codes = with_seg(plan.codes)
+    n_codes = 0
+    if len(codes):
+        machine = codes["coder"].str.startswith(MODEL_PREFIX)
+        n_codes += store.import_codes(codes[~machine], run_id, replace=True)
+        n_codes += store.import_codes(codes[machine], run_id, replace=False)
+    sent = with_seg(plan.sentiment)
+    if len(sent):
+        machine = sent["coder"].str.startswith(MODEL_PREFIX)
+        store.import_sentiment(sent[~machine], replace=True)
+        store.import_sentiment(sent[machine], replace=False)
+    if len(plan.reach):
+        store.insert_reach(plan.reach)
+    if len(codes):
+        assigned = codes[codes["assigned"].astype(bool)]
+        per = codes.groupby("coder")["seg_id"].nunique().rename("passages").to_frame()
+        per["codings"] = assigned.groupby("coder").size().reindex(per.index).fillna(0).astype(int)
+        coders = per.reset_index()
+    else:
+        coders = pd.DataFrame({"coder": [], "passages": [], "codings": []})
+    return Written(documents_new=int(n_docs), segments_new=int(n_segs), codes_new=n_codes, coders=coders)

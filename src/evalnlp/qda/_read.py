@@ -1,0 +1,432 @@
+"""Reading REFI-QDA XML as other programs write it: a tolerant parse into plain dataclasses.
+
+The reader follows the specification (QDA-XML 1.0, REFI-QDA 1.5) but expects the variations real exports
+have: elements are matched by local name in any namespace (early files used ``urn:QDA-XML:project:0:10``),
+GUIDs in either case with or without braces, optional elements and attributes absent, members of the
+``Sources`` folder in any letter case, plain text inline (``PlainTextContent``) or in a ``.txt`` member
+(``plainTextPath="internal://..."``), DOCX sources with a plain-text companion, PDF sources whose text is a
+``Representation`` holding the text selections, and codes nested to any depth. What evalnlp cannot use
+(pictures, audio, video, PDF areas given as page coordinates) is listed, never dropped silently.
+
+Positions: a text selection runs from ``startPosition`` (the first character, counting Unicode code points
+from 0) to ``endPosition``, exclusive, the way the specification's own example files count
+(``startPosition="139" endPosition="195"`` selects 56 characters). A plain-text member is read as UTF-8
+exactly as stored: line ends are not translated, since that would move every position after them; a
+leading byte-order mark is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from evalnlp.qda._archive import Archive
+from evalnlp.qda._ids import norm_guid
+
+#: Reject codes of the items (sources, selections) a project gives that cannot become store rows.
+NO_TEXT = "E190"  # a source without plain text (picture, audio, video, DOCX/PDF without companion)
+TEXT_UNREADABLE = "E191"  # the plain-text member is missing, not UTF-8 or too large
+BAD_POSITIONS = "E192"  # a selection whose positions are not inside the text
+NOT_TEXT_SELECTION = "E193"  # a selection given as page coordinates or media times
+EMPTY_TEXT = "E194"  # a source whose text is empty or whitespace only
+
+
+@dataclass
+class Code:
+    guid: str
+    name: str
+    description: str | None
+    codable: bool
+    parent: str | None
+    color: str | None = None
+
+
+@dataclass
+class User:
+    guid: str
+    name: str | None
+    id: str | None
+
+
+@dataclass
+class Variable:
+    guid: str
+    name: str
+    type: str
+    description: str | None
+
+
+@dataclass
+class Coding:
+    code: str  # code GUID (normalised); may be missing from the codebook
+    user: str | None  # user GUID (normalised)
+
+
+@dataclass
+class Selection:
+    guid: str | None
+    start: int
+    end: int
+    codings: list[Coding]
+    user: str | None
+    whole: bool = False  # a coding of the whole source, not of a marked passage
+
+
+@dataclass
+class Reject:
+    code: str
+    locator: str
+    reason: str
+
+
+@dataclass
+class Source:
+    guid: str | None
+    name: str
+    element: str  # TextSource, PDFSource, ...
+    text: str | None
+    user: str | None
+    selections: list[Selection] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)  # this source's items that cannot be used
+    values: dict[str, Any] = field(default_factory=dict)  # variable GUID -> value (JSON-ready)
+
+
+@dataclass
+class Case:
+    guid: str | None
+    name: str | None
+    sources: list[str]
+    values: dict[str, Any]
+
+
+@dataclass
+class Project:
+    name: str | None
+    origin: str | None
+    description: str | None
+    creating_user: str | None
+    users: dict[str, User]
+    codes: dict[str, Code]  # GUID -> code, in document order (parents before children)
+    variables: dict[str, Variable]
+    sources: list[Source]
+    cases: list[Case]
+    discarded: dict[str, int]  # element kinds evalnlp does not use: how many of each the file has
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+
+def local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def children(el: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in el if local(c.tag) == name]
+
+
+def child(el: ET.Element, name: str) -> ET.Element | None:
+    for c in el:
+        if local(c.tag) == name:
+            return c
+    return None
+
+
+def text_of(el: ET.Element | None) -> str | None:
+    if el is None:
+        return None
+    return "".join(el.itertext())
+
+
+def attr(el: ET.Element, name: str) -> str | None:
+    value = el.get(name)
+    if value is None:  # tolerate attribute names in another case (plaintextpath, GUID)
+        lowered = name.lower()
+        for key, v in el.attrib.items():
+            if local(key).lower() == lowered:
+                return v
+    return value
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in ("true", "1", "yes")
+
+
+# ---------------------------------------------------------------------------------------- codebook
+
+
+def read_codes(codes_el: ET.Element | None) -> dict[str, Code]:
+    """Codes under a ``Codes`` element, depth first, each with its parent's GUID."""
+    out: dict[str, Code] = {}
+    if codes_el is None:
+        return out
+
+    def walk(el: ET.Element, parent: str | None) -> None:
+        for c in children(el, "Code"):
+            g = norm_guid(attr(c, "guid"))
+            if g is None or g in out:  # a code without a usable GUID cannot be referred to
+                walk(c, parent)
+                continue
+            name = (attr(c, "name") or "").strip() or g
+            desc = text_of(child(c, "Description"))
+            out[g] = Code(guid=g, name=name, description=desc.strip() if desc and desc.strip() else None,
+                          codable=_bool(attr(c, "isCodable"), True), parent=parent, color=attr(c, "color"))
+            walk(c, g)
+
+    walk(codes_el, None)
+    return out
+
+
+def read_codebook_root(root: ET.Element) -> dict[str, Code]:
+    """The codes of a ``CodeBook`` root (a .qdc file) or of a ``Project`` root's ``CodeBook``."""
+    if local(root.tag) == "Project":
+        book = child(root, "CodeBook")
+        return read_codes(child(book, "Codes")) if book is not None else {}
+    return read_codes(child(root, "Codes"))
+
+
+# ---------------------------------------------------------------------------------------- variables
+
+
+def _value(vv: ET.Element, variables: dict[str, "Variable"]) -> tuple[str | None, Any]:
+    ref = child(vv, "VariableRef")
+    target = norm_guid(attr(ref, "targetGUID")) if ref is not None else None
+    for el in vv:
+        name = local(el.tag)
+        if name == "VariableRef":
+            continue
+        raw = text_of(el)
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if name == "BooleanValue":
+            return target, raw.lower() in ("true", "1")
+        if name == "IntegerValue":
+            number = _int(raw)
+            return target, number if number is not None else raw
+        if name == "FloatValue":
+            try:
+                return target, float(raw)
+            except ValueError:
+                return target, raw
+        return target, raw  # TextValue, DateValue, DateTimeValue
+    return target, None
+
+
+def _values(el: ET.Element, variables: dict[str, Variable]) -> dict[str, Any]:
+    out = {}
+    for vv in children(el, "VariableValue"):
+        target, value = _value(vv, variables)
+        if target is not None and value is not None and value != "":
+            out[target] = value
+    return out
+
+
+# ---------------------------------------------------------------------------------------- sources
+
+
+_OTHER_SOURCES = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
+
+
+class _SourceReader:
+    def __init__(self, archive: Archive | None, variables: dict[str, Variable]):
+        self.archive = archive
+        self.variables = variables
+
+    def plain_text(self, el: ET.Element, label: str) -> tuple[str | None, Reject | None]:
+        """The plain text of a TextSource-like element: inline content or its ``plainTextPath`` member."""
+        content = child(el, "PlainTextContent")
+        if content is not None:
+            return text_of(content) or "", None
+        path = attr(el, "plainTextPath")
+        if not path:
+            what = "a DOCX source" if attr(el, "richTextPath") else "a text source"
+            return None, Reject(NO_TEXT, label, f"{what} without a plain-text version (no PlainTextContent and "
+                                "no plainTextPath); export the project again with plain text")
+        return self.member_text(path, label)
+
+    def member_text(self, path: str, label: str) -> tuple[str | None, Reject | None]:
+        scheme, _, rest = path.partition("://")
+        if scheme.lower() != "internal" or not rest:
+            return None, Reject(NO_TEXT, label, f"its plain text {path!r} is outside the project file; evalnlp "
+                                "reads only text stored inside the .qdpx (internal://...)")
+        name = rest.replace("\\", "/").lstrip("/")
+        if ".." in name.split("/"):
+            return None, Reject(TEXT_UNREADABLE, label, f"its plain-text path {path!r} leaves the sources folder")
+        if self.archive is None:
+            return None, Reject(TEXT_UNREADABLE, label, f"its plain text {path!r} is in a project archive, "
+                                "which was not given")
+        base = name.rsplit("/", 1)[-1]
+        found = self.archive.find("sources/" + base) or self.archive.find(name) or self.archive.find(base)
+        if not found:
+            return None, Reject(TEXT_UNREADABLE, label, f"its plain text {path!r} is not in the archive")
+        if len(found) > 1:
+            return None, Reject(TEXT_UNREADABLE, label, f"the archive holds {len(found)} files named like {path!r}; "
+                                "which one is the text cannot be told")
+        data = self.archive.read(found[0], self.archive.limits.max_text, "one plain-text source")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, Reject(TEXT_UNREADABLE, label, f"its plain text {found[0].filename!r} is not UTF-8 "
+                                f"(byte {exc.start}), as REFI-QDA requires")
+        return text.removeprefix("\ufeff"), None
+
+    def selections(self, el: ET.Element, user: str | None) -> list[tuple[ET.Element, str | None]]:
+        """PlainTextSelection elements of a text element, with nested ones (some programs nest a selection
+        inside the one that contains it), each with its inherited creating user."""
+        found = []
+
+        def walk(parent: ET.Element, inherited: str | None) -> None:
+            for c in parent:
+                if local(c.tag) == "PlainTextSelection":
+                    owner = norm_guid(attr(c, "creatingUser")) or inherited
+                    found.append((c, owner))
+                    walk(c, owner)
+
+        walk(el, user)
+        return found
+
+    def codings(self, el: ET.Element, user: str | None) -> list[Coding]:
+        out = []
+        for c in children(el, "Coding"):
+            ref = child(c, "CodeRef")
+            code = norm_guid(attr(ref, "targetGUID")) if ref is not None else None
+            if code is not None:
+                out.append(Coding(code=code, user=norm_guid(attr(c, "creatingUser")) or user))
+        return out
+
+    def text_element(self, el: ET.Element, src: Source, text_el: ET.Element, owner: str | None) -> None:
+        """Fill ``src`` from a TextSource-typed element: its text, selections and whole-source codings."""
+        text, problem = self.plain_text(text_el, src.name)
+        if problem is not None:
+            src.rejects.append(problem)
+            return
+        src.text = text
+        seen: dict[str, Selection] = {}
+        for sel_el, sel_user in self.selections(text_el, owner):
+            g = norm_guid(attr(sel_el, "guid"))
+            start, end = _int(attr(sel_el, "startPosition")), _int(attr(sel_el, "endPosition"))
+            codings = self.codings(sel_el, sel_user)
+            where = f"selection {g}" if g else f"selection at {attr(sel_el, 'startPosition')}"
+            if start is None or end is None:
+                src.rejects.append(Reject(BAD_POSITIONS, where, "startPosition and endPosition must be whole "
+                                          f"numbers; found {attr(sel_el, 'startPosition')!r} and "
+                                          f"{attr(sel_el, 'endPosition')!r}"))
+                continue
+            if not 0 <= start < end <= len(text):
+                src.rejects.append(Reject(BAD_POSITIONS, where, f"positions {start}..{end} are not a passage of "
+                                          f"the text, which has {len(text):,} characters"))
+                continue
+            sel = Selection(guid=g, start=start, end=end, codings=codings, user=sel_user)
+            if g is not None and g in seen:
+                seen[g].codings.extend(codings)
+                continue
+            if g is not None:
+                seen[g] = sel
+            src.selections.append(sel)
+        whole = self.codings(text_el, owner) + (self.codings(el, owner) if el is not text_el else [])
+        if whole and text.strip():
+            src.selections.append(Selection(guid=None, start=0, end=len(text), codings=whole, user=owner,
+                                            whole=True))
+
+    def pdf_selections(self, el: ET.Element, src: Source, owner: str | None) -> None:
+        """PDF areas: the same selection as a text one (same GUID) adds its codings to it; one whose own
+        text is found exactly once in the document's text becomes that passage; others are rejected."""
+        by_guid = {s.guid: s for s in src.selections if s.guid}
+        for sel_el in children(el, "PDFSelection"):
+            g = norm_guid(attr(sel_el, "guid"))
+            codings = self.codings(sel_el, norm_guid(attr(sel_el, "creatingUser")) or owner)
+            if g is not None and g in by_guid:
+                by_guid[g].codings.extend(codings)
+                continue
+            rep = child(sel_el, "Representation")
+            snippet = text_of(child(rep, "PlainTextContent")) if rep is not None else None
+            where = f"PDF selection {g}" if g else f"PDF selection on page {attr(sel_el, 'page')}"
+            if src.text is not None and snippet and snippet.strip() and src.text.count(snippet) == 1:
+                start = src.text.index(snippet)
+                src.selections.append(Selection(guid=g, start=start, end=start + len(snippet), codings=codings,
+                                                user=owner))
+            else:
+                src.rejects.append(Reject(NOT_TEXT_SELECTION, where, "an area of a PDF page given by coordinates, "
+                                          "whose text cannot be found in the document's plain text"))
+
+    def read(self, el: ET.Element, project_user: str | None) -> Source:
+        kind = local(el.tag)
+        g = norm_guid(attr(el, "guid"))
+        name = (attr(el, "name") or "").strip() or (g or kind)
+        owner = norm_guid(attr(el, "creatingUser")) or project_user
+        src = Source(guid=g, name=name, element=kind, text=None, user=owner, values=_values(el, self.variables))
+        if kind == "TextSource":
+            self.text_element(el, src, el, owner)
+        elif kind == "PDFSource":
+            rep = child(el, "Representation")
+            if rep is None:
+                src.rejects.append(Reject(NO_TEXT, name, "a PDF source without a plain-text Representation; "
+                                          "export the project again with the PDF's text"))
+            else:
+                self.text_element(el, src, rep, owner)
+                self.pdf_selections(el, src, owner)
+        else:
+            n_sel = sum(1 for c in el.iter() if local(c.tag).endswith("Selection"))
+            what = _OTHER_SOURCES.get(kind, kind)
+            src.rejects.append(Reject(NO_TEXT, name, f"a {what} source" + (f" with {n_sel} selections" if n_sel else "")
+                                      + "; evalnlp reads text sources only"))
+        return src
+
+
+# ---------------------------------------------------------------------------------------- project
+
+
+def read_project(root: ET.Element, archive: Archive | None) -> Project:
+    """The parts of a ``Project`` element evalnlp uses; texts are read from ``archive``."""
+    users: dict[str, User] = {}
+    users_el = child(root, "Users")
+    for u in children(users_el, "User") if users_el is not None else []:
+        g = norm_guid(attr(u, "guid"))
+        if g is not None:
+            users[g] = User(guid=g, name=(attr(u, "name") or "").strip() or None,
+                            id=(attr(u, "id") or "").strip() or None)
+    variables: dict[str, Variable] = {}
+    vars_el = child(root, "Variables")
+    for v in children(vars_el, "Variable") if vars_el is not None else []:
+        g = norm_guid(attr(v, "guid"))
+        if g is not None:
+            desc = text_of(child(v, "Description"))
+            variables[g] = Variable(guid=g, name=(attr(v, "name") or "").strip() or g,
+                                    type=(attr(v, "typeOfVariable") or "Text").strip(),
+                                    description=desc.strip() if desc else None)
+    codes = read_codebook_root(root)
+    creating_user = norm_guid(attr(root, "creatingUserGUID"))
+    reader = _SourceReader(archive, variables)
+    sources = []
+    sources_el = child(root, "Sources")
+    for el in list(sources_el) if sources_el is not None else []:
+        if isinstance(el.tag, str):
+            sources.append(reader.read(el, creating_user))
+    cases = []
+    cases_el = child(root, "Cases")
+    for c in children(cases_el, "Case") if cases_el is not None else []:
+        refs = [norm_guid(attr(r, "targetGUID")) for r in children(c, "SourceRef")]
+        cases.append(Case(guid=norm_guid(attr(c, "guid")), name=(attr(c, "name") or "").strip() or None,
+                          sources=[r for r in refs if r], values=_values(c, variables)))
+    discarded = {}
+    for name, inner in (("Notes", "Note"), ("Links", "Link"), ("Sets", "Set"), ("Graphs", "Graph")):
+        el = child(root, name)
+        if el is not None and len(children(el, inner)):
+            discarded[name.lower()] = len(children(el, inner))
+    memos = sum(1 for el in root.iter() if local(el.tag) == "NoteRef")
+    if memos:
+        discarded["note references"] = memos
+    desc = text_of(child(root, "Description"))
+    return Project(name=attr(root, "name"), origin=attr(root, "origin"), description=desc,
+                   creating_user=creating_user, users=users, codes=codes, variables=variables, sources=sources,
+                   cases=cases, discarded=discarded)

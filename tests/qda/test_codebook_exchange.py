@@ -1,0 +1,121 @@
+"""REFI-QDA codebooks (.qdc) to evalnlp YAML codebooks: valid, with labels, definitions and hierarchy."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalnlp import api
+from evalnlp.codebook import load_codebook, validate_codebook
+from evalnlp.errors import CodebookError
+
+# Example 1 of the REFI-QDA 1.5 specification (Annex A.1), as written there
+SPEC_EXAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:qda="urn:QDA-XML:codebook:1.0"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ xsi:schemaLocation="urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd">
+<Codes>
+<Code guid="{5215cc69-b628-4e02-afb9-9beeaee55808}" name="Topics" isCodable="false">
+</Code>
+<Code guid="{d7aa29da-519b-4946-9b90-253b6db8fd0a}" name="Economy" isCodable="true" color="#ffff00">
+<Description>Anything about jobs or taxes or business</Description>
+</Code> <Code guid="{0dcef2f5-e55c-49da-8c33-9b0803c7aeb4}" name="Health care" isCodable="true" color="#33cc33">
+<Description>Health care issues, doctor, patients, etc.</Description>
+</Code>
+<Code guid="9fa9bcb7-5b59-47a9-8c3e-f65cffdc7520" name="Values" isCodable="false">
+</Code>
+<Code guid="{7c108712-b650-4892-ac0b-fc9a10190c3b}" name="Conservatives" isCodable="true" color="#ff0000">
+<Description>Republicans or right-wing libertarians</Description>
+</Code>
+<Code guid="{12365523-1035-4afa-9e7b-281fe0bc51c5}" name="Liberals"  isCodable="true" color="#0000ff">
+<Description>Democrats, socialists, or progressive independents</Description>
+</Code>
+</Codes>
+</CodeBook>
+"""
+
+NESTED = """<?xml version="1.0" encoding="UTF-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="MAXQDA 2022">
+ <Codes>
+  <Code guid="11111111-1111-4111-8111-111111111111" name="Staff" isCodable="true">
+   <Description>Anything about staff.</Description>
+   <Code guid="22222222-2222-4222-8222-222222222222" name="Other" isCodable="true"/>
+   <Code guid="33333333-3333-4333-8333-333333333333" name="Attitude" isCodable="true">
+    <Code guid="44444444-4444-4444-8444-444444444444" name="Kind" isCodable="true"/>
+   </Code>
+  </Code>
+  <Code guid="55555555-5555-4555-8555-555555555555" name="Folder" isCodable="false">
+   <Code guid="66666666-6666-4666-8666-666666666666" name="Other" isCodable="true"/>
+  </Code>
+ </Codes>
+</CodeBook>
+"""
+
+
+def test_the_specifications_example_becomes_a_valid_codebook(tmp_path):
+    qdc = tmp_path / "Political codes.qdc"
+    qdc.write_text(SPEC_EXAMPLE, encoding="utf-8")
+    out = tmp_path / "political.yaml"
+    result = api.codebook_import(qdc, out)
+    cb = validate_codebook(out)
+    assert cb.id == result.codebook.id == "political_codes" and cb.sha256 == result.codebook.sha256
+    assert [(t.id, t.label) for t in cb.themes] == [("economy", "Economy"), ("health_care", "Health care"),
+                                                    ("conservatives", "Conservatives"), ("liberals", "Liberals")]
+    assert cb.get("economy").definition == "Anything about jobs or taxes or business"
+    assert any("Topics" in n and "Values" in n for n in result.notes)  # folders are not themes
+
+
+def test_hierarchy_and_repeated_names(tmp_path):
+    qdc = tmp_path / "staff.qdc"
+    qdc.write_text(NESTED, encoding="utf-8")
+    result = api.codebook_import(qdc, tmp_path / "staff.yaml", id="staff_codes")
+    cb = load_codebook(tmp_path / "staff.yaml")
+    by_label = {t.label: t for t in cb.themes}
+    assert cb.id == "staff_codes"
+    assert set(by_label) == {"Staff", "Other", "Attitude", "Kind", "Folder / Other"}
+    assert by_label["Kind"].parent == by_label["Attitude"].id and by_label["Attitude"].parent == "staff"
+    assert by_label["Folder / Other"].parent is None  # its folder is not a theme
+    assert len({t.id for t in cb.themes}) == 5
+    assert any("no description" in n for n in result.notes)
+    assert by_label["Kind"].definition == "Kind"
+
+
+def test_evalnlp_codebooks_come_back(tmp_path):
+    """impact -> .qdc -> YAML keeps ids, labels, definitions and include/exclude notes."""
+    qdc = tmp_path / "impact.qdc"
+    api.export(None, qdc, codebook="impact")
+    api.codebook_import(qdc, tmp_path / "back.yaml")
+    back, impact = load_codebook(tmp_path / "back.yaml"), load_codebook("impact")
+    assert [(t.id, t.label, t.definition, t.include, t.exclude) for t in back.themes] == [
+        (t.id, t.label, t.definition, t.include, t.exclude) for t in impact.themes]
+
+
+def test_a_codebook_from_a_project(tmp_path, foreign):
+    api.codebook_import(foreign.path, tmp_path / "from_project.yaml")
+    cb = load_codebook(tmp_path / "from_project.yaml")
+    assert {t.label for t in cb.themes} == {"happiness", "disgust", "Breakfast food", "Coke::diet Coke"}
+
+
+def test_no_codable_codes_is_an_error(tmp_path):
+    qdc = tmp_path / "folders.qdc"
+    qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="11111111-1111-4111-8111-'
+                   '111111111111" name="Folder" isCodable="false"/></Codes></CodeBook>', encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        api.codebook_import(qdc, tmp_path / "x.yaml")
+    assert err.value.code == "E242"
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_bad_ids_and_outputs(tmp_path):
+    from evalnlp.errors import InputError
+
+    qdc = tmp_path / "a.qdc"
+    qdc.write_text(SPEC_EXAMPLE, encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        api.codebook_import(qdc, tmp_path / "x.yaml", id="Not An Id")
+    assert err.value.code == "E206"
+    with pytest.raises(InputError) as err:
+        api.codebook_import(qdc, tmp_path / "x.json")
+    assert err.value.code == "E189"
+    with pytest.raises(InputError) as err:
+        api.codebook_import(tmp_path / "missing.qdc", tmp_path / "x.yaml")
+    assert err.value.code == "E181"

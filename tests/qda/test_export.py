@@ -1,0 +1,274 @@
+"""Exporting REFI-QDA files: valid against the official schemas, offsets that slice the plain text, coders as
+users, themes as nested codes, attributes as variables, and the same file from the same store."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from xml.etree import ElementTree as ET
+
+import pandas as pd
+import pytest
+from lxml import etree
+
+from evalnlp import api
+from evalnlp.codebook import load_codebook
+from evalnlp.errors import InputError
+from evalnlp.qda import code_guid, guid
+from evalnlp.store import Store
+
+NS = {"q": "urn:QDA-XML:project:1.0", "c": "urn:QDA-XML:codebook:1.0"}
+
+NESTED_CODEBOOK = """\
+id: nested
+title: Nested themes
+themes:
+  - id: care
+    label: Care
+    definition: Anything about the care received.
+    include: Nursing and medical care.
+    exclude: Food (food).
+  - id: kindness
+    label: Kindness & "respect"
+    definition: Staff were kind <and> respectful.
+    parent: care
+  - id: speed
+    label: Speed
+    definition: How quickly people were seen.
+    parent: care
+  - id: food
+    label: Food
+    definition: Meals and drinks.
+"""
+
+ODD_TEXT = "Line one\r\nThe nurse was kind \U0001F600 and quick.\x0bThe food was cold & bland <really>.\n"
+
+
+def build_odd_store(store: Store) -> None:
+    """Documents with attributes of every JSON type, control characters, Windows line ends and an emoji."""
+    with store.transaction():
+        run = store.start_run("ingest", {"files": ["odd.csv"]})
+        attrs = [{"site": "Leeds \x0b ward", "age": 34, "score": 3.5, "flag": True, "tags": ["a", "b"],
+                  "mixed": 1},
+                 {"site": "York", "age": 51, "score": 2, "flag": False, "mixed": "two", "empty": None}]
+        docs = pd.DataFrame({"source": "odd.csv", "locator": ["row 2", "row 3"], "kind": "response",
+                             "question": ["What happened?", None], "text": [ODD_TEXT, "Seen within five minutes."],
+                             "attrs": [json.dumps(a) for a in attrs]})
+        new = store.insert_documents(docs, run, returning=True)
+        ids = dict(zip(new["text"], new["doc_id"]))
+        store.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+    pieces = [(ODD_TEXT, "The nurse was kind \U0001F600 and quick."), (ODD_TEXT, "The food was cold & bland <really>."),
+              ("Seen within five minutes.", "Seen within five minutes.")]
+    segs = []
+    for text, piece in pieces:
+        start = text.index(piece)
+        segs.append({"doc_id": ids[text], "kind": "sentence", "start": start, "end": start + len(piece),
+                     "text": piece, "speaker": None, "source_ref": None})
+    store.insert_segments(pd.DataFrame(segs))
+    seg = store.table("segments").set_index("text")["seg_id"]
+    with store.transaction():
+        run = store.start_run("classify", {"codebook": "nested"}, codebook_id="nested")
+        store.replace_codes(pd.DataFrame([
+            {"seg_id": seg[pieces[0][1]], "theme": "kindness", "score": 0.91, "assigned": True},
+            {"seg_id": seg[pieces[0][1]], "theme": "speed", "score": 0.61, "assigned": True},
+            {"seg_id": seg[pieces[1][1]], "theme": "food", "score": 0.8, "assigned": True},
+            {"seg_id": seg[pieces[2][1]], "theme": "speed", "score": 0.2, "assigned": False},
+        ]), "model:nested-ensemble@abc123", run)
+        store.finish_run(run, n_in=3, n_ok=3, n_rejected=0)
+        run = store.start_run("import-codes", {"coder": "human:Ann Smith"})
+        store.replace_codes(pd.DataFrame([{"seg_id": seg[pieces[0][1]], "theme": "kindness", "score": None,
+                                           "assigned": True}]), "human:Ann Smith", run)
+        store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+
+
+@pytest.fixture
+def nested_codebook(tmp_path):
+    path = tmp_path / "nested.yaml"
+    path.write_text(NESTED_CODEBOOK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def odd_store(tmp_path):
+    store = Store(tmp_path / "odd.duckdb")
+    build_odd_store(store)
+    yield store
+    store.close()
+
+
+def read_qdpx(path):
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("project.qde"), {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def assert_valid(schema, data: bytes) -> None:
+    doc = etree.fromstring(data)
+    assert schema.validate(doc), "\n".join(str(e) for e in schema.error_log)
+
+
+# ---------------------------------------------------------------------------------------- schemas
+
+
+def test_project_is_valid_against_the_official_schema(golden_store, tmp_path, project_schema):
+    path = tmp_path / "golden.qdpx"
+    result = api.export(golden_store, path)
+    qde, members = read_qdpx(path)
+    assert_valid(project_schema, qde)
+    assert result.kind == "project" and result.documents == 14 and result.codebook_id == "impact"
+    assert set(members) == {"project.qde", "evalnlp.json"} | {n for n in members if n.startswith("Sources/")}
+    assert len([n for n in members if n.startswith("Sources/")]) == 14
+
+
+def test_odd_data_still_gives_a_valid_project(odd_store, nested_codebook, tmp_path, project_schema):
+    path = tmp_path / "odd.qdpx"
+    api.export(odd_store, path, codebook=nested_codebook)
+    qde, _ = read_qdpx(path)
+    assert_valid(project_schema, qde)
+
+
+def test_an_empty_store_gives_a_valid_project(store, tmp_path, project_schema):
+    path = tmp_path / "empty.qdpx"
+    api.export(store, path, codebook="fft")
+    assert_valid(project_schema, read_qdpx(path)[0])
+
+
+@pytest.mark.parametrize("ref", ["impact", "fft", "nested"])
+def test_codebook_is_valid_against_the_official_schema(tmp_path, codebook_schema, nested_codebook, ref):
+    path = tmp_path / "themes.qdc"
+    result = api.export(None, path, codebook=nested_codebook if ref == "nested" else ref)
+    assert result.kind == "codebook"
+    assert_valid(codebook_schema, path.read_bytes())
+
+
+# ---------------------------------------------------------------------------------------- content
+
+
+def test_selections_slice_the_plain_text_and_codings_name_their_coder(odd_store, nested_codebook, tmp_path):
+    path = tmp_path / "odd.qdpx"
+    api.export(odd_store, path, codebook=nested_codebook)
+    qde, members = read_qdpx(path)
+    root = ET.fromstring(qde)
+    users = {u.get("guid"): (u.get("name"), u.get("id")) for u in root.iterfind("q:Users/q:User", NS)}
+    assert sorted(users.values()) == [("Ann Smith", "human:Ann Smith"),
+                                      ("model:nested-ensemble@abc123", "model:nested-ensemble@abc123")]
+    segments = {guid("segment", r.seg_id): r for r in odd_store.table("segments").itertuples()}
+    names = {code_guid("nested", t.id): t.id for t in load_codebook(nested_codebook).themes}
+    seen = []
+    for src in root.iterfind("q:Sources/q:TextSource", NS):
+        assert src.get("plainTextPath").startswith("internal://")
+        text = members["Sources/" + src.get("plainTextPath")[len("internal://"):]].decode("utf-8")
+        for sel in src.iterfind("q:PlainTextSelection", NS):
+            seg = segments[sel.get("guid")]
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            assert text[start:end] == seg.text  # offsets count code points, end exclusive
+            for coding in sel.iterfind("q:Coding", NS):
+                seen.append((seg.text[:8], names[coding.find("q:CodeRef", NS).get("targetGUID")],
+                             users[coding.get("creatingUser")][1]))
+    assert sorted(seen) == [("The food", "food", "model:nested-ensemble@abc123"),
+                            ("The nurs", "kindness", "human:Ann Smith"),
+                            ("The nurs", "kindness", "model:nested-ensemble@abc123"),
+                            ("The nurs", "speed", "model:nested-ensemble@abc123")]
+    # a passage coded with no theme is not a selection; its document's text is byte for byte the store's
+    assert len(seen) == 4 and len(root.findall(".//q:PlainTextSelection", NS)) == 2
+    assert ODD_TEXT.encode("utf-8") in members.values()
+
+
+def test_themes_are_nested_codes_with_their_definitions(odd_store, nested_codebook, tmp_path):
+    path = tmp_path / "odd.qdpx"
+    api.export(odd_store, path, codebook=nested_codebook)
+    root = ET.fromstring(read_qdpx(path)[0])
+    top = root.findall("q:CodeBook/q:Codes/q:Code", NS)
+    assert [c.get("name") for c in top] == ["Care", "Food"]
+    assert [c.get("name") for c in top[0].findall("q:Code", NS)] == ['Kindness & "respect"', "Speed"]
+    assert top[0].get("guid") == code_guid("nested", "care") and top[0].get("isCodable") == "true"
+    assert top[0].find("q:Description", NS).text == ("Anything about the care received.\n\nInclude: Nursing and "
+                                                     "medical care.\n\nExclude: Food (food).")
+
+
+def test_attributes_are_typed_variables(odd_store, nested_codebook, tmp_path):
+    path = tmp_path / "odd.qdpx"
+    api.export(odd_store, path, codebook=nested_codebook)
+    root = ET.fromstring(read_qdpx(path)[0])
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.iterfind("q:Variables/q:Variable", NS)}
+    assert types == {"source": "Text", "locator": "Text", "question": "Text", "kind": "Text", "site": "Text",
+                     "age": "Integer", "score": "Float", "flag": "Boolean", "tags": "Text", "mixed": "Text"}
+    marks = [v.find("q:Description", NS).text for v in root.iterfind("q:Variables/q:Variable", NS)
+             if v.find("q:Description", NS) is not None]
+    assert [m.split(":")[1] for m in marks] == ["source", "locator", "question", "kind"]
+    first = root.find("q:Sources/q:TextSource", NS)
+    values = [(vv.find("q:VariableRef", NS).get("targetGUID"), vv[1].tag.split("}")[1], vv[1].text)
+              for vv in first.iterfind("q:VariableValue", NS)]
+    assert (guid("variable", "score"), "FloatValue", "3.5") in values
+    assert (guid("variable", "site"), "TextValue", "Leeds   ward") in values  # \x0b cannot be in XML
+
+
+def test_variables_named_like_document_fields_keep_both(store, tmp_path):
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        store.insert_documents(pd.DataFrame([{"source": "s.csv", "locator": "row 2", "kind": "response",
+                                              "question": None, "text": "hello",
+                                              "attrs": json.dumps({"source": "survey 2024"})}]), run)
+        store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+    path = tmp_path / "x.qdpx"
+    api.export(store, path, codebook="fft")
+    root = ET.fromstring(read_qdpx(path)[0])
+    assert [v.get("name") for v in root.iterfind("q:Variables/q:Variable", NS)] == [
+        "evalnlp_source", "locator", "kind", "source"]
+
+
+def test_same_store_same_bytes_and_same_guids_from_a_rebuilt_store(golden_store, tmp_path):
+    from qda_helpers import golden
+
+    a, b = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
+    api.export(golden_store, a)
+    api.export(golden_store, b)
+    assert a.read_bytes() == b.read_bytes()
+    with Store(tmp_path / "golden.duckdb".replace("golden", "rebuilt")) as again:
+        golden.build_store(again, load_codebook("impact").theme_ids)
+        c = tmp_path / "c.qdpx"
+        api.export(again, c)
+
+    def masked(path):
+        qde = read_qdpx(path)[0].decode("utf-8")
+        return re.sub(r'(DateTime|name)="[^"]*"', "", qde)  # the dates of the runs, the store's file name
+
+    assert masked(a) == masked(c)
+
+
+def test_codes_of_other_codebooks_are_left_out_with_a_note(golden_store, tmp_path):
+    result = api.export(golden_store, tmp_path / "fft.qdpx", codebook="fft")
+    assert result.codings == 0 and result.notes and "were left out" in result.notes[0]
+
+
+def test_export_file_names(golden_store, tmp_path):
+    with pytest.raises(InputError) as err:
+        api.export(golden_store, tmp_path / "project.zip")
+    assert err.value.code == "E180"
+    with pytest.raises(InputError) as err:
+        api.export(golden_store, tmp_path / "missing" / "project.qdpx")
+    assert err.value.code == "E180"
+
+
+def test_export_uses_the_codebook_the_store_was_coded_with(store, tmp_path):
+    from evalnlp.errors import StoreError
+
+    with pytest.raises(StoreError) as err:
+        api.export(store, tmp_path / "x.qdpx")
+    assert err.value.code == "E408"
+
+
+def test_project_methods_are_the_api(tmp_path):
+    import evalnlp
+    from qda_helpers import golden
+
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        golden.build_store(project.store, load_codebook("impact").theme_ids)
+        out = project.export_qdpx(tmp_path / "p.qdpx")
+        assert out.documents == 14
+        assert project.export_qdc(tmp_path / "p.qdc").kind == "codebook"
+        with pytest.raises(InputError):
+            project.export_qdpx(tmp_path / "p.qdc")
+    with evalnlp.open(tmp_path / "q.duckdb") as project:
+        result = project.import_qdpx(tmp_path / "p.qdpx")
+        assert result.documents_new == 14 and len(project.documents()) == 14

@@ -1,0 +1,295 @@
+"""Importing REFI-QDA projects: files written the way other QDA programs write them, evalnlp's own files
+(whole, and after another program rewrote the XML), re-imports, coders and codebooks."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+from qda_helpers import CODEBOOK_YAML, MABEL, foreign_members, foreign_project_xml, golden, write_zip
+
+from evalnlp import api
+from evalnlp.codebook import load_codebook
+from evalnlp.errors import CodebookError, InputError
+from evalnlp.evidence import build_evidence
+from evalnlp.store import Store
+
+
+def all_tables(store: Store) -> dict[str, pd.DataFrame]:
+    return {name: store.table(name) for name in store.summary()}
+
+
+def assert_same_tables(now: dict, before: dict) -> None:
+    assert now.keys() == before.keys()
+    for name in before:
+        pd.testing.assert_frame_equal(now[name], before[name], obj=name)
+
+
+def passages(store: Store) -> pd.DataFrame:
+    return store.table("segments").merge(store.table("documents")[["doc_id", "source", "text"]]
+                                         .rename(columns={"text": "doc_text"}), on="doc_id")
+
+
+def coded(store: Store) -> set[tuple[str, str, str]]:
+    codes = store.table("codes")
+    codes = codes[codes["assigned"]].merge(store.table("segments")[["seg_id", "text"]], on="seg_id")
+    return set(zip(codes["text"], codes["theme"], codes["coder"]))
+
+
+# ---------------------------------------------------------------------------------------- other programs' files
+
+
+def test_a_project_written_by_another_program_is_read_whole(store, foreign):
+    result = api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    segs = passages(store)
+    assert (segs["text"] == [t[s:e] for t, s, e in zip(segs["doc_text"], segs["start"], segs["end"])]).all()
+    assert {src: set(g["text"]) for src, g in segs.groupby("source")} == foreign.expected_segments
+    assert coded(store) == foreign.expected_codes
+    # the picture source and the PDF area given by coordinates are rejected, with reasons; counts add up
+    rejects = store.table("rejects")
+    assert sorted(rejects["code"]) == ["E190", "E193"]
+    assert set(rejects["source"]) == {"cornflakes.jpg", "Kellogg.pdf"}
+    assert (result.n_in, result.n_ok, result.n_rejected) == (3 + 6 + 2, 3 + 6, 2)
+    run = store.run(result.run_id)
+    assert (run["command"], run["n_in"], run["n_ok"], run["n_rejected"]) == ("import", 11, 9, 2)
+    assert not result.complete and result.discarded == {"notes": 1, "sets": 1}
+
+
+def test_positions_count_code_points_and_line_ends_are_kept(store, foreign):
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    docs = store.table("documents").set_index("source")
+    assert docs.loc["Mabel.docx", "text"] == MABEL  # \r\n kept, so positions after it still fit
+    seg = store.table("segments")
+    coke = seg[seg["text"].str.startswith("Coke")].iloc[0]
+    start = MABEL.index("Coke")
+    assert (coke["start"], coke["end"]) == (start, start + len("Coke \U0001F600 for breakfast"))
+    assert coke["end"] - coke["start"] == 20  # the emoji is one code point (two UTF-16 units, four UTF-8 bytes)
+
+
+def test_documents_get_variables_and_cases_as_attributes(store, foreign):
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    docs = store.table("documents").set_index("source")
+    # the source's own Age wins over its case's
+    assert json.loads(docs.loc["Mabel.docx", "attrs"]) == {"Gender": "female", "Age": 34, "case": "Mabel"}
+    assert set(docs["kind"]) == {"narrative"} and set(docs["locator"]) == {"document"}
+    assert docs.loc["Kellogg.pdf", "text"].startswith("Recipe page one.")
+
+
+def test_coder_option_names_every_person(store, foreign):
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook, coder="reviewer")
+    assert {c for _, _, c in coded(store)} == {"human:reviewer"}
+    assert len(coded(store)) == len({(t, th) for t, th, _ in foreign.expected_codes})
+
+
+def test_unknown_codes_are_a_numbered_list_and_nothing_is_stored(store, foreign, tmp_path):
+    xml = foreign_project_xml(extra_coding='<Coding guid="0D0D0D0D-0000-4000-8000-000000000001" creatingUser='
+                              '"AD68FBE7-E1EE-4A82-A279-23CC698C89EB"><CodeRef targetGUID='
+                              '"D2C1E38E-5220-42FA-A442-908471CC7964"/></Coding>')
+    path = write_zip(tmp_path / "with_disgust.qdpx", foreign_members(xml))
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    before = all_tables(store)
+    with pytest.raises(CodebookError) as err:
+        api.import_qdpx(store, path, codebook=foreign.codebook)
+    assert err.value.code == "E240"
+    assert "1. 'disgust' (used in 1 codings)" in err.value.message and "--new-codebook" in err.value.message
+    assert_same_tables(all_tables(store), before)
+
+
+def test_codings_of_codes_the_file_does_not_define_are_an_error(store, foreign, tmp_path):
+    xml = foreign_project_xml(extra_coding='<Coding guid="0D0D0D0D-0000-4000-8000-000000000002"><CodeRef '
+                              'targetGUID="0D0D0D0D-0000-4000-8000-0000000000FF"/></Coding>')
+    path = write_zip(tmp_path / "dangling.qdpx", foreign_members(xml))
+    with pytest.raises(CodebookError) as err:
+        api.import_qdpx(store, path, codebook=foreign.codebook)
+    assert err.value.code == "E241" and "0d0d0d0d-0000-4000-8000-0000000000ff" in err.value.message
+
+
+def test_new_codebook_is_made_from_the_files_codes(store, foreign, tmp_path):
+    out = tmp_path / "made.yaml"
+    result = api.import_qdpx(store, foreign.path, new_codebook=out)
+    cb = load_codebook(out)
+    assert result.codebook_id == cb.id == "made" and result.new_codebook == out
+    by_label = {t.label: t for t in cb.themes}
+    # the folder "Feelings" cannot be coded: not a theme; the nesting under "Breakfast food" is kept
+    assert set(by_label) == {"happiness", "disgust", "Breakfast food", "Coke::diet Coke"}
+    assert by_label["Coke::diet Coke"].parent == by_label["Breakfast food"].id
+    assert by_label["Breakfast food"].definition == "the foods people might eat for breakfast"
+    assert {th for _, th, _ in coded(store)} == {by_label[n].id for n in ("happiness", "Breakfast food",
+                                                                             "Coke::diet Coke")}
+    # the store now reports with that codebook
+    assert api.project_codebook(store).id == "made"
+
+
+def test_codebook_and_new_codebook_exclude_each_other(store, foreign, tmp_path):
+    with pytest.raises(InputError) as err:
+        api.import_qdpx(store, foreign.path, codebook=foreign.codebook, new_codebook=tmp_path / "x.yaml")
+    assert err.value.code == "E195"
+
+
+def test_reimporting_the_same_file_adds_nothing(store, foreign):
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    tables = {n: store.table(n) for n in ("documents", "segments", "codes")}
+    again = api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    assert again.documents_new == 0 and again.segments_new == 0
+    for name, before in tables.items():
+        pd.testing.assert_frame_equal(store.table(name), before)
+
+
+def test_a_person_changing_their_codes_replaces_only_theirs(store, foreign, tmp_path):
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    seg = store.table("segments")
+    coke = seg[seg["text"].str.startswith("Coke")]["seg_id"].iloc[0]
+    store.replace_codes(pd.DataFrame({"seg_id": [coke], "theme": ["food"], "score": [0.9], "assigned": [True]}),
+                        "model:m@1", "machine-run")
+    # Friedrich drops "Breakfast food" from the Coke passage
+    xml = foreign_project_xml().replace(
+        '<Coding guid="445A6AEC-1400-4502-919D-0867832FF212" creatingUser="AD68FBE7-E1EE-4A82-A279-23CC698C89EB">\n'
+        '     <CodeRef targetGUID="e3aabcc1-84e7-48d4-b059-50ff914ed1e2"/>\n    </Coding>', "")
+    path = write_zip(tmp_path / "changed.qdpx", foreign_members(xml))
+    api.import_qdpx(store, path, codebook=foreign.codebook)
+    codes = store.table("codes").set_index(["seg_id", "coder", "theme"])
+    assert not codes.loc[(coke, "human:Friedrich Markgraf", "food"), "assigned"]
+    assert codes.loc[(coke, "human:Friedrich Markgraf", "diet_coke"), "assigned"]
+    assert codes.loc[(coke, "model:m@1", "food"), "assigned"]  # another coder's code is untouched
+
+
+def test_codes_map_by_guid_label_alias_or_hierarchy_case_insensitively(tmp_path):
+    from evalnlp.codebook import parse_codebook
+    from evalnlp.qda import code_guid, map_codes
+    from evalnlp.qda._read import Code
+
+    cb = parse_codebook(CODEBOOK_YAML)
+    codes = {g: Code(guid=g, name=n, description=None, codable=True, parent=None) for g, n in [
+        (code_guid("breakfast", "food"), "renamed in NVivo"), ("a" * 8 + "-0000-4000-8000-000000000001", "DIET COKE"),
+        ("a" * 8 + "-0000-4000-8000-000000000002", "Drinks::Diet Coke"),
+        ("a" * 8 + "-0000-4000-8000-000000000003", "happiness"), ("a" * 8 + "-0000-4000-8000-000000000004", "food"),
+        ("a" * 8 + "-0000-4000-8000-000000000005", "nothing like it")]}
+    mapped = map_codes(codes, set(codes), cb)
+    assert sorted(mapped.themes.values()) == ["diet_coke", "diet_coke", "feeling_happy", "food", "food"]
+    assert [c.name for c in mapped.unknown] == ["nothing like it"]
+
+
+# ---------------------------------------------------------------------------------------- round trips
+
+
+def _documents(store: Store) -> pd.DataFrame:
+    docs = store.table("documents").drop(columns="run_id")
+    docs["attrs"] = [json.loads(a) if isinstance(a, str) else {} for a in docs["attrs"]]
+    return docs.sort_values("doc_id").reset_index(drop=True)
+
+
+def _assigned(store: Store) -> set[tuple]:
+    codes = store.table("codes")
+    codes = codes[codes["assigned"]].merge(store.table("segments"), on="seg_id")
+    return set(zip(codes["doc_id"], codes["start"], codes["end"], codes["theme"], codes["coder"]))
+
+
+def _evidence(store: Store, claims) -> dict:
+    doc = build_evidence(store, load_codebook("impact"), by=["programme", "cohort"], claims=claims).to_json()
+    prov = doc["provenance"]
+    view = {k: doc[k] for k in ("themes", "matrices", "claims", "documents_coded", "segments_coded",
+                                "segments_no_theme", "notes")}
+    return view | {"provenance": {"data": prov["data"], "coders": prov["coders"]}}
+
+
+def test_round_trip_gives_the_same_documents_codes_and_evidence(golden_store, tmp_path):
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(golden.CLAIMS_YAML, encoding="utf-8")
+    path = tmp_path / "golden.qdpx"
+    api.export(golden_store, path)
+    with Store(tmp_path / "empty.duckdb") as store:
+        result = api.import_qdpx(store, path)
+        assert result.complete and result.n_rejected == 0
+        pd.testing.assert_frame_equal(_documents(store), _documents(golden_store))
+        assert _assigned(store) == _assigned(golden_store)
+        # every code, with its score, coder and run, comes back; so do the segments, sentiment and reach
+        for name in ("segments", "codes", "sentiment", "reach"):
+            cols = [c for c in golden_store.table(name).columns]
+            pd.testing.assert_frame_equal(store.table(name)[cols].sort_values(cols).reset_index(drop=True),
+                                          golden_store.table(name).sort_values(cols).reset_index(drop=True))
+        assert _evidence(store, claims) == _evidence(golden_store, claims)
+        assert api.project_codebook(store).id == "impact"
+
+
+def test_round_trip_through_another_program_keeps_documents_and_codes(golden_store, tmp_path):
+    """A program that rewrites the XML (so evalnlp.json no longer fits) still gives the same documents and
+    the same themes per coder and passage."""
+    path = tmp_path / "golden.qdpx"
+    api.export(golden_store, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["project.qde"] = members["project.qde"].replace(b'origin="evalnlp', b'origin="NVivo 14; was evalnlp')
+    rewritten = write_zip(tmp_path / "rewritten.qdpx", members)
+    with Store(tmp_path / "empty.duckdb") as store:
+        result = api.import_qdpx(store, rewritten)
+        assert not result.complete and any("changed since evalnlp wrote it" in n for n in result.notes)
+        pd.testing.assert_frame_equal(_documents(store), _documents(golden_store))
+        assert _assigned(store) == _assigned(golden_store)
+        # the model's codes stay the model's, the person's the person's
+        assert set(store.table("codes")["coder"]) == {"human:alex", "model:fixture@000000"}
+    # and back into the store it came from, it changes nothing there
+    tables = {n: golden_store.table(n) for n in ("documents", "segments", "codes")}
+    again = api.import_qdpx(golden_store, rewritten)
+    assert again.documents_new == 0 and again.segments_new == 0
+    for name, before in tables.items():
+        pd.testing.assert_frame_equal(golden_store.table(name), before)
+
+
+def test_machine_codes_in_a_file_never_replace_the_stores(golden_store, tmp_path):
+    path = tmp_path / "golden.qdpx"
+    api.export(golden_store, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "evalnlp.json"}
+    before = golden_store.table("codes")
+    api.import_qdpx(golden_store, write_zip(tmp_path / "xml_only.qdpx", members))
+    pd.testing.assert_frame_equal(golden_store.table("codes"), before)  # scores and unassigned rows kept
+
+
+def test_import_needs_an_existing_qdpx(store, tmp_path):
+    with pytest.raises(InputError) as err:
+        api.import_qdpx(store, tmp_path / "missing.qdpx")
+    assert err.value.code == "E181"
+    qdc = tmp_path / "themes.qdc"
+    qdc.write_text("<CodeBook/>", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        api.import_qdpx(store, qdc)
+    assert err.value.code == "E189" and "codebook import" in err.value.message
+
+
+def test_coder_must_be_a_person(store, foreign):
+    with pytest.raises(InputError) as err:
+        api.import_qdpx(store, foreign.path, codebook=foreign.codebook, coder="model:x@1")
+    assert err.value.code == "E196"
+
+
+def test_a_project_zipped_with_its_folder(store, foreign, tmp_path):
+    members = {f"Breakfast study/{name}": data for name, data in foreign_members(foreign_project_xml()).items()}
+    path = write_zip(tmp_path / "folder.qdpx", members)
+    api.import_qdpx(store, path, codebook=foreign.codebook)
+    assert coded(store) == foreign.expected_codes
+
+
+def test_a_program_that_drops_variables_but_keeps_guids(golden_store, tmp_path):
+    """A reviewer's codes come back onto the store's own documents and passages by their GUIDs."""
+    import re
+
+    path = tmp_path / "golden.qdpx"
+    api.export(golden_store, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "evalnlp.json"}
+    qde = members["project.qde"].decode("utf-8")
+    qde = re.sub(r"<Variables>.*?</Variables>", "", qde, flags=re.S)
+    qde = re.sub(r"<VariableValue>.*?</VariableValue>", "", qde, flags=re.S)
+    qde = qde.replace('name="model:fixture@000000" id="model:fixture@000000"', 'name="Reviewer"')
+    members["project.qde"] = qde.encode("utf-8")
+    before = {n: golden_store.table(n) for n in ("documents", "segments")}
+    result = api.import_qdpx(golden_store, write_zip(tmp_path / "reviewed.qdpx", members))
+    assert result.documents_new == 0 and result.segments_new == 0
+    for name, table in before.items():
+        pd.testing.assert_frame_equal(golden_store.table(name), table)
+    codes = golden_store.table("codes")
+    machine = codes[(codes["coder"] == "model:fixture@000000") & codes["assigned"]]
+    reviewer = codes[codes["coder"] == "human:Reviewer"]
+    assert set(zip(reviewer["seg_id"], reviewer["theme"])) == set(zip(machine["seg_id"], machine["theme"]))
