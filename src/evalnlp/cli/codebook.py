@@ -1,12 +1,14 @@
-"""`evalnlp codebook list|show|validate`: look at and check codebooks."""
+"""`evalnlp codebook list|show|validate|import`: look at, check and convert codebooks."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 import typer
 
 from evalnlp.cli._app import app, console, handle_errors
 
-codebook_app = typer.Typer(help="List, show and validate codebooks (YAML theme definitions).",
+codebook_app = typer.Typer(help="List, show, validate and import codebooks (YAML theme definitions).",
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
@@ -64,3 +66,26 @@ def validate(path: str = typer.Argument(..., help="The codebook YAML file to che
     cb = validate_codebook(path)
     console.print(f"[green]ok[/green] {path}: codebook {cb.id!r} with {len(cb.themes)} themes, "
                   f"sha256 {cb.sha256}")
+
+
+@codebook_app.command("import")
+@handle_errors
+def import_(path: str = typer.Argument(..., help="A REFI-QDA codebook (.qdc), or a project (.qdpx) whose "
+                                       "codebook to take.", show_default=False),
+            out: str = typer.Option(..., "--out", help="The evalnlp codebook (YAML) to write."),
+            id: Optional[str] = typer.Option(None, "--id", help="The codebook's id. Default: made from the "
+                                             "file name.")) -> None:
+    """Turn a codebook exported from NVivo, ATLAS.ti, MAXQDA or QualCoder into an evalnlp YAML codebook.
+
+    Each code that can be coded becomes a theme (label: the code's name; definition: its description;
+    parent: the code above it); folders that cannot be coded only group their children. The YAML written
+    is validated; add keywords and examples before coding with it.
+    """
+    from evalnlp import api
+
+    result = api.codebook_import(path, out, id=id)
+    cb = result.codebook
+    console.print(f"[green]ok[/green] wrote {result.path}: codebook {cb.id!r} with {len(cb.themes)} themes "
+                  f"(sha256 {cb.sha256[:12]})")
+    for note in result.notes:
+        console.print(f"note: {note}")

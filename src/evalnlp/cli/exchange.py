@@ -1,0 +1,93 @@
+"""`evalnlp export` and `evalnlp import`: exchange projects with QDA programs through REFI-QDA."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from evalnlp.cli._app import app, handle_errors, info, open_store
+
+
+@app.command("export")
+@handle_errors
+def export(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="The file to write: FILE.qdpx (the project) or FILE.qdc (the codebook).",
+                               show_default=False),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Codebook id or YAML path. Default: the one "
+                                           "the store was coded with."),
+) -> None:
+    """Write the project for NVivo, ATLAS.ti, MAXQDA or QualCoder as a REFI-QDA file.
+
+    FILE.qdpx holds every document (with its attributes as variables), every coded passage as a text selection
+    and each coder's themes as codings by that coder; FILE.qdc holds the codebook alone. Both are valid
+    against the REFI-QDA 1.0 schemas.
+    """
+    from pathlib import Path
+
+    from evalnlp import api
+
+    if Path(file).suffix.lower() == ".qdc" and codebook is not None:  # the codebook alone needs no store
+        result = api.export(None, file, codebook=codebook)
+    else:
+        with open_store(ctx, read_only=True) as store:
+            result = api.export(store, file, codebook=codebook)
+    if result.kind == "codebook":
+        info(ctx, f"wrote {result.path}: codebook {result.codebook_id!r} with {result.themes} themes as codes")
+        return
+    coders = ", ".join(f"{c} ({n:,} passage{'s' if n != 1 else ''})"
+                       for c, n in sorted((result.coders or {}).items())) or "none"
+    info(ctx, f"wrote {result.path}: {result.documents:,} documents, {result.selections:,} coded passages, "
+              f"{result.codings:,} codings of codebook {result.codebook_id!r} ({result.themes} themes) by "
+              f"{len(result.coders or {})} coders: {coders}")
+    for note in result.notes or []:
+        info(ctx, f"note: {note}")
+
+
+@app.command("import")
+@handle_errors
+def import_(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="A REFI-QDA project (.qdpx) exported from NVivo, ATLAS.ti, MAXQDA, "
+                               "QualCoder or evalnlp.", show_default=False),
+    coder: Optional[str] = typer.Option(None, "--coder", help="Store every person's codings as this human coder "
+                                        "(default: each user's own name, as human:NAME)."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Codebook id or YAML path to map the codes "
+                                           "onto. Default: the store's, else the one the file's codes come from, "
+                                           "else impact."),
+    new_codebook: Optional[str] = typer.Option(None, "--new-codebook", help="Write the file's codes as a new "
+                                               "YAML codebook here and use it, instead of mapping them onto one."),
+) -> None:
+    """Read a REFI-QDA project: text sources become documents, selections passages, codings human codes.
+
+    Codes are matched to the codebook's themes by name, theme id, label or alias (case-insensitive); codes
+    that match no theme are listed as an error, unless --new-codebook makes a codebook of them. The whole
+    file is checked before anything is stored: a damaged or oversized archive, or XML with a DOCTYPE, leaves
+    the store as it was. Importing the same file twice adds nothing.
+    """
+    from rich.table import Table
+
+    from evalnlp import api
+
+    with open_store(ctx) as store:
+        result = api.import_qdpx(store, file, coder=coder, codebook=codebook, new_codebook=new_codebook)
+    origin = f" (written by {result.origin})" if result.origin else ""
+    table = Table(title=f"import run {result.run_id}: {result.file}{origin}", title_justify="left")
+    for col in ("coder", "passages", "codings"):
+        table.add_column(col, justify="left" if col == "coder" else "right")
+    for row in result.coders.itertuples(index=False):
+        table.add_row(row.coder, f"{int(row.passages):,}", f"{int(row.codings):,}")
+    info(ctx, table)
+    how = "whole (scores, sentiment and every passage, from evalnlp.json)" if result.complete else "from its XML"
+    info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,} sources and "
+              f"selections, {how}: {result.documents:,} documents ({result.documents_new:,} new), "
+              f"{result.segments:,} passages ({result.segments_new:,} new), codebook {result.codebook_id!r}"
+              + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))
+    if result.new_codebook is not None:
+        info(ctx, f"wrote the file's codes as codebook {result.codebook_id!r} to {result.new_codebook}")
+    if result.discarded:
+        kept_out = ", ".join(f"{n:,} {what}" for what, n in result.discarded.items())
+        info(ctx, f"not imported (evalnlp has no place for them): {kept_out}")
+    for note in result.notes:
+        info(ctx, f"note: {note}")

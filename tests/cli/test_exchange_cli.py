@@ -1,0 +1,145 @@
+"""`evalnlp export`, `evalnlp import` and `evalnlp codebook import`: exit codes, messages, files, and a store
+left as it was when a file is refused."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from qda_helpers import CODEBOOK_YAML, foreign_members, foreign_project_xml, golden, write_zip
+
+
+@pytest.fixture
+def coded_db(db_path):
+    """The golden corpus in the test's store (closed again, for the CLI to open)."""
+    from evalnlp.codebook import load_codebook
+    from evalnlp.store import Store
+
+    with Store(db_path) as store:
+        golden.build_store(store, load_codebook("impact").theme_ids)
+    return db_path
+
+
+@pytest.fixture
+def breakfast(tmp_path):
+    path = write_zip(tmp_path / "breakfast.qdpx", foreign_members(foreign_project_xml()))
+    codebook = tmp_path / "breakfast.yaml"
+    codebook.write_text(CODEBOOK_YAML, encoding="utf-8")
+    return path, codebook
+
+
+def test_export_project_and_codebook(cli, coded_db, tmp_path):
+    result = cli("export", str(tmp_path / "out.qdpx"))
+    assert result.exit_code == 0, result.output
+    assert "14 documents" in result.stdout and "model:fixture@000000" in result.stdout
+    assert zipfile.is_zipfile(tmp_path / "out.qdpx")
+    result = cli("export", str(tmp_path / "themes.qdc"))
+    assert result.exit_code == 0 and "codebook 'impact' with 10 themes" in result.stdout
+
+
+def test_export_codebook_needs_no_store(runner, tmp_path):
+    from evalnlp.cli import app
+
+    db = tmp_path / "none.duckdb"
+    result = runner.invoke(app, ["--db", str(db), "export", str(tmp_path / "fft.qdc"), "--codebook", "fft"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "fft.qdc").exists() and not db.exists()
+
+
+def test_export_errors(cli, runner, coded_db, tmp_path):
+    from evalnlp.cli import app
+
+    result = cli("export", str(tmp_path / "out.zip"))
+    assert result.exit_code == 1 and "[E180]" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["--db", str(tmp_path / "missing.duckdb"), "export", str(tmp_path / "x.qdpx")])
+    assert result.exit_code == 1 and "[E404]" in result.output
+    assert runner.invoke(app, ["export"]).exit_code == 2
+
+
+def test_import_a_project_from_another_program(cli, breakfast):
+    path, codebook = breakfast
+    result = cli("import", str(path), "--codebook", str(codebook))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "human:Friedrich Markgraf" in out and "human:Sebastian Petrausch" in out
+    assert "read 11 = accepted 9 + rejected 2" in out and "written by ATLAS.ti 9.1" in out
+    assert "1 notes, 1 sets" in out
+    result = cli("runs", "--rejects")
+    assert "E190" in result.stdout and "E193" in result.stdout
+
+
+def test_import_with_one_coder_and_again(cli, breakfast, db_path):
+    from evalnlp.store import Store
+
+    path, codebook = breakfast
+    assert cli("import", str(path), "--codebook", str(codebook), "--coder", "reviewer").exit_code == 0
+    with Store(db_path) as store:
+        before = store.table("codes")
+    result = cli("import", str(path), "--codebook", str(codebook), "--coder", "reviewer")
+    assert result.exit_code == 0 and "3 documents (0 new)" in result.stdout
+    with Store(db_path) as store:
+        assert set(store.table("codes")["coder"]) == {"human:reviewer"}
+        assert store.table("codes").equals(before)
+
+
+def test_unknown_codes_exit_1_with_a_numbered_list(cli, breakfast, tmp_path, snapshot, db_path):
+    path, _ = breakfast
+    assert cli("import", str(path), "--new-codebook", str(tmp_path / "first.yaml")).exit_code == 0
+    before = snapshot(db_path)
+    result = cli("import", str(path), "--codebook", "fft")
+    assert result.exit_code == 1
+    assert "[E240] 3 codes in breakfast.qdpx are not themes of codebook 'fft'" in result.output
+    assert "1. 'happiness'" in result.output and "3. 'Coke::diet Coke' (used in 2 codings)" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize("what, code", [("not a zip", "E182"), ("doctype", "E186"), ("bad xml", "E185"),
+                                        ("no project", "E184")])
+def test_refused_files_leave_the_store_as_it_was(cli, coded_db, tmp_path, snapshot, what, code):
+    path = tmp_path / "bad.qdpx"
+    if what == "not a zip":
+        path.write_bytes(b"PK\x03\x04 and then nothing")
+    elif what == "doctype":
+        write_zip(path, {"project.qde": b'<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY x "y">]><Project/>'})
+    elif what == "bad xml":
+        write_zip(path, {"project.qde": b"<Project><Sources></Project>"})
+    else:
+        write_zip(path, {"Sources/a.txt": b"text"})
+    before = snapshot(coded_db)
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert f"[{code}]" in result.output and "Traceback" not in result.output
+    assert snapshot(coded_db) == before
+
+
+def test_new_codebook_is_written_and_valid(cli, breakfast, tmp_path):
+    path, _ = breakfast
+    out = tmp_path / "codes.yaml"
+    result = cli("import", str(path), "--new-codebook", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"to {out}" in result.stdout
+    assert cli("codebook", "validate", str(out)).exit_code == 0
+    assert cli("import", str(path), "--new-codebook", str(out), "--codebook", "fft").exit_code == 1
+
+
+def test_codebook_import(cli, tmp_path):
+    qdc = tmp_path / "impact.qdc"
+    assert cli("export", str(qdc), "--codebook", "impact").exit_code == 0
+    out = tmp_path / "impact_again.yaml"
+    result = cli("codebook", "import", str(qdc), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "codebook 'impact' with 10 themes" in result.stdout
+    assert cli("codebook", "validate", str(out)).exit_code == 0
+    result = cli("codebook", "import", str(tmp_path / "missing.qdc"), "--out", str(out))
+    assert result.exit_code == 1 and "[E181]" in result.output
+    assert cli("codebook", "import", str(qdc)).exit_code == 2  # --out is required
+
+
+def test_quiet_import_prints_nothing(runner, breakfast, tmp_path):
+    from evalnlp.cli import app
+
+    path, codebook = breakfast
+    result = runner.invoke(app, ["--quiet", "--db", str(tmp_path / "q.duckdb"), "import", str(path),
+                                 "--codebook", str(codebook)])
+    assert result.exit_code == 0 and result.stdout == ""
