@@ -116,8 +116,10 @@ def test_project_is_valid_against_the_official_schema(golden_store, tmp_path, pr
     qde, members = read_qdpx(path)
     assert_valid(project_schema, qde)
     assert result.kind == "project" and result.documents == 14 and result.codebook_id == "impact"
-    assert set(members) == {"project.qde", "evalnlp.json"} | {n for n in members if n.startswith("Sources/")}
-    assert len([n for n in members if n.startswith("Sources/")]) == 14
+    # the sources folder is named as the specification's text names it; only plain-text paths
+    assert set(members) == {"project.qde", "evalnlp.json"} | {n for n in members if n.startswith("sources/")}
+    assert len([n for n in members if n.startswith("sources/")]) == 14
+    assert b"richTextPath" not in qde
 
 
 def test_odd_data_still_gives_a_valid_project(odd_store, nested_codebook, tmp_path, project_schema):
@@ -157,7 +159,7 @@ def test_selections_slice_the_plain_text_and_codings_name_their_coder(odd_store,
     seen = []
     for src in root.iterfind("q:Sources/q:TextSource", NS):
         assert src.get("plainTextPath").startswith("internal://")
-        text = members["Sources/" + src.get("plainTextPath")[len("internal://"):]].decode("utf-8")
+        text = members["sources/" + src.get("plainTextPath")[len("internal://"):]].decode("utf-8")
         for sel in src.iterfind("q:PlainTextSelection", NS):
             seg = segments[sel.get("guid")]
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))

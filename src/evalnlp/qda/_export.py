@@ -4,7 +4,8 @@ The project holds one ``User`` per coder (a person under their name, a model und
 ``model:NAME@SHA``; the ``id`` attribute is the coder id either way), the codebook (themes as codes, nested
 by ``parent``), one ``Variable`` per document attribute (plus the document's ``source``, ``locator``,
 ``question`` and ``kind``, each marked ``evalnlp:<field>`` in its description), and every document as a
-``TextSource`` whose plain text is a UTF-8 ``.txt`` member of ``Sources/`` (``plainTextPath="internal://..."``).
+``TextSource`` whose plain text is a UTF-8 ``.txt`` member of ``sources/`` (``plainTextPath="internal://..."``;
+only a plain-text path, no rich-text one, since some programs read a rich-text path as a formatted document).
 Each passage that a coder assigned a theme is a ``PlainTextSelection`` (character offsets into that text), and
 each theme assigned to it a ``Coding`` by that coder's user.
 
@@ -39,6 +40,9 @@ from evalnlp.schema import HUMAN_PREFIX
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 SIDECAR = "evalnlp.json"
+#: The folder of internal sources. The specification's text names it "sources" (its examples show
+#: "Sources"); some programs look it up case-sensitively, so the name the text gives is the safe one.
+SOURCES = "sources"
 SIDECAR_FORMAT = "evalnlp-qdpx"
 SIDECAR_VERSION = 1
 #: Document fields written as variables, with the description that marks them as evalnlp's.
@@ -257,7 +261,7 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
         sources = _el(root, PROJECT_NS, "Sources")
         for i, row in enumerate(docs.itertuples(index=False)):
             doc_guid = guid("document", row.doc_id)
-            member = f"Sources/{guid('text', row.doc_id)}.txt"
+            member = f"{SOURCES}/{guid('text', row.doc_id)}.txt"
             texts[member] = row.text
             src = _el(sources, PROJECT_NS, "TextSource", guid=doc_guid, name=_display_name(row),
                       plainTextPath="internal://" + member.split("/", 1)[1], creationDateTime=started.get(row.run_id))
