@@ -59,7 +59,11 @@ NOTE = "Short note: the diet coke was great."
 RECIPE = "Recipe page one.\nGranola with milk and honey.\n"
 
 
-def _span(text: str, piece: str) -> tuple[int, int]:
+def _span(text: str, piece: str, crlf_as_one: bool = False) -> tuple[int, int]:
+    """Where ``piece`` is in ``text``, in code points; with ``crlf_as_one`` each CR LF counts as one character,
+    as ATLAS.ti and MAXQDA count them."""
+    if crlf_as_one:
+        text = text.replace("\r\n", "\n")
     start = text.index(piece)
     return start, start + len(piece)
 
@@ -72,15 +76,19 @@ class Foreign:
     expected_codes: set[tuple[str, str, str]]  # (passage text, theme, coder)
 
 
-def foreign_project_xml(extra_coding: str = "") -> str:
-    c1, c2 = _span(MABEL, "Coke \U0001F600 for breakfast")
-    h1, h2 = _span(MABEL, "It makes me happy")
-    n1, n2 = _span(MABEL, "happy")
+def foreign_project_xml(extra_coding: str = "", origin: str = "ATLAS.ti 9.1", crlf_as_one: bool = True,
+                        name: str = "Coke for breakfast") -> str:
+    """The project, written by ``origin``; positions in Mabel's text (which has CR LF line ends) count each
+    CR LF as one character when ``crlf_as_one`` (as ATLAS.ti does), as two otherwise (as the specification
+    says). ``name`` is the first selection's name."""
+    c1, c2 = _span(MABEL, "Coke \U0001F600 for breakfast", crlf_as_one)
+    h1, h2 = _span(MABEL, "It makes me happy", crlf_as_one)
+    n1, n2 = _span(MABEL, "happy", crlf_as_one)
     d1, d2 = _span(NOTE, "diet coke")
     g1, g2 = _span(RECIPE, "Granola with milk")
     return f"""<?xml version="1.0" encoding="utf-8" standalone="yes"?>
 <Project xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  origin="ATLAS.ti 9.1" name="Breakfast study" creatingUserGUID="{USER_A}"
+  origin="{origin}" name="Breakfast study" creatingUserGUID="{USER_A}"
   creationDateTime="2021-03-27T17:46:39Z" basePath="C:/Users/someone/Exports">
  <Users>
   <User guid="{USER_A}" name="Friedrich Markgraf"/>
@@ -114,7 +122,7 @@ def foreign_project_xml(extra_coding: str = "") -> str:
   <TextSource guid="17FB9CB8-7858-4291-A162-65424B9942EC" name="Mabel.docx"
     richTextPath="internal://9CA38EEA-26FC-4D67-BB7F-45D097991D86.docx"
     plainTextPath="internal://88293C71-CB70-4AB7-8413-C24110A19C2E.txt" creatingUser="{USER_A}">
-   <PlainTextSelection guid="4191294A-E287-4510-95B0-69BCE4638E56" name="Coke for breakfast"
+   <PlainTextSelection guid="4191294A-E287-4510-95B0-69BCE4638E56" name="{name}"
      startPosition="{c1}" endPosition="{c2}" creatingUser="{USER_A}">
     <Coding guid="445A6AEC-1400-4502-919D-0867832FF211" creatingUser="{USER_A}">
      <CodeRef targetGUID="{{D299EFAE-5779-46DC-9827-A3D1A5D544BC}}"/>

@@ -783,7 +783,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     if new_codebook is not None:
         out = Path(new_codebook)
         used = {c.code for s in project.sources for sel in s.selections for c in sel.codings}
-        converted = qda.codes_to_codebook(project.codes, cb_id=qda.slug(out.stem), title=out.stem,
+        converted = qda.codes_to_codebook(project.theme_codes, cb_id=qda.slug(out.stem), title=out.stem,
                                           description=f"Codes of {path.name}, a REFI-QDA project"
                                           + (f" from {project.origin}" if project.origin else "") + ".",
                                           source=str(out), keep=used)

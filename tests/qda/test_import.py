@@ -60,12 +60,27 @@ def test_a_project_written_by_another_program_is_read_whole(store, foreign):
 def test_positions_count_code_points_and_line_ends_are_kept(store, foreign):
     api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
     docs = store.table("documents").set_index("source")
-    assert docs.loc["Mabel.docx", "text"] == MABEL  # \r\n kept, so positions after it still fit
+    assert docs.loc["Mabel.docx", "text"] == MABEL  # CR LF kept: the text is byte for byte the file's
     seg = store.table("segments")
     coke = seg[seg["text"].str.startswith("Coke")].iloc[0]
     start = MABEL.index("Coke")
     assert (coke["start"], coke["end"]) == (start, start + len("Coke \U0001F600 for breakfast"))
     assert coke["end"] - coke["start"] == 20  # the emoji is one code point (two UTF-16 units, four UTF-8 bytes)
+
+
+@pytest.mark.parametrize("origin, crlf_as_one, name", [
+    ("NVivo 14", False, "Coke for breakfast"),  # positions as the specification counts them
+    ("", False, "Coke for breakfast"),  # no origin: the specification too
+    ("MAXQDA 2022", True, "Coke for breakfast"),  # a CR LF counted as one character
+    ("ATLAS.ti 9.1", False, "Coke \U0001F600 for breakfast"),  # the names tell, whatever the origin says
+    ("NVivo 14", True, "Coke \U0001F600 for bre\u2026"),
+])
+def test_windows_line_ends_counted_either_way(store, foreign, tmp_path, origin, crlf_as_one, name):
+    xml = foreign_project_xml(origin=origin, crlf_as_one=crlf_as_one, name=name)
+    path = write_zip(tmp_path / "line_ends.qdpx", foreign_members(xml))
+    api.import_qdpx(store, path, codebook=foreign.codebook)
+    assert coded(store) == foreign.expected_codes
+    assert store.table("documents").set_index("source").loc["Mabel.docx", "text"] == MABEL
 
 
 def test_documents_get_variables_and_cases_as_attributes(store, foreign):
@@ -293,3 +308,22 @@ def test_a_program_that_drops_variables_but_keeps_guids(golden_store, tmp_path):
     machine = codes[(codes["coder"] == "model:fixture@000000") & codes["assigned"]]
     reviewer = codes[codes["coder"] == "human:Reviewer"]
     assert set(zip(reviewer["seg_id"], reviewer["theme"])) == set(zip(machine["seg_id"], machine["theme"]))
+
+
+def test_cases_written_as_codes_are_cases_not_themes(store, foreign, tmp_path):
+    """NVivo writes each case as a code too (same GUID) and codes a case's sources with it."""
+    case = "7C0F1E2D-3A4B-4C5D-8E6F-708192A3B4C5"
+    xml = foreign_project_xml(extra_coding=f'<Coding guid="0D0D0D0D-0000-4000-8000-000000000003"><CodeRef '
+                              f'targetGUID="{case}"/></Coding>')
+    xml = xml.replace("  </Codes>", f'   <Code guid="{case}" name="Mabel" isCodable="true"/>\n  </Codes>')
+    xml = xml.replace('<Case guid="7C0F1E2D-3A4B-4C5D-8E6F-708192A3B4C5" name="Mabel">', f'<Case guid="{case}" '
+                      'name="Mabel P.">').replace('<SourceRef targetGUID="17FB9CB8-7858-4291-A162-65424B9942EC"/>', "")
+    path = write_zip(tmp_path / "cases.qdpx", foreign_members(xml))
+    result = api.import_qdpx(store, path, codebook=foreign.codebook)
+    assert coded(store) == foreign.expected_codes
+    attrs = json.loads(store.table("documents").set_index("source").loc["Mabel.docx", "attrs"])
+    assert attrs["case"] == "Mabel"
+    assert any("codings name the case" in n for n in result.notes)
+    made = tmp_path / "made.yaml"
+    api.codebook_import(path, made)
+    assert "Mabel" not in {t.label for t in load_codebook(made).themes}

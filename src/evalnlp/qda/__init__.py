@@ -63,7 +63,7 @@ def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:
 
     path = Path(path)
     if zipfile.is_zipfile(path):
-        return read_qdpx(path, limits).project.codes
+        return read_qdpx(path, limits).project.theme_codes
     size = path.stat().st_size
     if size > limits.max_xml:
         raise InputError("E183", f"{path.name} is {size_text(size)}, more than the {size_text(limits.max_xml)} "

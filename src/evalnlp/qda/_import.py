@@ -192,6 +192,7 @@ def _document_rows(project: Project, known: dict[str, dict]) -> tuple[list[dict]
     documents by the GUID evalnlp exports them under, for programs that keep GUIDs but drop variables."""
     builtin = _builtin_variables(project)
     builtin_guids = set(builtin.values())
+    case_codes = project.case_codes
     case_of: dict[str, list] = {}
     for case in project.cases:
         for s in case.sources:
@@ -219,6 +220,9 @@ def _document_rows(project: Project, known: dict[str, dict]) -> tuple[list[dict]
                 var = project.variables.get(g)
                 attrs.setdefault(var.name if var is not None else g, value)
         names = [c.name for c in cases if c.name]
+        for sel in src.selections:  # cases given as codings of the source with its case's code (NVivo)
+            names += [project.codes[c.code].name for c in sel.codings if c.code in case_codes]
+        names = list(dict.fromkeys(names))
         if names:
             attrs.setdefault("case", "; ".join(names))
         same = known.get(src.guid or "") if not any(f in builtin for f in ("source", "locator")) else None
@@ -286,12 +290,16 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
         if key not in by_span or _KIND_ORDER.get(r.kind, 9) < _KIND_ORDER.get(by_span[key], 9):
             by_span[key] = r.kind
     seg_rows, coding_rows, used = [], [], {}
-    n_sel = 0
+    n_sel = n_case = 0
+    case_codes = project.case_codes
     for src, doc_id in zip(accepted, docs["doc_id"]):
         text = src.text
         for rej in src.rejects:
             rejects.append({"source": src.name, "locator": rej.locator, "code": rej.code, "reason": rej.reason})
         for sel in src.selections:
+            if sel.codings and all(c.code in case_codes for c in sel.codings):  # marks a case, nothing else
+                n_case += len(sel.codings)
+                continue
             n_sel += 1
             known = by_guid.get(sel.guid or "")
             if known is not None and known[0] == doc_id and known[2:] == (sel.start, sel.end):
@@ -301,12 +309,18 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
             seg_rows.append({"doc_id": doc_id, "kind": kind, "start": sel.start, "end": sel.end,
                              "text": text[sel.start:sel.end], "speaker": None, "source_ref": None})
             for c in sel.codings:
+                if c.code in case_codes:  # a case, in the document's attributes already
+                    n_case += 1
+                    continue
                 used[c.code] = used.get(c.code, 0) + 1
                 coding_rows.append((doc_id, kind, sel.start, sel.end, c.code, coder_of(project, c.user, coder)))
     themes = _check_codes(project, used, cb, code_map, parsed.path.name)
     codes = _frame([(d, k, s, e, themes[g], None, True, who, None) for d, k, s, e, g, who in coding_rows],
                    [*_SEG_KEY, "theme", "score", "assigned", "coder", "run_id"])
     codes = codes.drop_duplicates([*_SEG_KEY, "theme", "coder"]).reset_index(drop=True)
+    if n_case:
+        notes.append(f"{n_case:,} codings name the case a passage belongs to (the program writes its cases as "
+                     "codes); they are the documents' attribute 'case', not codes")
     if any(who == HUMAN_PREFIX + UNKNOWN_USER for *_, who in coding_rows):
         notes.append(f"some codings name no user; they were stored as {HUMAN_PREFIX + UNKNOWN_USER!r} "
                      "(pass --coder NAME to name their coder)")

@@ -12,7 +12,10 @@ Positions: a text selection runs from ``startPosition`` (the first character, co
 from 0) to ``endPosition``, exclusive, the way the specification's own example files count
 (``startPosition="139" endPosition="195"`` selects 56 characters). A plain-text member is read as UTF-8
 exactly as stored: line ends are not translated, since that would move every position after them; a
-leading byte-order mark is dropped.
+leading byte-order mark is dropped. Some programs (ATLAS.ti, MAXQDA) store Windows line ends (CR LF) in the
+text but count each as one character; for a text with CR LF the positions are read that way when the
+selections' names (their first words, as those programs write them) fit it better, or, without names to
+go by, when the file says it was written by one of those programs.
 """
 
 from __future__ import annotations
@@ -112,6 +115,18 @@ class Project:
     sources: list[Source]
     cases: list[Case]
     discarded: dict[str, int]  # element kinds evalnlp does not use: how many of each the file has
+
+    @property
+    def case_codes(self) -> set[str]:
+        """Codes that stand for cases (NVivo writes each case as a code too, with the case's GUID): coding
+        with them says which case a passage belongs to, not what it is about."""
+        return {c.guid for c in self.cases if c.guid} & set(self.codes)
+
+    @property
+    def theme_codes(self) -> dict[str, Code]:
+        """The codes that may be themes: all but :attr:`case_codes`."""
+        cases = self.case_codes
+        return {g: c for g, c in self.codes.items() if g not in cases}
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -237,10 +252,58 @@ def _values(el: ET.Element, variables: dict[str, Variable]) -> dict[str, Any]:
 _OTHER_SOURCES = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
 
 
+#: Programs known to count a Windows line end (CR LF) in a plain-text source as one character.
+CRLF_AS_ONE = ("ATLAS.ti", "MAXQDA")
+
+
+def crlf_map(text: str):
+    """Position counted with each CR LF as one character -> position in ``text`` (code points)."""
+    import bisect
+
+    crlfs, at, removed = [], text.find("\r\n"), 0
+    while at != -1:
+        crlfs.append(at - removed)  # where the line end sits once each CR LF before it is one character
+        removed += 1
+        at = text.find("\r\n", at + 2)
+
+    def to_text(pos: int) -> int:
+        return pos + bisect.bisect_left(crlfs, pos)
+
+    return to_text
+
+
+def _name_fits(text: str, start: int, end: int, name: str) -> bool:
+    """Whether a selection's name (programs such as ATLAS.ti name a selection by its first words) begins the
+    passage; runs of whitespace count as one space, and a trailing ellipsis is ignored."""
+    import re
+
+    want = re.sub(r"\s+", " ", name.strip().rstrip("\u2026.").rstrip())
+    got = re.sub(r"\s+", " ", text[start:end])  # not stripped: a passage one character off must not fit
+    k = min(len(want), len(got), 40)
+    return k >= 8 and want[:k] == got[:k]
+
+
 class _SourceReader:
-    def __init__(self, archive: Archive | None, variables: dict[str, Variable]):
+    def __init__(self, archive: Archive | None, variables: dict[str, Variable], origin: str | None = None):
         self.archive = archive
         self.variables = variables
+        origin = (origin or "").casefold()
+        self.crlf_as_one = any(p.casefold() in origin for p in CRLF_AS_ONE)
+
+    def line_ends(self, text: str, raw: list[tuple[int, int, str]]):
+        """How this source's positions count a CR LF: as two characters (the file's code points, as the
+        specification says) or as one (as ATLAS.ti and MAXQDA do). Selections named by their text decide;
+        without them, the program that wrote the file does. Returns a function from position to position."""
+        if "\r\n" not in text:
+            return lambda pos: pos
+        as_one = crlf_map(text)
+        named = [(s, e, n) for s, e, n in raw if n and len(n.strip()) >= 8]
+        if named:
+            plain = sum(_name_fits(text, s, e, n) for s, e, n in named)
+            one = sum(_name_fits(text, as_one(s), as_one(e), n) for s, e, n in named)
+            if plain != one:
+                return as_one if one > plain else (lambda pos: pos)
+        return as_one if self.crlf_as_one else (lambda pos: pos)
 
     def plain_text(self, el: ET.Element, label: str) -> tuple[str | None, Reject | None]:
         """The plain text of a TextSource-like element: inline content or its ``plainTextPath`` member."""
@@ -312,9 +375,14 @@ class _SourceReader:
             return
         src.text = text
         seen: dict[str, Selection] = {}
-        for sel_el, sel_user in self.selections(text_el, owner):
+        found = self.selections(text_el, owner)
+        raw = [(_int(attr(e, "startPosition")), _int(attr(e, "endPosition")), attr(e, "name") or "")
+               for e, _ in found]
+        position = self.line_ends(text, [r for r in raw if r[0] is not None and r[1] is not None])
+        for (sel_el, sel_user), (start, end, _) in zip(found, raw):
             g = norm_guid(attr(sel_el, "guid"))
-            start, end = _int(attr(sel_el, "startPosition")), _int(attr(sel_el, "endPosition"))
+            if start is not None and end is not None:
+                start, end = position(start), position(end)
             codings = self.codings(sel_el, sel_user)
             where = f"selection {g}" if g else f"selection at {attr(sel_el, 'startPosition')}"
             if start is None or end is None:
@@ -406,7 +474,7 @@ def read_project(root: ET.Element, archive: Archive | None) -> Project:
                                     description=desc.strip() if desc else None)
     codes = read_codebook_root(root)
     creating_user = norm_guid(attr(root, "creatingUserGUID"))
-    reader = _SourceReader(archive, variables)
+    reader = _SourceReader(archive, variables, attr(root, "origin"))
     sources = []
     sources_el = child(root, "Sources")
     for el in list(sources_el) if sources_el is not None else []:
