@@ -279,8 +279,11 @@ def test_coder_must_be_a_person(store, foreign):
     assert err.value.code == "E196"
 
 
-def test_a_project_zipped_with_its_folder(store, foreign, tmp_path):
-    members = {f"Breakfast study/{name}": data for name, data in foreign_members(foreign_project_xml()).items()}
+@pytest.mark.parametrize("folder, qde", [("Breakfast study/", "project.qde"), ("", "Breakfast study.qde"),
+                                         ("Export/", "Breakfast study.qde")])
+def test_a_project_zipped_with_its_folder_or_named_otherwise(store, foreign, tmp_path, folder, qde):
+    members = {folder + (qde if name == "project.qde" else name): data
+               for name, data in foreign_members(foreign_project_xml()).items()}
     path = write_zip(tmp_path / "folder.qdpx", members)
     api.import_qdpx(store, path, codebook=foreign.codebook)
     assert coded(store) == foreign.expected_codes

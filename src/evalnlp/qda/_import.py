@@ -61,13 +61,13 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
     path = Path(path)
     with Archive(path, limits) as archive:
         found = archive.find("project.qde")
-        if not found:  # zipped with its folder: one project.qde below the top, its sources beside it
+        if not found:  # zipped with its folder (one project.qde below the top), or named otherwise (one .qde)
             found = archive.find_anywhere("project.qde")
-            if len(found) == 1:
+            if not found:
+                others = [i for i in archive.zip.infolist() if i.filename.lower().endswith(".qde")]
+                found = others if len(others) == 1 else []
+            if len(found) == 1 and "/" in found[0].filename.replace("\\", "/"):
                 archive.base = found[0].filename.replace("\\", "/").rsplit("/", 1)[0] + "/"
-        if not found:
-            others = [i for i in archive.zip.infolist() if i.filename.lower().endswith(".qde")]
-            found = others if len(others) == 1 else []
         if len(found) != 1:
             listing = ", ".join(repr(n) for n in archive.names()[:8]) or "nothing"
             raise InputError("E184", f"{path.name} has {'no' if not found else 'more than one'} project.qde, the "
