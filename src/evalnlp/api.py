@@ -159,7 +159,7 @@ class Project:
         if Path(path).suffix.lower() != ".qdpx":
             from evalnlp.errors import InputError
 
-            raise InputError("E180", f"a project file ends in .qdpx; got {str(path)!r}")
+            raise InputError("E120", f"a project file ends in .qdpx; got {str(path)!r}")
         return export(self.store, path, codebook=codebook)
 
     def export_qdc(self, path: str | Path, *, codebook: str | Path | None = None) -> "QdaExport":
@@ -167,7 +167,7 @@ class Project:
         if Path(path).suffix.lower() != ".qdc":
             from evalnlp.errors import InputError
 
-            raise InputError("E180", f"a codebook file ends in .qdc; got {str(path)!r}")
+            raise InputError("E120", f"a codebook file ends in .qdc; got {str(path)!r}")
         return export(self.store, path, codebook=codebook)
 
     def import_qdpx(self, path: str | Path, **options: Any) -> "QdaImport":
@@ -700,15 +700,15 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _QDA_SUFFIXES:
-        raise InputError("E180", f"export writes a REFI-QDA project (.qdpx) or codebook (.qdc); got "
+        raise InputError("E120", f"export writes a REFI-QDA project (.qdpx) or codebook (.qdc); got "
                          f"{str(path)!r}. Name the file e.g. project.qdpx or themes.qdc")
     if not path.parent.is_dir():
-        raise InputError("E180", f"the folder {str(path.parent)!r} for {path.name} does not exist; create it first")
+        raise InputError("E120", f"the folder {str(path.parent)!r} for {path.name} does not exist; create it first")
     if store is None:
         from evalnlp.codebook import load_codebook
 
         if codebook is None:
-            raise InputError("E180", "which codebook? Expected --codebook ID|PATH (or a project store)")
+            raise InputError("E120", "which codebook? Expected --codebook ID|PATH (or a project store)")
         cb = load_codebook(codebook)
     else:
         cb = project_codebook(store, codebook)
@@ -764,16 +764,16 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
 
     path = Path(path)
     if not path.is_file():
-        raise InputError("E181", f"no file {str(path)!r}" + (" (it is a folder)" if path.is_dir() else "")
+        raise InputError("E121", f"no file {str(path)!r}" + (" (it is a folder)" if path.is_dir() else "")
                          + "; expected a .qdpx project exported from a QDA program")
     if path.suffix.lower() == ".qdc":
-        raise InputError("E189", f"{path.name} is a codebook (.qdc), not a project; convert it with "
+        raise InputError("E128", f"{path.name} is a codebook (.qdc), not a project; convert it with "
                          f"`evalnlp codebook import {path.name} --out FILE.yaml`")
     if codebook is not None and new_codebook is not None:
-        raise InputError("E195", "--codebook and --new-codebook exclude each other: map the file's codes onto an "
+        raise InputError("E129", "--codebook and --new-codebook exclude each other: map the file's codes onto an "
                          "existing codebook, or make a new one from them")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
-        raise InputError("E189", f"--new-codebook writes a YAML codebook; expected a file ending in .yaml, got "
+        raise InputError("E128", f"--new-codebook writes a YAML codebook; expected a file ending in .yaml, got "
                          f"{str(new_codebook)!r}")
     who = qda.coder_override(coder)
     parsed = qda.read_qdpx(path, limits or qda.DEFAULT_LIMITS)
@@ -849,12 +849,12 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
 
     path, out = Path(path), Path(out)
     if not path.is_file():
-        raise InputError("E181", f"no file {str(path)!r}; expected a .qdc codebook exported from a QDA program")
+        raise InputError("E121", f"no file {str(path)!r}; expected a .qdc codebook exported from a QDA program")
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise InputError("E189", f"--out is the YAML codebook to write; expected a file ending in .yaml, got "
+        raise InputError("E128", f"--out is the YAML codebook to write; expected a file ending in .yaml, got "
                          f"{str(out)!r}")
     if not out.parent.is_dir():
-        raise InputError("E189", f"the folder {str(out.parent)!r} for {out.name} does not exist; create it first")
+        raise InputError("E128", f"the folder {str(out.parent)!r} for {out.name} does not exist; create it first")
     cb_id = id if id is not None else qda.slug(path.stem)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
         from evalnlp.errors import CodebookError

@@ -4,6 +4,9 @@ Every error evalnlp raises on purpose is an :class:`EvalnlpError` carrying a num
 code: ``E1xx`` input, ``E2xx`` codebook, ``E3xx`` model, ``E4xx`` store, ``E5xx``
 missing optional package. A message says what was expected, what was found and how
 to fix it. Only the command line turns these into printed messages and exit codes.
+
+Blocks taken by one module (grep before adding a code): E120-E129, E142-E147 and E240-E242 are the
+REFI-QDA project exchange (:mod:`evalnlp.qda`).
 """
 
 from __future__ import annotations

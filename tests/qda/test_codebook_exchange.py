@@ -115,7 +115,7 @@ def test_bad_ids_and_outputs(tmp_path):
     assert err.value.code == "E206"
     with pytest.raises(InputError) as err:
         api.codebook_import(qdc, tmp_path / "x.json")
-    assert err.value.code == "E189"
+    assert err.value.code == "E128"
     with pytest.raises(InputError) as err:
         api.codebook_import(tmp_path / "missing.qdc", tmp_path / "x.yaml")
-    assert err.value.code == "E181"
+    assert err.value.code == "E121"

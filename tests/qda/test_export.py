@@ -246,10 +246,10 @@ def test_codes_of_other_codebooks_are_left_out_with_a_note(golden_store, tmp_pat
 def test_export_file_names(golden_store, tmp_path):
     with pytest.raises(InputError) as err:
         api.export(golden_store, tmp_path / "project.zip")
-    assert err.value.code == "E180"
+    assert err.value.code == "E120"
     with pytest.raises(InputError) as err:
         api.export(golden_store, tmp_path / "missing" / "project.qdpx")
-    assert err.value.code == "E180"
+    assert err.value.code == "E120"
 
 
 def test_export_uses_the_codebook_the_store_was_coded_with(store, tmp_path):

@@ -49,7 +49,7 @@ def test_a_project_written_by_another_program_is_read_whole(store, foreign):
     assert coded(store) == foreign.expected_codes
     # the picture source and the PDF area given by coordinates are rejected, with reasons; counts add up
     rejects = store.table("rejects")
-    assert sorted(rejects["code"]) == ["E190", "E193"]
+    assert sorted(rejects["code"]) == ["E143", "E146"]
     assert set(rejects["source"]) == {"cornflakes.jpg", "Kellogg.pdf"}
     assert (result.n_in, result.n_ok, result.n_rejected) == (3 + 6 + 2, 3 + 6, 2)
     run = store.run(result.run_id)
@@ -140,7 +140,7 @@ def test_new_codebook_is_made_from_the_files_codes(store, foreign, tmp_path):
 def test_codebook_and_new_codebook_exclude_each_other(store, foreign, tmp_path):
     with pytest.raises(InputError) as err:
         api.import_qdpx(store, foreign.path, codebook=foreign.codebook, new_codebook=tmp_path / "x.yaml")
-    assert err.value.code == "E195"
+    assert err.value.code == "E129"
 
 
 def test_reimporting_the_same_file_adds_nothing(store, foreign):
@@ -265,18 +265,18 @@ def test_machine_codes_in_a_file_never_replace_the_stores(golden_store, tmp_path
 def test_import_needs_an_existing_qdpx(store, tmp_path):
     with pytest.raises(InputError) as err:
         api.import_qdpx(store, tmp_path / "missing.qdpx")
-    assert err.value.code == "E181"
+    assert err.value.code == "E121"
     qdc = tmp_path / "themes.qdc"
     qdc.write_text("<CodeBook/>", encoding="utf-8")
     with pytest.raises(InputError) as err:
         api.import_qdpx(store, qdc)
-    assert err.value.code == "E189" and "codebook import" in err.value.message
+    assert err.value.code == "E128" and "codebook import" in err.value.message
 
 
 def test_coder_must_be_a_person(store, foreign):
     with pytest.raises(InputError) as err:
         api.import_qdpx(store, foreign.path, codebook=foreign.codebook, coder="model:x@1")
-    assert err.value.code == "E196"
+    assert err.value.code == "E142"
 
 
 @pytest.mark.parametrize("folder, qde", [("Breakfast study/", "project.qde"), ("", "Breakfast study.qde"),

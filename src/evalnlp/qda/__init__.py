@@ -11,12 +11,12 @@ REFI-QDA standard (QDA-XML 1.0, specification 1.5).
 - :func:`read_codes` and :func:`codes_to_codebook` turn a ``.qdc`` (or a project's codebook) into an evalnlp
   codebook (:mod:`evalnlp.qda._codebook`).
 
-Error codes: E180 an export file name that is neither .qdpx nor .qdc; E181 an import file that does not
-exist; E182 an archive that cannot be read; E183 an archive past the size caps; E184 no project.qde; E185
-XML that is not well-formed; E186 XML with a document type declaration; E187 XML that is not a REFI-QDA
-project or codebook; E189 a file of the wrong type for the command; E195 options that exclude each other;
-E196 a bad --coder. Rejected items (in the run's rejects): E190 a source without plain text, E191 plain
-text that cannot be read, E192 a selection outside its text, E193 a selection by coordinates or time, E194
+Error codes: E120 an export file name that is neither .qdpx nor .qdc; E121 an import file that does not
+exist; E122 an archive that cannot be read; E123 an archive past the size caps; E124 no project.qde; E125
+XML that is not well-formed; E126 XML with a document type declaration; E127 XML that is not a REFI-QDA
+project or codebook; E128 a file of the wrong type for the command; E129 options that exclude each other;
+E142 a bad --coder. Rejected items (in the run's rejects): E143 a source without plain text, E144 plain
+text that cannot be read, E145 a selection outside its text, E146 a selection by coordinates or time, E147
 a source with empty text. Codebook errors: E240 codes that are not themes of the codebook, E241 codings of
 codes the file does not define, E242 a codebook file without codable codes.
 """
@@ -66,10 +66,10 @@ def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:
         return read_qdpx(path, limits).project.theme_codes
     size = path.stat().st_size
     if size > limits.max_xml:
-        raise InputError("E183", f"{path.name} is {size_text(size)}, more than the {size_text(limits.max_xml)} "
+        raise InputError("E123", f"{path.name} is {size_text(size)}, more than the {size_text(limits.max_xml)} "
                          "allowed for a codebook; it is not read")
     root = parse_xml(path.read_bytes(), path.name)
     if local(root.tag) not in ("CodeBook", "Project"):
-        raise InputError("E187", f"{path.name} is not a REFI-QDA codebook: its root element is <{local(root.tag)}>, "
+        raise InputError("E127", f"{path.name} is not a REFI-QDA codebook: its root element is <{local(root.tag)}>, "
                          "expected <CodeBook>")
     return read_codebook_root(root)

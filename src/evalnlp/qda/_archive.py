@@ -45,12 +45,12 @@ class Archive:
         try:
             self.zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise InputError("E182", f"{self.path.name} is not a readable zip archive ({_reason(exc)}); a .qdpx "
+            raise InputError("E122", f"{self.path.name} is not a readable zip archive ({_reason(exc)}); a .qdpx "
                              "project is a zip file. Export it again from the QDA program") from None
         infos = self.zip.infolist()
         if len(infos) > limits.max_members:
             self.zip.close()
-            raise InputError("E183", f"{self.path.name} holds {len(infos):,} files, more than the "
+            raise InputError("E123", f"{self.path.name} holds {len(infos):,} files, more than the "
                              f"{limits.max_members:,} a project is allowed; it is not read")
         self._by_name: dict[str, list[zipfile.ZipInfo]] = {}
         for info in infos:
@@ -86,7 +86,7 @@ class Archive:
         return [i.filename for infos in self._by_name.values() for i in infos]
 
     def read(self, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
-        """The member's bytes, refusing (E183) past ``cap`` or past the archive's total allowance."""
+        """The member's bytes, refusing (E123) past ``cap`` or past the archive's total allowance."""
         budget = min(cap, self.limits.max_total - self.read_total)
         if info.file_size > budget:
             raise self._too_large(info, what, cap)
@@ -105,7 +105,7 @@ class Archive:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
                 RuntimeError) as exc:
-            raise InputError("E182", f"{self.path.name}: the member {info.filename!r} cannot be read "
+            raise InputError("E122", f"{self.path.name}: the member {info.filename!r} cannot be read "
                              f"({_reason(exc)}); the archive is damaged or encrypted. Export it again") from None
         self.read_total += size
         return b"".join(parts)
@@ -115,7 +115,7 @@ class Archive:
             limit = f"the {size_text(self.limits.max_total)} allowed for a whole project"
         else:
             limit = f"the {size_text(cap)} allowed for {what}"
-        return InputError("E183", f"{self.path.name}: {info.filename!r} unpacks to more than {limit}; it is "
+        return InputError("E123", f"{self.path.name}: {info.filename!r} unpacks to more than {limit}; it is "
                           "not read (a file this large is damaged or a zip bomb). Nothing was imported")
 
 
@@ -141,8 +141,8 @@ def _refuse(*_: Any) -> None:
 
 
 def parse_xml(data: bytes, what: str) -> ET.Element:
-    """Parse XML bytes into an element tree; E186 for a document type declaration (DOCTYPE, entities),
-    E185 for XML that is not well-formed. Nothing is fetched and no entity is expanded."""
+    """Parse XML bytes into an element tree; E126 for a document type declaration (DOCTYPE, entities),
+    E125 for XML that is not well-formed. Nothing is fetched and no entity is expanded."""
     from xml.parsers import expat
 
     check = expat.ParserCreate()
@@ -153,10 +153,10 @@ def parse_xml(data: bytes, what: str) -> ET.Element:
     try:
         check.Parse(data, True)
     except _Refused:
-        raise InputError("E186", f"{what} has a document type declaration (<!DOCTYPE> or <!ENTITY>); REFI-QDA "
+        raise InputError("E126", f"{what} has a document type declaration (<!DOCTYPE> or <!ENTITY>); REFI-QDA "
                          "files have none, and evalnlp does not read them, since entities can expand without "
                          "limit or read other files. Nothing was imported") from None
     except expat.ExpatError as exc:
-        raise InputError("E185", f"{what} is not well-formed XML (line {exc.lineno}, column {exc.offset + 1}: "
+        raise InputError("E125", f"{what} is not well-formed XML (line {exc.lineno}, column {exc.offset + 1}: "
                          f"{expat.ErrorString(exc.code)}). Export it again from the QDA program") from None
     return ET.fromstring(data)

@@ -70,12 +70,12 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
                 archive.base = found[0].filename.replace("\\", "/").rsplit("/", 1)[0] + "/"
         if len(found) != 1:
             listing = ", ".join(repr(n) for n in archive.names()[:8]) or "nothing"
-            raise InputError("E184", f"{path.name} has {'no' if not found else 'more than one'} project.qde, the "
+            raise InputError("E124", f"{path.name} has {'no' if not found else 'more than one'} project.qde, the "
                              f"XML file a .qdpx project must hold (found {listing}). Export the project again")
         qde = archive.read(found[0], limits.max_xml, "the project XML")
         root = parse_xml(qde, f"{path.name}: {found[0].filename}")
         if local(root.tag) != "Project":
-            raise InputError("E187", f"{path.name}: {found[0].filename} is not a REFI-QDA project: its root element "
+            raise InputError("E127", f"{path.name}: {found[0].filename} is not a REFI-QDA project: its root element "
                              f"is <{local(root.tag)}>, expected <Project>")
         project = read_project(root, archive)
         sidecar, notes = None, []
@@ -109,11 +109,11 @@ def coder_override(name: str | None) -> str | None:
         return None
     name = name.strip()
     if name.startswith(MODEL_PREFIX):
-        raise InputError("E196", f"--coder names the person whose codes these are; got the machine coder {name!r}. "
+        raise InputError("E142", f"--coder names the person whose codes these are; got the machine coder {name!r}. "
                          "Give a name such as --coder alice")
     name = name.removeprefix(HUMAN_PREFIX).strip()
     if not name:
-        raise InputError("E196", "--coder must be a non-empty name, such as --coder alice")
+        raise InputError("E142", "--coder must be a non-empty name, such as --coder alice")
     return HUMAN_PREFIX + name
 
 
@@ -168,7 +168,7 @@ def _text_sources(project: Project):
     """(source, reject) pairs: a source with usable text and no reject, or a source-level reject."""
     for src in project.sources:
         if src.text is None:
-            first = src.rejects[0] if src.rejects else Reject("E190", src.name, "a source without text")
+            first = src.rejects[0] if src.rejects else Reject("E143", src.name, "a source without text")
             yield src, Reject(first.code, src.name, first.reason)
         elif not src.text.strip():
             yield src, Reject(EMPTY_TEXT, src.name, "the source's text is empty or whitespace only")

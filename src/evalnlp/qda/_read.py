@@ -28,11 +28,11 @@ from evalnlp.qda._archive import Archive
 from evalnlp.qda._ids import norm_guid
 
 #: Reject codes of the items (sources, selections) a project gives that cannot become store rows.
-NO_TEXT = "E190"  # a source without plain text (picture, audio, video, DOCX/PDF without companion)
-TEXT_UNREADABLE = "E191"  # the plain-text member is missing, not UTF-8 or too large
-BAD_POSITIONS = "E192"  # a selection whose positions are not inside the text
-NOT_TEXT_SELECTION = "E193"  # a selection given as page coordinates or media times
-EMPTY_TEXT = "E194"  # a source whose text is empty or whitespace only
+NO_TEXT = "E143"  # a source without plain text (picture, audio, video, DOCX/PDF without companion)
+TEXT_UNREADABLE = "E144"  # the plain-text member is missing, not UTF-8 or too large
+BAD_POSITIONS = "E145"  # a selection whose positions are not inside the text
+NOT_TEXT_SELECTION = "E146"  # a selection given as page coordinates or media times
+EMPTY_TEXT = "E147"  # a source whose text is empty or whitespace only
 
 
 @dataclass
