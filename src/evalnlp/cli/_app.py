@@ -7,10 +7,12 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import typer
 from rich.console import Console
+from rich.table import Column, Table
+from rich.text import Text
 
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False)
@@ -35,7 +37,7 @@ def _version(value: bool) -> None:
     if value:
         from evalnlp import __version__
 
-        console.print(f"evalnlp {__version__}")
+        console.print(Text(f"evalnlp {__version__}"))
         raise typer.Exit()
 
 
@@ -63,17 +65,20 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from rich.markup import escape
-
         from evalnlp.errors import EvalnlpError
 
         try:
             return fn(*args, **kwargs)
         except EvalnlpError as exc:  # messages hold brackets ([E101], evalnlp[topics]): never read as markup
-            err_console.print(f"[bold red]error[/bold red] {escape(str(exc))}", soft_wrap=True)
+            error(str(exc))
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def error(message: str) -> None:
+    """An error line on stderr: ``error`` and the message, printed as written."""
+    err_console.print(Text.assemble(("error", "bold red"), " ", message), soft_wrap=True)
 
 
 @contextmanager
@@ -102,7 +107,51 @@ def progress_bar(ctx: typer.Context, description: str, total: int | None = None)
         yield lambda n: bar.advance(task, n)
 
 
+# ---- printing data -----------------------------------------------------------------------------------------
+#
+# Anything that comes from data (answers, quotes, file names, column and group names, codebook text) can hold
+# square brackets ("[this]", "[of the conflict]") or colons that rich would read as markup or emoji codes and
+# drop. Every such value is printed as a rich Text, which rich shows exactly as written.
+
+
+def plain(value: Any) -> Text:
+    """``value`` as text rich prints exactly as written (None and NaN as empty); Text passes through."""
+    if isinstance(value, Text):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return Text("")
+    return Text(str(value))
+
+
+def data_table(columns: Sequence[str | Column], rows: Iterable[Sequence[Any]] = (), *, title: Any = None,
+               **options: Any) -> Table:
+    """A rich table of data: the title, the headers and every cell printed exactly as written.
+
+    ``columns`` are header names or :class:`rich.table.Column` objects (for justify, overflow ...); cells are
+    any values (str, numbers, None) or :class:`rich.text.Text` for styled cells.
+    """
+    cols = []
+    for c in columns:
+        if isinstance(c, Column):
+            c.header = plain(c.header)
+            cols.append(c)
+        else:
+            cols.append(Column(header=plain(c)))
+    if options.get("caption") is not None:
+        options["caption"] = plain(options["caption"])
+    table = Table(*cols, title=plain(title) if title is not None else None,
+                  **({"title_justify": "left"} | options))
+    for row in rows:
+        table.add_row(*(plain(v) for v in row))
+    return table
+
+
+def show(*objects: Any) -> None:
+    """Print to stdout; strings exactly as written (never read as markup)."""
+    console.print(*(plain(o) if isinstance(o, str) else o for o in objects))
+
+
 def info(ctx: typer.Context, *objects: Any) -> None:
-    """Print unless --quiet."""
+    """Print unless --quiet; strings exactly as written."""
     if not settings(ctx).quiet:
-        console.print(*objects)
+        show(*objects)

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, show
 
 
 @app.command()
@@ -36,30 +36,20 @@ def evidence(
     if format == "json":
         print(json.dumps(ev.to_json(), ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
-    t = Table(title=f"themes ({ev.documents_coded:,} documents coded)", title_justify="left")
-    for col in ("theme", "label", "segments", "documents", "share", "95% CI"):
-        t.add_column(col, justify="left" if col in ("theme", "label") else "right")
-    for r in ev.themes.itertuples():
-        t.add_row(r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
-                  f"{r.ci_low:.1%}-{r.ci_high:.1%}")
-    console.print(t)
+    columns = [Column(col, justify="left" if col in ("theme", "label") else "right")
+               for col in ("theme", "label", "segments", "documents", "share", "95% CI")]
+    show(data_table(columns, ((r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
+                               f"{r.ci_low:.1%}-{r.ci_high:.1%}") for r in ev.themes.itertuples()),
+                    title=f"themes ({ev.documents_coded:,} documents coded)"))
     for attr, m in ev.matrices.items():
         pivot = m.pivot(index="theme", columns="group", values="share").reindex(ev.themes["theme"])
-        mt = Table(title=f"share of documents by {attr}", title_justify="left")
-        mt.add_column("theme")
-        for g in pivot.columns:
-            mt.add_column(str(g), justify="right")
-        for theme, row in pivot.iterrows():
-            mt.add_row(theme, *("" if v != v else f"{v:.0%}" for v in row))
-        console.print(mt)
+        columns = [Column("theme")] + [Column(str(g), justify="right") for g in pivot.columns]
+        rows = [(theme, *("" if v != v else f"{v:.0%}" for v in row)) for theme, row in pivot.iterrows()]
+        show(data_table(columns, rows, title=f"share of documents by {attr}"))
     if not ev.claims.empty:
-        ct = Table(title="claims", title_justify="left", show_lines=True)
-        for col in ("id", "claim", "segments", "documents", "sources", "strength"):
-            ct.add_column(col, overflow="fold")
-        for r in ev.claims.itertuples():
-            ct.add_row(r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}", r.strength)
-        console.print(ct)
+        columns = [Column(col, overflow="fold") for col in ("id", "claim", "segments", "documents", "sources",
+                                                            "strength")]
+        show(data_table(columns, ((r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}",
+                                   r.strength) for r in ev.claims.itertuples()), title="claims", show_lines=True))
     if output:
         info(ctx, f"wrote {output}")

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, show
 
 
 @app.command()
@@ -40,15 +40,12 @@ def quotes(
     if format == "json":
         print(json.dumps(quotes_to_json(df), ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
-    t = Table(title=f"quotes for {theme}", title_justify="left", show_lines=True)
-    for col in ("#", "quote", "attribution", "score"):
-        t.add_column(col, overflow="fold")
+    columns = [Column(c, overflow="fold") for c in ("#", "quote", "attribution", "score")]
+    rows = []
     for i, r in enumerate(df.itertuples(), 1):
         who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
         where = f"{r.source} {r.locator}"
-        t.add_row(str(i), r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}")
-    console.print(t)
+        rows.append((str(i), r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
+    show(data_table(columns, rows, title=f"quotes for {theme}", show_lines=True))
     if output:
         info(ctx, f"wrote {output}")

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, open_store
+from evalnlp.cli._app import app, console, data_table, handle_errors, open_store, show
 
 
 @app.command()
@@ -23,8 +23,6 @@ def runs(
     """
     import json
 
-    from rich.table import Table
-
     if format not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
@@ -36,17 +34,11 @@ def runs(
             out["rejects"] = json.loads(rej.to_json(orient="records"))
         console.print_json(json.dumps(out))
         return
-    table = Table(title="runs", title_justify="left")
-    for col in ("run_id", "command", "status", "started", "read", "accepted", "rejected", "codebook"):
-        table.add_column(col)
-    for r in df.itertuples():
-        table.add_row(r.run_id, r.command, str(r.status), str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
+    show(data_table(("run_id", "command", "status", "started", "read", "accepted", "rejected", "codebook"),
+                    ((r.run_id, r.command, r.status, str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
                       f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "")
-    console.print(table)
+                     for r in df.itertuples()), title="runs"))
     if rej is not None:
-        rt = Table(title="rejects", title_justify="left")
-        for col in ("run_id", "source", "locator", "code", "reason"):
-            rt.add_column(col)
-        for r in rej.itertuples():
-            rt.add_row(r.run_id, r.source, str(r.locator), r.code, r.reason)
-        console.print(rt)
+        show(data_table(("run_id", "source", "locator", "code", "reason"),
+                        ((r.run_id, r.source, r.locator, r.code, r.reason) for r in rej.itertuples()),
+                        title="rejects"))

@@ -1,0 +1,72 @@
+"""What the terminal tables show: data exactly as written, the group of each quote, readable matrices."""
+
+from __future__ import annotations
+
+from helpers import coded_store
+
+BRACKETED = "Staff explained [this] part [of the conflict] and what we [should] do, kindly and with patience."
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_data_table_prints_brackets_and_emoji_codes_as_written():
+    import io
+
+    from rich.console import Console
+
+    from evalnlp.cli._app import data_table
+
+    table = data_table(["a [b]", "c"], [("[this] and [of the conflict]", ":smile: [should]"), (None, 3)],
+                       title="title [x]", caption="caption [y]")
+    buf = io.StringIO()
+    Console(file=buf, width=200).print(table)
+    out = buf.getvalue()
+    for piece in ("a [b]", "[this] and [of the conflict]", ":smile: [should]", "title [x]", "caption [y]"):
+        assert piece in out
+
+
+def test_extract_table_keeps_bracketed_words(runner, tmp_path):
+    from evalnlp.cli import app
+
+    case = tmp_path / "case [final].txt"
+    case.write_text("The evaluation spoke to staff across the region.\n\n\u201cThe programme changed how [this] "
+                    "team works and what we [should] do next,\u201d said the Director of Nursing [C].\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(case)])
+    assert result.exit_code == 0, result.output
+    assert "The programme changed how [this] team works and what we [should] do next" in result.stdout
+    assert "case [final].txt: 1 testimonials" in result.stdout
+
+
+def test_quotes_table_keeps_bracketed_words(cli, db_path):
+    coded_store(db_path, [(BRACKETED, {"ward": "North"}, ["staff"])])
+    result = cli("quotes", "--theme", "staff", "--no-redact")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(" ".join(line.strip("│ ").split()) for line in lines_of(result.stdout))
+    for piece in ("[this]", "[of the conflict]", "[should]"):
+        assert piece in flat
+
+
+def test_evidence_tables_keep_bracketed_group_names_and_claims(cli, db_path, tmp_path):
+    coded_store(db_path, [("The nurses were kind.", {"ward": "Ward [north]"}, ["staff"]),
+                          ("Clean rooms and good food.", {"ward": "Ward [south]"}, ["environment_facilities"])])
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - id: c1\n    text: Staff were kind [to patients].\n    themes: [staff]\n",
+                      encoding="utf-8")
+    result = cli("evidence", "--by", "ward", "--claims", str(claims), "--no-redact")
+    assert result.exit_code == 0, result.output
+    for piece in ("Ward [north]", "Ward [south]", "[to patients]"):
+        assert piece in result.stdout
+
+
+def test_runs_and_ingest_tables_keep_bracketed_names(cli, tmp_path):
+    f = tmp_path / "survey [v2].csv"
+    f.write_text("id,q [a],q [b]\n1,fine,\n2,good,ok\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "q [a]", "--text", "q [b]", "--id", "id")
+    assert result.exit_code == 0, result.output
+    assert "survey [v2].csv" in result.stdout
+    result = cli("runs", "--rejects")
+    assert result.exit_code == 0, result.output
+    assert "the 'q [b]' answer is empty" in result.stdout
