@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from helpers import coded_store
 
 BRACKETED = "Staff explained [this] part [of the conflict] and what we [should] do, kindly and with patience."
@@ -70,3 +72,18 @@ def test_runs_and_ingest_tables_keep_bracketed_names(cli, tmp_path):
     result = cli("runs", "--rejects")
     assert result.exit_code == 0, result.output
     assert "the 'q [b]' answer is empty" in result.stdout
+
+
+def test_quotes_by_a_group_show_each_quote_s_group(cli, db_path):
+    rows = [(f"The staff on this ward were kind and helpful to me, visit {i}.", {"Ward": ward}, ["staff"])
+            for i, ward in enumerate(["Kestrel", "Kestrel", "Heron", "Osprey"])]
+    coded_store(db_path, rows)
+    result = cli("quotes", "--theme", "staff", "--by", "Ward", "-n", "1")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in lines_of(result.stdout) if "quote" in line and "attribution" in line)
+    assert "Ward" in header
+    body = [line for line in lines_of(result.stdout) if "The staff" in line]
+    assert [next(w for w in ("Heron", "Kestrel", "Osprey") if w in line) for line in body] == \
+        ["Heron", "Kestrel", "Osprey"]
+    data = json.loads(cli("quotes", "--theme", "staff", "--by", "Ward", "-n", "1", "--format", "json").stdout)
+    assert [q["group"] for q in data["quotes"]] == ["Heron", "Kestrel", "Osprey"]

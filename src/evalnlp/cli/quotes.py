@@ -40,12 +40,14 @@ def quotes(
     if format == "json":
         print(json.dumps(quotes_to_json(df), ensure_ascii=False, indent=2))
         return
-    columns = [Column(c, overflow="fold") for c in ("#", "quote", "attribution", "score")]
+    columns = [Column(c, overflow="fold") for c in ("#", *([by] if by else []), "quote", "attribution", "score")]
     rows = []
     for i, r in enumerate(df.itertuples(), 1):
         who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
         where = f"{r.source} {r.locator}"
-        rows.append((str(i), r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
-    show(data_table(columns, rows, title=f"quotes for {theme}", show_lines=True))
+        group = [r.group] if by else []
+        rows.append((str(i), *group, r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
+    title = f"quotes for {theme}" + (f" by {by} (up to {n} per group)" if by else "")
+    show(data_table(columns, rows, title=title, show_lines=True))
     if output:
         info(ctx, f"wrote {output}")
