@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 from helpers import coded_store
 
 BRACKETED = "Staff explained [this] part [of the conflict] and what we [should] do, kindly and with patience."
@@ -87,3 +88,52 @@ def test_quotes_by_a_group_show_each_quote_s_group(cli, db_path):
         ["Heron", "Kestrel", "Osprey"]
     data = json.loads(cli("quotes", "--theme", "staff", "--by", "Ward", "-n", "1", "--format", "json").stdout)
     assert [q["group"] for q in data["quotes"]] == ["Heron", "Kestrel", "Osprey"]
+
+
+def forty_wards() -> list[tuple[str, dict, list[str]]]:
+    rows = []
+    for w in range(40):
+        for k in range(1 + (w % 3 == 0) + (w == 7) * 5):  # ward 7 the largest, every third ward two answers
+            rows.append((f"Answer {k} from ward {w}: the nurses were kind.", {"ward": f"W{w}"},
+                         ["staff"] if (w + k) % 2 else ["care_received"]))
+    return rows
+
+
+def test_evidence_with_many_groups_shows_the_largest_and_says_how_many_were_left_out(cli, db_path, tmp_path):
+    from evalnlp.cli.evidence import MAX_GROUP_COLUMNS
+
+    coded_store(db_path, forty_wards())
+    out = tmp_path / "evidence.csv"
+    result = cli("evidence", "--by", "ward", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    matrix = result.stdout[result.stdout.index("share of documents by ward"):]
+    header = next(line for line in lines_of(matrix) if "theme" in line)
+    shown = [g for g in header.replace("┃", " ").split() if g.startswith("W")]
+    assert 3 <= len(shown) <= MAX_GROUP_COLUMNS
+    assert "W7" in shown  # the largest ward
+    assert shown == sorted(shown, key=lambda g: int(g[1:]))  # in the table's own (natural) order
+    left = 40 - len(shown)
+    assert f"showing the {len(shown)} largest of 40 ward groups" in " ".join(matrix.split())
+    assert f"{left} left out" in matrix and f"{out} has them all" in " ".join(matrix.split())
+    # the file has every group, and so has the JSON
+    written = pd.read_csv(tmp_path / "evidence.matrices.csv", dtype=str)
+    assert written["group"].nunique() == 40
+    data = json.loads(cli("evidence", "--by", "ward", "--format", "json").stdout)
+    assert len({r["group"] for r in data["matrices"]["ward"]}) == 40
+
+
+def test_evidence_without_output_says_how_to_get_every_group(cli, db_path):
+    coded_store(db_path, forty_wards())
+    result = cli("evidence", "--by", "ward")
+    assert result.exit_code == 0, result.output
+    assert "--output FILE" in result.stdout and "--format json" in result.stdout
+
+
+def test_evidence_with_few_groups_shows_them_all(cli, db_path):
+    rows = [(f"The nurses on ward {w} were kind.", {"ward": w}, ["staff"]) for w in ("W10", "W2", "W1")]
+    coded_store(db_path, rows)
+    result = cli("evidence", "--by", "ward")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in lines_of(result.stdout[result.stdout.index("by ward"):]) if "theme" in line)
+    assert header.replace("┃", " ").split()[1:] == ["W1", "W2", "W10"]
+    assert "left out" not in result.stdout
