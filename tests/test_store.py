@@ -94,3 +94,14 @@ def test_newer_schema_is_refused(db_path):
         s.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="E402"):
         Store(db_path)
+
+
+def test_commits_are_counted_from_opening(db_path):
+    with Store(db_path) as s:
+        assert s.commits == 0  # the schema migration on opening a new store is not counted
+        with pytest.raises(RuntimeError), s.transaction():
+            raise RuntimeError("boom")
+        assert s.commits == 0
+        with s.transaction():
+            s.start_run("ingest", {})
+        assert s.commits == 1

@@ -115,6 +115,7 @@ class Store:
             self._migrate()
         else:
             self._check_version()
+        self.commits = 0  # transactions committed since the store was opened (a migration on open not counted)
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -142,6 +143,7 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+            self.commits = getattr(self, "commits", 0) + 1
         finally:
             self._in_tx = False
 

@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import typer
@@ -16,6 +16,10 @@ from rich.text import Text
 
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False)
+
+INTERRUPTED = "interrupted: nothing from this run was saved"
+INTERRUPTED_AFTER = "interrupted: the command had already finished and its results were kept"
+
 
 app = typer.Typer(
     name="evalnlp",
@@ -31,6 +35,11 @@ app = typer.Typer(
 class Settings:
     db: str
     quiet: bool
+    finished: bool = False  # the command's work is done (its store transaction committed, its files written)
+    stores: list = field(default_factory=list)  # stores opened by this command
+
+
+_current: Settings | None = None  # the settings of the command running in this process (for Ctrl-C)
 
 
 def _version(value: bool) -> None:
@@ -51,17 +60,39 @@ def main_options(
                                  help="Show the version and exit."),
 ) -> None:
     """Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes."""
-    ctx.obj = Settings(db=db or "evalnlp.duckdb", quiet=quiet)
+    global _current
+    ctx.obj = _current = Settings(db=db or "evalnlp.duckdb", quiet=quiet)
 
 
 def settings(ctx: typer.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb",
-                                                          quiet=False)
+    global _current
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb", quiet=False)
+    _current = root.obj
+    return root.obj
+
+
+def _interrupt_message() -> str:
+    """What an interrupted command left behind: nothing, unless its work had already been kept."""
+    s = _current
+    if s is not None and (s.finished or any(getattr(st, "commits", 0) for st in s.stores)):
+        return INTERRUPTED_AFTER
+    return INTERRUPTED
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C: a KeyboardInterrupt, or DuckDB's own exception when the signal arrives during a query."""
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, getattr(duckdb, "InterruptException", ()))
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn evalnlp errors into a one-line message on stderr and exit code 1 (no traceback)."""
+    """Turn evalnlp errors into a one-line message on stderr and exit code 1 (no traceback), and Ctrl-C into
+    a line saying what was kept and exit code 130. Every store write happens in a transaction that an
+    interruption rolls back, so an interrupted command leaves the store as it was."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -72,6 +103,13 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except EvalnlpError as exc:  # messages hold brackets ([E101], evalnlp[topics]): never read as markup
             error(str(exc))
             raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except BaseException as exc:
+            if not _is_interrupt(exc):
+                raise
+            err_console.print(Text(_interrupt_message()), soft_wrap=True)
+            raise typer.Exit(130) from None
 
     return wrapper
 
@@ -85,11 +123,19 @@ def error(message: str) -> None:
 def open_store(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Any]:
     from evalnlp.store import Store
 
-    store = Store(settings(ctx).db, read_only=read_only)
+    s = settings(ctx)
+    store = Store(s.db, read_only=read_only)
+    s.stores.append(store)
     try:
         yield store
     finally:
         store.close()
+    s.finished = True
+
+
+def mark_finished(ctx: typer.Context) -> None:
+    """Record that the command's work is done and kept (for commands that write without a store)."""
+    settings(ctx).finished = True
 
 
 @contextmanager
