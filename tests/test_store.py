@@ -105,3 +105,14 @@ def test_commits_are_counted_from_opening(db_path):
         with s.transaction():
             s.start_run("ingest", {})
         assert s.commits == 1
+
+
+def test_classify_codebooks_latest_first_and_has_codes(store):
+    for ref, cid in (("impact", "impact"), ("fft", "fft"), ("impact", "impact")):
+        with store.transaction():
+            run = store.start_run("classify", {"codebook": ref}, codebook_id=cid)
+            store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
+    with store.transaction():
+        run = store.start_run("classify", {"codebook": "mine.yaml"}, codebook_id="mine")  # never finished
+    assert store.classify_codebooks() == [("impact", "impact"), ("fft", "fft")]
+    assert not store.has_codes(["staff"])

@@ -467,7 +467,8 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
     if coded.empty:
         raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run. Run "
-                         "`evalnlp classify --codebook impact` first (or pass --codebook)")
+                         "`evalnlp classify --codebook impact` (or --codebook fft, or a YAML path) first, or "
+                         "pass --codebook")
     args = json.loads(coded.iloc[-1]["args"] or "{}")
     return load_codebook(args.get("codebook") or coded.iloc[-1]["codebook_id"])
 
@@ -494,11 +495,53 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     from evalnlp.reports import write_quotes
 
     cb = project_codebook(store, codebook)
-    cb.get(theme)  # a clear error for an unknown theme, listing the themes
+    _check_theme(store, cb, theme)
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact)
     if output is not None:
         write_quotes(df, output, codebook=cb)
     return df
+
+
+def _check_theme(store: Store, cb, theme: str) -> None:
+    """A clear error for a theme not in ``cb`` (E220, listing its themes), naming the codebook(s) that have
+    it among the shipped ones and those this store was coded with."""
+    from evalnlp.codebook import SHIPPED, load_codebook
+    from evalnlp.errors import CodebookError, EvalnlpError
+
+    try:
+        cb.get(theme)
+        return
+    except CodebookError as exc:
+        error = exc
+    refs = [ref for ref, cid in store.classify_codebooks() if cid != cb.id]
+    refs += [c for c in SHIPPED if c != cb.id and c not in refs]
+    having = []
+    for ref in refs:
+        try:
+            other = load_codebook(ref)
+        except EvalnlpError:  # a codebook file moved or deleted since it was used
+            continue
+        if theme in other.theme_ids and other.id not in [o.id for o in having]:
+            having.append(other)
+    if not having:
+        raise error
+    from evalnlp.quotes import codebook_ref
+
+    hints = []
+    for other in having:
+        ref = codebook_ref(other)
+        first = "" if store.has_codes(other.theme_ids) else f" (after `evalnlp classify --codebook {ref}`)"
+        hints.append(f"--codebook {ref}{first}")
+    raise CodebookError("E220", f"{error.message} Theme {theme!r} is in codebook "
+                        f"{', '.join(repr(o.id) for o in having)}: pass {' or '.join(hints)}.") from None
+
+
+def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None:
+    """When nothing in the store is coded with ``codebook`` (default: the latest classify run's): a note
+    naming the codebook(s) the store was coded with instead; ``None`` when it holds codes for it."""
+    from evalnlp.quotes import uncoded_note as note
+
+    return note(store, project_codebook(store, codebook))
 
 
 def report(store: Store, output: str | Path, *, claims: str | Path | None = None, by: str | None = None,

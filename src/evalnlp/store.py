@@ -514,6 +514,19 @@ class Store:
                ORDER BY d.source, s.doc_id, s.start, s.kind"""
         ).df()
 
+    def has_codes(self, themes: list[str]) -> bool:
+        """Whether any passage holds a code (any coder, assigned or not) for one of ``themes``."""
+        return bool(self.con.execute("SELECT EXISTS (SELECT 1 FROM codes WHERE list_contains(?, theme))",
+                                     [list(themes)]).fetchone()[0])
+
+    def classify_codebooks(self) -> list[tuple[str, str]]:
+        """The codebooks of the classify runs that finished, latest first, each once: (as given to --codebook,
+        or the codebook id when none was given; the codebook id)."""
+        rows = self.con.execute(
+            """SELECT coalesce(json_extract_string(args, '$.codebook'), codebook_id), codebook_id FROM runs
+               WHERE command = 'classify' AND status = 'ok' ORDER BY started DESC, run_id DESC""").fetchall()
+        return list(dict.fromkeys((ref, cid) for ref, cid in rows if ref or cid))
+
     def summary(self) -> dict[str, int]:
         """Row counts of every table."""
         return {name: self.count(name) for name in

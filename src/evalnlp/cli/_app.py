@@ -119,6 +119,12 @@ def error(message: str) -> None:
     err_console.print(Text.assemble(("error", "bold red"), " ", message), soft_wrap=True)
 
 
+def note(ctx: typer.Context, message: str) -> None:
+    """A note on stderr (unless --quiet): something the user should know that is not an error."""
+    if not settings(ctx).quiet:
+        err_console.print(Text.assemble(("note:", "bold"), " ", message), soft_wrap=True)
+
+
 @contextmanager
 def open_store(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Any]:
     from evalnlp.store import Store

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, open_store, show
+from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, note, open_store, show
 
 
 @app.command()
@@ -33,6 +33,8 @@ def evidence(
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
         ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output)
+    for text in ev.notes:
+        note(ctx, text)
     if format == "json":
         print(json.dumps(ev.to_json(), ensure_ascii=False, indent=2))
         return

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, show
 
 
 @app.command()
@@ -37,6 +37,9 @@ def quotes(
         raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output)
+        hint = api.uncoded_note(store, codebook) if df.empty else None
+    if hint:
+        note(ctx, f"no quotes: {hint}")
     if format == "json":
         print(json.dumps(quotes_to_json(df), ensure_ascii=False, indent=2))
         return
