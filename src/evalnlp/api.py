@@ -346,7 +346,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     import numpy as np
 
     from evalnlp.errors import InputError
-    from evalnlp.ingest import closest_name
+    from evalnlp.ingest import missing_column
     from evalnlp.ingest.readers import open_tabular
 
     if bool(labels) == bool(labels_column):
@@ -356,8 +356,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     wanted = [text] + (list(labels) if labels else [labels_column])
     for col in wanted:
         if col not in src.columns:
-            raise InputError("E132", f"{Path(path).name}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in src.columns)}.{closest_name(col, src.columns)}")
+            raise missing_column(src, col, sheet_given=sheet is not None)
     frames, n_rows = [], 0
     for batch in src.batches():
         frames.append(batch.frame[wanted])

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+import pytest
 from helpers import coded_store
+
+from evalnlp.cli import app
 
 ROWS = [("The nurses were kind and explained everything.", {"ward": "A"}, ["staff"]),
         ("The food was cold and the ward was noisy at night.", {"ward": "B"}, ["environment_facilities"])]
@@ -58,3 +62,47 @@ def test_nothing_coded_yet_suggests_both_shipped_codebooks(cli, tmp_path):
     assert result.exit_code == 1
     err = flat(result.stderr)
     assert "[E408]" in err and "--codebook impact" in err and "--codebook fft" in err
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    path = tmp_path / "survey.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"Respondent": ["R1", "R2"], "Score": [4, 5]}).to_excel(xl, sheet_name="Scores", index=False)
+        pd.DataFrame({"Respondent": ["R1", "R2"], "Comments": ["Good course.", "Too long."],
+                      "themes": ["capability", "reach_uptake"]}).to_excel(xl, sheet_name="Answers", index=False)
+    return path
+
+
+def test_a_column_on_another_sheet_names_the_sheet_read_and_the_others(cli, workbook, db_path, snapshot):
+    result = cli("ingest", str(workbook), "--text", "Comments")
+    assert result.exit_code == 1
+    err = flat(result.stderr)
+    assert "[E132] survey.xlsx, sheet 'Scores' (the first; --sheet picks another): no column named 'Comments'" in err
+    assert "The other sheets and their columns are 'Answers': 'Respondent', 'Comments', 'themes'." in err
+    assert "Sheet 'Answers' has a column 'Comments': pass --sheet 'Answers'." in err
+    assert cli("ingest", str(workbook), "--text", "Comments", "--sheet", "Answers").exit_code == 0
+
+
+def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
+    result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
+    assert result.exit_code == 1
+    err = flat(result.stderr)
+    assert "survey.xlsx, sheet 'Answers': no column named 'Comment'" in err and "Did you mean 'Comments'?" in err
+    assert "'Scores': 'Respondent', 'Score'" in err and "Pass --sheet NAME to read another sheet." in err
+
+
+def test_training_files_get_the_same_sheet_message(runner, workbook, tmp_path):
+    result = runner.invoke(app, ["train", str(workbook), "--text", "Comments", "--labels-column", "themes",
+                                 "--out", str(tmp_path / "model")])
+    assert result.exit_code == 1
+    assert "Sheet 'Answers' has a column 'Comments'" in flat(result.stderr)
+
+
+def test_a_csv_missing_column_message_is_unchanged(cli, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("Respondent,Comments\nR1,fine\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "Comment")
+    assert result.exit_code == 1
+    assert flat(result.stderr) == ("error [E132] a.csv: no column named 'Comment'. The columns found are "
+                                   "'Respondent', 'Comments'. Did you mean 'Comments'?")
