@@ -137,3 +137,14 @@ def test_error_messages_keep_their_brackets(runner, tmp_path):
     finally:
         app_module.err_console = saved
     assert 'pip install "evalnlp[topics]"' in buf.getvalue() and "[E501]" in buf.getvalue()
+
+
+@pytest.mark.parametrize("name", [None, "classify", "runs", "quotes", "codebook show"])
+def test_help_shows_flags_as_flags(runner, name):
+    result = runner.invoke(app, [*(name.split() if name else []), "--help"])
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+    line = next(line for line in result.stdout.splitlines() if "--help" in line)
+    assert "Show this message and exit." in line
+    if name == "classify":
+        assert "<str>" in next(line for line in result.stdout.splitlines() if "--codebook" in line)

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False)
@@ -21,7 +22,37 @@ INTERRUPTED = "interrupted: nothing from this run was saved"
 INTERRUPTED_AFTER = "interrupted: the command had already finished and its results were kept"
 
 
-app = typer.Typer(
+class _FlagsShowNoValue:
+    """Help that shows an on/off flag as a flag: Typer's rich help gives every option a type column, and
+    without this a flag such as ``--recode`` reads ``<bool>`` as if it took a value."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class Command(_FlagsShowNoValue, TyperCommand):
+    pass
+
+
+class Group(_FlagsShowNoValue, TyperGroup):
+    pass
+
+
+class Typer(typer.Typer):
+    """A Typer app whose commands and groups show on/off flags as flags in their help."""
+
+    def __init__(self, *args: Any, cls: type | None = None, **kwargs: Any):
+        super().__init__(*args, cls=cls or Group, **kwargs)
+
+    def command(self, *args: Any, cls: type | None = None, **kwargs: Any) -> Callable[[Callable], Callable]:
+        return super().command(*args, cls=cls or Command, **kwargs)
+
+
+app = Typer(
     name="evalnlp",
     help="Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes.",
     no_args_is_help=True,

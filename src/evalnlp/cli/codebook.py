@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors
+from evalnlp.cli._app import Column, Typer, app, data_table, handle_errors
 from evalnlp.cli._app import show as display  # `show` is a command here
 
-codebook_app = typer.Typer(help="List, show and validate codebooks (YAML theme definitions).",
-                           no_args_is_help=True)
+codebook_app = Typer(help="List, show and validate codebooks (YAML theme definitions).", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
 
