@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -137,6 +138,23 @@ def test_error_messages_keep_their_brackets(runner, tmp_path):
     finally:
         app_module.err_console = saved
     assert 'pip install "evalnlp[topics]"' in buf.getvalue() and "[E501]" in buf.getvalue()
+
+
+def test_global_options_also_work_after_the_command(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nhello there\n", encoding="utf-8")
+    db = tmp_path / "after.duckdb"
+    res = runner.invoke(app, ["ingest", str(csv), "--text", "text", "--db", str(db), "-q"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and db.exists()
+    res = runner.invoke(app, ["runs", "--quiet", "--db", str(db), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert [r["command"] for r in json.loads(res.stdout)["runs"]] == ["ingest"]
+    # before the command they still work, and after it they win
+    res = runner.invoke(app, ["--db", str(tmp_path / "other.duckdb"), "runs", "--db", str(db), "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["runs"][0]["command"] == "ingest"
+    res = runner.invoke(app, ["codebook", "list", "-q"])
+    assert res.exit_code == 0 and "impact" in res.stdout
 
 
 @pytest.mark.parametrize("name", [None, "classify", "runs", "quotes", "codebook show"])

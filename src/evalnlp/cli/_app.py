@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from contextlib import contextmanager
@@ -43,13 +44,19 @@ class Group(_FlagsShowNoValue, TyperGroup):
 
 
 class Typer(typer.Typer):
-    """A Typer app whose commands and groups show on/off flags as flags in their help."""
+    """A Typer app whose commands show flags as flags and accept the global options after their name too."""
 
     def __init__(self, *args: Any, cls: type | None = None, **kwargs: Any):
         super().__init__(*args, cls=cls or Group, **kwargs)
 
     def command(self, *args: Any, cls: type | None = None, **kwargs: Any) -> Callable[[Callable], Callable]:
-        return super().command(*args, cls=cls or Command, **kwargs)
+        register = super().command(*args, cls=cls or Command, **kwargs)
+
+        def decorator(fn: Callable) -> Callable:
+            register(_with_global_options(fn))
+            return fn
+
+        return decorator
 
 
 app = Typer(
@@ -60,6 +67,10 @@ app = Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+
+DB_HELP = "Project store (DuckDB file). Default: ./evalnlp.duckdb."
+QUIET_HELP = "Print only errors and requested output."
+GLOBAL_PANEL = "Global options (also before the command)"
 
 
 @dataclass
@@ -84,9 +95,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(
-        None, "--db", envvar="EVALNLP_DB", help="Project store (DuckDB file). Default: ./evalnlp.duckdb."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and requested output."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="EVALNLP_DB", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
@@ -102,6 +112,40 @@ def settings(ctx: typer.Context) -> Settings:
         root.obj = Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb", quiet=False)
     _current = root.obj
     return root.obj
+
+
+def _with_global_options(fn: Callable) -> Callable:
+    """``fn`` with ``--db`` and ``--quiet`` added to its options, so that they work after the command name as
+    well as before it (``evalnlp classify ... -q``); given after the command, they win."""
+    sig = inspect.signature(fn, eval_str=True)
+    params = list(sig.parameters.values())
+    ctx_name = next((p.name for p in params if p.annotation is typer.Context), None)
+    extra = [
+        inspect.Parameter("_global_db", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                          default=typer.Option(None, "--db", help=DB_HELP, show_default=False,
+                                               rich_help_panel=GLOBAL_PANEL)),
+        inspect.Parameter("_global_quiet", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
+                          default=typer.Option(False, "--quiet", "-q", help=QUIET_HELP,
+                                               rich_help_panel=GLOBAL_PANEL)),
+    ]
+    if ctx_name is None:
+        extra.append(inspect.Parameter("_global_ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context))
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        db, quiet = kwargs.pop("_global_db", None), kwargs.pop("_global_quiet", False)
+        ctx = kwargs.pop("_global_ctx") if ctx_name is None else kwargs[ctx_name]
+        s = settings(ctx)
+        if db is not None:
+            s.db = db
+        if quiet:
+            s.quiet = True
+        return fn(*args, **kwargs)
+
+    params += extra
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params if p.annotation is not inspect.Parameter.empty}
+    return wrapper
 
 
 def _interrupt_message() -> str:
