@@ -423,7 +423,8 @@ class Store:
         order = {
             "documents": "source, locator, question", "segments": "doc_id, start, \"end\", kind",
             "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
-            "runs": "started, run_id", "rejects": "run_id, source, locator", "topics": "run_id, topic",
+            "runs": "started, run_id", "topics": "run_id, topic",
+            "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
         }
         if name not in order:
             raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")
@@ -545,6 +546,13 @@ def _memory_limit() -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
         raise StoreError("E409", f"EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}")
     return value
+
+
+def _natural(column: str) -> str:
+    """ORDER BY terms for the natural order of a text column: "row 9" before "row 10" before "row 1333".
+    Values are ordered by their text with the numbers blanked out, then by their numbers, then as text."""
+    return (f"regexp_replace({column}, '[0-9]+', '#', 'g'), "
+            f"CAST(regexp_extract_all({column}, '[0-9]+') AS DOUBLE[]), {column}")
 
 
 def _sql_str(value: str) -> str:

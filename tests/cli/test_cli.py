@@ -166,3 +166,19 @@ def test_help_shows_flags_as_flags(runner, name):
     assert "Show this message and exit." in line
     if name == "classify":
         assert "<str>" in next(line for line in result.stdout.splitlines() if "--codebook" in line)
+
+
+def test_runs_lists_rejects_in_natural_order(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    blank = {9, 10, 1333, 10532}
+    csv.write_text("text\n" + "".join(" \n" if i in blank else f"answer {i}\n" for i in range(1, 10600)),
+                   encoding="utf-8")
+    db = str(tmp_path / "r.duckdb")
+    assert runner.invoke(app, ["--db", db, "ingest", str(csv), "--text", "text"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "runs", "--rejects"])
+    assert result.exit_code == 0, result.output
+    found = [w for line in result.stdout.splitlines() for w in ["row 9", "row 10", "row 1333", "row 10532"]
+             if f"{w} " in line and "E141" in line]
+    assert found == ["row 9", "row 10", "row 1333", "row 10532"]
+    rejects = json.loads(runner.invoke(app, ["--db", db, "runs", "--rejects", "--format", "json"]).stdout)["rejects"]
+    assert [r["locator"] for r in rejects] == ["row 9", "row 10", "row 1333", "row 10532"]
