@@ -124,7 +124,25 @@ class Project:
 
     # reads
     def documents(self) -> pd.DataFrame:
-        return self.store.table("documents")
+        """One row per document: doc_id, source, locator, kind, question, text and run_id, then one column per
+        metadata attribute (each document's ``attrs``, parsed; missing values are None). An attribute named
+        like a document column comes as ``attr_<name>`` (a survey column called ``question`` becomes
+        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use."""
+        import json
+
+        docs = self.store.table("documents")
+        parsed = [json.loads(a) if isinstance(a, str) and a else {} for a in docs.pop("attrs")]
+        meta = pd.DataFrame.from_records(parsed, index=docs.index) if parsed else pd.DataFrame(index=docs.index)
+        meta = meta.astype(object).where(meta.notna(), None)
+        taken = set(docs.columns)
+        names = {}
+        for name in meta.columns:
+            new = str(name)
+            while new in taken:
+                new = f"attr_{new}"
+            taken.add(new)
+            names[name] = new
+        return pd.concat([docs, meta.rename(columns=names)], axis=1)
 
     def segments(self) -> pd.DataFrame:
         return self.store.table("segments")
