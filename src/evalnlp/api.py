@@ -157,6 +157,8 @@ class Project:
         return self.store.table("reach")
 
     def runs(self) -> pd.DataFrame:
+        """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
+        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
         return self.store.table("runs")
 
     def rejects(self) -> pd.DataFrame:

@@ -137,3 +137,22 @@ def test_evidence_with_few_groups_shows_them_all(cli, db_path):
     header = next(line for line in lines_of(result.stdout[result.stdout.index("by ward"):]) if "theme" in line)
     assert header.replace("┃", " ").split()[1:] == ["W1", "W2", "W10"]
     assert "left out" not in result.stdout
+
+
+def test_runs_table_json_and_api_use_one_vocabulary_for_counts(cli, tmp_path, db_path):
+    f = tmp_path / "a.csv"
+    f.write_text("text\nfine\n \n", encoding="utf-8")
+    ingested = cli("ingest", str(f), "--text", "text")
+    assert ingested.exit_code == 0
+    assert "n_in 2 = n_ok 1 + n_rejected 1" in ingested.stdout
+    table = cli("runs")
+    assert table.exit_code == 0, table.output
+    header = next(line for line in lines_of(table.stdout) if "run_id" in line)
+    assert header.replace("┃", " ").split()[4:7] == ["n_in", "n_ok", "n_rejected"]
+    runs = json.loads(cli("runs", "--format", "json").stdout)["runs"]
+    assert (runs[0]["n_in"], runs[0]["n_ok"], runs[0]["n_rejected"]) == (2, 1, 1)
+    import evalnlp
+
+    with evalnlp.open(db_path) as project:
+        row = project.runs().iloc[0]
+    assert (row["n_in"], row["n_ok"], row["n_rejected"]) == (2, 1, 1)

@@ -9,6 +9,11 @@ import typer
 from evalnlp.cli._app import app, console, data_table, handle_errors, open_store, show
 
 
+#: The store's words for a run's counts, used alike by this table, `runs --format json` and the Python API.
+COUNTS = ("n_in: rows or passages read; n_ok: accepted (duplicates included); n_rejected: rejected, each with its "
+          "reason (--rejects); n_in = n_ok + n_rejected")
+
+
 @app.command()
 @handle_errors
 def runs(
@@ -19,7 +24,7 @@ def runs(
 ) -> None:
     """List the runs recorded in the store, with their counts and rejects.
 
-    Each run's counts add up: read = accepted + rejected.
+    Each run's counts add up: n_in (rows or passages read) = n_ok (accepted) + n_rejected.
     """
     import json
 
@@ -34,10 +39,10 @@ def runs(
             out["rejects"] = json.loads(rej.to_json(orient="records"))
         console.print_json(json.dumps(out))
         return
-    show(data_table(("run_id", "command", "status", "started", "read", "accepted", "rejected", "codebook"),
+    show(data_table(("run_id", "command", "status", "started", "n_in", "n_ok", "n_rejected", "codebook"),
                     ((r.run_id, r.command, r.status, str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
                       f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "")
-                     for r in df.itertuples()), title="runs"))
+                     for r in df.itertuples()), title="runs", caption=COUNTS, caption_justify="left"))
     if rej is not None:
         show(data_table(("run_id", "source", "locator", "code", "reason"),
                         ((r.run_id, r.source, r.locator, r.code, r.reason) for r in rej.itertuples()),
