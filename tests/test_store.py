@@ -94,3 +94,39 @@ def test_newer_schema_is_refused(db_path):
         s.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="E402"):
         Store(db_path)
+
+
+def test_rejects_come_in_natural_order_of_their_locators(store):
+    locators = ["row 10532", "row 1333", "row 9", "Sheet1!row 2", "ID=R1000", "ID=R027", "row 10", None,
+                "table 2 row 10 cell 1", "table 2 row 9 cell 3"]
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        store.add_rejects(run, pd.DataFrame({"source": "s.csv", "locator": locators, "code": "E141",
+                                             "reason": "empty"}))
+        store.finish_run(run, n_in=len(locators), n_ok=0, n_rejected=len(locators))
+    got = store.table("rejects")["locator"]
+    assert got[:-1].tolist() == ["ID=R027", "ID=R1000", "Sheet1!row 2", "row 9", "row 10", "row 1333", "row 10532",
+                                 "table 2 row 9 cell 3", "table 2 row 10 cell 1"]
+    assert got.iloc[-1] is None or got.iloc[-1] != got.iloc[-1]  # a missing locator last
+
+
+def test_commits_are_counted_from_opening(db_path):
+    with Store(db_path) as s:
+        assert s.commits == 0  # the schema migration on opening a new store is not counted
+        with pytest.raises(RuntimeError), s.transaction():
+            raise RuntimeError("boom")
+        assert s.commits == 0
+        with s.transaction():
+            s.start_run("ingest", {})
+        assert s.commits == 1
+
+
+def test_classify_codebooks_latest_first_and_has_codes(store):
+    for ref, cid in (("impact", "impact"), ("fft", "fft"), ("impact", "impact")):
+        with store.transaction():
+            run = store.start_run("classify", {"codebook": ref}, codebook_id=cid)
+            store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
+    with store.transaction():
+        run = store.start_run("classify", {"codebook": "mine.yaml"}, codebook_id="mine")  # never finished
+    assert store.classify_codebooks() == [("impact", "impact"), ("fft", "fft")]
+    assert not store.has_codes(["staff"])

@@ -124,7 +124,25 @@ class Project:
 
     # reads
     def documents(self) -> pd.DataFrame:
-        return self.store.table("documents")
+        """One row per document: doc_id, source, locator, kind, question, text and run_id, then one column per
+        metadata attribute (each document's ``attrs``, parsed; missing values are None). An attribute named
+        like a document column comes as ``attr_<name>`` (a survey column called ``question`` becomes
+        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use."""
+        import json
+
+        docs = self.store.table("documents")
+        parsed = [json.loads(a) if isinstance(a, str) and a else {} for a in docs.pop("attrs")]
+        meta = pd.DataFrame.from_records(parsed, index=docs.index) if parsed else pd.DataFrame(index=docs.index)
+        meta = meta.astype(object).where(meta.notna(), None)
+        taken = set(docs.columns)
+        names = {}
+        for name in meta.columns:
+            new = str(name)
+            while new in taken:
+                new = f"attr_{new}"
+            taken.add(new)
+            names[name] = new
+        return pd.concat([docs, meta.rename(columns=names)], axis=1)
 
     def segments(self) -> pd.DataFrame:
         return self.store.table("segments")
@@ -139,6 +157,8 @@ class Project:
         return self.store.table("reach")
 
     def runs(self) -> pd.DataFrame:
+        """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
+        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
         return self.store.table("runs")
 
     def rejects(self) -> pd.DataFrame:
@@ -407,7 +427,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     import numpy as np
 
     from evalnlp.errors import InputError
-    from evalnlp.ingest import closest_name
+    from evalnlp.ingest import missing_column
     from evalnlp.ingest.readers import open_tabular
 
     if bool(labels) == bool(labels_column):
@@ -417,8 +437,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     wanted = [text] + (list(labels) if labels else [labels_column])
     for col in wanted:
         if col not in src.columns:
-            raise InputError("E132", f"{Path(path).name}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in src.columns)}.{closest_name(col, src.columns)}")
+            raise missing_column(src, col, sheet_given=sheet is not None)
     frames, n_rows = [], 0
     for batch in src.batches():
         frames.append(batch.frame[wanted])
@@ -543,7 +562,8 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
     if coded.empty:
         raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run. Run "
-                         "`evalnlp classify --codebook impact` first (or pass --codebook)")
+                         "`evalnlp classify --codebook impact` (or --codebook fft, or a YAML path) first, or "
+                         "pass --codebook")
     args = json.loads(coded.iloc[-1]["args"] or "{}")
     return load_codebook(args.get("codebook") or coded.iloc[-1]["codebook_id"])
 
@@ -570,11 +590,53 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     from evalnlp.reports import write_quotes
 
     cb = project_codebook(store, codebook)
-    cb.get(theme)  # a clear error for an unknown theme, listing the themes
+    _check_theme(store, cb, theme)
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact)
     if output is not None:
         write_quotes(df, output, codebook=cb)
     return df
+
+
+def _check_theme(store: Store, cb, theme: str) -> None:
+    """A clear error for a theme not in ``cb`` (E220, listing its themes), naming the codebook(s) that have
+    it among the shipped ones and those this store was coded with."""
+    from evalnlp.codebook import SHIPPED, load_codebook
+    from evalnlp.errors import CodebookError, EvalnlpError
+
+    try:
+        cb.get(theme)
+        return
+    except CodebookError as exc:
+        error = exc
+    refs = [ref for ref, cid in store.classify_codebooks() if cid != cb.id]
+    refs += [c for c in SHIPPED if c != cb.id and c not in refs]
+    having = []
+    for ref in refs:
+        try:
+            other = load_codebook(ref)
+        except EvalnlpError:  # a codebook file moved or deleted since it was used
+            continue
+        if theme in other.theme_ids and other.id not in [o.id for o in having]:
+            having.append(other)
+    if not having:
+        raise error
+    from evalnlp.quotes import codebook_ref
+
+    hints = []
+    for other in having:
+        ref = codebook_ref(other)
+        first = "" if store.has_codes(other.theme_ids) else f" (after `evalnlp classify --codebook {ref}`)"
+        hints.append(f"--codebook {ref}{first}")
+    raise CodebookError("E220", f"{error.message} Theme {theme!r} is in codebook "
+                        f"{', '.join(repr(o.id) for o in having)}: pass {' or '.join(hints)}.") from None
+
+
+def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None:
+    """When nothing in the store is coded with ``codebook`` (default: the latest classify run's): a note
+    naming the codebook(s) the store was coded with instead; ``None`` when it holds codes for it."""
+    from evalnlp.quotes import uncoded_note as note
+
+    return note(store, project_codebook(store, codebook))
 
 
 def report(store: Store, output: str | Path, *, claims: str | Path | None = None, by: str | None = None,

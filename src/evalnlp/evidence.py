@@ -48,6 +48,7 @@ from evalnlp.quotes import (
     score_pairs,
     speaker_text,
     select_quotes,
+    uncoded_note,
     unknown_attribute,
 )
 
@@ -573,7 +574,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: "
                      f"{', '.join(corpus.ignored_themes)}")
     if corpus.coded.empty:
-        notes.append("no coded passages: run `evalnlp classify` (or import human codes) first")
+        notes.append("no coded passages: " + (uncoded_note(store, codebook) or
+                                              "run `evalnlp classify` (or import human codes) first"))
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=int(corpus.coded["doc_id"].nunique()),

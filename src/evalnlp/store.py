@@ -115,6 +115,7 @@ class Store:
             self._migrate()
         else:
             self._check_version()
+        self.commits = 0  # transactions committed since the store was opened (a migration on open not counted)
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -142,6 +143,7 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+            self.commits = getattr(self, "commits", 0) + 1
         finally:
             self._in_tx = False
 
@@ -427,7 +429,8 @@ class Store:
         order = {
             "documents": "source, locator, question", "segments": "doc_id, start, \"end\", kind",
             "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
-            "runs": "started, run_id", "rejects": "run_id, source, locator", "topics": "run_id, topic",
+            "runs": "started, run_id", "topics": "run_id, topic",
+            "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
         }
         if name not in order:
             raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")
@@ -518,6 +521,19 @@ class Store:
                ORDER BY d.source, s.doc_id, s.start, s.kind"""
         ).df()
 
+    def has_codes(self, themes: list[str]) -> bool:
+        """Whether any passage holds a code (any coder, assigned or not) for one of ``themes``."""
+        return bool(self.con.execute("SELECT EXISTS (SELECT 1 FROM codes WHERE list_contains(?, theme))",
+                                     [list(themes)]).fetchone()[0])
+
+    def classify_codebooks(self) -> list[tuple[str, str]]:
+        """The codebooks of the classify runs that finished, latest first, each once: (as given to --codebook,
+        or the codebook id when none was given; the codebook id)."""
+        rows = self.con.execute(
+            """SELECT coalesce(json_extract_string(args, '$.codebook'), codebook_id), codebook_id FROM runs
+               WHERE command = 'classify' AND status = 'ok' ORDER BY started DESC, run_id DESC""").fetchall()
+        return list(dict.fromkeys((ref, cid) for ref, cid in rows if ref or cid))
+
     def summary(self) -> dict[str, int]:
         """Row counts of every table."""
         return {name: self.count(name) for name in
@@ -536,6 +552,13 @@ def _memory_limit() -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
         raise StoreError("E409", f"EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}")
     return value
+
+
+def _natural(column: str) -> str:
+    """ORDER BY terms for the natural order of a text column: "row 9" before "row 10" before "row 1333".
+    Values are ordered by their text with the numbers blanked out, then by their numbers, then as text."""
+    return (f"regexp_replace({column}, '[0-9]+', '#', 'g'), "
+            f"CAST(regexp_extract_all({column}, '[0-9]+') AS DOUBLE[]), {column}")
 
 
 def _sql_str(value: str) -> str:

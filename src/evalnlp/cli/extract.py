@@ -6,7 +6,7 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors
+from evalnlp.cli._app import Column, app, data_table, handle_errors, show
 
 
 @app.command()
@@ -29,18 +29,10 @@ def extract(
     if format == "json":
         print(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
     for d in docs:
-        t = Table(title=f"{d.source}: {len(d.testimonials)} testimonials", title_justify="left", show_lines=True)
-        for col in ("quote", "speaker", "ref", "at"):
-            t.add_column(col, overflow="fold")
-        for x in d.testimonials:
-            t.add_row(x.quote, x.speaker or "", x.source_ref or "", f"{x.start}-{x.end}")
-        console.print(t)
-        r = Table(title=f"{d.source}: {len(d.reach)} reach figures", title_justify="left")
-        for col in ("text", "value", "unit", "at"):
-            r.add_column(col, overflow="fold")
-        for x in d.reach:
-            r.add_row(x.text, f"{x.value:,.0f}", x.unit or "", f"{x.start}-{x.end}")
-        console.print(r)
+        show(data_table([Column(col, overflow="fold") for col in ("quote", "speaker", "ref", "at")],
+                        ((x.quote, x.speaker, x.source_ref, f"{x.start}-{x.end}") for x in d.testimonials),
+                        title=f"{d.source}: {len(d.testimonials)} testimonials", show_lines=True))
+        show(data_table([Column(col, overflow="fold") for col in ("text", "value", "unit", "at")],
+                        ((x.text, f"{x.value:,.0f}", x.unit, f"{x.start}-{x.end}") for x in d.reach),
+                        title=f"{d.source}: {len(d.reach)} reach figures"))

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info
+from evalnlp.cli._app import app, handle_errors, info, mark_finished
 
 
 @app.command()
@@ -37,6 +37,7 @@ def train(
 
     result = api.train(file, text=text, labels=labels, labels_column=labels_column, sep=sep, codebook=codebook,
                        backend=backend, out=out, sheet=sheet, prior=prior)
+    mark_finished(ctx)
     prior_note = f" from the prior {result.card['prior']}" if result.card.get("prior") else ""
     info(ctx, f"trained a {result.backend} coder{prior_note} on {result.n:,} passages"
               + (f" ({result.n_skipped:,} rows without text skipped)" if result.n_skipped else "")

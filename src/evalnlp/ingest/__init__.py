@@ -85,8 +85,34 @@ def closest_name(name: str, options: Sequence[str]) -> str:
     return f" Did you mean {lowered[match[0]]!r}?" if match else ""
 
 
-def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
+def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
+    """E132 for a column ``col`` that the tabular source ``src`` does not have, listing its columns. For a
+    workbook it names the sheet read and lists the other sheets with their columns, so --sheet can pick the
+    right one."""
+    columns = src.columns
+    found = ", ".join(repr(c) for c in columns)
+    name = Path(src.path).name
+    where = name
+    others = ""
+    if src.format == "xlsx" and src.sheet:
+        from evalnlp.ingest._xlsx import sheet_headers
+
+        where = f"{name}, sheet {src.sheet!r}" + ("" if sheet_given else " (the first; --sheet picks another)")
+        rest = {n: cols for n, cols in sheet_headers(Path(src.path)).items() if n != src.sheet}
+        if rest:
+            listed = "; ".join(f"{n!r}: {', '.join(repr(c) for c in cols) or 'no values'}"
+                               for n, cols in rest.items())
+            having = [n for n, cols in rest.items() if col in cols]
+            others = f" The other sheets and their columns are {listed}."
+            others += (f" Sheet {having[0]!r} has a column {col!r}: pass --sheet {having[0]!r}." if having else
+                       " Pass --sheet NAME to read another sheet.")
+    return InputError("E132", f"{where}: no column named {col!r}. The columns found are {found}."
+                              f"{closest_name(col, columns)}{others}")
+
+
+def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
     """Check the requested columns exist; return (text columns, meta columns)."""
+    columns = src.columns
     found = ", ".join(repr(c) for c in columns)
     if not opts.text:
         raise InputError(
@@ -94,8 +120,7 @@ def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tu
     wanted = list(opts.text) + ([opts.id] if opts.id else []) + list(opts.meta or ())
     for col in wanted:
         if col not in columns:
-            raise InputError(
-                "E132", f"{source}: no column named {col!r}. The columns found are {found}.{closest_name(col, columns)}")
+            raise missing_column(src, col, sheet_given=opts.sheet is not None)
     text_cols = list(dict.fromkeys(opts.text))
     if opts.meta is None:
         meta = [c for c in columns if c not in text_cols and c != opts.id]
@@ -134,7 +159,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
 
     src = open_tabular(path, sheet=opts.sheet)
     source = path.name if not src.sheet else f"{path.name}#{src.sheet}"
-    text_cols, meta = _resolve_columns(src.columns, opts, path.name)
+    text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
