@@ -104,3 +104,24 @@ def test_ctrl_c_before_anything_was_saved_in_process(cli, db_path, tmp_path, mon
     assert result.exit_code == 130
     assert result.stderr.strip() == INTERRUPTED
     assert snapshot(db_path) == before
+
+
+def test_an_interrupt_hidden_under_a_clean_up_error_still_counts_as_ctrl_c(capsys):
+    """Ctrl-C during a DuckDB query aborts the transaction; clean-up code may then raise a second error (the
+    aborted transaction refuses work) whose context is the interrupt: still Ctrl-C, exit 130, no traceback."""
+    import duckdb
+    import typer
+
+    from evalnlp.cli._app import handle_errors
+
+    @handle_errors
+    def command():
+        try:
+            raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+        finally:
+            raise duckdb.TransactionException("Current transaction is aborted (please ROLLBACK)")
+
+    with pytest.raises(typer.Exit) as info:
+        command()
+    assert info.value.exit_code == 130
+    assert INTERRUPTED in capsys.readouterr().err

@@ -156,12 +156,20 @@ def _interrupt_message() -> str:
     return INTERRUPTED
 
 
-def _is_interrupt(exc: BaseException) -> bool:
-    """Ctrl-C: a KeyboardInterrupt, or DuckDB's own exception when the signal arrives during a query."""
-    if isinstance(exc, KeyboardInterrupt):
-        return True
+def _is_interrupt(exc: BaseException | None) -> bool:
+    """Ctrl-C: a KeyboardInterrupt, or DuckDB's own exception when the signal arrives during a query, also
+    when clean-up code raised another error on top of it (an aborted transaction refusing further work)."""
     duckdb = sys.modules.get("duckdb")
-    return duckdb is not None and isinstance(exc, getattr(duckdb, "InterruptException", ()))
+    kinds: tuple[type, ...] = (KeyboardInterrupt,)
+    if duckdb is not None and hasattr(duckdb, "InterruptException"):
+        kinds += (duckdb.InterruptException,)
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kinds):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -175,13 +183,13 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
         try:
             return fn(*args, **kwargs)
-        except EvalnlpError as exc:  # messages hold brackets ([E101], evalnlp[topics]): never read as markup
-            error(str(exc))
-            raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except BaseException as exc:
             if not _is_interrupt(exc):
+                if isinstance(exc, EvalnlpError):  # messages hold brackets ([E101], evalnlp[topics]): never markup
+                    error(str(exc))
+                    raise typer.Exit(1) from None
                 raise
             err_console.print(Text(_interrupt_message()), soft_wrap=True)
             raise typer.Exit(130) from None
