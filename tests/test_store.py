@@ -138,6 +138,27 @@ def test_put_human_codes_counts_and_never_touches_another_coder(store):
         store.put_human_codes(frame, "model:m", "r5")
 
 
+def test_a_human_coded_answer_overrides_the_machine_codes_of_its_sentences(store):
+    answers_in_sentences(store)
+    sentences = store.table("segments")
+    with store.transaction():
+        whole = store.whole_segments(keys(["We met. We agreed."]))["seg_id"].iloc[0]
+    machine = pd.DataFrame({"seg_id": sentences["seg_id"], "theme": "relationships", "score": 0.9,
+                            "assigned": True})
+    store.replace_codes(machine, "model:m", "r1")
+    # the human read the first answer and gave it no theme
+    store.put_human_codes(pd.DataFrame({"seg_id": [whole], "theme": ["relationships"], "assigned": [False]}),
+                          "human:ann", "r2")
+    eff = store.effective_codes(assigned_only=False)
+    first_doc = store.table("segments").set_index("seg_id").loc[whole, "doc_id"]
+    inside = set(sentences[sentences.doc_id == first_doc]["seg_id"])
+    assert not inside & set(eff["seg_id"])  # its sentences' machine codes are not used
+    assert eff[eff.seg_id == whole]["coder"].tolist() == ["human:ann"]
+    other = set(sentences[sentences.doc_id != first_doc]["seg_id"])
+    assert other <= set(eff["seg_id"])  # the other answer keeps its machine codes
+    assert store.effective_codes()["seg_id"].isin(other).all()
+
+
 def test_paired_codes_pool_sentence_codes_onto_the_whole_answer(store):
     answers_in_sentences(store)
     sentences = store.table("segments")

@@ -681,22 +681,31 @@ class Store:
                 self.con.unregister("_ids")
 
     def effective_codes(self, *, assigned_only: bool = True) -> pd.DataFrame:
-        """The codes that evidence uses: a segment's human codes where it has any, otherwise the codes of
-        the most recent machine run that coded it. Columns: seg_id, theme, score, assigned, coder, run_id."""
+        """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
+        recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
+
+        A human coding speaks for the whole stretch of text it covers: machine codes on a segment that lies
+        inside a human-coded segment of the same document (a sentence of an answer a human coded whole) are
+        left out too, so a document's figures never mix the two."""
         cond = "WHERE assigned" if assigned_only else ""
         return self.con.execute(
             f"""
-            WITH human AS (SELECT DISTINCT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')),
+            WITH human_spans AS (
+                SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
+                WHERE s.seg_id IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
+            covered AS (
+                SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
+                  ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
             latest AS (
                 SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM codes
-                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM human)
+                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
                 GROUP BY seg_id)
             SELECT * FROM (
                 SELECT c.* FROM codes c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
                 UNION ALL
                 SELECT c.* FROM codes c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
             ) {cond}
-            ORDER BY seg_id, theme
+            ORDER BY seg_id, theme, coder
             """
         ).df()
 
