@@ -404,48 +404,110 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     ``sep`` (``labels_column``). Column names and ids may be theme ids, labels or aliases."""
     import hashlib
 
-    import numpy as np
-
-    from evalnlp.errors import InputError
-    from evalnlp.ingest import closest_name
     from evalnlp.ingest.readers import open_tabular
+
+    check_label_options(labels, labels_column)
+    src = open_tabular(Path(path), sheet=sheet)
+    wanted = [text] + (list(labels) if labels else [labels_column])
+    _check_columns(Path(path).name, src.columns, wanted)
+    frames, where, n_rows = [], [], 0
+    for batch in src.batches():
+        frames.append(batch.frame[wanted])
+        where.extend(batch.locators)
+        n_rows += batch.n_rows
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
+    keep = (frame[text].notna() & (frame[text].astype(str).str.strip() != "")).to_numpy()
+    frame = frame[keep].reset_index(drop=True)
+    where = [w for w, k in zip(where, keep) if k]
+    Y = label_matrix(frame, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
+                     source=Path(path).name)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=cb.theme_ids, n_rows=n_rows,
+                        n_skipped=n_rows - len(frame), sha256=digest)
+
+
+def check_label_options(labels: Sequence[str] | None, labels_column: str | None) -> None:
+    """Exactly one of the two shapes of human codes must be given (E135)."""
+    from evalnlp.errors import InputError
 
     if bool(labels) == bool(labels_column):
         raise InputError("E135", "give the human codes either as --labels COL... (one 0/1 column per theme) or "
                          "as --labels-column COL (theme ids joined by --sep), not both and not neither")
-    src = open_tabular(Path(path), sheet=sheet)
-    wanted = [text] + (list(labels) if labels else [labels_column])
+
+
+def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str]) -> None:
+    from evalnlp.errors import InputError
+    from evalnlp.ingest import closest_name
+
     for col in wanted:
-        if col not in src.columns:
-            raise InputError("E132", f"{Path(path).name}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in src.columns)}.{closest_name(col, src.columns)}")
-    frames, n_rows = [], 0
-    for batch in src.batches():
-        frames.append(batch.frame[wanted])
-        n_rows += batch.n_rows
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
-    keep = frame[text].notna() & (frame[text].astype(str).str.strip() != "")
-    frame = frame[keep].reset_index(drop=True)
+        if col not in columns:
+            raise InputError("E132", f"{source}: no column named {col!r}. The columns found are "
+                             f"{', '.join(repr(c) for c in columns)}.{closest_name(col, columns)}")
+
+
+def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None, labels_column: str | None = None,
+                 sep: str = ";", where: Sequence[str] | None = None, source: str = "the file"):
+    """The human codes in ``frame`` as an (n, k) 0/1 int8 array in codebook theme order.
+
+    ``labels``: one 0/1 (yes/no, true/false, x or blank) column per theme, named by theme id, label or alias;
+    ``labels_column``: one column of theme ids, labels or aliases joined by ``sep``. A row with no theme
+    gives a row of zeros. ``where`` names each row for messages (``row 12``, ``id=R7``).
+
+    Raises :class:`CodebookError` E221 naming every theme name that is not in the codebook (with the rows
+    where it occurs) and listing the valid ids, and :class:`InputError` E136 for a 0/1 cell holding
+    something else.
+    """
+    import numpy as np
+
+    from evalnlp.errors import CodebookError, InputError
+
+    where = list(where) if where is not None else [f"data row {i + 1}" for i in range(len(frame))]
     ids = cb.theme_ids
     Y = np.zeros((len(frame), len(ids)), dtype=np.int8)
+    unknown: dict[str, list[str]] = {}
+
+    def resolve(name: str, place: str) -> int | None:
+        try:
+            return ids.index(cb.label_to_id(name))
+        except CodebookError:
+            unknown.setdefault(name, []).append(place)
+            return None
+
     if labels:
         for col in labels:
-            j = ids.index(cb.label_to_id(col))
+            j = resolve(col, "a --labels column")
             values = frame[col].fillna("").astype(str).str.strip().str.lower()
             bad = ~values.isin(_TRUE | _FALSE)
             if bad.any():
-                raise InputError("E136", f"column {col!r} must hold 0/1 (or yes/no) values; found "
-                                 f"{values[bad].iloc[0]!r} in data row {int(bad.idxmax()) + 1}")
-            Y[:, j] = values.isin(_TRUE).to_numpy()
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError("E136", f"{source}: column {col!r} must hold 0/1 (or yes/no) values; found "
+                                 f"{values.iloc[i]!r} in {where[i]}")
+            if j is not None:
+                Y[:, j] = values.isin(_TRUE).to_numpy()
     else:
-        for i, cell in enumerate(frame[labels_column].fillna("").astype(str)):
-            for name in cell.split(sep):
-                name = name.strip()
-                if name:
-                    Y[i, ids.index(cb.label_to_id(name))] = 1
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=ids, n_rows=n_rows,
-                        n_skipped=n_rows - len(frame), sha256=digest)
+        cells = frame[labels_column].fillna("").astype(str).str.split(sep, regex=False)
+        long = cells.explode().str.strip()
+        long = long[long.notna() & (long != "")]
+        for name in long.drop_duplicates():
+            rows = np.unique(long.index[(long == name).to_numpy()])
+            j = resolve(name, ", ".join(where[i] for i in rows[:3]) + (", ..." if len(rows) > 3 else ""))
+            if j is not None:
+                Y[rows, j] = 1
+    if unknown:
+        from evalnlp.codebook import _suggest
+
+        known = [n for t in cb.themes for n in (t.id, t.label, *t.aliases)]
+        parts = []
+        for name, places in unknown.items():
+            hint = _suggest(name, known).strip()
+            parts.append(f"{name!r} in {', '.join(places)}" + (f" ({hint[0].lower()}{hint[1:]})" if hint else ""))
+        listed = "; ".join(parts)
+        raise CodebookError(
+            "E221", f"{source}: {len(unknown)} theme name(s) not in codebook {cb.id!r}: {listed}. The valid theme "
+            f"ids are: {', '.join(ids)} (their labels and aliases are accepted too). Correct the file, add the "
+            "names to a theme's `aliases` in the codebook, or pass --codebook with the codebook the file was "
+            "coded with")
+    return Y
 
 
 @dataclass
@@ -467,20 +529,31 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
     passages adapt it rather than start from nothing. ``prior`` names the prior explicitly: ``"zeroshot"``,
     a shipped model name or a model directory (ensemble backend only).
     """
-    from datetime import datetime, timezone
-
     from evalnlp.codebook import load_codebook
-    from evalnlp.coding import choose_backend, default_prior, make_coder
-    from evalnlp.coding.persist import save_model
     from evalnlp.errors import InputError
-    from evalnlp.store import package_versions
 
     cb = load_codebook(codebook)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     if len(data.texts) < 10:
         raise InputError("E137", f"{Path(path).name}: only {len(data.texts)} coded passages with text; training "
                          "needs at least 10 (and a few examples of each theme)")
-    chosen = choose_backend(backend, len(data.texts))
+    return _fit_and_save(cb, data.texts, data.Y, out=out, backend=backend, prior=prior,
+                         provenance={"training_data": Path(path).name, "training_data_sha256": data.sha256,
+                                     "n_skipped": data.n_skipped})
+
+
+def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, prior: str | None,
+                  provenance: dict[str, Any]) -> TrainResult:
+    """Fit a coder of ``backend`` on ``texts``/``Y`` and save it with its card; ``provenance`` (training_data,
+    training_data_sha256, n_skipped and anything else that says where the data came from) goes on the card."""
+    from datetime import datetime, timezone
+
+    from evalnlp.coding import choose_backend, default_prior, make_coder
+    from evalnlp.coding.persist import save_model
+    from evalnlp.errors import InputError
+    from evalnlp.store import package_versions
+
+    chosen = choose_backend(backend, len(texts))
     params = {}
     if prior is not None:
         if chosen != "ensemble":
@@ -489,19 +562,21 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
         params["prior"] = prior
     elif backend == "auto" and chosen == "ensemble":
         params["prior"] = default_prior(cb)
-    coder = make_coder(chosen, cb, **params).fit(data.texts, data.Y)
+    coder = make_coder(chosen, cb, **params).fit(texts, Y)
     metrics = getattr(coder, "cv_metrics_", None)
     card = {
         "name": f"{chosen}-{cb.id}", "backend": chosen, "prior": params.get("prior"),
         "codebook_id": cb.id, "codebook_sha256": cb.sha256,
         "codebook_ref": _codebook_ref(cb),
-        "training_data": Path(path).name, "training_data_sha256": data.sha256, "n_train": len(data.texts),
-        "n_skipped": data.n_skipped, "label_counts": dict(zip(cb.theme_ids, data.Y.sum(axis=0).tolist())),
+        "training_data": provenance["training_data"], "training_data_sha256": provenance["training_data_sha256"],
+        "n_train": len(texts), "n_skipped": provenance.get("n_skipped", 0),
+        **{k: v for k, v in provenance.items() if k not in ("training_data", "training_data_sha256", "n_skipped")},
+        "label_counts": dict(zip(cb.theme_ids, Y.sum(axis=0).tolist())),
         "cv_metrics": metrics, "versions": package_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     saved = save_model(coder, Path(out), card=card)
-    return TrainResult(out=Path(saved), backend=chosen, n=len(data.texts), n_skipped=data.n_skipped, card=card)
+    return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card)
 
 
 def _codebook_ref(cb) -> str:
