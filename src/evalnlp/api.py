@@ -147,11 +147,20 @@ class Project:
     def summary(self) -> dict[str, int]:
         return self.store.summary()
 
+    def coders(self) -> pd.DataFrame:
+        """Every coder, human and machine, with passages and codes (``evalnlp codes list``)."""
+        return coders(self.store)
+
     # steps
     def ingest(self, paths: Sequence[str | Path] | str | Path, **options: Any) -> IngestResult:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return ingest(self.store, paths, **options)
+
+    def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
+        """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
+        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, plus ``codebook``, ``source``."""
+        return import_codes(self.store, path, text=text, coder=coder, **options)
 
 
 # ---- theme coding --------------------------------------------------------------------------------------
@@ -602,25 +611,226 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     return report
 
 
+# ---- human codes, agreement, training from the store ----------------------------------------------------
+
+
+def human_coder_id(name: str) -> str:
+    """``human:NAME`` for ``--coder NAME`` (a name already starting with ``human:`` is kept as it is).
+
+    A name is what identifies a coder in every table, so it must be non-empty, printable and not a machine
+    coder's id (E181).
+    """
+    import re
+
+    from evalnlp.errors import InputError
+    from evalnlp.schema import HUMAN_PREFIX, MODEL_PREFIX
+
+    raw = name if isinstance(name, str) else ""
+    bare = raw.strip()
+    if bare.startswith(HUMAN_PREFIX):
+        bare = bare[len(HUMAN_PREFIX):].strip()
+    if (not bare or len(bare) > 100 or re.search(r"[\x00-\x1f\x7f]", bare)
+            or bare.startswith(MODEL_PREFIX)):
+        raise InputError("E181", f"--coder must name the person who coded, such as alice or j.smith (at most "
+                         f"100 printable characters, stored as {HUMAN_PREFIX}NAME); got {name!r}")
+    return HUMAN_PREFIX + bare
+
+
+def human_code_frame(seg_ids: Sequence[str], Y, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Human codes as :meth:`Store.put_human_codes` stores them: for each passage, one row per theme the coder
+    decided on (``theme_ids``, the columns of the 0/1 matrix ``Y``; normally every codebook theme), assigned for
+    the themes the coder gave and not for the others (seg_id, theme, score, assigned).
+
+    So a passage coded with no theme is a full set of rows none of which is assigned: it counts as human-coded
+    (evidence uses it, with no theme, instead of the machine's codes; agreement compares it), and a passage
+    without rows is simply one this coder has not coded.
+    """
+    import numpy as np
+
+    Y = np.asarray(Y, dtype=bool)
+    k = len(theme_ids)
+    return pd.DataFrame({
+        "seg_id": np.repeat(np.asarray(list(seg_ids), dtype=object), k),
+        "theme": np.tile(np.asarray(list(theme_ids), dtype=object), len(Y)),
+        "score": Y.ravel().astype(float),
+        "assigned": Y.ravel(),
+    })
+
+
+@dataclass
+class CodesImportResult:
+    """What ``codes import`` did: the ingest of the file (its counts are the run's), and what became of the
+    codes: passages coded in the file, new to this coder, changed, unchanged, coded with no theme."""
+
+    run_id: str
+    coder: str
+    codebook_id: str
+    ingest: IngestResult
+    n_coded: int
+    n_new: int
+    n_changed: int
+    n_unchanged: int
+    n_no_theme: int
+    themes: pd.DataFrame  # theme, label, passages
+
+
+def _store_codebook_or(store: Store, codebook: str | Path | None, fallback: str = "impact"):
+    """The codebook given, else the store's (:func:`project_codebook`), else ``fallback``."""
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import StoreError
+
+    if codebook is not None:
+        return load_codebook(codebook)
+    try:
+        return project_codebook(store)
+    except StoreError:
+        return load_codebook(fallback)
+
+
+def import_codes(store: Store, path: str | Path, *, text: str, coder: str, labels: Sequence[str] | None = None,
+                 labels_column: str | None = None, sep: str = ";", id: str | None = None,
+                 meta: Sequence[str] | None = None, codebook: str | Path | None = None, sheet: str | None = None,
+                 source: str | None = None, progress: Progress | None = None) -> CodesImportResult:
+    """Import a human-coded table as the codes of coder ``human:NAME``.
+
+    The file is ingested exactly as ``ingest FILE --text TEXT [--id ID] [--meta ...] [--sheet ...]`` would
+    (same documents, same ids, same rejects: an empty text is a reject, E141), so rows already in the store
+    get the codes attached and importing twice adds nothing. Each accepted row's codes go on the passage that
+    spans its whole text (made if the document was segmented into sentences) as :func:`human_code_frame`
+    rows, one per theme decided (every codebook theme with ``labels_column``, the given columns with
+    ``labels``); a row with no theme is recorded as coded with none. What this coder said of a passage before
+    is replaced; no other coder's codes are touched.
+
+    ``source`` says the file is a coder's copy of a file already ingested under that source name (as
+    ``evalnlp runs`` and the evidence provenance show it, e.g. ``survey.xlsx#Responses``): its rows are matched
+    to that file's documents by locator (``--id`` or row number) and text, and nothing new is ingested; a row
+    with no such document is a reject (E188), so an edited text is noticed rather than stored as a new answer.
+
+    The codebook is the one given, else the store's (latest coding run), else ``impact``. A theme name not in
+    it stops the import before anything is stored (E221, listing every unknown name and the valid ids).
+    """
+    import numpy as np
+
+    from evalnlp.errors import InputError
+    from evalnlp.ingest import FileReport, row_locators, tabular_source_name
+    from evalnlp.ingest.readers import file_kind, open_tabular
+
+    check_label_options(labels, labels_column)
+    coder_id = human_coder_id(coder)
+    path = Path(path)
+    if file_kind(path) == "narrative":
+        raise InputError("E180", f"{path.name}: codes import reads a table with a text column and label columns "
+                         f"(CSV, TSV, XLSX, JSON, JSONL, Parquet); got a {path.suffix} document. Put the coded "
+                         "passages in a table, one row per passage")
+    if source is not None:
+        known = store.sources()
+        if source not in known:
+            from evalnlp.ingest import closest_name
+
+            raise InputError("E187", f"--source {source!r} is not a source in the store; expected one of: "
+                             f"{', '.join(map(repr, known)) or 'none yet'}.{closest_name(source, known)} Without "
+                             "--source the file is ingested under its own name")
+    cb = _store_codebook_or(store, codebook)
+    src = open_tabular(path, sheet=sheet)
+    label_cols = list(labels) if labels else [labels_column]
+    _check_columns(path.name, src.columns, [text, *([id] if id else []), *label_cols])
+    # The rows as ingest identifies them, with their codes (checked before anything is written).
+    own_source = tabular_source_name(path, src)
+    doc_source = source if source is not None else own_source
+    keys, matrices, rejects, n_rows = [], [], [], 0
+    for batch in src.batches():
+        frame = batch.frame
+        texts = frame[text]
+        empty = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
+        locators = row_locators(batch, id)
+        rows = frame[~empty].reset_index(drop=True)
+        where = locators[~empty].tolist()
+        matrices.append(label_matrix(rows, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
+                                     source=path.name))
+        keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
+                                  "text": rows[text].to_numpy()}))
+        rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
+        rejects += [(loc, "E141", "the text is empty or whitespace only") for loc in locators[empty]]
+        n_rows += batch.n_rows
+    Y = np.vstack(matrices) if matrices else np.zeros((0, len(cb.theme_ids)), dtype=np.int8)
+    keys_frame = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame(
+        columns=["source", "locator", "question", "text"])
+    args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
+            "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
+            "codebook": str(codebook) if codebook is not None else cb.id, "sheet": sheet, "source": source}
+    with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+        if source is None:
+            opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
+                                 unit="response", sheet=sheet)
+            ingested = ingest_paths(store, [path], opts, run_id, progress)
+        segs = store.whole_segments(keys_frame)
+        found = segs["seg_id"].notna().to_numpy()
+        if source is None and not found.all():  # every accepted row was just stored as a document
+            raise RuntimeError("codes import: a row accepted by ingest has no document; this is a bug in evalnlp")
+        if source is not None:
+            rejects += [(loc, "E188", f"no document of {source} has this locator and text (was the text edited, or "
+                         "the row moved without an --id?)") for loc in keys_frame["locator"][~found]]
+            rej = pd.DataFrame(rejects, columns=["locator", "code", "reason"])
+            rej.insert(0, "source", own_source)
+            report = FileReport(source=own_source, format=src.format, encoding=src.encoding, n_in=n_rows,
+                                n_ok=int(found.sum()), n_rejected=store.add_rejects(run_id, rej),
+                                columns=list(src.columns))
+            ingested = IngestResult(run_id=run_id, files=[report])
+            if progress:
+                progress(n_rows)
+        Y, seg_ids = Y[found], segs["seg_id"][found].tolist()
+        # The themes the coder decided on: every theme for a themes column, the given columns for --labels.
+        decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
+                   else list(range(len(cb.theme_ids))))
+        codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
+        counts = store.put_human_codes(codes, coder_id, run_id)
+        store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
+    per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
+    labels_of = {t.id: t.label for t in cb.themes}
+    themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels_of[t] for t in cb.theme_ids],
+                           "passages": [int(per_seg[t].sum()) for t in cb.theme_ids]})
+    return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
+                             n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
+                             n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
+                             themes=themes)
+
+
+def coders(store: Store) -> pd.DataFrame:
+    """Every coder in the store, human and machine (``codes list``): coder, kind, passages, documents, codes
+    (themes assigned), no_theme (passages given none), runs, first_run, last_run."""
+    return store.coders()
+
+
 # ---- evidence, quotes, report ----------------------------------------------------------------------------
 
 
 def project_codebook(store: Store, codebook: str | Path | None = None):
-    """The codebook to report with: the one given, else the one the latest classify run used."""
-    import json
-
+    """The codebook to report with: the one given, else the one of the latest run that coded passages (a
+    classify run, or an import of human codes)."""
     from evalnlp.codebook import load_codebook
     from evalnlp.errors import StoreError
 
     if codebook is not None:
         return load_codebook(codebook)
     runs = store.table("runs")
-    coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
+    coding = set(store.coding_runs()["run_id"])
+    coded = runs[((runs["command"] == "classify") | runs["run_id"].isin(coding)) & (runs["status"] == "ok")
+                 & runs["codebook_id"].notna()]
     if coded.empty:
-        raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run. Run "
-                         "`evalnlp classify --codebook impact` first (or pass --codebook)")
-    args = json.loads(coded.iloc[-1]["args"] or "{}")
-    return load_codebook(args.get("codebook") or coded.iloc[-1]["codebook_id"])
+        raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run or "
+                         "imported human codes. Run `evalnlp classify --codebook impact` or `evalnlp codes import` "
+                         "first (or pass --codebook)")
+    return _run_codebook(coded.iloc[-1])
+
+
+def _run_codebook(run: Any):
+    """The codebook a run recorded: the reference it was given (id or path), else its id."""
+    import json
+
+    from evalnlp.codebook import load_codebook
+
+    args = json.loads(run["args"] or "{}") if isinstance(run["args"], str) else {}
+    return load_codebook(args.get("codebook") or run["codebook_id"])
 
 
 def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None = None,
