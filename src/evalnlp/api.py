@@ -162,6 +162,11 @@ class Project:
         ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, plus ``codebook``, ``source``."""
         return import_codes(self.store, path, text=text, coder=coder, **options)
 
+    def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
+        """Agreement between coders on the passages both coded (``evalnlp agreement``): none, one or two coder
+        names; ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is the JSON."""
+        return agreement(self.store, coders, **options)
+
 
 # ---- theme coding --------------------------------------------------------------------------------------
 
@@ -799,6 +804,155 @@ def coders(store: Store) -> pd.DataFrame:
     """Every coder in the store, human and machine (``codes list``): coder, kind, passages, documents, codes
     (themes assigned), no_theme (passages given none), runs, first_run, last_run."""
     return store.coders()
+
+
+@dataclass
+class Agreement:
+    """Two coders compared on the passages both coded. ``report`` is the ``evaluate`` JSON (coder A as the
+    reference); ``units`` has one row per passage with both codings (themes_a, themes_b; ids joined by ";")."""
+
+    coders: tuple[str, str]
+    codebook_id: str
+    report: dict[str, Any]
+    units: pd.DataFrame
+    n_a: int  # passages coder A coded (anywhere in the store)
+    n_b: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``evaluate`` JSON plus ``"coders": [A, B]``."""
+        return {**self.report, "coders": list(self.coders)}
+
+    @property
+    def disagreements(self) -> pd.DataFrame:
+        """The passages the two coders coded differently, with both codings."""
+        return self.units[self.units["themes_a"] != self.units["themes_b"]].reset_index(drop=True)
+
+
+#: Columns of an agreement's ``units`` and of the ``--disagreements`` file.
+DISAGREEMENT_COLUMNS = ["coder_a", "coder_b", "source", "locator", "question", "text", "themes_a", "themes_b",
+                        "only_a", "only_b", "both", "doc_id", "seg_id"]
+
+
+def _resolve_coder(name: str, known: Sequence[str]) -> str:
+    from evalnlp.errors import InputError
+    from evalnlp.schema import HUMAN_PREFIX
+
+    for candidate in (name, HUMAN_PREFIX + name):
+        if candidate in known:
+            return candidate
+    listed = ", ".join(known) if known else "none yet"
+    raise InputError("E182", f"no coder {name!r} in the store; the coders with codes are: {listed}. "
+                     "`evalnlp codes list` shows them with their passages")
+
+
+def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str | None = None) -> list[tuple[str, str]]:
+    """Which coders ``agreement`` compares: two named coders; one human coder against the latest machine coder
+    (one machine coder against each human coder); by default each human coder against the latest machine
+    coder of ``codebook_id`` (every pair of human coders when there is no machine coder)."""
+    from itertools import combinations
+
+    from evalnlp.errors import InputError
+    from evalnlp.schema import is_human
+
+    table = store.coders()
+    known = table["coder"].tolist()
+    humans = [c for c in known if is_human(c)]
+    names = [_resolve_coder(c, known) for c in coders]
+    if len(names) > 2 or (len(names) == 2 and names[0] == names[1]):
+        raise InputError("E185", f"agreement compares two different coders; got {', '.join(map(repr, coders))}. "
+                         "Give --coder once or twice")
+    if len(names) == 2:
+        return [(names[0], names[1])]
+    machine = store.latest_machine_coder(codebook_id)
+    if len(names) == 1:
+        (one,) = names
+        if not is_human(one):
+            if not humans:
+                raise InputError("E184", f"no human codes in the store to compare {one!r} with; import them with "
+                                 "`evalnlp codes import FILE --coder NAME ...`")
+            return [(h, one) for h in humans]
+        if machine is None:
+            others = [h for h in humans if h != one]
+            if not others:
+                raise InputError("E184", f"nothing to compare {one!r} with: the store has no machine codes and no "
+                                 "other human coder. Run `evalnlp classify` or name a second --coder")
+            return [(one, h) for h in others]
+        return [(one, machine)]
+    if not humans:
+        raise InputError("E184", "no human codes in the store; import a human-coded sample first with "
+                         "`evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+    if machine is None:
+        if len(humans) < 2:
+            raise InputError("E184", f"nothing to compare {humans[0]!r} with: the store has no machine codes and "
+                             "no other human coder. Run `evalnlp classify` first")
+        return list(combinations(humans, 2))
+    return [(h, machine) for h in humans]
+
+
+def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int]) -> Agreement:
+    import numpy as np
+
+    from evalnlp.errors import InputError
+    from evalnlp.evaluation import multilabel_report
+
+    long = store.paired_codes(a, b)
+    if long.empty:
+        raise InputError("E183", f"{a!r} and {b!r} have no passage in common ({a} coded {n_coded.get(a, 0):,}, "
+                         f"{b} coded {n_coded.get(b, 0):,}). Agreement needs both to code the same passages: code "
+                         "the same file (classify it, or import the second coder's codes for the same rows)")
+    outside = sorted(set(long["theme"]) - set(cb.theme_ids))
+    if outside:
+        raise InputError("E186", f"the codes of {a!r} and {b!r} use themes that are not in codebook {cb.id!r}: "
+                         f"{', '.join(outside[:10])}. Pass --codebook with the codebook both coded with")
+    units = long.drop_duplicates("unit")[["unit", "doc_id", "source", "locator", "question", "text"]]
+    units = units.reset_index(drop=True)
+    order = {u: i for i, u in enumerate(units["unit"])}
+    col = {t: j for j, t in enumerate(cb.theme_ids)}
+    mats = []
+    for coder in (a, b):
+        part = long[(long["coder"] == coder) & long["assigned"].astype(bool)]
+        Y = np.zeros((len(units), len(cb.theme_ids)), dtype=np.int8)
+        Y[part["unit"].map(order).to_numpy(dtype=int), part["theme"].map(col).to_numpy(dtype=int)] = 1
+        mats.append(Y)
+    report = multilabel_report(mats[0], mats[1], cb.theme_ids)
+    ids = np.asarray(cb.theme_ids, dtype=object)
+
+    def joined(mask):
+        return [";".join(ids[row]) for row in mask.astype(bool)]
+
+    ya, yb = mats[0].astype(bool), mats[1].astype(bool)
+    table = pd.DataFrame({
+        "coder_a": a, "coder_b": b, "source": units["source"], "locator": units["locator"],
+        "question": units["question"], "text": units["text"], "themes_a": joined(ya), "themes_b": joined(yb),
+        "only_a": joined(ya & ~yb), "only_b": joined(yb & ~ya), "both": joined(ya & yb),
+        "doc_id": units["doc_id"], "seg_id": units["unit"]})
+    return Agreement(coders=(a, b), codebook_id=cb.id, report=report, units=table[DISAGREEMENT_COLUMNS],
+                     n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+
+
+def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path | None = None,
+              disagreements: str | Path | None = None) -> list[Agreement]:
+    """Agreement between coders on the passages both coded, one :class:`Agreement` per pair compared (see
+    :func:`agreement_pairs`). Coder names may omit the ``human:`` prefix. The codebook is the one given, else
+    the store's. ``disagreements`` writes the passages each pair coded differently, with both codings
+    (:data:`DISAGREEMENT_COLUMNS`), as .csv, .tsv, .xlsx, .parquet, .jsonl or .json, for a consensus meeting.
+    """
+    from evalnlp.errors import InputError
+    from evalnlp.tablefile import TABLE_FORMATS, write_table
+
+    if disagreements is not None and Path(disagreements).suffix.lower() not in TABLE_FORMATS:
+        raise InputError("E161", f"cannot write {Path(disagreements).name!r}: expected one of the extensions "
+                         f"{', '.join(TABLE_FORMATS)}")
+    cb = _store_codebook_or(store, codebook)
+    pairs = agreement_pairs(store, coders, cb.id)
+    table = store.coders()
+    n_coded = dict(zip(table["coder"], table["passages"].astype(int)))
+    results = [_compare(store, cb, a, b, n_coded) for a, b in pairs]
+    if disagreements is not None:
+        rows = [r.disagreements for r in results]
+        write_table(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DISAGREEMENT_COLUMNS),
+                    disagreements, sheet="disagreements")
+    return results
 
 
 # ---- evidence, quotes, report ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Human codes through the CLI: codes import / codes list.
+"""Human codes through the CLI: codes import / codes list, agreement.
 
-Real files: 40 REF impact quotes sampled from the shared dev set, written as CSV and XLSX.
+Real files: 40 REF impact quotes sampled from the shared dev set, written as CSV and XLSX; and a tiny
+invented example whose agreement figures are worked out by hand below.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evalnlp.store import Store
 IMPACT = ["engagement", "relationships", "service_improvement", "capability", "attitude_change",
           "practice_change", "policy_influence", "economic_value", "reach_uptake", "endorsement"]
 LABELS = [arg for theme in IMPACT for arg in ("--labels", theme)]  # one 0/1 column per theme
+EVALUATE_KEYS = {"n", "micro_f1", "macro_f1", "krippendorff_alpha", "per_theme"}
 DEV = (shared_data() or Path("shared-data-not-found")) / "ref_impact_dev" / "impact_themes_dev.csv"
 needs_dev = pytest.mark.skipif(not DEV.exists(), reason="the REF impact dev set is not available")
 
@@ -181,6 +183,28 @@ def test_bad_coder_names_and_narrative_files_are_refused(cli, tmp_path):
 
 
 @needs_dev
+def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_path):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    copy = ref40["frame"].copy()
+    copy.loc[copy.index[0], "quote"] = copy["quote"].iloc[0] + " (edited)"
+    path = tmp_path / "bob_copy.xlsx"
+    copy.to_excel(path, index=False)
+    wrong = import_ref(cli, path, "bob", "--source", "ref40.cvs")
+    assert wrong.exit_code == 1 and "[E187]" in wrong.output and "'ref40.csv'" in wrong.output
+    result = import_ref(cli, path, "bob", "--source", "ref40.csv")
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        assert store.count("documents") == 40  # nothing new ingested
+        run = store.table("runs").iloc[-1]
+        rejects = store.table("rejects", run_id=run["run_id"])
+    assert (run["n_in"], run["n_ok"], run["n_rejected"]) == (40, 39, 1)
+    assert rejects["code"].tolist() == ["E188"] and rejects["locator"].tolist() == [f"id={copy['id'].iloc[0]}"]
+    agree = cli("agreement", "--coder", "alice", "--coder", "bob", "--format", "json")
+    assert agree.exit_code == 0, agree.output
+    assert json.loads(agree.stdout)["n"] == 39 and json.loads(agree.stdout)["micro_f1"] == 1.0
+
+
+@needs_dev
 def test_codes_list_json_shows_every_coder(cli, db_path, ref40):
     assert import_ref(cli, ref40["csv"]).exit_code == 0
     assert cli("codes", "import", str(ref40["csv"]), "--text", "quote", "--id", "id", "--labels", "endorsement",
@@ -201,5 +225,153 @@ def test_codes_list_json_shows_every_coder(cli, db_path, ref40):
                           "last_run"}
     table = cli("codes", "list")
     assert table.exit_code == 0 and "human:bob" in table.stdout
+
+
+# ---------------------------------------------------------------------------------------- agreement
+
+# Two coders, six passages, two themes used (the other eight never):
+#
+#   passage  ann                        ben
+#   p1       capability                 capability
+#   p2       capability;relationships   capability
+#   p3       relationships              relationships
+#   p4       -                          relationships
+#   p5       -                          -
+#   p6       capability                 -
+#
+# capability (ann yes 3/6, ben yes 2/6): observed agreement 5/6; expected 1/2*1/3 + 1/2*2/3 = 1/2;
+#   kappa = (5/6 - 1/2) / (1 - 1/2) = 2/3. With ann as reference: tp 2, fp 0, fn 1: precision 1, recall 2/3,
+#   F1 4/5, support 3.
+# relationships (both yes 2/6): observed 4/6; expected 1/3*1/3 + 2/3*2/3 = 5/9; kappa = (2/3 - 5/9) / (4/9) =
+#   1/4. tp 1, fp 1, fn 1: precision, recall and F1 1/2, support 2.
+# the eight unused themes: both always 0, so kappa 1 and F1 undefined (None).
+# micro-F1 over all decisions: tp 3, fp 1, fn 2: 6/9; macro-F1 (defined F1s only): (4/5 + 1/2) / 2 = 0.65.
+# Krippendorff's alpha (nominal) over the 60 passage x theme decisions of two coders: 3 units (1,1), 3 units
+#   split (1,0 or 0,1), 54 units (0,0). Coincidences: o11 = 6, o00 = 108, o01 = o10 = 3; n1 = 9, n0 = 111,
+#   n = 120. alpha = 1 - (n - 1) * (o01 + o10) / (2 * n0 * n1) = 1 - 119 * 6 / 1998 = 214/333.
+
+TINY = pd.DataFrame({
+    "text": ["The fellowship taught me to read a run chart.",
+             "I learnt to lead meetings and now work closely with the council.",
+             "We built a partnership with the local hospice.",
+             "Our team now shares a weekly huddle with the social workers.",
+             "The venue was hard to find.",
+             "I am more confident presenting to the board."],
+    "ann": ["capability", "capability;relationships", "relationships", "", "", "capability"],
+    "ben": ["capability", "capability", "relationships", "relationships", "", ""],
+})
+
+
+@pytest.fixture
+def tiny(cli, tmp_path) -> Path:
+    path = tmp_path / "tiny.csv"
+    TINY.to_csv(path, index=False)
+    for coder in ("ann", "ben"):
+        result = cli("codes", "import", str(path), "--text", "text", "--labels-column", coder, "--coder", coder)
+        assert result.exit_code == 0, result.output
+    return path
+
+
+def test_agreement_figures_match_the_hand_computed_ones(cli, tiny):
+    result = cli("agreement", "--coder", "ann", "--coder", "human:ben", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == EVALUATE_KEYS | {"coders"}
+    assert doc["coders"] == ["human:ann", "human:ben"]
+    assert doc["n"] == 6
+    cap, rel = doc["per_theme"]["capability"], doc["per_theme"]["relationships"]
+    assert cap == pytest.approx({"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "support": 3, "kappa": 2 / 3})
+    assert rel == pytest.approx({"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "kappa": 0.25})
+    unused = doc["per_theme"]["engagement"]
+    assert unused == {"precision": None, "recall": None, "f1": None, "support": 0, "kappa": 1.0}
+    assert list(doc["per_theme"]) == IMPACT
+    assert doc["micro_f1"] == pytest.approx(2 / 3)
+    assert doc["macro_f1"] == pytest.approx(0.65)
+    assert doc["krippendorff_alpha"] == pytest.approx(214 / 333)
+
+
+def test_human_against_human_is_the_default_without_a_machine_coder(cli, tiny):
+    result = cli("agreement", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["coders"] == ["human:ann", "human:ben"] and doc["krippendorff_alpha"] == pytest.approx(214 / 333)
+    table = cli("agreement")
+    assert table.exit_code == 0
+    assert "human:ann (reference) vs human:ben on 6 passages" in table.stdout
+    assert "3 of 6 passages coded differently" in table.stdout
+    # swapping the coders swaps precision and recall; kappa and alpha are symmetric
+    swapped = json.loads(cli("agreement", "--coder", "ben", "--coder", "ann", "--format", "json").stdout)
+    assert swapped["per_theme"]["capability"]["precision"] == pytest.approx(2 / 3)
+    assert swapped["per_theme"]["capability"]["kappa"] == pytest.approx(2 / 3)
+    assert swapped["krippendorff_alpha"] == pytest.approx(214 / 333)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_disagreements_file_lists_the_passages_coded_differently(cli, tiny, tmp_path, suffix):
+    out = tmp_path / f"disagreements{suffix}"
+    result = cli("agreement", "--coder", "ann", "--coder", "ben", "--disagreements", str(out))
+    assert result.exit_code == 0, result.output
+    read = pd.read_csv if suffix == ".csv" else pd.read_excel
+    got = read(out, dtype=str, keep_default_na=False)
+    assert list(got.columns[:11]) == ["coder_a", "coder_b", "source", "locator", "question", "text", "themes_a",
+                                      "themes_b", "only_a", "only_b", "both"]
+    assert got["locator"].tolist() == ["row 2", "row 4", "row 6"]
+    assert got["text"].tolist() == TINY["text"].iloc[[1, 3, 5]].tolist()
+    assert got["themes_a"].tolist() == ["relationships;capability", "", "capability"]  # codebook order
+    assert got["themes_b"].tolist() == ["capability", "relationships", ""]
+    assert got["only_a"].tolist() == ["relationships", "", "capability"]
+    assert got["only_b"].tolist() == ["", "relationships", ""]
+    assert got["both"].tolist() == ["capability", "", ""]
+    assert set(got["coder_a"]) == {"human:ann"} and set(got["coder_b"]) == {"human:ben"}
+
+
+def test_agreement_errors(cli, tiny, tmp_path):
+    unknown = cli("agreement", "--coder", "ann", "--coder", "carol")
+    assert unknown.exit_code == 1 and "[E182]" in unknown.output and "human:ben" in unknown.output
+    same = cli("agreement", "--coder", "ann", "--coder", "human:ann")
+    assert same.exit_code == 1 and "[E185]" in same.output
+    three = cli("agreement", "--coder", "ann", "--coder", "ben", "--coder", "ann")
+    assert three.exit_code == 2
+    bad_file = cli("agreement", "--disagreements", str(tmp_path / "d.pdf"))
+    assert bad_file.exit_code == 1 and "[E161]" in bad_file.output
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"text": ["Something else entirely."], "themes": ["capability"]}).to_csv(other, index=False)
+    cli("codes", "import", str(other), "--text", "text", "--labels-column", "themes", "--coder", "carol")
+    apart = cli("agreement", "--coder", "ann", "--coder", "carol")
+    assert apart.exit_code == 1 and "[E183]" in apart.output
+
+
+def test_agreement_with_no_human_codes_is_a_clear_error(cli, db_path, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("text\nI now chair the joint meeting with the managers.\n", encoding="utf-8")
+    assert cli("ingest", str(f), "--text", "text").exit_code == 0
+    with Store(db_path) as store, store.transaction():  # a machine coder's codes, as classify stores them
+        run = store.start_run("classify", {"codebook": "impact"}, codebook_id="impact")
+        seg = store.table("segments")["seg_id"].iloc[0]
+        store.replace_codes(pd.DataFrame({"seg_id": [seg], "theme": ["relationships"], "score": [0.9],
+                                          "assigned": [True]}), "model:test@0", run)
+        store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+    result = cli("agreement")
+    assert result.exit_code == 1 and "[E184]" in result.output
+
+
+@needs_dev
+def test_each_human_coder_against_the_latest_machine_coder(cli, db_path, ref40):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    assert cli("codes", "import", str(ref40["csv"]), "--text", "quote", "--id", "id", *LABELS,
+               "--coder", "bob").exit_code == 0
+    assert cli("classify", "--model", "keyword", "--codebook", "impact", "--no-sentiment").exit_code == 0
+    with Store(db_path, read_only=True) as store:
+        machine = store.table("codes").query("not coder.str.startswith('human:')")["coder"].unique().tolist()
+    assert len(machine) == 1
+    result = cli("agreement", "--format", "json")
+    assert result.exit_code == 0, result.output
+    docs = json.loads(result.stdout)
+    assert [d["coders"] for d in docs] == [["human:alice", machine[0]], ["human:bob", machine[0]]]
+    assert all(set(d) == EVALUATE_KEYS | {"coders"} and d["n"] == 40 for d in docs)
+    assert docs[0]["per_theme"] == docs[1]["per_theme"]  # alice and bob coded alike
+    # one machine coder named: each human coder against it
+    named = json.loads(cli("agreement", "--coder", machine[0], "--format", "json").stdout)
+    assert [d["coders"] for d in named] == [["human:alice", machine[0]], ["human:bob", machine[0]]]
 
 
