@@ -167,6 +167,11 @@ class Project:
         names; ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is the JSON."""
         return agreement(self.store, coders, **options)
 
+    def train(self, out: str | Path, **options: Any) -> "TrainResult":
+        """Train a coder from the human codes in this store (``evalnlp train --from-store``): ``coder``,
+        ``codebook``, ``backend``, ``prior``."""
+        return train_from_store(self.store, out=out, **options)
+
 
 # ---- theme coding --------------------------------------------------------------------------------------
 
@@ -955,6 +960,64 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
     return results
 
 
+def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
+                     codebook: str | Path | None = None, backend: str = "auto",
+                     prior: str | None = None) -> TrainResult:
+    """Train a theme coder from the human codes in the store (every human coder's, or ``coder``'s) and save
+    it like :func:`train`.
+
+    Each human-coded passage is one training example, its text the passage's text. Where several human coders
+    coded a passage, a theme is on when at least half of them gave it (with two coders: either). The codebook
+    is the one given, else the one the latest import of these codes used. The card names the store and the
+    coders as its training data, with a sha256 of the examples.
+    """
+    import hashlib
+    import json
+
+    import numpy as np
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import InputError
+    from evalnlp.schema import is_human
+
+    known = store.coders()["coder"].tolist()
+    humans = [c for c in known if is_human(c)]
+    if coder is not None:
+        chosen = [_resolve_coder(coder, known)]
+        if not is_human(chosen[0]):
+            raise InputError("E182", f"--coder {coder!r} is a machine coder; train --from-store learns from human "
+                             f"codes. The human coders are: {', '.join(humans) or 'none yet'}")
+    elif humans:
+        chosen = humans
+    else:
+        raise InputError("E184", f"no human codes in {Path(store.path).name!r} to train from; import a coded "
+                         "sample first with `evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+    if codebook is not None:
+        cb = load_codebook(codebook)
+    else:
+        runs = store.coding_runs(chosen)
+        cb = _run_codebook(runs.iloc[-1]) if not runs.empty else load_codebook("impact")
+    codes = store.human_codes(chosen)
+    outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
+    if outside:
+        raise InputError("E186", f"the codes of {', '.join(chosen)} use themes that are not in codebook "
+                         f"{cb.id!r}: {', '.join(outside[:10])}. Pass --codebook with the codebook they coded with")
+    coders_per_seg = codes.groupby("seg_id")["coder"].nunique()
+    yes = (codes[codes["assigned"].astype(bool)].groupby(["seg_id", "theme"])["coder"].nunique()
+           .unstack("theme").reindex(index=coders_per_seg.index, columns=cb.theme_ids).fillna(0))
+    Y = (yes.to_numpy() * 2 >= coders_per_seg.to_numpy()[:, None]) & (yes.to_numpy() > 0)
+    Y = Y.astype(np.int8)
+    texts = codes.drop_duplicates("seg_id").set_index("seg_id")["text"].reindex(coders_per_seg.index).tolist()
+    if len(texts) < 10:
+        raise InputError("E137", f"only {len(texts)} human-coded passages in the store (coders: "
+                         f"{', '.join(chosen)}); training needs at least 10 (and a few examples of each theme)")
+    digest = hashlib.sha256(json.dumps([[t, row.tolist()] for t, row in zip(texts, Y)], ensure_ascii=False)
+                            .encode("utf-8")).hexdigest()
+    provenance = {"training_data": f"store {Path(store.path).name} ({', '.join(chosen)})",
+                  "training_data_sha256": digest, "n_skipped": 0, "training_coders": list(chosen)}
+    return _fit_and_save(cb, texts, Y, out=out, backend=backend, prior=prior, provenance=provenance)
+
+
 # ---- evidence, quotes, report ----------------------------------------------------------------------------
 
 
@@ -1039,7 +1102,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     """Find topics in the store's passages with BERTopic, guided by a codebook, and map each onto its nearest
     theme (``emergent`` when none is near). Returns an :class:`evalnlp.discovery.Discovery`.
 
-    The codebook is the one given, else the latest classify run's, else ``impact``. ``theme``, ``by`` with
+    The codebook is the one given, else the store's (latest coding run), else ``impact``. ``theme``, ``by`` with
     ``group``, and ``question`` narrow the passages. The topics are stored in the ``topics`` table under a
     recorded run. ``output`` writes .json (the contract), .html (plots) or .md; ``suggest`` writes a draft
     codebook YAML with one new theme per emergent topic. Needs the ``topics`` extra.

@@ -1,4 +1,4 @@
-"""Human codes through the CLI: codes import / codes list, agreement.
+"""Human codes through the CLI: codes import / codes list, agreement, train --from-store.
 
 Real files: 40 REF impact quotes sampled from the shared dev set, written as CSV and XLSX; and a tiny
 invented example whose agreement figures are worked out by hand below.
@@ -375,3 +375,77 @@ def test_each_human_coder_against_the_latest_machine_coder(cli, db_path, ref40):
     assert [d["coders"] for d in named] == [["human:alice", machine[0]], ["human:bob", machine[0]]]
 
 
+# ---------------------------------------------------------------------------------------- train --from-store
+
+
+@needs_dev
+def test_train_from_store_gives_a_model_classify_can_use(cli, db_path, ref40, tmp_path):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    model = tmp_path / "from-store"
+    result = cli("train", "--from-store", "--coder", "alice", "--backend", "supervised", "--out", str(model))
+    assert result.exit_code == 0, result.output
+    card = json.loads((model / "card.json").read_text())
+    assert card["codebook_id"] == "impact" and card["n_train"] == 40
+    assert card["training_coders"] == ["human:alice"] and "project.duckdb" in card["training_data"]
+    assert card["label_counts"] == {t: sum(t in s for s in expected_codes(ref40["frame"]).values()) for t in IMPACT}
+    coded = tmp_path / "coded.csv"
+    result = cli("classify", str(ref40["csv"]), "--text", "quote", "--id", "id", "--model", str(model),
+                 "--output", str(coded))
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(coded, dtype=str, keep_default_na=False)
+    assert len(out) == 40 and {f"score_{t}" for t in IMPACT} <= set(out.columns)
+    listed = {c["coder"] for c in json.loads(cli("codes", "list", "--format", "json").stdout)["coders"]}
+    assert any(c.startswith("model:supervised-impact@") for c in listed)
+    # the same examples give the same training-data checksum
+    again = cli("train", "--from-store", "--backend", "supervised", "--out", str(tmp_path / "again"))
+    assert again.exit_code == 0, again.output
+    card2 = json.loads((tmp_path / "again" / "card.json").read_text())
+    assert card2["training_data_sha256"] == card["training_data_sha256"]
+
+
+def test_train_from_store_usage_and_errors(cli, tmp_path):
+    out = str(tmp_path / "m")
+    assert cli("train", "--out", out).exit_code == 2  # neither FILE nor --from-store
+    f = tmp_path / "coded.csv"
+    pd.DataFrame({"text": ["An answer."], "themes": ["capability"]}).to_csv(f, index=False)
+    assert cli("train", str(f), "--from-store", "--out", out).exit_code == 2  # both
+    assert cli("train", "--from-store", "--text", "text", "--out", out).exit_code == 2
+    assert cli("train", str(f), "--labels-column", "themes", "--out", out).exit_code == 2  # FILE needs --text
+    assert cli("train", str(f), "--text", "text", "--labels-column", "themes", "--coder", "ann",
+               "--out", out).exit_code == 2
+    assert cli("ingest", str(f), "--text", "text").exit_code == 0
+    none = cli("train", "--from-store", "--out", out)
+    assert none.exit_code == 1 and "[E184]" in none.output
+    result = cli("codes", "import", str(f), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    few = cli("train", "--from-store", "--out", out)
+    assert few.exit_code == 1 and "[E137]" in few.output
+    machine = cli("train", "--from-store", "--coder", "nobody", "--out", out)
+    assert machine.exit_code == 1 and "[E182]" in machine.output
+    assert not Path(out).exists()
+
+
+# ---------------------------------------------------------------------------------------- notebook API
+
+
+def test_project_methods_run_the_same_steps(db_path, tmp_path):
+    import evalnlp
+
+    path = tmp_path / "tiny.csv"
+    TINY.to_csv(path, index=False)
+    with evalnlp.open(db_path) as project:
+        first = project.import_codes(path, text="text", labels_column="ann", coder="ann")
+        project.import_codes(path, text="text", labels_column="ben", coder="ben")
+        assert first.coder == "human:ann" and first.n_coded == 6 and first.n_no_theme == 2
+        assert first.ingest.n_in == first.ingest.n_ok + first.ingest.n_rejected == 6
+        assert project.coders()["coder"].tolist() == ["human:ann", "human:ben"]
+        (pair,) = project.agreement("ann", "ben")
+        assert pair.to_json()["krippendorff_alpha"] == pytest.approx(214 / 333)
+        assert len(pair.disagreements) == 3
+        rows = pd.DataFrame({"text": [f"Answer {i} about working with the council and partners." for i in range(12)],
+                             "themes": ["relationships"] * 6 + ["capability"] * 6})
+        more = tmp_path / "more.csv"
+        rows.to_csv(more, index=False)
+        project.import_codes(more, text="text", labels_column="themes", coder="ann")
+        trained = project.train(tmp_path / "kw", coder="ann", backend="keyword")
+        assert trained.n == 18 and (tmp_path / "kw" / "card.json").exists()
