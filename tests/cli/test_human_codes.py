@@ -133,6 +133,21 @@ def test_codes_on_sentence_segmented_answers_go_on_the_whole_answer(cli, db_path
     assert (coded["text"] == coded["doc_id"].map(docs["text"])).all()
 
 
+@needs_dev
+def test_rows_coded_with_no_theme_count_as_human_coded(cli, db_path, ref40):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    n_none = int((ref40["frame"]["themes"] == "").sum())
+    assert n_none > 0  # the sample has quotes the REF coders gave no theme
+    result = cli("evidence", "--format", "json")  # the codebook comes from the import run
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["segments_coded"] == doc["segments_human_coded"] == 40
+    assert doc["segments_no_theme"] == n_none
+    counts = {t["theme"]: t["documents"] for t in doc["themes"]}
+    expected = {t: sum(t in s for s in expected_codes(ref40["frame"]).values()) for t in IMPACT}
+    assert counts == expected
+
+
 def test_empty_texts_are_rejects_and_the_counts_add_up(cli, db_path, tmp_path):
     f = tmp_path / "coded.csv"
     pd.DataFrame({"text": ["We now meet the council every month.", "", "  ", "Staff use the new checklist."],
