@@ -75,6 +75,109 @@ def test_machine_run_replaces_only_its_own_codes_and_human_codes_win(store):
     assert eff[eff.seg_id == s2]["theme"].tolist() == ["x2"]  # latest machine run otherwise
 
 
+def answers_in_sentences(store) -> pd.DataFrame:
+    """Two answers of two sentences each, stored as sentence segments (as ``ingest --unit sentence``)."""
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("We met. We agreed.", "It rained. It stopped."), run, returning=True)
+        rows = []
+        for doc_id, text in zip(new["doc_id"], new["text"]):
+            cut = text.index(".") + 1
+            for start, end in ((0, cut), (cut + 1, len(text))):
+                rows.append({"doc_id": doc_id, "kind": "sentence", "start": start, "end": end,
+                             "text": text[start:end], "speaker": None, "source_ref": None})
+        store.insert_segments(pd.DataFrame(rows))
+    return new
+
+
+def keys(texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"source": "s.csv", "locator": [f"row {i + 1}" for i in range(len(texts))],
+                         "question": "q", "text": texts})
+
+
+def test_whole_segments_makes_a_passage_for_a_whole_answer_once(store):
+    answers_in_sentences(store)
+    rows = keys(["We met. We agreed.", "It rained. It stopped."])
+    rows.loc[2] = ["s.csv", "row 9", "q", "Not stored."]
+    with store.transaction():
+        got = store.whole_segments(rows)
+    segs = store.table("segments").set_index("seg_id")
+    assert got["seg_id"].iloc[2] is None and got["doc_id"].iloc[2] is None
+    whole = segs.loc[got["seg_id"].iloc[:2]]
+    assert whole["kind"].tolist() == ["response", "response"] and (whole["start"] == 0).all()
+    assert whole["text"].tolist() == ["We met. We agreed.", "It rained. It stopped."]
+    with store.transaction():
+        again = store.whole_segments(rows.iloc[:2])
+    assert again["seg_id"].tolist() == got["seg_id"].iloc[:2].tolist()
+    assert store.count("segments") == 6  # four sentences and two whole answers, made once
+
+
+def test_put_human_codes_counts_and_never_touches_another_coder(store):
+    answers_in_sentences(store)
+    with store.transaction():
+        segs = store.whole_segments(keys(["We met. We agreed.", "It rained. It stopped."]))["seg_id"].tolist()
+    s1, s2 = segs
+    frame = pd.DataFrame({"seg_id": [s1, s1, s2, s2], "theme": ["x", "y", "x", "y"],
+                          "assigned": [True, False, False, False]})
+    store.replace_codes(frame.assign(score=0.5), "model:m", "r0")
+    assert store.put_human_codes(frame, "human:ann", "r1") == {"new": 2, "changed": 0, "unchanged": 0}
+    assert store.put_human_codes(frame, "human:bob", "r2") == {"new": 2, "changed": 0, "unchanged": 0}
+    before = store.table("codes")
+    assert store.put_human_codes(frame, "human:ann", "r3") == {"new": 0, "changed": 0, "unchanged": 2}
+    assert store.table("codes").equals(before)  # the same codes again: nothing rewritten, not even the run
+    changed = frame.assign(assigned=[True, True, False, False])
+    assert store.put_human_codes(changed, "human:ann", "r4") == {"new": 0, "changed": 1, "unchanged": 1}
+    codes = store.table("codes")
+    ann = codes[codes.coder == "human:ann"]
+    assert sorted(ann[ann.assigned]["theme"]) == ["x", "y"]
+    assert set(ann[ann.seg_id == s1]["run_id"]) == {"r4"} and set(ann[ann.seg_id == s2]["run_id"]) == {"r1"}
+    others = codes[codes.coder != "human:ann"].reset_index(drop=True)
+    assert others.equals(before[before.coder != "human:ann"].reset_index(drop=True))
+    assert (ann["score"] == ann["assigned"].astype(float)).all()  # 1 for a theme given, 0 for one not
+    with pytest.raises(ValueError, match="human coder"):
+        store.put_human_codes(frame, "model:m", "r5")
+
+
+def test_a_human_coded_answer_overrides_the_machine_codes_of_its_sentences(store):
+    answers_in_sentences(store)
+    sentences = store.table("segments")
+    with store.transaction():
+        whole = store.whole_segments(keys(["We met. We agreed."]))["seg_id"].iloc[0]
+    machine = pd.DataFrame({"seg_id": sentences["seg_id"], "theme": "relationships", "score": 0.9,
+                            "assigned": True})
+    store.replace_codes(machine, "model:m", "r1")
+    # the human read the first answer and gave it no theme
+    store.put_human_codes(pd.DataFrame({"seg_id": [whole], "theme": ["relationships"], "assigned": [False]}),
+                          "human:ann", "r2")
+    eff = store.effective_codes(assigned_only=False)
+    first_doc = store.table("segments").set_index("seg_id").loc[whole, "doc_id"]
+    inside = set(sentences[sentences.doc_id == first_doc]["seg_id"])
+    assert not inside & set(eff["seg_id"])  # its sentences' machine codes are not used
+    assert eff[eff.seg_id == whole]["coder"].tolist() == ["human:ann"]
+    other = set(sentences[sentences.doc_id != first_doc]["seg_id"])
+    assert other <= set(eff["seg_id"])  # the other answer keeps its machine codes
+    assert store.effective_codes()["seg_id"].isin(other).all()
+
+
+def test_paired_codes_pool_sentence_codes_onto_the_whole_answer(store):
+    answers_in_sentences(store)
+    sentences = store.table("segments")
+    with store.transaction():
+        whole = store.whole_segments(keys(["We met. We agreed.", "It rained. It stopped."]))["seg_id"].tolist()
+    # the machine coded sentences: relationships in the second sentence of answer 1 only
+    machine = pd.DataFrame({"seg_id": sentences["seg_id"], "theme": "relationships", "score": 0.5,
+                            "assigned": sentences["text"] == "We agreed."})
+    store.replace_codes(machine, "model:m", "r1")
+    human = pd.DataFrame({"seg_id": whole, "theme": "relationships", "assigned": [True, False]})
+    store.put_human_codes(human, "human:ann", "r2")
+    paired = store.paired_codes("human:ann", "model:m")
+    assert sorted(paired["unit"].unique()) == sorted(whole)
+    decided = paired.set_index(["unit", "coder"])["assigned"]
+    assert decided[(whole[0], "model:m")] and decided[(whole[0], "human:ann")]
+    assert not decided[(whole[1], "model:m")] and not decided[(whole[1], "human:ann")]
+    assert set(paired["text"]) == {"We met. We agreed.", "It rained. It stopped."}
+
+
 def test_directory_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(StoreError, match="E401"):
         Store(tmp_path)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp.errors import InputError
+from evalnlp.schema import is_human
 from evalnlp.quotes import (
     Corpus,
     _plain,
@@ -322,6 +323,12 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
     strength_rule: str = STRENGTH_RULE
     segments_no_theme: int = 0  # coded passages assigned no theme at all
+    segments_human_coded: int = 0  # coded passages whose codes are a human coder's
+
+    @property
+    def human_note(self) -> str:
+        """``; N of them coded by hand`` when human codes are used, else an empty string (for summaries)."""
+        return f"; {self.segments_human_coded} of them coded by hand" if self.segments_human_coded else ""
 
     @property
     def no_theme_share(self) -> float:
@@ -331,7 +338,8 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
         ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
-        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``provenance`` and ``notes``."""
+        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``segments_human_coded`` (passages whose
+        codes are a human coder's, used instead of any machine codes), ``provenance`` and ``notes``."""
         return {
             "themes": _records(self.themes),
             "matrices": {attr: _records(df) for attr, df in self.matrices.items()},
@@ -340,6 +348,7 @@ class Evidence:
             "documents_coded": int(self.documents_coded),
             "segments_coded": int(self.segments_coded),
             "segments_no_theme": int(self.segments_no_theme),
+            "segments_human_coded": int(self.segments_human_coded),
             "provenance": _plain(self.provenance),
             "notes": list(self.notes),
         }
@@ -581,6 +590,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         documents_coded=int(corpus.coded["doc_id"].nunique()),
         segments_coded=int(corpus.coded["seg_id"].nunique()),
         segments_no_theme=int((~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"])).sum()),
+        segments_human_coded=int(corpus.coded.loc[corpus.coded["coder"].map(is_human).astype(bool),
+                                                  "seg_id"].nunique()),
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,

@@ -344,6 +344,202 @@ class Store:
             self.con.unregister("_new")
         return int(n)
 
+    def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str) -> dict[str, int]:
+        """Store a human coder's codes for the segments in ``frame`` (seg_id, theme, assigned, optional score);
+        return how many of those segments were ``new`` to this coder, ``changed`` or ``unchanged``.
+
+        A segment's rows in ``frame`` are this coder's whole decision on it: what the coder said of it
+        before is replaced when it differs, and left as it was (with its original run) when it does not, so
+        storing the same codes twice adds nothing. No other coder's codes are touched. A segment coded with no
+        theme is stored as rows that are all ``assigned = false`` (see :func:`evalnlp.api.human_code_frame`),
+        which still make it a human-coded segment. Rows repeated for one segment and theme are merged (assigned
+        if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0 for the others.
+        """
+        from evalnlp.schema import is_human
+
+        if not isinstance(coder, str) or not is_human(coder) or coder == HUMAN_PREFIX:
+            raise ValueError(f"The 'coder' parameter of put_human_codes must be a human coder id such as "
+                             f"'{HUMAN_PREFIX}alice'; got {coder!r} instead.")
+        if frame.empty:
+            return {"new": 0, "changed": 0, "unchanged": 0}
+        new = frame[["seg_id", "theme", "assigned"]].copy()
+        new["assigned"] = new["assigned"].astype(bool)
+        new["score"] = (pd.to_numeric(frame["score"], errors="coerce") if "score" in frame.columns
+                        else new["assigned"].astype(float))
+        self.con.register("_hc", new)
+        try:
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE _hnew AS
+                   SELECT seg_id, theme,
+                          coalesce(max(score) FILTER (WHERE assigned), max(score)) AS score,
+                          bool_or(assigned) AS assigned
+                   FROM _hc GROUP BY seg_id, theme""")
+        finally:
+            self.con.unregister("_hc")
+        try:
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE _hold AS
+                   SELECT seg_id, theme, score, assigned FROM codes
+                   WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hnew)""", [coder])
+            self.con.execute(  # segments new to this coder or coded differently before
+                """CREATE OR REPLACE TEMP TABLE _hdiff AS
+                   SELECT DISTINCT seg_id FROM (
+                       (SELECT seg_id, theme, score, assigned FROM _hnew
+                        EXCEPT SELECT seg_id, theme, score, assigned FROM _hold)
+                       UNION ALL
+                       (SELECT seg_id, theme, score, assigned FROM _hold
+                        EXCEPT SELECT seg_id, theme, score, assigned FROM _hnew))""")
+            counts = self.con.execute(
+                """SELECT count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hold)),
+                          count(*) FILTER (WHERE seg_id IN (SELECT seg_id FROM _hold)
+                                           AND seg_id IN (SELECT seg_id FROM _hdiff)),
+                          count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hdiff))
+                   FROM (SELECT DISTINCT seg_id FROM _hnew)""").fetchone()
+            self.con.execute("DELETE FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)", [coder])
+            self.con.execute(
+                """INSERT INTO codes SELECT seg_id, theme, score, assigned, ?, ? FROM _hnew
+                   WHERE seg_id IN (SELECT seg_id FROM _hdiff) ORDER BY seg_id, theme""", [coder, run_id])
+        finally:
+            self._drop_temp("_hnew", "_hold", "_hdiff")
+        return {"new": int(counts[0]), "changed": int(counts[1]), "unchanged": int(counts[2])}
+
+    def _drop_temp(self, *names: str) -> None:
+        """Drop helper tables; quietly, since after a failed statement the transaction refuses everything
+        until it is rolled back (which drops them anyway)."""
+        for name in names:
+            try:
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
+            except duckdb.Error:
+                return
+
+    def whole_segments(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """For each row of ``rows`` (source, locator, question, text: a stored document's identity), the
+        segment that spans the document's whole text: seg_id and doc_id, one row per input row in its order
+        (None where no stored document matches).
+
+        A document segmented into sentences gets a whole-text ``response`` segment here, so that codes given to
+        the whole answer have a passage to sit on; one that has a segment over its whole text keeps it.
+        """
+        if rows.empty:
+            return pd.DataFrame({"seg_id": pd.Series([], dtype=object), "doc_id": pd.Series([], dtype=object)})
+        keys = rows[["source", "locator", "question", "text"]].reset_index(drop=True)
+        keys.insert(0, "_row", range(len(keys)))
+        self.con.register("_keys", keys)
+        try:
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE _matched AS
+                   SELECT k._row, d.doc_id, d.text FROM _keys k JOIN documents d
+                     ON d.source = k.source AND d.locator = k.locator AND d.text = k.text
+                    AND d.question IS NOT DISTINCT FROM k.question""")
+            self.con.execute(
+                """INSERT INTO segments
+                   SELECT substr(md5(concat_ws(':', doc_id, 'response', '0', CAST(length(text) AS VARCHAR))), 1, 20),
+                          doc_id, 'response', 0, length(text), text, NULL, NULL
+                   FROM (SELECT DISTINCT doc_id, text FROM _matched) m
+                   WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = m.doc_id AND s.start = 0
+                                     AND s."end" = length(m.text))""")
+            out = self.con.execute(
+                """WITH whole AS (
+                       SELECT s.doc_id, arg_min(s.seg_id, (s.kind <> 'response', s.seg_id)) AS seg_id
+                       FROM segments s JOIN (SELECT DISTINCT doc_id, text FROM _matched) m
+                         ON s.doc_id = m.doc_id AND s.start = 0 AND s."end" = length(m.text)
+                       GROUP BY s.doc_id)
+                   SELECT k._row, w.seg_id, m.doc_id FROM _keys k
+                   LEFT JOIN _matched m USING (_row) LEFT JOIN whole w ON w.doc_id = m.doc_id
+                   ORDER BY k._row""").df()
+        finally:
+            self.con.unregister("_keys")
+            self._drop_temp("_matched")
+        out = out[["seg_id", "doc_id"]].astype(object)
+        return out.where(out.notna(), None)
+
+    def coders(self) -> pd.DataFrame:
+        """Every coder with codes in the store: coder, kind (human or machine), passages (segments coded),
+        documents, codes (themes assigned), no_theme (passages assigned none), runs, first_run, last_run;
+        human coders first, then machine coders, each by name."""
+        return self.con.execute(
+            f"""WITH per_seg AS (
+                    SELECT c.coder, c.seg_id, s.doc_id, count(*) FILTER (WHERE c.assigned) AS n_assigned
+                    FROM codes c JOIN segments s USING (seg_id) GROUP BY c.coder, c.seg_id, s.doc_id),
+                coder_runs AS (SELECT coder, count(DISTINCT run_id) AS runs, min(run_id) AS first_run,
+                                      max(run_id) AS last_run FROM codes GROUP BY coder)
+                SELECT p.coder,
+                       CASE WHEN starts_with(p.coder, '{HUMAN_PREFIX}') THEN 'human' ELSE 'machine' END AS kind,
+                       count(*) AS passages, count(DISTINCT p.doc_id) AS documents,
+                       CAST(sum(p.n_assigned) AS BIGINT) AS codes,
+                       count(*) FILTER (WHERE p.n_assigned = 0) AS no_theme,
+                       r.runs, r.first_run, r.last_run
+                FROM per_seg p JOIN coder_runs r USING (coder)
+                GROUP BY p.coder, r.runs, r.first_run, r.last_run
+                ORDER BY kind, p.coder""").df()
+
+    def latest_machine_coder(self, codebook_id: str | None = None) -> str | None:
+        """The machine coder of the most recent run that stored machine codes (for ``codebook_id`` only,
+        when given), or None."""
+        sql = (f"""SELECT arg_max(c.coder, c.run_id) FROM codes c JOIN runs r USING (run_id)
+                   WHERE NOT starts_with(c.coder, '{HUMAN_PREFIX}')""")
+        params: list[Any] = []
+        if codebook_id is not None:
+            sql += " AND r.codebook_id = ?"
+            params.append(codebook_id)
+        row = self.con.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def coding_runs(self, coders: list[str] | None = None) -> pd.DataFrame:
+        """The runs that stored codes (of ``coders`` only, when given), oldest first: every column of
+        ``runs``."""
+        filt, params = "", []
+        if coders is not None:
+            filt = "WHERE coder IN (SELECT UNNEST(?))"
+            params.append(list(coders))
+        return self.con.execute(
+            f"""SELECT * FROM runs WHERE run_id IN (SELECT DISTINCT run_id FROM codes {filt})
+                ORDER BY started, run_id""", params).df()
+
+    def paired_codes(self, coder_a: str, coder_b: str) -> pd.DataFrame:
+        """The two coders' decisions on the passages both coded: unit (seg_id), doc_id, source, locator,
+        question, text, coder, theme, assigned.
+
+        A unit is a coded segment that no other coded segment of the two encloses; a coder's decision on a
+        theme is whether it assigned the theme to the unit or to any segment inside it. Where both coded the
+        same passages this is a plain match; where one coded whole answers and the other their sentences, the
+        sentences' codes are pooled onto the answer. Only units both coders coded are returned.
+        """
+        return self.con.execute(
+            """WITH coded AS (
+                   SELECT c.coder, c.seg_id, c.theme, c.assigned, s.doc_id, s.start, s."end"
+                   FROM codes c JOIN segments s USING (seg_id) WHERE c.coder IN (?, ?)),
+               both_docs AS (SELECT doc_id FROM coded GROUP BY doc_id HAVING count(DISTINCT coder) = 2),
+               spans AS (SELECT DISTINCT seg_id, doc_id, start, "end" FROM coded
+                         WHERE doc_id IN (SELECT doc_id FROM both_docs)),
+               unit_of AS (
+                   SELECT a.seg_id, arg_max(b.seg_id, (b."end" - b.start, b.seg_id)) AS unit
+                   FROM spans a JOIN spans b
+                     ON a.doc_id = b.doc_id AND b.start <= a.start AND a."end" <= b."end"
+                   GROUP BY a.seg_id),
+               decided AS (
+                   SELECT u.unit, c.coder, c.theme, bool_or(c.assigned) AS assigned
+                   FROM coded c JOIN unit_of u USING (seg_id) GROUP BY u.unit, c.coder, c.theme),
+               paired AS (SELECT unit FROM decided GROUP BY unit HAVING count(DISTINCT coder) = 2)
+               SELECT x.unit, s.doc_id, d.source, d.locator, d.question, s.text, x.coder, x.theme, x.assigned
+               FROM decided x JOIN segments s ON s.seg_id = x.unit JOIN documents d USING (doc_id)
+               WHERE x.unit IN (SELECT unit FROM paired)
+               ORDER BY d.source, d.locator, d.question, s.start, x.unit, x.coder, x.theme""",
+            [coder_a, coder_b]).df()
+
+    def human_codes(self, coders: list[str] | None = None) -> pd.DataFrame:
+        """Human codes with their passages' text: seg_id, text, coder, theme, assigned (of ``coders`` only,
+        when given), in a stable order."""
+        filt, params = "", []
+        if coders is not None:
+            filt = "AND c.coder IN (SELECT UNNEST(?))"
+            params.append(list(coders))
+        return self.con.execute(
+            f"""SELECT c.seg_id, s.text, c.coder, c.theme, c.assigned
+                FROM codes c JOIN segments s USING (seg_id)
+                WHERE starts_with(c.coder, '{HUMAN_PREFIX}') {filt}
+                ORDER BY c.seg_id, c.coder, c.theme""", params).df()
+
     def theme_counts(self, coder: str, run_id: str) -> pd.DataFrame:
         """Passages assigned each theme by ``coder`` in ``run_id``: theme, passages."""
         return self.con.execute(
@@ -360,6 +556,10 @@ class Store:
         return self.con.execute(
             "SELECT label, count(*) AS passages FROM sentiment WHERE run_id = ? GROUP BY label ORDER BY label",
             [run_id]).df()
+
+    def sources(self) -> list[str]:
+        """The distinct sources of the stored documents, sorted."""
+        return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM documents ORDER BY source").fetchall()]
 
     def doc_ids_for_sources(self, sources: list[str]) -> list[str]:
         self.con.register("_src", pd.DataFrame({"source": list(sources)}))
@@ -484,22 +684,31 @@ class Store:
                 self.con.unregister("_ids")
 
     def effective_codes(self, *, assigned_only: bool = True) -> pd.DataFrame:
-        """The codes that evidence uses: a segment's human codes where it has any, otherwise the codes of
-        the most recent machine run that coded it. Columns: seg_id, theme, score, assigned, coder, run_id."""
+        """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
+        recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
+
+        A human coding speaks for the whole stretch of text it covers: machine codes on a segment that lies
+        inside a human-coded segment of the same document (a sentence of an answer a human coded whole) are
+        left out too, so a document's figures never mix the two."""
         cond = "WHERE assigned" if assigned_only else ""
         return self.con.execute(
             f"""
-            WITH human AS (SELECT DISTINCT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')),
+            WITH human_spans AS (
+                SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
+                WHERE s.seg_id IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
+            covered AS (
+                SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
+                  ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
             latest AS (
                 SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM codes
-                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM human)
+                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
                 GROUP BY seg_id)
             SELECT * FROM (
                 SELECT c.* FROM codes c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
                 UNION ALL
                 SELECT c.* FROM codes c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
             ) {cond}
-            ORDER BY seg_id, theme
+            ORDER BY seg_id, theme, coder
             """
         ).df()
 

@@ -14,7 +14,7 @@ from evalnlp.cli._app import Column, app, data_table, error, handle_errors, info
 def discover(
     ctx: typer.Context,
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path (default: the "
-                                           "latest classify run's codebook, else impact)."),
+                                           "codebook the store was coded with, else impact)."),
     embedding: str = typer.Option("static", "--embedding", help="static (shipped, fast) or minilm "
                                   "(needs evalnlp\\[transformers])."),
     theme: Optional[str] = typer.Option(None, "--theme", help="Only passages coded with this theme."),

@@ -18,7 +18,7 @@ def evidence(
     claims: Optional[str] = typer.Option(None, "--claims", help="A YAML file of impact claims."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .xlsx, .csv, .md, .docx, .html or .json."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the latest classify run's codebook."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the quotes in the tables."),
 ) -> None:
     """Evidence tables: theme prevalence with 95% intervals, theme by group, and evidence per claim.

@@ -20,7 +20,7 @@ def quotes(
                                 "numbers, postcodes and URLs."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .md, .docx, .csv or .json."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the latest classify run's codebook."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
 ) -> None:
     """The best attributed, de-identified quotes for a theme.
 

@@ -154,11 +154,28 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False) -
         "speaker": None, "source_ref": None}))
 
 
+def tabular_source_name(path: Path, src) -> str:
+    """The ``source`` a tabular file's documents are stored under: its name, with ``#sheet`` for XLSX."""
+    return path.name if not src.sheet else f"{path.name}#{src.sheet}"
+
+
+def row_locators(batch, id_column: str | None) -> pd.Series:
+    """Each accepted row's locator (index as ``batch.frame``): ``ID=value`` where the ``id_column`` cell is
+    filled, else the reader's ``row N``. Part of a document's identity, so every command that reads rows
+    into documents uses this one rule."""
+    locators = pd.Series(batch.locators, index=batch.frame.index, dtype=object)
+    if id_column:
+        ids = batch.frame[id_column]
+        has_id = ids.notna() & (ids.astype(str).str.strip() != "")
+        locators = locators.where(~has_id, id_column + "=" + ids.astype(str))
+    return locators
+
+
 def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
     src = open_tabular(path, sheet=opts.sheet)
-    source = path.name if not src.sheet else f"{path.name}#{src.sheet}"
+    source = tabular_source_name(path, src)
     text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
@@ -166,13 +183,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
-        locators = pd.Series(batch.locators, index=frame.index, dtype=object)
-        dedupe = False
-        if opts.id:
-            ids = frame[opts.id]
-            has_id = ids.notna() & (ids.astype(str).str.strip() != "")
-            locators = locators.where(~has_id, opts.id + "=" + ids.astype(str))
-            dedupe = bool(locators.duplicated().any())
+        locators = row_locators(batch, opts.id)
+        dedupe = bool(opts.id) and bool(locators.duplicated().any())
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
