@@ -225,7 +225,13 @@ def _starts_after_quotes(text: str, quotes: list[QuoteSpan]) -> list[int]:
     """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``)."""
     out: list[int] = []
     for q in quotes:
-        if q.close == q.end or not re.search(r"[.!?]\W*$", text[q.start:q.end]):
+        if q.close == q.end:
+            continue
+        glued = re.match(r"[.!?]?\d{1,2}(?:\.\d{1,2})?(?= [A-Z\"'`‘“])", text[q.close:])
+        if glued and (glued.group(0)[0] in ".!?" or re.search(r"[.!?]\W*$", text[q.start:q.end])):
+            out.append(q.close + glued.end() + 1)  # `...airspace".15 The`, `...of 2010.'5 In`
+            continue
+        if not re.search(r"[.!?]\W*$", text[q.start:q.end]):
             continue
         j = q.close
         m = re.match(r"\s*", text[j:])
@@ -356,9 +362,30 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
         inside = [m for m in find_markers(text, speaker[0], sp_end) if not ctx.mask[m[0]]]
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
+    if ref is None and speaker is not None and lo <= speaker[0] <= hi:
+        ref = _intro_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote that"
     if ref is None:
         ref = _trail_ref(ctx, q, trail_end)
     return _Found(q, speaker, ref, pronoun)
+
+
+_INTRO_WORDS = re.compile(
+    r"\s*(?:In|Following|After|At|During|Writing|Speaking|Responding|Commenting|For|On|Within|From|Through|"
+    r"Via|When|Since|Before|With|Similarly|Likewise|Moreover|Furthermore|Indeed|Also)\b")
+
+
+def _intro_ref(ctx: _Context, lo: int, speaker_start: int) -> tuple[int, int] | None:
+    """A marker in the introductory phrase before the speaker: ``In a letter (7) the Director wrote``,
+    ``Following the review [5.2], the Minister said``; not one ending an earlier clause."""
+    ms = [m for m in find_markers(ctx.text, lo, speaker_start) if not ctx.mask[m[0]]]
+    if not ms:
+        return None
+    a, b = ms[-1]
+    if not re.fullmatch(r"[\s,]*", ctx.text[b:speaker_start]) or not _INTRO_WORDS.match(ctx.text, lo):
+        return None
+    if _lead_has_verb(ctx, lo, a) or re.search(r"[;:]", ctx.masked[lo:a]):
+        return None
+    return a, b
 
 
 def _lead_has_verb(ctx: _Context, lo: int, hi: int) -> bool:
@@ -858,6 +885,11 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
     return None
 
 
+# Footnote digits right after a closing mark, glued to it or to the full stop after it (`...'4`,
+# `...'.4`, `...".5.9`), or standing alone before the sentence's full stop (`..." 7.`).
+_FOOTNOTE_AFTER = re.compile(r"[.,;:]?(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)\[]|$)|\s(\d{1,2})\.(?=\s+[A-Z\"'`‘“(]|\s*$)")
+
+
 def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
@@ -866,9 +898,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     mk = MARKER.match(text, j)
     if mk and is_marker(mk.group(0)):
         return (mk.start(), mk.end())
-    g = re.match(r"(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)]|$)", text[pos:])
-    if g and pos > 0 and text[pos - 1] in "'\"’”":
-        return g.group(1)
+    g = _FOOTNOTE_AFTER.match(text, pos)
+    if g and pos > 0 and text[pos - 1] in "'\"’”`":
+        return g.group(1) or g.group(2)
     if after is not None:
         # Right after a trailing attribution: `"...," said X [B].`, `"..." (Role, Org) [C]`.
         m = re.match(r"[\s.,;:)]*", text[after:])
@@ -889,10 +921,21 @@ def _names_other(between: str) -> bool:
     return bool(re.search(r"\b(?:" + "|".join(sorted(RULE_VERBS, key=len, reverse=True)) + r")\b", between))
 
 
+_RUN_GAP = re.compile(r"\s*[,;]?\s*(?:(?:and|or)\s+(?:that\s+|also\s+)?|as\s+well\s+as\s+)?")
+
+
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
     that one continues it in the following sentence, or the marker placed before the previous one
     when both stand in the same sentence."""
+    # One marker after a run of quotations ("'...'; '...' and '...' [C]") covers the whole run.
+    for cur, nxt in reversed(list(zip(found, found[1:]))):
+        if cur.ref is not None or nxt.ref is None:
+            continue
+        if isinstance(nxt.ref, tuple) and nxt.ref[0] < nxt.q.close:
+            continue  # a marker set before the last quotation names its source only
+        if _RUN_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open):
+            cur.ref = nxt.ref
     for cur, nxt in zip(found, found[1:]):
         if cur.ref is not None or nxt.ref is None or cur.speaker is None:
             continue
