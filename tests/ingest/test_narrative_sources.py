@@ -223,3 +223,49 @@ def test_marker_without_an_entry_resolves_to_nothing(ref, listing):
 def test_ref_keys_drop_pages_years_and_words():
     assert [k.value for k in ref_keys("(see Source 4, p. 12, March 2013)")] == [4]
     assert [(k.kind, k.prefix, k.value) for k in ref_keys("[5.1.2]")] == [("d", "5.1", 2)]
+
+
+# --- in a document ------------------------------------------------------------------------------------------
+
+CASE = ("4. Details of the impact\n"
+        "The Director of Parks said \"the new plan changed how every park is run each season\" [5.2].\n"
+        "A head teacher wrote that 'pupils now visit the parks every single week' (see Source 3).\n\n"
+        "5. Sources to corroborate the impact\n"
+        "5.1 Annual report of the Eastham Trust, 2012, \"A Plan For Every Park In Eastham\".\n"
+        "5.2 Letter from the Director of Parks, Eastham Council.\n"
+        "5.3 Email from a head teacher, Westmoor School, reaching 300 pupils.\n")
+
+
+def test_document_with_its_sources_section():
+    from evalnlp.ingest.narrative import extract_document
+
+    found = extract_document(CASE)
+    assert [e.ref for e in found.sources] == ["5.1", "5.2", "5.3"]
+    assert CASE[found.sources_start:].startswith("5. Sources to corroborate")
+    a, b = found.testimonials  # the quoted title in the sources list is not read as a testimonial
+    assert [e.ref for e in a.source_entries] == ["5.2"]
+    assert a.source_entries[0].text == "Letter from the Director of Parks, Eastham Council."
+    assert [e.ref for e in b.source_entries] == ["5.3"]
+    assert found.reach == []  # "300 pupils" is in the sources list, not the narrative
+    for e in found.sources:
+        assert CASE[e.start:e.end] == e.text
+    assert not found.sources_separate
+
+
+def test_document_with_a_separate_sources_text():
+    from evalnlp.ingest.narrative import extract_document
+
+    narrative = CASE.split("\n\n")[0]
+    separate = "[5.1] Annual report.\n[5.2] Letter from the Director of Parks.\n[5.3] Email from a head teacher.\n"
+    found = extract_document(narrative, separate)
+    assert found.sources_separate and found.sources_start is None
+    assert [t.source_entries[0].text for t in found.testimonials] == [
+        "Letter from the Director of Parks.", "Email from a head teacher."]
+
+
+def test_document_without_sources_has_empty_entries():
+    from evalnlp.ingest.narrative import extract_document
+
+    found = extract_document(CASE.split("\n\n")[0])
+    assert found.sources == [] and all(t.source_entries == () for t in found.testimonials)
+    assert [t.source_ref for t in found.testimonials] == ["[5.2]", "(see Source 3)"]

