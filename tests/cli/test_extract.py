@@ -130,3 +130,24 @@ def test_ingesting_the_report_stores_testimonials_with_speakers(cli, db_path):
     for row in tst.itertuples():  # every segment is a slice of its document
         assert docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
     assert sorted(reach["value"]) == sorted(g["value"] for g in gold["reach"])
+
+
+def test_ingesting_a_case_study_stores_its_sources_and_links_each_testimonial(cli, db_path, tmp_path):
+    f = tmp_path / "case.txt"
+    f.write_text(CASE, encoding="utf-8")
+    for _ in range(2):  # ingesting the same file again adds nothing
+        result = cli("ingest", str(f))
+        assert result.exit_code == 0, result.output
+    from evalnlp.store import Store
+
+    with Store(db_path) as store:
+        sources = store.table("sources")
+        segs = store.table("segments")
+        cited = store.segment_sources()
+        reach = store.table("reach")
+    assert sources[["position", "ref", "label"]].values.tolist() == [[1, "A", "[A]"], [2, "B", "[B]"], [3, "C", "[C]"]]
+    assert sources["text"].tolist()[1] == "Letter from the Chief Executive, Northfield Trust."
+    tst = segs[segs.kind == "testimonial"].sort_values("start")
+    assert len(tst) == 3 and reach.empty  # nothing read from the sources list itself
+    by_seg = cited.groupby("seg_id")["ref"].apply(list).to_dict()
+    assert [by_seg.get(s) for s in tst["seg_id"]] == [["B"], ["C"], ["C"]]

@@ -42,12 +42,13 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
     from rich.table import Table
 
     table = Table(title=f"ingest run {result.run_id}", title_justify="left")
-    for col in ("source", "format", "read", "accepted", "new", "rejected", "segments", "testimonials", "reach"):
+    for col in ("source", "format", "read", "accepted", "new", "rejected", "segments", "testimonials", "reach",
+                "sources"):
         table.add_column(col, justify="left" if col in ("source", "format") else "right")
     for f in result.files:
         fmt = f.format + (f" ({f.encoding})" if f.encoding else "")
         table.add_row(f.source, fmt, f"{f.n_in:,}", f"{f.n_ok:,}", f"{f.n_new:,}", f"{f.n_rejected:,}",
-                      f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}")
+                      f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}", f"{f.n_sources:,}")
     info(ctx, table)
     held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
             if summary else "")
