@@ -806,6 +806,22 @@ def test_numbered_markers_that_are_not_years_or_counts(text, ref, nlp):
     assert _one(text, nlp).source_ref == ref
 
 
+@pytest.mark.parametrize("text, refs", [
+    ('The firm has "signed a development agreement with a major battery maker" (2012) [E6] and "completed a '
+     'deal to build a plant for the new cells" (2013) [E7].', ["[E6]", "[E7]"]),
+    ("In the words of the chief solicitor, the work has had `a direct impact on the way we approach every "
+     "case' and his advice has been `invaluable' (source 3). Other work followed.", ["(source 3)"]),
+    ("The report concluded that `the youths of the region are a huge potential to be used' (Source (i), VI, "
+     "p.7).", ["(Source (i), VI, p.7)"]),
+    ("The Director noted that `the framework benefitted enormously from this research in every way' "
+     "(Sources (iii) and (x)).", ["(Sources (iii) and (x))"]),
+    ('Ofgem concluded that "cost reflectivity drives more efficient decisions by market participants" '
+     "(source 6, page 5); this is the key theme.", ["(source 6, page 5)"]),
+])
+def test_markers_after_a_year_a_short_quote_or_with_nested_labels(text, refs, nlp):
+    assert [t.source_ref for t in extract_testimonials(text, nlp=nlp)] == refs
+
+
 # --- reach figures on new sentences ---------------------------------------------------------------
 
 _REACH_CASES = {

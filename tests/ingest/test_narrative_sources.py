@@ -96,6 +96,24 @@ def test_two_series_and_a_heading_between_them():
     assert entries[1].text == "Review of parks, Eastham Council, 2013."
 
 
+def test_a_label_alone_on_its_line_and_a_source_named_inside_an_entry():
+    text = ("[A] Co-Founder and Chief Scientific Officer of Displays Ltd,\n\n"
+            " corroborating source 1\n\n"
+            " [B] Email trail from a researcher at Kodak, corroborating\n\n"
+            " source 2\n\n"
+            " [C]\n\n"
+            " http://example.org/exhibition\n")
+    entries = parse_sources(text)
+    assert [e.ref for e in entries] == ["A", "B", "C"]
+    assert entries[2].text == "http://example.org/exhibition"
+    assert find_sources_section(text) is None  # "corroborating source 1" ends an entry, it is no heading
+
+
+def test_a_tag_ending_a_line_is_no_label():
+    text = "Letter from the Director of Parks, Eastham. CO1\nLetter from the Chair of the Trust. CO2\n"
+    assert all(e.label == "" for e in parse_sources(text))
+
+
 def test_labels_out_of_order_in_a_strong_style():
     text = "CS1. A survey.\nCS2. A statement.\nCS4. Feedback.\nCS3. Podcasts.\n"
     assert refs(text) == ["CS1", "CS2", "CS4", "CS3"]
@@ -200,6 +218,9 @@ LIST_WORD = "Source 1: Report.\nSource 2: Letter from the Director.\nSource 3: M
     ("[S1-3]", LIST_PREFIXED, ["S1", "S2", "S3"]),
     ("[2a]", LIST_NUMBERS, ["2"]),
     ("(5.1.2)", "5.1 Statements\n1. Director.\n2. Chair.\n5.2 Web pages\n1. A page.\n2. B page.\n", ["2"]),
+    ("(Source (ii), VI, p.7)", LIST_ROMAN, ["ii"]),
+    ("(Sources (i) and (iii))", LIST_ROMAN, ["i", "iii"]),
+    ("(source 2, page 5)", LIST_NUMBERS, ["2"]),
     ("[3]", UNLABELLED, ["3"]),  # a list that lost its numbers
     ("(C)", UNLABELLED, ["3"]),
 ])

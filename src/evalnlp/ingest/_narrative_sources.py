@@ -84,6 +84,8 @@ def find_sources_section(text: str) -> tuple[int, int, int] | None:
             continue
         if re.search(r"\b(?:are|is|were|was|can|will|have|has|may|listed|given|see)\b", tail, re.IGNORECASE):
             continue  # "Sources to corroborate the impact are listed below." is a sentence
+        if re.match(r"\s*(?:\d|[A-Z]\b|[,;)\]])", tail):
+            continue  # "corroborating source 3" ending a wrapped entry names a source, it is no heading
         found = m
     if found is None:
         return None
@@ -110,7 +112,7 @@ _LABEL = re.compile(
     r"(?P<lead>[ \t]*(?:[-\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf*\u00b7][ \t]+)?)"
     r"(?P<label>(?P<open>[\[(])?[ \t]*(?P<word>(?i:" + _WORDS + r")(?:\.[ \t]*|[ \t]+))?" + _KEY +
     r"[ \t]*(?P<close>[\])])?(?P<punct>[.:;]|[ \t]*[-\u2013\u2014](?=[ \t]))?)"
-    r"(?=[ \t]|$|(?<=[\].):])\S|(?<=\d)[A-Z][a-z])"
+    r"(?=[ \t\r\n]|$|(?<=[\].):])\S|(?<=\d)[A-Z][a-z])"
 )
 
 
@@ -165,6 +167,8 @@ def _candidates(text: str, pos: int, end: int, line: int, anywhere: bool) -> lis
     if anywhere and bracket not in ("[]", "()"):
         return []
     tight = bool(bracket) or punct in (".", ":", ")", ";")
+    if not tight and text[m.end():m.end() + 1] in ("\n", "\r", ""):
+        return []  # "CO5" ending a line is a trailing tag; "[J]" alone on its line is a label
     inner = label.strip()
     inner = inner[1:] if inner[:1] in "[(" else inner
     inner = re.sub(r"[\])]?[.:;)\s\-\u2013\u2014]*$", "", inner).strip()
@@ -296,6 +300,8 @@ def _series(cands: list[_Cand]) -> list[_Cand]:
         pos = [c.pos for c in ch]
         if not all(_nested(pos, other) or _nested(other, pos) for other in accepted):
             continue
+        if len(pos) == 1 and any(other[0] < pos[0] < other[-1] for other in accepted):
+            continue  # one label inside another series' entries is a word of the entry ("... source 1")
         kept.extend(ch)
         taken.update(pos)
         accepted.append(pos)
@@ -488,6 +494,9 @@ def ref_keys(source_ref: str) -> list[_Key]:
     see = re.search(r"(?i)\bsee\b", s)
     if see:
         s = s[see.end():]  # "(April 2013, see 5.2)": the pointer follows "see"
+    if re.match(r"(?i)\s*(?:corroborating\s+)?(?:sources?|refs?|references?)\s*\(", s):
+        # "(Source (i), VI, p.7)": the bracketed labels name the entries, the rest locates within them
+        s = ", ".join(re.findall(r"\(\s*([A-Za-z0-9.]{1,6})\s*\)", s))
     s = _PAGES.sub(" ", s)
     s = re.sub(r"\b(?:19|20)\d\d\b", " ", s)  # years
     s = re.sub(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?", " ", s)

@@ -157,7 +157,7 @@ _ITEM = (
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
     r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
-    r"(?:,?\s+pp?\.\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
+    r"(?:,?\s+(?:pp?\.|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"
 # A pointer to a source: "see 5.2", "see Source 1", "see (b) in section 5", "see Section 5.iii", after an
@@ -166,7 +166,11 @@ _SEE = (r"(?:[^()\[\]\n]{1,30}?[,;]\s*)?(?i:see)\s*:?\s+(?:(?i:also)\s+)?"
         r"(?:(?i:section)\s+5\s*(?:[.,]\s*)?)?"
         rf"(?:\(\s*{_LIST}\s*\)|{_LIST})"
         r"(?:\s*,?\s*(?i:below|above|(?:in|of)\s+section\s+5|for\s+[a-z ]{1,40}))?")
-MARKER = re.compile(rf"\[\s*(?:{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE})\s*\)")
+# "(Source (i), VI, p.7)", "(Sources (iii) and (x))": labels written with their own brackets after a word,
+# then optional short locators (sections, pages) separated by commas.
+_NESTED = (r"(?i:(?:corroborating\s+)?(?:sources?|refs?|references?))\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)"
+           r"(?:\s*(?:,|and|&)\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)){0,6}(?:\s*,\s*[^()\[\]\n,]{1,25}){0,4}")
+MARKER = re.compile(rf"\[\s*(?:{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
 
 

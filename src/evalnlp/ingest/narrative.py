@@ -265,6 +265,7 @@ class _Context:
         forced = norm.paragraph_starts() + _starts_after_quotes(self.text, self.quotes)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
+        self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
         self.index: ParseIndex | None = None
         if parse and _has_parser(nlp) and self.text.strip():
             self.index = ParseIndex(nlp(self.text), self.mask)
@@ -324,12 +325,13 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q):
             continue
         kept.append(q)
+    ctx.kept_opens = [q.open for q in kept]
     found: list[_Found] = []
     prev_close = 0
     for q in kept:
         lead_lo = max(ctx.sent_start(q.open), prev_close)
         found.append(_attribute(ctx, q, lead_lo, found))
-        prev_close = q.close
+        prev_close = _past_own_marker(ctx, q)
     _share_refs(ctx, found)
     out: list[Testimonial] = []
     for f in found:
@@ -346,7 +348,23 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
     return out
 
 
-def _next_quote_open(ctx: _Context, pos: int) -> int:
+_MARKER_GAP = re.compile(r"[\s.,;:!?'\"’”`]*(?:\((?:19|20)\d\d\)\s*)?")  # a year may come first: "..." (2012) [E6]
+
+
+def _past_own_marker(ctx: _Context, q: QuoteSpan) -> int:
+    """Just past the marker that directly follows quotation ``q`` (or its closing mark when none does): that
+    marker is ``q``'s, not part of the next quotation's lead ("'...' (2012) [E6] and '...' (2013) [E7]")."""
+    m = _MARKER_GAP.match(ctx.text, q.close)
+    mk = MARKER.match(ctx.text, m.end()) if m else None
+    return mk.end() if mk and is_marker(mk.group(0)) else q.close
+
+
+def _next_quote_open(ctx: _Context, pos: int, testimonials_only: bool = False) -> int:
+    """Where the next quotation opens at or after ``pos`` (with ``testimonials_only``, the next one that is
+    not a short scare quote or a title)."""
+    if testimonials_only and ctx.kept_opens is not None:
+        i = bisect.bisect_left(ctx.kept_opens, pos)
+        return ctx.kept_opens[i] if i < len(ctx.kept_opens) else len(ctx.text)
     for q in ctx.quotes:
         if q.open >= pos:
             return q.open
@@ -956,8 +974,8 @@ _FOOTNOTE_AFTER = re.compile(r"[.,;:]?(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)\[]|$)|\
 def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
-    m = re.match(r"[\s.,;:!?'\"’”`]*", text[pos:])
-    j = pos + (m.end() if m else 0)
+    m = _MARKER_GAP.match(text, pos)
+    j = m.end() if m else pos
     mk = MARKER.match(text, j)
     if mk and is_marker(mk.group(0)):
         return (mk.start(), mk.end())
@@ -971,8 +989,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
         mk = MARKER.match(text, j)
         if mk and is_marker(mk.group(0)):
             return (mk.start(), mk.end())
-    # Later in the same sentence, at the sentence's end, before any other quotation.
-    end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos))
+    # Later in the same sentence, at the sentence's end, before any other testimonial (a short quoted
+    # word on the way does not stop it: "'...' and his advice has been 'invaluable' (source 3)").
+    end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos, testimonials_only=True))
     for a, b in find_markers(text, pos, end):
         tail = text[b:end]
         if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[max(pos, after or pos):a]):
