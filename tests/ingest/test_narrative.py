@@ -811,6 +811,8 @@ def test_numbered_markers_that_are_not_years_or_counts(text, ref, nlp):
      'deal to build a plant for the new cells" (2013) [E7].', ["[E6]", "[E7]"]),
     ("In the words of the chief solicitor, the work has had `a direct impact on the way we approach every "
      "case' and his advice has been `invaluable' (source 3). Other work followed.", ["(source 3)"]),
+    ("The coordinator called the work `a real help to every school in the county', `superb', and went on to "
+     "run a film night for the Minister's debate with students [8].", [None]),
     ("The report concluded that `the youths of the region are a huge potential to be used' (Source (i), VI, "
      "p.7).", ["(Source (i), VI, p.7)"]),
     ("The Director noted that `the framework benefitted enormously from this research in every way' "

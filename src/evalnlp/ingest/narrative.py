@@ -995,6 +995,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     for a, b in find_markers(text, pos, end):
         tail = text[b:end]
         if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[max(pos, after or pos):a]):
+            between = [q2 for q2 in ctx.quotes if pos <= q2.open < a]
+            if between and not re.fullmatch(r"[\s.,;:'\"’”`]*", text[between[-1].close:a]):
+                return None  # past a short quoted word the marker must follow it directly
             return (a, b)
     return None
 
