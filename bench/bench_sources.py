@@ -39,7 +39,6 @@ import gzip
 import json
 import os
 import random
-import re
 import sys
 import time
 from dataclasses import dataclass, field

@@ -165,7 +165,8 @@ def _check(text: Any) -> str:
 
 
 def extract(text: str, nlp: Any = None) -> tuple[list[Testimonial], list[Reach]]:
-    """Testimonials and reach figures of ``text``, each in text order."""
+    """Testimonials and reach figures of ``text``, each in text order (the whole text; see
+    :func:`extract_document` for a document with a corroborating-sources section)."""
     _check(text)
     nlp = load_pipeline() if nlp is None else nlp
     norm = normalise(text)
