@@ -28,6 +28,41 @@ def test_reopen_keeps_data_and_version(db_path):
         assert s.schema_version() == SCHEMA_VERSION
 
 
+def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path):
+    with Store(db_path) as s, s.transaction():
+        run = s.start_run("ingest", {})
+        s.insert_documents(docs("a"), run)
+        s.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+        s.con.execute("DROP TABLE sources")
+        s.con.execute("DROP TABLE segment_sources")
+        s.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(db_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION == 2
+        assert s.count("documents") == 1 and s.count("sources") == 0 and s.count("segment_sources") == 0
+
+
+def test_sources_and_links_are_stored_once_and_read_in_list_order(store):
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("He said it works.", source="case.txt"), run, returning=True)
+        doc = new["doc_id"].iloc[0]
+        store.insert_segments(pd.DataFrame([{"doc_id": doc, "kind": "testimonial", "start": 8, "end": 16,
+                                             "text": "it works", "speaker": "He", "source_ref": "[A, B]"}]))
+        entries = pd.DataFrame({"source": "case.txt", "position": [1, 2], "ref": ["A", "B"],
+                                "label": ["[A]", "[B]"], "text": ["Letter.", "Report."]})
+        links = pd.DataFrame({"doc_id": doc, "start": 8, "end": 16, "source": "case.txt", "position": [2, 1]})
+        assert store.insert_sources(entries, run) == 2
+        assert store.insert_sources(entries, run) == 0
+        assert store.link_segment_sources(links) == 2
+        assert store.link_segment_sources(links) == 0
+        store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+    seg_id = store.table("segments")["seg_id"].iloc[0]
+    cited = store.segment_sources([seg_id])
+    assert cited["seg_id"].tolist() == [seg_id, seg_id]
+    assert cited[["ref", "label", "text"]].values.tolist() == [["A", "[A]", "Letter."], ["B", "[B]", "Report."]]
+    assert store.segment_sources(["nope"]).empty and store.segment_sources([]).empty
+
+
 def test_insert_documents_is_idempotent_and_ids_are_content_hashes(store):
     with store.transaction():
         run = store.start_run("ingest", {})

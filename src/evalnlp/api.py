@@ -12,7 +12,7 @@ the store, records a run and does all its writing inside one transaction.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -48,45 +48,68 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
 
 @dataclass
 class ExtractedDocument:
-    """Testimonials and reach figures found in one narrative file; offsets point into ``text``."""
+    """Testimonials, reach figures and corroborating sources found in one narrative file; offsets point into
+    ``text``, except a sources list read from a separate file (``sources_file``), whose offsets point into that
+    file's text."""
 
     source: str
     text: str
     testimonials: list
     reach: list
+    sources: list = field(default_factory=list)
+    sources_file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "testimonials": [{"quote": t.quote, "speaker": t.speaker, "source_ref": t.source_ref,
-                              "start": t.start, "end": t.end} for t in self.testimonials],
+                              "start": t.start, "end": t.end,
+                              "source_entries": [e.to_json() for e in t.source_entries]}
+                             for t in self.testimonials],
             "reach": [{"text": r.text, "value": r.value, "unit": r.unit, "start": r.start, "end": r.end}
                       for r in self.reach],
+            "sources": [e.to_json() for e in self.sources],
+            "sources_file": self.sources_file,
         }
 
 
-def extract(paths: Sequence[str | Path]) -> list[ExtractedDocument]:
-    """Find attributed testimonials and reach figures in narrative files (TXT, MD, DOCX, PDF).
+def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = None) -> list[ExtractedDocument]:
+    """Find attributed testimonials, reach figures and corroborating sources in narrative files (TXT, MD, DOCX,
+    PDF).
+
+    A document's corroborating sources are its own "Sources to corroborate the impact" section, found by that
+    heading (testimonials and reach figures are then read from the text before it), or, with ``sources``, the
+    file given for it: one sources file per document, in the same order. Each testimonial's ``source_entries``
+    are the entries its marker names.
 
     For TXT and Markdown the offsets are into the file's text as read (universal newlines); for DOCX and
     PDF into the document's paragraphs or pages joined by blank lines.
     """
     from evalnlp.errors import InputError
     from evalnlp.ingest import narrative_text
-    from evalnlp.ingest.narrative import extract as find
+    from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
         raise InputError("E133", "no input files given; expected one or more FILE arguments")
+    if sources and len(sources) != len(paths):
+        raise InputError("E171", f"--sources is given {len(sources)} time(s) for {len(paths)} document(s); "
+                         "give one sources file per document, in the order of the documents, or none (a "
+                         "document's own \"Sources to corroborate the impact\" section is then used)")
     kinds = [(Path(p), file_kind(p)) for p in paths]
-    out = []
-    for path, kind in kinds:
+    source_kinds = [(Path(p), file_kind(p)) for p in sources or ()]
+    for path, kind in kinds + source_kinds:
         if kind != "narrative":
             raise InputError("E134", f"{path.name}: extract reads narrative documents (.txt, .md, .docx, .pdf); "
                              f"got a {path.suffix} table. Use `evalnlp ingest` for survey exports")
+    out = []
+    for k, (path, _kind) in enumerate(kinds):
         text = narrative_text(path)
-        testimonials, reach = find(text)
-        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach))
+        src_path = source_kinds[k][0] if source_kinds else None
+        found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
+        out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
+                                     sources=found.sources,
+                                     sources_file=src_path.name if src_path is not None else None))
     return out
 
 

@@ -457,7 +457,7 @@ def _doc_filter(corpus: Corpus, claim: Claim) -> pd.Series | None:
 
 
 def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFrame, claim: Claim, *,
-               redact: bool, n_quotes: int) -> dict[str, Any]:
+               redact: bool, n_quotes: int, cited: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     support = scored[scored["theme"].isin(claim.themes)]
     docs_ok = _doc_filter(corpus, claim)
     if docs_ok is not None:
@@ -485,7 +485,8 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
     })
     row["testimonials"] = [
         {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
-         "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"]}
+         "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"],
+         "source_entries": (cited or {}).get(q["seg_id"], [])}
         for q in (quote_records(t_quotes) if len(testimonials) else [])
     ]
     linked = reach.merge(segs[["doc_id", "start", "end", "source", "locator"]], on="doc_id",
@@ -503,7 +504,11 @@ def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes) 
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
     reach = store.table("reach")
-    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes) for c in claims]
+    cited: dict[str, list[dict[str, Any]]] = {}
+    for r in store.segment_sources().itertuples(index=False):  # the corroborating source beside each testimonial
+        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
+    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited)
+            for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 

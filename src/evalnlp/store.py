@@ -54,6 +54,13 @@ MIGRATIONS: list[list[str]] = [
             run_id VARCHAR NOT NULL, topic INTEGER NOT NULL, size INTEGER, keywords JSON,
             theme VARCHAR, similarity DOUBLE, emergent BOOLEAN, examples JSON)""",
     ],
+    [  # 2: corroborating sources of narrative files, and the entries each testimonial cites
+        """CREATE TABLE sources (
+            source VARCHAR NOT NULL, position INTEGER NOT NULL, ref VARCHAR, label VARCHAR,
+            text VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+        """CREATE TABLE segment_sources (
+            seg_id VARCHAR NOT NULL, source VARCHAR NOT NULL, position INTEGER NOT NULL)""",
+    ],
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -285,11 +292,10 @@ class Store:
         self.con.register("_segs", seg)
         try:
             n = self.con.execute(
-                """
+                f"""
                 INSERT INTO segments
                 SELECT s.* FROM (
-                    SELECT substr(md5(concat_ws(':', doc_id, kind, CAST(start AS VARCHAR), CAST("end" AS VARCHAR))),
-                                  1, 20) AS seg_id,
+                    SELECT {_SEG_ID.format(kind="kind")} AS seg_id,
                            doc_id, kind, CAST(start AS INTEGER) AS start, CAST("end" AS INTEGER) AS "end",
                            text, speaker, source_ref
                     FROM _segs
@@ -316,6 +322,58 @@ class Store:
         finally:
             self.con.unregister("_reach")
         return int(n)
+
+    def insert_sources(self, frame: pd.DataFrame, run_id: str) -> int:
+        """Insert a narrative file's corroborating-source entries (source, position, ref, label, text), skipping
+        entries already stored with the same file, place and text, so ingesting a file again adds nothing."""
+        if frame.empty:
+            return 0
+        rows = frame[["source", "position", "ref", "label", "text"]].assign(run_id=run_id)
+        self.con.register("_sources", rows)
+        try:
+            n = self.con.execute(
+                """INSERT INTO sources
+                   SELECT DISTINCT r.source, CAST(r.position AS INTEGER), r.ref, r.label, r.text, r.run_id
+                   FROM _sources r
+                   WHERE NOT EXISTS (SELECT 1 FROM sources x WHERE x.source = r.source
+                                     AND x.position = r.position AND x.text = r.text)"""
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("_sources")
+        return int(n)
+
+    def link_segment_sources(self, frame: pd.DataFrame) -> int:
+        """Link testimonials to the source entries their markers name: rows (doc_id, start, end, source,
+        position) for segments of kind ``testimonial``; links already stored are skipped."""
+        if frame.empty:
+            return 0
+        self.con.register("_links", frame[["doc_id", "start", "end", "source", "position"]])
+        try:
+            n = self.con.execute(
+                f"""INSERT INTO segment_sources
+                   SELECT DISTINCT n.seg_id, n.source, n.position FROM (
+                       SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id, source,
+                              CAST(position AS INTEGER) AS position
+                       FROM _links) n
+                   WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = n.seg_id
+                                     AND x.source = n.source AND x.position = n.position)"""
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("_links")
+        return int(n)
+
+    def segment_sources(self, seg_ids: list[str] | None = None) -> pd.DataFrame:
+        """The source entries each testimonial cites: seg_id, ref, label, text, in the order of the list."""
+        sql = """SELECT DISTINCT l.seg_id, s.position, s.ref, s.label, s.text
+                 FROM segment_sources l JOIN sources s ON s.source = l.source AND s.position = l.position"""
+        params: list[Any] = []
+        if seg_ids is not None:
+            if not seg_ids:
+                return pd.DataFrame(columns=["seg_id", "ref", "label", "text"])
+            sql += " WHERE l.seg_id IN (SELECT unnest(?))"
+            params.append(list(seg_ids))
+        df = self.con.execute(sql + " ORDER BY l.seg_id, s.position", params).df()
+        return df[["seg_id", "ref", "label", "text"]]
 
     # ---- codes and sentiment -----------------------------------------------------------------------
 
@@ -631,12 +689,13 @@ class Store:
             "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
             "runs": "started, run_id", "topics": "run_id, topic",
             "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
+            "sources": "source, position, run_id", "segment_sources": "seg_id, source, position",
         }
         if name not in order:
             raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")
         sql = f"SELECT * FROM {name}"
         params: list[Any] = []
-        if run_id is not None and name not in ("segments", "reach"):
+        if run_id is not None and name not in ("segments", "reach", "segment_sources"):
             sql += " WHERE run_id = ?"
             params.append(run_id)
         sql += f" ORDER BY {order[name]}"
@@ -751,6 +810,10 @@ class Store:
     def latest_topics(self) -> pd.DataFrame:
         return self.con.execute(
             "SELECT * FROM topics WHERE run_id = (SELECT max(run_id) FROM topics) ORDER BY topic").df()
+
+
+# A segment's id: a hash of its document, kind and offsets (``kind`` is a column or a quoted literal).
+_SEG_ID = """substr(md5(concat_ws(':', doc_id, {kind}, CAST(start AS VARCHAR), CAST("end" AS VARCHAR))), 1, 20)"""
 
 
 def _memory_limit() -> str:

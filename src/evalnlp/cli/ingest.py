@@ -40,9 +40,11 @@ def ingest(
 
 def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) -> None:
     columns = [Column(col, justify="left" if col in ("source", "format") else "right") for col in
-               ("source", "format", "n_in", "n_ok", "n_new", "n_rejected", "segments", "testimonials", "reach")]
+               ("source", "format", "n_in", "n_ok", "n_new", "n_rejected", "segments", "testimonials", "reach",
+                "sources")]
     rows = [(f.source, f.format + (f" ({f.encoding})" if f.encoding else ""), f"{f.n_in:,}", f"{f.n_ok:,}",
-             f"{f.n_new:,}", f"{f.n_rejected:,}", f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}")
+             f"{f.n_new:,}", f"{f.n_rejected:,}", f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}",
+             f"{f.n_sources:,}")
             for f in result.files]
     table = data_table(columns, rows, title=f"ingest run {result.run_id}")
     info(ctx, table)

@@ -35,6 +35,7 @@ class FileReport:
     n_segments: int = 0
     n_testimonials: int = 0
     n_reach: int = 0
+    n_sources: int = 0
     encoding: str | None = None
     columns: list[str] = field(default_factory=list)
 
@@ -222,12 +223,16 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     """Paragraphs (or pages) become narrative documents, segmented into sentences; testimonials and reach
     figures are found over the whole text, so a speaker named in an earlier paragraph is still found.
 
+    A "Sources to corroborate the impact" section (found by its heading) is stored as the file's
+    corroborating-source entries, and each testimonial is linked to the entries its marker names; testimonials
+    and reach figures are read from the text before that heading. The section's paragraphs are still documents.
+
     A document's text is the passage's reading text (:mod:`evalnlp.ingest._reflow`): hard-wrapped lines of TXT,
     Markdown and PDF rejoined, words broken across PDF lines mended, HTML entities decoded. Sentences,
     testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
     """
-    from evalnlp.ingest._reflow import reading_texts
-    from evalnlp.ingest.narrative import extract
+    from evalnlp.ingest._reflow import decode_entities, reading_texts
+    from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
 
     read = read_narrative(path)
@@ -252,10 +257,17 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         joined_parts.append(p.text)
         pos += len(p.text) + 2
     joined = "\n\n".join(joined_parts)
-    testimonials, reach = extract(joined)
+    # The corroborating-sources list is read from the text as written: the reading text may have joined its
+    # entries onto one line. Testimonials and reach figures come from the text before its heading.
+    raw = "\n\n".join(p.text for p in read if p.text.strip())
+    entries, head = find_sources(raw)
+    found = extract_document(joined, sources_text=raw if head is not None else None)
+    testimonials, reach = found.testimonials, found.reach
+    entries = entries if head is not None else []
     by_locator = store.doc_ids_by_locator(source)
     doc_ids = [by_locator[p.locator] for p in ok]
-    seg_rows, reach_rows = [], []
+    seg_rows, reach_rows, link_rows = [], [], []
+    place = {e: k + 1 for k, e in enumerate(entries)}
     import bisect
 
     for t in testimonials:
@@ -266,6 +278,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
             continue
         seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
                          "text": doc_text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
+        link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x]}
+                      for x in t.source_entries if x in place]
     for r in reach:
         i = bisect.bisect_right(starts, r.start) - 1
         s, e = r.start - starts[i], r.end - starts[i]
@@ -277,6 +291,14 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         report.n_testimonials = store.insert_segments(pd.DataFrame(seg_rows))
     if reach_rows:
         report.n_reach = store.insert_reach(pd.DataFrame(reach_rows))
+    if entries:
+        store.insert_sources(pd.DataFrame({
+            "source": source, "position": range(1, len(entries) + 1), "ref": [e.ref for e in entries],
+            "label": [e.label for e in entries],
+            "text": [" ".join(decode_entities(e.text).split()) for e in entries]}), run_id)
+        report.n_sources = len(entries)
+    if link_rows:
+        store.link_segment_sources(pd.DataFrame(link_rows))
     if progress:
         progress(len(passages))
     return report
