@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ORDER = ["startup", "ingest", "embeddings", "fft", "classify_speed", "classify_e2e", "impact", "extract", "extract_unseen",
+ORDER = ["startup", "ingest", "embeddings", "fft", "classify_speed", "classify_e2e", "impact_model", "impact_encoders",
+         "impact_fewshot", "sentiment", "impact", "extract", "extract_unseen", "sources",
          "redact", "evidence", "discovery"]
 
 HEADER = """# Benchmarks

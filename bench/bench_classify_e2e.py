@@ -1,5 +1,5 @@
 """End-to-end `evalnlp classify` on FFT-style comments: read the CSV, store documents, code every passage
-with the default fft model, add sentiment, write codes to the store.
+with the default fft model (and, separately, the default impact model), add sentiment, write codes to the store.
 
 Run: .venv/bin/python bench/bench_classify_e2e.py [--rows 100000 1000000]   (writes bench/results/classify_e2e.md)
 
@@ -40,6 +40,8 @@ def main() -> None:
                  base + [str(Path(tmp) / "b.duckdb"), "classify"] + opts + ["--codebook", "fft"]),
                 ("evalnlp classify --codebook fft --no-sentiment",
                  base + [str(Path(tmp) / "c.duckdb"), "classify"] + opts + ["--codebook", "fft", "--no-sentiment"]),
+                ("evalnlp classify --codebook impact (impact-themes ensemble + sentiment)",
+                 base + [str(Path(tmp) / "d.duckdb"), "classify"] + opts + ["--codebook", "impact"]),
             ]
             for name, cmd in steps:
                 wall, peak = measure_fresh(cmd)

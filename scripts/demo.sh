@@ -18,7 +18,7 @@ echo
 echo "== ingesting the same survey again adds nothing:"
 "$EVALNLP" ingest "$CORPUS/survey.xlsx" --text "$Q1" --text "$Q2" --text "$Q3" --id respondent_id | tail -n 1
 echo
-echo "== coding every passage with the impact codebook (zero-shot, no training data needed)"
+echo "== coding every passage with the impact codebook (the shipped impact-themes model) and sentiment"
 "$EVALNLP" classify --codebook impact --output "$OUT/coded.xlsx"
 echo
 echo "== evidence tables by programme, and the demo's impact claims"

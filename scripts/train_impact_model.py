@@ -198,8 +198,23 @@ def measure(cb, train, dev, select: bool) -> dict:
     backend, C = CHOSEN["backend"], CHOSEN["C"]
     zs = ZeroShotCoder(codebook="impact").fit()
     log("hold-out: chosen model, TF-IDF baseline and zero-shot")
+    tuned = make(backend, C).fit(list(texts[tune]), Y[tune])
+    demo = REPO_ROOT / "corpora" / "demo_leadership" / "survey_codes.csv"
+    if demo.is_file():  # another register: survey answers of NHS doctors and managers (synthetic, hand-coded)
+        from evalnlp.evaluation import labels_to_matrix
+
+        frame = pd.read_csv(demo, dtype=str, keep_default_na=False)
+        Yd = labels_to_matrix(frame["themes"], ids, sep=";").astype(int)
+        demo_texts = frame["text"].to_numpy(object)
+        results["demo_survey"] = {
+            "impact-themes": report(Yd, predict(tuned, demo_texts), ids),
+            "zeroshot (previous default)": report(Yd, predict(zs, demo_texts), ids),
+        }
+        results["demo_survey"]["human codes (no theme share)"] = {
+            "macro_f1": None, "micro_f1": None, "krippendorff_alpha": None,
+            "no_theme_share": round(float((Yd.sum(axis=1) == 0).mean()), 4)}
     results["hold_out"] = {
-        "impact-themes": report(Y[hold], fit_predict(backend, C, tune, texts[hold]), ids),
+        "impact-themes": report(Y[hold], predict(tuned, texts[hold]), ids),
         "tfidf_logreg": report(Y[hold], TfidfBaseline().fit(texts[tune], Y[tune], groups[tune]).predict(texts[hold]), ids),
         "zeroshot (previous default)": report(Y[hold], predict(zs, texts[hold]), ids),
     }
@@ -234,13 +249,20 @@ def markdown(results: dict, ids) -> str:
              f"Splits: hold-out = {results['split']['hold_out']} ({results['split']['n_hold']} quotes from "
              f"{results['split']['case_studies_hold']} case studies; parameters chosen on the other "
              f"{results['split']['n_tune']} by grouped 5-fold CV); train -> dev = the whole training file against "
-             f"the {results['split']['n_dev']} dev quotes; grouped 5-fold CV over train + dev by case study.", "",
+             f"the {results['split']['n_dev']} dev quotes; grouped 5-fold CV over train + dev by case study; "
+             "demo_survey = the 60 hand-coded answers of corpora/demo_leadership/survey_codes.csv (a synthetic NHS "
+             "leadership survey: another register), coded by the model trained on the tuning part.", "",
              "| split | coder | macro-F1 | micro-F1 | alpha | no theme |", "|---|---|---:|---:|---:|---:|"]
-    for split in ("hold_out", "train_to_dev", "cv_train_dev"):
-        for coder, rep in results[split].items():
+    for split in ("hold_out", "train_to_dev", "cv_train_dev", "demo_survey"):
+        for coder, rep in results.get(split, {}).items():
             lines.append(f"| {split} | {coder} | {fmt(rep['macro_f1'])} | {fmt(rep['micro_f1'])} | "
                          f"{fmt(rep['krippendorff_alpha'])} | {rep['no_theme_share']:.2f} |")
-    lines += ["", "Per theme (grouped 5-fold CV on train + dev, impact-themes): F1 / kappa", "",
+    hold = results["hold_out"]["impact-themes"]
+    lines += ["", "Against the goals (held-out case studies): macro-F1 "
+              f"{fmt(hold['macro_f1'])} (goal 0.70: NOT met), micro-F1 {fmt(hold['micro_f1'])} (goal 0.75: NOT met); "
+              "careful human coders agree at about 0.87; the previous default (zero-shot) is in the table above. "
+              "The 'no theme' column is the share of quotes given no theme (the labels leave about 22% without one).",
+              "", "Per theme (grouped 5-fold CV on train + dev, impact-themes): F1 / kappa", "",
               "| theme | support | F1 | kappa |", "|---|---:|---:|---:|"]
     for t in ids:
         row = results["cv_train_dev"]["impact-themes"]["per_theme"][t]

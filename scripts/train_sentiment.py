@@ -48,7 +48,7 @@ REF_NAME = Path("ref_impact_train") / "impact_themes_train.csv"
 REF_SEED = 2026
 #: each REF quote weighs this many FFT comments (REF rows are fewer and carry the neutral class)
 REF_WEIGHT = 4.0
-PARAMS = {"C": 10.0, "char": True}
+PARAMS = {"C": 10.0, "char": False, "embedding": "static"}
 
 
 def log(message: str) -> None:
@@ -221,8 +221,8 @@ Family Test comments) and the prose of reports and testimonials (quotations from
 
 ## Model
 
-Word 1-2 gram and character 2-5 gram TF-IDF (lowercased, sublinear term frequency, minimum document frequency 2)
-into a class-balanced multinomial logistic regression (C = {PARAMS['C']:g}); each REF quote weighs
+Word 1-2 gram TF-IDF (lowercased, sublinear term frequency, minimum document frequency 2) and the passage's
+averaged static embedding (`minilm-static`, the package's own encoder) into a class-balanced multinomial logistic regression (C = {PARAMS['C']:g}); each REF quote weighs
 {REF_WEIGHT:g} FFT comments. scikit-learn {card["built"]["scikit-learn"]}. Saved with
 `evalnlp.coding.persist.save_model` (skops `model.skops` plus `card.json`, which records the file's sha256);
 loading checks the checksum and refuses unknown types.

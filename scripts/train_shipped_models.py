@@ -16,6 +16,8 @@ Models
     measures the model on a held-out 20% (seed 0, grouped so that comments identical after folding case and
     whitespace never fall on both sides) after training on the other 80%; those figures go on the card.
     Writes ``model.skops`` and ``card.json`` (:func:`evalnlp.coding.persist.save_model`) and ``MODEL_CARD.md``.
+``impact-themes``
+    Delegates to ``scripts/train_impact_model.py`` (REF2014 impact quotes from ../shared/data).
 ``sentiment``
     Delegates to ``scripts/train_sentiment.py``.
 
@@ -225,7 +227,12 @@ def train_sentiment(_data: Path | None, _out: Path | None) -> None:
     subprocess.run([sys.executable, str(script)], check=True)
 
 
-BUILDERS = {"fft-themes": train_fft_themes, "sentiment": train_sentiment}
+def train_impact_themes(_data: Path | None, out: Path | None) -> None:
+    script = REPO_ROOT / "scripts" / "train_impact_model.py"
+    subprocess.run([sys.executable, str(script)] + (["--out", str(out)] if out else []), check=True)
+
+
+BUILDERS = {"fft-themes": train_fft_themes, "impact-themes": train_impact_themes, "sentiment": train_sentiment}
 
 
 def main(argv: list[str] | None = None) -> int:

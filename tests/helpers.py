@@ -14,3 +14,37 @@ def shared_data() -> Path | None:
         if base.is_dir():
             return base
     return None
+
+
+def coded_store(path: Path, rows: list[tuple[str, dict, list[str]]], *, codebook: str = "fft",
+                source: str = "survey.csv") -> None:
+    """A store at ``path`` holding one response per row (text, attrs, themes), coded by a machine coder with
+    ``codebook``'s themes under a finished classify run, as `evalnlp classify --codebook CODEBOOK` leaves it.
+    Built through the store directly, so that CLI tests of evidence and quotes need no model."""
+    import json
+
+    import pandas as pd
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.store import Store
+
+    cb = load_codebook(codebook)
+    with Store(path) as store:
+        with store.transaction():
+            run = store.start_run("ingest", {"files": [source]})
+            frame = pd.DataFrame({"source": source, "locator": [f"row {i + 1}" for i in range(len(rows))],
+                                  "kind": "response", "question": "comment", "text": [r[0] for r in rows],
+                                  "attrs": [json.dumps(r[1]) for r in rows]})
+            new = store.insert_documents(frame, run, returning=True)
+            store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "response", "start": 0,
+                                                "end": new["text"].str.len(), "text": new["text"],
+                                                "speaker": None, "source_ref": None}))
+            store.finish_run(run, n_in=len(rows), n_ok=len(rows), n_rejected=0)
+        seg_of = dict(zip(store.table("segments")["text"], store.table("segments")["seg_id"]))
+        with store.transaction():
+            run = store.start_run("classify", {"codebook": codebook}, codebook_id=cb.id,
+                                  codebook_sha256=cb.sha256)
+            codes = [{"seg_id": seg_of[text], "theme": t, "score": 0.9 if t in themes else 0.1,
+                      "assigned": t in themes} for text, _, themes in rows for t in cb.theme_ids]
+            store.replace_codes(pd.DataFrame(codes), f"model:fixture-{codebook}@000000", run)
+            store.finish_run(run, n_in=len(rows), n_ok=len(rows), n_rejected=0)

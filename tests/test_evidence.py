@@ -266,6 +266,22 @@ def test_claim_table(evidence):
         "Our team now involves patients in every improvement project!"} <= set(texts)
 
 
+def test_claim_testimonials_show_the_corroborating_source_their_marker_names(evidence):
+    c = evidence.claims.set_index("id")
+    cited = {t["source_ref"]: t["source_entries"] for t in c.loc["c2", "testimonials"]}
+    assert cited == {
+        "[E]": [{"ref": "E", "text": "Letter from the Medical Director, Leeds Teaching Hospitals NHS Trust, 2013."}],
+        "[H]": [{"ref": "H", "text": "Survey of programme participants, North West region, 2012."}]}
+    from evalnlp.reports._common import claim_quotes_long
+
+    long = claim_quotes_long(evidence.claims)
+    rows = long[(long["claim"] == "c2") & (long["kind"] == "testimonial")]
+    assert sorted(rows["corroborating_source"]) == [
+        "E: Letter from the Medical Director, Leeds Teaching Hospitals NHS Trust, 2013.",
+        "H: Survey of programme participants, North West region, 2012."]
+    assert long[long["kind"] != "testimonial"]["corroborating_source"].isna().all()
+
+
 def test_claim_filters_restrict_support(fixture_store, cb):
     claims = [Claim("a", "all", ("engagement",)), Claim("b", "EJ only", ("engagement",), {"programme": ("Edward Jenner",)})]
     c = build_evidence(fixture_store, cb, claims=claims, redact=False).claims.set_index("id")

@@ -28,6 +28,41 @@ def test_reopen_keeps_data_and_version(db_path):
         assert s.schema_version() == SCHEMA_VERSION
 
 
+def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path):
+    with Store(db_path) as s, s.transaction():
+        run = s.start_run("ingest", {})
+        s.insert_documents(docs("a"), run)
+        s.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+        s.con.execute("DROP TABLE sources")
+        s.con.execute("DROP TABLE segment_sources")
+        s.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(db_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION == 2
+        assert s.count("documents") == 1 and s.count("sources") == 0 and s.count("segment_sources") == 0
+
+
+def test_sources_and_links_are_stored_once_and_read_in_list_order(store):
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("He said it works.", source="case.txt"), run, returning=True)
+        doc = new["doc_id"].iloc[0]
+        store.insert_segments(pd.DataFrame([{"doc_id": doc, "kind": "testimonial", "start": 8, "end": 16,
+                                             "text": "it works", "speaker": "He", "source_ref": "[A, B]"}]))
+        entries = pd.DataFrame({"source": "case.txt", "position": [1, 2], "ref": ["A", "B"],
+                                "label": ["[A]", "[B]"], "text": ["Letter.", "Report."]})
+        links = pd.DataFrame({"doc_id": doc, "start": 8, "end": 16, "source": "case.txt", "position": [2, 1]})
+        assert store.insert_sources(entries, run) == 2
+        assert store.insert_sources(entries, run) == 0
+        assert store.link_segment_sources(links) == 2
+        assert store.link_segment_sources(links) == 0
+        store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+    seg_id = store.table("segments")["seg_id"].iloc[0]
+    cited = store.segment_sources([seg_id])
+    assert cited["seg_id"].tolist() == [seg_id, seg_id]
+    assert cited[["ref", "label", "text"]].values.tolist() == [["A", "[A]", "Letter."], ["B", "[B]", "Report."]]
+    assert store.segment_sources(["nope"]).empty and store.segment_sources([]).empty
+
+
 def test_insert_documents_is_idempotent_and_ids_are_content_hashes(store):
     with store.transaction():
         run = store.start_run("ingest", {})
@@ -75,6 +110,109 @@ def test_machine_run_replaces_only_its_own_codes_and_human_codes_win(store):
     assert eff[eff.seg_id == s2]["theme"].tolist() == ["x2"]  # latest machine run otherwise
 
 
+def answers_in_sentences(store) -> pd.DataFrame:
+    """Two answers of two sentences each, stored as sentence segments (as ``ingest --unit sentence``)."""
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("We met. We agreed.", "It rained. It stopped."), run, returning=True)
+        rows = []
+        for doc_id, text in zip(new["doc_id"], new["text"]):
+            cut = text.index(".") + 1
+            for start, end in ((0, cut), (cut + 1, len(text))):
+                rows.append({"doc_id": doc_id, "kind": "sentence", "start": start, "end": end,
+                             "text": text[start:end], "speaker": None, "source_ref": None})
+        store.insert_segments(pd.DataFrame(rows))
+    return new
+
+
+def keys(texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"source": "s.csv", "locator": [f"row {i + 1}" for i in range(len(texts))],
+                         "question": "q", "text": texts})
+
+
+def test_whole_segments_makes_a_passage_for_a_whole_answer_once(store):
+    answers_in_sentences(store)
+    rows = keys(["We met. We agreed.", "It rained. It stopped."])
+    rows.loc[2] = ["s.csv", "row 9", "q", "Not stored."]
+    with store.transaction():
+        got = store.whole_segments(rows)
+    segs = store.table("segments").set_index("seg_id")
+    assert got["seg_id"].iloc[2] is None and got["doc_id"].iloc[2] is None
+    whole = segs.loc[got["seg_id"].iloc[:2]]
+    assert whole["kind"].tolist() == ["response", "response"] and (whole["start"] == 0).all()
+    assert whole["text"].tolist() == ["We met. We agreed.", "It rained. It stopped."]
+    with store.transaction():
+        again = store.whole_segments(rows.iloc[:2])
+    assert again["seg_id"].tolist() == got["seg_id"].iloc[:2].tolist()
+    assert store.count("segments") == 6  # four sentences and two whole answers, made once
+
+
+def test_put_human_codes_counts_and_never_touches_another_coder(store):
+    answers_in_sentences(store)
+    with store.transaction():
+        segs = store.whole_segments(keys(["We met. We agreed.", "It rained. It stopped."]))["seg_id"].tolist()
+    s1, s2 = segs
+    frame = pd.DataFrame({"seg_id": [s1, s1, s2, s2], "theme": ["x", "y", "x", "y"],
+                          "assigned": [True, False, False, False]})
+    store.replace_codes(frame.assign(score=0.5), "model:m", "r0")
+    assert store.put_human_codes(frame, "human:ann", "r1") == {"new": 2, "changed": 0, "unchanged": 0}
+    assert store.put_human_codes(frame, "human:bob", "r2") == {"new": 2, "changed": 0, "unchanged": 0}
+    before = store.table("codes")
+    assert store.put_human_codes(frame, "human:ann", "r3") == {"new": 0, "changed": 0, "unchanged": 2}
+    assert store.table("codes").equals(before)  # the same codes again: nothing rewritten, not even the run
+    changed = frame.assign(assigned=[True, True, False, False])
+    assert store.put_human_codes(changed, "human:ann", "r4") == {"new": 0, "changed": 1, "unchanged": 1}
+    codes = store.table("codes")
+    ann = codes[codes.coder == "human:ann"]
+    assert sorted(ann[ann.assigned]["theme"]) == ["x", "y"]
+    assert set(ann[ann.seg_id == s1]["run_id"]) == {"r4"} and set(ann[ann.seg_id == s2]["run_id"]) == {"r1"}
+    others = codes[codes.coder != "human:ann"].reset_index(drop=True)
+    assert others.equals(before[before.coder != "human:ann"].reset_index(drop=True))
+    assert (ann["score"] == ann["assigned"].astype(float)).all()  # 1 for a theme given, 0 for one not
+    with pytest.raises(ValueError, match="human coder"):
+        store.put_human_codes(frame, "model:m", "r5")
+
+
+def test_a_human_coded_answer_overrides_the_machine_codes_of_its_sentences(store):
+    answers_in_sentences(store)
+    sentences = store.table("segments")
+    with store.transaction():
+        whole = store.whole_segments(keys(["We met. We agreed."]))["seg_id"].iloc[0]
+    machine = pd.DataFrame({"seg_id": sentences["seg_id"], "theme": "relationships", "score": 0.9,
+                            "assigned": True})
+    store.replace_codes(machine, "model:m", "r1")
+    # the human read the first answer and gave it no theme
+    store.put_human_codes(pd.DataFrame({"seg_id": [whole], "theme": ["relationships"], "assigned": [False]}),
+                          "human:ann", "r2")
+    eff = store.effective_codes(assigned_only=False)
+    first_doc = store.table("segments").set_index("seg_id").loc[whole, "doc_id"]
+    inside = set(sentences[sentences.doc_id == first_doc]["seg_id"])
+    assert not inside & set(eff["seg_id"])  # its sentences' machine codes are not used
+    assert eff[eff.seg_id == whole]["coder"].tolist() == ["human:ann"]
+    other = set(sentences[sentences.doc_id != first_doc]["seg_id"])
+    assert other <= set(eff["seg_id"])  # the other answer keeps its machine codes
+    assert store.effective_codes()["seg_id"].isin(other).all()
+
+
+def test_paired_codes_pool_sentence_codes_onto_the_whole_answer(store):
+    answers_in_sentences(store)
+    sentences = store.table("segments")
+    with store.transaction():
+        whole = store.whole_segments(keys(["We met. We agreed.", "It rained. It stopped."]))["seg_id"].tolist()
+    # the machine coded sentences: relationships in the second sentence of answer 1 only
+    machine = pd.DataFrame({"seg_id": sentences["seg_id"], "theme": "relationships", "score": 0.5,
+                            "assigned": sentences["text"] == "We agreed."})
+    store.replace_codes(machine, "model:m", "r1")
+    human = pd.DataFrame({"seg_id": whole, "theme": "relationships", "assigned": [True, False]})
+    store.put_human_codes(human, "human:ann", "r2")
+    paired = store.paired_codes("human:ann", "model:m")
+    assert sorted(paired["unit"].unique()) == sorted(whole)
+    decided = paired.set_index(["unit", "coder"])["assigned"]
+    assert decided[(whole[0], "model:m")] and decided[(whole[0], "human:ann")]
+    assert not decided[(whole[1], "model:m")] and not decided[(whole[1], "human:ann")]
+    assert set(paired["text"]) == {"We met. We agreed.", "It rained. It stopped."}
+
+
 def test_directory_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(StoreError, match="E401"):
         Store(tmp_path)
@@ -94,6 +232,42 @@ def test_newer_schema_is_refused(db_path):
         s.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="E402"):
         Store(db_path)
+
+
+def test_rejects_come_in_natural_order_of_their_locators(store):
+    locators = ["row 10532", "row 1333", "row 9", "Sheet1!row 2", "ID=R1000", "ID=R027", "row 10", None,
+                "table 2 row 10 cell 1", "table 2 row 9 cell 3"]
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        store.add_rejects(run, pd.DataFrame({"source": "s.csv", "locator": locators, "code": "E141",
+                                             "reason": "empty"}))
+        store.finish_run(run, n_in=len(locators), n_ok=0, n_rejected=len(locators))
+    got = store.table("rejects")["locator"]
+    assert got[:-1].tolist() == ["ID=R027", "ID=R1000", "Sheet1!row 2", "row 9", "row 10", "row 1333", "row 10532",
+                                 "table 2 row 9 cell 3", "table 2 row 10 cell 1"]
+    assert got.iloc[-1] is None or got.iloc[-1] != got.iloc[-1]  # a missing locator last
+
+
+def test_commits_are_counted_from_opening(db_path):
+    with Store(db_path) as s:
+        assert s.commits == 0  # the schema migration on opening a new store is not counted
+        with pytest.raises(RuntimeError), s.transaction():
+            raise RuntimeError("boom")
+        assert s.commits == 0
+        with s.transaction():
+            s.start_run("ingest", {})
+        assert s.commits == 1
+
+
+def test_classify_codebooks_latest_first_and_has_codes(store):
+    for ref, cid in (("impact", "impact"), ("fft", "fft"), ("impact", "impact")):
+        with store.transaction():
+            run = store.start_run("classify", {"codebook": ref}, codebook_id=cid)
+            store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
+    with store.transaction():
+        run = store.start_run("classify", {"codebook": "mine.yaml"}, codebook_id="mine")  # never finished
+    assert store.classify_codebooks() == [("impact", "impact"), ("fft", "fft")]
+    assert not store.has_codes(["staff"])
 
 
 # ---- project exchange -------------------------------------------------------------------------------------
@@ -120,35 +294,20 @@ def test_document_ids_are_the_ids_insert_documents_gives(db_path):
         assert s.document_ids(frame) == new.set_index("text").loc[["one", "two"], "doc_id"].tolist()
 
 
-def test_import_codes_replaces_a_persons_own_codes_only(store):
-    s1, s2 = _two_segments(store)
-    store.replace_codes(pd.DataFrame({"seg_id": [s1, s1], "theme": ["x", "y"], "score": [0.9, 0.2],
-                                      "assigned": [True, False]}), "model:m", "r1")
-    store.replace_codes(pd.DataFrame({"seg_id": [s1, s1], "theme": ["x", "z"], "score": None,
-                                      "assigned": [True, False]}), "human:ann", "r2")
-    imported = pd.DataFrame({"seg_id": [s1, s2], "theme": ["y", "x"], "score": None, "assigned": True,
-                             "coder": "human:ann", "run_id": "r3"})
-    store.import_codes(imported, "r3", replace=True)
-    codes = store.table("codes").set_index(["coder", "seg_id", "theme"])
-    ann = codes.loc["human:ann"]
-    assert not ann.loc[(s1, "x"), "assigned"] and ann.loc[(s1, "x"), "run_id"] == "r3"  # no longer assigned
-    assert ann.loc[(s1, "y"), "assigned"] and ann.loc[(s2, "x"), "assigned"]
-    assert ann.loc[(s1, "z"), "run_id"] == "r2"  # an unchanged row is left as it was
-    assert codes.loc["model:m"]["assigned"].tolist() == [True, False]  # another coder is untouched
-    before = store.table("codes")
-    assert store.import_codes(imported, "r4", replace=True) == 0  # the same codes again change nothing
-    pd.testing.assert_frame_equal(store.table("codes"), before)
-
-
-def test_import_codes_without_replace_only_fills_uncoded_segments(store):
+def test_import_codes_only_fills_segments_a_coder_has_not_coded(store):
     s1, s2 = _two_segments(store)
     store.replace_codes(pd.DataFrame({"seg_id": [s1], "theme": ["x"], "score": [0.9], "assigned": [True]}),
                         "model:m", "r1")
-    imported = pd.DataFrame({"seg_id": [s1, s2], "theme": ["y", "y"], "score": None, "assigned": True,
-                             "coder": "model:m", "run_id": "r2"})
-    assert store.import_codes(imported, "r2", replace=False) == 1
+    store.replace_codes(pd.DataFrame({"seg_id": [s2], "theme": ["x"], "score": [1.0], "assigned": [True]}),
+                        "human:ann", "r1")
+    imported = pd.DataFrame({"seg_id": [s1, s2, s2], "theme": ["y", "y", "z"], "score": None, "assigned": True,
+                             "coder": ["model:m", "model:m", "human:bob"], "run_id": ["r2", "r3", "r4"]})
+    assert store.import_codes(imported) == 2
     codes = store.table("codes")
-    assert sorted(zip(codes["seg_id"], codes["theme"])) == sorted([(s1, "x"), (s2, "y")])
+    assert sorted(zip(codes["seg_id"], codes["theme"], codes["coder"], codes["run_id"])) == sorted([
+        (s1, "x", "model:m", "r1"), (s2, "y", "model:m", "r3"), (s2, "x", "human:ann", "r1"),
+        (s2, "z", "human:bob", "r4")])
+    assert store.import_codes(imported) == 0  # the same rows again add nothing
 
 
 def test_import_runs_keeps_runs_already_there(store):

@@ -12,7 +12,7 @@ the store, records a run and does all its writing inside one transaction.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -48,45 +48,68 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
 
 @dataclass
 class ExtractedDocument:
-    """Testimonials and reach figures found in one narrative file; offsets point into ``text``."""
+    """Testimonials, reach figures and corroborating sources found in one narrative file; offsets point into
+    ``text``, except a sources list read from a separate file (``sources_file``), whose offsets point into that
+    file's text."""
 
     source: str
     text: str
     testimonials: list
     reach: list
+    sources: list = field(default_factory=list)
+    sources_file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "testimonials": [{"quote": t.quote, "speaker": t.speaker, "source_ref": t.source_ref,
-                              "start": t.start, "end": t.end} for t in self.testimonials],
+                              "start": t.start, "end": t.end,
+                              "source_entries": [e.to_json() for e in t.source_entries]}
+                             for t in self.testimonials],
             "reach": [{"text": r.text, "value": r.value, "unit": r.unit, "start": r.start, "end": r.end}
                       for r in self.reach],
+            "sources": [e.to_json() for e in self.sources],
+            "sources_file": self.sources_file,
         }
 
 
-def extract(paths: Sequence[str | Path]) -> list[ExtractedDocument]:
-    """Find attributed testimonials and reach figures in narrative files (TXT, MD, DOCX, PDF).
+def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = None) -> list[ExtractedDocument]:
+    """Find attributed testimonials, reach figures and corroborating sources in narrative files (TXT, MD, DOCX,
+    PDF).
+
+    A document's corroborating sources are its own "Sources to corroborate the impact" section, found by that
+    heading (testimonials and reach figures are then read from the text before it), or, with ``sources``, the
+    file given for it: one sources file per document, in the same order. Each testimonial's ``source_entries``
+    are the entries its marker names.
 
     For TXT and Markdown the offsets are into the file's text as read (universal newlines); for DOCX and
     PDF into the document's paragraphs or pages joined by blank lines.
     """
     from evalnlp.errors import InputError
     from evalnlp.ingest import narrative_text
-    from evalnlp.ingest.narrative import extract as find
+    from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
         raise InputError("E133", "no input files given; expected one or more FILE arguments")
+    if sources and len(sources) != len(paths):
+        raise InputError("E171", f"--sources is given {len(sources)} time(s) for {len(paths)} document(s); "
+                         "give one sources file per document, in the order of the documents, or none (a "
+                         "document's own \"Sources to corroborate the impact\" section is then used)")
     kinds = [(Path(p), file_kind(p)) for p in paths]
-    out = []
-    for path, kind in kinds:
+    source_kinds = [(Path(p), file_kind(p)) for p in sources or ()]
+    for path, kind in kinds + source_kinds:
         if kind != "narrative":
             raise InputError("E134", f"{path.name}: extract reads narrative documents (.txt, .md, .docx, .pdf); "
                              f"got a {path.suffix} table. Use `evalnlp ingest` for survey exports")
+    out = []
+    for k, (path, _kind) in enumerate(kinds):
         text = narrative_text(path)
-        testimonials, reach = find(text)
-        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach))
+        src_path = source_kinds[k][0] if source_kinds else None
+        found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
+        out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
+                                     sources=found.sources,
+                                     sources_file=src_path.name if src_path is not None else None))
     return out
 
 
@@ -124,7 +147,25 @@ class Project:
 
     # reads
     def documents(self) -> pd.DataFrame:
-        return self.store.table("documents")
+        """One row per document: doc_id, source, locator, kind, question, text and run_id, then one column per
+        metadata attribute (each document's ``attrs``, parsed; missing values are None). An attribute named
+        like a document column comes as ``attr_<name>`` (a survey column called ``question`` becomes
+        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use."""
+        import json
+
+        docs = self.store.table("documents")
+        parsed = [json.loads(a) if isinstance(a, str) and a else {} for a in docs.pop("attrs")]
+        meta = pd.DataFrame.from_records(parsed, index=docs.index) if parsed else pd.DataFrame(index=docs.index)
+        meta = meta.astype(object).where(meta.notna(), None)
+        taken = set(docs.columns)
+        names = {}
+        for name in meta.columns:
+            new = str(name)
+            while new in taken:
+                new = f"attr_{new}"
+            taken.add(new)
+            names[name] = new
+        return pd.concat([docs, meta.rename(columns=names)], axis=1)
 
     def segments(self) -> pd.DataFrame:
         return self.store.table("segments")
@@ -139,6 +180,8 @@ class Project:
         return self.store.table("reach")
 
     def runs(self) -> pd.DataFrame:
+        """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
+        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
         return self.store.table("runs")
 
     def rejects(self) -> pd.DataFrame:
@@ -147,11 +190,30 @@ class Project:
     def summary(self) -> dict[str, int]:
         return self.store.summary()
 
+    def coders(self) -> pd.DataFrame:
+        """Every coder, human and machine, with passages and codes (``evalnlp codes list``)."""
+        return coders(self.store)
+
     # steps
     def ingest(self, paths: Sequence[str | Path] | str | Path, **options: Any) -> IngestResult:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return ingest(self.store, paths, **options)
+
+    def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
+        """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
+        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, plus ``codebook``, ``source``."""
+        return import_codes(self.store, path, text=text, coder=coder, **options)
+
+    def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
+        """Agreement between coders on the passages both coded (``evalnlp agreement``): none, one or two coder
+        names; ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is the JSON."""
+        return agreement(self.store, coders, **options)
+
+    def train(self, out: str | Path, **options: Any) -> "TrainResult":
+        """Train a coder from the human codes in this store (``evalnlp train --from-store``): ``coder``,
+        ``codebook``, ``backend``, ``prior``."""
+        return train_from_store(self.store, out=out, **options)
 
     # exchange with QDA programs (REFI-QDA)
     def export_qdpx(self, path: str | Path, *, codebook: str | Path | None = None) -> "QdaExport":
@@ -425,48 +487,115 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     ``sep`` (``labels_column``). Column names and ids may be theme ids, labels or aliases."""
     import hashlib
 
-    import numpy as np
-
-    from evalnlp.errors import InputError
-    from evalnlp.ingest import closest_name
     from evalnlp.ingest.readers import open_tabular
+
+    check_label_options(labels, labels_column)
+    src = open_tabular(Path(path), sheet=sheet)
+    wanted = [text] + (list(labels) if labels else [labels_column])
+    _check_columns(Path(path).name, src.columns, wanted, src=src, sheet_given=sheet is not None)
+    frames, where, n_rows = [], [], 0
+    for batch in src.batches():
+        frames.append(batch.frame[wanted])
+        where.extend(batch.locators)
+        n_rows += batch.n_rows
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
+    keep = (frame[text].notna() & (frame[text].astype(str).str.strip() != "")).to_numpy()
+    frame = frame[keep].reset_index(drop=True)
+    where = [w for w, k in zip(where, keep) if k]
+    Y = label_matrix(frame, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
+                     source=Path(path).name)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=cb.theme_ids, n_rows=n_rows,
+                        n_skipped=n_rows - len(frame), sha256=digest)
+
+
+def check_label_options(labels: Sequence[str] | None, labels_column: str | None) -> None:
+    """Exactly one of the two shapes of human codes must be given (E135)."""
+    from evalnlp.errors import InputError
 
     if bool(labels) == bool(labels_column):
         raise InputError("E135", "give the human codes either as --labels COL... (one 0/1 column per theme) or "
                          "as --labels-column COL (theme ids joined by --sep), not both and not neither")
-    src = open_tabular(Path(path), sheet=sheet)
-    wanted = [text] + (list(labels) if labels else [labels_column])
+
+
+def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str], *, src: Any = None,
+                   sheet_given: bool = False) -> None:
+    from evalnlp.errors import InputError
+    from evalnlp.ingest import closest_name
+
     for col in wanted:
-        if col not in src.columns:
-            raise InputError("E132", f"{Path(path).name}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in src.columns)}.{closest_name(col, src.columns)}")
-    frames, n_rows = [], 0
-    for batch in src.batches():
-        frames.append(batch.frame[wanted])
-        n_rows += batch.n_rows
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
-    keep = frame[text].notna() & (frame[text].astype(str).str.strip() != "")
-    frame = frame[keep].reset_index(drop=True)
+        if col not in columns:
+            if src is not None:  # an XLSX says which sheet was read and which others have the column
+                from evalnlp.ingest import missing_column
+
+                raise missing_column(src, col, sheet_given=sheet_given)
+            raise InputError("E132", f"{source}: no column named {col!r}. The columns found are "
+                             f"{', '.join(repr(c) for c in columns)}.{closest_name(col, columns)}")
+
+
+def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None, labels_column: str | None = None,
+                 sep: str = ";", where: Sequence[str] | None = None, source: str = "the file"):
+    """The human codes in ``frame`` as an (n, k) 0/1 int8 array in codebook theme order.
+
+    ``labels``: one 0/1 (yes/no, true/false, x or blank) column per theme, named by theme id, label or alias;
+    ``labels_column``: one column of theme ids, labels or aliases joined by ``sep``. A row with no theme
+    gives a row of zeros. ``where`` names each row for messages (``row 12``, ``id=R7``).
+
+    Raises :class:`CodebookError` E221 naming every theme name that is not in the codebook (with the rows
+    where it occurs) and listing the valid ids, and :class:`InputError` E136 for a 0/1 cell holding
+    something else.
+    """
+    import numpy as np
+
+    from evalnlp.errors import CodebookError, InputError
+
+    where = list(where) if where is not None else [f"data row {i + 1}" for i in range(len(frame))]
     ids = cb.theme_ids
     Y = np.zeros((len(frame), len(ids)), dtype=np.int8)
+    unknown: dict[str, list[str]] = {}
+
+    def resolve(name: str, place: str) -> int | None:
+        try:
+            return ids.index(cb.label_to_id(name))
+        except CodebookError:
+            unknown.setdefault(name, []).append(place)
+            return None
+
     if labels:
         for col in labels:
-            j = ids.index(cb.label_to_id(col))
+            j = resolve(col, "a --labels column")
             values = frame[col].fillna("").astype(str).str.strip().str.lower()
             bad = ~values.isin(_TRUE | _FALSE)
             if bad.any():
-                raise InputError("E136", f"column {col!r} must hold 0/1 (or yes/no) values; found "
-                                 f"{values[bad].iloc[0]!r} in data row {int(bad.idxmax()) + 1}")
-            Y[:, j] = values.isin(_TRUE).to_numpy()
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError("E136", f"{source}: column {col!r} must hold 0/1 (or yes/no) values; found "
+                                 f"{values.iloc[i]!r} in {where[i]}")
+            if j is not None:
+                Y[:, j] = values.isin(_TRUE).to_numpy()
     else:
-        for i, cell in enumerate(frame[labels_column].fillna("").astype(str)):
-            for name in cell.split(sep):
-                name = name.strip()
-                if name:
-                    Y[i, ids.index(cb.label_to_id(name))] = 1
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=ids, n_rows=n_rows,
-                        n_skipped=n_rows - len(frame), sha256=digest)
+        cells = frame[labels_column].fillna("").astype(str).str.split(sep, regex=False)
+        long = cells.explode().str.strip()
+        long = long[long.notna() & (long != "")]
+        for name in long.drop_duplicates():
+            rows = np.unique(long.index[(long == name).to_numpy()])
+            j = resolve(name, ", ".join(where[i] for i in rows[:3]) + (", ..." if len(rows) > 3 else ""))
+            if j is not None:
+                Y[rows, j] = 1
+    if unknown:
+        from evalnlp.codebook import _suggest
+
+        known = [n for t in cb.themes for n in (t.id, t.label, *t.aliases)]
+        parts = []
+        for name, places in unknown.items():
+            hint = _suggest(name, known).strip()
+            parts.append(f"{name!r} in {', '.join(places)}" + (f" ({hint[0].lower()}{hint[1:]})" if hint else ""))
+        listed = "; ".join(parts)
+        raise CodebookError(
+            "E221", f"{source}: {len(unknown)} theme name(s) not in codebook {cb.id!r}: {listed}. The valid theme "
+            f"ids are: {', '.join(ids)} (their labels and aliases are accepted too). Correct the file, add the "
+            "names to a theme's `aliases` in the codebook, or pass --codebook with the codebook the file was "
+            "coded with")
+    return Y
 
 
 @dataclass
@@ -488,20 +617,31 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
     passages adapt it rather than start from nothing. ``prior`` names the prior explicitly: ``"zeroshot"``,
     a shipped model name or a model directory (ensemble backend only).
     """
-    from datetime import datetime, timezone
-
     from evalnlp.codebook import load_codebook
-    from evalnlp.coding import choose_backend, default_prior, make_coder
-    from evalnlp.coding.persist import save_model
     from evalnlp.errors import InputError
-    from evalnlp.store import package_versions
 
     cb = load_codebook(codebook)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     if len(data.texts) < 10:
         raise InputError("E137", f"{Path(path).name}: only {len(data.texts)} coded passages with text; training "
                          "needs at least 10 (and a few examples of each theme)")
-    chosen = choose_backend(backend, len(data.texts))
+    return _fit_and_save(cb, data.texts, data.Y, out=out, backend=backend, prior=prior,
+                         provenance={"training_data": Path(path).name, "training_data_sha256": data.sha256,
+                                     "n_skipped": data.n_skipped})
+
+
+def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, prior: str | None,
+                  provenance: dict[str, Any]) -> TrainResult:
+    """Fit a coder of ``backend`` on ``texts``/``Y`` and save it with its card; ``provenance`` (training_data,
+    training_data_sha256, n_skipped and anything else that says where the data came from) goes on the card."""
+    from datetime import datetime, timezone
+
+    from evalnlp.coding import choose_backend, default_prior, make_coder
+    from evalnlp.coding.persist import save_model
+    from evalnlp.errors import InputError
+    from evalnlp.store import package_versions
+
+    chosen = choose_backend(backend, len(texts))
     params = {}
     if prior is not None:
         if chosen != "ensemble":
@@ -510,19 +650,21 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
         params["prior"] = prior
     elif backend == "auto" and chosen == "ensemble":
         params["prior"] = default_prior(cb)
-    coder = make_coder(chosen, cb, **params).fit(data.texts, data.Y)
+    coder = make_coder(chosen, cb, **params).fit(texts, Y)
     metrics = getattr(coder, "cv_metrics_", None)
     card = {
         "name": f"{chosen}-{cb.id}", "backend": chosen, "prior": params.get("prior"),
         "codebook_id": cb.id, "codebook_sha256": cb.sha256,
         "codebook_ref": _codebook_ref(cb),
-        "training_data": Path(path).name, "training_data_sha256": data.sha256, "n_train": len(data.texts),
-        "n_skipped": data.n_skipped, "label_counts": dict(zip(cb.theme_ids, data.Y.sum(axis=0).tolist())),
+        "training_data": provenance["training_data"], "training_data_sha256": provenance["training_data_sha256"],
+        "n_train": len(texts), "n_skipped": provenance.get("n_skipped", 0),
+        **{k: v for k, v in provenance.items() if k not in ("training_data", "training_data_sha256", "n_skipped")},
+        "label_counts": dict(zip(cb.theme_ids, Y.sum(axis=0).tolist())),
         "cv_metrics": metrics, "versions": package_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     saved = save_model(coder, Path(out), card=card)
-    return TrainResult(out=Path(saved), backend=chosen, n=len(data.texts), n_skipped=data.n_skipped, card=card)
+    return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card)
 
 
 def _codebook_ref(cb) -> str:
@@ -548,30 +690,433 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     return report
 
 
+# ---- human codes, agreement, training from the store ----------------------------------------------------
+
+
+def human_coder_id(name: str) -> str:
+    """``human:NAME`` for ``--coder NAME`` (a name already starting with ``human:`` is kept as it is).
+
+    A name is what identifies a coder in every table, so it must be non-empty, printable and not a machine
+    coder's id (E181).
+    """
+    import re
+
+    from evalnlp.errors import InputError
+    from evalnlp.schema import HUMAN_PREFIX, MODEL_PREFIX
+
+    raw = name if isinstance(name, str) else ""
+    bare = raw.strip()
+    if bare.startswith(HUMAN_PREFIX):
+        bare = bare[len(HUMAN_PREFIX):].strip()
+    if (not bare or len(bare) > 100 or re.search(r"[\x00-\x1f\x7f]", bare)
+            or bare.startswith(MODEL_PREFIX)):
+        raise InputError("E181", f"--coder must name the person who coded, such as alice or j.smith (at most "
+                         f"100 printable characters, stored as {HUMAN_PREFIX}NAME); got {name!r}")
+    return HUMAN_PREFIX + bare
+
+
+def human_code_frame(seg_ids: Sequence[str], Y, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Human codes as :meth:`Store.put_human_codes` stores them: for each passage, one row per theme the coder
+    decided on (``theme_ids``, the columns of the 0/1 matrix ``Y``; normally every codebook theme), assigned for
+    the themes the coder gave and not for the others (seg_id, theme, score, assigned).
+
+    So a passage coded with no theme is a full set of rows none of which is assigned: it counts as human-coded
+    (evidence uses it, with no theme, instead of the machine's codes; agreement compares it), and a passage
+    without rows is simply one this coder has not coded.
+    """
+    import numpy as np
+
+    Y = np.asarray(Y, dtype=bool)
+    k = len(theme_ids)
+    return pd.DataFrame({
+        "seg_id": np.repeat(np.asarray(list(seg_ids), dtype=object), k),
+        "theme": np.tile(np.asarray(list(theme_ids), dtype=object), len(Y)),
+        "score": Y.ravel().astype(float),
+        "assigned": Y.ravel(),
+    })
+
+
+@dataclass
+class CodesImportResult:
+    """What ``codes import`` did: the ingest of the file (its counts are the run's), and what became of the
+    codes: passages coded in the file, new to this coder, changed, unchanged, coded with no theme."""
+
+    run_id: str
+    coder: str
+    codebook_id: str
+    ingest: IngestResult
+    n_coded: int
+    n_new: int
+    n_changed: int
+    n_unchanged: int
+    n_no_theme: int
+    themes: pd.DataFrame  # theme, label, passages
+
+
+def _store_codebook_or(store: Store, codebook: str | Path | None, fallback: str = "impact"):
+    """The codebook given, else the store's (:func:`project_codebook`), else ``fallback``."""
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import StoreError
+
+    if codebook is not None:
+        return load_codebook(codebook)
+    try:
+        return project_codebook(store)
+    except StoreError:
+        return load_codebook(fallback)
+
+
+def import_codes(store: Store, path: str | Path, *, text: str, coder: str, labels: Sequence[str] | None = None,
+                 labels_column: str | None = None, sep: str = ";", id: str | None = None,
+                 meta: Sequence[str] | None = None, codebook: str | Path | None = None, sheet: str | None = None,
+                 source: str | None = None, progress: Progress | None = None) -> CodesImportResult:
+    """Import a human-coded table as the codes of coder ``human:NAME``.
+
+    The file is ingested exactly as ``ingest FILE --text TEXT [--id ID] [--meta ...] [--sheet ...]`` would
+    (same documents, same ids, same rejects: an empty text is a reject, E141), so rows already in the store
+    get the codes attached and importing twice adds nothing. Each accepted row's codes go on the passage that
+    spans its whole text (made if the document was segmented into sentences) as :func:`human_code_frame`
+    rows, one per theme decided (every codebook theme with ``labels_column``, the given columns with
+    ``labels``); a row with no theme is recorded as coded with none. What this coder said of a passage before
+    is replaced; no other coder's codes are touched.
+
+    ``source`` says the file is a coder's copy of a file already ingested under that source name (as
+    ``evalnlp runs`` and the evidence provenance show it, e.g. ``survey.xlsx#Responses``): its rows are matched
+    to that file's documents by locator (``--id`` or row number) and text, and nothing new is ingested; a row
+    with no such document is a reject (E188), so an edited text is noticed rather than stored as a new answer.
+
+    The codebook is the one given, else the store's (latest coding run), else ``impact``. A theme name not in
+    it stops the import before anything is stored (E221, listing every unknown name and the valid ids).
+    """
+    import numpy as np
+
+    from evalnlp.errors import InputError
+    from evalnlp.ingest import FileReport, row_locators, tabular_source_name
+    from evalnlp.ingest.readers import file_kind, open_tabular
+
+    check_label_options(labels, labels_column)
+    coder_id = human_coder_id(coder)
+    path = Path(path)
+    if file_kind(path) == "narrative":
+        raise InputError("E180", f"{path.name}: codes import reads a table with a text column and label columns "
+                         f"(CSV, TSV, XLSX, JSON, JSONL, Parquet); got a {path.suffix} document. Put the coded "
+                         "passages in a table, one row per passage")
+    if source is not None:
+        known = store.sources()
+        if source not in known:
+            from evalnlp.ingest import closest_name
+
+            raise InputError("E187", f"--source {source!r} is not a source in the store; expected one of: "
+                             f"{', '.join(map(repr, known)) or 'none yet'}.{closest_name(source, known)} Without "
+                             "--source the file is ingested under its own name")
+    cb = _store_codebook_or(store, codebook)
+    src = open_tabular(path, sheet=sheet)
+    label_cols = list(labels) if labels else [labels_column]
+    _check_columns(path.name, src.columns, [text, *([id] if id else []), *label_cols], src=src, sheet_given=sheet is not None)
+    # The rows as ingest identifies them, with their codes (checked before anything is written).
+    own_source = tabular_source_name(path, src)
+    doc_source = source if source is not None else own_source
+    keys, matrices, rejects, n_rows = [], [], [], 0
+    for batch in src.batches():
+        frame = batch.frame
+        texts = frame[text]
+        empty = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
+        locators = row_locators(batch, id)
+        rows = frame[~empty].reset_index(drop=True)
+        where = locators[~empty].tolist()
+        matrices.append(label_matrix(rows, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
+                                     source=path.name))
+        keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
+                                  "text": rows[text].to_numpy()}))
+        rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
+        rejects += [(loc, "E141", "the text is empty or whitespace only") for loc in locators[empty]]
+        n_rows += batch.n_rows
+    Y = np.vstack(matrices) if matrices else np.zeros((0, len(cb.theme_ids)), dtype=np.int8)
+    keys_frame = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame(
+        columns=["source", "locator", "question", "text"])
+    args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
+            "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
+            "codebook": str(codebook) if codebook is not None else cb.id, "sheet": sheet, "source": source}
+    with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+        if source is None:
+            opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
+                                 unit="response", sheet=sheet)
+            ingested = ingest_paths(store, [path], opts, run_id, progress)
+        segs = store.whole_segments(keys_frame)
+        found = segs["seg_id"].notna().to_numpy()
+        if source is None and not found.all():  # every accepted row was just stored as a document
+            raise RuntimeError("codes import: a row accepted by ingest has no document; this is a bug in evalnlp")
+        if source is not None:
+            rejects += [(loc, "E188", f"no document of {source} has this locator and text (was the text edited, or "
+                         "the row moved without an --id?)") for loc in keys_frame["locator"][~found]]
+            rej = pd.DataFrame(rejects, columns=["locator", "code", "reason"])
+            rej.insert(0, "source", own_source)
+            report = FileReport(source=own_source, format=src.format, encoding=src.encoding, n_in=n_rows,
+                                n_ok=int(found.sum()), n_rejected=store.add_rejects(run_id, rej),
+                                columns=list(src.columns))
+            ingested = IngestResult(run_id=run_id, files=[report])
+            if progress:
+                progress(n_rows)
+        Y, seg_ids = Y[found], segs["seg_id"][found].tolist()
+        # The themes the coder decided on: every theme for a themes column, the given columns for --labels.
+        decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
+                   else list(range(len(cb.theme_ids))))
+        codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
+        counts = store.put_human_codes(codes, coder_id, run_id)
+        store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
+    per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
+    labels_of = {t.id: t.label for t in cb.themes}
+    themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels_of[t] for t in cb.theme_ids],
+                           "passages": [int(per_seg[t].sum()) for t in cb.theme_ids]})
+    return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
+                             n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
+                             n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
+                             themes=themes)
+
+
+def coders(store: Store) -> pd.DataFrame:
+    """Every coder in the store, human and machine (``codes list``): coder, kind, passages, documents, codes
+    (themes assigned), no_theme (passages given none), runs, first_run, last_run."""
+    return store.coders()
+
+
+@dataclass
+class Agreement:
+    """Two coders compared on the passages both coded. ``report`` is the ``evaluate`` JSON (coder A as the
+    reference); ``units`` has one row per passage with both codings (themes_a, themes_b; ids joined by ";")."""
+
+    coders: tuple[str, str]
+    codebook_id: str
+    report: dict[str, Any]
+    units: pd.DataFrame
+    n_a: int  # passages coder A coded (anywhere in the store)
+    n_b: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``evaluate`` JSON plus ``"coders": [A, B]``."""
+        return {**self.report, "coders": list(self.coders)}
+
+    @property
+    def disagreements(self) -> pd.DataFrame:
+        """The passages the two coders coded differently, with both codings."""
+        return self.units[self.units["themes_a"] != self.units["themes_b"]].reset_index(drop=True)
+
+
+#: Columns of an agreement's ``units`` and of the ``--disagreements`` file.
+DISAGREEMENT_COLUMNS = ["coder_a", "coder_b", "source", "locator", "question", "text", "themes_a", "themes_b",
+                        "only_a", "only_b", "both", "doc_id", "seg_id"]
+
+
+def _resolve_coder(name: str, known: Sequence[str]) -> str:
+    from evalnlp.errors import InputError
+    from evalnlp.schema import HUMAN_PREFIX
+
+    for candidate in (name, HUMAN_PREFIX + name):
+        if candidate in known:
+            return candidate
+    listed = ", ".join(known) if known else "none yet"
+    raise InputError("E182", f"no coder {name!r} in the store; the coders with codes are: {listed}. "
+                     "`evalnlp codes list` shows them with their passages")
+
+
+def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str | None = None) -> list[tuple[str, str]]:
+    """Which coders ``agreement`` compares: two named coders; one human coder against the latest machine coder
+    (one machine coder against each human coder); by default each human coder against the latest machine
+    coder of ``codebook_id`` (every pair of human coders when there is no machine coder)."""
+    from itertools import combinations
+
+    from evalnlp.errors import InputError
+    from evalnlp.schema import is_human
+
+    table = store.coders()
+    known = table["coder"].tolist()
+    humans = [c for c in known if is_human(c)]
+    names = [_resolve_coder(c, known) for c in coders]
+    if len(names) > 2 or (len(names) == 2 and names[0] == names[1]):
+        raise InputError("E185", f"agreement compares two different coders; got {', '.join(map(repr, coders))}. "
+                         "Give --coder once or twice")
+    if len(names) == 2:
+        return [(names[0], names[1])]
+    machine = store.latest_machine_coder(codebook_id)
+    if len(names) == 1:
+        (one,) = names
+        if not is_human(one):
+            if not humans:
+                raise InputError("E184", f"no human codes in the store to compare {one!r} with; import them with "
+                                 "`evalnlp codes import FILE --coder NAME ...`")
+            return [(h, one) for h in humans]
+        if machine is None:
+            others = [h for h in humans if h != one]
+            if not others:
+                raise InputError("E184", f"nothing to compare {one!r} with: the store has no machine codes and no "
+                                 "other human coder. Run `evalnlp classify` or name a second --coder")
+            return [(one, h) for h in others]
+        return [(one, machine)]
+    if not humans:
+        raise InputError("E184", "no human codes in the store; import a human-coded sample first with "
+                         "`evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+    if machine is None:
+        if len(humans) < 2:
+            raise InputError("E184", f"nothing to compare {humans[0]!r} with: the store has no machine codes and "
+                             "no other human coder. Run `evalnlp classify` first")
+        return list(combinations(humans, 2))
+    return [(h, machine) for h in humans]
+
+
+def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int]) -> Agreement:
+    import numpy as np
+
+    from evalnlp.errors import InputError
+    from evalnlp.evaluation import multilabel_report
+
+    long = store.paired_codes(a, b)
+    if long.empty:
+        raise InputError("E183", f"{a!r} and {b!r} have no passage in common ({a} coded {n_coded.get(a, 0):,}, "
+                         f"{b} coded {n_coded.get(b, 0):,}). Agreement needs both to code the same passages: code "
+                         "the same file (classify it, or import the second coder's codes for the same rows)")
+    outside = sorted(set(long["theme"]) - set(cb.theme_ids))
+    if outside:
+        raise InputError("E186", f"the codes of {a!r} and {b!r} use themes that are not in codebook {cb.id!r}: "
+                         f"{', '.join(outside[:10])}. Pass --codebook with the codebook both coded with")
+    units = long.drop_duplicates("unit")[["unit", "doc_id", "source", "locator", "question", "text"]]
+    units = units.reset_index(drop=True)
+    order = {u: i for i, u in enumerate(units["unit"])}
+    col = {t: j for j, t in enumerate(cb.theme_ids)}
+    mats = []
+    for coder in (a, b):
+        part = long[(long["coder"] == coder) & long["assigned"].astype(bool)]
+        Y = np.zeros((len(units), len(cb.theme_ids)), dtype=np.int8)
+        Y[part["unit"].map(order).to_numpy(dtype=int), part["theme"].map(col).to_numpy(dtype=int)] = 1
+        mats.append(Y)
+    report = multilabel_report(mats[0], mats[1], cb.theme_ids)
+    ids = np.asarray(cb.theme_ids, dtype=object)
+
+    def joined(mask):
+        return [";".join(ids[row]) for row in mask.astype(bool)]
+
+    ya, yb = mats[0].astype(bool), mats[1].astype(bool)
+    table = pd.DataFrame({
+        "coder_a": a, "coder_b": b, "source": units["source"], "locator": units["locator"],
+        "question": units["question"], "text": units["text"], "themes_a": joined(ya), "themes_b": joined(yb),
+        "only_a": joined(ya & ~yb), "only_b": joined(yb & ~ya), "both": joined(ya & yb),
+        "doc_id": units["doc_id"], "seg_id": units["unit"]})
+    return Agreement(coders=(a, b), codebook_id=cb.id, report=report, units=table[DISAGREEMENT_COLUMNS],
+                     n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+
+
+def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path | None = None,
+              disagreements: str | Path | None = None) -> list[Agreement]:
+    """Agreement between coders on the passages both coded, one :class:`Agreement` per pair compared (see
+    :func:`agreement_pairs`). Coder names may omit the ``human:`` prefix. The codebook is the one given, else
+    the store's. ``disagreements`` writes the passages each pair coded differently, with both codings
+    (:data:`DISAGREEMENT_COLUMNS`), as .csv, .tsv, .xlsx, .parquet, .jsonl or .json, for a consensus meeting.
+    """
+    from evalnlp.errors import InputError
+    from evalnlp.tablefile import TABLE_FORMATS, write_table
+
+    if disagreements is not None and Path(disagreements).suffix.lower() not in TABLE_FORMATS:
+        raise InputError("E161", f"cannot write {Path(disagreements).name!r}: expected one of the extensions "
+                         f"{', '.join(TABLE_FORMATS)}")
+    cb = _store_codebook_or(store, codebook)
+    pairs = agreement_pairs(store, coders, cb.id)
+    table = store.coders()
+    n_coded = dict(zip(table["coder"], table["passages"].astype(int)))
+    results = [_compare(store, cb, a, b, n_coded) for a, b in pairs]
+    if disagreements is not None:
+        rows = [r.disagreements for r in results]
+        write_table(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DISAGREEMENT_COLUMNS),
+                    disagreements, sheet="disagreements")
+    return results
+
+
+def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
+                     codebook: str | Path | None = None, backend: str = "auto",
+                     prior: str | None = None) -> TrainResult:
+    """Train a theme coder from the human codes in the store (every human coder's, or ``coder``'s) and save
+    it like :func:`train`.
+
+    Each human-coded passage is one training example, its text the passage's text. Where several human coders
+    coded a passage, a theme is on when at least half of them gave it (with two coders: either). The codebook
+    is the one given, else the one the latest import of these codes used. The card names the store and the
+    coders as its training data, with a sha256 of the examples.
+    """
+    import hashlib
+    import json
+
+    import numpy as np
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import InputError
+    from evalnlp.schema import is_human
+
+    known = store.coders()["coder"].tolist()
+    humans = [c for c in known if is_human(c)]
+    if coder is not None:
+        chosen = [_resolve_coder(coder, known)]
+        if not is_human(chosen[0]):
+            raise InputError("E182", f"--coder {coder!r} is a machine coder; train --from-store learns from human "
+                             f"codes. The human coders are: {', '.join(humans) or 'none yet'}")
+    elif humans:
+        chosen = humans
+    else:
+        raise InputError("E184", f"no human codes in {Path(store.path).name!r} to train from; import a coded "
+                         "sample first with `evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+    if codebook is not None:
+        cb = load_codebook(codebook)
+    else:
+        runs = store.coding_runs(chosen)
+        cb = _run_codebook(runs.iloc[-1]) if not runs.empty else load_codebook("impact")
+    codes = store.human_codes(chosen)
+    outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
+    if outside:
+        raise InputError("E186", f"the codes of {', '.join(chosen)} use themes that are not in codebook "
+                         f"{cb.id!r}: {', '.join(outside[:10])}. Pass --codebook with the codebook they coded with")
+    coders_per_seg = codes.groupby("seg_id")["coder"].nunique()
+    yes = (codes[codes["assigned"].astype(bool)].groupby(["seg_id", "theme"])["coder"].nunique()
+           .unstack("theme").reindex(index=coders_per_seg.index, columns=cb.theme_ids).fillna(0))
+    Y = (yes.to_numpy() * 2 >= coders_per_seg.to_numpy()[:, None]) & (yes.to_numpy() > 0)
+    Y = Y.astype(np.int8)
+    texts = codes.drop_duplicates("seg_id").set_index("seg_id")["text"].reindex(coders_per_seg.index).tolist()
+    if len(texts) < 10:
+        raise InputError("E137", f"only {len(texts)} human-coded passages in the store (coders: "
+                         f"{', '.join(chosen)}); training needs at least 10 (and a few examples of each theme)")
+    digest = hashlib.sha256(json.dumps([[t, row.tolist()] for t, row in zip(texts, Y)], ensure_ascii=False)
+                            .encode("utf-8")).hexdigest()
+    provenance = {"training_data": f"store {Path(store.path).name} ({', '.join(chosen)})",
+                  "training_data_sha256": digest, "n_skipped": 0, "training_coders": list(chosen)}
+    return _fit_and_save(cb, texts, Y, out=out, backend=backend, prior=prior, provenance=provenance)
+
+
 # ---- evidence, quotes, report ----------------------------------------------------------------------------
 
 
-#: Runs whose codebook is the store's: coding it, or importing a coded project with it.
-CODEBOOK_COMMANDS = ("classify", "import")
-
-
 def project_codebook(store: Store, codebook: str | Path | None = None):
-    """The codebook to report with: the one given, else the one the latest classify (or project import)
-    run used."""
-    import json
-
+    """The codebook to report with: the one given, else the one of the latest run that coded passages (a
+    classify run, or an import of human codes)."""
     from evalnlp.codebook import load_codebook
     from evalnlp.errors import StoreError
 
     if codebook is not None:
         return load_codebook(codebook)
     runs = store.table("runs")
-    coded = runs[runs["command"].isin(CODEBOOK_COMMANDS) & (runs["status"] == "ok")]
+    coding = set(store.coding_runs()["run_id"])
+    coded = runs[((runs["command"] == "classify") | runs["run_id"].isin(coding)) & (runs["status"] == "ok")
+                 & runs["codebook_id"].notna()]
     if coded.empty:
-        raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run. Run "
-                         "`evalnlp classify --codebook impact` first (or pass --codebook)")
-    args = json.loads(coded.iloc[-1]["args"] or "{}")
-    return load_codebook(args.get("codebook") or coded.iloc[-1]["codebook_id"])
+        raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run or "
+                         "imported human codes. Run `evalnlp classify --codebook impact` (or --codebook fft, or a YAML path) "
+                         "or `evalnlp codes import` first, or pass --codebook")
+    return _run_codebook(coded.iloc[-1])
+
+
+def _run_codebook(run: Any):
+    """The codebook a run recorded: the reference it was given (id or path), else its id."""
+    import json
+
+    from evalnlp.codebook import load_codebook
+
+    args = json.loads(run["args"] or "{}") if isinstance(run["args"], str) else {}
+    return load_codebook(args.get("codebook") or run["codebook_id"])
 
 
 def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None = None,
@@ -596,11 +1141,53 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     from evalnlp.reports import write_quotes
 
     cb = project_codebook(store, codebook)
-    cb.get(theme)  # a clear error for an unknown theme, listing the themes
+    _check_theme(store, cb, theme)
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact)
     if output is not None:
         write_quotes(df, output, codebook=cb)
     return df
+
+
+def _check_theme(store: Store, cb, theme: str) -> None:
+    """A clear error for a theme not in ``cb`` (E220, listing its themes), naming the codebook(s) that have
+    it among the shipped ones and those this store was coded with."""
+    from evalnlp.codebook import SHIPPED, load_codebook
+    from evalnlp.errors import CodebookError, EvalnlpError
+
+    try:
+        cb.get(theme)
+        return
+    except CodebookError as exc:
+        error = exc
+    refs = [ref for ref, cid in store.classify_codebooks() if cid != cb.id]
+    refs += [c for c in SHIPPED if c != cb.id and c not in refs]
+    having = []
+    for ref in refs:
+        try:
+            other = load_codebook(ref)
+        except EvalnlpError:  # a codebook file moved or deleted since it was used
+            continue
+        if theme in other.theme_ids and other.id not in [o.id for o in having]:
+            having.append(other)
+    if not having:
+        raise error
+    from evalnlp.quotes import codebook_ref
+
+    hints = []
+    for other in having:
+        ref = codebook_ref(other)
+        first = "" if store.has_codes(other.theme_ids) else f" (after `evalnlp classify --codebook {ref}`)"
+        hints.append(f"--codebook {ref}{first}")
+    raise CodebookError("E220", f"{error.message} Theme {theme!r} is in codebook "
+                        f"{', '.join(repr(o.id) for o in having)}: pass {' or '.join(hints)}.") from None
+
+
+def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None:
+    """When nothing in the store is coded with ``codebook`` (default: the latest classify run's): a note
+    naming the codebook(s) the store was coded with instead; ``None`` when it holds codes for it."""
+    from evalnlp.quotes import uncoded_note as note
+
+    return note(store, project_codebook(store, codebook))
 
 
 def report(store: Store, output: str | Path, *, claims: str | Path | None = None, by: str | None = None,
@@ -626,7 +1213,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     """Find topics in the store's passages with BERTopic, guided by a codebook, and map each onto its nearest
     theme (``emergent`` when none is near). Returns an :class:`evalnlp.discovery.Discovery`.
 
-    The codebook is the one given, else the latest classify run's, else ``impact``. ``theme``, ``by`` with
+    The codebook is the one given, else the store's (latest coding run), else ``impact``. ``theme``, ``by`` with
     ``group``, and ``question`` narrow the passages. The topics are stored in the ``topics`` table under a
     recorded run. ``output`` writes .json (the contract), .html (plots) or .md; ``suggest`` writes a draft
     codebook YAML with one new theme per emergent topic. Needs the ``topics`` extra.

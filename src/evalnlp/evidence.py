@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp.errors import InputError
+from evalnlp.schema import is_human
 from evalnlp.quotes import (
     Corpus,
     _plain,
@@ -48,6 +49,7 @@ from evalnlp.quotes import (
     score_pairs,
     speaker_text,
     select_quotes,
+    uncoded_note,
     unknown_attribute,
 )
 
@@ -321,6 +323,12 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
     strength_rule: str = STRENGTH_RULE
     segments_no_theme: int = 0  # coded passages assigned no theme at all
+    segments_human_coded: int = 0  # coded passages whose codes are a human coder's
+
+    @property
+    def human_note(self) -> str:
+        """``; N of them coded by hand`` when human codes are used, else an empty string (for summaries)."""
+        return f"; {self.segments_human_coded} of them coded by hand" if self.segments_human_coded else ""
 
     @property
     def no_theme_share(self) -> float:
@@ -330,7 +338,8 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
         ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
-        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``provenance`` and ``notes``."""
+        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``segments_human_coded`` (passages whose
+        codes are a human coder's, used instead of any machine codes), ``provenance`` and ``notes``."""
         return {
             "themes": _records(self.themes),
             "matrices": {attr: _records(df) for attr, df in self.matrices.items()},
@@ -339,6 +348,7 @@ class Evidence:
             "documents_coded": int(self.documents_coded),
             "segments_coded": int(self.segments_coded),
             "segments_no_theme": int(self.segments_no_theme),
+            "segments_human_coded": int(self.segments_human_coded),
             "provenance": _plain(self.provenance),
             "notes": list(self.notes),
         }
@@ -447,7 +457,7 @@ def _doc_filter(corpus: Corpus, claim: Claim) -> pd.Series | None:
 
 
 def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFrame, claim: Claim, *,
-               redact: bool, n_quotes: int) -> dict[str, Any]:
+               redact: bool, n_quotes: int, cited: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     support = scored[scored["theme"].isin(claim.themes)]
     docs_ok = _doc_filter(corpus, claim)
     if docs_ok is not None:
@@ -475,7 +485,8 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
     })
     row["testimonials"] = [
         {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
-         "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"]}
+         "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"],
+         "source_entries": (cited or {}).get(q["seg_id"], [])}
         for q in (quote_records(t_quotes) if len(testimonials) else [])
     ]
     linked = reach.merge(segs[["doc_id", "start", "end", "source", "locator"]], on="doc_id",
@@ -493,7 +504,11 @@ def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes) 
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
     reach = store.table("reach")
-    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes) for c in claims]
+    cited: dict[str, list[dict[str, Any]]] = {}
+    for r in store.segment_sources().itertuples(index=False):  # the corroborating source beside each testimonial
+        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
+    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited)
+            for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
@@ -573,12 +588,15 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: "
                      f"{', '.join(corpus.ignored_themes)}")
     if corpus.coded.empty:
-        notes.append("no coded passages: run `evalnlp classify` (or import human codes) first")
+        notes.append("no coded passages: " + (uncoded_note(store, codebook) or
+                                              "run `evalnlp classify` (or import human codes) first"))
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=int(corpus.coded["doc_id"].nunique()),
         segments_coded=int(corpus.coded["seg_id"].nunique()),
         segments_no_theme=int((~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"])).sum()),
+        segments_human_coded=int(corpus.coded.loc[corpus.coded["coder"].map(is_human).astype(bool),
+                                                  "seg_id"].nunique()),
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,

@@ -59,6 +59,7 @@ __all__ = [
     "prefer_testimonials",
     "score_pairs",
     "select_quotes",
+    "uncoded_note",
 ]
 
 #: Weights of the ranking score's parts.
@@ -140,6 +141,36 @@ def load_corpus(store, codebook) -> Corpus:
     doc_attrs = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))
     return Corpus(passages=passages, coded=coded, pairs=pairs.reset_index(drop=True), doc_attrs=doc_attrs,
                   ignored_themes=ignored)
+
+
+def codebook_ref(codebook) -> str:
+    """How to name ``codebook`` to --codebook: its id when it is a shipped codebook, else its file."""
+    from evalnlp.codebook import SHIPPED, load_codebook
+
+    path = getattr(codebook, "path", None)
+    if not path or (codebook.id in SHIPPED and load_codebook(codebook.id).sha256 == codebook.sha256):
+        return codebook.id
+    return str(path)
+
+
+def uncoded_note(store, codebook) -> str | None:
+    """When nothing in ``store`` is coded with ``codebook``'s themes: what to do instead, naming the
+    codebook(s) the store's passages were coded with (or, when nothing is coded yet, the shipped ones).
+    ``None`` when the store holds codes for the codebook."""
+    from evalnlp.codebook import SHIPPED
+
+    if store.has_codes(codebook.theme_ids):
+        return None
+    ref = codebook_ref(codebook)
+    used = [r for r, cid in store.classify_codebooks() if cid != codebook.id]
+    if used:
+        names = " and ".join(repr(r) for r in used)
+        options = " or ".join(f"--codebook {r}" for r in used)
+        return (f"this store's passages were coded with {names}, not {codebook.id!r}: pass {options}, or code "
+                f"them with {codebook.id!r} first: `evalnlp classify --codebook {ref}`")
+    others = ", ".join(f"--codebook {c}" for c in SHIPPED if c != codebook.id)
+    return (f"run `evalnlp classify --codebook {ref}` first (or {others} or a YAML path for another codebook), "
+            "or import human codes")
 
 
 def builtin_attributes(corpus: Corpus) -> dict[str, str]:

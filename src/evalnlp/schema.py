@@ -5,13 +5,17 @@ Only :mod:`evalnlp.store` turns these into SQL; everything else uses them to bui
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DOCUMENT_COLUMNS = ["doc_id", "source", "locator", "kind", "question", "text", "attrs", "run_id"]
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]
 CODE_COLUMNS = ["seg_id", "theme", "score", "assigned", "coder", "run_id"]
 SENTIMENT_COLUMNS = ["seg_id", "label", "score", "coder", "run_id"]
 REACH_COLUMNS = ["doc_id", "text", "value", "unit", "start", "end"]
+# A narrative file's corroborating-source entries (``source`` is the file, ``position`` the entry's place in
+# its list) and the entries each testimonial's marker names.
+SOURCE_COLUMNS = ["source", "position", "ref", "label", "text", "run_id"]
+SEGMENT_SOURCE_COLUMNS = ["seg_id", "source", "position"]
 RUN_COLUMNS = [
     "run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
     "started", "finished", "status", "n_in", "n_ok", "n_rejected",

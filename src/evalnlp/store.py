@@ -54,6 +54,13 @@ MIGRATIONS: list[list[str]] = [
             run_id VARCHAR NOT NULL, topic INTEGER NOT NULL, size INTEGER, keywords JSON,
             theme VARCHAR, similarity DOUBLE, emergent BOOLEAN, examples JSON)""",
     ],
+    [  # 2: corroborating sources of narrative files, and the entries each testimonial cites
+        """CREATE TABLE sources (
+            source VARCHAR NOT NULL, position INTEGER NOT NULL, ref VARCHAR, label VARCHAR,
+            text VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+        """CREATE TABLE segment_sources (
+            seg_id VARCHAR NOT NULL, source VARCHAR NOT NULL, position INTEGER NOT NULL)""",
+    ],
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -118,6 +125,7 @@ class Store:
             self._migrate()
         else:
             self._check_version()
+        self.commits = 0  # transactions committed since the store was opened (a migration on open not counted)
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -145,6 +153,7 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+            self.commits = getattr(self, "commits", 0) + 1
         finally:
             self._in_tx = False
 
@@ -287,11 +296,10 @@ class Store:
         self.con.register("_segs", seg)
         try:
             n = self.con.execute(
-                """
+                f"""
                 INSERT INTO segments
                 SELECT s.* FROM (
-                    SELECT substr(md5(concat_ws(':', doc_id, kind, CAST(start AS VARCHAR), CAST("end" AS VARCHAR))),
-                                  1, 20) AS seg_id,
+                    SELECT {_SEG_ID.format(kind="kind")} AS seg_id,
                            doc_id, kind, CAST(start AS INTEGER) AS start, CAST("end" AS INTEGER) AS "end",
                            text, speaker, source_ref
                     FROM _segs
@@ -318,6 +326,58 @@ class Store:
         finally:
             self.con.unregister("_reach")
         return int(n)
+
+    def insert_sources(self, frame: pd.DataFrame, run_id: str) -> int:
+        """Insert a narrative file's corroborating-source entries (source, position, ref, label, text), skipping
+        entries already stored with the same file, place and text, so ingesting a file again adds nothing."""
+        if frame.empty:
+            return 0
+        rows = frame[["source", "position", "ref", "label", "text"]].assign(run_id=run_id)
+        self.con.register("_sources", rows)
+        try:
+            n = self.con.execute(
+                """INSERT INTO sources
+                   SELECT DISTINCT r.source, CAST(r.position AS INTEGER), r.ref, r.label, r.text, r.run_id
+                   FROM _sources r
+                   WHERE NOT EXISTS (SELECT 1 FROM sources x WHERE x.source = r.source
+                                     AND x.position = r.position AND x.text = r.text)"""
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("_sources")
+        return int(n)
+
+    def link_segment_sources(self, frame: pd.DataFrame) -> int:
+        """Link testimonials to the source entries their markers name: rows (doc_id, start, end, source,
+        position) for segments of kind ``testimonial``; links already stored are skipped."""
+        if frame.empty:
+            return 0
+        self.con.register("_links", frame[["doc_id", "start", "end", "source", "position"]])
+        try:
+            n = self.con.execute(
+                f"""INSERT INTO segment_sources
+                   SELECT DISTINCT n.seg_id, n.source, n.position FROM (
+                       SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id, source,
+                              CAST(position AS INTEGER) AS position
+                       FROM _links) n
+                   WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = n.seg_id
+                                     AND x.source = n.source AND x.position = n.position)"""
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("_links")
+        return int(n)
+
+    def segment_sources(self, seg_ids: list[str] | None = None) -> pd.DataFrame:
+        """The source entries each testimonial cites: seg_id, ref, label, text, in the order of the list."""
+        sql = """SELECT DISTINCT l.seg_id, s.position, s.ref, s.label, s.text
+                 FROM segment_sources l JOIN sources s ON s.source = l.source AND s.position = l.position"""
+        params: list[Any] = []
+        if seg_ids is not None:
+            if not seg_ids:
+                return pd.DataFrame(columns=["seg_id", "ref", "label", "text"])
+            sql += " WHERE l.seg_id IN (SELECT unnest(?))"
+            params.append(list(seg_ids))
+        df = self.con.execute(sql + " ORDER BY l.seg_id, s.position", params).df()
+        return df[["seg_id", "ref", "label", "text"]]
 
     # ---- codes and sentiment -----------------------------------------------------------------------
 
@@ -346,6 +406,202 @@ class Store:
             self.con.unregister("_new")
         return int(n)
 
+    def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str) -> dict[str, int]:
+        """Store a human coder's codes for the segments in ``frame`` (seg_id, theme, assigned, optional score);
+        return how many of those segments were ``new`` to this coder, ``changed`` or ``unchanged``.
+
+        A segment's rows in ``frame`` are this coder's whole decision on it: what the coder said of it
+        before is replaced when it differs, and left as it was (with its original run) when it does not, so
+        storing the same codes twice adds nothing. No other coder's codes are touched. A segment coded with no
+        theme is stored as rows that are all ``assigned = false`` (see :func:`evalnlp.api.human_code_frame`),
+        which still make it a human-coded segment. Rows repeated for one segment and theme are merged (assigned
+        if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0 for the others.
+        """
+        from evalnlp.schema import is_human
+
+        if not isinstance(coder, str) or not is_human(coder) or coder == HUMAN_PREFIX:
+            raise ValueError(f"The 'coder' parameter of put_human_codes must be a human coder id such as "
+                             f"'{HUMAN_PREFIX}alice'; got {coder!r} instead.")
+        if frame.empty:
+            return {"new": 0, "changed": 0, "unchanged": 0}
+        new = frame[["seg_id", "theme", "assigned"]].copy()
+        new["assigned"] = new["assigned"].astype(bool)
+        new["score"] = (pd.to_numeric(frame["score"], errors="coerce") if "score" in frame.columns
+                        else new["assigned"].astype(float))
+        self.con.register("_hc", new)
+        try:
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE _hnew AS
+                   SELECT seg_id, theme,
+                          coalesce(max(score) FILTER (WHERE assigned), max(score)) AS score,
+                          bool_or(assigned) AS assigned
+                   FROM _hc GROUP BY seg_id, theme""")
+        finally:
+            self.con.unregister("_hc")
+        try:
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE _hold AS
+                   SELECT seg_id, theme, score, assigned FROM codes
+                   WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hnew)""", [coder])
+            self.con.execute(  # segments new to this coder or coded differently before
+                """CREATE OR REPLACE TEMP TABLE _hdiff AS
+                   SELECT DISTINCT seg_id FROM (
+                       (SELECT seg_id, theme, score, assigned FROM _hnew
+                        EXCEPT SELECT seg_id, theme, score, assigned FROM _hold)
+                       UNION ALL
+                       (SELECT seg_id, theme, score, assigned FROM _hold
+                        EXCEPT SELECT seg_id, theme, score, assigned FROM _hnew))""")
+            counts = self.con.execute(
+                """SELECT count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hold)),
+                          count(*) FILTER (WHERE seg_id IN (SELECT seg_id FROM _hold)
+                                           AND seg_id IN (SELECT seg_id FROM _hdiff)),
+                          count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hdiff))
+                   FROM (SELECT DISTINCT seg_id FROM _hnew)""").fetchone()
+            self.con.execute("DELETE FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)", [coder])
+            self.con.execute(
+                """INSERT INTO codes SELECT seg_id, theme, score, assigned, ?, ? FROM _hnew
+                   WHERE seg_id IN (SELECT seg_id FROM _hdiff) ORDER BY seg_id, theme""", [coder, run_id])
+        finally:
+            self._drop_temp("_hnew", "_hold", "_hdiff")
+        return {"new": int(counts[0]), "changed": int(counts[1]), "unchanged": int(counts[2])}
+
+    def _drop_temp(self, *names: str) -> None:
+        """Drop helper tables; quietly, since after a failed statement the transaction refuses everything
+        until it is rolled back (which drops them anyway)."""
+        for name in names:
+            try:
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
+            except duckdb.Error:
+                return
+
+    def whole_segments(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """For each row of ``rows`` (source, locator, question, text: a stored document's identity), the
+        segment that spans the document's whole text: seg_id and doc_id, one row per input row in its order
+        (None where no stored document matches).
+
+        A document segmented into sentences gets a whole-text ``response`` segment here, so that codes given to
+        the whole answer have a passage to sit on; one that has a segment over its whole text keeps it.
+        """
+        if rows.empty:
+            return pd.DataFrame({"seg_id": pd.Series([], dtype=object), "doc_id": pd.Series([], dtype=object)})
+        keys = rows[["source", "locator", "question", "text"]].reset_index(drop=True)
+        keys.insert(0, "_row", range(len(keys)))
+        self.con.register("_keys", keys)
+        try:
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE _matched AS
+                   SELECT k._row, d.doc_id, d.text FROM _keys k JOIN documents d
+                     ON d.source = k.source AND d.locator = k.locator AND d.text = k.text
+                    AND d.question IS NOT DISTINCT FROM k.question""")
+            self.con.execute(
+                """INSERT INTO segments
+                   SELECT substr(md5(concat_ws(':', doc_id, 'response', '0', CAST(length(text) AS VARCHAR))), 1, 20),
+                          doc_id, 'response', 0, length(text), text, NULL, NULL
+                   FROM (SELECT DISTINCT doc_id, text FROM _matched) m
+                   WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = m.doc_id AND s.start = 0
+                                     AND s."end" = length(m.text))""")
+            out = self.con.execute(
+                """WITH whole AS (
+                       SELECT s.doc_id, arg_min(s.seg_id, (s.kind <> 'response', s.seg_id)) AS seg_id
+                       FROM segments s JOIN (SELECT DISTINCT doc_id, text FROM _matched) m
+                         ON s.doc_id = m.doc_id AND s.start = 0 AND s."end" = length(m.text)
+                       GROUP BY s.doc_id)
+                   SELECT k._row, w.seg_id, m.doc_id FROM _keys k
+                   LEFT JOIN _matched m USING (_row) LEFT JOIN whole w ON w.doc_id = m.doc_id
+                   ORDER BY k._row""").df()
+        finally:
+            self.con.unregister("_keys")
+            self._drop_temp("_matched")
+        out = out[["seg_id", "doc_id"]].astype(object)
+        return out.where(out.notna(), None)
+
+    def coders(self) -> pd.DataFrame:
+        """Every coder with codes in the store: coder, kind (human or machine), passages (segments coded),
+        documents, codes (themes assigned), no_theme (passages assigned none), runs, first_run, last_run;
+        human coders first, then machine coders, each by name."""
+        return self.con.execute(
+            f"""WITH per_seg AS (
+                    SELECT c.coder, c.seg_id, s.doc_id, count(*) FILTER (WHERE c.assigned) AS n_assigned
+                    FROM codes c JOIN segments s USING (seg_id) GROUP BY c.coder, c.seg_id, s.doc_id),
+                coder_runs AS (SELECT coder, count(DISTINCT run_id) AS runs, min(run_id) AS first_run,
+                                      max(run_id) AS last_run FROM codes GROUP BY coder)
+                SELECT p.coder,
+                       CASE WHEN starts_with(p.coder, '{HUMAN_PREFIX}') THEN 'human' ELSE 'machine' END AS kind,
+                       count(*) AS passages, count(DISTINCT p.doc_id) AS documents,
+                       CAST(sum(p.n_assigned) AS BIGINT) AS codes,
+                       count(*) FILTER (WHERE p.n_assigned = 0) AS no_theme,
+                       r.runs, r.first_run, r.last_run
+                FROM per_seg p JOIN coder_runs r USING (coder)
+                GROUP BY p.coder, r.runs, r.first_run, r.last_run
+                ORDER BY kind, p.coder""").df()
+
+    def latest_machine_coder(self, codebook_id: str | None = None) -> str | None:
+        """The machine coder of the most recent run that stored machine codes (for ``codebook_id`` only,
+        when given), or None."""
+        sql = (f"""SELECT arg_max(c.coder, c.run_id) FROM codes c JOIN runs r USING (run_id)
+                   WHERE NOT starts_with(c.coder, '{HUMAN_PREFIX}')""")
+        params: list[Any] = []
+        if codebook_id is not None:
+            sql += " AND r.codebook_id = ?"
+            params.append(codebook_id)
+        row = self.con.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def coding_runs(self, coders: list[str] | None = None) -> pd.DataFrame:
+        """The runs that stored codes (of ``coders`` only, when given), oldest first: every column of
+        ``runs``."""
+        filt, params = "", []
+        if coders is not None:
+            filt = "WHERE coder IN (SELECT UNNEST(?))"
+            params.append(list(coders))
+        return self.con.execute(
+            f"""SELECT * FROM runs WHERE run_id IN (SELECT DISTINCT run_id FROM codes {filt})
+                ORDER BY started, run_id""", params).df()
+
+    def paired_codes(self, coder_a: str, coder_b: str) -> pd.DataFrame:
+        """The two coders' decisions on the passages both coded: unit (seg_id), doc_id, source, locator,
+        question, text, coder, theme, assigned.
+
+        A unit is a coded segment that no other coded segment of the two encloses; a coder's decision on a
+        theme is whether it assigned the theme to the unit or to any segment inside it. Where both coded the
+        same passages this is a plain match; where one coded whole answers and the other their sentences, the
+        sentences' codes are pooled onto the answer. Only units both coders coded are returned.
+        """
+        return self.con.execute(
+            """WITH coded AS (
+                   SELECT c.coder, c.seg_id, c.theme, c.assigned, s.doc_id, s.start, s."end"
+                   FROM codes c JOIN segments s USING (seg_id) WHERE c.coder IN (?, ?)),
+               both_docs AS (SELECT doc_id FROM coded GROUP BY doc_id HAVING count(DISTINCT coder) = 2),
+               spans AS (SELECT DISTINCT seg_id, doc_id, start, "end" FROM coded
+                         WHERE doc_id IN (SELECT doc_id FROM both_docs)),
+               unit_of AS (
+                   SELECT a.seg_id, arg_max(b.seg_id, (b."end" - b.start, b.seg_id)) AS unit
+                   FROM spans a JOIN spans b
+                     ON a.doc_id = b.doc_id AND b.start <= a.start AND a."end" <= b."end"
+                   GROUP BY a.seg_id),
+               decided AS (
+                   SELECT u.unit, c.coder, c.theme, bool_or(c.assigned) AS assigned
+                   FROM coded c JOIN unit_of u USING (seg_id) GROUP BY u.unit, c.coder, c.theme),
+               paired AS (SELECT unit FROM decided GROUP BY unit HAVING count(DISTINCT coder) = 2)
+               SELECT x.unit, s.doc_id, d.source, d.locator, d.question, s.text, x.coder, x.theme, x.assigned
+               FROM decided x JOIN segments s ON s.seg_id = x.unit JOIN documents d USING (doc_id)
+               WHERE x.unit IN (SELECT unit FROM paired)
+               ORDER BY d.source, d.locator, d.question, s.start, x.unit, x.coder, x.theme""",
+            [coder_a, coder_b]).df()
+
+    def human_codes(self, coders: list[str] | None = None) -> pd.DataFrame:
+        """Human codes with their passages' text: seg_id, text, coder, theme, assigned (of ``coders`` only,
+        when given), in a stable order."""
+        filt, params = "", []
+        if coders is not None:
+            filt = "AND c.coder IN (SELECT UNNEST(?))"
+            params.append(list(coders))
+        return self.con.execute(
+            f"""SELECT c.seg_id, s.text, c.coder, c.theme, c.assigned
+                FROM codes c JOIN segments s USING (seg_id)
+                WHERE starts_with(c.coder, '{HUMAN_PREFIX}') {filt}
+                ORDER BY c.seg_id, c.coder, c.theme""", params).df()
+
     def theme_counts(self, coder: str, run_id: str) -> pd.DataFrame:
         """Passages assigned each theme by ``coder`` in ``run_id``: theme, passages."""
         return self.con.execute(
@@ -362,6 +618,10 @@ class Store:
         return self.con.execute(
             "SELECT label, count(*) AS passages FROM sentiment WHERE run_id = ? GROUP BY label ORDER BY label",
             [run_id]).df()
+
+    def sources(self) -> list[str]:
+        """The distinct sources of the stored documents, sorted."""
+        return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM documents ORDER BY source").fetchall()]
 
     def doc_ids_for_sources(self, sources: list[str]) -> list[str]:
         self.con.register("_src", pd.DataFrame({"source": list(sources)}))
@@ -435,63 +695,26 @@ class Store:
         finally:
             self.con.unregister("_docs_of")
 
-    def import_codes(self, frame: pd.DataFrame, run_id: str, *, replace: bool) -> int:
-        """Store codes read from a project exchange file, several coders at once: ``frame`` has seg_id, theme,
-        score, assigned, coder and run_id.
+    def import_codes(self, frame: pd.DataFrame) -> int:
+        """Add codes read from a project exchange file, several coders and runs at once: ``frame`` has seg_id,
+        theme, score, assigned, coder and run_id. A coder's codes go only to segments it has not coded in this
+        store, so what the store has (with its scores) always wins and no other coder's codes are touched; a
+        person's own new codes go through :meth:`put_human_codes` instead. Returns the number of rows added."""
+        return self._fill("codes", frame, ["seg_id", "theme", "score", "assigned", "coder", "run_id"])
 
-        With ``replace`` the rows are what each coder now says of the segments it codes in ``frame`` (a coder
-        re-importing their own work): its themes there are set as given, and a theme it had assigned there
-        that ``frame`` does not give is no longer assigned (that change recorded under ``run_id``); rows that
-        do not change are left as they are, so importing the same file twice changes nothing. Without
-        ``replace`` a coder's codes are added only to segments it has not coded yet. Either way no other
-        coder's codes are touched. Returns the number of rows added or changed."""
+    def import_sentiment(self, frame: pd.DataFrame) -> int:
+        """Add sentiment read from a project exchange file (seg_id, label, score, coder, run_id) where the coder
+        has none for the segment."""
+        return self._fill("sentiment", frame, ["seg_id", "label", "score", "coder", "run_id"])
+
+    def _fill(self, table: str, frame: pd.DataFrame, cols: list[str]) -> int:
         if frame.empty:
             return 0
-        cols = ["seg_id", "theme", "score", "assigned", "coder", "run_id"]
         self.con.register("_imp", frame[cols])
         try:
-            changed = 0
-            if replace:
-                changed += self.con.execute(
-                    """UPDATE codes SET assigned = false, run_id = ?
-                       WHERE assigned
-                         AND EXISTS (SELECT 1 FROM _imp n WHERE n.coder = codes.coder AND n.seg_id = codes.seg_id)
-                         AND NOT EXISTS (SELECT 1 FROM _imp n WHERE n.coder = codes.coder
-                                         AND n.seg_id = codes.seg_id AND n.theme = codes.theme)""",
-                    [run_id]).fetchone()[0]
-                changed += self.con.execute(
-                    """UPDATE codes SET assigned = n.assigned, score = coalesce(n.score, codes.score),
-                                        run_id = n.run_id
-                       FROM _imp n
-                       WHERE n.coder = codes.coder AND n.seg_id = codes.seg_id AND n.theme = codes.theme
-                         AND (codes.assigned <> n.assigned
-                              OR (n.score IS NOT NULL AND n.score IS DISTINCT FROM codes.score))""").fetchone()[0]
-                match = "t.coder = n.coder AND t.seg_id = n.seg_id AND t.theme = n.theme"
-            else:
-                match = "t.coder = n.coder AND t.seg_id = n.seg_id"
-            changed += self.con.execute(
-                f"""INSERT INTO codes SELECT n.seg_id, n.theme, n.score, n.assigned, n.coder, n.run_id FROM _imp n
-                    WHERE NOT EXISTS (SELECT 1 FROM codes t WHERE {match})""").fetchone()[0]
-            return int(changed)
-        finally:
-            self.con.unregister("_imp")
-
-    def import_sentiment(self, frame: pd.DataFrame, *, replace: bool) -> int:
-        """Store sentiment read from a project exchange file (seg_id, label, score, coder, run_id): with
-        ``replace`` a coder's label on a segment is set as given (unchanged rows are left alone), without it
-        added only where the coder has none. No other coder's rows are touched."""
-        if frame.empty:
-            return 0
-        self.con.register("_imp", frame[["seg_id", "label", "score", "coder", "run_id"]])
-        try:
-            if replace:
-                self.con.execute(
-                    """DELETE FROM sentiment WHERE EXISTS (
-                           SELECT 1 FROM _imp n WHERE n.coder = sentiment.coder AND n.seg_id = sentiment.seg_id
-                           AND (n.label <> sentiment.label OR n.score IS DISTINCT FROM sentiment.score))""")
             return int(self.con.execute(
-                """INSERT INTO sentiment SELECT n.seg_id, n.label, n.score, n.coder, n.run_id FROM _imp n
-                   WHERE NOT EXISTS (SELECT 1 FROM sentiment t WHERE t.coder = n.coder AND t.seg_id = n.seg_id)"""
+                f"""INSERT INTO {table} SELECT {", ".join("n." + c for c in cols)} FROM _imp n
+                    WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.coder = n.coder AND t.seg_id = n.seg_id)"""
             ).fetchone()[0])
         finally:
             self.con.unregister("_imp")
@@ -539,13 +762,15 @@ class Store:
         order = {
             "documents": "source, locator, question", "segments": "doc_id, start, \"end\", kind",
             "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
-            "runs": "started, run_id", "rejects": "run_id, source, locator", "topics": "run_id, topic",
+            "runs": "started, run_id", "topics": "run_id, topic",
+            "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
+            "sources": "source, position, run_id", "segment_sources": "seg_id, source, position",
         }
         if name not in order:
             raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")
         sql = f"SELECT * FROM {name}"
         params: list[Any] = []
-        if run_id is not None and name not in ("segments", "reach"):
+        if run_id is not None and name not in ("segments", "reach", "segment_sources"):
             sql += " WHERE run_id = ?"
             params.append(run_id)
         sql += f" ORDER BY {order[name]}"
@@ -593,22 +818,31 @@ class Store:
                 self.con.unregister("_ids")
 
     def effective_codes(self, *, assigned_only: bool = True) -> pd.DataFrame:
-        """The codes that evidence uses: a segment's human codes where it has any, otherwise the codes of
-        the most recent machine run that coded it. Columns: seg_id, theme, score, assigned, coder, run_id."""
+        """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
+        recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
+
+        A human coding speaks for the whole stretch of text it covers: machine codes on a segment that lies
+        inside a human-coded segment of the same document (a sentence of an answer a human coded whole) are
+        left out too, so a document's figures never mix the two."""
         cond = "WHERE assigned" if assigned_only else ""
         return self.con.execute(
             f"""
-            WITH human AS (SELECT DISTINCT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')),
+            WITH human_spans AS (
+                SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
+                WHERE s.seg_id IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
+            covered AS (
+                SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
+                  ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
             latest AS (
                 SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM codes
-                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM human)
+                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
                 GROUP BY seg_id)
             SELECT * FROM (
                 SELECT c.* FROM codes c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
                 UNION ALL
                 SELECT c.* FROM codes c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
             ) {cond}
-            ORDER BY seg_id, theme
+            ORDER BY seg_id, theme, coder
             """
         ).df()
 
@@ -630,6 +864,19 @@ class Store:
                ORDER BY d.source, s.doc_id, s.start, s.kind"""
         ).df()
 
+    def has_codes(self, themes: list[str]) -> bool:
+        """Whether any passage holds a code (any coder, assigned or not) for one of ``themes``."""
+        return bool(self.con.execute("SELECT EXISTS (SELECT 1 FROM codes WHERE list_contains(?, theme))",
+                                     [list(themes)]).fetchone()[0])
+
+    def classify_codebooks(self) -> list[tuple[str, str]]:
+        """The codebooks of the classify runs that finished, latest first, each once: (as given to --codebook,
+        or the codebook id when none was given; the codebook id)."""
+        rows = self.con.execute(
+            """SELECT coalesce(json_extract_string(args, '$.codebook'), codebook_id), codebook_id FROM runs
+               WHERE command = 'classify' AND status = 'ok' ORDER BY started DESC, run_id DESC""").fetchall()
+        return list(dict.fromkeys((ref, cid) for ref, cid in rows if ref or cid))
+
     def summary(self) -> dict[str, int]:
         """Row counts of every table."""
         return {name: self.count(name) for name in
@@ -640,6 +887,10 @@ class Store:
             "SELECT * FROM topics WHERE run_id = (SELECT max(run_id) FROM topics) ORDER BY topic").df()
 
 
+# A segment's id: a hash of its document, kind and offsets (``kind`` is a column or a quoted literal).
+_SEG_ID = """substr(md5(concat_ws(':', doc_id, {kind}, CAST(start AS VARCHAR), CAST("end" AS VARCHAR))), 1, 20)"""
+
+
 def _memory_limit() -> str:
     """``$EVALNLP_MEMORY_LIMIT`` (a DuckDB size such as ``2GB``), default 1GB."""
     import re
@@ -648,6 +899,13 @@ def _memory_limit() -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
         raise StoreError("E409", f"EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}")
     return value
+
+
+def _natural(column: str) -> str:
+    """ORDER BY terms for the natural order of a text column: "row 9" before "row 10" before "row 1333".
+    Values are ordered by their text with the numbers blanked out, then by their numbers, then as text."""
+    return (f"regexp_replace({column}, '[0-9]+', '#', 'g'), "
+            f"CAST(regexp_extract_all({column}, '[0-9]+') AS DOUBLE[]), {column}")
 
 
 def _sql_str(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -137,3 +138,47 @@ def test_error_messages_keep_their_brackets(runner, tmp_path):
     finally:
         app_module.err_console = saved
     assert 'pip install "evalnlp[topics]"' in buf.getvalue() and "[E501]" in buf.getvalue()
+
+
+def test_global_options_also_work_after_the_command(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nhello there\n", encoding="utf-8")
+    db = tmp_path / "after.duckdb"
+    res = runner.invoke(app, ["ingest", str(csv), "--text", "text", "--db", str(db), "-q"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and db.exists()
+    res = runner.invoke(app, ["runs", "--quiet", "--db", str(db), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert [r["command"] for r in json.loads(res.stdout)["runs"]] == ["ingest"]
+    # before the command they still work, and after it they win
+    res = runner.invoke(app, ["--db", str(tmp_path / "other.duckdb"), "runs", "--db", str(db), "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["runs"][0]["command"] == "ingest"
+    res = runner.invoke(app, ["codebook", "list", "-q"])
+    assert res.exit_code == 0 and "impact" in res.stdout
+
+
+@pytest.mark.parametrize("name", [None, "classify", "runs", "quotes", "codebook show"])
+def test_help_shows_flags_as_flags(runner, name):
+    result = runner.invoke(app, [*(name.split() if name else []), "--help"])
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+    line = next(line for line in result.stdout.splitlines() if "--help" in line)
+    assert "Show this message and exit." in line
+    if name == "classify":
+        assert "<str>" in next(line for line in result.stdout.splitlines() if "--codebook" in line)
+
+
+def test_runs_lists_rejects_in_natural_order(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    blank = {9, 10, 1333, 10532}
+    csv.write_text("text\n" + "".join(" \n" if i in blank else f"answer {i}\n" for i in range(1, 10600)),
+                   encoding="utf-8")
+    db = str(tmp_path / "r.duckdb")
+    assert runner.invoke(app, ["--db", db, "ingest", str(csv), "--text", "text"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "runs", "--rejects"])
+    assert result.exit_code == 0, result.output
+    found = [w for line in result.stdout.splitlines() for w in ["row 9", "row 10", "row 1333", "row 10532"]
+             if f"{w} " in line and "E141" in line]
+    assert found == ["row 9", "row 10", "row 1333", "row 10532"]
+    rejects = json.loads(runner.invoke(app, ["--db", db, "runs", "--rejects", "--format", "json"]).stdout)["rejects"]
+    assert [r["locator"] for r in rejects] == ["row 9", "row 10", "row 1333", "row 10532"]

@@ -28,7 +28,9 @@ def test_json_contract_and_offsets_into_a_text_file(runner, tmp_path):
     (doc,) = out["documents"]
     assert doc["source"] == "case.txt"
     (t,) = doc["testimonials"]
-    assert set(t) == {"quote", "speaker", "source_ref", "start", "end"}
+    assert set(t) == {"quote", "speaker", "source_ref", "start", "end", "source_entries"}
+    assert t["source_entries"] == []  # the file has no sources list
+    assert doc["sources"] == [] and doc["sources_file"] is None
     assert t["quote"] == text[t["start"]:t["end"]]
     assert t["quote"].startswith("the fellows have changed")
     assert t["speaker"] == "the Chief Executive of Northfield Trust"
@@ -37,6 +39,57 @@ def test_json_contract_and_offsets_into_a_text_file(runner, tmp_path):
     assert set(r) == {"text", "value", "unit", "start", "end"}
     assert r["text"] == "95 senior NHS clinicians and managers" == text[r["start"]:r["end"]]
     assert r["value"] == 95.0
+
+
+CASE = ("4. Details of the impact\n"
+        "The Chief Executive of Northfield Trust said \"the fellows have changed how our board and clinicians "
+        "talk to each other\" [B]. Staff called the course 'the most useful training I have had in years'; "
+        "and 'something every manager should attend' (see Source 3).\n\n"
+        "5. Sources to corroborate the impact\n"
+        "[A] Evaluation report, 2019, \"Fellows In Every Northfield Board\", reaching 95 clinicians.\n"
+        "[B] Letter from the Chief Executive, Northfield Trust.\n"
+        "[C] Survey of course members, 2020.\n")
+
+
+def test_json_sources_and_source_entries_from_the_documents_own_section(runner, tmp_path):
+    f = tmp_path / "case.txt"
+    f.write_text(CASE, encoding="utf-8")
+    (doc,) = extract_json(runner, f)["documents"]
+    assert [(e["ref"], e["label"]) for e in doc["sources"]] == [("A", "[A]"), ("B", "[B]"), ("C", "[C]")]
+    for e in doc["sources"]:
+        assert set(e) == {"ref", "label", "text", "start", "end"}
+        assert CASE[e["start"]:e["end"]] == e["text"]
+    assert doc["sources_file"] is None
+    t1, t2, t3 = doc["testimonials"]  # the quoted title in the sources list is no testimonial
+    assert [e["text"] for e in t1["source_entries"]] == ["Letter from the Chief Executive, Northfield Trust."]
+    assert t2["source_ref"] == t3["source_ref"] == "(see Source 3)"  # one marker after a run of quotations
+    assert [e["ref"] for e in t2["source_entries"]] == [e["ref"] for e in t3["source_entries"]] == ["C"]
+    assert doc["reach"] == []  # "95 clinicians" is in the sources list
+
+
+def test_json_sources_from_a_separate_file(runner, tmp_path):
+    narrative, _ = CASE.split("\n\n")
+    f, s = tmp_path / "case.txt", tmp_path / "case_sources.txt"
+    f.write_text(narrative, encoding="utf-8")
+    s.write_text("Sources to corroborate the impact\nA. Report.\nB. Letter from the Chief Executive.\n"
+                 "C. Survey.\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(f), "--sources", str(s), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (doc,) = json.loads(result.stdout)["documents"]
+    assert doc["sources_file"] == "case_sources.txt"
+    assert [e["ref"] for e in doc["sources"]] == ["A", "B", "C"]
+    assert [[e["ref"] for e in t["source_entries"]] for t in doc["testimonials"]] == [["B"], ["C"], ["C"]]
+    table = runner.invoke(app, ["extract", str(f), "--sources", str(s)])
+    assert table.exit_code == 0 and "Letter from the Chief Executive" in table.output
+
+
+def test_sources_files_must_pair_with_documents(runner, tmp_path):
+    f, g = tmp_path / "a.txt", tmp_path / "b.txt"
+    f.write_text("Text.", encoding="utf-8")
+    g.write_text("Text.", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(f), str(g), "--sources", str(f)])
+    assert result.exit_code == 1
+    assert "E171" in result.output
 
 
 def test_demo_report_gives_every_planted_testimonial_and_reach_figure(runner):
@@ -77,3 +130,24 @@ def test_ingesting_the_report_stores_testimonials_with_speakers(cli, db_path):
     for row in tst.itertuples():  # every segment is a slice of its document
         assert docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
     assert sorted(reach["value"]) == sorted(g["value"] for g in gold["reach"])
+
+
+def test_ingesting_a_case_study_stores_its_sources_and_links_each_testimonial(cli, db_path, tmp_path):
+    f = tmp_path / "case.txt"
+    f.write_text(CASE, encoding="utf-8")
+    for _ in range(2):  # ingesting the same file again adds nothing
+        result = cli("ingest", str(f))
+        assert result.exit_code == 0, result.output
+    from evalnlp.store import Store
+
+    with Store(db_path) as store:
+        sources = store.table("sources")
+        segs = store.table("segments")
+        cited = store.segment_sources()
+        reach = store.table("reach")
+    assert sources[["position", "ref", "label"]].values.tolist() == [[1, "A", "[A]"], [2, "B", "[B]"], [3, "C", "[C]"]]
+    assert sources["text"].tolist()[1] == "Letter from the Chief Executive, Northfield Trust."
+    tst = segs[segs.kind == "testimonial"].sort_values("start")
+    assert len(tst) == 3 and reach.empty  # nothing read from the sources list itself
+    by_seg = cited.groupby("seg_id")["ref"].apply(list).to_dict()
+    assert [by_seg.get(s) for s in tst["seg_id"]] == [["B"], ["C"], ["C"]]

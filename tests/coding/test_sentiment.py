@@ -54,7 +54,8 @@ def small():
 
 
 def test_estimator_on_a_small_sample(small):
-    assert small.classes_.tolist() == list(LABELS)
+    assert LABELS == ("negative", "mixed", "neutral", "positive")
+    assert small.classes_.tolist() == ["negative", "mixed", "positive"]  # the labels it saw, in LABELS order
     proba = small.predict_proba(["Lovely kind staff.", "Dirty and rude."])
     assert proba.shape == (2, 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
@@ -99,13 +100,14 @@ def test_shipped_model_on_clear_sentences(shipped):
     ]
     assert shipped.predict(texts).tolist() == ["positive", "positive", "positive", "negative", "negative", "mixed"]
     proba = shipped.predict_proba(texts)
-    assert proba.shape == (6, 3) and ((proba >= 0) & (proba <= 1)).all()
+    assert proba.shape == (6, 4) and ((proba >= 0) & (proba <= 1)).all()
+    assert shipped.classes_.tolist() == list(LABELS)
 
 
 def test_shipped_model_card_documents_the_mapping():
     card = (shipped_model_dir() / "MODEL_CARD.md").read_text(encoding="utf-8")
-    for needle in ("-5 to -3 | negative", "-2 to -1 | mixed", "+1 to +5 | positive", "MIT", "NHS England",
-                   "accuracy", "macro-F1", "scripts/train_sentiment.py"):
+    for needle in ("-5..-3 negative", "-2..-1 mixed", "+1..+5 positive", "MIT", "NHS England", "CC BY 4.0",
+                   "REF2014", "neutral", "accuracy", "macro-F1", "called negative", "scripts/train_sentiment.py"):
         assert needle in card
 
 
@@ -115,6 +117,21 @@ def test_round_trip_through_persist(small, tmp_path):
     loaded = load_sentiment_model(tmp_path / "sent")
     texts = [t for t, _ in TRAIN]
     np.testing.assert_array_equal(loaded.predict_proba(texts), small.predict_proba(texts))
+
+
+def test_sample_weight_and_embedding_parameters():
+    texts, labels = zip(*TRAIN)
+    with pytest.raises(ValueError, match="sample_weight"):
+        SentimentModel(min_df=1).fit(list(texts), list(labels), sample_weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match="'embedding' parameter"):
+        SentimentModel(min_df=1, embedding="bert").fit(list(texts), list(labels))
+    weighted = SentimentModel(min_df=1).fit(list(texts), list(labels), sample_weight=[1.0] * 8 + [5.0] * 4)
+    plain = SentimentModel(min_df=1).fit(list(texts), list(labels))
+    assert not np.allclose(weighted.predict_proba(list(texts)), plain.predict_proba(list(texts)))
+    embedded = SentimentModel(min_df=1, embedding="static").fit(list(texts), list(labels))
+    proba = embedded.predict_proba(["Lovely kind staff.", "Dirty and rude."])
+    assert proba.shape == (2, 3) and not np.allclose(proba, plain.predict_proba(["Lovely kind staff.",
+                                                                                  "Dirty and rude."]))
 
 
 def test_load_errors(tmp_path):

@@ -1,7 +1,8 @@
 """A small fixed corpus for the evidence, quote and report tests (written for these tests).
 
 Twelve survey answers from three leadership programmes (one answer has no programme, one is never
-coded), and a two-paragraph case study with two attributed testimonials and two reach figures. A
+coded), and a two-paragraph case study with two attributed testimonials (each linked to the corroborating
+source its marker names) and two reach figures. A
 machine coder codes every passage but one; a human re-codes answer 5, and the human codes must win.
 Load it with :func:`build_store`; test files import this module by path (see ``load_corpus_module``).
 """
@@ -113,6 +114,16 @@ def build_store(store, theme_ids: list[str]) -> None:
         store.insert_reach(pd.DataFrame([{"doc_id": d, "text": t, "value": v, "unit": u,
                                           "start": _span(PARA1, t)[0], "end": _span(PARA1, t)[1]}
                                          for d, t, v, u in reach]))
+        # the case study's corroborating sources, and the entry each testimonial's marker names
+        store.insert_sources(pd.DataFrame({
+            "source": "case_study.txt", "position": [1, 2], "ref": ["E", "H"], "label": ["[E]", "[H]"],
+            "text": ["Letter from the Medical Director, Leeds Teaching Hospitals NHS Trust, 2013.",
+                     "Survey of programme participants, North West region, 2012."]}), run)
+        store.link_segment_sources(pd.DataFrame([
+            {"doc_id": p1, "start": _span(PARA1, q1)[0], "end": _span(PARA1, q1)[1], "source": "case_study.txt",
+             "position": 1},
+            {"doc_id": p2, "start": _span(PARA2, q2)[0], "end": _span(PARA2, q2)[1], "source": "case_study.txt",
+             "position": 2}]))
         store.finish_run(run, n_in=14, n_ok=14, n_rejected=0)
 
     seg = store.table("segments").merge(store.table("documents")[["doc_id", "text"]].rename(

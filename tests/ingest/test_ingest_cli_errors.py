@@ -80,4 +80,4 @@ def test_empty_texts_are_rejects_not_errors(runner, db_path, tmp_path):
     f.write_text("text\n \nfine\n\"\"\n", encoding="utf-8")
     result = runner.invoke(app, ["--db", str(db_path), "ingest", str(f), "--text", "text"])
     assert result.exit_code == 0
-    assert "read 3 = accepted 1 + rejected 2" in result.stdout
+    assert "n_in 3 = n_ok 1 + n_rejected 2" in result.stdout

@@ -737,6 +737,93 @@ def test_two_quotes_in_one_sentence_share_a_marker_set_before_them(nlp):
         ("The evaluation for the funder", "[E4]"), ("The evaluation for the funder", "[E4]")]
 
 
+@pytest.mark.parametrize("text, refs", [
+    ("Members described the course as 'a real eye-opener for all of us'; 'the most useful training I have had "
+     "in years'; and 'something every manager should attend' [C].", ["[C]", "[C]", "[C]"]),
+    ('Staff said the tool was "quick to learn and easy to use", "a great help with our weekly planning" and '
+     '"something we now use every day" (5.4). Other work followed.', ["(5.4)", "(5.4)", "(5.4)"]),
+    ('Tenants told the panel that "the scheme is the best thing the council has done in years" and that "it '
+     'is a lifeline for the older people on the estate" [D].', ["[D]", "[D]"]),
+])
+def test_one_marker_after_a_run_of_quotations_covers_them_all(text, refs, nlp):
+    assert [t.source_ref for t in extract_testimonials(text, nlp=nlp)] == refs
+
+
+def test_a_marker_before_the_last_quotation_of_a_run_names_it_alone(nlp):
+    text = ('The warden called it "a lifeline for the older people on the estate"; and the Trust [D] wrote '
+            'that "the scheme has cut hospital admissions in the winter months".')
+    assert [t.source_ref for t in extract_testimonials(text, nlp=nlp)] == [None, "[D]"]
+
+
+@pytest.mark.parametrize("tail", ["(see 5.2, below)", "(April 2013, see 5.2)", "(see Source 1)",
+                                  "(see corroborating source 4)", "(see Section 5.iii)", "[see 5.2]",
+                                  "(see (b) in section 5)", "(see 5.1 for all quotations)"])
+def test_see_pointers_to_a_source_are_markers(tail, nlp):
+    text = f'The Minister said "this work has shaped our national policy on urban parks" {tail}. It grew.'
+    assert _one(text, nlp).source_ref == tail
+
+
+@pytest.mark.parametrize("tail", ["(see Section 5)", "(see below)", "(see p. 4)", "(see Figure 3)"])
+def test_generic_pointers_are_not_markers(tail, nlp):
+    text = f'The Minister said "this work has shaped our national policy on urban parks" {tail}.'
+    assert _one(text, nlp).source_ref is None
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("The Director wrote that 'the programme has changed how we work with families'.4 Other councils "
+     "followed.", "4"),
+    ('The Director wrote that "the programme has changed how we work with families".5.2 Other councils '
+     "followed.", "5.2"),
+    ('The Director wrote that "the programme has changed how we work with families" 7. Other councils '
+     "followed.", "7"),
+    ("The Director wrote that 'the programme has changed how we work with families.'12 Other councils "
+     "followed.", "12"),
+])
+def test_footnote_digits_after_the_closing_mark_or_its_full_stop(text, ref, nlp):
+    found = extract_testimonials(text, nlp=nlp)
+    assert [t.source_ref for t in found] == [ref]
+
+
+def test_footnote_digits_after_a_quote_end_its_sentence(nlp):
+    text = ('The Director wrote that "the programme has changed how we work with families".4 The Chair of '
+            'the board said "we will fund the programme for another five years" [B].')
+    found = extract_testimonials(text, nlp=nlp)
+    assert [(t.speaker, t.source_ref) for t in found] == [("The Director", "4"), ("The Chair of the board", "[B]")]
+
+
+@pytest.mark.parametrize("text, ref", [
+    ('The head teacher said "every pupil now reads for pleasure at home" (7). In 2012 it reached 40 schools.',
+     "(7)"),
+    ('In a letter (7) the Director wrote that "the programme has changed how we work with families".', "(7)"),
+    ('Following the review [12], the Minister said "the programme will reach every county by 2016".', "[12]"),
+    ('The head teacher said "every pupil now reads for pleasure at home and at school" (2012).', None),
+    ('The survey found that "most families now read together at home every evening" (250).', None),
+    ('The scheme trained 120 staff (7), and the Director wrote that "the programme has changed how we work".',
+     None),
+    ('The Minister said "the programme will now reach every family in the country" (UK).', None),
+])
+def test_numbered_markers_that_are_not_years_or_counts(text, ref, nlp):
+    assert _one(text, nlp).source_ref == ref
+
+
+@pytest.mark.parametrize("text, refs", [
+    ('The firm has "signed a development agreement with a major battery maker" (2012) [E6] and "completed a '
+     'deal to build a plant for the new cells" (2013) [E7].', ["[E6]", "[E7]"]),
+    ("In the words of the chief solicitor, the work has had `a direct impact on the way we approach every "
+     "case' and his advice has been `invaluable' (source 3). Other work followed.", ["(source 3)"]),
+    ("The coordinator called the work `a real help to every school in the county', `superb', and went on to "
+     "run a film night for the Minister's debate with students [8].", [None]),
+    ("The report concluded that `the youths of the region are a huge potential to be used' (Source (i), VI, "
+     "p.7).", ["(Source (i), VI, p.7)"]),
+    ("The Director noted that `the framework benefitted enormously from this research in every way' "
+     "(Sources (iii) and (x)).", ["(Sources (iii) and (x))"]),
+    ('Ofgem concluded that "cost reflectivity drives more efficient decisions by market participants" '
+     "(source 6, page 5); this is the key theme.", ["(source 6, page 5)"]),
+])
+def test_markers_after_a_year_a_short_quote_or_with_nested_labels(text, refs, nlp):
+    assert [t.source_ref for t in extract_testimonials(text, nlp=nlp)] == refs
+
+
 # --- reach figures on new sentences ---------------------------------------------------------------
 
 _REACH_CASES = {

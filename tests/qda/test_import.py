@@ -219,11 +219,13 @@ def test_round_trip_gives_the_same_documents_codes_and_evidence(golden_store, tm
         assert result.complete and result.n_rejected == 0
         pd.testing.assert_frame_equal(_documents(store), _documents(golden_store))
         assert _assigned(store) == _assigned(golden_store)
-        # every code, with its score, coder and run, comes back; so do the segments, sentiment and reach
-        for name in ("segments", "codes", "sentiment", "reach"):
-            cols = [c for c in golden_store.table(name).columns]
+        # every code, with its score, coder and run, comes back; so do the segments, sentiment, reach figures,
+        # corroborating-source entries and the testimonials' links to them
+        assert len(golden_store.table("segment_sources")) and len(golden_store.table("sources"))
+        for name in ("segments", "codes", "sentiment", "reach", "sources", "segment_sources"):
+            cols = [c for c in golden_store.table(name).columns if c != "run_id" or name != "sources"]
             pd.testing.assert_frame_equal(store.table(name)[cols].sort_values(cols).reset_index(drop=True),
-                                          golden_store.table(name).sort_values(cols).reset_index(drop=True))
+                                          golden_store.table(name)[cols].sort_values(cols).reset_index(drop=True))
         assert _evidence(store, claims) == _evidence(golden_store, claims)
         assert api.project_codebook(store).id == "impact"
 
@@ -309,8 +311,11 @@ def test_a_program_that_drops_variables_but_keeps_guids(golden_store, tmp_path):
         pd.testing.assert_frame_equal(golden_store.table(name), table)
     codes = golden_store.table("codes")
     machine = codes[(codes["coder"] == "model:fixture@000000") & codes["assigned"]]
-    reviewer = codes[codes["coder"] == "human:Reviewer"]
+    reviewer = codes[(codes["coder"] == "human:Reviewer") & codes["assigned"]]
     assert set(zip(reviewer["seg_id"], reviewer["theme"])) == set(zip(machine["seg_id"], machine["theme"]))
+    # stored the way every person's codes are: a row per theme of the codebook for each passage they coded
+    everything = codes[codes["coder"] == "human:Reviewer"]
+    assert len(everything) == everything["seg_id"].nunique() * 10
 
 
 def test_cases_written_as_codes_are_cases_not_themes(store, foreign, tmp_path):

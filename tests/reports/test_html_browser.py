@@ -60,3 +60,42 @@ def test_screenshot_is_not_blank(report, tmp_path):
     assert ImageStat.Stat(image).var[0] > 100  # a blank page has variance 0
     colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 50
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory) -> Path:
+    """The demo survey coded with the shipped impact model and sentiment, as `make demo` does it."""
+    from helpers import REPO
+
+    from evalnlp import api
+    from evalnlp.codebook import load_codebook
+    from evalnlp.store import Store
+
+    corpus = REPO / "corpora" / "demo_leadership"
+    questions = ["What has changed in how you work since the programme?", "What did you value most?",
+                 "What could be improved?"]
+    tmp = tmp_path_factory.mktemp("demo")
+    store = Store(tmp / "demo.duckdb")
+    try:
+        api.ingest(store, [corpus / "survey.xlsx"], text=questions, id="respondent_id")
+        api.classify(store, codebook="impact")
+        return report_html(store, load_codebook("impact"), tmp / "report.html", by=["programme"])
+    finally:
+        store.close()
+
+
+def test_demo_report_reads_right_in_the_browser(demo_report, tmp_path):
+    """Spot-check of what a report writer sees: the appreciative leadership survey reads as appreciative, and
+    the report says how many passages got no theme."""
+    import re
+
+    proc = chromium(tmp_path, "--dump-dom", demo_report.as_uri())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    assert re.search(r"\d+ of them, \d+%, with no theme", dom)
+    counts = {label: int(n) for n, label in re.findall(
+        r"<title>Relationships &amp; collaboration: (\d+) (positive|negative|mixed|neutral)</title>", dom)}
+    assert counts.get("positive", 0) > 3 * counts.get("negative", 0), counts
+    endorsement = {label: int(n) for n, label in re.findall(
+        r"<title>Endorsement &amp; satisfaction: (\d+) (positive|negative|mixed|neutral)</title>", dom)}
+    assert endorsement.get("positive", 0) > 5 * endorsement.get("negative", 0), endorsement

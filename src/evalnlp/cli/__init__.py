@@ -8,9 +8,8 @@ registered in the order of a typical workflow, which is the order ``--help`` lis
 from __future__ import annotations
 
 from evalnlp.cli._app import app
-from evalnlp.cli import ingest, classify, train, evaluate, extract, evidence, quotes, report, discover  # noqa: F401,E401
-from evalnlp.cli import exchange  # noqa: F401
-from evalnlp.cli import codebook, runs  # noqa: F401,E401
+from evalnlp.cli import ingest, classify, train, evaluate, agreement, extract, evidence  # noqa: F401,E401
+from evalnlp.cli import quotes, report, discover, codes, exchange, codebook, runs  # noqa: F401,E401
 
 __all__ = ["app", "main"]
 

@@ -3,19 +3,63 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import typer
 from rich.console import Console
+from rich.table import Column, Table
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False)
 
-app = typer.Typer(
+INTERRUPTED = "interrupted: nothing from this run was saved"
+INTERRUPTED_AFTER = "interrupted: the command had already finished and its results were kept"
+
+
+class _FlagsShowNoValue:
+    """Help that shows an on/off flag as a flag: Typer's rich help gives every option a type column, and
+    without this a flag such as ``--recode`` reads ``<bool>`` as if it took a value."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class Command(_FlagsShowNoValue, TyperCommand):
+    pass
+
+
+class Group(_FlagsShowNoValue, TyperGroup):
+    pass
+
+
+class Typer(typer.Typer):
+    """A Typer app whose commands show flags as flags and accept the global options after their name too."""
+
+    def __init__(self, *args: Any, cls: type | None = None, **kwargs: Any):
+        super().__init__(*args, cls=cls or Group, **kwargs)
+
+    def command(self, *args: Any, cls: type | None = None, **kwargs: Any) -> Callable[[Callable], Callable]:
+        register = super().command(*args, cls=cls or Command, **kwargs)
+
+        def decorator(fn: Callable) -> Callable:
+            register(_with_global_options(fn))
+            return fn
+
+        return decorator
+
+
+app = Typer(
     name="evalnlp",
     help="Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes.",
     no_args_is_help=True,
@@ -24,67 +68,163 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+DB_HELP = "Project store (DuckDB file). Default: ./evalnlp.duckdb."
+QUIET_HELP = "Print only errors and requested output."
+GLOBAL_PANEL = "Global options (also before the command)"
+
 
 @dataclass
 class Settings:
     db: str
     quiet: bool
+    finished: bool = False  # the command's work is done (its store transaction committed, its files written)
+    stores: list = field(default_factory=list)  # stores opened by this command
+
+
+_current: Settings | None = None  # the settings of the command running in this process (for Ctrl-C)
 
 
 def _version(value: bool) -> None:
     if value:
         from evalnlp import __version__
 
-        console.print(f"evalnlp {__version__}")
+        console.print(Text(f"evalnlp {__version__}"))
         raise typer.Exit()
 
 
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(
-        None, "--db", envvar="EVALNLP_DB", help="Project store (DuckDB file). Default: ./evalnlp.duckdb."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and requested output."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="EVALNLP_DB", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
     """Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes."""
-    ctx.obj = Settings(db=db or "evalnlp.duckdb", quiet=quiet)
+    global _current
+    ctx.obj = _current = Settings(db=db or "evalnlp.duckdb", quiet=quiet)
 
 
 def settings(ctx: typer.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb",
-                                                          quiet=False)
+    global _current
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb", quiet=False)
+    _current = root.obj
+    return root.obj
 
 
-def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn evalnlp errors into a one-line message on stderr and exit code 1 (no traceback)."""
+def _with_global_options(fn: Callable) -> Callable:
+    """``fn`` with ``--db`` and ``--quiet`` added to its options, so that they work after the command name as
+    well as before it (``evalnlp classify ... -q``); given after the command, they win."""
+    sig = inspect.signature(fn, eval_str=True)
+    params = list(sig.parameters.values())
+    ctx_name = next((p.name for p in params if p.annotation is typer.Context), None)
+    extra = [
+        inspect.Parameter("_global_db", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                          default=typer.Option(None, "--db", help=DB_HELP, show_default=False,
+                                               rich_help_panel=GLOBAL_PANEL)),
+        inspect.Parameter("_global_quiet", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
+                          default=typer.Option(False, "--quiet", "-q", help=QUIET_HELP,
+                                               rich_help_panel=GLOBAL_PANEL)),
+    ]
+    if ctx_name is None:
+        extra.append(inspect.Parameter("_global_ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context))
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from rich.markup import escape
+        db, quiet = kwargs.pop("_global_db", None), kwargs.pop("_global_quiet", False)
+        ctx = kwargs.pop("_global_ctx") if ctx_name is None else kwargs[ctx_name]
+        s = settings(ctx)
+        if db is not None:
+            s.db = db
+        if quiet:
+            s.quiet = True
+        return fn(*args, **kwargs)
 
+    params += extra
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params if p.annotation is not inspect.Parameter.empty}
+    return wrapper
+
+
+def _interrupt_message() -> str:
+    """What an interrupted command left behind: nothing, unless its work had already been kept."""
+    s = _current
+    if s is not None and (s.finished or any(getattr(st, "commits", 0) for st in s.stores)):
+        return INTERRUPTED_AFTER
+    return INTERRUPTED
+
+
+def _is_interrupt(exc: BaseException | None) -> bool:
+    """Ctrl-C: a KeyboardInterrupt, or DuckDB's own exception when the signal arrives during a query, also
+    when clean-up code raised another error on top of it (an aborted transaction refusing further work)."""
+    duckdb = sys.modules.get("duckdb")
+    kinds: tuple[type, ...] = (KeyboardInterrupt,)
+    if duckdb is not None and hasattr(duckdb, "InterruptException"):
+        kinds += (duckdb.InterruptException,)
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kinds):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn evalnlp errors into a one-line message on stderr and exit code 1 (no traceback), and Ctrl-C into
+    a line saying what was kept and exit code 130. Every store write happens in a transaction that an
+    interruption rolls back, so an interrupted command leaves the store as it was."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         from evalnlp.errors import EvalnlpError
 
         try:
             return fn(*args, **kwargs)
-        except EvalnlpError as exc:  # messages hold brackets ([E101], evalnlp[topics]): never read as markup
-            err_console.print(f"[bold red]error[/bold red] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except BaseException as exc:
+            if not _is_interrupt(exc):
+                if isinstance(exc, EvalnlpError):  # messages hold brackets ([E101], evalnlp[topics]): never markup
+                    error(str(exc))
+                    raise typer.Exit(1) from None
+                raise
+            err_console.print(Text(_interrupt_message()), soft_wrap=True)
+            raise typer.Exit(130) from None
 
     return wrapper
+
+
+def error(message: str) -> None:
+    """An error line on stderr: ``error`` and the message, printed as written."""
+    err_console.print(Text.assemble(("error", "bold red"), " ", message), soft_wrap=True)
+
+
+def note(ctx: typer.Context, message: str) -> None:
+    """A note on stderr (unless --quiet): something the user should know that is not an error."""
+    if not settings(ctx).quiet:
+        err_console.print(Text.assemble(("note:", "bold"), " ", message), soft_wrap=True)
 
 
 @contextmanager
 def open_store(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Any]:
     from evalnlp.store import Store
 
-    store = Store(settings(ctx).db, read_only=read_only)
+    s = settings(ctx)
+    store = Store(s.db, read_only=read_only)
+    s.stores.append(store)
     try:
         yield store
     finally:
         store.close()
+    s.finished = True
+
+
+def mark_finished(ctx: typer.Context) -> None:
+    """Record that the command's work is done and kept (for commands that write without a store)."""
+    settings(ctx).finished = True
 
 
 @contextmanager
@@ -102,7 +242,51 @@ def progress_bar(ctx: typer.Context, description: str, total: int | None = None)
         yield lambda n: bar.advance(task, n)
 
 
+# ---- printing data -----------------------------------------------------------------------------------------
+#
+# Anything that comes from data (answers, quotes, file names, column and group names, codebook text) can hold
+# square brackets ("[this]", "[of the conflict]") or colons that rich would read as markup or emoji codes and
+# drop. Every such value is printed as a rich Text, which rich shows exactly as written.
+
+
+def plain(value: Any) -> Text:
+    """``value`` as text rich prints exactly as written (None and NaN as empty); Text passes through."""
+    if isinstance(value, Text):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return Text("")
+    return Text(str(value))
+
+
+def data_table(columns: Sequence[str | Column], rows: Iterable[Sequence[Any]] = (), *, title: Any = None,
+               **options: Any) -> Table:
+    """A rich table of data: the title, the headers and every cell printed exactly as written.
+
+    ``columns`` are header names or :class:`rich.table.Column` objects (for justify, overflow ...); cells are
+    any values (str, numbers, None) or :class:`rich.text.Text` for styled cells.
+    """
+    cols = []
+    for c in columns:
+        if isinstance(c, Column):
+            c.header = plain(c.header)
+            cols.append(c)
+        else:
+            cols.append(Column(header=plain(c)))
+    if options.get("caption") is not None:
+        options["caption"] = plain(options["caption"])
+    table = Table(*cols, title=plain(title) if title is not None else None,
+                  **({"title_justify": "left"} | options))
+    for row in rows:
+        table.add_row(*(plain(v) for v in row))
+    return table
+
+
+def show(*objects: Any) -> None:
+    """Print to stdout; strings exactly as written (never read as markup)."""
+    console.print(*(plain(o) if isinstance(o, str) else o for o in objects))
+
+
 def info(ctx: typer.Context, *objects: Any) -> None:
-    """Print unless --quiet."""
+    """Print unless --quiet; strings exactly as written."""
     if not settings(ctx).quiet:
-        console.print(*objects)
+        show(*objects)

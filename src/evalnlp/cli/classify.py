@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, progress_bar, show
 
 
 @app.command()
@@ -46,14 +46,10 @@ def classify(
         from evalnlp.cli.ingest import render_ingest
 
         render_ingest(ctx, result.ingest, None)
-    from rich.table import Table
-
-    table = Table(title=f"{result.n_coded:,} passages coded with {result.codebook_id} by {result.coder}",
-                  title_justify="left")
-    for col, justify in (("theme", "left"), ("label", "left"), ("passages", "right"), ("share", "right")):
-        table.add_column(col, justify=justify)
-    for row in result.themes.itertuples():
-        table.add_row(row.theme, row.label, f"{row.passages:,}", f"{row.share:.1%}")
+    table = data_table(
+        [Column("theme"), Column("label"), Column("passages", justify="right"), Column("share", justify="right")],
+        ((row.theme, row.label, f"{row.passages:,}", f"{row.share:.1%}") for row in result.themes.itertuples()),
+        title=f"{result.n_coded:,} passages coded with {result.codebook_id} by {result.coder}")
     info(ctx, table)
     if result.n_coded:
         info(ctx, f"no theme: {result.n_no_theme:,} of {result.n_coded:,} passages ({result.no_theme_share:.1%})")
@@ -62,4 +58,4 @@ def classify(
     if result.output is not None:
         info(ctx, f"wrote {result.output}")
     elif result.n_coded == 0:
-        console.print("nothing new to code: every passage is already coded by this coder (use --recode)")
+        show("nothing new to code: every passage is already coded by this coder (use --recode)")

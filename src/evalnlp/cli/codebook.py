@@ -6,10 +6,11 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors
+from evalnlp.cli._app import Column, Typer, app, data_table, handle_errors
+from evalnlp.cli._app import show as display  # `show` is a command here
 
-codebook_app = typer.Typer(help="List, show, validate and import codebooks (YAML theme definitions).",
-                           no_args_is_help=True)
+codebook_app = Typer(help="List, show, validate and import codebooks (YAML theme definitions).",
+                     no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
 
@@ -17,16 +18,11 @@ app.add_typer(codebook_app, name="codebook")
 @handle_errors
 def list_() -> None:
     """List the shipped codebooks with their theme counts and sha256."""
-    from rich.table import Table
-
     from evalnlp.codebook import list_codebooks
 
-    table = Table(title="shipped codebooks", title_justify="left")
-    for col in ("id", "title", "themes", "multi-label", "sha256"):
-        table.add_column(col)
-    for cb in list_codebooks():
-        table.add_row(cb.id, cb.title, str(len(cb.themes)), "yes" if cb.multi_label else "no", cb.sha256[:12])
-    console.print(table)
+    display(data_table(["id", "title", "themes", "multi-label", "sha256"],
+                       ((cb.id, cb.title, len(cb.themes), "yes" if cb.multi_label else "no", cb.sha256[:12])
+                        for cb in list_codebooks()), title="shipped codebooks"))
 
 
 @codebook_app.command("show")
@@ -34,27 +30,25 @@ def list_() -> None:
 def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact, fft) or a YAML path."),
          examples: bool = typer.Option(False, "--examples", help="Also list each theme's examples.")) -> None:
     """Show a codebook's themes: id, label, definition, keywords."""
-    from rich.table import Table
+    from rich.text import Text
 
     from evalnlp.codebook import load_codebook
 
     cb = load_codebook(ref)
-    console.print(f"[bold]{cb.title}[/bold] ({cb.id}, version {cb.version}, sha256 {cb.sha256[:12]}); "
-                  f"{'multi-label' if cb.multi_label else 'single-label'}"
-                  f"{', every passage gets a theme' if cb.require_theme else ''}")
+    display(Text.assemble((cb.title, "bold"), f" ({cb.id}, version {cb.version}, sha256 {cb.sha256[:12]}); "
+                          f"{'multi-label' if cb.multi_label else 'single-label'}"
+                          f"{', every passage gets a theme' if cb.require_theme else ''}"))
     if cb.description:
-        console.print(cb.description)
-    table = Table(show_lines=True)
-    for col in ("id", "label", "definition", "keywords"):
-        table.add_column(col, overflow="fold")
-    if examples:
-        table.add_column("examples", overflow="fold")
+        display(cb.description)
+    columns = [Column(c, overflow="fold") for c in ("id", "label", "definition", "keywords")
+               + (("examples",) if examples else ())]
+    rows = []
     for t in cb.themes:
         row = [t.id, t.label, t.definition, ", ".join(t.keywords)]
         if examples:
             row.append("\n".join(f"- {e}" for e in t.examples))
-        table.add_row(*row)
-    console.print(table)
+        rows.append(row)
+    display(data_table(columns, rows, show_lines=True))
 
 
 @codebook_app.command("validate")
@@ -64,8 +58,10 @@ def validate(path: str = typer.Argument(..., help="The codebook YAML file to che
     from evalnlp.codebook import validate_codebook
 
     cb = validate_codebook(path)
-    console.print(f"[green]ok[/green] {path}: codebook {cb.id!r} with {len(cb.themes)} themes, "
-                  f"sha256 {cb.sha256}")
+    from rich.text import Text
+
+    display(Text.assemble(("ok", "green"), f" {path}: codebook {cb.id!r} with {len(cb.themes)} themes, "
+                                           f"sha256 {cb.sha256}"))
 
 
 @codebook_app.command("import")
@@ -81,11 +77,13 @@ def import_(path: str = typer.Argument(..., help="A REFI-QDA codebook (.qdc), or
     parent: the code above it); folders that cannot be coded only group their children. The YAML written
     is validated; add keywords and examples before coding with it.
     """
+    from rich.text import Text
+
     from evalnlp import api
 
     result = api.codebook_import(path, out, id=id)
     cb = result.codebook
-    console.print(f"[green]ok[/green] wrote {result.path}: codebook {cb.id!r} with {len(cb.themes)} themes "
-                  f"(sha256 {cb.sha256[:12]})")
+    display(Text.assemble(("ok", "green"), f" wrote {result.path}: codebook {cb.id!r} with {len(cb.themes)} "
+                                           f"themes (sha256 {cb.sha256[:12]})"))
     for note in result.notes:
-        console.print(f"note: {note}")
+        display(f"note: {note}")

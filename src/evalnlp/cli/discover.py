@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, err_console, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._app import Column, app, data_table, error, handle_errors, info, open_store, progress_bar
 
 
 @app.command()
@@ -14,7 +14,7 @@ from evalnlp.cli._app import app, err_console, handle_errors, info, open_store, 
 def discover(
     ctx: typer.Context,
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path (default: the "
-                                           "latest classify run's codebook, else impact)."),
+                                           "codebook the store was coded with, else impact)."),
     embedding: str = typer.Option("static", "--embedding", help="static (shipped, fast) or minilm "
                                   "(needs evalnlp\\[transformers])."),
     theme: Optional[str] = typer.Option(None, "--theme", help="Only passages coded with this theme."),
@@ -54,34 +54,32 @@ def discover(
 
 def _require_extra() -> None:
     """Say which extra to install, with its brackets intact (rich would read "[topics]" as markup)."""
-    from rich.markup import escape
-
     from evalnlp.discovery import require_topics_extra
     from evalnlp.errors import MissingExtraError
 
     try:
         require_topics_extra()
     except MissingExtraError as exc:
-        err_console.print(f"[bold red]error[/bold red] {escape(str(exc))}", soft_wrap=True)
+        error(str(exc))
         raise typer.Exit(1) from None
 
 
 def render_discovery(ctx: typer.Context, found) -> None:
     """The topic table: size, label, keywords, nearest theme, similarity, emergent."""
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     t = found.topics
     title = (f"{len(t)} topics in {found.n_passages:,} passages ({found.n_outliers:,} in no topic), codebook "
              f"{found.codebook_id}, embedding {found.embedding}, seed {found.seed}")
-    table = Table(title=title, title_justify="left")
-    for col, justify in (("topic", "right"), ("size", "right"), ("label", "left"), ("keywords", "left"),
-                         ("nearest theme", "left"), ("similarity", "right"), ("emergent", "left")):
-        table.add_column(col, justify=justify, overflow="fold")
+    columns = [Column(col, justify=justify, overflow="fold") for col, justify in (
+        ("topic", "right"), ("size", "right"), ("label", "left"), ("keywords", "left"), ("nearest theme", "left"),
+        ("similarity", "right"), ("emergent", "left"))]
+    rows = []
     for r in t.itertuples(index=False):
         sim = "" if r.similarity != r.similarity else f"{r.similarity:.2f}"
-        table.add_row(str(r.topic), f"{r.size:,}", escape(r.label), escape(", ".join(r.keywords[:6])),
-                      r.theme or "", sim, "[bold]yes[/bold]" if r.emergent else "no")
+        rows.append((str(r.topic), f"{r.size:,}", r.label, ", ".join(r.keywords[:6]), r.theme or "", sim,
+                     Text("yes", style="bold") if r.emergent else "no"))
+    table = data_table(columns, rows, title=title)
     info(ctx, table)
     n_emergent = int(t["emergent"].sum()) if len(t) else 0
     info(ctx, f"{n_emergent} emergent topic(s): similarity to every theme below {found.emergent_below:.2f}")

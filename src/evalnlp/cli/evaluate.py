@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors
+from evalnlp.cli._app import Column, app, data_table, handle_errors, show
 
 
 @app.command()
@@ -40,15 +40,11 @@ def evaluate(
     if format == "json":
         print(json.dumps(report, indent=2))
         return
-    from rich.table import Table
-
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-    table = Table(title=f"agreement with human codes on {report['n']:,} passages", title_justify="left")
-    for col in ("theme", "precision", "recall", "F1", "kappa", "support"):
-        table.add_column(col, justify="left" if col == "theme" else "right")
-    for theme, m in report["per_theme"].items():
-        table.add_row(theme, fmt(m["precision"]), fmt(m["recall"]), fmt(m["f1"]), fmt(m["kappa"]),
-                      str(m["support"]))
-    console.print(table)
-    console.print(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
-                  f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
+    columns = [Column(col, justify="left" if col == "theme" else "right")
+               for col in ("theme", "precision", "recall", "F1", "kappa", "support")]
+    show(data_table(columns, ((theme, fmt(m["precision"]), fmt(m["recall"]), fmt(m["f1"]), fmt(m["kappa"]),
+                               str(m["support"])) for theme, m in report["per_theme"].items()),
+                    title=f"agreement with human codes on {report['n']:,} passages"))
+    show(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
+         f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store
+from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, note, open_store, show
 
 
 @app.command()
@@ -18,7 +18,7 @@ def evidence(
     claims: Optional[str] = typer.Option(None, "--claims", help="A YAML file of impact claims."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .xlsx, .csv, .md, .docx, .html or .json."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the latest classify run's codebook."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the quotes in the tables."),
 ) -> None:
     """Evidence tables: theme prevalence with 95% intervals, theme by group, and evidence per claim.
@@ -33,33 +33,68 @@ def evidence(
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
         ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output)
+    for text in ev.notes:
+        note(ctx, text)
     if format == "json":
         print(json.dumps(ev.to_json(), ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
-    t = Table(title=f"themes ({ev.documents_coded:,} documents coded)", title_justify="left")
-    for col in ("theme", "label", "segments", "documents", "share", "95% CI"):
-        t.add_column(col, justify="left" if col in ("theme", "label") else "right")
-    for r in ev.themes.itertuples():
-        t.add_row(r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
-                  f"{r.ci_low:.1%}-{r.ci_high:.1%}")
-    console.print(t)
+    columns = [Column(col, justify="left" if col in ("theme", "label") else "right")
+               for col in ("theme", "label", "segments", "documents", "share", "95% CI")]
+    show(data_table(columns, ((r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
+                               f"{r.ci_low:.1%}-{r.ci_high:.1%}") for r in ev.themes.itertuples()),
+                    title=f"themes ({ev.documents_coded:,} documents coded)"))
     for attr, m in ev.matrices.items():
-        pivot = m.pivot(index="theme", columns="group", values="share").reindex(ev.themes["theme"])
-        mt = Table(title=f"share of documents by {attr}", title_justify="left")
-        mt.add_column("theme")
-        for g in pivot.columns:
-            mt.add_column(str(g), justify="right")
-        for theme, row in pivot.iterrows():
-            mt.add_row(theme, *("" if v != v else f"{v:.0%}" for v in row))
-        console.print(mt)
+        show(matrix_table(attr, m, ev.themes["theme"], output=output, width=console.width))
     if not ev.claims.empty:
-        ct = Table(title="claims", title_justify="left", show_lines=True)
-        for col in ("id", "claim", "segments", "documents", "sources", "strength"):
-            ct.add_column(col, overflow="fold")
-        for r in ev.claims.itertuples():
-            ct.add_row(r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}", r.strength)
-        console.print(ct)
+        columns = [Column(col, overflow="fold") for col in ("id", "claim", "segments", "documents", "sources",
+                                                            "strength")]
+        show(data_table(columns, ((r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}",
+                                   r.strength) for r in ev.claims.itertuples()), title="claims", show_lines=True))
     if output:
         info(ctx, f"wrote {output}")
+
+
+#: At most this many groups are shown as columns of a framework matrix in the terminal (fewer when they do
+#: not fit its width); the output file and --format json have every group.
+MAX_GROUP_COLUMNS = 12
+
+
+def shown_groups(groups: list[str], sizes: dict[str, int], themes_width: int, width: int) -> list[str]:
+    """The groups a terminal matrix shows, in their table order: all when they fit, else the largest (by
+    documents coded) that fit within ``width`` characters and :data:`MAX_GROUP_COLUMNS`."""
+    def column_width(g: str) -> int:  # rich wraps a header at spaces; a share needs 4 characters
+        return max([4, *(len(w) for w in g.split())]) + 3
+
+    def fits(chosen: list[str]) -> bool:
+        return themes_width + 4 + sum(column_width(g) for g in chosen) <= width
+
+    if len(groups) <= MAX_GROUP_COLUMNS and fits(groups):
+        return list(groups)
+    position = {g: i for i, g in enumerate(groups)}
+    largest = sorted(groups, key=lambda g: (-sizes.get(g, 0), position[g]))
+    chosen: list[str] = []
+    for g in largest[:MAX_GROUP_COLUMNS]:
+        if chosen and not fits(chosen + [g]):
+            break
+        chosen.append(g)
+    return sorted(chosen, key=position.__getitem__)
+
+
+def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
+    """The theme-by-group share table for the terminal; with many groups, the largest ones and a caption
+    saying how many were left out and where to find them all."""
+    groups = list(dict.fromkeys(m["group"]))  # the matrix's own (natural) order
+    sizes = m.drop_duplicates("group").set_index("group")["n"].to_dict()
+    pivot = m.pivot(index="theme", columns="group", values="share").reindex(index=list(themes), columns=groups)
+    chosen = shown_groups(groups, sizes, max([5, *(len(str(t)) for t in themes)]), width)
+    caption = None
+    if len(chosen) < len(groups):
+        left = len(groups) - len(chosen)
+        where = (f"{output} has them all" if output else
+                 "--output FILE (.xlsx, .csv ...) or --format json gives them all")
+        caption = (f"showing the {len(chosen)} largest of {len(groups)} {attr} groups (by documents coded); "
+                   f"{left} left out: {where}")
+    columns = [Column("theme")] + [Column(str(g), justify="right") for g in chosen]
+    rows = [(theme, *("" if v != v else f"{v:.0%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
+    return data_table(columns, rows, title=f"share of documents by {attr}", caption=caption,
+                      caption_justify="left")

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info, open_store
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store
 
 
 @app.command("export")
@@ -66,19 +66,14 @@ def import_(
     file is checked before anything is stored: a damaged or oversized archive, or XML with a DOCTYPE, leaves
     the store as it was. Importing the same file twice adds nothing.
     """
-    from rich.table import Table
-
     from evalnlp import api
 
     with open_store(ctx) as store:
         result = api.import_qdpx(store, file, coder=coder, codebook=codebook, new_codebook=new_codebook)
     origin = f" (written by {result.origin})" if result.origin else ""
-    table = Table(title=f"import run {result.run_id}: {result.file}{origin}", title_justify="left")
-    for col in ("coder", "passages", "codings"):
-        table.add_column(col, justify="left" if col == "coder" else "right")
-    for row in result.coders.itertuples(index=False):
-        table.add_row(row.coder, f"{int(row.passages):,}", f"{int(row.codings):,}")
-    info(ctx, table)
+    rows = [(r.coder, f"{int(r.passages):,}", f"{int(r.codings):,}") for r in result.coders.itertuples(index=False)]
+    info(ctx, data_table(["coder", Column("passages", justify="right"), Column("codings", justify="right")], rows,
+                         title=f"import run {result.run_id}: {result.file}{origin}", title_justify="left"))
     how = "whole (scores, sentiment and every passage, from evalnlp.json)" if result.complete else "from its XML"
     info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,} sources and "
               f"selections, {how}: {result.documents:,} documents ({result.documents_new:,} new), "

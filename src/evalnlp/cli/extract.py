@@ -6,7 +6,7 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors
+from evalnlp.cli._app import Column, app, data_table, handle_errors, show
 
 
 @app.command()
@@ -14,10 +14,17 @@ from evalnlp.cli._app import app, console, handle_errors
 def extract(
     files: List[str] = typer.Argument(..., help="Narrative documents: TXT, MD, DOCX or PDF.", show_default=False),
     format: str = typer.Option("table", "--format", help="table or json."),
+    sources: List[str] = typer.Option(
+        [], "--sources", show_default=False,
+        help="The corroborating-sources list of a document, as a file of its own (TXT, MD, DOCX or PDF). "
+             "Give it once per document, in the order of the documents. Without it, a document's own "
+             "\"Sources to corroborate the impact\" section is used, found by that heading."),
 ) -> None:
-    """Find quoted testimonials (with speaker and source reference) and reach figures in documents.
+    """Find quoted testimonials (with speaker and source reference), reach figures and corroborating sources.
 
-    Nothing is written to the store; `evalnlp ingest` does the same extraction and stores the results.
+    Each testimonial's source reference ([5.3], (C), [S1], 7, (see Source 1)) is matched to the entries of the
+    document's corroborating-sources list. Nothing is written to the store; `evalnlp ingest` does the same
+    extraction and stores the results.
     """
     import json
 
@@ -25,22 +32,21 @@ def extract(
 
     if format not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
-    docs = api.extract(files)
+    docs = api.extract(files, sources or None)
     if format == "json":
         print(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
     for d in docs:
-        t = Table(title=f"{d.source}: {len(d.testimonials)} testimonials", title_justify="left", show_lines=True)
-        for col in ("quote", "speaker", "ref", "at"):
-            t.add_column(col, overflow="fold")
-        for x in d.testimonials:
-            t.add_row(x.quote, x.speaker or "", x.source_ref or "", f"{x.start}-{x.end}")
-        console.print(t)
-        r = Table(title=f"{d.source}: {len(d.reach)} reach figures", title_justify="left")
-        for col in ("text", "value", "unit", "at"):
-            r.add_column(col, overflow="fold")
-        for x in d.reach:
-            r.add_row(x.text, f"{x.value:,.0f}", x.unit or "", f"{x.start}-{x.end}")
-        console.print(r)
+        show(data_table([Column(col, overflow="fold") for col in ("quote", "speaker", "ref", "source", "at")],
+                        ((x.quote, x.speaker, x.source_ref,
+                          "\n".join(f"{e.ref}: {' '.join(e.text.split())}" for e in x.source_entries),
+                          f"{x.start}-{x.end}") for x in d.testimonials),
+                        title=f"{d.source}: {len(d.testimonials)} testimonials", show_lines=True))
+        show(data_table([Column(col, overflow="fold") for col in ("text", "value", "unit", "at")],
+                        ((x.text, f"{x.value:,.0f}", x.unit, f"{x.start}-{x.end}") for x in d.reach),
+                        title=f"{d.source}: {len(d.reach)} reach figures"))
+        if d.sources:
+            where = f" (from {d.sources_file})" if d.sources_file else ""
+            show(data_table([Column(col, overflow="fold") for col in ("ref", "text")],
+                            ((e.ref or "", " ".join(e.text.split())) for e in d.sources),
+                            title=f"{d.source}: {len(d.sources)} corroborating sources{where}"))

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, progress_bar
 
 
 @app.command()
@@ -39,17 +39,17 @@ def ingest(
 
 
 def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) -> None:
-    from rich.table import Table
-
-    table = Table(title=f"ingest run {result.run_id}", title_justify="left")
-    for col in ("source", "format", "read", "accepted", "new", "rejected", "segments", "testimonials", "reach"):
-        table.add_column(col, justify="left" if col in ("source", "format") else "right")
-    for f in result.files:
-        fmt = f.format + (f" ({f.encoding})" if f.encoding else "")
-        table.add_row(f.source, fmt, f"{f.n_in:,}", f"{f.n_ok:,}", f"{f.n_new:,}", f"{f.n_rejected:,}",
-                      f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}")
+    columns = [Column(col, justify="left" if col in ("source", "format") else "right") for col in
+               ("source", "format", "n_in", "n_ok", "n_new", "n_rejected", "segments", "testimonials", "reach",
+                "sources")]
+    rows = [(f.source, f.format + (f" ({f.encoding})" if f.encoding else ""), f"{f.n_in:,}", f"{f.n_ok:,}",
+             f"{f.n_new:,}", f"{f.n_rejected:,}", f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}",
+             f"{f.n_sources:,}")
+            for f in result.files]
+    table = data_table(columns, rows, title=f"ingest run {result.run_id}")
     info(ctx, table)
     held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
             if summary else "")
-    info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,}{held}"
+    info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "
+              f"(read = accepted + rejected){held}"
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))

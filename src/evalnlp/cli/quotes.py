@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, show
 
 
 @app.command()
@@ -20,7 +20,7 @@ def quotes(
                                 "numbers, postcodes and URLs."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .md, .docx, .csv or .json."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the latest classify run's codebook."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
 ) -> None:
     """The best attributed, de-identified quotes for a theme.
 
@@ -37,18 +37,20 @@ def quotes(
         raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output)
+        hint = api.uncoded_note(store, codebook) if df.empty else None
+    if hint:
+        note(ctx, f"no quotes: {hint}")
     if format == "json":
         print(json.dumps(quotes_to_json(df), ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
-
-    t = Table(title=f"quotes for {theme}", title_justify="left", show_lines=True)
-    for col in ("#", "quote", "attribution", "score"):
-        t.add_column(col, overflow="fold")
+    columns = [Column(c, overflow="fold") for c in ("#", *([by] if by else []), "quote", "attribution", "score")]
+    rows = []
     for i, r in enumerate(df.itertuples(), 1):
         who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
         where = f"{r.source} {r.locator}"
-        t.add_row(str(i), r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}")
-    console.print(t)
+        group = [r.group] if by else []
+        rows.append((str(i), *group, r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
+    title = f"quotes for {theme}" + (f" by {by} (up to {n} per group)" if by else "")
+    show(data_table(columns, rows, title=title, show_lines=True))
     if output:
         info(ctx, f"wrote {output}")

@@ -18,7 +18,7 @@ def report(
     by: Optional[str] = typer.Option(None, "--by", help="Attribute for the heatmap (default: the first with "
                                      "2-12 groups)."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify quotes."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the latest classify run's codebook."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
 ) -> None:
     """Write one self-contained HTML report.
 

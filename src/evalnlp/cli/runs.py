@@ -6,7 +6,12 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, open_store
+from evalnlp.cli._app import app, console, data_table, handle_errors, open_store, show
+
+
+#: The store's words for a run's counts, used alike by this table, `runs --format json` and the Python API.
+COUNTS = ("n_in: rows or passages read; n_ok: accepted (duplicates included); n_rejected: rejected, each with its "
+          "reason (--rejects); n_in = n_ok + n_rejected")
 
 
 @app.command()
@@ -19,11 +24,9 @@ def runs(
 ) -> None:
     """List the runs recorded in the store, with their counts and rejects.
 
-    Each run's counts add up: read = accepted + rejected.
+    Each run's counts add up: n_in (rows or passages read) = n_ok (accepted) + n_rejected.
     """
     import json
-
-    from rich.table import Table
 
     if format not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
@@ -36,17 +39,11 @@ def runs(
             out["rejects"] = json.loads(rej.to_json(orient="records"))
         console.print_json(json.dumps(out))
         return
-    table = Table(title="runs", title_justify="left")
-    for col in ("run_id", "command", "status", "started", "read", "accepted", "rejected", "codebook"):
-        table.add_column(col)
-    for r in df.itertuples():
-        table.add_row(r.run_id, r.command, str(r.status), str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
+    show(data_table(("run_id", "command", "status", "started", "n_in", "n_ok", "n_rejected", "codebook"),
+                    ((r.run_id, r.command, r.status, str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
                       f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "")
-    console.print(table)
+                     for r in df.itertuples()), title="runs", caption=COUNTS, caption_justify="left"))
     if rej is not None:
-        rt = Table(title="rejects", title_justify="left")
-        for col in ("run_id", "source", "locator", "code", "reason"):
-            rt.add_column(col)
-        for r in rej.itertuples():
-            rt.add_row(r.run_id, r.source, str(r.locator), r.code, r.reason)
-        console.print(rt)
+        show(data_table(("run_id", "source", "locator", "code", "reason"),
+                        ((r.run_id, r.source, r.locator, r.code, r.reason) for r in rej.itertuples()),
+                        title="rejects"))

@@ -1,4 +1,4 @@
-"""`evalnlp train`: train a theme coder from a human-coded sample."""
+"""`evalnlp train`: train a theme coder from a human-coded sample (a file, or the human codes in the store)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,26 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info
+from evalnlp.cli._app import app, handle_errors, info, mark_finished, open_store
 
 
 @app.command()
 @handle_errors
 def train(
     ctx: typer.Context,
-    file: str = typer.Argument(..., help="A human-coded file (CSV, XLSX, JSON, Parquet...).", show_default=False),
-    text: str = typer.Option(..., "--text", help="The text column.", show_default=False),
+    file: Optional[str] = typer.Argument(None, help="A human-coded file (CSV, XLSX, JSON, Parquet...); or use "
+                                         "--from-store.", show_default=False),
+    text: Optional[str] = typer.Option(None, "--text", help="The text column (with FILE).", show_default=False),
     labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
     labels_column: Optional[str] = typer.Option(None, "--labels-column", help="One column of theme ids joined "
                                                 "by --sep."),
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
-    codebook: str = typer.Option("impact", "--codebook", help="impact, fft or a YAML path."),
+    from_store: bool = typer.Option(False, "--from-store", help="Train from the human codes in the store "
+                                    "(`evalnlp codes import`) instead of a FILE."),
+    coder: Optional[str] = typer.Option(None, "--coder", help="With --from-store: only this human coder's codes "
+                                        "(default: every human coder's)."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path. Default: impact "
+                                           "with FILE; the codebook the codes were imported with, with --from-store."),
     backend: str = typer.Option("auto", "--backend", help="auto, supervised, ensemble, zeroshot or keyword "
                                 "(auto: ensemble under 2,000 passages, else supervised)."),
     out: str = typer.Option(..., "--out", help="Directory to save the model and its card in.", show_default=False),
@@ -28,17 +34,37 @@ def train(
                                         "zeroshot, a shipped model (impact-themes) or a model directory (default "
                                         "with --backend auto: the codebook's shipped model, else zeroshot)."),
 ) -> None:
-    """Train a theme coder from a human-coded sample.
+    """Train a theme coder from a human-coded sample: a FILE, or the human codes in the store (--from-store).
 
     Saves the model with skops plus a JSON card: codebook and training-data sha256, cross-validated metrics,
     package versions.
     """
     from evalnlp import api
 
-    result = api.train(file, text=text, labels=labels, labels_column=labels_column, sep=sep, codebook=codebook,
-                       backend=backend, out=out, sheet=sheet, prior=prior)
+    if from_store == (file is not None):
+        raise typer.BadParameter("give a human-coded FILE (with --text and --labels or --labels-column) or "
+                                 "--from-store, not both and not neither", param_hint="FILE / --from-store")
+    if from_store:
+        given = [name for name, value in (("--text", text), ("--labels", labels), ("--labels-column", labels_column),
+                                          ("--sheet", sheet)) if value]
+        if given:
+            raise typer.BadParameter(f"{', '.join(given)} describe a FILE; --from-store reads the codes already "
+                                     "in the store", param_hint=given[0])
+        with open_store(ctx, read_only=True) as store:
+            result = api.train_from_store(store, out=out, coder=coder, codebook=codebook, backend=backend,
+                                          prior=prior)
+    else:
+        if coder is not None:
+            raise typer.BadParameter("--coder picks human codes in the store; use it with --from-store",
+                                     param_hint="--coder")
+        if text is None:
+            raise typer.BadParameter("which column holds the text? Give --text COL with FILE", param_hint="--text")
+        result = api.train(file, text=text, labels=labels, labels_column=labels_column, sep=sep,
+                           codebook=codebook or "impact", backend=backend, out=out, sheet=sheet, prior=prior)
+    mark_finished(ctx)
     prior_note = f" from the prior {result.card['prior']}" if result.card.get("prior") else ""
-    info(ctx, f"trained a {result.backend} coder{prior_note} on {result.n:,} passages"
+    source = f" ({result.card['training_data']})" if from_store else ""
+    info(ctx, f"trained a {result.backend} coder{prior_note} on {result.n:,} passages{source}"
               + (f" ({result.n_skipped:,} rows without text skipped)" if result.n_skipped else "")
               + f"; saved to {result.out}")
     metrics = result.card.get("cv_metrics") or {}

@@ -86,16 +86,38 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
     char : bool, default False
         Add character 2-5 gram features (robust to typos and odd spellings) to word 1-2 grams.
     class_weight : "balanced" or None, default "balanced"
+    embedding : {"static", "minilm"} or None, default None
+        Add the passage's averaged static embedding (:func:`evalnlp.embeddings.get_encoder`) beside the n-grams;
+        it carries meaning the words alone miss (a report's neutral register against a patient's praise). The
+        encoder is loaded by name on use, never stored in the model.
+    embedding_weight : float, default 1.0
+        Scale of the embedding block against the unit-length TF-IDF blocks.
 
     Fitted attributes: ``classes_`` (labels in :data:`LABELS` order), ``pipeline_`` (the scikit-learn
-    pipeline), ``n_train_``.
+    pipeline: TF-IDF features, then the classifier; with an embedding the classifier also sees the embedding
+    block, so use :meth:`predict_proba`, not the pipeline directly), ``n_train_``.
     """
 
-    def __init__(self, C: float = 10.0, min_df: int = 2, char: bool = False, class_weight: str | None = "balanced"):
+    def __init__(self, C: float = 10.0, min_df: int = 2, char: bool = False, class_weight: str | None = "balanced",
+                 embedding: str | None = None, embedding_weight: float = 1.0):
         self.C = C
         self.min_df = min_df
         self.char = char
         self.class_weight = class_weight
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+
+    def _features(self, texts: list[str]):
+        """The classifier's input: the fitted TF-IDF blocks, plus the embedding block when configured."""
+        X = self.pipeline_.named_steps["features"].transform(texts)
+        if not self.embedding:
+            return X
+        from scipy import sparse
+
+        from evalnlp.embeddings import get_encoder
+
+        emb = get_encoder(self.embedding).encode(texts).astype(np.float32) * float(self.embedding_weight)
+        return sparse.hstack([X, sparse.csr_matrix(emb)], format="csr")
 
     def _build(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -132,7 +154,20 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
             if sample_weight.shape != (len(texts),) or not np.all(np.isfinite(sample_weight)) or (sample_weight < 0).any():
                 raise ValueError(f"sample_weight must hold one finite, non-negative weight per text ({len(texts)}); "
                                  f"got shape {sample_weight.shape} instead.")
-        self.pipeline_ = self._build().fit(texts, labels, clf__sample_weight=sample_weight)
+        if self.embedding is not None:
+            from evalnlp.embeddings import ENCODER_NAMES
+
+            if self.embedding not in ENCODER_NAMES:
+                raise ValueError(f"The 'embedding' parameter of SentimentModel must be one of {ENCODER_NAMES} or "
+                                 f"None; got {self.embedding!r} instead.")
+        if isinstance(self.embedding_weight, bool) or not isinstance(self.embedding_weight, (int, float)) \
+                or not self.embedding_weight >= 0:
+            raise ValueError("The 'embedding_weight' parameter of SentimentModel must be a float >= 0; "
+                             f"got {self.embedding_weight!r} instead.")
+        pipeline = self._build()
+        pipeline.named_steps["features"].fit(texts)
+        self.pipeline_ = pipeline
+        pipeline.named_steps["clf"].fit(self._features(texts), labels, sample_weight=sample_weight)
         for _name, vectorizer in self.pipeline_.named_steps["features"].transformer_list:
             if hasattr(vectorizer, "stop_words_"):
                 del vectorizer.stop_words_  # the n-grams cut by min_df: large and only for introspection
@@ -151,7 +186,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         texts = as_texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        proba = self.pipeline_.predict_proba(texts).astype(np.float64)
+        proba = self.pipeline_.named_steps["clf"].predict_proba(self._features(texts)).astype(np.float64)
         order = [list(self.pipeline_.classes_).index(c) for c in self.classes_]
         return proba[:, order]
 

@@ -35,6 +35,7 @@ class FileReport:
     n_segments: int = 0
     n_testimonials: int = 0
     n_reach: int = 0
+    n_sources: int = 0
     encoding: str | None = None
     columns: list[str] = field(default_factory=list)
 
@@ -85,8 +86,34 @@ def closest_name(name: str, options: Sequence[str]) -> str:
     return f" Did you mean {lowered[match[0]]!r}?" if match else ""
 
 
-def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
+def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
+    """E132 for a column ``col`` that the tabular source ``src`` does not have, listing its columns. For a
+    workbook it names the sheet read and lists the other sheets with their columns, so --sheet can pick the
+    right one."""
+    columns = src.columns
+    found = ", ".join(repr(c) for c in columns)
+    name = Path(src.path).name
+    where = name
+    others = ""
+    if src.format == "xlsx" and src.sheet:
+        from evalnlp.ingest._xlsx import sheet_headers
+
+        where = f"{name}, sheet {src.sheet!r}" + ("" if sheet_given else " (the first; --sheet picks another)")
+        rest = {n: cols for n, cols in sheet_headers(Path(src.path)).items() if n != src.sheet}
+        if rest:
+            listed = "; ".join(f"{n!r}: {', '.join(repr(c) for c in cols) or 'no values'}"
+                               for n, cols in rest.items())
+            having = [n for n, cols in rest.items() if col in cols]
+            others = f" The other sheets and their columns are {listed}."
+            others += (f" Sheet {having[0]!r} has a column {col!r}: pass --sheet {having[0]!r}." if having else
+                       " Pass --sheet NAME to read another sheet.")
+    return InputError("E132", f"{where}: no column named {col!r}. The columns found are {found}."
+                              f"{closest_name(col, columns)}{others}")
+
+
+def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
     """Check the requested columns exist; return (text columns, meta columns)."""
+    columns = src.columns
     found = ", ".join(repr(c) for c in columns)
     if not opts.text:
         raise InputError(
@@ -94,8 +121,7 @@ def _resolve_columns(columns: list[str], opts: IngestOptions, source: str) -> tu
     wanted = list(opts.text) + ([opts.id] if opts.id else []) + list(opts.meta or ())
     for col in wanted:
         if col not in columns:
-            raise InputError(
-                "E132", f"{source}: no column named {col!r}. The columns found are {found}.{closest_name(col, columns)}")
+            raise missing_column(src, col, sheet_given=opts.sheet is not None)
     text_cols = list(dict.fromkeys(opts.text))
     if opts.meta is None:
         meta = [c for c in columns if c not in text_cols and c != opts.id]
@@ -129,25 +155,37 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False) -
         "speaker": None, "source_ref": None}))
 
 
+def tabular_source_name(path: Path, src) -> str:
+    """The ``source`` a tabular file's documents are stored under: its name, with ``#sheet`` for XLSX."""
+    return path.name if not src.sheet else f"{path.name}#{src.sheet}"
+
+
+def row_locators(batch, id_column: str | None) -> pd.Series:
+    """Each accepted row's locator (index as ``batch.frame``): ``ID=value`` where the ``id_column`` cell is
+    filled, else the reader's ``row N``. Part of a document's identity, so every command that reads rows
+    into documents uses this one rule."""
+    locators = pd.Series(batch.locators, index=batch.frame.index, dtype=object)
+    if id_column:
+        ids = batch.frame[id_column]
+        has_id = ids.notna() & (ids.astype(str).str.strip() != "")
+        locators = locators.where(~has_id, id_column + "=" + ids.astype(str))
+    return locators
+
+
 def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
     src = open_tabular(path, sheet=opts.sheet)
-    source = path.name if not src.sheet else f"{path.name}#{src.sheet}"
-    text_cols, meta = _resolve_columns(src.columns, opts, path.name)
+    source = tabular_source_name(path, src)
+    text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
-        locators = pd.Series(batch.locators, index=frame.index, dtype=object)
-        dedupe = False
-        if opts.id:
-            ids = frame[opts.id]
-            has_id = ids.notna() & (ids.astype(str).str.strip() != "")
-            locators = locators.where(~has_id, opts.id + "=" + ids.astype(str))
-            dedupe = bool(locators.duplicated().any())
+        locators = row_locators(batch, opts.id)
+        dedupe = bool(opts.id) and bool(locators.duplicated().any())
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
@@ -185,12 +223,16 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     """Paragraphs (or pages) become narrative documents, segmented into sentences; testimonials and reach
     figures are found over the whole text, so a speaker named in an earlier paragraph is still found.
 
+    A "Sources to corroborate the impact" section (found by its heading) is stored as the file's
+    corroborating-source entries, and each testimonial is linked to the entries its marker names; testimonials
+    and reach figures are read from the text before that heading. The section's paragraphs are still documents.
+
     A document's text is the passage's reading text (:mod:`evalnlp.ingest._reflow`): hard-wrapped lines of TXT,
     Markdown and PDF rejoined, words broken across PDF lines mended, HTML entities decoded. Sentences,
     testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
     """
-    from evalnlp.ingest._reflow import reading_texts
-    from evalnlp.ingest.narrative import extract
+    from evalnlp.ingest._reflow import decode_entities, reading_texts
+    from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
 
     read = read_narrative(path)
@@ -215,10 +257,17 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         joined_parts.append(p.text)
         pos += len(p.text) + 2
     joined = "\n\n".join(joined_parts)
-    testimonials, reach = extract(joined)
+    # The corroborating-sources list is read from the text as written: the reading text may have joined its
+    # entries onto one line. Testimonials and reach figures come from the text before its heading.
+    raw = "\n\n".join(p.text for p in read if p.text.strip())
+    entries, head = find_sources(raw)
+    found = extract_document(joined, sources_text=raw if head is not None else None)
+    testimonials, reach = found.testimonials, found.reach
+    entries = entries if head is not None else []
     by_locator = store.doc_ids_by_locator(source)
     doc_ids = [by_locator[p.locator] for p in ok]
-    seg_rows, reach_rows = [], []
+    seg_rows, reach_rows, link_rows = [], [], []
+    place = {e: k + 1 for k, e in enumerate(entries)}
     import bisect
 
     for t in testimonials:
@@ -229,6 +278,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
             continue
         seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
                          "text": doc_text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
+        link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x]}
+                      for x in t.source_entries if x in place]
     for r in reach:
         i = bisect.bisect_right(starts, r.start) - 1
         s, e = r.start - starts[i], r.end - starts[i]
@@ -240,6 +291,14 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         report.n_testimonials = store.insert_segments(pd.DataFrame(seg_rows))
     if reach_rows:
         report.n_reach = store.insert_reach(pd.DataFrame(reach_rows))
+    if entries:
+        store.insert_sources(pd.DataFrame({
+            "source": source, "position": range(1, len(entries) + 1), "ref": [e.ref for e in entries],
+            "label": [e.label for e in entries],
+            "text": [" ".join(decode_entities(e.text).split()) for e in entries]}), run_id)
+        report.n_sources = len(entries)
+    if link_rows:
+        store.link_segment_sources(pd.DataFrame(link_rows))
     if progress:
         progress(len(passages))
     return report

@@ -156,21 +156,36 @@ _ITEM = (
     r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
-    r"(?:[A-Z]{1,2}\d{0,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
-    r"(?:,?\s+pp?\.\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
+    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
+    r"(?:,?\s+(?:pp?\.|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"
-MARKER = re.compile(rf"\[\s*{_LIST}\s*\]|\(\s*{_LIST}\s*\)")
+# A pointer to a source: "see 5.2", "see Source 1", "see (b) in section 5", "see Section 5.iii", after an
+# optional date or note ("April 2013, see 5.2") and before an optional "below" or "for all quotations".
+_SEE = (r"(?:[^()\[\]\n]{1,30}?[,;]\s*)?(?i:see)\s*:?\s+(?:(?i:also)\s+)?"
+        r"(?:(?i:section)\s+5\s*(?:[.,]\s*)?)?"
+        rf"(?:\(\s*{_LIST}\s*\)|{_LIST})"
+        r"(?:\s*,?\s*(?i:below|above|(?:in|of)\s+section\s+5|for\s+[a-z ]{1,40}))?")
+# "(Source (i), VI, p.7)", "(Sources (iii) and (x))": labels written with their own brackets after a word,
+# then optional short locators (sections, pages) separated by commas.
+_NESTED = (r"(?i:(?:corroborating\s+)?(?:sources?|refs?|references?))\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)"
+           r"(?:\s*(?:,|and|&)\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)){0,6}(?:\s*,\s*[^()\[\]\n,]{1,25}){0,4}")
+MARKER = re.compile(rf"\[\s*(?:{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)")
+_NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
 
 
 def is_marker(s: str) -> bool:
-    """True when the whole string is a source marker such as ``[C]``, ``(5.3)`` or ``[A, B]``."""
+    """True when the whole string is a source marker such as ``[C]``, ``(5.3)``, ``[A, B]`` or
+    ``(see Source 1)``."""
     m = MARKER.fullmatch(s.strip())
     if m is None:
         return False
     inner = s.strip()[1:-1].strip()
-    # Single four-digit numbers would be years; generic words are not markers.
-    return not re.fullmatch(r"\d{4}", inner)
+    # Four-digit numbers are years and longer lone numbers counts ("(250)"); "(UK)" is a country;
+    # "(see Annex B)" points to an annex of the case study, not to a source.
+    if re.fullmatch(r"\d{3,}", inner) or inner in _NOT_MARKERS:
+        return False
+    return not re.match(r"(?i)(?:.*\W)?see\W.*\b(?:annex|appendix|appendices|items?)\b", inner)
 
 
 def find_markers(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -178,3 +178,26 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
                                  f"{source.header_row}) but no rows with values under it. Expected at least one "
                                  "data row; check the sheet name (--sheet) and that the data was saved.")
     return source
+
+
+def sheet_headers(path: Path) -> dict[str, list[str]]:
+    """Every worksheet's column names (from its first row with a value; empty for a sheet without values),
+    in workbook order. Only the header rows are read."""
+    wb = _load(path)
+    out: dict[str, list[str]] = {}
+    try:
+        for name in wb.sheetnames:
+            ws = wb[name]
+            if not hasattr(ws, "iter_rows"):  # a chart sheet
+                continue
+            ws.reset_dimensions()
+            header: tuple = ()
+            for _, row in _guard(path, enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)):
+                if not _blank(row):
+                    header = row
+                    break
+            named = [i for i, v in enumerate(header, start=1) if v is not None and v != ""]
+            out[name] = unique_names(header[:named[-1]]) if named else []
+    finally:
+        wb.close()
+    return out

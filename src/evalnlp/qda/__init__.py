@@ -43,7 +43,8 @@ __all__ = [
 
 def export_qdpx(store, path: Path, codebook) -> ExportSummary:
     """Write every document of ``store`` and every coder's codes for ``codebook``'s themes to ``path``."""
-    tables = {name: store.table(name) for name in ("documents", "segments", "codes", "sentiment", "reach", "runs")}
+    tables = {name: store.table(name) for name in ("documents", "segments", "codes", "sentiment", "reach", "runs",
+                                                   "sources", "segment_sources")}
     data = ExportData(name=Path(store.path).stem, codebook=codebook, **tables)
     qde, sidecar, texts, summary = build_project(data)
     write_qdpx(Path(path), qde, sidecar, texts)

@@ -10,7 +10,8 @@ Each passage that a coder assigned a theme is a ``PlainTextSelection`` (characte
 each theme assigned to it a ``Coding`` by that coder's user.
 
 What the standard has no place for (scores, passages coded with no theme, passages no one coded, sentence
-and testimonial kinds, speakers, sentiment, reach figures, the runs behind the codes) travels in
+and testimonial kinds, speakers, sentiment, reach figures, corroborating-source entries and the testimonials
+citing them, the runs behind the codes) travels in
 ``evalnlp.json`` beside ``project.qde``, tied to it by its sha256: evalnlp reads it back only when the
 project is the one it was written with, so a file edited in another program is read from its XML alone.
 
@@ -138,6 +139,8 @@ class ExportData:
     sentiment: pd.DataFrame
     reach: pd.DataFrame
     runs: pd.DataFrame
+    sources: pd.DataFrame | None = None  # corroborating-source entries of narrative files
+    segment_sources: pd.DataFrame | None = None  # the entries each testimonial cites
 
 
 @dataclass
@@ -318,6 +321,16 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
                        key=lambda x: (x[0], x[3], x[4]))
     reach = sorted([[guid("document", r.doc_id), r.text, _num(r.value), _str(r.unit), int(r.start), int(r.end)]
                     for r in data.reach.itertuples(index=False)], key=lambda x: (x[0], x[4], x[5], x[1]))
+    files = set(data.documents["source"])
+    entries = data.sources if data.sources is not None else pd.DataFrame(columns=["source", "position", "ref",
+                                                                                  "label", "text"])
+    source_entries = sorted([[r.source, int(r.position), _str(r.ref), _str(r.label), r.text]
+                             for r in entries.itertuples(index=False) if r.source in files],
+                            key=lambda x: (x[0], x[1], x[4]))
+    links = data.segment_sources if data.segment_sources is not None else pd.DataFrame(
+        columns=["seg_id", "source", "position"])
+    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position)]
+                              for r in links.itertuples(index=False) if r.seg_id in index])
     used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment}
     runs = []
     for r in data.runs.itertuples(index=False):
@@ -336,6 +349,8 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
         "codes": code_rows,  # [segment index, theme, score, assigned, coder, run_id]
         "sentiment": sentiment,  # [segment index, label, score, coder, run_id]
         "reach": reach,  # [document GUID, text, value, unit, start, end]
+        "source_entries": source_entries,  # [source file, position, ref, label, text]
+        "segment_sources": segment_sources,  # [segment index, source file, position]
         "runs": runs,
     }
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0, allow_nan=False) + "\n").encode("utf-8")

@@ -155,6 +155,9 @@ class Plan:
     n_rejected: int
     complete: bool
     notes: list[str]
+    themes: list[str] = field(default_factory=list)  # the codebook's themes: a person decides on each
+    source_entries: pd.DataFrame = field(default_factory=pd.DataFrame)  # source, position, ref, label, text
+    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, start, end, source, position
 
 
 _SEG_KEY = ["doc_id", "kind", "start", "end"]
@@ -331,7 +334,7 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
                 sentiment=_frame([], [*_SEG_KEY, "label", "score", "coder", "run_id"]),
                 reach=_frame([], ["doc_id", "text", "value", "unit", "start", "end"]), runs=pd.DataFrame(),
                 n_in=n_docs + n_sel + len(rejects), n_ok=n_docs + n_sel,
-                n_rejected=len(rejects), complete=False, notes=notes)
+                n_rejected=len(rejects), complete=False, notes=notes, themes=list(cb.theme_ids))
 
 
 # ---------------------------------------------------------------------------------------- evalnlp's own files
@@ -429,6 +432,21 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
               and isinstance(start, int) and isinstance(end, int)
               and 0 <= start < end <= len(guid_doc[doc_guid][1]), "a malformed reach figure")
         reach.append((guid_doc[doc_guid][0], text, value, unit, start, end))
+    entries = []
+    for item in side.get("source_entries") or []:
+        _need(isinstance(item, list) and len(item) == 5, "a malformed source entry")
+        src_file, position, ref, label, text = item
+        _need(isinstance(src_file, str) and isinstance(position, int) and _opt_str(ref) and _opt_str(label)
+              and isinstance(text, str), "a malformed source entry")
+        entries.append((src_file, position, ref, label, text))
+    links = []
+    for item in side.get("segment_sources") or []:
+        _need(isinstance(item, list) and len(item) == 3, "a malformed source link")
+        i, src_file, position = item
+        _need(isinstance(i, int) and 0 <= i < len(seg_rows) and seg_rows[i]["kind"] == "testimonial"
+              and isinstance(src_file, str) and isinstance(position, int), "a malformed source link")
+        s = seg_rows[i]
+        links.append((s["doc_id"], s["start"], s["end"], src_file, position))
     run_cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
                 "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
     runs_frame = pd.DataFrame([{c: r.get(c) for c in run_cols} for r in runs], columns=run_cols)
@@ -442,7 +460,9 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
                     [*_SEG_KEY, "coder"]),
                 reach=_frame(reach, ["doc_id", "text", "value", "unit", "start", "end"]), runs=runs_frame,
                 n_in=n_docs + len(seg_rows) + len(rejects), n_ok=n_docs + len(seg_rows), n_rejected=len(rejects),
-                complete=True, notes=notes)
+                complete=True, notes=notes, themes=list(cb.theme_ids),
+                source_entries=_frame(entries, ["source", "position", "ref", "label", "text"]),
+                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position"]))
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -454,6 +474,26 @@ class Written:
     segments_new: int
     codes_new: int
     coders: pd.DataFrame  # coder, passages, codings
+
+
+def _changed(codes: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the passages where a person's themes in the file differ from their codes in the store (or
+    that they have not coded there): the same decision is left as stored, however it was written down."""
+    given = codes.groupby("seg_id")["theme"].agg(frozenset)
+    had = stored[stored["assigned"].astype(bool)].groupby("seg_id")["theme"].agg(frozenset)
+    coded = set(stored["seg_id"])
+    same = [seg for seg, themes in given.items() if seg in coded and had.get(seg, frozenset()) == themes]
+    return codes[~codes["seg_id"].isin(same)]
+
+
+def _decisions(codes: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
+    """A person's codings as their decision on each passage, the way human codes are stored: one row per theme
+    of the codebook, assigned for the themes they gave (score 1) and not for the others (score 0)."""
+    given = codes.groupby("seg_id")["theme"].agg(set)
+    rows = [(seg, t, t in chosen) for seg, chosen in given.items() for t in dict.fromkeys([*themes, *chosen])]
+    frame = pd.DataFrame(rows, columns=["seg_id", "theme", "assigned"])
+    frame["score"] = frame["assigned"].astype(float)
+    return frame
 
 
 def write_plan(store, plan: Plan, run_id: str) -> Written:
@@ -481,15 +521,26 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
     n_codes = 0
     if len(codes):
         machine = codes["coder"].str.startswith(MODEL_PREFIX)
-        n_codes += store.import_codes(codes[~machine], run_id, replace=True)
-        n_codes += store.import_codes(codes[machine], run_id, replace=False)
+        if plan.complete:  # evalnlp's own file: every row as it was, where the store has none of the coder's
+            n_codes += store.import_codes(codes)
+        else:
+            n_codes += store.import_codes(codes[machine])
+            people = codes[~machine]
+            before = store.human_codes(sorted(set(people["coder"]))) if len(people) else None
+            for who, theirs in people.groupby("coder", sort=True):
+                theirs = _changed(theirs, before[before["coder"] == who])
+                if len(theirs):
+                    done = store.put_human_codes(_decisions(theirs, plan.themes), who, run_id)
+                    n_codes += done["new"] + done["changed"]
     sent = with_seg(plan.sentiment)
     if len(sent):
-        machine = sent["coder"].str.startswith(MODEL_PREFIX)
-        store.import_sentiment(sent[~machine], replace=True)
-        store.import_sentiment(sent[machine], replace=False)
+        store.import_sentiment(sent)
     if len(plan.reach):
         store.insert_reach(plan.reach)
+    if len(plan.source_entries):
+        store.insert_sources(plan.source_entries, run_id)
+    if len(plan.segment_sources):
+        store.link_segment_sources(plan.segment_sources)
     if len(codes):
         assigned = codes[codes["assigned"].astype(bool)]
         per = codes.groupby("coder")["seg_id"].nunique().rename("passages").to_frame()

@@ -143,17 +143,19 @@ def claim_quotes_long(claims: pd.DataFrame) -> pd.DataFrame:
         for rank, q in enumerate(c["quotes"], 1):
             rows.append({"claim": c["id"], "kind": "quote", "rank": rank, "text": q["text"], "theme": q["theme"],
                          "speaker": q.get("speaker"), "source_ref": q.get("source_ref"), "source": q["source"],
-                         "locator": q["locator"], "value": None, "unit": None})
+                         "locator": q["locator"], "value": None, "unit": None, "corroborating_source": None})
         for rank, t in enumerate(c["testimonials"], 1):
+            entries = t.get("source_entries") or []
             rows.append({"claim": c["id"], "kind": "testimonial", "rank": rank, "text": t["quote"],
                          "theme": t["theme"], "speaker": t["speaker"], "source_ref": t["source_ref"],
-                         "source": t["source"], "locator": t["locator"], "value": None, "unit": None})
+                         "source": t["source"], "locator": t["locator"], "value": None, "unit": None,
+                         "corroborating_source": "; ".join(f"{e['ref']}: {e['text']}" for e in entries) or None})
         for rank, r in enumerate(c["reach"], 1):
             rows.append({"claim": c["id"], "kind": "reach", "rank": rank, "text": r["text"], "theme": None,
                          "speaker": None, "source_ref": None, "source": r["source"], "locator": r["locator"],
-                         "value": r["value"], "unit": r["unit"]})
+                         "value": r["value"], "unit": r["unit"], "corroborating_source": None})
     return pd.DataFrame(rows, columns=["claim", "kind", "rank", "text", "theme", "speaker", "source_ref", "source",
-                                       "locator", "value", "unit"])
+                                       "locator", "value", "unit", "corroborating_source"])
 
 
 def claims_flat(claims: pd.DataFrame) -> pd.DataFrame:

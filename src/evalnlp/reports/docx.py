@@ -63,7 +63,8 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     document.add_paragraph(
         f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
         f"{evidence.segments_coded} passages ({evidence.segments_no_theme} of them, "
-        f"{evidence.no_theme_share:.0%}, with no theme). Share = documents with the theme / documents coded, with a "
+        f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+        "Share = documents with the theme / documents coded, with a "
         "Wilson 95% interval.")
     document.add_heading("Themes", level=1)
     _table(document, theme_display(evidence.themes))

@@ -37,7 +37,8 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
     out = [f"# {title}", "",
            f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
            f"{evidence.segments_coded} passages ({evidence.segments_no_theme} of them, "
-           f"{evidence.no_theme_share:.0%}, with no theme). Share = documents with the theme / documents coded, with a "
+           f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+           "Share = documents with the theme / documents coded, with a "
            "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
     for attr, matrix in evidence.matrices.items():
         out += [f"## Themes by {attr}", "", "Each cell: documents with the theme / documents coded in the group "

@@ -1,0 +1,466 @@
+"""Human codes through the CLI: codes import / codes list, agreement, train --from-store.
+
+Real files: 40 REF impact quotes sampled from the shared dev set, written as CSV and XLSX; and a tiny
+invented example whose agreement figures are worked out by hand below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import shared_data
+
+from evalnlp.store import Store
+
+IMPACT = ["engagement", "relationships", "service_improvement", "capability", "attitude_change",
+          "practice_change", "policy_influence", "economic_value", "reach_uptake", "endorsement"]
+LABELS = [arg for theme in IMPACT for arg in ("--labels", theme)]  # one 0/1 column per theme
+EVALUATE_KEYS = {"n", "micro_f1", "macro_f1", "krippendorff_alpha", "per_theme"}
+DEV = (shared_data() or Path("shared-data-not-found")) / "ref_impact_dev" / "impact_themes_dev.csv"
+needs_dev = pytest.mark.skipif(not DEV.exists(), reason="the REF impact dev set is not available")
+
+
+@pytest.fixture(scope="module")
+def ref40(tmp_path_factory) -> dict[str, Path]:
+    """40 coded REF quotes: CSV (themes joined by ";") and XLSX (the same rows, with the 0/1 columns)."""
+    if not DEV.exists():
+        pytest.skip("the REF impact dev set is not available")
+    df = pd.read_csv(DEV, dtype=str, keep_default_na=False).sample(n=40, random_state=7)
+    folder = tmp_path_factory.mktemp("ref40")
+    df.to_csv(folder / "ref40.csv", index=False)
+    df.to_excel(folder / "ref40.xlsx", index=False)
+    return {"csv": folder / "ref40.csv", "xlsx": folder / "ref40.xlsx", "frame": df}
+
+
+def import_ref(cli, path: Path, coder: str = "alice", *extra: str):
+    return cli("codes", "import", str(path), "--text", "quote", "--id", "id", "--labels-column", "themes",
+               "--coder", coder, *extra)
+
+
+def store_tables(db_path: Path, snapshot) -> dict:
+    snap = snapshot(db_path)
+    return {k: v for k, v in snap.items() if k not in ("runs", "rejects")}
+
+
+def expected_codes(frame: pd.DataFrame) -> dict[str, set[str]]:
+    """id -> the themes the REF coders gave."""
+    return {f"id={i}": {t for t in themes.split(";") if t} for i, themes in zip(frame["id"], frame["themes"])}
+
+
+def stored_codes(db_path: Path, coder: str) -> dict[str, set[str]]:
+    """locator -> the themes ``coder`` assigned, from the store."""
+    with Store(db_path, read_only=True) as store:
+        codes = store.table("codes").query("coder == @coder")
+        segs = store.table("segments")[["seg_id", "doc_id"]]
+        docs = store.table("documents")[["doc_id", "locator"]]
+    rows = codes.merge(segs, on="seg_id").merge(docs, on="doc_id")
+    out: dict[str, set[str]] = {loc: set() for loc in rows["locator"]}
+    for loc, theme in rows[rows["assigned"]][["locator", "theme"]].itertuples(index=False):
+        out[loc].add(theme)
+    return out
+
+
+# ---------------------------------------------------------------------------------------- codes import
+
+
+@needs_dev
+def test_import_stores_the_labels_and_importing_twice_adds_nothing(cli, db_path, ref40, snapshot):
+    first = import_ref(cli, ref40["csv"])
+    assert first.exit_code == 0, first.output
+    assert "40 new" in first.stdout
+    assert stored_codes(db_path, "human:alice") == expected_codes(ref40["frame"])
+    with Store(db_path, read_only=True) as store:
+        codes = store.table("codes")
+        # every passage has one row per theme: the decision on each, assigned or not
+        assert len(codes) == 40 * len(IMPACT) and set(codes["theme"]) == set(IMPACT)
+        assert store.count("documents") == store.count("segments") == 40
+    before = store_tables(db_path, snapshot)
+    again = import_ref(cli, ref40["csv"])
+    assert again.exit_code == 0, again.output
+    assert "0 new, 0 changed, 40 unchanged" in again.stdout
+    assert store_tables(db_path, snapshot) == before  # documents, segments and codes exactly as they were
+    with Store(db_path, read_only=True) as store:
+        runs = store.table("runs")
+    assert list(runs["command"]) == ["codes import", "codes import"]
+    assert (runs["n_in"] == 40).all() and (runs["n_in"] == runs["n_ok"] + runs["n_rejected"]).all()
+
+
+@needs_dev
+def test_xlsx_with_one_column_per_theme_gives_the_same_codes(cli, db_path, ref40):
+    result = cli("codes", "import", str(ref40["xlsx"]), "--text", "quote", "--id", "id", *LABELS,
+                 "--coder", "human:bob")
+    assert result.exit_code == 0, result.output
+    assert stored_codes(db_path, "human:bob") == expected_codes(ref40["frame"])
+    with Store(db_path, read_only=True) as store:
+        assert set(store.table("documents")["source"]) == {"ref40.xlsx#Sheet1"}  # as ingest names it
+
+
+@needs_dev
+def test_codes_attach_to_rows_already_ingested(cli, db_path, ref40):
+    assert cli("ingest", str(ref40["csv"]), "--text", "quote", "--id", "id").exit_code == 0
+    with Store(db_path, read_only=True) as store:
+        docs_before = store.table("documents")
+        segs_before = store.table("segments")
+    result = import_ref(cli, ref40["csv"])
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        assert store.table("documents").equals(docs_before)
+        assert store.table("segments").equals(segs_before)
+        codes = store.table("codes")
+        run = store.table("runs").iloc[-1]
+    assert set(codes["seg_id"]) == set(segs_before["seg_id"])  # on the passages ingest made
+    assert run["command"] == "codes import" and run["n_ok"] == 40
+
+
+@needs_dev
+def test_codes_on_sentence_segmented_answers_go_on_the_whole_answer(cli, db_path, ref40):
+    assert cli("ingest", str(ref40["csv"]), "--text", "quote", "--id", "id", "--unit", "sentence").exit_code == 0
+    with Store(db_path, read_only=True) as store:
+        n_docs, n_segs = store.count("documents"), store.count("segments")
+    assert n_segs > n_docs
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    with Store(db_path, read_only=True) as store:
+        segs = store.table("segments")
+        docs = store.table("documents").set_index("doc_id")
+        coded = segs[segs["seg_id"].isin(store.table("codes")["seg_id"])]
+        assert store.count("documents") == n_docs
+    assert len(coded) == 40
+    assert (coded["start"] == 0).all()
+    assert (coded["end"] == coded["doc_id"].map(docs["text"].str.len())).all()
+    assert (coded["text"] == coded["doc_id"].map(docs["text"])).all()
+
+
+@needs_dev
+def test_rows_coded_with_no_theme_count_as_human_coded(cli, db_path, ref40):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    n_none = int((ref40["frame"]["themes"] == "").sum())
+    assert n_none > 0  # the sample has quotes the REF coders gave no theme
+    result = cli("evidence", "--format", "json")  # the codebook comes from the import run
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["segments_coded"] == doc["segments_human_coded"] == 40
+    assert doc["segments_no_theme"] == n_none
+    counts = {t["theme"]: t["documents"] for t in doc["themes"]}
+    expected = {t: sum(t in s for s in expected_codes(ref40["frame"]).values()) for t in IMPACT}
+    assert counts == expected
+
+
+def test_empty_texts_are_rejects_and_the_counts_add_up(cli, db_path, tmp_path):
+    f = tmp_path / "coded.csv"
+    pd.DataFrame({"text": ["We now meet the council every month.", "", "  ", "Staff use the new checklist."],
+                  "themes": ["relationships", "capability", "", "practice_change"]}).to_csv(f, index=False)
+    result = cli("codes", "import", str(f), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        run = store.table("runs").iloc[-1]
+        rejects = store.table("rejects")
+    assert (run["n_in"], run["n_ok"], run["n_rejected"]) == (4, 2, 2)
+    assert sorted(rejects["locator"]) == ["row 2", "row 3"] and set(rejects["code"]) == {"E141"}
+    assert stored_codes(db_path, "human:ann") == {"row 1": {"relationships"}, "row 4": {"practice_change"}}
+
+
+def test_unknown_theme_is_a_numbered_error_and_the_store_is_unchanged(cli, db_path, tmp_path, snapshot):
+    good = tmp_path / "good.csv"
+    pd.DataFrame({"text": ["We now meet the council every month."], "themes": ["relationships"]}).to_csv(
+        good, index=False)
+    result = cli("codes", "import", str(good), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    before = snapshot(db_path)
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"text": ["One answer.", "Another answer.", "A third answer.", "A fourth."],
+                  "themes": ["capability", "leadershp;capability", "relationships", "policy influense"]}
+                 ).to_csv(bad, index=False)
+    result = cli("codes", "import", str(bad), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 1
+    assert "[E221]" in result.output and "Traceback" not in result.output
+    assert "'leadershp' in row 2" in result.output and "'policy influense' in row 4" in result.output
+    assert "did you mean 'policy_influence'?" in result.output
+    assert ", ".join(IMPACT) in result.output  # the valid ids
+    assert snapshot(db_path) == before
+
+
+def test_bad_coder_names_and_narrative_files_are_refused(cli, tmp_path):
+    f = tmp_path / "c.csv"
+    pd.DataFrame({"text": ["An answer."], "themes": ["capability"]}).to_csv(f, index=False)
+    for name in ("  ", "model:keyword", "human:"):
+        result = cli("codes", "import", str(f), "--text", "text", "--labels-column", "themes", "--coder", name)
+        assert result.exit_code == 1 and "[E181]" in result.output, name
+    doc = tmp_path / "notes.txt"
+    doc.write_text("A paragraph.\n", encoding="utf-8")
+    result = cli("codes", "import", str(doc), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 1 and "[E180]" in result.output
+    both = cli("codes", "import", str(f), "--text", "text", "--labels", "capability", "--labels-column", "themes",
+               "--coder", "ann")
+    assert both.exit_code == 1 and "[E135]" in both.output
+
+
+@needs_dev
+def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_path):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    copy = ref40["frame"].copy()
+    copy.loc[copy.index[0], "quote"] = copy["quote"].iloc[0] + " (edited)"
+    path = tmp_path / "bob_copy.xlsx"
+    copy.to_excel(path, index=False)
+    wrong = import_ref(cli, path, "bob", "--source", "ref40.cvs")
+    assert wrong.exit_code == 1 and "[E187]" in wrong.output and "'ref40.csv'" in wrong.output
+    result = import_ref(cli, path, "bob", "--source", "ref40.csv")
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        assert store.count("documents") == 40  # nothing new ingested
+        run = store.table("runs").iloc[-1]
+        rejects = store.table("rejects", run_id=run["run_id"])
+    assert (run["n_in"], run["n_ok"], run["n_rejected"]) == (40, 39, 1)
+    assert rejects["code"].tolist() == ["E188"] and rejects["locator"].tolist() == [f"id={copy['id'].iloc[0]}"]
+    agree = cli("agreement", "--coder", "alice", "--coder", "bob", "--format", "json")
+    assert agree.exit_code == 0, agree.output
+    assert json.loads(agree.stdout)["n"] == 39 and json.loads(agree.stdout)["micro_f1"] == 1.0
+
+
+@needs_dev
+def test_codes_list_json_shows_every_coder(cli, db_path, ref40):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    assert cli("codes", "import", str(ref40["csv"]), "--text", "quote", "--id", "id", "--labels", "endorsement",
+               "--coder", "bob").exit_code == 0
+    result = cli("codes", "list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    coders = {c["coder"]: c for c in json.loads(result.stdout)["coders"]}
+    assert list(coders) == ["human:alice", "human:bob"]
+    frame = ref40["frame"]
+    alice = coders["human:alice"]
+    assert alice["kind"] == "human" and alice["passages"] == alice["documents"] == 40 and alice["runs"] == 1
+    assert alice["codes"] == sum(len(s) for s in expected_codes(frame).values())
+    assert alice["no_theme"] == int((frame["themes"] == "").sum())
+    assert coders["human:bob"]["codes"] == int((frame["endorsement"] == "1").sum())
+    with Store(db_path, read_only=True) as store:  # bob decided on one theme only, and only that is recorded
+        assert set(store.table("codes").query("coder == 'human:bob'")["theme"]) == {"endorsement"}
+    assert set(alice) == {"coder", "kind", "passages", "documents", "codes", "no_theme", "runs", "first_run",
+                          "last_run"}
+    table = cli("codes", "list")
+    assert table.exit_code == 0 and "human:bob" in table.stdout
+
+
+# ---------------------------------------------------------------------------------------- agreement
+
+# Two coders, six passages, two themes used (the other eight never):
+#
+#   passage  ann                        ben
+#   p1       capability                 capability
+#   p2       capability;relationships   capability
+#   p3       relationships              relationships
+#   p4       -                          relationships
+#   p5       -                          -
+#   p6       capability                 -
+#
+# capability (ann yes 3/6, ben yes 2/6): observed agreement 5/6; expected 1/2*1/3 + 1/2*2/3 = 1/2;
+#   kappa = (5/6 - 1/2) / (1 - 1/2) = 2/3. With ann as reference: tp 2, fp 0, fn 1: precision 1, recall 2/3,
+#   F1 4/5, support 3.
+# relationships (both yes 2/6): observed 4/6; expected 1/3*1/3 + 2/3*2/3 = 5/9; kappa = (2/3 - 5/9) / (4/9) =
+#   1/4. tp 1, fp 1, fn 1: precision, recall and F1 1/2, support 2.
+# the eight unused themes: both always 0, so kappa 1 and F1 undefined (None).
+# micro-F1 over all decisions: tp 3, fp 1, fn 2: 6/9; macro-F1 (defined F1s only): (4/5 + 1/2) / 2 = 0.65.
+# Krippendorff's alpha (nominal) over the 60 passage x theme decisions of two coders: 3 units (1,1), 3 units
+#   split (1,0 or 0,1), 54 units (0,0). Coincidences: o11 = 6, o00 = 108, o01 = o10 = 3; n1 = 9, n0 = 111,
+#   n = 120. alpha = 1 - (n - 1) * (o01 + o10) / (2 * n0 * n1) = 1 - 119 * 6 / 1998 = 214/333.
+
+TINY = pd.DataFrame({
+    "text": ["The fellowship taught me to read a run chart.",
+             "I learnt to lead meetings and now work closely with the council.",
+             "We built a partnership with the local hospice.",
+             "Our team now shares a weekly huddle with the social workers.",
+             "The venue was hard to find.",
+             "I am more confident presenting to the board."],
+    "ann": ["capability", "capability;relationships", "relationships", "", "", "capability"],
+    "ben": ["capability", "capability", "relationships", "relationships", "", ""],
+})
+
+
+@pytest.fixture
+def tiny(cli, tmp_path) -> Path:
+    path = tmp_path / "tiny.csv"
+    TINY.to_csv(path, index=False)
+    for coder in ("ann", "ben"):
+        result = cli("codes", "import", str(path), "--text", "text", "--labels-column", coder, "--coder", coder)
+        assert result.exit_code == 0, result.output
+    return path
+
+
+def test_agreement_figures_match_the_hand_computed_ones(cli, tiny):
+    result = cli("agreement", "--coder", "ann", "--coder", "human:ben", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == EVALUATE_KEYS | {"coders"}
+    assert doc["coders"] == ["human:ann", "human:ben"]
+    assert doc["n"] == 6
+    cap, rel = doc["per_theme"]["capability"], doc["per_theme"]["relationships"]
+    assert cap == pytest.approx({"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "support": 3, "kappa": 2 / 3})
+    assert rel == pytest.approx({"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "kappa": 0.25})
+    unused = doc["per_theme"]["engagement"]
+    assert unused == {"precision": None, "recall": None, "f1": None, "support": 0, "kappa": 1.0}
+    assert list(doc["per_theme"]) == IMPACT
+    assert doc["micro_f1"] == pytest.approx(2 / 3)
+    assert doc["macro_f1"] == pytest.approx(0.65)
+    assert doc["krippendorff_alpha"] == pytest.approx(214 / 333)
+
+
+def test_human_against_human_is_the_default_without_a_machine_coder(cli, tiny):
+    result = cli("agreement", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["coders"] == ["human:ann", "human:ben"] and doc["krippendorff_alpha"] == pytest.approx(214 / 333)
+    table = cli("agreement")
+    assert table.exit_code == 0
+    assert "human:ann (reference) vs human:ben on 6 passages" in table.stdout
+    assert "3 of 6 passages coded differently" in table.stdout
+    # swapping the coders swaps precision and recall; kappa and alpha are symmetric
+    swapped = json.loads(cli("agreement", "--coder", "ben", "--coder", "ann", "--format", "json").stdout)
+    assert swapped["per_theme"]["capability"]["precision"] == pytest.approx(2 / 3)
+    assert swapped["per_theme"]["capability"]["kappa"] == pytest.approx(2 / 3)
+    assert swapped["krippendorff_alpha"] == pytest.approx(214 / 333)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_disagreements_file_lists_the_passages_coded_differently(cli, tiny, tmp_path, suffix):
+    out = tmp_path / f"disagreements{suffix}"
+    result = cli("agreement", "--coder", "ann", "--coder", "ben", "--disagreements", str(out))
+    assert result.exit_code == 0, result.output
+    read = pd.read_csv if suffix == ".csv" else pd.read_excel
+    got = read(out, dtype=str, keep_default_na=False)
+    assert list(got.columns[:11]) == ["coder_a", "coder_b", "source", "locator", "question", "text", "themes_a",
+                                      "themes_b", "only_a", "only_b", "both"]
+    assert got["locator"].tolist() == ["row 2", "row 4", "row 6"]
+    assert got["text"].tolist() == TINY["text"].iloc[[1, 3, 5]].tolist()
+    assert got["themes_a"].tolist() == ["relationships;capability", "", "capability"]  # codebook order
+    assert got["themes_b"].tolist() == ["capability", "relationships", ""]
+    assert got["only_a"].tolist() == ["relationships", "", "capability"]
+    assert got["only_b"].tolist() == ["", "relationships", ""]
+    assert got["both"].tolist() == ["capability", "", ""]
+    assert set(got["coder_a"]) == {"human:ann"} and set(got["coder_b"]) == {"human:ben"}
+
+
+def test_agreement_errors(cli, tiny, tmp_path):
+    unknown = cli("agreement", "--coder", "ann", "--coder", "carol")
+    assert unknown.exit_code == 1 and "[E182]" in unknown.output and "human:ben" in unknown.output
+    same = cli("agreement", "--coder", "ann", "--coder", "human:ann")
+    assert same.exit_code == 1 and "[E185]" in same.output
+    three = cli("agreement", "--coder", "ann", "--coder", "ben", "--coder", "ann")
+    assert three.exit_code == 2
+    bad_file = cli("agreement", "--disagreements", str(tmp_path / "d.pdf"))
+    assert bad_file.exit_code == 1 and "[E161]" in bad_file.output
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"text": ["Something else entirely."], "themes": ["capability"]}).to_csv(other, index=False)
+    cli("codes", "import", str(other), "--text", "text", "--labels-column", "themes", "--coder", "carol")
+    apart = cli("agreement", "--coder", "ann", "--coder", "carol")
+    assert apart.exit_code == 1 and "[E183]" in apart.output
+
+
+def test_agreement_with_no_human_codes_is_a_clear_error(cli, db_path, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("text\nI now chair the joint meeting with the managers.\n", encoding="utf-8")
+    assert cli("ingest", str(f), "--text", "text").exit_code == 0
+    with Store(db_path) as store, store.transaction():  # a machine coder's codes, as classify stores them
+        run = store.start_run("classify", {"codebook": "impact"}, codebook_id="impact")
+        seg = store.table("segments")["seg_id"].iloc[0]
+        store.replace_codes(pd.DataFrame({"seg_id": [seg], "theme": ["relationships"], "score": [0.9],
+                                          "assigned": [True]}), "model:test@0", run)
+        store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+    result = cli("agreement")
+    assert result.exit_code == 1 and "[E184]" in result.output
+
+
+@needs_dev
+def test_each_human_coder_against_the_latest_machine_coder(cli, db_path, ref40):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    assert cli("codes", "import", str(ref40["csv"]), "--text", "quote", "--id", "id", *LABELS,
+               "--coder", "bob").exit_code == 0
+    assert cli("classify", "--model", "keyword", "--codebook", "impact", "--no-sentiment").exit_code == 0
+    with Store(db_path, read_only=True) as store:
+        machine = store.table("codes").query("not coder.str.startswith('human:')")["coder"].unique().tolist()
+    assert len(machine) == 1
+    result = cli("agreement", "--format", "json")
+    assert result.exit_code == 0, result.output
+    docs = json.loads(result.stdout)
+    assert [d["coders"] for d in docs] == [["human:alice", machine[0]], ["human:bob", machine[0]]]
+    assert all(set(d) == EVALUATE_KEYS | {"coders"} and d["n"] == 40 for d in docs)
+    assert docs[0]["per_theme"] == docs[1]["per_theme"]  # alice and bob coded alike
+    # one machine coder named: each human coder against it
+    named = json.loads(cli("agreement", "--coder", machine[0], "--format", "json").stdout)
+    assert [d["coders"] for d in named] == [["human:alice", machine[0]], ["human:bob", machine[0]]]
+
+
+# ---------------------------------------------------------------------------------------- train --from-store
+
+
+@needs_dev
+def test_train_from_store_gives_a_model_classify_can_use(cli, db_path, ref40, tmp_path):
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    model = tmp_path / "from-store"
+    result = cli("train", "--from-store", "--coder", "alice", "--backend", "supervised", "--out", str(model))
+    assert result.exit_code == 0, result.output
+    card = json.loads((model / "card.json").read_text())
+    assert card["codebook_id"] == "impact" and card["n_train"] == 40
+    assert card["training_coders"] == ["human:alice"] and "project.duckdb" in card["training_data"]
+    assert card["label_counts"] == {t: sum(t in s for s in expected_codes(ref40["frame"]).values()) for t in IMPACT}
+    coded = tmp_path / "coded.csv"
+    result = cli("classify", str(ref40["csv"]), "--text", "quote", "--id", "id", "--model", str(model),
+                 "--output", str(coded))
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(coded, dtype=str, keep_default_na=False)
+    assert len(out) == 40 and {f"score_{t}" for t in IMPACT} <= set(out.columns)
+    listed = {c["coder"] for c in json.loads(cli("codes", "list", "--format", "json").stdout)["coders"]}
+    assert any(c.startswith("model:supervised-impact@") for c in listed)
+    # the same examples give the same training-data checksum
+    again = cli("train", "--from-store", "--backend", "supervised", "--out", str(tmp_path / "again"))
+    assert again.exit_code == 0, again.output
+    card2 = json.loads((tmp_path / "again" / "card.json").read_text())
+    assert card2["training_data_sha256"] == card["training_data_sha256"]
+
+
+def test_train_from_store_usage_and_errors(cli, tmp_path):
+    out = str(tmp_path / "m")
+    assert cli("train", "--out", out).exit_code == 2  # neither FILE nor --from-store
+    f = tmp_path / "coded.csv"
+    pd.DataFrame({"text": ["An answer."], "themes": ["capability"]}).to_csv(f, index=False)
+    assert cli("train", str(f), "--from-store", "--out", out).exit_code == 2  # both
+    assert cli("train", "--from-store", "--text", "text", "--out", out).exit_code == 2
+    assert cli("train", str(f), "--labels-column", "themes", "--out", out).exit_code == 2  # FILE needs --text
+    assert cli("train", str(f), "--text", "text", "--labels-column", "themes", "--coder", "ann",
+               "--out", out).exit_code == 2
+    assert cli("ingest", str(f), "--text", "text").exit_code == 0
+    none = cli("train", "--from-store", "--out", out)
+    assert none.exit_code == 1 and "[E184]" in none.output
+    result = cli("codes", "import", str(f), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    few = cli("train", "--from-store", "--out", out)
+    assert few.exit_code == 1 and "[E137]" in few.output
+    machine = cli("train", "--from-store", "--coder", "nobody", "--out", out)
+    assert machine.exit_code == 1 and "[E182]" in machine.output
+    assert not Path(out).exists()
+
+
+# ---------------------------------------------------------------------------------------- notebook API
+
+
+def test_project_methods_run_the_same_steps(db_path, tmp_path):
+    import evalnlp
+
+    path = tmp_path / "tiny.csv"
+    TINY.to_csv(path, index=False)
+    with evalnlp.open(db_path) as project:
+        first = project.import_codes(path, text="text", labels_column="ann", coder="ann")
+        project.import_codes(path, text="text", labels_column="ben", coder="ben")
+        assert first.coder == "human:ann" and first.n_coded == 6 and first.n_no_theme == 2
+        assert first.ingest.n_in == first.ingest.n_ok + first.ingest.n_rejected == 6
+        assert project.coders()["coder"].tolist() == ["human:ann", "human:ben"]
+        (pair,) = project.agreement("ann", "ben")
+        assert pair.to_json()["krippendorff_alpha"] == pytest.approx(214 / 333)
+        assert len(pair.disagreements) == 3
+        rows = pd.DataFrame({"text": [f"Answer {i} about working with the council and partners." for i in range(12)],
+                             "themes": ["relationships"] * 6 + ["capability"] * 6})
+        more = tmp_path / "more.csv"
+        rows.to_csv(more, index=False)
+        project.import_codes(more, text="text", labels_column="themes", coder="ann")
+        trained = project.train(tmp_path / "kw", coder="ann", backend="keyword")
+        assert trained.n == 18 and (tmp_path / "kw" / "card.json").exists()

@@ -1,0 +1,127 @@
+"""Ctrl-C: a line on stderr saying nothing was kept, exit code 130, and the store exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from evalnlp.cli._app import INTERRUPTED, INTERRUPTED_AFTER
+
+
+def _holds_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has ``path`` open (Linux /proc)."""
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        names = os.listdir(fd_dir)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            if os.readlink(fd_dir / name) == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir() or os.name != "posix", reason="needs Linux /proc and signals")
+def test_ctrl_c_during_ingest_says_so_exits_130_and_keeps_nothing(cli, db_path, tmp_path, snapshot):
+    small = tmp_path / "small.csv"
+    small.write_text("text\nThe course was good.\n", encoding="utf-8")
+    assert cli("ingest", str(small), "--text", "text").exit_code == 0
+    before = snapshot(db_path)
+    big = tmp_path / "big.csv"
+    with open(big, "w", encoding="utf-8") as fh:  # sentence segmentation makes this take several seconds
+        fh.write("id,ward,text\n")
+        for i in range(150_000):
+            fh.write(f"{i},W{i % 40},The staff were kind to me on visit {i}. The food was fine. Thanks to all.\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evalnlp", "--db", str(db_path), "ingest", str(big), "--text", "text",
+         "--id", "id", "--unit", "sentence"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # a shell without job control starts background jobs with SIGINT ignored; Ctrl-C must reach this one
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not _holds_open(proc.pid, db_path.resolve()) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the ingest finished before it could be interrupted"
+        time.sleep(1.0)  # inside the ingest's transaction: reading and segmenting
+        assert proc.poll() is None, "the ingest finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == INTERRUPTED == "interrupted: nothing from this run was saved"
+    assert "Traceback" not in err
+    assert snapshot(db_path) == before  # no new run, document or segment: the transaction was rolled back
+
+
+def test_ctrl_c_after_the_work_was_saved_says_so(cli, db_path, tmp_path, monkeypatch):
+    import evalnlp.cli.ingest as ingest_cli
+    from evalnlp.store import Store
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_cli, "render_ingest", interrupted)
+    f = tmp_path / "a.csv"
+    f.write_text("text\nThe course was good.\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "text")
+    assert result.exit_code == 130
+    assert INTERRUPTED_AFTER in result.stderr
+    with Store(db_path) as store:
+        assert list(store.table("runs")["command"]) == ["ingest"]
+
+
+def test_ctrl_c_before_anything_was_saved_in_process(cli, db_path, tmp_path, monkeypatch, snapshot):
+    from evalnlp import api
+
+    small = tmp_path / "small.csv"
+    small.write_text("text\nThe course was good.\n", encoding="utf-8")
+    assert cli("ingest", str(small), "--text", "text").exit_code == 0
+    before = snapshot(db_path)
+    real = api.ingest_paths
+
+    def write_then_interrupt(store, *args, **kwargs):
+        real(store, *args, **kwargs)  # documents and segments written inside the run's transaction
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "ingest_paths", write_then_interrupt)
+    other = tmp_path / "other.csv"
+    other.write_text("text\nSomething new.\n", encoding="utf-8")
+    result = cli("ingest", str(other), "--text", "text")
+    assert result.exit_code == 130
+    assert result.stderr.strip() == INTERRUPTED
+    assert snapshot(db_path) == before
+
+
+def test_an_interrupt_hidden_under_a_clean_up_error_still_counts_as_ctrl_c(capsys):
+    """Ctrl-C during a DuckDB query aborts the transaction; clean-up code may then raise a second error (the
+    aborted transaction refuses work) whose context is the interrupt: still Ctrl-C, exit 130, no traceback."""
+    import duckdb
+    import typer
+
+    from evalnlp.cli._app import handle_errors
+
+    @handle_errors
+    def command():
+        try:
+            raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+        finally:
+            raise duckdb.TransactionException("Current transaction is aborted (please ROLLBACK)")
+
+    with pytest.raises(typer.Exit) as info:
+        command()
+    assert info.value.exit_code == 130
+    assert INTERRUPTED in capsys.readouterr().err

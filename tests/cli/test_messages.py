@@ -1,0 +1,108 @@
+"""Messages that point the right way: the codebook a store was coded with, the sheet a column is on."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from helpers import coded_store
+
+from evalnlp.cli import app
+
+ROWS = [("The nurses were kind and explained everything.", {"ward": "A"}, ["staff"]),
+        ("The food was cold and the ward was noisy at night.", {"ward": "B"}, ["environment_facilities"])]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_evidence_for_a_codebook_the_store_was_not_coded_with_names_the_one_it_was(cli, db_path):
+    coded_store(db_path, ROWS, codebook="fft")
+    result = cli("evidence", "--codebook", "impact")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert "coded with 'fft', not 'impact'" in err
+    assert "--codebook fft" in err and "evalnlp classify --codebook impact" in err
+    doc = json.loads(cli("evidence", "--codebook", "impact", "--format", "json").stdout)
+    assert any("--codebook fft" in n for n in doc["notes"])
+
+
+def test_quotes_for_a_codebook_the_store_was_not_coded_with_names_the_one_it_was(cli, db_path):
+    coded_store(db_path, ROWS, codebook="fft")
+    result = cli("quotes", "--theme", "capability", "--codebook", "impact")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert "no quotes" in err and "--codebook fft" in err and "evalnlp classify --codebook impact" in err
+
+
+def test_quotes_for_a_theme_of_another_codebook_says_which(cli, db_path):
+    coded_store(db_path, ROWS, codebook="fft")
+    result = cli("quotes", "--theme", "capability")  # the store's latest codebook is fft
+    assert result.exit_code == 1
+    err = flat(result.stderr)
+    assert "[E220]" in err and "Theme 'capability' is in codebook 'impact'" in err
+    assert "--codebook impact (after `evalnlp classify --codebook impact`)" in err
+
+
+def test_a_store_coded_with_the_codebook_asked_for_gets_no_note(cli, db_path):
+    coded_store(db_path, ROWS, codebook="fft")
+    result = cli("evidence")
+    assert result.exit_code == 0 and result.stderr == ""
+    result = cli("quotes", "--theme", "staff")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_nothing_coded_yet_suggests_both_shipped_codebooks(cli, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("text\nThe course was good.\n", encoding="utf-8")
+    assert cli("ingest", str(f), "--text", "text").exit_code == 0
+    result = cli("evidence")
+    assert result.exit_code == 1
+    err = flat(result.stderr)
+    assert "[E408]" in err and "--codebook impact" in err and "--codebook fft" in err
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    path = tmp_path / "survey.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"Respondent": ["R1", "R2"], "Score": [4, 5]}).to_excel(xl, sheet_name="Scores", index=False)
+        pd.DataFrame({"Respondent": ["R1", "R2"], "Comments": ["Good course.", "Too long."],
+                      "themes": ["capability", "reach_uptake"]}).to_excel(xl, sheet_name="Answers", index=False)
+    return path
+
+
+def test_a_column_on_another_sheet_names_the_sheet_read_and_the_others(cli, workbook, db_path, snapshot):
+    result = cli("ingest", str(workbook), "--text", "Comments")
+    assert result.exit_code == 1
+    err = flat(result.stderr)
+    assert "[E132] survey.xlsx, sheet 'Scores' (the first; --sheet picks another): no column named 'Comments'" in err
+    assert "The other sheets and their columns are 'Answers': 'Respondent', 'Comments', 'themes'." in err
+    assert "Sheet 'Answers' has a column 'Comments': pass --sheet 'Answers'." in err
+    assert cli("ingest", str(workbook), "--text", "Comments", "--sheet", "Answers").exit_code == 0
+
+
+def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
+    result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
+    assert result.exit_code == 1
+    err = flat(result.stderr)
+    assert "survey.xlsx, sheet 'Answers': no column named 'Comment'" in err and "Did you mean 'Comments'?" in err
+    assert "'Scores': 'Respondent', 'Score'" in err and "Pass --sheet NAME to read another sheet." in err
+
+
+def test_training_files_get_the_same_sheet_message(runner, workbook, tmp_path):
+    result = runner.invoke(app, ["train", str(workbook), "--text", "Comments", "--labels-column", "themes",
+                                 "--out", str(tmp_path / "model")])
+    assert result.exit_code == 1
+    assert "Sheet 'Answers' has a column 'Comments'" in flat(result.stderr)
+
+
+def test_a_csv_missing_column_message_is_unchanged(cli, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("Respondent,Comments\nR1,fine\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "Comment")
+    assert result.exit_code == 1
+    assert flat(result.stderr) == ("error [E132] a.csv: no column named 'Comment'. The columns found are "
+                                   "'Respondent', 'Comments'. Did you mean 'Comments'?")

@@ -1,0 +1,158 @@
+"""What the terminal tables show: data exactly as written, the group of each quote, readable matrices."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from helpers import coded_store
+
+BRACKETED = "Staff explained [this] part [of the conflict] and what we [should] do, kindly and with patience."
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_data_table_prints_brackets_and_emoji_codes_as_written():
+    import io
+
+    from rich.console import Console
+
+    from evalnlp.cli._app import data_table
+
+    table = data_table(["a [b]", "c"], [("[this] and [of the conflict]", ":smile: [should]"), (None, 3)],
+                       title="title [x]", caption="caption [y]")
+    buf = io.StringIO()
+    Console(file=buf, width=200).print(table)
+    out = buf.getvalue()
+    for piece in ("a [b]", "[this] and [of the conflict]", ":smile: [should]", "title [x]", "caption [y]"):
+        assert piece in out
+
+
+def test_extract_table_keeps_bracketed_words(runner, tmp_path):
+    from evalnlp.cli import app
+
+    case = tmp_path / "case [final].txt"
+    case.write_text("The evaluation spoke to staff across the region.\n\n\u201cThe programme changed how [this] "
+                    "team works and what we [should] do next,\u201d said the Director of Nursing [C].\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(case)])
+    assert result.exit_code == 0, result.output
+    assert "The programme changed how [this] team works and what we [should] do next" in result.stdout
+    assert "case [final].txt: 1 testimonials" in result.stdout
+
+
+def test_quotes_table_keeps_bracketed_words(cli, db_path):
+    coded_store(db_path, [(BRACKETED, {"ward": "North"}, ["staff"])])
+    result = cli("quotes", "--theme", "staff", "--no-redact")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(" ".join(line.strip("│ ").split()) for line in lines_of(result.stdout))
+    for piece in ("[this]", "[of the conflict]", "[should]"):
+        assert piece in flat
+
+
+def test_evidence_tables_keep_bracketed_group_names_and_claims(cli, db_path, tmp_path):
+    coded_store(db_path, [("The nurses were kind.", {"ward": "Ward [north]"}, ["staff"]),
+                          ("Clean rooms and good food.", {"ward": "Ward [south]"}, ["environment_facilities"])])
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - id: c1\n    text: Staff were kind [to patients].\n    themes: [staff]\n",
+                      encoding="utf-8")
+    result = cli("evidence", "--by", "ward", "--claims", str(claims), "--no-redact")
+    assert result.exit_code == 0, result.output
+    for piece in ("Ward [north]", "Ward [south]", "[to patients]"):
+        assert piece in result.stdout
+
+
+def test_runs_and_ingest_tables_keep_bracketed_names(cli, tmp_path):
+    f = tmp_path / "survey [v2].csv"
+    f.write_text("id,q [a],q [b]\n1,fine,\n2,good,ok\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "q [a]", "--text", "q [b]", "--id", "id")
+    assert result.exit_code == 0, result.output
+    assert "survey [v2].csv" in result.stdout
+    result = cli("runs", "--rejects")
+    assert result.exit_code == 0, result.output
+    assert "the 'q [b]' answer is empty" in result.stdout
+
+
+def test_quotes_by_a_group_show_each_quote_s_group(cli, db_path):
+    rows = [(f"The staff on this ward were kind and helpful to me, visit {i}.", {"Ward": ward}, ["staff"])
+            for i, ward in enumerate(["Kestrel", "Kestrel", "Heron", "Osprey"])]
+    coded_store(db_path, rows)
+    result = cli("quotes", "--theme", "staff", "--by", "Ward", "-n", "1")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in lines_of(result.stdout) if "quote" in line and "attribution" in line)
+    assert "Ward" in header
+    body = [line for line in lines_of(result.stdout) if "The staff" in line]
+    assert [next(w for w in ("Heron", "Kestrel", "Osprey") if w in line) for line in body] == \
+        ["Heron", "Kestrel", "Osprey"]
+    data = json.loads(cli("quotes", "--theme", "staff", "--by", "Ward", "-n", "1", "--format", "json").stdout)
+    assert [q["group"] for q in data["quotes"]] == ["Heron", "Kestrel", "Osprey"]
+
+
+def forty_wards() -> list[tuple[str, dict, list[str]]]:
+    rows = []
+    for w in range(40):
+        for k in range(1 + (w % 3 == 0) + (w == 7) * 5):  # ward 7 the largest, every third ward two answers
+            rows.append((f"Answer {k} from ward {w}: the nurses were kind.", {"ward": f"W{w}"},
+                         ["staff"] if (w + k) % 2 else ["care_received"]))
+    return rows
+
+
+def test_evidence_with_many_groups_shows_the_largest_and_says_how_many_were_left_out(cli, db_path, tmp_path):
+    from evalnlp.cli.evidence import MAX_GROUP_COLUMNS
+
+    coded_store(db_path, forty_wards())
+    out = tmp_path / "evidence.csv"
+    result = cli("evidence", "--by", "ward", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    matrix = result.stdout[result.stdout.index("share of documents by ward"):]
+    header = next(line for line in lines_of(matrix) if "theme" in line)
+    shown = [g for g in header.replace("┃", " ").split() if g.startswith("W")]
+    assert 3 <= len(shown) <= MAX_GROUP_COLUMNS
+    assert "W7" in shown  # the largest ward
+    assert shown == sorted(shown, key=lambda g: int(g[1:]))  # in the table's own (natural) order
+    left = 40 - len(shown)
+    assert f"showing the {len(shown)} largest of 40 ward groups" in " ".join(matrix.split())
+    assert f"{left} left out" in matrix and f"{out} has them all" in " ".join(matrix.split())
+    # the file has every group, and so has the JSON
+    written = pd.read_csv(tmp_path / "evidence.matrices.csv", dtype=str)
+    assert written["group"].nunique() == 40
+    data = json.loads(cli("evidence", "--by", "ward", "--format", "json").stdout)
+    assert len({r["group"] for r in data["matrices"]["ward"]}) == 40
+
+
+def test_evidence_without_output_says_how_to_get_every_group(cli, db_path):
+    coded_store(db_path, forty_wards())
+    result = cli("evidence", "--by", "ward")
+    assert result.exit_code == 0, result.output
+    assert "--output FILE" in result.stdout and "--format json" in result.stdout
+
+
+def test_evidence_with_few_groups_shows_them_all(cli, db_path):
+    rows = [(f"The nurses on ward {w} were kind.", {"ward": w}, ["staff"]) for w in ("W10", "W2", "W1")]
+    coded_store(db_path, rows)
+    result = cli("evidence", "--by", "ward")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in lines_of(result.stdout[result.stdout.index("by ward"):]) if "theme" in line)
+    assert header.replace("┃", " ").split()[1:] == ["W1", "W2", "W10"]
+    assert "left out" not in result.stdout
+
+
+def test_runs_table_json_and_api_use_one_vocabulary_for_counts(cli, tmp_path, db_path):
+    f = tmp_path / "a.csv"
+    f.write_text("text\nfine\n \n", encoding="utf-8")
+    ingested = cli("ingest", str(f), "--text", "text")
+    assert ingested.exit_code == 0
+    assert "n_in 2 = n_ok 1 + n_rejected 1" in ingested.stdout
+    table = cli("runs")
+    assert table.exit_code == 0, table.output
+    header = next(line for line in lines_of(table.stdout) if "run_id" in line)
+    assert header.replace("┃", " ").split()[4:7] == ["n_in", "n_ok", "n_rejected"]
+    runs = json.loads(cli("runs", "--format", "json").stdout)["runs"]
+    assert (runs[0]["n_in"], runs[0]["n_ok"], runs[0]["n_rejected"]) == (2, 1, 1)
+    import evalnlp
+
+    with evalnlp.open(db_path) as project:
+        row = project.runs().iloc[0]
+    assert (row["n_in"], row["n_ok"], row["n_rejected"]) == (2, 1, 1)

@@ -1,0 +1,175 @@
+"""The shipped theme and sentiment models: offline loading with checksums, determinism, golden predictions on
+invented passages of both registers (report/testimonial prose and patient feedback), and sentiment that reads
+praise as praise.
+
+Golden predictions live in tests/golden/shipped_predictions.json. After retraining a model on purpose,
+regenerate them with ``EVALNLP_UPDATE_GOLDEN=1 pytest tests/coding/test_shipped_models.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evalnlp.codebook import load_codebook
+from evalnlp.coding import default_coder
+from evalnlp.coding.persist import load_model, resolve_model
+from evalnlp.coding.sentiment import load_sentiment_model
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "shipped_predictions.json"
+
+IMPACT = [
+    "The new triage pathway cut waiting times for outpatient appointments by a third and patients report a "
+    "better experience of care.",
+    "The scheme saved the health board an estimated £1.2 million a year in avoided admissions.",
+    "Over 400 head teachers attended the workshops and 120 schools have since adopted the toolkit.",
+    "The committee's report drew directly on the research, and the minister cited it when the regulations "
+    "were amended.",
+    "Clinicians and managers now meet every month and trust each other far more than before the programme.",
+    "I found the training invaluable; it was the most useful course I have attended in twenty years.",
+    "After the course I felt confident leading my team through the restructure and understood the budget "
+    "for the first time.",
+    "Staff attitudes towards patients with dementia changed markedly: they now see the person, not the diagnosis.",
+    "The trust rewrote its discharge policy and introduced a daily safety huddle on every ward.",
+    "Junior doctors are now far more willing to take part in service redesign and sit on the commissioning board.",
+    "The report was published in March 2013.",
+    "The study followed 2,000 participants over five years.",
+]
+FFT = [
+    "The nurses were kind and caring and explained everything clearly.",
+    "I waited four hours in A&E with nobody telling me what was happening.",
+    "The food was cold and there was no choice for vegetarians.",
+    "Parking at the hospital is impossible and far too expensive.",
+    "The doctor listened to me and took my concerns seriously.",
+    "My appointment was cancelled twice without any explanation.",
+    "The ward was spotless and very well organised.",
+    "Reception staff were rude and unhelpful on the phone.",
+    "Nothing could be improved, the care was excellent.",
+    "It would help if the letters arrived before the appointment date.",
+    "The physiotherapist helped me walk again after my operation.",
+    "The staff were lovely but the waiting time was far too long.",
+]
+PRAISE = [  # both registers: testimonials and endorsements, patient thanks
+    "I found the viewing material to be of great interest and it has shaped how we train our staff.",
+    "The programme has been invaluable to our organisation and we are very grateful to the team.",
+    "The research has transformed the way we support families, and the results speak for themselves.",
+    "This work has been instrumental in improving outcomes for our patients.",
+    "The nurses were wonderful and made my stay so much easier.",
+    "Brilliant service from start to finish, thank you all.",
+    "The doctor was very thorough and reassuring.",
+]
+CRITICISM = [
+    "The staff were rude, I waited five hours and nobody apologised.",
+    "Dirty toilets and a noisy ward, the worst stay I have ever had.",
+    "The system failed patients: records were lost and appointments were repeatedly missed.",
+]
+MIXED = [
+    "The doctors were excellent but the waiting time was far too long.",
+    "Lovely staff, although the food was terrible.",
+]
+NEUTRAL = [
+    "The guidance sets out the procedures that local authorities must follow when assessing eligibility.",
+    "Section 4 of the Act requires the regulator to publish an annual statement of its priorities.",
+]
+
+
+def _themes(coder, texts):
+    return [[str(c) for c, flag in zip(coder.classes_, row) if flag] for row in coder.predict(texts)]
+
+
+@pytest.fixture(scope="module")
+def impact():
+    coder, card = load_model(resolve_model("impact-themes"), codebook="impact")
+    return coder, card
+
+
+@pytest.fixture(scope="module")
+def fft():
+    return load_model(resolve_model("fft-themes"), codebook="fft")[0]
+
+
+@pytest.fixture(scope="module")
+def sentiment():
+    return load_sentiment_model()
+
+
+def test_impact_model_is_the_default_and_loads_with_its_checksum(impact):
+    coder, card = impact
+    cb = load_codebook("impact")
+    default, default_card = default_coder(cb)
+    assert default_card["name"] == "impact-themes" and default_card["model_sha256"] == card["model_sha256"]
+    assert type(default).__name__ == "EnsembleCoder"
+    assert [str(c) for c in coder.classes_] == cb.theme_ids
+    folder = resolve_model("impact-themes")
+    import hashlib
+
+    assert hashlib.sha256((folder / "model.skops").read_bytes()).hexdigest() == card["model_sha256"]
+    assert card["codebook"]["sha256"] == cb.sha256
+    text = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for needle in ("REF2014", "CC BY 4.0", "hold-out", "macro-F1", "scripts/train_impact_model.py"):
+        assert needle in text
+
+
+def test_a_codebook_edited_by_the_user_does_not_get_the_shipped_model(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(Path(load_codebook("impact").path).read_text(encoding="utf-8"))
+    data["themes"][0]["definition"] += " Edited locally."
+    path = tmp_path / "impact.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    coder, card = default_coder(load_codebook(path))
+    assert card is None and type(coder).__name__ == "ZeroShotCoder"
+
+
+def test_predictions_are_deterministic(impact, sentiment):
+    coder, _ = impact
+    a = coder.predict_proba(IMPACT + FFT)
+    b = load_model(resolve_model("impact-themes"), codebook="impact")[0].predict_proba(IMPACT + FFT)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(sentiment.predict_proba(PRAISE), load_sentiment_model().predict_proba(PRAISE))
+
+
+def test_golden_predictions(impact, fft, sentiment):
+    current = {
+        "impact-themes": dict(zip(IMPACT + FFT, _themes(impact[0], IMPACT + FFT))),
+        "fft-themes": dict(zip(FFT, _themes(fft, FFT))),
+        "sentiment": dict(zip(IMPACT + FFT, sentiment.predict(IMPACT + FFT).tolist())),
+    }
+    if os.environ.get("EVALNLP_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert current == golden
+
+
+def test_impact_model_codes_clear_cases(impact):
+    coder, _ = impact
+    got = dict(zip(IMPACT, _themes(coder, IMPACT)))
+    assert "economic_value" in got[IMPACT[1]]
+    assert "reach_uptake" in got[IMPACT[2]]
+    assert "policy_influence" in got[IMPACT[3]]
+    assert "relationships" in got[IMPACT[4]]
+    assert "endorsement" in got[IMPACT[5]]
+    assert "capability" in got[IMPACT[6]]
+    assert "attitude_change" in got[IMPACT[7]]
+    assert "engagement" in got[IMPACT[9]]
+
+
+def test_praise_is_never_negative_in_either_register(sentiment):
+    predicted = sentiment.predict(PRAISE).tolist()
+    assert "negative" not in predicted
+    assert predicted.count("positive") == len(PRAISE)
+
+
+def test_sentiment_reads_criticism_mixed_and_neutral(sentiment):
+    assert sentiment.predict(CRITICISM).tolist() == ["negative"] * len(CRITICISM)
+    assert sentiment.predict(MIXED).tolist() == ["mixed"] * len(MIXED)
+    # Neutral against positive is the model's weakest distinction (F1 about 0.5 on held-out REF quotes, see
+    # the model card): a descriptive statement must never read as criticism, and the plainly statutory one
+    # must read as neutral.
+    neutral = sentiment.predict(NEUTRAL).tolist()
+    assert "negative" not in neutral and "mixed" not in neutral
+    assert neutral[1] == "neutral"

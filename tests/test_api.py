@@ -1,0 +1,35 @@
+"""The notebook API: :class:`evalnlp.api.Project` reads."""
+
+from __future__ import annotations
+
+import evalnlp
+
+
+def test_documents_give_metadata_as_columns_not_json_text(tmp_path):
+    csv = tmp_path / "survey.csv"
+    csv.write_text("id,question,programme,text\n1,Q1,Fellowship,It helped me lead.\n2,Q2,,Too long.\n"
+                   "3,Q1,Masterclass,I met people.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.ingest(csv, text=["text"], id="id")
+        project.ingest(_narrative(tmp_path))
+        docs = project.documents()
+    assert "attrs" not in docs.columns and docs.attrs == {}  # pandas keeps DataFrame.attrs for itself
+    assert list(docs.columns[:7]) == ["doc_id", "source", "locator", "kind", "question", "text", "run_id"]
+    survey = docs[docs["source"] == "survey.csv"].set_index("id")
+    assert survey["programme"].tolist() == ["Fellowship", "", "Masterclass"]
+    # a metadata column named like a document column keeps its value under attr_<name>
+    assert survey.loc["1", "question"] == "text" and survey.loc["1", "attr_question"] == "Q1"
+    narrative = docs[docs["source"] == "case.txt"]
+    assert len(narrative) == 1 and narrative["programme"].tolist() == [None]  # no such attribute
+
+
+def test_documents_of_an_empty_store(tmp_path):
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        docs = project.documents()
+    assert docs.empty and "attrs" not in docs.columns and "doc_id" in docs.columns
+
+
+def _narrative(tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text("The programme reached 62 NHS trusts.\n", encoding="utf-8")
+    return path
