@@ -114,7 +114,8 @@ def main(argv=None) -> int:
         print(rows[-1], file=sys.stderr)
     lines = [f"## Impact codebook: encoder candidates ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)", "",
              "Grouped 5-fold CV on the 80% tuning part of ref_impact_train (hold-out untouched), logistic regression "
-             "per theme, thresholds on the out-of-fold scores. `python bench/bench_impact_encoders.py`.", "",
+             "per theme, thresholds on the out-of-fold scores. `python bench/bench_impact_encoders.py`. "
+             f"Load average at the end: {os.getloadavg()[0]:.1f} (speeds are sensitive to other work).", "",
              "| encoder | texts per CPU-s / wall-s | macro-F1 alone | micro-F1 alone | macro-F1 with TF-IDF | "
              "micro-F1 with TF-IDF |", "|---|---:|---:|---:|---:|---:|"]
     for name, speed, *nums in rows:

