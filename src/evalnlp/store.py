@@ -480,25 +480,42 @@ class Store:
             if doc_ids is not None:
                 self.con.unregister("_ids")
 
-    def effective_codes(self, *, assigned_only: bool = True) -> pd.DataFrame:
+    def code_themes(self) -> list[str]:
+        """Every theme id that has codes in the store (of any coder or codebook), sorted."""
+        return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
+
+    def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None) -> pd.DataFrame:
         """The codes that evidence uses: a segment's human codes where it has any, otherwise the codes of
-        the most recent machine run that coded it. Columns: seg_id, theme, score, assigned, coder, run_id."""
+        the most recent machine run that coded it. Columns: seg_id, theme, score, assigned, coder, run_id.
+
+        With ``themes`` (a codebook's theme ids) only codes of those themes count, so that one codebook's codes,
+        human or machine, never hide another's on the same passage (a review with ``fft`` leaves the passage's
+        ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use)."""
         cond = "WHERE assigned" if assigned_only else ""
-        return self.con.execute(
-            f"""
-            WITH human AS (SELECT DISTINCT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')),
-            latest AS (
-                SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM codes
-                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM human)
-                GROUP BY seg_id)
-            SELECT * FROM (
-                SELECT c.* FROM codes c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
-                UNION ALL
-                SELECT c.* FROM codes c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
-            ) {cond}
-            ORDER BY seg_id, theme
-            """
-        ).df()
+        pool = "SELECT * FROM codes"
+        if themes is not None:
+            self.con.register("_themes", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
+            pool += " WHERE theme IN (SELECT theme FROM _themes)"
+        try:
+            return self.con.execute(
+                f"""
+                WITH pool AS ({pool}),
+                human AS (SELECT DISTINCT seg_id FROM pool WHERE starts_with(coder, '{HUMAN_PREFIX}')),
+                latest AS (
+                    SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM pool
+                    WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM human)
+                    GROUP BY seg_id)
+                SELECT * FROM (
+                    SELECT c.* FROM pool c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
+                    UNION ALL
+                    SELECT c.* FROM pool c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
+                ) {cond}
+                ORDER BY seg_id, theme
+                """
+            ).df()
+        finally:
+            if themes is not None:
+                self.con.unregister("_themes")
 
     def effective_sentiment(self) -> pd.DataFrame:
         """Each segment's sentiment: a human label where there is one, else the most recent machine label."""
