@@ -98,6 +98,24 @@ def test_effective_codes_of_one_codebook_are_not_hidden_by_another(store):
     assert store.code_themes() == ["access", "endorsement", "staff"]
 
 
+def test_every_store_has_an_identity_that_survives_reopening(db_path):
+    with Store(db_path) as s:
+        first = s.identity(create=False)
+    assert first and len(first) == 32
+    with Store(db_path, read_only=True) as s:
+        assert s.identity() == first
+    with Store(db_path.with_name("other.duckdb")) as other:
+        assert other.identity() != first
+
+
+def test_an_older_store_gets_its_identity_when_first_asked(db_path):
+    with Store(db_path) as s:
+        s.con.execute("DELETE FROM meta WHERE key = 'store_id'")
+        assert s.identity(create=False) is None
+        made = s.identity()
+        assert made and s.identity(create=False) == made
+
+
 def test_directory_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(StoreError, match="E401"):
         Store(tmp_path)

@@ -170,6 +170,22 @@ class Store:
                 for sql in step:
                     self.con.execute(sql)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self.con.execute("INSERT INTO meta SELECT 'store_id', ? WHERE NOT EXISTS "
+                             "(SELECT 1 FROM meta WHERE key = 'store_id')", [uuid.uuid4().hex])
+
+    def identity(self, *, create: bool = True) -> str | None:
+        """This store's identity: a random id written when the store is created (stores made before it existed
+        get one when first asked, unless ``create`` is false; then None). It travels with the file when it is
+        copied or moved. Review workbooks carry a hash of it, so their decisions go back only into their store."""
+        if self.schema_version() == 0:
+            return None
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchall()
+        if found or not create:
+            return found[0][0] if found else None
+        value = uuid.uuid4().hex
+        with self.transaction():
+            self.con.execute("INSERT INTO meta VALUES ('store_id', ?)", [value])
+        return value
 
     # ---- runs and rejects ------------------------------------------------------------------------
 
@@ -480,9 +496,37 @@ class Store:
             if doc_ids is not None:
                 self.con.unregister("_ids")
 
+    def codes_by_coder(self, coder: str, *, skip_human_coded: bool = False) -> pd.DataFrame:
+        """Every code ``coder`` gave: seg_id, theme, score, assigned, ordered by seg_id and theme. With
+        ``skip_human_coded``, only for segments that no human coder has coded."""
+        skip = (f"AND seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))"
+                if skip_human_coded else "")
+        return self.con.execute(
+            f"SELECT seg_id, theme, score, assigned FROM codes WHERE coder = ? {skip} ORDER BY seg_id, theme",
+            [coder]).df()
+
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
+
+    def human_coded_segments(self) -> pd.DataFrame:
+        """Segments that some human coder has coded: seg_id, text (ordered by seg_id)."""
+        return self.con.execute(
+            f"""SELECT seg_id, text FROM segments WHERE seg_id IN
+                    (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))
+                ORDER BY seg_id""").df()
+
+    def segment_context(self, seg_ids: list[str]) -> pd.DataFrame:
+        """The segments ``seg_ids`` (those that exist) with where they come from: seg_id, doc_id, kind, text,
+        speaker, source, locator, question, in the order of ``seg_ids``."""
+        self.con.register("_want", pd.DataFrame({"seg_id": list(seg_ids), "_pos": range(len(seg_ids))}))
+        try:
+            return self.con.execute(
+                """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question
+                   FROM _want w JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                   ORDER BY w._pos""").df()
+        finally:
+            self.con.unregister("_want")
 
     def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None) -> pd.DataFrame:
         """The codes that evidence uses: a segment's human codes where it has any, otherwise the codes of
