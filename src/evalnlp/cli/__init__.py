@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from evalnlp.cli._app import app
 from evalnlp.cli import ingest, classify, train, evaluate, extract, evidence, quotes, report, discover  # noqa: F401,E401
-from evalnlp.cli import codebook, runs  # noqa: F401,E401
+from evalnlp.cli import codebook, review, runs  # noqa: F401,E401
 
 __all__ = ["app", "main"]
 
