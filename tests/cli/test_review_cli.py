@@ -75,6 +75,7 @@ def test_export_writes_a_workbook_an_analyst_can_work_in(cli, coded, sample, tmp
     n = distinct  # every passage once: repeated texts ("Nothing.") are shown once
     last = n + 1
     assert f"wrote {n} passages" in result.stdout and "review import" in result.stdout
+    assert "thresholds model card" in result.stdout  # the shipped model's card was found
     wb = load_workbook(out)
     assert wb.sheetnames == ["Review", "Instructions", "_evalnlp"]
     assert wb["_evalnlp"].sheet_state == "hidden" and wb["Review"].sheet_state == "visible"
@@ -376,6 +377,9 @@ def test_data_errors_exit_1_with_their_code(cli, coded, db_path, tmp_path):
     result = cli("review", "import", str(out), "--coder", "two words")
     assert result.exit_code == 1 and "E198" in result.stderr
     assert "Traceback" not in result.output
+    untouched = cli("review", "import", str(out), "--coder", "alice")
+    assert untouched.exit_code == 0 and "no row was reviewed" in untouched.stdout
+    assert machine_decisions(db_path, "human:").empty
 
 
 def test_export_from_a_store_with_no_machine_codes_says_what_to_do(cli, sample, tmp_path):

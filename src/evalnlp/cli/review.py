@@ -72,6 +72,10 @@ def import_(
     info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
               f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
               f"{'s' if result.n_untouched != 1 else ''} skipped")
+    if result.n_reviewed == 0:
+        info(ctx, "no row was reviewed: type 1 or 0 in a theme cell, choose yes under reviewed, or add a note, "
+                  "then save the workbook and import it again")
+        return
     info(ctx, f"changed {result.n_changed_passages:,} of the machine's decisions "
               f"({result.n_changed_cells:,} theme cell{'s' if result.n_changed_cells != 1 else ''}); "
               f"{result.n_reviewed - result.n_changed_passages:,} confirmed"
