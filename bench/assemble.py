@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ORDER = ["startup", "ingest", "embeddings", "fft", "classify_speed", "classify_e2e", "impact", "extract", "extract_unseen",
-         "redact", "evidence", "discovery"]
+         "redact", "evidence", "discovery", "review_loop"]
 
 HEADER = """# Benchmarks
 
