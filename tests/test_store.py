@@ -213,6 +213,47 @@ def test_paired_codes_pool_sentence_codes_onto_the_whole_answer(store):
     assert set(paired["text"]) == {"We met. We agreed.", "It rained. It stopped."}
 
 
+def test_effective_codes_of_one_codebook_are_not_hidden_by_another(store):
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("a", "b"), run, returning=True)
+        store.insert_segments(pd.DataFrame({"doc_id": new["doc_id"], "kind": "response", "start": 0, "end": 1,
+                                            "text": new["text"], "speaker": None, "source_ref": None}))
+    s1, s2 = store.table("segments")["seg_id"].tolist()
+    both = [s1, s2]
+    store.replace_codes(pd.DataFrame({"seg_id": both, "theme": "staff", "score": 0.9, "assigned": True}),
+                        "model:fft", "r1")
+    store.replace_codes(pd.DataFrame({"seg_id": both, "theme": "endorsement", "score": 0.8, "assigned": True}),
+                        "model:impact", "r2")  # a later run with another codebook
+    store.replace_codes(pd.DataFrame({"seg_id": [s1, s1], "theme": ["staff", "access"], "score": None,
+                                      "assigned": [False, True]}), "human:ann", "r3")  # an fft review of s1
+    fft = store.effective_codes(themes=["staff", "access"])
+    assert set(zip(fft.seg_id, fft.theme, fft.coder)) == {(s1, "access", "human:ann"), (s2, "staff", "model:fft")}
+    impact = store.effective_codes(themes=["endorsement"])
+    assert set(zip(impact.seg_id, impact.coder)) == {(s1, "model:impact"), (s2, "model:impact")}
+    # without themes, the old rule: human codes anywhere win, else the latest machine run
+    assert sorted(store.effective_codes()["theme"]) == ["access", "endorsement"]
+    assert store.code_themes() == ["access", "endorsement", "staff"]
+
+
+def test_every_store_has_an_identity_that_survives_reopening(db_path):
+    with Store(db_path) as s:
+        first = s.identity(create=False)
+    assert first and len(first) == 32
+    with Store(db_path, read_only=True) as s:
+        assert s.identity() == first
+    with Store(db_path.with_name("other.duckdb")) as other:
+        assert other.identity() != first
+
+
+def test_an_older_store_gets_its_identity_when_first_asked(db_path):
+    with Store(db_path) as s:
+        s.con.execute("DELETE FROM meta WHERE key = 'store_id'")
+        assert s.identity(create=False) is None
+        made = s.identity()
+        assert made and s.identity(create=False) == made
+
+
 def test_directory_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(StoreError, match="E401"):
         Store(tmp_path)

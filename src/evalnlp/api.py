@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import pandas as pd
 
+from evalnlp.errors import EvalnlpError
 from evalnlp.ingest import IngestOptions, IngestResult, ingest_paths
 from evalnlp.store import Store
 
@@ -235,6 +236,14 @@ class Project:
     def import_qdpx(self, path: str | Path, **options: Any) -> "QdaImport":
         """Read a REFI-QDA ``.qdpx`` project into this store (see :func:`import_qdpx` for the options)."""
         return import_qdpx(self.store, path, **options)
+
+    def review_export(self, path: str | Path, **options: Any) -> "ReviewExport":
+        """Write the passages most worth a person's check to a workbook; see :func:`review_export`."""
+        return review_export(self.store, path, **options)
+
+    def review_import(self, path: str | Path, *, coder: str) -> "ReviewImport":
+        """Store an edited review workbook's decisions as ``human:NAME`` codes; see :func:`review_import`."""
+        return review_import(self.store, path, coder=coder)
 
 
 # ---- theme coding --------------------------------------------------------------------------------------
@@ -1454,3 +1463,225 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
                                       source=str(out))
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)
+
+# ---- the review loop ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewExport:
+    """What ``review export`` wrote: the workbook, its passages and how they were chosen."""
+
+    path: Path
+    run_id: str
+    codebook_id: str
+    coder: str  # the machine coder whose decisions pre-fill the workbook
+    strategy: str
+    thresholds_from: str  # "model card" or "inferred from the codes"
+    n_candidates: int  # passages the coder coded that no person has coded (distinct texts)
+    passages: pd.DataFrame  # seg_id, text, source, locator, question, reason, machine (list of theme ids)
+
+
+@dataclass
+class ReviewImport:
+    """What ``review import`` stored: the reviewer's codes and the counts of the workbook."""
+
+    run_id: str
+    coder: str
+    codebook_id: str
+    n_rows: int
+    n_reviewed: int  # rows that became human codes
+    n_untouched: int  # rows left as exported: skipped
+    n_changed_passages: int  # reviewed rows whose themes differ from the machine's
+    n_changed_cells: int  # theme decisions (cells) that differ from the machine's
+    n_notes: int
+    reviewed: pd.DataFrame  # seg_id, row, themes, machine, changed, note
+
+
+def _machine_run(store: Store, cb) -> dict[str, Any]:
+    """The latest successful classify run with this very codebook (id and sha256), as a dict with ``coder``."""
+    import json
+
+    from evalnlp.errors import StoreError
+
+    runs = store.table("runs")
+    coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok") & (runs["codebook_id"] == cb.id)]
+    same = coded[coded["codebook_sha256"] == cb.sha256]
+    if same.empty:
+        other = (f" Passages were coded with another version of codebook {cb.id!r} (sha256 "
+                 f"{str(coded.iloc[-1]['codebook_sha256'])[:12]}, this one is {cb.sha256[:12]}): classify again with "
+                 "this version." if not coded.empty else "")
+        raise StoreError("E420", f"no passages in {store.path!r} have been coded with codebook {cb.id!r} (sha256 "
+                         f"{cb.sha256[:12]}), so there are no machine decisions to review.{other} Run `evalnlp "
+                         f"classify --codebook {cb.id}` first")
+    run = same.iloc[-1].to_dict()
+    run["coder"] = json.loads(run["args"] or "{}").get("coder")
+    run["args"] = json.loads(run["args"] or "{}")
+    return run
+
+
+def _review_thresholds(run: dict[str, Any], cb, scores, assigned) -> tuple[Any, str]:
+    """The machine coder's thresholds: from its model card when the card of the very model that coded can be
+    found, else inferred from its codes (see :func:`evalnlp.review.infer_thresholds`)."""
+    import json
+
+    import numpy as np
+
+    from evalnlp.coding import UNTRAINED, shipped_model_for
+    from evalnlp.review import infer_thresholds
+
+    model = run["args"].get("model")
+    name = shipped_model_for(cb) if model is None else (None if model in UNTRAINED else model)
+    if name is not None:
+        try:
+            from evalnlp.coding.persist import CARD_FILE, resolve_model
+
+            folder = resolve_model(name)
+            card = json.loads(((folder if folder.is_dir() else folder.parent) / CARD_FILE).read_text("utf-8"))
+            thresholds = card.get("thresholds") or {}
+            if (card.get("model_sha256") == run.get("model_sha256") and set(thresholds) >= set(cb.theme_ids)):
+                return np.array([float(thresholds[t]) for t in cb.theme_ids]), "model card"
+        except (OSError, ValueError, TypeError, KeyError, EvalnlpError):
+            pass
+    if not cb.multi_label:  # the top theme wins: the boundary is the margin to the runner-up
+        return np.zeros(len(cb.theme_ids)), "inferred from the codes"
+    return infer_thresholds(scores, assigned), "inferred from the codes"
+
+
+def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str = "uncertain",
+                  codebook: str | Path | None = None, theme: str | None = None, seed: int = 0) -> ReviewExport:
+    """Write the ``n`` passages most worth a person's check to a review workbook (.xlsx).
+
+    Candidates are the passages the latest machine coder of the codebook (the one given, else the latest
+    classify run's) coded and no person has coded yet, each distinct text once. ``strategy``: ``uncertain``
+    (scores nearest each theme's threshold, themes in turn; ``theme`` keeps to one theme), ``diverse`` (k-means
+    over the static embeddings, seeded) or ``random`` (seeded); with ``diverse`` or ``random``, ``theme`` keeps
+    to passages the machine gave that theme. The export is recorded as a run.
+    """
+    import numpy as np
+
+    from evalnlp import review as rv
+    from evalnlp.errors import InputError, StoreError
+
+    if strategy not in rv.STRATEGIES:
+        raise InputError("E199", f"the strategy must be one of {', '.join(rv.STRATEGIES)}; got {strategy!r}")
+    n = rv._check_n(n)
+    if Path(path).suffix.lower() != ".xlsx":
+        raise InputError("E190", f"a review workbook is an Excel file; expected a name ending in .xlsx, got "
+                         f"{str(path)!r}")
+    cb = project_codebook(store, codebook)
+    theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
+    run = _machine_run(store, cb)
+    coder = run["coder"]
+    long = store.codes_by_coder(coder, skip_human_coded=True)
+    long = long[long["theme"].isin(cb.theme_ids)].drop_duplicates(["seg_id", "theme"], keep="last")
+    if long.empty:
+        raise StoreError("E421", f"nothing left to review for codebook {cb.id!r}: every passage {coder} coded "
+                         "already has human codes. Code more passages (`evalnlp classify`) or train on the "
+                         "human codes")
+    seg_ids = long["seg_id"].drop_duplicates().tolist()
+    scores = (long.pivot(index="seg_id", columns="theme", values="score")
+              .reindex(index=seg_ids, columns=cb.theme_ids).fillna(0.0).to_numpy(dtype=float))
+    assigned = (long.assign(assigned=long["assigned"].astype(float))
+                .pivot(index="seg_id", columns="theme", values="assigned")
+                .reindex(index=seg_ids, columns=cb.theme_ids).fillna(0.0).to_numpy(dtype=float) > 0)
+    context = store.segment_context(seg_ids)
+    keep = rv.distinct_texts(context["text"].tolist())
+    thresholds, thresholds_from = _review_thresholds(run, cb, scores, assigned)
+    if theme_index is not None and strategy != "uncertain":
+        keep &= assigned[:, theme_index]
+    rows = np.flatnonzero(keep)
+    if rows.size == 0:
+        raise StoreError("E421", f"nothing left to review: no passage without human codes was given the theme "
+                         f"{theme!r} by {coder}")
+    sub_scores, sub_assigned = scores[rows], assigned[rows]
+    labels = {t.id: t.label for t in cb.themes}
+    if strategy == "uncertain":
+        picked, why = rv.select_uncertain(sub_scores, thresholds, n, multi_label=cb.multi_label,
+                                          theme=theme_index, return_themes=True)
+        boundary = sub_scores - rv.margins(sub_scores, thresholds, multi_label=cb.multi_label)
+        against = "threshold" if cb.multi_label else "rival"
+        reasons = [f"near the {labels[cb.theme_ids[j]]} boundary: score {sub_scores[i, j]:.2f}, {against} "
+                   f"{boundary[i, j]:.2f}" for i, j in zip(picked, why)]
+    elif strategy == "diverse":
+        from evalnlp.embeddings import get_encoder
+
+        encoder = get_encoder("static")
+        vectors = encoder.encode(context["text"].iloc[rows].tolist())
+        human = store.human_coded_segments()
+        covered = encoder.encode(human["text"].tolist()) if len(human) else None
+        picked, sizes = rv.select_diverse(vectors, n, seed=seed, covered=covered, return_sizes=True)
+        reasons = [f"stands for a group of {s:,} similar passages" for s in sizes]
+    else:
+        picked = rv.select_random(len(rows), n, seed=seed)
+        reasons = [f"random sample (seed {seed})"] * len(picked)
+    chosen = rows[picked]
+    ids = cb.theme_ids
+    passages = context.iloc[chosen][["seg_id", "text", "source", "locator", "question"]].reset_index(drop=True)
+    passages["reason"] = reasons
+    passages["machine"] = [[t for t, a in zip(ids, assigned[i]) if a] for i in chosen]
+    args = {"file": str(path), "n": n, "strategy": strategy, "codebook": str(codebook) if codebook else cb.id,
+            "theme": theme, "seed": seed, "coder": coder, "classify_run": run["run_id"],
+            "candidates": int(len(rows)), "thresholds_from": thresholds_from,
+            "seg_ids": passages["seg_id"].tolist()}
+    with recorded_run(store, "review export", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
+                      model_sha256=run.get("model_sha256")) as run_id:
+        identity = store.identity()
+        passages["fingerprint"] = rv.fingerprint(identity, cb.sha256)
+        meta = {"store": rv.store_hash(identity), "store_path": str(Path(store.path).resolve()),
+                "codebook_id": cb.id, "codebook_version": cb.version, "codebook_sha256": cb.sha256,
+                "codebook_ref": _codebook_ref(cb), "coder": coder, "strategy": strategy, "theme": theme or "",
+                "seed": str(seed), "thresholds": thresholds_from, "export_run": run_id,
+                "classify_run": run["run_id"]}
+        out = rv.write_workbook(path, passages, cb, meta)
+        store.finish_run(run_id, n_in=len(passages), n_ok=len(passages), n_rejected=0)
+    return ReviewExport(path=out, run_id=run_id, codebook_id=cb.id, coder=coder, strategy=strategy,
+                        thresholds_from=thresholds_from, n_candidates=int(len(rows)),
+                        passages=passages.drop(columns="fingerprint"))
+
+
+def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport:
+    """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
+    which rows count). The workbook must come from this store and the codebook must be unchanged since the
+    export; every cell is checked before anything is written, so a refused workbook leaves the store as it was.
+    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run."""
+    from evalnlp import review as rv
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import InputError
+
+    coder_id = rv.human_coder(coder)
+    sheet = rv.read_workbook(path)
+    name = sheet.path.name
+    meta = sheet.meta
+    identity = store.identity(create=False)
+    if identity is None or rv.store_hash(identity) != meta.get("store"):
+        raise InputError("E191", f"{name} was exported from another project store ({meta.get('store_path')!r}), not "
+                         f"from {store.path!r}; its decisions belong to that store's passages. Import it there "
+                         f"(--db {meta.get('store_path')}), or export a new workbook from this store")
+    try:
+        cb = load_codebook(meta.get("codebook_ref") or meta.get("codebook_id") or "")
+    except EvalnlpError as exc:
+        raise InputError("E192", f"{name}: cannot load the codebook it was exported with "
+                         f"({meta.get('codebook_ref')!r}): {exc}") from None
+    if cb.sha256 != meta.get("codebook_sha256"):
+        raise InputError("E192", f"{name} was exported with another version of codebook {cb.id!r} (sha256 "
+                         f"{str(meta.get('codebook_sha256'))[:12]}; the codebook is now {cb.sha256[:12]}), so its "
+                         "theme columns may not mean what the codebook now says. Export a new workbook and review it")
+    decisions = rv.read_decisions(sheet, cb, expected_fingerprint=rv.fingerprint(identity, cb.sha256))
+    if len(decisions.reviewed):
+        found = set(store.segment_context(decisions.reviewed["seg_id"].tolist())["seg_id"])
+        lost = decisions.reviewed[~decisions.reviewed["seg_id"].isin(found)]
+        if len(lost):
+            row = int(lost.iloc[0]["row"])
+            raise InputError("E193", f"{name}: the passage of row {row} ({lost.iloc[0]['seg_id']}) is no longer in "
+                             f"{store.path!r}; {len(lost)} reviewed row(s) are affected. Export a new workbook")
+    args = {"file": str(path), "coder": coder_id, "export_run": meta.get("export_run"),
+            "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
+            "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
+            "changed_cells": decisions.n_changed_cells, "notes": decisions.notes}
+    with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+        store.replace_codes(decisions.codes, coder_id, run_id)
+        store.finish_run(run_id, n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
+    return ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
+                        n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
+                        n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
+                        n_notes=len(decisions.notes), reviewed=decisions.reviewed)

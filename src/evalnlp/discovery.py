@@ -266,7 +266,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         passages = passages[passages["doc_id"].isin(keep)]
     if theme is not None:
         codebook.get(theme)  # E220 for a theme the codebook does not have
-        codes = store.effective_codes(assigned_only=True)
+        codes = store.effective_codes(assigned_only=True, themes=codebook.theme_ids)
         coded = set(codes.loc[codes["theme"] == theme, "seg_id"])
         if not coded:
             raise ModelError("E394", f"no passage in the store is coded with the theme {theme!r}; code the "

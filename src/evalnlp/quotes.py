@@ -122,10 +122,9 @@ def load_corpus(store, codebook) -> Corpus:
     """Read the coded corpus from ``store`` (human codes override machine codes)."""
     passages = store.coded_passages()
     passages["attrs"] = _parse_attrs(passages["attrs"])
-    codes = store.effective_codes(assigned_only=False)
+    codes = store.effective_codes(assigned_only=False, themes=codebook.theme_ids)
     themes = set(codebook.theme_ids)
-    ignored = sorted(set(codes["theme"]) - themes)
-    codes = codes[codes["theme"].isin(themes)]
+    ignored = sorted(set(store.code_themes()) - themes)
     coded = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
              .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
              .sort_values("seg_id").reset_index(drop=True))

@@ -184,6 +184,22 @@ class Store:
                 for sql in step:
                     self.con.execute(sql)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self.con.execute("INSERT INTO meta SELECT 'store_id', ? WHERE NOT EXISTS "
+                             "(SELECT 1 FROM meta WHERE key = 'store_id')", [uuid.uuid4().hex])
+
+    def identity(self, *, create: bool = True) -> str | None:
+        """This store's identity: a random id written when the store is created (stores made before it existed
+        get one when first asked, unless ``create`` is false; then None). It travels with the file when it is
+        copied or moved. Review workbooks carry a hash of it, so their decisions go back only into their store."""
+        if self.schema_version() == 0:
+            return None
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchall()
+        if found or not create:
+            return found[0][0] if found else None
+        value = uuid.uuid4().hex
+        with self.transaction():
+            self.con.execute("INSERT INTO meta VALUES ('store_id', ?)", [value])
+        return value
 
     # ---- runs and rejects ------------------------------------------------------------------------
 
@@ -817,34 +833,79 @@ class Store:
             if doc_ids is not None:
                 self.con.unregister("_ids")
 
-    def effective_codes(self, *, assigned_only: bool = True) -> pd.DataFrame:
+    def codes_by_coder(self, coder: str, *, skip_human_coded: bool = False) -> pd.DataFrame:
+        """Every code ``coder`` gave: seg_id, theme, score, assigned, ordered by seg_id and theme. With
+        ``skip_human_coded``, only for segments that no human coder has coded."""
+        skip = (f"AND seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))"
+                if skip_human_coded else "")
+        return self.con.execute(
+            f"SELECT seg_id, theme, score, assigned FROM codes WHERE coder = ? {skip} ORDER BY seg_id, theme",
+            [coder]).df()
+
+    def code_themes(self) -> list[str]:
+        """Every theme id that has codes in the store (of any coder or codebook), sorted."""
+        return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
+
+    def human_coded_segments(self) -> pd.DataFrame:
+        """Segments that some human coder has coded: seg_id, text (ordered by seg_id)."""
+        return self.con.execute(
+            f"""SELECT seg_id, text FROM segments WHERE seg_id IN
+                    (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))
+                ORDER BY seg_id""").df()
+
+    def segment_context(self, seg_ids: list[str]) -> pd.DataFrame:
+        """The segments ``seg_ids`` (those that exist) with where they come from: seg_id, doc_id, kind, text,
+        speaker, source, locator, question, in the order of ``seg_ids``."""
+        self.con.register("_want", pd.DataFrame({"seg_id": list(seg_ids), "_pos": range(len(seg_ids))}))
+        try:
+            return self.con.execute(
+                """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question
+                   FROM _want w JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                   ORDER BY w._pos""").df()
+        finally:
+            self.con.unregister("_want")
+
+    def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
         recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
 
         A human coding speaks for the whole stretch of text it covers: machine codes on a segment that lies
         inside a human-coded segment of the same document (a sentence of an answer a human coded whole) are
-        left out too, so a document's figures never mix the two."""
+        left out too, so a document's figures never mix the two.
+
+        With ``themes`` (a codebook's theme ids) only codes of those themes count, so that one codebook's codes,
+        human or machine, never hide another's on the same passage (a review with ``fft`` leaves the passage's
+        ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use)."""
         cond = "WHERE assigned" if assigned_only else ""
-        return self.con.execute(
-            f"""
-            WITH human_spans AS (
-                SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
-                WHERE s.seg_id IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
-            covered AS (
-                SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
-                  ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
-            latest AS (
-                SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM codes
-                WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
-                GROUP BY seg_id)
-            SELECT * FROM (
-                SELECT c.* FROM codes c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
-                UNION ALL
-                SELECT c.* FROM codes c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
-            ) {cond}
-            ORDER BY seg_id, theme, coder
-            """
-        ).df()
+        pool = "SELECT * FROM codes"
+        if themes is not None:
+            self.con.register("_themes", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
+            pool += " WHERE theme IN (SELECT theme FROM _themes)"
+        try:
+            return self.con.execute(
+                f"""
+                WITH pool AS ({pool}),
+                human_spans AS (
+                    SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
+                    WHERE s.seg_id IN (SELECT seg_id FROM pool WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
+                covered AS (
+                    SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
+                      ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
+                latest AS (
+                    SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM pool
+                    WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
+                    GROUP BY seg_id)
+                SELECT * FROM (
+                    SELECT c.* FROM pool c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
+                    UNION ALL
+                    SELECT c.* FROM pool c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
+                ) {cond}
+                ORDER BY seg_id, theme, coder
+                """
+            ).df()
+        finally:
+            if themes is not None:
+                self.con.unregister("_themes")
 
     def effective_sentiment(self) -> pd.DataFrame:
         """Each segment's sentiment: a human label where there is one, else the most recent machine label."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from evalnlp.cli._app import app
 from evalnlp.cli import ingest, classify, train, evaluate, agreement, extract, evidence  # noqa: F401,E401
-from evalnlp.cli import quotes, report, discover, codes, exchange, codebook, runs  # noqa: F401,E401
+from evalnlp.cli import quotes, report, discover, codes, review, exchange, codebook, runs  # noqa: F401,E401
 
 __all__ = ["app", "main"]
 

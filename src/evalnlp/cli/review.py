@@ -1,0 +1,83 @@
+"""`evalnlp review export|import`: people check the machine's coding where it matters most."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from evalnlp.cli._app import app, handle_errors, info, open_store
+
+review_app = typer.Typer(help="Send the passages most worth a person's check out as a workbook, and bring the "
+                              "decisions back as human codes.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+_STRATEGIES = ("uncertain", "diverse", "random")
+
+
+@review_app.command("export")
+@handle_errors
+def export(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="The workbook to write (.xlsx).", show_default=False),
+    n: int = typer.Option(50, "-n", help="How many passages."),
+    strategy: str = typer.Option("uncertain", "--strategy", help="uncertain (scores nearest each theme's "
+                                 "threshold, themes in turn), diverse (cover the embedding space) or random."),
+    codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path. Default: the "
+                                           "latest classify run's codebook."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Keep to one theme: its boundary (uncertain), or "
+                                        "passages the machine gave it (diverse, random)."),
+) -> None:
+    """Write the passages most worth a person's check to a workbook.
+
+    One row per passage, one column per theme pre-filled with the machine's decision (1 or empty). Edit it,
+    then bring it back with `evalnlp review import FILE --coder NAME`.
+    """
+    from evalnlp import api
+
+    if strategy not in _STRATEGIES:
+        raise typer.BadParameter(f"must be one of {', '.join(_STRATEGIES)}; got {strategy!r}", param_hint="--strategy")
+    if n < 1:
+        raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
+    if not file.lower().endswith(".xlsx"):
+        raise typer.BadParameter(f"must be an .xlsx file name; got {file!r}", param_hint="FILE")
+    with open_store(ctx) as store:
+        result = api.review_export(store, file, n=n, strategy=strategy, codebook=codebook, theme=theme)
+    shown = len(result.passages)
+    info(ctx, f"wrote {shown:,} passage{'s' if shown != 1 else ''} to {result.path} (strategy {result.strategy}, "
+              f"from {result.n_candidates:,} not yet reviewed; codebook {result.codebook_id}, pre-filled by "
+              f"{result.coder}, thresholds {result.thresholds_from})")
+    info(ctx, f"edit the theme columns (1 applies, 0 or empty does not), mark rows you agree with as reviewed, "
+              f"then: evalnlp review import {result.path} --coder NAME")
+
+
+@review_app.command("import")
+@handle_errors
+def import_(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="A workbook written by `evalnlp review export` and edited.",
+                               show_default=False),
+    coder: str = typer.Option(..., "--coder", help="Who reviewed it; stored as human:NAME.", show_default=False),
+) -> None:
+    """Store the decisions of an edited review workbook as human codes.
+
+    A row counts as reviewed when anything was typed in it (a theme cell changed or typed, a mark in
+    'reviewed', or a note); rows left as exported are skipped. A workbook from another store or codebook
+    version is refused, and the store is left as it was.
+    """
+    from evalnlp import api
+
+    with open_store(ctx) as store:
+        result = api.review_import(store, file, coder=coder)
+    info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
+              f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
+              f"{'s' if result.n_untouched != 1 else ''} skipped")
+    if result.n_reviewed == 0:
+        info(ctx, "no row was reviewed: type 1 or 0 in a theme cell, choose yes under reviewed, or add a note, "
+                  "then save the workbook and import it again")
+        return
+    info(ctx, f"changed {result.n_changed_passages:,} of the machine's decisions "
+              f"({result.n_changed_cells:,} theme cell{'s' if result.n_changed_cells != 1 else ''}); "
+              f"{result.n_reviewed - result.n_changed_passages:,} confirmed"
+              + (f"; {result.n_notes:,} note{'s' if result.n_notes != 1 else ''} kept with run {result.run_id}"
+                 if result.n_notes else ""))

@@ -1,0 +1,389 @@
+"""review export / import through the command line, on FFT comments coded by the shipped models, with real
+.xlsx files edited the way a reviewer's spreadsheet program would (openpyxl)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import table_snapshot
+from helpers import CORPORA
+from openpyxl import load_workbook
+
+import evalnlp
+from evalnlp import api
+from evalnlp.codebook import load_codebook
+from evalnlp.store import Store
+
+FFT = CORPORA / "nhs_fft" / "text_data.csv"
+ODD = ["Lovely staff\x0bthank you so much", "=good service all round"]  # a Word vertical tab; looks like a formula
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    df = pd.read_csv(FFT, dtype=str, keep_default_na=False).sample(n=80, random_state=11)
+    df = df[["row_index", "feedback", "label"]]
+    df = pd.concat([df, pd.DataFrame({"row_index": ["x1", "x2"], "feedback": ODD, "label": ["Staff", "Care"]})])
+    path = tmp_path_factory.mktemp("review") / "comments.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def template(sample, tmp_path_factory):
+    """A store with the sample coded by the shipped fft and impact models (copied for each test)."""
+    path = tmp_path_factory.mktemp("template") / "coded.duckdb"
+    with Store(path) as store:
+        api.classify(store, [sample], text=["feedback"], id="row_index", codebook="fft", sentiment=False)
+        api.classify(store, codebook="impact", sentiment=False)
+    return path
+
+
+@pytest.fixture
+def coded(template, db_path):
+    shutil.copy(template, db_path)
+    return db_path
+
+
+def columns(ws) -> dict[str, str]:
+    """Header text -> column letter."""
+    return {c.value: c.column_letter for c in ws[1] if c.value is not None}
+
+
+def machine_decisions(db_path, coder_prefix: str) -> pd.DataFrame:
+    with Store(db_path, read_only=True) as store:
+        codes = store.table("codes")
+    return codes[codes["coder"].str.startswith(coder_prefix)]
+
+
+def export(cli, path, *args):
+    result = cli("review", "export", str(path), *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+# ---- export ------------------------------------------------------------------------------------------------
+
+
+def test_export_writes_a_workbook_an_analyst_can_work_in(cli, coded, sample, tmp_path):
+    out = tmp_path / "review.xlsx"
+    result = export(cli, out, "-n", "200", "--strategy", "random", "--codebook", "fft")
+    texts = pd.read_csv(sample, dtype=str, keep_default_na=False)["feedback"]
+    distinct = texts[texts.str.strip() != ""].map(lambda t: " ".join(t.lower().split())).nunique()
+    n = distinct  # every passage once: repeated texts ("Nothing.") are shown once
+    last = n + 1
+    assert f"wrote {n} passages" in result.stdout and "review import" in result.stdout
+    assert "thresholds model card" in result.stdout  # the shipped model's card was found
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Review", "Instructions", "_evalnlp"]
+    assert wb["_evalnlp"].sheet_state == "hidden" and wb["Review"].sheet_state == "visible"
+    ws = wb["Review"]
+    col = columns(ws)
+    cb = load_codebook("fft")
+    labels = [t.label for t in cb.themes]
+    assert [h for h in col if h in labels] == labels  # one column per theme, in codebook order
+    assert ws.freeze_panes == "C2"
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws.max_row == last
+    for r in (2, 40, last):
+        assert ws[f"{col['text']}{r}"].protection.locked and ws[f"{col['source']}{r}"].protection.locked
+        assert ws[f"{col['seg_id']}{r}"].protection.locked
+        assert ws[f"{col['text']}{r}"].alignment.wrap_text
+        for name in labels + ["reviewed", "notes"]:
+            assert not ws[f"{col[name]}{r}"].protection.locked, name
+    for name in ("seg_id", "machine", "fingerprint"):
+        assert ws.column_dimensions[col[name]].hidden
+    ranges = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    theme_range = f"{col[labels[0]]}2:{col[labels[-1]]}{last}"
+    assert theme_range in ranges and ranges[theme_range].type == "whole"
+    assert (ranges[theme_range].formula1, ranges[theme_range].formula2) == ("0", "1")
+    # pre-filled with exactly the machine's decisions: 1 or empty
+    machine = machine_decisions(coded, "model:fft-themes")
+    given = {(s, t) for s, t in zip(machine[machine.assigned]["seg_id"], machine[machine.assigned]["theme"])}
+    label_to_id = {t.label: t.id for t in cb.themes}
+    seen = set()
+    for r in range(2, last + 1):
+        seg = ws[f"{col['seg_id']}{r}"].value
+        for name in labels:
+            value = ws[f"{col[name]}{r}"].value
+            assert value in (1, None)
+            if value == 1:
+                seen.add((seg, label_to_id[name]))
+    exported = {ws[f"{col['seg_id']}{r}"].value for r in range(2, last + 1)}
+    assert seen == {(s, t) for s, t in given if s in exported}
+    texts = [ws[f"{col['text']}{r}"] for r in range(2, last + 1)]
+    assert "Lovely staff_x000B_thank you so much" in [c.value for c in texts]
+    formula_like = [c for c in texts if str(c.value).startswith("=")]
+    assert formula_like and all(c.data_type == "s" for c in formula_like)
+    instructions = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    assert "counts as reviewed" in instructions and "single-label" in instructions
+    assert cb.get("staff").definition[:40] in instructions
+    with Store(coded, read_only=True) as store:
+        run = store.table("runs").iloc[-1]
+    assert run["command"] == "review export" and run["n_in"] == run["n_ok"] == n
+    assert len(json.loads(run["args"])["seg_ids"]) == n
+
+
+@pytest.mark.parametrize("strategy", ["uncertain", "diverse", "random"])
+def test_strategies_give_n_distinct_passages_the_same_each_time(coded, tmp_path, strategy):
+    with evalnlp.open(str(coded)) as project:
+        a = project.review_export(tmp_path / "a.xlsx", n=15, strategy=strategy, codebook="fft")
+        b = project.review_export(tmp_path / "b.xlsx", n=15, strategy=strategy, codebook="fft")
+    assert len(a.passages) == 15 and a.passages["seg_id"].is_unique
+    assert a.passages["seg_id"].tolist() == b.passages["seg_id"].tolist()
+    assert a.passages["text"].str.lower().is_unique
+
+
+def test_uncertain_spreads_over_themes_and_theme_keeps_to_one(coded, tmp_path):
+    with evalnlp.open(str(coded)) as project:
+        spread = project.review_export(tmp_path / "a.xlsx", n=18, codebook="fft")
+        staff = project.review_export(tmp_path / "b.xlsx", n=5, codebook="fft", theme="staff")
+        random_staff = project.review_export(tmp_path / "c.xlsx", n=5, codebook="fft", theme="staff",
+                                             strategy="random")
+    boundaries = spread.passages["reason"].str.extract(r"near the (.+) boundary")[0]
+    assert boundaries.nunique() == 9  # every fft theme had its turn
+    assert staff.passages["reason"].str.startswith("near the Staff boundary").all()
+    assert all("staff" in m for m in random_staff.passages["machine"])
+
+
+# ---- round trips -------------------------------------------------------------------------------------------
+
+
+def test_round_trip_stores_the_reviewed_rows_as_human_codes(cli, coded, tmp_path):
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "12", "--codebook", "fft")
+    wb = load_workbook(out)
+    ws = wb["Review"]
+    col = columns(ws)
+    cb = load_codebook("fft")
+    label = {t.id: t.label for t in cb.themes}
+
+    def machine(r):
+        return ws[f"{col['machine']}{r}"].value
+
+    # row 2: move the 1 to another theme (a changed decision)
+    old = machine(2)
+    new = "dignity" if old != "dignity" else "access"
+    ws[f"{col[label[old]]}2"] = None
+    ws[f"{col[label[new]]}2"] = 1
+    # row 3: agree with the machine
+    ws[f"{col['reviewed']}3"] = "yes"
+    # row 4: only a note (typing in a row counts as reviewing it)
+    ws[f"{col['notes']}4"] = "ward name in text"
+    # row 5: an explicit 0 typed into an empty cell, decision otherwise as the machine's
+    other = next(t for t in cb.theme_ids if t != machine(5))
+    ws[f"{col[label[other]]}5"] = 0
+    # row 6: a 1 typed over the machine's own 1 and nothing else: indistinguishable from untouched
+    ws[f"{col[label[machine(6)]]}6"] = 1
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    seg = {r: ws[f"{col['seg_id']}{r}"].value for r in range(2, 14)}
+
+    result = cli("review", "import", str(edited), "--coder", "alice")
+    assert result.exit_code == 0, result.output
+    assert "imported 4 reviewed passages as human:alice" in result.stdout
+    assert "8 untouched rows skipped" in result.stdout
+    assert "changed 1 of the machine's decisions (2 theme cells)" in result.stdout
+    assert "3 confirmed" in result.stdout
+
+    human = machine_decisions(coded, "human:alice")
+    assert set(human["seg_id"]) == {seg[2], seg[3], seg[4], seg[5]}
+    assert len(human) == 4 * len(cb.theme_ids)  # every theme of every reviewed passage
+    assert human["score"].isna().all()
+    chosen = human[human.assigned].set_index("seg_id")["theme"]
+    assert chosen[seg[2]] == new
+    assert chosen[seg[3]] == machine(3) and chosen[seg[4]] == machine(4) and chosen[seg[5]] == machine(5)
+    with Store(coded, read_only=True) as store:
+        run = store.table("runs").iloc[-1]
+        effective = store.effective_codes(themes=cb.theme_ids)
+    assert run["command"] == "review import" and run["codebook_id"] == "fft"
+    assert run["n_in"] == 12 and run["n_ok"] + run["n_rejected"] == 12
+    args = json.loads(run["args"])
+    assert (args["reviewed"], args["untouched"], args["changed_passages"]) == (4, 8, 1)
+    assert args["notes"] == {seg[4]: "ward name in text"}
+    # evidence now uses the reviewer's decision for that passage
+    mine = effective[effective.seg_id == seg[2]]
+    assert mine["coder"].tolist() == ["human:alice"] and mine["theme"].tolist() == [new]
+
+    # importing the same workbook again replaces the reviewer's codes, it does not add to them
+    assert cli("review", "import", str(edited), "--coder", "alice").exit_code == 0
+    assert len(machine_decisions(coded, "human:alice")) == 4 * len(cb.theme_ids)
+    # the next export leaves out what people have coded
+    again = tmp_path / "next.xlsx"
+    export(cli, again, "-n", "200", "--codebook", "fft")
+    ws2 = load_workbook(again)["Review"]
+    later = {ws2[f"{columns(ws2)['seg_id']}{r}"].value for r in range(2, ws2.max_row + 1)}
+    assert not later & {seg[2], seg[3], seg[4], seg[5]}
+
+
+def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
+    cb = load_codebook("impact")
+    label = {t.id: t.label for t in cb.themes}
+    with evalnlp.open(str(coded)) as project:
+        done = project.review_export(tmp_path / "impact.xlsx", n=6, codebook="impact")
+        wb = load_workbook(done.path)
+        ws = wb["Review"]
+        col = columns(ws)
+        ws[f"{col[label['capability']]}2"] = 1
+        ws[f"{col[label['endorsement']]}2"] = 1
+        for t in cb.theme_ids:  # row 3: no theme applies
+            ws[f"{col[label[t]]}3"] = 0
+        wb.save(tmp_path / "impact-edited.xlsx")
+        result = project.review_import(tmp_path / "impact-edited.xlsx", coder="bo")
+        codes = project.codes()
+    assert (result.n_reviewed, result.n_untouched) == (2, 4)
+    human = codes[codes.coder == "human:bo"]
+    seg2, seg3 = ws[f"{col['seg_id']}2"].value, ws[f"{col['seg_id']}3"].value
+    assert set(human[human.assigned & (human.seg_id == seg2)]["theme"]) >= {"capability", "endorsement"}
+    assert not human[human.seg_id == seg3]["assigned"].any() and (human.seg_id == seg3).sum() == len(cb.theme_ids)
+
+
+# ---- refusals: the store is left exactly as it was ----------------------------------------------------------
+
+
+def edited_copy(src, dst, edit):
+    wb = load_workbook(src)
+    edit(wb)
+    wb.save(dst)
+    return dst
+
+
+def test_a_workbook_from_another_store_is_refused(cli, coded, sample, tmp_path):
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    wb = edited_copy(out, tmp_path / "edited.xlsx", lambda wb: wb["Review"].__setitem__("L2", "yes"))
+    other = tmp_path / "other.duckdb"  # the same comments ingested into another project: the same passage ids
+    with Store(other) as store:
+        api.ingest(store, [sample], text=["feedback"], id="row_index")
+    before = table_snapshot(other)
+    result = cli("--db", str(other), "review", "import", str(wb), "--coder", "alice")
+    assert result.exit_code == 1
+    assert "E191" in result.stderr and "another project store" in result.stderr and str(coded) in result.stderr
+    assert table_snapshot(other) == before
+
+
+def test_a_tampered_codebook_fingerprint_is_refused(cli, coded, tmp_path):
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+
+    def tamper_meta(wb):
+        ws = wb["_evalnlp"]
+        for row in ws.iter_rows():
+            if row[0].value == "codebook_sha256":
+                row[1].value = "0" * 64
+        wb["Review"]["P2"] = "yes"
+
+    def tamper_row(wb):
+        ws = wb["Review"]
+        col = columns(ws)
+        ws[f"{col['fingerprint']}4"] = "0123456789abcdef"
+        ws[f"{col['reviewed']}4"] = "yes"
+
+    before = table_snapshot(coded)
+    bad_meta = edited_copy(out, tmp_path / "meta.xlsx", tamper_meta)
+    result = cli("review", "import", str(bad_meta), "--coder", "alice")
+    assert result.exit_code == 1 and "E192" in result.stderr and "another version of codebook 'fft'" in result.stderr
+    bad_row = edited_copy(out, tmp_path / "row.xlsx", tamper_row)
+    result = cli("review", "import", str(bad_row), "--coder", "alice")
+    assert result.exit_code == 1 and "E193" in result.stderr
+    fp_col = columns(load_workbook(bad_row)["Review"])["fingerprint"]
+    assert f"Review!{fp_col}4" in result.stderr
+    assert table_snapshot(coded) == before
+
+
+def test_a_codebook_changed_since_the_export_is_refused(cli, coded, tmp_path):
+    from evalnlp.codebook import _shipped_path
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(_shipped_path("fft").read_text() + "\n# our copy\n")  # another version of fft
+    assert cli("classify", "--codebook", str(mine), "--model", "keyword").exit_code == 0
+    out = tmp_path / "review.xlsx"
+    result = export(cli, out, "-n", "4", "--codebook", str(mine))
+    assert "thresholds inferred from the codes" in result.stdout
+    wb = edited_copy(out, tmp_path / "edited.xlsx", lambda wb: None)
+    ws = load_workbook(wb)["Review"]
+    mark = f"{columns(ws)['reviewed']}2"
+    edited_copy(wb, wb, lambda w: w["Review"].__setitem__(mark, "yes"))
+    mine.write_text(mine.read_text() + "\n# a later edit\n")
+    before = table_snapshot(coded)
+    result = cli("review", "import", str(wb), "--coder", "alice")
+    assert result.exit_code == 1 and "E192" in result.stderr
+    assert table_snapshot(coded) == before
+
+
+@pytest.mark.parametrize("value, code", [("yes", "E194"), (2, "E194"), ("1;0", "E194")])
+def test_a_theme_cell_that_is_not_0_or_1_is_a_numbered_error_naming_the_cell(cli, coded, tmp_path, value, code):
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    col = columns(load_workbook(out)["Review"])
+    cell = f"{col['Staff']}3"
+    bad = edited_copy(out, tmp_path / "bad.xlsx", lambda wb: wb["Review"].__setitem__(cell, value))
+    before = table_snapshot(coded)
+    result = cli("review", "import", str(bad), "--coder", "alice")
+    assert result.exit_code == 1 and code in result.stderr and f"Review!{cell}" in result.stderr
+    assert table_snapshot(coded) == before
+
+
+def test_other_bad_rows_are_numbered_errors(cli, coded, tmp_path):
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    col = columns(load_workbook(out)["Review"])
+    before = table_snapshot(coded)
+
+    def two_themes(wb):
+        ws = wb["Review"]
+        for name in ("Staff", "Access"):
+            ws[f"{col[name]}2"] = 1
+
+    cases = {
+        "E195": lambda wb: wb["Review"].__setitem__(f"{col['reviewed']}2", "maybe"),
+        "E196": two_themes,
+        "E197": lambda wb: wb["Review"].__setitem__(f"{col['Staff']}1", "Personnel"),
+    }
+    for code, edit in cases.items():
+        bad = edited_copy(out, tmp_path / f"{code}.xlsx", edit)
+        result = cli("review", "import", str(bad), "--coder", "alice")
+        assert result.exit_code == 1 and code in result.stderr, (code, result.output)
+    assert "Review!" in cli("review", "import", str(tmp_path / "E195.xlsx"), "--coder", "a").stderr
+    assert table_snapshot(coded) == before
+
+
+# ---- command-line contract ---------------------------------------------------------------------------------
+
+
+def test_usage_errors_exit_2(cli, coded, tmp_path):
+    for args in (["export", str(tmp_path / "r.xlsx"), "--strategy", "smart"],
+                 ["export", str(tmp_path / "r.xlsx"), "-n", "0"],
+                 ["export", str(tmp_path / "r.csv")],
+                 ["import", str(tmp_path / "r.xlsx")]):
+        result = cli("review", *args)
+        assert result.exit_code == 2, (args, result.output)
+    assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "r.csv").exists()
+
+
+def test_data_errors_exit_1_with_their_code(cli, coded, db_path, tmp_path):
+    result = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "fft", "--theme", "nope")
+    assert result.exit_code == 1 and "E220" in result.stderr
+    not_a_workbook = tmp_path / "plain.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(not_a_workbook, index=False)
+    result = cli("review", "import", str(not_a_workbook), "--coder", "alice")
+    assert result.exit_code == 1 and "E190" in result.stderr
+    result = cli("review", "import", str(tmp_path / "missing.xlsx"), "--coder", "alice")
+    assert result.exit_code == 1 and "E190" in result.stderr
+    out = tmp_path / "ok.xlsx"
+    export(cli, out, "-n", "3", "--codebook", "fft")
+    result = cli("review", "import", str(out), "--coder", "two words")
+    assert result.exit_code == 1 and "E198" in result.stderr
+    assert "Traceback" not in result.output
+    untouched = cli("review", "import", str(out), "--coder", "alice")
+    assert untouched.exit_code == 0 and "no row was reviewed" in untouched.stdout
+    assert machine_decisions(db_path, "human:").empty
+
+
+def test_export_from_a_store_with_no_machine_codes_says_what_to_do(cli, sample, tmp_path):
+    assert cli("ingest", str(sample), "--text", "feedback").exit_code == 0
+    result = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "fft")
+    assert result.exit_code == 1 and "E420" in result.stderr and "evalnlp classify --codebook fft" in result.stderr
+    assert not (tmp_path / "r.xlsx").exists()

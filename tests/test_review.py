@@ -1,0 +1,143 @@
+"""Choosing passages for review, and the workbook's rules, on small arrays and files (no store)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evalnlp import review as rv
+from evalnlp.codebook import load_codebook
+from evalnlp.errors import InputError
+
+
+def test_margins_are_distances_to_each_themes_boundary():
+    scores = np.array([[0.6, 0.3, 0.1], [0.2, 0.45, 0.35]])
+    multi = rv.margins(scores, [0.5, 0.4, 0.2], multi_label=True)
+    assert np.allclose(multi, [[0.1, -0.1, -0.1], [-0.3, 0.05, 0.15]])
+    single = rv.margins(scores, 0.0, multi_label=False)
+    # the top theme's margin is over the runner-up; the others' is their gap to the top
+    assert np.allclose(single, [[0.3, -0.3, -0.5], [-0.25, 0.1, -0.1]])
+
+
+def test_uncertain_takes_themes_in_turn_nearest_the_threshold_first():
+    scores = np.array([
+        [0.50, 0.00],  # on theme 0's threshold
+        [0.90, 0.00],
+        [0.10, 0.31],  # on theme 1's threshold
+        [0.45, 0.00],  # near theme 0
+        [0.00, 0.05],
+        [0.00, 0.25],  # near theme 1
+    ])
+    picked, why = rv.select_uncertain(scores, [0.5, 0.3], 4, multi_label=True, return_themes=True)
+    assert picked.tolist() == [0, 2, 3, 5]
+    assert why.tolist() == [0, 1, 0, 1]
+    only = rv.select_uncertain(scores, [0.5, 0.3], 3, multi_label=True, theme=1)
+    assert only.tolist() == [2, 5, 4]
+
+
+def test_uncertain_on_a_single_label_codebook_uses_the_margin_between_the_leading_themes():
+    scores = np.array([[0.9, 0.05, 0.05], [0.48, 0.47, 0.05], [0.6, 0.3, 0.1], [0.1, 0.45, 0.45]])
+    first = rv.select_uncertain(scores, 0.0, 2, multi_label=False)
+    assert first.tolist() == [1, 3]
+
+
+@pytest.mark.parametrize("strategy", rv.STRATEGIES)
+def test_every_strategy_returns_n_distinct_rows_deterministically(strategy):
+    rng = np.random.default_rng(7)
+    scores = rng.random((300, 5))
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def choose(seed=0):
+        if strategy == "uncertain":
+            return rv.select_uncertain(scores, 0.5, 40, multi_label=True)
+        if strategy == "diverse":
+            return rv.select_diverse(vectors, 40, seed=seed)
+        return rv.select_random(300, 40, seed=seed)
+
+    a, b = choose(), choose()
+    assert len(a) == 40 and len(set(a.tolist())) == 40
+    assert a.tolist() == b.tolist()
+    assert ((0 <= a) & (a < 300)).all()
+    if strategy != "uncertain":
+        assert choose(seed=1).tolist() != a.tolist()
+    # asking for more rows than there are gives every row once
+    many = (rv.select_uncertain(scores[:10], 0.5, 50, multi_label=True) if strategy == "uncertain" else
+            rv.select_diverse(vectors[:10], 50) if strategy == "diverse" else rv.select_random(10, 50))
+    assert sorted(many.tolist()) == list(range(10))
+
+
+def test_diverse_covers_every_cluster_and_prefers_what_people_have_not_coded():
+    rng = np.random.default_rng(0)
+    centres = np.eye(8, dtype=np.float32)[:4] * 5
+    X = np.vstack([c + rng.normal(scale=0.05, size=(50, 8)) for c in centres]).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    picked = rv.select_diverse(X, 4, seed=0)
+    assert sorted(picked // 50) == [0, 1, 2, 3]  # one passage from each of the four groups
+    covered = X[[0, 1, 50, 51]]  # people already coded groups 0 and 1
+    fresh = rv.select_diverse(X, 2, seed=0, covered=covered)
+    assert sorted(fresh // 50) == [2, 3]
+
+
+def test_bad_numbers_of_passages_are_numbered_errors():
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(InputError, match="E199"):
+            rv.select_random(10, bad)
+
+
+def test_distinct_texts_folds_case_and_spacing():
+    assert rv.distinct_texts(["Good", " good ", "Very  good", "very good", "bad"]).tolist() == [
+        True, False, True, False, True]
+
+
+def test_thresholds_are_inferred_from_the_machines_decisions():
+    scores = np.array([[0.1, 0.9], [0.3, 0.8], [0.35, 0.2], [0.6, 0.1], [0.7, 0.05]])
+    assigned = np.array([[0, 1], [0, 1], [1, 0], [1, 0], [1, 0]], dtype=bool)
+    thr = rv.infer_thresholds(scores, assigned)
+    assert thr[0] == pytest.approx(0.325) and thr[1] == pytest.approx(0.5)
+    assert rv.infer_thresholds(scores, np.zeros_like(assigned)).tolist() == [0.5, 0.5]
+
+
+def test_coder_names_become_human_coders():
+    assert rv.human_coder("alice") == "human:alice"
+    assert rv.human_coder("human:bob.smith") == "human:bob.smith"
+    for bad in ("", "two words", "human:", ":x", "a/b"):
+        with pytest.raises(InputError, match="E198"):
+            rv.human_coder(bad)
+
+
+def _rows(cb, n=3):
+    return pd.DataFrame({
+        "seg_id": [f"s{i}" for i in range(n)],
+        "text": ["=SUM(A1) looks like a formula", "a vertical\x0btab from Word", "plain"][:n],
+        "source": "f.csv", "locator": [f"row {i + 1}" for i in range(n)], "question": "q",
+        "reason": "random sample (seed 0)",
+        "machine": [[cb.theme_ids[0]], [], [cb.theme_ids[1]]][:n],
+        "fingerprint": "fp",
+    })
+
+
+def test_workbook_keeps_text_as_text_and_reads_back_untouched(tmp_path):
+    from openpyxl import load_workbook
+
+    cb = load_codebook("impact")
+    path = rv.write_workbook(tmp_path / "r.xlsx", _rows(cb), cb, {"store": "x", "codebook_sha256": cb.sha256})
+    wb = load_workbook(path)
+    ws = wb["Review"]
+    assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=SUM")
+    assert ws["B3"].value == "a vertical_x000B_tab from Word"
+    sheet = rv.read_workbook(path)
+    assert sheet.meta["format"] == rv.FORMAT and sheet.meta["store"] == "x"
+    decisions = rv.read_decisions(sheet, cb, expected_fingerprint="fp")
+    assert decisions.n_rows == 3 and decisions.n_untouched == 3 and decisions.n_reviewed == 0
+    assert decisions.codes.empty
+
+
+def test_workbook_name_must_end_in_xlsx(tmp_path):
+    cb = load_codebook("impact")
+    with pytest.raises(InputError, match="E190"):
+        rv.write_workbook(tmp_path / "r.csv", _rows(cb), cb, {})
+    (tmp_path / "not.xlsx").write_text("hello")
+    with pytest.raises(InputError, match="E190"):
+        rv.read_workbook(tmp_path / "not.xlsx")
