@@ -173,3 +173,64 @@ def test_sentiment_reads_criticism_mixed_and_neutral(sentiment):
     neutral = sentiment.predict(NEUTRAL).tolist()
     assert "negative" not in neutral and "mixed" not in neutral
     assert neutral[1] == "neutral"
+
+
+@pytest.fixture(scope="module")
+def survey_codes():
+    import pandas as pd
+
+    from helpers import REPO
+
+    frame = pd.read_csv(REPO / "corpora" / "demo_leadership" / "survey_codes.csv", keep_default_na=False)
+    from evalnlp.evaluation import labels_to_matrix
+
+    return frame, labels_to_matrix(frame["themes"], load_codebook("impact").theme_ids, sep=";").astype(int)
+
+
+def test_a_small_sample_starts_from_the_shipped_model(survey_codes):
+    from evalnlp.coding import make_coder
+
+    frame, Y = survey_codes
+    texts = frame["text"].tolist()
+    adapted = make_coder("ensemble", "impact", prior="impact-themes").fit(texts, Y)
+    assert type(adapted.zeroshot_).__name__ == "EnsembleCoder"  # the prior is the trained model itself
+    plain = make_coder("ensemble", "impact").fit(texts, Y)
+    assert type(plain.zeroshot_).__name__ == "ZeroShotCoder"
+    assert not np.allclose(adapted.predict_proba(IMPACT), plain.predict_proba(IMPACT))
+
+
+def test_a_prior_must_code_the_same_codebook(survey_codes):
+    from evalnlp.coding import make_coder
+    from evalnlp.errors import ModelError
+
+    frame, Y = survey_codes
+    with pytest.raises(ModelError) as info:
+        make_coder("ensemble", "impact", prior="fft-themes").fit(frame["text"].tolist(), Y)
+    assert info.value.code == "E325" and "trained on codebook 'fft'" in str(info.value)
+
+
+def test_train_auto_uses_the_shipped_prior_and_refuses_a_prior_without_the_ensemble(tmp_path):
+    from helpers import REPO
+
+    from evalnlp import api
+    from evalnlp.errors import InputError
+
+    data = REPO / "corpora" / "demo_leadership" / "survey_codes.csv"
+    result = api.train(data, text="text", labels_column="themes", codebook="impact", out=tmp_path / "m")
+    assert result.backend == "ensemble" and result.card["prior"] == "impact-themes"
+    with pytest.raises(InputError) as info:
+        api.train(data, text="text", labels_column="themes", codebook="impact", backend="supervised",
+                  prior="impact-themes", out=tmp_path / "n")
+    assert info.value.code == "E138"
+
+
+def test_classify_can_still_choose_the_untrained_coders(runner, tmp_path):
+    from evalnlp.cli import app
+
+    data = tmp_path / "answers.csv"
+    data.write_text("text\nThe programme saved the trust a lot of money.\nI now trust my colleagues.\n",
+                    encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["--db", str(db), "classify", str(data), "--text", "text", "--model", "zeroshot"])
+    assert result.exit_code == 0, result.output
+    assert "model:zeroshot" in result.output and "no theme:" in result.output

@@ -79,19 +79,11 @@ class EnsembleCoder(SupervisedCoder):
             self.zeroshot_ = ZeroShotCoder(codebook=self.codebook, embedding=self.embedding or "static",
                                            keywords=bool(self.zeroshot_keywords)).fit()
             return
-        from evalnlp.coding.keyword import resolve_codebook
         from evalnlp.coding.persist import load_model, resolve_model
-        from evalnlp.errors import ModelError
 
-        cb = resolve_codebook(self.codebook)
+        # load_model refuses (E325) a model trained on another codebook, or another version of this one
         loaded = load_model(resolve_model(self.prior), codebook=self.codebook)
         coder = loaded[0] if isinstance(loaded, tuple) else loaded
-        classes = [str(c) for c in getattr(coder, "classes_", [])]
-        themes = [str(t) for t in cb.theme_ids]
-        if classes != themes or bool(getattr(coder, "multi_label_", False)) != bool(cb.multi_label):
-            raise ModelError("E314", f"The prior model {self.prior!r} codes the themes {classes}, but this codebook "
-                                     f"has {themes}; a prior must be a model of the same codebook. Train without "
-                                     "--prior, or name a model of this codebook.")
         self.zeroshot_ = coder
 
     def _prior(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
