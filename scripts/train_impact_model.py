@@ -327,9 +327,11 @@ Codes a passage (a quoted testimonial, a sentence of a report, a survey answer) 
 
 {saved['training_data']['n']:,} quotations from REF2014 impact case studies ("Details of the impact"), labelled
 with the impact codebook under written decision rules: `ref_impact_train/impact_themes_train.csv` (2,940 quotes,
-1,221 case studies) and `ref_impact_dev/impact_themes_dev.csv` (120 quotes, 93 other case studies). The labels
-were made by careful reading against the codebook (an independent second labelling of 280 rows agrees at
-macro-F1 0.87, about the ceiling for any coder). Only the trained weights are shipped, not the texts.
+1,221 case studies) and `ref_impact_dev/impact_themes_dev.csv` (120 quotes, 93 other case studies). Each quote
+was read and labelled passage by passage against the codebook and its written decision rules by language-model
+annotators (see the data's README); an independent second labelling of 280 rows agrees at macro-F1 0.87, about
+the ceiling for any coder, so treat the labels as a strong silver standard. Only the trained weights are
+shipped, not the texts.
 
 Licence of the data: {LICENCE}.
 
