@@ -64,7 +64,7 @@ def test_ctrl_c_during_ingest_says_so_exits_130_and_keeps_nothing(cli, db_path, 
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == INTERRUPTED == "interrupted: nothing from this run was saved"
     assert "Traceback" not in err
-    assert snapshot(db_path) == before  # no new run, document or segment: the transaction was rolled back
+    assert snapshot(db_path) == before  # nothing new in any table: the transaction was rolled back
 
 
 def test_ctrl_c_after_the_work_was_saved_says_so(cli, db_path, tmp_path, monkeypatch):
