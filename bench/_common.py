@@ -48,6 +48,14 @@ def today() -> str:
     return date.today().isoformat()
 
 
+def write_section(name: str, lines: list[str]) -> Path:
+    """Write a benchmark's Markdown section to ``bench/results/NAME.md`` (gathered by assemble.py)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{name}.md"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
 def peak_rss_mb_of(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Run ``cmd``; return (wall seconds, peak RSS of the child in MB, its stdout)."""
     import time

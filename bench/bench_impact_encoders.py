@@ -32,6 +32,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
+from _common import machine, today, write_section  # noqa: E402
 from train_impact_model import SEED, load, matrix, shared_data  # noqa: E402
 
 
@@ -112,7 +113,7 @@ def main(argv=None) -> int:
         both = cv_scores(E, Y[tune], groups[tune], tfidf_texts=tt)
         rows.append((name, f"{len(tt) / cpu:,.0f} / {len(tt) / wall:,.0f}", *alone, *both))
         print(rows[-1], file=sys.stderr)
-    lines = [f"## Impact codebook: encoder candidates ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)", "",
+    lines = [f"## Impact codebook: encoder candidates ({today()})", "", f"Machine: {machine()}.", "",
              "Grouped 5-fold CV on the 80% tuning part of ref_impact_train (hold-out untouched), logistic regression "
              "per theme, thresholds on the out-of-fold scores. `python bench/bench_impact_encoders.py`. "
              f"Load average at the end: {os.getloadavg()[0]:.1f} (speeds are sensitive to other work).", "",
@@ -123,10 +124,7 @@ def main(argv=None) -> int:
         if name.startswith("TF-IDF"):
             cells = ["", "", cells[0], cells[1]]
         lines.append(f"| {name} | {speed} | " + " | ".join(cells) + " |")
-    out = HERE / "results" / "impact_encoders.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(out.read_text(), file=sys.stderr)
+    print(write_section("impact_encoders", lines).read_text(), file=sys.stderr)
     return 0
 
 

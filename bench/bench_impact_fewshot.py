@@ -28,6 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
+from _common import machine, today, write_section  # noqa: E402
 from train_impact_model import SEED, load, matrix, predict, report, shared_data  # noqa: E402
 
 
@@ -59,16 +60,14 @@ def main() -> int:
             coder = make_coder(backend, "impact", C=0.1, **params).fit(sample_texts, sample_Y)
             rows.append((name, report(Y[hold], predict(coder, texts[hold]), ids)))
             print(f"{name}: macro {rows[-1][1]['macro_f1']:.3f}", file=sys.stderr)
-    lines = [f"## Impact codebook: few-shot training from 120 quotes ({time.strftime('%Y-%m-%d')})", "",
+    lines = [f"## Impact codebook: few-shot training from 120 quotes ({today()})", "",
+             f"Machine: {machine()}.", "",
              f"Test: {len(hold)} quotes of the 20% hold-out of the training file (seed {SEED}); sample: the 120 dev "
              "quotes; prior: trained on the other 80%. `python bench/bench_impact_fewshot.py`.", "",
              "| coder | macro-F1 | micro-F1 | alpha |", "|---|---:|---:|---:|"]
     for name, rep in rows:
         lines.append(f"| {name} | {rep['macro_f1']:.3f} | {rep['micro_f1']:.3f} | {rep['krippendorff_alpha']:.3f} |")
-    out = HERE / "results" / "impact_fewshot.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(out.read_text(), file=sys.stderr)
+    print(write_section("impact_fewshot", lines).read_text(), file=sys.stderr)
     return 0
 
 
