@@ -55,12 +55,12 @@ def log(message: str) -> None:
     print(f"[train_sentiment] {message}", file=sys.stderr, flush=True)
 
 
-def default_data() -> Path:
-    """The FFT file in the shared data folder beside the repository, or under /work/shared."""
+def shared_file(name: Path, flag: str) -> Path:
+    """A data file in the shared data folder beside the repository, or under /work/shared."""
     for base in (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data")):
-        if (base / DATA_NAME).is_file():
-            return base / DATA_NAME
-    raise SystemExit(f"cannot find {DATA_NAME} under ../shared/data or /work/shared/data; pass --data PATH")
+        if (base / name).is_file():
+            return base / name
+    raise SystemExit(f"cannot find {name} under ../shared/data or /work/shared/data; pass {flag} PATH")
 
 
 def sha256_of(path: Path) -> str:
@@ -265,13 +265,6 @@ Deterministic (seeded splits, lbfgs solver); built on {card["built"]["platform"]
 """
 
 
-def default_ref() -> Path:
-    for base in (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data")):
-        if (base / REF_NAME).is_file():
-            return base / REF_NAME
-    raise SystemExit(f"cannot find {REF_NAME} under ../shared/data or /work/shared/data; pass --ref PATH")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="text_data.csv of the FFT phase-1 data")
@@ -281,8 +274,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the figures as Markdown")
     args = parser.parse_args(argv)
     started = time.time()
-    data = args.data or default_data()
-    ref_path = args.ref or default_ref()
+    data = args.data or shared_file(DATA_NAME, "--data")
+    ref_path = args.ref or shared_file(REF_NAME, "--ref")
     log(f"reading {data} and {ref_path}")
     rows, counts = load_rows(data)
     ref = load_ref(ref_path)
