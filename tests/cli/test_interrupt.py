@@ -125,3 +125,31 @@ def test_an_interrupt_hidden_under_a_clean_up_error_still_counts_as_ctrl_c(capsy
         command()
     assert info.value.exit_code == 130
     assert INTERRUPTED in capsys.readouterr().err
+
+
+def test_an_error_raised_while_ctrl_c_unwinds_still_counts_as_the_interruption(capsys):
+    """DuckDB reports a signal during a query as its own error (type and wording vary), and clean-up can fail on
+    the aborted transaction: whatever arrives, a Ctrl-C seen during the command makes it exit 130."""
+    import typer
+
+    from evalnlp.cli import _app
+
+    @_app.handle_errors
+    def command():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises before this ends
+        except KeyboardInterrupt:
+            raise RuntimeError("some wording a driver chose") from None  # the interrupt is not in the chain
+
+    with pytest.raises(typer.Exit) as info:
+        command()
+    assert info.value.exit_code == 130
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back after the command
+
+    @_app.handle_errors
+    def failing():
+        raise RuntimeError("a real failure")
+
+    with pytest.raises(RuntimeError, match="a real failure"):  # the record does not outlive its command
+        failing()

@@ -156,9 +156,43 @@ def _interrupt_message() -> str:
     return INTERRUPTED
 
 
+_SIGINT_SEEN = False
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Record Ctrl-C, then behave as Python does by default. DuckDB turns the KeyboardInterrupt raised inside
+    a running query into its own error (whose type and wording vary between versions), so the record is what
+    tells an interruption apart from a failure."""
+    global _SIGINT_SEEN
+    _SIGINT_SEEN = True
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _watch_sigint() -> Iterator[None]:
+    """Install :func:`_on_sigint` while a command runs, where Python's default handler is in place (main
+    thread only), and put the default back afterwards."""
+    import signal
+    import threading
+
+    global _SIGINT_SEEN
+    _SIGINT_SEEN = False
+    ours = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if ours:
+        signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _is_interrupt(exc: BaseException | None) -> bool:
     """Ctrl-C: a KeyboardInterrupt, or DuckDB's own exception when the signal arrives during a query, also
     when clean-up code raised another error on top of it (an aborted transaction refusing further work)."""
+    if _SIGINT_SEEN:
+        return True
     duckdb = sys.modules.get("duckdb")
     kinds: tuple[type, ...] = (KeyboardInterrupt,)
     if duckdb is not None and hasattr(duckdb, "InterruptException"):
@@ -182,7 +216,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from evalnlp.errors import EvalnlpError
 
         try:
-            return fn(*args, **kwargs)
+            with _watch_sigint():
+                return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except BaseException as exc:
