@@ -21,6 +21,7 @@ import pandas as pd
 from evalnlp.errors import EvalnlpError
 from evalnlp.ingest import IngestOptions, IngestResult, ingest_paths
 from evalnlp.store import Store
+from evalnlp.util import bytes_sha256, coder_id, did_you_mean, file_sha256
 
 Progress = Callable[[int], None]
 
@@ -295,7 +296,7 @@ def _load_coder(codebook: str | Path | None, model: str | Path | None):
 def _coder_id(coder, card: dict | None) -> str:
     if card and card.get("model_sha256"):
         name = card.get("name") or card.get("backend") or type(coder).__name__.lower()
-        return f"model:{name}@{card['model_sha256'][:12]}"
+        return coder_id(name, card["model_sha256"])
     return coder.coder_id()
 
 
@@ -494,8 +495,6 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
                   labels_column: str | None = None, sep: str = ";", sheet: str | None = None) -> LabelledData:
     """Read a human-coded file: one 0/1 column per theme (``labels``) or one column of theme ids joined by
     ``sep`` (``labels_column``). Column names and ids may be theme ids, labels or aliases."""
-    import hashlib
-
     from evalnlp.ingest.readers import open_tabular
 
     check_label_options(labels, labels_column)
@@ -513,7 +512,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     where = [w for w, k in zip(where, keep) if k]
     Y = label_matrix(frame, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
                      source=Path(path).name)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    digest = file_sha256(path)
     return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=cb.theme_ids, n_rows=n_rows,
                         n_skipped=n_rows - len(frame), sha256=digest)
 
@@ -530,7 +529,6 @@ def check_label_options(labels: Sequence[str] | None, labels_column: str | None)
 def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str], *, src: Any = None,
                    sheet_given: bool = False) -> None:
     from evalnlp.errors import InputError
-    from evalnlp.ingest import closest_name
 
     for col in wanted:
         if col not in columns:
@@ -539,7 +537,7 @@ def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str], *
 
                 raise missing_column(src, col, sheet_given=sheet_given)
             raise InputError("E132", f"{source}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in columns)}.{closest_name(col, columns)}")
+                             f"{', '.join(repr(c) for c in columns)}.{did_you_mean(col, columns, cutoff=0.5)}")
 
 
 def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None, labels_column: str | None = None,
@@ -591,12 +589,11 @@ def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None
             if j is not None:
                 Y[rows, j] = 1
     if unknown:
-        from evalnlp.codebook import _suggest
 
         known = [n for t in cb.themes for n in (t.id, t.label, *t.aliases)]
         parts = []
         for name, places in unknown.items():
-            hint = _suggest(name, known).strip()
+            hint = did_you_mean(name, known).strip()
             parts.append(f"{name!r} in {', '.join(places)}" + (f" ({hint[0].lower()}{hint[1:]})" if hint else ""))
         listed = "; ".join(parts)
         raise CodebookError(
@@ -648,7 +645,7 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
     from evalnlp.coding import choose_backend, default_prior, make_coder
     from evalnlp.coding.persist import save_model
     from evalnlp.errors import InputError
-    from evalnlp.store import package_versions
+    from evalnlp.util import package_versions
 
     chosen = choose_backend(backend, len(texts))
     params = {}
@@ -813,10 +810,9 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     if source is not None:
         known = store.sources()
         if source not in known:
-            from evalnlp.ingest import closest_name
-
+        
             raise InputError("E187", f"--source {source!r} is not a source in the store; expected one of: "
-                             f"{', '.join(map(repr, known)) or 'none yet'}.{closest_name(source, known)} Without "
+                             f"{', '.join(map(repr, known)) or 'none yet'}.{did_you_mean(source, known, cutoff=0.5)} Without "
                              "--source the file is ingested under its own name")
     cb = _store_codebook_or(store, codebook)
     src = open_tabular(path, sheet=sheet)
@@ -1049,7 +1045,6 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     is the one given, else the one the latest import of these codes used. The card names the store and the
     coders as its training data, with a sha256 of the examples.
     """
-    import hashlib
     import json
 
     import numpy as np
@@ -1089,8 +1084,8 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     if len(texts) < 10:
         raise InputError("E137", f"only {len(texts)} human-coded passages in the store (coders: "
                          f"{', '.join(chosen)}); training needs at least 10 (and a few examples of each theme)")
-    digest = hashlib.sha256(json.dumps([[t, row.tolist()] for t, row in zip(texts, Y)], ensure_ascii=False)
-                            .encode("utf-8")).hexdigest()
+    digest = bytes_sha256(json.dumps([[t, row.tolist()] for t, row in zip(texts, Y)], ensure_ascii=False)
+                          .encode("utf-8"))
     provenance = {"training_data": f"store {Path(store.path).name} ({', '.join(chosen)})",
                   "training_data_sha256": digest, "n_skipped": 0, "training_coders": list(chosen)}
     return _fit_and_save(cb, texts, Y, out=out, backend=backend, prior=prior, provenance=provenance)

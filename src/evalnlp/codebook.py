@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from evalnlp.errors import CodebookError
+from evalnlp.util import did_you_mean
 
 __all__ = [
     "Codebook",
@@ -127,7 +128,7 @@ class Codebook:
         except (KeyError, TypeError):
             raise CodebookError(
                 "E220",
-                f"Codebook {self.id!r} has no theme {theme_id!r}.{_suggest(str(theme_id), self.theme_ids)} "
+                f"Codebook {self.id!r} has no theme {theme_id!r}.{did_you_mean(str(theme_id), self.theme_ids)} "
                 f"Its themes are: {', '.join(self.theme_ids)}.",
             ) from None
 
@@ -142,7 +143,7 @@ class Codebook:
             raise CodebookError(
                 "E221",
                 f"{label!r} is not a theme id, label or alias of codebook {self.id!r}."
-                f"{_suggest(str(label), known)} Use one of: {', '.join(self.theme_ids)}, or add the "
+                f"{did_you_mean(str(label), known)} Use one of: {', '.join(self.theme_ids)}, or add the "
                 "name to the theme's `aliases` list in the codebook.",
             )
         return found
@@ -190,16 +191,6 @@ class CodebookValidationError(CodebookError):
 def _norm_name(name: str) -> str:
     name = name.replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(name.casefold().split())
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not match:
-        lowered = {c.casefold(): c for c in choices}
-        match = [lowered[m] for m in difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)]
-    return f" Did you mean {match[0]!r}?" if match else ""
 
 
 def _type_name(value: Any) -> str:
@@ -312,7 +303,7 @@ class _Checker:
     def unknown_keys(self, data: dict, allowed: tuple[str, ...], where: str, code: str) -> None:
         for key in data:
             if key not in allowed:
-                hint = _suggest(str(key), list(allowed))
+                hint = did_you_mean(str(key), list(allowed))
                 self.add(
                     code,
                     f"{where}.{key}" if where else str(key),
@@ -440,7 +431,7 @@ class _Checker:
                 self.add(
                     "E212",
                     f"{self.where[tid]}.parent",
-                    f"unknown parent {parent!r}.{_suggest(parent, sorted(ids))} A parent must be the id of "
+                    f"unknown parent {parent!r}.{did_you_mean(parent, sorted(ids))} A parent must be the id of "
                     "another theme in this codebook, or null",
                 )
         reported: set[str] = set()
@@ -527,7 +518,7 @@ def _resolve(ref: str | Path) -> Path:
     looks_like_id = isinstance(ref, str) and "/" not in ref and "\\" not in ref and not path.suffix
     if path.exists():
         raise CodebookError("E202", f"Codebook path {str(path)!r} is a directory, not a YAML file.")
-    hint = _suggest(str(ref), list(SHIPPED)) if looks_like_id else ""
+    hint = did_you_mean(str(ref), list(SHIPPED)) if looks_like_id else ""
     raise CodebookError(
         "E201",
         f"Codebook {str(ref)!r} not found: it is neither a shipped codebook ({', '.join(SHIPPED)}) nor an "

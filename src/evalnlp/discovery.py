@@ -247,10 +247,10 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
     if question is not None:
         asked = passages["question"].dropna().unique().tolist()
         if question not in asked:
-            from evalnlp.codebook import _suggest
+            from evalnlp.util import did_you_mean
 
             listed = "; ".join(repr(q) for q in sorted(asked)) or "none (no document has a question)"
-            raise ModelError("E392", f"no document answers the question {question!r}.{_suggest(question, asked)} "
+            raise ModelError("E392", f"no document answers the question {question!r}.{did_you_mean(question, asked)} "
                              f"The questions in this store are: {listed}")
         passages = passages[passages["question"] == question]
     if by is not None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import abc
 import functools
-import hashlib
 import itertools
 import json
 import os
@@ -40,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from evalnlp.errors import MissingExtraError, ModelError, missing_extra
+from evalnlp.util import as_texts, file_sha256
 
 __all__ = [
     "ENCODER_NAMES",
@@ -78,40 +78,18 @@ def _set_offline() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-def _file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _as_texts(texts: Sequence[str]) -> list[str]:
     """Check that ``texts`` is a sequence of strings and return it as a list (E306)."""
-    if isinstance(texts, (str, bytes)):
-        raise ModelError(
-            "E306",
-            "encode() expects a sequence of strings; got a single "
-            f"{type(texts).__name__}. Wrap it in a list: encode([text]).",
-        )
     try:
-        items = list(texts)
-    except TypeError:
-        raise ModelError(
-            "E306",
-            f"encode() expects a sequence of strings; got {type(texts).__name__}. "
-            "Pass a list, tuple or pandas Series of str.",
-        ) from None
-    bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
-    if bad is not None:
-        raise ModelError(
-            "E306",
-            f"encode() expects every text to be a str; item {bad} is "
-            f"{type(items[bad]).__name__} ({items[bad]!r:.60}). Drop or fill missing values "
-            "first (for a pandas Series: series.dropna().astype(str)).",
-        )
-    return items
+        return as_texts(texts, missing="raise")
+    except ValueError as exc:
+        if isinstance(texts, (str, bytes)):
+            hint = " Wrap it in a list: encode([text])."
+        elif "item" in str(exc):
+            hint = " Drop or fill missing values first (for a pandas Series: series.dropna().astype(str))."
+        else:
+            hint = " Pass a list, tuple or pandas Series of str."
+        raise ModelError("E306", f"encode(): {exc}.{hint}") from None
 
 
 def _check_batch_size(batch_size: int) -> int:
@@ -203,9 +181,9 @@ def _read_checksums(path: Path) -> dict[str, str]:
 def _verify_checksums(path: Path) -> str:
     """Check the files listed in SHA256SUMS (E303) and return the weights' sha256."""
     expected = _read_checksums(path)
-    actual = {name: _file_sha256(path / name) for name in _STATIC_REQUIRED_FILES if name in expected}
+    actual = {name: file_sha256(path / name) for name in _STATIC_REQUIRED_FILES if name in expected}
     if _WEIGHTS_FILE not in actual:
-        actual[_WEIGHTS_FILE] = _file_sha256(path / _WEIGHTS_FILE)
+        actual[_WEIGHTS_FILE] = file_sha256(path / _WEIGHTS_FILE)
     for name, digest in actual.items():
         if name in expected and digest != expected[name]:
             raise ModelError(
@@ -520,7 +498,7 @@ class MiniLMEncoder(Encoder):
     @functools.cached_property
     def sha256(self) -> str:
         """Hex sha256 of the model's ``model.safetensors``."""
-        return _file_sha256(self.path / _WEIGHTS_FILE)
+        return file_sha256(self.path / _WEIGHTS_FILE)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         vectors = self._model.encode(

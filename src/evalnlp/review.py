@@ -316,7 +316,7 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from evalnlp.reports._common import atomic_path
+    from evalnlp.util import atomic_path
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":

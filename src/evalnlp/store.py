@@ -20,6 +20,7 @@ import pandas as pd
 
 from evalnlp.errors import StoreError
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
+from evalnlp.util import package_versions  # noqa: F401  (part of the store's public names)
 
 DEFAULT_DB = "evalnlp.duckdb"
 
@@ -71,19 +72,6 @@ _DOC_ID_SQL = "substr(md5(concat_ws(chr(31), source, locator, coalesce(question,
 def default_path() -> str:
     """The store path used when none is given: ``$EVALNLP_DB`` or ``./evalnlp.duckdb``."""
     return os.environ.get("EVALNLP_DB") or DEFAULT_DB
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape results, recorded with every run."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in ("evalnlp", "duckdb", "pandas", "numpy", "scikit-learn", "spacy", "model2vec"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
 
 
 class Store:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalnlp.errors import InputError
-from evalnlp.reports._common import atomic_path
+from evalnlp.util import atomic_path
 
 __all__ = ["TABLE_FORMATS", "atomic_path", "write_table", "xlsx_text"]
 

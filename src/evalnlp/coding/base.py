@@ -15,6 +15,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from evalnlp.util import as_texts  # noqa: F401  (the coders' way in; defined with the other shared helpers)
+from evalnlp.util import coder_id
+
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -43,17 +46,6 @@ def decide(scores: np.ndarray, thresholds: np.ndarray | float = DEFAULT_THRESHOL
     return out
 
 
-def as_texts(X) -> list[str]:
-    """Accept a list, array, Series or one-column DataFrame of texts; None becomes ""."""
-    if hasattr(X, "columns"):
-        if X.shape[1] != 1:
-            raise ValueError(f"expected one column of texts; got a frame with {X.shape[1]} columns")
-        X = X.iloc[:, 0]
-    if isinstance(X, str):
-        raise ValueError("expected a sequence of texts; got a single string (wrap it in a list)")
-    return ["" if x is None or (isinstance(x, float) and x != x) else str(x) for x in X]
-
-
 def check_labels(Y, n: int, k: int) -> np.ndarray:
     """Validate a 0/1 label matrix of shape (n, k), as scikit-learn validates parameters."""
     Y = np.asarray(Y)
@@ -79,5 +71,5 @@ class ThemeCoder(BaseEstimator):
 
     def coder_id(self) -> str:
         """``model:NAME@SHA`` identity recorded with codes; subclasses refine it."""
-        return f"model:{type(self).__name__.lower()}"
+        return coder_id(type(self).__name__.lower())
 

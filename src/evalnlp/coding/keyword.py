@@ -31,6 +31,7 @@ import numpy as np
 
 from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts
 from evalnlp.errors import ModelError
+from evalnlp.util import bytes_sha256, coder_id
 
 __all__ = ["KeywordCoder", "LEMMA_MODEL", "codebook_ref", "inflections", "model_available", "resolve_codebook"]
 
@@ -400,15 +401,14 @@ class KeywordCoder(ThemeCoder):
 
 def fitted_coder_id(coder: ThemeCoder, backend: str, extra: list[Any]) -> str:
     """The identity recorded with codes: the saved model's name and file sha256, else a fingerprint."""
-    import hashlib
     import json
 
     name = getattr(coder, "model_name_", None)
     sha = getattr(coder, "model_sha256_", None)
     if name and sha:
-        return f"model:{name}@{sha[:12]}"
+        return coder_id(name, sha)
     if not hasattr(coder, "classes_"):
-        return f"model:{backend}"
+        return coder_id(backend)
     params = {k: codebook_ref(v) if k == "codebook" else v for k, v in coder.get_params(deep=False).items()}
     blob = json.dumps([backend, params, extra], sort_keys=True, default=str).encode()
-    return f"model:{backend}@{hashlib.sha256(blob).hexdigest()[:12]}"
+    return coder_id(backend, bytes_sha256(blob))

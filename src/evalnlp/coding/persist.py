@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import hashlib
 import json
 import os
-import platform
-import tempfile
 import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from evalnlp.errors import ModelError
+from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, write_atomic
 
 __all__ = [
     "CARD_FILE",
@@ -108,42 +106,6 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for name in ("evalnlp", "scikit-learn", "numpy", "scipy", "skops", "model2vec"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _looks_like_pickle(head: bytes) -> bool:
@@ -247,7 +209,7 @@ def _is_model(obj: Any) -> bool:
 
 def card_coder_id(card: dict[str, Any]) -> str:
     """``model:NAME@SHA12`` of a saved model, from its card."""
-    return f"model:{card.get('name', 'model')}@{str(card.get('model_sha256', ''))[:12]}"
+    return coder_id(card.get("name", "model"), str(card.get("model_sha256", "")) or None)
 
 
 # --------------------------------------------------------------------------- save
@@ -278,8 +240,8 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
     fields = dict(card or {})
 
     payload = _canonical_skops(sio.dumps(_storable(coder)))
-    model_sha = hashlib.sha256(payload).hexdigest()
-    _write_atomic(out / MODEL_FILE, payload)
+    model_sha = bytes_sha256(payload)
+    write_atomic(out / MODEL_FILE, payload)
 
     backend = getattr(coder, "_backend", type(coder).__name__.lower())
     classes = [str(c) for c in coder.classes_]
@@ -306,13 +268,13 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
         {"name": features.encoder_name_, "sha256": features.encoder_sha256_},
         "training_data": fields.pop("training_data", {"sha256": None, "n": getattr(coder, "n_train_", None)}),
         "cv_metrics": getattr(coder, "cv_metrics_", None),
-        "versions": _versions(),
+        "versions": package_versions(),
         "created": fields.pop("created", _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()),
     }
     doc.update(fields)
     doc["model_file"] = MODEL_FILE
     doc["model_sha256"] = model_sha
-    _write_atomic(out / CARD_FILE, (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode())
+    write_atomic(out / CARD_FILE, (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode())
     coder.model_name_ = doc["name"]
     coder.model_sha256_ = model_sha
     return out

@@ -31,6 +31,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from evalnlp.coding.base import as_texts
 from evalnlp.errors import ModelError
+from evalnlp.util import coder_id
 
 __all__ = ["LABELS", "SentimentModel", "criticality_to_label", "parse_criticality", "shipped_model_dir",
            "load_sentiment_model"]
@@ -201,7 +202,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         """``model:NAME@SHA12`` once saved or loaded (model file sha256), else ``model:sentiment``."""
         name = getattr(self, "model_name_", None)
         sha = getattr(self, "model_sha256_", None)
-        return f"model:{name}@{sha[:12]}" if name and sha else "model:sentiment"
+        return coder_id(name, sha) if name and sha else coder_id("sentiment")
 
 
 def shipped_model_dir() -> Path:

@@ -49,6 +49,7 @@ from sklearn.exceptions import NotFittedError
 
 from evalnlp.coding.base import ThemeCoder, as_texts, check_labels
 from evalnlp.errors import ModelError
+from evalnlp.util import coder_id, sigmoid, softmax
 
 __all__ = ["SupervisedCoder", "TextFeatures", "best_f1_threshold", "labels_matrix"]
 
@@ -530,17 +531,6 @@ def _logistic(C: float, class_weight: Any = None):
     return LogisticRegression(C=C, class_weight=class_weight, solver="newton-cholesky", max_iter=200)
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 class _Calibration:
     """Maps decision values (plus optional prior scores) to probabilities; plain arrays only.
 
@@ -568,7 +558,7 @@ class _Calibration:
                      prior_feats: np.ndarray | None, prior_proba: np.ndarray | None) -> np.ndarray:
         feats = D[:, seen] if prior_feats is None else np.hstack([D[:, seen], prior_feats])
         out = np.zeros((len(D), k))
-        out[:, seen] = _softmax(feats @ coef.T + intercept)
+        out[:, seen] = softmax(feats @ coef.T + intercept)
         if prior_proba is not None and len(seen) < k:
             # Themes never seen in training get the share the prior gives them.
             unseen = np.setdiff1d(np.arange(k), seen)
@@ -605,7 +595,7 @@ class _Calibration:
         logits = D * coef[:, 0] + intercept
         if prior_feats is not None and coef.shape[1] > 1:
             logits = logits + prior_feats * coef[:, 1]
-        out = _sigmoid(logits)
+        out = sigmoid(logits)
         if prior_proba is not None:
             out[:, ~fitted] = prior_proba[:, ~fitted]
         return out
@@ -931,9 +921,8 @@ class SupervisedCoder(ThemeCoder):
         name = getattr(self, "model_name_", None)
         sha = getattr(self, "model_sha256_", None)
         if name and sha:
-            return f"model:{name}@{sha[:12]}"
-        fingerprint = getattr(self, "fingerprint_", "")
-        return f"model:{self._backend}@{fingerprint[:12]}" if fingerprint else f"model:{self._backend}"
+            return coder_id(name, sha)
+        return coder_id(self._backend, getattr(self, "fingerprint_", "") or None)
 
 
 def _proba_of_chunk(coder: SupervisedCoder, texts: list[str]) -> np.ndarray:

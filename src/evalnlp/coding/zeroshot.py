@@ -45,6 +45,7 @@ import numpy as np
 from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_labels
 from evalnlp.coding.keyword import KeywordCoder, codebook_ref, fitted_coder_id, resolve_codebook
 from evalnlp.errors import ModelError
+from evalnlp.util import sigmoid
 
 __all__ = ["ZeroShotCoder", "NEUTRAL_SENTENCES", "theme_prototypes"]
 
@@ -145,10 +146,6 @@ def theme_prototypes(theme) -> list[str]:
         texts += [c.strip() for c in _CLAUSE.split(theme.include) if len(c.strip().split()) >= 3]
     texts += list(theme.examples)
     return list(dict.fromkeys(texts))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def _fit_logistic(features: np.ndarray, y: np.ndarray, C: float, balanced: bool) -> tuple[np.ndarray, float]:
@@ -384,7 +381,7 @@ class ZeroShotCoder(ThemeCoder):
         z = self._z(texts)
         hits = self._keyword_hits(texts)
         logits = np.column_stack([self._features(z, hits, t) @ self.calib_coef_[t] for t in range(k)])
-        return _sigmoid(logits + self.calib_intercept_)
+        return sigmoid(logits + self.calib_intercept_)
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()

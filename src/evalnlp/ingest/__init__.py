@@ -7,7 +7,6 @@ already stored included) or a reject with a code and a reason, so ``n_in == n_ok
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,6 +16,7 @@ import pandas as pd
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.schema import UNITS
+from evalnlp.util import did_you_mean
 
 Progress = Callable[[int], None]
 
@@ -79,13 +79,6 @@ def check_options(opts: IngestOptions) -> None:
         raise InputError("E130", f"chunk_size must be a positive integer; got {opts.chunk_size!r}")
 
 
-def closest_name(name: str, options: Sequence[str]) -> str:
-    """' Did you mean X?' for the option closest to ``name`` (case-insensitive), or an empty string."""
-    lowered = {o.lower(): o for o in options}
-    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
-    return f" Did you mean {lowered[match[0]]!r}?" if match else ""
-
-
 def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
     """E132 for a column ``col`` that the tabular source ``src`` does not have, listing its columns. For a
     workbook it names the sheet read and lists the other sheets with their columns, so --sheet can pick the
@@ -108,7 +101,7 @@ def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
             others += (f" Sheet {having[0]!r} has a column {col!r}: pass --sheet {having[0]!r}." if having else
                        " Pass --sheet NAME to read another sheet.")
     return InputError("E132", f"{where}: no column named {col!r}. The columns found are {found}."
-                              f"{closest_name(col, columns)}{others}")
+                              f"{did_you_mean(col, columns, cutoff=0.5)}{others}")
 
 
 def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:

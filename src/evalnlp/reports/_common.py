@@ -4,49 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
-from evalnlp.errors import InputError
+from evalnlp.util import atomic_path  # noqa: F401  (the writers import it from here)
 
 SENTIMENT = ("positive", "mixed", "negative", "neutral")
-
-
-def _file_mode(target: Path) -> int:
-    """The mode a new file would get (an existing target keeps its own)."""
-    if target.exists():
-        return target.stat().st_mode & 0o777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path in the folder of ``path``; on success rename it to ``path``.
-
-    A failure removes the temporary file, so ``path`` is either the complete new file or untouched.
-    Raises :class:`InputError` E162 when the folder does not exist.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("E162", f"cannot write {str(target)!r}: the folder {str(folder)!r} does not exist; "
-                         "create it first or choose another --output path")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, _file_mode(target))
-        os.replace(tmp_path, target)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

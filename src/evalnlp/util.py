@@ -1,0 +1,173 @@
+"""Small shared infrastructure: checksums, atomic writes, text coercion, name suggestions, coder identity,
+package versions and a couple of numeric helpers.
+
+Every other module takes these from here, so that one behaviour holds everywhere (one rounding, one way of
+turning missing values into text, one spelling of a coder's id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from evalnlp.schema import MODEL_PREFIX
+
+# --------------------------------------------------------------------------- checksums
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bytes_sha256(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a new file would get (an existing target keeps its own)."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path in the folder of ``path``; on success rename it to ``path``.
+
+    A failure removes the temporary file, so ``path`` is either the complete new file or untouched.
+    Raises :class:`~evalnlp.errors.InputError` E162 when the folder does not exist.
+    """
+    from evalnlp.errors import InputError
+
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("E162", f"cannot write {str(target)!r}: the folder {str(folder)!r} does not exist; "
+                         "create it first or choose another --output path")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, _file_mode(target))
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through :func:`atomic_path`."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def is_missing(value: Any) -> bool:
+    """None or a float NaN (pandas' missing value in object columns)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def as_texts(X: Any, *, missing: str = "empty") -> list[str]:
+    """A list of texts from a list, tuple, array, Series or one-column DataFrame.
+
+    ``missing="empty"`` turns None/NaN into "" (a blank answer is an empty text); ``missing="raise"`` refuses
+    them, and any item that is not a str. Raises ``ValueError`` (a single string, a frame with several
+    columns, something that is not a sequence, or a refused item); callers that speak in error codes wrap it.
+    """
+    if missing not in ("empty", "raise"):
+        raise ValueError(f"missing must be 'empty' or 'raise'; got {missing!r}")
+    if hasattr(X, "columns"):
+        if X.shape[1] != 1:
+            raise ValueError(f"expected one column of texts; got a frame with {X.shape[1]} columns")
+        X = X.iloc[:, 0]
+    if isinstance(X, (str, bytes)):
+        raise ValueError("expected a sequence of texts; got a single string (wrap it in a list)")
+    try:
+        items = list(X)
+    except TypeError:
+        raise ValueError(f"expected a sequence of texts; got {type(X).__name__}") from None
+    if missing == "raise":
+        bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
+        if bad is not None:
+            raise ValueError(f"every text must be a str; item {bad} is {type(items[bad]).__name__} "
+                             f"({items[bad]!r:.60})")
+        return items
+    return ["" if is_missing(x) else str(x) for x in items]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """``' Did you mean X?'`` for the choice closest to ``word`` (exact case first, then ignoring case), else ""."""
+    import difflib
+
+    choices = [str(c) for c in choices]
+    match = difflib.get_close_matches(str(word), choices, n=1, cutoff=cutoff)
+    if not match:
+        lowered = {c.casefold(): c for c in choices}
+        match = [lowered[m] for m in difflib.get_close_matches(str(word).casefold(), list(lowered), n=1,
+                                                               cutoff=cutoff)]
+    return f" Did you mean {match[0]!r}?" if match else ""
+
+
+# --------------------------------------------------------------------------- identity and provenance
+
+
+def coder_id(name: str, sha: str | None = None) -> str:
+    """The id recorded with machine codes: ``model:NAME@SHA12``, or ``model:NAME`` without a checksum."""
+    return f"{MODEL_PREFIX}{name}@{sha[:12]}" if sha else f"{MODEL_PREFIX}{name}"
+
+
+_VERSIONED = ("evalnlp", "duckdb", "pandas", "numpy", "scipy", "scikit-learn", "skops", "spacy", "model2vec")
+
+
+def package_versions(names: Sequence[str] = _VERSIONED) -> dict[str, str]:
+    """Python's version and those of the packages that shape results (absent ones are left out)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function, stable for large magnitudes."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x)))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of a 2-D array (a new array)."""
+    z = np.asarray(z, dtype=float)
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
