@@ -30,7 +30,6 @@ Progress goes to stderr; nothing is downloaded.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -40,6 +39,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from _shared import shared_file  # noqa: E402
+
+from evalnlp.util import file_sha256  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
@@ -58,17 +62,6 @@ CHOSEN = {"backend": "ensemble", "C": 0.1}
 
 def log(message: str) -> None:
     print(f"[train_impact_model] {message}", file=sys.stderr, flush=True)
-
-
-def shared_data() -> Path:
-    for base in (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data")):
-        if (base / TRAIN_NAME).is_file():
-            return base
-    raise SystemExit(f"cannot find {TRAIN_NAME} under ../shared/data or /work/shared/data")
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load(base: Path):
@@ -289,8 +282,8 @@ def build(cb, train, dev, base: Path, results: dict, out: Path) -> None:
         "name": "impact-themes",
         "description": "Ten impact themes (impact codebook), multi-label, for quotes, testimonials and feedback.",
         "training_data": {"source": f"{TRAIN_NAME} + {DEV_NAME} (REF2014 impact case study quotations)",
-                          "sha256": {str(TRAIN_NAME): sha256_of(base / TRAIN_NAME),
-                                     str(DEV_NAME): sha256_of(base / DEV_NAME)},
+                          "sha256": {str(TRAIN_NAME): file_sha256(base / TRAIN_NAME),
+                                     str(DEV_NAME): file_sha256(base / DEV_NAME)},
                           "n": len(texts), "licence": LICENCE,
                           "positives": dict(zip(ids, Y.sum(axis=0).tolist()))},
         "metrics": {k: v for k, v in results.items() if k != "split"} | {"split": results.get("split")},
@@ -370,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--select", action="store_true", help="repeat the parameter search on the tuning part")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
-    base = shared_data()
+    base = shared_file(TRAIN_NAME, "the shared data folder").parent.parent  # the folder that holds both files
     cb, train, dev = load(base)
     results = measure(cb, train, dev, args.select)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,6 @@ Steps, each logged to stderr:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import sys
@@ -33,6 +32,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from _shared import shared_file  # noqa: E402
+
+from evalnlp.util import file_sha256  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -53,22 +57,6 @@ PARAMS = {"C": 10.0, "char": False, "embedding": "static"}
 
 def log(message: str) -> None:
     print(f"[train_sentiment] {message}", file=sys.stderr, flush=True)
-
-
-def shared_file(name: Path, flag: str) -> Path:
-    """A data file in the shared data folder beside the repository, or under /work/shared."""
-    for base in (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data")):
-        if (base / name).is_file():
-            return base / name
-    raise SystemExit(f"cannot find {name} under ../shared/data or /work/shared/data; pass {flag} PATH")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_rows(path: Path) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -295,11 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         "params": PARAMS | {"ref_weight": REF_WEIGHT},
         "training_data": {
             "fft": {"source": "nhs_fft_phase1/text_data.csv (pxtextmining phase 1)",
-                    "licence": "MIT, Copyright (c) 2021 NHS England", "sha256": sha256_of(data),
+                    "licence": "MIT, Copyright (c) 2021 NHS England", "sha256": file_sha256(data),
                     "n": counts["kept"], "counts": counts,
                     "label_counts": {lab: int((rows["label"] == lab).sum()) for lab in LABELS}},
             "ref": {"source": "ref_impact_train/impact_themes_train.csv (REF2014 impact case study quotations)",
-                    "licence": "CC BY 4.0 (REF2014 impact case studies database)", "sha256": sha256_of(ref_path),
+                    "licence": "CC BY 4.0 (REF2014 impact case studies database)", "sha256": file_sha256(ref_path),
                     "n": int(len(ref)), "case_studies": int(ref["group"].nunique()),
                     "label_counts": {lab: int((ref["label"] == lab).sum()) for lab in LABELS}},
         },

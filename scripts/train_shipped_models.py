@@ -27,7 +27,6 @@ Progress goes to stderr; nothing is downloaded.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import subprocess
@@ -37,6 +36,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from _shared import shared_file  # noqa: E402
+
+from evalnlp.util import file_sha256  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SEED = 0
@@ -48,24 +52,6 @@ FFT_LICENCE = "MIT, Copyright (c) 2021 NHS England"
 
 def log(message: str) -> None:
     print(f"[train_shipped_models] {message}", file=sys.stderr, flush=True)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def default_fft_data() -> Path:
-    """The FFT file shipped in corpora/, else the shared data folder."""
-    candidates = [REPO_ROOT / "corpora" / "nhs_fft" / "text_data.csv"]
-    candidates += [base / FFT_DATA_NAME for base in (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data"))]
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise SystemExit("cannot find the FFT phase-1 text_data.csv (corpora/nhs_fft/ or ../shared/data); pass --data")
 
 
 def grouped_split(texts: list[str], seed: int = SEED, test_size: float = TEST_SIZE):
@@ -135,7 +121,7 @@ def train_fft_themes(data: Path, out: Path) -> None:
         "name": "fft-themes",
         "description": "Nine NHS Friends and Family Test major categories (fft codebook), single-label.",
         "training_data": {"source": "nhs_fft/text_data.csv (pxtextmining phase 1, column feedback, label)",
-                          "sha256": sha256_of(data), "n": len(texts), "counts": counts, "licence": FFT_LICENCE,
+                          "sha256": file_sha256(data), "n": len(texts), "counts": counts, "licence": FFT_LICENCE,
                           "label_counts": dict(zip(cb.theme_ids, np.bincount(
                               [cb.theme_ids.index(t) for t in themes], minlength=len(cb.theme_ids)).tolist()))},
         "metrics": {"held_out": heldout},
@@ -247,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--out needs exactly one --only")
     for name in names:
         if name == "fft-themes":
-            train_fft_themes(args.data or default_fft_data(), args.out or MODELS_DIR / "fft-themes")
+            train_fft_themes(args.data or shared_file(FFT_DATA_NAME, "--data", shipped=REPO_ROOT / "corpora" / "nhs_fft" / "text_data.csv"), args.out or MODELS_DIR / "fft-themes")
         else:
             BUILDERS[name](args.data, args.out)
     return 0

@@ -12,9 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import CORPORA, REPO, shared_data
 
-REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO / "corpora"
 FFT = CORPORA / "nhs_fft"
 DEMO = CORPORA / "demo_leadership"
 SCRIPT = REPO / "scripts" / "make_demo_corpus.py"
@@ -375,10 +374,9 @@ def test_fft_copy(fft_rows):
 
 
 def test_fft_same_bytes_as_source():
-    candidates = (REPO.parent / "shared" / "data" / "nhs_fft_phase1", Path("/work/shared/data/nhs_fft_phase1"))
-    source = next((c for c in candidates if c.is_dir()), None)
-    if source is None:
+    if shared_data() is None:
         pytest.skip("shared data folder not available")
+    source = shared_data() / "nhs_fft_phase1"
     for name in ("text_data.csv", "LICENSE", "COLUMNS.md", "FFT-QDC_Framework_MVP_version_20230925.xlsx"):
         assert (FFT / name).read_bytes() == (source / name).read_bytes(), name
 

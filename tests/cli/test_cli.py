@@ -106,37 +106,25 @@ def test_runs_lists_ingest_and_classify_runs(runner, tmp_path):
     assert all(r["n_in"] == r["n_ok"] + r["n_rejected"] for r in runs)
 
 
-def test_error_messages_keep_their_brackets(runner, tmp_path):
+def test_error_messages_keep_their_brackets(monkeypatch):
     """Square brackets in messages (codes, extras such as evalnlp[topics]) are printed, not taken as markup."""
-    from evalnlp.cli._app import handle_errors
-    from evalnlp.errors import missing_extra
-
-    @handle_errors
-    def boom():
-        raise missing_extra("bertopic", "topics", "Theme discovery")
-
-    import typer
-
-    try:
-        boom()
-    except typer.Exit as exc:
-        assert exc.exit_code == 1
     import io
 
+    import typer
     from rich.console import Console
 
     import evalnlp.cli._app as app_module
+    from evalnlp.errors import missing_extra
+
+    @app_module.handle_errors
+    def boom():
+        raise missing_extra("bertopic", "topics", "Theme discovery")
 
     buf = io.StringIO()
-    saved = app_module.err_console
-    app_module.err_console = Console(file=buf, width=200)
-    try:
-        try:
-            boom()
-        except typer.Exit:
-            pass
-    finally:
-        app_module.err_console = saved
+    monkeypatch.setattr(app_module, "err_console", Console(file=buf, width=200))
+    with pytest.raises(typer.Exit) as info:
+        boom()
+    assert info.value.exit_code == 1
     assert 'pip install "evalnlp[topics]"' in buf.getvalue() and "[E501]" in buf.getvalue()
 
 
