@@ -202,6 +202,44 @@ class Project:
             paths = [paths]
         return ingest(self.store, paths, **options)
 
+    def classify(self, paths: Sequence[str | Path] | str | Path = (), **options: Any) -> "ClassifyResult":
+        """Code passages into a codebook's themes and sentiment (``evalnlp classify``): ``codebook``, ``model``,
+        ``output``, ``recode``, ``sentiment`` and, with ``paths``, the ingest options (see :func:`classify`)."""
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        return classify(self.store, paths, **options)
+
+    def evidence(self, **options: Any):
+        """Evidence tables per theme, group and claim (``evalnlp evidence``): ``by``, ``claims``, ``codebook``,
+        ``redact``, ``output`` (see :func:`evidence`)."""
+        return evidence(self.store, **options)
+
+    def quotes(self, theme: str, **options: Any) -> pd.DataFrame:
+        """The best quotes for ``theme`` (``evalnlp quotes``): ``n``, ``by``, ``redact``, ``codebook``, ``output``."""
+        return quotes(self.store, theme, **options)
+
+    def report(self, output: str | Path, **options: Any) -> Path:
+        """One self-contained HTML report (``evalnlp report``): ``claims``, ``by``, ``redact``, ``codebook``."""
+        return report(self.store, output, **options)
+
+    def discover(self, **options: Any):
+        """Topics the codebook may miss, with BERTopic (``evalnlp discover``; needs the ``topics`` extra); see
+        :func:`discover` for the options."""
+        return discover(self.store, **options)
+
+    @staticmethod
+    def extract(paths: Sequence[str | Path] | str | Path, sources: Sequence[str | Path] | None = None):
+        """Testimonials, speakers, sources and reach figures in narrative files (``evalnlp extract``); reads the
+        files only, as the command does."""
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        return extract(paths, sources)
+
+    @staticmethod
+    def evaluate(path: str | Path, **options: Any):
+        """Agreement of a coder with a human-coded file (``evalnlp evaluate``); reads the file only."""
+        return evaluate(path, **options)
+
     def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
         """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
         ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, plus ``codebook``, ``source``."""

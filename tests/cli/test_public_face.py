@@ -1,0 +1,85 @@
+"""Every command is documented in the README, answers --help, and has its step on Project (the notebook face)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer
+from helpers import REPO
+
+from evalnlp import api
+from evalnlp.cli import app
+
+# command path -> the Project method that runs the same code. The codebook commands act on codebook files, not
+# on a project store: they map to the library functions the commands call.
+STEPS = {
+    "ingest": "Project.ingest", "classify": "Project.classify", "train": "Project.train",
+    "evaluate": "Project.evaluate", "extract": "Project.extract", "evidence": "Project.evidence",
+    "quotes": "Project.quotes", "report": "Project.report", "discover": "Project.discover", "runs": "Project.runs",
+    "agreement": "Project.agreement", "codes import": "Project.import_codes", "codes list": "Project.coders",
+    "review export": "Project.review_export", "review import": "Project.review_import",
+    "export": "Project.export_qdpx", "import": "Project.import_qdpx",
+    "codebook list": "evalnlp.codebook.list_codebooks", "codebook show": "evalnlp.codebook.load_codebook",
+    "codebook validate": "evalnlp.codebook.load_codebook", "codebook import": "evalnlp.api.codebook_import",
+}
+
+
+def _commands(group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):  # a group (typer vendors its own click classes)
+            out += _commands(command, prefix + (name,))
+        else:
+            out.append(prefix + (name,))
+    return out
+
+
+COMMANDS = _commands(typer.main.get_command(app))
+
+
+def test_the_command_list_is_what_this_test_knows():
+    assert {" ".join(c) for c in COMMANDS} == set(STEPS)
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_answers_help(runner, path):
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output and " ".join(path) in result.output
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_is_in_the_readme(path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    if len(path) == 1:
+        assert re.search(rf"evalnlp {path[0]}\b", readme), path
+    else:  # "evalnlp codes import", or a table row "evalnlp codebook list|show|validate"
+        group, sub = path
+        assert re.search(rf"evalnlp {group} (\S*\|)?{sub}\b", readme), path
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_has_its_step_in_the_library(path):
+    import importlib
+
+    target = STEPS[" ".join(path)]
+    owner, _, name = target.rpartition(".")
+    obj = api.Project if owner == "Project" else importlib.import_module(owner)
+    assert callable(getattr(obj, name)), target
+
+
+def test_project_steps_run_the_commands_code(tmp_path):
+    """The notebook face gives the same results as the functions the commands call."""
+    csv = tmp_path / "survey.csv"
+    csv.write_text("id,ward,answer\n1,A,The staff were kind and explained everything.\n"
+                   "2,B,Waited four hours and nobody told us why.\n", encoding="utf-8")
+    with api.Project(tmp_path / "p.duckdb") as project:
+        project.classify(csv, text=["answer"], id="id", meta=["ward"], codebook="fft")
+        ev = project.evidence(by=["ward"], codebook="fft")
+        direct = api.evidence(project.store, by=["ward"], codebook="fft")
+        assert ev.themes.equals(direct.themes)
+        quotes = project.quotes("staff", codebook="fft")
+        assert quotes.equals(api.quotes(project.store, "staff", codebook="fft"))
+        out = project.report(tmp_path / "r.html", codebook="fft")
+        assert out.exists() and out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
