@@ -98,11 +98,13 @@ PROTECTED_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
     Matrons Dentist Dentists Optician Opticians Visitor Visitors Social Worker Chemist Anaesthetist
     Radiographer Radiographers Sonographer Phlebotomist Phlebotomy Admin Secretary Secretaries Coordinator
     Counsellor Counsellors Counselling Dietitian Dietician Podiatrist Audiologist Orthoptist Health Visitor
-    St St. Saint
+    St St. Saint Lake River Mount Loch Port Cape Fort Isle Bay Dads Mums Physios Nurses Urology Cardiology Oncology Radiology Neurology Dermatology
+    Gynaecology Orthopaedics Orthopedics Podiatry Audiology Haematology Psychology Psychiatry Paediatrics
+    Maternity Rheumatology Gastroenterology Endoscopy Respiratory Renal Stroke Dementia Diabetes Diabetic
     """.split())
 
-#: Common first names in the UK (a deliberately small list for the rule-based fallback). Ones that are
-#: also ordinary English words are in :data:`_AMBIGUOUS_FIRST` and only count before a surname.
+#: Common first names in the UK. Ones that are also ordinary English words are in :data:`_AMBIGUOUS_FIRST`
+#: and count only with a surname, inside a sentence, or where the words around them point at a person.
 FIRST_NAMES: frozenset[str] = frozenset("""
     Aaron Abigail Adam Adrian Aidan Aisha Alan Albert Alex Alexander Alexandra Alfie Alice Alison Amanda
     Amelia Amir Amy Andrea Andrew Angela Anita Ann Anna Anne Anthony Archie Arthur Ashley Barbara Barry Ben
@@ -124,12 +126,11 @@ FIRST_NAMES: frozenset[str] = frozenset("""
     Andy Becky Bev Dan Dave Jen Jess Jim Jo Jon Josh Kath Matt Mike Nat Nick Nicky Pete Phil Rob Sam Sue
     Tash Val Vicky Natasha Louisa Isobel Dianne Hillary
     """.split())
+
 _AMBIGUOUS_FIRST: frozenset[str] = frozenset(
     "Bill Dawn Dean Jack Jade Jean Joy Kim Lee Leo Lynn Mark Rose Will Grace Hope Faith Amber April Penny "
-    "Carol Frank Ray Guy Pat Sandy Holly Ruby Poppy Ivy Hazel Violet Iris Pearl Summer Sky Rich Drew Bob "
-    "Sunny Angel Hunter Mason Carter Cooper Chance Don Gene Mercy Sue Norman Harvey Earl Victor Major Miles "
-    "Page Lily Robin Ginger Crystal Max Art Basil Chase Reed Wade Dale Glen Grant Heath Lane Rod Daisy "
-    "Jay Florence".split()
+    "Carol Frank Ray Guy Pat Sandy Holly Ruby Poppy Ivy Hazel Violet Iris Drew Bob Don Gene Sue Norman Harvey "
+    "Earl Victor Miles Lily Robin Dale Glen Grant Jay Florence".split()
 )
 
 #: More first names common in the UK over the last eighty years (women's and men's, from several
@@ -171,7 +172,8 @@ _MORE_FIRST = """
     Mick Mickey Bernie Reg Ron Stan Ted Tony Vic Wes Jeff Gary Nigel Roger Barry Clive Kenneth Tomasz Piotr
     Krzysztof Marek Pawel Jakub Kwame Kofi Chinedu Emeka Tunde Segun Olu Femi Yaw Kojo Ifeanyi Mustafa
     Bilal Imran Irfan Javed Kashif Nadeem Rizwan Shahid Tahir Waqar Zubair Harjit Jaspreet Manjit Sukhdev
-    Balwinder Kuldip Parminder Rajinder Ravi Sandeep Suresh Vikas
+    Balwinder Kuldip Parminder Rajinder Ravi Sandeep Suresh Vikas Thelma Nicki Jules Sheryl Steph Abbi
+    Christy Kev Garth Elissa Trace Bev Gill Jacky Jackie Mel Ellen Kirstie Shirley Jenni Lorna Lou Bex
     """.split()
 FIRST_NAMES = FIRST_NAMES | frozenset(_MORE_FIRST)
 
@@ -189,7 +191,7 @@ PLACES: frozenset[str] = frozenset("""
     Nuneaton Rugby Warwick Leamington Banbury Colchester Chelmsford Southend Canterbury Dover Maidstone
     Guildford Woking Crawley Eastbourne Hastings Bournemouth Poole Salisbury Winchester Basingstoke Truro
     Torquay Taunton Yeovil Wrexham Bangor Aberystwyth Stirling Paisley Lincoln Grimsby Scunthorpe Boston
-    Skegness Kent Surrey Sussex Essex Yorkshire Lancashire Cheshire Derbyshire Nottinghamshire Leicestershire
+    Skegness Salford Bedford Kent Surrey Sussex Essex Yorkshire Lancashire Cheshire Derbyshire Nottinghamshire Leicestershire
     Lincolnshire Norfolk Suffolk Devon Cornwall Somerset Dorset Hampshire Wiltshire Berkshire Oxfordshire
     Cumbria Northumberland Staffordshire Shropshire Cambridgeshire Midlands Westminster Whitehall Scotland
     Wales Ireland England Britain Europe Africa Asia America Americas Australia Canada India China Japan
@@ -225,6 +227,7 @@ ROLE_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
     Spokesperson Spokesman Spokeswoman Treasurer Trustee Deputy Analyst Economist Engineer Architect Planner
     Councillor Clerk Producer Presenter Journalist Campaigner Activist Lawyer Solicitor Barrister Judge
     Partner Consultant Superintendent Constable Commander General Captain Colonel Bishop Archbishop Vicar
+    Geoscientist Technologist Strategist Physicist Chemist Biologist Geologist Historian Philosopher
     """.split())
 
 #: Words that end the name of a place, a thing or an event: a capitalised word just before one of these is
@@ -255,7 +258,11 @@ _PREDICATE = re.compile(
     r"|commented|comments|wrote|writes|noted|notes|argued|argues|advised|advises|presented|presents|confirmed"
     r"|confirms|added|adds|told|tells|recalled|recalls|observed|remarked|reflected|reflects|helped|listened"
     r"|made|gave|came|called|rang|visited|always|still|really|went|kept|took|showed|answered|supported"
-    r"|organised|organized|led|leads|worked|works|spent|sorted|saw|sees|who|also)\b")
+    r"|organised|organized|led|leads|worked|works|spent|sorted|saw|sees|who|also|phoned|emailed|texted"
+    r"|contacted|treated|arrived|assessed|reassured|understood|understands|checked|encouraged|stayed|spoke"
+    r"|talked|asked|offered|provided|managed|dealt|tried|ensured|arranged|referred|prescribed|examined"
+    r"|diagnosed|listens|helps|cares|makes|knows|goes|gets|never|truly|definitely|genuinely|clearly|kindly"
+    r"|patiently|continues|continued|can|could|would|should|will)\b")
 _SPEECH = re.compile(
     r"^\s*(?:said|says|stated|states|explained|explains|commented|comments|wrote|writes|noted|notes|argued"
     r"|argues|advised|advises|presented|confirmed|confirms|added|adds|told|recalled|observed|remarked)\b")
@@ -270,7 +277,11 @@ _POSSESSED = frozenset("""
     argument arguments testimony first own early later latest recent previous earlier methods method
     framework concept concepts thesis insight insights career performance performances recordings
     """.split())
-_PREPOSITION = re.compile(r"\b(?:at|of|from|for|in|on|with|by|into|within|about|via|under)\s+$")
+_CARE_ROLES = ("nurse|worker|therapist|physio|physiotherapist|doctor|consultant|psychologist|psychiatrist|cpn"
+               "|ot|carer|coordinator|co-ordinator|counsellor|councillor|midwife|surgeon|receptionist|pharmacist"
+               "|practitioner|assistant|manager|lead|matron|sister|dietitian|podiatrist|radiographer|student"
+               "|volunteer|clinician|registrar|paramedic|porter|cleaner|secretary|advisor|adviser|mentor")
+_PREPOSITION = re.compile(r"\b(?:at|of|from|for|in|on|with|by|into|within|about|via|under|to)\s+$")
 _WARD_NUMBER = re.compile(r"^ \d{1,2}[A-Za-z]?(?![\d/:.,]\d)(?!\w)")
 
 # ---------------------------------------------------------------------------------------- patterns
@@ -441,6 +452,8 @@ def _name_runs(text: str, start: int, end: int, protect: frozenset[str]) -> list
                 runs.append([])
             continue
         runs[-1].append((s, e))
+        if re.match(r"[.!?;:]", text[e:m.end() + start]) and not re.fullmatch(r"[A-Z]", word):
+            runs.append([])  # "George. Lots of activities": a sentence end closes a name
     out = []
     for run in runs:
         words = [text[s:e] for s, e in run]
@@ -474,9 +487,23 @@ def _kind(word: str, common: frozenset[str]) -> str:
     if word in PLACES:
         return "place"
     parts = word.replace("\u2019", "'").casefold().split("-")
-    if all(p in common for p in parts):
+    if all(p in common or p in _NO_APOSTROPHE or _inflected(p, common) for p in parts):
         return "common"
     return "unknown"
+
+
+#: Contractions as feedback often types them, without the apostrophe.
+_NO_APOSTROPHE = frozenset("ive im id ill youre theyre weve theyve dont didnt doesnt cant couldnt wont wouldnt "
+                           "shouldnt isnt wasnt werent arent hasnt havent hadnt thats whats lets".split())
+
+
+def _inflected(word: str, common: frozenset[str]) -> bool:
+    """True when ``word`` is an ordinary word plus an inflection (``prefers``, ``caller``)."""
+    for suffix in ("s", "es", "ed", "d", "ing", "er", "ers"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and (stem in common or stem + "e" in common):
+            return True
+    return False
 
 
 @dataclass
@@ -491,6 +518,7 @@ class _Run:
     name: bool = False
     veto: bool = False
     cues: set[str] | None = None
+    weak: bool = False  # named for its shape alone: the model may overrule
 
 
 def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_Run]:
@@ -510,7 +538,7 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
             runs.append(_Run(m.start(), m.end(), [word], [_kind(word, common)], possessive))
     for run in runs:  # an initial after a name belongs to it ("Mark X has been"), but not "I" ("Will I be")
         initial = re.match(r" ([A-HJ-Z])\.?(?=[\s,;:!?)]|$)", text[run.end:run.end + 4])
-        if initial and not run.possessive:
+        if initial and not run.possessive and run.kinds[-1] in ("listed", "ambiguous"):
             run.end += len(initial.group(0))
             run.words.append(initial.group(1))
             run.kinds.append("initial")
@@ -557,10 +585,15 @@ def _cues(text: str, run: _Run) -> set[str]:
         nxt = re.match(r"\s+([a-z]+)", after_word)
         if nxt and nxt.group(1) in _POSSESSED:
             cues.add("possessive")
-    prev = re.search(r"([\w-]+)[\s,]*$", before)
-    if prev and prev.group(1).casefold() in ROLE_WORDS:
-        cues.add("role")
-    tail = re.match(r",\s+([^.;:()\"\u201c\u201d]{0,80})", after)
+    prev = re.search(r"([\w.-]+)[\s,]*$", before)
+    if prev and (prev.group(1).casefold() in ROLE_WORDS or prev.group(1) in TITLES):
+        cues.add("role")  # "the Sports Minister, Limor Livnat", "Nurse, Christy, was", "Dr Patel"
+        if prev.group(1) in TITLES:
+            cues.add("title")
+    if re.match(r",?\s+(?:(?:my|our|the|a|an|his|her|their)\s+)?(?:[a-z-]+\s+){0,2}?(?:" + _CARE_ROLES + r")\b",
+                after):
+        cues.add("role")  # "Abbi my support worker", "Lisa the activities coordinator"
+    tail = re.match(r",\s+(?!(?:and|or|but|who|which|with|while|whereas)\b)([^.;:()\"\u201c\u201d]{0,80})", after)
     if tail and any(w.casefold().strip("'\u2019s") in ROLE_WORDS for w in re.findall(r"[\w'\u2019-]+", tail.group(1))[:8]):
         cues.add("role")
     if len(run.words) > 1 and text[run.start - 1:run.start] == "(" and text[run.end:run.end + 1] == ")":
@@ -579,7 +612,8 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
-    if re.search(r"(?:^|\s)(?:the|The|a|an|An|St\.?|Saint|HMP)\s$", _before(text, run.start, 8)):
+    if re.search(r"(?:^|\s)(?:the|The|a|an|An|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape|Fort|Isle|Bay)\s$",
+                 _before(text, run.start, 8)):
         return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
     return False
 
@@ -610,8 +644,13 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
             run.name = False
         elif listed or ambiguous_first:
             run.name = True
-        elif len(kinds) > 1 and all(k in ("unknown", "listed", "ambiguous") for k in kinds):
+        elif len(kinds) > 1 and kinds[0] != "initial" and all(k in ("unknown", "listed", "ambiguous", "initial")
+                                                                for k in kinds):
             run.name = True  # two or more capitalised words none of which is a word or a place: "Ifeoma Okafor"
+            run.weak = not run.cues
+        elif (kinds == ["ambiguous"] and not _sentence_initial(text, run.start)
+              and re.match(r"\s*(?:[,.;:!?)&/]|and\b|$)", text[run.end:run.end + 5])):
+            run.name = True  # "from Sue & all of the team": a capitalised first name within a sentence
         elif namelike and run.cues & {"greeting", "predicate", "citation", "role", "brackets", "possessive"}:
             run.name = "citation" not in run.cues or "unknown" in kinds
     changed = True
@@ -623,17 +662,40 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
             other = b if a.name else a
             if not other.veto and not _ordinary(other) and any(k in ("unknown", "ambiguous", "listed") for k in other.kinds):
                 other.name = changed = True
+                other.weak = False
     return [r for r in runs if r.name]
+
+
+def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
+    """A title (Dr, Mrs, Sister...) and the capitalised words after it."""
+    spans = []
+    for m in _TITLE_NAME.finditer(text):
+        spans.extend(Span(s, e, "NAME") for s, e in _name_runs(text, m.start("name"), m.end("name"), protect))
+    return spans
 
 
 def _rule_name_spans(text: str, protect: frozenset[str], common: frozenset[str] | None = None) -> list[Span]:
     """Names found without a model: title + capitalised words; runs of capitalised words judged by context."""
     common = common_words() if common is None else common
-    spans = []
-    for m in _TITLE_NAME.finditer(text):
-        spans.extend(Span(s, e, "NAME") for s, e in _name_runs(text, m.start("name"), m.end("name"), protect))
-    spans.extend(Span(r.start, r.end, "NAME") for r in _context_name_spans(text, protect, common))
-    return spans
+    return _title_name_spans(text, protect) + [Span(r.start, r.end, "NAME")
+                                               for r in _context_name_spans(text, protect, common)]
+
+
+#: Entity labels that say a run of capitalised words names something other than a person.
+_NOT_PERSON = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+
+
+def _model_checked(runs: list[_Run], doc) -> list[Span]:
+    """Context runs, less those the model reads as an organisation, a place or a work (and not as a
+    person) when only their shape said they were names ("Accion Ecologica")."""
+    other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_PERSON]
+    person = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+
+    def hits(run: _Run, ents: list[tuple[int, int]]) -> bool:
+        return any(run.start < e and s < run.end for s, e in ents)
+
+    return [Span(r.start, r.end, "NAME") for r in runs
+            if not r.weak or not hits(r, other) or hits(r, person)]
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -864,12 +926,18 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
     found = [_pattern_spans(t) for t in items]
     if names:
         common = common_words()
+        runs = []
         for spans, text in zip(found, items):
-            spans.extend(_rule_name_spans(text, protected, common))
+            spans.extend(_title_name_spans(text, protected))
+            runs.append(_context_name_spans(text, protected, common))
         if _use_model(use_model):
             nlp, words = _ner_pipeline()
-            for spans, doc in zip(found, nlp.pipe(items, batch_size=batch_size)):
+            for spans, text_runs, doc in zip(found, runs, nlp.pipe(items, batch_size=batch_size)):
                 spans.extend(_ner_name_spans(doc, protected, words, common))
+                spans.extend(_model_checked(text_runs, doc))
+        else:
+            for spans, text_runs in zip(found, runs):
+                spans.extend(Span(r.start, r.end, "NAME") for r in text_runs)
     if kept:
         found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept)]
                  for text, spans in zip(items, found)]
