@@ -17,6 +17,11 @@ Two sources, neither copied into the repository (texts are read back at run time
   field's text between sentence ends, whitespace collapsed to single spaces (as a quote is printed).
 
 Each text is then put in ``dev`` or ``test`` by ``random.Random(SEED + 1)`` (half each, per source).
+
+A second held-out part, ``test2`` (``FFT_N2`` comments and ``REF_N2`` sentences drawn the same way with
+``SEED2`` from the comments and case studies the first draw did not take), was added once the ``test`` half
+had been scored, so that rules revised after that score meet text nobody had read (``python
+bench/redact_sample.py --second``).
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ SEED = 1307
 FFT_N = 1000
 REF_N = 200
 PER_CASE = 2
+SEED2 = 2718
+FFT_N2 = 500
+REF_N2 = 100
 SAMPLE = REPO / "bench" / "redact_sample.json"
 GOLD = REPO / "bench" / "redact_gold.json"
 _SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
@@ -86,25 +94,30 @@ def excluded_cases() -> set[str]:
     return out
 
 
-def build() -> list[dict]:
+def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[dict] = ()) -> list[dict]:
     rows = fft_rows()
-    fft_ids = random.Random(SEED).sample(sorted(rows), FFT_N)
+    used_rows = {it["row_index"] for it in taken if it["source"] == "fft"}
+    fft_ids = random.Random(seed).sample(sorted(r for r in rows if r not in used_rows), fft_n)
     items = [{"id": f"fft-{r}", "source": "fft", "row_index": r, "sha1": sha(rows[r])} for r in fft_ids]
     cases = ref_cases()
-    skip = excluded_cases()
+    skip = excluded_cases() | {it["case_study_id"] for it in taken if it["source"] == "ref"}
     order = sorted((c for c in cases if c not in skip), key=int)
-    random.Random(SEED).shuffle(order)
+    random.Random(seed).shuffle(order)
     ref_items: list[dict] = []
     for cid in order:
         field = cases[cid].get("impact_details") or ""
         picked = [(a, b) for a, b in sentences(field) if _QUOTE.search(field[a:b]) and 40 <= len(collapse(field[a:b])) <= 600]
-        for a, b in random.Random(f"{SEED}-{cid}").sample(picked, min(PER_CASE, len(picked))):
+        for a, b in random.Random(f"{seed}-{cid}").sample(picked, min(PER_CASE, len(picked))):
             text = collapse(field[a:b])
             ref_items.append({"id": f"ref-{cid}-{a}", "source": "ref", "case_study_id": cid, "field": "impact_details",
                               "start": a, "end": b, "sha1": sha(text)})
-        if len(ref_items) >= REF_N:
+        if len(ref_items) >= ref_n:
             break
-    items += ref_items[:REF_N]
+    items += ref_items[:ref_n]
+    if taken:
+        for it in items:
+            it["split"] = "test2"
+        return items
     for source in ("fft", "ref"):
         ids = [it["id"] for it in items if it["source"] == source]
         test = set(random.Random(SEED + 1).sample(ids, len(ids) // 2))
@@ -131,9 +144,18 @@ def load_texts(items: list[dict]) -> dict[str, str]:
 
 
 def main() -> None:
-    items = build()
-    meta = {"seed": SEED, "fft_n": FFT_N, "ref_n": REF_N, "per_case": PER_CASE,
-            "how": "see bench/redact_sample.py", "items": items}
+    if "--second" in sys.argv:
+        meta = json.loads(SAMPLE.read_text())
+        first = [it for it in meta["items"] if it["split"] in ("dev", "test")]
+        if len(first) != len(meta["items"]):
+            raise SystemExit("the second held-out part is already there")
+        meta["items"] = first + build(SEED2, FFT_N2, REF_N2, taken=first)
+        meta.update({"seed2": SEED2, "fft_n2": FFT_N2, "ref_n2": REF_N2})
+        items = meta["items"]
+    else:
+        items = build()
+        meta = {"seed": SEED, "fft_n": FFT_N, "ref_n": REF_N, "per_case": PER_CASE,
+                "how": "see bench/redact_sample.py", "items": items}
     SAMPLE.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     counts: dict[tuple[str, str], int] = {}
     for it in items:
