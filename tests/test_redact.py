@@ -243,6 +243,11 @@ CONTEXT = [
     ("We moved to the Royal and then to St Luke's, then Harvey 1.",
      "We moved to the Royal and then to St Luke's, then Harvey 1."),
     ("LIsa and ChrIs were brIllIant, thank you DavId.", "[NAME] and [NAME] were brIllIant, thank you [NAME]."),
+    ("So from me and lucy a massive thank you. A hugh thankyou.", "So from me and [NAME] a massive thank you. A hugh thankyou."),
+    ("In 2012 Arlene Foster MLA praised the design, as did the work of Bocharov.",
+     "In 2012 [NAME] MLA praised the design, as did the work of [NAME]."),
+    ("Continence is hard to talk about. Perscriptions could have been ready.",
+     "Continence is hard to talk about. Perscriptions could have been ready."),
 ]
 
 

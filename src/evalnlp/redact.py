@@ -160,7 +160,7 @@ FIRST_NAMES: frozenset[str] = frozenset("""
 _AMBIGUOUS_FIRST: frozenset[str] = frozenset(
     "Bill Dawn Dean Jack Jade Jean Joy Kim Lee Leo Lynn Mark Rose Will Grace Hope Faith Amber April Penny "
     "Carol Frank Ray Guy Pat Sandy Holly Ruby Poppy Ivy Hazel Violet Iris Drew Bob Don Gene Sue Norman Harvey "
-    "Earl Victor Miles Lily Robin Dale Glen Grant Jay Florence".split()
+    "Earl Victor Miles Lily Robin Dale Glen Grant Jay Florence Christian".split()
 )
 
 #: More first names common in the UK over the last eighty years (women's and men's, from several
@@ -202,7 +202,7 @@ _MORE_FIRST = """
     Mick Mickey Bernie Reg Ron Stan Ted Tony Vic Wes Jeff Gary Nigel Roger Barry Clive Kenneth Tomasz Piotr
     Krzysztof Marek Pawel Jakub Kwame Kofi Chinedu Emeka Tunde Segun Olu Femi Yaw Kojo Ifeanyi Mustafa
     Bilal Imran Irfan Javed Kashif Nadeem Rizwan Shahid Tahir Waqar Zubair Harjit Jaspreet Manjit Sukhdev
-    Balwinder Kuldip Parminder Rajinder Ravi Sandeep Suresh Vikas Thelma Nicki Jules Sheryl Steph Abbi
+    Balwinder Kuldip Parminder Rajinder Ravi Sandeep Suresh Vikas Clarence Constance Laurence Prudence Thelma Nicki Jules Sheryl Steph Abbi
     Christy Kev Garth Elissa Trace Bev Gill Jacky Jackie Mel Ellen Kirstie Shirley Jenni Lorna Lou Bex
     """.split()
 FIRST_NAMES = FIRST_NAMES | frozenset(_MORE_FIRST)
@@ -233,7 +233,8 @@ PLACES: frozenset[str] = frozenset("""
     Shanghai Tokyo Delhi Mumbai Dhaka Karachi Lagos Nairobi Cairo Chicago Melbourne Toronto Bern Strasbourg
     English British Welsh Scottish Irish European African Asian American Indian Chinese Japanese Pakistani
     Bangladeshi Israeli Palestinian French German Italian Spanish Dutch Polish Russian Ukrainian Turkish Greek
-    Canadian Australian Nigerian Ghanaian Kenyan Arab Arabic Muslim Christian Jewish Hindu Sikh Islamic
+    Canadian Australian Nigerian Ghanaian Kenyan Arab Arabic Muslim Jewish Hindu Sikh Islamic Roman Etruscan
+    Byzantine Celtic Norse Viking Saxon Anglo-Saxon Tudor Victorian Edwardian Georgian Elizabethan Jacobean
     Catholic Anglican Latin Scandinavian Nordic Balkan Caribbean Atlantic Pacific Mediterranean
     Saudi Arabia Hong Kong Zealand Qatar Oman Kuwait Emirates Dubai Lebanon Libya Tunisia Morocco Algeria
     Senegal Cameroon Congo Angola Mozambique Botswana Namibia Cuba Jamaica Haiti Bolivia Venezuela Ecuador
@@ -245,6 +246,11 @@ PLACES: frozenset[str] = frozenset("""
     Athens Istanbul Jerusalem Baghdad Tehran Kabul Islamabad Lahore Kolkata Chennai Bangalore Colombo
     Kathmandu Bangkok Jakarta Manila Seoul Hanoi Singapore Johannesburg Accra Kampala Harare Addis Ababa
     Geneva Hague Luxembourg Monaco Antarctic Arctic Sahara Himalaya Himalayas Alps Thames Severn Trent
+    Battersea Hammersmith Kensington Chelsea Camden Islington Hackney Lambeth Southwark Greenwich Lewisham
+    Croydon Brixton Clapham Wimbledon Ealing Harrow Barnet Enfield Haringey Tottenham Conwy Gwynedd Powys
+    Ceredigion Pembrokeshire Carmarthenshire Anglesey Denbighshire Flintshire Monmouthshire Glamorgan Rhondda
+    Caerphilly Merthyr Bridgend Llanelli Fife Lothian Ayrshire Lanarkshire Highlands Orkney Shetland Hebrides
+    Antrim Armagh Tyrone Fermanagh Sellafield Dounreay Harwell Culham Aldermaston
     """.split())
 
 #: Roles that stand before or after a person's name (``the Sports Minister, Limor Livnat``; ``Jane Doe,
@@ -305,12 +311,25 @@ _POSSESSED = frozenset("""
     expertise evidence report reports advice role involvement collaboration project projects film films novel
     novels play plays music poetry art writing writings lecture lectures talk talks view views account
     argument arguments testimony first own early later latest recent previous earlier methods method
-    framework concept concepts thesis insight insights career performance performances recordings
+    framework concept concepts thesis insight insights career performance performances recordings article
+    articles collection collections translation translations edition editions stories poems letters diaries
+    data designs photographs images compositions score scores biography memoir blog column
     """.split())
+#: Words whose "of" introduces an author: ``the work of Bocharov``, ``the findings of Okafor``.
+_AUTHORED = re.compile(r"\b(?:work|works|research|findings|ideas|contribution|contributions|studies|study|analysis"
+                       r"|theory|model|writings|papers|team|group|leadership|direction|supervision)\s+of\s+$")
+#: Honours and offices written after a name: ``Diana Johnson MP``, ``Arlene Foster MLA``.
+_POST_NOMINAL = re.compile(r"^,?\s+(?:MP|MLA|MSP|MEP|AM|QC|KC|FRS|FRSE|FREng|FBA|FMedSci|OBE|MBE|CBE|KBE|DBE"
+                           r"|PhD|MD|FRCP|FRCS|FRCGP|RN|RGN|RMN)\b")
 _CARE_ROLES = ("nurse|worker|therapist|physio|physiotherapist|doctor|consultant|psychologist|psychiatrist|cpn"
                "|ot|carer|coordinator|co-ordinator|counsellor|councillor|midwife|surgeon|receptionist|pharmacist"
                "|practitioner|assistant|manager|lead|matron|sister|dietitian|podiatrist|radiographer|student"
                "|volunteer|clinician|registrar|paramedic|porter|cleaner|secretary|advisor|adviser|mentor")
+#: Words before a single unfamiliar word that say a person follows (for the model's entities): ``we saw
+#: Wojcik``, ``talked with Tadeusz``, ``identified by Spencer and Fredman``.
+_TAKES_PERSON = re.compile(
+    r"(?:\b(?:with|by|to|for|saw|see|seen|seeing|met|meet|meeting|ask|asked|thank|thanked|told|tell|called"
+    r"|contacted|phoned|visited|join|joined|unlike|like|and)|[A-Z][\w'\u2019-]*\s*(?:,|&))\s+$")
 _PREPOSITION = re.compile(r"\b(?:at|of|from|for|in|on|with|by|into|within|about|via|under|to)\s+$")
 _WARD_NUMBER = re.compile(r"^ \d{1,2}[A-Za-z]?(?![\d/:.,]\d)(?!\w)")
 
@@ -517,9 +536,16 @@ def _kind(word: str, common: frozenset[str]) -> str:
     if word in PLACES:
         return "place"
     parts = word.replace("\u2019", "'").casefold().split("-")
-    if all(p in common or p in _NO_APOSTROPHE or _inflected(p, common) for p in parts):
+    if all(p in common or p in _NO_APOSTROPHE or _inflected(p, common) or _ORDINARY_ENDING.search(p)
+           for p in parts):
         return "common"
     return "unknown"
+
+
+#: Endings of English nouns and adjectives that names (seven letters or more) hardly have: ``Continence``,
+#: ``Perscriptions``.
+_ORDINARY_ENDING = re.compile(r"^.{4,}(?:tions?|sions?|ments?|ness|ities|ity|ences?|ances?|isms?|ology|ologies|ical"
+                              r"|ous|ful|less|able|ible)$")
 
 
 #: Contractions as feedback often types them, without the apostrophe.
@@ -628,6 +654,10 @@ def _cues(text: str, run: _Run) -> set[str]:
         cues.add("role")
     if len(run.words) > 1 and text[run.start - 1:run.start] == "(" and text[run.end:run.end + 1] == ")":
         cues.add("brackets")
+    if not run.possessive and _POST_NOMINAL.match(after):
+        cues.add("role")  # "Arlene Foster MLA"
+    if _AUTHORED.search(before):
+        cues.add("author")  # "the work of Bocharov"
     return cues
 
 
@@ -642,8 +672,8 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
-    if re.search(r"(?:^|\s)(?:the|The|a|an|An|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape|Fort|Isle|Bay)\s$",
-                 _before(text, run.start, 8)):
+    if re.search(r"(?:^|\s)(?:(?:the|The|a|an|An)(?:\s+[A-Z]{2,})?|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape"
+                 r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
         return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
     return False
 
@@ -668,7 +698,8 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
         namelike = any(k in ("unknown", "ambiguous", "listed") for k in kinds)
         if run.veto:
             run.name = False
-        elif "possessive" in run.cues and not _sentence_initial(text, run.start) and "place" not in kinds:
+        elif "possessive" in run.cues and "place" not in kinds and (
+                not _sentence_initial(text, run.start) or "unknown" in kinds):
             run.name = True  # "this was Heard's first attempt": a capitalised word's research is a person's
         elif _ordinary(run):
             run.name = False
@@ -681,7 +712,8 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
         elif (kinds == ["ambiguous"] and not _sentence_initial(text, run.start)
               and re.match(r"\s*(?:[,.;:!?)&/]|and\b|$)", text[run.end:run.end + 5])):
             run.name = True  # "from Sue & all of the team": a capitalised first name within a sentence
-        elif namelike and run.cues & {"greeting", "predicate", "citation", "role", "brackets", "possessive"}:
+        elif namelike and run.cues & {"greeting", "predicate", "citation", "role", "brackets", "possessive",
+                                      "author"}:
             run.name = "citation" not in run.cues or "unknown" in kinds
     changed = True
     while changed:  # a run joined to a name by "and", "&" or a comma is a name too: "Bridget and Phatima"
@@ -693,7 +725,19 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
             if not other.veto and not _ordinary(other) and any(k in ("unknown", "ambiguous", "listed") for k in other.kinds):
                 other.name = changed = True
                 other.weak = False
-    return [r for r in runs if r.name]
+    named = [r for r in runs if r.name]
+    for m in _LOWER_WORD.finditer(text):  # "from me and lucy": a first name typed in lower case, where the
+        word = m.group()                    # words around it point at a person ("a hugh thankyou" does not)
+        name = word.capitalize()
+        if (name in FIRST_NAMES and name not in _AMBIGUOUS_FIRST and word not in common
+                and word not in _NO_APOSTROPHE and not _inflected(word, common)
+                and (_GREETING.search(_before(text, m.start())) or _TAKES_PERSON.search(_before(text, m.start()))
+                     or _PREDICATE.match(text[m.end():m.end() + 40]))):
+            named.append(_Run(m.start(), m.end(), [name], ["listed"], name=True))
+    return named
+
+
+_LOWER_WORD = re.compile(r"(?<![\w@./'\u2019-])[a-z]{3,}(?![\w@/'\u2019-])")
 
 
 _TYPED_I = re.compile(r"(?<=[a-z])I|(?<=\b[A-Z])I(?=[a-z])")
@@ -808,6 +852,9 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
                 continue
             if run.kinds == ["common"] and not _cues(text, run) - {"brackets"}:
                 continue
+            if (run.kinds == ["unknown"] and not _cues(text, run) - {"brackets"}
+                    and not _TAKES_PERSON.search(_before(text, s))):
+                continue  # "in Hammersmith", "at Burcas": one unfamiliar word, nothing saying it is a person
             known = any(t in FIRST_NAMES for t in tokens)
             if not known and words is not None and _ordinary_words(text, s, tokens, words):
                 continue
