@@ -128,6 +128,7 @@ PROTECTED_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
     Matrons Dentist Dentists Optician Opticians Visitor Visitors Social Worker Chemist Anaesthetist
     Radiographer Radiographers Sonographer Phlebotomist Phlebotomy Admin Secretary Secretaries Coordinator
     Counsellor Counsellors Counselling Dietitian Dietician Podiatrist Audiologist Orthoptist Health Visitor
+    MP MLA MSP MEP QC KC FRS FRSE FREng OBE MBE CBE KBE DBE
     St St. Saint Lake River Mount Loch Port Cape Fort Isle Bay Dads Mums Physios Nurses Urology Cardiology Oncology Radiology Neurology Dermatology
     Gynaecology Orthopaedics Orthopedics Podiatry Audiology Haematology Psychology Psychiatry Paediatrics
     Maternity Rheumatology Gastroenterology Endoscopy Respiratory Renal Stroke Dementia Diabetes Diabetic
