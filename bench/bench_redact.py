@@ -1,13 +1,18 @@
-"""Name redaction measured on a labelled sample of real text: recall and precision per kind, both modes, before/after.
+"""Name redaction measured on a labelled sample of real text: recall and precision per kind, both modes, by version.
 
-Run: .venv/bin/python bench/bench_redact.py [--show dev|test] [--base COMMIT]   (writes bench/results/redact.md)
+Run: .venv/bin/python bench/bench_redact.py [--show dev|test|test2]   (writes bench/results/redact.md)
 
-The sample (``bench/redact_sample.py``, ``bench/redact_sample.json``) is 1,000 NHS Friends and Family Test comments
-and 200 sentences with a quotation from REF2014 impact case studies, drawn with a fixed seed and split in half
-(development / test) before any of it was labelled. Every person's name in it was marked by reading the text
+The sample (``bench/redact_sample.py``, ``bench/redact_sample.json``) is NHS Friends and Family Test comments and
+sentences with a quotation from REF2014 impact case studies, drawn with fixed seeds: 1,000 comments and 200
+sentences split in half (``dev`` / ``test``) before any of it was labelled, then 500 comments and 100 sentences more
+(``test2``) drawn once ``test`` had been scored. Every person's name in it was marked by reading the text
 (``bench/redact_gold.json``): its offsets and its kind, plus look-alikes that are not names (wards, places,
 organisations, titles of works and events, ordinary words) and a few spans that may go either way (historical
 figures, fictional characters, a person's name inside the name of a thing), which count neither way.
+
+How the parts were used: the rules of round 1 were written reading ``dev`` only and scored once on ``test``; the
+rules of round 2 were written reading ``dev`` and ``test`` (so ``test`` is no longer held out for them) and scored
+once on ``test2``.
 
 Scoring:
 
@@ -17,14 +22,15 @@ Scoring:
   false positive, reported with the kind of look-alike it hit;
 - recall = names caught / names; precision = correct replacements / replacements.
 
-"Before" is the redaction module as it was at ``BASE`` (read from git, so the comparison is re-run each time);
-"after" is the working tree. Rules only = ``use_model=False``; with the model = ``use_model=True``.
+Each version's redaction module (and its word list) is read from git and run here, so the comparison is re-run
+each time. Rules only = ``use_model=False``; with the model = ``use_model=True``.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import gzip
 import json
 import math
 import re
@@ -32,6 +38,7 @@ import subprocess
 import sys
 import time
 import types
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,18 +48,34 @@ from redact_sample import GOLD, SAMPLE, load_texts  # noqa: E402
 
 from evalnlp import redact as current  # noqa: E402
 
-#: The commit whose redaction is the "before" column: the last one before the context rules.
-BASE = "c7594e9"
+#: The versions compared: the redaction before the context rules, round 1 (scored on ``test``), round 2 (this
+#: working tree, scored on ``test2``).
+VERSIONS = (("before", "c7594e9"), ("round 1", "695a1bb"), ("round 2", None))
+SPLITS = ("test2", "test", "dev")
 MODES = (("rules", False), ("model", True))
 
 
-def load_base(commit: str):
-    """The redaction module as it was at ``commit``, imported under another name."""
-    source = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:src/evalnlp/redact.py"],
-                            capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType("redact_base")
-    sys.modules["redact_base"] = module  # dataclasses look their module up while the class is built
+def _git(commit: str, path: str) -> bytes | None:
+    done = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:{path}"], capture_output=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def load_version(commit: str | None):
+    """The redaction module as it was at ``commit`` (with the word list of that commit), under another name;
+    ``None`` is the working tree."""
+    if commit is None:
+        return current
+    source = _git(commit, "src/evalnlp/redact.py").decode("utf-8")
+    name = f"redact_{commit}"
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
     exec(compile(source, f"{commit}:src/evalnlp/redact.py", "exec"), module.__dict__)
+    words = _git(commit, "src/evalnlp/data/common_words.txt.gz")
+    if words is not None and hasattr(module, "common_words"):
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        module.common_words = lru_cache(maxsize=1)(
+            lambda: frozenset(gzip.decompress(words).decode("utf-8").split()) | frozenset(STOP_WORDS))
     return module
 
 
@@ -116,95 +139,99 @@ def context(text: str, start: int, end: int, width: int = 50) -> str:
     return f"\u2026{left} **{text[start:end]}** {right}\u2026".replace("|", "\\|")
 
 
-def run_all(items, texts, gold, modules, model_ok):
+def run_all(items, texts, gold, versions, model_ok):
     out = {}
     ids = [it["id"] for it in items]
     batch = [texts[i] for i in ids]
-    for mod_name, module in modules:
+    for label, module in versions:
         for mode, use_model in MODES:
             if use_model and not model_ok:
                 continue
             module.redact_many(batch[:20], use_model=use_model)  # warm-up (loads the model)
             t0 = time.perf_counter()
             red = module.redact_many(batch, use_model=use_model)
-            seconds = time.perf_counter() - t0
+            out[label, mode, "seconds"] = time.perf_counter() - t0
             results = {i: r.spans for i, r in zip(ids, red)}
             for source in ("fft", "ref", "all"):
-                for split in ("dev", "test"):
+                for split in SPLITS:
                     part = [it for it in items if it["split"] == split and source in ("all", it["source"])]
                     if part:
-                        out[mod_name, mode, source, split] = score(part, texts, gold, results)
-            out[mod_name, mode, "seconds"] = seconds
+                        out[label, mode, source, split] = score(part, texts, gold, results)
     return out
+
+
+def total(counter) -> int:
+    return sum(counter.values())
+
+
+KINDS = {"first": "a first name alone (`Mark`, `Lisa`)", "full": "first name and surname (or an initial)",
+         "title": "the name after a title (`Dr Khan`, `Prof Tim Wess`)",
+         "surname": "a surname alone (`Garratt presented`, `Gage's research`)",
+         "citation": "surname with initials or in a reference (`Bailey, C.G.`)"}
 
 
 def report(items, out, model_ok) -> list[str]:
     n = collections.Counter((it["source"], it["split"]) for it in items)
-    sample = json.loads(SAMPLE.read_text())
+    meta = json.loads(SAMPLE.read_text())
+    modes = [(m, u) for m, u in MODES if model_ok or not u]
+    labels = [label for label, _ in VERSIONS]
     lines = [f"## Name redaction on a labelled sample of real text ({today()})", "",
              f"Machine: {machine()}.", "",
-             "Sample (`bench/redact_sample.py`, seed {seed}): {fd} + {ft} NHS FFT comments (`corpora/nhs_fft`, MIT) "
-             "and {rd} + {rt} sentences holding a quotation mark from {cases} REF2014 impact case studies "
-             "(CC BY 4.0; case studies drawn with the seed, leaving out the sources benchmark's test set and the "
-             "`ref_impact_dev`/`ref_impact_train` case studies; at most {per} sentences each), split "
-             "development + test with the seed before labelling. Every person's name was marked by reading "
-             "the text (`bench/redact_gold.json`: offsets, kind); the development half was read while writing "
-             "the rules, the test half was labelled and scored only at the end.".format(
-                 seed=sample["seed"], fd=n["fft", "dev"], ft=n["fft", "test"], rd=n["ref", "dev"],
-                 rt=n["ref", "test"], per=sample["per_case"],
-                 cases=len({it["case_study_id"] for it in items if it["source"] == "ref"})), "",
-             "A name counts as caught when every word of it with two or more letters is replaced; a `[NAME]` "
-             "counts as correct when it overlaps a marked name. \"Before\" is the redaction code at "
-             f"`{BASE}` (read from git and run here); \"after\" is this version.", ""]
+             "Sample (`bench/redact_sample.py`): NHS FFT comments (`corpora/nhs_fft`, MIT) and sentences holding a "
+             "quotation mark from REF2014 impact case studies (CC BY 4.0; case studies drawn with the seed, leaving out "
+             "the sources benchmark's test set and the `ref_impact_dev`/`ref_impact_train` case studies; at most "
+             f"{meta['per_case']} sentences each). First draw (seed {meta['seed']}): {n['fft', 'dev']} + "
+             f"{n['fft', 'test']} comments and {n['ref', 'dev']} + {n['ref', 'test']} sentences, split `dev` + "
+             f"`test` with the seed before labelling. Second draw (seed {meta.get('seed2')}), from texts the first "
+             f"did not take: {n['fft', 'test2']} comments and {n['ref', 'test2']} sentences (`test2`). Every person's "
+             "name was marked by reading the text (`bench/redact_gold.json`: offsets, kind); texts are read from the "
+             "data at run time and checked by hash, never copied.", "",
+             "How the parts were used: round 1 was written reading `dev` only and scored once on `test` (held out); "
+             "round 2 was written reading `dev` and `test` (so `test` is development text for it) and scored once "
+             "on `test2` (held out). The word list the rules use (`scripts/build_common_words.py`) leaves out every "
+             "text of the sample.", "",
+             "A name counts as caught when every word of it with two or more letters is replaced; a `[NAME]` counts "
+             f"as correct when it overlaps a marked name. \"Before\" is the redaction code at `{VERSIONS[0][1]}`, "
+             f"round 1 the code at `{VERSIONS[1][1]}`, round 2 this version; each is read from git and run here.", ""]
     if not model_ok:
         lines += ["The NER model is not installed here: only rules-only figures are shown.", ""]
-    lines += ["| split | source | mode | names | recall before | recall after | precision before | precision after |",
-              "|---|---|---|---:|---:|---:|---:|---:|"]
-    for split in ("test", "dev"):
+    lines += ["| split | source | mode | names | " + " | ".join(f"recall {v}" for v in labels) + " | "
+              + " | ".join(f"precision {v}" for v in labels) + " |",
+              "|---|---|---|---:|" + "---:|" * (2 * len(labels))]
+    for split in SPLITS:
         for source in ("all", "fft", "ref"):
-            for mode, use_model in MODES:
-                if (use_model and not model_ok) or ("after", mode, source, split) not in out:
-                    continue
-                b, a = out["before", mode, source, split], out["after", mode, source, split]
-                total = sum(a["names"].values())
-                lines.append(f"| {split} | {source} | {mode} | {total} | "
-                             f"{fmt(sum(b['hit'].values()), total)} | {fmt(sum(a['hit'].values()), total)} | "
-                             f"{fmt(b['tp'], b['spans'])} | {fmt(a['tp'], a['spans'])} |")
-    lines += ["", "Recall by kind of name (after; test and development halves together, both sources):", "",
-              "| kind | what it is | names | rules | model |", "|---|---|---:|---:|---:|"]
-    kinds = {"first": "a first name alone (`Mark`, `Lisa`)", "full": "first name and surname",
-             "title": "the name after a title (`Dr Khan`, `Prof Tim Wess`)",
-             "surname": "a surname alone (`Garratt presented`, `Gage's research`)",
-             "citation": "surname with initials in a reference (`Bailey, C.G.`)"}
-    for kind, what in kinds.items():
-        cells = []
-        total = 0
-        for mode, use_model in MODES:
-            if use_model and not model_ok:
-                cells.append("n/a")
-                continue
-            agg_n = sum(out["after", mode, "all", s]["names"][kind] for s in ("dev", "test"))
-            agg_k = sum(out["after", mode, "all", s]["hit"][kind] for s in ("dev", "test"))
-            total = agg_n
-            cells.append(fmt(agg_k, agg_n))
-        lines.append(f"| {kind} | {what} | {total} | {' | '.join(cells)} |")
-    lines += ["", "Lower 95% (Wilson) bound of recall on the test half, after: " + ", ".join(
-        f"{mode} {source} {wilson_low(sum(out['after', mode, source, 'test']['hit'].values()), sum(out['after', mode, source, 'test']['names'].values())):.3f}"
-        for mode, use_model in MODES if model_ok or not use_model for source in ("fft", "ref")) + ".", ""]
-    secs = ", ".join(f"{m} {out['after', m, 'seconds']:.2f} s (before {out['before', m, 'seconds']:.2f} s)"
-                     for m, u in MODES if model_ok or not u)
-    lines += [f"Time to redact all {len(items):,} texts (model loading excluded): {secs}.", ""]
-    for split in ("test", "dev"):
-        for mode, use_model in MODES:
-            if use_model and not model_ok:
-                continue
-            a = out["after", mode, "all", split]
+            for mode, _ in modes:
+                rows = [out[v, mode, source, split] for v in labels]
+                names = total(rows[-1]["names"])
+                lines.append(f"| {split} | {source} | {mode} | {names} | "
+                             + " | ".join(fmt(total(r["hit"]), names) for r in rows) + " | "
+                             + " | ".join(fmt(r["tp"], r["spans"]) for r in rows) + " |")
+    lines += ["", "Recall by kind of name, round 2, on the held-out `test2` and on all 1,800 texts:", "",
+              "| kind | what it is | names (test2) | " + " | ".join(f"{m} (test2)" for m, _ in modes)
+              + " | names (all) | " + " | ".join(f"{m} (all)" for m, _ in modes) + " |",
+              "|---|---|---:|" + "---:|" * len(modes) + "---:|" + "---:|" * len(modes)]
+    for kind, what in KINDS.items():
+        cells_t, cells_a = [], []
+        n_t = out["round 2", modes[0][0], "all", "test2"]["names"][kind]
+        n_a = sum(out["round 2", modes[0][0], "all", s]["names"][kind] for s in SPLITS)
+        for mode, _ in modes:
+            cells_t.append(fmt(out["round 2", mode, "all", "test2"]["hit"][kind], n_t))
+            cells_a.append(fmt(sum(out["round 2", mode, "all", s]["hit"][kind] for s in SPLITS), n_a))
+        lines.append(f"| {kind} | {what} | {n_t} | {' | '.join(cells_t)} | {n_a} | {' | '.join(cells_a)} |")
+    lines += ["", "Lower 95% (Wilson) bound of round 2's recall on `test2`: " + ", ".join(
+        f"{mode} {source} {wilson_low(total(out['round 2', mode, source, 'test2']['hit']), total(out['round 2', mode, source, 'test2']['names'])):.3f}"
+        for mode, _ in modes for source in ("fft", "ref")) + ".", ""]
+    secs = "; ".join(f"{m}: " + ", ".join(f"{v} {out[v, m, 'seconds']:.2f} s" for v in labels) for m, _ in modes)
+    lines += [f"Time to redact all {len(items):,} texts in one call (model loading excluded): {secs}.", ""]
+    for split in SPLITS:
+        for mode, _ in modes:
+            a = out["round 2", mode, "all", split]
             if a["missed"]:
-                lines += [f"### Missed names, {split}, {mode}", "", "| item | kind | context |", "|---|---|---|"]
+                lines += [f"### Missed names, round 2, {split}, {mode}", "", "| item | kind | context |", "|---|---|---|"]
                 lines += [f"| {iid} | {kind} | {context(t, s, e)} |" for iid, t, s, e, kind in a["missed"]]
                 lines.append("")
             if a["fps"]:
-                lines += [f"### False positives, {split}, {mode}", "", "| item | look-alike | context |",
+                lines += [f"### False positives, round 2, {split}, {mode}", "", "| item | look-alike | context |",
                           "|---|---|---|"]
                 lines += [f"| {iid} | {kind} | {context(t, s, e)} |" for iid, t, s, e, kind in a["fps"]]
                 lines.append("")
@@ -213,34 +240,30 @@ def report(items, out, model_ok) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", choices=["dev", "test"], help="print misses and false positives of one split")
-    parser.add_argument("--base", default=BASE, help=f"commit whose redaction is 'before' (default {BASE})")
-    parser.add_argument("--split", choices=["dev", "test", "both"], default="both",
-                        help="score only this split (default both)")
+    parser.add_argument("--show", choices=SPLITS, help="print this version's misses and false positives on one split "
+                        "(no results file)")
     args = parser.parse_args()
     gold = json.loads(GOLD.read_text())["items"]
-    items = [it for it in json.loads(SAMPLE.read_text())["items"]
-             if args.split in ("both", it["split"])]
+    items = [it for it in json.loads(SAMPLE.read_text())["items"] if args.show in (None, it["split"])]
     unlabelled = [it["id"] for it in items if it["id"] not in gold]
     if unlabelled:
         raise SystemExit(f"{len(unlabelled)} sample items have no labels yet (e.g. {unlabelled[0]})")
     texts = load_texts(items)
     model_ok = current.model_available()
-    out = run_all(items, texts, gold, [("before", load_base(args.base)), ("after", current)], model_ok)
     if args.show:
+        out = run_all(items, texts, gold, [("round 2", current)], model_ok)
         for mode, use_model in MODES:
-            if (use_model and not model_ok) or ("after", mode, "all", args.show) not in out:
+            if use_model and not model_ok:
                 continue
-            a = out["after", mode, "all", args.show]
-            print(f"== {mode}: recall {fmt(sum(a['hit'].values()), sum(a['names'].values()))}, "
-                  f"precision {fmt(a['tp'], a['spans'])}")
+            a = out["round 2", mode, "all", args.show]
+            print(f"== {mode}: recall {fmt(total(a['hit']), total(a['names']))}, precision {fmt(a['tp'], a['spans'])}")
             for iid, t, s, e, kind in a["missed"]:
                 print(f"  MISS {iid} {kind}: {context(t, s, e)}")
             for iid, t, s, e, kind in a["fps"]:
                 print(f"  FP   {iid} {kind}: {context(t, s, e)}")
         return
-    if args.split != "both":
-        raise SystemExit("the results file is written only when both splits are scored (drop --split)")
+    versions = [(label, load_version(commit)) for label, commit in VERSIONS]
+    out = run_all(items, texts, gold, versions, model_ok)
     path = write_section("redact", report(items, out, model_ok))
     print(path.read_text())
 
