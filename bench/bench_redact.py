@@ -33,6 +33,7 @@ import collections
 import gzip
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -53,6 +54,7 @@ from evalnlp import redact as current  # noqa: E402
 VERSIONS = (("before", "c7594e9"), ("round 1", "695a1bb"), ("round 2", None))
 SPLITS = ("test2", "test", "dev")
 MODES = (("rules", False), ("model", True))
+LOAD = os.getloadavg()[0]
 
 
 def _git(commit: str, path: str) -> bytes | None:
@@ -176,7 +178,8 @@ def report(items, out, model_ok) -> list[str]:
     modes = [(m, u) for m, u in MODES if model_ok or not u]
     labels = [label for label, _ in VERSIONS]
     lines = [f"## Name redaction on a labelled sample of real text ({today()})", "",
-             f"Machine: {machine()}.", "",
+             f"Machine: {machine()}; load average {LOAD:.1f} when the run started (the machine is shared with other "
+             "work, so the timings are indicative).", "",
              "Sample (`bench/redact_sample.py`): NHS FFT comments (`corpora/nhs_fft`, MIT) and sentences holding a "
              "quotation mark from REF2014 impact case studies (CC BY 4.0; case studies drawn with the seed, leaving out "
              "the sources benchmark's test set and the `ref_impact_dev`/`ref_impact_train` case studies; at most "
@@ -192,7 +195,10 @@ def report(items, out, model_ok) -> list[str]:
              "text of the sample.", "",
              "A name counts as caught when every word of it with two or more letters is replaced; a `[NAME]` counts "
              f"as correct when it overlaps a marked name. \"Before\" is the redaction code at `{VERSIONS[0][1]}`, "
-             f"round 1 the code at `{VERSIONS[1][1]}`, round 2 this version; each is read from git and run here.", ""]
+             f"round 1 the code at `{VERSIONS[1][1]}`, round 2 this version; each is read from git and run here. "
+             "Only names are scored: e-mail addresses, URLs, phone and NHS numbers and postcodes (none of which occurs "
+             "in the FFT comments) are tested for recall and for false alarms on look-alikes in "
+             "`tests/test_redact.py`.", ""]
     if not model_ok:
         lines += ["The NER model is not installed here: only rules-only figures are shown.", ""]
     lines += ["| split | source | mode | names | " + " | ".join(f"recall {v}" for v in labels) + " | "
