@@ -51,7 +51,7 @@ from evalnlp import redact as current  # noqa: E402
 
 #: The versions compared: the redaction before the context rules, round 1 (scored on ``test``), round 2 (this
 #: working tree, scored on ``test2``).
-VERSIONS = (("before", "c7594e9"), ("round 1", "695a1bb"), ("round 2", None))
+VERSIONS = (("before", "c7594e9"), ("round 1", "206abc0"), ("round 2", None))
 SPLITS = ("test2", "test", "dev")
 MODES = (("rules", False), ("model", True))
 LOAD = os.getloadavg()[0]
@@ -67,7 +67,11 @@ def load_version(commit: str | None):
     ``None`` is the working tree."""
     if commit is None:
         return current
-    source = _git(commit, "src/evalnlp/redact.py").decode("utf-8")
+    raw = _git(commit, "src/evalnlp/redact.py")
+    if raw is None:
+        raise SystemExit(f"commit {commit} is not in this repository's history (was the branch squashed?); set "
+                         "VERSIONS in bench/bench_redact.py to the commits that hold each round's redact.py")
+    source = raw.decode("utf-8")
     name = f"redact_{commit}"
     module = types.ModuleType(name)
     sys.modules[name] = module  # dataclasses look their module up while the class is built
