@@ -1,158 +1,281 @@
-"""Redaction on real NHS Friends and Family Test comments: how often it fires, how fast, how precisely.
+"""Name redaction measured on a labelled sample of real text: recall and precision per kind, both modes, by version.
 
-Run: .venv/bin/python bench/bench_redact.py [--n 2000]   (writes bench/results/redact.md)
+Run: .venv/bin/python bench/bench_redact.py [--show dev|test|test2]   (writes bench/results/redact.md)
 
-A seeded sample of FFT comments (MIT licensed, anonymised by the trusts, but comments still name staff) is
-redacted twice: by rules only (``use_model=False``) and with the spaCy NER model (``use_model=True``).
-For each mode the script counts comments with any redaction and replacements per label, and times the
-run after a warm-up (model loading excluded).
+The sample (``bench/redact_sample.py``, ``bench/redact_sample.json``) is NHS Friends and Family Test comments and
+sentences with a quotation from REF2014 impact case studies, drawn with fixed seeds: 1,000 comments and 200
+sentences split in half (``dev`` / ``test``) before any of it was labelled, then 500 comments and 100 sentences more
+(``test2``) drawn once ``test`` had been scored. Every person's name in it was marked by reading the text
+(``bench/redact_gold.json``): its offsets and its kind, plus look-alikes that are not names (wards, places,
+organisations, titles of works and events, ordinary words) and a few spans that may go either way (historical
+figures, fictional characters, a person's name inside the name of a thing), which count neither way.
 
-Precision: every replacement made on the default sample (seed 0, 2,000 comments) was read by hand. The
-ones judged *not* to be personal details are listed in ``FALSE_POSITIVES`` below (row index of the
-comment, replaced text); every other replacement was judged a person's name. A replacement not seen at
-review time (after a code change, or with another sample) is counted as "unreviewed", and the results
-file says so, so the precision figure never silently goes stale.
+How the parts were used: the rules of round 1 were written reading ``dev`` only and scored once on ``test``; the
+rules of round 2 were written reading ``dev`` and ``test`` (so ``test`` is no longer held out for them) and scored
+once on ``test2``.
+
+Scoring:
+
+- a name is *caught* when every word of it with two or more letters lies inside a replaced span (a leftover
+  initial does not count as a leak; a leftover surname does);
+- a ``[NAME]`` replacement is *correct* when it overlaps a marked name (or an either-way span); otherwise it is a
+  false positive, reported with the kind of look-alike it hit;
+- recall = names caught / names; precision = correct replacements / replacements.
+
+Each version's redaction module (and its word list) is read from git and run here, so the comparison is re-run
+each time. Rules only = ``use_model=False``; with the model = ``use_model=True``.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import gzip
+import json
+import math
+import os
+import re
+import subprocess
 import sys
 import time
+import types
+from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from _common import RESULTS, fft_csv, machine, today  # noqa: E402
+from _common import REPO, machine, today, write_section  # noqa: E402
+from redact_sample import GOLD, SAMPLE, load_texts  # noqa: E402
 
-from evalnlp.redact import model_available, redact_many  # noqa: E402
+from evalnlp import redact as current  # noqa: E402
 
-SEED = 0
-#: Replacements judged not to be personal details on the default sample: (row_index, replaced text).
-FALSE_POSITIVES: set[tuple[int, str]] = {
-    (1030, "Tendonitis"),       # a condition, capitalised mid-sentence
-    (222, "Cotgrave Hub"),      # a place (a health centre)
-    (2290, "Manger"),           # misspelt job title ("Healthcare Manger")
-    (225, "Diazepam"),          # a medicine
-    (6708, "Fernwood"),         # a place
-    (10314, "Ya"),              # "Ya give them more money"
-    (4240, "Info"),             # "Helpful Info"
-    (8536, "Edward"),           # a ward name ("City Edward 2")
-    (8536, "Ruddington"),       # a place
-    (3643, "Apps"),             # "Apps have always been on time" (appointments)
-}
-#: Replacements reviewed and judged to be people's names (kept to tell reviewed from unreviewed hits).
-REVIEWED_TRUE_COUNT = {"rules": 78, "model": 85}
+#: The versions compared: the redaction before the context rules, round 1 (scored on ``test``), round 2 (this
+#: working tree, scored on ``test2``).
+VERSIONS = (("before", "c7594e9"), ("round 1", "206abc0"), ("round 2", None))
+SPLITS = ("test2", "test", "dev")
+MODES = (("rules", False), ("model", True))
+LOAD = os.getloadavg()[0]
 
 
-def load_sample(n: int) -> pd.DataFrame:
-    df = pd.read_csv(fft_csv())
-    df = df.dropna(subset=["feedback"])
-    return df.sample(min(n, len(df)), random_state=SEED)
+def _git(commit: str, path: str) -> bytes | None:
+    done = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:{path}"], capture_output=True)
+    return done.stdout if done.returncode == 0 else None
 
 
-def run(texts: list[str], use_model: bool) -> tuple[list, float]:
-    redact_many(texts[:50], use_model=use_model)  # warm-up: load the model outside the timing
-    t0 = time.perf_counter()
-    out = redact_many(texts, use_model=use_model)
-    return out, time.perf_counter() - t0
+def load_version(commit: str | None):
+    """The redaction module as it was at ``commit`` (with the word list of that commit), under another name;
+    ``None`` is the working tree."""
+    if commit is None:
+        return current
+    raw = _git(commit, "src/evalnlp/redact.py")
+    if raw is None:
+        raise SystemExit(f"commit {commit} is not in this repository's history (was the branch squashed?); set "
+                         "VERSIONS in bench/bench_redact.py to the commits that hold each round's redact.py")
+    source = raw.decode("utf-8")
+    name = f"redact_{commit}"
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    exec(compile(source, f"{commit}:src/evalnlp/redact.py", "exec"), module.__dict__)
+    words = _git(commit, "src/evalnlp/data/common_words.txt.gz")
+    if words is not None and hasattr(module, "common_words"):
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        module.common_words = lru_cache(maxsize=1)(
+            lambda: frozenset(gzip.decompress(words).decode("utf-8").split()) | frozenset(STOP_WORDS))
+    return module
 
 
-def summarise(name: str, sample: pd.DataFrame, texts: list[str], result: list, seconds: float) -> dict:
-    labels = collections.Counter(span.label for r in result for span in r.spans)
-    hits = [(int(row), texts[i][span.start:span.end], texts[i], span)
-            for i, (row, r) in enumerate(zip(sample["row_index"], result)) for span in r.spans]
-    fps = [h for h in hits if (h[0], h[1]) in FALSE_POSITIVES]
-    return {
-        "name": name, "comments": len(texts), "with_any": sum(1 for r in result if r.spans),
-        "spans": sum(labels.values()), "labels": dict(labels), "seconds": seconds,
-        "words": sum(len(t.split()) for t in texts), "fps": fps, "hits": hits,
-    }
+def caught(text: str, start: int, end: int, covered: list[bool]) -> bool:
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\W\d_]{2,}", text[start:end])]
+    return all(all(covered[s:e]) for s, e in words)
 
 
-def context(text: str, start: int, end: int, width: int = 45) -> str:
+def score(items: list[dict], texts: dict[str, str], gold: dict, results: dict) -> dict:
+    """Counts for one (module, mode) over ``items``."""
+    names = collections.Counter()
+    hit = collections.Counter()
+    missed, fps = [], []
+    tp = n_spans = 0
+    fp_kinds = collections.Counter()
+    for it in items:
+        iid, text = it["id"], texts[it["id"]]
+        ann = gold[iid]
+        spans = results[iid]
+        covered = [False] * len(text)
+        for s in spans:
+            for i in range(s.start, s.end):
+                covered[i] = True
+        for start, end, kind in ann.get("names", []):
+            names[kind] += 1
+            if caught(text, start, end, covered):
+                hit[kind] += 1
+            else:
+                missed.append((iid, text, start, end, kind))
+        ok_ranges = ann.get("names", []) + ann.get("either", [])
+        for s in spans:
+            if s.label != "NAME":
+                continue
+            n_spans += 1
+            if any(s.start < e and b < s.end for b, e, _ in ok_ranges):
+                tp += 1
+                continue
+            kind = next((k for b, e, k in ann.get("not_names", []) if s.start < e and b < s.end), "unmarked")
+            fp_kinds[kind] += 1
+            fps.append((iid, text, s.start, s.end, kind))
+    return {"names": names, "hit": hit, "missed": missed, "fps": fps, "tp": tp, "spans": n_spans,
+            "fp_kinds": fp_kinds}
+
+
+def wilson_low(k: int, n: int, z: float = 1.96) -> float:
+    if n == 0:
+        return float("nan")
+    p = k / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - margin) / (1 + z * z / n)
+
+
+def fmt(k: int, n: int) -> str:
+    return "n/a" if n == 0 else f"{k / n:.3f} ({k}/{n})"
+
+
+def context(text: str, start: int, end: int, width: int = 50) -> str:
     left = " ".join(text[max(0, start - width):start].split())
     right = " ".join(text[end:end + width].split())
     return f"\u2026{left} **{text[start:end]}** {right}\u2026".replace("|", "\\|")
 
 
-def report(results: list[dict], n: int) -> str:
-    lines = [f"## Redaction on NHS FFT comments ({today()})", "",
-             f"Machine: {machine()}.", "",
-             f"Sample: {n:,} comments drawn with seed {SEED} from `corpora/nhs_fft/text_data.csv` "
-             f"({results[0]['words']:,} words). The trusts anonymised the data (staff names often appear as "
-             "`XXXX`), but many comments still name staff by first name or title and surname.", "",
-             "| mode | comments with any redaction | replacements | by label | time (s) | comments / s | "
-             "reviewed false positives | precision |",
-             "|---|---:|---:|---|---:|---:|---:|---:|"]
-    notes = []
-    for r in results:
-        reviewed_total = REVIEWED_TRUE_COUNT.get(r["name"], 0) + len(r["fps"]) if n == 2000 else 0
-        unreviewed = max(0, r["spans"] - reviewed_total)
-        precision = "n/a" if not r["spans"] else f"{(r['spans'] - len(r['fps'])) / r['spans']:.1%}"
-        if unreviewed:
-            precision += f" ({unreviewed} unreviewed)"
-            notes.append(f"{r['name']}: {unreviewed} replacements were not reviewed by hand; the precision "
-                         "shown treats them as correct.")
-        by_label = ", ".join(f"{k} {v}" for k, v in sorted(r["labels"].items())) or "none"
-        lines.append(f"| {r['name']} | {r['with_any']} ({r['with_any'] / r['comments']:.1%}) | {r['spans']} | "
-                     f"{by_label} | {r['seconds']:.2f} | {r['comments'] / r['seconds']:,.0f} | {len(r['fps'])} | "
-                     f"{precision} |")
-    lines += ["", "No e-mail address, URL, phone number, NHS number or postcode occurs in the sample (nor in the "
-              "whole file, checked with the rules over all 10,302 non-empty comments), so every replacement here "
-              "is a `[NAME]`; the structured patterns are tested for recall and for false alarms on look-alikes "
-              "(dates, times, doses, ward numbers, NHS 111) in `tests/test_redact.py`.", ""]
-    if notes:
-        lines += [*[f"- {x}" for x in notes], ""]
-    for r in results:
-        if r["fps"]:
-            lines += [f"### False positives, {r['name']}", "", "| row | text |", "|---:|---|"]
-            for row, _, text, span in r["fps"]:
-                lines.append(f"| {row} | {context(text, span.start, span.end)} |")
-            lines.append("")
-    lines += ["### Reading the figures", "",
-              "- Rules only: titles (Dr, Mrs, Nurse, Sister...) followed by capitalised words, and a list of "
-              "common first names (alone, or with a capitalised surname). Fast and precise; misses names that "
-              "are not on the list and come without a title.",
-              "- With the model: spaCy `PERSON` entities are added. The small model labels capitalised "
-              "sentence-initial words (`Felt`, `Rang`, `Soggy`) and places as people; entities made only of "
-              "ordinary English words (from the model's own lemmatiser word lists) are dropped when they start "
-              "a sentence or can only be verbs or adjectives, which removed most of those. The remaining false "
-              "positives are place names, a medicine and a condition: over-redaction that costs a word in a "
-              "quote, not a disclosure.",
-              "- Missed while reviewing: two first names not on the list that the model did not tag either "
-              "(one in a sign-off, one in a list of staff); by the rules, and by the model when it starts a "
-              "sentence, a first name that is also an ordinary word (`Mark has been very understanding`); "
-              "names the trusts had already replaced by `XXXX` need no redaction.",
-              "- Recall on planted personal details (every planted e-mail, phone number, NHS number, postcode, "
-              "URL and name removed) is asserted in `tests/test_redact.py`.", ""]
-    return "\n".join(lines)
+def run_all(items, texts, gold, versions, model_ok):
+    out = {}
+    ids = [it["id"] for it in items]
+    batch = [texts[i] for i in ids]
+    for label, module in versions:
+        for mode, use_model in MODES:
+            if use_model and not model_ok:
+                continue
+            module.redact_many(batch[:20], use_model=use_model)  # warm-up (loads the model)
+            t0 = time.perf_counter()
+            red = module.redact_many(batch, use_model=use_model)
+            out[label, mode, "seconds"] = time.perf_counter() - t0
+            results = {i: r.spans for i, r in zip(ids, red)}
+            for source in ("fft", "ref", "all"):
+                for split in SPLITS:
+                    part = [it for it in items if it["split"] == split and source in ("all", it["source"])]
+                    if part:
+                        out[label, mode, source, split] = score(part, texts, gold, results)
+    return out
+
+
+def total(counter) -> int:
+    return sum(counter.values())
+
+
+KINDS = {"first": "a first name alone (`Mark`, `Lisa`)", "full": "first name and surname (or an initial)",
+         "title": "the name after a title (`Dr Khan`, `Prof Tim Wess`)",
+         "surname": "a surname alone (`Garratt presented`, `Gage's research`)",
+         "citation": "surname with initials or in a reference (`Bailey, C.G.`)"}
+
+
+def report(items, out, model_ok) -> list[str]:
+    n = collections.Counter((it["source"], it["split"]) for it in items)
+    meta = json.loads(SAMPLE.read_text())
+    modes = [(m, u) for m, u in MODES if model_ok or not u]
+    labels = [label for label, _ in VERSIONS]
+    lines = [f"## Name redaction on a labelled sample of real text ({today()})", "",
+             f"Machine: {machine()}; load average {LOAD:.1f} when the run started (the machine is shared with other "
+             "work, so the timings are indicative).", "",
+             "Sample (`bench/redact_sample.py`): NHS FFT comments (`corpora/nhs_fft`, MIT) and sentences holding a "
+             "quotation mark from REF2014 impact case studies (CC BY 4.0; case studies drawn with the seed, leaving out "
+             "the sources benchmark's test set and the `ref_impact_dev`/`ref_impact_train` case studies; at most "
+             f"{meta['per_case']} sentences each). First draw (seed {meta['seed']}): {n['fft', 'dev']} + "
+             f"{n['fft', 'test']} comments and {n['ref', 'dev']} + {n['ref', 'test']} sentences, split `dev` + "
+             f"`test` with the seed before labelling. Second draw (seed {meta.get('seed2')}), from texts the first "
+             f"did not take: {n['fft', 'test2']} comments and {n['ref', 'test2']} sentences (`test2`). Every person's "
+             "name was marked by reading the text (`bench/redact_gold.json`: offsets, kind); texts are read from the "
+             "data at run time and checked by hash, never copied.", "",
+             "How the parts were used: round 1 was written reading `dev` only and scored once on `test` (held out); "
+             "round 2 was written reading `dev` and `test` (so `test` is development text for it) and scored once "
+             "on `test2` (held out). The word list the rules use (`scripts/build_common_words.py`) leaves out every "
+             "text of the sample.", "",
+             "A name counts as caught when every word of it with two or more letters is replaced; a `[NAME]` counts "
+             f"as correct when it overlaps a marked name. \"Before\" is the redaction code at `{VERSIONS[0][1]}`, "
+             f"round 1 the code at `{VERSIONS[1][1]}`, round 2 this version; each is read from git and run here. "
+             "Only names are scored: e-mail addresses, URLs, phone and NHS numbers and postcodes (none of which occurs "
+             "in the FFT comments) are tested for recall and for false alarms on look-alikes in "
+             "`tests/test_redact.py`.", ""]
+    if not model_ok:
+        lines += ["The NER model is not installed here: only rules-only figures are shown.", ""]
+    lines += ["| split | source | mode | names | " + " | ".join(f"recall {v}" for v in labels) + " | "
+              + " | ".join(f"precision {v}" for v in labels) + " |",
+              "|---|---|---|---:|" + "---:|" * (2 * len(labels))]
+    for split in SPLITS:
+        for source in ("all", "fft", "ref"):
+            for mode, _ in modes:
+                rows = [out[v, mode, source, split] for v in labels]
+                names = total(rows[-1]["names"])
+                lines.append(f"| {split} | {source} | {mode} | {names} | "
+                             + " | ".join(fmt(total(r["hit"]), names) for r in rows) + " | "
+                             + " | ".join(fmt(r["tp"], r["spans"]) for r in rows) + " |")
+    lines += ["", "Recall by kind of name, round 2, on the held-out `test2` and on all 1,800 texts:", "",
+              "| kind | what it is | names (test2) | " + " | ".join(f"{m} (test2)" for m, _ in modes)
+              + " | names (all) | " + " | ".join(f"{m} (all)" for m, _ in modes) + " |",
+              "|---|---|---:|" + "---:|" * len(modes) + "---:|" + "---:|" * len(modes)]
+    for kind, what in KINDS.items():
+        cells_t, cells_a = [], []
+        n_t = out["round 2", modes[0][0], "all", "test2"]["names"][kind]
+        n_a = sum(out["round 2", modes[0][0], "all", s]["names"][kind] for s in SPLITS)
+        for mode, _ in modes:
+            cells_t.append(fmt(out["round 2", mode, "all", "test2"]["hit"][kind], n_t))
+            cells_a.append(fmt(sum(out["round 2", mode, "all", s]["hit"][kind] for s in SPLITS), n_a))
+        lines.append(f"| {kind} | {what} | {n_t} | {' | '.join(cells_t)} | {n_a} | {' | '.join(cells_a)} |")
+    lines += ["", "Lower 95% (Wilson) bound of round 2's recall on `test2`: " + ", ".join(
+        f"{mode} {source} {wilson_low(total(out['round 2', mode, source, 'test2']['hit']), total(out['round 2', mode, source, 'test2']['names'])):.3f}"
+        for mode, _ in modes for source in ("fft", "ref")) + ".", ""]
+    secs = "; ".join(f"{m}: " + ", ".join(f"{v} {out[v, m, 'seconds']:.2f} s" for v in labels) for m, _ in modes)
+    lines += [f"Time to redact all {len(items):,} texts in one call (model loading excluded): {secs}.", ""]
+    for split in SPLITS:
+        for mode, _ in modes:
+            a = out["round 2", mode, "all", split]
+            if a["missed"]:
+                lines += [f"### Missed names, round 2, {split}, {mode}", "", "| item | kind | context |", "|---|---|---|"]
+                lines += [f"| {iid} | {kind} | {context(t, s, e)} |" for iid, t, s, e, kind in a["missed"]]
+                lines.append("")
+            if a["fps"]:
+                lines += [f"### False positives, round 2, {split}, {mode}", "", "| item | look-alike | context |",
+                          "|---|---|---|"]
+                lines += [f"| {iid} | {kind} | {context(t, s, e)} |" for iid, t, s, e, kind in a["fps"]]
+                lines.append("")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000, help="number of comments to sample (default 2000)")
-    parser.add_argument("--show", action="store_true", help="print every replacement, for review")
+    parser.add_argument("--show", choices=SPLITS, help="print this version's misses and false positives on one split "
+                        "(no results file)")
     args = parser.parse_args()
-    sample = load_sample(args.n)
-    texts = sample["feedback"].astype(str).tolist()
-    modes = [("rules", False)] + ([("model", True)] if model_available() else [])
-    results = []
-    for name, use_model in modes:
-        out, seconds = run(texts, use_model)
-        results.append(summarise(name, sample, texts, out, seconds))
+    gold = json.loads(GOLD.read_text())["items"]
+    items = [it for it in json.loads(SAMPLE.read_text())["items"] if args.show in (None, it["split"])]
+    unlabelled = [it["id"] for it in items if it["id"] not in gold]
+    if unlabelled:
+        raise SystemExit(f"{len(unlabelled)} sample items have no labels yet (e.g. {unlabelled[0]})")
+    texts = load_texts(items)
+    model_ok = current.model_available()
     if args.show:
-        for r in results:
-            for row, hit, text, span in r["hits"]:
-                mark = "FP" if (row, hit) in FALSE_POSITIVES else "  "
-                print(f"{r['name']:5} {mark} {row:6} {span.label:10} {hit!r:24} {context(text, span.start, span.end)}")
-    text = report(results, args.n)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "redact.md").write_text(text)
-    print(text)
+        out = run_all(items, texts, gold, [("round 2", current)], model_ok)
+        for mode, use_model in MODES:
+            if use_model and not model_ok:
+                continue
+            a = out["round 2", mode, "all", args.show]
+            print(f"== {mode}: recall {fmt(total(a['hit']), total(a['names']))}, precision {fmt(a['tp'], a['spans'])}")
+            for iid, t, s, e, kind in a["missed"]:
+                print(f"  MISS {iid} {kind}: {context(t, s, e)}")
+            for iid, t, s, e, kind in a["fps"]:
+                print(f"  FP   {iid} {kind}: {context(t, s, e)}")
+        return
+    versions = [(label, load_version(commit)) for label, commit in VERSIONS]
+    out = run_all(items, texts, gold, versions, model_ok)
+    path = write_section("redact", report(items, out, model_ok))
+    print(path.read_text())
 
 
 if __name__ == "__main__":

@@ -53,8 +53,8 @@ PLANTED = [
 
 # Names a model finds without a title or a listed first name (checked only when the model is installed).
 PLANTED_MODEL = [
-    ("I was seen by Bartholomew Oyelaran who explained my scan.", "Bartholomew Oyelaran"),
-    ("The physio, Siobhan Gallagher, gave me clear exercises.", "Siobhan Gallagher"),
+    ("We saw Wojcik in clinic last week.", "Wojcik"),
+    ("I talked with Tadeusz about my pain.", "Tadeusz"),
 ]
 
 # Written for these tests: text that looks like personal details but is not; it must come back unchanged.
@@ -178,3 +178,118 @@ def test_real_comments_model_drops_capitalised_ordinary_words(fft_comments):
     redacted = {text[s.start:s.end] for text, r in zip(sample, results) for s in r.spans}
     assert not redacted & {"Felt", "Rang", "Soggy", "Learnt", "Listens", "Informed"}
     assert sum(1 for r in results if r.spans) / len(results) < 0.08
+
+
+# Real comments from the shipped NHS FFT corpus (corpora/nhs_fft, MIT): (row_index, what must go, what must stay).
+# None is from the held-out half of the labelled redaction sample (bench/redact_sample.json).
+REAL_FFT = [
+    (1193, ["Mark"], ["doing a great job"]),                    # an ordinary word as a first name, as subject
+    (1646, ["Mark"], ["Always feel supported"]),
+    (1188, ["Mark X"], []),
+    (2552, ["Mark"], ["Mad", "Especially"]),                    # "Mark as been great", "Especially Mark."
+    (1878, ["Gaynor"], ["MSK Team"]),                           # a first name not on the list, before "was"
+    (2099, ["Gaynor"], ["X-ray"]),
+    (942, [], ["Small minority"]),                              # ordinary words, capitalised
+    (3444, [], ["Welford ward"]),                               # a ward
+    (3643, [], ["Apps have"]),                                  # appointments
+    (8536, [], ["City Edward 2", "Ruddington"]),                # a ward and a village
+]
+
+
+@pytest.fixture(scope="module")
+def fft_rows() -> dict[int, str]:
+    if not FFT.exists():
+        pytest.skip(f"{FFT} is not in this checkout")
+    df = pd.read_csv(FFT).dropna(subset=["feedback"])
+    return dict(zip(df["row_index"].astype(int), df["feedback"].astype(str)))
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_names_in_real_comments_go_and_ordinary_words_stay(fft_rows, use_model):
+    texts = [fft_rows[row] for row, _, _ in REAL_FFT]
+    problems = []
+    for (row, gone, kept), text, result in zip(REAL_FFT, texts, redact_many(texts, use_model=use_model)):
+        for name in gone:
+            start = text.index(name)
+            covered = any(s.start <= start and start + len(name) <= s.end for s in result.spans)
+            if not covered:
+                problems.append((row, "left in", name, result.text))
+        for words in kept:
+            if words not in result.text:
+                problems.append((row, "redacted", words, result.text))
+    assert problems == []
+
+
+# Written for these tests, in the patterns met in real feedback and testimonials.
+CONTEXT = [
+    ("Mark is still doing a great job.", "[NAME] is still doing a great job."),
+    ("Mark has been very understanding.", "[NAME] has been very understanding."),
+    ("Thank you to Will and Joy on the ward.", "Thank you to [NAME] and [NAME] on the ward."),
+    ("\u201cIt changed our policy,\u201d said the Israeli Sports Minister, Limor Livnat.",
+     "\u201cIt changed our policy,\u201d said the Israeli Sports Minister, [NAME]."),
+    ("Amaka Obi, managing director of a regional firm, said the tool saved money.",
+     "[NAME], managing director of a regional firm, said the tool saved money."),
+    ("The method follows Garstang (2009) and Okonedo et al. (2011).",
+     "The method follows [NAME] (2009) and [NAME] et al. (2011)."),
+    ("Shortly after, Szymanski's research was adopted by the agency.",
+     "Shortly after, [NAME]'s research was adopted by the agency."),
+    ("Especially Bronagh and Teodora, who never rushed me.", "Especially [NAME] and [NAME], who never rushed me."),
+    ("Everyone on Welford ward and in the Fernwood unit was kind.",
+     "Everyone on Welford ward and in the Fernwood unit was kind."),
+    ("She ran the Adviser Effectiveness Workshop in Manchester.",
+     "She ran the Adviser Effectiveness Workshop in Manchester."),
+    ("Small minority of staff were rude. Apps have always been on time.",
+     "Small minority of staff were rude. Apps have always been on time."),
+    ("We moved to the Royal and then to St Luke's, then Harvey 1.",
+     "We moved to the Royal and then to St Luke's, then Harvey 1."),
+    ("LIsa and ChrIs were brIllIant, thank you DavId.", "[NAME] and [NAME] were brIllIant, thank you [NAME]."),
+    ("So from me and lucy a massive thank you. A hugh thankyou.", "So from me and [NAME] a massive thank you. A hugh thankyou."),
+    ("In 2012 Arlene Foster MLA praised the design, as did the work of Bocharov.",
+     "In 2012 [NAME] MLA praised the design, as did the work of [NAME]."),
+    ("Continence is hard to talk about. Perscriptions could have been ready.",
+     "Continence is hard to talk about. Perscriptions could have been ready."),
+]
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_names_are_judged_by_their_context(use_model):
+    got = [r.text for r in redact_many([t for t, _ in CONTEXT], use_model=use_model)]
+    assert [(t, g) for (t, want), g in zip(CONTEXT, got) if g != want] == []
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_kept_names_stay_and_other_names_go(use_model):
+    text = "Professor Jane Smith led it; Smith's research and Jane's talks helped, as did Dr Okafor."
+    kept = redact(text, use_model=use_model, keep=["Jane Smith"])
+    assert kept.text == "Professor Jane Smith led it; Smith's research and Jane's talks helped, as did Dr [NAME]."
+    assert "Jane" not in redact(text, use_model=use_model).text
+
+
+def test_keep_must_be_a_list_of_names():
+    with pytest.raises(ModelError) as err:
+        redact("Dr Okafor", keep="Okafor")
+    assert err.value.code == "E382"
+    with pytest.raises(ModelError) as err:
+        redact("Dr Okafor", keep=["Okafor", 3])
+    assert err.value.code == "E382"
+
+
+def test_read_keep_names(tmp_path):
+    from evalnlp.errors import InputError
+    from evalnlp.redact import read_keep_names
+
+    path = tmp_path / "names.txt"
+    path.write_text("# the research team\nJane  Smith\n\n  J. Smith \n", encoding="utf-8")
+    assert read_keep_names(path) == ["Jane Smith", "J. Smith"]
+    for bad, code in ((tmp_path / "missing.txt", "E163"), (tmp_path, "E163")):
+        with pytest.raises(InputError) as err:
+            read_keep_names(bad)
+        assert err.value.code == code and str(bad) in err.value.message
+    (tmp_path / "latin1.txt").write_bytes("Ren\xe9e".encode("latin-1"))
+    with pytest.raises(InputError) as err:
+        read_keep_names(tmp_path / "latin1.txt")
+    assert err.value.code == "E163"
+    (tmp_path / "empty.txt").write_text("# nobody\n\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_keep_names(tmp_path / "empty.txt")
+    assert err.value.code == "E164"

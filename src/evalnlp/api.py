@@ -1161,30 +1161,48 @@ def _run_codebook(run: Any):
     return load_codebook(args.get("codebook") or run["codebook_id"])
 
 
+def _keep_names(keep_names: str | Path | Sequence[str] | None) -> list[str]:
+    """Names redaction leaves in: from a file (one name a line) when given a path, else the list itself."""
+    from evalnlp.redact import read_keep_names
+
+    if keep_names is None:
+        return []
+    if isinstance(keep_names, (str, Path)):
+        return read_keep_names(keep_names)
+    return list(keep_names)
+
+
 def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None = None,
-             codebook: str | Path | None = None, redact: bool = True, output: str | Path | None = None):
+             codebook: str | Path | None = None, redact: bool = True, output: str | Path | None = None,
+             keep_names: str | Path | Sequence[str] | None = None):
     """Evidence tables: per theme, per ``by`` group, and per claim. Returns an :class:`evalnlp.evidence.Evidence`;
-    with ``output`` also writes it (.xlsx, .csv, .md, .docx, .html or .json)."""
+    with ``output`` also writes it (.xlsx, .csv, .md, .docx, .html or .json). ``keep_names`` (a list of names,
+    or the path of a file with one name a line) and a claims file's ``keep_names`` list are left in the
+    redacted quotes."""
     from evalnlp.evidence import build_evidence
     from evalnlp.reports import write_evidence
 
+    keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
-    ev = build_evidence(store, cb, by=list(by), claims=claims, redact=redact)
+    ev = build_evidence(store, cb, by=list(by), claims=claims, redact=redact, keep_names=keep)
     if output is not None:
         write_evidence(ev, output)
     return ev
 
 
 def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
-           codebook: str | Path | None = None, output: str | Path | None = None) -> pd.DataFrame:
+           codebook: str | Path | None = None, output: str | Path | None = None,
+           keep_names: str | Path | Sequence[str] | None = None) -> pd.DataFrame:
     """The best ``n`` quotes for ``theme`` (per ``by`` group), ranked, de-duplicated, attributed and (by
-    default) de-identified. With ``output`` also writes them (.md, .docx, .csv or .json)."""
+    default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name a line).
+    With ``output`` also writes them (.md, .docx, .csv or .json)."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
+    keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
     _check_theme(store, cb, theme)
-    df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact)
+    df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, keep_names=keep)
     if output is not None:
         write_quotes(df, output, codebook=cb)
     return df
@@ -1233,15 +1251,18 @@ def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None
 
 
 def report(store: Store, output: str | Path, *, claims: str | Path | None = None, by: str | None = None,
-           redact: bool = True, codebook: str | Path | None = None) -> Path:
-    """Write one self-contained HTML report (charts inline, no network fetches)."""
+           redact: bool = True, codebook: str | Path | None = None,
+           keep_names: str | Path | Sequence[str] | None = None) -> Path:
+    """Write one self-contained HTML report (charts inline, no network fetches); redaction leaves the names in
+    ``keep_names`` (a list, or a file with one name a line) and in the claims file's ``keep_names``."""
     from evalnlp.errors import InputError
     from evalnlp.reports import report_html
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise InputError("E161", f"the report is an HTML file; expected --output ending in .html, got {str(output)!r}")
+    keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
-    return report_html(store, cb, Path(output), claims=claims, by=by, redact=redact)
+    return report_html(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)
 
 
 # ---- theme discovery -------------------------------------------------------------------------------------
@@ -1251,14 +1272,15 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
              theme: str | None = None, by: str | None = None, group: str | None = None,
              question: str | None = None, min_topic_size: int | None = None, seed: int = 0, guided: bool = True,
              emergent_below: float | None = None, redact: bool = True, output: str | Path | None = None,
-             suggest: str | Path | None = None):
+             suggest: str | Path | None = None, keep_names: str | Path | Sequence[str] | None = None):
     """Find topics in the store's passages with BERTopic, guided by a codebook, and map each onto its nearest
     theme (``emergent`` when none is near). Returns an :class:`evalnlp.discovery.Discovery`.
 
     The codebook is the one given, else the store's (latest coding run), else ``impact``. ``theme``, ``by`` with
     ``group``, and ``question`` narrow the passages. The topics are stored in the ``topics`` table under a
     recorded run. ``output`` writes .json (the contract), .html (plots) or .md; ``suggest`` writes a draft
-    codebook YAML with one new theme per emergent topic. Needs the ``topics`` extra.
+    codebook YAML with one new theme per emergent topic. ``keep_names`` (a list, or a file with one name a
+    line) stay in the redacted examples. Needs the ``topics`` extra.
     """
     from evalnlp.codebook import load_codebook
     from evalnlp.discovery import (EMERGENT_BELOW, check_output, check_suggestion, discover_topics,
@@ -1267,6 +1289,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
 
     check_output(output)  # bad file names fail before any work
     check_suggestion(suggest)
+    keep = _keep_names(keep_names)
     if codebook is not None:
         cb = load_codebook(codebook)
     else:
@@ -1281,7 +1304,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     with recorded_run(store, "discover", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
         passages = discovery_passages(store, cb, theme=theme, by=by, group=group, question=question)
         found = discover_topics(passages, cb, embedding=embedding, min_topic_size=min_topic_size, seed=seed,
-                                guided=guided, redact=redact,
+                                guided=guided, redact=redact, keep_names=keep,
                                 emergent_below=EMERGENT_BELOW if emergent_below is None else emergent_below,
                                 filters={k: v for k, v in filters.items() if v is not None})
         store.update_run(run_id, model_sha256=found.encoder_sha256)

@@ -644,12 +644,12 @@ def _label(keybert: list[str], keywords: list[str], examples: list[str]) -> str:
 def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "static",
                     min_topic_size: int | None = None, seed: int = 0, guided: bool = True,
                     emergent_below: float = EMERGENT_BELOW, n_examples: int = N_EXAMPLES, redact: bool = True,
-                    filters: dict[str, Any] | None = None) -> Discovery:
+                    filters: dict[str, Any] | None = None, keep_names: Sequence[str] = ()) -> Discovery:
     """Find topics in ``passages`` (seg_id, doc_id, text) and map them onto ``codebook``.
 
     See the module docstring for the method. ``min_topic_size`` defaults to :func:`auto_min_topic_size`;
     ``redact`` de-identifies the example passages (:func:`evalnlp.redact.redact_many`) and drops people's
-    first names from the keywords.
+    first names from the keywords; names in ``keep_names`` stay in the examples.
     """
     from evalnlp.embeddings import get_encoder
 
@@ -686,7 +686,7 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
                      "examples": _examples(member_texts, embeddings[members], centroid, n_examples)})
     topics_df = pd.DataFrame(rows, columns=["topic", "size", "keywords", "keybert", "examples"])
     if redact and len(topics_df):
-        topics_df["examples"] = _redact_examples(topics_df["examples"].tolist(), codebook)
+        topics_df["examples"] = _redact_examples(topics_df["examples"].tolist(), codebook, keep_names)
     mapped, sim = nearest_themes(np.vstack(centroids) if centroids else np.zeros((0, encoder.dim)), codebook,
                                  encoder, emergent_below=emergent_below)
     topics_df = pd.concat([topics_df, mapped], axis=1)
@@ -702,12 +702,12 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
                      emergent_below=emergent_below, guided=guided, filters=dict(filters or {}), model=model)
 
 
-def _redact_examples(examples: list[list[str]], codebook) -> list[list[str]]:
+def _redact_examples(examples: list[list[str]], codebook, keep_names: Sequence[str] = ()) -> list[list[str]]:
     from evalnlp.quotes import protect_words
     from evalnlp.redact import redact_many
 
     flat = [text for group in examples for text in group]
-    done = iter(r.text for r in redact_many(flat, protect=protect_words(codebook)))
+    done = iter(r.text for r in redact_many(flat, protect=protect_words(codebook), keep=keep_names))
     return [[next(done) for _ in group] for group in examples]
 
 

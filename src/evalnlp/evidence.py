@@ -62,6 +62,7 @@ __all__ = [
     "Claim",
     "Evidence",
     "build_evidence",
+    "claims_keep_names",
     "load_claims",
     "rate_strength",
     "wilson_interval",
@@ -240,11 +241,11 @@ def _raise(path: str, problems: list[tuple[str, str]]) -> None:
 def parse_claims(data: Any, source: str = "<claims>", codebook=None) -> list[Claim]:
     """Validate parsed YAML (a list of claims, or ``{claims: [...]}``); see :func:`load_claims`."""
     if isinstance(data, dict) and "claims" in data:
-        extra = [k for k in data if k != "claims"]
+        extra = [k for k in data if k not in ("claims", "keep_names")]
         data = data["claims"]
         if extra:
             _raise(source, [("E153", f"unexpected top-level key(s) {', '.join(map(repr, extra))}; expected "
-                                     "only 'claims'")])
+                                     "only 'claims' and 'keep_names'")])
     if not isinstance(data, list) or not data:
         _raise(source, [("E153", "expected a non-empty list of claims (or a mapping with a 'claims' list), "
                                  f"each with id, text and themes; found {type(data).__name__}")])
@@ -283,13 +284,36 @@ def load_claims(path: str | Path, codebook=None) -> list[Claim]:
             themes: [service_improvement, practice_change]
             filters: {programme: [Mary Seacole]}
 
+    The mapping form may also hold ``keep_names``: names that redaction leaves in the quotes (such as the
+    researchers' own), read by :func:`claims_keep_names`.
+
     Every problem is reported at once: E151 the file cannot be read, E152 not YAML, E153 wrong shape,
     E154 a claim lacks id, text or themes, E155 duplicate id, E156 a theme not in ``codebook`` (checked
     when one is given), E159 malformed filters, E160 unknown keys.
     """
+    p = Path(path)
+    return parse_claims(_read_claims_yaml(p), str(p), codebook)
+
+
+def claims_keep_names(path: str | Path) -> list[str]:
+    """The ``keep_names`` list of a claims file (empty when it has none); E164 when it is not a list of
+    names."""
+    p = Path(path)
+    data = _read_claims_yaml(p)
+    if not isinstance(data, dict) or data.get("keep_names") is None:
+        return []
+    names = data["keep_names"]
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise InputError("E164", f"claims file {str(p)!r}: 'keep_names' must be a list of names, e.g. "
+                                 f"keep_names: [Jane Smith, J. Smith]; found {data['keep_names']!r:.60}")
+    return [" ".join(n.split()) for n in names]
+
+
+def _read_claims_yaml(p: Path) -> Any:
     import yaml
 
-    p = Path(path)
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -303,7 +327,7 @@ def load_claims(path: str | Path, codebook=None) -> list[Claim]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise InputError("E152", f"claims file {str(p)!r} is not valid YAML{where}: "
                          f"{getattr(exc, 'problem', None) or exc}; check indentation and quoting") from None
-    return parse_claims(data, str(p), codebook)
+    return data
 
 
 # ---------------------------------------------------------------------------------------- evidence
@@ -416,7 +440,8 @@ def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.Dat
     return out
 
 
-def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, redact: bool) -> list[pd.DataFrame]:
+def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, redact: bool,
+                 keep: Sequence[str] = ()) -> list[pd.DataFrame]:
     """Each table with its ``seg_id`` column replaced by the (redacted) quote text, and its speaker redacted;
     each passage is redacted once however many tables quote it."""
     ids = sorted({s for t in tables for s in t["seg_id"].dropna()})
@@ -427,10 +452,10 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         from evalnlp.redact import redact_many
 
         protect = protect_words(codebook)
-        red = redact_many(chosen.tolist(), protect=protect)
+        red = redact_many(chosen.tolist(), protect=protect, keep=keep)
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
-        speakers = dict(zip(names, redact_speakers(names, protect)))
+        speakers = dict(zip(names, redact_speakers(names, protect, keep)))
     out = []
     for table in tables:
         quote = table["seg_id"].map(chosen)
@@ -457,7 +482,8 @@ def _doc_filter(corpus: Corpus, claim: Claim) -> pd.Series | None:
 
 
 def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFrame, claim: Claim, *,
-               redact: bool, n_quotes: int, cited: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+               redact: bool, n_quotes: int, cited: dict[str, list[dict[str, Any]]] | None = None,
+               keep: Sequence[str] = ()) -> dict[str, Any]:
     support = scored[scored["theme"].isin(claim.themes)]
     docs_ok = _doc_filter(corpus, claim)
     if docs_ok is not None:
@@ -475,9 +501,9 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
     }
     row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
                                     references=references, attributed=attributed)
-    quotes = finish_quotes(select_quotes(corpus, segs, n_quotes), codebook, redact=redact)
+    quotes = finish_quotes(select_quotes(corpus, segs, n_quotes), codebook, redact=redact, keep=keep)
     row["quotes"] = quote_records(quotes)
-    t_quotes = finish_quotes(testimonials, codebook, redact=redact) if len(testimonials) else testimonials
+    t_quotes = finish_quotes(testimonials, codebook, redact=redact, keep=keep) if len(testimonials) else testimonials
     row.update({
         "themes": list(claim.themes), "filters": {k: list(v) for k, v in claim.filters.items()},
         "references": references, "independent_sources": row["sources"] + references,
@@ -500,14 +526,14 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
     return row
 
 
-def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes) -> pd.DataFrame:
+def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes, keep=()) -> pd.DataFrame:
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
     reach = store.table("reach")
     cited: dict[str, list[dict[str, Any]]] = {}
     for r in store.segment_sources().itertuples(index=False):  # the corroborating source beside each testimonial
         cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
-    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited)
+    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited, keep=keep)
             for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
@@ -559,9 +585,11 @@ def _json_obj(value: Any) -> Any:
 
 
 def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Iterable[Claim] | str | Path | None = None,
-                   redact: bool = True, n_quotes: int = 3, encoder=None, corpus: Corpus | None = None) -> Evidence:
+                   redact: bool = True, n_quotes: int = 3, encoder=None, corpus: Corpus | None = None,
+                   keep_names: Iterable[str] = ()) -> Evidence:
     """Build the theme table, one framework matrix per ``by`` attribute and, with ``claims`` (a list of
-    :class:`Claim` or the path of a claims file), the claim table.
+    :class:`Claim` or the path of a claims file), the claim table. Redaction leaves the names in
+    ``keep_names`` and, when ``claims`` is a file, those in its ``keep_names`` list.
 
     Raises :class:`InputError` E150 (listing the attributes found) for an unknown ``by`` attribute, E157
     for an unknown claim filter attribute, E156 for a claim theme not in the codebook.
@@ -570,7 +598,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
     for attr in by:
         group_values(corpus, attr)  # fail before any work on an unknown attribute
+    keep = list(keep_names)
     if isinstance(claims, (str, Path)):
+        keep += claims_keep_names(claims)
         claims = load_claims(claims, codebook)
     elif claims is not None:
         claims = list(claims)
@@ -580,9 +610,10 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     scored = score_pairs(corpus, codebook, encoder)
     themes = _theme_table(corpus, codebook, scored)
     matrices = {attr: _matrix(corpus, codebook, scored, attr) for attr in by}
-    themes, *filled = _fill_quotes([themes, *matrices.values()], scored, codebook, redact)
+    themes, *filled = _fill_quotes([themes, *matrices.values()], scored, codebook, redact, keep)
     matrices = dict(zip(matrices, filled))
-    claim_table = _claims_table(corpus, codebook, scored, store, claims or [], redact=redact, n_quotes=n_quotes)
+    claim_table = _claims_table(corpus, codebook, scored, store, claims or [], redact=redact, n_quotes=n_quotes,
+                                keep=keep)
     notes = []
     if corpus.ignored_themes:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: "

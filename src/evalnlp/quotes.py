@@ -383,16 +383,18 @@ def speaker_text(value: Any) -> str | None:
     return text or None
 
 
-def redact_speakers(speakers: list[str], protect: Iterable[str] = ()) -> list[str]:
-    """Remove people's names from speakers by the rules only (titles and first names): speakers are
-    mostly roles and organisations, where the NER model would take places for people."""
+def redact_speakers(speakers: list[str], protect: Iterable[str] = (), keep: Iterable[str] = ()) -> list[str]:
+    """Remove people's names from speakers by the rules only (titles, first names, names by context):
+    speakers are mostly roles and organisations, where the NER model would take places for people. Names
+    in ``keep`` stay."""
     from evalnlp.redact import redact_many
 
-    return [r.text for r in redact_many(speakers, use_model=False, protect=protect)]
+    return [r.text for r in redact_many(speakers, use_model=False, protect=protect, keep=keep)]
 
 
-def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool) -> pd.DataFrame:
-    """Turn scored passages into the quote table: contract columns first, text redacted if asked."""
+def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable[str] = ()) -> pd.DataFrame:
+    """Turn scored passages into the quote table: contract columns first, text redacted if asked (leaving
+    the names in ``keep``)."""
     out = pd.DataFrame({
         "theme": frame["theme"].to_numpy(),
         "text": frame["quote"].to_numpy(),
@@ -419,12 +421,12 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool) -> pd.DataFram
         from evalnlp.redact import redact_many
 
         protect = protect_words(codebook)
-        red = redact_many(out["text"].tolist(), protect=protect)
+        red = redact_many(out["text"].tolist(), protect=protect, keep=keep)
         out["text"] = [r.text for r in red]
         out["redactions"] = [len(r.spans) for r in red]
         has = out["speaker"].notna()
         if has.any():
-            out.loc[has, "speaker"] = redact_speakers(out.loc[has, "speaker"].tolist(), protect)
+            out.loc[has, "speaker"] = redact_speakers(out.loc[has, "speaker"].tolist(), protect, keep)
     return out.reset_index(drop=True)
 
 
@@ -441,12 +443,12 @@ def _check_n(n: Any) -> int:
 
 
 def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
-                encoder=None, corpus: Corpus | None = None) -> pd.DataFrame:
+                encoder=None, corpus: Corpus | None = None, keep_names: Iterable[str] = ()) -> pd.DataFrame:
     """The ``n`` best quotes for ``theme`` (the best ``n`` per group of ``by``), best first.
 
     Columns: theme, text, score, doc_id, source, locator, speaker, source_ref, attrs (dict), then group
     (with ``by``), seg_id, start, end, confidence, representativeness, readability and redactions (how
-    many details were replaced). An unknown theme raises :class:`~evalnlp.errors.CodebookError` E220
+    many details were replaced). Redaction leaves the names in ``keep_names``. An unknown theme raises :class:`~evalnlp.errors.CodebookError` E220
     listing the codebook's themes; an unknown ``by`` attribute :class:`InputError` E150.
     """
     codebook.get(theme)
@@ -466,7 +468,7 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         names = sorted(ranked["group"].unique(), key=group_sort_key)
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
-    return finish_quotes(chosen, codebook, redact=redact)
+    return finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
 
 
 def _plain(value: Any) -> Any:

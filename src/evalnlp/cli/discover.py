@@ -29,6 +29,8 @@ def discover(
     emergent_below: Optional[float] = typer.Option(None, "--emergent-below", help="A topic is emergent when its "
                                                    "similarity to every theme is below this (default 0.40)."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the example passages."),
+    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
+                                             "(one a line) that redaction leaves in, such as the researcher's own."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .json (the topics), .html "
                                          "(BERTopic's plots, self-contained) or .md (a summary)."),
     suggest: Optional[str] = typer.Option(None, "--suggest", help="Write a draft codebook (.yaml): the codebook "
@@ -48,7 +50,8 @@ def discover(
     with open_store(ctx) as store, progress_bar(ctx, "finding topics"):
         found = api.discover(store, codebook=codebook, embedding=embedding, theme=theme, by=by, group=group,
                              question=question, min_topic_size=min_topic_size, seed=seed, guided=guided,
-                             emergent_below=emergent_below, redact=redact, output=output, suggest=suggest)
+                             emergent_below=emergent_below, redact=redact, output=output, suggest=suggest,
+                             keep_names=keep_names)
     render_discovery(ctx, found)
 
 

@@ -20,6 +20,9 @@ def evidence(
     format: str = typer.Option("table", "--format", help="table or json."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the quotes in the tables."),
+    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
+                                             "(one a line) that redaction leaves in, such as the researcher's own (a claims file may also list "
+                                             "them under keep_names)."),
 ) -> None:
     """Evidence tables: theme prevalence with 95% intervals, theme by group, and evidence per claim.
 
@@ -32,7 +35,8 @@ def evidence(
     if format not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
-        ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output)
+        ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output,
+                          keep_names=keep_names)
     for text in ev.notes:
         note(ctx, text)
     if format == "json":

@@ -21,6 +21,8 @@ def quotes(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .md, .docx, .csv or .json."),
     format: str = typer.Option("table", "--format", help="table or json."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
+    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
+                                             "(one a line) that redaction leaves in, such as the researcher's own."),
 ) -> None:
     """The best attributed, de-identified quotes for a theme.
 
@@ -36,7 +38,8 @@ def quotes(
     if n < 1:
         raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
     with open_store(ctx, read_only=True) as store:
-        df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output)
+        df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
+                        keep_names=keep_names)
         hint = api.uncoded_note(store, codebook) if df.empty else None
     if hint:
         note(ctx, f"no quotes: {hint}")

@@ -19,6 +19,9 @@ def report(
                                      "2-12 groups)."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify quotes."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
+    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
+                                             "(one a line) that redaction leaves in, such as the researcher's own (a claims file may also list "
+                                             "them under keep_names)."),
 ) -> None:
     """Write one self-contained HTML report.
 
@@ -28,5 +31,6 @@ def report(
     from evalnlp import api
 
     with open_store(ctx, read_only=True) as store:
-        path = api.report(store, output, claims=claims, by=by, redact=redact, codebook=codebook)
+        path = api.report(store, output, claims=claims, by=by, redact=redact, codebook=codebook,
+                          keep_names=keep_names)
     info(ctx, f"wrote {path}")

@@ -300,12 +300,13 @@ def pick_heatmap_attribute(corpus, candidates: Sequence[str] | None = None) -> s
 
 def report_html(store, codebook, path: str | Path, *, redact: bool = True, claims=None,
                 by: Sequence[str] | str | None = None, n_quotes: int = 3, encoder=None,
-                title: str | None = None) -> Path:
+                title: str | None = None, keep_names: Sequence[str] = ()) -> Path:
     """Write the whole self-contained HTML report for ``store`` coded with ``codebook`` to ``path``.
 
     The heatmap uses the first ``by`` attribute, or else the first metadata key with 2-12 groups; the
     top ``n_quotes`` quotes per theme are shown; ``claims`` (a claims file path or a list of
-    :class:`~evalnlp.evidence.Claim`) adds the claim table. Returns ``path``.
+    :class:`~evalnlp.evidence.Claim`) adds the claim table; redaction leaves the names in ``keep_names`` (and
+    in the claims file's ``keep_names``). Returns ``path``.
     """
     from evalnlp.evidence import build_evidence
     from evalnlp.quotes import load_corpus, rank_quotes
@@ -315,9 +316,15 @@ def report_html(store, codebook, path: str | Path, *, redact: bool = True, claim
     if not by_list:
         auto = pick_heatmap_attribute(corpus)
         by_list = [auto] if auto else []
+    keep = list(keep_names)
+    if isinstance(claims, (str, Path)):
+        from evalnlp.evidence import claims_keep_names
+
+        keep += claims_keep_names(claims)
     evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,
-                              encoder=encoder, corpus=corpus)
-    parts = [rank_quotes(store, codebook, t, n=n_quotes, redact=redact, encoder=encoder, corpus=corpus)
+                              encoder=encoder, corpus=corpus, keep_names=keep)
+    parts = [rank_quotes(store, codebook, t, n=n_quotes, redact=redact, encoder=encoder, corpus=corpus,
+                         keep_names=keep)
              for t in codebook.theme_ids]
     parts = [p for p in parts if len(p)]
     quotes = pd.concat(parts, ignore_index=True) if parts else None

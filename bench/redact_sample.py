@@ -1,0 +1,167 @@
+"""The labelled sample behind the name-redaction figures: which texts, how they were drawn, where to read them.
+
+Run once (``python bench/redact_sample.py``) to write ``bench/redact_sample.json``: the list of texts, each with
+its split (``dev`` or ``test``), before any of them is labelled. The labels (every person's name, and look-alikes
+that are not names) live in ``bench/redact_gold.json``, written by reading each text.
+
+Two sources, neither copied into the repository (texts are read back at run time and checked by hash):
+
+- NHS Friends and Family Test comments (``corpora/nhs_fft/text_data.csv``, MIT, Copyright (c) 2021 NHS England;
+  shipped with its LICENSE in ``corpora/nhs_fft``): ``FFT_N`` non-empty comments drawn with ``random.Random(SEED)``
+  from the sorted ``row_index`` values.
+- Sentences with a quotation from REF2014 impact case studies (the REF impact case study database, CC BY 4.0;
+  ``../shared/data/ref2014_corpus``): case studies drawn with ``random.Random(SEED)``, leaving out those held out
+  for the sources benchmark (``bench/sources_test_annotation.json``) and those in ``ref_impact_dev`` and
+  ``ref_impact_train``; from each, the sentences of ``impact_details`` that hold a quotation mark (testimonials
+  and what surrounds them), at most ``PER_CASE`` per case study, until ``REF_N`` sentences. A sentence is the
+  field's text between sentence ends, whitespace collapsed to single spaces (as a quote is printed).
+
+Each text is then put in ``dev`` or ``test`` by ``random.Random(SEED + 1)`` (half each, per source).
+
+A second held-out part, ``test2`` (``FFT_N2`` comments and ``REF_N2`` sentences drawn the same way with
+``SEED2`` from the comments and case studies the first draw did not take), was added once the ``test`` half
+had been scored, so that rules revised after that score meet text nobody had read (``python
+bench/redact_sample.py --second``).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, fft_csv, shared_data  # noqa: E402
+
+SEED = 1307
+FFT_N = 1000
+REF_N = 200
+PER_CASE = 2
+SEED2 = 2718
+FFT_N2 = 500
+REF_N2 = 100
+SAMPLE = REPO / "bench" / "redact_sample.json"
+GOLD = REPO / "bench" / "redact_gold.json"
+_SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
+_QUOTE = re.compile(r"[\"\u201c\u201d]")
+
+
+def sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def fft_rows() -> dict[int, str]:
+    with open(fft_csv(), newline="", encoding="utf-8") as fh:
+        return {int(r["row_index"]): r["feedback"] for r in csv.DictReader(fh) if (r["feedback"] or "").strip()}
+
+
+def ref_cases() -> dict[str, dict]:
+    path = shared_data() / "ref2014_corpus" / "ref2014_case_studies.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return {c["case_study_id"]: c for c in map(json.loads, fh)}
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text``."""
+    out, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def excluded_cases() -> set[str]:
+    out = set(json.loads((REPO / "bench" / "sources_test_annotation.json").read_text())["sample"]["case_study_ids"])
+    base = shared_data()
+    out |= {p.stem for p in (base / "ref_impact_dev").glob("*.txt")}
+    for name in ("ref_impact_train/impact_themes_train.csv", "ref_impact_dev/impact_themes_dev.csv"):
+        path = base / name
+        if path.exists():
+            with open(path, newline="", encoding="utf-8") as fh:
+                for row in csv.DictReader(fh):
+                    cid = row.get("case_study_id") or row.get("id", "").split("-")[0]
+                    out.add(str(cid))
+    return out
+
+
+def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[dict] = ()) -> list[dict]:
+    rows = fft_rows()
+    used_rows = {it["row_index"] for it in taken if it["source"] == "fft"}
+    fft_ids = random.Random(seed).sample(sorted(r for r in rows if r not in used_rows), fft_n)
+    items = [{"id": f"fft-{r}", "source": "fft", "row_index": r, "sha1": sha(rows[r])} for r in fft_ids]
+    cases = ref_cases()
+    skip = excluded_cases() | {it["case_study_id"] for it in taken if it["source"] == "ref"}
+    order = sorted((c for c in cases if c not in skip), key=int)
+    random.Random(seed).shuffle(order)
+    ref_items: list[dict] = []
+    for cid in order:
+        field = cases[cid].get("impact_details") or ""
+        picked = [(a, b) for a, b in sentences(field) if _QUOTE.search(field[a:b]) and 40 <= len(collapse(field[a:b])) <= 600]
+        for a, b in random.Random(f"{seed}-{cid}").sample(picked, min(PER_CASE, len(picked))):
+            text = collapse(field[a:b])
+            ref_items.append({"id": f"ref-{cid}-{a}", "source": "ref", "case_study_id": cid, "field": "impact_details",
+                              "start": a, "end": b, "sha1": sha(text)})
+        if len(ref_items) >= ref_n:
+            break
+    items += ref_items[:ref_n]
+    if taken:
+        for it in items:
+            it["split"] = "test2"
+        return items
+    for source in ("fft", "ref"):
+        ids = [it["id"] for it in items if it["source"] == source]
+        test = set(random.Random(SEED + 1).sample(ids, len(ids) // 2))
+        for it in items:
+            if it["source"] == source:
+                it["split"] = "test" if it["id"] in test else "dev"
+    return items
+
+
+def load_texts(items: list[dict]) -> dict[str, str]:
+    """The text of every sample item, read from the data and checked against its recorded hash."""
+    out: dict[str, str] = {}
+    rows = fft_rows() if any(it["source"] == "fft" for it in items) else {}
+    cases = ref_cases() if any(it["source"] == "ref" for it in items) else {}
+    for it in items:
+        if it["source"] == "fft":
+            text = rows[it["row_index"]]
+        else:
+            text = collapse(cases[it["case_study_id"]][it["field"]][it["start"]:it["end"]])
+        if sha(text) != it["sha1"]:
+            raise SystemExit(f"{it['id']}: the text no longer matches the sample (hash differs)")
+        out[it["id"]] = text
+    return out
+
+
+def main() -> None:
+    if "--second" in sys.argv:
+        meta = json.loads(SAMPLE.read_text())
+        first = [it for it in meta["items"] if it["split"] in ("dev", "test")]
+        if len(first) != len(meta["items"]):
+            raise SystemExit("the second held-out part is already there")
+        meta["items"] = first + build(SEED2, FFT_N2, REF_N2, taken=first)
+        meta.update({"seed2": SEED2, "fft_n2": FFT_N2, "ref_n2": REF_N2})
+        items = meta["items"]
+    else:
+        items = build()
+        meta = {"seed": SEED, "fft_n": FFT_N, "ref_n": REF_N, "per_case": PER_CASE,
+                "how": "see bench/redact_sample.py", "items": items}
+    SAMPLE.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    counts: dict[tuple[str, str], int] = {}
+    for it in items:
+        counts[it["source"], it["split"]] = counts.get((it["source"], it["split"]), 0) + 1
+    print(f"wrote {SAMPLE}: {counts}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""--keep-names and a claims file's keep_names: the researcher's own name stays in redacted quotes, others go."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import coded_store
+
+ROWS = [
+    ("Professor Jane Smith explained the results to us and Mark is still doing a great job with the follow-up.",
+     {"ward": "North"}, ["staff"]),
+    ("Dr Smith and the nurses were kind and patient, and Gaynor was brilliant on the ward every day.",
+     {"ward": "South"}, ["staff"]),
+]
+
+
+def quote_texts(result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return [q["text"] for q in json.loads(result.stdout)["quotes"]]
+
+
+def test_quotes_keep_the_names_in_the_file(cli, db_path, tmp_path):
+    coded_store(db_path, ROWS)
+    names = tmp_path / "names.txt"
+    names.write_text("# our team\nJane Smith\n", encoding="utf-8")
+    redacted = " ".join(quote_texts(cli("quotes", "--theme", "staff", "--format", "json")))
+    assert "Smith" not in redacted and "Mark" not in redacted and "Gaynor" not in redacted
+    kept = " ".join(quote_texts(cli("quotes", "--theme", "staff", "--format", "json", "--keep-names", str(names))))
+    assert "Professor Jane Smith explained" in kept and "Dr Smith and" in kept
+    assert "Mark" not in kept and "Gaynor" not in kept and kept.count("[NAME]") == 2
+
+
+def test_a_missing_or_empty_keep_names_file_is_a_clear_error(cli, db_path, tmp_path):
+    coded_store(db_path, ROWS)
+    missing = tmp_path / "nobody.txt"
+    for command in (["quotes", "--theme", "staff"], ["evidence"], ["report", "--output", str(tmp_path / "r.html")]):
+        result = cli(*command, "--keep-names", str(missing))
+        assert result.exit_code == 1
+        assert "E163" in result.output and "nobody.txt" in result.output and "one name a line" in result.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n# nobody yet\n", encoding="utf-8")
+    result = cli("quotes", "--theme", "staff", "--keep-names", str(empty))
+    assert result.exit_code == 1 and "E164" in result.output
+
+
+def test_evidence_and_report_keep_names_from_a_claims_file(cli, db_path, tmp_path):
+    coded_store(db_path, ROWS)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("keep_names: [Jane Smith]\nclaims:\n  - id: c1\n    text: Staff explained things well.\n"
+                      "    themes: [staff]\n", encoding="utf-8")
+    result = cli("evidence", "--claims", str(claims), "--format", "json")
+    assert result.exit_code == 0, result.output
+    quotes = [q["text"] for q in json.loads(result.stdout)["claims"][0]["quotes"]]
+    assert any("Jane Smith" in q for q in quotes) and not any("Gaynor" in q or "Mark" in q for q in quotes)
+    report = tmp_path / "report.html"
+    assert cli("report", "--claims", str(claims), "--output", str(report)).exit_code == 0
+    html = report.read_text(encoding="utf-8")
+    assert "Jane Smith" in html and "Gaynor" not in html
+
+
+def test_claims_keep_names_must_be_names(cli, db_path, tmp_path):
+    coded_store(db_path, ROWS)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("keep_names: {who: Jane}\nclaims:\n  - id: c1\n    text: Staff.\n    themes: [staff]\n",
+                      encoding="utf-8")
+    result = cli("evidence", "--claims", str(claims))
+    assert result.exit_code == 1 and "E164" in result.output and "keep_names" in result.output
+
+
+def test_the_api_takes_a_list_or_a_file(db_path, tmp_path):
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    coded_store(db_path, ROWS)
+    names = tmp_path / "names.txt"
+    names.write_text("Gaynor\n", encoding="utf-8")
+    with Store(db_path, read_only=True) as store:
+        from_list = " ".join(api.quotes(store, "staff", keep_names=["Jane Smith"])["text"])
+        from_file = " ".join(api.quotes(store, "staff", keep_names=names)["text"])
+    assert "Jane Smith" in from_list and "Gaynor" not in from_list
+    assert "Gaynor was brilliant" in from_file and "Jane Smith" not in from_file
