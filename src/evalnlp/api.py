@@ -26,6 +26,49 @@ from evalnlp.util import bytes_sha256, coder_id, did_you_mean, file_sha256
 Progress = Callable[[int], None]
 
 
+# ---- what the command line needs besides the commands: it imports nothing but this module ---------------
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
+    """The project store at ``path`` (default: ``$EVALNLP_DB`` or ./evalnlp.duckdb); close it when done."""
+    return Store(path, read_only=read_only)
+
+
+def codebooks() -> list:
+    """The shipped codebooks (``evalnlp codebook list``)."""
+    from evalnlp.codebook import list_codebooks
+
+    return list_codebooks()
+
+
+def codebook(ref: str | Path):
+    """A shipped codebook by id, or a codebook YAML file (``evalnlp codebook show``)."""
+    from evalnlp.codebook import load_codebook
+
+    return load_codebook(ref)
+
+
+def validate_codebook(path: str | Path):
+    """Check a codebook file, raising one error that lists every problem (``evalnlp codebook validate``)."""
+    from evalnlp.codebook import validate_codebook as validate
+
+    return validate(path)
+
+
+def require_topics_extra() -> None:
+    """Raise the missing-extra error (E501) unless the packages ``discover`` needs are installed."""
+    from evalnlp.discovery import require_topics_extra as require
+
+    require()
+
+
+def quotes_json(df: pd.DataFrame) -> dict[str, list[dict]]:
+    """The JSON contract of ``evalnlp quotes --format json`` for a frame from :func:`quotes`."""
+    from evalnlp.quotes import quotes_to_json
+
+    return quotes_to_json(df)
+
+
 @contextmanager
 def recorded_run(store: Store, command: str, args: dict[str, Any], **run_fields: Any) -> Iterator[str]:
     """Open a transaction, record a run, yield its id. The caller must call ``store.finish_run``."""

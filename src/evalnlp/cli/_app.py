@@ -245,10 +245,10 @@ def note(ctx: typer.Context, message: str) -> None:
 
 @contextmanager
 def open_store(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Any]:
-    from evalnlp.store import Store
+    from evalnlp import api
 
     s = settings(ctx)
-    store = Store(s.db, read_only=read_only)
+    store = api.open_store(s.db, read_only=read_only)
     s.stores.append(store)
     try:
         yield store

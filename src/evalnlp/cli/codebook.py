@@ -18,11 +18,11 @@ app.add_typer(codebook_app, name="codebook")
 @handle_errors
 def list_() -> None:
     """List the shipped codebooks with their theme counts and sha256."""
-    from evalnlp.codebook import list_codebooks
+    from evalnlp import api
 
     display(data_table(["id", "title", "themes", "multi-label", "sha256"],
                        ((cb.id, cb.title, len(cb.themes), "yes" if cb.multi_label else "no", cb.sha256[:12])
-                        for cb in list_codebooks()), title="shipped codebooks"))
+                        for cb in api.codebooks()), title="shipped codebooks"))
 
 
 @codebook_app.command("show")
@@ -32,9 +32,9 @@ def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact
     """Show a codebook's themes: id, label, definition, keywords."""
     from rich.text import Text
 
-    from evalnlp.codebook import load_codebook
+    from evalnlp import api
 
-    cb = load_codebook(ref)
+    cb = api.codebook(ref)
     display(Text.assemble((cb.title, "bold"), f" ({cb.id}, version {cb.version}, sha256 {cb.sha256[:12]}); "
                           f"{'multi-label' if cb.multi_label else 'single-label'}"
                           f"{', every passage gets a theme' if cb.require_theme else ''}"))
@@ -55,9 +55,9 @@ def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact
 @handle_errors
 def validate(path: str = typer.Argument(..., help="The codebook YAML file to check.")) -> None:
     """Check a codebook file; list every problem found with its error code."""
-    from evalnlp.codebook import validate_codebook
+    from evalnlp import api
 
-    cb = validate_codebook(path)
+    cb = api.validate_codebook(path)
     from rich.text import Text
 
     display(Text.assemble(("ok", "green"), f" {path}: codebook {cb.id!r} with {len(cb.themes)} themes, "

@@ -57,11 +57,11 @@ def discover(
 
 def _require_extra() -> None:
     """Say which extra to install, with its brackets intact (rich would read "[topics]" as markup)."""
-    from evalnlp.discovery import require_topics_extra
+    from evalnlp import api
     from evalnlp.errors import MissingExtraError
 
     try:
-        require_topics_extra()
+        api.require_topics_extra()
     except MissingExtraError as exc:
         error(str(exc))
         raise typer.Exit(1) from None

@@ -31,7 +31,6 @@ def quotes(
     import json
 
     from evalnlp import api
-    from evalnlp.quotes import quotes_to_json
 
     if format not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
@@ -44,7 +43,7 @@ def quotes(
     if hint:
         note(ctx, f"no quotes: {hint}")
     if format == "json":
-        print(json.dumps(quotes_to_json(df), ensure_ascii=False, indent=2))
+        print(json.dumps(api.quotes_json(df), ensure_ascii=False, indent=2))
         return
     columns = [Column(c, overflow="fold") for c in ("#", *([by] if by else []), "quote", "attribution", "score")]
     rows = []
