@@ -10,30 +10,11 @@ import re
 from collections import Counter
 from typing import Any
 
-ATTR_LEMMAS = {
-    "say", "state", "confirm", "note", "comment", "write", "report", "explain", "add", "describe",
-    "observe", "remark", "conclude", "acknowledge", "recognise", "recognize", "assert", "claim",
-    "affirm", "emphasise", "emphasize", "stress", "highlight", "argue", "tell", "declare",
-    "announce", "testify", "praise", "reflect", "recall", "mention", "summarise", "summarize",
-    "respond", "reply", "call", "see", "recommend", "suggest", "agree", "believe", "feel",
-    "indicate", "attest", "endorse", "record", "commend", "thank", "express", "consider", "view",
-    "regard", "continue", "welcome", "point", "insist", "admit", "explain", "tweet", "post",
-    "quote", "cite", "conclude", "find", "identify", "acclaim", "credit", "applaud", "enthuse",
-    "staid", "observe", "proclaim", "comment", "put", "ask", "answer", "stipulate", "specify",
-    "pledge", "commit", "promise", "aim", "seek", "set", "outline", "judge", "rate", "assess",
-    "substantiate", "corroborate", "certify", "verify", "validate", "warn", "advise", "maintain",
-    "contend", "propose", "concede", "elaborate", "underline", "underscore", "characterise",
-    "characterize", "hail", "laud", "celebrate", "articulate", "voice", "recount", "clarify",
-    "reveal", "posit", "opine", "predict", "allege", "concur", "remind", "caution", "urge",
-    "confide", "reiterate", "surmise", "lament", "complain", "boast", "joke", "quip",
-}
-_IRREGULAR = {
-    "said", "says", "saying", "wrote", "written", "writes", "writing", "told", "tells", "telling",
-    "saw", "sees", "seen", "seeing", "put", "puts", "putting", "felt", "feels", "thought", "found",
-    "staid", "set", "sets",
-}
-_DROP_IN_RULES = {"see", "put", "set", "find", "aim", "seek", "judge", "rate", "assess", "continue",
-                  "commit", "call", "view", "regard", "consider", "feel", "believe", "point", "ask"}
+from evalnlp.ingest import _narrative_words as W
+
+ATTR_LEMMAS = W.ATTRIBUTION_LEMMAS
+_IRREGULAR = W.IRREGULAR_ATTRIBUTION_FORMS
+_DROP_IN_RULES = W.PARSER_ONLY_LEMMAS
 
 
 def _forms(lemma: str) -> set[str]:
@@ -59,75 +40,15 @@ RULE_VERBS |= {"sees", "describes", "described", "calls", "called"}
 
 _VERB_RE = re.compile(r"\b(" + "|".join(sorted(RULE_VERBS, key=len, reverse=True)) + r")(\d{1,2}(?:\.\d{1,2})?)?\b")
 
-PRONOUNS = {"he", "she", "it", "they", "one", "another", "we", "i", "this", "who", "them", "him",
-            "her", "these", "those", "some", "others", "both", "all", "many", "most"}
-_AUX = {
-    "has", "have", "had", "is", "was", "were", "are", "be", "been", "did", "does", "do", "will",
-    "would", "can", "could", "may", "might", "should", "shall", "must", "goes", "went", "go",
-    "going", "gone", "on", "to", "also", "then", "later", "recently", "further", "subsequently",
-    "again", "clearly", "publicly", "formally", "specifically", "explicitly", "simply", "even",
-    "directly", "not", "already", "since", "similarly", "likewise", "moreover", "indeed",
-    "usefully", "helpfully", "warmly", "enthusiastically", "once", "always", "often",
-    "consistently", "duly", "kindly", "both", "each", "herself", "himself", "themselves", "itself",
-    "too", "now", "still", "independently", "personally", "being", "able", "that",
-}
-_COMMON_VERBS = {
-    "wrote", "tried", "made", "gave", "took", "led", "became", "used", "found", "worked",
-    "attended", "visited", "joined", "invited", "asked", "received", "provided", "adopted",
-    "developed", "presented", "met", "read", "heard", "began", "reviewed", "introduced",
-    "established", "funded", "commissioned", "supported", "published", "issued", "sent", "is",
-    "are", "was", "were", "has", "have", "had", "did", "does", "do", "will", "would", "can",
-    "could", "may", "might", "should", "must", "shall",
-}
-_DETS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our",
-         "one", "another", "each", "every", "newly", "recently", "former", "self", "most", "well"}
-_INTRO = {
-    "in", "on", "at", "by", "for", "from", "since", "during", "following", "after", "before",
-    "further", "furthermore", "moreover", "however", "likewise", "similarly", "also", "in addition",
-    "additionally", "indeed", "finally", "recently", "for example", "subsequently", "then", "later",
-    "overall", "again", "notably", "thus", "hence", "here", "meanwhile", "specifically", "crucially",
-    "importantly", "significantly", "as", "when", "while", "although", "with", "through", "under",
-    "writing", "speaking", "reflecting", "commenting", "asked", "when asked", "most recently",
-}
-_ADVERB_START = {"likewise", "similarly", "also", "indeed", "moreover", "furthermore",
-                 "additionally", "subsequently", "finally", "then", "here", "thus", "hence",
-                 "meanwhile", "again", "notably", "importantly", "crucially", "and", "but", "so"}
-PERSON_NOUNS = {
-    "director", "manager", "chair", "chairman", "chairwoman", "chairperson", "chief", "executive",
-    "officer", "head", "member", "participant", "judge", "minister", "secretary", "adviser",
-    "advisor", "analyst", "coach", "trainer", "teacher", "nurse", "doctor", "clinician",
-    "consultant", "ceo", "president", "leader", "lead", "coordinator", "co-ordinator", "founder",
-    "editor", "commissioner", "governor", "trustee", "representative", "spokesperson",
-    "spokesman", "spokeswoman", "mother", "father", "parent", "patient", "carer", "student",
-    "user", "practitioner", "professional", "official", "mp", "councillor", "mayor", "controller",
-    "inspector", "curator", "producer", "player", "athlete", "volunteer", "worker", "resident",
-    "registrar", "pharmacist", "sister", "matron", "surgeon", "physician", "anaesthetist", "gp",
-    "headteacher", "principal", "dean", "professor", "lecturer", "researcher", "engineer",
-    "captain", "treasurer", "clerk", "magistrate", "apprentice", "pupil", "superintendent",
-    "fellow", "midwife", "therapist", "economist", "architect", "planner", "solicitor",
-    "barrister", "lawyer", "governor", "tenant", "farmer", "journalist", "reviewer", "critic",
-    "collaborator", "partner", "viewer", "listener", "reader", "visitor", "attendee", "delegate",
-    "respondent", "interviewee", "beneficiary", "woman", "man", "person", "child", "pupil",
-    "employee", "specialist", "expert", "scientist", "author", "owner", "entrepreneur", "vicar",
-    "officer", "administrator", "assistant", "deputy", "technician", "guide", "mentor", "tutor",
-}
-ORG_NOUNS = {
-    "committee", "panel", "council", "board", "organisation", "organization", "charity", "agency",
-    "department", "ministry", "government", "trust", "commission", "inspectorate", "institute",
-    "institution", "association", "authority", "service", "company", "firm", "foundation",
-    "society", "union", "network", "partnership", "group", "team", "club", "school", "academy",
-    "college", "university", "hospital", "practice", "bank", "ltd", "plc", "inc", "office", "unit",
-    "centre", "center", "forum", "federation", "consortium", "parliament", "court", "tribunal",
-    "regulator", "body", "alliance", "executive", "nhs", "bbc", "who", "ccg", "icb", "secretariat",
-    "observatory", "press", "newspaper", "magazine", "broadcaster", "industry", "sector",
-}
-DOC_NOUNS = {
-    "report", "review", "letter", "statement", "evaluation", "guidance", "guideline", "guidelines",
-    "website", "minutes", "plan", "strategy", "paper", "article", "document", "survey", "audit",
-    "response", "submission", "briefing", "release", "blog", "judgment", "judgement", "testimonial",
-    "email", "e-mail", "assessment", "analysis", "inquiry", "study", "appraisal", "consultation",
-    "framework", "standard", "policy", "book", "editorial", "citation", "note", "notes",
-}
+PRONOUNS = W.PRONOUNS
+_AUX = W.AUXILIARIES_AND_ADVERBS
+_COMMON_VERBS = W.COMMON_VERBS
+_DETS = W.NP_OPENERS
+_INTRO = W.INTRODUCTION_WORDS
+_ADVERB_START = W.SENTENCE_ADVERBS
+PERSON_NOUNS = W.PERSON_NOUNS
+ORG_NOUNS = W.ORG_NOUNS
+DOC_NOUNS = W.DOC_NOUNS
 ROLE_NOUNS = (PERSON_NOUNS | ORG_NOUNS | DOC_NOUNS | {w + "s" for w in PERSON_NOUNS} | {
     "women", "men", "children", "people", "staff", "one"}) - {"who", "press", "industry", "sector",
                                                                "note", "notes", "plan", "policy",
@@ -207,16 +128,11 @@ def strip_intro(text: str, a: int, b: int) -> int:
     return a
 
 
-_PREPOSITIONS_INTRO = {"of", "for", "to", "on", "at", "in", "by", "from", "with", "within", "across",
-                       "under", "among", "amongst", "between", "despite", "regarding", "concerning",
-                       "about", "beyond", "throughout", "upon", "via", "without", "according"}
-_ORDINAL_INTRO = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly",
-                  "overall", "however", "instead", "nonetheless", "nevertheless", "today", "now",
-                  "separately", "elsewhere", "locally", "nationally", "specifically", "importantly"}
+_PREPOSITIONS_INTRO = W.INTRODUCTION_PREPOSITIONS
+_ORDINAL_INTRO = W.INTRODUCTION_ORDINALS
 
 
-_NOT_ADVERBS = {"family", "assembly", "only", "supply", "italy", "fly", "july", "ally", "rally", "early",
-                "holy", "daily", "weekly", "monthly", "yearly", "quarterly", "elderly", "friendly"}
+_NOT_ADVERBS = W.LY_NON_ADVERBS
 
 
 def _adverb(word: str, rest: str) -> bool:
@@ -290,8 +206,7 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
     return trim_span(text, a, end)
 
 
-_PARTICLES = {"by", "in", "at", "for", "out", "on", "from", "with", "under", "through", "within",
-              "across", "over", "up"}
+_PARTICLES = W.PARTICIPLE_PARTICLES
 
 
 def _participle(words: list[tuple[int, int, str]], i: int) -> bool:
@@ -308,8 +223,7 @@ def _participle(words: list[tuple[int, int, str]], i: int) -> bool:
     return nxt == "by" or any(w[2].lower() in _FINITE_AUX for w in words[i + 2:])
 
 
-_FINITE_AUX = {"has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could",
-               "may", "might", "should", "must", "shall", "did", "does", "do"}
+_FINITE_AUX = W.FINITE_AUXILIARIES
 
 
 def np_backwards(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -417,8 +331,7 @@ def _opens_clause(text: str, starts: list[int], pos: int) -> bool:
     return strip_intro(text, s, pos) >= pos - 1 or not text[s:pos].strip()
 
 
-_NP_BREAK = {"in", "on", "at", "by", "to", "from", "with", "that", "which", "who", "and", "or",
-             "interviewed", "surveyed", "asked", "met", "said", "says", "told"}
+_NP_BREAK = W.NP_BREAKS
 
 
 def _np_left_edge(text: str, start: int, noun: int) -> int:
@@ -442,37 +355,13 @@ def _np_left_edge(text: str, start: int, noun: int) -> int:
 # "In its 2022 report the Association stated") or when it extends that phrase with an apposition
 # that the introduction hid ("In May 2021 the Chief Executive of X, Sir Y, said").
 
-_LINKS = {"of", "for", "at", "in", "on", "to", "from", "with", "within", "across", "under", "by",
-          "and", "&"}
-_DET_WORDS = {"the", "a", "an", "one", "another", "its", "their", "his", "her", "our", "this",
-              "these", "those", "each", "every", "some", "several", "many", "both", "all", "my",
-              "your", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-              "twelve", "twenty"}
-_SUBORD = {"as", "when", "while", "whilst", "although", "though", "because", "since", "if",
-           "after", "before", "once", "where", "whereas", "that", "which", "so", "but", "or",
-           "nor", "then", "thus", "hence", "than", "whether", "until", "unless", "yet", "not",
-           "no", "there", "here", "what", "how", "why", "whom", "whose", "who"}
-_PREPOSITIONS = _LINKS - {"and", "&"} | {
-    "about", "above", "after", "against", "along", "amid", "among", "amongst", "around", "before",
-    "behind", "below", "beside", "besides", "between", "beyond", "despite", "during", "except",
-    "following", "inside", "into", "like", "near", "onto", "outside", "over", "past", "per",
-    "regarding", "concerning", "since", "through", "throughout", "toward", "towards", "until",
-    "upon", "via", "without", "amongst", "according", "up", "down", "off"}
-_ORDINAL_ADV = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly",
-                "last", "next", "overall", "however", "instead", "nonetheless", "nevertheless",
-                "importantly", "specifically", "separately", "elsewhere", "locally", "nationally",
-                "internationally", "today", "now", "recently", "previously", "yesterday"}
-_ING_NOUNS = {"nursing", "training", "planning", "housing", "engineering", "marketing", "learning",
-              "funding", "teaching", "banking", "manufacturing", "building", "policing", "caring",
-              "safeguarding", "commissioning", "publishing", "licensing", "broadcasting", "spending",
-              "sentencing", "screening", "counselling", "accounting", "consulting", "mining",
-              "farming", "fishing", "shipping", "clothing", "computing", "programming", "sing",
-              "king", "ring", "thing", "something", "nothing", "anything", "everything", "morning",
-              "evening", "meeting", "wing", "spring", "string", "ceiling", "ding", "sibling"}
-_PERSON_TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "professor", "prof", "sir", "dame", "lord",
-                  "lady", "baroness", "baron", "cllr", "councillor", "rev", "reverend", "judge",
-                  "justice", "dean", "canon", "father", "sister", "brother", "captain", "colonel",
-                  "general", "major", "rt", "hon", "mp", "minister", "president", "senator"}
+_LINKS = W.NP_LINKS
+_DET_WORDS = W.DETERMINERS
+_SUBORD = W.SUBORDINATORS
+_PREPOSITIONS = _LINKS - {"and", "&"} | W.OTHER_PREPOSITIONS
+_ORDINAL_ADV = W.ORDINAL_ADVERBS
+_ING_NOUNS = W.ING_NOUNS
+_PERSON_TITLES = W.PERSON_TITLES
 _STOP_LOWER = (RULE_VERBS | _COMMON_VERBS | _SUBORD | _INTRO | _ADVERB_START | _ORDINAL_ADV
                | (_AUX - {"both", "each", "one"}) | (PRONOUNS - {"one", "another", "some", "many",
                                                                   "most", "both", "all"}))
@@ -840,8 +729,7 @@ def noun_kind(span_text: str) -> str:
 # --- dependency-parse path ----------------------------------------------------------------------
 
 
-_PLURAL_LEMMAS = {"mother", "woman", "man", "person", "people", "participant", "member", "user", "parent",
-                  "student", "teacher", "respondent", "resident", "player", "coach", "patient", "delegate"}
+_PLURAL_LEMMAS = W.PLURAL_PERSON_LEMMAS
 
 
 class ParseIndex:

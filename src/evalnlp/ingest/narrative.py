@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from evalnlp.errors import InputError
+from evalnlp.ingest import _narrative_words as W
 from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_title, word_count
 from evalnlp.ingest._narrative_reach import find_reach
 from evalnlp.ingest._narrative_sources import SourceEntry, find_sources_section, parse_sources, resolve
@@ -674,21 +675,7 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
     return best
 
 
-_LOOSE_VERBS = {
-    "identify", "identifies", "identified", "find", "finds", "found", "outline", "outlines",
-    "outlined", "record", "records", "recorded", "credit", "credits", "credited", "endorse",
-    "endorses", "endorsed", "thank", "thanks", "thanked", "commend", "commends", "commended",
-    "pledge", "pledges", "pledged", "promise", "promises", "promised", "recommend", "recommends",
-    "recommended", "welcome", "welcomes", "welcomed", "express", "expresses", "expressed",
-    "indicate", "indicates", "indicated", "reflect", "reflects", "reflected", "praise", "praises",
-    "praised", "applaud", "applauded", "acclaim", "acclaimed", "specify", "specifies", "specified",
-    "stipulate", "stipulates", "stipulated", "reveal", "reveals", "revealed", "predict", "predicts",
-    "predicted", "celebrate", "celebrates", "celebrated", "validate", "validates", "validated",
-    "verify", "verifies", "verified", "certify", "certifies", "certified", "cite", "cites", "cited",
-    "quote", "quotes", "quoted", "call", "calls", "called", "describe", "describes", "described",
-    "characterise", "characterises", "characterised", "characterize", "characterizes",
-    "characterized", "hail", "hails", "hailed",
-}
+_LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
 
 
 def _reaches_quote(ctx: _Context, vpos: int, vend: int, hi: int) -> bool:
@@ -767,16 +754,7 @@ def _verb_matcher(nlp: Any) -> Any:
     return _MATCHERS[key]
 
 
-_NOUNY = {
-    "report", "reports", "record", "records", "note", "notes", "comment", "comments", "review",
-    "reviews", "quote", "quotes", "claim", "claims", "view", "views", "post", "posts", "call",
-    "calls", "tweet", "tweets", "answer", "answers", "reply", "replies", "praise", "praises",
-    "credit", "credits", "remark", "remarks", "mention", "mentions", "point", "points", "thanks",
-    "welcome", "welcomes", "promise", "promises", "pledge", "pledges", "outline", "outlines",
-    "state", "states", "stress", "highlight", "highlights", "voice", "voices", "caution", "joke",
-    "jokes", "quip", "quips", "boast", "boasts", "acclaim", "find", "finds", "set", "sets", "rate",
-    "rates", "summary", "attest", "record", "cite", "quote", "testimony", "statement",
-}
+_NOUNY = W.NOUN_OR_VERB_WORDS
 _VERB_NEXT = re.compile(
     r"\s*(?:\d{1,2}(?:\.\d{1,2})?)?\s*(?:\([^()]{1,40}\)\s*|\[[^\[\]]{1,40}\]\s*)?"
     r"(?:[a-z]+ly\s+)?(?:$|[,:;]|that\b|Q|(?:to|in|on|at|with|of)\b[^.;:]{0,80}?(?:\bthat\b|[,:]\s*$|\s*$))"
@@ -802,16 +780,11 @@ def _noun_reading(seg: str, start: int, end: int) -> bool:
     return not (prev.group(1)[:1].isupper() or pw.endswith("s") or pw in _COLLECTIVE or pw in ROLE_NOUNS)
 
 
-_COLLECTIVE = {"staff", "people", "police", "children", "women", "men", "team", "management",
-               "government", "council", "board", "committee", "panel", "public", "group", "trust"}
+_COLLECTIVE = W.COLLECTIVE_NOUNS
 
 
-_VERB_SUBJECT_WORDS = {"he", "she", "it", "they", "we", "i", "who", "which", "that", "also", "further",
-                       "then", "now", "still", "often", "later", "subsequently", "both", "all", "itself",
-                       "himself", "herself", "themselves", "duly", "too", "and", "but", "or", "nor"}
-_DET_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our",
-              "my", "your", "each", "every", "one", "another", "no", "any", "such", "first", "final",
-              "annual", "latest", "recent", "same"}
+_VERB_SUBJECT_WORDS = W.VERB_AFTER_WORDS
+_DET_WORDS = W.NOUN_AFTER_WORDS
 
 
 def _rule_verb(ctx: _Context, seg: str) -> tuple[int, int] | None:
