@@ -105,6 +105,10 @@ def strip_intro(text: str, a: int, b: int) -> int:
     ``Writing in the Guardian,``, ``Of the options considered,``, a leading ``As``)."""
     for _ in range(4):
         seg = text[a:b]
+        year = re.match(r"\s*(?:19|20)\d\d\s*,\s*", seg)
+        if year:
+            a += year.end()  # the tail of a date cut at its comma ("In an email of 1 April, 2010, the ...")
+            continue
         first = re.match(r"\s*([A-Za-z]+)", seg)
         if not first:
             return a
@@ -468,9 +472,13 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
             if not appositions or start is None:
                 break
             k = i - 1
-            while k >= 0 and words[k][2] not in {",", ";", ":", "(", "["}:
-                k -= 1
+            depth = 0
+            while k >= 0 and (depth or words[k][2] not in {",", ";", ":", "(", "["}):
+                depth += (words[k][2] in {")", "]"}) - (words[k][2] in {"(", "["})
+                k -= 1  # a bracketed marker inside the chunk ("Mott (5d), chair of X") is stepped over
             chunk_lo = words[k][1] if k >= 0 else lo
+            if k < 0:
+                chunk_lo = strip_intro(text, chunk_lo, s)  # "As Mott (5d), chair of X noted": "As" opens no name
             inner = np_before(text, chunk_lo, s, appositions=False)
             if inner is None:
                 break

@@ -113,10 +113,11 @@ team tribunal trust union unit university who
 
 # Head nouns of a document speaker (report, letter, guidance...).
 DOC_NOUNS = _words("""
-analysis appraisal article assessment audit blog book briefing citation consultation document e-mail
-editorial email evaluation framework guidance guideline guidelines inquiry judgement judgment letter
-minutes note notes paper plan policy release report response review standard statement strategy
-study submission survey testimonial website
+analysis appraisal article assessment audit blog book briefing citation comments consultation
+document e-mail editorial email evaluation evaluations feedback framework guidance guideline
+guidelines inquiry judgement judgment letter minutes note notes observations paper plan policy
+release remarks report response responses review standard statement strategy study submission survey
+testimonial testimony website
 """)
 
 # Prepositions that open an introductory phrase.
