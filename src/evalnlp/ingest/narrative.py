@@ -69,6 +69,7 @@ from evalnlp.ingest._narrative_speaker import (
 from evalnlp.ingest._narrative_text import (
     MARKER,
     NormText,
+    double_spaced,
     find_markers,
     glued_digits,
     is_marker,
@@ -264,7 +265,9 @@ class _Context:
         for q in self.quotes:
             self.mask[q.open:q.close] = b"\x01" * (q.close - q.open)
         self.masked = _blank_quotes(self.text, self.quotes)
-        forced = norm.paragraph_starts() + _starts_after_quotes(self.text, self.quotes)
+        self.paragraphs = norm.paragraph_starts()
+        self.double = double_spaced(norm.original)
+        forced = self.paragraphs + _starts_after_quotes(self.text, self.quotes)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
@@ -1132,7 +1135,7 @@ def _reach(ctx: _Context) -> list[Reach]:
     out: list[Reach] = []
     for r in find_reach(ctx.text):
         txt, s, e = ctx.span(r.start, r.end)
-        if _PARAGRAPH_BREAK.search(txt):
+        if _PARAGRAPH_BREAK.search(txt) and (not ctx.double or any(r.start < p <= r.end for p in ctx.paragraphs)):
             continue  # a number ending one paragraph or table cell and a noun starting the next
         if r.value != int(r.value):
             continue  # people are counted in whole numbers: "5.2 Services" is a section number
