@@ -19,6 +19,7 @@ ROWS = {
                       "The football club reached 4 schools in three towns."),
     "size_of_a_body": ("She sat on the 5 member review panel.", "The network has 500 member organisations."),
     "negative_outcome": ("Twelve athletes were disqualified.", "Twelve athletes were trained."),
+    "employees": ("The spin-out now employs 14 people in Leeds.", "The spin-out now trains 14 people in Leeds."),
 }
 
 
@@ -30,7 +31,7 @@ def _candidate(sentence: str, number: str) -> R.Candidate:
 
 _NUMBER = {"money_or_percentage": ("3 million", "3 million"), "label_page_or_reference": ("9", "9"), "year": ("2014", "2014"),
            "bare_one": ("one", "two"), "inside_a_name": ("4", "4"), "size_of_a_body": ("5", "500"),
-           "negative_outcome": ("Twelve", "Twelve")}
+           "negative_outcome": ("Twelve", "Twelve"), "employees": ("14", "14")}
 
 
 def test_every_rule_has_a_row():

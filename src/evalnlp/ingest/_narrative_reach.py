@@ -292,8 +292,18 @@ def negative_outcome(c: Candidate) -> bool:
     return _NEGATIVE_OUTCOME.match(c.text, c.unit[1]) is not None
 
 
+_EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|hire[sd]?|hiring|workforce\s+of|headcount\s+of|jobs?\s+for)\s+"
+                            r"(?:(?:a\s+total\s+of|a\s+further|some|over|around|about|approximately|more\s+than|"
+                            r"nearly|almost|up\s+to)\s+)?$", re.IGNORECASE)
+
+
+def employees(c: Candidate) -> bool:
+    """``The firm employs 12 full-time staff``: a firm's own workforce is its size, not people reached."""
+    return _EMPLOY_BEFORE.search(c.text, max(0, c.ns - 40), c.ns) is not None
+
+
 REJECTS: tuple = (money_or_percentage, label_page_or_reference, year, bare_one, inside_a_name, size_of_a_body,
-                  negative_outcome)
+                  negative_outcome, employees)
 _BETWEEN = re.compile(rf"\bbetween\s+(?P<low>{_ONE_NUM})\s+and\s+$", re.IGNORECASE)
 
 

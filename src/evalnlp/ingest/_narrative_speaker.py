@@ -626,6 +626,9 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
         if tail and tail.start() > 0:
             b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
         forward = trim_span(text, a, b) if b > a else None
+    if forward is not None and back is not None and forward[0] < back[0] and back[1] >= forward[1] - 1 and \
+            re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[forward[0]:back[0]]):
+        return back  # "..., providing what the Chair of X calls": the subject follows the relative word
     if forward is not None and valid_np(text, *forward):
         if back is not None and back[0] < forward[0] and back[1] >= forward[1] - 1:
             return back  # an apposition the opening phrase left out

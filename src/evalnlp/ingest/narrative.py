@@ -399,7 +399,8 @@ _PASSIVE_BY = re.compile(
 _PHRASE_VERB = re.compile(
     r"\b(?:put\s+it(?=\W)|ha[sd]\s+this\s+to\s+say|went\s+on(?=\s*[,:])|goes\s+on(?=\s*[,:])|"
     r"continued(?=\s*[,:])|continues(?=\s*[,:])|summed\s+(?:it\s+)?up|sums\s+(?:it\s+)?up|"
-    r"(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
+    r"(?:made|makes|gave|gives|offered|offers|provided|provides)\s+(?:the|a|this)\s+(?:following\s+)?"
+    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
 )
 _TOPIC_TAIL = re.compile(
     r",\s+(?:on|about|regarding|concerning|reflecting\s+on|speaking\s+(?:about|of|on)|commenting\s+on|"
@@ -638,6 +639,8 @@ def _looks_like_attribution(inner: str) -> bool:
         return False
     if re.search(r"(?i)\b(?:source|ref|sec)\.?\s*[A-Z0-9]{1,4}\b", s):
         return False
+    if re.search(r"(?i)https?:|www\.|\.(?:com|org|uk|net)\b", s):
+        return False  # "(mission statement: http://...)": where to read it, not who said it
     if re.search(r"(?i)\b(?:pp?\.|pages?|paras?\.?|paragraph)\s*\d", s):
         return False  # "(R2 page 102; in YJB 2008 page 49)": a citation
     if re.search(r"\d", s) and not re.search(r"[A-Za-z]{3,}", s):
