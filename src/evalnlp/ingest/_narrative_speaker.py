@@ -504,6 +504,11 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
                 continue
             break
         if _YEARISH.match(w) and not re.search(r"[A-Za-z]", w):
+            if re.fullmatch(r"\d{1,3}", w) and i > 0 and _is_cap(words[i - 1][2]) and start is not None \
+                    and _lower(words[i - 1][2]) not in _STOP_LOWER | _PREPOSITIONS:
+                start = s  # a number inside a name ("the Radio 3 researcher", "Channel 4 News")
+                i -= 1
+                continue
             break
         if _is_det(w):
             start = s
@@ -632,6 +637,10 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
     if forward is not None and valid_np(text, *forward):
         if back is not None and back[0] < forward[0] and back[1] >= forward[1] - 1:
             return back  # an apposition the opening phrase left out
+        first = _lower(text[forward[0]:forward[1]].split()[0])
+        if back is not None and back[0] >= forward[1] and first.endswith("ing") and first not in _ING_NOUNS \
+                and valid_np(text, *back):
+            return back  # "Inviting Kelly to take part the Radio 3 researcher wrote": a participle clause opens
         if back is not None and back[0] >= forward[1] and re.search(r",\s*$", text[forward[1]:back[0]]) \
                 and (is_pronoun(text[back[0]:back[1]]) or valid_np(text, *back)):
             return back  # "When the spokesman responded to them, he insisted": the main clause's subject

@@ -633,7 +633,7 @@ def _looks_like_attribution(inner: str) -> bool:
     s = inner.strip()
     if re.search(r"\b(?:19|20)\d\d\b", s) and len(s.split()) <= 4:
         return False
-    if re.match(r"(?i)(?:see|cf\.?|e\.g\.|i\.e\.|pp?\.|page|para|sec\.?|section|source|ref|emphasis|original|"
+    if re.match(r"(?i)(?:see|cf\.?|e\.g\.|i\.e\.|pp?\.|page|para|sec\.?|section|source|ref|emphasis|original|code|isbn|"
                 r"annex|appendix|translated|my|our|author|italics|sic|emails?\s+to|e-mails?\s+to|letters?\s+to|"
                 r"interview\s+with|quoted|cited)\b", s):
         return False
@@ -866,7 +866,7 @@ def _verb_matcher(nlp: Any) -> Any:
 _NOUNY = W.NOUN_OR_VERB_WORDS
 _VERB_NEXT = re.compile(
     r"\s*(?:\d{1,2}(?:\.\d{1,2})?)?\s*(?:\([^()]{1,40}\)\s*|\[[^\[\]]{1,40}\]\s*)?"
-    r"(?:[a-z]+ly\s+)?(?:$|[,:;]|that\b|Q|(?:to|in|on|at|with|of)\b[^.;:]{0,80}?(?:\bthat\b|[,:]\s*$|\s*$))"
+    r"(?:[a-z]+ly\s+)?(?:$|[,:;]|that\b|Q|(?:to|in|on|at|with|of)\b[^.;:]{0,140}?(?:\bthat\b|[,:]\s*$|\s*$))"
 )
 
 
