@@ -488,7 +488,8 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
             boundary = bool(before) and _is_det(text[inner[0]:inner[1]].split()[0]) and (
                 _YEARISH.match(before[-1][2]) is not None or before[-1][2] in {")", "]"}
                 or (_is_cap(before[-1][2]) and _lower(before[-1][2]) not in _STOP_LOWER | _PREPOSITIONS))
-            if not (covers or boundary) or not _name_like(text, inner):
+            after_verb = bool(before) and before[-1][2][:1].islower() and _lower(before[-1][2]) in RULE_VERBS | _COMMON_VERBS
+            if not (covers or boundary or after_verb) or not _name_like(text, inner):
                 break
             start = inner[0]
             if not covers or k < 0 or words[k][2] != ",":
@@ -541,7 +542,8 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
         if lw in PRONOUNS - {"one", "another"} and lw not in ROLE_NOUNS:
             break
         last = i == len(words) - 1 and lw in RULE_VERBS and not lw.endswith("ed")  # "the report | states"
-        if (lw in RULE_VERBS or lw in _COMMON_VERBS) and not (noun_after_det and not lw.endswith("ed")) \
+        if (lw in RULE_VERBS or lw in _COMMON_VERBS) and not (
+                noun_after_det and not lw.endswith("ed") and lw in W.NOUN_OR_VERB_WORDS | ROLE_NOUNS) \
                 and lw not in ROLE_NOUNS - {"report", "reports", "review"} and not last:
             break
         if lw in _STOP_LOWER - RULE_VERBS - _COMMON_VERBS or lw in _PREPOSITIONS:
@@ -601,6 +603,8 @@ def valid_np(text: str, a: int, b: int, max_words: int = 35) -> bool:
         return False
     if ll in _LINKS or ll in _DET_WORDS - {"one"} or (ll in _STOP_LOWER and ll not in ROLE_NOUNS | PRONOUNS):
         return False
+    if re.search(r"['’]s?$", last) and len(words) <= 2:
+        return False  # "Kapcia's": a possessive names what belongs to someone, not who spoke
     return True
 
 
@@ -631,7 +635,7 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
         if tail and tail.start() > 0:
             b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
         forward = trim_span(text, a, b) if b > a else None
-    if forward is not None and back is not None and forward[0] < back[0] and back[1] >= forward[1] - 1 and \
+    if forward is not None and back is not None and forward[0] < back[0] < forward[1] <= back[1] + 1 and \
             re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[forward[0]:back[0]]):
         return back  # "..., providing what the Chair of X calls": the subject follows the relative word
     if forward is not None and valid_np(text, *forward):

@@ -19,15 +19,16 @@ def _words(block: str) -> frozenset[str]:
 # Lemmas of verbs that attribute words to a speaker (said, wrote, praised...).
 ATTRIBUTION_LEMMAS = _words("""
 acclaim acknowledge add admit advise affirm agree aim allege announce answer applaud argue
-articulate ask assert assess attest believe boast call caution celebrate certify characterise
-characterize cite claim clarify commend comment commit complain concede conclude concur confide
-confirm consider contend continue corroborate credit declare describe elaborate emphasise emphasize
-endorse enthuse explain express feel find hail highlight identify indicate insist joke judge lament
-laud maintain mention note observe opine outline pledge point posit post praise predict proclaim
-promise propose put quip quote rate recall recognise recognize recommend record recount reflect
-regard reiterate remark remind reply report respond reveal say see seek set specify staid state
-stipulate stress substantiate suggest summarise summarize surmise tell testify thank tweet underline
-underscore urge validate verify view voice warn welcome write
+articulate ask assert assess attest believe boast call categorise categorize caution celebrate
+certify characterise characterize cite claim clarify commend comment commit complain concede
+conclude concur confide confirm consider contend continue corroborate credit declare describe dub
+elaborate emphasise emphasize endorse enthuse explain express feel find hail highlight identify
+indicate insist joke judge label lament laud maintain mention note observe opine outline pledge
+point posit post praise predict proclaim promise propose put quip quote rate recall recognise
+recognize recommend record recount reflect regard reiterate remark remind reply report respond
+reveal say see seek set specify staid state stipulate stress substantiate suggest summarise
+summarize surmise tell term testify thank tweet underline underscore urge validate verify view voice
+warn welcome write
 """)
 
 # Irregular forms of those verbs (the regular ones are generated).
@@ -59,9 +60,9 @@ specifically still subsequently that themselves then to too usefully warmly was 
 # Frequent finite verbs that end a subject noun phrase.
 COMMON_VERBS = _words("""
 adopted are asked attended became began can commissioned could developed did do does established
-found funded gave had has have heard introduced invited is issued joined led made may met might must
-presented provided published read received reviewed sent shall should supported took tried used
-visited was were will worked would wrote
+found funded gave had has have heard include included includes introduced invited is issued joined
+led made may met might must presented provided published read received reviewed sent shall should
+supported took tried used visited was were will worked would wrote
 """)
 
 # Words after which a verb-like word is a noun ("the report").
@@ -122,8 +123,8 @@ testimonial testimony website
 
 # Prepositions that open an introductory phrase.
 INTRODUCTION_PREPOSITIONS = _words("""
-about according across among amongst at between beyond by concerning despite for from in of on
-regarding throughout to under upon via with within without
+about according across among amongst at between beyond by concerning despite for from in like of on
+regarding throughout to under unlike upon via with within without
 """)
 
 # Ordinals and sentence adverbs that open an introduction.
@@ -202,15 +203,17 @@ student teacher user woman
 
 # Attribution verbs that allow only a few words before the quotation.
 LOOSE_ATTRIBUTION_VERBS = _words("""
-acclaim acclaimed applaud applauded call called calls celebrate celebrated celebrates certified
-certifies certify characterise characterised characterises characterize characterized characterizes
-cite cited cites commend commended commends credit credited credits describe described describes
-endorse endorsed endorses express expressed expresses find finds found hail hailed hails identified
-identifies identify indicate indicated indicates outline outlined outlines pledge pledged pledges
-praise praised praises predict predicted predicts promise promised promises quote quoted quotes
-recommend recommended recommends record recorded records reflect reflected reflects reveal revealed
-reveals specified specifies specify stipulate stipulated stipulates thank thanked thanks validate
-validated validates verified verifies verify welcome welcomed welcomes
+acclaim acclaimed applaud applauded call called calls categorise categorised categorises categorize
+categorized categorizes celebrate celebrated celebrates certified certifies certify characterise
+characterised characterises characterize characterized characterizes cite cited cites commend
+commended commends credit credited credits describe described describes dub dubbed dubs endorse
+endorsed endorses express expressed expresses find finds found hail hailed hails identified
+identifies identify indicate indicated indicates label labeled labelled labels outline outlined
+outlines pledge pledged pledges praise praised praises predict predicted predicts promise promised
+promises quote quoted quotes recommend recommended recommends record recorded records reflect
+reflected reflects reveal revealed reveals specified specifies specify stipulate stipulated
+stipulates term termed terms thank thanked thanks validate validated validates verified verifies
+verify welcome welcomed welcomes
 """)
 
 # Words that are attribution verbs or nouns ("the report" against "X reports").

@@ -776,6 +776,13 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             best = (lo + v[0], lo + v[1], _rule_subject(ctx, lo, lo + v[0]))
     if best is not None and not _reaches_quote(ctx, best[0], best[1], hi):
         best = None
+    if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]):
+        # an absolute clause: "..., with partners reporting that '...'" - the subject follows "with"
+        m = re.search(r"\bwith\s+([^,;:()]{2,80}?)\s*$", ctx.masked[lo:best[0]])
+        if m:
+            span = trim_span(text, lo + m.start(1), lo + m.end(1))
+            if span is not None and valid_np(ctx.masked, *span, max_words=10):
+                best = (best[0], best[1], span)
     phrase = None
     for phrase in _PHRASE_VERB.finditer(ctx.masked, lo, hi):
         pass
@@ -880,6 +887,8 @@ def _noun_reading(seg: str, start: int, end: int) -> bool:
         return False
     if pw in _DET_WORDS or pw.endswith(("'s", "’s")):
         return True
+    if pw.endswith(")") and pw.startswith("(") and _VERB_NEXT.match(seg, end) is None:
+        return True  # "the many positive (anonymous) comments include": a bracketed modifier before a noun
     if not pw or not pw[:1].isalpha() or pw in _VERB_SUBJECT_WORDS or pw.endswith("ly"):
         return False  # after a pronoun, an adverb or punctuation it is the verb
     if _VERB_NEXT.match(seg, end) is None:
@@ -918,7 +927,7 @@ def _rule_verb(ctx: _Context, seg: str) -> tuple[int, int] | None:
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[;:]\s|,\s+(?:and|but|while|whereas)\s+|\s+(?:and|but)\s+(?=(?:the|a|an|this|he|she|it|they|we|his|her|"
+    r"[;:]\s|,\s+(?:and|but|while|whereas)\s+|\s+(?:and|but)\s+(?=(?:(?i:the)|a|an|this|he|she|it|they|we|his|her|"
     r"their|its|one|another|[A-Z][a-z]+\s+(?:[A-Z][a-z]+\s+)?(?:has|have|had|also|then|said|says|"
     r"stated|states|wrote|writes))\b)"
 )
