@@ -143,6 +143,9 @@ SPEAKERS = [
     ("the subject of an absolute clause with 'with'",
      "These gains have lasted, with partners reporting that the work has: 'achieved remarkable levels of "
      "integration across the supply chain' (S3).", "achieved remarkable", "partners"),
+    ("a verb inside a marker is not the sentence's verb",
+     "Ratings rose by a third in 2013 [corroborating source 5]; and feedback comments have included 'your "
+     "expertise is highly valuable to frontline practice'.", "your expertise", "feedback comments"),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

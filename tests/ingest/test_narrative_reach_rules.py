@@ -65,3 +65,8 @@ def test_counts_of_copies_and_downloads_are_not_reach(sentence):
 def test_schools_across_a_country_are_reach():
     [r] = extract_reach("The toolkit is now used in 250 schools across Scotland.")
     assert (r.text, r.value) == ("250 schools", 250.0)
+
+
+def test_the_size_of_another_firm_is_not_reach_but_staff_trained_are():
+    assert extract_reach("The contractor, a global firm with 56,700 employees, adopted it.") == []
+    assert [r.text for r in extract_reach("We trained the agency's 150 staff in 2012.")] == ["150 staff"]

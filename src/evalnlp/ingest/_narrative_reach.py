@@ -294,12 +294,20 @@ def negative_outcome(c: Candidate) -> bool:
 
 _EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|hire[sd]?|hiring|workforce\s+of|headcount\s+of|jobs?\s+for)\s+"
                             r"(?:(?:a\s+total\s+of|a\s+further|some|over|around|about|approximately|more\s+than|"
-                            r"nearly|almost|up\s+to)\s+)?$", re.IGNORECASE)
+                            r"nearly|almost|up\s+to|at\s+least|~)\s*)?$"
+                            r"|\b(?:with|has|have|had|involving)\s+(?:(?:over|around|about|some|nearly|almost|~)\s*)?$",
+                            re.IGNORECASE)
 
 
 def employees(c: Candidate) -> bool:
     """``The firm employs 12 full-time staff``: a firm's own workforce is its size, not people reached."""
-    return _EMPLOY_BEFORE.search(c.text, max(0, c.ns - 40), c.ns) is not None
+    m = _EMPLOY_BEFORE.search(c.text, max(0, c.ns - 40), c.ns)
+    if m is None:
+        return False
+    if m.group(0).lower().startswith(("employ", "hire", "hiring", "workforce", "headcount", "jobs")):
+        return True
+    # "a firm with 56,700 employees": only a count of employees or staff is the firm's size
+    return c.text[c.unit[0]:c.unit[1]].lower().split()[-1] in {"employees", "staff"}
 
 
 REJECTS: tuple = (money_or_percentage, label_page_or_reference, year, bare_one, inside_a_name, size_of_a_body,

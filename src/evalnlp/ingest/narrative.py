@@ -728,7 +728,7 @@ def _document_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None
         return None
     vpos = lo + m.start()
     span = np_before_verb(ctx.masked, _clause_start(ctx, lo, vpos), vpos)
-    if span is None or not valid_np(ctx.masked, *span, max_words=12) or span[1] < vpos - 1:
+    if span is None or not valid_np(ctx.masked, *span, max_words=12) or span[1] < trim_right(ctx.masked, lo, vpos) - 1:
         return None
     return span if noun_kind(ctx.text[span[0]:span[1]]) == "doc" else None
 
@@ -755,10 +755,15 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
     """``(start, end, subject-from-parse)`` of the attribution verb (or verb phrase) nearest ``hi``."""
     text = ctx.text
     best: tuple[int, int, tuple[int, int] | None] | None = None
+    markers = find_markers(text, lo, hi)  # "[corroborating source 5]" holds no verb of the sentence
+
+    def in_marker(pos: int) -> bool:
+        return any(a <= pos < b for a, b in markers)
+
     if ctx.index is not None:
         seg = _unquoted(ctx, lo, hi)
-        verb = next((t for t in reversed(ctx.index.attribution_verbs(lo, hi))
-                     if t.pos_ in {"VERB", "AUX"} or not _noun_reading(seg, t.idx - lo, t.idx - lo + len(t.text))),
+        verb = next((t for t in reversed(ctx.index.attribution_verbs(lo, hi)) if not in_marker(t.idx) and (
+                     t.pos_ in {"VERB", "AUX"} or not _noun_reading(seg, t.idx - lo, t.idx - lo + len(t.text)))),
                     None)
         if verb is not None:
             subj = ctx.index.subject(verb)
@@ -771,7 +776,10 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
                 span = _rule_subject(ctx, lo, verb.idx)
             best = (verb.idx, verb.idx + len(verb.text), span)
     else:
-        v = _rule_verb(ctx, _unquoted(ctx, lo, hi))
+        seg = _unquoted(ctx, lo, hi)
+        for a, b in markers:
+            seg = seg[:a - lo] + " " * (b - a) + seg[b - lo:]
+        v = _rule_verb(ctx, seg)
         if v is not None:
             best = (lo + v[0], lo + v[1], _rule_subject(ctx, lo, lo + v[0]))
     if best is not None and not _reaches_quote(ctx, best[0], best[1], hi):
