@@ -70,3 +70,9 @@ def test_schools_across_a_country_are_reach():
 def test_the_size_of_another_firm_is_not_reach_but_staff_trained_are():
     assert extract_reach("The contractor, a global firm with 56,700 employees, adopted it.") == []
     assert [r.text for r in extract_reach("We trained the agency's 150 staff in 2012.")] == ["150 staff"]
+
+
+def test_a_circulation_counts_copies_and_all_but_n_counts_those_left_out():
+    assert extract_reach("The daily has a circulation of some 340,000 copies per issue.") == []
+    assert extract_reach("The disease regressed in all but 5 infants.") == []
+    assert [r.text for r in extract_reach("The magazine has a readership of 130,000.")] == ["readership of 130,000"]

@@ -86,7 +86,7 @@ _STOP = {
     "such", "using", "used", "attending", "took", "take", "taking", "has", "received",
 }
 _AUDIENCE_FIRST = re.compile(
-    r"\b(?P<unit>population|readership|circulation|audience|audiences|viewership|listenership|"
+    r"\b(?P<unit>population|readership|audience|audiences|viewership|listenership|"
     r"membership)(?:\s+(?:size|reach|figures?))?\s*(?:of\s+(?:around|about|approximately|over|some)\s+|"
     r"of\s+|:\s*|ranging\s+from\s+|was\s+|is\s+|=\s*)?" + NUMBER.replace("?P<num>", "?P<num2>"),
     re.IGNORECASE,
@@ -287,9 +287,10 @@ _NEGATIVE_OUTCOME = re.compile(
 
 
 def negative_outcome(c: Candidate) -> bool:
-    """``12 athletes were disqualified``, ``40 patients died``: people counted for what befell them, not
-    reached by the work."""
-    return _NEGATIVE_OUTCOME.match(c.text, c.unit[1]) is not None
+    """``12 athletes were disqualified``, ``40 patients died``, ``in all but 5 infants``: people counted for
+    what befell them or left out, not reached by the work."""
+    return _NEGATIVE_OUTCOME.match(c.text, c.unit[1]) is not None or \
+        re.search(r"\ball\s+but\s+$", c.text[max(0, c.start - 12):c.start]) is not None
 
 
 _EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|hire[sd]?|hiring|workforce\s+of|headcount\s+of|jobs?\s+for)\s+"
