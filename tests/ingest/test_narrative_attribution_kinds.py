@@ -146,6 +146,22 @@ SPEAKERS = [
     ("a verb inside a marker is not the sentence's verb",
      "Ratings rose by a third in 2013 [corroborating source 5]; and feedback comments have included 'your "
      "expertise is highly valuable to frontline practice'.", "your expertise", "feedback comments"),
+    ("an abbreviation with a full stop inside the agent's role",
+     "It has been stated by Gavin Reid, Director of Eng. Design, Skyways, [1], that 'the programme is integral "
+     "to our future aircraft systems'.", "the programme is", "Gavin Reid, Director of Eng. Design, Skyways"),
+    ("a marker written 'corrob' inside the speaker's phrase, and 'has written,'",
+     "The Chair of the Group on Drug Policy [corrob 5.3] has written, 'Professor Ames has been one of the few "
+     "reliable sources on this'.", "Professor Ames", "The Chair of the Group on Drug Policy"),
+    ("a span that stops before 'offers the view that'",
+     "The former Director of the Regional Office offers the view that: 'you described the changes that took "
+     "place with real accuracy' (Source 2).", "you described", "The former Director of the Regional Office"),
+    ("'For X:' before the quotation",
+     "For one civil servant in the department: 'the research shaped every part of the new regional policy' "
+     "(Source 5).", "the research shaped", "one civil servant in the department"),
+    ("a verb outside the word lists ends a verb-less attribution before a colon",
+     "Rachel Amadi, former Head of Learning at the Gallery delineates the host's skills at the launch (2010): "
+     "'she guided the audience across a bumpy terrain with ease'.", "she guided",
+     "Rachel Amadi, former Head of Learning at the Gallery"),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

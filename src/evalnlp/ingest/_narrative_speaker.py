@@ -665,8 +665,8 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
                          text[pos:b])
         chunk_end = pos + stop.start() if stop else b
         # a full stop inside an abbreviation or initial ("Dr.", "J. Smith") does not end the phrase
-        while stop and text[chunk_end] == "." and re.search(
-                r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Rev|Hon))$", text[pos:chunk_end]):
+        while stop and text[chunk_end] == "." and (re.search(
+                r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Rev|Hon))$", text[pos:chunk_end]) or _abbreviation(text, pos, chunk_end)):
             nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]", text[chunk_end + 1:b])
             chunk_end = chunk_end + 1 + nxt.start() if nxt else b
             stop = nxt
@@ -687,6 +687,14 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
     if end <= a or len(text[a:end].split()) > max_words:
         return None
     return trim_span(text, a, end)
+
+
+def _abbreviation(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` end with an abbreviation that takes a full stop ("Eng", "Dept")?"""
+    from evalnlp.ingest._narrative_text import _ABBREV
+
+    m = re.search(r"\b([A-Za-z]{2,6})$", text[a:b])
+    return bool(m and m.group(1).lower() in _ABBREV and m.group(1)[:1].isupper())
 
 
 def np_head_prefix(text: str, a: int, b: int) -> tuple[int, int] | None:

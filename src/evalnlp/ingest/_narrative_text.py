@@ -145,7 +145,8 @@ _ABBREV = {
     "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "prof", "st", "no", "vs", "cf", "p", "pp", "al",
     "fig", "approx", "c", "inc", "ltd", "co", "dept", "univ", "vol", "ed", "eds", "jr", "sr",
     "ref", "refs", "para", "paras", "sec", "ch", "chap", "eq", "eqn", "nos", "figs", "tab", "cllr",
-    "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz",
+    "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz", "eng", "assoc", "inst", "govt",
+    "corp", "mgr", "dir", "asst", "snr",
 }
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 
@@ -198,7 +199,7 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # --- corroborating-source markers --------------------------------------------------------------
 
 _ITEM = (
-    r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|testimon(?:y|ials?)|letters?|"
+    r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|corrob\.?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
     r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"

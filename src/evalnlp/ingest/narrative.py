@@ -399,8 +399,9 @@ _PASSIVE_BY = re.compile(
 _PHRASE_VERB = re.compile(
     r"\b(?:put\s+it(?=\W)|ha[sd]\s+this\s+to\s+say|went\s+on(?=\s*[,:])|goes\s+on(?=\s*[,:])|"
     r"continued(?=\s*[,:])|continues(?=\s*[,:])|summed\s+(?:it\s+)?up|sums\s+(?:it\s+)?up|"
-    r"(?:made|makes|gave|gives|offered|offers|provided|provides)\s+(?:the|a|this)\s+(?:following\s+)?"
-    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
+    r"(?:made|makes|gave|gives|offered|offers|provided|provides|issued|issues|expressed|expresses|shared|shares)"
+    r"\s+(?:the|a|this|his|her|their)\s+(?:following\s+)?"
+    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement|view|opinion)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
 )
 _TOPIC_TAIL = re.compile(
     r",\s+(?:on|about|regarding|concerning|reflecting\s+on|speaking\s+(?:about|of|on)|commenting\s+on|"
@@ -826,6 +827,18 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
     text = ctx.masked
     a = strip_intro(text, lo, colon)
     b = colon
+    m = re.match(r"\s*(?:[Ff]or|[Tt]o)\s+", text[lo:b])
+    if m:
+        span = trim_span(text, lo + m.end(), b)  # "For one civil servant: '...'"
+        words = ctx.text[span[0]:span[1]].split() if span else []
+        if span and valid_np(text, *span, max_words=10) and (noun_kind(ctx.text[span[0]:span[1]]) != "unknown" or (
+                len(words) >= 2 and words[0].lower() in {"one", "a", "an", "another", "the"})):
+            return span
+    verb = _UNKNOWN_VERB.search(text, a, b)
+    if verb and verb.group(1).lower() not in ROLE_NOUNS:
+        span = trim_span(text, a, verb.start(1))  # "Name, Role delineates the skills of X as follows:"
+        if span and _np_chain(text, *span):
+            return span
     tail = _TOPIC_TAIL.search(text, a, b)
     if tail:
         b = tail.start()
@@ -840,6 +853,12 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
         if span and span[1] >= trim_right(text, a, colon):
             return span  # "... the following referral from DH:"
     return None
+
+
+# A third-person verb the word lists do not hold, after a name or role and before its object
+# ("... Head of Interaction delineates Weaver's skills:").
+_UNKNOWN_VERB = re.compile(r"(?<=[A-Za-z])\s+([a-z]{3,}(?:es|s|ed))\s+(?=[A-Z]|(?:the|a|an|his|her|their|its|this|these|"
+                           r"how|what|that)\b)")
 
 
 def _np_chain(text: str, a: int, b: int) -> bool:
