@@ -162,6 +162,12 @@ SPEAKERS = [
      "Rachel Amadi, former Head of Learning at the Gallery delineates the host's skills at the launch (2010): "
      "'she guided the audience across a bumpy terrain with ease'.", "she guided",
      "Rachel Amadi, former Head of Learning at the Gallery"),
+    ("'circ.' inside a parenthesis after the speaker does not end the sentence",
+     "The Literary Review (15 February 2013, circ. 100,000) suggested that 'few books bring the personal and "
+     "the professional together so well'.", "few books", "The Literary Review"),
+    ("a participle clause after the speaker's name",
+     "Jon Yard, reviewing what he called 'this fine book' in the Post (1 December 2012), says that the account "
+     "is 'absolutely necessary to any understanding of the events'.", "absolutely necessary", "Jon Yard"),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),
@@ -190,3 +196,17 @@ def test_double_spaced_export_keeps_sentences_whole(nlp):
     t = _find(text, "the single clearest", nlp)
     assert " ".join(t.speaker.split()) == "The Director of Adult Services at the City Council"
     assert t.source_ref == "(C3)"
+
+
+def test_double_spaced_export_with_a_short_line_inside_a_sentence(nlp):
+    lines = ["The review was read widely in the region and it shaped the new plans of the",
+             "council for the coming years. In a recent",
+             "letter the Secretary",
+             "General of the Regional Council states: 'the council is pleased to place on record its",
+             "thanks for this work' [5.2]. The council then adopted the plan for every one of its",
+             "districts and asked for a second review of the plan after the first full year of use.",
+             "The board welcomed the change and asked the team to repeat the study in the next year",
+             "so that the effects could be followed for a longer time than had been planned at first."]
+    t = _find("\n\n ".join(lines), "the council is pleased", nlp)
+    assert " ".join(t.speaker.split()) == "the Secretary General of the Regional Council"
+    assert t.source_ref == "[5.2]"

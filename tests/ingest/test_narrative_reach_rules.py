@@ -76,3 +76,9 @@ def test_a_circulation_counts_copies_and_all_but_n_counts_those_left_out():
     assert extract_reach("The daily has a circulation of some 340,000 copies per issue.") == []
     assert extract_reach("The disease regressed in all but 5 infants.") == []
     assert [r.text for r in extract_reach("The magazine has a readership of 130,000.")] == ["readership of 130,000"]
+
+
+def test_table_cells_on_their_own_lines_do_not_join_a_number_to_the_next_cell():
+    cells = ["Programme", "Cohort A", "Cohort B", "Participants", "Clinical Fellowship", "40", "38", "78",
+             "Management Programme", "45", "40", "85", "Senior Leaders Masterclass", "30", "32", "62"]
+    assert [r.text for r in extract_reach("\n\n".join(cells))] == []

@@ -624,9 +624,12 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                     span = (agent[0], span[1])
         return span
     back = np_before(text, lo, vpos)
+    if forward is not None and text.startswith("Q", forward[0]) and text[forward[0]:forward[0] + 2] in {"Qq", "Q"}:
+        forward = np_before_verb(text, lo, vpos)  # a parse that makes a short quoted phrase the subject
+    raw = forward
     if forward is not None:
         a, b = forward
-        cut = re.search(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where)|including|such\s+as|"
+        cut = re.search(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where)|[a-z]{3,}ing\s|including|such\s+as|"
                         r"notably|especially|particularly|e\.g\.|i\.e\.)\b", text[a:b])
         if cut:
             b = a + cut.start()  # a non-restrictive relative clause is not part of the name
@@ -635,8 +638,9 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
         if tail and tail.start() > 0:
             b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
         forward = trim_span(text, a, b) if b > a else None
-    if forward is not None and back is not None and forward[0] < back[0] < forward[1] <= back[1] + 1 and \
-            re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[forward[0]:back[0]]):
+    if raw is not None and back is not None and raw[0] < back[0] < raw[1] <= back[1] + 1 and \
+            not text.startswith("Q", back[0]) and \
+            re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[raw[0]:back[0]]):
         return back  # "..., providing what the Chair of X calls": the subject follows the relative word
     if forward is not None and valid_np(text, *forward):
         if back is not None and back[0] < forward[0] and back[1] >= forward[1] - 1:

@@ -73,15 +73,16 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def double_spaced(text: str) -> bool:
-    """Are the lines of ``text`` separated by blank lines throughout (at least 8 lines, and at most one
-    in ten followed directly by another non-blank line)?"""
+    """Are the wrapped lines of ``text`` separated by blank lines throughout (at least 8 lines, at most one
+    in ten followed directly by another non-blank line, and lines of wrapping length)?"""
     lines = text.split("\n")
     filled = [bool(line.strip()) for line in lines]
     n = sum(filled)
     if n < 8:
         return False
     adjacent = sum(1 for a, b in zip(filled, filled[1:]) if a and b)
-    return adjacent <= 0.1 * n
+    # wrapped lines are short (an export wraps at about 80 characters); a paragraph per line is not wrapping
+    return adjacent <= 0.1 * n and _typical_line(text) <= 130
 
 
 def _typical_line(text: str) -> int:
@@ -103,9 +104,17 @@ def _ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
         return True
     if nxt[:1].islower():
         return False
+    if re.fullmatch(r"[\d.,%£$€+\-–/ ]+", prev) or re.fullmatch(r"[\d.,%£$€+\-–/ ]+", nxt):
+        return True  # a table cell on its own line
     if re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$|[\"'’”`]\s*(?:\[[^\]]{1,12}\]|\([^)]{1,12}\))\.?$", prev):
         return True
-    return len(prev) < 0.6 * typical
+    if len(prev) >= 0.6 * typical:
+        return False
+    # a short line is a heading when it stands alone: the line before it ended a sentence (or there is none)
+    start = original.rfind("\n", 0, os_)
+    before = original[:max(start, 0)].rstrip()
+    line2 = before[before.rfind("\n") + 1:].strip()
+    return not line2 or re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$", line2) is not None
 _SPECIAL = re.compile(r"\s{2,}|[^\S ]|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
 
@@ -146,7 +155,7 @@ _ABBREV = {
     "fig", "approx", "c", "inc", "ltd", "co", "dept", "univ", "vol", "ed", "eds", "jr", "sr",
     "ref", "refs", "para", "paras", "sec", "ch", "chap", "eq", "eqn", "nos", "figs", "tab", "cllr",
     "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz", "eng", "assoc", "inst", "govt",
-    "corp", "mgr", "dir", "asst", "snr",
+    "corp", "mgr", "dir", "asst", "snr", "circ",
 }
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 
