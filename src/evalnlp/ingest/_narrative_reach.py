@@ -86,7 +86,7 @@ _STOP = {
     "such", "using", "used", "attending", "took", "take", "taking", "has", "received",
 }
 _AUDIENCE_FIRST = re.compile(
-    r"\b(?P<unit>population|readership|circulation|audience|audiences|viewership|listenership|"
+    r"\b(?P<unit>population|readership|audience|audiences|viewership|listenership|"
     r"membership)(?:\s+(?:size|reach|figures?))?\s*(?:of\s+(?:around|about|approximately|over|some)\s+|"
     r"of\s+|:\s*|ranging\s+from\s+|was\s+|is\s+|=\s*)?" + NUMBER.replace("?P<num>", "?P<num2>"),
     re.IGNORECASE,
@@ -210,28 +210,116 @@ def _conjunct(text: str, pos: int) -> int | None:
     return last_people
 
 
-def find_reach(text: str, quotes_mask: bytearray | None = None) -> list[ReachSpan]:
-    """Reach figures in norm ``text``, in order, without overlaps."""
-    found: list[ReachSpan] = []
-    for m in _AUDIENCE_FIRST.finditer(text):
-        val = parse_number(m.group("num2"))
-        if val is None or _is_year(m.group("num2")) or _money_or_pct(text, m.start("num2"), m.end("num2")):
-            continue
-        if _head_noun(text, m.end("num2")) is not None:
-            continue  # "a population of two million people": the number-first figure wins
-        found.append(ReachSpan(m.start(), m.end(), val, m.start("unit"), m.end("unit")))
+@dataclass(frozen=True)
+class Candidate:
+    """A number that may open a reach figure: ``text[ns:ne]`` is the number, ``unit`` its counted noun
+    phrase (norm offsets), ``start`` where the figure starts (a hedging qualifier or a range's first number)."""
+
+    text: str
+    ns: int
+    ne: int
+    start: int
+    unit: tuple[int, int]
+
+    @property
+    def number(self) -> str:
+        return self.text[self.ns:self.ne]
+
+
+# --- reasons a number followed by a people noun is not a reach figure (one predicate each) ---------
+
+
+def money_or_percentage(c: Candidate) -> bool:
+    """``£3 million``, ``40 per cent``, ``25%``."""
+    return _money_or_pct(c.text, c.ns, c.ne)
+
+
+def label_page_or_reference(c: Candidate) -> bool:
+    """``Year 9 pupils``, ``p. 12``, ``Table 3``, ``[4]``: a label or pointer, not a count."""
+    return _page_or_ref(c.text, c.ns, c.ne)
+
+
+def year(c: Candidate) -> bool:
+    """``2012 teachers`` is a year before a noun unless a qualifier says it is a count (``over 2012``)."""
+    first = re.split(r"\s*(?:-|–|to)\s*", c.number.strip())[0]
+    return _is_year(first) and not _QUAL_BEFORE.search(c.text, max(0, c.ns - 30), c.ns)
+
+
+def bare_one(c: Candidate) -> bool:
+    """``one school`` is not a reach figure."""
+    return re.fullmatch(r"one|1", c.number.strip().lower()) is not None
+
+
+_NAME_WORD_BEFORE = re.compile(r"(?<![.!?:;]\s)(?<![.!?:;])\b([A-Z][\w&'’-]*)\s+$")
+
+
+def inside_a_name(c: Candidate) -> bool:
+    """A digit between two capitalised words belongs to a name (``Football 4 Peace reached children``,
+    ``Agenda 21 Partners``), not a count; a determiner or qualifier before it (``The 40 schools``) does not
+    count as a name word."""
+    if not c.number.strip()[:1].isdigit():
+        return False
+    before = _NAME_WORD_BEFORE.search(c.text, max(0, c.ns - 40), c.ns)
+    if before is None or before.group(1).lower() in _STOP | _NAME_EXCEPT:
+        return False
+    return re.match(r"\s+[A-Z]", c.text[c.ne:c.ne + 3]) is not None
+
+
+_NAME_EXCEPT = {"over", "about", "around", "some", "nearly", "almost", "approximately", "just", "another",
+                "further", "only", "every", "total", "all", "these", "those", "our", "his", "her", "its",
+                "their", "the", "a", "an"}
+_BODY = re.compile(r"[\s-]*(?:[a-z]+\s+){0,2}(?:panel|board|committee|jury|team|group|council|commission|"
+                   r"delegation|consortium|steering)s?\b", re.IGNORECASE)
+
+
+def size_of_a_body(c: Candidate) -> bool:
+    """``a 5 member review panel``: the size of a body, not people reached (``600+ member forum`` is
+    a reach figure: a forum is open to its members)."""
+    return c.text[c.unit[0]:c.unit[1]].lower() == "member" and _BODY.match(c.text, c.unit[1]) is not None
+
+
+_NEGATIVE_OUTCOME = re.compile(
+    r"\s+(?:who\s+|that\s+)?(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got)\s+(?:later\s+|subsequently\s+|"
+    r"then\s+|all\s+|also\s+)?(?:disqualified|banned|suspended|excluded|expelled|dismissed|sacked|killed|injured|"
+    r"arrested|charged|convicted|imprisoned|jailed|sanctioned|deported|evicted|died|lost)\b"
+    r"|\s+(?:died|dropped\s+out|withdrew|failed)\b",
+    re.IGNORECASE)
+
+
+def negative_outcome(c: Candidate) -> bool:
+    """``12 athletes were disqualified``, ``40 patients died``, ``in all but 5 infants``: people counted for
+    what befell them or left out, not reached by the work."""
+    return _NEGATIVE_OUTCOME.match(c.text, c.unit[1]) is not None or \
+        re.search(r"\ball\s+but\s+$", c.text[max(0, c.start - 12):c.start]) is not None
+
+
+_EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|hire[sd]?|hiring|workforce\s+of|headcount\s+of|jobs?\s+for)\s+"
+                            r"(?:(?:a\s+total\s+of|a\s+further|some|over|around|about|approximately|more\s+than|"
+                            r"nearly|almost|up\s+to|at\s+least|~)\s*)?$"
+                            r"|\b(?:with|has|have|had|involving)\s+(?:(?:over|around|about|some|nearly|almost|~)\s*)?$",
+                            re.IGNORECASE)
+
+
+def employees(c: Candidate) -> bool:
+    """``The firm employs 12 full-time staff``: a firm's own workforce is its size, not people reached."""
+    m = _EMPLOY_BEFORE.search(c.text, max(0, c.ns - 40), c.ns)
+    if m is None:
+        return False
+    if m.group(0).lower().startswith(("employ", "hire", "hiring", "workforce", "headcount", "jobs")):
+        return True
+    # "a firm with 56,700 employees": only a count of employees or staff is the firm's size
+    return c.text[c.unit[0]:c.unit[1]].lower().split()[-1] in {"employees", "staff"}
+
+
+REJECTS: tuple = (money_or_percentage, label_page_or_reference, year, bare_one, inside_a_name, size_of_a_body,
+                  negative_outcome, employees)
+_BETWEEN = re.compile(rf"\bbetween\s+(?P<low>{_ONE_NUM})\s+and\s+$", re.IGNORECASE)
+
+
+def candidates(text: str):
+    """Numbers followed by a counted people noun phrase, before any rejection (see :data:`REJECTS`)."""
     for m in _FIGURE.finditer(text):
-        num = m.group("num")
         ns, ne = m.start("num"), m.end("num")
-        if _money_or_pct(text, ns, ne) or _page_or_ref(text, ns, ne):
-            continue
-        if _is_year(num.split("-")[0].split("–")[0]) and not _QUAL_BEFORE.search(text, max(0, ns - 30), ns):
-            continue
-        if re.fullmatch(r"one|1", num.strip().lower()):
-            continue
-        val = parse_number(num)
-        if val is None or val <= 0:
-            continue
         unit = _head_noun(text, ne)
         if unit is None:
             continue
@@ -242,7 +330,30 @@ def find_reach(text: str, quotes_mask: bytearray | None = None) -> list[ReachSpa
             start = qm.start() + len(qual.split()[0]) + 1
         elif qual and qual.lower().startswith(("a further", "another")):
             start = ns
-        found.append(ReachSpan(start, unit[1], val, unit[0], unit[1]))
+        between = _BETWEEN.search(text, max(0, ns - 40), ns)
+        if between:
+            start = between.start("low")  # "between 200 and 300 nurses": the range starts at its first number
+        yield Candidate(text, ns, ne, start, unit)
+
+
+def find_reach(text: str, quotes_mask: bytearray | None = None) -> list[ReachSpan]:
+    """Reach figures in norm ``text``, in order, without overlaps."""
+    found: list[ReachSpan] = []
+    for m in _AUDIENCE_FIRST.finditer(text):
+        val = parse_number(m.group("num2"))
+        if val is None or _is_year(m.group("num2")) or _money_or_pct(text, m.start("num2"), m.end("num2")):
+            continue
+        if _head_noun(text, m.end("num2")) is not None:
+            continue  # "a population of two million people": the number-first figure wins
+        found.append(ReachSpan(m.start(), m.end(), val, m.start("unit"), m.end("unit")))
+    for c in candidates(text):
+        if any(reject(c) for reject in REJECTS):
+            continue
+        val = parse_number(c.number if c.start >= c.ns or not text[c.start].isdigit()
+                           else re.match(_ONE_NUM, text[c.start:]).group(0))  # a range gives its first number
+        if val is None or val <= 0:
+            continue
+        found.append(ReachSpan(c.start, c.unit[1], val, c.unit[0], c.unit[1]))
     found.sort(key=lambda r: (r.start, -r.end))
     out: list[ReachSpan] = []
     for r in found:

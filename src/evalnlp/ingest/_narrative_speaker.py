@@ -10,30 +10,11 @@ import re
 from collections import Counter
 from typing import Any
 
-ATTR_LEMMAS = {
-    "say", "state", "confirm", "note", "comment", "write", "report", "explain", "add", "describe",
-    "observe", "remark", "conclude", "acknowledge", "recognise", "recognize", "assert", "claim",
-    "affirm", "emphasise", "emphasize", "stress", "highlight", "argue", "tell", "declare",
-    "announce", "testify", "praise", "reflect", "recall", "mention", "summarise", "summarize",
-    "respond", "reply", "call", "see", "recommend", "suggest", "agree", "believe", "feel",
-    "indicate", "attest", "endorse", "record", "commend", "thank", "express", "consider", "view",
-    "regard", "continue", "welcome", "point", "insist", "admit", "explain", "tweet", "post",
-    "quote", "cite", "conclude", "find", "identify", "acclaim", "credit", "applaud", "enthuse",
-    "staid", "observe", "proclaim", "comment", "put", "ask", "answer", "stipulate", "specify",
-    "pledge", "commit", "promise", "aim", "seek", "set", "outline", "judge", "rate", "assess",
-    "substantiate", "corroborate", "certify", "verify", "validate", "warn", "advise", "maintain",
-    "contend", "propose", "concede", "elaborate", "underline", "underscore", "characterise",
-    "characterize", "hail", "laud", "celebrate", "articulate", "voice", "recount", "clarify",
-    "reveal", "posit", "opine", "predict", "allege", "concur", "remind", "caution", "urge",
-    "confide", "reiterate", "surmise", "lament", "complain", "boast", "joke", "quip",
-}
-_IRREGULAR = {
-    "said", "says", "saying", "wrote", "written", "writes", "writing", "told", "tells", "telling",
-    "saw", "sees", "seen", "seeing", "put", "puts", "putting", "felt", "feels", "thought", "found",
-    "staid", "set", "sets",
-}
-_DROP_IN_RULES = {"see", "put", "set", "find", "aim", "seek", "judge", "rate", "assess", "continue",
-                  "commit", "call", "view", "regard", "consider", "feel", "believe", "point", "ask"}
+from evalnlp.ingest import _narrative_words as W
+
+ATTR_LEMMAS = W.ATTRIBUTION_LEMMAS
+_IRREGULAR = W.IRREGULAR_ATTRIBUTION_FORMS
+_DROP_IN_RULES = W.PARSER_ONLY_LEMMAS
 
 
 def _forms(lemma: str) -> set[str]:
@@ -59,75 +40,15 @@ RULE_VERBS |= {"sees", "describes", "described", "calls", "called"}
 
 _VERB_RE = re.compile(r"\b(" + "|".join(sorted(RULE_VERBS, key=len, reverse=True)) + r")(\d{1,2}(?:\.\d{1,2})?)?\b")
 
-PRONOUNS = {"he", "she", "it", "they", "one", "another", "we", "i", "this", "who", "them", "him",
-            "her", "these", "those", "some", "others", "both", "all", "many", "most"}
-_AUX = {
-    "has", "have", "had", "is", "was", "were", "are", "be", "been", "did", "does", "do", "will",
-    "would", "can", "could", "may", "might", "should", "shall", "must", "goes", "went", "go",
-    "going", "gone", "on", "to", "also", "then", "later", "recently", "further", "subsequently",
-    "again", "clearly", "publicly", "formally", "specifically", "explicitly", "simply", "even",
-    "directly", "not", "already", "since", "similarly", "likewise", "moreover", "indeed",
-    "usefully", "helpfully", "warmly", "enthusiastically", "once", "always", "often",
-    "consistently", "duly", "kindly", "both", "each", "herself", "himself", "themselves", "itself",
-    "too", "now", "still", "independently", "personally", "being", "able", "that",
-}
-_COMMON_VERBS = {
-    "wrote", "tried", "made", "gave", "took", "led", "became", "used", "found", "worked",
-    "attended", "visited", "joined", "invited", "asked", "received", "provided", "adopted",
-    "developed", "presented", "met", "read", "heard", "began", "reviewed", "introduced",
-    "established", "funded", "commissioned", "supported", "published", "issued", "sent", "is",
-    "are", "was", "were", "has", "have", "had", "did", "does", "do", "will", "would", "can",
-    "could", "may", "might", "should", "must", "shall",
-}
-_DETS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our",
-         "one", "another", "each", "every", "newly", "recently", "former", "self", "most", "well"}
-_INTRO = {
-    "in", "on", "at", "by", "for", "from", "since", "during", "following", "after", "before",
-    "further", "furthermore", "moreover", "however", "likewise", "similarly", "also", "in addition",
-    "additionally", "indeed", "finally", "recently", "for example", "subsequently", "then", "later",
-    "overall", "again", "notably", "thus", "hence", "here", "meanwhile", "specifically", "crucially",
-    "importantly", "significantly", "as", "when", "while", "although", "with", "through", "under",
-    "writing", "speaking", "reflecting", "commenting", "asked", "when asked", "most recently",
-}
-_ADVERB_START = {"likewise", "similarly", "also", "indeed", "moreover", "furthermore",
-                 "additionally", "subsequently", "finally", "then", "here", "thus", "hence",
-                 "meanwhile", "again", "notably", "importantly", "crucially", "and", "but", "so"}
-PERSON_NOUNS = {
-    "director", "manager", "chair", "chairman", "chairwoman", "chairperson", "chief", "executive",
-    "officer", "head", "member", "participant", "judge", "minister", "secretary", "adviser",
-    "advisor", "analyst", "coach", "trainer", "teacher", "nurse", "doctor", "clinician",
-    "consultant", "ceo", "president", "leader", "lead", "coordinator", "co-ordinator", "founder",
-    "editor", "commissioner", "governor", "trustee", "representative", "spokesperson",
-    "spokesman", "spokeswoman", "mother", "father", "parent", "patient", "carer", "student",
-    "user", "practitioner", "professional", "official", "mp", "councillor", "mayor", "controller",
-    "inspector", "curator", "producer", "player", "athlete", "volunteer", "worker", "resident",
-    "registrar", "pharmacist", "sister", "matron", "surgeon", "physician", "anaesthetist", "gp",
-    "headteacher", "principal", "dean", "professor", "lecturer", "researcher", "engineer",
-    "captain", "treasurer", "clerk", "magistrate", "apprentice", "pupil", "superintendent",
-    "fellow", "midwife", "therapist", "economist", "architect", "planner", "solicitor",
-    "barrister", "lawyer", "governor", "tenant", "farmer", "journalist", "reviewer", "critic",
-    "collaborator", "partner", "viewer", "listener", "reader", "visitor", "attendee", "delegate",
-    "respondent", "interviewee", "beneficiary", "woman", "man", "person", "child", "pupil",
-    "employee", "specialist", "expert", "scientist", "author", "owner", "entrepreneur", "vicar",
-    "officer", "administrator", "assistant", "deputy", "technician", "guide", "mentor", "tutor",
-}
-ORG_NOUNS = {
-    "committee", "panel", "council", "board", "organisation", "organization", "charity", "agency",
-    "department", "ministry", "government", "trust", "commission", "inspectorate", "institute",
-    "institution", "association", "authority", "service", "company", "firm", "foundation",
-    "society", "union", "network", "partnership", "group", "team", "club", "school", "academy",
-    "college", "university", "hospital", "practice", "bank", "ltd", "plc", "inc", "office", "unit",
-    "centre", "center", "forum", "federation", "consortium", "parliament", "court", "tribunal",
-    "regulator", "body", "alliance", "executive", "nhs", "bbc", "who", "ccg", "icb", "secretariat",
-    "observatory", "press", "newspaper", "magazine", "broadcaster", "industry", "sector",
-}
-DOC_NOUNS = {
-    "report", "review", "letter", "statement", "evaluation", "guidance", "guideline", "guidelines",
-    "website", "minutes", "plan", "strategy", "paper", "article", "document", "survey", "audit",
-    "response", "submission", "briefing", "release", "blog", "judgment", "judgement", "testimonial",
-    "email", "e-mail", "assessment", "analysis", "inquiry", "study", "appraisal", "consultation",
-    "framework", "standard", "policy", "book", "editorial", "citation", "note", "notes",
-}
+PRONOUNS = W.PRONOUNS
+_AUX = W.AUXILIARIES_AND_ADVERBS
+_COMMON_VERBS = W.COMMON_VERBS
+_DETS = W.NP_OPENERS
+_INTRO = W.INTRODUCTION_WORDS
+_ADVERB_START = W.SENTENCE_ADVERBS
+PERSON_NOUNS = W.PERSON_NOUNS
+ORG_NOUNS = W.ORG_NOUNS
+DOC_NOUNS = W.DOC_NOUNS
 ROLE_NOUNS = (PERSON_NOUNS | ORG_NOUNS | DOC_NOUNS | {w + "s" for w in PERSON_NOUNS} | {
     "women", "men", "children", "people", "staff", "one"}) - {"who", "press", "industry", "sector",
                                                                "note", "notes", "plan", "policy",
@@ -184,6 +105,10 @@ def strip_intro(text: str, a: int, b: int) -> int:
     ``Writing in the Guardian,``, ``Of the options considered,``, a leading ``As``)."""
     for _ in range(4):
         seg = text[a:b]
+        year = re.match(r"\s*(?:19|20)\d\d\s*,\s*", seg)
+        if year:
+            a += year.end()  # the tail of a date cut at its comma ("In an email of 1 April, 2010, the ...")
+            continue
         first = re.match(r"\s*([A-Za-z]+)", seg)
         if not first:
             return a
@@ -207,16 +132,11 @@ def strip_intro(text: str, a: int, b: int) -> int:
     return a
 
 
-_PREPOSITIONS_INTRO = {"of", "for", "to", "on", "at", "in", "by", "from", "with", "within", "across",
-                       "under", "among", "amongst", "between", "despite", "regarding", "concerning",
-                       "about", "beyond", "throughout", "upon", "via", "without", "according"}
-_ORDINAL_INTRO = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly",
-                  "overall", "however", "instead", "nonetheless", "nevertheless", "today", "now",
-                  "separately", "elsewhere", "locally", "nationally", "specifically", "importantly"}
+_PREPOSITIONS_INTRO = W.INTRODUCTION_PREPOSITIONS
+_ORDINAL_INTRO = W.INTRODUCTION_ORDINALS
 
 
-_NOT_ADVERBS = {"family", "assembly", "only", "supply", "italy", "fly", "july", "ally", "rally", "early",
-                "holy", "daily", "weekly", "monthly", "yearly", "quarterly", "elderly", "friendly"}
+_NOT_ADVERBS = W.LY_NON_ADVERBS
 
 
 def _adverb(word: str, rest: str) -> bool:
@@ -290,8 +210,7 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
     return trim_span(text, a, end)
 
 
-_PARTICLES = {"by", "in", "at", "for", "out", "on", "from", "with", "under", "through", "within",
-              "across", "over", "up"}
+_PARTICLES = W.PARTICIPLE_PARTICLES
 
 
 def _participle(words: list[tuple[int, int, str]], i: int) -> bool:
@@ -308,8 +227,7 @@ def _participle(words: list[tuple[int, int, str]], i: int) -> bool:
     return nxt == "by" or any(w[2].lower() in _FINITE_AUX for w in words[i + 2:])
 
 
-_FINITE_AUX = {"has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could",
-               "may", "might", "should", "must", "shall", "did", "does", "do"}
+_FINITE_AUX = W.FINITE_AUXILIARIES
 
 
 def np_backwards(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -417,8 +335,7 @@ def _opens_clause(text: str, starts: list[int], pos: int) -> bool:
     return strip_intro(text, s, pos) >= pos - 1 or not text[s:pos].strip()
 
 
-_NP_BREAK = {"in", "on", "at", "by", "to", "from", "with", "that", "which", "who", "and", "or",
-             "interviewed", "surveyed", "asked", "met", "said", "says", "told"}
+_NP_BREAK = W.NP_BREAKS
 
 
 def _np_left_edge(text: str, start: int, noun: int) -> int:
@@ -442,37 +359,13 @@ def _np_left_edge(text: str, start: int, noun: int) -> int:
 # "In its 2022 report the Association stated") or when it extends that phrase with an apposition
 # that the introduction hid ("In May 2021 the Chief Executive of X, Sir Y, said").
 
-_LINKS = {"of", "for", "at", "in", "on", "to", "from", "with", "within", "across", "under", "by",
-          "and", "&"}
-_DET_WORDS = {"the", "a", "an", "one", "another", "its", "their", "his", "her", "our", "this",
-              "these", "those", "each", "every", "some", "several", "many", "both", "all", "my",
-              "your", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-              "twelve", "twenty"}
-_SUBORD = {"as", "when", "while", "whilst", "although", "though", "because", "since", "if",
-           "after", "before", "once", "where", "whereas", "that", "which", "so", "but", "or",
-           "nor", "then", "thus", "hence", "than", "whether", "until", "unless", "yet", "not",
-           "no", "there", "here", "what", "how", "why", "whom", "whose", "who"}
-_PREPOSITIONS = _LINKS - {"and", "&"} | {
-    "about", "above", "after", "against", "along", "amid", "among", "amongst", "around", "before",
-    "behind", "below", "beside", "besides", "between", "beyond", "despite", "during", "except",
-    "following", "inside", "into", "like", "near", "onto", "outside", "over", "past", "per",
-    "regarding", "concerning", "since", "through", "throughout", "toward", "towards", "until",
-    "upon", "via", "without", "amongst", "according", "up", "down", "off"}
-_ORDINAL_ADV = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly",
-                "last", "next", "overall", "however", "instead", "nonetheless", "nevertheless",
-                "importantly", "specifically", "separately", "elsewhere", "locally", "nationally",
-                "internationally", "today", "now", "recently", "previously", "yesterday"}
-_ING_NOUNS = {"nursing", "training", "planning", "housing", "engineering", "marketing", "learning",
-              "funding", "teaching", "banking", "manufacturing", "building", "policing", "caring",
-              "safeguarding", "commissioning", "publishing", "licensing", "broadcasting", "spending",
-              "sentencing", "screening", "counselling", "accounting", "consulting", "mining",
-              "farming", "fishing", "shipping", "clothing", "computing", "programming", "sing",
-              "king", "ring", "thing", "something", "nothing", "anything", "everything", "morning",
-              "evening", "meeting", "wing", "spring", "string", "ceiling", "ding", "sibling"}
-_PERSON_TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "professor", "prof", "sir", "dame", "lord",
-                  "lady", "baroness", "baron", "cllr", "councillor", "rev", "reverend", "judge",
-                  "justice", "dean", "canon", "father", "sister", "brother", "captain", "colonel",
-                  "general", "major", "rt", "hon", "mp", "minister", "president", "senator"}
+_LINKS = W.NP_LINKS
+_DET_WORDS = W.DETERMINERS
+_SUBORD = W.SUBORDINATORS
+_PREPOSITIONS = _LINKS - {"and", "&"} | W.OTHER_PREPOSITIONS
+_ORDINAL_ADV = W.ORDINAL_ADVERBS
+_ING_NOUNS = W.ING_NOUNS
+_PERSON_TITLES = W.PERSON_TITLES
 _STOP_LOWER = (RULE_VERBS | _COMMON_VERBS | _SUBORD | _INTRO | _ADVERB_START | _ORDINAL_ADV
                | (_AUX - {"both", "each", "one"}) | (PRONOUNS - {"one", "another", "some", "many",
                                                                   "most", "both", "all"}))
@@ -579,9 +472,13 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
             if not appositions or start is None:
                 break
             k = i - 1
-            while k >= 0 and words[k][2] not in {",", ";", ":", "(", "["}:
-                k -= 1
+            depth = 0
+            while k >= 0 and (depth or words[k][2] not in {",", ";", ":", "(", "["}):
+                depth += (words[k][2] in {")", "]"}) - (words[k][2] in {"(", "["})
+                k -= 1  # a bracketed marker inside the chunk ("Mott (5d), chair of X") is stepped over
             chunk_lo = words[k][1] if k >= 0 else lo
+            if k < 0:
+                chunk_lo = strip_intro(text, chunk_lo, s)  # "As Mott (5d), chair of X noted": "As" opens no name
             inner = np_before(text, chunk_lo, s, appositions=False)
             if inner is None:
                 break
@@ -591,7 +488,8 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
             boundary = bool(before) and _is_det(text[inner[0]:inner[1]].split()[0]) and (
                 _YEARISH.match(before[-1][2]) is not None or before[-1][2] in {")", "]"}
                 or (_is_cap(before[-1][2]) and _lower(before[-1][2]) not in _STOP_LOWER | _PREPOSITIONS))
-            if not (covers or boundary) or not _name_like(text, inner):
+            after_verb = bool(before) and before[-1][2][:1].islower() and _lower(before[-1][2]) in RULE_VERBS | _COMMON_VERBS
+            if not (covers or boundary or after_verb) or not _name_like(text, inner):
                 break
             start = inner[0]
             if not covers or k < 0 or words[k][2] != ",":
@@ -607,6 +505,11 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
                 continue
             break
         if _YEARISH.match(w) and not re.search(r"[A-Za-z]", w):
+            if re.fullmatch(r"\d{1,3}", w) and i > 0 and _is_cap(words[i - 1][2]) and start is not None \
+                    and _lower(words[i - 1][2]) not in _STOP_LOWER | _PREPOSITIONS:
+                start = s  # a number inside a name ("the Radio 3 researcher", "Channel 4 News")
+                i -= 1
+                continue
             break
         if _is_det(w):
             start = s
@@ -639,7 +542,8 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
         if lw in PRONOUNS - {"one", "another"} and lw not in ROLE_NOUNS:
             break
         last = i == len(words) - 1 and lw in RULE_VERBS and not lw.endswith("ed")  # "the report | states"
-        if (lw in RULE_VERBS or lw in _COMMON_VERBS) and not (noun_after_det and not lw.endswith("ed")) \
+        if (lw in RULE_VERBS or lw in _COMMON_VERBS) and not (
+                noun_after_det and not lw.endswith("ed") and lw in W.NOUN_OR_VERB_WORDS | ROLE_NOUNS) \
                 and lw not in ROLE_NOUNS - {"report", "reports", "review"} and not last:
             break
         if lw in _STOP_LOWER - RULE_VERBS - _COMMON_VERBS or lw in _PREPOSITIONS:
@@ -699,6 +603,8 @@ def valid_np(text: str, a: int, b: int, max_words: int = 35) -> bool:
         return False
     if ll in _LINKS or ll in _DET_WORDS - {"one"} or (ll in _STOP_LOWER and ll not in ROLE_NOUNS | PRONOUNS):
         return False
+    if re.search(r"['’]s?$", last) and len(words) <= 2:
+        return False  # "Kapcia's": a possessive names what belongs to someone, not who spoke
     return True
 
 
@@ -718,9 +624,12 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                     span = (agent[0], span[1])
         return span
     back = np_before(text, lo, vpos)
+    if forward is not None and text.startswith("Q", forward[0]) and text[forward[0]:forward[0] + 2] in {"Qq", "Q"}:
+        forward = np_before_verb(text, lo, vpos)  # a parse that makes a short quoted phrase the subject
+    raw = forward
     if forward is not None:
         a, b = forward
-        cut = re.search(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where)|including|such\s+as|"
+        cut = re.search(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where)|[a-z]{3,}ing\s|including|such\s+as|"
                         r"notably|especially|particularly|e\.g\.|i\.e\.)\b", text[a:b])
         if cut:
             b = a + cut.start()  # a non-restrictive relative clause is not part of the name
@@ -729,9 +638,17 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
         if tail and tail.start() > 0:
             b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
         forward = trim_span(text, a, b) if b > a else None
+    if raw is not None and back is not None and raw[0] < back[0] < raw[1] <= back[1] + 1 and \
+            not text.startswith("Q", back[0]) and \
+            re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[raw[0]:back[0]]):
+        return back  # "..., providing what the Chair of X calls": the subject follows the relative word
     if forward is not None and valid_np(text, *forward):
         if back is not None and back[0] < forward[0] and back[1] >= forward[1] - 1:
             return back  # an apposition the opening phrase left out
+        first = _lower(text[forward[0]:forward[1]].split()[0])
+        if back is not None and back[0] >= forward[1] and first.endswith("ing") and first not in _ING_NOUNS \
+                and valid_np(text, *back):
+            return back  # "Inviting Kelly to take part the Radio 3 researcher wrote": a participle clause opens
         if back is not None and back[0] >= forward[1] and re.search(r",\s*$", text[forward[1]:back[0]]) \
                 and (is_pronoun(text[back[0]:back[1]]) or valid_np(text, *back)):
             return back  # "When the spokesman responded to them, he insisted": the main clause's subject
@@ -752,8 +669,8 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
                          text[pos:b])
         chunk_end = pos + stop.start() if stop else b
         # a full stop inside an abbreviation or initial ("Dr.", "J. Smith") does not end the phrase
-        while stop and text[chunk_end] == "." and re.search(
-                r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Rev|Hon))$", text[pos:chunk_end]):
+        while stop and text[chunk_end] == "." and (re.search(
+                r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Rev|Hon))$", text[pos:chunk_end]) or _abbreviation(text, pos, chunk_end)):
             nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]", text[chunk_end + 1:b])
             chunk_end = chunk_end + 1 + nxt.start() if nxt else b
             stop = nxt
@@ -774,6 +691,14 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
     if end <= a or len(text[a:end].split()) > max_words:
         return None
     return trim_span(text, a, end)
+
+
+def _abbreviation(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` end with an abbreviation that takes a full stop ("Eng", "Dept")?"""
+    from evalnlp.ingest._narrative_text import _ABBREV
+
+    m = re.search(r"\b([A-Za-z]{2,6})$", text[a:b])
+    return bool(m and m.group(1).lower() in _ABBREV and m.group(1)[:1].isupper())
 
 
 def np_head_prefix(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -840,8 +765,7 @@ def noun_kind(span_text: str) -> str:
 # --- dependency-parse path ----------------------------------------------------------------------
 
 
-_PLURAL_LEMMAS = {"mother", "woman", "man", "person", "people", "participant", "member", "user", "parent",
-                  "student", "teacher", "respondent", "resident", "player", "coach", "patient", "delegate"}
+_PLURAL_LEMMAS = W.PLURAL_PERSON_LEMMAS
 
 
 class ParseIndex:

@@ -45,10 +45,19 @@ class NormText:
         return os_ + (i - ns) + 1 if linear else oe
 
     def paragraph_starts(self) -> list[int]:
-        """Norm offsets where a paragraph starts after a blank line in the original."""
+        """Norm offsets where a paragraph starts after a blank line in the original.
+
+        In a double-spaced text (a blank line after nearly every line, as some exports write wrapped
+        prose) a blank line is only a line wrap; there a paragraph starts after a line that ends a
+        sentence or is short (a heading), or before a list item.
+        """
+        double = double_spaced(self.original)
+        typical = _typical_line(self.original) if double else 0
         out: list[int] = []
         for ns, os_, oe, linear in self.pieces:
             if not linear and _BLANK_LINE.search(self.original, os_, oe) and ns + 1 < len(self.text):
+                if double and not _ends_paragraph(self.original, os_, oe, typical):
+                    continue
                 out.append(ns + 1)
         return out
 
@@ -61,6 +70,51 @@ class NormText:
 
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def double_spaced(text: str) -> bool:
+    """Are the wrapped lines of ``text`` separated by blank lines throughout (at least 8 lines, at most one
+    in ten followed directly by another non-blank line, and lines of wrapping length)?"""
+    lines = text.split("\n")
+    filled = [bool(line.strip()) for line in lines]
+    n = sum(filled)
+    if n < 8:
+        return False
+    adjacent = sum(1 for a, b in zip(filled, filled[1:]) if a and b)
+    # wrapped lines are short (an export wraps at about 80 characters); a paragraph per line is not wrapping
+    return adjacent <= 0.1 * n and _typical_line(text) <= 130
+
+
+def _typical_line(text: str) -> int:
+    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    return lengths[len(lengths) * 3 // 4] if lengths else 0
+
+
+_LIST_ITEM = re.compile(r"(?:[-•*–·]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s")
+
+
+def _ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
+    """In a double-spaced text, does the blank line at ``original[os_:oe]`` end a paragraph?"""
+    prev = original[original.rfind("\n", 0, os_) + 1:os_].strip()
+    nxt_end = original.find("\n", oe)
+    nxt = original[oe:nxt_end if nxt_end >= 0 else len(original)].strip()
+    if not prev or not nxt:
+        return True
+    if _LIST_ITEM.match(nxt) or _LIST_ITEM.match(prev):
+        return True
+    if nxt[:1].islower():
+        return False
+    if re.fullmatch(r"[\d.,%£$€+\-–/ ]+", prev) or re.fullmatch(r"[\d.,%£$€+\-–/ ]+", nxt):
+        return True  # a table cell on its own line
+    if re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$|[\"'’”`]\s*(?:\[[^\]]{1,12}\]|\([^)]{1,12}\))\.?$", prev):
+        return True
+    if len(prev) >= 0.6 * typical:
+        return False
+    # a short line is a heading when it stands alone: the line before it ended a sentence (or there is none)
+    start = original.rfind("\n", 0, os_)
+    before = original[:max(start, 0)].rstrip()
+    line2 = before[before.rfind("\n") + 1:].strip()
+    return not line2 or re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$", line2) is not None
 _SPECIAL = re.compile(r"\s{2,}|[^\S ]|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
 
@@ -100,7 +154,8 @@ _ABBREV = {
     "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "prof", "st", "no", "vs", "cf", "p", "pp", "al",
     "fig", "approx", "c", "inc", "ltd", "co", "dept", "univ", "vol", "ed", "eds", "jr", "sr",
     "ref", "refs", "para", "paras", "sec", "ch", "chap", "eq", "eqn", "nos", "figs", "tab", "cllr",
-    "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz",
+    "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz", "eng", "assoc", "inst", "govt",
+    "corp", "mgr", "dir", "asst", "snr", "circ",
 }
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 
@@ -153,11 +208,11 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # --- corroborating-source markers --------------------------------------------------------------
 
 _ITEM = (
-    r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|testimon(?:y|ials?)|letters?|"
+    r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|corrob\.?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
     r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
-    r"(?:,?\s+(?:pp?\.|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
+    r"(?:,?\s+(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"
 # A pointer to a source: "see 5.2", "see Source 1", "see (b) in section 5", "see Section 5.iii", after an

@@ -1,0 +1,84 @@
+"""The reach-figure scanner's rejection rules: one named predicate each, one invented row each.
+
+Each row gives a sentence where the rule must turn a number-plus-people-noun away and a close
+sentence where it must not, so a rule that fires everywhere or nowhere fails its row.
+"""
+
+import pytest
+
+from evalnlp.ingest import _narrative_reach as R
+from evalnlp.ingest.narrative import extract_reach
+
+ROWS = {
+    "money_or_percentage": ("A fund of GBP 3 million households will share was set up.",
+                            "A fund that 3 million households will share was set up."),
+    "label_page_or_reference": ("The unit was taught to Year 9 pupils.", "The unit was taught to 9 pupils."),
+    "year": ("By 2014 councils had adopted it.", "By then over 2014 councils had adopted it."),
+    "bare_one": ("It was signed by one member of staff.", "It was signed by two members of staff."),
+    "inside_a_name": ("Football 4 Peace reached children in three towns.",
+                      "The football club reached 4 schools in three towns."),
+    "size_of_a_body": ("She sat on the 5 member review panel.", "The network has 500 member organisations."),
+    "negative_outcome": ("Twelve athletes were disqualified.", "Twelve athletes were trained."),
+    "employees": ("The spin-out now employs 14 people in Leeds.", "The spin-out now trains 14 people in Leeds."),
+}
+
+
+def _candidate(sentence: str, number: str) -> R.Candidate:
+    found = [c for c in R.candidates(sentence) if c.number.strip() == number]
+    assert found, f"no candidate {number!r} in {sentence!r}"
+    return found[0]
+
+
+_NUMBER = {"money_or_percentage": ("3 million", "3 million"), "label_page_or_reference": ("9", "9"), "year": ("2014", "2014"),
+           "bare_one": ("one", "two"), "inside_a_name": ("4", "4"), "size_of_a_body": ("5", "500"),
+           "negative_outcome": ("Twelve", "Twelve"), "employees": ("14", "14")}
+
+
+def test_every_rule_has_a_row():
+    assert {f.__name__ for f in R.REJECTS} == set(ROWS)
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_rule_rejects_its_row_and_keeps_the_control(name):
+    rule = next(f for f in R.REJECTS if f.__name__ == name)
+    rejected, kept = ROWS[name]
+    n_rej, n_kept = _NUMBER[name]
+    assert rule(_candidate(rejected, n_rej)) is True
+    assert rule(_candidate(kept, n_kept)) is False
+    assert not [r for r in extract_reach(rejected) if r.text.startswith(n_rej)]
+    assert [r for r in extract_reach(kept) if n_kept in r.text]
+
+
+def test_a_range_with_between_starts_at_its_first_number_and_counts_from_it():
+    [r] = extract_reach("Training reached between 200 and 300 nurses in 2012.")
+    assert (r.text, r.value, r.unit) == ("200 and 300 nurses", 200.0, "nurses")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The handbook sold 12,000 copies in its first year.",
+    "The app was downloaded 3,400 times by the end of the trial.",
+])
+def test_counts_of_copies_and_downloads_are_not_reach(sentence):
+    assert extract_reach(sentence) == []
+
+
+def test_schools_across_a_country_are_reach():
+    [r] = extract_reach("The toolkit is now used in 250 schools across Scotland.")
+    assert (r.text, r.value) == ("250 schools", 250.0)
+
+
+def test_the_size_of_another_firm_is_not_reach_but_staff_trained_are():
+    assert extract_reach("The contractor, a global firm with 56,700 employees, adopted it.") == []
+    assert [r.text for r in extract_reach("We trained the agency's 150 staff in 2012.")] == ["150 staff"]
+
+
+def test_a_circulation_counts_copies_and_all_but_n_counts_those_left_out():
+    assert extract_reach("The daily has a circulation of some 340,000 copies per issue.") == []
+    assert extract_reach("The disease regressed in all but 5 infants.") == []
+    assert [r.text for r in extract_reach("The magazine has a readership of 130,000.")] == ["readership of 130,000"]
+
+
+def test_table_cells_on_their_own_lines_do_not_join_a_number_to_the_next_cell():
+    cells = ["Programme", "Cohort A", "Cohort B", "Participants", "Clinical Fellowship", "40", "38", "78",
+             "Management Programme", "45", "40", "85", "Senior Leaders Masterclass", "30", "32", "62"]
+    assert [r.text for r in extract_reach("\n\n".join(cells))] == []
