@@ -293,3 +293,14 @@ def test_read_keep_names(tmp_path):
     with pytest.raises(InputError) as err:
         read_keep_names(tmp_path / "empty.txt")
     assert err.value.code == "E164"
+
+
+@pytest.mark.parametrize("use_model", [False, True])
+def test_a_full_name_after_the_is_still_a_person_unless_a_thing_follows(use_model):
+    if use_model and not model_available():
+        pytest.skip("the ner extra is not installed")
+    assert redact("I spoke to the Sarah Jones who runs the clinic.", use_model=use_model).text == \
+        "I spoke to the [NAME] who runs the clinic."
+    assert redact("The the the the Sarah Jones", use_model=use_model).text == "The the the the [NAME]"
+    assert redact("The Sarah Jones Trust funded it.", use_model=use_model).text == "The Sarah Jones Trust funded it."
+    assert redact("We were on the Welford ward.", use_model=use_model).text == "We were on the Welford ward."

@@ -673,6 +673,9 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
+    full_name = len(run.words) > 1 and run.kinds[0] == "listed" and run.kinds[-1] != "common"
+    if full_name and re.search(r"(?:^|\s)(?:the|The|a|an|An)\s$", _before(text, run.start, 16)):
+        return False  # "the Sarah Jones who..." (a thing head after it, "the Sarah Jones Trust", vetoed above)
     if re.search(r"(?:^|\s)(?:(?:the|The|a|an|An)(?:\s+[A-Z]{2,})?|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape"
                  r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
         return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
