@@ -19,6 +19,7 @@ from evalnlp.codebook import (
     keyword_tokens,
     list_codebooks,
     load_codebook,
+    parse_codebook,
     validate_codebook,
 )
 from evalnlp.errors import CodebookError
@@ -166,10 +167,56 @@ def test_get_unknown_theme_raises_e220_with_suggestion():
 def test_sha256_is_hash_of_file_bytes_and_stable():
     for cb_id in ("impact", "fft"):
         first = load_codebook(cb_id)
-        assert first.sha256 == hashlib.sha256(Path(first.path).read_bytes()).hexdigest()
+        raw = Path(first.path).read_bytes()
+        # the bytes less the catch_all lines (a discovery hint that does not change coding); impact has none
+        kept = b"".join(line for line in raw.splitlines(keepends=True) if not line.strip().startswith(b"catch_all:"))
+        assert (kept == raw) is (cb_id == "impact")
+        assert first.sha256 == hashlib.sha256(kept).hexdigest()
         assert validate_codebook(cb_id).sha256 == first.sha256
         assert load_codebook(cb_id) is first  # cached
     assert load_codebook("impact").sha256 != load_codebook("fft").sha256
+
+
+def test_fft_marks_miscellaneous_as_its_catch_all_and_keeps_its_shipped_model():
+    from evalnlp.coding import shipped_model_for
+
+    fft = load_codebook("fft")
+    assert [t.id for t in fft.themes if t.catch_all] == ["miscellaneous"]
+    assert not any(t.catch_all for t in load_codebook("impact").themes)
+    card = json.loads((Path(fft.path).parents[1] / "models" / "fft-themes" / "card.json").read_text(encoding="utf-8"))
+    assert card["codebook_sha256"] == fft.sha256  # trained before the flag was added: still the same codebook
+    assert shipped_model_for(fft) == "fft-themes"
+
+
+def test_catch_all_flag_stays_out_of_the_identity(tmp_path):
+    plain = load_codebook(write(tmp_path, MINIMAL, "plain.yaml"))
+    marked_text = MINIMAL.replace("    definition: The second theme.\n",
+                                  "    definition: The second theme.\n    catch_all: true  # whatever fits nowhere\n")
+    marked = load_codebook(write(tmp_path, marked_text, "marked.yaml"))
+    unmarked = load_codebook(write(tmp_path, marked_text.replace("catch_all: true", "catch_all: false"), "un.yaml"))
+    assert marked.get("beta").catch_all is True and plain.get("beta").catch_all is False
+    assert unmarked.get("beta").catch_all is False
+    assert marked.sha256 == plain.sha256 == unmarked.sha256
+    # any other edit still changes it
+    edited = load_codebook(write(tmp_path, marked_text.replace("The first theme.", "The 1st theme."), "ed.yaml"))
+    assert edited.sha256 != marked.sha256
+    # the flag survives writing the codebook out, and stays out of the written file's identity too
+    again = parse_codebook(codebook_to_yaml(marked))
+    assert again.get("beta").catch_all is True
+    assert again.sha256 == parse_codebook(codebook_to_yaml(plain)).sha256
+
+
+@pytest.mark.parametrize("text, code", [
+    ("id: x\nthemes:\n  - {id: a, label: A, definition: D., catch_all: true}\n", "E219"),
+    # a "catch_all:" line inside a text block is text, not the flag; taking it out would change the text
+    ("id: x\nthemes:\n" + "  - id: a\n    label: A\n    definition: |\n      Text.\n      catch_all: yes\n", "E219"),
+    ("id: x\nthemes:\n" + "  - id: a\n    label: A\n    definition: D.\n    catch_all: sometimes\n", "E217"),
+])
+def test_catch_all_written_where_it_cannot_be_left_out_is_refused(tmp_path, text, code):
+    path = write(tmp_path, text)
+    with pytest.raises(CodebookValidationError) as err:
+        load_codebook(path)
+    assert code in err.value.codes
 
 
 def test_cache_sees_edits_and_sha_changes(tmp_path):

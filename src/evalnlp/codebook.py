@@ -4,7 +4,7 @@ A codebook is a YAML mapping with an ``id``, a few descriptive fields and a list
 ``themes``; each theme has an ``id``, a ``label``, a ``definition``, optional
 ``include``/``exclude`` notes, ``keywords`` (lemma patterns for the keyword coder),
 ``examples`` (for the zero-shot coder), ``aliases`` (other names of the theme in
-labelled data) and an optional ``parent``. The shipped files under
+labelled data), an optional ``parent`` and an optional ``catch_all`` flag. The shipped files under
 ``evalnlp/codebooks/`` document the format in their header comment.
 
 Loading validates the whole file and reports every problem at once, each with its
@@ -17,7 +17,17 @@ own error code (E201-E221), so a user can fix a codebook in one pass::
     'engagement'
 
 A codebook is identified by its ``id`` and the ``sha256`` of its file bytes; both are
-recorded with every run that uses it.
+recorded with every run that uses it, and a trained model refuses a codebook whose
+sha256 differs from the one it was trained on.
+
+``catch_all: true`` marks a theme that holds whatever fits no specific theme (FFT's
+``miscellaneous``). Theme discovery never maps a topic onto such a theme by similarity
+(its definition is near everything); coding is unchanged. Because the flag changes
+nothing in how passages are coded, it is left out of the identity: ``sha256`` is the hash
+of the file's bytes with the ``catch_all:`` lines taken out, so marking or unmarking a
+theme keeps every trained model and recorded run valid. The flag must therefore sit on a
+line of its own in the theme's block (``catch_all: true``); written any other way (inside
+a ``{...}`` mapping, say) it is refused with E219.
 
 Keyword patterns
 ----------------
@@ -70,6 +80,7 @@ _THEME_KEYS = (
     "examples",
     "aliases",
     "parent",
+    "catch_all",
 )
 _MIN_PREFIX = 2  # characters required before a trailing "*"
 
@@ -90,6 +101,7 @@ class Theme:
     examples: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     parent: str | None = None
+    catch_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,10 +277,11 @@ class _Checker:
             return None
         return value
 
-    def flag(self, data: dict, key: str, default: bool) -> bool:
+    def flag(self, data: dict, key: str, default: bool, where: str = "") -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.add("E217", key, f"must be true or false; got {_type_name(value)} {value!r}")
+            self.add("E217", f"{where}.{key}" if where else key, f"must be true or false; got {_type_name(value)} "
+                     f"{value!r}")
             return default
         return value
 
@@ -409,6 +422,7 @@ class _Checker:
         examples = self.strings(item, "examples", where)
         aliases = self.strings(item, "aliases", where)
         parent = self.text(item, "parent", where, required=False)
+        catch_all = self.flag(item, "catch_all", False, where)
         if tid is None or label is None or definition is None:
             return None
         return Theme(
@@ -421,6 +435,7 @@ class _Checker:
             examples=examples,
             aliases=aliases,
             parent=parent,
+            catch_all=catch_all,
         )
 
     def relations(self, themes: list[Theme]) -> None:
@@ -471,11 +486,44 @@ def _fix_id(value: str) -> str:
     return fixed
 
 
+# A `catch_all:` line of a theme's block (its value and any comment), with its line end.
+_CATCH_ALL_LINE = re.compile(rb"^[ \t]*catch_all[ \t]*:[^\r\n]*(?:\r\n|\n|\r|\Z)", re.MULTILINE)
+
+
+def _without_catch_all(data: Any) -> Any:
+    """Parsed codebook YAML with every ``catch_all`` key dropped (a theme's, or a misplaced top-level one)."""
+    if not isinstance(data, dict):
+        return data
+    out = {k: v for k, v in data.items() if k != "catch_all"}
+    if isinstance(out.get("themes"), list):
+        out["themes"] = [{k: v for k, v in t.items() if k != "catch_all"} if isinstance(t, dict) else t
+                         for t in out["themes"]]
+    return out
+
+
+def identity_bytes(raw: bytes, data: Any = None) -> bytes | None:
+    """The bytes a codebook's ``sha256`` is taken of: ``raw`` with its ``catch_all:`` lines taken out.
+
+    ``data`` is ``raw`` parsed. Returns None when taking the lines out does not give the same codebook less
+    its ``catch_all`` flags (a flag written inside a flow mapping, or a ``catch_all:`` line inside a text):
+    the flag is then refused (E219) rather than allowed to change the codebook's identity.
+    """
+    if b"catch_all" not in raw:
+        return raw
+    import yaml
+
+    stripped = _CATCH_ALL_LINE.sub(b"", raw)
+    try:
+        same = yaml.safe_load(stripped.decode("utf-8-sig")) == _without_catch_all(data)
+    except (yaml.YAMLError, UnicodeDecodeError):
+        same = False
+    return stripped if same else None
+
+
 def _parse(raw: bytes, source: str) -> Codebook:
     """Validate ``raw`` YAML bytes; return a Codebook or raise CodebookValidationError."""
     import yaml
 
-    sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -495,7 +543,13 @@ def _parse(raw: bytes, source: str) -> Codebook:
             source,
             [Problem("E203", where, f"is not valid YAML ({detail}); check indentation and quoting there")],
         ) from None
+    identity = identity_bytes(raw, data)
     checker = _Checker()
+    if identity is None:
+        checker.add("E219", "catch_all", "must be written on a line of its own in the theme's block "
+                    "(`catch_all: true` under `id:` and `label:`), so that the flag stays out of the codebook's "
+                    "identity; rewrite it that way")
+    sha = hashlib.sha256(identity if identity is not None else raw).hexdigest()
     codebook = checker.codebook(data, source, sha)
     if checker.problems or codebook is None:
         raise CodebookValidationError(source, checker.problems)
@@ -586,6 +640,8 @@ def _theme_to_dict(theme: Theme) -> dict[str, Any]:
         out["aliases"] = list(theme.aliases)
     if theme.parent is not None:
         out["parent"] = theme.parent
+    if theme.catch_all:
+        out["catch_all"] = True
     return out
 
 
