@@ -59,9 +59,10 @@ STAGES = textwrap.dedent("""
         marks.append((name, time.perf_counter()))
     db, embedding, guided = sys.argv[1], sys.argv[2], sys.argv[3] == "guided"
     from evalnlp import api, discovery
+    from evalnlp.discovery import backend, topics
     from evalnlp.store import Store
     mark("start-up and evalnlp imports")
-    discovery._import_bertopic()
+    backend.import_bertopic()
     import bertopic._bertopic as bb
     mark("import BERTopic, UMAP, HDBSCAN (numba kernels compiled or loaded)")
     real_passages = discovery.discovery_passages
@@ -73,17 +74,17 @@ STAGES = textwrap.dedent("""
     def timed_encoder(name):
         out = real_encoder(name); mark("load the encoder"); return out
     embeddings.get_encoder = timed_encoder
-    real_fit = discovery._fit
+    real_fit = topics.fit_bertopic
     def timed_fit(*a, **k):
         mark("embed the passages"); out = real_fit(*a, **k); return out
-    discovery._fit = timed_fit
-    real_umap = discovery._ExactNeighboursUMAP.fit_transform
+    topics.fit_bertopic = timed_fit
+    real_umap = backend._ExactNeighboursUMAP.fit_transform
     def timed_umap(self, X, y=None):
         mark("guided-modelling set-up")
         out = real_umap(self, X, y)
         mark("UMAP (exact neighbours, layout)")
         return out
-    discovery._ExactNeighboursUMAP.fit_transform = timed_umap
+    backend._ExactNeighboursUMAP.fit_transform = timed_umap
     real_extract = bb.BERTopic._extract_topics
     def timed_extract(self, *a, **k):
         mark("HDBSCAN"); out = real_extract(self, *a, **k); mark("c-TF-IDF and KeyBERT-inspired keywords"); return out
@@ -124,7 +125,7 @@ EPOCHS = textwrap.dedent("""
     df = pd.read_csv(sys.argv[1]); fft = load_codebook("fft")
     gold = np.array([fft.label_to_id(x) for x in df["label"]])
     E = get_encoder("static").encode([D.embedding_text(t) for t in df["feedback"].astype(str)])
-    D._import_bertopic()
+    D.backend.import_bertopic()
     from umap import UMAP
     from hdbscan import HDBSCAN
     size = D.auto_min_topic_size(len(E))
