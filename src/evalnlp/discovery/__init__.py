@@ -27,9 +27,11 @@ What :func:`discover_topics` does
    third of the passages, so that one loose mass does not swallow the corpus), both deterministic: the same
    passages and seed give the same topics. Topics whose centroids are nearly identical (:data:`MERGE_ABOVE`:
    pieces of one mass of identical answers) are merged. Passages that fit no topic are HDBSCAN's outliers
-   (topic -1); they are counted, not listed as a topic. Keywords come from c-TF-IDF (English stop words
-   removed, but *nothing*, *none*, *no* and *never* kept, because "nothing to improve" is a theme of its
-   own; bare numbers dropped) and from BERTopic's ``KeyBERTInspired`` representation. A topic's examples are
+   (topic -1); they are counted, not listed as a topic. Keywords come from c-TF-IDF and from BERTopic's
+   ``KeyBERTInspired`` representation; the c-TF-IDF vocabulary leaves out English stop words, the fragments
+   contractions leave ("didn", "couldn", "ve") and fillers ("just", "really"), before two-word phrases are
+   formed, but keeps *nothing*, *none*, *no* and *never*, because "nothing to improve" is a theme of its own;
+   bare numbers are dropped (:func:`evalnlp.discovery.backend.stop_words`). A topic's examples are
    its passages nearest its centroid, without repeats and (by default) de-identified.
 5. **Mapping onto the codebook.** A topic's centroid is the mean embedding of its passages; a theme's vector
    is the mean embedding of ``label: definition`` and its examples. Both are centred on the encoder's

@@ -1,4 +1,5 @@
-"""The BERTopic backend of discovery: an exact-neighbour UMAP, HDBSCAN, the c-TF-IDF vectoriser and an embedding backend wrapping evalnlp's own encoder, so BERTopic never loads a model or reaches the network.
+"""The BERTopic backend of discovery: an exact-neighbour UMAP, HDBSCAN, a stop-word-aware c-TF-IDF vectoriser
+and an embedding backend wrapping evalnlp's own encoder, so BERTopic never loads a model or reaches the network.
 
 Nothing here imports BERTopic, UMAP or HDBSCAN at module level: :func:`import_bertopic` does, when a run needs
 them (E501 naming the ``topics`` extra when one is missing).
@@ -13,7 +14,7 @@ import numpy as np
 
 from evalnlp.errors import missing_extra
 
-__all__ = ["EXACT_KNN_MAX", "FEWER_EPOCHS_ABOVE", "MERGE_ABOVE",
+__all__ = ["CONTRACTION_FRAGMENTS", "EXACT_KNN_MAX", "FEWER_EPOCHS_ABOVE", "FILLER_WORDS", "MERGE_ABOVE",
            "TOKEN_PATTERN", "exact_knn", "fit_bertopic", "import_bertopic", "keyword_vectorizer",
            "require_topics_extra", "same_topics", "stop_words", "umap_epochs", "unit"]
 
@@ -26,10 +27,18 @@ MERGE_ABOVE = 0.98
 
 #: Words of two or more characters with at least one letter: bare numbers ("000", "2024") are not keywords.
 TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
-# Words that carry meaning in feedback although stop-word lists drop them.
+#: What the tokenizer leaves of English contractions ("didn't" gives "didn" and a dropped "t"; "I've" gives
+#: "ve"), and the same words typed without the apostrophe ("dont", "im"), which feedback is full of.
+CONTRACTION_FRAGMENTS = frozenset("""
+    ain aren couldn didn doesn don hadn hasn haven isn mightn mustn needn shan shouldn wasn weren won wouldn
+    ve ll re
+    arent couldnt didnt doesnt dont hadnt hasnt havent isnt shouldnt wasnt werent wont wouldnt
+    im ive id youre youve theyre theyve weve thats theres whats hes shes
+""".split())
+#: Fillers scikit-learn's English list lacks that carry no topic in feedback ("just", "really", "did").
+FILLER_WORDS = frozenset({"just", "really", "quite", "did", "does", "doing", "actually", "basically"})
+# Words that carry meaning in feedback although stop-word lists drop them: "nothing to improve" is a topic.
 _KEEP_WORDS = frozenset({"nothing", "none", "no", "never"})
-# Pieces of contractions ("I've", "we'll", "you're") that the tokenizer leaves behind.
-_EXTRA_STOP_WORDS = frozenset({"ve", "ll", "re"})
 
 
 def unit(matrix: np.ndarray) -> np.ndarray:
@@ -39,16 +48,17 @@ def unit(matrix: np.ndarray) -> np.ndarray:
 
 
 def stop_words() -> list[str]:
-    """The c-TF-IDF stop words: scikit-learn's English list and "ve", "ll", "re", keeping *nothing*, *none*,
-    *no* and *never*."""
+    """The c-TF-IDF stop words: scikit-learn's English list, contraction fragments and fillers, keeping
+    *nothing*, *none*, *no* and *never*."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted((set(ENGLISH_STOP_WORDS) | _EXTRA_STOP_WORDS) - _KEEP_WORDS)
+    return sorted((set(ENGLISH_STOP_WORDS) | CONTRACTION_FRAGMENTS | FILLER_WORDS) - _KEEP_WORDS)
 
 
 def keyword_vectorizer(n: int):
-    """The CountVectorizer behind c-TF-IDF: words and two-word phrases, :func:`stop_words` removed, bare
-    numbers dropped, and a word must occur twice from 500 passages up."""
+    """The CountVectorizer behind c-TF-IDF: words and two-word phrases, :func:`stop_words` removed before the
+    phrases are formed (so "couldn't be better" gives "better", not "couldn better"), bare numbers dropped,
+    and a word must occur twice from 500 passages up."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     return CountVectorizer(stop_words=stop_words(), token_pattern=TOKEN_PATTERN, ngram_range=(1, 2),
