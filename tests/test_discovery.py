@@ -7,6 +7,7 @@ fails it.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import socket
@@ -105,10 +106,31 @@ def test_topic_made_of_a_themes_examples_maps_to_that_theme(codebook):
     enc = get_encoder("static")
     centroids = np.vstack([enc.encode(list(t.examples)).mean(axis=0) for t in cb.themes])
     mapped, sim = nearest_themes(centroids, cb, enc)
-    assert mapped["theme"].tolist() == cb.theme_ids
-    assert not mapped["emergent"].any()
+    specific = np.array([not t.catch_all for t in cb.themes])
+    assert (mapped["theme"][specific] == np.array(cb.theme_ids, dtype=object)[specific]).all()
+    assert not mapped["emergent"][specific].any()
     assert sim.shape == (len(cb.themes), len(cb.themes))
     assert (np.diag(sim) == sim.max(axis=1)).all()
+
+
+def test_a_catch_all_theme_is_never_the_nearest_by_similarity():
+    fft = load_codebook("fft")
+    enc = get_encoder("static")
+    misc = fft.get("miscellaneous")
+    assert misc.catch_all
+    # a topic made of the catch-all's own examples is nearest the catch-all, yet is mapped elsewhere
+    centroid = enc.encode(list(misc.examples)).mean(axis=0)
+    mapped, sim = nearest_themes(centroid[None], fft, enc)
+    assert fft.theme_ids[int(sim[0].argmax())] == "miscellaneous"
+    assert mapped["theme"].iloc[0] != "miscellaneous"
+    assert mapped["similarity"].iloc[0] == pytest.approx(np.sort(sim[0])[-2], abs=1e-4)
+    # the same codebook without the flag maps it to the catch-all: the flag is what keeps it out
+    unflagged = dataclasses.replace(fft, themes=tuple(dataclasses.replace(t, catch_all=False) for t in fft.themes))
+    assert nearest_themes(centroid[None], unflagged, enc)[0]["theme"].iloc[0] == "miscellaneous"
+    # a codebook of catch-alls only maps nothing, and calls every topic emergent
+    only = dataclasses.replace(fft, themes=(misc,))
+    frame, sim = nearest_themes(centroid[None], only, enc)
+    assert frame["theme"].iloc[0] is None and bool(frame["emergent"].iloc[0]) and sim.shape == (1, 1)
 
 
 @pytest.mark.parametrize("codebook", ["impact", "fft"])
@@ -166,7 +188,7 @@ def test_json_output_follows_the_contract(run):
         assert isinstance(topic["topic"], int) and topic["topic"] >= 0
         assert isinstance(topic["size"], int) and topic["size"] >= 10
         assert topic["keywords"] and all(isinstance(k, str) and k for k in topic["keywords"])
-        assert topic["theme"] in cb.theme_ids
+        assert topic["theme"] in cb.theme_ids and topic["theme"] != "miscellaneous"  # the catch-all
         assert isinstance(topic["similarity"], float) and -1 <= topic["similarity"] <= 1
         assert topic["emergent"] is (topic["similarity"] < EMERGENT_BELOW)
         assert 1 <= len(topic["examples"]) <= 3 and all(isinstance(e, str) for e in topic["examples"])
@@ -358,3 +380,72 @@ def test_suggestion_with_no_emergent_topic_is_the_codebook_itself(tmp_path):
     loaded = validate_codebook(write_suggestion(found, cb, tmp_path / "draft.yaml"))
     assert loaded.theme_ids == cb.theme_ids and loaded.id == "impact_draft"
     assert "(none:" in (tmp_path / "draft.yaml").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- keywords, emergent
+
+
+@pytest.fixture(scope="module")
+def without_facilities(tmp_path_factory):
+    """A real run over FFT comments that leave contraction fragments in a plain vectoriser ("didn't", "just")
+    plus the comments about ward noise, with a codebook that is FFT less its environment theme: the noise
+    comments are a topic the codebook no longer describes."""
+    from evalnlp.codebook import codebook_to_yaml
+
+    fft = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", usecols=["feedback", "label"])
+    fft = fft[fft["feedback"].fillna("").str.strip() != ""]
+    noise = fft[(fft["label"] == "Environment/ facilities")
+                & fft["feedback"].str.contains(r"\b(?:noise|noisy|loud|quiet|quieter)\b", case=False)]
+    spoken = fft[fft["feedback"].str.contains(r"n't|n’t|\bjust\b|\bdont\b|\bdidnt\b", case=False)
+                 & ~fft.index.isin(noise.index)].head(250)
+    out = tmp_path_factory.mktemp("facilities")
+    full = load_codebook("fft")
+    cut = dataclasses.replace(full, id="fft_cut", themes=tuple(t for t in full.themes
+                                                               if t.id != "environment_facilities"))
+    (out / "fft_cut.yaml").write_text(codebook_to_yaml(cut), encoding="utf-8")
+    cb = load_codebook(out / "fft_cut.yaml")
+    passages = pd.DataFrame({"seg_id": [f"s{i}" for i in range(len(noise) + len(spoken))],
+                             "doc_id": [f"d{i}" for i in range(len(noise) + len(spoken))],
+                             "text": noise["feedback"].tolist() + spoken["feedback"].tolist()})
+    with pytest.MonkeyPatch.context() as mp:
+        block_sockets(mp)
+        found = discover_topics(passages, cb, min_topic_size=10, seed=0)
+    return found, cb, set(noise["feedback"]), out
+
+
+def test_keywords_and_labels_carry_no_stop_words_or_contraction_fragments(without_facilities):
+    from evalnlp.discovery import stop_words
+
+    found, _, _, _ = without_facilities
+    stop = set(stop_words())
+    assert {"didn", "couldn", "don", "just", "ve", "dont"} <= stop and not {"nothing", "no", "never"} & stop
+    assert len(found.topics) >= 2
+    for r in found.topics.itertuples(index=False):
+        for phrase in [*r.keywords, *r.keybert, *r.label.split(", ")]:
+            assert not set(phrase.lower().split()) & stop, (r.topic, phrase)
+
+
+def test_the_vectoriser_forms_phrases_after_dropping_fragments():
+    from evalnlp.discovery.backend import keyword_vectorizer
+
+    texts = ["Couldn't be better.", "I didn't have to wait, just walked in.", "Nothing, couldn't be better",
+             "I've been seen quickly and didn't wait"]
+    vocabulary = set(keyword_vectorizer(len(texts)).fit(texts).vocabulary_)
+    assert {"better", "wait", "nothing", "walked", "seen quickly"} <= vocabulary
+    assert not {w for phrase in vocabulary for w in phrase.split()} & {"couldn", "didn", "just", "ve"}
+
+
+def test_a_topic_the_codebook_no_longer_describes_is_offered_as_emergent(without_facilities):
+    found, cb, noise, out = without_facilities
+    in_topics = found.passages[found.passages["text"].isin(noise) & (found.passages["topic"] >= 0)]
+    topic = in_topics["topic"].mode().iloc[0]
+    members = found.passages[found.passages["topic"] == topic]
+    assert members["text"].isin(noise).mean() >= 0.8 and len(members) >= 0.5 * len(noise)
+    row = found.topics.set_index("topic").loc[topic]
+    assert row["emergent"] and row["similarity"] < EMERGENT_BELOW
+    assert {"noise", "noisy"} & {w for k in row["keywords"] for w in k.split()}
+    # the topics the codebook still describes are not offered
+    assert not found.topics.loc[found.topics["topic"] != topic, "emergent"].all()
+    draft = validate_codebook(write_suggestion(found, cb, out / "draft.yaml"))
+    new = draft.themes[len(cb.themes):]
+    assert any(set(t.examples) <= noise and t.examples for t in new)

@@ -77,3 +77,12 @@ def test_missing_extra_message(cli, comments, monkeypatch):
     result = cli("discover")
     assert result.exit_code == 1
     assert "E501" in result.stderr and 'pip install "evalnlp[topics]"' in result.stderr
+
+
+def test_help_states_the_default_emergent_threshold(cli):
+    from evalnlp.discovery import EMERGENT_BELOW
+
+    result = cli("discover", "--help")
+    assert result.exit_code == 0
+    words = " ".join(result.output.replace("│", " ").split())  # rich wraps the help text in a box
+    assert f"default {EMERGENT_BELOW:.2f}" in words

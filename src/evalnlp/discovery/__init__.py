@@ -38,9 +38,11 @@ What :func:`discover_topics` does
    everyday-language direction (the mean embedding of :data:`REFERENCE_SENTENCES`, generic sentences about
    anything but feedback) before the cosine is taken: static sentence vectors share a common direction that
    makes every pair of texts look similar, and removing it makes the similarity reflect what the texts are
-   about. The nearest theme and its similarity are reported; a topic whose best similarity is below
-   :data:`EMERGENT_BELOW` is **emergent**: the codebook has no theme near it, and ``--suggest`` drafts one.
-   How the threshold was chosen is in :mod:`evalnlp.discovery.mapping`.
+   about. The nearest theme is chosen among the themes not marked ``catch_all: true`` in the codebook (a
+   catch-all such as FFT's ``miscellaneous`` is near everything and is never chosen by similarity); its
+   similarity is reported, and a topic whose best similarity is below :data:`EMERGENT_BELOW` is
+   **emergent**: no specific theme describes it, and ``--suggest`` drafts one. How the threshold was chosen
+   is in :mod:`evalnlp.discovery.mapping`.
 
 The work is split by job: :mod:`~evalnlp.discovery.passages` (what to look in),
 :mod:`~evalnlp.discovery.backend` (BERTopic, UMAP, HDBSCAN, the c-TF-IDF vectoriser),

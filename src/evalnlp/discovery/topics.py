@@ -30,7 +30,7 @@ class Discovery:
 
     ``topics`` has one row per topic (largest first; outliers are not a topic): ``topic``, ``size``,
     ``keywords`` (c-TF-IDF), ``keybert`` (KeyBERT-inspired keywords), ``label``, ``theme`` (nearest codebook
-    theme, None for an empty codebook), ``theme_label``, ``similarity``, ``emergent`` and ``examples``.
+    theme that is not a catch-all, None when there is none), ``theme_label``, ``similarity``, ``emergent`` and ``examples``.
     ``passages`` has one row per passage used: ``seg_id``, ``doc_id``, ``text`` and ``topic`` (-1 for an
     outlier). ``similarity`` is the topic-by-theme matrix of centred cosines (index topic, columns theme ids).
     ``model`` is the fitted BERTopic model, for its own plots.
