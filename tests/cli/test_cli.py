@@ -170,3 +170,11 @@ def test_runs_lists_rejects_in_natural_order(runner, tmp_path):
     assert found == ["row 9", "row 10", "row 1333", "row 10532"]
     rejects = json.loads(runner.invoke(app, ["--db", db, "runs", "--rejects", "--format", "json"]).stdout)["rejects"]
     assert [r["locator"] for r in rejects] == ["row 9", "row 10", "row 1333", "row 10532"]
+
+
+def test_codebook_show_marks_the_catch_all_theme(runner):
+    shown = runner.invoke(app, ["codebook", "show", "fft"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    lines = [line for line in shown.stdout.splitlines() if "catch-all" in line]
+    assert lines and all("Miscellaneous" in line for line in lines[:1])
+    assert "catch-all" not in runner.invoke(app, ["codebook", "show", "impact"], env={"COLUMNS": "200"}).stdout

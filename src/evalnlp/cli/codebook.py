@@ -44,7 +44,8 @@ def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact
                + (("examples",) if examples else ())]
     rows = []
     for t in cb.themes:
-        row = [t.id, t.label, t.definition, ", ".join(t.keywords)]
+        row = [t.id, t.label + (" (catch-all: never a discovered topic's nearest theme)" if t.catch_all else ""),
+               t.definition, ", ".join(t.keywords)]
         if examples:
             row.append("\n".join(f"- {e}" for e in t.examples))
         rows.append(row)
