@@ -32,6 +32,7 @@ from evalnlp.discovery import (  # noqa: E402
     Discovery,
     discover_topics,
     discovery_passages,
+    embedding_text,
     exact_knn,
     nearest_themes,
     suggest_codebook,
@@ -141,6 +142,25 @@ def test_unrelated_text_is_emergent(codebook):
     mapped, _ = nearest_themes(centroids, cb, enc)
     assert mapped["emergent"].all(), mapped
     assert (mapped["similarity"] < EMERGENT_BELOW).all()
+
+
+def test_answers_of_a_theme_left_out_of_the_codebook_are_emergent():
+    """Real FFT answers the staff labelled "Couldn't be improved", as one topic: with that theme in the codebook
+    they map onto it; with it left out, no theme describes them and they are emergent (before the catch-all
+    flag and the calibrated threshold they were mapped to miscellaneous at 0.52)."""
+    fft = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", usecols=["feedback", "label"])
+    fft = fft[fft["feedback"].fillna("").str.strip() != ""]
+    answers = fft.loc[fft["label"] == "Couldn't be improved", "feedback"].tolist()
+    assert len(answers) > 1000
+    enc = get_encoder("static")
+    centroid = enc.encode([embedding_text(t) for t in answers]).mean(axis=0)[None]
+    full = load_codebook("fft")
+    mapped, _ = nearest_themes(centroid, full, enc)
+    assert mapped["theme"].iloc[0] == "couldnt_be_improved" and not mapped["emergent"].iloc[0]
+    cut = dataclasses.replace(full, themes=tuple(t for t in full.themes if t.id != "couldnt_be_improved"))
+    mapped, sim = nearest_themes(centroid, cut, enc)
+    assert mapped["emergent"].iloc[0] and mapped["theme"].iloc[0] != "miscellaneous"
+    assert sim[0].max() >= 0.40  # the catch-all is still near it: it would have taken the topic
 
 
 def test_emergent_threshold_is_a_parameter():
