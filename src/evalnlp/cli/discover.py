@@ -86,6 +86,7 @@ def render_discovery(ctx: typer.Context, found) -> None:
     table = data_table(columns, rows, title=title)
     info(ctx, table)
     n_emergent = int(t["emergent"].sum()) if len(t) else 0
-    info(ctx, f"{n_emergent} emergent topic(s): similarity to every theme below {found.emergent_below:.2f}")
+    info(ctx, f"{n_emergent} emergent topic(s): similarity to every theme (a catch-all aside) below "
+              f"{found.emergent_below:.2f}")
     for path in found.outputs:
         info(ctx, f"wrote {path}")

@@ -107,7 +107,8 @@ def _describe(discovery: Discovery) -> list[str]:
         f"- Codebook: `{discovery.codebook_id}`; seed words from its keywords: {'yes' if discovery.guided else 'no'}",
         f"- Embedding: `{discovery.embedding}` (sha256 {discovery.encoder_sha256[:12]}); seed {discovery.seed}; "
         f"smallest topic {discovery.min_topic_size} passages",
-        f"- A topic is emergent when its similarity to every theme is below {discovery.emergent_below:.2f}",
+        f"- A topic is emergent when its similarity to every theme (a catch-all aside) is below "
+        f"{discovery.emergent_below:.2f}",
     ]
 
 
