@@ -469,3 +469,16 @@ def test_a_topic_the_codebook_no_longer_describes_is_offered_as_emergent(without
     draft = validate_codebook(write_suggestion(found, cb, out / "draft.yaml"))
     new = draft.themes[len(cb.themes):]
     assert any(set(t.examples) <= noise and t.examples for t in new)
+
+
+def test_public_names_import_from_the_package_and_renderers_live_in_reports():
+    import evalnlp.discovery as discovery
+    import evalnlp.reports.discovery as rendering
+
+    for name in discovery.__all__:
+        assert getattr(discovery, name) is not None, name
+    for name in rendering.__all__:
+        assert getattr(discovery, name) is getattr(rendering, name)
+    assert discovery.discovery_passages.__module__ == "evalnlp.discovery.passages"
+    with pytest.raises(AttributeError):
+        discovery.no_such_name  # noqa: B018

@@ -1326,8 +1326,8 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     line) stay in the redacted examples. Needs the ``topics`` extra.
     """
     from evalnlp.codebook import load_codebook
-    from evalnlp.discovery import (EMERGENT_BELOW, check_output, check_suggestion, discover_topics,
-                                   discovery_passages, write_discovery, write_suggestion)
+    from evalnlp.discovery import EMERGENT_BELOW, discover_topics, discovery_passages
+    from evalnlp.reports.discovery import check_output, check_suggestion, write_discovery, write_suggestion
     from evalnlp.errors import StoreError
 
     check_output(output)  # bad file names fail before any work

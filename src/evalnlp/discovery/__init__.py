@@ -88,15 +88,20 @@ from evalnlp.discovery.topics import (
     auto_min_topic_size,
     discover_topics,
 )
-from evalnlp.reports.discovery import (
-    OUTPUT_TYPES,
-    check_output,
-    check_suggestion,
-    render_html,
-    render_markdown,
-    write_discovery,
-    write_suggestion,
-)
+
+# The writers live in evalnlp.reports.discovery; their names are still served from here, imported only when
+# asked for, so that importing discovery does not import the renderers.
+_RENDERING = frozenset({"OUTPUT_TYPES", "check_output", "check_suggestion", "render_html", "render_markdown",
+                        "write_discovery", "write_suggestion"})
+
+
+def __getattr__(name: str):
+    if name in _RENDERING:
+        from evalnlp.reports import discovery as rendering
+
+        return getattr(rendering, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "EMERGENT_BELOW",
