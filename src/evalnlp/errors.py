@@ -162,6 +162,7 @@ CODES: dict[str, str] = {
     "E216": 'a theme has an unknown key',
     "E217": 'a codebook field has the wrong type',
     "E218": 'a name is the id, label or alias of two themes',
+    "E219": 'a catch_all flag is not on a line of its own in its theme',
     "E220": 'a theme was asked for that is not in the codebook',
     "E221": 'labels in a file are not themes of the codebook',
     "E230": 'labels are not theme ids of the codebook',
