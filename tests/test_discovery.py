@@ -213,6 +213,7 @@ def test_json_output_follows_the_contract(run):
         assert topic["emergent"] is (topic["similarity"] < EMERGENT_BELOW)
         assert 1 <= len(topic["examples"]) <= 3 and all(isinstance(e, str) for e in topic["examples"])
     assert sum(t["size"] for t in data["topics"]) + found.n_outliers == found.n_passages == 440
+    assert found.emergent_below == EMERGENT_BELOW  # the static model's default
 
 
 def test_the_off_codebook_cluster_is_an_emergent_topic(run):

@@ -1326,7 +1326,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     line) stay in the redacted examples. Needs the ``topics`` extra.
     """
     from evalnlp.codebook import load_codebook
-    from evalnlp.discovery import EMERGENT_BELOW, discover_topics, discovery_passages
+    from evalnlp.discovery import discover_topics, discovery_passages
     from evalnlp.reports.discovery import check_output, check_suggestion, write_discovery, write_suggestion
     from evalnlp.errors import StoreError
 
@@ -1348,7 +1348,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
         passages = discovery_passages(store, cb, theme=theme, by=by, group=group, question=question)
         found = discover_topics(passages, cb, embedding=embedding, min_topic_size=min_topic_size, seed=seed,
                                 guided=guided, redact=redact, keep_names=keep,
-                                emergent_below=EMERGENT_BELOW if emergent_below is None else emergent_below,
+                                emergent_below=emergent_below,
                                 filters={k: v for k, v in filters.items() if v is not None})
         store.update_run(run_id, model_sha256=found.encoder_sha256)
         store.replace_topics(found.store_frame(), run_id)

@@ -79,10 +79,11 @@ def test_missing_extra_message(cli, comments, monkeypatch):
     assert "E501" in result.stderr and 'pip install "evalnlp[topics]"' in result.stderr
 
 
-def test_help_states_the_default_emergent_threshold(cli):
-    from evalnlp.discovery import EMERGENT_BELOW
+def test_help_states_the_default_emergent_thresholds(cli):
+    from evalnlp.discovery import EMERGENT_BELOW_BY_EMBEDDING
 
     result = cli("discover", "--help")
     assert result.exit_code == 0
     words = " ".join(result.output.replace("│", " ").split())  # rich wraps the help text in a box
-    assert f"default {EMERGENT_BELOW:.2f}" in words
+    static, minilm = EMERGENT_BELOW_BY_EMBEDDING["static"], EMERGENT_BELOW_BY_EMBEDDING["minilm"]
+    assert f"default {static:.2f} with the static model, {minilm:.2f} with minilm" in words

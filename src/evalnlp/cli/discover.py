@@ -27,8 +27,9 @@ def discover(
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed and passages give the same topics."),
     guided: bool = typer.Option(True, "--guided/--unguided", help="Use the codebook's keywords as seed words."),
     emergent_below: Optional[float] = typer.Option(None, "--emergent-below", help="A topic is emergent when its "
-                                                   "similarity to every theme is below this (default 0.55; a "
-                                                   "theme marked catch_all is never a topic's nearest)."),
+                                                   "similarity to every theme is below this (default 0.55 with the "
+                                                   "static model, 0.35 with minilm; a theme marked catch_all is "
+                                                   "never a topic's nearest)."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the example passages."),
     keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
                                              "(one a line) that redaction leaves in, such as the researcher's own."),

@@ -71,8 +71,10 @@ from evalnlp.discovery.backend import (
 )
 from evalnlp.discovery.mapping import (
     EMERGENT_BELOW,
+    EMERGENT_BELOW_BY_EMBEDDING,
     REFERENCE_SENTENCES,
     centred_cosine,
+    default_emergent_below,
     nearest_themes,
     reference_direction,
     seed_words,
@@ -105,6 +107,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "EMERGENT_BELOW",
+    "EMERGENT_BELOW_BY_EMBEDDING",
     "EXACT_KNN_MAX",
     "FEWER_EPOCHS_ABOVE",
     "MERGE_ABOVE",
@@ -119,6 +122,7 @@ __all__ = [
     "centred_cosine",
     "check_output",
     "check_suggestion",
+    "default_emergent_below",
     "discover_topics",
     "discovery_passages",
     "embedding_text",

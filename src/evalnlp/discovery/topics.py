@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp.discovery.backend import fit_bertopic, require_topics_extra, unit
-from evalnlp.discovery.mapping import EMERGENT_BELOW, nearest_themes, seed_words
+from evalnlp.discovery.mapping import default_emergent_below, nearest_themes, seed_words
 from evalnlp.discovery.passages import _BLANKS, MIN_PASSAGES, embedding_text
 from evalnlp.errors import ModelError
 
@@ -148,7 +148,7 @@ def _label(keybert: list[str], keywords: list[str], examples: list[str]) -> str:
 
 def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "static",
                     min_topic_size: int | None = None, seed: int = 0, guided: bool = True,
-                    emergent_below: float = EMERGENT_BELOW, n_examples: int = N_EXAMPLES, redact: bool = True,
+                    emergent_below: float | None = None, n_examples: int = N_EXAMPLES, redact: bool = True,
                     filters: dict[str, Any] | None = None, keep_names: Sequence[str] = ()) -> Discovery:
     """Find topics in ``passages`` (seg_id, doc_id, text) and map them onto ``codebook``.
 
@@ -159,6 +159,8 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     from evalnlp.embeddings import get_encoder
 
     _check_params(min_topic_size=min_topic_size, seed=seed, emergent_below=emergent_below, n_examples=n_examples)
+    if emergent_below is None:
+        emergent_below = default_emergent_below(embedding)
     require_topics_extra()
     n = len(passages)
     if n < MIN_PASSAGES:
@@ -216,7 +218,7 @@ def _redact_examples(examples: list[list[str]], codebook, keep_names: Sequence[s
     return [[next(done) for _ in group] for group in examples]
 
 
-def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: float, n_examples: int) -> None:
+def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: float | None, n_examples: int) -> None:
     def bad(name: str, expected: str, value: Any) -> ModelError:
         return ModelError("E395", f"The {name!r} parameter of discover must be {expected}; got {value!r} instead.")
 
@@ -228,8 +230,8 @@ def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: floa
     if not is_int(seed) or not 0 <= seed < 2**32:
         raise bad("seed", "an int in [0, 2**32)", seed)
     number = isinstance(emergent_below, (int, float)) and not isinstance(emergent_below, bool)
-    if not number or not -1 <= emergent_below <= 1:
-        raise bad("emergent_below", "a float in [-1, 1]", emergent_below)
+    if emergent_below is not None and (not number or not -1 <= emergent_below <= 1):
+        raise bad("emergent_below", "a float in [-1, 1] (or None for the embedding's default)", emergent_below)
     if not is_int(n_examples) or n_examples < 1:
         raise bad("n_examples", "an int >= 1", n_examples)
 
