@@ -39,7 +39,7 @@ from evalnlp.discovery import (  # noqa: E402
     write_suggestion,
 )
 from evalnlp.embeddings import get_encoder  # noqa: E402
-from evalnlp.errors import CodebookError, MissingExtraError, ModelError  # noqa: E402
+from evalnlp.errors import CodebookError, InputError, MissingExtraError  # noqa: E402
 from evalnlp.store import Store  # noqa: E402
 
 PLANETS = ["Saturn", "Jupiter", "Mars", "Venus", "the Moon", "Mercury", "Neptune", "Uranus"]
@@ -294,18 +294,18 @@ def test_filters_narrow_the_passages(run):
         sky = discovery_passages(store, cb, by="organization", group="Observatory")
         asked = discovery_passages(store, cb, question="feedback")
         assert len(every) == len(asked) == 440 and len(sky) == 40
-        with pytest.raises(ModelError) as err:
+        with pytest.raises(InputError) as err:
             discovery_passages(store, cb, by="organization")
-        assert err.value.code == "E391"
-        with pytest.raises(ModelError) as err:
+        assert err.value.code == "E165"
+        with pytest.raises(InputError) as err:
             discovery_passages(store, cb, by="organization", group="Mars")
-        assert err.value.code == "E391" and "Observatory" in err.value.message
-        with pytest.raises(ModelError) as err:
+        assert err.value.code == "E165" and "Observatory" in err.value.message
+        with pytest.raises(InputError) as err:
             discovery_passages(store, cb, question="What was good?")
-        assert err.value.code == "E392" and "'feedback'" in err.value.message
-        with pytest.raises(ModelError) as err:
+        assert err.value.code == "E166" and "'feedback'" in err.value.message
+        with pytest.raises(InputError) as err:
             discovery_passages(store, cb, theme="staff")
-        assert err.value.code == "E394" and "classify" in err.value.message
+        assert err.value.code == "E167" and "classify" in err.value.message
         with pytest.raises(CodebookError) as err:
             discovery_passages(store, cb, theme="stafff")
         assert err.value.code == "E220"
@@ -330,33 +330,33 @@ def test_a_small_corpus_is_a_clear_error(tmp_path):
     with Store(tmp_path / "few.duckdb") as store:
         api.ingest(store, [path], text=["text"])
         before = store.summary()
-        with pytest.raises(ModelError) as err:
+        with pytest.raises(InputError) as err:
             api.discover(store, codebook="fft")
-        assert err.value.code == "E390" and f"at least {MIN_PASSAGES} passages" in err.value.message
+        assert err.value.code == "E169" and f"at least {MIN_PASSAGES} passages" in err.value.message
         assert f"found {MIN_PASSAGES - 1}" in err.value.message
         assert store.summary() == before  # the failed run left nothing behind
 
 
 def test_an_empty_store_is_a_clear_error(tmp_path):
-    with Store(tmp_path / "empty.duckdb") as store, pytest.raises(ModelError) as err:
+    with Store(tmp_path / "empty.duckdb") as store, pytest.raises(InputError) as err:
         api.discover(store, codebook="fft")
-    assert err.value.code == "E390" and "ingest" in err.value.message
+    assert err.value.code == "E169" and "ingest" in err.value.message
 
 
 @pytest.mark.parametrize("kwargs, code", [
-    ({"output": "topics.txt"}, "E393"),
-    ({"output": "no/such/folder/topics.json"}, "E393"),
-    ({"suggest": "draft.json"}, "E393"),
-    ({"min_topic_size": 1}, "E395"),
-    ({"seed": -1}, "E395"),
-    ({"emergent_below": 2.0}, "E395"),
+    ({"output": "topics.txt"}, "E161"),
+    ({"output": "no/such/folder/topics.json"}, "E162"),
+    ({"suggest": "draft.json"}, "E161"),
+    ({"min_topic_size": 1}, "E168"),
+    ({"seed": -1}, "E168"),
+    ({"emergent_below": 2.0}, "E168"),
 ])
 def test_bad_parameters_fail_before_any_work(run, tmp_path, monkeypatch, kwargs, code):
     db, _, _ = run
     monkeypatch.chdir(tmp_path)
     with Store(db) as store:
         before = store.summary()
-        with pytest.raises(ModelError) as err:
+        with pytest.raises(InputError) as err:
             api.discover(store, codebook="fft", **kwargs)
         assert err.value.code == code
         assert store.summary() == before

@@ -50,13 +50,13 @@ def test_too_few_passages_exits_1_with_the_code(cli, tmp_path):
     assert cli("ingest", str(path), "--text", "text").exit_code == 0
     result = cli("discover", "--codebook", "fft")
     assert result.exit_code == 1
-    assert "E390" in result.stderr and "at least 50 passages" in result.stderr and "Traceback" not in result.output
+    assert "E169" in result.stderr and "at least 50 passages" in result.stderr and "Traceback" not in result.output
 
 
 def test_an_unknown_output_type_exits_1(cli, comments, tmp_path):
     assert cli("ingest", str(comments), "--text", "feedback").exit_code == 0
     result = cli("discover", "--output", str(tmp_path / "topics.txt"))
-    assert result.exit_code == 1 and "E393" in result.stderr and ".json" in result.stderr
+    assert result.exit_code == 1 and "E161" in result.stderr and ".json" in result.stderr
     assert not (tmp_path / "topics.txt").exists()
 
 

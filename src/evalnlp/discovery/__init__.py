@@ -5,7 +5,7 @@ What :func:`discover_topics` does
 1. **Passages.** The store's response and sentence segments (testimonials are left out: their words are
    already inside a sentence segment), optionally only those coded with one theme (human codes first, as in
    the evidence tables), of one group of an attribute, or answering one question. Fewer than
-   :data:`MIN_PASSAGES` passages is an error (E390): topics found in so few would be noise.
+   :data:`MIN_PASSAGES` passages is an error (E169): topics found in so few would be noise.
 2. **Embeddings, always local.** Every passage is embedded by :func:`evalnlp.embeddings.get_encoder`: the
    shipped static model by default, MiniLM with ``embedding="minilm"``. BERTopic gets these precomputed
    vectors and a small backend wrapping the same encoder (for the seed words and the KeyBERT-inspired
@@ -51,10 +51,10 @@ and its result) and :mod:`~evalnlp.discovery.suggestion` (draft themes). The fil
 HTML, the YAML draft) are rendered by :mod:`evalnlp.reports.discovery`. Every public name is importable from
 ``evalnlp.discovery``.
 
-Error codes: E390 too few passages; E391 ``by``/``group`` given without the other, or a group that no
-document has; E392 a question no document answers; E393 an output or suggestion file of an unsupported
-type; E394 no passage coded with the theme asked for; E395 an invalid parameter; E501 the ``topics`` extra
-(bertopic) is not installed.
+Error codes (input problems, E1xx): E169 too few passages; E165 ``by``/``group`` given without the other, or
+a group that no document has; E166 a question no document answers; E161/E162 an output or suggestion file of
+an unsupported type, or in a folder that does not exist; E167 no passage coded with the theme asked for; E168
+an invalid parameter. E501: the ``topics`` extra (bertopic) is not installed.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from evalnlp.errors import ModelError
+from evalnlp.errors import InputError
 
 __all__ = ["MIN_PASSAGES", "discovery_passages", "embedding_text"]
 
@@ -26,11 +26,11 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
     ``source`` or ``kind``) has the value ``group``; ``question`` keeps the answers to one question.
     """
     if (by is None) != (group is None):
-        raise ModelError("E391", "give --by ATTR and --group VALUE together (the documents whose attribute ATTR "
+        raise InputError("E165", "give --by ATTR and --group VALUE together (the documents whose attribute ATTR "
                          f"is VALUE); got only {'--by' if by is not None else '--group'}")
     passages = store.coded_passages()
     if passages.empty:
-        raise ModelError("E390", f"the store {store.path!r} has no passages to find topics in; run "
+        raise InputError("E169", f"the store {store.path!r} has no passages to find topics in; run "
                          "`evalnlp ingest FILE` first")
     passages = passages[passages["seg_kind"] != "testimonial"]
     if question is not None:
@@ -39,7 +39,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
             from evalnlp.util import did_you_mean
 
             listed = "; ".join(repr(q) for q in sorted(asked)) or "none (no document has a question)"
-            raise ModelError("E392", f"no document answers the question {question!r}.{did_you_mean(question, asked)} "
+            raise InputError("E166", f"no document answers the question {question!r}.{did_you_mean(question, asked)} "
                              f"The questions in this store are: {listed}")
         passages = passages[passages["question"] == question]
     if by is not None:
@@ -50,7 +50,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         if str(group) not in set(groups):
             found = sorted(set(groups))
             shown = ", ".join(repr(g) for g in found[:20]) + (" ..." if len(found) > 20 else "")
-            raise ModelError("E391", f"no document has {by} = {group!r}; the values of {by!r} found are: {shown}")
+            raise InputError("E165", f"no document has {by} = {group!r}; the values of {by!r} found are: {shown}")
         keep = set(groups.index[groups == str(group)])
         passages = passages[passages["doc_id"].isin(keep)]
     if theme is not None:
@@ -58,7 +58,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         codes = store.effective_codes(assigned_only=True, themes=codebook.theme_ids)
         coded = set(codes.loc[codes["theme"] == theme, "seg_id"])
         if not coded:
-            raise ModelError("E394", f"no passage in the store is coded with the theme {theme!r}; code the "
+            raise InputError("E167", f"no passage in the store is coded with the theme {theme!r}; code the "
                              f"passages first (`evalnlp classify --codebook {codebook.id}`) or drop --theme")
         passages = passages[passages["seg_id"].isin(coded)]
     passages = passages[passages["text"].str.strip() != ""]

@@ -14,7 +14,7 @@ import pandas as pd
 from evalnlp.discovery.backend import fit_bertopic, require_topics_extra, unit
 from evalnlp.discovery.mapping import default_emergent_below, nearest_themes, seed_words
 from evalnlp.discovery.passages import _BLANKS, MIN_PASSAGES, embedding_text
-from evalnlp.errors import ModelError
+from evalnlp.errors import InputError
 
 __all__ = ["N_EXAMPLES", "N_KEYWORDS", "TOPIC_JSON_KEYS", "Discovery", "auto_min_topic_size", "discover_topics"]
 
@@ -164,12 +164,12 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     require_topics_extra()
     n = len(passages)
     if n < MIN_PASSAGES:
-        raise ModelError("E390", f"theme discovery needs at least {MIN_PASSAGES} passages to find topics in; "
+        raise InputError("E169", f"theme discovery needs at least {MIN_PASSAGES} passages to find topics in; "
                          f"found {n}{' after the filters' if filters else ''}. Ingest more text, or drop "
                          "--theme/--by/--question to look across the whole store")
     size = int(min_topic_size) if min_topic_size is not None else auto_min_topic_size(n)
     if size > n // 2:
-        raise ModelError("E395", f"--min-topic-size {size} is too large for {n} passages: at most {n // 2} "
+        raise InputError("E168", f"--min-topic-size {size} is too large for {n} passages: at most {n // 2} "
                          "(two topics) can be found; give a smaller size")
     encoder = get_encoder(embedding)
     texts = passages["text"].astype(str).tolist()
@@ -219,8 +219,8 @@ def _redact_examples(examples: list[list[str]], codebook, keep_names: Sequence[s
 
 
 def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: float | None, n_examples: int) -> None:
-    def bad(name: str, expected: str, value: Any) -> ModelError:
-        return ModelError("E395", f"The {name!r} parameter of discover must be {expected}; got {value!r} instead.")
+    def bad(name: str, expected: str, value: Any) -> InputError:
+        return InputError("E168", f"The {name!r} parameter of discover must be {expected}; got {value!r} instead.")
 
     def is_int(value: Any) -> bool:
         return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

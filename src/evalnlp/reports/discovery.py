@@ -1,7 +1,7 @@
 """Discovery's outputs: the topics as JSON (the ``discover --output FILE.json`` contract), a Markdown summary,
 a self-contained HTML page of plots, and the draft codebook of ``--suggest`` as YAML.
 
-Error code: E393 an output or suggestion file of an unsupported type, or in a folder that does not exist.
+Error codes: E161 an output or suggestion file of an unsupported type, E162 one in a folder that does not exist.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evalnlp.errors import ModelError
+from evalnlp.errors import InputError
 
 if TYPE_CHECKING:
     from evalnlp.discovery import Discovery
@@ -54,26 +54,26 @@ def write_suggestion(discovery: Discovery, codebook, path: str | Path) -> Path:
 def _check_folder(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ModelError("E393", f"cannot write {str(path)!r}: the folder {str(folder)!r} does not exist; create "
+        raise InputError("E162", f"cannot write {str(path)!r}: the folder {str(folder)!r} does not exist; create "
                          "it first or choose another path")
 
 
 def check_suggestion(path: str | Path | None) -> None:
-    """E393 unless ``path`` is None or a .yaml/.yml file name in an existing folder."""
+    """E161 (wrong kind of file) or E162 (no such folder) unless ``path`` is None or a .yaml/.yml file name in an existing folder."""
     if path is None:
         return
     if Path(path).suffix.lower() not in (".yaml", ".yml"):
-        raise ModelError("E393", f"--suggest writes a YAML codebook; expected a file name ending in .yaml or "
+        raise InputError("E161", f"--suggest writes a YAML codebook; expected a file name ending in .yaml or "
                          f".yml, got {str(path)!r}")
     _check_folder(Path(path))
 
 
 def check_output(path: str | Path | None) -> None:
-    """E393 unless ``path`` is None or a file name ending in one of :data:`OUTPUT_TYPES` in an existing folder."""
+    """E161 (wrong kind of file) or E162 (no such folder) unless ``path`` is None or a file name ending in one of :data:`OUTPUT_TYPES` in an existing folder."""
     if path is None:
         return
     if Path(path).suffix.lower() not in OUTPUT_TYPES:
-        raise ModelError("E393", f"discover writes {', '.join(OUTPUT_TYPES)} files; got {str(path)!r}. Use "
+        raise InputError("E161", f"discover writes {', '.join(OUTPUT_TYPES)} files; got {str(path)!r}. Use "
                          "topics.json (the topics as data), topics.html (plots) or topics.md (a summary)")
     _check_folder(Path(path))
 
