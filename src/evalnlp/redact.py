@@ -664,8 +664,12 @@ def _cues(text: str, run: _Run) -> set[str]:
 
 def _vetoed(text: str, run: _Run) -> bool:
     """True when the run names a place or a thing: a head word or a ward number follows, or ``the`` or ``a``
-    stands before it."""
+    stands before it; never for a listed first name followed by a surname."""
     after = text[run.end:run.end + 40]
+    if len(run.words) > 1 and run.kinds[0] == "listed" and run.kinds[-1] != "common":
+        # A listed first name and a surname: a person, also in "the Sarah Jones team" or an eponymous
+        # "Sarah Jones Trust" (redacting the name inside a thing's name leaks nothing).
+        return False
     nxt = re.match(r"\s+([A-Za-z]+)", after)
     if not run.possessive and nxt and nxt.group(1).casefold() in THING_HEADS:
         return True
@@ -673,9 +677,6 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
-    full_name = len(run.words) > 1 and run.kinds[0] == "listed" and run.kinds[-1] != "common"
-    if full_name and re.search(r"(?:^|\s)(?:the|The|a|an|An)\s$", _before(text, run.start, 16)):
-        return False  # "the Sarah Jones who..." (a thing head after it, "the Sarah Jones Trust", vetoed above)
     if re.search(r"(?:^|\s)(?:(?:the|The|a|an|An)(?:\s+[A-Z]{2,})?|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape"
                  r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
         return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
