@@ -158,9 +158,25 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     return out
 
 
-def runs(store: Store) -> pd.DataFrame:
-    """Every run recorded in the store, oldest first."""
-    return store.table("runs")
+def runs(store: Store, run: str | None = None) -> pd.DataFrame:
+    """Every run recorded in the store (or only the run ``run``), oldest first."""
+    from evalnlp import corpus
+
+    return corpus.runs(store, run)
+
+
+def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
+    """The rejected rows (of the run ``run`` only, when given), each with its code and reason."""
+    from evalnlp import corpus
+
+    return corpus.rejects(store, run)
+
+
+def store_summary(store: Store) -> dict[str, int]:
+    """Row counts of every table of the store."""
+    from evalnlp import corpus
+
+    return corpus.summary(store)
 
 
 class Project:

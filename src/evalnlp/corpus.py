@@ -19,6 +19,9 @@ Attributes: every metadata key of the documents, and ``question``, ``source`` an
 document's group is the attribute's value as text (stripped; an integer or a whole number as its digits);
 a document without it falls in the group ``(missing)``.
 
+The store's record of its own work is read here too (:func:`runs`, :func:`rejects`, :func:`summary`), so that
+commands and notebooks ask this module rather than the store.
+
 The whole corpus can still be had as DataFrames (:attr:`Corpus.passages`, :attr:`Corpus.pairs`,
 :attr:`Corpus.coded`, :attr:`Corpus.doc_attrs`) for exploring a small store in a notebook; nothing in evalnlp's
 commands reads them.
@@ -47,6 +50,9 @@ __all__ = [
     "known_attributes",
     "load_corpus",
     "plain",
+    "rejects",
+    "runs",
+    "summary",
     "unknown_attribute",
 ]
 
@@ -282,6 +288,14 @@ class Corpus:
         :meth:`evalnlp.store.Store.coded_theme_passages`."""
         return self.store.coded_theme_passages(self.handle, theme, limit)
 
+    def cited_sources(self, seg_ids: list[str]) -> pd.DataFrame:
+        """The corroborating-source entries the testimonials ``seg_ids`` cite: seg_id, ref, label, text."""
+        return self.store.segment_sources(list(seg_ids))
+
+    def runs(self) -> pd.DataFrame:
+        """Every run recorded in the store, oldest first."""
+        return runs(self.store)
+
     # ---- the whole corpus in memory (small stores, notebooks)
 
     @property
@@ -359,3 +373,21 @@ def unknown_attribute(attr: str, corpus: Corpus, code: str = "E150", what: str =
 def group_values(corpus: Corpus, attr: str) -> pd.Series:
     """See :meth:`Corpus.group_values`."""
     return corpus.group_values(attr)
+
+
+# ---- the store's record of its runs
+
+
+def runs(store, run_id: str | None = None) -> pd.DataFrame:
+    """Every run recorded in the store (or only ``run_id``), oldest first: every column of the runs table."""
+    return store.table("runs", run_id=run_id)
+
+
+def rejects(store, run_id: str | None = None) -> pd.DataFrame:
+    """The rows rejected (or those of ``run_id``), each with its code and reason, in natural order."""
+    return store.table("rejects", run_id=run_id)
+
+
+def summary(store) -> dict[str, int]:
+    """Row counts of the store's tables (documents, segments, codes, sentiment, reach, runs, rejects, topics)."""
+    return store.summary()

@@ -1,7 +1,7 @@
 """Evidence tables: theme prevalence, framework matrices and claim tables.
 
-Every figure is counted by the store (see :mod:`evalnlp.corpus`) from its effective codes (a segment's human codes where it has any,
-otherwise the latest machine run's), restricted to the codebook's themes:
+Every figure is counted by the store (see :mod:`evalnlp.corpus`) from its effective codes (a segment's human
+codes where it has any, otherwise the latest machine run's), restricted to the codebook's themes:
 
 - ``segments``: coded passages (responses, sentences or testimonials) assigned the theme;
 - ``documents``: distinct documents (respondents, or paragraphs of a narrative) with at least one of them;
@@ -456,7 +456,7 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
     return out
 
 
-def _claim_row(corpus: Corpus, codebook, store, claim: Claim, *, redact: bool, n_quotes: int,
+def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes: int,
                encoder=None, keep: Sequence[str] = ()) -> dict[str, Any]:
     where = (f"claim {claim.id!r} filters on",)
     error = ("E157", where[0])
@@ -485,7 +485,7 @@ def _claim_row(corpus: Corpus, codebook, store, claim: Claim, *, redact: bool, n
     })
     cited: dict[str, list[dict[str, Any]]] = {}
     if len(testimonials):  # the corroborating source beside each testimonial
-        for r in store.segment_sources(list(testimonials["seg_id"])).itertuples(index=False):
+        for r in corpus.cited_sources(list(testimonials["seg_id"])).itertuples(index=False):
             cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
     row["testimonials"] = [
         {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
@@ -502,16 +502,16 @@ def _claim_row(corpus: Corpus, codebook, store, claim: Claim, *, redact: bool, n
     return row
 
 
-def _claims_table(corpus, codebook, store, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:
+def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
-    rows = [_claim_row(corpus, codebook, store, c, redact=redact, n_quotes=n_quotes, encoder=encoder, keep=keep)
+    rows = [_claim_row(corpus, codebook, c, redact=redact, n_quotes=n_quotes, encoder=encoder, keep=keep)
             for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
-def _provenance(store, codebook, corpus: Corpus) -> dict[str, Any]:
-    runs = store.table("runs")
+def _provenance(codebook, corpus: Corpus) -> dict[str, Any]:
+    runs = corpus.runs()
     run_rows = []
     for r in runs.itertuples(index=False):
         run_rows.append({
@@ -531,7 +531,7 @@ def _provenance(store, codebook, corpus: Corpus) -> dict[str, Any]:
         "data": data.to_dict("records"),
         "coders": [{"coder": c, "segments": int(v)} for c, v in zip(coders["coder"], coders["segments"])],
         "runs": run_rows,
-        "store": Path(store.path).name,
+        "store": Path(corpus.store.path).name,
     }
 
 
@@ -586,14 +586,14 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
     themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep)
     matrices = dict(zip(matrices, filled))
-    claim_table = _claims_table(corpus, codebook, store, claims or [], redact=redact, n_quotes=n_quotes,
+    claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
     notes = []
     ignored = corpus.ignored_themes
     if ignored:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")
     if totals["segments_coded"] == 0:
-        notes.append("no coded passages: " + (uncoded_note(store, codebook) or
+        notes.append("no coded passages: " + (uncoded_note(corpus.store, codebook) or
                                               "run `evalnlp classify` (or import human codes) first"))
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
@@ -604,6 +604,6 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,
-        provenance=_provenance(store, codebook, corpus),
+        provenance=_provenance(codebook, corpus),
         notes=notes,
     )

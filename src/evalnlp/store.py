@@ -941,7 +941,7 @@ class Store:
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_coded AS
                 SELECT seg_id, any_value(doc_id) AS doc_id, any_value(source) AS source,
-                       first(coder ORDER BY theme, coder) AS coder
+                       arg_min(coder, theme || chr(1) || coder) AS coder
                 FROM {handle}_eff GROUP BY seg_id""")
         low, high = (float(x) for x in word_band)
         self.con.execute(
@@ -1045,26 +1045,33 @@ class Store:
         name = f"{handle}_g{len(tables)}"
         miss = _sql_str(missing)
         join = ""
-        if key is not None:
-            raw = f"json_extract(d.attrs, {_sql_str(_json_pointer(key))})"
-            expr = f"""CASE WHEN {raw} IS NULL OR json_type({raw}) = 'NULL' THEN {miss}
+        if key is not None:  # each distinct value is labelled once, then joined back to its documents
+            value = f"CAST(json_extract(d.attrs, {_sql_str(_json_pointer(key))}) AS VARCHAR)"
+            raw = "CAST(v.raw AS JSON)"
+            expr = f"""CASE WHEN json_type({raw}) = 'NULL' THEN {miss}
                             WHEN json_type({raw}) = 'VARCHAR' THEN coalesce(nullif({_strip(raw + "->>'$'")}, ''), {miss})
-                            WHEN json_type({raw}) IN ('BIGINT', 'UBIGINT') THEN CAST({raw} AS VARCHAR)
+                            WHEN json_type({raw}) IN ('BIGINT', 'UBIGINT') THEN v.raw
                             WHEN json_type({raw}) = 'BOOLEAN' THEN
                                  CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
                             ELSE coalesce(m.label, {miss}) END"""
             frame = pd.DataFrame({"raw": list((labels or {}).keys()), "label": list((labels or {}).values())},
                                  dtype=object)
             self.con.register("_labels_in", frame)
-            join = f"LEFT JOIN _labels_in m ON m.raw = CAST({raw} AS VARCHAR)"
+            join = "LEFT JOIN _labels_in m ON m.raw = v.raw"
         elif column in ("question", "source", "kind"):
-            expr = f"coalesce(nullif({_strip('d.' + column)}, ''), {miss})"
+            value = f"d.{column}"
+            expr = f"coalesce(nullif({_strip('v.raw')}, ''), {miss})"
         else:
             raise ValueError(f"a group is a metadata key or one of question, source, kind; got {column!r}")
         try:
             self.con.execute(
-                f"""CREATE TEMP TABLE {name} AS SELECT d.doc_id, {expr} AS grp FROM documents d {join}
-                    WHERE d.doc_id IN (SELECT doc_id FROM segments)""")
+                f"""CREATE TEMP TABLE {name} AS
+                    WITH docs AS (SELECT d.doc_id, {value} AS raw FROM documents d
+                                  WHERE d.doc_id IN (SELECT doc_id FROM segments)),
+                    labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
+                               WHERE v.raw IS NOT NULL)
+                    SELECT docs.doc_id, coalesce(labels.grp, {miss}) AS grp
+                    FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
         finally:
             if key is not None:
                 self.con.unregister("_labels_in")
