@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp.errors import InputError
-from evalnlp.corpus import Corpus, group_sort_key, load_corpus, plain as _plain
+from evalnlp.corpus import Corpus, load_corpus, plain as _plain
 from evalnlp.quotes import (
     QUOTE_CANDIDATES,
     candidate_weights,

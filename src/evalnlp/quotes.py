@@ -94,7 +94,7 @@ QUOTE_COLUMNS = ["theme", "text", "score", "doc_id", "source", "locator", "speak
 #: Quote candidates per theme (per group with ``by``) that are ranked in full.
 QUOTE_CANDIDATES = 1000
 #: A theme's centre is the mean over at most this many of its coded passages (a fixed sample past it).
-CENTRE_SAMPLE = 5000
+CENTRE_SAMPLE = 2000
 
 
 def codebook_ref(codebook) -> str:

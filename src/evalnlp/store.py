@@ -947,10 +947,13 @@ class Store:
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_pairs AS
                 WITH sent AS ({_EFFECTIVE_SENTIMENT}),
-                q AS (SELECT e.*, {_strip(_collapse("s.text"))} AS q FROM {handle}_eff e JOIN segments s USING (seg_id)
+                q AS (SELECT e.*, CASE WHEN regexp_matches(s.text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
+                                        THEN trim({_collapse("s.text")}) ELSE s.text END AS q FROM {handle}_eff e JOIN segments s USING (seg_id)
                       WHERE e.assigned),
                 m AS (SELECT *, CAST(CASE WHEN q = '' THEN 0 ELSE len(string_split(q, ' ')) END AS DOUBLE) AS words,
-                             CAST(length(q) - length(translate(q, '{_UPPER}', '')) AS DOUBLE) AS upper
+                             CASE WHEN regexp_matches(q, '[A-Z](?:[^A-Z]*[A-Z]){{5}}')  -- 6 capitals or more
+                                  THEN CAST(length(q) - length(translate(q, '{_UPPER}', '')) AS DOUBLE)
+                                  ELSE 0.0 END AS upper
                       FROM q),
                 m2 AS (SELECT *, CASE WHEN upper >= 6  -- at least 6 capitals, or it cannot be shouting
                                       THEN CAST(length(q) - length(translate(q, '{_UPPER}{_UPPER.lower()}', '')) AS DOUBLE)
@@ -1181,6 +1184,8 @@ _EFFECTIVE_SENTIMENT = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{H
 # The characters Python's str.strip() and regular expressions take for white space (RE2's \s is ASCII only).
 _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Text that white-space collapsing would change: white space other than a single space between words.
+_UNEVEN_SPACE = _SPACE.replace("\\x{20}", "") + "|  |^ | $"
 # Readability: a quote starts with a capital or digit (after an opening mark), ends with a stop (and a closing mark).
 _READ_START = "^" + _SPACE + "*[\"'\u201c\u2018(]?[A-Z0-9]"
 _READ_END = "[.!?\u2026][\"'\u201d\u2019)]?" + _SPACE + "*$"
