@@ -243,13 +243,13 @@ class Project:
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
         n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
-        return self.store.table("runs")
+        return runs(self.store)
 
     def rejects(self) -> pd.DataFrame:
-        return self.store.table("rejects")
+        return rejects(self.store)
 
     def summary(self) -> dict[str, int]:
-        return self.store.summary()
+        return store_summary(self.store)
 
     def coders(self) -> pd.DataFrame:
         """Every coder, human and machine, with passages and codes (``evalnlp codes list``)."""
