@@ -158,9 +158,25 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     return out
 
 
-def runs(store: Store) -> pd.DataFrame:
-    """Every run recorded in the store, oldest first."""
-    return store.table("runs")
+def runs(store: Store, run: str | None = None) -> pd.DataFrame:
+    """Every run recorded in the store (or only the run ``run``), oldest first."""
+    from evalnlp import corpus
+
+    return corpus.runs(store, run)
+
+
+def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
+    """The rejected rows (of the run ``run`` only, when given), each with its code and reason."""
+    from evalnlp import corpus
+
+    return corpus.rejects(store, run)
+
+
+def store_summary(store: Store) -> dict[str, int]:
+    """Row counts of every table of the store."""
+    from evalnlp import corpus
+
+    return corpus.summary(store)
 
 
 class Project:
@@ -227,13 +243,13 @@ class Project:
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
         n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
-        return self.store.table("runs")
+        return runs(self.store)
 
     def rejects(self) -> pd.DataFrame:
-        return self.store.table("rejects")
+        return rejects(self.store)
 
     def summary(self) -> dict[str, int]:
-        return self.store.summary()
+        return store_summary(self.store)
 
     def coders(self) -> pd.DataFrame:
         """Every coder, human and machine, with passages and codes (``evalnlp codes list``)."""

@@ -1,14 +1,16 @@
 """Evidence tables: theme prevalence, framework matrices and claim tables.
 
-Every figure is counted from the store's effective codes (a segment's human codes where it has any,
-otherwise the latest machine run's), restricted to the codebook's themes:
+Every figure is counted by the store (see :mod:`evalnlp.corpus`) from its effective codes (a segment's human
+codes where it has any, otherwise the latest machine run's), restricted to the codebook's themes:
 
 - ``segments``: coded passages (responses, sentences or testimonials) assigned the theme;
 - ``documents``: distinct documents (respondents, or paragraphs of a narrative) with at least one of them;
 - ``n``: documents with at least one coded passage (assigned a theme or not), the denominator;
 - ``share``: ``documents / n`` with a Wilson 95% interval ``ci_low``..``ci_high``;
 - ``positive``, ``mixed``, ``negative``, ``neutral``: the theme's passages by sentiment label;
-- ``quote``: the theme's best quote (see :mod:`evalnlp.quotes`), redacted unless ``redact=False``.
+- ``quote``: the theme's best quote (see :mod:`evalnlp.quotes`), redacted unless ``redact=False``; it is
+  chosen among the :data:`CELL_CANDIDATES` passages of the theme (of the theme in the group, in a matrix) that
+  score highest before embedding, so it is the best of all of them whenever there are no more than that.
 
 A framework matrix repeats these figures for each group of an attribute (a metadata key, ``question``,
 ``source`` or ``kind``), with the share taken within the group; a document without the attribute falls
@@ -34,23 +36,19 @@ import numpy as np
 import pandas as pd
 
 from evalnlp.errors import InputError
-from evalnlp.schema import is_human
+from evalnlp.corpus import Corpus, load_corpus, plain as _plain
 from evalnlp.quotes import (
-    Corpus,
-    _plain,
+    QUOTE_CANDIDATES,
+    candidate_weights,
     finish_quotes,
-    group_sort_key,
-    group_values,
-    load_corpus,
     prefer_testimonials,
     protect_words,
     quote_records,
     redact_speakers,
     score_pairs,
-    speaker_text,
     select_quotes,
+    speaker_text,
     uncoded_note,
-    unknown_attribute,
 )
 
 __all__ = [
@@ -382,13 +380,8 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{c: _plain(v) for c, v in zip(df.columns, row)} for row in df.itertuples(index=False, name=None)]
 
 
-def _sentiment_counts(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    if pairs.empty:
-        return pd.DataFrame(columns=keys + list(SENTIMENT))
-    counts = (pairs.assign(label=pairs["label"].where(pairs["label"].isin(SENTIMENT)))
-              .dropna(subset=["label"])
-              .groupby(keys + ["label"]).size().unstack("label"))
-    return counts.reindex(columns=list(SENTIMENT)).fillna(0).astype(int).reset_index()
+#: Quote candidates per cell of a framework matrix (per theme and group) for its best quote.
+CELL_CANDIDATES = 100
 
 
 def _best(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -405,38 +398,33 @@ def _best(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
                  "locator": "quote_locator", "doc_id": "quote_doc_id"})
 
 
-def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame) -> pd.DataFrame:
-    pairs = corpus.pairs
-    base = pd.DataFrame({"theme": codebook.theme_ids,
-                         "label": [t.label for t in codebook.themes]})
-    stats = pairs.groupby("theme").agg(segments=("seg_id", "nunique"), documents=("doc_id", "nunique"))
-    out = base.merge(stats, left_on="theme", right_index=True, how="left")
-    out[["segments", "documents"]] = out[["segments", "documents"]].fillna(0).astype(int)
-    out["n"] = int(corpus.coded["doc_id"].nunique())
-    out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
-    out = out.merge(_sentiment_counts(pairs, ["theme"]), on="theme", how="left")
-    out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
-    out = out.merge(_best(scored, ["theme"]), on="theme", how="left")
+def _with_counts(grid: pd.DataFrame, counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    out = grid.merge(counts, on=keys, how="left")
+    cols = ["segments", "documents", *SENTIMENT]
+    out[cols] = out[cols].fillna(0).astype(int)
     return out
 
 
+def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, n: int) -> pd.DataFrame:
+    base = pd.DataFrame({"theme": codebook.theme_ids,
+                         "label": [t.label for t in codebook.themes]})
+    out = _with_counts(base, corpus.theme_counts(list(SENTIMENT)), ["theme"])
+    out["n"] = int(n)
+    out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
+    out = out.merge(_best(scored, ["theme"]), on="theme", how="left")
+    return out[["theme", "label", "segments", "documents", "n", "share", "ci_low", "ci_high", *SENTIMENT,
+                "seg_id", *_QUOTE_COLUMNS[1:]]]
+
+
 def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.DataFrame:
-    groups = group_values(corpus, attr)
-    coded_docs = corpus.coded.drop_duplicates("doc_id")
-    n = coded_docs["doc_id"].map(groups).value_counts()
-    names = sorted(n.index, key=group_sort_key)
-    grid = pd.MultiIndex.from_product([codebook.theme_ids, names], names=["theme", "group"]).to_frame(index=False)
-    pairs = corpus.pairs.assign(group=corpus.pairs["doc_id"].map(groups))
-    stats = pairs.groupby(["theme", "group"]).agg(segments=("seg_id", "nunique"), documents=("doc_id", "nunique"))
-    out = grid.merge(stats, left_on=["theme", "group"], right_index=True, how="left")
-    out[["segments", "documents"]] = out[["segments", "documents"]].fillna(0).astype(int)
+    n = corpus.group_sizes(attr)
+    grid = pd.MultiIndex.from_product([codebook.theme_ids, list(n.index)],
+                                      names=["theme", "group"]).to_frame(index=False)
+    out = _with_counts(grid, corpus.theme_counts(list(SENTIMENT), attr), ["theme", "group"])
     out["n"] = out["group"].map(n).astype(int)
     out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
     out["label"] = out["theme"].map({t.id: t.label for t in codebook.themes})
-    out = out.merge(_sentiment_counts(pairs, ["theme", "group"]), on=["theme", "group"], how="left")
-    out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
-    scored_g = scored.assign(group=scored["doc_id"].map(groups))
-    out = out.merge(_best(scored_g, ["theme", "group"]), on=["theme", "group"], how="left")
+    out = out.merge(_best(scored, ["theme", "group"]), on=["theme", "group"], how="left")
     return out
 
 
@@ -468,37 +456,23 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
     return out
 
 
-def _doc_filter(corpus: Corpus, claim: Claim) -> pd.Series | None:
-    """Boolean per doc_id: documents matching every filter of ``claim`` (None when it has none)."""
-    keep = None
-    for attr, values in claim.filters.items():
-        try:
-            groups = group_values(corpus, attr)
-        except InputError:
-            raise unknown_attribute(attr, corpus, code="E157", what=f"claim {claim.id!r} filters on") from None
-        match = groups.isin(set(values))
-        keep = match if keep is None else keep & match
-    return keep
-
-
-def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFrame, claim: Claim, *,
-               redact: bool, n_quotes: int, cited: dict[str, list[dict[str, Any]]] | None = None,
-               keep: Sequence[str] = ()) -> dict[str, Any]:
-    support = scored[scored["theme"].isin(claim.themes)]
-    docs_ok = _doc_filter(corpus, claim)
-    if docs_ok is not None:
-        support = support[support["doc_id"].map(docs_ok).fillna(False).astype(bool)]
-    segs = support.drop_duplicates("seg_id")  # best-scored row per passage (scored is best first)
+def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes: int,
+               encoder=None, keep: Sequence[str] = ()) -> dict[str, Any]:
+    where = (f"claim {claim.id!r} filters on",)
+    error = ("E157", where[0])
+    counts = corpus.support_counts(list(claim.themes), claim.filters, filter_error=error)
+    themes = [t for t in codebook.theme_ids if t in claim.themes]
+    k = max(QUOTE_CANDIDATES, 20 * n_quotes)
+    candidates = corpus.candidates(themes, k, candidate_weights(), filters=claim.filters, first_theme=True,
+                                   testimonials=True, filter_error=error)
+    scored = score_pairs(corpus, codebook, encoder, pairs=candidates)
+    segs = scored.drop_duplicates("seg_id")  # a passage's row of its first theme in the codebook, best scored
     segs = segs.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
     testimonials = segs[segs["seg_kind"] == "testimonial"].sort_values(["source", "locator", "start"])
     refs = testimonials.dropna(subset=["source_ref"])
     references = int(refs[["source", "source_ref"]].drop_duplicates().shape[0])
     attributed = int(testimonials["speaker"].notna().sum())
-    row = {
-        "id": claim.id, "text": claim.text,
-        "segments": int(segs["seg_id"].nunique()), "documents": int(segs["doc_id"].nunique()),
-        "sources": int(segs["source"].nunique()),
-    }
+    row = {"id": claim.id, "text": claim.text, **counts}
     row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
                                     references=references, attributed=attributed)
     quotes = finish_quotes(select_quotes(corpus, segs, n_quotes), codebook, redact=redact, keep=keep)
@@ -509,16 +483,18 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
         "references": references, "independent_sources": row["sources"] + references,
         "testimonials_n": int(len(testimonials)), "attributed": attributed,
     })
+    cited: dict[str, list[dict[str, Any]]] = {}
+    if len(testimonials):  # the corroborating source beside each testimonial
+        for r in corpus.cited_sources(list(testimonials["seg_id"])).itertuples(index=False):
+            cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
     row["testimonials"] = [
         {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
          "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"],
-         "source_entries": (cited or {}).get(q["seg_id"], [])}
+         "source_entries": cited.get(q["seg_id"], [])}
         for q in (quote_records(t_quotes) if len(testimonials) else [])
     ]
-    linked = reach.merge(segs[["doc_id", "start", "end", "source", "locator"]], on="doc_id",
-                         suffixes=("", "_seg"))
-    linked = linked[(linked["start"] < linked["end_seg"]) & (linked["start_seg"] < linked["end"])]
-    linked = linked.drop_duplicates(["doc_id", "start", "end"]).sort_values(["source", "locator", "start"])
+    linked = corpus.support_reach(list(claim.themes), claim.filters, filter_error=error)
+    linked = linked.sort_values(["source", "locator", "start"])
     row["reach"] = [{"text": " ".join(str(r.text).split()), "value": _plain(r.value), "unit": _plain(r.unit),
                      "source": r.source, "locator": r.locator, "doc_id": r.doc_id}
                     for r in linked.itertuples(index=False)]
@@ -526,20 +502,16 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
     return row
 
 
-def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes, keep=()) -> pd.DataFrame:
+def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
-    reach = store.table("reach")
-    cited: dict[str, list[dict[str, Any]]] = {}
-    for r in store.segment_sources().itertuples(index=False):  # the corroborating source beside each testimonial
-        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
-    rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited, keep=keep)
+    rows = [_claim_row(corpus, codebook, c, redact=redact, n_quotes=n_quotes, encoder=encoder, keep=keep)
             for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
-def _provenance(store, codebook, corpus: Corpus) -> dict[str, Any]:
-    runs = store.table("runs")
+def _provenance(codebook, corpus: Corpus) -> dict[str, Any]:
+    runs = corpus.runs()
     run_rows = []
     for r in runs.itertuples(index=False):
         run_rows.append({
@@ -551,19 +523,15 @@ def _provenance(store, codebook, corpus: Corpus) -> dict[str, Any]:
             "n_in": _plain(r.n_in), "n_ok": _plain(r.n_ok), "n_rejected": _plain(r.n_rejected),
             "versions": _json_obj(r.versions), "args": _json_obj(r.args),
         })
-    passages = corpus.passages
-    data = (passages.groupby("source").agg(documents=("doc_id", "nunique"), segments=("seg_id", "nunique"))
-            .reset_index())
-    coded_by_source = corpus.coded.groupby("source")["doc_id"].nunique()
-    data["documents_coded"] = data["source"].map(coded_by_source).fillna(0).astype(int)
-    coders = corpus.coded.groupby("coder")["seg_id"].nunique().sort_index()
+    data = corpus.sources()
+    coders = corpus.coders()
     return {
         "codebook": {"id": codebook.id, "title": codebook.title, "version": codebook.version,
                      "sha256": codebook.sha256},
         "data": data.to_dict("records"),
-        "coders": [{"coder": c, "segments": int(v)} for c, v in coders.items()],
+        "coders": [{"coder": c, "segments": int(v)} for c, v in zip(coders["coder"], coders["segments"])],
         "runs": run_rows,
-        "store": Path(store.path).name,
+        "store": Path(corpus.store.path).name,
     }
 
 
@@ -597,7 +565,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
     for attr in by:
-        group_values(corpus, attr)  # fail before any work on an unknown attribute
+        corpus.check_attribute(attr)  # fail before any work on an unknown attribute
     keep = list(keep_names)
     if isinstance(claims, (str, Path)):
         keep += claims_keep_names(claims)
@@ -607,30 +575,35 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         parse_claims([{"id": c.id, "text": c.text, "themes": list(c.themes),
                        **({"filters": {k: list(v) for k, v in c.filters.items()}} if c.filters else {})}
                       for c in claims], "<claims>", codebook)
-    scored = score_pairs(corpus, codebook, encoder)
-    themes = _theme_table(corpus, codebook, scored)
-    matrices = {attr: _matrix(corpus, codebook, scored, attr) for attr in by}
-    themes, *filled = _fill_quotes([themes, *matrices.values()], scored, codebook, redact, keep)
+    totals = corpus.totals()
+    weights = candidate_weights()
+    themes_ids = list(codebook.theme_ids)
+    frames = [corpus.candidates(themes_ids, CELL_CANDIDATES, weights)]
+    frames += [corpus.candidates(themes_ids, CELL_CANDIDATES, weights, attr=attr) for attr in by]
+    scored = [score_pairs(corpus, codebook, encoder, pairs=f) for f in frames]
+    themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"])
+    matrices = {attr: _matrix(corpus, codebook, sc, attr) for attr, sc in zip(by, scored[1:])}
+    everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
+    themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep)
     matrices = dict(zip(matrices, filled))
-    claim_table = _claims_table(corpus, codebook, scored, store, claims or [], redact=redact, n_quotes=n_quotes,
-                                keep=keep)
+    claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
+                                encoder=encoder, keep=keep)
     notes = []
-    if corpus.ignored_themes:
-        notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: "
-                     f"{', '.join(corpus.ignored_themes)}")
-    if corpus.coded.empty:
-        notes.append("no coded passages: " + (uncoded_note(store, codebook) or
+    ignored = corpus.ignored_themes
+    if ignored:
+        notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")
+    if totals["segments_coded"] == 0:
+        notes.append("no coded passages: " + (uncoded_note(corpus.store, codebook) or
                                               "run `evalnlp classify` (or import human codes) first"))
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
-        documents_coded=int(corpus.coded["doc_id"].nunique()),
-        segments_coded=int(corpus.coded["seg_id"].nunique()),
-        segments_no_theme=int((~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"])).sum()),
-        segments_human_coded=int(corpus.coded.loc[corpus.coded["coder"].map(is_human).astype(bool),
-                                                  "seg_id"].nunique()),
+        documents_coded=totals["documents_coded"],
+        segments_coded=totals["segments_coded"],
+        segments_no_theme=totals["segments_no_theme"],
+        segments_human_coded=totals["segments_human_coded"],
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,
-        provenance=_provenance(store, codebook, corpus),
+        provenance=_provenance(codebook, corpus),
         notes=notes,
     )

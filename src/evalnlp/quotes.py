@@ -25,26 +25,44 @@ to single spaces, redacted by :func:`evalnlp.redact.redact_many` unless ``redact
 whitespace collapsed and people's names removed by the redaction rules (titles, first names) without the
 NER model, which takes the places in job titles ("Health Education Yorkshire and Humber") for people.
 
-This module also loads the coded corpus that :mod:`evalnlp.evidence` builds its tables from
-(:func:`load_corpus`), and resolves grouping attributes (:func:`group_values`).
+Candidates come from the store (:class:`evalnlp.corpus.Corpus`): for a theme (and group), the
+:data:`QUOTE_CANDIDATES` passages that score highest on the parts of the score that need no embedding
+(confidence, readability, attribution) are ranked in full; a theme's centre is the mean embedding of its
+coded passages, or of a fixed sample of :data:`CENTRE_SAMPLE` of them when it has more. A theme with fewer
+coded passages than either bound is ranked exactly as if every passage were scored.
+
+The corpus read model moved to :mod:`evalnlp.corpus`; its names (:class:`Corpus`, :func:`load_corpus`,
+:func:`group_values` ...) are still importable from here.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
+from evalnlp.corpus import (  # noqa: F401  (the read model's names, importable from here as before)
+    BUILTIN_ATTRIBUTES,
+    MISSING_GROUP,
+    Corpus,
+    builtin_attributes,
+    group_label as _group_label,
+    group_sort_key,
+    group_values,
+    known_attributes,
+    load_corpus,
+    plain as _plain,
+    unknown_attribute,
+)
 from evalnlp.errors import InputError
 
 __all__ = [
+    "CENTRE_SAMPLE",
     "DUPLICATE_COSINE",
     "MIN_CENTRE",
+    "QUOTE_CANDIDATES",
     "QUOTE_COLUMNS",
     "WEIGHTS",
     "Corpus",
@@ -73,73 +91,10 @@ DUPLICATE_COSINE = 0.92
 WORD_BAND = (8, 60)
 #: The contract columns of a quote table (more columns follow them).
 QUOTE_COLUMNS = ["theme", "text", "score", "doc_id", "source", "locator", "speaker", "source_ref", "attrs"]
-#: Attributes that every document has besides its metadata.
-BUILTIN_ATTRIBUTES = ("question", "source", "kind")
-MISSING_GROUP = "(missing)"
-
-
-# ---------------------------------------------------------------------------------------- the corpus
-
-
-@dataclass
-class Corpus:
-    """The coded passages of a store, restricted to one codebook's themes.
-
-    ``passages``: every segment with its document's fields and parsed ``attrs`` (dict);
-    ``coded``: the segments (seg_id, coder, doc_id, source) with at least one effective code for the
-    codebook's themes (assigned or not): their documents are the denominator of every share; ``pairs``: one row per (segment, theme) assigned, with the
-    passage's fields, ``confidence`` and its sentiment ``label``; ``doc_attrs``: one row per document
-    (index doc_id) with a column per metadata key.
-    """
-
-    passages: pd.DataFrame
-    coded: pd.DataFrame
-    pairs: pd.DataFrame
-    doc_attrs: pd.DataFrame
-    ignored_themes: list[str] = field(default_factory=list)
-    _embeddings: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-
-
-def _parse_attrs(values: pd.Series) -> pd.Series:
-    """JSON text (or None) to dicts, parsing each distinct value once."""
-    cache: dict[Any, dict] = {}
-
-    def parse(value: Any) -> dict:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return {}
-        if value not in cache:
-            try:
-                parsed = json.loads(value)
-            except (TypeError, ValueError):
-                parsed = {}
-            cache[value] = parsed if isinstance(parsed, dict) else {}
-        return cache[value]
-
-    return values.map(parse)
-
-
-def load_corpus(store, codebook) -> Corpus:
-    """Read the coded corpus from ``store`` (human codes override machine codes)."""
-    passages = store.coded_passages()
-    passages["attrs"] = _parse_attrs(passages["attrs"])
-    codes = store.effective_codes(assigned_only=False, themes=codebook.theme_ids)
-    themes = set(codebook.theme_ids)
-    ignored = sorted(set(store.code_themes()) - themes)
-    coded = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
-             .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
-             .sort_values("seg_id").reset_index(drop=True))
-    assigned = codes[codes["assigned"].astype(bool)][["seg_id", "theme", "score", "coder"]]
-    assigned = assigned.rename(columns={"score": "confidence"})
-    sentiment = store.effective_sentiment()[["seg_id", "label"]]
-    pairs = assigned.merge(passages, on="seg_id", how="inner").merge(sentiment, on="seg_id", how="left")
-    pairs["confidence"] = pd.to_numeric(pairs["confidence"], errors="coerce").fillna(1.0).clip(0.0, 1.0)
-    order = {t: i for i, t in enumerate(codebook.theme_ids)}
-    pairs["_order"] = pairs["theme"].map(order)
-    pairs = pairs.sort_values(["_order", "source", "doc_id", "start", "seg_id"]).drop(columns="_order")
-    docs = passages.drop_duplicates("doc_id")[["doc_id", "attrs"]]
-    doc_attrs = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))
-    return Corpus(passages=passages, coded=coded, pairs=pairs.reset_index(drop=True), doc_attrs=doc_attrs,
-                  ignored_themes=ignored)
+#: Quote candidates per theme (per group with ``by``) that are ranked in full.
+QUOTE_CANDIDATES = 1000
+#: A theme's centre is the mean over at most this many of its coded passages (a fixed sample past it).
+CENTRE_SAMPLE = 2000
 
 
 def codebook_ref(codebook) -> str:
@@ -170,64 +125,6 @@ def uncoded_note(store, codebook) -> str | None:
     others = ", ".join(f"--codebook {c}" for c in SHIPPED if c != codebook.id)
     return (f"run `evalnlp classify --codebook {ref}` first (or {others} or a YAML path for another codebook), "
             "or import human codes")
-
-
-def builtin_attributes(corpus: Corpus) -> dict[str, str]:
-    """{name: built-in attribute} for question, source and kind: each under its own name, or as
-    ``evalnlp_<name>`` when a metadata key has that name (the rule of :mod:`evalnlp.columns`)."""
-    from evalnlp.columns import evalnlp_names
-
-    keys = [str(c) for c in corpus.doc_attrs.columns]
-    return dict(zip(evalnlp_names(keys, BUILTIN_ATTRIBUTES), BUILTIN_ATTRIBUTES))
-
-
-def known_attributes(corpus: Corpus) -> list[str]:
-    """Attributes a table can be grouped by: every metadata key found, then question, source and kind
-    (``evalnlp_question`` and so on where a metadata key has the name)."""
-    keys = [str(c) for c in corpus.doc_attrs.columns]
-    return keys + list(builtin_attributes(corpus))
-
-
-def _group_label(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING_GROUP
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    text = str(value).strip()
-    return text if text else MISSING_GROUP
-
-
-def unknown_attribute(attr: str, corpus: Corpus, code: str = "E150", what: str = "--by") -> InputError:
-    found = known_attributes(corpus)
-    return InputError(code, f"{what} {attr!r} is not an attribute of the documents in this store. Expected one "
-                      f"of the attributes found: {', '.join(found)}. Metadata columns become attributes at "
-                      "ingest (--meta COL)")
-
-
-def group_sort_key(text: str) -> tuple:
-    """Sort key for group names: natural order (``2`` before ``10``), case-insensitive, ``(missing)`` last."""
-    return (text == MISSING_GROUP,
-            [(0, int(t), "") if t.isdigit() else (1, 0, t.casefold()) for t in re.split(r"(\d+)", text) if t])
-
-
-def group_values(corpus: Corpus, attr: str) -> pd.Series:
-    """Each document's group for ``attr`` (index doc_id, values str); missing values are ``(missing)``.
-
-    ``attr`` is a metadata key, or ``question``, ``source`` or ``kind`` (response/narrative); a metadata key
-    of one of those names wins, and the built-in is then ``evalnlp_question`` (and so on). Raises
-    :class:`InputError` E150 listing the attributes found when ``attr`` is none of them.
-    """
-    docs = corpus.passages.drop_duplicates("doc_id").set_index("doc_id")
-    builtins = builtin_attributes(corpus)
-    if attr in corpus.doc_attrs.columns:
-        raw = corpus.doc_attrs[attr].reindex(docs.index)
-    elif attr in builtins:
-        raw = docs["doc_kind" if builtins[attr] == "kind" else builtins[attr]]
-    else:
-        raise unknown_attribute(attr, corpus)
-    return raw.astype(object).map(_group_label)
 
 
 # ---------------------------------------------------------------------------------------- scoring
@@ -272,13 +169,15 @@ def _theme_prototypes(codebook, encoder) -> dict[str, np.ndarray]:
     return out
 
 
-def _embed(corpus: Corpus, encoder, seg_ids: Iterable[str]) -> None:
-    """Encode (once) the passages of ``seg_ids`` not encoded yet."""
-    todo = [s for s in dict.fromkeys(seg_ids) if s not in corpus._embeddings]
+def _embed(corpus: Corpus, encoder, seg_ids: Iterable[str], texts: Iterable[str]) -> None:
+    """Encode (once) the passages of ``seg_ids`` (with their ``texts``) not encoded yet."""
+    todo = {}
+    for seg, text in zip(seg_ids, texts):
+        if seg not in corpus._embeddings and seg not in todo:
+            todo[seg] = text
     if not todo:
         return
-    texts = corpus.passages.set_index("seg_id").loc[todo, "text"]
-    vectors = encoder.encode(_quote_text(texts).tolist())
+    vectors = encoder.encode(_quote_text(pd.Series(list(todo.values()), dtype=object)).tolist())
     corpus._embeddings.update(zip(todo, vectors))
 
 
@@ -288,26 +187,44 @@ def _default_encoder():
     return get_encoder("static")
 
 
-def score_pairs(corpus: Corpus, codebook, encoder=None) -> pd.DataFrame:
-    """``corpus.pairs`` with ``quote`` (whitespace collapsed), ``representativeness``, ``readability``,
+def theme_centres(corpus: Corpus, codebook, themes: Iterable[str], encoder) -> dict[str, np.ndarray]:
+    """Each theme's centre (unit length): the mean embedding of its coded passages (of a fixed sample of
+    :data:`CENTRE_SAMPLE` of them when it has more) when it has at least :data:`MIN_CENTRE`, else the mean
+    embedding of its definition and examples. Computed once per corpus."""
+    cache = corpus.__dict__.setdefault("_centres", {})
+    protos = None
+    for theme in dict.fromkeys(themes):
+        if theme in cache:
+            continue
+        total, rows = corpus.theme_passages(theme, CENTRE_SAMPLE)
+        if total >= MIN_CENTRE:
+            _embed(corpus, encoder, rows["seg_id"], rows["text"])
+            centre = np.stack([corpus._embeddings[s] for s in rows["seg_id"]]).mean(axis=0)
+        else:
+            protos = protos or _theme_prototypes(codebook, encoder)
+            centre = protos[theme]
+        norm = np.linalg.norm(centre)
+        cache[theme] = centre / norm if norm > 0 else centre
+    return cache
+
+
+def score_pairs(corpus: Corpus, codebook, encoder=None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``pairs`` (default: every pair of the corpus, :attr:`Corpus.pairs`; usually the candidates of
+    :meth:`Corpus.candidates`) with ``quote`` (whitespace collapsed), ``representativeness``, ``readability``,
     ``attributed`` and the ranking ``score``, sorted best first within each theme."""
-    pairs = corpus.pairs.copy()
+    pairs = (corpus.pairs if pairs is None else pairs).copy()
     cols = ["quote", "representativeness", "readability", "attributed", "score"]
     if pairs.empty:
         for col in cols:
             pairs[col] = pd.Series(dtype=object if col == "quote" else float)
         return pairs
     encoder = encoder or _default_encoder()
-    _embed(corpus, encoder, pairs["seg_id"])
-    protos = _theme_prototypes(codebook, encoder)
+    _embed(corpus, encoder, pairs["seg_id"], pairs["text"])
+    centres = theme_centres(corpus, codebook, pairs["theme"].unique(), encoder)
     emb = np.stack([corpus._embeddings[s] for s in pairs["seg_id"]])
     rep = np.zeros(len(pairs), dtype=np.float64)
     for theme, idx in pairs.groupby("theme", sort=False).indices.items():
-        vecs = emb[idx]
-        centre = vecs.mean(axis=0) if len(idx) >= MIN_CENTRE else protos[theme]
-        norm = np.linalg.norm(centre)
-        centre = centre / norm if norm > 0 else centre
-        rep[idx] = vecs @ centre
+        rep[idx] = emb[idx] @ centres[theme]
     pairs["quote"] = _quote_text(pairs["text"])
     pairs["representativeness"] = np.round(np.clip(rep, 0.0, 1.0), 6)
     pairs["readability"] = readability(pairs["quote"], pairs["seg_kind"].eq("testimonial")).to_numpy()
@@ -321,6 +238,11 @@ def score_pairs(corpus: Corpus, codebook, encoder=None) -> pd.DataFrame:
     pairs["_order"] = pairs["theme"].map(order)
     pairs = pairs.sort_values(["_order", "score", "seg_id"], ascending=[True, False, True])
     return pairs.drop(columns="_order").reset_index(drop=True)
+
+
+def candidate_weights() -> tuple[float, float, float]:
+    """The weights of the score's parts that need no embedding: (confidence, readability, attributed)."""
+    return WEIGHTS["confidence"], WEIGHTS["readability"], WEIGHTS["attributed"]
 
 
 def prefer_testimonials(frame: pd.DataFrame) -> pd.DataFrame:
@@ -454,35 +376,20 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     codebook.get(theme)
     n = _check_n(n)
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
-    groups = group_values(corpus, by) if by else None
-    theme_pairs = corpus.pairs[corpus.pairs["theme"] == theme]
-    if theme_pairs.empty:
+    if by:
+        corpus.check_attribute(by)
+    k = max(QUOTE_CANDIDATES, 20 * n)
+    candidates = corpus.candidates([theme], k, candidate_weights(), attr=by or None)
+    if candidates.empty:
         return _empty_quotes(by)
-    sub = Corpus(passages=corpus.passages, coded=corpus.coded, pairs=theme_pairs, doc_attrs=corpus.doc_attrs,
-                 _embeddings=corpus._embeddings)
-    ranked = score_pairs(sub, codebook, encoder)
-    if groups is None:
+    ranked = score_pairs(corpus, codebook, encoder, pairs=candidates)
+    if not by:
         chosen = select_quotes(corpus, ranked, n)
     else:
-        ranked["group"] = ranked["doc_id"].map(groups)
         names = sorted(ranked["group"].unique(), key=group_sort_key)
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
     return finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def quote_records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -871,37 +871,14 @@ class Store:
             pool += " WHERE theme IN (SELECT theme FROM _themes)"
         try:
             return self.con.execute(
-                f"""
-                WITH pool AS ({pool}),
-                human_spans AS (
-                    SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
-                    WHERE s.seg_id IN (SELECT seg_id FROM pool WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
-                covered AS (
-                    SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
-                      ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
-                latest AS (
-                    SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM pool
-                    WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
-                    GROUP BY seg_id)
-                SELECT * FROM (
-                    SELECT c.* FROM pool c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
-                    UNION ALL
-                    SELECT c.* FROM pool c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
-                ) {cond}
-                ORDER BY seg_id, theme, coder
-                """
-            ).df()
+                f"SELECT * FROM ({_effective_sql(pool)}) {cond} ORDER BY seg_id, theme, coder").df()
         finally:
             if themes is not None:
                 self.con.unregister("_themes")
 
     def effective_sentiment(self) -> pd.DataFrame:
         """Each segment's sentiment: a human label where there is one, else the most recent machine label."""
-        return self.con.execute(
-            f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label,
-                       arg_max(score, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS score
-                FROM sentiment GROUP BY seg_id ORDER BY seg_id"""
-        ).df()
+        return self.con.execute(_EFFECTIVE_SENTIMENT + " ORDER BY seg_id").df()
 
     def coded_passages(self) -> pd.DataFrame:
         """Every segment with its document's source, locator, question, kind and attrs (JSON text)."""
@@ -934,6 +911,319 @@ class Store:
     def latest_topics(self) -> pd.DataFrame:
         return self.con.execute(
             "SELECT * FROM topics WHERE run_id = (SELECT max(run_id) FROM topics) ORDER BY topic").df()
+
+    # ---- the coded corpus, counted in the store (asked by the read model, evalnlp.corpus) ----------------
+
+    def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60)) -> str:
+        """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
+        handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python.
+
+        ``<handle>_coded``: each segment with an effective code of ``themes`` (assigned or not; see
+        :meth:`effective_codes`): seg_id, doc_id, source, and its first coder by theme and name.
+        ``<handle>_pairs``: each effective code assigned: seg_id, theme, confidence (the score clipped to 0..1,
+        1 when missing), coder, doc_id, source, seg_kind, start, has_speaker, the segment's sentiment label
+        (human first, then latest) and the ``readability`` of its text (the rule of
+        :func:`evalnlp.quotes.readability` with ``word_band``), from which quote candidates are chosen.
+        """
+        handle = "_coded_" + uuid.uuid4().hex[:12]
+        self.con.register("_themes_in", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
+        try:
+            self.con.execute(
+                f"""CREATE TEMP TABLE {handle}_eff AS
+                    SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder, s.doc_id, d.source,
+                           s.kind AS seg_kind, s.start, s.speaker IS NOT NULL AS has_speaker
+                    FROM ({_effective_sql("SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)")}) e
+                    JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)""")
+        finally:
+            self.con.unregister("_themes_in")
+        self._coded_tables = getattr(self, "_coded_tables", {})
+        self._coded_tables[handle] = [f"{handle}_eff", f"{handle}_coded", f"{handle}_pairs"]
+        self.con.execute(
+            f"""CREATE TEMP TABLE {handle}_coded AS
+                SELECT seg_id, any_value(doc_id) AS doc_id, any_value(source) AS source,
+                       arg_min(coder, theme || chr(1) || coder) AS coder
+                FROM {handle}_eff GROUP BY seg_id""")
+        low, high = (float(x) for x in word_band)
+        self.con.execute(
+            f"""CREATE TEMP TABLE {handle}_pairs AS
+                WITH sent AS ({_EFFECTIVE_SENTIMENT}),
+                q AS (SELECT e.*, CASE WHEN regexp_matches(s.text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
+                                        THEN trim({_collapse("s.text")}) ELSE s.text END AS q FROM {handle}_eff e JOIN segments s USING (seg_id)
+                      WHERE e.assigned),
+                m AS (SELECT *, CAST(CASE WHEN q = '' THEN 0 ELSE len(string_split(q, ' ')) END AS DOUBLE) AS words,
+                             CASE WHEN regexp_matches(q, '[A-Z](?:[^A-Z]*[A-Z]){{5}}')  -- 6 capitals or more
+                                  THEN CAST(length(q) - length(translate(q, '{_UPPER}', '')) AS DOUBLE)
+                                  ELSE 0.0 END AS upper
+                      FROM q),
+                m2 AS (SELECT *, CASE WHEN upper >= 6  -- at least 6 capitals, or it cannot be shouting
+                                      THEN CAST(length(q) - length(translate(q, '{_UPPER}{_UPPER.lower()}', '')) AS DOUBLE)
+                                      ELSE 0.0 END AS letters
+                       FROM m)
+                SELECT m.seg_id, m.theme,
+                       CASE WHEN m.score IS NULL OR isnan(m.score) THEN 1.0
+                            ELSE least(greatest(m.score, 0.0), 1.0) END AS confidence,
+                       m.coder, m.doc_id, m.source, m.seg_kind, m.start, m.has_speaker, x.label,
+                       round((0.6 * CASE WHEN words < {low} THEN words / {low}
+                                         WHEN words > {high} THEN least(greatest(1 - (words - {high}) / {high}, 0), 1)
+                                         ELSE 1.0 END
+                              + 0.2 * CAST(regexp_matches(q, {_sql_str(_READ_START)}) AS DOUBLE)
+                              + 0.2 * CAST(m.seg_kind = 'testimonial' OR regexp_matches(q, {_sql_str(_READ_END)}) AS DOUBLE))
+                             * CASE WHEN letters >= 8 AND upper > 0.7 * letters THEN 0.4 ELSE 1.0 END, 6)
+                         AS readability
+                FROM m2 m LEFT JOIN sent x USING (seg_id)""")
+        self.con.execute(f"DROP TABLE {handle}_eff")
+        return handle
+
+    def close_coded(self, handle: str) -> None:
+        """Drop the temporary tables of :meth:`open_coded` ``handle``."""
+        self._drop_temp(*getattr(self, "_coded_tables", {}).pop(handle, []))
+
+    def _coded_group(self, handle: str, group: str | None) -> tuple[str, str]:
+        """(join clause, group column) for an optional group table of ``handle``."""
+        if group is None:
+            return "", ""
+        return f"JOIN {group} g USING (doc_id)", ", g.grp"
+
+    def coded_totals(self, handle: str) -> dict[str, int]:
+        """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme) and segments_human_coded."""
+        row = self.con.execute(
+            f"""SELECT count(DISTINCT doc_id), count(*),
+                       count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM {handle}_pairs)),
+                       count(*) FILTER (WHERE starts_with(coder, '{HUMAN_PREFIX}'))
+                FROM {handle}_coded""").fetchone()
+        return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded"),
+                        (int(v) for v in row)))
+
+    def coded_theme_counts(self, handle: str, labels: list[str], group: str | None = None) -> pd.DataFrame:
+        """Per theme (and group of the ``group`` table): segments and documents assigned it, and rows per
+        sentiment label of ``labels``: theme, [group,] segments, documents, <label>..."""
+        join, gcol = self._coded_group(handle, group)
+        per_label = "".join(f", count(*) FILTER (WHERE p.label = {_sql_str(lb)}) AS {_sql_ident(lb)}" for lb in labels)
+        return self.con.execute(
+            f"""SELECT p.theme{gcol.replace('g.grp', 'g.grp AS "group"')}, count(DISTINCT p.seg_id) AS segments,
+                       count(DISTINCT p.doc_id) AS documents{per_label}
+                FROM {handle}_pairs p {join} GROUP BY ALL ORDER BY ALL""").df()
+
+    def coded_group_sizes(self, handle: str, group: str) -> pd.DataFrame:
+        """Documents coded per group of the ``group`` table: group, n."""
+        return self.con.execute(
+            f"""SELECT g.grp AS "group", count(DISTINCT c.doc_id) AS n FROM {handle}_coded c
+                JOIN {group} g USING (doc_id) GROUP BY g.grp ORDER BY g.grp""").df()
+
+    def coded_group_spread(self, handle: str, group: str, missing: str) -> tuple[int, int]:
+        """(groups other than ``missing`` among coded documents, documents in the largest of them)."""
+        row = self.con.execute(
+            f"""SELECT count(*), coalesce(max(n), 0) FROM (
+                    SELECT count(DISTINCT c.doc_id) AS n FROM {handle}_coded c JOIN {group} g USING (doc_id)
+                    WHERE g.grp <> ? GROUP BY g.grp)""", [missing]).fetchone()
+        return int(row[0]), int(row[1])
+
+    def attribute_keys(self) -> list[str]:
+        """The metadata keys of the documents that have passages, in order of first appearance (documents by
+        source and id, keys in their stored order)."""
+        return [r[0] for r in self.con.execute(
+            """WITH k AS (
+                   SELECT d.source, d.doc_id, unnest(json_keys(d.attrs)) AS key,
+                          generate_subscripts(json_keys(d.attrs), 1) AS pos
+                   FROM documents d
+                   WHERE json_type(d.attrs) = 'OBJECT' AND d.doc_id IN (SELECT doc_id FROM segments))
+               SELECT key FROM k GROUP BY key ORDER BY min((source, doc_id, pos))""").fetchall()]
+
+    def attribute_other_values(self, key: str) -> list[str]:
+        """The distinct values of metadata ``key`` (as JSON text) that are not null, text, integer or boolean."""
+        return [r[0] for r in self.con.execute(
+            f"""SELECT DISTINCT CAST(v AS VARCHAR) FROM (
+                    SELECT json_extract(attrs, ?) AS v FROM documents
+                    WHERE doc_id IN (SELECT doc_id FROM segments))
+                WHERE json_type(v) NOT IN ('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN')
+                ORDER BY 1""", [_json_pointer(key)]).fetchall()]
+
+    def coded_group_table(self, handle: str, missing: str, *, key: str | None = None, column: str | None = None,
+                          labels: dict[str, str] | None = None) -> str:
+        """Make a table (doc_id, grp) of every document with passages and return its name: its group by metadata
+        ``key`` or document ``column`` (question, source or kind). Text is stripped; null, missing or blank is
+        ``missing``; an integer is its digits, a boolean True or False; other values (numbers with a fraction,
+        lists, objects) are looked up in ``labels`` (JSON text: label)."""
+        tables = self._coded_tables[handle]
+        name = f"{handle}_g{len(tables)}"
+        miss = _sql_str(missing)
+        join = ""
+        if key is not None:  # each distinct value is labelled once, then joined back to its documents
+            value = f"CAST(json_extract(d.attrs, {_sql_str(_json_pointer(key))}) AS VARCHAR)"
+            raw = "CAST(v.raw AS JSON)"
+            expr = f"""CASE WHEN json_type({raw}) = 'NULL' THEN {miss}
+                            WHEN json_type({raw}) = 'VARCHAR' THEN coalesce(nullif({_strip(raw + "->>'$'")}, ''), {miss})
+                            WHEN json_type({raw}) IN ('BIGINT', 'UBIGINT') THEN v.raw
+                            WHEN json_type({raw}) = 'BOOLEAN' THEN
+                                 CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
+                            ELSE coalesce(m.label, {miss}) END"""
+            frame = pd.DataFrame({"raw": list((labels or {}).keys()), "label": list((labels or {}).values())},
+                                 dtype=object)
+            self.con.register("_labels_in", frame)
+            join = "LEFT JOIN _labels_in m ON m.raw = v.raw"
+        elif column in ("question", "source", "kind"):
+            value = f"d.{column}"
+            expr = f"coalesce(nullif({_strip('v.raw')}, ''), {miss})"
+        else:
+            raise ValueError(f"a group is a metadata key or one of question, source, kind; got {column!r}")
+        try:
+            self.con.execute(
+                f"""CREATE TEMP TABLE {name} AS
+                    WITH docs AS (SELECT d.doc_id, {value} AS raw FROM documents d
+                                  WHERE d.doc_id IN (SELECT doc_id FROM segments)),
+                    labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
+                               WHERE v.raw IS NOT NULL)
+                    SELECT docs.doc_id, coalesce(labels.grp, {miss}) AS grp
+                    FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
+        finally:
+            if key is not None:
+                self.con.unregister("_labels_in")
+        tables.append(name)
+        return name
+
+    def coded_group_values(self, group: str) -> pd.DataFrame:
+        """Every row of a group table: doc_id, group."""
+        return self.con.execute(f'SELECT doc_id, grp AS "group" FROM {group} ORDER BY doc_id').df()
+
+    def _support(self, handle: str, themes: list[str], filters: list[tuple[str, list[str]]]) -> tuple[str, list]:
+        sql = f"SELECT * FROM {handle}_pairs WHERE list_contains(?, theme)"
+        params: list[Any] = [list(themes)]
+        for table, values in filters:
+            sql += f" AND doc_id IN (SELECT doc_id FROM {table} WHERE list_contains(?, grp))"
+            params.append(list(values))
+        return sql, params
+
+    def coded_candidates(self, handle: str, themes: list[str], k: int, weights: tuple[float, float, float], *,
+                         group: str | None = None, filters: list[tuple[str, list[str]]] = (),
+                         first_theme: bool = False, testimonials: bool = False) -> pd.DataFrame:
+        """Quote candidates: the ``k`` codes assigned of ``themes`` (per theme, and per group of the ``group``
+        table) that score highest on ``weights`` = (confidence, readability, attributed), with their passage's
+        and document's fields (seg_id, theme, confidence, coder, doc_id, seg_kind, start, end, text, speaker,
+        source_ref, source, locator, question, doc_kind, attrs as JSON text, label[, group]).
+
+        With ``filters`` [(group table, values)] only documents in those groups count; with ``first_theme`` a
+        passage's codes of other themes than its first in the order of ``themes`` are left out and the ``k``
+        are taken over all themes together (a claim's passages); with ``testimonials`` every testimonial among
+        them comes too, however it scores."""
+        wc, wr, wa = (float(w) for w in weights)
+        support, params = self._support(handle, themes, filters)
+        if first_theme:
+            support = (f"SELECT * FROM ({support}) QUALIFY list_position(?, theme) = "
+                       f"min(list_position(?, theme)) OVER (PARTITION BY seg_id)")
+            params += [list(themes), list(themes)]
+        join, gcol = self._coded_group(handle, group)
+        part = "" if first_theme else "PARTITION BY p.theme" + (", g.grp" if group else "")
+        keep = f"c.rk <= {int(k)}" + (" OR c.seg_kind = 'testimonial'" if testimonials else "")
+        return self.con.execute(
+            f"""SELECT c.seg_id, c.theme, c.confidence, c.coder, c.doc_id, s.kind AS seg_kind, s.start, s."end",
+                       s.text, s.speaker, s.source_ref, d.source, d.locator, d.question, d.kind AS doc_kind,
+                       CAST(d.attrs AS VARCHAR) AS attrs, c.label{', c.grp AS "group"' if group else ''}
+                FROM (SELECT p.*{gcol}, row_number() OVER ({part} ORDER BY
+                          {wc} * p.confidence + {wr} * p.readability
+                          + {wa} * CAST(p.seg_kind = 'testimonial' AND p.has_speaker AS DOUBLE) DESC,
+                          p.seg_id, p.coder) AS rk
+                      FROM ({support}) p {join}) c
+                JOIN segments s ON s.seg_id = c.seg_id JOIN documents d ON d.doc_id = c.doc_id
+                WHERE {keep}
+                ORDER BY c.seg_id, c.theme, c.coder""", params).df()
+
+    def coded_support_counts(self, handle: str, themes: list[str],
+                             filters: list[tuple[str, list[str]]] = ()) -> dict[str, int]:
+        """Passages, documents and sources with a code assigned of ``themes`` (in documents of ``filters``)."""
+        support, params = self._support(handle, themes, filters)
+        row = self.con.execute(f"SELECT count(DISTINCT seg_id), count(DISTINCT doc_id), count(DISTINCT source) "
+                               f"FROM ({support})", params).fetchone()
+        return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2])}
+
+    def coded_support_reach(self, handle: str, themes: list[str],
+                            filters: list[tuple[str, list[str]]] = ()) -> pd.DataFrame:
+        """Reach figures inside passages with a code assigned of ``themes`` (in documents of ``filters``): doc_id,
+        text, value, unit, start, end, source, locator."""
+        support, params = self._support(handle, themes, filters)
+        return self.con.execute(
+            f"""WITH segs AS (SELECT DISTINCT p.doc_id, s.start, s."end" FROM ({support}) p
+                              JOIN segments s ON s.seg_id = p.seg_id)
+                SELECT DISTINCT r.doc_id, r.text, r.value, r.unit, r.start, r."end", d.source, d.locator
+                FROM reach r JOIN segs x ON x.doc_id = r.doc_id AND r.start < x."end" AND x.start < r."end"
+                JOIN documents d ON d.doc_id = r.doc_id
+                ORDER BY d.source, d.locator, r.start, r."end", r.doc_id""", params).df()
+
+    def coded_theme_passages(self, handle: str, theme: str, limit: int) -> tuple[int, pd.DataFrame]:
+        """(rows assigned ``theme``, up to ``limit`` of them: seg_id, text), in the order of source, document,
+        offset and segment. Past ``limit`` the rows are a fixed sample (by a hash of the segment id)."""
+        total = int(self.con.execute(f"SELECT count(*) FROM {handle}_pairs WHERE theme = ?", [theme]).fetchone()[0])
+        sample = "" if total <= limit else f"ORDER BY hash(seg_id), seg_id, coder LIMIT {int(limit)}"
+        rows = self.con.execute(
+            f"""SELECT p.seg_id, s.text FROM (SELECT * FROM {handle}_pairs WHERE theme = ? {sample}) p
+                JOIN segments s USING (seg_id) ORDER BY p.source, p.doc_id, p.start, p.seg_id, p.coder""",
+            [theme]).df()
+        return total, rows
+
+    def coded_sources(self, handle: str) -> pd.DataFrame:
+        """Per source: documents and segments stored (those with passages), documents coded."""
+        return self.con.execute(
+            f"""WITH stored AS (SELECT d.source, count(DISTINCT s.doc_id) AS documents,
+                                       count(DISTINCT s.seg_id) AS segments
+                                FROM segments s JOIN documents d USING (doc_id) GROUP BY d.source),
+                coded AS (SELECT source, count(DISTINCT doc_id) AS documents_coded FROM {handle}_coded
+                          GROUP BY source)
+                SELECT s.source, s.documents, s.segments, coalesce(c.documents_coded, 0) AS documents_coded
+                FROM stored s LEFT JOIN coded c USING (source) ORDER BY s.source""").df()
+
+    def coded_coders(self, handle: str) -> pd.DataFrame:
+        """Coded segments per coder (a segment's first coder by theme and name): coder, segments."""
+        return self.con.execute(
+            f"SELECT coder, count(*) AS segments FROM {handle}_coded GROUP BY coder ORDER BY coder").df()
+
+
+# Each segment's sentiment: a human label where there is one, else the most recent machine label.
+_EFFECTIVE_SENTIMENT = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label,
+                                 arg_max(score, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS score
+                          FROM sentiment GROUP BY seg_id"""
+
+# The characters Python's str.strip() and regular expressions take for white space (RE2's \s is ASCII only).
+_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Text that white-space collapsing would change: white space other than a single space between words.
+_UNEVEN_SPACE = _SPACE.replace("\\x{20}", "") + "|  |^ | $"
+# Readability: a quote starts with a capital or digit (after an opening mark), ends with a stop (and a closing mark).
+_READ_START = "^" + _SPACE + "*[\"'\u201c\u2018(]?[A-Z0-9]"
+_READ_END = "[.!?\u2026][\"'\u201d\u2019)]?" + _SPACE + "*$"
+
+
+def _collapse(expr: str) -> str:
+    """SQL: ``expr`` with each run of white space made one space."""
+    return f"regexp_replace({expr}, '{_SPACE}+', ' ', 'g')"
+
+
+def _strip(expr: str) -> str:
+    """SQL: ``expr`` without white space at either end (as Python's str.strip)."""
+    return f"regexp_replace({expr}, '^{_SPACE}+|{_SPACE}+$', '', 'g')"
+
+
+def _json_pointer(key: str) -> str:
+    """The JSON pointer of a top-level ``key``."""
+    return "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _effective_sql(pool: str) -> str:
+    """The effective codes among ``pool`` (a SELECT over codes): every human code, and the codes of the latest
+    machine run of each segment that no human coding covers (see :meth:`Store.effective_codes`)."""
+    return f"""
+        WITH pool AS ({pool}),
+        human_spans AS (
+            SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
+            WHERE s.seg_id IN (SELECT seg_id FROM pool WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
+        covered AS (
+            SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
+              ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
+        latest AS (
+            SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM pool
+            WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
+            GROUP BY seg_id)
+        SELECT c.* FROM pool c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
+        UNION ALL
+        SELECT c.* FROM pool c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id"""
 
 
 # A segment's id: a hash of its document, kind and offsets (``kind`` is a column or a quoted literal).

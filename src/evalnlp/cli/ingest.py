@@ -34,7 +34,7 @@ def ingest(
     with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
         result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit, sheet=sheet,
                             progress=advance)
-        summary = store.summary()
+        summary = api.store_summary(store)
     render_ingest(ctx, result, summary)
 
 

@@ -28,11 +28,13 @@ def runs(
     """
     import json
 
+    from evalnlp import api
+
     if format not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
-        df = store.table("runs", run_id=run)
-        rej = store.table("rejects", run_id=run) if rejects else None
+        df = api.runs(store, run)
+        rej = api.rejects(store, run) if rejects else None
     if format == "json":
         out = {"runs": json.loads(df.to_json(orient="records", date_format="iso"))}
         if rej is not None:

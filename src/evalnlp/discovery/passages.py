@@ -43,10 +43,10 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
                              f"The questions in this store are: {listed}")
         passages = passages[passages["question"] == question]
     if by is not None:
-        from evalnlp.quotes import group_values, load_corpus
+        from evalnlp.corpus import load_corpus
 
-        corpus = load_corpus(store, codebook)
-        groups = group_values(corpus, by)
+        with load_corpus(store, codebook) as corpus:
+            groups = corpus.group_values(by)
         if str(group) not in set(groups):
             found = sorted(set(groups))
             shown = ", ".join(repr(g) for g in found[:20]) + (" ..." if len(found) > 20 else "")

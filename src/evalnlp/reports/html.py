@@ -285,15 +285,11 @@ def write_evidence_html(evidence, path: str | Path, title: str = "Evidence repor
 def pick_heatmap_attribute(corpus, candidates: Sequence[str] | None = None) -> str | None:
     """The first metadata key whose coded documents fall in 2-12 groups (missing values aside), skipping
     keys that give every document its own group (ids)."""
-    from evalnlp.quotes import MISSING_GROUP, builtin_attributes, group_values, known_attributes
-
-    coded = corpus.coded["doc_id"].drop_duplicates()
-    builtins = builtin_attributes(corpus)
-    attrs = list(candidates) if candidates else [a for a in known_attributes(corpus) if a not in builtins]
+    builtins = corpus.builtin_attributes()
+    attrs = list(candidates) if candidates else [a for a in corpus.known_attributes() if a not in builtins]
     for attr in attrs:
-        groups = coded.map(group_values(corpus, attr))
-        sizes = groups[groups != MISSING_GROUP].value_counts()
-        if 2 <= len(sizes) <= 12 and sizes.max() > 1:  # an id column (one document per group) is no grouping
+        groups, largest = corpus.group_spread(attr)
+        if 2 <= groups <= 12 and largest > 1:  # an id column (one document per group) is no grouping
             return attr
     return None
 
@@ -308,8 +304,9 @@ def report_html(store, codebook, path: str | Path, *, redact: bool = True, claim
     :class:`~evalnlp.evidence.Claim`) adds the claim table; redaction leaves the names in ``keep_names`` (and
     in the claims file's ``keep_names``). Returns ``path``.
     """
+    from evalnlp.corpus import load_corpus
     from evalnlp.evidence import build_evidence
-    from evalnlp.quotes import load_corpus, rank_quotes
+    from evalnlp.quotes import rank_quotes
 
     corpus = load_corpus(store, codebook)
     by_list = [by] if isinstance(by, str) else list(by or [])

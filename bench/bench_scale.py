@@ -1,0 +1,198 @@
+"""Evidence, quotes and the report on large stores: time and peak memory beside classify's, as the store grows.
+
+Run: .venv/bin/python bench/bench_scale.py [--rows 200000 1000000] [--with-10m] [--keep DIR]
+(writes bench/results/scale.md)
+
+Inputs are real NHS FFT phase-1 comments (../shared/data/nhs_fft_phase1, 10,334 answers from three trusts),
+resampled with a fixed seed to the row count asked for, each given an invented ``ward`` (40 values) and
+``site`` (3 values). The store is made the ordinary way, ``evalnlp classify FILE --codebook fft`` (default fft
+model and sentiment), so it holds real codes; its time and peak RSS are the baseline. Then, each in a fresh
+process on the same store: ``evidence --by ward --by site``, ``quotes --theme staff --by site`` and
+``report --by site``. Peak RSS is each process's own (measured by a wrapper process).
+Goals: on 1M passages each of evidence, quotes and report at most a quarter of classify's time and at most
+1.5 GB peak RSS; memory flat as the store grows. 10M rows (``--with-10m``) is not in the default run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import fft_csv, machine, peak_rss_mb_of, today, write_section  # noqa: E402
+from bench_ingest import EVALNLP, measure_fresh  # noqa: E402
+
+WARDS = [f"Ward {i:02d}" for i in range(1, 41)]
+SITES = ["North site", "City site", "Riverside site"]
+
+
+PY = sys.executable
+REPO = Path(__file__).resolve().parents[1]
+#: The baseline: evidence as computed before counting moved into the store (kept in the tests as the reference).
+BEFORE = """
+import json, sys
+sys.path.insert(0, {golden!r})
+import reference_evidence as before
+from evalnlp.codebook import load_codebook
+from evalnlp.store import Store
+with Store({db!r}, read_only=True) as store:
+    print(json.dumps(before.build_evidence(store, load_codebook("fft"), by=["ward", "site"]).to_json()))
+"""
+
+
+def build_input(rows: int, path: Path, seed: int = 0) -> None:
+    """``rows`` FFT comments drawn with replacement (seed fixed), with id, ward and site columns."""
+    src = pd.read_csv(fft_csv(), usecols=["feedback"], dtype=str)
+    src = src[src["feedback"].fillna("").str.strip() != ""]
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(src), size=rows)
+    ward = rng.integers(0, len(WARDS), size=rows)
+    pd.DataFrame({
+        "id": [f"R{i:08d}" for i in range(rows)],
+        "ward": np.asarray(WARDS, dtype=object)[ward],
+        "site": np.asarray(SITES, dtype=object)[ward % len(SITES)],  # a ward belongs to one site
+        "feedback": src["feedback"].to_numpy()[pick],
+    }).to_csv(path, index=False)
+
+
+def classify_cmd(db: Path, csv: Path) -> list[str]:
+    return [EVALNLP, "--quiet", "--db", str(db), "classify", str(csv), "--text", "feedback", "--id", "id",
+            "--codebook", "fft"]
+
+
+def read_cmds(db: Path, out: Path) -> list[tuple[str, list[str]]]:
+    base = [EVALNLP, "--quiet", "--db", str(db)]
+    return [
+        ("evidence --by ward --by site", base + ["evidence", "--by", "ward", "--by", "site", "--format", "json"]),
+        ("quotes --theme staff --by site", base + ["quotes", "--theme", "staff", "--by", "site", "--format", "json"]),
+        ("report --by site", base + ["report", "--by", "site", "--output", str(out / "report.html")]),
+    ]
+
+
+def build_store(rows: int, folder: Path) -> tuple[Path, float, float]:
+    """A coded store of ``rows`` passages in ``folder``: (its path, classify seconds, classify peak MB)."""
+    csv = folder / f"fft_{rows}.csv"
+    build_input(rows, csv)
+    db = folder / f"scale_{rows}.duckdb"
+    if db.exists():
+        db.unlink()
+    wall, peak = measure_fresh(classify_cmd(db, csv))
+    csv.unlink()
+    return db, wall, peak
+
+
+def measure_with(cmd: list[str], **env: str) -> tuple[float, float]:
+    """Like bench_ingest.measure_fresh, with extra environment variables for the command."""
+    wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+               "r = subprocess.run(sys.argv[1:]); w = time.perf_counter() - t; "
+               "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(r.returncode)")
+    _, _, stdout = peak_rss_mb_of([PY, "-c", wrapper, *cmd], env={**os.environ, **env})
+    wall, peak = stdout.split()[-2:]
+    return float(wall), float(peak)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rows", type=int, nargs="+", default=[200_000, 1_000_000])
+    ap.add_argument("--with-10m", action="store_true", help="also 10,000,000 rows (tens of minutes, ~10 GB disk)")
+    ap.add_argument("--keep", type=Path, help="keep the stores in this folder (and reuse them if there)")
+    ap.add_argument("--reuse", action="store_true", help="with --keep: time the reads on the stores already there")
+    ap.add_argument("--no-before", action="store_true", help="skip the baseline (the earlier in-memory evidence)")
+    args = ap.parse_args()
+    sizes = list(args.rows) + ([10_000_000] if args.with_10m else [])
+    load = os.getloadavg()
+    rows_out: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            db = folder / f"scale_{n}.duckdb"
+            figures = folder / f"scale_{n}.classify.json"
+            if args.reuse and db.exists() and figures.exists():  # classify as measured when the store was made
+                c_wall, c_peak = json.loads(figures.read_text())
+            else:
+                db, c_wall, c_peak = build_store(n, folder)
+                figures.write_text(json.dumps([c_wall, c_peak]))
+            rows_out.append(f"| {n:,} | classify --codebook fft (baseline) | {c_wall:.1f} | | {c_peak:,.0f} |")
+            print(rows_out[-1], flush=True)
+            cmds = read_cmds(db, folder)
+            if not args.no_before and n <= 1_000_000:
+                cmds.append(("evidence --by ward --by site, before: every passage loaded into pandas (baseline)",
+                             [PY, "-c", BEFORE.format(golden=str(REPO / "tests" / "golden"), db=str(db))]))
+            for name, cmd in cmds:
+                wall, peak = measure_fresh(cmd)
+                ratio = wall / c_wall if c_wall == c_wall else float("nan")
+                rows_out.append(f"| {n:,} | {name} | {wall:.1f} | {ratio:.2f} | {peak:,.0f} |")
+                print(rows_out[-1], flush=True)
+            if n == sizes[-1]:  # the store's own memory is DuckDB's, capped by EVALNLP_MEMORY_LIMIT (default 1GB)
+                for name, cmd in read_cmds(db, folder):
+                    wall, peak = measure_with(cmd, EVALNLP_MEMORY_LIMIT=LOW_LIMIT)
+                    ratio = wall / c_wall if c_wall == c_wall else float("nan")
+                    rows_out.append(f"| {n:,} | {name}, EVALNLP_MEMORY_LIMIT={LOW_LIMIT} | {wall:.1f} | {ratio:.2f} "
+                                    f"| {peak:,.0f} |")
+                    print(rows_out[-1], flush=True)
+            if not args.keep:
+                for f in folder.glob(f"scale_{n}.duckdb*"):
+                    f.unlink()
+    end_load = os.getloadavg()
+    busy = max(load[0], end_load[0]) > 1.0
+    lines = [f"## Evidence, quotes and report at scale ({today()})", "",
+             f"Machine: {machine()}. Load average {load[0]:.1f} when the run began and {end_load[0]:.1f} when it "
+             "ended (other work shared the two cores)." if busy else f"Machine: {machine()}.", "",
+             "| passages | command | seconds | time / classify's | peak RSS (MB) |", "|---|---|---|---|---|",
+             *rows_out, "", GOALS]
+    out = write_section("scale", lines + PROFILE)
+    print(out.read_text())
+
+
+LOW_LIMIT = "256MB"
+GOALS = ("Goals: on 1M passages each read command at most a quarter of classify's time (ratio <= 0.25) and at "
+         "most 1,536 MB peak RSS; peak RSS flat as the store grows. Every figure is one fresh `evalnlp` process "
+         "(start-up included) on the same store.")
+
+#: Where time and memory went before the counting moved into the store, and where they go now (cProfile and
+#: resident memory of one process, measured on the same stores on 2026-12-05 with other work sharing the cores).
+PROFILE: list[str] = [
+    "",
+    "### Where the time and the memory went",
+    "",
+    "Before, on 200,000 passages (cProfile of `build_evidence(by=[ward, site])`, the earlier in-memory code, one "
+    "process): 79 s and 1,667 MB peak in all.",
+    "",
+    "| step | seconds | what it did |",
+    "|---|---|---|",
+    "| load the corpus into pandas | 13.8 | every segment with its document's text and attrs (822 MB resident "
+    "after it; memory grows with the corpus) |",
+    "| score every coded passage for its quote | 26.5 | embed all 200,000 passages (11.1 s), readability regexes "
+    "over all of them (6.6 s), sort |",
+    "| redact the ~400 chosen quotes | 20.0 | of which 13.8 s importing spaCy (thinc imports torch) and loading "
+    "its NER model |",
+    "| framework matrices | 10.0 | pandas `map` of every pair's group, per attribute |",
+    "",
+    "Now the store counts: effective codes, per-theme and per-group counts, totals and provenance are DuckDB "
+    "queries over codes, segments and documents, and Python receives their rows, the quote candidates (at most 100 "
+    "per theme and group for the tables' best quotes, 1,000 per theme and group for `quotes`) and up to 2,000 "
+    "passages per theme for its centre. On 1,000,000 passages (cProfile of `build_evidence(by=[ward, site])`, one "
+    "process, 35 s, 1,432 MB peak): temporary tables of the effective codes with each coded passage's readability "
+    "8.5 s; choosing candidates 5.7 s (a window over a million rows per grouping); redacting the ~400 chosen quotes "
+    "6.9 s, of which 4.6 s importing spaCy and loading its NER model; embedding and scoring candidates and centre "
+    "samples 4.9 s; counting per theme and group 3.0 s; the rest group tables and provenance.",
+    "",
+    "Peak memory is the Python side (about 500 MB once spaCy's NER model and the static encoder are loaded) plus "
+    "DuckDB's, which `EVALNLP_MEMORY_LIMIT` caps (1 GB by default) and which mostly holds store pages it has read: "
+    "it grows with the store until it reaches the cap (near 1M passages here) and stays there, spilling to disk "
+    "past it. The rows with a 256 MB cap show the store's share following the setting (about 1 GB peak in all, "
+    "and no slower). Timings on this shared machine moved by up to a factor of two between runs with the load "
+    "(an earlier run the same day, load 7-9: classify 324 s, evidence 57 s, quotes 27 s, report 62 s on 1M).",
+]
+
+
+if __name__ == "__main__":
+    main()

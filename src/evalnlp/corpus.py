@@ -1,0 +1,393 @@
+"""The coded corpus: the read model that evidence tables, quotes, discovery and reports ask, fed only by the store.
+
+A :class:`Corpus` is one codebook's view of a store. Its figures are counted by the store (DuckDB, over the
+codes, segments and documents tables), so Python only ever holds aggregated rows and the few passages a quote
+needs, however many passages the store has:
+
+- totals: documents and passages coded, passages assigned no theme, passages coded by hand;
+- per theme, and per theme and group of an attribute: passages and documents assigned the theme, and its
+  passages by sentiment label; documents coded per group;
+- quote candidates: for each theme (and group), the passages that score highest on the parts of the quote score
+  that need no embedding (confidence, readability, attribution), chosen by the store;
+- a theme's passages (a fixed sample of them past a few thousand) for the centre that quotes are ranked against.
+
+Which codes count (the effective codes): a segment's human codes where a human coded it, otherwise the latest
+machine run's, restricted to the codebook's themes (see :meth:`evalnlp.store.Store.effective_codes`).
+
+Attributes: every metadata key of the documents, and ``question``, ``source`` and ``kind`` (as
+``evalnlp_question`` and so on where a metadata key has the name, the rule of :mod:`evalnlp.columns`). A
+document's group is the attribute's value as text (stripped; an integer or a whole number as its digits);
+a document without it falls in the group ``(missing)``.
+
+The store's record of its own work is read here too (:func:`runs`, :func:`rejects`, :func:`summary`), so that
+commands and notebooks ask this module rather than the store.
+
+The whole corpus can still be had as DataFrames (:attr:`Corpus.passages`, :attr:`Corpus.pairs`,
+:attr:`Corpus.coded`, :attr:`Corpus.doc_attrs`) for exploring a small store in a notebook; nothing in evalnlp's
+commands reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evalnlp.errors import InputError
+
+__all__ = [
+    "BUILTIN_ATTRIBUTES",
+    "MISSING_GROUP",
+    "Corpus",
+    "builtin_attributes",
+    "group_label",
+    "group_sort_key",
+    "group_values",
+    "known_attributes",
+    "load_corpus",
+    "plain",
+    "rejects",
+    "runs",
+    "summary",
+    "unknown_attribute",
+]
+
+#: Attributes that every document has besides its metadata.
+BUILTIN_ATTRIBUTES = ("question", "source", "kind")
+#: The group of a document without the attribute.
+MISSING_GROUP = "(missing)"
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready Python: numpy scalars unwrapped, floats rounded to 4 places, NaN and NA as None,
+    dicts and lists converted throughout."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def group_label(value: Any) -> str:
+    """A document's group for an attribute value: text stripped, a whole number as its digits, a list or mapping
+    as sorted JSON, and ``(missing)`` for a missing or blank value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_GROUP
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = str(value).strip()
+    return text if text else MISSING_GROUP
+
+
+def group_sort_key(text: str) -> tuple:
+    """Sort key for group names: natural order (``2`` before ``10``), case-insensitive, ``(missing)`` last."""
+    return (text == MISSING_GROUP,
+            [(0, int(t), "") if t.isdigit() else (1, 0, t.casefold()) for t in re.split(r"(\d+)", text) if t])
+
+
+def _parse_attrs(values: pd.Series) -> pd.Series:
+    """JSON text (or None) to dicts, parsing each distinct value once."""
+    cache: dict[Any, dict] = {}
+
+    def parse(value: Any) -> dict:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return {}
+        if value not in cache:
+            try:
+                parsed = json.loads(value)
+            except (TypeError, ValueError):
+                parsed = {}
+            cache[value] = parsed if isinstance(parsed, dict) else {}
+        return cache[value]
+
+    return values.map(parse)
+
+
+class Corpus:
+    """The coded passages of a store, restricted to one codebook's themes (see the module docstring).
+
+    Counting happens in the store, in temporary tables made on first use; :meth:`close` drops them (so does
+    using the corpus as a context manager). A corpus is a snapshot: codes stored after its first question are
+    not seen by it.
+    """
+
+    def __init__(self, store, codebook):
+        self.store = store
+        self.codebook = codebook
+        self._handle: str | None = None
+        self._groups: dict[str, str] = {}
+        self._keys: list[str] | None = None
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._embeddings: dict[str, np.ndarray] = {}
+
+    # ---- lifecycle
+
+    @property
+    def handle(self) -> str:
+        if self._handle is None:
+            from evalnlp.quotes import WORD_BAND
+
+            self._handle = self.store.open_coded(list(self.codebook.theme_ids), word_band=WORD_BAND)
+        return self._handle
+
+    def close(self) -> None:
+        """Drop the store's temporary tables of this corpus (it can be asked again; they are then remade)."""
+        if self._handle is not None:
+            self.store.close_coded(self._handle)
+            self._handle = None
+            self._groups = {}
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ---- attributes and groups
+
+    @property
+    def ignored_themes(self) -> list[str]:
+        """Themes with codes in the store that are not in the codebook."""
+        return sorted(set(self.store.code_themes()) - set(self.codebook.theme_ids))
+
+    def metadata_keys(self) -> list[str]:
+        """The metadata keys of the documents with passages, in order of first appearance."""
+        if self._keys is None:
+            self._keys = [str(k) for k in self.store.attribute_keys()]
+        return self._keys
+
+    def builtin_attributes(self) -> dict[str, str]:
+        """{name: built-in attribute} for question, source and kind: each under its own name, or as
+        ``evalnlp_<name>`` when a metadata key has that name (the rule of :mod:`evalnlp.columns`)."""
+        from evalnlp.columns import evalnlp_names
+
+        return dict(zip(evalnlp_names(self.metadata_keys(), BUILTIN_ATTRIBUTES), BUILTIN_ATTRIBUTES))
+
+    def known_attributes(self) -> list[str]:
+        """Attributes a table can be grouped by: every metadata key found, then question, source and kind."""
+        return self.metadata_keys() + list(self.builtin_attributes())
+
+    def unknown_attribute(self, attr: str, code: str = "E150", what: str = "--by") -> InputError:
+        return InputError(code, f"{what} {attr!r} is not an attribute of the documents in this store. Expected "
+                          f"one of the attributes found: {', '.join(self.known_attributes())}. Metadata columns "
+                          "become attributes at ingest (--meta COL)")
+
+    def group_table(self, attr: str) -> str:
+        """The store's table of each document's group for ``attr`` (made once). Raises :class:`InputError`
+        E150 listing the attributes found when ``attr`` is none of them."""
+        if attr in self._groups:
+            return self._groups[attr]
+        builtins = self.builtin_attributes()
+        if attr in self.metadata_keys():
+            labels = {raw: group_label(json.loads(raw)) for raw in self.store.attribute_other_values(attr)}
+            table = self.store.coded_group_table(self.handle, MISSING_GROUP, key=attr, labels=labels)
+        elif attr in builtins:
+            table = self.store.coded_group_table(self.handle, MISSING_GROUP, column=builtins[attr])
+        else:
+            raise self.unknown_attribute(attr)
+        self._groups[attr] = table
+        return table
+
+    def check_attribute(self, attr: str) -> None:
+        """Raise E150 (listing the attributes found) unless ``attr`` is an attribute of the documents."""
+        if attr not in self.metadata_keys() and attr not in self.builtin_attributes():
+            raise self.unknown_attribute(attr)
+
+    def group_values(self, attr: str) -> pd.Series:
+        """Each document's group for ``attr`` (index doc_id, values str), for every document with passages."""
+        frame = self.store.coded_group_values(self.group_table(attr))
+        return pd.Series(frame["group"].to_numpy(dtype=object), index=frame["doc_id"].to_numpy(dtype=object),
+                         name=attr)
+
+    def group_sizes(self, attr: str) -> pd.Series:
+        """Documents coded per group of ``attr`` (index group, in natural order)."""
+        df = self.store.coded_group_sizes(self.handle, self.group_table(attr))
+        sizes = pd.Series(df["n"].to_numpy(dtype=int), index=df["group"].to_numpy(dtype=object))
+        return sizes.reindex(sorted(sizes.index, key=group_sort_key))
+
+    def group_spread(self, attr: str) -> tuple[int, int]:
+        """(groups of ``attr`` among coded documents, not counting ``(missing)``; documents in the largest)."""
+        return self.store.coded_group_spread(self.handle, self.group_table(attr), MISSING_GROUP)
+
+    # ---- counts
+
+    def totals(self) -> dict[str, int]:
+        """documents_coded, segments_coded, segments_no_theme and segments_human_coded."""
+        return self.store.coded_totals(self.handle)
+
+    def theme_counts(self, labels: list[str], attr: str | None = None) -> pd.DataFrame:
+        """Per theme (and group of ``attr``) with codes: segments, documents and rows per sentiment label."""
+        group = self.group_table(attr) if attr is not None else None
+        return self.store.coded_theme_counts(self.handle, list(labels), group)
+
+    def sources(self) -> pd.DataFrame:
+        """Per source: documents and segments stored, documents coded."""
+        return self.store.coded_sources(self.handle)
+
+    def coders(self) -> pd.DataFrame:
+        """Coded passages per coder: coder, segments."""
+        return self.store.coded_coders(self.handle)
+
+    # ---- passages
+
+    def _passage_frame(self, df: pd.DataFrame) -> pd.DataFrame:
+        df["attrs"] = _parse_attrs(df["attrs"])
+        df["start"] = df["start"].astype(int)
+        df["end"] = df["end"].astype(int)
+        return df
+
+    def candidates(self, themes: list[str], k: int, weights: tuple[float, float, float], *,
+                   attr: str | None = None, filters: dict[str, tuple[str, ...]] | None = None,
+                   first_theme: bool = False, testimonials: bool = False,
+                   filter_error: tuple[str, str] | None = None) -> pd.DataFrame:
+        """Quote candidates chosen by the store (see :meth:`evalnlp.store.Store.coded_candidates`), with
+        ``attrs`` parsed; with ``attr`` a ``group`` column; ``filters`` {attr: values} keep documents in those
+        groups (an unknown attribute raises ``filter_error`` = (code, what) or E150)."""
+        flt = []
+        for name, values in (filters or {}).items():
+            flt.append((self._filter_table(name, filter_error), list(values)))
+        group = self.group_table(attr) if attr is not None else None
+        df = self.store.coded_candidates(self.handle, list(themes), k, weights, group=group, filters=flt,
+                                         first_theme=first_theme, testimonials=testimonials)
+        return self._passage_frame(df)
+
+    def _filter_table(self, attr: str, error: tuple[str, str] | None) -> str:
+        try:
+            return self.group_table(attr)
+        except InputError:
+            if error is None:
+                raise
+            raise self.unknown_attribute(attr, code=error[0], what=error[1]) from None
+
+    def support_counts(self, themes: list[str], filters: dict[str, tuple[str, ...]] | None = None,
+                       filter_error: tuple[str, str] | None = None) -> dict[str, int]:
+        """Passages, documents and sources with a code of ``themes`` in documents of ``filters``."""
+        flt = [(self._filter_table(a, filter_error), list(v)) for a, v in (filters or {}).items()]
+        return self.store.coded_support_counts(self.handle, list(themes), flt)
+
+    def support_reach(self, themes: list[str], filters: dict[str, tuple[str, ...]] | None = None,
+                      filter_error: tuple[str, str] | None = None) -> pd.DataFrame:
+        """Reach figures inside passages with a code of ``themes`` in documents of ``filters``."""
+        flt = [(self._filter_table(a, filter_error), list(v)) for a, v in (filters or {}).items()]
+        return self.store.coded_support_reach(self.handle, list(themes), flt)
+
+    def theme_passages(self, theme: str, limit: int) -> tuple[int, pd.DataFrame]:
+        """(codes assigned ``theme``, up to ``limit`` of their passages: seg_id, text), see
+        :meth:`evalnlp.store.Store.coded_theme_passages`."""
+        return self.store.coded_theme_passages(self.handle, theme, limit)
+
+    def cited_sources(self, seg_ids: list[str]) -> pd.DataFrame:
+        """The corroborating-source entries the testimonials ``seg_ids`` cite: seg_id, ref, label, text."""
+        return self.store.segment_sources(list(seg_ids))
+
+    def runs(self) -> pd.DataFrame:
+        """Every run recorded in the store, oldest first."""
+        return runs(self.store)
+
+    # ---- the whole corpus in memory (small stores, notebooks)
+
+    @property
+    def passages(self) -> pd.DataFrame:
+        """Every segment with its document's fields and parsed ``attrs`` (dict)."""
+        if "passages" not in self._frames:
+            df = self.store.coded_passages()
+            df["attrs"] = _parse_attrs(df["attrs"])
+            self._frames["passages"] = df
+        return self._frames["passages"]
+
+    @property
+    def coded(self) -> pd.DataFrame:
+        """The segments (seg_id, coder, doc_id, source) with an effective code of the codebook's themes."""
+        self._load_codes()
+        return self._frames["coded"]
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """One row per (segment, theme) assigned, with the passage's fields, ``confidence`` and sentiment
+        ``label``, in codebook order, then by source, document and offset."""
+        self._load_codes()
+        return self._frames["pairs"]
+
+    @property
+    def doc_attrs(self) -> pd.DataFrame:
+        """One row per document with passages (index doc_id), a column per metadata key."""
+        if "doc_attrs" not in self._frames:
+            docs = self.passages.drop_duplicates("doc_id")[["doc_id", "attrs"]]
+            self._frames["doc_attrs"] = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))
+        return self._frames["doc_attrs"]
+
+    def _load_codes(self) -> None:
+        if "pairs" in self._frames:
+            return
+        passages = self.passages
+        codes = self.store.effective_codes(assigned_only=False, themes=self.codebook.theme_ids)
+        self._frames["coded"] = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
+                                 .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
+                                 .sort_values("seg_id").reset_index(drop=True))
+        assigned = codes[codes["assigned"].astype(bool)][["seg_id", "theme", "score", "coder"]]
+        assigned = assigned.rename(columns={"score": "confidence"})
+        sentiment = self.store.effective_sentiment()[["seg_id", "label"]]
+        pairs = assigned.merge(passages, on="seg_id", how="inner").merge(sentiment, on="seg_id", how="left")
+        pairs["confidence"] = pd.to_numeric(pairs["confidence"], errors="coerce").fillna(1.0).clip(0.0, 1.0)
+        order = {t: i for i, t in enumerate(self.codebook.theme_ids)}
+        pairs["_order"] = pairs["theme"].map(order)
+        pairs = pairs.sort_values(["_order", "source", "doc_id", "start", "seg_id"]).drop(columns="_order")
+        self._frames["pairs"] = pairs.reset_index(drop=True)
+
+
+def load_corpus(store, codebook) -> Corpus:
+    """The coded corpus of ``store`` for ``codebook`` (human codes override machine codes)."""
+    return Corpus(store, codebook)
+
+
+# ---- functions kept for callers of the earlier API
+
+
+def builtin_attributes(corpus: Corpus) -> dict[str, str]:
+    """See :meth:`Corpus.builtin_attributes`."""
+    return corpus.builtin_attributes()
+
+
+def known_attributes(corpus: Corpus) -> list[str]:
+    """See :meth:`Corpus.known_attributes`."""
+    return corpus.known_attributes()
+
+
+def unknown_attribute(attr: str, corpus: Corpus, code: str = "E150", what: str = "--by") -> InputError:
+    """See :meth:`Corpus.unknown_attribute`."""
+    return corpus.unknown_attribute(attr, code=code, what=what)
+
+
+def group_values(corpus: Corpus, attr: str) -> pd.Series:
+    """See :meth:`Corpus.group_values`."""
+    return corpus.group_values(attr)
+
+
+# ---- the store's record of its runs
+
+
+def runs(store, run_id: str | None = None) -> pd.DataFrame:
+    """Every run recorded in the store (or only ``run_id``), oldest first: every column of the runs table."""
+    return store.table("runs", run_id=run_id)
+
+
+def rejects(store, run_id: str | None = None) -> pd.DataFrame:
+    """The rows rejected (or those of ``run_id``), each with its code and reason, in natural order."""
+    return store.table("rejects", run_id=run_id)
+
+
+def summary(store) -> dict[str, int]:
+    """Row counts of the store's tables (documents, segments, codes, sentiment, reach, runs, rejects, topics)."""
+    return store.summary()

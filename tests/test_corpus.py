@@ -1,0 +1,254 @@
+"""The read model counts in the store: its evidence tables, quotes and report equal those of the in-memory
+computation they replaced (kept as ``tests/golden/reference_evidence.py``) on real stores: the fixed corpus of the
+evidence tests, the shipped demo corpus (classified, with human codes imported) and real NHS FFT comments
+(classified with the fft codebook, some coded by hand), grouped, with claims, redacted and not."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import CORPORA, shared_data
+
+from evalnlp import api
+from evalnlp.codebook import load_codebook
+from evalnlp.corpus import MISSING_GROUP, load_corpus
+from evalnlp.evidence import build_evidence
+from evalnlp.quotes import candidate_weights, quotes_to_json, rank_quotes, readability
+from evalnlp.reports.html import report_html
+from evalnlp.store import Store
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+DEMO = CORPORA / "demo_leadership"
+QUESTIONS = ["What has changed in how you work since the programme?", "What did you value most?",
+             "What could be improved?"]
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(name, GOLDEN / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+ref = _module("reference_evidence")
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from evalnlp.embeddings import get_encoder
+
+    return get_encoder("static")
+
+
+@pytest.fixture(scope="module")
+def golden_store(tmp_path_factory):
+    cb = load_codebook("impact")
+    store = Store(tmp_path_factory.mktemp("golden") / "golden.duckdb")
+    _module("corpus").build_store(store, cb.theme_ids)
+    yield store, cb, _module("corpus").CLAIMS_YAML
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """The demo survey and report, 60 answers coded by hand, then every passage classified with ``impact``."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store(path) as store:
+        api.ingest(store, [DEMO / "survey.xlsx"], text=QUESTIONS, id="respondent_id")
+        api.ingest(store, [DEMO / "evaluation_report.docx"])
+        api.import_codes(store, DEMO / "survey_codes.csv", text="text", id="respondent_id",
+                         labels_column="themes", coder="human:demo", codebook="impact")
+        api.classify(store, codebook="impact")
+    store = Store(path, read_only=True)
+    yield store, load_codebook("impact"), (DEMO / "claims.yaml").read_text(encoding="utf-8")
+    store.close()
+
+
+FFT_CLAIMS = """\
+claims:
+  - id: people
+    text: Staff made the difference.
+    themes: [staff, communication]
+    filters: {site: [North site]}
+  - id: place
+    text: Wards were clean and calm.
+    themes: [environment_facilities]
+"""
+
+
+@pytest.fixture(scope="module")
+def fft_store(tmp_path_factory):
+    """1,500 real FFT comments with trust and question, an invented ward (40) and site (3), classified with the
+    fft codebook; 120 of them coded by hand with their NHS staff label."""
+    base = shared_data()
+    if base is None or not (base / "nhs_fft_phase1" / "text_data.csv").exists():
+        pytest.skip("needs ../shared/data/nhs_fft_phase1 (the NHS FFT phase-1 comments)")
+    cb = load_codebook("fft")
+    src = pd.read_csv(base / "nhs_fft_phase1" / "text_data.csv", dtype=str)
+    src = src[src["feedback"].fillna("").str.strip() != ""].sample(1500, random_state=3).reset_index(drop=True)
+    rng = np.random.default_rng(3)
+    ward = rng.integers(0, 40, size=len(src))
+    frame = pd.DataFrame({"id": [f"C{i:05d}" for i in range(len(src))], "trust": src["organization"],
+                          "ward": [f"Ward {w:02d}" for w in ward],
+                          "site": np.array(["North site", "City site", "Riverside site"])[ward % 3],
+                          "beds": np.where(ward % 5 == 0, np.nan, (ward % 7) * 2.5),
+                          "floor": (ward % 4).astype("int64"),
+                          "feedback": src["feedback"]})
+    folder = tmp_path_factory.mktemp("fft")
+    (folder / "a").mkdir()
+    (folder / "b").mkdir()
+    frame.to_parquet(folder / "a" / "fft.parquet", index=False)  # typed: numbers stay numbers in attrs
+    human = frame.iloc[:120].assign(themes=[cb.label_to_id(v) for v in src["label"].iloc[:120]])
+    human.to_parquet(folder / "b" / "fft.parquet", index=False)
+    path = folder / "fft.duckdb"
+    meta = ["trust", "ward", "site", "beds", "floor"]
+    with Store(path) as store:
+        api.classify(store, [folder / "a" / "fft.parquet"], text=["feedback"], id="id", meta=meta, codebook="fft")
+        api.import_codes(store, folder / "b" / "fft.parquet", text="feedback", id="id", meta=meta,
+                         labels_column="themes", coder="human:nhs", codebook="fft")
+    store = Store(path, read_only=True)
+    yield store, cb, FFT_CLAIMS
+    store.close()
+
+
+def _claims(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _same_evidence(store, cb, by, claims, redact, encoder):
+    new = build_evidence(store, cb, by=by, claims=claims, redact=redact, encoder=encoder).to_json()
+    old = ref.build_evidence(store, cb, by=by, claims=claims, redact=redact, encoder=encoder).to_json()
+    assert new == old
+    return new
+
+
+def _same_quotes(store, cb, theme, n, by, redact, encoder):
+    new = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, encoder=encoder)
+    old = ref.rank_quotes(store, cb, theme, n=n, by=by, redact=redact, encoder=encoder)
+    assert quotes_to_json(new) == quotes_to_json(old)
+    assert list(new.columns) == list(old.columns)
+    return new
+
+
+@pytest.mark.parametrize("redact", [True, False])
+def test_golden_corpus_evidence_and_quotes_as_before(golden_store, encoder, tmp_path, redact):
+    store, cb, claims = golden_store
+    out = _same_evidence(store, cb, ["programme", "cohort", "question", "source", "kind"], _claims(tmp_path, claims),
+                         redact, encoder)
+    assert out["segments_human_coded"] == 1 and out["claims"]
+    for theme in ("engagement", "practice_change", "relationships"):
+        _same_quotes(store, cb, theme, 3, None, redact, encoder)
+        _same_quotes(store, cb, theme, 2, "programme", redact, encoder)
+
+
+def test_demo_corpus_evidence_quotes_and_report_as_before(demo_store, encoder, tmp_path):
+    store, cb, claims = demo_store
+    path = _claims(tmp_path, claims)
+    out = _same_evidence(store, cb, ["programme", "cohort", "role", "organisation"], path, True, encoder)
+    assert out["segments_human_coded"] > 0 and out["segments_no_theme"] > 0
+    assert {c["strength"] for c in out["claims"]} - {"none"}
+    assert any(c["testimonials"] for c in out["claims"]) and any(c["reach"] for c in out["claims"])
+    _same_evidence(store, cb, ["question"], None, False, encoder)
+    for theme in ("relationships", "capability", "practice_change"):
+        _same_quotes(store, cb, theme, 5, None, True, encoder)
+        _same_quotes(store, cb, theme, 2, "programme", False, encoder)
+    for by in (None, "cohort"):
+        html = report_html(store, cb, tmp_path / "r.html", claims=path, by=by, encoder=encoder).read_text()
+        assert html == ref.report_html(store, cb, claims=path, by=by, encoder=encoder)
+
+
+def test_fft_rows_evidence_quotes_and_report_as_before(fft_store, encoder, tmp_path):
+    store, cb, claims = fft_store
+    path = _claims(tmp_path, claims)
+    out = _same_evidence(store, cb, ["ward", "site", "trust", "beds", "floor", "question"], path, True, encoder)
+    assert out["segments_human_coded"] == 120 and len(out["matrices"]["ward"]) == 40 * len(cb.theme_ids)
+    assert {r["group"] for r in out["matrices"]["beds"]} == {MISSING_GROUP, "0", "2.5", "5", "7.5", "10", "12.5", "15"}
+    assert {r["group"] for r in out["matrices"]["floor"]} == {"0", "1", "2", "3"}
+    _same_evidence(store, cb, ["site"], None, False, encoder)
+    for theme in ("staff", "communication", "dignity"):
+        _same_quotes(store, cb, theme, 5, None, True, encoder)
+        _same_quotes(store, cb, theme, 3, "site", False, encoder)
+    _same_quotes(store, cb, "staff", 2, "ward", True, encoder)
+    html = report_html(store, cb, tmp_path / "r.html", by="site", encoder=encoder).read_text()
+    assert html == ref.report_html(store, cb, by="site", encoder=encoder)
+    html = report_html(store, cb, tmp_path / "r.html", encoder=encoder, redact=False).read_text()
+    assert html == ref.report_html(store, cb, encoder=encoder, redact=False)
+
+
+def test_attributes_and_groups_as_before(demo_store, fft_store):
+    for store, cb, _ in (demo_store, fft_store):
+        old = ref.load_corpus(store, cb)
+        with load_corpus(store, cb) as corpus:
+            assert corpus.known_attributes() == ref.known_attributes(old)
+            for attr in corpus.known_attributes():
+                new = corpus.group_values(attr).sort_index()
+                before = ref.group_values(old, attr).sort_index()
+                assert new.to_dict() == before.to_dict(), attr
+
+
+def test_store_readability_is_the_quote_rule(demo_store, fft_store):
+    """The readability the store ranks candidates by is the one quotes are scored with, passage by passage."""
+    for store, cb, _ in (demo_store, fft_store):
+        with load_corpus(store, cb) as corpus:
+            stored = store.con.execute(f"SELECT seg_id, theme, coder, readability FROM {corpus.handle}_pairs").df()
+            pairs = corpus.pairs
+        text = pairs["text"].fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+        want = pairs.assign(want=readability(text, pairs["seg_kind"].eq("testimonial")).to_numpy())
+        both = want.merge(stored, on=["seg_id", "theme", "coder"], how="outer", validate="one_to_one")
+        assert len(both) == len(stored) == len(pairs) > 0
+        np.testing.assert_allclose(both["readability"], both["want"], atol=1e-9)
+
+
+def test_candidates_are_the_best_k_before_embedding(fft_store):
+    """With a small bound the store returns, per theme and group, the k passages that score highest on
+    confidence, readability and attribution (ties by segment id)."""
+    store, cb, _ = fft_store
+    wc, wr, wa = candidate_weights()
+    with load_corpus(store, cb) as corpus:
+        got = corpus.candidates(["staff", "communication"], 7, (wc, wr, wa), attr="site")
+        pairs = corpus.pairs[corpus.pairs["theme"].isin(["staff", "communication"])].copy()
+        pairs["group"] = pairs["doc_id"].map(corpus.group_values("site"))
+    text = pairs["text"].str.replace(r"\s+", " ", regex=True).str.strip()
+    pairs["pre"] = (wc * pairs["confidence"] + wr * readability(text, pairs["seg_kind"].eq("testimonial"))
+                    + wa * (pairs["seg_kind"].eq("testimonial") & pairs["speaker"].notna()))
+    want = (pairs.sort_values(["pre", "seg_id", "coder"], ascending=[False, True, True])
+            .groupby(["theme", "group"]).head(7))
+    assert len(got) == len(want) == 2 * 3 * 7
+    assert set(zip(got["seg_id"], got["theme"], got["group"])) == set(zip(want["seg_id"], want["theme"], want["group"]))
+    assert isinstance(got["attrs"].iloc[0], dict) and json.dumps(got["attrs"].iloc[0])
+
+
+def test_past_the_bounds_quotes_come_from_the_candidates(fft_store, encoder, monkeypatch):
+    """A theme with more passages than the bounds is ranked over its candidates, against a sampled centre: the
+    quotes are the best of the candidates, and the figures in the tables do not change."""
+    import evalnlp.evidence as evidence
+    import evalnlp.quotes as quotes
+
+    store, cb, _ = fft_store
+    full = build_evidence(store, cb, by=["site"], redact=False, encoder=encoder).to_json()
+    monkeypatch.setattr(quotes, "QUOTE_CANDIDATES", 5)
+    monkeypatch.setattr(quotes, "CENTRE_SAMPLE", 40)
+    monkeypatch.setattr(evidence, "CELL_CANDIDATES", 3)
+    small = build_evidence(store, cb, by=["site"], redact=False, encoder=encoder).to_json()
+    strip = ("quote", "quote_speaker", "quote_source_ref", "quote_source", "quote_locator", "quote_doc_id")
+    for key in ("themes",):
+        assert [{k: v for k, v in r.items() if k not in strip} for r in small[key]] == \
+            [{k: v for k, v in r.items() if k not in strip} for r in full[key]]
+    with load_corpus(store, cb) as corpus:
+        top = corpus.candidates(["staff"], max(quotes.QUOTE_CANDIDATES, 20 * 3), candidate_weights())
+        total, sample = corpus.theme_passages("staff", 40)
+        assert total > 40 and len(sample) == 40
+        again = corpus.theme_passages("staff", 40)[1]
+        assert list(sample["seg_id"]) == list(again["seg_id"])  # a fixed sample
+    picked = rank_quotes(store, cb, "staff", n=3, redact=False, encoder=encoder)
+    assert len(picked) == 3 and set(picked["seg_id"]) <= set(top["seg_id"])
