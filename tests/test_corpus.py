@@ -21,7 +21,7 @@ from evalnlp.codebook import load_codebook
 from evalnlp.corpus import MISSING_GROUP, load_corpus
 from evalnlp.evidence import build_evidence
 from evalnlp.quotes import candidate_weights, quotes_to_json, rank_quotes, readability
-from evalnlp.reports.html import report_html
+from evalnlp.api import write_report
 from evalnlp.store import Store
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -163,7 +163,7 @@ def test_demo_corpus_evidence_quotes_and_report_as_before(demo_store, encoder, t
         _same_quotes(store, cb, theme, 5, None, True, encoder)
         _same_quotes(store, cb, theme, 2, "programme", False, encoder)
     for by in (None, "cohort"):
-        html = report_html(store, cb, tmp_path / "r.html", claims=path, by=by, encoder=encoder).read_text()
+        html = write_report(store, cb, tmp_path / "r.html", claims=path, by=by, encoder=encoder).read_text()
         assert html == ref.report_html(store, cb, claims=path, by=by, encoder=encoder)
 
 
@@ -179,9 +179,9 @@ def test_fft_rows_evidence_quotes_and_report_as_before(fft_store, encoder, tmp_p
         _same_quotes(store, cb, theme, 5, None, True, encoder)
         _same_quotes(store, cb, theme, 3, "site", False, encoder)
     _same_quotes(store, cb, "staff", 2, "ward", True, encoder)
-    html = report_html(store, cb, tmp_path / "r.html", by="site", encoder=encoder).read_text()
+    html = write_report(store, cb, tmp_path / "r.html", by="site", encoder=encoder).read_text()
     assert html == ref.report_html(store, cb, by="site", encoder=encoder)
-    html = report_html(store, cb, tmp_path / "r.html", encoder=encoder, redact=False).read_text()
+    html = write_report(store, cb, tmp_path / "r.html", encoder=encoder, redact=False).read_text()
     assert html == ref.report_html(store, cb, encoder=encoder, redact=False)
 
 

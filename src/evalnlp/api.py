@@ -1315,13 +1315,46 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
     """Write one self-contained HTML report (charts inline, no network fetches); redaction leaves the names in
     ``keep_names`` (a list, or a file with one name a line) and in the claims file's ``keep_names``."""
     from evalnlp.errors import InputError
-    from evalnlp.reports import report_html
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise InputError("E161", f"the report is an HTML file; expected --output ending in .html, got {str(output)!r}")
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
-    return report_html(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)
+    return write_report(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)
+
+
+def write_report(store: Store, codebook, path: str | Path, *, redact: bool = True, claims=None,
+                 by: Sequence[str] | str | None = None, n_quotes: int = 3, encoder=None, title: str | None = None,
+                 keep_names: Sequence[str] = ()) -> Path:
+    """Gather what the HTML report shows and render it to ``path`` (``codebook`` is a loaded codebook).
+
+    The heatmap uses the first ``by`` attribute, or else the first metadata key with 2-12 groups; the top
+    ``n_quotes`` quotes per theme are shown; ``claims`` (a claims file path or a list of
+    :class:`~evalnlp.evidence.Claim`) adds the claim table; redaction leaves the names in ``keep_names`` (and in
+    the claims file's ``keep_names``). Returns ``path``.
+    """
+    from evalnlp.corpus import load_corpus
+    from evalnlp.evidence import build_evidence, claims_keep_names
+    from evalnlp.quotes import rank_quotes
+    from evalnlp.reports.html import pick_heatmap_attribute, report_html
+
+    corpus = load_corpus(store, codebook)
+    by_list = [by] if isinstance(by, str) else list(by or [])
+    if not by_list:
+        auto = pick_heatmap_attribute(corpus)
+        by_list = [auto] if auto else []
+    keep = list(keep_names)
+    if isinstance(claims, (str, Path)):
+        keep += claims_keep_names(claims)
+    evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,
+                              encoder=encoder, corpus=corpus, keep_names=keep)
+    parts = [rank_quotes(store, codebook, t, n=n_quotes, redact=redact, encoder=encoder, corpus=corpus,
+                         keep_names=keep)
+             for t in codebook.theme_ids]
+    parts = [part for part in parts if len(part)]
+    quotes = pd.concat(parts, ignore_index=True) if parts else None
+    return report_html(evidence, path, title=title or f"Evidence report: {codebook.title}", quotes=quotes,
+                       heatmap=by_list[0] if by_list else None, redact=redact)
 
 
 # ---- theme discovery -------------------------------------------------------------------------------------
@@ -1708,7 +1741,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     if rows.size == 0:
         raise StoreError("E421", f"nothing left to review: no passage without human codes was given the theme "
                          f"{theme!r} by {coder}")
-    sub_scores, sub_assigned = scores[rows], assigned[rows]
+    sub_scores = scores[rows]
     labels = {t.id: t.label for t in cb.themes}
     if strategy == "uncertain":
         picked, why = rv.select_uncertain(sub_scores, thresholds, n, multi_label=cb.multi_label,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evalnlp.reports import report_html
+from evalnlp.api import write_report
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "",
                              shutil.which("chromium-browser") or "") if p and Path(p).exists()), None)
@@ -34,7 +34,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def report(report_store, cb, claims_path, tmp_path_factory) -> Path:
-    return report_html(report_store, cb, tmp_path_factory.mktemp("html") / "report.html", claims=claims_path)
+    return write_report(report_store, cb, tmp_path_factory.mktemp("html") / "report.html", claims=claims_path)
 
 
 def test_report_renders_without_console_errors_and_has_its_charts(report, tmp_path):
@@ -79,7 +79,7 @@ def demo_report(tmp_path_factory) -> Path:
     try:
         api.ingest(store, [corpus / "survey.xlsx"], text=questions, id="respondent_id")
         api.classify(store, codebook="impact")
-        return report_html(store, load_codebook("impact"), tmp / "report.html", by=["programme"])
+        return write_report(store, load_codebook("impact"), tmp / "report.html", by=["programme"])
     finally:
         store.close()
 

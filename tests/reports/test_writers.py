@@ -11,7 +11,8 @@ import pytest
 
 from evalnlp.errors import InputError
 from evalnlp.evidence import THEME_COLUMNS
-from evalnlp.reports import atomic_path, report_html, write_evidence, write_quotes
+from evalnlp.api import write_report
+from evalnlp.reports import atomic_path, write_evidence, write_quotes
 
 
 def test_xlsx_has_one_styled_sheet_per_table(evidence, tmp_path):
@@ -115,19 +116,19 @@ def check_self_contained(page: str) -> None:
 
 
 def test_report_html_is_one_self_contained_file(report_store, cb, claims_path, tmp_path):
-    path = report_html(report_store, cb, tmp_path / "report.html", claims=claims_path)
+    path = write_report(report_store, cb, tmp_path / "report.html", claims=claims_path)
     page = path.read_text(encoding="utf-8")
     check_self_contained(page)
     for section in ("prevalence", "by-programme", "sentiment", "claims", "quotes", "provenance"):
         assert f'<section id="{section}">' in page
     assert "07700" not in page and "Amelia" not in page
     assert "Leeds Teaching Hospitals" in page  # attribution of a testimonial
-    again = report_html(report_store, cb, tmp_path / "again.html", claims=claims_path)
+    again = write_report(report_store, cb, tmp_path / "again.html", claims=claims_path)
     assert again.read_bytes() == path.read_bytes()  # deterministic
 
 
 def test_report_html_without_redaction_says_so(report_store, cb, tmp_path):
-    page = report_html(report_store, cb, tmp_path / "raw.html", redact=False).read_text(encoding="utf-8")
+    page = write_report(report_store, cb, tmp_path / "raw.html", redact=False).read_text(encoding="utf-8")
     assert "07700 900123" in page and "NOT de-identified" in page
 
 

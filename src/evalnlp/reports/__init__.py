@@ -16,7 +16,7 @@ Evidence (:func:`write_evidence`):
 
 Quotes (:func:`write_quotes`): ``.md``, ``.docx``, ``.csv`` (``attrs`` as JSON text), ``.json``.
 
-The full HTML report is :func:`report_html`. Error codes: E161 an output extension that is not
+The full HTML report is rendered by :func:`report_html` from what :func:`evalnlp.api.write_report` gathers. Error codes: E161 an output extension that is not
 supported, E162 the output folder does not exist.
 """
 

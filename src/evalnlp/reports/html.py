@@ -294,39 +294,11 @@ def pick_heatmap_attribute(corpus, candidates: Sequence[str] | None = None) -> s
     return None
 
 
-def report_html(store, codebook, path: str | Path, *, redact: bool = True, claims=None,
-                by: Sequence[str] | str | None = None, n_quotes: int = 3, encoder=None,
-                title: str | None = None, keep_names: Sequence[str] = ()) -> Path:
-    """Write the whole self-contained HTML report for ``store`` coded with ``codebook`` to ``path``.
-
-    The heatmap uses the first ``by`` attribute, or else the first metadata key with 2-12 groups; the
-    top ``n_quotes`` quotes per theme are shown; ``claims`` (a claims file path or a list of
-    :class:`~evalnlp.evidence.Claim`) adds the claim table; redaction leaves the names in ``keep_names`` (and
-    in the claims file's ``keep_names``). Returns ``path``.
-    """
-    from evalnlp.corpus import load_corpus
-    from evalnlp.evidence import build_evidence
-    from evalnlp.quotes import rank_quotes
-
-    corpus = load_corpus(store, codebook)
-    by_list = [by] if isinstance(by, str) else list(by or [])
-    if not by_list:
-        auto = pick_heatmap_attribute(corpus)
-        by_list = [auto] if auto else []
-    keep = list(keep_names)
-    if isinstance(claims, (str, Path)):
-        from evalnlp.evidence import claims_keep_names
-
-        keep += claims_keep_names(claims)
-    evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,
-                              encoder=encoder, corpus=corpus, keep_names=keep)
-    parts = [rank_quotes(store, codebook, t, n=n_quotes, redact=redact, encoder=encoder, corpus=corpus,
-                         keep_names=keep)
-             for t in codebook.theme_ids]
-    parts = [p for p in parts if len(p)]
-    quotes = pd.concat(parts, ignore_index=True) if parts else None
-    title = title or f"Evidence report: {codebook.title}"
-    html = render_html(evidence, quotes=quotes, heatmap=by_list[0] if by_list else None, title=title)
+def report_html(evidence, path: str | Path, *, title: str, quotes: pd.DataFrame | None = None,
+                heatmap: str | None = None, redact: bool = True) -> Path:
+    """Render the whole self-contained HTML report to ``path`` from what :func:`evalnlp.api.write_report`
+    gathered: the evidence, the top quotes per theme, and the attribute of the heatmap. Returns ``path``."""
+    html = render_html(evidence, quotes=quotes, heatmap=heatmap, title=title)
     if not redact:
         html = html.replace("Quotes are de-identified unless stated otherwise.",
                             "Quotes are NOT de-identified (redaction was turned off).")
