@@ -495,7 +495,8 @@ def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | Non
     is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`).
 
     A document coded by several segments (sentences, testimonials) gets every theme any of them got, the
-    highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative.
+    highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative,
+    else the label most of its segments have (a tie goes to mixed, then negative, then positive, then neutral).
     """
     from evalnlp.columns import beside_input
 

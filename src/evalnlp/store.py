@@ -652,11 +652,15 @@ class Store:
             docs = self.con.execute(
                 f"""WITH seg_sent AS (
                         SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
-                    doc_sent AS (
-                        SELECT s.doc_id,
-                               CASE WHEN bool_or(x.label = 'positive') AND bool_or(x.label = 'negative')
-                                    THEN 'mixed' ELSE mode(x.label) END AS sentiment
-                        FROM segments s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id)
+                    label_counts AS (
+                        SELECT s.doc_id, x.label, count(*) AS n
+                        FROM segments s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id, x.label),
+                    doc_sent AS (  -- the most frequent label; a tie goes to the more telling label
+                        SELECT doc_id,
+                               CASE WHEN bool_or(label = 'positive') AND bool_or(label = 'negative') THEN 'mixed'
+                                    ELSE arg_max(label, n * 10 + CASE label WHEN 'mixed' THEN 3 WHEN 'negative'
+                                                 THEN 2 WHEN 'positive' THEN 1 ELSE 0 END) END AS sentiment
+                        FROM label_counts GROUP BY doc_id)
                     SELECT d.doc_id, d.source, d.locator, d.question, d.text, CAST(d.attrs AS VARCHAR) AS attrs,
                            ds.sentiment
                     FROM documents d LEFT JOIN doc_sent ds USING (doc_id)
