@@ -344,6 +344,7 @@ class ClassifyResult:
     ingest: IngestResult | None = None
     output: Path | None = None
     n_no_theme: int = 0  # coded passages that were assigned no theme
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the command
 
     @property
     def no_theme_share(self) -> float:
@@ -388,40 +389,96 @@ SCORE_FLOOR = 0.05
 
 
 def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, replace: bool,
-                   sentiment_model, progress: Progress | None) -> int:
-    """Code every page of segments (themes and sentiment) and store the results; return how many."""
+                   sentiment_model, progress: Progress | None, timings: dict[str, float] | None = None) -> int:
+    """Code every page of segments (themes and sentiment) and store the results; return how many.
+
+    ``pages`` are Arrow tables (seg_id, text, ...). The store's work (fetching the next page, writing the codes
+    of the last one) runs in a second thread while this one codes, so reading, coding and writing overlap;
+    DuckDB does its part without holding the GIL, and the codes go to it as Arrow tables, with no Python object
+    per row. Only that thread touches the store until the pages are done. The time of each stage is added to
+    ``timings``.
+    """
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
+    import pyarrow as pa
 
     from evalnlp.coding.base import decide
+    from evalnlp.embeddings import shared_batches
 
-    themes = np.asarray(coder.classes_, dtype=object)
+    timings = timings if timings is not None else {}
+    themes = pa.array(list(coder.classes_), type=pa.string())
     k = len(themes)
-    n = 0
-    for chunk in pages:
-        texts = chunk["text"].tolist()
-        scores = np.asarray(coder.predict_proba(texts), dtype=float)
-        assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
-                          require_theme=coder.require_theme_).astype(bool)
-        top = np.zeros_like(assigned)
-        top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
-        keep = (assigned | top | (scores >= SCORE_FLOOR)).ravel()
-        codes = pd.DataFrame({
-            "seg_id": np.repeat(chunk["seg_id"].to_numpy(), k)[keep],
-            "theme": np.tile(themes, len(chunk))[keep],
-            "score": scores.round(6).ravel()[keep],
-            "assigned": assigned.ravel()[keep],
-        })
+    sentiment_id = sentiment_model.coder_id() if sentiment_model is not None else None
+    sentiment_labels = (pa.array([str(c) for c in sentiment_model.classes_], type=pa.string())
+                        if sentiment_model is not None else None)
+
+    def add(stage: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - since
+        return now
+
+    def fetch(it):
+        t0 = time.perf_counter()
+        chunk = next(it, None)
+        add("fetch segments", t0)
+        return chunk
+
+    def write(codes, sent) -> None:
+        t0 = time.perf_counter()
         store.replace_codes(codes, coder_id, run_id, replace=replace)
-        if sentiment_model is not None:
-            proba = sentiment_model.predict_proba(texts)
-            best = proba.argmax(axis=1)
-            labels = np.asarray(sentiment_model.classes_, dtype=object)[best]
-            sent = pd.DataFrame({"seg_id": chunk["seg_id"].to_numpy(), "label": labels,
-                                 "score": proba[np.arange(len(best)), best].round(6)})
-            store.replace_sentiment(sent, sentiment_model.coder_id(), run_id, replace=replace)
-        n += len(chunk)
-        if progress:
-            progress(len(chunk))
+        if sent is not None:
+            store.replace_sentiment(sent, sentiment_id, run_id, replace=replace)
+        add("write codes and sentiment", t0)
+
+    n = 0
+    it = iter(pages)
+    with shared_batches(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalnlp-store") as io:
+        upcoming = io.submit(fetch, it)
+        written = None
+        while True:
+            t0 = time.perf_counter()
+            chunk = upcoming.result()
+            t0 = add("wait for the store", t0)
+            if chunk is None:
+                break
+            upcoming = io.submit(fetch, it)  # the next page is read while this one is coded
+            texts = chunk.column("text").to_pylist()
+            seg_ids = chunk.column("seg_id")
+            t0 = add("prepare texts", t0)
+            scores = np.asarray(coder.predict_proba(texts), dtype=float)
+            t0 = add("themes", t0)
+            assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
+                              require_theme=coder.require_theme_).astype(bool)
+            top = np.zeros_like(assigned)
+            top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
+            keep = np.flatnonzero((assigned | top | (scores >= SCORE_FLOOR)).ravel())
+            codes = pa.table({
+                "seg_id": seg_ids.take(pa.array(keep // k)),
+                "theme": themes.take(pa.array(keep % k)),
+                "score": pa.array(scores.round(6).ravel()[keep]),
+                "assigned": pa.array(assigned.ravel()[keep]),
+            })
+            t0 = add("themes", t0)
+            sent = None
+            if sentiment_model is not None:
+                proba = sentiment_model.predict_proba(texts)
+                best = proba.argmax(axis=1)
+                sent = pa.table({"seg_id": seg_ids, "label": sentiment_labels.take(pa.array(best)),
+                                 "score": pa.array(proba[np.arange(len(best)), best].round(6))})
+                t0 = add("sentiment", t0)
+            if written is not None:
+                written.result()  # the previous page's codes are in (or its error is raised here)
+                t0 = add("wait for the store", t0)
+            written = io.submit(write, codes, sent)
+            n += len(texts)
+            if progress:
+                progress(len(texts))
+        if written is not None:
+            t0 = time.perf_counter()
+            written.result()
+            add("wait for the store", t0)
     return n
 
 
@@ -437,6 +494,10 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     input's columns, then ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and
     ``sentiment``, each as ``evalnlp_<name>`` where an input column has its name (:func:`coded_documents`).
     """
+    import time
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
     coder, cb, card = _load_coder(codebook, model)
     coder_id = _coder_id(coder, card)
     sentiment_model = None
@@ -444,6 +505,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         from evalnlp.coding.sentiment import load_sentiment_model
 
         sentiment_model = load_sentiment_model()
+    timings["load models"] = time.perf_counter() - t0
     args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
             "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
             "recode": recode, "output": str(output) if output else None}
@@ -455,11 +517,13 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         if paths:
             opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
                                  unit=unit, sheet=sheet)
+            t0 = time.perf_counter()
             ingested = ingest_paths(store, paths, opts, run_id, None)
             doc_ids = store.doc_ids_for_sources([f.source for f in ingested.files])
-        pages = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode, page=batch_size)
+            timings["read and store documents"] = time.perf_counter() - t0
+        pages = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode, page=batch_size, arrow=True)
         n_coded = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
-                                 sentiment_model=sentiment_model, progress=progress)
+                                 sentiment_model=sentiment_model, progress=progress, timings=timings)
         if ingested is not None:
             store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
         else:
@@ -468,19 +532,24 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         if output is not None:
             from evalnlp.tablefile import write_table
 
+            t0 = time.perf_counter()
             columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
             out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns),
                                    output)
+            timings["write output file"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         counts = store.theme_counts(coder_id, run_id)
         n_no_theme = store.no_theme_count(coder_id, run_id)
         sent_counts = store.sentiment_counts(run_id)
+    timings["count and commit"] = time.perf_counter() - t0
     labels = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
-                          sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme)
+                          sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
+                          timings=timings)
 
 
 def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None,

@@ -395,11 +395,13 @@ class Store:
         """Store this coder's sentiment for the segments in ``frame`` (seg_id, label, score)."""
         return self._replace("sentiment", frame, ["seg_id", "label", "score"], coder, run_id, replace)
 
-    def _replace(self, table: str, frame: pd.DataFrame, cols: list[str], coder: str, run_id: str,
+    def _replace(self, table: str, frame: Any, cols: list[str], coder: str, run_id: str,
                  replace: bool) -> int:
-        if frame.empty:
+        """``frame`` is a DataFrame or an Arrow table (scanned by DuckDB without Python objects)."""
+        if len(frame) == 0:
             return 0
-        self.con.register("_new", frame[cols])
+        self.con.register("_new", frame.select(cols) if hasattr(frame, "select") and hasattr(frame, "schema")
+                          else frame[cols])
         try:
             if replace:
                 self.con.execute(
@@ -796,9 +798,10 @@ class Store:
         return df.iloc[0].to_dict()
 
     def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,
-                         page: int = 50_000) -> Iterator[pd.DataFrame]:
+                         page: int = 50_000, arrow: bool = False) -> Iterator[Any]:
         """Pages of the segments (seg_id, doc_id, kind, text) that ``coder`` has not coded yet (all of them
-        with ``recode``), optionally only those of ``doc_ids``, in the order they were stored.
+        with ``recode``), optionally only those of ``doc_ids``, in the order they were stored; DataFrames, or
+        Arrow tables with ``arrow``.
 
         Pages are fetched one at a time (keyed on the row id), so memory does not grow with the store, and
         codes written between pages do not disturb the paging.
@@ -814,11 +817,17 @@ class Store:
         last = -1
         try:
             while True:
-                df = self.con.execute(sql, [last] + ([] if recode else [coder])).df()
-                if df.empty:
+                params = [last] + ([] if recode else [coder])
+                df = (self.con.sql(sql, params=params).to_arrow_table() if arrow
+                      else self.con.execute(sql, params).df())
+                if len(df) == 0:
                     return
-                last = int(df["_row"].iloc[-1])
-                yield df.drop(columns="_row")
+                if arrow:
+                    last = int(df.column("_row")[-1].as_py())
+                    yield df.drop_columns(["_row"])
+                else:
+                    last = int(df["_row"].iloc[-1])
+                    yield df.drop(columns="_row")
                 if len(df) < page:
                     return
         finally:
