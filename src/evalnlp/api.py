@@ -513,15 +513,15 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     ingested = None
     with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
                       model_sha256=model_sha) as run_id:
-        doc_ids = None
+        doc_ids = sources = None
         if paths:
             opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
                                  unit=unit, sheet=sheet)
             t0 = time.perf_counter()
             ingested = ingest_paths(store, paths, opts, run_id, None)
-            doc_ids = store.doc_ids_for_sources([f.source for f in ingested.files])
+            sources = [f.source for f in ingested.files]
             timings["read and store documents"] = time.perf_counter() - t0
-        pages = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode, page=batch_size, arrow=True)
+        pages = store.segments_to_code(coder_id, recode=recode, page=batch_size, arrow=True, sources=sources)
         n_coded = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
                                  sentiment_model=sentiment_model, progress=progress, timings=timings)
         if ingested is not None:
@@ -534,6 +534,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
 
             t0 = time.perf_counter()
             columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
+            doc_ids = store.doc_ids_for_sources(sources) if sources is not None else None
             out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns),
                                    output)
             timings["write output file"] = time.perf_counter() - t0

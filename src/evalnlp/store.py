@@ -798,10 +798,11 @@ class Store:
         return df.iloc[0].to_dict()
 
     def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,
-                         page: int = 50_000, arrow: bool = False) -> Iterator[Any]:
+                         page: int = 50_000, arrow: bool = False,
+                         sources: list[str] | None = None) -> Iterator[Any]:
         """Pages of the segments (seg_id, doc_id, kind, text) that ``coder`` has not coded yet (all of them
-        with ``recode``), optionally only those of ``doc_ids``, in the order they were stored; DataFrames, or
-        Arrow tables with ``arrow``.
+        with ``recode``), optionally only those of ``doc_ids`` or of the documents of ``sources``, in the order
+        they were stored; DataFrames, or Arrow tables with ``arrow``.
 
         Pages are fetched one at a time (keyed on the row id), so memory does not grow with the store, and
         codes written between pages do not disturb the paging.
@@ -812,6 +813,9 @@ class Store:
         if doc_ids is not None:
             self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
             where.append("s.doc_id IN (SELECT doc_id FROM _ids)")
+        if sources is not None:
+            listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
+            where.append(f"s.doc_id IN (SELECT doc_id FROM documents WHERE source IN ({listed}))")
         sql = (f"SELECT s.rowid AS _row, s.seg_id, s.doc_id, s.kind, s.text FROM segments s "
                f"WHERE {' AND '.join(where)} ORDER BY s.rowid LIMIT {int(page)}")
         last = -1
