@@ -534,9 +534,11 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
 
             t0 = time.perf_counter()
             columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
-            doc_ids = store.doc_ids_for_sources(sources) if sources is not None else None
-            out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns),
-                                   output)
+            if sources is not None:
+                out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
+                                        page=batch_size)
+            else:
+                out_path = write_table(coded_documents(store, cb, coder_id, columns=columns), output)
             timings["write output file"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         counts = store.theme_counts(coder_id, run_id)
@@ -553,8 +555,32 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                           timings=timings)
 
 
+def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str],
+                 columns: list[str], page: int) -> Path:
+    """``classify FILE --output``: the rows of :func:`coded_documents` for the documents of ``sources``,
+    written one page of ``page`` documents at a time for CSV, TSV, JSONL and Parquet (so memory does not grow
+    with the input), in one piece for a workbook or JSON. Every page has the same input columns: those of the
+    input files that any of the documents has, in the files' order."""
+    from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
+
+    doc_ids, names = store.coded_document_ids(coder_id, sources)
+    if len(doc_ids) <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
+        return write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns), output)
+    present = set(names)
+    order = [c for c in dict.fromkeys(columns) if c in present]
+    order += sorted(present.difference(order))
+
+    def pages():
+        for first in range(0, len(doc_ids), page):
+            yield coded_documents(store, cb, coder_id, doc_ids=doc_ids[first:first + page], columns=order,
+                                  all_columns=order)
+
+    return write_table_pages(pages(), output)
+
+
 def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None,
-                    columns: Sequence[str] | None = None) -> pd.DataFrame:
+                    columns: Sequence[str] | None = None,
+                    all_columns: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per document: the input row's columns, then evalnlp's ``source``, ``locator``, ``question``,
     ``text``, ``themes``, ``score_<theme>`` and ``sentiment``.
 
@@ -562,7 +588,8 @@ def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | Non
     name with its own values (a row with several text columns gives one document per column; each of them
     carries the row's other answers too). They come in the order of ``columns`` (the input files' column
     names) where given, then in the order they are found. An evalnlp column whose name an input column has
-    is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`).
+    is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`). With ``all_columns`` the input columns are
+    exactly those, in that order (empty where a document has no value), so that pages of one output agree.
 
     A document coded by several segments (sentences, testimonials) gets every theme any of them got, the
     highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative,
@@ -577,6 +604,9 @@ def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | Non
         return beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))),
                             pd.DataFrame(columns=ours_names))
     user = _input_columns(wide, columns)
+    if all_columns is not None:
+        user = user.reindex(columns=list(all_columns)).astype(object)
+        user = user.where(user.notna(), None)
     ours = wide[["source", "locator", "question", "text"]].copy()
     assigned = []
     for t in cb.theme_ids:

@@ -678,6 +678,23 @@ class Store:
         assigned = long.pivot(index="doc_id", columns="theme", values="assigned").add_prefix("assigned_")
         return docs.set_index("doc_id").join(score).join(assigned)
 
+    def coded_document_ids(self, coder: str, sources: list[str]) -> tuple[list[str], list[str]]:
+        """For ``classify --output`` page by page: the ids of the documents of ``sources`` coded by ``coder``,
+        in the order :meth:`document_scores` gives them, and the names their rows have as input columns (the
+        keys of their attrs and their questions)."""
+        listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
+        docs = f"""SELECT d.doc_id, d.source, d.question, d.rowid AS r, d.attrs FROM documents d
+                   WHERE d.source IN ({listed}) AND d.doc_id IN (
+                       SELECT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)"""
+        ids = [r[0] for r in self.con.execute(
+            f"SELECT doc_id FROM ({docs}) ORDER BY source, question, r", [coder]).fetchall()]
+        names = [r[0] for r in self.con.execute(
+            f"""SELECT DISTINCT k FROM (
+                    SELECT unnest(json_keys(attrs)) AS k FROM ({docs})
+                    UNION ALL SELECT question FROM ({docs}) WHERE question IS NOT NULL)""",
+            [coder, coder]).fetchall()]
+        return ids, names
+
     # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
 
     def document_ids(self, frame: pd.DataFrame) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 from evalnlp.errors import InputError
 from evalnlp.util import atomic_path
 
-__all__ = ["TABLE_FORMATS", "atomic_path", "write_table", "xlsx_text"]
+__all__ = ["PAGED_FORMATS", "TABLE_FORMATS", "atomic_path", "write_table", "write_table_pages", "xlsx_text"]
 
 TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json")
 
@@ -52,6 +52,60 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
         else:
             frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
+    return target
+
+
+#: Formats :func:`write_table_pages` writes page by page (a workbook or a JSON array is built whole).
+PAGED_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl")
+
+
+def write_table_pages(pages, path: str | Path) -> Path:
+    """Write an iterable of DataFrames with the same columns as one CSV, TSV, JSONL or Parquet file, holding
+    one page in memory at a time; the file is what :func:`write_table` writes for the pages concatenated.
+
+    Text formats are appended page by page. Parquet pages are written as parts in a temporary folder beside
+    the target and joined by DuckDB (by column name, each column taking a type that holds every page's
+    values), so a column that is empty in one page and filled in another keeps its values.
+    """
+    import shutil
+    import tempfile
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in PAGED_FORMATS:
+        raise InputError("E161", f"cannot write {target.name!r} page by page: expected one of the extensions "
+                         f"{', '.join(PAGED_FORMATS)}; got {suffix or 'none'!r}")
+    with atomic_path(target) as tmp:
+        if suffix == ".parquet":
+            parts = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=tmp.parent))
+            try:
+                names = []
+                for k, frame in enumerate(pages):
+                    part = parts / f"part-{k:06d}.parquet"
+                    frame.to_parquet(part, index=False)
+                    names.append(str(part))
+                import duckdb
+
+                con = duckdb.connect()
+                try:
+                    con.execute("SET preserve_insertion_order = true")
+                    listed = ", ".join("'" + n.replace("'", "''") + "'" for n in names)
+                    out = str(tmp).replace("'", "''")
+                    con.execute(f"COPY (SELECT * FROM read_parquet([{listed}], union_by_name = true)) "
+                                f"TO '{out}' (FORMAT parquet)")
+                finally:
+                    con.close()
+            finally:
+                shutil.rmtree(parts, ignore_errors=True)
+        else:
+            first = True
+            for frame in pages:
+                if suffix == ".jsonl":
+                    frame.to_json(tmp, orient="records", lines=True, force_ascii=False, mode="w" if first else "a")
+                else:
+                    frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8",
+                                 header=first, mode="w" if first else "a")
+                first = False
     return target
 
 

@@ -67,3 +67,35 @@ def test_classify_glob_with_no_match_exits_1_with_its_code(cli, tmp_path):
     result = cli("classify", str(tmp_path / "nothing-*.csv"), "--text", "feedback", "--codebook", "fft")
     assert result.exit_code == 1
     assert "E172" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_output_written_page_by_page_equals_the_output_written_whole(tmp_path, suffix):
+    """Two files with different columns (one column only in the second, filled in some rows), coded with pages
+    of 4 documents: the file has the same rows, columns and values as the one written in one piece."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    from helpers import CORPORA
+
+    src = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", dtype=str).dropna(subset=["feedback"])
+    a = src.iloc[:9][["row_index", "organization", "feedback"]]
+    b = src.iloc[9:16][["row_index", "feedback", "question"]].assign(
+        ward=["W1", None, "W3", None, None, "W6", "W7"], themes="staff codes")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a.to_csv(folder / "a.csv", index=False)
+    b.to_csv(folder / "b.csv", index=False)
+    written = {}
+    for name, page in (("whole", 100_000), ("paged", 4)):
+        out = tmp_path / f"{name}{suffix}"
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            api.classify(store, [folder], text=["feedback"], id="row_index", codebook="fft", output=out,
+                         sentiment=True, batch_size=page)
+        written[name] = (pd.read_parquet(out) if suffix == ".parquet" else
+                         pd.read_json(out, lines=True, dtype=False) if suffix == ".jsonl" else
+                         pd.read_csv(out, dtype=str, keep_default_na=False))
+    whole, paged = written["whole"], written["paged"]
+    assert len(whole) == 16 and "ward" in whole.columns and "evalnlp_themes" in whole.columns
+    assert list(paged.columns) == list(whole.columns)
+    pd.testing.assert_frame_equal(paged.astype(str), whole.astype(str))
