@@ -388,6 +388,10 @@ def _coder_id(coder, card: dict | None) -> str:
 SCORE_FLOOR = 0.05
 
 
+#: Passages coded at a time by ``classify`` (themes, then sentiment, on the same slice).
+CODING_SLICE = 20_000
+
+
 def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, replace: bool,
                    sentiment_model, progress: Progress | None, timings: dict[str, float] | None = None) -> int:
     """Code every page of segments (themes and sentiment) and store the results; return how many.
@@ -447,8 +451,17 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
             texts = chunk.column("text").to_pylist()
             seg_ids = chunk.column("seg_id")
             t0 = add("prepare texts", t0)
-            scores = np.asarray(coder.predict_proba(texts), dtype=float)
-            t0 = add("themes", t0)
+            # Themes and sentiment go through the page a slice at a time: the features of one slice are in
+            # memory at once, and the encoder's last batch (shared_batches) is the slice both models embed.
+            parts, sentiment_parts = [], []
+            for first in range(0, len(texts), CODING_SLICE):
+                part = texts[first:first + CODING_SLICE]
+                parts.append(np.asarray(coder.predict_proba(part), dtype=float))
+                t0 = add("themes", t0)
+                if sentiment_model is not None:
+                    sentiment_parts.append(sentiment_model.predict_proba(part))
+                    t0 = add("sentiment", t0)
+            scores = np.vstack(parts)
             assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
                               require_theme=coder.require_theme_).astype(bool)
             top = np.zeros_like(assigned)
@@ -463,7 +476,7 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
             t0 = add("themes", t0)
             sent = None
             if sentiment_model is not None:
-                proba = sentiment_model.predict_proba(texts)
+                proba = np.vstack(sentiment_parts)
                 best = proba.argmax(axis=1)
                 sent = pa.table({"seg_id": seg_ids, "label": sentiment_labels.take(pa.array(best)),
                                  "score": pa.array(proba[np.arange(len(best)), best].round(6))})
