@@ -114,7 +114,12 @@ def main() -> None:
     ap.add_argument("--rows", type=int, nargs="+", default=[200_000, 1_000_000])
     ap.add_argument("--impact-rows", type=int, default=100_000)
     ap.add_argument("--stage-rows", type=int, default=200_000, help="largest row count to break down by stage")
+    ap.add_argument("--no-stages", action="store_true", help="skip the breakdown by stage (for versions of "
+                    "evalnlp whose classify does not record its stages)")
+    ap.add_argument("--name", default="classify_scale", help="results file name (bench/results/NAME.md)")
     args = ap.parse_args()
+    if args.no_stages:
+        args.stage_rows = 0
     evalnlp = [PY, "-m", "evalnlp", "--quiet"]
     lines = [f"## Classify at scale: CSV to Parquet, by stage ({today()})", "", f"Machine: {machine()}.", "",
              "| rows | what | seconds | comments/s | vs bare | peak RSS (MB) | load (1 / 5 min) |",
@@ -161,6 +166,7 @@ def main() -> None:
             print(lines[-1], flush=True)
             for f in tmp.glob("i.duckdb*"):
                 f.unlink()
+        if args.impact_rows and not args.no_stages:
             wall, peak, printed = measure([PY, "-c", STAGES, str(csv), str(db), "-", "impact", "quote", "1"])
             stage_tables.append(_stage_table(f"{args.impact_rows:,} REF quotes (resampled), `--codebook impact` "
                                              "with sentiment, no output file",
@@ -173,7 +179,7 @@ def main() -> None:
               "column is the machine's load average when the step finished: the machine has 2 cores and was "
               "shared with other work, so figures taken at a load above 2 understate what 2 free cores do.", ""]
     lines += stage_tables
-    write_section("classify_scale", lines)
+    write_section(args.name, lines)
     print("\n".join(lines))
 
 
