@@ -64,8 +64,9 @@ def write_table_pages(pages, path: str | Path) -> Path:
     one page in memory at a time; the file is what :func:`write_table` writes for the pages concatenated.
 
     Text formats are appended page by page. Parquet pages are written as parts in a temporary folder beside
-    the target and joined by DuckDB (by column name, each column taking a type that holds every page's
-    values), so a column that is empty in one page and filled in another keeps its values.
+    the target, then copied one part at a time into one file whose columns take a type that holds every
+    page's values (a column empty in one page and filled in another keeps its values; one that is a number in
+    one page and text in another becomes text).
     """
     import shutil
     import tempfile
@@ -84,17 +85,7 @@ def write_table_pages(pages, path: str | Path) -> Path:
                     part = parts / f"part-{k:06d}.parquet"
                     frame.to_parquet(part, index=False)
                     names.append(str(part))
-                import duckdb
-
-                con = duckdb.connect()
-                try:
-                    con.execute("SET preserve_insertion_order = true")
-                    listed = ", ".join("'" + n.replace("'", "''") + "'" for n in names)
-                    out = str(tmp).replace("'", "''")
-                    con.execute(f"COPY (SELECT * FROM read_parquet([{listed}], union_by_name = true)) "
-                                f"TO '{out}' (FORMAT parquet)")
-                finally:
-                    con.close()
+                _join_parquet(names, tmp)
             finally:
                 shutil.rmtree(parts, ignore_errors=True)
         else:
@@ -107,6 +98,38 @@ def write_table_pages(pages, path: str | Path) -> Path:
                                  header=first, mode="w" if first else "a")
                 first = False
     return target
+
+
+def _join_parquet(parts: list[str], target: Path) -> None:
+    """Copy Parquet ``parts`` (same columns, in order) into one file, one part in memory at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not parts:
+        raise ValueError("write_table_pages needs at least one page")
+    schemas = [pq.read_schema(p).remove_metadata() for p in parts]
+    fields = []
+    for k, name in enumerate(schemas[0].names):
+        types = [sc.field(k).type for sc in schemas]
+        try:
+            merged = pa.unify_schemas([pa.schema([pa.field(name, t)]) for t in types],
+                                      promote_options="permissive").field(0).type
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            merged = pa.string()
+        fields.append(pa.field(name, merged))
+    schema = pa.schema(fields)
+    with pq.ParquetWriter(target, schema) as writer:
+        for part in parts:
+            table = pq.read_table(part).replace_schema_metadata(None)
+            columns = []
+            for k, field in enumerate(schema):
+                column = table.column(k)
+                if column.type != field.type:
+                    column = (column.cast(field.type) if field.type != pa.string() or pa.types.is_null(column.type)
+                              else pa.chunked_array([pa.array([None if v is None else str(v)
+                                                               for v in column.to_pylist()], pa.string())]))
+                columns.append(column)
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
