@@ -51,3 +51,18 @@ def test_xlsx_keeps_control_characters_as_escapes(tmp_path):
     assert ws["A2"].value == "line one_x000B_line two"
     assert ws["A3"].value == "plain"
     assert frame.loc[0, "comment\x0b"] == "line one\x0bline two"  # the caller's frame is untouched
+
+
+def test_parquet_written_page_by_page_keeps_every_value_whatever_each_page_holds(tmp_path):
+    """A column empty in one page and filled in the next keeps its values; one that is a number in one page
+    and text in the next becomes text; a column of floats stays numeric."""
+    from evalnlp.tablefile import write_table_pages
+
+    pages = [pd.DataFrame({"ward": [None, None], "code": [1, 2], "score": [0.5, 0.25]}),
+             pd.DataFrame({"ward": ["W1", None], "code": ["x7", "8"], "score": [1.0, 0.0]})]
+    out = write_table_pages(iter(pages), tmp_path / "paged.parquet")
+    back = pd.read_parquet(out)
+    assert back["ward"].isna().tolist() == [True, True, False, True] and back["ward"][2] == "W1"
+    assert back["code"].tolist() == ["1", "2", "x7", "8"]
+    assert back["score"].tolist() == [0.5, 0.25, 1.0, 0.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["paged.parquet"]  # no parts left behind

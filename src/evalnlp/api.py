@@ -360,6 +360,7 @@ class ClassifyResult:
     ingest: IngestResult | None = None
     output: Path | None = None
     n_no_theme: int = 0  # coded passages that were assigned no theme
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the command
 
     @property
     def no_theme_share(self) -> float:
@@ -403,41 +404,110 @@ def _coder_id(coder, card: dict | None) -> str:
 SCORE_FLOOR = 0.05
 
 
+#: Passages coded at a time by ``classify`` (themes, then sentiment, on the same slice).
+CODING_SLICE = 20_000
+
+
 def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, replace: bool,
-                   sentiment_model, progress: Progress | None) -> int:
-    """Code every page of segments (themes and sentiment) and store the results; return how many."""
+                   sentiment_model, progress: Progress | None, timings: dict[str, float] | None = None) -> int:
+    """Code every page of segments (themes and sentiment) and store the results; return how many.
+
+    ``pages`` are Arrow tables (seg_id, text, ...). The store's work (fetching the next page, writing the codes
+    of the last one) runs in a second thread while this one codes, so reading, coding and writing overlap;
+    DuckDB does its part without holding the GIL, and the codes go to it as Arrow tables, with no Python object
+    per row. Only that thread touches the store until the pages are done. The time of each stage is added to
+    ``timings``.
+    """
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
+    import pyarrow as pa
 
     from evalnlp.coding.base import decide
+    from evalnlp.embeddings import shared_batches
 
-    themes = np.asarray(coder.classes_, dtype=object)
+    timings = timings if timings is not None else {}
+    themes = pa.array(list(coder.classes_), type=pa.string())
     k = len(themes)
-    n = 0
-    for chunk in pages:
-        texts = chunk["text"].tolist()
-        scores = np.asarray(coder.predict_proba(texts), dtype=float)
-        assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
-                          require_theme=coder.require_theme_).astype(bool)
-        top = np.zeros_like(assigned)
-        top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
-        keep = (assigned | top | (scores >= SCORE_FLOOR)).ravel()
-        codes = pd.DataFrame({
-            "seg_id": np.repeat(chunk["seg_id"].to_numpy(), k)[keep],
-            "theme": np.tile(themes, len(chunk))[keep],
-            "score": scores.round(6).ravel()[keep],
-            "assigned": assigned.ravel()[keep],
-        })
+    sentiment_id = sentiment_model.coder_id() if sentiment_model is not None else None
+    sentiment_labels = (pa.array([str(c) for c in sentiment_model.classes_], type=pa.string())
+                        if sentiment_model is not None else None)
+
+    def add(stage: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - since
+        return now
+
+    def fetch(it):
+        t0 = time.perf_counter()
+        chunk = next(it, None)
+        add("fetch segments", t0)
+        return chunk
+
+    def write(codes, sent) -> None:
+        t0 = time.perf_counter()
         store.replace_codes(codes, coder_id, run_id, replace=replace)
-        if sentiment_model is not None:
-            proba = sentiment_model.predict_proba(texts)
-            best = proba.argmax(axis=1)
-            labels = np.asarray(sentiment_model.classes_, dtype=object)[best]
-            sent = pd.DataFrame({"seg_id": chunk["seg_id"].to_numpy(), "label": labels,
-                                 "score": proba[np.arange(len(best)), best].round(6)})
-            store.replace_sentiment(sent, sentiment_model.coder_id(), run_id, replace=replace)
-        n += len(chunk)
-        if progress:
-            progress(len(chunk))
+        if sent is not None:
+            store.replace_sentiment(sent, sentiment_id, run_id, replace=replace)
+        add("write codes and sentiment", t0)
+
+    n = 0
+    it = iter(pages)
+    with shared_batches(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalnlp-store") as io:
+        upcoming = io.submit(fetch, it)
+        written = None
+        while True:
+            t0 = time.perf_counter()
+            chunk = upcoming.result()
+            t0 = add("wait for the store", t0)
+            if chunk is None:
+                break
+            upcoming = io.submit(fetch, it)  # the next page is read while this one is coded
+            texts = chunk.column("text").to_pylist()
+            seg_ids = chunk.column("seg_id")
+            t0 = add("prepare texts", t0)
+            # Themes and sentiment go through the page a slice at a time: the features of one slice are in
+            # memory at once, and the encoder's last batch (shared_batches) is the slice both models embed.
+            parts, sentiment_parts = [], []
+            for first in range(0, len(texts), CODING_SLICE):
+                part = texts[first:first + CODING_SLICE]
+                parts.append(np.asarray(coder.predict_proba(part), dtype=float))
+                t0 = add("themes", t0)
+                if sentiment_model is not None:
+                    sentiment_parts.append(sentiment_model.predict_proba(part))
+                    t0 = add("sentiment", t0)
+            scores = np.vstack(parts)
+            assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
+                              require_theme=coder.require_theme_).astype(bool)
+            top = np.zeros_like(assigned)
+            top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
+            keep = np.flatnonzero((assigned | top | (scores >= SCORE_FLOOR)).ravel())
+            codes = pa.table({
+                "seg_id": seg_ids.take(pa.array(keep // k)),
+                "theme": themes.take(pa.array(keep % k)),
+                "score": pa.array(scores.round(6).ravel()[keep]),
+                "assigned": pa.array(assigned.ravel()[keep]),
+            })
+            t0 = add("themes", t0)
+            sent = None
+            if sentiment_model is not None:
+                proba = np.vstack(sentiment_parts)
+                best = proba.argmax(axis=1)
+                sent = pa.table({"seg_id": seg_ids, "label": sentiment_labels.take(pa.array(best)),
+                                 "score": pa.array(proba[np.arange(len(best)), best].round(6))})
+                t0 = add("sentiment", t0)
+            if written is not None:
+                written.result()  # the previous page's codes are in (or its error is raised here)
+                t0 = add("wait for the store", t0)
+            written = io.submit(write, codes, sent)
+            n += len(texts)
+            if progress:
+                progress(len(texts))
+        if written is not None:
+            t0 = time.perf_counter()
+            written.result()
+            add("wait for the store", t0)
     return n
 
 
@@ -453,6 +523,10 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     input's columns, then ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and
     ``sentiment``, each as ``evalnlp_<name>`` where an input column has its name (:func:`coded_documents`).
     """
+    import time
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
     coder, cb, card = _load_coder(codebook, model)
     coder_id = _coder_id(coder, card)
     sentiment_model = None
@@ -460,6 +534,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         from evalnlp.coding.sentiment import load_sentiment_model
 
         sentiment_model = load_sentiment_model()
+    timings["load models"] = time.perf_counter() - t0
     args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
             "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
             "recode": recode, "output": str(output) if output else None}
@@ -467,15 +542,17 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     ingested = None
     with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
                       model_sha256=model_sha) as run_id:
-        doc_ids = None
+        doc_ids = sources = None
         if paths:
             opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
                                  unit=unit, sheet=sheet)
+            t0 = time.perf_counter()
             ingested = ingest_paths(store, paths, opts, run_id, None)
-            doc_ids = store.doc_ids_for_sources([f.source for f in ingested.files])
-        pages = store.segments_to_code(coder_id, doc_ids=doc_ids, recode=recode, page=batch_size)
+            sources = [f.source for f in ingested.files]
+            timings["read and store documents"] = time.perf_counter() - t0
+        pages = store.segments_to_code(coder_id, recode=recode, page=batch_size, arrow=True, sources=sources)
         n_coded = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
-                                 sentiment_model=sentiment_model, progress=progress)
+                                 sentiment_model=sentiment_model, progress=progress, timings=timings)
         if ingested is not None:
             store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
         else:
@@ -484,23 +561,55 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         if output is not None:
             from evalnlp.tablefile import write_table
 
+            t0 = time.perf_counter()
             columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
-            out_path = write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns),
-                                   output)
+            if sources is not None:
+                out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
+                                        page=batch_size)
+            else:
+                out_path = write_table(coded_documents(store, cb, coder_id, columns=columns), output)
+            timings["write output file"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         counts = store.theme_counts(coder_id, run_id)
         n_no_theme = store.no_theme_count(coder_id, run_id)
         sent_counts = store.sentiment_counts(run_id)
+    timings["count and commit"] = time.perf_counter() - t0
     labels = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
-                          sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme)
+                          sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
+                          timings=timings)
+
+
+def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str],
+                 columns: list[str], page: int) -> Path:
+    """``classify FILE --output``: the rows of :func:`coded_documents` for the documents of ``sources``,
+    written one page of ``page`` documents at a time for CSV, TSV, JSONL and Parquet (so memory does not grow
+    with the input), in one piece for a workbook or JSON. Every page has the same input columns: those of the
+    input files that any of the documents has, in the files' order."""
+    from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
+
+    doc_ids, names = store.coded_document_ids(coder_id, sources)
+    if len(doc_ids) <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
+        return write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns), output)
+    present = set(names)
+    order = [c for c in dict.fromkeys(columns) if c in present]
+    order += sorted(present.difference(order))
+
+    def pages():
+        for first in range(0, len(doc_ids), page):
+            yield coded_documents(store, cb, coder_id, doc_ids=doc_ids[first:first + page], columns=order,
+                                  all_columns=order)
+
+    return write_table_pages(pages(), output)
 
 
 def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None,
-                    columns: Sequence[str] | None = None) -> pd.DataFrame:
+                    columns: Sequence[str] | None = None,
+                    all_columns: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per document: the input row's columns, then evalnlp's ``source``, ``locator``, ``question``,
     ``text``, ``themes``, ``score_<theme>`` and ``sentiment``.
 
@@ -508,10 +617,12 @@ def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | Non
     name with its own values (a row with several text columns gives one document per column; each of them
     carries the row's other answers too). They come in the order of ``columns`` (the input files' column
     names) where given, then in the order they are found. An evalnlp column whose name an input column has
-    is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`).
+    is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`). With ``all_columns`` the input columns are
+    exactly those, in that order (empty where a document has no value), so that pages of one output agree.
 
     A document coded by several segments (sentences, testimonials) gets every theme any of them got, the
-    highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative.
+    highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative,
+    else the label most of its segments have (a tie goes to mixed, then negative, then positive, then neutral).
     """
     from evalnlp.columns import beside_input
 
@@ -522,6 +633,9 @@ def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | Non
         return beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))),
                             pd.DataFrame(columns=ours_names))
     user = _input_columns(wide, columns)
+    if all_columns is not None:
+        user = user.reindex(columns=list(all_columns)).astype(object)
+        user = user.where(user.notna(), None)
     ours = wide[["source", "locator", "question", "text"]].copy()
     assigned = []
     for t in cb.theme_ids:

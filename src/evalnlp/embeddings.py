@@ -25,6 +25,7 @@ needed package is not installed.
 from __future__ import annotations
 
 import abc
+import contextlib
 import functools
 import itertools
 import json
@@ -32,7 +33,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,25 @@ def _l2_normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix
 
 
+#: Encoder id -> (texts, vectors) of its last batch, while :func:`shared_batches` is active.
+_MEMO: dict[int, tuple[list[str], np.ndarray]] | None = None
+
+
+@contextlib.contextmanager
+def shared_batches() -> Iterator[None]:
+    """Within this block each encoder remembers its last batch: encoding the same texts again (the theme
+    model's prior and the sentiment model both embed every passage of a page) returns a copy of the vectors
+    computed the first time instead of computing them again. Only the last batch is kept, and nothing once the
+    block ends."""
+    global _MEMO
+    outer = _MEMO
+    _MEMO = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
 class Encoder(abc.ABC):
     """Turns texts into L2-normalised float32 vectors.
 
@@ -132,9 +152,14 @@ class Encoder(abc.ABC):
         """
         items = _as_texts(texts)
         size = _check_batch_size(batch_size)
+        memo = _MEMO.get(id(self)) if _MEMO is not None else None
+        if memo is not None and memo[0] == items:  # the same texts again inside shared_batches()
+            return memo[1].copy()
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         for start in range(0, len(items), size):
             out[start : start + size] = self._encode_batch(items[start : start + size])
+        if _MEMO is not None:
+            _MEMO[id(self)] = (items, out.copy())
         return out
 
     @abc.abstractmethod

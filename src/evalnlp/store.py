@@ -395,11 +395,13 @@ class Store:
         """Store this coder's sentiment for the segments in ``frame`` (seg_id, label, score)."""
         return self._replace("sentiment", frame, ["seg_id", "label", "score"], coder, run_id, replace)
 
-    def _replace(self, table: str, frame: pd.DataFrame, cols: list[str], coder: str, run_id: str,
+    def _replace(self, table: str, frame: Any, cols: list[str], coder: str, run_id: str,
                  replace: bool) -> int:
-        if frame.empty:
+        """``frame`` is a DataFrame or an Arrow table (scanned by DuckDB without Python objects)."""
+        if len(frame) == 0:
             return 0
-        self.con.register("_new", frame[cols])
+        self.con.register("_new", frame.select(cols) if hasattr(frame, "select") and hasattr(frame, "schema")
+                          else frame[cols])
         try:
             if replace:
                 self.con.execute(
@@ -652,11 +654,15 @@ class Store:
             docs = self.con.execute(
                 f"""WITH seg_sent AS (
                         SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
-                    doc_sent AS (
-                        SELECT s.doc_id,
-                               CASE WHEN bool_or(x.label = 'positive') AND bool_or(x.label = 'negative')
-                                    THEN 'mixed' ELSE mode(x.label) END AS sentiment
-                        FROM segments s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id)
+                    label_counts AS (
+                        SELECT s.doc_id, x.label, count(*) AS n
+                        FROM segments s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id, x.label),
+                    doc_sent AS (  -- the most frequent label; a tie goes to the more telling label
+                        SELECT doc_id,
+                               CASE WHEN bool_or(label = 'positive') AND bool_or(label = 'negative') THEN 'mixed'
+                                    ELSE arg_max(label, n * 10 + CASE label WHEN 'mixed' THEN 3 WHEN 'negative'
+                                                 THEN 2 WHEN 'positive' THEN 1 ELSE 0 END) END AS sentiment
+                        FROM label_counts GROUP BY doc_id)
                     SELECT d.doc_id, d.source, d.locator, d.question, d.text, CAST(d.attrs AS VARCHAR) AS attrs,
                            ds.sentiment
                     FROM documents d LEFT JOIN doc_sent ds USING (doc_id)
@@ -671,6 +677,23 @@ class Store:
         score = long.pivot(index="doc_id", columns="theme", values="score").add_prefix("score_")
         assigned = long.pivot(index="doc_id", columns="theme", values="assigned").add_prefix("assigned_")
         return docs.set_index("doc_id").join(score).join(assigned)
+
+    def coded_document_ids(self, coder: str, sources: list[str]) -> tuple[list[str], list[str]]:
+        """For ``classify --output`` page by page: the ids of the documents of ``sources`` coded by ``coder``,
+        in the order :meth:`document_scores` gives them, and the names their rows have as input columns (the
+        keys of their attrs and their questions)."""
+        listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
+        docs = f"""SELECT d.doc_id, d.source, d.question, d.rowid AS r, d.attrs FROM documents d
+                   WHERE d.source IN ({listed}) AND d.doc_id IN (
+                       SELECT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)"""
+        ids = [r[0] for r in self.con.execute(
+            f"SELECT doc_id FROM ({docs}) ORDER BY source, question, r", [coder]).fetchall()]
+        names = [r[0] for r in self.con.execute(
+            f"""SELECT DISTINCT k FROM (
+                    SELECT unnest(json_keys(attrs)) AS k FROM ({docs})
+                    UNION ALL SELECT question FROM ({docs}) WHERE question IS NOT NULL)""",
+            [coder, coder]).fetchall()]
+        return ids, names
 
     # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
 
@@ -792,9 +815,11 @@ class Store:
         return df.iloc[0].to_dict()
 
     def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,
-                         page: int = 50_000) -> Iterator[pd.DataFrame]:
+                         page: int = 50_000, arrow: bool = False,
+                         sources: list[str] | None = None) -> Iterator[Any]:
         """Pages of the segments (seg_id, doc_id, kind, text) that ``coder`` has not coded yet (all of them
-        with ``recode``), optionally only those of ``doc_ids``, in the order they were stored.
+        with ``recode``), optionally only those of ``doc_ids`` or of the documents of ``sources``, in the order
+        they were stored; DataFrames, or Arrow tables with ``arrow``.
 
         Pages are fetched one at a time (keyed on the row id), so memory does not grow with the store, and
         codes written between pages do not disturb the paging.
@@ -805,16 +830,25 @@ class Store:
         if doc_ids is not None:
             self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
             where.append("s.doc_id IN (SELECT doc_id FROM _ids)")
+        if sources is not None:
+            listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
+            where.append(f"s.doc_id IN (SELECT doc_id FROM documents WHERE source IN ({listed}))")
         sql = (f"SELECT s.rowid AS _row, s.seg_id, s.doc_id, s.kind, s.text FROM segments s "
                f"WHERE {' AND '.join(where)} ORDER BY s.rowid LIMIT {int(page)}")
         last = -1
         try:
             while True:
-                df = self.con.execute(sql, [last] + ([] if recode else [coder])).df()
-                if df.empty:
+                params = [last] + ([] if recode else [coder])
+                df = (self.con.sql(sql, params=params).to_arrow_table() if arrow
+                      else self.con.execute(sql, params).df())
+                if len(df) == 0:
                     return
-                last = int(df["_row"].iloc[-1])
-                yield df.drop(columns="_row")
+                if arrow:
+                    last = int(df.column("_row")[-1].as_py())
+                    yield df.drop_columns(["_row"])
+                else:
+                    last = int(df["_row"].iloc[-1])
+                    yield df.drop(columns="_row")
                 if len(df) < page:
                     return
         finally:

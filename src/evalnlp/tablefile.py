@@ -14,7 +14,7 @@ import pandas as pd
 from evalnlp.errors import InputError
 from evalnlp.util import atomic_path
 
-__all__ = ["TABLE_FORMATS", "atomic_path", "write_table", "xlsx_text"]
+__all__ = ["PAGED_FORMATS", "TABLE_FORMATS", "atomic_path", "write_table", "write_table_pages", "xlsx_text"]
 
 TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json")
 
@@ -53,6 +53,83 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
         else:
             frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
     return target
+
+
+#: Formats :func:`write_table_pages` writes page by page (a workbook or a JSON array is built whole).
+PAGED_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl")
+
+
+def write_table_pages(pages, path: str | Path) -> Path:
+    """Write an iterable of DataFrames with the same columns as one CSV, TSV, JSONL or Parquet file, holding
+    one page in memory at a time; the file is what :func:`write_table` writes for the pages concatenated.
+
+    Text formats are appended page by page. Parquet pages are written as parts in a temporary folder beside
+    the target, then copied one part at a time into one file whose columns take a type that holds every
+    page's values (a column empty in one page and filled in another keeps its values; one that is a number in
+    one page and text in another becomes text).
+    """
+    import shutil
+    import tempfile
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in PAGED_FORMATS:
+        raise InputError("E161", f"cannot write {target.name!r} page by page: expected one of the extensions "
+                         f"{', '.join(PAGED_FORMATS)}; got {suffix or 'none'!r}")
+    with atomic_path(target) as tmp:
+        if suffix == ".parquet":
+            parts = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=tmp.parent))
+            try:
+                names = []
+                for k, frame in enumerate(pages):
+                    part = parts / f"part-{k:06d}.parquet"
+                    frame.to_parquet(part, index=False)
+                    names.append(str(part))
+                _join_parquet(names, tmp)
+            finally:
+                shutil.rmtree(parts, ignore_errors=True)
+        else:
+            first = True
+            for frame in pages:
+                if suffix == ".jsonl":
+                    frame.to_json(tmp, orient="records", lines=True, force_ascii=False, mode="w" if first else "a")
+                else:
+                    frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8",
+                                 header=first, mode="w" if first else "a")
+                first = False
+    return target
+
+
+def _join_parquet(parts: list[str], target: Path) -> None:
+    """Copy Parquet ``parts`` (same columns, in order) into one file, one part in memory at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not parts:
+        raise ValueError("write_table_pages needs at least one page")
+    schemas = [pq.read_schema(p).remove_metadata() for p in parts]
+    fields = []
+    for k, name in enumerate(schemas[0].names):
+        types = [sc.field(k).type for sc in schemas]
+        try:
+            merged = pa.unify_schemas([pa.schema([pa.field(name, t)]) for t in types],
+                                      promote_options="permissive").field(0).type
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            merged = pa.string()
+        fields.append(pa.field(name, merged))
+    schema = pa.schema(fields)
+    with pq.ParquetWriter(target, schema) as writer:
+        for part in parts:
+            table = pq.read_table(part).replace_schema_metadata(None)
+            columns = []
+            for k, field in enumerate(schema):
+                column = table.column(k)
+                if column.type != field.type:
+                    column = (column.cast(field.type) if field.type != pa.string() or pa.types.is_null(column.type)
+                              else pa.chunked_array([pa.array([None if v is None else str(v)
+                                                               for v in column.to_pylist()], pa.string())]))
+                columns.append(column)
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

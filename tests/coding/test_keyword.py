@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -164,3 +166,27 @@ def test_coder_id_is_a_fingerprint_of_what_decides_the_codes(coder, tiny):
     assert same.coder_id() == coder.coder_id() and coder.coder_id().startswith("model:keyword@")
     assert KeywordCoder(codebook="impact", lemmatizer="rules", threshold=0.9).fit().coder_id() != coder.coder_id()
     assert KeywordCoder(codebook=str(tiny), lemmatizer="rules").fit().coder_id() != coder.coder_id()
+
+
+def test_hits_from_remembered_pieces_equal_spacy_matching_on_real_text():
+    """``hits`` tokenises each distinct whitespace-separated piece once; it must find exactly what matching
+    over spaCy's tokens of the whole text finds (real FFT comments and REF quotes, plus odd spacing)."""
+    import pandas as pd
+
+    from helpers import CORPORA, shared_data
+
+    texts = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", dtype=str)["feedback"].dropna().tolist()[:3000]
+    train = (shared_data() or Path("missing")) / "ref_impact_train" / "impact_themes_train.csv"
+    if train.exists():
+        ref = pd.read_csv(train, dtype=str, keep_default_na=False)
+        texts += ref["quote"].tolist()[:600] + ref["context_before"].tolist()[:300]
+    texts += [" took part", "  took  part", "take\tpart", "took part\n\n in it", " ", "", "buy-in", "co-produced.",
+              "U.K. policy-makers' buy-in", "(involved)", "took\u00a0part", "engaged,engaging"]
+    coder = KeywordCoder(codebook="impact").fit()
+    expected = np.zeros((len(texts), len(coder.classes_)), dtype=np.int32)
+    for row, found in enumerate(coder._matches(texts)):
+        for theme, *_ in found:
+            expected[row, theme] += 1
+    assert expected.sum() > 100  # the sample does match keywords
+    np.testing.assert_array_equal(coder.hits(texts), expected)
+    np.testing.assert_array_equal(coder.hits(texts), expected)  # again, from remembered pieces

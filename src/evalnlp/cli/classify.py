@@ -13,8 +13,10 @@ from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_
 @handle_errors
 def classify(
     ctx: typer.Context,
-    files: Optional[List[str]] = typer.Argument(None, help="Files to ingest and code (default: every passage in "
-                                                "the store not yet coded by this coder).", show_default=False),
+    files: Optional[List[str]] = typer.Argument(None, help="Files to ingest and code; a folder or a quoted glob "
+                                                "pattern ('exports/*.csv') stands for the files it holds (default: "
+                                                "every passage in the store not yet coded by this coder).",
+                                                show_default=False),
     text: Optional[List[str]] = typer.Option(None, "--text", help="Text column(s), as for ingest."),
     id: Optional[str] = typer.Option(None, "--id", help="Id column, as for ingest."),
     meta: Optional[List[str]] = typer.Option(None, "--meta", help="Metadata column(s), as for ingest."),

@@ -14,7 +14,8 @@ from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_
 def ingest(
     ctx: typer.Context,
     files: List[str] = typer.Argument(..., help="Files to read: CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, "
-                                      "DOCX or PDF.", show_default=False),
+                                      "DOCX or PDF; a folder or a quoted glob pattern ('exports/*.csv') stands "
+                                      "for the files it holds.", show_default=False),
     text: Optional[List[str]] = typer.Option(None, "--text", help="Column holding free text (repeat for several "
                                              "questions: one document per row and column)."),
     id: Optional[str] = typer.Option(None, "--id", help="Column with a respondent or row id, used as locator."),

@@ -113,6 +113,35 @@ def _looks_like_pickle(head: bytes) -> bool:
     return head[:1] == b"\x80" or head[:2] in (b"x\x9c", b"x\xda", b"x\x01", b"\x1f\x8b") or head[:6] == b"\xfd7zXZ\x00"
 
 
+#: Array-library adapters inside scikit-learn that import their library (torch, cupy, dask) when imported.
+_ADAPTERS = tuple(f"sklearn.externals.array_api_compat.{name}" for name in ("torch", "cupy", "dask", "dask.array"))
+
+
+def _skops_io():
+    """``skops.io``, imported without importing torch.
+
+    On import skops lists scikit-learn's estimators (``sklearn.utils.all_estimators``), which walks every
+    scikit-learn package, including the array-library adapters under ``sklearn.externals``; the torch adapter
+    imports torch when it is installed, which costs seconds and a few hundred MB in every process that loads
+    a model. Those adapters hold no estimators (the walk skips ``externals``), so they are hidden while skops
+    is imported: the walk passes over them, and the list of trusted types is the same.
+    """
+    import sys
+
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    hidden = [name for name in _ADAPTERS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  (an import of it raises ImportError)
+    try:
+        import skops.io
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return skops.io
+
+
 def _canonical_skops(data: bytes) -> bytes:
     """Rewrite a skops archive so the same model always gives the same bytes.
 
@@ -225,7 +254,7 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
     interrupted save never leaves a half-written model.
     """
     import numpy as np
-    import skops.io as sio
+    sio = _skops_io()
 
     if not _is_model(coder):
         raise ModelError("E329", f"save_model() expects an evalnlp theme coder or sentiment model; "
@@ -361,7 +390,7 @@ def _check_codebook(card: dict[str, Any], codebook: Any, card_file: Path) -> Non
 
 def _check_types(model_file: Path) -> list[str]:
     """The untrusted (by skops' defaults) types in the file, all of which must be on the allowlist (E326)."""
-    import skops.io as sio
+    sio = _skops_io()
 
     try:
         untrusted = sio.get_untrusted_types(file=model_file)
@@ -384,7 +413,7 @@ def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str
     With ``codebook`` (id, path or Codebook), the model must have been trained on exactly that codebook
     (same sha256). Every check runs before the file is deserialised; see the module docstring.
     """
-    import skops.io as sio
+    sio = _skops_io()
 
     model_file, card_file = _locate(resolve_model(path))
     card = _read_card(card_file, model_file)

@@ -110,15 +110,33 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
 
     def _features(self, texts: list[str]):
         """The classifier's input: the fitted TF-IDF blocks, plus the embedding block when configured."""
-        X = self.pipeline_.named_steps["features"].transform(texts)
+        X = self._ngrams(texts)
         if not self.embedding:
             return X
-        from scipy import sparse
-
         from evalnlp.embeddings import get_encoder
 
         emb = get_encoder(self.embedding).encode(texts).astype(np.float32) * float(self.embedding_weight)
-        return sparse.hstack([X, sparse.csr_matrix(emb)], format="csr")
+        return _beside(X, emb)
+
+    def _proba(self, texts: list[str]) -> np.ndarray:
+        """The classifier's probabilities for ``texts``."""
+        return self.pipeline_.named_steps["clf"].predict_proba(self._features(texts))
+
+    def _ngrams(self, texts: list[str]):
+        """The TF-IDF blocks of the fitted pipeline; a word-only block is computed by :class:`_WordNgrams`
+        (the same matrix, built from each distinct whitespace token once)."""
+        union = self.pipeline_.named_steps["features"]
+        fast = getattr(self, "_fast_words", None)
+        if fast is None:
+            fast = self._fast_words = _WordNgrams.of(union)
+        if fast is False:
+            return union.transform(texts)
+        return fast.transform(texts)
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_fast_words", None)  # rebuilt on first use, never saved
+        return state
 
     def _build(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -167,6 +185,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
                              f"got {self.embedding_weight!r} instead.")
         pipeline = self._build()
         pipeline.named_steps["features"].fit(texts)
+        self._fast_words = None
         self.pipeline_ = pipeline
         pipeline.named_steps["clf"].fit(self._features(texts), labels, sample_weight=sample_weight)
         for _name, vectorizer in self.pipeline_.named_steps["features"].transformer_list:
@@ -187,7 +206,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         texts = as_texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        proba = self.pipeline_.named_steps["clf"].predict_proba(self._features(texts)).astype(np.float64)
+        proba = self._proba(texts).astype(np.float64)
         order = [list(self.pipeline_.classes_).index(c) for c in self.classes_]
         return proba[:, order]
 
@@ -203,6 +222,142 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         name = getattr(self, "model_name_", None)
         sha = getattr(self, "model_sha256_", None)
         return coder_id(name, sha) if name and sha else coder_id("sentiment")
+
+
+def _beside(X, dense: np.ndarray):
+    """``hstack([X, csr(dense)])`` for a CSR ``X``, built directly: each row's entries of ``X`` then its dense
+    values (zeros stored too, which adds nothing to any product), so no dense-to-sparse conversion."""
+    from scipy import sparse
+
+    X = sparse.csr_matrix(X)
+    n, d = dense.shape
+    counts = np.diff(X.indptr)
+    indptr = X.indptr + d * np.arange(n + 1, dtype=X.indptr.dtype)
+    total = int(indptr[-1])
+    data = np.empty(total, dtype=np.result_type(X.dtype, dense.dtype))
+    indices = np.empty(total, dtype=np.int64 if X.shape[1] + d > np.iinfo(np.int32).max else np.int32)
+    row_of = np.repeat(np.arange(n), counts)
+    at = np.arange(X.nnz) + d * row_of  # where each of X's entries lands
+    data[at] = X.data
+    indices[at] = X.indices
+    dense_at = (indptr[1:] - d)[:, None] + np.arange(d)
+    data[dense_at.ravel()] = dense.ravel()
+    indices[dense_at.ravel()] = np.tile(np.arange(X.shape[1], X.shape[1] + d), n)
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, X.shape[1] + d))
+
+
+class _WordNgrams:
+    """The word 1-2 gram TF-IDF block of a fitted ``TfidfVectorizer`` (lower-cased ``\\b\\w+\\b`` words,
+    sublinear tf, idf, L2 rows), computed without per-passage Python.
+
+    Words never cross whitespace, so a passage's words are those of its whitespace tokens in order. Each
+    distinct token's word ids are worked out once and remembered; counts of unigrams and of bigrams (pairs of
+    consecutive words) are then gathered in bulk. Counts, weighting and normalisation are scikit-learn's own
+    steps on the same numbers, so the matrix is the vectorizer's. :meth:`of` returns False for any other
+    configuration (the vectorizer is then used as it is).
+    """
+
+    def __init__(self, vectorizer):
+        vocab = vectorizer.vocabulary_
+        words = sorted(t for t in vocab if " " not in t)
+        self.index = {w: i for i, w in enumerate(words)}
+        self.uni_col = np.asarray([vocab[w] for w in words], dtype=np.int64)
+        n_words = max(len(words), 1)
+        keys, cols = [], []
+        for term, col in vocab.items():
+            if " " in term:
+                a, b = term.split(" ")
+                keys.append(self.index[a] * n_words + self.index[b])  # KeyError: not this shape, see of()
+                cols.append(col)
+        order = np.argsort(keys)
+        self.bigram_keys = np.asarray(keys, dtype=np.int64)[order]
+        self.bigram_col = np.asarray(cols, dtype=np.int64)[order]
+        self.n_words = n_words
+        self.n_features = len(vocab)
+        self.idf = vectorizer.idf_
+        self.dtype = vectorizer.dtype
+        import threading
+
+        self.lock = threading.Lock()
+        self.clear()
+
+    @classmethod
+    def of(cls, union) -> "_WordNgrams | bool":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        parts = getattr(union, "transformer_list", None)
+        if not parts or len(parts) != 1:
+            return False
+        vec = parts[0][1]
+        if not (type(vec) is TfidfVectorizer and vec.input == "content" and vec.analyzer == "word"
+                and vec.lowercase and vec.token_pattern == r"(?u)\b\w+\b" and tuple(vec.ngram_range) == (1, 2)
+                and vec.stop_words is None and vec.preprocessor is None and vec.tokenizer is None
+                and vec.strip_accents is None and not vec.binary and vec.norm == "l2" and vec.use_idf
+                and vec.sublinear_tf and hasattr(vec, "vocabulary_")):
+            return False
+        try:
+            return cls(vec)
+        except (KeyError, ValueError):  # a bigram of words outside the unigrams, or not two words
+            return False
+
+    def clear(self) -> None:
+        self.memory: dict[str, int] = {}
+        self.ptr = np.zeros(1, dtype=np.int64)
+        self.ids = np.zeros(0, dtype=np.int64)
+
+    def _rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        import itertools
+        import re
+
+        with self.lock:
+            unseen = set(tokens).difference(self.memory)
+            if unseen:
+                if len(self.memory) + len(unseen) > 300_000:
+                    self.clear()
+                    unseen = set(tokens)
+                new = sorted(unseen)
+                get = self.index.get
+                found = re.compile(r"(?u)\b\w+\b").findall
+                ids = [[get(w, -1) for w in found(tok)] for tok in new]
+                self.ptr = np.concatenate([self.ptr, self.ptr[-1] + np.cumsum([len(i) for i in ids])])
+                self.ids = np.concatenate([self.ids, np.fromiter(itertools.chain.from_iterable(ids), np.int64)])
+                first = len(self.memory)
+                self.memory.update(zip(new, range(first, first + len(new))))
+            rows = np.fromiter(map(self.memory.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            return rows, self.ptr, self.ids
+
+    def transform(self, texts: list[str]):
+        from sklearn.preprocessing import normalize
+
+        from evalnlp.coding.supervised import _count_matrix, _ragged_gather, _tokenise
+
+        n = len(texts)
+        flat, ptr = _tokenise(texts)
+        rows, word_ptr, word_ids = self._rows(flat)
+        wflat, lengths = _ragged_gather(word_ids, word_ptr, rows)
+        doc_of_word = np.repeat(np.repeat(np.arange(n), np.diff(ptr)), lengths)
+        known = wflat >= 0
+        cols = [self.uni_col[wflat[known]]]
+        docs = [doc_of_word[known]]
+        if len(self.bigram_keys) and wflat.size > 1:
+            a, b = wflat[:-1], wflat[1:]
+            pair = (doc_of_word[:-1] == doc_of_word[1:]) & (a >= 0) & (b >= 0)
+            keys = a[pair] * self.n_words + b[pair]
+            at = np.searchsorted(self.bigram_keys, keys)
+            ok = at < len(self.bigram_keys)
+            hit = np.zeros(len(keys), dtype=bool)
+            hit[ok] = self.bigram_keys[at[ok]] == keys[ok]
+            cols.append(self.bigram_col[at[hit]])
+            docs.append(doc_of_word[:-1][pair][hit])
+        col = np.concatenate(cols)
+        doc = np.concatenate(docs)
+        order = np.argsort(doc, kind="stable")
+        X = _count_matrix(doc[order], col[order], n, self.n_features).astype(self.dtype, copy=False)
+        data = X.data  # as TfidfTransformer.transform: sublinear tf, idf, then L2 rows
+        np.log(data, data)
+        data += 1.0
+        data *= self.idf[X.indices]
+        return normalize(X, norm="l2", copy=False)
 
 
 def shipped_model_dir() -> Path:

@@ -310,6 +310,44 @@ def narrative_text(path: Path) -> str:
     return "\n\n".join(p.text for p in read_narrative(path) if p.text.strip())
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
+    """The files that FILE arguments name, in order, each once.
+
+    A folder stands for the files directly inside it whose extension evalnlp reads (hidden files left out),
+    in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
+    folders), standing for the files it matches, in name order. Every other path is kept as given, so a missing
+    file is still reported by name. Raises E172 for a pattern that matches no file and E173 for a folder
+    with no readable file in it.
+    """
+    import glob
+
+    from evalnlp.ingest.readers import NARRATIVE, TABULAR
+
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                           and p.suffix.lower() in TABULAR | NARRATIVE)
+            if not found:
+                kinds = ", ".join(sorted(TABULAR | NARRATIVE))
+                raise InputError("E173", f"{path}: the folder holds no file evalnlp reads (expected files ending "
+                                         f"in {kinds}). Pass the files themselves, or another folder")
+            out += found
+        elif not path.exists() and _GLOB_CHARS.intersection(str(raw)):
+            found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
+            if not found:
+                raise InputError("E172", f"{raw}: the pattern matches no file. Check the folder and the pattern "
+                                         "(quote it, e.g. 'exports/*.csv', so that evalnlp expands it)")
+            out += found
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
                  progress: Progress | None = None) -> IngestResult:
     """Read every file into the store under ``run_id``. Raises :class:`InputError` before writing anything
@@ -320,6 +358,7 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     if not paths:
         raise InputError("E133", "no input files given; expected one or more FILE arguments")
     result = IngestResult(run_id=run_id)
+    paths = expand_inputs(paths)
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
     for path, kind in kinds:
         if kind == "narrative":

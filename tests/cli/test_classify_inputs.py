@@ -1,0 +1,101 @@
+"""`classify` and `ingest` read a folder or a glob pattern as the files in it, each accounted for on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from evalnlp.errors import InputError
+from evalnlp.ingest import expand_inputs
+
+
+def _exports(folder: Path) -> None:
+    folder.mkdir()
+    pd.DataFrame({"id": ["a1", "a2", "a3"], "feedback": ["The nurses were kind.", "", "Parking was awful."]}) \
+        .to_csv(folder / "week1.csv", index=False)
+    pd.DataFrame({"id": ["b1", "b2"], "feedback": ["Food was cold.", "   "]}).to_parquet(folder / "week2.parquet")
+    (folder / "notes.rtf").write_text("not a survey")  # not a format evalnlp reads: a folder leaves it out
+    (folder / ".hidden.csv").write_text("id,feedback\nz,hidden\n")
+
+
+def test_folder_and_glob_expand_to_readable_files_in_name_order(tmp_path):
+    _exports(tmp_path / "exports")
+    names = [p.name for p in expand_inputs([tmp_path / "exports"])]
+    assert names == ["week1.csv", "week2.parquet"]
+    assert [p.name for p in expand_inputs([str(tmp_path / "exports" / "*.csv")])] == ["week1.csv"]
+    assert [p.name for p in expand_inputs([str(tmp_path / "**" / "week*")])] == ["week1.csv", "week2.parquet"]
+    # a file named twice (directly and through its folder) is read once
+    assert len(expand_inputs([tmp_path / "exports" / "week1.csv", tmp_path / "exports"])) == 2
+
+
+def test_glob_matching_nothing_and_empty_folder_are_refused(tmp_path):
+    with pytest.raises(InputError) as exc:
+        expand_inputs([str(tmp_path / "*.csv")])
+    assert exc.value.code == "E172"
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError) as exc:
+        expand_inputs([tmp_path / "empty"])
+    assert exc.value.code == "E173"
+
+
+def test_classify_a_folder_counts_rejects_per_file_and_the_counts_add_up(cli, db_path, tmp_path):
+    _exports(tmp_path / "exports")
+    out = tmp_path / "coded.csv"
+    result = cli("classify", str(tmp_path / "exports"), "--text", "feedback", "--id", "id", "--codebook", "fft",
+                 "--output", str(out))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rejects = con.execute("SELECT source, count(*) FROM rejects GROUP BY source ORDER BY source").fetchall()
+        n_in, n_ok, n_rej = con.execute(
+            "SELECT n_in, n_ok, n_rejected FROM runs WHERE command = 'classify'").fetchone()
+        coded = con.execute("SELECT count(DISTINCT seg_id) FROM codes").fetchone()[0]
+    finally:
+        con.close()
+    assert rejects == [("week1.csv", 1), ("week2.parquet", 1)]
+    assert (n_in, n_ok, n_rej) == (5, 3, 2)
+    assert coded == 3
+    written = pd.read_csv(out)
+    assert sorted(written["id"]) == ["a1", "a3", "b1"]
+    assert "week1.csv" in result.output and "week2.parquet" in result.output
+
+
+def test_classify_glob_with_no_match_exits_1_with_its_code(cli, tmp_path):
+    result = cli("classify", str(tmp_path / "nothing-*.csv"), "--text", "feedback", "--codebook", "fft")
+    assert result.exit_code == 1
+    assert "E172" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_output_written_page_by_page_equals_the_output_written_whole(tmp_path, suffix):
+    """Two files with different columns (one column only in the second, filled in some rows), coded with pages
+    of 4 documents: the file has the same rows, columns and values as the one written in one piece."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    from helpers import CORPORA
+
+    src = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", dtype=str).dropna(subset=["feedback"])
+    a = src.iloc[:9][["row_index", "organization", "feedback"]]
+    b = src.iloc[9:16][["row_index", "feedback", "question"]].assign(
+        ward=["W1", None, "W3", None, None, "W6", "W7"], themes="staff codes")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a.to_csv(folder / "a.csv", index=False)
+    b.to_csv(folder / "b.csv", index=False)
+    written = {}
+    for name, page in (("whole", 100_000), ("paged", 4)):
+        out = tmp_path / f"{name}{suffix}"
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            api.classify(store, [folder], text=["feedback"], id="row_index", codebook="fft", output=out,
+                         sentiment=True, batch_size=page)
+        written[name] = (pd.read_parquet(out) if suffix == ".parquet" else
+                         pd.read_json(out, lines=True, dtype=False) if suffix == ".jsonl" else
+                         pd.read_csv(out, dtype=str, keep_default_na=False))
+    whole, paged = written["whole"], written["paged"]
+    assert len(whole) == 16 and "ward" in whole.columns and "evalnlp_themes" in whole.columns
+    assert list(paged.columns) == list(whole.columns)
+    pd.testing.assert_frame_equal(paged.astype(str), whole.astype(str))
