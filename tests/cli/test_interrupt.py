@@ -134,6 +134,14 @@ def test_an_error_raised_while_ctrl_c_unwinds_still_counts_as_the_interruption(c
 
     from evalnlp.cli import _app
 
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a fresh process
+    try:
+        _check_the_interruption_record(typer, _app)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _check_the_interruption_record(typer, _app):
     @_app.handle_errors
     def command():
         try:
