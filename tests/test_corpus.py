@@ -151,6 +151,7 @@ def test_golden_corpus_evidence_and_quotes_as_before(golden_store, encoder, tmp_
         _same_quotes(store, cb, theme, 2, "programme", redact, encoder)
 
 
+@pytest.mark.slow
 def test_demo_corpus_evidence_quotes_and_report_as_before(demo_store, encoder, tmp_path):
     store, cb, claims = demo_store
     path = _claims(tmp_path, claims)
@@ -167,6 +168,7 @@ def test_demo_corpus_evidence_quotes_and_report_as_before(demo_store, encoder, t
         assert html == ref.report_html(store, cb, claims=path, by=by, encoder=encoder)
 
 
+@pytest.mark.slow
 def test_fft_rows_evidence_quotes_and_report_as_before(fft_store, encoder, tmp_path):
     store, cb, claims = fft_store
     path = _claims(tmp_path, claims)

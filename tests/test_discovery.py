@@ -196,6 +196,7 @@ def test_exact_knn_links_duplicates_into_one_component():
 # ---------------------------------------------------------------------------------------------- a full run
 
 
+@pytest.mark.slow
 def test_json_output_follows_the_contract(run):
     db, found, out = run
     data = json.loads((out / "topics.json").read_text(encoding="utf-8"))

@@ -62,6 +62,7 @@ def test_classify_fft_writes_the_contract_columns_and_codes_the_store(cli, db_pa
     assert sum(agree) / len(agree) > 0.5
 
 
+@pytest.mark.slow
 def test_classify_again_codes_nothing_new_and_recode_replaces(cli, db_path, fft_sample):
     assert cli("classify", str(fft_sample), "--text", "feedback", "--codebook", "fft").exit_code == 0
     with Store(db_path) as store:
@@ -117,6 +118,7 @@ def test_train_with_unknown_label_is_a_clear_error(cli, tmp_path):
     assert result.exit_code == 1 and "[E221]" in result.output
 
 
+@pytest.mark.slow
 def test_human_codes_are_not_overwritten_by_classify(cli, db_path, fft_sample):
     assert cli("classify", str(fft_sample), "--text", "feedback", "--codebook", "fft").exit_code == 0
     with Store(db_path) as store:

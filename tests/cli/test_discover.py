@@ -22,6 +22,7 @@ def comments(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_discover_writes_json_and_a_draft_codebook(cli, comments, tmp_path, db_path):
     assert cli("ingest", str(comments), "--text", "feedback").exit_code == 0
     out, draft = tmp_path / "topics.json", tmp_path / "draft.yaml"
