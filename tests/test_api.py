@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import evalnlp
 
 
@@ -33,3 +35,24 @@ def _narrative(tmp_path):
     path = tmp_path / "case.txt"
     path.write_text("The programme reached 62 NHS trusts.\n", encoding="utf-8")
     return path
+
+
+def test_a_recorded_run_finishes_itself_with_its_counts(tmp_path):
+    from evalnlp.api import recorded_run
+    from evalnlp.store import Store
+
+    with Store(tmp_path / "runs.duckdb") as store:
+        with recorded_run(store, "ingest", {"files": []}) as run:
+            run.counts(n_in=3, n_ok=2, n_rejected=1)
+        row = store.table("runs").iloc[-1]
+        assert (row["run_id"], row["status"], row["n_in"], row["n_ok"], row["n_rejected"]) == (run.id, "ok", 3, 2, 1)
+        # a block that never gives its counts is a bug: nothing of it is kept
+        with pytest.raises(RuntimeError, match="without its counts"):
+            with recorded_run(store, "ingest", {"files": []}):
+                pass
+        # an error in the block rolls the run back with everything else
+        with pytest.raises(ValueError):
+            with recorded_run(store, "ingest", {"files": []}) as run:
+                run.counts(n_in=1, n_ok=1, n_rejected=0)
+                raise ValueError("boom")
+        assert len(store.table("runs")) == 1

@@ -69,12 +69,28 @@ def quotes_json(df: pd.DataFrame) -> dict[str, list[dict]]:
     return quotes_to_json(df)
 
 
+@dataclass
+class RecordedRun:
+    """A run being recorded: its ``id``, and the counts the command reports with :meth:`counts`."""
+
+    id: str
+    _counts: dict[str, int] | None = None
+
+    def counts(self, *, n_in: int, n_ok: int, n_rejected: int) -> None:
+        """What the run read, accepted and rejected (``n_in == n_ok + n_rejected``); written when it ends."""
+        self._counts = {"n_in": int(n_in), "n_ok": int(n_ok), "n_rejected": int(n_rejected)}
+
+
 @contextmanager
-def recorded_run(store: Store, command: str, args: dict[str, Any], **run_fields: Any) -> Iterator[str]:
-    """Open a transaction, record a run, yield its id. The caller must call ``store.finish_run``."""
+def recorded_run(store: Store, command: str, args: dict[str, Any], **run_fields: Any) -> Iterator[RecordedRun]:
+    """Open a transaction and record a run; when the block ends, finish the run with the counts the block gave
+    (:meth:`RecordedRun.counts`) and commit. An error in the block rolls back everything, the run included."""
     with store.transaction():
-        run_id = store.start_run(command, args, **run_fields)
-        yield run_id
+        run = RecordedRun(store.start_run(command, args, **run_fields))
+        yield run
+        if run._counts is None:
+            raise RuntimeError(f"the {command} run ended without its counts (call run.counts(...) in the block)")
+        store.finish_run(run.id, **run._counts)
 
 
 def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (), id: str | None = None,
@@ -85,9 +101,10 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
                          sheet=sheet, chunk_size=chunk_size)
     args = {"files": [str(p) for p in paths], "text": list(text), "id": id,
             "meta": list(meta) if meta is not None else None, "unit": unit, "sheet": sheet}
-    with recorded_run(store, "ingest", args) as run_id:
+    with recorded_run(store, "ingest", args) as run:
+        run_id = run.id
         result = ingest_paths(store, paths, opts, run_id, progress)
-        store.finish_run(run_id, n_in=result.n_in, n_ok=result.n_ok, n_rejected=result.n_rejected)
+        run.counts(n_in=result.n_in, n_ok=result.n_ok, n_rejected=result.n_rejected)
     return result
 
 
@@ -541,7 +558,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
     ingested = None
     with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
-                      model_sha256=model_sha) as run_id:
+                      model_sha256=model_sha) as run:
+        run_id = run.id
         doc_ids = sources = None
         if paths:
             opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
@@ -554,9 +572,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         n_coded = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
                                  sentiment_model=sentiment_model, progress=progress, timings=timings)
         if ingested is not None:
-            store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
+            run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
         else:
-            store.finish_run(run_id, n_in=n_coded, n_ok=n_coded, n_rejected=0)
+            run.counts(n_in=n_coded, n_ok=n_coded, n_rejected=0)
         out_path = None
         if output is not None:
             from evalnlp.tablefile import write_table
@@ -1053,7 +1071,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
             "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
             "codebook": str(codebook) if codebook is not None else cb.id, "sheet": sheet, "source": source}
-    with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+    with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
+        run_id = run.id
         if source is None:
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
                                  unit="response", sheet=sheet)
@@ -1079,7 +1098,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                    else list(range(len(cb.theme_ids))))
         codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
         counts = store.put_human_codes(codes, coder_id, run_id)
-        store.finish_run(run_id, n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
+        run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
     per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
     labels_of = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels_of[t] for t in cb.theme_ids],
@@ -1507,7 +1526,8 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     args = {"codebook": str(codebook) if codebook is not None else cb.id, "embedding": embedding, **filters,
             "min_topic_size": min_topic_size, "seed": seed, "guided": guided, "emergent_below": emergent_below,
             "redact": redact, "output": str(output) if output else None, "suggest": str(suggest) if suggest else None}
-    with recorded_run(store, "discover", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+    with recorded_run(store, "discover", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
+        run_id = run.id
         passages = discovery_passages(store, cb, theme=theme, by=by, group=group, question=question)
         found = discover_topics(passages, cb, embedding=embedding, min_topic_size=min_topic_size, seed=seed,
                                 guided=guided, redact=redact, keep_names=keep,
@@ -1515,7 +1535,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
                                 filters={k: v for k, v in filters.items() if v is not None})
         store.update_run(run_id, model_sha256=found.encoder_sha256)
         store.replace_topics(found.store_frame(), run_id)
-        store.finish_run(run_id, n_in=found.n_passages, n_ok=found.n_passages, n_rejected=0)
+        run.counts(n_in=found.n_passages, n_ok=found.n_passages, n_rejected=0)
     found.run_id = run_id
     if output is not None:
         found.outputs.append(write_discovery(found, output))
@@ -1658,9 +1678,10 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
         qda.write_atomic(Path(new_codebook), lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
     args = {"file": str(path), "coder": who, "codebook": ref,
             "new_codebook": str(new_codebook) if new_codebook is not None else None}
-    with recorded_run(store, "import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+    with recorded_run(store, "import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
+        run_id = run.id
         written = qda.write_plan(store, plan, run_id)
-        store.finish_run(run_id, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected)
+        run.counts(n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected)
     notes = list(plan.notes) + (converted.notes if converted is not None else [])
     return QdaImport(run_id=run_id, file=path.name, origin=project.origin, codebook_id=cb.id,
                      complete=plan.complete, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected,
@@ -1886,7 +1907,8 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
             "candidates": int(len(rows)), "thresholds_from": thresholds_from,
             "seg_ids": passages["seg_id"].tolist()}
     with recorded_run(store, "review export", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
-                      model_sha256=run.get("model_sha256")) as run_id:
+                      model_sha256=run.get("model_sha256")) as recorded:
+        run_id = recorded.id
         identity = store.identity()
         passages["fingerprint"] = rv.fingerprint(identity, cb.sha256)
         meta = {"store": rv.store_hash(identity), "store_path": str(Path(store.path).resolve()),
@@ -1895,7 +1917,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
                 "seed": str(seed), "thresholds": thresholds_from, "export_run": run_id,
                 "classify_run": run["run_id"]}
         out = rv.write_workbook(path, passages, cb, meta)
-        store.finish_run(run_id, n_in=len(passages), n_ok=len(passages), n_rejected=0)
+        recorded.counts(n_in=len(passages), n_ok=len(passages), n_rejected=0)
     return ReviewExport(path=out, run_id=run_id, codebook_id=cb.id, coder=coder, strategy=strategy,
                         thresholds_from=thresholds_from, n_candidates=int(len(rows)),
                         passages=passages.drop(columns="fingerprint"))
@@ -1940,9 +1962,10 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
             "changed_cells": decisions.n_changed_cells, "notes": decisions.notes}
-    with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run_id:
+    with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
+        run_id = run.id
         store.replace_codes(decisions.codes, coder_id, run_id)
-        store.finish_run(run_id, n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
+        run.counts(n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
     return ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
                         n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
                         n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
