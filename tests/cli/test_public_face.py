@@ -83,3 +83,36 @@ def test_project_steps_run_the_commands_code(tmp_path):
         assert quotes.equals(api.quotes(project.store, "staff", codebook="fft"))
         out = project.report(tmp_path / "r.html", codebook="fft")
         assert out.exists() and out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def _options_of(path):
+    group = typer.main.get_command(app)
+    command = group
+    for name in path:
+        command = command.commands[name]
+    return {opt for param in command.params for opt in getattr(param, "opts", [])}
+
+
+@pytest.mark.parametrize("path", [c for c in COMMANDS if "--format" in _options_of(c)], ids=" ".join)
+def test_format_is_one_shared_choice(runner, path):
+    """Every --format takes the same choices, listed in --help and checked before the command runs."""
+    assert "table|json" in runner.invoke(app, [*path, "--help"]).output
+    result = runner.invoke(app, [*path, "--format", "xml"])
+    assert result.exit_code == 2 and "'xml' is not one of" in result.output
+
+
+def test_shared_options_read_the_same_everywhere(runner):
+    """--redact, --keep-names and --codebook of the reporting commands are one definition each."""
+    def param(path, flag):
+        command = typer.main.get_command(app)
+        for name in path:
+            command = command.commands[name]
+        return next(p for p in command.params if flag in getattr(p, "opts", []))
+
+    reporting = (("evidence",), ("quotes",), ("report",))
+    for flag in ("--keep-names", "--redact", "--codebook"):
+        assert len({(param(p, flag).help, param(p, flag).default) for p in reporting}) == 1, flag
+    for flag in ("--text", "--id", "--meta", "--unit", "--sheet"):
+        assert param(("ingest",), flag).help == param(("classify",), flag).help, flag
+    result = runner.invoke(app, ["ingest", "x.csv", "--unit", "word"])
+    assert result.exit_code == 2 and "'word' is not one of" in result.output

@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from evalnlp.cli._app import app, console, handle_errors, info, open_store
+from evalnlp.cli._options import FormatOption, OutputFormat
 
 
 @app.command()
@@ -18,7 +19,7 @@ def agreement(
                                               "latest machine coder."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path. Default: the "
                                            "store's codebook."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: FormatOption = OutputFormat.table,
     disagreements: Optional[str] = typer.Option(None, "--disagreements", help="Write the passages coded "
                                                 "differently, with both codings (.csv, .xlsx, .parquet, .jsonl, "
                                                 ".json), for a consensus meeting."),
@@ -32,8 +33,6 @@ def agreement(
 
     from evalnlp import api
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     if coder and len(coder) > 2:
         raise typer.BadParameter(f"give at most two coders; got {len(coder)}", param_hint="--coder")
     with open_store(ctx, read_only=True) as store:

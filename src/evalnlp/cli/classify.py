@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, progress_bar, show
+from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
 @app.command()
@@ -17,11 +18,11 @@ def classify(
                                                 "pattern ('exports/*.csv') stands for the files it holds (default: "
                                                 "every passage in the store not yet coded by this coder).",
                                                 show_default=False),
-    text: Optional[List[str]] = typer.Option(None, "--text", help="Text column(s), as for ingest."),
-    id: Optional[str] = typer.Option(None, "--id", help="Id column, as for ingest."),
-    meta: Optional[List[str]] = typer.Option(None, "--meta", help="Metadata column(s), as for ingest."),
-    unit: str = typer.Option("response", "--unit", help="response or sentence, as for ingest."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet, as for ingest."),
+    text: TextOption = None,
+    id: IdOption = None,
+    meta: MetaOption = None,
+    unit: UnitOption = Unit.response,
+    sheet: SheetOption = None,
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path "
                                            "(default: impact, or the model's codebook)."),
     model: Optional[str] = typer.Option(None, "--model", help="A shipped model name (impact-themes, "
@@ -42,7 +43,7 @@ def classify(
 
     with open_store(ctx) as store, progress_bar(ctx, "coding") as advance:
         result = api.classify(store, files or (), codebook=codebook, model=model, output=output,
-                              text=text or (), id=id, meta=meta, unit=unit, sheet=sheet, recode=recode,
+                              text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet, recode=recode,
                               sentiment=not no_sentiment, progress=advance)
     if result.ingest is not None:
         from evalnlp.cli.ingest import render_ingest

@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from evalnlp.cli._app import app, console, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._options import FormatOption, OutputFormat
 
 codes_app = typer.Typer(help="Import human codes into the store and list every coder, human and machine.",
                         no_args_is_help=True)
@@ -67,13 +68,11 @@ def import_(
 @handle_errors
 def list_(
     ctx: typer.Context,
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: FormatOption = OutputFormat.table,
 ) -> None:
     """List every coder in the store, human and machine, with the passages and codes of each."""
     import json
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     from evalnlp import api
 
     with open_store(ctx, read_only=True) as store:

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, error, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._options import KeepNamesOption, RedactOption
 
 
 @app.command()
@@ -30,9 +31,8 @@ def discover(
                                                    "similarity to every theme is below this (default 0.55 with the "
                                                    "static model, 0.35 with minilm; a theme marked catch_all is "
                                                    "never a topic's nearest)."),
-    redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the example passages."),
-    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
-                                             "(one a line) that redaction leaves in, such as the researcher's own."),
+    redact: RedactOption = True,
+    keep_names: KeepNamesOption = None,
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .json (the topics), .html "
                                          "(BERTopic's plots, self-contained) or .md (a summary)."),
     suggest: Optional[str] = typer.Option(None, "--suggest", help="Write a draft codebook (.yaml): the codebook "

@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, show
+from evalnlp.cli._options import FormatOption, OutputFormat
 
 
 @app.command()
@@ -20,7 +21,7 @@ def evaluate(
     model: Optional[str] = typer.Option(None, "--model", help="A model directory, a shipped model name, or "
                                         "zeroshot / keyword (the untrained coders)."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="Evaluate the codebook's default coder."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: FormatOption = OutputFormat.table,
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet."),
 ) -> None:
     """Measure how well a coder agrees with human coders.
@@ -31,8 +32,6 @@ def evaluate(
 
     from evalnlp import api
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     if model is None and codebook is None:
         raise typer.BadParameter("give --model DIR or --codebook ID|PATH", param_hint="--model / --codebook")
     report = api.evaluate(file, text=text, labels=labels, labels_column=labels_column, sep=sep, model=model,

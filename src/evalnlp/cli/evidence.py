@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, note, open_store, show
+from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, RedactOption, StoreCodebookOption
 
 
 @app.command()
@@ -17,12 +18,10 @@ def evidence(
                                            "question, source); repeat for several matrices."),
     claims: Optional[str] = typer.Option(None, "--claims", help="A YAML file of impact claims."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .xlsx, .csv, .md, .docx, .html or .json."),
-    format: str = typer.Option("table", "--format", help="table or json."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
-    redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify the quotes in the tables."),
-    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
-                                             "(one a line) that redaction leaves in, such as the researcher's own (a claims file may also list "
-                                             "them under keep_names)."),
+    format: FormatOption = OutputFormat.table,
+    codebook: StoreCodebookOption = None,
+    redact: RedactOption = True,
+    keep_names: KeepNamesOption = None,
 ) -> None:
     """Evidence tables: theme prevalence with 95% intervals, theme by group, and evidence per claim.
 
@@ -32,8 +31,6 @@ def evidence(
 
     from evalnlp import api
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
         ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output,
                           keep_names=keep_names)

@@ -7,13 +7,14 @@ from typing import List
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, show
+from evalnlp.cli._options import FormatOption, OutputFormat
 
 
 @app.command()
 @handle_errors
 def extract(
     files: List[str] = typer.Argument(..., help="Narrative documents: TXT, MD, DOCX or PDF.", show_default=False),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: FormatOption = OutputFormat.table,
     sources: List[str] = typer.Option(
         [], "--sources", show_default=False,
         help="The corroborating-sources list of a document, as a file of its own (TXT, MD, DOCX or PDF). "
@@ -30,8 +31,6 @@ def extract(
 
     from evalnlp import api
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     docs = api.extract(files, sources or None)
     if format == "json":
         print(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
 @app.command()
@@ -16,13 +17,11 @@ def ingest(
     files: List[str] = typer.Argument(..., help="Files to read: CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, "
                                       "DOCX or PDF; a folder or a quoted glob pattern ('exports/*.csv') stands "
                                       "for the files it holds.", show_default=False),
-    text: Optional[List[str]] = typer.Option(None, "--text", help="Column holding free text (repeat for several "
-                                             "questions: one document per row and column)."),
-    id: Optional[str] = typer.Option(None, "--id", help="Column with a respondent or row id, used as locator."),
-    meta: Optional[List[str]] = typer.Option(None, "--meta", help="Metadata column kept in attrs (repeatable). "
-                                             "Default: every column that is not --text or --id."),
-    unit: str = typer.Option("response", "--unit", help="Passage unit for tabular files: response or sentence."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet to read (default: the first)."),
+    text: TextOption = None,
+    id: IdOption = None,
+    meta: MetaOption = None,
+    unit: UnitOption = Unit.response,
+    sheet: SheetOption = None,
 ) -> None:
     """Read survey exports and documents into the project store, losing nothing.
 
@@ -33,7 +32,7 @@ def ingest(
     from evalnlp import api
 
     with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
-        result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit, sheet=sheet,
+        result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet,
                             progress=advance)
         summary = api.store_summary(store)
     render_ingest(ctx, result, summary)

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, show
+from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, RedactOption, StoreCodebookOption
 
 
 @app.command()
@@ -16,13 +17,11 @@ def quotes(
     theme: str = typer.Option(..., "--theme", help="Theme id (see `evalnlp codebook show`).", show_default=False),
     n: int = typer.Option(5, "-n", help="How many quotes (per group with --by)."),
     by: Optional[str] = typer.Option(None, "--by", help="Best quotes per group of this attribute."),
-    redact: bool = typer.Option(True, "--redact/--no-redact", help="Replace names, emails, phone and NHS "
-                                "numbers, postcodes and URLs."),
+    redact: RedactOption = True,
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .md, .docx, .csv or .json."),
-    format: str = typer.Option("table", "--format", help="table or json."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
-    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
-                                             "(one a line) that redaction leaves in, such as the researcher's own."),
+    format: FormatOption = OutputFormat.table,
+    codebook: StoreCodebookOption = None,
+    keep_names: KeepNamesOption = None,
 ) -> None:
     """The best attributed, de-identified quotes for a theme.
 
@@ -32,8 +31,6 @@ def quotes(
 
     from evalnlp import api
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     if n < 1:
         raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
     with open_store(ctx, read_only=True) as store:

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from evalnlp.cli._app import app, handle_errors, info, open_store
+from evalnlp.cli._options import KeepNamesOption, RedactOption, StoreCodebookOption
 
 
 @app.command()
@@ -17,11 +18,9 @@ def report(
     claims: Optional[str] = typer.Option(None, "--claims", help="A YAML file of impact claims."),
     by: Optional[str] = typer.Option(None, "--by", help="Attribute for the heatmap (default: the first with "
                                      "2-12 groups)."),
-    redact: bool = typer.Option(True, "--redact/--no-redact", help="De-identify quotes."),
-    codebook: Optional[str] = typer.Option(None, "--codebook", help="Default: the codebook the store was coded with."),
-    keep_names: Optional[str] = typer.Option(None, "--keep-names", metavar="FILE", help="A text file of names "
-                                             "(one a line) that redaction leaves in, such as the researcher's own (a claims file may also list "
-                                             "them under keep_names)."),
+    redact: RedactOption = True,
+    codebook: StoreCodebookOption = None,
+    keep_names: KeepNamesOption = None,
 ) -> None:
     """Write one self-contained HTML report.
 

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from evalnlp.cli._app import app, console, data_table, handle_errors, open_store, show
-
+from evalnlp.cli._options import FormatOption, OutputFormat
 
 #: The store's words for a run's counts, used alike by this table, `runs --format json` and the Python API.
 COUNTS = ("n_in: rows or passages read; n_ok: accepted (duplicates included); n_rejected: rejected, each with its "
@@ -20,7 +20,7 @@ def runs(
     ctx: typer.Context,
     rejects: bool = typer.Option(False, "--rejects", help="Also list the rejected rows with their reasons."),
     run: Optional[str] = typer.Option(None, "--run", help="Only this run id."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: FormatOption = OutputFormat.table,
 ) -> None:
     """List the runs recorded in the store, with their counts and rejects.
 
@@ -30,8 +30,6 @@ def runs(
 
     from evalnlp import api
 
-    if format not in ("table", "json"):
-        raise typer.BadParameter(f"must be table or json; got {format!r}", param_hint="--format")
     with open_store(ctx, read_only=True) as store:
         df = api.runs(store, run)
         rej = api.rejects(store, run) if rejects else None

@@ -1,0 +1,56 @@
+"""Options shared by several commands, defined once: the same flag has the same type, choices and help
+wherever it appears. Choices are Enums, so --help lists them and a wrong value is refused before the command
+runs (exit code 2)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+try:  # Python 3.9+
+    from typing import Annotated
+except ImportError:  # pragma: no cover
+    from typing_extensions import Annotated
+
+
+class OutputFormat(str, Enum):
+    """What a command prints: a table for people, or JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+class Unit(str, Enum):
+    """The passage a tabular answer is cut into."""
+
+    response = "response"
+    sentence = "sentence"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table or json.", case_sensitive=False)]
+
+StoreCodebookOption = Annotated[Optional[str], typer.Option(
+    "--codebook", help="impact, fft or a YAML path. Default: the codebook the store was coded with.")]
+
+RedactOption = Annotated[bool, typer.Option(
+    "--redact/--no-redact", help="De-identify what is shown and written: names, emails, phone and NHS numbers, "
+    "postcodes and URLs.")]
+
+KeepNamesOption = Annotated[Optional[str], typer.Option(
+    "--keep-names", metavar="FILE", help="A text file of names (one a line) that redaction leaves in, such as the "
+    "researcher's own (a claims file may also list them under keep_names).")]
+
+TextOption = Annotated[Optional[List[str]], typer.Option(
+    "--text", help="Column holding free text (repeat for several questions: one document per row and column).")]
+
+IdOption = Annotated[Optional[str], typer.Option(
+    "--id", help="Column with a respondent or row id, used as locator.")]
+
+MetaOption = Annotated[Optional[List[str]], typer.Option(
+    "--meta", help="Metadata column kept in attrs (repeatable). Default: every column that is not --text or --id.")]
+
+UnitOption = Annotated[Unit, typer.Option("--unit", help="Passage unit for tabular files.", case_sensitive=False)]
+
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet to read (default: the first).")]
