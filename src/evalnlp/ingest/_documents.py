@@ -19,12 +19,11 @@ from typing import Any, Iterator
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.ingest._text import (
-    ZIP_MAGIC,
     binary_head,
     describe_error,
     describe_head,
-    describe_zip,
     text_encoding,
+    zip_problem,
 )
 
 _BLANK_LINE = re.compile(r"[ \t\f\v]*")
@@ -100,15 +99,9 @@ def _table_passages(table: Any, number: int) -> list[Passage]:
 
 def read_docx(path: Path) -> list[Passage]:
     """Paragraphs and table cells of a DOCX document, in body order."""
-    head = binary_head(path)
-    if not head.startswith(ZIP_MAGIC):
-        found = describe_head(head)
-        if found == "plain text":
-            found += " (if so, give it the .txt extension)"
-        raise _docx_corrupt(path, f"the file is {found}")
-    damage = describe_zip(path)
-    if damage:
-        raise _docx_corrupt(path, damage)
+    problem = zip_problem(path, "if so, give it the .txt extension")
+    if problem:
+        raise _docx_corrupt(path, problem)
     import docx
     from docx.table import Table
 

@@ -192,7 +192,6 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
     end = b
     rel = 0  # 0: main clause, 1: after a relative pronoun, 2: inside the relative clause's verb group
     for i, (s, _e, w) in enumerate(words):
-        lw = w.lower()
         if w in {"who", "which", "whom", "whose"}:
             rel = 1
             continue

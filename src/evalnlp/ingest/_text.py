@@ -96,6 +96,19 @@ def describe_zip(path: Path) -> str | None:
         return f"the zip archive is damaged or truncated ({describe_error(err)})"
 
 
+def zip_problem(path: Path, text_hint: str) -> str | None:
+    """What keeps ``path`` from being a readable zip-based document (XLSX, DOCX), or ``None``: not a zip at all
+    (saying what it looks like instead, with ``text_hint`` when it looks like plain text), or a damaged zip.
+    Runs the missing and empty checks first (E101, E103)."""
+    head = binary_head(path)
+    if not head.startswith(ZIP_MAGIC):
+        found = describe_head(head)
+        if found == "plain text":
+            found += f" ({text_hint})"
+        return f"the file is {found}"
+    return describe_zip(path)
+
+
 def binary_head(path: Path) -> bytes:
     """First 4 KiB of a binary-format file (XLSX, DOCX, PDF, Parquet), after the missing and empty checks
     (E101, E103: 0 bytes or only whitespace)."""

@@ -17,14 +17,7 @@ from typing import Any, Iterator
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
 from evalnlp.ingest._cells import cell_to_str, unique_names
-from evalnlp.ingest._text import (
-    ZIP_MAGIC,
-    binary_head,
-    describe_error,
-    describe_head,
-    describe_zip,
-    empty_error,
-)
+from evalnlp.ingest._text import describe_error, empty_error, zip_problem
 
 
 MAX_UNNAMED = 100  # unnamed columns kept to the right of the header, at most
@@ -48,15 +41,9 @@ def _corrupt(path: Path, found: str) -> InputError:
 def _load(path: Path):
     import openpyxl
 
-    head = binary_head(path)
-    if not head.startswith(ZIP_MAGIC):
-        found = describe_head(head)
-        if found == "plain text":
-            found += " (if it is CSV, give it the .csv extension)"
-        raise _corrupt(path, f"the file is {found}")
-    damage = describe_zip(path)
-    if damage:
-        raise _corrupt(path, damage)
+    problem = zip_problem(path, "if it is CSV, give it the .csv extension")
+    if problem:
+        raise _corrupt(path, problem)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it drops (data validation, default styles ...), none of
