@@ -560,7 +560,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
                       model_sha256=model_sha) as run:
         run_id = run.id
-        doc_ids = sources = None
+        sources = None
         if paths:
             opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
                                  unit=unit, sheet=sheet)

@@ -1066,7 +1066,7 @@ class Store:
     def attribute_other_values(self, key: str) -> list[str]:
         """The distinct values of metadata ``key`` (as JSON text) that are not null, text, integer or boolean."""
         return [r[0] for r in self.con.execute(
-            f"""SELECT DISTINCT CAST(v AS VARCHAR) FROM (
+            """SELECT DISTINCT CAST(v AS VARCHAR) FROM (
                     SELECT json_extract(attrs, ?) AS v FROM documents
                     WHERE doc_id IN (SELECT doc_id FROM segments))
                 WHERE json_type(v) NOT IN ('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN')
