@@ -195,8 +195,10 @@ def report(items, out, model_ok) -> list[str]:
              "data at run time and checked by hash, never copied.", "",
              "How the parts were used: round 1 was written reading `dev` only and scored once on `test` (held out); "
              "round 2 was written reading `dev` and `test` (so `test` is development text for it) and scored once "
-             "on `test2` (held out). The word list the rules use (`scripts/build_common_words.py`) leaves out every "
-             "text of the sample.", "",
+             "on `test2` (held out). After that score, two fixes came from a property test of invented text, not "
+             "from the sample: a listed first name with a surname stays a name after 'the' and before a head word "
+             "('the Sarah Jones team'); they changed no `test2` figure. The word list the rules use "
+             "(`scripts/build_common_words.py`) leaves out every text of the sample.", "",
              "A name counts as caught when every word of it with two or more letters is replaced; a `[NAME]` counts "
              f"as correct when it overlaps a marked name. \"Before\" is the redaction code at `{VERSIONS[0][1]}`, "
              f"round 1 the code at `{VERSIONS[1][1]}`, round 2 this version; each is read from git and run here. "
