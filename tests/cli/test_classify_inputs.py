@@ -99,3 +99,22 @@ def test_output_written_page_by_page_equals_the_output_written_whole(tmp_path, s
     assert len(whole) == 16 and "ward" in whole.columns and "evalnlp_themes" in whole.columns
     assert list(paged.columns) == list(whole.columns)
     pd.testing.assert_frame_equal(paged.astype(str), whole.astype(str))
+
+
+def test_two_files_of_the_same_name_are_refused_before_anything_is_stored(cli, db_path, tmp_path):
+    """Rows of site-a/survey.csv and site-b/survey.csv with the same locator and text would be one document, and
+    the second file's ward lost: the command refuses them and the store stays as it was."""
+    for site, ward in (("site-a", "Ward 1"), ("site-b", "Ward 9")):
+        (tmp_path / site).mkdir()
+        pd.DataFrame({"id": ["1"], "ward": [ward], "feedback": ["The nurses were kind."]}) \
+            .to_csv(tmp_path / site / "survey.csv", index=False)
+    result = cli("ingest", str(tmp_path / "site-*" / "survey.csv"), "--text", "feedback", "--id", "id")
+    assert result.exit_code == 1 and "E174" in result.stderr and "site-a" in result.stderr
+    result = cli("ingest", str(tmp_path / "site-a" / "survey.csv"), str(tmp_path / "site-b" / "survey.csv"),
+                 "--text", "feedback", "--id", "id")
+    assert result.exit_code == 1 and "E174" in result.stderr
+    if db_path.exists():
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    # one of them alone is fine
+    assert cli("ingest", str(tmp_path / "site-a" / "survey.csv"), "--text", "feedback", "--id", "id").exit_code == 0

@@ -348,6 +348,18 @@ def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
+def _check_distinct_names(paths: list[Path]) -> None:
+    """E174 when two different files share a name: documents are stored under their file's name, so rows of
+    the two with the same locator and text would be taken for one document and the second's metadata lost."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        other = seen.setdefault(path.name, path)
+        if other != path:
+            raise InputError("E174", f"two files are named {path.name!r} ({other} and {path}); documents are stored "
+                             "under their file's name, so rows of the two could be taken for one another. Rename "
+                             "one of them, or read them in separate commands into separate stores")
+
+
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
                  progress: Progress | None = None) -> IngestResult:
     """Read every file into the store under ``run_id``. Raises :class:`InputError` before writing anything
@@ -360,6 +372,7 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     result = IngestResult(run_id=run_id)
     paths = expand_inputs(paths)
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
+    _check_distinct_names([path for path, _ in kinds])
     for path, kind in kinds:
         if kind == "narrative":
             result.files.append(ingest_narrative(store, path, opts, run_id, progress))
