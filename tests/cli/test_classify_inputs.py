@@ -116,5 +116,16 @@ def test_two_files_of_the_same_name_are_refused_before_anything_is_stored(cli, d
     if db_path.exists():
         with duckdb.connect(str(db_path), read_only=True) as con:
             assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    # the same file named two ways is not two files
+    import os
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = cli("ingest", "site-a/survey.csv", str(tmp_path / "site-a" / "survey.csv"), "--text", "feedback",
+                     "--id", "id")
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
     # one of them alone is fine
     assert cli("ingest", str(tmp_path / "site-a" / "survey.csv"), "--text", "feedback", "--id", "id").exit_code == 0

@@ -354,7 +354,7 @@ def _check_distinct_names(paths: list[Path]) -> None:
     seen: dict[str, Path] = {}
     for path in paths:
         other = seen.setdefault(path.name, path)
-        if other != path:
+        if other.resolve() != path.resolve():  # the same file named two ways is read once, not refused
             raise InputError("E174", f"two files are named {path.name!r} ({other} and {path}); documents are stored "
                              "under their file's name, so rows of the two could be taken for one another. Rename "
                              "one of them, or read them in separate commands into separate stores")
