@@ -68,3 +68,22 @@ def peak_rss_mb_of(cmd: list[str], env: dict | None = None) -> tuple[float, floa
         raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return wall, peak, proc.stdout
+
+
+def collapse_ws(s: str | None) -> str | None:
+    """``s`` with runs of whitespace as one space, stripped (None stays None)."""
+    return None if s is None else " ".join(s.split())
+
+
+def match_spans(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching of overlapping spans: (pred_index, gold_index) pairs; a gold span whose start
+    is negative (not found in the text) matches nothing."""
+    pairs = []
+    used: set[int] = set()
+    for i, (ps, pe) in enumerate(pred):
+        for j, (gs, ge) in enumerate(gold):
+            if j not in used and gs >= 0 and ps < ge and gs < pe:
+                pairs.append((i, j))
+                used.add(j)
+                break
+    return pairs

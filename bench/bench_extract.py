@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import collapse_ws, match_spans  # noqa: E402
 
 from evalnlp.ingest import narrative  # noqa: E402
 
@@ -32,10 +34,6 @@ def shared_dir() -> Path:
         return Path(env)
     rel = (ROOT / ".." / "shared").resolve()
     return rel if rel.exists() else Path("/work/shared")
-
-
-def _ws(s: str | None) -> str | None:
-    return None if s is None else re.sub(r"\s+", " ", s).strip()
 
 
 def load_sets(shared: Path) -> dict[str, list[tuple[str, str, dict]]]:
@@ -72,21 +70,6 @@ def _gold_spans(text: str, items: list[dict], key: str) -> list[tuple[int, int, 
     return out
 
 
-def _match(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Greedy one-to-one matching of overlapping spans: list of (pred_index, gold_index)."""
-    pairs = []
-    used: set[int] = set()
-    for i, (ps, pe) in enumerate(pred):
-        for j, (gs, ge) in enumerate(gold):
-            if j in used or gs < 0:
-                continue
-            if ps < ge and gs < pe:
-                pairs.append((i, j))
-                used.add(j)
-                break
-    return pairs
-
-
 @dataclass
 class Tally:
     t_pred: int = 0
@@ -115,47 +98,47 @@ def evaluate(docs: list[tuple[str, str, dict]], nlp) -> Tally:
         g_t = _gold_spans(text, gold["testimonials"], "quote")
         t.t_pred += len(tests)
         t.t_gold += len(g_t)
-        pairs = _match([(p.start, p.end) for p in tests], [(s, e) for s, e, _ in g_t])
+        pairs = match_spans([(p.start, p.end) for p in tests], [(s, e) for s, e, _ in g_t])
         t.t_match += len(pairs)
         matched_g = {j for _, j in pairs}
         matched_p = {i for i, _ in pairs}
         for i, j in pairs:
             p, g = tests[i], g_t[j][2]
-            ps, gs = _ws(p.speaker), _ws(g["speaker"])
+            ps, gs = collapse_ws(p.speaker), collapse_ws(g["speaker"])
             if ps == gs:
                 t.spk_exact += 1
             else:
-                t.errors.append(f"{name} speaker: got {ps!r} want {gs!r}  [{_ws(g['quote'])[:40]}]")
+                t.errors.append(f"{name} speaker: got {ps!r} want {gs!r}  [{collapse_ws(g['quote'])[:40]}]")
             if ps == gs or (ps and gs and (ps.lower() in gs.lower() or gs.lower() in ps.lower())):
                 t.spk_lenient += 1
-            if _ws(p.source_ref) == _ws(g["source_ref"]):
+            if collapse_ws(p.source_ref) == collapse_ws(g["source_ref"]):
                 t.ref_ok += 1
             else:
-                t.errors.append(f"{name} ref: got {p.source_ref!r} want {g['source_ref']!r}  [{_ws(g['quote'])[:40]}]")
+                t.errors.append(f"{name} ref: got {p.source_ref!r} want {g['source_ref']!r}  [{collapse_ws(g['quote'])[:40]}]")
         for j, (_s, _e, g) in enumerate(g_t):
             if j not in matched_g:
-                t.errors.append(f"{name} missed quote: {_ws(g['quote'])[:70]!r}")
+                t.errors.append(f"{name} missed quote: {collapse_ws(g['quote'])[:70]!r}")
         for i, p in enumerate(tests):
             if i not in matched_p:
-                t.errors.append(f"{name} extra quote: {_ws(p.quote)[:70]!r} speaker={_ws(p.speaker)!r}")
+                t.errors.append(f"{name} extra quote: {collapse_ws(p.quote)[:70]!r} speaker={collapse_ws(p.speaker)!r}")
         g_r = _gold_spans(text, gold["reach"], "text")
         t.r_pred += len(reach)
         t.r_gold += len(g_r)
-        rp = _match([(r.start, r.end) for r in reach], [(s, e) for s, e, _ in g_r])
+        rp = match_spans([(r.start, r.end) for r in reach], [(s, e) for s, e, _ in g_r])
         t.r_match += len(rp)
         for i, j in rp:
             if abs(reach[i].value - g_r[j][2]["value"]) < 1e-6:
                 t.r_value += 1
-            if _ws(reach[i].text) == _ws(g_r[j][2]["text"]):
+            if collapse_ws(reach[i].text) == collapse_ws(g_r[j][2]["text"]):
                 t.r_exact += 1
             else:
-                t.errors.append(f"{name} reach span: got {_ws(reach[i].text)!r} want {_ws(g_r[j][2]['text'])!r}")
+                t.errors.append(f"{name} reach span: got {collapse_ws(reach[i].text)!r} want {collapse_ws(g_r[j][2]['text'])!r}")
         for j, (_s, _e, g) in enumerate(g_r):
             if j not in {b for _, b in rp}:
-                t.errors.append(f"{name} missed reach: {_ws(g['text'])!r}")
+                t.errors.append(f"{name} missed reach: {collapse_ws(g['text'])!r}")
         for i, r in enumerate(reach):
             if i not in {a for a, _ in rp}:
-                t.errors.append(f"{name} extra reach: {_ws(r.text)!r}")
+                t.errors.append(f"{name} extra reach: {collapse_ws(r.text)!r}")
     return t
 
 

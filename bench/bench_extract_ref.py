@@ -31,7 +31,6 @@ import gzip
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import time
@@ -43,7 +42,7 @@ if not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import machine, shared_data, today, write_section  # noqa: E402
+from _common import collapse_ws, machine, match_spans, shared_data, today, write_section  # noqa: E402
 
 from evalnlp.ingest import narrative  # noqa: E402
 
@@ -74,23 +73,8 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     return [str(i) for i in sorted(random.Random(ann["sample"]["seed"]).sample(pool, 20))]
 
 
-def _ws(s: str | None) -> str | None:
-    return None if s is None else re.sub(r"\s+", " ", s).strip()
-
-
 def _cut(text: str, span) -> str | None:
     return None if span is None else text[span[0]:span[1]]
-
-
-def _match(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    pairs, used = [], set()
-    for i, (ps, pe) in enumerate(pred):
-        for j, (gs, ge) in enumerate(gold):
-            if j not in used and ps < ge and gs < pe:
-                pairs.append((i, j))
-                used.add(j)
-                break
-    return pairs
 
 
 @dataclass
@@ -125,18 +109,18 @@ def evaluate(corpus: dict[str, dict], ann: dict, nlp) -> Tally:
         gold_t = doc["testimonials"]
         t.t_gold += len(gold_t)
         t.t_pred += len(found.testimonials)
-        pairs = _match([(p.start, p.end) for p in found.testimonials], [tuple(g["quote"]) for g in gold_t])
+        pairs = match_spans([(p.start, p.end) for p in found.testimonials], [tuple(g["quote"]) for g in gold_t])
         t.t_match += len(pairs)
         for i, j in pairs:
             p, g = found.testimonials[i], gold_t[j]
-            gs, ps = _ws(_cut(text, g["speaker"])), _ws(p.speaker)
+            gs, ps = collapse_ws(_cut(text, g["speaker"])), collapse_ws(p.speaker)
             t.spk_exact += ps == gs
             t.spk_lenient += ps == gs or bool(ps and gs and (ps.lower() in gs.lower() or gs.lower() in ps.lower()))
             if ps != gs:
                 t.errors.append(f"{cid} speaker: got {ps!r} want {gs!r}")
-            gr = _ws(_cut(text, g["source_ref"]))
-            t.ref_ok += _ws(p.source_ref) == gr
-            if _ws(p.source_ref) != gr:
+            gr = collapse_ws(_cut(text, g["source_ref"]))
+            t.ref_ok += collapse_ws(p.source_ref) == gr
+            if collapse_ws(p.source_ref) != gr:
                 t.errors.append(f"{cid} ref: got {p.source_ref!r} want {gr!r}")
             if gr is not None:
                 t.ref_gold += 1
@@ -146,21 +130,21 @@ def evaluate(corpus: dict[str, dict], ann: dict, nlp) -> Tally:
                 t.errors.append(f"{cid} missed quote @{g['quote'][0]}")
         for i, p in enumerate(found.testimonials):
             if i not in {a for a, _b in pairs}:
-                t.errors.append(f"{cid} extra quote @{p.start}: {_ws(p.quote)[:60]!r}")
+                t.errors.append(f"{cid} extra quote @{p.start}: {collapse_ws(p.quote)[:60]!r}")
         gold_r = doc["reach"]
         t.r_gold += len(gold_r)
         t.r_pred += len(found.reach)
-        rp = _match([(r.start, r.end) for r in found.reach], [tuple(g["span"]) for g in gold_r])
+        rp = match_spans([(r.start, r.end) for r in found.reach], [tuple(g["span"]) for g in gold_r])
         t.r_match += len(rp)
         for i, j in rp:
             t.r_value += abs(found.reach[i].value - gold_r[j]["value"]) < 1e-6
-            t.r_exact += _ws(found.reach[i].text) == _ws(_cut(text, gold_r[j]["span"]))
+            t.r_exact += collapse_ws(found.reach[i].text) == collapse_ws(_cut(text, gold_r[j]["span"]))
         for j, g in enumerate(gold_r):
             if j not in {b for _a, b in rp}:
-                t.errors.append(f"{cid} missed reach {_ws(_cut(text, g['span']))!r}")
+                t.errors.append(f"{cid} missed reach {collapse_ws(_cut(text, g['span']))!r}")
         for i, r in enumerate(found.reach):
             if i not in {a for a, _b in rp}:
-                t.errors.append(f"{cid} extra reach {_ws(r.text)!r}")
+                t.errors.append(f"{cid} extra reach {collapse_ws(r.text)!r}")
     return t
 
 

@@ -502,7 +502,7 @@ def render(path, cb, texts, Y, groups, dev_reports, check_reports, cv_reports, c
         "not from this file. The figures are from the second measurement: see *History* for the one change made",
         "between the two.",
         "",
-        f"| coder | macro-F1 | micro-F1 | goal | seconds |",
+        "| coder | macro-F1 | micro-F1 | goal | seconds |",
         "|---|---|---|---|---|",
     ]
     for name, rep in dev_reports.items():

@@ -26,7 +26,6 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
 
 from _common import machine, today, write_section  # noqa: E402
 from train_impact_model import SEED, load, matrix, predict, report, shared_data  # noqa: E402

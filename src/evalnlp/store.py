@@ -20,7 +20,7 @@ import pandas as pd
 
 from evalnlp.errors import StoreError
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
-from evalnlp.util import package_versions  # noqa: F401  (part of the store's public names)
+from evalnlp.util import package_versions
 
 DEFAULT_DB = "evalnlp.duckdb"
 
