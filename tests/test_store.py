@@ -35,10 +35,24 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path):
         s.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
         s.con.execute("DROP TABLE sources")
         s.con.execute("DROP TABLE segment_sources")
+        s.con.execute("DROP TABLE inputs")
         s.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(db_path) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 2
+        assert s.schema_version() == SCHEMA_VERSION == 3
         assert s.count("documents") == 1 and s.count("sources") == 0 and s.count("segment_sources") == 0
+        assert s.count("inputs") == 0
+
+
+def test_a_version_2_store_gains_the_inputs_table_and_keeps_its_data(db_path):
+    with Store(db_path) as s, s.transaction():
+        run = s.start_run("ingest", {})
+        s.insert_documents(docs("a", "b"), run)
+        s.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+        s.con.execute("DROP TABLE inputs")
+        s.con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store(db_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.count("documents") == 2 and s.count("inputs") == 0 and s.inputs_named("a.csv") == []
 
 
 def test_sources_and_links_are_stored_once_and_read_in_list_order(store):

@@ -107,7 +107,7 @@ TABLES = {
     "documents": schema.DOCUMENT_COLUMNS, "segments": schema.SEGMENT_COLUMNS, "codes": schema.CODE_COLUMNS,
     "sentiment": schema.SENTIMENT_COLUMNS, "reach": schema.REACH_COLUMNS, "runs": schema.RUN_COLUMNS,
     "rejects": schema.REJECT_COLUMNS, "sources": schema.SOURCE_COLUMNS,
-    "segment_sources": schema.SEGMENT_SOURCE_COLUMNS,
+    "segment_sources": schema.SEGMENT_SOURCE_COLUMNS, "inputs": schema.INPUT_COLUMNS,
 }
 
 

@@ -133,6 +133,7 @@ CODES: dict[str, str] = {
     "E172": 'a glob pattern given as FILE matches no file',
     "E173": 'a folder given as FILE holds no file evalnlp reads',
     "E174": 'two input files in one command have the same name',
+    "E175": 'the store already holds a different file of the same name, read from another place',
     "E180": 'codes import was given a file that is not a table',
     "E181": "--coder is not a usable person's name",
     "E182": 'no coder of that name in the store',

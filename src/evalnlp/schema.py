@@ -5,7 +5,7 @@ Only :mod:`evalnlp.store` turns these into SQL; everything else uses them to bui
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DOCUMENT_COLUMNS = ["doc_id", "source", "locator", "kind", "question", "text", "attrs", "run_id"]
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]
@@ -21,6 +21,9 @@ RUN_COLUMNS = [
     "started", "finished", "status", "n_in", "n_ok", "n_rejected",
 ]
 REJECT_COLUMNS = ["run_id", "source", "locator", "code", "reason"]
+# Every input file read: its name (what its documents are stored under), where it was (resolved path) and its
+# checksum, so that another file of the same name is not taken for it.
+INPUT_COLUMNS = ["name", "path", "sha256", "run_id"]
 
 DOCUMENT_KINDS = ("response", "narrative")
 # "selection": a passage someone marked in a QDA tool (NVivo, ATLAS.ti, MAXQDA...), read from a REFI-QDA project

@@ -62,6 +62,10 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE segment_sources (
             seg_id VARCHAR NOT NULL, source VARCHAR NOT NULL, position INTEGER NOT NULL)""",
     ],
+    [  # 3: the input files read, so that a different file of the same name is refused, not merged
+        """CREATE TABLE inputs (
+            name VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+    ],
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -330,6 +334,20 @@ class Store:
         finally:
             self.con.unregister("_reach")
         return int(n)
+
+    def inputs_named(self, name: str) -> list[tuple[str, str]]:
+        """(path, sha256) of every input file of this name read into the store before, oldest first."""
+        return [(str(p), str(h)) for p, h in self.con.execute(
+            "SELECT path, sha256 FROM inputs WHERE name = ? ORDER BY rowid",
+            [name]).fetchall()]
+
+    def record_input(self, name: str, path: str, sha256: str, run_id: str) -> None:
+        """Remember that the file ``path`` (named ``name``, contents ``sha256``) was read, once per place and
+        contents."""
+        self.con.execute(
+            "INSERT INTO inputs SELECT ?, ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM inputs WHERE name = ? AND path = ? AND sha256 = ?)",
+            [name, path, sha256, run_id, name, path, sha256])
 
     def insert_sources(self, frame: pd.DataFrame, run_id: str) -> int:
         """Insert a narrative file's corroborating-source entries (source, position, ref, label, text), skipping
@@ -792,6 +810,7 @@ class Store:
             "runs": "started, run_id", "topics": "run_id, topic",
             "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
             "sources": "source, position, run_id", "segment_sources": "seg_id, source, position",
+            "inputs": "name, path, run_id",
         }
         if name not in order:
             raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")

@@ -129,3 +129,54 @@ def test_two_files_of_the_same_name_are_refused_before_anything_is_stored(cli, d
     assert result.exit_code == 0, result.output
     # one of them alone is fine
     assert cli("ingest", str(tmp_path / "site-a" / "survey.csv"), "--text", "feedback", "--id", "id").exit_code == 0
+
+
+def _survey(folder: Path, rows: list[tuple[str, str, str]]) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / "survey.csv"
+    pd.DataFrame(rows, columns=["id", "ward", "feedback"]).to_csv(path, index=False)
+    return path
+
+
+def _documents(db_path: Path) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute("SELECT locator, text, json_extract_string(attrs, '$.ward') FROM documents "
+                           "ORDER BY locator, text").fetchall()
+
+
+def test_a_file_of_a_name_already_read_from_elsewhere_is_refused_in_a_later_command(cli, db_path, tmp_path):
+    """site-b/survey.csv read after site-a/survey.csv, in a separate command: the row with the same id and text
+    would be taken for site-a's and its ward lost. The second command is refused and the store keeps what it had."""
+    a = _survey(tmp_path / "site-a", [("1", "Ward 1", "The nurses were kind."), ("2", "Ward 1", "Too noisy.")])
+    b = _survey(tmp_path / "site-b", [("1", "Ward 9", "The nurses were kind.")])
+    opts = ("--text", "feedback", "--id", "id", "--meta", "ward")
+    assert cli("ingest", str(a), *opts).exit_code == 0
+    before = _documents(db_path)
+    for command in ("ingest", "classify"):
+        result = cli(command, str(b), *opts)
+        assert result.exit_code == 1, result.output
+        assert "E175" in result.stderr and str(a.resolve()) in result.stderr and "Rename" in result.stderr
+    assert _documents(db_path) == before
+    # renamed, it is read, and both wards are kept
+    renamed = b.rename(b.with_name("site-b_survey.csv"))
+    assert cli("ingest", str(renamed), *opts).exit_code == 0
+    assert ("id=1", "The nurses were kind.", "Ward 9") in _documents(db_path)
+    assert ("id=1", "The nurses were kind.", "Ward 1") in _documents(db_path)
+
+
+def test_the_same_file_again_updated_in_place_or_copied_elsewhere_is_still_read(cli, db_path, tmp_path):
+    a = _survey(tmp_path / "site-a", [("1", "Ward 1", "The nurses were kind.")])
+    opts = ("--text", "feedback", "--id", "id", "--meta", "ward")
+    assert cli("ingest", str(a), *opts).exit_code == 0
+    copy = tmp_path / "backup"
+    copy.mkdir()
+    (copy / "survey.csv").write_bytes(a.read_bytes())  # the same contents elsewhere: nothing new to add
+    result = cli("ingest", str(copy / "survey.csv"), *opts)
+    assert result.exit_code == 0, result.output
+    assert len(_documents(db_path)) == 1
+    _survey(tmp_path / "site-a", [("1", "Ward 1", "The nurses were kind."), ("2", "Ward 1", "Too noisy.")])
+    result = cli("ingest", str(a), *opts)  # a newer export at the same place adds its new row
+    assert result.exit_code == 0, result.output
+    assert len(_documents(db_path)) == 2
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT sha256) FROM inputs").fetchone() == (3, 2)

@@ -360,6 +360,29 @@ def _check_distinct_names(paths: list[Path]) -> None:
                              "one of them, or read them in separate commands into separate stores")
 
 
+def _check_known_names(store, paths: list[Path], run_id: str) -> None:
+    """E175 when the store already holds a different file of the same name, read from another place; then
+    record every file read. A file counts as the same one when it is at the same place (a newer export, say)
+    or has the same contents (a copy moved elsewhere): its rows then add only what is new, as on any re-read."""
+    from evalnlp.util import file_sha256
+
+    checked = []
+    for path in paths:
+        where, sha = str(path.resolve()), file_sha256(path)
+        seen = store.inputs_named(path.name)
+        if seen and not any(p == where or h == sha for p, h in seen):
+            other = seen[0][0]
+            raise InputError("E175", f"{path}: this store already holds documents from another file named "
+                             f"{path.name!r} ({other}), with other contents. Documents are stored under their "
+                             "file's name, so rows of the two with the same locator and text would be taken for "
+                             f"one another and this file's own details lost. Rename this file (for example "
+                             f"{path.parent.name or 'new'}_{path.name}) and read it again; if it is a newer export "
+                             f"of the same file, put it at {other} instead")
+        checked.append((path.name, where, sha))
+    for name, where, sha in checked:
+        store.record_input(name, where, sha, run_id)
+
+
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
                  progress: Progress | None = None) -> IngestResult:
     """Read every file into the store under ``run_id``. Raises :class:`InputError` before writing anything
@@ -373,6 +396,7 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     paths = expand_inputs(paths)
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
+    _check_known_names(store, [path for path, _ in kinds], run_id)
     for path, kind in kinds:
         if kind == "narrative":
             result.files.append(ingest_narrative(store, path, opts, run_id, progress))
