@@ -1078,9 +1078,11 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                                  unit="response", sheet=sheet)
             ingested = ingest_paths(store, [path], opts, run_id, progress)
         segs = store.whole_segments(keys_frame)
-        found = segs["seg_id"].notna().to_numpy()
+        found = segs["seg_id"].notna().to_numpy().copy()
         if source is None and not found.all():  # every accepted row was just stored as a document
             raise RuntimeError("codes import: a row accepted by ingest has no document; this is a bug in evalnlp")
+        if source is None and id:  # a row repeating an earlier row's id and text was rejected by ingest (E176)
+            found &= ~keys_frame.duplicated(subset=["locator", "text"]).to_numpy()
         if source is not None:
             rejects += [(loc, "E188", f"no document of {source} has this locator and text (was the text edited, or "
                          "the row moved without an --id?)") for loc in keys_frame["locator"][~found]]

@@ -134,6 +134,7 @@ CODES: dict[str, str] = {
     "E173": 'a folder given as FILE holds no file evalnlp reads',
     "E174": 'two input files in one command have the same name',
     "E175": 'the store already holds a different file of the same name, read from another place',
+    "E176": "a row repeats an earlier row's id and text (the row is rejected)",
     "E180": 'codes import was given a file that is not a table',
     "E181": "--coder is not a usable person's name",
     "E182": 'no coder of that name in the store',

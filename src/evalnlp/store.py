@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from evalnlp.errors import StoreError
@@ -273,6 +274,33 @@ class Store:
             return result.df() if returning else int(result.fetchone()[0])
         finally:
             self.con.unregister("_docs")
+
+    def seen_before(self, frame: pd.DataFrame) -> np.ndarray:
+        """For each row of ``frame`` (source, locator, question, text), whether a row with the same document
+        identity was given to this method since :meth:`forget_seen` (a row repeated within one input file, in
+        an earlier chunk); then remember ``frame``'s rows. Held in a temporary table, not in Python."""
+        if frame.empty:
+            return np.zeros(0, dtype=bool)
+        keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
+        keys.insert(0, "_row", np.arange(len(keys)))
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _seen_docs (doc_id VARCHAR)")
+        self.con.register("_keys", keys)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _key_ids AS SELECT _row, {_DOC_ID_SQL} AS doc_id "
+                             "FROM _keys")
+            rows = self.con.execute("SELECT _row FROM _key_ids SEMI JOIN _seen_docs USING (doc_id)"
+                                    ).fetchnumpy()["_row"]
+            self.con.execute("INSERT INTO _seen_docs SELECT doc_id FROM _key_ids")
+            self.con.execute("DROP TABLE _key_ids")
+        finally:
+            self.con.unregister("_keys")
+        found = np.zeros(len(keys), dtype=bool)
+        found[np.asarray(rows, dtype=np.int64)] = True
+        return found
+
+    def forget_seen(self) -> None:
+        """Start :meth:`seen_before` afresh (at the start of each input file)."""
+        self.con.execute("DROP TABLE IF EXISTS _seen_docs")
 
     def segment_whole_documents(self, run_id: str) -> int:
         """Give every document of ``run_id`` that has no segment yet one ``response`` segment: its whole text."""

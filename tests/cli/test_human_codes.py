@@ -162,6 +162,21 @@ def test_empty_texts_are_rejects_and_the_counts_add_up(cli, db_path, tmp_path):
     assert stored_codes(db_path, "human:ann") == {"row 1": {"relationships"}, "row 4": {"practice_change"}}
 
 
+def test_a_row_repeating_an_earlier_rows_id_and_text_is_a_reject_and_its_codes_are_not_taken(cli, db_path, tmp_path):
+    f = tmp_path / "coded.csv"
+    pd.DataFrame({"rid": ["a", "a", "b"], "text": ["We now meet the council.", "We now meet the council.", "Staff use it."],
+                  "themes": ["relationships", "capability", "practice_change"]}).to_csv(f, index=False)
+    result = cli("codes", "import", str(f), "--text", "text", "--id", "rid", "--labels-column", "themes",
+                 "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        run = store.table("runs").iloc[-1]
+        rejects = store.table("rejects")
+    assert (run["n_in"], run["n_ok"], run["n_rejected"]) == (3, 2, 1)
+    assert list(zip(rejects["locator"], rejects["code"])) == [("rid=a", "E176")]
+    assert stored_codes(db_path, "human:ann") == {"rid=a": {"relationships"}, "rid=b": {"practice_change"}}
+
+
 def test_unknown_theme_is_a_numbered_error_and_the_store_is_unchanged(cli, db_path, tmp_path, snapshot):
     good = tmp_path / "good.csv"
     pd.DataFrame({"text": ["We now meet the council every month."], "themes": ["relationships"]}).to_csv(

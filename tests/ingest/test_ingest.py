@@ -61,6 +61,29 @@ def test_reingest_adds_nothing_and_same_words_are_two_documents(store, tmp_path)
     assert store.count("documents") == 3 and store.count("segments") == 3
 
 
+@pytest.mark.parametrize("chunk_size", [50_000, 2])
+def test_a_row_repeating_an_earlier_rows_id_and_text_is_rejected_not_merged(store, tmp_path, chunk_size):
+    """Stored as one document, the repeat's own ward would be lost without a word: it is a reject (E176), in the
+    same chunk or a later one; the same id with other text, or in another text column, is a document of its own."""
+    f = write_csv(tmp_path / "s.csv", ["id", "ward", "Q1", "Q2"],
+                  [["1", "A", "Good care", "Parking"], ["1", "B", "Good care", "Food"], ["2", "A", "Good care", ""],
+                   ["1", "C", "Rude staff", "Parking"], ["2", "A", "Good care", "x"]])
+    result = api.ingest(store, [f], text=["Q1", "Q2"], id="id", meta=["ward"], chunk_size=chunk_size)
+    assert run_counts(store, result.run_id) == (10, 6, 4)
+    rej = store.table("rejects")
+    assert sorted(zip(rej["code"], rej["locator"])) == [("E141", "id=2"), ("E176", "id=1"), ("E176", "id=1"),
+                                                         ("E176", "id=2")]
+    assert "own id" in rej.loc[rej.code == "E176", "reason"].iloc[0]
+    docs = store.table("documents")
+    assert len(docs) == 6  # every accepted row is a document of its own
+    wards = {(r.locator, r.question, r.text): json.loads(r.attrs)["ward"] for r in docs.itertuples()}
+    assert wards[("id=1", "Q1", "Good care")] == "A" and wards[("id=1", "Q2", "Food")] == "B"
+    assert wards[("id=1", "Q1", "Rude staff")] == "C" and wards[("id=2", "Q1", "Good care")] == "A"
+    # reading the file again adds nothing and says the same
+    again = api.ingest(store, [f], text=["Q1", "Q2"], id="id", meta=["ward"], chunk_size=chunk_size)
+    assert (again.n_in, again.n_ok, again.n_rejected, again.n_new) == (10, 6, 4, 0)
+
+
 def test_without_id_the_row_number_is_the_locator(store, tmp_path):
     f = write_csv(tmp_path / "a.csv", ["text"], [["one"], ["two"]])
     api.ingest(store, [f], text=["text"])
@@ -115,6 +138,30 @@ def test_sentence_offsets_always_exact(text):
 
 
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=40)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(["1", "2", ""]), st.sampled_from(["a", "b", " "]),
+                               st.sampled_from(["X", "Y"])), min_size=1, max_size=30),
+       chunk_size=st.sampled_from([1, 3, 50_000]))
+def test_with_an_id_every_accepted_row_is_its_own_document(tmp_path_factory, rows, chunk_size):
+    """Generated rows with few ids and texts (so that many repeat): each row is a document or a reject, and no
+    two accepted rows are merged into one document, whatever the chunking."""
+    tmp = tmp_path_factory.mktemp("ids")
+    f = write_csv(tmp / "ids.csv", ["id", "text", "site"], [list(r) for r in rows])
+    with Store(tmp / "ids.duckdb") as store:
+        result = api.ingest(store, [f], text=["text"], id="id", meta=["site"], chunk_size=chunk_size)
+        n_in, n_ok, n_rej = run_counts(store, result.run_id)
+        assert n_in == len(rows) == n_ok + n_rej == store.count("rejects") + store.count("documents")
+        docs = store.table("documents")
+        sites = sorted(zip(docs["locator"], docs["text"], [json.loads(a)["site"] for a in docs["attrs"]]))
+        kept = {}
+        for i, (rid, text, site) in enumerate(rows):
+            if not text.strip():
+                continue
+            locator = f"id={rid}" if rid else f"row {i + 1}"
+            kept.setdefault((locator, text), site)  # the first of repeated rows is the one kept
+        assert sites == sorted((loc, text, site) for (loc, text), site in kept.items())
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

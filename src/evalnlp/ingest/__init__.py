@@ -165,6 +165,21 @@ def row_locators(batch, id_column: str | None) -> pd.Series:
     return locators
 
 
+def _split_repeated_ids(store, docs: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of ``docs`` to store, and rejects (E176) for rows whose ID and text repeat an earlier row of the
+    same file (in this chunk or an earlier one): stored as one document, the repeat's other values (a different
+    ward, say) would be lost without a word."""
+    repeat = docs.duplicated(subset=["locator", "text"]).to_numpy() | store.seen_before(docs)
+    if not repeat.any():
+        return docs, pd.DataFrame(columns=["locator", "code", "reason"])
+    rejects = pd.DataFrame({"locator": docs["locator"].to_numpy()[repeat], "code": "E176",
+                            "reason": f"an earlier row has the same {id_column} and the same text, so the two "
+                                      "would be one document and this row's other values lost; give each row its "
+                                      f"own {id_column}, or read the file without an id column (rows are then "
+                                      "told apart by their row number)"})
+    return docs[~repeat].reset_index(drop=True), rejects
+
+
 def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
@@ -175,10 +190,11 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
+    store.forget_seen()
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
         locators = row_locators(batch, opts.id)
-        dedupe = bool(opts.id) and bool(locators.duplicated().any())
+        dedupe = False  # with --id, repeated rows are rejected below (E176); without it every locator is unique
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
@@ -199,6 +215,10 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                                  "question": col, "text": texts.to_numpy()[keep]})
             for name, alias in attrs.items():
                 docs[alias] = frame[name].to_numpy()[keep]
+            if opts.id:
+                docs, repeated = _split_repeated_ids(store, docs, opts.id)
+                if not repeated.empty:
+                    reject_parts.append(repeated)
             report.n_new += store.insert_documents(docs, run_id, attrs=attrs, dedupe=dedupe)
             report.n_ok += len(docs)
         if reject_parts:
