@@ -127,6 +127,7 @@ def test_two_files_of_the_same_name_are_refused_before_anything_is_stored(cli, d
     finally:
         os.chdir(here)
     assert result.exit_code == 0, result.output
+    assert "n_in 1 = n_ok 1" in result.output  # read once
     # one of them alone is fine
     assert cli("ingest", str(tmp_path / "site-a" / "survey.csv"), "--text", "feedback", "--id", "id").exit_code == 0
 

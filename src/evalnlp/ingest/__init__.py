@@ -365,7 +365,10 @@ def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
             out += found
         else:
             out.append(path)
-    return list(dict.fromkeys(out))
+    unique: dict[Path, Path] = {}
+    for path in out:  # one file named two ways (relative and absolute, or directly and by its folder) once
+        unique.setdefault(path.resolve() if path.exists() else path, path)
+    return list(unique.values())
 
 
 def _check_distinct_names(paths: list[Path]) -> None:
