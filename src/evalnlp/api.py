@@ -1026,7 +1026,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     import numpy as np
 
     from evalnlp.errors import InputError
-    from evalnlp.ingest import FileReport, row_locators, tabular_source_name
+    from evalnlp.ingest import FileReport, name_taken_elsewhere, row_locators, tabular_source_name
     from evalnlp.ingest.readers import file_kind, open_tabular
 
     check_label_options(labels, labels_column)
@@ -1068,6 +1068,11 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     Y = np.vstack(matrices) if matrices else np.zeros((0, len(cb.theme_ids)), dtype=np.int8)
     keys_frame = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame(
         columns=["source", "locator", "question", "text"])
+    if source is None and name_taken_elsewhere(store, path) is not None and len(keys_frame) \
+            and store.known_documents(keys_frame).all():
+        # a coder's copy, from another folder, of rows already read from a file of this name: attach the codes
+        # to those documents, as with ``source`` (a file with any row not already read is refused by ingest, E175)
+        source = doc_source = own_source
     args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
             "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
             "codebook": str(codebook) if codebook is not None else cb.id, "sheet": sheet, "source": source}

@@ -298,6 +298,24 @@ class Store:
         found[np.asarray(rows, dtype=np.int64)] = True
         return found
 
+    def known_documents(self, frame: pd.DataFrame) -> np.ndarray:
+        """For each row of ``frame`` (source, locator, question, text), whether the store holds a document with
+        its identity."""
+        if frame.empty:
+            return np.zeros(0, dtype=bool)
+        keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
+        keys.insert(0, "_row", np.arange(len(keys)))
+        self.con.register("_keys", keys)
+        try:
+            rows = self.con.execute(
+                f"SELECT _row FROM (SELECT _row, {_DOC_ID_SQL} AS doc_id FROM _keys) k "
+                "SEMI JOIN documents USING (doc_id)").fetchnumpy()["_row"]
+        finally:
+            self.con.unregister("_keys")
+        found = np.zeros(len(keys), dtype=bool)
+        found[np.asarray(rows, dtype=np.int64)] = True
+        return found
+
     def forget_seen(self) -> None:
         """Start :meth:`seen_before` afresh (at the start of each input file)."""
         self.con.execute("DROP TABLE IF EXISTS _seen_docs")

@@ -212,6 +212,33 @@ def test_bad_coder_names_and_narrative_files_are_refused(cli, tmp_path):
     assert both.exit_code == 1 and "[E135]" in both.output
 
 
+def test_a_coders_copy_of_the_same_name_from_another_folder_attaches_and_a_different_file_is_refused(
+        cli, db_path, tmp_path):
+    """The analyst read exports/survey.csv; the coder sends back returned/survey.csv, the same rows with a themes
+    column. Its codes attach to the documents already read. A file of that name with a row not read before is
+    another file, refused (E175), with nothing stored."""
+    rows = pd.DataFrame({"rid": ["a", "b"], "text": ["We now meet the council.", "Staff use the checklist."]})
+    (tmp_path / "exports").mkdir()
+    rows.to_csv(tmp_path / "exports" / "survey.csv", index=False)
+    assert cli("ingest", str(tmp_path / "exports" / "survey.csv"), "--text", "text", "--id", "rid").exit_code == 0
+    (tmp_path / "returned").mkdir()
+    rows.assign(themes=["relationships", "practice_change"]).to_csv(tmp_path / "returned" / "survey.csv",
+                                                                   index=False)
+    result = cli("codes", "import", str(tmp_path / "returned" / "survey.csv"), "--text", "text", "--id", "rid",
+                 "--labels-column", "themes", "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    assert stored_codes(db_path, "human:ann") == {"rid=a": {"relationships"}, "rid=b": {"practice_change"}}
+    (tmp_path / "site-b").mkdir()
+    pd.DataFrame({"rid": ["a", "c"], "text": ["We now meet the council.", "New answer."],
+                  "themes": ["capability", ""]}).to_csv(tmp_path / "site-b" / "survey.csv", index=False)
+    result = cli("codes", "import", str(tmp_path / "site-b" / "survey.csv"), "--text", "text", "--id", "rid",
+                 "--labels-column", "themes", "--coder", "bob")
+    assert result.exit_code == 1 and "[E175]" in result.output
+    with Store(db_path, read_only=True) as store:
+        assert store.count("documents") == 2
+    assert stored_codes(db_path, "human:bob") == {}
+
+
 @needs_dev
 def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_path):
     assert import_ref(cli, ref40["csv"]).exit_code == 0

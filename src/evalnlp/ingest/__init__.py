@@ -383,27 +383,36 @@ def _check_distinct_names(paths: list[Path]) -> None:
                              "one of them, or read them in separate commands into separate stores")
 
 
+def name_taken_elsewhere(store, path: Path) -> str | None:
+    """Where the store read another file named like ``path`` from, when that file was at another place and had
+    other contents (so ``path`` is not the same file read again); None otherwise."""
+    from evalnlp.util import file_sha256
+
+    seen = store.inputs_named(path.name)
+    if not seen:
+        return None
+    where, sha = str(path.resolve()), file_sha256(path)
+    return None if any(p == where or h == sha for p, h in seen) else seen[0][0]
+
+
 def _check_known_names(store, paths: list[Path], run_id: str) -> None:
     """E175 when the store already holds a different file of the same name, read from another place; then
     record every file read. A file counts as the same one when it is at the same place (a newer export, say)
     or has the same contents (a copy moved elsewhere): its rows then add only what is new, as on any re-read."""
     from evalnlp.util import file_sha256
 
-    checked = []
     for path in paths:
-        where, sha = str(path.resolve()), file_sha256(path)
-        seen = store.inputs_named(path.name)
-        if seen and not any(p == where or h == sha for p, h in seen):
-            other = seen[0][0]
+        other = name_taken_elsewhere(store, path)
+        if other is not None:
             raise InputError("E175", f"{path}: this store already holds documents from another file named "
                              f"{path.name!r} ({other}), with other contents. Documents are stored under their "
                              "file's name, so rows of the two with the same locator and text would be taken for "
                              f"one another and this file's own details lost. Rename this file (for example "
                              f"{path.parent.name or 'new'}_{path.name}) and read it again; if it is a newer export "
-                             f"of the same file, put it at {other} instead")
-        checked.append((path.name, where, sha))
-    for name, where, sha in checked:
-        store.record_input(name, where, sha, run_id)
+                             f"of the same file, put it at {other} instead; a coder's copy of rows already read is "
+                             "imported with codes import and the source's name")
+    for path in paths:
+        store.record_input(path.name, str(path.resolve()), file_sha256(path), run_id)
 
 
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
