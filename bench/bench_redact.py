@@ -207,8 +207,9 @@ def report(items, out, model_ok) -> list[str]:
              "round 2 was written reading `dev` and `test` and scored once on `test2` (held out; two later fixes from "
              "a property test of invented text changed no `test2` figure). Round 2 was then scored on `test3` before "
              "any change (the baseline). Round 3 was written reading `dev`, `test`, `test2` (their misses) and a fresh "
-             "unlabelled draw of development text (300 comments and 150 sentences, seed 8081, disjoint from every "
-             "part, whose redactions were read by eye), and scored once on `test3` (held out). So for round 3 only "
+             "unlabelled draw of development text (300 comments holding a capitalised word inside a sentence and 150 "
+             "sentences, drawn like `test3` with seed 8081 by `build()` in `bench/redact_sample.py` and not stored; "
+             "disjoint from every part; its redactions were read by eye), and scored once on `test3` (held out). So for round 3 only "
              "`test3` is held out; `dev`, `test` and `test2` are development text. The word list the rules use "
              "(`scripts/build_common_words.py`) leaves out every text of the sample.", "",
              "A name counts as caught when every word of it with two or more letters is replaced; a `[NAME]` counts "
