@@ -22,6 +22,12 @@ A second held-out part, ``test2`` (``FFT_N2`` comments and ``REF_N2`` sentences 
 ``SEED2`` from the comments and case studies the first draw did not take), was added once the ``test`` half
 had been scored, so that rules revised after that score meet text nobody had read (``python
 bench/redact_sample.py --second``).
+
+A third held-out part, ``test3``, was added once ``test2`` had been scored and read (``python bench/redact_sample.py
+--third``): ``FFT_N3`` comments drawn with ``SEED3`` from the comments no earlier draw took, among those holding a
+capitalised word that does not open a sentence (other than ``I`` and its contractions, and words in capitals
+throughout), so that the part is rich in the words a name rule must judge; and ``REF_N3`` sentences drawn as before
+from case studies no earlier draw took. It was set aside and labelled before any redaction was run on it.
 """
 
 from __future__ import annotations
@@ -45,10 +51,15 @@ PER_CASE = 2
 SEED2 = 2718
 FFT_N2 = 500
 REF_N2 = 100
+SEED3 = 5923
+FFT_N3 = 400
+REF_N3 = 100
 SAMPLE = REPO / "bench" / "redact_sample.json"
 GOLD = REPO / "bench" / "redact_gold.json"
 _SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
+_INNER_CAP = re.compile(r"(?<![.!?]\s)(?<![.!?])(?<=\S\s)[\"'(\u201c\u2018]?([A-Z][a-z]+)\b")
+_I_FORMS = frozenset({"I", "Im", "Ive", "Id", "Ill"})
 
 
 def sha(text: str) -> str:
@@ -94,10 +105,17 @@ def excluded_cases() -> set[str]:
     return out
 
 
-def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[dict] = ()) -> list[dict]:
+def inner_capital(text: str) -> bool:
+    """Whether ``text`` holds a capitalised word that does not open a sentence (not ``I``, not all capitals)."""
+    return any(m.group(1) not in _I_FORMS for m in _INNER_CAP.finditer(text))
+
+
+def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[dict] = (),
+          split: str = "test2", fft_filter=None) -> list[dict]:
     rows = fft_rows()
     used_rows = {it["row_index"] for it in taken if it["source"] == "fft"}
-    fft_ids = random.Random(seed).sample(sorted(r for r in rows if r not in used_rows), fft_n)
+    pool = sorted(r for r in rows if r not in used_rows and (fft_filter is None or fft_filter(rows[r])))
+    fft_ids = random.Random(seed).sample(pool, fft_n)
     items = [{"id": f"fft-{r}", "source": "fft", "row_index": r, "sha1": sha(rows[r])} for r in fft_ids]
     cases = ref_cases()
     skip = excluded_cases() | {it["case_study_id"] for it in taken if it["source"] == "ref"}
@@ -116,7 +134,7 @@ def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[
     items += ref_items[:ref_n]
     if taken:
         for it in items:
-            it["split"] = "test2"
+            it["split"] = split
         return items
     for source in ("fft", "ref"):
         ids = [it["id"] for it in items if it["source"] == source]
@@ -144,7 +162,15 @@ def load_texts(items: list[dict]) -> dict[str, str]:
 
 
 def main() -> None:
-    if "--second" in sys.argv:
+    if "--third" in sys.argv:
+        meta = json.loads(SAMPLE.read_text())
+        if any(it["split"] == "test3" for it in meta["items"]):
+            raise SystemExit("the third held-out part is already there")
+        meta["items"] += build(SEED3, FFT_N3, REF_N3, taken=meta["items"], split="test3", fft_filter=inner_capital)
+        meta.update({"seed3": SEED3, "fft_n3": FFT_N3, "ref_n3": REF_N3,
+                     "fft_filter3": "a capitalised word not opening a sentence (not I, not all capitals)"})
+        items = meta["items"]
+    elif "--second" in sys.argv:
         meta = json.loads(SAMPLE.read_text())
         first = [it for it in meta["items"] if it["split"] in ("dev", "test")]
         if len(first) != len(meta["items"]):

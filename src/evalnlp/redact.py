@@ -19,24 +19,35 @@ NAME       people's names: rules that always run (below), plus spaCy ``PERSON`` 
 
 The name rules read runs of capitalised words and what stands around them. A run is a name when:
 
-- a title (Dr, Mr, Mrs, Prof, Sister, Nurse, Matron, Lord...) stands before it;
+- a title (Dr, Mr, Mrs, Prof, Professors, Sister, Nurse, Matron, Lord...) stands before it, or the same word
+  stands after a title elsewhere in the text (``Professor Thuburn ... the Thuburn fingerprints``);
 - it holds a common first name (:data:`FIRST_NAMES`); a first name that is also a word (Mark, Will, Grace:
   ``_AMBIGUOUS_FIRST``) counts when a capitalised surname or an initial follows, when it stands inside a
   sentence before a comma, ``and`` or the end, or when the context below points at a person;
 - two or more of its words are neither ordinary English words (:func:`common_words`) nor places
-  (``Ifeoma Okafor``);
+  (``Ifeoma Okafor``, ``Roger ter Haar`` with a surname particle), or it is one double-barrelled word of
+  such parts (``Llewellyn-Jones``);
 - the words around it point at a person: a verb after it (``Mark is still doing``, ``Gaynor was
   brilliant``, ``Garratt presented``; not after a preposition: ``XXXX from Cins was``), a greeting or
   thanks before it (``especially Mark``), a role beside it (``the Sports Minister, Limor Livnat``;
   ``Jane Doe, managing director of``; ``Abbi my support worker``), brackets after a role, a reference
-  (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``), or a possessive before research words
-  (``Gage's research``);
-- it is joined by ``and``, ``&`` or a comma to a run that is a name (``Bridget and Phatima``).
+  (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``, ``(Taylor and Quilter, 2011)``), a possessive
+  before what a person has (``Gage's research``, ``under Magedera's guidance``, ``Jones' archaeological
+  work``), a verb that takes a person before it and ``to``/``with`` after it (``commissioning Newbery to
+  write``), or an author's participle and ``by`` (``identified by Spencer``);
+- it is joined by ``and``, ``&`` or a comma to a run that is a name (``Bridget and Phatima``), also when it
+  is an ordinary word beside a first name before a plural verb (``Ash and Alex have been``); two
+  unfamiliar words joined by ``and`` before a plural verb are names (``Ehiasarian and Hovsepian have``).
 
 A run is not a name when a word for a place or a thing follows it (``Welford ward``, ``Melton Hospital``,
 ``Adviser Effectiveness Workshop``: :data:`THING_HEADS`) or a ward number does (``Harvey 1``), when
 ``the``, ``a``, ``St`` or a place word stands before it (``the Royal``, ``St Luke's``, ``Lake Albert``),
 or when it is made only of ordinary words and places (``Small minority``, ``Manchester``: :data:`PLACES`).
+Nor is it a name when the text calls it an organisation or a work (``the company Deliverics``, ``the CEO of
+Buro Happold``, ``the magazine Welt-Sichten``; then everywhere in that text), when a company suffix
+follows (``Vega UK``), when it starts with a place prefix (``Santa Barbara``), or when it is a form of
+address (``His Lordship``) or an ordinary word typed with a letter missing (``Everbody``). The word lists
+these rules read are in :mod:`evalnlp.redact_words`.
 The same tests filter the model's ``PERSON`` entities, and the model may overrule a run named for its
 shape alone when it reads it as an organisation or a place.
 
@@ -47,7 +58,8 @@ the words that themes are coded from. Names in ``keep`` (such as the researcher'
 
 Not caught: names written in lower case (``thanks to sarah``) or all capitals, a single unfamiliar name
 with nothing around it that points at a person (``I asked JoJo to write this``), surnames that are
-ordinary words without a title (``Hand and Wilson``), misspelt titles (``mk Harb``).
+ordinary words without a title (``Hand and Wilson``), misspelt titles (``mk Harb``). Organisations that act
+like people (``Dyson has invested``, ``Cellmark has over``) are often taken for names.
 
 Offsets in :class:`Span` refer to the original text; the original characters are never kept in the
 result, so a :class:`Redaction` is safe to store or print.
@@ -65,6 +77,18 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from evalnlp.errors import InputError, ModelError, missing_extra
+from evalnlp.redact_words import (
+    AUTHOR_VERBS,
+    HONORIFICS,
+    NAME_PARTICLES,
+    ORG_BY_VERBS,
+    ORG_NOUNS,
+    PERSON_OBJECT_VERBS,
+    PLACE_PREFIXES,
+    PLURAL_VERBS,
+    POSSESSED_MORE,
+    SUBJECT_VERBS,
+)
 
 __all__ = [
     "FIRST_NAMES",
@@ -93,7 +117,7 @@ _RANK = {label: i for i, label in enumerate(LABELS)}
 #: Titles and role words that may precede a name; they are kept, the name after them is replaced.
 TITLES: frozenset[str] = frozenset(
     "Dr Mr Mrs Ms Miss Mx Prof Professor Sister Nurse Matron Doctor Sir Dame Rev Revd Father Fr "
-    "Midwife Surgeon Consultant Physio Lord Baron Baroness Cllr Councillor Rabbi Imam "
+    "Midwife Surgeon Consultant Physio Lord Baron Baroness Cllr Councillor Rabbi Imam Professors Drs Messrs "
     "Dr. Mr. Mrs. Ms. Prof. Rev. Fr.".split()
 )
 
@@ -331,6 +355,10 @@ _CARE_ROLES = ("nurse|worker|therapist|physio|physiotherapist|doctor|consultant|
 _TAKES_PERSON = re.compile(
     r"(?:\b(?:with|by|to|for|saw|see|seen|seeing|met|meet|meeting|ask|asked|thank|thanked|told|tell|called"
     r"|contacted|phoned|visited|join|joined|unlike|like|and)|[A-Z][\w'\u2019-]*\s*(?:,|&))\s+$")
+_AUTHOR_BY = re.compile(r"\b(?:" + "|".join(sorted(AUTHOR_VERBS)) + r")\s+by\s+$")
+_YEAR_AFTER = re.compile(r"(?:\s+(?:and|&)\s+(?:[A-Z][\w'\u2019-]+\s?){1,3})?,?\s+(?:19|20)\d\d[a-z]?(?=[\s):;,]|$)")
+_ORG_BY = re.compile(r"\b(?:" + "|".join(sorted(ORG_BY_VERBS)) + r")\s+by\s+$")
+_BRACKET_OPEN = re.compile(r"[(;]\s*(?:[a-z]+\s+)?$")
 _PREPOSITION = re.compile(r"\b(?:at|of|from|for|in|on|with|by|into|within|about|via|under|to)\s+$")
 _WARD_NUMBER = re.compile(r"^ \d{1,2}[A-Za-z]?(?![\d/:.,]\d)(?!\w)")
 
@@ -474,10 +502,12 @@ def _pattern_spans(text: str) -> list[Span]:
 
 def _is_protected(word: str, protect: frozenset[str]) -> bool:
     key = word.casefold().rstrip(".")
-    return key in PROTECTED_WORDS or key in protect or word in TITLES or key in ROLE_WORDS
+    return (key in PROTECTED_WORDS or key in protect or word in TITLES or key in ROLE_WORDS
+            or key in HONORIFICS)
 
 
 _CONNECTORS = frozenset({"&", "and", "+", "/", ",", "or"})
+_POSSESSIVE = ("'s", "\u2019s", "`s")
 _EDGE_PUNCT = ".,;:!?)(-\"'\u2018\u2019\u201c\u201d"
 _ODD_CAPS = re.compile(r"[a-z]I|\A[A-Z]I[a-z]")  # "mInd", "WIsh": text with i typed as I
 
@@ -492,7 +522,7 @@ def _name_runs(text: str, start: int, end: int, protect: frozenset[str]) -> list
             s += 1
         while e > s and text[e - 1] in _EDGE_PUNCT:
             e -= 1
-        if text[s:e].endswith(("'s", "\u2019s")):
+        if text[s:e].endswith(_POSSESSIVE):
             e -= 2
         while e > s and text[e - 1] in _EDGE_PUNCT:
             e -= 1
@@ -540,7 +570,17 @@ def _kind(word: str, common: frozenset[str]) -> str:
     if all(p in common or p in _NO_APOSTROPHE or _inflected(p, common) or _ORDINARY_ENDING.search(p)
            for p in parts):
         return "common"
+    if len(parts) == 1 and _letter_dropped(parts[0], common):
+        return "common"
     return "unknown"
+
+
+def _letter_dropped(word: str, common: frozenset[str]) -> bool:
+    """True when ``word`` (seven letters or more) is an ordinary word with one letter left out, as typed
+    (``Everbody``, ``Definately`` is not caught): names that long seldom are."""
+    if len(word) < 7 or not word.isalpha():
+        return False
+    return any(word[:i] + c + word[i:] in common for i in range(1, len(word) + 1) for c in "abcdefghijklmnopqrstuvwxyz")
 
 
 #: Endings of English nouns and adjectives that names (seven letters or more) hardly have: ``Continence``,
@@ -584,10 +624,19 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
         word = m.group()
         if _is_protected(word, protect) or _ODD_CAPS.search(word):
             continue
-        possessive = text[m.end():m.end() + 2] in ("'s", "\u2019s")
+        # "Jones' research" is a possessive, "the 'Hearing Voices' group" is not
+        possessive = text[m.end():m.end() + 2] in _POSSESSIVE or bool(
+            word.endswith("s") and re.match(r"['\u2019] [a-z]", text[m.end():m.end() + 3])
+            and _kind(word, common) not in ("common", "place"))
         last = runs[-1] if runs else None
-        if last is not None and not last.possessive and text[last.end:m.start()] == " ":
-            last.end = m.end()
+        gap = text[last.end:m.start()] if last is not None else ""
+        particle = gap[1:-1] if len(gap) > 2 and gap[0] == gap[-1] == " " else ""
+        if last is not None and not last.possessive and (gap == " " or (
+                particle in NAME_PARTICLES and last.kinds[0] in ("listed", "ambiguous"))):
+            last.end = m.end()  # "Roger ter Haar": a surname particle joins the words around it
+            if particle:
+                last.words.append(particle)
+                last.kinds.append("particle")
             last.words.append(word)
             last.kinds.append(_kind(word, common))
             last.possessive = possessive
@@ -599,6 +648,11 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
             run.end += len(initial.group(0))
             run.words.append(initial.group(1))
             run.kinds.append("initial")
+    for run in runs:  # "Natasha Such a good listener": a trailing stop word is not part of a name
+        while len(run.words) > 1 and run.kinds[-1] == "common" and run.words[-1].casefold() in _LEADERS:
+            run.end -= len(run.words[-1]) + 1
+            del run.words[-1], run.kinds[-1]
+            run.possessive = False
     for run in runs:  # "Especially Mark", "And Lisa": a leading stop word or greeting is not part of a name,
         while len(run.words) > 1 and (  # nor, at a sentence start, an ordinary word before a first name
                 run.words[0].casefold() in _LEADERS or _GREETING.search(run.words[0] + " ")
@@ -631,17 +685,27 @@ def _cues(text: str, run: _Run) -> set[str]:
     """What the words around a run say about it."""
     cues: set[str] = set()
     before, after = _before(text, run.start), text[run.end:run.end + 60]
-    after_word = after[2:] if run.possessive else after
+    after_word = _past_possessive(after) if run.possessive else after
     if _GREETING.search(before):
         cues.add("greeting")
-    if not run.possessive and _PREDICATE.match(after) and not _PREPOSITION.search(before):
+    nxt_word = re.match(r"\s+([a-z]+)\b", after)
+    if not run.possessive and (_PREDICATE.match(after) or (nxt_word and nxt_word.group(1) in SUBJECT_VERBS)) \
+            and not _PREPOSITION.search(before):
         cues.add("predicate")  # "XXXX from Cins was kind": after a preposition the run is not the subject
-    if not run.possessive and _CITATION.match(after):
-        cues.add("citation")
+    if not run.possessive and (_CITATION.match(after) or (
+            _BRACKET_OPEN.search(before) and _YEAR_AFTER.match(after))):
+        cues.add("citation")  # "(Taylor and Quilter, 2011: 2)"
     if run.possessive:
-        nxt = re.match(r"\s+([a-z]+)", after_word)
-        if nxt and nxt.group(1) in _POSSESSED:
-            cues.add("possessive")
+        for word in re.findall(r"[A-Za-z-]+", after_word[:40])[:3]:  # "Evershed's archaeological research"
+            if word.casefold() in _POSSESSED or word.casefold() in POSSESSED_MORE:
+                cues.add("possessive")
+                break
+            if not word.islower() or word in _LEADERS:
+                break
+    verb = re.search(r"\b([a-z]+)\s+$", before)
+    if (not run.possessive and len(run.words) == 1 and "-" not in run.words[0] and verb
+            and verb.group(1) in PERSON_OBJECT_VERBS and re.match(r"\s+(?:to\s+[a-z]+|with|as|for)\b", after)):
+        cues.add("object")  # "commissioning Newbery to write", "provided Kennedy with contacts"
     prev = re.search(r"([\w.-]+)[\s,]*$", before)
     if prev and (prev.group(1).casefold() in ROLE_WORDS or prev.group(1) in TITLES):
         cues.add("role")  # "the Sports Minister, Limor Livnat", "Nurse, Christy, was", "Dr Patel"
@@ -657,8 +721,8 @@ def _cues(text: str, run: _Run) -> set[str]:
         cues.add("brackets")
     if not run.possessive and _POST_NOMINAL.match(after):
         cues.add("role")  # "Arlene Foster MLA"
-    if _AUTHORED.search(before):
-        cues.add("author")  # "the work of Bocharov"
+    if _AUTHORED.search(before) or _AUTHOR_BY.search(before):
+        cues.add("author")  # "the work of Bocharov", "as identified by Spencer"
     return cues
 
 
@@ -677,15 +741,58 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
-    if re.search(r"(?:^|\s)(?:(?:the|The|a|an|An)(?:\s+[A-Z]{2,})?|St\.?|Saint|HMP|Lake|River|Mount|Loch|Port|Cape"
+    if _org_named(text, run):
+        return True  # "the company Deliverics", "the CEO of Buro Happold": an organisation
+    if len(run.words) > 1 and run.words[0] in PLACE_PREFIXES:
+        return True  # "Santa Barbara", "San Diego"
+    if not run.possessive and _COMPANY_AFTER.match(after):
+        return True  # "Telespazio Vega UK", "Acme GmbH"
+    if re.search(r"(?:^|[\s\"'(\u201c\u2018])(?:(?:the|The|a|an|An|la|le|les|il|el|die)(?:\s+[A-Z]{2,})?|St\.?|Saint"
+                 r"|HMP|Lake|River|Mount|Loch|Port|Cape"
                  r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
         return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
     return False
 
 
+_ORG_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ORG_NOUNS)) + r")\s+$")
+_OFFICE_OF = re.compile(r"\b(?:" + "|".join(sorted(re.escape(w) for w in ROLE_WORDS)) + r")\s+of\s+(?:the\s+)?$",
+                        re.IGNORECASE)
+
+
+_COMPANY_AFTER = re.compile(r"\s+(?:UK|US|USA|GmbH|AG|SA|SAS|NV|BV|LLC|Pty|AB|ASA|SpA|Srl)\b(?!['\u2019]s\s+[a-z])")
+
+
+def _org_named(text: str, run: _Run) -> bool:
+    """True when the words before the run call it an organisation (``the company``, ``the CEO of``); never for
+    a run holding a listed first name."""
+    return "listed" not in run.kinds and bool(_ORG_BEFORE.search(_before(text, run.start, 30))
+                                              or _OFFICE_OF.search(_before(text, run.start, 40)))
+
+
+def _head_follows(text: str, run: _Run) -> bool:
+    """True when a head word (``ward``, ``Hospital``) or a ward number follows the run."""
+    after = text[run.end:run.end + 40]
+    nxt = re.match(r"\s+([A-Za-z]+)", after)
+    return not run.possessive and bool((nxt and nxt.group(1).casefold() in THING_HEADS) or _WARD_NUMBER.match(after))
+
+
+def _double_barrelled(word: str, common: frozenset[str]) -> bool:
+    """True for a hyphenated word whose parts are each capitalised and neither ordinary words nor places
+    (``Llewellyn-Jones``; not ``Grand-Guignol``, ``Tyndall-Manchester``)."""
+    parts = word.split("-")
+    return len(parts) > 1 and all(len(p) > 2 and p[:1].isupper() and _kind(p, common) in ("unknown", "listed")
+                                  for p in parts)
+
+
 def _ordinary(run: _Run) -> bool:
     """True when every word of the run is a place or an ordinary word."""
     return all(k in ("place", "common") for k in run.kinds)
+
+
+_PAIR_VERB = re.compile(r"\s+(?:" + "|".join(sorted(PLURAL_VERBS)) + r")\b")
+def _past_possessive(after: str) -> str:
+    """``after`` without the possessive ending it starts with (``'s``, ``'``)."""
+    return re.sub(r"^['\u2019`]s?", "", after)
 
 
 _COORDINATION = re.compile(r"^(?:\s*,\s*|\s+(?:and|&|\+|or)\s+|\s*,\s*(?:and|&)\s+|\s*/\s*|\s*&\s*)$")
@@ -710,27 +817,54 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
             run.name = False
         elif listed or ambiguous_first:
             run.name = True
-        elif len(kinds) > 1 and kinds[0] != "initial" and all(k in ("unknown", "listed", "ambiguous", "initial")
-                                                                for k in kinds):
+        elif len(kinds) > 1 and kinds[0] != "initial" and all(
+                k in ("unknown", "listed", "ambiguous", "initial", "particle") for k in kinds):
             run.name = True  # two or more capitalised words none of which is a word or a place: "Ifeoma Okafor"
             run.weak = not run.cues
+        elif len(kinds) == 1 and _double_barrelled(run.words[0], common):
+            run.name = True  # "Llewellyn-Jones at Leicester": a double-barrelled surname
         elif (kinds == ["ambiguous"] and not _sentence_initial(text, run.start)
               and re.match(r"\s*(?:[,.;:!?)&/]|and\b|$)", text[run.end:run.end + 5])):
             run.name = True  # "from Sue & all of the team": a capitalised first name within a sentence
         elif namelike and run.cues & {"greeting", "predicate", "citation", "role", "brackets", "possessive",
-                                      "author"}:
+                                      "author", "object"}:
             run.name = "citation" not in run.cues or "unknown" in kinds
+    for a, b in zip(runs, runs[1:]):  # "Ehiasarian and Hovsepian have no": two unfamiliar words doing something
+        if (not a.veto and not b.veto and a.kinds == ["unknown"] and b.kinds == ["unknown"]
+                and re.fullmatch(r"\s+(?:and|&)\s+", text[a.end:b.start]) and _PAIR_VERB.match(text[b.end:b.end + 40])):
+            a.name = b.name = True
     changed = True
     while changed:  # a run joined to a name by "and", "&" or a comma is a name too: "Bridget and Phatima"
         changed = False
         for a, b in zip(runs, runs[1:]):
-            if a.name == b.name or not _COORDINATION.match(text[a.end + (2 if a.possessive else 0):b.start]):
+            if a.name == b.name or not _COORDINATION.match(_past_possessive(text[a.end:b.start]) if a.possessive
+                                                            else text[a.end:b.start]):
                 continue
             other = b if a.name else a
-            if not other.veto and not _ordinary(other) and any(k in ("unknown", "ambiguous", "listed") for k in other.kinds):
-                other.name = changed = True
+            if other.veto:
+                continue
+            if (not _ordinary(other) and any(k in ("unknown", "ambiguous", "listed") for k in other.kinds)) or (
+                    other.kinds == ["common"] and (a if a.name else b).kinds == ["listed"]
+                    and re.fullmatch(r"\s+(?:and|&)\s+", text[a.end:b.start])
+                    and _PAIR_VERB.match(text[b.end:b.end + 40])):
+                other.name = changed = True  # "Ash and Alex have been": a word-like name beside a first name
                 other.weak = False
+    # One text, one reading of a word: what the text calls an organisation once is one everywhere in it
+    # ("the CEO of Buro Happold ... support to Buro Happold has"), and an unfamiliar word it gives a title
+    # once is a person everywhere ("Professor Thuburn ... the Thuburn scheme").
+    orgs = {tuple(r.words) for r in runs if _org_named(text, r)}
+    people = {w for m in _TITLE_NAME.finditer(text) for w in re.findall(_NAME_WORD, m.group("name"))
+              if _kind(w, common) == "unknown" and not _is_protected(w, protect)}
+    for run in runs:
+        if tuple(run.words) in orgs:
+            run.name = False
+        elif not run.name and len(run.words) == 1 and run.words[0] in people and not _head_follows(text, run):
+            run.name = True
     named = [r for r in runs if r.name]
+    for run in named:  # "(ter Haar 2010)": a surname particle before a name belongs to it
+        lead = re.search(r"(?:^|(?<=[\s(]))([a-z]+) $", text[max(0, run.start - 8):run.start])
+        if lead and lead.group(1) in NAME_PARTICLES:
+            run.start -= len(lead.group(1)) + 1
     for m in _LOWER_WORD.finditer(text):  # "from me and lucy": a first name typed in lower case, where the
         word = m.group()                    # words around it point at a person ("a hugh thankyou" does not)
         name = word.capitalize()
@@ -760,7 +894,12 @@ def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
     """A title (Dr, Mrs, Sister...) and the capitalised words after it."""
     spans = []
     for m in _TITLE_NAME.finditer(text):
-        spans.extend(Span(s, e, "NAME") for s, e in _name_runs(text, m.start("name"), m.end("name"), protect))
+        end = m.end("name")
+        for w in re.finditer(r"(?<=\s)\S+", m.group("name")):  # "Lord Stafford Award": the head word is not a name
+            if w.group().strip(_EDGE_PUNCT).casefold() in THING_HEADS:
+                end = m.start("name") + w.start()
+                break
+        spans.extend(Span(s, e, "NAME") for s, e in _name_runs(text, m.start("name"), end, protect))
     return spans
 
 
@@ -845,16 +984,33 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
     common = common_words() if common is None else common
     spans = []
     text = doc.text
+    orgs = ({tuple(r.words) for r in _runs(text, protect, common) if _org_named(text, r)}
+            if _ORG_BEFORE.search(text) or " of " in text else set())
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
         if ent.end_char - ent.start_char > 1 and text[ent.start_char:ent.end_char].split()[-1].casefold() in THING_HEADS:
             continue  # "Adviser Effectiveness Workshop": the name of an event, not of a person
         for s, e in _name_runs(text, ent.start_char, ent.end_char, protect):
+            parts = text[s:e].split()
+            kinds = [_kind(w, common) for w in parts]
+            while len(parts) > 1 and kinds[0] == "common" and kinds[1] != "common" and (
+                    parts[0] in _LEADERS or _sentence_initial(text, s)):
+                s += len(parts[0])  # "Regarding Okonjo's input": a sentence's first word is not the name
+                while text[s].isspace():
+                    s += 1
+                del parts[0], kinds[0]
+            while len(parts) > 1 and kinds[-1] == "common" and parts[-1].casefold() in _LEADERS:
+                e -= len(parts[-1])  # "Natasha Such a good listener": a trailing stop word is not the name
+                while text[e - 1].isspace():
+                    e -= 1
+                del parts[-1], kinds[-1]
             tokens = text[s:e].replace("-", " ").split()
-            run = _Run(s, e, text[s:e].split(), [_kind(w, common) for w in text[s:e].split()])
-            if _vetoed(text, run) or _ordinary(run):
+            run = _Run(s, e, parts, kinds)
+            if _vetoed(text, run) or _ordinary(run) or tuple(parts) in orgs:
                 continue
+            if run.kinds == ["unknown"] and _ORG_BY.search(_before(text, s)):
+                continue  # "funded by Ofgem": after these participles an unfamiliar word is an organisation
             if run.kinds == ["common"] and not _cues(text, run) - {"brackets"}:
                 continue
             if (run.kinds == ["unknown"] and not _cues(text, run) - {"brackets"}

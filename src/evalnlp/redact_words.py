@@ -1,0 +1,80 @@
+"""Word lists the name rules of :mod:`evalnlp.redact` read the context of a capitalised word with.
+
+Each list is small and general English (no names of people, places or organisations): words that, standing
+next to a capitalised word, say whether it is a person. The rules that use them are in ``redact.py``.
+"""
+
+from __future__ import annotations
+
+#: Lower-case particles inside a surname: ``Roger ter Haar``, ``Ludwig van Beethoven``, ``Ana da Silva``.
+NAME_PARTICLES: frozenset[str] = frozenset("van von der den de ter ten da di du del della dos das".split())
+
+#: Forms of address that stand where a name would but are not one: ``His Lordship stated``.
+HONORIFICS: frozenset[str] = frozenset(
+    "Lordship Ladyship Majesty Majesties Highness Excellency Eminence Holiness Worship".casefold().split())
+
+#: What follows a person's possessive, besides the research words of ``redact._POSSESSED``: ``Gilmore's
+#: input``, ``under Magedera's guidance``, ``Kennedy's installation``.
+POSSESSED_MORE: frozenset[str] = frozenset("""
+    input guidance support help influence legacy supervision leadership direction suggestion suggestions
+    comments feedback initiative invention inventions discovery discoveries technique techniques installation
+    installations exhibition exhibitions sculpture sculptures paintings drawings photography vision philosophy
+    campaign campaigns evidence expertise name life death family colleagues students team's methodology
+    training teaching course courses workshop workshops session sessions draft drafts
+    """.split())
+
+#: Verbs after which a single unfamiliar capitalised word followed by ``to``/``with``/``as`` is the person
+#: acted on: ``commissioning Newbery to write``, ``provided Kennedy with contacts``, ``invited Okafor as``.
+PERSON_OBJECT_VERBS: frozenset[str] = frozenset("""
+    commission commissions commissioned commissioning provide provides provided providing invite invites invited
+    inviting appoint appoints appointed appointing hire hires hired hiring employ employs employed employing
+    persuade persuades persuaded persuading encourage encourages encouraged encouraging ask asks asked asking
+    tell tells told telling thank thanks thanked thanking introduce introduces introduced introducing
+    recommend recommends recommended recommending nominate nominates nominated nominating help helps helped
+    helping support supports supported supporting join joins joined joining accompany accompanies accompanied
+    accompanying interview interviews interviewed interviewing consult consults consulted consulting
+    contact contacts contacted contacting approach approaches approached approaching
+    """.split())
+
+#: Verbs that, straight after a single capitalised word, say it is the subject doing something (added to
+#: ``redact._PREDICATE``): ``Dossett appeared on``, ``Lata created a forum``.
+SUBJECT_VERBS: frozenset[str] = frozenset("""
+    appeared appears created creates described describes suggested suggests believed believes felt feels
+    thinks thought knew knows loved loves enjoyed enjoys smiled laughed joined wanted wants remembered
+    remembers noticed notices realised realized realises realizes replied replies promised promises taught
+    teaches played plays
+    """.split())
+
+#: Plural verbs after two names joined by ``and``: ``Ash and Alex have been``.
+PLURAL_VERBS: frozenset[str] = frozenset("have were are do did".split())
+
+#: Nouns that introduce the name of an organisation, a product or a work: ``the company Deliverics``, ``the
+#: firm Buro Happold``, ``the magazine Welt-Sichten``.
+ORG_NOUNS: frozenset[str] = frozenset("""
+    company companies firm firms charity charities organisation organisations organization organizations
+    consultancy consultancies spin-out spinout start-up startup manufacturer manufacturers supplier suppliers
+    retailer retailers publisher publishers bank banks brand brands business businesses subsidiary
+    subsidiaries software platform product products tool app magazine magazines newspaper newspapers journal
+    journals website websites blog podcast film films novel novels album exhibition opera musical
+    """.split())
+
+#: Participles after which ``by`` and a capitalised word name the author: ``as identified by Spencer and
+#: Fredman``, ``a method devised by Okafor``.
+AUTHOR_VERBS: frozenset[str] = frozenset("""
+    identified proposed written authored edited composed directed coined pioneered devised invented theorised
+    theorized suggested described argued founded painted choreographed curated narrated illustrated translated
+    photographed conceived formulated advocated championed articulated outlined
+    """.split())
+
+#: Participles after which ``by`` and an unfamiliar capitalised word name an organisation more often than a
+#: person: ``funded by Ofgem``, ``adopted by Unilever``.
+ORG_BY_VERBS: frozenset[str] = frozenset("""
+    funded sponsored supported commissioned owned acquired run operated published manufactured distributed
+    launched adopted endorsed regulated accredited approved licensed used bought financed backed hosted
+    organised organized awarded employed contracted procured
+    """.split())
+
+#: First words of place names: ``Santa Barbara``, ``San Diego``, ``Rio Grande``; a run that starts with one
+#: is a place, even when a first name follows.
+PLACE_PREFIXES: frozenset[str] = frozenset(
+    "Santa San Sao S\u00e3o Los Las Porto Puerto Rio Fort Port Lake Mount".split())
