@@ -581,37 +581,73 @@ def _blank_quotes(text: str, quotes: list[QuoteSpan]) -> str:
     return "".join(parts)
 
 
-def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
-    """Attribution after the quotation, within its sentence and before the next quotation."""
-    text = ctx.text
+def _trail_window(ctx: _Context, q: QuoteSpan) -> tuple[int, int, str]:
+    """Where a trailing attribution can stand: from the closing mark to the sentence's end or the next
+    quotation's opening mark."""
     pos = q.close
-    end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(text))
-    seg = text[pos:end]
+    end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(ctx.text))
+    return pos, end, ctx.text[pos:end]
+
+
+def said_x_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"...," said X, Role` / `"...", according to X`: a finite attribution verb (or "according to")
+    straight after the quotation, the speaker after it (a pronoun is resolved later)."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     for rx in (_TRAIL_SAID_X, _TRAIL_ACCORDING):
         m = rx.match(seg)
         if m:
             pron = re.match(r"(?:he|she|him|her|it|they|them)\b", text[pos + m.end():end], re.IGNORECASE)
             span = ((pos + m.end(), pos + m.end() + pron.end()) if pron
-                    else np_after(text, pos + m.end(), end))  # a pronoun ("according to her") is resolved later
+                    else np_after(text, pos + m.end(), end))
             if span:
                 return _Trail(span, "verb", span[1])
+    return None
+
+
+def as_verbed_by_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`'...', as acknowledged by X, Role`: a passive attribution verb with its agent after the quotation."""
+    pos, end, seg = _trail_window(ctx, q)
     m = _TRAIL_AS_BY.match(seg)
-    if m and m.group("verb") in RULE_VERBS:  # `'...', as acknowledged by X, Role`
-        span = np_after(text, pos + m.end(), end)
+    if m and m.group("verb") in RULE_VERBS:
+        span = np_after(ctx.text, pos + m.end(), end)
         if span:
             return _Trail(span, "verb", span[1])
+    return None
+
+
+def x_said_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"...," X said` / `"...," she wrote`: a short noun phrase (or pronoun) and a finite verb after the
+    quotation."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     m = _TRAIL_X_SAID.match(seg)
     if m:
         span = trim_span(text, pos + m.start(1), pos + m.end(1))
         if span and (is_pronoun(text[span[0]:span[1]]) or (
                 valid_np(text, *span, max_words=12) and np_after(text, span[0], span[1]) == span)):
             return _Trail(span, "verb", pos + m.end())
+    return None
+
+
+def dash_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"..." - Name, Role`: a dash and a person or a capitalised name ending the sentence."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     m = _TRAIL_DASH.match(seg)
     if m:
         span = np_after(text, pos + m.end(), end)
         if span and _attribution_tail(text, span[1], end) and (
                 text[span[0]].isupper() or noun_kind(text[span[0]:span[1]]) == "person"):
             return _Trail(span, "dash", span[1])
+    return None
+
+
+def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"..." (Head of Skills, Irish Institute of Sport)`: a parenthesis naming a person, role or body
+    (not a date, page, citation or pointer)."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", seg)
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
@@ -619,6 +655,19 @@ def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
             span = trim_span(text, pos + m.start(1), pos + m.end(1))
             if span:
                 return _Trail(span, "paren", pos + m.end())
+    return None
+
+
+# Cues after the quotation, tried in this order; the first that finds a speaker is the trailing cue.
+TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after)
+
+
+def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """Attribution after the quotation, within its sentence and before the next quotation."""
+    for cue in TRAIL_CUES:
+        found = cue(ctx, q)
+        if found is not None:
+            return found
     return None
 
 
@@ -650,69 +699,130 @@ def _looks_like_attribution(inner: str) -> bool:
     return len(caps) >= 1 and len(s.split()) <= 20 and not re.search(r"[.!?]\s", s)
 
 
+@dataclass
+class _Cue:
+    """What a cue before the quotation found: the speaker (None: nobody is named), the end of its verb,
+    and whether the cue is weak (a colon or a marker yields to a trailing attribution)."""
+
+    span: tuple[int, int] | None
+    verb_end: int | None = None
+    weak: bool = False
+
+
+class _Lead:
+    """The lead of a quotation (``text[lo:hi]``, from its sentence's start or the previous quotation to
+    the opening mark), with the nearest attribution verb computed once for all cues."""
+
+    def __init__(self, ctx: _Context, q: QuoteSpan, lo: int, hi: int):
+        self.ctx, self.q, self.lo, self.hi = ctx, q, lo, hi
+        self.seg = _unquoted(ctx, lo, hi)
+        self._verb: Any = ()
+
+    @property
+    def verb(self) -> tuple[int, int, tuple[int, int] | None] | None:
+        if self._verb == ():
+            self._verb = _nearest_verb(self.ctx, self.lo, self.hi)
+        return self._verb
+
+
+def according_to(lead: _Lead) -> _Cue | None:
+    """``according to X``, ``in the words of X`` before the quotation."""
+    m = None
+    for m in _ACCORDING.finditer(lead.seg):
+        pass
+    if m is None:
+        return None
+    a = lead.lo + m.end()
+    stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
+    b = a + stop.start() if stop else lead.hi
+    span = trim_span(lead.ctx.text, a, b)
+    return _Cue(span) if span else None
+
+
+def as_x_put_it(lead: _Lead) -> _Cue | None:
+    """``as X put it``, ``as X noted it``."""
+    m = None
+    for m in _AS_PUT.finditer(lead.seg):
+        pass
+    if m is None:
+        return None
+    span = trim_span(lead.ctx.text, lead.lo + m.start(1), lead.lo + m.end(1))
+    return _Cue(span) if span else None
+
+
+def passive_agent(lead: _Lead) -> _Cue | None:
+    """``it was noted by X that``, ``described by X as``: the agent of a passive attribution verb at or
+    after the nearest active one; without an auxiliary the agent must lead straight into the quotation."""
+    passive = None
+    for passive in _PASSIVE_BY.finditer(lead.seg):
+        pass
+    verb = lead.verb
+    if passive is None or passive.group("verb") not in RULE_VERBS or (
+            verb is not None and lead.lo + passive.start("verb") < verb[0]):
+        return None
+    masked = lead.ctx.masked
+    span = np_after(masked, lead.lo + passive.end(), lead.hi)
+    if span and (passive.group("aux") or len(re.findall(r"[A-Za-z]+", masked[span[1]:lead.hi])) <= 3):
+        return _Cue(span)
+    return None
+
+
+def agentless_passive(lead: _Lead) -> _Cue | None:
+    """``it is acknowledged that``, ``the aims were agreed:``: nobody is named (the cue ends the search)."""
+    verb = lead.verb
+    if verb is not None and _impersonal_passive(lead.ctx.masked, lead.lo, verb[0]):
+        return _Cue(None, verb[1])
+    return None
+
+
+def verb_subject(lead: _Lead) -> _Cue | None:
+    """``X said/stated/noted (that)``, ``X described it as``, ``X had this to say:``: the subject of the
+    attribution verb nearest the quotation (from the parse, or the clause's opening noun phrase)."""
+    verb = lead.verb
+    if verb is None:
+        return None
+    vpos, vend, subj = verb
+    span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, vpos), vpos, subj)
+    return _Cue(span, vend) if span else None
+
+
+def document_subject(lead: _Lead) -> _Cue | None:
+    """``Anonymous feedback from participants included '...'``, ``Feedback from teachers was strong:
+    '...'``: a document or body of comments as the subject of a verb of containing or a copula."""
+    span = _document_subject(lead.ctx, lead.lo, lead.hi)
+    return _Cue(span) if span else None
+
+
+def colon_list(lead: _Lead) -> _Cue | None:
+    """``Name, Role, Organisation: '...'``, ``For one civil servant: '...'`` (weak)."""
+    if not lead.seg.rstrip().endswith(":"):
+        return None
+    span = _colon_speaker(lead.ctx, lead.lo, lead.lo + len(lead.seg.rstrip()) - 1)
+    return _Cue(span, None, True) if span else None
+
+
+def name_before_marker(lead: _Lead) -> _Cue | None:
+    """``the Committee (A p.114) being able to '...'``: the name before the lead's last marker (weak)."""
+    markers = find_markers(lead.ctx.text, lead.lo, lead.hi)
+    if not markers:
+        return None
+    span = np_backwards(lead.ctx.text, lead.lo, markers[-1][0])
+    return _Cue(span, None, True) if span else None
+
+
+# Cues before the quotation, strongest first; the first that answers decides (an agentless passive
+# answers "nobody").
+LEAD_CUES = (according_to, as_x_put_it, passive_agent, agentless_passive, verb_subject, document_subject,
+             colon_list, name_before_marker)
+
+
 def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[int, int] | None, int | None, bool]:
     """``(speaker, end of its verb, weak)``; weak cues (a colon, a marker) yield to a trailing one."""
-    text = ctx.text
-    masked = ctx.masked
-    seg = _unquoted(ctx, lo, hi)
-    m = None
-    for m in _ACCORDING.finditer(seg):
-        pass
-    if m is not None:
-        a = lo + m.end()
-        stop = re.search(r"[,:;]|\s(?:that|who)\s", seg[m.end():])
-        b = a + stop.start() if stop else hi
-        span = trim_span(text, a, b)
-        if span:
-            return span, None, False
-    m = None
-    for m in _AS_PUT.finditer(seg):
-        pass
-    if m is not None:
-        span = trim_span(text, lo + m.start(1), lo + m.end(1))
-        if span:
-            return span, None, False
-    # Attribution verb nearest to the quote (a passive with an agent names the agent).
-    verb = _nearest_verb(ctx, lo, hi)
-    passive = None
-    for passive in _PASSIVE_BY.finditer(seg):
-        pass
-    if passive is not None and passive.group("verb") in RULE_VERBS and (
-            verb is None or lo + passive.start("verb") >= verb[0]):
-        span = np_after(masked, lo + passive.end(), hi)
-        # Without an auxiliary ("..., and called by Dr X '...'", "recommended by the Y as possibly '...'")
-        # the agent must lead straight into the quotation.
-        if span and (passive.group("aux") or len(re.findall(r"[A-Za-z]+", masked[span[1]:hi])) <= 3):
-            return span, None, False
-    if verb is not None and _impersonal_passive(masked, lo, verb[0]):
-        return None, verb[1], False  # "it is acknowledged that": nobody is named
-    if verb is not None:
-        vpos, vend, subj = verb
-        clause_lo = _clause_start(ctx, lo, vpos)
-        span = choose_subject(masked, clause_lo, vpos, subj)
-        if span:
-            return span, vend, False
-    # A document or body of comments as the subject of a verb of containing ("Anonymous feedback from
-    # participants included '...'", "Feedback from teachers was strong: '...'").
-    span = _document_subject(ctx, lo, hi)
-    if span is not None:
-        return span, None, False
-    # No verb: "the Committee (A p.114) being able to '...'" or "Name, Role, Organisation: '...'".
-    markers = find_markers(text, lo, hi)
-    if markers and not seg.rstrip().endswith(":"):
-        a, _b = markers[-1]
-        span = np_backwards(text, lo, a)
-        if span:
-            return span, None, True
-    if seg.rstrip().endswith(":"):
-        span = _colon_speaker(ctx, lo, lo + len(seg.rstrip()) - 1)
-        if span:
-            return span, None, True
-    if markers:
-        a, _b = markers[-1]
-        span = np_backwards(text, lo, a)
-        if span:
-            return span, None, True
+    lead = _Lead(ctx, q, lo, hi)
+    for cue in LEAD_CUES:
+        found = cue(lead)
+        if found is not None:
+            return found.span, found.verb_end, found.weak
     return None, None, False
 
 
