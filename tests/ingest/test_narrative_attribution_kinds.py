@@ -168,6 +168,29 @@ SPEAKERS = [
     ("a participle clause after the speaker's name",
      "Jon Yard, reviewing what he called 'this fine book' in the Post (1 December 2012), says that the account "
      "is 'absolutely necessary to any understanding of the events'.", "absolutely necessary", "Jon Yard"),
+    ("a parenthetical between the subject and its verb",
+     "The Royal Infirmary, for example, report that: 'the new checklist is now used on every surgical ward' [iv].",
+     "the new checklist", "The Royal Infirmary"),
+    ("a relative clause with 'for whom' after the speaker's apposition",
+     "Jane Ode, the Director of Civic Links, for whom two workshops have been run, said: 'we now plan every "
+     "programme with the toolkit' [8].", "we now plan", "Jane Ode, the Director of Civic Links"),
+    ("the speaker of a clause inside a sentence whose opening phrase has a verb of its own",
+     "This came shortly after the Health Board itself proposed a reform 'which is based largely on the method "
+     "set out in the study' [9].", "which is based", ("the Health Board", "the Health Board itself")),
+    ("'he' for the agent of a passive in the sentence before",
+     "The paper was cited in the ruling by Judge Ama Hart, one of the senior judges of the court. He described "
+     "it as 'one of the fullest and most careful studies of the question'.", "one of the fullest",
+     "Judge Ama Hart"),
+    ("'the then' kept in the speaker's role",
+     "He set out his plans in a lecture. There, the then Health Secretary had argued that 'any reform must "
+     "start from the evidence on waiting times'.", "any reform", "the then Health Secretary"),
+    ("a name after 'While' with an apposition",
+     "The report was widely read. While Tom Reyes, the then Chief Economist, wrote in 2010: 'theory and "
+     "practice are rarely brought together so well'.", "theory and practice",
+     "Tom Reyes, the then Chief Economist"),
+    ("'(by X, Role)' after the quotation drops 'by'",
+     "When its funding was in doubt, it was cited as 'one of the best examples of public engagement we have "
+     "seen' (by Ann Lowe, then of the Arts Trust).", "one of the best", "Ann Lowe, then of the Arts Trust"),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

@@ -50,6 +50,7 @@ from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_
 from evalnlp.ingest._narrative_reach import find_reach
 from evalnlp.ingest._narrative_sources import SourceEntry, find_sources_section, parse_sources, resolve
 from evalnlp.ingest._narrative_speaker import (
+    INTERJECTION_BEFORE,
     ROLE_NOUNS,
     RULE_VERBS,
     ParseIndex,
@@ -652,7 +653,8 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
         if _looks_like_attribution(inner):
-            span = trim_span(text, pos + m.start(1), pos + m.end(1))
+            by = re.match(r"(?:by|from)\s+(?=[A-Z])", inner)  # "(by Sunder Katwala, then of the Fabian Society)"
+            span = trim_span(text, pos + m.start(1) + (by.end() if by else 0), pos + m.end(1))
             if span:
                 return _Trail(span, "paren", pos + m.end())
     return None
@@ -1024,6 +1026,8 @@ def _noun_reading(seg: str, start: int, end: int) -> bool:
         return False
     if pw in _DET_WORDS or pw.endswith(("'s", "’s")):
         return True
+    if INTERJECTION_BEFORE.search(seg[:start]):
+        return False  # "GOSH, for example, report that": the verb after a parenthetical
     if pw.endswith(")") and pw.startswith("(") and _VERB_NEXT.match(seg, end) is None:
         return True  # "the many positive (anonymous) comments include": a bracketed modifier before a noun
     if not pw or not pw[:1].isalpha() or pw in _VERB_SUBJECT_WORDS or pw.endswith("ly"):
@@ -1125,6 +1129,10 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         span = ctx.index.antecedent(pron[0], plural=word in {"one", "another"}, lo=lo, kinds=kinds)
         if span:
             return span
+    if kinds == {"person"}:
+        agent = _passive_agent_before(ctx, pron[0])
+        if agent is not None:
+            return agent
     subj = _recent_subject(ctx, pron[0], kinds, plural_ok=word in {"they", "them", "these", "those"})
     if subj is not None:
         return subj
@@ -1132,6 +1140,27 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
                 or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
     return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
+
+
+_AGENT_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]*)\b(?!['’])")
+
+
+def _passive_agent_before(ctx: _Context, pos: int) -> tuple[int, int] | None:
+    """A person named as the agent of a passive in the sentence before a "he" or "she" ("were cited by AG
+    Jacobs, one of the Advocates General. He described ..."): a name of two to four capitalised words."""
+    k = ctx.sent_index(pos) - 1
+    if k < 1:
+        return None
+    a, b = ctx.sents[k - 1], ctx.sents[k]
+    m = None
+    for m in _AGENT_NAME.finditer(ctx.masked, a, b):
+        pass
+    if m is None or noun_kind(m.group(1)) not in {"person", "unknown"} or m.group(1).startswith("Q"):
+        return None
+    if re.search(r"\b(?:the|a|an|this)\s", ctx.masked[m.end(1):b]) and re.search(
+            r"\bby\s+(?:the|a|an)\s", ctx.masked[m.end(1):b]):
+        return None  # a later agent that is a body or document
+    return trim_span(ctx.text, m.start(1), m.end(1))
 
 
 def _recent_subject(ctx: _Context, pos: int, kinds: set[str] | None, plural_ok: bool) -> tuple[int, int] | None:
