@@ -191,6 +191,17 @@ SPEAKERS = [
     ("'(by X, Role)' after the quotation drops 'by'",
      "When its funding was in doubt, it was cited as 'one of the best examples of public engagement we have "
      "seen' (by Ann Lowe, then of the Arts Trust).", "one of the best", "Ann Lowe, then of the Arts Trust"),
+    ("'One of the X on the Y comments that': a person heads the phrase, so 'comments' is the verb",
+     "One of the barristers on the appeal comments that 'the study was the most useful evidence before the "
+     "court' [source 2].", "the study was", "One of the barristers on the appeal"),
+    ("a web address before the speaker is not part of it",
+     "Its aims are set out online. http://www.example.org/about/aims The Network Director, Ann Ode, wrote: "
+     "'her advice has shaped how the network runs its meetings'.", "her advice",
+     ("The Network Director, Ann Ode", "The Network Director", "Ann Ode")),
+    ("a date after the speaker's name before a colon is not part of it",
+     "The submission was answered by an email from the Inquiry Secretariat, 27th January 2012: 'thank you for "
+     "your statement, which the panel will consider in full'.", "thank you",
+     ("an email from the Inquiry Secretariat", "the Inquiry Secretariat")),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

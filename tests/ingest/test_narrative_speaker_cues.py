@@ -29,6 +29,10 @@ LEAD_ROWS = {
         "As the mayor put it, the plan was 'a way to give every street a voice in the budget'.",
         "a way to give", "the mayor",
         "As a result, the plan was 'a way to give every street a voice in the budget'."),
+    "as_noted_in": (
+        "As noted in the letter from the Chair of the Hill Trust (doc. 5.1), 'the gallery saw more visitors than "
+        "in any year before'.", "the gallery saw", "the letter from the Chair of the Hill Trust",
+        "As noted in section 2, 'the gallery saw more visitors than in any year before' once it reopened in May."),
     "passive_agent": (
         "The guide was described by the Chief Nurse of the Trust as 'the clearest account of the risks we have'.",
         "the clearest account", "the Chief Nurse of the Trust",

@@ -94,6 +94,15 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
             changed = True
     if b <= a:
         return None
+    url = None
+    for url in re.finditer(r"(?:https?://|www\.)\S+", text[a:b]):
+        pass
+    if url is not None:
+        return trim_span(text, a + url.end(), b)  # "... about-us/aims CMF Director, Greg Childs": after the link
+    date = re.search(rf",\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+                     r"(?:19|20)\d\d\.?$", text[a:b])
+    if date is not None and date.start() > 0:
+        return trim_span(text, a, a + date.start())  # "Leveson Inquiry General Inquiries, 27th January 2012"
     if text[a:b].count("(") > text[a:b].count(")") and text[a:b].endswith(")") is False and "(" in text[a:b]:
         cut = text.rfind("(", a, b)
         return trim_span(text, a, cut) if cut > a else None
@@ -382,7 +391,8 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _TRAIL_DATE = re.compile(
     rf"(?:,?\s+(?:in|on|during|since|by|from|at|until)\s+(?:early\s+|late\s+|mid-?)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTHS})\.?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
-    rf"(?:19|20)\d\d(?:[-–/]\d{{2,4}})?|,?\s+(?:in|on|during)\s+(?:{_MONTHS})|\s*\((?:[^()]*\d{{4}}[^()]*)\))\s*$"
+    rf"(?:19|20)\d\d(?:[-–/]\d{{2,4}})?|,?\s+(?:in|on|during)\s+(?:{_MONTHS})|\s*\((?:[^()]*\d{{4}}[^()]*)\)"
+    rf"|,\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d)\s*$"
 )
 
 

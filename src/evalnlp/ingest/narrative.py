@@ -752,6 +752,34 @@ def as_x_put_it(lead: _Lead) -> _Cue | None:
     return _Cue(span) if span else None
 
 
+_AS_NOTED_IN = re.compile(
+    r"\b[Aa]s\s+(?:is\s+|was\s+|has\s+been\s+)?(?:[a-z]+ly\s+)?(?:noted|stated|reported|observed|recorded|described|"
+    r"explained|confirmed|acknowledged|highlighted|set\s+out|put|expressed|documented)\s+in\s+")
+
+
+def as_noted_in(lead: _Lead) -> _Cue | None:
+    """``As noted in the letter from the Chairman of X (doc. 5.1), '...'``: the document after "as noted in"
+    speaks; the phrase runs to the comma, marker or colon before the quotation."""
+    m = None
+    for m in _AS_NOTED_IN.finditer(lead.ctx.masked, lead.lo, lead.hi):
+        pass
+    if m is None:
+        return None
+    rest = lead.ctx.masked[m.end():lead.hi]
+    stop = re.search(r"[,;:]|\s*[(\[]", rest)
+    if stop is None:
+        return None
+    span = trim_span(lead.ctx.text, m.end(), m.end() + stop.start())
+    if span is None or not valid_np(lead.ctx.masked, *span, max_words=15):
+        return None
+    if re.match(r"(?i)(?:the\s+)?(?:section|chapter|part|table|figure|page|paragraph|para|appendix|annex|above|below)\b",
+                lead.ctx.text[span[0]:span[1]]):
+        return None  # "As noted in section 2": a pointer, not a document that speaks
+    if len(re.findall(r"[A-Za-z]+", lead.ctx.masked[m.end() + stop.start():lead.hi])) > 3:
+        return None  # the quotation must follow the phrase (a marker or a date may stand between)
+    return _Cue(span)
+
+
 def passive_agent(lead: _Lead) -> _Cue | None:
     """``it was noted by X that``, ``described by X as``: the agent of a passive attribution verb at or
     after the nearest active one; without an auxiliary the agent must lead straight into the quotation."""
@@ -814,7 +842,7 @@ def name_before_marker(lead: _Lead) -> _Cue | None:
 
 # Cues before the quotation, strongest first; the first that answers decides (an agentless passive
 # answers "nobody").
-LEAD_CUES = (according_to, as_x_put_it, passive_agent, agentless_passive, verb_subject, document_subject,
+LEAD_CUES = (according_to, as_x_put_it, as_noted_in, passive_agent, agentless_passive, verb_subject, document_subject,
              colon_list, name_before_marker)
 
 
@@ -1036,7 +1064,26 @@ def _noun_reading(seg: str, start: int, end: int) -> bool:
         return True
     # "The authors note:", "Staff report that" (a plural or collective subject) against
     # "the following direct quotes:" (an adjective or noun modifier)
-    return not (prev.group(1)[:1].isupper() or pw.endswith("s") or pw in _COLLECTIVE or pw in ROLE_NOUNS)
+    if prev.group(1)[:1].isupper() or pw.endswith("s") or pw in _COLLECTIVE or pw in ROLE_NOUNS:
+        return False
+    # "One of the barristers on the case comments that": a person heads the phrase before "that"
+    return not (re.match(r"\s+that\b", seg[end:]) and _person_heads_phrase(seg[:start]))
+
+
+def _person_heads_phrase(before: str) -> bool:
+    """Do the last few words before a verb-or-noun word form a noun phrase headed by a person noun
+    ("One of the barristers on the case", "the head of the unit at the trust"), with no verb among them?"""
+    words = re.findall(r"[A-Za-z][\w'’-]*", before.split(",")[-1])[-9:]
+    if not words or any(w in RULE_VERBS or w in _COMMON_VERBS_N for w in words):
+        return False
+    for w in words:
+        lw = w.lower()
+        if lw in W.PERSON_NOUNS or (lw.endswith("s") and lw[:-1] in W.PERSON_NOUNS):
+            return True
+    return False
+
+
+_COMMON_VERBS_N = W.COMMON_VERBS
 
 
 _COLLECTIVE = W.COLLECTIVE_NOUNS
