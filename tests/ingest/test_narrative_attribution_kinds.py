@@ -202,6 +202,12 @@ SPEAKERS = [
      "The submission was answered by an email from the Inquiry Secretariat, 27th January 2012: 'thank you for "
      "your statement, which the panel will consider in full'.", "thank you",
      ("an email from the Inquiry Secretariat", "the Inquiry Secretariat")),
+    ("'included the following comments:' after a body of feedback",
+     "Feedback from those who took part included the following comments: 'the day was relevant and gave me "
+     "ideas I can use'.", "the day was", "Feedback from those who took part"),
+    ("a passive without an agent inside a document named by 'In'",
+     "In a review in the Daily Courier, the book was described as 'an excellent guide to the history of the "
+     "town'.", "an excellent guide", "a review in the Daily Courier"),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

@@ -797,12 +797,23 @@ def passive_agent(lead: _Lead) -> _Cue | None:
     return None
 
 
+_IN_DOCUMENT = re.compile(r"\s*In\s+((?:a|an|the|its|his|her|their)\s+[^,;:()]{2,80}?)\s*,")
+
+
 def agentless_passive(lead: _Lead) -> _Cue | None:
-    """``it is acknowledged that``, ``the aims were agreed:``: nobody is named (the cue ends the search)."""
+    """``it is acknowledged that``, ``the aims were agreed:``: nobody is named (the cue ends the search),
+    unless the sentence opens with the document it was said in (``In a review in The Guardian, the book
+    was described as '...'``: the review speaks)."""
     verb = lead.verb
-    if verb is not None and _impersonal_passive(lead.ctx.masked, lead.lo, verb[0]):
-        return _Cue(None, verb[1])
-    return None
+    if verb is None or not _impersonal_passive(lead.ctx.masked, lead.lo, verb[0]):
+        return None
+    m = _IN_DOCUMENT.match(lead.ctx.masked, lead.lo, verb[0])
+    if m is not None:
+        span = trim_span(lead.ctx.text, m.start(1), m.end(1))
+        if span is not None and noun_kind(lead.ctx.text[span[0]:span[1]]) == "doc" and \
+                valid_np(lead.ctx.masked, *span, max_words=12):
+            return _Cue(span, verb[1])
+    return _Cue(None, verb[1])
 
 
 def verb_subject(lead: _Lead) -> _Cue | None:
@@ -857,7 +868,11 @@ def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[
 
 
 _CONTAINING = re.compile(r"\s+(?:includ(?:ed|es|e)|contain(?:ed|s)?|reads?|ran|(?:was|were|has\s+been|have\s+been)"
-                         r"\s+(?:[a-z]+ly\s+)?[a-z]+)\s*(?:[:,]\s*)?(?:that\s+)?$")
+                         r"\s+(?:[a-z]+ly\s+)?[a-z]+)"
+                         # "included the following comments:", "included comments such as:"
+                         r"(?:\s+(?:the\s+following\s+)?(?:comments?|remarks?|responses?|statements?|quotes?|"
+                         r"observations?)(?:\s+such\s+as)?)?"
+                         r"\s*(?:[:,]\s*)?(?:that\s+)?$")
 
 
 def _document_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
