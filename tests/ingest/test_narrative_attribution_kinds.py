@@ -208,6 +208,17 @@ SPEAKERS = [
     ("a passive without an agent inside a document named by 'In'",
      "In a review in the Daily Courier, the book was described as 'an excellent guide to the history of the "
      "town'.", "an excellent guide", "a review in the Daily Courier"),
+    ("a blank line after 'confirms that:' before the quotation does not cut the speaker off",
+     "The note took account of the forecasts. The then Cabinet Secretary Sir Ian Hale confirms that:\n\n "
+     "'I was responsible for the preparations for the outcome of the election' (Source 7).", "I was responsible",
+     "The then Cabinet Secretary Sir Ian Hale"),
+    ("'when he said' names the main clause's subject",
+     "At the conference, the Minister of Health, Dr Ada Moss, referred to the research when he said: 'this fall "
+     "in deaths has been linked to the programme'.", "this fall", "the Minister of Health, Dr Ada Moss"),
+    ("a quoted title in brackets after a document is not part of it",
+     "The need is also set out in the 2008 Marsh Review ('Excellence in the arts'), which states 'we live in one "
+     "of the most diverse societies the world has seen'.", "we live in",
+     ("the 2008 Marsh Review", "Marsh Review", "The need is also set out in the 2008 Marsh Review")),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

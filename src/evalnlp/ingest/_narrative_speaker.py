@@ -94,6 +94,9 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
             changed = True
     if b <= a:
         return None
+    paren = re.search(r"\s*\((?:\s*[`'\"‘“][^()]*|Qq+)\)$", text[a:b])  # masked text shows a quotation as Qqq
+    if paren is not None and paren.start() > 0:
+        return trim_span(text, a, a + paren.start())  # "the 2008 McMasters Review (`Supporting excellence')"
     url = None
     for url in re.finditer(r"(?:https?://|www\.)\S+", text[a:b]):
         pass
@@ -650,6 +653,13 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                     span = (agent[0], span[1])
         return span
     back = np_before(text, lo, vpos)
+    if back is not None and is_pronoun(text[back[0]:back[1]]) and _lower(text[back[0]:back[1]]) in {"he", "she", "they"}:
+        sub = re.search(r"\b(?:when|as|while|whilst|after|before|because|where)\s+$", text[lo:back[0]])
+        if sub is not None:
+            # "the Minister, Dr X, referred to the research when he said": the main clause's subject
+            main = np_after(text, strip_intro(text, lo, lo + sub.start()), lo + sub.start())
+            if main is not None and valid_np(text, *main) and _name_like(text, main):
+                return main
     if forward is not None and text.startswith("Q", forward[0]) and text[forward[0]:forward[0] + 2] in {"Qq", "Q"}:
         forward = np_before_verb(text, lo, vpos)  # a parse that makes a short quoted phrase the subject
     raw = forward

@@ -268,7 +268,10 @@ class _Context:
         self.masked = _blank_quotes(self.text, self.quotes)
         self.paragraphs = norm.paragraph_starts()
         self.double = double_spaced(norm.original)
-        forced = self.paragraphs + _starts_after_quotes(self.text, self.quotes)
+        # a break right after "confirms that:" before the quotation it introduces does not end the sentence
+        opens = {q.open for q in self.quotes}
+        kept = [p for p in self.paragraphs if not (p in opens and re.search(r":\s*$", self.text[max(0, p - 6):p]))]
+        forced = kept + _starts_after_quotes(self.text, self.quotes)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
@@ -458,7 +461,8 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
-        inside = [m for m in find_markers(text, speaker[0], sp_end) if not ctx.mask[m[0]]]
+        inside = [m for m in find_markers(text, speaker[0], sp_end)
+                  if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
     if ref is None and speaker is not None and lo <= speaker[0] <= hi:
         ref = _intro_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote that"
@@ -863,6 +867,9 @@ def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[
     for cue in LEAD_CUES:
         found = cue(lead)
         if found is not None:
+            if found.span is not None and ctx.mask[found.span[1] - 1] and len(re.findall(
+                    r"[A-Za-z]+", ctx.masked[found.span[0]:found.span[1]].replace("Q", " Q"))) <= 2:
+                continue  # "thank her as a `key contributor', noting:": a quoted phrase is not who speaks
             return found.span, found.verb_end, found.weak
     return None, None, False
 
