@@ -70,6 +70,25 @@ def test_source_marker(kind, text, quote, ref, nlp):
     assert _find(text, quote, nlp).source_ref == ref
 
 
+def test_a_marker_opening_the_sentence_belongs_to_the_one_before(nlp):
+    text = ("She spoke to funders in three countries. (6) She then joined a panel whose report said the work "
+            "'formed part of the pillars of the final plan for the city' (7).")
+    assert _find(text, "formed part", nlp).source_ref == "(7)"
+
+
+def test_its_in_the_next_sentence_does_not_refer_back_to_a_person(nlp):
+    text = ("Ben Okri (of the Herald) described the site as a 'groundbreaking project that has become the first "
+            "stop for reporters'. Its funding was also raised in the Commons [5].")
+    assert _find(text, "groundbreaking project", nlp).source_ref is None
+
+
+def test_a_backtick_typed_for_an_apostrophe_opens_no_quotation(nlp):
+    text = ("Payne`s research reinforces these findings. As the Chair recalls, Payne`s work `reinforced and "
+            "amplified the pressure for truth and justice' [C2]. They used the team`s finding.")
+    found = extract_testimonials(text, nlp=nlp)
+    assert [t.quote for t in found] == ["reinforced and amplified the pressure for truth and justice"]
+
+
 def test_a_marker_for_another_claim_in_the_next_sentence_is_not_taken(nlp):
     text = ("The site lead said 'our waiting lists have fallen for the first time in years'. A separate audit "
             "reported similar falls elsewhere [G].")

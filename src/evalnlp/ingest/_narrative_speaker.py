@@ -73,7 +73,7 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
 
 def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
     """Drop surrounding spaces, punctuation, trailing markers and auxiliaries from ``text[a:b]``."""
-    from evalnlp.ingest._narrative_text import MARKER
+    from evalnlp.ingest._narrative_text import MARKER, is_marker
 
     changed = True
     while changed and a < b:
@@ -87,6 +87,10 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
         m = re.search(r"\s*(?:" + MARKER.pattern + r")$", text[a:b])
         if m and m.start() > 0:
             b = a + m.start()
+            changed = True
+        m = re.match(r"(?:" + MARKER.pattern + r")\s+(?=\S)", text[a:b])
+        if m and is_marker(m.group(0).strip()):
+            a += m.end()  # "(6) She then said": a marker left over from the sentence before
             changed = True
         m = re.search(r"(?:^|\s)([A-Za-z]+)$", text[a:b])
         if m and m.group(1).lower() in _AUX and m.start(1) > 0:

@@ -514,7 +514,11 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
         return None
     sent = ctx.masked[a:b]
     head = re.findall(r"[A-Za-z][\w'’-]+", ctx.text[speaker[0]:speaker[1]])
-    refers = _BACK_REFERENCE.match(sent) is not None or (
+    back = _BACK_REFERENCE.match(sent)
+    if back is not None and _personal_name(ctx.text[speaker[0]:speaker[1]]) and \
+            re.match(r"\s*(?:[\"'`’”]\s*)?(?:It|Its)\b", sent):
+        back = None  # "Ben Brogan described it as '...'. Its funding was raised [5]": "Its" is not the person
+    refers = back is not None or (
         head and re.search(rf"\b{re.escape(head[-1])}\b", sent) is not None and head[-1][:1].isupper())
     if not refers:
         return None
@@ -522,6 +526,15 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
     if not ms or not re.fullmatch(r"[\s.;,)]*", ctx.text[ms[-1][1]:b]):
         return None
     return ms[-1]
+
+
+def _personal_name(phrase: str) -> bool:
+    """A person's name or a person noun phrase ("Ben Brogan (of the Telegraph)", "the Director")."""
+    if noun_kind(phrase) == "person":
+        return True
+    words = re.sub(r"\([^()]*\)", " ", phrase).split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in words) and \
+        noun_kind(phrase) == "unknown"
 
 
 def _coordinated_verb(ctx: _Context, lo: int, hi: int) -> bool:
@@ -1279,6 +1292,8 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
     """A marker between the speaker and the quote, or footnote digits glued to a word in the lead."""
     text = ctx.text
     ms = [m for m in find_markers(text, lo, hi) if not ctx.mask[m[0]]]
+    if ms and lo == sent_lo and not text[lo:ms[0][0]].strip() and ctx.sent_start(lo) == lo and lo > 0:
+        ms = ms[1:]  # "... participants. (6) She was invited": a marker opening the sentence closes the one before
     if ms:
         return ms[-1]
     for m in re.finditer(r"\b[A-Za-z]{3,}\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b",
