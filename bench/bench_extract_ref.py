@@ -284,8 +284,13 @@ def write(table: str, speed_line: str, ann: dict) -> None:
         "",
         table,
         "",
-        "- \"before\" is the tree this work started from (the same script run with `--save-before`, figures in",
-        "  `bench/results/extract_ref_before.json`), \"now\" is the current tree.",
+        "- \"before\" is the tree the latest round of work started from (the same script run with",
+        "  `--save-before`, figures in `bench/results/extract_ref_before.json`), \"now\" is the current tree. (The",
+        "  first round had started from speaker 0.35 exact and reach precision 0.56 on the rule path.) This set had",
+        "  been read while fixing the first round's misses, so it is no longer an unseen test; the second set",
+        "  below is. The latest round's rules were developed on other case studies only (seeded samples 9191,",
+        "  9292, 9393, 9494, 9595 and 9696 of the case studies left after both test sets), reading the output",
+        "  without gold labels.",
         "- Matching as in `bench/bench_extract.py`: overlapping spans, one to one in text order; speaker and marker",
         "  compared as strings after collapsing whitespace, a null must be predicted null; lenient speaker also",
         "  accepts one string containing the other.",
@@ -298,8 +303,9 @@ def write(table: str, speed_line: str, ann: dict) -> None:
         "  a title; a quotation of the researchers' own book is not a testimonial; an anaphor such as `The",
         "  document` is kept as written where the document is named only by a quoted title. Other annotators",
         "  could reasonably decide several of these the other way, which would move reach precision most.",
-        "- The rules were frozen before the \"now\" column was measured, once; the misses were read only then, for",
-        "  the list below, and nothing was changed after it.",
+        "- The latest round changed nothing here: the figures stay the same except one source entry lost: a",
+        "  marker list opening a sentence (`insurers. [b,d,e] '...'`) is now read as closing the sentence",
+        "  before it (the annotation gives the quotation another marker, so the marker figure does not move).",
         "- What is still missed (`--verbose`): speakers that are the subject of a clause without an attribution",
         "  verb the rules know (`International policy ... favours '...'`), speakers resolved to the wrong earlier",
         "  party across a long sentence (`The FJP` for Lady Hale), appositions kept or dropped against the",
@@ -361,7 +367,30 @@ def write2(table: str, speed_line: str, ann: dict) -> None:
 
 
 # filled in once, from the single "now" run (never while changing rules)
-MISSES2: list[str] = []
+MISSES2: list[str] = [
+    "- The rules were frozen before the \"now\" column was measured, once; the misses below were read only",
+    "  then, and nothing was changed after that. The latest round's rules were developed on other case",
+    "  studies only (seeded samples 9191, 9292, 9393, 9494, 9595 and 9696 of the case studies left after both",
+    "  test sets), reading the output without gold labels. Only testimonial precision moved on this set",
+    "  (0.82 to 0.90: three false quotations opened by a backtick typed for an apostrophe, `Broughton`s",
+    "  work`, are gone); speaker, marker and reach figures did not move, so the speaker rules added in this",
+    "  round did not carry over to these 15 texts.",
+    "- What is still missed (`--verbose`): a document as the speaker when it is named only as the subject of",
+    "  a describing verb or with no verb (`A separate publication, '...' appeared`, a course's question, an",
+    "  index's category definition introduced by `denotes`); a speaker named in the quotation's own",
+    "  sentence but before a long run (`a working group led by Claudio Gnoli began updating Philosophy,",
+    "  explicitly '...'`); long document speakers cut at the first comma or year (`A 2009` for `A 2009 report",
+    "  for the ESRC by Frontier Economics`, `A joint report by the OECD` for the list of four bodies);",
+    "  appositions and trailing material kept against the annotation (`The BFI's TV programmer (who attended",
+    "  the event)`, `The Economist of 5 November 2011`, a letter's date `11/4/01.`) or dropped (`..., Berlin`);",
+    "  `Another HE appreciation ... comes from the X`: the speaker after `comes from` not separated; a",
+    "  marker one sentence on that makes another claim taken (`(Source H)`); a marker list before the",
+    "  quotation's sentence (`(audience c. 30) [iv]; one attendee ... wrote`) and a glued `.[i]` after a",
+    "  parenthesis not taken; a quotation closed by `)` with no closing mark missed; a quoted category",
+    "  label and a newspaper headline read as testimonials. Reach: `circulation N`, `c.25`, `ca. 1000`,",
+    "  `170 000` (a space as thousands separator), `audience c. 30`, `N friends` and elliptical counts",
+    "  missed; `more than 30 languages and serves library users` and `two different classes` taken.",
+]
 
 
 if __name__ == "__main__":
