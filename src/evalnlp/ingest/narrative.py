@@ -28,8 +28,14 @@ Attribution cues, strongest first:
 - after the quote: ``(X, Role, Organisation)`` or ``- X, Role``;
 - before it, without a verb: ``Name, Role, Organisation: "..."`` (commonly opening a paragraph);
 - a pronoun (he, she, it, they, one, another) is resolved to the nearest full mention of a
-  compatible kind (a person for she, an organisation or document for it);
+  compatible kind (a person for she, an organisation or document for it; a "he" or "she" may be the
+  agent of a passive in the sentence before: "cited by Judge X. He described it as");
 - a quotation continuing the previous one with no attribution of its own keeps its speaker.
+
+Each cue is a named function, tried in a fixed order: :data:`TRAIL_CUES` after the quotation
+(``said_x_after``, ``as_verbed_by_after``, ``x_said_after``, ``dash_after``, ``parenthesis_after``) and
+:data:`LEAD_CUES` before it (``according_to``, ``as_x_put_it``, ``as_noted_in``, ``passive_agent``,
+``agentless_passive``, ``verb_subject``, ``document_subject``, ``colon_list``, ``name_before_marker``).
 
 The speaker's extent follows a small noun-phrase grammar (names, roles, organisations, links such as
 of/for/at, appositions after commas); introductions (``In May 2013,``, ``Writing in X,``, ``As``)
