@@ -70,6 +70,25 @@ def test_source_marker(kind, text, quote, ref, nlp):
     assert _find(text, quote, nlp).source_ref == ref
 
 
+def test_a_marker_opening_the_sentence_belongs_to_the_one_before(nlp):
+    text = ("She spoke to funders in three countries. (6) She then joined a panel whose report said the work "
+            "'formed part of the pillars of the final plan for the city' (7).")
+    assert _find(text, "formed part", nlp).source_ref == "(7)"
+
+
+def test_its_in_the_next_sentence_does_not_refer_back_to_a_person(nlp):
+    text = ("Ben Okri (of the Herald) described the site as a 'groundbreaking project that has become the first "
+            "stop for reporters'. Its funding was also raised in the Commons [5].")
+    assert _find(text, "groundbreaking project", nlp).source_ref is None
+
+
+def test_a_backtick_typed_for_an_apostrophe_opens_no_quotation(nlp):
+    text = ("Payne`s research reinforces these findings. As the Chair recalls, Payne`s work `reinforced and "
+            "amplified the pressure for truth and justice' [C2]. They used the team`s finding.")
+    found = extract_testimonials(text, nlp=nlp)
+    assert [t.quote for t in found] == ["reinforced and amplified the pressure for truth and justice"]
+
+
 def test_a_marker_for_another_claim_in_the_next_sentence_is_not_taken(nlp):
     text = ("The site lead said 'our waiting lists have fallen for the first time in years'. A separate audit "
             "reported similar falls elsewhere [G].")
@@ -168,6 +187,57 @@ SPEAKERS = [
     ("a participle clause after the speaker's name",
      "Jon Yard, reviewing what he called 'this fine book' in the Post (1 December 2012), says that the account "
      "is 'absolutely necessary to any understanding of the events'.", "absolutely necessary", "Jon Yard"),
+    ("a parenthetical between the subject and its verb",
+     "The Royal Infirmary, for example, report that: 'the new checklist is now used on every surgical ward' [iv].",
+     "the new checklist", "The Royal Infirmary"),
+    ("a relative clause with 'for whom' after the speaker's apposition",
+     "Jane Ode, the Director of Civic Links, for whom two workshops have been run, said: 'we now plan every "
+     "programme with the toolkit' [8].", "we now plan", "Jane Ode, the Director of Civic Links"),
+    ("the speaker of a clause inside a sentence whose opening phrase has a verb of its own",
+     "This came shortly after the Health Board itself proposed a reform 'which is based largely on the method "
+     "set out in the study' [9].", "which is based", ("the Health Board", "the Health Board itself")),
+    ("'he' for the agent of a passive in the sentence before",
+     "The paper was cited in the ruling by Judge Ama Hart, one of the senior judges of the court. He described "
+     "it as 'one of the fullest and most careful studies of the question'.", "one of the fullest",
+     "Judge Ama Hart"),
+    ("'the then' kept in the speaker's role",
+     "He set out his plans in a lecture. There, the then Health Secretary had argued that 'any reform must "
+     "start from the evidence on waiting times'.", "any reform", "the then Health Secretary"),
+    ("a name after 'While' with an apposition",
+     "The report was widely read. While Tom Reyes, the then Chief Economist, wrote in 2010: 'theory and "
+     "practice are rarely brought together so well'.", "theory and practice",
+     "Tom Reyes, the then Chief Economist"),
+    ("'(by X, Role)' after the quotation drops 'by'",
+     "When its funding was in doubt, it was cited as 'one of the best examples of public engagement we have "
+     "seen' (by Ann Lowe, then of the Arts Trust).", "one of the best", "Ann Lowe, then of the Arts Trust"),
+    ("'One of the X on the Y comments that': a person heads the phrase, so 'comments' is the verb",
+     "One of the barristers on the appeal comments that 'the study was the most useful evidence before the "
+     "court' [source 2].", "the study was", "One of the barristers on the appeal"),
+    ("a web address before the speaker is not part of it",
+     "Its aims are set out online. http://www.example.org/about/aims The Network Director, Ann Ode, wrote: "
+     "'her advice has shaped how the network runs its meetings'.", "her advice",
+     ("The Network Director, Ann Ode", "The Network Director", "Ann Ode")),
+    ("a date after the speaker's name before a colon is not part of it",
+     "The submission was answered by an email from the Inquiry Secretariat, 27th January 2012: 'thank you for "
+     "your statement, which the panel will consider in full'.", "thank you",
+     ("an email from the Inquiry Secretariat", "the Inquiry Secretariat")),
+    ("'included the following comments:' after a body of feedback",
+     "Feedback from those who took part included the following comments: 'the day was relevant and gave me "
+     "ideas I can use'.", "the day was", "Feedback from those who took part"),
+    ("a passive without an agent inside a document named by 'In'",
+     "In a review in the Daily Courier, the book was described as 'an excellent guide to the history of the "
+     "town'.", "an excellent guide", "a review in the Daily Courier"),
+    ("a blank line after 'confirms that:' before the quotation does not cut the speaker off",
+     "The note took account of the forecasts. The then Cabinet Secretary Sir Ian Hale confirms that:\n\n "
+     "'I was responsible for the preparations for the outcome of the election' (Source 7).", "I was responsible",
+     "The then Cabinet Secretary Sir Ian Hale"),
+    ("'when he said' names the main clause's subject",
+     "At the conference, the Minister of Health, Dr Ada Moss, referred to the research when he said: 'this fall "
+     "in deaths has been linked to the programme'.", "this fall", "the Minister of Health, Dr Ada Moss"),
+    ("a quoted title in brackets after a document is not part of it",
+     "The need is also set out in the 2008 Marsh Review ('Excellence in the arts'), which states 'we live in one "
+     "of the most diverse societies the world has seen'.", "we live in",
+     ("the 2008 Marsh Review", "Marsh Review", "The need is also set out in the 2008 Marsh Review")),
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),

@@ -20,6 +20,12 @@ ROWS = {
     "size_of_a_body": ("She sat on the 5 member review panel.", "The network has 500 member organisations."),
     "negative_outcome": ("Twelve athletes were disqualified.", "Twelve athletes were trained."),
     "employees": ("The spin-out now employs 14 people in Leeds.", "The spin-out now trains 14 people in Leeds."),
+    "announces_a_list": ("The work reached the following four regions: Fife, Angus, Moray and Perth.",
+                         "The work reached four regions in the north of Scotland."),
+    "compared_groups": ("Scores were similar between the two groups in the first year.",
+                        "The course was run for 20 groups in the first year."),
+    "one_of": ("She was one of three members of the panel who drafted it.",
+               "She trained three members of the panel who drafted it."),
 }
 
 
@@ -31,7 +37,8 @@ def _candidate(sentence: str, number: str) -> R.Candidate:
 
 _NUMBER = {"money_or_percentage": ("3 million", "3 million"), "label_page_or_reference": ("9", "9"), "year": ("2014", "2014"),
            "bare_one": ("one", "two"), "inside_a_name": ("4", "4"), "size_of_a_body": ("5", "500"),
-           "negative_outcome": ("Twelve", "Twelve"), "employees": ("14", "14")}
+           "negative_outcome": ("Twelve", "Twelve"), "employees": ("14", "14"), "announces_a_list": ("four", "four"),
+           "compared_groups": ("two", "20"), "one_of": ("three", "three")}
 
 
 def test_every_rule_has_a_row():
@@ -70,6 +77,10 @@ def test_schools_across_a_country_are_reach():
 def test_the_size_of_another_firm_is_not_reach_but_staff_trained_are():
     assert extract_reach("The contractor, a global firm with 56,700 employees, adopted it.") == []
     assert [r.text for r in extract_reach("We trained the agency's 150 staff in 2012.")] == ["150 staff"]
+
+
+def test_providing_employment_for_staff_is_a_firms_size():
+    assert extract_reach("The charity now provides employment for 12 staff in two offices.") == []
 
 
 def test_a_circulation_counts_copies_and_all_but_n_counts_those_left_out():

@@ -36,7 +36,9 @@ def _single_opener(text: str, i: int) -> bool:
     if nxt.isspace():
         return False
     if text[i] == "`":
-        return True
+        # "Payne`s research", "don`t": a backtick typed for an apostrophe inside a word opens nothing
+        after = text[i + 2] if i + 2 < len(text) else " "
+        return not (prev.isalpha() and nxt in "st" and not _is_word(after))
     return not _is_word(prev) and prev not in ".,"
 
 

@@ -293,7 +293,8 @@ def negative_outcome(c: Candidate) -> bool:
         re.search(r"\ball\s+but\s+$", c.text[max(0, c.start - 12):c.start]) is not None
 
 
-_EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|hire[sd]?|hiring|workforce\s+of|headcount\s+of|jobs?\s+for)\s+"
+_EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|employment\s+for|hire[sd]?|hiring|workforce\s+of|headcount\s+of|"
+                            r"jobs?\s+for)\s+"
                             r"(?:(?:a\s+total\s+of|a\s+further|some|over|around|about|approximately|more\s+than|"
                             r"nearly|almost|up\s+to|at\s+least|~)\s*)?$"
                             r"|\b(?:with|has|have|had|involving)\s+(?:(?:over|around|about|some|nearly|almost|~)\s*)?$",
@@ -311,8 +312,30 @@ def employees(c: Candidate) -> bool:
     return c.text[c.unit[0]:c.unit[1]].lower().split()[-1] in {"employees", "staff"}
 
 
+def announces_a_list(c: Candidate) -> bool:
+    """``in the following four areas``: a number that announces the items of a list (a pointer to what
+    follows), not a count of people reached (``consultancies with three Probation Trusts:`` keeps its reach)."""
+    return re.search(r"\bfollowing\s+$", c.text[max(0, c.start - 30):c.start], re.IGNORECASE) is not None
+
+
+def compared_groups(c: Candidate) -> bool:
+    """``between the two groups``, ``assigns workers to two groups``: the arms of a study or comparison,
+    not people reached (``30 community groups`` keeps its reach: a number above five or a modifier)."""
+    unit = c.text[c.unit[0]:c.unit[1]].lower()
+    if unit not in {"groups", "arms", "cohorts"}:
+        return False
+    value = parse_number(c.number)
+    return value is not None and value <= 5
+
+
+def one_of(c: Candidate) -> bool:
+    """``one of three members of the committee``, ``one of 50 schools``: the count frames a single one."""
+    return re.search(r"\bone\s+of\s+(?:the\s+|only\s+)?$", c.text[max(0, c.start - 16):c.start],
+                     re.IGNORECASE) is not None
+
+
 REJECTS: tuple = (money_or_percentage, label_page_or_reference, year, bare_one, inside_a_name, size_of_a_body,
-                  negative_outcome, employees)
+                  negative_outcome, employees, announces_a_list, compared_groups, one_of)
 _BETWEEN = re.compile(rf"\bbetween\s+(?P<low>{_ONE_NUM})\s+and\s+$", re.IGNORECASE)
 
 

@@ -73,7 +73,7 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
 
 def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
     """Drop surrounding spaces, punctuation, trailing markers and auxiliaries from ``text[a:b]``."""
-    from evalnlp.ingest._narrative_text import MARKER
+    from evalnlp.ingest._narrative_text import MARKER, is_marker
 
     changed = True
     while changed and a < b:
@@ -88,12 +88,28 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
         if m and m.start() > 0:
             b = a + m.start()
             changed = True
+        m = re.match(r"(?:" + MARKER.pattern + r")\s+(?=\S)", text[a:b])
+        if m and is_marker(m.group(0).strip()):
+            a += m.end()  # "(6) She then said": a marker left over from the sentence before
+            changed = True
         m = re.search(r"(?:^|\s)([A-Za-z]+)$", text[a:b])
         if m and m.group(1).lower() in _AUX and m.start(1) > 0:
             b = a + m.start(1)
             changed = True
     if b <= a:
         return None
+    paren = re.search(r"\s*\((?:\s*[`'\"‘“][^()]*|Qq+)\)$", text[a:b])  # masked text shows a quotation as Qqq
+    if paren is not None and paren.start() > 0:
+        return trim_span(text, a, a + paren.start())  # "the 2008 McMasters Review (`Supporting excellence')"
+    url = None
+    for url in re.finditer(r"(?:https?://|www\.)\S+", text[a:b]):
+        pass
+    if url is not None:
+        return trim_span(text, a + url.end(), b)  # "... about-us/aims CMF Director, Greg Childs": after the link
+    date = re.search(rf",\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+                     r"(?:19|20)\d\d\.?$", text[a:b])
+    if date is not None and date.start() > 0:
+        return trim_span(text, a, a + date.start())  # "Leveson Inquiry General Inquiries, 27th January 2012"
     if text[a:b].count("(") > text[a:b].count(")") and text[a:b].endswith(")") is False and "(" in text[a:b]:
         cut = text.rfind("(", a, b)
         return trim_span(text, a, cut) if cut > a else None
@@ -114,8 +130,8 @@ def strip_intro(text: str, a: int, b: int) -> int:
             return a
         w = first.group(1).lower()
         comma = _top_level_comma(seg)
-        if w in _ADVERB_START:
-            a += first.end()
+        if w in _ADVERB_START or (w == "there" and re.match(r"\s*,", seg[first.end():])):
+            a += first.end()  # "Likewise", "There, the then Minister argued"
             m = re.match(r"\s*,", text[a:b])
             a += m.end() if m else 0
             continue
@@ -125,11 +141,19 @@ def strip_intro(text: str, a: int, b: int) -> int:
         if intro and 0 < comma < 160:
             a += comma + 1
             continue
-        if w in {"as", "when", "while", "whilst"} and comma < 0:
+        if w in {"as", "when", "while", "whilst"} and (comma < 0 or _apposition_comma(seg, first.end(), comma)):
             a += first.end()  # "As the producer recognises:" - the subject follows
-            continue
+            continue  # "While Larry Summers, the then Secretary, wrote": the comma opens an apposition
         return a
     return a
+
+
+def _apposition_comma(seg: str, a: int, comma: int) -> bool:
+    """After a subordinator, is the comma at ``comma`` the start of an apposition rather than the end of a
+    clause? Only a name stands before it (capitalised words, no verb), and a determiner follows it."""
+    before = seg[a:comma].split()
+    return (0 < len(before) <= 4 and all(w[:1].isupper() for w in before)
+            and re.match(r",\s*(?:the|a|an|its|their|then)\b", seg[comma:]) is not None)
 
 
 _PREPOSITIONS_INTRO = W.INTRODUCTION_PREPOSITIONS
@@ -374,7 +398,8 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _TRAIL_DATE = re.compile(
     rf"(?:,?\s+(?:in|on|during|since|by|from|at|until)\s+(?:early\s+|late\s+|mid-?)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTHS})\.?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
-    rf"(?:19|20)\d\d(?:[-–/]\d{{2,4}})?|,?\s+(?:in|on|during)\s+(?:{_MONTHS})|\s*\((?:[^()]*\d{{4}}[^()]*)\))\s*$"
+    rf"(?:19|20)\d\d(?:[-–/]\d{{2,4}})?|,?\s+(?:in|on|during)\s+(?:{_MONTHS})|\s*\((?:[^()]*\d{{4}}[^()]*)\)"
+    rf"|,\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d)\s*$"
 )
 
 
@@ -466,6 +491,10 @@ def np_before(text: str, lo: int, hi: int, appositions: bool = True) -> tuple[in
             if j <= 0 or need_link:
                 break
             i = j - 1
+            continue
+        if lw == "then" and i > 0 and _lower(words[i - 1][2]) == "the" and start is not None:
+            start = s  # "the then Justice Secretary": "then" is part of the phrase
+            i -= 1
             continue
         if w == ",":
             if not appositions or start is None:
@@ -607,6 +636,11 @@ def valid_np(text: str, a: int, b: int, max_words: int = 35) -> bool:
     return True
 
 
+# A parenthetical between a subject and its verb ("GOSH, for example, report that").
+_INTERJECTION = r"(?:for\s+example|for\s+instance|however|in\s+turn|too|in\s+particular|indeed|therefore|though)"
+INTERJECTION_BEFORE = re.compile(r",\s*" + _INTERJECTION + r"\s*,\s*$")
+
+
 def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | None) -> tuple[int, int] | None:
     """The better of the clause's opening phrase (``forward``) and the phrase found backwards."""
     end = trim_right(text, lo, vpos)
@@ -623,13 +657,20 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                     span = (agent[0], span[1])
         return span
     back = np_before(text, lo, vpos)
+    if back is not None and is_pronoun(text[back[0]:back[1]]) and _lower(text[back[0]:back[1]]) in {"he", "she", "they"}:
+        sub = re.search(r"\b(?:when|as|while|whilst|after|before|because|where)\s+$", text[lo:back[0]])
+        if sub is not None:
+            # "the Minister, Dr X, referred to the research when he said": the main clause's subject
+            main = np_after(text, strip_intro(text, lo, lo + sub.start()), lo + sub.start())
+            if main is not None and valid_np(text, *main) and _name_like(text, main):
+                return main
     if forward is not None and text.startswith("Q", forward[0]) and text[forward[0]:forward[0] + 2] in {"Qq", "Q"}:
         forward = np_before_verb(text, lo, vpos)  # a parse that makes a short quoted phrase the subject
     raw = forward
     if forward is not None:
         a, b = forward
         cut = re.search(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where)|[a-z]{3,}ing\s|including|such\s+as|"
-                        r"notably|especially|particularly|e\.g\.|i\.e\.)\b", text[a:b])
+                        r"notably|especially|particularly|e\.g\.|i\.e\.|" + _INTERJECTION + r")\b", text[a:b])
         if cut:
             b = a + cut.start()  # a non-restrictive relative clause is not part of the name
         b = trim_right(text, a, b)
@@ -638,9 +679,12 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
             b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
         forward = trim_span(text, a, b) if b > a else None
     if raw is not None and back is not None and raw[0] < back[0] < raw[1] <= back[1] + 1 and \
-            not text.startswith("Q", back[0]) and \
+            not text.startswith("Q", back[0]) and _name_like(text, back) and \
             re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[raw[0]:back[0]]):
         return back  # "..., providing what the Chair of X calls": the subject follows the relative word
+    if forward is not None and back is not None and forward[0] < back[0] and back[1] >= forward[1] - 1 and \
+            _finite_verb_inside(text, forward[0], back[0]) and valid_np(text, *back) and _name_like(text, back):
+        return back  # "This came shortly after the IZA proposed": the opening phrase holds a clause of its own
     if forward is not None and valid_np(text, *forward):
         if back is not None and back[0] < forward[0] and back[1] >= forward[1] - 1:
             return back  # an apposition the opening phrase left out
@@ -653,6 +697,14 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
             return back  # "When the spokesman responded to them, he insisted": the main clause's subject
         return forward
     return back
+
+
+_FINITE_FORMS = W.FINITE_VERB_FORMS
+
+
+def _finite_verb_inside(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` hold a lowercase finite verb form ("came", "went", "was")?"""
+    return any(w in _FINITE_FORMS for w in re.findall(r"\b[a-z]+\b", text[a:b]))
 
 
 def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] | None:

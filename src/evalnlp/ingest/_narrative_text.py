@@ -155,7 +155,7 @@ _ABBREV = {
     "fig", "approx", "c", "inc", "ltd", "co", "dept", "univ", "vol", "ed", "eds", "jr", "sr",
     "ref", "refs", "para", "paras", "sec", "ch", "chap", "eq", "eqn", "nos", "figs", "tab", "cllr",
     "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz", "eng", "assoc", "inst", "govt",
-    "corp", "mgr", "dir", "asst", "snr", "circ",
+    "corp", "mgr", "dir", "asst", "snr", "circ", "doc", "docs",
 }
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 

@@ -81,6 +81,12 @@ when_asked while with writing
 """)
 
 # Sentence adverbs and conjunctions skipped at the start of a clause.
+# Finite verb forms that cannot stand inside a speaker's noun phrase (a clause of its own: "This came
+# shortly after the IZA proposed").
+FINITE_VERB_FORMS = _words("""
+came comes went goes began begins became becomes took takes gave gives got gets was were is are has have had
+""")
+
 SENTENCE_ADVERBS = _words("""
 additionally again also and but crucially finally furthermore hence here importantly indeed likewise
 meanwhile moreover notably similarly so subsequently then thus

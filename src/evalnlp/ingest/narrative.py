@@ -28,8 +28,14 @@ Attribution cues, strongest first:
 - after the quote: ``(X, Role, Organisation)`` or ``- X, Role``;
 - before it, without a verb: ``Name, Role, Organisation: "..."`` (commonly opening a paragraph);
 - a pronoun (he, she, it, they, one, another) is resolved to the nearest full mention of a
-  compatible kind (a person for she, an organisation or document for it);
+  compatible kind (a person for she, an organisation or document for it; a "he" or "she" may be the
+  agent of a passive in the sentence before: "cited by Judge X. He described it as");
 - a quotation continuing the previous one with no attribution of its own keeps its speaker.
+
+Each cue is a named function, tried in a fixed order: :data:`TRAIL_CUES` after the quotation
+(``said_x_after``, ``as_verbed_by_after``, ``x_said_after``, ``dash_after``, ``parenthesis_after``) and
+:data:`LEAD_CUES` before it (``according_to``, ``as_x_put_it``, ``as_noted_in``, ``passive_agent``,
+``agentless_passive``, ``verb_subject``, ``document_subject``, ``colon_list``, ``name_before_marker``).
 
 The speaker's extent follows a small noun-phrase grammar (names, roles, organisations, links such as
 of/for/at, appositions after commas); introductions (``In May 2013,``, ``Writing in X,``, ``As``)
@@ -50,6 +56,7 @@ from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_
 from evalnlp.ingest._narrative_reach import find_reach
 from evalnlp.ingest._narrative_sources import SourceEntry, find_sources_section, parse_sources, resolve
 from evalnlp.ingest._narrative_speaker import (
+    INTERJECTION_BEFORE,
     ROLE_NOUNS,
     RULE_VERBS,
     ParseIndex,
@@ -267,7 +274,10 @@ class _Context:
         self.masked = _blank_quotes(self.text, self.quotes)
         self.paragraphs = norm.paragraph_starts()
         self.double = double_spaced(norm.original)
-        forced = self.paragraphs + _starts_after_quotes(self.text, self.quotes)
+        # a break right after "confirms that:" before the quotation it introduces does not end the sentence
+        opens = {q.open for q in self.quotes}
+        kept = [p for p in self.paragraphs if not (p in opens and re.search(r":\s*$", self.text[max(0, p - 6):p]))]
+        forced = kept + _starts_after_quotes(self.text, self.quotes)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
@@ -457,7 +467,8 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
-        inside = [m for m in find_markers(text, speaker[0], sp_end) if not ctx.mask[m[0]]]
+        inside = [m for m in find_markers(text, speaker[0], sp_end)
+                  if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
     if ref is None and speaker is not None and lo <= speaker[0] <= hi:
         ref = _intro_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote that"
@@ -509,7 +520,11 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
         return None
     sent = ctx.masked[a:b]
     head = re.findall(r"[A-Za-z][\w'’-]+", ctx.text[speaker[0]:speaker[1]])
-    refers = _BACK_REFERENCE.match(sent) is not None or (
+    back = _BACK_REFERENCE.match(sent)
+    if back is not None and _personal_name(ctx.text[speaker[0]:speaker[1]]) and \
+            re.match(r"\s*(?:[\"'`’”]\s*)?(?:It|Its)\b", sent):
+        back = None  # "Ben Brogan described it as '...'. Its funding was raised [5]": "Its" is not the person
+    refers = back is not None or (
         head and re.search(rf"\b{re.escape(head[-1])}\b", sent) is not None and head[-1][:1].isupper())
     if not refers:
         return None
@@ -517,6 +532,15 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
     if not ms or not re.fullmatch(r"[\s.;,)]*", ctx.text[ms[-1][1]:b]):
         return None
     return ms[-1]
+
+
+def _personal_name(phrase: str) -> bool:
+    """A person's name or a person noun phrase ("Ben Brogan (of the Telegraph)", "the Director")."""
+    if noun_kind(phrase) == "person":
+        return True
+    words = re.sub(r"\([^()]*\)", " ", phrase).split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in words) and \
+        noun_kind(phrase) == "unknown"
 
 
 def _coordinated_verb(ctx: _Context, lo: int, hi: int) -> bool:
@@ -581,44 +605,94 @@ def _blank_quotes(text: str, quotes: list[QuoteSpan]) -> str:
     return "".join(parts)
 
 
-def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
-    """Attribution after the quotation, within its sentence and before the next quotation."""
-    text = ctx.text
+def _trail_window(ctx: _Context, q: QuoteSpan) -> tuple[int, int, str]:
+    """Where a trailing attribution can stand: from the closing mark to the sentence's end or the next
+    quotation's opening mark."""
     pos = q.close
-    end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(text))
-    seg = text[pos:end]
+    end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(ctx.text))
+    return pos, end, ctx.text[pos:end]
+
+
+def said_x_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"...," said X, Role` / `"...", according to X`: a finite attribution verb (or "according to")
+    straight after the quotation, the speaker after it (a pronoun is resolved later)."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     for rx in (_TRAIL_SAID_X, _TRAIL_ACCORDING):
         m = rx.match(seg)
         if m:
             pron = re.match(r"(?:he|she|him|her|it|they|them)\b", text[pos + m.end():end], re.IGNORECASE)
             span = ((pos + m.end(), pos + m.end() + pron.end()) if pron
-                    else np_after(text, pos + m.end(), end))  # a pronoun ("according to her") is resolved later
+                    else np_after(text, pos + m.end(), end))
             if span:
                 return _Trail(span, "verb", span[1])
+    return None
+
+
+def as_verbed_by_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`'...', as acknowledged by X, Role`: a passive attribution verb with its agent after the quotation."""
+    pos, end, seg = _trail_window(ctx, q)
     m = _TRAIL_AS_BY.match(seg)
-    if m and m.group("verb") in RULE_VERBS:  # `'...', as acknowledged by X, Role`
-        span = np_after(text, pos + m.end(), end)
+    if m and m.group("verb") in RULE_VERBS:
+        span = np_after(ctx.text, pos + m.end(), end)
         if span:
             return _Trail(span, "verb", span[1])
+    return None
+
+
+def x_said_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"...," X said` / `"...," she wrote`: a short noun phrase (or pronoun) and a finite verb after the
+    quotation."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     m = _TRAIL_X_SAID.match(seg)
     if m:
         span = trim_span(text, pos + m.start(1), pos + m.end(1))
         if span and (is_pronoun(text[span[0]:span[1]]) or (
                 valid_np(text, *span, max_words=12) and np_after(text, span[0], span[1]) == span)):
             return _Trail(span, "verb", pos + m.end())
+    return None
+
+
+def dash_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"..." - Name, Role`: a dash and a person or a capitalised name ending the sentence."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     m = _TRAIL_DASH.match(seg)
     if m:
         span = np_after(text, pos + m.end(), end)
         if span and _attribution_tail(text, span[1], end) and (
                 text[span[0]].isupper() or noun_kind(text[span[0]:span[1]]) == "person"):
             return _Trail(span, "dash", span[1])
+    return None
+
+
+def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`"..." (Head of Skills, Irish Institute of Sport)`: a parenthesis naming a person, role or body
+    (not a date, page, citation or pointer)."""
+    text = ctx.text
+    pos, end, seg = _trail_window(ctx, q)
     m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", seg)
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
         if _looks_like_attribution(inner):
-            span = trim_span(text, pos + m.start(1), pos + m.end(1))
+            by = re.match(r"(?:by|from)\s+(?=[A-Z])", inner)  # "(by Sunder Katwala, then of the Fabian Society)"
+            span = trim_span(text, pos + m.start(1) + (by.end() if by else 0), pos + m.end(1))
             if span:
                 return _Trail(span, "paren", pos + m.end())
+    return None
+
+
+# Cues after the quotation, tried in this order; the first that finds a speaker is the trailing cue.
+TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after)
+
+
+def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """Attribution after the quotation, within its sentence and before the next quotation."""
+    for cue in TRAIL_CUES:
+        found = cue(ctx, q)
+        if found is not None:
+            return found
     return None
 
 
@@ -650,74 +724,181 @@ def _looks_like_attribution(inner: str) -> bool:
     return len(caps) >= 1 and len(s.split()) <= 20 and not re.search(r"[.!?]\s", s)
 
 
+@dataclass
+class _Cue:
+    """What a cue before the quotation found: the speaker (None: nobody is named), the end of its verb,
+    and whether the cue is weak (a colon or a marker yields to a trailing attribution)."""
+
+    span: tuple[int, int] | None
+    verb_end: int | None = None
+    weak: bool = False
+
+
+class _Lead:
+    """The lead of a quotation (``text[lo:hi]``, from its sentence's start or the previous quotation to
+    the opening mark), with the nearest attribution verb computed once for all cues."""
+
+    def __init__(self, ctx: _Context, q: QuoteSpan, lo: int, hi: int):
+        self.ctx, self.q, self.lo, self.hi = ctx, q, lo, hi
+        self.seg = _unquoted(ctx, lo, hi)
+        self._verb: Any = ()
+
+    @property
+    def verb(self) -> tuple[int, int, tuple[int, int] | None] | None:
+        if self._verb == ():
+            self._verb = _nearest_verb(self.ctx, self.lo, self.hi)
+        return self._verb
+
+
+def according_to(lead: _Lead) -> _Cue | None:
+    """``according to X``, ``in the words of X`` before the quotation."""
+    m = None
+    for m in _ACCORDING.finditer(lead.seg):
+        pass
+    if m is None:
+        return None
+    a = lead.lo + m.end()
+    stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
+    b = a + stop.start() if stop else lead.hi
+    span = trim_span(lead.ctx.text, a, b)
+    return _Cue(span) if span else None
+
+
+def as_x_put_it(lead: _Lead) -> _Cue | None:
+    """``as X put it``, ``as X noted it``."""
+    m = None
+    for m in _AS_PUT.finditer(lead.seg):
+        pass
+    if m is None:
+        return None
+    span = trim_span(lead.ctx.text, lead.lo + m.start(1), lead.lo + m.end(1))
+    return _Cue(span) if span else None
+
+
+_AS_NOTED_IN = re.compile(
+    r"\b[Aa]s\s+(?:is\s+|was\s+|has\s+been\s+)?(?:[a-z]+ly\s+)?(?:noted|stated|reported|observed|recorded|described|"
+    r"explained|confirmed|acknowledged|highlighted|set\s+out|put|expressed|documented)\s+in\s+")
+
+
+def as_noted_in(lead: _Lead) -> _Cue | None:
+    """``As noted in the letter from the Chairman of X (doc. 5.1), '...'``: the document after "as noted in"
+    speaks; the phrase runs to the comma, marker or colon before the quotation."""
+    m = None
+    for m in _AS_NOTED_IN.finditer(lead.ctx.masked, lead.lo, lead.hi):
+        pass
+    if m is None:
+        return None
+    rest = lead.ctx.masked[m.end():lead.hi]
+    stop = re.search(r"[,;:]|\s*[(\[]", rest)
+    if stop is None:
+        return None
+    span = trim_span(lead.ctx.text, m.end(), m.end() + stop.start())
+    if span is None or not valid_np(lead.ctx.masked, *span, max_words=15):
+        return None
+    if re.match(r"(?i)(?:the\s+)?(?:section|chapter|part|table|figure|page|paragraph|para|appendix|annex|above|below)\b",
+                lead.ctx.text[span[0]:span[1]]):
+        return None  # "As noted in section 2": a pointer, not a document that speaks
+    if len(re.findall(r"[A-Za-z]+", lead.ctx.masked[m.end() + stop.start():lead.hi])) > 3:
+        return None  # the quotation must follow the phrase (a marker or a date may stand between)
+    return _Cue(span)
+
+
+def passive_agent(lead: _Lead) -> _Cue | None:
+    """``it was noted by X that``, ``described by X as``: the agent of a passive attribution verb at or
+    after the nearest active one; without an auxiliary the agent must lead straight into the quotation."""
+    passive = None
+    for passive in _PASSIVE_BY.finditer(lead.seg):
+        pass
+    verb = lead.verb
+    if passive is None or passive.group("verb") not in RULE_VERBS or (
+            verb is not None and lead.lo + passive.start("verb") < verb[0]):
+        return None
+    masked = lead.ctx.masked
+    span = np_after(masked, lead.lo + passive.end(), lead.hi)
+    if span and (passive.group("aux") or len(re.findall(r"[A-Za-z]+", masked[span[1]:lead.hi])) <= 3):
+        return _Cue(span)
+    return None
+
+
+_IN_DOCUMENT = re.compile(r"\s*In\s+((?:a|an|the|its|his|her|their)\s+[^,;:()]{2,80}?)\s*,")
+
+
+def agentless_passive(lead: _Lead) -> _Cue | None:
+    """``it is acknowledged that``, ``the aims were agreed:``: nobody is named (the cue ends the search),
+    unless the sentence opens with the document it was said in (``In a review in The Guardian, the book
+    was described as '...'``: the review speaks)."""
+    verb = lead.verb
+    if verb is None or not _impersonal_passive(lead.ctx.masked, lead.lo, verb[0]):
+        return None
+    m = _IN_DOCUMENT.match(lead.ctx.masked, lead.lo, verb[0])
+    if m is not None:
+        span = trim_span(lead.ctx.text, m.start(1), m.end(1))
+        if span is not None and noun_kind(lead.ctx.text[span[0]:span[1]]) == "doc" and \
+                valid_np(lead.ctx.masked, *span, max_words=12):
+            return _Cue(span, verb[1])
+    return _Cue(None, verb[1])
+
+
+def verb_subject(lead: _Lead) -> _Cue | None:
+    """``X said/stated/noted (that)``, ``X described it as``, ``X had this to say:``: the subject of the
+    attribution verb nearest the quotation (from the parse, or the clause's opening noun phrase)."""
+    verb = lead.verb
+    if verb is None:
+        return None
+    vpos, vend, subj = verb
+    span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, vpos), vpos, subj)
+    return _Cue(span, vend) if span else None
+
+
+def document_subject(lead: _Lead) -> _Cue | None:
+    """``Anonymous feedback from participants included '...'``, ``Feedback from teachers was strong:
+    '...'``: a document or body of comments as the subject of a verb of containing or a copula."""
+    span = _document_subject(lead.ctx, lead.lo, lead.hi)
+    return _Cue(span) if span else None
+
+
+def colon_list(lead: _Lead) -> _Cue | None:
+    """``Name, Role, Organisation: '...'``, ``For one civil servant: '...'`` (weak)."""
+    if not lead.seg.rstrip().endswith(":"):
+        return None
+    span = _colon_speaker(lead.ctx, lead.lo, lead.lo + len(lead.seg.rstrip()) - 1)
+    return _Cue(span, None, True) if span else None
+
+
+def name_before_marker(lead: _Lead) -> _Cue | None:
+    """``the Committee (A p.114) being able to '...'``: the name before the lead's last marker (weak)."""
+    markers = find_markers(lead.ctx.text, lead.lo, lead.hi)
+    if not markers:
+        return None
+    span = np_backwards(lead.ctx.text, lead.lo, markers[-1][0])
+    return _Cue(span, None, True) if span else None
+
+
+# Cues before the quotation, strongest first; the first that answers decides (an agentless passive
+# answers "nobody").
+LEAD_CUES = (according_to, as_x_put_it, as_noted_in, passive_agent, agentless_passive, verb_subject, document_subject,
+             colon_list, name_before_marker)
+
+
 def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[int, int] | None, int | None, bool]:
     """``(speaker, end of its verb, weak)``; weak cues (a colon, a marker) yield to a trailing one."""
-    text = ctx.text
-    masked = ctx.masked
-    seg = _unquoted(ctx, lo, hi)
-    m = None
-    for m in _ACCORDING.finditer(seg):
-        pass
-    if m is not None:
-        a = lo + m.end()
-        stop = re.search(r"[,:;]|\s(?:that|who)\s", seg[m.end():])
-        b = a + stop.start() if stop else hi
-        span = trim_span(text, a, b)
-        if span:
-            return span, None, False
-    m = None
-    for m in _AS_PUT.finditer(seg):
-        pass
-    if m is not None:
-        span = trim_span(text, lo + m.start(1), lo + m.end(1))
-        if span:
-            return span, None, False
-    # Attribution verb nearest to the quote (a passive with an agent names the agent).
-    verb = _nearest_verb(ctx, lo, hi)
-    passive = None
-    for passive in _PASSIVE_BY.finditer(seg):
-        pass
-    if passive is not None and passive.group("verb") in RULE_VERBS and (
-            verb is None or lo + passive.start("verb") >= verb[0]):
-        span = np_after(masked, lo + passive.end(), hi)
-        # Without an auxiliary ("..., and called by Dr X '...'", "recommended by the Y as possibly '...'")
-        # the agent must lead straight into the quotation.
-        if span and (passive.group("aux") or len(re.findall(r"[A-Za-z]+", masked[span[1]:hi])) <= 3):
-            return span, None, False
-    if verb is not None and _impersonal_passive(masked, lo, verb[0]):
-        return None, verb[1], False  # "it is acknowledged that": nobody is named
-    if verb is not None:
-        vpos, vend, subj = verb
-        clause_lo = _clause_start(ctx, lo, vpos)
-        span = choose_subject(masked, clause_lo, vpos, subj)
-        if span:
-            return span, vend, False
-    # A document or body of comments as the subject of a verb of containing ("Anonymous feedback from
-    # participants included '...'", "Feedback from teachers was strong: '...'").
-    span = _document_subject(ctx, lo, hi)
-    if span is not None:
-        return span, None, False
-    # No verb: "the Committee (A p.114) being able to '...'" or "Name, Role, Organisation: '...'".
-    markers = find_markers(text, lo, hi)
-    if markers and not seg.rstrip().endswith(":"):
-        a, _b = markers[-1]
-        span = np_backwards(text, lo, a)
-        if span:
-            return span, None, True
-    if seg.rstrip().endswith(":"):
-        span = _colon_speaker(ctx, lo, lo + len(seg.rstrip()) - 1)
-        if span:
-            return span, None, True
-    if markers:
-        a, _b = markers[-1]
-        span = np_backwards(text, lo, a)
-        if span:
-            return span, None, True
+    lead = _Lead(ctx, q, lo, hi)
+    for cue in LEAD_CUES:
+        found = cue(lead)
+        if found is not None:
+            if found.span is not None and ctx.mask[found.span[1] - 1] and len(re.findall(
+                    r"[A-Za-z]+", ctx.masked[found.span[0]:found.span[1]].replace("Q", " Q"))) <= 2:
+                continue  # "thank her as a `key contributor', noting:": a quoted phrase is not who speaks
+            return found.span, found.verb_end, found.weak
     return None, None, False
 
 
 _CONTAINING = re.compile(r"\s+(?:includ(?:ed|es|e)|contain(?:ed|s)?|reads?|ran|(?:was|were|has\s+been|have\s+been)"
-                         r"\s+(?:[a-z]+ly\s+)?[a-z]+)\s*(?:[:,]\s*)?(?:that\s+)?$")
+                         r"\s+(?:[a-z]+ly\s+)?[a-z]+)"
+                         # "included the following comments:", "included comments such as:"
+                         r"(?:\s+(?:the\s+following\s+)?(?:comments?|remarks?|responses?|statements?|quotes?|"
+                         r"observations?)(?:\s+such\s+as)?)?"
+                         r"\s*(?:[:,]\s*)?(?:that\s+)?$")
 
 
 def _document_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
@@ -914,6 +1095,8 @@ def _noun_reading(seg: str, start: int, end: int) -> bool:
         return False
     if pw in _DET_WORDS or pw.endswith(("'s", "’s")):
         return True
+    if INTERJECTION_BEFORE.search(seg[:start]):
+        return False  # "GOSH, for example, report that": the verb after a parenthetical
     if pw.endswith(")") and pw.startswith("(") and _VERB_NEXT.match(seg, end) is None:
         return True  # "the many positive (anonymous) comments include": a bracketed modifier before a noun
     if not pw or not pw[:1].isalpha() or pw in _VERB_SUBJECT_WORDS or pw.endswith("ly"):
@@ -922,7 +1105,26 @@ def _noun_reading(seg: str, start: int, end: int) -> bool:
         return True
     # "The authors note:", "Staff report that" (a plural or collective subject) against
     # "the following direct quotes:" (an adjective or noun modifier)
-    return not (prev.group(1)[:1].isupper() or pw.endswith("s") or pw in _COLLECTIVE or pw in ROLE_NOUNS)
+    if prev.group(1)[:1].isupper() or pw.endswith("s") or pw in _COLLECTIVE or pw in ROLE_NOUNS:
+        return False
+    # "One of the barristers on the case comments that": a person heads the phrase before "that"
+    return not (re.match(r"\s+that\b", seg[end:]) and _person_heads_phrase(seg[:start]))
+
+
+def _person_heads_phrase(before: str) -> bool:
+    """Do the last few words before a verb-or-noun word form a noun phrase headed by a person noun
+    ("One of the barristers on the case", "the head of the unit at the trust"), with no verb among them?"""
+    words = re.findall(r"[A-Za-z][\w'’-]*", before.split(",")[-1])[-9:]
+    if not words or any(w in RULE_VERBS or w in _COMMON_VERBS_N for w in words):
+        return False
+    for w in words:
+        lw = w.lower()
+        if lw in W.PERSON_NOUNS or (lw.endswith("s") and lw[:-1] in W.PERSON_NOUNS):
+            return True
+    return False
+
+
+_COMMON_VERBS_N = W.COMMON_VERBS
 
 
 _COLLECTIVE = W.COLLECTIVE_NOUNS
@@ -1015,6 +1217,10 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         span = ctx.index.antecedent(pron[0], plural=word in {"one", "another"}, lo=lo, kinds=kinds)
         if span:
             return span
+    if kinds == {"person"}:
+        agent = _passive_agent_before(ctx, pron[0])
+        if agent is not None:
+            return agent
     subj = _recent_subject(ctx, pron[0], kinds, plural_ok=word in {"they", "them", "these", "those"})
     if subj is not None:
         return subj
@@ -1022,6 +1228,27 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
                 or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
     return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
+
+
+_AGENT_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]*)\b(?!['’])")
+
+
+def _passive_agent_before(ctx: _Context, pos: int) -> tuple[int, int] | None:
+    """A person named as the agent of a passive in the sentence before a "he" or "she" ("were cited by AG
+    Jacobs, one of the Advocates General. He described ..."): a name of two to four capitalised words."""
+    k = ctx.sent_index(pos) - 1
+    if k < 1:
+        return None
+    a, b = ctx.sents[k - 1], ctx.sents[k]
+    m = None
+    for m in _AGENT_NAME.finditer(ctx.masked, a, b):
+        pass
+    if m is None or noun_kind(m.group(1)) not in {"person", "unknown"} or m.group(1).startswith("Q"):
+        return None
+    if re.search(r"\b(?:the|a|an|this)\s", ctx.masked[m.end(1):b]) and re.search(
+            r"\bby\s+(?:the|a|an)\s", ctx.masked[m.end(1):b]):
+        return None  # a later agent that is a body or document
+    return trim_span(ctx.text, m.start(1), m.end(1))
 
 
 def _recent_subject(ctx: _Context, pos: int, kinds: set[str] | None, plural_ok: bool) -> tuple[int, int] | None:
@@ -1071,6 +1298,8 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
     """A marker between the speaker and the quote, or footnote digits glued to a word in the lead."""
     text = ctx.text
     ms = [m for m in find_markers(text, lo, hi) if not ctx.mask[m[0]]]
+    if ms and lo == sent_lo and not text[lo:ms[0][0]].strip() and ctx.sent_start(lo) == lo and lo > 0:
+        ms = ms[1:]  # "... participants. (6) She was invited": a marker opening the sentence closes the one before
     if ms:
         return ms[-1]
     for m in re.finditer(r"\b[A-Za-z]{3,}\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b",
