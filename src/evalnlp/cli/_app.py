@@ -82,6 +82,7 @@ class Settings:
 
 
 _current: Settings | None = None  # the settings of the command running in this process (for Ctrl-C)
+_current_ctx: typer.Context | None = None  # its context (its options spell the flags of error messages)
 
 
 def _version(value: bool) -> None:
@@ -133,8 +134,10 @@ def _with_global_options(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _current_ctx
         db, quiet = kwargs.pop("_global_db", None), kwargs.pop("_global_quiet", False)
         ctx = kwargs.pop("_global_ctx") if ctx_name is None else kwargs[ctx_name]
+        _current_ctx = ctx
         s = settings(ctx)
         if db is not None:
             s.db = db
@@ -223,13 +226,57 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except BaseException as exc:
             if not _is_interrupt(exc):
                 if isinstance(exc, EvalnlpError):  # messages hold brackets ([E101], evalnlp[topics]): never markup
-                    error(str(exc))
+                    error(exc.render(option_spelling(_current_ctx)))
                     raise typer.Exit(1) from None
                 raise
             err_console.print(Text(_interrupt_message()), soft_wrap=True)
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+# The API parameters whose command-line parameter has another name: {API name: click parameter name}. Every
+# other option marker of an error message names a parameter of the same name on the command.
+CLI_NAMES: dict[str, str] = {
+    "paths": "files",  # ingest, classify, extract: FILE...
+    "path": "file",  # train, evaluate, codes import, review, export, import: FILE
+    "coders": "coder",  # agreement: --coder (given once or twice)
+}
+
+
+def cli_parameter(ctx: typer.Context | None, name: str) -> Any:
+    """The parameter of the running command (or of a group above it, for ``--db``) that the API parameter
+    ``name`` is given by, or None."""
+    target = CLI_NAMES.get(name, name)
+    while ctx is not None:
+        for param in ctx.command.params:
+            if param.name in (target, f"_global_{target}"):
+                return param
+        ctx = ctx.parent
+    return None
+
+
+def flag_of(param: Any) -> str:
+    """How a user writes ``param``: its long flag (``--unit``), or the metavar of a positional (``FILE``)."""
+    if param.param_type_name == "argument":
+        if param.metavar:
+            return param.metavar
+        name = (param.name or "").upper()
+        return name[:-1] if param.nargs != 1 and name.endswith("S") else name  # files -> FILE (FILE...)
+    longs = [o for o in param.opts if o.startswith("--")]
+    return (longs or list(param.opts))[0]
+
+
+def option_spelling(ctx: typer.Context | None) -> Callable[[str, Optional[str]], str]:
+    """Option markers of error messages as the running command spells them: ``--unit``, ``--coder alice``,
+    ``FILE``. A name the command does not have (it cannot raise that message) reads as a flag of that name."""
+
+    def spell(name: str, example: Optional[str]) -> str:
+        param = cli_parameter(ctx, name)
+        flag = flag_of(param) if param is not None else "--" + CLI_NAMES.get(name, name).replace("_", "-")
+        return flag if example is None else f"{flag} {example}"
+
+    return spell
 
 
 def error(message: str) -> None:
