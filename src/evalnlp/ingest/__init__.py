@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.schema import UNITS
@@ -74,9 +75,9 @@ class IngestOptions:
 
 def check_options(opts: IngestOptions) -> None:
     if opts.unit not in UNITS:
-        raise InputError("E130", f"--unit must be one of {', '.join(UNITS)}; got {opts.unit!r}")
+        raise errors.error("E130", "unit", units=', '.join(UNITS), unit=opts.unit)
     if opts.chunk_size < 1:
-        raise InputError("E130", f"chunk_size must be a positive integer; got {opts.chunk_size!r}")
+        raise errors.error("E130", "chunk_size", chunk_size=opts.chunk_size)
 
 
 def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
@@ -100,8 +101,8 @@ def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
             others = f" The other sheets and their columns are {listed}."
             others += (f" Sheet {having[0]!r} has a column {col!r}: pass --sheet {having[0]!r}." if having else
                        " Pass --sheet NAME to read another sheet.")
-    return InputError("E132", f"{where}: no column named {col!r}. The columns found are {found}."
-                              f"{did_you_mean(col, columns, cutoff=0.5)}{others}")
+    return errors.error("E132", "table", where=where, col=col, found=found, hint=did_you_mean(col, columns, cutoff=0.5),
+                        others=others)
 
 
 def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
@@ -109,8 +110,7 @@ def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], 
     columns = src.columns
     found = ", ".join(repr(c) for c in columns)
     if not opts.text:
-        raise InputError(
-            "E131", f"{source}: which column holds the text? Expected --text COL; the columns found are {found}.")
+        raise errors.error("E131", source=source, found=found)
     wanted = list(opts.text) + ([opts.id] if opts.id else []) + list(opts.meta or ())
     for col in wanted:
         if col not in columns:
@@ -207,9 +207,10 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
             texts = frame[col]
             empty = (texts.isna() | (texts.str.strip() == "")).to_numpy()
             if empty.any():
-                what = f"the {col!r} answer is empty" if len(text_cols) > 1 else "the text is empty"
+                reason = (errors.message("E141", "answer", column=col) if len(text_cols) > 1
+                          else errors.message("E141", "text"))
                 reject_parts.append(pd.DataFrame({"locator": locators[empty].to_numpy(), "code": "E141",
-                                                  "reason": what + " or whitespace only"}))
+                                                  "reason": reason}))
             keep = ~empty
             docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
                                  "question": col, "text": texts.to_numpy()[keep]})
@@ -255,7 +256,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     report = FileReport(source=source, format=fmt, n_in=len(passages))
     ok = [p for p in passages if p.text.strip()]
     rejects = pd.DataFrame({"source": source, "locator": [p.locator for p in passages if not p.text.strip()],
-                            "code": "E141", "reason": "the passage is empty or whitespace only"})
+                            "code": "E141", "reason": errors.message("E141", "passage")})
     report.n_rejected = store.add_rejects(run_id, rejects)
     docs = pd.DataFrame({"source": source, "locator": [p.locator for p in ok], "kind": "narrative",
                          "question": None, "text": [p.text for p in ok]})
@@ -354,14 +355,12 @@ def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
                            and p.suffix.lower() in TABULAR | NARRATIVE)
             if not found:
                 kinds = ", ".join(sorted(TABULAR | NARRATIVE))
-                raise InputError("E173", f"{path}: the folder holds no file evalnlp reads (expected files ending "
-                                         f"in {kinds}). Pass the files themselves, or another folder")
+                raise errors.error("E173", path=path, kinds=kinds)
             out += found
         elif not path.exists() and _GLOB_CHARS.intersection(str(raw)):
             found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
             if not found:
-                raise InputError("E172", f"{raw}: the pattern matches no file. Check the folder and the pattern "
-                                         "(quote it, e.g. 'exports/*.csv', so that evalnlp expands it)")
+                raise errors.error("E172", raw=raw)
             out += found
         else:
             out.append(path)
@@ -378,9 +377,7 @@ def _check_distinct_names(paths: list[Path]) -> None:
     for path in paths:
         other = seen.setdefault(path.name, path)
         if other.resolve() != path.resolve():  # the same file named two ways is read once, not refused
-            raise InputError("E174", f"two files are named {path.name!r} ({other} and {path}); documents are stored "
-                             "under their file's name, so rows of the two could be taken for one another. Rename "
-                             "one of them, or read them in separate commands into separate stores")
+            raise errors.error("E174", file=path.name, other=other, path=path)
 
 
 def name_taken_elsewhere(store, path: Path) -> str | None:
@@ -423,7 +420,7 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
 
     check_options(opts)
     if not paths:
-        raise InputError("E133", "no input files given; expected one or more FILE arguments")
+        raise errors.error("E133")
     result = IngestResult(run_id=run_id)
     paths = expand_inputs(paths)
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions

@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
 from evalnlp.ingest._cells import unique_names
 from evalnlp.ingest._text import text_encoding
@@ -87,10 +87,8 @@ class CsvSource(TabularSource):
                     if batch.n_rows:
                         yield batch
             except csv.Error as err:
-                raise InputError("E119", f"{self.path.name}: cannot parse the rows after row {number} (the "
-                                         f"problem ends at line {records.line_num}): {err}. A field "
-                                         f"longer than {FIELD_LIMIT:,} characters usually means a quote "
-                                         "that is never closed; check the quotes in or before that row.") from None
+                raise errors.error("E119", "later", file=self.path.name, number=number, line_num=records.line_num,
+                                   err=err, field_limit=FIELD_LIMIT) from None
 
     def _batch(self, records: list[list[str]], before: int) -> Batch:
         """Rows ``before + 1 ...`` from parsed records (blank lines, parsed as ``[]``, are skipped)."""
@@ -111,7 +109,7 @@ class CsvSource(TabularSource):
                 locators.append(f"row {number}")
             else:
                 fields = f"{len(record)} field{'s' * (len(record) != 1)}"
-                rejects.append((f"row {number}", "E110", f"row has {fields}; the header has {width}"))
+                rejects.append((f"row {number}", "E110", errors.message("E110", "csv", fields=fields, width=width)))
         return make_batch(self.columns, rows, locators, rejects)
 
 
@@ -129,9 +127,7 @@ def open_csv(path: Path, fmt: str) -> CsvSource:
     header, has_data = _header_and_first_row(source)
     source.columns = unique_names(header)
     if not has_data:
-        raise InputError(
-            "E104", f"{path.name}: no data rows: the file has a header ({_preview(source.columns)}) but no rows "
-                    "under it. Expected at least one data row; check that the export included the data.")
+        raise errors.error("E104", "csv", file=path.name, preview=_preview(source.columns))
     return source
 
 
@@ -142,8 +138,7 @@ def _header_and_first_row(source: CsvSource) -> tuple[list[str], bool]:
             header = next((r for r in records if r), None)
             has_data = next((True for r in records if r), False)
         except csv.Error as err:
-            raise InputError("E119", f"{source.path.name}: cannot parse the first rows: {err}. Check the quotes "
-                                     "near the start of the file.") from None
+            raise errors.error("E119", "start", file=source.path.name, err=err) from None
     if header is None:  # only blank lines, which the empty-file check has already ruled out
         header = []
     return header, has_data

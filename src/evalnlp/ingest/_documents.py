@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.ingest._text import (
@@ -54,15 +55,11 @@ def read_text(path: Path) -> list[Passage]:
 
 
 def _no_text(path: Path, what: str) -> InputError:
-    return InputError("E118", f"{path.name}: no text found: {what}. Expected a document with text; if it is a "
-                              "scan or made of images, run it through OCR first (e.g. ocrmypdf), or copy the "
-                              "text into a .txt file.")
+    return errors.error("E118", file=path.name, what=what)
 
 
 def _docx_corrupt(path: Path, found: str) -> InputError:
-    return InputError("E108", f"{path.name}: not a readable DOCX document: {found}. Expected a Word .docx file "
-                              "(a zip archive of XML). Open it in Word or LibreOffice and save it again as .docx, "
-                              "or save it as plain text (.txt).")
+    return errors.error("E108", file=path.name, found=found)
 
 
 def _blocks(container: Any, parent: Any) -> Iterator[Any]:
@@ -128,8 +125,7 @@ def read_docx(path: Path) -> list[Passage]:
 
 
 def _pdf_corrupt(path: Path, found: str) -> InputError:
-    return InputError("E109", f"{path.name}: not a readable PDF: {found}. Expected a PDF document; open it in a "
-                              "PDF viewer and save or print it to a new PDF, or export the text as .txt.")
+    return errors.error("E109", file=path.name, found=found)
 
 
 def _open_pdf(path: Path):
@@ -144,17 +140,11 @@ def _open_pdf(path: Path):
         try:
             opened = bool(reader.decrypt(""))  # PasswordType.NOT_DECRYPTED is 0
         except DependencyError:
-            raise InputError("E111", f"{path.name}: the PDF is encrypted with AES, and reading it needs the "
-                                     "'cryptography' package. Install it (pip install cryptography), or save an "
-                                     "unencrypted copy (open it in a PDF viewer and print it to a new PDF, or "
-                                     "run: qpdf --decrypt in.pdf out.pdf).") from None
+            raise errors.error("E111", "aes", file=path.name) from None
         except Exception as err:
             raise _pdf_corrupt(path, f"the encryption data is damaged ({describe_error(err)})") from None
         if not opened:
-            raise InputError("E111", f"{path.name}: the PDF is password-protected, so its text cannot be read. "
-                                     "Expected an unprotected PDF; open it with its password and save an "
-                                     "unprotected copy (print to PDF, or run: qpdf --password=PASSWORD --decrypt "
-                                     "in.pdf out.pdf), then ingest that copy.")
+            raise errors.error("E111", "password", file=path.name)
     return reader
 
 

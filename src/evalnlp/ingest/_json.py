@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
 from evalnlp.ingest._cells import cell_to_str
@@ -30,8 +31,6 @@ _AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
 _DECODER = json.JSONDecoder()
 _TAIL = 16  # an error this close to the end of the buffer may just be a value cut by the chunk boundary
 
-_JSON_SHAPE = ('Expected a top-level array of objects ([{"text": ...}, ...]) or an object holding one such '
-               'array ({"responses": [{"text": ...}, ...]}).')
 
 
 def _kind(value: Any) -> str:
@@ -79,9 +78,7 @@ class _Scanner:
             line, col = self._line + newlines, pos - self._buf.rfind("\n", 0, pos)
         else:
             line, col = self._line, self._col + pos + 1
-        return InputError("E112", f"{self._name}: malformed JSON at line {line}, column {col}: {what}. "
-                                  "Expected valid JSON; fix the file at that place (a JSON validator or "
-                                  "editor shows the exact spot), or export it again.")
+        return errors.error("E112", "document", file=self._name, line=line, col=col, what=what)
 
     def peek(self) -> str:
         """The next character that is not whitespace, without consuming it; ``""`` at the end."""
@@ -260,18 +257,16 @@ def open_json(path: Path) -> JsonSource:
             for i, item in enumerate(sc.items()):
                 info.add(i, item)
                 if not info.objects:
-                    raise InputError("E113", f"{name}: the top-level array holds something other than objects: "
-                                             f"{info.first_bad}. {_JSON_SHAPE}")
+                    raise errors.error("E113", "not_objects", file=name, first_bad=info.first_bad)
         elif first == "{":
             key, info = _survey_object(sc, name)
         else:
             top = sc.value()
-            raise InputError("E113", f"{name}: the top-level value is {_kind(top)}. {_JSON_SHAPE}")
+            raise errors.error("E113", "top_level", file=name, kind=_kind(top))
         sc.end()
     if info.count == 0:
         where = "the top-level array" if key is None else f"the array under {key!r}"
-        raise InputError("E104", f"{name}: no data rows: {where} is empty. Expected at least one object; "
-                                 "check that the export included the data.")
+        raise errors.error("E104", "json", file=name, where=where)
     source = JsonSource(path, "json", list(info.keys), encoding=encoding)
     source.key = key
     return source
@@ -291,15 +286,12 @@ def _survey_object(sc: _Scanner, name: str) -> tuple[str | None, _ArrayInfo]:
     if len(full) == 1:
         return full[0], arrays[full[0]]
     if len(full) > 1:
-        raise InputError("E113", f"{name}: the top-level object holds several arrays of objects "
-                                 f"({', '.join(repr(k) for k in full)}), so which rows to read is ambiguous. "
-                                 f"{_JSON_SHAPE} Keep one array, or split the file.")
+        raise errors.error("E113", "several_arrays", file=name, listed=', '.join(repr(k) for k in full))
     empty = [k for k, a in arrays.items() if not a.count]
     if len(empty) == 1 and len(arrays) == 1:
         return empty[0], arrays[empty[0]]
     found = [f"{k!r} (array: {a.first_bad or 'empty'})" for k, a in arrays.items()] + others
-    raise InputError("E113", f"{name}: the top-level object holds no array of objects; its members are "
-                             f"{', '.join(found) if found else 'none (it is empty)'}. {_JSON_SHAPE}")
+    raise errors.error("E113", "no_array", file=name, detail=', '.join(found) if found else 'none (it is empty)')
 
 
 class JsonlSource(TabularSource):
@@ -337,10 +329,10 @@ def _jsonl_records(fh: TextIO) -> Iterator[tuple[int, int, Any, tuple[str, str] 
         try:
             obj = loads(line)
         except json.JSONDecodeError as err:
-            yield number, lineno, None, ("E116", f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
+            yield number, lineno, None, ("E116", errors.message("E116", line=lineno, error=err.msg, column=err.colno))
             continue
         if type(obj) is not dict:
-            yield number, lineno, None, ("E117", f"line {lineno} is {_kind(obj)}, not a JSON object")
+            yield number, lineno, None, ("E117", errors.message("E117", line=lineno, kind=_kind(obj)))
             continue
         yield number, lineno, obj, None
 
@@ -365,9 +357,7 @@ def open_jsonl(path: Path, fmt: str) -> JsonlSource:
     if not good:
         assert first_problem is not None  # the file is not blank, so some line was read
         lineno, (code, reason) = first_problem
-        hint = (" If the file is one JSON document rather than one object per line, give it the .json "
-                "extension." if code == "E116" else "")
-        raise InputError("E112" if code == "E116" else "E113",
-                         f"{name}: no line holds a JSON object; the first problem: {reason}. Expected one JSON "
-                         f"object per line ({{\"text\": ...}}).{hint}")
+        if code == "E116":
+            raise errors.error("E112", "jsonl", file=name, reason=reason)
+        raise errors.error("E113", "jsonl", file=name, reason=reason)
     return JsonlSource(path, fmt, list(keys), encoding=encoding)

@@ -7,6 +7,7 @@ from typing import Iterator
 
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, TabularSource, check_chunk_size, frame_batch
 from evalnlp.ingest._cells import cell_to_str, unique_names
@@ -14,8 +15,7 @@ from evalnlp.ingest._text import binary_head, describe_error, describe_head
 
 
 def _corrupt(path: Path, found: str) -> InputError:
-    return InputError("E115", f"{path.name}: not a readable Parquet file: {found}. Expected an Apache Parquet "
-                              "file; write it again (pandas: DataFrame.to_parquet) or export the data as CSV.")
+    return errors.error("E115", file=path.name, found=found)
 
 
 def _open_file(path: Path):
@@ -80,7 +80,5 @@ def open_parquet(path: Path) -> ParquetSource:
         pf.close()
     columns = unique_names(names)
     if n_rows == 0:
-        raise InputError("E104", f"{path.name}: no data rows: the Parquet file has columns "
-                                 f"({', '.join(repr(c) for c in columns[:8])}) but 0 rows. Expected at least one "
-                                 "row; check that the data was written.")
+        raise errors.error("E104", "parquet", file=path.name, listed=', '.join(repr(c) for c in columns[:8]))
     return ParquetSource(path, "parquet", columns)

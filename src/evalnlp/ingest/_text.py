@@ -16,6 +16,7 @@ import codecs
 import re
 from pathlib import Path
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 
 HEAD_BYTES = 64 * 1024
@@ -33,8 +34,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CP1252_UNDEFINED_RE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32")
 
-_FIX_ENCODING = ("Save the file as UTF-8 (in Excel: File > Save As > 'CSV UTF-8'; in a text editor: "
-                 "Save with encoding UTF-8) and try again.")
 
 
 def check_file(path: Path) -> int:
@@ -46,11 +45,9 @@ def check_file(path: Path) -> int:
             similar = sorted(p.name for p in parent.iterdir() if p.stem.lower() == path.stem.lower())
             if similar:
                 hint = f" Files with a similar name there: {', '.join(similar[:5])}."
-        raise InputError("E101", f"{path}: file not found. Expected an existing file; check the path and the "
-                                 f"current directory.{hint}")
+        raise errors.error("E101", "missing", path=path, hint=hint)
     if not path.is_file():
-        raise InputError("E101", f"{path}: is a directory or special file, not a regular file. "
-                                 "Pass the path of a file.")
+        raise errors.error("E101", "not_a_file", path=path)
     size = path.stat().st_size
     if size == 0:
         raise empty_error(path, "has 0 bytes")
@@ -124,21 +121,15 @@ def binary_head(path: Path) -> bytes:
 
 
 def empty_error(path: Path, found: str) -> InputError:
-    return InputError("E103", f"{path.name}: the file is empty ({found}). Expected text or rows to read; "
-                              "check that the export finished and that this is the right file.")
+    return errors.error("E103", file=path.name, found=found)
 
 
 def binary_error(name: str, offset: int) -> InputError:
-    return InputError(
-        "E105", f"{name}: binary content: a zero byte at byte offset {offset}, which text files do not contain "
-                "(and the file is not UTF-16). Expected a text file; this may be a spreadsheet, document or "
-                "compressed file with the wrong extension. Open it in the program that made it and export "
-                "it as UTF-8 text (CSV, TXT or JSON), or give it its proper extension.")
+    return errors.error("E105", file=name, offset=offset)
 
 
 def _undecodable(name: str, detail: str) -> InputError:
-    return InputError("E106", f"{name}: cannot decode the text: {detail}. Expected UTF-8, UTF-16 or "
-                              f"Windows-1252 text. {_FIX_ENCODING}")
+    return errors.error("E106", file=name, reason=detail)
 
 
 def _mixed(name: str, where: str) -> InputError:

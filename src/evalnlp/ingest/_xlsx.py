@@ -14,11 +14,11 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterator
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
 from evalnlp.ingest._cells import cell_to_str, unique_names
 from evalnlp.ingest._text import describe_error, empty_error, zip_problem
-
 
 MAX_UNNAMED = 100  # unnamed columns kept to the right of the header, at most
 
@@ -33,9 +33,7 @@ def column_letter(index: int) -> str:
 
 
 def _corrupt(path: Path, found: str) -> InputError:
-    return InputError("E107", f"{path.name}: not a readable XLSX workbook: {found}. Expected an Excel .xlsx file "
-                              "(a zip archive of XML). Open it in Excel or LibreOffice and save it again as "
-                              ".xlsx (Excel Workbook), or export the sheet as CSV.")
+    return errors.error("E107", file=path.name, found=found)
 
 
 def _load(path: Path):
@@ -83,8 +81,8 @@ class XlsxSource(TabularSource):
                 locator = prefix + str(sheet_row - self.header_row)
                 extra = _first_extra(row, width)
                 if extra:
-                    rejects.append((locator, "E110", f"row has a value in column {column_letter(extra)}, to "
-                                                     f"the right of the header's {width} columns"))
+                    rejects.append((locator, "E110", errors.message("E110", "xlsx", column=column_letter(extra),
+                                                                    width=width)))
                 else:
                     cells = [cell_to_str(v) for v in row[:width]]
                     if len(cells) < width:
@@ -133,11 +131,10 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         if chosen not in names:
             close = [n for n in names if n.strip().lower() == chosen.strip().lower()]
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise InputError("E114", f"{path.name}: no sheet named {chosen!r}. The sheets are "
-                                     f"{', '.join(repr(n) for n in names)}.{hint} Pass one of them with --sheet.")
+            raise errors.error("E114", "missing", file=path.name, chosen=chosen,
+                               listed=', '.join(repr(n) for n in names), hint=hint)
         if not hasattr(wb[chosen], "iter_rows"):
-            raise InputError("E114", f"{path.name}: sheet {chosen!r} is a chart, not a worksheet. The sheets are "
-                                     f"{', '.join(repr(n) for n in names)}; pass a worksheet with --sheet.")
+            raise errors.error("E114", "chart", file=path.name, chosen=chosen, listed=', '.join(repr(n) for n in names))
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
         header, has_data = None, False
         for number, row in _guard(path, source._rows(wb)):
@@ -161,9 +158,7 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
     source.width = width
     source.columns = unique_names(header[:width])
     if not has_data:
-        raise InputError("E104", f"{path.name}: no data rows: sheet {chosen!r} has a header (row "
-                                 f"{source.header_row}) but no rows with values under it. Expected at least one "
-                                 "data row; check the sheet name (--sheet) and that the data was saved.")
+        raise errors.error("E104", "xlsx", file=path.name, chosen=chosen, header_row=source.header_row)
     return source
 
 

@@ -50,7 +50,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 from evalnlp.ingest import _narrative_words as W
 from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_title, word_count
 from evalnlp.ingest._narrative_reach import find_reach
@@ -68,8 +68,8 @@ from evalnlp.ingest._narrative_speaker import (
     np_before_verb,
     np_head_prefix,
     role_before,
-    trim_right,
     strip_intro,
+    trim_right,
     trim_span,
     valid_np,
 )
@@ -165,11 +165,7 @@ def pipeline_name(nlp: Any = None) -> str:
 
 def _check(text: Any) -> str:
     if not isinstance(text, str):
-        raise InputError(
-            "E170",
-            f"narrative extraction expects the document text as a str; got {type(text).__name__}. "
-            "Pass the text itself (for a file, read it first).",
-        )
+        raise errors.error("E170", type_name=type(text).__name__)
     return text
 
 

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 from evalnlp.ingest._base import Batch, Passage, TabularSource
 from evalnlp.ingest._text import check_file, detect_encoding, text_encoding
 
@@ -103,8 +103,7 @@ def file_kind(path: str | Path) -> str:
     found = f"the extension {suffix!r}" if suffix else "no extension"
     hint = _CONVERT_HINTS.get(suffix)
     fix = f"To read it, {hint}." if hint else "Convert it to one of these formats, or fix its extension."
-    raise InputError("E102", f"{path.name}: unsupported file type ({found}). Supported extensions: {_supported()}. "
-                             f"{fix}")
+    raise errors.error("E102", "unsupported", file=path.name, found=found, supported=_supported(), fix=fix)
 
 
 def open_tabular(path: str | Path, *, sheet: str | None = None) -> TabularSource:
@@ -116,8 +115,8 @@ def open_tabular(path: str | Path, *, sheet: str | None = None) -> TabularSource
     """
     path = Path(path)
     if file_kind(path) != "tabular":
-        raise InputError("E102", f"{path.name}: {_suffix(path)} is a narrative format (paragraphs, pages), not a "
-                                 f"table. Tabular extensions: {', '.join(sorted(TABULAR))}.")
+        raise errors.error("E102", "not_a_table", file=path.name, suffix=_suffix(path),
+                           tabular=', '.join(sorted(TABULAR)))
     suffix = _suffix(path)
     fmt = suffix.lstrip(".")
     if suffix in (".csv", ".tsv"):
@@ -148,8 +147,8 @@ def read_narrative(path: str | Path) -> list[Passage]:
     """
     path = Path(path)
     if file_kind(path) != "narrative":
-        raise InputError("E102", f"{path.name}: {_suffix(path)} is a tabular format, not a narrative document. "
-                                 f"Narrative extensions: {', '.join(sorted(NARRATIVE))}.")
+        raise errors.error("E102", "not_narrative", file=path.name, suffix=_suffix(path),
+                           narrative=', '.join(sorted(NARRATIVE)))
     suffix = _suffix(path)
     from evalnlp.ingest import _documents
 
