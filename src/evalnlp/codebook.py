@@ -48,6 +48,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from evalnlp import errors
 from evalnlp.errors import CodebookError
 from evalnlp.util import did_you_mean
 
@@ -138,11 +139,9 @@ class Codebook:
         try:
             return self._index[theme_id]
         except (KeyError, TypeError):
-            raise CodebookError(
-                "E220",
-                f"Codebook {self.id!r} has no theme {theme_id!r}.{did_you_mean(str(theme_id), self.theme_ids)} "
-                f"Its themes are: {', '.join(self.theme_ids)}.",
-            ) from None
+            raise errors.error("E220", "unknown", id=self.id, theme_id=theme_id,
+                               hint=did_you_mean(str(theme_id), self.theme_ids),
+                               theme_ids=", ".join(self.theme_ids)) from None
 
     def label_to_id(self, label: str) -> str:
         """Map a theme id, label or alias (case- and spacing-insensitive) to the theme id.
@@ -152,12 +151,8 @@ class Codebook:
         found = self._names.get(_norm_name(label)) if isinstance(label, str) else None
         if found is None:
             known = [n for t in self.themes for n in (t.id, t.label, *t.aliases)]
-            raise CodebookError(
-                "E221",
-                f"{label!r} is not a theme id, label or alias of codebook {self.id!r}."
-                f"{did_you_mean(str(label), known)} Use one of: {', '.join(self.theme_ids)}, or add the "
-                "name to the theme's `aliases` list in the codebook.",
-            )
+            raise errors.error("E221", "label", label=label, id=self.id, hint=did_you_mean(str(label), known),
+                               theme_ids=', '.join(self.theme_ids))
         return found
 
 
@@ -183,13 +178,14 @@ class CodebookValidationError(CodebookError):
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems: tuple[Problem, ...] = tuple(problems)
+        code = problems[0].code
         if len(problems) == 1:
-            p = problems[0]
-            text = f"Codebook {source} is not valid: {p.where}: {p.message}"
+            made = errors.several(code, "codebook", source=source, where=problems[0].where,
+                                  problem=problems[0].message)
         else:
             lines = "\n".join(f"  {i}. {p}" for i, p in enumerate(problems, 1))
-            text = f"Codebook {source} has {len(problems)} problems:\n{lines}"
-        super().__init__(problems[0].code, text)
+            made = errors.several(code, "codebook_several", source=source, n=len(problems), lines=lines)
+        super().__init__(code, template=made.template, fields=made.fields)
 
     @property
     def codes(self) -> list[str]:
@@ -223,28 +219,25 @@ def keyword_tokens(pattern: str) -> list[tuple[str, bool]]:
 def _keyword_problem(pattern: str) -> str | None:
     """Why ``pattern`` is not a valid keyword pattern, or None if it is."""
     if not pattern.strip():
-        return "is empty; remove it or write a lemma such as 'involve'"
+        return errors.message("E214", "empty")
     if pattern != pattern.strip():
-        return f"{pattern!r} has leading or trailing spaces; write {pattern.strip()!r}"
+        return errors.message("E214", "outer_spaces", pattern=pattern, fix=pattern.strip())
     if "  " in pattern:
-        return f"{pattern!r} has several spaces in a row; separate tokens by one space: {' '.join(pattern.split())!r}"
+        return errors.message("E214", "spaces", pattern=pattern, fix=" ".join(pattern.split()))
     upper = [c for c in pattern if c.isalpha() and c != c.lower()]
     if upper:
-        return f"{pattern!r} has uppercase letters; patterns are lowercase lemmas: write {pattern.lower()!r}"
+        return errors.message("E214", "uppercase", pattern=pattern, fix=pattern.lower())
     bad = sorted({c for c in pattern if not (c.isalpha() or c.isdigit() or c in "-' *")})
     if bad:
-        return (
-            f"{pattern!r} contains {', '.join(repr(c) for c in bad)}; only letters, digits, '-', \"'\", "
-            "spaces and a trailing '*' are allowed"
-        )
+        return errors.message("E214", "characters", pattern=pattern, bad=", ".join(repr(c) for c in bad))
     for tok in pattern.split(" "):
         if "*" in tok[:-1]:
-            return f"{pattern!r}: '*' may only end a token (a prefix wildcard such as 'particip*'), found in {tok!r}"
+            return errors.message("E214", "inner_star", pattern=pattern, token=tok)
         stem = tok[:-1] if tok.endswith("*") else tok
         if tok.endswith("*") and sum(c.isalnum() for c in stem) < _MIN_PREFIX:
-            return f"{pattern!r}: the wildcard token {tok!r} needs at least {_MIN_PREFIX} letters before '*'"
+            return errors.message("E214", "short_prefix", pattern=pattern, token=tok, min_prefix=_MIN_PREFIX)
         if not any(c.isalnum() for c in stem):
-            return f"{pattern!r}: the token {tok!r} has no letter or digit"
+            return errors.message("E214", "no_letter", pattern=pattern, token=tok)
     return None
 
 
@@ -266,22 +259,26 @@ class _Checker:
         value = data.get(key)
         if value is None:
             if required:
-                self.add(code_empty or "E205", f"{where}.{key}", f"is missing; add a non-empty `{key}:` string")
+                code = code_empty or "E205"
+                self.add(code, f"{where}.{key}", errors.message(code, "field_missing", key=key))
             return None
         if not isinstance(value, str):
             fix = "write it as one string" if isinstance(value, (list, dict)) else "put the value in quotes"
-            self.add("E217", f"{where}.{key}", f"must be a string; got {_type_name(value)} {value!r}: {fix}")
+            self.add("E217", f"{where}.{key}", errors.message("E217", "string", type_name=_type_name(value),
+                                                              value=value, fix=fix))
             return None
         if required and not value.strip():
-            self.add(code_empty or "E205", f"{where}.{key}", f"is empty; write a non-empty `{key}:`")
+            code = code_empty or "E205"
+            self.add(code, f"{where}.{key}", errors.message(code, "field_empty", key=key))
             return None
         return value
 
     def flag(self, data: dict, key: str, default: bool, where: str = "") -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.add("E217", f"{where}.{key}" if where else key, f"must be true or false; got {_type_name(value)} "
-                     f"{value!r}")
+            self.add("E217", f"{where}.{key}" if where else key, errors.message("E217", "flag",
+                                                                                type_name=_type_name(value),
+                                                                                value=value))
             return default
         return value
 
@@ -294,7 +291,7 @@ class _Checker:
             self.add(
                 "E217",
                 f"{where}.{key}",
-                f"must be a list of strings such as [a, b]; got {_type_name(value)} {value!r}",
+                errors.message("E217", "list", type_name=_type_name(value), value=value),
             )
             return ()
         out: list[str] = []
@@ -310,7 +307,8 @@ class _Checker:
                     if isinstance(item, bool)
                     else " (quote it)"
                 )
-                self.add("E217", f"{where}.{key}[{i}]", f"must be a string; got {_type_name(item)} {item!r}{hint}")
+                self.add("E217", f"{where}.{key}[{i}]", errors.message("E217", "item", type_name=_type_name(item),
+                                                                       item=item, hint=hint))
         return tuple(out)
 
     def unknown_keys(self, data: dict, allowed: tuple[str, ...], where: str, code: str) -> None:
@@ -320,7 +318,7 @@ class _Checker:
                 self.add(
                     code,
                     f"{where}.{key}" if where else str(key),
-                    f"unknown key.{hint} Allowed keys: {', '.join(allowed)}",
+                    errors.message(code, "unknown_key", hint=hint, allowed=", ".join(allowed)),
                 )
 
     # the codebook ----------------------------------------------------------
@@ -330,8 +328,7 @@ class _Checker:
             self.add(
                 "E204",
                 "top level",
-                f"expected a mapping with `id:` and `themes:` keys; found {found}. "
-                "See the header of a shipped codebook (evalnlp codebook show impact) for the format",
+                errors.message("E204", found=found),
             )
             return None
         self.unknown_keys(data, _TOP_KEYS, "", "E215")
@@ -340,8 +337,7 @@ class _Checker:
             self.add(
                 "E206",
                 "codebook.id",
-                f"{cb_id!r} is not a valid id: use lowercase letters, digits and '_', starting with a letter "
-                f"(e.g. {_fix_id(cb_id)!r})",
+                errors.message("E206", "codebook", id=cb_id, fix=_fix_id(cb_id)),
             )
         title = self.text(data, "title", "codebook", required=False)
         version = self.text(data, "version", "codebook", required=False)
@@ -369,12 +365,11 @@ class _Checker:
             self.add(
                 "E207",
                 "themes",
-                "the codebook has no themes; add a `themes:` list with at least one theme "
-                "(each with id, label and definition)",
+                errors.message("E207"),
             )
             return []
         if not isinstance(raw, list):
-            self.add("E217", "themes", f"must be a list of theme mappings; got {_type_name(raw)}")
+            self.add("E217", "themes", errors.message("E217", "themes", type_name=_type_name(raw)))
             return []
         themes: list[Theme] = []
         seen: dict[str, int] = {}
@@ -391,7 +386,7 @@ class _Checker:
             self.add(
                 "E208",
                 where,
-                f"each theme must be a mapping (id:, label:, definition:, ...); got {_type_name(item)} {item!r}",
+                errors.message("E208", type_name=_type_name(item), item=item),
             )
             return None
         tid = self.text(item, "id", where, required=True)
@@ -402,14 +397,13 @@ class _Checker:
                 self.add(
                     "E206",
                     f"{where}.id",
-                    f"{tid!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a "
-                    f"letter (e.g. {_fix_id(tid)!r})",
+                    errors.message("E206", "theme", id=tid, fix=_fix_id(tid)),
                 )
             elif tid in seen:
                 self.add(
                     "E209",
                     f"{where}.id",
-                    f"duplicate theme id {tid!r} (also themes[{seen[tid]}]); give each theme its own id",
+                    errors.message("E209", id=tid, seen=seen[tid]),
                 )
             else:
                 seen[tid] = i
@@ -446,8 +440,7 @@ class _Checker:
                 self.add(
                     "E212",
                     f"{self.where[tid]}.parent",
-                    f"unknown parent {parent!r}.{did_you_mean(parent, sorted(ids))} A parent must be the id of "
-                    "another theme in this codebook, or null",
+                    errors.message("E212", parent=parent, hint=did_you_mean(parent, sorted(ids))),
                 )
         reported: set[str] = set()
         for start in parents:
@@ -462,7 +455,7 @@ class _Checker:
                 self.add(
                     "E213",
                     f"{self.where[node]}.parent",
-                    f"parent cycle {' -> '.join(cycle)}; parents must form a tree, so remove one of these parents",
+                    errors.message("E213", cycle=' -> '.join(cycle)),
                 )
         names: dict[str, str] = {}
         for theme in themes:
@@ -473,8 +466,7 @@ class _Checker:
                     self.add(
                         "E218",
                         self.where[theme.id],
-                        f"the name {name!r} is also an id, label or alias of theme {other!r}, so labelled data "
-                        "could not be mapped unambiguously; rename or drop one of them",
+                        errors.message("E218", name=name, other=other),
                     )
                 names.setdefault(key, theme.id)
 
@@ -529,7 +521,7 @@ def _parse(raw: bytes, source: str) -> Codebook:
     except UnicodeDecodeError as exc:
         raise CodebookValidationError(
             source,
-            [Problem("E202", "file", f"is not UTF-8 text (byte {exc.start}); save the codebook as UTF-8")],
+            [Problem("E202", "file", errors.message("E202", "not_utf8", byte=exc.start))],
         ) from None
     try:
         data = yaml.safe_load(text)
@@ -541,14 +533,12 @@ def _parse(raw: bytes, source: str) -> Codebook:
         detail = f"{context}: {what}" if context else what
         raise CodebookValidationError(
             source,
-            [Problem("E203", where, f"is not valid YAML ({detail}); check indentation and quoting there")],
+            [Problem("E203", where, errors.message("E203", reason=detail))],
         ) from None
     identity = identity_bytes(raw, data)
     checker = _Checker()
     if identity is None:
-        checker.add("E219", "catch_all", "must be written on a line of its own in the theme's block "
-                    "(`catch_all: true` under `id:` and `label:`), so that the flag stays out of the codebook's "
-                    "identity; rewrite it that way")
+        checker.add("E219", "catch_all", errors.message("E219"))
     sha = hashlib.sha256(identity if identity is not None else raw).hexdigest()
     codebook = checker.codebook(data, source, sha)
     if checker.problems or codebook is None:
@@ -571,13 +561,9 @@ def _resolve(ref: str | Path) -> Path:
         return path
     looks_like_id = isinstance(ref, str) and "/" not in ref and "\\" not in ref and not path.suffix
     if path.exists():
-        raise CodebookError("E202", f"Codebook path {str(path)!r} is a directory, not a YAML file.")
+        raise errors.error("E202", "directory", path=str(path))
     hint = did_you_mean(str(ref), list(SHIPPED)) if looks_like_id else ""
-    raise CodebookError(
-        "E201",
-        f"Codebook {str(ref)!r} not found: it is neither a shipped codebook ({', '.join(SHIPPED)}) nor an "
-        f"existing file.{hint} Pass a shipped id or the path of a YAML codebook.",
-    )
+    raise errors.error("E201", ref=str(ref), shipped=', '.join(SHIPPED), hint=hint)
 
 
 _CACHE: dict[tuple[str, int, int], Codebook] = {}
@@ -610,7 +596,7 @@ def validate_codebook(path: str | Path) -> Codebook:
     try:
         raw = resolved.read_bytes()
     except OSError as exc:
-        raise CodebookError("E202", f"Cannot read codebook {str(resolved)!r}: {exc.strerror}.") from None
+        raise errors.error("E202", "unreadable", resolved=str(resolved), strerror=exc.strerror) from None
     return _parse(raw, str(resolved))
 
 

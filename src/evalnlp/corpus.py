@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 
 __all__ = [
@@ -179,10 +180,12 @@ class Corpus:
         """Attributes a table can be grouped by: every metadata key found, then question, source and kind."""
         return self.metadata_keys() + list(self.builtin_attributes())
 
-    def unknown_attribute(self, attr: str, code: str = "E150", what: str = "--by") -> InputError:
-        return InputError(code, f"{what} {attr!r} is not an attribute of the documents in this store. Expected "
-                          f"one of the attributes found: {', '.join(self.known_attributes())}. Metadata columns "
-                          "become attributes at ingest (--meta COL)")
+    def unknown_attribute(self, attr: str, claim: str | None = None) -> InputError:
+        """E150 for a grouping attribute ``attr`` no document has; E157 when it is a filter of ``claim``."""
+        found = ", ".join(self.known_attributes())
+        if claim is None:
+            return errors.error("E150", attr=attr, found=found)  # type: ignore[return-value]
+        return errors.error("E157", attr=attr, found=found, claim=claim)  # type: ignore[return-value]
 
     def group_table(self, attr: str) -> str:
         """The store's table of each document's group for ``attr`` (made once). Raises :class:`InputError`
@@ -251,36 +254,36 @@ class Corpus:
     def candidates(self, themes: list[str], k: int, weights: tuple[float, float, float], *,
                    attr: str | None = None, filters: dict[str, tuple[str, ...]] | None = None,
                    first_theme: bool = False, testimonials: bool = False,
-                   filter_error: tuple[str, str] | None = None) -> pd.DataFrame:
+                   filter_claim: str | None = None) -> pd.DataFrame:
         """Quote candidates chosen by the store (see :meth:`evalnlp.store.Store.coded_candidates`), with
         ``attrs`` parsed; with ``attr`` a ``group`` column; ``filters`` {attr: values} keep documents in those
-        groups (an unknown attribute raises ``filter_error`` = (code, what) or E150)."""
+        groups (an unknown attribute raises E150, or E157 naming ``filter_claim``, the claim these filters are of)."""
         flt = []
         for name, values in (filters or {}).items():
-            flt.append((self._filter_table(name, filter_error), list(values)))
+            flt.append((self._filter_table(name, filter_claim), list(values)))
         group = self.group_table(attr) if attr is not None else None
         df = self.store.coded_candidates(self.handle, list(themes), k, weights, group=group, filters=flt,
                                          first_theme=first_theme, testimonials=testimonials)
         return self._passage_frame(df)
 
-    def _filter_table(self, attr: str, error: tuple[str, str] | None) -> str:
+    def _filter_table(self, attr: str, claim: str | None) -> str:
         try:
             return self.group_table(attr)
         except InputError:
-            if error is None:
+            if claim is None:
                 raise
-            raise self.unknown_attribute(attr, code=error[0], what=error[1]) from None
+            raise self.unknown_attribute(attr, claim) from None
 
     def support_counts(self, themes: list[str], filters: dict[str, tuple[str, ...]] | None = None,
-                       filter_error: tuple[str, str] | None = None) -> dict[str, int]:
+                       filter_claim: str | None = None) -> dict[str, int]:
         """Passages, documents and sources with a code of ``themes`` in documents of ``filters``."""
-        flt = [(self._filter_table(a, filter_error), list(v)) for a, v in (filters or {}).items()]
+        flt = [(self._filter_table(a, filter_claim), list(v)) for a, v in (filters or {}).items()]
         return self.store.coded_support_counts(self.handle, list(themes), flt)
 
     def support_reach(self, themes: list[str], filters: dict[str, tuple[str, ...]] | None = None,
-                      filter_error: tuple[str, str] | None = None) -> pd.DataFrame:
+                      filter_claim: str | None = None) -> pd.DataFrame:
         """Reach figures inside passages with a code of ``themes`` in documents of ``filters``."""
-        flt = [(self._filter_table(a, filter_error), list(v)) for a, v in (filters or {}).items()]
+        flt = [(self._filter_table(a, filter_claim), list(v)) for a, v in (filters or {}).items()]
         return self.store.coded_support_reach(self.handle, list(themes), flt)
 
     def theme_passages(self, theme: str, limit: int) -> tuple[int, pd.DataFrame]:
@@ -365,9 +368,9 @@ def known_attributes(corpus: Corpus) -> list[str]:
     return corpus.known_attributes()
 
 
-def unknown_attribute(attr: str, corpus: Corpus, code: str = "E150", what: str = "--by") -> InputError:
+def unknown_attribute(attr: str, corpus: Corpus, claim: str | None = None) -> InputError:
     """See :meth:`Corpus.unknown_attribute`."""
-    return corpus.unknown_attribute(attr, code=code, what=what)
+    return corpus.unknown_attribute(attr, claim)
 
 
 def group_values(corpus: Corpus, attr: str) -> pd.Series:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from evalnlp.errors import CodebookError
+from evalnlp import errors
 
 __all__ = [
     "cohen_kappa",
@@ -342,12 +342,7 @@ def labels_to_matrix(
                 cols.append(j)
     if unknown:
         shown = ", ".join(f"{lab!r} (row {row})" for lab, row in list(unknown.items())[:10])
-        raise CodebookError(
-            "E230",
-            f"Labels not in the codebook: {shown}. Expected theme ids: {', '.join(theme_ids)}. "
-            "Map the labels to theme ids (Codebook.label_to_id accepts labels and aliases) or add them "
-            "as aliases in the codebook.",
-        )
+        raise errors.error("E230", shown=shown, theme_ids=', '.join(theme_ids))
     out = np.zeros((n, len(index)), dtype=np.uint8)
     out[rows, cols] = 1
     return out

@@ -35,8 +35,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from evalnlp.errors import InputError
-from evalnlp.corpus import Corpus, load_corpus, plain as _plain
+from evalnlp import errors
+from evalnlp.corpus import Corpus, load_corpus
+from evalnlp.corpus import plain as _plain
 from evalnlp.quotes import (
     QUOTE_CANDIDATES,
     candidate_weights,
@@ -180,45 +181,40 @@ def _filter_label(value: Any) -> str:
 
 def _parse_claim(item: Any, where: str, problems: list[tuple[str, str]]) -> Claim | None:
     if not isinstance(item, dict):
-        problems.append(("E154", f"{where}: expected a mapping with id, text and themes; found "
-                                 f"{type(item).__name__} {item!r:.60}"))
+        problems.append(("E154", errors.message("E154", "not_mapping", where=where, type_name=type(item).__name__,
+                                                item=item)))
         return None
     unknown = [k for k in item if k not in _CLAIM_KEYS]
     if unknown:
-        problems.append(("E160", f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; a claim has only "
-                                 f"{', '.join(_CLAIM_KEYS)}"))
+        problems.append(("E160", errors.message("E160", where=where, listed=', '.join(map(repr, unknown)),
+                                                claim_keys=', '.join(_CLAIM_KEYS))))
     ok = True
     cid = item.get("id")
     if cid is None or not _scalar(cid) or isinstance(cid, bool) or not str(cid).strip():
-        problems.append(("E154", f"{where}: 'id' is missing or empty; give each claim a short id such as c1"))
+        problems.append(("E154", errors.message("E154", "id", where=where)))
         ok = False
     text = item.get("text")
     if not isinstance(text, str) or not text.strip():
-        problems.append(("E154", f"{where}: 'text' must be the claim's wording (a non-empty string); found "
-                                 f"{text!r:.60}"))
+        problems.append(("E154", errors.message("E154", "text", where=where, text=text)))
         ok = False
     themes = item.get("themes")
     if isinstance(themes, str):
         themes = [themes]
     if (not isinstance(themes, list) or not themes
             or not all(isinstance(t, str) and t.strip() for t in themes)):
-        problems.append(("E154", f"{where}: 'themes' must be a non-empty list of theme ids; found "
-                                 f"{item.get('themes')!r:.60}"))
+        problems.append(("E154", errors.message("E154", "themes", where=where, themes=item.get('themes'))))
         ok = False
     filters: dict[str, tuple[str, ...]] = {}
     raw_filters = item.get("filters")
     if raw_filters is not None:
         if not isinstance(raw_filters, dict):
-            problems.append(("E159", f"{where}: 'filters' must map an attribute to a value or a list of "
-                                     f"values, e.g. {{programme: [Mary Seacole, Rosalind Franklin]}}; found "
-                                     f"{raw_filters!r:.60}"))
+            problems.append(("E159", errors.message("E159", "not_mapping", where=where, raw_filters=raw_filters)))
             ok = False
         else:
             for attr, value in raw_filters.items():
                 values = value if isinstance(value, list) else [value]
                 if not values or not all(_scalar(v) for v in values):
-                    problems.append(("E159", f"{where}: filter {attr!r} must be a value or a non-empty list "
-                                             f"of values; found {value!r:.60}"))
+                    problems.append(("E159", errors.message("E159", "filter", where=where, attr=attr, value=value)))
                     ok = False
                     continue
                 filters[str(attr)] = tuple(_filter_label(v) for v in values)
@@ -231,9 +227,9 @@ def _parse_claim(item: Any, where: str, problems: list[tuple[str, str]]) -> Clai
 def _raise(path: str, problems: list[tuple[str, str]]) -> None:
     if len(problems) == 1:
         code, msg = problems[0]
-        raise InputError(code, f"claims file {path}: {msg}")
+        raise errors.several(code, "claims", path=path, problem=msg)
     lines = "\n".join(f"  {i}. [{c}] {m}" for i, (c, m) in enumerate(problems, 1))
-    raise InputError(problems[0][0], f"claims file {path} has {len(problems)} problems:\n{lines}")
+    raise errors.several(problems[0][0], "claims_several", path=path, n=len(problems), lines=lines)
 
 
 def parse_claims(data: Any, source: str = "<claims>", codebook=None) -> list[Claim]:
@@ -242,11 +238,9 @@ def parse_claims(data: Any, source: str = "<claims>", codebook=None) -> list[Cla
         extra = [k for k in data if k not in ("claims", "keep_names")]
         data = data["claims"]
         if extra:
-            _raise(source, [("E153", f"unexpected top-level key(s) {', '.join(map(repr, extra))}; expected "
-                                     "only 'claims' and 'keep_names'")])
+            _raise(source, [("E153", errors.message("E153", "keys", listed=', '.join(map(repr, extra))))])
     if not isinstance(data, list) or not data:
-        _raise(source, [("E153", "expected a non-empty list of claims (or a mapping with a 'claims' list), "
-                                 f"each with id, text and themes; found {type(data).__name__}")])
+        _raise(source, [("E153", errors.message("E153", "not_list", type_name=type(data).__name__))])
     problems: list[tuple[str, str]] = []
     claims: list[Claim] = []
     seen: dict[str, int] = {}
@@ -255,15 +249,15 @@ def parse_claims(data: Any, source: str = "<claims>", codebook=None) -> list[Cla
         if claim is None:
             continue
         if claim.id in seen:
-            problems.append(("E155", f"claim {i}: id {claim.id!r} is already used by claim {seen[claim.id]}; "
-                                     "ids must be unique"))
+            problems.append(("E155", errors.message("E155", i=i, claim_id=claim.id, seen=seen[claim.id])))
             continue
         seen[claim.id] = i
         if codebook is not None:
             for theme in claim.themes:
                 if theme not in codebook.theme_ids:
-                    problems.append(("E156", f"claim {i} ({claim.id}): {theme!r} is not a theme of codebook "
-                                             f"{codebook.id!r}; its themes are {', '.join(codebook.theme_ids)}"))
+                    problems.append(("E156", errors.message("E156", i=i, claim_id=claim.id, theme=theme,
+                                                            codebook_id=codebook.id,
+                                                            theme_ids=', '.join(codebook.theme_ids))))
         claims.append(claim)
     if problems:
         _raise(source, problems)
@@ -304,8 +298,7 @@ def claims_keep_names(path: str | Path) -> list[str]:
     if isinstance(names, str):
         names = [names]
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-        raise InputError("E164", f"claims file {str(p)!r}: 'keep_names' must be a list of names, e.g. "
-                                 f"keep_names: [Jane Smith, J. Smith]; found {data['keep_names']!r:.60}")
+        raise errors.error("E164", "claims", path=str(p), data=data['keep_names'])
     return [" ".join(n.split()) for n in names]
 
 
@@ -315,16 +308,15 @@ def _read_claims_yaml(p: Path) -> Any:
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError("E151", f"claims file {str(p)!r} not found; pass the path of a YAML file of claims") from None
+        raise errors.error("E151", "missing", path=str(p)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("E151", f"cannot read claims file {str(p)!r} ({exc}); expected UTF-8 YAML text") from None
+        raise errors.error("E151", "unreadable", path=str(p), exc=exc) from None
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise InputError("E152", f"claims file {str(p)!r} is not valid YAML{where}: "
-                         f"{getattr(exc, 'problem', None) or exc}; check indentation and quoting") from None
+        raise errors.error("E152", path=str(p), where=where, value=getattr(exc, 'problem', None) or exc) from None
     return data
 
 
@@ -458,13 +450,11 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
 
 def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes: int,
                encoder=None, keep: Sequence[str] = ()) -> dict[str, Any]:
-    where = (f"claim {claim.id!r} filters on",)
-    error = ("E157", where[0])
-    counts = corpus.support_counts(list(claim.themes), claim.filters, filter_error=error)
+    counts = corpus.support_counts(list(claim.themes), claim.filters, filter_claim=claim.id)
     themes = [t for t in codebook.theme_ids if t in claim.themes]
     k = max(QUOTE_CANDIDATES, 20 * n_quotes)
     candidates = corpus.candidates(themes, k, candidate_weights(), filters=claim.filters, first_theme=True,
-                                   testimonials=True, filter_error=error)
+                                   testimonials=True, filter_claim=claim.id)
     scored = score_pairs(corpus, codebook, encoder, pairs=candidates)
     segs = scored.drop_duplicates("seg_id")  # a passage's row of its first theme in the codebook, best scored
     segs = segs.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
@@ -493,7 +483,7 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
          "source_entries": cited.get(q["seg_id"], [])}
         for q in (quote_records(t_quotes) if len(testimonials) else [])
     ]
-    linked = corpus.support_reach(list(claim.themes), claim.filters, filter_error=error)
+    linked = corpus.support_reach(list(claim.themes), claim.filters, filter_claim=claim.id)
     linked = linked.sort_values(["source", "locator", "start"])
     row["reach"] = [{"text": " ".join(str(r.text).split()), "value": _plain(r.value), "unit": _plain(r.unit),
                      "source": r.source, "locator": r.locator, "doc_id": r.doc_id}

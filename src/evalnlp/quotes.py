@@ -43,20 +43,21 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.corpus import (  # noqa: F401  (the read model's names, importable from here as before)
     BUILTIN_ATTRIBUTES,
     MISSING_GROUP,
     Corpus,
     builtin_attributes,
-    group_label as _group_label,
     group_sort_key,
     group_values,
     known_attributes,
     load_corpus,
-    plain as _plain,
     unknown_attribute,
 )
-from evalnlp.errors import InputError
+from evalnlp.corpus import (
+    plain as _plain,
+)
 
 __all__ = [
     "CENTRE_SAMPLE",
@@ -360,7 +361,7 @@ def _empty_quotes(by: str | None) -> pd.DataFrame:
 
 def _check_n(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError("E158", f"The 'n' parameter of rank_quotes must be an int >= 1; got {n!r} instead.")
+        raise errors.error("E158", n=n)
     return int(n)
 
 
