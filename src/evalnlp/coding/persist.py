@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from evalnlp.errors import ModelError
+from evalnlp import errors
 from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, write_atomic
 
 __all__ = [
@@ -257,14 +257,12 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
     sio = _skops_io()
 
     if not _is_model(coder):
-        raise ModelError("E329", f"save_model() expects an evalnlp theme coder or sentiment model; "
-                                 f"got {type(coder).__name__}.")
+        raise errors.error("E329", "not_model", type_name=type(coder).__name__)
     if not hasattr(coder, "classes_"):
-        raise ModelError("E329", f"This {type(coder).__name__} is not fitted: call fit() before save_model().")
+        raise errors.error("E329", "not_fitted", type_name=type(coder).__name__)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ModelError("E329", f"Cannot save the model to {out}: expected a directory, found a file. "
-                                 "Choose a new directory name with --out.")
+        raise errors.error("E329", "file", out=out)
     out.mkdir(parents=True, exist_ok=True)
     fields = dict(card or {})
 
@@ -324,9 +322,7 @@ def resolve_model(name_or_dir: str | Path) -> Path:
     path = Path(name_or_dir).expanduser()
     if path.exists():
         return path
-    raise ModelError("E330", f"No model called {text!r}: expected a shipped model name "
-                             f"({', '.join(SHIPPED_MODELS)}) or a directory saved by `evalnlp train --out DIR`; "
-                             f"found neither. Check the name or path.")
+    raise errors.error("E330", name=text, shipped_models=', '.join(SHIPPED_MODELS))
 
 
 def _locate(path: Path) -> tuple[Path, Path]:
@@ -338,39 +334,28 @@ def _locate(path: Path) -> tuple[Path, Path]:
         if not model_file.is_file():
             pickles = sorted(p.name for p in path.iterdir() if p.suffix.lower() in _PICKLE_SUFFIXES)
             if pickles:
-                raise ModelError("E321", f"{path} holds {', '.join(pickles)} but no {MODEL_FILE}: pickle and joblib "
-                                         "files can run arbitrary code when loaded, so evalnlp never loads them. "
-                                         "Retrain the model with `evalnlp train` to get a skops file.")
-            raise ModelError("E320", f"No model in {path}: expected {MODEL_FILE} and {CARD_FILE}, found neither "
-                                     f"{MODEL_FILE}. Point --model at a directory written by `evalnlp train --out`.")
+                raise errors.error("E321", "pickles_only", path=path, pickles=', '.join(pickles), model_file=MODEL_FILE)
+            raise errors.error("E320", "no_model", path=path, model_file=MODEL_FILE, card_file=CARD_FILE)
     else:
-        raise ModelError("E320", f"Model not found: {path} does not exist. Point --model at a directory written "
-                                 "by `evalnlp train --out`, or use a shipped model name.")
+        raise errors.error("E320", "missing", path=path)
     with model_file.open("rb") as handle:
         head = handle.read(8)
     if model_file.suffix.lower() in _PICKLE_SUFFIXES or _looks_like_pickle(head):
-        raise ModelError("E321", f"{model_file} is a pickle or joblib file. These can run arbitrary code when "
-                                 "loaded, so evalnlp never loads them; only skops files with a card are accepted. "
-                                 "Retrain the model with `evalnlp train` to get one.")
+        raise errors.error("E321", "pickle", model_file=model_file)
     if head[:4] != _ZIP_MAGIC:
-        raise ModelError("E328", f"{model_file} is not a skops file (expected a zip archive written by "
-                                 f"skops.io.dump; found bytes {head[:4]!r}). Retrain the model with `evalnlp train`.")
+        raise errors.error("E328", "not_skops", model_file=model_file, head=head[:4])
     return model_file, folder / CARD_FILE
 
 
 def _read_card(card_file: Path, model_file: Path) -> dict[str, Any]:
     if not card_file.is_file():
-        raise ModelError("E322", f"The model card {card_file} is missing: every model needs the card.json written "
-                                 f"beside {model_file.name} (it holds the file's checksum and the codebook it was "
-                                 "trained on). Copy the whole model directory, or retrain the model.")
+        raise errors.error("E322", card_file=card_file, model_file_name=model_file.name)
     try:
         card = json.loads(card_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError("E323", f"The model card {card_file} could not be read: expected JSON, got "
-                                 f"{type(exc).__name__}: {exc}. Restore it from the original model directory.") from exc
+        raise errors.error("E323", "unreadable", card_file=card_file, exc_type=type(exc).__name__, exc=exc) from exc
     if not isinstance(card, dict) or not isinstance(card.get("model_sha256"), str):
-        raise ModelError("E323", f"The model card {card_file} is not valid: expected a JSON object with a "
-                                 "'model_sha256' field. Restore it from the original model directory.")
+        raise errors.error("E323", "invalid", card_file=card_file)
     return card
 
 
@@ -382,10 +367,8 @@ def _check_codebook(card: dict[str, Any], codebook: Any, card_file: Path) -> Non
     trained_sha = nested.get("sha256") or card.get("codebook_sha256")
     trained_id = nested.get("id") or card.get("codebook_id")
     if trained_sha != cb.sha256:
-        raise ModelError("E325", f"The model in {card_file.parent} was trained on codebook {trained_id!r} "
-                                 f"(sha256 {str(trained_sha)[:12]}), not on the codebook asked for, "
-                                 f"{cb.id!r} (sha256 {cb.sha256[:12]}). Its themes may not match: retrain the model "
-                                 "on this codebook, or use the codebook it was trained on.")
+        raise errors.error("E325", parent=card_file.parent, trained_id=trained_id, trained_sha=str(trained_sha)[:12],
+                           cb_id=cb.id, sha256=cb.sha256[:12])
 
 
 def _check_types(model_file: Path) -> list[str]:
@@ -395,14 +378,11 @@ def _check_types(model_file: Path) -> list[str]:
     try:
         untrusted = sio.get_untrusted_types(file=model_file)
     except Exception as exc:  # a damaged archive or schema
-        raise ModelError("E328", f"{model_file} could not be read as a skops file: {type(exc).__name__}: {exc}. "
-                                 "Retrain the model, or restore the file.") from exc
+        raise errors.error("E328", "unreadable", model_file=model_file, exc_type=type(exc).__name__, exc=exc) from exc
     refused = sorted(set(untrusted) - TRUSTED_TYPES)
     if refused:
-        raise ModelError("E326", f"{model_file} contains types evalnlp does not trust: {', '.join(refused[:8])}"
-                                 f"{' ...' if len(refused) > 8 else ''}. Loading them could run code from outside "
-                                 "evalnlp, numpy, scipy and scikit-learn, so the model is refused. Only use models "
-                                 "trained with `evalnlp train`.")
+        raise errors.error("E326", model_file=model_file, refused=', '.join(refused[:8]),
+                           detail=' ...' if len(refused) > 8 else '')
     return sorted(untrusted)
 
 
@@ -419,21 +399,16 @@ def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str
     card = _read_card(card_file, model_file)
     actual = file_sha256(model_file)
     if actual != card["model_sha256"]:
-        raise ModelError("E324", f"{model_file} does not match its card: the card records sha256 "
-                                 f"{card['model_sha256'][:12]}..., the file has {actual[:12]}... The file was changed "
-                                 "or replaced after training, so it is refused. Restore the original model directory "
-                                 "or retrain.")
+        raise errors.error("E324", model_file=model_file, card=card['model_sha256'][:12], actual=actual[:12])
     if codebook is not None:
         _check_codebook(card, codebook, card_file)
     trusted = _check_types(model_file)
     try:
         coder = sio.load(model_file, trusted=trusted)
     except Exception as exc:
-        raise ModelError("E328", f"{model_file} could not be loaded: {type(exc).__name__}: {exc}. It may have been "
-                                 "written by an incompatible version; retrain the model.") from exc
+        raise errors.error("E328", "unloadable", model_file=model_file, exc_type=type(exc).__name__, exc=exc) from exc
     if not _is_model(coder):
-        raise ModelError("E327", f"{model_file} holds a {type(coder).__module__}.{type(coder).__name__}, not an "
-                                 "evalnlp coder. Only models trained with `evalnlp train` can be loaded.")
+        raise errors.error("E327", model_file=model_file, module=type(coder).__module__, type_name=type(coder).__name__)
     coder.model_name_ = card.get("name") or model_file.parent.name
     coder.model_sha256_ = actual
     return coder, card

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from evalnlp import errors
 from evalnlp.coding.base import as_texts
-from evalnlp.errors import ModelError
 from evalnlp.util import coder_id
 
 __all__ = ["LABELS", "SentimentModel", "criticality_to_label", "parse_criticality", "shipped_model_dir",
@@ -197,8 +197,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "pipeline_"):
-            raise ModelError("E350", "This SentimentModel is not fitted yet: call fit(texts, labels), or load the "
-                                     "shipped model with evalnlp.coding.sentiment.load_sentiment_model().")
+            raise errors.error("E350")
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities ``(n, len(classes_))``, columns in ``classes_`` order."""
@@ -369,13 +368,11 @@ def load_sentiment_model(path: str | Path | None = None) -> SentimentModel:
     """Load a saved sentiment model (by default the shipped one) with :func:`evalnlp.coding.persist.load_model`."""
     directory = Path(path) if path is not None else shipped_model_dir()
     if not directory.is_dir():
-        raise ModelError("E351", f"No sentiment model at {directory}: expected a directory written by "
-                                 "scripts/train_sentiment.py. Rebuild it with: python scripts/train_sentiment.py")
+        raise errors.error("E351", directory=directory)
     from evalnlp.coding.persist import load_model
 
     loaded = load_model(directory)
     model = loaded[0] if isinstance(loaded, tuple) else loaded
     if not isinstance(model, SentimentModel):
-        raise ModelError("E352", f"The model at {directory} is a {type(model).__name__}, not a SentimentModel; "
-                                 "pass the directory of a sentiment model.")
+        raise errors.error("E352", directory=directory, type_name=type(model).__name__)
     return model

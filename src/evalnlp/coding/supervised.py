@@ -47,6 +47,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
+from evalnlp import errors
 from evalnlp.coding.base import ThemeCoder, as_texts, check_labels
 from evalnlp.errors import ModelError
 from evalnlp.util import coder_id, sigmoid, softmax
@@ -315,9 +316,7 @@ class TextFeatures(BaseEstimator):
         except ModelError:
             raise
         except Exception as exc:  # a broken optional install
-            raise ModelError("E312", f"The embedding encoder {name!r} needed by this model could not be loaded: "
-                                     f"{type(exc).__name__}: {exc}. Reinstall evalnlp or retrain the model "
-                                     "with another embedding.") from exc
+            raise errors.error("E312", name=name, exc_type=type(exc).__name__, exc=exc) from exc
 
     # ------------------------------------------------------------------ fit
 
@@ -719,21 +718,16 @@ class SupervisedCoder(ThemeCoder):
     def _check_training_labels(self, Y: np.ndarray, multi_label: bool) -> None:
         n = len(Y)
         if n < 2:
-            raise ModelError("E311", f"Training needs at least 2 labelled passages; got {n}. "
-                                     "Code more passages by hand and train again.")
+            raise errors.error("E311", "too_few", n=n)
         if not multi_label:
             per_row = Y.sum(axis=1)
             bad = np.flatnonzero(per_row != 1)
             if bad.size:
-                raise ModelError("E310", f"The codebook is single-label, so every training passage needs exactly one "
-                                         f"theme; {bad.size} passage(s) have {int(per_row[bad[0]])} (first at row "
-                                         f"{int(bad[0])}). Fix those labels, or use a multi-label codebook.")
+                raise errors.error("E310", size=bad.size, per_row=int(per_row[bad[0]]), bad=int(bad[0]))
             if len(np.unique(Y.argmax(axis=1))) < 2:
-                raise ModelError("E311", "Training a single-label model needs examples of at least 2 themes; "
-                                         "all passages have the same theme. Add passages coded with other themes.")
+                raise errors.error("E311", "one_theme")
         elif Y.sum() == 0:
-            raise ModelError("E311", "Training needs at least one passage coded with a theme; every row of the "
-                                     "labels is empty. Check the label columns (1 marks a theme).")
+            raise errors.error("E311", "no_theme")
 
     # ------------------------------------------------------------------ prior hook (ensemble)
 

@@ -42,9 +42,9 @@ from typing import Any
 
 import numpy as np
 
+from evalnlp import errors
 from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_labels
 from evalnlp.coding.keyword import KeywordCoder, codebook_ref, fitted_coder_id, resolve_codebook
-from evalnlp.errors import ModelError
 from evalnlp.util import sigmoid
 
 __all__ = ["ZeroShotCoder", "NEUTRAL_SENTENCES", "theme_prototypes"]
@@ -360,8 +360,7 @@ class ZeroShotCoder(ThemeCoder):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "calib_coef_"):
-            raise ModelError("E345", "This ZeroShotCoder is not fitted yet: call fit() (no data is needed) "
-                                     "before predict_proba() or predict().")
+            raise errors.error("E345")
 
     def _z(self, texts: list[str]) -> np.ndarray:
         return (self._raw(self._embed(texts)) - self.ref_mean_) / self.ref_sd_
