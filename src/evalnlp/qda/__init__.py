@@ -25,11 +25,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 from evalnlp.qda._archive import DEFAULT_LIMITS, Limits, parse_xml, size_text
 from evalnlp.qda._codebook import CodeMap, Converted, codes_to_codebook, map_codes, slug
-from evalnlp.qda._export import (SIDECAR, ExportData, ExportSummary, build_project, codebook_xml, write_atomic,
-                                 write_qdpx)
+from evalnlp.qda._export import (
+    SIDECAR,
+    ExportData,
+    ExportSummary,
+    build_project,
+    codebook_xml,
+    write_atomic,
+    write_qdpx,
+)
 from evalnlp.qda._ids import code_guid, guid, norm_guid
 from evalnlp.qda._import import Parsed, Plan, Written, coder_override, plan_import, read_qdpx, write_plan
 from evalnlp.qda._read import Code, local, read_codebook_root
@@ -67,10 +74,9 @@ def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:
         return read_qdpx(path, limits).project.theme_codes
     size = path.stat().st_size
     if size > limits.max_xml:
-        raise InputError("E123", f"{path.name} is {size_text(size)}, more than the {size_text(limits.max_xml)} "
-                         "allowed for a codebook; it is not read")
+        raise errors.error("E123", "codebook", file=path.name, size_text=size_text(size),
+                           limit=size_text(limits.max_xml))
     root = parse_xml(path.read_bytes(), path.name)
     if local(root.tag) not in ("CodeBook", "Project"):
-        raise InputError("E127", f"{path.name} is not a REFI-QDA codebook: its root element is <{local(root.tag)}>, "
-                         "expected <CodeBook>")
+        raise errors.error("E127", "codebook", file=path.name, local=local(root.tag))
     return read_codebook_root(root)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from evalnlp import errors
 from evalnlp.errors import InputError
 
 MiB = 2**20
@@ -45,13 +46,12 @@ class Archive:
         try:
             self.zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise InputError("E122", f"{self.path.name} is not a readable zip archive ({_reason(exc)}); a .qdpx "
-                             "project is a zip file. Export it again from the QDA program") from None
+            raise errors.error("E122", "not_zip", file=self.path.name, reason=_reason(exc)) from None
         infos = self.zip.infolist()
         if len(infos) > limits.max_members:
             self.zip.close()
-            raise InputError("E123", f"{self.path.name} holds {len(infos):,} files, more than the "
-                             f"{limits.max_members:,} a project is allowed; it is not read")
+            raise errors.error("E123", "members", file=self.path.name, n_infos=len(infos),
+                               max_members=limits.max_members)
         self._by_name: dict[str, list[zipfile.ZipInfo]] = {}
         for info in infos:
             if not info.is_dir():
@@ -105,8 +105,8 @@ class Archive:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
                 RuntimeError) as exc:
-            raise InputError("E122", f"{self.path.name}: the member {info.filename!r} cannot be read "
-                             f"({_reason(exc)}); the archive is damaged or encrypted. Export it again") from None
+            raise errors.error("E122", "member", file=self.path.name, filename=info.filename,
+                               reason=_reason(exc)) from None
         self.read_total += size
         return b"".join(parts)
 
@@ -115,8 +115,7 @@ class Archive:
             limit = f"the {size_text(self.limits.max_total)} allowed for a whole project"
         else:
             limit = f"the {size_text(cap)} allowed for {what}"
-        return InputError("E123", f"{self.path.name}: {info.filename!r} unpacks to more than {limit}; it is "
-                          "not read (a file this large is damaged or a zip bomb). Nothing was imported")
+        return errors.error("E123", "member", file=self.path.name, filename=info.filename, limit=limit)
 
 
 def size_text(n: int) -> str:
@@ -153,10 +152,8 @@ def parse_xml(data: bytes, what: str) -> ET.Element:
     try:
         check.Parse(data, True)
     except _Refused:
-        raise InputError("E126", f"{what} has a document type declaration (<!DOCTYPE> or <!ENTITY>); REFI-QDA "
-                         "files have none, and evalnlp does not read them, since entities can expand without "
-                         "limit or read other files. Nothing was imported") from None
+        raise errors.error("E126", what=what) from None
     except expat.ExpatError as exc:
-        raise InputError("E125", f"{what} is not well-formed XML (line {exc.lineno}, column {exc.offset + 1}: "
-                         f"{expat.ErrorString(exc.code)}). Export it again from the QDA program") from None
+        raise errors.error("E125", what=what, lineno=exc.lineno, column=exc.offset + 1,
+                           errorstring=expat.ErrorString(exc.code)) from None
     return ET.fromstring(data)

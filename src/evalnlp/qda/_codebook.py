@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from evalnlp import errors
 from evalnlp.codebook import SHIPPED, Codebook, CodebookValidationError, Theme, load_codebook
 from evalnlp.errors import CodebookError
 from evalnlp.qda._ids import code_guid
@@ -96,14 +97,13 @@ def map_codes(codes: dict[str, Code], used: set[str], cb: Codebook) -> CodeMap:
     return out
 
 
-def unknown_codes_message(unknown: list[Code], counts: dict[str, int], cb: Codebook, file: str) -> str:
+def unknown_codes_error(unknown: list[Code], counts: dict[str, int], cb: Codebook, file: str) -> CodebookError:
+    """E240: the codes of ``file`` that are not themes of ``cb``, listed one a line."""
     lines = [f"  {i}. {c.name!r}" + (f" (used in {counts[c.guid]:,} codings)" if counts.get(c.guid) else "")
              for i, c in enumerate(unknown, 1)]
-    return (f"{len(unknown)} code{'s' if len(unknown) != 1 else ''} in {file} "
-            f"{'are not themes' if len(unknown) != 1 else 'is not a theme'} of codebook {cb.id!r}:\n"
-            + "\n".join(lines) + "\nAdd each name to a theme's `aliases` in the codebook, pass --codebook with a "
-            "codebook that has them, or pass --new-codebook FILE.yaml to make the file's codes a new codebook. "
-            "Nothing was imported")
+    several = len(unknown) != 1
+    return errors.error("E240", codes=f"{len(unknown)} code{'s' if several else ''}", file=file,  # type: ignore
+                        are="are not themes" if several else "is not a theme", cb_id=cb.id, lines="\n".join(lines))
 
 
 # ---------------------------------------------------------------------------------------- codes -> codebook
@@ -138,8 +138,7 @@ def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, descrip
     shipped = _shipped_ids()
     chosen = [c for c in codes.values() if c.codable or c.guid in keep]
     if not chosen:
-        raise CodebookError("E242", f"{source} has no codes that can be coded, so it gives no themes; expected at "
-                            "least one Code with isCodable=\"true\"")
+        raise errors.error("E242", source=source)
     ids: dict[str, str] = {}
     taken: set[str] = set()
     names_taken: set[str] = set()
@@ -191,7 +190,7 @@ def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, descrip
     try:
         validated = parse_codebook(text, source)
     except CodebookValidationError as exc:  # a bug here: the converter must make valid codebooks
-        raise CodebookError(exc.code, f"the codebook made from {source} is not valid: {exc.message}") from None
+        raise errors.several(exc.code, "codebook_made", source=source, problem=exc.message) from None
     return Converted(codebook=validated, yaml=text, themes=dict(ids), notes=notes)
 
 

@@ -27,12 +27,12 @@ from typing import Any
 
 import pandas as pd
 
-from evalnlp.errors import CodebookError, InputError
+from evalnlp import errors
 from evalnlp.qda._archive import DEFAULT_LIMITS, Archive, Limits, parse_xml
-from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_message
+from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_error
 from evalnlp.qda._export import BUILTIN_FIELDS, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSION, builtin_variable_guid
 from evalnlp.qda._ids import code_guid, guid
-from evalnlp.qda._read import EMPTY_TEXT, Project, Reject, local, read_project
+from evalnlp.qda._read import Project, Reject, local, read_project
 from evalnlp.schema import DOCUMENT_KINDS, HUMAN_PREFIX, MODEL_PREFIX, SEGMENT_KINDS
 
 #: Where a new segment's kind cannot be taken from the store, and which kind wins when several are there.
@@ -70,13 +70,11 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
                 archive.base = found[0].filename.replace("\\", "/").rsplit("/", 1)[0] + "/"
         if len(found) != 1:
             listing = ", ".join(repr(n) for n in archive.names()[:8]) or "nothing"
-            raise InputError("E124", f"{path.name} has {'no' if not found else 'more than one'} project.qde, the "
-                             f"XML file a .qdpx project must hold (found {listing}). Export the project again")
+            raise errors.error("E124", file=path.name, detail='no' if not found else 'more than one', listing=listing)
         qde = archive.read(found[0], limits.max_xml, "the project XML")
         root = parse_xml(qde, f"{path.name}: {found[0].filename}")
         if local(root.tag) != "Project":
-            raise InputError("E127", f"{path.name}: {found[0].filename} is not a REFI-QDA project: its root element "
-                             f"is <{local(root.tag)}>, expected <Project>")
+            raise errors.error("E127", "project", file=path.name, filename=found[0].filename, local=local(root.tag))
         project = read_project(root, archive)
         sidecar, notes = None, []
         side = archive.find(SIDECAR)
@@ -109,11 +107,10 @@ def coder_override(name: str | None) -> str | None:
         return None
     name = name.strip()
     if name.startswith(MODEL_PREFIX):
-        raise InputError("E142", f"--coder names the person whose codes these are; got the machine coder {name!r}. "
-                         "Give a name such as --coder alice")
+        raise errors.error("E142", "machine", name=name)
     name = name.removeprefix(HUMAN_PREFIX).strip()
     if not name:
-        raise InputError("E142", "--coder must be a non-empty name, such as --coder alice")
+        raise errors.error("E142", "empty")
     return HUMAN_PREFIX + name
 
 
@@ -171,10 +168,10 @@ def _text_sources(project: Project):
     """(source, reject) pairs: a source with usable text and no reject, or a source-level reject."""
     for src in project.sources:
         if src.text is None:
-            first = src.rejects[0] if src.rejects else Reject("E143", src.name, "a source without text")
+            first = src.rejects[0] if src.rejects else Reject("E143", src.name, errors.message("E143", "no_text"))
             yield src, Reject(first.code, src.name, first.reason)
         elif not src.text.strip():
-            yield src, Reject(EMPTY_TEXT, src.name, "the source's text is empty or whitespace only")
+            yield src, Reject("E147", src.name, errors.message("E147"))
         else:
             yield src, None
 
@@ -270,13 +267,12 @@ def _check_codes(project: Project, used: dict[str, int], cb, code_map: CodeMap |
     dangling = [g for g in used if g not in project.codes]
     if dangling:
         lines = "\n".join(f"  {i}. {g} (used in {used[g]:,} codings)" for i, g in enumerate(dangling, 1))
-        raise CodebookError("E241", f"{file}: {len(dangling)} coding target(s) are not codes of the project's "
-                            f"CodeBook:\n{lines}\nThe file is incomplete; export it again. Nothing was imported")
+        raise errors.error("E241", file=file, n_dangling=len(dangling), lines=lines)
     if code_map is None:
         code_map = map_codes(project.codes, set(used), cb)
     unknown = [code for g, code in project.codes.items() if g in used and g not in code_map.themes]
     if unknown:
-        raise CodebookError("E240", unknown_codes_message(unknown, used, cb, file))
+        raise unknown_codes_error(unknown, used, cb, file)
     return code_map.themes
 
 

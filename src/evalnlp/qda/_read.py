@@ -24,15 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from evalnlp import errors
 from evalnlp.qda._archive import Archive
 from evalnlp.qda._ids import norm_guid
-
-#: Reject codes of the items (sources, selections) a project gives that cannot become store rows.
-NO_TEXT = "E143"  # a source without plain text (picture, audio, video, DOCX/PDF without companion)
-TEXT_UNREADABLE = "E144"  # the plain-text member is missing, not UTF-8 or too large
-BAD_POSITIONS = "E145"  # a selection whose positions are not inside the text
-NOT_TEXT_SELECTION = "E146"  # a selection given as page coordinates or media times
-EMPTY_TEXT = "E147"  # a source whose text is empty or whitespace only
 
 
 @dataclass
@@ -313,34 +307,30 @@ class _SourceReader:
         path = attr(el, "plainTextPath")
         if not path:
             what = "a DOCX source" if attr(el, "richTextPath") else "a text source"
-            return None, Reject(NO_TEXT, label, f"{what} without a plain-text version (no PlainTextContent and "
-                                "no plainTextPath); export the project again with plain text")
+            return None, Reject("E143", label, errors.message("E143", "no_plain_text", what=what))
         return self.member_text(path, label)
 
     def member_text(self, path: str, label: str) -> tuple[str | None, Reject | None]:
         scheme, _, rest = path.partition("://")
         if scheme.lower() != "internal" or not rest:
-            return None, Reject(NO_TEXT, label, f"its plain text {path!r} is outside the project file; evalnlp "
-                                "reads only text stored inside the .qdpx (internal://...)")
+            return None, Reject("E143", label, errors.message("E143", "outside", path=path))
         name = rest.replace("\\", "/").lstrip("/")
         if ".." in name.split("/"):
-            return None, Reject(TEXT_UNREADABLE, label, f"its plain-text path {path!r} leaves the sources folder")
+            return None, Reject("E144", label, errors.message("E144", "leaves_folder", path=path))
         if self.archive is None:
-            return None, Reject(TEXT_UNREADABLE, label, f"its plain text {path!r} is in a project archive, "
-                                "which was not given")
+            return None, Reject("E144", label, errors.message("E144", "no_archive", path=path))
         base = name.rsplit("/", 1)[-1]
         found = self.archive.find("sources/" + base) or self.archive.find(name) or self.archive.find(base)
         if not found:
-            return None, Reject(TEXT_UNREADABLE, label, f"its plain text {path!r} is not in the archive")
+            return None, Reject("E144", label, errors.message("E144", "not_in_archive", path=path))
         if len(found) > 1:
-            return None, Reject(TEXT_UNREADABLE, label, f"the archive holds {len(found)} files named like {path!r}; "
-                                "which one is the text cannot be told")
+            return None, Reject("E144", label, errors.message("E144", "ambiguous", n=len(found), path=path))
         data = self.archive.read(found[0], self.archive.limits.max_text, "one plain-text source")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return None, Reject(TEXT_UNREADABLE, label, f"its plain text {found[0].filename!r} is not UTF-8 "
-                                f"(byte {exc.start}), as REFI-QDA requires")
+            return None, Reject("E144", label, errors.message("E144", "not_utf8", filename=found[0].filename,
+                                                              byte=exc.start))
         return text.removeprefix("\ufeff"), None
 
     def selections(self, el: ET.Element, user: str | None) -> list[tuple[ET.Element, str | None]]:
@@ -386,13 +376,13 @@ class _SourceReader:
             codings = self.codings(sel_el, sel_user)
             where = f"selection {g}" if g else f"selection at {attr(sel_el, 'startPosition')}"
             if start is None or end is None:
-                src.rejects.append(Reject(BAD_POSITIONS, where, "startPosition and endPosition must be whole "
-                                          f"numbers; found {attr(sel_el, 'startPosition')!r} and "
-                                          f"{attr(sel_el, 'endPosition')!r}"))
+                src.rejects.append(Reject("E145", where, errors.message("E145", "not_numbers",
+                                                                        start=attr(sel_el, 'startPosition'),
+                                                                        end=attr(sel_el, 'endPosition'))))
                 continue
             if not 0 <= start < end <= len(text):
-                src.rejects.append(Reject(BAD_POSITIONS, where, f"positions {start}..{end} are not a passage of "
-                                          f"the text, which has {len(text):,} characters"))
+                src.rejects.append(Reject("E145", where, errors.message("E145", "outside_text", start=start, end=end,
+                                                                        length=len(text))))
                 continue
             sel = Selection(guid=g, start=start, end=end, codings=codings, user=sel_user)
             if g is not None and g in seen:
@@ -424,8 +414,7 @@ class _SourceReader:
                 src.selections.append(Selection(guid=g, start=start, end=start + len(snippet), codings=codings,
                                                 user=owner))
             else:
-                src.rejects.append(Reject(NOT_TEXT_SELECTION, where, "an area of a PDF page given by coordinates, "
-                                          "whose text cannot be found in the document's plain text"))
+                src.rejects.append(Reject("E146", where, errors.message("E146")))
 
     def read(self, el: ET.Element, project_user: str | None) -> Source:
         kind = local(el.tag)
@@ -438,16 +427,16 @@ class _SourceReader:
         elif kind == "PDFSource":
             rep = child(el, "Representation")
             if rep is None:
-                src.rejects.append(Reject(NO_TEXT, name, "a PDF source without a plain-text Representation; "
-                                          "export the project again with the PDF's text"))
+                src.rejects.append(Reject("E143", name, errors.message("E143", "pdf_no_text")))
             else:
                 self.text_element(el, src, rep, owner)
                 self.pdf_selections(el, src, owner)
         else:
             n_sel = sum(1 for c in el.iter() if local(c.tag).endswith("Selection"))
             what = _OTHER_SOURCES.get(kind, kind)
-            src.rejects.append(Reject(NO_TEXT, name, f"a {what} source" + (f" with {n_sel} selections" if n_sel else "")
-                                      + "; evalnlp reads text sources only"))
+            with_selections = f" with {n_sel} selections" if n_sel else ""
+            src.rejects.append(Reject("E143", name, errors.message("E143", "other_source", what=what,
+                                                                    selections=with_selections)))
         return src
 
 
