@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.errors import EvalnlpError
 from evalnlp.ingest import IngestOptions, IngestResult, ingest_paths
 from evalnlp.store import Store
@@ -147,23 +148,19 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     For TXT and Markdown the offsets are into the file's text as read (universal newlines); for DOCX and
     PDF into the document's paragraphs or pages joined by blank lines.
     """
-    from evalnlp.errors import InputError
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
-        raise InputError("E133", "no input files given; expected one or more FILE arguments")
+        raise errors.error("E133")
     if sources and len(sources) != len(paths):
-        raise InputError("E171", f"--sources is given {len(sources)} time(s) for {len(paths)} document(s); "
-                         "give one sources file per document, in the order of the documents, or none (a "
-                         "document's own \"Sources to corroborate the impact\" section is then used)")
+        raise errors.error("E171", n_sources=len(sources), n_paths=len(paths))
     kinds = [(Path(p), file_kind(p)) for p in paths]
     source_kinds = [(Path(p), file_kind(p)) for p in sources or ()]
     for path, kind in kinds + source_kinds:
         if kind != "narrative":
-            raise InputError("E134", f"{path.name}: extract reads narrative documents (.txt, .md, .docx, .pdf); "
-                             f"got a {path.suffix} table. Use `evalnlp ingest` for survey exports")
+            raise errors.error("E134", file=path.name, path_suffix=path.suffix)
     out = []
     for k, (path, _kind) in enumerate(kinds):
         text = narrative_text(path)
@@ -335,17 +332,15 @@ class Project:
     def export_qdpx(self, path: str | Path, *, codebook: str | Path | None = None) -> "QdaExport":
         """Write the project as a REFI-QDA ``.qdpx`` for NVivo, ATLAS.ti, MAXQDA, QualCoder (see :func:`export`)."""
         if Path(path).suffix.lower() != ".qdpx":
-            from evalnlp.errors import InputError
 
-            raise InputError("E120", f"a project file ends in .qdpx; got {str(path)!r}")
+            raise errors.error("E120", "project", path=str(path))
         return export(self.store, path, codebook=codebook)
 
     def export_qdc(self, path: str | Path, *, codebook: str | Path | None = None) -> "QdaExport":
         """Write the codebook as a REFI-QDA ``.qdc`` (see :func:`export`)."""
         if Path(path).suffix.lower() != ".qdc":
-            from evalnlp.errors import InputError
 
-            raise InputError("E120", f"a codebook file ends in .qdc; got {str(path)!r}")
+            raise errors.error("E120", "codebook", path=str(path))
         return export(self.store, path, codebook=codebook)
 
     def import_qdpx(self, path: str | Path, **options: Any) -> "QdaImport":
@@ -748,16 +743,13 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
 
 def check_label_options(labels: Sequence[str] | None, labels_column: str | None) -> None:
     """Exactly one of the two shapes of human codes must be given (E135)."""
-    from evalnlp.errors import InputError
 
     if bool(labels) == bool(labels_column):
-        raise InputError("E135", "give the human codes either as --labels COL... (one 0/1 column per theme) or "
-                         "as --labels-column COL (theme ids joined by --sep), not both and not neither")
+        raise errors.error("E135")
 
 
 def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str], *, src: Any = None,
                    sheet_given: bool = False) -> None:
-    from evalnlp.errors import InputError
 
     for col in wanted:
         if col not in columns:
@@ -765,8 +757,8 @@ def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str], *
                 from evalnlp.ingest import missing_column
 
                 raise missing_column(src, col, sheet_given=sheet_given)
-            raise InputError("E132", f"{source}: no column named {col!r}. The columns found are "
-                             f"{', '.join(repr(c) for c in columns)}.{did_you_mean(col, columns, cutoff=0.5)}")
+            raise errors.error("E132", "labels", source=source, col=col, listed=', '.join(repr(c) for c in columns),
+                               hint=did_you_mean(col, columns, cutoff=0.5))
 
 
 def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None, labels_column: str | None = None,
@@ -783,7 +775,7 @@ def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None
     """
     import numpy as np
 
-    from evalnlp.errors import CodebookError, InputError
+    from evalnlp.errors import CodebookError
 
     where = list(where) if where is not None else [f"data row {i + 1}" for i in range(len(frame))]
     ids = cb.theme_ids
@@ -804,8 +796,7 @@ def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None
             bad = ~values.isin(_TRUE | _FALSE)
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputError("E136", f"{source}: column {col!r} must hold 0/1 (or yes/no) values; found "
-                                 f"{values.iloc[i]!r} in {where[i]}")
+                raise errors.error("E136", source=source, col=col, value=values.iloc[i], where=where[i])
             if j is not None:
                 Y[:, j] = values.isin(_TRUE).to_numpy()
     else:
@@ -825,11 +816,8 @@ def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None
             hint = did_you_mean(name, known).strip()
             parts.append(f"{name!r} in {', '.join(places)}" + (f" ({hint[0].lower()}{hint[1:]})" if hint else ""))
         listed = "; ".join(parts)
-        raise CodebookError(
-            "E221", f"{source}: {len(unknown)} theme name(s) not in codebook {cb.id!r}: {listed}. The valid theme "
-            f"ids are: {', '.join(ids)} (their labels and aliases are accepted too). Correct the file, add the "
-            "names to a theme's `aliases` in the codebook, or pass --codebook with the codebook the file was "
-            "coded with")
+        raise errors.error("E221", "file", source=source, n_unknown=len(unknown), cb_id=cb.id, listed=listed,
+                           ids=', '.join(ids))
     return Y
 
 
@@ -853,13 +841,11 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
     a shipped model name or a model directory (ensemble backend only).
     """
     from evalnlp.codebook import load_codebook
-    from evalnlp.errors import InputError
 
     cb = load_codebook(codebook)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     if len(data.texts) < 10:
-        raise InputError("E137", f"{Path(path).name}: only {len(data.texts)} coded passages with text; training "
-                         "needs at least 10 (and a few examples of each theme)")
+        raise errors.error("E137", "file", file=Path(path).name, n=len(data.texts))
     return _fit_and_save(cb, data.texts, data.Y, out=out, backend=backend, prior=prior,
                          provenance={"training_data": Path(path).name, "training_data_sha256": data.sha256,
                                      "n_skipped": data.n_skipped})
@@ -873,15 +859,13 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
 
     from evalnlp.coding import choose_backend, default_prior, make_coder
     from evalnlp.coding.persist import save_model
-    from evalnlp.errors import InputError
     from evalnlp.util import package_versions
 
     chosen = choose_backend(backend, len(texts))
     params = {}
     if prior is not None:
         if chosen != "ensemble":
-            raise InputError("E138", f"a prior is used only by the ensemble backend; got backend {chosen!r} with "
-                             f"prior {prior!r}. Use backend 'ensemble' (or 'auto' below 2,000 passages), or no prior.")
+            raise errors.error("E138", chosen=chosen, prior=prior)
         params["prior"] = prior
     elif backend == "auto" and chosen == "ensemble":
         params["prior"] = default_prior(cb)
@@ -936,7 +920,6 @@ def human_coder_id(name: str) -> str:
     """
     import re
 
-    from evalnlp.errors import InputError
     from evalnlp.schema import HUMAN_PREFIX, MODEL_PREFIX
 
     raw = name if isinstance(name, str) else ""
@@ -945,8 +928,7 @@ def human_coder_id(name: str) -> str:
         bare = bare[len(HUMAN_PREFIX):].strip()
     if (not bare or len(bare) > 100 or re.search(r"[\x00-\x1f\x7f]", bare)
             or bare.startswith(MODEL_PREFIX)):
-        raise InputError("E181", f"--coder must name the person who coded, such as alice or j.smith (at most "
-                         f"100 printable characters, stored as {HUMAN_PREFIX}NAME); got {name!r}")
+        raise errors.error("E181", human_prefix=HUMAN_PREFIX, name=name)
     return HUMAN_PREFIX + bare
 
 
@@ -1025,7 +1007,6 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     """
     import numpy as np
 
-    from evalnlp.errors import InputError
     from evalnlp.ingest import FileReport, name_taken_elsewhere, row_locators, tabular_source_name
     from evalnlp.ingest.readers import file_kind, open_tabular
 
@@ -1033,16 +1014,13 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     coder_id = human_coder_id(coder)
     path = Path(path)
     if file_kind(path) == "narrative":
-        raise InputError("E180", f"{path.name}: codes import reads a table with a text column and label columns "
-                         f"(CSV, TSV, XLSX, JSON, JSONL, Parquet); got a {path.suffix} document. Put the coded "
-                         "passages in a table, one row per passage")
+        raise errors.error("E180", file=path.name, path_suffix=path.suffix)
     if source is not None:
         known = store.sources()
         if source not in known:
         
-            raise InputError("E187", f"--source {source!r} is not a source in the store; expected one of: "
-                             f"{', '.join(map(repr, known)) or 'none yet'}.{did_you_mean(source, known, cutoff=0.5)} Without "
-                             "--source the file is ingested under its own name")
+            raise errors.error("E187", source=source, sources=', '.join(map(repr, known)) or 'none yet',
+                               hint=did_you_mean(source, known, cutoff=0.5))
     cb = _store_codebook_or(store, codebook)
     src = open_tabular(path, sheet=sheet)
     label_cols = list(labels) if labels else [labels_column]
@@ -1063,7 +1041,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
                                   "text": rows[text].to_numpy()}))
         rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
-        rejects += [(loc, "E141", "the text is empty or whitespace only") for loc in locators[empty]]
+        rejects += [(loc, "E141", errors.message("E141", "text")) for loc in locators[empty]]
         n_rows += batch.n_rows
     Y = np.vstack(matrices) if matrices else np.zeros((0, len(cb.theme_ids)), dtype=np.int8)
     keys_frame = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame(
@@ -1089,8 +1067,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         if source is None and id:  # a row repeating an earlier row's id and text was rejected by ingest (E176)
             found &= ~keys_frame.duplicated(subset=["locator", "text"]).to_numpy()
         if source is not None:
-            rejects += [(loc, "E188", f"no document of {source} has this locator and text (was the text edited, or "
-                         "the row moved without an --id?)") for loc in keys_frame["locator"][~found]]
+            rejects += [(loc, "E188", errors.message("E188", source=source)) for loc in keys_frame["locator"][~found]]
             rej = pd.DataFrame(rejects, columns=["locator", "code", "reason"])
             rej.insert(0, "source", own_source)
             report = FileReport(source=own_source, format=src.format, encoding=src.encoding, n_in=n_rows,
@@ -1150,15 +1127,13 @@ DISAGREEMENT_COLUMNS = ["coder_a", "coder_b", "source", "locator", "question", "
 
 
 def _resolve_coder(name: str, known: Sequence[str]) -> str:
-    from evalnlp.errors import InputError
     from evalnlp.schema import HUMAN_PREFIX
 
     for candidate in (name, HUMAN_PREFIX + name):
         if candidate in known:
             return candidate
     listed = ", ".join(known) if known else "none yet"
-    raise InputError("E182", f"no coder {name!r} in the store; the coders with codes are: {listed}. "
-                     "`evalnlp codes list` shows them with their passages")
+    raise errors.error("E182", "unknown", name=name, listed=listed)
 
 
 def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str | None = None) -> list[tuple[str, str]]:
@@ -1167,7 +1142,6 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
     coder of ``codebook_id`` (every pair of human coders when there is no machine coder)."""
     from itertools import combinations
 
-    from evalnlp.errors import InputError
     from evalnlp.schema import is_human
 
     table = store.coders()
@@ -1175,8 +1149,7 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
     humans = [c for c in known if is_human(c)]
     names = [_resolve_coder(c, known) for c in coders]
     if len(names) > 2 or (len(names) == 2 and names[0] == names[1]):
-        raise InputError("E185", f"agreement compares two different coders; got {', '.join(map(repr, coders))}. "
-                         "Give --coder once or twice")
+        raise errors.error("E185", listed=', '.join(map(repr, coders)))
     if len(names) == 2:
         return [(names[0], names[1])]
     machine = store.latest_machine_coder(codebook_id)
@@ -1184,23 +1157,19 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
         (one,) = names
         if not is_human(one):
             if not humans:
-                raise InputError("E184", f"no human codes in the store to compare {one!r} with; import them with "
-                                 "`evalnlp codes import FILE --coder NAME ...`")
+                raise errors.error("E184", "to_compare", one=one)
             return [(h, one) for h in humans]
         if machine is None:
             others = [h for h in humans if h != one]
             if not others:
-                raise InputError("E184", f"nothing to compare {one!r} with: the store has no machine codes and no "
-                                 "other human coder. Run `evalnlp classify` or name a second --coder")
+                raise errors.error("E184", "nothing_to_compare_coder", one=one)
             return [(one, h) for h in others]
         return [(one, machine)]
     if not humans:
-        raise InputError("E184", "no human codes in the store; import a human-coded sample first with "
-                         "`evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+        raise errors.error("E184", "agreement")
     if machine is None:
         if len(humans) < 2:
-            raise InputError("E184", f"nothing to compare {humans[0]!r} with: the store has no machine codes and "
-                             "no other human coder. Run `evalnlp classify` first")
+            raise errors.error("E184", "nothing_to_compare", humans=humans[0])
         return list(combinations(humans, 2))
     return [(h, machine) for h in humans]
 
@@ -1208,18 +1177,14 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
 def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int]) -> Agreement:
     import numpy as np
 
-    from evalnlp.errors import InputError
     from evalnlp.evaluation import multilabel_report
 
     long = store.paired_codes(a, b)
     if long.empty:
-        raise InputError("E183", f"{a!r} and {b!r} have no passage in common ({a} coded {n_coded.get(a, 0):,}, "
-                         f"{b} coded {n_coded.get(b, 0):,}). Agreement needs both to code the same passages: code "
-                         "the same file (classify it, or import the second coder's codes for the same rows)")
+        raise errors.error("E183", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:
-        raise InputError("E186", f"the codes of {a!r} and {b!r} use themes that are not in codebook {cb.id!r}: "
-                         f"{', '.join(outside[:10])}. Pass --codebook with the codebook both coded with")
+        raise errors.error("E186", "agreement", a=a, b=b, cb_id=cb.id, outside=', '.join(outside[:10]))
     units = long.drop_duplicates("unit")[["unit", "doc_id", "source", "locator", "question", "text"]]
     units = units.reset_index(drop=True)
     order = {u: i for i, u in enumerate(units["unit"])}
@@ -1253,12 +1218,10 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
     the store's. ``disagreements`` writes the passages each pair coded differently, with both codings
     (:data:`DISAGREEMENT_COLUMNS`), as .csv, .tsv, .xlsx, .parquet, .jsonl or .json, for a consensus meeting.
     """
-    from evalnlp.errors import InputError
     from evalnlp.tablefile import TABLE_FORMATS, write_table
 
     if disagreements is not None and Path(disagreements).suffix.lower() not in TABLE_FORMATS:
-        raise InputError("E161", f"cannot write {Path(disagreements).name!r}: expected one of the extensions "
-                         f"{', '.join(TABLE_FORMATS)}")
+        raise errors.error("E161", "agreement", file=Path(disagreements).name, table_formats=', '.join(TABLE_FORMATS))
     cb = _store_codebook_or(store, codebook)
     pairs = agreement_pairs(store, coders, cb.id)
     table = store.coders()
@@ -1287,7 +1250,6 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     import numpy as np
 
     from evalnlp.codebook import load_codebook
-    from evalnlp.errors import InputError
     from evalnlp.schema import is_human
 
     known = store.coders()["coder"].tolist()
@@ -1295,13 +1257,11 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     if coder is not None:
         chosen = [_resolve_coder(coder, known)]
         if not is_human(chosen[0]):
-            raise InputError("E182", f"--coder {coder!r} is a machine coder; train --from-store learns from human "
-                             f"codes. The human coders are: {', '.join(humans) or 'none yet'}")
+            raise errors.error("E182", "machine", coder=coder, humans=', '.join(humans) or 'none yet')
     elif humans:
         chosen = humans
     else:
-        raise InputError("E184", f"no human codes in {Path(store.path).name!r} to train from; import a coded "
-                         "sample first with `evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+        raise errors.error("E184", "train", file=Path(store.path).name)
     if codebook is not None:
         cb = load_codebook(codebook)
     else:
@@ -1310,8 +1270,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     codes = store.human_codes(chosen)
     outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
     if outside:
-        raise InputError("E186", f"the codes of {', '.join(chosen)} use themes that are not in codebook "
-                         f"{cb.id!r}: {', '.join(outside[:10])}. Pass --codebook with the codebook they coded with")
+        raise errors.error("E186", "train", coders=', '.join(chosen), cb_id=cb.id, outside=', '.join(outside[:10]))
     coders_per_seg = codes.groupby("seg_id")["coder"].nunique()
     yes = (codes[codes["assigned"].astype(bool)].groupby(["seg_id", "theme"])["coder"].nunique()
            .unstack("theme").reindex(index=coders_per_seg.index, columns=cb.theme_ids).fillna(0))
@@ -1319,8 +1278,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     Y = Y.astype(np.int8)
     texts = codes.drop_duplicates("seg_id").set_index("seg_id")["text"].reindex(coders_per_seg.index).tolist()
     if len(texts) < 10:
-        raise InputError("E137", f"only {len(texts)} human-coded passages in the store (coders: "
-                         f"{', '.join(chosen)}); training needs at least 10 (and a few examples of each theme)")
+        raise errors.error("E137", "store", n=len(texts), coders=', '.join(chosen))
     digest = bytes_sha256(json.dumps([[t, row.tolist()] for t, row in zip(texts, Y)], ensure_ascii=False)
                           .encode("utf-8"))
     provenance = {"training_data": f"store {Path(store.path).name} ({', '.join(chosen)})",
@@ -1335,7 +1293,6 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     """The codebook to report with: the one given, else the one of the latest run that coded passages (a
     classify run, or an import of human codes)."""
     from evalnlp.codebook import load_codebook
-    from evalnlp.errors import StoreError
 
     if codebook is not None:
         return load_codebook(codebook)
@@ -1344,9 +1301,7 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     coded = runs[((runs["command"] == "classify") | runs["run_id"].isin(coding)) & (runs["status"] == "ok")
                  & runs["codebook_id"].notna()]
     if coded.empty:
-        raise StoreError("E408", f"nothing in {store.path!r} has been coded yet; expected a classify run or "
-                         "imported human codes. Run `evalnlp classify --codebook impact` (or --codebook fft, or a YAML path) "
-                         "or `evalnlp codes import` first, or pass --codebook")
+        raise errors.error("E408", path=store.path)
     return _run_codebook(coded.iloc[-1])
 
 
@@ -1437,8 +1392,8 @@ def _check_theme(store: Store, cb, theme: str) -> None:
         ref = codebook_ref(other)
         first = "" if store.has_codes(other.theme_ids) else f" (after `evalnlp classify --codebook {ref}`)"
         hints.append(f"--codebook {ref}{first}")
-    raise CodebookError("E220", f"{error.message} Theme {theme!r} is in codebook "
-                        f"{', '.join(repr(o.id) for o in having)}: pass {' or '.join(hints)}.") from None
+    raise errors.error("E220", "elsewhere", error_message=error.message, theme=theme,
+                       listed=', '.join(repr(o.id) for o in having), hints=' or '.join(hints)) from None
 
 
 def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None:
@@ -1454,10 +1409,9 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
            keep_names: str | Path | Sequence[str] | None = None) -> Path:
     """Write one self-contained HTML report (charts inline, no network fetches); redaction leaves the names in
     ``keep_names`` (a list, or a file with one name a line) and in the claims file's ``keep_names``."""
-    from evalnlp.errors import InputError
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
-        raise InputError("E161", f"the report is an HTML file; expected --output ending in .html, got {str(output)!r}")
+        raise errors.error("E161", "report", output=str(output))
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
     return write_report(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)
@@ -1516,8 +1470,8 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
     """
     from evalnlp.codebook import load_codebook
     from evalnlp.discovery import discover_topics, discovery_passages
-    from evalnlp.reports.discovery import check_output, check_suggestion, write_discovery, write_suggestion
     from evalnlp.errors import StoreError
+    from evalnlp.reports.discovery import check_output, check_suggestion, write_discovery, write_suggestion
 
     check_output(output)  # bad file names fail before any work
     check_suggestion(suggest)
@@ -1580,20 +1534,18 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     The codebook is the one given, else the store's (that of its latest classify or import run).
     """
     from evalnlp import qda
-    from evalnlp.errors import InputError
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _QDA_SUFFIXES:
-        raise InputError("E120", f"export writes a REFI-QDA project (.qdpx) or codebook (.qdc); got "
-                         f"{str(path)!r}. Name the file e.g. project.qdpx or themes.qdc")
+        raise errors.error("E120", "suffix", path=str(path))
     if not path.parent.is_dir():
-        raise InputError("E120", f"the folder {str(path.parent)!r} for {path.name} does not exist; create it first")
+        raise errors.error("E120", "folder", parent=str(path.parent), file=path.name)
     if store is None:
         from evalnlp.codebook import load_codebook
 
         if codebook is None:
-            raise InputError("E120", "which codebook? Expected --codebook ID|PATH (or a project store)")
+            raise errors.error("E120", "which_codebook")
         cb = load_codebook(codebook)
     else:
         cb = project_codebook(store, codebook)
@@ -1645,21 +1597,16 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     """
     from evalnlp import qda
     from evalnlp.codebook import load_codebook
-    from evalnlp.errors import InputError
 
     path = Path(path)
     if not path.is_file():
-        raise InputError("E121", f"no file {str(path)!r}" + (" (it is a folder)" if path.is_dir() else "")
-                         + "; expected a .qdpx project exported from a QDA program")
+        raise errors.error("E121", "project", path=str(path), folder=" (it is a folder)" if path.is_dir() else "")
     if path.suffix.lower() == ".qdc":
-        raise InputError("E128", f"{path.name} is a codebook (.qdc), not a project; convert it with "
-                         f"`evalnlp codebook import {path.name} --out FILE.yaml`")
+        raise errors.error("E128", "qdc_given", file=path.name)
     if codebook is not None and new_codebook is not None:
-        raise InputError("E129", "--codebook and --new-codebook exclude each other: map the file's codes onto an "
-                         "existing codebook, or make a new one from them")
+        raise errors.error("E129")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
-        raise InputError("E128", f"--new-codebook writes a YAML codebook; expected a file ending in .yaml, got "
-                         f"{str(new_codebook)!r}")
+        raise errors.error("E128", "new_codebook", new_codebook=str(new_codebook))
     who = qda.coder_override(coder)
     parsed = qda.read_qdpx(path, limits or qda.DEFAULT_LIMITS)
     project = parsed.project
@@ -1731,22 +1678,18 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     import re
 
     from evalnlp import qda
-    from evalnlp.errors import InputError
 
     path, out = Path(path), Path(out)
     if not path.is_file():
-        raise InputError("E121", f"no file {str(path)!r}; expected a .qdc codebook exported from a QDA program")
+        raise errors.error("E121", "codebook", path=str(path))
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise InputError("E128", f"--out is the YAML codebook to write; expected a file ending in .yaml, got "
-                         f"{str(out)!r}")
+        raise errors.error("E128", "out", out=str(out))
     if not out.parent.is_dir():
-        raise InputError("E128", f"the folder {str(out.parent)!r} for {out.name} does not exist; create it first")
+        raise errors.error("E128", "out_folder", parent=str(out.parent), out_name=out.name)
     cb_id = id if id is not None else qda.slug(path.stem)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
-        from evalnlp.errors import CodebookError
 
-        raise CodebookError("E206", f"--id {cb_id!r} is not a valid codebook id: use lowercase letters, digits and "
-                            f"'_', starting with a letter (e.g. {qda.slug(cb_id)!r})")
+        raise errors.error("E206", "import_id", cb_id=cb_id, slug=qda.slug(cb_id))
     codes = qda.read_codes(path)
     converted = qda.codes_to_codebook(codes, cb_id=cb_id, title=path.stem,
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
@@ -1791,7 +1734,6 @@ def _machine_run(store: Store, cb) -> dict[str, Any]:
     """The latest successful classify run with this very codebook (id and sha256), as a dict with ``coder``."""
     import json
 
-    from evalnlp.errors import StoreError
 
     runs = store.table("runs")
     coded = runs[(runs["command"] == "classify") & (runs["status"] == "ok") & (runs["codebook_id"] == cb.id)]
@@ -1800,9 +1742,7 @@ def _machine_run(store: Store, cb) -> dict[str, Any]:
         other = (f" Passages were coded with another version of codebook {cb.id!r} (sha256 "
                  f"{str(coded.iloc[-1]['codebook_sha256'])[:12]}, this one is {cb.sha256[:12]}): classify again with "
                  "this version." if not coded.empty else "")
-        raise StoreError("E420", f"no passages in {store.path!r} have been coded with codebook {cb.id!r} (sha256 "
-                         f"{cb.sha256[:12]}), so there are no machine decisions to review.{other} Run `evalnlp "
-                         f"classify --codebook {cb.id}` first")
+        raise errors.error("E420", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other)
     run = same.iloc[-1].to_dict()
     run["coder"] = json.loads(run["args"] or "{}").get("coder")
     run["args"] = json.loads(run["args"] or "{}")
@@ -1850,14 +1790,12 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     import numpy as np
 
     from evalnlp import review as rv
-    from evalnlp.errors import InputError, StoreError
 
     if strategy not in rv.STRATEGIES:
-        raise InputError("E199", f"the strategy must be one of {', '.join(rv.STRATEGIES)}; got {strategy!r}")
+        raise errors.error("E199", "strategy", strategies=', '.join(rv.STRATEGIES), strategy=strategy)
     n = rv._check_n(n)
     if Path(path).suffix.lower() != ".xlsx":
-        raise InputError("E190", f"a review workbook is an Excel file; expected a name ending in .xlsx, got "
-                         f"{str(path)!r}")
+        raise errors.error("E190", "export", path=str(path))
     cb = project_codebook(store, codebook)
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)
@@ -1865,9 +1803,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     long = store.codes_by_coder(coder, skip_human_coded=True)
     long = long[long["theme"].isin(cb.theme_ids)].drop_duplicates(["seg_id", "theme"], keep="last")
     if long.empty:
-        raise StoreError("E421", f"nothing left to review for codebook {cb.id!r}: every passage {coder} coded "
-                         "already has human codes. Code more passages (`evalnlp classify`) or train on the "
-                         "human codes")
+        raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder)
     seg_ids = long["seg_id"].drop_duplicates().tolist()
     scores = (long.pivot(index="seg_id", columns="theme", values="score")
               .reindex(index=seg_ids, columns=cb.theme_ids).fillna(0.0).to_numpy(dtype=float))
@@ -1881,8 +1817,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         keep &= assigned[:, theme_index]
     rows = np.flatnonzero(keep)
     if rows.size == 0:
-        raise StoreError("E421", f"nothing left to review: no passage without human codes was given the theme "
-                         f"{theme!r} by {coder}")
+        raise errors.error("E421", "no_theme", theme=theme, coder=coder)
     sub_scores = scores[rows]
     labels = {t.id: t.label for t in cb.themes}
     if strategy == "uncertain":
@@ -1937,7 +1872,6 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
     A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run."""
     from evalnlp import review as rv
     from evalnlp.codebook import load_codebook
-    from evalnlp.errors import InputError
 
     coder_id = rv.human_coder(coder)
     sheet = rv.read_workbook(path)
@@ -1945,26 +1879,22 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
     meta = sheet.meta
     identity = store.identity(create=False)
     if identity is None or rv.store_hash(identity) != meta.get("store"):
-        raise InputError("E191", f"{name} was exported from another project store ({meta.get('store_path')!r}), not "
-                         f"from {store.path!r}; its decisions belong to that store's passages. Import it there "
-                         f"(--db {meta.get('store_path')}), or export a new workbook from this store")
+        raise errors.error("E191", file=name, store=meta.get('store_path'), path=store.path)
     try:
         cb = load_codebook(meta.get("codebook_ref") or meta.get("codebook_id") or "")
     except EvalnlpError as exc:
-        raise InputError("E192", f"{name}: cannot load the codebook it was exported with "
-                         f"({meta.get('codebook_ref')!r}): {exc}") from None
+        raise errors.error("E192", "unloadable", file=name, ref=meta.get('codebook_ref'), exc=exc) from None
     if cb.sha256 != meta.get("codebook_sha256"):
-        raise InputError("E192", f"{name} was exported with another version of codebook {cb.id!r} (sha256 "
-                         f"{str(meta.get('codebook_sha256'))[:12]}; the codebook is now {cb.sha256[:12]}), so its "
-                         "theme columns may not mean what the codebook now says. Export a new workbook and review it")
+        raise errors.error("E192", "version", file=name, cb_id=cb.id,
+                           exported_sha256=str(meta.get('codebook_sha256'))[:12], sha256=cb.sha256[:12])
     decisions = rv.read_decisions(sheet, cb, expected_fingerprint=rv.fingerprint(identity, cb.sha256))
     if len(decisions.reviewed):
         found = set(store.segment_context(decisions.reviewed["seg_id"].tolist())["seg_id"])
         lost = decisions.reviewed[~decisions.reviewed["seg_id"].isin(found)]
         if len(lost):
             row = int(lost.iloc[0]["row"])
-            raise InputError("E193", f"{name}: the passage of row {row} ({lost.iloc[0]['seg_id']}) is no longer in "
-                             f"{store.path!r}; {len(lost)} reviewed row(s) are affected. Export a new workbook")
+            raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
+                               n_lost=len(lost))
     args = {"file": str(path), "coder": coder_id, "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,

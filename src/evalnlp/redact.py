@@ -76,7 +76,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from evalnlp.errors import InputError, ModelError, missing_extra
+from evalnlp import errors
+from evalnlp.errors import missing_extra
 from evalnlp.redact_words import (
     AUTHOR_VERBS,
     HONORIFICS,
@@ -1062,9 +1063,7 @@ def _ner_pipeline():
         nlp = spacy.load(MODEL_NAME, exclude=["tagger", "parser", "attribute_ruler", "senter"],
                          disable=["lemmatizer"])
     except Exception as exc:  # spaCy raises OSError, ValueError or its own errors on broken models
-        raise ModelError("E380", f"the NER model {MODEL_NAME!r} is installed but could not be loaded: "
-                         f"{type(exc).__name__}: {exc}. Reinstall it with: pip install --force-reinstall "
-                         '"evalnlp[ner]", or pass use_model=False to redact names by rules only') from None
+        raise errors.error("E380", model_name=MODEL_NAME, exc_type=type(exc).__name__, exc=exc) from None
     nlp.max_length = 5_000_000
     try:
         words = _Dictionary(nlp.get_pipe("lemmatizer").lookups)
@@ -1086,13 +1085,11 @@ def _keep_set(keep: Iterable[str]) -> frozenset[tuple[str, ...]]:
     """Every run of consecutive words of every kept name, case-folded: keeping ``Jane Smith`` keeps
     ``Jane Smith``, ``Jane`` and ``Smith``."""
     if isinstance(keep, (str, bytes)):
-        raise ModelError("E382", "keep must be a list of names; got a single string. Wrap it in a list: "
-                                 f"keep=[{keep!r}]")
+        raise errors.error("E382", "single_string", keep=keep)
     out: set[tuple[str, ...]] = set()
     for name in keep:
         if not isinstance(name, str):
-            raise ModelError("E382", f"keep must be a list of names (strings); found {type(name).__name__} "
-                                     f"{name!r:.40}")
+            raise errors.error("E382", "not_str", type_name=type(name).__name__, value=name)
         words = tuple(w.casefold() for w in _words_of(name))
         out.update(words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1))
     return frozenset(out)
@@ -1116,19 +1113,15 @@ def read_keep_names(path) -> list[str]:
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError("E163", f"keep-names file {str(p)!r} not found; pass a text file with one name a line "
-                                 "(the names redaction should leave in)") from None
+        raise errors.error("E163", "missing", path=str(p)) from None
     except IsADirectoryError:
-        raise InputError("E163", f"keep-names file {str(p)!r} is a folder; pass a text file with one name a "
-                                 "line") from None
+        raise errors.error("E163", "folder", path=str(p)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("E163", f"cannot read keep-names file {str(p)!r} ({type(exc).__name__}: {exc}); "
-                                 "expected UTF-8 text with one name a line") from None
+        raise errors.error("E163", "unreadable", path=str(p), exc_type=type(exc).__name__, exc=exc) from None
     names = [" ".join(line.split()) for line in raw.splitlines()]
     names = [n for n in names if n and not n.startswith("#")]
     if not names:
-        raise InputError("E164", f"keep-names file {str(p)!r} holds no names; write one name a line "
-                                 "(lines starting with # are comments)")
+        raise errors.error("E164", "file", path=str(p))
     return names
 
 
@@ -1163,13 +1156,11 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
                 protect: Iterable[str] = (), batch_size: int = 256, keep: Iterable[str] = ()) -> list[Redaction]:
     """:func:`redact` over many texts; the NER model runs once over all of them (``nlp.pipe``)."""
     if isinstance(texts, (str, bytes)):
-        raise ModelError("E381", "redact_many() expects a sequence of strings; got a single string. "
-                         "Wrap it in a list, or call redact(text)")
+        raise errors.error("E381", "single_string")
     items = list(texts)
     bad = next((i for i, t in enumerate(items) if not isinstance(t, str)), None)
     if bad is not None:
-        raise ModelError("E381", f"redact_many() expects every text to be a str; item {bad} is "
-                         f"{type(items[bad]).__name__}. Fill missing values first, e.g. with ''")
+        raise errors.error("E381", "not_str", bad=bad, type_name=type(items[bad]).__name__)
     protected = _protect_set(protect)
     kept = _keep_set(keep)
     found = [_pattern_spans(t) for t in items]

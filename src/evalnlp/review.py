@@ -46,7 +46,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
@@ -104,7 +104,7 @@ def margins(scores: np.ndarray, thresholds: np.ndarray | float, *, multi_label: 
 
 def _check_n(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError("E199", f"the number of passages to choose must be a positive integer; got {n!r}")
+        raise errors.error("E199", "n", n=n)
     return int(n)
 
 
@@ -122,7 +122,7 @@ def select_uncertain(scores: np.ndarray, thresholds: np.ndarray | float, n: int,
     total, k = distance.shape
     columns = [theme] if theme is not None else list(range(k))
     if theme is not None and not 0 <= theme < k:
-        raise InputError("E199", f"theme index {theme} is out of range for {k} themes")
+        raise errors.error("E199", "theme_index", theme=theme, n_themes=k)
     ranked = [np.argsort(distance[:, j], kind="stable") for j in columns]
     want = min(n, total)
     chosen: list[int] = []
@@ -268,8 +268,7 @@ def human_coder(name: str) -> str:
     raw = str(name or "").strip()
     bare = raw[len(HUMAN_PREFIX):] if raw.startswith(HUMAN_PREFIX) else raw
     if not _CODER_NAME.fullmatch(bare):
-        raise InputError("E198", f"the coder name must be letters, digits, '.', '_', '-' or '@' (starting with a "
-                         f"letter or digit), e.g. --coder alice; got {name!r}")
+        raise errors.error("E198", name=name)
     return HUMAN_PREFIX + bare
 
 
@@ -320,8 +319,7 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise InputError("E190", f"a review workbook is an Excel file; expected a name ending in .xlsx, got "
-                         f"{str(target)!r}")
+        raise errors.error("E190", "write", target=str(target))
     heads = theme_headers(cb)
     theme_ids = cb.theme_ids
     header = list(_TEXT_COLUMNS) + [heads[t] for t in theme_ids] + list(_EDIT_COLUMNS) + list(_HIDDEN_COLUMNS)
@@ -508,27 +506,23 @@ def read_workbook(path: str | Path) -> ReviewSheet:
 
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
-        raise InputError("E190", f"{p.name}: a review workbook is an .xlsx file written by `evalnlp review export`;"
-                         f" got a {p.suffix or 'file without extension'}")
+        raise errors.error("E190", "suffix", file=p.name, value=p.suffix or 'file without extension')
     if not p.is_file():
-        raise InputError("E190", f"no file {str(p)!r}; give the workbook written by `evalnlp review export`")
+        raise errors.error("E190", "missing", path=str(p))
     try:
         wb = load_workbook(p, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
-        raise InputError("E190", f"{p.name}: cannot read it as an Excel workbook ({type(exc).__name__}: {exc}). "
-                         "Save it as .xlsx (Excel Workbook) and import again") from None
+        raise errors.error("E190", "unreadable", file=p.name, exc_type=type(exc).__name__, exc=exc) from None
     try:
         if META_SHEET not in wb.sheetnames or REVIEW_SHEET not in wb.sheetnames:
-            raise InputError("E190", f"{p.name}: not a review workbook written by `evalnlp review export` (it has "
-                             f"no {REVIEW_SHEET!r} and hidden {META_SHEET!r} sheets; found "
-                             f"{', '.join(map(repr, wb.sheetnames))})")
+            raise errors.error("E190", "not_review", file=p.name, review_sheet=REVIEW_SHEET, meta_sheet=META_SHEET,
+                               listed=', '.join(map(repr, wb.sheetnames)))
         meta = {}
         for key, value in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
             if key is not None:
                 meta[str(key)] = "" if value is None else str(value)
         if meta.get("format") != FORMAT:
-            raise InputError("E190", f"{p.name}: expected a review workbook of format {FORMAT!r}; found "
-                             f"{meta.get('format')!r}. Export a new one with `evalnlp review export`")
+            raise errors.error("E190", "format", file=p.name, format=FORMAT, found=meta.get('format'))
         ws = wb[REVIEW_SHEET]
         header: dict[str, str] = {}
         for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1)), start=1):
@@ -536,8 +530,8 @@ def read_workbook(path: str | Path) -> ReviewSheet:
                 continue
             name = str(cell.value).strip()
             if name in header:
-                raise InputError("E197", f"{p.name}: the column {name!r} appears twice on the {REVIEW_SHEET} sheet "
-                                 f"(columns {header[name]} and {get_column_letter(i)}); remove the copy")
+                raise errors.error("E197", "column_twice", file=p.name, column=name, review_sheet=REVIEW_SHEET,
+                                   header=header[name], other=get_column_letter(i))
             header[name] = get_column_letter(i)
         names = list(header)
         order = [None if c.value is None else str(c.value).strip() for c in next(ws.iter_rows(min_row=1, max_row=1))]
@@ -615,15 +609,12 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         except Exception:
             continue  # a column the reviewer added: ignored
         if theme in heads:
-            raise InputError("E197", f"{name}: two columns ({heads[theme]!r} and {head!r}) are the theme {theme!r};"
-                             " keep one")
+            raise errors.error("E197", "theme_twice", file=name, heads=heads[theme], head=head, theme=theme)
         heads[theme] = head
     missing = [f"{t!r}" for t in cb.theme_ids if t not in heads]
     missing += [repr(c) for c in ("seg_id", "machine", "fingerprint", "reviewed", "notes") if c not in sheet.header]
     if missing:
-        raise InputError("E197", f"{name}: the {REVIEW_SHEET} sheet has lost the column(s) {', '.join(missing)}; "
-                         "the theme columns, 'reviewed', 'notes' and the hidden 'seg_id', 'machine' and "
-                         "'fingerprint' columns must stay. Export the workbook again")
+        raise errors.error("E197", "lost_columns", file=name, review_sheet=REVIEW_SHEET, missing=', '.join(missing))
 
     def where(column: str, row: int) -> str:
         return f"{REVIEW_SHEET}!{sheet.header[column]}{row}"
@@ -635,22 +626,18 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         r = rec["_row"]
         seg_id = rec.get("seg_id")
         if seg_id in (None, ""):
-            raise InputError("E193", f"{name}: row {r} has no passage id ({where('seg_id', r)} is empty); rows can "
-                             "only come from `evalnlp review export`. Delete the row or export again")
+            raise errors.error("E193", "no_id", file=name, row=r, where=where('seg_id', r))
         seg_id = str(seg_id).strip()
         if str(rec.get("fingerprint") or "").strip() != expected_fingerprint:
-            raise InputError("E193", f"{name}: {where('fingerprint', r)} does not match this store and codebook "
-                             "version: the row was copied from a workbook of another project store or codebook. "
-                             "Import each workbook into the store it was exported from")
+            raise errors.error("E193", "other_store", file=name, where=where('fingerprint', r))
         if seg_id in seen:
-            raise InputError("E193", f"{name}: the passage of row {r} is also in row {seen[seg_id]} "
-                             f"({where('seg_id', r)}); keep one of the two rows")
+            raise errors.error("E193", "twice", file=name, row=r, seen=seen[seg_id], where=where('seg_id', r))
         seen[seg_id] = r
         machine = {t for t in str(rec.get("machine") or "").split(";") if t}
         unknown = machine - set(cb.theme_ids)
         if unknown:
-            raise InputError("E193", f"{name}: {where('machine', r)} names themes {sorted(unknown)} that codebook "
-                             f"{cb.id!r} does not have; the hidden columns were edited. Export the workbook again")
+            raise errors.error("E193", "unknown_themes", file=name, where=where('machine', r), unknown=sorted(unknown),
+                               cb_id=cb.id)
         themes, touched, changed = [], False, 0
         for t in cb.theme_ids:
             value = _theme_value(rec.get(heads[t]))
@@ -672,8 +659,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         elif text in _MARK_NO:
             marked = False
         else:
-            raise InputError("E195", f"{name}: {where('reviewed', r)} holds {mark!r}; expected 'yes' (or x) once the "
-                             "row is checked, or nothing. Fix the cell and import again")
+            raise errors.error("E195", file=name, where=where('reviewed', r), mark=mark)
         note = "" if rec.get("notes") is None else str(rec.get("notes")).strip()
         if not (touched or marked or note):
             n_untouched += 1
@@ -682,16 +668,14 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
                         "changed": changed, "note": note})
     if bad:
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
-        raise InputError("E194", f"{name}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); "
-                         f"{'; '.join(bad[:5])}{more}. Fix the cell(s) and import again")
+        raise errors.error("E194", file=name, bad='; '.join(bad[:5]), more=more)
     if not cb.multi_label:
         for rec in records:
             k = len(rec["themes"])
             if k > 1 or (k == 0 and cb.require_theme):
                 need = "exactly one theme" if cb.require_theme else "at most one theme"
-                raise InputError("E196", f"{name}: row {rec['row']} has {k} themes set to 1"
-                                 f"{' (' + ', '.join(rec['themes']) + ')' if k else ''}; codebook {cb.id!r} is "
-                                 f"single-label, so a reviewed row needs {need}. Fix the row and import again")
+                raise errors.error("E196", file=name, row=rec['row'], n=k,
+                                   detail=' (' + ', '.join(rec['themes']) + ')' if k else '', cb_id=cb.id, need=need)
     reviewed = pd.DataFrame(records, columns=["seg_id", "row", "themes", "machine", "changed", "note"])
     ids = cb.theme_ids
     codes = pd.DataFrame({

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from evalnlp.errors import StoreError
+from evalnlp import errors
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
 from evalnlp.util import package_versions
 
@@ -86,26 +86,22 @@ class Store:
         self.path = str(path) if path is not None else default_path()
         p = Path(self.path)
         if p.is_dir():
-            raise StoreError("E401", f"the store path {self.path!r} is a directory; expected a DuckDB file. "
-                             "Give a file name, e.g. --db project.duckdb")
+            raise errors.error("E401", "directory", path=self.path)
         if read_only and not p.exists():
-            raise StoreError("E404", f"no project store at {self.path!r}. Run `evalnlp ingest FILE` first, "
-                             "or pass --db with the path of an existing store")
+            raise errors.error("E404", path=self.path)
         if p.exists() and p.stat().st_size > 0:
             with open(p, "rb") as fh:
                 head = fh.read(16)
             if b"DUCK" not in head:
-                raise StoreError("E401", f"{self.path!r} is not a DuckDB project store (found other content). "
-                                 "Pass --db with a new or existing .duckdb file")
+                raise errors.error("E401", "not_store", path=self.path)
         if p.parent and not p.parent.exists():
-            raise StoreError("E405", f"the folder {str(p.parent)!r} for the store does not exist; create it first")
+            raise errors.error("E405", parent=str(p.parent))
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            raise StoreError("E403", f"cannot open the store {self.path!r}: {exc}. If another evalnlp command "
-                             "or a notebook holds it open, close that first") from None
+            raise errors.error("E403", path=self.path, exc=exc) from None
         except duckdb.Error as exc:
-            raise StoreError("E401", f"cannot open the store {self.path!r}: {exc}") from None
+            raise errors.error("E401", "unopenable", path=self.path, exc=exc) from None
         self._in_tx = False
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
@@ -163,8 +159,7 @@ class Store:
     def _check_version(self) -> int:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
-            raise StoreError("E402", f"the store {self.path!r} has schema version {version}, newer than this "
-                             f"evalnlp understands ({SCHEMA_VERSION}). Upgrade evalnlp: pip install -U evalnlp")
+            raise errors.error("E402", path=self.path, version=version, schema_version=SCHEMA_VERSION)
         return version
 
     def _migrate(self) -> None:
@@ -215,8 +210,7 @@ class Store:
 
     def finish_run(self, run_id: str, *, n_in: int, n_ok: int, n_rejected: int, status: str = "ok") -> None:
         if n_in != n_ok + n_rejected:
-            raise StoreError("E410", f"run {run_id} counts do not add up: n_in={n_in} but n_ok={n_ok} + "
-                             f"n_rejected={n_rejected}. This is a bug in evalnlp; please report it")
+            raise errors.error("E410", run_id=run_id, n_in=n_in, n_ok=n_ok, n_rejected=n_rejected)
         self.con.execute(
             "UPDATE runs SET finished = ?, status = ?, n_in = ?, n_ok = ?, n_rejected = ? WHERE run_id = ?",
             [_now(), status, int(n_in), int(n_ok), int(n_rejected), run_id],
@@ -859,7 +853,7 @@ class Store:
             "inputs": "name, path, run_id",
         }
         if name not in order:
-            raise StoreError("E406", f"unknown table {name!r}; expected one of {', '.join(order)}")
+            raise errors.error("E406", name=name, order=', '.join(order))
         sql = f"SELECT * FROM {name}"
         params: list[Any] = []
         if run_id is not None and name not in ("segments", "reach", "segment_sources"):
@@ -876,7 +870,7 @@ class Store:
     def run(self, run_id: str) -> dict[str, Any]:
         df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
         if df.empty:
-            raise StoreError("E407", f"no run {run_id!r} in the store; `evalnlp runs` lists them")
+            raise errors.error("E407", run_id=run_id)
         return df.iloc[0].to_dict()
 
     def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,
@@ -1335,7 +1329,7 @@ def _memory_limit() -> str:
 
     value = os.environ.get("EVALNLP_MEMORY_LIMIT", "1GB").strip()
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
-        raise StoreError("E409", f"EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}")
+        raise errors.error("E409", value=value)
     return value
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 from evalnlp.util import atomic_path
 
 __all__ = ["PAGED_FORMATS", "TABLE_FORMATS", "atomic_path", "write_table", "write_table_pages", "xlsx_text"]
@@ -29,8 +29,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in TABLE_FORMATS:
-        raise InputError("E161", f"cannot write {target.name!r}: expected one of the extensions "
-                         f"{', '.join(TABLE_FORMATS)}; got {suffix or 'none'!r}")
+        raise errors.error("E161", "table", target_name=target.name, table_formats=', '.join(TABLE_FORMATS),
+                           value=suffix or 'none')
     names = list(frame.columns)
     if len(set(map(str, names))) != len(names) or not all(isinstance(c, str) for c in names):
         raise ValueError(f"write_table needs unique text column names, so that no column hides another; got "
@@ -74,8 +74,8 @@ def write_table_pages(pages, path: str | Path) -> Path:
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in PAGED_FORMATS:
-        raise InputError("E161", f"cannot write {target.name!r} page by page: expected one of the extensions "
-                         f"{', '.join(PAGED_FORMATS)}; got {suffix or 'none'!r}")
+        raise errors.error("E161", "pages", target_name=target.name, paged_formats=', '.join(PAGED_FORMATS),
+                           value=suffix or 'none')
     with atomic_path(target) as tmp:
         if suffix == ".parquet":
             parts = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=tmp.parent))

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from evalnlp import errors
 from evalnlp.schema import MODEL_PREFIX
 
 # --------------------------------------------------------------------------- checksums
@@ -55,13 +56,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     A failure removes the temporary file, so ``path`` is either the complete new file or untouched.
     Raises :class:`~evalnlp.errors.InputError` E162 when the folder does not exist.
     """
-    from evalnlp.errors import InputError
 
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError("E162", f"cannot write {str(target)!r}: the folder {str(folder)!r} does not exist; "
-                         "create it first or choose another --output path")
+        raise errors.error("E162", path=str(target), folder=str(folder))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -108,7 +108,7 @@ def test_unknown_codes_are_a_numbered_list_and_nothing_is_stored(store, foreign,
     with pytest.raises(CodebookError) as err:
         api.import_qdpx(store, path, codebook=foreign.codebook)
     assert err.value.code == "E240"
-    assert "1. 'disgust' (used in 1 codings)" in err.value.message and "--new-codebook" in err.value.message
+    assert "1. 'disgust' (used in 1 codings)" in err.value.message and "new_codebook=FILE.yaml" in err.value.message
     assert_same_tables(all_tables(store), before)
 
 

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 
 __all__ = ["MIN_PASSAGES", "discovery_passages", "embedding_text"]
 
@@ -26,12 +26,10 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
     ``source`` or ``kind``) has the value ``group``; ``question`` keeps the answers to one question.
     """
     if (by is None) != (group is None):
-        raise InputError("E165", "give --by ATTR and --group VALUE together (the documents whose attribute ATTR "
-                         f"is VALUE); got only {'--by' if by is not None else '--group'}")
+        raise errors.error("E165", "by_only") if by is not None else errors.error("E165", "group_only")
     passages = store.coded_passages()
     if passages.empty:
-        raise InputError("E169", f"the store {store.path!r} has no passages to find topics in; run "
-                         "`evalnlp ingest FILE` first")
+        raise errors.error("E169", "empty_store", path=store.path)
     passages = passages[passages["seg_kind"] != "testimonial"]
     if question is not None:
         asked = passages["question"].dropna().unique().tolist()
@@ -39,8 +37,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
             from evalnlp.util import did_you_mean
 
             listed = "; ".join(repr(q) for q in sorted(asked)) or "none (no document has a question)"
-            raise InputError("E166", f"no document answers the question {question!r}.{did_you_mean(question, asked)} "
-                             f"The questions in this store are: {listed}")
+            raise errors.error("E166", question=question, hint=did_you_mean(question, asked), listed=listed)
         passages = passages[passages["question"] == question]
     if by is not None:
         from evalnlp.corpus import load_corpus
@@ -50,7 +47,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         if str(group) not in set(groups):
             found = sorted(set(groups))
             shown = ", ".join(repr(g) for g in found[:20]) + (" ..." if len(found) > 20 else "")
-            raise InputError("E165", f"no document has {by} = {group!r}; the values of {by!r} found are: {shown}")
+            raise errors.error("E165", "no_group", by=by, group=group, shown=shown)
         keep = set(groups.index[groups == str(group)])
         passages = passages[passages["doc_id"].isin(keep)]
     if theme is not None:
@@ -58,8 +55,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         codes = store.effective_codes(assigned_only=True, themes=codebook.theme_ids)
         coded = set(codes.loc[codes["theme"] == theme, "seg_id"])
         if not coded:
-            raise InputError("E167", f"no passage in the store is coded with the theme {theme!r}; code the "
-                             f"passages first (`evalnlp classify --codebook {codebook.id}`) or drop --theme")
+            raise errors.error("E167", theme=theme, codebook_id=codebook.id)
         passages = passages[passages["seg_id"].isin(coded)]
     passages = passages[passages["text"].str.strip() != ""]
     return passages[["seg_id", "doc_id", "text"]].reset_index(drop=True)

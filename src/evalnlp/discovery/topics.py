@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.discovery.backend import fit_bertopic, require_topics_extra, unit
 from evalnlp.discovery.mapping import default_emergent_below, nearest_themes, seed_words
 from evalnlp.discovery.passages import _BLANKS, MIN_PASSAGES, embedding_text
@@ -164,13 +165,11 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     require_topics_extra()
     n = len(passages)
     if n < MIN_PASSAGES:
-        raise InputError("E169", f"theme discovery needs at least {MIN_PASSAGES} passages to find topics in; "
-                         f"found {n}{' after the filters' if filters else ''}. Ingest more text, or drop "
-                         "--theme/--by/--question to look across the whole store")
+        raise errors.error("E169", "too_few", min_passages=MIN_PASSAGES, n=n,
+                           detail=' after the filters' if filters else '')
     size = int(min_topic_size) if min_topic_size is not None else auto_min_topic_size(n)
     if size > n // 2:
-        raise InputError("E168", f"--min-topic-size {size} is too large for {n} passages: at most {n // 2} "
-                         "(two topics) can be found; give a smaller size")
+        raise errors.error("E168", "min_topic_size", size=size, n=n, most=n // 2)
     encoder = get_encoder(embedding)
     texts = passages["text"].astype(str).tolist()
     embeddings = encoder.encode([embedding_text(t) for t in texts])
@@ -220,7 +219,7 @@ def _redact_examples(examples: list[list[str]], codebook, keep_names: Sequence[s
 
 def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: float | None, n_examples: int) -> None:
     def bad(name: str, expected: str, value: Any) -> InputError:
-        return InputError("E168", f"The {name!r} parameter of discover must be {expected}; got {value!r} instead.")
+        return errors.error("E168", "parameter", name=name, expected=expected, value=value)
 
     def is_int(value: Any) -> bool:
         return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

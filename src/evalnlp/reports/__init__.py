@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 from evalnlp.reports._common import (
     atomic_path,
     claim_quotes_long,
@@ -47,8 +47,8 @@ QUOTE_FORMATS = (".md", ".docx", ".csv", ".json")
 def _suffix(path: str | Path, allowed: tuple[str, ...], what: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in allowed:
-        raise InputError("E161", f"cannot write {what} to {str(path)!r}: expected a file name ending in "
-                         f"{', '.join(allowed)}; found {suffix or 'no extension'!r}")
+        raise errors.error("E161", "report_format", what=what, path=str(path), allowed=', '.join(allowed),
+                           value=suffix or 'no extension')
     return suffix
 
 

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evalnlp.errors import InputError
+from evalnlp import errors
 
 if TYPE_CHECKING:
     from evalnlp.discovery import Discovery
@@ -54,8 +54,7 @@ def write_suggestion(discovery: Discovery, codebook, path: str | Path) -> Path:
 def _check_folder(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError("E162", f"cannot write {str(path)!r}: the folder {str(folder)!r} does not exist; create "
-                         "it first or choose another path")
+        raise errors.error("E162", path=str(path), folder=str(folder))
 
 
 def check_suggestion(path: str | Path | None) -> None:
@@ -63,8 +62,7 @@ def check_suggestion(path: str | Path | None) -> None:
     if path is None:
         return
     if Path(path).suffix.lower() not in (".yaml", ".yml"):
-        raise InputError("E161", f"--suggest writes a YAML codebook; expected a file name ending in .yaml or "
-                         f".yml, got {str(path)!r}")
+        raise errors.error("E161", "suggestion", path=str(path))
     _check_folder(Path(path))
 
 
@@ -73,8 +71,7 @@ def check_output(path: str | Path | None) -> None:
     if path is None:
         return
     if Path(path).suffix.lower() not in OUTPUT_TYPES:
-        raise InputError("E161", f"discover writes {', '.join(OUTPUT_TYPES)} files; got {str(path)!r}. Use "
-                         "topics.json (the topics as data), topics.html (plots) or topics.md (a summary)")
+        raise errors.error("E161", "discover", output_types=', '.join(OUTPUT_TYPES), path=str(path))
     _check_folder(Path(path))
 
 
