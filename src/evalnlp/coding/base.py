@@ -46,6 +46,18 @@ def decide(scores: np.ndarray, thresholds: np.ndarray | float = DEFAULT_THRESHOL
     return out
 
 
+def check_embedding(owner: str, embedding, *, allow_none: bool = False) -> None:
+    """ValueError unless ``embedding`` names an embedding encoder (or is None, where ``allow_none``): the
+    ``embedding`` parameter of the coders that embed their texts."""
+    from evalnlp.embeddings import ENCODER_NAMES
+
+    if embedding is None and allow_none:
+        return
+    if embedding not in ENCODER_NAMES:
+        raise ValueError(f"The 'embedding' parameter of {owner} must be one of {ENCODER_NAMES}"
+                         f"{' or None' if allow_none else ''}; got {embedding!r} instead.")
+
+
 def check_labels(Y, n: int, k: int) -> np.ndarray:
     """Validate a 0/1 label matrix of shape (n, k), as scikit-learn validates parameters."""
     Y = np.asarray(Y)

@@ -48,7 +48,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from evalnlp import errors
-from evalnlp.coding.base import ThemeCoder, as_texts, check_labels
+from evalnlp.coding.base import ThemeCoder, as_texts, check_embedding, check_labels
 from evalnlp.errors import ModelError
 from evalnlp.util import coder_id, sigmoid, softmax
 
@@ -693,11 +693,7 @@ class SupervisedCoder(ThemeCoder):
 
     def _validate_params(self) -> None:
         owner = type(self).__name__
-        from evalnlp.embeddings import ENCODER_NAMES
-
-        if self.embedding is not None and self.embedding not in ENCODER_NAMES:
-            raise ValueError(f"The 'embedding' parameter of {owner} must be one of {ENCODER_NAMES} or None; "
-                             f"got {self.embedding!r} instead.")
+        check_embedding(owner, self.embedding, allow_none=True)
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"The 'class_weight' parameter of {owner} must be 'balanced' or None; "
                              f"got {self.class_weight!r} instead.")

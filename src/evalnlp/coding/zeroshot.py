@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from evalnlp import errors
-from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_labels
+from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_embedding, check_labels
 from evalnlp.coding.keyword import KeywordCoder, codebook_ref, fitted_coder_id, resolve_codebook
 from evalnlp.util import sigmoid
 
@@ -197,11 +197,7 @@ class ZeroShotCoder(ThemeCoder):
     # ------------------------------------------------------------------ helpers
 
     def _validate_params(self) -> None:
-        from evalnlp.embeddings import ENCODER_NAMES
-
-        if self.embedding not in ENCODER_NAMES:
-            raise ValueError(f"The 'embedding' parameter of ZeroShotCoder must be one of {ENCODER_NAMES}; "
-                             f"got {self.embedding!r} instead.")
+        check_embedding("ZeroShotCoder", self.embedding)
         if not isinstance(self.keywords, (bool, np.bool_)):
             raise ValueError(f"The 'keywords' parameter of ZeroShotCoder must be a bool; "
                              f"got {self.keywords!r} instead.")
