@@ -12,6 +12,8 @@ A coder is a scikit-learn estimator over texts:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.base import BaseEstimator
 
@@ -56,6 +58,19 @@ def check_embedding(owner: str, embedding, *, allow_none: bool = False) -> None:
     if embedding not in ENCODER_NAMES:
         raise ValueError(f"The 'embedding' parameter of {owner} must be one of {ENCODER_NAMES}"
                          f"{' or None' if allow_none else ''}; got {embedding!r} instead.")
+
+
+def check_number(owner: str, name: str, value: Any, low: float, high: float, *, integer: bool = False,
+                 allow_none: bool = False) -> None:
+    """ValueError unless the parameter ``name`` of ``owner`` is a number (an int where ``integer``) in
+    [low, high] (or None, where ``allow_none``), as scikit-learn validates parameters."""
+    if value is None and allow_none:
+        return
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= float(value) <= high:
+        kind = "an int" if integer else "a number"
+        raise ValueError(f"The '{name}' parameter of {owner} must be {kind} in [{low:g}, {high:g}]"
+                         f"{' or None' if allow_none else ''}; got {value!r} instead.")
 
 
 def check_labels(Y, n: int, k: int) -> np.ndarray:

@@ -48,7 +48,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from evalnlp import errors
-from evalnlp.coding.base import ThemeCoder, as_texts, check_embedding, check_labels
+from evalnlp.coding.base import ThemeCoder, as_texts, check_embedding, check_labels, check_number
 from evalnlp.errors import ModelError
 from evalnlp.util import coder_id, sigmoid, softmax
 
@@ -624,17 +624,6 @@ def _folds(Y: np.ndarray, groups: np.ndarray, multi_label: bool, cv: int,
         return [(train, test) for train, test in folds if len(train) and len(test)]
 
 
-def _check_number(owner: str, name: str, value: Any, low: float, high: float, *, integer: bool = False,
-                  allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= float(value) <= high:
-        kind = "an int" if integer else "a number"
-        raise ValueError(f"The '{name}' parameter of {owner} must be {kind} in [{low:g}, {high:g}]"
-                         f"{' or None' if allow_none else ''}; got {value!r} instead.")
-
-
 # --------------------------------------------------------------------------- the coder
 
 
@@ -697,14 +686,14 @@ class SupervisedCoder(ThemeCoder):
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"The 'class_weight' parameter of {owner} must be 'balanced' or None; "
                              f"got {self.class_weight!r} instead.")
-        _check_number(owner, "C", self.C, 1e-9, np.inf)
-        _check_number(owner, "calibration_C", self.calibration_C, 1e-9, np.inf)
-        _check_number(owner, "cv", self.cv, 2, np.inf, integer=True)
-        _check_number(owner, "min_df", self.min_df, 1, np.inf, integer=True)
-        _check_number(owner, "max_word_features", self.max_word_features, 1, np.inf, integer=True)
-        _check_number(owner, "max_char_features", self.max_char_features, 1, np.inf, integer=True)
-        _check_number(owner, "embedding_weight", self.embedding_weight, 0, np.inf)
-        _check_number(owner, "n_jobs", self.n_jobs, -np.inf, np.inf, integer=True, allow_none=True)
+        check_number(owner, "C", self.C, 1e-9, np.inf)
+        check_number(owner, "calibration_C", self.calibration_C, 1e-9, np.inf)
+        check_number(owner, "cv", self.cv, 2, np.inf, integer=True)
+        check_number(owner, "min_df", self.min_df, 1, np.inf, integer=True)
+        check_number(owner, "max_word_features", self.max_word_features, 1, np.inf, integer=True)
+        check_number(owner, "max_char_features", self.max_char_features, 1, np.inf, integer=True)
+        check_number(owner, "embedding_weight", self.embedding_weight, 0, np.inf)
+        check_number(owner, "n_jobs", self.n_jobs, -np.inf, np.inf, integer=True, allow_none=True)
         if self.n_jobs == 0:
             raise ValueError(f"The 'n_jobs' parameter of {owner} must be a non-zero int or None; got 0 instead.")
         if self.random_state is not None and not isinstance(self.random_state, (int, np.integer)):

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from evalnlp import errors
-from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_embedding, check_labels
+from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_embedding, check_labels, check_number
 from evalnlp.coding.keyword import KeywordCoder, codebook_ref, fitted_coder_id, resolve_codebook
 from evalnlp.util import sigmoid
 
@@ -201,13 +201,10 @@ class ZeroShotCoder(ThemeCoder):
         if not isinstance(self.keywords, (bool, np.bool_)):
             raise ValueError(f"The 'keywords' parameter of ZeroShotCoder must be a bool; "
                              f"got {self.keywords!r} instead.")
-        checks = (("centroid_weight", 0.0, 1.0), ("prior", 1e-6, 1 - 1e-6), ("threshold", 1e-9, 1.0),
-                  ("C", 1e-9, np.inf))
-        for name, low, high in checks:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
-                raise ValueError(f"The '{name}' parameter of ZeroShotCoder must be a number in [{low:g}, {high:g}]; "
-                                 f"got {value!r} instead.")
+        check_number("ZeroShotCoder", "centroid_weight", self.centroid_weight, 0.0, 1.0)
+        check_number("ZeroShotCoder", "prior", self.prior, 1e-6, 1 - 1e-6)
+        check_number("ZeroShotCoder", "threshold", self.threshold, 1e-9, 1.0)
+        check_number("ZeroShotCoder", "C", self.C, 1e-9, np.inf)
 
     def _encoder(self):
         from evalnlp.embeddings import get_encoder
