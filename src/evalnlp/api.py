@@ -1067,7 +1067,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         if source is None and id:  # a row repeating an earlier row's id and text was rejected by ingest (E176)
             found &= ~keys_frame.duplicated(subset=["locator", "text"]).to_numpy()
         if source is not None:
-            rejects += [(loc, "E188", errors.message("E188", source=source)) for loc in keys_frame["locator"][~found]]
+            rejects += [(loc, "E188", errors.message("E188", source=source))
+                        for loc in keys_frame["locator"][~found]]
             rej = pd.DataFrame(rejects, columns=["locator", "code", "reason"])
             rej.insert(0, "source", own_source)
             report = FileReport(source=own_source, format=src.format, encoding=src.encoding, n_in=n_rows,

@@ -473,11 +473,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{path}: this store already holds documents from another file named {file!r} ({other}), with other "
              "contents. Documents are stored under their file's name, so rows of the two with the same locator and "
              "text would be taken for one another and this file's own details lost. Rename this file (for example "
-             "{renamed}) and read it again; if it is a newer export of the same file, put it at {other} instead"),
+             "{renamed}) and read it again; if it is a newer export of the same file, put it at {other} instead; a "
+             "coder's copy of rows already read is imported with codes import and the source's name"),
     "E176": ("a row repeats an earlier row's id and text (the row is rejected)",
              "an earlier row has the same {column} and the same text, so the two would be one document and this "
-             "row's other values lost; give each row its own {column}, or read the file without an id column "
-             "(rows are then told apart by their row number)"),
+             "row's other values lost; give each row its own {column}, or read the file without an id column (rows "
+             "are then told apart by their row number)"),
     "E180": ("codes import was given a file that is not a table",
              "{file}: codes import reads a table with a text column and label columns (CSV, TSV, XLSX, JSON, JSONL, "
              "Parquet); got a {path_suffix} document. Put the coded passages in a table, one row per passage"),

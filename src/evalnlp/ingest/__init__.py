@@ -173,10 +173,7 @@ def _split_repeated_ids(store, docs: pd.DataFrame, id_column: str) -> tuple[pd.D
     if not repeat.any():
         return docs, pd.DataFrame(columns=["locator", "code", "reason"])
     rejects = pd.DataFrame({"locator": docs["locator"].to_numpy()[repeat], "code": "E176",
-                            "reason": f"an earlier row has the same {id_column} and the same text, so the two "
-                                      "would be one document and this row's other values lost; give each row its "
-                                      f"own {id_column}, or read the file without an id column (rows are then "
-                                      "told apart by their row number)"})
+                            "reason": errors.message("E176", column=id_column)})
     return docs[~repeat].reset_index(drop=True), rejects
 
 
@@ -401,13 +398,8 @@ def _check_known_names(store, paths: list[Path], run_id: str) -> None:
     for path in paths:
         other = name_taken_elsewhere(store, path)
         if other is not None:
-            raise InputError("E175", f"{path}: this store already holds documents from another file named "
-                             f"{path.name!r} ({other}), with other contents. Documents are stored under their "
-                             "file's name, so rows of the two with the same locator and text would be taken for "
-                             f"one another and this file's own details lost. Rename this file (for example "
-                             f"{path.parent.name or 'new'}_{path.name}) and read it again; if it is a newer export "
-                             f"of the same file, put it at {other} instead; a coder's copy of rows already read is "
-                             "imported with codes import and the source's name")
+            raise errors.error("E175", path=path, file=path.name, other=other,
+                               renamed=f"{path.parent.name or 'new'}_{path.name}")
     for path in paths:
         store.record_input(path.name, str(path.resolve()), file_sha256(path), run_id)
 
