@@ -269,22 +269,21 @@ class Store:
         finally:
             self.con.unregister("_docs")
 
-    def seen_before(self, frame: pd.DataFrame) -> np.ndarray:
-        """For each row of ``frame`` (source, locator, question, text), whether a row with the same document
-        identity was given to this method since :meth:`forget_seen` (a row repeated within one input file, in
-        an earlier chunk); then remember ``frame``'s rows. Held in a temporary table, not in Python."""
+    def _rows_among(self, frame: pd.DataFrame, among: str, remember: bool = False) -> np.ndarray:
+        """For each row of ``frame`` (source, locator, question, text), whether its document identity is among
+        the doc_ids of the table ``among``; with ``remember``, the rows' identities are then added to it."""
         if frame.empty:
             return np.zeros(0, dtype=bool)
         keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
         keys.insert(0, "_row", np.arange(len(keys)))
-        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _seen_docs (doc_id VARCHAR)")
         self.con.register("_keys", keys)
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE _key_ids AS SELECT _row, {_DOC_ID_SQL} AS doc_id "
                              "FROM _keys")
-            rows = self.con.execute("SELECT _row FROM _key_ids SEMI JOIN _seen_docs USING (doc_id)"
+            rows = self.con.execute(f"SELECT _row FROM _key_ids SEMI JOIN {among} USING (doc_id)"
                                     ).fetchnumpy()["_row"]
-            self.con.execute("INSERT INTO _seen_docs SELECT doc_id FROM _key_ids")
+            if remember:
+                self.con.execute(f"INSERT INTO {among} SELECT doc_id FROM _key_ids")
             self.con.execute("DROP TABLE _key_ids")
         finally:
             self.con.unregister("_keys")
@@ -292,23 +291,17 @@ class Store:
         found[np.asarray(rows, dtype=np.int64)] = True
         return found
 
+    def seen_before(self, frame: pd.DataFrame) -> np.ndarray:
+        """For each row of ``frame`` (source, locator, question, text), whether a row with the same document
+        identity was given to this method since :meth:`forget_seen` (a row repeated within one input file, in
+        an earlier chunk); then remember ``frame``'s rows. Held in a temporary table, not in Python."""
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _seen_docs (doc_id VARCHAR)")
+        return self._rows_among(frame, "_seen_docs", remember=True)
+
     def known_documents(self, frame: pd.DataFrame) -> np.ndarray:
         """For each row of ``frame`` (source, locator, question, text), whether the store holds a document with
         its identity."""
-        if frame.empty:
-            return np.zeros(0, dtype=bool)
-        keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
-        keys.insert(0, "_row", np.arange(len(keys)))
-        self.con.register("_keys", keys)
-        try:
-            rows = self.con.execute(
-                f"SELECT _row FROM (SELECT _row, {_DOC_ID_SQL} AS doc_id FROM _keys) k "
-                "SEMI JOIN documents USING (doc_id)").fetchnumpy()["_row"]
-        finally:
-            self.con.unregister("_keys")
-        found = np.zeros(len(keys), dtype=bool)
-        found[np.asarray(rows, dtype=np.int64)] = True
-        return found
+        return self._rows_among(frame, "documents")
 
     def forget_seen(self) -> None:
         """Start :meth:`seen_before` afresh (at the start of each input file)."""

@@ -92,6 +92,19 @@ class ThemeCoder(BaseEstimator):
     multi_label_: bool = True
     require_theme_: bool = False
 
+    def _record_codebook(self, cb: Any) -> None:
+        """Set the fitted attributes every coder takes from its codebook ``cb``: ``classes_``, ``multi_label_``,
+        ``require_theme_``, ``codebook_id_``, ``codebook_sha256_`` and ``codebook_ref_`` (how ``codebook`` was
+        given: a shipped id or a file)."""
+        from evalnlp.coding.keyword import codebook_ref
+
+        self.classes_ = cb.theme_ids
+        self.multi_label_ = bool(cb.multi_label)
+        self.require_theme_ = bool(cb.require_theme)
+        self.codebook_id_ = cb.id
+        self.codebook_sha256_ = cb.sha256
+        self.codebook_ref_ = codebook_ref(self.codebook)
+
     def predict(self, X) -> np.ndarray:
         return decide(self.predict_proba(X), self.thresholds_, multi_label=self.multi_label_,
                       require_theme=self.require_theme_)

@@ -407,14 +407,9 @@ class KeywordCoder(ThemeCoder):
             self.lemmatizer_ = "model" if model_available() else "rules"
         else:
             self.lemmatizer_ = self.lemmatizer
-        self.classes_ = cb.theme_ids
+        self._record_codebook(cb)
         self.patterns_ = {t.id: list(t.keywords) for t in cb.themes}
         self.thresholds_ = np.full(len(self.classes_), float(self.threshold))
-        self.multi_label_ = bool(cb.multi_label)
-        self.require_theme_ = bool(cb.require_theme)
-        self.codebook_id_ = cb.id
-        self.codebook_sha256_ = cb.sha256
-        self.codebook_ref_ = codebook_ref(self.codebook)
         self._runtime = None
         return self
 

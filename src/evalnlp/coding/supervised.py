@@ -731,7 +731,7 @@ class SupervisedCoder(ThemeCoder):
 
     def fit(self, X, Y) -> "SupervisedCoder":
         """Train on passages ``X`` coded with ``Y`` (``(n, k)`` 0/1 in codebook order, or one theme per passage)."""
-        from evalnlp.coding.keyword import codebook_ref, resolve_codebook
+        from evalnlp.coding.keyword import resolve_codebook
 
         self._validate_params()
         cb = resolve_codebook(self.codebook)
@@ -740,12 +740,7 @@ class SupervisedCoder(ThemeCoder):
         multi = bool(cb.multi_label)
         self._check_training_labels(Y, multi)
 
-        self.classes_ = cb.theme_ids
-        self.multi_label_ = multi
-        self.require_theme_ = bool(cb.require_theme)
-        self.codebook_id_ = cb.id
-        self.codebook_sha256_ = cb.sha256
-        self.codebook_ref_ = codebook_ref(self.codebook)
+        self._record_codebook(cb)
         self.n_train_ = len(texts)
         self.positives_ = Y.sum(axis=0).astype(np.int64)
         k = len(self.classes_)

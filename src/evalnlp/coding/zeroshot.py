@@ -44,7 +44,7 @@ import numpy as np
 
 from evalnlp import errors
 from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_embedding, check_labels, check_number
-from evalnlp.coding.keyword import KeywordCoder, codebook_ref, fitted_coder_id, resolve_codebook
+from evalnlp.coding.keyword import KeywordCoder, fitted_coder_id, resolve_codebook
 from evalnlp.util import sigmoid
 
 __all__ = ["ZeroShotCoder", "NEUTRAL_SENTENCES", "theme_prototypes"]
@@ -269,12 +269,7 @@ class ZeroShotCoder(ThemeCoder):
         """Build prototypes and calibrate. Works with no data; with ``X`` and ``Y`` adds per-theme Platt scaling."""
         self._validate_params()
         cb = resolve_codebook(self.codebook)
-        self.classes_ = cb.theme_ids
-        self.multi_label_ = bool(cb.multi_label)
-        self.require_theme_ = bool(cb.require_theme)
-        self.codebook_id_ = cb.id
-        self.codebook_sha256_ = cb.sha256
-        self.codebook_ref_ = codebook_ref(self.codebook)
+        self._record_codebook(cb)
         self.thresholds_ = np.full(len(self.classes_), float(self.threshold))
         self.encoder_name_ = self.embedding
         encoder = self._encoder()
