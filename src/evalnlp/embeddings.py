@@ -35,7 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -110,8 +110,9 @@ def _l2_normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix
 
 
-#: Encoder id -> (texts, vectors) of its last batch, while :func:`shared_batches` is active.
-_MEMO: dict[int, tuple[list[str], np.ndarray]] | None = None
+#: Encoder id -> (texts, vectors) of its last batch (and :func:`last_batch`'s results by key), while
+#: :func:`shared_batches` is active.
+_MEMO: dict[int | str, tuple[list[str], Any]] | None = None
 
 
 @contextlib.contextmanager
@@ -127,6 +128,21 @@ def shared_batches() -> Iterator[None]:
         yield
     finally:
         _MEMO = outer
+
+
+def last_batch(key: str, items: list, compute: Callable[[list], Any]) -> Any:
+    """``compute(items)``, remembered under ``key`` as the last batch while :func:`shared_batches` is active, so
+    that a second model working on the same texts (the theme model and the sentiment model both split every
+    passage of a slice into words) gets the same result without computing it again. The result is shared, not
+    copied: callers must not change it."""
+    if _MEMO is None:
+        return compute(items)
+    memo = _MEMO.get(key)
+    if memo is not None and memo[0] == items:
+        return memo[1]
+    value = compute(items)
+    _MEMO[key] = (list(items), value)
+    return value
 
 
 class Encoder(abc.ABC):
