@@ -388,6 +388,9 @@ def _check_codebook(card: dict[str, Any], codebook: Any, card_file: Path) -> Non
                                  "on this codebook, or use the codebook it was trained on.")
 
 
+_TRUSTED_LIST = sorted(TRUSTED_TYPES)
+
+
 def _check_types(model_file: Path) -> list[str]:
     """The untrusted (by skops' defaults) types in the file, all of which must be on the allowlist (E326)."""
     sio = _skops_io()
@@ -425,10 +428,13 @@ def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str
                                  "or retrain.")
     if codebook is not None:
         _check_codebook(card, codebook, card_file)
-    trusted = _check_types(model_file)
     try:
-        coder = sio.load(model_file, trusted=trusted)
+        # skops checks every type in the file against its defaults and this allowlist before it builds
+        # anything, and refuses the file otherwise: the same check as _check_types, without reading the
+        # archive twice (reading a model's tree is most of the time it takes to load)
+        coder = sio.load(model_file, trusted=_TRUSTED_LIST)
     except Exception as exc:
+        _check_types(model_file)  # names the types refused (E326), or says the archive is unreadable (E328)
         raise ModelError("E328", f"{model_file} could not be loaded: {type(exc).__name__}: {exc}. It may have been "
                                  "written by an incompatible version; retrain the model.") from exc
     if not _is_model(coder):
