@@ -2,7 +2,9 @@
 
 Transparent by design: :meth:`KeywordCoder.explain` says which words made a theme fire.
 
-Texts are tokenised (and lemmatised) by spaCy in batches with ``nlp.pipe``. A pattern token such as
+Texts are tokenised as spaCy's tokenizer does: :meth:`KeywordCoder.explain` runs ``nlp.pipe``;
+:meth:`KeywordCoder.hits` tokenises each distinct whitespace-separated piece of text once and matches a batch
+of passages with array operations (the same counts; see :func:`_count_matches`). A pattern token such as
 ``involve`` in ``take part`` or ``involve`` (see :func:`evalnlp.codebook.keyword_tokens`) matches a text token
 when either
 
@@ -14,8 +16,7 @@ when either
 A trailing ``*`` is a prefix wildcard, tested on the lowercase form and on the lemma. The matcher is a small
 one of its own rather than spaCy's ``Matcher``: which pattern tokens a text token satisfies depends only on
 its form and lemma, so it is worked out once per distinct word and cached, which makes matching hundreds of
-patterns with wildcards far faster than per-token predicates (about 5,000 short passages a second on one
-core). Matches of the same theme that overlap count once (longest first). The score of a theme is
+patterns with wildcards far faster than per-token predicates. Matches of the same theme that overlap count once (longest first). The score of a theme is
 ``1 - exp(-hits)``: no hit gives 0, one hit 0.63, two hits 0.86; with the default threshold of 0.5 one hit
 assigns the theme.
 Matching ignores negation ("not involved" still matches ``involve``).
