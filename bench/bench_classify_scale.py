@@ -2,7 +2,7 @@
 time each stage takes and peak memory; the impact model's passages per second; `evalnlp --help`.
 
 Run: .venv/bin/python bench/bench_classify_scale.py [--rows 200000 1000000] [--impact-rows 100000]
-(writes bench/results/classify_scale.md)
+[--before-src DIR --before-label TEXT] (writes bench/results/classify_scale.md)
 
 Inputs: the real FFT phase-1 comments resampled with a fixed seed to each row count (id, organisation,
 question, cohort, feedback; the same builder as bench_ingest.py), and for the impact model the 2,940 REF2014
@@ -18,6 +18,10 @@ that process's own peak RSS:
   sentiment;
 - the time by stage comes from the same command run through `evalnlp.api.classify` in another fresh process
   (its ``timings``), 200k rows and up to --stage-rows.
+
+With --before-src (the src folder of an earlier evalnlp, e.g. from ``git archive``), every evalnlp measure is
+also taken with that code, right before the same measure with this code, on the same inputs: a before/after
+comparison made in one run, each side set against the same bare-script run.
 
 Goals: at least 20,000 comments/s end to end on 2 cores and within 3x of the bare script; 1M comments at most
 2 GB peak; `classify --codebook impact` at least 20,000 passages/s; `evalnlp --help` under 0.3 s.
@@ -74,17 +78,20 @@ print(json.dumps({"n": r.n_coded, "timings": r.timings}))
 WRAP = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
         "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True); w = time.perf_counter() - t; "
         "sys.stderr.write(r.stdout); "
-        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(r.returncode)")
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(w, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime); sys.exit(r.returncode)")
 
 
-def measure(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MB) of ``cmd`` in its own wrapper process, and what it printed."""
-    proc = subprocess.run([PY, "-c", WRAP, *cmd], capture_output=True, text=True, env=ENV)
+def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float, str, float]:
+    """Wall seconds and peak RSS (MB) of ``cmd`` in its own wrapper process, what it printed, and the CPU
+    seconds (user + system, all threads) it used: on a shared machine the CPU time moves far less with the
+    load than the wall time does."""
+    proc = subprocess.run([PY, "-c", WRAP, *cmd], capture_output=True, text=True, env=env or ENV)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
-    wall, peak = proc.stdout.split()[-2:]
-    return float(wall), float(peak), proc.stderr
+    wall, peak, cpu = proc.stdout.split()[-3:]
+    return float(wall), float(peak), proc.stderr, float(cpu)
 
 
 def load() -> str:
@@ -117,65 +124,85 @@ def main() -> None:
     ap.add_argument("--no-stages", action="store_true", help="skip the breakdown by stage (for versions of "
                     "evalnlp whose classify does not record its stages)")
     ap.add_argument("--name", default="classify_scale", help="results file name (bench/results/NAME.md)")
+    ap.add_argument("--before-src", type=Path, help="src folder of an earlier evalnlp to measure beside this one")
+    ap.add_argument("--before-label", default="before", help="how the earlier code is named in the tables")
     args = ap.parse_args()
+    versions = [("", ENV)]  # (label suffix, environment), the earlier code first so each pair runs back to back
+    if args.before_src is not None:
+        src = args.before_src.resolve()
+        if not (src / "evalnlp" / "__init__.py").is_file():
+            raise SystemExit(f"--before-src {src}: no evalnlp package there")
+        versions.insert(0, (f" [{args.before_label}]", {**ENV, "PYTHONPATH": str(src)}))
     if args.no_stages:
         args.stage_rows = 0
     evalnlp = [PY, "-m", "evalnlp", "--quiet"]
     lines = [f"## Classify at scale: CSV to Parquet, by stage ({today()})", "", f"Machine: {machine()}.", "",
-             "| rows | what | seconds | comments/s | vs bare | peak RSS (MB) | load (1 / 5 min) |",
-             "|---|---|---|---|---|---|---|"]
+             "| rows | what | seconds | comments/s | vs bare | CPU s | CPU vs bare | peak RSS (MB) | load (1 / 5 min) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     stage_tables: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for rows in args.rows:
             csv = tmp / f"fft_{rows}.csv"
             build_input(rows, csv)
-            wall_bare, peak_bare, _ = measure([PY, "-c", BARE, str(csv), str(tmp / "bare.parquet"), str(fft_csv())])
+            wall_bare, peak_bare, _, cpu_bare = measure([PY, "-c", BARE, str(csv), str(tmp / "bare.parquet"), str(fft_csv())])
             lines.append(f"| {rows:,} | bare script: pandas CSV, TF-IDF + LinearSVC (fit on 10k, predict), Parquet "
-                         f"| {wall_bare:.1f} | {rows / wall_bare:,.0f} | 1.0 | {peak_bare:,.0f} | {load()} |")
+                         f"| {wall_bare:.1f} | {rows / wall_bare:,.0f} | 1.0 | {cpu_bare:.1f} | 1.0 | {peak_bare:,.0f} | {load()} |")
             print(lines[-1], flush=True)
             for label, extra in (("with sentiment", []), ("without sentiment", ["--no-sentiment"])):
-                db = tmp / "s.duckdb"
-                cmd = evalnlp + ["--db", str(db), "classify", str(csv), "--text", "feedback", "--id", "id",
-                                 "--codebook", "fft", "--output", str(tmp / "out.parquet")] + extra
-                wall, peak, _ = measure(cmd)
-                lines.append(f"| {rows:,} | `evalnlp classify --codebook fft --output out.parquet` {label} "
-                             f"| {wall:.1f} | {rows / wall:,.0f} | {wall / wall_bare:.1f} | {peak:,.0f} | {load()} |")
-                print(lines[-1], flush=True)
-                for f in tmp.glob("s.duckdb*"):
-                    f.unlink()
+                for suffix, env in versions:
+                    db = tmp / "s.duckdb"
+                    cmd = evalnlp + ["--db", str(db), "classify", str(csv), "--text", "feedback", "--id", "id",
+                                     "--codebook", "fft", "--output", str(tmp / "out.parquet")] + extra
+                    wall, peak, _, cpu = measure(cmd, env)
+                    lines.append(f"| {rows:,} | `evalnlp classify --codebook fft --output out.parquet` {label}"
+                                 f"{suffix} | {wall:.1f} | {rows / wall:,.0f} | {wall / wall_bare:.1f} | {cpu:.1f} "
+                                 f"| {cpu / cpu_bare:.1f} | {peak:,.0f} | {load()} |")
+                    print(lines[-1], flush=True)
+                    for f in tmp.glob("s.duckdb*"):
+                        f.unlink()
             if rows <= args.stage_rows:
-                db = tmp / "t.duckdb"
-                wall, peak, printed = measure([PY, "-c", STAGES, str(csv), str(db), str(tmp / "out.parquet"), "fft",
-                                               "feedback", "1"])
-                stage_tables.append(_stage_table(f"{rows:,} FFT comments, `--codebook fft` with sentiment, "
-                                                 f"to Parquet", json.loads(printed.strip().splitlines()[-1]),
-                                                 wall, peak))
-                for f in tmp.glob("t.duckdb*"):
-                    f.unlink()
+                for suffix, env in versions:
+                    db = tmp / "t.duckdb"
+                    wall, peak, printed, _ = measure([PY, "-c", STAGES, str(csv), str(db), str(tmp / "out.parquet"),
+                                                   "fft", "feedback", "1"], env)
+                    stage_tables.append(_stage_table(f"{rows:,} FFT comments, `--codebook fft` with sentiment, "
+                                                     f"to Parquet{suffix}",
+                                                     json.loads(printed.strip().splitlines()[-1]), wall, peak))
+                    for f in tmp.glob("t.duckdb*"):
+                        f.unlink()
         if args.impact_rows:
             csv = tmp / "impact.csv"
             impact_input(args.impact_rows, csv)
             db = tmp / "i.duckdb"
             cmd = evalnlp + ["--db", str(db), "classify", str(csv), "--text", "quote", "--id", "id",
                              "--codebook", "impact"]
-            wall, peak, _ = measure(cmd)
-            lines.append(f"| {args.impact_rows:,} | `evalnlp classify --codebook impact` (impact-themes ensemble + "
-                         f"sentiment, REF quotes resampled, no output file) | {wall:.1f} | "
-                         f"{args.impact_rows / wall:,.0f} | | {peak:,.0f} | {load()} |")
-            print(lines[-1], flush=True)
-            for f in tmp.glob("i.duckdb*"):
-                f.unlink()
+            for suffix, env in versions:
+                wall, peak, _, cpu = measure(cmd, env)
+                lines.append(f"| {args.impact_rows:,} | `evalnlp classify --codebook impact` (impact-themes ensemble "
+                             f"+ sentiment, REF quotes resampled, no output file){suffix} | {wall:.1f} | "
+                             f"{args.impact_rows / wall:,.0f} | | {cpu:.1f} | | {peak:,.0f} | {load()} |")
+                print(lines[-1], flush=True)
+                for f in tmp.glob("i.duckdb*"):
+                    f.unlink()
         if args.impact_rows and not args.no_stages:
-            wall, peak, printed = measure([PY, "-c", STAGES, str(csv), str(db), "-", "impact", "quote", "1"])
-            stage_tables.append(_stage_table(f"{args.impact_rows:,} REF quotes (resampled), `--codebook impact` "
-                                             "with sentiment, no output file",
-                                             json.loads(printed.strip().splitlines()[-1]), wall, peak))
+            for suffix, env in versions:
+                wall, peak, printed, _ = measure([PY, "-c", STAGES, str(csv), str(db), "-", "impact", "quote", "1"], env)
+                stage_tables.append(_stage_table(f"{args.impact_rows:,} REF quotes (resampled), `--codebook impact` "
+                                                 f"with sentiment, no output file{suffix}",
+                                                 json.loads(printed.strip().splitlines()[-1]), wall, peak))
+                for f in tmp.glob("i.duckdb*"):
+                    f.unlink()
+    if args.before_src is not None:
+        lines += ["", f"Rows and tables marked [{args.before_label}] ran the earlier code on the same inputs, each "
+                  "right before the same measure with this code; both are set against the same bare-script run."]
     best, median = help_time()
     lines += ["", f"`evalnlp --help`: best {best:.3f} s, median {median:.3f} s of 9 (goal: under 0.3 s).", ""]
     lines += ["Goals: at least 20,000 comments/s end to end on 2 cores and within 3x of the bare script; 1M "
               "comments at most 2 GB peak RSS; `classify --codebook impact` at least 20,000 passages/s. "
-              "\"vs bare\" is evalnlp's time over the bare script's on the same file in the same run. The load "
+              "\"vs bare\" is evalnlp's time over the bare script's on the same file in the same run; \"CPU s\" is the "
+              "CPU time the command used (user and system, every thread), which a busy machine inflates far less "
+              "than the wall time. The load "
               "column is the machine's load average when the step finished: the machine has 2 cores and was "
               "shared with other work, so figures taken at a load above 2 understate what 2 free cores do.", ""]
     lines += stage_tables

@@ -379,3 +379,30 @@ def test_minilm_missing_model_directory(tmp_path):
         MiniLMEncoder(tmp_path)
     assert info.value.code == "E301"
     assert "evalnlp[transformers]" in info.value.message
+
+
+def _words_both_ways(static, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Word ids of the word-path texts among ``texts``: found in the whole batch at once (lower-cased whole,
+    split by the regular expression) and a whitespace-separated piece at a time (as the encoder does)."""
+    from evalnlp.embeddings import _ASCII_CONTROL, _ASCII_WORDS, _BOUNDARY, _WordTokens
+
+    words = _WordTokens(static._tokenizer, static._unk_id)
+    kept = [t for t in texts if static._for_word_path(t)]
+    cleaned = _ASCII_CONTROL.sub("", f" {_BOUNDARY} ".join(kept) + f" {_BOUNDARY}")
+    whole = words.lookup(_ASCII_WORDS.findall(cleaned.lower()))
+    return words.lookup_pieces(cleaned.split()), whole
+
+
+def test_words_found_a_piece_at_a_time_equal_those_of_the_whole_text(static):
+    by_piece, whole = _words_both_ways(static, TRICKY)
+    assert len(whole) > 100
+    assert np.array_equal(by_piece, whole)
+    by_piece, whole = _words_both_ways(static, TRICKY)  # again, from remembered pieces
+    assert np.array_equal(by_piece, whole)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(ALPHABET, max_size=40).map("".join), min_size=1, max_size=8))
+def test_words_found_a_piece_at_a_time_on_generated_text(texts):
+    by_piece, whole = _words_both_ways(get_encoder("static"), texts)
+    assert np.array_equal(by_piece, whole)

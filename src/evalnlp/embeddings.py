@@ -35,7 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -104,8 +104,9 @@ def _l2_normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix
 
 
-#: Encoder id -> (texts, vectors) of its last batch, while :func:`shared_batches` is active.
-_MEMO: dict[int, tuple[list[str], np.ndarray]] | None = None
+#: Encoder id -> (texts, vectors) of its last batch (and :func:`last_batch`'s results by key), while
+#: :func:`shared_batches` is active.
+_MEMO: dict[int | str, tuple[list[str], Any]] | None = None
 
 
 @contextlib.contextmanager
@@ -121,6 +122,21 @@ def shared_batches() -> Iterator[None]:
         yield
     finally:
         _MEMO = outer
+
+
+def last_batch(key: str, items: list, compute: Callable[[list], Any]) -> Any:
+    """``compute(items)``, remembered under ``key`` as the last batch while :func:`shared_batches` is active, so
+    that a second model working on the same texts (the theme model and the sentiment model both split every
+    passage of a slice into words) gets the same result without computing it again. The result is shared, not
+    copied: callers must not change it."""
+    if _MEMO is None:
+        return compute(items)
+    memo = _MEMO.get(key)
+    if memo is not None and memo[0] == items:
+        return memo[1]
+    value = compute(items)
+    _MEMO[key] = (list(items), value)
+    return value
 
 
 class Encoder(abc.ABC):
@@ -267,6 +283,8 @@ class _WordTokens:
 
     Word 0 is the text boundary, with no tokens. ``raw_len`` counts every token a word
     produces (used for truncation); ``ptr``/``tokens`` hold them without the unknown token.
+    The words of each whitespace-separated piece of text seen so far are remembered too
+    (``piece_ptr``/``piece_words``, CSR), so a batch is split into words a piece at a time.
     """
 
     def __init__(self, tokenizer: Any, unk_id: int | None):
@@ -280,6 +298,41 @@ class _WordTokens:
         self.ptr = np.zeros(2, dtype=np.int64)
         self.tokens = np.zeros(0, dtype=np.int64)
         self.raw_len = np.zeros(1, dtype=np.int64)
+        self.pieces: dict[str, int] = {}
+        self.piece_ptr = np.zeros(1, dtype=np.int64)
+        self.piece_words = np.zeros(0, dtype=np.int64)
+
+    def lookup_pieces(self, pieces: list[str]) -> np.ndarray:
+        """Word ids of the words of ``pieces`` (whitespace-separated runs of cleaned text), in order.
+
+        A piece's words are ``_ASCII_WORDS.findall(piece.lower())``: every word lies inside one run of
+        non-space characters, and lower-casing never turns a character into space or space into anything
+        else, so these are the words of the text the pieces come from, lower-cased whole.
+        """
+        unseen = set(pieces).difference(self.pieces)
+        if unseen:
+            new = sorted(unseen)
+            words = [_ASCII_WORDS.findall(piece.lower()) for piece in new]
+            flat = list(itertools.chain.from_iterable(words))
+            if (len(self.pieces) + len(new) > _WORD_CACHE_LIMIT
+                    or len(self.index) + len(set(flat).difference(self.index)) > _WORD_CACHE_LIMIT):
+                self.clear()  # lookup() below then never clears what is already remembered
+                new = sorted(set(pieces))
+                words = [_ASCII_WORDS.findall(piece.lower()) for piece in new]
+                flat = list(itertools.chain.from_iterable(words))
+            ids = self.lookup(flat)
+            counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+            self.piece_ptr = np.concatenate([self.piece_ptr, self.piece_ptr[-1] + np.cumsum(counts)])
+            self.piece_words = np.concatenate([self.piece_words, ids])
+            first = len(self.pieces)
+            self.pieces.update(zip(new, range(first, first + len(new))))
+        rows = np.fromiter(map(self.pieces.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+        starts = self.piece_ptr[rows]
+        counts = self.piece_ptr[rows + 1] - starts
+        total = int(counts.sum())
+        if total == 0:
+            return np.zeros(0, dtype=np.int64)
+        return self.piece_words[np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)]
 
     def lookup(self, words: list[str]) -> np.ndarray:
         """Word ids of ``words``, tokenising the ones not seen before."""
@@ -385,8 +438,8 @@ class StaticEncoder(Encoder):
         if eligible.size == 0:
             return rest
         joined = f" {_BOUNDARY} ".join(texts[i] for i in eligible) + f" {_BOUNDARY}"
-        words = _ASCII_WORDS.findall(_ASCII_CONTROL.sub("", joined).lower())
-        word_ids = self._words.lookup(words)
+        # the words of _ASCII_WORDS.findall(cleaned.lower()), found a distinct piece at a time
+        word_ids = self._words.lookup_pieces(_ASCII_CONTROL.sub("", joined).split())
         boundary = word_ids == 0
         text_of_word = np.cumsum(boundary) - boundary
         raw_tokens = np.bincount(text_of_word, weights=self._words.raw_len[word_ids], minlength=eligible.size)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 
 from evalnlp.codebook import load_codebook
@@ -190,3 +192,61 @@ def test_hits_from_remembered_pieces_equal_spacy_matching_on_real_text():
     assert expected.sum() > 100  # the sample does match keywords
     np.testing.assert_array_equal(coder.hits(texts), expected)
     np.testing.assert_array_equal(coder.hits(texts), expected)  # again, from remembered pieces
+
+
+# Words for generated passages: keyword forms (single and multi-word, inflected, irregular, hyphenated, with
+# punctuation attached), patterns that overlap within a theme ("cost" / "cost saving" / "saving"), and filler.
+_WORDS = ["took", "part", "take", "taking", "involved", "involvement", "get", "got", "cost", "saving", "savings",
+          "cost-saving", "money", "save", "value", "valuable", "for", "steering", "group", "buy-in", "buy", "in",
+          "co-produced.", "co-operating;", "(engaged)", "engagement,", "participants'", "policy-makers", "policy",
+          "maker", "U.K.", "don't", "can't", "Mr.", "e.g.", "house", "of", "commons", "roll", "out", "roll-out",
+          "highly", "recommend", "recommended!", "world", "class", "life-changing", "each", "other", "the", "a",
+          "and", "staff", "NHS", "patients", "care", "quality", "improve", "improved", "learnt", "learning", "—",
+          "...", "'", "\"quoted\"", "3,000", "£2m", "http://example.org/a-b", "naïve", "Über", "TAKE", "Part"]
+_GAPS = [" ", " ", " ", "  ", "\n", "\t", " \n ", "\u00a0", "\r\n", "   "]
+
+
+@st.composite
+def _passage(draw) -> str:
+    words = draw(st.lists(st.sampled_from(_WORDS), max_size=14))
+    case = draw(st.sampled_from(["as is", "lower", "upper", "title"]))
+    words = [w.upper() if case == "upper" else w.title() if case == "title" else w.lower() if case == "lower" else w
+             for w in words]
+    gaps = draw(st.lists(st.sampled_from(_GAPS), min_size=len(words) + 1, max_size=len(words) + 1))
+    edges = draw(st.sampled_from(["", "lead", "trail", "both"]))
+    text = "".join(g + w for g, w in zip(gaps[1:], words)).lstrip(" ") if words else ""
+    if edges in ("lead", "both"):
+        text = gaps[0] + text
+    if edges in ("trail", "both"):
+        text = text + gaps[-1]
+    return text
+
+
+@pytest.fixture(scope="module")
+def model_coder():
+    return KeywordCoder(codebook="impact").fit()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_passage(), min_size=1, max_size=8))
+def test_batch_matching_equals_matching_each_spacy_doc(model_coder, texts):
+    """``hits`` matches a whole batch with array operations over remembered pieces; it must count exactly
+    what the plain matcher finds on spaCy's tokens of each text (patterns in a row, across texts, overlapping
+    spans of a theme counted once, odd spacing and case)."""
+    expected = np.zeros((len(texts), len(model_coder.classes_)), dtype=np.int32)
+    for row, found in enumerate(model_coder._matches(texts)):
+        for theme, *_ in found:
+            expected[row, theme] += 1
+    np.testing.assert_array_equal(model_coder.hits(texts), expected)
+
+
+def test_batch_matching_counts_overlapping_spans_of_a_theme_once(model_coder):
+    """Spans of one theme that overlap go through the greedy choice (longest first); spans that do not are
+    counted as they are, within a text and never across two texts."""
+    texts = ["a cost saving", "cost saving cost", "cost", "saving", "we take", "part of it", "take part take part",
+             "take\npart", "take", "part"]
+    econ = model_coder.classes_.index("economic_value")
+    engage = model_coder.classes_.index("engagement")
+    hits = model_coder.hits(texts)
+    assert hits[:, econ].tolist() == [1, 2, 1, 1, 0, 0, 0, 0, 0, 0]
+    assert hits[4:, engage].tolist() == [0, 0, 2, 0, 0, 0]

@@ -2,7 +2,9 @@
 
 Transparent by design: :meth:`KeywordCoder.explain` says which words made a theme fire.
 
-Texts are tokenised (and lemmatised) by spaCy in batches with ``nlp.pipe``. A pattern token such as
+Texts are tokenised as spaCy's tokenizer does: :meth:`KeywordCoder.explain` runs ``nlp.pipe``;
+:meth:`KeywordCoder.hits` tokenises each distinct whitespace-separated piece of text once and matches a batch
+of passages with array operations (the same counts; see :func:`_count_matches`). A pattern token such as
 ``involve`` in ``take part`` or ``involve`` (see :func:`evalnlp.codebook.keyword_tokens`) matches a text token
 when either
 
@@ -14,8 +16,7 @@ when either
 A trailing ``*`` is a prefix wildcard, tested on the lowercase form and on the lemma. The matcher is a small
 one of its own rather than spaCy's ``Matcher``: which pattern tokens a text token satisfies depends only on
 its form and lemma, so it is worked out once per distinct word and cached, which makes matching hundreds of
-patterns with wildcards far faster than per-token predicates (about 5,000 short passages a second on one
-core). Matches of the same theme that overlap count once (longest first). The score of a theme is
+patterns with wildcards far faster than per-token predicates. Matches of the same theme that overlap count once (longest first). The score of a theme is
 ``1 - exp(-hits)``: no hit gives 0, one hit 0.63, two hits 0.86; with the default threshold of 0.5 one hit
 assigns the theme.
 Matching ignores negation ("not involved" still matches ``involve``).
@@ -23,7 +24,9 @@ Matching ignores negation ("not involved" still matches ``involve``).
 
 from __future__ import annotations
 
+import itertools
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -220,6 +223,19 @@ class _Compiled:
         lengths = [len(text) for text in self.prefix_atoms] or [0]
         self.prefix_lengths = (min(lengths), max(lengths))
         self._cache: dict[str, frozenset[int]] = {}
+        # The same patterns as arrays, for matching a batch at once (_count_matches): each pattern's theme,
+        # length and atoms (padded with -1), and the patterns by first atom (CSR: atom -> patterns).
+        self.n_atoms = len(atoms)
+        width = max((len(ids) for _theme, ids in self.patterns), default=1)
+        self.pattern_theme = np.array([theme for theme, _ids in self.patterns], dtype=np.int64)
+        self.pattern_len = np.array([len(ids) for _theme, ids in self.patterns], dtype=np.int64)
+        self.pattern_atoms = np.full((len(self.patterns), width), -1, dtype=np.int64)
+        for p, (_theme, ids) in enumerate(self.patterns):
+            self.pattern_atoms[p, :len(ids)] = ids
+        firsts = self.pattern_atoms[:, 0]
+        self.first_patterns = np.argsort(firsts, kind="stable")
+        self.first_ptr = np.zeros(self.n_atoms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(firsts, minlength=self.n_atoms), out=self.first_ptr[1:])
 
     def atoms_of(self, lower: str) -> frozenset[int]:
         """The atoms satisfied by a token given as its lowercase form."""
@@ -284,38 +300,64 @@ _PIECES = re.compile(r"\S+|\s+")
 _PIECE_CACHE_LIMIT = 500_000  # distinct pieces remembered before the memory is cleared
 
 
+def _pieces(text: str) -> list[str]:
+    """The runs of ``text`` that spaCy tokenises on their own: runs of non-space characters, and runs of space
+    characters less the one plain space a token keeps after it (see :class:`_PieceTokens`)."""
+    words = text.split()
+    if " ".join(words) == text:  # single plain spaces only: they all belong to the token before them
+        return words
+    out = []
+    for k, piece in enumerate(_PIECES.findall(text)):
+        if piece[0] == " " and k:
+            piece = piece[1:]  # the space after a token belongs to it
+            if not piece:
+                continue
+        out.append(piece)
+    return out
+
+
 class _PieceTokens:
     """spaCy's tokens of a text, worked out once per distinct whitespace-separated piece.
 
     spaCy's tokenizer splits a text into runs of non-space and runs of space characters (``str.isspace``), lets
     one plain space after a token belong to that token, and tokenises every remaining run on its own (prefixes,
     suffixes, infixes and exceptions never reach across a run), so a text's tokens are the tokens of its runs,
-    in order; a run of spaces is one token. This class splits texts into the same runs with a regular
-    expression (``\\s`` is ``str.isspace``), tokenises each distinct run once, and remembers its number of
-    tokens and the keyword atoms of those that have any, so a passage costs a few dictionary look-ups instead
-    of a pass of the tokenizer. The tests compare it with ``nlp.pipe`` on real corpora.
+    in order; a run of spaces is one token. :func:`_pieces` splits texts into the same runs (``str.split`` and
+    the regular expression's ``\\s`` are both ``str.isspace``); this class tokenises each distinct run once and
+    remembers, in flat arrays, its number of tokens and the keyword atoms of those that have any (CSR: piece ->
+    (position in the piece, atom) pairs in ascending order), so a batch of passages is matched with array
+    operations (:meth:`KeywordCoder.hits`). The tests compare it with ``nlp.pipe`` on real corpora and on
+    generated texts.
     """
 
     def __init__(self, tokenizer, compiled: "_Compiled"):
         self.tokenizer = tokenizer
         self.compiled = compiled
-        self.memory: dict[str, tuple[int, tuple[tuple[int, frozenset[int]], ...]]] = {}
+        self.lock = threading.Lock()
+        self.clear()
 
-    def learn(self, texts: list[str]) -> None:
-        """Tokenise the pieces of ``texts`` not seen before, all in one pass of the tokenizer."""
-        memory = self.memory
-        found = set()
-        for text in texts:
-            for p in _PIECES.findall(text):
-                if p not in memory:
-                    found.add(p)
-                    if p[0] == " " and len(p) > 1:  # a run of spaces after a token loses its first one
-                        found.add(p[1:])
-        unseen = sorted(p for p in found if p not in memory)
-        if not unseen:
-            return
-        if len(memory) + len(unseen) > _PIECE_CACHE_LIMIT:
-            memory.clear()
+    def clear(self) -> None:
+        self.index: dict[str, int] = {}
+        self.n_tokens = np.zeros(0, dtype=np.int64)
+        self.atom_ptr = np.zeros(1, dtype=np.int64)
+        self.atom_pos = np.zeros(0, dtype=np.int64)
+        self.atom_ids = np.zeros(0, dtype=np.int64)
+
+    def lookup(self, pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The row of every piece (tokenising unseen ones first), with a consistent snapshot of the memory:
+        ``(rows, n_tokens, atom_ptr, atom_pos, atom_ids)``."""
+        with self.lock:
+            unseen = set(pieces).difference(self.index)
+            if unseen:
+                if len(self.index) + len(unseen) > _PIECE_CACHE_LIMIT:
+                    self.clear()
+                    unseen = set(pieces)
+                self._learn(sorted(unseen))
+            rows = np.fromiter(map(self.index.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+            return rows, self.n_tokens, self.atom_ptr, self.atom_pos, self.atom_ids
+
+    def _learn(self, unseen: list[str]) -> None:
+        """Tokenise ``unseen`` pieces, all in one pass of the tokenizer, and add them to the memory."""
         words = [p for p in unseen if not p.isspace()]
         lowers: dict[str, list[str]] = {w: [] for w in words}
         if words:
@@ -329,31 +371,117 @@ class _PieceTokens:
             for key, k in zip(table[:, 0].tolist(), piece_of.tolist()):
                 lowers[words[k]].append(strings[key])
         atoms_of = self.compiled.atoms_of
+        n_tokens, counts, pos, ids = [], [], [], []
         for piece in unseen:
             tokens = lowers.get(piece, [piece])  # a run of spaces is one token
-            atoms = [atoms_of(lower) for lower in tokens]
-            memory[piece] = (len(tokens), tuple((i, a) for i, a in enumerate(atoms) if a))
+            before = len(ids)
+            for i, lower in enumerate(tokens):
+                found = atoms_of(lower)
+                if found:
+                    for atom in sorted(found):
+                        pos.append(i)
+                        ids.append(atom)
+            n_tokens.append(len(tokens))
+            counts.append(len(ids) - before)
+        self.n_tokens = np.concatenate([self.n_tokens, np.asarray(n_tokens, dtype=np.int64)])
+        self.atom_ptr = np.concatenate([self.atom_ptr, self.atom_ptr[-1] + np.cumsum(counts, dtype=np.int64)])
+        self.atom_pos = np.concatenate([self.atom_pos, np.asarray(pos, dtype=np.int64)])
+        self.atom_ids = np.concatenate([self.atom_ids, np.asarray(ids, dtype=np.int64)])
+        first = len(self.index)
+        self.index.update(zip(unseen, range(first, first + len(unseen))))
 
-    def atoms(self, text: str) -> tuple[dict[int, frozenset[int]], int]:
-        """The atoms of every token of ``text`` that has any (position -> atoms) and its number of tokens."""
-        found: dict[int, frozenset[int]] = {}
-        n = 0
-        get = self.memory.get
-        pieces = _PIECES.findall(text)
-        for k, piece in enumerate(pieces):
-            if piece[0] == " " and k:
-                piece = piece[1:]  # the space after a token belongs to it
-                if not piece:
-                    continue
-            known = get(piece)
-            if known is None:
-                self.learn([piece])
-                known = self.memory[piece]
-            if known[1]:
-                for i, atoms in known[1]:
-                    found[n + i] = atoms
-            n += known[0]
-        return found, n
+
+def _ragged(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``ptr[r]..ptr[r+1]-1`` of each of ``rows``, concatenated, and how many each row has."""
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), lengths
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total), lengths
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """For each of ``keys``, whether it is in ``sorted_keys`` (ascending)."""
+    if sorted_keys.size == 0:
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return sorted_keys[at] == keys
+
+
+_MATCH_BATCH = 20_000  # passages matched at a time by KeywordCoder.hits
+
+
+def _count_matches(texts: list[str], memory: _PieceTokens, compiled: _Compiled, out: np.ndarray) -> None:
+    """Add to ``out`` ``(len(texts), k)`` the number of non-overlapping matches of each theme in each text.
+
+    Exactly what :func:`_non_overlapping` of :meth:`_Compiled.match_atoms` counts, text by text, computed for
+    the whole batch at once. Tokens are numbered across the batch; every (token, atom) pair is a key
+    ``position * n_atoms + atom``. Each pattern whose first atom a token has is a candidate starting there; it
+    survives step ``j`` when the token ``j`` places on is in the same text and has the pattern's ``j``-th atom.
+    The surviving (theme, start, end) spans are made distinct; where the spans of a theme in a text do not
+    overlap, the greedy choice of :func:`_non_overlapping` keeps them all, so they are simply counted, and only
+    texts where they overlap go through :func:`_non_overlapping` itself.
+    """
+    per_text = [_pieces(text) for text in texts]
+    n_pieces = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    rows, n_tokens, atom_ptr, atom_pos, atom_ids = memory.lookup(list(itertools.chain.from_iterable(per_text)))
+    tokens = n_tokens[rows]
+    ends = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(tokens, out=ends[1:])
+    text_end = ends[np.cumsum(n_pieces)]  # where each text's tokens end, numbered across the batch
+    has = np.flatnonzero(atom_ptr[rows + 1] > atom_ptr[rows])
+    if has.size == 0:
+        return
+    entry, per_piece = _ragged(atom_ptr, rows[has])
+    pos = np.repeat(ends[has], per_piece) + atom_pos[entry]
+    atom = atom_ids[entry]
+    n_atoms = compiled.n_atoms
+    present = np.sort(pos * n_atoms + atom)
+
+    cand, per_entry = _ragged(compiled.first_ptr, atom)
+    pattern = compiled.first_patterns[cand]
+    start = np.repeat(pos, per_entry)
+    length = compiled.pattern_len[pattern]
+    last = text_end[np.searchsorted(text_end, start, side="right")]  # end of the text each start is in
+    for j in range(1, compiled.pattern_atoms.shape[1]):
+        live = np.flatnonzero(length > j)
+        if live.size == 0:
+            break
+        at = start[live] + j
+        ok = (at < last[live]) & _contains(present, at * n_atoms + compiled.pattern_atoms[pattern[live], j])
+        if not ok.all():
+            keep = np.ones(len(start), dtype=bool)
+            keep[live[~ok]] = False
+            start, pattern, length, last = start[keep], pattern[keep], length[keep], last[keep]
+    if start.size == 0:
+        return
+
+    theme = compiled.pattern_theme[pattern]
+    span = int(ends[-1]) + 1
+    width = compiled.pattern_atoms.shape[1] + 1
+    key = np.unique((theme * span + start) * width + length)  # by theme, then start: distinct spans
+    length = key % width
+    start = (key // width) % span
+    theme = key // width // span
+    text = np.searchsorted(text_end, start, side="right")
+    same = (theme[1:] == theme[:-1]) & (text[1:] == text[:-1])
+    overlap = np.zeros(len(key), dtype=bool)
+    overlap[1:] = same & (start[1:] < start[:-1] + length[:-1])
+    k = out.shape[1]
+    if overlap.any():
+        # every span of a (text, theme) with any overlap goes through the greedy choice
+        group = np.concatenate(([0], np.cumsum(~same)))
+        greedy = np.isin(group, group[overlap])
+        spans: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        for t, th, s, n in zip(text[greedy].tolist(), theme[greedy].tolist(), start[greedy].tolist(),
+                               length[greedy].tolist()):
+            spans.setdefault((t, th), []).append((th, s, s + n))
+        for (t, th), found in spans.items():
+            out[t, th] += len(_non_overlapping(found))
+        text, theme = text[~greedy], theme[~greedy]
+    out += np.bincount(text * k + theme, minlength=out.size).reshape(out.shape).astype(out.dtype)
 
 
 # --------------------------------------------------------------------------- the coder
@@ -447,29 +575,26 @@ class KeywordCoder(ThemeCoder):
             yield [(theme, start, end, doc[start:end].text)
                    for theme, start, end in _non_overlapping(compiled.match(doc))]
 
-    def _match_spans(self, texts: list[str]) -> Iterable[list[tuple[int, int, int]]]:
-        """The same matches as :meth:`_matches` without the matched text, from the tokens of each
-        whitespace-separated piece of text, worked out once per distinct piece (see :class:`_PieceTokens`)."""
-        nlp, compiled = self._matcher()
-        pieces = getattr(self, "_pieces", None)
-        if pieces is None or pieces.compiled is not compiled:
-            pieces = self._pieces = _PieceTokens(nlp.tokenizer, compiled)
-        for first in range(0, len(texts), 2048):
-            pieces.learn(texts[first:first + 2048])
-        for text in texts:
-            found, n = pieces.atoms(text)
-            yield _non_overlapping(compiled.match_atoms(found, n)) if found else []
-
     # ------------------------------------------------------------------ public API
 
     def hits(self, X) -> np.ndarray:
-        """The number of distinct keyword matches per passage and theme, shape ``(n, k)``."""
+        """The number of distinct keyword matches per passage and theme, shape ``(n, k)``.
+
+        The same counts as the matches of :meth:`explain` (spaCy's tokens of each whole text), found from the
+        tokens of each whitespace-separated piece of text, worked out once per distinct piece
+        (:class:`_PieceTokens`), and matched a batch at a time with array operations (:func:`_count_matches`).
+        """
         self._check_fitted()
         texts = as_texts(X)
         out = np.zeros((len(texts), len(self.classes_)), dtype=np.int32)
-        for row, found in enumerate(self._match_spans(texts)):
-            for theme, *_ in found:
-                out[row, theme] += 1
+        if not texts:
+            return out
+        nlp, compiled = self._matcher()
+        memory = getattr(self, "_pieces", None)
+        if memory is None or memory.compiled is not compiled:
+            memory = self._pieces = _PieceTokens(nlp.tokenizer, compiled)
+        for first in range(0, len(texts), _MATCH_BATCH):
+            _count_matches(texts[first:first + _MATCH_BATCH], memory, compiled, out[first:first + _MATCH_BATCH])
         return out
 
     def predict_proba(self, X) -> np.ndarray:

@@ -371,6 +371,9 @@ def _check_codebook(card: dict[str, Any], codebook: Any, card_file: Path) -> Non
                            cb_id=cb.id, sha256=cb.sha256[:12])
 
 
+_TRUSTED_LIST = sorted(TRUSTED_TYPES)
+
+
 def _check_types(model_file: Path) -> list[str]:
     """The untrusted (by skops' defaults) types in the file, all of which must be on the allowlist (E326)."""
     sio = _skops_io()
@@ -402,10 +405,13 @@ def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str
         raise errors.error("E324", model_file=model_file, card=card['model_sha256'][:12], actual=actual[:12])
     if codebook is not None:
         _check_codebook(card, codebook, card_file)
-    trusted = _check_types(model_file)
     try:
-        coder = sio.load(model_file, trusted=trusted)
+        # skops checks every type in the file against its defaults and this allowlist before it builds
+        # anything, and refuses the file otherwise: the same check as _check_types, without reading the
+        # archive twice (reading a model's tree is most of the time it takes to load)
+        coder = sio.load(model_file, trusted=_TRUSTED_LIST)
     except Exception as exc:
+        _check_types(model_file)  # names the types refused (E326), or says the archive is unreadable (E328)
         raise errors.error("E328", "unloadable", model_file=model_file, exc_type=type(exc).__name__, exc=exc) from exc
     if not _is_model(coder):
         raise errors.error("E327", model_file=model_file, module=type(coder).__module__, type_name=type(coder).__name__)

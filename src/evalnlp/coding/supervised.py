@@ -66,7 +66,15 @@ _FALLBACK_DECISION = -2.0  # decision value of a theme a fold model never saw (b
 
 
 def _tokenise(texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """Lower-cased whitespace tokens of every text, flat, and each text's start offset (``n + 1``)."""
+    """Lower-cased whitespace tokens of every text, flat, and each text's start offset (``n + 1``); worked out
+    once per slice of passages inside :func:`evalnlp.embeddings.shared_batches` (both results are shared:
+    never change them)."""
+    from evalnlp.embeddings import last_batch
+
+    return last_batch("lower-tokens", texts, _split_lower)
+
+
+def _split_lower(texts: list[str]) -> tuple[list[str], np.ndarray]:
     split = [text.lower().split() for text in texts]
     lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
     ptr = np.zeros(len(texts) + 1, dtype=np.int64)

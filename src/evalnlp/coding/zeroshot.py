@@ -243,8 +243,11 @@ class ZeroShotCoder(ThemeCoder):
                     left_out = self.proto_vectors_[exclude[hit]]
                     centroid_dot[hit] -= np.einsum("ij,ij->i", vectors[hit], left_out)
                     centroid_norm[hit] = np.linalg.norm(total - left_out, axis=1)
-            top = np.sort(s, axis=1)[:, ::-1][:, :2]
-            top = np.where(np.isfinite(top), top, top[:, :1])
+            if exclude is None and s.shape[1] > 2:
+                top = np.partition(s, -2, axis=1)[:, -2:]  # the two largest (their mean does not need order)
+            else:
+                top = np.sort(s, axis=1)[:, ::-1][:, :2]
+                top = np.where(np.isfinite(top), top, top[:, :1])
             nearest = top.mean(axis=1)
             centroid = np.divide(centroid_dot, centroid_norm, out=np.zeros(n), where=centroid_norm > 0)
             out[:, t] = (1.0 - w) * nearest + w * centroid
