@@ -1,0 +1,57 @@
+"""How the read model keeps large stores out of memory: the readability the store computes and the ceiling it
+chooses quote candidates by (checked on awkward texts)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalnlp.quotes import WORD_BAND, readability
+from evalnlp.store import _readability_ceiling, _readability_sql
+
+AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMBER OF STAFF HERE",
+           "  Staff were  kind\tand caring on the ward today, thank you.  ", "\u201cThey listened to me.\u201d",
+           "'quoted start with a small letter'", "(Brackets first) then words to make eight of them", "9 out of 10",
+           "staff were lovely and kind and caring and helpful and friendly", "A" * 400 + ".",
+           " ".join(["word"] * 70) + ".", "Ends with a mark\u2026", "\u00c9tienne was great. ", "end in digit 7",
+           "Line one\nline two of it all here.", "\u3000Wide space before a capital and enough words here.",
+           "x"]
+
+_TEXT = st.lists(st.sampled_from(list("aAbZ09 .!?'\"()\u201c\u201d\u2019\u2026\t\n\u00a0\u3000-,") +
+                                 ["word ", "Word ", "SHOUT ", "  "]), max_size=60).map("".join)
+
+
+def _sql_rule(texts: list[str], kinds: list[str]) -> pd.DataFrame:
+    con = duckdb.connect()
+    con.register("t", pd.DataFrame({"i": range(len(texts)), "text": texts, "seg_kind": kinds}))
+    rows = con.execute(
+        f"""SELECT r.i, r.readability, {_readability_ceiling("r.text", "r.seg_kind", WORD_BAND)} AS ceiling
+            FROM ({_readability_sql("SELECT * FROM t", WORD_BAND)}) r ORDER BY r.i""").df()
+    con.close()
+    return rows
+
+
+def _python_rule(texts: list[str], kinds: list[str]) -> pd.Series:
+    quote = pd.Series(texts, dtype=object).str.replace(r"\s+", " ", regex=True).str.strip()
+    return readability(quote, pd.Series(kinds).eq("testimonial"))
+
+
+@pytest.mark.parametrize("kind", ["response", "sentence", "testimonial"])
+def test_store_readability_and_its_ceiling_on_awkward_texts(kind):
+    kinds = [kind] * len(AWKWARD)
+    got = _sql_rule(AWKWARD, kinds)
+    assert got["readability"].round(6).tolist() == _python_rule(AWKWARD, kinds).round(6).tolist()
+    assert (got["ceiling"] >= got["readability"]).all()
+    assert got["ceiling"].min() < 1  # the ceiling is not simply 1: it rules passages out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_TEXT, st.sampled_from(["response", "sentence", "testimonial"])), min_size=1, max_size=20))
+def test_the_ceiling_is_never_below_the_readability(rows):
+    texts, kinds = [t for t, _ in rows], [k for _, k in rows]
+    got = _sql_rule(texts, kinds)
+    assert got["readability"].round(6).tolist() == _python_rule(texts, kinds).round(6).tolist()
+    assert (got["ceiling"] >= got["readability"]).all(), got
