@@ -1,5 +1,6 @@
 """How the read model keeps large stores out of memory: the readability the store computes and the ceiling it
-chooses quote candidates by (checked on awkward texts), and redaction importing spaCy without torch."""
+chooses quote candidates by (checked on awkward texts), the whole-corpus frames refusing a large store, and
+redaction importing spaCy without torch."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalnlp.quotes import WORD_BAND, readability
-from evalnlp.store import _readability_ceiling, _readability_sql
+from evalnlp.codebook import load_codebook
+from evalnlp.corpus import load_corpus
+from evalnlp.quotes import WORD_BAND, readability, score_pairs
+from evalnlp.store import Store, _readability_ceiling, _readability_sql
 
 AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMBER OF STAFF HERE",
            "  Staff were  kind\tand caring on the ward today, thank you.  ", "\u201cThey listened to me.\u201d",
@@ -58,6 +61,27 @@ def test_the_ceiling_is_never_below_the_readability(rows):
     got = _sql_rule(texts, kinds)
     assert got["readability"].round(6).tolist() == _python_rule(texts, kinds).round(6).tolist()
     assert (got["ceiling"] >= got["readability"]).all(), got
+
+
+def test_whole_corpus_frames_refuse_a_large_store(tmp_path, monkeypatch):
+    import evalnlp.corpus as corpus_module
+    from evalnlp import api
+
+    db = tmp_path / "s.duckdb"
+    csv = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["1", "2", "3"], "feedback": ["Staff were kind.", "The wait was long.", "Food was cold."]}
+                 ).to_csv(csv, index=False)
+    with Store(db) as store:
+        api.ingest(store, [csv], text=["feedback"], id="id")
+    with Store(db, read_only=True) as store, load_corpus(store, load_codebook("fft")) as corpus:
+        assert len(corpus.passages) == 3
+        monkeypatch.setattr(corpus_module, "IN_MEMORY_LIMIT", 2)
+        fresh = load_corpus(store, load_codebook("fft"))
+        for name in ("passages", "pairs", "coded", "doc_attrs"):
+            with pytest.raises(ValueError, match="has 3"):
+                getattr(fresh, name)
+        with pytest.raises(TypeError, match="needs pairs"):
+            score_pairs(fresh, load_codebook("fft"))
 
 
 def test_redaction_imports_spacy_without_torch():
