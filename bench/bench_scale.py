@@ -207,6 +207,13 @@ PROFILE: list[str] = [
     "peak in all), at the cost of time spent spilling. Timings on this shared machine move by a factor of two "
     "or more with the load (this run: load 7-8 throughout, classify 145 s on 1M; at load 1-2 the same morning "
     "classify took 58 s and the earlier evidence code 18 s).",
+    "",
+    "10,000,000 passages (one run, not part of the default bench; the store made by copying the classified 1M "
+    "store's documents, segments, codes and sentiment ten times under new ids, so there is no classify baseline "
+    "at 10M; each command under `nice -n 10`, load 6.5-8): evidence 461 s and 1,589 MB peak RSS, quotes 148 s "
+    "and 1,390 MB, report 260 s and 1,474 MB. Time grows about in proportion to the store (9-13 times 1M's); "
+    "memory is not flat: 215-280 MB more than on 1M, and evidence passes 1.5 GB. DuckDB spilled to disk "
+    "(temporary files beside the store); where the extra memory goes was not traced.",
 ]
 
 
