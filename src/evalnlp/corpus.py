@@ -23,8 +23,8 @@ The store's record of its own work is read here too (:func:`runs`, :func:`reject
 commands and notebooks ask this module rather than the store.
 
 The whole corpus can still be had as DataFrames (:attr:`Corpus.passages`, :attr:`Corpus.pairs`,
-:attr:`Corpus.coded`, :attr:`Corpus.doc_attrs`) for exploring a small store in a notebook; nothing in evalnlp's
-commands reads them.
+:attr:`Corpus.coded`, :attr:`Corpus.doc_attrs`) for exploring a small store in a notebook: they refuse a store
+of more than :data:`IN_MEMORY_LIMIT` passages (ValueError), and nothing in evalnlp's commands reads them.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from evalnlp.errors import InputError
 
 __all__ = [
     "BUILTIN_ATTRIBUTES",
+    "IN_MEMORY_LIMIT",
     "MISSING_GROUP",
     "Corpus",
     "builtin_attributes",
@@ -56,6 +57,9 @@ __all__ = [
     "summary",
     "unknown_attribute",
 ]
+
+#: The most passages :attr:`Corpus.passages` and the other whole-corpus frames load (past it they refuse).
+IN_MEMORY_LIMIT = 200_000
 
 #: Attributes that every document has besides its metadata.
 BUILTIN_ATTRIBUTES = ("question", "source", "kind")
@@ -299,12 +303,23 @@ class Corpus:
         """Every run recorded in the store, oldest first."""
         return runs(self.store)
 
-    # ---- the whole corpus in memory (small stores, notebooks)
+    # ---- the whole corpus in memory (small stores, notebooks; no command reads these)
+
+    def _small_enough(self, what: str) -> None:
+        """Raise ValueError when the store has more passages than :data:`IN_MEMORY_LIMIT`: these frames hold
+        every passage, which a large store does not fit."""
+        n = self.store.count("segments")
+        if n > IN_MEMORY_LIMIT:
+            raise ValueError(f"Corpus.{what} loads every passage into memory, and this store has {n:,} (more than "
+                             f"{IN_MEMORY_LIMIT:,}); ask the store instead: totals(), theme_counts(), "
+                             "candidates(), theme_passages(), group_values()")
 
     @property
     def passages(self) -> pd.DataFrame:
-        """Every segment with its document's fields and parsed ``attrs`` (dict)."""
+        """Every segment with its document's fields and parsed ``attrs`` (dict). Small stores only (at most
+        :data:`IN_MEMORY_LIMIT` passages, else ValueError)."""
         if "passages" not in self._frames:
+            self._small_enough("passages")
             df = self.store.coded_passages()
             df["attrs"] = _parse_attrs(df["attrs"])
             self._frames["passages"] = df
@@ -312,20 +327,23 @@ class Corpus:
 
     @property
     def coded(self) -> pd.DataFrame:
-        """The segments (seg_id, coder, doc_id, source) with an effective code of the codebook's themes."""
+        """The segments (seg_id, coder, doc_id, source) with an effective code of the codebook's themes. Small
+        stores only (see :attr:`passages`)."""
         self._load_codes()
         return self._frames["coded"]
 
     @property
     def pairs(self) -> pd.DataFrame:
         """One row per (segment, theme) assigned, with the passage's fields, ``confidence`` and sentiment
-        ``label``, in codebook order, then by source, document and offset."""
+        ``label``, in codebook order, then by source, document and offset. Small stores only (see
+        :attr:`passages`)."""
         self._load_codes()
         return self._frames["pairs"]
 
     @property
     def doc_attrs(self) -> pd.DataFrame:
-        """One row per document with passages (index doc_id), a column per metadata key."""
+        """One row per document with passages (index doc_id), a column per metadata key. Small stores only
+        (see :attr:`passages`)."""
         if "doc_attrs" not in self._frames:
             docs = self.passages.drop_duplicates("doc_id")[["doc_id", "attrs"]]
             self._frames["doc_attrs"] = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))

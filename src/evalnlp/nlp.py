@@ -17,6 +17,29 @@ _BULLET = re.compile(r"[ \t]*(?:[-*\u2022\u2023\u25e6\u2043\u2219]|\d{1,2}[.)])[
 _MARKUP = re.compile(r"[ \t]*(?:[-*+\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf\uf0b7]|\d{1,2}[.)]|#{1,6}|>)[ \t]+")
 
 
+def import_spacy():
+    """``import spacy``, without letting its array library (thinc) import torch when nothing has yet.
+
+    thinc imports torch, when it is installed, only to offer its torch-backed layers, which no pipeline used
+    here needs (the NER model and the blank pipeline run on numpy); that import costs a second or more and
+    a few hundred MB in every process that redacts a quote. While spaCy is imported torch is hidden, so thinc
+    takes it for absent, as on an install without torch; torch itself can still be imported afterwards.
+    """
+    import sys
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  (an import of it raises ImportError)
+    try:
+        import spacy
+    finally:
+        if hide and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def blank_pipeline():
     """``spacy.blank("en")`` with a sentencizer: fast, no model files."""

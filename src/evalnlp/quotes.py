@@ -210,10 +210,14 @@ def theme_centres(corpus: Corpus, codebook, themes: Iterable[str], encoder) -> d
 
 
 def score_pairs(corpus: Corpus, codebook, encoder=None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``pairs`` (default: every pair of the corpus, :attr:`Corpus.pairs`; usually the candidates of
-    :meth:`Corpus.candidates`) with ``quote`` (whitespace collapsed), ``representativeness``, ``readability``,
-    ``attributed`` and the ranking ``score``, sorted best first within each theme."""
-    pairs = (corpus.pairs if pairs is None else pairs).copy()
+    """``pairs`` (the candidates of :meth:`Corpus.candidates`, or on a small store :attr:`Corpus.pairs`) with
+    ``quote`` (whitespace collapsed), ``representativeness``, ``readability``, ``attributed`` and the ranking
+    ``score``, sorted best first within each theme. ``pairs`` must be given: scoring every passage of a store
+    is not done for you (on a small store pass ``corpus.pairs`` yourself)."""
+    if pairs is None:
+        raise TypeError("score_pairs() needs pairs: the candidates of Corpus.candidates(), or corpus.pairs on a "
+                        "small store")
+    pairs = pairs.copy()
     cols = ["quote", "representativeness", "readability", "attributed", "score"]
     if pairs.empty:
         for col in cols:

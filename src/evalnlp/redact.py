@@ -552,6 +552,9 @@ def common_words() -> frozenset[str]:
     import gzip
     from importlib.resources import files
 
+    from evalnlp.nlp import import_spacy
+
+    import_spacy()  # before spacy.lang, so that torch is not imported with it
     from spacy.lang.en.stop_words import STOP_WORDS
 
     raw = files("evalnlp").joinpath("data", "common_words.txt.gz").read_bytes()
@@ -665,6 +668,9 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
 
 @lru_cache(maxsize=1)
 def _leaders() -> frozenset[str]:
+    from evalnlp.nlp import import_spacy
+
+    import_spacy()
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
@@ -1057,7 +1063,9 @@ def model_available() -> bool:
 
 @lru_cache(maxsize=1)
 def _ner_pipeline():
-    import spacy
+    from evalnlp.nlp import import_spacy
+
+    spacy = import_spacy()
 
     try:
         nlp = spacy.load(MODEL_NAME, exclude=["tagger", "parser", "attribute_ruler", "senter"],

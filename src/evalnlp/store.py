@@ -1002,79 +1002,91 @@ class Store:
 
     def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60)) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
-        handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python.
+        handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and no
+        passage's text is read here.
 
         ``<handle>_coded``: each segment with an effective code of ``themes`` (assigned or not; see
-        :meth:`effective_codes`): seg_id, doc_id, source, and its first coder by theme and name.
-        ``<handle>_pairs``: each effective code assigned: seg_id, theme, confidence (the score clipped to 0..1,
-        1 when missing), coder, doc_id, source, seg_kind, start, has_speaker, the segment's sentiment label
-        (human first, then latest) and the ``readability`` of its text (the rule of
-        :func:`evalnlp.quotes.readability` with ``word_band``), from which quote candidates are chosen.
+        :meth:`effective_codes`): seg_id, doc_id, source, and its first coder by theme and name; ``sn`` and ``dn``
+        number its segment and document (their row ids: segment and document ids are unique, and numbers are
+        cheaper to join and count than 20-letter ids); ``shape`` and ``readmax`` for choosing quote candidates.
+        ``<handle>_codes``: each effective code assigned: seg_id, theme, confidence (the score clipped to 0..1,
+        1 when missing), coder, doc_id, source, seg_kind, start, has_speaker and the segment's sentiment label
+        (human first, then latest).
+        ``<handle>_pairs``: a view of ``<handle>_codes`` with the ``readability`` of each passage's text (the
+        rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when it is read; quote
+        candidates compute it for the few passages that can be among the best (see :meth:`coded_candidates`).
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
+        self._coded_tables = getattr(self, "_coded_tables", {})
+        self._coded_tables[handle] = [f"{handle}_eff", f"{handle}_coded", f"{handle}_codes"]
+        self._coded_views = getattr(self, "_coded_views", {})
+        self._coded_views[handle] = [f"{handle}_pairs"]
+        self._coded_band = getattr(self, "_coded_band", {})
+        self._coded_band[handle] = tuple(float(x) for x in word_band)
         self.con.register("_themes_in", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
-        try:
-            self.con.execute(
-                f"""CREATE TEMP TABLE {handle}_eff AS
-                    SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder, s.doc_id, d.source,
-                           s.kind AS seg_kind, s.start, s.speaker IS NOT NULL AS has_speaker
-                    FROM ({_effective_sql("SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)")}) e
-                    JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)""")
+        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)"
+        try:  # the effective codes alone; each segment's fields are joined once per segment below
+            human, machine_runs = self.con.execute(
+                f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
+                           count(DISTINCT run_id) FILTER (WHERE NOT starts_with(coder, '{HUMAN_PREFIX}'))
+                    FROM ({pool})""").fetchone()
+            if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
+                listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
+                self._coded_tables[handle].remove(f"{handle}_eff")
+                self._coded_views[handle].append(f"{handle}_eff")
+                self.con.execute(f"""CREATE TEMP VIEW {handle}_eff AS SELECT seg_id, theme, score, assigned, coder
+                                     FROM codes WHERE theme IN ({listed})""")
+            else:
+                self.con.execute(
+                    f"""CREATE TEMP TABLE {handle}_eff AS SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder
+                        FROM ({_effective_sql(pool)}) e""")
         finally:
             self.con.unregister("_themes_in")
-        self._coded_tables = getattr(self, "_coded_tables", {})
-        self._coded_tables[handle] = [f"{handle}_eff", f"{handle}_coded", f"{handle}_pairs"]
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_coded AS
-                SELECT seg_id, any_value(doc_id) AS doc_id, any_value(source) AS source,
-                       arg_min(coder, theme || chr(1) || coder) AS coder
-                FROM {handle}_eff GROUP BY seg_id""")
-        low, high = (float(x) for x in word_band)
+                WITH c AS (SELECT seg_id, arg_min(coder, theme || chr(1) || coder) AS coder
+                           FROM {handle}_eff GROUP BY seg_id)
+                SELECT c.seg_id, s.doc_id, d.source, c.coder, s.kind AS seg_kind, s.start,
+                       s.speaker IS NOT NULL AS has_speaker, s.rowid AS sn, d.rowid AS dn, {_SHAPE} AS shape,
+                       {_readability_ceiling("s.text", "s.kind", word_band)} AS readmax
+                FROM c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)""")
         self.con.execute(
-            f"""CREATE TEMP TABLE {handle}_pairs AS
-                WITH sent AS ({_EFFECTIVE_SENTIMENT}),
-                q AS (SELECT e.*, CASE WHEN regexp_matches(s.text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
-                                        THEN trim({_collapse("s.text")}) ELSE s.text END AS q FROM {handle}_eff e JOIN segments s USING (seg_id)
-                      WHERE e.assigned),
-                m AS (SELECT *, CAST(CASE WHEN q = '' THEN 0 ELSE len(string_split(q, ' ')) END AS DOUBLE) AS words,
-                             CASE WHEN regexp_matches(q, '[A-Z](?:[^A-Z]*[A-Z]){{5}}')  -- 6 capitals or more
-                                  THEN CAST(length(q) - length(translate(q, '{_UPPER}', '')) AS DOUBLE)
-                                  ELSE 0.0 END AS upper
-                      FROM q),
-                m2 AS (SELECT *, CASE WHEN upper >= 6  -- at least 6 capitals, or it cannot be shouting
-                                      THEN CAST(length(q) - length(translate(q, '{_UPPER}{_UPPER.lower()}', '')) AS DOUBLE)
-                                      ELSE 0.0 END AS letters
-                       FROM m)
-                SELECT m.seg_id, m.theme,
-                       CASE WHEN m.score IS NULL OR isnan(m.score) THEN 1.0
-                            ELSE least(greatest(m.score, 0.0), 1.0) END AS confidence,
-                       m.coder, m.doc_id, m.source, m.seg_kind, m.start, m.has_speaker, x.label,
-                       round((0.6 * CASE WHEN words < {low} THEN words / {low}
-                                         WHEN words > {high} THEN least(greatest(1 - (words - {high}) / {high}, 0), 1)
-                                         ELSE 1.0 END
-                              + 0.2 * CAST(regexp_matches(q, {_sql_str(_READ_START)}) AS DOUBLE)
-                              + 0.2 * CAST(m.seg_kind = 'testimonial' OR regexp_matches(q, {_sql_str(_READ_END)}) AS DOUBLE))
-                             * CASE WHEN letters >= 8 AND upper > 0.7 * letters THEN 0.4 ELSE 1.0 END, 6)
-                         AS readability
-                FROM m2 m LEFT JOIN sent x USING (seg_id)""")
-        self.con.execute(f"DROP TABLE {handle}_eff")
+            f"""CREATE TEMP TABLE {handle}_codes AS
+                WITH sent AS ({_EFFECTIVE_SENTIMENT})
+                SELECT e.seg_id, e.theme,
+                       CASE WHEN e.score IS NULL OR isnan(e.score) THEN 1.0
+                            ELSE least(greatest(e.score, 0.0), 1.0) END AS confidence,
+                       e.coder, c.doc_id, c.source, c.seg_kind, c.start, c.has_speaker, x.label, c.sn, c.dn, c.shape, c.readmax
+                FROM {handle}_eff e JOIN {handle}_coded c USING (seg_id) LEFT JOIN sent x USING (seg_id)
+                WHERE e.assigned""")
+        self.con.execute(f"DROP {'VIEW' if not human and machine_runs <= 1 else 'TABLE'} {handle}_eff")
+        self.con.execute(
+            f"""CREATE TEMP VIEW {handle}_pairs AS
+                SELECT * EXCLUDE (text) FROM ({_readability_sql(
+                    f"SELECT p.*, s.text FROM {handle}_codes p JOIN segments s USING (seg_id)", word_band)})""")
         return handle
 
     def close_coded(self, handle: str) -> None:
         """Drop the temporary tables of :meth:`open_coded` ``handle``."""
+        for view in getattr(self, "_coded_views", {}).pop(handle, []):
+            try:
+                self.con.execute(f"DROP VIEW IF EXISTS {view}")
+            except duckdb.Error:
+                break
+        getattr(self, "_coded_band", {}).pop(handle, None)
         self._drop_temp(*getattr(self, "_coded_tables", {}).pop(handle, []))
 
     def _coded_group(self, handle: str, group: str | None) -> tuple[str, str]:
         """(join clause, group column) for an optional group table of ``handle``."""
         if group is None:
             return "", ""
-        return f"JOIN {group} g USING (doc_id)", ", g.grp"
+        return f"JOIN {group} g USING (dn)", ", g.grp"
 
     def coded_totals(self, handle: str) -> dict[str, int]:
         """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme) and segments_human_coded."""
         row = self.con.execute(
-            f"""SELECT count(DISTINCT doc_id), count(*),
-                       count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM {handle}_pairs)),
+            f"""SELECT count(DISTINCT dn), count(*),
+                       count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM {handle}_codes)),
                        count(*) FILTER (WHERE starts_with(coder, '{HUMAN_PREFIX}'))
                 FROM {handle}_coded""").fetchone()
         return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded"),
@@ -1086,21 +1098,21 @@ class Store:
         join, gcol = self._coded_group(handle, group)
         per_label = "".join(f", count(*) FILTER (WHERE p.label = {_sql_str(lb)}) AS {_sql_ident(lb)}" for lb in labels)
         return self.con.execute(
-            f"""SELECT p.theme{gcol.replace('g.grp', 'g.grp AS "group"')}, count(DISTINCT p.seg_id) AS segments,
-                       count(DISTINCT p.doc_id) AS documents{per_label}
-                FROM {handle}_pairs p {join} GROUP BY ALL ORDER BY ALL""").df()
+            f"""SELECT p.theme{gcol.replace('g.grp', 'g.grp AS "group"')}, count(DISTINCT p.sn) AS segments,
+                       count(DISTINCT p.dn) AS documents{per_label}
+                FROM {handle}_codes p {join} GROUP BY ALL ORDER BY ALL""").df()
 
     def coded_group_sizes(self, handle: str, group: str) -> pd.DataFrame:
         """Documents coded per group of the ``group`` table: group, n."""
         return self.con.execute(
-            f"""SELECT g.grp AS "group", count(DISTINCT c.doc_id) AS n FROM {handle}_coded c
-                JOIN {group} g USING (doc_id) GROUP BY g.grp ORDER BY g.grp""").df()
+            f"""SELECT g.grp AS "group", count(DISTINCT c.dn) AS n FROM {handle}_coded c
+                JOIN {group} g USING (dn) GROUP BY g.grp ORDER BY g.grp""").df()
 
     def coded_group_spread(self, handle: str, group: str, missing: str) -> tuple[int, int]:
         """(groups other than ``missing`` among coded documents, documents in the largest of them)."""
         row = self.con.execute(
             f"""SELECT count(*), coalesce(max(n), 0) FROM (
-                    SELECT count(DISTINCT c.doc_id) AS n FROM {handle}_coded c JOIN {group} g USING (doc_id)
+                    SELECT count(DISTINCT c.dn) AS n FROM {handle}_coded c JOIN {group} g USING (dn)
                     WHERE g.grp <> ? GROUP BY g.grp)""", [missing]).fetchone()
         return int(row[0]), int(row[1])
 
@@ -1126,7 +1138,7 @@ class Store:
 
     def coded_group_table(self, handle: str, missing: str, *, key: str | None = None, column: str | None = None,
                           labels: dict[str, str] | None = None) -> str:
-        """Make a table (doc_id, grp) of every document with passages and return its name: its group by metadata
+        """Make a table (doc_id, dn, grp) of every document with passages and return its name: its group by metadata
         ``key`` or document ``column`` (question, source or kind). Text is stripped; null, missing or blank is
         ``missing``; an integer is its digits, a boolean True or False; other values (numbers with a fraction,
         lists, objects) are looked up in ``labels`` (JSON text: label)."""
@@ -1155,11 +1167,11 @@ class Store:
         try:
             self.con.execute(
                 f"""CREATE TEMP TABLE {name} AS
-                    WITH docs AS (SELECT d.doc_id, {value} AS raw FROM documents d
+                    WITH docs AS (SELECT d.doc_id, d.rowid AS dn, {value} AS raw FROM documents d
                                   WHERE d.doc_id IN (SELECT doc_id FROM segments)),
                     labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
                                WHERE v.raw IS NOT NULL)
-                    SELECT docs.doc_id, coalesce(labels.grp, {miss}) AS grp
+                    SELECT docs.doc_id, docs.dn, coalesce(labels.grp, {miss}) AS grp
                     FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
         finally:
             if key is not None:
@@ -1172,10 +1184,10 @@ class Store:
         return self.con.execute(f'SELECT doc_id, grp AS "group" FROM {group} ORDER BY doc_id').df()
 
     def _support(self, handle: str, themes: list[str], filters: list[tuple[str, list[str]]]) -> tuple[str, list]:
-        sql = f"SELECT * FROM {handle}_pairs WHERE list_contains(?, theme)"
+        sql = f"SELECT rowid AS _row, * FROM {handle}_codes WHERE list_contains(?, theme)"
         params: list[Any] = [list(themes)]
         for table, values in filters:
-            sql += f" AND doc_id IN (SELECT doc_id FROM {table} WHERE list_contains(?, grp))"
+            sql += f" AND dn IN (SELECT dn FROM {table} WHERE list_contains(?, grp))"
             params.append(list(values))
         return sql, params
 
@@ -1183,33 +1195,63 @@ class Store:
                          group: str | None = None, filters: list[tuple[str, list[str]]] = (),
                          first_theme: bool = False, testimonials: bool = False) -> pd.DataFrame:
         """Quote candidates: the ``k`` codes assigned of ``themes`` (per theme, and per group of the ``group``
-        table) that score highest on ``weights`` = (confidence, readability, attributed), with their passage's
-        and document's fields (seg_id, theme, confidence, coder, doc_id, seg_kind, start, end, text, speaker,
-        source_ref, source, locator, question, doc_kind, attrs as JSON text, label[, group]).
+        table) that score highest on ``weights`` = (confidence, readability, attributed), ties by segment id and
+        coder, with their passage's and document's fields (seg_id, theme, confidence, coder, doc_id, seg_kind,
+        start, end, text, speaker, source_ref, source, locator, question, doc_kind, attrs as JSON text,
+        label[, group]).
 
         With ``filters`` [(group table, values)] only documents in those groups count; with ``first_theme`` a
         passage's codes of other themes than its first in the order of ``themes`` are left out and the ``k``
         are taken over all themes together (a claim's passages); with ``testimonials`` every testimonial among
-        them comes too, however it scores."""
+        them comes too, however it scores.
+
+        Readability needs the text, so it is worked out only where it can matter: the real scores of the
+        ``PROBE * k`` codes of each part that look best by a cheap guess (the passage's ``shape`` for its
+        readability) give a floor, the k-th best of them, that the k best must reach; each code's score with
+        its passage's ``readmax`` (a ceiling on its readability, see :func:`_readability_ceiling`) bounds its
+        real score from above, and only the codes whose bound reaches the floor are scored and ranked. The result is the same as ranking every code; the guess only decides how few are
+        scored."""
         wc, wr, wa = (float(w) for w in weights)
+        k = int(k)
         support, params = self._support(handle, themes, filters)
         if first_theme:
             support = (f"SELECT * FROM ({support}) QUALIFY list_position(?, theme) = "
                        f"min(list_position(?, theme)) OVER (PARTITION BY seg_id)")
             params += [list(themes), list(themes)]
         join, gcol = self._coded_group(handle, group)
-        part = "" if first_theme else "PARTITION BY p.theme" + (", g.grp" if group else "")
-        keep = f"c.rk <= {int(k)}" + (" OR c.seg_kind = 'testimonial'" if testimonials else "")
+        keys = [] if first_theme else ["theme"] + (["grp"] if group else [])
+        part = ", ".join(keys) if keys else "0"  # one part over every theme for a claim
+        on = " AND ".join(f"b.{c} = f.{c}" for c in keys) or "true"
+        attributed = "CAST(p.seg_kind = 'testimonial' AND p.has_speaker AS DOUBLE)"
+        score = f"{wc} * p.confidence + {wr} * p.readability + {wa} * {attributed}"
+        bound = f"{wc} * p.confidence + {wr} * p.readmax + {wa} * {attributed}"  # never below the score
+        guess = f"{wc} * p.confidence + {wr} * p.shape + {wa} * {attributed}"  # a cheap guess at the score
+        band = self._coded_band[handle]
+        lead = part + ", " if keys else ""
+        probe = _readability_sql(
+            f"""SELECT t.*, b.seg_id, b.seg_kind, b.confidence, b.has_speaker, s.text
+                FROM (SELECT {lead}unnest(_rows) AS _row FROM (
+                          SELECT {lead}arg_max(_row, _guess, {PROBE * k}) AS _rows FROM base GROUP BY ALL)) t
+                JOIN base b USING (_row) JOIN segments s ON s.seg_id = b.seg_id""", band)
+        chosen = _readability_sql(
+            f"""SELECT b.*, s."end", s.text, s.speaker, s.source_ref FROM base b
+                LEFT JOIN floors f ON {on} JOIN segments s ON s.seg_id = b.seg_id
+                WHERE f.floor IS NULL OR b._bound >= f.floor
+                      {"OR b.seg_kind = 'testimonial'" if testimonials else ""}""", band)
+        keep = f"c.rk <= {k}" + (" OR c.seg_kind = 'testimonial'" if testimonials else "")
         return self.con.execute(
-            f"""SELECT c.seg_id, c.theme, c.confidence, c.coder, c.doc_id, s.kind AS seg_kind, s.start, s."end",
-                       s.text, s.speaker, s.source_ref, d.source, d.locator, d.question, d.kind AS doc_kind,
+            f"""WITH base AS (SELECT p.*{gcol}, {bound} AS _bound, {guess} AS _guess FROM ({support}) p {join}),
+                probe AS ({probe}),
+                floors AS (SELECT {lead}
+                                  CASE WHEN count(*) >= {k} THEN list_min(max({score}, {k})) END AS floor
+                           FROM probe p GROUP BY ALL),
+                ranked AS (SELECT p.*, row_number() OVER ({"PARTITION BY " + part if keys else ""} ORDER BY
+                                  {score} DESC, p.seg_id, p.coder) AS rk
+                           FROM ({chosen}) p)
+                SELECT c.seg_id, c.theme, c.confidence, c.coder, c.doc_id, c.seg_kind, c.start, c."end",
+                       c.text, c.speaker, c.source_ref, d.source, d.locator, d.question, d.kind AS doc_kind,
                        CAST(d.attrs AS VARCHAR) AS attrs, c.label{', c.grp AS "group"' if group else ''}
-                FROM (SELECT p.*{gcol}, row_number() OVER ({part} ORDER BY
-                          {wc} * p.confidence + {wr} * p.readability
-                          + {wa} * CAST(p.seg_kind = 'testimonial' AND p.has_speaker AS DOUBLE) DESC,
-                          p.seg_id, p.coder) AS rk
-                      FROM ({support}) p {join}) c
-                JOIN segments s ON s.seg_id = c.seg_id JOIN documents d ON d.doc_id = c.doc_id
+                FROM ranked c JOIN documents d ON d.doc_id = c.doc_id
                 WHERE {keep}
                 ORDER BY c.seg_id, c.theme, c.coder""", params).df()
 
@@ -1217,7 +1259,7 @@ class Store:
                              filters: list[tuple[str, list[str]]] = ()) -> dict[str, int]:
         """Passages, documents and sources with a code assigned of ``themes`` (in documents of ``filters``)."""
         support, params = self._support(handle, themes, filters)
-        row = self.con.execute(f"SELECT count(DISTINCT seg_id), count(DISTINCT doc_id), count(DISTINCT source) "
+        row = self.con.execute(f"SELECT count(DISTINCT sn), count(DISTINCT dn), count(DISTINCT source) "
                                f"FROM ({support})", params).fetchone()
         return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2])}
 
@@ -1237,10 +1279,10 @@ class Store:
     def coded_theme_passages(self, handle: str, theme: str, limit: int) -> tuple[int, pd.DataFrame]:
         """(rows assigned ``theme``, up to ``limit`` of them: seg_id, text), in the order of source, document,
         offset and segment. Past ``limit`` the rows are a fixed sample (by a hash of the segment id)."""
-        total = int(self.con.execute(f"SELECT count(*) FROM {handle}_pairs WHERE theme = ?", [theme]).fetchone()[0])
+        total = int(self.con.execute(f"SELECT count(*) FROM {handle}_codes WHERE theme = ?", [theme]).fetchone()[0])
         sample = "" if total <= limit else f"ORDER BY hash(seg_id), seg_id, coder LIMIT {int(limit)}"
         rows = self.con.execute(
-            f"""SELECT p.seg_id, s.text FROM (SELECT * FROM {handle}_pairs WHERE theme = ? {sample}) p
+            f"""SELECT p.seg_id, s.text FROM (SELECT * FROM {handle}_codes WHERE theme = ? {sample}) p
                 JOIN segments s USING (seg_id) ORDER BY p.source, p.doc_id, p.start, p.seg_id, p.coder""",
             [theme]).df()
         return total, rows
@@ -1251,7 +1293,7 @@ class Store:
             f"""WITH stored AS (SELECT d.source, count(DISTINCT s.doc_id) AS documents,
                                        count(DISTINCT s.seg_id) AS segments
                                 FROM segments s JOIN documents d USING (doc_id) GROUP BY d.source),
-                coded AS (SELECT source, count(DISTINCT doc_id) AS documents_coded FROM {handle}_coded
+                coded AS (SELECT source, count(DISTINCT dn) AS documents_coded FROM {handle}_coded
                           GROUP BY source)
                 SELECT s.source, s.documents, s.segments, coalesce(c.documents_coded, 0) AS documents_coded
                 FROM stored s LEFT JOIN coded c USING (source) ORDER BY s.source""").df()
@@ -1261,6 +1303,14 @@ class Store:
         return self.con.execute(
             f"SELECT coder, count(*) AS segments FROM {handle}_coded GROUP BY coder ORDER BY coder").df()
 
+
+#: Quote candidates: how many codes per part (times k) are scored to find the floor the best k must reach.
+PROBE = 2
+# A passage's shape: a cheap guess at its readability from its length and its first and last characters (it only
+# orders the passages whose readability is worked out first, see Store.coded_candidates).
+_SHAPE = """(0.6 * CAST(length(s.text) BETWEEN 40 AND 350 AS DOUBLE)
+             + 0.2 * CAST(ascii(s.text) BETWEEN 48 AND 57 OR ascii(s.text) BETWEEN 65 AND 90 AS DOUBLE)
+             + 0.2 * CAST(s.kind = 'testimonial' OR right(s.text, 1) IN ('.', '!', '?') AS DOUBLE))"""
 
 # Each segment's sentiment: a human label where there is one, else the most recent machine label.
 _EFFECTIVE_SENTIMENT = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label,
@@ -1275,6 +1325,46 @@ _UNEVEN_SPACE = _SPACE.replace("\\x{20}", "") + "|  |^ | $"
 # Readability: a quote starts with a capital or digit (after an opening mark), ends with a stop (and a closing mark).
 _READ_START = "^" + _SPACE + "*[\"'\u201c\u2018(]?[A-Z0-9]"
 _READ_END = "[.!?\u2026][\"'\u201d\u2019)]?" + _SPACE + "*$"
+
+
+def _readability_sql(source: str, word_band: tuple[float, float]) -> str:
+    """SQL: the rows of ``source`` (a SELECT with columns ``text`` and ``seg_kind``) with the ``readability`` of
+    their text, the rule of :func:`evalnlp.quotes.readability` on the text with white space collapsed."""
+    low, high = (float(x) for x in word_band)
+    return f"""
+        WITH q AS (SELECT *, CASE WHEN regexp_matches(text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
+                                  THEN trim({_collapse("text")}) ELSE text END AS _q FROM ({source})),
+        m AS (SELECT *, CAST(CASE WHEN _q = '' THEN 0 ELSE len(string_split(_q, ' ')) END AS DOUBLE) AS _words,
+                     CASE WHEN regexp_matches(_q, '[A-Z](?:[^A-Z]*[A-Z]){{5}}')  -- 6 capitals or more
+                          THEN CAST(length(_q) - length(translate(_q, '{_UPPER}', '')) AS DOUBLE)
+                          ELSE 0.0 END AS _upper
+              FROM q),
+        m2 AS (SELECT *, CASE WHEN _upper >= 6  -- at least 6 capitals, or it cannot be shouting
+                              THEN CAST(length(_q) - length(translate(_q, '{_UPPER}{_UPPER.lower()}', '')) AS DOUBLE)
+                              ELSE 0.0 END AS _letters
+               FROM m)
+        SELECT * EXCLUDE (_q, _words, _upper, _letters),
+               round((0.6 * CASE WHEN _words < {low} THEN _words / {low}
+                                 WHEN _words > {high} THEN least(greatest(1 - (_words - {high}) / {high}, 0), 1)
+                                 ELSE 1.0 END
+                      + 0.2 * CAST(regexp_matches(_q, {_sql_str(_READ_START)}) AS DOUBLE)
+                      + 0.2 * CAST(seg_kind = 'testimonial' OR regexp_matches(_q, {_sql_str(_READ_END)}) AS DOUBLE))
+                     * CASE WHEN _letters >= 8 AND _upper > 0.7 * _letters THEN 0.4 ELSE 1.0 END, 6) AS readability
+        FROM m2"""
+
+
+def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -> str:
+    """SQL: a number never below the readability of ``text`` (of segment kind ``kind``), from its length and its
+    first and last characters only (no regular expression). The rule's text has its white space collapsed, so
+    it has at most (length + 1) / 2 words; a text that begins with a small letter a-z fails the start mark, one
+    that ends with a letter or digit (not a testimonial) fails the end mark. A millionth covers rounding."""
+    low = float(word_band[0])
+    return f"""least(1.0, 0.6 * least(1.0, (length({text}) + 1) / 2 / {low})
+                        + 0.2 * CAST(NOT (ascii({text}) BETWEEN 97 AND 122) AS DOUBLE)
+                        + 0.2 * CAST({kind} = 'testimonial' OR NOT (ascii(right({text}, 1)) BETWEEN 97 AND 122
+                                     OR ascii(right({text}, 1)) BETWEEN 65 AND 90
+                                     OR ascii(right({text}, 1)) BETWEEN 48 AND 57) AS DOUBLE)
+                        + 0.000001)"""
 
 
 def _collapse(expr: str) -> str:

