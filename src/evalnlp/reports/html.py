@@ -59,14 +59,19 @@ def _truncate(text: str, limit: int = 38) -> str:
 # ---------------------------------------------------------------------------------------- charts
 
 
+def _svg_open(chart_id: str, width: float, height: float, title: str) -> list[str]:
+    """The opening tag and accessible title of a chart (``title`` already escaped)."""
+    return [f'<svg class="chart" id="chart-{chart_id}" role="img" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
+            f"<title>{title}</title>"]
+
+
 def prevalence_svg(themes: pd.DataFrame) -> str:
     """Horizontal bars of each theme's share with its 95% interval as a whisker."""
     left, bar_w, row_h, top = 250, 420, 28, 30
     height = top + row_h * len(themes) + 30
     width = left + bar_w + 140
-    parts = [f'<svg class="chart" id="chart-prevalence" role="img" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
-             "<title>Share of documents mentioning each theme, with 95% intervals</title>"]
+    parts = _svg_open("prevalence", width, height, "Share of documents mentioning each theme, with 95% intervals")
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         x = left + tick * bar_w
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 24}" stroke="#e1e4e8"/>')
@@ -106,9 +111,7 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
     height = top + cell_h * len(themes) + 36
     top_share = float(matrix["share"].max()) if len(matrix) else 0.0
     cells = {(r.theme, r.group): r for r in matrix.itertuples(index=False)}
-    parts = [f'<svg class="chart" id="chart-heatmap" role="img" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
-             f"<title>Share of documents mentioning each theme by {_e(attr)}</title>"]
+    parts = _svg_open("heatmap", width, height, f"Share of documents mentioning each theme by {_e(attr)}")
     for j, g in enumerate(groups):
         x = left + j * cell_w + cell_w / 2
         parts.append(f'<text x="{x - 8:.1f}" y="{top - 8}" text-anchor="start" '
@@ -138,9 +141,7 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
     left, bar_w, row_h, top = 250, 420, 28, 40
     height = top + row_h * len(themes) + 20
     width = left + bar_w + 90
-    parts = [f'<svg class="chart" id="chart-sentiment" role="img" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
-             "<title>Sentiment of each theme's passages</title>"]
+    parts = _svg_open("sentiment", width, height, "Sentiment of each theme's passages")
     x = left
     for label in SENTIMENT:
         parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{_SENT_COLOURS[label]}"/>')
