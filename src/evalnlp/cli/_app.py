@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,7 +74,7 @@ GLOBAL_PANEL = "Global options (also before the command)"
 
 @dataclass
 class Settings:
-    db: str
+    db: str | None  # None: the store's own default ($EVALNLP_DB, else ./evalnlp.duckdb)
     quiet: bool
     finished: bool = False  # the command's work is done (its store transaction committed, its files written)
     stores: list = field(default_factory=list)  # stores opened by this command
@@ -103,14 +102,14 @@ def main_options(
 ) -> None:
     """Turn free-text feedback and testimonials into coded themes, evidence tables and attributed quotes."""
     global _current
-    ctx.obj = _current = Settings(db=db or "evalnlp.duckdb", quiet=quiet)
+    ctx.obj = _current = Settings(db=db or None, quiet=quiet)
 
 
 def settings(ctx: typer.Context) -> Settings:
     global _current
     root = ctx.find_root()
     if not isinstance(root.obj, Settings):
-        root.obj = Settings(db=os.environ.get("EVALNLP_DB") or "evalnlp.duckdb", quiet=False)
+        root.obj = Settings(db=None, quiet=False)
     _current = root.obj
     return root.obj
 
