@@ -32,8 +32,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from _common import machine, today, write_section  # noqa: E402
-from train_impact_model import SEED, load, matrix, shared_data  # noqa: E402
+from _common import machine, shared_data, today, write_section  # noqa: E402
+from train_impact_model import SEED, load, matrix  # noqa: E402
 
 
 def encoders(mpnet: Path | None):
