@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-from _common import machine, today, write_section  # noqa: E402
-from train_impact_model import SEED, load, matrix, predict, report, shared_data  # noqa: E402
+from _common import machine, shared_data, today, write_section  # noqa: E402
+from train_impact_model import SEED, load, matrix, predict, report  # noqa: E402
 
 
 def main() -> int:

