@@ -32,6 +32,9 @@ from train_impact_model import SEED, load, matrix, predict, report  # noqa: E402
 
 
 def main() -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     from sklearn.model_selection import GroupShuffleSplit
 
     from evalnlp.coding import make_coder
