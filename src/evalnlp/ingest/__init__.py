@@ -191,7 +191,6 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
         locators = row_locators(batch, opts.id)
-        dedupe = False  # with --id, repeated rows are rejected below (E176); without it every locator is unique
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
@@ -217,7 +216,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                 docs, repeated = _split_repeated_ids(store, docs, opts.id)
                 if not repeated.empty:
                     reject_parts.append(repeated)
-            report.n_new += store.insert_documents(docs, run_id, attrs=attrs, dedupe=dedupe)
+            # no repeats left to drop: with an id they were rejected above (E176), without one locators are unique
+            report.n_new += store.insert_documents(docs, run_id, attrs=attrs, dedupe=False)
             report.n_ok += len(docs)
         if reject_parts:
             rejects = pd.concat(reject_parts, ignore_index=True)
@@ -377,15 +377,16 @@ def _check_distinct_names(paths: list[Path]) -> None:
             raise errors.error("E174", file=path.name, other=other, path=path)
 
 
-def name_taken_elsewhere(store, path: Path) -> str | None:
+def name_taken_elsewhere(store, path: Path, sha: str | None = None) -> str | None:
     """Where the store read another file named like ``path`` from, when that file was at another place and had
-    other contents (so ``path`` is not the same file read again); None otherwise."""
+    other contents (so ``path`` is not the same file read again); None otherwise. ``sha`` is ``path``'s sha256
+    when the caller has it already."""
     from evalnlp.util import file_sha256
 
     seen = store.inputs_named(path.name)
     if not seen:
         return None
-    where, sha = str(path.resolve()), file_sha256(path)
+    where, sha = str(path.resolve()), sha or file_sha256(path)
     return None if any(p == where or h == sha for p, h in seen) else seen[0][0]
 
 
@@ -395,13 +396,14 @@ def _check_known_names(store, paths: list[Path], run_id: str) -> None:
     or has the same contents (a copy moved elsewhere): its rows then add only what is new, as on any re-read."""
     from evalnlp.util import file_sha256
 
-    for path in paths:
-        other = name_taken_elsewhere(store, path)
+    shas = [file_sha256(path) for path in paths]  # each file read once for its checksum
+    for path, sha in zip(paths, shas):
+        other = name_taken_elsewhere(store, path, sha)
         if other is not None:
             raise errors.error("E175", path=path, file=path.name, other=other,
                                renamed=f"{path.parent.name or 'new'}_{path.name}")
-    for path in paths:
-        store.record_input(path.name, str(path.resolve()), file_sha256(path), run_id)
+    for path, sha in zip(paths, shas):
+        store.record_input(path.name, str(path.resolve()), sha, run_id)
 
 
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
