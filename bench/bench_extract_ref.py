@@ -255,13 +255,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def write(table: str, speed_line: str, ann: dict) -> None:
+def _counts(ann: dict) -> tuple[int, int, int, int, str]:
+    """Testimonials, reach figures, testimonials with a marker, case studies with a testimonial; the load."""
     docs = ann["documents"]
     n_t = sum(len(d["testimonials"]) for d in docs)
     n_r = sum(len(d["reach"]) for d in docs)
     n_ref = sum(1 for d in docs for g in d["testimonials"] if g["source_ref"] is not None)
     with_t = sum(1 for d in docs if d["testimonials"])
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return n_t, n_r, n_ref, with_t, load
+
+
+def write(table: str, speed_line: str, ann: dict) -> None:
+    n_t, n_r, n_ref, with_t, load = _counts(ann)
     write_section("extract_ref", [
         "## Narrative extraction on 20 unseen REF case studies (annotated test set)",
         "",
@@ -321,12 +327,7 @@ def write(table: str, speed_line: str, ann: dict) -> None:
 
 
 def write2(table: str, speed_line: str, ann: dict) -> None:
-    docs = ann["documents"]
-    n_t = sum(len(d["testimonials"]) for d in docs)
-    n_r = sum(len(d["reach"]) for d in docs)
-    n_ref = sum(1 for d in docs for g in d["testimonials"] if g["source_ref"] is not None)
-    with_t = sum(1 for d in docs if d["testimonials"])
-    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    n_t, n_r, n_ref, with_t, load = _counts(ann)
     write_section("extract_ref2", [
         "## Narrative extraction on 15 further unseen REF case studies (second annotated test set)",
         "",
