@@ -13,7 +13,8 @@ from sklearn.utils import estimator_checks
 
 from evalnlp.codebook import load_codebook
 from evalnlp.coding.ensemble import EnsembleCoder
-from evalnlp.coding.supervised import SupervisedCoder, TextFeatures, best_f1_threshold, labels_matrix
+from evalnlp.coding.supervised import (SupervisedCoder, TextFeatures, best_f1_threshold, labels_matrix,
+                                      nested_thresholds)
 from evalnlp.errors import ModelError
 from helpers import CORPORA
 
@@ -298,6 +299,27 @@ def test_best_f1_threshold():
     assert 0.3 < threshold < 0.4  # accepting the top four gives F1 6/7, the best
     assert best_f1_threshold(scores, np.zeros(6)) == 1.0
     assert 0 <= best_f1_threshold(np.array([0.5, 0.5]), np.array([1, 0])) <= 0.5
+
+
+def test_the_report_grades_each_fold_with_thresholds_chosen_without_it():
+    rng = np.random.default_rng(3)
+    proba = rng.random((60, 2))
+    Y = (rng.random((60, 2)) < 0.3).astype(int)
+    folds = [(np.setdiff1d(np.arange(60), part), part) for part in np.array_split(np.arange(60), 3)]
+    nested = nested_thresholds(proba, Y, folds)
+    for train, test in folds:
+        expected = [best_f1_threshold(proba[train, j], Y[train, j]) for j in range(2)]
+        assert np.allclose(nested[test], expected)
+        # a fold's own scores and codes cannot move its thresholds
+        moved_p, moved_y = proba.copy(), Y.copy()
+        moved_p[test] = rng.random((len(test), 2))
+        moved_y[test] = 1 - moved_y[test]
+        assert np.allclose(nested_thresholds(moved_p, moved_y, folds)[test], nested[test])
+    assert np.allclose(nested_thresholds(proba, Y, folds, lambda t: t / 2), nested / 2)
+
+
+def test_the_cross_validated_report_of_a_multi_label_coder_says_how_thresholds_were_chosen(multi_fitted):
+    assert "each fold's thresholds chosen on the other folds" in multi_fitted.cv_metrics_["method"]
 
 
 # --------------------------------------------------------------------------- ensemble

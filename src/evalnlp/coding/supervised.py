@@ -52,7 +52,7 @@ from evalnlp.coding.base import ThemeCoder, as_texts, check_embedding, check_lab
 from evalnlp.errors import ModelError
 from evalnlp.util import coder_id, sigmoid, softmax
 
-__all__ = ["SupervisedCoder", "TextFeatures", "best_f1_threshold", "labels_matrix"]
+__all__ = ["SupervisedCoder", "TextFeatures", "best_f1_threshold", "labels_matrix", "nested_thresholds"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _MAX_TOKEN_CHARS = 40  # longer tokens (URLs, runs of symbols) contribute their first characters only
@@ -179,6 +179,17 @@ def best_f1_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     best = int(np.argmax(f1))
     lower = sorted_scores[best + 1] if best + 1 < len(scores) else max(sorted_scores[best] - 0.05, 0.0)
     return float(np.clip((sorted_scores[best] + lower) / 2, 0.0, 1.0))
+
+
+def nested_thresholds(proba: np.ndarray, Y: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]],
+                      adjust: Any = None) -> np.ndarray:
+    """Per-passage thresholds ``(n, k)`` for an honest out-of-fold report: the passages of each fold get the
+    per-theme F1-best thresholds chosen on the other folds' scores only (then passed through ``adjust``)."""
+    out = np.zeros_like(np.asarray(proba, dtype=float))
+    for train, test in folds:
+        chosen = np.array([best_f1_threshold(proba[train, j], Y[train, j]) for j in range(Y.shape[1])])
+        out[test] = adjust(chosen) if adjust is not None else chosen
+    return out
 
 
 def labels_matrix(Y: Any, n: int, codebook) -> np.ndarray:
@@ -779,14 +790,19 @@ class SupervisedCoder(ThemeCoder):
         self._fit_calibration(oof, Y, prior_feats)
         proba = np.zeros((len(texts), k))
         inner_seed = None if self.random_state is None else self.random_state + 1
-        for train, test in _folds(Y, groups, multi, self.cv, inner_seed):
+        inner = _folds(Y, groups, multi, self.cv, inner_seed)
+        for train, test in inner:
             proba[test] = self._calibrated_oof(oof, Y, prior_feats, prior_proba, train, test)
+        nested = None
         if multi:
             self.thresholds_ = np.array([best_f1_threshold(proba[:, j], Y[:, j]) for j in range(k)])
+            # The report must not choose thresholds on the very scores it grades (on a small sample that
+            # flatters it by several points): each fold is decided with thresholds chosen on the others.
+            nested = nested_thresholds(proba, Y, inner, self._adjust_thresholds)
         else:
             self.thresholds_ = np.zeros(k)
         self.thresholds_ = self._adjust_thresholds(self.thresholds_)
-        self.cv_metrics_ = self._report(Y, proba, len(folds))
+        self.cv_metrics_ = self._report(Y, proba, len(folds), nested)
         self.fingerprint_ = self._fingerprint()
         return self
 
@@ -828,12 +844,22 @@ class SupervisedCoder(ThemeCoder):
         coef, intercept = _Calibration.fit_single(D[train], y, seen, pf_train, C)
         return _Calibration.apply_single(D[test], seen, coef, intercept, Y.shape[1], pf_test, pp_test)
 
-    def _report(self, Y: np.ndarray, proba: np.ndarray, folds: int) -> dict[str, Any]:
-        """Out-of-fold report (plain Python types only, so it can be stored and written to a card)."""
+    def _report(self, Y: np.ndarray, proba: np.ndarray, folds: int,
+                thresholds: np.ndarray | None = None) -> dict[str, Any]:
+        """Out-of-fold report (plain Python types only, so it can be stored and written to a card).
+
+        ``thresholds``, ``(n, k)``, gives each passage's thresholds (chosen without it); else the fitted ones."""
         from evalnlp.coding.base import decide
         from evalnlp.evaluation import multiclass_report, multilabel_report
 
-        predicted = decide(proba, self.thresholds_, multi_label=self.multi_label_, require_theme=self.require_theme_)
+        if thresholds is None:
+            predicted = decide(proba, self.thresholds_, multi_label=self.multi_label_,
+                               require_theme=self.require_theme_)
+        else:
+            predicted = (proba >= thresholds).astype(np.int8)
+            if self.require_theme_:
+                empty = np.flatnonzero(predicted.sum(axis=1) == 0)
+                predicted[empty, proba[empty].argmax(axis=1)] = 1
         if self.multi_label_:
             report = multilabel_report(Y, predicted, self.classes_)
         else:
@@ -842,7 +868,8 @@ class SupervisedCoder(ThemeCoder):
             report = multiclass_report(truth, pred, self.classes_)
             report.pop("confusion_matrix", None)
         report["folds"] = int(folds)
-        report["method"] = "out-of-fold predictions, calibration cross-validated inside"
+        report["method"] = ("out-of-fold predictions, calibration cross-validated inside"
+                            + ("; each fold's thresholds chosen on the other folds" if thresholds is not None else ""))
         return _plain(report)
 
     def _fingerprint(self) -> str:
