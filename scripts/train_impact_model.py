@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from _shared import shared_file  # noqa: E402
 
-from evalnlp.util import file_sha256  # noqa: E402
+from evalnlp.util import file_sha256, training_passages  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
@@ -289,6 +289,7 @@ def build(cb, train, dev, base: Path, results: dict, out: Path) -> None:
         "metrics": {k: v for k, v in results.items() if k != "split"} | {"split": results.get("split")},
         "built": {"platform": platform.platform(), "fit_seconds": round(seconds, 1),
                   "command": "python scripts/train_impact_model.py"},
+        "training_passages": training_passages(texts),
     }
     saved = save_model(coder, out, card=card)
     write_card(saved, results, ids)

@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from _shared import shared_file  # noqa: E402
 
-from evalnlp.util import file_sha256  # noqa: E402
+from evalnlp.util import file_sha256, training_passages  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SEED = 0
@@ -127,6 +127,7 @@ def train_fft_themes(data: Path, out: Path) -> None:
         "metrics": {"held_out": heldout},
         "built": {"platform": platform.platform(), "fit_seconds": round(seconds, 1),
                   "command": "python scripts/train_shipped_models.py --only fft-themes"},
+        "training_passages": training_passages(texts),
     }
     saved = save_model(coder, out, card=card)
     size = (saved / "model.skops").stat().st_size

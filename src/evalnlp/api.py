@@ -859,7 +859,7 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
 
     from evalnlp.coding import choose_backend, default_prior, make_coder
     from evalnlp.coding.persist import save_model
-    from evalnlp.util import package_versions
+    from evalnlp.util import package_versions, training_passages
 
     chosen = choose_backend(backend, len(texts))
     params = {}
@@ -882,6 +882,10 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         "cv_metrics": metrics, "versions": package_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    if hasattr(coder, "prior_metrics_"):
+        card["prior_metrics"] = coder.prior_metrics_
+        card["prior_seen"] = coder.prior_seen_
+    card["training_passages"] = training_passages(texts)
     saved = save_model(coder, Path(out), card=card)
     return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card)
 

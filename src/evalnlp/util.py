@@ -37,6 +37,23 @@ def bytes_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: how :func:`passage_fingerprint` is made, written on model cards beside the fingerprints
+PASSAGE_FINGERPRINT = "sha256 of the text lower-cased with whitespace runs as one space, first 16 hex digits"
+
+
+def passage_fingerprint(text: str) -> str:
+    """A short fingerprint of a passage that ignores case and spacing (see :data:`PASSAGE_FINGERPRINT`).
+
+    A model card lists those of its training passages, so that training on top of that model can tell which
+    of a new sample's passages it has already seen, without the card holding any text."""
+    return hashlib.sha256(" ".join(str(text).lower().split()).encode("utf-8")).hexdigest()[:16]
+
+
+def training_passages(texts: Iterable[str]) -> dict[str, Any]:
+    """The ``training_passages`` field of a model card: the method and the sorted distinct fingerprints."""
+    return {"fingerprint": PASSAGE_FINGERPRINT, "values": sorted({passage_fingerprint(t) for t in texts})}
+
+
 # --------------------------------------------------------------------------- atomic writes
 
 

@@ -37,7 +37,8 @@ def train(
     """Train a theme coder from a human-coded sample: a FILE, or the human codes in the store (--from-store).
 
     Saves the model with skops plus a JSON card: codebook and training-data sha256, cross-validated metrics,
-    package versions.
+    package versions. Trained from a prior, it also prints how the prior alone agrees with the same codes
+    (keep the prior if that is higher), and warns when the sample repeats the prior's own training passages.
     """
     from evalnlp import api
 
@@ -71,4 +72,18 @@ def train(
     if metrics.get("macro_f1") is not None:
         info(ctx, f"cross-validated: micro-F1 {metrics.get('micro_f1', float('nan')):.3f}, "
                   f"macro-F1 {metrics['macro_f1']:.3f}")
+    name = result.card.get("prior") or "prior"
+    seen = result.card.get("prior_seen") or 0
+    if seen:
+        info(ctx, f"{seen:,} of these {result.n:,} passages were in the training data of the prior ({name}): "
+                  "the cross-validated figure is optimistic" + (", and says nothing about new text"
+                                                                 if seen == result.n else ""))
+    alone = result.card.get("prior_metrics") or {}
+    if alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None:
+        where = f"the {alone.get('n', 0):,} passages it had not seen" if seen else "the same passages"
+        info(ctx, f"the prior ({name}) alone on {where}: micro-F1 {alone.get('micro_f1', float('nan')):.3f}, "
+                  f"macro-F1 {alone['macro_f1']:.3f}")
+        if alone["macro_f1"] > metrics["macro_f1"] and not seen:
+            info(ctx, f"the prior alone agrees better with these codes than the trained coder: keep using it "
+                      f"(classify --model {name}) unless your codes follow other rules than its training data")
     info(ctx, f"use it with: evalnlp classify --model {result.out}")

@@ -44,9 +44,14 @@ class EnsembleCoder(SupervisedCoder):
         the name or directory of a saved theme model of the same codebook (``"impact-themes"``), so that a small
         coded sample adapts a trained model rather than starting from the codebook alone.
 
-    Extra fitted attribute: ``zeroshot_`` (the fitted prior coder: a
-    :class:`~evalnlp.coding.zeroshot.ZeroShotCoder`, or the loaded model named by ``prior``). The calibration
-    coefficients (``calib_coef_``) have one column per decision value followed by the prior's.
+    Extra fitted attributes: ``zeroshot_`` (the fitted prior coder: a
+    :class:`~evalnlp.coding.zeroshot.ZeroShotCoder`, or the loaded model named by ``prior``) and
+    ``prior_metrics_`` (how the prior alone, with its own thresholds, agrees with the training codes on the
+    passages it was not itself trained on: the figure to set beside ``cv_metrics_`` when deciding whether the
+    sample improved on the prior; None when it has seen them all) and ``prior_seen_`` (how many training
+    passages the prior's card lists among its own training passages; while that is above zero,
+    ``cv_metrics_`` is optimistic too, since the prior's scores carry those passages' codes). The
+    calibration coefficients (``calib_coef_``) have one column per decision value followed by the prior's.
     """
 
     _backend = "ensemble"
@@ -72,6 +77,46 @@ class EnsembleCoder(SupervisedCoder):
             raise ValueError("The 'prior' parameter of EnsembleCoder must be 'zeroshot' or the name or directory "
                              f"of a saved theme model; got {self.prior!r} instead.")
 
+    def fit(self, X, Y) -> "EnsembleCoder":
+        """Train as :class:`SupervisedCoder` does, then score the prior alone on the same codes."""
+        super().fit(X, Y)
+        from evalnlp.coding.base import as_texts
+        from evalnlp.coding.keyword import resolve_codebook
+        from evalnlp.coding.supervised import labels_matrix
+
+        from evalnlp.util import passage_fingerprint
+
+        texts = as_texts(X)
+        truth = labels_matrix(Y, len(texts), resolve_codebook(self.codebook))
+        known = vars(self).pop("_prior_passages", None) or set()
+        seen = np.fromiter((passage_fingerprint(t) in known for t in texts), bool, len(texts))
+        self.prior_seen_ = int(seen.sum())
+        unseen = np.flatnonzero(~seen)
+        if len(unseen):
+            self.prior_metrics_ = self._prior_report(truth[unseen],
+                                                     self.zeroshot_.predict_proba([texts[i] for i in unseen]))
+        else:
+            self.prior_metrics_ = None
+        return self
+
+    def _prior_report(self, Y: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
+        """The prior's own decisions on the training passages, reported like ``cv_metrics_``."""
+        from evalnlp.coding.base import decide
+        from evalnlp.coding.supervised import _plain
+        from evalnlp.evaluation import multiclass_report, multilabel_report
+
+        if self.multi_label_:
+            predicted = decide(proba, self.zeroshot_.thresholds_, multi_label=True,
+                               require_theme=self.require_theme_)
+            report = multilabel_report(Y, predicted, self.classes_)
+        else:
+            truth = [self.classes_[i] for i in Y.argmax(axis=1)]
+            report = multiclass_report(truth, [self.classes_[i] for i in proba.argmax(axis=1)], self.classes_)
+            report.pop("confusion_matrix", None)
+        report["method"] = ("the prior alone, with its own thresholds, on the training passages it was not "
+                            "itself trained on")
+        return _plain(report)
+
     def _fit_prior(self, texts: list[str], Y: np.ndarray) -> None:
         if self.prior == "zeroshot":
             from evalnlp.coding.zeroshot import ZeroShotCoder
@@ -83,8 +128,11 @@ class EnsembleCoder(SupervisedCoder):
 
         # load_model refuses (E325) a model trained on another codebook, or another version of this one
         loaded = load_model(resolve_model(self.prior), codebook=self.codebook)
-        coder = loaded[0] if isinstance(loaded, tuple) else loaded
+        coder, card = loaded if isinstance(loaded, tuple) else (loaded, {})
         self.zeroshot_ = coder
+        # the fingerprints of the prior's own training passages (when its card lists them), to tell which of
+        # this sample's passages it has seen; held only while fitting, never saved
+        self._prior_passages = set((card.get("training_passages") or {}).get("values") or [])
 
     def _prior(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         proba = self.zeroshot_.predict_proba(texts)

@@ -1,0 +1,115 @@
+"""Training on top of a prior says how the prior alone does on the same codes, and which passages it has seen.
+
+A small coded sample trained from a prior (``train --backend auto`` starts from the codebook's shipped model)
+is only worth using if it agrees with its codes better than the prior does. The model card keeps both figures,
+and the fingerprints of its own training passages, so that a model trained on top of it can tell when a
+sample repeats the prior's training data (then every figure on those passages is optimistic).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import REPO
+
+from evalnlp import api
+from evalnlp.util import passage_fingerprint, training_passages
+
+SURVEY = REPO / "corpora" / "demo_leadership" / "survey_codes.csv"
+
+
+def test_a_fingerprint_ignores_case_and_spacing_but_not_words():
+    assert passage_fingerprint("The  programme\nhelped.") == passage_fingerprint("the programme helped.")
+    assert passage_fingerprint("The programme helped.") != passage_fingerprint("The programme did not help.")
+    assert len(passage_fingerprint("x")) == 16
+    field = training_passages(["B text", "a text", "b  TEXT"])
+    assert field["values"] == sorted({passage_fingerprint("a text"), passage_fingerprint("b text")})
+    assert "sha256" in field["fingerprint"]
+
+
+def test_the_shipped_theme_models_list_their_training_passages():
+    for name in ("impact-themes", "fft-themes"):
+        card = json.loads((REPO / "src" / "evalnlp" / "models" / name / "card.json").read_text(encoding="utf-8"))
+        values = card["training_passages"]["values"]
+        assert values == sorted(set(values)) and len(values) <= card["training_data"]["n"]
+        assert len(values) > 0.8 * card["training_data"]["n"]  # only repeated passages collapse
+
+
+@pytest.fixture()
+def prior_and_sample(tmp_path):
+    """A prior trained on the first 40 demo survey answers, and a sample: 10 of those (respaced, upper-cased)
+    plus the 20 it never saw."""
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    first, rest = frame.iloc[:40], frame.iloc[40:]
+    first.to_csv(tmp_path / "first.csv", index=False)
+    prior = api.train(tmp_path / "first.csv", text="text", labels_column="themes", codebook="impact",
+                      backend="ensemble", prior="zeroshot", out=tmp_path / "prior")
+    repeated = first.iloc[:10].copy()
+    repeated["text"] = ["  " + " ".join(t.upper().split()) for t in repeated["text"]]
+    sample = pd.concat([repeated, rest])
+    sample.to_csv(tmp_path / "sample.csv", index=False)
+    return prior, tmp_path / "sample.csv", len(rest)
+
+
+def test_a_prior_model_records_its_training_passages(prior_and_sample):
+    prior, _, _ = prior_and_sample
+    card = json.loads((prior.out / "card.json").read_text(encoding="utf-8"))
+    assert len(card["training_passages"]["values"]) == 40
+    # a zero-shot prior has seen nothing: its figure is on every passage
+    assert card["prior_seen"] == 0 and card["prior_metrics"]["n"] == 40
+
+
+def test_training_on_top_of_a_prior_counts_what_it_has_seen_and_scores_it_on_the_rest(prior_and_sample, tmp_path):
+    prior, sample, unseen = prior_and_sample
+    result = api.train(sample, text="text", labels_column="themes", codebook="impact", backend="ensemble",
+                       prior=str(prior.out), out=tmp_path / "adapted")
+    assert result.card["prior_seen"] == 10
+    assert result.card["prior_metrics"]["n"] == unseen
+    # the prior's own figure on the unseen passages, recomputed here from the prior itself
+    from evalnlp.coding.base import decide
+    from evalnlp.coding.persist import load_model
+    from evalnlp.evaluation import labels_to_matrix, multilabel_report
+
+    coder, _ = load_model(prior.out)
+    frame = pd.read_csv(sample, dtype=str, keep_default_na=False).iloc[10:]
+    Y = labels_to_matrix(frame["themes"], coder.classes_, sep=";").astype(int)
+    P = decide(coder.predict_proba(frame["text"].tolist()), coder.thresholds_, multi_label=True,
+               require_theme=False)
+    assert result.card["prior_metrics"]["macro_f1"] == pytest.approx(multilabel_report(Y, P, coder.classes_)["macro_f1"])
+
+
+def test_train_prints_both_figures_and_warns_about_repeated_passages(prior_and_sample, tmp_path, runner):
+    from evalnlp.cli import app
+
+    prior, sample, unseen = prior_and_sample
+    result = runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), "train", str(sample), "--text", "text",
+                                 "--labels-column", "themes", "--prior", str(prior.out), "--backend", "ensemble",
+                                 "--out", str(tmp_path / "cli")])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "10 of these 30 passages were in the training data of the prior" in out
+    assert "the cross-validated figure is optimistic" in out and "says nothing about new text" not in out
+    assert f"alone on the {unseen} passages it had not seen: micro-F1" in out
+
+
+def test_a_sample_the_prior_was_wholly_trained_on_is_called_out(tmp_path, runner):
+    from evalnlp.cli import app
+
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    frame.to_csv(tmp_path / "all.csv", index=False)
+    args = ["--db", str(tmp_path / "s.duckdb"), "train", str(tmp_path / "all.csv"), "--text", "text",
+            "--labels-column", "themes", "--backend", "ensemble"]
+    first = runner.invoke(app, [*args, "--prior", "zeroshot", "--out", str(tmp_path / "p")])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, [*args, "--prior", str(tmp_path / "p"), "--out", str(tmp_path / "q")])
+    assert again.exit_code == 0, again.output
+    out = " ".join(again.output.split())
+    assert f"{len(frame)} of these {len(frame)} passages were in the training data" in out
+    assert "says nothing about new text" in out and "alone on" not in out
+    card = json.loads((tmp_path / "q" / "card.json").read_text(encoding="utf-8"))
+    assert card["prior_metrics"] is None and card["prior_seen"] == len(frame)
+    assert np.isfinite(card["cv_metrics"]["macro_f1"])
