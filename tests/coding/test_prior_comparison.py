@@ -113,3 +113,24 @@ def test_a_sample_the_prior_was_wholly_trained_on_is_called_out(tmp_path, runner
     card = json.loads((tmp_path / "q" / "card.json").read_text(encoding="utf-8"))
     assert card["prior_metrics"] is None and card["prior_seen"] == len(frame)
     assert np.isfinite(card["cv_metrics"]["macro_f1"])
+
+
+def test_train_advises_keeping_a_prior_that_agrees_better(tmp_path, runner):
+    """Codes that are the prior's own decisions: the prior agrees with them perfectly, a coder trained on 60
+    of them cannot, so train must advise keeping the prior."""
+    from evalnlp.cli import app
+    from evalnlp.coding.base import decide
+    from evalnlp.coding.persist import load_model, resolve_model
+
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    prior, _ = load_model(resolve_model("impact-themes"))
+    decided = decide(prior.predict_proba(frame["text"].tolist()), prior.thresholds_, multi_label=True,
+                     require_theme=False)
+    frame["themes"] = [";".join(t for t, flag in zip(prior.classes_, row) if flag) for row in decided]
+    frame.to_csv(tmp_path / "own.csv", index=False)
+    result = runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), "train", str(tmp_path / "own.csv"),
+                                 "--text", "text", "--labels-column", "themes", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "the prior (impact-themes) alone on the same passages: micro-F1 1.000, macro-F1 1.000" in out
+    assert "keep using it (classify --model impact-themes)" in out
