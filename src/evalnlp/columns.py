@@ -53,6 +53,17 @@ def unique_names(raw: Iterable[Any], *, strip: bool = True) -> list[str]:
     return out
 
 
+def renamed_repeats(raw: Iterable[Any], names: Sequence[str]) -> list[tuple[str, str]]:
+    """``(header, name read as)`` for each column whose header repeats an earlier one, given the header cells
+    ``raw`` and the names :func:`unique_names` made of them (blank headers are not listed)."""
+    out = []
+    for cell, name in zip(raw, names):
+        header = _name_text(cell).strip()
+        if header and header != name:
+            out.append((header, name))
+    return out
+
+
 def evalnlp_names(user: Iterable[Any], ours: Sequence[str]) -> list[str]:
     """The names evalnlp's columns ``ours`` are written under beside the input columns ``user``.
 

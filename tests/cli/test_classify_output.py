@@ -134,3 +134,17 @@ def test_meta_keeps_the_chosen_columns_and_the_text_column(cli, tmp_path):
     coded = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(coded.columns[:2]) == ["comment", "ward"] and "email" not in coded.columns
     assert coded["ward"].tolist() == ["7", "9"] and coded["comment"].tolist() == ["Kind staff", "Long wait"]
+
+
+def test_a_repeated_header_is_named_in_the_output_and_the_user_is_told(cli, tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("id,comment,comment,ward\n1,The nurses were kind,The food was cold,A\n"
+                    "2,Long wait in the clinic,,B\n", encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    result = cli("classify", str(path), "--text", "comment", "--id", "id", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "dup.csv: header repeated, column read under another name: the next 'comment' as 'comment.1'" in said
+    coded = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(coded.columns[:4]) == ["id", "comment", "comment.1", "ward"]
+    assert coded["comment.1"].tolist() == ["The food was cold", ""]  # the second column's values, kept

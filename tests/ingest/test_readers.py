@@ -399,6 +399,23 @@ def test_header_names_are_made_unique(tmp_path: Path) -> None:
     assert unique_names([None, 3, "", "3"]) == ["column_1", "3", "column_3", "3.1"]
 
 
+def test_a_repeated_header_is_recorded_with_the_name_it_was_read_as(tmp_path: Path, write_xlsx) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "dup.csv"
+    path.write_text("a, a ,b,,a,a.1\n1,2,3,4,5,6\n", encoding="utf-8")
+    assert open_tabular(path).renamed == [("a", "a.2"), ("a", "a.3")]  # a blank header is not a repeat
+    book = write_xlsx({"S": [["comment", "ward", "comment"], ["good", "A", "bad"]]})
+    assert open_tabular(book).renamed == [("comment", "comment.1")]
+    table = pa.Table.from_arrays([pa.array(["x"]), pa.array(["y"])], names=["text", "text"])
+    pq.write_table(table, tmp_path / "dup.parquet")
+    assert open_tabular(tmp_path / "dup.parquet").renamed == [("text", "text.1")]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("a,b,\n1,2,3\n", encoding="utf-8")
+    assert open_tabular(plain).renamed == []
+
+
 def test_unclosed_quote_at_end_becomes_visible(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_text('id,text,n\n1,"open,1\n2,b,2\n', encoding="utf-8")

@@ -48,6 +48,11 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
             for f in result.files]
     table = data_table(columns, rows, title=f"ingest run {result.run_id}")
     info(ctx, table)
+    for f in result.files:
+        if f.renamed:
+            info(ctx, f"{f.source}: header repeated, column read under another name: "
+                      + "; ".join(f"the next {header!r} as {name!r}" for header, name in f.renamed)
+                      + " (--text, --id and --meta take those names, and output files use them)")
     held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
             if summary else "")
     info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "

@@ -25,7 +25,8 @@ Progress = Callable[[int], None]
 @dataclass
 class FileReport:
     """What one file gave: passages read, documents accepted and new, rejects; ``columns`` are a table's
-    column names in the file's order (empty for narrative documents)."""
+    column names in the file's order (empty for narrative documents); ``renamed`` the columns whose header
+    repeats an earlier one's, with the name each was read as."""
 
     source: str
     format: str
@@ -39,6 +40,8 @@ class FileReport:
     n_sources: int = 0
     encoding: str | None = None
     columns: list[str] = field(default_factory=list)
+    #: ``(header, name read as)`` for each column whose header repeats an earlier column's
+    renamed: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -183,7 +186,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     src = open_tabular(path, sheet=opts.sheet)
     source = tabular_source_name(path, src)
     text_cols, meta = _resolve_columns(src, opts, path.name)
-    report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns))
+    report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
+                        renamed=list(src.renamed))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}

@@ -15,7 +15,6 @@ from typing import Iterator, TextIO
 
 from evalnlp import errors
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
-from evalnlp.ingest._cells import unique_names
 from evalnlp.ingest._text import text_encoding
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -125,7 +124,7 @@ def open_csv(path: Path, fmt: str) -> CsvSource:
     delimiter = sniff_delimiter(sample, truncated=truncated, prefer=prefer)
     source = CsvSource(path, fmt, [], encoding=encoding, delimiter=delimiter)
     header, has_data = _header_and_first_row(source)
-    source.columns = unique_names(header)
+    source.set_header(header)
     if not has_data:
         raise errors.error("E104", "csv", file=path.name, preview=_preview(source.columns))
     return source

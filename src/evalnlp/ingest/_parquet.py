@@ -10,7 +10,7 @@ import pandas as pd
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, TabularSource, check_chunk_size, frame_batch
-from evalnlp.ingest._cells import cell_to_str, unique_names
+from evalnlp.ingest._cells import cell_to_str
 from evalnlp.ingest._text import binary_head, describe_error, describe_head
 
 
@@ -78,7 +78,8 @@ def open_parquet(path: Path) -> ParquetSource:
         n_rows = pf.metadata.num_rows
     finally:
         pf.close()
-    columns = unique_names(names)
+    source = ParquetSource(path, "parquet", [])
+    source.set_header(names)
     if n_rows == 0:
-        raise errors.error("E104", "parquet", file=path.name, listed=', '.join(repr(c) for c in columns[:8]))
-    return ParquetSource(path, "parquet", columns)
+        raise errors.error("E104", "parquet", file=path.name, listed=', '.join(repr(c) for c in source.columns[:8]))
+    return source

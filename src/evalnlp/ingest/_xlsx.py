@@ -156,7 +156,7 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
     width = source.sheet_width if named <= source.sheet_width <= named + MAX_UNNAMED else named
     header = tuple(header) + (None,) * (width - len(header))
     source.width = width
-    source.columns = unique_names(header[:width])
+    source.set_header(header[:width])
     if not has_data:
         raise errors.error("E104", "xlsx", file=path.name, chosen=chosen, header_row=source.header_row)
     return source
