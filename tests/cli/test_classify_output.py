@@ -144,7 +144,8 @@ def test_a_repeated_header_is_named_in_the_output_and_the_user_is_told(cli, tmp_
     result = cli("classify", str(path), "--text", "comment", "--id", "id", "--codebook", "fft", "--output", str(out))
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "dup.csv: header repeated, column read under another name: the next 'comment' as 'comment.1'" in said
+    assert ("dup.csv: a repeated column name or key, so nothing is lost: the next 'comment' is read as "
+            "'comment.1'") in said
     coded = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(coded.columns[:4]) == ["id", "comment", "comment.1", "ward"]
     assert coded["comment.1"].tolist() == ["The food was cold", ""]  # the second column's values, kept

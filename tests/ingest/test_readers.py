@@ -591,6 +591,26 @@ def test_json_scanner_error_location_independent_of_chunks(chunk: int) -> None:
         list(_json._Scanner(io.StringIO(text), "t.json", chunk=chunk).items())
 
 
+def test_a_key_repeated_in_a_json_object_keeps_both_values(tmp_path: Path) -> None:
+    array = tmp_path / "dup.json"
+    array.write_text('[{"id": 1, "comment": "first", "comment": "second", "comment.1": "taken"},'
+                     ' {"id": 2, "comment": "only", "meta": {"k": 1, "k": 2}}]', encoding="utf-8")
+    src = open_tabular(array)
+    assert src.columns == ["id", "comment", "comment.2", "comment.1", "meta"]
+    assert src.renamed == [("comment", "comment.2"), ("k", "k.1")]
+    rows, _, _, _ = read_all(src)
+    assert rows[0][:4] == ["1", "first", "second", "taken"]
+    assert json.loads(rows[1][4]) == {"k": 1, "k.1": 2}  # nested values keep both as well
+    lines = tmp_path / "dup.jsonl"
+    lines.write_text('{"id": 1, "c": "a", "c": "b"}\n{"id": 2, "c": "x"}\n', encoding="utf-8")
+    src = open_tabular(lines)
+    assert src.columns == ["id", "c", "c.1"] and src.renamed == [("c", "c.1")]
+    assert read_all(src)[0] == [["1", "a", "b"], ["2", "x", None]]
+    plain = tmp_path / "plain.json"
+    plain.write_text('[{"id": 1, "c": "a"}]', encoding="utf-8")
+    assert open_tabular(plain).renamed == []
+
+
 def test_jsonl_rejects_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_text('{"id": 1, "text": "a"}\n\n{"id": 2, "text": \n[1, 2]\n{"text": "b", "extra": 3.5}\r\n',

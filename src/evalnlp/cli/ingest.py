@@ -50,8 +50,8 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
     info(ctx, table)
     for f in result.files:
         if f.renamed:
-            info(ctx, f"{f.source}: header repeated, column read under another name: "
-                      + "; ".join(f"the next {header!r} as {name!r}" for header, name in f.renamed)
+            info(ctx, f"{f.source}: a repeated column name or key, so nothing is lost: "
+                      + "; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed)
                       + " (--text, --id and --meta take those names, and output files use them)")
     held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
             if summary else "")

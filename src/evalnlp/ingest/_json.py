@@ -4,7 +4,8 @@ JSON: a top-level array of objects, or an object holding exactly one array of ob
 [...], "meta": {...}}``). The file is read as a stream, one array element at a time, so memory stays flat
 however long the array. Opening makes one full pass that checks the syntax (E112 with line and column),
 checks every element is an object (E113) and collects the column names: every key, in order of first
-appearance. Nested values are kept as JSON text.
+appearance. Nested values are kept as JSON text. A key repeated within one object keeps both values: the
+later one under ``key.1`` (``key.2``, ...), as a repeated table header does, and is listed in ``renamed``.
 
 JSON Lines (``.jsonl``, ``.ndjson``): one object per line; blank lines are skipped. A line that is not valid
 JSON (E116) or not an object (E117) is a reject, so one bad line does not lose the rest; a file with no
@@ -28,7 +29,36 @@ from evalnlp.ingest._text import text_encoding
 _CHUNK_CHARS = 1 << 20
 _WS = re.compile(r"[ \t\n\r]*")
 _AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
-_DECODER = json.JSONDecoder()
+
+
+def _unique_keys(pairs: list[tuple[str, Any]], renamed: dict[tuple[str, str], None] | None = None) -> dict:
+    """An object's members as a dict in which a repeated key is kept too, as ``key.1``, ``key.2``, ... (a name
+    the object does not already use), as repeated table headers are; plain ``dict`` would keep only the
+    last value. Each ``(key, new name)`` is noted in ``renamed``."""
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    taken = set(out)
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            n = 1
+            while f"{key}.{n}" in taken:
+                n += 1
+            new = f"{key}.{n}"
+            taken.add(new)
+            if renamed is not None:
+                renamed[(key, new)] = None
+            key = new
+        out[key] = value
+    return out
+
+
+def _decoder(renamed: dict[tuple[str, str], None] | None = None) -> json.JSONDecoder:
+    return json.JSONDecoder(object_pairs_hook=lambda pairs: _unique_keys(pairs, renamed))
+
+
+_DECODER = _decoder()
 _TAIL = 16  # an error this close to the end of the buffer may just be a value cut by the chunk boundary
 
 
@@ -41,7 +71,9 @@ def _kind(value: Any) -> str:
 class _Scanner:
     """Reads JSON values one by one from a text stream, holding only a window of the text."""
 
-    def __init__(self, stream: TextIO, name: str, chunk: int = _CHUNK_CHARS):
+    def __init__(self, stream: TextIO, name: str, chunk: int = _CHUNK_CHARS,
+                 decoder: json.JSONDecoder = _DECODER):
+        self._decoder = decoder
         self._stream = stream
         self._name = name
         self._chunk = chunk
@@ -106,7 +138,7 @@ class _Scanner:
         size = self._chunk
         while True:
             try:
-                obj, end = _DECODER.raw_decode(self._buf, self._pos)
+                obj, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as err:
                 cut = len(self._buf) - err.pos <= _TAIL or err.msg.startswith("Unterminated string")
                 if cut and self._more(size):
@@ -249,8 +281,9 @@ def open_json(path: Path) -> JsonSource:
     """Open a JSON file, checking all of it (see the module docstring)."""
     encoding = text_encoding(path)
     name = path.name
+    renamed: dict[tuple[str, str], None] = {}
     with open(path, encoding=encoding) as fh:
-        sc = _Scanner(fh, name)
+        sc = _Scanner(fh, name, decoder=_decoder(renamed))
         first = sc.peek()
         if first == "[":
             key, info = None, _ArrayInfo()
@@ -269,6 +302,7 @@ def open_json(path: Path) -> JsonSource:
         raise errors.error("E104", "json", file=name, where=where)
     source = JsonSource(path, "json", list(info.keys), encoding=encoding)
     source.key = key
+    source.renamed = list(renamed)
     return source
 
 
@@ -317,11 +351,12 @@ class JsonlSource(TabularSource):
             yield make_batch(columns, rows, locators, rejects)
 
 
-def _jsonl_records(fh: TextIO) -> Iterator[tuple[int, int, Any, tuple[str, str] | None]]:
+def _jsonl_records(fh: TextIO, decoder: json.JSONDecoder = _DECODER
+                   ) -> Iterator[tuple[int, int, Any, tuple[str, str] | None]]:
     """``(row number, line number, object, problem)`` for every non-blank line; ``problem`` is
     ``(code, reason)`` for a line that is not a JSON object."""
     number = 0
-    loads = json.loads
+    loads = decoder.decode
     for lineno, line in enumerate(fh, start=1):
         if not line.strip():
             continue
@@ -343,10 +378,11 @@ def open_jsonl(path: Path, fmt: str) -> JsonlSource:
     encoding = text_encoding(path)
     name = path.name
     keys: dict[str, None] = {}
+    renamed: dict[tuple[str, str], None] = {}
     good = 0
     first_problem: tuple[int, tuple[str, str]] | None = None
     with open(path, encoding=encoding) as fh:
-        for _number, lineno, obj, problem in _jsonl_records(fh):
+        for _number, lineno, obj, problem in _jsonl_records(fh, _decoder(renamed)):
             if problem is not None:
                 first_problem = first_problem or (lineno, problem)
                 continue
@@ -360,4 +396,6 @@ def open_jsonl(path: Path, fmt: str) -> JsonlSource:
         if code == "E116":
             raise errors.error("E112", "jsonl", file=name, reason=reason)
         raise errors.error("E113", "jsonl", file=name, reason=reason)
-    return JsonlSource(path, fmt, list(keys), encoding=encoding)
+    source = JsonlSource(path, fmt, list(keys), encoding=encoding)
+    source.renamed = list(renamed)
+    return source
