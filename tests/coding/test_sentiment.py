@@ -138,3 +138,22 @@ def test_load_errors(tmp_path):
     with pytest.raises(ModelError) as info:
         load_sentiment_model(tmp_path / "nowhere")
     assert info.value.code == "E351"
+
+
+def test_fast_ngram_blocks_equal_the_vectorizers():
+    """Word and character blocks built token by token are the feature union's own matrix, odd text included
+    (short words, repeated whitespace, non-breaking spaces, letters whose case mapping changes length)."""
+    from evalnlp.coding.sentiment import _CharWbGrams, _fast_blocks, _WordNgrams
+
+    odd = ["a I  x\tyz", "", "  ", "Café naïve ÉCOLE İstanbul ß STRASSE", "ok ok ok ok!!!", "x\u00a0y\u2003z",
+           "ǅ ǈ Σ ς", "http://example.com/" + "very-long-" * 10]
+    texts = [t for t, _ in TRAIN] + odd
+    labels = [lab for _, lab in TRAIN] + ["mixed"] * len(odd)
+    for char in (False, True):
+        model = SentimentModel(min_df=1, char=char).fit(texts, labels)
+        union = model.pipeline_.named_steps["features"]
+        blocks = _fast_blocks(union)
+        assert [type(b) for b in blocks] == [_WordNgrams] + [_CharWbGrams] * char
+        probe = texts + ["unseen wordz here", "KIND Staff", "a", "é", "Rude"]
+        assert abs(union.transform(probe) - model._ngrams(probe)).max() == 0
+        assert abs(union.transform(probe[::-1]) - model._ngrams(probe[::-1])).max() == 0  # from memory

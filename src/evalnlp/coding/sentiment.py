@@ -123,19 +123,26 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         return self.pipeline_.named_steps["clf"].predict_proba(self._features(texts))
 
     def _ngrams(self, texts: list[str]):
-        """The TF-IDF blocks of the fitted pipeline; a word-only block is computed by :class:`_WordNgrams`
-        (the same matrix, built from each distinct whitespace token once)."""
+        """The TF-IDF blocks of the fitted pipeline; word 1-2 gram and ``char_wb`` blocks are computed by
+        :class:`_WordNgrams` and :class:`_CharWbGrams` (the same matrices, built from each distinct whitespace
+        token once)."""
         union = self.pipeline_.named_steps["features"]
-        fast = getattr(self, "_fast_words", None)
+        fast = getattr(self, "_fast_blocks", None)
         if fast is None:
-            fast = self._fast_words = _WordNgrams.of(union)
+            fast = self._fast_blocks = _fast_blocks(union)
         if fast is False:
             return union.transform(texts)
-        return fast.transform(texts)
+        blocks = [block.transform(texts) for block in fast]
+        if len(blocks) == 1:
+            return blocks[0]
+        from scipy import sparse
+
+        return sparse.hstack(blocks, format="csr")
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
-        state.pop("_fast_words", None)  # rebuilt on first use, never saved
+        state.pop("_fast_blocks", None)  # rebuilt on first use, never saved
+        state.pop("_fast_words", None)
         return state
 
     def _build(self):
@@ -185,7 +192,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
                              f"got {self.embedding_weight!r} instead.")
         pipeline = self._build()
         pipeline.named_steps["features"].fit(texts)
-        self._fast_words = None
+        self._fast_blocks = None
         self.pipeline_ = pipeline
         pipeline.named_steps["clf"].fit(self._features(texts), labels, sample_weight=sample_weight)
         for _name, vectorizer in self.pipeline_.named_steps["features"].transformer_list:
@@ -281,13 +288,9 @@ class _WordNgrams:
         self.clear()
 
     @classmethod
-    def of(cls, union) -> "_WordNgrams | bool":
+    def of(cls, vec) -> "_WordNgrams | bool":
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        parts = getattr(union, "transformer_list", None)
-        if not parts or len(parts) != 1:
-            return False
-        vec = parts[0][1]
         if not (type(vec) is TfidfVectorizer and vec.input == "content" and vec.analyzer == "word"
                 and vec.lowercase and vec.token_pattern == r"(?u)\b\w+\b" and tuple(vec.ngram_range) == (1, 2)
                 and vec.stop_words is None and vec.preprocessor is None and vec.tokenizer is None
@@ -357,6 +360,109 @@ class _WordNgrams:
         data += 1.0
         data *= self.idf[X.indices]
         return normalize(X, norm="l2", copy=False)
+
+
+class _CharWbGrams:
+    """The ``char_wb`` TF-IDF block of a fitted ``TfidfVectorizer`` (lower-cased text, the character n-grams
+    of each whitespace token padded with one space, sublinear tf, idf, L2 rows), computed without
+    per-passage Python.
+
+    scikit-learn builds these n-grams token by token, so each distinct token's columns are worked out once
+    (by :func:`_char_wb_of`, which follows scikit-learn's rule, short tokens included) and remembered; counts,
+    weighting and normalisation are then the vectorizer's own steps on the same numbers.
+    """
+
+    def __init__(self, vectorizer):
+        import threading
+
+        self.vocab = vectorizer.vocabulary_
+        self.low, self.high = (int(v) for v in vectorizer.ngram_range)
+        self.n_features = len(self.vocab)
+        self.idf = vectorizer.idf_
+        self.dtype = vectorizer.dtype
+        self.lock = threading.Lock()
+        self.clear()
+
+    @classmethod
+    def of(cls, vec) -> "_CharWbGrams | bool":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if not (type(vec) is TfidfVectorizer and vec.input == "content" and vec.analyzer == "char_wb"
+                and vec.lowercase and vec.preprocessor is None and vec.strip_accents is None and not vec.binary
+                and vec.norm == "l2" and vec.use_idf and vec.sublinear_tf and hasattr(vec, "vocabulary_")):
+            return False
+        return cls(vec)
+
+    def clear(self) -> None:
+        self.memory: dict[str, int] = {}
+        self.ptr = np.zeros(1, dtype=np.int64)
+        self.ids = np.zeros(0, dtype=np.int64)
+
+    def _rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        import itertools
+
+        with self.lock:
+            unseen = set(tokens).difference(self.memory)
+            if unseen:
+                if len(self.memory) + len(unseen) > 300_000:
+                    self.clear()
+                    unseen = set(tokens)
+                new = sorted(unseen)
+                get = self.vocab.get
+                ids = [[c for c in map(get, _char_wb_of(tok, self.low, self.high)) if c is not None] for tok in new]
+                self.ptr = np.concatenate([self.ptr, self.ptr[-1] + np.cumsum([len(i) for i in ids])])
+                self.ids = np.concatenate([self.ids, np.fromiter(itertools.chain.from_iterable(ids), np.int64)])
+                first = len(self.memory)
+                self.memory.update(zip(new, range(first, first + len(new))))
+            rows = np.fromiter(map(self.memory.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            return rows, self.ptr, self.ids
+
+    def transform(self, texts: list[str]):
+        from sklearn.preprocessing import normalize
+
+        from evalnlp.coding.supervised import _count_matrix, _ragged_gather, _tokenise
+
+        n = len(texts)
+        flat, ptr = _tokenise(texts)
+        rows, gram_ptr, gram_ids = self._rows(flat)
+        col, lengths = _ragged_gather(gram_ids, gram_ptr, rows)
+        doc = np.repeat(np.repeat(np.arange(n), np.diff(ptr)), lengths)
+        X = _count_matrix(doc, col, n, self.n_features).astype(self.dtype, copy=False)
+        data = X.data  # as TfidfTransformer.transform: sublinear tf, idf, then L2 rows
+        np.log(data, data)
+        data += 1.0
+        data *= self.idf[X.indices]
+        return normalize(X, norm="l2", copy=False)
+
+
+def _char_wb_of(token: str, low: int, high: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one whitespace token: ``low``..``high`` characters of the token
+    padded with a space each side; a padded token no longer than ``n`` counts once, whole, and ends the list."""
+    padded = f" {token} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)
+            break
+        grams.extend(padded[i:i + n] for i in range(size - n + 1))
+    return grams
+
+
+def _fast_blocks(union) -> "list | bool":
+    """A fast equivalent for each block of a fitted feature union, or False if any block has none."""
+    parts = getattr(union, "transformer_list", None)
+    if not parts:
+        return False
+    blocks = []
+    for _name, vec in parts:
+        block = _WordNgrams.of(vec)
+        if block is False:
+            block = _CharWbGrams.of(vec)
+        if block is False:
+            return False
+        blocks.append(block)
+    return blocks
 
 
 def shipped_model_dir() -> Path:
