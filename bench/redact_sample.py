@@ -28,6 +28,12 @@ A third held-out part, ``test3``, was added once ``test2`` had been scored and r
 capitalised word that does not open a sentence (other than ``I`` and its contractions, and words in capitals
 throughout), so that the part is rich in the words a name rule must judge; and ``REF_N3`` sentences drawn as before
 from case studies no earlier draw took. It was set aside and labelled before any redaction was run on it.
+
+A fourth held-out part, ``test4``, was added once ``test3`` had been scored and read (``python bench/redact_sample.py
+--fourth``): ``FFT_N4`` comments drawn with ``SEED4`` as ``test3``'s were (from the comments no earlier draw took,
+among those holding a capitalised word inside a sentence) and ``REF_N4`` sentences drawn as before from case
+studies no earlier draw took; weighted toward REF sentences, the weaker source after round 3. It was set aside and
+labelled in full before any redaction was run on it.
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ REF_N2 = 100
 SEED3 = 5923
 FFT_N3 = 400
 REF_N3 = 100
+SEED4 = 6464
+FFT_N4 = 300
+REF_N4 = 150
 SAMPLE = REPO / "bench" / "redact_sample.json"
 GOLD = REPO / "bench" / "redact_gold.json"
 _SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
@@ -162,7 +171,15 @@ def load_texts(items: list[dict]) -> dict[str, str]:
 
 
 def main() -> None:
-    if "--third" in sys.argv:
+    if "--fourth" in sys.argv:
+        meta = json.loads(SAMPLE.read_text())
+        if any(it["split"] == "test4" for it in meta["items"]):
+            raise SystemExit("the fourth held-out part is already there")
+        meta["items"] += build(SEED4, FFT_N4, REF_N4, taken=meta["items"], split="test4", fft_filter=inner_capital)
+        meta.update({"seed4": SEED4, "fft_n4": FFT_N4, "ref_n4": REF_N4,
+                     "fft_filter4": "a capitalised word not opening a sentence (not I, not all capitals)"})
+        items = meta["items"]
+    elif "--third" in sys.argv:
         meta = json.loads(SAMPLE.read_text())
         if any(it["split"] == "test3" for it in meta["items"]):
             raise SystemExit("the third held-out part is already there")
