@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pandas as pd
@@ -384,6 +386,57 @@ CONTEXT_RULES = [
     # a quoted title after 'the' is a thing
     ("quoted the", 'He said "The Signal Wizard has applications in many areas".',
      'He said "The Signal Wizard has applications in many areas".'),
+    # the speaker after a quotation and a verb of speech, also a surname that is a word
+    ("speaker", '"It changed our policy," said Obiakor.', '"It changed our policy," said [NAME].'),
+    ("speaker", '"It changed our policy," writes Young.', '"It changed our policy," writes [NAME].'),
+    ("speaker, not a name", '"It changed our policy," said Leicester.', '"It changed our policy," said Leicester.'),
+    ("speaker, not a name", "The report said Recovery was slower than hoped.",
+     "The report said Recovery was slower than hoped."),
+    # an office held somewhere, a comma, then the person
+    ("role of, apposition", "The Chief Executive of the charity, Ade Onwuka, said it worked.",
+     "The Chief Executive of the charity, [NAME], said it worked."),
+    ("role of, apposition, not a name", "The Director of the festival, Edinburgh Fringe, said it worked.",
+     "The Director of the festival, Edinburgh Fringe, said it worked."),
+    # co-workers after a name
+    ("colleagues", "Sang and colleagues have used the method.", "[NAME] and colleagues have used the method."),
+    ("colleagues", "Work by Okwudili and her co-authors followed.", "Work by [NAME] and her co-authors followed."),
+    ("colleagues, not a name", "Friends and colleagues were kind.", "Friends and colleagues were kind."),
+    ("colleagues, not a name", "Management and colleagues agreed.", "Management and colleagues agreed."),
+    # a bracketed aside between a single name and its verb (not a year)
+    ("aside", "McAllister (Swindon) says she watched it.", "[NAME] (Swindon) says she watched it."),
+    ("aside, not a name", "Vending Machines of the British Isles (2010-2011) was shown.",
+     "Vending Machines of the British Isles (2010-2011) was shown."),
+    # two unfamiliar words joined by 'and' before a verb of authorship
+    ("pair, authors", "Chafern and Cumbrell produced a private report.",
+     "[NAME] and [NAME] produced a private report."),
+    ("pair, authors, not names", "Salt and Pepper produced a strong taste.", "Salt and Pepper produced a strong taste."),
+    # verbs people do, hyphenated
+    ("subject, hyphenated", "Glowinski co-wrote the guidance.", "[NAME] co-wrote the guidance."),
+    ("subject, hyphenated, not a name", "Leicester co-wrote nothing.", "Leicester co-wrote nothing."),
+    # a possessive before what a person has, more words
+    ("possessive, more", "They recognised Pryce's esteem and expertise.", "They recognised [NAME]'s esteem and expertise."),
+    ("possessive, not a name", "They praised Cranfield's research.", "They praised Cranfield's research."),
+    # a name after 'her name was', 'the lady was'
+    ("named", "The lady was Jaclene, thank you.", "The lady was [NAME], thank you."),
+    ("named", "Her name is Wenonah and she was kind.", "Her name is [NAME] and she was kind."),
+    ("named, not a name", "The lady was Polish and very kind.", "The lady was Polish and very kind."),
+    # a title, one name and a surname that is also a protected word
+    ("title, role-word surname", "Sir Keith Porter opened the event.", "Sir [NAME] opened the event."),
+    ("title, role-word surname", "Dr Hester Ward, Medical Director, agreed.", "Dr [NAME], Medical Director, agreed."),
+    ("title, role-word surname, a ward", "Dr Amy Ward 5 was busy.", "Dr [NAME] Ward 5 was busy."),
+    ("title, role-word surname, a ward", "Sister Dora Ward was calm.", "Sister [NAME] Ward was calm."),
+    # a surname after initials
+    ("initials", "A letter from J. R. Okafor followed.", "A letter from J. R. [NAME] followed."),
+    ("initials", "The report by K. Nwosu was cited.", "The report by K. [NAME] was cited."),
+    ("initials, not a name", "Take vitamin D. Patients said so.", "Take vitamin D. Patients said so."),
+    ("initials, not a name", "It is based in the U.S. Army depot.", "It is based in the U.S. Army depot."),
+    ("initials, not a name", "It went to Plan B. Leicester agreed.", "It went to Plan B. Leicester agreed."),
+    # letters outside ASCII, and written as HTML character references
+    ("accents", "J\u00f3zef Wr\u00f3bel joined the team.", "[NAME] joined the team."),
+    ("accents", "It drew on G\u00f6rner's research.", "It drew on [NAME]'s research."),
+    ("character references", "It drew on R&#252;diger G&#246;rner's research.", "It drew on [NAME]'s research."),
+    ("character references, not a name", "MySkin&#174; &#8212; a caf&#233; product", "MySkin&#174; &#8212; a caf&#233; product"),
+    ("contraction, not a possessive", "Let's Talk team were great.", "Let's Talk team were great."),
 ]
 
 
@@ -395,4 +448,6 @@ def test_context_rules_rules_only(rule, text, want):
 @needs_model
 def test_context_rules_with_the_model():
     got = [r.text for r in redact_many([t for _, t, _ in CONTEXT_RULES], use_model=True)]
-    assert [(rule, g) for (rule, _, want), g in zip(CONTEXT_RULES, got) if g != want] == []
+    # the model's entity may take in the initials before a surname ("J. R. [NAME]" or "[NAME]")
+    assert [(rule, g) for (rule, _, want), g in zip(CONTEXT_RULES, got)
+            if g not in (want, re.sub(r"(?:\b[A-Z]\. ?)+\[NAME\]", "[NAME]", want))] == []

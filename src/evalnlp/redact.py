@@ -20,7 +20,11 @@ NAME       people's names: rules that always run (below), plus spaCy ``PERSON`` 
 The name rules read runs of capitalised words and what stands around them. A run is a name when:
 
 - a title (Dr, Mr, Mrs, Prof, Professors, Sister, Nurse, Matron, Lord...) stands before it, or the same word
-  stands after a title elsewhere in the text (``Professor Thuburn ... the Thuburn fingerprints``);
+  stands after a title elsewhere in the text (``Professor Thuburn ... the Thuburn fingerprints``); after a
+  personal title and one name, a surname that is also a role word goes too (``Sir Keith Porter``, ``Dr Hester
+  Ward, Medical Director``; not ``Dr Amy Ward 5``, nor after Sister, Nurse or Matron);
+- initials stand before it (``J. Okafor``; with two or more initials also an ordinary word: ``J. R. Young``;
+  not ``the U.S. Army``);
 - it holds a common first name (:data:`FIRST_NAMES`); a first name that is also a word (Mark, Will, Grace:
   ``_AMBIGUOUS_FIRST``) counts when a capitalised surname or an initial follows, when it stands inside a
   sentence before a comma, ``and`` or the end, or when the context below points at a person;
@@ -30,14 +34,21 @@ The name rules read runs of capitalised words and what stands around them. A run
 - the words around it point at a person: a verb after it (``Mark is still doing``, ``Gaynor was
   brilliant``, ``Garratt presented``; not after a preposition: ``XXXX from Cins was``), a greeting or
   thanks before it (``especially Mark``), a role beside it (``the Sports Minister, Limor Livnat``;
-  ``Jane Doe, managing director of``; ``Abbi my support worker``), brackets after a role, a reference
+  ``Jane Doe, managing director of``; ``Abbi my support worker``; ``the Chief Executive of the charity, Ade
+  Onwuka,``), a verb of speech after a quotation (``"...," said Obiakor``; also a surname that is a word:
+  ``writes Young``), co-workers after it (``Sang and colleagues``), a bracketed aside before its verb
+  (``McAllister (Swindon) says``), ``her name was`` or ``the lady was`` before it, brackets after a role, a reference
   (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``, ``(Taylor and Quilter, 2011)``), a possessive
   before what a person has (``Gage's research``, ``under Magedera's guidance``, ``Jones' archaeological
   work``), a verb that takes a person before it and ``to``/``with`` after it (``commissioning Newbery to
   write``), or an author's participle and ``by`` (``identified by Spencer``);
 - it is joined by ``and``, ``&`` or a comma to a run that is a name (``Bridget and Phatima``), also when it
   is an ordinary word beside a first name before a plural verb (``Ash and Alex have been``); two
-  unfamiliar words joined by ``and`` before a plural verb are names (``Ehiasarian and Hovsepian have``).
+  unfamiliar words joined by ``and`` before a plural verb or a verb of authorship are names (``Ehiasarian and
+  Hovsepian have``, ``Chafer and Cumming produced``).
+
+Names may hold accented letters (``J\u00f3zef Wr\u00f3bel``), also written as HTML character references as the REF
+database writes them (``R&#252;diger G&#246;rner``).
 
 A run is not a name when a word for a place or a thing follows it (``Welford ward``, ``Melton Hospital``,
 ``Adviser Effectiveness Workshop``: :data:`THING_HEADS`) or a ward number does (``Harvey 1``), when
@@ -57,8 +68,9 @@ whatever the caller passes in ``protect``, such as a codebook's labels and keywo
 the words that themes are coded from. Names in ``keep`` (such as the researcher's own) stay.
 
 Not caught: names written in lower case (``thanks to sarah``) or all capitals, a single unfamiliar name
-with nothing around it that points at a person (``I asked JoJo to write this``), surnames that are
-ordinary words without a title (``Hand and Wilson``), misspelt titles (``mk Harb``). Organisations that act
+with nothing around it that points at a person (``I asked JoJo to write this``, ``according to Okafor``: after
+``according to`` organisations are as frequent), surnames that are ordinary words without a title or a cue
+(``Hand and Wilson``), misspelt titles (``mk Harb``). Organisations that act
 like people (``Dyson has invested``, ``Cellmark has over``) are often taken for names.
 
 Offsets in :class:`Span` refer to the original text; the original characters are never kept in the
@@ -80,6 +92,7 @@ from evalnlp import errors
 from evalnlp.errors import missing_extra
 from evalnlp.redact_words import (
     AUTHOR_VERBS,
+    AUTHORING_VERBS,
     HONORIFICS,
     NAME_PARTICLES,
     ORG_BY_VERBS,
@@ -276,7 +289,7 @@ PLACES: frozenset[str] = frozenset("""
     Croydon Brixton Clapham Wimbledon Ealing Harrow Barnet Enfield Haringey Tottenham Conwy Gwynedd Powys
     Ceredigion Pembrokeshire Carmarthenshire Anglesey Denbighshire Flintshire Monmouthshire Glamorgan Rhondda
     Caerphilly Merthyr Bridgend Llanelli Fife Lothian Ayrshire Lanarkshire Highlands Orkney Shetland Hebrides
-    Antrim Armagh Tyrone Fermanagh Sellafield Dounreay Harwell Culham Aldermaston
+    Antrim Armagh Tyrone Fermanagh Sellafield Dounreay Harwell Culham Aldermaston Cranfield Roslin
     """.split())
 
 #: Roles that stand before or after a person's name (``the Sports Minister, Limor Livnat``; ``Jane Doe,
@@ -313,7 +326,9 @@ THING_HEADS: frozenset[str] = frozenset(w.casefold() for w in """
 _GREETING = re.compile(
     r"(?:\bthank(?:s|-?you|\s+you)?(?:\s+(?:so|very)\s+much)?(?:\s+(?:to|for))?|\bespecially|\bparticularly"
     r"|\bdear|\bhi|\bhello|\bcheers|\bwell\s+done|\bshout\s*out\s+to|\bpraise\s+for|\bnamely"
-    r"|\bincluding|\bspecial\s+mention\s+(?:to|for))[\s,:!\-]*$", re.IGNORECASE)
+    r"|\bincluding|\bspecial\s+mention\s+(?:to|for)|\bname\s+(?:is|was)"
+    r"|\b(?:lady|gentleman|man|woman|girl|guy|nurse|doctor|therapist|physio|worker)\s+(?:was|is))[\s,:!\-]*$",
+    re.IGNORECASE)
 #: Words after a name that say it is a person doing or being something (``Mark is still doing``).
 _PREDICATE = re.compile(
     r"^\s*(?:['\u2019]s\s+been|as\s+been|is|was|has|had|did|does|said|says|stated|states|explained|explains"
@@ -379,7 +394,9 @@ _PHONE = re.compile(
 )
 _POSTCODE = re.compile(
     r"(?<![\w])((?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)|GIR) ?(\d[ABD-HJLNP-UW-Z]{2})(?![\w])", re.IGNORECASE)
-_NAME_PART = r"(?:[A-Z]['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?"  # Smith, O'Neil, McDonald
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # with the accented capitals of Latin-1: "\u00c9lodie"
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"  # "G\u00f6rner", "Mart\u00ednez", "Wojciech\u00f3w"
+_NAME_PART = r"(?:[A-Z]['\u2019])?[" + _UPPER + "][" + _LOWER + "]+(?:[" + _UPPER + "][" + _LOWER + "]+)?"  # Smith, O'Neil
 _NAME_WORD = _NAME_PART + r"(?:-" + _NAME_PART + r")?"  # Watson-O'Neil
 _WORD = r"(?:" + _NAME_WORD + r"|[A-Z]\.)"
 _TITLE_NAME = re.compile(
@@ -561,9 +578,20 @@ def common_words() -> frozenset[str]:
     return frozenset(gzip.decompress(raw).decode("utf-8").split()) | frozenset(STOP_WORDS)
 
 
+def _plain(word: str) -> str:
+    """``word`` without the padding of :func:`_entity_letters` and without accents (``Caf\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9`` is
+    ``Cafe``), to look it up in the word lists."""
+    import unicodedata
+
+    word = re.sub(r"([^\x00-\x7f])\1+", r"\1", word)
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def _kind(word: str, common: frozenset[str]) -> str:
     """``listed`` (a first name), ``ambiguous`` (a first name that is also a word), ``place``, ``common`` (an
     ordinary word) or ``unknown``."""
+    if not word.isascii():
+        word = _plain(word)
     if word in _AMBIGUOUS_FIRST:
         return "ambiguous"
     if word in FIRST_NAMES:
@@ -626,8 +654,9 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
     runs: list[_Run] = []
     for m in _CAP_WORD.finditer(text):
         word = m.group()
-        if _is_protected(word, protect) or _ODD_CAPS.search(word):
-            continue
+        if _is_protected(word, protect) or _ODD_CAPS.search(word) or (
+                word == "Let" and text[m.end():m.end() + 2] in _POSSESSIVE):
+            continue  # "Let's Talk" is not a possessive
         # "Jones' research" is a possessive, "the 'Hearing Voices' group" is not
         possessive = text[m.end():m.end() + 2] in _POSSESSIVE or bool(
             word.endswith("s") and re.match(r"['\u2019] [a-z]", text[m.end():m.end() + 3])
@@ -688,6 +717,26 @@ def _before(text: str, start: int, width: int = 40) -> str:
     return text[max(0, start - width):start]
 
 
+def _does(after: str) -> bool:
+    """True when ``after`` starts with a verb or an adverb that says the words before it are a subject."""
+    nxt_word = re.match(r"\s+([a-z]+(?:-[a-z]+)?)\b", after)
+    return bool(_PREDICATE.match(after) or (nxt_word and nxt_word.group(1) in SUBJECT_VERBS))
+
+
+#: A bracketed aside straight after a name: ``McCluskey (Swindon) says``.
+_ASIDE = re.compile(r"^\s*\((?!\d)[^()]{1,60}\)")  # not a year: "Isles (2010-2011) was" is no citation either
+#: A verb of speech after a quotation, before the speaker's name: ``"...," said Ekwueme``.
+_SPOKEN_BY = re.compile(r"[,\"'\u2019\u201d]\s*(?:said|says|added|adds|explained|explains|commented|comments|wrote"
+                        r"|writes|noted|notes|recalled|recalls|continued|continues|asked|replied|recalls)\s+$")
+#: An office and what it is held in, then a comma: ``the Chief Executive of the charity, `` (a name follows).
+_ROLE_OF_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted((re.escape(w) for w in ROLE_WORDS), key=len, reverse=True))
+    + r")\s+(?:of|at|for|to)\s+(?:the\s+)?[^,;:()\"\u201c\u201d.]{1,60},\s*$", re.IGNORECASE)
+#: Co-workers after a name: ``Sang and colleagues``, ``Okafor and her co-authors``.
+_COLLEAGUES = re.compile(r"\s+(?:and|&)\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-workers|coworkers|co-authors"
+                         r"|coauthors|collaborators)\b")
+
+
 def _cues(text: str, run: _Run) -> set[str]:
     """What the words around a run say about it."""
     cues: set[str] = set()
@@ -695,10 +744,16 @@ def _cues(text: str, run: _Run) -> set[str]:
     after_word = _past_possessive(after) if run.possessive else after
     if _GREETING.search(before):
         cues.add("greeting")
-    nxt_word = re.match(r"\s+([a-z]+)\b", after)
-    if not run.possessive and (_PREDICATE.match(after) or (nxt_word and nxt_word.group(1) in SUBJECT_VERBS)) \
-            and not _PREPOSITION.search(before):
-        cues.add("predicate")  # "XXXX from Cins was kind": after a preposition the run is not the subject
+    if not run.possessive and not _PREPOSITION.search(before) and (
+            _does(after) or (len(run.words) == 1 and _does(_ASIDE.sub("", after, count=1)))):
+        cues.add("predicate")  # "XXXX from Cins was kind": after a preposition the run is not the subject;
+        # "McCluskey (Swindon) says": a bracketed aside may stand between a name and its verb
+    if _SPOKEN_BY.search(before):
+        cues.add("speaker")  # '"It changed policy," said Ekwueme'
+    if _ROLE_OF_BEFORE.search(_before(text, run.start, 90)):
+        cues.add("role")  # "the Chief Executive of the charity, Ade Okafor, said"
+    if not run.possessive and _COLLEAGUES.match(after):
+        cues.add("colleagues")  # "Sang and colleagues have used"
     if not run.possessive and (_CITATION.match(after) or (
             _BRACKET_OPEN.search(before) and _YEAR_AFTER.match(after))):
         cues.add("citation")  # "(Taylor and Quilter, 2011: 2)"
@@ -820,6 +875,10 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
         elif "possessive" in run.cues and "place" not in kinds and (
                 not _sentence_initial(text, run.start) or "unknown" in kinds):
             run.name = True  # "this was Heard's first attempt": a capitalised word's research is a person's
+        elif (len(kinds) == 1 and kinds[0] == "common" and run.cues & {"speaker", "colleagues"}
+              and not run.words[0].endswith("s") and run.words[0].casefold() not in _LEADERS
+              and not _ORDINARY_ENDING.search(run.words[0].casefold())):
+            run.name = True  # '"...," said Young', "Sang and colleagues": a surname that is also a word
         elif _ordinary(run):
             run.name = False
         elif listed or ambiguous_first:
@@ -834,12 +893,14 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
               and re.match(r"\s*(?:[,.;:!?)&/]|and\b|$)", text[run.end:run.end + 5])):
             run.name = True  # "from Sue & all of the team": a capitalised first name within a sentence
         elif namelike and run.cues & {"greeting", "predicate", "citation", "role", "brackets", "possessive",
-                                      "author", "object"}:
+                                      "author", "object", "speaker", "colleagues"}:
             run.name = "citation" not in run.cues or "unknown" in kinds
     for a, b in zip(runs, runs[1:]):  # "Ehiasarian and Hovsepian have no": two unfamiliar words doing something
         if (not a.veto and not b.veto and a.kinds == ["unknown"] and b.kinds == ["unknown"]
-                and re.fullmatch(r"\s+(?:and|&)\s+", text[a.end:b.start]) and _PAIR_VERB.match(text[b.end:b.end + 40])):
-            a.name = b.name = True
+                and re.fullmatch(r"\s+(?:and|&)\s+", text[a.end:b.start])
+                and (_PAIR_VERB.match(text[b.end:b.end + 40]) or _does(text[b.end:b.end + 40])
+                     or re.match(r"\s+(?:" + "|".join(sorted(AUTHORING_VERBS)) + r")\b", text[b.end:b.end + 40]))):
+            a.name = b.name = True  # "Chafer and Cumming produced a report"
     changed = True
     while changed:  # a run joined to a name by "and", "&" or a comma is a name too: "Bridget and Phatima"
         changed = False
@@ -889,6 +950,24 @@ _LOWER_WORD = re.compile(r"(?<![\w@./'\u2019-])[a-z]{3,}(?![\w@/'\u2019-])")
 _TYPED_I = re.compile(r"(?<=[a-z])I|(?<=\b[A-Z])I(?=[a-z])")
 
 
+_ENTITY = re.compile(r"&#(\d{2,6});")
+
+
+def _entity_letters(text: str) -> str:
+    """Text where a letter written as an HTML character reference (``G&#246;rner``, as the REF database
+    writes accents) is that letter, padded to the reference's length with its lower-case form
+    (``G\u00f6\u00f6\u00f6\u00f6\u00f6\u00f6rner``), so that offsets still hold; other references stay."""
+    if "&#" not in text:
+        return text
+
+    def letter(m: re.Match) -> str:
+        code = int(m.group(1))
+        ch = chr(code) if code < 0x110000 else ""
+        return ch + ch.lower() * (len(m.group()) - 1) if ch.isalpha() and len(ch.lower()) == 1 else m.group()
+
+    return _ENTITY.sub(letter, text)
+
+
 def _fix_typed_i(text: str) -> str:
     """Text where an ``i`` typed as ``I`` inside a word (``tIme``, ``LIsa``, ``ChrIs``, as one trust's export
     writes every ``i``) is lower case again; the length is unchanged, so offsets still hold."""
@@ -906,7 +985,50 @@ def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
             if w.group().strip(_EDGE_PUNCT).casefold() in THING_HEADS:
                 end = m.start("name") + w.start()
                 break
-        spans.extend(Span(s, e, "NAME") for s, e in _name_runs(text, m.start("name"), end, protect))
+        runs = _name_runs(text, m.start("name"), end, protect)
+        if (len(runs) == 1 and runs[0][0] == m.start("name") and m.group("title").rstrip(".") in _PERSONAL_TITLES
+                and " " not in text[runs[0][0]:runs[0][1]]):
+            surname = _PROTECTED_SURNAME.match(text, runs[0][1])
+            if surname:  # "Sir Keith Porter", "Dr Hester Ward, Medical Director": a surname that is a role word
+                runs = [(runs[0][0], surname.end(1))]
+        spans.extend(Span(s, e, "NAME") for s, e in runs)
+    return spans
+
+
+#: Titles given to a person by name (not to a ward or a role: Sister, Nurse and Matron are left out).
+_PERSONAL_TITLES = frozenset("Dr Mr Mrs Ms Miss Mx Prof Professor Sir Dame Lord Baroness Cllr Councillor Rev "
+                             "Revd".split())
+#: Surnames that are also words a name may not hold (:data:`PROTECTED_WORDS`, :data:`ROLE_WORDS`); after a
+#: title and one name, followed by punctuation or a lower-case word (not a number, not another capital).
+_PROTECTED_SURNAME = re.compile(r" (Ward|Porter|Head|Bishop|Judge|Clerk|Fellows|Coach|Chancellor|Dean|Partner"
+                                r"|Fellow|Leader|Chambers)(?=[,;.)]|\s+[a-z]|$)(?!\.\d)")
+
+
+#: Initials before a surname: ``J. Okafor``, ``J. R. R. Tolkien``.
+_INITIALS_NAME = re.compile(r"(?<![\w.&])((?:[A-Z]\.\s?){1,3})(?=[A-Z])(" + _NAME_PART + r"(?:-" + _NAME_PART + r")?)(?!\w)")
+
+
+_ABBREVIATIONS = frozenset("U.S. U.K. E.U. U.N. U.S.A. N.I. N.Z. S.A. D.C. A.D. B.C. P.S. N.B. E.G. I.E.".split())
+
+
+def _initial_name_spans(text: str, protect: frozenset[str], common: frozenset[str]) -> list[Span]:
+    """A surname after one or more initials (``J. Okafor``; ``J. R. Smith`` with two or more initials, where
+    the surname may be an ordinary word); not a place, a protected word or a thing's name."""
+    spans = []
+    for m in _INITIALS_NAME.finditer(text):
+        word = m.group(2)
+        if _is_protected(word, protect) or _ODD_CAPS.search(word):
+            continue
+        kind = _kind(word, common)
+        initials = m.group(1).count(".")
+        if m.group(1).replace(" ", "") in _ABBREVIATIONS:
+            continue  # "the U.S. Army"
+        if kind == "place" or (kind == "common" and initials < 2):
+            continue
+        nxt = re.match(r"\s+([A-Za-z]+)", text[m.end():m.end() + 30])
+        if nxt and nxt.group(1).casefold() in THING_HEADS:
+            continue  # "J. Paul Getty Museum"
+        spans.append(Span(m.start(2), m.end(2), "NAME"))
     return spans
 
 
@@ -1012,7 +1134,7 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
                 while text[e - 1].isspace():
                     e -= 1
                 del parts[-1], kinds[-1]
-            tokens = text[s:e].replace("-", " ").split()
+            tokens = _plain(text[s:e]).replace("-", " ").split()
             run = _Run(s, e, parts, kinds)
             if _vetoed(text, run) or _ordinary(run) or tuple(parts) in orgs:
                 continue
@@ -1175,9 +1297,10 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
     if names:
         common = common_words()
         runs = []
-        readable = [_fix_typed_i(t) for t in items]
+        readable = [_fix_typed_i(_entity_letters(t)) for t in items]
         for spans, text in zip(found, readable):
             spans.extend(_title_name_spans(text, protected))
+            spans.extend(_initial_name_spans(text, protected, common))
             runs.append(_context_name_spans(text, protected, common))
         if _use_model(use_model):
             nlp, words = _ner_pipeline()

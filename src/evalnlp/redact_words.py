@@ -20,7 +20,9 @@ POSSESSED_MORE: frozenset[str] = frozenset("""
     comments feedback initiative invention inventions discovery discoveries technique techniques installation
     installations exhibition exhibitions sculpture sculptures paintings drawings photography vision philosophy
     campaign campaigns evidence expertise name life death family colleagues students team's methodology
-    training teaching course courses workshop workshops session sessions draft drafts
+    training teaching course courses workshop workshops session sessions draft drafts esteem scholarship
+    participation enthusiasm volumes pieces essay essays chapter chapters monograph monographs textbook
+    testimony oeuvre choreography songs album albums fieldwork
     """.split())
 
 #: Verbs after which a single unfamiliar capitalised word followed by ``to``/``with``/``as`` is the person
@@ -42,7 +44,14 @@ SUBJECT_VERBS: frozenset[str] = frozenset("""
     appeared appears created creates described describes suggested suggests believed believes felt feels
     thinks thought knew knows loved loves enjoyed enjoys smiled laughed joined wanted wants remembered
     remembers noticed notices realised realized realises realizes replied replies promised promises taught
-    teaches played plays
+    teaches played plays co-wrote co-authored co-edited co-founded co-organised co-organized co-curated lectured
+    testified chaired convened curated composed narrated
+    """.split())
+
+#: Verbs after two unfamiliar capitalised words joined by ``and`` that say they are people at work (besides
+#: the verbs of ``redact._PREDICATE`` and :data:`SUBJECT_VERBS`): ``Chafer and Cumming produced a report``.
+AUTHORING_VERBS: frozenset[str] = frozenset("""
+    produced wrote edited authored devised proposed demonstrated showed found co-wrote co-authored co-edited
     """.split())
 
 #: Plural verbs after two names joined by ``and``: ``Ash and Alex have been``.
