@@ -437,6 +437,9 @@ CONTEXT_RULES = [
     ("character references", "It drew on R&#252;diger G&#246;rner's research.", "It drew on [NAME]'s research."),
     ("character references, not a name", "MySkin&#174; &#8212; a caf&#233; product", "MySkin&#174; &#8212; a caf&#233; product"),
     ("contraction, not a possessive", "Let's Talk team were great.", "Let's Talk team were great."),
+    # a creative or professional role before a name
+    ("role, artist", 'It was led by cabaret artist Dieter Brenneck" in 2012.', 'It was led by cabaret artist [NAME]" in 2012.'),
+    ("role, artist, not a name", "It was led by the artist collective in Leeds.", "It was led by the artist collective in Leeds."),
 ]
 
 

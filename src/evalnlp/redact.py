@@ -303,6 +303,8 @@ ROLE_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
     Councillor Clerk Producer Presenter Journalist Campaigner Activist Lawyer Solicitor Barrister Judge
     Partner Consultant Superintendent Constable Commander General Captain Colonel Bishop Archbishop Vicar
     Geoscientist Technologist Strategist Physicist Chemist Biologist Geologist Historian Philosopher
+    Artist Poet Novelist Writer Playwright Critic Photographer Filmmaker Film-maker Choreographer Singer
+    Musician Dancer Actor Actress Broadcaster Librarian Conductor Pianist Violinist Sculptor Painter Designer
     """.split())
 
 #: Words that end the name of a place, a thing or an event: a capitalised word just before one of these is
