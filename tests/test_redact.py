@@ -56,7 +56,7 @@ PLANTED = [
 # Names a model finds without a title or a listed first name (checked only when the model is installed).
 PLANTED_MODEL = [
     ("We saw Wojcik in clinic last week.", "Wojcik"),
-    ("I talked with Tadeusz about my pain.", "Tadeusz"),
+    ("I went along with Tadeusz to the clinic.", "Tadeusz"),
 ]
 
 # Written for these tests: text that looks like personal details but is not; it must come back unchanged.
@@ -437,6 +437,15 @@ CONTEXT_RULES = [
     ("character references", "It drew on R&#252;diger G&#246;rner's research.", "It drew on [NAME]'s research."),
     ("character references, not a name", "MySkin&#174; &#8212; a caf&#233; product", "MySkin&#174; &#8212; a caf&#233; product"),
     ("contraction, not a possessive", "Let's Talk team were great.", "Let's Talk team were great."),
+    # a word the context calls a person once is a person everywhere in the text
+    ("person once", "It carries the Pawlicki fingerprints, as Pawlicki (2010) argued.",
+     "It carries the [NAME] fingerprints, as [NAME] (2010) argued."),
+    ("person once, not by a verb", "The Kyorin team agreed. Kyorin has grown.", "The Kyorin team agreed. [NAME] has grown."),
+    # talking with someone
+    ("talked with", "It was a pleasure to talk with Lisette. I felt at ease.",
+     "It was a pleasure to talk with [NAME]. I felt at ease."),
+    ("talked with, not a name", "It was a pleasure to talk with Leicester staff.",
+     "It was a pleasure to talk with Leicester staff."),
     # a creative or professional role before a name
     ("role, artist", 'It was led by cabaret artist Dieter Brenneck" in 2012.', 'It was led by cabaret artist [NAME]" in 2012.'),
     ("role, artist, not a name", "It was led by the artist collective in Leeds.", "It was led by the artist collective in Leeds."),

@@ -734,6 +734,9 @@ _SPOKEN_BY = re.compile(r"[,\"'\u2019\u201d]\s*(?:said|says|added|adds|explained
 _ROLE_OF_BEFORE = re.compile(
     r"\b(?:" + "|".join(sorted((re.escape(w) for w in ROLE_WORDS), key=len, reverse=True))
     + r")\s+(?:of|at|for|to)\s+(?:the\s+)?[^,;:()\"\u201c\u201d.]{1,60},\s*$", re.IGNORECASE)
+#: Talking with someone: ``a pleasure to talk with Lise``.
+_TALKED_WITH = re.compile(r"\b(?:talk|talks|talked|talking|spoke|speak|speaks|speaking|chat|chats|chatted|chatting)"
+                          r"\s+(?:to|with)\s+$", re.IGNORECASE)
 #: Co-workers after a name: ``Sang and colleagues``, ``Okafor and her co-authors``.
 _COLLEAGUES = re.compile(r"\s+(?:and|&)\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-workers|coworkers|co-authors"
                          r"|coauthors|collaborators)\b")
@@ -751,7 +754,9 @@ def _cues(text: str, run: _Run) -> set[str]:
         cues.add("predicate")  # "XXXX from Cins was kind": after a preposition the run is not the subject;
         # "McCluskey (Swindon) says": a bracketed aside may stand between a name and its verb
     if _SPOKEN_BY.search(before):
-        cues.add("speaker")  # '"It changed policy," said Ekwueme'
+        cues.add("speaker")
+    if len(run.words) == 1 and _TALKED_WITH.search(before):
+        cues.add("greeting")  # "a pleasure to talk with Lise"  # '"It changed policy," said Ekwueme'
     if _ROLE_OF_BEFORE.search(_before(text, run.start, 90)):
         cues.add("role")  # "the Chief Executive of the charity, Ade Okafor, said"
     if not run.possessive and _COLLEAGUES.match(after):
@@ -921,10 +926,14 @@ def _context_name_spans(text: str, protect: frozenset[str], common: frozenset[st
                 other.weak = False
     # One text, one reading of a word: what the text calls an organisation once is one everywhere in it
     # ("the CEO of Buro Happold ... support to Buro Happold has"), and an unfamiliar word it gives a title
-    # once is a person everywhere ("Professor Thuburn ... the Thuburn scheme").
+    # once is a person everywhere ("Professor Thuburn ... the Thuburn scheme"), as is one that the words
+    # around it call a person by more than a verb or a possessive (which organisations have too) once
+    # ("the Pawlicki fingerprints ... as Pawlicki (2010) argued").
     orgs = {tuple(r.words) for r in runs if _org_named(text, r)}
     people = {w for m in _TITLE_NAME.finditer(text) for w in re.findall(_NAME_WORD, m.group("name"))
               if _kind(w, common) == "unknown" and not _is_protected(w, protect)}
+    people |= {r.words[0] for r in runs if r.name and r.kinds == ["unknown"] and r.cues
+               and r.cues & {"citation", "speaker", "role", "greeting", "author", "object"}}
     for run in runs:
         if tuple(run.words) in orgs:
             run.name = False
