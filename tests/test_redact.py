@@ -446,6 +446,13 @@ CONTEXT_RULES = [
      "It was a pleasure to talk with [NAME]. I felt at ease."),
     ("talked with, not a name", "It was a pleasure to talk with Leicester staff.",
      "It was a pleasure to talk with Leicester staff."),
+    # a capital inside a word: a brand, unless a surname prefix or a first name explains it
+    ("brand shape", "GlassBody was shown at the festival.", "GlassBody was shown at the festival."),
+    ("brand shape, a name", "I did ask JoJo to write this, and McAllister was kind.",
+     "I did ask [NAME] to write this, and [NAME] was kind."),
+    # a word in quotation marks is the name of a thing
+    ("quoted", 'They drilled "Kelvarth Dunmore" in 2005.', 'They drilled "Kelvarth Dunmore" in 2005.'),
+    ("quoted, unquoted a name", 'They met Kelvarth Dunmore in 2005.', 'They met [NAME] in 2005.'),
     # a creative or professional role before a name
     ("role, artist", 'It was led by cabaret artist Dieter Brenneck" in 2012.', 'It was led by cabaret artist [NAME]" in 2012.'),
     ("role, artist, not a name", "It was led by the artist collective in Leeds.", "It was led by the artist collective in Leeds."),

@@ -20,7 +20,9 @@ NAME       people's names: rules that always run (below), plus spaCy ``PERSON`` 
 The name rules read runs of capitalised words and what stands around them. A run is a name when:
 
 - a title (Dr, Mr, Mrs, Prof, Professors, Sister, Nurse, Matron, Lord...) stands before it, or the same word
-  stands after a title elsewhere in the text (``Professor Thuburn ... the Thuburn fingerprints``); after a
+  stands after a title elsewhere in the text (``Professor Thuburn ... the Thuburn fingerprints``) or is called
+  a person elsewhere by a cue below other than a verb or a possessive (``the Pawlicki fingerprints, as Pawlicki
+  (2010) argued``); after a
   personal title and one name, a surname that is also a role word goes too (``Sir Keith Porter``, ``Dr Hester
   Ward, Medical Director``; not ``Dr Amy Ward 5``, nor after Sister, Nurse or Matron);
 - initials stand before it (``J. Okafor``; with two or more initials also an ordinary word: ``J. R. Young``;
@@ -37,7 +39,8 @@ The name rules read runs of capitalised words and what stands around them. A run
   ``Jane Doe, managing director of``; ``Abbi my support worker``; ``the Chief Executive of the charity, Ade
   Onwuka,``), a verb of speech after a quotation (``"...," said Obiakor``; also a surname that is a word:
   ``writes Young``), co-workers after it (``Sang and colleagues``), a bracketed aside before its verb
-  (``McAllister (Swindon) says``), ``her name was`` or ``the lady was`` before it, brackets after a role, a reference
+  (``McAllister (Swindon) says``), ``her name was``, ``the lady was`` or ``talk with`` before it, brackets after a
+  role, a reference
   (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``, ``(Taylor and Quilter, 2011)``), a possessive
   before what a person has (``Gage's research``, ``under Magedera's guidance``, ``Jones' archaeological
   work``), a verb that takes a person before it and ``to``/``with`` after it (``commissioning Newbery to
@@ -54,7 +57,9 @@ A run is not a name when a word for a place or a thing follows it (``Welford war
 ``Adviser Effectiveness Workshop``: :data:`THING_HEADS`) or a ward number does (``Harvey 1``), when
 ``the``, ``a``, ``St`` or a place word stands before it (``the Royal``, ``St Luke's``, ``Lake Albert``),
 or when it is made only of ordinary words and places (``Small minority``, ``Manchester``: :data:`PLACES`).
-Nor is it a name when the text calls it an organisation or a work (``the company Deliverics``, ``the CEO of
+Nor is it a name when a word of it has a capital inside that no surname prefix or first name explains
+(``GlassBody``, ``ParrotNet``; not ``McDonald``, ``JoJo``), when it stands alone in quotation marks and holds
+no first name (``the field "Kelvarth Dunmore"``), or when the text calls it an organisation or a work (``the company Deliverics``, ``the CEO of
 Buro Happold``, ``the magazine Welt-Sichten``; then everywhere in that text), when a company suffix
 follows (``Vega UK``), when it starts with a place prefix (``Santa Barbara``), or when it is a form of
 address (``His Lordship``) or an ordinary word typed with a letter missing (``Everbody``). The word lists
@@ -812,6 +817,12 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if _org_named(text, run):
         return True  # "the company Deliverics", "the CEO of Buro Happold": an organisation
+    if any(_brand_shaped(w) for w in run.words):
+        return True  # "GlassBody", "ParrotNet": a capital inside a word that no surname prefix explains
+    if ("listed" not in run.kinds and "ambiguous" not in run.kinds
+            and re.search(r"[\"\u201c\u2018`']$", text[max(0, run.start - 1):run.start])
+            and re.match(r"[\"\u201d\u2019']", text[run.end:run.end + 1])):
+        return True  # 'the field "Blake Flank"': a name in quotation marks is a thing's
     if len(run.words) > 1 and run.words[0] in PLACE_PREFIXES:
         return True  # "Santa Barbara", "San Diego"
     if not run.possessive and _COMPANY_AFTER.match(after):
@@ -821,6 +832,20 @@ def _vetoed(text: str, run: _Run) -> bool:
                  r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
         return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
     return False
+
+
+#: A word with a capital inside it, where what stands before that capital is not a surname prefix (Mc, Mac,
+#: O', De...): the shape of a brand or a product (``GlassBody``, ``ParrotNet``, ``EcoBoost``).
+_BRAND_CAPS = re.compile(r"^(?!(?:Mc|Mac|Fitz|De|Di|Da|Du|La|Le|Van|Von|Ap|St)[A-Z])[A-Z][a-z]+[A-Z]")
+
+
+def _brand_shaped(word: str) -> bool:
+    """True for ``GlassBody``, ``ParrotNet``; not for ``McDonald``, ``JoJo``, ``JoAnne`` (parts that are first
+    names, or a part said twice)."""
+    if not _BRAND_CAPS.match(word):
+        return False
+    parts = re.findall(r"[A-Z][a-z]*", word)
+    return len(set(parts)) > 1 and not any(p in FIRST_NAMES for p in parts)
 
 
 _ORG_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ORG_NOUNS)) + r")\s+$")
