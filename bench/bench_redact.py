@@ -81,6 +81,13 @@ def load_version(commit: str | None):
         raise SystemExit(f"commit {commit} is not in this repository's history (was the branch squashed?); set "
                          "VERSIONS in bench/bench_redact.py to the commits that hold each round's redact.py")
     source = raw.decode("utf-8")
+    words_raw = _git(commit, "src/evalnlp/redact_words.py")
+    if words_raw is not None:  # the word lists of that commit, not of the working tree
+        words_name = f"redact_words_{commit}"
+        words_module = types.ModuleType(words_name)
+        sys.modules[words_name] = words_module
+        exec(compile(words_raw.decode("utf-8"), f"{commit}:src/evalnlp/redact_words.py", "exec"), words_module.__dict__)
+        source = source.replace("from evalnlp.redact_words import", f"from {words_name} import")
     name = f"redact_{commit}"
     module = types.ModuleType(name)
     sys.modules[name] = module  # dataclasses look their module up while the class is built
