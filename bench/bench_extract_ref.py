@@ -78,9 +78,21 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     dev1 = random.Random(3434).sample(rest, 60)
     rest = sorted(set(rest) - set(dev1))
     dev2 = random.Random(5656).sample(rest, 40)
+    # the redaction sample's parts as they stood at each draw (later parts are added to that file over time)
+    splits = ("dev", "test", "test2") if ann["sample"]["seed"] == 7878 else ("dev", "test", "test2", "test3")
     redact = {int(i["case_study_id"]) for i in json.loads((ROOT / "bench" / "redact_sample.json").read_text())[
-        "items"] if i["source"] == "ref"}
+        "items"] if i["source"] == "ref" and i["split"] in splits}
     rest = sorted(set(rest) - set(dev2) - redact)
+    if ann["sample"]["seed"] == 7878:
+        return [str(i) for i in sorted(random.Random(7878).sample(rest, len(ann["documents"])))]
+    # the third set: what is left after the second set too, and after the later development samples (seeds
+    # 9191 to 9696, drawn over the pool less both test sets; their first 60 draws each, which hold every case
+    # study those samples showed)
+    second = json.loads(SETS["7878"][0].read_text(encoding="utf-8"))["sample"]["case_study_ids"]
+    rest = sorted(set(rest) - {int(i) for i in second})
+    later_pool = sorted(set(pool) - {int(i) for i in first["case_study_ids"]} - {int(i) for i in second})
+    for seed in (9191, 9292, 9393, 9494, 9595, 9696):
+        rest = sorted(set(rest) - set(random.Random(seed).sample(later_pool, 60)))
     return [str(i) for i in sorted(random.Random(ann["sample"]["seed"]).sample(rest, len(ann["documents"])))]
 
 
