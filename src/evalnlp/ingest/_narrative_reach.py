@@ -22,16 +22,22 @@ _SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 
           "bn": 1e9}
 
 _NUMWORD = r"(?:" + "|".join(sorted((w for w in _UNITS_WORDS if " " not in w), key=len, reverse=True)) + r")"
-_NUMWORD_FULL = rf"(?:{_NUMWORD}(?:[- ]{_NUMWORD})?(?:\s+hundred(?:\s+and\s+{_NUMWORD}(?:-{_NUMWORD})?)?)?)"
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NW_TENS = rf"(?:{_NUMWORD}(?:[- ]{_NUMWORD})?)"
+_NW_HUNDREDS = rf"(?:(?:{_NW_TENS}|a)[- ]hundred(?:\s+and\s+{_NW_TENS})?|{_NW_TENS})"
+# "twenty-four", "three hundred and fifty", "a hundred", "five thousand six-hundred", "a thousand"
+_NUMWORD_FULL = rf"(?:{_NW_HUNDREDS}(?:[- ]thousand(?:,?\s+(?:and\s+)?{_NW_HUNDREDS}\b)?)?|a[- ]thousand)"
+# "1,200", "170 000" (a space as thousands separator, not followed by another digit group), "1.5", "700.000"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _SCALE_RE = r"(?:\s*(?:million|billion|thousand|hundred)\b|(?:m|k|bn)\b)"
 _ONE_NUM = rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:{_SCALE_RE})?\+?"
 NUMBER = rf"(?P<num>{_ONE_NUM}(?:\s*(?:-|–|to)\s*{_ONE_NUM})?)"
 QUALIFIER = (
-    r"(?P<qual>(?:(?:just|well|slightly)\s+)?(?:over|under|more\s+than|fewer\s+than|less\s+than)|"
-    r"around|approximately|approx\.|about|almost|nearly|at\s+least|up\s+to|some|roughly|circa|"
-    r"c\.|an\s+estimated|estimated|in\s+excess\s+of|upwards\s+of|close\s+to|as\s+many\s+as|"
-    r"a\s+further|another)\s+"
+    r"(?P<qual>(?:(?:(?:just|well|slightly)\s+)?(?:over|under|more\s+than|fewer\s+than|less\s+than)|"
+    r"around|approximately|about|almost|nearly|at\s+least|up\s+to|some|roughly|circa|ca|"
+    r"an\s+estimated|estimated|in\s+excess\s+of|upwards\s+of|close\s+to|as\s+many\s+as|"
+    r"a\s+further|another)\s+|"
+    # abbreviations and signs may stand glued to the number: "c.25", "ca. 1000", "~200", ">6000"
+    r"(?:c\.|ca\.|approx\.|~|>|≈)\s*)"
 )
 
 PEOPLE = {
@@ -67,7 +73,32 @@ PEOPLE = {
     "ceos", "architects", "planners", "developers", "contractors", "inspectors", "regulators",
     "representatives", "delegations", "households", "homes", "cohorts", "classes", "pharmacies",
     "clinics", "libraries", "museums", "venues", "churches", "mosques", "temples", "prisons",
+    "friends", "beneficiaries", "assistants", "clergy", "guests", "respondents", "experts", "speakers",
+    "licensees", "scholars", "servants", "actors", "recipients", "candidates", "dancers", "singers",
+    "enterprises", "contributors", "sponsors", "finalists", "signatories", "reviewers",
+    "fellows", "passengers", "authors", "farms", "laboratories", "jurisdictions", "courts", "banks",
+    "owners", "landowners", "tenants", "traders", "growers", "producers", "investors", "donors",
+    "attenders", "interns", "applicants", "entrants", "undergraduates", "postgraduates", "alumni",
+    "schoolchildren", "kids", "seniors", "householders", "smallholders", "fishermen", "fisherfolk",
+    "soldiers", "troops", "personnel", "crew", "inmates", "detainees", "defendants", "claimants",
+    "jurors", "witnesses", "peers", "legislators", "institutes", "foundations", "corporations",
+    "pcts", "leas", "heis", "meps", "csos", "year-olds",
 }
+# plurals of these endings name people ("bioethicists", "statisticians"), but not these words
+_PEOPLE_SUFFIXES = ("ists", "ians")
+_NOT_PEOPLE = {"lists", "twists", "exists", "insists", "consists", "resists", "assists", "persists", "mists",
+               "wrists", "fists", "gists", "checklists", "playlists", "shortlists", "wishlists"}
+# abbreviations read in their own case only ("32 LAs", not "Las Vegas")
+_PEOPLE_CASED = {"LAs"}
+
+
+def _is_people(word: str, cased: str = "") -> bool:
+    """Does the lower-case ``word`` (``cased`` as written) name people, organisations or places?"""
+    if word in PEOPLE or cased in _PEOPLE_CASED:
+        return True
+    if re.fullmatch(r"\d+(?:-(?:to-)?\d+)?-year-olds?", word):
+        return True  # "130 11-to-18-year-olds"
+    return len(word) > 5 and word.endswith(_PEOPLE_SUFFIXES) and word not in _NOT_PEOPLE
 # Words that make the count one of things even when a people word comes before them.
 THINGS = {
     "projects", "visits", "sessions", "meetings", "copies", "downloads", "views", "images",
@@ -83,17 +114,21 @@ _STOP = {
     "per", "each", "than", "as", "through", "including", "during", "between", "since", "via",
     "within", "around", "about", "this", "these", "those", "their", "its", "his", "her", "our",
     "all", "both", "also", "not", "no", "so", "if", "when", "where", "while", "after", "before",
-    "such", "using", "used", "attending", "took", "take", "taking", "has", "received",
+    "such", "using", "used", "attending", "took", "take", "taking", "has", "received", "every",
 }
 _AUDIENCE_FIRST = re.compile(
-    r"\b(?P<unit>population|readership|audience|audiences|viewership|listenership|"
-    r"membership)(?:\s+(?:size|reach|figures?))?\s*(?:of\s+(?:around|about|approximately|over|some)\s+|"
-    r"of\s+|:\s*|ranging\s+from\s+|was\s+|is\s+|=\s*)?" + NUMBER.replace("?P<num>", "?P<num2>"),
+    r"\b(?P<unit>population|readership|audiences?|viewership|listenership|membership|circulation|attendance)"
+    r"(?:\s+(?:size|reach|figures?|numbers?))?"
+    r"(?:\s*(?:of\s+between|of|:|was|is|were|=|ranging\s+from|averaging|growing\s+from|numbering)\s*|\s+)"
+    + QUALIFIER.replace("?P<qual>", "?P<qual2>") + "?"
+    + NUMBER.replace("?P<num>", "?P<num2>"),
     re.IGNORECASE,
 )
-_FIGURE = re.compile(rf"(?<![\w£$€.,/#-]){NUMBER}(?![\w%.,/]\w|%|\s*per\s*cent)", re.IGNORECASE)
+# "c.25" and "ca. 1000": a number glued to an abbreviated qualifier
+_FIGURE = re.compile(rf"(?:(?<=\bc\.)|(?<=\bca\.)|(?<=\bapprox\.)|(?<![\w£$€.,/#-])){NUMBER}"
+                     r"(?![\w%.,/]\w|%|\s*per\s*cent)", re.IGNORECASE)
 _QUAL_BEFORE = re.compile(rf"(?<![\w-]){QUALIFIER}$", re.IGNORECASE)
-_NP_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
+_NP_WORD = re.compile(r"\d+(?:-(?:to-)?\d+)?-year-olds?\b|[A-Za-z][\w'’&-]*")
 
 
 @dataclass(frozen=True)
@@ -108,86 +143,102 @@ class ReachSpan:
 
 
 def parse_number(s: str) -> float | None:
-    """``"5.23 million"`` -> 5230000.0, ``"60+"`` -> 60.0, ``"50 - 200"`` -> 50.0, ``"two"`` -> 2.0."""
+    """``"5.23 million"`` -> 5230000.0, ``"60+"`` -> 60.0, ``"50 - 200"`` -> 50.0, ``"two"`` -> 2.0,
+    ``"170 000"`` and ``"700.000"`` -> thousands, ``"Five thousand six-hundred"`` -> 5600.0."""
     s = s.strip().lower().rstrip("+")
     # a range gives its lower bound; a hyphen between number words ("twenty-four") is no range
     first = re.split(r"\s*(?:(?<=[\d+])\s*-\s*(?=\d)|\s-\s|–|\bto\b)\s*", s, maxsplit=1)[0].strip().rstrip("+")
     if not first:
         return None
-    m = re.fullmatch(r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(million|billion|thousand|hundred|m|k|bn)?", first)
+    m = re.fullmatch(r"((?:\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.\d+)?)\s*(million|billion|thousand|hundred|m|k|bn)?", first)
     if m:
-        val = float(m.group(1).replace(",", ""))
+        digits = m.group(1)
+        if not m.group(2) and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+            digits = digits.replace(".", "")  # "700.000 people": a point as thousands separator
+        val = float(digits.replace(",", "").replace(" ", ""))
         return val * _SCALE[m.group(2)] if m.group(2) else val
-    scale = 1.0
-    m2 = re.fullmatch(r"(.+?)\s+(million|billion|thousand)", first)
-    if m2:
-        first, scale = m2.group(1), _SCALE[m2.group(2)]
-    total = 0.0
-    parts = re.split(r"\s+hundred\s*(?:and\s+)?", first)
-    if len(parts) == 2:
-        total = _words_value(parts[0]) * 100 + (_words_value(parts[1]) if parts[1] else 0)
-    else:
-        total = _words_value(first)
-    return total * scale if total else None
+    total = _words_value(first)
+    return total if total else None
 
 
 def _words_value(s: str) -> float:
-    s = s.strip()
-    if s in _UNITS_WORDS:
-        return float(_UNITS_WORDS[s])
-    parts = re.split(r"[- ]", s)
-    if all(p in _UNITS_WORDS for p in parts):
-        return float(sum(_UNITS_WORDS[p] for p in parts))
-    return 0.0
+    """The value of number words, 0.0 when a word is not one (``"a dozen"`` -> 12.0)."""
+    total = 0.0
+    cur = 0.0
+    for w in re.split(r"[- ,]+", s.strip()):
+        if w in ("", "and", "a"):
+            continue
+        if w in _UNITS_WORDS:
+            cur += _UNITS_WORDS[w]
+        elif w == "hundred":
+            cur = (cur or 1) * 100
+        elif w in ("thousand", "million", "billion"):
+            total += (cur or 1) * _SCALE[w]
+            cur = 0.0
+        else:
+            return 0.0
+    return total + cur
 
 
 def _is_year(num: str) -> bool:
     return bool(re.fullmatch(r"(?:1[89]|20)\d\d", num.strip()))
 
 
+_LABEL_MODIFIER = re.compile(r"(?:(?:Year|Key Stage|KS|Grade) ?\d{1,2}|[PS]\d)(?= [A-Za-z])")
+
+
 def _head_noun(text: str, pos: int) -> tuple[int, int] | None:
     """Unit span (norm offsets) of the counted noun phrase starting at ``pos``, or None."""
-    words: list[tuple[int, int, str]] = []
+    words: list[tuple[int, int, str, str]] = []  # start, end, lower case, as written
     j = pos
     while len(words) < 6:
-        m = re.match(r" ?", text[j:])
-        k = j + (m.end() if m else 0)
+        k = j + 1 if text.startswith(" ", j) else j
+        lab = _LABEL_MODIFIER.match(text, k) if k > j else None
+        if lab:  # "50 Year 9 pupils": a class label inside the noun phrase
+            words.append((k, lab.end(), lab.group(0).lower(), lab.group(0)))
+            j = lab.end()
+            continue
         wm = _NP_WORD.match(text, k)
         if wm is None:
             break
         w = wm.group(0)
-        lw = re.sub(r"\d+$", "", w.lower())
+        lw = w.lower() if w[:1].isdigit() else re.sub(r"\d+$", "", w.lower())
         if lw in _STOP and not (lw == "and" and words):
             break
         if lw == "and":
-            # Coordination: keep only when the next conjunct is a short people noun phrase.
-            rest = _conjunct(text, wm.end())
+            # Coordination: after a people noun or a modifier ("20 GCSE and A-Level students"), not after a plural
+            # of things ("30 languages and serves library users"); the next conjunct must be a short people noun phrase.
+            prev, prev_cased = words[-1][2], words[-1][3]
+            rest = _conjunct(text, wm.end()) if _is_people(prev, prev_cased) or not prev.endswith("s") else None
             if rest is None:
                 break
-            words.append((k, rest, text[k:rest]))
+            words.append((k, rest, text[k:rest].lower(), text[k:rest]))
             j = rest
             break
-        words.append((wm.start(), wm.start() + len(re.sub(r"\d+$", "", w)), lw))
+        cased = w if w[:1].isdigit() else re.sub(r"\d+$", "", w)
+        words.append((wm.start(), wm.start() + len(cased), lw, cased))
         j = wm.end()
         if j < len(text) and text[j] not in " -":
             break
-    # Head: the last people word (possessives such as women's are modifiers, not heads).
+    # Head: the last people word (possessives such as women's are modifiers, not heads; a capitalised
+    # word before another is part of a name: "two Youth Citizenship conferences", "BBC Three Counties Radio").
     head = None
-    for idx, (a, b, w) in enumerate(words):
-        key = w.split()[-1] if " " in w else w
-        key = re.sub(r"['’]s$", "", key)
-        if key in PEOPLE and not re.search(r"['’]s$", w):
-            head = idx
-        elif " " in w and w.split()[-1] in PEOPLE:
-            head = idx
+    for idx, (_a, _b, w, cased) in enumerate(words):
+        last = w.split()[-1] if " " in w else w
+        key = re.sub(r"['’]s$", "", last)
+        if re.search(r"['’]s$", w) or not _is_people(key, cased.split()[-1] if cased.split() else cased):
+            continue
+        if " " not in w and cased[:1].isupper() and idx + 1 < len(words) and words[idx + 1][3][:1].isupper():
+            continue
+        head = idx
     if head is None:
         return None
     if head + 1 < len(words) and words[head + 1][2] in THINGS and words[head][2] != "member":
         return None
-    if any(w in THINGS for _, _, w in words[: head + 1]):
+    if any(w in THINGS for _, _, w, _c in words[: head + 1]):
         return None
     end = words[head][1]
-    tail = re.match(r" of (?:the public|[A-Z][\w&-]*(?: [A-Z][\w&-]*){0,3})", text[end:])
+    tail = re.match(r" of (?:the public|[A-Z][\w&-]*(?: [A-Z][\w&-]*){0,3})", text[end:end + 80])
     if tail and words[head][2] in {"members", "regions", "districts", "areas", "parts", "states",
                                    "counties", "towns", "cities", "villages", "communities"}:
         end += tail.end()
@@ -204,7 +255,7 @@ def _conjunct(text: str, pos: int) -> int | None:
         lw = wm.group(0).lower()
         if lw in _STOP or lw in _UNITS_WORDS or lw[:1].isdigit():
             break
-        if lw in PEOPLE:
+        if _is_people(lw, wm.group(0)):
             last_people = wm.end()
         j = wm.end()
     return last_people
@@ -262,6 +313,8 @@ def inside_a_name(c: Candidate) -> bool:
     before = _NAME_WORD_BEFORE.search(c.text, max(0, c.ns - 40), c.ns)
     if before is None or before.group(1).lower() in _STOP | _NAME_EXCEPT:
         return False
+    if _LABEL_MODIFIER.match(c.text, c.ne + 1):
+        return False  # "50 Year 9 pupils": a class label after the count
     return re.match(r"\s+[A-Z]", c.text[c.ne:c.ne + 3]) is not None
 
 
@@ -281,35 +334,55 @@ def size_of_a_body(c: Candidate) -> bool:
 _NEGATIVE_OUTCOME = re.compile(
     r"\s+(?:who\s+|that\s+)?(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got)\s+(?:later\s+|subsequently\s+|"
     r"then\s+|all\s+|also\s+)?(?:disqualified|banned|suspended|excluded|expelled|dismissed|sacked|killed|injured|"
-    r"arrested|charged|convicted|imprisoned|jailed|sanctioned|deported|evicted|died|lost)\b"
-    r"|\s+(?:died|dropped\s+out|withdrew|failed)\b",
+    r"arrested|charged|convicted|imprisoned|jailed|sentenced|sanctioned|deported|evicted|died|lost|self-immolated|"
+    r"paralysed|paralyzed)\b"
+    r"|\s+(?:died|die|dies|dropped\s+out|withdrew|failed|self-immolated|sentenced|paralysed|paralyzed|"
+    r"(?:are\s+|were\s+)?(?:diagnosed|suffering|suffer)\s+(?:with|from))\b"
+    r"|\s+(?:who\s+)?(?:are\s+|were\s+)?(?:living|live)\s+with\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:condition|illness|disease|"
+    r"disorder|paralysis|dementia|hiv|aids|cancer|diabetes|disabilit\w+|arthritis|pain|injur\w+|impairment|"
+    r"syndrome|obesity|depression|sclerosis)\b",
     re.IGNORECASE)
 
 
 def negative_outcome(c: Candidate) -> bool:
-    """``12 athletes were disqualified``, ``40 patients died``, ``in all but 5 infants``: people counted for
-    what befell them or left out, not reached by the work."""
+    """``12 athletes were disqualified``, ``40 patients died``, ``50,000 people living with paralysis``, ``in all
+    but 5 infants``: people counted for what befell them (a burden statistic) or left out, not reached by the work."""
     return _NEGATIVE_OUTCOME.match(c.text, c.unit[1]) is not None or \
         re.search(r"\ball\s+but\s+$", c.text[max(0, c.start - 12):c.start]) is not None
 
 
 _EMPLOY_BEFORE = re.compile(r"\b(?:employ(?:s|ed|ing)?|employment\s+for|hire[sd]?|hiring|workforce\s+of|headcount\s+of|"
-                            r"jobs?\s+for)\s+"
+                            r"jobs?\s+for|appointment\s+of|appointed|"
+                            r"manag(?:e|es|ed|ing))\s+"
                             r"(?:(?:a\s+total\s+of|a\s+further|some|over|around|about|approximately|more\s+than|"
                             r"nearly|almost|up\s+to|at\s+least|~)\s*)?$"
                             r"|\b(?:with|has|have|had|involving)\s+(?:(?:over|around|about|some|nearly|almost|~)\s*)?$",
                             re.IGNORECASE)
+# "Two workers were employed", "Twenty-one people have worked for the firm", "100 staff ... were transferred"
+_EMPLOY_AFTER = re.compile(r"(?:\s+[^\s.;()]+){0,4}?\s+(?:were|was|are|is|have\s+been|had\s+been|have|had)\s+"
+                           r"(?:(?:since|subsequently|then|also|all)\s+)?"
+                           r"(?:employed|appointed|hired|transferred|worked\s+for|working\s+for)\b"
+                           r"|\s+(?:work|worked)\s+for\b", re.IGNORECASE)
+_JOBS_BEFORE = re.compile(r"\bjobs\b[^.;]{0,40}\bincluding\b[^.;]*$", re.IGNORECASE)
 
 
 def employees(c: Candidate) -> bool:
-    """``The firm employs 12 full-time staff``: a firm's own workforce is its size, not people reached."""
+    """``The firm employs 12 full-time staff``, ``Two workers were employed``, ``13 jobs created including 4
+    engineers``: a workforce hired or managed is a firm's size or an outcome, not people reached."""
+    unit = c.text[c.unit[0]:c.unit[1]].lower()
+    if re.search(r"\b(?:full-time|part-time|fte)\b", unit):
+        return True
+    if _EMPLOY_AFTER.match(c.text, c.unit[1], min(len(c.text), c.unit[1] + 60)):
+        return True
+    if _JOBS_BEFORE.search(c.text, max(0, c.start - 80), c.start):
+        return True
     m = _EMPLOY_BEFORE.search(c.text, max(0, c.ns - 40), c.ns)
     if m is None:
         return False
-    if m.group(0).lower().startswith(("employ", "hire", "hiring", "workforce", "headcount", "jobs")):
+    if not m.group(0).lower().startswith(("with", "has", "have", "had", "involving")):
         return True
     # "a firm with 56,700 employees": only a count of employees or staff is the firm's size
-    return c.text[c.unit[0]:c.unit[1]].lower().split()[-1] in {"employees", "staff"}
+    return unit.split()[-1] in {"employees", "staff"}
 
 
 def announces_a_list(c: Candidate) -> bool:
@@ -334,9 +407,91 @@ def one_of(c: Candidate) -> bool:
                      re.IGNORECASE) is not None
 
 
+_PER_CONTAINER = re.compile(r"\s+(?:per|in\s+each|in\s+every|a)\s+(?!year|annum|month|week|day|night|session|event|"
+                            r"performance|show|screening|edition|episode|issue|broadcast|term|semester|course|"
+                            r"conference|workshop|lecture|meeting|visit|programme|year)\w+", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"\b(?:every|each|per|out\s+of)\s+$|(?<![\w.,])\d[\d,]*\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def rate_or_ratio(c: Candidate) -> bool:
+    """``21 cases for every 100,000 women``, ``(9 of 24 patients)``, ``133rd out of 174 countries``, ``at least
+    2 people per household``: a denominator or an average size, not people reached (``200 people per year``
+    keeps its reach)."""
+    if _RATE_BEFORE.search(c.text, max(0, c.start - 24), c.start):
+        return True
+    m = _PER_CONTAINER.match(c.text, c.unit[1])
+    return m is not None and m.group(0).split()[0].lower() != "a"
+
+
+_ABSTRACT = {"key", "main", "major", "priority", "focus", "thematic", "policy", "research", "subject", "topic",
+             "core", "broad", "specific", "distinct", "important", "strategic", "principal", "critical",
+             "separate", "impact", "problem", "technical", "patent", "product", "language", "font", "gene",
+             "protein", "chemical", "compound", "risk", "disease", "work", "practice"}
+_GENERIC_HEADS = {"areas", "area", "classes", "groups", "types", "kinds", "sets", "families", "forms", "bodies",
+                  "networks", "cohorts", "panels", "sites", "services", "practices", "teams", "states"}
+_OF_PLACE = {"high", "low", "social", "multiple", "deprivation", "poverty", "need", "the"}
+
+
+def generic_things(c: Candidate) -> bool:
+    """``three major areas: policy ...``, ``two different classes of enclosure``, ``two patent families``: a word
+    that can name people or places (areas, classes, families) used for things or topics (``20 rural areas`` and
+    ``three groups of carers`` keep their reach)."""
+    words = c.text[c.unit[0]:c.unit[1]].lower().split()
+    if words[-1] not in _GENERIC_HEADS:
+        return False
+    if any(w in _ABSTRACT for w in words[:-1]):
+        return True
+    if words[-1] in {"areas", "area"} and re.match(r"\s*:", c.text[c.unit[1]:c.unit[1] + 3]):
+        return True
+    m = re.match(r" of ((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,2})", c.text[c.unit[1]:c.unit[1] + 60])
+    if m is None:
+        return False
+    after = m.group(1).split()
+    return after[0] not in _OF_PLACE and not any(_is_people(w) for w in after)
+
+
+_SIZE_BEFORE = re.compile(r"\b(?:household|family|team|crew|consortium|coalition|alliance|partnership)\s+of\s+$"
+                          r"|\b(?:co-)?founded\s+by\s+$", re.IGNORECASE)
+
+
+def size_of_a_team_or_consortium(c: Candidate) -> bool:
+    """``a household of six people``, ``a team of 45 people``, ``a consortium of 12 universities``, ``founded by
+    four partner NGOs``: the size of a household, a team or a consortium, not people reached."""
+    return _SIZE_BEFORE.search(c.text, max(0, c.start - 30), c.start) is not None or \
+        re.search(r"\bproject\s+partners$", c.text[c.unit[0]:c.unit[1]], re.IGNORECASE) is not None
+
+
+def vague_one_or_two(c: Candidate) -> bool:
+    """``performances involving one or two artists``: an approximate handful, not a count."""
+    return re.search(r"\b(?:one|a)\s+or\s+$", c.text[max(0, c.start - 10):c.start], re.IGNORECASE) is not None
+
+
+_PROSPECT_BEFORE = re.compile(r"\b(?:target(?:s|ed|ing)?|aim(?:s|ed|ing)?\s+to\s+\w+|potential(?:ly)?|"
+                              r"expected|anticipated|projected|planned|hop(?:es|ing)\s+to\s+\w+)\s+"
+                              r"(?:(?:an?|the|audience\s+of|reach\s+of|to\s+\w+)\s+)?$", re.IGNORECASE)
+
+
+def prospective(c: Candidate) -> bool:
+    """``It targets 14 million homes``, ``a potential 2,000 users``: people the work hopes to reach, not reached."""
+    return _PROSPECT_BEFORE.search(c.text, max(0, c.start - 40), c.start) is not None
+
+
+_POWER_BEFORE = re.compile(r"\b(?:power(?:s|ing)?|supply(?:ing)?\s+electricity\s+(?:to|for)|equivalent\s+to|"
+                           r"enough\s+(?:\w+\s+){0,2}(?:for|to\s+power))\s+$", re.IGNORECASE)
+
+
+def capacity(c: Candidate) -> bool:
+    """``a capacity to power almost 30,000 homes``: a measure of output, not homes reached."""
+    return _POWER_BEFORE.search(c.text, max(0, c.start - 40), c.start) is not None
+
+
 REJECTS: tuple = (money_or_percentage, label_page_or_reference, year, bare_one, inside_a_name, size_of_a_body,
-                  negative_outcome, employees, announces_a_list, compared_groups, one_of)
+                  negative_outcome, employees, announces_a_list, compared_groups, one_of, rate_or_ratio,
+                  generic_things, size_of_a_team_or_consortium, vague_one_or_two, capacity, prospective)
 _BETWEEN = re.compile(rf"\bbetween\s+(?P<low>{_ONE_NUM})\s+and\s+$", re.IGNORECASE)
+
+
+_ONE_NUM_RE = re.compile(_ONE_NUM, re.IGNORECASE)
 
 
 def candidates(text: str):
@@ -346,37 +501,100 @@ def candidates(text: str):
         unit = _head_noun(text, ne)
         if unit is None:
             continue
-        qm = _QUAL_BEFORE.search(text, max(0, ns - 30), ns)
-        qual = qm.group("qual") if qm else None
-        start = qm.start() if qm else ns
-        if qual and qual.lower().startswith(("an ", "a ")) and not qual.lower().startswith("a further"):
-            start = qm.start() + len(qual.split()[0]) + 1
-        elif qual and qual.lower().startswith(("a further", "another")):
-            start = ns
-        between = _BETWEEN.search(text, max(0, ns - 40), ns)
-        if between:
-            start = between.start("low")  # "between 200 and 300 nurses": the range starts at its first number
-        yield Candidate(text, ns, ne, start, unit)
+        yield Candidate(text, ns, ne, _figure_start(text, ns), unit)
+
+
+def _figure_start(text: str, ns: int) -> int:
+    """Where a figure whose number starts at ``ns`` starts: at a hedging qualifier before it ("over 300"),
+    not at "a total of", "a further", "another" or "(an) estimated"; at a range's first number."""
+    qm = _QUAL_BEFORE.search(text, max(0, ns - 30), ns)
+    qual = qm.group("qual").lower() if qm else ""
+    start = qm.start() if qm else ns
+    if qual.startswith(("a further", "another", "an estimated", "estimated")):
+        start = ns
+    between = _BETWEEN.search(text, max(0, ns - 40), ns)
+    if between:
+        start = between.start("low")  # "between 200 and 300 nurses": the range starts at its first number
+    return start
+
+
+# elliptical counts whose noun is left out or given by a pronoun: "3,700 of whom", "approximately 750 of which
+# have been recruited" (after a people noun), "5,600 of these patients", "a group of 30 from the Globe"
+_OF_WHOM = re.compile(r"\s+of\s+(?P<pro>whom|which|these|those)\b")
+_GROUP_OF = re.compile(r"\b(?:group|party|delegation|cohort|contingent)\s+of\s+$", re.IGNORECASE)
+_NO_NOUN_AFTER = re.compile(r"\s*(?:[,;:.()]|(?:from|who|which|that|including|at|in|to|attended|took|travelled|"
+                            r"visited|came|met|were|was)\b)")
+
+
+def _elliptical(text: str) -> list[ReachSpan]:
+    out: list[ReachSpan] = []
+    for m in _FIGURE.finditer(text):
+        ns, ne = m.start("num"), m.end("num")
+        unit: tuple[int, int] | None = None
+        om = _OF_WHOM.match(text, ne)
+        if om:
+            pro = om.group("pro")
+            if pro in ("these", "those"):
+                unit = _head_noun(text, om.end())
+                if unit is None:
+                    continue
+                unit = (om.start("pro") + len(pro) + 1, unit[1])
+            elif pro == "which":
+                sent = text[max(0, ns - 120):ns]
+                sent = re.split(r"[.!?;]\s", sent)[-1]
+                if not any(_is_people(w.lower().strip("(),"), w.strip("(),")) for w in sent.split()):
+                    continue
+        elif not (_GROUP_OF.search(text, max(0, ns - 30), _qual_start(text, ns))
+                  and _NO_NOUN_AFTER.match(text, ne)):
+            continue
+        start = _figure_start(text, ns)
+        c = Candidate(text, ns, ne, start, unit or (ne, ne))
+        if any(rule(c) for rule in (money_or_percentage, label_page_or_reference, year, bare_one, rate_or_ratio)):
+            continue
+        val = parse_number(c.number)
+        if val is None or val <= 0:
+            continue
+        end = unit[1] if unit else ne
+        out.append(ReachSpan(start, end, val, unit[0] if unit else None, unit[1] if unit else None))
+    return out
+
+
+def _qual_start(text: str, ns: int) -> int:
+    qm = _QUAL_BEFORE.search(text, max(0, ns - 30), ns)
+    return qm.start() if qm else ns
+
+
+_EXPECTED = re.compile(r"\b(?:expect\w*|anticipat\w*|target\w*|forecast\w*|projected|hoped[- ]for|potential)\s+"
+                       r"(?:(?:of|an|a|the|total|weekly|daily)\s+){0,3}$", re.IGNORECASE)
 
 
 def find_reach(text: str, quotes_mask: bytearray | None = None) -> list[ReachSpan]:
     """Reach figures in norm ``text``, in order, without overlaps."""
     found: list[ReachSpan] = []
     for m in _AUDIENCE_FIRST.finditer(text):
+        ns, ne = m.start("num2"), m.end("num2")
         val = parse_number(m.group("num2"))
-        if val is None or _is_year(m.group("num2")) or _money_or_pct(text, m.start("num2"), m.end("num2")):
+        if val is None or _is_year(m.group("num2")) or _money_or_pct(text, ns, ne):
             continue
-        if _head_noun(text, m.end("num2")) is not None:
+        if re.match(r"[\w%.,/]\w", text[ne:ne + 2]):
+            continue  # a date or a section number: "audience (4.10.2012"
+        if _EXPECTED.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "expectations of an audience of c.85": an audience hoped for, not reached
+        if _head_noun(text, ne) is not None:
             continue  # "a population of two million people": the number-first figure wins
-        found.append(ReachSpan(m.start(), m.end(), val, m.start("unit"), m.end("unit")))
+        nxt = _NP_WORD.match(text, ne + 1) if text.startswith(" ", ne) else None
+        if nxt and nxt.group(0).lower() in THINGS:
+            continue  # "a circulation of 340,000 copies": a count of things
+        found.append(ReachSpan(m.start(), ne, val, m.start("unit"), m.end("unit")))
     for c in candidates(text):
         if any(reject(c) for reject in REJECTS):
             continue
         val = parse_number(c.number if c.start >= c.ns or not text[c.start].isdigit()
-                           else re.match(_ONE_NUM, text[c.start:]).group(0))  # a range gives its first number
+                           else _ONE_NUM_RE.match(text, c.start).group(0))  # a range gives its first number
         if val is None or val <= 0:
             continue
         found.append(ReachSpan(c.start, c.unit[1], val, c.unit[0], c.unit[1]))
+    found.extend(_elliptical(text))
     found.sort(key=lambda r: (r.start, -r.end))
     out: list[ReachSpan] = []
     for r in found:
@@ -391,7 +609,8 @@ def _money_or_pct(text: str, s: int, e: int) -> bool:
     after = text[e:e + 10]
     if re.search(r"[£$€¥]\s*$|\b(?:GBP|USD|EUR|US\$)\s*$", before):
         return True
-    return bool(re.match(r"\s*(?:%|per\s*cent|percent|pounds|dollars|euros|GBP|USD|EUR)", after, re.IGNORECASE))
+    return bool(re.match(r"\s*(?:%|per\s*cent\b|percent\b|pounds\b|dollars\b|euros\b|GBP\b|USD\b|EUR\b)", after,
+                         re.IGNORECASE))
 
 
 _LABEL_BEFORE = re.compile(
