@@ -914,6 +914,8 @@ _REACH_CASES = {
     "of-which-after-people": ("More than 7000 patients (approximately 750 of which were recruited twice) took part.",
                               [("More than 7000 patients", 7000.0, "patients"), ("approximately 750", 750.0, None)]),
     "group-of": ("A group of 30 from the theatre visited the lab.", [("30", 30.0, None)]),
+    "bracket-after-people": ("It now reaches 10% of eligible patients (17,000 per year).", [("17,000", 17_000.0, None)]),
+    "bracket-numbering": ("It went to all healthcare professionals (numbering 100,000).", [("100,000", 100_000.0, None)]),
 }
 
 
@@ -952,6 +954,8 @@ def test_reach_patterns(case, nlp):
         "The prize of \u20ac10 000 was shared.",
         "The lab holds 9,000 samples, 750 of which were sequenced.",
         "A group of 30 compounds was tested.",
+        "It was sent to all practices (see section 4) and trusts (2012).",
+        "The patients (aged 40 to 60) were asked.",
         "Gigs involving one or two artists were exempt.",
         "It has been used in three main areas: law, policy and practice.",
         "A team of 45 people was formed to build it.",

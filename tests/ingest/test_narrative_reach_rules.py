@@ -19,6 +19,8 @@ ROWS = {
                       "The football club reached 4 schools in three towns."),
     "size_of_a_body": ("She sat on the 5 member review panel.", "The network has 500 member organisations."),
     "negative_outcome": ("Twelve athletes were disqualified.", "Twelve athletes were trained."),
+    "negative_outcome:burden-in": ("About 50,000 people in the UK are living with dementia.",
+                                   "About 50,000 people in the UK are living with the guidance."),
     "negative_outcome:burden": ("About 50,000 people are living with paralysis in the UK.",
                                 "About 50,000 people are living with the new support in the UK."),
     "employees": ("The spin-out now employs 14 people in Leeds.", "The spin-out now trains 14 people in Leeds."),
@@ -47,6 +49,8 @@ ROWS = {
                                      "The device was shown to 40 engineers in Hull."),
     "size_of_a_team_or_consortium:founded": ("The campaign was founded by four partner NGOs.",
                                              "The campaign was joined by four partner NGOs."),
+    "size_of_a_team_or_consortium:partners": ("The project, with 19 partners in ten countries, ends in 2015.",
+                                              "The guidance went to 19 partners in ten countries."),
     "size_of_a_team_or_consortium:household": ("Each stove serves a household of six people.",
                                                "Each stove serves six people."),
     "vague_one_or_two": ("Gigs with one or two musicians were exempt.", "Gigs with two musicians were exempt."),
@@ -75,6 +79,7 @@ _NUMBER = {"money_or_percentage": ("3 million", "3 million"), "label_page_or_ref
            "generic_things:colon": ("four", "four"), "generic_things:patent": ("Two", "Two"),
            "rate_or_ratio:of": ("24", "24"), "rate_or_ratio:out-of": ("174", "174"), "rate_or_ratio:per": ("2", "2"),
            "size_of_a_team_or_consortium:founded": ("four", "four"),
+           "size_of_a_team_or_consortium:partners": ("19", "19"), "negative_outcome:burden-in": ("50,000", "50,000"),
            "size_of_a_team_or_consortium:household": ("six", "six")}
 
 

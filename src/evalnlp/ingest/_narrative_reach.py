@@ -215,6 +215,8 @@ def _head_noun(text: str, pos: int) -> tuple[int, int] | None:
             words.append((k, rest, text[k:rest].lower(), text[k:rest]))
             j = rest
             break
+        if lw.endswith("ing") and any(_is_people(x[2], x[3]) for x in words):
+            break  # "six partners spanning international companies": a clause after the head
         cased = w if w[:1].isdigit() else re.sub(r"\d+$", "", w)
         words.append((wm.start(), wm.start() + len(cased), lw, cased))
         j = wm.end()
@@ -338,7 +340,7 @@ _NEGATIVE_OUTCOME = re.compile(
     r"paralysed|paralyzed)\b"
     r"|\s+(?:died|die|dies|dropped\s+out|withdrew|failed|self-immolated|sentenced|paralysed|paralyzed|"
     r"(?:are\s+|were\s+)?(?:diagnosed|suffering|suffer)\s+(?:with|from))\b"
-    r"|\s+(?:who\s+)?(?:are\s+|were\s+)?(?:living|live)\s+with\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:condition|illness|disease|"
+    r"|(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*)?\s+(?:who\s+)?(?:are\s+|were\s+)?(?:living|live)\s+with\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:condition|illness|disease|"
     r"disorder|paralysis|dementia|hiv|aids|cancer|diabetes|disabilit\w+|arthritis|pain|injur\w+|impairment|"
     r"syndrome|obesity|depression|sclerosis)\b",
     re.IGNORECASE)
@@ -426,7 +428,8 @@ def rate_or_ratio(c: Candidate) -> bool:
 _ABSTRACT = {"key", "main", "major", "priority", "focus", "thematic", "policy", "research", "subject", "topic",
              "core", "broad", "specific", "distinct", "important", "strategic", "principal", "critical",
              "separate", "impact", "problem", "technical", "patent", "product", "language", "font", "gene",
-             "protein", "chemical", "compound", "risk", "disease", "work", "practice"}
+             "protein", "chemical", "compound", "risk", "disease", "work", "practice", "possible", "potential",
+             "candidate"}
 _GENERIC_HEADS = {"areas", "area", "classes", "groups", "types", "kinds", "sets", "families", "forms", "bodies",
                   "networks", "cohorts", "panels", "sites", "services", "practices", "teams", "states"}
 _OF_PLACE = {"high", "low", "social", "multiple", "deprivation", "poverty", "need", "the"}
@@ -451,14 +454,20 @@ def generic_things(c: Candidate) -> bool:
 
 
 _SIZE_BEFORE = re.compile(r"\b(?:household|family|team|crew|consortium|coalition|alliance|partnership)\s+of\s+$"
-                          r"|\b(?:co-)?founded\s+by\s+$", re.IGNORECASE)
+                          r"|\b(?:co-)?founded\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def size_of_a_team_or_consortium(c: Candidate) -> bool:
     """``a household of six people``, ``a team of 45 people``, ``a consortium of 12 universities``, ``founded by
     four partner NGOs``: the size of a household, a team or a consortium, not people reached."""
-    return _SIZE_BEFORE.search(c.text, max(0, c.start - 30), c.start) is not None or \
-        re.search(r"\bproject\s+partners$", c.text[c.unit[0]:c.unit[1]], re.IGNORECASE) is not None
+    if _SIZE_BEFORE.search(c.text, max(0, c.start - 30), c.start) is not None:
+        return True
+    if not re.search(r"\bpartners$", c.text[c.unit[0]:c.unit[1]], re.IGNORECASE):
+        return False
+    # "a project with 19 partners", "the consortium's six industrial partners"
+    sentence = re.split(r"[.!?]\s", c.text[max(0, c.start - 100):c.start])[-1]
+    return re.search(r"\b(?:project|consortium|consortia)\b", sentence + c.text[c.unit[0]:c.unit[1]],
+                     re.IGNORECASE) is not None
 
 
 def vague_one_or_two(c: Candidate) -> bool:
@@ -526,13 +535,23 @@ _NO_NOUN_AFTER = re.compile(r"\s*(?:[,;:.()]|(?:from|who|which|that|including|at
                             r"visited|came|met|were|was)\b)")
 
 
+# "eligible patients (17,000 per year)", "healthcare professionals (numbering 100,000)": a count in brackets
+# right after a people noun
+_BRACKET_COUNT = re.compile(r"(?P<noun>[A-Za-z][\w'’-]*) \((?:numbering |n ?= ?)?$")
+_BRACKET_END = re.compile(r"(?:\s+(?:per|a|each)\s+(?:year|annum|month|week|day)|\s+annually)?\s*\)")
+
+
 def _elliptical(text: str) -> list[ReachSpan]:
     out: list[ReachSpan] = []
     for m in _FIGURE.finditer(text):
         ns, ne = m.start("num"), m.end("num")
         unit: tuple[int, int] | None = None
         om = _OF_WHOM.match(text, ne)
-        if om:
+        bm = _BRACKET_COUNT.search(text, max(0, _qual_start(text, ns) - 40), _qual_start(text, ns))
+        if bm and _BRACKET_END.match(text, ne) and \
+                _is_people(bm.group("noun").lower(), bm.group("noun")):
+            pass
+        elif om:
             pro = om.group("pro")
             if pro in ("these", "those"):
                 unit = _head_noun(text, om.end())
