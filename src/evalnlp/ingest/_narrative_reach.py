@@ -29,7 +29,7 @@ _NUMWORD_FULL = rf"(?:{_NW_HUNDREDS}(?:[- ]thousand(?:,?\s+(?:and\s+)?{_NW_HUNDR
 # "1,200", "170 000" (a space as thousands separator, not followed by another digit group), "1.5", "700.000"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _SCALE_RE = r"(?:\s*(?:million|billion|thousand|hundred)\b|(?:m|k|bn)\b)"
-_ONE_NUM = rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:{_SCALE_RE})?\+?"
+_ONE_NUM = rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:\s+and\s+a\s+half(?=\s+(?:million|billion|thousand)))?(?:{_SCALE_RE})?\+?"
 NUMBER = rf"(?P<num>{_ONE_NUM}(?:\s*(?:-|–|to)\s*{_ONE_NUM})?)"
 QUALIFIER = (
     r"(?P<qual>(?:(?:(?:just|well|slightly)\s+)?(?:over|under|more\s+than|fewer\s+than|less\s+than)|"
@@ -73,7 +73,7 @@ PEOPLE = {
     "ceos", "architects", "planners", "developers", "contractors", "inspectors", "regulators",
     "representatives", "delegations", "households", "homes", "cohorts", "classes", "pharmacies",
     "clinics", "libraries", "museums", "venues", "churches", "mosques", "temples", "prisons",
-    "friends", "beneficiaries", "assistants", "clergy", "guests", "respondents", "experts", "speakers",
+    "friends", "beneficiaries", "assistants", "clergy", "guests", "respondents", "experts",
     "licensees", "scholars", "servants", "actors", "recipients", "candidates", "dancers", "singers",
     "enterprises", "contributors", "sponsors", "finalists", "signatories", "reviewers",
     "fellows", "passengers", "authors", "farms", "laboratories", "jurisdictions", "courts", "banks",
@@ -105,7 +105,7 @@ THINGS = {
     "samples", "assessments", "interviews", "attendances", "articles", "workshops", "events",
     "computers", "sports", "papers", "reports", "programmes", "programs", "courses", "hours",
     "days", "weeks", "months", "years", "minutes", "pages", "centres", "centers", "deaths",
-    "cases", "forum", "forums", "plans", "records", "surveys", "questionnaires", "posts", "items",
+    "cases", "forum", "forums", "plans", "records", "surveys", "questionnaires", "posts", "items", "pieces",
 }
 _STOP = {
     "the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "from",
@@ -157,6 +157,13 @@ def parse_number(s: str) -> float | None:
             digits = digits.replace(".", "")  # "700.000 people": a point as thousands separator
         val = float(digits.replace(",", "").replace(" ", ""))
         return val * _SCALE[m.group(2)] if m.group(2) else val
+    tens = re.fullmatch(r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:twenty|thirty|forty|fifty|sixty|"
+                        r"seventy|eighty|ninety)", first)
+    if tens:
+        return float(_UNITS_WORDS[tens.group(1)])  # "twenty-thirty children": a range
+    m = re.fullmatch(r"((?:\d+)(?:\.\d+)?)\s+and\s+a\s+half\s+(million|billion|thousand)", first)
+    if m:
+        return (float(m.group(1)) + 0.5) * _SCALE[m.group(2)]
     total = _words_value(first)
     return total if total else None
 
@@ -168,7 +175,11 @@ def _words_value(s: str) -> float:
     for w in re.split(r"[- ,]+", s.strip()):
         if w in ("", "and", "a"):
             continue
-        if w in _UNITS_WORDS:
+        if w == "dozen":
+            cur = (cur or 1) * 12  # "two dozen"
+        elif w == "half":
+            cur += 0.5  # "two and a half million"
+        elif w in _UNITS_WORDS:
             cur += _UNITS_WORDS[w]
         elif w == "hundred":
             cur = (cur or 1) * 100
@@ -365,7 +376,8 @@ _EMPLOY_AFTER = re.compile(r"(?:\s+[^\s.;()]+){0,4}?\s+(?:were|was|are|is|have\s
                            r"(?:(?:since|subsequently|then|also|all)\s+)?"
                            r"(?:employed|appointed|hired|transferred|worked\s+for|working\s+for)\b"
                            r"|\s+(?:work|worked)\s+for\b", re.IGNORECASE)
-_JOBS_BEFORE = re.compile(r"\bjobs\b[^.;]{0,40}\bincluding\b[^.;]*$", re.IGNORECASE)
+_JOBS_BEFORE = re.compile(r"\b(?:jobs|employ(?:s|ed|ing)?|employees)\b[^.;]{0,40}\b(?:including|as\s+well\s+as)\b[^.;]*$",
+                          re.IGNORECASE)
 
 
 def employees(c: Candidate) -> bool:
@@ -412,7 +424,7 @@ def one_of(c: Candidate) -> bool:
 _PER_CONTAINER = re.compile(r"\s+(?:per|in\s+each|in\s+every|a)\s+(?!year|annum|month|week|day|night|session|event|"
                             r"performance|show|screening|edition|episode|issue|broadcast|term|semester|course|"
                             r"conference|workshop|lecture|meeting|visit|programme|year)\w+", re.IGNORECASE)
-_RATE_BEFORE = re.compile(r"\b(?:every|each|per|out\s+of)\s+$|(?<![\w.,])\d[\d,]*\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"\b(?:every|each|per|out\s+of|(?:one|\d+)\s+in)\s+$|(?<![\w.,])\d[\d,]*\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def rate_or_ratio(c: Candidate) -> bool:
@@ -444,7 +456,7 @@ def generic_things(c: Candidate) -> bool:
         return False
     if any(w in _ABSTRACT for w in words[:-1]):
         return True
-    if words[-1] in {"areas", "area"} and re.match(r"\s*:", c.text[c.unit[1]:c.unit[1] + 3]):
+    if words[-1] in {"areas", "area"} and re.match(r"\s*:|\s+(?:related|relating)\s+to\b", c.text[c.unit[1]:c.unit[1] + 20]):
         return True
     m = re.match(r" of ((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,2})", c.text[c.unit[1]:c.unit[1] + 60])
     if m is None:
@@ -475,13 +487,14 @@ def vague_one_or_two(c: Candidate) -> bool:
     return re.search(r"\b(?:one|a)\s+or\s+$", c.text[max(0, c.start - 10):c.start], re.IGNORECASE) is not None
 
 
-_PROSPECT_BEFORE = re.compile(r"\b(?:target(?:s|ed|ing)?|aim(?:s|ed|ing)?\s+to\s+\w+|potential(?:ly)?|"
+_PROSPECT_BEFORE = re.compile(r"\b(?:target(?:s|ed|ing)?|aim(?:s|ed|ing)?\s+to\s+\w+|"
                               r"expected|anticipated|projected|planned|hop(?:es|ing)\s+to\s+\w+)\s+"
                               r"(?:(?:an?|the|audience\s+of|reach\s+of|to\s+\w+)\s+)?$", re.IGNORECASE)
 
 
 def prospective(c: Candidate) -> bool:
-    """``It targets 14 million homes``, ``a potential 2,000 users``: people the work hopes to reach, not reached."""
+    """``It targets 14 million homes``, ``an expected 2,000 users``: people the work hopes to reach, not reached
+    (a potential reach, ``reaching potentially two million people``, is kept, as the annotation conventions do)."""
     return _PROSPECT_BEFORE.search(c.text, max(0, c.start - 40), c.start) is not None
 
 
@@ -514,13 +527,16 @@ def candidates(text: str):
 
 
 def _figure_start(text: str, ns: int) -> int:
-    """Where a figure whose number starts at ``ns`` starts: at a hedging qualifier before it ("over 300"),
-    not at "a total of", "a further", "another" or "(an) estimated"; at a range's first number."""
+    """Where a figure whose number starts at ``ns`` starts: at a hedging qualifier before it ("over 300",
+    "estimated 2.9 million" without its article), not at "a total of", "a further" or "another"; at a range's
+    first number."""
     qm = _QUAL_BEFORE.search(text, max(0, ns - 30), ns)
     qual = qm.group("qual").lower() if qm else ""
     start = qm.start() if qm else ns
-    if qual.startswith(("a further", "another", "an estimated", "estimated")):
+    if qual.startswith(("a further", "another")):
         start = ns
+    elif qual.startswith("an "):
+        start = qm.start() + 3
     between = _BETWEEN.search(text, max(0, ns - 40), ns)
     if between:
         start = between.start("low")  # "between 200 and 300 nurses": the range starts at its first number
@@ -583,7 +599,7 @@ def _qual_start(text: str, ns: int) -> int:
     return qm.start() if qm else ns
 
 
-_EXPECTED = re.compile(r"\b(?:expect\w*|anticipat\w*|target\w*|forecast\w*|projected|hoped[- ]for|potential)\s+"
+_EXPECTED = re.compile(r"\b(?:expect\w*|anticipat\w*|target\w*|forecast\w*|projected|hoped[- ]for)\s+"
                        r"(?:(?:of|an|a|the|total|weekly|daily)\s+){0,3}$", re.IGNORECASE)
 
 
