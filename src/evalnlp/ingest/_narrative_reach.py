@@ -29,7 +29,7 @@ _NUMWORD_FULL = rf"(?:{_NW_HUNDREDS}(?:[- ]thousand(?:,?\s+(?:and\s+)?{_NW_HUNDR
 # "1,200", "170 000" (a space as thousands separator, not followed by another digit group), "1.5", "700.000"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _SCALE_RE = r"(?:\s*(?:million|billion|thousand|hundred)\b|(?:m|k|bn)\b)"
-_ONE_NUM = rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:\s+and\s+a\s+half(?=\s+(?:million|billion|thousand)))?(?:{_SCALE_RE})?\+?"
+_ONE_NUM = rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:\s+and\s+a\s+half(?=\s+(?:million|billion|thousand)))?(?:{_SCALE_RE})?(?:\+|-plus\b)?"
 NUMBER = rf"(?P<num>{_ONE_NUM}(?:\s*(?:-|–|to)\s*{_ONE_NUM})?)"
 QUALIFIER = (
     r"(?P<qual>(?:(?:(?:just|well|slightly)\s+)?(?:over|under|more\s+than|fewer\s+than|less\s+than)|"
@@ -145,7 +145,7 @@ class ReachSpan:
 def parse_number(s: str) -> float | None:
     """``"5.23 million"`` -> 5230000.0, ``"60+"`` -> 60.0, ``"50 - 200"`` -> 50.0, ``"two"`` -> 2.0,
     ``"170 000"`` and ``"700.000"`` -> thousands, ``"Five thousand six-hundred"`` -> 5600.0."""
-    s = s.strip().lower().rstrip("+")
+    s = re.sub(r"-plus$", "", s.strip().lower()).rstrip("+")
     # a range gives its lower bound; a hyphen between number words ("twenty-four") is no range
     first = re.split(r"\s*(?:(?<=[\d+])\s*-\s*(?=\d)|\s-\s|–|\bto\b)\s*", s, maxsplit=1)[0].strip().rstrip("+")
     if not first:
@@ -520,7 +520,7 @@ def candidates(text: str):
     """Numbers followed by a counted people noun phrase, before any rejection (see :data:`REJECTS`)."""
     for m in _FIGURE.finditer(text):
         ns, ne = m.start("num"), m.end("num")
-        unit = _head_noun(text, ne)
+        unit = _head_noun(text, ne + 6 if text.startswith(" or so ", ne) else ne)  # "100 or so participants"
         if unit is None:
             continue
         yield Candidate(text, ns, ne, _figure_start(text, ns), unit)
