@@ -970,11 +970,17 @@ def test_reach_patterns(case, nlp):
         "A team of 45 people was formed to build it.",
         "The hall was fitted with 10 massive speakers.",
         "He wrote three general audience pieces.",
+        "About 2 million patients in the European Union suffer from leg ulcers.",
         "Around 1,200 people are paralysed by spinal injury every year.",
     ],
 )
 def test_more_reach_exclusions(text, nlp):
     assert _reach(text, nlp) == []
+
+
+def test_a_count_of_these_things_does_not_borrow_a_later_people_noun(nlp):
+    got = [r.text for r in _reach("Three of these videos feature two professional actors.", nlp)]
+    assert got == ["two professional actors"]
 
 
 _CUE_WORDS = st.sampled_from(

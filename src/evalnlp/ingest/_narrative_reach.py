@@ -214,8 +214,8 @@ def _head_noun(text: str, pos: int) -> tuple[int, int] | None:
             break
         w = wm.group(0)
         lw = w.lower() if w[:1].isdigit() else re.sub(r"\d+$", "", w.lower())
-        if lw in _STOP and not (lw == "and" and words):
-            break
+        if (lw in _STOP and not (lw == "and" and words)) or (words and lw in _UNITS_WORDS):
+            break  # a stop word, or a second number ("three of these videos feature two actors")
         if lw == "and":
             # Coordination: after a people noun or a modifier ("20 GCSE and A-Level students"), not after a plural
             # of things ("30 languages and serves library users"); the next conjunct must be a short people noun phrase.
@@ -349,7 +349,8 @@ _NEGATIVE_OUTCOME = re.compile(
     r"then\s+|all\s+|also\s+)?(?:disqualified|banned|suspended|excluded|expelled|dismissed|sacked|killed|injured|"
     r"arrested|charged|convicted|imprisoned|jailed|sentenced|sanctioned|deported|evicted|died|lost|self-immolated|"
     r"paralysed|paralyzed)\b"
-    r"|\s+(?:died|die|dies|dropped\s+out|withdrew|failed|self-immolated|sentenced|paralysed|paralyzed|"
+    r"|(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?"
+    r"\s+(?:died|die|dies|dropped\s+out|withdrew|failed|self-immolated|sentenced|paralysed|paralyzed|"
     r"(?:are\s+|were\s+)?(?:diagnosed|suffering|suffer)\s+(?:with|from))\b"
     r"|(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*)?\s+(?:who\s+)?(?:are\s+|were\s+)?(?:living|live)\s+with\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:condition|illness|disease|"
     r"disorder|paralysis|dementia|hiv|aids|cancer|diabetes|disabilit\w+|arthritis|pain|injur\w+|impairment|"
