@@ -869,7 +869,8 @@ _REACH_CASES = {
     "c-glued": ("The seminar drew c.25 senior producers.", [("c.25 senior producers", 25.0, "senior producers")]),
     "ca-with-point": ("By 2013 ca. 1000 social assistants had been trained.",
                       [("ca. 1000 social assistants", 1000.0, "social assistants")]),
-    "ca-without-point": ("The scheme reached ca 2,500 dairy farmers.", [("ca 2,500 dairy farmers", 2500.0, "dairy farmers")]),
+    "ca-without-point": ("The scheme reached ca 2,500 dairy farmers.",
+                         [("ca 2,500 dairy farmers", 2500.0, "dairy farmers")]),
     "circa": ("It reached circa 400 households.", [("circa 400 households", 400.0, "households")]),
     "approx-point": ("On the day approx. 60 delegates attended.", [("approx. 60 delegates", 60.0, "delegates")]),
     "tilde": ("The talks drew ~200 listeners.", [("~200 listeners", 200.0, "listeners")]),
@@ -884,7 +885,8 @@ _REACH_CASES = {
                           [("Five thousand six-hundred of these patients", 5600.0, "patients")]),
     "potential-reach-is-kept": ("The centres are reaching potentially 40,000 people.",
                                 [("40,000 people", 40_000.0, "people")]),
-    "or-so": ("The day attracted a further 100 or so participants.", [("100 or so participants", 100.0, "participants")]),
+    "or-so": ("The day attracted a further 100 or so participants.",
+              [("100 or so participants", 100.0, "participants")]),
     "plus-in-words": ("Trials ran at two schools (80-plus students).",
                       [("two schools", 2.0, "schools"), ("80-plus students", 80.0, "students")]),
     "two-dozen": ("It toured over two dozen venues.", [("over two dozen venues", 24.0, "venues")]),
@@ -924,8 +926,10 @@ _REACH_CASES = {
     "of-which-after-people": ("More than 7000 patients (approximately 750 of which were recruited twice) took part.",
                               [("More than 7000 patients", 7000.0, "patients"), ("approximately 750", 750.0, None)]),
     "group-of": ("A group of 30 from the theatre visited the lab.", [("30", 30.0, None)]),
-    "bracket-after-people": ("It now reaches 10% of eligible patients (17,000 per year).", [("17,000", 17_000.0, None)]),
-    "bracket-numbering": ("It went to all healthcare professionals (numbering 100,000).", [("100,000", 100_000.0, None)]),
+    "bracket-after-people": ("It now reaches 10% of eligible patients (17,000 per year).",
+                             [("17,000", 17_000.0, None)]),
+    "bracket-numbering": ("It went to all healthcare professionals (numbering 100,000).",
+                          [("100,000", 100_000.0, None)]),
 }
 
 

@@ -29,7 +29,8 @@ _NUMWORD_FULL = rf"(?:{_NW_HUNDREDS}(?:[- ]thousand(?:,?\s+(?:and\s+)?{_NW_HUNDR
 # "1,200", "170 000" (a space as thousands separator, not followed by another digit group), "1.5", "700.000"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _SCALE_RE = r"(?:\s*(?:million|billion|thousand|hundred)\b|(?:m|k|bn)\b)"
-_ONE_NUM = rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:\s+and\s+a\s+half(?=\s+(?:million|billion|thousand)))?(?:{_SCALE_RE})?(?:\+|-plus\b)?"
+_ONE_NUM = (rf"(?:{_DIGITS}|{_NUMWORD_FULL}\b)(?:\s+and\s+a\s+half(?=\s+(?:million|billion|thousand)))?"
+            rf"(?:{_SCALE_RE})?(?:\+|-plus\b)?")
 NUMBER = rf"(?P<num>{_ONE_NUM}(?:\s*(?:-|–|to)\s*{_ONE_NUM})?)"
 QUALIFIER = (
     r"(?P<qual>(?:(?:(?:just|well|slightly)\s+)?(?:over|under|more\s+than|fewer\s+than|less\s+than)|"
@@ -352,7 +353,8 @@ _NEGATIVE_OUTCOME = re.compile(
     r"|(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?"
     r"\s+(?:died|die|dies|dropped\s+out|withdrew|failed|self-immolated|sentenced|paralysed|paralyzed|"
     r"(?:are\s+|were\s+)?(?:diagnosed|suffering|suffer)\s+(?:with|from))\b"
-    r"|(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*)?\s+(?:who\s+)?(?:are\s+|were\s+)?(?:living|live)\s+with\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:condition|illness|disease|"
+    r"|(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*)?\s+(?:who\s+)?(?:are\s+|were\s+)?(?:living|live)\s+with\s+"
+    r"(?:an?\s+)?(?:[\w-]+\s+)?(?:condition|illness|disease|"
     r"disorder|paralysis|dementia|hiv|aids|cancer|diabetes|disabilit\w+|arthritis|pain|injur\w+|impairment|"
     r"syndrome|obesity|depression|sclerosis)\b",
     re.IGNORECASE)
@@ -377,7 +379,8 @@ _EMPLOY_AFTER = re.compile(r"(?:\s+[^\s.;()]+){0,4}?\s+(?:were|was|are|is|have\s
                            r"(?:(?:since|subsequently|then|also|all)\s+)?"
                            r"(?:employed|appointed|hired|transferred|worked\s+for|working\s+for)\b"
                            r"|\s+(?:work|worked)\s+for\b", re.IGNORECASE)
-_JOBS_BEFORE = re.compile(r"\b(?:jobs|employ(?:s|ed|ing)?|employees)\b[^.;]{0,40}\b(?:including|as\s+well\s+as)\b[^.;]*$",
+_JOBS_BEFORE = re.compile(r"\b(?:jobs|employ(?:s|ed|ing)?|employees)\b[^.;]{0,40}"
+                          r"\b(?:including|as\s+well\s+as)\b[^.;]*$",
                           re.IGNORECASE)
 
 
@@ -425,7 +428,8 @@ def one_of(c: Candidate) -> bool:
 _PER_CONTAINER = re.compile(r"\s+(?:per|in\s+each|in\s+every|a)\s+(?!year|annum|month|week|day|night|session|event|"
                             r"performance|show|screening|edition|episode|issue|broadcast|term|semester|course|"
                             r"conference|workshop|lecture|meeting|visit|programme|year)\w+", re.IGNORECASE)
-_RATE_BEFORE = re.compile(r"\b(?:every|each|per|out\s+of|(?:one|\d+)\s+in)\s+$|(?<![\w.,])\d[\d,]*\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"\b(?:every|each|per|out\s+of|(?:one|\d+)\s+in)\s+$"
+                          r"|(?<![\w.,])\d[\d,]*\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def rate_or_ratio(c: Candidate) -> bool:
@@ -457,7 +461,8 @@ def generic_things(c: Candidate) -> bool:
         return False
     if any(w in _ABSTRACT for w in words[:-1]):
         return True
-    if words[-1] in {"areas", "area"} and re.match(r"\s*:|\s+(?:related|relating)\s+to\b", c.text[c.unit[1]:c.unit[1] + 20]):
+    after_unit = c.text[c.unit[1]:c.unit[1] + 20]
+    if words[-1] in {"areas", "area"} and re.match(r"\s*:|\s+(?:related|relating)\s+to\b", after_unit):
         return True
     m = re.match(r" of ((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,2})", c.text[c.unit[1]:c.unit[1] + 60])
     if m is None:
