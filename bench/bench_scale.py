@@ -1,6 +1,6 @@
 """Evidence, quotes and the report on large stores: time and peak memory beside classify's, as the store grows.
 
-Run: .venv/bin/python bench/bench_scale.py [--rows 200000 1000000] [--with-10m] [--keep DIR]
+Run: .venv/bin/python bench/bench_scale.py [--rows 200000 1000000] [--with-10m] [--keep DIR] [--before SRC]
 (writes bench/results/scale.md)
 
 Inputs are real NHS FFT phase-1 comments (../shared/data/nhs_fft_phase1, 10,334 answers from three trusts),
@@ -10,7 +10,10 @@ model and sentiment), so it holds real codes; its time and peak RSS are the base
 process on the same store: ``evidence --by ward --by site``, ``quotes --theme staff --by site`` and
 ``report --by site``. Peak RSS is each process's own (measured by a wrapper process).
 Goals: on 1M passages each of evidence, quotes and report at most a quarter of classify's time and at most
-1.5 GB peak RSS; memory flat as the store grows. 10M rows (``--with-10m``) is not in the default run.
+1.5 GB peak RSS; memory flat as the store grows. 10M rows (``--with-10m``) is not in the default run: that store
+is the classified 1M store's documents, segments, codes and sentiment copied ten times under new ids (no classify
+at 10M). ``--before SRC`` also times each read command with the evalnlp source tree SRC (an earlier version,
+e.g. a checkout of main) on the same stores, for a before/after comparison in one session.
 """
 
 from __future__ import annotations
@@ -88,6 +91,35 @@ def build_store(rows: int, folder: Path) -> tuple[Path, float, float]:
     return db, wall, peak
 
 
+def copy_store(src: Path, dst: Path, times: int) -> None:
+    """A store of ``times`` copies of ``src``'s runs, documents, segments, codes and sentiment: each copy's
+    document ids are a hash of the old id and the copy number, its segment ids derived from them by the store's
+    own rule, so every id is new and unique."""
+    from evalnlp.store import _SEG_ID, Store
+
+    newdoc = "substr(md5({col} || ':' || CAST(k AS VARCHAR)), 1, 20)"
+    seg_id = _SEG_ID.format(kind="s.kind").replace("doc_id", newdoc.format(col="s.doc_id"))
+    with Store(dst) as store:
+        con = store.con
+        con.execute(f"ATTACH '{src}' AS src (READ_ONLY)")
+        con.execute("BEGIN TRANSACTION")
+        con.execute("INSERT INTO runs SELECT * FROM src.runs")
+        con.execute(f"""INSERT INTO documents SELECT {newdoc.format(col="d.doc_id")}, d.source,
+                            d.locator || '#' || CAST(k AS VARCHAR), d.kind, d.question, d.text, d.attrs, d.run_id
+                        FROM src.documents d, range({times}) t(k)""")
+        con.execute(f"""CREATE TEMP TABLE segmap AS SELECT s.seg_id AS old, {seg_id} AS seg_id,
+                            {newdoc.format(col="s.doc_id")} AS doc_id FROM src.segments s, range({times}) t(k)""")
+        con.execute("""INSERT INTO segments SELECT m.seg_id, m.doc_id, s.kind, s.start, s."end", s.text, s.speaker,
+                           s.source_ref FROM src.segments s JOIN segmap m ON m.old = s.seg_id""")
+        con.execute("""INSERT INTO codes SELECT m.seg_id, c.theme, c.score, c.assigned, c.coder, c.run_id
+                       FROM src.codes c JOIN segmap m ON m.old = c.seg_id""")
+        con.execute("""INSERT INTO sentiment SELECT m.seg_id, x.label, x.score, x.coder, x.run_id
+                       FROM src.sentiment x JOIN segmap m ON m.old = x.seg_id""")
+        con.execute("DROP TABLE segmap")
+        con.execute("COMMIT")
+        con.execute("DETACH src")
+
+
 def measure_with(cmd: list[str], **env: str) -> tuple[float, float]:
     """Like bench_ingest.measure_fresh, with extra environment variables for the command."""
     wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
@@ -105,8 +137,21 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="keep the stores in this folder (and reuse them if there)")
     ap.add_argument("--reuse", action="store_true", help="with --keep: time the reads on the stores already there")
     ap.add_argument("--no-before", action="store_true", help="skip the baseline (the earlier in-memory evidence)")
+    ap.add_argument("--before", type=Path, metavar="SRC",
+                    help="also time each read command with the evalnlp source tree SRC (its src folder)")
+    ap.add_argument("--no-low-limit", action="store_true", help=f"skip the runs with a {LOW_LIMIT} memory limit")
+    ap.add_argument("--render", action="store_true",
+                    help="with --keep: write the section again from the figures of the last run kept there")
     args = ap.parse_args()
+    if args.render:
+        if not args.keep:
+            raise SystemExit("--render needs --keep DIR")
+        saved = json.loads((args.keep / "scale_rows.json").read_text())
+        render(saved["rows"], tuple(saved["load"]), tuple(saved["end_load"]), saved["date"])
+        return
     sizes = list(args.rows) + ([10_000_000] if args.with_10m else [])
+    if args.with_10m and 1_000_000 not in sizes:
+        raise SystemExit("--with-10m copies the 1,000,000-passage store: keep 1000000 among --rows")
     load = os.getloadavg()
     rows_out: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,33 +162,53 @@ def main() -> None:
             figures = folder / f"scale_{n}.classify.json"
             if args.reuse and db.exists() and figures.exists():  # classify as measured when the store was made
                 c_wall, c_peak = json.loads(figures.read_text())
+            elif n == 10_000_000:  # the 1M store copied ten times: no classify baseline
+                if db.exists():
+                    db.unlink()
+                copy_store(folder / "scale_1000000.duckdb", db, 10)
+                c_wall = c_peak = float("nan")
+                figures.write_text(json.dumps([c_wall, c_peak]))
             else:
                 db, c_wall, c_peak = build_store(n, folder)
                 figures.write_text(json.dumps([c_wall, c_peak]))
-            rows_out.append(f"| {n:,} | classify --codebook fft (baseline) | {c_wall:.1f} | | {c_peak:,.0f} |")
-            print(rows_out[-1], flush=True)
+            if c_wall == c_wall:
+                rows_out.append(f"| {n:,} | classify --codebook fft (baseline) | {c_wall:.1f} | | {c_peak:,.0f} |")
+                print(rows_out[-1], flush=True)
+            if args.before:  # the same commands with the earlier source tree, on the same store
+                for name, cmd in read_cmds(db, folder):
+                    wall, peak = measure_with(cmd, PYTHONPATH=str(args.before))
+                    ratio = f"{wall / c_wall:.2f}" if c_wall == c_wall else ""
+                    rows_out.append(f"| {n:,} | {name}, before | {wall:.1f} | {ratio} | {peak:,.0f} |")
+                    print(rows_out[-1], flush=True)
             cmds = read_cmds(db, folder)
             if not args.no_before and n <= 1_000_000:
                 cmds.append(("evidence --by ward --by site, before: every passage loaded into pandas (baseline)",
                              [PY, "-c", BEFORE.format(golden=str(REPO / "tests" / "golden"), db=str(db))]))
             for name, cmd in cmds:
                 wall, peak = measure_fresh(cmd)
-                ratio = wall / c_wall if c_wall == c_wall else float("nan")
-                rows_out.append(f"| {n:,} | {name} | {wall:.1f} | {ratio:.2f} | {peak:,.0f} |")
+                ratio = f"{wall / c_wall:.2f}" if c_wall == c_wall else ""
+                rows_out.append(f"| {n:,} | {name} | {wall:.1f} | {ratio} | {peak:,.0f} |")
                 print(rows_out[-1], flush=True)
-            if n == sizes[-1]:  # the store's own memory is DuckDB's, capped by EVALNLP_MEMORY_LIMIT (default 1GB)
+            if n == sizes[-1] and not args.no_low_limit:  # the store's own memory is DuckDB's, capped by EVALNLP_MEMORY_LIMIT (default 1GB)
                 for name, cmd in read_cmds(db, folder):
                     wall, peak = measure_with(cmd, EVALNLP_MEMORY_LIMIT=LOW_LIMIT)
-                    ratio = wall / c_wall if c_wall == c_wall else float("nan")
-                    rows_out.append(f"| {n:,} | {name}, EVALNLP_MEMORY_LIMIT={LOW_LIMIT} | {wall:.1f} | {ratio:.2f} "
+                    ratio = f"{wall / c_wall:.2f}" if c_wall == c_wall else ""
+                    rows_out.append(f"| {n:,} | {name}, EVALNLP_MEMORY_LIMIT={LOW_LIMIT} | {wall:.1f} | {ratio} "
                                     f"| {peak:,.0f} |")
                     print(rows_out[-1], flush=True)
             if not args.keep:
                 for f in folder.glob(f"scale_{n}.duckdb*"):
                     f.unlink()
     end_load = os.getloadavg()
+    if args.keep:  # the figures, so that the section can be written again (--render)
+        (args.keep / "scale_rows.json").write_text(json.dumps(
+            {"rows": rows_out, "load": load, "end_load": end_load, "date": today()}))
+    render(rows_out, load, end_load, today())
+
+
+def render(rows_out: list[str], load: tuple, end_load: tuple, day: str) -> None:
     busy = max(load[0], end_load[0]) > 1.0
-    lines = [f"## Evidence, quotes and report at scale ({today()})", "",
+    lines = [f"## Evidence, quotes and report at scale ({day})", "",
              f"Machine: {machine()}. Load average {load[0]:.1f} when the run began and {end_load[0]:.1f} when it "
              "ended (other work shared the two cores)." if busy else f"Machine: {machine()}.", "",
              "| passages | command | seconds | time / classify's | peak RSS (MB) |", "|---|---|---|---|---|",
