@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -171,13 +172,13 @@ def main() -> None:
             else:
                 db, c_wall, c_peak = build_store(n, folder)
                 figures.write_text(json.dumps([c_wall, c_peak]))
-            if c_wall == c_wall:
+            if not math.isnan(c_wall):
                 rows_out.append(f"| {n:,} | classify --codebook fft (baseline) | {c_wall:.1f} | | {c_peak:,.0f} |")
                 print(rows_out[-1], flush=True)
             if args.before:  # the same commands with the earlier source tree, on the same store
                 for name, cmd in read_cmds(db, folder):
                     wall, peak = measure_with(cmd, PYTHONPATH=str(args.before))
-                    ratio = f"{wall / c_wall:.2f}" if c_wall == c_wall else ""
+                    ratio = f"{wall / c_wall:.2f}" if not math.isnan(c_wall) else ""
                     rows_out.append(f"| {n:,} | {name}, before | {wall:.1f} | {ratio} | {peak:,.0f} |")
                     print(rows_out[-1], flush=True)
             cmds = read_cmds(db, folder)
@@ -186,13 +187,13 @@ def main() -> None:
                              [PY, "-c", BEFORE.format(golden=str(REPO / "tests" / "golden"), db=str(db))]))
             for name, cmd in cmds:
                 wall, peak = measure_fresh(cmd)
-                ratio = f"{wall / c_wall:.2f}" if c_wall == c_wall else ""
+                ratio = f"{wall / c_wall:.2f}" if not math.isnan(c_wall) else ""
                 rows_out.append(f"| {n:,} | {name} | {wall:.1f} | {ratio} | {peak:,.0f} |")
                 print(rows_out[-1], flush=True)
             if n == sizes[-1] and not args.no_low_limit:  # the store's own memory is DuckDB's, capped by EVALNLP_MEMORY_LIMIT (default 1GB)
                 for name, cmd in read_cmds(db, folder):
                     wall, peak = measure_with(cmd, EVALNLP_MEMORY_LIMIT=LOW_LIMIT)
-                    ratio = f"{wall / c_wall:.2f}" if c_wall == c_wall else ""
+                    ratio = f"{wall / c_wall:.2f}" if not math.isnan(c_wall) else ""
                     rows_out.append(f"| {n:,} | {name}, EVALNLP_MEMORY_LIMIT={LOW_LIMIT} | {wall:.1f} | {ratio} "
                                     f"| {peak:,.0f} |")
                     print(rows_out[-1], flush=True)
