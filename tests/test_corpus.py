@@ -254,3 +254,64 @@ def test_past_the_bounds_quotes_come_from_the_candidates(fft_store, encoder, mon
         assert list(sample["seg_id"]) == list(again["seg_id"])  # a fixed sample
     picked = rank_quotes(store, cb, "staff", n=3, redact=False, encoder=encoder)
     assert len(picked) == 3 and set(picked["seg_id"]) <= set(top["seg_id"])
+
+
+def _temp_tables(store) -> list[str]:
+    return [r[0] for r in store.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '_coded_')").fetchall()]
+
+
+def test_asked_first_then_closed_the_answers_are_the_same(fft_store, encoder):
+    """The read commands ask the store everything first and close the corpus before the models load: the tables
+    and quotes made from the kept answers equal those of a corpus asked as it goes, and nothing is asked again."""
+    from evalnlp.evidence import ask_store as ask_for_evidence
+    from evalnlp.quotes import ask_store as ask_for_quotes
+
+    store, cb, _ = fft_store
+    corpus = load_corpus(store, cb)
+    ask_for_evidence(corpus, cb, ["site", "ward"])
+    for theme in ("staff", "environment_facilities"):
+        ask_for_quotes(corpus, theme, n=3, by="site")
+    assert _temp_tables(store)
+    corpus.close()
+    assert corpus._handle is None and not _temp_tables(store)
+    asked = build_evidence(store, cb, by=["site", "ward"], encoder=encoder, corpus=corpus).to_json()
+    quotes = [quotes_to_json(rank_quotes(store, cb, t, n=3, by="site", encoder=encoder, corpus=corpus))
+              for t in ("staff", "environment_facilities")]
+    assert corpus._handle is None and not _temp_tables(store)  # every answer came from the corpus
+    fresh = load_corpus(store, cb)
+    assert asked == build_evidence(store, cb, by=["site", "ward"], encoder=encoder, corpus=fresh).to_json()
+    assert quotes == [quotes_to_json(rank_quotes(store, cb, t, n=3, by="site", encoder=encoder, corpus=fresh))
+                      for t in ("staff", "environment_facilities")]
+    fresh.close()
+    # a question not asked before remakes the tables
+    assert len(corpus.candidates(["staff"], 5, candidate_weights(), attr="trust")) > 0
+    assert corpus._handle is not None and _temp_tables(store)
+    corpus.close()
+
+
+def test_commands_leave_no_temporary_tables(fft_store, encoder, tmp_path):
+    store, cb, _ = fft_store
+    build_evidence(store, cb, by=["site"], encoder=encoder)
+    rank_quotes(store, cb, "staff", n=2, encoder=encoder)
+    write_report(store, cb, tmp_path / "r.html", by="site", encoder=encoder)
+    assert not _temp_tables(store)
+
+
+def test_kept_answers_are_not_changed_by_their_callers(fft_store):
+    store, cb, _ = fft_store
+    with load_corpus(store, cb) as corpus:
+        counts = corpus.theme_counts(["positive"], "site")
+        sizes = corpus.group_sizes("site")
+        cands = corpus.candidates(["staff"], 10, candidate_weights())
+        total, rows = corpus.theme_passages("staff", 50)
+        expect = (counts.copy(), sizes.copy(), cands.copy(), rows.copy())
+        counts["segments"] = -1
+        sizes[:] = -1
+        cands["text"] = ""
+        rows["text"] = ""
+        pd.testing.assert_frame_equal(corpus.theme_counts(["positive"], "site"), expect[0])
+        pd.testing.assert_series_equal(corpus.group_sizes("site"), expect[1])
+        pd.testing.assert_frame_equal(corpus.candidates(["staff"], 10, candidate_weights()), expect[2])
+        assert corpus.theme_passages("staff", 50)[0] == total
+        pd.testing.assert_frame_equal(corpus.theme_passages("staff", 50)[1], expect[3])

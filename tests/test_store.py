@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -376,3 +377,27 @@ def test_import_runs_keeps_runs_already_there(store):
     assert store.import_runs(pd.concat([other, mine], ignore_index=True)) == 1
     assert store.table("runs").set_index("run_id").loc[run, "command"] == "classify"
     assert len(store.table("runs")) == 2
+
+
+def test_read_only_store_bounds_its_working_memory(tmp_path, monkeypatch):
+    """A read-only store gives sorts and hash tables a quarter of the memory limit and hands freed memory back;
+    a writable store keeps DuckDB's defaults for them."""
+    from evalnlp.store import _size_bytes
+
+    assert [_size_bytes(v) for v in ("1GB", "500 MB", "2GiB", "1.5gb", "64KiB")] == [
+        10**9, 5 * 10**8, 2 * 1024**3, 15 * 10**8, 64 * 1024]
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    monkeypatch.setenv("EVALNLP_MEMORY_LIMIT", "2GB")
+
+    def setting(store, name):
+        con = getattr(store, "con", store)
+        return con.execute("SELECT value FROM duckdb_settings() WHERE name = ?", [name]).fetchone()[0]
+
+    quarter = duckdb.connect()  # how DuckDB prints 500,000,000 bytes
+    quarter.execute("SET memory_limit = '500000000B'")
+    with Store(path, read_only=True) as store:
+        assert setting(store, "operator_memory_limit") == setting(quarter, "memory_limit")
+        assert setting(store, "allocator_background_threads") == "true"
+    with Store(path) as store:
+        assert setting(store, "operator_memory_limit") is None

@@ -125,7 +125,9 @@ class Corpus:
 
     Counting happens in the store, in temporary tables made on first use; :meth:`close` drops them (so does
     using the corpus as a context manager). A corpus is a snapshot: codes stored after its first question are
-    not seen by it.
+    not seen by it, and each answer (counts, candidates, a theme's passages) is worked out once and kept, so a
+    command can ask the store everything it needs first, :meth:`close` the corpus to give the store's working
+    memory back, and then score, embed and redact (see :meth:`prefetch`).
     """
 
     def __init__(self, store, codebook):
@@ -136,6 +138,7 @@ class Corpus:
         self._keys: list[str] | None = None
         self._frames: dict[str, pd.DataFrame] = {}
         self._embeddings: dict[str, np.ndarray] = {}
+        self._answers: dict[tuple, Any] = {}  # the store's answers, by question (see _answer)
 
     # ---- lifecycle
 
@@ -148,7 +151,8 @@ class Corpus:
         return self._handle
 
     def close(self) -> None:
-        """Drop the store's temporary tables of this corpus (it can be asked again; they are then remade)."""
+        """Drop the store's temporary tables of this corpus. Answers already given are kept; a question not
+        asked before remakes the tables."""
         if self._handle is not None:
             self.store.close_coded(self._handle)
             self._handle = None
@@ -160,12 +164,42 @@ class Corpus:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    def _answer(self, key: tuple, ask) -> Any:
+        """The store's answer to the question ``key``, asked (``ask()``) the first time only."""
+        if key not in self._answers:
+            self._answers[key] = ask()
+        return self._answers[key]
+
+    def prefetch(self, *, labels: list[str], attrs: list[str] = (), themes: list[str] = (),
+                 candidates: list[dict[str, Any]] = (), theme_passages: int | None = None) -> None:
+        """Ask the store now, and keep, what a command will need: totals, sources, coders and runs; theme
+        counts by ``labels`` overall and per attribute of ``attrs`` with their group sizes; the candidates of
+        each keyword set in ``candidates`` (the arguments of :meth:`candidates`); and, with ``theme_passages``
+        (a limit), the passages of each of ``themes``. Nothing changes in what is answered, only when the store
+        works it out: once every question is asked, :meth:`close` frees the store's working memory before the
+        embedding and redaction models are loaded."""
+        self.totals()
+        self.sources()
+        self.coders()
+        self.runs()
+        self.ignored_themes  # noqa: B018  (asked now, kept)
+        for attr in [None, *attrs]:
+            self.theme_counts(labels, attr)
+            if attr is not None:
+                self.group_sizes(attr)
+        for kwargs in candidates:
+            self.candidates(**kwargs)
+        if theme_passages is not None:
+            for theme in dict.fromkeys(themes):
+                self.theme_passages(theme, theme_passages)
+
     # ---- attributes and groups
 
     @property
     def ignored_themes(self) -> list[str]:
         """Themes with codes in the store that are not in the codebook."""
-        return sorted(set(self.store.code_themes()) - set(self.codebook.theme_ids))
+        return list(self._answer(("ignored_themes",), lambda: sorted(
+            set(self.store.code_themes()) - set(self.codebook.theme_ids))))
 
     def metadata_keys(self) -> list[str]:
         """The metadata keys of the documents with passages, in order of first appearance."""
@@ -220,9 +254,12 @@ class Corpus:
 
     def group_sizes(self, attr: str) -> pd.Series:
         """Documents coded per group of ``attr`` (index group, in natural order)."""
-        df = self.store.coded_group_sizes(self.handle, self.group_table(attr))
-        sizes = pd.Series(df["n"].to_numpy(dtype=int), index=df["group"].to_numpy(dtype=object))
-        return sizes.reindex(sorted(sizes.index, key=group_sort_key))
+        def ask() -> pd.Series:
+            df = self.store.coded_group_sizes(self.handle, self.group_table(attr))
+            sizes = pd.Series(df["n"].to_numpy(dtype=int), index=df["group"].to_numpy(dtype=object))
+            return sizes.reindex(sorted(sizes.index, key=group_sort_key))
+
+        return self._answer(("group_sizes", attr), ask).copy()
 
     def group_spread(self, attr: str) -> tuple[int, int]:
         """(groups of ``attr`` among coded documents, not counting ``(missing)``; documents in the largest)."""
@@ -232,20 +269,23 @@ class Corpus:
 
     def totals(self) -> dict[str, int]:
         """documents_coded, segments_coded, segments_no_theme and segments_human_coded."""
-        return self.store.coded_totals(self.handle)
+        return dict(self._answer(("totals",), lambda: self.store.coded_totals(self.handle)))
 
     def theme_counts(self, labels: list[str], attr: str | None = None) -> pd.DataFrame:
         """Per theme (and group of ``attr``) with codes: segments, documents and rows per sentiment label."""
-        group = self.group_table(attr) if attr is not None else None
-        return self.store.coded_theme_counts(self.handle, list(labels), group)
+        def ask() -> pd.DataFrame:
+            group = self.group_table(attr) if attr is not None else None
+            return self.store.coded_theme_counts(self.handle, list(labels), group)
+
+        return self._answer(("theme_counts", tuple(labels), attr), ask).copy()
 
     def sources(self) -> pd.DataFrame:
         """Per source: documents and segments stored, documents coded."""
-        return self.store.coded_sources(self.handle)
+        return self._answer(("sources",), lambda: self.store.coded_sources(self.handle)).copy()
 
     def coders(self) -> pd.DataFrame:
         """Coded passages per coder: coder, segments."""
-        return self.store.coded_coders(self.handle)
+        return self._answer(("coders",), lambda: self.store.coded_coders(self.handle)).copy()
 
     # ---- passages
 
@@ -262,13 +302,19 @@ class Corpus:
         """Quote candidates chosen by the store (see :meth:`evalnlp.store.Store.coded_candidates`), with
         ``attrs`` parsed; with ``attr`` a ``group`` column; ``filters`` {attr: values} keep documents in those
         groups (an unknown attribute raises E150, or E157 naming ``filter_claim``, the claim these filters are of)."""
-        flt = []
-        for name, values in (filters or {}).items():
-            flt.append((self._filter_table(name, filter_claim), list(values)))
-        group = self.group_table(attr) if attr is not None else None
-        df = self.store.coded_candidates(self.handle, list(themes), k, weights, group=group, filters=flt,
-                                         first_theme=first_theme, testimonials=testimonials)
-        return self._passage_frame(df)
+        def ask() -> pd.DataFrame:
+            flt = []
+            for name, values in (filters or {}).items():
+                flt.append((self._filter_table(name, filter_claim), list(values)))
+            group = self.group_table(attr) if attr is not None else None
+            df = self.store.coded_candidates(self.handle, list(themes), k, weights, group=group, filters=flt,
+                                             first_theme=first_theme, testimonials=testimonials)
+            return self._passage_frame(df)
+
+        key = ("candidates", tuple(themes), int(k), tuple(float(w) for w in weights), attr,
+               tuple((name, tuple(values)) for name, values in (filters or {}).items()), bool(first_theme),
+               bool(testimonials), filter_claim)
+        return self._answer(key, ask).copy()
 
     def _filter_table(self, attr: str, claim: str | None) -> str:
         try:
@@ -293,7 +339,9 @@ class Corpus:
     def theme_passages(self, theme: str, limit: int) -> tuple[int, pd.DataFrame]:
         """(codes assigned ``theme``, up to ``limit`` of their passages: seg_id, text), see
         :meth:`evalnlp.store.Store.coded_theme_passages`."""
-        return self.store.coded_theme_passages(self.handle, theme, limit)
+        total, rows = self._answer(("theme_passages", theme, int(limit)),
+                                   lambda: self.store.coded_theme_passages(self.handle, theme, limit))
+        return total, rows.copy()
 
     def cited_sources(self, seg_ids: list[str]) -> pd.DataFrame:
         """The corroborating-source entries the testimonials ``seg_ids`` cite: seg_id, ref, label, text."""
@@ -301,7 +349,7 @@ class Corpus:
 
     def runs(self) -> pd.DataFrame:
         """Every run recorded in the store, oldest first."""
-        return runs(self.store)
+        return self._answer(("runs",), lambda: runs(self.store)).copy()
 
     # ---- the whole corpus in memory (small stores, notebooks; no command reads these)
 

@@ -39,6 +39,7 @@ from evalnlp import errors
 from evalnlp.corpus import Corpus, load_corpus
 from evalnlp.corpus import plain as _plain
 from evalnlp.quotes import (
+    CENTRE_SAMPLE,
     QUOTE_CANDIDATES,
     candidate_weights,
     finish_quotes,
@@ -542,6 +543,26 @@ def _json_obj(value: Any) -> Any:
         return str(value)
 
 
+def _candidate_questions(codebook, by: Sequence[str]) -> list[dict[str, Any]]:
+    """The quote candidates the theme table and each framework matrix ask for (arguments of
+    :meth:`Corpus.candidates`)."""
+    base = {"themes": list(codebook.theme_ids), "k": CELL_CANDIDATES, "weights": candidate_weights()}
+    return [base] + [{**base, "attr": attr} for attr in by]
+
+
+def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = ()) -> None:
+    """Ask the store, now, everything the evidence tables of ``by`` need except the claims (counts, group
+    sizes, sources, coders, runs, quote candidates and the passages of their themes' centres); the corpus keeps
+    the answers, so it can be closed before the embedding and redaction models are loaded (the store's working
+    memory and the models' are then never held at once)."""
+    by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
+    for attr in by:
+        corpus.check_attribute(attr)  # fail before any work on an unknown attribute
+    questions = _candidate_questions(codebook, by)
+    themes = [t for q in questions for t in corpus.candidates(**q)["theme"].unique()]
+    corpus.prefetch(labels=list(SENTIMENT), attrs=by, themes=themes, theme_passages=CENTRE_SAMPLE)
+
+
 def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Iterable[Claim] | str | Path | None = None,
                    redact: bool = True, n_quotes: int = 3, encoder=None, corpus: Corpus | None = None,
                    keep_names: Iterable[str] = ()) -> Evidence:
@@ -553,6 +574,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     for an unknown claim filter attribute, E156 for a claim theme not in the codebook.
     """
     by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
+    own = corpus is None  # a corpus made here is closed here
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
     for attr in by:
         corpus.check_attribute(attr)  # fail before any work on an unknown attribute
@@ -565,11 +587,11 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         parse_claims([{"id": c.id, "text": c.text, "themes": list(c.themes),
                        **({"filters": {k: list(v) for k, v in c.filters.items()}} if c.filters else {})}
                       for c in claims], "<claims>", codebook)
+    ask_store(corpus, codebook, by)
+    if own and not claims:  # everything is asked: the store's temporary tables can go before the models load
+        corpus.close()
     totals = corpus.totals()
-    weights = candidate_weights()
-    themes_ids = list(codebook.theme_ids)
-    frames = [corpus.candidates(themes_ids, CELL_CANDIDATES, weights)]
-    frames += [corpus.candidates(themes_ids, CELL_CANDIDATES, weights, attr=attr) for attr in by]
+    frames = [corpus.candidates(**q) for q in _candidate_questions(codebook, by)]
     scored = [score_pairs(corpus, codebook, encoder, pairs=f) for f in frames]
     themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"])
     matrices = {attr: _matrix(corpus, codebook, sc, attr) for attr, sc in zip(by, scored[1:])}
@@ -578,6 +600,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     matrices = dict(zip(matrices, filled))
     claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
+    if own:
+        corpus.close()
     notes = []
     ignored = corpus.ignored_themes
     if ignored:

@@ -369,6 +369,19 @@ def _check_n(n: Any) -> int:
     return int(n)
 
 
+def ask_store(corpus: Corpus, theme: str, *, n: int = 5, by: str | None = None) -> pd.DataFrame:
+    """Ask the store, now, what :func:`rank_quotes` needs for ``theme``: its quote candidates (returned) and
+    the passages of its centre. The corpus keeps the answers, so it can be closed before the embedding and
+    redaction models are loaded. E158 for a bad ``n``, E150 for an unknown ``by`` attribute."""
+    n = _check_n(n)
+    if by:
+        corpus.check_attribute(by)
+    candidates = corpus.candidates([theme], max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
+    if len(candidates):
+        corpus.theme_passages(theme, CENTRE_SAMPLE)
+    return candidates
+
+
 def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
                 encoder=None, corpus: Corpus | None = None, keep_names: Iterable[str] = ()) -> pd.DataFrame:
     """The ``n`` best quotes for ``theme`` (the best ``n`` per group of ``by``), best first.
@@ -380,11 +393,11 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     """
     codebook.get(theme)
     n = _check_n(n)
+    own = corpus is None  # a corpus made here is closed here
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
-    if by:
-        corpus.check_attribute(by)
-    k = max(QUOTE_CANDIDATES, 20 * n)
-    candidates = corpus.candidates([theme], k, candidate_weights(), attr=by or None)
+    candidates = ask_store(corpus, theme, n=n, by=by)
+    if own:  # everything is asked: the store's temporary tables can go before the models load
+        corpus.close()
     if candidates.empty:
         return _empty_quotes(by)
     ranked = score_pairs(corpus, codebook, encoder, pairs=candidates)

@@ -106,6 +106,12 @@ class Store:
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
         self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
+        if read_only:  # the read commands: see _read_settings
+            for name, value in _read_settings().items():
+                try:
+                    self.con.execute(f"SET {name} = {value}")
+                except duckdb.Error:  # a DuckDB without the setting works as before
+                    pass
         try:  # the library never prints; in Jupyter DuckDB refuses the setting unless ipywidgets is installed
             self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error:
@@ -1414,6 +1420,31 @@ def _memory_limit() -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
         raise errors.error("E409", value=value)
     return value
+
+
+#: A read-only store's working memory (what the read commands use): sorts and hash tables get a quarter of the
+#: memory limit before they spill (the rest is left for the temporary tables of the coded corpus and the pages read),
+#: and memory DuckDB frees goes back to the system soon after (a read command loads its embedding and redaction
+#: models only once the store has answered, see evalnlp.corpus.Corpus.prefetch).
+OPERATOR_SHARE = 4
+
+
+def _read_settings() -> dict[str, str]:
+    """DuckDB settings of a read-only store: ``operator_memory_limit`` a quarter (:data:`OPERATOR_SHARE`) of the
+    memory limit, freed memory flushed past 16MB by the allocator's background threads."""
+    return {"operator_memory_limit": f"'{_size_bytes(_memory_limit()) // OPERATOR_SHARE}B'",
+            "allocator_flush_threshold": "'16MB'",
+            "allocator_background_threads": "true"}
+
+
+def _size_bytes(value: str) -> int:
+    """Bytes of a DuckDB size such as ``1GB``, ``500 MB`` or ``2GiB`` (as :func:`_memory_limit` accepts)."""
+    import re
+
+    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)", value.strip(), re.IGNORECASE).groups()
+    unit = unit.upper()
+    base = 1024 if "I" in unit else 1000
+    return int(float(number) * base ** "KMGT".index(unit[0]) * base)
 
 
 def _natural(column: str) -> str:
