@@ -79,15 +79,14 @@ class EnsembleCoder(SupervisedCoder):
 
     def fit(self, X, Y) -> "EnsembleCoder":
         """Train as :class:`SupervisedCoder` does, then score the prior alone on the same codes."""
-        super().fit(X, Y)
         from evalnlp.coding.base import as_texts
         from evalnlp.coding.keyword import resolve_codebook
         from evalnlp.coding.supervised import labels_matrix
-
         from evalnlp.util import passage_fingerprint
 
-        texts = as_texts(X)
+        texts = as_texts(X)  # read once: X and Y may be iterators
         truth = labels_matrix(Y, len(texts), resolve_codebook(self.codebook))
+        super().fit(texts, truth)
         known = vars(self).pop("_prior_passages", None) or set()
         seen = np.fromiter((passage_fingerprint(t) in known for t in texts), bool, len(texts))
         self.prior_seen_ = int(seen.sum())
