@@ -252,7 +252,63 @@ def _beside(X, dense: np.ndarray):
     return sparse.csr_matrix((data, indices, indptr), shape=(n, X.shape[1] + d))
 
 
-class _WordNgrams:
+class _TokenBlock:
+    """What the fast TF-IDF blocks share: a memory of each distinct whitespace token's column ids (worked out
+    once by :meth:`_ids_of`, cleared past 300,000 tokens), and the vectorizer's own weighting of the counts."""
+
+    def _setup(self, vectorizer) -> None:
+        import threading
+
+        self.n_features = len(vectorizer.vocabulary_)
+        self.idf = vectorizer.idf_
+        self.dtype = vectorizer.dtype
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.memory: dict[str, int] = {}
+        self.ptr = np.zeros(1, dtype=np.int64)
+        self.ids = np.zeros(0, dtype=np.int64)
+
+    def _ids_of(self, tokens: list[str]) -> list[list[int]]:
+        """The ids each of ``tokens`` contributes, in order."""
+        raise NotImplementedError
+
+    def _rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each token's row in the memory, with the memory's ragged ids (``ptr``, ``ids``)."""
+        import itertools
+
+        with self.lock:
+            unseen = set(tokens).difference(self.memory)
+            if unseen:
+                if len(self.memory) + len(unseen) > 300_000:
+                    self.clear()
+                    unseen = set(tokens)
+                new = sorted(unseen)
+                ids = self._ids_of(new)
+                self.ptr = np.concatenate([self.ptr, self.ptr[-1] + np.cumsum([len(i) for i in ids])])
+                self.ids = np.concatenate([self.ids, np.fromiter(itertools.chain.from_iterable(ids), np.int64)])
+                first = len(self.memory)
+                self.memory.update(zip(new, range(first, first + len(new))))
+            rows = np.fromiter(map(self.memory.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            return rows, self.ptr, self.ids
+
+    def _weighted(self, doc: np.ndarray, col: np.ndarray, n: int):
+        """The counts of (``doc``, ``col``) pairs weighted as TfidfTransformer.transform does: sublinear tf,
+        idf, then L2 rows."""
+        from sklearn.preprocessing import normalize
+
+        from evalnlp.coding.supervised import _count_matrix
+
+        X = _count_matrix(doc, col, n, self.n_features).astype(self.dtype, copy=False)
+        data = X.data
+        np.log(data, data)
+        data += 1.0
+        data *= self.idf[X.indices]
+        return normalize(X, norm="l2", copy=False)
+
+
+class _WordNgrams(_TokenBlock):
     """The word 1-2 gram TF-IDF block of a fitted ``TfidfVectorizer`` (lower-cased ``\\b\\w+\\b`` words,
     sublinear tf, idf, L2 rows), computed without per-passage Python.
 
@@ -279,13 +335,7 @@ class _WordNgrams:
         self.bigram_keys = np.asarray(keys, dtype=np.int64)[order]
         self.bigram_col = np.asarray(cols, dtype=np.int64)[order]
         self.n_words = n_words
-        self.n_features = len(vocab)
-        self.idf = vectorizer.idf_
-        self.dtype = vectorizer.dtype
-        import threading
-
-        self.lock = threading.Lock()
-        self.clear()
+        self._setup(vectorizer)
 
     @classmethod
     def of(cls, vec) -> "_WordNgrams | bool":
@@ -302,36 +352,16 @@ class _WordNgrams:
         except (KeyError, ValueError):  # a bigram of words outside the unigrams, or not two words
             return False
 
-    def clear(self) -> None:
-        self.memory: dict[str, int] = {}
-        self.ptr = np.zeros(1, dtype=np.int64)
-        self.ids = np.zeros(0, dtype=np.int64)
-
-    def _rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        import itertools
+    def _ids_of(self, tokens: list[str]) -> list[list[int]]:
+        """Each token's words as unigram indices (-1 for a word outside the vocabulary)."""
         import re
 
-        with self.lock:
-            unseen = set(tokens).difference(self.memory)
-            if unseen:
-                if len(self.memory) + len(unseen) > 300_000:
-                    self.clear()
-                    unseen = set(tokens)
-                new = sorted(unseen)
-                get = self.index.get
-                found = re.compile(r"(?u)\b\w+\b").findall
-                ids = [[get(w, -1) for w in found(tok)] for tok in new]
-                self.ptr = np.concatenate([self.ptr, self.ptr[-1] + np.cumsum([len(i) for i in ids])])
-                self.ids = np.concatenate([self.ids, np.fromiter(itertools.chain.from_iterable(ids), np.int64)])
-                first = len(self.memory)
-                self.memory.update(zip(new, range(first, first + len(new))))
-            rows = np.fromiter(map(self.memory.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-            return rows, self.ptr, self.ids
+        get = self.index.get
+        found = re.compile(r"(?u)\b\w+\b").findall
+        return [[get(w, -1) for w in found(tok)] for tok in tokens]
 
     def transform(self, texts: list[str]):
-        from sklearn.preprocessing import normalize
-
-        from evalnlp.coding.supervised import _count_matrix, _ragged_gather, _tokenise
+        from evalnlp.coding.supervised import _ragged_gather, _tokenise
 
         n = len(texts)
         flat, ptr = _tokenise(texts)
@@ -354,15 +384,10 @@ class _WordNgrams:
         col = np.concatenate(cols)
         doc = np.concatenate(docs)
         order = np.argsort(doc, kind="stable")
-        X = _count_matrix(doc[order], col[order], n, self.n_features).astype(self.dtype, copy=False)
-        data = X.data  # as TfidfTransformer.transform: sublinear tf, idf, then L2 rows
-        np.log(data, data)
-        data += 1.0
-        data *= self.idf[X.indices]
-        return normalize(X, norm="l2", copy=False)
+        return self._weighted(doc[order], col[order], n)
 
 
-class _CharWbGrams:
+class _CharWbGrams(_TokenBlock):
     """The ``char_wb`` TF-IDF block of a fitted ``TfidfVectorizer`` (lower-cased text, the character n-grams
     of each whitespace token padded with one space, sublinear tf, idf, L2 rows), computed without
     per-passage Python.
@@ -373,15 +398,9 @@ class _CharWbGrams:
     """
 
     def __init__(self, vectorizer):
-        import threading
-
         self.vocab = vectorizer.vocabulary_
         self.low, self.high = (int(v) for v in vectorizer.ngram_range)
-        self.n_features = len(self.vocab)
-        self.idf = vectorizer.idf_
-        self.dtype = vectorizer.dtype
-        self.lock = threading.Lock()
-        self.clear()
+        self._setup(vectorizer)
 
     @classmethod
     def of(cls, vec) -> "_CharWbGrams | bool":
@@ -393,46 +412,20 @@ class _CharWbGrams:
             return False
         return cls(vec)
 
-    def clear(self) -> None:
-        self.memory: dict[str, int] = {}
-        self.ptr = np.zeros(1, dtype=np.int64)
-        self.ids = np.zeros(0, dtype=np.int64)
-
-    def _rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        import itertools
-
-        with self.lock:
-            unseen = set(tokens).difference(self.memory)
-            if unseen:
-                if len(self.memory) + len(unseen) > 300_000:
-                    self.clear()
-                    unseen = set(tokens)
-                new = sorted(unseen)
-                get = self.vocab.get
-                ids = [[c for c in map(get, _char_wb_of(tok, self.low, self.high)) if c is not None] for tok in new]
-                self.ptr = np.concatenate([self.ptr, self.ptr[-1] + np.cumsum([len(i) for i in ids])])
-                self.ids = np.concatenate([self.ids, np.fromiter(itertools.chain.from_iterable(ids), np.int64)])
-                first = len(self.memory)
-                self.memory.update(zip(new, range(first, first + len(new))))
-            rows = np.fromiter(map(self.memory.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-            return rows, self.ptr, self.ids
+    def _ids_of(self, tokens: list[str]) -> list[list[int]]:
+        """Each token's character n-grams as vocabulary columns (n-grams outside it left out)."""
+        get = self.vocab.get
+        return [[c for c in map(get, _char_wb_of(tok, self.low, self.high)) if c is not None] for tok in tokens]
 
     def transform(self, texts: list[str]):
-        from sklearn.preprocessing import normalize
-
-        from evalnlp.coding.supervised import _count_matrix, _ragged_gather, _tokenise
+        from evalnlp.coding.supervised import _ragged_gather, _tokenise
 
         n = len(texts)
         flat, ptr = _tokenise(texts)
         rows, gram_ptr, gram_ids = self._rows(flat)
         col, lengths = _ragged_gather(gram_ids, gram_ptr, rows)
         doc = np.repeat(np.repeat(np.arange(n), np.diff(ptr)), lengths)
-        X = _count_matrix(doc, col, n, self.n_features).astype(self.dtype, copy=False)
-        data = X.data  # as TfidfTransformer.transform: sublinear tf, idf, then L2 rows
-        np.log(data, data)
-        data += 1.0
-        data *= self.idf[X.indices]
-        return normalize(X, norm="l2", copy=False)
+        return self._weighted(doc, col, n)
 
 
 def _char_wb_of(token: str, low: int, high: int) -> list[str]:
