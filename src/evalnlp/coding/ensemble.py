@@ -77,26 +77,15 @@ class EnsembleCoder(SupervisedCoder):
             raise ValueError("The 'prior' parameter of EnsembleCoder must be 'zeroshot' or the name or directory "
                              f"of a saved theme model; got {self.prior!r} instead.")
 
-    def fit(self, X, Y) -> "EnsembleCoder":
-        """Train as :class:`SupervisedCoder` does, then score the prior alone on the same codes."""
-        from evalnlp.coding.base import as_texts
-        from evalnlp.coding.keyword import resolve_codebook
-        from evalnlp.coding.supervised import labels_matrix
+    def _after_fit(self, texts: list[str], Y: np.ndarray, prior_proba: np.ndarray | None) -> None:
+        """Score the prior alone on the training codes, leaving out the passages it was itself trained on."""
         from evalnlp.util import passage_fingerprint
 
-        texts = as_texts(X)  # read once: X and Y may be iterators
-        truth = labels_matrix(Y, len(texts), resolve_codebook(self.codebook))
-        super().fit(texts, truth)
         known = vars(self).pop("_prior_passages", None) or set()
         seen = np.fromiter((passage_fingerprint(t) in known for t in texts), bool, len(texts))
         self.prior_seen_ = int(seen.sum())
         unseen = np.flatnonzero(~seen)
-        if len(unseen):
-            self.prior_metrics_ = self._prior_report(truth[unseen],
-                                                     self.zeroshot_.predict_proba([texts[i] for i in unseen]))
-        else:
-            self.prior_metrics_ = None
-        return self
+        self.prior_metrics_ = self._prior_report(Y[unseen], prior_proba[unseen]) if len(unseen) else None
 
     def _prior_report(self, Y: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
         """The prior's own decisions on the training passages, reported like ``cv_metrics_``."""

@@ -746,6 +746,9 @@ class SupervisedCoder(ThemeCoder):
         """Last word on the thresholds chosen by cross-validation (unchanged here)."""
         return thresholds
 
+    def _after_fit(self, texts: list[str], Y: np.ndarray, prior_proba: np.ndarray | None) -> None:
+        """Anything to record once fitted, given the prior's probabilities on the training passages (none here)."""
+
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, Y) -> "SupervisedCoder":
@@ -804,6 +807,7 @@ class SupervisedCoder(ThemeCoder):
         self.thresholds_ = self._adjust_thresholds(self.thresholds_)
         self.cv_metrics_ = self._report(Y, proba, len(folds), nested)
         self.fingerprint_ = self._fingerprint()
+        self._after_fit(texts, Y, prior_proba)
         return self
 
     def _fit_all(self, X: sparse.csr_matrix, Y: np.ndarray, rows: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
