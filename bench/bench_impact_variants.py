@@ -42,6 +42,8 @@ import numpy as np  # noqa: E402
 from _common import machine, shared_data, today, write_section  # noqa: E402
 from train_impact_model import SEED, load, matrix  # noqa: E402
 
+from evalnlp.coding.supervised import best_f1_threshold as LIBRARY_BEST_F1  # noqa: E402  (before any swap)
+
 CONTEXT_WEIGHT = 0.7
 GRID = np.linspace(0.01, 0.99, 99)
 
@@ -87,12 +89,9 @@ def half_best_f1_threshold(scores, y) -> float:
     scores, y = np.asarray(scores, float), np.asarray(y, bool)
     if not y.any():
         return 1.0
-    chosen = scores >= _BEST_F1(scores, y)
+    chosen = scores >= LIBRARY_BEST_F1(scores, y)
     return float(2 * (chosen & y).sum() / (chosen.sum() + y.sum()) / 2)
 
-
-#: the library's rule, held before any variant swaps it out
-_BEST_F1 = None
 
 RULES = {"bootstrap": bootstrap_threshold, "smoothed": smoothed_threshold, "half best F1": half_best_f1_threshold}
 
@@ -126,9 +125,7 @@ def recipe(quotes, Y, folds, rule=None) -> tuple[np.ndarray, np.ndarray]:
     from evalnlp.coding import make_coder
     from evalnlp.coding.base import decide
 
-    global _BEST_F1
     original = supervised.best_f1_threshold
-    _BEST_F1 = _BEST_F1 or original
     if rule is not None:
         supervised.best_f1_threshold = rule
     try:
