@@ -379,6 +379,18 @@ def test_import_runs_keeps_runs_already_there(store):
     assert len(store.table("runs")) == 2
 
 
+@pytest.mark.parametrize("value", ["2", "2 GB of RAM", "lots", "1.5XB", "-1GB", ""])
+def test_a_memory_limit_that_is_not_a_size_is_refused(tmp_path, monkeypatch, value):
+    """EVALNLP_MEMORY_LIMIT is checked with the same pattern that later turns it into bytes, so whatever is
+    accepted can be converted, and anything else is refused with E409 before DuckDB sees it."""
+    from evalnlp.errors import EvalnlpError
+
+    monkeypatch.setenv("EVALNLP_MEMORY_LIMIT", value)
+    with pytest.raises(EvalnlpError) as caught:
+        Store(tmp_path / "s.duckdb")
+    assert caught.value.code == "E409"
+
+
 def test_read_only_store_bounds_its_working_memory(tmp_path, monkeypatch):
     """A read-only store gives sorts and hash tables a quarter of the memory limit and hands freed memory back;
     a writable store keeps DuckDB's defaults for them."""

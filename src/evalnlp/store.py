@@ -1412,12 +1412,16 @@ def _effective_sql(pool: str) -> str:
 _SEG_ID = """substr(md5(concat_ws(':', doc_id, {kind}, CAST(start AS VARCHAR), CAST("end" AS VARCHAR))), 1, 20)"""
 
 
+#: A DuckDB size: a number and a decimal (``KB`` ... ``TB``) or binary (``KiB`` ... ``TiB``) unit, any case.
+_SIZE = r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)"
+
+
 def _memory_limit() -> str:
     """``$EVALNLP_MEMORY_LIMIT`` (a DuckDB size such as ``2GB``), default 1GB."""
     import re
 
     value = os.environ.get("EVALNLP_MEMORY_LIMIT", "1GB").strip()
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+    if not re.fullmatch(_SIZE, value, re.IGNORECASE):
         raise errors.error("E409", value=value)
     return value
 
@@ -1441,7 +1445,7 @@ def _size_bytes(value: str) -> int:
     """Bytes of a DuckDB size such as ``1GB``, ``500 MB`` or ``2GiB`` (as :func:`_memory_limit` accepts)."""
     import re
 
-    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)", value.strip(), re.IGNORECASE).groups()
+    number, unit = re.fullmatch(_SIZE, value.strip(), re.IGNORECASE).groups()
     unit = unit.upper()
     base = 1024 if "I" in unit else 1000
     return int(float(number) * base ** "KMGT".index(unit[0]) * base)
