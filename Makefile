@@ -49,7 +49,7 @@ test: $(VENV)/.full chromium
 	$(VENV)/bin/pytest
 
 # Each script writes its section to bench/results/; assemble.py gathers them into BENCHMARKS.md.
-BENCHES := startup ingest embeddings fft classify_speed classify_e2e classify_scale impact impact_fewshot impact_encoders impact_variants extract extract_unseen extract_ref extract_ref2 extract_ref3 sources redact scale discovery review_loop
+BENCHES := startup ingest ingest_json embeddings fft classify_speed classify_e2e classify_scale impact impact_fewshot impact_encoders impact_variants extract extract_unseen extract_ref extract_ref2 extract_ref3 sources redact scale discovery review_loop
 bench: $(VENV)/.full
 	@for b in $(BENCHES); do \
 	  if [ -f bench/bench_$$b.py ]; then echo "== bench/bench_$$b.py"; $(PY) bench/bench_$$b.py || exit 1; fi; \
