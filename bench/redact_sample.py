@@ -34,6 +34,16 @@ A fourth held-out part, ``test4``, was added once ``test3`` had been scored and 
 among those holding a capitalised word inside a sentence) and ``REF_N4`` sentences drawn as before from case
 studies no earlier draw took; weighted toward REF sentences, the weaker source after round 3. It was set aside and
 labelled in full before any redaction was run on it.
+
+A fifth held-out part, ``test5``, was added once ``test4`` had been scored and read (``python bench/redact_sample.py
+--fifth``), drawn with ``SEED5`` as ``test4`` was, from the comments and case studies no earlier draw took, nor any
+unlabelled draw read while writing the rules of rounds 3 and 4 (``read_draws()``: the comments and case studies of
+the seed-8081 draws and of the seed-9191 draw of REF sentences). Two sources had run dry: only 133 comments holding
+a capitalised word inside a sentence were left unread, so it holds those 133 (``FFT_N5`` asks more); and no case
+study left had a sentence with a double quotation mark, so its ``REF_N5`` sentences are those holding a quotation
+mark, an opening backtick or single quotation mark, or a verb of speech (``_SPEECH``, as the seed-9191 development
+draw's were). It was set aside and labelled in full, and the rules of the time scored on it, before any rule was
+changed for the fifth round.
 """
 
 from __future__ import annotations
@@ -63,10 +73,14 @@ REF_N3 = 100
 SEED4 = 6464
 FFT_N4 = 300
 REF_N4 = 150
+SEED5 = 7411
+FFT_N5 = 300
+REF_N5 = 150
 SAMPLE = REPO / "bench" / "redact_sample.json"
 GOLD = REPO / "bench" / "redact_gold.json"
 _SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
+_SPEECH = re.compile(r"[`\u2018\"\u201c]|\b(?:said|says|according to|commented|wrote|writes|stated|states)\b")
 _INNER_CAP = re.compile(r"(?<![.!?]\s)(?<![.!?])(?<=\S\s)[\"'(\u201c\u2018]?([A-Z][a-z]+)\b")
 _I_FORMS = frozenset({"I", "Im", "Ive", "Id", "Ill"})
 
@@ -120,20 +134,21 @@ def inner_capital(text: str) -> bool:
 
 
 def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[dict] = (),
-          split: str = "test2", fft_filter=None) -> list[dict]:
+          split: str = "test2", fft_filter=None, read: tuple[set[int], set[str]] = (set(), set()),
+          ref_filter: re.Pattern = _QUOTE) -> list[dict]:
     rows = fft_rows()
-    used_rows = {it["row_index"] for it in taken if it["source"] == "fft"}
+    used_rows = {it["row_index"] for it in taken if it["source"] == "fft"} | read[0]
     pool = sorted(r for r in rows if r not in used_rows and (fft_filter is None or fft_filter(rows[r])))
-    fft_ids = random.Random(seed).sample(pool, fft_n)
+    fft_ids = random.Random(seed).sample(pool, min(fft_n, len(pool)))  # test5: fewer comments were left
     items = [{"id": f"fft-{r}", "source": "fft", "row_index": r, "sha1": sha(rows[r])} for r in fft_ids]
     cases = ref_cases()
-    skip = excluded_cases() | {it["case_study_id"] for it in taken if it["source"] == "ref"}
+    skip = excluded_cases() | {it["case_study_id"] for it in taken if it["source"] == "ref"} | read[1]
     order = sorted((c for c in cases if c not in skip), key=int)
     random.Random(seed).shuffle(order)
     ref_items: list[dict] = []
     for cid in order:
         field = cases[cid].get("impact_details") or ""
-        picked = [(a, b) for a, b in sentences(field) if _QUOTE.search(field[a:b]) and 40 <= len(collapse(field[a:b])) <= 600]
+        picked = [(a, b) for a, b in sentences(field) if ref_filter.search(field[a:b]) and 40 <= len(collapse(field[a:b])) <= 600]
         for a, b in random.Random(f"{seed}-{cid}").sample(picked, min(PER_CASE, len(picked))):
             text = collapse(field[a:b])
             ref_items.append({"id": f"ref-{cid}-{a}", "source": "ref", "case_study_id": cid, "field": "impact_details",
@@ -154,6 +169,36 @@ def build(seed: int = SEED, fft_n: int = FFT_N, ref_n: int = REF_N, taken: list[
     return items
 
 
+def read_draws(items: list[dict]) -> tuple[set[int], set[str]]:
+    """The FFT rows and case studies of the unlabelled draws that were read while writing earlier rules: seed 8081
+    drawn like ``test3`` (over the parts as they stood when it was made, up to ``test3`` and up to ``test4``), and
+    seed 9191, 250 REF sentences holding a quotation mark, a backtick or a verb of speech from case studies that no
+    part and no 8081 draw took."""
+    rows: set[int] = set()
+    cases: set[str] = set()
+    upto3 = [it for it in items if it["split"] in ("dev", "test", "test2", "test3")]
+    upto4 = upto3 + [it for it in items if it["split"] == "test4"]
+    # round 3 drew its 8081 comments as test3's were (filtered) beside test3; round 4 drew them unfiltered
+    later = build(8081, 300, 150, taken=upto3, split="read", fft_filter=inner_capital)
+    later += build(8081, 300, 150, taken=upto4, split="read")
+    rows |= {it["row_index"] for it in later if it["source"] == "fft"}
+    cases |= {it["case_study_id"] for it in later if it["source"] == "ref"}
+    every = ref_cases()
+    skip = excluded_cases() | {it["case_study_id"] for it in upto4 + later if it["source"] == "ref"}
+    order = sorted((c for c in every if c not in skip), key=int)
+    random.Random(9191).shuffle(order)
+    n = 0
+    for cid in order:
+        field = every[cid].get("impact_details") or ""
+        picked = [(a, b) for a, b in sentences(field) if _SPEECH.search(field[a:b]) and 40 <= len(collapse(field[a:b])) <= 600]
+        if picked:
+            cases.add(cid)
+        n += min(PER_CASE, len(picked))
+        if n >= 250:
+            break
+    return rows, cases
+
+
 def load_texts(items: list[dict]) -> dict[str, str]:
     """The text of every sample item, read from the data and checked against its recorded hash."""
     out: dict[str, str] = {}
@@ -171,7 +216,20 @@ def load_texts(items: list[dict]) -> dict[str, str]:
 
 
 def main() -> None:
-    if "--fourth" in sys.argv:
+    if "--fifth" in sys.argv:
+        meta = json.loads(SAMPLE.read_text())
+        if any(it["split"] == "test5" for it in meta["items"]):
+            raise SystemExit("the fifth held-out part is already there")
+        read = read_draws(meta["items"])
+        meta["items"] += build(SEED5, FFT_N5, REF_N5, taken=meta["items"], split="test5", fft_filter=inner_capital,
+                               read=read, ref_filter=_SPEECH)
+        meta.update({"seed5": SEED5, "fft_n5": FFT_N5, "ref_n5": REF_N5,
+                     "fft_filter5": "a capitalised word not opening a sentence (not I, not all capitals)",
+                     "ref_filter5": "a quotation mark, an opening backtick or single quote, or a verb of speech",
+                     "excluded5": "also the comments and case studies of the unlabelled draws read earlier "
+                                  "(read_draws())"})
+        items = meta["items"]
+    elif "--fourth" in sys.argv:
         meta = json.loads(SAMPLE.read_text())
         if any(it["split"] == "test4" for it in meta["items"]):
             raise SystemExit("the fourth held-out part is already there")

@@ -26,7 +26,7 @@ def test_every_item_is_labelled_once_and_the_parts_do_not_overlap(sample):
     items, gold = sample
     ids = [it["id"] for it in items]
     assert len(ids) == len(set(ids)) and set(ids) == set(gold)
-    assert {it["split"] for it in items} == {"dev", "test", "test2", "test3", "test4"}
+    assert {it["split"] for it in items} == {"dev", "test", "test2", "test3", "test4", "test5"}
     rows, cases = {}, {}
     for it in items:
         if it["source"] == "fft":
@@ -35,7 +35,7 @@ def test_every_item_is_labelled_once_and_the_parts_do_not_overlap(sample):
             cases.setdefault(it["case_study_id"], set()).add(it["split"])
     assert all(len(splits) == 1 for splits in rows.values())
     # the later held-out parts share no case study with any other part
-    assert all(len(splits) == 1 for cid, splits in cases.items() if splits & {"test2", "test3", "test4"})
+    assert all(len(splits) == 1 for cid, splits in cases.items() if splits & {"test2", "test3", "test4", "test5"})
 
 
 def test_fft_labels_point_at_words_of_the_comment_they_name(sample):
