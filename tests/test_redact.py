@@ -456,7 +456,62 @@ CONTEXT_RULES = [
     # a creative or professional role before a name
     ("role, artist", 'It was led by cabaret artist Dieter Brenneck" in 2012.', 'It was led by cabaret artist [NAME]" in 2012.'),
     ("role, artist, not a name", "It was led by the artist collective in Leeds.", "It was led by the artist collective in Leeds."),
+    # a full or titled name once: its bare surname and first name elsewhere in the text are the same person
+    ("same name again", "Margaret Quennell ran the group. It helped, Quennell said, and Margaret agreed.",
+     "[NAME] ran the group. It helped, [NAME] said, and [NAME] agreed."),
+    ("same name again, titled", "We thank Professor Okwudili. The Okwudili Building opened; Okwudili's view won.",
+     "We thank Professor [NAME]. The Okwudili Building opened; [NAME]'s view won."),
+    ("same name again, a word surname", "Actor Gareth Lamb praised it. Lamb said it helped. Lamb Hall was full.",
+     "Actor [NAME] praised it. [NAME] said it helped. Lamb Hall was full."),
+    ("same name again, not after of", "Tovah Quennell taught at the University of Quennell.",
+     "[NAME] taught at the University of Quennell."),
+    # a possessive in quotation marks is a person's, not a quoted title
+    ("possessive after a backtick", "A teacher wrote: `Brannagh-Willis' remarkable article changed my lessons'.",
+     "A teacher wrote: `[NAME]' remarkable article changed my lessons'."),
+    ("possessive after a backtick, 's", "The partnership said `Vellacott's research has shaped our thinking'.",
+     "The partnership said `[NAME]'s research has shaped our thinking'."),
+    ("quoted, two words with a possessive stay", "Impact on heritage `Wexcombe Grange's mission is to teach'.",
+     "Impact on heritage `Wexcombe Grange's mission is to teach'."),
+    # an editor's square brackets inside a quotation hold a person
+    ("square brackets", "The chair states: [Ormerod's] rigour and care shaped the policy.",
+     "The chair states: [[NAME]'s] rigour and care shaped the policy."),
+    ("square brackets, verb", "She wrote that `Instead of talking [Pardoe] got it delivered'.",
+     "She wrote that `Instead of talking [[NAME]] got it delivered'."),
+    ("square brackets, a place", "Ensembles played in turn (Bit 20 [Bergen], Oslo [Vellmar]).",
+     "Ensembles played in turn (Bit 20 [Bergen], Oslo [Vellmar])."),
+    ("square brackets, placeholder", "It was only Paul [Redacted] who helped.", "It was only [NAME] [Redacted] who helped."),
+    # ", who": a person
+    ("who", "Quarshie, who wrote the foreword, was thanked.", "[NAME], who wrote the foreword, was thanked."),
+    # a letter to someone; a team led by someone; an essay by someone
+    ("letter to", "The council stated in a letter to Ferrand that it agreed.", "The council stated in a letter to [NAME] that it agreed."),
+    ("led by", "The `Landscapes' team led by Ormerod has worked widely.", "The `Landscapes' team led by [NAME] has worked widely."),
+    ("essay by", "The site posted an essay by Quennell, with notes.", "The site posted an essay by [NAME], with notes."),
+    ("research by, staff", "A grant paid for research by Wexcombe staff on advice.", "A grant paid for research by Wexcombe staff on advice."),
+    # co-workers: "and her team"
+    ("and her team", "The system Quennell and her team had developed was used.", "The system [NAME] and her team had developed was used."),
+    # verbs of research prose, also after an adverb or before a quotation
+    ("research verb", "At four seminars, Ormerod debated the issues raised.", "At four seminars, [NAME] debated the issues raised."),
+    ("adverb then verb", "Vellacott then records that the plan changed.", "[NAME] then records that the plan changed."),
+    ("verb in a quotation", "The panel remarks that Quarshie `played a central role'.", "The panel remarks that [NAME] `played a central role'."),
+    # a possessive before what a researcher gave, past a year or an aside
+    ("possessive, keynote", "Ormerod's keynote was based on her research.", "[NAME]'s keynote was based on her research."),
+    ("possessive past a year", "Quarshie's 2012 analysis was cited.", "[NAME]'s 2012 analysis was cited."),
+    ("possessive past an aside", "Ferrand's (with colleagues) article shaped the report.",
+     "[NAME]'s (with colleagues) article shaped the report."),
 ]
+
+
+#: Rules that keep a word that is not a name, where the model alone may still read it as one.
+RULES_ONLY = [
+    # a name found by its shape alone may be a thing's: its words do not spread
+    ("same name again, not from a name by shape alone", "We fitted Ashwoods Lightfoot in vans; drivers liked Lightfoot.",
+     "We fitted [NAME] in vans; drivers liked Lightfoot."),
+]
+
+
+@pytest.mark.parametrize("rule,text,want", RULES_ONLY, ids=[r for r, _, _ in RULES_ONLY])
+def test_rules_that_keep_words(rule, text, want):
+    assert redact(text, use_model=False).text == want
 
 
 @pytest.mark.parametrize("rule,text,want", CONTEXT_RULES, ids=[f"{i}-{r}" for i, (r, _, _) in enumerate(CONTEXT_RULES)])

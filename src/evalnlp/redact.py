@@ -43,8 +43,15 @@ The name rules read runs of capitalised words and what stands around them. A run
   role, a reference
   (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``, ``(Taylor and Quilter, 2011)``), a possessive
   before what a person has (``Gage's research``, ``under Magedera's guidance``, ``Jones' archaeological
-  work``), a verb that takes a person before it and ``to``/``with`` after it (``commissioning Newbery to
-  write``), or an author's participle and ``by`` (``identified by Spencer``);
+  work``, ``Hitchcott's 2012 analysis``; also in quotation marks: ```Spiegel's research``), a verb that
+  takes a person before it and ``to``/``with`` after it (``commissioning Newbery to write``), an author's
+  participle and ``by`` (``identified by Spencer``), a piece of work or a team and ``by`` (``an essay by
+  Sullivan``, ``the team led by Aldrich``), ``, who`` after it (``Esposito, who wrote``), ``and her team``
+  after it, ``a letter to`` before it, or an editor's square brackets in a quotation (``[Schlesinger's]
+  rigour``, ``[Cook] got it``);
+- it is a word of a full name (a listed first name and a surname, or two unfamiliar words the context calls
+  a person) or of a titled name found elsewhere in the same text (``Professor Alan Boyle ... Boyle's
+  approach``; ``Jen Thompson ... Jen``);
 - it is joined by ``and``, ``&`` or a comma to a run that is a name (``Bridget and Phatima``), also when it
   is an ordinary word beside a first name before a plural verb (``Ash and Alex have been``); two
   unfamiliar words joined by ``and`` before a plural verb or a verb of authorship are names (``Ehiasarian and
@@ -726,8 +733,13 @@ def _before(text: str, start: int, width: int = 40) -> str:
 
 def _does(after: str) -> bool:
     """True when ``after`` starts with a verb or an adverb that says the words before it are a subject."""
+    after = _ADVERB.sub(" ", after, count=1)  # "Otero then records", "Behrndt `played a central role"
     nxt_word = re.match(r"\s+([a-z]+(?:-[a-z]+)?)\b", after)
     return bool(_PREDICATE.match(after) or (nxt_word and nxt_word.group(1) in SUBJECT_VERBS))
+
+
+_ADVERB = re.compile(r"^\s+(?:then|further|later|subsequently|recently|previously|personally|directly|successfully"
+                     r"|himself|herself)(?=\s+[a-z])|^\s+[`\u2018](?=[a-z])")
 
 
 #: A bracketed aside straight after a name: ``McCluskey (Swindon) says``.
@@ -742,9 +754,24 @@ _ROLE_OF_BEFORE = re.compile(
 #: Talking with someone: ``a pleasure to talk with Lise``.
 _TALKED_WITH = re.compile(r"\b(?:talk|talks|talked|talking|spoke|speak|speaks|speaking|chat|chats|chatted|chatting)"
                           r"\s+(?:to|with)\s+$", re.IGNORECASE)
-#: Co-workers after a name: ``Sang and colleagues``, ``Okafor and her co-authors``.
-_COLLEAGUES = re.compile(r"\s+(?:and|&)\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-workers|coworkers|co-authors"
-                         r"|coauthors|collaborators)\b")
+#: Co-workers after a name: ``Sang and colleagues``, ``Okafor and her co-authors``, ``Mufti and his research team``.
+_COLLEAGUES = re.compile(r"\s+(?:and|&)\s+(?:(?:his|her|their)\s+(?:[a-z-]+\s+)?(?:team|group|students)\b"
+                         r"|(?:(?:his|her|their)\s+)?(?:colleagues|co-workers|coworkers|co-authors|coauthors"
+                         r"|collaborators)\b)")
+#: ``, who``: a person (an organisation is ``which``): ``Esposito, who wrote``.
+_WHO_AFTER = re.compile(r"^\s*,\s+who\s+(?!(?:is|are|was|were)\s+(?:a|an|the)\s+[a-z]+\s+(?:company|firm|charity))")
+#: A name an editor put in square brackets inside a quotation: ``[Schlesinger's] rigour``, ``Robin [Gill]``.
+_SQUARE_AFTER = re.compile(r"^(?:['\u2019`]s?\]|(?:\s+(?:is|was|has|had))?\](?=\s+[a-z]))")
+#: Words that stand for a name someone removed: ``Paul [Redacted]``, ``[Name removed]``.
+_PLACEHOLDERS = frozenset("redacted removed anonymised anonymized withheld name names deleted".split())
+#: A letter or a message sent to someone: ``in a letter to Doe``, ``email to Larkin``.
+_SENT_TO = re.compile(r"\b(?:letter|letters|email|e-mail|emails|message|note|memo|correspondence)\s+to\s+$", re.IGNORECASE)
+#: A team or a piece of work someone led: ``the team led by Aldrich``, ``research undertaken by Bondy``.
+_LED_BY = re.compile(r"\b(?:team|group|project|projects|study|studies|research|work|workshop|workshops|seminar|seminars"
+                     r"|panel|session|sessions|programme|network|symposium|essay|article|articles|chapter|lecture"
+                     r"|lectures|talk|talks|keynote|paper|papers|monograph|interview|interviews|biography)"
+                     r"\s+(?:(?:led|chaired|headed|convened|directed|coordinated|co-ordinated|given|delivered|presented)\s+)?"
+                     r"by\s+$")
 
 
 def _cues(text: str, run: _Run) -> set[str]:
@@ -770,6 +797,7 @@ def _cues(text: str, run: _Run) -> set[str]:
             _BRACKET_OPEN.search(before) and _YEAR_AFTER.match(after))):
         cues.add("citation")  # "(Taylor and Quilter, 2011: 2)"
     if run.possessive:
+        after_word = re.sub(r"^\s*(?:\((?:with|and)\s[^()]{1,40}\)|(?:19|20)\d\d[a-z]?)", "", after_word)
         for word in re.findall(r"[A-Za-z-]+", after_word[:40])[:3]:  # "Evershed's archaeological research"
             if word.casefold() in _POSSESSED or word.casefold() in POSSESSED_MORE:
                 cues.add("possessive")
@@ -795,8 +823,17 @@ def _cues(text: str, run: _Run) -> set[str]:
         cues.add("brackets")
     if not run.possessive and _POST_NOMINAL.match(after):
         cues.add("role")  # "Arlene Foster MLA"
-    if _AUTHORED.search(before) or _AUTHOR_BY.search(before):
-        cues.add("author")  # "the work of Bocharov", "as identified by Spencer"
+    if _AUTHORED.search(before) or _AUTHOR_BY.search(before) or (
+            _LED_BY.search(before) and not re.match(r"\s+(?:staff|team|researchers|academics|students|scientists)\b",
+                                                    after)):
+        cues.add("author")  # "the work of Bocharov", "as identified by Spencer", "the team led by Aldrich"
+    if not run.possessive and _WHO_AFTER.match(after):
+        cues.add("predicate")  # "Esposito, who wrote that"
+    if (before.endswith("[") and _SQUARE_AFTER.match(text[run.end:run.end + 12])
+            and run.words[0].casefold() not in _PLACEHOLDERS):
+        cues.add("speaker")  # "[Schlesinger's] rigour", "Robin [Gill] has": an editor's name in a quotation
+    if len(run.words) == 1 and _SENT_TO.search(before):
+        cues.add("object")  # "in a letter to Doe"
     return cues
 
 
@@ -819,7 +856,7 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True  # "the company Deliverics", "the CEO of Buro Happold": an organisation
     if any(_brand_shaped(w) for w in run.words):
         return True  # "GlassBody", "ParrotNet": a capital inside a word that no surname prefix explains
-    if ("listed" not in run.kinds and "ambiguous" not in run.kinds
+    if ("listed" not in run.kinds and "ambiguous" not in run.kinds and not (run.possessive and len(run.words) == 1)
             and re.search(r"[\"\u201c\u2018`']$", text[max(0, run.start - 1):run.start])
             and re.match(r"[\"\u201d\u2019']", text[run.end:run.end + 1])):
         return True  # 'the field "Blake Flank"': a name in quotation marks is a thing's
@@ -1188,6 +1225,58 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
     return spans
 
 
+#: A capitalised word as a name word may stand in running text, with a possessive after it or not.
+_BARE_WORD = r"(?<![\w'\u2019.-]){}(?![\w-]|['\u2019`][a-rt-z])"
+
+
+def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: frozenset[str]) -> list[Span]:
+    """Other mentions, in the same text, of the words of full or titled names already found: once ``Jen
+    Thompson`` or ``Dr Kapcia`` is a name, a bare ``Thompson``, ``Jen`` or ``Kapcia`` elsewhere is the same
+    person (``Alan Boyle ... Boyle's approach``). A word spreads when it is unfamiliar or a first name, or when it is the last
+    word of a name of two or more words (a surname that is also a word: ``Jude Law ... Law's reading``);
+    a mention does not count where a word for a place or a thing follows it or ``the`` stands before it (see
+    :func:`_vetoed`), nor, for a word that is also an ordinary word, at the start of a sentence unless a verb
+    follows."""
+    names = [s for s in spans if s.label == "NAME"]
+    if not names:
+        return []
+    taken = sorted((s.start, s.end) for s in spans)
+    wanted: dict[str, str] = {}
+    for span in names:
+        parts = re.findall(_NAME_WORD, text[span.start:span.end])
+        title = re.search(r"([A-Z][a-z]+)\.?\s+$", _before(text, span.start, 16))
+        kinds = [_kind(w, common) for w in parts]
+        titled = bool(title and title.group(1) in TITLES)
+        first = (len(parts) > 1 and kinds[0] == "listed"
+                 and all(k in ("unknown", "listed", "ambiguous") for k in kinds[1:-1]) and kinds[-1] != "place")
+        shaped = len(parts) > 1 and all(k in ("unknown", "listed") for k in kinds)
+        if not (titled or first or (shaped and _cues(text, _Run(span.start, span.end, parts, kinds)))):
+            continue  # only a titled name, a first name and a surname, or a name the words around call a person
+        for i, (word, kind) in enumerate(zip(parts, kinds)):
+            if len(word) < 3 or word.isupper() or _is_protected(word, protect) or _ODD_CAPS.search(word):
+                continue
+            if kind in ("unknown", "listed", "ambiguous") or (
+                    kind == "common" and (first or titled) and i == len(parts) - 1 and i > 0
+                    and word.casefold() not in _LEADERS and not _ORDINARY_ENDING.search(word.casefold())):
+                wanted[word] = kind
+    out = []
+    for word, kind in wanted.items():
+        for m in re.finditer(_BARE_WORD.format(re.escape(word)), text):
+            if any(m.start() < e and b < m.end() for b, e in taken):
+                continue
+            possessive = text[m.end():m.end() + 2] in _POSSESSIVE
+            run = _Run(m.start(), m.end(), [word], [kind], possessive)
+            if re.search(r"[A-Z][\w-]* of $", _before(text, m.start(), 30)):
+                continue  # "the University of Ulster"
+            if _vetoed(text, run) or (kind in ("common", "ambiguous") and _sentence_initial(text, m.start())
+                                      and not _does(text[m.end():m.end() + 40])):
+                continue  # "Law said it helped" is the person; "Law is hard" at a sentence start may not be
+            if kind == "common" and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]):
+                continue  # "Law Commission": an ordinary word before another capital starts another name
+            out.append(Span(m.start(), m.end(), "NAME"))
+    return out
+
+
 def _select(spans: Iterable[Span]) -> list[Span]:
     """Keep non-overlapping spans, preferring higher-precedence labels, then longer spans."""
     chosen: list[Span] = []
@@ -1346,6 +1435,8 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         else:
             for spans, text_runs in zip(found, runs):
                 spans.extend(Span(r.start, r.end, "NAME") for r in text_runs)
+        for spans, text in zip(found, readable):
+            spans.extend(_same_names(text, spans, protected, common))
     if kept:
         found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept)]
                  for text, spans in zip(items, found)]

@@ -22,6 +22,8 @@ POSSESSED_MORE: frozenset[str] = frozenset("""
     campaign campaigns evidence expertise name life death family colleagues students team's methodology
     training teaching course courses workshop workshops session sessions draft drafts esteem scholarship
     participation enthusiasm volumes pieces essay essays chapter chapters monograph monographs textbook
+    keynote presentation presentations interview interviews event events activities strategy practice phd
+    appearance appearances submission submissions visit visits readings reading recommendations
     testimony oeuvre choreography songs album albums fieldwork
     """.split())
 
@@ -45,13 +47,16 @@ SUBJECT_VERBS: frozenset[str] = frozenset("""
     thinks thought knew knows loved loves enjoyed enjoys smiled laughed joined wanted wants remembered
     remembers noticed notices realised realized realises realizes replied replies promised promises taught
     teaches played plays co-wrote co-authored co-edited co-founded co-organised co-organized co-curated lectured
-    testified chaired convened curated composed narrated
+    testified chaired convened curated composed narrated debated discussed conducted addressed submitted
+    analysed analyzed drew engaged interviewed researched investigated lectures recorded records refers
+    referred argued co-founded co-directed co-led co-organised
     """.split())
 
 #: Verbs after two unfamiliar capitalised words joined by ``and`` that say they are people at work (besides
 #: the verbs of ``redact._PREDICATE`` and :data:`SUBJECT_VERBS`): ``Chafer and Cumming produced a report``.
 AUTHORING_VERBS: frozenset[str] = frozenset("""
     produced wrote edited authored devised proposed demonstrated showed found co-wrote co-authored co-edited
+    refer argue note suggest describe show analysed analyzed examined
     """.split())
 
 #: Plural verbs after two names joined by ``and``: ``Ash and Alex have been``.
