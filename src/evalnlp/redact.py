@@ -764,6 +764,9 @@ _WHO_AFTER = re.compile(r"^\s*,\s+who\s+(?!(?:is|are|was|were)\s+(?:a|an|the)\s+
 _SQUARE_AFTER = re.compile(r"^(?:['\u2019`]s?\]|(?:\s+(?:is|was|has|had))?\](?=\s+[a-z]))")
 #: Words that stand for a name someone removed: ``Paul [Redacted]``, ``[Name removed]``.
 _PLACEHOLDERS = frozenset("redacted removed anonymised anonymized withheld name names deleted".split())
+#: Words before a possessive that count the members of a place or a body: ``many King's students``.
+_GROUP_OF = re.compile(r"\b(?:many|most|all|some|several|other|our|their|your|these|those|former|current|fellow)\s+$",
+                       re.IGNORECASE)
 #: A letter or a message sent to someone: ``in a letter to Doe``, ``email to Larkin``.
 _SENT_TO = re.compile(r"\b(?:letter|letters|email|e-mail|emails|message|note|memo|correspondence)\s+to\s+$", re.IGNORECASE)
 #: A team or a piece of work someone led: ``the team led by Aldrich``, ``research undertaken by Bondy``.
@@ -796,7 +799,7 @@ def _cues(text: str, run: _Run) -> set[str]:
     if not run.possessive and (_CITATION.match(after) or (
             _BRACKET_OPEN.search(before) and _YEAR_AFTER.match(after))):
         cues.add("citation")  # "(Taylor and Quilter, 2011: 2)"
-    if run.possessive:
+    if run.possessive and not _GROUP_OF.search(before):  # "many King's students" are a college's
         after_word = re.sub(r"^\s*(?:\((?:with|and)\s[^()]{1,40}\)|(?:19|20)\d\d[a-z]?)", "", after_word)
         for word in re.findall(r"[A-Za-z-]+", after_word[:40])[:3]:  # "Evershed's archaeological research"
             if word.casefold() in _POSSESSED or word.casefold() in POSSESSED_MORE:
@@ -864,10 +867,11 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True  # "Santa Barbara", "San Diego"
     if not run.possessive and _COMPANY_AFTER.match(after):
         return True  # "Telespazio Vega UK", "Acme GmbH"
-    if re.search(r"(?:^|[\s\"'(\u201c\u2018])(?:(?:the|The|a|an|An|la|le|les|il|el|die)(?:\s+[A-Z]{2,})?|St\.?|Saint"
+    if re.search(r"(?:^|[\s\"'(\u201c\u2018`])(?:(?:the|The|a|an|An|la|le|les|il|el|die|La|Le|Les|Il|El|Die|Der|Das)"
+                 r"(?:\s+[A-Z]{2,})?|St\.?|Saint|northern|southern|eastern|western|central|rural|coastal"
                  r"|HMP|Lake|River|Mount|Loch|Port|Cape"
                  r"|Fort|Isle|Bay)\s$", _before(text, run.start, 16)):
-        return True  # "the Royal", "St Luke's", "HMP Lowdham Grange"
+        return True  # "the Royal", "St Luke's", "HMP Lowdham Grange", "northern Mauritius"
     return False
 
 
