@@ -497,7 +497,7 @@ CONTEXT_RULES = [
     ("possessive, keynote", "Ormerod's keynote was based on her research.", "[NAME]'s keynote was based on her research."),
     ("possessive past a year", "Quarshie's 2012 analysis was cited.", "[NAME]'s 2012 analysis was cited."),
     # places and things: an area word, a capitalised article, members counted before a possessive
-    ("area word before a place", "Farmers of northern Kalvonia grow tomatoes.", "Farmers of northern Kalvonia grow tomatoes."),
+    ("area word before a place", "Farmers of northern Kalvonia who grow tomatoes.", "Farmers of northern Kalvonia who grow tomatoes."),
     ("capitalised article", "These included 'La Vorca Humana', a seminar in Rome.", "These included 'La Vorca Humana', a seminar in Rome."),
     ("members before a possessive", "It said `many Wexcombe's students enjoyed the show'.", "It said `many Wexcombe's students enjoyed the show'."),
     ("possessive past an aside", "Ferrand's (with colleagues) article shaped the report.",
