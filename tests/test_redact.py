@@ -496,6 +496,15 @@ CONTEXT_RULES = [
     # a possessive before what a researcher gave, past a year or an aside
     ("possessive, keynote", "Ormerod's keynote was based on her research.", "[NAME]'s keynote was based on her research."),
     ("possessive past a year", "Quarshie's 2012 analysis was cited.", "[NAME]'s 2012 analysis was cited."),
+    ("role in brackets", "Evidence came from Quarshie (Professor of Health, Leeds) in 2010.",
+     "Evidence came from [NAME] (Professor of Health, Leeds) in 2010."),
+    ("adverb opening a sentence", "Recently Ormerod and Quennell were invited to speak.",
+     "Recently [NAME] and [NAME] were invited to speak."),
+    ("pair that writes", "Vellacott and Ferrand write that the change was slow.",
+     "[NAME] and [NAME] write that the change was slow."),
+    ("and himself", "The meeting held between Ormerod and himself was useful.",
+     "The meeting held between [NAME] and himself was useful."),
+    ("book by", "They read a book by Quennell on the war.", "They read a book by [NAME] on the war."),
     # places and things: an area word, a capitalised article, members counted before a possessive
     ("area word before a place", "Farmers of northern Kalvonia who grow tomatoes.", "Farmers of northern Kalvonia who grow tomatoes."),
     ("capitalised article", "These included 'La Vorca Humana', a seminar in Rome.", "These included 'La Vorca Humana', a seminar in Rome."),

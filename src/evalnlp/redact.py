@@ -701,9 +701,11 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
             del run.words[-1], run.kinds[-1]
             run.possessive = False
     for run in runs:  # "Especially Mark", "And Lisa": a leading stop word or greeting is not part of a name,
-        while len(run.words) > 1 and (  # nor, at a sentence start, an ordinary word before a first name
+        while len(run.words) > 1 and (  # nor, at a sentence start, an ordinary word before a first name, or
+            # an adverb before an unfamiliar word ("Recently Marcella and Rowlands were")
                 run.words[0].casefold() in _LEADERS or _GREETING.search(run.words[0] + " ")
-                or (run.kinds[0] == "common" and "listed" in run.kinds[1:] and _sentence_initial(text, run.start))):
+                or (run.kinds[0] == "common" and _sentence_initial(text, run.start) and (
+                    "listed" in run.kinds[1:] or (run.words[0].endswith("ly") and "unknown" in run.kinds[1:])))):
             run.start += len(run.words[0]) + 1
             del run.words[0], run.kinds[0]
     return runs
@@ -772,7 +774,8 @@ _SENT_TO = re.compile(r"\b(?:letter|letters|email|e-mail|emails|message|note|mem
 #: A team or a piece of work someone led: ``the team led by Aldrich``, ``research undertaken by Bondy``.
 _LED_BY = re.compile(r"\b(?:team|group|project|projects|study|studies|research|work|workshop|workshops|seminar|seminars"
                      r"|panel|session|sessions|programme|network|symposium|essay|article|articles|chapter|lecture"
-                     r"|lectures|talk|talks|keynote|paper|papers|monograph|interview|interviews|biography)"
+                     r"|lectures|talk|talks|keynote|paper|papers|monograph|interview|interviews|biography|review|book|books|film|films"
+                     r"|novel|novels|poem|poems|play|plays|painting|paintings|opera|songs)"
                      r"\s+(?:(?:led|chaired|headed|convened|directed|coordinated|co-ordinated|given|delivered|presented)\s+)?"
                      r"by\s+$")
 
@@ -794,7 +797,7 @@ def _cues(text: str, run: _Run) -> set[str]:
         cues.add("greeting")  # "a pleasure to talk with Lise"  # '"It changed policy," said Ekwueme'
     if _ROLE_OF_BEFORE.search(_before(text, run.start, 90)):
         cues.add("role")  # "the Chief Executive of the charity, Ade Okafor, said"
-    if not run.possessive and _COLLEAGUES.match(after):
+    if not run.possessive and (_COLLEAGUES.match(after) or re.match(r"\s+and\s+(?:himself|herself)\b", after)):
         cues.add("colleagues")  # "Sang and colleagues have used"
     if not run.possessive and (_CITATION.match(after) or (
             _BRACKET_OPEN.search(before) and _YEAR_AFTER.match(after))):
@@ -819,7 +822,8 @@ def _cues(text: str, run: _Run) -> set[str]:
     if re.match(r",?\s+(?:(?:my|our|the|a|an|his|her|their)\s+)?(?:[a-z-]+\s+){0,2}?(?:" + _CARE_ROLES + r")\b",
                 after):
         cues.add("role")  # "Abbi my support worker", "Lisa the activities coordinator"
-    tail = re.match(r",\s+(?!(?:and|or|but|who|which|with|while|whereas)\b)([^.;:()\"\u201c\u201d]{0,80})", after)
+    tail = re.match(r"(?:,|\s*\()\s*(?!(?:and|or|but|who|which|with|while|whereas)\b)([^.;:()\"\u201c\u201d]{0,80})",
+                    after)  # "Jane Doe, managing director of", "Schellenberg (Professor of Malaria"
     if tail and any(w.casefold().strip("'\u2019s") in ROLE_WORDS for w in re.findall(r"[\w'\u2019-]+", tail.group(1))[:8]):
         cues.add("role")
     if len(run.words) > 1 and text[run.start - 1:run.start] == "(" and text[run.end:run.end + 1] == ")":

@@ -23,7 +23,7 @@ POSSESSED_MORE: frozenset[str] = frozenset("""
     training teaching course courses workshop workshops session sessions draft drafts esteem scholarship
     participation enthusiasm volumes pieces essay essays chapter chapters monograph monographs textbook
     keynote presentation presentations interview interviews event events activities strategy practice phd
-    appearance appearances submission submissions visit visits readings reading recommendations
+    appearance appearances submission submissions visit visits executor estate biographer widow readings reading recommendations
     testimony oeuvre choreography songs album albums fieldwork
     """.split())
 
@@ -56,7 +56,7 @@ SUBJECT_VERBS: frozenset[str] = frozenset("""
 #: the verbs of ``redact._PREDICATE`` and :data:`SUBJECT_VERBS`): ``Chafer and Cumming produced a report``.
 AUTHORING_VERBS: frozenset[str] = frozenset("""
     produced wrote edited authored devised proposed demonstrated showed found co-wrote co-authored co-edited
-    refer argue note suggest describe show analysed analyzed examined
+    refer argue note suggest describe show analysed analyzed examined write state conclude explain observe claim
     """.split())
 
 #: Plural verbs after two names joined by ``and``: ``Ash and Alex have been``.
