@@ -505,6 +505,10 @@ CONTEXT_RULES = [
     ("and himself", "The meeting held between Ormerod and himself was useful.",
      "The meeting held between [NAME] and himself was useful."),
     ("book by", "They read a book by Quennell on the war.", "They read a book by [NAME] on the war."),
+    ("role, then a name in brackets", "As a result, the Archbishop of Wexcombe (Ormerod) set up a commission.",
+     "As a result, the Archbishop of Wexcombe ([NAME]) set up a commission."),
+    ("possessive, impact", "He found that Quennell's impact was wide.", "He found that [NAME]'s impact was wide."),
+    ("possessive, impact of a word", "A Sign in Space's impact was wide.", "A Sign in Space's impact was wide."),
     # places and things: an area word, a capitalised article, members counted before a possessive
     ("area word before a place", "Farmers of northern Kalvonia who grow tomatoes.", "Farmers of northern Kalvonia who grow tomatoes."),
     ("capitalised article", "These included 'La Vorca Humana', a seminar in Rome.", "These included 'La Vorca Humana', a seminar in Rome."),

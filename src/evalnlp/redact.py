@@ -766,6 +766,9 @@ _WHO_AFTER = re.compile(r"^\s*,\s+who\s+(?!(?:is|are|was|were)\s+(?:a|an|the)\s+
 _SQUARE_AFTER = re.compile(r"^(?:['\u2019`]s?\]|(?:\s+(?:is|was|has|had))?\](?=\s+[a-z]))")
 #: Words that stand for a name someone removed: ``Paul [Redacted]``, ``[Name removed]``.
 _PLACEHOLDERS = frozenset("redacted removed anonymised anonymized withheld name names deleted".split())
+#: An office, then the holder's name in brackets: ``the Prime Minister (Cameron``.
+_ROLE_BRACKET = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w in ROLE_WORDS), key=len, reverse=True))
+                           + r")(?:\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?\s*\($", re.IGNORECASE)
 #: Words before a possessive that count the members of a place or a body: ``many King's students``.
 _GROUP_OF = re.compile(r"\b(?:many|most|all|some|several|other|our|their|your|these|those|former|current|fellow)\s+$",
                        re.IGNORECASE)
@@ -805,7 +808,8 @@ def _cues(text: str, run: _Run) -> set[str]:
     if run.possessive and not _GROUP_OF.search(before):  # "many King's students" are a college's
         after_word = re.sub(r"^\s*(?:\((?:with|and)\s[^()]{1,40}\)|(?:19|20)\d\d[a-z]?)", "", after_word)
         for word in re.findall(r"[A-Za-z-]+", after_word[:40])[:3]:  # "Evershed's archaeological research"
-            if word.casefold() in _POSSESSED or word.casefold() in POSSESSED_MORE:
+            if word.casefold() in _POSSESSED or word.casefold() in POSSESSED_MORE or (
+                    word == "impact" and all(k in ("unknown", "listed") for k in run.kinds)):  # not "Space's impact"
                 cues.add("possessive")
                 break
             if not word.islower() or word in _LEADERS:
@@ -828,6 +832,9 @@ def _cues(text: str, run: _Run) -> set[str]:
         cues.add("role")
     if len(run.words) > 1 and text[run.start - 1:run.start] == "(" and text[run.end:run.end + 1] == ")":
         cues.add("brackets")
+    if (len(run.words) == 1 and text[run.end:run.end + 1] == ")"
+            and _ROLE_BRACKET.search(_before(text, run.start, 60))):
+        cues.add("role")  # "the Archbishop of Canterbury (Williams) established"
     if not run.possessive and _POST_NOMINAL.match(after):
         cues.add("role")  # "Arlene Foster MLA"
     if _AUTHORED.search(before) or _AUTHOR_BY.search(before) or (
