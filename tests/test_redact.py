@@ -509,6 +509,8 @@ CONTEXT_RULES = [
      "As a result, the Archbishop of Wexcombe ([NAME]) set up a commission."),
     ("possessive, impact", "He found that Quennell's impact was wide.", "He found that [NAME]'s impact was wide."),
     ("possessive, impact of a word", "A Sign in Space's impact was wide.", "A Sign in Space's impact was wide."),
+    ("first name after a role in capitals", "Also, the CPN Andy has been good to me.", "Also, the CPN [NAME] has been good to me."),
+    ("first name after a role in capitals, not a word", "The GP Practice was fine.", "The GP Practice was fine."),
     # places and things: an area word, a capitalised article, members counted before a possessive
     ("area word before a place", "Farmers of northern Kalvonia who grow tomatoes.", "Farmers of northern Kalvonia who grow tomatoes."),
     ("capitalised article", "These included 'La Vorca Humana', a seminar in Rome.", "These included 'La Vorca Humana', a seminar in Rome."),

@@ -380,6 +380,7 @@ _CARE_ROLES = ("nurse|worker|therapist|physio|physiotherapist|doctor|consultant|
                "|ot|carer|coordinator|co-ordinator|counsellor|councillor|midwife|surgeon|receptionist|pharmacist"
                "|practitioner|assistant|manager|lead|matron|sister|dietitian|podiatrist|radiographer|student"
                "|volunteer|clinician|registrar|paramedic|porter|cleaner|secretary|advisor|adviser|mentor")
+_CARE_ROLE_WORDS = frozenset(_CARE_ROLES.split("|")) | {"hca", "gp", "sw", "amhp", "rmn", "rgn", "sn"}
 #: Words before a single unfamiliar word that say a person follows (for the model's entities): ``we saw
 #: Wojcik``, ``talked with Tadeusz``, ``identified by Spencer and Fredman``.
 _TAKES_PERSON = re.compile(
@@ -878,6 +879,9 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True  # "Santa Barbara", "San Diego"
     if not run.possessive and _COMPANY_AFTER.match(after):
         return True  # "Telespazio Vega UK", "Acme GmbH"
+    role_caps = re.search(r"\b(?:the|The|a|an|An|my|our|My|Our)\s+([A-Z]{2,4})\s$", _before(text, run.start, 16))
+    if role_caps and role_caps.group(1).casefold() in _CARE_ROLE_WORDS and run.kinds[0] in ("listed", "ambiguous"):
+        return False  # "the CPN Andy has been good": a first name after a role written in capitals
     if re.search(r"(?:^|[\s\"'(\u201c\u2018`])(?:(?:the|The|a|an|An|la|le|les|il|el|die|La|Le|Les|Il|El|Die|Der|Das)"
                  r"(?:\s+[A-Z]{2,})?|St\.?|Saint|northern|southern|eastern|western|central|rural|coastal"
                  r"|HMP|Lake|River|Mount|Loch|Port|Cape"
