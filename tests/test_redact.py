@@ -511,6 +511,9 @@ CONTEXT_RULES = [
     ("possessive, impact of a word", "A Sign in Space's impact was wide.", "A Sign in Space's impact was wide."),
     ("first name after a role in capitals", "Also, the CPN Andy has been good to me.", "Also, the CPN [NAME] has been good to me."),
     ("first name after a role in capitals, not a word", "The GP Practice was fine.", "The GP Practice was fine."),
+    ("quoted with spaces", 'They drilled the field " Kelvarth Dunmore " in 2005.', 'They drilled the field " Kelvarth Dunmore " in 2005.'),
+    ("hyphen with a place, possessive", "It praised Tyndall-Manchester's research on climate.",
+     "It praised Tyndall-Manchester's research on climate."),
     # places and things: an area word, a capitalised article, members counted before a possessive
     ("area word before a place", "Farmers of northern Kalvonia who grow tomatoes.", "Farmers of northern Kalvonia who grow tomatoes."),
     ("capitalised article", "These included 'La Vorca Humana', a seminar in Rome.", "These included 'La Vorca Humana', a seminar in Rome."),

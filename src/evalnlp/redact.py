@@ -806,7 +806,9 @@ def _cues(text: str, run: _Run) -> set[str]:
     if not run.possessive and (_CITATION.match(after) or (
             _BRACKET_OPEN.search(before) and _YEAR_AFTER.match(after))):
         cues.add("citation")  # "(Taylor and Quilter, 2011: 2)"
-    if run.possessive and not _GROUP_OF.search(before):  # "many King's students" are a college's
+    if run.possessive and not _GROUP_OF.search(before) and not any(  # "many King's students" are a college's,
+            _kind(p, common_words()) == "place" for w in run.words if "-" in w for p in w.split("-")):
+        # and "Tyndall-Manchester's research" is a centre's
         after_word = re.sub(r"^\s*(?:\((?:with|and)\s[^()]{1,40}\)|(?:19|20)\d\d[a-z]?)", "", after_word)
         for word in re.findall(r"[A-Za-z-]+", after_word[:40])[:3]:  # "Evershed's archaeological research"
             if word.casefold() in _POSSESSED or word.casefold() in POSSESSED_MORE or (
@@ -872,9 +874,9 @@ def _vetoed(text: str, run: _Run) -> bool:
     if any(_brand_shaped(w) for w in run.words):
         return True  # "GlassBody", "ParrotNet": a capital inside a word that no surname prefix explains
     if ("listed" not in run.kinds and "ambiguous" not in run.kinds and not (run.possessive and len(run.words) == 1)
-            and re.search(r"[\"\u201c\u2018`']$", text[max(0, run.start - 1):run.start])
-            and re.match(r"[\"\u201d\u2019']", text[run.end:run.end + 1])):
-        return True  # 'the field "Blake Flank"': a name in quotation marks is a thing's
+            and re.search(r"(?:^|\s)[\"\u201c\u2018`']\s?$", text[max(0, run.start - 3):run.start])
+            and re.match(r"\s?[\"\u201d\u2019']", text[run.end:run.end + 3])):
+        return True  # 'the field "Blake Flank"', 'the field " Blake Flank "': a name in quotation marks is a thing's
     if len(run.words) > 1 and run.words[0] in PLACE_PREFIXES:
         return True  # "Santa Barbara", "San Diego"
     if not run.possessive and _COMPANY_AFTER.match(after):
