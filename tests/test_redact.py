@@ -267,6 +267,15 @@ def test_kept_names_stay_and_other_names_go(use_model):
     assert "Jane" not in redact(text, use_model=use_model).text
 
 
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_kept_names_stay_where_their_words_spread(use_model):
+    # a full name's words go wherever else the text says them, unless the name is kept
+    text = "Margaret Quennell ran it. It helped, Quennell said, and Margaret agreed with Dr Okafor."
+    assert redact(text, use_model=use_model).text == "[NAME] ran it. It helped, [NAME] said, and [NAME] agreed with Dr [NAME]."
+    kept = redact(text, use_model=use_model, keep=["Margaret Quennell"])
+    assert kept.text == "Margaret Quennell ran it. It helped, Quennell said, and Margaret agreed with Dr [NAME]."
+
+
 def test_keep_must_be_a_list_of_names():
     with pytest.raises(ModelError) as err:
         redact("Dr Okafor", keep="Okafor")
