@@ -55,6 +55,7 @@ bench: $(VENV)/.full
 	  if [ -f bench/bench_$$b.py ]; then echo "== bench/bench_$$b.py"; $(PY) bench/bench_$$b.py || exit 1; fi; \
 	done
 	$(PY) bench/bench_impact_variants.py --corpus
+	$(PY) bench/bench_impact_variants.py --corpus --extra
 	$(PY) bench/assemble.py
 
 clean:
