@@ -54,6 +54,8 @@ bench: $(VENV)/.full
 	@for b in $(BENCHES); do \
 	  if [ -f bench/bench_$$b.py ]; then echo "== bench/bench_$$b.py"; $(PY) bench/bench_$$b.py || exit 1; fi; \
 	done
+	$(PY) bench/bench_impact_variants.py --corpus
+	$(PY) bench/bench_impact_variants.py --corpus --extra
 	$(PY) bench/assemble.py
 
 clean:
