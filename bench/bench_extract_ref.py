@@ -1,12 +1,14 @@
 """Testimonials, speakers, source markers and reach figures on 20 REF case studies nobody had read.
 
-Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242] [--no-model] [--verbose] [--no-write]
+Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858] [--no-model] [--verbose] [--no-write]
        [--save-before FILE] [--speed-docs N]
 
 Three annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
 later from what was left, ``bench/extract_unseen2_ref_annotation.json``; ``bench/bench_extract_ref2.py`` runs it,
 its section is ``bench/results/extract_ref2.md``) and ``--set 4242`` (15 more, reach figures only,
-``bench/extract_unseen3_ref_annotation.json``; ``bench/bench_extract_ref3.py``, ``bench/results/extract_ref3.md``).
+``bench/extract_unseen3_ref_annotation.json``; ``bench/bench_extract_ref3.py``, ``bench/results/extract_ref3.md``)
+and ``--set 5858`` (15 more, testimonials only, ``bench/extract_unseen4_ref_annotation.json``, section
+``bench/results/extract_ref4.md``; how it was drawn is in ``draw``).
 
 Test set (``bench/extract_unseen_ref_annotation.json``, offsets and labels only, no text): 20 REF2014
 case studies of ``<shared>/data/ref2014_corpus`` drawn with ``random.Random(1212).sample`` over the pool of
@@ -61,8 +63,12 @@ SETS = {
     # the third set: reach figures only (its testimonials were not annotated)
     "4242": (ROOT / "bench" / "extract_unseen3_ref_annotation.json",
              ROOT / "bench" / "results" / "extract_ref3_before.json", "extract_ref3"),
+    # the fourth set: testimonials only (its reach figures were not annotated)
+    "5858": (ROOT / "bench" / "extract_unseen4_ref_annotation.json",
+             ROOT / "bench" / "results" / "extract_ref4_before.json", "extract_ref4"),
 }
 REACH_ONLY = {"4242"}
+TESTIMONIALS_ONLY = {"5858"}
 
 
 def load_corpus() -> dict[str, dict]:
@@ -98,7 +104,43 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     later_pool = sorted(set(pool) - {int(i) for i in first["case_study_ids"]} - {int(i) for i in second})
     for seed in (9191, 9292, 9393, 9494, 9595, 9696):
         rest = sorted(set(rest) - set(random.Random(seed).sample(later_pool, 60)))
-    return [str(i) for i in sorted(random.Random(ann["sample"]["seed"]).sample(rest, len(ann["documents"])))]
+    if ann["sample"]["seed"] == 4242:
+        return [str(i) for i in sorted(random.Random(4242).sample(rest, len(ann["documents"])))]
+    # the fourth set: what is left after the third set too, after the development samples of the reach round
+    # (seeds 6161 to 6565, drawn over the pool less all three sets and every earlier development sample) and
+    # after the REF case studies of the redaction sample's later part (test4)
+    third = json.loads(SETS["4242"][0].read_text(encoding="utf-8"))["sample"]["case_study_ids"]
+    rest = sorted(set(rest) - {int(i) for i in third})
+    used = {int(i) for i in first["case_study_ids"]} | {int(i) for i in second} | {int(i) for i in third}
+    used |= set(dev1) | set(dev2)
+    for seed in (9191, 9292, 9393, 9494, 9595, 9696):
+        used |= set(random.Random(seed).sample(later_pool, 60))
+    reach_pool = sorted(set(pool) - used)
+    for seed, n in ((6161, 40), (6262, 50), (6363, 50), (6464, 250), (6565, 150)):
+        rest = sorted(set(rest) - set(random.Random(seed).sample(reach_pool, n)))
+    redact4 = {int(i["case_study_id"]) for i in json.loads((ROOT / "bench" / "redact_sample.json").read_text())[
+        "items"] if i["source"] == "ref" and i["split"] == "test4"}
+    rest = sorted(set(rest) - redact4)
+    # candidates in seeded order; kept while the text holds enough quotation marks to hold testimonials (a
+    # mechanical test on characters, so no text had to be read to choose)
+    keep = []
+    for cid in random.Random(ann["sample"]["seed"]).sample(rest, len(rest)):
+        if quote_marks(corpus[str(cid)]["impact_details"] or "") >= MIN_QUOTE_MARKS:
+            keep.append(cid)
+            if len(keep) == len(ann["documents"]):
+                break
+    return [str(i) for i in sorted(keep)]
+
+
+# the fourth set keeps case studies with at least this many quotation marks in their "Details of the impact"
+MIN_QUOTE_MARKS = 6
+
+
+def quote_marks(text: str) -> int:
+    """Double quotes, backticks and curly marks, and straight single quotes not glued to a letter or digit
+    before them (so the apostrophes of "don't" and "UK's" are not counted)."""
+    n = sum(text.count(c) for c in '"`\u201c\u201d\u2018')
+    return n + sum(1 for i, c in enumerate(text) if c == "'" and (i == 0 or not text[i - 1].isalnum()))
 
 
 def _pool(corpus: dict[str, dict]) -> list[int]:
@@ -248,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.set in REACH_ONLY:
             columns[pname] = {k: v for k, v in columns[pname].items() if k.startswith("reach")}
             t.errors = [e for e in t.errors if " reach " in e]
+        if args.set in TESTIMONIALS_ONLY:
+            columns[pname] = {k: v for k, v in columns[pname].items() if not k.startswith("reach")}
+            t.errors = [e for e in t.errors if " reach " not in e]
         if args.verbose:
             print(f"## {pname}")
             for e in t.errors:
