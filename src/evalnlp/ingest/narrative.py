@@ -327,6 +327,7 @@ class _Found:
     speaker: tuple[int, int] | None
     ref: tuple[int, int] | str | None
     pronoun: bool = False
+    fallback: bool = False  # the speaker is only the subject of the lead's clause (no attribution cue)
 
 
 def _testimonials(ctx: _Context) -> list[Testimonial]:
@@ -457,6 +458,15 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         prev = found[-1]
         if ctx.sent_index(q.open) - ctx.sent_index(prev.q.close) <= 1:
             speaker = prev.speaker
+    # 4. No cue at all: the subject of the clause whose verb leads straight into the quotation ("X favours
+    # '...'", "X found the submission '...'"); a speaker named after a later quotation of the same sentence
+    # still takes precedence (see _share_speakers).
+    fallback = False
+    if speaker is None:
+        speaker = _clause_subject(ctx, lo, hi)
+        fallback = speaker is not None
+    if speaker is not None and not pronoun:
+        speaker = _refine_speaker(ctx, speaker, lo, hi)
     # Source marker: between the speaker and the quote, then after the quote.
     sp_end = speaker[1] if speaker is not None and lo <= speaker[1] <= hi else lo
     if verb_end is not None:
@@ -472,7 +482,136 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         ref = _trail_ref(ctx, q, trail_end)
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
-    return _Found(q, speaker, ref, pronoun)
+    return _Found(q, speaker, ref, pronoun, fallback)
+
+
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+                "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+# a date or a bracketed aside closing a speaker phrase: "The Economist of 5 November 2011", "letter from the
+# Head of X 11/4/01.", "The BFI's programmer (who attended the event)"
+_SPEAKER_DATE = re.compile(
+    rf"(?:,?\s+(?:of|dated)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
+# a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
+_NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
+# what may follow an apposition before the verb or the quotation: a comma, a marker or glued digits
+_APPOSITION_GAP = re.compile(r"\s*,?\s*(?:\d{1,2}(?:\.\d{1,2})?\s*|[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
+_NOT_APPOSITION = re.compile(
+    r"(?i)(?:^|\s)(?:who|which|whom|whose|where|when|that|and|but|or|as|while|whilst|because|although)\b|"
+    r"^(?!including\b)[a-z]+ing\b|\b(?:is|are|was|were|has|have|had)\b")
+
+
+def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
+    """Trim a speaker phrase of a closing date or aside, and extend it over an apposition that stands
+    between it and its verb or the quotation ("its Chair, Dr X:", "Baroness X, the chair of that review,
+    found")."""
+    text = ctx.text
+    a, b = span
+    for _ in range(2):
+        phrase = text[a:b]
+        m = _SPEAKER_DATE.search(phrase)
+        if m and m.start() > 0:
+            b = trim_right(text, a, a + m.start())
+            continue
+        if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase):
+            cut = text.rfind("(", a, b)
+            if cut > a and text.count("(", cut, b) == 1:
+                b = trim_right(text, a, cut)
+                continue
+        break
+    if lo <= a and b <= hi and not _INTRO_PREP.search(ctx.masked, max(lo, a - 30), a):
+        ext = _apposition_end(ctx, b, hi)
+        if ext is not None:
+            b = ext
+    out = trim_span(text, a, b)
+    return out if out is not None else span
+
+
+# a speaker phrase that is the object of an introductory preposition ("In a review in X, the book was
+# described as") is followed by the clause's subject, not by an apposition
+_INTRO_PREP = re.compile(r"(?:^|[\s,.;:])(?:[Ii]n|[Aa]t|[Oo]n|[Ff]or|[Dd]uring|[Aa]fter|[Ff]ollowing|[Ww]ithin|[Ff]rom)\s+$")
+
+
+def _apposition_end(ctx: _Context, b: int, hi: int) -> int | None:
+    """End of an apposition right after a speaker phrase ending at ``b``: ``, X`` where X is a short noun
+    phrase (a name or a role) followed only by a comma, a marker or glued digits and then either the
+    quotation (after a colon) or a finite verb."""
+    masked = ctx.masked
+    m = re.match(r",\s+", masked[b:hi])
+    if m is None:
+        return None
+    a = b + m.end()
+    stop = re.search(r"[,:;(\[]|\d|\s(?:[a-z]+ly\s+)?(?:also\s+)?[a-z]+\b", masked[a:hi])
+    end = a + stop.start() if stop else hi
+    for _ in range(12):  # grow X word by word until what follows it is a verb or the quotation
+        x = masked[a:end].strip()
+        if x and not _NOT_APPOSITION.search(x) and valid_np(masked, a, end, max_words=12) and (
+                x[:1].isupper() or noun_kind(x) != "unknown" or x.split()[0].lower() in {"the", "a", "an", "its", "their", "his", "her", "including"}):
+            gap = _APPOSITION_GAP.match(masked, end)
+            g = gap.end() if gap else end
+            rest = masked[g:hi]
+            if re.fullmatch(r"[\s:,]*", rest) and masked[end:hi].strip(" ,").startswith(":") or \
+                    (g > end and re.fullmatch(r"[\s:]*", rest) and ":" in masked[end:hi]):
+                return end
+            w = re.match(r"(?:[a-z]+ly\s+)?(?:also\s+)?([a-z]+)\b", rest)
+            if w and _finite_word(w.group(1)) and w.group(1) not in _AUX_FORMS and (
+                    g > end or noun_kind(x) == "person" or (x[:1].isupper() and x.split()[0].lower() not in
+                                                            {"the", "a", "an", "this", "these", "its", "their"})):
+                return end
+        nxt = re.search(r"[,:;]|\s+\S+", masked[end:hi])
+        if nxt is None or masked[end:end + 1] in ",:;" or nxt.start() > 0:
+            return None
+        end += nxt.end()
+    return None
+
+
+_AUX_FORMS = {"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "does", "did", "do"}
+
+
+def _finite_word(w: str) -> bool:
+    """A lowercase word that reads as a finite verb (an attribution verb, a known finite form, -ed or -s)."""
+    return (w in RULE_VERBS or w in W.FINITE_VERB_FORMS or w in W.COMMON_VERBS
+            or (re.fullmatch(r"[a-z]{3,}(?:ed|es|s)", w) is not None and not w.endswith(("ss", "us", "is", "ous"))))
+
+
+_LEAD_TAIL = re.compile(r"(?:\s+(?:that|the|a|an|this|these|it|them|as|to\s+be))*[\s,:]*$")
+
+
+def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The subject of a verb that leads into the quotation when no attribution verb does ("X favours",
+    "X found the submission", "X considers"): a finite verb among the last words before the quotation, its
+    subject a person, body or document (or a capitalised name)."""
+    masked = ctx.masked
+    seg = masked[lo:hi]
+    tail = _LEAD_TAIL.search(seg)
+    core_end = lo + (tail.start() if tail else len(seg))
+    words = list(re.finditer(r"[A-Za-z][\w'’-]*", masked[lo:core_end]))[-3:]
+    vpos = None
+    for w in reversed(words):
+        if _finite_word(w.group(0)) and lo + w.start() > lo:
+            vpos = lo + w.start()
+            break
+    if vpos is None or len(re.findall(r"[A-Za-z]+", masked[vpos:hi])) > 4:
+        return None
+    span = None
+    if ctx.index is not None:
+        toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
+        if toks and toks[0].pos_ in {"VERB", "AUX"}:
+            subj = ctx.index.subject(toks[0])
+            if subj is not None and lo <= subj.idx < vpos:
+                span = ctx.index.phrase(subj, strip_intro(ctx.text, lo, vpos), vpos)
+        elif toks:
+            return None
+    if span is None:
+        span = _rule_subject(ctx, lo, vpos)
+    if span is None or not valid_np(masked, *span, max_words=15) or is_pronoun(ctx.text[span[0]:span[1]]):
+        return None
+    phrase = ctx.text[span[0]:span[1]]
+    if noun_kind(phrase) == "unknown" and not phrase[:1].isupper():
+        return None
+    if re.search(r"[a-z]", masked[span[1]:vpos]) and not re.fullmatch(r"[\s,]*", masked[span[1]:vpos]):
+        return None  # the subject must stand right before its verb
+    return span
 
 
 _MENTION = re.compile(
@@ -1357,7 +1496,7 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
     """A quotation with no speaker takes the speaker named after the next quotation of its sentence when
     nothing attributes it otherwise ("X made a '...', they also '...', as acknowledged by Y")."""
     for cur, nxt in reversed(list(zip(found, found[1:]))):
-        if cur.speaker is not None or nxt.speaker is None or nxt.speaker[0] < nxt.q.close:
+        if (cur.speaker is not None and not cur.fallback) or nxt.speaker is None or nxt.speaker[0] < nxt.q.close:
             continue
         if ctx.sent_index(cur.q.open) != ctx.sent_index(nxt.q.open) or _lead_has_verb(ctx, cur.q.close, nxt.q.open):
             continue
