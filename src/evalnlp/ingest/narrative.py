@@ -1108,6 +1108,14 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             span = trim_span(text, lo + m.start(1), lo + m.end(1))
             if span is not None and valid_np(ctx.masked, *span, max_words=10):
                 best = (best[0], best[1], span)
+        elif re.search(r"\w\s*,\s*$", ctx.masked[lo:best[0]]):
+            # a participle clause after the main clause ("the government published its response,
+            # announcing that '...'"): the main clause's subject speaks
+            date = _DATE_INTRO.match(ctx.masked, lo, best[0])
+            span = np_before_verb(ctx.masked, date.end() if date else lo, best[0])
+            if span is not None and span[1] < best[0] - 2 and valid_np(ctx.masked, *span, max_words=12) \
+                    and not is_pronoun(text[span[0]:span[1]]):
+                best = (best[0], best[1], span)
     phrase = None
     for phrase in _PHRASE_VERB.finditer(ctx.masked, lo, hi):
         pass
@@ -1117,6 +1125,9 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 
 
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
+# a date opening the sentence without a comma ("In July 2013 the government ...")
+_DATE_INTRO = re.compile(rf"\s*(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y|[Ss]ince)\s+(?:early\s+|late\s+|mid-?)?(?:\d{{1,2}}\s+)?"
+                         rf"(?:(?:{_MONTH_NAMES})\.?\s+)?(?:19|20)\d\d\s*,?\s*")
 
 
 def _reaches_quote(ctx: _Context, vpos: int, vend: int, hi: int) -> bool:
