@@ -494,8 +494,8 @@ _SPEAKER_DATE = re.compile(
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
 # a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
 _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
-# what may follow an apposition before the verb or the quotation: a comma, a marker or glued digits
-_APPOSITION_GAP = re.compile(r"\s*,?\s*(?:\d{1,2}(?:\.\d{1,2})?\s*|[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
+# what may follow an apposition before the verb or the quotation: a comma or a bracketed marker
+_APPOSITION_GAP = re.compile(r"\s*,?\s*(?:[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
 _NOT_APPOSITION = re.compile(
     r"(?i)(?:^|\s)(?:who|which|whom|whose|where|when|that|and|but|or|as|while|whilst|because|although)\b|"
     r"^(?!including\b)[a-z]+ing\b|\b(?:is|are|was|were|has|have|had)\b")
@@ -534,7 +534,7 @@ _INTRO_PREP = re.compile(r"(?:^|[\s,.;:])(?:[Ii]n|[Aa]t|[Oo]n|[Ff]or|[Dd]uring|[
 
 def _apposition_end(ctx: _Context, b: int, hi: int) -> int | None:
     """End of an apposition right after a speaker phrase ending at ``b``: ``, X`` where X is a short noun
-    phrase (a name or a role) followed only by a comma, a marker or glued digits and then either the
+    phrase (a name or a role) followed only by a comma or a bracketed marker and then either the
     quotation (after a colon) or a finite verb."""
     masked = ctx.masked
     m = re.match(r",\s+", masked[b:hi])
@@ -545,8 +545,11 @@ def _apposition_end(ctx: _Context, b: int, hi: int) -> int | None:
     end = a + stop.start() if stop else hi
     for _ in range(12):  # grow X word by word until what follows it is a verb or the quotation
         x = masked[a:end].strip()
+        first = x.split()[0] if x else ""
+        # an apposition opens with a name, a determiner or "including" (", comments:" is the verb itself)
         if x and not _NOT_APPOSITION.search(x) and valid_np(masked, a, end, max_words=12) and (
-                x[:1].isupper() or noun_kind(x) != "unknown" or x.split()[0].lower() in {"the", "a", "an", "its", "their", "his", "her", "including"}):
+                first[:1].isupper() or first in {"the", "a", "an", "its", "their", "his", "her", "including",
+                                                  "then", "now", "formerly"}):
             gap = _APPOSITION_GAP.match(masked, end)
             g = gap.end() if gap else end
             rest = masked[g:hi]
@@ -593,6 +596,9 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
             break
     if vpos is None or len(re.findall(r"[A-Za-z]+", masked[vpos:hi])) > 4:
         return None
+    verb = masked[vpos:hi].split()[0]
+    if verb in _AUX_FORMS and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
+        return None  # "whose goal is the '...'": a copula names what the quotation is, not who said it
     span = None
     if ctx.index is not None:
         toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
@@ -607,6 +613,8 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     if span is None or not valid_np(masked, *span, max_words=15) or is_pronoun(ctx.text[span[0]:span[1]]):
         return None
     phrase = ctx.text[span[0]:span[1]]
+    if re.search(r"\b(?:who|whose|which|whom|where)\b", masked[span[0]:span[1]]):
+        return None
     if noun_kind(phrase) == "unknown" and not phrase[:1].isupper():
         return None
     if re.search(r"[a-z]", masked[span[1]:vpos]) and not re.fullmatch(r"[\s,]*", masked[span[1]:vpos]):
@@ -810,12 +818,23 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
     m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", seg)
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
+        doc = _DOC_CITATION.match(inner)
+        if doc is not None and noun_kind(doc.group(1)) == "doc":
+            # "(Fire Strategy Report, July 2012, p. 69)": the document named before its date and page
+            span = trim_span(text, pos + m.start(1), pos + m.start(1) + doc.end(1))
+            if span:
+                return _Trail(span, "paren", pos + m.end())
         if _looks_like_attribution(inner):
             by = re.match(r"(?:by|from)\s+(?=[A-Z])", inner)  # "(by Sunder Katwala, then of the Fabian Society)"
             span = trim_span(text, pos + m.start(1) + (by.end() if by else 0), pos + m.end(1))
             if span:
                 return _Trail(span, "paren", pos + m.end())
     return None
+
+
+_DOC_CITATION = re.compile(
+    rf"([A-Z][^,;()]{{2,80}}?)(?:,\s*(?:(?:\d{{1,2}}\s+)?(?:{_MONTH_NAMES})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
+    r"pp?\.\s*\d[\d\s,-]*|para(?:graph)?s?\.?\s*\d+))+\s*$")
 
 
 # Cues after the quotation, tried in this order; the first that finds a speaker is the trailing cue.
@@ -1465,6 +1484,10 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
 _FOOTNOTE_AFTER = re.compile(r"[.,;:]?(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)\[]|$)|\s(\d{1,2})\.(?=\s+[A-Z\"'`‘“(]|\s*$)")
 
 
+# a citation in brackets (a document, date or page) closing the quotation's sentence, then a marker
+_CITATION_THEN_MARKER = re.compile(r"[\s,;:'\"’”`]*(\([^()\n]{1,120}\))[\s.]*(" + MARKER.pattern + r")")
+
+
 def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
@@ -1476,6 +1499,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
         return g.group(1) or g.group(2)
+    c = _CITATION_THEN_MARKER.match(text, pos)
+    if c is not None and not is_marker(c.group(1)) and is_marker(c.group(2)):
+        return (c.start(2), c.end(2))  # "'...' (Fire Strategy Report, July 2012, p. 69). [e]"
     if after is not None:
         # Right after a trailing attribution: `"...," said X [B].`, `"..." (Role, Org) [C]`.
         m = re.match(r"[\s.,;:)]*", text[after:])
