@@ -59,6 +59,12 @@ MARKERS = [
     ("a marker in the next sentence that goes on about the same source",
      "The Chair of the committee said the report was 'a turning point for the whole of the region'. This is "
      "repeated in her letter to the team (S3).", "a turning point", "(S3)"),
+    ("braces are brackets too",
+     "The current toolkit states that 'it should not be used apart from the framework set out here'. {B}. Smith "
+     "has also worked with the board.", "it should not", "{B}"),
+    ("a marker right after a citation that closes the quotation's sentence",
+     "A reader's review says: 'this book does a fantastic job of introducing the author to new readers' (Ann "
+     "Lee, 11 December 2011). [i] The volumes form a set.", "this book does", "[i]"),
     ("a marker inside the speaker's apposition",
      "As Okoro (5d), chair of the Tenants Forum noted, 'on the basis of the study we were able to change the rules'.",
      "on the basis", "(5d)"),
@@ -241,6 +247,45 @@ SPEAKERS = [
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),
+    ("an apposition after 'according to' before the colon is part of the speaker",
+     "According to its Chair, Dr Mia Lund: 'the network would not exist without the study we funded'.",
+     "the network would", "its Chair, Dr Mia Lund"),
+    ("an apposition closed by a comma before the verb is part of the speaker",
+     "Lord Amos Carter, the chair of the inquiry, found the evidence 'one of the most careful pieces of work put "
+     "before us'.", "one of the most", "Lord Amos Carter, the chair of the inquiry"),
+    ("a named apposition of a document with a verb that is no attribution verb",
+     "The report of the panel, Housing Matters, sets out 'the steps every council should take to end rough "
+     "sleeping'.", "the steps every", "The report of the panel, Housing Matters"),
+    ("a subject that names no person, body or document does not speak",
+     "Over the year the number of visitors reached 'more than the gallery had ever seen in a single season'.",
+     "more than the", None),
+    ("a date after the speaker is not part of it",
+     "The Herald of 3 March 2012 wrote that 'the festival has become the biggest night out in the city'.",
+     "the festival has", "The Herald"),
+    ("a descriptive aside in brackets after the speaker is not part of it",
+     "The gallery's education officer (who ran the sessions) reported that 'the pupils asked to come back "
+     "the next week'.", "the pupils asked", "The gallery's education officer"),
+    ("a bracketed name part after the speaker is kept",
+     "The Youth Forum (Leeds Branch) wrote that 'the training opened doors for many of our members'.",
+     "the training opened", "The Youth Forum (Leeds Branch)"),
+    ("with no attribution verb, the subject of the verb leading into the quotation speaks",
+     "International guidance on river basins favours 'agreements of any kind, however weak they may be', and "
+     "the study questions that view.", "agreements of any", "International guidance on river basins"),
+    ("a copula does not make its subject a speaker",
+     "Among the partners is a local charity whose main aim is the 'preservation of the music of the region for "
+     "later generations'.", "preservation of the", None),
+    ("a year between the determiner and a noun that is also a verb",
+     "A 2010 report for the Trust by Hill Economics found that 'the service saved more than it cost in its first "
+     "year'.", "the service saved", "A 2010 report for the Trust by Hill Economics"),
+    ("a participle clause after the main clause takes the main clause's subject",
+     "In May 2013 the council published its plan, announcing that it will 'adopt the new measure for every "
+     "school in the county'.", "adopt the new", "the council"),
+    ("a participle keeps its date",
+     "The strategy published in June 2012 welcomed the 'careful work of the review team on the costs of care'.",
+     "careful work of", "The strategy published in June 2012"),
+    ("a document named before its date and page in a trailing parenthesis",
+     "The risks were weighed with care: 'there has been a great deal of work on this subject in recent years' "
+     "(Fire Safety Report, July 2012, p. 12). [e] The play went ahead.", "there has been", "Fire Safety Report"),
 ]
 
 
