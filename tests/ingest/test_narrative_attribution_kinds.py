@@ -283,6 +283,19 @@ SPEAKERS = [
     ("a participle keeps its date",
      "The strategy published in June 2012 welcomed the 'careful work of the review team on the costs of care'.",
      "careful work of", "The strategy published in June 2012"),
+    ("'comes from X:' names X, with its apposition",
+     "Another appreciation of the journal comes from the University of Leiden, Netherlands: 'As a teacher of "
+     "Dutch, I found this journal full of good things for my classes'.", "As a teacher",
+     "the University of Leiden, Netherlands"),
+    ("'Another note:' before the quotation",
+     "The article was welcomed by many readers. Another note: 'I have just started teaching here and will share "
+     "the article with the class' [2].", "I have just", "Another note"),
+    ("a quotation set in apposition to the sentence's subject",
+     "A separate guide, 'developed for libraries with large collections of maps and atlases' appeared in 2012 "
+     "[11]. It sold well.", "developed for libraries", "A separate guide"),
+    ("a noun before a relative pronoun is no verb",
+     "The work led to a task force. This resulted in Lee's first influential report [R7] which 'dispelled the "
+     "myths about the service and replaced them with a wider view'.", "dispelled the myths", None),
     ("a document named before its date and page in a trailing parenthesis",
      "The risks were weighed with care: 'there has been a great deal of work on this subject in recent years' "
      "(Fire Safety Report, July 2012, p. 12). [e] The play went ahead.", "there has been", "Fire Safety Report"),

@@ -463,7 +463,7 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     # still takes precedence (see _share_speakers).
     fallback = False
     if speaker is None:
-        speaker = _clause_subject(ctx, lo, hi)
+        speaker = _clause_subject(ctx, lo, hi) or _apposed_quote_subject(ctx, q, lo, hi)
         fallback = speaker is not None
     if speaker is not None and not pronoun:
         speaker = _refine_speaker(ctx, speaker, lo, hi)
@@ -596,6 +596,8 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
             break
     if vpos is None or len(re.findall(r"[A-Za-z]+", masked[vpos:hi])) > 4:
         return None
+    if re.search(r"\b(?:which|who|whose|whom)\s*$", masked[vpos:hi]):
+        return None  # "her first report [R7] which '...'": a noun before a relative pronoun
     verb = masked[vpos:hi].split()[0]
     if verb in _AUX_FORMS and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
         return None  # "whose goal is the '...'": a copula names what the quotation is, not who said it
@@ -617,9 +619,35 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
         return None
     if noun_kind(phrase) == "unknown" and not phrase[:1].isupper():
         return None
-    if re.search(r"[a-z]", masked[span[1]:vpos]) and not re.fullmatch(r"[\s,]*", masked[span[1]:vpos]):
-        return None  # the subject must stand right before its verb
+    if not re.fullmatch(r"[\s,]*(?:\([^()]{1,24}\)[\s,]*)?", masked[span[1]:vpos]):
+        return None  # the subject must stand right before its verb (a bracketed year or marker may stand between)
     return span
+
+
+def _apposed_quote_subject(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[int, int] | None:
+    """A quotation set in apposition to the subject of its sentence ("A separate guide, '...' appeared in
+    2012"): the subject, a document, body or person, is the whole lead before a comma, and a finite verb
+    follows the closing mark."""
+    masked = ctx.masked
+    if not re.search(r",\s*$", masked[lo:hi]) or lo != ctx.sent_start(q.open):
+        return None
+    span = trim_span(masked, strip_intro(masked, lo, hi), hi)
+    if span is None or not valid_np(masked, *span, max_words=10) or noun_kind(ctx.text[span[0]:span[1]]) == "unknown":
+        return None
+    if _finite_verb_before(masked, span[0], span[1]):
+        return None
+    after = re.match(r"[\s,]*(?:[a-z]+ly\s+)?([a-z]+)\b", masked[q.close:q.close + 40])
+    return span if after and _finite_word(after.group(1)) else None
+
+
+def _finite_verb_before(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` hold a lowercase word that reads as a finite verb (not a role noun, and not a
+    participle with its preposition: "published in", "funded by")?"""
+    for m in re.finditer(r"\b([a-z]+)\b(\s+(?:in|on|by|for|at|from)\b)?", text[a:b]):
+        w = m.group(1)
+        if _finite_word(w) and w not in ROLE_NOUNS and not (w.endswith(("ed", "en")) and m.group(2)):
+            return True
+    return False
 
 
 _MENTION = re.compile(
@@ -1173,6 +1201,17 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
     text = ctx.masked
     a = strip_intro(text, lo, colon)
     b = colon
+    src = None
+    for src in re.finditer(r"\b(?:comes?|came)\s+(?:[a-z]+ly\s+)?from\s+", text[a:colon]):
+        pass
+    if src is not None:
+        span = np_after(text, a + src.end(), colon)
+        if span and span[1] >= trim_right(text, a, colon):
+            end = _apposition_end(ctx, span[1], colon + 1)
+            return (span[0], end) if end is not None else span  # "Another view comes from the X, Paris:"
+    m = re.match(r"\s*(?:Another|One|A\s+(?:further|second|third|last|final))\s+([a-z]+)\s*$", text[a:b])
+    if m and noun_kind(m.group(1)) != "unknown":
+        return trim_span(text, a, b)  # "Another note:", "One teacher:"
     m = re.match(r"\s*(?:[Ff]or|[Tt]o)\s+", text[lo:b])
     if m:
         span = trim_span(text, lo + m.end(), b)  # "For one civil servant: '...'"
