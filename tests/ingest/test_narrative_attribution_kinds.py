@@ -65,6 +65,10 @@ MARKERS = [
     ("a marker right after a citation that closes the quotation's sentence",
      "A reader's review says: 'this book does a fantastic job of introducing the author to new readers' (Ann "
      "Lee, 11 December 2011). [i] The volumes form a set.", "this book does", "[i]"),
+    ("'his' in the next sentence does not refer back to a newspaper",
+     "For example, The Herald wrote that 'the party seems to be heeding newer British ideas on pay'. Lee has been "
+     "asked for advice by many people in Germany, as shown by his meetings with civil servants (Source H).",
+     "the party seems", None),
     ("a marker inside the speaker's apposition",
      "As Okoro (5d), chair of the Tenants Forum noted, 'on the basis of the study we were able to change the rules'.",
      "on the basis", "(5d)"),

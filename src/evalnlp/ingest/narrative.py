@@ -695,6 +695,10 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
     if back is not None and _personal_name(ctx.text[speaker[0]:speaker[1]]) and \
             re.match(r"\s*(?:[\"'`’”]\s*)?(?:It|Its)\b", sent):
         back = None  # "Ben Brogan described it as '...'. Its funding was raised [5]": "Its" is not the person
+    if back is not None and re.search(r"(?i)\b(?:he|she|his|her)\b", back.group(0)) and not re.search(
+            r"(?i)\b(?:they|their|it|its)\b", back.group(0)) and not _personal_name(ctx.text[speaker[0]:speaker[1]]) \
+            and noun_kind(ctx.text[speaker[0]:speaker[1]]) != "person":
+        back = None  # "The Economist wrote that '...'. ... his meetings with civil servants (H)": not the paper
     refers = back is not None or (
         head and re.search(rf"\b{re.escape(head[-1])}\b", sent) is not None and head[-1][:1].isupper())
     if not refers:
@@ -710,6 +714,8 @@ def _personal_name(phrase: str) -> bool:
     if noun_kind(phrase) == "person":
         return True
     words = re.sub(r"\([^()]*\)", " ", phrase).split()
+    if words and words[0] in {"The", "A", "An"}:
+        return False  # "The Economist": a determiner opens no person's name
     return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in words) and \
         noun_kind(phrase) == "unknown"
 
