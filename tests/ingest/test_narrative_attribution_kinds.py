@@ -297,6 +297,10 @@ SPEAKERS = [
     ("a quotation set in apposition to the sentence's subject",
      "A separate guide, 'developed for libraries with large collections of maps and atlases' appeared in 2012 "
      "[11]. It sold well.", "developed for libraries", "A separate guide"),
+    ("a publication set in apposition to its quotation, then 'This' for it",
+     "A separate publication, `developed for schools with large collections of maps and atlases' appeared in "
+     "2012 [11]. This featured `an optional arrangement for the maps based on a regional view of the world' [10].",
+     "an optional arrangement", "A separate publication"),
     ("a noun before a relative pronoun is no verb",
      "The work led to a task force. This resulted in Lee's first influential report [R7] which 'dispelled the "
      "myths about the service and replaced them with a wider view'.", "dispelled the myths", None),
