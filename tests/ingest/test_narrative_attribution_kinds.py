@@ -301,6 +301,10 @@ SPEAKERS = [
      "A separate publication, `developed for schools with large collections of maps and atlases' appeared in "
      "2012 [11]. This featured `an optional arrangement for the maps based on a regional view of the world' [10].",
      "an optional arrangement", "A separate publication"),
+    ("'which they say' refers to the people just named in the sentence",
+     "Hill Media makes the drives. The review [5.11] sets out a plan for a future read head, by researchers at "
+     "Tern Labs, which they say 'will need a far better stack of thin layers than any made so far'.",
+     "will need a far", "researchers at Tern Labs"),
     ("a noun before a relative pronoun is no verb",
      "The work led to a task force. This resulted in Lee's first influential report [R7] which 'dispelled the "
      "myths about the service and replaced them with a wider view'.", "dispelled the myths", None),

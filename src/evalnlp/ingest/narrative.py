@@ -1390,6 +1390,9 @@ def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     """Subject of a verb at ``vpos`` by rules: the clause's opening noun phrase."""
     text = ctx.masked
     seg = text[lo:vpos]
+    pron = re.search(r"\b(?:which|who|that|as)\s+(he|she|they|it)\s+(?:[a-z]+ly\s+|also\s+)?$", seg)
+    if pron:
+        return lo + pron.start(1), lo + pron.end(1)  # "..., which they say": the pronoun is the subject
     for br in reversed(_clause_breaks(seg)):
         a = lo + br.end()
         span = trim_span(text, strip_intro(text, a, vpos), vpos)
@@ -1417,6 +1420,11 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
     plural = word in {"one", "another", "they", "them", "some", "others", "many", "most", "these", "those"}
     kinds = _PRONOUN_KINDS.get(word)
     lo = ctx.sents[max(0, ctx.sent_index(pron[0]) - 4)] if ctx.sents else 0
+    if word in {"they", "them"} and re.search(r"\b(?:which|who|whom|as)\s+$", ctx.masked[max(0, pron[0] - 8):pron[0]]):
+        # "a report by researchers at X, which they say '...'": the people just named in the sentence
+        span = role_before(ctx.masked, pron[0], True, ctx.sent_start(pron[0]), {"person"})
+        if span is not None:
+            return span
     prev = next((f for f in reversed(found) if f.speaker is not None), None)
     if prev is not None:
         kind = noun_kind(text[prev.speaker[0]:prev.speaker[1]])
