@@ -69,6 +69,13 @@ MARKERS = [
      "For example, The Herald wrote that 'the party seems to be heeding newer British ideas on pay'. Lee has been "
      "asked for advice by many people in Germany, as shown by his meetings with civil servants (Source H).",
      "the party seems", None),
+    ("a marker far back in the lead yields to the one right after the quotation",
+     "In 2009 its editors outlined the process of revising the scheme [6] and how the tables drawn up by Lee were "
+     "a major factor in shaping its structure: 'in the first phase a framework for the new class was set up' [7].",
+     "in the first phase", "[7]"),
+    ("a marker in the lead right after the speaker is kept",
+     "The trust's website [B] notes that 'every ward now uses the checklist before each shift begins' [see also C].",
+     "every ward now", "[B]"),
     ("a marker inside the speaker's apposition",
      "As Okoro (5d), chair of the Tenants Forum noted, 'on the basis of the study we were able to change the rules'.",
      "on the basis", "(5d)"),

@@ -472,6 +472,13 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if verb_end is not None:
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
+    if isinstance(ref, tuple) and len(re.findall(r"[A-Za-z]+", ctx.masked[ref[1]:hi])) >= 6:
+        # a marker far back in the lead, attached to another claim ("adapting BC2 [6] and how the
+        # schedules ... were a factor: '...' [7]") yields to one that directly follows the quotation
+        m = _MARKER_GAP.match(text, q.close)
+        mk = MARKER.match(text, m.end()) if m else None
+        if mk and is_marker(mk.group(0)):
+            ref = (mk.start(), mk.end())
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
         inside = [m for m in find_markers(text, speaker[0], sp_end)
                   if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
