@@ -312,6 +312,10 @@ SPEAKERS = [
      "Hill Media makes the drives. The review [5.11] sets out a plan for a future read head, by researchers at "
      "Tern Labs, which they say 'will need a far better stack of thin layers than any made so far'.",
      "will need a far", "researchers at Tern Labs"),
+    ("'states that' after a noun is a verb whatever the parse makes of it",
+     "The county guidance on walking groups cites the standard. The current county walking group toolkit "
+     "states that `it should never be used apart from the wider standard....'. {C}. Lee has also advised the "
+     "county.", "it should never", "The current county walking group toolkit"),
     ("a noun before a relative pronoun is no verb",
      "The work led to a task force. This resulted in Lee's first influential report [R7] which 'dispelled the "
      "myths about the service and replaced them with a wider view'.", "dispelled the myths", None),

@@ -615,8 +615,8 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
             subj = ctx.index.subject(toks[0])
             if subj is not None and lo <= subj.idx < vpos:
                 span = ctx.index.phrase(subj, strip_intro(ctx.text, lo, vpos), vpos)
-        elif toks:
-            return None
+        elif toks and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
+            return None  # the parse reads the word as a noun; "states that" is a verb whatever the parse says
     if span is None:
         span = _rule_subject(ctx, lo, vpos)
     if span is None or not valid_np(masked, *span, max_words=15) or is_pronoun(ctx.text[span[0]:span[1]]):
