@@ -878,8 +878,28 @@ _DOC_CITATION = re.compile(
     r"pp?\.\s*\d[\d\s,-]*|para(?:graph)?s?\.?\s*\d+))+\s*$")
 
 
+_IN_DOC_OF = re.compile(
+    r"^[\s,]*in\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:lecture|speech|address|review|article|letter|foreword|preface|blog|column|editorial|statement|report|"
+    r"evidence|submission|keynote|talk|interview)s?\s+(?:of|by|from)\s+")
+
+
+def in_document_of_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`'...' in the inaugural lecture of the Professor of X`: the author of the document the quotation
+    stands in, named right after it."""
+    pos, end, seg = _trail_window(ctx, q)
+    m = _IN_DOC_OF.match(seg)
+    if m is None:
+        return None
+    span = np_after(ctx.text, pos + m.end(), end)
+    if span is None:
+        return None
+    span = (span[0], trim_right(ctx.text, span[0], span[1]))
+    return _Trail(span, "paren", span[1]) if valid_np(ctx.masked, *span, max_words=15) else None
+
+
 # Cues after the quotation, tried in this order; the first that finds a speaker is the trailing cue.
-TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after)
+TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after, in_document_of_after)
 
 
 def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
@@ -1124,8 +1144,13 @@ def _in_brackets(text: str, a: int, b: int) -> bool:
 def _impersonal_passive(masked: str, lo: int, vpos: int) -> bool:
     """A passive with no agent ("it is acknowledged that", "the aims were agreed:"): whoever said
     it is not named, and the subject is what was said, not who said it."""
-    return re.search(r"\b(?:is|was|were|are|be|been|being)\s+(?:[a-z]+ly\s+|also\s+|now\s+|then\s+)*$",
-                     masked[lo:vpos]) is not None
+    seg = masked[lo:vpos]
+    if re.search(r"\b(?:is|was|were|are|be|been|being)\s+(?:[a-z]+ly\s+|also\s+|now\s+|then\s+)*$", seg):
+        return True
+    # a participle joined to an earlier passive ("It was reprinted in 2008, and praised as '...'")
+    return re.search(r"\b(?:is|was|were|are|been)\s+(?:[a-z]+ly\s+)?[a-z]{3,}(?:ed|en)\b[^.;:]{0,160}?,?\s+and\s+"
+                     r"(?:[a-z]+ly\s+|also\s+)?$", seg) is not None and re.fullmatch(
+        r"[a-z]+(?:ed|en)\s+(?:as|that)\b.*", masked[vpos:vpos + 40], re.DOTALL) is not None
 
 
 def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int, int] | None] | None:
