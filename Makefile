@@ -49,10 +49,12 @@ test: $(VENV)/.full chromium
 	$(VENV)/bin/pytest
 
 # Each script writes its section to bench/results/; assemble.py gathers them into BENCHMARKS.md.
-BENCHES := startup ingest ingest_json embeddings fft classify_speed classify_e2e classify_scale impact impact_fewshot impact_encoders impact_variants extract extract_unseen extract_ref extract_ref2 extract_ref3 sources redact scale discovery review_loop
+# name:arg runs bench/bench_name.py --set arg (one script, several annotated sets).
+BENCHES := startup ingest ingest_json embeddings fft classify_speed classify_e2e classify_scale impact impact_fewshot impact_encoders impact_variants extract extract_unseen extract_ref extract_ref2 extract_ref3 extract_ref:5858 sources redact scale discovery review_loop
 bench: $(VENV)/.full
 	@for b in $(BENCHES); do \
-	  if [ -f bench/bench_$$b.py ]; then echo "== bench/bench_$$b.py"; $(PY) bench/bench_$$b.py || exit 1; fi; \
+	  s=$${b%%:*}; a=""; [ "$$s" = "$$b" ] || a="--set $${b#*:}"; \
+	  if [ -f bench/bench_$$s.py ]; then echo "== bench/bench_$$s.py $$a"; $(PY) bench/bench_$$s.py $$a || exit 1; fi; \
 	done
 	$(PY) bench/bench_impact_variants.py --corpus
 	$(PY) bench/bench_impact_variants.py --corpus --extra

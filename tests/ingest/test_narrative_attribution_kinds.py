@@ -59,6 +59,23 @@ MARKERS = [
     ("a marker in the next sentence that goes on about the same source",
      "The Chair of the committee said the report was 'a turning point for the whole of the region'. This is "
      "repeated in her letter to the team (S3).", "a turning point", "(S3)"),
+    ("braces are brackets too",
+     "The current toolkit states that 'it should not be used apart from the framework set out here'. {B}. Smith "
+     "has also worked with the board.", "it should not", "{B}"),
+    ("a marker right after a citation that closes the quotation's sentence",
+     "A reader's review says: 'this book does a fantastic job of introducing the author to new readers' (Ann "
+     "Lee, 11 December 2011). [i] The volumes form a set.", "this book does", "[i]"),
+    ("'his' in the next sentence does not refer back to a newspaper",
+     "For example, The Herald wrote that 'the party seems to be heeding newer British ideas on pay'. Lee has been "
+     "asked for advice by many people in Germany, as shown by his meetings with civil servants (Source H).",
+     "the party seems", None),
+    ("a marker far back in the lead yields to the one right after the quotation",
+     "In 2009 its editors outlined the process of revising the scheme [6] and how the tables drawn up by Lee were "
+     "a major factor in shaping its structure: 'in the first phase a framework for the new class was set up' [7].",
+     "in the first phase", "[7]"),
+    ("a marker in the lead right after the speaker is kept",
+     "The trust's website [B] notes that 'every ward now uses the checklist before each shift begins' [see also C].",
+     "every ward now", "[B]"),
     ("a marker inside the speaker's apposition",
      "As Okoro (5d), chair of the Tenants Forum noted, 'on the basis of the study we were able to change the rules'.",
      "on the basis", "(5d)"),
@@ -241,6 +258,70 @@ SPEAKERS = [
     ("a bare possessive is no speaker",
      "Amadi's knowledge of the region makes her recognised as 'one of the leading experts in the country' (5.1).",
      "one of the leading", None),
+    ("an apposition after 'according to' before the colon is part of the speaker",
+     "According to its Chair, Dr Mia Lund: 'the network would not exist without the study we funded'.",
+     "the network would", "its Chair, Dr Mia Lund"),
+    ("an apposition closed by a comma before the verb is part of the speaker",
+     "Lord Amos Carter, the chair of the inquiry, found the evidence 'one of the most careful pieces of work put "
+     "before us'.", "one of the most", "Lord Amos Carter, the chair of the inquiry"),
+    ("a named apposition of a document with a verb that is no attribution verb",
+     "The report of the panel, Housing Matters, sets out 'the steps every council should take to end rough "
+     "sleeping'.", "the steps every", "The report of the panel, Housing Matters"),
+    ("a subject that names no person, body or document does not speak",
+     "Over the year the number of visitors reached 'more than the gallery had ever seen in a single season'.",
+     "more than the", None),
+    ("a date after the speaker is not part of it",
+     "The Herald of 3 March 2012 wrote that 'the festival has become the biggest night out in the city'.",
+     "the festival has", "The Herald"),
+    ("a descriptive aside in brackets after the speaker is not part of it",
+     "The gallery's education officer (who ran the sessions) reported that 'the pupils asked to come back "
+     "the next week'.", "the pupils asked", "The gallery's education officer"),
+    ("a bracketed name part after the speaker is kept",
+     "The Youth Forum (Leeds Branch) wrote that 'the training opened doors for many of our members'.",
+     "the training opened", "The Youth Forum (Leeds Branch)"),
+    ("with no attribution verb, the subject of the verb leading into the quotation speaks",
+     "International guidance on river basins favours 'agreements of any kind, however weak they may be', and "
+     "the study questions that view.", "agreements of any", "International guidance on river basins"),
+    ("a copula does not make its subject a speaker",
+     "Among the partners is a local charity whose main aim is the 'preservation of the music of the region for "
+     "later generations'.", "preservation of the", None),
+    ("a year between the determiner and a noun that is also a verb",
+     "A 2010 report for the Trust by Hill Economics found that 'the service saved more than it cost in its first "
+     "year'.", "the service saved", "A 2010 report for the Trust by Hill Economics"),
+    ("a participle clause after the main clause takes the main clause's subject",
+     "In May 2013 the council published its plan, announcing that it will 'adopt the new measure for every "
+     "school in the county'.", "adopt the new", "the council"),
+    ("a participle keeps its date",
+     "The strategy published in June 2012 welcomed the 'careful work of the review team on the costs of care'.",
+     "careful work of", "The strategy published in June 2012"),
+    ("'comes from X:' names X, with its apposition",
+     "Another appreciation of the journal comes from the University of Leiden, Netherlands: 'As a teacher of "
+     "Dutch, I found this journal full of good things for my classes'.", "As a teacher",
+     "the University of Leiden, Netherlands"),
+    ("'Another note:' before the quotation",
+     "The article was welcomed by many readers. Another note: 'I have just started teaching here and will share "
+     "the article with the class' [2].", "I have just", "Another note"),
+    ("a quotation set in apposition to the sentence's subject",
+     "A separate guide, 'developed for libraries with large collections of maps and atlases' appeared in 2012 "
+     "[11]. It sold well.", "developed for libraries", "A separate guide"),
+    ("a publication set in apposition to its quotation, then 'This' for it",
+     "A separate publication, `developed for schools with large collections of maps and atlases' appeared in "
+     "2012 [11]. This featured `an optional arrangement for the maps based on a regional view of the world' [10].",
+     "an optional arrangement", "A separate publication"),
+    ("'which they say' refers to the people just named in the sentence",
+     "Hill Media makes the drives. The review [5.11] sets out a plan for a future read head, by researchers at "
+     "Tern Labs, which they say 'will need a far better stack of thin layers than any made so far'.",
+     "will need a far", "researchers at Tern Labs"),
+    ("'states that' after a noun is a verb whatever the parse makes of it",
+     "The county guidance on walking groups cites the standard. The current county walking group toolkit "
+     "states that `it should never be used apart from the wider standard....'. {C}. Lee has also advised the "
+     "county.", "it should never", "The current county walking group toolkit"),
+    ("a noun before a relative pronoun is no verb",
+     "The work led to a task force. This resulted in Lee's first influential report [R7] which 'dispelled the "
+     "myths about the service and replaced them with a wider view'.", "dispelled the myths", None),
+    ("a document named before its date and page in a trailing parenthesis",
+     "The risks were weighed with care: 'there has been a great deal of work on this subject in recent years' "
+     "(Fire Safety Report, July 2012, p. 12). [e] The play went ahead.", "there has been", "Fire Safety Report"),
 ]
 
 

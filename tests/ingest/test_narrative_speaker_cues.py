@@ -80,6 +80,12 @@ TRAIL_ROWS = {
         "The visit was 'an inspiring day for the whole of the class' (Head Teacher, Park Primary School).",
         "an inspiring day", "Head Teacher, Park Primary School",
         "The visit was 'an inspiring day for the whole of the class' (see p. 4)."),
+    "in_document_of_after": (
+        "The essay was reprinted in 2008, and praised as 'one of the most balanced views of the problem we have' "
+        "in the inaugural lecture of the Professor of Welsh at the University of Otago in 2009 [12].",
+        "one of the most", "the Professor of Welsh at the University of Otago",
+        "The essay was reprinted in 2008, and praised as 'one of the most balanced views of the problem we have' "
+        "in the first issue of the new journal [12]."),
 }
 
 

@@ -199,6 +199,9 @@ def _verb_like(words: list[tuple[int, int, str]], i: int) -> bool:
     prev = words[i - 1][2].lower() if i > 0 else ""
     if lw in RULE_VERBS and not lw.endswith("ed") and (prev in _DETS or prev.endswith(("'s", "’s"))):
         return False  # "the report", "the council's statement": a noun
+    prev2 = words[i - 2][2].lower() if i > 1 else ""
+    if lw in RULE_VERBS and not lw.endswith("ed") and re.fullmatch(r"(?:19|20)\d\d", prev) and prev2 in _DETS:
+        return False  # "A 2009 report for the ESRC": a year between the determiner and the noun
     nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
     if lw in RULE_VERBS and not lw.endswith("ed") and (nxt in RULE_VERBS or nxt in _FINITE_AUX or i == len(words) - 1):
         return False  # "the annual report records that": the verb follows
@@ -222,6 +225,8 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
         verbish = _verb_like(words, i) or w in {"has", "have", "had", "is", "was", "were", "are"}
         if verbish and rel == 0 and _participle(words, i):
             continue  # "Research carried out for the EU has recognised": a reduced relative
+        if verbish and rel == 0 and i > 0 and _dated_participle(text, words, i, b):
+            continue  # "The consultation paper published in September 2012 welcomed": a reduced relative
         if rel == 2 and not verbish:
             rel = 3
         if verbish:
@@ -251,6 +256,20 @@ def _participle(words: list[tuple[int, int, str]], i: int) -> bool:
 
 
 _FINITE_AUX = W.FINITE_AUXILIARIES
+
+
+def _dated_participle(text: str, words: list[tuple[int, int, str]], i: int, b: int) -> bool:
+    """A past participle with only a date after it and then the clause's verb ("The report published in
+    May 2012 welcomed")."""
+    lw = words[i][2].lower()
+    if not re.fullmatch(r"[a-z-]{3,}(?:ed|en)", lw) or words[i - 1][2].lower() in _AUX | {",", "and", "who", "which"}:
+        return False
+    m = _DATED.match(text, words[i][1])
+    if m is None or m.end() > b + 1:
+        return False
+    nxt = re.match(r"(?:[a-z]+ly\s+)?([a-z]+)\b", text[m.end():m.end() + 40])
+    return nxt is not None and (nxt.group(1) in RULE_VERBS or nxt.group(1) in _COMMON_VERBS
+                                or re.fullmatch(r"[a-z]{3,}(?:ed|es)", nxt.group(1)) is not None)
 
 
 def np_backwards(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -395,6 +414,7 @@ _STOP_LOWER = (RULE_VERBS | _COMMON_VERBS | _SUBORD | _INTRO | _ADVERB_START | _
 _YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–/]\d{2,4})?$|\d+(?:st|nd|rd|th)?$|\d[\d,.]*$")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_DATED = re.compile(rf"\s+(?:in|on)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTHS})\.?\s+)?(?:19|20)\d\d\s+")
 _TRAIL_DATE = re.compile(
     rf"(?:,?\s+(?:in|on|during|since|by|from|at|until)\s+(?:early\s+|late\s+|mid-?)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTHS})\.?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
@@ -453,8 +473,9 @@ def trim_right(text: str, lo: int, hi: int) -> int:
             hi = lo + m.start()
             continue
         m = _TRAIL_DATE.search(seg)
-        if m and m.start() > 0:
-            hi = lo + m.start()
+        if m and m.start() > 0 and not (re.search(r"\s[a-z]{3,}(?:ed|en)$", seg[:m.start()])
+                                        and re.match(r"\s+(?:in|on)\s", seg[m.start():])):
+            hi = lo + m.start()  # but "The report published in May 2012" keeps the date of its participle
             continue
         m = re.search(r"(?:^|\s)([A-Za-z]+)$", seg)
         if m and m.start(1) > 0 and (m.group(1).lower() in _AUX or (

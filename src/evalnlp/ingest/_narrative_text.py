@@ -225,7 +225,7 @@ _SEE = (r"(?:[^()\[\]\n]{1,30}?[,;]\s*)?(?i:see)\s*:?\s+(?:(?i:also)\s+)?"
 # then optional short locators (sections, pages) separated by commas.
 _NESTED = (r"(?i:(?:corroborating\s+)?(?:sources?|refs?|references?))\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)"
            r"(?:\s*(?:,|and|&)\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)){0,6}(?:\s*,\s*[^()\[\]\n,]{1,25}){0,4}")
-MARKER = re.compile(rf"\[\s*(?:{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)")
+MARKER = re.compile(rf"\[\s*(?:{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)|\{{\s*(?:{_LIST})\s*\}}")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
 
 

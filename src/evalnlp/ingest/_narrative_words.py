@@ -124,7 +124,8 @@ analysis appraisal article assessment audit blog book briefing citation comments
 document e-mail editorial email evaluation evaluations feedback framework guidance guideline
 guidelines inquiry judgement judgment letter minutes note notes observations paper plan policy
 release remarks report response responses review standard statement strategy study submission survey
-testimonial testimony website
+testimonial testimony website publication toolkit handbook manual booklet leaflet newsletter
+bulletin charter memorandum foreword
 """)
 
 # Prepositions that open an introductory phrase.

@@ -327,6 +327,7 @@ class _Found:
     speaker: tuple[int, int] | None
     ref: tuple[int, int] | str | None
     pronoun: bool = False
+    fallback: bool = False  # the speaker is only the subject of the lead's clause (no attribution cue)
 
 
 def _testimonials(ctx: _Context) -> list[Testimonial]:
@@ -457,11 +458,27 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         prev = found[-1]
         if ctx.sent_index(q.open) - ctx.sent_index(prev.q.close) <= 1:
             speaker = prev.speaker
+    # 4. No cue at all: the subject of the clause whose verb leads straight into the quotation ("X favours
+    # '...'", "X found the submission '...'"); a speaker named after a later quotation of the same sentence
+    # still takes precedence (see _share_speakers).
+    fallback = False
+    if speaker is None:
+        speaker = _clause_subject(ctx, lo, hi) or _apposed_quote_subject(ctx, q, lo, hi)
+        fallback = speaker is not None
+    if speaker is not None and not pronoun:
+        speaker = _refine_speaker(ctx, speaker, lo, hi)
     # Source marker: between the speaker and the quote, then after the quote.
     sp_end = speaker[1] if speaker is not None and lo <= speaker[1] <= hi else lo
     if verb_end is not None:
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
+    if isinstance(ref, tuple) and len(re.findall(r"[A-Za-z]+", ctx.masked[ref[1]:hi])) >= 6:
+        # a marker far back in the lead, attached to another claim ("adapting BC2 [6] and how the
+        # schedules ... were a factor: '...' [7]") yields to one that directly follows the quotation
+        m = _MARKER_GAP.match(text, q.close)
+        mk = MARKER.match(text, m.end()) if m else None
+        if mk and is_marker(mk.group(0)):
+            ref = (mk.start(), mk.end())
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
         inside = [m for m in find_markers(text, speaker[0], sp_end)
                   if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
@@ -472,7 +489,172 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         ref = _trail_ref(ctx, q, trail_end)
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
-    return _Found(q, speaker, ref, pronoun)
+    return _Found(q, speaker, ref, pronoun, fallback)
+
+
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+                "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+# a date or a bracketed aside closing a speaker phrase: "The Economist of 5 November 2011", "letter from the
+# Head of X 11/4/01.", "The BFI's programmer (who attended the event)"
+_SPEAKER_DATE = re.compile(
+    rf"(?:,?\s+(?:of|dated)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
+# a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
+_NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
+# what may follow an apposition before the verb or the quotation: a comma or a bracketed marker
+_APPOSITION_GAP = re.compile(r"\s*,?\s*(?:[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
+_NOT_APPOSITION = re.compile(
+    r"(?i)(?:^|\s)(?:who|which|whom|whose|where|when|that|and|but|or|as|while|whilst|because|although)\b|"
+    r"^(?!including\b)[a-z]+ing\b|\b(?:is|are|was|were|has|have|had)\b")
+
+
+def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
+    """Trim a speaker phrase of a closing date or aside, and extend it over an apposition that stands
+    between it and its verb or the quotation ("its Chair, Dr X:", "Baroness X, the chair of that review,
+    found")."""
+    text = ctx.text
+    a, b = span
+    for _ in range(2):
+        phrase = text[a:b]
+        m = _SPEAKER_DATE.search(phrase)
+        if m and m.start() > 0:
+            b = trim_right(text, a, a + m.start())
+            continue
+        if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase):
+            cut = text.rfind("(", a, b)
+            if cut > a and text.count("(", cut, b) == 1:
+                b = trim_right(text, a, cut)
+                continue
+        break
+    if lo <= a and b <= hi and not _INTRO_PREP.search(ctx.masked, max(lo, a - 30), a):
+        ext = _apposition_end(ctx, b, hi)
+        if ext is not None:
+            b = ext
+    out = trim_span(text, a, b)
+    return out if out is not None else span
+
+
+# a speaker phrase that is the object of an introductory preposition ("In a review in X, the book was
+# described as") is followed by the clause's subject, not by an apposition
+_INTRO_PREP = re.compile(r"(?:^|[\s,.;:])(?:[Ii]n|[Aa]t|[Oo]n|[Ff]or|[Dd]uring|[Aa]fter|[Ff]ollowing|[Ww]ithin|[Ff]rom)\s+$")
+
+
+def _apposition_end(ctx: _Context, b: int, hi: int) -> int | None:
+    """End of an apposition right after a speaker phrase ending at ``b``: ``, X`` where X is a short noun
+    phrase (a name or a role) followed only by a comma or a bracketed marker and then either the
+    quotation (after a colon) or a finite verb."""
+    masked = ctx.masked
+    m = re.match(r",\s+", masked[b:hi])
+    if m is None:
+        return None
+    a = b + m.end()
+    stop = re.search(r"[,:;(\[]|\d|\s(?:[a-z]+ly\s+)?(?:also\s+)?[a-z]+\b", masked[a:hi])
+    end = a + stop.start() if stop else hi
+    for _ in range(12):  # grow X word by word until what follows it is a verb or the quotation
+        x = masked[a:end].strip()
+        first = x.split()[0] if x else ""
+        # an apposition opens with a name, a determiner or "including" (", comments:" is the verb itself)
+        if x and not _NOT_APPOSITION.search(x) and valid_np(masked, a, end, max_words=12) and (
+                first[:1].isupper() or first in {"the", "a", "an", "its", "their", "his", "her", "including",
+                                                  "then", "now", "formerly"}):
+            gap = _APPOSITION_GAP.match(masked, end)
+            g = gap.end() if gap else end
+            rest = masked[g:hi]
+            if re.fullmatch(r"[\s:,]*", rest) and masked[end:hi].strip(" ,").startswith(":") or \
+                    (g > end and re.fullmatch(r"[\s:]*", rest) and ":" in masked[end:hi]):
+                return end
+            w = re.match(r"(?:[a-z]+ly\s+)?(?:also\s+)?([a-z]+)\b", rest)
+            if w and _finite_word(w.group(1)) and w.group(1) not in _AUX_FORMS and (
+                    g > end or noun_kind(x) == "person" or (x[:1].isupper() and x.split()[0].lower() not in
+                                                            {"the", "a", "an", "this", "these", "its", "their"})):
+                return end
+        nxt = re.search(r"[,:;]|\s+\S+", masked[end:hi])
+        if nxt is None or masked[end:end + 1] in ",:;" or nxt.start() > 0:
+            return None
+        end += nxt.end()
+    return None
+
+
+_AUX_FORMS = {"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "does", "did", "do"}
+
+
+def _finite_word(w: str) -> bool:
+    """A lowercase word that reads as a finite verb (an attribution verb, a known finite form, -ed or -s)."""
+    return (w in RULE_VERBS or w in W.FINITE_VERB_FORMS or w in W.COMMON_VERBS
+            or (re.fullmatch(r"[a-z]{3,}(?:ed|es|s)", w) is not None and not w.endswith(("ss", "us", "is", "ous"))))
+
+
+_LEAD_TAIL = re.compile(r"(?:\s+(?:that|the|a|an|this|these|it|them|as|to\s+be))*[\s,:]*$")
+
+
+def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The subject of a verb that leads into the quotation when no attribution verb does ("X favours",
+    "X found the submission", "X considers"): a finite verb among the last words before the quotation, its
+    subject a person, body or document (or a capitalised name)."""
+    masked = ctx.masked
+    seg = masked[lo:hi]
+    tail = _LEAD_TAIL.search(seg)
+    core_end = lo + (tail.start() if tail else len(seg))
+    words = list(re.finditer(r"[A-Za-z][\w'’-]*", masked[lo:core_end]))[-3:]
+    vpos = None
+    for w in reversed(words):
+        if _finite_word(w.group(0)) and lo + w.start() > lo:
+            vpos = lo + w.start()
+            break
+    if vpos is None or len(re.findall(r"[A-Za-z]+", masked[vpos:hi])) > 4:
+        return None
+    if re.search(r"\b(?:which|who|whose|whom)\s*$", masked[vpos:hi]):
+        return None  # "her first report [R7] which '...'": a noun before a relative pronoun
+    verb = masked[vpos:hi].split()[0]
+    if verb in _AUX_FORMS and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
+        return None  # "whose goal is the '...'": a copula names what the quotation is, not who said it
+    span = None
+    if ctx.index is not None:
+        toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
+        if toks and toks[0].pos_ in {"VERB", "AUX"}:
+            subj = ctx.index.subject(toks[0])
+            if subj is not None and lo <= subj.idx < vpos:
+                span = ctx.index.phrase(subj, strip_intro(ctx.text, lo, vpos), vpos)
+        elif toks and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
+            return None  # the parse reads the word as a noun; "states that" is a verb whatever the parse says
+    if span is None:
+        span = _rule_subject(ctx, lo, vpos)
+    if span is None or not valid_np(masked, *span, max_words=15) or is_pronoun(ctx.text[span[0]:span[1]]):
+        return None
+    phrase = ctx.text[span[0]:span[1]]
+    if re.search(r"\b(?:who|whose|which|whom|where)\b", masked[span[0]:span[1]]):
+        return None
+    if noun_kind(phrase) == "unknown" and not phrase[:1].isupper():
+        return None
+    if not re.fullmatch(r"[\s,]*(?:\([^()]{1,24}\)[\s,]*)?", masked[span[1]:vpos]):
+        return None  # the subject must stand right before its verb (a bracketed year or marker may stand between)
+    return span
+
+
+def _apposed_quote_subject(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[int, int] | None:
+    """A quotation set in apposition to the subject of its sentence ("A separate guide, '...' appeared in
+    2012"): the subject, a document, body or person, is the whole lead before a comma, and a finite verb
+    follows the closing mark."""
+    masked = ctx.masked
+    if not re.search(r",\s*$", masked[lo:hi]) or lo != ctx.sent_start(q.open):
+        return None
+    span = trim_span(masked, strip_intro(masked, lo, hi), hi)
+    if span is None or not valid_np(masked, *span, max_words=10) or noun_kind(ctx.text[span[0]:span[1]]) == "unknown":
+        return None
+    if _finite_verb_before(masked, span[0], span[1]):
+        return None
+    after = re.match(r"[\s,]*(?:[a-z]+ly\s+)?([a-z]+)\b", masked[q.close:q.close + 40])
+    return span if after and _finite_word(after.group(1)) else None
+
+
+def _finite_verb_before(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` hold a lowercase word that reads as a finite verb (not a role noun, and not a
+    participle with its preposition: "published in", "funded by")?"""
+    for m in re.finditer(r"\b([a-z]+)\b(\s+(?:in|on|by|for|at|from)\b)?", text[a:b]):
+        w = m.group(1)
+        if _finite_word(w) and w not in ROLE_NOUNS and not (w.endswith(("ed", "en")) and m.group(2)):
+            return True
+    return False
 
 
 _MENTION = re.compile(
@@ -520,6 +702,10 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
     if back is not None and _personal_name(ctx.text[speaker[0]:speaker[1]]) and \
             re.match(r"\s*(?:[\"'`’”]\s*)?(?:It|Its)\b", sent):
         back = None  # "Ben Brogan described it as '...'. Its funding was raised [5]": "Its" is not the person
+    if back is not None and re.search(r"(?i)\b(?:he|she|his|her)\b", back.group(0)) and not re.search(
+            r"(?i)\b(?:they|their|it|its)\b", back.group(0)) and not _personal_name(ctx.text[speaker[0]:speaker[1]]) \
+            and noun_kind(ctx.text[speaker[0]:speaker[1]]) != "person":
+        back = None  # "The Economist wrote that '...'. ... his meetings with civil servants (H)": not the paper
     refers = back is not None or (
         head and re.search(rf"\b{re.escape(head[-1])}\b", sent) is not None and head[-1][:1].isupper())
     if not refers:
@@ -535,6 +721,8 @@ def _personal_name(phrase: str) -> bool:
     if noun_kind(phrase) == "person":
         return True
     words = re.sub(r"\([^()]*\)", " ", phrase).split()
+    if words and words[0] in {"The", "A", "An"}:
+        return False  # "The Economist": a determiner opens no person's name
     return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in words) and \
         noun_kind(phrase) == "unknown"
 
@@ -671,6 +859,12 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
     m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", seg)
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
+        doc = _DOC_CITATION.match(inner)
+        if doc is not None and noun_kind(doc.group(1)) == "doc":
+            # "(Fire Strategy Report, July 2012, p. 69)": the document named before its date and page
+            span = trim_span(text, pos + m.start(1), pos + m.start(1) + doc.end(1))
+            if span:
+                return _Trail(span, "paren", pos + m.end())
         if _looks_like_attribution(inner):
             by = re.match(r"(?:by|from)\s+(?=[A-Z])", inner)  # "(by Sunder Katwala, then of the Fabian Society)"
             span = trim_span(text, pos + m.start(1) + (by.end() if by else 0), pos + m.end(1))
@@ -679,8 +873,33 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
     return None
 
 
+_DOC_CITATION = re.compile(
+    rf"([A-Z][^,;()]{{2,80}}?)(?:,\s*(?:(?:\d{{1,2}}\s+)?(?:{_MONTH_NAMES})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
+    r"pp?\.\s*\d[\d\s,-]*|para(?:graph)?s?\.?\s*\d+))+\s*$")
+
+
+_IN_DOC_OF = re.compile(
+    r"^[\s,]*in\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:lecture|speech|address|review|article|letter|foreword|preface|blog|column|editorial|statement|report|"
+    r"evidence|submission|keynote|talk|interview)s?\s+(?:of|by|from)\s+")
+
+
+def in_document_of_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`'...' in the inaugural lecture of the Professor of X`: the author of the document the quotation
+    stands in, named right after it."""
+    pos, end, seg = _trail_window(ctx, q)
+    m = _IN_DOC_OF.match(seg)
+    if m is None:
+        return None
+    span = np_after(ctx.text, pos + m.end(), end)
+    if span is None:
+        return None
+    span = (span[0], trim_right(ctx.text, span[0], span[1]))
+    return _Trail(span, "paren", span[1]) if valid_np(ctx.masked, *span, max_words=15) else None
+
+
 # Cues after the quotation, tried in this order; the first that finds a speaker is the trailing cue.
-TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after)
+TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after, in_document_of_after)
 
 
 def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
@@ -925,8 +1144,13 @@ def _in_brackets(text: str, a: int, b: int) -> bool:
 def _impersonal_passive(masked: str, lo: int, vpos: int) -> bool:
     """A passive with no agent ("it is acknowledged that", "the aims were agreed:"): whoever said
     it is not named, and the subject is what was said, not who said it."""
-    return re.search(r"\b(?:is|was|were|are|be|been|being)\s+(?:[a-z]+ly\s+|also\s+|now\s+|then\s+)*$",
-                     masked[lo:vpos]) is not None
+    seg = masked[lo:vpos]
+    if re.search(r"\b(?:is|was|were|are|be|been|being)\s+(?:[a-z]+ly\s+|also\s+|now\s+|then\s+)*$", seg):
+        return True
+    # a participle joined to an earlier passive ("It was reprinted in 2008, and praised as '...'")
+    return re.search(r"\b(?:is|was|were|are|been)\s+(?:[a-z]+ly\s+)?[a-z]{3,}(?:ed|en)\b[^.;:]{0,160}?,?\s+and\s+"
+                     r"(?:[a-z]+ly\s+|also\s+)?$", seg) is not None and re.fullmatch(
+        r"[a-z]+(?:ed|en)\s+(?:as|that)\b.*", masked[vpos:vpos + 40], re.DOTALL) is not None
 
 
 def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int, int] | None] | None:
@@ -969,6 +1193,14 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             span = trim_span(text, lo + m.start(1), lo + m.end(1))
             if span is not None and valid_np(ctx.masked, *span, max_words=10):
                 best = (best[0], best[1], span)
+        elif re.search(r"\w\s*,\s*$", ctx.masked[lo:best[0]]):
+            # a participle clause after the main clause ("the government published its response,
+            # announcing that '...'"): the main clause's subject speaks
+            date = _DATE_INTRO.match(ctx.masked, lo, best[0])
+            span = np_before_verb(ctx.masked, date.end() if date else lo, best[0])
+            if span is not None and span[1] < best[0] - 2 and valid_np(ctx.masked, *span, max_words=12) \
+                    and not is_pronoun(text[span[0]:span[1]]):
+                best = (best[0], best[1], span)
     phrase = None
     for phrase in _PHRASE_VERB.finditer(ctx.masked, lo, hi):
         pass
@@ -978,6 +1210,9 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 
 
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
+# a date opening the sentence without a comma ("In July 2013 the government ...")
+_DATE_INTRO = re.compile(rf"\s*(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y|[Ss]ince)\s+(?:early\s+|late\s+|mid-?)?(?:\d{{1,2}}\s+)?"
+                         rf"(?:(?:{_MONTH_NAMES})\.?\s+)?(?:19|20)\d\d\s*,?\s*")
 
 
 def _reaches_quote(ctx: _Context, vpos: int, vend: int, hi: int) -> bool:
@@ -1004,6 +1239,17 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
     text = ctx.masked
     a = strip_intro(text, lo, colon)
     b = colon
+    src = None
+    for src in re.finditer(r"\b(?:comes?|came)\s+(?:[a-z]+ly\s+)?from\s+", text[a:colon]):
+        pass
+    if src is not None:
+        span = np_after(text, a + src.end(), colon)
+        if span and span[1] >= trim_right(text, a, colon):
+            end = _apposition_end(ctx, span[1], colon + 1)
+            return (span[0], end) if end is not None else span  # "Another view comes from the X, Paris:"
+    m = re.match(r"\s*(?:Another|One|A\s+(?:further|second|third|last|final))\s+([a-z]+)\s*$", text[a:b])
+    if m and noun_kind(m.group(1)) != "unknown":
+        return trim_span(text, a, b)  # "Another note:", "One teacher:"
     m = re.match(r"\s*(?:[Ff]or|[Tt]o)\s+", text[lo:b])
     if m:
         span = trim_span(text, lo + m.end(), b)  # "For one civil servant: '...'"
@@ -1176,6 +1422,9 @@ def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     """Subject of a verb at ``vpos`` by rules: the clause's opening noun phrase."""
     text = ctx.masked
     seg = text[lo:vpos]
+    pron = re.search(r"\b(?:which|who|that|as)\s+(he|she|they|it)\s+(?:[a-z]+ly\s+|also\s+)?$", seg)
+    if pron:
+        return lo + pron.start(1), lo + pron.end(1)  # "..., which they say": the pronoun is the subject
     for br in reversed(_clause_breaks(seg)):
         a = lo + br.end()
         span = trim_span(text, strip_intro(text, a, vpos), vpos)
@@ -1203,6 +1452,11 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
     plural = word in {"one", "another", "they", "them", "some", "others", "many", "most", "these", "those"}
     kinds = _PRONOUN_KINDS.get(word)
     lo = ctx.sents[max(0, ctx.sent_index(pron[0]) - 4)] if ctx.sents else 0
+    if word in {"they", "them"} and re.search(r"\b(?:which|who|whom|as)\s+$", ctx.masked[max(0, pron[0] - 8):pron[0]]):
+        # "a report by researchers at X, which they say '...'": the people just named in the sentence
+        span = role_before(ctx.masked, pron[0], True, ctx.sent_start(pron[0]), {"person"})
+        if span is not None:
+            return span
     prev = next((f for f in reversed(found) if f.speaker is not None), None)
     if prev is not None:
         kind = noun_kind(text[prev.speaker[0]:prev.speaker[1]])
@@ -1315,6 +1569,10 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
 _FOOTNOTE_AFTER = re.compile(r"[.,;:]?(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)\[]|$)|\s(\d{1,2})\.(?=\s+[A-Z\"'`‘“(]|\s*$)")
 
 
+# a citation in brackets (a document, date or page) closing the quotation's sentence, then a marker
+_CITATION_THEN_MARKER = re.compile(r"[\s,;:'\"’”`]*(\([^()\n]{1,120}\))[\s.]*(" + MARKER.pattern + r")")
+
+
 def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
@@ -1326,6 +1584,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
         return g.group(1) or g.group(2)
+    c = _CITATION_THEN_MARKER.match(text, pos)
+    if c is not None and not is_marker(c.group(1)) and is_marker(c.group(2)):
+        return (c.start(2), c.end(2))  # "'...' (Fire Strategy Report, July 2012, p. 69). [e]"
     if after is not None:
         # Right after a trailing attribution: `"...," said X [B].`, `"..." (Role, Org) [C]`.
         m = re.match(r"[\s.,;:)]*", text[after:])
@@ -1357,7 +1618,7 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
     """A quotation with no speaker takes the speaker named after the next quotation of its sentence when
     nothing attributes it otherwise ("X made a '...', they also '...', as acknowledged by Y")."""
     for cur, nxt in reversed(list(zip(found, found[1:]))):
-        if cur.speaker is not None or nxt.speaker is None or nxt.speaker[0] < nxt.q.close:
+        if (cur.speaker is not None and not cur.fallback) or nxt.speaker is None or nxt.speaker[0] < nxt.q.close:
             continue
         if ctx.sent_index(cur.q.open) != ctx.sent_index(nxt.q.open) or _lead_has_verb(ctx, cur.q.close, nxt.q.open):
             continue
