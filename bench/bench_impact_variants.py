@@ -358,22 +358,30 @@ def corpus_vocabulary_coder(extra_texts: list[str]):
     """A shipped-recipe coder whose TF-IDF vocabularies and idf are fitted on its training texts plus
     ``extra_texts`` (the library's own TextFeatures, fitted on more text)."""
     from evalnlp.coding import supervised
-    from evalnlp.coding.ensemble import EnsembleCoder
 
     class CorpusFeatures(supervised.TextFeatures):
         def fit(self, X, y=None):
             return super().fit(list(X) + extra_texts)
 
-    class CorpusVocabulary(EnsembleCoder):
+    return recipe_with_features(CorpusFeatures)
+
+
+def recipe_with_features(features_class):
+    """A shipped-recipe coder (``EnsembleCoder``, C=0.1) whose fit builds ``features_class`` where the library
+    builds ``supervised.TextFeatures``; the library's class is put back when the fit ends."""
+    from evalnlp.coding import supervised
+    from evalnlp.coding.ensemble import EnsembleCoder
+
+    class WithFeatures(EnsembleCoder):
         def fit(self, X, Y):
             original = supervised.TextFeatures
-            supervised.TextFeatures = CorpusFeatures
+            supervised.TextFeatures = features_class
             try:
                 return super().fit(X, Y)
             finally:
                 supervised.TextFeatures = original
 
-    return CorpusVocabulary(codebook="impact", C=0.1)
+    return WithFeatures(codebook="impact", C=0.1)
 
 
 def run_corpus_seed(seed: int, quotes, Y, groups, pool) -> list[tuple[str, str, float, float]]:
@@ -446,7 +454,6 @@ def weighted_embedding_coder(weights: dict[str, float], extra_texts: list[str] |
     from scipy import sparse
 
     from evalnlp.coding import supervised
-    from evalnlp.coding.ensemble import EnsembleCoder
 
     class WeightedFeatures(supervised.TextFeatures):
         def fit(self, X, y=None):
@@ -467,16 +474,7 @@ def weighted_embedding_coder(weights: dict[str, float], extra_texts: list[str] |
             dense *= np.float32(self.embedding_weight)
             return tfidf, dense
 
-    class WeightedEmbedding(EnsembleCoder):
-        def fit(self, X, Y):
-            original = supervised.TextFeatures
-            supervised.TextFeatures = WeightedFeatures
-            try:
-                return super().fit(X, Y)
-            finally:
-                supervised.TextFeatures = original
-
-    return WeightedEmbedding(codebook="impact", C=0.1)
+    return recipe_with_features(WeightedFeatures)
 
 
 EXTRA = ["self-training, pseudo-positives only (cut midway to 1), weight 0.3",

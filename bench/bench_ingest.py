@@ -28,17 +28,21 @@ EVALNLP = str(Path(sys.executable).with_name("evalnlp"))
 
 
 def build_input(rows: int, path: Path) -> None:
+    fft_rows(rows).to_csv(path, index=False)
+
+
+def fft_rows(rows: int) -> pd.DataFrame:
+    """``rows`` FFT comments resampled with seed 0, with an id and three metadata columns."""
     src = pd.read_csv(fft_csv(), usecols=["feedback", "organization", "question"], dtype=str)
     rng = np.random.default_rng(0)
     pick = rng.integers(0, len(src), size=rows)
-    df = pd.DataFrame({
+    return pd.DataFrame({
         "id": [f"R{i:07d}" for i in range(rows)],
         "organisation": src["organization"].to_numpy()[pick],
         "question": src["question"].to_numpy()[pick],
         "cohort": rng.choice(["2023A", "2023B", "2024A"], size=rows),
         "feedback": src["feedback"].to_numpy()[pick],
     })
-    df.to_csv(path, index=False)
 
 
 def child(code: str) -> list[str]:

@@ -21,22 +21,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 if not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import RESULTS, fft_csv, machine, today  # noqa: E402
-from bench_ingest import measure_fresh  # noqa: E402
+from _common import RESULTS, machine, today  # noqa: E402
+from bench_ingest import fft_rows, measure_fresh  # noqa: E402
 
 from evalnlp.ingest import _json  # noqa: E402
 
@@ -44,16 +40,7 @@ EVALNLP = str(Path(sys.executable).with_name("evalnlp"))
 
 
 def build(rows: int, folder: Path) -> tuple[Path, Path, Path]:
-    src = pd.read_csv(fft_csv(), usecols=["feedback", "organization", "question"], dtype=str)
-    rng = np.random.default_rng(0)
-    pick = rng.integers(0, len(src), size=rows)
-    df = pd.DataFrame({
-        "id": [f"R{i:07d}" for i in range(rows)],
-        "organisation": src["organization"].to_numpy()[pick],
-        "question": src["question"].to_numpy()[pick],
-        "cohort": rng.choice(["2023A", "2023B", "2024A"], size=rows),
-        "feedback": src["feedback"].to_numpy()[pick],
-    })
+    df = fft_rows(rows)
     records = df.to_dict(orient="records")
     jsonl, array, csv = folder / "fft.jsonl", folder / "fft.json", folder / "fft.csv"
     with open(jsonl, "w", encoding="utf-8") as fh:
