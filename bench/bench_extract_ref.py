@@ -1,6 +1,6 @@
 """Testimonials, speakers, source markers and reach figures on 20 REF case studies nobody had read.
 
-Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858] [--no-model] [--verbose] [--no-write]
+Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858|2468] [--no-model] [--verbose] [--no-write]
        [--save-before FILE] [--speed-docs N]
 
 Three annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
@@ -8,7 +8,8 @@ later from what was left, ``bench/extract_unseen2_ref_annotation.json``; ``bench
 its section is ``bench/results/extract_ref2.md``) and ``--set 4242`` (15 more, reach figures only,
 ``bench/extract_unseen3_ref_annotation.json``; ``bench/bench_extract_ref3.py``, ``bench/results/extract_ref3.md``)
 and ``--set 5858`` (15 more, testimonials only, ``bench/extract_unseen4_ref_annotation.json``, section
-``bench/results/extract_ref4.md``; how it was drawn is in ``draw``).
+``bench/results/extract_ref4.md``; how it was drawn is in ``draw``) and ``--set 2468`` (10 more, testimonials
+only, drawn like the fourth, ``bench/extract_unseen5_ref_annotation.json``, section ``bench/results/extract_ref5.md``).
 
 Test set (``bench/extract_unseen_ref_annotation.json``, offsets and labels only, no text): 20 REF2014
 case studies of ``<shared>/data/ref2014_corpus`` drawn with ``random.Random(1212).sample`` over the pool of
@@ -66,9 +67,12 @@ SETS = {
     # the fourth set: testimonials only (its reach figures were not annotated)
     "5858": (ROOT / "bench" / "extract_unseen4_ref_annotation.json",
              ROOT / "bench" / "results" / "extract_ref4_before.json", "extract_ref4"),
+    # the fifth set: testimonials only, drawn like the fourth from what the fourth and its round left
+    "2468": (ROOT / "bench" / "extract_unseen5_ref_annotation.json",
+             ROOT / "bench" / "results" / "extract_ref5_before.json", "extract_ref5"),
 }
 REACH_ONLY = {"4242"}
-TESTIMONIALS_ONLY = {"5858"}
+TESTIMONIALS_ONLY = {"5858", "2468"}
 
 
 def load_corpus() -> dict[str, dict]:
@@ -121,15 +125,40 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     redact4 = {int(i["case_study_id"]) for i in json.loads((ROOT / "bench" / "redact_sample.json").read_text())[
         "items"] if i["source"] == "ref" and i["split"] == "test4"}
     rest = sorted(set(rest) - redact4)
-    # candidates in seeded order; kept while the text holds enough quotation marks to hold testimonials (a
-    # mechanical test on characters, so no text had to be read to choose)
-    keep = []
-    for cid in random.Random(ann["sample"]["seed"]).sample(rest, len(rest)):
+    if ann["sample"]["seed"] == 5858:
+        return [str(i) for i in sorted(_by_quote_marks(corpus, rest, 5858, len(ann["documents"]))[0])]
+    # the fifth set: the fourth set's pool less every candidate the fourth set's draw examined (kept or not)
+    # and less the development samples of the round measured on it (seeds 7171 and 7272, drawn over the
+    # corpus pool less the four sets and the 3434 and 5656 samples)
+    fourth = json.loads(SETS["5858"][0].read_text(encoding="utf-8"))["sample"]
+    kept4, examined4 = _by_quote_marks(corpus, rest, 5858, len(fourth["case_study_ids"]))
+    assert [str(i) for i in sorted(kept4)] == fourth["case_study_ids"]
+    assert len(examined4) == fourth["candidates_examined"]
+    dev_pool = sorted(set(pool) - {int(i) for k in ("1212", "7878", "4242", "5858") for i in json.loads(
+        SETS[k][0].read_text(encoding="utf-8"))["sample"]["case_study_ids"]} - set(dev1) - set(dev2))
+    dev5 = set(random.Random(7171).sample(dev_pool, 60)) | set(random.Random(7272).sample(dev_pool, 80))
+    rest = sorted(set(rest) - set(examined4) - dev5)
+    if ann["sample"]["seed"] == FIFTH_SEED:
+        return [str(i) for i in sorted(_by_quote_marks(corpus, rest, FIFTH_SEED, len(ann["documents"]))[0])]
+    raise ValueError(f"unknown set seed {ann['sample']['seed']}")
+
+
+# the fifth set's seed (testimonials only, drawn like the fourth)
+FIFTH_SEED = 2468
+
+
+def _by_quote_marks(corpus: dict[str, dict], rest: list[int], seed: int, n: int) -> tuple[list[int], list[int]]:
+    """Candidates in seeded order, kept while the text holds enough quotation marks to hold testimonials (a
+    mechanical test on characters, so no text had to be read to choose); the kept ids and every id examined."""
+    keep: list[int] = []
+    examined: list[int] = []
+    for cid in random.Random(seed).sample(rest, len(rest)):
+        examined.append(cid)
         if quote_marks(corpus[str(cid)]["impact_details"] or "") >= MIN_QUOTE_MARKS:
             keep.append(cid)
-            if len(keep) == len(ann["documents"]):
+            if len(keep) == n:
                 break
-    return [str(i) for i in sorted(keep)]
+    return keep, examined
 
 
 # the fourth set keeps case studies with at least this many quotation marks in their "Details of the impact"
