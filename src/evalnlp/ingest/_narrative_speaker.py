@@ -71,6 +71,12 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _WORDISH.finditer(text, a, b)]
 
 
+_GLUED_FOOTNOTE = re.compile(r"(?<=[A-Za-z]{3})[,.]?\d{1,2}(?:\.\d{1,2})?")
+# a closing comma segment that names the medium of a statement (with an optional date after it)
+_MEDIUM_TAIL = re.compile(r"(?i),\s*(?:(?:personal|written|private)\s+)?(?:" + "|".join(sorted(W.MEDIUM_WORDS)) +
+                          r")s?\.?$")
+
+
 def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
     """Drop surrounding spaces, punctuation, trailing markers and auxiliaries from ``text[a:b]``."""
     from evalnlp.ingest._narrative_text import MARKER, is_marker
@@ -95,6 +101,14 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
         m = re.search(r"(?:^|\s)([A-Za-z]+)$", text[a:b])
         if m and m.group(1).lower() in _AUX and m.start(1) > 0:
             b = a + m.start(1)
+            changed = True
+        m = _GLUED_FOOTNOTE.search(text, a, b)
+        if m and m.end() == b:
+            b = m.start()  # "Dr Jane Roe,5.2": footnote digits glued to the speaker's last word
+            changed = True
+        m = _MEDIUM_TAIL.search(text[a:b])
+        if m and m.start() > 0:
+            b = a + m.start()  # "Jane Roe, Acme Ltd, email": how the words reached the authors, not who
             changed = True
     if b <= a:
         return None
@@ -124,6 +138,10 @@ def strip_intro(text: str, a: int, b: int) -> int:
         year = re.match(r"\s*(?:19|20)\d\d\s*,\s*", seg)
         if year:
             a += year.end()  # the tail of a date cut at its comma ("In an email of 1 April, 2010, the ...")
+            continue
+        eg = re.match(r"\s*(?:e\.\s?g|i\.\s?e|viz)\.?\s*,?\s+(?=\S)", seg)
+        if eg:
+            a += eg.end()  # "e.g., a 2010 editorial": the example marker, not part of the speaker
             continue
         first = re.match(r"\s*([A-Za-z]+)", seg)
         if not first:
@@ -170,7 +188,10 @@ def _adverb(word: str, rest: str) -> bool:
         return False
     if word[:1].islower():
         return True
-    return len(word) >= 7 and rest.lstrip().startswith(",")
+    if not rest.lstrip().startswith(","):
+        return False
+    # "Duly," and "Oddly," open a sentence; a short name ending in -lly or -ily ("Kelly,", "Emily,") does not
+    return len(word) >= 7 or (len(word) >= 4 and not lw.endswith(("lly", "ily")))
 
 
 def _top_level_comma(seg: str) -> int:

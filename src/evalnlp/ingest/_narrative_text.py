@@ -158,6 +158,8 @@ _ABBREV = {
     "corp", "mgr", "dir", "asst", "snr", "circ", "doc", "docs",
 }
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
+# a full stop with footnote digits glued after it, then the next sentence: "the National Audit Office.5.8 The"
+_END_FOOTNOTE = re.compile(r"(?<=[a-z)])\.\d{1,2}(?:\.\d{1,2})?(?=\s+[A-Z])")
 
 
 def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] | None = None) -> list[int]:
@@ -169,6 +171,16 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
     """
     inside = _mask_array(len(text), masked)
     starts = [0] + [f for f in (forced or []) if 0 < f < len(text)]
+    for m in _END_FOOTNOTE.finditer(text):
+        if inside[m.start()] if m.start() < len(inside) else False:
+            continue
+        word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, m.start() - 12): m.start()])
+        if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+            continue  # "p.14 The", "Fig.3 Shows"
+        k = m.end()
+        while k < len(text) and text[k] == " ":
+            k += 1
+        starts.append(k)
     for m in _END.finditer(text):
         e = m.end()
         if m.start() < len(inside) and inside[m.start()]:
@@ -208,7 +220,8 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # --- corroborating-source markers --------------------------------------------------------------
 
 _ITEM = (
-    r"(?:(?i:(?:corroborating\s+)?(?:sources?|refs?|references?|evidence|corrob\.?|testimon(?:y|ials?)|letters?|"
+    r"(?:(?i:(?:corroborating\s+|[A-Z][a-z]{2,14}\s+(?=(?i:statements?|letters?|testimon|e-?mails?|interviews?)))?"
+    r"(?:sources?|refs?|references?|evidence|corrob\.?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
     r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
@@ -250,7 +263,7 @@ def find_markers(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def glued_digits(token: str) -> str | None:
     """Footnote digits glued to a word or year (``reported2`` -> ``2``, ``20115.1`` -> ``5.1``)."""
-    m = re.fullmatch(r"[A-Za-z]{3,}(\d{1,2}(?:\.\d{1,2})?)", token)
+    m = re.fullmatch(r"[A-Za-z]{3,},?(\d{1,2}(?:\.\d{1,2})?)", token)  # "reported2", "Vallance-Owen,5.2"
     if m:
         return m.group(1)
     m = re.fullmatch(r"(?:19|20)\d\d(\d(?:\.\d{1,2})?)", token)

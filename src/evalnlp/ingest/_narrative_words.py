@@ -92,6 +92,12 @@ additionally again also and but crucially finally furthermore hence here importa
 meanwhile moreover notably similarly so subsequently then thus
 """)
 
+# How a statement reached the authors, when it closes an attribution ("Jane Roe, Acme Ltd, email").
+MEDIUM_WORDS = _words("""
+communication correspondence e-mail email interview letter message note questionnaire survey telephone
+testimonial tweet
+""")
+
 # Head nouns of a person speaker (director, parent, minister...).
 PERSON_NOUNS = _words("""
 administrator adviser advisor anaesthetist analyst apprentice architect assistant athlete attendee

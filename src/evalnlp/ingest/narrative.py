@@ -501,8 +501,9 @@ _SPEAKER_DATE = re.compile(
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
 # a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
 _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
-# what may follow an apposition before the verb or the quotation: a comma or a bracketed marker
-_APPOSITION_GAP = re.compile(r"\s*,?\s*(?:[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
+# what may follow an apposition before the verb or the quotation: a comma, glued footnote digits (`Roe,4.1`)
+# or a bracketed marker
+_APPOSITION_GAP = re.compile(r"\s*,?(?:\d{1,2}(?:\.\d{1,2})?(?=\s))?\s*(?:[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
 _NOT_APPOSITION = re.compile(
     r"(?i)(?:^|\s)(?:who|which|whom|whose|where|when|that|and|but|or|as|while|whilst|because|although)\b|"
     r"^(?!including\b)[a-z]+ing\b|\b(?:is|are|was|were|has|have|had)\b")
@@ -1552,12 +1553,15 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
         ms = ms[1:]  # "... participants. (6) She was invited": a marker opening the sentence closes the one before
     if ms:
         return ms[-1]
-    for m in re.finditer(r"\b[A-Za-z]{3,}\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b",
+    for m in re.finditer(r"\b[A-Za-z]{3,},?\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b",
                          ctx.masked[sent_lo:hi]):
-        if sent_lo + m.start() < lo and not m.group(0)[:2] in {"19", "20"}:
+        comma = "," in m.group(0) and sent_lo + m.end() > lo
+        if sent_lo + m.start() < lo and not m.group(0)[:2] in {"19", "20"} and not comma:
             continue  # a word's footnote before the speaker belongs to an earlier claim
         word = re.match(r"[A-Za-z]+", m.group(0))
-        if word is None or word.group(0).lower() in RULE_VERBS or m.group(0)[:2] in {"19", "20"}:
+        # footnote digits glued to a verb or a year, or after a comma glued to the speaker's last word
+        # ("Dr Jane Roe,5.2 recognised": a list of numbers would have a space after the comma)
+        if word is None or word.group(0).lower() in RULE_VERBS or m.group(0)[:2] in {"19", "20"} or comma:
             g = glued_digits(m.group(0))
             if g:
                 return g
