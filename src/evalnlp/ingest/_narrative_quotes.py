@@ -211,7 +211,7 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
     """
     inner = text[q.start:q.end]
     words = _WORD.findall(inner)
-    if not words or inner.rstrip()[-1:] in ".!" or re.search(r"[.!?]\s+[A-Z]", inner):
+    if not words or inner.rstrip()[-1:] in ".!" or re.search(r"[.!]\s+[A-Z]", inner):
         return False
     named = re.search(r"\b(?:entitled|titled|headlined|called|named|dubbed)\s*$", text[max(0, q.open - 20):q.open])
     if named and len(words) <= 25:
@@ -220,8 +220,21 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
         return False
     if len(words) > 25:
         return False
+    first_person = re.search(r"\b(?:I|we|our|my|us|me|you|your)\b", inner) is not None
+    if not first_person and re.search(r"\(\s*$", text[max(0, q.open - 3):q.open]) and re.match(r"\s*\)", text[q.close:]):
+        return True  # "(`What Next? The Case for Reform')": a quotation that is all a bracket holds names a work
+    question = re.search(r"\?\s+[A-Z]", inner) is not None or inner.rstrip()[-1:] == "?"
+    if not first_person and not question and words[0] != "I" and len(words) <= 15 and re.search(
+            r"(?:^|[\s(])(?:at|on|of|to|towards|into|about)\s+$", text[max(0, q.open - 12):q.open]):
+        return True  # "aimed at `Reducing Waiting Times in Clinics'": capitalised after a preposition mid-sentence
     if len(words) >= 2 and _title_case_ratio(words) >= 0.75:
         return True
+    return _named_by_context(text, q, words)
+
+
+def _named_by_context(text: str, q: QuoteSpan, words: list[str]) -> bool:
+    """A publication word or a year in brackets next to the quotation, or a ``Main: subtitle`` shape."""
+    inner = text[q.start:q.end]
     before = re.findall(r"[A-Za-z]+", text[max(0, q.open - 40):q.open])
     after_txt = text[q.close:q.close + 40]
     after = re.findall(r"[A-Za-z]+", after_txt)

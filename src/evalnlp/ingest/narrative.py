@@ -330,11 +330,29 @@ class _Found:
     fallback: bool = False  # the speaker is only the subject of the lead's clause (no attribution cue)
 
 
+# a numbered heading's label alone before the quotation on its line: "(ii)", "3.", "b)"
+_HEADING_LABEL = re.compile(r"[ \t]*(?:\(?(?:[ivxlc]{1,5}|[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})?|[A-Za-z])[.)])[ \t]*")
+
+
+def _numbered_heading(ctx: _Context, q: QuoteSpan) -> bool:
+    """A quoted heading of the case study itself: a numbered line that holds only the quotation, which
+    does not end a sentence and speaks in no first or second person ("(ii) `Influencing practice in
+    schools'")."""
+    inner = ctx.text[q.start:q.end].rstrip()
+    if inner[-1:] in ".!?" or re.search(r"\b(?:I|we|our|my|us|me|you|your)\b", inner):
+        return False
+    orig = ctx.norm.original
+    so, eo = ctx.norm.to_original(q.open, q.close)
+    line = orig.rfind("\n", 0, so) + 1
+    end = orig.find("\n", eo)
+    return _HEADING_LABEL.fullmatch(orig, line, so) is not None and not orig[eo:end if end >= 0 else len(orig)].strip()
+
+
 def _testimonials(ctx: _Context) -> list[Testimonial]:
     kept: list[QuoteSpan] = []
     for q in ctx.quotes:
         inner = ctx.text[q.start:q.end]
-        if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q):
+        if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q) or _numbered_heading(ctx, q):
             continue
         kept.append(q)
     ctx.kept_opens = [q.open for q in kept]

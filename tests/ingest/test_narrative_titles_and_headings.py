@@ -1,0 +1,49 @@
+"""Quoted text that is not a testimonial: the case study's own numbered headings, a work's title that holds a
+question, a title that is all a bracket holds, and a capitalised aim quoted after a preposition. Invented
+sentences only; each case has a control that must stay a testimonial, so a rule that drops everything fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evalnlp.ingest import narrative as N
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["rules", "model"])
+def nlp(request):
+    return N.load_pipeline(prefer_model=request.param)
+
+
+NOT_TESTIMONIALS = [
+    "(ii) `Influencing teaching strategies and curriculum design in\n the field of Caribbean literature'\n"
+    " The book quickly became a standard text in the region.",
+    "3. `Widening awareness of regional food and cooking practices'\n The later research looked at food writing.",
+    "The think tank cited the book in its 2012 paper (`Who owns a name? Is there a case for reform?').",
+    "The work was cited in the board's report `Pirates? Digital Shoppers in the Online Age' (2009), which "
+    "examined the market.",
+    "She sat on the groups working on the plan's actions aimed at `Reducing levels of late diagnosis in the "
+    "region' (Action 7).",
+]
+
+STILL_TESTIMONIALS = [
+    # feedback in a bulleted list: no numbered label, and spoken in the first person
+    "Feedback included:\n- `Really helpful and I will use the ideas in class'\n- `The best training day I have "
+    "been to in years'",
+    # a numbered line that is a full quoted sentence
+    "(ii) `The sessions changed the way the whole department plans its lessons.'\n The head said so in 2012.",
+    # a question put by a named speaker, with no publication word near it
+    "The minister asked `What would it cost to give every school a nurse? Who would pay for it?' at the launch.",
+    # a lowercase quotation after a preposition is words, not a title
+    "The plan was aimed at `reducing the number of people who learn of their illness late' [4].",
+]
+
+
+@pytest.mark.parametrize("passage", NOT_TESTIMONIALS)
+def test_headings_and_titles_are_not_testimonials(passage, nlp):
+    assert N.extract_testimonials(passage, nlp=nlp) == []
+
+
+@pytest.mark.parametrize("passage", STILL_TESTIMONIALS)
+def test_controls_stay_testimonials(passage, nlp):
+    assert N.extract_testimonials(passage, nlp=nlp)
