@@ -31,6 +31,12 @@ ROWS = [
      "every future review of the scheme'.", "the measures should", "the Audit Office", None),
     ("Duly, the town's bid to host the games noted that 'the new stadium has changed how the whole town sees "
      "itself' [3].", "the new stadium", "the town's bid to host the games", "[3]"),
+    ("The report of the evaluation of the Open Door scheme8 says that 'the pilot builds on the earlier budget "
+     "pilots in every way'.", "the pilot builds", "The report of the evaluation of the Open Door scheme", "8"),
+    ("Motion 45, tabled by Jane Roe MP and signed by over 40 MPs in the 2009 session, stated that 'this House "
+     "welcomes the new guidance on the care of very young children'.", "this House welcomes", "Motion 45", None),
+    ("The curator described the building as 'the reason the district has come back to life' [1; pp. 23-24].",
+     "the reason the", "The curator", "[1; pp. 23-24]"),
     ("Others agreed; e.g., a 2010 editorial in the journal stated that 'a recent study shows that the care of "
      "these babies has improved'.", "a recent study", "a 2010 editorial in the journal", None),
 ]
@@ -45,7 +51,7 @@ def test_speaker_and_marker(row, nlp):
 
 def test_qualified_statement_markers():
     assert is_marker("(Factual Statement 12)") and is_marker("(Supporting Letter 2)")
-    assert is_marker("(Statement 4)")
+    assert is_marker("(Statement 4)") and is_marker("[1; p. 23]")
     # a qualifier alone before a number is not a source word
     assert not is_marker("(Local Authority 3)") and not is_marker("(Table 3)") and not is_marker("(Phase 2)")
 

@@ -517,6 +517,8 @@ _MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|Oct
 _SPEAKER_DATE = re.compile(
     rf"(?:,?\s+(?:of|dated)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
+# a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
+_SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
 # a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
 _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
 # what may follow an apposition before the verb or the quotation: a comma, glued footnote digits (`Roe,4.1`)
@@ -539,6 +541,10 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         if m and m.start() > 0:
             b = trim_right(text, a, a + m.start())
             continue
+        m = _SPEAKER_PARTICIPLE.search(phrase)
+        if m and m.start() > 0 and valid_np(ctx.masked, a, a + m.start(), max_words=12):
+            b = trim_right(text, a, a + m.start())  # "Motion 12, tabled by X and signed by 40 MPs": a reduced
+            continue  # relative clause after the name describes it, it is not part of it
         if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase):
             cut = text.rfind("(", a, b)
             if cut > a and text.count("(", cut, b) == 1:
@@ -1573,7 +1579,8 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
         return ms[-1]
     for m in re.finditer(r"\b[A-Za-z]{3,},?\d{1,2}(?:\.\d{1,2})?\b|\b(?:19|20)\d\d\d(?:\.\d{1,2})?\b",
                          ctx.masked[sent_lo:hi]):
-        comma = "," in m.group(0) and sent_lo + m.end() > lo
+        # digits glued to the speaker's last word, which the speaker span leaves out ("the review of X8 found")
+        comma = sent_lo + m.end() > lo and ("," in m.group(0) or sent_lo + m.start() < lo)
         if sent_lo + m.start() < lo and not m.group(0)[:2] in {"19", "20"} and not comma:
             continue  # a word's footnote before the speaker belongs to an earlier claim
         word = re.match(r"[A-Za-z]+", m.group(0))
