@@ -37,6 +37,9 @@ ROWS = [
      "welcomes the new guidance on the care of very young children'.", "this House welcomes", "Motion 45", None),
     ("The curator described the building as 'the reason the district has come back to life' [1; pp. 23-24].",
      "the reason the", "The curator", "[1; pp. 23-24]"),
+    ("Two managers explain why they chose to work with the team: 'The team is a leading group with the skills "
+     "to support new processes.' (Jane Roe, Acme plc, letter, 17 Dec 2012)", "The team is", "Jane Roe, Acme plc",
+     None),
     ("Others agreed; e.g., a 2010 editorial in the journal stated that 'a recent study shows that the care of "
      "these babies has improved'.", "a recent study", "a 2010 editorial in the journal", None),
 ]

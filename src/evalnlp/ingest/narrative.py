@@ -454,6 +454,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     # 2. Attribution before it: "According to X", "as X put it", "X said (that)", "X: ".
     if speaker is None:
         lead, verb_end, weak = _lead_speaker(ctx, q, lo, hi)
+        if lead is not None and trail is not None and trail.kind == "paren" and re.search(r":\s*$", ctx.masked[lo:hi]):
+            # "Two executives explain why: '...' (Jane Roe, Acme plc, letter)": a lead that introduces the
+            # quotation with a colon yields to the parenthesis that names who wrote this one
+            lead, weak = None, True
         if lead is not None and not weak and not is_pronoun(text[lead[0]:lead[1]]):
             speaker = lead
         elif trail is not None:  # `"..." (Role, Organisation)` or `"..." - Name, Role`
