@@ -40,6 +40,21 @@ ROWS = [
     ("Two managers explain why they chose to work with the team: 'The team is a leading group with the skills "
      "to support new processes.' (Jane Roe, Acme plc, letter, 17 Dec 2012)", "The team is", "Jane Roe, Acme plc",
      None),
+    ("The team changed how it used social media and, quoting the adviser to the IT office of the Hill Parliament "
+     "(see section 5), 'the decision not to take part in any other social media activities'.", "the decision not",
+     "the adviser to the IT office of the Hill Parliament", None),
+    ("The book was published in 2009. A review in the weekly magazine Hill (2 million readers) made the link "
+     "between the research and the debate. The book is described as 'required reading for anybody curious about "
+     "the roots of the current debate' in the states.", "required reading", "A review in the weekly magazine Hill",
+     None),
+    # the same agentless description after a sentence whose subject is a person: nobody is named
+    ("The book was published in 2009. The author made the link between the research and the debate. The book is "
+     "described as 'required reading for anybody curious about the roots of the current debate' in the states.",
+     "required reading", None, None),
+    # a document named after the quotation still names its speaker
+    ("A review in the weekly magazine Hill made the link. It was abridged in 2008, and praised as 'one of the most "
+     "balanced views of the problems at hand' in the inaugural lecture of the Professor of Law at Hill.",
+     "one of the most", "the Professor of Law at Hill", None),
     ("Others agreed; e.g., a 2010 editorial in the journal stated that 'a recent study shows that the care of "
      "these babies has improved'.", "a recent study", "a 2010 editorial in the journal", None),
 ]

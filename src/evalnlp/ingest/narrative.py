@@ -402,7 +402,7 @@ def _next_quote_open(ctx: _Context, pos: int, testimonials_only: bool = False) -
     return len(ctx.text)
 
 
-_ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of)\s+")
+_ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of|[Qq]uoting)\s+")
 _AS_PUT = re.compile(
     r"\b[Aa]s\s+(.{2,120}?)\s+(?:put|puts|said|says|noted|notes|observed|observes|wrote|writes)\s+it\b")
 # Finite attribution verbs that can follow a quotation directly: `"...," said X` / `"...," X said`.
@@ -995,7 +995,7 @@ class _Lead:
 
 
 def according_to(lead: _Lead) -> _Cue | None:
-    """``according to X``, ``in the words of X`` before the quotation."""
+    """``according to X``, ``in the words of X``, ``quoting X`` before the quotation."""
     m = None
     for m in _ACCORDING.finditer(lead.seg):
         pass
@@ -1080,7 +1080,29 @@ def agentless_passive(lead: _Lead) -> _Cue | None:
         if span is not None and noun_kind(lead.ctx.text[span[0]:span[1]]) == "doc" and \
                 valid_np(lead.ctx.masked, *span, max_words=12):
             return _Cue(span, verb[1])
-    return _Cue(None, verb[1])
+    prev = _document_before(lead.ctx, lead.lo, verb[0])
+    return _Cue(prev, verb[1], weak=prev is not None)  # a document named after the quotation still wins
+
+
+def _document_before(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
+    """``An article in X made the link. The book is described as '...'``: an agentless ``described as``
+    in the sentence right after one whose subject is a document; the document is what describes it."""
+    if lo != ctx.sent_start(vpos) or not re.match(r"[a-z]+(?:ed|en)\s+as\b", ctx.masked[vpos:vpos + 40]):
+        return None
+    k = ctx.sent_index(lo) - 1
+    if k < 1:
+        return None
+    a, b = ctx.sents[k - 1], ctx.sents[k]
+    if any(a <= o < b for o in ctx.kept_opens or []):
+        return None  # the sentence before holds a testimonial of its own
+    span = np_before_verb(ctx.masked, a, b)
+    if span is None:
+        return None
+    span = _refine_speaker(ctx, span, a, b)
+    phrase = ctx.text[span[0]:span[1]]
+    if noun_kind(phrase) != "doc" or is_pronoun(phrase) or not valid_np(ctx.masked, *span, max_words=15):
+        return None
+    return span
 
 
 def verb_subject(lead: _Lead) -> _Cue | None:
