@@ -43,6 +43,9 @@ ROWS = [
     ("The team changed how it used social media and, quoting the adviser to the IT office of the Hill Parliament "
      "(see section 5), 'the decision not to take part in any other social media activities'.", "the decision not",
      "the adviser to the IT office of the Hill Parliament", None),
+    ("The Youth Council (Hill Chapter) observes, quoting the direct words of one of its volunteers: 'the training "
+     "was essential to equip the young people to tell their story'.", "the training was",
+     "The Youth Council (Hill Chapter)", None),
     ("The book was published in 2009. A review in the weekly magazine Hill (2 million readers) made the link "
      "between the research and the debate. The book is described as 'required reading for anybody curious about "
      "the roots of the current debate' in the states.", "required reading", "A review in the weekly magazine Hill",

@@ -1005,6 +1005,8 @@ def according_to(lead: _Lead) -> _Cue | None:
     stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
     b = a + stop.start() if stop else lead.hi
     span = trim_span(lead.ctx.text, a, b)
+    if span and m.group(0)[0] in "Qq" and noun_kind(lead.ctx.text[span[0]:span[1]]) not in {"person", "org"}:
+        return None  # "X observes, quoting the words of one of its staff:": X speaks
     return _Cue(span) if span else None
 
 
