@@ -81,3 +81,16 @@ def test_a_short_name_ending_in_ly_is_still_the_speaker(nlp):
     passage = "Kelly, the head of the club, said that 'the sessions gave the older players a reason to come back'."
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.speaker.startswith("Kelly")
+
+
+def test_output_numbers_cited_inside_an_unnumbered_list_are_not_its_labels():
+    from evalnlp.ingest._narrative_sources import parse_sources, resolve
+
+    text = ("Hill Commission, Report 2012, citing with approval: [8] at 56, 93; [2] at 194, 198; [3] at 246.\n"
+            " Roe J. Public evidence before the Commission, 25/5/2011.\n"
+            " Briefing Paper, Key Research Themes, citing: [1] at 7, 9; [6] at 44; [4] at 54.\n"
+            " Letter from the Chair of the Hill Trust to the authors, 2012.\n")
+    entries = parse_sources(text)
+    assert len(entries) == 4 and all(e.label == "" for e in entries)
+    [e] = resolve("[4]", entries)
+    assert e.text.startswith("Letter from the Chair")

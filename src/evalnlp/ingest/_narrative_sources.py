@@ -330,7 +330,9 @@ def parse_sources(text: str, start: int = 0, end: int | None = None) -> list[Sou
             line = bisect.bisect_right(line_starts, p) - 1
             inline.extend(_candidates(text, p, end, line, anywhere=True))
         more = _series(inline)
-        if len(more) > len(labels):
+        # labels run into the text are a list only when the first of them opens the count; "[8] at 56; [2] at
+        # 194" inside an unnumbered list cites the research outputs by number
+        if len(more) > len(labels) and more[0].ordinal < 1.5:
             labels = more
     if not labels:
         return _unlabelled(text, start, end)
