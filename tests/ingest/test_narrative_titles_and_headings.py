@@ -34,6 +34,9 @@ STILL_TESTIMONIALS = [
     "(ii) `The sessions changed the way the whole department plans its lessons.'\n The head said so in 2012.",
     # a question put by a named speaker, with no publication word near it
     "The minister asked `What would it cost to give every school a nurse? Who would pay for it?' at the launch.",
+    # a review's words in brackets after the paper's name
+    "The book was praised from the Hill Star on 23 March 2008 (`an armchair delight'), to the Town Telegraph on "
+    "1 February 2008 (`Roe sets out to rescue the city from its negative image and she succeeds brilliantly') (5.1).",
     # a lowercase quotation after a preposition is words, not a title
     "The plan was aimed at `reducing the number of people who learn of their illness late' [4].",
 ]

@@ -221,9 +221,11 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
     if len(words) > 25:
         return False
     first_person = re.search(r"\b(?:I|we|our|my|us|me|you|your)\b", inner) is not None
-    if not first_person and re.search(r"\(\s*$", text[max(0, q.open - 3):q.open]) and re.match(r"\s*\)", text[q.close:]):
-        return True  # "(`What Next? The Case for Reform')": a quotation that is all a bracket holds names a work
     question = re.search(r"\?\s+[A-Z]", inner) is not None or inner.rstrip()[-1:] == "?"
+    if question and not first_person and re.search(r"\(\s*$", text[max(0, q.open - 3):q.open]) and re.match(
+            r"\s*\)", text[q.close:]):
+        return True  # "(`What Next? Is There a Case for Reform?')": a question that is all a bracket holds names a
+        # work (a review's words in brackets after the paper's name are not a question: "(`a delight')")
     if not first_person and not question and words[0] != "I" and len(words) <= 15 and re.search(
             r"(?:^|[\s(])(?:at|on|of|to|towards|into|about)\s+$", text[max(0, q.open - 12):q.open]):
         return True  # "aimed at `Reducing Waiting Times in Clinics'": capitalised after a preposition mid-sentence
