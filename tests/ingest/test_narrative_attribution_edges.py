@@ -58,6 +58,9 @@ ROWS = [
     ("A review in the weekly magazine Hill made the link. It was abridged in 2008, and praised as 'one of the most "
      "balanced views of the problems at hand' in the inaugural lecture of the Professor of Law at Hill.",
      "one of the most", "the Professor of Law at Hill", None),
+    # digits that end a user name after a capital are part of it
+    ("Comments left on the site include: 'I love working on these pages, what a way to involve everyone in "
+     "the work' (MaryJ84).", "I love working", "MaryJ84", None),
     ("Others agreed; e.g., a 2010 editorial in the journal stated that 'a recent study shows that the care of "
      "these babies has improved'.", "a recent study", "a 2010 editorial in the journal", None),
 ]

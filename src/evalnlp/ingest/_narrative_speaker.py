@@ -71,7 +71,7 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _WORDISH.finditer(text, a, b)]
 
 
-_GLUED_FOOTNOTE = re.compile(r"(?<=[A-Za-z]{3})[,.]?\d{1,2}(?:\.\d{1,2})?")
+_GLUED_FOOTNOTE = re.compile(r"(?<=[A-Za-z]{2}[a-z])[,.]?\d{1,2}(?:\.\d{1,2})?")
 # a closing comma segment that names the medium of a statement (with an optional date after it)
 _MEDIUM_TAIL = re.compile(r"(?i),\s*(?:(?:personal|written|private)\s+)?(?:" + "|".join(sorted(W.MEDIUM_WORDS)) +
                           r")s?\.?$")
