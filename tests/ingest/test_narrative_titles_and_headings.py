@@ -22,6 +22,8 @@ NOT_TESTIMONIALS = [
     "The think tank cited the book in its 2012 paper (`Who owns a name? Is there a case for reform?').",
     "The work was cited in the board's report `Pirates? Digital Shoppers in the Online Age' (2009), which "
     "examined the market.",
+    "In March 2011 the firm's board was voted `Biomaterial maker of the year 2011' by the Hill Institute.",
+    "The event was featured in `The Cultural Highlights you have to see' section of the Hill newspaper.",
     "She sat on the groups working on the plan's actions aimed at `Reducing levels of late diagnosis in the "
     "region' (Action 7).",
 ]

@@ -187,6 +187,7 @@ _PUB_AFTER = {
     "talk", "symposium", "review", "briefing", "website", "show", "journal", "magazine", "blog",
     "podcast", "manual", "pack", "framework", "model", "tool", "app", "policy", "publication",
     "study", "volume", "edition", "resource", "database", "collection", "was", "is",
+    "section", "column", "strand", "feature", "category", "headline",
 }
 
 
@@ -213,7 +214,8 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
     words = _WORD.findall(inner)
     if not words or inner.rstrip()[-1:] in ".!" or re.search(r"[.!]\s+[A-Z]", inner):
         return False
-    named = re.search(r"\b(?:entitled|titled|headlined|called|named|dubbed)\s*$", text[max(0, q.open - 20):q.open])
+    named = re.search(r"\b(?:entitled|titled|headlined|called|named|dubbed|voted|crowned)\s*$",
+                      text[max(0, q.open - 20):q.open])
     if named and len(words) <= 25:
         return True  # "a leaflet called 'how to talk to your GP'": a name whatever its case
     if not words[0][0].isupper() and not words[0][0].isdigit():
