@@ -61,6 +61,9 @@ ROWS = [
     # digits that end a user name after a capital are part of it
     ("Comments left on the site include: 'I love working on these pages, what a way to involve everyone in "
      "the work' (MaryJ84).", "I love working", "MaryJ84", None),
+    ("The value for surgeons was recognised in 2012 by Professor Jane Roe, President of the Hill Society of "
+     "Surgeons, when she stated that 'the new measures have been a major step in the history of surgery'.",
+     "the new measures", "Professor Jane Roe, President of the Hill Society of Surgeons", None),
     ("Others agreed; e.g., a 2010 editorial in the journal stated that 'a recent study shows that the care of "
      "these babies has improved'.", "a recent study", "a 2010 editorial in the journal", None),
 ]

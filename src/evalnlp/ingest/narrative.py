@@ -1475,9 +1475,11 @@ def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     """Subject of a verb at ``vpos`` by rules: the clause's opening noun phrase."""
     text = ctx.masked
     seg = text[lo:vpos]
-    pron = re.search(r"\b(?:which|who|that|as)\s+(he|she|they|it)\s+(?:[a-z]+ly\s+|also\s+)?$", seg)
+    pron = re.search(r"\b(?:which|who|that|as|when|where|while|whilst|after|before|because|once)\s+(he|she|they|it)"
+                     r"\s+(?:[a-z]+ly\s+|also\s+)?$", seg)
     if pron:
-        return lo + pron.start(1), lo + pron.end(1)  # "..., which they say": the pronoun is the subject
+        # "..., which they say", "..., when she stated": the pronoun is the subject
+        return lo + pron.start(1), lo + pron.end(1)
     for br in reversed(_clause_breaks(seg)):
         a = lo + br.end()
         span = trim_span(text, strip_intro(text, a, vpos), vpos)
@@ -1536,9 +1538,24 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
 _AGENT_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]*)\b(?!['’])")
 
 
+# a role set off by commas after an agent's name, before the clause that holds the pronoun
+_AGENT_APPOSITION = re.compile(r",\s*((?:the\s+)?[A-Z][^,;:()]{2,80}?),\s*(?:when|where|as|who)\s")
+
+
 def _passive_agent_before(ctx: _Context, pos: int) -> tuple[int, int] | None:
     """A person named as the agent of a passive in the sentence before a "he" or "she" ("were cited by AG
     Jacobs, one of the Advocates General. He described ..."): a name of two to four capitalised words."""
+    # the same sentence first: "was recognised by Dr Jane Roe, President of the Society, when she stated"
+    cur = ctx.sent_start(pos)
+    m = None
+    for m in _AGENT_NAME.finditer(ctx.masked, cur, pos):
+        pass
+    if m is not None and noun_kind(m.group(1)) in {"person", "unknown"} and not m.group(1).startswith("Q"):
+        app = _AGENT_APPOSITION.match(ctx.masked, m.end(1), pos)
+        end = m.start(1) + len(m.group(1))
+        if app is not None and valid_np(ctx.masked, app.start(1), app.end(1), max_words=12):
+            end = app.end(1)
+        return trim_span(ctx.text, m.start(1), end)
     k = ctx.sent_index(pos) - 1
     if k < 1:
         return None
