@@ -427,6 +427,9 @@ def write(table: str, speed_line: str, ann: dict) -> None:
         "  quotation (`The DVD`); a marker taken from the next sentence that holds a quotation the extractor",
         "  missed (nested double quotes inside a quotation), a marker after a second quoted phrase; quoted",
         "  titles of projects and awards read as testimonials; reach as listed above.",
+        "- A third speaker, marker and precision round (measured on the fifth set) used this set as development",
+        "  data again: precision 0.87 to 0.90 (an award's name after `voted` is a title now); speaker, marker and",
+        "  source-entry figures did not move here.",
         f"- Speed: {speed_line}.",
     ])
 
@@ -597,7 +600,43 @@ def write5(table: str, speed_line: str, ann: dict) -> None:
 
 # filled in once, from the single "now" run on the fifth set (never while changing rules)
 NOTES5: list[str] = [
-    "- (to be filled in from the single \"now\" run)",
+    "- The script was run a second time on the same tree only to write these notes into the section; it gave",
+    "  the same figures. One testimonial is about 0.03 of recall or speaker accuracy, so these figures are rough.",
+    "- The round's rules did not carry over to these 10 texts: speaker, marker and source-entry figures did not",
+    "  move at all, and precision rose by one false quotation (0.86 to 0.88). On the development sets the same",
+    "  rules moved a great deal (fourth set: speaker 0.51 to 0.80 on the rule path and 0.51 to 0.73 on the",
+    "  parsed one, markers 0.80 to 0.94, source entries 0.53 to 0.88, precision 0.91 to 0.99), so that rise is",
+    "  fitted to forms those texts hold; this set is the honest figure, and it is far from the goals.",
+    "- Judgement calls of this annotation: a quoted term or phrase of fewer than 5 words is not a testimonial,",
+    "  so most of the short evaluative phrases one case study strings together are left out (`much more",
+    "  enlightened', `in no small part'); a pronoun or an agentless passive (`They spoke of how ...', `The",
+    "  sessions were also credited with ...') resolves to the participants named before; a marker in the",
+    "  sentence before the quotations (`(corroborating source 1a). They spoke ...') is not assigned, following",
+    "  the README's same-or-next-sentence rule; the words of an honour (`for services to ...') and an online",
+    "  piece's headline are titles; a role in brackets after a name is part of the speaker (`Dr X (Associate",
+    "  Professor, ...)`); a quotation whose opening backtick is never closed runs to the comma before the next",
+    "  quotation. Another annotator could decide several of these the other way.",
+    "- Caveat on independence: the annotator of this set also wrote the round's rules, after reading these 10",
+    "  texts once to annotate them; no rule was written from them and their misses were read only after the",
+    "  \"now\" column.",
+    "- What is missed (`--verbose`, read once after the measurement), by kind. Speakers: quotations strung",
+    "  through reported speech (`They spoke ... of how the sessions had `...', of how they felt `...'`,",
+    "  `Participants also commented on how the sessions had prompted `...'`), where the verb stands far from the",
+    "  quotation (6 of one case study); a relative clause (`the EMT, the main goal of which is `...'`), a",
+    "  non-attribution verb with a long object (`the EMT has defined and implemented a `...'`), a possessive",
+    "  (`Its first objective makes evident ...: to `...'`); a date after `by X on 28 July 2010` kept; a review",
+    "  named before a bracket that holds its date and the quotation (`International Record Review (March 2011,",
+    "  `...')`) read as the sentence's subject (`CD reviewers`, 3); a speaker after a long participle run",
+    "  before the colon (`Blogging in 2012, visitor X confirms the importance ... for Buddhist study: `...'`);",
+    "  a role in brackets after a name dropped; a quotation with no source carried over from the quotation",
+    "  before it; a second speaker in the same sentence (`and a review of X's performances asked`) not",
+    "  separated. Markers: a marker at the end of a sentence after a second verb (`..., and notes the",
+    "  important role ... [source 8]`, `he adds that `...' (source 7)`) not taken; a date written `(12.6.13)`",
+    "  read as a marker. Precision: titles that hold a full stop (`The Persian Empire. Myths and Realities`),",
+    "  mix case after a colon (`I Crave the Wave Beating: Margaret Tait &#8212; poetry, film and science`), are",
+    "  in an author-year citation (`Angela Phillips (2010) `Transparency and the new ethics of journalism'`),",
+    "  a headline holding a question and an exclamation, and an honour's wording. Recall: the quotation opened",
+    "  by a backtick that is never closed.",
 ]
 
 
@@ -641,6 +680,18 @@ NOTES4: list[str] = [
     "  study's own quoted section headings (3), two publication titles ending in a question and a plan's quoted",
     "  aim read as testimonials; recall: a quotation opened by a backtick and closed after a nested quoted",
     "  word (`` `safer-sex' messages ...' ``).",
+    "- A later round (speakers, markers and precision) used this set as development data: its misses above were",
+    "  read and fixed by general rules, each with invented test sentences (markers written as a qualified",
+    "  statement, `(Witness Statement 3)`; a closing medium `, email` and glued footnote digits `Roe,4.1`,",
+    "  `Office.4.2 The` kept out of the speaker, the digits taken as its marker; an opening `Duly,` or `e.g.,`",
+    "  dropped; a participle clause `, tabled by X` dropped; a page after a semicolon in a marker `[1; pp. 23-24]`;",
+    "  a colon lead yields to a parenthesis naming who wrote each quotation; `quoting X`; an agentless `is",
+    "  described as` after a sentence whose subject is a document; `when she stated` after a passive's agent;",
+    "  numbered quoted headings, a bracketed question, a titled question and a capitalised aim after a",
+    "  preposition are not testimonials; bracketed numbers inside an unnumbered sources list are not its",
+    "  labels). The \"now\" column is that round's end, so it no longer measures unseen text (rules: speaker",
+    "  0.51 to 0.80, markers 0.80 to 0.94, source entries 0.53 to 0.88, precision 0.91 to 0.99; parsed: speaker",
+    "  0.51 to 0.73); the fifth set below measures the round on unseen text, where it moved almost nothing.",
 ]
 
 
@@ -704,6 +755,9 @@ MISSES2: list[str] = [
     "  a long clause, a course and an index category as speakers, the marker list before `; one attendee`,",
     "  a glued `.[i]` after a parenthesis, `(Source H)` for a claim about the researcher in the next",
     "  sentence, and `(Source I)` after a comment on the quotation.",
+    "- A third speaker, marker and precision round (measured on the fifth set) used this set as development",
+    "  data again: precision 0.90 to 0.93 (a quotation followed by `section` is a title now); speaker, marker",
+    "  and source-entry figures did not move here.",
 ]
 
 
