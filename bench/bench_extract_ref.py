@@ -302,8 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="list every disagreement with the annotation")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/extract_ref.md")
     ap.add_argument("--save-before", type=Path, help="write the figures as JSON to this file and stop")
-    ap.add_argument("--speed-docs", type=int, default=300, help="case studies to time (default 300)")
+    ap.add_argument("--speed-docs", type=int, default=300, help="case studies to time (default 300, at least 1)")
     args = ap.parse_args(argv)
+    if args.speed_docs < 1:
+        ap.error("--speed-docs must be at least 1 (the section reports a speed)")
     corpus = load_corpus()
     ann_path, before_path, section = SETS[args.set]
     ann = json.loads(ann_path.read_text(encoding="utf-8"))

@@ -1292,14 +1292,10 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
     text = ctx.masked
     a = strip_intro(text, lo, colon)
     b = colon
-    src = None
-    for src in re.finditer(r"\b(?:comes?|came)\s+(?:[a-z]+ly\s+)?from\s+", text[a:colon]):
-        pass
-    if src is not None:
-        span = np_after(text, a + src.end(), colon)
-        if span and span[1] >= trim_right(text, a, colon):
-            end = _apposition_end(ctx, span[1], colon + 1)
-            return (span[0], end) if end is not None else span  # "Another view comes from the X, Paris:"
+    span = _np_after_last(text, _COMES_FROM, a, colon)
+    if span:
+        end = _apposition_end(ctx, span[1], colon + 1)
+        return (span[0], end) if end is not None else span  # "Another view comes from the X, Paris:"
     m = re.match(r"\s*(?:Another|One|A\s+(?:further|second|third|last|final))\s+([a-z]+)\s*$", text[a:b])
     if m and noun_kind(m.group(1)) != "unknown":
         return trim_span(text, a, b)  # "Another note:", "One teacher:"
@@ -1321,14 +1317,22 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
     span = trim_span(text, a, b)
     if span and _np_chain(text, *span):
         return span
-    m = None
-    for m in re.finditer(r"\b(?:from|by)\s+", text[a:colon]):
+    return _np_after_last(text, _FROM_OR_BY, a, colon)  # "... the following referral from DH:"
+
+
+_COMES_FROM = re.compile(r"\b(?:comes?|came)\s+(?:[a-z]+ly\s+)?from\s+")
+_FROM_OR_BY = re.compile(r"\b(?:from|by)\s+")
+
+
+def _np_after_last(text: str, cue: re.Pattern, a: int, colon: int) -> tuple[int, int] | None:
+    """The noun phrase after the last ``cue`` in ``text[a:colon]``, when it runs on to the colon."""
+    last = None
+    for last in cue.finditer(text[a:colon]):
         pass
-    if m is not None:
-        span = np_after(text, a + m.end(), colon)
-        if span and span[1] >= trim_right(text, a, colon):
-            return span  # "... the following referral from DH:"
-    return None
+    if last is None:
+        return None
+    span = np_after(text, a + last.end(), colon)
+    return span if span and span[1] >= trim_right(text, a, colon) else None
 
 
 # A third-person verb the word lists do not hold, after a name or role and before its object
