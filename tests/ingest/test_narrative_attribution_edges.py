@@ -83,6 +83,20 @@ def test_qualified_statement_markers():
     assert not is_marker("(Local Authority 3)") and not is_marker("(Table 3)") and not is_marker("(Phase 2)")
 
 
+def test_a_date_written_with_dots_is_not_a_marker():
+    """Day, month and two-digit year with dots is how case studies date a broadcast or a meeting; three-level
+    source numbers keep being markers."""
+    assert not is_marker("(12.6.13)") and not is_marker("(23.05.11)") and not is_marker("[1.10.12]")
+    assert is_marker("(5.3.1)") and is_marker("(3.2.4)") and is_marker("(5.13.10)") and is_marker("(5.3.1, 5.3.2)")
+
+
+def test_a_dated_quotation_has_no_marker(nlp):
+    passage = ("The chair of the Hill Trust told a meeting of the council (12.6.13) that 'the new maps have changed "
+               "how the whole town plans for floods'.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.source_ref is None and t.speaker.startswith("The chair of the Hill Trust")
+
+
 def test_a_short_name_ending_in_ly_is_still_the_speaker(nlp):
     passage = "Kelly, the head of the club, said that 'the sessions gave the older players a reason to come back'."
     [t] = N.extract_testimonials(passage, nlp=nlp)
