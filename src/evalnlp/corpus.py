@@ -134,6 +134,7 @@ class Corpus:
         self.store = store
         self.codebook = codebook
         self._handle: str | None = None
+        self._docs: str | None = None
         self._groups: dict[str, str] = {}
         self._keys: list[str] | None = None
         self._frames: dict[str, pd.DataFrame] = {}
@@ -150,6 +151,14 @@ class Corpus:
             self._handle = self.store.open_coded(list(self.codebook.theme_ids), word_band=WORD_BAND)
         return self._handle
 
+    @property
+    def docs(self) -> str:
+        """The store's table of the documents with passages (made once, see
+        :meth:`evalnlp.store.Store.open_passage_documents`)."""
+        if self._docs is None:
+            self._docs = self.store.open_passage_documents()
+        return self._docs
+
     def close(self) -> None:
         """Drop the store's temporary tables of this corpus. Answers already given are kept; a question not
         asked before remakes the tables."""
@@ -157,6 +166,9 @@ class Corpus:
             self.store.close_coded(self._handle)
             self._handle = None
             self._groups = {}
+        if self._docs is not None:
+            self.store.close_passage_documents(self._docs)
+            self._docs = None
 
     def __enter__(self) -> "Corpus":
         return self
@@ -204,7 +216,7 @@ class Corpus:
     def metadata_keys(self) -> list[str]:
         """The metadata keys of the documents with passages, in order of first appearance."""
         if self._keys is None:
-            self._keys = [str(k) for k in self.store.attribute_keys()]
+            self._keys = [str(k) for k in self.store.attribute_keys(self.docs)]
         return self._keys
 
     def builtin_attributes(self) -> dict[str, str]:
@@ -232,10 +244,10 @@ class Corpus:
             return self._groups[attr]
         builtins = self.builtin_attributes()
         if attr in self.metadata_keys():
-            labels = {raw: group_label(json.loads(raw)) for raw in self.store.attribute_other_values(attr)}
-            table = self.store.coded_group_table(self.handle, MISSING_GROUP, key=attr, labels=labels)
+            labels = {raw: group_label(json.loads(raw)) for raw in self.store.attribute_other_values(attr, self.docs)}
+            table = self.store.coded_group_table(self.handle, MISSING_GROUP, key=attr, labels=labels, docs=self.docs)
         elif attr in builtins:
-            table = self.store.coded_group_table(self.handle, MISSING_GROUP, column=builtins[attr])
+            table = self.store.coded_group_table(self.handle, MISSING_GROUP, column=builtins[attr], docs=self.docs)
         else:
             raise self.unknown_attribute(attr)
         self._groups[attr] = table
@@ -281,7 +293,7 @@ class Corpus:
 
     def sources(self) -> pd.DataFrame:
         """Per source: documents and segments stored, documents coded."""
-        return self._answer(("sources",), lambda: self.store.coded_sources(self.handle)).copy()
+        return self._answer(("sources",), lambda: self.store.coded_sources(self.handle, self.docs)).copy()
 
     def coders(self) -> pd.DataFrame:
         """Coded passages per coder: coder, segments."""

@@ -1008,33 +1008,38 @@ class Store:
 
     def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60)) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
-        handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and no
-        passage's text is read here.
+        handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and of
+        each passage's text only its length and first and last characters are read here.
+
+        The tables hold numbers, not ids: ``sn`` and ``dn`` are the row ids of a segment and its document
+        (segment and document ids are unique, and numbers are cheaper to hold, join and count than 20-letter
+        ids), ``src`` and ``cn`` number a source and a coder in the order of their names (``<handle>_sources``
+        and ``<handle>_coders`` give the names back).
 
         ``<handle>_coded``: each segment with an effective code of ``themes`` (assigned or not; see
-        :meth:`effective_codes`): seg_id, doc_id, source, and its first coder by theme and name; ``sn`` and ``dn``
-        number its segment and document (their row ids: segment and document ids are unique, and numbers are
-        cheaper to join and count than 20-letter ids); ``shape`` and ``readmax`` for choosing quote candidates.
-        ``<handle>_codes``: each effective code assigned: seg_id, theme, confidence (the score clipped to 0..1,
-        1 when missing), coder, doc_id, source, seg_kind, start, has_speaker and the segment's sentiment label
-        (human first, then latest).
-        ``<handle>_pairs``: a view of ``<handle>_codes`` with the ``readability`` of each passage's text (the
-        rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when it is read; quote
-        candidates compute it for the few passages that can be among the best (see :meth:`coded_candidates`).
+        :meth:`effective_codes`): sn, dn, src, and cn its first coder by theme and name.
+        ``<handle>_codes``: each effective code assigned: sn, theme, confidence (the score clipped to 0..1, 1 when
+        missing), cn, dn, src, seg_kind, has_speaker, the segment's sentiment label (human first, then latest),
+        and ``shape`` and ``readmax`` for choosing quote candidates (see :meth:`coded_candidates`).
+        ``<handle>_pairs``: a view of ``<handle>_codes`` with seg_id, coder and the ``readability`` of each
+        passage's text (the rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when
+        it is read.
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
         self._coded_tables = getattr(self, "_coded_tables", {})
-        self._coded_tables[handle] = [f"{handle}_eff", f"{handle}_coded", f"{handle}_codes"]
+        self._coded_tables[handle] = [f"{handle}_eff", f"{handle}_sources", f"{handle}_coders", f"{handle}_coded",
+                                      f"{handle}_codes"]
         self._coded_views = getattr(self, "_coded_views", {})
-        self._coded_views[handle] = [f"{handle}_pairs"]
+        self._coded_views[handle] = []
         self._coded_band = getattr(self, "_coded_band", {})
         self._coded_band[handle] = tuple(float(x) for x in word_band)
         self.con.register("_themes_in", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
         pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)"
         try:  # the effective codes alone; each segment's fields are joined once per segment below
-            human, machine_runs = self.con.execute(
+            human, machine_runs, n_coders = self.con.execute(
                 f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
-                           count(DISTINCT run_id) FILTER (WHERE NOT starts_with(coder, '{HUMAN_PREFIX}'))
+                           count(DISTINCT run_id) FILTER (WHERE NOT starts_with(coder, '{HUMAN_PREFIX}')),
+                           count(DISTINCT coder)
                     FROM ({pool})""").fetchone()
             if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
                 listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
@@ -1048,28 +1053,41 @@ class Store:
                         FROM ({_effective_sql(pool)}) e""")
         finally:
             self.con.unregister("_themes_in")
+        self.con.execute(f"""CREATE TEMP TABLE {handle}_sources AS
+                             SELECT source, CAST(row_number() OVER (ORDER BY source) AS INTEGER) AS src
+                             FROM (SELECT DISTINCT source FROM documents)""")
+        self.con.execute(f"""CREATE TEMP TABLE {handle}_coders AS
+                             SELECT coder, CAST(row_number() OVER (ORDER BY coder) AS INTEGER) AS cn
+                             FROM (SELECT DISTINCT coder FROM {handle}_eff)""")
+        # A segment's first coder by theme and name; with one coder among the codes, that coder.
+        first = ("SELECT DISTINCT seg_id, (SELECT min(cn) FROM {h}_coders) AS cn FROM {h}_eff" if n_coders <= 1 else
+                 "SELECT e.seg_id, k.cn FROM (SELECT seg_id, arg_min(coder, theme || chr(1) || coder) AS coder "
+                 "FROM {h}_eff GROUP BY seg_id) e JOIN {h}_coders k USING (coder)").format(h=handle)
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_coded AS
-                WITH c AS (SELECT seg_id, arg_min(coder, theme || chr(1) || coder) AS coder
-                           FROM {handle}_eff GROUP BY seg_id)
-                SELECT c.seg_id, s.doc_id, d.source, c.coder, s.kind AS seg_kind, s.start,
-                       s.speaker IS NOT NULL AS has_speaker, s.rowid AS sn, d.rowid AS dn, {_SHAPE} AS shape,
-                       {_readability_ceiling("s.text", "s.kind", word_band)} AS readmax
-                FROM c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)""")
+                SELECT s.rowid AS sn, d.rowid AS dn, o.src, c.cn
+                FROM ({first}) c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                JOIN {handle}_sources o ON o.source = d.source""")
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_codes AS
-                WITH sent AS ({_EFFECTIVE_SENTIMENT})
-                SELECT e.seg_id, e.theme,
+                WITH sent AS ({_EFFECTIVE_LABEL})
+                SELECT s.rowid AS sn, e.theme,
                        CASE WHEN e.score IS NULL OR isnan(e.score) THEN 1.0
                             ELSE least(greatest(e.score, 0.0), 1.0) END AS confidence,
-                       e.coder, c.doc_id, c.source, c.seg_kind, c.start, c.has_speaker, x.label, c.sn, c.dn, c.shape, c.readmax
-                FROM {handle}_eff e JOIN {handle}_coded c USING (seg_id) LEFT JOIN sent x USING (seg_id)
+                       k.cn, c.dn, c.src, s.kind AS seg_kind, s.speaker IS NOT NULL AS has_speaker, x.label,
+                       {_SHAPE} AS shape, {_readability_ceiling("s.text", "s.kind", word_band)} AS readmax
+                FROM {handle}_eff e JOIN segments s USING (seg_id) JOIN {handle}_coded c ON c.sn = s.rowid
+                JOIN {handle}_coders k ON k.coder = e.coder LEFT JOIN sent x ON x.seg_id = e.seg_id
                 WHERE e.assigned""")
         self.con.execute(f"DROP {'VIEW' if not human and machine_runs <= 1 else 'TABLE'} {handle}_eff")
+        self._coded_views[handle] = [f"{handle}_pairs"]
+        if f"{handle}_eff" in self._coded_tables[handle]:
+            self._coded_tables[handle].remove(f"{handle}_eff")
         self.con.execute(
             f"""CREATE TEMP VIEW {handle}_pairs AS
                 SELECT * EXCLUDE (text) FROM ({_readability_sql(
-                    f"SELECT p.*, s.text FROM {handle}_codes p JOIN segments s USING (seg_id)", word_band)})""")
+                    f"SELECT p.*, s.seg_id, s.text, k.coder FROM {handle}_codes p JOIN segments s ON s.rowid = p.sn "
+                    f"JOIN {handle}_coders k USING (cn)", word_band)})""")
         return handle
 
     def close_coded(self, handle: str) -> None:
@@ -1091,10 +1109,10 @@ class Store:
     def coded_totals(self, handle: str) -> dict[str, int]:
         """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme) and segments_human_coded."""
         row = self.con.execute(
-            f"""SELECT count(DISTINCT dn), count(*),
-                       count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM {handle}_codes)),
-                       count(*) FILTER (WHERE starts_with(coder, '{HUMAN_PREFIX}'))
-                FROM {handle}_coded""").fetchone()
+            f"""SELECT count(DISTINCT c.dn), count(*),
+                       count(*) FILTER (WHERE c.sn NOT IN (SELECT sn FROM {handle}_codes)),
+                       count(*) FILTER (WHERE starts_with(k.coder, '{HUMAN_PREFIX}'))
+                FROM {handle}_coded c JOIN {handle}_coders k USING (cn)""").fetchone()
         return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded"),
                         (int(v) for v in row)))
 
@@ -1122,29 +1140,60 @@ class Store:
                     WHERE g.grp <> ? GROUP BY g.grp)""", [missing]).fetchone()
         return int(row[0]), int(row[1])
 
-    def attribute_keys(self) -> list[str]:
-        """The metadata keys of the documents that have passages, in order of first appearance (documents by
-        source and id, keys in their stored order)."""
-        return [r[0] for r in self.con.execute(
-            """WITH k AS (
-                   SELECT d.source, d.doc_id, unnest(json_keys(d.attrs)) AS key,
-                          generate_subscripts(json_keys(d.attrs), 1) AS pos
-                   FROM documents d
-                   WHERE json_type(d.attrs) = 'OBJECT' AND d.doc_id IN (SELECT doc_id FROM segments))
-               SELECT key FROM k GROUP BY key ORDER BY min((source, doc_id, pos))""").fetchall()]
+    def open_passage_documents(self) -> str:
+        """Make a temporary table of the documents that have passages and return its name: dn (the document's
+        row id), source and segments (its passages). Asked once, it spares each question about attributes,
+        groups and sources a join of every segment with its document by 20-letter ids; drop it with
+        :meth:`close_passage_documents`."""
+        name = "_docs_" + uuid.uuid4().hex[:12]
+        self.con.execute(
+            f"""CREATE TEMP TABLE {name} AS
+                SELECT d.rowid AS dn, d.source, s.segments
+                FROM (SELECT doc_id, count(*) AS segments FROM segments GROUP BY doc_id) s
+                JOIN documents d USING (doc_id)""")
+        return name
 
-    def attribute_other_values(self, key: str) -> list[str]:
-        """The distinct values of metadata ``key`` (as JSON text) that are not null, text, integer or boolean."""
+    def close_passage_documents(self, name: str) -> None:
+        """Drop a table of :meth:`open_passage_documents`."""
+        self._drop_temp(name)
+
+    @staticmethod
+    def _with_passages(docs: str | None, alias: str = "d") -> str:
+        """SQL condition: document ``alias`` has passages (by the table ``docs`` of :meth:`open_passage_documents`
+        when given)."""
+        if docs is None:
+            return f"{alias}.doc_id IN (SELECT doc_id FROM segments)"
+        return f"{alias}.rowid IN (SELECT dn FROM {docs})"
+
+    def attribute_keys(self, docs: str | None = None) -> list[str]:
+        """The metadata keys of the documents that have passages, in order of first appearance (documents by
+        source and id, keys in their stored order). ``docs``: a table of :meth:`open_passage_documents`.
+
+        The keys are read once per document, and documents with the same keys in the same order are taken
+        together: a key's first appearance is the first document (by source and id) of the first list it is in."""
         return [r[0] for r in self.con.execute(
-            """SELECT DISTINCT CAST(v AS VARCHAR) FROM (
-                    SELECT json_extract(attrs, ?) AS v FROM documents
-                    WHERE doc_id IN (SELECT doc_id FROM segments))
+            f"""WITH lists AS (
+                   SELECT json_keys(d.attrs) AS keys, min((d.source, d.doc_id)) AS first
+                   FROM documents d
+                   WHERE json_type(d.attrs) = 'OBJECT' AND {self._with_passages(docs)}
+                   GROUP BY 1),
+               k AS (SELECT first, unnest(keys) AS key, generate_subscripts(keys, 1) AS pos FROM lists)
+               SELECT key FROM k GROUP BY key ORDER BY min((first, pos))""").fetchall()]
+
+    def attribute_other_values(self, key: str, docs: str | None = None) -> list[str]:
+        """The distinct values of metadata ``key`` (as JSON text) that are not null, text, integer or boolean.
+        ``docs``: a table of :meth:`open_passage_documents`."""
+        return [r[0] for r in self.con.execute(
+            f"""SELECT DISTINCT CAST(v AS VARCHAR) FROM (
+                    SELECT json_extract(d.attrs, ?) AS v FROM documents d
+                    WHERE {self._with_passages(docs)})
                 WHERE json_type(v) NOT IN ('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN')
                 ORDER BY 1""", [_json_pointer(key)]).fetchall()]
 
     def coded_group_table(self, handle: str, missing: str, *, key: str | None = None, column: str | None = None,
-                          labels: dict[str, str] | None = None) -> str:
-        """Make a table (doc_id, dn, grp) of every document with passages and return its name: its group by metadata
+                          labels: dict[str, str] | None = None, docs: str | None = None) -> str:
+        """Make a table (dn, grp) of every document with passages (``docs``: a table of
+        :meth:`open_passage_documents`) and return its name: its group by metadata
         ``key`` or document ``column`` (question, source or kind). Text is stripped; null, missing or blank is
         ``missing``; an integer is its digits, a boolean True or False; other values (numbers with a fraction,
         lists, objects) are looked up in ``labels`` (JSON text: label)."""
@@ -1173,11 +1222,11 @@ class Store:
         try:
             self.con.execute(
                 f"""CREATE TEMP TABLE {name} AS
-                    WITH docs AS (SELECT d.doc_id, d.rowid AS dn, {value} AS raw FROM documents d
-                                  WHERE d.doc_id IN (SELECT doc_id FROM segments)),
+                    WITH docs AS (SELECT d.rowid AS dn, {value} AS raw FROM documents d
+                                  WHERE {self._with_passages(docs)}),
                     labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
                                WHERE v.raw IS NOT NULL)
-                    SELECT docs.doc_id, docs.dn, coalesce(labels.grp, {miss}) AS grp
+                    SELECT docs.dn, coalesce(labels.grp, {miss}) AS grp
                     FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
         finally:
             if key is not None:
@@ -1187,7 +1236,8 @@ class Store:
 
     def coded_group_values(self, group: str) -> pd.DataFrame:
         """Every row of a group table: doc_id, group."""
-        return self.con.execute(f'SELECT doc_id, grp AS "group" FROM {group} ORDER BY doc_id').df()
+        return self.con.execute(f"""SELECT d.doc_id, g.grp AS "group" FROM {group} g JOIN documents d ON d.rowid = g.dn
+                                    ORDER BY d.doc_id""").df()
 
     def _support(self, handle: str, themes: list[str], filters: list[tuple[str, list[str]]]) -> tuple[str, list]:
         sql = f"SELECT rowid AS _row, * FROM {handle}_codes WHERE list_contains(?, theme)"
@@ -1222,7 +1272,7 @@ class Store:
         support, params = self._support(handle, themes, filters)
         if first_theme:
             support = (f"SELECT * FROM ({support}) QUALIFY list_position(?, theme) = "
-                       f"min(list_position(?, theme)) OVER (PARTITION BY seg_id)")
+                       f"min(list_position(?, theme)) OVER (PARTITION BY sn)")
             params += [list(themes), list(themes)]
         join, gcol = self._coded_group(handle, group)
         keys = [] if first_theme else ["theme"] + (["grp"] if group else [])
@@ -1235,13 +1285,13 @@ class Store:
         band = self._coded_band[handle]
         lead = part + ", " if keys else ""
         probe = _readability_sql(
-            f"""SELECT t.*, b.seg_id, b.seg_kind, b.confidence, b.has_speaker, s.text
+            f"""SELECT t.*, b.seg_kind, b.confidence, b.has_speaker, s.text
                 FROM (SELECT {lead}unnest(_rows) AS _row FROM (
                           SELECT {lead}arg_max(_row, _guess, {PROBE * k}) AS _rows FROM base GROUP BY ALL)) t
-                JOIN base b USING (_row) JOIN segments s ON s.seg_id = b.seg_id""", band)
+                JOIN base b USING (_row) JOIN segments s ON s.rowid = b.sn""", band)
         chosen = _readability_sql(
-            f"""SELECT b.*, s."end", s.text, s.speaker, s.source_ref FROM base b
-                LEFT JOIN floors f ON {on} JOIN segments s ON s.seg_id = b.seg_id
+            f"""SELECT b.*, s.seg_id, s.doc_id, s.start, s."end", s.text, s.speaker, s.source_ref FROM base b
+                LEFT JOIN floors f ON {on} JOIN segments s ON s.rowid = b.sn
                 WHERE f.floor IS NULL OR b._bound >= f.floor
                       {"OR b.seg_kind = 'testimonial'" if testimonials else ""}""", band)
         keep = f"c.rk <= {k}" + (" OR c.seg_kind = 'testimonial'" if testimonials else "")
@@ -1252,20 +1302,20 @@ class Store:
                                   CASE WHEN count(*) >= {k} THEN list_min(max({score}, {k})) END AS floor
                            FROM probe p GROUP BY ALL),
                 ranked AS (SELECT p.*, row_number() OVER ({"PARTITION BY " + part if keys else ""} ORDER BY
-                                  {score} DESC, p.seg_id, p.coder) AS rk
+                                  {score} DESC, p.seg_id, p.cn) AS rk
                            FROM ({chosen}) p)
-                SELECT c.seg_id, c.theme, c.confidence, c.coder, c.doc_id, c.seg_kind, c.start, c."end",
+                SELECT c.seg_id, c.theme, c.confidence, k.coder, c.doc_id, c.seg_kind, c.start, c."end",
                        c.text, c.speaker, c.source_ref, d.source, d.locator, d.question, d.kind AS doc_kind,
                        CAST(d.attrs AS VARCHAR) AS attrs, c.label{', c.grp AS "group"' if group else ''}
-                FROM ranked c JOIN documents d ON d.doc_id = c.doc_id
+                FROM ranked c JOIN documents d ON d.rowid = c.dn JOIN {handle}_coders k USING (cn)
                 WHERE {keep}
-                ORDER BY c.seg_id, c.theme, c.coder""", params).df()
+                ORDER BY c.seg_id, c.theme, k.coder""", params).df()
 
     def coded_support_counts(self, handle: str, themes: list[str],
                              filters: list[tuple[str, list[str]]] = ()) -> dict[str, int]:
         """Passages, documents and sources with a code assigned of ``themes`` (in documents of ``filters``)."""
         support, params = self._support(handle, themes, filters)
-        row = self.con.execute(f"SELECT count(DISTINCT sn), count(DISTINCT dn), count(DISTINCT source) "
+        row = self.con.execute(f"SELECT count(DISTINCT sn), count(DISTINCT dn), count(DISTINCT src) "
                                f"FROM ({support})", params).fetchone()
         return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2])}
 
@@ -1275,8 +1325,8 @@ class Store:
         text, value, unit, start, end, source, locator."""
         support, params = self._support(handle, themes, filters)
         return self.con.execute(
-            f"""WITH segs AS (SELECT DISTINCT p.doc_id, s.start, s."end" FROM ({support}) p
-                              JOIN segments s ON s.seg_id = p.seg_id)
+            f"""WITH segs AS (SELECT DISTINCT s.doc_id, s.start, s."end" FROM ({support}) p
+                              JOIN segments s ON s.rowid = p.sn)
                 SELECT DISTINCT r.doc_id, r.text, r.value, r.unit, r.start, r."end", d.source, d.locator
                 FROM reach r JOIN segs x ON x.doc_id = r.doc_id AND r.start < x."end" AND x.start < r."end"
                 JOIN documents d ON d.doc_id = r.doc_id
@@ -1286,28 +1336,35 @@ class Store:
         """(rows assigned ``theme``, up to ``limit`` of them: seg_id, text), in the order of source, document,
         offset and segment. Past ``limit`` the rows are a fixed sample (by a hash of the segment id)."""
         total = int(self.con.execute(f"SELECT count(*) FROM {handle}_codes WHERE theme = ?", [theme]).fetchone()[0])
-        sample = "" if total <= limit else f"ORDER BY hash(seg_id), seg_id, coder LIMIT {int(limit)}"
+        sample = "" if total <= limit else f"ORDER BY hash(s.seg_id), s.seg_id, k.coder LIMIT {int(limit)}"
         rows = self.con.execute(
-            f"""SELECT p.seg_id, s.text FROM (SELECT * FROM {handle}_codes WHERE theme = ? {sample}) p
-                JOIN segments s USING (seg_id) ORDER BY p.source, p.doc_id, p.start, p.seg_id, p.coder""",
-            [theme]).df()
+            f"""WITH p AS (SELECT s.seg_id, s.doc_id, s.start, s.text, k.coder, p.src
+                           FROM {handle}_codes p JOIN segments s ON s.rowid = p.sn JOIN {handle}_coders k USING (cn)
+                           WHERE p.theme = ? {sample})
+                SELECT p.seg_id, p.text FROM p JOIN {handle}_sources o USING (src)
+                ORDER BY o.source, p.doc_id, p.start, p.seg_id, p.coder""", [theme]).df()
         return total, rows
 
-    def coded_sources(self, handle: str) -> pd.DataFrame:
-        """Per source: documents and segments stored (those with passages), documents coded."""
+    def coded_sources(self, handle: str, docs: str | None = None) -> pd.DataFrame:
+        """Per source: documents and segments stored (those with passages), documents coded. ``docs``: a table
+        of :meth:`open_passage_documents`."""
+        stored = (f"SELECT source, count(*) AS documents, sum(segments) AS segments FROM {docs} GROUP BY source"
+                  if docs is not None else
+                  """SELECT d.source, count(DISTINCT s.doc_id) AS documents, count(DISTINCT s.seg_id) AS segments
+                     FROM segments s JOIN documents d USING (doc_id) GROUP BY d.source""")
         return self.con.execute(
-            f"""WITH stored AS (SELECT d.source, count(DISTINCT s.doc_id) AS documents,
-                                       count(DISTINCT s.seg_id) AS segments
-                                FROM segments s JOIN documents d USING (doc_id) GROUP BY d.source),
-                coded AS (SELECT source, count(DISTINCT dn) AS documents_coded FROM {handle}_coded
-                          GROUP BY source)
-                SELECT s.source, s.documents, s.segments, coalesce(c.documents_coded, 0) AS documents_coded
+            f"""WITH stored AS ({stored}),
+                coded AS (SELECT o.source, count(DISTINCT c.dn) AS documents_coded FROM {handle}_coded c
+                          JOIN {handle}_sources o USING (src) GROUP BY o.source)
+                SELECT s.source, CAST(s.documents AS BIGINT) AS documents, CAST(s.segments AS BIGINT) AS segments,
+                       coalesce(c.documents_coded, 0) AS documents_coded
                 FROM stored s LEFT JOIN coded c USING (source) ORDER BY s.source""").df()
 
     def coded_coders(self, handle: str) -> pd.DataFrame:
         """Coded segments per coder (a segment's first coder by theme and name): coder, segments."""
         return self.con.execute(
-            f"SELECT coder, count(*) AS segments FROM {handle}_coded GROUP BY coder ORDER BY coder").df()
+            f"""SELECT k.coder, count(*) AS segments FROM {handle}_coded c JOIN {handle}_coders k USING (cn)
+                GROUP BY k.coder ORDER BY k.coder""").df()
 
 
 #: Quote candidates: how many codes per part (times k) are scored to find the floor the best k must reach.
@@ -1316,8 +1373,11 @@ PROBE = 2
 # orders the passages whose readability is worked out first, see Store.coded_candidates).
 _SHAPE = """(0.6 * CAST(length(s.text) BETWEEN 40 AND 350 AS DOUBLE)
              + 0.2 * CAST(ascii(s.text) BETWEEN 48 AND 57 OR ascii(s.text) BETWEEN 65 AND 90 AS DOUBLE)
-             + 0.2 * CAST(s.kind = 'testimonial' OR right(s.text, 1) IN ('.', '!', '?') AS DOUBLE))"""
+             + 0.2 * CAST(s.kind = 'testimonial' OR regexp_matches(s.text, '[.!?]$') AS DOUBLE))"""
 
+# Each segment's sentiment label: a human label where there is one, else the most recent machine label.
+_EFFECTIVE_LABEL = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label
+                       FROM sentiment GROUP BY seg_id"""
 # Each segment's sentiment: a human label where there is one, else the most recent machine label.
 _EFFECTIVE_SENTIMENT = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label,
                                  arg_max(score, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS score
@@ -1361,15 +1421,15 @@ def _readability_sql(source: str, word_band: tuple[float, float]) -> str:
 
 def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -> str:
     """SQL: a number never below the readability of ``text`` (of segment kind ``kind``), from its length and its
-    first and last characters only (no regular expression). The rule's text has its white space collapsed, so
+    first and last characters only (the last one matched by an expression anchored at the end, which reads no
+    more of the text; Python's and DuckDB's last grapheme differ only where a combining mark ends the text,
+    which fails the end mark anyway). The rule's text has its white space collapsed, so
     it has at most (length + 1) / 2 words; a text that begins with a small letter a-z fails the start mark, one
-    that ends with a letter or digit (not a testimonial) fails the end mark. A millionth covers rounding."""
+    that ends with an ASCII letter or digit (not a testimonial) fails the end mark. A millionth covers rounding."""
     low = float(word_band[0])
     return f"""least(1.0, 0.6 * least(1.0, (length({text}) + 1) / 2 / {low})
                         + 0.2 * CAST(NOT (ascii({text}) BETWEEN 97 AND 122) AS DOUBLE)
-                        + 0.2 * CAST({kind} = 'testimonial' OR NOT (ascii(right({text}, 1)) BETWEEN 97 AND 122
-                                     OR ascii(right({text}, 1)) BETWEEN 65 AND 90
-                                     OR ascii(right({text}, 1)) BETWEEN 48 AND 57) AS DOUBLE)
+                        + 0.2 * CAST({kind} = 'testimonial' OR NOT regexp_matches({text}, '[A-Za-z0-9]$') AS DOUBLE)
                         + 0.000001)"""
 
 
