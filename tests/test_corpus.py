@@ -258,7 +258,8 @@ def test_past_the_bounds_quotes_come_from_the_candidates(fft_store, encoder, mon
 
 def _temp_tables(store) -> list[str]:
     return [r[0] for r in store.con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '_coded_')").fetchall()]
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND (starts_with(table_name, '_coded_') "
+        "OR starts_with(table_name, '_docs_'))").fetchall()]
 
 
 def test_asked_first_then_closed_the_answers_are_the_same(fft_store, encoder):
@@ -315,3 +316,72 @@ def test_kept_answers_are_not_changed_by_their_callers(fft_store):
         pd.testing.assert_frame_equal(corpus.candidates(["staff"], 10, candidate_weights()), expect[2])
         assert corpus.theme_passages("staff", 50)[0] == total
         pd.testing.assert_frame_equal(corpus.theme_passages("staff", 50)[1], expect[3])
+
+
+@pytest.fixture(scope="module")
+def fft_one_coder(tmp_path_factory):
+    """400 real FFT comments with ward and site, classified once with the fft codebook and not coded by hand:
+    one coder and one run, the store's quickest way to the effective codes."""
+    base = shared_data()
+    if base is None or not (base / "nhs_fft_phase1" / "text_data.csv").exists():
+        pytest.skip("needs ../shared/data/nhs_fft_phase1 (the NHS FFT phase-1 comments)")
+    src = pd.read_csv(base / "nhs_fft_phase1" / "text_data.csv", dtype=str)
+    src = src[src["feedback"].fillna("").str.strip() != ""].sample(400, random_state=11).reset_index(drop=True)
+    ward = np.random.default_rng(11).integers(0, 12, size=len(src))
+    frame = pd.DataFrame({"id": [f"K{i:04d}" for i in range(len(src))], "ward": [f"Ward {w:02d}" for w in ward],
+                          "site": np.array(["North site", "City site", "Riverside site"])[ward % 3],
+                          "feedback": src["feedback"]})
+    folder = tmp_path_factory.mktemp("fft1")
+    frame.to_csv(folder / "fft.csv", index=False)
+    path = folder / "fft1.duckdb"
+    with Store(path) as store:
+        api.classify(store, [folder / "fft.csv"], text=["feedback"], id="id", codebook="fft")
+    store = Store(path, read_only=True)
+    yield store, load_codebook("fft")
+    store.close()
+
+
+def test_one_coder_store_evidence_quotes_and_report_as_before(fft_one_coder, encoder, tmp_path):
+    store, cb = fft_one_coder
+    assert store.con.execute("SELECT count(DISTINCT coder), count(DISTINCT run_id) FROM codes").fetchone() == (1, 1)
+    out = _same_evidence(store, cb, ["ward", "site"], None, True, encoder)
+    assert out["segments_coded"] == 400 and out["segments_human_coded"] == 0
+    for theme in ("staff", "communication"):
+        _same_quotes(store, cb, theme, 3, None, True, encoder)
+        _same_quotes(store, cb, theme, 2, "site", False, encoder)
+    html = write_report(store, cb, tmp_path / "r.html", by="site", encoder=encoder).read_text()
+    assert html == ref.report_html(store, cb, by="site", encoder=encoder)
+
+
+@pytest.mark.parametrize("which", ["one coder", "human codes too"])
+def test_candidates_of_several_themes_at_once_are_each_themes_own(which, fft_one_coder, fft_store):
+    """The report asks the quote candidates of every theme in one query: each theme's rows are those of asking
+    about it alone, in the same order and types."""
+    store, cb = fft_one_coder if which == "one coder" else fft_store[:2]
+    weights = candidate_weights()
+    themes = list(cb.theme_ids)
+    for attr in (None, "site"):
+        with load_corpus(store, cb) as together, load_corpus(store, cb) as alone:
+            together.candidates_each(themes, 6, weights, attr=attr)
+            for theme in themes:
+                want = alone.candidates([theme], 6, weights, attr=attr)
+                got = together.candidates([theme], 6, weights, attr=attr)
+                pd.testing.assert_frame_equal(got, want)
+            assert sum(len(together.candidates([t], 6, weights, attr=attr)) for t in themes) > 0
+
+
+def test_documents_with_passages_gathered_once_answer_as_before(fft_store):
+    """Attribute keys, other values, group tables and per-source counts read from the table of documents with
+    passages equal those of joining every segment to its document."""
+    store, cb, _ = fft_store
+    with load_corpus(store, cb) as corpus:
+        docs = corpus.docs
+        assert store.attribute_keys(docs) == store.attribute_keys() == ["id", "trust", "ward", "site", "beds", "floor"]
+        for key in ("beds", "floor", "ward"):
+            assert store.attribute_other_values(key, docs) == store.attribute_other_values(key)
+        pd.testing.assert_frame_equal(store.coded_sources(corpus.handle, docs), store.coded_sources(corpus.handle))
+        for attr in ("beds", "site"):
+            fast = corpus.group_values(attr).sort_index()
+            before = ref.group_values(ref.load_corpus(store, cb), attr).sort_index()
+            assert fast.to_dict() == before.to_dict()
+    assert not _temp_tables(store)

@@ -1435,7 +1435,7 @@ def write_report(store: Store, codebook, path: str | Path, *, redact: bool = Tru
     from evalnlp.corpus import load_corpus
     from evalnlp.evidence import ask_store as ask_for_evidence
     from evalnlp.evidence import build_evidence, claims_keep_names
-    from evalnlp.quotes import ask_store as ask_for_quotes
+    from evalnlp.quotes import ask_store_each as ask_for_quotes
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports.html import pick_heatmap_attribute, report_html
 
@@ -1449,8 +1449,7 @@ def write_report(store: Store, codebook, path: str | Path, *, redact: bool = Tru
         keep += claims_keep_names(claims)
     if claims is None:  # the store answers every question first, then the models are loaded without it
         ask_for_evidence(corpus, codebook, by_list)
-        for t in codebook.theme_ids:
-            ask_for_quotes(corpus, t, n=n_quotes)
+        ask_for_quotes(corpus, list(codebook.theme_ids), n=n_quotes)
         corpus.close()
     evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,
                               encoder=encoder, corpus=corpus, keep_names=keep)

@@ -382,6 +382,17 @@ def ask_store(corpus: Corpus, theme: str, *, n: int = 5, by: str | None = None) 
     return candidates
 
 
+def ask_store_each(corpus: Corpus, themes: list[str], *, n: int = 5, by: str | None = None) -> None:
+    """:func:`ask_store` for each of ``themes``, with the candidates of all of them asked in one query (see
+    :meth:`Corpus.candidates_each`)."""
+    n = _check_n(n)
+    if by:
+        corpus.check_attribute(by)
+    corpus.candidates_each(list(themes), max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
+    for theme in themes:
+        ask_store(corpus, theme, n=n, by=by)
+
+
 def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
                 encoder=None, corpus: Corpus | None = None, keep_names: Iterable[str] = ()) -> pd.DataFrame:
     """The ``n`` best quotes for ``theme`` (the best ``n`` per group of ``by``), best first.
