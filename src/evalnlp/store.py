@@ -1421,11 +1421,10 @@ def _readability_sql(source: str, word_band: tuple[float, float]) -> str:
 
 def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -> str:
     """SQL: a number never below the readability of ``text`` (of segment kind ``kind``), from its length and its
-    first and last characters only (the last one matched by an expression anchored at the end, which reads no
-    more of the text; Python's and DuckDB's last grapheme differ only where a combining mark ends the text,
-    which fails the end mark anyway). The rule's text has its white space collapsed, so
-    it has at most (length + 1) / 2 words; a text that begins with a small letter a-z fails the start mark, one
-    that ends with an ASCII letter or digit (not a testimonial) fails the end mark. A millionth covers rounding."""
+    first and last characters only (the last read by an expression anchored at the end, which looks at no more of
+    the text). The rule's text has its white space collapsed, so it has at most (length + 1) / 2 words; a text
+    that begins with a small letter a-z fails the start mark, one that ends with an ASCII letter or digit (not a
+    testimonial) fails the end mark. A millionth covers rounding."""
     low = float(word_band[0])
     return f"""least(1.0, 0.6 * least(1.0, (length({text}) + 1) / 2 / {low})
                         + 0.2 * CAST(NOT (ascii({text}) BETWEEN 97 AND 122) AS DOUBLE)
