@@ -385,3 +385,22 @@ def test_documents_with_passages_gathered_once_answer_as_before(fft_store):
             before = ref.group_values(ref.load_corpus(store, cb), attr).sort_index()
             assert fast.to_dict() == before.to_dict()
     assert not _temp_tables(store)
+
+
+def test_theme_counts_count_rows_only_where_rows_are_segments_and_documents(fft_one_coder, demo_store):
+    """A store whose coded documents have one coded segment each, coded once per theme, counts a theme's rows
+    for its segments and documents; one whose documents have several passages (the demo's report) counts
+    distinct ones. Either way the counts are those of counting distinct segments and documents."""
+    labels = ["positive", "negative", "neutral", "mixed"]
+    for (store, cb, *_), plain in ((fft_one_coder, True), (demo_store, False)):
+        with load_corpus(store, cb) as corpus:
+            handle = corpus.handle
+            assert store._coded_plain[handle] is plain
+            for attr in (None, corpus.known_attributes()[0]):
+                group = corpus.group_table(attr) if attr else None
+                got = store.coded_theme_counts(handle, labels, group)
+                store._coded_plain[handle] = False
+                want = store.coded_theme_counts(handle, labels, group)
+                store._coded_plain[handle] = plain
+                assert len(got) > 0
+                pd.testing.assert_frame_equal(got, want)

@@ -1083,6 +1083,13 @@ class Store:
         self._coded_views[handle] = [f"{handle}_pairs"]
         if f"{handle}_eff" in self._coded_tables[handle]:
             self._coded_tables[handle].remove(f"{handle}_eff")
+        # Where each coded document has one coded segment and each segment a theme once, a theme's rows are its
+        # segments and its documents: theme counts can count rows instead of distinct numbers.
+        self._coded_plain = getattr(self, "_coded_plain", {})
+        self._coded_plain[handle] = bool(self.con.execute(
+            f"""SELECT (SELECT count(*) = count(DISTINCT dn) FROM {handle}_coded)
+                       AND NOT EXISTS (SELECT 1 FROM {handle}_codes GROUP BY sn, theme HAVING count(*) > 1)"""
+        ).fetchall()[0][0])
         self.con.execute(
             f"""CREATE TEMP VIEW {handle}_pairs AS
                 SELECT * EXCLUDE (text) FROM ({_readability_sql(
@@ -1098,6 +1105,7 @@ class Store:
             except duckdb.Error:
                 break
         getattr(self, "_coded_band", {}).pop(handle, None)
+        getattr(self, "_coded_plain", {}).pop(handle, None)
         self._drop_temp(*getattr(self, "_coded_tables", {}).pop(handle, []))
 
     def _coded_group(self, handle: str, group: str | None) -> tuple[str, str]:
@@ -1121,9 +1129,11 @@ class Store:
         sentiment label of ``labels``: theme, [group,] segments, documents, <label>..."""
         join, gcol = self._coded_group(handle, group)
         per_label = "".join(f", count(*) FILTER (WHERE p.label = {_sql_str(lb)}) AS {_sql_ident(lb)}" for lb in labels)
+        plain = getattr(self, "_coded_plain", {}).get(handle, False)  # rows are segments and documents (open_coded)
+        segments, documents = ("count(*)", "count(*)") if plain else ("count(DISTINCT p.sn)", "count(DISTINCT p.dn)")
         return self.con.execute(
-            f"""SELECT p.theme{gcol.replace('g.grp', 'g.grp AS "group"')}, count(DISTINCT p.sn) AS segments,
-                       count(DISTINCT p.dn) AS documents{per_label}
+            f"""SELECT p.theme{gcol.replace('g.grp', 'g.grp AS "group"')}, {segments} AS segments,
+                       {documents} AS documents{per_label}
                 FROM {handle}_codes p {join} GROUP BY ALL ORDER BY ALL""").df()
 
     def coded_group_sizes(self, handle: str, group: str) -> pd.DataFrame:
