@@ -352,47 +352,62 @@ PROFILE: list[str] = [
     "",
     "### Numbers instead of ids (this round, the table at the top)",
     "",
-    "Where evidence's time went on the 1M store before this round (main's code; each store call timed in one "
-    "process, load about 2.5, in seconds): quote candidates 3.5 (3 queries), opening the coded corpus 3.4, theme "
-    "counts 1.4 (3 queries), the centres' passages 1.0 (9 queries), group tables 0.8, sources 0.8, attribute keys "
-    "0.7, other attribute values 0.4, group sizes 0.3, totals 0.3: 12.5 of the command's 17.1. Within opening "
-    "the corpus, a passage's shape and readability ceiling read its last grapheme (`right(text, 1)`, which walks "
-    "the whole text: the two took 1.2 s of thread time over a million segments), the first coder of each segment came from ordering "
-    "`theme || coder` strings over every code, and each table carried segment and document ids, source and coder "
-    "names. Attribute keys, the values of each grouping attribute, each group table and the per-source counts "
-    "each joined every segment to its document by 20-letter id to know which documents have passages.",
+    "Where evidence's time goes on the 1M store, each store call timed inside one `build_evidence(by=[ward, "
+    "site])` process (main's code, then this round's, one after the other at load 0.3-0.8, seconds of wall "
+    "time; at load 2.5 every figure was 1.3-1.8 times these):",
+    "",
+    "| store call | before | after |",
+    "|---|---|---|",
+    "| opening the coded corpus (its temporary tables) | 1.96 | 1.54 |",
+    "| quote candidates (3 queries) | 1.92 | 1.83 |",
+    "| theme counts (overall, by ward, by site) | 0.77 | 0.16 |",
+    "| the centres' passages (9 themes) | 0.52 | 0.46 |",
+    "| group tables (ward, site) and their attribute values | 0.68 | 0.49 |",
+    "| attribute keys | 0.45 | 0.28 |",
+    "| the documents with passages (new: asked once) | | 0.21 |",
+    "| sources, totals, group sizes, coders | 0.70 | 0.33 |",
+    "| all store calls | 7.0 | 5.3 |",
+    "| whole command (CPU seconds) | 11.4 (17.3) | 9.8 (13.6) |",
+    "",
+    "Before, opening the corpus read each passage's last grapheme (`right(text, 1)` walks the whole text; the "
+    "shape and the readability ceiling took 1.2 s of thread time over a million segments), found each segment's "
+    "first coder by ordering `theme || coder` strings over every code, and kept segment and document ids, source "
+    "and coder names in its tables; attribute keys, each grouping attribute's values, each group table and the "
+    "per-source counts each joined every segment to its document by 20-letter id to learn which documents have "
+    "passages; theme counts counted distinct segments and documents (two hash tables of a million entries per "
+    "query).",
     "",
     "Now: the coded corpus's tables hold row numbers (segment and document), small numbers for sources and "
     "coders (numbered in name order, so ordering by number is ordering by name; two small tables give the names "
     "back) and short texts only for theme, passage kind and sentiment label; ids and names are joined back only "
     "for the rows that leave the store (candidates, the centres' passages). The last character is read by an "
     "expression anchored at the end of the text; a store with one coder takes each segment's coder without "
-    "ordering; the sentiment join takes only the label. The documents with passages are gathered once per corpus "
-    "(row number, source, passages), and attribute keys, attribute values, group tables and per-source counts "
-    "read that; the attribute keys parse each document's keys once. The report asks the quote candidates of all "
-    "nine themes in one query instead of nine (each theme is ranked apart, so each one's rows are those of asking "
-    "it alone; a test pins that). The same calls after (same store, same process setup): candidates 2.7, opening "
-    "the corpus 2.4, theme counts 1.4, centres 0.8, attribute keys 0.5, group tables 0.4, the documents with "
-    "passages 0.35, attribute values 0.3, group sizes 0.3, totals and sources 0.3: 9.4 of the command's 14.0. "
-    "DuckDB's in-memory temporary tables on 1M (`duckdb_memory()`): 372 MB -> 131 MB for the coded corpus, 475 MB "
-    "-> 220 MB with the two group tables and the documents with passages; by the same ratio the 10M store's "
-    "tables would be about 1.2 GB instead of 3.5 GB (an estimate), still past the 1 GB cap, so they spill less there but "
-    "still spill (10M not measured this round).",
+    "ordering; the sentiment join takes only the label. When each coded document has one coded segment and each "
+    "segment a theme once (checked on opening, 0.1 s), theme counts count rows. The documents with passages are "
+    "gathered once per corpus (row number, source, passages) for attribute keys, attribute values, group tables "
+    "and per-source counts, and the attribute keys parse each document's keys once. The report asks the quote "
+    "candidates of all nine themes in one query instead of nine (each theme is ranked apart, so each one's rows "
+    "are those of asking it alone; a test pins that). DuckDB's in-memory temporary tables on 1M "
+    "(`duckdb_memory()`): 372 MB -> 131 MB for the coded corpus, 475 MB -> 220 MB with the two group tables and "
+    "the documents with passages. By the same ratio the 10M store's would be about 1.2 GB instead of 3.5 GB (an "
+    "estimate; 10M was not measured this round), still past the 1 GB cap: they spill less there but still spill.",
     "",
     "Outputs are byte for byte the same as main's: evidence JSON, quotes JSON and report HTML on the 200k and 1M "
-    "stores (`cmp` of each file), and the tests compare evidence, quotes and report with the in-memory reference "
-    "on a store with one coder and one run as well as on the stores with human codes.",
+    "stores (`cmp` of each file); the tests compare evidence, quotes and report with the in-memory reference on a "
+    "store with one coder and one run as well as on the stores with human codes.",
     "",
-    "Result (the table at the top): on 1M, median of three runs at load 2-3, evidence 18.2 -> 14.8 s (0.32 -> "
-    "0.26 of classify's 56.4 s; CPU 18.3 -> 15.6 s), quotes 7.8 -> 6.7 s (0.14 -> 0.12), report 14.3 -> 10.8 s "
-    "(0.25 -> 0.19); peak RSS 1,202 -> 1,112 MB, 1,024 -> 856 MB, 1,146 -> 1,024 MB. Quotes and report meet the "
-    "goal; evidence misses it by about 0.01 (0.6 s at this load). What is left in evidence is about 9 s of store "
-    "queries (candidates and opening the corpus above all: joins of a million codes with the group table and "
-    "with segments by id) and about 5 s of Python that does not grow with the store (imports 1.2 s, spaCy and "
-    "its NER model over about 400 quotes 2.8 s, the encoder and 40,000 candidate embeddings 1 s). Not done: "
-    "theme counts still count distinct segments and documents (1.4 s; plain counts would do where codes are "
-    "unique per segment and theme, which a check at opening could establish), and the three candidate queries "
-    "of evidence could share one pass over the codes.",
+    "Result (the table at the top, median of three runs, load 0.3-2.1): on 1M evidence 12.2 -> 10.5 s "
+    "(0.25 -> 0.22 of classify's 48.0 s; CPU 18.1 -> 14.3 s), quotes 5.2 -> 5.0 s (0.11 -> 0.11), report 9.5 -> "
+    "7.5 s (0.20 -> 0.16); peak RSS 1,196 -> 1,084 MB, 1,033 -> 887 MB, 1,139 -> 1,024 MB. Every read command "
+    "meets both goals in this run. The run before it (same code but for the theme counts, load 2-3, classify 56.4 "
+    "s) had evidence 18.2 -> 14.8 s (0.32 -> 0.26), quotes 7.8 -> 6.7 s (0.14 -> 0.12), report 14.3 -> 10.8 s "
+    "(0.25 -> 0.19): under load evidence is at the goal's edge, since its wall time suffers more from sharing the "
+    "cores than classify's does. What is left in evidence is about 5 s of store queries at low load (the "
+    "candidates and the opening above all: joins of a million codes with a group table and with segments by id) "
+    "and about 4-5 s of Python that does not grow with the store (imports 1.2 s, spaCy and its NER model over "
+    "about 400 quotes 2.8 s at load, the encoder and 40,000 candidate embeddings 1 s). Not done: the three "
+    "candidate queries of evidence could share one pass over the codes and one join with the group tables; "
+    "10M was not measured again.",
 ]
 
 
