@@ -363,10 +363,12 @@ def test_candidates_of_several_themes_at_once_are_each_themes_own(which, fft_one
     for attr in (None, "site"):
         with load_corpus(store, cb) as together, load_corpus(store, cb) as alone:
             together.candidates_each(themes, 6, weights, attr=attr)
+            together.close()  # the answers are kept: asking a theme again must not remake the store's tables
             for theme in themes:
                 want = alone.candidates([theme], 6, weights, attr=attr)
                 got = together.candidates([theme], 6, weights, attr=attr)
                 pd.testing.assert_frame_equal(got, want)
+            assert together._handle is None
             assert sum(len(together.candidates([t], 6, weights, attr=attr)) for t in themes) > 0
 
 

@@ -323,10 +323,16 @@ class Corpus:
                                              first_theme=first_theme, testimonials=testimonials)
             return self._passage_frame(df)
 
-        key = ("candidates", tuple(themes), int(k), tuple(float(w) for w in weights), attr,
-               tuple((name, tuple(values)) for name, values in (filters or {}).items()), bool(first_theme),
-               bool(testimonials), filter_claim)
+        key = self._candidates_key(themes, k, weights, attr, filters, first_theme, testimonials, filter_claim)
         return self._answer(key, ask).copy()
+
+    @staticmethod
+    def _candidates_key(themes, k, weights, attr=None, filters=None, first_theme=False, testimonials=False,
+                        filter_claim=None) -> tuple:
+        """The key a :meth:`candidates` answer is kept under (:meth:`candidates_each` fills the same keys)."""
+        return ("candidates", tuple(themes), int(k), tuple(float(w) for w in weights), attr,
+                tuple((name, tuple(values)) for name, values in (filters or {}).items()), bool(first_theme),
+                bool(testimonials), filter_claim)
 
     def candidates_each(self, themes: list[str], k: int, weights: tuple[float, float, float], *,
                         attr: str | None = None) -> None:
@@ -335,7 +341,7 @@ class Corpus:
         apart, so one question over several themes holds, for each, the rows of asking about it alone, in the
         same order; one pass over the codes instead of one per theme."""
         def key(theme: str) -> tuple:
-            return ("candidates", (theme,), int(k), tuple(float(w) for w in weights), attr, (), False, False, None)
+            return self._candidates_key([theme], k, weights, attr)
 
         todo = [t for t in dict.fromkeys(themes) if key(t) not in self._answers]
         if len(todo) < 2:  # nothing to share
