@@ -1385,12 +1385,12 @@ _SHAPE = """(0.6 * CAST(length(s.text) BETWEEN 40 AND 350 AS DOUBLE)
              + 0.2 * CAST(ascii(s.text) BETWEEN 48 AND 57 OR ascii(s.text) BETWEEN 65 AND 90 AS DOUBLE)
              + 0.2 * CAST(s.kind = 'testimonial' OR regexp_matches(s.text, '[.!?]$') AS DOUBLE))"""
 
-# Each segment's sentiment label: a human label where there is one, else the most recent machine label.
-_EFFECTIVE_LABEL = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label
-                       FROM sentiment GROUP BY seg_id"""
-# Each segment's sentiment: a human label where there is one, else the most recent machine label.
-_EFFECTIVE_SENTIMENT = f"""SELECT seg_id, arg_max(label, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS label,
-                                 arg_max(score, (starts_with(coder, '{HUMAN_PREFIX}'), run_id)) AS score
+# Each segment's sentiment: a human label where there is one, else the most recent machine label (its label
+# alone, or its label and score).
+_HUMAN_THEN_LATEST = f"(starts_with(coder, '{HUMAN_PREFIX}'), run_id)"
+_EFFECTIVE_LABEL = f"SELECT seg_id, arg_max(label, {_HUMAN_THEN_LATEST}) AS label FROM sentiment GROUP BY seg_id"
+_EFFECTIVE_SENTIMENT = f"""SELECT seg_id, arg_max(label, {_HUMAN_THEN_LATEST}) AS label,
+                                 arg_max(score, {_HUMAN_THEN_LATEST}) AS score
                           FROM sentiment GROUP BY seg_id"""
 
 # The characters Python's str.strip() and regular expressions take for white space (RE2's \s is ASCII only).
