@@ -124,6 +124,8 @@ def main() -> None:
     ap.add_argument("--no-stages", action="store_true", help="skip the breakdown by stage (for versions of "
                     "evalnlp whose classify does not record its stages)")
     ap.add_argument("--name", default="classify_scale", help="results file name (bench/results/NAME.md)")
+    ap.add_argument("--title", default="Classify at scale: CSV to Parquet, by stage",
+                    help="the section's heading (the date is added)")
     ap.add_argument("--before-src", type=Path, help="src folder of an earlier evalnlp to measure beside this one")
     ap.add_argument("--before-label", default="before", help="how the earlier code is named in the tables")
     args = ap.parse_args()
@@ -136,7 +138,8 @@ def main() -> None:
     if args.no_stages:
         args.stage_rows = 0
     evalnlp = [PY, "-m", "evalnlp", "--quiet"]
-    lines = [f"## Classify at scale: CSV to Parquet, by stage ({today()})", "", f"Machine: {machine()}.", "",
+    command = " ".join(["python bench/bench_classify_scale.py", *sys.argv[1:]])
+    lines = [f"## {args.title} ({today()})", "", f"Machine: {machine()}. Command: `{command}`.", "",
              "| rows | what | seconds | comments/s | vs bare | CPU s | CPU vs bare | peak RSS (MB) | load (1 / 5 min) |",
              "|---|---|---|---|---|---|---|---|---|"]
     stage_tables: list[str] = []
