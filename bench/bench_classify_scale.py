@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -138,7 +139,7 @@ def main() -> None:
     if args.no_stages:
         args.stage_rows = 0
     evalnlp = [PY, "-m", "evalnlp", "--quiet"]
-    command = " ".join(["python bench/bench_classify_scale.py", *sys.argv[1:]])
+    command = shlex.join(["python", "bench/bench_classify_scale.py", *sys.argv[1:]])
     lines = [f"## {args.title} ({today()})", "", f"Machine: {machine()}. Command: `{command}`.", "",
              "| rows | what | seconds | comments/s | vs bare | CPU s | CPU vs bare | peak RSS (MB) | load (1 / 5 min) |",
              "|---|---|---|---|---|---|---|---|---|"]
