@@ -215,35 +215,37 @@ def load_texts(items: list[dict]) -> dict[str, str]:
     return out
 
 
+_INNER_CAPITAL = "a capitalised word not opening a sentence (not I, not all capitals)"
+
+
+def _add_part(n: int, ordinal: str, seed: int, fft_n: int, ref_n: int, notes: dict[str, str], **draw) -> dict:
+    """The stored sample with held-out part ``test<n>`` added: drawn by :func:`build` from texts no part took,
+    the FFT comments filtered by :func:`inner_capital`, and its seed, sizes and ``notes`` (keys suffixed with
+    ``n``) recorded."""
+    meta = json.loads(SAMPLE.read_text())
+    if any(it["split"] == f"test{n}" for it in meta["items"]):
+        raise SystemExit(f"the {ordinal} held-out part is already there")
+    meta["items"] += build(seed, fft_n, ref_n, taken=meta["items"], split=f"test{n}", fft_filter=inner_capital,
+                           **draw)
+    meta.update({f"seed{n}": seed, f"fft_n{n}": fft_n, f"ref_n{n}": ref_n,
+                 **{f"{key}{n}": value for key, value in notes.items()}})
+    return meta
+
+
 def main() -> None:
     if "--fifth" in sys.argv:
-        meta = json.loads(SAMPLE.read_text())
-        if any(it["split"] == "test5" for it in meta["items"]):
-            raise SystemExit("the fifth held-out part is already there")
-        read = read_draws(meta["items"])
-        meta["items"] += build(SEED5, FFT_N5, REF_N5, taken=meta["items"], split="test5", fft_filter=inner_capital,
-                               read=read, ref_filter=_SPEECH)
-        meta.update({"seed5": SEED5, "fft_n5": FFT_N5, "ref_n5": REF_N5,
-                     "fft_filter5": "a capitalised word not opening a sentence (not I, not all capitals)",
-                     "ref_filter5": "a quotation mark, an opening backtick or single quote, or a verb of speech",
-                     "excluded5": "also the comments and case studies of the unlabelled draws read earlier "
-                                  "(read_draws())"})
+        taken = json.loads(SAMPLE.read_text())["items"]
+        meta = _add_part(5, "fifth", SEED5, FFT_N5, REF_N5, {
+            "fft_filter": _INNER_CAPITAL,
+            "ref_filter": "a quotation mark, an opening backtick or single quote, or a verb of speech",
+            "excluded": "also the comments and case studies of the unlabelled draws read earlier (read_draws())"},
+            read=read_draws(taken), ref_filter=_SPEECH)
         items = meta["items"]
     elif "--fourth" in sys.argv:
-        meta = json.loads(SAMPLE.read_text())
-        if any(it["split"] == "test4" for it in meta["items"]):
-            raise SystemExit("the fourth held-out part is already there")
-        meta["items"] += build(SEED4, FFT_N4, REF_N4, taken=meta["items"], split="test4", fft_filter=inner_capital)
-        meta.update({"seed4": SEED4, "fft_n4": FFT_N4, "ref_n4": REF_N4,
-                     "fft_filter4": "a capitalised word not opening a sentence (not I, not all capitals)"})
+        meta = _add_part(4, "fourth", SEED4, FFT_N4, REF_N4, {"fft_filter": _INNER_CAPITAL})
         items = meta["items"]
     elif "--third" in sys.argv:
-        meta = json.loads(SAMPLE.read_text())
-        if any(it["split"] == "test3" for it in meta["items"]):
-            raise SystemExit("the third held-out part is already there")
-        meta["items"] += build(SEED3, FFT_N3, REF_N3, taken=meta["items"], split="test3", fft_filter=inner_capital)
-        meta.update({"seed3": SEED3, "fft_n3": FFT_N3, "ref_n3": REF_N3,
-                     "fft_filter3": "a capitalised word not opening a sentence (not I, not all capitals)"})
+        meta = _add_part(3, "third", SEED3, FFT_N3, REF_N3, {"fft_filter": _INNER_CAPITAL})
         items = meta["items"]
     elif "--second" in sys.argv:
         meta = json.loads(SAMPLE.read_text())
