@@ -293,6 +293,15 @@ class _TokenBlock:
             rows = np.fromiter(map(self.memory.__getitem__, tokens), dtype=np.int64, count=len(tokens))
             return rows, self.ptr, self.ids
 
+    def _gathered(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every id the whitespace tokens of ``texts`` contribute, in text order, and the text each belongs to."""
+        from evalnlp.coding.supervised import _ragged_gather, _tokenise
+
+        flat, ptr = _tokenise(texts)
+        rows, id_ptr, ids = self._rows(flat)
+        gathered, lengths = _ragged_gather(ids, id_ptr, rows)
+        return gathered, np.repeat(np.repeat(np.arange(len(texts)), np.diff(ptr)), lengths)
+
     def _weighted(self, doc: np.ndarray, col: np.ndarray, n: int):
         """The counts of (``doc``, ``col``) pairs weighted as TfidfTransformer.transform does: sublinear tf,
         idf, then L2 rows."""
@@ -361,13 +370,8 @@ class _WordNgrams(_TokenBlock):
         return [[get(w, -1) for w in found(tok)] for tok in tokens]
 
     def transform(self, texts: list[str]):
-        from evalnlp.coding.supervised import _ragged_gather, _tokenise
-
         n = len(texts)
-        flat, ptr = _tokenise(texts)
-        rows, word_ptr, word_ids = self._rows(flat)
-        wflat, lengths = _ragged_gather(word_ids, word_ptr, rows)
-        doc_of_word = np.repeat(np.repeat(np.arange(n), np.diff(ptr)), lengths)
+        wflat, doc_of_word = self._gathered(texts)
         known = wflat >= 0
         cols = [self.uni_col[wflat[known]]]
         docs = [doc_of_word[known]]
@@ -418,14 +422,8 @@ class _CharWbGrams(_TokenBlock):
         return [[c for c in map(get, _char_wb_of(tok, self.low, self.high)) if c is not None] for tok in tokens]
 
     def transform(self, texts: list[str]):
-        from evalnlp.coding.supervised import _ragged_gather, _tokenise
-
-        n = len(texts)
-        flat, ptr = _tokenise(texts)
-        rows, gram_ptr, gram_ids = self._rows(flat)
-        col, lengths = _ragged_gather(gram_ids, gram_ptr, rows)
-        doc = np.repeat(np.repeat(np.arange(n), np.diff(ptr)), lengths)
-        return self._weighted(doc, col, n)
+        col, doc = self._gathered(texts)
+        return self._weighted(doc, col, len(texts))
 
 
 def _char_wb_of(token: str, low: int, high: int) -> list[str]:
