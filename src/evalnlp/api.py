@@ -832,13 +832,16 @@ class TrainResult:
 
 def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str] | None = None,
           labels_column: str | None = None, sep: str = ";", codebook: str | Path = "impact",
-          backend: str = "auto", sheet: str | None = None, prior: str | None = None) -> TrainResult:
+          backend: str = "auto", sheet: str | None = None, prior: str | None = None,
+          progress: Progress | None = None) -> TrainResult:
     """Train a theme coder from a human-coded file and save it (skops model + JSON card) to ``out``.
 
     ``backend="auto"`` picks the ensemble for small samples; for a codebook with a shipped model (``impact``,
     ``fft``) the ensemble then starts from that model (its scores are the prior), so a few hundred coded
     passages adapt it rather than start from nothing. ``prior`` names the prior explicitly: ``"zeroshot"``,
-    a shipped model name or a model directory (ensemble backend only).
+    a shipped model name or a model directory (ensemble backend only). ``backend="finetune"`` fine-tunes a
+    small transformer (the ``transformers`` extra; minutes, not seconds); ``progress`` is then called with
+    the passages each training step read.
     """
     from evalnlp.codebook import load_codebook
 
@@ -848,11 +851,11 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
         raise errors.error("E137", "file", file=Path(path).name, n=len(data.texts))
     return _fit_and_save(cb, data.texts, data.Y, out=out, backend=backend, prior=prior,
                          provenance={"training_data": Path(path).name, "training_data_sha256": data.sha256,
-                                     "n_skipped": data.n_skipped})
+                                     "n_skipped": data.n_skipped}, progress=progress)
 
 
 def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, prior: str | None,
-                  provenance: dict[str, Any]) -> TrainResult:
+                  provenance: dict[str, Any], progress: Progress | None = None) -> TrainResult:
     """Fit a coder of ``backend`` on ``texts``/``Y`` and save it with its card; ``provenance`` (training_data,
     training_data_sha256, n_skipped and anything else that says where the data came from) goes on the card."""
     from datetime import datetime, timezone
@@ -869,7 +872,8 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         params["prior"] = prior
     elif backend == "auto" and chosen == "ensemble":
         params["prior"] = default_prior(cb)
-    coder = make_coder(chosen, cb, **params).fit(texts, Y)
+    fit_options = {"progress": progress} if chosen == "finetune" and progress is not None else {}
+    coder = make_coder(chosen, cb, **params).fit(texts, Y, **fit_options)
     metrics = getattr(coder, "cv_metrics_", None)
     card = {
         "name": f"{chosen}-{cb.id}", "backend": chosen, "prior": params.get("prior"),
@@ -1241,7 +1245,7 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
 
 def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
                      codebook: str | Path | None = None, backend: str = "auto",
-                     prior: str | None = None) -> TrainResult:
+                     prior: str | None = None, progress: Progress | None = None) -> TrainResult:
     """Train a theme coder from the human codes in the store (every human coder's, or ``coder``'s) and save
     it like :func:`train`.
 
@@ -1288,7 +1292,8 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
                           .encode("utf-8"))
     provenance = {"training_data": f"store {Path(store.path).name} ({', '.join(chosen)})",
                   "training_data_sha256": digest, "n_skipped": 0, "training_coders": list(chosen)}
-    return _fit_and_save(cb, texts, Y, out=out, backend=backend, prior=prior, provenance=provenance)
+    return _fit_and_save(cb, texts, Y, out=out, backend=backend, prior=prior, provenance=provenance,
+                         progress=progress)
 
 
 # ---- evidence, quotes, report ----------------------------------------------------------------------------

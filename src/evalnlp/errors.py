@@ -781,6 +781,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E330": ("no shipped model or model directory of that name",
              "No model called {name!r}: expected a shipped model name ({shipped_models}) or a directory saved by "
              "`evalnlp train --out DIR`; found neither. Check the name or path."),
+    "E331": ("too few passages to fine-tune with a validation part",
+             "Fine-tuning holds back {validation:.0%} of the passages to choose thresholds and grade the coder, "
+             "but {n} passages leave fewer than 10 on one side. Code more passages, or train the supervised or "
+             "ensemble backend, which suit small samples."),
+    "E332": ("the base model of a fine-tuned coder is missing or not the one it was trained on", {
+        "missing": "The fine-tuned coder's base model {base!r} was not found at {path} (no config.json there). "
+                   'Install it with: pip install "evalnlp[transformers]", or give the folder of a BERT-style model.',
+        "changed": "The fine-tuned coder was trained on another version of its base model {base!r} (the "
+                   "configuration or vocabulary at {path} differ): its weights would be read with the wrong "
+                   "tokens. Install the version it was trained with, or train the coder again.",
+    }),
     "E340": ("the spaCy model for keyword lemmas is not installed", {
         "not_installed": "The keyword coder was asked for lemmas from the spaCy model {lemma_model!r}, which is not "
                          'installed (or has no lemmatizer tables). Install it with: pip install "evalnlp[ner]", or '

@@ -26,8 +26,11 @@ def classify(
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path "
                                            "(default: impact, or the model's codebook)."),
     model: Optional[str] = typer.Option(None, "--model", help="A shipped model name (impact-themes, "
-                                        "fft-themes), a directory made by `evalnlp train`, or zeroshot / keyword for "
-                                        "the untrained coders (default: the codebook's shipped model, else zero-shot)."),
+                                        "fft-themes; impact-themes-accurate and fft-themes-accurate are fine-tuned "
+                                        "transformers, more accurate and some hundreds of times slower, needing the "
+                                        "transformers extra), a directory made by `evalnlp train`, or zeroshot / "
+                                        "keyword for the untrained coders (default: the codebook's shipped model, "
+                                        "else zero-shot)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .parquet, "
                                          ".xlsx or .jsonl: the input's columns, then themes, score_<theme> per "
                                          "theme, sentiment (as evalnlp_<name> where an input column has the "

