@@ -112,12 +112,17 @@ def test_quantised_weights_stay_within_half_a_step():
     np.testing.assert_array_equal(back["zero"], 0.0)
 
 
-def test_blend_scores_are_the_mean_of_the_network_and_the_linear_coder():
-    coder = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8, blend="supervised").fit(TEXTS, Y)
-    assert type(coder.linear_).__name__ == "SupervisedCoder"
+def test_blend_scores_are_the_mean_of_the_network_and_the_linear_coder(tmp_path):
+    # a codebook given as an object (as the train command gives it) must still save
+    coder = FinetunedCoder(codebook=load_codebook("impact"), epochs=1, refit=False, batch_size=8,
+                           blend="ensemble").fit(TEXTS, Y)
+    assert type(coder.linear_).__name__ == "EnsembleCoder"
     torch, (net, tokenizer) = coder._net()
     network = coder._scores(torch, net, tokenizer, NEW)
-    np.testing.assert_allclose(coder.predict_proba(NEW), (network + coder.linear_.predict_proba(NEW)) / 2)
+    expected = (network + coder.linear_.predict_proba(NEW)) / 2
+    np.testing.assert_allclose(coder.predict_proba(NEW), expected)
+    loaded, _ = load_model(save_model(coder, tmp_path / "blend"), codebook="impact")
+    np.testing.assert_array_equal(loaded.predict_proba(NEW), coder.predict_proba(NEW))
 
 
 def test_single_label_codebook_gives_one_theme_per_passage():

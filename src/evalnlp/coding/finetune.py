@@ -299,7 +299,8 @@ class FinetunedCoder(ThemeCoder):
     def _linear(self, texts: list[str], Y: np.ndarray):
         from evalnlp.coding import make_coder
 
-        return make_coder(self.blend, self.codebook, random_state=self.random_state).fit(texts, Y)
+        # by id or path, so that the saved coder holds no codebook object
+        return make_coder(self.blend, self.codebook_ref_, random_state=self.random_state).fit(texts, Y)
 
     def _train(self, torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, progress):
         seed = 0 if self.random_state is None else int(self.random_state)
