@@ -234,8 +234,8 @@ def write_model_cards(save: Path, results: dict) -> None:
         if task == "impact":
             rows = [r for r in res["rows"] if r["coder"].startswith("accurate")]
             fast = {r["split"]: r for r in res["rows"] if r["coder"].startswith("fast")}
-            table = ["| test set | macro-F1 | micro-F1 | Krippendorff's alpha | fast impact-themes recipe, same "
-                     "training quotes: macro / micro |", "|---|---:|---:|---:|---|"]
+            table = ["| test set | macro-F1 | micro-F1 | Krippendorff's alpha | fast impact-themes recipe trained on "
+                     "the whole tuning part: macro / micro |", "|---|---:|---:|---:|---|"]
             for r in rows:
                 label = {"hold_out": f"hold-out: 20% of the training file's case studies ({res['n_hold']} quotes, "
                                      "never used to choose anything)",
@@ -296,8 +296,8 @@ def write_model_cards(save: Path, results: dict) -> None:
                   "- It agrees with the NHS staff's codes on about three comments in four; the small themes "
                   "(dignity, transition and coordination, access) least. Check it against a sample of your own "
                   "codes (`evalnlp evaluate`)."),
-                 "- Trained on one register each (REF2014 report quotes; NHS patient comments). On other text (a "
-                 "survey of programme participants, say) measure it before trusting it.",
+                 f"- Trained on one register ({'REF2014 report quotes' if task == 'impact' else 'NHS patient comments'}"
+                 "). On other text (a survey of programme participants, say) measure it before trusting it.",
                  "- Slow on the CPU: right for thousands of passages, not for millions; the fast default is "
                  "there for those.",
                  "- Not retrained on the held-out part: the shipped weights are exactly the ones measured.", ""]
