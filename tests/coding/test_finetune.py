@@ -233,3 +233,15 @@ def test_train_and_classify_from_the_command_line(tmp_path, cli):
     assert result.exit_code == 0, result.output
     out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
     assert out["answer"].tolist() == NEW and "themes" in out.columns
+
+
+def test_without_the_extra_the_coder_names_what_to_install(fitted, monkeypatch):
+    import sys
+
+    from evalnlp.coding import finetune
+
+    finetune._NETS.clear()
+    monkeypatch.setitem(sys.modules, "torch", None)  # as if torch were not installed
+    with pytest.raises(EvalnlpError) as info:
+        fitted.predict_proba(NEW)
+    assert info.value.code == "E501" and 'evalnlp[transformers]' in str(info.value)
