@@ -527,8 +527,11 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
              model: str | Path | None = None, output: str | Path | None = None, text: Sequence[str] = (),
              id: str | None = None, meta: Sequence[str] | None = None, unit: str = "response",
              sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 100_000,
-             progress: Progress | None = None) -> ClassifyResult:
+             progress: Progress | None = None, sentiment_model: str | Path | None = None) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
+
+    ``sentiment_model`` names the sentiment model (a shipped name, ``sentiment`` or ``sentiment-accurate``, or a
+    directory); by default the shipped ``sentiment``.
 
     With ``paths`` the files are ingested first and only their passages are coded; without, every segment
     this coder has not coded yet (all of them with ``recode``). ``output`` writes one row per document: the
@@ -541,15 +544,17 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     t0 = time.perf_counter()
     coder, cb, card = _load_coder(codebook, model)
     coder_id = _coder_id(coder, card)
-    sentiment_model = None
+    sentiment_coder = None
     if sentiment:
         from evalnlp.coding.sentiment import load_sentiment_model
 
-        sentiment_model = load_sentiment_model()
+        sentiment_coder = load_sentiment_model(sentiment_model)
     timings["load models"] = time.perf_counter() - t0
     args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
             "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
             "recode": recode, "output": str(output) if output else None}
+    if sentiment_model is not None:
+        args["sentiment_model"] = str(sentiment_model)
     model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
     ingested = None
     with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
@@ -565,7 +570,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             timings["read and store documents"] = time.perf_counter() - t0
         pages = store.segments_to_code(coder_id, recode=recode, page=batch_size, arrow=True, sources=sources)
         n_coded = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
-                                 sentiment_model=sentiment_model, progress=progress, timings=timings)
+                                 sentiment_model=sentiment_coder, progress=progress, timings=timings)
         if ingested is not None:
             run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
         else:

@@ -717,6 +717,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "too_few": "Training needs at least 2 labelled passages; got {n}. Code more passages by hand and train again.",
         "one_theme": "Training a single-label model needs examples of at least 2 themes; all passages have the same "
                      "theme. Add passages coded with other themes.",
+        "one_label": "Training a sentiment model needs passages of at least 2 labels; all passages have the same "
+                     "label. Add passages with other labels.",
         "no_theme": "Training needs at least one passage coded with a theme; every row of the labels is empty. Check "
                     "the label columns (1 marks a theme).",
     }),

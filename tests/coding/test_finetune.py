@@ -245,3 +245,70 @@ def test_without_the_extra_the_coder_names_what_to_install(fitted, monkeypatch):
     with pytest.raises(EvalnlpError) as info:
         fitted.predict_proba(NEW)
     assert info.value.code == "E501" and 'evalnlp[transformers]' in str(info.value)
+
+
+# ---- sentiment
+
+SENT_TEXTS = ([f"The nurses on ward {i} were wonderful, thank you." for i in range(10)]
+              + [f"I waited {i} hours and the staff were rude." for i in range(10)]
+              + [f"Section {i} of the Act sets out the duties of the board." for i in range(10)])
+SENT_LABELS = ["positive"] * 10 + ["negative"] * 10 + ["neutral"] * 10
+
+
+@pytest.fixture(scope="module")
+def sentiment_model():
+    from evalnlp.coding.finetune import FinetunedSentiment
+
+    return FinetunedSentiment(epochs=1, batch_size=8).fit(SENT_TEXTS, SENT_LABELS,
+                                                          sample_weight=[1.0] * 20 + [4.0] * 10)
+
+
+def test_sentiment_model_saves_loads_and_blends(sentiment_model, tmp_path):
+    from evalnlp.coding.sentiment import load_sentiment_model
+
+    model = sentiment_model
+    assert list(model.classes_) == ["negative", "neutral", "positive"]  # in the labels' usual order
+    proba = model.predict_proba(NEW + SENT_TEXTS[:2])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    torch, (net, tokenizer) = model._net()
+    network = model._scores(torch, net, tokenizer, NEW)
+    np.testing.assert_allclose(model.predict_proba(NEW), (network + model.linear_.predict_proba(NEW)) / 2)
+    assert set(model.predict(NEW)) <= set(model.classes_)
+    folder = save_model(model, tmp_path / "sent")
+    loaded = load_sentiment_model(folder)
+    np.testing.assert_array_equal(loaded.predict_proba(NEW), model.predict_proba(NEW))
+    assert loaded.coder_id().startswith("model:sent@")
+
+
+def test_sentiment_model_refuses_bad_training_data():
+    from evalnlp.coding.finetune import FinetunedSentiment
+
+    with pytest.raises(EvalnlpError) as info:
+        FinetunedSentiment(epochs=1).fit(SENT_TEXTS[:5], ["positive"] * 5)
+    assert info.value.code == "E311"
+    with pytest.raises(ValueError, match="sample_weight"):
+        FinetunedSentiment(epochs=1).fit(SENT_TEXTS, SENT_LABELS, sample_weight=[1.0] * 3)
+    with pytest.raises(ValueError, match="one label per passage"):
+        FinetunedSentiment(epochs=1).fit(SENT_TEXTS, SENT_LABELS[:4])
+    with pytest.raises(ValueError, match="'epochs' parameter of FinetunedSentiment"):
+        FinetunedSentiment(epochs=0).fit(SENT_TEXTS, SENT_LABELS)
+
+
+def test_classify_with_a_sentiment_model_of_ones_own(sentiment_model, tmp_path, cli, db_path):
+    import duckdb
+    import pandas as pd
+
+    folder = save_model(sentiment_model, tmp_path / "my-sentiment")
+    pd.DataFrame({"answer": NEW}).to_csv(tmp_path / "new.csv", index=False)
+    result = cli("classify", str(tmp_path / "new.csv"), "--text", "answer", "--codebook", "fft",
+                 "--sentiment-model", str(folder))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db_path), read_only=True)
+    coders = {row[0] for row in con.execute("SELECT DISTINCT coder FROM sentiment").fetchall()}
+    args = con.execute("SELECT args FROM runs WHERE command = 'classify'").fetchone()[0]
+    con.close()
+    assert len(coders) == 1 and next(iter(coders)).startswith("model:my-sentiment@")
+    assert "my-sentiment" in str(args)
+    result = cli("classify", str(tmp_path / "new.csv"), "--text", "answer", "--codebook", "fft",
+                 "--sentiment-model", str(tmp_path / "nowhere"))
+    assert result.exit_code != 0 and "E351" in result.output

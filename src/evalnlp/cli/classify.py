@@ -37,6 +37,10 @@ def classify(
                                          "name)."),
     recode: bool = typer.Option(False, "--recode", help="Code again passages this coder already coded."),
     no_sentiment: bool = typer.Option(False, "--no-sentiment", help="Skip sentiment."),
+    sentiment_model: Optional[str] = typer.Option(None, "--sentiment-model", help="sentiment (the default) or "
+                                                  "sentiment-accurate (a fine-tuned transformer: reads neutral "
+                                                  "statements better, far slower, needs the transformers extra), "
+                                                  "or a directory holding a saved sentiment model."),
 ) -> None:
     """Code every passage into the codebook's themes, with calibrated scores and sentiment.
 
@@ -47,7 +51,7 @@ def classify(
     with open_store(ctx) as store, progress_bar(ctx, "coding") as advance:
         result = api.classify(store, files or (), codebook=codebook, model=model, output=output,
                               text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet, recode=recode,
-                              sentiment=not no_sentiment, progress=advance)
+                              sentiment=not no_sentiment, progress=advance, sentiment_model=sentiment_model)
     if result.ingest is not None:
         from evalnlp.cli.ingest import render_ingest
 

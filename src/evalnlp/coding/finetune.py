@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from evalnlp import errors
@@ -226,8 +227,8 @@ class FinetunedCoder(ThemeCoder):
 
     # ------------------------------------------------------------------ validation
 
-    def _validate_params(self) -> None:
-        owner = type(self).__name__
+    def _validate_params(self, owner: str | None = None) -> None:
+        owner = owner or type(self).__name__
         if not isinstance(self.base, str) or not self.base:
             raise ValueError(f"The 'base' parameter of {owner} must be 'minilm' or a model folder; "
                              f"got {self.base!r} instead.")
@@ -303,48 +304,7 @@ class FinetunedCoder(ThemeCoder):
         return make_coder(self.blend, self.codebook_ref_, random_state=self.random_state).fit(texts, Y)
 
     def _train(self, torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, progress):
-        seed = 0 if self.random_state is None else int(self.random_state)
-        torch.manual_seed(seed)
-        net = _build_net(torch, transformers, folder, k, pretrained=True)
-        net.train()
-        rng = np.random.default_rng(seed)
-        size = int(self.batch_size)
-        steps = int(self.epochs) * ((len(rows) + size - 1) // size)
-        optimiser = torch.optim.AdamW(
-            [{"params": net.encoder.parameters(), "lr": float(self.learning_rate)},
-             {"params": net.head.parameters(), "lr": float(self.learning_rate) * _HEAD_LR_FACTOR}],
-            weight_decay=_WEIGHT_DECAY)
-        warm = max(1.0, _WARMUP * steps)
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda step: min(1.0, step / warm) * max(0.0, (steps - step) / steps))
-        sub = Y[rows]
-        if multi:
-            share = sub.mean(axis=0)
-            ratio = (1.0 - share) / np.maximum(share, 1e-3)
-            weight = torch.tensor(np.sqrt(np.clip(ratio, 1.0, 10.0)), dtype=torch.float32)
-        else:
-            counts = np.bincount(sub.argmax(axis=1), minlength=k)
-            weight = torch.tensor(np.sqrt(len(rows) / (k * np.maximum(counts, 1))), dtype=torch.float32)
-        for _ in range(int(self.epochs)):
-            order = rng.permutation(rows)
-            for start in range(0, len(order), size):
-                chosen = order[start:start + size]
-                batch = tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
-                                  max_length=int(self.max_length), return_tensors="pt")
-                logits = net(dict(batch))
-                target = torch.tensor(Y[chosen], dtype=torch.float32)
-                if multi:
-                    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weight=weight)
-                else:
-                    loss = torch.nn.functional.cross_entropy(logits, target.argmax(dim=1), weight=weight)
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-                schedule.step()
-                if progress:
-                    progress(len(chosen))
-        net.eval()
-        return net
+        return _train_network(torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, self, progress)
 
     def _scores(self, torch, net, tokenizer, texts: list[str]) -> np.ndarray:
         """Scores in [0, 1] of ``texts``, read in batches of similar length, in the texts' order."""
@@ -409,7 +369,13 @@ class FinetunedCoder(ThemeCoder):
         digest.update(str(self.codebook_sha256_).encode())
         digest.update(str(self.base_sha256_).encode())
         linear = getattr(self, "linear_", None)
-        digest.update(str(None if linear is None else linear.fingerprint_).encode())
+        if linear is not None and hasattr(linear, "fingerprint_"):
+            digest.update(str(linear.fingerprint_).encode())
+        elif linear is not None:  # a sentiment model: its classifier's weights
+            clf = linear.pipeline_.named_steps["clf"]
+            digest.update(np.ascontiguousarray(clf.coef_).tobytes() + np.ascontiguousarray(clf.intercept_).tobytes())
+        else:
+            digest.update(b"None")
         return digest.hexdigest()
 
     def _net(self):
@@ -458,6 +424,66 @@ class FinetunedCoder(ThemeCoder):
         return coder_id(self._backend, getattr(self, "fingerprint_", "") or None)
 
 
+def _train_network(torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, settings, progress,
+                   sample_weight=None):
+    """Train a network from the pre-trained encoder on ``rows`` of ``texts``/``Y`` (0/1, ``(n, k)``) with the
+    ``epochs``, ``learning_rate``, ``batch_size``, ``max_length`` and ``random_state`` of ``settings``; a
+    per-theme binary loss (multi-label) or a softmax; ``sample_weight`` (one per text) weighs each passage."""
+    seed = 0 if settings.random_state is None else int(settings.random_state)
+    torch.manual_seed(seed)
+    net = _build_net(torch, transformers, folder, k, pretrained=True)
+    net.train()
+    rng = np.random.default_rng(seed)
+    size = int(settings.batch_size)
+    epochs = int(settings.epochs)
+    steps = epochs * ((len(rows) + size - 1) // size)
+    rate = float(settings.learning_rate)
+    optimiser = torch.optim.AdamW([{"params": net.encoder.parameters(), "lr": rate},
+                                   {"params": net.head.parameters(), "lr": rate * _HEAD_LR_FACTOR}],
+                                  weight_decay=_WEIGHT_DECAY)
+    warm = max(1.0, _WARMUP * steps)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min(1.0, step / warm) * max(0.0, (steps - step) / steps))
+    sub = Y[rows]
+    if multi:
+        share = sub.mean(axis=0)
+        ratio = (1.0 - share) / np.maximum(share, 1e-3)
+        weight = torch.tensor(np.sqrt(np.clip(ratio, 1.0, 10.0)), dtype=torch.float32)
+    else:
+        counts = np.bincount(sub.argmax(axis=1), minlength=k)
+        weight = torch.tensor(np.sqrt(len(rows) / (k * np.maximum(counts, 1))), dtype=torch.float32)
+    for _ in range(epochs):
+        order = rng.permutation(rows)
+        for start in range(0, len(order), size):
+            chosen = order[start:start + size]
+            batch = tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
+                              max_length=int(settings.max_length), return_tensors="pt")
+            logits = net(dict(batch))
+            target = torch.tensor(Y[chosen], dtype=torch.float32)
+            if sample_weight is None:
+                if multi:
+                    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weight=weight)
+                else:
+                    loss = torch.nn.functional.cross_entropy(logits, target.argmax(dim=1), weight=weight)
+            else:
+                if multi:
+                    per = torch.nn.functional.binary_cross_entropy_with_logits(
+                        logits, target, pos_weight=weight, reduction="none").mean(dim=1)
+                else:
+                    per = torch.nn.functional.cross_entropy(logits, target.argmax(dim=1), weight=weight,
+                                                            reduction="none")
+                w = torch.tensor(np.asarray(sample_weight, dtype=np.float32)[chosen])
+                loss = (per * w).sum() / w.sum()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            if progress:
+                progress(len(chosen))
+    net.eval()
+    return net
+
+
 def _halves(texts: list[str], seed: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Two folds over ``texts``, grouped by passage text."""
     from sklearn.model_selection import GroupKFold
@@ -470,3 +496,134 @@ def _halves(texts: list[str], seed: int | None) -> list[tuple[np.ndarray, np.nda
         return [(rows, rows)]
     folds = GroupKFold(2, shuffle=True, random_state=seed).split(np.zeros(len(texts)), groups=groups)
     return [(train, test) for train, test in folds]
+
+
+# --------------------------------------------------------------------------- sentiment
+
+
+class FinetunedSentiment(BaseEstimator):
+    """Sentiment (the labels it is trained on, e.g. positive / mixed / negative / neutral) from a fine-tuned small
+    transformer: the accurate, slower option beside :class:`~evalnlp.coding.sentiment.SentimentModel`.
+
+    The network is trained like :class:`FinetunedCoder`'s on a single-label task (a softmax over the labels,
+    classes weighted by the square root of their imbalance, ``sample_weight`` per passage). With ``blend`` a
+    :class:`~evalnlp.coding.sentiment.SentimentModel` (``blend_params``) is trained on the same passages and
+    weights, and a passage's probabilities are the mean of the two models'. No part is held back: measure it on
+    data of your own (``bench/bench_sentiment_accurate.py`` does for the shipped one).
+
+    Fitted attributes: ``classes_``, ``weights_``, ``scales_``, ``linear_`` (or None), ``base_sha256_``,
+    ``n_train_``, ``fingerprint_``.
+    """
+
+    _backend = "finetune-sentiment"
+
+    def __init__(self, base: str = "minilm", epochs: int = 2, learning_rate: float = 5e-5, batch_size: int = 16,
+                 max_length: int = 128, blend: bool = True, blend_params: dict | None = None,
+                 random_state: int | None = 0):
+        self.base = base
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.blend = blend
+        self.blend_params = blend_params
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None, progress: Callable[[int], None] | None = None) -> "FinetunedSentiment":
+        """Train on passages ``X`` with one label each in ``y``; ``sample_weight`` weighs each passage."""
+        from evalnlp.coding.sentiment import LABELS, SentimentModel
+
+        owner = type(self).__name__
+        FinetunedCoder._validate_params(_SettingsView(self), owner)
+        if not isinstance(self.blend, (bool, np.bool_)):
+            raise ValueError(f"The 'blend' parameter of {owner} must be a bool; got {self.blend!r} instead.")
+        texts = as_texts(X)
+        labels = [str(v) for v in y]
+        if len(labels) != len(texts):
+            raise ValueError(f"The 'y' parameter must have one label per passage ({len(texts)}); "
+                             f"got {len(labels)} instead.")
+        present = sorted(set(labels), key=lambda v: (LABELS.index(v) if v in LABELS else len(LABELS), v))
+        if len(present) < 2:
+            raise errors.error("E311", "one_label")
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if weights is not None and (weights.shape != (len(texts),) or np.any(weights < 0) or weights.sum() <= 0):
+            raise ValueError(f"The 'sample_weight' parameter must be {len(texts)} non-negative numbers, not all 0.")
+        folder = base_dir(self.base)
+        torch, transformers = _torch()
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        k = len(present)
+        Y = np.zeros((len(texts), k), dtype=np.int8)
+        Y[np.arange(len(texts)), [present.index(v) for v in labels]] = 1
+        net = _train_network(torch, transformers, folder, tokenizer, texts, Y, np.arange(len(texts)), k, False,
+                             self, progress, sample_weight=weights)
+        self.classes_ = np.asarray(present, dtype=object)
+        self.linear_ = (SentimentModel(**(self.blend_params or {})).fit(texts, labels, sample_weight=weights)
+                        if self.blend else None)
+        self.weights_, self.scales_ = _quantise(net.state_dict())
+        self.base_sha256_ = base_sha256(folder)
+        self.n_train_ = len(texts)
+        self.fingerprint_ = self._fingerprint()
+        return self
+
+    # the network's weights and cache work as FinetunedCoder's
+    _fingerprint = FinetunedCoder._fingerprint
+    _check_fitted = FinetunedCoder._check_fitted
+    _scores = FinetunedCoder._scores
+
+    @property
+    def multi_label_(self) -> bool:
+        return False
+
+    @property
+    def thresholds_(self) -> np.ndarray:
+        return np.zeros(len(self.classes_))
+
+    @property
+    def codebook_sha256_(self) -> str:
+        return "sentiment:" + ",".join(map(str, self.classes_))
+
+    def _net(self):
+        return FinetunedCoder._net(self)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities ``(n, len(classes_))``, columns in ``classes_`` order."""
+        self._check_fitted()
+        texts = as_texts(X)
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        torch, (net, tokenizer) = self._net()
+        proba = self._scores(torch, net, tokenizer, texts)
+        if self.linear_ is not None:
+            linear = self.linear_.predict_proba(texts)
+            order = [list(self.linear_.classes_).index(c) if c in list(self.linear_.classes_) else -1
+                     for c in self.classes_]
+            aligned = np.zeros_like(proba)
+            for j, source in enumerate(order):
+                if source >= 0:
+                    aligned[:, j] = linear[:, source]
+            proba = (proba + aligned) / 2.0
+        return proba
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable label per passage (an array of str)."""
+        proba = self.predict_proba(X)
+        if len(proba) == 0:
+            return np.asarray([], dtype=object)
+        return np.asarray(self.classes_)[proba.argmax(axis=1)].astype(object)
+
+    def coder_id(self) -> str:
+        """``model:NAME@SHA12`` once saved or loaded, else ``model:finetune-sentiment@FINGERPRINT12``."""
+        name = getattr(self, "model_name_", None)
+        sha = getattr(self, "model_sha256_", None)
+        if name and sha:
+            return coder_id(name, sha)
+        return coder_id(self._backend, getattr(self, "fingerprint_", "") or None)
+
+
+class _SettingsView:
+    """The training settings of a FinetunedSentiment, seen by FinetunedCoder's parameter checks."""
+
+    def __init__(self, model: FinetunedSentiment):
+        self.base, self.epochs, self.learning_rate = model.base, model.epochs, model.learning_rate
+        self.batch_size, self.max_length, self.random_state = model.batch_size, model.max_length, model.random_state
+        self.validation, self.blend, self.refit = 0.15, None, False

@@ -50,7 +50,7 @@ CARD_VERSION = 1
 
 #: Model names that resolve to directories shipped inside the package (``evalnlp/models/NAME``).
 SHIPPED_MODELS: tuple[str, ...] = ("fft-themes", "impact-themes", "sentiment", "fft-themes-accurate",
-                                   "impact-themes-accurate")
+                                   "impact-themes-accurate", "sentiment-accurate")
 
 #: Types a model file may contain beyond skops' own defaults (primitives, builtin containers and the
 #: scikit-learn estimators it trusts out of the box). Anything outside this list and skops' defaults is
@@ -61,6 +61,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "evalnlp.coding.supervised.TextFeatures",
     "evalnlp.coding.ensemble.EnsembleCoder",
     "evalnlp.coding.finetune.FinetunedCoder",
+    "evalnlp.coding.finetune.FinetunedSentiment",
     "evalnlp.coding.zeroshot.ZeroShotCoder",
     "evalnlp.coding.keyword.KeywordCoder",
     "evalnlp.coding.sentiment.SentimentModel",
@@ -101,7 +102,8 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
 
 #: Classes :func:`save_model` writes and :func:`load_model` returns (theme coders and the sentiment model).
 _MODEL_CLASSES: tuple[tuple[str, str], ...] = (("evalnlp.coding.base", "ThemeCoder"),
-                                               ("evalnlp.coding.sentiment", "SentimentModel"))
+                                               ("evalnlp.coding.sentiment", "SentimentModel"),
+                                               ("evalnlp.coding.finetune", "FinetunedSentiment"))
 
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl", ".sav", ".p")
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -462,14 +462,20 @@ def shipped_model_dir() -> Path:
 
 
 def load_sentiment_model(path: str | Path | None = None) -> SentimentModel:
-    """Load a saved sentiment model (by default the shipped one) with :func:`evalnlp.coding.persist.load_model`."""
-    directory = Path(path) if path is not None else shipped_model_dir()
+    """Load a saved sentiment model with :func:`evalnlp.coding.persist.load_model`: a directory, a shipped name
+    (``sentiment``, ``sentiment-accurate``), or by default the shipped ``sentiment``."""
+    from evalnlp.coding.persist import SHIPPED_MODELS, load_model, resolve_model
+
+    if path is not None and str(path) in SHIPPED_MODELS:
+        directory = resolve_model(str(path))
+    else:
+        directory = Path(path) if path is not None else shipped_model_dir()
     if not directory.is_dir():
         raise errors.error("E351", directory=directory)
-    from evalnlp.coding.persist import load_model
-
     loaded = load_model(directory)
     model = loaded[0] if isinstance(loaded, tuple) else loaded
-    if not isinstance(model, SentimentModel):
+    from evalnlp.coding.finetune import FinetunedSentiment
+
+    if not isinstance(model, (SentimentModel, FinetunedSentiment)):
         raise errors.error("E352", directory=directory, type_name=type(model).__name__)
     return model
