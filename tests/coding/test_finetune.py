@@ -288,6 +288,8 @@ def test_sentiment_model_refuses_bad_training_data():
     assert info.value.code == "E311"
     with pytest.raises(ValueError, match="sample_weight"):
         FinetunedSentiment(epochs=1).fit(SENT_TEXTS, SENT_LABELS, sample_weight=[1.0] * 3)
+    with pytest.raises(ValueError, match="must be among"):
+        FinetunedSentiment(epochs=1).fit(SENT_TEXTS, ["glad"] * 10 + SENT_LABELS[10:])
     with pytest.raises(ValueError, match="one label per passage"):
         FinetunedSentiment(epochs=1).fit(SENT_TEXTS, SENT_LABELS[:4])
     with pytest.raises(ValueError, match="'epochs' parameter of FinetunedSentiment"):

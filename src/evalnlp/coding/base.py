@@ -73,6 +73,16 @@ def check_number(owner: str, name: str, value: Any, low: float, high: float, *, 
                          f"{' or None' if allow_none else ''}; got {value!r} instead.")
 
 
+def trained_coder_id(model: Any) -> str:
+    """The identity recorded with a trained model's codes: ``model:NAME@SHA12`` once saved or loaded (the
+    model file's sha256), else ``model:BACKEND@FINGERPRINT12`` from its ``_backend`` and ``fingerprint_``."""
+    name = getattr(model, "model_name_", None)
+    sha = getattr(model, "model_sha256_", None)
+    if name and sha:
+        return coder_id(name, sha)
+    return coder_id(model._backend, getattr(model, "fingerprint_", "") or None)
+
+
 def check_labels(Y, n: int, k: int) -> np.ndarray:
     """Validate a 0/1 label matrix of shape (n, k), as scikit-learn validates parameters."""
     Y = np.asarray(Y)

@@ -50,8 +50,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from evalnlp import errors
-from evalnlp.coding.base import ThemeCoder, as_texts, check_number
-from evalnlp.util import coder_id
+from evalnlp.coding.base import ThemeCoder, as_texts, check_number, trained_coder_id
 
 __all__ = ["FinetunedCoder", "BASES"]
 
@@ -417,11 +416,7 @@ class FinetunedCoder(ThemeCoder):
 
     def coder_id(self) -> str:
         """``model:NAME@SHA12`` once saved or loaded (model file sha256), else ``model:finetune@FINGERPRINT12``."""
-        name = getattr(self, "model_name_", None)
-        sha = getattr(self, "model_sha256_", None)
-        if name and sha:
-            return coder_id(name, sha)
-        return coder_id(self._backend, getattr(self, "fingerprint_", "") or None)
+        return trained_coder_id(self)
 
 
 def _train_network(torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, settings, progress,
@@ -542,7 +537,10 @@ class FinetunedSentiment(BaseEstimator):
         if len(labels) != len(texts):
             raise ValueError(f"The 'y' parameter must have one label per passage ({len(texts)}); "
                              f"got {len(labels)} instead.")
-        present = sorted(set(labels), key=lambda v: (LABELS.index(v) if v in LABELS else len(LABELS), v))
+        unknown = sorted(set(labels) - set(LABELS))
+        if unknown:
+            raise ValueError(f"The labels must be among {LABELS}; got {unknown} instead.")
+        present = [label for label in LABELS if label in set(labels)]  # the order SentimentModel uses
         if len(present) < 2:
             raise errors.error("E311", "one_label")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
@@ -593,31 +591,20 @@ class FinetunedSentiment(BaseEstimator):
             return np.zeros((0, len(self.classes_)))
         torch, (net, tokenizer) = self._net()
         proba = self._scores(torch, net, tokenizer, texts)
-        if self.linear_ is not None:
-            linear = self.linear_.predict_proba(texts)
-            order = [list(self.linear_.classes_).index(c) if c in list(self.linear_.classes_) else -1
-                     for c in self.classes_]
-            aligned = np.zeros_like(proba)
-            for j, source in enumerate(order):
-                if source >= 0:
-                    aligned[:, j] = linear[:, source]
-            proba = (proba + aligned) / 2.0
+        if self.linear_ is not None:  # trained on the same labels, so its columns are in the same order
+            proba = (proba + self.linear_.predict_proba(texts)) / 2.0
         return proba
 
     def predict(self, X) -> np.ndarray:
         """The most probable label per passage (an array of str)."""
-        proba = self.predict_proba(X)
-        if len(proba) == 0:
-            return np.asarray([], dtype=object)
-        return np.asarray(self.classes_)[proba.argmax(axis=1)].astype(object)
+        from evalnlp.coding.sentiment import most_probable
+
+        proba = self.predict_proba(X)  # first: it says so when the model is not fitted
+        return most_probable(self.classes_, proba)
 
     def coder_id(self) -> str:
         """``model:NAME@SHA12`` once saved or loaded, else ``model:finetune-sentiment@FINGERPRINT12``."""
-        name = getattr(self, "model_name_", None)
-        sha = getattr(self, "model_sha256_", None)
-        if name and sha:
-            return coder_id(name, sha)
-        return coder_id(self._backend, getattr(self, "fingerprint_", "") or None)
+        return trained_coder_id(self)
 
 
 class _SettingsView:

@@ -218,16 +218,21 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The most probable label per text (an array of str)."""
-        proba = self.predict_proba(X)
-        if len(proba) == 0:
-            return np.asarray([], dtype=object)
-        return np.asarray(self.classes_)[proba.argmax(axis=1)].astype(object)
+        proba = self.predict_proba(X)  # first: it says so when the model is not fitted
+        return most_probable(self.classes_, proba)
 
     def coder_id(self) -> str:
         """``model:NAME@SHA12`` once saved or loaded (model file sha256), else ``model:sentiment``."""
         name = getattr(self, "model_name_", None)
         sha = getattr(self, "model_sha256_", None)
         return coder_id(name, sha) if name and sha else coder_id("sentiment")
+
+
+def most_probable(classes, proba: np.ndarray) -> np.ndarray:
+    """The label of each row's highest probability (an array of str; empty for no rows)."""
+    if len(proba) == 0:
+        return np.asarray([], dtype=object)
+    return np.asarray(classes)[proba.argmax(axis=1)].astype(object)
 
 
 def _beside(X, dense: np.ndarray):

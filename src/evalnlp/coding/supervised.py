@@ -48,9 +48,9 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from evalnlp import errors
-from evalnlp.coding.base import ThemeCoder, as_texts, check_embedding, check_labels, check_number
+from evalnlp.coding.base import ThemeCoder, as_texts, check_embedding, check_labels, check_number, trained_coder_id
 from evalnlp.errors import ModelError
-from evalnlp.util import coder_id, sigmoid, softmax
+from evalnlp.util import sigmoid, softmax
 
 __all__ = ["SupervisedCoder", "TextFeatures", "best_f1_threshold", "labels_matrix", "nested_thresholds"]
 
@@ -931,11 +931,7 @@ class SupervisedCoder(ThemeCoder):
 
     def coder_id(self) -> str:
         """``model:NAME@SHA12`` once saved or loaded (model file sha256), else ``model:supervised@FINGERPRINT12``."""
-        name = getattr(self, "model_name_", None)
-        sha = getattr(self, "model_sha256_", None)
-        if name and sha:
-            return coder_id(name, sha)
-        return coder_id(self._backend, getattr(self, "fingerprint_", "") or None)
+        return trained_coder_id(self)
 
 
 def _proba_of_chunk(coder: SupervisedCoder, texts: list[str]) -> np.ndarray:
