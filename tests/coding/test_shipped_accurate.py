@@ -56,6 +56,9 @@ def test_loads_offline_with_its_checksum_and_card(name, codebook):
     for needle in ("all-MiniLM-L6-v2", "Apache-2.0", "macro-F1", "bench/bench_finetune.py", card["model_sha256"]):
         assert needle in text
     assert ("CC BY 4.0" in text) if codebook == "impact" else ("MIT" in text)
+    # stored as differences from the base model's weights, which keeps the package small
+    assert coder.deltas_ and len(coder.base_weights_sha256_) == 64
+    assert (folder / "model.skops").stat().st_size < 10e6
 
 
 def test_predictions_are_deterministic(impact):
@@ -121,6 +124,7 @@ def test_sentiment_accurate_loads_with_its_checksum_and_card(sentiment):
     for needle in ("all-MiniLM-L6-v2", "Apache-2.0", "MIT", "CC BY 4.0", "bench/bench_sentiment_accurate.py",
                    card["model_sha256"]):
         assert needle in text
+    assert sentiment.deltas_ and (folder / "model.skops").stat().st_size < 10e6
 
 
 def test_sentiment_accurate_reads_praise_as_praise(sentiment):

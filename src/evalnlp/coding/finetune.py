@@ -30,7 +30,11 @@ The weights live in the coder itself, so it is saved and loaded like every other
 card, with its sha256): each weight matrix as 8-bit integers with one float scale per row (about a quarter of
 its float32 size; the scores move by about 1e-3), every other tensor as float32. The base model is never
 stored: only its name or folder and a sha256 of its configuration and vocabulary, which must match when the
-coder is used again (E332).
+coder is used again (E332). When the base folder has a ``model.safetensors``, each 8-bit matrix that the base
+has too is stored as its difference from the base's matrix on the same scale (modulo 256): most entries move
+by less than one step in training, so the differences are mostly zeros and the file is about a fifth of the
+size, while the weights rebuilt from them are exactly the 8-bit ones. Such a coder records the sha256 of the
+base's weights too, and refuses other weights (E332).
 
 Error codes: E331 bad training settings for the data (too few passages for the validation part), E332 the base
 model is missing or differs from the one the coder was trained on, E501 the ``transformers`` extra is missing.
@@ -58,6 +62,7 @@ __all__ = ["FinetunedCoder", "BASES"]
 BASES: tuple[str, ...] = ("minilm",)
 
 _BASE_FILES = ("config.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json")
+_BASE_WEIGHTS = "model.safetensors"  # the base's weights, which saved matrices are stored as differences from
 _QUANTISE_MIN = 4096  # tensors with at least this many values (and two dimensions) are stored as int8 rows
 _HEAD_LR_FACTOR = 20.0
 _WARMUP = 0.1
@@ -150,6 +155,65 @@ def _quantise(state: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, n
     return weights, scales
 
 
+def _on_scale(base: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """The base's matrix as int8 rows on ``scale`` (the same arithmetic when packing and unpacking)."""
+    return np.clip(np.rint(base.astype(np.float32) / scale[:, None]), -127, 127).astype(np.int8)
+
+
+def _base_weights(folder: Path) -> tuple[dict[str, np.ndarray], str] | None:
+    """The base model's weights (name -> array) and the sha256 of their file, or None without a safetensors file."""
+    from evalnlp.util import file_sha256
+
+    path = folder / _BASE_WEIGHTS
+    if not path.is_file():
+        return None
+    from safetensors.numpy import load_file
+
+    return load_file(str(path)), file_sha256(path)
+
+
+def _pack(state: dict[str, Any], folder: Path) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[str],
+                                                         str | None]:
+    """``(weights, scales, deltas, base_weights_sha256)``: :func:`_quantise`, then every int8 matrix that the base
+    also has (same name under ``encoder.``, same shape) replaced by ``(int8 - base on the same scale) mod 256``
+    as uint8. Without the base's weights file nothing is replaced."""
+    return _as_deltas(*_quantise(state), folder)
+
+
+def _as_deltas(weights: dict[str, np.ndarray], scales: dict[str, np.ndarray], folder: Path
+               ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[str], str | None]:
+    """The int8 ``weights`` with those the base also has stored as differences (see :func:`_pack`)."""
+    weights = dict(weights)
+    found = _base_weights(folder)
+    if found is None:
+        return weights, scales, [], None
+    base, sha = found
+    deltas = []
+    for name in sorted(scales):
+        key = name[len("encoder."):] if name.startswith("encoder.") else None
+        if key in base and base[key].shape == weights[name].shape:
+            diff = weights[name].astype(np.int16) - _on_scale(base[key], scales[name]).astype(np.int16)
+            weights[name] = (diff & 0xFF).astype(np.uint8)
+            deltas.append(name)
+    return weights, scales, deltas, (sha if deltas else None)
+
+
+def _unpack(weights: dict[str, np.ndarray], scales: dict[str, np.ndarray], deltas: list[str], folder: Path,
+            expected_sha: str | None, base_name: str) -> dict[str, np.ndarray]:
+    """The int8 matrices back from their stored differences (exactly); E332 when the base's weights differ."""
+    if not deltas:
+        return weights
+    found = _base_weights(folder)
+    if found is None or found[1] != expected_sha:
+        raise errors.error("E332", "weights", base=base_name, path=folder)
+    base = found[0]
+    out = dict(weights)
+    for name in deltas:
+        rebuilt = _on_scale(base[name[len("encoder."):]], scales[name]).astype(np.int16) + weights[name]
+        out[name] = (rebuilt & 0xFF).astype(np.uint8).view(np.int8)
+    return out
+
+
 def _dequantise(weights: dict[str, np.ndarray], scales: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     out = {}
     for name, array in weights.items():
@@ -201,8 +265,8 @@ class FinetunedCoder(ThemeCoder):
         beside the network; on the impact codebook it agreed more with the human codes than either alone.
     random_state : int, default 0
 
-    Fitted attributes: ``classes_``, ``thresholds_``, ``multi_label_``, ``require_theme_``, ``weights_`` and
-    ``scales_`` (the network's weights), ``linear_`` (the blended linear coder, or None), ``base_sha256_``, ``n_train_``, ``n_validation_``, ``positives_``,
+    Fitted attributes: ``classes_``, ``thresholds_``, ``multi_label_``, ``require_theme_``, ``weights_``,
+    ``scales_``, ``deltas_`` and ``base_weights_sha256_`` (the network's weights), ``linear_`` (the blended linear coder, or None), ``base_sha256_``, ``n_train_``, ``n_validation_``, ``positives_``,
     ``cv_metrics_`` (graded on the validation part), ``codebook_id_``, ``codebook_sha256_``, ``codebook_ref_``,
     ``fingerprint_``.
     """
@@ -291,7 +355,7 @@ class FinetunedCoder(ThemeCoder):
                               progress)
         if self.blend:
             self.linear_ = self._linear(texts, Y) if self.refit else linear
-        self.weights_, self.scales_ = _quantise(net.state_dict())
+        self.weights_, self.scales_, self.deltas_, self.base_weights_sha256_ = _pack(net.state_dict(), folder)
         self.base_sha256_ = base_sha256(folder)
         self.fingerprint_ = self._fingerprint()
         return self
@@ -367,6 +431,9 @@ class FinetunedCoder(ThemeCoder):
         digest.update(np.ascontiguousarray(self.thresholds_, dtype=np.float64).tobytes())
         digest.update(str(self.codebook_sha256_).encode())
         digest.update(str(self.base_sha256_).encode())
+        deltas = list(getattr(self, "deltas_", []))
+        if deltas:  # the stored matrices are differences: the base's weights are part of what the coder is
+            digest.update(("\0".join(deltas) + "\0" + str(self.base_weights_sha256_)).encode())
         linear = getattr(self, "linear_", None)
         if linear is not None and hasattr(linear, "fingerprint_"):
             digest.update(str(linear.fingerprint_).encode())
@@ -390,8 +457,9 @@ class FinetunedCoder(ThemeCoder):
                 raise errors.error("E332", "changed", base=self.base, path=folder)
             tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
             net = _build_net(torch, transformers, folder, len(self.classes_), pretrained=False)
-            state = {name: torch.from_numpy(array) for name, array in
-                     _dequantise(self.weights_, self.scales_).items()}
+            weights = _unpack(self.weights_, self.scales_, list(getattr(self, "deltas_", [])), folder,
+                              getattr(self, "base_weights_sha256_", None), self.base)
+            state = {name: torch.from_numpy(array) for name, array in _dequantise(weights, self.scales_).items()}
             net.load_state_dict(state)
             net.eval()
             _NETS[key] = (net, tokenizer)
@@ -506,7 +574,8 @@ class FinetunedSentiment(BaseEstimator):
     weights, and a passage's probabilities are the mean of the two models'. No part is held back: measure it on
     data of your own (``bench/bench_sentiment_accurate.py`` does for the shipped one).
 
-    Fitted attributes: ``classes_``, ``weights_``, ``scales_``, ``linear_`` (or None), ``base_sha256_``,
+    Fitted attributes: ``classes_``, ``weights_``, ``scales_``, ``deltas_``, ``base_weights_sha256_``,
+    ``linear_`` (or None), ``base_sha256_``,
     ``n_train_``, ``fingerprint_``.
     """
 
@@ -557,7 +626,7 @@ class FinetunedSentiment(BaseEstimator):
         self.classes_ = np.asarray(present, dtype=object)
         self.linear_ = (SentimentModel(**(self.blend_params or {})).fit(texts, labels, sample_weight=weights)
                         if self.blend else None)
-        self.weights_, self.scales_ = _quantise(net.state_dict())
+        self.weights_, self.scales_, self.deltas_, self.base_weights_sha256_ = _pack(net.state_dict(), folder)
         self.base_sha256_ = base_sha256(folder)
         self.n_train_ = len(texts)
         self.fingerprint_ = self._fingerprint()
