@@ -238,7 +238,106 @@ def _group_split(texts: list[str], share: float, seed: int | None, groups=None) 
 # --------------------------------------------------------------------------- the coder
 
 
-class FinetunedCoder(ThemeCoder):
+class _Network:
+    """What the fine-tuned coders share: their network's weights (8-bit rows, stored as differences from the
+    base), scoring in batches, a cache of built networks, the fingerprint and the model id. A subclass fits
+    ``classes_``, ``weights_``, ``scales_``, ``deltas_``, ``base_weights_sha256_``, ``base_sha256_``,
+    ``linear_`` (a model averaged with the network, or None) and has ``base``, ``max_length``,
+    ``multi_label_``, ``thresholds_`` and ``codebook_sha256_``."""
+
+    def _keep_network(self, net, folder: Path) -> None:
+        """Store the trained ``net``'s weights on the model, and its fingerprint."""
+        self.weights_, self.scales_, self.deltas_, self.base_weights_sha256_ = _pack(net.state_dict(), folder)
+        self.base_sha256_ = base_sha256(folder)
+        self.fingerprint_ = self._fingerprint()
+
+    def _scores(self, torch, net, tokenizer, texts: list[str]) -> np.ndarray:
+        """Scores in [0, 1] of ``texts``, read in batches of similar length, in the texts' order."""
+        k = len(self.classes_)
+        out = np.zeros((len(texts), k))
+        if not texts:
+            return out
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        with torch.inference_mode():
+            for start in range(0, len(order), _PREDICT_BATCH):
+                chosen = order[start:start + _PREDICT_BATCH]
+                batch = tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
+                                  max_length=int(self.max_length), return_tensors="pt")
+                logits = net(dict(batch)).double()
+                scores = torch.sigmoid(logits) if self.multi_label_ else torch.softmax(logits, dim=1)
+                out[chosen] = scores.numpy()
+        return out
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "fingerprint_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(texts, Y) first, "
+                                 "or load a trained model with evalnlp.coding.persist.load_model().")
+
+    def _fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for name in sorted(self.weights_):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(self.weights_[name]).tobytes())
+            if name in self.scales_:
+                digest.update(np.ascontiguousarray(self.scales_[name]).tobytes())
+        digest.update(np.ascontiguousarray(self.thresholds_, dtype=np.float64).tobytes())
+        digest.update(str(self.codebook_sha256_).encode())
+        digest.update(str(self.base_sha256_).encode())
+        deltas = list(getattr(self, "deltas_", []))
+        if deltas:  # the stored matrices are differences: the base's weights are part of what the coder is
+            digest.update(("\0".join(deltas) + "\0" + str(self.base_weights_sha256_)).encode())
+        linear = getattr(self, "linear_", None)
+        if linear is not None and hasattr(linear, "fingerprint_"):
+            digest.update(str(linear.fingerprint_).encode())
+        elif linear is not None:  # a sentiment model: its classifier's weights
+            clf = linear.pipeline_.named_steps["clf"]
+            digest.update(np.ascontiguousarray(clf.coef_).tobytes() + np.ascontiguousarray(clf.intercept_).tobytes())
+        else:
+            digest.update(b"None")
+        return digest.hexdigest()
+
+    def _net(self):
+        """The network with this coder's weights, and its tokenizer (built once, the last two kept)."""
+        torch, transformers = _torch()
+        key = self.fingerprint_
+        with _NETS_LOCK:
+            if key in _NETS:
+                _NETS.move_to_end(key)
+                return torch, _NETS[key]
+            folder = base_dir(self.base)
+            if base_sha256(folder) != self.base_sha256_:
+                raise errors.error("E332", "changed", base=self.base, path=folder)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            net = _build_net(torch, transformers, folder, len(self.classes_), pretrained=False)
+            weights = _unpack(self.weights_, self.scales_, list(getattr(self, "deltas_", [])), folder,
+                              getattr(self, "base_weights_sha256_", None), self.base)
+            state = {name: torch.from_numpy(array) for name, array in _dequantise(weights, self.scales_).items()}
+            net.load_state_dict(state)
+            net.eval()
+            _NETS[key] = (net, tokenizer)
+            while len(_NETS) > 2:
+                _NETS.popitem(last=False)
+            return torch, _NETS[key]
+
+    def _proba(self, X) -> np.ndarray:
+        """The network's scores of ``X``, averaged with ``linear_``'s when there is one."""
+        self._check_fitted()
+        texts = as_texts(X)
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        torch, (net, tokenizer) = self._net()
+        proba = self._scores(torch, net, tokenizer, texts)
+        linear = getattr(self, "linear_", None)
+        if linear is not None:  # trained on the same classes, so its columns are in the same order
+            proba = (proba + np.asarray(linear.predict_proba(texts), dtype=float)) / 2.0
+        return proba
+
+    def coder_id(self) -> str:
+        """``model:NAME@SHA12`` once saved or loaded (model file sha256), else ``model:BACKEND@FINGERPRINT12``."""
+        return trained_coder_id(self)
+
+
+class FinetunedCoder(_Network, ThemeCoder):
     """Theme coder that fine-tunes a small transformer on human-coded passages (accurate, slow; needs torch).
 
     Parameters
@@ -355,9 +454,7 @@ class FinetunedCoder(ThemeCoder):
                               progress)
         if self.blend:
             self.linear_ = self._linear(texts, Y) if self.refit else linear
-        self.weights_, self.scales_, self.deltas_, self.base_weights_sha256_ = _pack(net.state_dict(), folder)
-        self.base_sha256_ = base_sha256(folder)
-        self.fingerprint_ = self._fingerprint()
+        self._keep_network(net, folder)
         return self
 
     def _linear(self, texts: list[str], Y: np.ndarray):
@@ -369,22 +466,9 @@ class FinetunedCoder(ThemeCoder):
     def _train(self, torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, progress):
         return _train_network(torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, self, progress)
 
-    def _scores(self, torch, net, tokenizer, texts: list[str]) -> np.ndarray:
-        """Scores in [0, 1] of ``texts``, read in batches of similar length, in the texts' order."""
-        k = len(self.classes_)
-        out = np.zeros((len(texts), k))
-        if not texts:
-            return out
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        with torch.inference_mode():
-            for start in range(0, len(order), _PREDICT_BATCH):
-                chosen = order[start:start + _PREDICT_BATCH]
-                batch = tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
-                                  max_length=int(self.max_length), return_tensors="pt")
-                logits = net(dict(batch)).double()
-                scores = torch.sigmoid(logits) if self.multi_label_ else torch.softmax(logits, dim=1)
-                out[chosen] = scores.numpy()
-        return out
+    def predict_proba(self, X) -> np.ndarray:
+        """Scores in [0, 1], ``(n, k)``, themes in codebook order (rows sum to 1 when single-label)."""
+        return self._proba(X)
 
     def _choose_thresholds(self, proba: np.ndarray, Y: np.ndarray, texts: list[str], rows: np.ndarray) -> None:
         from evalnlp.coding.supervised import _plain, best_f1_threshold, nested_thresholds
@@ -413,79 +497,6 @@ class FinetunedCoder(ThemeCoder):
         report["method"] = method + (" (the saved network was then trained again on every passage)"
                                      if self.refit else "")
         self.cv_metrics_ = _plain(report)
-
-    # ------------------------------------------------------------------ predict
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "fingerprint_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(texts, Y) first, "
-                                 "or load a trained model with evalnlp.coding.persist.load_model().")
-
-    def _fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for name in sorted(self.weights_):
-            digest.update(name.encode())
-            digest.update(np.ascontiguousarray(self.weights_[name]).tobytes())
-            if name in self.scales_:
-                digest.update(np.ascontiguousarray(self.scales_[name]).tobytes())
-        digest.update(np.ascontiguousarray(self.thresholds_, dtype=np.float64).tobytes())
-        digest.update(str(self.codebook_sha256_).encode())
-        digest.update(str(self.base_sha256_).encode())
-        deltas = list(getattr(self, "deltas_", []))
-        if deltas:  # the stored matrices are differences: the base's weights are part of what the coder is
-            digest.update(("\0".join(deltas) + "\0" + str(self.base_weights_sha256_)).encode())
-        linear = getattr(self, "linear_", None)
-        if linear is not None and hasattr(linear, "fingerprint_"):
-            digest.update(str(linear.fingerprint_).encode())
-        elif linear is not None:  # a sentiment model: its classifier's weights
-            clf = linear.pipeline_.named_steps["clf"]
-            digest.update(np.ascontiguousarray(clf.coef_).tobytes() + np.ascontiguousarray(clf.intercept_).tobytes())
-        else:
-            digest.update(b"None")
-        return digest.hexdigest()
-
-    def _net(self):
-        """The network with this coder's weights, and its tokenizer (built once, the last two kept)."""
-        torch, transformers = _torch()
-        key = self.fingerprint_
-        with _NETS_LOCK:
-            if key in _NETS:
-                _NETS.move_to_end(key)
-                return torch, _NETS[key]
-            folder = base_dir(self.base)
-            if base_sha256(folder) != self.base_sha256_:
-                raise errors.error("E332", "changed", base=self.base, path=folder)
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-            net = _build_net(torch, transformers, folder, len(self.classes_), pretrained=False)
-            weights = _unpack(self.weights_, self.scales_, list(getattr(self, "deltas_", [])), folder,
-                              getattr(self, "base_weights_sha256_", None), self.base)
-            state = {name: torch.from_numpy(array) for name, array in _dequantise(weights, self.scales_).items()}
-            net.load_state_dict(state)
-            net.eval()
-            _NETS[key] = (net, tokenizer)
-            while len(_NETS) > 2:
-                _NETS.popitem(last=False)
-            return torch, _NETS[key]
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Scores in [0, 1], ``(n, k)``, themes in codebook order (rows sum to 1 when single-label)."""
-        self._check_fitted()
-        texts = as_texts(X)
-        if not texts:
-            return np.zeros((0, len(self.classes_)))
-        torch, (net, tokenizer) = self._net()
-        proba = self._scores(torch, net, tokenizer, texts)
-        linear = getattr(self, "linear_", None)
-        if linear is not None:
-            proba = (proba + np.asarray(linear.predict_proba(texts), dtype=float)) / 2.0
-        return proba
-
-    # ------------------------------------------------------------------ identity
-
-    def coder_id(self) -> str:
-        """``model:NAME@SHA12`` once saved or loaded (model file sha256), else ``model:finetune@FINGERPRINT12``."""
-        return trained_coder_id(self)
-
 
 def _train_network(torch, transformers, folder, tokenizer, texts, Y, rows, k, multi, settings, progress,
                    sample_weight=None):
@@ -564,7 +575,7 @@ def _halves(texts: list[str], seed: int | None) -> list[tuple[np.ndarray, np.nda
 # --------------------------------------------------------------------------- sentiment
 
 
-class FinetunedSentiment(BaseEstimator):
+class FinetunedSentiment(_Network, BaseEstimator):
     """Sentiment (the labels it is trained on, e.g. positive / mixed / negative / neutral) from a fine-tuned small
     transformer: the accurate, slower option beside :class:`~evalnlp.coding.sentiment.SentimentModel`.
 
@@ -626,16 +637,9 @@ class FinetunedSentiment(BaseEstimator):
         self.classes_ = np.asarray(present, dtype=object)
         self.linear_ = (SentimentModel(**(self.blend_params or {})).fit(texts, labels, sample_weight=weights)
                         if self.blend else None)
-        self.weights_, self.scales_, self.deltas_, self.base_weights_sha256_ = _pack(net.state_dict(), folder)
-        self.base_sha256_ = base_sha256(folder)
         self.n_train_ = len(texts)
-        self.fingerprint_ = self._fingerprint()
+        self._keep_network(net, folder)
         return self
-
-    # the network's weights and cache work as FinetunedCoder's
-    _fingerprint = FinetunedCoder._fingerprint
-    _check_fitted = FinetunedCoder._check_fitted
-    _scores = FinetunedCoder._scores
 
     @property
     def multi_label_(self) -> bool:
@@ -649,20 +653,9 @@ class FinetunedSentiment(BaseEstimator):
     def codebook_sha256_(self) -> str:
         return "sentiment:" + ",".join(map(str, self.classes_))
 
-    def _net(self):
-        return FinetunedCoder._net(self)
-
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities ``(n, len(classes_))``, columns in ``classes_`` order."""
-        self._check_fitted()
-        texts = as_texts(X)
-        if not texts:
-            return np.zeros((0, len(self.classes_)))
-        torch, (net, tokenizer) = self._net()
-        proba = self._scores(torch, net, tokenizer, texts)
-        if self.linear_ is not None:  # trained on the same labels, so its columns are in the same order
-            proba = (proba + self.linear_.predict_proba(texts)) / 2.0
-        return proba
+        return self._proba(X)
 
     def predict(self, X) -> np.ndarray:
         """The most probable label per passage (an array of str)."""
@@ -670,10 +663,6 @@ class FinetunedSentiment(BaseEstimator):
 
         proba = self.predict_proba(X)  # first: it says so when the model is not fitted
         return most_probable(self.classes_, proba)
-
-    def coder_id(self) -> str:
-        """``model:NAME@SHA12`` once saved or loaded, else ``model:finetune-sentiment@FINGERPRINT12``."""
-        return trained_coder_id(self)
 
 
 class _SettingsView:
