@@ -137,10 +137,12 @@ def test_differences_from_the_base_rebuild_the_8bit_weights_exactly(tmp_path):
     for name in state:
         assert rebuilt[name].dtype == plain[name].dtype
         np.testing.assert_array_equal(rebuilt[name], plain[name])
-    # without the base's weights file nothing is stored as a difference
-    (tmp_path / "model.safetensors").unlink()
+    # without a readable weights file for the base nothing is stored as a difference
+    (tmp_path / "model.safetensors").write_bytes(b"not a safetensors file")
     weights, _, deltas, sha = _pack(state, tmp_path)
     assert deltas == [] and sha is None and weights["encoder.emb"].dtype == np.int8
+    (tmp_path / "model.safetensors").unlink()
+    assert _pack(state, tmp_path)[2] == []
     with pytest.raises(EvalnlpError) as info:
         _unpack(weights, scales, ["encoder.emb"], tmp_path, "0" * 64, "test")
     assert info.value.code == "E332" and "differences" in str(info.value)

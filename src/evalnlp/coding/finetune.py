@@ -161,7 +161,7 @@ def _on_scale(base: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 
 def _base_weights(folder: Path) -> tuple[dict[str, np.ndarray], str] | None:
-    """The base model's weights (name -> array) and the sha256 of their file, or None without a safetensors file."""
+    """The base model's weights (name -> array) and the sha256 of their file; None without a readable one."""
     from evalnlp.util import file_sha256
 
     path = folder / _BASE_WEIGHTS
@@ -169,7 +169,11 @@ def _base_weights(folder: Path) -> tuple[dict[str, np.ndarray], str] | None:
         return None
     from safetensors.numpy import load_file
 
-    return load_file(str(path)), file_sha256(path)
+    try:
+        arrays = load_file(str(path))
+    except Exception:  # unreadable, or a dtype numpy lacks (bfloat16): the weights are stored whole instead
+        return None
+    return arrays, file_sha256(path)
 
 
 def _pack(state: dict[str, Any], folder: Path) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[str],
