@@ -172,13 +172,18 @@ def main() -> None:
     ap.add_argument("--no-low-limit", action="store_true", help=f"skip the runs with a {LOW_LIMIT} memory limit")
     ap.add_argument("--render", action="store_true",
                     help="with --keep: write the section again from the figures of the last run kept there")
+    ap.add_argument("--name", default="scale",
+                    help="results section (bench/results/NAME.md); another name writes the table alone, e.g. "
+                         "for a --with-10m run beside the main section")
     args = ap.parse_args()
     if args.render:
         if not args.keep:
             raise SystemExit("--render needs --keep DIR")
         saved = json.loads((args.keep / "scale_rows.json").read_text())
-        render(saved["rows"], tuple(saved["load"]), tuple(saved["end_load"]), saved["date"])
+        render(saved["rows"], tuple(saved["load"]), tuple(saved["end_load"]), saved["date"],
+               saved.get("name", "scale"), saved.get("repeat", 3), saved.get("command", ""))
         return
+    command = "python bench/bench_scale.py " + " ".join(sys.argv[1:])
     sizes = list(args.rows) + ([10_000_000] if args.with_10m else [])
     if args.with_10m and 1_000_000 not in sizes:
         raise SystemExit("--with-10m copies the 1,000,000-passage store: keep 1000000 among --rows")
@@ -226,30 +231,38 @@ def main() -> None:
     end_load = os.getloadavg()
     if args.keep:  # the figures, so that the section can be written again (--render)
         (args.keep / "scale_rows.json").write_text(json.dumps(
-            {"rows": rows_out, "load": load, "end_load": end_load, "date": today()}))
-    render(rows_out, load, end_load, today())
+            {"rows": rows_out, "load": load, "end_load": end_load, "date": today(), "name": args.name,
+             "repeat": args.repeat, "command": command}))
+    render(rows_out, load, end_load, today(), args.name, args.repeat, command)
 
 
-def render(rows_out: list[str], load: tuple, end_load: tuple, day: str) -> None:
+def render(rows_out: list[str], load: tuple, end_load: tuple, day: str, name: str = "scale", repeat: int = 3,
+           command: str = "") -> None:
     busy = max(load[0], end_load[0]) > 1.0
-    lines = [f"## Evidence, quotes and report at scale ({day})", "",
+    title = "Evidence, quotes and report at scale" if name == "scale" else \
+        "Evidence, quotes and report at scale: the 10M store"
+    lines = [f"## {title} ({day})", "",
              f"Machine: {machine()}. Load average {load[0]:.1f} when the run began and {end_load[0]:.1f} when it "
-             "ended (other work shared the two cores)." if busy else f"Machine: {machine()}.", "",
+             "ended (other work shared the two cores)." if busy else f"Machine: {machine()}.",
+             *(["", f"Command: `{command}`."] if command else []), "",
              "| passages | command | seconds | time / classify's | CPU seconds | peak RSS (MB) |",
              "|---|---|---|---|---|---|",
-             *rows_out, "", GOALS]
-    out = write_section("scale", lines + PROFILE)
+             *rows_out, "", goals(repeat)]
+    out = write_section(name, lines + (PROFILE if name == "scale" else []))
     print(out.read_text())
 
 
 LOW_LIMIT = "256MB"
-GOALS = ("Goals: on 1M passages each read command at most a quarter of classify's time (ratio <= 0.25) and at "
-         "most 1,536 MB peak RSS; peak RSS flat as the store grows. Each read command's seconds are the median of "
-         "three fresh `evalnlp` processes (start-up included) on the same store, its peak RSS the highest of the "
-         "three; the rows marked `before` are main's code, run in turn with this code (before, after, before, ...) "
-         "so that both met the same load; CPU seconds are user + system of the process and its threads (DuckDB "
-         "uses both cores, so they can exceed the wall seconds). Classify is one run, made with the store in the "
-         "same session.")
+def goals(repeat: int) -> str:
+    runs = ("one fresh `evalnlp` process (start-up included) on the store" if repeat == 1 else
+            f"the median of {repeat} fresh `evalnlp` processes (start-up included) on the same store, its peak RSS "
+            f"the highest of the {repeat}")
+    return ("Goals: on 1M passages each read command at most a quarter of classify's time (ratio <= 0.25) and at "
+            f"most 1,536 MB peak RSS; peak RSS flat as the store grows. Each read command's seconds are {runs}; "
+            "the rows marked `before` are main's code, run in turn with this code (before, after, before, ...) "
+            "so that both met the same load; CPU seconds are user + system of the process and its threads (DuckDB "
+            "uses both cores, so they can exceed the wall seconds). Classify is one run, made with the store in "
+            "the same session; the 10M store is the 1M store copied ten times under new ids (no classify).")
 
 #: Where time and memory went before the counting moved into the store, and where they go now (cProfile and
 #: resident memory of one process, measured on the same stores on 2026-12-05 with other work sharing the cores).
