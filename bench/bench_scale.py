@@ -183,7 +183,8 @@ def main() -> None:
         render(saved["rows"], tuple(saved["load"]), tuple(saved["end_load"]), saved["date"],
                saved.get("name", "scale"), saved.get("repeat", 3), saved.get("command", ""))
         return
-    command = "python bench/bench_scale.py " + " ".join(sys.argv[1:])
+    shown = ["DIR" if prev == "--keep" else arg for prev, arg in zip([""] + sys.argv[1:], sys.argv[1:])]
+    command = "python bench/bench_scale.py " + " ".join(shown)
     sizes = list(args.rows) + ([10_000_000] if args.with_10m else [])
     if args.with_10m and 1_000_000 not in sizes:
         raise SystemExit("--with-10m copies the 1,000,000-passage store: keep 1000000 among --rows")
@@ -248,6 +249,9 @@ def render(rows_out: list[str], load: tuple, end_load: tuple, day: str, name: st
              "| passages | command | seconds | time / classify's | CPU seconds | peak RSS (MB) |",
              "|---|---|---|---|---|---|",
              *rows_out, "", goals(repeat)]
+    if name != "scale":
+        lines += ["", "The store's own working memory is DuckDB's, capped by `EVALNLP_MEMORY_LIMIT` (1 GB by default); "
+                  "a larger store than 1M shows how far each read command's peak rises within that cap."]
     out = write_section(name, lines + (PROFILE if name == "scale" else []))
     print(out.read_text())
 
