@@ -157,3 +157,28 @@ def test_fast_ngram_blocks_equal_the_vectorizers():
         probe = texts + ["unseen wordz here", "KIND Staff", "a", "é", "Rude"]
         assert abs(union.transform(probe) - model._ngrams(probe)).max() == 0
         assert abs(union.transform(probe[::-1]) - model._ngrams(probe[::-1])).max() == 0  # from memory
+
+
+@pytest.mark.parametrize("labels", [None, ("positive", "negative")])
+def test_scores_with_an_embedding_equal_the_classifier_on_the_joined_features(labels, shipped):
+    """predict_proba multiplies the n-gram block and the embedding block by their own weights instead of
+    joining them into one sparse matrix: the classifier's own probabilities on the joined matrix, to float32's
+    precision, and the same labels (the shipped model, and a two-label model, scikit-learn's binary case)."""
+    from evalnlp.coding.sentiment import _beside
+    from evalnlp.embeddings import get_encoder
+
+    texts = [t for t, _ in TRAIN] + ["The ward was clean.", "No comment.", "The report was published in 2013.",
+                                     "Staff were lovely but the car park was full and expensive."] * 3
+    if labels is None:
+        model = shipped
+    else:
+        rows = [(t, y) for t, y in TRAIN if y in labels]
+        model = SentimentModel(min_df=1, embedding="static").fit([t for t, _ in rows], [y for _, y in rows])
+    clf = model.pipeline_.named_steps["clf"]
+    emb = get_encoder(model.embedding).encode(texts).astype(np.float32) * float(model.embedding_weight)
+    joined = clf.predict_proba(_beside(model._ngrams(texts), emb))
+    joined = joined[:, [list(clf.classes_).index(c) for c in model.classes_]]
+    got = model.predict_proba(texts)
+    np.testing.assert_allclose(got, joined, atol=1e-5, rtol=0)
+    assert (got.argmax(axis=1) == joined.argmax(axis=1)).all()
+    assert got.shape == (len(texts), 2 if labels else len(model.classes_))

@@ -119,8 +119,26 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         return _beside(X, emb)
 
     def _proba(self, texts: list[str]) -> np.ndarray:
-        """The classifier's probabilities for ``texts``."""
-        return self.pipeline_.named_steps["clf"].predict_proba(self._features(texts))
+        """The classifier's probabilities for ``texts``, as its ``predict_proba`` gives them for
+        :meth:`_features`; with an embedding block, each block is multiplied by its own columns of the
+        weights (the dense block as a dense product) instead of laying both out as one sparse matrix first."""
+        clf = self.pipeline_.named_steps["clf"]
+        if not self.embedding:
+            return clf.predict_proba(self._ngrams(texts))
+        from scipy.special import expit
+        from sklearn.utils.extmath import softmax
+
+        from evalnlp.embeddings import get_encoder
+
+        X = self._ngrams(texts)
+        emb = get_encoder(self.embedding).encode(texts).astype(np.float32) * float(self.embedding_weight)
+        p = X.shape[1]
+        coef = clf.coef_  # in its own dtype, as scikit-learn multiplies
+        scores = np.asarray(X @ coef[:, :p].T) + emb.astype(coef.dtype, copy=False) @ coef[:, p:].T + clf.intercept_
+        if coef.shape[0] == 1:  # two labels: one score, as scikit-learn's binary case
+            positive = expit(scores[:, 0])
+            return np.stack([1 - positive, positive], axis=1)
+        return softmax(scores, copy=False)
 
     def _ngrams(self, texts: list[str]):
         """The TF-IDF blocks of the fitted pipeline; word 1-2 gram and ``char_wb`` blocks are computed by
