@@ -700,20 +700,28 @@ class Store:
         per theme, ``score_<theme>`` (highest over its segments) and ``assigned_<theme>`` (any segment)."""
         params: list[Any] = [coder]
         filt = ""
+        # with doc_ids (a page of the output), the sentiment of those documents' segments only: aggregating
+        # every segment's sentiment for each page made writing an output file grow with the square of its rows
+        page_segs, page_sent = "SELECT seg_id, doc_id FROM segments", ""
         if doc_ids is not None:
             self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
             filt = "AND s.doc_id IN (SELECT doc_id FROM _ids)"
+            page_segs += " WHERE doc_id IN (SELECT doc_id FROM _ids)"
+            page_sent = "WHERE seg_id IN (SELECT seg_id FROM page_segs)"
         try:
             long = self.con.execute(
                 f"""SELECT s.doc_id, c.theme, max(c.score) AS score, bool_or(c.assigned) AS assigned
                     FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ? {filt}
                     GROUP BY s.doc_id, c.theme""", params).df()
+            # the documents coded by the coder are those the query above found: no second pass over the codes
+            self.con.register("_coded", pd.DataFrame({"doc_id": long["doc_id"].unique()}))
             docs = self.con.execute(
-                f"""WITH seg_sent AS (
-                        SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
+                f"""WITH page_segs AS ({page_segs}),
+                    seg_sent AS (
+                        SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment {page_sent} GROUP BY seg_id),
                     label_counts AS (
                         SELECT s.doc_id, x.label, count(*) AS n
-                        FROM segments s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id, x.label),
+                        FROM page_segs s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id, x.label),
                     doc_sent AS (  -- the most frequent label; a tie goes to the more telling label
                         SELECT doc_id,
                                CASE WHEN bool_or(label = 'positive') AND bool_or(label = 'negative') THEN 'mixed'
@@ -723,12 +731,12 @@ class Store:
                     SELECT d.doc_id, d.source, d.locator, d.question, d.text, CAST(d.attrs AS VARCHAR) AS attrs,
                            ds.sentiment
                     FROM documents d LEFT JOIN doc_sent ds USING (doc_id)
-                    WHERE d.doc_id IN (SELECT DISTINCT s.doc_id FROM codes c JOIN segments s USING (seg_id)
-                                       WHERE c.coder = ? {filt})
-                    ORDER BY d.source, d.question, d.rowid""", [coder]).df()
+                    WHERE d.doc_id IN (SELECT doc_id FROM _coded)
+                    ORDER BY d.source, d.question, d.rowid""").df()
         finally:
             if doc_ids is not None:
                 self.con.unregister("_ids")
+            self.con.unregister("_coded")
         if docs.empty:
             return docs
         score = long.pivot(index="doc_id", columns="theme", values="score").add_prefix("score_")

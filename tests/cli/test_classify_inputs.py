@@ -181,3 +181,30 @@ def test_the_same_file_again_updated_in_place_or_copied_elsewhere_is_still_read(
     assert len(_documents(db_path)) == 2
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT sha256) FROM inputs").fetchone() == (3, 2)
+
+
+def test_document_scores_of_a_page_equal_those_rows_of_the_whole(tmp_path):
+    """A page of documents (the output written page by page) gets the same themes, scores and document
+    sentiment as those documents have in the whole table, when documents have several sentences whose
+    sentiment differs and a second run re-coded some of them."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    rows = ["The nurses were kind. The food was awful and cold.", "Lovely staff. Clean ward. Thank you.",
+            "Nobody answered the bell. I waited hours.", "The parking was fine.",
+            "Great doctors but the discharge took all day. Rude porter.", "No comment."] * 3
+    pd.DataFrame({"id": range(len(rows)), "feedback": rows}).to_csv(tmp_path / "in.csv", index=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [tmp_path / "in.csv"], text=["feedback"], id="id", codebook="fft", sentiment=True,
+                     unit="sentence")
+        coder = store.con.execute("SELECT DISTINCT coder FROM codes").fetchone()[0]
+        # a later run labels one sentence of each document negative: the latest run's label counts
+        store.con.execute("""INSERT INTO sentiment SELECT seg_id, 'negative', 0.9, coder, 'zz-later-run'
+                             FROM sentiment WHERE seg_id IN (SELECT min(seg_id) FROM segments GROUP BY doc_id)""")
+        whole = store.document_scores(coder)
+        assert whole["sentiment"].nunique() >= 2
+        ids = list(whole.index)
+        for page in (ids[:5], ids[5:11], ids[11:]):
+            part = store.document_scores(coder, doc_ids=page)
+            pd.testing.assert_frame_equal(part, whole.loc[part.index, part.columns], check_dtype=False)
+            assert sorted(part.index) == sorted(page)
