@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Writing `classify --output` page by page: seconds for a coded store of N FFT comments, this code beside an
+earlier one, each run in turn on the same store, and whether their files are byte for byte the same.
+
+Run: .venv/bin/python bench/bench_output_pages.py --rows 1000000 --before-src SRC [--rounds 2]
+(SRC: the src folder of an earlier evalnlp, e.g. ``git archive <rev> src | tar -x -C DIR``; writes
+bench/results/output_pages.md)
+
+The store is made once, with this code: `api.classify` of N real FFT comments resampled with seed 0 (the
+builder of bench_ingest.py; id, organisation, question, cohort, feedback), `--codebook fft`, sentiment on.
+Then each version writes the output file (Parquet, pages of 20,000 documents, as `classify --output` does) in a
+fresh process: before, after, before, after, ... The figure is the time of the writing alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, machine, today, write_section  # noqa: E402
+from bench_ingest import build_input  # noqa: E402
+
+PY = sys.executable
+
+BUILD = """
+import sys
+from evalnlp import api
+from evalnlp.store import Store
+with Store(sys.argv[2]) as store:
+    api.classify(store, [sys.argv[1]], text=["feedback"], id="id", codebook="fft", sentiment=True)
+"""
+
+WRITE = """
+import sys, time
+from evalnlp import api
+from evalnlp.codebook import load_codebook
+from evalnlp.store import Store
+with Store(sys.argv[1]) as store:
+    coder = store.con.execute("SELECT DISTINCT coder FROM codes").fetchone()[0]
+    sources = [r[0] for r in store.con.execute("SELECT DISTINCT source FROM documents").fetchall()]
+    t = time.perf_counter()
+    api._write_coded(store, load_codebook("fft"), coder, sys.argv[2], sources=sources,
+                     columns=["id", "organisation", "question", "cohort", "feedback"], page=20000)
+    print(time.perf_counter() - t)
+"""
+
+
+def run(code: str, args: list[str], src: Path) -> str:
+    env = {**os.environ, "PYTHONPATH": str(src), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit("benchmark step failed")
+    return proc.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--before-src", type=Path, required=True, metavar="SRC")
+    parser.add_argument("--before-label", default="before")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not (args.before_src / "evalnlp").is_dir():
+        raise SystemExit(f"--before-src {args.before_src}: no evalnlp package there")
+    versions = [(args.before_label, args.before_src.resolve()), ("this code", REPO / "src")]
+    times: dict[str, list[float]] = {label: [] for label, _ in versions}
+    loads = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        build_input(args.rows, tmp / "in.csv")
+        run(BUILD, [str(tmp / "in.csv"), str(tmp / "s.duckdb")], REPO / "src")
+        for _ in range(args.rounds):
+            for i, (label, src) in enumerate(versions):
+                times[label].append(float(run(WRITE, [str(tmp / "s.duckdb"), str(tmp / f"out{i}.parquet")], src)))
+                loads.append(os.getloadavg()[0])
+                print(f"{label}: {times[label][-1]:.1f} s", flush=True)
+        same = filecmp.cmp(tmp / "out0.parquet", tmp / "out1.parquet", shallow=False)
+    lines = [f"## Writing the output file page by page ({today()})", "",
+             f"Machine: {machine()}. Load average {min(loads):.1f}-{max(loads):.1f} during the writes. "
+             f"`python bench/bench_output_pages.py --rows {args.rows} --before-src SRC --before-label "
+             f"'{args.before_label}'`.", "",
+             f"A store of {args.rows:,} coded FFT comments with sentiment; each version writes its Parquet output "
+             "(pages of 20,000 documents) in a fresh process, in turn, "
+             f"{args.rounds} times each.", "",
+             "| code | seconds, each run | best |", "|---|---|---:|"]
+    for label, _ in versions:
+        lines.append(f"| {label} | {' / '.join(f'{t:.1f}' for t in times[label])} | {min(times[label]):.1f} |")
+    lines += ["", f"The two files are {'byte for byte the same' if same else 'NOT the same'}.", ""]
+    print(write_section("output_pages", lines))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
