@@ -687,7 +687,7 @@ class Store:
         return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM documents ORDER BY source").fetchall()]
 
     def doc_ids_for_sources(self, sources: list[str]) -> list[str]:
-        self.con.register("_src", pd.DataFrame({"source": list(sources)}))
+        self.con.register("_src", pd.DataFrame({"source": list(sources)}, dtype=object))
         try:
             return [r[0] for r in self.con.execute(
                 "SELECT doc_id FROM documents WHERE source IN (SELECT source FROM _src) ORDER BY source, locator"
@@ -704,7 +704,7 @@ class Store:
         # every segment's sentiment for each page made writing an output file grow with the square of its rows
         page_segs, page_sent = "SELECT seg_id, doc_id FROM segments", ""
         if doc_ids is not None:
-            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
+            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))  # str even when empty
             filt = "AND s.doc_id IN (SELECT doc_id FROM _ids)"
             page_segs += " WHERE doc_id IN (SELECT doc_id FROM _ids)"
             page_sent = "WHERE seg_id IN (SELECT seg_id FROM page_segs)"
@@ -714,7 +714,7 @@ class Store:
                     FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ? {filt}
                     GROUP BY s.doc_id, c.theme""", params).df()
             # the documents coded by the coder are those the query above found: no second pass over the codes
-            self.con.register("_coded", pd.DataFrame({"doc_id": long["doc_id"].unique()}))
+            self.con.register("_coded", pd.DataFrame({"doc_id": long["doc_id"].unique()}, dtype=object))
             docs = self.con.execute(
                 f"""WITH page_segs AS ({page_segs}),
                     seg_sent AS (
@@ -894,7 +894,7 @@ class Store:
         if not recode:
             where.append("NOT EXISTS (SELECT 1 FROM codes c WHERE c.seg_id = s.seg_id AND c.coder = ?)")
         if doc_ids is not None:
-            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
+            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
             where.append("s.doc_id IN (SELECT doc_id FROM _ids)")
         if sources is not None:
             listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
@@ -944,7 +944,8 @@ class Store:
     def segment_context(self, seg_ids: list[str]) -> pd.DataFrame:
         """The segments ``seg_ids`` (those that exist) with where they come from: seg_id, doc_id, kind, text,
         speaker, source, locator, question, in the order of ``seg_ids``."""
-        self.con.register("_want", pd.DataFrame({"seg_id": list(seg_ids), "_pos": range(len(seg_ids))}))
+        self.con.register("_want", pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object),
+                                                "_pos": range(len(seg_ids))}))
         try:
             return self.con.execute(
                 """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question

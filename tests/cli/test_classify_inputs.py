@@ -208,3 +208,20 @@ def test_document_scores_of_a_page_equal_those_rows_of_the_whole(tmp_path):
             part = store.document_scores(coder, doc_ids=page)
             pd.testing.assert_frame_equal(part, whole.loc[part.index, part.columns], check_dtype=False)
             assert sorted(part.index) == sorted(page)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_output_of_a_file_whose_every_row_is_rejected(cli, db_path, tmp_path, suffix):
+    """No row has text: the rows are rejects with their reason, and the output file has the input's columns and
+    evalnlp's, and no rows (it used to fail on an empty list of documents with a traceback)."""
+    (tmp_path / "empty.csv").write_text("id,ward,feedback\n1,W1,\n2,W2,   \n", encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    result = cli("classify", str(tmp_path / "empty.csv"), "--text", "feedback", "--id", "id", "--codebook", "fft",
+                 "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "n_rejected 2" in result.output
+    written = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out)
+    assert len(written) == 0
+    assert list(written.columns[:3]) == ["id", "ward", "feedback"] and "themes" in written.columns
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 2
