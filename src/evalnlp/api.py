@@ -577,15 +577,10 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             run.counts(n_in=n_coded, n_ok=n_coded, n_rejected=0)
         out_path = None
         if output is not None:
-            from evalnlp.tablefile import write_table
-
             t0 = time.perf_counter()
             columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
-            if sources is not None:
-                out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
-                                        page=batch_size)
-            else:
-                out_path = write_table(coded_documents(store, cb, coder_id, columns=columns), output)
+            out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
+                                    page=batch_size)
             timings["write output file"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         counts = store.theme_counts(coder_id, run_id)
@@ -602,108 +597,83 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                           timings=timings)
 
 
-def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str],
-                 columns: list[str], page: int) -> Path:
-    """``classify FILE --output``: the rows of :func:`coded_documents` for the documents of ``sources``,
-    written one page of ``page`` documents at a time for CSV, TSV, JSONL and Parquet (so memory does not grow
-    with the input), in one piece for a workbook or JSON. Every page has the same input columns: those of the
-    input files that any of the documents has, in the files' order."""
+def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str] | None,
+                 columns: Sequence[str] | None, page: int) -> Path:
+    """``classify --output``: the rows of :func:`coded_documents` (of the documents of ``sources``, or every
+    document the coder coded), written one page of ``page`` documents at a time for CSV, TSV, JSONL and Parquet
+    (so memory does not grow with the input), in one piece for a workbook or JSON."""
     from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
 
-    doc_ids, names = store.coded_document_ids(coder_id, sources)
-    if len(doc_ids) <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
-        return write_table(coded_documents(store, cb, coder_id, doc_ids=doc_ids, columns=columns), output)
-    present = set(names)
-    order = [c for c in dict.fromkeys(columns) if c in present]
-    order += sorted(present.difference(order))
-
-    def pages():
-        for first in range(0, len(doc_ids), page):
-            yield coded_documents(store, cb, coder_id, doc_ids=doc_ids[first:first + page], columns=order,
-                                  all_columns=order)
-
-    return write_table_pages(pages(), output)
+    plan = store.output_plan(coder_id, sources=sources)
+    pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page)
+    if plan.n <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
+        return write_table(pd.concat(list(pages), ignore_index=True), output)
+    return write_table_pages(pages, output)
 
 
-def coded_documents(store: Store, cb, coder_id: str, *, doc_ids: list[str] | None = None,
-                    columns: Sequence[str] | None = None,
-                    all_columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per document: the input row's columns, then evalnlp's ``source``, ``locator``, ``question``,
-    ``text``, ``themes``, ``score_<theme>`` and ``sentiment``.
+def coded_documents(store: Store, cb, coder_id: str, *, sources: list[str] | None = None,
+                    columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per document coded by ``coder_id`` (of ``sources``, when given): the input row's columns, then
+    evalnlp's ``source``, ``locator``, ``question``, ``text``, ``themes``, ``score_<theme>`` and ``sentiment``.
 
     The input columns are the document's stored metadata and its row's text columns, each under its own
     name with its own values (a row with several text columns gives one document per column; each of them
     carries the row's other answers too). They come in the order of ``columns`` (the input files' column
-    names) where given, then in the order they are found. An evalnlp column whose name an input column has
-    is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`). With ``all_columns`` the input columns are
-    exactly those, in that order (empty where a document has no value), so that pages of one output agree.
+    names) where given, then in the order they are first found. An evalnlp column whose name an input column
+    has is written as ``evalnlp_<name>`` (see :mod:`evalnlp.columns`).
 
     A document coded by several segments (sentences, testimonials) gets every theme any of them got, the
     highest score per theme, and ``mixed`` sentiment when its segments disagree between positive and negative,
     else the label most of its segments have (a tie goes to mixed, then negative, then positive, then neutral).
     """
+    plan = store.output_plan(coder_id, sources=sources)
+    pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=max(plan.n, 1))
+    return pd.concat(list(pages), ignore_index=True)
+
+
+def _coded_pages(store: Store, cb, coder_id: str, plan, *, sources: list[str] | None,
+                 columns: Sequence[str] | None, page: int) -> Iterator[pd.DataFrame]:
+    """The pages of :func:`coded_documents`, each with the same columns (at least one page, empty when no
+    document was coded)."""
     from evalnlp.columns import beside_input
 
-    ours_names = (["source", "locator", "question", "text", "themes"] + [f"score_{t}" for t in cb.theme_ids]
-                  + ["sentiment"])
-    wide = store.document_scores(coder_id, doc_ids=doc_ids)
-    if wide.empty:
-        return beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))),
-                            pd.DataFrame(columns=ours_names))
-    user = _input_columns(wide, columns)
-    if all_columns is not None:
-        user = user.reindex(columns=list(all_columns)).astype(object)
-        user = user.where(user.notna(), None)
-    ours = wide[["source", "locator", "question", "text"]].copy()
-    assigned = []
-    for t in cb.theme_ids:
-        col = wide.get(f"assigned_{t}")
-        assigned.append(col.fillna(False).astype(bool) if col is not None else pd.Series(False, index=wide.index))
-    ours["themes"] = [";".join(t for t, flag in zip(cb.theme_ids, row) if flag) for row in zip(*assigned)]
-    for t in cb.theme_ids:  # scores under SCORE_FLOOR are not stored: written as 0
-        col = wide.get(f"score_{t}")
-        ours[f"score_{t}"] = col.fillna(0.0).to_numpy() if col is not None else 0.0
-    ours["sentiment"] = wide["sentiment"]
-    return beside_input(user, ours)
-
-
-def _input_columns(wide: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
-    """The input columns of each document of ``wide`` (from :meth:`Store.document_scores`): its metadata
-    attributes and the text columns of its row, index as ``wide``."""
-    attrs = pd.DataFrame.from_records([_attrs_dict(a) for a in wide["attrs"]], index=wide.index)
-    # A tabular document's question is the name of the column its text came from. The row's other answers
-    # are its sibling documents (same source and locator); where a locator is not unique (a repeated --id)
-    # they cannot be told apart and are left empty rather than guessed.
-    questions = list(dict.fromkeys(wide["question"].dropna()))
-    texts = pd.DataFrame(index=wide.index)
-    if questions:
-        key = wide["source"].astype(str) + "\x1f" + wide["locator"].astype(str)
-        own = pd.DataFrame({"key": key, "question": wide["question"], "text": wide["text"]}).dropna(
-            subset=["question"])
-        unique = own.drop_duplicates(["key", "question"], keep=False)
-        by_row = unique.pivot(index="key", columns="question", values="text")
-        for q in questions:
-            values = key.map(by_row[q]) if q in by_row.columns else pd.Series(None, index=wide.index)
-            texts[q] = values.astype(object).where(wide["question"] != q, wide["text"])
-    found = list(dict.fromkeys([*attrs.columns, *texts.columns]))
+    ours = (["source", "locator", "question", "text", "themes"] + [f"score_{t}" for t in cb.theme_ids]
+            + ["sentiment"])
+    found = list(dict.fromkeys([k for k, _ in plan.attrs] + list(plan.questions)))
     order = [c for c in dict.fromkeys(columns or []) if c in found]
     order += [c for c in found if c not in order]
-    out = pd.DataFrame(index=wide.index)
-    for name in order:
-        value = texts[name] if name in texts.columns else None
-        if name in attrs.columns:  # a column that is text in one file and metadata in another
-            value = attrs[name] if value is None else value.where(value.notna(), attrs[name])
-        out[name] = value.astype(object).where(value.notna(), None)
-    return out
+    if plan.n == 0:
+        yield beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))), pd.DataFrame(columns=ours))
+        return
+    for raw in store.output_pages(coder_id, cb.theme_ids, plan, sources=sources, page=page):
+        yield beside_input(_input_columns(raw, plan, order), raw[ours])
 
 
-def _attrs_dict(value: Any) -> dict:
+def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
+    """The input columns ``order`` of a page of :meth:`Store.output_pages`: a question's column is the text
+    the row gave it, an attribute's its value; a name that is a text column in one file and metadata in
+    another takes the text where there is one. Missing values are None."""
     import json
 
-    if not isinstance(value, str):
-        return {}
-    parsed = json.loads(value)
-    return parsed if isinstance(parsed, dict) else {}
+    questions = {q: i for i, q in enumerate(plan.questions)}
+    attrs = {k: (i, plain) for i, (k, plain) in enumerate(plan.attrs)}
+    out = {}
+    for name in order:
+        value = None
+        if name in questions:
+            own = raw["question"] == name
+            value = raw["text"].astype(object).where(own)
+            if len(questions) > 1:  # the row's answer to another text column: a sibling document's text
+                value = value.where(own, raw[f"_q{questions[name]}"].astype(object))
+        if name in attrs:
+            i, plain = attrs[name]
+            attr = raw[f"_a{i}"].astype(object)
+            if not plain:  # numbers, booleans, lists as their JSON values (not all turned to floats)
+                attr = pd.Series([json.loads(v) if isinstance(v, str) else None for v in attr], index=raw.index,
+                                 dtype=object)
+            value = attr if value is None else value.where(value.notna(), attr)
+        out[name] = value.where(value.notna(), None)
+    return pd.DataFrame(out, index=raw.index, columns=order)
 
 
 @dataclass

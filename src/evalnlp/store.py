@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -695,70 +696,104 @@ class Store:
         finally:
             self.con.unregister("_src")
 
-    def document_scores(self, coder: str, *, doc_ids: list[str] | None = None) -> pd.DataFrame:
-        """One row per document coded by ``coder``: source, locator, question, text, attrs, sentiment and,
-        per theme, ``score_<theme>`` (highest over its segments) and ``assigned_<theme>`` (any segment)."""
-        params: list[Any] = [coder]
-        filt = ""
-        # with doc_ids (a page of the output), the sentiment of those documents' segments only: aggregating
-        # every segment's sentiment for each page made writing an output file grow with the square of its rows
-        page_segs, page_sent = "SELECT seg_id, doc_id FROM segments", ""
-        if doc_ids is not None:
-            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))  # str even when empty
-            filt = "AND s.doc_id IN (SELECT doc_id FROM _ids)"
-            page_segs += " WHERE doc_id IN (SELECT doc_id FROM _ids)"
-            page_sent = "WHERE seg_id IN (SELECT seg_id FROM page_segs)"
-        try:
-            long = self.con.execute(
-                f"""SELECT s.doc_id, c.theme, max(c.score) AS score, bool_or(c.assigned) AS assigned
-                    FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ? {filt}
-                    GROUP BY s.doc_id, c.theme""", params).df()
-            # the documents coded by the coder are those the query above found: no second pass over the codes
-            self.con.register("_coded", pd.DataFrame({"doc_id": long["doc_id"].unique()}, dtype=object))
-            docs = self.con.execute(
-                f"""WITH page_segs AS ({page_segs}),
-                    seg_sent AS (
-                        SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment {page_sent} GROUP BY seg_id),
-                    label_counts AS (
-                        SELECT s.doc_id, x.label, count(*) AS n
-                        FROM page_segs s JOIN seg_sent x USING (seg_id) GROUP BY s.doc_id, x.label),
-                    doc_sent AS (  -- the most frequent label; a tie goes to the more telling label
-                        SELECT doc_id,
-                               CASE WHEN bool_or(label = 'positive') AND bool_or(label = 'negative') THEN 'mixed'
-                                    ELSE arg_max(label, n * 10 + CASE label WHEN 'mixed' THEN 3 WHEN 'negative'
-                                                 THEN 2 WHEN 'positive' THEN 1 ELSE 0 END) END AS sentiment
-                        FROM label_counts GROUP BY doc_id)
-                    SELECT d.doc_id, d.source, d.locator, d.question, d.text, CAST(d.attrs AS VARCHAR) AS attrs,
-                           ds.sentiment
-                    FROM documents d LEFT JOIN doc_sent ds USING (doc_id)
-                    WHERE d.doc_id IN (SELECT doc_id FROM _coded)
-                    ORDER BY d.source, d.question, d.rowid""").df()
-        finally:
-            if doc_ids is not None:
-                self.con.unregister("_ids")
-            self.con.unregister("_coded")
-        if docs.empty:
-            return docs
-        score = long.pivot(index="doc_id", columns="theme", values="score").add_prefix("score_")
-        assigned = long.pivot(index="doc_id", columns="theme", values="assigned").add_prefix("assigned_")
-        return docs.set_index("doc_id").join(score).join(assigned)
+    # ---- the coded documents as a table (``classify --output``) -------------------------------------
 
-    def coded_document_ids(self, coder: str, sources: list[str]) -> tuple[list[str], list[str]]:
-        """For ``classify --output`` page by page: the ids of the documents of ``sources`` coded by ``coder``,
-        in the order :meth:`document_scores` gives them, and the names their rows have as input columns (the
-        keys of their attrs and their questions)."""
-        listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
-        docs = f"""SELECT d.doc_id, d.source, d.question, d.rowid AS r, d.attrs FROM documents d
-                   WHERE d.source IN ({listed}) AND d.doc_id IN (
-                       SELECT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)"""
-        ids = [r[0] for r in self.con.execute(
-            f"SELECT doc_id FROM ({docs}) ORDER BY source, question, r", [coder]).fetchall()]
-        names = [r[0] for r in self.con.execute(
-            f"""SELECT DISTINCT k FROM (
-                    SELECT unnest(json_keys(attrs)) AS k FROM ({docs})
-                    UNION ALL SELECT question FROM ({docs}) WHERE question IS NOT NULL)""",
-            [coder, coder]).fetchall()]
-        return ids, names
+    def output_plan(self, coder: str, *, sources: list[str] | None = None) -> OutputPlan:
+        """What the table of documents coded by ``coder`` (of ``sources``, when given) will hold: how many
+        documents, their metadata attributes (name, and whether every value is text) in the order they are first
+        met, and the questions their texts answer, in the same order. See :meth:`output_pages`."""
+        filt = ""
+        if sources is not None:
+            filt = f"AND d.source IN ({', '.join(_sql_str(x) for x in sources) or 'NULL'})"
+        docs = f"""SELECT d.source, d.question, d.rowid AS r, d.attrs FROM documents d
+                   WHERE d.doc_id IN (SELECT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)
+                   {filt}"""
+        # documents read from one file share their attribute names: a handful of groups, in output order
+        groups = self.con.execute(
+            f"""SELECT CASE WHEN json_type(attrs) = 'OBJECT' THEN json_keys(attrs) ELSE [] END AS names, question,
+                       count(*) AS n, min(struct_pack(s := source, q := question, r := r)) AS first
+                FROM ({docs}) GROUP BY ALL ORDER BY first""", [coder]).fetchall()
+        names = list(dict.fromkeys(k for g in groups for k in g[0]))
+        questions = list(dict.fromkeys(g[1] for g in groups if g[1] is not None))
+        plain = [True] * len(names)
+        if names:
+            checks = ", ".join(f"bool_and(coalesce(json_type({_json_get('attrs', k, text=False, raw=True)}), 'NULL') "
+                               "IN ('VARCHAR', 'NULL'))" for k in names)
+            plain = [bool(x) for x in self.con.execute(f"SELECT {checks} FROM ({docs})", [coder]).fetchall()[0]]
+        return OutputPlan(n=sum(g[2] for g in groups), attrs=list(zip(names, plain)), questions=questions)
+
+    def output_pages(self, coder: str, theme_ids: list[str], plan: OutputPlan, *,
+                     sources: list[str] | None = None, page: int = 100_000) -> Iterator[pd.DataFrame]:
+        """The documents of ``plan`` (from :meth:`output_plan`) one page of ``page`` rows at a time, in the
+        order source, question, then as stored: source, locator, question, text, themes (the ids of the themes
+        any of its segments was assigned, in ``theme_ids`` order, joined by ``;``), ``score_<theme>`` (the
+        highest over its segments, 0 where none was stored), sentiment (the label most of its segments
+        have, ``mixed`` when they include positive and negative), then per
+        question of the plan ``_q<i>``, the text the document's row gave that question when it is not the
+        document's own question (empty where the row's documents cannot be told apart), and per attribute
+        ``_a<i>``, its value (as JSON text where not every value is text).
+
+        Everything is counted in the store, in one pass over the codes and the sentiment, and a page of texts
+        is read by its documents' places in the store, so Python holds one page whatever the size of the store
+        and reading a page does not scan the others (when the documents were stored in output order, as a
+        file's rows are)."""
+        src = ""
+        if sources is not None:
+            src = ("WHERE doc_id IN (SELECT doc_id FROM documents WHERE source IN ("
+                   + (", ".join(_sql_str(x) for x in sources) or "NULL") + "))")
+        themes = [(i, _sql_str(t)) for i, t in enumerate(theme_ids)]
+        per_theme = "".join(
+            f", max(c.score) FILTER (WHERE c.theme = {t}) AS s{i}, bool_or(c.assigned) FILTER (WHERE c.theme = {t}) AS a{i}"
+            for i, t in themes)
+        themes_sql = ("concat_ws(';', " + ", ".join(f"CASE WHEN sc.a{i} THEN {t} END" for i, t in themes) + ")"
+                      if themes else "''")
+        scores_sql = "".join(f", coalesce(sc.s{i}, 0.0) AS {_sql_ident('score_' + theme_ids[i])}" for i, _ in themes)
+        qs = [_sql_str(q) for q in plan.questions]
+        sib_sql = sib_join = q_sql = ""
+        if len(qs) > 1:  # a row's answers to the other text columns are its sibling documents
+            sib_cols = ", ".join(f"max(text) FILTER (WHERE question = {q}) AS q{i}" for i, q in enumerate(qs))
+            sib_sql = f""", sib AS (
+                SELECT source, locator, {sib_cols} FROM (
+                    SELECT source, locator, question, any_value(text) AS text FROM documents
+                    WHERE question IS NOT NULL AND doc_id IN (SELECT doc_id FROM scores)
+                    GROUP BY source, locator, question HAVING count(*) = 1)
+                GROUP BY source, locator)"""
+            sib_join = "LEFT JOIN sib ON sib.source = d.source AND sib.locator IS NOT DISTINCT FROM d.locator"
+            q_sql = "".join(f", CASE WHEN d.question = {q} THEN NULL ELSE sib.q{i} END AS _q{i}"
+                            for i, q in enumerate(qs))
+        a_sql = "".join(f", {_json_get('d.attrs', k, text=plain)} AS _a{i}" for i, (k, plain) in enumerate(plan.attrs))
+        o_cols = ", ".join(["o.themes"] + [f"o.{_sql_ident('score_' + t)}" for t in theme_ids] + ["o.sentiment"]
+                           + [f"o._q{i}" for i in range(len(qs) if len(qs) > 1 else 0)])
+        # First every document's codes and sentiment, small rows without its text, numbered in output order;
+        # then each page joins its documents' text and attributes by their place in the store, which a range
+        # of rowids finds without reading the rest of the table.
+        self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
+            WITH scores AS (
+                SELECT s.doc_id{per_theme}
+                FROM codes c JOIN (SELECT seg_id, doc_id FROM segments {src}) s USING (seg_id)
+                WHERE c.coder = ? GROUP BY s.doc_id),
+            seg_sent AS (
+                SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
+            label_counts AS (
+                SELECT s.doc_id, x.label, count(*) AS n
+                FROM (SELECT seg_id, doc_id FROM segments {src}) s JOIN seg_sent x USING (seg_id)
+                GROUP BY s.doc_id, x.label),
+            doc_sent AS ({_DOC_SENTIMENT_SQL}){sib_sql}
+            SELECT d.rowid AS r, {themes_sql} AS themes{scores_sql}, ds.sentiment{q_sql}
+            FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id) {sib_join}
+            ORDER BY d.source, d.question, d.rowid""", [coder])  # the table's rows keep this order: its rowid
+        try:
+            bounds = self.con.execute(
+                "SELECT min(rowid), max(rowid), min(r), max(r) FROM _out_rows GROUP BY rowid // ? ORDER BY 1",
+                [page]).fetchall()
+            for first, last, r_min, r_max in bounds:
+                yield self.con.execute(
+                    f"""SELECT d.source, d.locator, d.question, d.text, {o_cols}{a_sql}
+                        FROM (SELECT rowid AS pos, * FROM _out_rows WHERE rowid BETWEEN ? AND ?) o
+                        JOIN (SELECT rowid AS r, * FROM documents WHERE rowid BETWEEN ? AND ?) d USING (r)
+                        ORDER BY o.pos""", [first, last, r_min, r_max]).df()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _out_rows")
 
     # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
 
@@ -1534,6 +1569,37 @@ def _natural(column: str) -> str:
     Values are ordered by their text with the numbers blanked out, then by their numbers, then as text."""
     return (f"regexp_replace({column}, '[0-9]+', '#', 'g'), "
             f"CAST(regexp_extract_all({column}, '[0-9]+') AS DOUBLE[]), {column}")
+
+
+# A document's sentiment from ``label_counts`` (doc_id, label, n: its segments' labels): ``mixed`` when they
+# include positive and negative, else the most frequent label; a tie goes to the more telling label.
+_DOC_SENTIMENT_SQL = """SELECT doc_id,
+       CASE WHEN bool_or(label = 'positive') AND bool_or(label = 'negative') THEN 'mixed'
+            ELSE arg_max(label, n * 10 + CASE label WHEN 'mixed' THEN 3 WHEN 'negative' THEN 2
+                                                    WHEN 'positive' THEN 1 ELSE 0 END) END AS sentiment
+    FROM label_counts GROUP BY doc_id"""
+
+
+@dataclass
+class OutputPlan:
+    """The shape of a table of coded documents (:meth:`Store.output_plan`)."""
+
+    n: int  # documents
+    attrs: list[tuple[str, bool]]  # metadata attribute names, each with whether all its values are text
+    questions: list[str]  # the questions the documents' texts answer (tabular input: its text columns)
+
+
+def _json_get(column: str, key: str, *, text: bool, raw: bool = False) -> str:
+    """SQL for the value under ``key`` of the JSON object in ``column``: as text (a JSON string's content) when
+    ``text``, else as JSON text (as JSON with ``raw``); NULL when missing or null."""
+    op = "->>" if text else "->"
+    if not key.startswith(("$", "/")):
+        expr = f"{column}{op}{_sql_str(key)}"  # a plain string is the key itself
+    elif '"' not in key:
+        expr = f"""{column}{op}{_sql_str('$."' + key + '"')}"""
+    else:
+        expr = f"""json_transform({column}, '"MAP(VARCHAR, JSON)"')[{_sql_str(key)}]{op}'$'"""
+    return expr if text or raw else f"CAST({expr} AS VARCHAR)"
 
 
 def _sql_str(value: str) -> str:

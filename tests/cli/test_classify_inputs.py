@@ -183,31 +183,164 @@ def test_the_same_file_again_updated_in_place_or_copied_elsewhere_is_still_read(
         assert con.execute("SELECT count(*), count(DISTINCT sha256) FROM inputs").fetchone() == (3, 2)
 
 
-def test_document_scores_of_a_page_equal_those_rows_of_the_whole(tmp_path):
-    """A page of documents (the output written page by page) gets the same themes, scores and document
-    sentiment as those documents have in the whole table, when documents have several sentences whose
-    sentiment differs and a second run re-coded some of them."""
+def _expected_rows(con, coder: str, theme_ids: list[str]) -> dict[str, dict]:
+    """Each coded document's themes, scores and sentiment worked out in Python from the stored rows: the
+    oracle for the output written from the store."""
+    segs = dict(con.execute("SELECT seg_id, doc_id FROM segments").fetchall())
+    out: dict[str, dict] = {}
+    for seg_id, theme, score, assigned in con.execute(
+            "SELECT seg_id, theme, score, assigned FROM codes WHERE coder = ?", [coder]).fetchall():
+        row = out.setdefault(segs[seg_id], {"scores": {}, "themes": set(), "labels": []})
+        row["scores"][theme] = max(row["scores"].get(theme, 0.0), score or 0.0)
+        if assigned:
+            row["themes"].add(theme)
+    latest: dict[str, tuple[str, str]] = {}
+    for seg_id, label, run_id in con.execute("SELECT seg_id, label, run_id FROM sentiment").fetchall():
+        if seg_id not in latest or run_id > latest[seg_id][1]:
+            latest[seg_id] = (label, run_id)
+    for seg_id, (label, _) in latest.items():
+        if segs[seg_id] in out:
+            out[segs[seg_id]]["labels"].append(label)
+    rank = {"mixed": 3, "negative": 2, "positive": 1}
+    for row in out.values():
+        labels = row.pop("labels")
+        if not labels:
+            row["sentiment"] = None
+        elif "positive" in labels and "negative" in labels:
+            row["sentiment"] = "mixed"
+        else:
+            row["sentiment"] = max(set(labels), key=lambda x: (labels.count(x), rank.get(x, 0)))
+        row["themes"] = ";".join(t for t in theme_ids if t in row["themes"])
+    return out
+
+
+def test_output_pages_agree_with_the_codes_worked_out_from_the_store(tmp_path):
+    """Documents of several sentences whose sentiment differs, a later run that re-labels some sentences, and
+    two files stored out of output order: every page of the output, whatever its size, has each document's
+    themes, highest scores and sentiment as worked out in Python from the stored codes, in the order source,
+    question, row."""
     from evalnlp import api
+    from evalnlp.codebook import load_codebook
     from evalnlp.store import Store
 
     rows = ["The nurses were kind. The food was awful and cold.", "Lovely staff. Clean ward. Thank you.",
             "Nobody answered the bell. I waited hours.", "The parking was fine.",
             "Great doctors but the discharge took all day. Rude porter.", "No comment."] * 3
-    pd.DataFrame({"id": range(len(rows)), "feedback": rows}).to_csv(tmp_path / "in.csv", index=False)
+    for name in ("b", "a"):  # b's documents are stored first and written second
+        pd.DataFrame({"id": range(len(rows)), "ward": [f"{name}{i % 4}" for i in range(len(rows))],
+                      "feedback": rows}).to_csv(tmp_path / f"{name}.csv", index=False)
+    cb = load_codebook("fft")
     with Store(tmp_path / "s.duckdb") as store:
-        api.classify(store, [tmp_path / "in.csv"], text=["feedback"], id="id", codebook="fft", sentiment=True,
-                     unit="sentence")
-        coder = store.con.execute("SELECT DISTINCT coder FROM codes").fetchone()[0]
+        for name in ("b", "a"):
+            api.classify(store, [tmp_path / f"{name}.csv"], text=["feedback"], id="id", codebook="fft",
+                         sentiment=True, unit="sentence")
+        coder = store.con.execute("SELECT DISTINCT coder FROM codes").fetchall()[0][0]
         # a later run labels one sentence of each document negative: the latest run's label counts
         store.con.execute("""INSERT INTO sentiment SELECT seg_id, 'negative', 0.9, coder, 'zz-later-run'
                              FROM sentiment WHERE seg_id IN (SELECT min(seg_id) FROM segments GROUP BY doc_id)""")
-        whole = store.document_scores(coder)
-        assert whole["sentiment"].nunique() >= 2
-        ids = list(whole.index)
-        for page in (ids[:5], ids[5:11], ids[11:]):
-            part = store.document_scores(coder, doc_ids=page)
-            pd.testing.assert_frame_equal(part, whole.loc[part.index, part.columns], check_dtype=False)
-            assert sorted(part.index) == sorted(page)
+        expected = _expected_rows(store.con, coder, cb.theme_ids)
+        ids = dict(store.con.execute("SELECT source || '/' || locator, doc_id FROM documents").fetchall())
+        plan = store.output_plan(coder)
+        assert plan.n == len(expected) == 2 * len(rows) and plan.questions == ["feedback"]
+        for page in (4, 7, 1000):
+            pages = list(store.output_pages(coder, cb.theme_ids, plan, page=page))
+            assert [len(p) for p in pages[:-1]] == [page] * (len(pages) - 1)
+            got = pd.concat(pages, ignore_index=True)
+            assert list(got["source"]) == ["a.csv"] * len(rows) + ["b.csv"] * len(rows)
+            assert [int(x.split("=")[-1]) for x in got["locator"]] == list(range(len(rows))) * 2
+            assert got["sentiment"].nunique() >= 2
+            for _, row in got.iterrows():
+                want = expected[ids[f"{row['source']}/{row['locator']}"]]
+                assert row["themes"] == want["themes"] and row["sentiment"] == want["sentiment"]
+                assert [row[f"score_{t}"] for t in cb.theme_ids] == pytest.approx(
+                    [want["scores"].get(t, 0.0) for t in cb.theme_ids])
+
+
+def test_output_written_page_by_page_keeps_every_text_column_of_each_row(tmp_path):
+    """A file with two text columns gives two documents per row, stored question by question; written page by
+    page, each output row still carries the row's answer to the other column (the pages used to hold only
+    their own documents, so the other column came out empty)."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    n = 9
+    pd.DataFrame({"id": [f"r{i}" for i in range(n)], "liked": [f"The nurses were kind to me, visit {i}." for i in range(n)],
+                  "improve": [f"Parking was awful on visit {i}." if i != 4 else "" for i in range(n)],
+                  "ward": [f"W{i}" for i in range(n)]}).to_csv(tmp_path / "in.csv", index=False)
+    written = {}
+    for name, page in (("whole", 100_000), ("paged", 4)):
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            api.classify(store, [tmp_path / "in.csv"], text=["liked", "improve"], id="id", codebook="fft",
+                         output=tmp_path / f"{name}.csv", sentiment=True, batch_size=page)
+        written[name] = pd.read_csv(tmp_path / f"{name}.csv", dtype=str, keep_default_na=False)
+    paged = written["paged"]
+    assert len(paged) == 2 * n - 1  # the empty answer is a reject
+    for _, row in paged.iterrows():
+        i = int(row["id"][1:])
+        assert row["liked"] == f"The nurses were kind to me, visit {i}."
+        assert row["improve"] == (f"Parking was awful on visit {i}." if i != 4 else "")
+        assert row["ward"] == f"W{i}"
+    pd.testing.assert_frame_equal(paged, written["whole"])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_output_keeps_metadata_values_and_names_a_json_path_would_misread(tmp_path, suffix):
+    """Metadata columns with numbers, flags and missing values, and names a JSON path would read as a path
+    (``$``, ``/``, dots, quotes), come out with the values read from the input, paged or not."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    frame = pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e"],
+        "age": pd.array([34, None, 51, 28, 40], dtype="Int64"),
+        "consent": [True, False, True, None, True],
+        "$cost": ["10", "20", None, "40", "50"],
+        "/path": ["x", "y", "z", "w", "v"],
+        "a.b": ["1", "2", "3", "4", "5"],
+        'say "hi"': ["h1", None, "h3", "h4", "h5"],
+        "feedback": ["The nurses were kind.", "The food was cold.", "Parking was hard.", "Lovely staff.",
+                     "I waited hours."],
+    })
+    frame.to_parquet(tmp_path / "in.parquet", index=False)
+    meta = [c for c in frame.columns if c not in ("id", "feedback")]
+    files = []
+    for page in (100_000, 2):
+        out = tmp_path / f"out{page}{suffix}"
+        with Store(tmp_path / f"s{page}.duckdb") as store:
+            api.classify(store, [tmp_path / "in.parquet"], text=["feedback"], id="id", meta=meta,
+                         codebook="fft", output=out, sentiment=False, batch_size=page)
+        got = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out, dtype=str, keep_default_na=False)
+        got = got.astype(object).where(got.notna(), "")
+        assert list(got.columns[:len(frame.columns)]) == list(frame.columns)
+        assert got["age"].tolist() == ["34", "", "51", "28", "40"]  # as the reader gives them: text
+        assert got["consent"].tolist() == ["true", "false", "true", "", "true"]
+        assert got["$cost"].tolist() == ["10", "20", "", "40", "50"]
+        assert got["/path"].tolist() == ["x", "y", "z", "w", "v"] and got["a.b"].tolist() == list("12345")
+        assert got['say "hi"'].tolist() == ["h1", "", "h3", "h4", "h5"]
+        files.append(got)
+    pd.testing.assert_frame_equal(files[0], files[1])
+
+
+def test_output_gives_stored_json_values_their_own_types(tmp_path):
+    """A store whose attributes hold JSON numbers and flags (written by another tool, say) gives them as numbers
+    and flags, whichever page they are on; a name whose values are all text stays text."""
+    from evalnlp import api
+    from evalnlp.codebook import load_codebook
+    from evalnlp.store import Store
+
+    pd.DataFrame({"id": ["a", "b", "c"], "feedback": ["The nurses were kind.", "The food was cold.",
+                                                      "Parking was hard."]}).to_csv(tmp_path / "in.csv", index=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [tmp_path / "in.csv"], text=["feedback"], id="id", codebook="fft", sentiment=False)
+        store.con.execute("""UPDATE documents SET attrs = CASE locator
+            WHEN 'id=a' THEN '{"n": 5, "ok": true, "$w": "x"}' WHEN 'id=b' THEN '{"n": 2.5, "ok": null}'
+            ELSE '{"n": null, "$w": "z"}' END""")
+        coder = store.con.execute("SELECT DISTINCT coder FROM codes").fetchall()[0][0]
+        got = api.coded_documents(store, load_codebook("fft"), coder)
+    assert list(got.columns[:3]) == ["n", "ok", "$w"]
+    assert got["n"].tolist()[:2] == [5, 2.5] and got["n"].tolist()[2] is None
+    assert got["ok"].tolist() == [True, None, None]
+    assert got["$w"].tolist() == ["x", None, "z"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
