@@ -161,3 +161,30 @@ def _check_the_interruption_record(typer, _app):
 
     with pytest.raises(RuntimeError, match="a real failure"):  # the record does not outlive its command
         failing()
+
+
+@pytest.mark.parametrize("reported", [False, True])
+def test_ctrl_c_outside_a_commands_own_handling_still_exits_130_with_one_line(monkeypatch, capfd, reported):
+    """A Ctrl-C that reaches the entry point itself (a second one while the first is being reported, or one
+    before the command's handler is in place) ends as exit 130 with the one line, not a death by signal, and
+    the process ignores further Ctrl-C on its way out."""
+    import evalnlp.cli as cli_pkg
+    from evalnlp.cli import _app
+
+    def interrupted(**kwargs):
+        if reported:  # the command said it already
+            _app.err_console.print(INTERRUPTED)
+            monkeypatch.setattr(_app, "_INTERRUPT_REPORTED", True)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_pkg, "app", interrupted)
+    monkeypatch.setattr(_app, "_INTERRUPT_REPORTED", False)  # as in a fresh process
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli_pkg.main(["runs"])
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert info.value.code == 130
+    assert capfd.readouterr().err.strip().splitlines() == [INTERRUPTED]

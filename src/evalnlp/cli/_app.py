@@ -159,6 +159,7 @@ def _interrupt_message() -> str:
 
 
 _SIGINT_SEEN = False
+_INTERRUPT_REPORTED = False  # a command said what its interruption left: the process exits 130
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
@@ -177,8 +178,8 @@ def _watch_sigint() -> Iterator[None]:
     import signal
     import threading
 
-    global _SIGINT_SEEN
-    _SIGINT_SEEN = False
+    global _SIGINT_SEEN, _INTERRUPT_REPORTED
+    _SIGINT_SEEN = _INTERRUPT_REPORTED = False
     ours = threading.current_thread() is threading.main_thread() and \
         signal.getsignal(signal.SIGINT) is signal.default_int_handler
     if ours:
@@ -228,7 +229,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                     error(exc.render(option_spelling(_current_ctx)))
                     raise typer.Exit(1) from None
                 raise
+            global _INTERRUPT_REPORTED
             err_console.print(Text(_interrupt_message()), soft_wrap=True)
+            _INTERRUPT_REPORTED = True
             raise typer.Exit(130) from None
 
     return wrapper
