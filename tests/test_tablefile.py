@@ -66,3 +66,29 @@ def test_parquet_written_page_by_page_keeps_every_value_whatever_each_page_holds
     assert back["code"].tolist() == ["1", "2", "x7", "8"]
     assert back["score"].tolist() == [0.5, 0.25, 1.0, 0.0]
     assert [p.name for p in tmp_path.iterdir()] == ["paged.parquet"]  # no parts left behind
+
+
+@pytest.mark.parametrize("differs_at", [None, 1, 3])
+def test_parquet_pages_of_one_type_go_straight_into_the_file_and_a_page_that_differs_is_joined(tmp_path, differs_at):
+    """Pages whose columns keep their types are written straight into one file, a row group each; when a later
+    page's types differ, the pages already written and the rest are joined into one file that holds every
+    value. Either way the file reads back as the pages put together, and nothing else is left in the folder."""
+    import pyarrow.parquet as pq
+
+    from evalnlp.tablefile import write_table_pages
+
+    pages = [pd.DataFrame({"id": [f"r{k}{i}" for i in range(3)], "score": [k + 0.5, k + 0.25, 0.0],
+                           "ward": ["W1", None, "W3"]}) for k in range(5)]
+    if differs_at is not None:
+        pages[differs_at] = pages[differs_at].assign(score=["high", "low", None])
+    out = write_table_pages(iter(pages), tmp_path / "paged.parquet")
+    back = pd.read_parquet(out)
+    assert back["id"].tolist() == [x for p in pages for x in p["id"]]
+    assert back["ward"].isna().tolist()[:3] == [False, True, False] and back["ward"][2] == "W3"
+    if differs_at is None:
+        assert pq.ParquetFile(out).metadata.num_row_groups == 5
+        assert back["score"].tolist() == [x for p in pages for x in p["score"]]
+    else:  # numbers and text in one column: all text, missing values kept missing
+        want = [None if pd.isna(x) else str(x) for p in pages for x in p["score"]]
+        assert [None if pd.isna(x) else x for x in back["score"]] == want
+    assert [p.name for p in tmp_path.iterdir()] == ["paged.parquet"]

@@ -766,34 +766,55 @@ class Store:
                            + [f"o._q{i}" for i in range(len(qs) if len(qs) > 1 else 0)])
         # First every document's codes and sentiment, small rows without its text, numbered in output order;
         # then each page joins its documents' text and attributes by their place in the store, which a range
-        # of rowids finds without reading the rest of the table.
-        self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
-            WITH scores AS (
-                SELECT s.doc_id{per_theme}
-                FROM codes c JOIN (SELECT seg_id, doc_id FROM segments {src}) s USING (seg_id)
-                WHERE c.coder = ? GROUP BY s.doc_id),
-            seg_sent AS (
-                SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
-            label_counts AS (
-                SELECT s.doc_id, x.label, count(*) AS n
-                FROM (SELECT seg_id, doc_id FROM segments {src}) s JOIN seg_sent x USING (seg_id)
-                GROUP BY s.doc_id, x.label),
-            doc_sent AS ({_DOC_SENTIMENT_SQL}){sib_sql}
-            SELECT d.rowid AS r, {themes_sql} AS themes{scores_sql}, ds.sentiment{q_sql}
-            FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id) {sib_join}
-            ORDER BY d.source, d.question, d.rowid""", [coder])  # the table's rows keep this order: its rowid
+        # of rowids finds without reading the rest of the table. DuckDB works within half its memory cap
+        # meanwhile (spilling beyond it): classify writes its output while the coders' memory is still held.
+        with self._memory_cap(_size_bytes(_memory_limit()) // 2):
+            self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
+                WITH scores AS (
+                    SELECT s.doc_id{per_theme}
+                    FROM codes c JOIN (SELECT seg_id, doc_id FROM segments {src}) s USING (seg_id)
+                    WHERE c.coder = ? GROUP BY s.doc_id),
+                seg_sent AS (
+                    SELECT seg_id, arg_max(label, run_id) AS label FROM sentiment GROUP BY seg_id),
+                label_counts AS (
+                    SELECT s.doc_id, x.label, count(*) AS n
+                    FROM (SELECT seg_id, doc_id FROM segments {src}) s JOIN seg_sent x USING (seg_id)
+                    GROUP BY s.doc_id, x.label),
+                doc_sent AS ({_DOC_SENTIMENT_SQL}){sib_sql}
+                SELECT d.rowid AS r, {themes_sql} AS themes{scores_sql}, ds.sentiment{q_sql}
+                FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id) {sib_join}
+                ORDER BY d.source, d.question, d.rowid""", [coder])  # the table's rows keep this order: its rowid
+            try:
+                bounds = self.con.execute(
+                    "SELECT min(rowid), max(rowid), min(r), max(r) FROM _out_rows GROUP BY rowid // ? ORDER BY 1",
+                    [page]).fetchall()
+                for first, last, r_min, r_max in bounds:
+                    yield self.con.execute(
+                        f"""SELECT d.source, d.locator, d.question, d.text, {o_cols}{a_sql}
+                            FROM (SELECT rowid AS pos, * FROM _out_rows WHERE rowid BETWEEN ? AND ?) o
+                            JOIN (SELECT rowid AS r, * FROM documents WHERE rowid BETWEEN ? AND ?) d USING (r)
+                            ORDER BY o.pos""", [first, last, r_min, r_max]).df()
+            finally:
+                self.con.execute("DROP TABLE IF EXISTS _out_rows")
+
+    @contextmanager
+    def _memory_cap(self, limit: int) -> Iterator[None]:
+        """DuckDB's ``memory_limit`` at ``limit`` bytes for a block (where lower than the cap in force and DuckDB
+        can free that much; else the cap stays), then back: what it caches beyond that is let go, and what the
+        block's queries need beyond it spills to disk."""
+        before = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        lowered = False
+        if _size_bytes(str(before)) > limit:
+            try:
+                self.con.execute(f"SET memory_limit = '{limit}B'")
+                lowered = True
+            except duckdb.Error:  # more than that is in use: keep the cap as it is
+                pass
         try:
-            bounds = self.con.execute(
-                "SELECT min(rowid), max(rowid), min(r), max(r) FROM _out_rows GROUP BY rowid // ? ORDER BY 1",
-                [page]).fetchall()
-            for first, last, r_min, r_max in bounds:
-                yield self.con.execute(
-                    f"""SELECT d.source, d.locator, d.question, d.text, {o_cols}{a_sql}
-                        FROM (SELECT rowid AS pos, * FROM _out_rows WHERE rowid BETWEEN ? AND ?) o
-                        JOIN (SELECT rowid AS r, * FROM documents WHERE rowid BETWEEN ? AND ?) d USING (r)
-                        ORDER BY o.pos""", [first, last, r_min, r_max]).df()
+            yield
         finally:
-            self.con.execute("DROP TABLE IF EXISTS _out_rows")
+            if lowered:
+                self.con.execute(f"SET memory_limit = {_sql_str(str(before))}")
 
     # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
 

@@ -80,12 +80,8 @@ def write_table_pages(pages, path: str | Path) -> Path:
         if suffix == ".parquet":
             parts = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=tmp.parent))
             try:
-                names = []
-                for k, frame in enumerate(pages):
-                    part = parts / f"part-{k:06d}.parquet"
-                    frame.to_parquet(part, index=False)
-                    names.append(str(part))
-                _join_parquet(names, tmp)
+                if not _write_parquet_direct(pages, tmp, parts):
+                    _join_parquet(sorted(str(p) for p in parts.iterdir()), tmp)
             finally:
                 shutil.rmtree(parts, ignore_errors=True)
         else:
@@ -98,6 +94,39 @@ def write_table_pages(pages, path: str | Path) -> Path:
                                  header=first, mode="w" if first else "a")
                 first = False
     return target
+
+
+def _write_parquet_direct(pages, target: Path, parts: Path) -> bool:
+    """Write ``pages`` straight into one Parquet file while every page has the first one's column types, and
+    return True. When a page's types differ (a column empty in the first page and filled later, say), the pages
+    written so far become the first part in ``parts``, the rest are written there one part each, and False is
+    returned: :func:`_join_parquet` then gives every column a type that holds every page's values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = schema = None
+    pages = iter(pages)
+    try:
+        for frame in pages:
+            table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+            if writer is None:
+                schema = table.schema
+                writer = pq.ParquetWriter(target, schema)
+            if table.schema != schema:
+                writer.close()
+                writer = None
+                Path(target).replace(parts / "part-000000.parquet")
+                pq.write_table(table, parts / "part-000001.parquet")
+                for k, rest in enumerate(pages, start=2):
+                    rest.to_parquet(parts / f"part-{k:06d}.parquet", index=False)
+                return False
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    if schema is None:
+        raise ValueError("write_table_pages needs at least one page")
+    return True
 
 
 def _join_parquet(parts: list[str], target: Path) -> None:
