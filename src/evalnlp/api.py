@@ -540,6 +540,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     """
     import time
 
+    if output is not None and paths:
+        _check_output_is_not_an_input(output, paths)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     coder, cb, card = _load_coder(codebook, model)
@@ -595,6 +597,23 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
                           sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
                           timings=timings)
+
+
+def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path]) -> None:
+    """E177 when ``output`` is one of the files ``paths`` stand for (the same path, or a link to the same file):
+    the output would replace the user's input."""
+    import os
+
+    from evalnlp.ingest import expand_inputs
+
+    target = Path(output)
+    for path in expand_inputs(paths):
+        same = path.resolve() == target.resolve()
+        if not same and path.exists() and target.exists():
+            same = os.path.samefile(path, target)
+        if same:
+            raise errors.error("E177", output=str(output), path=str(path),
+                               suggest=str(target.with_name(f"{target.stem}-coded{target.suffix}")))
 
 
 def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str] | None,

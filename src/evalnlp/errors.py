@@ -479,6 +479,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "an earlier row has the same {column} and the same text, so the two would be one document and this "
              "row's other values lost; give each row its own {column}, or read the file without an id column (rows "
              "are then told apart by their row number)"),
+    "E177": ("classify --output names one of the input files",
+             "{output!r} is also an input file ({path}); writing the coded rows there would replace your file, and "
+             "its rejected rows would be gone from it. Write the output to another file, e.g. {suggest!r}"),
     "E180": ("codes import was given a file that is not a table",
              "{file}: codes import reads a table with a text column and label columns (CSV, TSV, XLSX, JSON, JSONL, "
              "Parquet); got a {path_suffix} document. Put the coded passages in a table, one row per passage"),

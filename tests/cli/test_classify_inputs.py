@@ -358,3 +358,30 @@ def test_output_of_a_file_whose_every_row_is_rejected(cli, db_path, tmp_path, su
     assert list(written.columns[:3]) == ["id", "ward", "feedback"] and "themes" in written.columns
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("how", ["same path", "another spelling", "a folder", "a hard link"])
+def test_classify_refuses_an_output_that_is_one_of_its_input_files(cli, db_path, tmp_path, how):
+    """Writing the coded rows over the input would replace the user's file and lose its rejected rows: refused
+    with E177 before anything is read or stored, and the input file is untouched."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = folder / "survey.csv"
+    src.write_text("id,feedback\nR1,The nurses were kind.\nR1,The nurses were kind.\nR2,\n", encoding="utf-8")
+    before = src.read_bytes()
+    inputs, output = [str(src)], str(src)
+    if how == "another spelling":
+        output = str(folder / ".." / "in" / "survey.csv")
+    elif how == "a folder":
+        inputs = [str(folder)]
+    elif how == "a hard link":
+        os.link(src, tmp_path / "linked.csv")
+        output = str(tmp_path / "linked.csv")
+    result = cli("classify", *inputs, "--text", "feedback", "--id", "id", "--codebook", "fft", "--output", output)
+    assert result.exit_code == 1
+    suggested = "linked-coded.csv" if how == "a hard link" else "survey-coded.csv"
+    assert "E177" in result.output and suggested in result.output
+    assert src.read_bytes() == before
+    assert not db_path.exists() or not _documents(db_path)
