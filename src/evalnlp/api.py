@@ -558,9 +558,11 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     if sentiment_model is not None:
         args["sentiment_model"] = str(sentiment_model)
     model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
+    reading = output is not None and bool(paths)  # the output file holds the rows this command reads
     ingested = None
-    with recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
-                      model_sha256=model_sha) as run:
+    with _reading_documents(store, reading), \
+            recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
+                         model_sha256=model_sha) as run:
         run_id = run.id
         sources = None
         if paths:
@@ -582,7 +584,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             t0 = time.perf_counter()
             columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
             out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
-                                    page=batch_size)
+                                    page=batch_size, read=reading)
             timings["write output file"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         counts = store.theme_counts(coder_id, run_id)
@@ -597,6 +599,19 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
                           sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
                           timings=timings)
+
+
+@contextmanager
+def _reading_documents(store: Store, on: bool) -> Iterator[None]:
+    """With ``on``, the store remembers the documents read meanwhile (:meth:`Store.read_documents_begin`)."""
+    if not on:
+        yield
+        return
+    store.read_documents_begin()
+    try:
+        yield
+    finally:
+        store.read_documents_end()
 
 
 def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path]) -> None:
@@ -617,14 +632,15 @@ def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path
 
 
 def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str] | None,
-                 columns: Sequence[str] | None, page: int) -> Path:
-    """``classify --output``: the rows of :func:`coded_documents` (of the documents of ``sources``, or every
-    document the coder coded), written one page of ``page`` documents at a time for CSV, TSV, JSONL and Parquet
-    (so memory does not grow with the input), in one piece for a workbook or JSON."""
+                 columns: Sequence[str] | None, page: int, read: bool = False) -> Path:
+    """``classify --output``: the rows of :func:`coded_documents` (of the documents this command read with
+    ``read``, else of ``sources``, or every document the coder coded), written one page of ``page`` documents at
+    a time for CSV, TSV, JSONL and Parquet (so memory does not grow with the input), in one piece for a workbook
+    or JSON."""
     from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
 
-    plan = store.output_plan(coder_id, sources=sources)
-    pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page)
+    plan = store.output_plan(coder_id, sources=sources, read=read)
+    pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page, read=read)
     if plan.n <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
         return write_table(pd.concat(list(pages), ignore_index=True), output)
     return write_table_pages(pages, output)
@@ -651,7 +667,7 @@ def coded_documents(store: Store, cb, coder_id: str, *, sources: list[str] | Non
 
 
 def _coded_pages(store: Store, cb, coder_id: str, plan, *, sources: list[str] | None,
-                 columns: Sequence[str] | None, page: int) -> Iterator[pd.DataFrame]:
+                 columns: Sequence[str] | None, page: int, read: bool = False) -> Iterator[pd.DataFrame]:
     """The pages of :func:`coded_documents`, each with the same columns (at least one page, empty when no
     document was coded)."""
     from evalnlp.columns import beside_input
@@ -664,7 +680,7 @@ def _coded_pages(store: Store, cb, coder_id: str, plan, *, sources: list[str] | 
     if plan.n == 0:
         yield beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))), pd.DataFrame(columns=ours))
         return
-    for raw in store.output_pages(coder_id, cb.theme_ids, plan, sources=sources, page=page):
+    for raw in store.output_pages(coder_id, cb.theme_ids, plan, sources=sources, read=read, page=page):
         yield beside_input(_input_columns(raw, plan, order), raw[ours])
 
 

@@ -104,6 +104,7 @@ class Store:
         except duckdb.Error as exc:
             raise errors.error("E401", "unopenable", path=self.path, exc=exc) from None
         self._in_tx = False
+        self._reading = False  # remembering the documents read (read_documents_begin)
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
         self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
@@ -259,13 +260,21 @@ class Store:
         qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1" if dedupe else ""
         self.con.register("_docs", frame)
         try:
+            given = "_docs"
+            if self._reading:  # the batch's ids are worked out once, for the documents and for the record
+                row = "_row" if "_row" in frame.columns else "NULL"
+                self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _docs_batch AS
+                    SELECT {_DOC_ID_SQL} AS _doc_id, {row} AS _row_no, * FROM _docs""")
+                self.con.execute("INSERT INTO _read_docs SELECT _doc_id, source, _row_no FROM _docs_batch")
+                given = "_docs_batch"
+            doc_id = "_doc_id" if self._reading else _DOC_ID_SQL
             result = self.con.execute(
                 f"""
                 INSERT INTO documents
                 SELECT d.* FROM (
-                    SELECT {_DOC_ID_SQL} AS doc_id,
+                    SELECT {doc_id} AS doc_id,
                            source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
-                    FROM _docs {qualify}
+                    FROM {given} {qualify}
                 ) d
                 ANTI JOIN documents USING (doc_id)
                 {"RETURNING doc_id, text, kind" if returning else ""}
@@ -275,6 +284,20 @@ class Store:
             return result.df() if returning else int(result.fetchone()[0])
         finally:
             self.con.unregister("_docs")
+            if self._reading:
+                self.con.execute("DROP TABLE IF EXISTS _docs_batch")
+
+    def read_documents_begin(self) -> None:
+        """From now on remember every document :meth:`insert_documents` is given, new or already stored, with
+        its source and input row (``_row`` of the frame, when it has one), until :meth:`read_documents_end`:
+        what one command read, for :meth:`output_plan` with ``read=True``."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _read_docs (doc_id VARCHAR, source VARCHAR, row_no BIGINT)")
+        self._reading = True
+
+    def read_documents_end(self) -> None:
+        """Stop remembering the documents read and forget them."""
+        self._reading = False
+        self.con.execute("DROP TABLE IF EXISTS _read_docs")
 
     def _rows_among(self, frame: pd.DataFrame, among: str, remember: bool = False) -> np.ndarray:
         """For each row of ``frame`` (source, locator, question, text), whether its document identity is among
@@ -698,16 +721,14 @@ class Store:
 
     # ---- the coded documents as a table (``classify --output``) -------------------------------------
 
-    def output_plan(self, coder: str, *, sources: list[str] | None = None) -> OutputPlan:
-        """What the table of documents coded by ``coder`` (of ``sources``, when given) will hold: how many
-        documents, their metadata attributes (name, and whether every value is text) in the order they are first
-        met, and the questions their texts answer, in the same order. See :meth:`output_pages`."""
-        filt = ""
-        if sources is not None:
-            filt = f"AND d.source IN ({', '.join(_sql_str(x) for x in sources) or 'NULL'})"
+    def output_plan(self, coder: str, *, sources: list[str] | None = None, read: bool = False) -> OutputPlan:
+        """What the table of documents coded by ``coder`` (of ``sources``, when given; with ``read``, of the
+        documents this command read, see :meth:`read_documents_begin`) will hold: how many documents, their
+        metadata attributes (name, and whether every value is text) in the order they are first met, and the
+        questions their texts answer, in the same order. See :meth:`output_pages`."""
         docs = f"""SELECT d.source, d.question, d.rowid AS r, d.attrs FROM documents d
                    WHERE d.doc_id IN (SELECT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)
-                   {filt}"""
+                   AND {_output_filter(sources, read)}"""
         # documents read from one file share their attribute names: a handful of groups, in output order
         groups = self.con.execute(
             f"""SELECT CASE WHEN json_type(attrs) = 'OBJECT' THEN json_keys(attrs) ELSE [] END AS names, question,
@@ -722,25 +743,24 @@ class Store:
             plain = [bool(x) for x in self.con.execute(f"SELECT {checks} FROM ({docs})", [coder]).fetchall()[0]]
         return OutputPlan(n=sum(g[2] for g in groups), attrs=list(zip(names, plain)), questions=questions)
 
-    def output_pages(self, coder: str, theme_ids: list[str], plan: OutputPlan, *,
-                     sources: list[str] | None = None, page: int = 100_000) -> Iterator[pd.DataFrame]:
+    def output_pages(self, coder: str, theme_ids: list[str], plan: OutputPlan, *, sources: list[str] | None = None,
+                     read: bool = False, page: int = 100_000) -> Iterator[pd.DataFrame]:
         """The documents of ``plan`` (from :meth:`output_plan`) one page of ``page`` rows at a time, in the
         order source, question, then as stored: source, locator, question, text, themes (the ids of the themes
         any of its segments was assigned, in ``theme_ids`` order, joined by ``;``), ``score_<theme>`` (the
         highest over its segments, 0 where none was stored), sentiment (the label most of its segments
         have, ``mixed`` when they include positive and negative), then per
         question of the plan ``_q<i>``, the text the document's row gave that question when it is not the
-        document's own question (empty where the row's documents cannot be told apart), and per attribute
-        ``_a<i>``, its value (as JSON text where not every value is text).
+        document's own question, and per attribute ``_a<i>``, its value (as JSON text where not every value is
+        text). With ``read``, the documents are those this command read (:meth:`read_documents_begin`), a row's
+        answers are told apart by the row each came from, and they come in the order of the rows; otherwise by
+        their locator (empty where a locator repeats within a source).
 
         Everything is counted in the store, in one pass over the codes and the sentiment, and a page of texts
         is read by its documents' places in the store, so Python holds one page whatever the size of the store
         and reading a page does not scan the others (when the documents were stored in output order, as a
         file's rows are)."""
-        src = ""
-        if sources is not None:
-            src = ("WHERE doc_id IN (SELECT doc_id FROM documents WHERE source IN ("
-                   + (", ".join(_sql_str(x) for x in sources) or "NULL") + "))")
+        src = f"WHERE {_output_filter(sources, read)}"
         themes = [(i, _sql_str(t)) for i, t in enumerate(theme_ids)]
         per_theme = "".join(
             f", max(c.score) FILTER (WHERE c.theme = {t}) AS s{i}, bool_or(c.assigned) FILTER (WHERE c.theme = {t}) AS a{i}"
@@ -750,15 +770,20 @@ class Store:
         scores_sql = "".join(f", coalesce(sc.s{i}, 0.0) AS {_sql_ident('score_' + theme_ids[i])}" for i, _ in themes)
         qs = [_sql_str(q) for q in plan.questions]
         sib_sql = sib_join = q_sql = ""
-        if len(qs) > 1:  # a row's answers to the other text columns are its sibling documents
+        # a row's answers to the other text columns are its sibling documents: those read from the same row, or
+        # (for what the store holds from earlier commands) those of the same source and locator
+        row_key = "row_no" if read else "locator"
+        if len(qs) > 1:
             sib_cols = ", ".join(f"max(text) FILTER (WHERE question = {q}) AS q{i}" for i, q in enumerate(qs))
             sib_sql = f""", sib AS (
-                SELECT source, locator, {sib_cols} FROM (
-                    SELECT source, locator, question, any_value(text) AS text FROM documents
-                    WHERE question IS NOT NULL AND doc_id IN (SELECT doc_id FROM scores)
-                    GROUP BY source, locator, question HAVING count(*) = 1)
-                GROUP BY source, locator)"""
-            sib_join = "LEFT JOIN sib ON sib.source = d.source AND sib.locator IS NOT DISTINCT FROM d.locator"
+                SELECT source, {row_key}, {sib_cols} FROM (
+                    SELECT d.source, {'rd.' if read else 'd.'}{row_key}, d.question, any_value(d.text) AS text
+                    FROM documents d {'JOIN rd USING (doc_id)' if read else ''}
+                    WHERE d.question IS NOT NULL AND d.doc_id IN (SELECT doc_id FROM scores)
+                    GROUP BY ALL HAVING count(*) = 1)
+                GROUP BY source, {row_key})"""
+            sib_join = (f"LEFT JOIN sib ON sib.source = d.source AND sib.{row_key} IS NOT DISTINCT FROM "
+                        f"{'rd' if read else 'd'}.{row_key}")
             q_sql = "".join(f", CASE WHEN d.question = {q} THEN NULL ELSE sib.q{i} END AS _q{i}"
                             for i, q in enumerate(qs))
         a_sql = "".join(f", {_json_get('d.attrs', k, text=plain)} AS _a{i}" for i, (k, plain) in enumerate(plan.attrs))
@@ -769,8 +794,10 @@ class Store:
         # of rowids finds without reading the rest of the table. DuckDB works within half its memory cap
         # meanwhile (spilling beyond it): classify writes its output while the coders' memory is still held.
         with self._memory_cap(_size_bytes(_memory_limit()) // 2):
+            rd_sql = ("rd AS (SELECT doc_id, min(row_no) AS row_no FROM _read_docs GROUP BY doc_id), "
+                      if read else "")
             self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
-                WITH scores AS (
+                WITH {rd_sql}scores AS (
                     SELECT s.doc_id{per_theme}
                     FROM codes c JOIN (SELECT seg_id, doc_id FROM segments {src}) s USING (seg_id)
                     WHERE c.coder = ? GROUP BY s.doc_id),
@@ -782,8 +809,10 @@ class Store:
                     GROUP BY s.doc_id, x.label),
                 doc_sent AS ({_DOC_SENTIMENT_SQL}){sib_sql}
                 SELECT d.rowid AS r, {themes_sql} AS themes{scores_sql}, ds.sentiment{q_sql}
-                FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id) {sib_join}
-                ORDER BY d.source, d.question, d.rowid""", [coder])  # the table's rows keep this order: its rowid
+                FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id)
+                     {'LEFT JOIN rd USING (doc_id)' if read else ''} {sib_join}
+                ORDER BY d.source, d.question, {'rd.row_no, ' if read else ''}d.rowid""", [coder])
+            # the table's rows keep that order: its rowid
             try:
                 bounds = self.con.execute(
                     "SELECT min(rowid), max(rowid), min(r), max(r) FROM _out_rows GROUP BY rowid // ? ORDER BY 1",
@@ -1608,6 +1637,17 @@ class OutputPlan:
     n: int  # documents
     attrs: list[tuple[str, bool]]  # metadata attribute names, each with whether all its values are text
     questions: list[str]  # the questions the documents' texts answer (tabular input: its text columns)
+
+
+def _output_filter(sources: list[str] | None, read: bool) -> str:
+    """SQL that holds for the ``doc_id`` of a document of the output: one this command read (``read``), one of
+    ``sources``, or any."""
+    if read:
+        return "doc_id IN (SELECT doc_id FROM _read_docs)"
+    if sources is not None:
+        return ("doc_id IN (SELECT doc_id FROM documents WHERE source IN ("
+                + (", ".join(_sql_str(x) for x in sources) or "NULL") + "))")
+    return "TRUE"
 
 
 def _json_get(column: str, key: str, *, text: bool, raw: bool = False) -> str:

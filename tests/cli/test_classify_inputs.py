@@ -385,3 +385,46 @@ def test_classify_refuses_an_output_that_is_one_of_its_input_files(cli, db_path,
     assert "E177" in result.output and suggested in result.output
     assert src.read_bytes() == before
     assert not db_path.exists() or not _documents(db_path)
+
+
+def test_output_of_a_newer_export_holds_its_own_rows_with_their_own_answers(cli, db_path, tmp_path):
+    """A newer export at the same place, read without an id: the output file has exactly the new file's rows,
+    each with its own answers to both text columns (it used to add the old export's rows, pair an old answer with
+    a new row's other answer, and empty others)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    survey = folder / "survey.csv"
+    survey.write_text("a,b\nKind nurses,Bad parking\nAlpha answer,\n", encoding="utf-8")
+    assert cli("classify", str(survey), "--text", "a", "--text", "b", "--codebook", "fft").exit_code == 0
+    survey.write_text("a,b\nNew first row,New first b\nKind nurses,Bad parking\nBeta answer,Gamma answer\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = cli("classify", str(survey), "--text", "a", "--text", "b", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    rows = [("New first row", "New first b"), ("Kind nurses", "Bad parking"), ("Beta answer", "Gamma answer")]
+    assert list(zip(written["a"], written["b"], written["question"])) == (
+        [(a, b, "a") for a, b in rows] + [(a, b, "b") for a, b in rows])
+    assert list(written["text"]) == [a for a, _ in rows] + [b for _, b in rows]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_rows_that_share_an_id_keep_their_own_answers_in_the_output(tmp_path, suffix):
+    """Two rows with the same id and different texts are two rows: each output row carries its own row's answers
+    to every text column (the other column used to come out empty, the rows' documents not told apart)."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    (tmp_path / "in.csv").write_text("id,a,b,site\nR1,Kind nurses,Bad parking,A\nR1,Rude porter,Cold food,B\n"
+                                     "R2,Clean ward,,C\n", encoding="utf-8")
+    for page in (100_000, 2):
+        out = tmp_path / f"out{page}{suffix}"
+        with Store(tmp_path / f"s{page}.duckdb") as store:
+            api.classify(store, [tmp_path / "in.csv"], text=["a", "b"], id="id", codebook="fft", output=out,
+                         sentiment=False, batch_size=page)
+        got = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out, dtype=str, keep_default_na=False)
+        got = got.astype(object).where(got.notna(), "")
+        assert list(zip(got["a"], got["b"], got["site"], got["question"])) == [
+            ("Kind nurses", "Bad parking", "A", "a"), ("Rude porter", "Cold food", "B", "a"),
+            ("Clean ward", "", "C", "a"), ("Kind nurses", "Bad parking", "A", "b"),
+            ("Rude porter", "Cold food", "B", "b")]

@@ -56,7 +56,7 @@ def _snapshot(tmp: Path, name: str, sample: str, options: dict) -> dict:
     from evalnlp import api
     from evalnlp.store import Store
 
-    out = tmp / f"{name}.csv"
+    out = tmp / f"{name}-coded.csv"  # never over an input sample
     with Store(tmp / f"{name}.duckdb") as store:
         result = api.classify(store, [tmp / sample], output=out, **options)
         con = store.con

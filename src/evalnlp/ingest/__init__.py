@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from evalnlp import errors
@@ -192,9 +193,12 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
     store.forget_seen()
+    first_row = 0  # the place of each batch's first row among the file's rows read
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
         locators = row_locators(batch, opts.id)
+        rows = np.arange(first_row, first_row + len(frame))
+        first_row += len(frame)
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
@@ -213,7 +217,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                                                   "reason": reason}))
             keep = ~empty
             docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
-                                 "question": col, "text": texts.to_numpy()[keep]})
+                                 "question": col, "text": texts.to_numpy()[keep], "_row": rows[keep]})
             for name, alias in attrs.items():
                 docs[alias] = frame[name].to_numpy()[keep]
             if opts.id:
