@@ -92,3 +92,25 @@ def test_parquet_pages_of_one_type_go_straight_into_the_file_and_a_page_that_dif
         want = [None if pd.isna(x) else str(x) for p in pages for x in p["score"]]
         assert [None if pd.isna(x) else x for x in back["score"]] == want
     assert [p.name for p in tmp_path.iterdir()] == ["paged.parquet"]
+
+
+def test_a_workbook_is_refused_rather_than_cut(tmp_path, monkeypatch):
+    """Text longer than a cell holds (as a value or a column name), or more rows than a sheet holds: E178 naming
+    where, and no file; the same table as CSV keeps every character."""
+    import evalnlp.tablefile as tablefile
+    from evalnlp.errors import InputError
+    from evalnlp.tablefile import write_table
+
+    long = "word " * 7000  # 35,000 characters
+    for frame, where in ((pd.DataFrame({"id": ["a", "b"], "answer": ["short", long]}), "column 'answer', row 2"),
+                         (pd.DataFrame({long: [1]}), "the name of column 1")):
+        with pytest.raises(InputError) as info:
+            write_table(frame, tmp_path / "out.xlsx")
+        assert info.value.code == "E178" and where in str(info.value) and "35,000" in str(info.value)
+        assert not (tmp_path / "out.xlsx").exists()
+    back = pd.read_csv(write_table(pd.DataFrame({"answer": [long]}), tmp_path / "out.csv"))
+    assert back["answer"][0] == long
+    monkeypatch.setattr(tablefile, "XLSX_ROW_LIMIT", 4)
+    with pytest.raises(InputError, match="4 rows are more than the 3"):
+        write_table(pd.DataFrame({"n": range(4)}), tmp_path / "out.xlsx")
+    assert write_table(pd.DataFrame({"n": range(3)}), tmp_path / "out.xlsx").exists()

@@ -482,6 +482,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E177": ("classify --output names one of the input files",
              "{output!r} is also an input file ({path}); writing the coded rows there would replace your file, and "
              "its rejected rows would be gone from it. Write the output to another file, e.g. {suggest!r}"),
+    "E178": ("a workbook cannot hold the output: a text longer than a cell holds, or more rows than a sheet", {
+        "cell": "cannot write {file!r}: {where} holds {length:,} characters, more than the {limit:,} a workbook cell "
+                "holds, so the workbook would cut it. {instead}",
+        "rows": "cannot write {file!r}: {rows:,} rows are more than the {limit:,} a worksheet holds. {instead}",
+    }),
     "E180": ("codes import was given a file that is not a table",
              "{file}: codes import reads a table with a text column and label columns (CSV, TSV, XLSX, JSON, JSONL, "
              "Parquet); got a {path_suffix} document. Put the coded passages in a table, one row per passage"),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evalnlp import errors
@@ -42,6 +44,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
             frame.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
             frame = _xlsx_safe(frame)
+            check_xlsx_frame(frame, target.name)
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 frame.to_excel(xl, index=False, sheet_name=sheet[:31])
                 ws = xl.sheets[sheet[:31]]
@@ -159,6 +162,36 @@ def _join_parquet(parts: list[str], target: Path) -> None:
                                                                for v in column.to_pylist()], pa.string())]))
                 columns.append(column)
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+
+
+#: What a workbook holds: characters in a cell, and rows in a worksheet (the header row included).
+XLSX_CELL_LIMIT = 32_767
+XLSX_ROW_LIMIT = 1_048_576
+_TABLE_INSTEAD = "Write .csv, .tsv, .jsonl or .parquet instead, which hold every character."
+
+
+def xlsx_too_long(value: Any) -> bool:
+    """Whether ``value`` is text longer than a workbook cell holds."""
+    return isinstance(value, str) and len(value) > XLSX_CELL_LIMIT
+
+
+def check_xlsx_frame(frame: pd.DataFrame, file: str, *, instead: str = _TABLE_INSTEAD) -> None:
+    """E178 before a workbook would lose part of ``frame``: a text (value or column name) longer than a cell
+    holds (a spreadsheet library cuts it with no more than a warning), or more rows than a sheet holds."""
+    if len(frame) + 1 > XLSX_ROW_LIMIT:
+        raise errors.error("E178", "rows", file=file, rows=len(frame), limit=XLSX_ROW_LIMIT - 1, instead=instead)
+    for k, name in enumerate(frame.columns):
+        if xlsx_too_long(name):
+            raise errors.error("E178", "cell", file=file, where=f"the name of column {k + 1}", length=len(name),
+                               limit=XLSX_CELL_LIMIT, instead=instead)
+        col = frame.iloc[:, k]
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        lengths = col.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        over = np.flatnonzero(lengths > XLSX_CELL_LIMIT)
+        if len(over):
+            raise errors.error("E178", "cell", file=file, where=f"column {name!r}, row {over[0] + 1}",
+                               length=int(lengths[over[0]]), limit=XLSX_CELL_LIMIT, instead=instead)
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

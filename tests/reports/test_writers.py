@@ -177,3 +177,42 @@ def test_text_outputs_are_byte_identical_on_rewrite(evidence, tmp_path):
         (a,) = write_evidence(evidence, tmp_path / f"a{ext}")
         (b,) = write_evidence(evidence, tmp_path / f"b{ext}")
         assert Path(a).read_bytes() == Path(b).read_bytes()
+
+
+def test_evidence_workbook_refuses_a_text_longer_than_a_cell(evidence, tmp_path):
+    """A workbook cell holds 32,767 characters and a spreadsheet library cuts the rest with only a warning: the
+    workbook is refused (E178, naming the sheet, column and row) and no file is left; .md holds it whole."""
+    import copy
+
+    ev = copy.copy(evidence)
+    matrix = evidence.matrices["programme"].copy()
+    group = matrix.columns[0]
+    long = "a very long group name " * 2000
+    matrix[group] = matrix[group].where(matrix[group] != matrix[group].iloc[0], long)  # one group, all its rows
+    ev.matrices = {"programme": matrix}
+    with pytest.raises(InputError) as info:
+        write_evidence(ev, tmp_path / "evidence.xlsx")
+    message = str(info.value)
+    assert info.value.code == "E178" and "'by programme'" in message and "row 1" in message
+    assert not (tmp_path / "evidence.xlsx").exists()
+    (md,) = write_evidence(ev, tmp_path / "evidence.md")
+    assert long.strip() in md.read_text(encoding="utf-8")
+
+
+def test_evidence_workbook_names_the_attribute_of_a_sheet_whose_name_was_cut(evidence, tmp_path):
+    """Sheet names hold 31 characters: two long attribute names give sheets cut alike, and the provenance sheet
+    says which attribute each one is."""
+    import copy
+
+    from openpyxl import load_workbook
+
+    long_a = "Which site did you attend? (choose one) [required]"
+    long_b = "Which site did you attend? (choose one) [optional]"
+    ev = copy.copy(evidence)
+    ev.matrices = {long_a: evidence.matrices["programme"], long_b: evidence.matrices["programme"]}
+    (path,) = write_evidence(ev, tmp_path / "evidence.xlsx")
+    wb = load_workbook(path)
+    cut = [name for name in wb.sheetnames if name.startswith("by Which site")]
+    assert len(cut) == 2 and all(len(name) <= 31 for name in cut)
+    prov = {r[0]: r[1] for r in wb["provenance"].iter_rows(min_row=2, values_only=True)}
+    assert {prov[f"sheet {name!r}"] for name in cut} == {f"themes by {long_a}", f"themes by {long_b}"}

@@ -13,8 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.reports._common import atomic_path, claim_quotes_long, claims_flat, provenance_rows
-from evalnlp.tablefile import xlsx_text
+from evalnlp.tablefile import XLSX_CELL_LIMIT, XLSX_ROW_LIMIT, xlsx_text, xlsx_too_long
+
+_INSTEAD = "Write the evidence as .md, .html or .json instead, which hold every character."
 
 _HEADER_FILL = "1F4E79"
 _WRAP_COLUMNS = {"quote", "text", "best_quote", "label", "filters", "Value"}
@@ -45,11 +48,16 @@ def _value(v: Any) -> Any:
     return v
 
 
-def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str]) -> None:
+def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str], file: str) -> str:
+    """Write ``df`` as a new sheet named after ``title`` (cut to a sheet name's 31 characters, made unique);
+    return the sheet's name. E178 when a text is longer than a cell holds."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(_sheet_name(title, used))
+    if len(df) + 1 > XLSX_ROW_LIMIT:
+        raise errors.error("E178", "rows", file=file, rows=len(df), limit=XLSX_ROW_LIMIT - 1, instead=_INSTEAD)
+    name = _sheet_name(title, used)
+    ws = wb.create_sheet(name)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     ws.append([xlsx_text(str(c)) for c in df.columns])
@@ -57,8 +65,13 @@ def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str]) -> None:
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in df.itertuples(index=False, name=None):
-        ws.append([xlsx_text(_value(v)) for v in row])
+    for r, row in enumerate(df.itertuples(index=False, name=None), start=1):
+        values = [xlsx_text(_value(v)) for v in row]
+        for col, v in zip(df.columns, values):
+            if xlsx_too_long(v):
+                raise errors.error("E178", "cell", file=file, where=f"sheet {title!r}, column {col!r}, row {r}",
+                                   length=len(v), limit=XLSX_CELL_LIMIT, instead=_INSTEAD)
+        ws.append(values)
     for j, col in enumerate(df.columns, 1):
         letter = get_column_letter(j)
         lengths = [len(str(col))] + [len(str(v)) for v in df[col].head(500) if v is not None]
@@ -72,6 +85,7 @@ def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str]) -> None:
     ws.freeze_panes = "B2" if len(df.columns) > 1 else "A2"
     if len(df):
         ws.auto_filter.ref = ws.dimensions
+    return name
 
 
 def write_evidence_xlsx(evidence, path: str | Path) -> Path:
@@ -81,16 +95,20 @@ def write_evidence_xlsx(evidence, path: str | Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    _write_frame(wb, "themes", evidence.themes, used)
+    file = Path(path).name
+    _write_frame(wb, "themes", evidence.themes, used, file)
+    cut = []  # sheets whose name could not hold their attribute's
     for attr, matrix in evidence.matrices.items():
-        _write_frame(wb, f"by {attr}", matrix, used)
+        name = _write_frame(wb, f"by {attr}", matrix, used, file)
+        if name != f"by {attr}":
+            cut.append((f"sheet {name!r}", f"themes by {attr}"))
     if len(evidence.claims):
-        _write_frame(wb, "claims", claims_flat(evidence.claims), used)
-        _write_frame(wb, "claim evidence", claim_quotes_long(evidence.claims), used)
+        _write_frame(wb, "claims", claims_flat(evidence.claims), used, file)
+        _write_frame(wb, "claim evidence", claim_quotes_long(evidence.claims), used, file)
         rule = pd.DataFrame({"rule": evidence.strength_rule.rstrip().splitlines()})
-        _write_frame(wb, "strength rule", rule, used)
-    prov = pd.DataFrame(provenance_rows(evidence.provenance, evidence.codebook), columns=["Item", "Value"])
-    _write_frame(wb, "provenance", prov, used)
+        _write_frame(wb, "strength rule", rule, used, file)
+    prov = pd.DataFrame(provenance_rows(evidence.provenance, evidence.codebook) + cut, columns=["Item", "Value"])
+    _write_frame(wb, "provenance", prov, used, file)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
