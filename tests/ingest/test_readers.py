@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from evalnlp.errors import InputError
 from evalnlp.ingest import _csv, _json, _text
 from evalnlp.ingest._cells import cell_to_str, unique_names
+from evalnlp.ingest._text import _UTF8_CHAR_RE
 from evalnlp.ingest.readers import (
     NARRATIVE,
     TABULAR,
@@ -204,6 +205,24 @@ def test_undecodable_names_the_byte(bad_files: dict[str, Path]) -> None:
         open_tabular(bad_files["mixed.csv"])
     with pytest.raises(InputError, match=r"byte-order mark but byte 0xe9 at offset 16 \(line 2\)"):
         open_tabular(bad_files["bom_then_latin1.csv"])
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_windows_1252_first_then_utf8_is_refused_not_garbled(tmp_path: Path, late: bool) -> None:
+    """A Windows-1252 byte, then UTF-8 characters further on (within the first bytes read, or far past them):
+    read as Windows-1252 the UTF-8 part would become mojibake ("Â£5"), so the file is refused with E106 naming
+    both places; a file that is Windows-1252 throughout is still read."""
+    filler = "".join(f"{i},fine\n" for i in range(20_000)) if late else ""
+    head = "id,answer\n1,Caf\xe9 was shut\n".encode("cp1252")
+    path = tmp_path / "mixed_late.csv"
+    path.write_bytes(head + filler.encode() + "2,Parking \u00a35 is too much\n".encode("utf-8"))
+    with pytest.raises(InputError, match=r"mixed encodings: byte 0xe9 at offset 15 \(line 2\).*UTF-8 character") as exc:
+        open_tabular(path)
+    assert code_of(exc) == "E106"
+    plain = tmp_path / "cp1252.csv"
+    plain.write_bytes(head + filler.encode() + "2,Parking \u00a35 for na\u00efve Zo\u00eb\n".encode("cp1252"))
+    frames = [b.frame for b in open_tabular(plain).batches()]
+    assert pd.concat(frames)["answer"].iloc[-1] == "Parking \u00a35 for na\u00efve Zo\u00eb"
 
 
 def test_binary_after_the_head_is_found_before_any_row(tmp_path: Path) -> None:
@@ -770,8 +789,9 @@ def _check_round_trip(table: list[list[str]], encoding: str, delimiter: str, ter
         path = write_csv(Path(tmp) / "t.csv", table, encoding=encoding, delimiter=delimiter,
                          lineterminator=terminator)
         data = path.read_bytes()
-        if encoding == "cp1252":  # Windows-1252 text that starts like UTF-8 is read as UTF-8 (or refused as mixed)
-            assume(not _starts_as_utf8(data))
+        if encoding == "cp1252":  # Windows-1252 text that starts like UTF-8 is read as UTF-8 (or refused as mixed),
+            assume(not _starts_as_utf8(data))  # and one that holds a UTF-8 character after it is refused as mixed
+            assume(not _UTF8_CHAR_RE.search(data))
         src = open_tabular(path)
         if len(table[0]) > 1:
             assert src.delimiter == delimiter

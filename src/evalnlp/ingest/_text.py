@@ -6,8 +6,8 @@ is recognised by its pattern of zero bytes in mostly-ASCII text; otherwise UTF-8
 Windows-1252 unless a byte that Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) appears. The
 validating pass then reads the whole file once in binary chunks, so an error deep inside a file is found
 before any row is returned. A file that is plain ASCII up to its first byte that is not UTF-8 is read as
-Windows-1252; one with UTF-8 characters before such a byte has mixed encodings and is refused (E106), since
-reading either way would garble part of it.
+Windows-1252; one with UTF-8 characters before such a byte, or after it, has mixed encodings and is refused
+(E106), since reading either way would garble part of it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CP1252_UNDEFINED_RE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# A well-formed UTF-8 character of two to four bytes (not a C1 control, which no text holds). In a file read as
+# Windows-1252 it means that part of the file was saved as UTF-8: read as Windows-1252 it would become two or
+# three other characters ("Â£" for "£"). Windows-1252 text rarely holds these pairs ("Ã" before "©", say).
+_UTF8_CHAR_RE = re.compile(rb"\xc2[\xa0-\xbf]|[\xc3-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                           rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                           rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32")
 
 
@@ -137,6 +143,12 @@ def _mixed(name: str, where: str) -> InputError:
                               "but that byte is not UTF-8 (parts of the file were saved in different encodings)")
 
 
+def _mixed_after(name: str, first: str, where: str) -> InputError:
+    return _undecodable(name, f"mixed encodings: {first} is not UTF-8, so the file would be read as Windows-1252, "
+                              f"but the bytes at {where} are a UTF-8 character, which that would garble (parts of "
+                              "the file were saved in different encodings)")
+
+
 def _line_of(data: bytes, pos: int, lines_before: int) -> int:
     return lines_before + data.count(b"\n", 0, pos) + 1
 
@@ -182,6 +194,11 @@ def _detect(head: bytes, name: str) -> str:
         raise _mixed(name, where)
     bad = _CP1252_UNDEFINED_RE.search(head)
     if bad is None:
+        utf8 = _UTF8_CHAR_RE.search(head, err.start)
+        if utf8 is not None:
+            where = f"offset {utf8.start()} (line {_line_of(head, utf8.start(), 0)})"
+            raise _mixed_after(name, f"byte 0x{head[err.start]:02x} at offset {err.start} "
+                                     f"(line {_line_of(head, err.start, 0)})", where)
         return "cp1252"
     pos = bad.start()
     where = f"byte 0x{head[pos]:02x} at offset {pos} (line {_line_of(head, pos, 0)})"
@@ -213,6 +230,7 @@ class _Validator:
         self.lines = 0  # newlines seen before the current chunk
         self.non_ascii = False
         self.blank = True
+        self.first_cp1252: str | None = None  # where the first byte that is not UTF-8 was, once read as cp1252
         self._decoder = codecs.getincrementaldecoder(encoding)() if encoding != "cp1252" else None
 
     def feed(self, chunk: bytes) -> None:
@@ -255,6 +273,17 @@ class _Validator:
             carry = self._feed_utf8(chunk)
         if self.encoding == "cp1252":
             data = carry + chunk
+            if self.first_cp1252 is None:  # read as cp1252 from the start: ASCII up to its first other byte
+                first = re.search(rb"[\x80-\xff]", data)
+                if first is not None:
+                    self.first_cp1252 = (f"byte 0x{data[first.start()]:02x} at offset "
+                                         f"{self.offset - len(carry) + first.start()} "
+                                         f"(line {_line_of(data, first.start(), self.lines)})")
+            utf8 = _UTF8_CHAR_RE.search(data)
+            if utf8 is not None:
+                pos = utf8.start()
+                raise _mixed_after(self.name, self.first_cp1252 or "an earlier byte",
+                                   f"offset {self.offset - len(carry) + pos} (line {_line_of(data, pos, self.lines)})")
             bad = _CP1252_UNDEFINED_RE.search(data)
             if bad is not None:
                 pos = bad.start()
@@ -274,6 +303,8 @@ class _Validator:
             pos = err.start + (3 if self.encoding == "utf-8-sig" and self.offset == 0 else 0)
             if self.encoding == "utf-8" and not self.non_ascii and data[:pos].isascii():
                 self.encoding = "cp1252"  # plain ASCII so far, then a Windows-1252 byte
+                self.first_cp1252 = (f"byte 0x{data[pos]:02x} at offset {self.offset - len(pending) + pos} "
+                                     f"(line {_line_of(data, pos, self.lines)})")
                 self._decoder = None
                 return pending
             where = (f"byte 0x{data[pos]:02x} at offset {self.offset - len(pending) + pos} "
