@@ -334,6 +334,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E138": ("a prior was given for a backend that does not use one",
              "a prior is used only by the ensemble backend; got backend {chosen!r} with prior {prior!r}. Use "
              "backend 'ensemble' (or 'auto' below 2,000 passages), or no prior."),
+    "E139": ("a JSON row holds half of a character pair, which is not text (the row is rejected)",
+             "column {column!r} holds a \\u escape for half of a character pair ({escape}), which is not text: the "
+             "program that wrote the file cut a character (often an emoji) in two; fix the value there and read the "
+             "file again"),
     "E141": ("a row's text is empty or whitespace only (the row is rejected)", {
         "text": "the text is empty or whitespace only",
         "answer": "the {column!r} answer is empty or whitespace only",

@@ -825,3 +825,34 @@ def test_csv_round_trip_unicode(table: list[list[str]], encoding: str, delimiter
                                                                  HealthCheck.filter_too_much])
 def test_csv_round_trip_cp1252(table: list[list[str]], delimiter: str, chunk: int) -> None:
     _check_round_trip(table, "cp1252", delimiter, "\r\n", chunk)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_lone_surrogate_escape_is_a_reject_and_a_pair_is_a_character(tmp_path: Path, suffix: str) -> None:
+    """A \\u escape for half of a character pair (an emoji cut in two by the program that wrote the file) is not
+    text: its row is a reject (E139) naming the column, the other rows are read, and a whole pair (\\ud83d\\ude00)
+    is the character it stands for. It used to end the whole file in a traceback when the rows were stored."""
+    records = ['{"id": 1, "answer": "lone \\ud83d surrogate"}', '{"id": 2, "answer": "smile \\ud83d\\ude00"}',
+               '{"id": 3, "answer": "fine", "note": "x\\udc00"}']
+    text = "\n".join(records) + "\n" if suffix == ".jsonl" else "[" + ",\n".join(records) + "]\n"
+    path = tmp_path / f"cut{suffix}"
+    path.write_text(text, encoding="utf-8")
+    rows, locators, rejects, n = read_all(open_tabular(path), 2)
+    assert n == 3 and locators == ["row 2"]
+    assert rows[0][1] == "smile \U0001F600"
+    assert [(loc, code) for loc, code, _ in rejects] == [("row 1", "E139"), ("row 3", "E139")]
+    assert "'answer'" in rejects[0][2] and "\\ud83d" in rejects[0][2] and "'note'" in rejects[1][2]
+
+
+def test_a_json_file_with_a_cut_character_is_ingested_with_its_reject(cli, db_path, tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": 1, "answer": "lone \\ud83d surrogate"}\n{"id": 2, "answer": "The nurses were kind."}\n',
+                    encoding="utf-8")
+    result = cli("ingest", str(path), "--text", "answer")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT text FROM documents").fetchall() == [("The nurses were kind.",)]
+        assert con.execute("SELECT code FROM rejects").fetchall() == [("E139",)]

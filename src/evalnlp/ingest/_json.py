@@ -10,6 +10,9 @@ later one under ``key.1`` (``key.2``, ...), as a repeated table header does, and
 JSON Lines (``.jsonl``, ``.ndjson``): one object per line; blank lines are skipped. A line that is not valid
 JSON (E116) or not an object (E117) is a reject, so one bad line does not lose the rest; a file with no
 valid object at all is an error (E112/E113).
+
+In both, a row whose value holds a ``\\u`` escape for half of a character pair (a lone surrogate, what a
+program leaves when it cuts an emoji in two) is a reject (E139): it is not text, and could not be stored.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from evalnlp.ingest._cells import cell_to_str
 from evalnlp.ingest._text import text_encoding
 
 _CHUNK_CHARS = 1 << 20
+# A \u escape of a UTF-16 surrogate, in the bytes of a UTF-8 file: only files that hold one need their rows checked
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _WS = re.compile(r"[ \t\n\r]*")
 _AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
 
@@ -264,17 +270,24 @@ class JsonSource(TabularSource):
         columns = self.columns
         rows: list[list[str | None]] = []
         locators: list[str] = []
+        rejects: list[Reject] = []
         number = 0
+        check = _may_hold_surrogates(self.path, self.encoding)
         with open(self.path, encoding=self.encoding) as fh:
             for obj in self._stream(fh):
                 number += 1
-                rows.append([cell_to_str(obj.get(c)) for c in columns])
-                locators.append(f"row {number}")
-                if len(rows) >= chunk_size:
-                    yield make_batch(columns, rows, locators, [])
-                    rows, locators = [], []
-        if rows:
-            yield make_batch(columns, rows, locators, [])
+                row = [cell_to_str(obj.get(c)) for c in columns]
+                problem = _surrogate_problem(columns, row) if check else None
+                if problem is None:
+                    rows.append(row)
+                    locators.append(f"row {number}")
+                else:
+                    rejects.append((f"row {number}", problem[0], problem[1]))
+                if len(rows) + len(rejects) >= chunk_size:
+                    yield make_batch(columns, rows, locators, rejects)
+                    rows, locators, rejects = [], [], []
+        if rows or rejects:
+            yield make_batch(columns, rows, locators, rejects)
 
 
 def open_json(path: Path) -> JsonSource:
@@ -328,6 +341,30 @@ def _survey_object(sc: _Scanner, name: str) -> tuple[str | None, _ArrayInfo]:
     raise errors.error("E113", "no_array", file=name, detail=', '.join(found) if found else 'none (it is empty)')
 
 
+def _may_hold_surrogates(path: Path, encoding: str) -> bool:
+    """Whether the file may hold a \\u escape of a surrogate (always, for a file not in UTF-8)."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return True
+    with open(path, "rb") as fh:
+        tail = b""
+        while chunk := fh.read(_CHUNK_CHARS):
+            if _SURROGATE_ESCAPE.search(tail + chunk):
+                return True
+            tail = chunk[-5:]
+    return False
+
+
+def _surrogate_problem(columns: list[str], row: list[str | None]) -> tuple[str, str] | None:
+    """``(code, reason)`` when a value of ``row`` holds a lone surrogate (E139), else None."""
+    for name, value in zip(columns, row):
+        if value is not None:
+            found = _LONE_SURROGATE.search(value)
+            if found is not None:
+                escape = f"\\u{ord(found.group()):04x}"
+                return "E139", errors.message("E139", column=name, escape=escape)
+    return None
+
+
 class JsonlSource(TabularSource):
     """A JSON Lines file."""
 
@@ -337,10 +374,14 @@ class JsonlSource(TabularSource):
         rows: list[list[str | None]] = []
         locators: list[str] = []
         rejects: list[Reject] = []
+        check = _may_hold_surrogates(self.path, self.encoding)
         with open(self.path, encoding=self.encoding) as fh:
             for number, lineno, obj, problem in _jsonl_records(fh):
                 if problem is None:
-                    rows.append([cell_to_str(obj.get(c)) for c in columns])
+                    row = [cell_to_str(obj.get(c)) for c in columns]
+                    problem = _surrogate_problem(columns, row) if check else None
+                if problem is None:
+                    rows.append(row)
                     locators.append(f"row {number}")
                 else:
                     rejects.append((f"row {number}", problem[0], problem[1]))
