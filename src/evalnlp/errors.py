@@ -200,8 +200,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E109": ("not a readable PDF",
              "{file}: not a readable PDF: {found}. Expected a PDF document; open it in a PDF viewer and save or "
              "print it to a new PDF, or export the text as .txt."),
-    "E110": ("a CSV row has more fields than the header (the row is rejected)", {
+    "E110": ("a CSV row has more or fewer fields than the header (the row is rejected)", {
         "csv": "row has {fields}; the header has {width}",
+        "csv_quote": "row has {fields}; the header has {width}. A field of it runs over {lines} lines: a quote "
+                     "that is never closed has probably joined the lines after it into this row; close the quote "
+                     "and read the file again",
         "xlsx": "row has a value in column {column}, to the right of the header's {width} columns",
     }),
     "E111": ("the PDF is password-protected", {

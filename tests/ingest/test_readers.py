@@ -856,3 +856,18 @@ def test_a_json_file_with_a_cut_character_is_ingested_with_its_reject(cli, db_pa
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("SELECT text FROM documents").fetchall() == [("The nurses were kind.",)]
         assert con.execute("SELECT code FROM rejects").fetchall() == [("E139",)]
+
+
+def test_a_quote_never_closed_is_named_in_the_reject_of_the_row_it_swallowed(tmp_path: Path) -> None:
+    """An opening quote with no closing one joins the lines after it into one field: that row is a reject whose
+    reason says so (it used to say only how many fields the row had); a short ragged row keeps the plain reason."""
+    path = tmp_path / "quote.csv"
+    lines = ["id,answer,ward", '1,"Kind staff,W1', *[f"{i},Fine,W{i}" for i in range(2, 8)]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows, locators, rejects, n = read_all(open_tabular(path))
+    assert rows == [] and n == 1
+    (loc, code, reason), = rejects
+    assert (loc, code) == ("row 1", "E110") and "runs over 8 lines" in reason and "never closed" in reason
+    path.write_text("id,answer,ward\n1,Kind staff\n2,Fine,W2\n", encoding="utf-8")
+    rows, locators, rejects, n = read_all(open_tabular(path))
+    assert rejects == [("row 1", "E110", "row has 2 fields; the header has 3")] and rows == [["2", "Fine", "W2"]]

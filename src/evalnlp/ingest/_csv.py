@@ -108,7 +108,10 @@ class CsvSource(TabularSource):
                 locators.append(f"row {number}")
             else:
                 fields = f"{len(record)} field{'s' * (len(record) != 1)}"
-                rejects.append((f"row {number}", "E110", errors.message("E110", "csv", fields=fields, width=width)))
+                lines = max(field.count("\n") for field in record) + 1
+                reason = (errors.message("E110", "csv_quote", fields=fields, width=width, lines=f"{lines:,}")
+                          if lines > 2 else errors.message("E110", "csv", fields=fields, width=width))
+                rejects.append((f"row {number}", "E110", reason))
         return make_batch(self.columns, rows, locators, rejects)
 
 
