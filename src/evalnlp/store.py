@@ -260,21 +260,16 @@ class Store:
         qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1" if dedupe else ""
         self.con.register("_docs", frame)
         try:
-            given = "_docs"
-            if self._reading:  # the batch's ids are worked out once, for the documents and for the record
+            if self._reading:
                 row = "_row" if "_row" in frame.columns else "NULL"
-                self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _docs_batch AS
-                    SELECT {_DOC_ID_SQL} AS _doc_id, {row} AS _row_no, * FROM _docs""")
-                self.con.execute("INSERT INTO _read_docs SELECT _doc_id, source, _row_no FROM _docs_batch")
-                given = "_docs_batch"
-            doc_id = "_doc_id" if self._reading else _DOC_ID_SQL
+                self.con.execute(f"INSERT INTO _read_docs SELECT {_DOC_ID_SQL}, {row} FROM _docs")
             result = self.con.execute(
                 f"""
                 INSERT INTO documents
                 SELECT d.* FROM (
-                    SELECT {doc_id} AS doc_id,
+                    SELECT {_DOC_ID_SQL} AS doc_id,
                            source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
-                    FROM {given} {qualify}
+                    FROM _docs {qualify}
                 ) d
                 ANTI JOIN documents USING (doc_id)
                 {"RETURNING doc_id, text, kind" if returning else ""}
@@ -284,14 +279,12 @@ class Store:
             return result.df() if returning else int(result.fetchone()[0])
         finally:
             self.con.unregister("_docs")
-            if self._reading:
-                self.con.execute("DROP TABLE IF EXISTS _docs_batch")
 
     def read_documents_begin(self) -> None:
         """From now on remember every document :meth:`insert_documents` is given, new or already stored, with
-        its source and input row (``_row`` of the frame, when it has one), until :meth:`read_documents_end`:
+        its input row (``_row`` of the frame, when it has one), until :meth:`read_documents_end`:
         what one command read, for :meth:`output_plan` with ``read=True``."""
-        self.con.execute("CREATE OR REPLACE TEMP TABLE _read_docs (doc_id VARCHAR, source VARCHAR, row_no BIGINT)")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _read_docs (doc_id VARCHAR, row_no BIGINT)")
         self._reading = True
 
     def read_documents_end(self) -> None:
