@@ -257,7 +257,11 @@ class Store:
             attrs_sql = "json_object(" + ", ".join(f"{_sql_str(k)}, {_sql_ident(c)}" for k, c in attrs.items()) + ")"
         else:
             attrs_sql = "CAST('{}' AS JSON)"
-        qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1" if dedupe else ""
+        qualify = order = ""
+        if dedupe:  # the window would leave the rows in any order: they are put back in the frame's
+            frame = frame.assign(_pos=np.arange(len(frame)))
+            qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1"
+            order = "ORDER BY d._pos"
         self.con.register("_docs", frame)
         try:
             if self._reading:
@@ -266,12 +270,13 @@ class Store:
             result = self.con.execute(
                 f"""
                 INSERT INTO documents
-                SELECT d.* FROM (
+                SELECT d.doc_id, d.source, d.locator, d.kind, d.question, d.text, d.attrs, d.run_id FROM (
                     SELECT {_DOC_ID_SQL} AS doc_id,
                            source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
+                           {", _pos" if dedupe else ""}
                     FROM _docs {qualify}
                 ) d
-                ANTI JOIN documents USING (doc_id)
+                ANTI JOIN documents USING (doc_id) {order}
                 {"RETURNING doc_id, text, kind" if returning else ""}
                 """,
                 [run_id],

@@ -201,3 +201,22 @@ def test_every_format_gives_the_same_documents(store, tmp_path):
         assert sorted(group["text"]) == ["First answer.", "Second, with ü."], source
         assert sorted(group["locator"]) == ["id=a", "id=b"], source
         assert {json.loads(a)["programme"] for a in group["attrs"]} == {"P1", "P2"}, source
+
+
+def test_narrative_documents_are_stored_and_written_in_reading_order(tmp_path):
+    """The paragraphs and table cells of a report are stored in the order they are read (the duplicate check used
+    to leave them in any order), so `classify --output`, read or from the store, lists them in reading order."""
+    from evalnlp.ingest.readers import read_narrative
+
+    report = Path(__file__).resolve().parents[2] / "corpora" / "demo_leadership" / "evaluation_report.docx"
+    reading = [p.locator for p in read_narrative(report) if p.text.strip()]
+    assert len(reading) > 50
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [report])
+        stored = [r[0] for r in store.con.execute("SELECT locator FROM documents ORDER BY rowid").fetchall()]
+        api.classify(store, codebook="impact", sentiment=False, output=tmp_path / "from_store.csv")
+    with Store(tmp_path / "t.duckdb") as store:
+        api.classify(store, [report], codebook="impact", sentiment=False, output=tmp_path / "read.csv")
+    assert stored == reading
+    for name in ("from_store.csv", "read.csv"):
+        assert pd.read_csv(tmp_path / name)["locator"].tolist() == reading

@@ -264,7 +264,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                             "code": "E141", "reason": errors.message("E141", "passage")})
     report.n_rejected = store.add_rejects(run_id, rejects)
     docs = pd.DataFrame({"source": source, "locator": [p.locator for p in ok], "kind": "narrative",
-                         "question": None, "text": [p.text for p in ok]})
+                         "question": None, "text": [p.text for p in ok], "_row": np.arange(len(ok))})
     report.n_new = store.insert_documents(docs, run_id, attrs={})
     report.n_ok = len(docs)
     report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True)
