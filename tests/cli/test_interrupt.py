@@ -188,3 +188,38 @@ def test_ctrl_c_outside_a_commands_own_handling_still_exits_130_with_one_line(mo
         signal.signal(signal.SIGINT, previous)
     assert info.value.code == 130
     assert capfd.readouterr().err.strip().splitlines() == [INTERRUPTED]
+
+
+def test_a_ctrl_c_delivered_while_the_exit_is_under_way_still_exits_130(monkeypatch, capfd):
+    """The command said it was interrupted and is exiting with 130 when a pending Ctrl-C is delivered at the
+    next line (Python runs signal handlers between any two lines): the process still exits 130 with the one
+    line, instead of dying by the signal (seen under load as exit -2)."""
+    import evalnlp.cli as cli_pkg
+    from evalnlp.cli import _app
+
+    def reported_then_exits(**kwargs):
+        _app.err_console.print(INTERRUPTED)
+        monkeypatch.setattr(_app, "_INTERRUPT_REPORTED", True)
+        raise SystemExit(130)
+
+    real_signal = signal.signal
+    calls = []
+
+    def pending_interrupt_fires_first(signum, handler):
+        calls.append(handler)
+        if len(calls) == 1:  # the interrupt still pending is delivered right here, in the exit's handler
+            raise KeyboardInterrupt
+        return real_signal(signum, handler)
+
+    monkeypatch.setattr(cli_pkg, "app", reported_then_exits)
+    previous = real_signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        monkeypatch.setattr(signal, "signal", pending_interrupt_fires_first)
+        with pytest.raises(SystemExit) as info:
+            cli_pkg.main(["runs"])
+        monkeypatch.setattr(signal, "signal", real_signal)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        real_signal(signal.SIGINT, previous)
+    assert info.value.code == 130
+    assert capfd.readouterr().err.strip().splitlines() == [INTERRUPTED]

@@ -17,20 +17,22 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. Errors become a numbered message and exit code 1 inside each command.
 
-    Ctrl-C outside a command's own handling (while evalnlp starts, or a second one while the first is being
-    reported) still ends with the line saying nothing was saved (once) and exit code 130, not a traceback or
-    a death by signal; once the process is on its way out, further Ctrl-C are ignored."""
+    Ctrl-C outside a command's own handling (while evalnlp starts, or a Ctrl-C still pending while the first is
+    being reported: Python may deliver it at any line of the way out) still ends with the line saying nothing
+    was saved (once) and exit code 130, not a traceback or a death by signal; once the process is on its way
+    out, further Ctrl-C are ignored."""
     import signal
 
     from evalnlp.cli import _app
 
     try:
-        app(args=argv, prog_name="evalnlp")
-    except SystemExit as exc:
-        if exc.code == 130:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise
-    except KeyboardInterrupt:
+        try:
+            app(args=argv, prog_name="evalnlp")
+        except SystemExit as exc:
+            if exc.code == 130:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            raise
+    except KeyboardInterrupt:  # also one delivered inside the handler above
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if not _app._INTERRUPT_REPORTED:
             _app.err_console.print(_app._interrupt_message(), markup=False, highlight=False, soft_wrap=True)
