@@ -790,8 +790,10 @@ class Store:
         # First every document's codes and sentiment, small rows without its text, numbered in output order;
         # then each page joins its documents' text and attributes by their place in the store, which a range
         # of rowids finds without reading the rest of the table. DuckDB works within half its memory cap
-        # meanwhile (spilling beyond it): classify writes its output while the coders' memory is still held.
-        with self._memory_cap(_size_bytes(_memory_limit()) // 2):
+        # meanwhile, but not under OUTPUT_MEMORY_FLOOR (spilling beyond it): classify writes its output while the
+        # coders' memory is still held.
+        cap = _size_bytes(_memory_limit())
+        with self._memory_cap(max(cap // 2, min(cap, OUTPUT_MEMORY_FLOOR))):
             rd_sql = ("rd AS (SELECT doc_id, min(row_no) AS row_no FROM _read_docs GROUP BY doc_id), "
                       if read else "")
             self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
@@ -826,12 +828,11 @@ class Store:
 
     @contextmanager
     def _memory_cap(self, limit: int) -> Iterator[None]:
-        """DuckDB's ``memory_limit`` at ``limit`` bytes for a block (where lower than the cap in force and DuckDB
-        can free that much; else the cap stays), then back: what it caches beyond that is let go, and what the
-        block's queries need beyond it spills to disk."""
-        before = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        """DuckDB's ``memory_limit`` at ``limit`` bytes for a block (where lower than the store's cap and DuckDB
+        can free that much; else the cap stays), then back to the store's cap (``$EVALNLP_MEMORY_LIMIT``): what it
+        caches beyond that is let go, and what the block's queries need beyond it spills to disk."""
         lowered = False
-        if _size_bytes(str(before)) > limit:
+        if _size_bytes(_memory_limit()) > limit:
             try:
                 self.con.execute(f"SET memory_limit = '{limit}B'")
                 lowered = True
@@ -841,7 +842,7 @@ class Store:
             yield
         finally:
             if lowered:
-                self.con.execute(f"SET memory_limit = {_sql_str(str(before))}")
+                self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
 
     # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
 
@@ -1586,6 +1587,10 @@ def _memory_limit() -> str:
         raise errors.error("E409", value=value)
     return value
 
+
+#: The least memory DuckDB is left while it writes an output file (see Store.output_pages): below about this, a
+#: million documents' codes cannot be counted in one pass.
+OUTPUT_MEMORY_FLOOR = 512 * 2**20
 
 #: A read-only store's working memory (what the read commands use): sorts and hash tables get a quarter of the
 #: memory limit before they spill (the rest is left for the temporary tables of the coded corpus and the pages read),

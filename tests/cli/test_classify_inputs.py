@@ -428,3 +428,32 @@ def test_rows_that_share_an_id_keep_their_own_answers_in_the_output(tmp_path, su
             ("Kind nurses", "Bad parking", "A", "a"), ("Rude porter", "Cold food", "B", "a"),
             ("Clean ward", "", "C", "a"), ("Kind nurses", "Bad parking", "A", "b"),
             ("Rude porter", "Cold food", "B", "b")]
+
+
+@pytest.mark.parametrize("limit, during", [("2GB", 1_000_000_000), ("1GB", 512 * 2**20), ("400MB", 400_000_000)])
+def test_the_output_pass_works_within_half_the_memory_cap_but_not_below_the_floor(tmp_path, monkeypatch, limit,
+                                                                                  during):
+    """While the output is read, DuckDB's cap is half of EVALNLP_MEMORY_LIMIT (the coders' memory is still held),
+    but never below OUTPUT_MEMORY_FLOOR (a smaller cap stays as it is: the pass could not finish under half of
+    it); afterwards the cap is back."""
+    from evalnlp import api
+    from evalnlp.codebook import load_codebook
+    from evalnlp.store import Store, _size_bytes
+
+    monkeypatch.setenv("EVALNLP_MEMORY_LIMIT", limit)
+    pd.DataFrame({"id": range(6), "feedback": ["The nurses were kind."] * 6}).to_csv(tmp_path / "in.csv",
+                                                                                     index=False)
+
+    def cap(store) -> int:
+        return _size_bytes(store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [tmp_path / "in.csv"], text=["feedback"], id="id", codebook="fft", sentiment=False)
+        coder = store.con.execute("SELECT DISTINCT coder FROM codes").fetchall()[0][0]
+        before = cap(store)
+        plan = store.output_plan(coder)
+        pages = store.output_pages(coder, load_codebook("fft").theme_ids, plan, page=4)
+        next(pages)
+        assert abs(cap(store) - during) < 0.01 * during
+        assert sum(1 for _ in pages) == 1
+        assert cap(store) == before
