@@ -267,27 +267,9 @@ class JsonSource(TabularSource):
 
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
-        columns = self.columns
-        rows: list[list[str | None]] = []
-        locators: list[str] = []
-        rejects: list[Reject] = []
-        number = 0
-        check = _may_hold_surrogates(self.path, self.encoding)
         with open(self.path, encoding=self.encoding) as fh:
-            for obj in self._stream(fh):
-                number += 1
-                row = [cell_to_str(obj.get(c)) for c in columns]
-                problem = _surrogate_problem(columns, row) if check else None
-                if problem is None:
-                    rows.append(row)
-                    locators.append(f"row {number}")
-                else:
-                    rejects.append((f"row {number}", problem[0], problem[1]))
-                if len(rows) + len(rejects) >= chunk_size:
-                    yield make_batch(columns, rows, locators, rejects)
-                    rows, locators, rejects = [], [], []
-        if rows or rejects:
-            yield make_batch(columns, rows, locators, rejects)
+            records = ((number, obj, None) for number, obj in enumerate(self._stream(fh), start=1))
+            yield from _batches(records, self.columns, _may_hold_surrogates(self.path, self.encoding), chunk_size)
 
 
 def open_json(path: Path) -> JsonSource:
@@ -370,26 +352,33 @@ class JsonlSource(TabularSource):
 
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
-        columns = self.columns
-        rows: list[list[str | None]] = []
-        locators: list[str] = []
-        rejects: list[Reject] = []
-        check = _may_hold_surrogates(self.path, self.encoding)
         with open(self.path, encoding=self.encoding) as fh:
-            for number, lineno, obj, problem in _jsonl_records(fh):
-                if problem is None:
-                    row = [cell_to_str(obj.get(c)) for c in columns]
-                    problem = _surrogate_problem(columns, row) if check else None
-                if problem is None:
-                    rows.append(row)
-                    locators.append(f"row {number}")
-                else:
-                    rejects.append((f"row {number}", problem[0], problem[1]))
-                if len(rows) + len(rejects) >= chunk_size:
-                    yield make_batch(columns, rows, locators, rejects)
-                    rows, locators, rejects = [], [], []
-        if rows or rejects:
+            records = ((number, obj, problem) for number, _line, obj, problem in _jsonl_records(fh))
+            yield from _batches(records, self.columns, _may_hold_surrogates(self.path, self.encoding), chunk_size)
+
+
+def _batches(records: Iterator[tuple[int, Any, tuple[str, str] | None]], columns: list[str], check: bool,
+             chunk_size: int) -> Iterator[Batch]:
+    """Batches of ``chunk_size`` rows and rejects from ``(row number, object, problem)`` records: an object's
+    values in ``columns`` order (checked for lone surrogates with ``check``), or a reject with the problem's
+    code and reason."""
+    rows: list[list[str | None]] = []
+    locators: list[str] = []
+    rejects: list[Reject] = []
+    for number, obj, problem in records:
+        if problem is None:
+            row = [cell_to_str(obj.get(c)) for c in columns]
+            problem = _surrogate_problem(columns, row) if check else None
+        if problem is None:
+            rows.append(row)
+            locators.append(f"row {number}")
+        else:
+            rejects.append((f"row {number}", problem[0], problem[1]))
+        if len(rows) + len(rejects) >= chunk_size:
             yield make_batch(columns, rows, locators, rejects)
+            rows, locators, rejects = [], [], []
+    if rows or rejects:
+        yield make_batch(columns, rows, locators, rejects)
 
 
 def _jsonl_records(fh: TextIO, decoder: json.JSONDecoder = _DECODER
