@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from evalnlp.errors import InputError
@@ -311,6 +311,7 @@ def test_validator_across_chunk_boundaries() -> None:
 
 
 @given(data=st.binary(max_size=40), cuts=st.lists(st.integers(0, 40), max_size=4))
+@example(data=b"\x01\x01\x01\x80\xc2\xa0", cuts=[5])  # a UTF-8 character cut by the chunk boundary
 @settings(max_examples=200, deadline=None)
 def test_validator_verdict_does_not_depend_on_chunking(data: bytes, cuts: list[int]) -> None:
     data = b"id,text\n" + data.replace(b"\x00", b"")

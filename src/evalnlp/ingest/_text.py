@@ -231,6 +231,7 @@ class _Validator:
         self.non_ascii = False
         self.blank = True
         self.first_cp1252: str | None = None  # where the first byte that is not UTF-8 was, once read as cp1252
+        self._tail = b""  # the last bytes of the previous chunk read as cp1252
         self._decoder = codecs.getincrementaldecoder(encoding)() if encoding != "cp1252" else None
 
     def feed(self, chunk: bytes) -> None:
@@ -279,11 +280,16 @@ class _Validator:
                     self.first_cp1252 = (f"byte 0x{data[first.start()]:02x} at offset "
                                          f"{self.offset - len(carry) + first.start()} "
                                          f"(line {_line_of(data, first.start(), self.lines)})")
-            utf8 = _UTF8_CHAR_RE.search(data)
+            # a UTF-8 character cut by the chunk boundary: search from the previous chunk's last bytes
+            tail = b"" if carry else self._tail
+            joined = tail + data
+            self._tail = data[-3:]
+            utf8 = _UTF8_CHAR_RE.search(joined)
             if utf8 is not None:
                 pos = utf8.start()
+                line = _line_of(joined, pos, self.lines - tail.count(b"\n"))
                 raise _mixed_after(self.name, self.first_cp1252 or "an earlier byte",
-                                   f"offset {self.offset - len(carry) + pos} (line {_line_of(data, pos, self.lines)})")
+                                   f"offset {self.offset - len(carry) - len(tail) + pos} (line {line})")
             bad = _CP1252_UNDEFINED_RE.search(data)
             if bad is not None:
                 pos = bad.start()
