@@ -413,3 +413,45 @@ def test_read_only_store_bounds_its_working_memory(tmp_path, monkeypatch):
         assert setting(store, "allocator_background_threads") == "true"
     with Store(path) as store:
         assert setting(store, "operator_memory_limit") is None
+
+
+def test_segments_to_code_pages_exactly_what_was_uncoded(tmp_path):
+    """Pages hold each uncoded segment once, in stored order; codes written between pages (as classify writes
+    them) do not change the pages; the set is taken when the first page is asked for; nothing is left behind."""
+    from helpers import coded_store
+
+    rows = [(f"comment {i}", {"ward": "A" if i % 2 else "B"}, ["staff"] if i < 3 else []) for i in range(23)]
+    db = tmp_path / "s.duckdb"
+    coded_store(db, rows)
+    with Store(db) as store:
+        segs = store.con.sql("SELECT seg_id, text FROM segments ORDER BY rowid").fetchall()
+        coder = "model:fixture-fft@000000"
+        with store.transaction():
+            run = store.start_run("classify", {})
+            # another coder has coded nothing yet: every segment, in pages of 5, in stored order
+            seen = []
+            for page in store.segments_to_code("model:other@1", page=5, arrow=True):
+                assert page.num_rows <= 5
+                seen += page.column("seg_id").to_pylist()
+                # coding this page as classify does, before the next page is read
+                store.replace_codes(pd.DataFrame({"seg_id": page.column("seg_id").to_pylist(), "theme": "staff",
+                                                  "score": 0.5, "assigned": True}), "model:other@1", run,
+                                    replace=False)
+            assert seen == [s for s, _ in segs]
+            # now every segment is coded by both coders: nothing to give, unless recoding
+            assert list(store.segments_to_code("model:other@1", page=5)) == []
+            assert list(store.segments_to_code(coder, page=5)) == []
+            again = pd.concat(list(store.segments_to_code(coder, page=7, recode=True)))
+            assert again["seg_id"].tolist() == [s for s, _ in segs]
+            # a filter by document: only those, still in order
+            docs = store.con.sql("SELECT doc_id FROM segments ORDER BY rowid").fetchall()
+            pick = [docs[i][0] for i in (20, 2, 11)]
+            part = pd.concat(list(store.segments_to_code(coder, page=2, recode=True, doc_ids=pick)))
+            assert part["doc_id"].tolist() == [docs[i][0] for i in (2, 11, 20)]
+            # a page asked for and dropped early leaves no temporary table behind
+            pages = store.segments_to_code("model:third@1", page=4)
+            next(pages)
+            pages.close()
+            temp = store.con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_to_code_%'")
+            assert temp.fetchall() == [(0,)]
+            store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)

@@ -971,10 +971,15 @@ class Store:
         with ``recode``), optionally only those of ``doc_ids`` or of the documents of ``sources``, in the order
         they were stored; DataFrames, or Arrow tables with ``arrow``.
 
-        Pages are fetched one at a time (keyed on the row id), so memory does not grow with the store, and
-        codes written between pages do not disturb the paging.
+        Which segments to give is settled once, when the first page is asked for: their row ids go to a
+        temporary table in one pass (checking the codes once, not once per page, which grew with the codes
+        written meanwhile). Each page is then a range of row ids, read from the segments' rows in that range
+        alone, so memory does not grow with the store, and codes written between pages do not disturb the
+        paging.
         """
-        where = ["s.rowid > ?"]
+        import uuid
+
+        where = []
         if not recode:
             where.append("NOT EXISTS (SELECT 1 FROM codes c WHERE c.seg_id = s.seg_id AND c.coder = ?)")
         if doc_ids is not None:
@@ -983,27 +988,37 @@ class Store:
         if sources is not None:
             listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
             where.append(f"s.doc_id IN (SELECT doc_id FROM documents WHERE source IN ({listed}))")
-        sql = (f"SELECT s.rowid AS _row, s.seg_id, s.doc_id, s.kind, s.text FROM segments s "
-               f"WHERE {' AND '.join(where)} ORDER BY s.rowid LIMIT {int(page)}")
-        last = -1
+        todo = f"_to_code_{uuid.uuid4().hex}"
+        made = False
         try:
+            self.con.execute(f"CREATE TEMP TABLE {todo} AS SELECT s.rowid AS _row FROM segments s "
+                             f"WHERE {' AND '.join(where) or 'true'} ORDER BY s.rowid",
+                             [] if recode else [coder])
+            made = True
+            bound = f"SELECT max(_row) FROM (SELECT _row FROM {todo} WHERE _row > ? ORDER BY _row LIMIT {int(page)})"
+            sql = (f"SELECT s.rowid AS _row, s.seg_id, s.doc_id, s.kind, s.text FROM segments s "
+                   f"WHERE s.rowid > ? AND s.rowid <= ? "
+                   f"AND s.rowid IN (SELECT _row FROM {todo} WHERE _row > ? AND _row <= ?) ORDER BY s.rowid")
+            last = -1
             while True:
-                params = [last] + ([] if recode else [coder])
+                upper = self.con.execute(bound, [last]).fetchall()[0][0]
+                if upper is None:
+                    return
+                params = [last, upper, last, upper]
                 df = (self.con.sql(sql, params=params).to_arrow_table() if arrow
                       else self.con.execute(sql, params).df())
-                if len(df) == 0:
-                    return
-                if arrow:
-                    last = int(df.column("_row")[-1].as_py())
-                    yield df.drop_columns(["_row"])
-                else:
-                    last = int(df["_row"].iloc[-1])
-                    yield df.drop(columns="_row")
-                if len(df) < page:
-                    return
+                last = int(upper)
+                if len(df) == 0:  # the segments were deleted meanwhile
+                    continue
+                yield df.drop_columns(["_row"]) if arrow else df.drop(columns="_row")
         finally:
-            if doc_ids is not None:
-                self.con.unregister("_ids")
+            try:
+                if made:
+                    self.con.execute(f"DROP TABLE IF EXISTS {todo}")
+                if doc_ids is not None:
+                    self.con.unregister("_ids")
+            except duckdb.Error:  # the connection was closed before the pages were all read
+                pass
 
     def codes_by_coder(self, coder: str, *, skip_human_coded: bool = False) -> pd.DataFrame:
         """Every code ``coder`` gave: seg_id, theme, score, assigned, ordered by seg_id and theme. With
