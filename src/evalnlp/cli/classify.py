@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, progress_bar, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar, show
 from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
@@ -41,6 +41,11 @@ def classify(
                                                   "sentiment-accurate (a fine-tuned transformer: reads neutral "
                                                   "statements better, far slower, needs the transformers extra), "
                                                   "or a directory holding a saved sentiment model."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes that code the passages: 1 "
+                                          "codes in this process alone, N starts N-1 helper processes that load "
+                                          "the same models and share the work (default: one per core, at most 2, "
+                                          "once there are 100,000 passages to code; none for the fine-tuned "
+                                          "models). The codes are the same either way."),
 ) -> None:
     """Code every passage into the codebook's themes, with calibrated scores and sentiment.
 
@@ -51,7 +56,10 @@ def classify(
     with open_store(ctx) as store, progress_bar(ctx, "coding") as advance:
         result = api.classify(store, files or (), codebook=codebook, model=model, output=output,
                               text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet, recode=recode,
-                              sentiment=not no_sentiment, progress=advance, sentiment_model=sentiment_model)
+                              sentiment=not no_sentiment, progress=advance, sentiment_model=sentiment_model,
+                              workers=workers)
+    for message in result.notes:
+        note(ctx, message)
     if result.ingest is not None:
         from evalnlp.cli.ingest import render_ingest
 
@@ -63,6 +71,8 @@ def classify(
     info(ctx, table)
     if result.n_coded:
         info(ctx, f"no theme: {result.n_no_theme:,} of {result.n_coded:,} passages ({result.no_theme_share:.1%})")
+    if result.processes > 1:
+        info(ctx, f"coded in {result.processes} processes")
     if not result.sentiment.empty:
         info(ctx, "sentiment: " + ", ".join(f"{r.label} {r.passages:,}" for r in result.sentiment.itertuples()))
     if result.output is not None:

@@ -83,3 +83,36 @@ def default_coder(codebook) -> tuple[Any, dict | None]:
     from evalnlp.coding.zeroshot import ZeroShotCoder
 
     return ZeroShotCoder(codebook=codebook).fit(), None
+
+
+def load_coder(codebook: Any = None, model: Any = None):
+    """(coder, codebook, card) as ``classify --codebook CODEBOOK --model MODEL`` resolves them: an untrained
+    coder by name, a saved model (its codebook from the card unless given), or the codebook's default coder
+    (``impact`` when neither is given). ``card`` is None for coders that have none."""
+    from evalnlp.codebook import load_codebook
+
+    if model is not None and str(model) in UNTRAINED:
+        cb = load_codebook(codebook if codebook is not None else "impact")
+        return untrained_coder(str(model), cb), cb, None
+    if model is not None:
+        from evalnlp.coding.persist import load_model, resolve_model
+
+        cb = load_codebook(codebook) if codebook is not None else None
+        coder, card = load_model(resolve_model(model), codebook=cb)
+        if cb is None:
+            cb = load_codebook(card.get("codebook_ref") or card["codebook_id"])
+        return coder, cb, card
+    cb = load_codebook(codebook if codebook is not None else "impact")
+    coder, card = default_coder(cb)
+    return coder, cb, card
+
+
+def loaded_coder_id(coder: Any, card: dict | None) -> str:
+    """The id a store records for a coder loaded by :func:`load_coder`: a saved model's name and sha256, else
+    the coder's own id."""
+    from evalnlp.util import coder_id
+
+    if card and card.get("model_sha256"):
+        name = card.get("name") or card.get("backend") or type(coder).__name__.lower()
+        return coder_id(name, card["model_sha256"])
+    return coder.coder_id()

@@ -249,6 +249,9 @@ class _Network:
     ``linear_`` (a model averaged with the network, or None) and has ``base``, ``max_length``,
     ``multi_label_``, ``thresholds_`` and ``codebook_sha256_``."""
 
+    #: torch spreads the network's work over the cores itself: ``classify`` starts no helper processes for it
+    spreads_over_cores = True
+
     def _keep_network(self, net, folder: Path) -> None:
         """Store the trained ``net``'s weights on the model, and its fingerprint."""
         self.weights_, self.scales_, self.deltas_, self.base_weights_sha256_ = _pack(net.state_dict(), folder)
