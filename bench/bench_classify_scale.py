@@ -9,8 +9,8 @@ question, cohort, feedback; the same builder as bench_ingest.py), and for the im
 quotes of ../shared/data/ref_impact_train resampled to --impact-rows rows (so many passages repeat, which the
 coders' per-token memories profit from; real impact text would be slower).
 
-Every measure is one fresh process on an empty store (start-up and model loading included), wall time and
-that process's own peak RSS:
+Every measure is one fresh process on an empty store (start-up and model loading included), wall time, CPU time
+and peak RSS (of the process and its helper processes together, see ``measure``):
 
 - the bare script: pandas reads the CSV, a TF-IDF (word 1-2 grams) + LinearSVC pipeline is fitted on the 10,334
   labelled FFT comments and predicts every row, pandas writes Parquet (no store, no accounting, no sentiment);
@@ -18,6 +18,9 @@ that process's own peak RSS:
   sentiment;
 - the time by stage comes from the same command run through `evalnlp.api.classify` in another fresh process
   (its ``timings``), 200k rows and up to --stage-rows.
+
+With --one-process, this code is also measured with ``--workers 1`` (coding in one process, no helper), right
+before its default (which starts a helper process on 2 cores).
 
 With --before-src (the src folder of an earlier evalnlp, e.g. from ``git archive``), every evalnlp measure is
 also taken with that code, right before the same measure with this code, on the same inputs: a before/after
@@ -70,23 +73,65 @@ import json, sys
 from evalnlp import api
 from evalnlp.store import Store
 csv, db, out, codebook, text, sentiment = sys.argv[1:7]
+options = {"workers": int(sys.argv[7])} if len(sys.argv) > 7 else {}
 with Store(db) as store:
     r = api.classify(store, [csv], text=[text], id="id", codebook=codebook, output=out if out != "-" else None,
-                     sentiment=sentiment == "1")
+                     sentiment=sentiment == "1", **options)
 print(json.dumps({"n": r.n_coded, "timings": r.timings}))
 """
 
-WRAP = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True); w = time.perf_counter() - t; "
-        "sys.stderr.write(r.stdout); "
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-        "print(w, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime); sys.exit(r.returncode)")
+WRAP = """
+import os, resource, subprocess, sys, threading, time
+
+def tree_rss(root):
+    # resident memory (MB) of the process and every process below it (evalnlp's helper processes)
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+t = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+peak = [0.0]
+
+def sample():
+    while proc.poll() is None:
+        peak[0] = max(peak[0], tree_rss(proc.pid))
+        time.sleep(0.1)
+
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
+out = proc.communicate()[0]
+w = time.perf_counter() - t
+sampler.join()
+sys.stderr.write(out)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(w, max(u.ru_maxrss / 1024, peak[0]), u.ru_utime + u.ru_stime)
+sys.exit(proc.returncode)
+"""
 
 
 def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float, str, float]:
     """Wall seconds and peak RSS (MB) of ``cmd`` in its own wrapper process, what it printed, and the CPU
-    seconds (user + system, all threads) it used: on a shared machine the CPU time moves far less with the
-    load than the wall time does."""
+    seconds (user + system, all threads and child processes) it used: on a shared machine the CPU time moves far
+    less with the load than the wall time does. The peak RSS is the larger of the process's own peak and the
+    highest sum, sampled every 0.1 s, of its and its child processes' resident memory (so evalnlp's helper
+    processes count; pages they share are counted once per process, which overstates)."""
     proc = subprocess.run([PY, "-c", WRAP, *cmd], capture_output=True, text=True, env=env or ENV)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -129,13 +174,18 @@ def main() -> None:
                     help="the section's heading (the date is added)")
     ap.add_argument("--before-src", type=Path, help="src folder of an earlier evalnlp to measure beside this one")
     ap.add_argument("--before-label", default="before", help="how the earlier code is named in the tables")
+    ap.add_argument("--one-process", action="store_true", help="also measure this code with `--workers 1` "
+                    "(coding in one process), right before its default")
     args = ap.parse_args()
-    versions = [("", ENV)]  # (label suffix, environment), the earlier code first so each pair runs back to back
+    # (label suffix, environment, classify options), the earlier code first so each set runs back to back
+    versions: list[tuple[str, dict, list[str]]] = [("", ENV, [])]
+    if args.one_process:
+        versions.insert(0, (" [one process: --workers 1]", ENV, ["--workers", "1"]))
     if args.before_src is not None:
         src = args.before_src.resolve()
         if not (src / "evalnlp" / "__init__.py").is_file():
             raise SystemExit(f"--before-src {src}: no evalnlp package there")
-        versions.insert(0, (f" [{args.before_label}]", {**ENV, "PYTHONPATH": str(src)}))
+        versions.insert(0, (f" [{args.before_label}]", {**ENV, "PYTHONPATH": str(src)}, []))
     if args.no_stages:
         args.stage_rows = 0
     evalnlp = [PY, "-m", "evalnlp", "--quiet"]
@@ -154,10 +204,10 @@ def main() -> None:
                          f"| {wall_bare:.1f} | {rows / wall_bare:,.0f} | 1.0 | {cpu_bare:.1f} | 1.0 | {peak_bare:,.0f} | {load()} |")
             print(lines[-1], flush=True)
             for label, extra in (("with sentiment", []), ("without sentiment", ["--no-sentiment"])):
-                for suffix, env in versions:
+                for suffix, env, flags in versions:
                     db = tmp / "s.duckdb"
                     cmd = evalnlp + ["--db", str(db), "classify", str(csv), "--text", "feedback", "--id", "id",
-                                     "--codebook", "fft", "--output", str(tmp / "out.parquet")] + extra
+                                     "--codebook", "fft", "--output", str(tmp / "out.parquet")] + extra + flags
                     wall, peak, _, cpu = measure(cmd, env)
                     lines.append(f"| {rows:,} | `evalnlp classify --codebook fft --output out.parquet` {label}"
                                  f"{suffix} | {wall:.1f} | {rows / wall:,.0f} | {wall / wall_bare:.1f} | {cpu:.1f} "
@@ -166,10 +216,10 @@ def main() -> None:
                     for f in tmp.glob("s.duckdb*"):
                         f.unlink()
             if rows <= args.stage_rows:
-                for suffix, env in versions:
+                for suffix, env, flags in versions:
                     db = tmp / "t.duckdb"
                     wall, peak, printed, _ = measure([PY, "-c", STAGES, str(csv), str(db), str(tmp / "out.parquet"),
-                                                   "fft", "feedback", "1"], env)
+                                                   "fft", "feedback", "1", *flags[1:]], env)
                     stage_tables.append(_stage_table(f"{rows:,} FFT comments, `--codebook fft` with sentiment, "
                                                      f"to Parquet{suffix}",
                                                      json.loads(printed.strip().splitlines()[-1]), wall, peak))
@@ -181,8 +231,8 @@ def main() -> None:
             db = tmp / "i.duckdb"
             cmd = evalnlp + ["--db", str(db), "classify", str(csv), "--text", "quote", "--id", "id",
                              "--codebook", "impact"]
-            for suffix, env in versions:
-                wall, peak, _, cpu = measure(cmd, env)
+            for suffix, env, flags in versions:
+                wall, peak, _, cpu = measure(cmd + flags, env)
                 lines.append(f"| {args.impact_rows:,} | `evalnlp classify --codebook impact` (impact-themes ensemble "
                              f"+ sentiment, REF quotes resampled, no output file){suffix} | {wall:.1f} | "
                              f"{args.impact_rows / wall:,.0f} | | {cpu:.1f} | | {peak:,.0f} | {load()} |")
@@ -190,8 +240,9 @@ def main() -> None:
                 for f in tmp.glob("i.duckdb*"):
                     f.unlink()
         if args.impact_rows and not args.no_stages:
-            for suffix, env in versions:
-                wall, peak, printed, _ = measure([PY, "-c", STAGES, str(csv), str(db), "-", "impact", "quote", "1"], env)
+            for suffix, env, flags in versions:
+                wall, peak, printed, _ = measure([PY, "-c", STAGES, str(csv), str(db), "-", "impact", "quote", "1",
+                                                  *flags[1:]], env)
                 stage_tables.append(_stage_table(f"{args.impact_rows:,} REF quotes (resampled), `--codebook impact` "
                                                  f"with sentiment, no output file{suffix}",
                                                  json.loads(printed.strip().splitlines()[-1]), wall, peak))
