@@ -56,6 +56,56 @@ def write_section(name: str, lines: list[str]) -> Path:
     return out
 
 
+#: ``python -c TREE_WRAPPER CMD...`` runs CMD and prints "wall peak_mb cpu_s" as its last line (CMD's own output
+#: goes to stderr): the peak is the larger of the process's own peak RSS and the highest sum, sampled every 0.1 s,
+#: of the resident memory of it and every process below it (evalnlp's helper processes), and the CPU time counts
+#: them all. Pages several processes map (the libraries) are counted once per process, which overstates.
+TREE_WRAPPER = """
+import os, resource, subprocess, sys, threading, time
+
+def tree_rss(root):
+    # resident memory (MB) of the process and every process below it (evalnlp's helper processes)
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+t = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+peak = [0.0]
+
+def sample():
+    while proc.poll() is None:
+        peak[0] = max(peak[0], tree_rss(proc.pid))
+        time.sleep(0.1)
+
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
+out = proc.communicate()[0]
+w = time.perf_counter() - t
+sampler.join()
+sys.stderr.write(out)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(w, max(u.ru_maxrss / 1024, peak[0]), u.ru_utime + u.ru_stime)
+sys.exit(proc.returncode)
+"""
+
+
 def peak_rss_mb_of(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Run ``cmd``; return (wall seconds, peak RSS of the child in MB, its stdout)."""
     import time

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO, fft_csv, machine, shared_data, today, write_section  # noqa: E402
+from _common import REPO, TREE_WRAPPER, fft_csv, machine, shared_data, today, write_section  # noqa: E402
 from bench_ingest import build_input  # noqa: E402
 
 PY = sys.executable
@@ -80,50 +80,7 @@ with Store(db) as store:
 print(json.dumps({"n": r.n_coded, "timings": r.timings}))
 """
 
-WRAP = """
-import os, resource, subprocess, sys, threading, time
-
-def tree_rss(root):
-    # resident memory (MB) of the process and every process below it (evalnlp's helper processes)
-    children = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(name))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo += children.get(pid, [])
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-        except (OSError, StopIteration):
-            pass
-    return total / 1024
-
-t = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
-peak = [0.0]
-
-def sample():
-    while proc.poll() is None:
-        peak[0] = max(peak[0], tree_rss(proc.pid))
-        time.sleep(0.1)
-
-sampler = threading.Thread(target=sample, daemon=True)
-sampler.start()
-out = proc.communicate()[0]
-w = time.perf_counter() - t
-sampler.join()
-sys.stderr.write(out)
-u = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(w, max(u.ru_maxrss / 1024, peak[0]), u.ru_utime + u.ru_stime)
-sys.exit(proc.returncode)
-"""
+WRAP = TREE_WRAPPER
 
 
 def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float, str, float]:

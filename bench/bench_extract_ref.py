@@ -530,7 +530,7 @@ def write4(table: str, speed_line: str, ann: dict) -> None:
         "",
         "Why a fourth set: the speaker and marker misses of the first two sets were read while changing the",
         "rules, so they are development data now, and the third set holds reach figures only. Test set: the pool",
-        f"of the third set less its 15 ids, less every id of the reach round's development samples",
+        "of the third set less its 15 ids, less every id of the reach round's development samples",
         "(`random.Random(s).sample(P, n)` for (s, n) = (6161, 40), (6262, 50), (6363, 50), (6464, 250),",
         "(6565, 150), P being the pool less the three sets and every earlier development sample), less the REF",
         f"case studies of the `test4` part of `bench/redact_sample.json`: {ann['sample']['pool']:,} ids. To have",

@@ -8,7 +8,8 @@ resampled with a fixed seed to the row count asked for, each given an invented `
 ``site`` (3 values). The store is made the ordinary way, ``evalnlp classify FILE --codebook fft`` (default fft
 model and sentiment), so it holds real codes; its time and peak RSS are the baseline. Then, each in a fresh
 process on the same store: ``evidence --by ward --by site``, ``quotes --theme staff --by site`` and
-``report --by site``. Peak RSS is each process's own (measured by a wrapper process).
+``report --by site``. Peak RSS is each command's own, with its helper processes (classify starts one on 2 cores
+from 100,000 passages), measured by a wrapper process (``_common.TREE_WRAPPER``).
 Goals: on 1M passages each of evidence, quotes and report at most a quarter of classify's time and at most
 1.5 GB peak RSS; memory flat as the store grows. 10M rows (``--with-10m``) is not in the default run: that store
 is the classified 1M store's documents, segments, codes and sentiment copied ten times under new ids (no classify
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fft_csv, machine, peak_rss_mb_of, today, write_section  # noqa: E402
+from _common import TREE_WRAPPER, fft_csv, machine, peak_rss_mb_of, today, write_section  # noqa: E402
 from bench_ingest import EVALNLP  # noqa: E402
 
 WARDS = [f"Ward {i:02d}" for i in range(1, 41)]
@@ -124,11 +125,7 @@ def copy_store(src: Path, dst: Path, times: int) -> None:
 def measure_with(cmd: list[str], **env: str) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MB, CPU seconds: user + system) of one fresh process running ``cmd``, with extra
     environment variables; measured by a wrapper process so that each figure is the command's own."""
-    wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-               "r = subprocess.run(sys.argv[1:]); w = time.perf_counter() - t; "
-               "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-               "print(w, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime); sys.exit(r.returncode)")
-    _, _, stdout = peak_rss_mb_of([PY, "-c", wrapper, *cmd], env={**os.environ, **env})
+    _, _, stdout = peak_rss_mb_of([PY, "-c", TREE_WRAPPER, *cmd], env={**os.environ, **env})
     wall, peak, cpu = stdout.split()[-3:]
     return float(wall), float(peak), float(cpu)
 
