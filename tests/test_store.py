@@ -455,3 +455,40 @@ def test_segments_to_code_pages_exactly_what_was_uncoded(tmp_path):
             temp = store.con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_to_code_%'")
             assert temp.fetchall() == [(0,)]
             store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
+
+
+def test_a_failed_query_inside_a_transaction_leaves_the_settings_as_they_were(tmp_path, monkeypatch):
+    """The output pass lowers DuckDB's memory cap and threads; when a query fails under them, DuckDB refuses
+    every statement until the rollback, so the settings are put back right after it, and the query's own error
+    is the one raised (it used to be hidden behind a TransactionException)."""
+    monkeypatch.setenv("EVALNLP_MEMORY_LIMIT", "1GB")
+    with Store(tmp_path / "s.duckdb") as store:
+        setting = lambda name: store.con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0]  # noqa: E731
+        threads, limit = setting("threads"), setting("memory_limit")
+        with pytest.raises(duckdb.InvalidInputException, match="boom"):
+            with store.transaction():
+                with store._memory_cap(600 * 2**20), store._one_thread():
+                    assert setting("threads") == 1
+                    store.con.execute("SELECT error('boom')")
+        assert setting("threads") == threads and setting("memory_limit") == limit
+        # and without a failure, both come back at the end of the block
+        with store.transaction():
+            with store._memory_cap(600 * 2**20), store._one_thread():
+                assert setting("threads") == 1 and setting("memory_limit") != limit
+            assert setting("threads") == threads and setting("memory_limit") == limit
+
+
+def test_running_out_of_memory_in_a_command_is_e411_and_saves_nothing(tmp_path):
+    from evalnlp.errors import StoreError as Err
+
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(Err) as caught:
+            with store.transaction():
+                store.con.execute("CREATE TABLE scratch AS SELECT range AS i FROM range(10)")
+                store.con.execute("SET memory_limit = '2MB'")
+                store.con.execute("SELECT i, string_agg(repeat('x', 1000), ',') FROM range(200000) t(i) "
+                                  "GROUP BY i ORDER BY i").fetchall()
+        assert caught.value.code == "E411" and "EVALNLP_MEMORY_LIMIT" in str(caught.value)
+        assert "nothing from this command was saved" in str(caught.value)
+        store.con.execute("SET memory_limit = '1GB'")
+        assert "scratch" not in store.con.execute("SHOW TABLES").df()["name"].tolist()

@@ -880,6 +880,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E410": ("a run's counts do not add up (read = accepted + rejected)",
              "run {run_id} counts do not add up: n_in={n_in} but n_ok={n_ok} + n_rejected={n_rejected}. This is a "
              "bug in evalnlp; please report it"),
+    "E411": ("the store ran out of memory within its cap (EVALNLP_MEMORY_LIMIT)",
+             "the store ran out of memory within its cap of {limit} ({detail}); nothing from this command was "
+             "saved. Set EVALNLP_MEMORY_LIMIT higher (e.g. 4GB, within the machine's memory) and run it again"),
     "E420": ("no passage has been coded with this codebook, so there is nothing to review",
              "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there are no "
              "machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first"),

@@ -145,8 +145,14 @@ class Store:
         self._in_tx = True
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self.con.execute("ROLLBACK")
+            for name, value in getattr(self, "_after_rollback", {}).items():
+                self.con.execute(f"SET {name} = {value}")
+            self._after_rollback = {}
+            if isinstance(exc, duckdb.OutOfMemoryException):
+                detail = str(exc).split("\n")[0].removeprefix("Out of Memory Error: ")
+                raise errors.error("E411", limit=_memory_limit(), detail=detail) from None
             raise
         else:
             self.con.execute("COMMIT")
@@ -796,7 +802,10 @@ class Store:
         with self._memory_cap(max(cap // 2, min(cap, OUTPUT_MEMORY_FLOOR))):
             rd_sql = ("rd AS (SELECT doc_id, min(row_no) AS row_no FROM _read_docs GROUP BY doc_id), "
                       if read else "")
-            self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
+            # on one thread: with two, the counting of 2M documents overran a 512 MB cap (and a classify with
+            # --output failed after coding everything); on one it spills, and 10M took 112 s within 512 MB
+            with self._one_thread():
+                self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
                 WITH {rd_sql}scores AS (
                     SELECT s.doc_id{per_theme}
                     FROM codes c JOIN (SELECT seg_id, doc_id FROM segments {src}) s USING (seg_id)
@@ -842,7 +851,28 @@ class Store:
             yield
         finally:
             if lowered:
-                self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
+                self._restore_setting("memory_limit", f"'{_memory_limit()}'")
+
+    @contextmanager
+    def _one_thread(self) -> Iterator[None]:
+        """DuckDB on one thread for a block, then as many as before. A query whose every operator must hold its
+        own share of the memory cap per thread (the output pass's counting, see :meth:`output_pages`) then
+        spills instead of failing."""
+        before = self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        self.con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self._restore_setting("threads", str(int(before)))
+
+    def _restore_setting(self, name: str, value: str) -> None:
+        """``SET name = value``; when a failed query has aborted the transaction, DuckDB refuses any statement
+        until the rollback, so the setting is put back right after it (:meth:`transaction`), and the query's own
+        error is the one raised."""
+        try:
+            self.con.execute(f"SET {name} = {value}")
+        except duckdb.TransactionException:
+            self._after_rollback = {**getattr(self, "_after_rollback", {}), name: value}
 
     # ---- project exchange (REFI-QDA) ----------------------------------------------------------------
 
