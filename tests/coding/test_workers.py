@@ -236,3 +236,24 @@ def test_helpers_started_before_loading_are_closed_for_models_that_spread_themse
     assert api._helpers_checked(asked, 2, Torchy(), "model:x@000000000000", None) is asked
     assert asked.ids == ("model:x@000000000000", None)
     asked.close()
+
+
+def test_a_helper_that_hangs_is_stopped_and_its_slice_coded_here(models, monkeypatch):
+    import os
+    import signal
+
+    coder, coder_id, sentiment = models
+    monkeypatch.setattr(w, "SLICE_TIMEOUT", 1.0)
+    texts = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", dtype=str)["feedback"].dropna().tolist()[:200]
+    slices = [texts[i:i + 20] for i in range(0, len(texts), 20)]
+    with w.CodingPool(1, SPEC, coder_id=coder_id, sentiment_id=sentiment.coder_id()) as pool:
+        _wait_ready(pool)
+        os.kill(pool._helpers[0].proc.pid, signal.SIGSTOP)  # it takes a slice and never answers
+        t0 = time.monotonic()
+        out = pool.map(slices, lambda s: w.code_slice(coder, sentiment, s))
+        assert time.monotonic() - t0 < 30
+        assert pool.size == 0 and pool.helped == 0
+        assert len(pool.failures) == 1 and "spent over 1 s on one slice" in pool.failures[0]
+    for (a, b), s in zip(out, slices):
+        c, d = w.code_slice(coder, sentiment, s)
+        assert np.array_equal(a, c) and np.array_equal(b, d)

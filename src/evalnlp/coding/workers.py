@@ -20,6 +20,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Any, Callable
@@ -27,6 +28,10 @@ from typing import Any, Callable
 #: With ``workers=None`` (the default), helper processes start once a command has this many passages to code:
 #: below it, starting them (importing and loading the models, about 2-3 s of CPU) costs more than they save.
 PARALLEL_MIN = 100_000
+
+#: A helper that spends longer than this on one slice (and 20 times as long as this process ever took) is
+#: stopped, and its slice coded here: it hangs, or the machine is out of memory and swapping.
+SLICE_TIMEOUT = 120.0
 
 #: At most this many processes code by default, however many cores the machine has (each helper holds its own
 #: copy of the models and the slice it codes: about 0.3-0.5 GB with the shipped models).
@@ -113,6 +118,7 @@ class CodingPool:
         self._expect: tuple[str, str | None] | None = None
         self.failures: list[str] = []
         self.helped = 0  # slices the helpers coded
+        self._slowest = 0.0  # the longest this process took over one slice (seconds)
         self._cond = threading.Condition()
         self._job: _Job | None = None
         self._closed = False
@@ -153,15 +159,29 @@ class CodingPool:
                 with self._cond:
                     if not job.todo:
                         while job.pending:  # helpers still coding their last slice (or giving it back)
-                            self._cond.wait()
+                            self._cond.wait(timeout=1.0)
+                            self._stop_stuck()
                         if not job.todo:
                             break
                     i = job.todo.popleft()
+                t0 = time.monotonic()
                 job.results[i] = code(slices[i])
+                self._slowest = max(self._slowest, time.monotonic() - t0)
         finally:
             with self._cond:
                 self._job = None
         return job.results
+
+    def _stop_stuck(self) -> None:
+        """Stop a helper that has spent far longer on one slice than this process ever did (it hangs, or the
+        machine swaps): its slice is given back. Called with the lock held."""
+        limit = max(SLICE_TIMEOUT, 20 * self._slowest)
+        now = time.monotonic()
+        for helper in self._helpers:
+            since = helper.busy_since
+            if helper.alive and since is not None and now - since > limit:
+                helper.why = f"a coding process spent over {limit:.0f} s on one slice and was stopped"
+                threading.Thread(target=helper.stop, daemon=True).start()  # not under the lock
 
     def _run(self, helper: "_Helper") -> None:
         """The thread that feeds one helper: wait until it is ready, then code slices of each job with it."""
@@ -187,18 +207,21 @@ class CodingPool:
                 job = self._job
                 i = job.todo.pop()
                 job.pending += 1
+                helper.busy_since = time.monotonic()
             try:
                 result = helper.code(job.slices[i])
             except _HelperFailed as exc:
                 with self._cond:
+                    helper.busy_since = None
                     if not self._closed:
-                        self.failures.append(str(exc))
+                        self.failures.append(helper.why or str(exc))
                     job.todo.append(i)
                     job.pending -= 1
                     self._cond.notify_all()
                 helper.stop()
                 return
             with self._cond:
+                helper.busy_since = None
                 job.results[i] = result
                 self.helped += 1
                 job.pending -= 1
@@ -253,6 +276,8 @@ class _Helper:
                  "from evalnlp.coding.workers import _serve; _serve()")
         self.ready: bool | None = None
         self.alive = True
+        self.busy_since: float | None = None  # when it was given the slice it codes (time.monotonic)
+        self.why: str | None = None  # why it was stopped, when this process stopped it
         self._stopping = threading.Lock()
         self.proc = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
