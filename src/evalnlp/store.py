@@ -802,8 +802,10 @@ class Store:
         with self._memory_cap(max(cap // 2, min(cap, OUTPUT_MEMORY_FLOOR))):
             rd_sql = ("rd AS (SELECT doc_id, min(row_no) AS row_no FROM _read_docs GROUP BY doc_id), "
                       if read else "")
-            # on one thread: with two, the counting of 2M documents overran a 512 MB cap (and a classify with
-            # --output failed after coding everything); on one it spills, and 10M took 112 s within 512 MB
+            # On one thread: with two, counting 2M documents overran a 512 MB cap (a classify of 2M rows with
+            # --output failed after coding everything); on one, 10M documents of a committed store were counted
+            # within 512 MB in 112 s. Inside a classify of 10M rows, with its uncommitted writes held, it still
+            # runs out (E411: raise EVALNLP_MEMORY_LIMIT).
             with self._one_thread():
                 self.con.execute(f"""CREATE OR REPLACE TEMPORARY TABLE _out_rows AS
                 WITH {rd_sql}scores AS (
