@@ -382,19 +382,6 @@ class ClassifyResult:
         return self.n_no_theme / self.n_coded if self.n_coded else 0.0
 
 
-def _load_coder(codebook: str | Path | None, model: str | Path | None):
-    """Resolve (coder, codebook, card) from --codebook and --model (:func:`evalnlp.coding.load_coder`)."""
-    from evalnlp.coding import load_coder
-
-    return load_coder(codebook, model)
-
-
-def _coder_id(coder, card: dict | None) -> str:
-    from evalnlp.coding import loaded_coder_id
-
-    return loaded_coder_id(coder, card)
-
-
 #: Scores below this are not stored (unless the theme was assigned, or is the passage's top theme, so that
 #: every coded passage keeps at least one row): they carry no evidence, and storing every theme of every
 #: passage would multiply the store's size. Output files show them as 0.
@@ -562,6 +549,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     """
     import time
 
+    from evalnlp.coding import load_coder, loaded_coder_id
+
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
     if output is not None and paths:
@@ -569,10 +558,10 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     timings: dict[str, float] = {}
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)
-    try:
+    try:  # the helpers end with the command, however it ends
         t0 = time.perf_counter()
-        coder, cb, card = _load_coder(codebook, model)
-        coder_id = _coder_id(coder, card)
+        coder, cb, card = load_coder(codebook, model)
+        coder_id = loaded_coder_id(coder, card)
         sentiment_coder = None
         if sentiment:
             from evalnlp.coding.sentiment import load_sentiment_model
@@ -580,20 +569,15 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             sentiment_coder = load_sentiment_model(sentiment_model)
         timings["load models"] = time.perf_counter() - t0
         helpers = _helpers_checked(helpers, workers, coder, coder_id, sentiment_coder)
-    except BaseException:
-        if helpers is not None:
-            helpers.close()
-        raise
-    args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
-            "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
-            "recode": recode, "output": str(output) if output else None}
-    if sentiment_model is not None:
-        args["sentiment_model"] = str(sentiment_model)
-    model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
-    reading = output is not None and bool(paths)  # the output file holds the rows this command reads
-    ingested = None
-    notes: list[str] = []
-    try:
+        args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
+                "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
+                "recode": recode, "output": str(output) if output else None}
+        if sentiment_model is not None:
+            args["sentiment_model"] = str(sentiment_model)
+        model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
+        reading = output is not None and bool(paths)  # the output file holds the rows this command reads
+        ingested = None
+        notes: list[str] = []
         with _reading_documents(store, reading), \
                 recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
                              model_sha256=model_sha) as run:
@@ -631,7 +615,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             sent_counts = store.sentiment_counts(run_id)
     finally:
         if helpers is not None:
-            helpers.close()  # when reading or coding failed (after coding they are closed already)
+            helpers.close()  # when loading, reading or coding failed (after coding they are closed already)
     timings["count and commit"] = time.perf_counter() - t0
     labels = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
@@ -1014,7 +998,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     alpha, per-theme precision, recall, F1, support and Cohen's kappa)."""
     from evalnlp.evaluation import multilabel_report
 
-    coder, cb, _card = _load_coder(codebook, model)
+    from evalnlp.coding import load_coder
+
+    coder, cb, _card = load_coder(codebook, model)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     predicted = coder.predict(data.texts)
     report = multilabel_report(data.Y, predicted, cb.theme_ids)

@@ -31,11 +31,13 @@ def sample(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def models():
-    coder, _, card = api._load_coder("fft", None)
+    from evalnlp.coding import load_coder, loaded_coder_id
+
+    coder, _, card = load_coder("fft", None)
     from evalnlp.coding.sentiment import load_sentiment_model
 
     sentiment = load_sentiment_model(None)
-    return coder, api._coder_id(coder, card), sentiment
+    return coder, loaded_coder_id(coder, card), sentiment
 
 
 def _stored(db: Path) -> tuple[list, list]:

@@ -388,7 +388,3 @@ def _serve() -> None:
         except Exception as exc:  # noqa: BLE001
             reply("error", f"{type(exc).__name__}: {exc}")
             return
-
-
-if __name__ == "__main__":
-    _serve()
