@@ -106,6 +106,17 @@ sys.exit(proc.returncode)
 """
 
 
+def measure_tree(cmd: list[str], env: dict | None = None) -> tuple[float, float, float, str]:
+    """Run ``cmd`` under :data:`TREE_WRAPPER`: (wall seconds, peak RSS in MB with its child processes, CPU
+    seconds of them all, what it printed). A failing step stops the benchmark."""
+    proc = subprocess.run([sys.executable, "-c", TREE_WRAPPER, *cmd], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
+    wall, peak, cpu = proc.stdout.split()[-3:]
+    return float(wall), float(peak), float(cpu), proc.stderr
+
+
 def peak_rss_mb_of(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Run ``cmd``; return (wall seconds, peak RSS of the child in MB, its stdout)."""
     import time

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO, TREE_WRAPPER, fft_csv, machine, shared_data, today, write_section  # noqa: E402
+from _common import REPO, fft_csv, machine, measure_tree, shared_data, today, write_section  # noqa: E402
 from bench_ingest import build_input  # noqa: E402
 
 PY = sys.executable
@@ -80,21 +80,14 @@ with Store(db) as store:
 print(json.dumps({"n": r.n_coded, "timings": r.timings}))
 """
 
-WRAP = TREE_WRAPPER
-
-
 def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float, str, float]:
     """Wall seconds and peak RSS (MB) of ``cmd`` in its own wrapper process, what it printed, and the CPU
     seconds (user + system, all threads and child processes) it used: on a shared machine the CPU time moves far
     less with the load than the wall time does. The peak RSS is the larger of the process's own peak and the
     highest sum, sampled every 0.1 s, of its and its child processes' resident memory (so evalnlp's helper
     processes count; pages they share are counted once per process, which overstates)."""
-    proc = subprocess.run([PY, "-c", WRAP, *cmd], capture_output=True, text=True, env=env or ENV)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout + proc.stderr)
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
-    wall, peak, cpu = proc.stdout.split()[-3:]
-    return float(wall), float(peak), proc.stderr, float(cpu)
+    wall, peak, cpu, printed = measure_tree(cmd, env or ENV)
+    return wall, peak, printed, cpu
 
 
 def load() -> str:

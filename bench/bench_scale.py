@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import TREE_WRAPPER, fft_csv, machine, peak_rss_mb_of, today, write_section  # noqa: E402
+from _common import fft_csv, machine, measure_tree, today, write_section  # noqa: E402
 from bench_ingest import EVALNLP  # noqa: E402
 
 WARDS = [f"Ward {i:02d}" for i in range(1, 41)]
@@ -125,9 +125,8 @@ def copy_store(src: Path, dst: Path, times: int) -> None:
 def measure_with(cmd: list[str], **env: str) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MB, CPU seconds: user + system) of one fresh process running ``cmd``, with extra
     environment variables; measured by a wrapper process so that each figure is the command's own."""
-    _, _, stdout = peak_rss_mb_of([PY, "-c", TREE_WRAPPER, *cmd], env={**os.environ, **env})
-    wall, peak, cpu = stdout.split()[-3:]
-    return float(wall), float(peak), float(cpu)
+    wall, peak, cpu, _ = measure_tree(cmd, {**os.environ, **env})
+    return wall, peak, cpu
 
 
 def timed_rows(n: int, c_wall: float, cmds: list[tuple[str, list[str]]], before: Path | None,
