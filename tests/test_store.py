@@ -492,3 +492,36 @@ def test_running_out_of_memory_in_a_command_is_e411_and_saves_nothing(tmp_path):
         assert "nothing from this command was saved" in str(caught.value)
         store.con.execute("SET memory_limit = '1GB'")
         assert "scratch" not in store.con.execute("SHOW TABLES").df()["name"].tolist()
+
+
+def test_frames_written_inside_a_transaction_are_let_go_before_the_commit(tmp_path):
+    """A command writes page after page in one transaction: each page's frames must be freed once written,
+    not held until the commit (they were, while frames were registered with the connection)."""
+    import gc
+    import weakref
+
+    import pyarrow as pa
+
+    pages, per_page = 6, 40_000
+    with Store(tmp_path / "s.duckdb") as s, s.transaction():
+        run = s.start_run("classify", {})
+        gone = []
+        base = pa.total_allocated_bytes()
+        for page in range(pages):
+            texts = [f"comment {page}-{i}, long enough to live outside the string header" for i in range(200)]
+            frame = docs(*texts, source=f"p{page}.csv")
+            s.insert_documents(frame, run, dedupe=False)
+            gone.append(weakref.ref(frame))
+            codes = pa.table({"seg_id": pa.array([f"{page:04d}{i:016x}" for i in range(per_page)]),
+                              "theme": pa.array(["a_theme_of_the_codebook"] * per_page),
+                              "score": pa.array([0.5] * per_page),
+                              "assigned": pa.array([True] * per_page)})
+            one_page = codes.nbytes
+            s.replace_codes(codes, "model:some-coder", run, replace=False)
+            del frame, codes
+        gc.collect()
+        held = pa.total_allocated_bytes() - base
+        assert [ref() is None for ref in gone] == [True] * pages
+        assert held < one_page, f"{held} bytes of Arrow memory still held, a page is {one_page}"
+        assert s.count("codes") == pages * per_page
+        assert s.count("documents") == pages * 200

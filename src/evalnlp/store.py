@@ -71,6 +71,12 @@ MIGRATIONS: list[list[str]] = [
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
+# _BY_NAME: a DataFrame or Arrow table that a statement reads is put in a local variable whose name the SQL
+# uses (``_docs = frame`` ... ``FROM _docs``), and DuckDB finds it among the calling function's local variables
+# (its replacement scan). ``Connection.register`` is not used for them: inside a transaction a registered
+# frame stays alive after ``unregister`` until the commit, so a command that inserts page after page in one
+# transaction (classify) held every page's frames in memory to its end: about 0.6 GB per million comments.
+# The execute must therefore be called in the function that holds the variable.
 # A document's id: a content hash of its source, locator, question and text (see Store.insert_documents).
 _DOC_ID_SQL = "substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)"
 
@@ -235,11 +241,8 @@ class Store:
         if frame.empty:
             return 0
         rej = frame[["source", "locator", "code", "reason"]]
-        self.con.register("_rej", rej)
-        try:
-            self.con.execute("INSERT INTO rejects SELECT ?, source, locator, code, reason FROM _rej", [run_id])
-        finally:
-            self.con.unregister("_rej")
+        _rej = rej  # read by name in the SQL (see _BY_NAME)
+        self.con.execute("INSERT INTO rejects SELECT ?, source, locator, code, reason FROM _rej", [run_id])
         return len(rej)
 
     # ---- documents and segments ------------------------------------------------------------------
@@ -268,28 +271,25 @@ class Store:
             frame = frame.assign(_pos=np.arange(len(frame)))
             qualify = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY locator) = 1"
             order = "ORDER BY d._pos"
-        self.con.register("_docs", frame)
-        try:
-            if self._reading:
-                row = "_row" if "_row" in frame.columns else "NULL"
-                self.con.execute(f"INSERT INTO _read_docs SELECT {_DOC_ID_SQL}, {row} FROM _docs")
-            result = self.con.execute(
-                f"""
-                INSERT INTO documents
-                SELECT d.doc_id, d.source, d.locator, d.kind, d.question, d.text, d.attrs, d.run_id FROM (
-                    SELECT {_DOC_ID_SQL} AS doc_id,
-                           source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
-                           {", _pos" if dedupe else ""}
-                    FROM _docs {qualify}
-                ) d
-                ANTI JOIN documents USING (doc_id) {order}
-                {"RETURNING doc_id, text, kind" if returning else ""}
-                """,
-                [run_id],
-            )
-            return result.df() if returning else int(result.fetchone()[0])
-        finally:
-            self.con.unregister("_docs")
+        _docs = frame  # read by name in the SQL (see _BY_NAME)
+        if self._reading:
+            row = "_row" if "_row" in frame.columns else "NULL"
+            self.con.execute(f"INSERT INTO _read_docs SELECT {_DOC_ID_SQL}, {row} FROM _docs")
+        result = self.con.execute(
+            f"""
+            INSERT INTO documents
+            SELECT d.doc_id, d.source, d.locator, d.kind, d.question, d.text, d.attrs, d.run_id FROM (
+                SELECT {_DOC_ID_SQL} AS doc_id,
+                       source, locator, kind, question, text, {attrs_sql} AS attrs, ? AS run_id
+                       {", _pos" if dedupe else ""}
+                FROM _docs {qualify}
+            ) d
+            ANTI JOIN documents USING (doc_id) {order}
+            {"RETURNING doc_id, text, kind" if returning else ""}
+            """,
+            [run_id],
+        )
+        return result.df() if returning else int(result.fetchone()[0])
 
     def read_documents_begin(self) -> None:
         """From now on remember every document :meth:`insert_documents` is given, new or already stored, with
@@ -310,17 +310,14 @@ class Store:
             return np.zeros(0, dtype=bool)
         keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
         keys.insert(0, "_row", np.arange(len(keys)))
-        self.con.register("_keys", keys)
-        try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _key_ids AS SELECT _row, {_DOC_ID_SQL} AS doc_id "
-                             "FROM _keys")
-            rows = self.con.execute(f"SELECT _row FROM _key_ids SEMI JOIN {among} USING (doc_id)"
-                                    ).fetchnumpy()["_row"]
-            if remember:
-                self.con.execute(f"INSERT INTO {among} SELECT doc_id FROM _key_ids")
-            self.con.execute("DROP TABLE _key_ids")
-        finally:
-            self.con.unregister("_keys")
+        _keys = keys  # read by name in the SQL (see _BY_NAME)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _key_ids AS SELECT _row, {_DOC_ID_SQL} AS doc_id "
+                         "FROM _keys")
+        rows = self.con.execute(f"SELECT _row FROM _key_ids SEMI JOIN {among} USING (doc_id)"
+                                ).fetchnumpy()["_row"]
+        if remember:
+            self.con.execute(f"INSERT INTO {among} SELECT doc_id FROM _key_ids")
+        self.con.execute("DROP TABLE _key_ids")
         found = np.zeros(len(keys), dtype=bool)
         found[np.asarray(rows, dtype=np.int64)] = True
         return found
@@ -368,38 +365,32 @@ class Store:
         if frame.empty:
             return 0
         seg = frame[["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]]
-        self.con.register("_segs", seg)
-        try:
-            n = self.con.execute(
-                f"""
-                INSERT INTO segments
-                SELECT s.* FROM (
-                    SELECT {_SEG_ID.format(kind="kind")} AS seg_id,
-                           doc_id, kind, CAST(start AS INTEGER) AS start, CAST("end" AS INTEGER) AS "end",
-                           text, speaker, source_ref
-                    FROM _segs
-                    QUALIFY row_number() OVER (PARTITION BY seg_id) = 1
-                ) s
-                ANTI JOIN segments USING (seg_id)
-                """
-            ).fetchone()[0]
-        finally:
-            self.con.unregister("_segs")
+        _segs = seg  # read by name in the SQL (see _BY_NAME)
+        n = self.con.execute(
+            f"""
+            INSERT INTO segments
+            SELECT s.* FROM (
+                SELECT {_SEG_ID.format(kind="kind")} AS seg_id,
+                       doc_id, kind, CAST(start AS INTEGER) AS start, CAST("end" AS INTEGER) AS "end",
+                       text, speaker, source_ref
+                FROM _segs
+                QUALIFY row_number() OVER (PARTITION BY seg_id) = 1
+            ) s
+            ANTI JOIN segments USING (seg_id)
+            """
+        ).fetchone()[0]
         return int(n)
 
     def insert_reach(self, frame: pd.DataFrame) -> int:
         """Insert reach figures (doc_id, text, value, unit, start, end), skipping ones already stored."""
         if frame.empty:
             return 0
-        self.con.register("_reach", frame[["doc_id", "text", "value", "unit", "start", "end"]])
-        try:
-            n = self.con.execute(
-                """INSERT INTO reach SELECT r.doc_id, r.text, r.value, r.unit, r.start, r."end" FROM _reach r
-                   WHERE NOT EXISTS (SELECT 1 FROM reach x WHERE x.doc_id = r.doc_id AND x.start = r.start
-                                     AND x."end" = r."end")"""
-            ).fetchone()[0]
-        finally:
-            self.con.unregister("_reach")
+        _reach = frame[["doc_id", "text", "value", "unit", "start", "end"]]  # read by name in the SQL (see _BY_NAME)
+        n = self.con.execute(
+            """INSERT INTO reach SELECT r.doc_id, r.text, r.value, r.unit, r.start, r."end" FROM _reach r
+               WHERE NOT EXISTS (SELECT 1 FROM reach x WHERE x.doc_id = r.doc_id AND x.start = r.start
+                                 AND x."end" = r."end")"""
+        ).fetchone()[0]
         return int(n)
 
     def inputs_named(self, name: str) -> list[tuple[str, str]]:
@@ -422,17 +413,14 @@ class Store:
         if frame.empty:
             return 0
         rows = frame[["source", "position", "ref", "label", "text"]].assign(run_id=run_id)
-        self.con.register("_sources", rows)
-        try:
-            n = self.con.execute(
-                """INSERT INTO sources
-                   SELECT DISTINCT r.source, CAST(r.position AS INTEGER), r.ref, r.label, r.text, r.run_id
-                   FROM _sources r
-                   WHERE NOT EXISTS (SELECT 1 FROM sources x WHERE x.source = r.source
-                                     AND x.position = r.position AND x.text = r.text)"""
-            ).fetchone()[0]
-        finally:
-            self.con.unregister("_sources")
+        _sources = rows  # read by name in the SQL (see _BY_NAME)
+        n = self.con.execute(
+            """INSERT INTO sources
+               SELECT DISTINCT r.source, CAST(r.position AS INTEGER), r.ref, r.label, r.text, r.run_id
+               FROM _sources r
+               WHERE NOT EXISTS (SELECT 1 FROM sources x WHERE x.source = r.source
+                                 AND x.position = r.position AND x.text = r.text)"""
+        ).fetchone()[0]
         return int(n)
 
     def link_segment_sources(self, frame: pd.DataFrame) -> int:
@@ -440,19 +428,16 @@ class Store:
         position) for segments of kind ``testimonial``; links already stored are skipped."""
         if frame.empty:
             return 0
-        self.con.register("_links", frame[["doc_id", "start", "end", "source", "position"]])
-        try:
-            n = self.con.execute(
-                f"""INSERT INTO segment_sources
-                   SELECT DISTINCT n.seg_id, n.source, n.position FROM (
-                       SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id, source,
-                              CAST(position AS INTEGER) AS position
-                       FROM _links) n
-                   WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = n.seg_id
-                                     AND x.source = n.source AND x.position = n.position)"""
-            ).fetchone()[0]
-        finally:
-            self.con.unregister("_links")
+        _links = frame[["doc_id", "start", "end", "source", "position"]]  # read by name in the SQL (see _BY_NAME)
+        n = self.con.execute(
+            f"""INSERT INTO segment_sources
+               SELECT DISTINCT n.seg_id, n.source, n.position FROM (
+                   SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id, source,
+                          CAST(position AS INTEGER) AS position
+                   FROM _links) n
+               WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = n.seg_id
+                                 AND x.source = n.source AND x.position = n.position)"""
+        ).fetchone()[0]
         return int(n)
 
     def segment_sources(self, seg_ids: list[str] | None = None) -> pd.DataFrame:
@@ -485,16 +470,13 @@ class Store:
         """``frame`` is a DataFrame or an Arrow table (scanned by DuckDB without Python objects)."""
         if len(frame) == 0:
             return 0
-        self.con.register("_new", frame.select(cols) if hasattr(frame, "select") and hasattr(frame, "schema")
-                          else frame[cols])
-        try:
-            if replace:
-                self.con.execute(
-                    f"DELETE FROM {table} WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
-            select = ", ".join(cols)
-            n = self.con.execute(f"INSERT INTO {table} SELECT {select}, ?, ? FROM _new", [coder, run_id]).fetchone()[0]
-        finally:
-            self.con.unregister("_new")
+        _new = (frame.select(cols) if hasattr(frame, "select") and hasattr(frame, "schema")  # (see _BY_NAME)
+                else frame[cols])
+        if replace:
+            self.con.execute(
+                f"DELETE FROM {table} WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
+        select = ", ".join(cols)
+        n = self.con.execute(f"INSERT INTO {table} SELECT {select}, ?, ? FROM _new", [coder, run_id]).fetchone()[0]
         return int(n)
 
     def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str) -> dict[str, int]:
@@ -519,16 +501,13 @@ class Store:
         new["assigned"] = new["assigned"].astype(bool)
         new["score"] = (pd.to_numeric(frame["score"], errors="coerce") if "score" in frame.columns
                         else new["assigned"].astype(float))
-        self.con.register("_hc", new)
-        try:
-            self.con.execute(
-                """CREATE OR REPLACE TEMP TABLE _hnew AS
-                   SELECT seg_id, theme,
-                          coalesce(max(score) FILTER (WHERE assigned), max(score)) AS score,
-                          bool_or(assigned) AS assigned
-                   FROM _hc GROUP BY seg_id, theme""")
-        finally:
-            self.con.unregister("_hc")
+        _hc = new  # read by name in the SQL (see _BY_NAME)
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE _hnew AS
+               SELECT seg_id, theme,
+                      coalesce(max(score) FILTER (WHERE assigned), max(score)) AS score,
+                      bool_or(assigned) AS assigned
+               FROM _hc GROUP BY seg_id, theme""")
         try:
             self.con.execute(
                 """CREATE OR REPLACE TEMP TABLE _hold AS
@@ -577,7 +556,7 @@ class Store:
             return pd.DataFrame({"seg_id": pd.Series([], dtype=object), "doc_id": pd.Series([], dtype=object)})
         keys = rows[["source", "locator", "question", "text"]].reset_index(drop=True)
         keys.insert(0, "_row", range(len(keys)))
-        self.con.register("_keys", keys)
+        _keys = keys  # read by name in the SQL (see _BY_NAME)
         try:
             self.con.execute(
                 """CREATE OR REPLACE TEMP TABLE _matched AS
@@ -601,7 +580,6 @@ class Store:
                    LEFT JOIN _matched m USING (_row) LEFT JOIN whole w ON w.doc_id = m.doc_id
                    ORDER BY k._row""").df()
         finally:
-            self.con.unregister("_keys")
             self._drop_temp("_matched")
         out = out[["seg_id", "doc_id"]].astype(object)
         return out.where(out.notna(), None)
@@ -715,13 +693,10 @@ class Store:
         return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM documents ORDER BY source").fetchall()]
 
     def doc_ids_for_sources(self, sources: list[str]) -> list[str]:
-        self.con.register("_src", pd.DataFrame({"source": list(sources)}, dtype=object))
-        try:
-            return [r[0] for r in self.con.execute(
-                "SELECT doc_id FROM documents WHERE source IN (SELECT source FROM _src) ORDER BY source, locator"
-            ).fetchall()]
-        finally:
-            self.con.unregister("_src")
+        _src = pd.DataFrame({"source": list(sources)}, dtype=object)  # read by name in the SQL (see _BY_NAME)
+        return [r[0] for r in self.con.execute(
+            "SELECT doc_id FROM documents WHERE source IN (SELECT source FROM _src) ORDER BY source, locator"
+        ).fetchall()]
 
     # ---- the coded documents as a table (``classify --output``) -------------------------------------
 
@@ -882,12 +857,9 @@ class Store:
         """The ``doc_id`` each row of ``frame`` (source, locator, question, text) has or would have."""
         if frame.empty:
             return []
-        self.con.register("_ids_in", frame[["source", "locator", "question", "text"]])
-        try:
-            return [r[0] for r in self.con.execute(
-                f"SELECT {_DOC_ID_SQL} FROM _ids_in").fetchall()]  # insertion order is kept
-        finally:
-            self.con.unregister("_ids_in")
+        _ids_in = frame[["source", "locator", "question", "text"]]  # read by name in the SQL (see _BY_NAME)
+        return [r[0] for r in self.con.execute(
+            f"SELECT {_DOC_ID_SQL} FROM _ids_in").fetchall()]  # insertion order is kept
 
     def document_fields(self) -> pd.DataFrame:
         """Every document's doc_id, source, locator, kind and question (not its text)."""
@@ -895,13 +867,10 @@ class Store:
 
     def segments_of(self, doc_ids: list[str]) -> pd.DataFrame:
         """The segments of these documents: seg_id, doc_id, kind, start, end (by document and offset)."""
-        self.con.register("_docs_of", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
-        try:
-            return self.con.execute(
-                """SELECT seg_id, doc_id, kind, start, "end" FROM segments
-                   WHERE doc_id IN (SELECT doc_id FROM _docs_of) ORDER BY doc_id, start, "end", kind""").df()
-        finally:
-            self.con.unregister("_docs_of")
+        _docs_of = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name in the SQL (see _BY_NAME)
+        return self.con.execute(
+            """SELECT seg_id, doc_id, kind, start, "end" FROM segments
+               WHERE doc_id IN (SELECT doc_id FROM _docs_of) ORDER BY doc_id, start, "end", kind""").df()
 
     def import_codes(self, frame: pd.DataFrame) -> int:
         """Add codes read from a project exchange file, several coders and runs at once: ``frame`` has seg_id,
@@ -918,14 +887,11 @@ class Store:
     def _fill(self, table: str, frame: pd.DataFrame, cols: list[str]) -> int:
         if frame.empty:
             return 0
-        self.con.register("_imp", frame[cols])
-        try:
-            return int(self.con.execute(
-                f"""INSERT INTO {table} SELECT {", ".join("n." + c for c in cols)} FROM _imp n
-                    WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.coder = n.coder AND t.seg_id = n.seg_id)"""
-            ).fetchone()[0])
-        finally:
-            self.con.unregister("_imp")
+        _imp = frame[cols]  # read by name in the SQL (see _BY_NAME)
+        return int(self.con.execute(
+            f"""INSERT INTO {table} SELECT {", ".join("n." + c for c in cols)} FROM _imp n
+                WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.coder = n.coder AND t.seg_id = n.seg_id)"""
+        ).fetchone()[0])
 
     def import_runs(self, frame: pd.DataFrame) -> int:
         """Add runs recorded in another store (the runs that made the codes an exchange file carries), so their
@@ -935,17 +901,14 @@ class Store:
             return 0
         cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
                 "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
-        self.con.register("_runs_in", frame[cols])
-        try:
-            return int(self.con.execute(
-                """INSERT INTO runs
-                   SELECT run_id, command, CAST(args AS JSON), codebook_id, codebook_sha256, model_sha256,
-                          CAST(versions AS JSON), CAST(started AS TIMESTAMP), CAST(finished AS TIMESTAMP), status,
-                          n_in, n_ok, n_rejected
-                   FROM (SELECT * FROM _runs_in QUALIFY row_number() OVER (PARTITION BY run_id) = 1) r
-                   WHERE run_id NOT IN (SELECT run_id FROM runs)""").fetchone()[0])
-        finally:
-            self.con.unregister("_runs_in")
+        _runs_in = frame[cols]  # read by name in the SQL (see _BY_NAME)
+        return int(self.con.execute(
+            """INSERT INTO runs
+               SELECT run_id, command, CAST(args AS JSON), codebook_id, codebook_sha256, model_sha256,
+                      CAST(versions AS JSON), CAST(started AS TIMESTAMP), CAST(finished AS TIMESTAMP), status,
+                      n_in, n_ok, n_rejected
+               FROM (SELECT * FROM _runs_in QUALIFY row_number() OVER (PARTITION BY run_id) = 1) r
+               WHERE run_id NOT IN (SELECT run_id FROM runs)""").fetchone()[0])
 
     # ---- topics ------------------------------------------------------------------------------------
 
@@ -954,13 +917,10 @@ class Store:
         if frame.empty:
             return 0
         cols = ["topic", "size", "keywords", "theme", "similarity", "emergent", "examples"]
-        self.con.register("_topics", frame[cols])
-        try:
-            n = self.con.execute(
-                "INSERT INTO topics SELECT ?, topic, size, CAST(keywords AS JSON), theme, similarity, emergent, "
-                "CAST(examples AS JSON) FROM _topics", [run_id]).fetchone()[0]
-        finally:
-            self.con.unregister("_topics")
+        _topics = frame[cols]  # read by name in the SQL (see _BY_NAME)
+        n = self.con.execute(
+            "INSERT INTO topics SELECT ?, topic, size, CAST(keywords AS JSON), theme, similarity, emergent, "
+            "CAST(examples AS JSON) FROM _topics", [run_id]).fetchone()[0]
         return int(n)
 
     # ---- reads -------------------------------------------------------------------------------------
@@ -1015,7 +975,7 @@ class Store:
         if not recode:
             where.append("NOT EXISTS (SELECT 1 FROM codes c WHERE c.seg_id = s.seg_id AND c.coder = ?)")
         if doc_ids is not None:
-            self.con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+            _ids = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name (see _BY_NAME)
             where.append("s.doc_id IN (SELECT doc_id FROM _ids)")
         if sources is not None:
             listed = ", ".join(_sql_str(x) for x in sources) or "NULL"
@@ -1047,8 +1007,6 @@ class Store:
             try:
                 if made:
                     self.con.execute(f"DROP TABLE IF EXISTS {todo}")
-                if doc_ids is not None:
-                    self.con.unregister("_ids")
             except duckdb.Error:  # the connection was closed before the pages were all read
                 pass
 
@@ -1075,15 +1033,12 @@ class Store:
     def segment_context(self, seg_ids: list[str]) -> pd.DataFrame:
         """The segments ``seg_ids`` (those that exist) with where they come from: seg_id, doc_id, kind, text,
         speaker, source, locator, question, in the order of ``seg_ids``."""
-        self.con.register("_want", pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object),
-                                                "_pos": range(len(seg_ids))}))
-        try:
-            return self.con.execute(
-                """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question
-                   FROM _want w JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
-                   ORDER BY w._pos""").df()
-        finally:
-            self.con.unregister("_want")
+        _want = pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object),  # read by name (see _BY_NAME)
+                              "_pos": range(len(seg_ids))})
+        return self.con.execute(
+            """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question
+               FROM _want w JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+               ORDER BY w._pos""").df()
 
     def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
@@ -1099,14 +1054,10 @@ class Store:
         cond = "WHERE assigned" if assigned_only else ""
         pool = "SELECT * FROM codes"
         if themes is not None:
-            self.con.register("_themes", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
+            _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
             pool += " WHERE theme IN (SELECT theme FROM _themes)"
-        try:
-            return self.con.execute(
-                f"SELECT * FROM ({_effective_sql(pool)}) {cond} ORDER BY seg_id, theme, coder").df()
-        finally:
-            if themes is not None:
-                self.con.unregister("_themes")
+        return self.con.execute(
+            f"SELECT * FROM ({_effective_sql(pool)}) {cond} ORDER BY seg_id, theme, coder").df()
 
     def effective_sentiment(self) -> pd.DataFrame:
         """Each segment's sentiment: a human label where there is one, else the most recent machine label."""
@@ -1173,26 +1124,24 @@ class Store:
         self._coded_views[handle] = []
         self._coded_band = getattr(self, "_coded_band", {})
         self._coded_band[handle] = tuple(float(x) for x in word_band)
-        self.con.register("_themes_in", pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)}))
+        _themes_in = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
         pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)"
-        try:  # the effective codes alone; each segment's fields are joined once per segment below
-            human, machine_runs, n_coders = self.con.execute(
-                f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
-                           count(DISTINCT run_id) FILTER (WHERE NOT starts_with(coder, '{HUMAN_PREFIX}')),
-                           count(DISTINCT coder)
-                    FROM ({pool})""").fetchone()
-            if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
-                listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
-                self._coded_tables[handle].remove(f"{handle}_eff")
-                self._coded_views[handle].append(f"{handle}_eff")
-                self.con.execute(f"""CREATE TEMP VIEW {handle}_eff AS SELECT seg_id, theme, score, assigned, coder
-                                     FROM codes WHERE theme IN ({listed})""")
-            else:
-                self.con.execute(
-                    f"""CREATE TEMP TABLE {handle}_eff AS SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder
-                        FROM ({_effective_sql(pool)}) e""")
-        finally:
-            self.con.unregister("_themes_in")
+        # the effective codes alone; each segment's fields are joined once per segment below
+        human, machine_runs, n_coders = self.con.execute(
+            f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
+                       count(DISTINCT run_id) FILTER (WHERE NOT starts_with(coder, '{HUMAN_PREFIX}')),
+                       count(DISTINCT coder)
+                FROM ({pool})""").fetchone()
+        if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
+            listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
+            self._coded_tables[handle].remove(f"{handle}_eff")
+            self._coded_views[handle].append(f"{handle}_eff")
+            self.con.execute(f"""CREATE TEMP VIEW {handle}_eff AS SELECT seg_id, theme, score, assigned, coder
+                                 FROM codes WHERE theme IN ({listed})""")
+        else:
+            self.con.execute(
+                f"""CREATE TEMP TABLE {handle}_eff AS SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder
+                    FROM ({_effective_sql(pool)}) e""")
         self.con.execute(f"""CREATE TEMP TABLE {handle}_sources AS
                              SELECT source, CAST(row_number() OVER (ORDER BY source) AS INTEGER) AS src
                              FROM (SELECT DISTINCT source FROM documents)""")
@@ -1360,27 +1309,22 @@ class Store:
                             WHEN json_type({raw}) = 'BOOLEAN' THEN
                                  CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
                             ELSE coalesce(m.label, {miss}) END"""
-            frame = pd.DataFrame({"raw": list((labels or {}).keys()), "label": list((labels or {}).values())},
-                                 dtype=object)
-            self.con.register("_labels_in", frame)
+            _labels_in = pd.DataFrame(  # read by name in the SQL below (see _BY_NAME)
+                {"raw": list((labels or {}).keys()), "label": list((labels or {}).values())}, dtype=object)
             join = "LEFT JOIN _labels_in m ON m.raw = v.raw"
         elif column in ("question", "source", "kind"):
             value = f"d.{column}"
             expr = f"coalesce(nullif({_strip('v.raw')}, ''), {miss})"
         else:
             raise ValueError(f"a group is a metadata key or one of question, source, kind; got {column!r}")
-        try:
-            self.con.execute(
-                f"""CREATE TEMP TABLE {name} AS
-                    WITH docs AS (SELECT d.rowid AS dn, {value} AS raw FROM documents d
-                                  WHERE {self._with_passages(docs)}),
-                    labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
-                               WHERE v.raw IS NOT NULL)
-                    SELECT docs.dn, coalesce(labels.grp, {miss}) AS grp
-                    FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
-        finally:
-            if key is not None:
-                self.con.unregister("_labels_in")
+        self.con.execute(
+            f"""CREATE TEMP TABLE {name} AS
+                WITH docs AS (SELECT d.rowid AS dn, {value} AS raw FROM documents d
+                              WHERE {self._with_passages(docs)}),
+                labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
+                           WHERE v.raw IS NOT NULL)
+                SELECT docs.dn, coalesce(labels.grp, {miss}) AS grp
+                FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
         tables.append(name)
         return name
 
