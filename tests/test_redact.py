@@ -556,3 +556,14 @@ def test_context_rules_with_the_model():
     # the model's entity may take in the initials before a surname ("J. R. [NAME]" or "[NAME]")
     assert [(rule, g) for (rule, _, want), g in zip(CONTEXT_RULES, got)
             if g not in (want, re.sub(r"(?:\b[A-Z]\. ?)+\[NAME\]", "[NAME]", want))] == []
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_a_text_given_several_times_is_redacted_once_and_alike(use_model):
+    texts = ["Mark has been very supportive, ring 0115 496 0000.", "Staff were kind.",
+             "Mark has been very supportive, ring 0115 496 0000.", "Staff were kind."]
+    out = redact_many(texts, use_model=use_model, protect=iter(["Staff"]), keep=iter([]))
+    assert out[0] is out[2] and out[1] is out[3]  # one redaction each, shared by the repeats
+    assert [r.text for r in out] == [r.text for r in (redact(t, use_model=use_model, protect=["Staff"])
+                                                      for t in texts)]
+    assert out[0].text == "[NAME] has been very supportive, ring [PHONE]."

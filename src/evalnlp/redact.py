@@ -1437,6 +1437,12 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
     bad = next((i for i, t in enumerate(items) if not isinstance(t, str)), None)
     if bad is not None:
         raise errors.error("E381", "not_str", bad=bad, type_name=type(items[bad]).__name__)
+    distinct = list(dict.fromkeys(items))
+    if len(distinct) < len(items):  # a text given again (one quote in several tables) is redacted once
+        once = redact_many(distinct, names=names, use_model=use_model, protect=protect, batch_size=batch_size,
+                           keep=keep)
+        by_text = dict(zip(distinct, once))
+        return [by_text[t] for t in items]
     protected = _protect_set(protect)
     kept = _keep_set(keep)
     found = [_pattern_spans(t) for t in items]
