@@ -234,6 +234,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         report.n_in += batch.n_rows * len(text_cols)
         if progress:
             progress(batch.n_rows)
+    store.forget_seen()  # the file is read: its rows' identities need not take the store's memory any longer
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
     return report
 
