@@ -525,3 +525,26 @@ def test_frames_written_inside_a_transaction_are_let_go_before_the_commit(tmp_pa
         assert held < one_page, f"{held} bytes of Arrow memory still held, a page is {one_page}"
         assert s.count("codes") == pages * per_page
         assert s.count("documents") == pages * 200
+
+
+def test_the_rows_a_command_has_seen_take_little_of_duckdbs_memory(tmp_path):
+    """Inside a command's transaction, what DuckDB holds for the rows of a file read in chunks (to find rows
+    repeated across chunks) stays small: 16-byte keys, and no table per chunk (a dropped table keeps its memory
+    until the commit)."""
+    chunks, per_chunk = 20, 20_000
+
+    def in_memory_tables(s) -> int:
+        return int(s.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() "
+                                 "WHERE tag = 'IN_MEMORY_TABLE'").fetchall()[0][0])
+
+    with Store(tmp_path / "s.duckdb") as s, s.transaction():
+        base = in_memory_tables(s)
+        for c in range(chunks):
+            frame = pd.DataFrame({"source": "big.csv", "locator": [f"ID={c}-{i}" for i in range(per_chunk)],
+                                  "question": "q", "text": [f"answer {c} {i}" for i in range(per_chunk)]})
+            assert not s.seen_before(frame).any()
+        again = pd.DataFrame({"source": "big.csv", "locator": ["ID=3-7", "ID=new"], "question": "q",
+                              "text": ["answer 3 7", "answer 3 7"]})
+        assert s.seen_before(again).tolist() == [True, False]
+        per_row = (in_memory_tables(s) - base) / (chunks * per_chunk)
+        assert per_row < 40, f"{per_row:.0f} bytes of DuckDB's memory per row seen"

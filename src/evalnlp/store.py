@@ -81,6 +81,13 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 _DOC_ID_SQL = "substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)"
 
 
+def _doc_key(doc_id_sql: str) -> str:
+    """SQL for a document id as a number (its 20 hex digits; NULL for an id of another form). The command's
+    records of the rows it read hold these: 16 bytes in place of a 20-letter text, for a row per input row, in
+    DuckDB's memory until the command commits."""
+    return f"TRY_CAST('0x' || {doc_id_sql} AS UHUGEINT)"
+
+
 def default_path() -> str:
     """The store path used when none is given: ``$EVALNLP_DB`` or ``./evalnlp.duckdb``."""
     return os.environ.get("EVALNLP_DB") or DEFAULT_DB
@@ -274,7 +281,7 @@ class Store:
         _docs = frame  # read by name in the SQL (see _BY_NAME)
         if self._reading:
             row = "_row" if "_row" in frame.columns else "NULL"
-            self.con.execute(f"INSERT INTO _read_docs SELECT {_DOC_ID_SQL}, {row} FROM _docs")
+            self.con.execute(f"INSERT INTO _read_docs SELECT {_doc_key(_DOC_ID_SQL)}, {row} FROM _docs")
         result = self.con.execute(
             f"""
             INSERT INTO documents
@@ -295,7 +302,7 @@ class Store:
         """From now on remember every document :meth:`insert_documents` is given, new or already stored, with
         its input row (``_row`` of the frame, when it has one), until :meth:`read_documents_end`:
         what one command read, for :meth:`output_plan` with ``read=True``."""
-        self.con.execute("CREATE OR REPLACE TEMP TABLE _read_docs (doc_id VARCHAR, row_no BIGINT)")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _read_docs (doc_key UHUGEINT, row_no BIGINT)")
         self._reading = True
 
     def read_documents_end(self) -> None:
@@ -311,13 +318,16 @@ class Store:
         keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
         keys.insert(0, "_row", np.arange(len(keys)))
         _keys = keys  # read by name in the SQL (see _BY_NAME)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _key_ids AS SELECT _row, {_DOC_ID_SQL} AS doc_id "
-                         "FROM _keys")
-        rows = self.con.execute(f"SELECT _row FROM _key_ids SEMI JOIN {among} USING (doc_id)"
+        # the ids are held in Python for the two statements, not in a temporary table: inside a command's
+        # transaction, a table dropped or replaced keeps its memory in DuckDB until the commit, so a table per
+        # chunk of a file took DuckDB's memory for every chunk read (about 37 MB per million rows)
+        ident = _doc_key(_DOC_ID_SQL) if among == "_seen_docs" else _DOC_ID_SQL
+        _key_ids = self.con.sql(f"SELECT _row, {ident} AS doc_id FROM _keys").to_arrow_table()
+        column = "doc_key" if among == "_seen_docs" else "doc_id"
+        rows = self.con.execute(f"SELECT _row FROM _key_ids k SEMI JOIN {among} a ON a.{column} = k.doc_id"
                                 ).fetchnumpy()["_row"]
         if remember:
             self.con.execute(f"INSERT INTO {among} SELECT doc_id FROM _key_ids")
-        self.con.execute("DROP TABLE _key_ids")
         found = np.zeros(len(keys), dtype=bool)
         found[np.asarray(rows, dtype=np.int64)] = True
         return found
@@ -326,7 +336,7 @@ class Store:
         """For each row of ``frame`` (source, locator, question, text), whether a row with the same document
         identity was given to this method since :meth:`forget_seen` (a row repeated within one input file, in
         an earlier chunk); then remember ``frame``'s rows. Held in a temporary table, not in Python."""
-        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _seen_docs (doc_id VARCHAR)")
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _seen_docs (doc_key UHUGEINT)")
         return self._rows_among(frame, "_seen_docs", remember=True)
 
     def known_documents(self, frame: pd.DataFrame) -> np.ndarray:
@@ -757,7 +767,7 @@ class Store:
             sib_sql = f""", sib AS (
                 SELECT source, {row_key}, {sib_cols} FROM (
                     SELECT d.source, {'rd.' if read else 'd.'}{row_key}, d.question, any_value(d.text) AS text
-                    FROM documents d {'JOIN rd USING (doc_id)' if read else ''}
+                    FROM documents d {f'JOIN rd ON rd.doc_key = {_doc_key("d.doc_id")}' if read else ''}
                     WHERE d.question IS NOT NULL AND d.doc_id IN (SELECT doc_id FROM scores)
                     GROUP BY ALL HAVING count(*) = 1)
                 GROUP BY source, {row_key})"""
@@ -775,7 +785,7 @@ class Store:
         # coders' memory is still held.
         cap = _size_bytes(_memory_limit())
         with self._memory_cap(max(cap // 2, min(cap, OUTPUT_MEMORY_FLOOR))):
-            rd_sql = ("rd AS (SELECT doc_id, min(row_no) AS row_no FROM _read_docs GROUP BY doc_id), "
+            rd_sql = ("rd AS (SELECT doc_key, min(row_no) AS row_no FROM _read_docs GROUP BY doc_key), "
                       if read else "")
             # On one thread: with two, counting 2M documents overran a 512 MB cap (a classify of 2M rows with
             # --output failed after coding everything); on one, 10M documents of a committed store were counted
@@ -796,7 +806,7 @@ class Store:
                 doc_sent AS ({_DOC_SENTIMENT_SQL}){sib_sql}
                 SELECT d.rowid AS r, {themes_sql} AS themes{scores_sql}, ds.sentiment{q_sql}
                 FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id)
-                     {'LEFT JOIN rd USING (doc_id)' if read else ''} {sib_join}
+                     {f'LEFT JOIN rd ON rd.doc_key = {_doc_key("d.doc_id")}' if read else ''} {sib_join}
                 ORDER BY d.source, d.question, {'rd.row_no, ' if read else ''}d.rowid""", [coder])
             # the table's rows keep that order: its rowid
             try:
@@ -1637,7 +1647,7 @@ def _output_filter(sources: list[str] | None, read: bool) -> str:
     """SQL that holds for the ``doc_id`` of a document of the output: one this command read (``read``), one of
     ``sources``, or any."""
     if read:
-        return "doc_id IN (SELECT doc_id FROM _read_docs)"
+        return f"{_doc_key('doc_id')} IN (SELECT doc_key FROM _read_docs)"
     if sources is not None:
         return ("doc_id IN (SELECT doc_id FROM documents WHERE source IN ("
                 + (", ".join(_sql_str(x) for x in sources) or "NULL") + "))")
