@@ -310,9 +310,11 @@ class Store:
         self._reading = False
         self.con.execute("DROP TABLE IF EXISTS _read_docs")
 
-    def _rows_among(self, frame: pd.DataFrame, among: str, remember: bool = False) -> np.ndarray:
-        """For each row of ``frame`` (source, locator, question, text), whether its document identity is among
-        the doc_ids of the table ``among``; with ``remember``, the rows' identities are then added to it."""
+    def _rows_among(self, frame: pd.DataFrame, among: str, column: str = "doc_id",
+                    remember: bool = False) -> np.ndarray:
+        """For each row of ``frame`` (source, locator, question, text), whether its document identity is in the
+        ``column`` of the table ``among``: ``doc_id``, or ``doc_key`` (the id as a number, see :func:`_doc_key`);
+        with ``remember``, the rows' identities are then added to it."""
         if frame.empty:
             return np.zeros(0, dtype=bool)
         keys = frame[["source", "locator", "question", "text"]].reset_index(drop=True)
@@ -321,13 +323,12 @@ class Store:
         # the ids are held in Python for the two statements, not in a temporary table: inside a command's
         # transaction, a table dropped or replaced keeps its memory in DuckDB until the commit, so a table per
         # chunk of a file took DuckDB's memory for every chunk read (about 37 MB per million rows)
-        ident = _doc_key(_DOC_ID_SQL) if among == "_seen_docs" else _DOC_ID_SQL
-        _key_ids = self.con.sql(f"SELECT _row, {ident} AS doc_id FROM _keys").to_arrow_table()
-        column = "doc_key" if among == "_seen_docs" else "doc_id"
-        rows = self.con.execute(f"SELECT _row FROM _key_ids k SEMI JOIN {among} a ON a.{column} = k.doc_id"
+        ident = _doc_key(_DOC_ID_SQL) if column == "doc_key" else _DOC_ID_SQL
+        _key_ids = self.con.sql(f"SELECT _row, {ident} AS ident FROM _keys").to_arrow_table()
+        rows = self.con.execute(f"SELECT _row FROM _key_ids k SEMI JOIN {among} a ON a.{column} = k.ident"
                                 ).fetchnumpy()["_row"]
         if remember:
-            self.con.execute(f"INSERT INTO {among} SELECT doc_id FROM _key_ids")
+            self.con.execute(f"INSERT INTO {among} ({column}) SELECT ident FROM _key_ids")
         found = np.zeros(len(keys), dtype=bool)
         found[np.asarray(rows, dtype=np.int64)] = True
         return found
@@ -337,7 +338,7 @@ class Store:
         identity was given to this method since :meth:`forget_seen` (a row repeated within one input file, in
         an earlier chunk); then remember ``frame``'s rows. Held in a temporary table, not in Python."""
         self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _seen_docs (doc_key UHUGEINT)")
-        return self._rows_among(frame, "_seen_docs", remember=True)
+        return self._rows_among(frame, "_seen_docs", "doc_key", remember=True)
 
     def known_documents(self, frame: pd.DataFrame) -> np.ndarray:
         """For each row of ``frame`` (source, locator, question, text), whether the store holds a document with
