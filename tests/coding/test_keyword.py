@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +193,85 @@ def test_hits_from_remembered_pieces_equal_spacy_matching_on_real_text():
     assert expected.sum() > 100  # the sample does match keywords
     np.testing.assert_array_equal(coder.hits(texts), expected)
     np.testing.assert_array_equal(coder.hits(texts), expected)  # again, from remembered pieces
+
+
+@lru_cache(maxsize=1)
+def _spacy_tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def _spacy_lower_tokens(pieces: list[str]) -> dict[str, list[str]]:
+    """spaCy's tokens of each piece, tokenised alone."""
+    tokenizer = _spacy_tokenizer()
+    return {p: [t.lower_ for t in tokenizer(p)] if not p.isspace() else [p] for p in pieces}
+
+
+@lru_cache(maxsize=1)
+def _keyword_runtime():
+    return KeywordCoder(codebook="impact", lemmatizer="rules").fit()._matcher()
+
+
+def _piece_memory():
+    """An empty piece memory (so every piece is tokenised afresh)."""
+    from evalnlp.coding.keyword import _PieceTokens
+
+    nlp, compiled = _keyword_runtime()
+    return _PieceTokens(nlp.tokenizer, compiled)
+
+
+def test_plain_pieces_are_split_as_spacy_splits_them_on_real_text():
+    """Pieces of letters with a trailing comma, bracket, quote or possessive are split without spaCy; every
+    distinct piece of real FFT comments and REF quotes must get spaCy's own tokens, and most take the short way."""
+    import pandas as pd
+
+    from evalnlp.coding.keyword import _plain_tokens
+    from helpers import CORPORA, shared_data
+
+    texts = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", dtype=str)["feedback"].dropna().tolist()
+    train = (shared_data() or Path("missing")) / "ref_impact_train" / "impact_themes_train.csv"
+    if train.exists():
+        texts += pd.read_csv(train, dtype=str, keep_default_na=False)["quote"].tolist()
+    pieces = sorted({p for text in texts for p in text.split()})
+    memory = _piece_memory()
+    assert memory.lower_tokens(pieces) == _spacy_lower_tokens(pieces)
+    plain = [p for p in pieces if _plain_tokens(p, memory.specials) is not None]
+    assert len(plain) > len(pieces) / 2
+    assert {len(_plain_tokens(p, memory.specials)) for p in plain} == {1, 2, 3}
+
+
+def test_plain_pieces_are_split_as_spacy_splits_them_every_way():
+    """Every opening mark with every closing mark around short words of mixed case, and around the tokenizer's
+    own special cases ("Dont", "cannot", "'cause"): spaCy's tokens, whichever way the piece is split."""
+    import itertools
+
+    from evalnlp.coding.keyword import _plain_tokens
+
+    memory = _piece_memory()
+    specials = sorted(w for w in memory.specials if len(w) < 8 and not any(c.isspace() for c in w))
+    words = ["".join(c) for k in (1, 2, 3) for c in itertools.product("aZSt", repeat=k)] + specials
+    pieces = sorted({o + w + c for w in words for o in ["", "(", "[", '"', "'", "`", "-"]
+                     for c in ["", ",", ";", ":", "!", "?", ")", "]", '"', "'", ".", "'s", "’s", "-", ")."]})
+    assert memory.lower_tokens(pieces) == _spacy_lower_tokens(pieces)
+    plain = [p for p in pieces if _plain_tokens(p, memory.specials) is not None]
+    assert len(plain) > 5000  # most of the 84 short words' 8,820 pieces take the short way
+
+
+_PIECE_PARTS = ["a", "Z", "word", "`", "[", "]", "Dont", "cant", "gonna", "Im", "it", "s", "'", "’", "'s", "’s", ",", ";", ":",
+                "!", "?", ")", "(", '"', ".", "-", "3", "é", "St", "Dr", "e.g", "U.K", "don't", "n't", "&#9;", ":)",
+                ";)", ":-)", "<3", "xD", "...", "$", "%"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.lists(st.sampled_from(_PIECE_PARTS), min_size=1, max_size=4).map("".join),
+                       min_size=1, max_size=20))
+def test_plain_pieces_are_split_as_spacy_splits_them_on_generated_pieces(pieces):
+    """Generated pieces, many of them plain words with marks, special cases of the tokenizer ("Dont", "gonna",
+    emoticons), full stops and other punctuation: each piece gets spaCy's tokens of that piece alone, whatever
+    other pieces share its batch."""
+    pieces = sorted(set(pieces))
+    assert _piece_memory().lower_tokens(pieces) == _spacy_lower_tokens(pieces)
 
 
 # Words for generated passages: keyword forms (single and multi-word, inflected, irregular, hyphenated, with

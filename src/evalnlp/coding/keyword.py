@@ -298,6 +298,41 @@ def _non_overlapping(matches: list[tuple[int, int, int]]) -> list[tuple[int, int
 
 _PIECES = re.compile(r"\S+|\s+")
 _PIECE_CACHE_LIMIT = 500_000  # distinct pieces remembered before the memory is cleared
+# Plain pieces, split without spaCy (:func:`_plain_tokens`): ASCII letters, alone or between an opening mark
+# that spaCy's English prefix rules always split off and a closing mark its suffix rules always split off. A full
+# stop splits off only after a lowercase letter or two capitals ("word." and "UK." split, "G." and "pwP." stay
+# whole). Where the piece, or what is left of it as the marks come off, is one of the tokenizer's special cases
+# ("Dont", "'cause,"), spaCy itself tokenises it.
+_OPENING_MARKS = frozenset("([\"'`")
+_CLOSING_MARKS = frozenset(",;:!?)]\"'")
+
+
+def _plain_tokens(piece: str, specials: frozenset[str]) -> list[str] | None:
+    """spaCy's tokens of a plain ``piece`` (see above), or None when ``piece`` is not plain."""
+    if piece in specials:
+        return None
+    core = piece
+    opening = core[0] if core[0] in _OPENING_MARKS and core.isascii() else None
+    if opening is not None:
+        core = core[1:]
+        if not core or core in specials:
+            return None
+    closing = None
+    if core.endswith(("'s", "’s")):
+        closing, core = core[-2:], core[:-2]
+    elif core and (core[-1] in _CLOSING_MARKS or core[-1] == "."):
+        closing, core = core[-1], core[:-1]
+    if not (core.isascii() and core.isalpha()) or core in specials:
+        return None
+    if closing == ".":
+        if not (core[-1].islower() or (len(core) > 1 and core[-2:].isupper())):
+            if opening is not None:
+                return None  # "(G." : left to spaCy
+            return [piece]
+    if closing is not None and opening is not None and piece[:-len(closing)] in specials:
+        return None
+    tokens = [core] if opening is None else [opening, core]
+    return tokens if closing is None else tokens + [closing]
 
 
 def _pieces(text: str) -> list[str]:
@@ -332,6 +367,7 @@ class _PieceTokens:
 
     def __init__(self, tokenizer, compiled: "_Compiled"):
         self.tokenizer = tokenizer
+        self.specials = frozenset(tokenizer.rules or ())
         self.compiled = compiled
         self.lock = threading.Lock()
         self.clear()
@@ -357,23 +393,12 @@ class _PieceTokens:
             return rows, self.n_tokens, self.atom_ptr, self.atom_pos, self.atom_ids
 
     def _learn(self, unseen: list[str]) -> None:
-        """Tokenise ``unseen`` pieces, all in one pass of the tokenizer, and add them to the memory."""
-        words = [p for p in unseen if not p.isspace()]
-        lowers: dict[str, list[str]] = {w: [] for w in words}
-        if words:
-            from spacy.attrs import IDX, LOWER
-
-            doc = self.tokenizer(" ".join(words))
-            table = doc.to_array([LOWER, IDX]).reshape(-1, 2)
-            starts = np.cumsum([0] + [len(w) + 1 for w in words])
-            piece_of = np.searchsorted(starts, table[:, 1], side="right") - 1
-            strings = doc.vocab.strings
-            for key, k in zip(table[:, 0].tolist(), piece_of.tolist()):
-                lowers[words[k]].append(strings[key])
+        """Tokenise ``unseen`` pieces and add them to the memory."""
+        lowers = self.lower_tokens(unseen)
         atoms_of = self.compiled.atoms_of
         n_tokens, counts, pos, ids = [], [], [], []
         for piece in unseen:
-            tokens = lowers.get(piece, [piece])  # a run of spaces is one token
+            tokens = lowers[piece]
             before = len(ids)
             for i, lower in enumerate(tokens):
                 found = atoms_of(lower)
@@ -389,6 +414,38 @@ class _PieceTokens:
         self.atom_ids = np.concatenate([self.atom_ids, np.asarray(ids, dtype=np.int64)])
         first = len(self.index)
         self.index.update(zip(unseen, range(first, first + len(unseen))))
+
+    def lower_tokens(self, pieces: list[str]) -> dict[str, list[str]]:
+        """The lowercase forms of spaCy's tokens of each distinct piece (a run of spaces is one token). Plain pieces
+        (:func:`_plain_tokens`) are split without spaCy; the rest go through the tokenizer in one pass."""
+        lowers: dict[str, list[str]] = {}
+        words = []
+        specials = self.specials
+        for p in pieces:
+            plain = _plain_tokens(p, specials)
+            if plain is not None:
+                lowers[p] = [token.lower() for token in plain]
+            elif p.isspace():
+                lowers[p] = [p]
+            else:
+                words.append(p)
+                lowers[p] = []
+        if words:
+            from spacy.attrs import IDX, LOWER
+
+            # Pieces joined by line breaks, not spaces: after a space, spaCy's special cases can read the piece
+            # before ("; ):a" splits "):" where "):a" alone keeps it), so a piece's tokens would depend on which
+            # other pieces share its batch. A line break is a token of its own and is dropped here.
+            doc = self.tokenizer("\n".join(words))
+            table = doc.to_array([LOWER, IDX]).reshape(-1, 2)
+            starts = np.cumsum([0] + [len(w) + 1 for w in words])
+            piece_of = np.searchsorted(starts, table[:, 1], side="right") - 1
+            strings = doc.vocab.strings
+            for key, k in zip(table[:, 0].tolist(), piece_of.tolist()):
+                lower = strings[key]
+                if not lower.isspace():
+                    lowers[words[k]].append(lower)
+        return lowers
 
 
 def _ragged(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -233,7 +233,8 @@ class _TokenMemory:
         self.char_ptr = np.zeros(1, dtype=np.int64)
         self.char_ids = np.zeros(0, dtype=np.int32)
         dim = self.features.dim_
-        self.vectors = np.zeros((0, dim), dtype=np.float32)
+        self._vector_rows = np.zeros((0, dim), dtype=np.float32)  # room for more rows than are filled
+        self.vectors = self._vector_rows[:0]
 
     def lookup(self, tokens: list[str]) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
         """Row of every token (analysing unseen ones first), with a consistent snapshot of the memory:
@@ -261,7 +262,15 @@ class _TokenMemory:
         self.char_ids = np.concatenate([self.char_ids, np.fromiter(itertools.chain.from_iterable(chars), np.int32)])
         if f.dim_:
             new = f.encoder().encode(tokens).astype(np.float32, copy=False)
-            self.vectors = np.vstack([self.vectors, new])
+            filled = len(self.vectors)
+            if filled + len(new) > len(self._vector_rows):
+                # grow by half again at least, so that adding tokens a slice at a time does not copy the memory
+                # every time; earlier snapshots keep the rows they saw (rows are only ever appended)
+                room = np.empty((max(filled + len(new), filled * 3 // 2), f.dim_), dtype=np.float32)
+                room[:filled] = self.vectors
+                self._vector_rows = room
+            self._vector_rows[filled:filled + len(new)] = new
+            self.vectors = self._vector_rows[:filled + len(new)]
         first = len(self.index)
         self.index.update(zip(tokens, range(first, first + len(tokens))))
 
