@@ -56,3 +56,32 @@ def test_a_recorded_run_finishes_itself_with_its_counts(tmp_path):
                 run.counts(n_in=1, n_ok=1, n_rejected=0)
                 raise ValueError("boom")
         assert len(store.table("runs")) == 1
+
+
+def test_classifying_with_the_default_models_never_imports_torch(tmp_path):
+    """The fast default coders and sentiment (and the keyword prior's spaCy tokenizer, and the narrative reader of a
+    text file) run on numpy: torch, when installed, costs a second or more and a few hundred MB per process, so
+    the default path must not import it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "answers.csv").write_text("id,answer\n1,The course changed how I lead my team; I'm grateful.\n"
+                                          "2,Parking was awful and nobody called me back.\n", encoding="utf-8")
+    (tmp_path / "case.txt").write_text('Details of the impact\n\n"The study changed our policy," said the Director '
+                                       "of NHS Leadership. It reached 95 senior NHS clinicians and managers.\n",
+                                       encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from evalnlp import api\n"
+        "from evalnlp.store import Store\n"
+        f"with Store({str(tmp_path / 'p.duckdb')!r}) as store:\n"
+        f"    a = api.classify(store, [{str(tmp_path / 'answers.csv')!r}], text=['answer'], id='id', codebook='impact')\n"
+        f"    b = api.classify(store, [{str(tmp_path / 'answers.csv')!r}], text=['answer'], id='id', codebook='fft')\n"
+        f"    c = api.classify(store, [{str(tmp_path / 'case.txt')!r}], codebook='impact')\n"
+        "assert a.n_coded == 2 and b.n_coded == 2 and c.n_coded > 0, (a.n_coded, b.n_coded, c.n_coded)\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")

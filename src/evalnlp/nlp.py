@@ -43,7 +43,7 @@ def import_spacy():
 @lru_cache(maxsize=1)
 def blank_pipeline():
     """``spacy.blank("en")`` with a sentencizer: fast, no model files."""
-    import spacy
+    spacy = import_spacy()
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")

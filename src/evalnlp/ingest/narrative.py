@@ -130,7 +130,9 @@ def load_pipeline(prefer_model: bool = True) -> Any:
     """
     if prefer_model in _PIPELINES:
         return _PIPELINES[prefer_model]
-    import spacy
+    from evalnlp.nlp import import_spacy
+
+    spacy = import_spacy()  # without torch (see import_spacy)
 
     nlp = None
     if prefer_model:
