@@ -56,6 +56,10 @@ bench: $(VENV)/.full
 	  s=$${b%%:*}; a=""; [ "$$s" = "$$b" ] || a="--set $${b#*:}"; \
 	  if [ -f bench/bench_$$s.py ]; then echo "== bench/bench_$$s.py $$a"; $(PY) bench/bench_$$s.py $$a || exit 1; fi; \
 	done
+	$(PY) bench/bench_classify_scale.py --rows --impact-rows 200000 --impact-input distinct \
+	  --name classify_impact_distinct --title "Classify with the impact model on distinct REF2014 sentences"
+	$(PY) bench/bench_classify_scale.py --rows --impact-rows 1000000 --impact-input fft --no-stages \
+	  --name classify_impact_fft --title "Classify with the impact model on 1M FFT comments"
 	$(PY) bench/bench_impact_variants.py --corpus
 	$(PY) bench/bench_impact_variants.py --corpus --extra
 	$(PY) bench/assemble.py

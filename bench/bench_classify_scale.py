@@ -2,12 +2,14 @@
 time each stage takes and peak memory; the impact model's passages per second; `evalnlp --help`.
 
 Run: .venv/bin/python bench/bench_classify_scale.py [--rows 200000 1000000] [--impact-rows 100000]
+[--impact-input resampled|distinct|fft]
 [--before-src DIR --before-label TEXT] (writes bench/results/classify_scale.md)
 
 Inputs: the real FFT phase-1 comments resampled with a fixed seed to each row count (id, organisation,
-question, cohort, feedback; the same builder as bench_ingest.py), and for the impact model the 2,940 REF2014
-quotes of ../shared/data/ref_impact_train resampled to --impact-rows rows (so many passages repeat, which the
-coders' per-token memories profit from; real impact text would be slower).
+question, cohort, feedback; the same builder as bench_ingest.py), and for the impact model either the 2,940
+REF2014 quotes of ../shared/data/ref_impact_train resampled to --impact-rows rows (so many passages repeat, which
+the coders' per-token memories profit from) or, with --impact-input distinct, that many distinct sentences of the
+REF2014 corpus (real impact prose, nothing repeated: slower, and nearer what a large real corpus costs).
 
 Every measure is one fresh process on an empty store (start-up and model loading included), wall time, CPU time
 and peak RSS (of the process and its helper processes together, see ``measure``):
@@ -48,7 +50,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, fft_csv, machine, measure_tree, shared_data, today, write_section  # noqa: E402
-from bench_ingest import build_input  # noqa: E402
+from bench_ingest import build_input, fft_rows  # noqa: E402
 
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -95,11 +97,44 @@ def load() -> str:
     return f"{one:.1f} / {five:.1f}"
 
 
-def impact_input(rows: int, path: Path) -> None:
-    src = pd.read_csv(shared_data() / "ref_impact_train" / "impact_themes_train.csv", dtype=str)
-    pick = np.random.default_rng(0).integers(0, len(src), size=rows)
-    pd.DataFrame({"id": [f"Q{i:07d}" for i in range(rows)], "quote": src["quote"].to_numpy()[pick]}).to_csv(
-        path, index=False)
+def impact_input(rows: int, path: Path, kind: str = "resampled") -> str:
+    """Write ``rows`` passages for the impact model to ``path``; return how they are described in the tables.
+
+    ``fft``: the FFT comments of the FFT runs (resampled, so most repeat): short survey answers.
+
+    ``resampled``: the 2,940 REF quotes of the training file drawn with replacement (seed 0), so most passages
+    repeat. ``distinct``: distinct sentences of 5-80 words from every text section of the 2,970 REF2014 case
+    studies (split after . ! or ?), shuffled with seed 0: real impact prose in which no passage repeats, so the
+    coders' per-token and per-piece memories keep meeting new words, as on a large real corpus."""
+    if kind == "fft":
+        quotes = fft_rows(rows)["feedback"].to_numpy()
+        what = "FFT comments resampled"
+    elif kind == "resampled":
+        src = pd.read_csv(shared_data() / "ref_impact_train" / "impact_themes_train.csv", dtype=str)
+        pick = np.random.default_rng(0).integers(0, len(src), size=rows)
+        quotes = src["quote"].to_numpy()[pick]
+        what = "REF quotes resampled"
+    else:
+        import gzip
+        import random
+        import re
+
+        sentences: dict[str, None] = {}
+        with gzip.open(shared_data() / "ref2014_corpus" / "ref2014_case_studies.jsonl.gz", "rt") as fh:
+            for line in fh:
+                study = json.loads(line)
+                for key in ("summary", "underpinning_research", "impact_details", "sources", "references"):
+                    for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", study.get(key) or "")):
+                        if 5 <= len(sentence.split()) <= 80:
+                            sentences[sentence] = None
+        pool = list(sentences)
+        random.Random(0).shuffle(pool)
+        if rows > len(pool):
+            raise SystemExit(f"--impact-rows {rows:,}: the REF2014 corpus has {len(pool):,} distinct sentences")
+        quotes = pool[:rows]
+        what = "distinct REF2014 sentences"
+    pd.DataFrame({"id": [f"Q{i:07d}" for i in range(rows)], "quote": quotes}).to_csv(path, index=False)
+    return what
 
 
 def help_time(n: int = 9) -> tuple[float, float]:
@@ -114,7 +149,11 @@ def help_time(n: int = 9) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--rows", type=int, nargs="+", default=[200_000, 1_000_000])
+    ap.add_argument("--rows", type=int, nargs="*", default=[200_000, 1_000_000],
+                    help="FFT row counts (none: only the impact model)")
+    ap.add_argument("--impact-input", choices=["resampled", "distinct", "fft"], default="resampled",
+                    help="the impact model's passages: the training quotes resampled, distinct REF2014 sentences, "
+                         "or the FFT comments of the FFT runs")
     ap.add_argument("--impact-rows", type=int, default=100_000)
     ap.add_argument("--stage-rows", type=int, default=200_000, help="largest row count to break down by stage")
     ap.add_argument("--no-stages", action="store_true", help="skip the breakdown by stage (for versions of "
@@ -177,14 +216,14 @@ def main() -> None:
                         f.unlink()
         if args.impact_rows:
             csv = tmp / "impact.csv"
-            impact_input(args.impact_rows, csv)
+            what = impact_input(args.impact_rows, csv, args.impact_input)
             db = tmp / "i.duckdb"
             cmd = evalnlp + ["--db", str(db), "classify", str(csv), "--text", "quote", "--id", "id",
                              "--codebook", "impact"]
             for suffix, env, flags in versions:
                 wall, peak, _, cpu = measure(cmd + flags, env)
                 lines.append(f"| {args.impact_rows:,} | `evalnlp classify --codebook impact` (impact-themes ensemble "
-                             f"+ sentiment, REF quotes resampled, no output file){suffix} | {wall:.1f} | "
+                             f"+ sentiment, {what}, no output file){suffix} | {wall:.1f} | "
                              f"{args.impact_rows / wall:,.0f} | | {cpu:.1f} | | {peak:,.0f} | {load()} |")
                 print(lines[-1], flush=True)
                 for f in tmp.glob("i.duckdb*"):
@@ -193,7 +232,7 @@ def main() -> None:
             for suffix, env, flags in versions:
                 wall, peak, printed, _ = measure([PY, "-c", STAGES, str(csv), str(db), "-", "impact", "quote", "1",
                                                   *flags[1:]], env)
-                stage_tables.append(_stage_table(f"{args.impact_rows:,} REF quotes (resampled), `--codebook impact` "
+                stage_tables.append(_stage_table(f"{args.impact_rows:,} {what}, `--codebook impact` "
                                                  f"with sentiment, no output file{suffix}",
                                                  json.loads(printed.strip().splitlines()[-1]), wall, peak))
                 for f in tmp.glob("i.duckdb*"):
