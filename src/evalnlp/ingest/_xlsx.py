@@ -6,10 +6,15 @@ read). The columns span the sheet's used range (its stored dimension) or the hea
 (up to 100 unnamed columns past the header); a column without a header name is called ``column_N``. A row
 with a value beyond those columns (possible only when the stored dimension is wrong) is a reject (E110);
 missing cells are ``None``. Formulas give their cached values.
+
+A whole number shown with leading zeros by its cell's number format (``00000``: an id stored as the number
+123 and shown as ``00123``) is read as shown, so that the id keeps its zeros; any other number is read as
+stored (its display format is not applied: ``12.5`` shown as ``13`` stays ``12.5``).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Iterator
@@ -64,8 +69,8 @@ class XlsxSource(TabularSource):
         self.sheet_width = ws.max_column or 0
         # A stored dimension can be wrong, and openpyxl drops cells outside it: read what is really there.
         ws.reset_dimensions()
-        for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, row
+        for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+            yield number, tuple(map(_shown_value, row))
 
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
@@ -96,6 +101,26 @@ class XlsxSource(TabularSource):
                 yield make_batch(columns, rows, locators, rejects)
         finally:
             wb.close()
+
+
+_ZEROS_FORMAT = re.compile(r"0{2,}")  # a number format of zeros only: whole numbers padded to its length
+_EXACT_FLOAT_LIMIT = 2.0**53
+
+
+def _shown_value(cell) -> Any:
+    """The cell's value; a whole number whose format pads it with zeros (``00000``) as the padded text."""
+    value = cell.value
+    kind = type(value)
+    if kind is not int and kind is not float:
+        return value
+    fmt = cell.number_format
+    if not fmt or fmt[0] != "0" or _ZEROS_FORMAT.fullmatch(fmt) is None:
+        return value
+    if kind is float:
+        if not value.is_integer() or abs(value) >= _EXACT_FLOAT_LIMIT:
+            return value
+        value = int(value)
+    return ("-" if value < 0 else "") + str(abs(value)).zfill(len(fmt))
 
 
 def _guard(path: Path, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
