@@ -125,6 +125,33 @@ def test_features_caps_and_embedding_block(fft_rows):
     assert np.array_equal(dense_again[::-1], dense[: len(texts)])
 
 
+def test_token_memory_grows_a_slice_at_a_time_and_clears_at_its_limit(fft_rows, monkeypatch):
+    """Features worked out a slice at a time (the token memory growing, its vector block given room ahead, and
+    emptied when full) equal those of one pass over a fresh memory; a snapshot taken before more tokens came keeps
+    its rows."""
+    from evalnlp.coding import supervised
+
+    texts = fft_rows["feedback"].tolist()
+    feats = TextFeatures(max_word_features=500, max_char_features=500).fit(texts)
+    whole_tfidf, whole_dense = feats.transform(texts)
+    supervised._MEMORIES.clear()
+    memory = supervised._memory_for(feats)
+    first = memory.lookup(texts[0].lower().split())[4]
+    kept = first.copy()
+    parts = [feats.transform(texts[i:i + 97]) for i in range(0, len(texts), 97)]
+    assert len(memory._vector_rows) > len(memory.vectors)  # room ahead of the rows filled
+    assert np.array_equal(first, kept)  # the early snapshot is untouched by later growth
+    assert abs(sparse.vstack([p[0] for p in parts]) - whole_tfidf).max() == 0
+    assert np.array_equal(np.vstack([p[1] for p in parts]), whole_dense)
+    monkeypatch.setattr(supervised, "_CACHE_LIMIT", 300)  # now it fills, and is emptied, many times
+    supervised._MEMORIES.clear()
+    parts = [feats.transform(texts[i:i + 97]) for i in range(0, len(texts), 97)]
+    distinct = {tok for text in texts for tok in text.lower().split()}
+    assert len(supervised._memory_for(feats).index) < len(distinct) / 2  # it was emptied on the way
+    assert abs(sparse.vstack([p[0] for p in parts]) - whole_tfidf).max() == 0
+    assert np.array_equal(np.vstack([p[1] for p in parts]), whole_dense)
+
+
 def test_encoder_is_not_stored(fitted):
     state = fitted.features_.__getstate__()
     assert all(type(v).__module__ != "evalnlp.embeddings" for v in state.values())

@@ -266,7 +266,9 @@ class _TokenMemory:
             if filled + len(new) > len(self._vector_rows):
                 # grow by half again at least, so that adding tokens a slice at a time does not copy the memory
                 # every time; earlier snapshots keep the rows they saw (rows are only ever appended)
-                room = np.empty((max(filled + len(new), filled * 3 // 2), f.dim_), dtype=np.float32)
+                # (never past the memory's limit, which clears it first)
+                room = np.empty((max(filled + len(new), min(filled * 3 // 2, _CACHE_LIMIT)), f.dim_),
+                                dtype=np.float32)
                 room[:filled] = self.vectors
                 self._vector_rows = room
             self._vector_rows[filled:filled + len(new)] = new
