@@ -752,14 +752,45 @@ def _coded_pages(store: Store, cb, coder_id: str, plan, *, sources: list[str] | 
 
     ours = (["source", "locator", "question", "text", "themes"] + [f"score_{t}" for t in cb.theme_ids]
             + ["sentiment"])
-    found = list(dict.fromkeys([k for k, _ in plan.attrs] + list(plan.questions)))
+    # With ``read``, a tabular row's input columns are its cells as this command read them (Store.remember_rows):
+    # every column of its file, whatever was stored as metadata, and each answer, rejected or not.
+    kept = store.row_columns() if read else {}
+    found = list(dict.fromkeys([k for k, _ in plan.attrs] + list(plan.questions)
+                               + [c for names in kept.values() for c in names]))
     order = [c for c in dict.fromkeys(columns or []) if c in found]
     order += [c for c in found if c not in order]
     if plan.n == 0:
         yield beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))), pd.DataFrame(columns=ours))
         return
-    for raw in store.output_pages(coder_id, cb.theme_ids, plan, sources=sources, read=read, page=page):
-        yield beside_input(_input_columns(raw, plan, order), raw[ours])
+    # when every source read kept its rows' cells, the store need not look up attributes and sibling answers
+    stored_inputs = not kept or sources is None or not set(sources) <= set(kept)
+    for raw in store.output_pages(coder_id, cb.theme_ids, plan, sources=sources, read=read, page=page,
+                                  stored_inputs=stored_inputs):
+        if kept:
+            cells = store.row_cells(raw["source"], raw["_rn"], runs=raw["question"])
+            inputs = _with_row_cells(raw, cells, kept, order, plan)
+        else:
+            inputs = _input_columns(raw, plan, order)
+        yield beside_input(inputs, raw[ours])
+
+
+def _with_row_cells(raw: pd.DataFrame, cells: pd.DataFrame, kept: dict[str, list[str]], order: list[str],
+                    plan) -> pd.DataFrame:
+    """The input columns ``order`` of a page: for a row whose cells were kept (:meth:`Store.row_cells`), its
+    cells (None where its file has no such column); rows of other sources (narrative files) take what the store
+    gave them (:func:`_input_columns`)."""
+    kept_rows = raw["source"].isin(list(kept)).to_numpy(dtype=bool)  # (all of them without stored inputs)
+    out = (_input_columns(raw, plan, order) if not kept_rows.all()
+           else pd.DataFrame(index=raw.index, columns=order, dtype=object))
+    for name in order:
+        with_column = [source for source, names in kept.items() if name in names]
+        has = raw["source"].isin(with_column).to_numpy(dtype=bool)
+        column = out[name].astype(object).to_numpy(copy=True)
+        column[kept_rows] = None
+        if has.any():
+            column[has] = cells[name].to_numpy(dtype=object)[has]
+        out[name] = column
+    return out
 
 
 def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
@@ -785,6 +816,8 @@ def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
                 attr = pd.Series([json.loads(v) if isinstance(v, str) else None for v in attr], index=raw.index,
                                  dtype=object)
             value = attr if value is None else value.where(value.notna(), attr)
+        if value is None:  # a column only the rows' kept cells have (see _with_row_cells)
+            value = pd.Series(None, index=raw.index, dtype=object)
         out[name] = value.where(value.notna(), None)
     return pd.DataFrame(out, index=raw.index, columns=order)
 
@@ -1450,8 +1483,13 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     """The best ``n`` quotes for ``theme`` (per ``by`` group), ranked, de-duplicated, attributed and (by
     default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name a line).
     With ``output`` also writes them (.md, .docx, .csv or .json)."""
-    from evalnlp.quotes import rank_quotes
+    from evalnlp.quotes import MAX_QUOTES, rank_quotes
     from evalnlp.reports import write_quotes
+
+    import numbers
+
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_QUOTES:
+        raise ValueError(f"n must be a whole number from 1 to {MAX_QUOTES:,}; got {n!r}")
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)

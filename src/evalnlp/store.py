@@ -118,6 +118,8 @@ class Store:
             raise errors.error("E401", "unopenable", path=self.path, exc=exc) from None
         self._in_tx = False
         self._reading = False  # remembering the documents read (read_documents_begin)
+        self._row_files: dict[str, dict[str, Any]] = {}  # the cells of the rows read, by source (remember_rows)
+        self._row_dir: str | None = None
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
         self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
@@ -298,6 +300,15 @@ class Store:
         )
         return result.df() if returning else int(result.fetchone()[0])
 
+    def repeated_elsewhere(self, source: str, run_id: str) -> int:
+        """Documents of ``source`` that run ``run_id`` stored whose question and text a document of the same
+        source stored by an earlier run already has (so at another locator: the same row moved)."""
+        return int(self.con.execute(
+            """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?
+               AND EXISTS (SELECT 1 FROM documents e WHERE e.source = d.source AND e.run_id <> d.run_id
+                           AND e.question IS NOT DISTINCT FROM d.question AND e.text = d.text)""",
+            [source, run_id]).fetchone()[0])
+
     def read_documents_begin(self) -> None:
         """From now on remember every document :meth:`insert_documents` is given, new or already stored, with
         its input row (``_row`` of the frame, when it has one), until :meth:`read_documents_end`:
@@ -306,9 +317,94 @@ class Store:
         self._reading = True
 
     def read_documents_end(self) -> None:
-        """Stop remembering the documents read and forget them."""
+        """Stop remembering the documents read and forget them (and the rows' cells, see :meth:`remember_rows`)."""
         self._reading = False
         self.con.execute("DROP TABLE IF EXISTS _read_docs")
+        self._close_row_files()
+        files, self._row_files = self._row_files, {}
+        if self._row_dir is not None:
+            import shutil
+
+            shutil.rmtree(self._row_dir, ignore_errors=True)
+            self._row_dir = None
+        del files
+
+    def remember_rows(self, source: str, frame: pd.DataFrame, rows: np.ndarray) -> None:
+        """While documents read are remembered (:meth:`read_documents_begin`), keep every cell of the input
+        rows ``rows`` of ``source`` (``frame``: each column as read, text or None), so that the output file of a
+        command that writes the rows it read gives each row's values as the file has them now: every column
+        (``--meta`` or not), an answer that was rejected beside the others, a value changed since an earlier
+        read. The cells go to a Parquet file of the source's in a temporary folder, a batch at a time, not into
+        the store (nor its memory); :meth:`read_documents_end` deletes them."""
+        if not self._reading or frame.empty:
+            return
+        import tempfile
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        entry = self._row_files.get(source)
+        if entry is None:
+            if self._row_dir is None:
+                self._row_dir = tempfile.mkdtemp(prefix="evalnlp-rows-")
+            path = Path(self._row_dir) / f"{len(self._row_files)}.parquet"
+            columns = [str(c) for c in frame.columns]
+            schema = pa.schema([("_row", pa.int64())] + [(f"c{i}", pa.string()) for i in range(len(columns))])
+            entry = self._row_files[source] = {"path": path, "columns": columns, "schema": schema,
+                                               "writer": pq.ParquetWriter(path, schema)}
+        if entry["writer"] is None or [str(c) for c in frame.columns] != entry["columns"]:
+            return  # (a source read twice with other columns in one command: its first reading stands)
+        arrays = [pa.array(np.asarray(rows, dtype=np.int64))]
+        for c in frame.columns:
+            values = frame[c].to_numpy(dtype=object)
+            try:  # the readers give text or None
+                arrays.append(pa.array(values, type=pa.string(), from_pandas=True))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                arrays.append(pa.array([v if v is None or isinstance(v, str) else str(v) for v in values],
+                                       type=pa.string()))
+        entry["writer"].write_table(pa.Table.from_arrays(arrays, schema=entry["schema"]))
+
+    def _close_row_files(self) -> None:
+        for entry in self._row_files.values():
+            if entry["writer"] is not None:
+                entry["writer"].close()
+                entry["writer"] = None
+
+    def row_columns(self) -> dict[str, list[str]]:
+        """The columns of each source whose rows :meth:`remember_rows` kept."""
+        return {source: list(entry["columns"]) for source, entry in self._row_files.items()}
+
+    def row_cells(self, sources: pd.Series, rows: pd.Series, runs: pd.Series | None = None) -> pd.DataFrame:
+        """The cells :meth:`remember_rows` kept of input row ``rows[i]`` of source ``sources[i]``, one row per
+        pair (index as ``rows``), a column per column name of those sources (None where a source has no such
+        column or kept no such row). ``runs`` (e.g. each row's question) splits a source's rows into runs of
+        ascending row numbers, so that only the rows between each run's first and last are read."""
+        import pyarrow.parquet as pq
+
+        self._close_row_files()
+        parts = []
+        for source in pd.unique(sources):
+            entry = self._row_files.get(source)
+            if entry is None:
+                continue
+            mine = (sources == source).to_numpy()
+            wanted = pd.to_numeric(rows[mine], errors="coerce")
+            if wanted.isna().all():
+                continue
+            keys = runs[mine] if runs is not None else pd.Series(0, index=wanted.index)
+            spans = wanted.groupby(keys.to_numpy(), dropna=False, sort=False).agg(["min", "max"]).dropna()
+            ranges = [[("_row", ">=", int(lo)), ("_row", "<=", int(hi))] for lo, hi in spans.itertuples(index=False)]
+            table = pq.read_table(entry["path"], filters=ranges)
+            cells = table.to_pandas(types_mapper=None).drop_duplicates("_row").set_index("_row")
+            cells.columns = entry["columns"]
+            cells = cells.loc[:, ~cells.columns.duplicated()]
+            got = cells.reindex(wanted.to_numpy())
+            got.index = rows.index[mine]
+            parts.append(got)
+        if not parts:
+            return pd.DataFrame(index=rows.index)
+        out = pd.concat(parts).reindex(rows.index)
+        return out.astype(object).where(out.notna(), None)
 
     def _rows_among(self, frame: pd.DataFrame, among: str, column: str = "doc_id",
                     remember: bool = False) -> np.ndarray:
@@ -734,7 +830,7 @@ class Store:
         return OutputPlan(n=sum(g[2] for g in groups), attrs=list(zip(names, plain)), questions=questions)
 
     def output_pages(self, coder: str, theme_ids: list[str], plan: OutputPlan, *, sources: list[str] | None = None,
-                     read: bool = False, page: int = 100_000) -> Iterator[pd.DataFrame]:
+                     read: bool = False, page: int = 100_000, stored_inputs: bool = True) -> Iterator[pd.DataFrame]:
         """The documents of ``plan`` (from :meth:`output_plan`) one page of ``page`` rows at a time, in the
         order source, question, then as stored: source, locator, question, text, themes (the ids of the themes
         any of its segments was assigned, in ``theme_ids`` order, joined by ``;``), ``score_<theme>`` (the
@@ -743,8 +839,10 @@ class Store:
         question of the plan ``_q<i>``, the text the document's row gave that question when it is not the
         document's own question, and per attribute ``_a<i>``, its value (as JSON text where not every value is
         text). With ``read``, the documents are those this command read (:meth:`read_documents_begin`), a row's
-        answers are told apart by the row each came from, and they come in the order of the rows; otherwise by
-        their locator (empty where a locator repeats within a source).
+        answers are told apart by the row each came from, and they come in the order of the rows, with ``_rn``
+        the input row each came from (its cells: :meth:`row_cells`); otherwise by their locator (empty where a
+        locator repeats within a source). Without ``stored_inputs`` the ``_q<i>`` and ``_a<i>`` columns are left
+        out (for a command whose rows' cells were all kept, :meth:`row_cells`).
 
         Everything is counted in the store, in one pass over the codes and the sentiment, and a page of texts
         is read by its documents' places in the store, so Python holds one page whatever the size of the store
@@ -763,7 +861,7 @@ class Store:
         # a row's answers to the other text columns are its sibling documents: those read from the same row, or
         # (for what the store holds from earlier commands) those of the same source and locator
         row_key = "row_no" if read else "locator"
-        if len(qs) > 1:
+        if len(qs) > 1 and stored_inputs:
             sib_cols = ", ".join(f"max(text) FILTER (WHERE question = {q}) AS q{i}" for i, q in enumerate(qs))
             sib_sql = f""", sib AS (
                 SELECT source, {row_key}, {sib_cols} FROM (
@@ -776,9 +874,11 @@ class Store:
                         f"{'rd' if read else 'd'}.{row_key}")
             q_sql = "".join(f", CASE WHEN d.question = {q} THEN NULL ELSE sib.q{i} END AS _q{i}"
                             for i, q in enumerate(qs))
-        a_sql = "".join(f", {_json_get('d.attrs', k, text=plain)} AS _a{i}" for i, (k, plain) in enumerate(plan.attrs))
+        a_sql = "".join(f", {_json_get('d.attrs', k, text=plain)} AS _a{i}" for i, (k, plain) in enumerate(plan.attrs)
+                        if stored_inputs)
         o_cols = ", ".join(["o.themes"] + [f"o.{_sql_ident('score_' + t)}" for t in theme_ids] + ["o.sentiment"]
-                           + [f"o._q{i}" for i in range(len(qs) if len(qs) > 1 else 0)])
+                           + [f"o._q{i}" for i in range(len(qs) if len(qs) > 1 and stored_inputs else 0)]
+                           + (["o._rn"] if read else []))
         # First every document's codes and sentiment, small rows without its text, numbered in output order;
         # then each page joins its documents' text and attributes by their place in the store, which a range
         # of rowids finds without reading the rest of the table. DuckDB works within half its memory cap
@@ -806,6 +906,7 @@ class Store:
                     GROUP BY s.doc_id, x.label),
                 doc_sent AS ({_DOC_SENTIMENT_SQL}){sib_sql}
                 SELECT d.rowid AS r, {themes_sql} AS themes{scores_sql}, ds.sentiment{q_sql}
+                       {', rd.row_no AS _rn' if read else ''}
                 FROM documents d JOIN scores sc USING (doc_id) LEFT JOIN doc_sent ds USING (doc_id)
                      {f'LEFT JOIN rd ON rd.doc_key = {_doc_key("d.doc_id")}' if read else ''} {sib_join}
                 ORDER BY d.source, d.question, {'rd.row_no, ' if read else ''}d.rowid""", [coder])

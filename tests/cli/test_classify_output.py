@@ -98,10 +98,10 @@ def test_the_text_column_keeps_its_name_and_the_other_answers_of_its_row(cli, tm
     assert set(rows) == {("r1", "good"), ("r2", "good"), ("r1", "better"), ("r3", "better")}
     for (rid, question), r in rows.items():  # the passage coded is the row's answer to `question`
         assert getattr(r, question) == r.text
-    # each document carries its row's other answer; blank answers were not ingested, so they stay empty
+    # each document carries its row's other answer as the file has it, a blank one (not coded: a reject) too
     assert rows[("r1", "good")].better == "Waited four hours to be seen"
     assert rows[("r1", "better")].good == "The nurses were kind and caring"
-    assert rows[("r3", "better")].good == ""
+    assert rows[("r3", "better")].good == "   "
     assert rows[("r3", "better")].site == "East" and rows[("r3", "better")].themes == "gold:access"
 
 
@@ -123,17 +123,65 @@ def test_output_from_the_store_alone_keeps_the_input_columns(cli, tmp_path):
     assert list(coded.columns[-len(OURS):]) == [f"evalnlp_{c}" if c in given.columns else c for c in OURS]
 
 
-def test_meta_keeps_the_chosen_columns_and_the_text_column(cli, tmp_path):
+def test_meta_chooses_what_the_store_keeps_and_the_output_keeps_every_column(cli, tmp_path, db_path):
+    """``--meta`` says which columns the store keeps as metadata; the output file still has every input column
+    with its values (the contract: every input column is kept, always)."""
+    import duckdb
+
     path = tmp_path / "comments.csv"
-    pd.DataFrame({"email": ["a@example.org", "b@example.org"], "comment": ["Kind staff", "Long wait"],
-                  "ward": ["7", "9"]}).to_csv(path, index=False)
-    out = tmp_path / "coded.csv"
-    result = cli("classify", str(path), "--text", "comment", "--meta", "ward", "--codebook", "fft",
-                 "--output", str(out))
-    assert result.exit_code == 0, result.output
+    given = pd.DataFrame({"email": ["a@example.org", "b@example.org"], "comment": ["Kind staff", "Long wait"],
+                          "ward": ["7", "9"]})
+    given.to_csv(path, index=False)
+    for extra in ([], ["--id", "email"]):
+        out = tmp_path / f"coded{len(extra)}.csv"
+        result = cli("classify", str(path), "--text", "comment", "--meta", "ward", *extra, "--codebook", "fft",
+                     "--output", str(out))
+        assert result.exit_code == 0, result.output
+        coded = pd.read_csv(out, dtype=str, keep_default_na=False)
+        assert list(coded.columns[:3]) == ["email", "comment", "ward"]
+        for col in given.columns:
+            assert coded[col].tolist() == given[col].tolist(), col
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        stored = con.execute("SELECT locator, attrs FROM documents ORDER BY locator").fetchall()
+    finally:
+        con.close()
+    # without --id the store kept the ward alone; with --id email, the id and the ward
+    assert {loc: json.loads(a) for loc, a in stored if loc.startswith("row ")} == {
+        "row 1": {"ward": "7"}, "row 2": {"ward": "9"}}
+    assert all(set(json.loads(a)) == {"email", "ward"} for loc, a in stored if loc.startswith("email="))
+
+
+def test_the_output_gives_each_row_as_the_file_has_it_now(cli, tmp_path):
+    """The output's input columns are the rows as this command read them: a rejected answer beside the
+    others, a value changed since an earlier read of the same row, and columns an earlier command did not
+    store."""
+    path = tmp_path / "survey.csv"
+    path.write_text("rid,q1,q2,grp\nA,Staff were lovely,Parking was bad,a\nA,Staff were lovely,Food was cold,b\n",
+                    encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert cli("classify", str(path), "--text", "q1", "--text", "q2", "--id", "rid", "--codebook", "fft",
+               "--output", str(out)).exit_code == 0
     coded = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(coded.columns[:2]) == ["comment", "ward"] and "email" not in coded.columns
-    assert coded["ward"].tolist() == ["7", "9"] and coded["comment"].tolist() == ["Kind staff", "Long wait"]
+    # the second row's q1 repeats the first row's id and text: rejected (E176), but still that row's answer
+    assert coded[coded["q2"] == "Food was cold"]["q1"].tolist() == ["Staff were lovely"]
+    assert coded[coded["q2"] == "Food was cold"]["grp"].tolist() == ["b"]
+    # the same rows read again after a value changed: the output says what the file says now
+    path.write_text("rid,q1,q2,grp\nA,Staff were lovely,Parking was bad,CHANGED\n", encoding="utf-8")
+    out2 = tmp_path / "out2.csv"
+    assert cli("classify", str(path), "--text", "q1", "--text", "q2", "--id", "rid", "--codebook", "fft",
+               "--output", str(out2)).exit_code == 0
+    again = pd.read_csv(out2, dtype=str, keep_default_na=False)
+    assert set(again["grp"]) == {"CHANGED"} and len(again) == 2
+    # a file read before with two text columns, now coded on one: its other column is still in the output
+    path2 = tmp_path / "two.csv"
+    path2.write_text("rid,q1,q2\n1,Staff lovely,Parking bad\n", encoding="utf-8")
+    assert cli("ingest", str(path2), "--text", "q1", "--text", "q2", "--id", "rid").exit_code == 0
+    out3 = tmp_path / "out3.jsonl"
+    assert cli("classify", str(path2), "--text", "q1", "--id", "rid", "--codebook", "fft",
+               "--output", str(out3)).exit_code == 0
+    rows = [json.loads(line) for line in out3.read_text(encoding="utf-8").splitlines()]
+    assert [(r["rid"], r["q1"], r["q2"]) for r in rows] == [("1", "Staff lovely", "Parking bad")]
 
 
 def test_a_repeated_header_is_named_in_the_output_and_the_user_is_told(cli, tmp_path):
@@ -149,3 +197,21 @@ def test_a_repeated_header_is_named_in_the_output_and_the_user_is_told(cli, tmp_
     coded = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(coded.columns[:4]) == ["id", "comment", "comment.1", "ward"]
     assert coded["comment.1"].tolist() == ["The food was cold", ""]  # the second column's values, kept
+
+
+def test_rows_of_a_table_beside_a_narrative_file_keep_their_cells(cli, tmp_path):
+    """A command reading a table and a narrative file: the table's rows carry their cells as read (a blank
+    answer too), the narrative documents have no input values."""
+    table = tmp_path / "mix.csv"
+    table.write_text("rid,q1,q2\n1,Staff lovely,Parking bad\n2,   ,Food cold\n", encoding="utf-8")
+    case = tmp_path / "case.txt"
+    case.write_text('Details of the impact\n\n"The study changed our policy," said the Director.\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert cli("classify", str(table), str(case), "--text", "q1", "--text", "q2", "--id", "rid", "--codebook", "fft",
+               "--output", str(out)).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    tab = [(r["rid"], r["q1"], r["q2"], r["question"]) for r in rows if r["source"] == "mix.csv"]
+    assert tab == [("1", "Staff lovely", "Parking bad", "q1"), ("1", "Staff lovely", "Parking bad", "q2"),
+                   ("2", "   ", "Food cold", "q2")]
+    narrative = [r for r in rows if r["source"] == "case.txt"]
+    assert narrative and all(r["rid"] is None and r["q1"] is None and r["q2"] is None for r in narrative)

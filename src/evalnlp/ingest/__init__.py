@@ -43,6 +43,9 @@ class FileReport:
     columns: list[str] = field(default_factory=list)
     #: ``(header, name read as)`` for each column whose header repeats an earlier column's
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    #: new documents (read without ``--id``) whose answer the store already held from an earlier read of the
+    #: file at another row: a row is known by its place, so rows moved by an insertion above are stored again
+    n_moved: int = 0
 
 
 @dataclass
@@ -199,6 +202,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         locators = row_locators(batch, opts.id)
         rows = np.arange(first_row, first_row + len(frame))
         first_row += len(frame)
+        store.remember_rows(source, frame, rows)  # (for an output file of the rows read, when one is asked)
         reject_parts = []
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
@@ -235,6 +239,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         if progress:
             progress(batch.n_rows)
     store.forget_seen()  # the file is read: its rows' identities need not take the store's memory any longer
+    if not opts.id and report.n_new:
+        report.n_moved = store.repeated_elsewhere(source, run_id)
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
     return report
 
