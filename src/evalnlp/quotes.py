@@ -94,6 +94,7 @@ WORD_BAND = (8, 60)
 QUOTE_COLUMNS = ["theme", "text", "score", "doc_id", "source", "locator", "speaker", "source_ref", "attrs"]
 #: Quote candidates per theme (per group with ``by``) that are ranked in full.
 QUOTE_CANDIDATES = 1000
+MAX_QUOTES = 10_000  # quotes asked for at most (per group): the store ranks up to 40 candidates per quote
 #: A theme's centre is the mean over at most this many of its coded passages (a fixed sample past it).
 CENTRE_SAMPLE = 2000
 

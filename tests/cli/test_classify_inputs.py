@@ -458,3 +458,20 @@ def test_the_output_pass_works_within_half_the_memory_cap_but_not_below_the_floo
         assert abs(cap(store) - during) < 0.01 * during
         assert sum(1 for _ in pages) == 1
         assert cap(store) == before
+
+
+def test_a_newer_export_without_ids_whose_rows_moved_is_pointed_out(cli, tmp_path):
+    """Without --id a row is its place: a row inserted at the top stores every row below it again. The user is
+    told, with the way out (--id); an export that only adds rows, some with common answers, is not flagged."""
+    path = tmp_path / "f.csv"
+    path.write_text("comment\nStaff lovely\nParking bad\nNo\n", encoding="utf-8")
+    assert cli("ingest", str(path), "--text", "comment").exit_code == 0
+    path.write_text("comment\nStaff lovely\nParking bad\nNo\nNo\nWaited an hour\nFood cold\n", encoding="utf-8")
+    appended = cli("ingest", str(path), "--text", "comment")
+    assert appended.exit_code == 0 and "give --id" not in appended.output
+    path.write_text("comment\nNew row at the top\nStaff lovely\nParking bad\nNo\nNo\nWaited an hour\nFood cold\n",
+                    encoding="utf-8")
+    moved = cli("ingest", str(path), "--text", "comment")
+    assert moved.exit_code == 0
+    assert "5 of its 6 new rows repeat answers" in " ".join(moved.output.split()), moved.output
+    assert "give --id COL" in " ".join(moved.output.split())

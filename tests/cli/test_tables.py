@@ -157,3 +157,23 @@ def test_runs_table_json_and_api_use_one_vocabulary_for_counts(cli, tmp_path, db
     with evalnlp.open(db_path) as project:
         row = project.runs().iloc[0]
     assert (row["n_in"], row["n_ok"], row["n_rejected"]) == (2, 1, 1)
+
+
+def test_quotes_asks_for_a_number_it_can_rank(cli, tmp_path, db_path):
+    """-n past what the store ranks is refused with a clear message (it was a DuckDB traceback from 25,000 on);
+    the API says the same."""
+    import pytest
+
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    path = tmp_path / "c.csv"
+    path.write_text("comment\nThe staff were lovely and kind\n", encoding="utf-8")
+    assert cli("classify", str(path), "--text", "comment", "--codebook", "fft").exit_code == 0
+    for n in ("25000", "0", "10001"):
+        result = cli("quotes", "--theme", "staff", "-n", n)
+        assert result.exit_code == 2 and "from 1 to 10,000" in result.output, result.output
+    assert cli("quotes", "--theme", "staff", "-n", "10000").exit_code == 0
+    with Store(db_path, read_only=True) as store:
+        with pytest.raises(ValueError, match="from 1 to 10,000"):
+            api.quotes(store, "staff", n=25_000)

@@ -53,6 +53,11 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
             info(ctx, f"{f.source}: a repeated column name or key, so nothing is lost: "
                       + "; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed)
                       + " (--text, --id and --meta take those names, and output files use them)")
+        if f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
+            info(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
+                      "holds from an earlier read of this file, at other rows: without --id a row is known by its "
+                      "place, so rows added or removed above others store those again (and evidence counts both); "
+                      "give --id COL for a file that changes between exports")
     held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
             if summary else "")
     info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "

@@ -31,8 +31,10 @@ def quotes(
 
     from evalnlp import api
 
-    if n < 1:
-        raise typer.BadParameter(f"must be a positive integer; got {n}", param_hint="-n")
+    from evalnlp.quotes import MAX_QUOTES
+
+    if not 1 <= n <= MAX_QUOTES:
+        raise typer.BadParameter(f"must be a whole number from 1 to {MAX_QUOTES:,}; got {n}", param_hint="-n")
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
                         keep_names=keep_names)
