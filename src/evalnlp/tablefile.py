@@ -201,11 +201,19 @@ def xlsx_text(value):
     """``value`` with the control characters a workbook cannot hold written as OOXML escapes (``_x000B_``).
 
     Spreadsheet XML has no room for characters such as the vertical tab that Word puts in copied text;
-    Excel reads the ``_xHHHH_`` form back as the character itself, so nothing is lost. Other values pass as they are.
+    Excel reads the ``_xHHHH_`` form back as the character itself, so nothing is lost. Text that already reads
+    like such an escape (``_x0041_``) gets its underscore escaped (``_x005F_x0041_``), so that it is read back as
+    written, not as ``A``. Other values pass as they are.
     """
-    if isinstance(value, str) and _XML_ILLEGAL.search(value):
-        return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    if isinstance(value, str):
+        if "_x" in value:  # text that reads like an escape is escaped itself (its "_" as _x005F_), as Excel does
+            value = _LOOKS_ESCAPED.sub("_x005F_", value)
+        if _XML_ILLEGAL.search(value):
+            return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     return value
+
+
+_LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -898,3 +898,30 @@ def test_xlsx_whole_numbers_keep_the_zeros_their_format_shows(tmp_path: Path) ->
     # (a number past 2**53 is stored as an inexact double and read as one, padded or not)
     assert [r[0] for r in got] == ["00123", "45678", "1234567", "00000", "007", "-00042", repr(float(2**60))]
     assert [r[2] for r in got] == ["12.5", "3", "-012", "7", None, "0.5", "001"]
+
+
+def test_xlsx_text_round_trips_through_workbook_escapes(tmp_path: Path) -> None:
+    """Workbooks write characters XML cannot hold as ``_xHHHH_`` and Excel reads those back as the characters:
+    evalnlp's own workbooks read back exactly (control characters, and text that merely looks like an escape),
+    and a workbook holding escapes as another program wrote them is read as Excel reads it."""
+    import openpyxl
+
+    from evalnlp.tablefile import write_table
+
+    values = ["a\x01b\x0bc", "_x0041_ stays", "a_x00", "_x005F_", "plain", "😀 and _xD83D_", "x_x12345_"]
+    path = tmp_path / "out.xlsx"
+    write_table(pd.DataFrame({"text": values, "col_x0041_": ["1"] * len(values)}), path)
+    src = open_tabular(path)
+    assert src.columns == ["text", "col_x0041_"]
+    got, _, rejects, _ = read_all(src)
+    assert rejects == [] and [r[0] for r in got] == values
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["text"])
+    for raw in ["_x0041_", "_x005F_x0041_", "_xD83D__xDE00_", "_xD800_ alone", "no escape"]:
+        sheet.append([raw])
+    other = tmp_path / "other.xlsx"
+    book.save(other)
+    got, _, _, _ = read_all(open_tabular(other))
+    assert [r[0] for r in got] == ["A", "_x0041_", "😀", "_xD800_ alone", "no escape"]

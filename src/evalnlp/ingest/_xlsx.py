@@ -9,7 +9,8 @@ missing cells are ``None``. Formulas give their cached values.
 
 A whole number shown with leading zeros by its cell's number format (``00000``: an id stored as the number
 123 and shown as ``00123``) is read as shown, so that the id keeps its zeros; any other number is read as
-stored (its display format is not applied: ``12.5`` shown as ``13`` stays ``12.5``).
+stored (its display format is not applied: ``12.5`` shown as ``13`` stays ``12.5``). Text cells are read as
+Excel reads them: the escapes ``_xHHHH_`` that workbooks use for characters XML cannot hold are decoded.
 """
 
 from __future__ import annotations
@@ -107,10 +108,30 @@ _ZEROS_FORMAT = re.compile(r"0{2,}")  # a number format of zeros only: whole num
 _EXACT_FLOAT_LIMIT = 2.0**53
 
 
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with the workbook escapes ``_xHHHH_`` (a character XML cannot hold, such as a control
+    character, or ``_x005F_`` for an underscore that starts a literal ``_xHHHH_``) read as Excel reads them.
+    openpyxl leaves them as written. An escape of half a surrogate pair that has no other half stays as it is."""
+    out = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if any("\ud800" <= c <= "\udfff" for c in out):
+        try:  # a pair of escapes for one character beyond the first plane
+            out = out.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            return _ESCAPE.sub(lambda m: m.group(0) if 0xD800 <= int(m.group(1), 16) <= 0xDFFF
+                               else chr(int(m.group(1), 16)), text)
+    return out
+
+
 def _shown_value(cell) -> Any:
-    """The cell's value; a whole number whose format pads it with zeros (``00000``) as the padded text."""
+    """The cell's value (text with its ``_xHHHH_`` escapes read, :func:`_unescaped`); a whole number whose
+    format pads it with zeros (``00000``) as the padded text."""
     value = cell.value
     kind = type(value)
+    if kind is str:
+        return _unescaped(value) if "_x" in value else value
     if kind is not int and kind is not float:
         return value
     fmt = cell.number_format
