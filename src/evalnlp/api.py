@@ -1483,13 +1483,10 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     """The best ``n`` quotes for ``theme`` (per ``by`` group), ranked, de-duplicated, attributed and (by
     default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name a line).
     With ``output`` also writes them (.md, .docx, .csv or .json)."""
-    from evalnlp.quotes import MAX_QUOTES, rank_quotes
+    from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
-    import numbers
-
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_QUOTES:
-        raise ValueError(f"n must be a whole number from 1 to {MAX_QUOTES:,}; got {n!r}")
+    check_quote_count(n)
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
@@ -1498,6 +1495,17 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     if output is not None:
         write_quotes(df, output, codebook=cb)
     return df
+
+
+def check_quote_count(n: Any) -> None:
+    """ValueError unless ``n`` is a number of quotes the store can rank: a whole number from 1 to
+    :data:`evalnlp.quotes.MAX_QUOTES` (per group)."""
+    import numbers
+
+    from evalnlp.quotes import MAX_QUOTES
+
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_QUOTES:
+        raise ValueError(f"must be a whole number from 1 to {MAX_QUOTES:,}; got {n!r}")
 
 
 def _check_theme(store: Store, cb, theme: str) -> None:

@@ -31,10 +31,10 @@ def quotes(
 
     from evalnlp import api
 
-    from evalnlp.quotes import MAX_QUOTES
-
-    if not 1 <= n <= MAX_QUOTES:
-        raise typer.BadParameter(f"must be a whole number from 1 to {MAX_QUOTES:,}; got {n}", param_hint="-n")
+    try:
+        api.check_quote_count(n)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="-n") from None
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
                         keep_names=keep_names)
