@@ -475,3 +475,22 @@ def test_a_newer_export_without_ids_whose_rows_moved_is_pointed_out(cli, tmp_pat
     assert moved.exit_code == 0
     assert "5 of its 6 new rows repeat answers" in " ".join(moved.output.split()), moved.output
     assert "give --id COL" in " ".join(moved.output.split())
+
+
+def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
+    """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
+    which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""
+    table = tmp_path / "t.csv"
+    table.write_text("rid,q1\n1,Staff lovely\n", encoding="utf-8")
+    case = tmp_path / "case.txt"
+    case.write_text("The study changed our policy.\n", encoding="utf-8")
+    result = cli("ingest", str(table), "--text", "q1", "--sheet", "S")
+    out = " ".join(result.output.split())
+    assert result.exit_code == 0
+    assert "t.csv: --sheet does not apply (a CSV file has no sheets)" in out
+    assert "the store now holds 1 document and 1 segment" in out
+    result = cli("ingest", str(case), "--text", "q1", "--id", "rid")
+    out = " ".join(result.output.split())
+    assert "case.txt: --text, --id do not apply (a narrative file is read by its paragraphs)" in out
+    quiet = cli("ingest", str(table), "--text", "q1")
+    assert "does not apply" not in quiet.output and "do not apply" not in quiet.output

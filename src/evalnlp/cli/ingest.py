@@ -53,13 +53,24 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
             info(ctx, f"{f.source}: a repeated column name or key, so nothing is lost: "
                       + "; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed)
                       + " (--text, --id and --meta take those names, and output files use them)")
+        if f.ignored:
+            why = ("a narrative file is read by its paragraphs" if not f.columns  # (a table always has columns)
+                   else f"a {f.format.upper()} file has no sheets")
+            info(ctx, f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
+                      f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
         if f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
             info(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                       "place, so rows added or removed above others store those again (and evidence counts both); "
                       "give --id COL for a file that changes between exports")
-    held = (f"; the store now holds {summary['documents']:,} documents and {summary['segments']:,} segments"
-            if summary else "")
+    held = (f"; the store now holds {_count(summary['documents'], 'document')} and "
+            f"{_count(summary['segments'], 'segment')}" if summary else "")
     info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "
               f"(read = accepted + rejected){held}"
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))
+
+
+def _count(n: int, word: str) -> str:
+    """``1 document``, ``2,000 documents``."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+

@@ -46,6 +46,8 @@ class FileReport:
     #: new documents (read without ``--id``) whose answer the store already held from an earlier read of the
     #: file at another row: a row is known by its place, so rows moved by an insertion above are stored again
     n_moved: int = 0
+    #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
+    ignored: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -437,7 +439,11 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     _check_known_names(store, [path for path, _ in kinds], run_id)
     for path, kind in kinds:
         if kind == "narrative":
-            result.files.append(ingest_narrative(store, path, opts, run_id, progress))
+            report = ingest_narrative(store, path, opts, run_id, progress)
+            report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
+                                                       ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
         else:
-            result.files.append(ingest_tabular(store, path, opts, run_id, progress))
+            report = ingest_tabular(store, path, opts, run_id, progress)
+            report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
+        result.files.append(report)
     return result
