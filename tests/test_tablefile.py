@@ -114,3 +114,22 @@ def test_a_workbook_is_refused_rather_than_cut(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="4 rows are more than the 3"):
         write_table(pd.DataFrame({"n": range(4)}), tmp_path / "out.xlsx")
     assert write_table(pd.DataFrame({"n": range(3)}), tmp_path / "out.xlsx").exists()
+
+
+def test_a_cell_too_long_for_a_workbook_is_named_by_its_input_row(tmp_path) -> None:
+    """E178 on a coded table names the input row the long text came from (its source and locator), not only
+    its place in the output, and the file with its folder."""
+    import pytest
+
+    from evalnlp.errors import EvalnlpError
+    from evalnlp.tablefile import write_table
+
+    frame = pd.DataFrame({"comment": ["short", "x" * 33_000], "source": ["long.csv", "long.csv"],
+                          "locator": ["row 1", "row 3"]})
+    target = tmp_path / "out" / "coded.xlsx"
+    target.parent.mkdir()
+    with pytest.raises(EvalnlpError) as info:
+        write_table(frame, target)
+    message = str(info.value)
+    assert info.value.code == "E178" and "column 'comment', row 2 (long.csv, row 3)" in message
+    assert str(target) in message and not target.exists()

@@ -44,7 +44,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
             frame.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
             frame = _xlsx_safe(frame)
-            check_xlsx_frame(frame, target.name)
+            check_xlsx_frame(frame, str(target))
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 frame.to_excel(xl, index=False, sheet_name=sheet[:31])
                 ws = xl.sheets[sheet[:31]]
@@ -190,8 +190,20 @@ def check_xlsx_frame(frame: pd.DataFrame, file: str, *, instead: str = _TABLE_IN
         lengths = col.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
         over = np.flatnonzero(lengths > XLSX_CELL_LIMIT)
         if len(over):
-            raise errors.error("E178", "cell", file=file, where=f"column {name!r}, row {over[0] + 1}",
+            raise errors.error("E178", "cell", file=file, where=f"column {name!r}, row {over[0] + 1}"
+                               + _input_place(frame, int(over[0])),
                                length=int(lengths[over[0]]), limit=XLSX_CELL_LIMIT, instead=instead)
+
+
+def _input_place(frame: pd.DataFrame, row: int) -> str:
+    """Where row ``row`` of a coded table came from, when it has evalnlp's ``source`` and ``locator`` columns
+    (``evalnlp_source``/``evalnlp_locator`` where the input had those names): `` (source.csv, row 3)``."""
+    for prefix in ("evalnlp_", ""):
+        if f"{prefix}source" in frame.columns and f"{prefix}locator" in frame.columns:
+            source, locator = frame[f"{prefix}source"].iloc[row], frame[f"{prefix}locator"].iloc[row]
+            if isinstance(source, str) and isinstance(locator, str):
+                return f" ({source}, {locator})"
+    return ""
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
