@@ -145,9 +145,14 @@ def test_global_options_also_work_after_the_command(runner, tmp_path):
     assert res.exit_code == 0 and json.loads(res.stdout)["runs"][0]["command"] == "ingest"
     res = runner.invoke(app, ["codebook", "list", "-q"])
     assert res.exit_code == 0 and "impact" in res.stdout
+    # the commands of the codes and review groups too
+    res = runner.invoke(app, ["codes", "list", "--db", str(db), "-q", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    json.loads(res.stdout)
 
 
-@pytest.mark.parametrize("name", [None, "classify", "runs", "quotes", "codebook show"])
+@pytest.mark.parametrize("name", [None, "classify", "runs", "quotes", "codebook show", "codes import",
+                                  "review export", "review import"])
 def test_help_shows_flags_as_flags(runner, name):
     result = runner.invoke(app, [*(name.split() if name else []), "--help"])
     assert result.exit_code == 0
@@ -180,3 +185,15 @@ def test_codebook_show_marks_the_catch_all_theme(runner):
     lines = [line for line in shown.stdout.splitlines() if "catch-all" in line]
     assert lines and all("Miscellaneous" in line for line in lines[:1])
     assert "catch-all" not in runner.invoke(app, ["codebook", "show", "impact"], env={"COLUMNS": "200"}).stdout
+
+
+@pytest.mark.parametrize("name", ["ingest", "classify", "extract", "codes import", "export"])
+def test_positional_arguments_are_named_as_the_readme_writes_them(runner, name):
+    """FILE, as in the README's command table, not Typer's {files} from the parameter's name."""
+    result = runner.invoke(app, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    usage = next(line for line in result.stdout.splitlines() if "Usage:" in line)
+    assert "FILE" in usage and "file" not in usage.split("[OPTIONS]")[1], usage
+    missing = runner.invoke(app, ["ingest"])
+    assert missing.exit_code == 2 and "Missing argument 'FILE'" in missing.output
+

@@ -24,13 +24,16 @@ INTERRUPTED_AFTER = "interrupted: the command had already finished and its resul
 
 class _FlagsShowNoValue:
     """Help that shows an on/off flag as a flag: Typer's rich help gives every option a type column, and
-    without this a flag such as ``--recode`` reads ``<bool>`` as if it took a value."""
+    without this a flag such as ``--recode`` reads ``<bool>`` as if it took a value. Positional arguments are
+    shown as the README writes them (``FILE...``, not ``{files}...``)."""
 
     def get_params(self, ctx):
         params = super().get_params(ctx)
         for param in params:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
+            elif param.param_type_name == "argument" and param.metavar is None:
+                param.metavar = flag_of(param)  # FILE, as the README writes it (not {files})
         return params
 
 

@@ -6,10 +6,10 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._app import Typer, app, console, handle_errors, info, open_store, progress_bar
 from evalnlp.cli._options import FormatOption, OutputFormat
 
-codes_app = typer.Typer(help="Import human codes into the store and list every coder, human and machine.",
+codes_app = Typer(help="Import human codes into the store and list every coder, human and machine.",
                         no_args_is_help=True)
 app.add_typer(codes_app, name="codes")
 

@@ -6,9 +6,9 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info, open_store
+from evalnlp.cli._app import Typer, app, handle_errors, info, open_store
 
-review_app = typer.Typer(help="Send the passages most worth a person's check out as a workbook, and bring the "
+review_app = Typer(help="Send the passages most worth a person's check out as a workbook, and bring the "
                               "decisions back as human codes.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 
