@@ -755,15 +755,16 @@ def _coded_pages(store: Store, cb, coder_id: str, plan, *, sources: list[str] | 
     # With ``read``, a tabular row's input columns are its cells as this command read them (Store.remember_rows):
     # every column of its file, whatever was stored as metadata, and each answer, rejected or not.
     kept = store.row_columns() if read else {}
-    found = list(dict.fromkeys([k for k, _ in plan.attrs] + list(plan.questions)
+    # when every source read kept its rows' cells, the store need not look up attributes and sibling answers,
+    # and the input columns are the files' own (not also names an earlier read stored as metadata)
+    stored_inputs = not kept or sources is None or not set(sources) <= set(kept)
+    found = list(dict.fromkeys(([k for k, _ in plan.attrs] + list(plan.questions) if stored_inputs else [])
                                + [c for names in kept.values() for c in names]))
     order = [c for c in dict.fromkeys(columns or []) if c in found]
     order += [c for c in found if c not in order]
     if plan.n == 0:
         yield beside_input(pd.DataFrame(columns=list(dict.fromkeys(columns or []))), pd.DataFrame(columns=ours))
         return
-    # when every source read kept its rows' cells, the store need not look up attributes and sibling answers
-    stored_inputs = not kept or sources is None or not set(sources) <= set(kept)
     for raw in store.output_pages(coder_id, cb.theme_ids, plan, sources=sources, read=read, page=page,
                                   stored_inputs=stored_inputs):
         if kept:

@@ -321,13 +321,12 @@ class Store:
         self._reading = False
         self.con.execute("DROP TABLE IF EXISTS _read_docs")
         self._close_row_files()
-        files, self._row_files = self._row_files, {}
+        self._row_files = {}
         if self._row_dir is not None:
             import shutil
 
             shutil.rmtree(self._row_dir, ignore_errors=True)
             self._row_dir = None
-        del files
 
     def remember_rows(self, source: str, frame: pd.DataFrame, rows: np.ndarray) -> None:
         """While documents read are remembered (:meth:`read_documents_begin`), keep every cell of the input

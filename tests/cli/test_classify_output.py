@@ -173,6 +173,13 @@ def test_the_output_gives_each_row_as_the_file_has_it_now(cli, tmp_path):
                "--output", str(out2)).exit_code == 0
     again = pd.read_csv(out2, dtype=str, keep_default_na=False)
     assert set(again["grp"]) == {"CHANGED"} and len(again) == 2
+    # a column the earlier read stored and the file no longer has is not written
+    path.write_text("rid,q1,q2\nA,Staff were lovely,Parking was bad\n", encoding="utf-8")
+    out_gone = tmp_path / "out_gone.csv"
+    assert cli("classify", str(path), "--text", "q1", "--text", "q2", "--id", "rid", "--codebook", "fft",
+               "--output", str(out_gone)).exit_code == 0
+    gone = pd.read_csv(out_gone, dtype=str, keep_default_na=False)
+    assert list(gone.columns[:3]) == ["rid", "q1", "q2"] and "grp" not in gone.columns
     # a file read before with two text columns, now coded on one: its other column is still in the output
     path2 = tmp_path / "two.csv"
     path2.write_text("rid,q1,q2\n1,Staff lovely,Parking bad\n", encoding="utf-8")
