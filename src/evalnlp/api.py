@@ -1506,7 +1506,7 @@ def check_quote_count(n: Any) -> None:
     from evalnlp.quotes import MAX_QUOTES
 
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_QUOTES:
-        raise ValueError(f"must be a whole number from 1 to {MAX_QUOTES:,}; got {n!r}")
+        raise ValueError(f"n must be a whole number from 1 to {MAX_QUOTES:,}; got {n!r}")
 
 
 def _check_theme(store: Store, cb, theme: str) -> None:

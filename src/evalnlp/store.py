@@ -303,6 +303,10 @@ class Store:
     def repeated_elsewhere(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored whose question and text a document of the same
         source stored by an earlier run already has (so at another locator: the same row moved)."""
+        earlier = self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
+                                   [source, run_id]).fetchone()
+        if earlier is None:  # the file's first read: nothing to compare with
+            return 0
         return int(self.con.execute(
             """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?
                AND EXISTS (SELECT 1 FROM documents e WHERE e.source = d.source AND e.run_id <> d.run_id

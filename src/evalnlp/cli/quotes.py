@@ -34,7 +34,7 @@ def quotes(
     try:
         api.check_quote_count(n)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="-n") from None
+        raise typer.BadParameter(str(exc).removeprefix("n "), param_hint="-n") from None
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
                         keep_names=keep_names)
