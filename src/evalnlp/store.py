@@ -337,8 +337,8 @@ class Store:
         rows ``rows`` of ``source`` (``frame``: each column as read, text or None), so that the output file of a
         command that writes the rows it read gives each row's values as the file has them now: every column
         (``--meta`` or not), an answer that was rejected beside the others, a value changed since an earlier
-        read. The cells go to a Parquet file of the source's in a temporary folder, a batch at a time, not into
-        the store (nor its memory); :meth:`read_documents_end` deletes them."""
+        read. The cells go to a Parquet file of the source's in a temporary folder beside the store, a batch at a
+        time, not into the store (nor its memory); :meth:`read_documents_end` deletes them."""
         if not self._reading or frame.empty:
             return
         import tempfile
@@ -349,7 +349,9 @@ class Store:
         entry = self._row_files.get(source)
         if entry is None:
             if self._row_dir is None:
-                self._row_dir = tempfile.mkdtemp(prefix="evalnlp-rows-")
+                # beside the store, as DuckDB's own spill files are (a system temp folder can be held in memory)
+                beside = Path(self.path).resolve().parent
+                self._row_dir = tempfile.mkdtemp(prefix=".evalnlp-rows-", dir=beside if beside.is_dir() else None)
             path = Path(self._row_dir) / f"{len(self._row_files)}.parquet"
             columns = [str(c) for c in frame.columns]
             schema = pa.schema([("_row", pa.int64())] + [(f"c{i}", pa.string()) for i in range(len(columns))])

@@ -4,6 +4,7 @@ columns move aside (``evalnlp_<name>``) when an input column already has their n
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -222,3 +223,24 @@ def test_rows_of_a_table_beside_a_narrative_file_keep_their_cells(cli, tmp_path)
                    ("2", "   ", "Food cold", "q2")]
     narrative = [r for r in rows if r["source"] == "case.txt"]
     assert narrative and all(r["rid"] is None and r["q1"] is None and r["q2"] is None for r in narrative)
+
+
+def test_the_rows_kept_for_the_output_wait_beside_the_store_and_are_deleted(cli, tmp_path, db_path, monkeypatch):
+    """The cells kept for the output file go to a folder beside the store (not the system's temporary folder,
+    which can be held in memory), and nothing of them is left once the command ends."""
+    import evalnlp.store as store_module
+
+    seen = []
+    real = store_module.Store.remember_rows
+
+    def spy(self, source, frame, rows):
+        real(self, source, frame, rows)
+        seen.append(self._row_dir)
+
+    monkeypatch.setattr(store_module.Store, "remember_rows", spy)
+    path = tmp_path / "c.csv"
+    path.write_text("rid,comment\n1,Staff were lovely\n", encoding="utf-8")
+    assert cli("classify", str(path), "--text", "comment", "--id", "rid", "--codebook", "fft",
+               "--output", str(tmp_path / "o.csv")).exit_code == 0
+    assert seen and all(Path(d).parent == db_path.resolve().parent for d in seen)
+    assert not list(db_path.resolve().parent.glob(".evalnlp-rows-*"))
