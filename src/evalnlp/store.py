@@ -400,9 +400,8 @@ class Store:
             spans = wanted.groupby(keys.to_numpy(), dropna=False, sort=False).agg(["min", "max"]).dropna()
             ranges = [[("_row", ">=", int(lo)), ("_row", "<=", int(hi))] for lo, hi in spans.itertuples(index=False)]
             table = pq.read_table(entry["path"], filters=ranges)
-            cells = table.to_pandas(types_mapper=None).drop_duplicates("_row").set_index("_row")
-            cells.columns = entry["columns"]
-            cells = cells.loc[:, ~cells.columns.duplicated()]
+            cells = table.to_pandas().drop_duplicates("_row").set_index("_row")
+            cells.columns = entry["columns"]  # a file's column names are unique (the readers make them so)
             got = cells.reindex(wanted.to_numpy())
             got.index = rows.index[mine]
             parts.append(got)
