@@ -64,6 +64,18 @@ def renamed_repeats(raw: Iterable[Any], names: Sequence[str]) -> list[tuple[str,
     return out
 
 
+def tidied_headers(raw: Iterable[Any], names: Sequence[str]) -> list[tuple[str, str]]:
+    """``(header, name read as)`` for each column whose header was tidied rather than repeated: a header with
+    spaces around it (read without them) and a blank header (read as ``column_N``), given the header cells
+    ``raw`` and the names :func:`unique_names` made of them. Repeated headers are :func:`renamed_repeats`'."""
+    out = []
+    for cell, name in zip(raw, names):
+        header = _name_text(cell)
+        if header != name and (header.strip() == name or not header.strip()):
+            out.append((header, name))
+    return out
+
+
 def evalnlp_names(user: Iterable[Any], ours: Sequence[str]) -> list[str]:
     """The names evalnlp's columns ``ours`` are written under beside the input columns ``user``.
 

@@ -207,6 +207,27 @@ def test_a_repeated_header_is_named_in_the_output_and_the_user_is_told(cli, tmp_
     assert coded["comment.1"].tolist() == ["The food was cold", ""]  # the second column's values, kept
 
 
+def test_headers_read_without_their_spaces_or_named_for_their_place_are_announced(cli, tmp_path):
+    """A header with spaces around it is read without them, a blank one as ``column_N``: the values are all
+    kept, and the user is told which name each column goes by (the names --text takes and the output uses)."""
+    path = tmp_path / "tidy.csv"
+    path.write_text(" id ,comment  ,\n1,The nurses were kind,A\n2,Long wait in the clinic,B\n", encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    result = cli("classify", str(path), "--text", "comment", "--id", "id", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    told = ("tidy.csv: the header ' id ' is read as 'id', without the spaces around it; the header 'comment  ' is "
+            "read as 'comment', without the spaces around it; the column without a header is read as 'column_3'")
+    assert " ".join(told.split()) in said
+    coded = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(coded.columns[:3]) == ["id", "comment", "column_3"]
+    assert coded["column_3"].tolist() == ["A", "B"]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("id,comment\n1,Kind staff\n", encoding="utf-8")
+    result = cli("classify", str(plain), "--text", "comment", "--codebook", "fft")
+    assert result.exit_code == 0 and "is read as" not in result.output
+
+
 def test_rows_of_a_table_beside_a_narrative_file_keep_their_cells(cli, tmp_path):
     """A command reading a table and a narrative file: the table's rows carry their cells as read (a blank
     answer too), the narrative documents have no input values."""

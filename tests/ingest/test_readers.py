@@ -434,6 +434,13 @@ def test_a_repeated_header_is_recorded_with_the_name_it_was_read_as(tmp_path: Pa
     plain = tmp_path / "plain.csv"
     plain.write_text("a,b,\n1,2,3\n", encoding="utf-8")
     assert open_tabular(plain).renamed == []
+    # a header with spaces around it that repeats another is a repeat; a blank one is tidied, as is one with spaces
+    assert open_tabular(path).tidied == [("", "column_4")]
+    assert open_tabular(plain).tidied == [("", "column_3")]
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text(" a ,b\t,\" \"\n1,2,3\n", encoding="utf-8")
+    assert open_tabular(spaced).tidied == [(" a ", "a"), ("b\t", "b"), (" ", "column_3")]
+    assert open_tabular(book).tidied == []
 
 
 def test_unclosed_quote_at_end_becomes_visible(tmp_path: Path) -> None:

@@ -53,6 +53,11 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
             info(ctx, f"{f.source}: a repeated column name or key, so nothing is lost: "
                       + "; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed)
                       + " (--text, --id and --meta take those names, and output files use them)")
+        if f.tidied:
+            info(ctx, f"{f.source}: " + "; ".join(
+                f"the column without a header is read as {name!r}" if not header.strip()
+                else f"the header {header!r} is read as {name!r}, without the spaces around it"
+                for header, name in f.tidied) + " (--text, --id and --meta take those names, and output files use them)")
         if f.ignored:
             why = ("a narrative file is read by its paragraphs" if not f.columns  # (a table always has columns)
                    else f"a {f.format.upper()} file has no sheets")

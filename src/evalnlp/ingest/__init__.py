@@ -43,6 +43,8 @@ class FileReport:
     columns: list[str] = field(default_factory=list)
     #: ``(header, name read as)`` for each column whose header repeats an earlier column's
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(header, name read as)`` for each column whose header had spaces around it or was blank
+    tidied: list[tuple[str, str]] = field(default_factory=list)
     #: new documents (read without ``--id``) whose answer the store already held from an earlier read of the
     #: file at another row: a row is known by its place, so rows moved by an insertion above are stored again
     n_moved: int = 0
@@ -193,7 +195,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     source = tabular_source_name(path, src)
     text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
-                        renamed=list(src.renamed))
+                        renamed=list(src.renamed), tidied=list(src.tidied))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}

@@ -44,7 +44,8 @@ class TabularSource:
     ``format`` is the lower-case extension without the dot (``csv``, ``tsv``, ``xlsx``, ``json``, ``jsonl``,
     ``ndjson``, ``parquet``); ``encoding`` and ``delimiter`` are set for text formats, ``sheet`` for XLSX
     (the sheet read, also when it was chosen by default). ``columns`` are the header names, made unique;
-    ``renamed`` lists ``(header, name)`` for each column whose header repeats an earlier one's.
+    ``renamed`` lists ``(header, name)`` for each column whose header repeats an earlier one's, ``tidied`` each
+    whose header had spaces around it or was blank.
     """
 
     path: Path
@@ -63,15 +64,17 @@ class TabularSource:
         self.delimiter = delimiter
         self.sheet = sheet
         self.renamed: list[tuple[str, str]] = []
+        self.tidied: list[tuple[str, str]] = []
 
     def set_header(self, cells) -> None:
         """Name the columns from the header ``cells``: unique names, and a record of repeated headers."""
-        from evalnlp.columns import renamed_repeats
+        from evalnlp.columns import renamed_repeats, tidied_headers
         from evalnlp.ingest._cells import cell_to_str, unique_names
 
         cells = [cell_to_str(cell) for cell in cells]
         self.columns = unique_names(cells)
         self.renamed = renamed_repeats(cells, self.columns)
+        self.tidied = tidied_headers(cells, self.columns)
 
     def batches(self, chunk_size: int = DEFAULT_CHUNK) -> Iterator[Batch]:
         """Yield the rows in batches of at most ``chunk_size`` rows read (accepted plus rejected).
