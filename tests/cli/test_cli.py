@@ -85,6 +85,25 @@ def test_quiet_prints_nothing_on_success(runner, tmp_path):
     assert res.stdout == ""
 
 
+def test_quiet_with_an_output_file_prints_no_table(runner, tmp_path):
+    """With --output the file is the result: --quiet leaves out the summary tables; without --output the table
+    is the result and is printed, quiet or not."""
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nThe nurses were kind and caring\nLong wait in the clinic\n", encoding="utf-8")
+    db = str(tmp_path / "q.duckdb")
+    assert runner.invoke(app, ["--db", db, "classify", str(csv), "--text", "text", "--codebook", "fft"]).exit_code == 0
+    for command in (["evidence", "--by", "source"], ["quotes", "--theme", "staff"]):
+        out = tmp_path / "out.csv"
+        quiet = runner.invoke(app, ["--db", db, *command, "--output", str(out), "-q"])
+        assert quiet.exit_code == 0, quiet.output
+        assert quiet.stdout == "" and out.stat().st_size > 0
+        out.unlink()
+        loud = runner.invoke(app, ["--db", db, *command, "--output", str(out)])
+        assert loud.exit_code == 0 and "┃" in loud.stdout and f"wrote {out}" in " ".join(loud.stdout.split())
+        table = runner.invoke(app, ["--db", db, *command, "-q"])
+        assert table.exit_code == 0 and "┃" in table.stdout
+
+
 def test_console_script_and_module_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "evalnlp", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0

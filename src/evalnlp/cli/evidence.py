@@ -39,17 +39,19 @@ def evidence(
     if format == "json":
         print(json.dumps(ev.to_json(), ensure_ascii=False, indent=2))
         return
+    # With --output the file is what was asked for: the tables are a summary, which --quiet leaves out.
+    emit = (lambda *objects: info(ctx, *objects)) if output else show
     columns = [Column(col, justify="left" if col in ("theme", "label") else "right")
                for col in ("theme", "label", "segments", "documents", "share", "95% CI")]
-    show(data_table(columns, ((r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
+    emit(data_table(columns, ((r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
                                f"{r.ci_low:.1%}-{r.ci_high:.1%}") for r in ev.themes.itertuples()),
                     title=f"themes ({ev.documents_coded:,} documents coded)"))
     for attr, m in ev.matrices.items():
-        show(matrix_table(attr, m, ev.themes["theme"], output=output, width=console.width))
+        emit(matrix_table(attr, m, ev.themes["theme"], output=output, width=console.width))
     if not ev.claims.empty:
         columns = [Column(col, overflow="fold") for col in ("id", "claim", "segments", "documents", "sources",
                                                             "strength")]
-        show(data_table(columns, ((r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}",
+        emit(data_table(columns, ((r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}",
                                    r.strength) for r in ev.claims.itertuples()), title="claims", show_lines=True))
     if output:
         info(ctx, f"wrote {output}")

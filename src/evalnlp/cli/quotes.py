@@ -52,6 +52,10 @@ def quotes(
         group = [r.group] if by else []
         rows.append((str(i), *group, r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
     title = f"quotes for {theme}" + (f" by {by} (up to {n} per group)" if by else "")
-    show(data_table(columns, rows, title=title, show_lines=True))
+    table = data_table(columns, rows, title=title, show_lines=True)
+    if output:  # the file is what was asked for: the table is a summary, which --quiet leaves out
+        info(ctx, table)
+    else:
+        show(table)
     if output:
         info(ctx, f"wrote {output}")
