@@ -7,8 +7,8 @@ Inputs are real NHS FFT phase-1 comments (../shared/data/nhs_fft_phase1, 10,334 
 resampled with a fixed seed to the row count asked for, each given an invented ``ward`` (40 values) and
 ``site`` (3 values). The store is made the ordinary way, ``evalnlp classify FILE --codebook fft`` (default fft
 model and sentiment), so it holds real codes; its time and peak RSS are the baseline. Then, each in a fresh
-process on the same store: ``evidence --by ward --by site``, ``quotes --theme staff --by site`` and
-``report --by site``. Peak RSS is each command's own, with its helper processes (classify starts one on 2 cores
+process on the same store: ``evidence --by ward --by site`` (as JSON, with every table's best quote, and as the
+terminal's tables, which show no quotes), ``quotes --theme staff --by site`` and ``report --by site``. Peak RSS is each command's own, with its helper processes (classify starts one on 2 cores
 from 100,000 passages), measured by a wrapper process (``_common.TREE_WRAPPER``).
 Goals: on 1M passages each of evidence, quotes and report at most a quarter of classify's time and at most
 1.5 GB peak RSS; memory flat as the store grows. 10M rows (``--with-10m``) is not in the default run: that store
@@ -76,6 +76,8 @@ def read_cmds(db: Path, out: Path) -> list[tuple[str, list[str]]]:
     base = [EVALNLP, "--quiet", "--db", str(db)]
     return [
         ("evidence --by ward --by site", base + ["evidence", "--by", "ward", "--by", "site", "--format", "json"]),
+        # the terminal's tables (no quotes shown, so none chosen; printed to a pipe)
+        ("evidence --by ward --by site, terminal tables", base + ["evidence", "--by", "ward", "--by", "site"]),
         ("quotes --theme staff --by site", base + ["quotes", "--theme", "staff", "--by", "site", "--format", "json"]),
         ("report --by site", base + ["report", "--by", "site", "--output", str(out / "report.html")]),
     ]

@@ -235,6 +235,35 @@ def test_best_quotes_are_redacted_unless_asked_not_to(fixture_store, cb):
     assert "07700" not in everything and "Amelia" not in everything
 
 
+def test_evidence_without_quotes_has_the_same_counts_and_no_quotes(fixture_store, cb, evidence, claims_file,
+                                                                   monkeypatch):
+    """``quotes=False`` (the terminal's tables): every count, share, interval and claim as with quotes, the quote
+    columns of the theme table and the matrices empty, and no passage scored or redacted."""
+    import evalnlp.evidence as evidence_module
+
+    def never(*args, **kwargs):
+        raise AssertionError("no quote should be scored without quotes")
+
+    with_claims = build_evidence(fixture_store, cb, by=["programme", "cohort"], claims=claims_file, quotes=False)
+    pd.testing.assert_frame_equal(with_claims.claims, evidence.claims)  # claims keep their quotes
+    monkeypatch.setattr(evidence_module, "score_pairs", never)
+    bare = build_evidence(fixture_store, cb, by=["programme", "cohort"], quotes=False)
+    quote_cols = ["quote", "quote_speaker", "quote_source_ref", "quote_source", "quote_locator", "quote_doc_id"]
+    assert evidence.themes["quote"].notna().any()  # (the fixture has quotes to leave out)
+    for full, without in [(evidence.themes, bare.themes), *zip(evidence.matrices.values(), bare.matrices.values())]:
+        assert list(without.columns) == list(full.columns)
+        pd.testing.assert_frame_equal(without.drop(columns=quote_cols), full.drop(columns=quote_cols))
+        assert without[quote_cols].isna().all().all()
+    assert bare.claims.empty
+    from evalnlp import api
+
+    with pytest.raises(ValueError, match="output file always has them"):
+        api.evidence(fixture_store, codebook="impact", quotes=False, output=str(claims_file.with_name("ev.json")))
+    assert not claims_file.with_name("ev.json").exists()
+    assert (bare.documents_coded, bare.segments_coded, bare.notes) == (
+        evidence.documents_coded, evidence.segments_coded, evidence.notes)
+
+
 def test_empty_store_gives_zero_tables(tmp_path, cb):
     with Store(tmp_path / "empty.duckdb") as store:
         ev = build_evidence(store, cb, by=[], claims=[Claim("x", "Nothing yet", ("engagement",))])

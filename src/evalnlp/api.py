@@ -284,7 +284,7 @@ class Project:
 
     def evidence(self, **options: Any):
         """Evidence tables per theme, group and claim (``evalnlp evidence``): ``by``, ``claims``, ``codebook``,
-        ``redact``, ``output`` (see :func:`evidence`)."""
+        ``redact``, ``output``, ``quotes`` (see :func:`evidence`)."""
         return evidence(self.store, **options)
 
     def quotes(self, theme: str, **options: Any) -> pd.DataFrame:
@@ -1462,17 +1462,22 @@ def _keep_names(keep_names: str | Path | Sequence[str] | None) -> list[str]:
 
 def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None = None,
              codebook: str | Path | None = None, redact: bool = True, output: str | Path | None = None,
-             keep_names: str | Path | Sequence[str] | None = None):
+             keep_names: str | Path | Sequence[str] | None = None, quotes: bool = True):
     """Evidence tables: per theme, per ``by`` group, and per claim. Returns an :class:`evalnlp.evidence.Evidence`;
     with ``output`` also writes it (.xlsx, .csv, .md, .docx, .html or .json). ``keep_names`` (a list of names,
     or the path of a file with one name a line) and a claims file's ``keep_names`` list are left in the
-    redacted quotes."""
+    redacted quotes. ``quotes=False`` leaves the theme table's and the matrices' quote columns empty (the counts
+    are the same; choosing, scoring and redacting their quotes is most of the work on a large store); it cannot
+    be combined with ``output``, whose file always has them."""
+    if not quotes and output is not None:
+        raise ValueError("quotes=False leaves the quotes out, and an output file always has them: "
+                         "give one or the other")
     from evalnlp.evidence import build_evidence
     from evalnlp.reports import write_evidence
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
-    ev = build_evidence(store, cb, by=list(by), claims=claims, redact=redact, keep_names=keep)
+    ev = build_evidence(store, cb, by=list(by), claims=claims, redact=redact, keep_names=keep, quotes=quotes)
     if output is not None:
         write_evidence(ev, output)
     return ev

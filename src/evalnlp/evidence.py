@@ -550,14 +550,17 @@ def _candidate_questions(codebook, by: Sequence[str]) -> list[dict[str, Any]]:
     return [base] + [{**base, "attr": attr} for attr in by]
 
 
-def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = ()) -> None:
+def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
     """Ask the store, now, everything the evidence tables of ``by`` need except the claims (counts, group
-    sizes, sources, coders, runs, quote candidates and the passages of their themes' centres); the corpus keeps
-    the answers, so it can be closed before the embedding and redaction models are loaded (the store's working
-    memory and the models' are then never held at once)."""
+    sizes, sources, coders, runs, and with ``quotes`` the quote candidates and the passages of their themes'
+    centres); the corpus keeps the answers, so it can be closed before the embedding and redaction models are
+    loaded (the store's working memory and the models' are then never held at once)."""
     by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
     for attr in by:
         corpus.check_attribute(attr)  # fail before any work on an unknown attribute
+    if not quotes:
+        corpus.prefetch(labels=list(SENTIMENT), attrs=by)
+        return
     questions = _candidate_questions(codebook, by)
     themes = [t for q in questions for t in corpus.candidates(**q)["theme"].unique()]
     corpus.prefetch(labels=list(SENTIMENT), attrs=by, themes=themes, theme_passages=CENTRE_SAMPLE)
@@ -565,10 +568,14 @@ def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = ()) -> None:
 
 def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Iterable[Claim] | str | Path | None = None,
                    redact: bool = True, n_quotes: int = 3, encoder=None, corpus: Corpus | None = None,
-                   keep_names: Iterable[str] = ()) -> Evidence:
+                   keep_names: Iterable[str] = (), quotes: bool = True) -> Evidence:
     """Build the theme table, one framework matrix per ``by`` attribute and, with ``claims`` (a list of
     :class:`Claim` or the path of a claims file), the claim table. Redaction leaves the names in
     ``keep_names`` and, when ``claims`` is a file, those in its ``keep_names`` list.
+
+    ``quotes=False`` leaves out the best quote of each row of the theme table and the framework matrices (their
+    quote columns are empty): the counts, shares and intervals are the same, without choosing, scoring and
+    redacting the quotes (for a view that does not show them, such as the terminal's tables). Claims keep theirs.
 
     Raises :class:`InputError` E150 (listing the attributes found) for an unknown ``by`` attribute, E157
     for an unknown claim filter attribute, E156 for a claim theme not in the codebook.
@@ -587,12 +594,16 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         parse_claims([{"id": c.id, "text": c.text, "themes": list(c.themes),
                        **({"filters": {k: list(v) for k, v in c.filters.items()}} if c.filters else {})}
                       for c in claims], "<claims>", codebook)
-    ask_store(corpus, codebook, by)
+    ask_store(corpus, codebook, by, quotes=quotes)
     if own and not claims:  # everything is asked: the store's temporary tables can go before the models load
         corpus.close()
     totals = corpus.totals()
-    frames = [corpus.candidates(**q) for q in _candidate_questions(codebook, by)]
-    scored = [score_pairs(corpus, codebook, encoder, pairs=f) for f in frames]
+    if quotes:
+        frames = [corpus.candidates(**q) for q in _candidate_questions(codebook, by)]
+        scored = [score_pairs(corpus, codebook, encoder, pairs=f) for f in frames]
+    else:  # no candidates: every table's quote is empty, and nothing is embedded or redacted
+        scored = [pd.DataFrame(columns=["theme", "group", "seg_id", "score", "quote", "speaker", "source_ref",
+                                        "source", "locator", "doc_id"])] * (1 + len(by))
     themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"])
     matrices = {attr: _matrix(corpus, codebook, sc, attr) for attr, sc in zip(by, scored[1:])}
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)

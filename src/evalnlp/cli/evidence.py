@@ -32,8 +32,9 @@ def evidence(
     from evalnlp import api
 
     with open_store(ctx, read_only=True) as store:
+        # the terminal's tables show counts and shares, not quotes: they are chosen only for a file or JSON
         ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output,
-                          keep_names=keep_names)
+                          keep_names=keep_names, quotes=bool(output) or format == "json")
     for text in ev.notes:
         note(ctx, text)
     if format == "json":
