@@ -173,13 +173,15 @@ def main() -> None:
     ap.add_argument("--name", default="scale",
                     help="results section (bench/results/NAME.md); another name writes the table alone, e.g. "
                          "for a --with-10m run beside the main section")
+    ap.add_argument("--title", help="the section's title (default: from --name and the sizes)")
     args = ap.parse_args()
     if args.render:
         if not args.keep:
             raise SystemExit("--render needs --keep DIR")
         saved = json.loads((args.keep / "scale_rows.json").read_text())
         render(saved["rows"], tuple(saved["load"]), tuple(saved["end_load"]), saved["date"],
-               saved.get("name", "scale"), saved.get("repeat", 3), saved.get("command", ""))
+               args.name if args.name != "scale" else saved.get("name", "scale"), saved.get("repeat", 3),
+               saved.get("command", ""), args.title or saved.get("title"))
         return
     shown = ["DIR" if prev == "--keep" else arg for prev, arg in zip([""] + sys.argv[1:], sys.argv[1:])]
     command = "python bench/bench_scale.py " + " ".join(shown)
@@ -231,15 +233,15 @@ def main() -> None:
     if args.keep:  # the figures, so that the section can be written again (--render)
         (args.keep / "scale_rows.json").write_text(json.dumps(
             {"rows": rows_out, "load": load, "end_load": end_load, "date": today(), "name": args.name,
-             "repeat": args.repeat, "command": command}))
-    render(rows_out, load, end_load, today(), args.name, args.repeat, command)
+             "repeat": args.repeat, "command": command, "title": args.title}))
+    render(rows_out, load, end_load, today(), args.name, args.repeat, command, args.title)
 
 
 def render(rows_out: list[str], load: tuple, end_load: tuple, day: str, name: str = "scale", repeat: int = 3,
-           command: str = "") -> None:
+           command: str = "", title: str | None = None) -> None:
     busy = max(load[0], end_load[0]) > 1.0
-    title = "Evidence, quotes and report at scale" if name == "scale" else \
-        "Evidence, quotes and report at scale: the 10M store"
+    title = title or ("Evidence, quotes and report at scale" if name == "scale" else
+                      "Evidence, quotes and report at scale: the 10M store")
     lines = [f"## {title} ({day})", "",
              f"Machine: {machine()}. Load average {load[0]:.1f} when the run began and {end_load[0]:.1f} when it "
              "ended (other work shared the two cores)." if busy else f"Machine: {machine()}.",
@@ -247,7 +249,7 @@ def render(rows_out: list[str], load: tuple, end_load: tuple, day: str, name: st
              "| passages | command | seconds | time / classify's | CPU seconds | peak RSS (MB) |",
              "|---|---|---|---|---|---|",
              *rows_out, "", goals(repeat)]
-    if name != "scale":
+    if any(r.startswith("| 10,000,000 ") for r in rows_out):
         lines += ["", "The store's own working memory is DuckDB's, capped by `EVALNLP_MEMORY_LIMIT` (1 GB by default); "
                   "a larger store than 1M shows how far each read command's peak rises within that cap."]
     out = write_section(name, lines + (PROFILE if name == "scale" else []))
