@@ -1201,6 +1201,11 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         if source is not None:
             rejects += [(loc, "E188", errors.message("E188", source=source))
                         for loc in keys_frame["locator"][~found]]
+            if id:  # a row repeating an earlier row's id and text is rejected, as ingest rejects it (E176):
+                # its codes are not merged into the earlier row's, which may say otherwise
+                repeat = keys_frame.duplicated(subset=["locator", "text"]).to_numpy() & found
+                rejects += [(loc, "E176", errors.message("E176", column=id)) for loc in keys_frame["locator"][repeat]]
+                found &= ~repeat
             rej = pd.DataFrame(rejects, columns=["locator", "code", "reason"])
             rej.insert(0, "source", own_source)
             report = FileReport(source=own_source, format=src.format, encoding=src.encoding, n_in=n_rows,

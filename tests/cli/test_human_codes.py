@@ -261,6 +261,30 @@ def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_
     assert json.loads(agree.stdout)["n"] == 39 and json.loads(agree.stdout)["micro_f1"] == 1.0
 
 
+def test_a_coders_copy_repeating_a_row_is_not_merged_into_it(cli, db_path, tmp_path):
+    """A coder's copy (--source) with a row that repeats an earlier row's id and text: the repeat is rejected
+    (E176), as ingest rejects it without --source, and the coder's codes are the first row's, not the union."""
+    orig = tmp_path / "orig.csv"
+    orig.write_text("id,text,themes\nR1,We built strong partnerships with the council.,relationships\n"
+                    "R2,Staff are more confident now.,capability\n", encoding="utf-8")
+    assert cli("codes", "import", str(orig), "--text", "text", "--id", "id", "--labels-column", "themes",
+               "--coder", "alice").exit_code == 0
+    copy = tmp_path / "bob.csv"
+    copy.write_text(orig.read_text(encoding="utf-8")
+                    + "R1,We built strong partnerships with the council.,endorsement\n", encoding="utf-8")
+    for flags in (["--source", "orig.csv"], []):  # the same file gives the same codes with and without --source
+        coder = "bob" if flags else "carl"
+        result = cli("codes", "import", str(copy), "--text", "text", "--id", "id", "--labels-column", "themes",
+                     "--coder", coder, *flags)
+        assert result.exit_code == 0, result.output
+        assert "n_in 3 = n_ok 2 + n_rejected 1" in " ".join(result.output.split())
+        assert stored_codes(db_path, f"human:{coder}") == {"id=R1": {"relationships"}, "id=R2": {"capability"}}
+        with Store(db_path, read_only=True) as store:
+            run = store.table("runs").iloc[-1]
+            rejects = store.table("rejects", run_id=run["run_id"])
+        assert rejects["code"].tolist() == ["E176"] and rejects["locator"].tolist() == ["id=R1"]
+
+
 @needs_dev
 def test_codes_list_json_shows_every_coder(cli, db_path, ref40):
     assert import_ref(cli, ref40["csv"]).exit_code == 0
