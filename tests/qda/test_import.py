@@ -254,6 +254,66 @@ def test_round_trip_through_another_program_keeps_documents_and_codes(golden_sto
         pd.testing.assert_frame_equal(golden_store.table(name), before)
 
 
+def _without_codings_of(xml: str, user_name: str, text_start: str, golden_store) -> str:
+    """``xml`` without any coding by the user ``user_name`` on the selection whose text starts with
+    ``text_start`` (the selection itself and other users' codings on it stay)."""
+    import re
+
+    user = re.search(rf'<User guid="([^"]+)" name="{user_name}"', xml).group(1)
+    seg = golden_store.table("segments")
+    row = seg[seg["text"].str.startswith(text_start)].iloc[0]
+    selections = [m for m in re.finditer(r"<PlainTextSelection [^>]*>.*?</PlainTextSelection>", xml, re.S)
+                  if f'startPosition="{row["start"]}"' in m.group(0) and f'endPosition="{row["end"]}"' in m.group(0)]
+    assert selections, "the fixture's passage is a selection of the project"
+    out = xml
+    for m in selections:
+        kept = re.sub(rf'\s*<Coding guid="[^"]+" creatingUser="{user}"[^>]*>.*?</Coding>', "", m.group(0), flags=re.S)
+        out = out.replace(m.group(0), kept)
+    assert out != xml
+    return out
+
+
+def test_a_person_removing_every_coding_on_a_passage_leaves_them_no_theme_there(golden_store, tmp_path):
+    """In another program a reviewer removes every coding of theirs from a passage (the passage, and the model's
+    coding on it, stay): the project no longer says anything of theirs there, but the file evalnlp exported
+    did, so their decision there is now no theme; their other passages and every other coder's codes stay."""
+    segs = golden_store.table("segments")
+    coded_by_alex = set(golden_store.table("codes").query("coder == 'human:alex'")["seg_id"])
+    second = segs[~segs["seg_id"].isin(coded_by_alex)]["seg_id"].iloc[0]
+    golden_store.put_human_codes(pd.DataFrame({"seg_id": [second], "theme": ["capability"], "assigned": [True]}),
+                                 "human:alex", "earlier-review")
+    path = tmp_path / "golden.qdpx"
+    api.export(golden_store, path)
+    codes = golden_store.table("codes")
+    alex = codes[(codes["coder"] == "human:alex") & codes["assigned"]].merge(golden_store.table("segments"),
+                                                                           on="seg_id")
+    target = alex["text"].iloc[0]
+    others = set(alex.loc[alex["seg_id"] != alex["seg_id"].iloc[0], "seg_id"])
+    assert others, "the fixture's person codes more than one passage"
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    xml = members["project.qde"].decode("utf-8")
+    members["project.qde"] = _without_codings_of(xml, "alex", target[:30], golden_store).encode("utf-8")
+    edited = write_zip(tmp_path / "edited.qdpx", members)
+    before = golden_store.table("codes")
+    result = api.import_qdpx(golden_store, edited)
+    assert not result.complete
+    assert any("1 passage that human:alex had coded" in n and "now no theme" in n for n in result.notes)
+    after = golden_store.table("codes")
+    mine = after[(after["coder"] == "human:alex") & (after["seg_id"] == alex["seg_id"].iloc[0])]
+    assert len(mine) and not mine["assigned"].any()  # a decision of no theme, still a human-coded passage
+    still = after[(after["coder"] == "human:alex") & after["seg_id"].isin(others) & after["assigned"]]
+    assert set(still["seg_id"]) == others
+    untouched = ["seg_id", "theme", "score", "assigned", "coder", "run_id"]
+    pd.testing.assert_frame_equal(
+        after[after["coder"] != "human:alex"][untouched].sort_values(untouched[:2]).reset_index(drop=True),
+        before[before["coder"] != "human:alex"][untouched].sort_values(untouched[:2]).reset_index(drop=True))
+    # the same file imported again changes nothing more
+    again = golden_store.table("codes")
+    api.import_qdpx(golden_store, edited)
+    pd.testing.assert_frame_equal(golden_store.table("codes"), again)
+
+
 def test_machine_codes_in_a_file_never_replace_the_stores(golden_store, tmp_path):
     path = tmp_path / "golden.qdpx"
     api.export(golden_store, path)

@@ -52,6 +52,10 @@ class Parsed:
     project: Project
     sidecar: dict | None
     notes: list[str] = field(default_factory=list)
+    #: evalnlp's sidecar as exported, when the project was changed since (so ``sidecar`` does not apply): it
+    #: still says which passages each person had coded, so that a person whose every coding on a passage was
+    #: removed is seen to have decided "no theme" there (a project file cannot say so otherwise)
+    exported: dict | None = None
 
 
 def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
@@ -76,7 +80,7 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
         if local(root.tag) != "Project":
             raise errors.error("E127", "project", file=path.name, filename=found[0].filename, local=local(root.tag))
         project = read_project(root, archive)
-        sidecar, notes = None, []
+        sidecar, exported, notes = None, None, []
         side = archive.find(SIDECAR)
         if len(side) == 1:
             raw = archive.read(side[0], limits.max_sidecar, SIDECAR)
@@ -90,12 +94,13 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
                     notes.append(f"project.qde was changed since evalnlp wrote it (by another program?), so "
                                  f"{SIDECAR} (scores, sentiment, unselected passages) does not apply; the project "
                                  "was read from its XML")
+                    exported = doc if doc.get("version") == SIDECAR_VERSION else None
                 elif doc.get("version") != SIDECAR_VERSION:
                     notes.append(f"{SIDECAR} has version {doc.get('version')!r}, which this evalnlp does not read; "
                                  "the project was read from its XML")
                 else:
                     sidecar = doc
-    return Parsed(path=path, project=project, sidecar=sidecar, notes=notes)
+    return Parsed(path=path, project=project, sidecar=sidecar, notes=notes, exported=exported)
 
 
 # ---------------------------------------------------------------------------------------- coders
@@ -135,6 +140,9 @@ def coder_of(project: Project, user_guid: str | None, override: str | None) -> s
 
 # ---------------------------------------------------------------------------------------- the plan
 
+_SEG_KEY = ["doc_id", "kind", "start", "end"]
+
+
 
 @dataclass
 class Plan:
@@ -155,9 +163,10 @@ class Plan:
     themes: list[str] = field(default_factory=list)  # the codebook's themes: a person decides on each
     source_entries: pd.DataFrame = field(default_factory=pd.DataFrame)  # source, position, ref, label, text
     segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, start, end, source, position
+    #: doc_id, kind, start, end, coder: passages a person had coded when evalnlp exported the file and has no
+    #: coding on in it now (every one removed): their decision there is "no theme"
+    cleared: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*_SEG_KEY, "coder"]))
 
-
-_SEG_KEY = ["doc_id", "kind", "start", "end"]
 
 
 class _Unusable(Exception):
@@ -323,14 +332,53 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
     if any(who == HUMAN_PREFIX + UNKNOWN_USER for *_, who in coding_rows):
         notes.append(f"some codings name no user; they were stored as {HUMAN_PREFIX + UNKNOWN_USER!r} "
                      "(pass --coder NAME to name their coder)")
+    cleared = _frame([], [*_SEG_KEY, "coder"])
+    if parsed.exported is not None and coder is None:
+        kinds = {(r["doc_id"], r["start"], r["end"]): r["kind"] for r in seg_rows}
+        cleared = _cleared(parsed.exported, accepted, docs["doc_id"], coding_rows,
+                           lambda d, a, b: kinds.get((d, a, b)) or by_span.get((d, a, b)))
+        for who, n in cleared.groupby("coder").size().items():
+            notes.append(f"{n:,} passage{'s' if n != 1 else ''} that {who} had coded when evalnlp exported the "
+                         f"project {'have' if n != 1 else 'has'} none of their codings in it now, so their "
+                         f"decision there is now no theme (their earlier codes there were replaced)")
     segments = _frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"])
     n_docs = len(docs)
     return Plan(documents=docs, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
-                segments=segments, codes=codes,
+                segments=segments, codes=codes, cleared=cleared,
                 sentiment=_frame([], [*_SEG_KEY, "label", "score", "coder", "run_id"]),
                 reach=_frame([], ["doc_id", "text", "value", "unit", "start", "end"]), runs=pd.DataFrame(),
                 n_in=n_docs + n_sel + len(rejects), n_ok=n_docs + n_sel,
                 n_rejected=len(rejects), complete=False, notes=notes, themes=list(cb.theme_ids))
+
+
+def _cleared(exported: dict, accepted: list, doc_ids, coding_rows: list, kind_of) -> pd.DataFrame:
+    """The passages (doc_id, kind, start, end, coder) a person had coded with some theme in the project as
+    evalnlp exported it (its sidecar ``exported``) and has no coding on in the project as read (``coding_rows``),
+    in a document the project still has: every coding of theirs there was removed. ``kind_of(doc_id, start,
+    end)`` is the kind of the passage at that place (None: the store and the project have none, so it is left
+    out). Malformed sidecar rows are skipped: the sidecar only adds these decisions, it is not trusted otherwise."""
+    doc_of = {src.guid: doc_id for src, doc_id in zip(accepted, doc_ids) if src.guid}
+    segments = exported.get("segments") if isinstance(exported.get("segments"), list) else []
+    codes = exported.get("codes") if isinstance(exported.get("codes"), list) else []
+    now = {(who, d, s, e) for d, _k, s, e, _g, who in coding_rows}
+    had: dict[tuple, None] = {}
+    for row in codes:
+        if not (isinstance(row, list) and len(row) == 6 and isinstance(row[0], int) and row[3] is True
+                and isinstance(row[4], str) and row[4].startswith(HUMAN_PREFIX) and 0 <= row[0] < len(segments)):
+            continue
+        seg = segments[row[0]]
+        if not (isinstance(seg, list) and len(seg) == 6 and seg[0] in doc_of and isinstance(seg[2], int)
+                and isinstance(seg[3], int)):
+            continue
+        key = (row[4], doc_of[seg[0]], seg[2], seg[3])
+        if key not in now:
+            had[key] = None
+    rows = []
+    for who, d, s, e in had:
+        kind = kind_of(d, s, e)
+        if kind is not None:
+            rows.append((d, kind, s, e, who))
+    return _frame(rows, [*_SEG_KEY, "coder"])
 
 
 # ---------------------------------------------------------------------------------------- evalnlp's own files
@@ -472,21 +520,26 @@ class Written:
     coders: pd.DataFrame  # coder, passages, codings
 
 
-def _changed(codes: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the passages where a person's themes in the file differ from their codes in the store (or
-    that they have not coded there): the same decision is left as stored, however it was written down."""
-    given = codes.groupby("seg_id")["theme"].agg(frozenset)
+def _given(codes: pd.DataFrame, cleared: list[str] = ()) -> dict[str, frozenset]:
+    """A person's themes per passage in the file: those of their codings, and none on the ``cleared`` passages
+    (every coding of theirs removed there)."""
+    given = {seg: frozenset(t) for seg, t in codes.groupby("seg_id")["theme"]}
+    return {**{seg: frozenset() for seg in cleared if seg not in given}, **given}
+
+
+def _changed(given: dict[str, frozenset], stored: pd.DataFrame) -> dict[str, frozenset]:
+    """The passages where a person's themes in the file differ from their codes in the store (or that they have
+    not coded there): the same decision is left as stored, however it was written down."""
     had = stored[stored["assigned"].astype(bool)].groupby("seg_id")["theme"].agg(frozenset)
     coded = set(stored["seg_id"])
-    same = [seg for seg, themes in given.items() if seg in coded and had.get(seg, frozenset()) == themes]
-    return codes[~codes["seg_id"].isin(same)]
+    return {seg: themes for seg, themes in given.items()
+            if not (seg in coded and had.get(seg, frozenset()) == themes)}
 
 
-def _decisions(codes: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
-    """A person's codings as their decision on each passage, the way human codes are stored: one row per theme
+def _decisions(given: dict[str, frozenset], themes: list[str]) -> pd.DataFrame:
+    """A person's themes per passage as their decision on it, the way human codes are stored: one row per theme
     of the codebook, assigned for the themes they gave (score 1) and not for the others (score 0)."""
-    given = codes.groupby("seg_id")["theme"].agg(set)
-    rows = [(seg, t, t in chosen) for seg, chosen in given.items() for t in dict.fromkeys([*themes, *chosen])]
+    rows = [(seg, t, t in chosen) for seg, chosen in given.items() for t in dict.fromkeys([*themes, *sorted(chosen)])]
     frame = pd.DataFrame(rows, columns=["seg_id", "theme", "assigned"])
     frame["score"] = frame["assigned"].astype(float)
     return frame
@@ -522,11 +575,15 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
         else:
             n_codes += store.import_codes(codes[machine])
             people = codes[~machine]
-            before = store.human_codes(sorted(set(people["coder"]))) if len(people) else None
-            for who, theirs in people.groupby("coder", sort=True):
-                theirs = _changed(theirs, before[before["coder"] == who])
-                if len(theirs):
-                    done = store.put_human_codes(_decisions(theirs, plan.themes), who, run_id)
+            cleared = plan.cleared.astype({"start": "int64", "end": "int64"}).merge(ids, on=_SEG_KEY, how="inner") \
+                if len(plan.cleared) else pd.DataFrame(columns=["seg_id", "coder"])
+            who_all = sorted(set(people["coder"]) | set(cleared["coder"]))
+            before = store.human_codes(who_all) if who_all else None
+            for who in who_all:
+                given = _given(people[people["coder"] == who], cleared.loc[cleared["coder"] == who, "seg_id"])
+                given = _changed(given, before[before["coder"] == who])
+                if given:
+                    done = store.put_human_codes(_decisions(given, plan.themes), who, run_id)
                     n_codes += done["new"] + done["changed"]
     sent = with_seg(plan.sentiment)
     if len(sent):
