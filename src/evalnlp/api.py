@@ -831,6 +831,9 @@ class LabelledData:
     n_rows: int
     n_skipped: int  # rows with empty text or unreadable (ragged) rows
     sha256: str
+    #: the themes the file codes (indexes into theme_ids): every theme for a labels column, the given columns for
+    #: ``--labels`` (a theme without a column was not coded: its zeros in ``Y`` say nothing)
+    decided: list[int] = field(default_factory=list)
 
 
 _TRUE = {"1", "1.0", "true", "yes", "y", "x"}
@@ -859,8 +862,10 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     Y = label_matrix(frame, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
                      source=Path(path).name)
     digest = file_sha256(path)
+    decided = (sorted({cb.theme_ids.index(cb.label_to_id(c)) for c in labels}) if labels
+               else list(range(len(cb.theme_ids))))
     return LabelledData(texts=frame[text].astype(str).tolist(), Y=Y, theme_ids=cb.theme_ids, n_rows=n_rows,
-                        n_skipped=n_rows - len(frame), sha256=digest)
+                        n_skipped=n_rows - len(frame), sha256=digest, decided=decided)
 
 
 def check_label_options(labels: Sequence[str] | None, labels_column: str | None) -> None:
@@ -969,6 +974,10 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
 
     cb = load_codebook(codebook)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
+    if len(data.decided) < len(cb.theme_ids):  # a model learns every theme: one not coded would be learnt as never
+        missing = [t for j, t in enumerate(cb.theme_ids) if j not in data.decided]
+        raise errors.error("E140", "file", file=Path(path).name, n=len(data.decided), k=len(cb.theme_ids),
+                           cb_id=cb.id, missing=", ".join(missing))
     if len(data.texts) < 10:
         raise errors.error("E137", "file", file=Path(path).name, n=len(data.texts))
     return _fit_and_save(cb, data.texts, data.Y, out=out, backend=backend, prior=prior,
@@ -1037,7 +1046,13 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     coder, cb, _card = load_coder(codebook, model)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     predicted = coder.predict(data.texts)
-    report = multilabel_report(data.Y, predicted, cb.theme_ids)
+    # Only the themes the file codes are compared: with --labels for some themes, the others were not coded,
+    # and counting the coder's every use of them as a disagreement would be wrong
+    d = data.decided
+    report = multilabel_report(data.Y[:, d], predicted[:, d], [cb.theme_ids[j] for j in d])
+    not_coded = [t for j, t in enumerate(cb.theme_ids) if j not in d]
+    if not_coded:
+        report["themes_not_coded"] = not_coded
     return report
 
 
@@ -1409,6 +1424,10 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
     if outside:
         raise errors.error("E186", "train", coders=', '.join(chosen), cb_id=cb.id, outside=', '.join(outside[:10]))
+    undecided = [t for t in cb.theme_ids if t not in set(codes["theme"])]
+    if len(codes) and undecided:  # (no codes at all: E137 below says so)
+        raise errors.error("E140", "store", coders=", ".join(chosen), n=len(cb.theme_ids) - len(undecided),
+                           k=len(cb.theme_ids), cb_id=cb.id, missing=", ".join(undecided))
     coders_per_seg = codes.groupby("seg_id")["coder"].nunique()
     yes = (codes[codes["assigned"].astype(bool)].groupby(["seg_id", "theme"])["coder"].nunique()
            .unstack("theme").reindex(index=coders_per_seg.index, columns=cb.theme_ids).fillna(0))

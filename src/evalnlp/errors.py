@@ -341,6 +341,16 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "column {column!r} holds a \\u escape for half of a character pair ({escape}), which is not text: the "
              "program that wrote the file cut a character (often an emoji) in two; fix the value there and read the "
              "file again"),
+    "E140": ("training data with labels for only some of the codebook's themes", {
+        "file": "{file}: {labels!o} gives {n} of codebook {cb_id!r}'s {k} themes; a model learns every theme of its "
+                "codebook, and a theme with no column would be learnt as one that never applies (not given: "
+                "{missing}). Give a column for every theme, or {labels_column!o} with theme ids, or train with a "
+                "codebook of just the themes you coded ({codebook!o:PATH})",
+        "store": "the human codes of {coders} decide on {n} of codebook {cb_id!r}'s {k} themes (they were imported "
+                 "with labels for those only); a model learns every theme of its codebook, and a theme nobody "
+                 "decided on would be learnt as one that never applies (not decided: {missing}). Import codes for "
+                 "every theme, or train with a codebook of just the themes coded ({codebook!o:PATH})",
+    }),
     "E141": ("a row's text is empty or whitespace only (the row is rejected)", {
         "text": "the text is empty or whitespace only",
         "answer": "the {column!r} answer is empty or whitespace only",

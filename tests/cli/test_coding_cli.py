@@ -109,6 +109,35 @@ def test_evaluate_needs_a_model_or_codebook(cli):
     assert result.exit_code == 2
 
 
+def test_labels_for_some_themes_compare_only_those_and_cannot_train(cli, tmp_path):
+    """--labels for two themes: evaluate compares those two only (the others were not coded, so the coder's use
+    of them is no disagreement) and says so; train refuses (E140), since a model learns every theme and one
+    without a column would be learnt as one that never applies."""
+    codes = pd.read_csv(CODES, dtype=str, keep_default_na=False)
+    wide = codes[["text"]].copy()
+    for theme in ("capability", "relationships"):
+        wide[theme] = codes["themes"].str.split(";").map(lambda ts, t=theme: int(t in ts))
+    path = tmp_path / "two.csv"
+    wide.to_csv(path, index=False)
+    flags = ["--text", "text", "--labels", "capability", "--labels", "relationships"]
+    result = cli("evaluate", str(path), *flags, "--codebook", "impact", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert list(report["per_theme"]) == ["relationships", "capability"]  # codebook order
+    assert report["themes_not_coded"] == [t for t in IMPACT_THEMES if t not in ("capability", "relationships")]
+    full = json.loads(cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook",
+                          "impact", "--format", "json").stdout)
+    for theme in ("capability", "relationships"):  # the same figures as when every theme is coded
+        assert report["per_theme"][theme] == full["per_theme"][theme]
+    assert "themes_not_coded" not in full
+    table = cli("evaluate", str(path), *flags, "--codebook", "impact")
+    assert table.exit_code == 0
+    assert "not coded there, so not compared: engagement, service_improvement" in " ".join(table.output.split())
+    train = cli("train", str(path), *flags, "--out", str(tmp_path / "m"))
+    assert train.exit_code == 1 and "[E140]" in train.output and "2 of codebook 'impact''s 10 themes" in train.output
+    assert not (tmp_path / "m").exists()
+
+
 def test_train_with_unknown_label_is_a_clear_error(cli, tmp_path):
     bad = tmp_path / "bad.csv"
     rows = [{"text": f"answer number {i} about leading teams", "themes": "capability"} for i in range(20)]

@@ -484,6 +484,22 @@ def test_train_from_store_gives_a_model_classify_can_use(cli, db_path, ref40, tm
     assert card2["training_data_sha256"] == card["training_data_sha256"]
 
 
+@needs_dev
+def test_train_from_store_refuses_codes_for_only_some_themes(cli, db_path, ref40, tmp_path):
+    """Codes imported with --labels for one theme decide on that theme only: training a model of every theme
+    from them is refused (E140), as it is from such a file, rather than learning the others as never applying."""
+    assert cli("codes", "import", str(ref40["csv"]), "--text", "quote", "--id", "id", "--labels", "endorsement",
+               "--coder", "bob").exit_code == 0
+    out = tmp_path / "m"
+    result = cli("train", "--from-store", "--coder", "bob", "--out", str(out))
+    assert result.exit_code == 1 and "[E140]" in result.output
+    assert "decide on 1 of codebook 'impact''s 10 themes" in " ".join(result.output.split())
+    assert not out.exists()
+    assert import_ref(cli, ref40["csv"]).exit_code == 0  # alice decided on every theme: training from her works
+    assert cli("train", "--from-store", "--coder", "alice", "--backend", "supervised",
+               "--out", str(out)).exit_code == 0
+
+
 def test_train_from_store_usage_and_errors(cli, tmp_path):
     out = str(tmp_path / "m")
     assert cli("train", "--out", out).exit_code == 2  # neither FILE nor --from-store

@@ -6,13 +6,14 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, note, show
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
 @app.command()
 @handle_errors
 def evaluate(
+    ctx: typer.Context,
     file: str = typer.Argument(..., help="A human-coded file.", show_default=False),
     text: str = typer.Option(..., "--text", help="The text column.", show_default=False),
     labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
@@ -47,3 +48,6 @@ def evaluate(
                     title=f"agreement with human codes on {report['n']:,} passages"))
     show(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
          f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
+    if report.get("themes_not_coded"):
+        note(ctx, f"compared on the {len(report['per_theme'])} themes the file codes (--labels); not coded there, "
+                  f"so not compared: {', '.join(report['themes_not_coded'])}")
