@@ -1910,6 +1910,9 @@ class ReviewImport:
     n_changed_cells: int  # theme decisions (cells) that differ from the machine's
     n_notes: int
     reviewed: pd.DataFrame  # seg_id, row, themes, machine, changed, note
+    #: passages given a reviewed row's decision because they repeat it (same text, question and kind), not coded
+    #: by any person before
+    n_repeats: int = 0
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -1993,7 +1996,9 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
                 .pivot(index="seg_id", columns="theme", values="assigned")
                 .reindex(index=seg_ids, columns=cb.theme_ids).fillna(0.0).to_numpy(dtype=float) > 0)
     context = store.segment_context(seg_ids)
-    keep = rv.distinct_texts(context["text"].tolist())
+    # each distinct answer once per question and kind of passage: "Nothing" asked what was good and asked what
+    # could be better are two answers; a reviewer's decision on one covers its repeats (see review_import)
+    keep = rv.distinct_texts(context["text"].tolist(), keys=_repeat_keys(context))
     thresholds, thresholds_from = _review_thresholds(run, cb, scores, assigned)
     if theme_index is not None and strategy != "uncertain":
         keep &= assigned[:, theme_index]
@@ -2047,6 +2052,38 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
                         passages=passages.drop(columns="fingerprint"))
 
 
+def _repeat_keys(context: pd.DataFrame) -> list[tuple]:
+    """What besides its text makes two passages the same answer in a review: the question and the passage kind."""
+    return list(zip(context["question"].fillna(""), context["kind"].fillna("")))
+
+
+def _review_repeats(store: Store, codes: pd.DataFrame, machine: str | None) -> pd.DataFrame:
+    """The reviewed passages' ``codes`` (seg_id, theme, score, assigned) given again to each passage that repeats
+    one of them (the same text, folded as the export folds it, to the same question, of the same kind) and that
+    the machine coder ``machine`` coded and no person has coded: the export showed each such answer once, so the
+    reviewer's decision on it is their decision on its repeats (otherwise those keep the machine's codes and come
+    back in the next round)."""
+    from evalnlp import review as rv
+
+    if machine is None or codes.empty:
+        return codes.iloc[0:0]
+    reviewed = list(dict.fromkeys(codes["seg_id"]))
+    candidates = store.codes_by_coder(machine, skip_human_coded=True)["seg_id"].drop_duplicates()
+    others = [s for s in candidates if s not in set(reviewed)]
+    if not others:
+        return codes.iloc[0:0]
+    context = store.segment_context(reviewed + others)
+    keys = [(rv.fold_text(t), *k) for t, k in zip(context["text"], _repeat_keys(context))]
+    key_of = dict(zip(context["seg_id"], keys))
+    wanted = {key_of[s]: s for s in reversed(reviewed) if s in key_of}  # the first reviewed row of a key wins
+    pairs = [(seg, wanted[key_of[seg]]) for seg in others if key_of.get(seg) in wanted]
+    if not pairs:
+        return codes.iloc[0:0]
+    copies = pd.DataFrame(pairs, columns=["seg_id", "_from"])
+    return (copies.merge(codes.rename(columns={"seg_id": "_from"}), on="_from")
+            .drop(columns="_from")[list(codes.columns)])
+
+
 def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport:
     """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
     which rows count). The workbook must come from this store and the codebook must be unchanged since the
@@ -2081,11 +2118,14 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
             "changed_cells": decisions.n_changed_cells, "notes": decisions.notes}
+    repeats = _review_repeats(store, decisions.codes, meta.get("coder") or None)
+    args["repeats"] = int(repeats["seg_id"].nunique())
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
-        store.replace_codes(decisions.codes, coder_id, run_id)
+        store.replace_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id)
         run.counts(n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
     return ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
                         n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
                         n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
-                        n_notes=len(decisions.notes), reviewed=decisions.reviewed)
+                        n_notes=len(decisions.notes), reviewed=decisions.reviewed,
+                        n_repeats=int(repeats["seg_id"].nunique()))

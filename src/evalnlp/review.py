@@ -50,7 +50,7 @@ from evalnlp import errors
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
-    "distinct_texts", "infer_thresholds", "store_hash", "fingerprint", "human_coder", "write_workbook",
+    "distinct_texts", "fold_text", "infer_thresholds", "store_hash", "fingerprint", "human_coder", "write_workbook",
     "read_workbook", "read_decisions", "ReviewSheet", "Decisions",
 ]
 
@@ -210,10 +210,19 @@ def select_diverse(vectors: np.ndarray, n: int, *, seed: int = 0, covered: np.nd
     return (out, np.asarray(chosen_sizes, dtype=np.int64)) if return_sizes else out
 
 
-def distinct_texts(texts: Sequence[str]) -> np.ndarray:
-    """Mask of the first occurrence of each text after folding case and whitespace (duplicates are shown once)."""
-    folded = pd.Series([" ".join(str(t).lower().split()) for t in texts], dtype=object)
-    return np.array(~folded.duplicated(keep="first"), dtype=bool)
+def fold_text(text: Any) -> str:
+    """A passage's text with case and spacing folded: two passages that fold alike are the same answer."""
+    return " ".join(str(text).lower().split())
+
+
+def distinct_texts(texts: Sequence[str], keys: Sequence[Any] | None = None) -> np.ndarray:
+    """Mask of the first occurrence of each text after folding case and whitespace (duplicates are shown once);
+    with ``keys`` (one per text, such as the question answered), a text counts as a repeat only under the same
+    key."""
+    folded = [fold_text(t) for t in texts]
+    frame = pd.DataFrame({"text": folded, "key": list(keys) if keys is not None else [""] * len(folded)},
+                         dtype=object)
+    return np.array(~frame.duplicated(keep="first"), dtype=bool)
 
 
 def infer_thresholds(scores: np.ndarray, assigned: np.ndarray, *, default: float = 0.5) -> np.ndarray:

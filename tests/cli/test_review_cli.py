@@ -218,6 +218,55 @@ def test_round_trip_stores_the_reviewed_rows_as_human_codes(cli, coded, tmp_path
     assert not later & {seg[2], seg[3], seg[4], seg[5]}
 
 
+def test_a_decision_on_a_repeated_answer_covers_its_repeats_to_the_same_question(cli, db_path, tmp_path):
+    """The workbook shows each distinct answer to a question once; the reviewer's decision on it goes to every
+    repeat of it (folded case and spacing) to that question, so none comes back in the next round and none keeps
+    the machine's codes. The same text answering another question is another answer: shown, and left alone."""
+    path = tmp_path / "dup.csv"
+    pd.DataFrame({"id": ["1", "2", "3", "4", "5"],
+                  "good": ["Nothing", "nothing ", "Nothing", "The nurses were kind and explained everything.",
+                           "Kind staff"],
+                  "better": ["Nothing", "The wait was two hours.", "Parking was impossible.", "More parking.",
+                             "Nothing at all"]}).to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "good", "--text", "better", "--id", "id",
+               "--codebook", "fft").exit_code == 0
+    first = tmp_path / "round1.xlsx"
+    result = export(cli, first, "-n", "20", "--strategy", "random")
+    wb = load_workbook(first)
+    ws = wb["Review"]
+    col = columns(ws)
+    rows = {(ws[f"{col['question']}{r}"].value, ws[f"{col['text']}{r}"].value.strip().lower()): r
+            for r in range(2, ws.max_row + 1) if ws[f"{col['text']}{r}"].value}
+    assert sorted(k for k in rows if k[1] == "nothing") == [("better", "nothing"), ("good", "nothing")]
+    assert len(rows) == 8  # 10 answers, the three answers "Nothing" to `good` shown once
+    r = rows[("good", "nothing")]
+    label = {t.id: t.label for t in load_codebook("fft").themes}
+    for theme in load_codebook("fft").theme_ids:
+        ws[f"{col[label[theme]]}{r}"] = None
+    ws[f"{col[label['couldnt_be_improved']]}{r}"] = 1
+    ws[f"{col['reviewed']}{r}"] = "yes"
+    edited = tmp_path / "round1_done.xlsx"
+    wb.save(edited)
+    result = cli("review", "import", str(edited), "--coder", "alice")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "imported 1 reviewed passage as human:alice" in said
+    assert "the same decisions went to 2 passages repeating a reviewed one" in said
+    human = machine_decisions(db_path, "human:alice")
+    with Store(db_path, read_only=True) as store:
+        where = store.segment_context(human["seg_id"].drop_duplicates().tolist())
+    assert sorted(zip(where["question"], where["text"])) == [("good", "Nothing"), ("good", "Nothing"),
+                                                             ("good", "nothing ")]
+    assert set(human[human["assigned"]]["theme"]) == {"couldnt_be_improved"} and human["assigned"].sum() == 3
+    second = tmp_path / "round2.xlsx"
+    export(cli, second, "-n", "20", "--strategy", "random")
+    ws2 = load_workbook(second)["Review"]
+    col2 = columns(ws2)
+    shown = {(ws2[f"{col2['question']}{r}"].value, ws2[f"{col2['text']}{r}"].value.strip().lower())
+             for r in range(2, ws2.max_row + 1) if ws2[f"{col2['text']}{r}"].value}
+    assert ("good", "nothing") not in shown and ("better", "nothing") in shown and len(shown) == 7
+
+
 def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
     cb = load_codebook("impact")
     label = {t.id: t.label for t in cb.themes}

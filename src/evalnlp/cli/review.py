@@ -81,3 +81,6 @@ def import_(
               f"{result.n_reviewed - result.n_changed_passages:,} confirmed"
               + (f"; {result.n_notes:,} note{'s' if result.n_notes != 1 else ''} kept with run {result.run_id}"
                  if result.n_notes else ""))
+    if result.n_repeats:
+        info(ctx, f"the same decisions went to {result.n_repeats:,} passage{'s' if result.n_repeats != 1 else ''} "
+                  "repeating a reviewed one (the same text, to the same question), which the workbook showed once")
