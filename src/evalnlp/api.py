@@ -1207,6 +1207,13 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
                                  unit="response", sheet=sheet)
             ingested = ingest_paths(store, [path], opts, run_id, progress)
+        if source is not None and len(keys_frame):
+            # A coded copy in long form (its answers in one column, say ``text``, beside a question column) names
+            # the question its rows answer differently from the source's documents: a row whose text answers
+            # exactly one question at its locator is that answer.
+            places = store.answers_at(keys_frame)
+            keys_frame["question"] = [qs[0] if (len(qs) == 1 and q not in qs) else q
+                                      for q, qs in zip(keys_frame["question"], places["questions"])]
         segs = store.whole_segments(keys_frame)
         found = segs["seg_id"].notna().to_numpy().copy()
         if source is None and not found.all():  # every accepted row was just stored as a document
@@ -1214,8 +1221,12 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         if source is None and id:  # a row repeating an earlier row's id and text was rejected by ingest (E176)
             found &= ~keys_frame.duplicated(subset=["locator", "text"]).to_numpy()
         if source is not None:
-            rejects += [(loc, "E188", errors.message("E188", source=source))
-                        for loc in keys_frame["locator"][~found]]
+            for i in np.flatnonzero(~found):
+                qs, here = places["questions"].iloc[i], bool(places["at_locator"].iloc[i])
+                reason = (errors.message("E188", "ambiguous", source=source, column=text,
+                                         questions=", ".join(map(repr, qs))) if len(qs) > 1
+                          else errors.message("E188", "edited" if here else "no_locator", source=source))
+                rejects.append((keys_frame["locator"].iloc[i], "E188", reason))
             if id:  # a row repeating an earlier row's id and text is rejected, as ingest rejects it (E176):
                 # its codes are not merged into the earlier row's, which may say otherwise
                 repeat = keys_frame.duplicated(subset=["locator", "text"]).to_numpy() & found

@@ -543,9 +543,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E187": ("--source is not a source in the store",
              "{source!o} {source!r} is not a source in the store; expected one of: {sources}.{hint} Without "
              "{source!o} the file is ingested under its own name"),
-    "E188": ("an imported code's row matches no document in the store (the row is rejected)",
-             "no document of {source} has this locator and text (was the text edited, or the row moved without an "
-             "{id!o}?)"),
+    "E188": ("an imported code's row matches no document in the store (the row is rejected)", {
+        "edited": "{source} has a document at this locator, but not with this text (was the text edited?)",
+        "no_locator": "{source} has no document at this locator (did the row move, without an {id!o}, or is the "
+                      "{id!o} another column than the one {source} was read with?)",
+        "ambiguous": "{source} has this text at this locator as the answer to several questions ({questions}), "
+                     "and this file's text column ({column!r}) is none of them, so the row cannot be placed; name "
+                     "the text column after its question",
+    }),
     "E190": ("a review workbook must be an .xlsx file", {
         "export": "a review workbook is an Excel file; expected a name ending in .xlsx, got {path!r}",
         "write": "a review workbook is an Excel file; expected a name ending in .xlsx, got {target!r}",

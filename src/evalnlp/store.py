@@ -655,6 +655,24 @@ class Store:
             except duckdb.Error:
                 return
 
+    def answers_at(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """For each row of ``rows`` (source, locator, text), in its order: ``questions``, the questions of the
+        stored documents of that source and locator with that very text (a list, sorted; empty when none), and
+        ``at_locator``, whether the source has any document at that locator."""
+        if rows.empty:
+            return pd.DataFrame({"questions": pd.Series([], dtype=object), "at_locator": pd.Series([], dtype=bool)})
+        _places = rows[["source", "locator", "text"]].reset_index(drop=True)  # read by name (see _BY_NAME)
+        _places.insert(0, "_row", range(len(_places)))
+        out = self.con.execute(
+            """SELECT p._row,
+                      list_sort(list_distinct(list(d.question) FILTER (WHERE d.text = p.text
+                                                                     AND d.question IS NOT NULL))) AS questions,
+                      count(d.doc_id) > 0 AS at_locator
+               FROM _places p LEFT JOIN documents d ON d.source = p.source AND d.locator = p.locator
+               GROUP BY p._row ORDER BY p._row""").df()
+        out["questions"] = [list(q) if isinstance(q, (list, tuple, np.ndarray)) else [] for q in out["questions"]]
+        return out[["questions", "at_locator"]]
+
     def whole_segments(self, rows: pd.DataFrame) -> pd.DataFrame:
         """For each row of ``rows`` (source, locator, question, text: a stored document's identity), the
         segment that spans the document's whole text: seg_id and doc_id, one row per input row in its order

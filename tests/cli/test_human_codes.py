@@ -261,6 +261,42 @@ def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_
     assert json.loads(agree.stdout)["n"] == 39 and json.loads(agree.stdout)["micro_f1"] == 1.0
 
 
+def test_a_coded_copy_in_long_form_finds_its_answers_and_misses_say_why(cli, db_path, tmp_path):
+    """A coded copy whose answers stand in one column (``text``) beside a question column, as a coded sample in
+    long form does: each row is placed on the answer with its locator and text, whichever question it answered.
+    Rows that cannot be placed say why: an edited text, a locator the source lacks, or a text that answers
+    several questions at its locator."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text("rid,changed,valued\nR1,We now meet the council monthly.,The mentoring.\n"
+                      "R2,Nothing,Nothing\nR3,I lead the weekly huddle.,Time to think.\n", encoding="utf-8")
+    assert cli("ingest", str(survey), "--text", "changed", "--text", "valued", "--id", "rid").exit_code == 0
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"rid": ["R1", "R1", "R2", "R3", "R9"],
+                  "question": ["changed", "valued", "changed", "changed", "changed"],
+                  "text": ["We now meet the council monthly.", "The mentoring.", "Nothing",
+                           "I lead the daily huddle.", "Something"],
+                  "themes": ["relationships", "endorsement", "", "practice_change", "capability"]}
+                 ).to_csv(coded, index=False)
+    result = cli("codes", "import", str(coded), "--text", "text", "--id", "rid", "--labels-column", "themes",
+                 "--coder", "erin", "--source", "survey.csv")
+    assert result.exit_code == 0, result.output
+    assert "n_in 5 = n_ok 2 + n_rejected 3" in " ".join(result.output.split())
+    with Store(db_path, read_only=True) as store:
+        run = store.table("runs").iloc[-1]
+        rejects = store.table("rejects", run_id=run["run_id"]).set_index("locator")["reason"]
+        docs = store.table("documents")
+    assert len(docs) == 6  # nothing new was ingested
+    assert "answer to several questions ('changed', 'valued')" in rejects["rid=R2"]
+    assert "has a document at this locator, but not with this text" in rejects["rid=R3"]
+    assert "has no document at this locator" in rejects["rid=R9"]
+    assert stored_codes(db_path, "human:erin") == {"rid=R1": {"relationships", "endorsement"}}
+    with Store(db_path, read_only=True) as store:  # each code on its own answer, not both on one
+        codes = store.table("codes").query("coder == 'human:erin' and assigned").merge(
+            store.table("segments")[["seg_id", "doc_id"]], on="seg_id").merge(docs[["doc_id", "question"]],
+                                                                               on="doc_id")
+    assert sorted(zip(codes["question"], codes["theme"])) == [("changed", "relationships"), ("valued", "endorsement")]
+
+
 def test_a_coders_copy_repeating_a_row_is_not_merged_into_it(cli, db_path, tmp_path):
     """A coder's copy (--source) with a row that repeats an earlier row's id and text: the repeat is rejected
     (E176), as ingest rejects it without --source, and the coder's codes are the first row's, not the union."""
