@@ -1223,9 +1223,13 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         if source is not None:
             for i in np.flatnonzero(~found):
                 qs, here = places["questions"].iloc[i], bool(places["at_locator"].iloc[i])
-                reason = (errors.message("E188", "ambiguous", source=source, column=text,
-                                         questions=", ".join(map(repr, qs))) if len(qs) > 1
-                          else errors.message("E188", "edited" if here else "no_locator", source=source))
+                if len(qs) > 1:
+                    reason = errors.message("E188", "ambiguous", source=source, column=text,
+                                            questions=", ".join(map(repr, qs)))
+                elif here:
+                    reason = errors.message("E188", "edited", source=source)
+                else:
+                    reason = errors.message("E188", "no_locator", source=source)
                 rejects.append((keys_frame["locator"].iloc[i], "E188", reason))
             if id:  # a row repeating an earlier row's id and text is rejected, as ingest rejects it (E176):
                 # its codes are not merged into the earlier row's, which may say otherwise
