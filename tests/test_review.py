@@ -99,12 +99,17 @@ def test_thresholds_are_inferred_from_the_machines_decisions():
     assert rv.infer_thresholds(scores, np.zeros_like(assigned)).tolist() == [0.5, 0.5]
 
 
-def test_coder_names_become_human_coders():
-    assert rv.human_coder("alice") == "human:alice"
-    assert rv.human_coder("human:bob.smith") == "human:bob.smith"
-    for bad in ("", "two words", "human:", ":x", "a/b"):
-        with pytest.raises(InputError, match="E198"):
+def test_coder_names_become_human_coders_by_the_rule_every_command_uses():
+    from evalnlp import api
+
+    for name, coder in [("alice", "human:alice"), ("human:bob.smith", "human:bob.smith"), ("Zoë", "human:Zoë"),
+                        ("Ann O'Neil", "human:Ann O'Neil"), ("  j.smith ", "human:j.smith")]:
+        assert rv.human_coder(name) == coder == api.human_coder_id(name)
+    for bad in ("", "   ", "human:", "model:m@1", "a\x00b", "x" * 101):
+        with pytest.raises(InputError, match="E181"):
             rv.human_coder(bad)
+        with pytest.raises(InputError, match="E181"):
+            api.human_coder_id(bad)
 
 
 def _rows(cb, n=3):

@@ -1063,20 +1063,14 @@ def human_coder_id(name: str) -> str:
     """``human:NAME`` for ``--coder NAME`` (a name already starting with ``human:`` is kept as it is).
 
     A name is what identifies a coder in every table, so it must be non-empty, printable and not a machine
-    coder's id (E181).
+    coder's id (E181); the same rule holds for every command that takes a person's ``--coder``.
     """
-    import re
+    from evalnlp.schema import HUMAN_PREFIX, person_coder
 
-    from evalnlp.schema import HUMAN_PREFIX, MODEL_PREFIX
-
-    raw = name if isinstance(name, str) else ""
-    bare = raw.strip()
-    if bare.startswith(HUMAN_PREFIX):
-        bare = bare[len(HUMAN_PREFIX):].strip()
-    if (not bare or len(bare) > 100 or re.search(r"[\x00-\x1f\x7f]", bare)
-            or bare.startswith(MODEL_PREFIX)):
+    coder = person_coder(name)
+    if coder is None:
         raise errors.error("E181", human_prefix=HUMAN_PREFIX, name=name)
-    return HUMAN_PREFIX + bare
+    return coder
 
 
 def human_code_frame(seg_ids: Sequence[str], Y, theme_ids: Sequence[str]) -> pd.DataFrame:

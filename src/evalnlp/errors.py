@@ -601,9 +601,6 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "column_twice": "{file}: the column {column!r} appears twice on the {review_sheet} sheet (columns {header} "
                         "and {other}); remove the copy",
     }),
-    "E198": ("a coder name has characters that are not allowed",
-             "the coder name must be letters, digits, '.', '_', '-' or '@' (starting with a letter or digit), e.g. "
-             "{coder!o:alice}; got {name!r}"),
     "E199": ("the review strategy is not one of the known strategies", {
         "strategy": "the strategy must be one of {strategies}; got {strategy!r}",
         "n": "the number of passages to choose must be a positive integer; got {n!r}",

@@ -32,7 +32,8 @@ cannot be seen in the file, which is why agreeing with the machine needs the ``r
 Error codes: E190 not a review workbook (or not .xlsx), E191 from another store, E192 another codebook
 version, E193 a row that does not belong to this workbook's store and codebook, E194 a theme cell that is not
 0/1, E195 a ``reviewed`` cell that is not a mark, E196 a row that breaks a single-label codebook's rule,
-E197 a column missing or repeated, E198 a coder name that cannot be used, E199 a parameter out of range.
+E197 a column missing or repeated, E199 a parameter out of range (a coder name that cannot be used is E181,
+as for every command that takes a person's name).
 """
 
 from __future__ import annotations
@@ -267,18 +268,15 @@ def fingerprint(store_id: str, codebook_sha256: str) -> str:
     return hashlib.sha256(f"{store_id}\x1f{codebook_sha256}".encode()).hexdigest()[:16]
 
 
-_CODER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
-
-
 def human_coder(name: str) -> str:
-    """``human:NAME`` from ``NAME`` (or ``human:NAME`` itself); E198 for a name that cannot be used."""
-    from evalnlp.schema import HUMAN_PREFIX
+    """``human:NAME`` from ``NAME`` (or ``human:NAME`` itself), by the rule every command uses for a person's
+    ``--coder`` (:func:`evalnlp.schema.person_coder`); E181 for a name that cannot be used."""
+    from evalnlp.schema import HUMAN_PREFIX, person_coder
 
-    raw = str(name or "").strip()
-    bare = raw[len(HUMAN_PREFIX):] if raw.startswith(HUMAN_PREFIX) else raw
-    if not _CODER_NAME.fullmatch(bare):
-        raise errors.error("E198", name=name)
-    return HUMAN_PREFIX + bare
+    coder = person_coder(name)
+    if coder is None:
+        raise errors.error("E181", human_prefix=HUMAN_PREFIX, name=name)
+    return coder
 
 
 # --------------------------------------------------------------------------- writing the workbook

@@ -38,3 +38,19 @@ MODEL_PREFIX = "model:"
 def is_human(coder: str) -> bool:
     """True for a human coder id such as ``human:alice``."""
     return coder.startswith(HUMAN_PREFIX)
+
+
+def person_coder(name: object) -> str | None:
+    """``human:NAME`` for a person's name given as ``--coder NAME`` (a name already starting with ``human:`` is
+    kept as it is), or None when it cannot name a person: empty, over 100 characters, with a control character,
+    or a machine coder's id. One rule for every command that records a person's codes."""
+    import re
+
+    raw = name if isinstance(name, str) else ""
+    bare = raw.strip()
+    if bare.startswith(HUMAN_PREFIX):
+        bare = bare[len(HUMAN_PREFIX):].strip()
+    if not bare or len(bare) > 100 or re.search(r"[\x00-\x1f\x7f]", bare) or bare.startswith(MODEL_PREFIX):
+        return None
+    return HUMAN_PREFIX + bare
+

@@ -423,8 +423,8 @@ def test_data_errors_exit_1_with_their_code(cli, coded, db_path, tmp_path):
     assert result.exit_code == 1 and "E190" in result.stderr
     out = tmp_path / "ok.xlsx"
     export(cli, out, "-n", "3", "--codebook", "fft")
-    result = cli("review", "import", str(out), "--coder", "two words")
-    assert result.exit_code == 1 and "E198" in result.stderr
+    result = cli("review", "import", str(out), "--coder", "model:m@1")
+    assert result.exit_code == 1 and "E181" in result.stderr
     assert "Traceback" not in result.output
     untouched = cli("review", "import", str(out), "--coder", "alice")
     assert untouched.exit_code == 0 and "no row was reviewed" in untouched.stdout
