@@ -361,6 +361,8 @@ def test_bad_parameters_fail_before_any_work(run, tmp_path, monkeypatch, kwargs,
             api.discover(store, codebook="fft", **kwargs)
         assert err.value.code == code
         assert store.summary() == before
+        if code == "E168":  # the message names the parameter as the caller wrote it
+            assert all(f"{name} must be" in err.value.message for name in kwargs)
 
 
 # ---------------------------------------------------------------------------------------------- suggestions

@@ -462,7 +462,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E168": ("discover: a parameter is out of range (e.g. --min-topic-size too large for the passages)", {
         "min_topic_size": "{min_topic_size!o} {size} is too large for {n} passages: at most {most} (two topics) can "
                           "be found; give a smaller size",
-        "parameter": "The {name!r} parameter of discover must be {expected}; got {value!r} instead.",
+        "min_topic_size_value": "{min_topic_size!o} must be a whole number of at least 2 (or left out for "
+                                "automatic); got {value!r}",
+        "seed": "{seed!o} must be a whole number from 0 to 4294967295; got {value!r}",
+        "emergent_below": "{emergent_below!o} must be a number from -1 to 1 (a similarity; or left out for the "
+                          "embedding's default); got {value!r}",
+        "n_examples": "{n_examples!o} must be a whole number of at least 1; got {value!r}",
     }),
     "E169": ("discover: too few passages to find topics in", {
         "empty_store": "the store {path!r} has no passages to find topics in; run `evalnlp ingest FILE` first",

@@ -64,6 +64,7 @@ def test_an_unknown_output_type_exits_1(cli, comments, tmp_path):
 @pytest.mark.parametrize("args, hint", [
     (["--min-topic-size", "1"], "--min-topic-size"),
     (["--embedding", "glove"], "--embedding"),
+    (["--emergent-below", "2"], "--emergent-below"),
 ])
 def test_bad_options_are_usage_errors(cli, args, hint):
     result = cli("discover", *args)

@@ -27,7 +27,7 @@ def discover(
                                                  "(default: 1 in 100 passages, between 5 and 50)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed and passages give the same topics."),
     guided: bool = typer.Option(True, "--guided/--unguided", help="Use the codebook's keywords as seed words."),
-    emergent_below: Optional[float] = typer.Option(None, "--emergent-below", help="A topic is emergent when its "
+    emergent_below: Optional[float] = typer.Option(None, "--emergent-below", min=-1.0, max=1.0, help="A topic is emergent when its "
                                                    "similarity to every theme is below this (default 0.55 with the "
                                                    "static model, 0.35 with minilm; a theme marked catch_all is "
                                                    "never a topic's nearest)."),

@@ -218,20 +218,17 @@ def _redact_examples(examples: list[list[str]], codebook, keep_names: Sequence[s
 
 
 def _check_params(*, min_topic_size: int | None, seed: int, emergent_below: float | None, n_examples: int) -> None:
-    def bad(name: str, expected: str, value: Any) -> InputError:
-        return errors.error("E168", "parameter", name=name, expected=expected, value=value)
-
     def is_int(value: Any) -> bool:
         return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
     if min_topic_size is not None and (not is_int(min_topic_size) or min_topic_size < 2):
-        raise bad("min_topic_size", "an int >= 2 (or None for automatic)", min_topic_size)
+        raise errors.error("E168", "min_topic_size_value", value=min_topic_size)
     if not is_int(seed) or not 0 <= seed < 2**32:
-        raise bad("seed", "an int in [0, 2**32)", seed)
+        raise errors.error("E168", "seed", value=seed)
     number = isinstance(emergent_below, (int, float)) and not isinstance(emergent_below, bool)
     if emergent_below is not None and (not number or not -1 <= emergent_below <= 1):
-        raise bad("emergent_below", "a float in [-1, 1] (or None for the embedding's default)", emergent_below)
+        raise errors.error("E168", "emergent_below", value=emergent_below)
     if not is_int(n_examples) or n_examples < 1:
-        raise bad("n_examples", "an int >= 1", n_examples)
+        raise errors.error("E168", "n_examples", value=n_examples)
 
 
