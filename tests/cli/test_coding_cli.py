@@ -79,6 +79,7 @@ def test_train_then_evaluate_round_trip(cli, runner, tmp_path):
     result = cli("train", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", "impact",
                  "--out", str(model_dir))
     assert result.exit_code == 0, result.output
+    assert "trained an ensemble coder" in " ".join(result.output.split())
     card = json.loads((model_dir / "card.json").read_text())
     assert card["codebook_id"] == "impact" and card["backend"] == "ensemble"
     assert card["n_train"] + card["n_skipped"] == 60

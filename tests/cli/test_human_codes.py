@@ -314,6 +314,7 @@ def test_a_coders_copy_repeating_a_row_is_not_merged_into_it(cli, db_path, tmp_p
                      "--coder", coder, *flags)
         assert result.exit_code == 0, result.output
         assert "n_in 3 = n_ok 2 + n_rejected 1" in " ".join(result.output.split())
+        assert "codes import run" in result.output and "ingest run" not in result.output
         assert stored_codes(db_path, f"human:{coder}") == {"id=R1": {"relationships"}, "id=R2": {"capability"}}
         with Store(db_path, read_only=True) as store:
             run = store.table("runs").iloc[-1]

@@ -51,7 +51,7 @@ def import_(
                                   progress=advance)
     from evalnlp.cli.ingest import render_ingest
 
-    render_ingest(ctx, result.ingest, None)
+    render_ingest(ctx, result.ingest, None, command="codes import")
     from rich.table import Table
 
     table = Table(title=f"codes of {result.coder} (codebook {result.codebook_id})", title_justify="left")

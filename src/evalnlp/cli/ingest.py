@@ -38,7 +38,7 @@ def ingest(
     render_ingest(ctx, result, summary)
 
 
-def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) -> None:
+def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, command: str = "ingest") -> None:
     columns = [Column(col, justify="left" if col in ("source", "format") else "right") for col in
                ("source", "format", "n_in", "n_ok", "n_new", "n_rejected", "segments", "testimonials", "reach",
                 "sources")]
@@ -46,7 +46,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None) ->
              f"{f.n_new:,}", f"{f.n_rejected:,}", f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}",
              f"{f.n_sources:,}")
             for f in result.files]
-    table = data_table(columns, rows, title=f"ingest run {result.run_id}")
+    table = data_table(columns, rows, title=f"{command} run {result.run_id}")
     info(ctx, table)
     for f in result.files:
         if f.renamed:

@@ -68,7 +68,8 @@ def train(
     mark_finished(ctx)
     prior_note = f" from the prior {result.card['prior']}" if result.card.get("prior") else ""
     source = f" ({result.card['training_data']})" if from_store else ""
-    info(ctx, f"trained a {result.backend} coder{prior_note} on {result.n:,} passages{source}"
+    article = "an" if result.backend[:1] in "aeiou" else "a"
+    info(ctx, f"trained {article} {result.backend} coder{prior_note} on {result.n:,} passages{source}"
               + (f" ({result.n_skipped:,} rows without text skipped)" if result.n_skipped else "")
               + f"; saved to {result.out}")
     metrics = result.card.get("cv_metrics") or {}
