@@ -955,6 +955,34 @@ class TrainResult:
     n: int
     n_skipped: int
     card: dict
+    replaced: bool = False  # ``out`` held a model before, which this one replaced
+
+
+def _check_model_folder(out: str | Path) -> bool:
+    """Whether ``out`` already holds an evalnlp model (which training then replaces). A folder that holds
+    anything else (a ``card.json`` that is not a model card, or files and no card) is refused (E148), so
+    training never overwrites a user's own files; a missing or empty folder is fine."""
+    import json
+
+    from evalnlp.coding.persist import CARD_FILE
+
+    folder = Path(out)
+    if not folder.exists():
+        return False
+    if not folder.is_dir():
+        raise errors.error("E148", "file", out=str(folder))
+    card = folder / CARD_FILE
+    if card.is_file():
+        try:
+            doc = json.loads(card.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            doc = None
+        if isinstance(doc, dict) and "card_version" in doc and "model_file" in doc:
+            return True
+        raise errors.error("E148", "card", out=str(folder))
+    if any(folder.iterdir()):
+        raise errors.error("E148", "files", out=str(folder))
+    return False
 
 
 def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str] | None = None,
@@ -972,6 +1000,7 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
     """
     from evalnlp.codebook import load_codebook
 
+    _check_model_folder(out)  # before any work: a folder of the user's own is never written into
     cb = load_codebook(codebook)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     if len(data.decided) < len(cb.theme_ids):  # a model learns every theme: one not coded would be learnt as never
@@ -995,6 +1024,7 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
     from evalnlp.coding.persist import save_model
     from evalnlp.util import package_versions, training_passages
 
+    replaced = _check_model_folder(out)
     chosen = choose_backend(backend, len(texts))
     params = {}
     if prior is not None:
@@ -1022,7 +1052,8 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         card["prior_seen"] = coder.prior_seen_
     card["training_passages"] = training_passages(texts)
     saved = save_model(coder, Path(out), card=card)
-    return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card)
+    return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
+                       replaced=replaced)
 
 
 def _codebook_ref(cb) -> str:
@@ -1414,6 +1445,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     from evalnlp.codebook import load_codebook
     from evalnlp.schema import is_human
 
+    _check_model_folder(out)  # before any work: a folder of the user's own is never written into
     known = store.coders()["coder"].tolist()
     humans = [c for c in known if is_human(c)]
     if coder is not None:

@@ -385,6 +385,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "an area of a PDF page given by coordinates, whose text cannot be found in the document's plain text"),
     "E147": ("a REFI-QDA source's text is empty: rejected",
              "the source's text is empty or whitespace only"),
+    "E148": ("the folder to save a model in holds something that is not an evalnlp model", {
+        "card": "{out}: its card.json is not an evalnlp model card, and training would replace it; save the model "
+                "in another folder ({out!o:DIR}), a new or empty one",
+        "files": "{out}: the folder holds other files and no evalnlp model; save the model in a new or empty "
+                 "folder ({out!o:DIR}), or in a folder of an earlier model to replace it",
+        "file": "{out}: is a file, not a folder; give a folder to save the model in ({out!o:DIR})",
+    }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
              "found: {found}. Metadata columns become attributes at ingest ({meta!o:COL})"),
@@ -467,7 +474,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "seed": "{seed!o} must be a whole number from 0 to 4294967295; got {value!r}",
         "emergent_below": "{emergent_below!o} must be a number from -1 to 1 (a similarity; or left out for the "
                           "embedding's default); got {value!r}",
-        "n_examples": "{n_examples!o} must be a whole number of at least 1; got {value!r}",
+        "n_examples": "n_examples (examples per topic, a parameter of the Python API) must be a whole number of at "
+                      "least 1; got {value!r}",
     }),
     "E169": ("discover: too few passages to find topics in", {
         "empty_store": "the store {path!r} has no passages to find topics in; run `evalnlp ingest FILE` first",

@@ -139,6 +139,32 @@ def test_labels_for_some_themes_compare_only_those_and_cannot_train(cli, tmp_pat
     assert not (tmp_path / "m").exists()
 
 
+def test_train_never_writes_into_a_folder_of_the_users_own(cli, tmp_path):
+    """--out names a folder: a new or empty one, or one with an earlier evalnlp model, which is replaced (and the
+    user is told); a folder with a card.json of another kind, or with other files, is refused (E148) before any
+    training, and left as it was."""
+    flags = ["--text", "text", "--labels-column", "themes", "--codebook", "impact", "--backend", "supervised"]
+    mine = tmp_path / "mydocs"
+    mine.mkdir()
+    (mine / "card.json").write_text('{"name": "my business card"}', encoding="utf-8")
+    (mine / "notes.txt").write_text("notes", encoding="utf-8")
+    result = cli("train", str(CODES), *flags, "--out", str(mine))
+    assert result.exit_code == 1 and "[E148]" in result.output
+    assert (mine / "card.json").read_text(encoding="utf-8") == '{"name": "my business card"}'
+    assert sorted(p.name for p in mine.iterdir()) == ["card.json", "notes.txt"]
+    (mine / "card.json").unlink()
+    result = cli("train", str(CODES), *flags, "--out", str(mine))
+    assert result.exit_code == 1 and "[E148]" in result.output and "other files" in " ".join(result.output.split())
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+    model = tmp_path / "model"
+    first = cli("train", str(CODES), *flags, "--out", str(model))
+    assert first.exit_code == 0 and "replacing" not in first.output
+    again = cli("train", str(CODES), *flags, "--out", str(model))
+    assert again.exit_code == 0 and "(replacing the model that was there)" in " ".join(again.output.split())
+    (tmp_path / "empty").mkdir()
+    assert cli("train", str(CODES), *flags, "--out", str(tmp_path / "empty")).exit_code == 0
+
+
 def test_train_with_unknown_label_is_a_clear_error(cli, tmp_path):
     bad = tmp_path / "bad.csv"
     rows = [{"text": f"answer number {i} about leading teams", "themes": "capability"} for i in range(20)]

@@ -71,7 +71,7 @@ def train(
     article = "an" if result.backend[:1] in "aeiou" else "a"
     info(ctx, f"trained {article} {result.backend} coder{prior_note} on {result.n:,} passages{source}"
               + (f" ({result.n_skipped:,} rows without text skipped)" if result.n_skipped else "")
-              + f"; saved to {result.out}")
+              + f"; saved to {result.out}" + (" (replacing the model that was there)" if result.replaced else ""))
     metrics = result.card.get("cv_metrics") or {}
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
