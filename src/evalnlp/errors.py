@@ -600,9 +600,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E194": ("a theme cell of a review workbook holds something other than 1, 0 or nothing",
              "{file}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); {bad}{more}. Fix the "
              "cell(s) and import again"),
-    "E195": ("a 'reviewed' cell holds something other than yes/x or nothing",
-             "{file}: {where} holds {mark!r}; expected 'yes' (or x) once the row is checked, or nothing. Fix the "
-             "cell and import again"),
+    "E195": ("a 'reviewed' cell holds something other than a yes or no mark, or nothing",
+             "{file}: {where} holds {mark!r}; expected 'yes' once the row is checked (or x, y, ok, done, 1, TRUE, a "
+             "tick), 'no' or nothing when it is not (or n, 0, FALSE). Fix the cell and import again"),
     "E196": ("a reviewed row of a single-label codebook has other than one theme",
              "{file}: row {row} has {n} themes set to 1{detail}; codebook {cb_id!r} is single-label, so a reviewed "
              "row needs {need}. Fix the row and import again"),

@@ -51,6 +51,20 @@ CASE = ("4. Details of the impact\n"
         "[C] Survey of course members, 2020.\n")
 
 
+def test_offsets_in_a_file_with_windows_line_ends_count_each_line_end_once(runner, tmp_path):
+    """A CR LF file: offsets are into the text as read, each CR LF one line break, as the README says."""
+    body = ('Line one.\r\nThe head said "this training changed how our managers and clinicians talk to each other '
+            'every week" (source 1).\r\n')
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(body.encode("utf-8"))
+    doc = extract_json(runner, path)["documents"][0]
+    (t,) = doc["testimonials"]
+    read = body.replace("\r\n", "\n")
+    assert read[t["start"]:t["end"]] == t["quote"] == ("this training changed how our managers and clinicians talk to "
+                                                        "each other every week")
+    assert body[t["start"]:t["end"]] != t["quote"]  # in the file's own characters it is one later
+
+
 def test_json_sources_and_source_entries_from_the_documents_own_section(runner, tmp_path):
     f = tmp_path / "case.txt"
     f.write_text(CASE, encoding="utf-8")
