@@ -523,7 +523,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E181": ("--coder is not a usable person's name",
              "{coder!o} must name the person who coded, such as alice or j.smith (at most 100 printable characters, "
              "stored as {human_prefix}NAME); got {name!r}"),
-    "E182": ("no coder of that name in the store", {
+    "E182": ("no coder of that name in the store, or a machine coder where a person is needed", {
         "unknown": "no coder {name!r} in the store; the coders with codes are: {listed}. `evalnlp codes list` shows "
                    "them with their passages",
         "machine": "{coder!o} {coder!r} is a machine coder; `evalnlp train --from-store` learns from human codes. "
