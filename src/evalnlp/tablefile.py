@@ -50,7 +50,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
                 ws = xl.sheets[sheet[:31]]
                 ws.freeze_panes = "A2"
                 if _has_formula_text(frame):
-                    _as_text(ws)
+                    as_text_cells(ws)
         elif suffix == ".jsonl":
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
         else:
@@ -252,8 +252,9 @@ def _has_formula_text(frame: pd.DataFrame) -> bool:
     return False
 
 
-def _as_text(ws) -> None:
-    """Store every cell openpyxl took for a formula as the text it was given (evalnlp writes no formulas)."""
+def as_text_cells(ws) -> None:
+    """Store every cell openpyxl took for a formula as the text it was given (evalnlp writes no formulas): a
+    survey answer, group name or claim starting with ``=`` stays the words it is."""
     for row in ws.iter_rows():
         for cell in row:
             if cell.data_type == "f":

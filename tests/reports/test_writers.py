@@ -216,3 +216,34 @@ def test_evidence_workbook_names_the_attribute_of_a_sheet_whose_name_was_cut(evi
     assert len(cut) == 2 and all(len(name) <= 31 for name in cut)
     prov = {r[0]: r[1] for r in wb["provenance"].iter_rows(min_row=2, values_only=True)}
     assert {prov[f"sheet {name!r}"] for name in cut} == {f"themes by {long_a}", f"themes by {long_b}"}
+
+
+def test_text_starting_with_an_equals_sign_is_text_in_every_workbook(cli, tmp_path):
+    """A group, a quote or a claim starting with "=" is written as the text it is, never as a formula a
+    spreadsheet would run (as classify's own workbook already does)."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "in.csv"
+    pd.DataFrame({
+        "rid": ["1", "2", "3", "4"],
+        "feedback": ['=HYPERLINK("http://example.org","click") Staff were kind, caring and always listened to me.',
+                     "The nurse was very kind and explained everything clearly to me and my family.",
+                     "The receptionist was unhelpful and rude on the phone every time I called.",
+                     "Waiting times were far too long and nobody told us what was happening."],
+        "grp": ["=1+1", "plain", "=1+1", "plain"]}).to_csv(path, index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text('claims:\n  - id: c1\n    text: "=SUM(1,2)"\n    themes: [staff]\n', encoding="utf-8")
+    assert cli("classify", str(path), "--text", "feedback", "--id", "rid", "--codebook", "fft",
+               "--output", str(tmp_path / "coded.xlsx")).exit_code == 0
+    out = tmp_path / "ev.xlsx"
+    result = cli("evidence", "--by", "grp", "--claims", str(claims), "--output", str(out), "--no-redact")
+    assert result.exit_code == 0, result.output
+    for book in (out, tmp_path / "coded.xlsx"):
+        wb = load_workbook(book)
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], book.name
+        values = {c.value for c in cells if isinstance(c.value, str)}
+        assert "=1+1" in values
+        if book == out:
+            assert "=SUM(1,2)" in values
+            assert any(v.startswith('=HYPERLINK("http://example.org","click") Staff') for v in values)

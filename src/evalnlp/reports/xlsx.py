@@ -15,7 +15,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.reports._common import atomic_path, claim_quotes_long, claims_flat, provenance_rows
-from evalnlp.tablefile import XLSX_CELL_LIMIT, XLSX_ROW_LIMIT, xlsx_text, xlsx_too_long
+from evalnlp.tablefile import XLSX_CELL_LIMIT, XLSX_ROW_LIMIT, as_text_cells, xlsx_text, xlsx_too_long
 
 _INSTEAD = "Write the evidence as .md, .html or .json instead, which hold every character."
 
@@ -82,6 +82,7 @@ def _write_frame(wb, title: str, df: pd.DataFrame, used: set[str], file: str) ->
         if col in _WRAP_COLUMNS:
             for cell in ws[letter][1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    as_text_cells(ws)  # a group, quote or claim starting with "=" is text, not a formula
     ws.freeze_panes = "B2" if len(df.columns) > 1 else "A2"
     if len(df):
         ws.auto_filter.ref = ws.dimensions
