@@ -85,3 +85,44 @@ def test_classifying_with_the_default_models_never_imports_torch(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_one_name_where_a_list_is_taken_and_numbered_errors_for_wrong_shapes(tmp_path):
+    """A single name given for a list option is that name, never its letters; an option that takes one name
+    takes a list of one; every wrong shape is a numbered error."""
+    import pandas as pd
+
+    from evalnlp.errors import InputError
+
+    csv = tmp_path / "c.csv"
+    pd.DataFrame({"id": ["1", "2", "3", "4"], "grp": ["A", "B", "A", "B"],
+                  "feedback": ["The staff were lovely and kind.", "Staff were rude to my mother.",
+                               "Nurses were caring and helpful.", "The wait was far too long."]}).to_csv(csv,
+                                                                                                        index=False)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        result = project.classify(str(csv), text="feedback", id="id", meta="grp", codebook="fft")
+        assert result.ingest.n_ok == 4
+        assert project.documents()["question"].unique().tolist() == ["feedback"]
+        one = project.evidence(by="grp")
+        assert list(one.matrices) == ["grp"]
+        pd.testing.assert_frame_equal(one.matrices["grp"], project.evidence(by=["grp"]).matrices["grp"])
+        pd.testing.assert_frame_equal(project.quotes("staff", by=["grp"]), project.quotes("staff", by="grp"))
+        with pytest.raises(InputError, match=r"\[E149\] quotes groups by one attribute"):
+            project.quotes("staff", by=["grp", "source"])
+        with pytest.raises(InputError, match=r"\[E149\] quotes=False leaves"):
+            project.evidence(quotes=False, output=str(tmp_path / "ev.json"))
+        with pytest.raises(InputError, match=r"\[E158\]"):
+            project.quotes("staff", n=0)
+
+
+def test_a_closed_project_says_so(tmp_path):
+    from evalnlp.errors import StoreError
+
+    project = evalnlp.open(tmp_path / "p.duckdb")
+    project.close()
+    assert repr(project).endswith(": closed>")
+    with pytest.raises(StoreError, match=r"\[E412\] the store .* is closed"):
+        project.documents()
+    with pytest.raises(StoreError, match=r"\[E412\]"):
+        project.evidence()
+    project.close()  # closing again does nothing

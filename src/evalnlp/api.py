@@ -94,10 +94,31 @@ def recorded_run(store: Store, command: str, args: dict[str, Any], **run_fields:
         store.finish_run(run.id, **run._counts)
 
 
+def _names(value: str | Sequence[str] | None) -> list[str] | None:
+    """A list of names given as a list, or as one name: ``by="ward"`` is ``by=["ward"]`` (a name is never read
+    as the letters in it)."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _one_name(value: str | Sequence[str] | None, what: str) -> str | None:
+    """One attribute, given as a name or as a list of one name; E149 for a list of several."""
+    if value is None or isinstance(value, str):
+        return value
+    items = list(value)
+    if len(items) == 1 and isinstance(items[0], str):
+        return items[0]
+    raise errors.error("E149", "one_attribute", what=what, value=items)
+
+
 def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (), id: str | None = None,
            meta: Sequence[str] | None = None, unit: str = "response", sheet: str | None = None,
            chunk_size: int = 50_000, progress: Progress | None = None) -> IngestResult:
-    """Read files into the store. Returns what each file gave; the run's counts add up."""
+    """Read files into the store. Returns what each file gave; the run's counts add up. ``text`` and ``meta``
+    take a list of column names, or one name."""
+    text, meta = _names(text) or [], _names(meta)
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
                          sheet=sheet, chunk_size=chunk_size)
     args = {"files": [str(p) for p in paths], "text": list(text), "id": id,
@@ -217,6 +238,8 @@ class Project:
         self.close()
 
     def __repr__(self) -> str:
+        if self.store.closed:
+            return f"<evalnlp.Project {self.path!r}: closed>"
         counts = ", ".join(f"{k}={v}" for k, v in self.store.summary().items())
         return f"<evalnlp.Project {self.path!r}: {counts}>"
 
@@ -551,6 +574,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
 
     from evalnlp.coding import load_coder, loaded_coder_id
 
+    text, meta = _names(text) or [], _names(meta)
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
     if output is not None and paths:
@@ -846,6 +871,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     ``sep`` (``labels_column``). Column names and ids may be theme ids, labels or aliases."""
     from evalnlp.ingest.readers import open_tabular
 
+    labels = _names(labels)
     check_label_options(labels, labels_column)
     src = open_tabular(Path(path), sheet=sheet)
     wanted = [text] + (list(labels) if labels else [labels_column])
@@ -1182,6 +1208,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     from evalnlp.ingest import FileReport, name_taken_elsewhere, row_locators, tabular_source_name
     from evalnlp.ingest.readers import file_kind, open_tabular
 
+    labels = _names(labels)
     check_label_options(labels, labels_column)
     coder_id = human_coder_id(coder)
     path = Path(path)
@@ -1535,14 +1562,13 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     are the same; choosing, scoring and redacting their quotes is most of the work on a large store); it cannot
     be combined with ``output``, whose file always has them."""
     if not quotes and output is not None:
-        raise ValueError("quotes=False leaves the quotes out, and an output file always has them: "
-                         "give one or the other")
+        raise errors.error("E149", "quotes_output")
     from evalnlp.evidence import build_evidence
     from evalnlp.reports import write_evidence
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
-    ev = build_evidence(store, cb, by=list(by), claims=claims, redact=redact, keep_names=keep, quotes=quotes)
+    ev = build_evidence(store, cb, by=_names(by) or [], claims=claims, redact=redact, keep_names=keep, quotes=quotes)
     if output is not None:
         write_evidence(ev, output)
     return ev
@@ -1558,6 +1584,7 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     from evalnlp.reports import write_quotes
 
     check_quote_count(n)
+    by = _one_name(by, "quotes")
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
@@ -1569,14 +1596,14 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
 
 
 def check_quote_count(n: Any) -> None:
-    """ValueError unless ``n`` is a number of quotes the store can rank: a whole number from 1 to
+    """:class:`InputError` E158 unless ``n`` is a number of quotes the store can rank: a whole number from 1 to
     :data:`evalnlp.quotes.MAX_QUOTES` (per group)."""
     import numbers
 
     from evalnlp.quotes import MAX_QUOTES
 
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_QUOTES:
-        raise ValueError(f"n must be a whole number from 1 to {MAX_QUOTES:,}; got {n!r}")
+        raise errors.error("E158", "count", n=n, most=MAX_QUOTES)
 
 
 def _check_theme(store: Store, cb, theme: str) -> None:
@@ -1629,6 +1656,7 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise errors.error("E161", "report", output=str(output))
+    by = _one_name(by, "report")
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
     return write_report(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)

@@ -392,6 +392,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "folder ({out!o:DIR}), or in a folder of an earlier model to replace it",
         "file": "{out}: is a file, not a folder; give a folder to save the model in ({out!o:DIR})",
     }),
+    "E149": ("an option was given a value of the wrong shape", {
+        "one_attribute": "{what} groups by one attribute ({by!o}); got {value!r}. Give one name, or write evidence "
+                         "tables (which take several) instead",
+        "quotes_output": "quotes=False leaves the tables' quotes out, and an output file always has them; give "
+                         "one or the other",
+    }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
              "found: {found}. Metadata columns become attributes at ingest ({meta!o:COL})"),
@@ -420,8 +426,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E157": ("a claim filters on an attribute no document has",
              "claim {claim!r} filters on {attr!r} is not an attribute of the documents in this store. Expected one "
              "of the attributes found: {found}. Metadata columns become attributes at ingest ({meta!o:COL})"),
-    "E158": ("the number of quotes asked for is not a positive integer",
-             "The 'n' parameter of rank_quotes must be an int >= 1; got {n!r} instead."),
+    "E158": ("the number of quotes asked for is not a whole number in range", {
+        "rank": "The 'n' parameter of rank_quotes must be an int >= 1; got {n!r} instead.",
+        "count": "{n!o} must be a whole number from 1 to {most:,} (quotes per theme, or per group); got {n!r}",
+    }),
     "E159": ("a claim's filters are not a mapping of attribute to values", {
         "not_mapping": "{where}: 'filters' must map an attribute to a value or a list of values, e.g. {{programme: "
                        "[Mary Seacole, Rosalind Franklin]}}; found {raw_filters!r:.60}",
@@ -908,6 +916,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E411": ("the store ran out of memory within its cap (EVALNLP_MEMORY_LIMIT)",
              "the store ran out of memory within its cap of {limit} ({detail}); nothing from this command was "
              "saved. Set EVALNLP_MEMORY_LIMIT higher (e.g. 4GB, within the machine's memory) and run it again"),
+    "E412": ("the store was closed and then used",
+             "the store {path!r} is closed; open it again (evalnlp.open(path), or a new Store) to use it"),
     "E420": ("no passage has been coded with this codebook, so there is nothing to review",
              "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there are no "
              "machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first"),

@@ -366,7 +366,7 @@ def _empty_quotes(by: str | None) -> pd.DataFrame:
 
 def _check_n(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise errors.error("E158", n=n)
+        raise errors.error("E158", "rank", n=n)
     return int(n)
 
 

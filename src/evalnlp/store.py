@@ -142,7 +142,15 @@ class Store:
     # ---- lifecycle -------------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close the store; closing it again does nothing, and any other use of it after that is E412."""
+        if isinstance(self.con, _ClosedConnection):
+            return
         self.con.close()
+        self.con = _ClosedConnection(self.path)
+
+    @property
+    def closed(self) -> bool:
+        return isinstance(self.con, _ClosedConnection)
 
     def __enter__(self) -> "Store":
         return self
@@ -1701,6 +1709,19 @@ _SEG_ID = """substr(md5(concat_ws(':', doc_id, {kind}, CAST(start AS VARCHAR), C
 
 #: A DuckDB size: a number and a decimal (``KB`` ... ``TB``) or binary (``KiB`` ... ``TiB``) unit, any case.
 _SIZE = r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)"
+
+
+class _ClosedConnection:
+    """What a closed store's ``con`` is: using it raises E412 (a clear error instead of DuckDB's own)."""
+
+    def __init__(self, path: str):
+        self._path = path
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        raise errors.error("E412", path=self._path)
 
 
 def _memory_limit() -> str:

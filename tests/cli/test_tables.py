@@ -165,6 +165,7 @@ def test_quotes_asks_for_a_number_it_can_rank(cli, tmp_path, db_path):
     import pytest
 
     from evalnlp import api
+    from evalnlp.errors import InputError
     from evalnlp.store import Store
 
     path = tmp_path / "c.csv"
@@ -175,5 +176,6 @@ def test_quotes_asks_for_a_number_it_can_rank(cli, tmp_path, db_path):
         assert result.exit_code == 2 and "from 1 to 10,000" in result.output, result.output
     assert cli("quotes", "--theme", "staff", "-n", "10000").exit_code == 0
     with Store(db_path, read_only=True) as store:
-        with pytest.raises(ValueError, match="from 1 to 10,000"):
-            api.quotes(store, "staff", n=25_000)
+        for n in (25_000, 0):  # a numbered error in Python too, naming the parameter
+            with pytest.raises(InputError, match=r"\[E158\] n must be a whole number from 1 to 10,000"):
+                api.quotes(store, "staff", n=n)

@@ -31,10 +31,13 @@ def quotes(
 
     from evalnlp import api
 
+    from evalnlp.errors import InputError
+
     try:
         api.check_quote_count(n)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc).removeprefix("n "), param_hint="-n") from None
+    except InputError as exc:  # a usage error on the command line: the option's value is out of range
+        raise typer.BadParameter(exc.render(lambda name, example: "").removeprefix(f"[{exc.code}] ").strip(),
+                                 param_hint="-n") from None
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
                         keep_names=keep_names)
