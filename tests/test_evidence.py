@@ -257,7 +257,9 @@ def test_evidence_without_quotes_has_the_same_counts_and_no_quotes(fixture_store
     assert bare.claims.empty
     from evalnlp import api
 
-    with pytest.raises(ValueError, match="output file always has them"):
+    from evalnlp.errors import InputError
+
+    with pytest.raises(InputError, match=r"\[E149\].*output file always has them"):
         api.evidence(fixture_store, codebook="impact", quotes=False, output=str(claims_file.with_name("ev.json")))
     assert not claims_file.with_name("ev.json").exists()
     assert (bare.documents_coded, bare.segments_coded, bare.notes) == (
