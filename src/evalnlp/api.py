@@ -1570,7 +1570,7 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     cb = project_codebook(store, codebook)
     ev = build_evidence(store, cb, by=_names(by) or [], claims=claims, redact=redact, keep_names=keep, quotes=quotes)
     if output is not None:
-        write_evidence(ev, output)
+        ev.files = write_evidence(ev, output)
     return ev
 
 

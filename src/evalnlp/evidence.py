@@ -339,6 +339,8 @@ class Evidence:
     strength_rule: str = STRENGTH_RULE
     segments_no_theme: int = 0  # coded passages assigned no theme at all
     segments_human_coded: int = 0  # coded passages whose codes are a human coder's
+    #: the files an output wrote (a CSV output's sibling files too), set by :func:`evalnlp.api.evidence`
+    files: list = field(default_factory=list)
 
     @property
     def human_note(self) -> str:

@@ -69,6 +69,38 @@ def test_csv_writes_the_themes_and_long_format_siblings(evidence, tmp_path):
     assert set(detail["kind"]) <= {"quote", "testimonial", "reach"} and "testimonial" in set(detail["kind"])
 
 
+def test_csv_siblings_of_an_earlier_output_are_emptied_not_left_stale(evidence, cli, tmp_path):
+    """An evidence CSV written again without matrices or claims: the earlier run's sibling files are replaced
+    by their header alone (not left with another state's figures), and none is made where there was none."""
+    import dataclasses
+
+    paths = write_evidence(evidence, tmp_path / "ev.csv")
+    assert len(paths) == 4
+    bare = dataclasses.replace(evidence, matrices={}, claims=evidence.claims.iloc[0:0])
+    again = write_evidence(bare, tmp_path / "ev.csv")
+    assert [p.name for p in again] == ["ev.csv", "ev.matrices.csv", "ev.claims.csv", "ev.claim-evidence.csv"]
+    for sibling in again[1:]:
+        table = pd.read_csv(sibling)
+        assert table.empty and len(table.columns) > 3, sibling.name
+    assert list(pd.read_csv(again[1]).columns)[:3] == ["attribute", "group", "theme"]
+    fresh = write_evidence(bare, tmp_path / "new.csv")
+    assert [p.name for p in fresh] == ["new.csv"] and not (tmp_path / "new.matrices.csv").exists()
+
+
+def test_the_terminal_names_every_file_of_a_csv_output_and_the_one_with_all_groups(cli, tmp_path):
+    rows = [{"id": str(i), "ward": f"Ward {i % 15}", "text": f"The staff on the ward were kind to me, visit {i}."}
+            for i in range(45)]
+    path = tmp_path / "c.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "text", "--id", "id", "--codebook", "fft").exit_code == 0
+    out = tmp_path / "ev.csv"
+    result = cli("evidence", "--by", "ward", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"{tmp_path / 'ev.matrices.csv'} has them all" in said
+    assert f"wrote {out} (and {tmp_path / 'ev.matrices.csv'})" in said
+
+
 def test_markdown_json_and_html(evidence, tmp_path):
     (md,) = write_evidence(evidence, tmp_path / "evidence.md")
     text = md.read_text(encoding="utf-8")

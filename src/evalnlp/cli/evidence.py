@@ -55,7 +55,16 @@ def evidence(
         emit(data_table(columns, ((r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}",
                                    r.strength) for r in ev.claims.itertuples()), title="claims", show_lines=True))
     if output:
-        info(ctx, f"wrote {output}")
+        files = [str(f) for f in ev.files] or [str(output)]
+        info(ctx, f"wrote {files[0]}" + (f" (and {', '.join(files[1:])})" if len(files) > 1 else ""))
+
+
+def _matrix_file(output: str) -> str:
+    """The file of ``output``'s set that holds the framework matrices (a CSV output's ``FILE.matrices.csv``)."""
+    from pathlib import Path
+
+    path = Path(output)
+    return str(path.with_name(f"{path.stem}.matrices.csv")) if path.suffix.lower() == ".csv" else output
 
 
 #: At most this many groups are shown as columns of a framework matrix in the terminal (fewer when they do
@@ -94,7 +103,7 @@ def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
     caption = None
     if len(chosen) < len(groups):
         left = len(groups) - len(chosen)
-        where = (f"{output} has them all" if output else
+        where = (f"{_matrix_file(output)} has them all" if output else
                  "--output FILE (.xlsx, .csv ...) or --format json gives them all")
         caption = (f"showing the {len(chosen)} largest of {len(groups)} {attr} groups (by documents coded); "
                    f"{left} left out: {where}")

@@ -62,18 +62,37 @@ def _sibling(path: Path, name: str) -> Path:
     return path.with_name(f"{path.stem}.{name}.csv")
 
 
+#: The sibling files of an evidence CSV (``FILE.<name>.csv``), in the order they are written.
+CSV_SIBLINGS = ("matrices", "claims", "claim-evidence")
+
+
 def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
-    """The themes table in ``path``; matrices, claims and claim evidence in sibling files."""
+    """The themes table in ``path``; matrices, claims and claim evidence in sibling files. A sibling this
+    evidence has no table for is written only where a file of that name is already there (from an earlier
+    output to ``path``): it is then replaced by the table's header alone, so that every file of the set is of
+    this run and none holds figures of an earlier state of the store."""
+    from evalnlp.evidence import MATRIX_COLUMNS
+
     path = Path(path)
     written = [_write_csv(evidence.themes, path)]
+    tables: dict[str, pd.DataFrame] = {}
     if evidence.matrices:
-        long = pd.concat([m.assign(attribute=a)[["attribute", *m.columns]] for a, m in evidence.matrices.items()],
-                         ignore_index=True)
-        written.append(_write_csv(long, _sibling(path, "matrices")))
+        tables["matrices"] = pd.concat([m.assign(attribute=a)[["attribute", *m.columns]]
+                                        for a, m in evidence.matrices.items()], ignore_index=True)
     if len(evidence.claims):
-        written.append(_write_csv(claims_flat(evidence.claims), _sibling(path, "claims")))
-        written.append(_write_csv(claim_quotes_long(evidence.claims), _sibling(path, "claim-evidence")))
+        tables["claims"] = claims_flat(evidence.claims)
+        tables["claim-evidence"] = claim_quotes_long(evidence.claims)
+    empty = {"matrices": pd.DataFrame(columns=["attribute", *MATRIX_COLUMNS]),
+             "claims": claims_flat(evidence.claims.iloc[0:0]),
+             "claim-evidence": claim_quotes_long(pd.DataFrame())}
+    for name in CSV_SIBLINGS:
+        target = _sibling(path, name)
+        if name in tables:
+            written.append(_write_csv(tables[name], target))
+        elif target.exists():
+            written.append(_write_csv(empty[name], target))
     return written
+
 
 
 def write_evidence(evidence, path: str | Path, *, title: str = "Evidence tables") -> list[Path]:
