@@ -403,3 +403,30 @@ def test_unknown_codebook_theme_in_quotes_is_a_codebook_error(fixture_store, cb)
     with pytest.raises(CodebookError) as err:
         rank_quotes(fixture_store, cb, "engagment")
     assert err.value.code == "E220" and "engagement" in err.value.message
+
+
+def test_values_made_one_group_are_named_in_a_note(tmp_path):
+    """Values that differ only in the spaces around them are one group, as are blank and missing ones and a
+    value that reads as the missing label: the counts stay as they were, and a note names what each group took."""
+    import json
+
+    import evalnlp
+
+    path = tmp_path / "in.jsonl"
+    values = ["A", "A ", "(missing)", "", " A", "B"]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(12):
+            row = {"rid": f"r{i}", "feedback": f"The staff were kind to me, visit {i}.", "grp": values[i % 6]}
+            if i == 11:
+                del row["grp"]  # no value at all
+            f.write(json.dumps(row) + "\n")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(str(path), text="feedback", id="rid", codebook="fft", sentiment=False)
+        ev = project.evidence(by="grp")
+        plain = project.evidence(by="source")
+    sizes = ev.matrices["grp"].drop_duplicates("group").set_index("group")["n"].to_dict()
+    assert sizes == {"(missing)": 5, "A": 6, "B": 1}
+    (note,) = [n for n in ev.notes if n.startswith("grp:")]
+    assert "'A' counts ' A', 'A', 'A '" in note
+    assert "'(missing)' counts no value, '', '(missing)'" in note
+    assert not [n for n in plain.notes if "one group" in n]

@@ -199,6 +199,7 @@ class Corpus:
             self.theme_counts(labels, attr)
             if attr is not None:
                 self.group_sizes(attr)
+                self.group_merges(attr)
         for kwargs in candidates:
             self.candidates(**kwargs)
         if theme_passages is not None:
@@ -252,6 +253,19 @@ class Corpus:
             raise self.unknown_attribute(attr)
         self._groups[attr] = table
         return table
+
+    def group_merges(self, attr: str) -> dict[str, list[str | None]]:
+        """{group: the stored values it took} for each group of ``attr`` that more than one stored value went
+        into: text that differs only in the spaces around it, and blank text, no value at all and a value that
+        reads as the missing label (``None`` stands for documents without a value). Asked once."""
+        def ask() -> dict[str, list[str | None]]:
+            df = self.store.coded_group_merges(self.group_table(attr), MISSING_GROUP)
+            out: dict[str, list[str | None]] = {}
+            for group, value in zip(df["group"], df["value"]):
+                out.setdefault(str(group), []).append(None if value is None or value != value else str(value))
+            return out
+
+        return dict(self._answer(("group_merges", attr), ask))
 
     def check_attribute(self, attr: str) -> None:
         """Raise E150 (listing the attributes found) unless ``attr`` is an attribute of the documents."""

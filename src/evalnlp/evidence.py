@@ -552,6 +552,16 @@ def _candidate_questions(codebook, by: Sequence[str]) -> list[dict[str, Any]]:
     return [base] + [{**base, "attr": attr} for attr in by]
 
 
+def merge_note(attr: str, merges: dict[str, list[str | None]]) -> str:
+    """A note that ``attr``'s groups took several stored values each (:meth:`Corpus.group_merges`)."""
+    parts = []
+    for group, values in merges.items():
+        shown = ", ".join("no value" if v is None else repr(v) for v in values)
+        parts.append(f"{group!r} counts {shown}")
+    return (f"{attr}: values that differ only in the spaces around them are one group, and so are blank and "
+            f"missing ones: " + "; ".join(parts))
+
+
 def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
     """Ask the store, now, everything the evidence tables of ``by`` need except the claims (counts, group
     sizes, sources, coders, runs, and with ``quotes`` the quote candidates and the passages of their themes'
@@ -615,7 +625,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                                 encoder=encoder, keep=keep)
     if own:
         corpus.close()
-    notes = []
+    notes = [merge_note(attr, corpus.group_merges(attr)) for attr in by if corpus.group_merges(attr)]
     ignored = corpus.ignored_themes
     if ignored:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")

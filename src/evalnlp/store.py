@@ -1433,7 +1433,7 @@ class Store:
 
     def coded_group_table(self, handle: str, missing: str, *, key: str | None = None, column: str | None = None,
                           labels: dict[str, str] | None = None, docs: str | None = None) -> str:
-        """Make a table (dn, grp) of every document with passages (``docs``: a table of
+        """Make a table (dn, grp, unvalued: no stored value) of every document with passages (``docs``: a table of
         :meth:`open_passage_documents`) and return its name: its group by metadata
         ``key`` or document ``column`` (question, source or kind). Text is stripped; null, missing or blank is
         ``missing``; an integer is its digits, a boolean True or False; other values (numbers with a fraction,
@@ -1459,16 +1459,40 @@ class Store:
             expr = f"coalesce(nullif({_strip('v.raw')}, ''), {miss})"
         else:
             raise ValueError(f"a group is a metadata key or one of question, source, kind; got {column!r}")
-        self.con.execute(
-            f"""CREATE TEMP TABLE {name} AS
-                WITH docs AS (SELECT d.rowid AS dn, {value} AS raw FROM documents d
-                              WHERE {self._with_passages(docs)}),
-                labels AS (SELECT v.raw, {expr} AS grp FROM (SELECT DISTINCT raw FROM docs) v {join}
-                           WHERE v.raw IS NOT NULL)
-                SELECT docs.dn, coalesce(labels.grp, {miss}) AS grp
-                FROM docs LEFT JOIN labels ON labels.raw = docs.raw""")
-        tables.append(name)
+        shown = (f"CASE json_type({raw}) WHEN 'VARCHAR' THEN {raw}->>'$' WHEN 'NULL' THEN NULL ELSE v.raw END"
+                 if key is not None else "v.raw")
+        # every document's stored value (one pass over the documents), each distinct value's group (few rows),
+        # then every document's group through it
+        self.con.execute(f"""CREATE TEMP TABLE {name}_raw AS SELECT d.rowid AS dn, {value} AS raw FROM documents d
+                             WHERE {self._with_passages(docs)}""")
+        try:
+            self.con.execute(
+                f"""CREATE TEMP TABLE {name}_labels AS
+                    SELECT v.raw, {expr} AS grp, {shown} AS shown
+                    FROM (SELECT DISTINCT raw FROM {name}_raw) v {join} WHERE v.raw IS NOT NULL""")
+            tables.append(f"{name}_labels")
+            self.con.execute(
+                f"""CREATE TEMP TABLE {name} AS
+                    SELECT r.dn, coalesce(l.grp, {miss}) AS grp, l.raw IS NULL AS unvalued
+                    FROM {name}_raw r LEFT JOIN {name}_labels l ON l.raw = r.raw""")
+            tables.append(name)
+        finally:
+            self._drop_temp(f"{name}_raw")
         return name
+
+    def coded_group_merges(self, group: str, missing: str) -> pd.DataFrame:
+        """The groups of a group table (:meth:`coded_group_table`) that more than one stored value went into:
+        group and value (the stored text; None for documents without one, when the missing group also took a
+        stored value), by group and value."""
+        return self.con.execute(
+            f"""WITH named AS (SELECT grp, shown FROM {group}_labels
+                               UNION
+                               SELECT {_sql_str(missing)}, NULL WHERE EXISTS (
+                                   SELECT 1 FROM {group}_labels WHERE grp = {_sql_str(missing)})
+                                 AND EXISTS (SELECT 1 FROM {group} WHERE unvalued))
+                SELECT grp AS "group", shown AS value FROM named
+                QUALIFY count(*) OVER (PARTITION BY grp) > 1
+                ORDER BY grp, shown NULLS FIRST""").df()
 
     def coded_group_values(self, group: str) -> pd.DataFrame:
         """Every row of a group table: doc_id, group."""

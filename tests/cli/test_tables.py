@@ -115,7 +115,8 @@ def test_evidence_with_many_groups_shows_the_largest_and_says_how_many_were_left
     assert shown == sorted(shown, key=lambda g: int(g[1:]))  # in the table's own (natural) order
     left = 40 - len(shown)
     assert f"showing the {len(shown)} largest of 40 ward groups" in " ".join(matrix.split())
-    assert f"{left} left out" in matrix and f"{out} has them all" in " ".join(matrix.split())
+    matrices = tmp_path / "evidence.matrices.csv"  # the file of the set that holds the matrices
+    assert f"{left} left out" in matrix and f"{matrices} has them all" in " ".join(matrix.split())
     # the file has every group, and so has the JSON
     written = pd.read_csv(tmp_path / "evidence.matrices.csv", dtype=str)
     assert written["group"].nunique() == 40
