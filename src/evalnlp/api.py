@@ -1501,6 +1501,12 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
            .unstack("theme").reindex(index=coders_per_seg.index, columns=cb.theme_ids).fillna(0))
     Y = (yes.to_numpy() * 2 >= coders_per_seg.to_numpy()[:, None]) & (yes.to_numpy() > 0)
     Y = Y.astype(np.int8)
+    if not cb.multi_label and len(chosen) > 1:
+        tied = coders_per_seg.index[Y.sum(axis=1) > 1]
+        if len(tied):  # the coders split evenly on a passage that takes one theme: no majority to learn from
+            example = codes[codes["seg_id"] == tied[0]].drop_duplicates("seg_id")["text"].iloc[0]
+            raise errors.error("E179", n=len(tied), cb_id=cb.id, coders=", ".join(chosen),
+                               example=" ".join(str(example).split())[:80])
     texts = codes.drop_duplicates("seg_id").set_index("seg_id")["text"].reindex(coders_per_seg.index).tolist()
     if len(texts) < 10:
         raise errors.error("E137", "store", n=len(texts), coders=', '.join(chosen))

@@ -195,6 +195,7 @@ class Corpus:
         self.coders()
         self.runs()
         self.ignored_themes  # noqa: B018  (asked now, kept)
+        self.several_themes()
         for attr in [None, *attrs]:
             self.theme_counts(labels, attr)
             if attr is not None:
@@ -266,6 +267,13 @@ class Corpus:
             return out
 
         return dict(self._answer(("group_merges", attr), ask))
+
+    def several_themes(self) -> int:
+        """Passages that count under more than one theme of a single-label codebook because the people who coded
+        them disagree (0 for a multi-label codebook, or without human codes). Asked once."""
+        if self.codebook.multi_label:
+            return 0
+        return int(self._answer(("several_themes",), lambda: self.store.coded_several_themes(self.handle)))
 
     def check_attribute(self, attr: str) -> None:
         """Raise E150 (listing the attributes found) unless ``attr`` is an attribute of the documents."""

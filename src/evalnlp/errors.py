@@ -525,6 +525,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                 "holds, so the workbook would cut it. {instead}",
         "rows": "cannot write {file!r}: {rows:,} rows are more than the {limit:,} a worksheet holds. {instead}",
     }),
+    "E179": ("people who coded the same passages split evenly on a single-label codebook's theme",
+             "{coders} split evenly on {n} passage(s) of codebook {cb_id!r}, which takes one theme per passage (for "
+             "example {example!r}), so there is no majority theme to learn there. Train from one person's codes "
+             "({coder!o:NAME}), or settle those passages first (review them, or re-import one person's codes)"),
     "E180": ("codes import was given a file that is not a table",
              "{file}: codes import reads a table with a text column and label columns (CSV, TSV, XLSX, JSON, JSONL, "
              "Parquet); got a {path_suffix} document. Put the coded passages in a table, one row per passage"),

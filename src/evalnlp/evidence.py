@@ -626,6 +626,12 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     if own:
         corpus.close()
     notes = [merge_note(attr, corpus.group_merges(attr)) for attr in by if corpus.group_merges(attr)]
+    several = corpus.several_themes()
+    if several:
+        notes.append(f"{several:,} passage{'s' if several != 1 else ''} of codebook {codebook.id!r}, which takes one "
+                     f"theme per passage, count under more than one theme: the people who coded "
+                     f"{'them' if several != 1 else 'it'} disagree, and every person's codes are used, so the themes' "
+                     "shares add up to more than 100% (`evalnlp agreement` lists the disagreements)")
     ignored = corpus.ignored_themes
     if ignored:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")

@@ -1274,6 +1274,8 @@ class Store:
                        count(DISTINCT run_id) FILTER (WHERE NOT starts_with(coder, '{HUMAN_PREFIX}')),
                        count(DISTINCT coder)
                 FROM ({pool})""").fetchone()
+        self._coded_human = getattr(self, "_coded_human", {})
+        self._coded_human[handle] = bool(human)
         if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
             listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
             self._coded_tables[handle].remove(f"{handle}_eff")
@@ -1336,6 +1338,7 @@ class Store:
             except duckdb.Error:
                 break
         getattr(self, "_coded_band", {}).pop(handle, None)
+        getattr(self, "_coded_human", {}).pop(handle, None)
         getattr(self, "_coded_plain", {}).pop(handle, None)
         self._drop_temp(*getattr(self, "_coded_tables", {}).pop(handle, []))
 
@@ -1344,6 +1347,15 @@ class Store:
         if group is None:
             return "", ""
         return f"JOIN {group} g USING (dn)", ", g.grp"
+
+    def coded_several_themes(self, handle: str) -> int:
+        """Passages of ``handle`` with more than one theme assigned among the codes in use where a person coded
+        them (people who disagree each count; see :meth:`effective_codes`). Without human codes, 0 (not asked)."""
+        if not getattr(self, "_coded_human", {}).get(handle):
+            return 0
+        return int(self.con.execute(
+            f"""SELECT count(*) FROM (SELECT sn FROM {handle}_codes GROUP BY sn
+                                      HAVING count(DISTINCT theme) > 1)""").fetchall()[0][0])
 
     def coded_totals(self, handle: str) -> dict[str, int]:
         """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme) and segments_human_coded."""

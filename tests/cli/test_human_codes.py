@@ -583,3 +583,33 @@ def test_project_methods_run_the_same_steps(db_path, tmp_path):
         project.import_codes(more, text="text", labels_column="themes", coder="ann")
         trained = project.train(tmp_path / "kw", coder="ann", backend="keyword")
         assert trained.n == 18 and (tmp_path / "kw" / "card.json").exists()
+
+
+def test_two_people_split_on_a_single_label_codebook_are_told_not_hidden(cli, db_path, tmp_path):
+    """Two people code the same answers with a single-label codebook and disagree on some: evidence says those
+    count under both themes (so shares pass 100%), and training from both stops with E179 naming the split,
+    rather than an error about labels that are not wrong; training from one of them works."""
+    themes = ["staff", "care_received", "access", "communication"] * 3
+    rows = pd.DataFrame({"rid": [f"r{i}" for i in range(12)],
+                         "text": [f"Answer {i}: the staff on the ward were kind and the wait was short." for i in range(12)],
+                         "themes": themes})
+    alice = tmp_path / "alice.csv"
+    rows.to_csv(alice, index=False)
+    bob = tmp_path / "bob" / "alice.csv"
+    bob.parent.mkdir()
+    rows.assign(themes=["dignity" if i < 3 else t for i, t in enumerate(themes)]).to_csv(bob, index=False)
+    flags = ["--text", "text", "--id", "rid", "--labels-column", "themes", "--codebook", "fft"]
+    assert cli("codes", "import", str(alice), *flags, "--coder", "alice").exit_code == 0
+    assert cli("codes", "import", str(bob), *flags, "--coder", "bob", "--source", "alice.csv").exit_code == 0
+    ev = cli("evidence", "--codebook", "fft", "--format", "json")
+    assert ev.exit_code == 0, ev.output
+    doc = json.loads(ev.stdout)
+    assert doc["documents_coded"] == 12 and sum(t["documents"] for t in doc["themes"]) == 15
+    assert any("3 passages of codebook 'fft', which takes one theme per passage, count under more than one"
+               in n for n in doc["notes"])
+    train = cli("train", "--from-store", "--codebook", "fft", "--out", str(tmp_path / "m"))
+    assert train.exit_code == 1 and "[E179]" in train.output
+    assert "human:alice, human:bob split evenly on 3 passage(s)" in " ".join(train.output.split())
+    one = cli("train", "--from-store", "--coder", "alice", "--codebook", "fft", "--backend", "supervised",
+              "--out", str(tmp_path / "m"))
+    assert one.exit_code == 0, one.output
