@@ -279,3 +279,33 @@ def test_text_starting_with_an_equals_sign_is_text_in_every_workbook(cli, tmp_pa
         if book == out:
             assert "=SUM(1,2)" in values
             assert any(v.startswith('=HYPERLINK("http://example.org","click") Staff') for v in values)
+
+
+def test_markdown_outputs_show_data_as_the_words_it_is(cli, tmp_path):
+    """Group names and quotes holding Markdown or HTML (emphasis, a link, a tag, a heading, a list marker) read
+    as the words they are once the .md files are rendered (CommonMark, by markdown-it)."""
+    from markdown_it import MarkdownIt
+
+    path = tmp_path / "in.csv"
+    quotes = ["# The staff were kind and <b>caring</b> to my mother.",
+              "1. The staff were kind and explained *everything* to us.",
+              "- The staff were kind, see [x](http://e.org) and my_notes_2.",
+              "The staff were kind &amp; polite, and the wait was short."]
+    pd.DataFrame({"rid": ["1", "2", "3", "4"], "feedback": quotes,
+                  "grp": ["*star*", "_u_", "<b>bold</b>", "[x](http://e.org)"]}).to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "feedback", "--id", "rid", "--codebook", "fft").exit_code == 0
+    assert cli("evidence", "--by", "grp", "--output", str(tmp_path / "ev.md"), "--no-redact").exit_code == 0
+    assert cli("quotes", "--theme", "staff", "-n", "4", "--output", str(tmp_path / "q.md"),
+               "--no-redact").exit_code == 0
+    md = MarkdownIt("commonmark").enable("table")
+    for name in ("ev.md", "q.md"):
+        html = md.render((tmp_path / name).read_text(encoding="utf-8"))
+        assert "<em>" not in html and "<b>" not in html and "<a " not in html and "<ol" not in html, name
+        assert html.count("<h1>") == 1 and "<ul>" not in html, name  # the document's own title only
+    ev_html = md.render((tmp_path / "ev.md").read_text(encoding="utf-8"))
+    for group in ("*star*", "_u_", "&lt;b&gt;bold&lt;/b&gt;", "[x](http://e.org)"):
+        assert group in ev_html
+    q_html = md.render((tmp_path / "q.md").read_text(encoding="utf-8"))
+    assert "# The staff were kind and &lt;b&gt;caring&lt;/b&gt;" in q_html
+    assert "1. The staff were kind and explained *everything*" in q_html
+    assert "my_notes_2" in q_html and "&amp;amp; polite" in q_html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -15,10 +16,24 @@ from evalnlp.reports._common import (
 )
 
 
-def _cell(value: Any) -> str:
+#: Characters that Markdown (CommonMark, GitHub's) reads as formatting, links or HTML anywhere in a line (an
+#: underscore inside a word, as in ``evalnlp_theme``, is not emphasis, nor is ``&`` outside an entity).
+_INLINE = re.compile(r"([\\`*\[\]<>|~]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;))")
+#: What makes a line an ordered list item (``1.``, ``2)``) or a heading, list item, quote or rule when it starts it.
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+_LEADING_MARK = re.compile(r"^([#+\-=>])")
+
+
+def _cell(value: Any, *, line_start: bool = False) -> str:
+    """``value`` as Markdown text that reads as the words it is: on one line, every character Markdown would
+    take for formatting, a link or HTML escaped (``*star*`` stays ``*star*``, ``<b>`` stays ``<b>``); with
+    ``line_start``, also what would make a line a heading, list item or quote."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+    text = _INLINE.sub(r"\\\1", " ".join(str(value).split()))
+    if line_start:
+        text = _LEADING_MARK.sub(r"\\\1", _LEADING_NUMBER.sub(r"\1\\\2", text))
+    return text
 
 
 def table(df: pd.DataFrame) -> str:
@@ -48,7 +63,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
         for _, c in evidence.claims.iterrows():
             out += [f"### {c['id']}: {_cell(c['text'])}", "", f"Strength: **{c['strength']}**.", ""]
             for q in c["quotes"]:
-                out += [f"> {_cell(q['text'])}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
+                out += [f"> {_cell(q['text'], line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
             for r in c["reach"]:
                 out.append(f"- Reach: {_cell(r['text'])} ({_cell(r['source'])}, {_cell(r['locator'])})")
             if c["reach"]:
@@ -77,5 +92,6 @@ def quotes_markdown(quotes: pd.DataFrame, labels: dict[str, str] | None = None, 
         if "group" in q and key != current:
             out += [f"### {_cell(q['group'])}", ""]
         current = key
-        out += [f"> {_cell(q['text'])}", ">", f"> \u2014 {_cell(attribution(q))} (score {q['score']:.2f})", ""]
+        out += [f"> {_cell(q['text'], line_start=True)}", ">",
+                f"> \u2014 {_cell(attribution(q))} (score {q['score']:.2f})", ""]
     return "\n".join(out)
