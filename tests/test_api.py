@@ -107,6 +107,8 @@ def test_one_name_where_a_list_is_taken_and_numbered_errors_for_wrong_shapes(tmp
         assert list(one.matrices) == ["grp"]
         pd.testing.assert_frame_equal(one.matrices["grp"], project.evidence(by=["grp"]).matrices["grp"])
         pd.testing.assert_frame_equal(project.quotes("staff", by=["grp"]), project.quotes("staff", by="grp"))
+        missing = project.quotes("staff")[["speaker", "source_ref"]]  # survey answers: no speaker, no reference
+        assert len(missing) and all(v is None for v in missing.to_numpy().ravel())
         with pytest.raises(InputError, match=r"\[E149\] quotes groups by one attribute"):
             project.quotes("staff", by=["grp", "source"])
         with pytest.raises(InputError, match=r"\[E149\] quotes=False leaves"):
@@ -126,3 +128,14 @@ def test_a_closed_project_says_so(tmp_path):
     with pytest.raises(StoreError, match=r"\[E412\]"):
         project.evidence()
     project.close()  # closing again does nothing
+
+
+def test_project_is_reachable_from_the_package_without_importing_it_early():
+    import subprocess
+    import sys
+
+    code = ("import sys, evalnlp; assert 'evalnlp.api' not in sys.modules; "
+            "from evalnlp.api import Project; assert evalnlp.Project is Project; "
+            "assert callable(evalnlp.Project.extract) and callable(evalnlp.Project.evaluate); "
+            "import pytest\ntry:\n    evalnlp.nothing\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -626,7 +626,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "column_twice": "{file}: the column {column!r} appears twice on the {review_sheet} sheet (columns {header} "
                         "and {other}); remove the copy",
     }),
-    "E199": ("the review strategy is not one of the known strategies", {
+    "E199": ("a review option is not one of its known values or is out of range", {
         "strategy": "the strategy must be one of {strategies}; got {strategy!r}",
         "n": "the number of passages to choose must be a positive integer; got {n!r}",
         "theme_index": "theme index {theme} is out of range for {n_themes} themes",

@@ -343,8 +343,10 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable
     if "group" in frame.columns:
         out.insert(len(QUOTE_COLUMNS), "group", frame["group"].to_numpy())
     out["redactions"] = 0
-    out["speaker"] = out["speaker"].map(speaker_text)
-    out["source_ref"] = out["source_ref"].astype(object).where(out["source_ref"].notna(), None)
+    # missing is None in both (not NaN in one and None in the other, whatever pandas infers)
+    out["speaker"] = pd.Series([speaker_text(v) for v in out["speaker"]], index=out.index, dtype=object)
+    out["source_ref"] = pd.Series([v if isinstance(v, str) else None for v in out["source_ref"]], index=out.index,
+                                  dtype=object)
     if redact and len(out):
         from evalnlp.redact import redact_many
 

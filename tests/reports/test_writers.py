@@ -151,7 +151,7 @@ def test_report_html_is_one_self_contained_file(report_store, cb, claims_path, t
     path = write_report(report_store, cb, tmp_path / "report.html", claims=claims_path)
     page = path.read_text(encoding="utf-8")
     check_self_contained(page)
-    for section in ("prevalence", "by-programme", "sentiment", "claims", "quotes", "provenance"):
+    for section in ("prevalence", "by-1-programme", "sentiment", "claims", "quotes", "provenance"):
         assert f'<section id="{section}">' in page
     assert "07700" not in page and "Amelia" not in page
     assert "Leeds Teaching Hospitals" in page  # attribution of a testimonial
@@ -309,3 +309,21 @@ def test_markdown_outputs_show_data_as_the_words_it_is(cli, tmp_path):
     assert "# The staff were kind and &lt;b&gt;caring&lt;/b&gt;" in q_html
     assert "1. The staff were kind and explained *everything*" in q_html
     assert "my_notes_2" in q_html and "&amp;amp; polite" in q_html
+
+
+def test_report_section_ids_made_from_attribute_names_are_valid_and_inert(cli, tmp_path):
+    """A section named after an attribute gets an id of letters, digits and hyphens: a name with spaces, a
+    slash or a quote (which could end the attribute and start markup) never reaches the id as it is."""
+    import re
+
+    path = tmp_path / "in.csv"
+    name = 'site name/x" onmouseover="alert(1)'
+    pd.DataFrame({"rid": ["1", "2"], "feedback": ["The staff were kind to me.", "The wait was far too long."],
+                  name: ["North", "South"]}).to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "feedback", "--id", "rid", "--codebook", "fft").exit_code == 0
+    out = tmp_path / "report.html"
+    assert cli("report", "--by", name, "--output", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    ids = re.findall(r'<section id="([^"]*)"', page)
+    assert "by-1-site-name-x-onmouseover-alert-1" in ids and all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
+    assert 'onmouseover="alert' not in page

@@ -59,6 +59,15 @@ def _truncate(text: str, limit: int = 38) -> str:
 # ---------------------------------------------------------------------------------------- charts
 
 
+def _section_id(prefix: str, name: str) -> str:
+    """A valid, unique HTML id for a section named after data (an attribute): ``prefix`` (unique already) and
+    the name's letters and digits, lower-cased, joined by hyphens (``by-1-site-name``)."""
+    import re
+
+    slug = "-".join(re.findall(r"[^\W_]+", name.casefold()))
+    return f"{prefix}-{slug}" if slug else prefix
+
+
 def _svg_open(chart_id: str, width: float, height: float, title: str) -> list[str]:
     """The opening tag and accessible title of a chart (``title`` already escaped)."""
     return [f'<svg class="chart" id="chart-{chart_id}" role="img" '
@@ -247,9 +256,9 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
                      prevalence_svg(themes) + _table(theme_display(themes).drop(columns=["Best quote"]))))
     if evidence.matrices:
         attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
-        for name, matrix in evidence.matrices.items():
+        for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
             body = (heatmap_svg(matrix, name) if name == attr else "") + _table(matrix_wide(matrix))
-            sections.append((f"by-{name}", f"Themes by {name}", body))
+            sections.append((_section_id(f"by-{i}", name), f"Themes by {name}", body))
     sections.append(("sentiment", "Sentiment by theme", sentiment_svg(themes)))
     if len(evidence.claims):
         sections.append(("claims", "Claims", _claims_html(evidence.claims, evidence.strength_rule)))
@@ -258,8 +267,8 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         sections.append(("notes", "Notes", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in evidence.notes) + "</ul>"))
     prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
     sections.append(("provenance", "Provenance", _table(prov)))
-    toc = "".join(f'<li><a href="#{sid}">{_e(name)}</a></li>' for sid, name, _ in sections)
-    body = "\n".join(f'<section id="{sid}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
+    toc = "".join(f'<li><a href="#{_e(sid)}">{_e(name)}</a></li>' for sid, name, _ in sections)
+    body = "\n".join(f'<section id="{_e(sid)}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
                f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded} documents coded, "
                f"{evidence.segments_coded} passages ({evidence.segments_no_theme} of them, "

@@ -17,7 +17,7 @@ from evalnlp import errors
 from evalnlp.reports._common import atomic_path, claim_quotes_long, claims_flat, provenance_rows
 from evalnlp.tablefile import XLSX_CELL_LIMIT, XLSX_ROW_LIMIT, as_text_cells, xlsx_text, xlsx_too_long
 
-_INSTEAD = "Write the evidence as .md, .html or .json instead, which hold every character."
+_INSTEAD = "Write the evidence as .csv, .md, .docx, .html or .json instead, which hold every character."
 
 _HEADER_FILL = "1F4E79"
 _WRAP_COLUMNS = {"quote", "text", "best_quote", "label", "filters", "Value"}
@@ -96,7 +96,7 @@ def write_evidence_xlsx(evidence, path: str | Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    file = Path(path).name
+    file = str(path)
     _write_frame(wb, "themes", evidence.themes, used, file)
     cut = []  # sheets whose name could not hold their attribute's
     for attr, matrix in evidence.matrices.items():
