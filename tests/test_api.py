@@ -139,3 +139,13 @@ def test_project_is_reachable_from_the_package_without_importing_it_early():
             "assert callable(evalnlp.Project.extract) and callable(evalnlp.Project.evaluate); "
             "import pytest\ntry:\n    evalnlp.nothing\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_json_values_are_read_as_text_as_the_readme_says(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"id":1,"t":"Kind staff here.","a":1}\n{"id":2,"t":"Rude staff there.","a":1.0}\n'
+                    '{"id":3,"t":"Long wait today.","a":"1"}\n{"id":4,"t":"Good food.","a":true}\n', encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.ingest(path, text="t", id="id")
+        docs = project.documents().sort_values("id")
+    assert docs["a"].tolist() == ["1", "1", "1", "true"] and docs["id"].tolist() == ["1", "2", "3", "4"]
