@@ -206,6 +206,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "that is never closed has probably joined the lines after it into this row; close the quote "
                      "and read the file again",
         "xlsx": "row has a value in column {column}, to the right of the header's {width} columns",
+        "csv_after_quote": "a field starts with a quotation mark that closes before the field ends (a field the "
+                           "export did not quote, such as \"Brilliant\" said my mum), so it cannot be read as "
+                           "written; quote the field in the export (or open and save the file in a spreadsheet) "
+                           "and read the file again",
     }),
     "E111": ("the PDF is password-protected", {
         "password": "{file}: the PDF is password-protected, so its text cannot be read. Expected an unprotected PDF; "
@@ -253,11 +257,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E118": ("a document has no text (a scan, or images only)",
              "{file}: no text found: {what}. Expected a document with text; if it is a scan or made of images, run "
              "it through OCR first (e.g. ocrmypdf), or copy the text into a .txt file."),
-    "E119": ("the first rows of a CSV cannot be parsed", {
+    "E119": ("the rows of a CSV cannot be parsed (a quote never closed, a field too long)", {
         "start": "{file}: cannot parse the first rows: {err}. Check the quotes near the start of the file.",
         "later": "{file}: cannot parse the rows after row {number} (the problem ends at line {line_num}): {err}. A "
                  "field longer than {field_limit:,} characters usually means a quote that is never closed; check "
                  "the quotes in or before that row.",
+        "unclosed": "{file}: row {row} opens a quotation mark that is never closed, so every line after it (to line "
+                    "{line_num}, the end of the file) would be read as one field of that row; nothing was stored. "
+                    "Close the quote in row {row} (or, where the export does not quote fields, double it), then "
+                    "read the file again.",
     }),
     "E120": ("export or import was given a file that is not .qdpx or .qdc", {
         "suffix": "export writes a REFI-QDA project (.qdpx) or codebook (.qdc); got {path!r}. Name the file e.g. "

@@ -443,12 +443,37 @@ def test_a_repeated_header_is_recorded_with_the_name_it_was_read_as(tmp_path: Pa
     assert open_tabular(book).tidied == []
 
 
-def test_unclosed_quote_at_end_becomes_visible(tmp_path: Path) -> None:
+def test_a_quote_never_closed_stops_the_file_naming_its_row(tmp_path: Path) -> None:
+    """A quote opened and never closed would make the rest of the file one field: in a middle column (a row of
+    the wrong width) or in the last one (a row of the right width, swallowing every later row). Either way the
+    file is refused, naming the row, and nothing is read from it."""
     path = tmp_path / "q.csv"
     path.write_text('id,text,n\n1,"open,1\n2,b,2\n', encoding="utf-8")
-    rows, _, rejects, n = read_all(open_tabular(path))
-    assert rows == [] and n == 1
-    assert rejects[0][:2] == ("row 1", "E110")
+    with pytest.raises(InputError) as exc:
+        read_all(open_tabular(path))
+    assert code_of(exc) == "E119" and "row 1 opens a quotation mark that is never closed" in str(exc.value)
+    last = tmp_path / "last.csv"
+    rows = ["id,site,text"] + [f"{i},S{i % 3},answer number {i}" for i in range(1, 1001)]
+    rows[10] = '10,S1,"I said ""fine"" but the quote is never closed'
+    last.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for chunk in (7, 50_000):
+        with pytest.raises(InputError) as exc:
+            read_all(open_tabular(last), chunk_size=chunk)
+        assert code_of(exc) == "E119" and "row 10 opens a quotation mark" in str(exc.value)
+
+
+def test_a_field_opened_by_a_quote_that_closes_early_is_a_reject_not_rewritten(tmp_path: Path) -> None:
+    """An export that does not quote its fields, with an answer starting with a quotation: the lenient reading
+    dropped the quotation marks; now that row is a reject saying why, and the others are read as they are."""
+    path = tmp_path / "s.csv"
+    path.write_text('id,text\n1,He said "Brilliant" twice\n2,"Brilliant" was the word he used\n'
+                    '3,"Brilliant" - "kind" - "caring"\n4,"quoted, properly"\n', encoding="utf-8")
+    for chunk in (1, 2, 50_000):
+        rows, locs, rejects, n = read_all(open_tabular(path), chunk_size=chunk)
+        assert n == 4 and [r[1] for r in rows] == ['He said "Brilliant" twice', "quoted, properly"]
+        assert locs == ["row 1", "row 4"]
+        assert [(r[0], r[1]) for r in rejects] == [("row 2", "E110"), ("row 3", "E110")]
+        assert "closes before the field ends" in rejects[0][2]
 
 
 def test_field_too_large_is_e119(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -870,10 +895,11 @@ def test_a_quote_never_closed_is_named_in_the_reject_of_the_row_it_swallowed(tmp
     """An opening quote with no closing one joins the lines after it into one field: that row is a reject whose
     reason says so (it used to say only how many fields the row had); a short ragged row keeps the plain reason."""
     path = tmp_path / "quote.csv"
-    lines = ["id,answer,ward", '1,"Kind staff,W1', *[f"{i},Fine,W{i}" for i in range(2, 8)]]
+    lines = ["id,answer,ward", '1,"Kind staff,W1', *[f"{i},Fine,W{i}" for i in range(2, 8)], '8,Fine","x",W8',
+             "9,Good,W9"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rows, locators, rejects, n = read_all(open_tabular(path))
-    assert rows == [] and n == 1
+    assert rows == [["9", "Good", "W9"]] and n == 2
     (loc, code, reason), = rejects
     assert (loc, code) == ("row 1", "E110") and "runs over 8 lines" in reason and "never closed" in reason
     path.write_text("id,answer,ward\n1,Kind staff\n2,Fine,W2\n", encoding="utf-8")

@@ -65,7 +65,9 @@ class CsvSource(TabularSource):
         return open(self.path, encoding=self.encoding, newline="", errors="strict", buffering=1 << 20)
 
     def _reader(self, fh: TextIO):
-        return csv.reader(fh, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=False)
+        # strict: a field that starts with a quote closing before the field ends, and a quote never closed, are
+        # errors (the lenient reader drops the quotation marks, or reads the rest of the file into the field)
+        return csv.reader(fh, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=True)
 
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
@@ -76,23 +78,47 @@ class CsvSource(TabularSource):
                 if record:
                     break
             number = 0  # data rows read so far
-            try:
-                while True:
-                    chunk = list(islice(records, chunk_size))
-                    if not chunk:
-                        return
+            while True:
+                chunk, done = self._chunk(records, chunk_size, number)
+                if chunk:
                     batch = self._batch(chunk, number)
                     number += batch.n_rows
                     if batch.n_rows:
                         yield batch
+                if done:
+                    return
+
+    def _chunk(self, records, size: int, before: int) -> tuple[list, bool]:
+        """Up to ``size`` records, and whether the file ended. A record the strict reader refuses (a field opened
+        by a quote that closes early) is a :class:`_Fault` in its place; a quote never closed before the end of
+        the file, or a field past the limit, stops the file (E119)."""
+        chunk: list = []
+        while True:
+            want = size - len(chunk)
+            got = len(chunk)
+            try:
+                chunk.extend(islice(records, want))  # (what was read before an error stays in the list)
             except csv.Error as err:
-                raise errors.error("E119", "later", file=self.path.name, number=number, line_num=records.line_num,
-                                   err=err, field_limit=FIELD_LIMIT) from None
+                text = str(err)
+                if "unexpected end of data" in text:
+                    row = before + sum(1 for r in chunk if r) + 1
+                    raise errors.error("E119", "unclosed", file=self.path.name, row=row,
+                                       line_num=records.line_num) from None
+                if "field larger than field limit" in text:
+                    raise errors.error("E119", "later", file=self.path.name, number=before + len(chunk),
+                                       line_num=records.line_num, err=err, field_limit=FIELD_LIMIT) from None
+                chunk.append(_Fault(text))
+                if len(chunk) >= size:
+                    return chunk, False
+                continue
+            return chunk, len(chunk) - got < want
 
     def _batch(self, records: list[list[str]], before: int) -> Batch:
-        """Rows ``before + 1 ...`` from parsed records (blank lines, parsed as ``[]``, are skipped)."""
+        """Rows ``before + 1 ...`` from parsed records (blank lines, parsed as ``[]``, are skipped; a
+        :class:`_Fault` is a row that is rejected)."""
         width = len(self.columns)
-        if list(map(len, records)).count(width) == len(records):  # the common case: every row is whole
+        faults = any(isinstance(r, _Fault) for r in records)
+        if not faults and list(map(len, records)).count(width) == len(records):  # the common case: all whole
             locators = [f"row {n}" for n in range(before + 1, before + len(records) + 1)]
             return make_batch(self.columns, records, locators, [])
         rows: list[list[str]] = []
@@ -100,6 +126,10 @@ class CsvSource(TabularSource):
         rejects: list[Reject] = []
         number = before
         for record in records:
+            if isinstance(record, _Fault):
+                number += 1
+                rejects.append((f"row {number}", "E110", errors.message("E110", "csv_after_quote")))
+                continue
             if not record:
                 continue
             number += 1
@@ -113,6 +143,15 @@ class CsvSource(TabularSource):
                           if lines > 2 else errors.message("E110", "csv", fields=fields, width=width))
                 rejects.append((f"row {number}", "E110", reason))
         return make_batch(self.columns, rows, locators, rejects)
+
+
+class _Fault:
+    """A record the strict CSV reader refused (its error text): the row is rejected, not read differently."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: str):
+        self.error = error
 
 
 def open_csv(path: Path, fmt: str) -> CsvSource:
@@ -140,6 +179,11 @@ def _header_and_first_row(source: CsvSource) -> tuple[list[str], bool]:
             header = next((r for r in records if r), None)
             has_data = next((True for r in records if r), False)
         except csv.Error as err:
+            if "unexpected end of data" in str(err):  # the header or the first row opens a quote never closed
+                raise errors.error("E119", "unclosed", file=source.path.name, row=1 if header else 0,
+                                   line_num=records.line_num) from None
+            if "expected after" in str(err) and header is not None:
+                return header, True  # the first row is a reject of its own (E110), read with the others
             raise errors.error("E119", "start", file=source.path.name, err=err) from None
     if header is None:  # only blank lines, which the empty-file check has already ruled out
         header = []
