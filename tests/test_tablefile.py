@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from evalnlp.tablefile import write_table
+from evalnlp.tablefile import write_table, write_table_pages
 
 
 @pytest.mark.parametrize("ext", [".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json"])
@@ -133,3 +133,24 @@ def test_a_cell_too_long_for_a_workbook_is_named_by_its_input_row(tmp_path) -> N
     message = str(info.value)
     assert info.value.code == "E178" and "column 'comment', row 2 (long.csv, row 3)" in message
     assert str(target) in message and not target.exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_a_carriage_return_inside_a_value_reads_back_in_its_row(tmp_path, suffix):
+    """A lone CR (or a CR LF) inside a value is quoted, so a CSV reader reads the rows back as written; files
+    without one keep plain LF line ends."""
+    import csv
+
+    frame = pd.DataFrame({"id": ["1", "2"], "text": ["first line\rsecond line", "plain\r\nwindows"]})
+    for pages in (False, True):
+        path = tmp_path / f"out{int(pages)}{suffix}"
+        if pages:
+            write_table_pages(iter([frame.iloc[:1], frame.iloc[1:]]), path)
+        else:
+            write_table(frame, path)
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh, delimiter="\t" if suffix == ".tsv" else ","))
+        assert rows == [["id", "text"], ["1", "first line\rsecond line"], ["2", "plain\r\nwindows"]]
+    plain = tmp_path / f"plain{suffix}"
+    write_table(pd.DataFrame({"id": ["1"], "text": ["no returns"]}), plain)
+    assert b"\r" not in plain.read_bytes()

@@ -39,7 +39,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
                          f"{names!r}. Make them with evalnlp.columns.beside_input or unique_names")
     with atomic_path(target) as tmp:
         if suffix in (".csv", ".tsv"):
-            frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8")
+            frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8",
+                         lineterminator=csv_line_end(frame))
         elif suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
@@ -94,9 +95,30 @@ def write_table_pages(pages, path: str | Path) -> Path:
                     frame.to_json(tmp, orient="records", lines=True, force_ascii=False, mode="w" if first else "a")
                 else:
                     frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8",
-                                 header=first, mode="w" if first else "a")
+                                 header=first, mode="w" if first else "a", lineterminator=csv_line_end(frame))
                 first = False
     return target
+
+
+def csv_line_end(frame: pd.DataFrame) -> str:
+    """The line end to write ``frame`` as CSV with: ``\n``, or ``\r\n`` when a text value (or column name) holds a
+    carriage return. A CSV writer quotes a field only for the characters of its line end (and the delimiter and
+    quote), so a lone CR in a field written under ``\n`` line ends would be bare, and readers split the row
+    there; under ``\r\n`` the field is quoted and reads back whole."""
+    def has_cr(values) -> bool:
+        return any(isinstance(v, str) and "\r" in v for v in values)
+
+    if has_cr(frame.columns):
+        return "\r\n"
+    for _, col in frame.items():
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            try:
+                if col.str.contains("\r", regex=False, na=False).any():
+                    return "\r\n"
+            except AttributeError:  # not text after all
+                if has_cr(col):
+                    return "\r\n"
+    return "\n"
 
 
 def _write_parquet_direct(pages, target: Path, parts: Path) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalnlp import errors
+from evalnlp.tablefile import csv_line_end
 from evalnlp.reports._common import (
     atomic_path,
     claim_quotes_long,
@@ -54,7 +55,7 @@ def _suffix(path: str | Path, allowed: tuple[str, ...], what: str) -> str:
 
 def _write_csv(df: pd.DataFrame, path: Path) -> Path:
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        df.to_csv(tmp, index=False, lineterminator=csv_line_end(df), encoding="utf-8")
     return path
 
 
