@@ -958,3 +958,25 @@ def test_xlsx_text_round_trips_through_workbook_escapes(tmp_path: Path) -> None:
     book.save(other)
     got, _, _, _ = read_all(open_tabular(other))
     assert [r[0] for r in got] == ["A", "_x0041_", "😀", "_xD800_ alone", "no escape"]
+
+
+def test_a_json_key_with_spaces_around_it_is_read_as_a_header_is(tmp_path: Path) -> None:
+    """``"text "`` in one object and ``"text"`` in others are one column, as a CSV header with spaces is; an
+    object holding both keeps both (the tidied one as ``text.1``); nested keys are left as they are."""
+    lines = ['{"id": 1, "text": "first answer"}', '{"id": 2, "text ": "second answer", "n": {" a ": 1}}',
+             '{"id": 3, "text": "a", " text": "b"}']
+    jsonl = tmp_path / "k.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    array = tmp_path / "k.json"
+    array.write_text("[" + ",".join(lines) + "]", encoding="utf-8")
+    for path in (jsonl, array):
+        src = open_tabular(path)
+        assert src.columns == ["id", "text", "n", "text.1"]
+        assert src.tidied == [("text ", "text")] and (" text", "text.1") in src.renamed
+        rows, _, rejects, n = read_all(src, chunk_size=2)
+        assert n == 3 and rejects == []
+        assert [r[:2] for r in rows] == [["1", "first answer"], ["2", "second answer"], ["3", "a"]]
+        assert rows[1][2] == '{" a ": 1}' and rows[2][3] == "b"
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text('{"id": 1, "text": "x"}\n', encoding="utf-8")
+    assert open_tabular(plain).tidied == []

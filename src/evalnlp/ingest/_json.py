@@ -5,7 +5,8 @@ JSON: a top-level array of objects, or an object holding exactly one array of ob
 however long the array. Opening makes one full pass that checks the syntax (E112 with line and column),
 checks every element is an object (E113) and collects the column names: every key, in order of first
 appearance. Nested values are kept as JSON text. A key repeated within one object keeps both values: the
-later one under ``key.1`` (``key.2``, ...), as a repeated table header does, and is listed in ``renamed``.
+later one under ``key.1`` (``key.2``, ...), as a repeated table header does, and is listed in ``renamed``. A row
+object's key with spaces around it is read without them, as a table header is (listed in ``tidied``).
 
 JSON Lines (``.jsonl``, ``.ndjson``): one object per line; blank lines are skipped. A line that is not valid
 JSON (E116) or not an object (E117) is a reject, so one bad line does not lose the rest; a file with no
@@ -57,6 +58,37 @@ def _unique_keys(pairs: list[tuple[str, Any]], renamed: dict[tuple[str, str], No
                 renamed[(key, new)] = None
             key = new
         out[key] = value
+    return out
+
+
+def _tidy(obj: dict, tidied: dict[tuple[str, str], None] | None = None,
+          renamed: dict[tuple[str, str], None] | None = None) -> dict:
+    """A row object with its keys read as table headers are: without the spaces around them (``"text "`` is
+    ``text``). A key that already reads as written keeps its name; a tidied key whose name the object already
+    has becomes ``name.1`` (``.2``, ...). Each change is noted in ``tidied`` (or, for a clash, ``renamed``).
+    Objects whose keys need nothing are returned as they are (the common case costs one look at each key)."""
+    if not any(k[:1].isspace() or k[-1:].isspace() for k in obj):
+        return obj
+    out = {}
+    later = []
+    for k, v in obj.items():
+        name = k.strip()
+        if name == k or not name:  # as written (a key of spaces only stays as it is)
+            out[k] = v
+        else:
+            later.append((k, name, v))
+    for k, name, v in later:
+        new = name
+        if new in out:
+            n = 1
+            while f"{name}.{n}" in out or f"{name}.{n}" in obj:
+                n += 1
+            new = f"{name}.{n}"
+            if renamed is not None:
+                renamed[(k, new)] = None
+        elif tidied is not None:
+            tidied[(k, new)] = None
+        out[new] = v
     return out
 
 
@@ -230,6 +262,10 @@ class _ArrayInfo:
     objects: bool = True
     first_bad: str = ""
     keys: dict[str, None] = field(default_factory=dict)
+    tidied: dict[tuple[str, str], None] = field(default_factory=dict)  # keys read without spaces (see _tidy)
+    clashes: dict[tuple[str, str], None] = field(default_factory=dict)  # tidied keys an object already had
+    raw: dict[str, None] = field(default_factory=dict)  # every key as written
+    spaced: set[str] = field(default_factory=set)  # the keys with spaces around them
 
     def add(self, index: int, item: Any) -> None:
         self.count += 1
@@ -240,8 +276,13 @@ class _ArrayInfo:
             self.first_bad = f"element {index + 1} is {_kind(item)}"
             self.keys = {}
             return
-        keys = self.keys
         for k in item:
+            if k not in self.raw:
+                self.raw[k] = None
+                if k[:1].isspace() or k[-1:].isspace():
+                    self.spaced.add(k)
+        keys = self.keys
+        for k in (_tidy(item, self.tidied, self.clashes) if self.spaced and not self.spaced.isdisjoint(item) else item):
             if k not in keys:
                 keys[k] = None
 
@@ -250,6 +291,7 @@ class JsonSource(TabularSource):
     """A JSON file; ``key`` names the member holding the array when the top level is an object."""
 
     key: str | None = None
+    spaced: frozenset[str] = frozenset()  # the row objects' keys with spaces around them (see _tidy)
 
     def _stream(self, fh: TextIO) -> Iterator[Any]:
         sc = _Scanner(fh, self.path.name)
@@ -268,7 +310,9 @@ class JsonSource(TabularSource):
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
         with open(self.path, encoding=self.encoding) as fh:
-            records = ((number, obj, None) for number, obj in enumerate(self._stream(fh), start=1))
+            spaced = self.spaced
+            records = ((number, _tidy(obj) if spaced and not spaced.isdisjoint(obj) else obj, None)
+                       for number, obj in enumerate(self._stream(fh), start=1))
             yield from _batches(records, self.columns, _may_hold_surrogates(self.path, self.encoding), chunk_size)
 
 
@@ -297,7 +341,9 @@ def open_json(path: Path) -> JsonSource:
         raise errors.error("E104", "json", file=name, where=where)
     source = JsonSource(path, "json", list(info.keys), encoding=encoding)
     source.key = key
-    source.renamed = list(renamed)
+    source.renamed = list(renamed) + list(info.clashes)
+    source.tidied = list(info.tidied)
+    source.spaced = frozenset(k for k in info.spaced if k.strip())
     return source
 
 
@@ -350,10 +396,15 @@ def _surrogate_problem(columns: list[str], row: list[str | None]) -> tuple[str, 
 class JsonlSource(TabularSource):
     """A JSON Lines file."""
 
+    spaced: frozenset[str] = frozenset()  # the row objects' keys with spaces around them (see _tidy)
+
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
         with open(self.path, encoding=self.encoding) as fh:
-            records = ((number, obj, problem) for number, _line, obj, problem in _jsonl_records(fh))
+            spaced = self.spaced
+            records = ((number, _tidy(obj) if spaced and obj is not None and not spaced.isdisjoint(obj) else obj,
+                        problem)
+                       for number, _line, obj, problem in _jsonl_records(fh))
             yield from _batches(records, self.columns, _may_hold_surrogates(self.path, self.encoding), chunk_size)
 
 
@@ -409,6 +460,10 @@ def open_jsonl(path: Path, fmt: str) -> JsonlSource:
     name = path.name
     keys: dict[str, None] = {}
     renamed: dict[tuple[str, str], None] = {}
+    tidied: dict[tuple[str, str], None] = {}
+    clashes: dict[tuple[str, str], None] = {}
+    raw: dict[str, None] = {}
+    spaced: set[str] = set()
     good = 0
     first_problem: tuple[int, tuple[str, str]] | None = None
     with open(path, encoding=encoding) as fh:
@@ -418,6 +473,11 @@ def open_jsonl(path: Path, fmt: str) -> JsonlSource:
                 continue
             good += 1
             for k in obj:
+                if k not in raw:
+                    raw[k] = None
+                    if k[:1].isspace() or k[-1:].isspace():
+                        spaced.add(k)
+            for k in (_tidy(obj, tidied, clashes) if spaced and not spaced.isdisjoint(obj) else obj):
                 if k not in keys:
                     keys[k] = None
     if not good:
@@ -427,5 +487,7 @@ def open_jsonl(path: Path, fmt: str) -> JsonlSource:
             raise errors.error("E112", "jsonl", file=name, reason=reason)
         raise errors.error("E113", "jsonl", file=name, reason=reason)
     source = JsonlSource(path, fmt, list(keys), encoding=encoding)
-    source.renamed = list(renamed)
+    source.renamed = list(renamed) + list(clashes)
+    source.tidied = list(tidied)
+    source.spaced = frozenset(k for k in spaced if k.strip())
     return source
