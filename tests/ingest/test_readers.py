@@ -980,3 +980,18 @@ def test_a_json_key_with_spaces_around_it_is_read_as_a_header_is(tmp_path: Path)
     plain = tmp_path / "plain.jsonl"
     plain.write_text('{"id": 1, "text": "x"}\n', encoding="utf-8")
     assert open_tabular(plain).tidied == []
+
+
+def test_json_nested_too_deeply_is_a_numbered_error_or_a_rejected_line(tmp_path: Path) -> None:
+    deep = "[" * 3000 + "]" * 3000
+    doc = tmp_path / "deep.json"
+    doc.write_text('[{"id": 1, "text": "ok", "meta": ' + deep + "}]", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_all(open_tabular(doc))
+    assert code_of(exc) == "E112" and "nested too deeply" in str(exc.value)
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text('{"id": 1, "text": "kept"}\n{"id": 2, "text": "x", "meta": ' + deep + '}\n'
+                     '{"id": 3, "text": "kept too"}\n', encoding="utf-8")
+    rows, locs, rejects, n = read_all(open_tabular(lines))
+    assert n == 3 and [r[1] for r in rows] == ["kept", "kept too"]
+    assert [(r[0], r[1]) for r in rejects] == [("row 2", "E116")] and "nested too deeply" in rejects[0][2]

@@ -177,6 +177,9 @@ class _Scanner:
         while True:
             try:
                 obj, end = self._decoder.raw_decode(self._buf, self._pos)
+            except RecursionError:  # nested deeper than Python's JSON decoder goes
+                raise self.error("a value is nested too deeply (lists or objects inside one another about a "
+                                 "thousand times) to be read") from None
             except json.JSONDecodeError as err:
                 cut = len(self._buf) - err.pos <= _TAIL or err.msg.startswith("Unterminated string")
                 if cut and self._more(size):
@@ -446,6 +449,10 @@ def _jsonl_records(fh: TextIO, decoder: json.JSONDecoder = _DECODER
             obj = loads(line)
         except json.JSONDecodeError as err:
             yield number, lineno, None, ("E116", errors.message("E116", line=lineno, error=err.msg, column=err.colno))
+            continue
+        except RecursionError:  # nested deeper than Python's JSON decoder goes
+            yield number, lineno, None, ("E116", errors.message(
+                "E116", line=lineno, error="a value is nested too deeply to be read", column=1))
             continue
         if type(obj) is not dict:
             yield number, lineno, None, ("E117", errors.message("E117", line=lineno, kind=_kind(obj)))
