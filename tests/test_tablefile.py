@@ -53,6 +53,17 @@ def test_xlsx_keeps_control_characters_as_escapes(tmp_path):
     assert frame.loc[0, "comment\x0b"] == "line one\x0bline two"  # the caller's frame is untouched
 
 
+def test_xlsx_escapes_the_two_noncharacters_xml_cannot_hold_and_reads_them_back(tmp_path):
+    """U+FFFE and U+FFFF are not XML characters either: escaped like control characters (no traceback from the
+    XML writer), and evalnlp's reader gives them back."""
+    from evalnlp.ingest.readers import open_tabular
+
+    frame = pd.DataFrame({"id": ["1"], "text": ["odd \ufffe and \uffff here"]})
+    out = write_table(frame, tmp_path / "odd.xlsx")
+    (batch,) = list(open_tabular(out).batches())
+    assert batch.frame["text"].tolist() == ["odd \ufffe and \uffff here"]
+
+
 def test_parquet_written_page_by_page_keeps_every_value_whatever_each_page_holds(tmp_path):
     """A column empty in one page and filled in the next keeps its values; one that is a number in one page
     and text in the next becomes text; a column of floats stays numeric."""

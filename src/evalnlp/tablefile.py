@@ -228,7 +228,7 @@ def _input_place(frame: pd.DataFrame, row: int) -> str:
     return ""
 
 
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not XML 1.0 characters
 
 
 def xlsx_text(value):
