@@ -995,3 +995,38 @@ def test_json_nested_too_deeply_is_a_numbered_error_or_a_rejected_line(tmp_path:
     rows, locs, rejects, n = read_all(open_tabular(lines))
     assert n == 3 and [r[1] for r in rows] == ["kept", "kept too"]
     assert [(r[0], r[1]) for r in rejects] == [("row 2", "E116")] and "nested too deeply" in rejects[0][2]
+
+
+def test_docx_text_word_shows_is_read_also_inside_insertions_controls_fields_and_nested_tables(tmp_path):
+    """Text Word shows in a paragraph is read whatever wraps its runs (a tracked insertion, an inline content
+    control, a field's result, a hyperlink); deleted text is not; a table inside a cell is read into the cell."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from evalnlp.ingest._documents import read_docx
+
+    doc = docx.Document()
+    p = doc.add_paragraph("The course reached ")
+    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="A"><w:r><w:delText>some </w:delText></w:r>'
+                          "</w:del>"))
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="A"><w:r><w:t xml:space="preserve">over 500 '
+                          "</w:t></w:r></w:ins>"))
+    p.add_run("nurses in 2023.")
+    q = doc.add_paragraph("Programme: ")
+    q._p.append(parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent><w:r><w:t>Leading Together</w:t></w:r>'
+                          "</w:sdtContent></w:sdt>"))
+    q._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>, page 7</w:t></w:r>'
+                          "</w:fldSimple>"))
+    plain = doc.add_paragraph("Plain text with a tab\there.")
+    t = doc.add_table(rows=1, cols=2)
+    t.cell(0, 0).text = "North"
+    t.cell(0, 1).text = "Outer cell text"
+    t.cell(0, 1).add_table(rows=1, cols=1).cell(0, 0).text = "Nested table text"
+    path = tmp_path / "tracked.docx"
+    doc.save(path)
+    texts = {p.locator: p.text for p in read_docx(path)}
+    assert texts["paragraph 1"] == "The course reached over 500 nurses in 2023."
+    assert texts["paragraph 2"] == "Programme: Leading Together, page 7"
+    assert texts["paragraph 3"] == plain.text == "Plain text with a tab\there."
+    assert texts["table 1 row 1 cell 2"].startswith("Outer cell text\nNested table text")

@@ -3,7 +3,8 @@
 - TXT / Markdown: paragraphs are blocks of lines separated by blank lines (``"paragraph 4"``, counting
   paragraphs with text); the text keeps its line breaks (as ``\\n``).
 - DOCX: body paragraphs with text, in document order (``"paragraph 4"``), and table cells with text
-  (``"table 2 row 3 cell 1"``, 1-based, a merged cell once); content controls are read through.
+  (``"table 2 row 3 cell 1"``, 1-based, a merged cell once, a table inside it read into it); content controls,
+  tracked insertions, field results and hyperlinks are read through, deleted text is not.
 - PDF: the text of every page (``"page 2"``); a page without text is still returned, with empty text, so it
   is accounted for. A PDF with no text at all (a scan) is an error (E118).
 """
@@ -80,6 +81,33 @@ def _blocks(container: Any, parent: Any) -> Iterator[Any]:
                 yield from _blocks(content, parent)
 
 
+def _paragraph_text(paragraph: Any) -> str:
+    """A paragraph's text as Word shows it: every run's text in order, also the runs inside tracked insertions,
+    inline content controls, fields (their results, not their codes), hyperlinks and smart tags (the paragraph's
+    own ``text`` reads only its direct runs and hyperlinks, and lost the others). Deleted text is not read (a
+    deleted run holds ``w:delText``); nor are text boxes, which are drawings."""
+    runs = paragraph._p.xpath("./descendant::w:r[not(ancestor::w:txbxContent)]")
+    return "".join(r.text for r in runs)
+
+
+def _cell_text(cell: Any) -> str:
+    """A table cell's text: its paragraphs, and the cells of any table inside it, one per line."""
+    from docx.table import Table
+
+    lines = []
+    for block in _blocks(cell._tc, cell):
+        if isinstance(block, Table):
+            seen: set[Any] = set()
+            for row in block.rows:
+                for inner in row.cells:
+                    if inner._tc not in seen:
+                        seen.add(inner._tc)
+                        lines.append(_cell_text(inner))
+        else:
+            lines.append(_paragraph_text(block))
+    return "\n".join(lines)
+
+
 def _table_passages(table: Any, number: int) -> list[Passage]:
     out = []
     seen: set[Any] = set()  # holding the elements keeps lxml's proxies, so identity is stable
@@ -88,7 +116,7 @@ def _table_passages(table: Any, number: int) -> list[Passage]:
             if cell._tc in seen:  # a merged cell repeats across the grid
                 continue
             seen.add(cell._tc)
-            text = cell.text
+            text = _cell_text(cell)
             if text.strip():
                 out.append(Passage(f"table {number} row {r} cell {c}", text))
     return out
@@ -115,7 +143,7 @@ def read_docx(path: Path) -> list[Passage]:
             n_tab += 1
             passages.extend(_table_passages(block, n_tab))
         else:
-            text = block.text
+            text = _paragraph_text(block)
             if text.strip():
                 n_par += 1
                 passages.append(Passage(f"paragraph {n_par}", text))
