@@ -477,6 +477,23 @@ def test_a_newer_export_without_ids_whose_rows_moved_is_pointed_out(cli, tmp_pat
     assert "give --id COL" in " ".join(moved.output.split())
 
 
+def test_a_file_read_again_with_an_id_after_a_read_without_one_is_pointed_out(cli, tmp_path):
+    """Read first without --id (rows known by their place), then with it: every answer is stored again under
+    its id and evidence would count both; the user is told. A newer export read with the same --id, adding
+    respondents, is not flagged."""
+    path = tmp_path / "f.csv"
+    path.write_text("id,comment\n101,Staff lovely\n102,Parking bad\n103,Waited an hour\n", encoding="utf-8")
+    assert cli("ingest", str(path), "--text", "comment").exit_code == 0
+    switched = cli("ingest", str(path), "--text", "comment", "--id", "id")
+    said = " ".join(switched.output.split())
+    assert switched.exit_code == 0 and "3 of its 3 new rows repeat answers" in said
+    assert "under other locators (without --id, or with another id column)" in said
+    path.write_text("id,comment\n101,Staff lovely\n102,Parking bad\n103,Waited an hour\n104,Food cold\n"
+                    "105,Kind nurses\n", encoding="utf-8")
+    more = cli("ingest", str(path), "--text", "comment", "--id", "id")
+    assert more.exit_code == 0 and "repeat answers" not in more.output
+
+
 def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
     which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""

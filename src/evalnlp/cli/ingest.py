@@ -63,7 +63,12 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                    else f"a {f.format.upper()} file has no sheets")
             info(ctx, f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
                       f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
-        if f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
+        if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
+            info(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
+                      "holds from an earlier read of this file under other locators (without --id, or with "
+                      "another id column): they are stored again under their ids, and evidence counts both. Read "
+                      "a file the same way each time (into a new store, to change how its rows are known)")
+        elif f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
             info(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                       "place, so rows added or removed above others store those again (and evidence counts both); "

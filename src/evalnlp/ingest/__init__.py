@@ -48,6 +48,9 @@ class FileReport:
     #: new documents (read without ``--id``) whose answer the store already held from an earlier read of the
     #: file at another row: a row is known by its place, so rows moved by an insertion above are stored again
     n_moved: int = 0
+    #: ``n_moved`` was counted on a read with ``--id``: the earlier read stored those answers under other
+    #: locators (row numbers, read without an id, or another id column)
+    moved_with_id: bool = False
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -243,8 +246,9 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         if progress:
             progress(batch.n_rows)
     store.forget_seen()  # the file is read: its rows' identities need not take the store's memory any longer
-    if not opts.id and report.n_new:
+    if report.n_new:  # (with --id too: a file read before without one, or with another id column)
         report.n_moved = store.repeated_elsewhere(source, run_id)
+        report.moved_with_id = bool(opts.id)
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
     return report
 
