@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from evalnlp.errors import InputError
 from evalnlp.ingest import _csv, _json, _text
 from evalnlp.ingest._cells import cell_to_str, unique_names
-from evalnlp.ingest._text import _UTF8_CHAR_RE
+from evalnlp.ingest._text import _UTF8_EVIDENCE_RE
 from evalnlp.ingest.readers import (
     NARRATIVE,
     TABULAR,
@@ -824,7 +824,7 @@ def _check_round_trip(table: list[list[str]], encoding: str, delimiter: str, ter
         data = path.read_bytes()
         if encoding == "cp1252":  # Windows-1252 text that starts like UTF-8 is read as UTF-8 (or refused as mixed),
             assume(not _starts_as_utf8(data))  # and one that holds a UTF-8 character after it is refused as mixed
-            assume(not _UTF8_CHAR_RE.search(data))
+            assume(not _UTF8_EVIDENCE_RE.search(data))
         src = open_tabular(path)
         if len(table[0]) > 1:
             assert src.delimiter == delimiter
@@ -836,12 +836,13 @@ def _check_round_trip(table: list[list[str]], encoding: str, delimiter: str, ter
 
 
 def _starts_as_utf8(data: bytes) -> bool:
-    """True if the bytes before the first invalid UTF-8 byte (or all of them) hold non-ASCII characters."""
+    """True if the bytes decode as UTF-8 and are not ASCII, or those before the first invalid UTF-8 byte hold a
+    sequence that is evidence of UTF-8 (see ``_UTF8_EVIDENCE_RE``)."""
     try:
         data.decode("utf-8")
         return not data.isascii()
     except UnicodeDecodeError as err:
-        return not data[: err.start].isascii()
+        return bool(_UTF8_EVIDENCE_RE.search(data[: err.start]))
 
 
 @given(table=_tables(_CELL_UTF8), encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be+bom"]),
@@ -1030,3 +1031,21 @@ def test_docx_text_word_shows_is_read_also_inside_insertions_controls_fields_and
     assert texts["paragraph 2"] == "Programme: Leading Together, page 7"
     assert texts["paragraph 3"] == plain.text == "Plain text with a tab\there."
     assert texts["table 1 row 1 cell 2"].startswith("Outer cell text\nNested table text")
+
+
+def test_windows_1252_with_a_capital_or_sharp_s_before_a_curly_quote_is_not_taken_for_mixed(tmp_path: Path) -> None:
+    """"Spaß“" in Windows-1252 is DF 93, which is also a valid (rare) UTF-8 character: such pairs are not taken
+    as evidence of UTF-8, so the file is read as the Windows-1252 it is; a real UTF-8 character beside a
+    Windows-1252 byte is still refused as mixed."""
+    path = tmp_path / "de.csv"
+    path.write_bytes(b"id,text\n1,Es hat viel Spa\xdf\x93 gemacht \x84wirklich\x93.\n2,Gr\xfc\xdfe \xc9\x85 und \xdf\x97\n")
+    src = open_tabular(path)
+    assert src.encoding == "cp1252"
+    rows, _, rejects, _ = read_all(src)
+    assert [r[1] for r in rows] == ["Es hat viel Spa\u00df\u201c gemacht \u201ewirklich\u201c.",
+                                   "Gr\u00fc\u00dfe \u00c9\u2026 und \u00df\u2014"] and rejects == []
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(b"id,text\n1,caf\xc3\xa9\n2,na\xefve\n")
+    with pytest.raises(InputError) as exc:
+        open_tabular(mixed)
+    assert code_of(exc) == "E106"

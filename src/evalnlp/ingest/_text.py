@@ -35,9 +35,14 @@ _CP1252_UNDEFINED_RE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # A well-formed UTF-8 character of two to four bytes (not a C1 control, which no text holds). In a file read as
 # Windows-1252 it means that part of the file was saved as UTF-8: read as Windows-1252 it would become two or
 # three other characters ("Â£" for "£"). Windows-1252 text rarely holds these pairs ("Ã" before "©", say).
-_UTF8_CHAR_RE = re.compile(rb"\xc2[\xa0-\xbf]|[\xc3-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-                           rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-                           rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+#: The UTF-8 sequences that are evidence of UTF-8 in a file that also holds a byte UTF-8 cannot read. Two bytes
+#: from C4-DF followed by 80-9F are left out: in Windows-1252 they are a capital accented letter (or ß) followed
+#: by a curly quote, dash or ellipsis ("Spaß“", "É…"), common in real text, while as UTF-8 they are rare letters
+#: (U+0100-U+07FF with a low continuation byte).
+_UTF8_EVIDENCE_RE = re.compile(rb"\xc2[\xa0-\xbf]|\xc3[\x80-\xbf]|[\xc4-\xdf][\xa0-\xbf]"
+                               rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                               rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                               rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32")
 
 
@@ -189,12 +194,12 @@ def _detect(head: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         err = exc
         utf8_detail = f"byte 0x{head[err.start]:02x} at offset {err.start} is not UTF-8"
-    if not head[: err.start].isascii() and not head.startswith(codecs.BOM_UTF8):
+    if _UTF8_EVIDENCE_RE.search(head[: err.start]) and not head.startswith(codecs.BOM_UTF8):
         where = f"byte 0x{head[err.start]:02x} at offset {err.start} (line {_line_of(head, err.start, 0)})"
         raise _mixed(name, where)
     bad = _CP1252_UNDEFINED_RE.search(head)
     if bad is None:
-        utf8 = _UTF8_CHAR_RE.search(head, err.start)
+        utf8 = _UTF8_EVIDENCE_RE.search(head, err.start)
         if utf8 is not None:
             where = f"offset {utf8.start()} (line {_line_of(head, utf8.start(), 0)})"
             raise _mixed_after(name, f"byte 0x{head[err.start]:02x} at offset {err.start} "
@@ -284,7 +289,7 @@ class _Validator:
             tail = b"" if carry else self._tail
             joined = tail + data
             self._tail = data[-3:]
-            utf8 = _UTF8_CHAR_RE.search(joined)
+            utf8 = _UTF8_EVIDENCE_RE.search(joined)
             if utf8 is not None:
                 pos = utf8.start()
                 line = _line_of(joined, pos, self.lines - tail.count(b"\n"))
@@ -307,8 +312,8 @@ class _Validator:
             # positions count the pending bytes, and follow the byte-order mark the utf-8-sig decoder removed
             data = pending + chunk
             pos = err.start + (3 if self.encoding == "utf-8-sig" and self.offset == 0 else 0)
-            if self.encoding == "utf-8" and not self.non_ascii and data[:pos].isascii():
-                self.encoding = "cp1252"  # plain ASCII so far, then a Windows-1252 byte
+            if self.encoding == "utf-8" and not self.non_ascii and not _UTF8_EVIDENCE_RE.search(data[:pos]):
+                self.encoding = "cp1252"  # no UTF-8 so far (as far as the bytes can tell), then a Windows-1252 byte
                 self.first_cp1252 = (f"byte 0x{data[pos]:02x} at offset {self.offset - len(pending) + pos} "
                                      f"(line {_line_of(data, pos, self.lines)})")
                 self._decoder = None
@@ -319,8 +324,8 @@ class _Validator:
                 raise _undecodable(self.name, f"the file starts with a UTF-8 byte-order mark but {where} "
                                               "is not UTF-8") from None
             raise _mixed(self.name, where) from None
-        if not self.non_ascii and not text.isascii():
-            self.non_ascii = True
+        if not self.non_ascii and not text.isascii() and _UTF8_EVIDENCE_RE.search(pending + chunk):
+            self.non_ascii = True  # (UTF-8 beyond doubt: see _UTF8_EVIDENCE_RE)
         return b""
 
 
