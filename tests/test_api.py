@@ -148,4 +148,4 @@ def test_json_values_are_read_as_text_as_the_readme_says(tmp_path):
     with evalnlp.open(tmp_path / "p.duckdb") as project:
         project.ingest(path, text="t", id="id")
         docs = project.documents().sort_values("id")
-    assert docs["a"].tolist() == ["1", "1", "1", "true"] and docs["id"].tolist() == ["1", "2", "3", "4"]
+    assert docs["a"].tolist() == ["1", "1.0", "1", "true"] and docs["id"].tolist() == ["1", "2", "3", "4"]

@@ -595,7 +595,7 @@ def test_json_array_round_trip(tmp_path: Path) -> None:
     src = open_tabular(path)
     assert src.columns == ["id", "text", "score", "tags", "meta", "ok"]
     rows, locators, rejects, n = read_all(src, chunk_size=2)
-    assert rows == [["1", SAMPLE, "2", None, None, None],
+    assert rows == [["1", SAMPLE, "2.0", None, None, None],  # a number as the file writes it
                     ["2", "", None, '["a", "b"]', None, None],
                     [None, "nested", None, None, '{"k": [1, {"z": true}]}', "false"]]
     assert locators == ["row 1", "row 2", "row 3"] and rejects == [] and n == 3
@@ -1049,3 +1049,11 @@ def test_windows_1252_with_a_capital_or_sharp_s_before_a_curly_quote_is_not_take
     with pytest.raises(InputError) as exc:
         open_tabular(mixed)
     assert code_of(exc) == "E106"
+
+
+def test_json_numbers_are_read_as_the_file_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "n.jsonl"
+    path.write_text('{"id": 1, "t": "Kind staff.", "a": 1.10, "b": 1e5, "c": -0.0, "d": 12345678901234567890.5, '
+                    '"e": 3, "f": NaN}\n', encoding="utf-8")
+    rows, _, _, _ = read_all(open_tabular(path))
+    assert rows == [["1", "Kind staff.", "1.10", "1e5", "-0.0", "12345678901234567890.5", "3", None]]

@@ -10,6 +10,7 @@ value                         text
 ``True`` / ``False``          ``"true"`` / ``"false"``
 int, integral float           ``"3"`` (no ``.0``; floats only below 2**53 in magnitude)
 other float                   ``repr``: ``"2.5"``, ``"1e+20"``, ``"inf"``
+a JSON number with a fraction  as written in the file: ``"1.10"``, ``"1e5"``, ``"-0.0"``
 datetime at midnight          ISO date ``"2024-01-05"``
 other datetime, date, time    ISO 8601 ``"2024-01-05T10:30:00"``
 Decimal                       ``str`` (as written)
@@ -52,7 +53,22 @@ def _float_to_str(value: float) -> str | None:
     return repr(value)
 
 
+class JsonNumber(float):
+    """A JSON number with a fraction or an exponent as the file writes it (``json`` hook ``parse_float``): a
+    float for any use of its value, its own text as a cell (``1.10`` stays ``1.10``; a number too long for a
+    float, such as ``12345678901234567890.5``, keeps every digit)."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> "JsonNumber":
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _other_to_str(value: Any) -> str | None:
+    if type(value) is JsonNumber:
+        return value.text
     if type(value).__name__ in ("NAType", "NaTType"):  # pandas.NA, pandas.NaT
         return None
     if isinstance(value, str):

@@ -27,7 +27,7 @@ from typing import Any, Iterator, TextIO
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
-from evalnlp.ingest._cells import cell_to_str
+from evalnlp.ingest._cells import JsonNumber, cell_to_str
 from evalnlp.ingest._text import text_encoding
 
 _CHUNK_CHARS = 1 << 20
@@ -93,7 +93,8 @@ def _tidy(obj: dict, tidied: dict[tuple[str, str], None] | None = None,
 
 
 def _decoder(renamed: dict[tuple[str, str], None] | None = None) -> json.JSONDecoder:
-    return json.JSONDecoder(object_pairs_hook=lambda pairs: _unique_keys(pairs, renamed))
+    # numbers with a fraction or an exponent keep the text the file gives them (see _cells.JsonNumber)
+    return json.JSONDecoder(object_pairs_hook=lambda pairs: _unique_keys(pairs, renamed), parse_float=JsonNumber)
 
 
 _DECODER = _decoder()
