@@ -1057,3 +1057,15 @@ def test_json_numbers_are_read_as_the_file_writes_them(tmp_path: Path) -> None:
                     '"e": 3, "f": NaN}\n', encoding="utf-8")
     rows, _, _, _ = read_all(open_tabular(path))
     assert rows == [["1", "Kind staff.", "1.10", "1e5", "-0.0", "12345678901234567890.5", "3", None]]
+
+
+def test_parquet_single_precision_numbers_read_as_they_show(tmp_path: Path) -> None:
+    """A float32 0.1 is 0.1 (its shortest text), not the double 0.10000000149011612 it widens to."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": ["1", "2", "3"], "text": ["a", "b", "c"],
+                      "x": pa.array([0.1, 2.0, float("nan")], pa.float32())})
+    pq.write_table(table, tmp_path / "f.parquet")
+    rows, _, _, _ = read_all(open_tabular(tmp_path / "f.parquet"))
+    assert [r[2] for r in rows] == ["0.1", "2", None]

@@ -40,6 +40,13 @@ def _is_text(arrow_type) -> bool:
 
 
 def _column_values(array) -> list[str | None]:
+    import pyarrow as pa
+
+    if pa.types.is_float32(array.type) or pa.types.is_float16(array.type):
+        # the shortest text that reads back as the same single-precision number (0.1, not 0.10000000149011612)
+        import numpy as np
+
+        return [None if v is None else cell_to_str(float(str(np.float32(v)))) for v in array.to_pylist()]
     values = array.to_pylist()
     if _is_text(array.type):
         return values
