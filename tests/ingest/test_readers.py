@@ -1069,3 +1069,36 @@ def test_parquet_single_precision_numbers_read_as_they_show(tmp_path: Path) -> N
     pq.write_table(table, tmp_path / "f.parquet")
     rows, _, _, _ = read_all(open_tabular(tmp_path / "f.parquet"))
     assert [r[2] for r in rows] == ["0.1", "2", None]
+
+
+def test_formulas_a_spreadsheet_never_calculated_are_counted_and_announced(tmp_path: Path, cli) -> None:
+    """A workbook written by a program holds formulas without their values: they read as empty, and the user is
+    told why (rather than only "the text is empty"); a workbook whose formulas were calculated is not flagged."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    ws.append(["id", "text", "site"])
+    ws.append([1, '=C3&" "&C3', "North"])
+    ws.append([2, "The staff were kind.", '=UPPER("south")'])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    assert open_tabular(path).uncalculated == 2
+    from evalnlp.ingest._xlsx import _uncalculated_formulas
+
+    assert [_uncalculated_formulas(path, "xl/worksheets/sheet1.xml", chunk=c) for c in (7, 64, 300)] == [2, 2, 2]
+    result = cli("ingest", str(path), "--text", "text", "--id", "id")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "2 formula cells of the sheet hold no computed value" in said
+    with zipfile.ZipFile(path) as zf:  # the same workbook as a spreadsheet saves it: each formula with its value
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    sheet = next(n for n in members if n.startswith("xl/worksheets/sheet"))
+    members[sheet] = members[sheet].replace(b"<v></v>", b"<v>7</v>").replace(b"<v />", b"<v>7</v>")
+    calculated = tmp_path / "calc.xlsx"
+    with zipfile.ZipFile(calculated, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    assert open_tabular(calculated).uncalculated == 0

@@ -58,6 +58,12 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                 f"the column without a header is read as {name!r}" if not header.strip()
                 else f"the header {header!r} is read as {name!r}, without the spaces around it"
                 for header, name in f.tidied) + " (--text, --id and --meta take those names, and output files use them)")
+        if f.uncalculated:
+            one = f.uncalculated == 1
+            info(ctx, f"{f.source}: {f.uncalculated:,} formula cell{'' if one else 's'} of the sheet "
+                      f"{'holds' if one else 'hold'} no computed value (the workbook was written by a program and "
+                      f"never calculated), so {'it reads' if one else 'they read'} as empty (an answer among them is rejected as empty); open and save the "
+                      "workbook in Excel or LibreOffice, then read it again")
         if f.ignored:
             why = ("a narrative file is read by its paragraphs" if not f.columns  # (a table always has columns)
                    else f"a {f.format.upper()} file has no sheets")

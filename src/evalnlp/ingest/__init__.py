@@ -51,6 +51,8 @@ class FileReport:
     #: ``n_moved`` was counted on a read with ``--id``: the earlier read stored those answers under other
     #: locators (row numbers, read without an id, or another id column)
     moved_with_id: bool = False
+    #: formula cells of a workbook with no computed value (never calculated by a spreadsheet): read as empty
+    uncalculated: int = 0
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -198,7 +200,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     source = tabular_source_name(path, src)
     text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
-                        renamed=list(src.renamed), tidied=list(src.tidied))
+                        renamed=list(src.renamed), tidied=list(src.tidied),
+                        uncalculated=getattr(src, "uncalculated", 0))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}

@@ -62,6 +62,7 @@ class XlsxSource(TabularSource):
     """One sheet of an XLSX workbook."""
 
     header_row: int = 1  # 1-based sheet row of the header
+    uncalculated: int = 0  # formula cells without a computed value (read as empty)
     width: int = 0  # number of columns read (len(columns))
     sheet_width: int = 0  # columns in the sheet's stored dimension, 0 if unknown
 
@@ -182,6 +183,7 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         if not hasattr(wb[chosen], "iter_rows"):
             raise errors.error("E114", "chart", file=path.name, chosen=chosen, listed=', '.join(repr(n) for n in names))
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
+        source.uncalculated = _uncalculated_formulas(path, getattr(wb[chosen], "_worksheet_path", None))
         header, has_data = None, False
         for number, row in _guard(path, source._rows(wb)):
             if _blank(row):
@@ -206,6 +208,37 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
     if not has_data:
         raise errors.error("E104", "xlsx", file=path.name, chosen=chosen, header_row=source.header_row)
     return source
+
+
+#: A formula cell with no computed value: its formula, then no value (or an empty one), then the cell's end.
+_UNCALCULATED = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20) -> int:
+    """How many formula cells of the sheet XML ``member`` hold no computed value (a workbook a program wrote
+    and no spreadsheet ever calculated): read as values, they are empty. The XML is streamed in chunks, never
+    held whole; 0 when the member cannot be found."""
+    import zipfile
+
+    if not member:
+        return 0
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+            count, carry = 0, b""
+            while True:
+                data = fh.read(chunk)
+                if not data:
+                    return count + len(_UNCALCULATED.findall(carry))
+                block = carry + data
+                cut = max(len(block) - 256, 0)
+                last = block.rfind(b"</c>", 0, cut)  # count cells that end before the overlap kept for later
+                if last < 0:
+                    carry = block
+                    continue
+                head, carry = block[:last + 4], block[last + 4:]
+                count += len(_UNCALCULATED.findall(head))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return 0
 
 
 def sheet_headers(path: Path) -> dict[str, list[str]]:
