@@ -121,8 +121,15 @@ def test_machine_run_replaces_only_its_own_codes_and_human_codes_win(store):
     assert sorted(codes[codes.coder == "model:a"]["theme"]) == ["x2", "x2"]
     assert sorted(codes[codes.coder == "model:b"]["theme"]) == ["z", "z"]
     eff = store.effective_codes()
-    assert eff[eff.seg_id == s1]["theme"].tolist() == ["h"]  # human code wins
+    # the person decided theme h on s1 only: the machine's latest code stands for the theme they did not decide
+    assert sorted(eff[eff.seg_id == s1]["theme"]) == ["h", "x2"]
     assert eff[eff.seg_id == s2]["theme"].tolist() == ["x2"]  # latest machine run otherwise
+    # once the person decides x2 too (not applying), their decision wins for it
+    store.replace_codes(pd.DataFrame({"seg_id": [s1, s1], "theme": ["h", "x2"], "score": None,
+                                      "assigned": [True, False]}), "human:ann", "r5")
+    eff = store.effective_codes()
+    assert eff[eff.seg_id == s1]["theme"].tolist() == ["h"]
+    assert eff[eff.seg_id == s1]["coder"].tolist() == ["human:ann"]
 
 
 def answers_in_sentences(store) -> pd.DataFrame:
@@ -246,8 +253,10 @@ def test_effective_codes_of_one_codebook_are_not_hidden_by_another(store):
     assert set(zip(fft.seg_id, fft.theme, fft.coder)) == {(s1, "access", "human:ann"), (s2, "staff", "model:fft")}
     impact = store.effective_codes(themes=["endorsement"])
     assert set(zip(impact.seg_id, impact.coder)) == {(s1, "model:impact"), (s2, "model:impact")}
-    # without themes, the old rule: human codes anywhere win, else the latest machine run
-    assert sorted(store.effective_codes()["theme"]) == ["access", "endorsement"]
+    # without themes, the same rule: a person's decision wins for the themes they decided, the latest machine run
+    # for the others (the fft review of s1 does not hide its impact code)
+    assert sorted(zip(*(lambda e: (e.seg_id, e.theme))(store.effective_codes()))) == sorted(
+        [(s1, "access"), (s1, "endorsement"), (s2, "endorsement")])
     assert store.code_themes() == ["access", "endorsement", "staff"]
 
 

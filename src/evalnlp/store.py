@@ -1721,22 +1721,25 @@ def _json_pointer(key: str) -> str:
 
 def _effective_sql(pool: str) -> str:
     """The effective codes among ``pool`` (a SELECT over codes): every human code, and the codes of the latest
-    machine run of each segment that no human coding covers (see :meth:`Store.effective_codes`)."""
+    machine run of each segment for the themes no human decided on that stretch of text (see
+    :meth:`Store.effective_codes`). A person who coded some themes only (``codes import --labels``) replaces the
+    machine's codes for those themes, not for the others."""
     return f"""
         WITH pool AS ({pool}),
         human_spans AS (
-            SELECT DISTINCT s.doc_id, s.start, s."end" FROM segments s
-            WHERE s.seg_id IN (SELECT seg_id FROM pool WHERE starts_with(coder, '{HUMAN_PREFIX}'))),
+            SELECT DISTINCT s.doc_id, s.start, s."end", p.theme FROM pool p JOIN segments s USING (seg_id)
+            WHERE starts_with(p.coder, '{HUMAN_PREFIX}')),
         covered AS (
-            SELECT DISTINCT s.seg_id FROM segments s JOIN human_spans h
+            SELECT DISTINCT s.seg_id, h.theme FROM segments s JOIN human_spans h
               ON s.doc_id = h.doc_id AND h.start <= s.start AND s."end" <= h."end"),
         latest AS (
             SELECT seg_id, arg_max(run_id, run_id) AS run_id FROM pool
-            WHERE NOT starts_with(coder, '{HUMAN_PREFIX}') AND seg_id NOT IN (SELECT seg_id FROM covered)
+            WHERE NOT starts_with(coder, '{HUMAN_PREFIX}')
             GROUP BY seg_id)
         SELECT c.* FROM pool c WHERE starts_with(c.coder, '{HUMAN_PREFIX}')
         UNION ALL
-        SELECT c.* FROM pool c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id"""
+        SELECT c.* FROM pool c JOIN latest l ON c.seg_id = l.seg_id AND c.run_id = l.run_id
+        ANTI JOIN covered v ON v.seg_id = c.seg_id AND v.theme = c.theme"""
 
 
 # A segment's id: a hash of its document, kind and offsets (``kind`` is a column or a quoted literal).

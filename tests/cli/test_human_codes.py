@@ -613,3 +613,34 @@ def test_two_people_split_on_a_single_label_codebook_are_told_not_hidden(cli, db
     one = cli("train", "--from-store", "--coder", "alice", "--codebook", "fft", "--backend", "supervised",
               "--out", str(tmp_path / "m"))
     assert one.exit_code == 0, one.output
+
+
+def test_a_person_coding_some_themes_replaces_the_machine_for_those_themes_only(cli, db_path, tmp_path):
+    """A review of two themes (codes import --labels) says nothing of the others: evidence keeps the machine's
+    codes for them, and uses the person's for the two."""
+    rows = pd.DataFrame({"rid": [f"r{i}" for i in range(8)],
+                         "text": ["The nurses were kind and caring to my mother.", "Parking was impossible.",
+                                  "The food was cold and late.", "Staff explained everything clearly.",
+                                  "Waited four hours to be seen.", "The ward was clean and quiet.",
+                                  "Lovely staff, thank you.", "Could not get an appointment."] })
+    path = tmp_path / "c.csv"
+    rows.to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "text", "--id", "rid", "--codebook", "fft").exit_code == 0
+    before = {t["theme"]: t["documents"] for t in
+              json.loads(cli("evidence", "--codebook", "fft", "--format", "json").stdout)["themes"]}
+    review = rows.assign(staff=[1, 0, 0, 1, 0, 0, 1, 0], access=[0, 1, 0, 0, 1, 0, 0, 1])
+    (tmp_path / "dave").mkdir()
+    review.to_csv(tmp_path / "dave" / "c.csv", index=False)
+    result = cli("codes", "import", str(tmp_path / "dave" / "c.csv"), "--text", "text", "--id", "rid",
+                 "--labels", "staff", "--labels", "access", "--coder", "dave", "--codebook", "fft",
+                 "--source", "c.csv")
+    assert result.exit_code == 0, result.output
+    after = {t["theme"]: t["documents"] for t in
+             json.loads(cli("evidence", "--codebook", "fft", "--format", "json").stdout)["themes"]}
+    assert after["staff"] == 3 and after["access"] == 3  # the person's decisions
+    others = [t for t in before if t not in ("staff", "access")]
+    assert sum(before[t] for t in others) > 0
+    with Store(db_path, read_only=True) as store:  # the machine's codes for the other themes are still used
+        codes = store.effective_codes(themes=others)
+    assert len(codes) and codes["coder"].str.startswith("model:").all()
+    assert {t: after[t] for t in others} == {t: before[t] for t in others}
