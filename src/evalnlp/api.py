@@ -578,8 +578,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
-    if output is not None and paths:
-        _check_output_is_not_an_input(output, paths)
+    if output is not None:
+        from evalnlp.util import check_output_path
+
+        check_output_path(output)  # before any work: E162 for a missing folder, or a folder given as the file
+        if paths:
+            _check_output_is_not_an_input(output, paths)
     timings: dict[str, float] = {}
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)
@@ -1401,7 +1405,7 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int]) -> Agree
 
     long = store.paired_codes(a, b)
     if long.empty:
-        raise errors.error("E183", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+        raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:
         raise errors.error("E186", "agreement", a=a, b=b, cb_id=cb.id, outside=', '.join(outside[:10]))
@@ -1415,8 +1419,23 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int]) -> Agree
         Y = np.zeros((len(units), len(cb.theme_ids)), dtype=np.int8)
         Y[part["unit"].map(order).to_numpy(dtype=int), part["theme"].map(col).to_numpy(dtype=int)] = 1
         mats.append(Y)
-    report = multilabel_report(mats[0], mats[1], cb.theme_ids)
-    ids = np.asarray(cb.theme_ids, dtype=object)
+    # Only the themes both decided are compared: a person who coded some themes only (codes import --labels) said
+    # nothing of the others, as in evaluate; a machine coder decides every theme.
+    from evalnlp.schema import is_human
+
+    def decided(coder: str) -> set[str]:
+        return set(long.loc[long["coder"] == coder, "theme"]) if is_human(coder) else set(cb.theme_ids)
+
+    both = decided(a) & decided(b)
+    keep = [j for j, t in enumerate(cb.theme_ids) if t in both]
+    if not keep:
+        raise errors.error("E183", "themes", a=a, b=b)
+    mats = [m[:, keep] for m in mats]
+    report = multilabel_report(mats[0], mats[1], [cb.theme_ids[j] for j in keep])
+    not_coded = [t for t in cb.theme_ids if t not in both]
+    if not_coded:
+        report["themes_not_coded"] = not_coded
+    ids = np.asarray([cb.theme_ids[j] for j in keep], dtype=object)
 
     def joined(mask):
         return [";".join(ids[row]) for row in mask.astype(bool)]
@@ -1442,6 +1461,10 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
 
     if disagreements is not None and Path(disagreements).suffix.lower() not in TABLE_FORMATS:
         raise errors.error("E161", "agreement", file=Path(disagreements).name, table_formats=', '.join(TABLE_FORMATS))
+    if disagreements is not None:
+        from evalnlp.util import check_output_path
+
+        check_output_path(disagreements)  # before any work
     cb = _store_codebook_or(store, codebook)
     pairs = agreement_pairs(store, coders, cb.id)
     table = store.coders()
@@ -1569,6 +1592,10 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     be combined with ``output``, whose file always has them."""
     if not quotes and output is not None:
         raise errors.error("E149", "quotes_output")
+    if output is not None:
+        from evalnlp.util import check_output_path
+
+        check_output_path(output)  # before any work
     from evalnlp.evidence import build_evidence
     from evalnlp.reports import write_evidence
 
@@ -1591,6 +1618,10 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
 
     check_quote_count(n)
     by = _one_name(by, "quotes")
+    if output is not None:
+        from evalnlp.util import check_output_path
+
+        check_output_path(output)  # before any work
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
@@ -1663,6 +1694,9 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise errors.error("E161", "report", output=str(output))
     by = _one_name(by, "report")
+    from evalnlp.util import check_output_path
+
+    check_output_path(output)  # before any work
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
     return write_report(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)

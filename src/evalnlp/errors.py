@@ -456,8 +456,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "pages": "cannot write {target_name!r} page by page: expected one of the extensions {paged_formats}; got "
                  "{value!r}",
     }),
-    "E162": ("the folder of an output file does not exist",
-             "cannot write {path!r}: the folder {folder!r} does not exist; create it first or choose another path"),
+    "E162": ("the folder of an output file does not exist, or the output is a folder", {
+        "folder": "cannot write {path!r}: the folder {folder!r} does not exist; create it first or choose another "
+                  "path",
+        "is_folder": "cannot write {path!r}: it is a folder; give the path of a file in it (e.g. {example!r})",
+    }),
     "E163": ("a keep-names file is missing or cannot be read", {
         "missing": "keep-names file {path!r} not found; pass a text file with one name a line (the names redaction "
                    "should leave in)",
@@ -549,10 +552,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "machine": "{coder!o} {coder!r} is a machine coder; `evalnlp train --from-store` learns from human codes. "
                    "The human coders are: {humans}",
     }),
-    "E183": ("the two coders have no passage in common",
-             "{a!r} and {b!r} have no passage in common ({a} coded {n_a:,}, {b} coded {n_b:,}). Agreement needs "
-             "both to code the same passages: code the same file (classify it, or import the second coder's codes "
-             "for the same rows)"),
+    "E183": ("the two coders have no passage, or no theme, in common", {
+        "passages": "{a!r} and {b!r} have no passage in common ({a} coded {n_a:,}, {b} coded {n_b:,}). Agreement "
+                     "needs both to code the same passages: code the same file (classify it, or import the second "
+                     "coder's codes for the same rows)",
+        "themes": "{a!r} and {b!r} decided on no theme in common (each was imported with labels for other themes), "
+                  "so there is nothing to compare",
+    }),
     "E184": ("no human codes in the store", {
         "agreement": "no human codes in the store; import a human-coded sample first with `evalnlp codes import FILE "
                      "--text COL --labels-column COL --coder NAME`",

@@ -66,6 +66,18 @@ def _file_mode(target: Path) -> int:
     return 0o666 & ~mask
 
 
+def check_output_path(path: str | os.PathLike) -> Path:
+    """The folder an output file ``path`` goes in; :class:`~evalnlp.errors.InputError` E162 when that folder does
+    not exist or ``path`` is itself a folder."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise errors.error("E162", "folder", path=str(target), folder=str(folder))
+    if target.is_dir():
+        raise errors.error("E162", "is_folder", path=str(target), example=str(target / f"output{target.suffix}"))
+    return folder
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the folder of ``path``; on success rename it to ``path``.
@@ -75,9 +87,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
 
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise errors.error("E162", path=str(target), folder=str(folder))
+    folder = check_output_path(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -644,3 +644,28 @@ def test_a_person_coding_some_themes_replaces_the_machine_for_those_themes_only(
         codes = store.effective_codes(themes=others)
     assert len(codes) and codes["coder"].str.startswith("model:").all()
     assert {t: after[t] for t in others} == {t: before[t] for t in others}
+
+
+def test_agreement_with_a_person_who_coded_some_themes_compares_those(cli, db_path, tmp_path):
+    """agreement, like evaluate, compares only the themes both decided: a partial review's agreement with the
+    machine is on its own themes, and its disagreements file holds only passages that differ on them."""
+    rows = pd.DataFrame({"rid": [f"r{i}" for i in range(6)],
+                         "text": ["The nurses were kind and caring.", "Parking was impossible.", "The food was cold.",
+                                  "Staff explained everything.", "Waited four hours.", "Lovely staff, thank you."]})
+    path = tmp_path / "c.csv"
+    rows.to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "text", "--id", "rid", "--codebook", "fft").exit_code == 0
+    (tmp_path / "d").mkdir()
+    rows.assign(staff=[1, 0, 0, 1, 0, 1]).to_csv(tmp_path / "d" / "c.csv", index=False)
+    assert cli("codes", "import", str(tmp_path / "d" / "c.csv"), "--text", "text", "--id", "rid", "--labels",
+               "staff", "--coder", "dave", "--codebook", "fft", "--source", "c.csv").exit_code == 0
+    out = tmp_path / "dis.csv"
+    result = cli("agreement", "--coder", "dave", "--codebook", "fft", "--format", "json", "--disagreements", str(out))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert list(report["per_theme"]) == ["staff"] and "access" in report["themes_not_coded"]
+    dis = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert set(dis["only_a"]) | set(dis["only_b"]) <= {"staff", ""}
+    (tmp_path / "folder.csv").mkdir()
+    bad = cli("agreement", "--coder", "dave", "--codebook", "fft", "--disagreements", str(tmp_path / "folder.csv"))
+    assert bad.exit_code == 1 and "[E162]" in bad.output and "it is a folder" in bad.output

@@ -52,9 +52,9 @@ def write_suggestion(discovery: Discovery, codebook, path: str | Path) -> Path:
 
 
 def _check_folder(path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise errors.error("E162", path=str(path), folder=str(folder))
+    from evalnlp.util import check_output_path
+
+    check_output_path(path)
 
 
 def check_suggestion(path: str | Path | None) -> None:
