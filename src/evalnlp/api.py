@@ -194,16 +194,21 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
 
 
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:
-    """Every run recorded in the store (or only the run ``run``), oldest first."""
+    """Every run recorded in the store (or only the run ``run``: E407 when there is none), oldest first."""
     from evalnlp import corpus
 
+    if run is not None:
+        store.run(run)  # E407 for an id the store does not have (a typo would look like a run that did nothing)
     return corpus.runs(store, run)
 
 
 def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
-    """The rejected rows (of the run ``run`` only, when given), each with its code and reason."""
+    """The rejected rows (of the run ``run`` only, when given: E407 when there is none), each with its code and
+    reason."""
     from evalnlp import corpus
 
+    if run is not None:
+        store.run(run)
     return corpus.rejects(store, run)
 
 

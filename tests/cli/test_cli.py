@@ -216,3 +216,13 @@ def test_positional_arguments_are_named_as_the_readme_writes_them(runner, name):
     missing = runner.invoke(app, ["ingest"])
     assert missing.exit_code == 2 and "Missing argument 'FILE'" in missing.output
 
+
+
+def test_runs_of_an_unknown_run_id_is_e407(runner, tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("text\nhello there\n", encoding="utf-8")
+    db = str(tmp_path / "r.duckdb")
+    assert runner.invoke(app, ["--db", db, "ingest", str(csv), "--text", "text"]).exit_code == 0
+    for extra in ([], ["--rejects"], ["--format", "json"]):
+        result = runner.invoke(app, ["--db", db, "runs", "--run", "nosuch", *extra])
+        assert result.exit_code == 1 and "[E407]" in result.output, result.output
