@@ -1312,6 +1312,10 @@ class Store:
                 FROM {handle}_eff e JOIN segments s USING (seg_id) JOIN {handle}_coded c ON c.sn = s.rowid
                 JOIN {handle}_coders k ON k.coder = e.coder LEFT JOIN sent x ON x.seg_id = e.seg_id
                 WHERE e.assigned""")
+        if n_coders > 1:  # every coder whose codes are in use, with its passages (several may share one passage)
+            self.con.execute(f"""CREATE TEMP TABLE {handle}_coder_counts AS
+                                 SELECT coder, count(DISTINCT seg_id) AS segments FROM {handle}_eff GROUP BY coder""")
+            self._coded_tables[handle].append(f"{handle}_coder_counts")
         self.con.execute(f"DROP {'VIEW' if not human and machine_runs <= 1 else 'TABLE'} {handle}_eff")
         self._coded_views[handle] = [f"{handle}_pairs"]
         if f"{handle}_eff" in self._coded_tables[handle]:
@@ -1633,7 +1637,10 @@ class Store:
                 FROM stored s LEFT JOIN coded c USING (source) ORDER BY s.source""").df()
 
     def coded_coders(self, handle: str) -> pd.DataFrame:
-        """Coded segments per coder (a segment's first coder by theme and name): coder, segments."""
+        """Coded segments per coder whose codes are in use: coder, segments (a segment several coders coded counts
+        for each of them)."""
+        if f"{handle}_coder_counts" in self._coded_tables.get(handle, []):
+            return self.con.execute(f"SELECT coder, segments FROM {handle}_coder_counts ORDER BY coder").df()
         return self.con.execute(
             f"""SELECT k.coder, count(*) AS segments FROM {handle}_coded c JOIN {handle}_coders k USING (cn)
                 GROUP BY k.coder ORDER BY k.coder""").df()

@@ -607,6 +607,9 @@ def test_two_people_split_on_a_single_label_codebook_are_told_not_hidden(cli, db
     assert doc["documents_coded"] == 12 and sum(t["documents"] for t in doc["themes"]) == 15
     assert any("3 passages of codebook 'fft', which takes one theme per passage, count under more than one"
                in n for n in doc["notes"])
+    # provenance names every coder whose codes are counted, with the passages each coded
+    assert doc["provenance"]["coders"] == [{"coder": "human:alice", "segments": 12},
+                                           {"coder": "human:bob", "segments": 12}]
     train = cli("train", "--from-store", "--codebook", "fft", "--out", str(tmp_path / "m"))
     assert train.exit_code == 1 and "[E179]" in train.output
     assert "human:alice, human:bob split evenly on 3 passage(s)" in " ".join(train.output.split())

@@ -160,6 +160,8 @@ def build_store(store, theme_ids: list[str]) -> None:
     with store.transaction():
         run = store.start_run("import-codes", {"coder": "human:alex"})
         sid = seg_of[(ANSWERS[4][0], "response", 0)]
-        store.replace_codes(pd.DataFrame([{"seg_id": sid, "theme": t, "score": None, "assigned": a}
-                                          for t, a in HUMAN_5.items()]), "human:alex", run)
+        # a person's decision on every theme, as codes import and review import store it (the themes HUMAN_5
+        # does not name are decided as not applying)
+        store.replace_codes(pd.DataFrame([{"seg_id": sid, "theme": t, "score": None, "assigned": HUMAN_5.get(t, False)}
+                                          for t in theme_ids]), "human:alex", run)
         store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)

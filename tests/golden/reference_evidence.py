@@ -69,6 +69,8 @@ class Corpus:
     pairs: pd.DataFrame
     doc_attrs: pd.DataFrame
     ignored_themes: list[str] = field(default_factory=list)
+    #: passages per coder whose codes are in use (a passage several people coded counts for each)
+    coder_segments: pd.Series | None = None
     _embeddings: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
 
@@ -110,8 +112,9 @@ def load_corpus(store, codebook) -> Corpus:
     pairs = pairs.sort_values(["_order", "source", "doc_id", "start", "seg_id"]).drop(columns="_order")
     docs = passages.drop_duplicates("doc_id")[["doc_id", "attrs"]]
     doc_attrs = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))
+    in_use = codes[codes["seg_id"].isin(set(passages["seg_id"]))]
     return Corpus(passages=passages, coded=coded, pairs=pairs.reset_index(drop=True), doc_attrs=doc_attrs,
-                  ignored_themes=ignored)
+                  ignored_themes=ignored, coder_segments=in_use.groupby("coder")["seg_id"].nunique().sort_index())
 
 
 def codebook_ref(codebook) -> str:
@@ -646,7 +649,7 @@ def _provenance(store, codebook, corpus: Corpus) -> dict[str, Any]:
             .reset_index())
     coded_by_source = corpus.coded.groupby("source")["doc_id"].nunique()
     data["documents_coded"] = data["source"].map(coded_by_source).fillna(0).astype(int)
-    coders = corpus.coded.groupby("coder")["seg_id"].nunique().sort_index()
+    coders = corpus.coder_segments
     return {
         "codebook": {"id": codebook.id, "title": codebook.title, "version": codebook.version,
                      "sha256": codebook.sha256},
