@@ -39,7 +39,6 @@ as for every command that takes a person's name).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence

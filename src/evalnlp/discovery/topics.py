@@ -15,7 +15,6 @@ from evalnlp import errors
 from evalnlp.discovery.backend import fit_bertopic, require_topics_extra, unit
 from evalnlp.discovery.mapping import default_emergent_below, nearest_themes, seed_words
 from evalnlp.discovery.passages import _BLANKS, MIN_PASSAGES, embedding_text
-from evalnlp.errors import InputError
 
 __all__ = ["N_EXAMPLES", "N_KEYWORDS", "TOPIC_JSON_KEYS", "Discovery", "auto_min_topic_size", "discover_topics"]
 
