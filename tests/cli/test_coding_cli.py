@@ -179,13 +179,16 @@ def test_human_codes_are_not_overwritten_by_classify(cli, db_path, fft_sample):
     assert cli("classify", str(fft_sample), "--text", "feedback", "--codebook", "fft").exit_code == 0
     with Store(db_path) as store:
         seg = store.table("segments")["seg_id"].iloc[0]
-        store.replace_codes(pd.DataFrame({"seg_id": [seg], "theme": ["dignity"], "score": [1.0],
-                                          "assigned": [True]}), "human:reviewer", "manual")
+        from evalnlp.codebook import load_codebook
+
+        themes = load_codebook("fft").theme_ids  # a person's decision on every theme, as imports store it
+        store.replace_codes(pd.DataFrame({"seg_id": seg, "theme": themes, "score": 1.0,
+                                          "assigned": [t == "dignity" for t in themes]}), "human:reviewer", "manual")
     assert cli("classify", "--codebook", "fft", "--recode").exit_code == 0
     with Store(db_path) as store:
         eff = store.effective_codes()
         human = store.table("codes").query("coder == 'human:reviewer'")
-    assert len(human) == 1
+    assert len(human) == len(themes) and human["assigned"].sum() == 1
     assert eff[eff.seg_id == seg]["theme"].tolist() == ["dignity"]
 
 
