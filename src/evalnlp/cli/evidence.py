@@ -48,7 +48,9 @@ def evidence(
                                f"{r.ci_low:.1%}-{r.ci_high:.1%}") for r in ev.themes.itertuples()),
                     title=f"themes ({ev.documents_coded:,} documents coded)"))
     for attr, m in ev.matrices.items():
-        emit(matrix_table(attr, m, ev.themes["theme"], output=output, width=console.width))
+        # the file of the output's set that holds the matrices (a CSV's FILE.matrices.csv), as the writer named it
+        holder = next((str(f) for f in ev.files if str(f).endswith(".matrices.csv")), output)
+        emit(matrix_table(attr, m, ev.themes["theme"], output=holder, width=console.width))
     if not ev.claims.empty:
         columns = [Column(col, overflow="fold") for col in ("id", "claim", "segments", "documents", "sources",
                                                             "strength")]
@@ -57,14 +59,6 @@ def evidence(
     if output:
         files = [str(f) for f in ev.files] or [str(output)]
         info(ctx, f"wrote {files[0]}" + (f" (and {', '.join(files[1:])})" if len(files) > 1 else ""))
-
-
-def _matrix_file(output: str) -> str:
-    """The file of ``output``'s set that holds the framework matrices (a CSV output's ``FILE.matrices.csv``)."""
-    from pathlib import Path
-
-    path = Path(output)
-    return str(path.with_name(f"{path.stem}.matrices.csv")) if path.suffix.lower() == ".csv" else output
 
 
 #: At most this many groups are shown as columns of a framework matrix in the terminal (fewer when they do
@@ -103,7 +97,7 @@ def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
     caption = None
     if len(chosen) < len(groups):
         left = len(groups) - len(chosen)
-        where = (f"{_matrix_file(output)} has them all" if output else
+        where = (f"{output} has them all" if output else
                  "--output FILE (.xlsx, .csv ...) or --format json gives them all")
         caption = (f"showing the {len(chosen)} largest of {len(groups)} {attr} groups (by documents coded); "
                    f"{left} left out: {where}")
