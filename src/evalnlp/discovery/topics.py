@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp import errors
-from evalnlp.discovery.backend import fit_bertopic, require_topics_extra, unit
+from evalnlp.discovery.backend import TOKEN_PATTERN, fit_bertopic, require_topics_extra, unit
 from evalnlp.discovery.mapping import default_emergent_below, nearest_themes, seed_words
 from evalnlp.discovery.passages import _BLANKS, MIN_PASSAGES, embedding_text
 
@@ -176,6 +177,8 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
                                  min_topic_size=size, seed=seed, n_keywords=N_KEYWORDS)
     ids = sorted(int(t) for t in set(topics.tolist()) if t != -1)
     drop = _name_words() if redact else frozenset()
+    if redact:
+        drop = drop | _scrub_identifying_words(model, topics, texts, codebook, keep_names)
     rows, centroids = [], []
     for t in ids:
         members = np.flatnonzero(topics == t)
@@ -205,6 +208,91 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     return Discovery(topics=topics_df, passages=out_passages, similarity=similarity, codebook_id=codebook.id,
                      embedding=encoder.name, encoder_sha256=encoder.sha256, seed=seed, min_topic_size=size,
                      emergent_below=emergent_below, guided=guided, filters=dict(filters or {}), model=model)
+
+
+#: Occurrences of one keyword word per topic that are redacted to see whether the word is part of a name
+#: (fewer for an ordinary word, whose capital inside a sentence is mostly emphasis: "the Staff were kind").
+_NAME_CHECKS_PER_WORD = 20
+_NAME_CHECKS_PER_COMMON_WORD = 3
+_WORD_RE = re.compile(TOKEN_PATTERN)
+_MAY_HOLD_PATTERN = re.compile(r"[@/\d]|www\.", re.IGNORECASE)  # emails, URLs, phone numbers, postcodes
+
+
+def _scrub_identifying_words(model, topics: np.ndarray, texts: list[str], codebook,
+                             keep_names: Sequence[str] = ()) -> frozenset[str]:
+    """Words of the topics' keywords that belong to a personal detail in the topic's own passages, taken out
+    of the model's topic words (so BERTopic's charts and labels lose them too); returns them.
+
+    c-TF-IDF counts words, not people: "Dr Patel", "jane.doe@...", "LS1 4AP" give the keywords "patel", "doe",
+    "ls1 4ap". A word is identifying when one of its occurrences in the topic's passages falls in a span that
+    :func:`evalnlp.redact.redact_many` replaces, with the settings the examples are redacted with. Emails,
+    URLs, phone numbers and postcodes are looked for in every passage that may hold one; names in up to
+    :data:`_NAME_CHECKS_PER_WORD` occurrences per word and topic that are written with a capital, where a name
+    can be (an ordinary word only inside a sentence, where a capital says more than at its start).
+    """
+    from evalnlp.quotes import protect_words
+    from evalnlp.redact import common_words, redact_many
+
+    aspects = (getattr(model, "topic_aspects_", None) or {}).get("KeyBERT", {})
+    representations = getattr(model, "topic_representations_", None) or {}
+    words_of: dict[int, set[str]] = {}
+    for t in set(representations) | set(aspects):
+        listed = [w for w, _ in representations.get(t, [])] + [w for w, _ in aspects.get(t, [])]
+        words_of[int(t)] = {token for w in listed for token in str(w).lower().split()}
+    common = common_words()
+    pattern_texts: set[int] = set()
+    name_checks: dict[tuple[int, str], list[int]] = {}
+    for i, (text, t) in enumerate(zip(texts, topics.tolist())):
+        wanted = words_of.get(int(t))
+        if not wanted:
+            continue
+        if _MAY_HOLD_PATTERN.search(text):
+            pattern_texts.add(i)
+        for match in _WORD_RE.finditer(text):
+            written = match.group()
+            word = written.lower()
+            if word not in wanted or written == word:
+                continue
+            if word in common and not _inside_sentence(text, match.start()):
+                continue
+            seen = name_checks.setdefault((int(t), word), [])
+            if len(seen) < (_NAME_CHECKS_PER_WORD if word not in common else _NAME_CHECKS_PER_COMMON_WORD) \
+                    and (not seen or seen[-1] != i):
+                seen.append(i)
+    named = sorted({i for found in name_checks.values() for i in found})
+    patterns_only = sorted(pattern_texts.difference(named))
+    spans_of: dict[int, tuple] = {}
+    if named:
+        found = redact_many([texts[i] for i in named], protect=protect_words(codebook), keep=keep_names)
+        spans_of.update(zip(named, (r.spans for r in found)))
+    if patterns_only:
+        found = redact_many([texts[i] for i in patterns_only], names=False)
+        spans_of.update(zip(patterns_only, (r.spans for r in found)))
+    identifying: set[str] = set()
+    for i, spans in spans_of.items():
+        if not spans:
+            continue
+        wanted = words_of.get(int(topics[i]), set())
+        for match in _WORD_RE.finditer(texts[i]):
+            word = match.group().lower()
+            if word in wanted and word not in identifying and \
+                    any(s.start < match.end() and match.start() < s.end for s in spans):
+                identifying.add(word)
+    if identifying:
+        def keep(pairs):
+            return [(w, s) for w, s in pairs if not set(str(w).lower().split()) & identifying]
+
+        model.topic_representations_ = {t: keep(pairs) for t, pairs in representations.items()}
+        if aspects:
+            model.topic_aspects_["KeyBERT"] = {t: keep(pairs) for t, pairs in aspects.items()}
+    return frozenset(identifying)
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word of the same sentence (not the text's or a sentence's
+    first word, nor one after a line break)."""
+    before = text[:start].rstrip(" \t")
+    return bool(before) and before[-1] not in ".!?\n\r:;\"'\u201c\u2018(["
 
 
 def _redact_examples(examples: list[list[str]], codebook, keep_names: Sequence[str] = ()) -> list[list[str]]:
