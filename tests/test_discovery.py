@@ -492,20 +492,20 @@ def test_public_names_import_from_the_package_and_renderers_live_in_reports():
 # ------------------------------------------------------------------------------------ personal details
 
 
-PLANTED_WORDS = {"scofield", "jane", "doe", "example", "ls1", "4ap"}
+PLANTED_WORDS = {"scofield", "jane", "doe", "example", "ls1", "4ap", "gaynor"}
 
 
 @pytest.fixture(scope="module")
 def planted():
     """400 real FFT comments and 40 invented parking complaints that name a doctor whose surname is no first
-    name, an email address and a postcode; discovered with and without redaction."""
+    name, a nurse by her first name, an email address and a postcode; discovered with and without redaction."""
     fft = pd.read_csv(CORPORA / "nhs_fft" / "text_data.csv", usecols=["feedback"])
     fft = fft[fft["feedback"].fillna("").str.strip() != ""].head(400)["feedback"].tolist()
     openings = ["Parking was impossible", "The car park was full", "Could not find a parking space",
                 "Parking costs far too much", "Waited an hour to park"]
     details = ["so Dr Scofield saw me late", "write to jane.doe@example.com about it", "near LS1 4AP every time",
-               "and Dr Scofield was kind about it"]
-    texts = fft + [f"{openings[i % 5]} {details[i % 4]}." for i in range(40)]
+               "and Dr Scofield was kind about it", "so Nurse Gaynor came to fetch me"]
+    texts = fft + [f"{openings[i % 5]} {details[(i // 5) % 5]}." for i in range(40)]
     passages = pd.DataFrame({"seg_id": [f"s{i}" for i in range(len(texts))],
                              "doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
     cb = load_codebook("fft")

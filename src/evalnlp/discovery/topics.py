@@ -178,7 +178,7 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     ids = sorted(int(t) for t in set(topics.tolist()) if t != -1)
     drop = _name_words() if redact else frozenset()
     if redact:
-        drop = drop | _scrub_identifying_words(model, topics, texts, codebook, keep_names)
+        drop = drop | _scrub_identifying_words(model, topics, texts, codebook, keep_names, known=drop)
     rows, centroids = [], []
     for t in ids:
         members = np.flatnonzero(topics == t)
@@ -219,16 +219,18 @@ _MAY_HOLD_PATTERN = re.compile(r"[@/\d]|www\.", re.IGNORECASE)  # emails, URLs, 
 
 
 def _scrub_identifying_words(model, topics: np.ndarray, texts: list[str], codebook,
-                             keep_names: Sequence[str] = ()) -> frozenset[str]:
+                             keep_names: Sequence[str] = (), known: frozenset[str] = frozenset()) -> frozenset[str]:
     """Words of the topics' keywords that belong to a personal detail in the topic's own passages, taken out
     of the model's topic words (so BERTopic's charts and labels lose them too); returns them.
 
     c-TF-IDF counts words, not people: "Dr Patel", "jane.doe@...", "LS1 4AP" give the keywords "patel", "doe",
     "ls1 4ap". A word is identifying when one of its occurrences in the topic's passages falls in a span that
-    :func:`evalnlp.redact.redact_many` replaces, with the settings the examples are redacted with. Emails,
-    URLs, phone numbers and postcodes are looked for in every passage that may hold one; names in up to
-    :data:`_NAME_CHECKS_PER_WORD` occurrences per word and topic that are written with a capital, where a name
-    can be (an ordinary word only inside a sentence, where a capital says more than at its start).
+    :func:`evalnlp.redact.redact_many` replaces. Emails, URLs, phone numbers and postcodes are looked for in
+    every passage that may hold one; names in up to :data:`_NAME_CHECKS_PER_WORD` occurrences per word and
+    topic that are written with a capital, with the settings the examples are redacted with, and for a
+    dictionary word in up to :data:`_NAME_CHECKS_PER_COMMON_WORD` occurrences inside a sentence (where a capital
+    says more than at its start), by the rules alone. Words in ``known`` (people's first names) are taken out
+    without a check.
     """
     from evalnlp.quotes import protect_words
     from evalnlp.redact import common_words, redact_many
@@ -238,7 +240,7 @@ def _scrub_identifying_words(model, topics: np.ndarray, texts: list[str], codebo
     words_of: dict[int, set[str]] = {}
     for t in set(representations) | set(aspects):
         listed = [w for w, _ in representations.get(t, [])] + [w for w, _ in aspects.get(t, [])]
-        words_of[int(t)] = {token for w in listed for token in str(w).lower().split()}
+        words_of[int(t)] = {token for w in listed for token in str(w).lower().split()} - known
     common = common_words()
     pattern_texts: set[int] = set()
     name_checks: dict[tuple[int, str], list[int]] = {}
@@ -259,15 +261,18 @@ def _scrub_identifying_words(model, topics: np.ndarray, texts: list[str], codebo
             if len(seen) < (_NAME_CHECKS_PER_WORD if word not in common else _NAME_CHECKS_PER_COMMON_WORD) \
                     and (not seen or seen[-1] != i):
                 seen.append(i)
-    named = sorted({i for found in name_checks.values() for i in found})
-    patterns_only = sorted(pattern_texts.difference(named))
+    rare = sorted({i for (_, word), found in name_checks.items() if word not in common for i in found})
+    ordinary = sorted({i for found in name_checks.values() for i in found}.difference(rare))
+    patterns_only = sorted(pattern_texts.difference(rare, ordinary))
     spans_of: dict[int, tuple] = {}
-    if named:
-        found = redact_many([texts[i] for i in named], protect=protect_words(codebook), keep=keep_names)
-        spans_of.update(zip(named, (r.spans for r in found)))
-    if patterns_only:
-        found = redact_many([texts[i] for i in patterns_only], names=False)
-        spans_of.update(zip(patterns_only, (r.spans for r in found)))
+    # a word no dictionary holds ("scofield") is checked as the examples are redacted (with the names model
+    # when it is installed); a dictionary word written with a capital ("the Staff", "Brown") by the rules
+    # alone, which take names after titles and in context at a fraction of the model's cost
+    for chosen, options in ((rare, {}), (ordinary, {"use_model": False}), (patterns_only, {"names": False})):
+        if chosen:
+            found = redact_many([texts[i] for i in chosen], protect=protect_words(codebook), keep=keep_names,
+                                **options)
+            spans_of.update(zip(chosen, (r.spans for r in found)))
     identifying: set[str] = set()
     for i, spans in spans_of.items():
         if not spans:
@@ -278,9 +283,10 @@ def _scrub_identifying_words(model, topics: np.ndarray, texts: list[str], codebo
             if word in wanted and word not in identifying and \
                     any(s.start < match.end() and match.start() < s.end for s in spans):
                 identifying.add(word)
-    if identifying:
+    left_out = known | identifying
+    if left_out:
         def keep(pairs):
-            return [(w, s) for w, s in pairs if not set(str(w).lower().split()) & identifying]
+            return [(w, s) for w, s in pairs if not set(str(w).lower().split()) & left_out]
 
         model.topic_representations_ = {t: keep(pairs) for t, pairs in representations.items()}
         if aspects:
