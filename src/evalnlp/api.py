@@ -1914,7 +1914,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
         converted = qda.codes_to_codebook(project.theme_codes, cb_id=qda.slug(out.stem), title=out.stem,
                                           description=f"Codes of {path.name}, a REFI-QDA project"
                                           + (f" from {project.origin}" if project.origin else "") + ".",
-                                          source=str(out), keep=used)
+                                          source=str(out), read_from=path.name, keep=used)
         cb = converted.codebook
         code_map = qda.CodeMap(themes=dict(converted.themes))
         ref = str(out.resolve())
@@ -1989,7 +1989,7 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     codes = qda.read_codes(path)
     converted = qda.codes_to_codebook(codes, cb_id=cb_id, title=path.stem,
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
-                                      source=str(out))
+                                      source=str(out), read_from=path.name)
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)
 

@@ -136,6 +136,14 @@ def test_codebook_import(cli, tmp_path):
     assert cli("codebook", "import", str(qdc)).exit_code == 2  # --out is required
 
 
+def test_codebook_import_of_a_file_without_codes_names_that_file(cli, tmp_path):
+    empty = tmp_path / "empty.qdc"
+    empty.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', encoding="utf-8")
+    result = cli("codebook", "import", str(empty), "--out", str(tmp_path / "other_name.yaml"))
+    assert result.exit_code == 1 and "[E242] empty.qdc has no codes that can be coded" in result.stderr
+    assert "other_name" not in result.output and not (tmp_path / "other_name.yaml").exists()
+
+
 def test_quiet_import_prints_nothing(runner, breakfast, tmp_path):
     from evalnlp.cli import app
 

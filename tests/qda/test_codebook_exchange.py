@@ -100,9 +100,11 @@ def test_no_codable_codes_is_an_error(tmp_path):
     qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="11111111-1111-4111-8111-'
                    '111111111111" name="Folder" isCodable="false"/></Codes></CodeBook>', encoding="utf-8")
     with pytest.raises(CodebookError) as err:
-        api.codebook_import(qdc, tmp_path / "x.yaml")
+        api.codebook_import(qdc, tmp_path / "other_name.yaml")
     assert err.value.code == "E242"
-    assert not (tmp_path / "x.yaml").exists()
+    assert err.value.message.startswith("folders.qdc has no codes that can be coded")  # the file read, not written
+    assert "other_name" not in err.value.message
+    assert not (tmp_path / "other_name.yaml").exists()
 
 
 def test_bad_ids_and_outputs(tmp_path):
