@@ -1902,7 +1902,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     if codebook is not None and new_codebook is not None:
         raise errors.error("E129")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
-        raise errors.error("E128", "new_codebook", new_codebook=str(new_codebook))
+        raise errors.error("E161", "new_codebook", new_codebook=str(new_codebook))
     who = qda.coder_override(coder)
     parsed = qda.read_qdpx(path, limits or qda.DEFAULT_LIMITS)
     project = parsed.project
@@ -1979,9 +1979,10 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     if not path.is_file():
         raise errors.error("E121", "codebook", path=str(path))
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise errors.error("E128", "out", out=str(out))
-    if not out.parent.is_dir():
-        raise errors.error("E128", "out_folder", parent=str(out.parent), out_name=out.name)
+        raise errors.error("E161", "codebook_out", out=str(out))
+    from evalnlp.util import check_output_path
+
+    check_output_path(out)  # E162: a folder that does not exist, or a folder given as the file
     cb_id = id if id is not None else qda.slug(path.stem)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
 

@@ -308,10 +308,6 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E128": ("a .qdc codebook was given where a project was expected", {
         "qdc_given": "{file} is a codebook (.qdc), not a project; convert it with `evalnlp codebook import {file} "
                      "--out FILE.yaml`",
-        "new_codebook": "{new_codebook!o} writes a YAML codebook; expected a file ending in .yaml, got "
-                        "{new_codebook!r}",
-        "out": "{out!o} is the YAML codebook to write; expected a file ending in .yaml, got {out!r}",
-        "out_folder": "the folder {parent!r} for {out_name} does not exist; create it first",
     }),
     "E129": ("--codebook and --new-codebook were both given",
              "{codebook!o} and {new_codebook!o} exclude each other: map the file's codes onto an existing codebook, "
@@ -450,6 +446,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "report": "the report is an HTML file; expected {output!o} ending in .html, got {output!r}",
         "report_format": "cannot write {what} to {path!r}: expected a file name ending in {allowed}; found {value!r}",
         "suggestion": "{suggest!o} writes a YAML codebook; expected a file name ending in .yaml or .yml, got {path!r}",
+        "codebook_out": "the output of codebook import is a YAML codebook, so {out!o} must end in .yaml or .yml; "
+                        "got {out!r}",
+        "new_codebook": "{new_codebook!o} writes the file's codes as a YAML codebook, so it must end in .yaml or "
+                        ".yml; got {new_codebook!r}",
         "discover": "discover writes {output_types} files; got {path!r}. Use topics.json (the topics as data), "
                     "topics.html (plots) or topics.md (a summary)",
         "table": "cannot write {target_name!r}: expected one of the extensions {table_formats}; got {value!r}",

@@ -121,6 +121,8 @@ def test_new_codebook_is_written_and_valid(cli, breakfast, tmp_path):
     assert f"to {out}" in result.stdout
     assert cli("codebook", "validate", str(out)).exit_code == 0
     assert cli("import", str(path), "--new-codebook", str(out), "--codebook", "fft").exit_code == 1
+    wrong = cli("import", str(path), "--new-codebook", str(tmp_path / "codes.txt"))
+    assert wrong.exit_code == 1 and "[E161] --new-codebook writes the file's codes as a YAML codebook" in wrong.stderr
 
 
 def test_codebook_import(cli, tmp_path):
@@ -134,6 +136,16 @@ def test_codebook_import(cli, tmp_path):
     result = cli("codebook", "import", str(tmp_path / "missing.qdc"), "--out", str(out))
     assert result.exit_code == 1 and "[E121]" in result.output
     assert cli("codebook", "import", str(qdc)).exit_code == 2  # --out is required
+
+
+def test_codebook_import_to_a_file_that_is_not_yaml_says_so(cli, tmp_path):
+    qdc = tmp_path / "fft.qdc"
+    assert cli("export", str(qdc), "--codebook", "fft").exit_code == 0
+    result = cli("codebook", "import", str(qdc), "--out", str(tmp_path / "x.txt"))
+    assert result.exit_code == 1 and "[E161]" in result.stderr and "E128" not in result.stderr
+    assert "the output of codebook import is a YAML codebook, so --out must end in .yaml or .yml" in \
+        " ".join(result.stderr.split())
+    assert not (tmp_path / "x.txt").exists()
 
 
 def test_codebook_import_of_a_file_without_codes_names_that_file(cli, tmp_path):

@@ -117,7 +117,14 @@ def test_bad_ids_and_outputs(tmp_path):
     assert err.value.code == "E206"
     with pytest.raises(InputError) as err:
         api.codebook_import(qdc, tmp_path / "x.json")
-    assert err.value.code == "E128"
+    assert err.value.code == "E161" and "end in .yaml or .yml" in err.value.message
+    with pytest.raises(InputError) as err:
+        api.codebook_import(qdc, tmp_path / "nowhere" / "x.yaml")
+    assert err.value.code == "E162" and "does not exist" in err.value.message
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(InputError) as err:
+        api.codebook_import(qdc, tmp_path / "folder.yaml")
+    assert err.value.code == "E162" and "it is a folder" in err.value.message
     with pytest.raises(InputError) as err:
         api.codebook_import(tmp_path / "missing.qdc", tmp_path / "x.yaml")
     assert err.value.code == "E121"
