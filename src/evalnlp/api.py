@@ -1978,6 +1978,8 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     path, out = Path(path), Path(out)
     if not path.is_file():
         raise errors.error("E121", "codebook", path=str(path))
+    if path.suffix.lower() not in _QDA_SUFFIXES:  # told by its name, before any of it is parsed
+        raise errors.error("E120", "import_codebook", path=str(path))
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise errors.error("E161", "codebook_out", out=str(out))
     from evalnlp.util import check_output_path

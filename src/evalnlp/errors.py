@@ -274,6 +274,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "project": "a project file ends in .qdpx; got {path!r}",
         "codebook": "a codebook file ends in .qdc; got {path!r}",
         "which_codebook": "which codebook? Expected {codebook!o:ID|PATH} (or a project store)",
+        "import_codebook": "codebook import reads a REFI-QDA codebook (.qdc) or project (.qdpx); got {path!r}. "
+                           "Export the codebook from the QDA program as a .qdc file",
     }),
     "E121": ("the REFI-QDA file given does not exist", {
         "project": "no file {path!r}{folder}; expected a .qdpx project exported from a QDA program",

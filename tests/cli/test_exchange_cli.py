@@ -148,6 +148,21 @@ def test_codebook_import_to_a_file_that_is_not_yaml_says_so(cli, tmp_path):
     assert not (tmp_path / "x.txt").exists()
 
 
+def test_codebook_import_refuses_a_file_that_is_not_qdc_or_qdpx_by_its_name(cli, tmp_path):
+    page = tmp_path / "r.html"
+    page.write_text("<!DOCTYPE html>\n<html><body>a report</body></html>\n", encoding="utf-8")
+    result = cli("codebook", "import", str(page), "--out", str(tmp_path / "y.yaml"))
+    err = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E120] codebook import reads a REFI-QDA codebook (.qdc) or project (.qdpx)" in err
+    assert "r.html" in err and "E126" not in err
+    # a file named .qdpx is read as a project: not a zip archive, whatever it holds
+    fake = tmp_path / "r.qdpx"
+    fake.write_bytes(page.read_bytes())
+    result = cli("codebook", "import", str(fake), "--out", str(tmp_path / "y.yaml"))
+    assert result.exit_code == 1 and "[E122]" in result.stderr and "not a readable zip archive" in result.stderr
+    assert not (tmp_path / "y.yaml").exists()
+
+
 def test_codebook_import_of_a_file_without_codes_names_that_file(cli, tmp_path):
     empty = tmp_path / "empty.qdc"
     empty.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', encoding="utf-8")

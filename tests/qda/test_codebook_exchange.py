@@ -128,3 +128,8 @@ def test_bad_ids_and_outputs(tmp_path):
     with pytest.raises(InputError) as err:
         api.codebook_import(tmp_path / "missing.qdc", tmp_path / "x.yaml")
     assert err.value.code == "E121"
+    html = tmp_path / "page.html"
+    html.write_text(SPEC_EXAMPLE, encoding="utf-8")  # read by its name: not a codebook, whatever it holds
+    with pytest.raises(InputError) as err:
+        api.codebook_import(html, tmp_path / "x.yaml")
+    assert err.value.code == "E120" and "page.html" in err.value.message

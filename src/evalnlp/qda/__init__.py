@@ -11,7 +11,7 @@ REFI-QDA standard (QDA-XML 1.0, specification 1.5).
 - :func:`read_codes` and :func:`codes_to_codebook` turn a ``.qdc`` (or a project's codebook) into an evalnlp
   codebook (:mod:`evalnlp.qda._codebook`).
 
-Error codes: E120 an export file name that is neither .qdpx nor .qdc; E121 an import file that does not
+Error codes: E120 an export or codebook import file name that is neither .qdpx nor .qdc; E121 an import file that does not
 exist; E122 an archive that cannot be read; E123 an archive past the size caps; E124 no project.qde; E125
 XML that is not well-formed; E126 XML with a document type declaration; E127 XML that is not a REFI-QDA
 project or codebook; E128 a .qdc codebook given where a project is expected; E129 options that exclude each
@@ -66,11 +66,12 @@ def export_qdc(codebook, path: Path) -> Path:
 
 
 def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:
-    """The codes of a ``.qdc`` codebook, or of the codebook inside a ``.qdpx`` project."""
+    """The codes of a ``.qdc`` codebook, or of the codebook inside a ``.qdpx`` project (a file named .qdpx, or
+    any zip archive: a project renamed .qdc is read as the project it is)."""
     import zipfile
 
     path = Path(path)
-    if zipfile.is_zipfile(path):
+    if path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(path):  # a .qdpx that is no zip is E122, not XML
         return read_qdpx(path, limits).project.theme_codes
     size = path.stat().st_size
     if size > limits.max_xml:
