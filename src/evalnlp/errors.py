@@ -652,11 +652,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "Pass a shipped id or the path of a YAML codebook."),
     "E202": ("the codebook path is a directory", {
         "directory": "Codebook path {path!r} is a directory, not a YAML file.",
-        "unreadable": "Cannot read codebook {resolved!r}: {strerror}.",
-        "not_utf8": "is not UTF-8 text (byte {byte}); save the codebook as UTF-8",
     }),
-    "E203": ("the codebook file cannot be read or parsed as YAML",
-             "is not valid YAML ({reason}); check indentation and quoting there"),
+    "E203": ("the codebook file cannot be read or parsed as YAML", {
+        "yaml": "is not valid YAML ({reason}); check indentation and quoting there",
+        "not_utf8": "is not UTF-8 text (byte {byte}); save the codebook as UTF-8",
+        "unreadable": "Cannot read codebook {resolved!r}: {strerror}.",
+    }),
     "E204": ("the codebook's top level is not a mapping",
              "expected a mapping with `id:` and `themes:` keys; found {found}. See the header of a shipped codebook "
              "(evalnlp codebook show impact) for the format"),
@@ -669,16 +670,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "with a letter (e.g. {slug!r})",
         "codebook": "{id!r} is not a valid id: use lowercase letters, digits and '_', starting with a letter (e.g. "
                     "{fix!r})",
-        "theme": "{id!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a letter "
-                 "(e.g. {fix!r})",
     }),
     "E207": ("the codebook has no themes list",
              "the codebook has no themes; add a `themes:` list with at least one theme (each with id, label and "
              "definition)"),
     "E208": ("a theme entry is not a mapping",
              "each theme must be a mapping (id:, label:, definition:, ...); got {type_name} {item!r}"),
-    "E209": ("a theme id is not valid or is used twice",
-             "duplicate theme id {id!r} (also themes[{seen}]); give each theme its own id"),
+    "E209": ("a theme id is not valid or is used twice", {
+        "invalid": "{id!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a letter "
+                   "(e.g. {fix!r})",
+        "duplicate": "duplicate theme id {id!r} (also themes[{seen}]); give each theme its own id",
+    }),
     "E210": ("a theme has no label", {
         "field_missing": "is missing; add a non-empty `{key}:` string",
         "field_empty": "is empty; write a non-empty `{key}:`",
