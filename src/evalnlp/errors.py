@@ -560,6 +560,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "coder's codes for the same rows)",
         "themes": "{a!r} and {b!r} decided on no theme in common (each was imported with labels for other themes), "
                   "so there is nothing to compare",
+        "passages_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
+                                "another human coder, {b!r}, and the two have no passage in common ({a} coded "
+                                "{n_a:,}, {b} coded {n_b:,}). Run `evalnlp classify --codebook {cb_id}` to compare "
+                                "{a!r} with the machine, or name the second coder ({coders!o:NAME})",
     }),
     "E184": ("no human codes in the store", {
         "agreement": "no human codes in the store; import a human-coded sample first with `evalnlp codes import FILE "
@@ -578,6 +582,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E186": ("the coders' codes use themes outside the codebook", {
         "agreement": "the codes of {a!r} and {b!r} use themes that are not in codebook {cb_id!r}: {outside}. Pass "
                      "{codebook!o} with the codebook both coded with",
+        "agreement_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
+                                 "another human coder, {b!r}, and the codes of the two use themes that are not in "
+                                 "that codebook: {outside}. Pass {codebook!o} with the codebook they coded with",
         "train": "the codes of {coders} use themes that are not in codebook {cb_id!r}: {outside}. Pass {codebook!o} "
                  "with the codebook they coded with",
     }),

@@ -459,6 +459,28 @@ def test_agreement_errors(cli, tiny, tmp_path):
     assert apart.exit_code == 1 and "[E183]" in apart.output
 
 
+def test_one_coder_compared_with_another_person_is_told_why_that_person(cli, tiny, tmp_path):
+    """With one --coder and no machine coder of the codebook, the other human coders are taken: an error about
+    the pair says so, rather than naming a coder who was not asked for as if they had been."""
+    wrong_codebook = cli("agreement", "--coder", "ann", "--codebook", "fft")
+    err = " ".join(wrong_codebook.stderr.split())
+    assert wrong_codebook.exit_code == 1 and "[E186]" in err
+    assert ("[E186] no machine coder has coded with codebook 'fft', so 'human:ann' was compared with another human "
+            "coder, 'human:ben', and the codes of the two use themes that are not in that codebook: ") in err
+    assert "capability" in err and err.endswith("Pass --codebook with the codebook they coded with")
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"text": ["Something else entirely."], "themes": ["capability"]}).to_csv(other, index=False)
+    cli("codes", "import", str(other), "--text", "text", "--labels-column", "themes", "--coder", "carol")
+    apart = cli("agreement", "--coder", "carol")
+    err = " ".join(apart.stderr.split())
+    assert apart.exit_code == 1 and "[E183] no machine coder has coded with codebook 'impact', so 'human:carol' was " \
+        "compared with another human coder, 'human:ann', and the two have no passage in common" in err
+    assert "`evalnlp classify --codebook impact`" in err and "--coder NAME" in err
+    # both named: the message is about the pair asked for
+    named = cli("agreement", "--coder", "ann", "--coder", "carol")
+    assert "[E183] 'human:ann' and 'human:carol' have no passage in common" in " ".join(named.stderr.split())
+
+
 def test_agreement_with_no_human_codes_is_a_clear_error(cli, db_path, tmp_path):
     f = tmp_path / "a.csv"
     f.write_text("text\nI now chair the joint meeting with the managers.\n", encoding="utf-8")
