@@ -395,7 +395,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
     """
     with pytest.raises(CodebookValidationError) as err:
         validate_codebook(write(tmp_path, text))
-    assert err.value.codes == ["E215", "E206", "E211", "E214", "E209", "E212"]
+    assert err.value.codes == ["E215", "E209", "E211", "E214", "E209", "E212"]  # a bad theme id is E209, not E206
     assert err.value.code == "E215"
     assert "6 problems" in err.value.message
     assert all(f"{i}. [" in err.value.message for i in range(1, 7))
@@ -424,7 +424,9 @@ def test_missing_file_e201_and_unknown_shipped_id(tmp_path):
     assert err.value.code == "E201" and "Did you mean 'impact'" in err.value.message
 
 
-def test_unreadable_inputs_e202(tmp_path):
+def test_a_directory_is_e202_and_a_file_that_cannot_be_read_e203(tmp_path, monkeypatch):
+    """E202 is a directory given as the codebook; a file that is not UTF-8, or cannot be read at all, is E203
+    (cannot be read or parsed), as the README's table says."""
     with pytest.raises(CodebookError) as err:
         load_codebook(tmp_path)
     assert err.value.code == "E202"
@@ -432,7 +434,40 @@ def test_unreadable_inputs_e202(tmp_path):
     path.write_bytes("id: x\nthemes:\n  - id: a\n    label: Caf\xe9\n    definition: d\n".encode("latin-1"))
     with pytest.raises(CodebookValidationError) as err:
         validate_codebook(path)
-    assert err.value.code == "E202" and "UTF-8" in err.value.message
+    assert err.value.code == "E203" and err.value.codes == ["E203"] and "is not UTF-8 text" in err.value.message
+    locked = write(tmp_path, MINIMAL, "locked.yaml")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(CodebookError) as err:
+        validate_codebook(locked)
+    assert err.value.code == "E203" and "Cannot read codebook" in err.value.message
+
+
+def test_an_invalid_theme_id_is_e209_and_an_invalid_codebook_id_e206(tmp_path):
+    path = write(tmp_path, "id: x\nthemes:\n" + THEME.replace("id: a", "id: Bad-Theme"))
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.codes == ["E209"] and "'Bad-Theme' is not a valid theme id" in err.value.message
+    assert "'bad_theme'" in err.value.message
+    path = write(tmp_path, "id: Bad-Id\nthemes:\n" + THEME)
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.codes == ["E206"]
+
+
+def test_codebook_validate_prints_the_code_that_fits(runner, tmp_path):
+    from evalnlp.cli import app
+
+    theme = write(tmp_path, "id: x\nthemes:\n" + THEME.replace("id: a", "id: Bad-Theme"))
+    result = runner.invoke(app, ["codebook", "validate", str(theme)])
+    assert result.exit_code == 1 and "[E209]" in result.stderr and "E206" not in result.stderr
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(MINIMAL.replace("id: ", "id: caf\xe9_", 1).encode("latin-1"))
+    result = runner.invoke(app, ["codebook", "validate", str(latin1)])
+    assert result.exit_code == 1 and "[E203]" in result.stderr and "not UTF-8" in result.stderr
 
 
 def test_utf8_bom_is_accepted(tmp_path):

@@ -1367,8 +1367,9 @@ def _resolve_coder(name: str, known: Sequence[str]) -> str:
 
 def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str | None = None) -> list[tuple[str, str]]:
     """Which coders ``agreement`` compares: two named coders; one human coder against the latest machine coder
-    (one machine coder against each human coder); by default each human coder against the latest machine
-    coder of ``codebook_id`` (every pair of human coders when there is no machine coder)."""
+    of ``codebook_id`` (against each other human coder when there is none); one machine coder against each
+    human coder; by default each human coder against the latest machine coder of ``codebook_id`` (every pair
+    of human coders when there is no machine coder)."""
     from itertools import combinations
 
     from evalnlp.schema import is_human
@@ -1403,16 +1404,24 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
     return [(h, machine) for h in humans]
 
 
-def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int]) -> Agreement:
+def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other_human: bool = False) -> Agreement:
+    """``a`` against ``b``; ``other_human`` when ``b`` was not named but taken because no machine coder coded with
+    ``cb`` (its errors then say so)."""
     import numpy as np
 
     from evalnlp.evaluation import multilabel_report
 
     long = store.paired_codes(a, b)
     if long.empty:
+        if other_human:
+            raise errors.error("E183", "passages_other_human", a=a, b=b, cb_id=cb.id, n_a=n_coded.get(a, 0),
+                               n_b=n_coded.get(b, 0))
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:
+        if other_human:
+            raise errors.error("E186", "agreement_other_human", a=a, b=b, cb_id=cb.id,
+                               outside=', '.join(outside[:10]))
         raise errors.error("E186", "agreement", a=a, b=b, cb_id=cb.id, outside=', '.join(outside[:10]))
     units = long.drop_duplicates("unit")[["unit", "doc_id", "source", "locator", "question", "text"]]
     units = units.reset_index(drop=True)
@@ -1471,10 +1480,14 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
 
         check_output_path(disagreements)  # before any work
     cb = _store_codebook_or(store, codebook)
+    from evalnlp.schema import is_human
+
     pairs = agreement_pairs(store, coders, cb.id)
     table = store.coders()
     n_coded = dict(zip(table["coder"], table["passages"].astype(int)))
-    results = [_compare(store, cb, a, b, n_coded) for a, b in pairs]
+    # one person named and another person taken to compare with (no machine coder coded with this codebook)
+    other_human = len(coders) == 1 and all(is_human(c) for pair in pairs for c in pair)
+    results = [_compare(store, cb, a, b, n_coded, other_human=other_human) for a, b in pairs]
     if disagreements is not None:
         rows = [r.disagreements for r in results]
         write_table(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DISAGREEMENT_COLUMNS),
@@ -1902,7 +1915,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     if codebook is not None and new_codebook is not None:
         raise errors.error("E129")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
-        raise errors.error("E128", "new_codebook", new_codebook=str(new_codebook))
+        raise errors.error("E161", "new_codebook", new_codebook=str(new_codebook))
     who = qda.coder_override(coder)
     parsed = qda.read_qdpx(path, limits or qda.DEFAULT_LIMITS)
     project = parsed.project
@@ -1914,7 +1927,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
         converted = qda.codes_to_codebook(project.theme_codes, cb_id=qda.slug(out.stem), title=out.stem,
                                           description=f"Codes of {path.name}, a REFI-QDA project"
                                           + (f" from {project.origin}" if project.origin else "") + ".",
-                                          source=str(out), keep=used)
+                                          source=str(out), read_from=path.name, keep=used)
         cb = converted.codebook
         code_map = qda.CodeMap(themes=dict(converted.themes))
         ref = str(out.resolve())
@@ -1978,10 +1991,13 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     path, out = Path(path), Path(out)
     if not path.is_file():
         raise errors.error("E121", "codebook", path=str(path))
+    if path.suffix.lower() not in _QDA_SUFFIXES:  # told by its name, before any of it is parsed
+        raise errors.error("E120", "import_codebook", path=str(path))
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise errors.error("E128", "out", out=str(out))
-    if not out.parent.is_dir():
-        raise errors.error("E128", "out_folder", parent=str(out.parent), out_name=out.name)
+        raise errors.error("E161", "codebook_out", out=str(out))
+    from evalnlp.util import check_output_path
+
+    check_output_path(out)  # E162: a folder that does not exist, or a folder given as the file
     cb_id = id if id is not None else qda.slug(path.stem)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
 
@@ -1989,7 +2005,7 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     codes = qda.read_codes(path)
     converted = qda.codes_to_codebook(codes, cb_id=cb_id, title=path.stem,
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
-                                      source=str(out))
+                                      source=str(out), read_from=path.name)
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)
 

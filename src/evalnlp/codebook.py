@@ -395,15 +395,15 @@ class _Checker:
             self.where.setdefault(tid, where)
             if not _ID_RE.match(tid):
                 self.add(
-                    "E206",
+                    "E209",
                     f"{where}.id",
-                    errors.message("E206", "theme", id=tid, fix=_fix_id(tid)),
+                    errors.message("E209", "invalid", id=tid, fix=_fix_id(tid)),
                 )
             elif tid in seen:
                 self.add(
                     "E209",
                     f"{where}.id",
-                    errors.message("E209", id=tid, seen=seen[tid]),
+                    errors.message("E209", "duplicate", id=tid, seen=seen[tid]),
                 )
             else:
                 seen[tid] = i
@@ -521,7 +521,7 @@ def _parse(raw: bytes, source: str) -> Codebook:
     except UnicodeDecodeError as exc:
         raise CodebookValidationError(
             source,
-            [Problem("E202", "file", errors.message("E202", "not_utf8", byte=exc.start))],
+            [Problem("E203", "file", errors.message("E203", "not_utf8", byte=exc.start))],
         ) from None
     try:
         data = yaml.safe_load(text)
@@ -533,7 +533,7 @@ def _parse(raw: bytes, source: str) -> Codebook:
         detail = f"{context}: {what}" if context else what
         raise CodebookValidationError(
             source,
-            [Problem("E203", where, errors.message("E203", reason=detail))],
+            [Problem("E203", where, errors.message("E203", "yaml", reason=detail))],
         ) from None
     identity = identity_bytes(raw, data)
     checker = _Checker()
@@ -573,9 +573,9 @@ def load_codebook(ref: str | Path) -> Codebook:
     """Load and validate a codebook: a shipped id (``"impact"``, ``"fft"``) or a YAML path.
 
     Results are cached by (resolved path, modification time, size), so editing a file
-    is picked up on the next load. Raises :class:`CodebookError` (E201/E202 when the
-    file cannot be found or read) or :class:`CodebookValidationError` listing every
-    problem found.
+    is picked up on the next load. Raises :class:`CodebookError` (E201 when the file
+    cannot be found, E202 when the path is a directory) or :class:`CodebookValidationError`
+    listing every problem found.
     """
     path = _resolve(ref)
     stat = path.stat()
@@ -596,7 +596,7 @@ def validate_codebook(path: str | Path) -> Codebook:
     try:
         raw = resolved.read_bytes()
     except OSError as exc:
-        raise errors.error("E202", "unreadable", resolved=str(resolved), strerror=exc.strerror) from None
+        raise errors.error("E203", "unreadable", resolved=str(resolved), strerror=exc.strerror) from None
     return _parse(raw, str(resolved))
 
 

@@ -268,12 +268,14 @@ class Corpus:
 
         return dict(self._answer(("group_merges", attr), ask))
 
-    def several_themes(self) -> int:
-        """Passages that count under more than one theme of a single-label codebook because the people who coded
-        them disagree (0 for a multi-label codebook, or without human codes). Asked once."""
+    def several_themes(self) -> dict[str, int]:
+        """Passages that count under more than one theme of a single-label codebook, by why (see
+        :meth:`evalnlp.store.Store.coded_several_themes`): ``people`` who coded a passage disagree, the one
+        ``person`` who coded it gave several themes, or a person's theme sits beside the ``machine``'s for a theme
+        no person decided. All 0 for a multi-label codebook, or without human codes. Asked once."""
         if self.codebook.multi_label:
-            return 0
-        return int(self._answer(("several_themes",), lambda: self.store.coded_several_themes(self.handle)))
+            return {"people": 0, "person": 0, "machine": 0}
+        return dict(self._answer(("several_themes",), lambda: self.store.coded_several_themes(self.handle)))
 
     def check_attribute(self, attr: str) -> None:
         """Raise E150 (listing the attributes found) unless ``attr`` is an attribute of the documents."""

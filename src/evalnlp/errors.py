@@ -274,6 +274,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "project": "a project file ends in .qdpx; got {path!r}",
         "codebook": "a codebook file ends in .qdc; got {path!r}",
         "which_codebook": "which codebook? Expected {codebook!o:ID|PATH} (or a project store)",
+        "import_codebook": "codebook import reads a REFI-QDA codebook (.qdc) or project (.qdpx); got {path!r}. "
+                           "Export the codebook from the QDA program as a .qdc file",
     }),
     "E121": ("the REFI-QDA file given does not exist", {
         "project": "no file {path!r}{folder}; expected a .qdpx project exported from a QDA program",
@@ -308,10 +310,6 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E128": ("a .qdc codebook was given where a project was expected", {
         "qdc_given": "{file} is a codebook (.qdc), not a project; convert it with `evalnlp codebook import {file} "
                      "--out FILE.yaml`",
-        "new_codebook": "{new_codebook!o} writes a YAML codebook; expected a file ending in .yaml, got "
-                        "{new_codebook!r}",
-        "out": "{out!o} is the YAML codebook to write; expected a file ending in .yaml, got {out!r}",
-        "out_folder": "the folder {parent!r} for {out_name} does not exist; create it first",
     }),
     "E129": ("--codebook and --new-codebook were both given",
              "{codebook!o} and {new_codebook!o} exclude each other: map the file's codes onto an existing codebook, "
@@ -450,6 +448,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "report": "the report is an HTML file; expected {output!o} ending in .html, got {output!r}",
         "report_format": "cannot write {what} to {path!r}: expected a file name ending in {allowed}; found {value!r}",
         "suggestion": "{suggest!o} writes a YAML codebook; expected a file name ending in .yaml or .yml, got {path!r}",
+        "codebook_out": "the output of codebook import is a YAML codebook, so {out!o} must end in .yaml or .yml; "
+                        "got {out!r}",
+        "new_codebook": "{new_codebook!o} writes the file's codes as a YAML codebook, so it must end in .yaml or "
+                        ".yml; got {new_codebook!r}",
         "discover": "discover writes {output_types} files; got {path!r}. Use topics.json (the topics as data), "
                     "topics.html (plots) or topics.md (a summary)",
         "table": "cannot write {target_name!r}: expected one of the extensions {table_formats}; got {value!r}",
@@ -558,6 +560,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "coder's codes for the same rows)",
         "themes": "{a!r} and {b!r} decided on no theme in common (each was imported with labels for other themes), "
                   "so there is nothing to compare",
+        "passages_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
+                                "another human coder, {b!r}, and the two have no passage in common ({a} coded "
+                                "{n_a:,}, {b} coded {n_b:,}). Run `evalnlp classify --codebook {cb_id}` to compare "
+                                "{a!r} with the machine, or name the second coder ({coders!o:NAME})",
     }),
     "E184": ("no human codes in the store", {
         "agreement": "no human codes in the store; import a human-coded sample first with `evalnlp codes import FILE "
@@ -576,6 +582,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E186": ("the coders' codes use themes outside the codebook", {
         "agreement": "the codes of {a!r} and {b!r} use themes that are not in codebook {cb_id!r}: {outside}. Pass "
                      "{codebook!o} with the codebook both coded with",
+        "agreement_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
+                                 "another human coder, {b!r}, and the codes of the two use themes that are not in "
+                                 "that codebook: {outside}. Pass {codebook!o} with the codebook they coded with",
         "train": "the codes of {coders} use themes that are not in codebook {cb_id!r}: {outside}. Pass {codebook!o} "
                  "with the codebook they coded with",
     }),
@@ -650,11 +659,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "Pass a shipped id or the path of a YAML codebook."),
     "E202": ("the codebook path is a directory", {
         "directory": "Codebook path {path!r} is a directory, not a YAML file.",
-        "unreadable": "Cannot read codebook {resolved!r}: {strerror}.",
-        "not_utf8": "is not UTF-8 text (byte {byte}); save the codebook as UTF-8",
     }),
-    "E203": ("the codebook file cannot be read or parsed as YAML",
-             "is not valid YAML ({reason}); check indentation and quoting there"),
+    "E203": ("the codebook file cannot be read or parsed as YAML", {
+        "yaml": "is not valid YAML ({reason}); check indentation and quoting there",
+        "not_utf8": "is not UTF-8 text (byte {byte}); save the codebook as UTF-8",
+        "unreadable": "Cannot read codebook {resolved!r}: {strerror}.",
+    }),
     "E204": ("the codebook's top level is not a mapping",
              "expected a mapping with `id:` and `themes:` keys; found {found}. See the header of a shipped codebook "
              "(evalnlp codebook show impact) for the format"),
@@ -667,16 +677,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "with a letter (e.g. {slug!r})",
         "codebook": "{id!r} is not a valid id: use lowercase letters, digits and '_', starting with a letter (e.g. "
                     "{fix!r})",
-        "theme": "{id!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a letter "
-                 "(e.g. {fix!r})",
     }),
     "E207": ("the codebook has no themes list",
              "the codebook has no themes; add a `themes:` list with at least one theme (each with id, label and "
              "definition)"),
     "E208": ("a theme entry is not a mapping",
              "each theme must be a mapping (id:, label:, definition:, ...); got {type_name} {item!r}"),
-    "E209": ("a theme id is not valid or is used twice",
-             "duplicate theme id {id!r} (also themes[{seen}]); give each theme its own id"),
+    "E209": ("a theme id is not valid or is used twice", {
+        "invalid": "{id!r} is not a valid theme id: use lowercase letters, digits and '_', starting with a letter "
+                   "(e.g. {fix!r})",
+        "duplicate": "duplicate theme id {id!r} (also themes[{seen}]); give each theme its own id",
+    }),
     "E210": ("a theme has no label", {
         "field_missing": "is missing; add a non-empty `{key}:` string",
         "field_empty": "is empty; write a non-empty `{key}:`",

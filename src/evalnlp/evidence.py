@@ -552,6 +552,35 @@ def _candidate_questions(codebook, by: Sequence[str]) -> list[dict[str, Any]]:
     return [base] + [{**base, "attr": attr} for attr in by]
 
 
+def several_themes_note(cb_id: str, several: dict[str, int]) -> str | None:
+    """A note that passages of a single-label codebook count under more than one theme, saying why for each kind
+    (:meth:`Corpus.several_themes`): the people who coded a passage disagree, the one person who coded it gave
+    several themes, or a person who coded some themes only left the machine's codes for the others. None when
+    there are none."""
+    total = sum(several.values())
+    if not total:
+        return None
+    kinds = [k for k in ("people", "person", "machine") if several.get(k)]
+    reasons = []
+    for kind in kinds:
+        n = several[kind]
+        if len(kinds) == 1:  # every passage counted has this reason: the count is said once, at the start
+            was, has = ("it was", "it has") if n == 1 else ("each was", "each has")
+        else:
+            was, has = (f"{n:,} was", f"{n:,} has") if n == 1 else (f"{n:,} were", f"{n:,} have")
+        reasons.append({
+            "people": f"{was} coded differently by the people who coded it, and every person's codes are used "
+                      "(`evalnlp agreement` lists the disagreements)",
+            "person": f"{was} given several themes by the one person who coded it",
+            "machine": f"{has} a theme from a person who coded only some themes (`evalnlp codes import --labels`) "
+                       "and another from the machine, whose codes stand for the themes that person did not code",
+        }[kind])
+    one = total == 1
+    return (f"{total:,} passage{'' if one else 's'} of codebook {cb_id!r}, which takes one theme per passage, "
+            f"count{'s' if one else ''} under more than one theme, so the themes' shares add up to more than "
+            f"100%: {'; '.join(reasons)}")
+
+
 def merge_note(attr: str, merges: dict[str, list[str | None]]) -> str:
     """A note that ``attr``'s groups took several stored values each (:meth:`Corpus.group_merges`)."""
     parts = []
@@ -626,12 +655,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     if own:
         corpus.close()
     notes = [merge_note(attr, corpus.group_merges(attr)) for attr in by if corpus.group_merges(attr)]
-    several = corpus.several_themes()
+    several = several_themes_note(codebook.id, corpus.several_themes())
     if several:
-        notes.append(f"{several:,} passage{'s' if several != 1 else ''} of codebook {codebook.id!r}, which takes one "
-                     f"theme per passage, count under more than one theme: the people who coded "
-                     f"{'them' if several != 1 else 'it'} disagree, and every person's codes are used, so the themes' "
-                     "shares add up to more than 100% (`evalnlp agreement` lists the disagreements)")
+        notes.append(several)
     ignored = corpus.ignored_themes
     if ignored:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")

@@ -1352,14 +1352,27 @@ class Store:
             return "", ""
         return f"JOIN {group} g USING (dn)", ", g.grp"
 
-    def coded_several_themes(self, handle: str) -> int:
-        """Passages of ``handle`` with more than one theme assigned among the codes in use where a person coded
-        them (people who disagree each count; see :meth:`effective_codes`). Without human codes, 0 (not asked)."""
+    def coded_several_themes(self, handle: str) -> dict[str, int]:
+        """Passages of ``handle`` with more than one theme assigned among the codes in use, by why (see
+        :meth:`effective_codes`): ``people`` where several people who coded it gave different themes, ``person``
+        where the one person who coded it gave several, ``machine`` where a person's theme sits beside the
+        machine's for a theme no person decided there (codes imported for some themes only). Without human
+        codes, all 0 (not asked)."""
+        counts = {"people": 0, "person": 0, "machine": 0}
         if not getattr(self, "_coded_human", {}).get(handle):
-            return 0
-        return int(self.con.execute(
-            f"""SELECT count(*) FROM (SELECT sn FROM {handle}_codes GROUP BY sn
-                                      HAVING count(DISTINCT theme) > 1)""").fetchall()[0][0])
+            return counts
+        rows = self.con.execute(
+            f"""SELECT CASE WHEN human_themes > 1 AND humans > 1 THEN 'people'
+                            WHEN human_themes > 1 THEN 'person' ELSE 'machine' END AS why, count(*)
+                FROM (SELECT p.sn,
+                             count(DISTINCT p.theme) FILTER (WHERE starts_with(k.coder, '{HUMAN_PREFIX}'))
+                                 AS human_themes,
+                             count(DISTINCT p.cn) FILTER (WHERE starts_with(k.coder, '{HUMAN_PREFIX}')) AS humans
+                      FROM {handle}_codes p JOIN {handle}_coders k USING (cn) GROUP BY p.sn
+                      HAVING count(DISTINCT p.theme) > 1)
+                GROUP BY why""").fetchall()
+        counts.update({why: int(n) for why, n in rows})
+        return counts
 
     def coded_totals(self, handle: str) -> dict[str, int]:
         """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme) and segments_human_coded."""

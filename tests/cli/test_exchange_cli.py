@@ -121,6 +121,8 @@ def test_new_codebook_is_written_and_valid(cli, breakfast, tmp_path):
     assert f"to {out}" in result.stdout
     assert cli("codebook", "validate", str(out)).exit_code == 0
     assert cli("import", str(path), "--new-codebook", str(out), "--codebook", "fft").exit_code == 1
+    wrong = cli("import", str(path), "--new-codebook", str(tmp_path / "codes.txt"))
+    assert wrong.exit_code == 1 and "[E161] --new-codebook writes the file's codes as a YAML codebook" in wrong.stderr
 
 
 def test_codebook_import(cli, tmp_path):
@@ -134,6 +136,39 @@ def test_codebook_import(cli, tmp_path):
     result = cli("codebook", "import", str(tmp_path / "missing.qdc"), "--out", str(out))
     assert result.exit_code == 1 and "[E121]" in result.output
     assert cli("codebook", "import", str(qdc)).exit_code == 2  # --out is required
+
+
+def test_codebook_import_to_a_file_that_is_not_yaml_says_so(cli, tmp_path):
+    qdc = tmp_path / "fft.qdc"
+    assert cli("export", str(qdc), "--codebook", "fft").exit_code == 0
+    result = cli("codebook", "import", str(qdc), "--out", str(tmp_path / "x.txt"))
+    assert result.exit_code == 1 and "[E161]" in result.stderr and "E128" not in result.stderr
+    assert "the output of codebook import is a YAML codebook, so --out must end in .yaml or .yml" in \
+        " ".join(result.stderr.split())
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_codebook_import_refuses_a_file_that_is_not_qdc_or_qdpx_by_its_name(cli, tmp_path):
+    page = tmp_path / "r.html"
+    page.write_text("<!DOCTYPE html>\n<html><body>a report</body></html>\n", encoding="utf-8")
+    result = cli("codebook", "import", str(page), "--out", str(tmp_path / "y.yaml"))
+    err = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E120] codebook import reads a REFI-QDA codebook (.qdc) or project (.qdpx)" in err
+    assert "r.html" in err and "E126" not in err
+    # a file named .qdpx is read as a project: not a zip archive, whatever it holds
+    fake = tmp_path / "r.qdpx"
+    fake.write_bytes(page.read_bytes())
+    result = cli("codebook", "import", str(fake), "--out", str(tmp_path / "y.yaml"))
+    assert result.exit_code == 1 and "[E122]" in result.stderr and "not a readable zip archive" in result.stderr
+    assert not (tmp_path / "y.yaml").exists()
+
+
+def test_codebook_import_of_a_file_without_codes_names_that_file(cli, tmp_path):
+    empty = tmp_path / "empty.qdc"
+    empty.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', encoding="utf-8")
+    result = cli("codebook", "import", str(empty), "--out", str(tmp_path / "other_name.yaml"))
+    assert result.exit_code == 1 and "[E242] empty.qdc has no codes that can be coded" in result.stderr
+    assert "other_name" not in result.output and not (tmp_path / "other_name.yaml").exists()
 
 
 def test_quiet_import_prints_nothing(runner, breakfast, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import shared_data
+from helpers import coded_store, shared_data
 
 from evalnlp.store import Store
 
@@ -459,6 +459,28 @@ def test_agreement_errors(cli, tiny, tmp_path):
     assert apart.exit_code == 1 and "[E183]" in apart.output
 
 
+def test_one_coder_compared_with_another_person_is_told_why_that_person(cli, tiny, tmp_path):
+    """With one --coder and no machine coder of the codebook, the other human coders are taken: an error about
+    the pair says so, rather than naming a coder who was not asked for as if they had been."""
+    wrong_codebook = cli("agreement", "--coder", "ann", "--codebook", "fft")
+    err = " ".join(wrong_codebook.stderr.split())
+    assert wrong_codebook.exit_code == 1 and "[E186]" in err
+    assert ("[E186] no machine coder has coded with codebook 'fft', so 'human:ann' was compared with another human "
+            "coder, 'human:ben', and the codes of the two use themes that are not in that codebook: ") in err
+    assert "capability" in err and err.endswith("Pass --codebook with the codebook they coded with")
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"text": ["Something else entirely."], "themes": ["capability"]}).to_csv(other, index=False)
+    cli("codes", "import", str(other), "--text", "text", "--labels-column", "themes", "--coder", "carol")
+    apart = cli("agreement", "--coder", "carol")
+    err = " ".join(apart.stderr.split())
+    assert apart.exit_code == 1 and "[E183] no machine coder has coded with codebook 'impact', so 'human:carol' was " \
+        "compared with another human coder, 'human:ann', and the two have no passage in common" in err
+    assert "`evalnlp classify --codebook impact`" in err and "--coder NAME" in err
+    # both named: the message is about the pair asked for
+    named = cli("agreement", "--coder", "ann", "--coder", "carol")
+    assert "[E183] 'human:ann' and 'human:carol' have no passage in common" in " ".join(named.stderr.split())
+
+
 def test_agreement_with_no_human_codes_is_a_clear_error(cli, db_path, tmp_path):
     f = tmp_path / "a.csv"
     f.write_text("text\nI now chair the joint meeting with the managers.\n", encoding="utf-8")
@@ -605,8 +627,10 @@ def test_two_people_split_on_a_single_label_codebook_are_told_not_hidden(cli, db
     assert ev.exit_code == 0, ev.output
     doc = json.loads(ev.stdout)
     assert doc["documents_coded"] == 12 and sum(t["documents"] for t in doc["themes"]) == 15
-    assert any("3 passages of codebook 'fft', which takes one theme per passage, count under more than one"
-               in n for n in doc["notes"])
+    assert [n for n in doc["notes"] if "under more than one theme" in n] == [
+        "3 passages of codebook 'fft', which takes one theme per passage, count under more than one theme, so the "
+        "themes' shares add up to more than 100%: each was coded differently by the people who coded it, and every "
+        "person's codes are used (`evalnlp agreement` lists the disagreements)"]
     # provenance names every coder whose codes are counted, with the passages each coded
     assert doc["provenance"]["coders"] == [{"coder": "human:alice", "segments": 12},
                                            {"coder": "human:bob", "segments": 12}]
@@ -616,6 +640,44 @@ def test_two_people_split_on_a_single_label_codebook_are_told_not_hidden(cli, db
     one = cli("train", "--from-store", "--coder", "alice", "--codebook", "fft", "--backend", "supervised",
               "--out", str(tmp_path / "m"))
     assert one.exit_code == 0, one.output
+
+
+def several_note(cli) -> list[str]:
+    doc = json.loads(cli("evidence", "--codebook", "fft", "--format", "json").stdout)
+    return [n for n in doc["notes"] if "under more than one theme" in n]
+
+
+def test_one_person_giving_a_passage_two_themes_is_not_called_a_disagreement(cli, db_path, tmp_path):
+    """One coder, a single-label codebook, two themes on one passage: evidence says that person gave them, not
+    that the people who coded it disagree."""
+    path = tmp_path / "alice.csv"
+    pd.DataFrame({"text": ["The nurses were kind but I waited four hours.", "Lovely staff.", "No parking."],
+                  "themes": ["staff;access", "staff", "access"]}).to_csv(path, index=False)
+    assert cli("codes", "import", str(path), "--text", "text", "--labels-column", "themes", "--coder", "alice",
+               "--codebook", "fft").exit_code == 0
+    assert several_note(cli) == [
+        "1 passage of codebook 'fft', which takes one theme per passage, counts under more than one theme, so the "
+        "themes' shares add up to more than 100%: it was given several themes by the one person who coded it"]
+
+
+def test_several_themes_on_a_passage_are_told_apart_by_why(cli, db_path, tmp_path):
+    """A person who coded two themes only (codes import --labels) over the machine's codes: one passage gets
+    both of that person's themes, another the person's and the machine's (for a theme the person did not code),
+    a third only the person's; the note counts each reason, and blames no disagreement."""
+    texts = ["The nurses were kind and the care was good.", "Kind staff, but a long wait.", "No parking at all."]
+    coded_store(db_path, [(texts[0], {}, ["care_received"]), (texts[1], {}, ["staff"]), (texts[2], {}, ["access"])])
+    path = tmp_path / "dave" / "survey.csv"
+    path.parent.mkdir()
+    pd.DataFrame({"comment": texts, "staff": [1, 1, 0], "access": [0, 1, 1]}).to_csv(path, index=False)
+    result = cli("codes", "import", str(path), "--text", "comment", "--labels", "staff", "--labels", "access",
+                 "--coder", "dave", "--codebook", "fft", "--source", "survey.csv")
+    assert result.exit_code == 0, result.output
+    (note,) = several_note(cli)
+    assert note.startswith("2 passages of codebook 'fft', which takes one theme per passage, count under more")
+    assert note.endswith(": 1 was given several themes by the one person who coded it; 1 has a theme from a "
+                         "person who coded only some themes (`evalnlp codes import --labels`) and another from the "
+                         "machine, whose codes stand for the themes that person did not code")
+    assert "disagree" not in note
 
 
 def test_a_person_coding_some_themes_replaces_the_machine_for_those_themes_only(cli, db_path, tmp_path):

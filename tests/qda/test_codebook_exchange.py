@@ -100,9 +100,11 @@ def test_no_codable_codes_is_an_error(tmp_path):
     qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="11111111-1111-4111-8111-'
                    '111111111111" name="Folder" isCodable="false"/></Codes></CodeBook>', encoding="utf-8")
     with pytest.raises(CodebookError) as err:
-        api.codebook_import(qdc, tmp_path / "x.yaml")
+        api.codebook_import(qdc, tmp_path / "other_name.yaml")
     assert err.value.code == "E242"
-    assert not (tmp_path / "x.yaml").exists()
+    assert err.value.message.startswith("folders.qdc has no codes that can be coded")  # the file read, not written
+    assert "other_name" not in err.value.message
+    assert not (tmp_path / "other_name.yaml").exists()
 
 
 def test_bad_ids_and_outputs(tmp_path):
@@ -115,7 +117,19 @@ def test_bad_ids_and_outputs(tmp_path):
     assert err.value.code == "E206"
     with pytest.raises(InputError) as err:
         api.codebook_import(qdc, tmp_path / "x.json")
-    assert err.value.code == "E128"
+    assert err.value.code == "E161" and "end in .yaml or .yml" in err.value.message
+    with pytest.raises(InputError) as err:
+        api.codebook_import(qdc, tmp_path / "nowhere" / "x.yaml")
+    assert err.value.code == "E162" and "does not exist" in err.value.message
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(InputError) as err:
+        api.codebook_import(qdc, tmp_path / "folder.yaml")
+    assert err.value.code == "E162" and "it is a folder" in err.value.message
     with pytest.raises(InputError) as err:
         api.codebook_import(tmp_path / "missing.qdc", tmp_path / "x.yaml")
     assert err.value.code == "E121"
+    html = tmp_path / "page.html"
+    html.write_text(SPEC_EXAMPLE, encoding="utf-8")  # read by its name: not a codebook, whatever it holds
+    with pytest.raises(InputError) as err:
+        api.codebook_import(html, tmp_path / "x.yaml")
+    assert err.value.code == "E120" and "page.html" in err.value.message

@@ -11,14 +11,15 @@ REFI-QDA standard (QDA-XML 1.0, specification 1.5).
 - :func:`read_codes` and :func:`codes_to_codebook` turn a ``.qdc`` (or a project's codebook) into an evalnlp
   codebook (:mod:`evalnlp.qda._codebook`).
 
-Error codes: E120 an export file name that is neither .qdpx nor .qdc; E121 an import file that does not
-exist; E122 an archive that cannot be read; E123 an archive past the size caps; E124 no project.qde; E125
-XML that is not well-formed; E126 XML with a document type declaration; E127 XML that is not a REFI-QDA
-project or codebook; E128 a file of the wrong type for the command; E129 options that exclude each other;
-E142 a bad --coder. Rejected items (in the run's rejects): E143 a source without plain text, E144 plain
-text that cannot be read, E145 a selection outside its text, E146 a selection by coordinates or time, E147
-a source with empty text. Codebook errors: E240 codes that are not themes of the codebook, E241 codings of
-codes the file does not define, E242 a codebook file without codable codes.
+Error codes: E120 an export or codebook import file name that is neither .qdpx nor .qdc; E121 an import file that
+does not exist; E122 an archive that cannot be read; E123 an archive past the size caps; E124 no project.qde;
+E125 XML that is not well-formed; E126 XML with a document type declaration; E127 XML that is not a REFI-QDA
+project or codebook; E128 a .qdc codebook given where a project is expected; E129 options that exclude each
+other; E142 a bad --coder; E161 a YAML codebook to write whose name does not end in .yaml or .yml. Rejected items
+(in the run's rejects): E143 a source without plain text, E144 plain text that cannot be read, E145 a selection
+outside its text, E146 a selection by coordinates or time, E147 a source with empty text. Codebook errors: E240
+codes that are not themes of the codebook, E241 codings of codes the file does not define, E242 a codebook file
+without codable codes.
 """
 
 from __future__ import annotations
@@ -66,11 +67,12 @@ def export_qdc(codebook, path: Path) -> Path:
 
 
 def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:
-    """The codes of a ``.qdc`` codebook, or of the codebook inside a ``.qdpx`` project."""
+    """The codes of a ``.qdc`` codebook, or of the codebook inside a ``.qdpx`` project (a file named .qdpx, or
+    any zip archive: a project renamed .qdc is read as the project it is)."""
     import zipfile
 
     path = Path(path)
-    if zipfile.is_zipfile(path):
+    if path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(path):  # a .qdpx that is no zip is E122, not XML
         return read_qdpx(path, limits).project.theme_codes
     size = path.stat().st_size
     if size > limits.max_xml:

@@ -127,18 +127,20 @@ def _shipped_ids() -> dict[str, tuple[str, str]]:
 
 
 def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, description: str, source: str,
-                      keep: set[str] = frozenset()) -> Converted:
+                      read_from: str, keep: set[str] = frozenset()) -> Converted:
     """An evalnlp codebook made from REFI-QDA codes: one theme per codable code (and per code in ``keep``,
     the codes that codings use), its label the code's name, its definition the code's description (the name
     when there is none), its parent the nearest ancestor that is a theme. Codes that cannot be coded (folders,
     ``isCodable="false"``) group their children but are not themes. Ids come from the names, made unique;
-    evalnlp's own shipped themes get their ids back. The YAML is validated before it is returned."""
+    evalnlp's own shipped themes get their ids back. The YAML is validated before it is returned. ``source``
+    names the codebook made (the YAML file it will be written to), ``read_from`` the REFI-QDA file the codes were
+    read from (E242 names it when none can be coded)."""
     from evalnlp.codebook import codebook_to_yaml, parse_codebook
 
     shipped = _shipped_ids()
     chosen = [c for c in codes.values() if c.codable or c.guid in keep]
     if not chosen:
-        raise errors.error("E242", source=source)
+        raise errors.error("E242", source=read_from)
     ids: dict[str, str] = {}
     taken: set[str] = set()
     names_taken: set[str] = set()
