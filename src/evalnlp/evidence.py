@@ -338,7 +338,7 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
     strength_rule: str = STRENGTH_RULE
     segments_no_theme: int = 0  # coded passages assigned no theme at all
-    segments_human_coded: int = 0  # coded passages whose codes are a human coder's
+    segments_human_coded: int = 0  # coded passages that hold a person's decision (for one theme or more)
     #: the files an output wrote (a CSV output's sibling files too), set by :func:`evalnlp.api.evidence`
     files: list = field(default_factory=list)
 
@@ -355,8 +355,8 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
         ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
-        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``segments_human_coded`` (passages whose
-        codes are a human coder's, used instead of any machine codes), ``provenance`` and ``notes``."""
+        ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``segments_human_coded`` (passages that
+        hold a person's decision, used instead of the machine's codes for the themes it decides), ``provenance`` and ``notes``."""
         return {
             "themes": _records(self.themes),
             "matrices": {attr: _records(df) for attr, df in self.matrices.items()},

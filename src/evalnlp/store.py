@@ -1250,7 +1250,8 @@ class Store:
         and ``<handle>_coders`` give the names back).
 
         ``<handle>_coded``: each segment with an effective code of ``themes`` (assigned or not; see
-        :meth:`effective_codes`): sn, dn, src, and cn its first coder by theme and name.
+        :meth:`effective_codes`): sn, dn, src, and cn its first coder: a person when a person's decision is in
+        use there (a review of some themes only), else the first by theme and name.
         ``<handle>_codes``: each effective code assigned: sn, theme, confidence (the score clipped to 0..1, 1 when
         missing), cn, dn, src, seg_kind, has_speaker, the segment's sentiment label (human first, then latest),
         and ``shape`` and ``readmax`` for choosing quote candidates (see :meth:`coded_candidates`).
@@ -1292,10 +1293,12 @@ class Store:
         self.con.execute(f"""CREATE TEMP TABLE {handle}_coders AS
                              SELECT coder, CAST(row_number() OVER (ORDER BY coder) AS INTEGER) AS cn
                              FROM (SELECT DISTINCT coder FROM {handle}_eff)""")
-        # A segment's first coder by theme and name; with one coder among the codes, that coder.
+        # A segment's first coder: a person whose decision is in use there, else the first by theme and name; with
+        # one coder among the codes, that coder.
         first = ("SELECT DISTINCT seg_id, (SELECT min(cn) FROM {h}_coders) AS cn FROM {h}_eff" if n_coders <= 1 else
-                 "SELECT e.seg_id, k.cn FROM (SELECT seg_id, arg_min(coder, theme || chr(1) || coder) AS coder "
-                 "FROM {h}_eff GROUP BY seg_id) e JOIN {h}_coders k USING (coder)").format(h=handle)
+                 "SELECT e.seg_id, k.cn FROM (SELECT seg_id, arg_min(coder, CASE WHEN starts_with(coder, '{p}') "
+                 "THEN '0' ELSE '1' END || theme || chr(1) || coder) AS coder "
+                 "FROM {h}_eff GROUP BY seg_id) e JOIN {h}_coders k USING (coder)").format(h=handle, p=HUMAN_PREFIX)
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_coded AS
                 SELECT s.rowid AS sn, d.rowid AS dn, o.src, c.cn

@@ -711,6 +711,23 @@ def test_a_person_coding_some_themes_replaces_the_machine_for_those_themes_only(
     assert {t: after[t] for t in others} == {t: before[t] for t in others}
 
 
+def test_a_passage_a_person_decided_for_one_theme_counts_as_coded_by_hand(cli, db_path, tmp_path):
+    """``segments_human_coded`` counts every passage that holds a person's decision, also where the person
+    decided one theme ("staff") and the machine's codes stand for themes before it in name order."""
+    rows = pd.DataFrame({"rid": ["r0", "r1", "r2", "r3"],
+                         "text": ["The nurses were kind.", "Parking was impossible.", "Lovely staff, thank you.",
+                                  "The food was cold."]})
+    rows.to_csv(tmp_path / "c.csv", index=False)
+    assert cli("classify", str(tmp_path / "c.csv"), "--text", "text", "--id", "rid", "--codebook", "fft").exit_code == 0
+    (tmp_path / "dave").mkdir()
+    rows.iloc[:3].assign(staff=[1, 0, 1]).to_csv(tmp_path / "dave" / "c.csv", index=False)
+    result = cli("codes", "import", str(tmp_path / "dave" / "c.csv"), "--text", "text", "--id", "rid",
+                 "--labels", "staff", "--coder", "dave", "--codebook", "fft", "--source", "c.csv")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(cli("evidence", "--codebook", "fft", "--format", "json").stdout)
+    assert (doc["segments_coded"], doc["segments_human_coded"]) == (4, 3)
+
+
 def test_agreement_with_a_person_who_coded_some_themes_compares_those(cli, db_path, tmp_path):
     """agreement, like evaluate, compares only the themes both decided: a partial review's agreement with the
     machine is on its own themes, and its disagreements file holds only passages that differ on them."""
