@@ -2198,8 +2198,7 @@ def _review_repeats(store: Store, codes: pd.DataFrame, machine: str | None) -> p
     if machine is None or codes.empty:
         return codes.iloc[0:0]
     reviewed = list(dict.fromkeys(codes["seg_id"]))
-    candidates = store.codes_by_coder(machine, skip_human_coded=True)["seg_id"].drop_duplicates()
-    others = [s for s in candidates if s not in set(reviewed)]
+    others = store.repeat_candidates(reviewed, machine)  # texts that may fold alike; checked exactly below
     if not others:
         return codes.iloc[0:0]
     context = store.segment_context(reviewed + others)

@@ -71,6 +71,18 @@ MIGRATIONS: list[list[str]] = [
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
+#: The characters Python's ``str.split()`` splits on, as a regular-expression class body (RE2 syntax).
+_PY_WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+
+def fold_key_sql(column: str) -> str:
+    """SQL for a key of ``column``'s text that two texts folding alike in Python (lowered, whitespace runs as
+    one space: :func:`evalnlp.review.fold_text`) always share: lowered, every whitespace character removed,
+    with the two letters whose lower case differs between Python and DuckDB made alike (Python lowers U+0130 to
+    "i" and a combining dot, DuckDB to "i"; Python lowers a final capital sigma to the final form)."""
+    stripped = f"regexp_replace({column}, '[{_PY_WHITESPACE}]', '', 'g')"
+    return f"replace(lower(replace({stripped}, chr(304), 'i' || chr(775))), chr(962), chr(963))"
+
+
 # _BY_NAME: a DataFrame or Arrow table that a statement reads is put in a local variable whose name the SQL
 # uses (``_docs = frame`` ... ``FROM _docs``), and DuckDB finds it among the calling function's local variables
 # (its replacement scan). ``Connection.register`` is not used for them: inside a transaction a registered
@@ -1160,6 +1172,23 @@ class Store:
         return self.con.execute(
             f"SELECT seg_id, theme, score, assigned FROM codes WHERE coder = ? {skip} ORDER BY seg_id, theme",
             [coder]).df()
+
+    def repeat_candidates(self, seg_ids: list[str], coder: str) -> list[str]:
+        """Segments, other than ``seg_ids``, that ``coder`` coded and no person has coded, whose text may repeat
+        one of theirs: the same once case is lowered and every whitespace character (any that Python's
+        ``str.split`` splits on) taken out, which two texts that fold alike (:func:`evalnlp.review.fold_text`)
+        always share. Sorted by segment id. The caller checks each candidate's folded text itself: this only
+        keeps the store from handing every passage of a large store to Python."""
+        _want = pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object)})  # read by name (see _BY_NAME)
+        return [r[0] for r in self.con.execute(
+            f"""WITH keys AS (SELECT DISTINCT {fold_key_sql("s.text")} AS k
+                              FROM _want w JOIN segments s USING (seg_id))
+                SELECT s.seg_id FROM segments s
+                WHERE {fold_key_sql("s.text")} IN (SELECT k FROM keys)
+                  AND s.seg_id NOT IN (SELECT seg_id FROM _want)
+                  AND s.seg_id IN (SELECT seg_id FROM codes WHERE coder = ?)
+                  AND s.seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))
+                ORDER BY s.seg_id""", [coder]).fetchall()]
 
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
