@@ -478,8 +478,15 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     })
     cited: dict[str, list[dict[str, Any]]] = {}
     if len(testimonials):  # the corroborating source beside each testimonial
-        for r in corpus.cited_sources(list(testimonials["seg_id"])).itertuples(index=False):
-            cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
+        entries = corpus.cited_sources(list(testimonials["seg_id"]))
+        texts = entries["text"].tolist()
+        if redact and texts:  # "Letter from Dr X, x@y.org": de-identified as the quotes beside it are
+            from evalnlp.redact import redact_many
+
+            texts = [r.text for r in redact_many([str(t) for t in texts], protect=protect_words(codebook),
+                                                 keep=keep)]
+        for r, text in zip(entries.itertuples(index=False), texts):
+            cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": text})
     row["testimonials"] = [
         {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
          "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"],

@@ -79,3 +79,41 @@ def test_the_api_takes_a_list_or_a_file(db_path, tmp_path):
         from_file = " ".join(api.quotes(store, "staff", keep_names=names)["text"])
     assert "Jane Smith" in from_list and "Gaynor" not in from_list
     assert "Gaynor was brilliant" in from_file and "Jane Smith" not in from_file
+
+
+CASE_STUDY = """Details of the impact
+
+The Director of Public Health for Kent said: "the toolkit changed how our
+team plans every screening clinic in the county and saved money" [5.2].
+
+Sources to corroborate the impact
+
+[5.1] Annual report of the programme, 2012.
+[5.2] Letter from Dr Sarah Thompson, Director of Public Health, sarah.thompson@kent.gov.uk, 01632 960123.
+"""
+
+ALL_IMPACT = ("themes: [engagement, relationships, service_improvement, capability, attitude_change, practice_change, "
+              "policy_influence, economic_value, reach_uptake, endorsement]")
+
+
+def test_the_corroborating_source_beside_a_testimonial_is_redacted_as_its_quote_is(cli, tmp_path):
+    (tmp_path / "case.txt").write_text(CASE_STUDY, encoding="utf-8")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(f"claims:\n  - id: all\n    text: The toolkit changed practice.\n    {ALL_IMPACT}\n",
+                      encoding="utf-8")
+    assert cli("-q", "ingest", str(tmp_path / "case.txt")).exit_code == 0
+    assert cli("-q", "classify", "--codebook", "impact").exit_code == 0
+
+    def entries(*extra: str) -> list[dict]:
+        result = cli("evidence", "--claims", str(claims), "--format", "json", *extra)
+        assert result.exit_code == 0, result.output
+        (testimonial,) = json.loads(result.stdout)["claims"][0]["testimonials"]
+        return testimonial["source_entries"]
+
+    assert entries() == [{"ref": "5.2", "text": "Letter from Dr [NAME], Director of Public Health, [EMAIL], [PHONE]."}]
+    assert "Sarah Thompson" in entries("--no-redact")[0]["text"]
+    out = tmp_path / "ev.csv"
+    assert cli("-q", "evidence", "--claims", str(claims), "--output", str(out)).exit_code == 0
+    written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("ev*.csv"))
+    assert "Dr [NAME], Director of Public Health" in written
+    assert "Thompson" not in written and "kent.gov.uk" not in written and "960123" not in written
