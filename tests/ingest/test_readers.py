@@ -736,6 +736,44 @@ def test_text_paragraphs(tmp_path: Path) -> None:
     ]
 
 
+REF_LINES = ["Details of the impact",
+             "The review of the service was published in May 2012 and it was read widely across the",
+             "region. The Director of Adult Services at the City Council wrote in a letter to the",
+             "team that the study was 'the single clearest account of the problem that we have had",
+             "in a decade' (C3). The council then changed its rules for the whole of the county and",
+             "adopted the toolkit in every one of its twelve district offices over the next two years.",
+             "The board welcomed the change and asked the team to repeat the study in the next year",
+             "so that the effects could be followed for a longer time than had been planned at first.",
+             "Sources to corroborate the impact",
+             "(C3) Letter from the Director of Adult Services, City Council, 2013."]
+
+
+def test_double_spaced_text_is_split_into_paragraphs_not_lines(tmp_path: Path) -> None:
+    """A case study exported with a blank line after every wrapped line: a blank line ends a paragraph only
+    after a sentence end or a heading, so sentences and quotations stay whole in one passage."""
+    path = tmp_path / "case.txt"
+    path.write_text("\r\n\r\n".join(REF_LINES) + "\r\n", encoding="utf-8")
+    texts = [p.text for p in read_narrative(path)]
+    assert texts[0] == "Details of the impact"
+    assert texts[-2:] == ["Sources to corroborate the impact", REF_LINES[-1]]
+    body = texts[1:-2]
+    assert " ".join(" ".join(body).split()) == " ".join(REF_LINES[1:-2])  # nothing lost, nothing added
+    assert any("'the single clearest account of the problem that we have had in a decade' (C3)" in
+               " ".join(t.split()) for t in body)
+    assert len(body) <= 2 and len(texts) <= 5  # not one passage per line
+
+
+def test_short_answers_one_to_a_paragraph_are_not_joined(tmp_path: Path) -> None:
+    """Text with a blank line after every line whose lines are short (answers, not wrapped prose) keeps each
+    line apart, even without full stops."""
+    answers = ["Great staff and kind nurses", "Parking was awful on Monday", "The food could be warmer",
+               "Nothing to improve", "Waited too long for the doctor", "Very clean ward", "Lovely reception staff",
+               "More chairs in the waiting room", "Better signs to the clinic", "Thank you all"]
+    path = tmp_path / "answers.txt"
+    path.write_text("\n\n".join(answers) + "\n", encoding="utf-8")
+    assert [p.text for p in read_narrative(path)] == answers
+
+
 def test_markdown_paragraphs_utf16(tmp_path: Path) -> None:
     path = tmp_path / "n.md"
     path.write_text("# Impact\n\nWe reached *1,200* people.\n\n- one\n- two\n", encoding="utf-16")

@@ -1,7 +1,8 @@
 """Narrative documents: plain text and Markdown, DOCX, PDF, each turned into passages with locators.
 
 - TXT / Markdown: paragraphs are blocks of lines separated by blank lines (``"paragraph 4"``, counting
-  paragraphs with text); the text keeps its line breaks (as ``\\n``).
+  paragraphs with text); the text keeps its line breaks (as ``\\n``). In double-spaced text a blank line
+  inside a paragraph is a line break (see :func:`paragraphs`).
 - DOCX: body paragraphs with text, in document order (``"paragraph 4"``), and table cells with text
   (``"table 2 row 3 cell 1"``, 1-based, a merged cell once, a table inside it read into it); content controls,
   tracked insertions, field results and hyperlinks are read through, deleted text is not.
@@ -20,6 +21,7 @@ from typing import Any, Iterator
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
+from evalnlp.ingest._narrative_text import _ends_paragraph, _typical_line, double_spaced
 from evalnlp.ingest._text import (
     binary_head,
     describe_error,
@@ -31,8 +33,33 @@ from evalnlp.ingest._text import (
 _BLANK_LINE = re.compile(r"[ \t\f\v]*")
 
 
+_BLANK_RUN = re.compile(r"\n(?:[ \t\f\v]*\n)+")
+#: The typical line length (75th percentile) from which double-spaced text is taken for wrapped prose: an
+#: export wraps at about 80 characters.
+_WRAPPED_LINE = 50
+
+
 def paragraphs(text: str) -> list[str]:
-    """Split text into paragraphs at blank lines; line breaks inside a paragraph are kept."""
+    """Split text into paragraphs at blank lines; line breaks inside a paragraph are kept.
+
+    Text exported double-spaced (a blank line after nearly every wrapped line, as REF case studies can be) is
+    split only where a blank line ends a paragraph, as narrative extraction reads it: after a sentence end, a
+    heading, a list item or a table cell; a blank line inside a paragraph becomes a line break (which the
+    reading text then rejoins). Lines must be of wrapping length (most at least :data:`_WRAPPED_LINE`
+    characters), so short answers written one to a paragraph stay apart.
+    """
+    if double_spaced(text) and _typical_line(text) >= _WRAPPED_LINE:
+        typical = _typical_line(text)
+        kept, pos = [], 0
+        for m in _BLANK_RUN.finditer(text):
+            if not _ends_paragraph(text, m.start(), m.end(), typical):
+                kept += [text[pos:m.start()], "\n"]
+                pos = m.end()
+        text = "".join(kept) + text[pos:]
+    return _plain_paragraphs(text)
+
+
+def _plain_paragraphs(text: str) -> list[str]:
     out: list[str] = []
     block: list[str] = []
     for line in text.split("\n"):
