@@ -97,7 +97,36 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
                 e -= 1
             if e > s:
                 result[i].append((s, e))
+    for i, spans in enumerate(result):
+        if len(spans) > 1:
+            result[i] = _markers_kept_whole(texts[i], spans)
     yield from result
+
+
+#: What follows an opening bracket left at a sentence's end, up to its closing bracket: a source marker or a
+#: short aside ("[5.8]", "(C3)", "(see 5.2)").
+_BREAK = re.compile(r"[\r\n\u2028\u2029]")
+_BRACKET_REST = re.compile(r"[^\s\[\]()][^\[\]()\n]{0,30}?[\])]")
+
+
+def _markers_kept_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a bracket the sentencizer cut in two kept with the sentence it follows: after a full stop
+    the sentencizer starts a sentence at the first word, so ``economy." [5.8] Such`` gave ``... economy." [``
+    and ``5.8] Such ...``. The bracket's rest goes back to the sentence before; a sentence left empty goes."""
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        same_line = not _BREAK.search(text, pe, s)  # a line break always ends a sentence
+        m = _BRACKET_REST.match(text, s, e) if text[pe - 1] in "[(" and same_line else None
+        if m is not None:
+            out[-1] = (ps, m.end())
+            s = m.end()
+            while s < e and text[s].isspace():
+                s += 1
+            if s >= e:
+                continue
+        out.append((s, e))
+    return out
 
 
 def split_sentences(text: str) -> list[str]:

@@ -137,6 +137,24 @@ def test_sentence_offsets_always_exact(text):
         prev_end = e
 
 
+@pytest.mark.parametrize("text, expected", [
+    ('He said: "it benefits the entire economy." [5.8] Such is the success of the work.',
+     ['He said: "it benefits the entire economy." [5.8]', "Such is the success of the work."]),
+    ("The board adopted the approach in 2012. [5.9] It is now used by every school.",
+     ["The board adopted the approach in 2012. [5.9]", "It is now used by every school."]),
+    ("The report was read widely. (C3) The council changed its rules.",
+     ["The report was read widely. (C3)", "The council changed its rules."]),
+    ("It ended well. [5.2]", ["It ended well. [5.2]"]),
+    ("It ended well. [\n5.2] Next.", ["It ended well. [", "5.2] Next."]),  # a line break still ends one
+])
+def test_a_source_marker_after_a_full_stop_stays_whole_with_its_sentence(text, expected):
+    """The sentencizer starts a sentence at the first word after a full stop, so a marker such as "[5.8]"
+    was cut in two ("... economy." [" and "5.8] Such ..."); the marker stays with the sentence it follows."""
+    from evalnlp.nlp import split_sentences
+
+    assert split_sentences(text) == expected
+
+
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=40)
 
 
