@@ -260,6 +260,23 @@ def test_pdf_hyphen_rules():
     assert reflow("from 2010 -\n2013", width=80, pdf=True) == "from 2010 - 2013"
 
 
+def test_a_compound_broken_at_its_own_hyphen_in_a_pdf_keeps_it():
+    """Two dictionary words that are not one word together are a compound ("evidence-based"): its hyphen
+    stays, though the document writes it nowhere else; a word broken by the typesetter is still mended."""
+    words = {"evidence", "based", "self", "assessment", "follow", "up", "organisation", "under", "standing",
+             "understanding"}
+    for broken, mended in [("our evidence-\nbased plan", "our evidence-based plan"),
+                           ("a self-\nassessment tool", "a self-assessment tool"),
+                           ("a follow-\nup study", "a follow-up study"),
+                           ("the organ-\nisation", "the organisation"),
+                           ("their under-\nstanding", "their understanding"),  # one word: "understanding"
+                           ("electro-\nphoresis", "electrophoresis")]:  # neither part a word
+        assert reflow(broken, width=80, pdf=True, words=words) == mended
+    # through the reader's path, with the shipped word list
+    texts = reading_texts(["Our evidence-\nbased approach and the organ-\nisation of a follow-\nup study."], "pdf")
+    assert texts == ["Our evidence-based approach and the organisation of a follow-up study."]
+
+
 # --- entities -----------------------------------------------------------------------------------------------
 
 

@@ -23,8 +23,9 @@ the layout means one:
 
 A word hyphenated at a line end is joined without a space: in PDF text, where a typesetter breaks words, the
 hyphen is dropped between two lower-case parts (``organ-`` + ``isation``) unless the document writes the same
-word with a hyphen elsewhere; in plain text, which is wrapped at existing hyphens only, it is kept
-(``well-`` + ``known``).
+word with a hyphen elsewhere, or both parts are dictionary words that together are not one (``evidence-`` +
+``based``, ``follow-`` + ``up``: a compound broken at its own hyphen); in plain text, which is wrapped at
+existing hyphens only, it is kept (``well-`` + ``known``).
 
 Entities (``&amp;``, ``&#163;``, ``&#8212;``) are decoded when written in full with their semicolon, so ``R&D``
 and ``&not`` in running text stay as they are. Survey answers never pass through here: their line breaks are
@@ -192,12 +193,14 @@ def _short(line: str, nxt: str, fit: float) -> bool:
 
 
 def reflow(text: str, *, width: int | None = None, pdf: bool = False, markdown: bool = False,
-           hyphenated: frozenset[str] | set[str] = frozenset()) -> str:
+           hyphenated: frozenset[str] | set[str] = frozenset(), words: frozenset[str] | set[str] = frozenset()) -> str:
     """``text`` with its soft line breaks (see the module docstring) replaced by one space.
 
     ``width`` is the wrap width (default: :func:`wrap_width` of ``text``); ``pdf`` drops the hyphen of a word
-    broken across lines unless its lower-cased hyphenated form is in ``hyphenated``; ``markdown`` honours
-    Markdown's hard line breaks. Line breaks that are kept, blank lines and the text within lines are unchanged.
+    broken across lines unless its lower-cased hyphenated form is in ``hyphenated``, or both its parts are in
+    ``words`` (lower-case dictionary words) and the two written together are not (``evidence-`` + ``based``
+    keeps its hyphen, ``organ-`` + ``isation`` loses it); ``markdown`` honours Markdown's hard line breaks. Line
+    breaks that are kept, blank lines and the text within lines are unchanged.
     """
     if "\n" not in text:
         return text
@@ -220,12 +223,18 @@ def reflow(text: str, *, width: int | None = None, pdf: bool = False, markdown: 
         if h and w:
             sep = ""
             if pdf and h.group(1)[-1].islower() and w.group(1)[0].islower() and \
-                    f"{h.group(1)}-{w.group(1)}".lower() not in hyphenated:
+                    f"{h.group(1)}-{w.group(1)}".lower() not in hyphenated and \
+                    not _compound(h.group(1).lower(), w.group(1).lower(), words):
                 left = left[:-1]  # "organ-" + "isation"
         out[-1] = left
         out.append(sep)
         out.append(right)
     return "".join(out)
+
+
+def _compound(first: str, second: str, words: frozenset[str] | set[str]) -> bool:
+    """Is ``first-second`` a compound of two words ("evidence-based", "follow-up"), not one word broken?"""
+    return bool(words) and first in words and second in words and first + second not in words
 
 
 _HYPHENATED_WORD = re.compile(r"(?<![\w-])[^\W\d_]+-[^\W\d_]+(?![\w])")
@@ -240,7 +249,15 @@ def reading_texts(texts: Sequence[str], fmt: str) -> list[str]:
     pdf = fmt == "pdf"
     width = wrap_width(texts)
     hyphenated: set[str] = set()
+    words: frozenset[str] = frozenset()
     if pdf:
         hyphenated = {w.lower() for t in texts for w in _HYPHENATED_WORD.findall(t)}
+        if any(_LINE_END_HYPHEN.search(t) for t in texts):
+            from evalnlp.redact import common_words
+
+            words = common_words()
     return [decode_entities(reflow(t, width=width, pdf=pdf, markdown=fmt in ("md", "markdown"),
-                                   hyphenated=hyphenated)) for t in texts]
+                                   hyphenated=hyphenated, words=words)) for t in texts]
+
+
+_LINE_END_HYPHEN = re.compile(r"[^\W\d_]-[ \t]*\n")
