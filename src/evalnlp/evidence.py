@@ -46,6 +46,7 @@ from evalnlp.quotes import (
     prefer_testimonials,
     protect_words,
     quote_records,
+    redact_locators,
     redact_speakers,
     score_pairs,
     select_quotes,
@@ -443,6 +444,8 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
     for table in tables:
         quote = table["seg_id"].map(chosen)
         speaker = table["quote_speaker"].map(speaker_text).map(lambda v: speakers.get(v, v) if v else None)
+        if redact:  # a locator naming the row by an identifying id ("nhs_number=9434765919")
+            table = table.assign(quote_locator=redact_locators(table["quote_locator"].tolist()))
         out.append(table.assign(quote=quote.astype(object).where(quote.notna(), None),
                                 quote_speaker=speaker.astype(object).where(speaker.notna(), None),
                                 quote_source_ref=table["quote_source_ref"].astype(object)

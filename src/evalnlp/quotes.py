@@ -38,7 +38,7 @@ The corpus read model moved to :mod:`evalnlp.corpus`; its names (:class:`Corpus`
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -320,6 +320,56 @@ def redact_speakers(speakers: list[str], protect: Iterable[str] = (), keep: Iter
     return [r.text for r in redact_many(speakers, use_model=False, protect=protect, keep=keep)]
 
 
+#: An attribute value of at least this many words is free text (another answer of the same row), redacted as a
+#: quote is; shorter values (ward, site, dates, ids) only lose emails, URLs, phone, NHS numbers and postcodes.
+FREE_TEXT_WORDS = 4
+
+
+def redact_locators(locators: Sequence[Any]) -> list[Any]:
+    """Locators with emails, URLs, phone and NHS numbers and postcodes replaced (``nhs_number=9434765919`` when
+    that column is the id): a locator names a row, never a person, so names are left."""
+    from evalnlp.redact import redact_many
+
+    texts = [v for v in dict.fromkeys(v for v in locators if isinstance(v, str))]
+    done = dict(zip(texts, (r.text for r in redact_many(texts, names=False)))) if texts else {}
+    return [done.get(v, v) if isinstance(v, str) else v for v in locators]
+
+
+def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> list[Any]:
+    """Each row's attributes (dicts) with their values de-identified: free text (:data:`FREE_TEXT_WORDS` words
+    or more, such as the row's answer to another question) as quotes are, other values of personal patterns
+    only (see :func:`redact_locators`). A value redaction leaves alone stays the value it was (a number too)."""
+    from evalnlp.redact import redact_many
+
+    def text_of(value: Any) -> str | None:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            return str(value)  # an NHS or phone number read as a number
+        return None
+
+    free, short = set(), set()
+    for row in attrs:
+        for value in (row.values() if isinstance(row, dict) else ()):
+            text = text_of(value)
+            if text is not None:
+                (free if len(text.split()) >= FREE_TEXT_WORDS else short).add(text)
+    done: dict[str, str] = {}
+    if free:
+        free_list = sorted(free)
+        done.update(zip(free_list, (r.text for r in redact_many(free_list, protect=protect_words(codebook),
+                                                                 keep=keep))))
+    if short:
+        short_list = sorted(short)
+        done.update(zip(short_list, (r.text for r in redact_many(short_list, names=False))))
+
+    def one(value: Any) -> Any:
+        text = text_of(value)
+        return value if text is None or done.get(text, text) == text else done[text]
+
+    return [{k: one(v) for k, v in row.items()} if isinstance(row, dict) else row for row in attrs]
+
+
 def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable[str] = ()) -> pd.DataFrame:
     """Turn scored passages into the quote table: contract columns first, text redacted if asked (leaving
     the names in ``keep``)."""
@@ -357,6 +407,8 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable
         has = out["speaker"].notna()
         if has.any():
             out.loc[has, "speaker"] = redact_speakers(out.loc[has, "speaker"].tolist(), protect, keep)
+        out["locator"] = pd.Series(redact_locators(out["locator"].tolist()), index=out.index, dtype=object)
+        out["attrs"] = redact_attrs(list(out["attrs"]), codebook, keep)
     return out.reset_index(drop=True)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from helpers import coded_store
 
 ROWS = [
@@ -117,3 +119,37 @@ def test_the_corroborating_source_beside_a_testimonial_is_redacted_as_its_quote_
     written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("ev*.csv"))
     assert "Dr [NAME], Director of Public Health" in written
     assert "Thompson" not in written and "kent.gov.uk" not in written and "960123" not in written
+
+
+def test_what_comes_with_a_quote_is_de_identified_too(cli, tmp_path):
+    """The locator names the row by its id column (an NHS number here), and the row's other columns ride along
+    as attributes (an email, another free-text answer naming a nurse): with redaction on, neither gives away
+    what the quote's own text has lost; values that identify no one (the ward) stay as they are."""
+    path = tmp_path / "fft.csv"
+    pd.DataFrame({"nhs_number": ["9434765919", "9434765870"], "ward": ["Ward 1", "Ward 2"],
+                  "contact_email": ["jane.doe@example.com", "sam.roe@example.com"],
+                  "good": ["Nurse Sarah Thompson was lovely, ring her on 07700 900123", "Everything"],
+                  "comment": ["The staff were kind. Email me at jane.doe@example.com with the outcome.",
+                              "The nurses were lovely and caring, thank you all."]}).to_csv(path, index=False)
+    assert cli("-q", "classify", str(path), "--text", "comment", "--id", "nhs_number",
+               "--codebook", "fft").exit_code == 0
+
+    def quotes(*extra: str) -> list[dict]:
+        result = cli("quotes", "--theme", "staff", "-n", "2", "--format", "json", *extra)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["quotes"]
+
+    shown = quotes()
+    assert len(shown) == 2
+    assert {q["locator"] for q in shown} == {"nhs_number=[NHS_NUMBER]"}
+    for q in shown:
+        assert q["attrs"]["contact_email"] == "[EMAIL]" and q["attrs"]["ward"] in ("Ward 1", "Ward 2")
+    good = {q["attrs"]["good"] for q in shown}
+    assert "Nurse [NAME] was lovely, ring her on [PHONE]" in good and "Everything" in good
+    text = json.dumps(shown)
+    assert "943476" not in text and "example.com" not in text and "Thompson" not in text
+    evidence = cli("evidence", "--format", "json")
+    assert evidence.exit_code == 0 and "943476" not in evidence.stdout
+    assert '"quote_locator": "nhs_number=[NHS_NUMBER]"' in evidence.stdout
+    plain = json.dumps(quotes("--no-redact"))
+    assert "nhs_number=9434765919" in plain and "jane.doe@example.com" in plain and "Sarah Thompson" in plain
