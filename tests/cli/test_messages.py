@@ -84,6 +84,39 @@ def test_a_column_on_another_sheet_names_the_sheet_read_and_the_others(cli, work
     assert cli("ingest", str(workbook), "--text", "Comments", "--sheet", "Answers").exit_code == 0
 
 
+def test_the_sheets_a_read_leaves_out_are_named(cli, workbook, tmp_path):
+    """A workbook read by its first sheet (or the one --sheet names) says which other sheets with values were
+    not read: two thirds of a quarter's answers are neither documents nor rejects otherwise."""
+    with pd.ExcelWriter(tmp_path / "quarter.xlsx") as xl:
+        for site in ("Site A", "Site B", "Site C"):
+            pd.DataFrame({"id": [f"{site[-1]}1"], "comment": [f"The nurses at {site} were kind."]}) \
+                .to_excel(xl, sheet_name=site, index=False)
+        pd.DataFrame().to_excel(xl, sheet_name="Empty", index=False)
+    result = cli("ingest", str(tmp_path / "quarter.xlsx"), "--text", "comment")
+    assert result.exit_code == 0
+    said = flat(result.output)
+    assert ("quarter.xlsx#Site A: the workbook has 2 other sheets with values, not read: 'Site B', 'Site C' "
+            "(--sheet NAME reads one sheet") in said
+    result = cli("ingest", str(workbook), "--text", "Comments", "--sheet", "Answers")
+    assert result.exit_code == 0 and "1 other sheet with values, not read: 'Scores'" in flat(result.output)
+
+
+def test_office_lock_files_in_a_folder_or_pattern_are_left_out_and_named(cli, tmp_path):
+    """Excel writes ~$NAME.xlsx beside a workbook while it is open (hidden on Windows): a folder or a pattern
+    that holds one reads the workbook and names the lock file, instead of refusing the whole read."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    pd.DataFrame({"comment": ["The nurses were kind.", "Parking was awful."]}).to_excel(folder / "q3.xlsx",
+                                                                                       index=False)
+    (folder / "~$q3.xlsx").write_bytes(b"\x0bJo Bloggs" + b" " * 40)  # what Excel leaves: not a workbook
+    for named in (str(folder), str(folder / "*.xlsx")):
+        result = cli("ingest", named, "--text", "comment")
+        assert result.exit_code == 0, result.output
+        said = flat(result.output)
+        assert "left out" in said and "~$q3.xlsx: the lock file Office writes while 'q3.xlsx' is open" in said
+    assert cli("ingest", str(folder / "~$q3.xlsx"), "--text", "comment").exit_code == 1  # named alone: E107
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

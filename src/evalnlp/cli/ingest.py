@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List
 
 import typer
@@ -79,6 +80,15 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                       "place, so rows added or removed above others store those again (and evidence counts both); "
                       "give --id COL for a file that changes between exports")
+    for name in result.skipped:
+        info(ctx, f"left out {name}: the lock file Office writes while "
+                  f"{Path(name).name[2:]!r} is open (a document with changes not yet saved is read as last saved)")
+    for f in result.files:
+        if f.other_sheets:
+            more = len(f.other_sheets)
+            info(ctx, f"{f.source}: the workbook has {more} other sheet{'' if more == 1 else 's'} with values, "
+                      f"not read: {', '.join(repr(n) for n in f.other_sheets)} (--sheet NAME reads one sheet; "
+                      "read the file once per sheet to take them all)")
     held = (f"; the store now holds {_count(summary['documents'], 'document')} and "
             f"{_count(summary['segments'], 'segment')}" if summary else "")
     info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "

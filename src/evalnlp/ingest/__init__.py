@@ -53,6 +53,8 @@ class FileReport:
     moved_with_id: bool = False
     #: formula cells of a workbook with no computed value (never calculated by a spreadsheet): read as empty
     uncalculated: int = 0
+    #: a workbook's other sheets with values, which were not read (``--sheet`` reads one)
+    other_sheets: list[str] = field(default_factory=list)
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -61,6 +63,8 @@ class FileReport:
 class IngestResult:
     run_id: str
     files: list[FileReport] = field(default_factory=list)
+    #: files a folder or pattern named that were left out: lock files Office writes beside an open document
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def n_in(self) -> int:
@@ -201,7 +205,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
                         renamed=list(src.renamed), tidied=list(src.tidied),
-                        uncalculated=getattr(src, "uncalculated", 0))
+                        uncalculated=getattr(src, "uncalculated", 0),
+                        other_sheets=list(getattr(src, "other_sheets", [])))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
@@ -357,11 +362,17 @@ def narrative_text(path: Path) -> str:
 _GLOB_CHARS = frozenset("*?[")
 
 
-def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
+def office_lock_file(path: Path) -> bool:
+    """Whether ``path`` is the lock file Excel, Word or PowerPoint writes beside a document while it is open
+    (``~$report.xlsx``: hidden on Windows, a few bytes, never the document itself)."""
+    return path.name.startswith("~$")
+
+
+def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None) -> list[Path]:
     """The files that FILE arguments name, in order, each once.
 
-    A folder stands for the files directly inside it whose extension evalnlp reads (hidden files left out),
-    in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
+    A folder stands for the files directly inside it whose extension evalnlp reads (hidden files and Office
+    lock files left out; the lock files are added to ``skipped``), in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
     folders), standing for the files it matches, in name order. Every other path is kept as given, so a missing
     file is still reported by name. Raises E172 for a pattern that matches no file and E173 for a folder
     with no readable file in it.
@@ -376,12 +387,18 @@ def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
                            and p.suffix.lower() in TABULAR | NARRATIVE)
+            if skipped is not None:
+                skipped += [p for p in found if office_lock_file(p)]
+            found = [p for p in found if not office_lock_file(p)]
             if not found:
                 kinds = ", ".join(sorted(TABULAR | NARRATIVE))
                 raise errors.error("E173", path=path, kinds=kinds)
             out += found
         elif not path.exists() and _GLOB_CHARS.intersection(str(raw)):
             found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
+            if skipped is not None:
+                skipped += [p for p in found if office_lock_file(p)]
+            found = [p for p in found if not office_lock_file(p)]
             if not found:
                 raise errors.error("E172", raw=raw)
             out += found
@@ -442,7 +459,9 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     if not paths:
         raise errors.error("E133")
     result = IngestResult(run_id=run_id)
-    paths = expand_inputs(paths)
+    skipped: list[Path] = []
+    paths = expand_inputs(paths, skipped)
+    result.skipped = [str(p) for p in dict.fromkeys(skipped)]
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
     _check_known_names(store, [path for path, _ in kinds], run_id)

@@ -63,6 +63,8 @@ class XlsxSource(TabularSource):
 
     header_row: int = 1  # 1-based sheet row of the header
     uncalculated: int = 0  # formula cells without a computed value (read as empty)
+    #: the workbook's other worksheets with a value (not read: ``--sheet`` reads one sheet, the first by default)
+    other_sheets: tuple[str, ...] = ()
     width: int = 0  # number of columns read (len(columns))
     sheet_width: int = 0  # columns in the sheet's stored dimension, 0 if unknown
 
@@ -184,6 +186,7 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
             raise errors.error("E114", "chart", file=path.name, chosen=chosen, listed=', '.join(repr(n) for n in names))
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
         source.uncalculated = _uncalculated_formulas(path, getattr(wb[chosen], "_worksheet_path", None))
+        source.other_sheets = tuple(n for n in names if n != chosen and _has_values(wb[n]))
         header, has_data = None, False
         for number, row in _guard(path, source._rows(wb)):
             if _blank(row):
@@ -239,6 +242,14 @@ def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20)
                 count += len(_UNCALCULATED.findall(head))
     except (KeyError, OSError, zipfile.BadZipFile):
         return 0
+
+
+def _has_values(ws) -> bool:
+    """Whether a worksheet holds a cell with a value (a chart sheet or an empty sheet does not); reads rows
+    only until the first value."""
+    if not hasattr(ws, "iter_rows"):
+        return False
+    return any(not _blank(row) for row in ws.iter_rows(values_only=True))
 
 
 def sheet_headers(path: Path) -> dict[str, list[str]]:
