@@ -1072,7 +1072,8 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
     coder = make_coder(chosen, cb, **params).fit(texts, Y, **fit_options)
     metrics = getattr(coder, "cv_metrics_", None)
     card = {
-        "name": f"{chosen}-{cb.id}", "backend": chosen, "prior": params.get("prior"),
+        "name": f"{chosen}-{cb.id}", "backend": chosen,
+        "prior": params.get("prior") or (getattr(coder, "prior", None) if chosen == "ensemble" else None),
         "codebook_id": cb.id, "codebook_sha256": cb.sha256,
         "codebook_ref": _codebook_ref(cb),
         "training_data": provenance["training_data"], "training_data_sha256": provenance["training_data_sha256"],

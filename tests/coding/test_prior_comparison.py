@@ -134,3 +134,34 @@ def test_train_advises_keeping_a_prior_that_agrees_better(tmp_path, runner):
     out = " ".join(result.output.split())
     assert "the prior (impact-themes) alone on the same passages: micro-F1 1.000, macro-F1 1.000" in out
     assert "keep using it (classify --model impact-themes)" in out
+
+
+def test_single_label_figures_are_numbers_and_a_handful_of_unseen_passages_is_not_compared(tmp_path, runner):
+    """FFT comments the shipped fft-themes model was trained on, plus three it never saw: the cross-validated
+    micro-F1 of a single-label codebook is a number (the share coded right), and three passages are too few to
+    compare the prior with the trained coder."""
+    from evalnlp.cli import app
+
+    fft = pd.read_csv(REPO / "corpora" / "nhs_fft" / "text_data.csv", dtype=str, keep_default_na=False)
+    fft = fft[fft["feedback"].str.strip() != ""].head(90)
+    new = pd.DataFrame({"feedback": ["The physio on the new unit explained every exercise twice for me.",
+                                     "Nobody told my daughter when the transfer to the other ward would be.",
+                                     "The garden by the day room is a calm place to sit with visitors."],
+                        "label": ["Staff", "Communication", "Environment/ facilities"]})
+    pd.concat([fft[["feedback", "label"]], new]).to_csv(tmp_path / "coded.csv", index=False)
+    args = ["--db", str(tmp_path / "s.duckdb"), "train", str(tmp_path / "coded.csv"), "--text", "feedback",
+            "--labels-column", "label", "--codebook", "fft"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "m")])  # auto: from the shipped fft-themes
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "nan" not in out
+    assert "cross-validated: micro-F1 0." in out and "(the share coded right: one theme per passage)" in out
+    assert "had not seen only 3 of these passages: too few to compare it with the trained coder" in out
+    assert "alone on the 3 passages" not in out
+    # an ensemble without --prior starts from the zero-shot coder, and says so by the name classify takes
+    result = runner.invoke(app, [*args, "--backend", "ensemble", "--out", str(tmp_path / "z")])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "from the prior zeroshot" in out and "the prior (zeroshot) alone on the same passages: micro-F1 0." in out
+    assert "--model prior" not in out
+    assert json.loads((tmp_path / "z" / "card.json").read_text(encoding="utf-8"))["prior"] == "zeroshot"

@@ -75,8 +75,7 @@ def train(
     metrics = result.card.get("cv_metrics") or {}
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
-        info(ctx, f"{graded}: micro-F1 {metrics.get('micro_f1', float('nan')):.3f}, "
-                  f"macro-F1 {metrics['macro_f1']:.3f}")
+        info(ctx, f"{graded}: {_micro(metrics)}, macro-F1 {metrics['macro_f1']:.3f}")
     name = result.card.get("prior") or "prior"
     seen = result.card.get("prior_seen") or 0
     if seen:
@@ -84,11 +83,29 @@ def train(
                   "the cross-validated figure is optimistic" + (", and says nothing about new text"
                                                                  if seen == result.n else ""))
     alone = result.card.get("prior_metrics") or {}
-    if alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None:
-        where = f"the {alone.get('n', 0):,} passages it had not seen" if seen else "the same passages"
-        info(ctx, f"the prior ({name}) alone on {where}: micro-F1 {alone.get('micro_f1', float('nan')):.3f}, "
-                  f"macro-F1 {alone['macro_f1']:.3f}")
+    unseen = int(alone.get("n") or 0)
+    if alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None and seen and \
+            unseen < MIN_PRIOR_COMPARISON:
+        info(ctx, f"the prior ({name}) had not seen only {unseen:,} of these passages: too few to compare it "
+                  f"with the trained coder (at least {MIN_PRIOR_COMPARISON} are needed)")
+    elif alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None:
+        where = f"the {unseen:,} passages it had not seen" if seen else "the same passages"
+        info(ctx, f"the prior ({name}) alone on {where}: {_micro(alone)}, macro-F1 {alone['macro_f1']:.3f}")
         if alone["macro_f1"] > metrics["macro_f1"] and not seen:
             info(ctx, f"the prior alone agrees better with these codes than the trained coder: keep using it "
                       f"(classify --model {name}) unless your codes follow other rules than its training data")
     info(ctx, f"use it with: evalnlp classify --model {result.out}")
+
+
+#: The fewest passages the prior had not seen on which ``train`` compares it with the trained coder.
+MIN_PRIOR_COMPARISON = 10
+
+
+def _micro(metrics: dict) -> str:
+    """``micro-F1 X``; for one theme per passage, where micro-F1 is the share coded right, the accuracy
+    (reported under that name) stands for it."""
+    if metrics.get("micro_f1") is not None:
+        return f"micro-F1 {metrics['micro_f1']:.3f}"
+    if metrics.get("accuracy") is not None:
+        return f"micro-F1 {metrics['accuracy']:.3f} (the share coded right: one theme per passage)"
+    return "micro-F1 not computed"
