@@ -1215,7 +1215,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     """
     import numpy as np
 
-    from evalnlp.ingest import FileReport, name_taken_elsewhere, row_locators, tabular_source_name
+    from evalnlp.ingest import (FileReport, name_taken_elsewhere, no_answer, no_answer_reasons, row_locators,
+                                tabular_source_name)
     from evalnlp.ingest.readers import file_kind, open_tabular
 
     labels = _names(labels)
@@ -1241,7 +1242,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     for batch in src.batches():
         frame = batch.frame
         texts = frame[text]
-        empty = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
+        blank, marks = no_answer(texts)  # as ingest rejects them, so no document answers these rows
+        empty = blank | marks
         locators = row_locators(batch, id)
         rows = frame[~empty].reset_index(drop=True)
         where = locators[~empty].tolist()
@@ -1250,7 +1252,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
                                   "text": rows[text].to_numpy()}))
         rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
-        rejects += [(loc, "E141", errors.message("E141", "text")) for loc in locators[empty]]
+        rejects += [(loc, "E141", reason) for loc, reason in
+                    zip(locators[empty], no_answer_reasons(texts, blank, marks))]
         n_rows += batch.n_rows
     Y = np.vstack(matrices) if matrices else np.zeros((0, len(cb.theme_ids)), dtype=np.int8)
     keys_frame = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame(

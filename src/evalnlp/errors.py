@@ -357,10 +357,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "decided on would be learnt as one that never applies (not decided: {missing}). Import codes for "
                  "every theme, or train with a codebook of just the themes coded ({codebook!o:PATH})",
     }),
-    "E141": ("a row's text is empty or whitespace only (the row is rejected)", {
+    "E141": ("a row's text is empty, whitespace only or punctuation only, such as '-' or '?' (the row is rejected)", {
         "text": "the text is empty or whitespace only",
         "answer": "the {column!r} answer is empty or whitespace only",
         "passage": "the passage is empty or whitespace only",
+        "marks": "the text is punctuation only ({text!r}), a placeholder for no answer",
+        "answer_marks": "the {column!r} answer is punctuation only ({text!r}), a placeholder for no answer",
     }),
     "E142": ("--coder names a machine coder where a person is expected", {
         "machine": "{coder!o} names the person whose codes these are; got the machine coder {name!r}. Give a name "

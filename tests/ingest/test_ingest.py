@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import string
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,11 @@ from evalnlp import api
 from evalnlp.errors import InputError
 from evalnlp.store import Store
 
+
+
+def is_answer(text: str) -> bool:
+    """The rule ingest keeps a row's text by: something besides whitespace and ASCII punctuation ("-", "?")."""
+    return any(not (c.isspace() or c in string.punctuation) for c in text)
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
     buf = io.StringIO()
@@ -175,7 +181,7 @@ def test_with_an_id_every_accepted_row_is_its_own_document(tmp_path_factory, row
         sites = sorted(zip(docs["locator"], docs["text"], [json.loads(a)["site"] for a in docs["attrs"]]))
         kept = {}
         for i, (rid, text, site) in enumerate(rows):
-            if not text.strip():
+            if not is_answer(text):
                 continue
             locator = f"id={rid}" if rid else f"row {i + 1}"
             kept.setdefault((locator, text), site)  # the first of repeated rows is the one kept
@@ -197,7 +203,7 @@ def test_row_accounting_adds_up_for_generated_csvs(tmp_path_factory, rows, encod
         assert store.count("rejects") == n_rej
         docs = store.table("documents")
         assert len(docs) == n_ok
-        expected = [r[1] for r in rows if len(r) == 3 and r[1].strip()]
+        expected = [r[1] for r in rows if len(r) == 3 and is_answer(r[1])]
         assert sorted(docs["text"]) == sorted(expected)
         ragged = sum(len(r) != 3 for r in rows)
         assert (store.table("rejects")["code"] != "E141").sum() == ragged
@@ -227,7 +233,7 @@ def test_narrative_documents_are_stored_and_written_in_reading_order(tmp_path):
     from evalnlp.ingest.readers import read_narrative
 
     report = Path(__file__).resolve().parents[2] / "corpora" / "demo_leadership" / "evaluation_report.docx"
-    reading = [p.locator for p in read_narrative(report) if p.text.strip()]
+    reading = [p.locator for p in read_narrative(report) if is_answer(p.text)]
     assert len(reading) > 50
     with Store(tmp_path / "s.duckdb") as store:
         api.ingest(store, [report])
@@ -238,3 +244,20 @@ def test_narrative_documents_are_stored_and_written_in_reading_order(tmp_path):
     assert stored == reading
     for name in ("from_store.csv", "read.csv"):
         assert pd.read_csv(tmp_path / name)["locator"].tolist() == reading
+
+
+def test_an_answer_of_punctuation_only_is_a_reject_not_a_document(tmp_path):
+    """"-", ".", "?" and "..." stand for no answer: coded, they went to a theme with confidence. They are
+    rejected as empty answers are (E141, saying what the text was); "N/A", "x" and an emoji are answers."""
+    f = tmp_path / "fft.csv"
+    pd.DataFrame({"id": [str(i) for i in range(8)],
+                  "comment": ["-", ".", "?", " ... ", "N/A", "x", "\U0001f44d", "The nurses were kind."]}) \
+        .to_csv(f, index=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [f], text=["comment"], id="id")
+        assert (result.n_in, result.n_ok, result.n_rejected) == (8, 4, 4)
+        assert sorted(store.table("documents")["text"]) == sorted(["N/A", "x", "\U0001f44d", "The nurses were kind."])
+        rejects = store.table("rejects").sort_values("locator")
+        assert rejects["code"].tolist() == ["E141"] * 4
+        assert rejects["reason"].tolist()[0] == "the text is punctuation only ('-'), a placeholder for no answer"
+        assert "('...')" in " ".join(rejects["reason"])

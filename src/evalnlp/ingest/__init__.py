@@ -7,6 +7,8 @@ already stored included) or a reject with a code and a reason, so ``n_in == n_ok
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -228,12 +230,12 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                 reject_parts.append(part)
         for col in text_cols:
             texts = frame[col]
-            empty = (texts.isna() | (texts.str.strip() == "")).to_numpy()
+            blank, marks = no_answer(texts)
+            empty = blank | marks
             if empty.any():
-                reason = (errors.message("E141", "answer", column=col) if len(text_cols) > 1
-                          else errors.message("E141", "text"))
+                reasons = no_answer_reasons(texts, blank, marks, column=col if len(text_cols) > 1 else None)
                 reject_parts.append(pd.DataFrame({"locator": locators[empty].to_numpy(), "code": "E141",
-                                                  "reason": reason}))
+                                                  "reason": reasons}))
             keep = ~empty
             docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
                                  "question": col, "text": texts.to_numpy()[keep], "_row": rows[keep]})
@@ -282,9 +284,12 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
     source = path.name
     report = FileReport(source=source, format=fmt, n_in=len(passages))
-    ok = [p for p in passages if p.text.strip()]
-    rejects = pd.DataFrame({"source": source, "locator": [p.locator for p in passages if not p.text.strip()],
-                            "code": "E141", "reason": errors.message("E141", "passage")})
+    blank, marks = no_answer(pd.Series([p.text for p in passages], dtype=object))
+    ok = [p for p, no in zip(passages, blank | marks) if not no]
+    rejects = pd.DataFrame({"source": source, "locator": [p.locator for p, no in zip(passages, blank | marks) if no],
+                            "code": "E141",
+                            "reason": no_answer_reasons(pd.Series([p.text for p in passages], dtype=object), blank,
+                                                        marks, passage=True)})
     report.n_rejected = store.add_rejects(run_id, rejects)
     docs = pd.DataFrame({"source": source, "locator": [p.locator for p in ok], "kind": "narrative",
                          "question": None, "text": [p.text for p in ok], "_row": np.arange(len(ok))})
@@ -360,6 +365,32 @@ def narrative_text(path: Path) -> str:
 
 
 _GLOB_CHARS = frozenset("*?[")
+
+#: A text of ASCII punctuation and spaces only ("-", "N/A" is not one, "?", "...", "--"): no answer.
+_MARKS_ONLY = re.compile(r"[\s!-/:-@\[-`{-~]*")
+
+
+def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the ``texts`` that are no answer: (empty or whitespace only, ASCII punctuation only such as
+    ``-``, ``.``, ``?``, ``...``). A letter, a digit or any other sign (an emoji) makes an answer."""
+    blank = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
+    marks = ~blank & texts.fillna("").astype(str).str.fullmatch(_MARKS_ONLY).to_numpy(dtype=bool)
+    return blank, marks
+
+
+def no_answer_reasons(texts: pd.Series, blank: np.ndarray, marks: np.ndarray, column: str | None = None,
+                      passage: bool = False) -> list[str]:
+    """E141's reason for each text that is no answer (``blank | marks``), in order."""
+    out = []
+    for text, b in zip(texts[blank | marks].tolist(), blank[blank | marks]):
+        if b:
+            out.append(errors.message("E141", "passage") if passage else
+                       errors.message("E141", "answer", column=column) if column else errors.message("E141", "text"))
+        else:
+            shown = " ".join(str(text).split())[:20]
+            out.append(errors.message("E141", "answer_marks", column=column, text=shown) if column else
+                       errors.message("E141", "marks", text=shown))
+    return out
 
 
 def office_lock_file(path: Path) -> bool:
