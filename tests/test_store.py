@@ -41,7 +41,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path):
         s.con.execute("DROP TABLE inputs")
         s.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(db_path) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.schema_version() == SCHEMA_VERSION == 4
         assert s.count("documents") == 1 and s.count("sources") == 0 and s.count("segment_sources") == 0
         assert s.count("inputs") == 0
 
@@ -78,6 +78,51 @@ def test_sources_and_links_are_stored_once_and_read_in_list_order(store):
     assert cited["seg_id"].tolist() == [seg_id, seg_id]
     assert cited[["ref", "label", "text"]].values.tolist() == [["A", "[A]", "Letter."], ["B", "[B]", "Report."]]
     assert store.segment_sources(["nope"]).empty and store.segment_sources([]).empty
+
+
+def test_a_link_names_its_entry_so_an_edited_list_gives_each_version_its_own(store):
+    """A file read twice, its sources list renumbered in between: both versions' entries are stored, two at
+    each place; each testimonial's link names its own version's entry, not every entry at its place."""
+    with store.transaction():
+        run = store.start_run("ingest", {})
+        new = store.insert_documents(docs("He said it works.", "He said it works well.", source="case.txt"), run,
+                                     returning=True)
+        first, second = new["doc_id"].tolist()
+        store.insert_segments(pd.DataFrame([{"doc_id": d, "kind": "testimonial", "start": 8, "end": 16,
+                                             "text": "it works", "speaker": "He", "source_ref": ref}
+                                            for d, ref in ((first, "[2]"), (second, "[3]"))]))
+        store.insert_sources(pd.DataFrame({"source": "case.txt", "position": [1, 2, 3], "ref": ["1", "2", "3"],
+                                           "label": None, "text": ["Report.", "Letter from the Director.",
+                                                                    "Letter from the chief executive."]}), run)
+        store.insert_sources(pd.DataFrame({"source": "case.txt", "position": [1, 2, 3], "ref": ["1", "2", "3"],
+                                           "label": None, "text": ["Report.", "Minutes of the board.",
+                                                                    "Letter from the Director."]}), run)
+        assert store.link_segment_sources(pd.DataFrame([
+            {"doc_id": first, "start": 8, "end": 16, "source": "case.txt", "position": 2,
+             "text": "Letter from the Director."},
+            {"doc_id": second, "start": 8, "end": 16, "source": "case.txt", "position": 3,
+             "text": "Letter from the Director."}])) == 2
+        store.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+    cited = store.segment_sources()
+    assert cited["text"].tolist() == ["Letter from the Director."] * 2 and cited["seg_id"].is_unique
+
+
+def test_a_version_3_store_keeps_its_links_and_names_entries_from_then_on(db_path):
+    with Store(db_path) as s, s.transaction():
+        run = s.start_run("ingest", {})
+        doc = s.insert_documents(docs("He said it works.", source="case.txt"), run, returning=True)["doc_id"].iloc[0]
+        s.insert_segments(pd.DataFrame([{"doc_id": doc, "kind": "testimonial", "start": 8, "end": 16,
+                                         "text": "it works", "speaker": "He", "source_ref": "[1]"}]))
+        s.insert_sources(pd.DataFrame({"source": "case.txt", "position": [1], "ref": ["1"], "label": None,
+                                       "text": ["Report."]}), run)
+        s.con.execute("ALTER TABLE segment_sources DROP COLUMN text")
+        seg = s.table("segments")["seg_id"].iloc[0]
+        s.con.execute("INSERT INTO segment_sources VALUES (?, 'case.txt', 1)", [seg])
+        s.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+        s.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with Store(db_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.segment_sources()["text"].tolist() == ["Report."]  # a link without its entry's text still reads
 
 
 def test_insert_documents_is_idempotent_and_ids_are_content_hashes(store):

@@ -68,6 +68,10 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE inputs (
             name VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
     ],
+    [  # 4: a testimonial's link names its entry's text too: an edited sources list keeps the entries of each
+        # version, and the same place can hold another entry in each ("[5.2]" before and after a renumbering)
+        "ALTER TABLE segment_sources ADD COLUMN IF NOT EXISTS text VARCHAR",
+    ],
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -556,25 +560,31 @@ class Store:
 
     def link_segment_sources(self, frame: pd.DataFrame) -> int:
         """Link testimonials to the source entries their markers name: rows (doc_id, start, end, source,
-        position) for segments of kind ``testimonial``; links already stored are skipped."""
+        position[, text]) for segments of kind ``testimonial``, ``text`` the entry's text as stored (so the link
+        names one entry when an edited file left two at that place); links already stored are skipped."""
         if frame.empty:
             return 0
-        _links = frame[["doc_id", "start", "end", "source", "position"]]  # read by name in the SQL (see _BY_NAME)
+        frame = frame if "text" in frame.columns else frame.assign(text=None)
+        _links = frame[["doc_id", "start", "end", "source", "position", "text"]].astype(
+            {"text": object})  # read by name in the SQL (see _BY_NAME)
         n = self.con.execute(
-            f"""INSERT INTO segment_sources
-               SELECT DISTINCT n.seg_id, n.source, n.position FROM (
+            f"""INSERT INTO segment_sources (seg_id, source, position, text)
+               SELECT DISTINCT n.seg_id, n.source, n.position, n.text FROM (
                    SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id, source,
-                          CAST(position AS INTEGER) AS position
+                          CAST(position AS INTEGER) AS position, CAST(text AS VARCHAR) AS text
                    FROM _links) n
                WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = n.seg_id
-                                 AND x.source = n.source AND x.position = n.position)"""
+                                 AND x.source = n.source AND x.position = n.position
+                                 AND x.text IS NOT DISTINCT FROM n.text)"""
         ).fetchone()[0]
         return int(n)
 
     def segment_sources(self, seg_ids: list[str] | None = None) -> pd.DataFrame:
-        """The source entries each testimonial cites: seg_id, ref, label, text, in the order of the list."""
+        """The source entries each testimonial cites: seg_id, ref, label, text, in the order of the list (a link
+        made before links named their entry's text takes every entry stored at its place)."""
         sql = """SELECT DISTINCT l.seg_id, s.position, s.ref, s.label, s.text
-                 FROM segment_sources l JOIN sources s ON s.source = l.source AND s.position = l.position"""
+                 FROM segment_sources l JOIN sources s ON s.source = l.source AND s.position = l.position
+                      AND (l.text IS NULL OR l.text = s.text)"""
         params: list[Any] = []
         if seg_ids is not None:
             if not seg_ids:

@@ -261,3 +261,27 @@ def test_an_answer_of_punctuation_only_is_a_reject_not_a_document(tmp_path):
         assert rejects["code"].tolist() == ["E141"] * 4
         assert rejects["reason"].tolist()[0] == "the text is punctuation only ('-'), a placeholder for no answer"
         assert "('...')" in " ".join(rejects["reason"])
+
+
+def test_a_case_study_read_again_after_its_sources_were_renumbered_cites_its_own_entries(tmp_path):
+    """Read, then edited (a source added above, the marker renumbered) and read again: each version's
+    testimonial cites the entry its own marker named, not also the other version's entry at that place."""
+    case = tmp_path / "case.txt"
+    head = "Details of the impact\n\nThe Director of Public Health for Kent said: \"the toolkit changed how our\n" \
+           "team plans every screening clinic in the county\" [5.{n}].\n\nSources to corroborate the impact\n\n"
+    case.write_text(head.format(n=2) + "[5.1] Annual report of the programme, 2012.\n"
+                    "[5.2] Letter from the Director of Public Health, Kent County Council.\n"
+                    "[5.3] Letter from the chief executive, Acme Housing.\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [case])
+        case.write_text(head.format(n=3) + "[5.1] Annual report of the programme, 2012.\n"
+                        "[5.2] Minutes of the county health board, March 2013.\n"
+                        "[5.3] Letter from the Director of Public Health, Kent County Council.\n"
+                        "[5.4] Letter from the chief executive, Acme Housing.\n", encoding="utf-8")
+        api.ingest(store, [case])
+        segments = store.table("segments")
+        testimonials = segments[segments["kind"] == "testimonial"]
+        assert sorted(testimonials["source_ref"]) == ["[5.2]", "[5.3]"]  # both versions are stored
+        cited = store.segment_sources(testimonials["seg_id"].tolist())
+        assert cited.groupby("seg_id")["text"].apply(list).tolist() == [
+            ["Letter from the Director of Public Health, Kent County Council."]] * 2

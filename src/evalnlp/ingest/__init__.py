@@ -315,6 +315,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows, link_rows = [], [], []
     place = {e: k + 1 for k, e in enumerate(entries)}
+    entry_text = {k + 1: " ".join(decode_entities(e.text).split()) for k, e in enumerate(entries)}  # as stored
     import bisect
 
     for t in testimonials:
@@ -325,8 +326,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
             continue
         seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
                          "text": doc_text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
-        link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x]}
-                      for x in t.source_entries if x in place]
+        link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x],
+                       "text": entry_text[place[x]]} for x in t.source_entries if x in place]
     for r in reach:
         i = bisect.bisect_right(starts, r.start) - 1
         s, e = r.start - starts[i], r.end - starts[i]
@@ -342,7 +343,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         store.insert_sources(pd.DataFrame({
             "source": source, "position": range(1, len(entries) + 1), "ref": [e.ref for e in entries],
             "label": [e.label for e in entries],
-            "text": [" ".join(decode_entities(e.text).split()) for e in entries]}), run_id)
+            "text": [entry_text[k + 1] for k in range(len(entries))]}), run_id)
         report.n_sources = len(entries)
     if link_rows:
         store.link_segment_sources(pd.DataFrame(link_rows))

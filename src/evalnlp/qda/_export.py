@@ -328,9 +328,13 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
                              for r in entries.itertuples(index=False) if r.source in files],
                             key=lambda x: (x[0], x[1], x[4]))
     links = data.segment_sources if data.segment_sources is not None else pd.DataFrame(
-        columns=["seg_id", "source", "position"])
-    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position)]
-                              for r in links.itertuples(index=False) if r.seg_id in index])
+        columns=["seg_id", "source", "position", "text"])
+    if "text" not in links.columns:
+        links = links.assign(text=None)
+    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position)]  # the entry's text when known
+                              + ([r.text] if isinstance(r.text, str) else [])
+                              for r in links.itertuples(index=False) if r.seg_id in index],
+                             key=lambda x: (x[0], x[1], x[2], x[3] if len(x) > 3 else ""))
     used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment}
     runs = []
     for r in data.runs.itertuples(index=False):

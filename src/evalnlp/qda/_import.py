@@ -162,7 +162,7 @@ class Plan:
     notes: list[str]
     themes: list[str] = field(default_factory=list)  # the codebook's themes: a person decides on each
     source_entries: pd.DataFrame = field(default_factory=pd.DataFrame)  # source, position, ref, label, text
-    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, start, end, source, position
+    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, start, end, source, position, text
     #: doc_id, kind, start, end, coder: passages a person had coded when evalnlp exported the file and has no
     #: coding on in it now (every one removed): their decision there is "no theme"
     cleared: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*_SEG_KEY, "coder"]))
@@ -485,12 +485,13 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
         entries.append((src_file, position, ref, label, text))
     links = []
     for item in side.get("segment_sources") or []:
-        _need(isinstance(item, list) and len(item) == 3, "a malformed source link")
-        i, src_file, position = item
+        _need(isinstance(item, list) and len(item) in (3, 4), "a malformed source link")
+        i, src_file, position, *named = item  # [segment, file, place] or [..., the entry's text]
         _need(isinstance(i, int) and 0 <= i < len(seg_rows) and seg_rows[i]["kind"] == "testimonial"
-              and isinstance(src_file, str) and isinstance(position, int), "a malformed source link")
+              and isinstance(src_file, str) and isinstance(position, int)
+              and all(isinstance(t, str) for t in named), "a malformed source link")
         s = seg_rows[i]
-        links.append((s["doc_id"], s["start"], s["end"], src_file, position))
+        links.append((s["doc_id"], s["start"], s["end"], src_file, position, named[0] if named else None))
     run_cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
                 "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
     runs_frame = pd.DataFrame([{c: r.get(c) for c in run_cols} for r in runs], columns=run_cols)
@@ -506,7 +507,7 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
                 n_in=n_docs + len(seg_rows) + len(rejects), n_ok=n_docs + len(seg_rows), n_rejected=len(rejects),
                 complete=True, notes=notes, themes=list(cb.theme_ids),
                 source_entries=_frame(entries, ["source", "position", "ref", "label", "text"]),
-                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position"]))
+                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position", "text"]))
 
 
 # ---------------------------------------------------------------------------------------- writing
