@@ -276,6 +276,15 @@ def test_kept_names_stay_where_their_words_spread(use_model):
     assert kept.text == "Margaret Quennell ran it. It helped, Quennell said, and Margaret agreed with Dr [NAME]."
 
 
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+def test_a_kept_name_after_a_place_keeps_the_place_too(use_model):
+    """The rules read "New Zealand Rohling" as one name; with Rohling kept it is a place and a kept name, so
+    neither goes (a generator of names works as a list does)."""
+    text = "In New Zealand Rohling's work informed the 2008 report, and Dr Okafor agreed."
+    kept = redact(text, use_model=use_model, keep=(n for n in ["Rohling"]))
+    assert kept.text == "In New Zealand Rohling's work informed the 2008 report, and Dr [NAME] agreed."
+
+
 def test_keep_must_be_a_list_of_names():
     with pytest.raises(ModelError) as err:
         redact("Dr Okafor", keep="Okafor")

@@ -1375,9 +1375,18 @@ def _words_of(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*", text.replace("\u2019s ", " ").replace("'s ", " "))
 
 
-def _kept(text: str, span: Span, keep: frozenset[tuple[str, ...]]) -> bool:
+def _kept(text: str, span: Span, keep: frozenset[tuple[str, ...]],
+          full: frozenset[tuple[str, ...]] = frozenset()) -> bool:
+    """Whether a name span is a kept name: its words are consecutive words of one, or it ends with a kept name
+    in full, what comes before being a place or body the text names first ("In New Zealand Rohling's work",
+    keeping ``Rohling``)."""
     words = tuple(w.casefold() for w in _words_of(text[span.start:span.end]))
-    return bool(words) and words in keep
+    return bool(words) and (words in keep or any(len(words) > len(f) and words[-len(f):] == f for f in full))
+
+
+def _keep_full(keep: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Each kept name's words, case-folded (after :func:`_keep_set` has checked them)."""
+    return frozenset(t for t in (tuple(w.casefold() for w in _words_of(name)) for name in keep) if t)
 
 
 def read_keep_names(path) -> list[str]:
@@ -1420,7 +1429,8 @@ def redact(text: str, *, names: bool = True, use_model: bool | None = None,
     installed (rules are used either way), ``True`` requires it, ``False`` uses rules only. ``protect`` adds
     words that a name may never include (for example a codebook's labels and keywords). ``keep`` lists names
     that stay (for example the researcher's own): a name found in the text is left when its words are
-    consecutive words of a kept name, so keeping ``Jane Smith`` also leaves ``Jane`` and ``Smith`` alone.
+    consecutive words of a kept name, so keeping ``Jane Smith`` also leaves ``Jane`` and ``Smith`` alone, or
+    when it ends with a kept name in full (``New Zealand Rohling`` keeping ``Rohling``: a place before it).
 
     >>> redact("Ring Dr Jones on 0115 496 0000 or email a.jones@example.org", use_model=False).text
     'Ring Dr [NAME] on [PHONE] or email [EMAIL]'
@@ -1444,6 +1454,7 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         by_text = dict(zip(distinct, once))
         return [by_text[t] for t in items]
     protected = _protect_set(protect)
+    keep = keep if isinstance(keep, (str, bytes)) else list(keep)  # read twice below (E382 for a string)
     kept = _keep_set(keep)
     found = [_pattern_spans(t) for t in items]
     if names:
@@ -1465,6 +1476,7 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         for spans, text in zip(found, readable):
             spans.extend(_same_names(text, spans, protected, common))
     if kept:
-        found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept)]
+        full = _keep_full(keep)
+        found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept, full)]
                  for text, spans in zip(items, found)]
     return [_apply(text, _select(spans)) for text, spans in zip(items, found)]
