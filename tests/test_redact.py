@@ -285,6 +285,26 @@ def test_a_kept_name_after_a_place_keeps_the_place_too(use_model):
     assert kept.text == "In New Zealand Rohling's work informed the 2008 report, and Dr [NAME] agreed."
 
 
+@needs_model
+def test_a_name_the_model_finds_takes_the_unfamiliar_word_joined_to_it_by_and():
+    """The entity recogniser finds "Giblin" (after "with") but not "Astrom"; joined by "and", both go."""
+    text = "This work with Giblin and Astrom laid the essential groundwork for later developments."
+    assert redact(text, use_model=True).text == \
+        "This work with [NAME] and [NAME] laid the essential groundwork for later developments."
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+@pytest.mark.parametrize("text, want", [
+    ("Work by Dr Giblin and Astrom laid the groundwork.", "Work by Dr [NAME] and [NAME] laid the groundwork."),
+    ("Dr Patel & Okonjo ran the clinic.", "Dr [NAME] & [NAME] ran the clinic."),
+    ("Dr Patel and Oxford University helped.", "Dr [NAME] and Oxford University helped."),  # a body
+    ("Dr Patel and Manchester were named.", "Dr [NAME] and Manchester were named."),  # a place
+    ("Thanks to Dr Patel and Staff on the ward.", "Thanks to Dr [NAME] and Staff on the ward."),  # a word
+])
+def test_an_unfamiliar_word_joined_to_a_name_by_and_is_a_name(use_model, text, want):
+    assert redact(text, use_model=use_model).text == want
+
+
 def test_keep_must_be_a_list_of_names():
     with pytest.raises(ModelError) as err:
         redact("Dr Okafor", keep="Okafor")

@@ -1250,6 +1250,38 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
 _BARE_WORD = r"(?<![\w'\u2019.-]){}(?![\w-]|['\u2019`][a-rt-z])"
 
 
+_AND_AFTER = re.compile(r"\s+(?:and|&)\s+(" + _NAME_WORD + r")(?!['\u2019]?[\w-])(?!\s+[A-Z])")
+_AND_BEFORE = re.compile(r"(?<![\w'\u2019-])(" + _NAME_WORD + r")\s+(?:and|&)\s+$")
+
+
+def _coordinated_names(text: str, spans: list[Span], protect: frozenset[str],
+                       common: frozenset[str]) -> list[Span]:
+    """An unfamiliar word joined by "and" or "&" to a name already found is a name too (``Giblin and Astrom``,
+    ``Chafer & Cumming``): one word no dictionary or place list holds, not followed by another capitalised word
+    (``Smith and Oxford University`` is a body)."""
+    names = [s for s in spans if s.label == "NAME"]
+    taken = [(s.start, s.end) for s in spans]
+    out: list[Span] = []
+
+    def take(start: int, end: int) -> None:
+        word = text[start:end]
+        if len(word) < 3 or word.isupper() or _is_protected(word, protect) or _kind(word, common) != "unknown":
+            return
+        if not any(start < e and b < end for b, e in taken):
+            taken.append((start, end))
+            out.append(Span(start, end, "NAME"))
+
+    for span in names:
+        after = _AND_AFTER.match(text, span.end)
+        if after:
+            take(after.start(1), after.end(1))
+        before = _AND_BEFORE.search(text[max(0, span.start - 60):span.start])
+        if before:
+            offset = max(0, span.start - 60)
+            take(offset + before.start(1), offset + before.end(1))
+    return out
+
+
 def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: frozenset[str]) -> list[Span]:
     """Other mentions, in the same text, of the words of full or titled names already found: once ``Jen
     Thompson`` or ``Dr Kapcia`` is a name, a bare ``Thompson``, ``Jen`` or ``Kapcia`` elsewhere is the same
@@ -1474,6 +1506,7 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
             for spans, text_runs in zip(found, runs):
                 spans.extend(Span(r.start, r.end, "NAME") for r in text_runs)
         for spans, text in zip(found, readable):
+            spans.extend(_coordinated_names(text, spans, protected, common))
             spans.extend(_same_names(text, spans, protected, common))
     if kept:
         full = _keep_full(keep)
