@@ -165,3 +165,20 @@ def test_ingesting_a_case_study_stores_its_sources_and_links_each_testimonial(cl
     assert len(tst) == 3 and reach.empty  # nothing read from the sources list itself
     by_seg = cited.groupby("seg_id")["ref"].apply(list).to_dict()
     assert [by_seg.get(s) for s in tst["seg_id"]] == [["B"], ["C"], ["C"]]
+
+
+def test_a_folder_or_a_pattern_stands_for_its_narrative_documents(runner, tmp_path):
+    """As ingest and classify take them: a folder is its TXT, Markdown, DOCX and PDF files in name order
+    (a table beside them is left out), a quoted pattern the documents it matches."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    text = "The Director said: \"the toolkit changed how our team plans every screening clinic\" [5.2].\n"
+    (folder / "b.txt").write_text(text, encoding="utf-8")
+    (folder / "a.md").write_text(text, encoding="utf-8")
+    (folder / "scores.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert [d["source"] for d in extract_json(runner, folder)["documents"]] == ["a.md", "b.txt"]
+    assert [d["source"] for d in extract_json(runner, folder / "*.txt")["documents"]] == ["b.txt"]
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "scores.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(tmp_path / "tables")])
+    assert result.exit_code == 1 and "E173" in result.output
