@@ -281,6 +281,18 @@ def test_csv_encodings_round_trip(tmp_path: Path, encoding: str, detected: str) 
     assert rejects == [] and n == 3
 
 
+@pytest.mark.parametrize("first", ["sep=;", '"sep=;"', "SEP=;"])
+def test_excels_sep_line_names_the_delimiter_and_is_not_the_header(tmp_path: Path, first: str) -> None:
+    """A CSV saved for Excel may open with ``sep=;``: that line names the delimiter; the header follows it."""
+    path = tmp_path / "sep.csv"
+    path.write_bytes(f"{first}\r\nid;comment\r\n1;The nurses were kind\r\n2;Parking, awful\r\n".encode("utf-8-sig"))
+    src = open_tabular(path)
+    assert src.delimiter == ";" and src.columns == ["id", "comment"]
+    rows, locators, rejects, n = read_all(src)
+    assert rows == [["1", "The nurses were kind"], ["2", "Parking, awful"]]
+    assert locators == ["row 1", "row 2"] and rejects == [] and n == 2
+
+
 def test_cp1252_after_a_long_ascii_start(tmp_path: Path) -> None:
     table = [["id", "text"]] + [[str(i), "plain"] for i in range(10_000)] + [["x", SAMPLE]]
     src = open_tabular(write_csv(tmp_path / "late.csv", table, encoding="cp1252"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from itertools import islice
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -58,8 +59,21 @@ def sniff_delimiter(sample: str, *, truncated: bool = False, prefer: str = ",") 
     return max(scored, key=lambda s: (s[4], s[3]))[-1]
 
 
+#: Excel's hint on a CSV file's first line naming its delimiter (``sep=;``): not a header, not data.
+_SEP_LINE = re.compile(r'\ufeff?"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n)', re.IGNORECASE)
+
+
 class CsvSource(TabularSource):
-    """A CSV or TSV file; see :func:`open_csv`."""
+    """A CSV or TSV file; see :func:`open_csv`. ``sep_line``: the file opens with Excel's ``sep=X`` line, which
+    is skipped (its delimiter is the file's)."""
+
+    sep_line: bool = False
+
+    def _records(self, records):
+        """``records`` past Excel's ``sep=X`` line, when the file has one."""
+        if self.sep_line:
+            next(records, None)
+        return records
 
     def _open(self) -> TextIO:
         return open(self.path, encoding=self.encoding, newline="", errors="strict", buffering=1 << 20)
@@ -73,7 +87,7 @@ class CsvSource(TabularSource):
         check_chunk_size(chunk_size)
         _raise_field_limit()
         with self._open() as fh:
-            records = self._reader(fh)
+            records = self._records(self._reader(fh))
             for record in records:  # the header: the first record that is not a blank line
                 if record:
                     break
@@ -163,8 +177,10 @@ def open_csv(path: Path, fmt: str) -> CsvSource:
     with open(path, encoding=encoding, newline="") as fh:
         sample = fh.read(SNIFF_CHARS)
         truncated = bool(fh.read(1))
-    delimiter = sniff_delimiter(sample, truncated=truncated, prefer=prefer)
+    hint = _SEP_LINE.match(sample)
+    delimiter = hint.group(1) if hint else sniff_delimiter(sample, truncated=truncated, prefer=prefer)
     source = CsvSource(path, fmt, [], encoding=encoding, delimiter=delimiter)
+    source.sep_line = hint is not None
     header, has_data = _header_and_first_row(source)
     source.set_header(header)
     if not has_data:
@@ -174,7 +190,7 @@ def open_csv(path: Path, fmt: str) -> CsvSource:
 
 def _header_and_first_row(source: CsvSource) -> tuple[list[str], bool]:
     with source._open() as fh:
-        records = source._reader(fh)
+        records = source._records(source._reader(fh))
         try:
             header = next((r for r in records if r), None)
             has_data = next((True for r in records if r), False)
