@@ -375,7 +375,12 @@ def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the ``texts`` that are no answer: (empty or whitespace only, ASCII punctuation only such as
     ``-``, ``.``, ``?``, ``...``). A letter, a digit or any other sign (an emoji) makes an answer."""
     blank = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
-    marks = ~blank & texts.fillna("").astype(str).str.fullmatch(_MARKS_ONLY).to_numpy(dtype=bool)
+    values = texts.to_numpy(dtype=object)
+    # only a text that does not open with a letter or digit can be marks only: few are looked at closely
+    maybe = np.fromiter((isinstance(v, str) and not v[:1].isalnum() for v in values), bool, len(values))
+    marks = np.zeros(len(values), dtype=bool)
+    look = np.flatnonzero(maybe & ~blank)
+    marks[look] = [_MARKS_ONLY.fullmatch(values[i]) is not None for i in look]
     return blank, marks
 
 
