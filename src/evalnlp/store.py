@@ -582,9 +582,11 @@ class Store:
     def segment_sources(self, seg_ids: list[str] | None = None) -> pd.DataFrame:
         """The source entries each testimonial cites: seg_id, ref, label, text, in the order of the list (a link
         made before links named their entry's text takes every entry stored at its place)."""
-        sql = """SELECT DISTINCT l.seg_id, s.position, s.ref, s.label, s.text
-                 FROM segment_sources l JOIN sources s ON s.source = l.source AND s.position = l.position
-                      AND (l.text IS NULL OR l.text = s.text)"""
+        # a store of schema 3 opened read-only (the read commands do not migrate) has links without the text
+        named = "AND (l.text IS NULL OR l.text = s.text)" if self.schema_version() >= 4 else ""
+        sql = f"""SELECT DISTINCT l.seg_id, s.position, s.ref, s.label, s.text
+                  FROM segment_sources l JOIN sources s ON s.source = l.source AND s.position = l.position
+                       {named}"""
         params: list[Any] = []
         if seg_ids is not None:
             if not seg_ids:
