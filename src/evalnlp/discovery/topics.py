@@ -237,6 +237,8 @@ def _scrub_identifying_words(model, topics: np.ndarray, texts: list[str], codebo
 
     aspects = (getattr(model, "topic_aspects_", None) or {}).get("KeyBERT", {})
     representations = getattr(model, "topic_representations_", None) or {}
+    if not representations and not aspects:  # no topic words to check (or no model)
+        return frozenset()
     words_of: dict[int, set[str]] = {}
     for t in set(representations) | set(aspects):
         listed = [w for w, _ in representations.get(t, [])] + [w for w, _ in aspects.get(t, [])]
