@@ -15,7 +15,7 @@ REACH_COLUMNS = ["doc_id", "text", "value", "unit", "start", "end"]
 # A narrative file's corroborating-source entries (``source`` is the file, ``position`` the entry's place in
 # its list) and the entries each testimonial's marker names.
 SOURCE_COLUMNS = ["source", "position", "ref", "label", "text", "run_id"]
-SEGMENT_SOURCE_COLUMNS = ["seg_id", "source", "position"]
+SEGMENT_SOURCE_COLUMNS = ["seg_id", "source", "position", "text"]  # text: the entry's, so an edited list is told apart
 RUN_COLUMNS = [
     "run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
     "started", "finished", "status", "n_in", "n_ok", "n_rejected",
