@@ -660,3 +660,44 @@ def test_repeat_candidates_are_the_machines_uncoded_passages_whose_text_may_repe
         # alice coded, the reviewed one itself, other texts and other coders' passages are not candidates
         assert sorted(found) == sorted([seg["NOTHING\u00a0"], seg["no thing"]])
         assert store.repeat_candidates([seg["Nothing"]], "model:other") == []
+
+
+def test_coder_matrix_is_the_coders_codes_by_segment_and_marks_first_texts(db_path):
+    """One row per segment the coder coded and no person has, in segment-id order; a theme without a code (or a
+    NaN score) is 0 and not assigned; ``first`` marks the first segment of each exact text, question and kind."""
+    import numpy as np
+
+    from helpers import coded_store
+
+    texts = ["Nothing", "Nothing", "nothing", "Kind staff", "Parking was hard"]
+    coded_store(db_path, [(t, {}, ["staff"] if "staff" in t else []) for t in texts])
+    machine = "model:fixture-fft@000000"
+    with Store(db_path) as store:
+        seg = store.table("segments")[["seg_id", "text"]]
+        with store.transaction():
+            run = store.start_run("codes import", {})
+            coded = set(store.table("codes")["seg_id"])  # (the fixture codes one of two passages alike)
+            store.replace_codes(pd.DataFrame([{"seg_id": s, "theme": t, "score": 0.1, "assigned": False}
+                                              for s in seg["seg_id"] if s not in coded
+                                              for t in ("staff", "dignity", "access")]), machine, run)
+            parking = seg.loc[seg["text"] == "Parking was hard", "seg_id"].iloc[0]
+            store.replace_codes(pd.DataFrame([{"seg_id": parking, "theme": "access", "score": None,
+                                               "assigned": True}]), "human:alice", run)
+            kind = seg.loc[seg["text"] == "Kind staff", "seg_id"].iloc[0]
+            store.con.execute("UPDATE codes SET score = 'NaN' WHERE seg_id = ? AND theme = 'staff'", [kind])
+            store.con.execute("DELETE FROM codes WHERE seg_id = ? AND theme = 'dignity'", [kind])
+            store.finish_run(run, n_in=1, n_ok=1, n_rejected=0)
+        themes = ["staff", "dignity", "access"]
+        frame, scores, assigned = store.coder_matrix(machine, themes)
+        want = sorted(seg.loc[seg["seg_id"] != parking, "seg_id"])
+        assert frame["seg_id"].tolist() == want  # the passage alice coded is left out
+        by = dict(zip(seg["seg_id"], seg["text"]))
+        row = {s: i for i, s in enumerate(frame["seg_id"])}
+        k = row[kind]
+        assert scores[k].tolist() == [0.0, 0.0, 0.1] and assigned[k].tolist() == [True, False, False]
+        firsts = [by[s] for s, f in zip(frame["seg_id"], frame["first"]) if f]
+        assert sorted(firsts) == ["Kind staff", "Nothing", "nothing"]  # the second exact "Nothing" is not first
+        nothing = sorted(s for s in frame["seg_id"] if by[s] == "Nothing")
+        assert frame.set_index("seg_id").loc[nothing, "first"].tolist() == [True, False]
+        assert store.coder_matrix("model:other", themes)[0].empty
+        assert scores.dtype == np.float64 and assigned.dtype == bool

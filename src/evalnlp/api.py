@@ -2141,20 +2141,18 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)
     coder = run["coder"]
-    long = store.codes_by_coder(coder, skip_human_coded=True)
-    long = long[long["theme"].isin(cb.theme_ids)].drop_duplicates(["seg_id", "theme"], keep="last")
-    if long.empty:
+    segs, scores, assigned = store.coder_matrix(coder, list(cb.theme_ids))
+    if segs.empty:
         raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder)
-    seg_ids = long["seg_id"].drop_duplicates().tolist()
-    scores = (long.pivot(index="seg_id", columns="theme", values="score")
-              .reindex(index=seg_ids, columns=cb.theme_ids).fillna(0.0).to_numpy(dtype=float))
-    assigned = (long.assign(assigned=long["assigned"].astype(float))
-                .pivot(index="seg_id", columns="theme", values="assigned")
-                .reindex(index=seg_ids, columns=cb.theme_ids).fillna(0.0).to_numpy(dtype=float) > 0)
-    context = store.segment_context(seg_ids)
     # each distinct answer once per question and kind of passage: "Nothing" asked what was good and asked what
-    # could be better are two answers; a reviewer's decision on one covers its repeats (see review_import)
-    keep = rv.distinct_texts(context["text"].tolist(), keys=_repeat_keys(context))
+    # could be better are two answers; a reviewer's decision on one covers its repeats (see review_import). The
+    # store keeps the first of each exact text; those are folded (case and spacing) here.
+    firsts = np.flatnonzero(segs["first"].to_numpy(dtype=bool))
+    context = store.segment_context(segs["seg_id"].iloc[firsts].tolist())  # the rows of ``firsts``, in order
+    keep = np.zeros(len(segs), dtype=bool)
+    keep[firsts[rv.distinct_texts(context["text"].tolist(), keys=_repeat_keys(context))]] = True
+    at = np.full(len(segs), -1)
+    at[firsts] = np.arange(len(firsts))  # a row's place in ``context``
     thresholds, thresholds_from = _review_thresholds(run, cb, scores, assigned)
     if theme_index is not None and strategy != "uncertain":
         keep &= assigned[:, theme_index]
@@ -2174,7 +2172,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         from evalnlp.embeddings import get_encoder
 
         encoder = get_encoder("static")
-        vectors = encoder.encode(context["text"].iloc[rows].tolist())
+        vectors = encoder.encode(context["text"].iloc[at[rows]].tolist())
         human = store.human_coded_segments()
         covered = encoder.encode(human["text"].tolist()) if len(human) else None
         picked, sizes = rv.select_diverse(vectors, n, seed=seed, covered=covered, return_sizes=True)
@@ -2184,7 +2182,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         reasons = [f"random sample (seed {seed})"] * len(picked)
     chosen = rows[picked]
     ids = cb.theme_ids
-    passages = context.iloc[chosen][["seg_id", "text", "source", "locator", "question"]].reset_index(drop=True)
+    passages = context.iloc[at[chosen]][["seg_id", "text", "source", "locator", "question"]].reset_index(drop=True)
     passages["reason"] = reasons
     passages["machine"] = [[t for t, a in zip(ids, assigned[i]) if a] for i in chosen]
     args = {"file": str(path), "n": n, "strategy": strategy, "codebook": str(codebook) if codebook else cb.id,

@@ -1185,6 +1185,33 @@ class Store:
             f"SELECT seg_id, theme, score, assigned FROM codes WHERE coder = ? {skip} ORDER BY seg_id, theme",
             [coder]).df()
 
+    def coder_matrix(self, coder: str, themes: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """What ``coder`` said of each segment no person has coded, one row per segment in segment-id order:
+        (frame of seg_id and ``first``, scores, assigned), the arrays ``(rows, len(themes))`` with 0 / False
+        where the coder gave a theme no code. ``first`` marks a segment whose exact text, question and kind no
+        earlier segment of the rows has (the candidates for showing each answer once; repeats that differ in
+        case or spacing are the caller's to find among them). Built in the store: the codes are never a long
+        frame in Python."""
+        _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object),  # read by name (see _BY_NAME)
+                                "k": range(len(themes))})
+        cols = ", ".join(f"coalesce(max(CASE WHEN isnan(c.score) THEN NULL ELSE c.score END) "
+                         f"FILTER (WHERE t.k = {k}), 0.0) AS s{k}, "
+                         f"coalesce(bool_or(c.assigned) FILTER (WHERE t.k = {k}), false) AS a{k}"
+                         for k in range(len(themes)))
+        frame = self.con.execute(
+            f"""WITH m AS (SELECT c.seg_id, {cols}
+                           FROM codes c JOIN _themes t USING (theme)
+                           WHERE c.coder = ? AND c.seg_id NOT IN
+                                 (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))
+                           GROUP BY c.seg_id)
+                SELECT m.*, row_number() OVER (PARTITION BY s.text, coalesce(d.question, ''), coalesce(s.kind, '')
+                                               ORDER BY m.seg_id) = 1 AS first
+                FROM m JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                ORDER BY m.seg_id""", [coder]).df()
+        scores = frame[[f"s{k}" for k in range(len(themes))]].to_numpy(dtype=float)
+        assigned = frame[[f"a{k}" for k in range(len(themes))]].to_numpy(dtype=bool)
+        return frame[["seg_id", "first"]], scores, assigned
+
     def repeat_candidates(self, seg_ids: list[str], coder: str) -> list[str]:
         """Segments, other than ``seg_ids``, that ``coder`` coded and no person has coded, whose text may repeat
         one of theirs: the same once case is lowered and every whitespace character (any that Python's
