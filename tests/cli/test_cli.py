@@ -125,6 +125,8 @@ def test_runs_lists_ingest_and_classify_runs(runner, tmp_path):
     runs = json.loads(result.stdout)["runs"]
     assert [r["command"] for r in runs] == ["ingest", "classify"]
     assert all(r["n_in"] == r["n_ok"] + r["n_rejected"] for r in runs)
+    # what a run was asked and the versions it ran with are objects, not JSON text inside a string
+    assert runs[1]["args"]["codebook"] == "impact" and isinstance(runs[1]["versions"], dict)
 
 
 def test_error_messages_keep_their_brackets(monkeypatch):

@@ -35,6 +35,13 @@ def runs(
         rej = api.rejects(store, run) if rejects else None
     if format == "json":
         out = {"runs": json.loads(df.to_json(orient="records", date_format="iso"))}
+        for r in out["runs"]:  # stored as JSON text: objects in the JSON, not strings to parse again
+            for key in ("args", "versions"):
+                if isinstance(r.get(key), str):
+                    try:
+                        r[key] = json.loads(r[key])
+                    except ValueError:
+                        pass
         if rej is not None:
             out["rejects"] = json.loads(rej.to_json(orient="records"))
         console.print_json(json.dumps(out))
