@@ -775,6 +775,31 @@ def test_double_spaced_text_is_split_into_paragraphs_not_lines(tmp_path: Path) -
     assert len(body) <= 2 and len(texts) <= 5  # not one passage per line
 
 
+def test_long_answers_and_headings_one_to_a_paragraph_are_not_joined(tmp_path: Path) -> None:
+    """Lines of wrapping length with a blank line after each, none ending in a full stop: a line that ends on a
+    content word before a capitalised line is a whole answer (or a heading), not a wrap; a wrap after "by"
+    or a title ("led by Professor" + "Smith, who ...") is."""
+    answers = [f"The staff on the {w} ward were kind and they listened to everything I had to say" for w in
+               ("north", "south", "east", "west", "day", "night", "surgical", "medical")]
+    path = tmp_path / "answers.txt"
+    path.write_text("\n\n".join(answers) + "\n", encoding="utf-8")
+    assert [p.text for p in read_narrative(path)] == answers
+    lines = ["Underpinning research on hydrological modelling of river catchments in the UK",
+             "The research was carried out between 1998 and 2012 by a team led by Professor",
+             "Smith, who developed new models of river flow that were adopted nationally across",
+             "England and Wales. The models were adopted by the Agency in 2009 and are used in all",
+             "of its regional offices, according to a letter from its chief scientist in 2013.",
+             "The Agency also trained its staff in the use of the models at four regional events",
+             "attended by more than two hundred planners from the local flood partnerships.",
+             "Each partnership now uses them when it reviews its plans for the coming year."]
+    path = tmp_path / "case.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    texts = [" ".join(p.text.split()) for p in read_narrative(path)]
+    assert texts[0] == lines[0]  # the heading stands alone
+    assert texts[1].startswith("The research was carried out") and "led by Professor Smith, who" in texts[1]
+    assert " ".join(texts) == " ".join(lines)
+
+
 def test_short_answers_one_to_a_paragraph_are_not_joined(tmp_path: Path) -> None:
     """Text with a blank line after every line whose lines are short (answers, not wrapped prose) keeps each
     line apart, even without full stops."""

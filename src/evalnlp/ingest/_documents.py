@@ -52,11 +52,36 @@ def paragraphs(text: str) -> list[str]:
         typical = _typical_line(text)
         kept, pos = [], 0
         for m in _BLANK_RUN.finditer(text):
-            if not _ends_paragraph(text, m.start(), m.end(), typical):
+            if _wraps(text, m.start(), m.end()) and not _ends_paragraph(text, m.start(), m.end(), typical):
                 kept += [text[pos:m.start()], "\n"]
                 pos = m.end()
         text = "".join(kept) + text[pos:]
     return _plain_paragraphs(text)
+
+
+#: Words a wrapped line can end with before a capitalised word ("of" + "the University", "by" + "Professor X").
+_LINKING = frozenset("""a an the of in on at to for from by with and or but as into onto upon about than that
+which who whose whom said says wrote writes told including such like between among across under over via per
+professor prof prof. dr dr. sir dame lord lady mr mr. mrs mrs. ms ms. dean""".split())
+
+
+def _wraps(text: str, start: int, end: int) -> bool:
+    """Is the blank line at ``text[start:end]`` a wrap inside a sentence? Only when the next line goes on in
+    lower case (or with a digit or a closing mark), or the line before stops on a comma, a hyphen or a word that
+    cannot end a phrase: a line that ends on a content word before a capitalised line may be a whole answer,
+    a heading or a line of a poem or an address, which stay apart."""
+    prev = text[text.rfind("\n", 0, start) + 1:start].rstrip()
+    nxt_end = text.find("\n", end)
+    nxt = text[end:nxt_end if nxt_end >= 0 else len(text)].strip()
+    if not prev or not nxt:
+        return False
+    first = nxt.lstrip("\"'\u2018\u201c([")[:1]
+    if first.islower() or first.isdigit() or nxt[:1] in ")]\u2019\u201d,;:":
+        return True
+    if prev[-1:] in ",-\u2013":
+        return True
+    last = prev.split()[-1].strip("\"'\u2018\u201c(").lower()
+    return last in _LINKING
 
 
 def _plain_paragraphs(text: str) -> list[str]:
