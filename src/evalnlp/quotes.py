@@ -38,6 +38,7 @@ The corpus read model moved to :mod:`evalnlp.corpus`; its names (:class:`Corpus`
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -320,25 +321,51 @@ def redact_speakers(speakers: list[str], protect: Iterable[str] = (), keep: Iter
     return [r.text for r in redact_many(speakers, use_model=False, protect=protect, keep=keep)]
 
 
-#: An attribute value of at least this many words is free text (another answer of the same row), redacted as a
-#: quote is; shorter values (ward, site, dates, ids) only lose emails, URLs, phone, NHS numbers and postcodes.
+#: An attribute value of at least this many words, with lower-case words among them, is free text (another
+#: answer of the same row), redacted as a quote is; other values (ward, site, a hospital's or a programme's name,
+#: dates, ids) lose only emails, URLs, phone numbers and postcodes, and NHS numbers where the column's name says
+#: it holds them (a 10-digit case id passes the NHS check one time in eleven).
 FREE_TEXT_WORDS = 4
+_PERSONAL_COLUMN = re.compile(r"nhs|phone|mobile|tel|contact|e-?mail|post_?code|zip|address|patient", re.IGNORECASE)
+_CONNECTORS = frozenset({"and", "of", "the", "upon", "on", "in", "at", "for", "de", "la", "le", "von", "van"})
+
+
+def _free_text(value: str) -> bool:
+    words = value.split()
+    ordinary = [w for w in words if w[:1].islower() and len(w) >= 3 and w.lower() not in _CONNECTORS]
+    return len(words) >= FREE_TEXT_WORDS and len(ordinary) >= 2
+
+
+def _patterns_only(texts: Sequence[str], personal: Sequence[bool]) -> list[str]:
+    """``texts`` with emails, URLs, phone numbers and postcodes replaced, and NHS numbers where ``personal``."""
+    from evalnlp.redact import redact_many
+
+    out = []
+    for text, found, nhs in zip(texts, redact_many(list(texts), names=False) if texts else [], personal):
+        pieces, pos = [], 0
+        for span in sorted(found.spans, key=lambda x: x.start):
+            if span.label == "NHS_NUMBER" and not nhs:
+                continue
+            pieces += [text[pos:span.start], span.placeholder]
+            pos = span.end
+        out.append("".join(pieces) + text[pos:])
+    return out
 
 
 def redact_locators(locators: Sequence[Any]) -> list[Any]:
-    """Locators with emails, URLs, phone and NHS numbers and postcodes replaced (``nhs_number=9434765919`` when
-    that column is the id): a locator names a row, never a person, so names are left."""
-    from evalnlp.redact import redact_many
-
-    texts = [v for v in dict.fromkeys(v for v in locators if isinstance(v, str))]
-    done = dict(zip(texts, (r.text for r in redact_many(texts, names=False)))) if texts else {}
+    """Locators with emails, URLs, phone numbers and postcodes replaced, and NHS numbers when the locator names
+    an id column that holds them (``nhs_number=9434765919``): a locator names a row, never a person, so names
+    are left, and a ``case_id`` is kept to trace the row by."""
+    texts = list(dict.fromkeys(v for v in locators if isinstance(v, str)))
+    personal = [bool(_PERSONAL_COLUMN.search(t.split("=", 1)[0])) if "=" in t else False for t in texts]
+    done = dict(zip(texts, _patterns_only(texts, personal)))
     return [done.get(v, v) if isinstance(v, str) else v for v in locators]
 
 
 def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> list[Any]:
-    """Each row's attributes (dicts) with their values de-identified: free text (:data:`FREE_TEXT_WORDS` words
-    or more, such as the row's answer to another question) as quotes are, other values of personal patterns
-    only (see :func:`redact_locators`). A value redaction leaves alone stays the value it was (a number too)."""
+    """Each row's attributes (dicts) with their values de-identified: free text (see :data:`FREE_TEXT_WORDS`)
+    as quotes are, other values of personal patterns only (NHS numbers only in a column named for them). A
+    value redaction leaves alone stays the value it was (a number too)."""
     from evalnlp.redact import redact_many
 
     def text_of(value: Any) -> str | None:
@@ -348,26 +375,33 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
             return str(value)  # an NHS or phone number read as a number
         return None
 
-    free, short = set(), set()
+    free: set[str] = set()
+    short: set[tuple[str, bool]] = set()
     for row in attrs:
-        for value in (row.values() if isinstance(row, dict) else ()):
+        for key, value in (row.items() if isinstance(row, dict) else ()):
             text = text_of(value)
             if text is not None:
-                (free if len(text.split()) >= FREE_TEXT_WORDS else short).add(text)
-    done: dict[str, str] = {}
+                if _free_text(text):
+                    free.add(text)
+                else:
+                    short.add((text, bool(_PERSONAL_COLUMN.search(str(key)))))
+    done: dict[tuple[str, bool], str] = {}
     if free:
         free_list = sorted(free)
-        done.update(zip(free_list, (r.text for r in redact_many(free_list, protect=protect_words(codebook),
-                                                                 keep=keep))))
+        red = redact_many(free_list, protect=protect_words(codebook), keep=keep)
+        done.update({(t, nhs): r.text for t, r in zip(free_list, red) for nhs in (False, True)})
     if short:
         short_list = sorted(short)
-        done.update(zip(short_list, (r.text for r in redact_many(short_list, names=False))))
+        done.update(zip(short_list, _patterns_only([t for t, _ in short_list], [p for _, p in short_list])))
 
-    def one(value: Any) -> Any:
+    def one(key: Any, value: Any) -> Any:
         text = text_of(value)
-        return value if text is None or done.get(text, text) == text else done[text]
+        if text is None:
+            return value
+        new = done.get((text, bool(_PERSONAL_COLUMN.search(str(key)))), text)
+        return value if new == text else new
 
-    return [{k: one(v) for k, v in row.items()} if isinstance(row, dict) else row for row in attrs]
+    return [{k: one(k, v) for k, v in row.items()} if isinstance(row, dict) else row for row in attrs]
 
 
 def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable[str] = ()) -> pd.DataFrame:

@@ -153,3 +153,22 @@ def test_what_comes_with_a_quote_is_de_identified_too(cli, tmp_path):
     assert '"quote_locator": "nhs_number=[NHS_NUMBER]"' in evidence.stdout
     plain = json.dumps(quotes("--no-redact"))
     assert "nhs_number=9434765919" in plain and "jane.doe@example.com" in plain and "Sarah Thompson" in plain
+
+
+def test_attribute_values_that_are_names_of_places_or_ids_stay_as_they_are(cli, tmp_path):
+    """A hospice's or a programme's name, and a 10-digit case id that happens to pass the NHS check, are not
+    another answer and not a patient's number: they stay, so a quote can be traced and grouped by them."""
+    path = tmp_path / "fb.csv"
+    pd.DataFrame({"case_id": ["4010232114", "4010232192"],
+                  "site": ["Marie Curie Hospice Newcastle upon Tyne", "Jenny Lind Children's Hospital Norwich"],
+                  "programme": ["Elizabeth Garrett Anderson Programme", "Mary Seacole Leadership Programme 2023"],
+                  "comment": ["The staff were kind and caring to my mother.", "The nurses were lovely, thank you."]}) \
+        .to_csv(path, index=False)
+    assert cli("-q", "classify", str(path), "--text", "comment", "--id", "case_id", "--codebook", "fft").exit_code == 0
+    result = cli("quotes", "--theme", "staff", "-n", "2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    quotes = json.loads(result.stdout)["quotes"]
+    assert sorted(q["locator"] for q in quotes) == ["case_id=4010232114", "case_id=4010232192"]
+    assert sorted(q["attrs"]["site"] for q in quotes) == ["Jenny Lind Children's Hospital Norwich",
+                                                         "Marie Curie Hospice Newcastle upon Tyne"]
+    assert "Elizabeth Garrett Anderson Programme" in {q["attrs"]["programme"] for q in quotes}
