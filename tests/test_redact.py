@@ -283,6 +283,8 @@ def test_a_kept_name_after_a_place_keeps_the_place_too(use_model):
     text = "In New Zealand Rohling's work informed the 2008 report, and Dr Okafor agreed."
     kept = redact(text, use_model=use_model, keep=(n for n in ["Rohling"]))
     assert kept.text == "In New Zealand Rohling's work informed the 2008 report, and Dr [NAME] agreed."
+    kept = redact(text, use_model=use_model, keep=["Eelco Rohling"])  # the full name kept, the surname written
+    assert kept.text == "In New Zealand Rohling's work informed the 2008 report, and Dr [NAME] agreed."
 
 
 @needs_model
@@ -291,6 +293,8 @@ def test_a_name_the_model_finds_takes_the_unfamiliar_word_joined_to_it_by_and():
     text = "This work with Giblin and Astrom laid the essential groundwork for later developments."
     assert redact(text, use_model=True).text == \
         "This work with [NAME] and [NAME] laid the essential groundwork for later developments."
+    # a word for a place or a thing after the partner: a ward, not a person
+    assert redact("Thanks to Giblin and Welford ward.", use_model=True).text == "Thanks to [NAME] and Welford ward."
 
 
 @pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
@@ -300,6 +304,7 @@ def test_a_name_the_model_finds_takes_the_unfamiliar_word_joined_to_it_by_and():
     ("Dr Patel and Oxford University helped.", "Dr [NAME] and Oxford University helped."),  # a body
     ("Dr Patel and Manchester were named.", "Dr [NAME] and Manchester were named."),  # a place
     ("Thanks to Dr Patel and Staff on the ward.", "Thanks to Dr [NAME] and Staff on the ward."),  # a word
+    ("Thanks to Sarah and Welford ward.", "Thanks to [NAME] and Welford ward."),  # a ward
 ])
 def test_an_unfamiliar_word_joined_to_a_name_by_and_is_a_name(use_model, text, want):
     assert redact(text, use_model=use_model).text == want

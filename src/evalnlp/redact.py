@@ -1256,16 +1256,22 @@ _AND_BEFORE = re.compile(r"(?<![\w'\u2019-])(" + _NAME_WORD + r")\s+(?:and|&)\s+
 
 def _coordinated_names(text: str, spans: list[Span], protect: frozenset[str],
                        common: frozenset[str]) -> list[Span]:
-    """An unfamiliar word joined by "and" or "&" to a name already found is a name too (``Giblin and Astrom``,
-    ``Chafer & Cumming``): one word no dictionary or place list holds, not followed by another capitalised word
-    (``Smith and Oxford University`` is a body)."""
-    names = [s for s in spans if s.label == "NAME"]
+    """An unfamiliar word joined by "and" or "&" to a surname already found is a name too (``Giblin and
+    Astrom``, ``Chafer & Cumming``): the name found is one word no dictionary, first-name or place list holds
+    (``Sarah and Welford ward`` is left: a first name pairs with anything), and the word joined to it is one
+    too, not followed by another capitalised word (``Smith and Oxford University``) or by a word for a place or
+    a thing (``Welford ward``)."""
+    names = [s for s in spans if s.label == "NAME" and re.fullmatch(_NAME_WORD, text[s.start:s.end])
+             and _kind(text[s.start:s.end], common) == "unknown"]
     taken = [(s.start, s.end) for s in spans]
     out: list[Span] = []
 
     def take(start: int, end: int) -> None:
         word = text[start:end]
         if len(word) < 3 or word.isupper() or _is_protected(word, protect) or _kind(word, common) != "unknown":
+            return
+        nxt = re.match(r"\s+([A-Za-z]+)", text[end:end + 40])
+        if nxt and nxt.group(1).casefold() in THING_HEADS:
             return
         if not any(start < e and b < end for b, e in taken):
             taken.append((start, end))
@@ -1417,8 +1423,11 @@ def _kept(text: str, span: Span, keep: frozenset[tuple[str, ...]],
 
 
 def _keep_full(keep: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    """Each kept name's words, case-folded (after :func:`_keep_set` has checked them)."""
-    return frozenset(t for t in (tuple(w.casefold() for w in _words_of(name)) for name in keep) if t)
+    """Each kept name's words, case-folded (after :func:`_keep_set` has checked them), and its surname alone
+    (keeping ``Eelco Rohling`` keeps ``New Zealand Rohling``, the text naming him by his surname after a
+    place)."""
+    names = [t for t in (tuple(w.casefold() for w in _words_of(name)) for name in keep) if t]
+    return frozenset(names) | frozenset(t[-1:] for t in names)
 
 
 def read_keep_names(path) -> list[str]:
