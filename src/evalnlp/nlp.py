@@ -106,26 +106,48 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
 #: What follows an opening bracket left at a sentence's end, up to its closing bracket: a source marker or a
 #: short aside ("[5.8]", "(C3)", "(see 5.2)").
 _BREAK = re.compile(r"[\r\n\u2028\u2029]")
+#: A source marker's inside: a number or a short label ("5.8", "C3", "iv", "A, B"), or a pointer ("see 5.2").
+_MARKER_LIKE = re.compile(r"(?i)(?:see\s+|source\s+|ref\.?\s+)?(?:[\w.;,\s-]*\d[\w.;,\s-]*|[A-Za-z]{1,3}(?:\s*[,;]\s*[A-Za-z]{1,3})*)")
+_MORE_MARKERS = re.compile(r"(?:\s*[\[(][^\[\]()\n]{1,30}[\])])+")
 _BRACKET_REST = re.compile(r"[^\s\[\]()][^\[\]()\n]{0,30}?[\])]")
 
 
 def _markers_kept_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` with a bracket the sentencizer cut in two kept with the sentence it follows: after a full stop
-    the sentencizer starts a sentence at the first word, so ``economy." [5.8] Such`` gave ``... economy." [``
-    and ``5.8] Such ...``. The bracket's rest goes back to the sentence before; a sentence left empty goes."""
+    """``spans`` with a bracket the sentencizer cut in two made whole again: after a full stop the sentencizer
+    starts a sentence at the first word, so ``economy." [5.8] Such`` gave ``... economy." [`` and ``5.8] Such
+    ...``. A source marker (a number or a short label, see :data:`_MARKER_LIKE`, and any markers right after it)
+    goes back to the sentence it follows, unless the text goes on in lower case after it; any other bracket
+    (``[Name removed] was kind``) goes to the sentence it opens. A sentence left empty goes."""
     out = [spans[0]]
     for s, e in spans[1:]:
         ps, pe = out[-1]
         same_line = not _BREAK.search(text, pe, s)  # a line break always ends a sentence
-        m = _BRACKET_REST.match(text, s, e) if text[pe - 1] in "[(" and same_line else None
+        if text[pe - 1] not in "[(" or not same_line:
+            out.append((s, e))
+            continue
+        m = _BRACKET_REST.match(text, s, e)
+        end = m.end() if m is not None else s
         if m is not None:
-            out[-1] = (ps, m.end())
-            s = m.end()
+            more = _MORE_MARKERS.match(text, end, e)  # "[1][2]", "(5.2) (5.3)": every marker of the run
+            end = more.end() if more else end
+        marker = m is not None and _MARKER_LIKE.fullmatch(text[s:m.end() - 1].strip()) is not None
+        if marker and not text[end:e].lstrip()[:1].islower():
+            out[-1] = (ps, end)
+            s = end
             while s < e and text[s].isspace():
                 s += 1
-            if s >= e:
-                continue
-        out.append((s, e))
+            if s < e:
+                out.append((s, e))
+            continue
+        # the bracket opens the next sentence: "Seen on time. [Name removed] was very kind"
+        cut = pe - 1
+        while cut > ps and text[cut - 1].isspace():
+            cut -= 1
+        if cut > ps:
+            out[-1] = (ps, cut)
+            out.append((pe - 1, e))
+        else:
+            out[-1] = (ps, e)
     return out
 
 

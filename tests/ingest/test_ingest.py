@@ -152,6 +152,10 @@ def test_sentence_offsets_always_exact(text):
      ["The report was read widely. (C3)", "The council changed its rules."]),
     ("It ended well. [5.2]", ["It ended well. [5.2]"]),
     ("It ended well. [\n5.2] Next.", ["It ended well. [", "5.2] Next."]),  # a line break still ends one
+    ("Long wait. [1][2] Next one.", ["Long wait. [1][2]", "Next one."]),
+    ("Seen on time. [Name removed] was very kind.", ["Seen on time.", "[Name removed] was very kind."]),
+    ("Great. (Really) Good.", ["Great.", "(Really) Good."]),
+    ("It was fine. [3] then it was not.", ["It was fine.", "[3] then it was not."]),
 ])
 def test_a_source_marker_after_a_full_stop_stays_whole_with_its_sentence(text, expected):
     """The sentencizer starts a sentence at the first word after a full stop, so a marker such as "[5.8]"
