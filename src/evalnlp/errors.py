@@ -363,6 +363,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "passage": "the passage is empty or whitespace only",
         "marks": "the text is punctuation only ({text!r}), a placeholder for no answer",
         "answer_marks": "the {column!r} answer is punctuation only ({text!r}), a placeholder for no answer",
+        "passage_marks": "the passage is punctuation only ({text!r}), a rule or a break between sections",
     }),
     "E142": ("--coder names a machine coder where a person is expected", {
         "machine": "{coder!o} names the person whose codes these are; got the machine coder {name!r}. Give a name "

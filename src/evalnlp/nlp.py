@@ -95,7 +95,7 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
-            if e > s:
+            if e > s and not marks_only(text[s:e]):  # a line "-" between sentences is no sentence
                 result[i].append((s, e))
     for i, spans in enumerate(result):
         if len(spans) > 1:
@@ -149,6 +149,21 @@ def _markers_kept_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
         else:
             out[-1] = (ps, e)
     return out
+
+
+#: An emoticon: an answer with a feeling, though it is made of punctuation (":(", ":-)", "=)", ";D", "(:").
+_EMOTICON = re.compile(r"[:;=8][-'^]?[()\[\]DPpOo3/\\|*]|[()\[\]][-'^]?[:;=]")
+
+
+def marks_only(text: str) -> bool:
+    """Whether ``text`` holds no answer: something besides whitespace, all of it punctuation (``-``, ``?``,
+    ``...``, ``…``, ``—``), and no emoticon."""
+    import unicodedata
+
+    body = text.strip()
+    if not body or _EMOTICON.search(body):
+        return False
+    return all(c.isspace() or unicodedata.category(c).startswith("P") for c in body)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import string
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +19,11 @@ from evalnlp.store import Store
 
 
 def is_answer(text: str) -> bool:
-    """The rule ingest keeps a row's text by: something besides whitespace and ASCII punctuation ("-", "?")."""
-    return any(not (c.isspace() or c in string.punctuation) for c in text)
+    """The rule ingest keeps a row's text by (its cases are tested on their own below): something besides
+    whitespace and punctuation, or an emoticon."""
+    from evalnlp.nlp import marks_only
+
+    return bool(text.strip()) and not marks_only(text)
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
     buf = io.StringIO()
@@ -156,6 +158,7 @@ def test_sentence_offsets_always_exact(text):
     ("Seen on time. [Name removed] was very kind.", ["Seen on time.", "[Name removed] was very kind."]),
     ("Great. (Really) Good.", ["Great.", "(Really) Good."]),
     ("It was fine. [3] then it was not.", ["It was fine.", "[3] then it was not."]),
+    ("Great staff.\n-\nClean ward.", ["Great staff.", "Clean ward."]),  # a line of marks is no sentence
 ])
 def test_a_source_marker_after_a_full_stop_stays_whole_with_its_sentence(text, expected):
     """The sentencizer starts a sentence at the first word after a full stop, so a marker such as "[5.8]"
@@ -254,15 +257,16 @@ def test_an_answer_of_punctuation_only_is_a_reject_not_a_document(tmp_path):
     """"-", ".", "?" and "..." stand for no answer: coded, they went to a theme with confidence. They are
     rejected as empty answers are (E141, saying what the text was); "N/A", "x" and an emoji are answers."""
     f = tmp_path / "fft.csv"
-    pd.DataFrame({"id": [str(i) for i in range(8)],
-                  "comment": ["-", ".", "?", " ... ", "N/A", "x", "\U0001f44d", "The nurses were kind."]}) \
-        .to_csv(f, index=False)
+    pd.DataFrame({"id": [str(i) for i in range(13)],
+                  "comment": ["-", ".", "?", " ... ", "N/A", "x", "\U0001f44d", "The nurses were kind.",
+                              "\u2026", "\u2014", ":(", "=)", "\u00a3"]}).to_csv(f, index=False)
     with Store(tmp_path / "s.duckdb") as store:
         result = api.ingest(store, [f], text=["comment"], id="id")
-        assert (result.n_in, result.n_ok, result.n_rejected) == (8, 4, 4)
-        assert sorted(store.table("documents")["text"]) == sorted(["N/A", "x", "\U0001f44d", "The nurses were kind."])
+        assert (result.n_in, result.n_ok, result.n_rejected) == (13, 7, 6)
+        assert sorted(store.table("documents")["text"]) == sorted(
+            ["N/A", "x", "\U0001f44d", "The nurses were kind.", ":(", "=)", "\u00a3"])  # an emoticon is an answer
         rejects = store.table("rejects").sort_values("locator")
-        assert rejects["code"].tolist() == ["E141"] * 4
+        assert rejects["code"].tolist() == ["E141"] * 6
         assert rejects["reason"].tolist()[0] == "the text is punctuation only ('-'), a placeholder for no answer"
         assert "('...')" in " ".join(rejects["reason"])
 
@@ -289,3 +293,13 @@ def test_a_case_study_read_again_after_its_sources_were_renumbered_cites_its_own
         cited = store.segment_sources(testimonials["seg_id"].tolist())
         assert cited.groupby("seg_id")["text"].apply(list).tolist() == [
             ["Letter from the Director of Public Health, Kent County Council."]] * 2
+
+
+def test_a_rule_between_sections_of_a_narrative_file_is_a_reject_that_says_so(tmp_path):
+    f = tmp_path / "report.txt"
+    f.write_text("The programme trained 95 senior clinicians.\n\n---\n\nIt ran for three years.\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [f])
+        assert (result.n_in, result.n_ok, result.n_rejected) == (3, 2, 1)
+        (reason,) = store.table("rejects")["reason"]
+        assert reason == "the passage is punctuation only ('---'), a rule or a break between sections"

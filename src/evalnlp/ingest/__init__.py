@@ -7,8 +7,6 @@ already stored included) or a reject with a code and a reason, so ``n_in == n_ok
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -367,20 +365,19 @@ def narrative_text(path: Path) -> str:
 
 _GLOB_CHARS = frozenset("*?[")
 
-#: A text of ASCII punctuation and spaces only ("-", "N/A" is not one, "?", "...", "--"): no answer.
-_MARKS_ONLY = re.compile(r"[\s!-/:-@\[-`{-~]*")
-
-
 def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the ``texts`` that are no answer: (empty or whitespace only, ASCII punctuation only such as
-    ``-``, ``.``, ``?``, ``...``). A letter, a digit or any other sign (an emoji) makes an answer."""
+    """Masks of the ``texts`` that are no answer: (empty or whitespace only, punctuation only such as ``-``,
+    ``.``, ``?``, ``...``, ``…``, ``—``; see :func:`evalnlp.nlp.marks_only`). A letter, a digit, an emoji,
+    any other sign or an emoticon (``:(``) makes an answer."""
+    from evalnlp.nlp import marks_only
+
     blank = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
     values = texts.to_numpy(dtype=object)
     # only a text that does not open with a letter or digit can be marks only: few are looked at closely
     maybe = np.fromiter((isinstance(v, str) and not v[:1].isalnum() for v in values), bool, len(values))
     marks = np.zeros(len(values), dtype=bool)
     look = np.flatnonzero(maybe & ~blank)
-    marks[look] = [_MARKS_ONLY.fullmatch(values[i]) is not None for i in look]
+    marks[look] = [marks_only(values[i]) for i in look]
     return blank, marks
 
 
@@ -394,7 +391,8 @@ def no_answer_reasons(texts: pd.Series, blank: np.ndarray, marks: np.ndarray, co
                        errors.message("E141", "answer", column=column) if column else errors.message("E141", "text"))
         else:
             shown = " ".join(str(text).split())[:20]
-            out.append(errors.message("E141", "answer_marks", column=column, text=shown) if column else
+            out.append(errors.message("E141", "passage_marks", text=shown) if passage else
+                       errors.message("E141", "answer_marks", column=column, text=shown) if column else
                        errors.message("E141", "marks", text=shown))
     return out
 
