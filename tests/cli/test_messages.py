@@ -113,7 +113,7 @@ def test_office_lock_files_in_a_folder_or_pattern_are_left_out_and_named(cli, tm
         result = cli("ingest", named, "--text", "comment")
         assert result.exit_code == 0, result.output
         said = flat(result.output)
-        assert "left out" in said and "~$q3.xlsx: the lock file Office writes while 'q3.xlsx' is open" in said
+        assert "left out" in said and "~$q3.xlsx: a lock file, which Excel and Word write beside a document" in said
     assert cli("ingest", str(folder / "~$q3.xlsx"), "--text", "comment").exit_code == 1  # named alone: E107
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List
 
 import typer
@@ -81,8 +80,8 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       "place, so rows added or removed above others store those again (and evidence counts both); "
                       "give --id COL for a file that changes between exports")
     for name in result.skipped:
-        info(ctx, f"left out {name}: the lock file Office writes while "
-                  f"{Path(name).name[2:]!r} is open (a document with changes not yet saved is read as last saved)")
+        info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
+                  "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
         if f.other_sheets:
             more = len(f.other_sheets)
