@@ -126,11 +126,13 @@ def _markers_kept_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
             out.append((s, e))
             continue
         m = _BRACKET_REST.match(text, s, e)
-        end = m.end() if m is not None else s
-        if m is not None:
-            more = _MORE_MARKERS.match(text, end, e)  # "[1][2]", "(5.2) (5.3)": every marker of the run
-            end = more.end() if more else end
-        marker = m is not None and _MARKER_LIKE.fullmatch(text[s:m.end() - 1].strip()) is not None
+        if m is None:  # the bracket does not close in the next sentence ("I liked it :(" + "Staff rude.")
+            out.append((s, e))
+            continue
+        end = m.end()
+        more = _MORE_MARKERS.match(text, end, e)  # "[1][2]", "(5.2) (5.3)": every marker of the run
+        end = more.end() if more else end
+        marker = _MARKER_LIKE.fullmatch(text[s:m.end() - 1].strip()) is not None
         if marker and not text[end:e].lstrip()[:1].islower():
             out[-1] = (ps, end)
             s = end
@@ -161,9 +163,11 @@ def marks_only(text: str) -> bool:
     import unicodedata
 
     body = text.strip()
-    if not body or _EMOTICON.search(body):
+    if not body or body[0].isalnum():  # (most texts: decided at their first character)
         return False
-    return all(c.isspace() or unicodedata.category(c).startswith("P") for c in body)
+    if not all(c.isspace() or unicodedata.category(c).startswith("P") for c in body):
+        return False
+    return _EMOTICON.search(body) is None
 
 
 def split_sentences(text: str) -> list[str]:

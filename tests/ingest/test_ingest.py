@@ -159,6 +159,7 @@ def test_sentence_offsets_always_exact(text):
     ("Great. (Really) Good.", ["Great.", "(Really) Good."]),
     ("It was fine. [3] then it was not.", ["It was fine.", "[3] then it was not."]),
     ("Great staff.\n-\nClean ward.", ["Great staff.", "Clean ward."]),  # a line of marks is no sentence
+    ("Great. :( Staff rude.", ["Great. :(", "Staff rude."]),  # an emoticon, not a cut bracket
 ])
 def test_a_source_marker_after_a_full_stop_stays_whole_with_its_sentence(text, expected):
     """The sentencizer starts a sentence at the first word after a full stop, so a marker such as "[5.8]"
