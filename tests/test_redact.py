@@ -601,3 +601,10 @@ def test_a_text_given_several_times_is_redacted_once_and_alike(use_model):
     assert [r.text for r in out] == [r.text for r in (redact(t, use_model=use_model, protect=["Staff"])
                                                       for t in texts)]
     assert out[0].text == "[NAME] has been very supportive, ring [PHONE]."
+
+
+def test_leave_keeps_the_spans_of_a_label_as_written():
+    text = "Case 9434765919, ring 07700 900123."
+    assert redact_many([text], names=False)[0].text == "Case [NHS_NUMBER], ring [PHONE]."
+    left = redact_many([text], names=False, leave=("NHS_NUMBER",))[0]
+    assert left.text == "Case 9434765919, ring [PHONE]." and [s.label for s in left.spans] == ["PHONE"]

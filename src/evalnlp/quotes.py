@@ -340,15 +340,13 @@ def _patterns_only(texts: Sequence[str], personal: Sequence[bool]) -> list[str]:
     """``texts`` with emails, URLs, phone numbers and postcodes replaced, and NHS numbers where ``personal``."""
     from evalnlp.redact import redact_many
 
-    out = []
-    for text, found, nhs in zip(texts, redact_many(list(texts), names=False) if texts else [], personal):
-        pieces, pos = [], 0
-        for span in sorted(found.spans, key=lambda x: x.start):
-            if span.label == "NHS_NUMBER" and not nhs:
-                continue
-            pieces += [text[pos:span.start], span.placeholder]
-            pos = span.end
-        out.append("".join(pieces) + text[pos:])
+    out = list(texts)
+    for nhs in (True, False):
+        idx = [i for i, p in enumerate(personal) if p == nhs]
+        if idx:
+            done = redact_many([texts[i] for i in idx], names=False, leave=() if nhs else ("NHS_NUMBER",))
+            for i, r in zip(idx, done):
+                out[i] = r.text
     return out
 
 
@@ -375,30 +373,23 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
             return str(value)  # an NHS or phone number read as a number
         return None
 
-    free: set[str] = set()
-    short: set[tuple[str, bool]] = set()
-    for row in attrs:
-        for key, value in (row.items() if isinstance(row, dict) else ()):
-            text = text_of(value)
-            if text is not None:
-                if _free_text(text):
-                    free.add(text)
-                else:
-                    short.add((text, bool(_PERSONAL_COLUMN.search(str(key)))))
-    done: dict[tuple[str, bool], str] = {}
-    if free:
-        free_list = sorted(free)
-        red = redact_many(free_list, protect=protect_words(codebook), keep=keep)
-        done.update({(t, nhs): r.text for t, r in zip(free_list, red) for nhs in (False, True)})
-    if short:
-        short_list = sorted(short)
-        done.update(zip(short_list, _patterns_only([t for t, _ in short_list], [p for _, p in short_list])))
+    def key_of(column: Any, text: str) -> tuple[str, bool]:
+        """What a value's redaction depends on: its text, and for a short one whether its column is personal."""
+        return (text, True) if _free_text(text) else (text, bool(_PERSONAL_COLUMN.search(str(column))))
 
-    def one(key: Any, value: Any) -> Any:
+    wanted = sorted({key_of(k, t) for row in attrs if isinstance(row, dict)
+                     for k, v in row.items() if (t := text_of(v)) is not None})
+    free = [t for t, _ in wanted if _free_text(t)]
+    short = [(t, p) for t, p in wanted if not _free_text(t)]
+    done = dict(zip(((t, True) for t in free),
+                    (r.text for r in redact_many(free, protect=protect_words(codebook), keep=keep)) if free else []))
+    done.update(zip(short, _patterns_only([t for t, _ in short], [p for _, p in short])))
+
+    def one(column: Any, value: Any) -> Any:
         text = text_of(value)
         if text is None:
             return value
-        new = done.get((text, bool(_PERSONAL_COLUMN.search(str(key)))), text)
+        new = done[key_of(column, text)]
         return value if new == text else new
 
     return [{k: one(k, v) for k, v in row.items()} if isinstance(row, dict) else row for row in attrs]

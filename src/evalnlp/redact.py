@@ -1480,8 +1480,11 @@ def redact(text: str, *, names: bool = True, use_model: bool | None = None,
 
 
 def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | None = None,
-                protect: Iterable[str] = (), batch_size: int = 256, keep: Iterable[str] = ()) -> list[Redaction]:
-    """:func:`redact` over many texts; the NER model runs once over all of them (``nlp.pipe``)."""
+                protect: Iterable[str] = (), batch_size: int = 256, keep: Iterable[str] = (),
+                leave: Iterable[str] = ()) -> list[Redaction]:
+    """:func:`redact` over many texts; the NER model runs once over all of them (``nlp.pipe``). ``leave`` names
+    labels (``"NHS_NUMBER"``) whose spans stay as written, once the spans that overlap are settled (so a number
+    left as an NHS number is not then taken for a phone number)."""
     if isinstance(texts, (str, bytes)):
         raise errors.error("E381", "single_string")
     items = list(texts)
@@ -1491,7 +1494,7 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
     distinct = list(dict.fromkeys(items))
     if len(distinct) < len(items):  # a text given again (one quote in several tables) is redacted once
         once = redact_many(distinct, names=names, use_model=use_model, protect=protect, batch_size=batch_size,
-                           keep=keep)
+                           keep=keep, leave=leave)
         by_text = dict(zip(distinct, once))
         return [by_text[t] for t in items]
     protected = _protect_set(protect)
@@ -1521,4 +1524,5 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         full = _keep_full(keep)
         found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept, full)]
                  for text, spans in zip(items, found)]
-    return [_apply(text, _select(spans)) for text, spans in zip(items, found)]
+    left = frozenset(leave)
+    return [_apply(text, [s for s in _select(spans) if s.label not in left]) for text, spans in zip(items, found)]
