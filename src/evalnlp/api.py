@@ -176,7 +176,10 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     if not paths:
         raise errors.error("E133")
     if not sources:  # a folder or pattern stands for its narrative files (with --sources, files pair one to one)
-        paths = _narrative_inputs(paths)
+        from evalnlp.ingest import expand_inputs
+        from evalnlp.ingest.readers import NARRATIVE
+
+        paths = expand_inputs(paths, suffixes=NARRATIVE)
     if sources and len(sources) != len(paths):
         raise errors.error("E171", n_sources=len(sources), n_paths=len(paths))
     kinds = [(Path(p), file_kind(p)) for p in paths]
@@ -193,26 +196,6 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None))
     return out
-
-
-def _narrative_inputs(paths: Sequence[str | Path]) -> list[Path]:
-    """``paths`` with each folder or glob pattern replaced by the narrative documents it holds (TXT, Markdown,
-    DOCX, PDF; tables and Office lock files left out); a file named itself is kept as given. E173 for a folder
-    or pattern with no narrative document."""
-    from evalnlp.ingest import _GLOB_CHARS, expand_inputs
-    from evalnlp.ingest.readers import NARRATIVE
-
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir() or (not path.exists() and _GLOB_CHARS.intersection(str(raw))):
-            found = [p for p in expand_inputs([raw]) if p.suffix.lower() in NARRATIVE]
-            if not found:
-                raise errors.error("E173", path=path, kinds=", ".join(sorted(NARRATIVE)))
-            out += found
-        else:
-            out.append(path)
-    return list(dict.fromkeys(out))
 
 
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:

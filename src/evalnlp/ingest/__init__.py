@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -282,12 +282,11 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
     source = path.name
     report = FileReport(source=source, format=fmt, n_in=len(passages))
-    blank, marks = no_answer(pd.Series([p.text for p in passages], dtype=object))
+    texts = pd.Series([p.text for p in passages], dtype=object)
+    blank, marks = no_answer(texts)
     ok = [p for p, no in zip(passages, blank | marks) if not no]
     rejects = pd.DataFrame({"source": source, "locator": [p.locator for p, no in zip(passages, blank | marks) if no],
-                            "code": "E141",
-                            "reason": no_answer_reasons(pd.Series([p.text for p in passages], dtype=object), blank,
-                                                        marks, passage=True)})
+                            "code": "E141", "reason": no_answer_reasons(texts, blank, marks, passage=True)})
     report.n_rejected = store.add_rejects(run_id, rejects)
     docs = pd.DataFrame({"source": source, "locator": [p.locator for p in ok], "kind": "narrative",
                          "question": None, "text": [p.text for p in ok], "_row": np.arange(len(ok))})
@@ -365,6 +364,7 @@ def narrative_text(path: Path) -> str:
 
 _GLOB_CHARS = frozenset("*?[")
 
+
 def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the ``texts`` that are no answer: (empty or whitespace only, punctuation only such as ``-``,
     ``.``, ``?``, ``...``, ``…``, ``—``; see :func:`evalnlp.nlp.marks_only`). A letter, a digit, an emoji,
@@ -384,17 +384,19 @@ def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def no_answer_reasons(texts: pd.Series, blank: np.ndarray, marks: np.ndarray, column: str | None = None,
                       passage: bool = False) -> list[str]:
     """E141's reason for each text that is no answer (``blank | marks``), in order."""
-    out = []
-    for text, b in zip(texts[blank | marks].tolist(), blank[blank | marks]):
-        if b:
-            out.append(errors.message("E141", "passage") if passage else
-                       errors.message("E141", "answer", column=column) if column else errors.message("E141", "text"))
-        else:
-            shown = " ".join(str(text).split())[:20]
-            out.append(errors.message("E141", "passage_marks", text=shown) if passage else
-                       errors.message("E141", "answer_marks", column=column, text=shown) if column else
-                       errors.message("E141", "marks", text=shown))
-    return out
+    def reason(text: Any, is_blank: bool) -> str:
+        if is_blank:
+            return (errors.message("E141", "passage") if passage else
+                    errors.message("E141", "answer", column=column) if column else errors.message("E141", "text"))
+        shown = " ".join(str(text).split())[:20]
+        if passage:
+            return errors.message("E141", "passage_marks", text=shown)
+        if column:
+            return errors.message("E141", "answer_marks", column=column, text=shown)
+        return errors.message("E141", "marks", text=shown)
+
+    no = blank | marks
+    return [reason(t, b) for t, b in zip(texts[no].tolist(), blank[no])]
 
 
 def office_lock_file(path: Path) -> bool:
@@ -403,11 +405,12 @@ def office_lock_file(path: Path) -> bool:
     return path.name.startswith("~$")
 
 
-def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None,
+                  suffixes: frozenset[str] | None = None) -> list[Path]:
     """The files that FILE arguments name, in order, each once.
 
-    A folder stands for the files directly inside it whose extension evalnlp reads (hidden files and Office
-    lock files left out; the lock files are added to ``skipped``), in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
+    A folder stands for the files directly inside it whose extension evalnlp reads (``suffixes``: only those;
+    hidden files and Office lock files left out, the lock files added to ``skipped``), in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
     folders), standing for the files it matches, in name order. Every other path is kept as given, so a missing
     file is still reported by name. Raises E172 for a pattern that matches no file and E173 for a folder
     with no readable file in it.
@@ -416,24 +419,25 @@ def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None
 
     from evalnlp.ingest.readers import NARRATIVE, TABULAR
 
+    readable = suffixes if suffixes is not None else TABULAR | NARRATIVE
+
+    def documents(found: list[Path]) -> list[Path]:
+        """``found`` without Office lock files (noted in ``skipped``) and, with ``suffixes``, other kinds."""
+        if skipped is not None:
+            skipped.extend(p for p in found if office_lock_file(p))
+        return [p for p in found if not office_lock_file(p) and (suffixes is None or p.suffix.lower() in suffixes)]
+
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                           and p.suffix.lower() in TABULAR | NARRATIVE)
-            if skipped is not None:
-                skipped += [p for p in found if office_lock_file(p)]
-            found = [p for p in found if not office_lock_file(p)]
+            found = documents(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                                     and p.suffix.lower() in readable))
             if not found:
-                kinds = ", ".join(sorted(TABULAR | NARRATIVE))
-                raise errors.error("E173", path=path, kinds=kinds)
+                raise errors.error("E173", path=path, kinds=", ".join(sorted(readable)))
             out += found
         elif not path.exists() and _GLOB_CHARS.intersection(str(raw)):
-            found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
-            if skipped is not None:
-                skipped += [p for p in found if office_lock_file(p)]
-            found = [p for p in found if not office_lock_file(p)]
+            found = documents(sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file()))
             if not found:
                 raise errors.error("E172", raw=raw)
             out += found
