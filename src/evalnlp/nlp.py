@@ -9,6 +9,7 @@ into the original text: ``text[start:end] == sentence``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -160,8 +161,6 @@ _EMOTICON = re.compile(r"[:;=8][-'^]?[()\[\]DPpOo3/\\|*]|[()\[\]][-'^]?[:;=]")
 def marks_only(text: str) -> bool:
     """Whether ``text`` holds no answer: something besides whitespace, all of it punctuation (``-``, ``?``,
     ``...``, ``…``, ``—``), and no emoticon."""
-    import unicodedata
-
     body = text.strip()
     if not body or body[0].isalnum():  # (most texts: decided at their first character)
         return False

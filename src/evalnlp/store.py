@@ -78,6 +78,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 #: The characters Python's ``str.split()`` splits on, as a regular-expression class body (RE2 syntax).
 _PY_WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 
+
 def fold_key_sql(column: str) -> str:
     """SQL for a key of ``column``'s text that two texts folding alike in Python (lowered, whitespace runs as
     one space: :func:`evalnlp.review.fold_text`) always share: lowered, every whitespace character removed,
@@ -1175,15 +1176,6 @@ class Store:
                     self.con.execute(f"DROP TABLE IF EXISTS {todo}")
             except duckdb.Error:  # the connection was closed before the pages were all read
                 pass
-
-    def codes_by_coder(self, coder: str, *, skip_human_coded: bool = False) -> pd.DataFrame:
-        """Every code ``coder`` gave: seg_id, theme, score, assigned, ordered by seg_id and theme. With
-        ``skip_human_coded``, only for segments that no human coder has coded."""
-        skip = (f"AND seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))"
-                if skip_human_coded else "")
-        return self.con.execute(
-            f"SELECT seg_id, theme, score, assigned FROM codes WHERE coder = ? {skip} ORDER BY seg_id, theme",
-            [coder]).df()
 
     def coder_matrix(self, coder: str, themes: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """What ``coder`` said of each segment no person has coded, one row per segment in segment-id order:

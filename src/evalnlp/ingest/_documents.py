@@ -48,8 +48,8 @@ def paragraphs(text: str) -> list[str]:
     reading text then rejoins). Lines must be of wrapping length (most at least :data:`_WRAPPED_LINE`
     characters), so short answers written one to a paragraph stay apart.
     """
-    if double_spaced(text) and _typical_line(text) >= _WRAPPED_LINE:
-        typical = _typical_line(text)
+    typical = _typical_line(text) if double_spaced(text) else 0
+    if typical >= _WRAPPED_LINE:
         kept, pos = [], 0
         for m in _BLANK_RUN.finditer(text):
             if _wraps(text, m.start(), m.end()) and not _ends_paragraph(text, m.start(), m.end(), typical):
