@@ -1028,19 +1028,20 @@ def _check_model_folder(out: str | Path) -> bool:
 def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str] | None = None,
           labels_column: str | None = None, sep: str = ";", codebook: str | Path = "impact",
           backend: str = "auto", sheet: str | None = None, prior: str | None = None,
-          progress: Progress | None = None) -> TrainResult:
+          epochs: int | None = None, progress: Progress | None = None) -> TrainResult:
     """Train a theme coder from a human-coded file and save it (skops model + JSON card) to ``out``.
 
     ``backend="auto"`` picks the ensemble for small samples; for a codebook with a shipped model (``impact``,
     ``fft``) the ensemble then starts from that model (its scores are the prior), so a few hundred coded
     passages adapt it rather than start from nothing. ``prior`` names the prior explicitly: ``"zeroshot"``,
     a shipped model name or a model directory (ensemble backend only). ``backend="finetune"`` fine-tunes a
-    small transformer (the ``transformers`` extra; minutes, not seconds); ``progress`` is then called with
-    the passages each training step read.
+    small transformer (the ``transformers`` extra; minutes, not seconds) for ``epochs`` passes over the data
+    (default 3; finetune only); ``progress`` is then called with the passages each training step read.
     """
     from evalnlp.codebook import load_codebook
 
     _check_model_folder(out)  # before any work: a folder of the user's own is never written into
+    _check_epochs(backend, epochs)
     cb = load_codebook(codebook)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
     if len(data.decided) < len(cb.theme_ids):  # a model learns every theme: one not coded would be learnt as never
@@ -1051,11 +1052,24 @@ def train(path: str | Path, *, text: str, out: str | Path, labels: Sequence[str]
         raise errors.error("E137", "file", file=Path(path).name, n=len(data.texts))
     return _fit_and_save(cb, data.texts, data.Y, out=out, backend=backend, prior=prior,
                          provenance={"training_data": Path(path).name, "training_data_sha256": data.sha256,
-                                     "n_skipped": data.n_skipped}, progress=progress)
+                                     "n_skipped": data.n_skipped}, epochs=epochs, progress=progress)
+
+
+def _check_epochs(backend: str, epochs: int | None) -> None:
+    """``epochs`` is the fine-tuned coder's alone: refused, before any work, with another backend or out of
+    range."""
+    if epochs is None:
+        return
+    if backend != "finetune":
+        raise errors.error("E138", "epochs", backend=backend, epochs=epochs)
+    from evalnlp.coding.base import check_number
+
+    check_number("train", "epochs", epochs, 1, 100, integer=True)
 
 
 def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, prior: str | None,
-                  provenance: dict[str, Any], progress: Progress | None = None) -> TrainResult:
+                  provenance: dict[str, Any], epochs: int | None = None,
+                  progress: Progress | None = None) -> TrainResult:
     """Fit a coder of ``backend`` on ``texts``/``Y`` and save it with its card; ``provenance`` (training_data,
     training_data_sha256, n_skipped and anything else that says where the data came from) goes on the card."""
     from datetime import datetime, timezone
@@ -1069,10 +1083,12 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
     params = {}
     if prior is not None:
         if chosen != "ensemble":
-            raise errors.error("E138", chosen=chosen, prior=prior)
+            raise errors.error("E138", "prior", chosen=chosen, prior=prior)
         params["prior"] = prior
     elif backend == "auto" and chosen == "ensemble":
         params["prior"] = default_prior(cb)
+    if epochs is not None:
+        params["epochs"] = int(epochs)
     fit_options = {"progress": progress} if chosen == "finetune" and progress is not None else {}
     coder = make_coder(chosen, cb, **params).fit(texts, Y, **fit_options)
     metrics = getattr(coder, "cv_metrics_", None)
@@ -1088,6 +1104,8 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         "cv_metrics": metrics, "versions": package_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    if chosen == "finetune":
+        card["epochs"] = int(coder.epochs)
     if hasattr(coder, "prior_metrics_"):
         card["prior_metrics"] = coder.prior_metrics_
         card["prior_seen"] = coder.prior_seen_
@@ -1506,14 +1524,15 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
 
 def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
                      codebook: str | Path | None = None, backend: str = "auto",
-                     prior: str | None = None, progress: Progress | None = None) -> TrainResult:
+                     prior: str | None = None, epochs: int | None = None,
+                     progress: Progress | None = None) -> TrainResult:
     """Train a theme coder from the human codes in the store (every human coder's, or ``coder``'s) and save
     it like :func:`train`.
 
     Each human-coded passage is one training example, its text the passage's text. Where several human coders
     coded a passage, a theme is on when at least half of them gave it (with two coders: either). The codebook
     is the one given, else the one the latest import of these codes used. The card names the store and the
-    coders as its training data, with a sha256 of the examples.
+    coders as its training data, with a sha256 of the examples. ``epochs`` as in :func:`train`.
     """
     import json
 
@@ -1523,6 +1542,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     from evalnlp.schema import is_human
 
     _check_model_folder(out)  # before any work: a folder of the user's own is never written into
+    _check_epochs(backend, epochs)
     known = store.coders()["coder"].tolist()
     humans = [c for c in known if is_human(c)]
     if coder is not None:
@@ -1565,7 +1585,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     provenance = {"training_data": f"store {Path(store.path).name} ({', '.join(chosen)})",
                   "training_data_sha256": digest, "n_skipped": 0, "training_coders": list(chosen)}
     return _fit_and_save(cb, texts, Y, out=out, backend=backend, prior=prior, provenance=provenance,
-                         progress=progress)
+                         epochs=epochs, progress=progress)
 
 
 # ---- evidence, quotes, report ----------------------------------------------------------------------------

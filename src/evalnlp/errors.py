@@ -340,9 +340,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "store": "only {n} human-coded passages in the store (coders: {coders}); training needs at least 10 (and a "
                  "few examples of each theme)",
     }),
-    "E138": ("a prior was given for a backend that does not use one",
-             "a prior is used only by the ensemble backend; got backend {chosen!r} with prior {prior!r}. Use "
-             "backend 'ensemble' (or 'auto' below 2,000 passages), or no prior."),
+    "E138": ("a training option was given for a backend that does not use it", {
+        "prior": "a prior is used only by the ensemble backend; got backend {chosen!r} with prior {prior!r}. Use "
+                 "backend 'ensemble' (or 'auto' below 2,000 passages), or no prior.",
+        "epochs": "epochs are used only by the finetune backend; got backend {backend!r} with {epochs} epochs. Use "
+                  "backend 'finetune', or no epochs.",
+    }),
     "E139": ("a JSON row holds half of a character pair, which is not text (the row is rejected)",
              "column {column!r} holds a \\u escape for half of a character pair ({escape}), which is not text: the "
              "program that wrote the file cut a character (often an emoji) in two; fix the value there and read the "

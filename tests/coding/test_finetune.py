@@ -272,17 +272,35 @@ def test_train_and_classify_from_the_command_line(tmp_path, cli):
                                                    for row in Y]})
     frame.to_csv(tmp_path / "coded.csv", index=False)
     result = cli("train", str(tmp_path / "coded.csv"), "--text", "text", "--labels-column", "codes",
-                 "--backend", "finetune", "--out", str(tmp_path / "model"))
+                 "--backend", "finetune", "--epochs", "1", "--out", str(tmp_path / "model"))
     assert result.exit_code == 0, result.output
     assert "finetune coder" in result.output and "held-back validation part" in result.output
     card = json.loads((tmp_path / "model" / "card.json").read_text())
-    assert card["backend"] == "finetune" and card["n_train"] == len(TEXTS)
+    assert card["backend"] == "finetune" and card["n_train"] == len(TEXTS) and card["epochs"] == 1
     pd.DataFrame({"answer": NEW}).to_csv(tmp_path / "new.csv", index=False)
     result = cli("classify", str(tmp_path / "new.csv"), "--text", "answer", "--model", str(tmp_path / "model"),
                  "--no-sentiment", "--output", str(tmp_path / "out.csv"))
     assert result.exit_code == 0, result.output
     out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
     assert out["answer"].tolist() == NEW and "themes" in out.columns
+
+
+def test_epochs_belong_to_the_finetune_backend_alone(tmp_path, cli):
+    import pandas as pd
+
+    pd.DataFrame({"text": TEXTS, "codes": ["reach_uptake"] * len(TEXTS)}).to_csv(tmp_path / "coded.csv", index=False)
+    result = cli("train", str(tmp_path / "coded.csv"), "--text", "text", "--labels-column", "codes",
+                 "--backend", "supervised", "--epochs", "2", "--out", str(tmp_path / "model"))
+    assert result.exit_code != 0 and "E138" in result.output and "finetune" in result.output
+    assert not (tmp_path / "model").exists()  # refused before any work
+    result = cli("train", str(tmp_path / "coded.csv"), "--text", "text", "--labels-column", "codes",
+                 "--backend", "finetune", "--epochs", "0", "--out", str(tmp_path / "model"))
+    assert result.exit_code == 2 and "--epochs" in result.output
+    with pytest.raises(ValueError, match="epochs"):
+        from evalnlp import api
+
+        api.train(tmp_path / "coded.csv", text="text", labels_column="codes", backend="finetune", epochs=0,
+                  out=tmp_path / "model")
 
 
 def test_without_the_extra_the_coder_names_what_to_install(fitted, monkeypatch):

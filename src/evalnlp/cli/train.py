@@ -34,6 +34,9 @@ def train(
     prior: Optional[str] = typer.Option(None, "--prior", help="Ensemble only: what a small sample starts from: "
                                         "zeroshot, a shipped model (impact-themes) or a model directory (default "
                                         "with --backend auto: the codebook's shipped model, else zeroshot)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, max=100, help="Finetune only: passes over the "
+                                         "training passages (default 3; fewer train faster, more may fit better "
+                                         "or over-fit: the held-back validation figure says)."),
 ) -> None:
     """Train a theme coder from a human-coded sample: a FILE, or the human codes in the store (--from-store).
 
@@ -54,7 +57,7 @@ def train(
                                      "in the store", param_hint=given[0])
         with open_store(ctx, read_only=True) as store, progress_bar(ctx, "training") as advance:
             result = api.train_from_store(store, out=out, coder=coder, codebook=codebook, backend=backend,
-                                          prior=prior, progress=advance)
+                                          prior=prior, epochs=epochs, progress=advance)
     else:
         if coder is not None:
             raise typer.BadParameter("--coder picks human codes in the store; use it with --from-store",
@@ -64,7 +67,7 @@ def train(
         with progress_bar(ctx, "training") as advance:
             result = api.train(file, text=text, labels=labels, labels_column=labels_column, sep=sep,
                                codebook=codebook or "impact", backend=backend, out=out, sheet=sheet, prior=prior,
-                               progress=advance)
+                               epochs=epochs, progress=advance)
     mark_finished(ctx)
     prior_note = f" from the prior {result.card['prior']}" if result.card.get("prior") else ""
     source = f" ({result.card['training_data']})" if from_store else ""
