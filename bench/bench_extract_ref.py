@@ -1,15 +1,17 @@
 """Testimonials, speakers, source markers and reach figures on 20 REF case studies nobody had read.
 
-Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858|2468] [--no-model] [--verbose] [--no-write]
-       [--save-before FILE] [--speed-docs N]
+Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858|2468|1357] [--no-model] [--verbose]
+       [--no-write] [--save-before FILE] [--speed-docs N]
 
-Five annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
+Six annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
 later from what was left, ``bench/extract_unseen2_ref_annotation.json``, section
 ``bench/results/extract_ref2.md``), ``--set 4242`` (15 more, reach figures only,
 ``bench/extract_unseen3_ref_annotation.json``, section ``bench/results/extract_ref3.md``),
 ``--set 5858`` (15 more, testimonials only, ``bench/extract_unseen4_ref_annotation.json``, section
 ``bench/results/extract_ref4.md``; how it was drawn is in ``draw``) and ``--set 2468`` (10 more, testimonials
-only, drawn like the fourth, ``bench/extract_unseen5_ref_annotation.json``, section ``bench/results/extract_ref5.md``).
+only, drawn like the fourth, ``bench/extract_unseen5_ref_annotation.json``, section ``bench/results/extract_ref5.md``)
+and ``--set 1357`` (10 more, testimonials only, drawn like the fifth from what the fifth and its round left,
+``bench/extract_unseen6_ref_annotation.json``, section ``bench/results/extract_ref6.md``).
 
 Test set (``bench/extract_unseen_ref_annotation.json``, offsets and labels only, no text): 20 REF2014
 case studies of ``<shared>/data/ref2014_corpus`` drawn with ``random.Random(1212).sample`` over the pool of
@@ -70,9 +72,12 @@ SETS = {
     # the fifth set: testimonials only, drawn like the fourth from what the fourth and its round left
     "2468": (ROOT / "bench" / "extract_unseen5_ref_annotation.json",
              ROOT / "bench" / "results" / "extract_ref5_before.json", "extract_ref5"),
+    # the sixth set: testimonials only, drawn like the fifth from what the fifth and its round left
+    "1357": (ROOT / "bench" / "extract_unseen6_ref_annotation.json",
+             ROOT / "bench" / "results" / "extract_ref6_before.json", "extract_ref6"),
 }
 REACH_ONLY = {"4242"}
-TESTIMONIALS_ONLY = {"5858", "2468"}
+TESTIMONIALS_ONLY = {"5858", "2468", "1357"}
 
 
 def load_corpus() -> dict[str, dict]:
@@ -140,11 +145,34 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     rest = sorted(set(rest) - set(examined4) - dev5)
     if ann["sample"]["seed"] == FIFTH_SEED:
         return [str(i) for i in sorted(_by_quote_marks(corpus, rest, FIFTH_SEED, len(ann["documents"]))[0])]
+    # the sixth set: the fifth set's pool less every candidate the fifth set's draw examined (kept or not) and
+    # less the development samples of the round measured on it (seeds 8181, 8282, 8383 and 8484). Their pool
+    # was not recorded exactly, so the same seeded samples are taken out as drawn over three plausible pools:
+    # the corpus pool less the five sets and every candidate the fourth and fifth draws examined; that less
+    # the 3434 and 5656 samples too; and the bare corpus pool less the five sets
+    fifth = json.loads(SETS["2468"][0].read_text(encoding="utf-8"))["sample"]
+    kept5, examined5 = _by_quote_marks(corpus, rest, FIFTH_SEED, len(fifth["case_study_ids"]))
+    assert [str(i) for i in sorted(kept5)] == fifth["case_study_ids"]
+    assert len(examined5) == fifth["candidates_examined"]
+    five = {int(i) for k in ("1212", "7878", "4242", "5858", "2468") for i in json.loads(
+        SETS[k][0].read_text(encoding="utf-8"))["sample"]["case_study_ids"]}
+    bare = sorted(set(pool) - five)
+    round6 = sorted(set(bare) - set(examined4) - set(examined5))
+    round6_dev = sorted(set(round6) - set(dev1) - set(dev2))
+    dev6: set[int] = set()
+    for p in (round6, round6_dev, bare):
+        for seed, n in ((8181, 80), (8282, 120), (8383, 60), (8484, 250)):
+            dev6 |= set(random.Random(seed).sample(p, n))
+    rest = sorted(set(rest) - set(examined5) - dev6)
+    if ann["sample"]["seed"] == SIXTH_SEED:
+        return [str(i) for i in sorted(_by_quote_marks(corpus, rest, SIXTH_SEED, len(ann["documents"]))[0])]
     raise ValueError(f"unknown set seed {ann['sample']['seed']}")
 
 
 # the fifth set's seed (testimonials only, drawn like the fourth)
 FIFTH_SEED = 2468
+# the sixth set's seed (testimonials only, drawn like the fifth from what the fifth and its round left)
+SIXTH_SEED = 1357
 
 
 def _by_quote_marks(corpus: dict[str, dict], rest: list[int], seed: int, n: int) -> tuple[list[int], list[int]]:
