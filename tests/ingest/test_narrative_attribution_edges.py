@@ -66,6 +66,24 @@ ROWS = [
      "the new measures", "Professor Jane Roe, President of the Hill Society of Surgeons", None),
     ("Others agreed; e.g., a 2010 editorial in the journal stated that 'a recent study shows that the care of "
      "these babies has improved'.", "a recent study", "a 2010 editorial in the journal", None),
+    # "and the X" inside the name of one body, after "of": not a list or a new clause
+    ("This is borne out by a letter from the Director of the Hill Festival and the Crafts, who said 'there were "
+     "no plans to hold any science events at the festival before the talks' [5.1].", "there were no",
+     "the Director of the Hill Festival and the Crafts", "[5.1]"),
+    # a verb joined by "and" to an earlier attribution verb shares its subject, not the that-clause's
+    ("In its 2012 report Acme, which employs more than 200 people, states that over 600 surveys have been run "
+     "and observes: 'in recent years our clients have seen a growing need for better data' [5.3].",
+     "in recent years", "Acme", "[5.3]"),
+    # an adverb between the auxiliary and a passive verb; an acronym in brackets inside the agent's role
+    ("The value of the method is now acknowledged by Professor Jane Roe, Department for Energy and Climate "
+     "Change (DECC) Chief Scientific Adviser: 'we see that such measures are highly desirable' [5.6].",
+     "we see that", "Professor Jane Roe, Department for Energy and Climate Change (DECC) Chief Scientific Adviser",
+     "[5.6]"),
+    # a prize's givers named before a participle that leads into the quotation
+    ("The novel received the Hill Prize (2010) from the Wren Foundation for Poetry and the Hill School of Fiction "
+     "awarded to the 'book of fiction on any subject that best combines scholarly care with grace of expression.' "
+     "It was also shortlisted.", "book of fiction",
+     "the Wren Foundation for Poetry and the Hill School of Fiction", None),
 ]
 
 

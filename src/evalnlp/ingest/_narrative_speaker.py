@@ -683,6 +683,9 @@ _INTERJECTION = r"(?:for\s+example|for\s+instance|however|in\s+turn|too|in\s+par
 INTERJECTION_BEFORE = re.compile(r",\s*" + _INTERJECTION + r"\s*,\s*$")
 
 
+_DOC_FROM = re.compile(r"\b([a-z]+?)s?\s+(?:from|by)\s+")
+
+
 def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | None) -> tuple[int, int] | None:
     """The better of the clause's opening phrase (``forward``) and the phrase found backwards."""
     end = trim_right(text, lo, vpos)
@@ -692,6 +695,13 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
         # a name given as a passive's agent before it ("made by Ruth Amadi, the lead, who noted")
         span = np_before(text, lo, lo + rel.start(1))
         if span is not None:
+            # "a letter from the Co-ordinator of X, who said": the writer says it, not the letter
+            doc = None
+            for m in _DOC_FROM.finditer(text, span[0], span[1]):
+                if {m.group(1), m.group(1) + "s"} & DOC_NOUNS:
+                    doc = m
+            if doc is not None and doc.end() < span[1]:
+                span = (doc.end(), span[1])
             m = re.search(r"\b(?:by|from)\s+([^,;:]{2,60}),\s*$", text[lo:span[0]])
             if m:
                 agent = np_after(text, lo + m.start(1), lo + m.end(1))
@@ -708,6 +718,12 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                 return main
     if forward is not None and text.startswith("Q", forward[0]) and text[forward[0]:forward[0] + 2] in {"Qq", "Q"}:
         forward = np_before_verb(text, lo, vpos)  # a parse that makes a short quoted phrase the subject
+    relative = False  # the opening phrase ends in a non-restrictive relative clause, cut off below
+    if forward is not None and re.match(r"(?:which|who)\s", text[forward[0]:forward[1]]):
+        # a parse that takes the relative clause for the subject ("EMGS, which employs 270 people, states")
+        head = np_before(text, lo, forward[0])
+        if head is not None and re.fullmatch(r"\s*,\s*", text[head[1]:forward[0]]) and valid_np(text, *head):
+            forward, relative = (head[0], forward[1]), True
     raw = forward
     if forward is not None:
         a, b = forward
@@ -715,16 +731,18 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                         r"notably|especially|particularly|e\.g\.|i\.e\.|" + _INTERJECTION + r")\b", text[a:b])
         if cut:
             b = a + cut.start()  # a non-restrictive relative clause is not part of the name
+            relative = re.match(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where))\b", text[b:]) is not None
         b = trim_right(text, a, b)
         tail = re.search(r"\s+[a-z][a-z-]{2,}ed$", text[a:b])
         if tail and tail.start() > 0:
             b = a + tail.start()  # "WHO guidelines re-issued (in 2012)": a dangling participle
         forward = trim_span(text, a, b) if b > a else None
-    if raw is not None and back is not None and raw[0] < back[0] < raw[1] <= back[1] + 1 and \
+    if raw is not None and back is not None and not relative and raw[0] < back[0] < raw[1] <= back[1] + 1 and \
             not text.startswith("Q", back[0]) and _name_like(text, back) and \
             re.search(r"\b(?:what|which|whom|whose|where|providing|including|calling)\b", text[raw[0]:back[0]]):
         return back  # "..., providing what the Chair of X calls": the subject follows the relative word
     if forward is not None and back is not None and forward[0] < back[0] and back[1] >= forward[1] - 1 and \
+            not (relative and back[0] < raw[1]) and \
             _finite_verb_inside(text, forward[0], back[0]) and valid_np(text, *back) and _name_like(text, back):
         return back  # "This came shortly after the IZA proposed": the opening phrase holds a clause of its own
     if forward is not None and valid_np(text, *forward):
@@ -767,6 +785,13 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
             nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]", text[chunk_end + 1:b])
             chunk_end = chunk_end + 1 + nxt.start() if nxt else b
             stop = nxt
+        # an acronym in brackets inside a name or role ("Department of Energy and Climate Change (DECC) Chief
+        # Scientific Advisor") does not end the phrase when the phrase goes on after it
+        acronym = _BRACKETED_ACRONYM.match(text, chunk_end, b) if stop else None
+        if acronym is not None and re.match(r"\s+[A-Za-z]", text[acronym.end():b]):
+            nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]|\s(?:who|which|that|when|while|as|because|after|before)\b",
+                            text[acronym.end():b])
+            chunk_end = acronym.end() + nxt.start() if nxt else b
         span = trim_span(text, pos, chunk_end)
         if span is None:
             break
@@ -784,6 +809,9 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
     if end <= a or len(text[a:end].split()) > max_words:
         return None
     return trim_span(text, a, end)
+
+
+_BRACKETED_ACRONYM = re.compile(r"\(\s*[A-Z][A-Z&]{1,7}s?\s*\)")
 
 
 def _abbreviation(text: str, a: int, b: int) -> bool:

@@ -65,6 +65,7 @@ from evalnlp.ingest._narrative_speaker import (
     noun_kind,
     np_after,
     np_backwards,
+    np_before,
     np_before_verb,
     np_head_prefix,
     role_before,
@@ -422,7 +423,8 @@ _TRAIL_ACCORDING = re.compile(r"^[\s,]*(?:[-–—]\s*)?(?:according\s+to|in\s+t
 _TRAIL_DASH = re.compile(r"^\s*(?:[-–—]|--)\s*")
 _TRAIL_AS_BY = re.compile(r"^[\s,]*(?:[-–—]\s*)?as\s+(?:[a-z]+ly\s+|also\s+)?(?P<verb>[a-z]+)\s+by\s+")
 _PASSIVE_BY = re.compile(
-    r"\b(?P<aux>(?:was|were|is|are|been|be|being)\s+(?:[a-z]+ly\s+)?)?(?P<verb>[a-z]+(?:ed|en|wn|ld|id|de))\s+by\s+")
+    r"\b(?P<aux>(?:was|were|is|are|been|be|being)\s+(?:(?:[a-z]+ly|now|also|since|already|often|further|again|even|"
+    r"still|widely|well)\s+)?)?(?P<verb>[a-z]+(?:ed|en|wn|ld|id|de))\s+by\s+")
 _PHRASE_VERB = re.compile(
     r"\b(?:put\s+it(?=\W)|ha[sd]\s+this\s+to\s+say|went\s+on(?=\s*[,:])|goes\s+on(?=\s*[,:])|"
     r"continued(?=\s*[,:])|continues(?=\s*[,:])|summed\s+(?:it\s+)?up|sums\s+(?:it\s+)?up|"
@@ -531,7 +533,9 @@ _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&
 # or a bracketed marker
 _APPOSITION_GAP = re.compile(r"\s*,?(?:\d{1,2}(?:\.\d{1,2})?(?=\s))?\s*(?:[(\[][A-Za-z0-9., ]{1,12}[)\]]\s*)?")
 _NOT_APPOSITION = re.compile(
-    r"(?i)(?:^|\s)(?:who|which|whom|whose|where|when|that|and|but|or|as|while|whilst|because|although)\b|"
+    # "and" between capitalised words is inside a name ("Department for Energy and Climate Change")
+    r"(?i)(?:^|\s)(?:who|which|whom|whose|where|when|that|and(?!\s+(?-i:[A-Z]))|but|or|as|while|whilst|because|"
+    r"although)\b|"
     r"^(?!including\b)[a-z]+ing\b|\b(?:is|are|was|were|has|have|had)\b")
 
 
@@ -650,6 +654,17 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
             return None  # the parse reads the word as a noun; "states that" is a verb whatever the parse says
     if span is None:
         span = _rule_subject(ctx, lo, vpos)
+        if span is not None and not re.fullmatch(r"[\s,]*(?:\([^()]{1,24}\)[\s,]*)?", masked[span[1]:vpos]):
+            # the clause's opening phrase is not what stands before the verb ("X received the prize from
+            # the Y Foundation and the Z School awarded to '...'"): the giver named after "from" or "by"
+            # right before a participle
+            before = np_before(masked, lo, vpos)
+            agent = None
+            for agent in re.finditer(r"\b(?:from|by)\s+(?=(?:the\s+)?[A-Z])",
+                                     masked[before[0]:before[1]] if before else ""):
+                pass
+            if before is not None and agent is not None and masked[vpos:hi].split()[0].endswith("ed"):
+                span = (before[0] + agent.end(), before[1])
     if span is None or not valid_np(masked, *span, max_words=15) or is_pronoun(ctx.text[span[0]:span[1]]):
         return None
     phrase = ctx.text[span[0]:span[1]]
@@ -1116,8 +1131,21 @@ def verb_subject(lead: _Lead) -> _Cue | None:
     if verb is None:
         return None
     vpos, vend, subj = verb
+    conj = _AND_VERB.search(lead.ctx.masked, lead.lo, vpos)
+    if conj is not None:
+        # "EMGS ... states that more than 650 surveys have been completed and observes: '...'": a verb
+        # coordinated with an earlier attribution verb shares its subject
+        earlier = _nearest_verb(lead.ctx, lead.lo, conj.start())
+        if earlier is not None:
+            span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, earlier[0]), earlier[0], earlier[2])
+            if span is not None and valid_np(lead.ctx.masked, *span, max_words=15):
+                return _Cue(span, vend)
     span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, vpos), vpos, subj)
     return _Cue(span, vend) if span else None
+
+
+# "... and observes:", "..., and also notes that": the attribution verb is the second of two joined by "and"
+_AND_VERB = re.compile(r"\s+and\s+(?:also\s+|then\s+|later\s+|further\s+)?$")
 
 
 def document_subject(lead: _Lead) -> _Cue | None:
@@ -1463,6 +1491,9 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+_OF_NAME = re.compile(r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*\s*$")
+
+
 def _clause_breaks(seg: str) -> list[re.Match[str]]:
     """Clause boundaries in ``seg``; "and" inside a name ("Communities and Local Government") is none."""
     out = []
@@ -1473,6 +1504,9 @@ def _clause_breaks(seg: str) -> list[re.Match[str]]:
             right = seg[br.end():br.end() + 1]
             if left and left.group(1)[:1].isupper() and right.isupper():
                 continue
+            if left and left.group(1)[:1].isupper() and _OF_NAME.search(seg, 0, br.start()) and \
+                    re.match(r"the\s+[A-Z]", seg[br.end():]):
+                continue  # "the Co-ordinator of the Eisteddfod and the Arts": one body's name
         out.append(br)
     return out
 
