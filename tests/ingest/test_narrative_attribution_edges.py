@@ -84,6 +84,13 @@ ROWS = [
      "awarded to the 'book of fiction on any subject that best combines scholarly care with grace of expression.' "
      "It was also shortlisted.", "book of fiction",
      "the Wren Foundation for Poetry and the Hill School of Fiction", None),
+    # a person's role in brackets after the name is part of the speaker; a year or a body's aside is not
+    ("Dr Jane Roe (Associate Professor, Hill University) wrote: 'the archive has become the first stop for every "
+     "student of the period'.", "the archive has", "Dr Jane Roe (Associate Professor, Hill University)", None),
+    ("Dr Jane Roe (2012) wrote: 'the archive has become the first stop for every student of the period'.",
+     "the archive has", "Dr Jane Roe", None),
+    ("The Hill Trust (Chair, Jane Roe) wrote: 'the archive has become the first stop for every student of the "
+     "period'.", "the archive has", "The Hill Trust", None),
 ]
 
 

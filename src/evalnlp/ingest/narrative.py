@@ -555,7 +555,8 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         if m and m.start() > 0 and valid_np(ctx.masked, a, a + m.start(), max_words=12):
             b = trim_right(text, a, a + m.start())  # "Motion 12, tabled by X and signed by 40 MPs": a reduced
             continue  # relative clause after the name describes it, it is not part of it
-        if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase):
+        if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase) and \
+                not _role_in_brackets(phrase):
             cut = text.rfind("(", a, b)
             if cut > a and text.count("(", cut, b) == 1:
                 b = trim_right(text, a, cut)
@@ -567,6 +568,16 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
             b = ext
     out = trim_span(text, a, b)
     return out if out is not None else span
+
+
+def _role_in_brackets(phrase: str) -> bool:
+    """``Dr Jane Roe (Associate Professor, Hill University)``: a person's role in brackets after the name is
+    part of the speaker; a date, a marker or an aside is not."""
+    m = re.search(r"\(([^()]{3,120})\)$", phrase)
+    if m is None or re.search(r"\d", m.group(1)) or not _personal_name(phrase[:m.start()].strip()):
+        return False
+    head = re.findall(r"[A-Za-z][\w'’-]*", m.group(1))[:3]
+    return bool(head) and head[0][:1].isupper() and any(w.lower() in ROLE_NOUNS for w in head)
 
 
 # a speaker phrase that is the object of an introductory preposition ("In a review in X, the book was
