@@ -139,3 +139,18 @@ def test_output_numbers_cited_inside_an_unnumbered_list_are_not_its_labels():
     assert len(entries) == 4 and all(e.label == "" for e in entries)
     [e] = resolve("[4]", entries)
     assert e.text.startswith("Letter from the Chair")
+
+
+def test_a_parenthesis_past_a_blank_line_names_each_quotation_of_a_double_spaced_list(nlp):
+    # an export with a blank line after every line: each quotation's writer is a paragraph of its own
+    text = ("As noted by users of the method in Hill, the work:\n\n `...has had a lasting effect on drama teaching in"
+            "\n\n the region and its ideas have spread to our neighbours.'\n\n (Jane Roe, Publisher, Hill)\n\n"
+            " `...has changed the way our teachers plan lessons in every\n\n school we work with.'\n\n"
+            " (Dr Ann Lee, Head of Learning, Hill Theatre,\n\n Wren)\n\n In 2000, the team was asked to help.\n")
+    got = [(t.quote[:12], " ".join((t.speaker or "").split())) for t in N.extract_testimonials(text, nlp=nlp)]
+    assert got == [("...has had a", "Jane Roe, Publisher, Hill"),
+                   ("...has chang", "Dr Ann Lee, Head of Learning, Hill Theatre, Wren")]
+    # the same bracket without the paragraph break before it, holding a date: not a writer
+    text = "The trust wrote: 'the guide has changed how our wards plan every discharge' (2012) In 2013 it grew."
+    [t] = N.extract_testimonials(text, nlp=nlp)
+    assert t.speaker == "The trust"

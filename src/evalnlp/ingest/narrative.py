@@ -914,6 +914,20 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
     text = ctx.text
     pos, end, seg = _trail_window(ctx, q)
     m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", seg)
+    if m is None:
+        # the parenthesis set apart after the quotation, past a paragraph break (an export that puts a blank
+        # line after every line), still names who wrote it when it is a paragraph of its own
+        far = min(_next_quote_open(ctx, pos), len(text))
+        m = re.match(r"^[\s.,]*(\()([^()]{3,160})\)", text[pos:far])
+        if m is not None:
+            opens, after = pos + m.start(1), pos + m.end()
+            rest = re.match(r"\s*", text[after:]).end() + after
+            if ctx.sent_start(opens) != opens or not (rest >= len(text) or ctx.sent_start(rest) == rest or
+                                                      re.match(r"[A-Z`'\"‘“]", text[rest])) or \
+                    not _looks_like_attribution(m.group(2)):
+                m = None
+            else:
+                m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", text[pos:far])
     if m and not is_marker("(" + m.group(1) + ")"):
         inner = m.group(1)
         doc = _DOC_CITATION.match(inner)
