@@ -173,6 +173,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E104": ("a table has a header but no data rows", {
         "csv": "{file}: no data rows: the file has a header ({preview}) but no rows under it. Expected at least one "
                "data row; check that the export included the data.",
+        "csv_sep_only": "{file}: no header and no data rows: the file holds only Excel's line naming its delimiter "
+                        "({line!r}). Expected a header and at least one data row under that line; check that the "
+                        "export included the data.",
         "json": "{file}: no data rows: {where} is empty. Expected at least one object; check that the export "
                 "included the data.",
         "parquet": "{file}: no data rows: the Parquet file has columns ({listed}) but 0 rows. Expected at least one "

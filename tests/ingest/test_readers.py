@@ -293,6 +293,16 @@ def test_excels_sep_line_names_the_delimiter_and_is_not_the_header(tmp_path: Pat
     assert locators == ["row 1", "row 2"] and rejects == [] and n == 2
 
 
+@pytest.mark.parametrize("content", [b"sep=;\r\n", b"sep=;", b"\xef\xbb\xbfsep=,\n\n"])
+def test_a_file_of_only_the_sep_line_says_so(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "only_sep.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as exc:
+        open_tabular(path)
+    assert code_of(exc) == "E104" and "only Excel's line naming its delimiter" in str(exc.value)
+    assert "header ()" not in str(exc.value)
+
+
 def test_cp1252_after_a_long_ascii_start(tmp_path: Path) -> None:
     table = [["id", "text"]] + [[str(i), "plain"] for i in range(10_000)] + [["x", SAMPLE]]
     src = open_tabular(write_csv(tmp_path / "late.csv", table, encoding="cp1252"))

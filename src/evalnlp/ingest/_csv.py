@@ -60,7 +60,7 @@ def sniff_delimiter(sample: str, *, truncated: bool = False, prefer: str = ",") 
 
 
 #: Excel's hint on a CSV file's first line naming its delimiter (``sep=;``): not a header, not data.
-_SEP_LINE = re.compile(r'\ufeff?"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n)', re.IGNORECASE)
+_SEP_LINE = re.compile(r'\ufeff?"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n|\Z)', re.IGNORECASE)
 
 
 class CsvSource(TabularSource):
@@ -183,6 +183,8 @@ def open_csv(path: Path, fmt: str) -> CsvSource:
     source.sep_line = hint is not None
     header, has_data = _header_and_first_row(source)
     source.set_header(header)
+    if not has_data and hint is not None and not any(str(h).strip() for h in header):
+        raise errors.error("E104", "csv_sep_only", file=path.name, line=hint.group(0).strip())
     if not has_data:
         raise errors.error("E104", "csv", file=path.name, preview=_preview(source.columns))
     return source
