@@ -52,3 +52,19 @@ def test_headings_and_titles_are_not_testimonials(passage, nlp):
 @pytest.mark.parametrize("passage", STILL_TESTIMONIALS)
 def test_controls_stay_testimonials(passage, nlp):
     assert N.extract_testimonials(passage, nlp=nlp)
+
+
+@pytest.mark.parametrize("text, kept", [
+    # a backtick before a year cut to two digits opens no quotation
+    ("Researchers formed a close link with the Hill Children of `37 Association, which gave its archive to the "
+     "library. At the event in the `60s hall, `it was a wonderful day for every family who came' said one visitor.",
+     ["it was a wonderful day for every family who came"]),
+    # what a prize was given for is its citation, not a testimonial
+    ("In 2011 the team was awarded the Queen's Anniversary Prize for \"Innovative housing construction for "
+     "environmental benefit and quality of life\". The panel said \"this is work of the very highest quality and "
+     "of great benefit to the public\".", ["this is work of the very highest quality and of great benefit to the "
+                                           "public"]),
+])
+def test_an_elided_year_and_a_prize_citation_are_not_testimonials(text, kept):
+    got = [t.quote for t in N.extract_testimonials(text, nlp=N.load_pipeline(prefer_model=False))]
+    assert got == kept

@@ -38,6 +38,8 @@ def _single_opener(text: str, i: int) -> bool:
     if text[i] == "`":
         # "Payne`s research", "don`t": a backtick typed for an apostrophe inside a word opens nothing
         after = text[i + 2] if i + 2 < len(text) else " "
+        if re.match(r"`\d\d(?:s\b|\s+[A-Z])", text[i:i + 6]) and not _is_word(prev):
+            return False  # "the Basque Children of `37 Association", "the `60s": a year cut to two digits
         return not (prev.isalpha() and nxt in "st" and not _is_word(after))
     return not _is_word(prev) and prev not in ".,"
 
@@ -218,6 +220,9 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
                       text[max(0, q.open - 20):q.open])
     if named and len(words) <= 25:
         return True  # "a leaflet called 'how to talk to your GP'": a name whatever its case
+    if len(words) <= 25 and re.search(r"\b(?:Prize|Award|Medal|Trophy)s?\s+(?:for|in)\s*$",
+                                      text[max(0, q.open - 40):q.open]):
+        return True  # "the Queen's Anniversary Prize for 'Innovative housing construction ...'": what it was for
     if not words[0][0].isupper() and not words[0][0].isdigit():
         return False
     if len(words) > 25:
