@@ -154,3 +154,15 @@ def test_a_parenthesis_past_a_blank_line_names_each_quotation_of_a_double_spaced
     text = "The trust wrote: 'the guide has changed how our wards plan every discharge' (2012) In 2013 it grew."
     [t] = N.extract_testimonials(text, nlp=nlp)
     assert t.speaker == "The trust"
+
+
+def test_a_first_name_alone_is_the_earlier_full_mention(nlp):
+    text = ("According to Graeme Purdy (CEO, Hill Labs), \"Brian's role is extremely valuable to us, both in "
+            "business and in science.\" The firm moved to the Science Park in 2007. Graeme adds, \"the department "
+            "was critical in nurturing our growth through access to space\".")
+    assert [t.speaker for t in N.extract_testimonials(text, nlp=nlp)] == ["Graeme Purdy", "Graeme Purdy"]
+    text = "The firm met Anna Lee in 2010. Anna said, \"the team changed how our company plans every launch\"."
+    assert [t.speaker for t in N.extract_testimonials(text, nlp=nlp)] == ["Anna Lee"]
+    # a first name never written in full stays as it is
+    text = "Anna said, \"the team changed how our company plans every launch\"."
+    assert [t.speaker for t in N.extract_testimonials(text, nlp=nlp)] == ["Anna"]

@@ -493,6 +493,7 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         fallback = speaker is not None
     if speaker is not None and not pronoun:
         speaker = _refine_speaker(ctx, speaker, lo, hi)
+        speaker = _full_name(ctx, speaker, found)
     # Source marker: between the speaker and the quote, then after the quote.
     sp_end = speaker[1] if speaker is not None and lo <= speaker[1] <= hi else lo
     if verb_end is not None:
@@ -568,6 +569,29 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
             b = ext
     out = trim_span(text, a, b)
     return out if out is not None else span
+
+
+def _full_name(ctx: _Context, span: tuple[int, int], found: list[_Found]) -> tuple[int, int]:
+    """``Graeme adds, '...'`` after ``According to Graeme Purdy (CEO, Ilika), '...'``: a speaker named by a
+    first name alone is the nearest earlier full mention of that person (an earlier speaker whose name begins
+    with it, else the first name and surname written before), as pronouns are; otherwise the span as it is."""
+    word = ctx.text[span[0]:span[1]]
+    if not re.fullmatch(r"[A-Z][a-z]+", word):
+        return span
+    from evalnlp.redact import FIRST_NAMES
+
+    if word not in FIRST_NAMES:
+        return span
+    for f in reversed(found):
+        if f.speaker is not None and f.speaker[1] <= span[0]:
+            words = ctx.text[f.speaker[0]:f.speaker[1]].split()
+            if len(words) > 1 and word in words[:3] and re.match(r"[A-Z][\w'’-]+$", words[words.index(word) + 1]
+                                                                 if words.index(word) + 1 < len(words) else ""):
+                return f.speaker
+    full = None
+    for full in re.finditer(rf"\b{word}\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’-]*", ctx.text[:span[0]]):
+        pass
+    return (full.start(), full.end()) if full is not None else span
 
 
 def _role_in_brackets(phrase: str) -> bool:
