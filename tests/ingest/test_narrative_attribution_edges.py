@@ -91,6 +91,14 @@ ROWS = [
      "the archive has", "Dr Jane Roe", None),
     ("The Hill Trust (Chair, Jane Roe) wrote: 'the archive has become the first stop for every student of the "
      "period'.", "the archive has", "The Hill Trust", None),
+    # an agentless passive that names the document it is written in; a meeting is not one
+    ("The scheme is run by the council. It is clearly stated in the licence conditions that 'the holder must keep "
+     "every animal's pain to a minimum at all times'.", "the holder must", "the licence conditions", None),
+    ("It was noted in the meeting that 'the holder must keep every animal's pain to a minimum at all times'.",
+     "the holder must", None, None),
+    # "it" after an opening "In <document>" is the document speaking, through a verb joined by "and"
+    ("In the Government's response [i] it accepted the concerns about data and stated that 'it had already taken "
+     "a number of steps in this area to improve the data'.", "it had already", "the Government's response", "[i]"),
 ]
 
 

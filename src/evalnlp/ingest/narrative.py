@@ -473,7 +473,7 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     pronoun = False
     if speaker is not None and is_pronoun(text[speaker[0]:speaker[1]]):
         pronoun = True
-        speaker = _resolve(ctx, speaker, found)
+        speaker = _document_opening(ctx, speaker) or _resolve(ctx, speaker, found)
     # A second verb of the previous quotation's speaker in the same sentence ("X commented that '...' and
     # identified that their key contribution was to '...'"): the coordinated verb has no subject of its own.
     if speaker is None and found and found[-1].speaker is not None and _coordinated_verb(ctx, lo, hi) \
@@ -569,6 +569,26 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
             b = ext
     out = trim_span(text, a, b)
     return out if out is not None else span
+
+
+# "In the Government's response [i] it ...": a sentence that opens with the document its subject speaks in
+_DOC_OPENING = re.compile(r"\s*In\s+((?:the|a|an|its|his|her|their)\s+[^,;:()\[\]]{2,60}?)\s*(?:\[[^\]]{1,12}\]|"
+                          r"\([^)]{1,12}\))?\s*,?\s*$")
+
+
+def _document_opening(ctx: _Context, pron: tuple[int, int]) -> tuple[int, int] | None:
+    """``In the Government's response [i] it accepted ... and stated that '...'``: "it" or "they" right after
+    an opening ``In <document>`` is the document's author speaking in it; the annotation gives the document."""
+    if ctx.text[pron[0]:pron[1]].lower() not in {"it", "they"}:
+        return None
+    start = ctx.sent_start(pron[0])
+    m = _DOC_OPENING.match(ctx.masked, start, pron[0])
+    if m is None:
+        return None
+    span = trim_span(ctx.text, m.start(1), m.end(1))
+    if span is None or noun_kind(ctx.text[span[0]:span[1]]) != "doc" or not valid_np(ctx.masked, *span, max_words=10):
+        return None
+    return span
 
 
 def _full_name(ctx: _Context, span: tuple[int, int], found: list[_Found]) -> tuple[int, int]:
@@ -1133,6 +1153,11 @@ def passive_agent(lead: _Lead) -> _Cue | None:
 
 
 _IN_DOCUMENT = re.compile(r"\s*In\s+((?:a|an|the|its|his|her|their)\s+[^,;:()]{2,80}?)\s*,")
+# what a rule or an agreement is written in, besides the document nouns
+_WRITTEN_TERMS = frozenset("conditions terms regulations rules code codes act agreement agreements contract contracts "
+                           "licence license constitution charter minutes".split())
+# after an agentless passive: "stated in the licence conditions that", "set out in its 2012 strategy:"
+_STATED_IN = re.compile(r"\s+in\s+((?:a|an|the|its|his|her|their)\s+[^,;:()\[\]]{2,80}?)\s*(?:that\s*|:\s*|,\s*)?$")
 
 
 def agentless_passive(lead: _Lead) -> _Cue | None:
@@ -1142,10 +1167,19 @@ def agentless_passive(lead: _Lead) -> _Cue | None:
     verb = lead.verb
     if verb is None or not _impersonal_passive(lead.ctx.masked, lead.lo, verb[0]):
         return None
+    where = _STATED_IN.match(lead.ctx.masked, verb[1], lead.hi)
+    if where is not None:
+        # "It is clearly stated in the licence conditions that '...'": the document named after the verb
+        span = trim_span(lead.ctx.text, where.start(1), where.end(1))
+        phrase = lead.ctx.text[span[0]:span[1]] if span is not None else ""
+        if span is not None and (noun_kind(phrase) == "doc" or phrase.split()[-1].lower() in _WRITTEN_TERMS) and \
+                valid_np(lead.ctx.masked, *span, max_words=12):
+            return _Cue(span, verb[1])
     m = _IN_DOCUMENT.match(lead.ctx.masked, lead.lo, verb[0])
     if m is not None:
         span = trim_span(lead.ctx.text, m.start(1), m.end(1))
-        if span is not None and noun_kind(lead.ctx.text[span[0]:span[1]]) == "doc" and \
+        phrase = lead.ctx.text[span[0]:span[1]] if span is not None else ""
+        if span is not None and (noun_kind(phrase) == "doc" or phrase.split()[-1].lower() in _WRITTEN_TERMS) and \
                 valid_np(lead.ctx.masked, *span, max_words=12):
             return _Cue(span, verb[1])
     prev = _document_before(lead.ctx, lead.lo, verb[0])
@@ -1189,6 +1223,15 @@ def verb_subject(lead: _Lead) -> _Cue | None:
             span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, earlier[0]), earlier[0], earlier[2])
             if span is not None and valid_np(lead.ctx.masked, *span, max_words=15):
                 return _Cue(span, vend)
+        else:
+            # "In the Government's response [i] it accepted ... and stated that": the subject of the
+            # clause's first finite verb, when it is a pronoun standing right before that verb
+            first = next((m for m in re.finditer(r"\b[a-z]+\b", lead.ctx.masked[lead.lo:conj.start()])
+                          if _finite_word(m.group(0))), None)
+            if first is not None:
+                pron = re.search(r"\b(it|they|he|she)\s+$", lead.ctx.masked[lead.lo:lead.lo + first.start()])
+                if pron is not None:
+                    return _Cue((lead.lo + pron.start(1), lead.lo + pron.end(1)), vend)
     span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, vpos), vpos, subj)
     return _Cue(span, vend) if span else None
 
