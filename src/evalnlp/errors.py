@@ -608,6 +608,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "and this file's text column ({column!r}) is none of them, so the row cannot be placed; name "
                      "the text column after its question",
     }),
+    "E189": ("an evidence CSV's companion file is already there and was not written by evalnlp",
+             "{file!r} is already there and is not an evalnlp {table} table (its first line is {found!r}); writing "
+             "the evidence to {output!r} would replace it. Write the evidence to another name, e.g. {suggest!r}, or "
+             "move that file"),
     "E190": ("a review workbook must be an .xlsx file", {
         "export": "a review workbook is an Excel file; expected a name ending in .xlsx, got {path!r}",
         "write": "a review workbook is an Excel file; expected a name ending in .xlsx, got {target!r}",

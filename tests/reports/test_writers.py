@@ -87,6 +87,33 @@ def test_csv_siblings_of_an_earlier_output_are_emptied_not_left_stale(evidence, 
     assert [p.name for p in fresh] == ["new.csv"] and not (tmp_path / "new.matrices.csv").exists()
 
 
+def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_path):
+    """A file named like a sibling that evalnlp did not write (another header) is the user's: left as it is
+    where this evidence has no table for it, and refused (E189, before anything is written) where it has."""
+    import dataclasses
+
+    from evalnlp.errors import EvalnlpError
+
+    mine = {"matrices": "ward,n\nA,10\n", "claims": "claim,my_notes\nC1,checked\n",
+            "claim-evidence": "important,data\n1,2\n"}
+    for name, content in mine.items():
+        (tmp_path / f"ev.{name}.csv").write_text(content)
+    bare = dataclasses.replace(evidence, matrices={}, claims=evidence.claims.iloc[0:0])
+    assert [p.name for p in write_evidence(bare, tmp_path / "ev.csv")] == ["ev.csv"]
+    for name, content in mine.items():
+        assert (tmp_path / f"ev.{name}.csv").read_text() == content
+    (tmp_path / "ev.csv").unlink()
+    with pytest.raises(EvalnlpError) as info:
+        write_evidence(evidence, tmp_path / "ev.csv")
+    assert info.value.code == "E189" and "ev.matrices.csv" in str(info.value)
+    assert not (tmp_path / "ev.csv").exists()  # nothing of the set was written
+    for name, content in mine.items():
+        assert (tmp_path / f"ev.{name}.csv").read_text() == content
+    # evalnlp's own files of an earlier output are recognised and replaced, whatever they held
+    paths = write_evidence(evidence, tmp_path / "fresh.csv")
+    assert len(write_evidence(evidence, tmp_path / "fresh.csv")) == len(paths) == 4
+
+
 def test_the_terminal_names_every_file_of_a_csv_output_and_the_one_with_all_groups(cli, tmp_path):
     rows = [{"id": str(i), "ward": f"Ward {i % 15}", "text": f"The staff on the ward were kind to me, visit {i}."}
             for i in range(45)]

@@ -75,7 +75,6 @@ def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
     from evalnlp.evidence import MATRIX_COLUMNS
 
     path = Path(path)
-    written = [_write_csv(evidence.themes, path)]
     tables: dict[str, pd.DataFrame] = {}
     if evidence.matrices:
         tables["matrices"] = pd.concat([m.assign(attribute=a)[["attribute", *m.columns]]
@@ -86,13 +85,40 @@ def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
     empty = {"matrices": pd.DataFrame(columns=["attribute", *MATRIX_COLUMNS]),
              "claims": claims_flat(evidence.claims.iloc[0:0]),
              "claim-evidence": claim_quotes_long(pd.DataFrame())}
+    # a file of a sibling's name that evalnlp did not write (its header is not that table's) is the user's own:
+    # never replaced; one this evidence has a table for stops the whole output before anything is written
+    ours = {name: _written_by_evalnlp(_sibling(path, name), list(empty[name].columns)) for name in CSV_SIBLINGS}
+    for name in CSV_SIBLINGS:
+        target = _sibling(path, name)
+        if name in tables and target.exists() and not ours[name]:
+            raise errors.error("E189", file=str(target), table=name, found=_first_line(target), output=str(path),
+                               suggest=str(path.with_name(f"{path.stem}-evidence{path.suffix}")))
+    written = [_write_csv(evidence.themes, path)]
     for name in CSV_SIBLINGS:
         target = _sibling(path, name)
         if name in tables:
             written.append(_write_csv(tables[name], target))
-        elif target.exists():
+        elif target.exists() and ours[name]:
             written.append(_write_csv(empty[name], target))
     return written
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return fh.readline(500).rstrip("\r\n")
+    except OSError:
+        return ""
+
+
+def _written_by_evalnlp(path: Path, columns: list[str]) -> bool:
+    """Is the file at ``path`` (if any) one evalnlp wrote for this table: its header is the table's columns?"""
+    import csv
+
+    if not path.exists():
+        return True
+    header = next(csv.reader([_first_line(path)]), [])
+    return header == [str(c) for c in columns]
 
 
 
