@@ -1032,6 +1032,12 @@ class Store:
         """Every document's doc_id, source, locator, kind and question (not its text)."""
         return self.con.execute("SELECT doc_id, source, locator, kind, question FROM documents ORDER BY doc_id").df()
 
+    def document_texts(self, doc_ids: list[str]) -> dict[str, str]:
+        """doc_id -> text of these documents (those in the store)."""
+        _docs_of = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name in the SQL (see _BY_NAME)
+        return dict(self.con.execute(
+            "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _docs_of)").fetchall())
+
     def segments_of(self, doc_ids: list[str]) -> pd.DataFrame:
         """The segments of these documents: seg_id, doc_id, kind, start, end (by document and offset)."""
         _docs_of = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name in the SQL (see _BY_NAME)

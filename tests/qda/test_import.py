@@ -395,3 +395,53 @@ def test_cases_written_as_codes_are_cases_not_themes(store, foreign, tmp_path):
     made = tmp_path / "made.yaml"
     api.codebook_import(path, made)
     assert "Mabel" not in {t.label for t in load_codebook(made).themes}
+
+
+def _resaved(members: dict, change) -> dict:
+    """The project as another program saves it back: each source's text passed through ``change``, and each
+    selection's positions found again in the new text by the passage it names."""
+    import re as _re
+    import unicodedata
+
+    out = dict(members)
+    qde = members["project.qde"].decode("utf-8").replace('origin="evalnlp', 'origin="Other 1.0; was evalnlp')
+    for name in [n for n in members if n.startswith("sources/")]:
+        new = change(members[name].decode("utf-8"))
+        out[name] = new.encode("utf-8")
+        block = _re.search(r'<TextSource[^>]*plainTextPath="internal://' + _re.escape(name.split("/")[1])
+                           + r'".*?</TextSource>', qde, _re.S)
+
+        def move(m, new=new):
+            passage = change(m.group(2).replace("&#13;", "\r").replace("&#10;", "\n"))
+            start = new.index(passage)
+            return f'{m.group(1)}startPosition="{start}" endPosition="{start + len(passage)}"'
+
+        moved = _re.sub(r'(<PlainTextSelection [^>]*name="([^"]*)" )startPosition="\d+" endPosition="\d+"', move,
+                        block.group(0))
+        qde = qde.replace(block.group(0), moved)
+    out["project.qde"] = qde.encode("utf-8")
+    return out
+
+
+def test_a_document_saved_back_with_other_line_ends_or_unicode_form_is_the_stores_own(store, tmp_path):
+    """Another program that re-saves the text with \\n for \\r\\n and composed accents makes no second copy of
+    a document: its passages land on the stored ones. A document whose words changed is still a new one."""
+    import unicodedata
+
+    path = tmp_path / "data.csv"
+    path.write_bytes("id,feedback\nR1,\"Caf\u00e9 staff were rude.\r\nParking was awful.\"\n"
+                     "R2,Ze\u0301ro complaints about the doctor.\nR3,Nothing to improve.\n".encode("utf-8"))
+    api.ingest(store, [path], text=["feedback"], id="id", unit="sentence")
+    api.classify(store, codebook="fft")
+    api.export(store, tmp_path / "out.qdpx")
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    tables = {n: store.table(n) for n in ("documents", "segments")}
+    same = _resaved(members, lambda t: unicodedata.normalize("NFC", t.replace("\r\n", "\n")))
+    result = api.import_qdpx(store, write_zip(tmp_path / "resaved.qdpx", same))
+    assert result.documents_new == 0 and result.segments_new == 0
+    assert any("other line ends or another Unicode form" in n for n in result.notes)
+    for name, before in tables.items():
+        pd.testing.assert_frame_equal(store.table(name), before)
+    changed = _resaved(members, lambda t: t.replace("Nothing to improve.", "Nothing at all to improve."))
+    assert api.import_qdpx(store, write_zip(tmp_path / "changed.qdpx", changed)).documents_new == 1

@@ -263,12 +263,83 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     docs_frame = _frame(docs, ["source", "locator", "kind", "question", "text", "attrs"])
     docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
     notes = list(parsed.notes)
+    _match_relinearised(store, docs_frame, accepted, notes)
     if parsed.sidecar is not None:
         try:
             return _plan_complete(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
         except _Unusable as exc:
             notes.append(f"{SIDECAR} was ignored ({exc}); the project was read from its XML")
     return _plan_xml(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
+
+
+def _canonical(text: str) -> tuple[str, list[int]]:
+    """``text`` with its line ends as ``\\n`` and each character with its combining marks in NFC, and for each
+    character of that form (and its end) the offset in ``text`` where it starts."""
+    import re
+    import unicodedata
+
+    out: list[str] = []
+    starts: list[int] = []
+    for m in re.finditer(r"\r\n?|.[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", text,
+                         re.DOTALL):
+        piece = "\n" if m.group(0).startswith("\r") else unicodedata.normalize("NFC", m.group(0))
+        for ch in piece:
+            out.append(ch)
+            starts.append(m.start())
+    starts.append(len(text))
+    return "".join(out), starts
+
+
+def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[str]) -> None:
+    """A document that another program saved back with other line ends or another Unicode normalisation of
+    the same characters (``\\r\\n`` as ``\\n``, ``e`` + a combining accent as ``é``) is the store's own: its row
+    takes the stored text and id, and its selections' positions move onto the stored text (in place), so a
+    round trip through another program never makes a second copy of a document and counts it twice."""
+    if docs.empty:
+        return
+    fields = store.document_fields()
+    have = set(fields["doc_id"])
+    by_place: dict[tuple, list[str]] = {}
+    for r in fields.itertuples(index=False):
+        by_place.setdefault((r.source, r.locator, r.question if isinstance(r.question, str) else None),
+                            []).append(r.doc_id)
+    wanted = {}
+    for i, r in enumerate(docs.itertuples(index=False)):
+        if r.doc_id in have:
+            continue
+        question = r.question if isinstance(r.question, str) else None
+        candidates = by_place.get((r.source, r.locator, question), [])
+        if candidates:
+            wanted[i] = candidates
+    if not wanted:
+        return
+    texts = store.document_texts(sorted({d for c in wanted.values() for d in c}))
+    moved = 0
+    for i, candidates in wanted.items():
+        mine, my_starts = _canonical(docs.at[i, "text"])
+        for doc_id in candidates:
+            stored = texts.get(doc_id)
+            if stored is None:
+                continue
+            theirs, their_starts = _canonical(stored)
+            if theirs != mine:
+                continue
+            index = [0] * (len(docs.at[i, "text"]) + 1)  # project offset -> canonical offset (start of its piece)
+            k = 0
+            for c, start in enumerate(my_starts):
+                while k <= start and k < len(index):
+                    index[k] = c
+                    k += 1
+            for sel in accepted[i].selections:
+                sel.start, sel.end = their_starts[index[sel.start]], their_starts[index[sel.end]]
+            accepted[i].text = stored
+            docs.at[i, "text"], docs.at[i, "doc_id"] = stored, doc_id
+            moved += 1
+            break
+    if moved:
+        notes.append(f"{moved} document(s) came back with other line ends or another Unicode form of the same "
+                     "characters; they were matched to the stored documents, and their passages' positions moved "
+                     "onto the stored text")
 
 
 def _check_codes(project: Project, used: dict[str, int], cb, code_map: CodeMap | None, file: str) -> dict[str, str]:
