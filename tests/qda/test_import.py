@@ -401,7 +401,6 @@ def _resaved(members: dict, change) -> dict:
     """The project as another program saves it back: each source's text passed through ``change``, and each
     selection's positions found again in the new text by the passage it names."""
     import re as _re
-    import unicodedata
 
     out = dict(members)
     qde = members["project.qde"].decode("utf-8").replace('origin="evalnlp', 'origin="Other 1.0; was evalnlp')
