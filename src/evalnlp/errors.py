@@ -648,17 +648,24 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E194": ("a theme cell of a review workbook holds something other than 1, 0 or nothing",
              "{file}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); {bad}{more}. Fix the "
              "cell(s) and import again"),
-    "E195": ("a 'reviewed' cell holds something other than a yes or no mark, or nothing",
-             "{file}: {where} holds {mark!r}; expected 'yes' once the row is checked (or x, y, ok, done, 1, TRUE, a "
-             "tick), 'no' or nothing when it is not (or n, 0, FALSE). Fix the cell and import again"),
+    "E195": ("a 'reviewed' cell holds something other than a yes or no mark, or says no beside changed themes", {
+        "mark": "{file}: {where} holds {mark!r}; expected 'yes' once the row is checked (or x, y, ok, done, 1, TRUE, "
+                "a tick), 'no' or nothing when it is not (or n, 0, FALSE). Fix the cell and import again",
+        "no_but_changed": "{file}: {where} says {mark!r} (not reviewed), but the row's theme cells were changed; "
+                          "mark it 'yes' to keep the change as your decision, or undo the change, and import again",
+    }),
     "E196": ("a reviewed row of a single-label codebook has other than one theme",
              "{file}: row {row} has {n} themes set to 1{detail}; codebook {cb_id!r} is single-label, so a reviewed "
              "row needs {need}. Fix the row and import again"),
-    "E197": ("a review workbook has lost required columns", {
+    "E197": ("a review workbook's columns are not the ones it was exported with", {
         "lost_columns": "{file}: the {review_sheet} sheet has lost the column(s) {missing}; the theme columns, "
                         "'reviewed', 'notes' and the hidden 'seg_id', 'machine' and 'fingerprint' columns must "
                         "stay. Export the workbook again",
         "theme_twice": "{file}: two columns ({heads!r} and {head!r}) are the theme {theme!r}; keep one",
+        "added_theme": "{file}: the column {head!r} is not a theme of codebook {cb_id!r}, but row(s) {rows} mark it "
+                       "with 1 (first at {where}); a review decides the codebook's themes only, so that decision "
+                       "would be lost. Write it in the row's note instead (or add the theme to the codebook and "
+                       "export the workbook again)",
         "column_twice": "{file}: the column {column!r} appears twice on the {review_sheet} sheet (columns {header} "
                         "and {other}); remove the copy",
     }),

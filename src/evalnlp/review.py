@@ -613,7 +613,14 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         try:
             theme = cb.label_to_id(head)
         except Exception:
-            continue  # a column the reviewer added: ignored
+            # a column the reviewer added is ignored, unless it is used as a theme of its own (1 in a row): that
+            # decision could not be stored, and the row would pass for agreement with the machine
+            marked = [rec["_row"] for rec in sheet.rows if _theme_value(rec.get(head)) == 1]
+            if marked:
+                rows = ", ".join(str(r) for r in marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
+                raise errors.error("E197", "added_theme", file=name, head=head, cb_id=cb.id, rows=rows,
+                                   where=f"{REVIEW_SHEET}!{sheet.header[head]}{marked[0]}")
+            continue
         if theme in heads:
             raise errors.error("E197", "theme_twice", file=name, heads=heads[theme], head=head, theme=theme)
         heads[theme] = head
@@ -665,7 +672,9 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         elif text in _MARK_NO:
             marked = False
         else:
-            raise errors.error("E195", file=name, where=where('reviewed', r), mark=mark)
+            raise errors.error("E195", "mark", file=name, where=where('reviewed', r), mark=mark)
+        if text and not marked and touched:
+            raise errors.error("E195", "no_but_changed", file=name, where=where('reviewed', r), mark=mark)
         note = "" if rec.get("notes") is None else str(rec.get("notes")).strip()
         if not (touched or marked or note):
             n_untouched += 1

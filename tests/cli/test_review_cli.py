@@ -399,6 +399,54 @@ def test_other_bad_rows_are_numbered_errors(cli, coded, tmp_path):
     assert table_snapshot(coded) == before
 
 
+def test_a_column_the_reviewer_added_is_ignored_unless_used_as_a_theme(cli, coded, tmp_path):
+    """A column of the reviewer's own with text is ignored; one marked 1 in a row is a theme the codebook does
+    not have: refused (E197), since the row would otherwise pass for agreement with the machine."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    ws = load_workbook(out)["Review"]
+    last = ws.max_column + 1
+
+    def added(value):
+        def edit(wb):
+            sheet = wb["Review"]
+            sheet.cell(row=1, column=last, value="Parking")
+            sheet.cell(row=3, column=last, value=value)
+        return edit
+
+    before = table_snapshot(coded)
+    marked = edited_copy(out, tmp_path / "marked.xlsx", added(1))
+    result = cli("review", "import", str(marked), "--coder", "alice")
+    assert result.exit_code == 1 and "E197" in result.stderr and "'Parking'" in result.stderr
+    assert table_snapshot(coded) == before
+    remark = edited_copy(out, tmp_path / "remark.xlsx", added("ask the estates team"))
+    assert cli("review", "import", str(remark), "--coder", "alice").exit_code == 0
+
+
+@pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None)])
+def test_no_under_reviewed_beside_a_changed_theme_is_refused(cli, coded, tmp_path, mark, code):
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    ws = load_workbook(out)["Review"]
+    col = columns(ws)
+    was = "Staff" if ws[f"{col['Staff']}2"].value == 1 else "Access"
+    now = "Access" if was == "Staff" else "Staff"
+
+    def edit(wb):  # the row's theme moved from one theme to another (single-label: still one theme)
+        sheet = wb["Review"]
+        for name in col:
+            if name not in ("reviewed", "notes") and sheet[f"{col[name]}2"].value == 1:
+                sheet[f"{col[name]}2"] = None
+        sheet[f"{col[now]}2"] = 1
+        sheet[f"{col['reviewed']}2"] = mark
+
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "e.xlsx", edit)), "--coder", "alice")
+    if code:
+        assert result.exit_code == 1 and code in result.stderr and f"Review!{col['reviewed']}2" in result.stderr
+    else:
+        assert result.exit_code == 0, result.output
+
+
 # ---- command-line contract ---------------------------------------------------------------------------------
 
 
