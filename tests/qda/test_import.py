@@ -444,3 +444,20 @@ def test_a_document_saved_back_with_other_line_ends_or_unicode_form_is_the_store
         pd.testing.assert_frame_equal(store.table(name), before)
     changed = _resaved(members, lambda t: t.replace("Nothing to improve.", "Nothing at all to improve."))
     assert api.import_qdpx(store, write_zip(tmp_path / "changed.qdpx", changed)).documents_new == 1
+
+
+def test_two_users_of_one_name_stay_two_coders(store, foreign, tmp_path):
+    """Two people (two GUIDs) who share a display name are two coders, each named with the start of its GUID,
+    and the import says so; with --coder everyone is that one coder, as asked."""
+    from qda_helpers import USER_A, USER_B
+
+    xml = foreign_project_xml().replace('name="Friedrich Markgraf"', 'name="Admin"').replace(
+        'name="Sebastian Petrausch"', 'name="Admin"')
+    path = write_zip(tmp_path / "admins.qdpx", foreign_members(xml))
+    result = api.import_qdpx(store, path, codebook=foreign.codebook)
+    coders = {c for _, _, c in coded(store)}
+    a, b = (f"human:Admin ({g.strip('{}').lower()[:8]})" for g in (USER_A, USER_B))
+    assert coders == {a, b}
+    assert any("users of the same name were kept apart" in n and "'Admin'" in n for n in result.notes)
+    renamed = {"human:Friedrich Markgraf": a, "human:Sebastian Petrausch": b}
+    assert coded(store) == {(t, th, renamed[c]) for t, th, c in foreign.expected_codes}

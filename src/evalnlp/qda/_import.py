@@ -135,7 +135,20 @@ def coder_of(project: Project, user_guid: str | None, override: str | None) -> s
     if ident and ident.startswith(HUMAN_PREFIX):
         return ident
     who = name or ident or (user.guid if user is not None else None) or UNKNOWN_USER
+    if user is not None and who in shared_user_names(project):
+        who = f"{who} ({user.guid[:8]})"  # two people of one name in the file are two coders
     return who if who.startswith(HUMAN_PREFIX) else HUMAN_PREFIX + who
+
+
+def shared_user_names(project: Project) -> set[str]:
+    """User names that more than one user of the file (by GUID) has, where the name is what makes the coder."""
+    seen: dict[str, set[str]] = {}
+    for user in project.users.values():
+        if user.id and (user.id.startswith(HUMAN_PREFIX) or user.id.startswith(MODEL_PREFIX)):
+            continue
+        if user.name and not user.name.startswith(MODEL_PREFIX):
+            seen.setdefault(user.name, set()).add(user.guid)
+    return {name for name, guids in seen.items() if len(guids) > 1}
 
 
 # ---------------------------------------------------------------------------------------- the plan
@@ -264,6 +277,10 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
     notes = list(parsed.notes)
     _match_relinearised(store, docs_frame, accepted, notes)
+    shared = sorted(shared_user_names(project))
+    if shared and coder is None:
+        notes.append("users of the same name were kept apart as coders, each named with the start of its GUID: "
+                     + ", ".join(repr(n) for n in shared))
     if parsed.sidecar is not None:
         try:
             return _plan_complete(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
