@@ -327,6 +327,12 @@ def redact_speakers(speakers: list[str], protect: Iterable[str] = (), keep: Iter
 #: it holds them (a 10-digit case id passes the NHS check one time in eleven).
 FREE_TEXT_WORDS = 4
 _PERSONAL_COLUMN = re.compile(r"nhs|phone|mobile|tel|contact|e-?mail|post_?code|zip|address|patient", re.IGNORECASE)
+#: A column that holds a person's name (``patient_name``, ``surname``, ``Full Name``, ``name``): its values are
+#: a name whatever their length, so a locator or attribute from it is replaced whole (``[NAME]``).
+_NAME_COLUMN = re.compile(r"(?:^|[\s_.-])(?:(?:first|last|full|sur|fore|given|family|middle|maiden|patient|person|"
+                          r"respondent|participant|client|carer|staff|user|contact|member|pupil|student|author)"
+                          r"[\s_.-]?names?|surnames?|forenames?)$|^names?$", re.IGNORECASE)
+NAME_VALUE = "[NAME]"
 _CONNECTORS = frozenset({"and", "of", "the", "upon", "on", "in", "at", "for", "de", "la", "le", "von", "van"})
 
 
@@ -357,6 +363,10 @@ def redact_locators(locators: Sequence[Any]) -> list[Any]:
     texts = list(dict.fromkeys(v for v in locators if isinstance(v, str)))
     personal = [bool(_PERSONAL_COLUMN.search(t.split("=", 1)[0])) if "=" in t else False for t in texts]
     done = dict(zip(texts, _patterns_only(texts, personal)))
+    for t in texts:  # a row named by a person's name ("patient_name=Sarah Thompson"): the name goes whole
+        column = t.split("=", 1)[0] if "=" in t else ""
+        if column and _NAME_COLUMN.search(column.strip()):
+            done[t] = f"{column}={NAME_VALUE}"
     return [done.get(v, v) if isinstance(v, str) else v for v in locators]
 
 
@@ -389,6 +399,8 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
         text = text_of(value)
         if text is None:
             return value
+        if text.strip() and _NAME_COLUMN.search(str(column).strip()):
+            return NAME_VALUE  # a column of people's names: the value is a name whatever its length
         new = done[key_of(column, text)]
         return value if new == text else new
 

@@ -155,6 +155,30 @@ def test_what_comes_with_a_quote_is_de_identified_too(cli, tmp_path):
     assert "nhs_number=9434765919" in plain and "jane.doe@example.com" in plain and "Sarah Thompson" in plain
 
 
+def test_a_column_of_peoples_names_is_de_identified_whole(cli, tmp_path):
+    """An id column or an attribute that holds people's names (``patient_name``, ``Staff Name``) gives the
+    name away however short it is: with redaction on its values are [NAME]; a ward's name stays."""
+    path = tmp_path / "fft.csv"
+    pd.DataFrame({"patient_name": ["Sarah Thompson", "John Smith"], "Staff Name": ["Priya", "Tom Ellis"],
+                  "ward_name": ["Rose Ward", "Oak Ward"],
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you."]}).to_csv(path, index=False)
+    assert cli("-q", "classify", str(path), "--text", "comment", "--id", "patient_name",
+               "--codebook", "fft").exit_code == 0
+    result = cli("quotes", "--theme", "staff", "-n", "2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)["quotes"]
+    assert len(shown) == 2 and {q["locator"] for q in shown} == {"patient_name=[NAME]"}
+    assert {q["attrs"]["Staff Name"] for q in shown} == {"[NAME]"}
+    assert {q["attrs"]["ward_name"] for q in shown} == {"Rose Ward", "Oak Ward"}
+    evidence = cli("evidence", "--format", "json")
+    assert evidence.exit_code == 0 and '"quote_locator": "patient_name=[NAME]"' in evidence.stdout
+    for name in ("Thompson", "Smith", "Priya", "Ellis"):
+        assert name not in result.stdout and name not in evidence.stdout
+    plain = cli("quotes", "--theme", "staff", "-n", "2", "--format", "json", "--no-redact").stdout
+    assert "patient_name=Sarah Thompson" in plain or "patient_name=John Smith" in plain
+
+
 def test_attribute_values_that_are_names_of_places_or_ids_stay_as_they_are(cli, tmp_path):
     """A hospice's or a programme's name, and a 10-digit case id that happens to pass the NHS check, are not
     another answer and not a patient's number: they stay, so a quote can be traced and grouped by them."""
