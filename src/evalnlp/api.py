@@ -1128,13 +1128,27 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
              labels_column: str | None = None, sep: str = ";", model: str | Path | None = None,
              codebook: str | Path | None = None, sheet: str | None = None) -> dict[str, Any]:
     """Agreement of a coder with human codes: the evaluate JSON contract (micro/macro F1, Krippendorff's
-    alpha, per-theme precision, recall, F1, support and Cohen's kappa)."""
+    alpha, per-theme precision, recall, F1, support and Cohen's kappa), plus ``n_skipped`` (rows without text,
+    left out) and ``n_seen_in_training`` (passages the model was trained on, which make the figures optimistic;
+    0 for a coder with no record of its training passages).
+
+    For a single-label codebook every row needs exactly one theme (at most one where the codebook allows none):
+    E310 otherwise, as training says, since a blank or a second theme would be scored as if it were a code."""
+    import numpy as np
+
     from evalnlp.evaluation import multilabel_report
 
     from evalnlp.coding import load_coder
+    from evalnlp.util import passage_fingerprint
 
-    coder, cb, _card = load_coder(codebook, model)
+    coder, cb, card = load_coder(codebook, model)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
+    if not cb.multi_label and len(data.texts):
+        per_row = np.asarray(data.Y).sum(axis=1)
+        bad = np.flatnonzero((per_row > 1) | ((per_row == 0) if cb.require_theme else False))
+        if bad.size:
+            raise errors.error("E310", "evaluate", size=bad.size, per_row=int(per_row[bad[0]]), bad=int(bad[0]) + 1,
+                               need="exactly one theme" if cb.require_theme else "at most one theme")
     predicted = coder.predict(data.texts)
     # Only the themes the file codes are compared: with --labels for some themes, the others were not coded,
     # and counting the coder's every use of them as a disagreement would be wrong
@@ -1143,6 +1157,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     not_coded = [t for j, t in enumerate(cb.theme_ids) if j not in d]
     if not_coded:
         report["themes_not_coded"] = not_coded
+    report["n_skipped"] = int(data.n_skipped)
+    known = set(((card or {}).get("training_passages") or {}).get("values") or [])
+    report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
     return report
 
 

@@ -807,9 +807,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "encode(): {exc}.{hint}"),
     "E307": ("encode()'s batch_size is not a positive integer",
              "The 'batch_size' parameter of encode() must be an int >= 1; got {batch_size!r} instead."),
-    "E310": ("a single-label codebook's training passage has other than one theme",
-             "The codebook is single-label, so every training passage needs exactly one theme; {size} passage(s) "
-             "have {per_row} (first at row {bad}). Fix those labels, or use a multi-label codebook."),
+    "E310": ("a single-label codebook's coded passage has other than one theme", {
+        "train": "The codebook is single-label, so every training passage needs exactly one theme; {size} "
+                 "passage(s) have another number of themes (the first, passage {bad} of those with text, has "
+                 "{per_row}). Fix those labels, or use a multi-label codebook.",
+        "evaluate": "The codebook is single-label, so every coded passage needs {need}; {size} passage(s) have "
+                    "another number of themes (the first, passage {bad} of those with text, has {per_row}), and "
+                    "scoring a blank or a second theme as a code would give a wrong figure. Fix those labels.",
+    }),
     "E311": ("too few labelled passages to train", {
         "too_few": "Training needs at least 2 labelled passages; got {n}. Code more passages by hand and train again.",
         "one_theme": "Training a single-label model needs examples of at least 2 themes; all passages have the same "

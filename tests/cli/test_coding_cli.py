@@ -105,6 +105,34 @@ def test_evaluate_zero_shot_codebook_and_table(cli):
     assert "Krippendorff" in result.stdout and "relationships" in result.stdout
 
 
+def test_evaluate_says_what_it_left_out_and_when_the_model_saw_the_passages(cli, tmp_path):
+    """Rows without text are counted and named as left out; passages the model was trained on are counted and
+    the figures called optimistic; on a single-label codebook a blank or a second theme is refused (E310)."""
+    model_dir = tmp_path / "coder"
+    assert cli("train", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", "impact",
+               "--out", str(model_dir)).exit_code == 0
+    frame = pd.read_csv(CODES, keep_default_na=False)
+    with_blanks = pd.concat([frame, pd.DataFrame({"text": ["", "  "], "themes": ["capability", ""]})])
+    with_blanks.to_csv(tmp_path / "blanks.csv", index=False)
+    result = cli("evaluate", str(tmp_path / "blanks.csv"), "--text", "text", "--labels-column", "themes", "--model",
+                 str(model_dir), "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["n_skipped"] == 2 + (len(frame) - report["n"]) and report["n_seen_in_training"] == report["n"]
+    table = cli("evaluate", str(tmp_path / "blanks.csv"), "--text", "text", "--labels-column", "themes", "--model",
+                str(model_dir))
+    said = " ".join(table.output.split())
+    assert "rows without text were left out" in said and "were in the model's training data" in said
+    zs = json.loads(cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook",
+                        "impact", "--format", "json").stdout)
+    assert zs["n_seen_in_training"] == 0  # the shipped impact model never saw the survey's answers
+    fft = pd.DataFrame({"text": ["The staff were kind.", "Parking was awful and the staff rude.", "Nothing."],
+                        "themes": ["staff", "access;staff", ""]})
+    fft.to_csv(tmp_path / "fft.csv", index=False)
+    bad = cli("evaluate", str(tmp_path / "fft.csv"), "--text", "text", "--labels-column", "themes",
+              "--codebook", "fft")
+    assert bad.exit_code == 1 and "E310" in bad.output and "2 passage(s)" in bad.output
+
+
 def test_evaluate_needs_a_model_or_codebook(cli):
     result = cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes")
     assert result.exit_code == 2

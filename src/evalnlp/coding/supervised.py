@@ -738,7 +738,7 @@ class SupervisedCoder(ThemeCoder):
             per_row = Y.sum(axis=1)
             bad = np.flatnonzero(per_row != 1)
             if bad.size:
-                raise errors.error("E310", size=bad.size, per_row=int(per_row[bad[0]]), bad=int(bad[0]))
+                raise errors.error("E310", "train", size=bad.size, per_row=int(per_row[bad[0]]), bad=int(bad[0]) + 1)
             if len(np.unique(Y.argmax(axis=1))) < 2:
                 raise errors.error("E311", "one_theme")
         elif Y.sum() == 0:
