@@ -115,6 +115,16 @@ def test_one_name_where_a_list_is_taken_and_numbered_errors_for_wrong_shapes(tmp
             project.evidence(quotes=False, output=str(tmp_path / "ev.json"))
         with pytest.raises(InputError, match=r"\[E158\]"):
             project.quotes("staff", n=0)
+        # a table given where files are read, and a number where a column name is: numbered errors, no work done
+        frame = pd.read_csv(csv)
+        with pytest.raises(InputError, match=r"\[E149\] the files to read are a path or a list of paths; got a "
+                                             r"DataFrame"):
+            project.ingest(frame, text="feedback")
+        with pytest.raises(InputError, match=r"\[E149\] text takes a column name"):
+            project.ingest(str(csv), text=5)
+        assert len(project.documents()) == 4
+        again = project.ingest((p for p in [csv]), text=pd.Index(["feedback"]), id="id")  # any iterable of names
+        assert again.n_ok == 4
 
 
 def test_a_closed_project_says_so(tmp_path):

@@ -94,12 +94,33 @@ def recorded_run(store: Store, command: str, args: dict[str, Any], **run_fields:
         store.finish_run(run.id, **run._counts)
 
 
-def _names(value: str | Sequence[str] | None) -> list[str] | None:
+def _names(value: str | Sequence[str] | None, what: str = "a column option") -> list[str] | None:
     """A list of names given as a list, or as one name: ``by="ward"`` is ``by=["ward"]`` (a name is never read
-    as the letters in it)."""
+    as the letters in it). E149 for anything but a name or a list of names (``text=5``)."""
     if value is None:
         return None
-    return [value] if isinstance(value, str) else list(value)
+    from collections.abc import Iterable, Mapping
+
+    iterable = isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping, pd.DataFrame))
+    names = [value] if isinstance(value, str) else list(value) if iterable else None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise errors.error("E149", "names", what=what, value=value)
+    return names
+
+
+def _paths(paths: Any) -> list[str | Path]:
+    """The files of a command: a path, or a list of paths; E149 for a table given in their place (a pandas
+    DataFrame is iterated as its column names, which would be looked for as files)."""
+    import os
+
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    if isinstance(paths, (list, tuple, set, frozenset)) or (hasattr(paths, "__iter__") and not hasattr(paths, "columns")
+                                                            and not isinstance(paths, (bytes, dict))):
+        items = list(paths)
+        if all(isinstance(p, (str, os.PathLike)) for p in items):
+            return items
+    raise errors.error("E149", "paths", kind=type(paths).__name__)
 
 
 def _one_name(value: str | Sequence[str] | None, what: str) -> str | None:
@@ -117,8 +138,8 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
            chunk_size: int = 50_000, progress: Progress | None = None) -> IngestResult:
     """Read files into the store. Returns what each file gave; the run's counts add up. ``text`` and ``meta``
     take a list of column names, or one name."""
-    text, meta = _names(text) or [], _names(meta)
-    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    text, meta = _names(text, "text") or [], _names(meta, "meta")
+    paths = _paths(paths)
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
                          sheet=sheet, chunk_size=chunk_size)
     args = {"files": [str(p) for p in paths], "text": list(text), "id": id,
@@ -584,8 +605,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
 
     from evalnlp.coding import load_coder, loaded_coder_id
 
-    text, meta = _names(text) or [], _names(meta)
-    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    text, meta = _names(text, "text") or [], _names(meta, "meta")
+    paths = _paths(paths)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
     if output is not None:

@@ -412,6 +412,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                          "tables (which take several) instead",
         "quotes_output": "quotes=False leaves the tables' quotes out, and an output file always has them; give "
                          "one or the other",
+        "names": "{what} takes a column name or a list of column names; got {value!r}",
+        "paths": "the files to read are a path or a list of paths; got a {kind}. To read a table you hold in "
+                 "Python, save it first (e.g. frame.to_csv('answers.csv', index=False)) and pass that path",
     }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
