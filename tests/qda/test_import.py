@@ -54,7 +54,8 @@ def test_a_project_written_by_another_program_is_read_whole(store, foreign):
     assert (result.n_in, result.n_ok, result.n_rejected) == (3 + 6 + 2, 3 + 6, 2)
     run = store.run(result.run_id)
     assert (run["command"], run["n_in"], run["n_ok"], run["n_rejected"]) == ("import", 11, 9, 2)
-    assert not result.complete and result.discarded == {"notes": 1, "sets": 1}
+    assert not result.complete and result.discarded == {"notes": 1, "sets": 1,
+                                                        "descriptions of sources and selections": 1}
 
 
 def test_positions_count_code_points_and_line_ends_are_kept(store, foreign):
@@ -461,3 +462,12 @@ def test_two_users_of_one_name_stay_two_coders(store, foreign, tmp_path):
     assert any("users of the same name were kept apart" in n and "'Admin'" in n for n in result.notes)
     renamed = {"human:Friedrich Markgraf": a, "human:Sebastian Petrausch": b}
     assert coded(store) == {(t, th, renamed[c]) for t, th, c in foreign.expected_codes}
+
+
+def test_a_memo_written_as_a_source_description_is_counted_as_not_imported(store, foreign, tmp_path):
+    xml = foreign_project_xml()
+    at = xml.index("<PlainTextSelection")
+    xml = xml[:at] + "<Description>Memo: Mabel was interviewed twice; see the second tape.</Description>\n   " + xml[at:]
+    result = api.import_qdpx(store, write_zip(tmp_path / "memo.qdpx", foreign_members(xml)), codebook=foreign.codebook)
+    assert result.discarded == {"notes": 1, "sets": 1, "descriptions of sources and selections": 2}
+    assert coded(store) == foreign.expected_codes

@@ -483,6 +483,14 @@ def read_project(root: ET.Element, archive: Archive | None) -> Project:
     memos = sum(1 for el in root.iter() if local(el.tag) == "NoteRef")
     if memos:
         discarded["note references"] = memos
+    # a memo written as a source's or a selection's description (how some programs export document memos)
+    sources_el = child(root, "Sources")
+    described = 0
+    for el in (sources_el.iter() if sources_el is not None else ()):
+        if isinstance(el.tag, str) and local(el.tag) == "Description" and (text_of(el) or "").strip():
+            described += 1
+    if described:
+        discarded["descriptions of sources and selections"] = described
     desc = text_of(child(root, "Description"))
     return Project(name=attr(root, "name"), origin=attr(root, "origin"), description=desc,
                    creating_user=creating_user, users=users, codes=codes, variables=variables, sources=sources,
