@@ -471,3 +471,16 @@ def test_a_memo_written_as_a_source_description_is_counted_as_not_imported(store
     result = api.import_qdpx(store, write_zip(tmp_path / "memo.qdpx", foreign_members(xml)), codebook=foreign.codebook)
     assert result.discarded == {"notes": 1, "sets": 1, "descriptions of sources and selections": 2}
     assert coded(store) == foreign.expected_codes
+
+
+def test_a_coding_by_a_user_the_file_does_not_list_is_named_for_its_guid(store, foreign, tmp_path):
+    xml = foreign_project_xml()
+    first = xml.index('<Coding guid="445A6AEC-1400-4502-919D-0867832FF211" creatingUser="')
+    end = xml.index('"', first + len('<Coding guid="445A6AEC-1400-4502-919D-0867832FF211" creatingUser="'))
+    start = first + len('<Coding guid="445A6AEC-1400-4502-919D-0867832FF211" creatingUser="')
+    xml = xml[:start] + "0F0F0F0F-1111-4222-8333-944444444444" + xml[end:]
+    result = api.import_qdpx(store, write_zip(tmp_path / "unlisted.qdpx", foreign_members(xml)),
+                             codebook=foreign.codebook)
+    coders = {c for _, _, c in coded(store)}
+    assert "human:unlisted user 0f0f0f0f" in coders and "human:unknown" not in coders
+    assert any("does not have" in n and "'human:unlisted user 0f0f0f0f'" in n for n in result.notes)

@@ -39,6 +39,8 @@ from evalnlp.schema import DOCUMENT_KINDS, HUMAN_PREFIX, MODEL_PREFIX, SEGMENT_K
 SELECTION = "selection"
 _KIND_ORDER = {"response": 0, "sentence": 1, "testimonial": 2, SELECTION: 3}
 UNKNOWN_USER = "unknown"
+#: A coding's user GUID that the file's list of users does not have: that coder is "unlisted user <GUID start>".
+UNLISTED_USER = "unlisted user"
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -134,6 +136,8 @@ def coder_of(project: Project, user_guid: str | None, override: str | None) -> s
         return override
     if ident and ident.startswith(HUMAN_PREFIX):
         return ident
+    if user_guid and user is None:  # a GUID the file's list of users does not have: kept apart per GUID
+        return f"{HUMAN_PREFIX}{UNLISTED_USER} {user_guid.strip('{}').lower()[:8]}"
     who = name or ident or (user.guid if user is not None else None) or UNKNOWN_USER
     if user is not None and who in shared_user_names(project):
         who = f"{who} ({user.guid[:8]})"  # two people of one name in the file are two coders
@@ -420,6 +424,10 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
     if any(who == HUMAN_PREFIX + UNKNOWN_USER for *_, who in coding_rows):
         notes.append(f"some codings name no user; they were stored as {HUMAN_PREFIX + UNKNOWN_USER!r} "
                      "(pass --coder NAME to name their coder)")
+    unlisted = sorted({who for *_, who in coding_rows if who.startswith(HUMAN_PREFIX + UNLISTED_USER + " ")})
+    if unlisted:
+        notes.append(f"some codings name a user the file's list of users does not have; they were stored as "
+                     f"{', '.join(repr(u) for u in unlisted)} (pass --coder NAME to name their coder)")
     cleared = _frame([], [*_SEG_KEY, "coder"])
     if parsed.exported is not None and coder is None:
         kinds = {(r["doc_id"], r["start"], r["end"]): r["kind"] for r in seg_rows}
