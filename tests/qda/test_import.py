@@ -484,3 +484,20 @@ def test_a_coding_by_a_user_the_file_does_not_list_is_named_for_its_guid(store, 
     coders = {c for _, _, c in coded(store)}
     assert "human:unlisted user 0f0f0f0f" in coders and "human:unknown" not in coders
     assert any("does not have" in n and "'human:unlisted user 0f0f0f0f'" in n for n in result.notes)
+
+
+def test_distinct_codes_that_become_one_theme_are_named_in_a_note():
+    from evalnlp.qda._import import _note_merged_codes
+    from evalnlp.qda._read import Code, Project
+
+    codes = {g: Code(guid=g, name=n, description=None, codable=True, parent=p) for g, n, p in [
+        ("p", "Positive", None), ("n", "Negative", None), ("ps", "Staff", "p"), ("ns", "Staff", "n"),
+        ("a", "Access", None)]}
+    project = Project(name="x", origin="y", description=None, creating_user=None, users={}, codes=codes,
+                      variables={}, sources=[], cases=[], discarded={})
+    notes: list[str] = []
+    _note_merged_codes(project, {"ps": "staff", "ns": "staff", "a": "access"}, notes)
+    assert notes == ["several codes of the file became one theme: 'Negative::Staff', 'Positive::Staff' -> staff"]
+    notes.clear()
+    _note_merged_codes(project, {"ps": "staff", "a": "access"}, notes)
+    assert notes == []

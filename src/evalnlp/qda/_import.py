@@ -377,6 +377,26 @@ def _check_codes(project: Project, used: dict[str, int], cb, code_map: CodeMap |
     return code_map.themes
 
 
+def _note_merged_codes(project: Project, themes: dict[str, str], notes: list[str]) -> None:
+    """Say which of the file's distinct codes became one theme (``Positive::Staff`` and ``Negative::Staff`` both
+    ``staff``, by the last part of their names): their codings are one theme's from here on."""
+    def path(g: str) -> str:
+        names, seen = [], set()
+        while g is not None and g in project.codes and g not in seen:
+            seen.add(g)
+            names.append(project.codes[g].name)
+            g = project.codes[g].parent
+        return "::".join(reversed(names)) or str(g)
+
+    by_theme: dict[str, list[str]] = {}
+    for g, theme in themes.items():
+        by_theme.setdefault(theme, []).append(path(g))
+    merged = {t: sorted(names) for t, names in by_theme.items() if len(names) > 1}
+    if merged:
+        notes.append("several codes of the file became one theme: " + "; ".join(
+            f"{', '.join(repr(n) for n in names)} -> {t}" for t, names in sorted(merged.items())))
+
+
 def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rejects: list[dict],
               code_map: CodeMap | None, coder: str | None, notes: list[str]) -> Plan:
     project = parsed.project
@@ -415,6 +435,7 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
                 used[c.code] = used.get(c.code, 0) + 1
                 coding_rows.append((doc_id, kind, sel.start, sel.end, c.code, coder_of(project, c.user, coder)))
     themes = _check_codes(project, used, cb, code_map, parsed.path.name)
+    _note_merged_codes(project, themes, notes)
     codes = _frame([(d, k, s, e, themes[g], None, True, who, None) for d, k, s, e, g, who in coding_rows],
                    [*_SEG_KEY, "theme", "score", "assigned", "coder", "run_id"])
     codes = codes.drop_duplicates([*_SEG_KEY, "theme", "coder"]).reset_index(drop=True)
