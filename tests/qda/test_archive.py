@@ -79,6 +79,8 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(filled, tmp_path):
     (Limits(max_xml=2_000), "the project XML"),
     (Limits(max_text=len(MABEL.encode("utf-8")) - 1), "one plain-text source"),
     (Limits(max_total=len(GOOD_QDE.encode("utf-8")) + 10), "a whole project"),
+    # each source within its own cap, all of them together past the sources' allowance
+    (Limits(max_text_total=len(MABEL.encode("utf-8")) + 10), "the text of all of a project's sources together"),
 ])
 def test_size_caps(filled, tmp_path, limits, what):
     path = write_zip(tmp_path / "project.qdpx", foreign_members(GOOD_QDE))

@@ -28,6 +28,10 @@ class Limits:
     max_members: int = 100_000
     max_xml: int = 256 * MiB  # project.qde
     max_text: int = 64 * MiB  # one plain-text source
+    # every plain-text source together: the store and the import hold several copies of the text at once (about
+    # ten times its size in memory: 2.6 GB peak for 240 MiB of text), so this bounds what a small archive can
+    # make an import take to about 2.5 GB
+    max_text_total: int = 256 * MiB
     max_total: int = 1024 * MiB  # everything read from one archive
     max_sidecar: int = 512 * MiB  # evalnlp.json
 
@@ -43,6 +47,7 @@ class Archive:
         self.path = Path(path)
         self.limits = limits
         self.read_total = 0
+        self.read_text_total = 0
         try:
             self.zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
@@ -85,9 +90,16 @@ class Archive:
     def names(self) -> list[str]:
         return [i.filename for infos in self._by_name.values() for i in infos]
 
-    def read(self, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
-        """The member's bytes, refusing (E123) past ``cap`` or past the archive's total allowance."""
+    def read(self, info: zipfile.ZipInfo, cap: int, what: str, *, text: bool = False) -> bytes:
+        """The member's bytes, refusing (E123) past ``cap`` or past the archive's total allowance (with ``text``,
+        a source's plain text, past the allowance for every source's text together too)."""
         budget = min(cap, self.limits.max_total - self.read_total)
+        if text and self.limits.max_text_total - self.read_text_total < budget:
+            budget = self.limits.max_text_total - self.read_text_total
+            if info.file_size > budget:
+                raise errors.error("E123", "member", file=self.path.name, filename=info.filename,
+                                   limit=f"the {size_text(self.limits.max_text_total)} allowed for the text of all "
+                                         "of a project's sources together")
         if info.file_size > budget:
             raise self._too_large(info, what, cap)
         parts, size = [], 0
@@ -108,6 +120,8 @@ class Archive:
             raise errors.error("E122", "member", file=self.path.name, filename=info.filename,
                                reason=_reason(exc)) from None
         self.read_total += size
+        if text:
+            self.read_text_total += size
         return b"".join(parts)
 
     def _too_large(self, info: zipfile.ZipInfo, what: str, cap: int) -> InputError:

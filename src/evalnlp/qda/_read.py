@@ -325,7 +325,7 @@ class _SourceReader:
             return None, Reject("E144", label, errors.message("E144", "not_in_archive", path=path))
         if len(found) > 1:
             return None, Reject("E144", label, errors.message("E144", "ambiguous", n=len(found), path=path))
-        data = self.archive.read(found[0], self.archive.limits.max_text, "one plain-text source")
+        data = self.archive.read(found[0], self.archive.limits.max_text, "one plain-text source", text=True)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
