@@ -615,8 +615,9 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         except Exception:
             # a column the reviewer added is ignored, unless it is used as a theme of its own (1 in a row): that
             # decision could not be stored, and the row would pass for agreement with the machine
-            marked = [rec["_row"] for rec in sheet.rows if _theme_value(rec.get(head)) == 1]
-            if marked:
+            values = [_theme_value(rec.get(head)) for rec in sheet.rows]
+            marked = [rec["_row"] for rec, v in zip(sheet.rows, values) if v == 1]
+            if marked and "bad" not in values:  # 0/1 marks only: a theme; other values (a 1-3 score) are not
                 rows = ", ".join(str(r) for r in marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
                 raise errors.error("E197", "added_theme", file=name, head=head, cb_id=cb.id, rows=rows,
                                    where=f"{REVIEW_SHEET}!{sheet.header[head]}{marked[0]}")
@@ -673,7 +674,8 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
             marked = False
         else:
             raise errors.error("E195", "mark", file=name, where=where('reviewed', r), mark=mark)
-        if text and not marked and touched:
+        if isinstance(mark, str) and text and not marked and touched:
+            # a typed "no" (not a checkbox left unticked, FALSE by default) beside changed themes contradicts them
             raise errors.error("E195", "no_but_changed", file=name, where=where('reviewed', r), mark=mark)
         note = "" if rec.get("notes") is None else str(rec.get("notes")).strip()
         if not (touched or marked or note):

@@ -131,6 +131,13 @@ def test_evaluate_says_what_it_left_out_and_when_the_model_saw_the_passages(cli,
     bad = cli("evaluate", str(tmp_path / "fft.csv"), "--text", "text", "--labels-column", "themes",
               "--codebook", "fft")
     assert bad.exit_code == 1 and "E310" in bad.output and "2 passage(s)" in bad.output
+    # with --labels for some themes only, a row coded with none of them was coded with another: no fault
+    pd.DataFrame({"text": ["The staff were kind.", "Parking was awful.", "Lovely food."],
+                  "Staff": [1, 0, 0], "Access": [0, 1, 0]}).to_csv(tmp_path / "some.csv", index=False)
+    some = cli("evaluate", str(tmp_path / "some.csv"), "--text", "text", "--labels", "Staff", "--labels", "Access",
+               "--codebook", "fft", "--format", "json")
+    assert some.exit_code == 0, some.output
+    assert json.loads(some.stdout)["n"] == 3
 
 
 def test_evaluate_needs_a_model_or_codebook(cli):

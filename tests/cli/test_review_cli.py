@@ -422,8 +422,18 @@ def test_a_column_the_reviewer_added_is_ignored_unless_used_as_a_theme(cli, code
     remark = edited_copy(out, tmp_path / "remark.xlsx", added("ask the estates team"))
     assert cli("review", "import", str(remark), "--coder", "alice").exit_code == 0
 
+    def score(wb):  # a reviewer's own 1-3 confidence column is not a theme, though it holds a 1
+        sheet = wb["Review"]
+        sheet.cell(row=1, column=last, value="confidence")
+        for row, value in ((2, 3), (3, 1), (4, 2)):
+            sheet.cell(row=row, column=last, value=value)
 
-@pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None)])
+    scored = edited_copy(out, tmp_path / "scored.xlsx", score)
+    assert cli("review", "import", str(scored), "--coder", "bob").exit_code == 0
+
+
+@pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None),
+                                        (False, None)])  # False: a checkbox left unticked, not a typed "no"
 def test_no_under_reviewed_beside_a_changed_theme_is_refused(cli, coded, tmp_path, mark, code):
     out = tmp_path / "review.xlsx"
     export(cli, out, "-n", "5", "--codebook", "fft")

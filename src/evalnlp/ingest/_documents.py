@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
-from evalnlp.ingest._narrative_text import _ends_paragraph, _typical_line, double_spaced
+from evalnlp.ingest._narrative_text import ends_paragraph, typical_line, double_spaced
 from evalnlp.ingest._text import (
     binary_head,
     describe_error,
@@ -48,11 +48,11 @@ def paragraphs(text: str) -> list[str]:
     reading text then rejoins). Lines must be of wrapping length (most at least :data:`_WRAPPED_LINE`
     characters), so short answers written one to a paragraph stay apart.
     """
-    typical = _typical_line(text) if double_spaced(text) else 0
+    typical = typical_line(text) if double_spaced(text) else 0
     if typical >= _WRAPPED_LINE:
         kept, pos = [], 0
         for m in _BLANK_RUN.finditer(text):
-            if _wraps(text, m.start(), m.end()) and not _ends_paragraph(text, m.start(), m.end(), typical):
+            if _wraps(text, m.start(), m.end()) and not ends_paragraph(text, m.start(), m.end(), typical):
                 kept += [text[pos:m.start()], "\n"]
                 pos = m.end()
         text = "".join(kept) + text[pos:]

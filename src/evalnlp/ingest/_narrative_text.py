@@ -52,11 +52,11 @@ class NormText:
         sentence or is short (a heading), or before a list item.
         """
         double = double_spaced(self.original)
-        typical = _typical_line(self.original) if double else 0
+        typical = typical_line(self.original) if double else 0
         out: list[int] = []
         for ns, os_, oe, linear in self.pieces:
             if not linear and _BLANK_LINE.search(self.original, os_, oe) and ns + 1 < len(self.text):
-                if double and not _ends_paragraph(self.original, os_, oe, typical):
+                if double and not ends_paragraph(self.original, os_, oe, typical):
                     continue
                 out.append(ns + 1)
         return out
@@ -82,10 +82,11 @@ def double_spaced(text: str) -> bool:
         return False
     adjacent = sum(1 for a, b in zip(filled, filled[1:]) if a and b)
     # wrapped lines are short (an export wraps at about 80 characters); a paragraph per line is not wrapping
-    return adjacent <= 0.1 * n and _typical_line(text) <= 130
+    return adjacent <= 0.1 * n and typical_line(text) <= 130
 
 
-def _typical_line(text: str) -> int:
+def typical_line(text: str) -> int:
+    """The length of a typical non-blank line of ``text`` (the upper quartile): wrapped prose runs close to it."""
     lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
     return lengths[len(lengths) * 3 // 4] if lengths else 0
 
@@ -93,7 +94,7 @@ def _typical_line(text: str) -> int:
 _LIST_ITEM = re.compile(r"(?:[-•*–·]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s")
 
 
-def _ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
+def ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
     """In a double-spaced text, does the blank line at ``original[os_:oe]`` end a paragraph?"""
     prev = original[original.rfind("\n", 0, os_) + 1:os_].strip()
     nxt_end = original.find("\n", oe)
