@@ -59,6 +59,9 @@ def test_controls_stay_testimonials(passage, nlp):
     ("Researchers formed a close link with the Hill Children of `37 Association, which gave its archive to the "
      "library. At the event in the `60s hall, `it was a wonderful day for every family who came' said one visitor.",
      ["it was a wonderful day for every family who came"]),
+    # a quotation that opens with a number is still one
+    ("The Director of Research wrote that `40 UK universities now use the framework to plan their work with "
+     "schools'.", ["40 UK universities now use the framework to plan their work with schools"]),
     # what a prize was given for is its citation, not a testimonial
     ("In 2011 the team was awarded the Queen's Anniversary Prize for \"Innovative housing construction for "
      "environmental benefit and quality of life\". The panel said \"this is work of the very highest quality and "

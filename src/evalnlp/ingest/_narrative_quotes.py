@@ -38,7 +38,9 @@ def _single_opener(text: str, i: int) -> bool:
     if text[i] == "`":
         # "Payne`s research", "don`t": a backtick typed for an apostrophe inside a word opens nothing
         after = text[i + 2] if i + 2 < len(text) else " "
-        if re.match(r"`\d\d(?:s\b|\s+[A-Z])", text[i:i + 6]) and not _is_word(prev):
+        if not _is_word(prev) and (re.match(r"`\d\ds\b", text[i:i + 5]) or (
+                re.match(r"`\d\d\s+[A-Z]", text[i:i + 6]) and re.search(r"\b(?:of|since|from|until|till)\s*$",
+                                                                      text[max(0, i - 8):i]))):
             return False  # "the Basque Children of `37 Association", "the `60s": a year cut to two digits
         return not (prev.isalpha() and nxt in "st" and not _is_word(after))
     return not _is_word(prev) and prev not in ".,"
