@@ -43,6 +43,8 @@ from evalnlp.quotes import (
     QUOTE_CANDIDATES,
     candidate_weights,
     finish_quotes,
+    name_groups,
+    person_name_column,
     prefer_testimonials,
     protect_words,
     quote_records,
@@ -660,6 +662,10 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
     themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep)
     matrices = dict(zip(matrices, filled))
+    if redact:  # groups of a column of people's names are people's names: de-identified, kept apart
+        for attr in [a for a in matrices if person_name_column(a)]:
+            labels = name_groups(matrices[attr]["group"])
+            matrices[attr] = matrices[attr].assign(group=matrices[attr]["group"].map(lambda v: labels.get(v, v)))
     claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
     if own:

@@ -327,11 +327,41 @@ def redact_speakers(speakers: list[str], protect: Iterable[str] = (), keep: Iter
 #: it holds them (a 10-digit case id passes the NHS check one time in eleven).
 FREE_TEXT_WORDS = 4
 _PERSONAL_COLUMN = re.compile(r"nhs|phone|mobile|tel|contact|e-?mail|post_?code|zip|address|patient", re.IGNORECASE)
-#: A column that holds a person's name (``patient_name``, ``surname``, ``Full Name``, ``name``): its values are
-#: a name whatever their length, so a locator or attribute from it is replaced whole (``[NAME]``).
-_NAME_COLUMN = re.compile(r"(?:^|[\s_.-])(?:(?:first|last|full|sur|fore|given|family|middle|maiden|patient|person|"
-                          r"respondent|participant|client|carer|staff|user|contact|member|pupil|student|author)"
-                          r"[\s_.-]?names?|surnames?|forenames?)$|^names?$", re.IGNORECASE)
+_NAME_WORDS = frozenset("name names surname surnames forename forenames firstname lastname fullname".split())
+#: What a column of names may be the names of without being people's: ``ward name``, ``Name of site``.
+_THING_WORDS = frozenset("""
+    ward wards site sites unit units team teams department dept service services programme programmes program
+    programs course courses project projects organisation organisations organization organizations org trust
+    trusts hospital hospitals school schools college colleges university universities company companies
+    business businesses file files product products place places location locations event events practice
+    practices clinic clinics centre center group groups module modules drug drugs medication medicine condition
+    theme themes code codes question questions category categories country countries city cities town towns
+    region regions area areas street road building venue provider providers institution institutions
+    employer employers brand role roles job jobs sheet sheets column columns field fields variable variables
+    case cases study studies scheme schemes intervention network networks board boards body bodies agency
+    charity charities authority council ccg icb pcn
+    """.split())
+
+
+def name_groups(values: Iterable[Any]) -> dict[Any, str]:
+    """Groups of a column of people's names, de-identified and kept apart: each distinct value (in the order
+    the groups sort in) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value stays missing."""
+    distinct = sorted({v for v in values if isinstance(v, str)}, key=group_sort_key)
+    return {v: f"{NAME_VALUE} {i}" for i, v in enumerate(distinct, 1)}
+
+
+def person_name_column(column: Any) -> bool:
+    """Does the column's name say it holds people's names (``patient_name``, ``Staff Name``, ``Name of patient``,
+    ``Your name``, ``Forename(s)``, ``name``)? Not when it names a thing's names (``ward_name``, ``Name of site``,
+    ``programme name``). Its values are then a name whatever their length, so a locator or attribute from it is
+    replaced whole (``[NAME]``)."""
+    words = re.sub(r"[’']s\b", "", str(column).lower())
+    words = re.sub(r"([a-z])(name)", r"\1 \2", words) if "name" in words and not re.search(
+        r"(?:sur|fore|first|last|full)name", words) else words
+    tokens = re.findall(r"[a-z]+", words)
+    return bool(_NAME_WORDS.intersection(tokens)) and not _THING_WORDS.intersection(tokens)
+
+
 NAME_VALUE = "[NAME]"
 _CONNECTORS = frozenset({"and", "of", "the", "upon", "on", "in", "at", "for", "de", "la", "le", "von", "van"})
 
@@ -365,7 +395,7 @@ def redact_locators(locators: Sequence[Any]) -> list[Any]:
     done = dict(zip(texts, _patterns_only(texts, personal)))
     for t in texts:  # a row named by a person's name ("patient_name=Sarah Thompson"): the name goes whole
         column = t.split("=", 1)[0] if "=" in t else ""
-        if column and _NAME_COLUMN.search(column.strip()):
+        if column and person_name_column(column.strip()):
             done[t] = f"{column}={NAME_VALUE}"
     return [done.get(v, v) if isinstance(v, str) else v for v in locators]
 
@@ -399,7 +429,7 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
         text = text_of(value)
         if text is None:
             return value
-        if text.strip() and _NAME_COLUMN.search(str(column).strip()):
+        if text.strip() and person_name_column(column):
             return NAME_VALUE  # a column of people's names: the value is a name whatever its length
         new = done[key_of(column, text)]
         return value if new == text else new
@@ -510,7 +540,11 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         names = sorted(ranked["group"].unique(), key=group_sort_key)
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
-    return finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
+    out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
+    if by and redact and person_name_column(by) and len(out):  # the group is a person's name too
+        labels = name_groups(ranked["group"])
+        out["group"] = out["group"].map(lambda v: labels.get(v, v))
+    return out
 
 
 def quote_records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from helpers import coded_store
 
@@ -177,6 +178,25 @@ def test_a_column_of_peoples_names_is_de_identified_whole(cli, tmp_path):
         assert name not in result.stdout and name not in evidence.stdout
     plain = cli("quotes", "--theme", "staff", "-n", "2", "--format", "json", "--no-redact").stdout
     assert "patient_name=Sarah Thompson" in plain or "patient_name=John Smith" in plain
+    # grouped by such a column, the groups are people's names too: numbered, kept apart
+    by = cli("quotes", "--theme", "staff", "-n", "1", "--by", "Staff Name", "--format", "json")
+    assert {q["group"] for q in json.loads(by.stdout)["quotes"]} <= {"[NAME] 1", "[NAME] 2"}
+    matrix = json.loads(cli("evidence", "--by", "patient_name", "--format", "json").stdout)["matrices"]
+    assert {r["group"] for r in matrix["patient_name"]} == {"[NAME] 1", "[NAME] 2"}
+    for name in ("Thompson", "Smith", "Priya", "Ellis"):
+        assert name not in by.stdout and name not in json.dumps(matrix)
+    assert "Sarah Thompson" in cli("evidence", "--by", "patient_name", "--format", "json", "--no-redact").stdout
+
+
+@pytest.mark.parametrize("column, person", [
+    ("patient_name", True), ("Name of patient", True), ("Patient's name", True), ("Your name", True),
+    ("Name (optional)", True), ("Parent/carer name", True), ("Forename(s)", True), ("Patient_Name_1", True),
+    ("name", True), ("surname", True), ("ward_name", False), ("Name of ward", False), ("programme name", False),
+    ("organisation_name", False), ("filename", False), ("comment", False), ("renamed", False)])
+def test_which_columns_hold_peoples_names(column, person):
+    from evalnlp.quotes import person_name_column
+
+    assert person_name_column(column) is person
 
 
 def test_attribute_values_that_are_names_of_places_or_ids_stay_as_they_are(cli, tmp_path):
