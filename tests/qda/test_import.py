@@ -430,7 +430,9 @@ def test_a_document_saved_back_with_other_line_ends_or_unicode_form_is_the_store
 
     path = tmp_path / "data.csv"
     path.write_bytes("id,feedback\nR1,\"Caf\u00e9 staff were rude.\r\nParking was awful.\"\n"
-                     "R2,Ze\u0301ro complaints about the doctor.\nR3,Nothing to improve.\n".encode("utf-8"))
+                     "R2,Ze\u0301ro complaints about the doctor.\nR3,Nothing to improve.\n"
+                     "R4,\uc9c1\uc6d0\ub4e4\uc774 \uce5c\uc808\ud588\uc5b4\uc694. \u30ac\u30a4\u30c9\u304c\u826f\u304b\u3063\u305f\u3002\n"
+                     .encode("utf-8"))
     api.ingest(store, [path], text=["feedback"], id="id", unit="sentence")
     api.classify(store, codebook="fft")
     api.export(store, tmp_path / "out.qdpx")
@@ -441,6 +443,12 @@ def test_a_document_saved_back_with_other_line_ends_or_unicode_form_is_the_store
     result = api.import_qdpx(store, write_zip(tmp_path / "resaved.qdpx", same))
     assert result.documents_new == 0 and result.segments_new == 0
     assert any("other line ends or another Unicode form" in n for n in result.notes)
+    for name, before in tables.items():
+        pd.testing.assert_frame_equal(store.table(name), before)
+    # decomposed instead: Latin accents, Hangul syllables into their jamo, kana voicing marks
+    apart = _resaved(members, lambda t: unicodedata.normalize("NFD", t))
+    result = api.import_qdpx(store, write_zip(tmp_path / "apart.qdpx", apart))
+    assert result.documents_new == 0 and result.segments_new == 0
     for name, before in tables.items():
         pd.testing.assert_frame_equal(store.table(name), before)
     changed = _resaved(members, lambda t: t.replace("Nothing to improve.", "Nothing at all to improve."))

@@ -293,22 +293,67 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     return _plan_xml(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
 
 
-def _canonical(text: str) -> tuple[str, list[int]]:
-    """``text`` with its line ends as ``\\n`` and each character with its combining marks in NFC, and for each
-    character of that form (and its end) the offset in ``text`` where it starts."""
-    import re
+_JOINS: Any = None
+
+
+def _joins() -> Any:
+    """A table over code points (below U+20000) of those that join the character before them into one piece:
+    combining marks (accents, kana voicing marks) and the vowel and final jamo of a Hangul syllable."""
+    global _JOINS
+    if _JOINS is None:
+        import unicodedata
+
+        import numpy as np
+
+        table = np.zeros(0x20000, dtype=bool)
+        for cp in range(0x20000):
+            if unicodedata.combining(chr(cp)):
+                table[cp] = True
+        table[0x1160:0x1200] = True
+        table[0xD7B0:0xD800] = True
+        _JOINS = table
+    return _JOINS
+
+
+def _canonical(text: str) -> tuple[str, Any]:
+    """``text`` with its line ends as ``\\n`` and each character with the marks that join it in NFC, and for
+    each character of that form (and its end) the offset in ``text`` where its piece starts (a numpy array)."""
     import unicodedata
 
+    import numpy as np
+
+    n = len(text)
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    joins = _joins()
+    join = np.zeros(n, dtype=bool)
+    low = cps < joins.size
+    join[low] = joins[cps[low]]
+    crlf = np.zeros(n, dtype=bool)
+    crlf[1:] = (cps[1:] == 10) & (cps[:-1] == 13)
+    join |= crlf
+    join[0:1] = False
+    del cps, low, crlf
+    multi = np.flatnonzero(~join[:-1] & join[1:]) if n > 1 else np.zeros(0, dtype=np.int32)
+    if not len(multi) and "\r" not in text:
+        return text, np.arange(n + 1, dtype=np.int32)
+    heads = np.flatnonzero(~join)
+    ends = np.append(heads[1:], n)
+    piece_end = dict(zip(heads[np.isin(heads, multi)].tolist(), ends[np.isin(heads, multi)].tolist()))
     out: list[str] = []
-    starts: list[int] = []
-    for m in re.finditer(r"\r\n?|.[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", text,
-                         re.DOTALL):
-        piece = "\n" if m.group(0).startswith("\r") else unicodedata.normalize("NFC", m.group(0))
-        for ch in piece:
-            out.append(ch)
-            starts.append(m.start())
-    starts.append(len(text))
-    return "".join(out), starts
+    starts: list[Any] = []
+    at = 0
+    for head in multi.tolist():
+        if head > at:
+            out.append(text[at:head].replace("\r", "\n"))
+            starts.append(np.arange(at, head, dtype=np.int32))
+        end = piece_end[head]
+        piece = "\n" if text[head] == "\r" else unicodedata.normalize("NFC", text[head:end])
+        out.append(piece)
+        starts.append(np.full(len(piece), head, dtype=np.int32))
+        at = end
+    out.append(text[at:].replace("\r", "\n"))
+    starts.append(np.arange(at, n + 1, dtype=np.int32))
+    return "".join(out), np.concatenate(starts)
 
 
 def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[str]) -> None:
@@ -334,6 +379,8 @@ def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[s
             wanted[i] = candidates
     if not wanted:
         return
+    import numpy as np
+
     texts = store.document_texts(sorted({d for c in wanted.values() for d in c}))
     moved = 0
     for i, candidates in wanted.items():
@@ -345,14 +392,11 @@ def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[s
             theirs, their_starts = _canonical(stored)
             if theirs != mine:
                 continue
-            index = [0] * (len(docs.at[i, "text"]) + 1)  # project offset -> canonical offset (start of its piece)
-            k = 0
-            for c, start in enumerate(my_starts):
-                while k <= start and k < len(index):
-                    index[k] = c
-                    k += 1
+            # a project offset -> the first canonical character whose piece starts there or after -> its offset
+            # in the stored text
             for sel in accepted[i].selections:
-                sel.start, sel.end = their_starts[index[sel.start]], their_starts[index[sel.end]]
+                a, b = np.searchsorted(my_starts, [sel.start, sel.end], side="left")
+                sel.start, sel.end = int(their_starts[a]), int(their_starts[b])
             accepted[i].text = stored
             docs.at[i, "text"], docs.at[i, "doc_id"] = stored, doc_id
             moved += 1
