@@ -96,6 +96,19 @@ ROWS = [
      "every animal's pain to a minimum at all times'.", "the holder must", "the licence conditions", None),
     ("It was noted in the meeting that 'the holder must keep every animal's pain to a minimum at all times'.",
      "the holder must", None, None),
+    # what the round's rules must not take: the subject of an object relative ("which X describe as"), a firm's
+    # short name (not the first words of its full one), "they" after "In an e-mail ...", a pointer in brackets
+    ("The work was sped up by contracts held by Roe and her team at Hill, which ACME describe as \"drawing "
+     "directly on knowledge and experience from their own research\" [B].", "drawing directly", "ACME", "[B]"),
+    ("(b) a method to model movement during a heat simulation, for which Acme state: \"modelling of motion was "
+     "added to the solver with changes to allow the motion to be defined.\"", "modelling of motion", "Acme", None),
+    ("We worked with our partner Anna Heat Transfer Systems [5.3] on new tools. Anna state: \"This showed the time "
+     "savings that come with this way of working on every project.\"", "This showed the", "Anna", None),
+    ("Roe et al applied our work within the project. In an e-mail dated 29/6/2012, they write \"we have studied "
+     "your research in order to fully understand the noise problem\".", "we have studied", "Roe", None),
+    ("The Hill evidence `made direct and real differences to the Measure which was adopted by the Assembly; without "
+     "it, the Measure would have been weaker'. (C2 below) In November 2010 the Minister agreed.", "made direct",
+     None, None),
     # "it" after an opening "In <document>" is the document speaking, through a verb joined by "and"
     ("In the Government's response [i] it accepted the concerns about data and stated that 'it had already taken "
      "a number of steps in this area to improve the data'.", "it had already", "the Government's response", "[i]"),

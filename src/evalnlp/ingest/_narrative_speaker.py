@@ -719,7 +719,7 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
     if forward is not None and text.startswith("Q", forward[0]) and text[forward[0]:forward[0] + 2] in {"Qq", "Q"}:
         forward = np_before_verb(text, lo, vpos)  # a parse that makes a short quoted phrase the subject
     relative = False  # the opening phrase ends in a non-restrictive relative clause, cut off below
-    if forward is not None and re.match(r"(?:which|who)\s", text[forward[0]:forward[1]]):
+    if forward is not None and re.match(r"(?:which|who)\s+[a-z]", text[forward[0]:forward[1]]):
         # a parse that takes the relative clause for the subject ("EMGS, which employs 270 people, states")
         head = np_before(text, lo, forward[0])
         if head is not None and re.fullmatch(r"\s*,\s*", text[head[1]:forward[0]]) and valid_np(text, *head):
@@ -731,7 +731,9 @@ def choose_subject(text: str, lo: int, vpos: int, forward: tuple[int, int] | Non
                         r"notably|especially|particularly|e\.g\.|i\.e\.|" + _INTERJECTION + r")\b", text[a:b])
         if cut:
             b = a + cut.start()  # a non-restrictive relative clause is not part of the name
-            relative = re.match(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which|whose|whom|where))\b", text[b:]) is not None
+            # a subject relative ("EMGS, which employs 270 people, states"), not an object one whose own subject
+            # speaks ("his team at Oxford, which ETALON identify as")
+            relative = re.match(r",\s+(?:(?:[a-z]+\s+){0,2}(?:who|which))\s+[a-z]", text[b:]) is not None
         b = trim_right(text, a, b)
         tail = re.search(r"\s+[a-z][a-z-]{2,}ed$", text[a:b])
         if tail and tail.start() > 0:

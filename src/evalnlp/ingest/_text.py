@@ -288,7 +288,7 @@ class _Validator:
             # a UTF-8 character cut by the chunk boundary: search from the previous chunk's last bytes
             tail = b"" if carry else self._tail
             joined = tail + data
-            self._tail = data[-3:]
+            self._tail = joined[-3:]  # (a chunk shorter than 3 bytes keeps the bytes before it in view)
             utf8 = _UTF8_EVIDENCE_RE.search(joined)
             if utf8 is not None:
                 pos = utf8.start()

@@ -579,7 +579,7 @@ _DOC_OPENING = re.compile(r"\s*In\s+((?:the|a|an|its|his|her|their)\s+[^,;:()\[\
 def _document_opening(ctx: _Context, pron: tuple[int, int]) -> tuple[int, int] | None:
     """``In the Government's response [i] it accepted ... and stated that '...'``: "it" or "they" right after
     an opening ``In <document>`` is the document's author speaking in it; the annotation gives the document."""
-    if ctx.text[pron[0]:pron[1]].lower() not in {"it", "they"}:
+    if ctx.text[pron[0]:pron[1]].lower() != "it":  # "they" after "In an e-mail, ..." are its writers
         return None
     start = ctx.sent_start(pron[0])
     m = _DOC_OPENING.match(ctx.masked, start, pron[0])
@@ -608,8 +608,8 @@ def _full_name(ctx: _Context, span: tuple[int, int], found: list[_Found]) -> tup
             if len(words) > 1 and word in words[:3] and re.match(r"[A-Z][\w'’-]+$", words[words.index(word) + 1]
                                                                  if words.index(word) + 1 < len(words) else ""):
                 return f.speaker
-    full = None
-    for full in re.finditer(rf"\b{word}\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’-]*", ctx.text[:span[0]]):
+    full = None  # "Graeme Purdy", not "Maya Heat" of "Maya Heat Transfer Technologies" (a firm's name)
+    for full in re.finditer(rf"\b{word}\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’-]*\b(?!\s+[A-Z&])", ctx.text[:span[0]]):
         pass
     return (full.start(), full.end()) if full is not None else span
 
@@ -968,7 +968,8 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
             rest = re.match(r"\s*", text[after:]).end() + after
             if ctx.sent_start(opens) != opens or not (rest >= len(text) or ctx.sent_start(rest) == rest or
                                                       re.match(r"[A-Z`'\"‘“]", text[rest])) or \
-                    not _looks_like_attribution(m.group(2)):
+                    not _looks_like_attribution(m.group(2)) or re.match(r"[A-Z]?\d", m.group(2).strip()) or \
+                    re.search(r"(?i)\b(?:below|above|overleaf|see|cf)\b", m.group(2)):
                 m = None
             else:
                 m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", text[pos:far])
@@ -1219,6 +1220,10 @@ def verb_subject(lead: _Lead) -> _Cue | None:
         # "EMGS ... states that more than 650 surveys have been completed and observes: '...'": a verb
         # coordinated with an earlier attribution verb shares its subject
         earlier = _nearest_verb(lead.ctx, lead.lo, conj.start())
+        text = lead.ctx.text
+        if earlier is not None and (text[earlier[0]:earlier[1]].endswith("ing") or
+                                    text.rfind("(", lead.lo, earlier[0]) > text.rfind(")", lead.lo, earlier[0])):
+            earlier = None  # "(... - citing Dowler), were launched ... and announced": no finite verb of its own
         if earlier is not None:
             span = choose_subject(lead.ctx.masked, _clause_start(lead.ctx, lead.lo, earlier[0]), earlier[0], earlier[2])
             if span is not None and valid_np(lead.ctx.masked, *span, max_words=15):
