@@ -187,3 +187,10 @@ def test_a_first_name_alone_is_the_earlier_full_mention(nlp):
     # a first name never written in full stays as it is
     text = "Anna said, \"the team changed how our company plans every launch\"."
     assert [t.speaker for t in N.extract_testimonials(text, nlp=nlp)] == ["Anna"]
+
+
+def test_a_marker_after_the_document_of_an_agentless_passive_is_not_part_of_the_speaker(nlp):
+    text = ("Our work for the Inquiry was recognised in the final report by Dame Jane Roe [C, paragraph 14.27]: "
+            "\"I am most grateful to Dr Lee and his colleagues for the work that they have done for us.\"")
+    [t] = N.extract_testimonials(text, nlp=nlp)
+    assert t.speaker == "the final report by Dame Jane Roe"

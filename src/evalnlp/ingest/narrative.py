@@ -1170,8 +1170,10 @@ def agentless_passive(lead: _Lead) -> _Cue | None:
         return None
     where = _STATED_IN.match(lead.ctx.masked, verb[1], lead.hi)
     if where is not None:
-        # "It is clearly stated in the licence conditions that '...'": the document named after the verb
-        span = trim_span(lead.ctx.text, where.start(1), where.end(1))
+        # "It is clearly stated in the licence conditions that '...'": the document named after the verb (a
+        # marker after it, "[C, paragraph 14.27]", is the source reference, not part of it)
+        cut = re.search(r"\s*[\[(]", lead.ctx.text[where.start(1):where.end(1)])
+        span = trim_span(lead.ctx.text, where.start(1), where.start(1) + cut.start() if cut else where.end(1))
         phrase = lead.ctx.text[span[0]:span[1]] if span is not None else ""
         if span is not None and (noun_kind(phrase) == "doc" or phrase.split()[-1].lower() in _WRITTEN_TERMS) and \
                 valid_np(lead.ctx.masked, *span, max_words=12):
