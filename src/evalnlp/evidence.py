@@ -593,8 +593,12 @@ def several_themes_note(cb_id: str, several: dict[str, int]) -> str | None:
             f"100%: {'; '.join(reasons)}")
 
 
-def merge_note(attr: str, merges: dict[str, list[str | None]]) -> str:
-    """A note that ``attr``'s groups took several stored values each (:meth:`Corpus.group_merges`)."""
+def merge_note(attr: str, merges: dict[str, list[str | None]], *, names: bool = False) -> str:
+    """A note that ``attr``'s groups took several stored values each (:meth:`Corpus.group_merges`); with
+    ``names`` (a column of people's names, redacted) it counts them without showing the values."""
+    if names:
+        return (f"{attr}: values that differ only in the spaces around them are one group, and so are blank and "
+                f"missing ones ({len(merges)} group(s) took several values; not shown, as they are people's names)")
     parts = []
     for group, values in merges.items():
         shown = ", ".join("no value" if v is None else repr(v) for v in values)
@@ -670,7 +674,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                                 encoder=encoder, keep=keep)
     if own:
         corpus.close()
-    notes = [merge_note(attr, corpus.group_merges(attr)) for attr in by if corpus.group_merges(attr)]
+    notes = [merge_note(attr, corpus.group_merges(attr), names=redact and person_name_column(attr))
+             for attr in by if corpus.group_merges(attr)]
     several = several_themes_note(codebook.id, corpus.several_themes())
     if several:
         notes.append(several)

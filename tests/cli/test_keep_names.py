@@ -188,6 +188,22 @@ def test_a_column_of_peoples_names_is_de_identified_whole(cli, tmp_path):
     assert "Sarah Thompson" in cli("evidence", "--by", "patient_name", "--format", "json", "--no-redact").stdout
 
 
+def test_a_note_on_merged_groups_of_a_name_column_shows_no_names(tmp_path):
+    """Groups that took several stored values (spaces around a name) are named in a note, except when the
+    values are people's names and redaction is on."""
+    import evalnlp
+
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"patient_name": ["Sarah Thompson", "Sarah Thompson ", "John Smith"],
+                  "comment": ["The staff were very kind.", "Nurses were lovely and caring.", "The food was cold."]}) \
+        .to_csv(path, index=False)
+    with evalnlp.open(tmp_path / "s.duckdb") as project:
+        project.classify([str(path)], text="comment", codebook="fft")
+        notes = " ".join(project.evidence(by="patient_name").notes)
+        assert "1 group(s) took several values" in notes and "Thompson" not in notes
+        assert "'Sarah Thompson '" in " ".join(project.evidence(by="patient_name", redact=False).notes)
+
+
 @pytest.mark.parametrize("column, person", [
     ("patient_name", True), ("Name of patient", True), ("Patient's name", True), ("Your name", True),
     ("Name (optional)", True), ("Parent/carer name", True), ("Forename(s)", True), ("Patient_Name_1", True),
