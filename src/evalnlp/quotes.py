@@ -346,7 +346,9 @@ _THING_WORDS = frozenset("""
 def name_groups(values: Iterable[Any]) -> dict[Any, str]:
     """Groups of a column of people's names, de-identified and kept apart: each distinct value (in the order
     the groups sort in) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value stays missing."""
-    distinct = sorted({v for v in values if isinstance(v, str)}, key=group_sort_key)
+    from evalnlp.corpus import MISSING_GROUP
+
+    distinct = sorted({v for v in values if isinstance(v, str) and v != MISSING_GROUP}, key=group_sort_key)
     return {v: f"{NAME_VALUE} {i}" for i, v in enumerate(distinct, 1)}
 
 
@@ -501,6 +503,8 @@ def ask_store(corpus: Corpus, theme: str, *, n: int = 5, by: str | None = None) 
     candidates = corpus.candidates([theme], max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
     if len(candidates):
         corpus.theme_passages(theme, CENTRE_SAMPLE)
+    if by and person_name_column(by):
+        corpus.group_sizes(by)  # every group, numbered as evidence numbers them when they are people's names
     return candidates
 
 
@@ -542,7 +546,7 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
     out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
     if by and redact and person_name_column(by) and len(out):  # the group is a person's name too
-        labels = name_groups(ranked["group"])
+        labels = name_groups(corpus.group_sizes(by).index)  # every group: the same numbers as evidence gives
         out["group"] = out["group"].map(lambda v: labels.get(v, v))
     return out
 

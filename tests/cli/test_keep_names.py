@@ -180,7 +180,15 @@ def test_a_column_of_peoples_names_is_de_identified_whole(cli, tmp_path):
     assert "patient_name=Sarah Thompson" in plain or "patient_name=John Smith" in plain
     # grouped by such a column, the groups are people's names too: numbered, kept apart
     by = cli("quotes", "--theme", "staff", "-n", "1", "--by", "Staff Name", "--format", "json")
-    assert {q["group"] for q in json.loads(by.stdout)["quotes"]} <= {"[NAME] 1", "[NAME] 2"}
+    assert {q["group"] for q in json.loads(by.stdout)["quotes"]} == {"[NAME] 1", "[NAME] 2"}
+    # numbered over every group of the column, in order, as evidence numbers them: Priya 1, Tom Ellis 2
+    raw = {q["doc_id"]: q["group"] for q in json.loads(cli("quotes", "--theme", "staff", "-n", "1", "--by",
+                                                              "Staff Name", "--format", "json", "--no-redact")
+                                                          .stdout)["quotes"]}
+    for q in json.loads(by.stdout)["quotes"]:
+        assert q["group"] == {"Priya": "[NAME] 1", "Tom Ellis": "[NAME] 2"}[raw[q["doc_id"]]]
+    staff = json.loads(cli("evidence", "--by", "Staff Name", "--format", "json").stdout)["matrices"]["Staff Name"]
+    assert {r["group"] for r in staff} == {"[NAME] 1", "[NAME] 2"}
     matrix = json.loads(cli("evidence", "--by", "patient_name", "--format", "json").stdout)["matrices"]
     assert {r["group"] for r in matrix["patient_name"]} == {"[NAME] 1", "[NAME] 2"}
     for name in ("Thompson", "Smith", "Priya", "Ellis"):
