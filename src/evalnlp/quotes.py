@@ -346,8 +346,6 @@ _THING_WORDS = frozenset("""
 def name_groups(values: Iterable[Any]) -> dict[Any, str]:
     """Groups of a column of people's names, de-identified and kept apart: each distinct value (in the order
     the groups sort in) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value stays missing."""
-    from evalnlp.corpus import MISSING_GROUP
-
     distinct = sorted({v for v in values if isinstance(v, str) and v != MISSING_GROUP}, key=group_sort_key)
     return {v: f"{NAME_VALUE} {i}" for i, v in enumerate(distinct, 1)}
 
