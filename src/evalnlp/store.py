@@ -1032,11 +1032,15 @@ class Store:
         """Every document's doc_id, source, locator, kind and question (not its text)."""
         return self.con.execute("SELECT doc_id, source, locator, kind, question FROM documents ORDER BY doc_id").df()
 
-    def document_texts(self, doc_ids: list[str]) -> dict[str, str]:
-        """doc_id -> text of these documents (those in the store)."""
-        _docs_of = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name in the SQL (see _BY_NAME)
-        return dict(self.con.execute(
-            "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _docs_of)").fetchall())
+    def documents_at(self, places: pd.DataFrame) -> pd.DataFrame:
+        """The stored documents at the places of ``places`` (source, locator, question; a missing question
+        matches a missing one): their source, locator, question, doc_id and text."""
+        _places = places[["source", "locator", "question"]].drop_duplicates()  # read by name (see _BY_NAME)
+        return self.con.execute(
+            """SELECT d.source, d.locator, d.question, d.doc_id, d.text FROM documents d
+               JOIN _places p ON d.source = p.source AND d.locator = p.locator
+                             AND d.question IS NOT DISTINCT FROM p.question
+               ORDER BY d.doc_id""").df()
 
     def segments_of(self, doc_ids: list[str]) -> pd.DataFrame:
         """The segments of these documents: seg_id, doc_id, kind, start, end (by document and offset)."""

@@ -363,33 +363,28 @@ def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[s
     round trip through another program never makes a second copy of a document and counts it twice."""
     if docs.empty:
         return
-    fields = store.document_fields()
-    have = set(fields["doc_id"])
-    by_place: dict[tuple, list[str]] = {}
-    for r in fields.itertuples(index=False):
+    stored = store.documents_at(docs)  # only the documents at the places this file names, not the whole store
+    have = set(stored["doc_id"])
+    by_place: dict[tuple, list[tuple[str, str]]] = {}
+    for r in stored.itertuples(index=False):
         by_place.setdefault((r.source, r.locator, r.question if isinstance(r.question, str) else None),
-                            []).append(r.doc_id)
+                            []).append((r.doc_id, r.text))
     wanted = {}
     for i, r in enumerate(docs.itertuples(index=False)):
         if r.doc_id in have:
             continue
-        question = r.question if isinstance(r.question, str) else None
-        candidates = by_place.get((r.source, r.locator, question), [])
+        candidates = by_place.get((r.source, r.locator, r.question if isinstance(r.question, str) else None), [])
         if candidates:
             wanted[i] = candidates
     if not wanted:
         return
     import numpy as np
 
-    texts = store.document_texts(sorted({d for c in wanted.values() for d in c}))
     moved = 0
     for i, candidates in wanted.items():
         mine, my_starts = _canonical(docs.at[i, "text"])
-        for doc_id in candidates:
-            stored = texts.get(doc_id)
-            if stored is None:
-                continue
-            theirs, their_starts = _canonical(stored)
+        for doc_id, text in candidates:
+            theirs, their_starts = _canonical(text)
             if theirs != mine:
                 continue
             # a project offset -> the first canonical character whose piece starts there or after -> its offset
@@ -397,8 +392,8 @@ def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[s
             for sel in accepted[i].selections:
                 a, b = np.searchsorted(my_starts, [sel.start, sel.end], side="left")
                 sel.start, sel.end = int(their_starts[a]), int(their_starts[b])
-            accepted[i].text = stored
-            docs.at[i, "text"], docs.at[i, "doc_id"] = stored, doc_id
+            accepted[i].text = text
+            docs.at[i, "text"], docs.at[i, "doc_id"] = text, doc_id
             moved += 1
             break
     if moved:
