@@ -37,6 +37,7 @@ The corpus read model moved to :mod:`evalnlp.corpus`; its names (:class:`Corpus`
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any, Iterable, Sequence
@@ -350,6 +351,7 @@ def name_groups(values: Iterable[Any]) -> dict[Any, str]:
     return {v: f"{NAME_VALUE} {i}" for i, v in enumerate(distinct, 1)}
 
 
+@functools.lru_cache(maxsize=1024)
 def person_name_column(column: Any) -> bool:
     """Does the column's name say it holds people's names (``patient_name``, ``Staff Name``, ``Name of patient``,
     ``Your name``, ``Forename(s)``, ``name``)? Not when it names a thing's names (``ward_name``, ``Name of site``,
