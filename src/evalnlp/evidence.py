@@ -43,8 +43,7 @@ from evalnlp.quotes import (
     QUOTE_CANDIDATES,
     candidate_weights,
     finish_quotes,
-    name_groups,
-    person_name_column,
+    group_names,
     prefer_testimonials,
     protect_words,
     quote_records,
@@ -447,7 +446,7 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         quote = table["seg_id"].map(chosen)
         speaker = table["quote_speaker"].map(speaker_text).map(lambda v: speakers.get(v, v) if v else None)
         if redact:  # a locator naming the row by an identifying id ("nhs_number=9434765919")
-            table = table.assign(quote_locator=redact_locators(table["quote_locator"].tolist()))
+            table = table.assign(quote_locator=redact_locators(table["quote_locator"].tolist(), keep))
         out.append(table.assign(quote=quote.astype(object).where(quote.notna(), None),
                                 quote_speaker=speaker.astype(object).where(speaker.notna(), None),
                                 quote_source_ref=table["quote_source_ref"].astype(object)
@@ -666,15 +665,19 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
     themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep)
     matrices = dict(zip(matrices, filled))
-    if redact:  # groups of a column of people's names are people's names: de-identified, kept apart
-        for attr in [a for a in matrices if person_name_column(a)]:
-            labels = name_groups(matrices[attr]["group"])
-            matrices[attr] = matrices[attr].assign(group=matrices[attr]["group"].map(lambda v: labels.get(v, v)))
+    named: dict[str, bool] = {}
+    if redact:  # groups that are people's names: de-identified, kept apart
+        for attr in matrices:
+            labels = group_names(attr, matrices[attr]["group"], keep=keep)
+            named[attr] = bool(labels)
+            if labels:
+                matrices[attr] = matrices[attr].assign(
+                    group=matrices[attr]["group"].map(lambda v, labels=labels: labels.get(v, v)))
     claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
     if own:
         corpus.close()
-    notes = [merge_note(attr, corpus.group_merges(attr), names=redact and person_name_column(attr))
+    notes = [merge_note(attr, corpus.group_merges(attr), names=named.get(attr, False))
              for attr in by if corpus.group_merges(attr)]
     several = several_themes_note(codebook.id, corpus.several_themes())
     if several:

@@ -344,6 +344,28 @@ _THING_WORDS = frozenset("""
     """.split())
 
 
+def thing_column(column: Any) -> bool:
+    """Does the column's name say its values name things (``ward``, ``Site``, ``programme name``)? Its values
+    are then never taken for people's names."""
+    return bool(_THING_WORDS.intersection(re.findall(r"[a-z]+", str(column).lower())))
+
+
+def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = ()) -> dict[Any, str]:
+    """The de-identified labels (:func:`name_groups`) of the groups of ``column`` that are people's names: every
+    group when the column's name says it holds names (:func:`person_name_column`); else, unless its name says it
+    holds things' names (:func:`thing_column`), each group whose value is a person's name by itself
+    (:func:`evalnlp.redact.person_names`: ``Sarah Thompson``, ``Dr Patel``; a name in ``keep`` stays). Numbered
+    over those groups in their sort order, so the quotes and the evidence of one store number them alike."""
+    values = [v for v in values if isinstance(v, str) and v != MISSING_GROUP]
+    if person_name_column(column):
+        return name_groups(values)
+    if thing_column(column) or not values:
+        return {}
+    from evalnlp.redact import person_names
+
+    return name_groups([v for v, named in zip(values, person_names(values, keep=keep)) if named])
+
+
 def name_groups(values: Iterable[Any]) -> dict[Any, str]:
     """Groups of a column of people's names, de-identified and kept apart: each distinct value (in the order
     the groups sort in) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value stays missing."""
@@ -388,16 +410,22 @@ def _patterns_only(texts: Sequence[str], personal: Sequence[bool]) -> list[str]:
     return out
 
 
-def redact_locators(locators: Sequence[Any]) -> list[Any]:
+def redact_locators(locators: Sequence[Any], keep: Iterable[str] = ()) -> list[Any]:
     """Locators with emails, URLs, phone numbers and postcodes replaced, and NHS numbers when the locator names
-    an id column that holds them (``nhs_number=9434765919``): a locator names a row, never a person, so names
-    are left, and a ``case_id`` is kept to trace the row by."""
+    an id column that holds them (``nhs_number=9434765919``). A row named by a person's name goes whole
+    (``patient_name=[NAME]``): the id column's name says it holds names, or the id is a person's name by itself
+    (``respondent=Sarah Thompson``, see :func:`evalnlp.redact.person_names`; a name in ``keep`` stays) in a
+    column whose name does not say it names things. Other ids are kept to trace the row by (``case_id``)."""
+    from evalnlp.redact import person_names
+
     texts = list(dict.fromkeys(v for v in locators if isinstance(v, str)))
     personal = [bool(_PERSONAL_COLUMN.search(t.split("=", 1)[0])) if "=" in t else False for t in texts]
     done = dict(zip(texts, _patterns_only(texts, personal)))
-    for t in texts:  # a row named by a person's name ("patient_name=Sarah Thompson"): the name goes whole
-        column = t.split("=", 1)[0] if "=" in t else ""
-        if column and person_name_column(column.strip()):
+    named = [t for t in texts if "=" in t]
+    by_value = dict(zip(named, person_names([t.split("=", 1)[1] for t in named], keep=keep)))
+    for t in named:  # a row named by a person's name ("patient_name=Sarah Thompson"): the name goes whole
+        column = t.split("=", 1)[0]
+        if person_name_column(column.strip()) or (by_value[t] and not thing_column(column)):
             done[t] = f"{column}={NAME_VALUE}"
     return [done.get(v, v) if isinstance(v, str) else v for v in locators]
 
@@ -426,6 +454,9 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
     done = dict(zip(((t, True) for t in free),
                     (r.text for r in redact_many(free, protect=protect_words(codebook), keep=keep)) if free else []))
     done.update(zip(short, _patterns_only([t for t, _ in short], [p for _, p in short])))
+    from evalnlp.redact import person_names
+
+    names = {t for (t, _), named in zip(short, person_names([t for t, _ in short], keep=keep)) if named}
 
     def one(column: Any, value: Any) -> Any:
         text = text_of(value)
@@ -433,6 +464,8 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
             return value
         if text.strip() and person_name_column(column):
             return NAME_VALUE  # a column of people's names: the value is a name whatever its length
+        if text in names and not thing_column(column):
+            return NAME_VALUE  # a person's name by itself ("Sarah Thompson") in a column not of things' names
         new = done[key_of(column, text)]
         return value if new == text else new
 
@@ -476,7 +509,7 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable
         has = out["speaker"].notna()
         if has.any():
             out.loc[has, "speaker"] = redact_speakers(out.loc[has, "speaker"].tolist(), protect, keep)
-        out["locator"] = pd.Series(redact_locators(out["locator"].tolist()), index=out.index, dtype=object)
+        out["locator"] = pd.Series(redact_locators(out["locator"].tolist(), keep), index=out.index, dtype=object)
         out["attrs"] = redact_attrs(list(out["attrs"]), codebook, keep)
     return out.reset_index(drop=True)
 
@@ -503,8 +536,8 @@ def ask_store(corpus: Corpus, theme: str, *, n: int = 5, by: str | None = None) 
     candidates = corpus.candidates([theme], max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
     if len(candidates):
         corpus.theme_passages(theme, CENTRE_SAMPLE)
-    if by and person_name_column(by):
-        corpus.group_sizes(by)  # every group, numbered as evidence numbers them when they are people's names
+    if by and not thing_column(by):
+        corpus.group_sizes(by)  # every group, numbered as evidence numbers them where they are people's names
     return candidates
 
 
@@ -545,8 +578,8 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
     out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
-    if by and redact and person_name_column(by) and len(out):  # the group is a person's name too
-        labels = name_groups(corpus.group_sizes(by).index)  # every group: the same numbers as evidence gives
+    if by and redact and not thing_column(by) and len(out):  # a group may be a person's name too
+        labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names)  # the numbers evidence gives
         out["group"] = out["group"].map(lambda v: labels.get(v, v))
     return out
 

@@ -98,7 +98,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from evalnlp import errors
 from evalnlp.errors import missing_extra
@@ -1477,6 +1477,30 @@ def redact(text: str, *, names: bool = True, use_model: bool | None = None,
     'Ring Dr [NAME] on [PHONE] or email [EMAIL]'
     """
     return redact_many([text], names=names, use_model=use_model, protect=protect, keep=keep)[0]
+
+
+def person_names(values: Sequence[Any], *, keep: Iterable[str] = ()) -> list[bool]:
+    """For each value (a short field such as an attribute, a locator's id or a group's label, not running text):
+    is it a person's name and nothing else (``Sarah Thompson``, ``Dr Patel``, ``Thompson, Sarah``, ``S. Okafor``)?
+    Judged by the rules alone, so the answer is the same with and without the ``ner`` extra: the value, with
+    the details the rules find replaced, holds nothing but titles, initials, ``and`` and punctuation (``Sarah
+    Thompson <sarah@example.org>`` too). A name in ``keep`` is not a name here (it stays wherever it is
+    written). Not a string, empty or over 100 characters: False."""
+    texts = [v if isinstance(v, str) else "" for v in values]
+    # the rules read a name only in a capitalised word: other values need no reading
+    distinct = list(dict.fromkeys(t for t in texts if len(t) <= 100 and any(c.isupper() for c in t)))
+    verdict: dict[str, bool] = {}
+    for text, red in zip(distinct, redact_many(distinct, use_model=False, keep=keep) if distinct else []):
+        if not any(span.label == "NAME" for span in red.spans):
+            verdict[text] = False
+            continue
+        rest = re.findall(r"[^\s,;&()\[\]<>'\"]+", re.sub(r"\[[A-Z_]+\]", " ", red.text))
+        verdict[text] = all(tok in TITLES or tok.rstrip(".") in TITLES or tok == "and" or _INITIAL.fullmatch(tok)
+                            for tok in rest)
+    return [verdict.get(t, False) for t in texts]
+
+
+_INITIAL = re.compile(r"(?:[A-Z]\.?){1,3}")
 
 
 def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | None = None,

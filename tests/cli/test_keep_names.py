@@ -240,3 +240,53 @@ def test_attribute_values_that_are_names_of_places_or_ids_stay_as_they_are(cli, 
     assert sorted(q["attrs"]["site"] for q in quotes) == ["Jenny Lind Children's Hospital Norwich",
                                                          "Marie Curie Hospice Newcastle upon Tyne"]
     assert "Elizabeth Garrett Anderson Programme" in {q["attrs"]["programme"] for q in quotes}
+
+
+@pytest.mark.parametrize("value, name", [
+    ("Sarah Thompson", True), ("Dr Patel", True), ("Thompson, Sarah", True), ("S. Okafor", True),
+    ("Mrs Begum", True), ("Amy O'Brien-Smith", True), ("Sarah Thompson <sarah@example.org>", True),
+    ("Welford Ward", False), ("Team B", False), ("Reception", False), ("Bay 4", False), ("Sheffield", False),
+    ("London Road", False), ("sarah thompson", False), ("Dr Jane Smith, Medical Director", False), ("", False),
+    (None, False), (12, False)])
+def test_which_values_are_a_persons_name_by_themselves(value, name):
+    from evalnlp.redact import person_names
+
+    assert person_names([value]) == [name]
+
+
+def test_a_kept_name_is_not_a_name_to_hide():
+    from evalnlp.redact import person_names
+
+    assert person_names(["Jane Smith", "Tom Ellis"], keep=["Jane Smith"]) == [False, True]
+
+
+def test_names_in_columns_whose_name_does_not_say_so_are_de_identified(cli, tmp_path):
+    """A row id, an attribute or a group that is a person's name by itself (``respondent``, ``facilitator``)
+    goes as a name column's does; other values of the column, and a column named for things (a ward named after
+    a person), stay; a name the user keeps stays."""
+    path = tmp_path / "fb.csv"
+    pd.DataFrame({"respondent": ["Sarah Thompson", "R-0042", "Dr Patel"],
+                  "facilitator": ["Tom Ellis", "Jane Smith", "Team B"],
+                  "ward": ["Florence Nightingale", "Florence Nightingale", "Mary Seacole"],
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you.",
+                              "Staff were friendly and kind to my father."]}).to_csv(path, index=False)
+    assert cli("-q", "classify", str(path), "--text", "comment", "--id", "respondent",
+               "--codebook", "fft").exit_code == 0
+    (tmp_path / "keep.txt").write_text("Jane Smith\n", encoding="utf-8")
+    result = cli("quotes", "--theme", "staff", "-n", "3", "--format", "json", "--keep-names", str(tmp_path / "keep.txt"))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)["quotes"]
+    assert sorted(q["locator"] for q in shown) == ["respondent=R-0042", "respondent=[NAME]", "respondent=[NAME]"]
+    assert sorted(q["attrs"]["facilitator"] for q in shown) == ["Jane Smith", "Team B", "[NAME]"]
+    assert {q["attrs"]["ward"] for q in shown} == {"Florence Nightingale", "Mary Seacole"}
+    for name in ("Thompson", "Patel", "Ellis"):
+        assert name not in result.stdout
+    # grouped by such a column: the names are numbered over the column's names, the rest stay
+    by = json.loads(cli("quotes", "--theme", "staff", "-n", "1", "--by", "facilitator", "--format", "json")
+                    .stdout)["quotes"]
+    assert {q["group"] for q in by} == {"[NAME] 1", "[NAME] 2", "Team B"}
+    matrix = json.loads(cli("evidence", "--by", "facilitator", "--by", "ward", "--format", "json").stdout)["matrices"]
+    assert {r["group"] for r in matrix["facilitator"]} == {"[NAME] 1", "[NAME] 2", "Team B"}
+    assert {r["group"] for r in matrix["ward"]} == {"Florence Nightingale", "Mary Seacole"}
+    assert "Tom Ellis" in cli("evidence", "--by", "facilitator", "--format", "json", "--no-redact").stdout
