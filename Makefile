@@ -60,6 +60,7 @@ bench: $(VENV)/.full
 	  --name classify_impact_distinct --title "Classify with the impact model on distinct REF2014 sentences"
 	$(PY) bench/bench_classify_scale.py --rows --impact-rows 1000000 --impact-input fft --no-stages \
 	  --name classify_impact_fft --title "Classify with the impact model on 1M FFT comments"
+	$(PY) bench/bench_impact_fewshot.py --simulate 8
 	$(PY) bench/bench_impact_variants.py --corpus
 	$(PY) bench/bench_impact_variants.py --corpus --extra
 	$(PY) bench/assemble.py

@@ -199,6 +199,33 @@ def test_a_small_sample_starts_from_the_shipped_model(survey_codes):
     assert not np.allclose(adapted.predict_proba(IMPACT), plain.predict_proba(IMPACT))
 
 
+def test_a_trained_prior_keeps_half_of_the_final_score(survey_codes, tmp_path):
+    """With a trained prior the final score is half the prior's own probability and half the calibrated one,
+    and each threshold half the prior's and half the one chosen on the calibrated scores; the zero-shot prior is
+    not blended; a saved model keeps its share, and one saved before the share existed scores as it did."""
+    from evalnlp.coding import make_coder
+    from evalnlp.coding.persist import load_model, save_model
+
+    frame, Y = survey_codes
+    texts = frame["text"].tolist()
+    blended = make_coder("ensemble", "impact", prior="impact-themes").fit(texts, Y)
+    alone = make_coder("ensemble", "impact", prior="impact-themes", prior_weight=0.0).fit(texts, Y)
+    assert blended.prior_weight_ == 0.5 and alone.prior_weight_ == 0.0
+    assert make_coder("ensemble", "impact").fit(texts, Y).prior_weight_ == 0.0
+    prior = blended.zeroshot_.predict_proba(IMPACT)
+    assert np.allclose(blended.predict_proba(IMPACT), 0.5 * prior + 0.5 * alone.predict_proba(IMPACT))
+    assert np.allclose(blended.thresholds_, 0.5 * blended.zeroshot_.thresholds_ + 0.5 * alone.thresholds_)
+    assert not np.allclose(blended.thresholds_, alone.thresholds_)
+    loaded = load_model(save_model(blended, tmp_path / "b", card={"name": "b"}))
+    loaded = loaded[0] if isinstance(loaded, tuple) else loaded
+    assert np.allclose(loaded.predict_proba(IMPACT), blended.predict_proba(IMPACT))
+    del blended.__dict__["prior_weight_"]  # as a model saved before the blend: the calibrated scores alone
+    assert np.allclose(blended.predict_proba(IMPACT), alone.predict_proba(IMPACT))
+    for bad in (1.5, -0.1, "half", True):
+        with pytest.raises(ValueError, match="prior_weight"):
+            make_coder("ensemble", "impact", prior="impact-themes", prior_weight=bad).fit(texts, Y)
+
+
 def test_a_prior_must_code_the_same_codebook(survey_codes):
     from evalnlp.coding import make_coder
     from evalnlp.errors import ModelError

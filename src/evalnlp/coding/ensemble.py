@@ -30,6 +30,9 @@ from evalnlp.coding.supervised import SupervisedCoder
 __all__ = ["EnsembleCoder"]
 
 _EPS = 1e-4
+#: The prior's share in the final score when the prior is a trained model (see ``prior_weight``): chosen on
+#: simulated small samples inside the impact model's tuning part (bench/bench_impact_fewshot.py --simulate).
+TRAINED_PRIOR_WEIGHT = 0.5
 
 
 class EnsembleCoder(SupervisedCoder):
@@ -43,8 +46,15 @@ class EnsembleCoder(SupervisedCoder):
         Where the prior scores come from: ``"zeroshot"`` (the codebook's definitions, examples and keywords), or
         the name or directory of a saved theme model of the same codebook (``"impact-themes"``), so that a small
         coded sample adapts a trained model rather than starting from the codebook alone.
+    prior_weight : float or None, default None
+        The prior's own probability's share in the final score, the calibrated one's the rest; each threshold
+        is the same blend of the prior's threshold and the one chosen on the calibrated out-of-fold scores.
+        None: :data:`TRAINED_PRIOR_WEIGHT` with a trained prior, 0 with the zero-shot one. A small sample's
+        calibration and thresholds are noisy: on their own they made a trained prior worse (see BENCHMARKS.md,
+        "few-shot training"); half the prior's own score and threshold keep what the prior knows while the
+        sample moves them.
 
-    Extra fitted attributes: ``zeroshot_`` (the fitted prior coder: a
+    Extra fitted attributes: ``prior_weight_`` (the share in use), ``zeroshot_`` (the fitted prior coder: a
     :class:`~evalnlp.coding.zeroshot.ZeroShotCoder`, or the loaded model named by ``prior``) and
     ``prior_metrics_`` (how the prior alone, with its own thresholds, agrees with the training codes on the
     passages it was not itself trained on: the figure to set beside ``cv_metrics_`` when deciding whether the
@@ -60,13 +70,14 @@ class EnsembleCoder(SupervisedCoder):
                  class_weight: str | None = "balanced", cv: int = 5, random_state: int | None = 0,
                  n_jobs: int | None = None, min_df: int = 2, max_word_features: int = 100_000,
                  max_char_features: int = 30_000, embedding_weight: float = 1.0, calibration_C: float = 1.0,
-                 zeroshot_keywords: bool = True, prior: str = "zeroshot"):
+                 zeroshot_keywords: bool = True, prior: str = "zeroshot", prior_weight: float | None = None):
         super().__init__(codebook=codebook, embedding=embedding, C=C, class_weight=class_weight, cv=cv,
                          random_state=random_state, n_jobs=n_jobs, min_df=min_df,
                          max_word_features=max_word_features, max_char_features=max_char_features,
                          embedding_weight=embedding_weight, calibration_C=calibration_C)
         self.zeroshot_keywords = zeroshot_keywords
         self.prior = prior
+        self.prior_weight = prior_weight
 
     def _validate_params(self) -> None:
         super()._validate_params()
@@ -76,6 +87,17 @@ class EnsembleCoder(SupervisedCoder):
         if not isinstance(self.prior, str) or not self.prior.strip():
             raise ValueError("The 'prior' parameter of EnsembleCoder must be 'zeroshot' or the name or directory "
                              f"of a saved theme model; got {self.prior!r} instead.")
+        w = self.prior_weight
+        if w is not None and (isinstance(w, bool) or not isinstance(w, (int, float, np.integer, np.floating))
+                              or not 0.0 <= float(w) <= 1.0):
+            raise ValueError("The 'prior_weight' parameter of EnsembleCoder must be None or a number from 0 to 1; "
+                             f"got {w!r} instead.")
+
+    def _blend(self, proba: np.ndarray, prior_proba: np.ndarray | None) -> np.ndarray:
+        w = float(getattr(self, "prior_weight_", 0.0))  # a model saved before the blend has none: 0
+        if not w or prior_proba is None:
+            return proba
+        return w * prior_proba + (1.0 - w) * proba
 
     def _after_fit(self, texts: list[str], Y: np.ndarray, prior_proba: np.ndarray | None) -> None:
         """Score the prior alone on the training codes, leaving out the passages it was itself trained on."""
@@ -106,6 +128,9 @@ class EnsembleCoder(SupervisedCoder):
         return _plain(report)
 
     def _fit_prior(self, texts: list[str], Y: np.ndarray) -> None:
+        trained = self.prior != "zeroshot"
+        self.prior_weight_ = float(self.prior_weight if self.prior_weight is not None else
+                                   TRAINED_PRIOR_WEIGHT if trained else 0.0)
         if self.prior == "zeroshot":
             from evalnlp.coding.zeroshot import ZeroShotCoder
 
@@ -128,7 +153,10 @@ class EnsembleCoder(SupervisedCoder):
         return np.log(clipped / (1 - clipped)), proba
 
     def _adjust_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
-        """Themes the calibration could not learn (no positives, or no negatives) use the zero-shot threshold."""
+        """Themes the calibration could not learn (no positives, or no negatives) use the prior's threshold; with
+        a blend (``prior_weight_``) every threshold is blended with the prior's as the scores are."""
         if not self.multi_label_:
             return thresholds
-        return np.where(self.calib_fitted_, thresholds, self.zeroshot_.thresholds_)
+        out = np.where(self.calib_fitted_, thresholds, self.zeroshot_.thresholds_)
+        w = float(getattr(self, "prior_weight_", 0.0))
+        return w * np.asarray(self.zeroshot_.thresholds_, dtype=float) + (1.0 - w) * out if w else out

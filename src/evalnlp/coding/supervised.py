@@ -760,6 +760,11 @@ class SupervisedCoder(ThemeCoder):
     def _after_fit(self, texts: list[str], Y: np.ndarray, prior_proba: np.ndarray | None) -> None:
         """Anything to record once fitted, given the prior's probabilities on the training passages (none here)."""
 
+    def _blend(self, proba: np.ndarray, prior_proba: np.ndarray | None) -> np.ndarray:
+        """The final scores from the calibrated ones and the prior's own probabilities (the calibrated ones here;
+        the thresholds, chosen on the calibrated scores, get the same treatment in :meth:`_adjust_thresholds`)."""
+        return proba
+
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, Y) -> "SupervisedCoder":
@@ -816,7 +821,8 @@ class SupervisedCoder(ThemeCoder):
         else:
             self.thresholds_ = np.zeros(k)
         self.thresholds_ = self._adjust_thresholds(self.thresholds_)
-        self.cv_metrics_ = self._report(Y, proba, len(folds), nested)
+        # graded as it will score: the final scores (see _blend) against the adjusted thresholds
+        self.cv_metrics_ = self._report(Y, self._blend(proba, prior_proba), len(folds), nested)
         self.fingerprint_ = self._fingerprint()
         self._after_fit(texts, Y, prior_proba)
         return self
@@ -917,9 +923,10 @@ class SupervisedCoder(ThemeCoder):
         pf = None if prior is None else prior[0]
         pp = None if prior is None else prior[1]
         if self.multi_label_:
-            return _Calibration.apply_multi(D, self.calib_coef_, self.calib_intercept_, self.calib_fitted_, pf, pp)
-        return _Calibration.apply_single(D, self.seen_, self.calib_coef_, self.calib_intercept_,
-                                         len(self.classes_), pf, pp)
+            return self._blend(_Calibration.apply_multi(D, self.calib_coef_, self.calib_intercept_,
+                                                        self.calib_fitted_, pf, pp), pp)
+        return self._blend(_Calibration.apply_single(D, self.seen_, self.calib_coef_, self.calib_intercept_,
+                                                     len(self.classes_), pf, pp), pp)
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated scores in [0, 1], ``(n, k)``, themes in codebook order (rows sum to 1 when single-label)."""
