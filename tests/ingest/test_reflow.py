@@ -410,3 +410,38 @@ def test_sentence_spans_with_markup_leave_rules_and_markers_out():
     assert [text[s:e] for s, e in spans] == ["Heading", "quoted words", "item"]
     (plain,) = sentence_spans([text])
     assert [text[s:e] for s, e in plain][0] == "# Heading"
+
+
+def test_a_testimonial_across_a_pdf_page_break_is_stored_whole(store, tmp_path):
+    """A sentence that runs on to the next page makes the two pages one document (``pages 1-2``), so its
+    quotation is a whole testimonial, not the part on the first page; pages that end their sentences stay apart."""
+    f = wrapped_pdf(tmp_path / "break.pdf", [
+        ["The programme worked with clinical teams across the region.",
+         '"Before the programme our consultants and managers hardly spoke to each other; now'],
+        ['they plan every service change together," said Dr Jane Smith, Medical Director of Northshire',
+         "NHS Trust [5.2]."],
+        ["The programme reached 250 consultants in its first two years."]])
+    result = api.ingest(store, [f])
+    assert result.n_in == 2 == result.n_ok
+    docs = store.con.execute("SELECT locator FROM documents ORDER BY locator").fetchall()
+    assert [d[0] for d in docs] == ["page 3", "pages 1-2"]
+    (t,) = stored(store, "break.pdf", kind="testimonial")
+    assert t == ("Before the programme our consultants and managers hardly spoke to each other; now they plan "
+                 "every service change together,")
+    speaker = store.con.execute("SELECT speaker FROM segments WHERE kind = 'testimonial'").fetchone()[0]
+    assert speaker.startswith("Dr Jane Smith")
+
+
+def test_pdf_pages_are_joined_only_where_a_sentence_runs_on_and_ligatures_are_written_out():
+    from evalnlp.ingest._base import Passage
+    from evalnlp.ingest._documents import join_continued_pages
+
+    pages = [Passage("page 1", "It gave us con\ufb01dence, and"), Passage("page 2", "  we used it.\n"),
+             Passage("page 3", "It ended here."), Passage("page 4", "lower case after a full stop"),
+             Passage("page 5", ""), Passage("page 6", "after an empty page"),
+             Passage("page 7", 'He said: "Yes."'), Passage("page 8", "and more")]
+    out = join_continued_pages(pages)
+    assert [(p.locator, p.text) for p in out] == [
+        ("pages 1-2", "It gave us confidence, and\nwe used it.\n"), ("page 3", "It ended here."),
+        ("page 4", "lower case after a full stop"), ("page 5", ""), ("page 6", "after an empty page"),
+        ("page 7", 'He said: "Yes."'), ("page 8", "and more")]

@@ -242,9 +242,39 @@ def _quiet_pypdf() -> Iterator[None]:
 
 
 def read_pdf(path: Path) -> list[Passage]:
-    """The text of every page of a PDF."""
+    """The text of every page of a PDF (``page 2``), typographic ligatures written out (``ﬁ`` as ``fi``: a PDF's
+    fonts draw them, the words are the same); pages a sentence runs across are one passage (``pages 2-3``), so
+    that the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""
     with _quiet_pypdf():
-        return _read_pdf(path)
+        return join_continued_pages(_read_pdf(path))
+
+
+#: The ligature characters of Unicode's Alphabetic Presentation Forms and the letters they stand for.
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+#: A page that ends like this ends its sentence (a full stop, a question or exclamation mark, a colon, perhaps
+#: in closing quotation marks or brackets, or a bare page number or footer after it is not looked at).
+_PAGE_ENDS_SENTENCE = re.compile(r"[.!?:][\"'\u2019\u201d)\]]*\s*$")
+
+
+def join_continued_pages(passages: list[Passage]) -> list[Passage]:
+    """Pages with their ligatures written out, and each run of pages that a sentence continues across joined into
+    one passage (``pages 2-3``; the texts joined by a line break, which the reading text then rejoins as the
+    other wrapped lines): a page whose text does not end its sentence, followed by a page whose text opens in
+    lower case (``...hardly spoke to each other; now`` + ``they plan every...``). A page with a running header
+    or footer between the two halves is left as it is."""
+    out: list[Passage] = []
+    first: list[int] = []  # the page number each passage of ``out`` starts at
+    for number, page in enumerate(passages, start=1):
+        text = page.text.translate(_LIGATURES)
+        prev = out[-1].text.rstrip() if out else ""
+        opening = text.lstrip()[:1]
+        if prev and opening.islower() and not _PAGE_ENDS_SENTENCE.search(prev):
+            out[-1] = Passage(f"pages {first[-1]}-{number}", prev + "\n" + text.lstrip())
+            continue
+        out.append(Passage(page.locator, text))
+        first.append(number)
+    return out
 
 
 def _read_pdf(path: Path) -> list[Passage]:
