@@ -100,8 +100,35 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
                 result[i].append((s, e))
     for i, spans in enumerate(result):
         if len(spans) > 1:
-            result[i] = _markers_kept_whole(texts[i], spans)
+            result[i] = _opening_quotes_moved(texts[i], _markers_kept_whole(texts[i], spans))
     yield from result
+
+
+#: Quotation marks that open a quotation when a space comes before them.
+_OPENERS = "\"'\u2018\u201c\u00ab"
+
+
+def _opening_quotes_moved(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with an opening quotation mark that the sentencizer left at the end of a sentence moved to the
+    sentence it opens: ``... England (HEE). ‘The programme ...`` gave ``... (HEE). ‘`` and ``The programme
+    ...``. A mark counts as opening when white space comes before it on the same line and the next sentence
+    starts right after it; a closing mark (``... ward.’``, ``boys'``) has none before it and stays."""
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        q = pe
+        while q > ps and text[q - 1] in _OPENERS:
+            q -= 1
+        if q < pe and q > ps and text[q - 1] in " \t\u00a0" and s == pe:
+            cut = q
+            while cut > ps and text[cut - 1].isspace():
+                cut -= 1
+            if cut > ps:
+                out[-1] = (ps, cut)
+                out.append((q, e))
+                continue
+        out.append((s, e))
+    return out
 
 
 #: What follows an opening bracket left at a sentence's end, up to its closing bracket: a source marker or a

@@ -445,3 +445,18 @@ def test_pdf_pages_are_joined_only_where_a_sentence_runs_on_and_ligatures_are_wr
         ("pages 1-2", "It gave us confidence, and\nwe used it.\n"), ("page 3", "It ended here."),
         ("page 4", "lower case after a full stop"), ("page 5", ""), ("page 6", "after an empty page"),
         ("page 7", 'He said: "Yes."'), ("page 8", "and more")]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Funded by Health Education England (HEE). \u2018The programme transformed the ward,\u2019 said Dr Smith [5.2].",
+     ["Funded by Health Education England (HEE).", "\u2018The programme transformed the ward,\u2019 said Dr Smith [5.2]."]),
+    ('The programme ran in 2019. "I now chair our meetings," one sister wrote (5.4).',
+     ["The programme ran in 2019.", '"I now chair our meetings," one sister wrote (5.4).']),
+    ("The evaluation was published. \u201cIt changed everything.\u201d Others agreed.",
+     ["The evaluation was published.", "\u201cIt changed everything.\u201d", "Others agreed."]),
+    ('I loved it. "Best course ever," my manager said.', ["I loved it.", '"Best course ever," my manager said.']),
+    ('He said "great." Then left.', ['He said "great."', "Then left."]),
+    ("The boys' books. Next one.", ["The boys' books.", "Next one."]),
+])
+def test_an_opening_quotation_mark_stays_with_the_sentence_it_opens(text, sentences):
+    assert split_sentences(text) == sentences
