@@ -213,6 +213,16 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                            "export did not quote, such as \"Brilliant\" said my mum), so it cannot be read as "
                            "written; quote the field in the export (or open and save the file in a spreadsheet) "
                            "and read the file again",
+        "csv_after_quote_lines": "a field starts with a quotation mark that closes before the field ends, on line "
+                                 "{end} of the file: the record ran from line {start} to there (a quotation mark "
+                                 "opened on line {start} and not closed on it took the lines after it into one "
+                                 "field), so none of those lines can be read as written; quote the field in the "
+                                 "export (or open and save the file in a spreadsheet) and read the file again",
+        "csv_swallowed": "line {line} of the file is part of the record of {row}, which could not be read (see that "
+                         "row's reason): a quotation mark opened on line {start} and not closed on it took this "
+                         "line into one field, so the row written here cannot be read as written",
+        "csv_continues": "this record holds a lone quotation mark and follows {row}, whose field a quotation mark "
+                         "broke: it is the rest of that row's answer, not a row of its own, so it is not read",
     }),
     "E111": ("the PDF is password-protected", {
         "password": "{file}: the PDF is password-protected, so its text cannot be read. Expected an unprotected PDF; "

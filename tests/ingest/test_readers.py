@@ -43,7 +43,9 @@ def read_all(source: TabularSource, chunk_size: int = 50_000) -> tuple[list[list
         assert list(batch.frame.columns) == source.columns
         assert len(batch.locators) == len(batch.frame)
         assert batch.n_rows == len(batch.frame) + len(batch.rejects)
-        assert 0 < batch.n_rows <= chunk_size
+        # a record a broken quotation ran over counts each line it took in: only then may a batch hold more
+        swallowed = sum(1 for r in batch.rejects if "is part of the record of" in r[2])
+        assert 0 < batch.n_rows - swallowed <= chunk_size
         assert all(dtype == object for dtype in batch.frame.dtypes)
         for row in batch.frame.itertuples(index=False):
             assert all(v is None or type(v) is str for v in row)
@@ -497,6 +499,39 @@ def test_a_field_opened_by_a_quote_that_closes_early_is_a_reject_not_rewritten(t
         assert locs == ["row 1", "row 4"]
         assert [(r[0], r[1]) for r in rejects] == [("row 2", "E110"), ("row 3", "E110")]
         assert "closes before the field ends" in rejects[0][2]
+
+
+def test_rows_a_broken_quotation_ran_over_are_rejects_each_so_every_line_is_counted(tmp_path: Path) -> None:
+    """A quotation mark opened and not closed on its line takes the lines after it into one field until a later
+    quotation mark closes it and the record breaks: each of those lines is a reject of its own (with the line it
+    is), so the rows after the break keep their numbers and the counts add up to the file's rows."""
+    path = tmp_path / "s.csv"
+    path.write_text('id,answer,site\n1,Nurses were kind,A\n2,"Parking was awful,B\n3,Food was cold,C\n'
+                    '4,"Long wait",D\n5,Doctor was great,E\n', encoding="utf-8")
+    for chunk in (1, 2, 50_000):
+        rows, locs, rejects, n = read_all(open_tabular(path), chunk_size=chunk)
+        assert n == 5 and [r[0] for r in rows] == ["1", "5"] and locs == ["row 1", "row 5"]
+        assert [(r[0], r[1]) for r in rejects] == [("row 2", "E110"), ("row 3", "E110"), ("row 4", "E110")]
+        assert "the record ran from line 3 to there" in rejects[0][2] and "on line 5 of the file" in rejects[0][2]
+        assert "line 4 of the file is part of the record of row 2" in rejects[1][2]
+    tsv = tmp_path / "s.tsv"
+    tsv.write_text('id\tanswer\tsite\n1\tkind\tA\n2\t"Excellent care, I would say\tB\n3\tcold\tC\n4\twait\tD\n'
+                   '5\tShe said "thanks" twice\tE\n6\tgreat\tF\n', encoding="utf-8")
+    rows, locs, rejects, n = read_all(open_tabular(tsv))
+    assert n == 6 and locs == ["row 1", "row 6"] and [r[0] for r in rejects] == ["row 2", "row 3", "row 4", "row 5"]
+
+
+def test_the_rest_of_a_broken_answer_is_not_read_as_a_row_of_its_own(tmp_path: Path) -> None:
+    """A stray quotation mark inside a quoted answer of two lines breaks the record on its first line; the
+    second line (``and I felt better, said my mum",Ward 2``) would parse as a row of three fields: it is a reject
+    saying whose answer it is the rest of, not an invented row."""
+    path = tmp_path / "s.csv"
+    path.write_text('id,answer,site\n1,Nurses were kind,Ward 1\n2,"The nurse said "don\'t worry" to me\n'
+                    'and I felt better, said my mum",Ward 2\n3,Food was cold,Ward 3\n', encoding="utf-8")
+    rows, locs, rejects, n = read_all(open_tabular(path))
+    assert [r[0] for r in rows] == ["1", "3"] and n == len(rows) + len(rejects)
+    assert [(r[0], r[1]) for r in rejects] == [("row 2", "E110"), ("row 3", "E110")]
+    assert "the rest of that row's answer" in rejects[1][2] and "row 2" in rejects[1][2]
 
 
 def test_field_too_large_is_e119(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

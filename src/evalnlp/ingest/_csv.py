@@ -107,6 +107,7 @@ class CsvSource(TabularSource):
         by a quote that closes early) is a :class:`_Fault` in its place; a quote never closed before the end of
         the file, or a field past the limit, stops the file (E119)."""
         chunk: list = []
+        known_line, known = records.line_num, 0  # lines of the file read once chunk[:known] was read
         while True:
             want = size - len(chunk)
             got = len(chunk)
@@ -121,7 +122,10 @@ class CsvSource(TabularSource):
                 if "field larger than field limit" in text:
                     raise errors.error("E119", "later", file=self.path.name, number=before + len(chunk),
                                        line_num=records.line_num, err=err, field_limit=FIELD_LIMIT) from None
-                chunk.append(_Fault(text))
+                # the lines the refused record ran over: from the line after the last record read to the error
+                start = known_line + sum(_lines(r) for r in chunk[known:]) + 1
+                chunk.append(_Fault(text, start, max(start, records.line_num)))
+                known_line, known = records.line_num, len(chunk)
                 if len(chunk) >= size:
                     return chunk, False
                 continue
@@ -139,14 +143,31 @@ class CsvSource(TabularSource):
         locators = []
         rejects: list[Reject] = []
         number = before
+        after_fault = None  # the row of a refused record, until the next record is read
         for record in records:
             if isinstance(record, _Fault):
                 number += 1
-                rejects.append((f"row {number}", "E110", errors.message("E110", "csv_after_quote")))
+                row = f"row {number}"
+                if record.end == record.start:
+                    rejects.append((row, "E110", errors.message("E110", "csv_after_quote")))
+                else:  # the lines it ran over were rows of their own, each accounted for
+                    rejects.append((row, "E110", errors.message("E110", "csv_after_quote_lines",
+                                                                start=record.start, end=record.end)))
+                    for line in range(record.start + 1, record.end + 1):
+                        number += 1
+                        rejects.append((f"row {number}", "E110", errors.message(
+                            "E110", "csv_swallowed", line=line, row=row, start=record.start)))
+                after_fault = row
                 continue
             if not record:
                 continue
             number += 1
+            follows, after_fault = after_fault, None
+            if follows and any(field.count('"') % 2 for field in record):
+                # the rest of the broken record's field: `2,"The nurse said "don't worry" to me` + `and I felt
+                # better, said my mum",Ward 2`
+                rejects.append((f"row {number}", "E110", errors.message("E110", "csv_continues", row=follows)))
+                continue
             if len(record) == width:
                 rows.append(record)
                 locators.append(f"row {number}")
@@ -160,12 +181,20 @@ class CsvSource(TabularSource):
 
 
 class _Fault:
-    """A record the strict CSV reader refused (its error text): the row is rejected, not read differently."""
+    """A record the strict CSV reader refused (its error text, and the lines of the file it ran over): the row is
+    rejected, not read differently, and so is each further line it took in."""
 
-    __slots__ = ("error",)
+    __slots__ = ("error", "start", "end")
 
-    def __init__(self, error: str):
+    def __init__(self, error: str, start: int = 0, end: int = 0):
         self.error = error
+        self.start = start
+        self.end = end
+
+
+def _lines(record: list[str]) -> int:
+    """The lines of the file a parsed record ran over: one, and one more per line break inside its fields."""
+    return 1 + sum(f.count("\n") + f.count("\r") - f.count("\r\n") for f in record)
 
 
 def open_csv(path: Path, fmt: str) -> CsvSource:
