@@ -460,3 +460,23 @@ def test_pdf_pages_are_joined_only_where_a_sentence_runs_on_and_ligatures_are_wr
 ])
 def test_an_opening_quotation_mark_stays_with_the_sentence_it_opens(text, sentences):
     assert split_sentences(text) == sentences
+
+
+def test_a_plain_text_of_one_comment_a_line_keeps_every_line_apart(store, tmp_path):
+    """Comments written one a line (no blank lines between) are not wrapped prose: every line is its own
+    sentence, never joined to the next (16 people's words in one passage before), however long it is."""
+    comments = ["Kind staff", "Long wait in A&E", "Food was cold", "Parking too expensive",
+                "Doctor explained everything", "Nurses were lovely", "Ward was noisy at night", "Great physio team",
+                "Discharge took all day", "Reception staff rude", "Could not get through on the phone",
+                "Thank you to everyone on ward 9", "2 nurses were brilliant", "No complaints"]
+    f = _write(tmp_path / "comments.txt", "\n".join(comments) + "\n")
+    api.ingest(store, [f])
+    assert stored(store, "comments.txt") == comments
+    # wrapped prose whose lines happen to open in upper case now and then is still rejoined
+    prose = ("The pilot ran in three trusts and changed how\nward managers plan their week. Staff said\nthe "
+             "huddles helped, and NHS England asked\nfor the toolkit, which Ashgrove now uses\nevery day.\n")
+    g = _write(tmp_path / "prose.txt", prose)
+    api.ingest(store, [g])
+    assert stored(store, "prose.txt") == [
+        "The pilot ran in three trusts and changed how ward managers plan their week.",
+        "Staff said the huddles helped, and NHS England asked for the toolkit, which Ashgrove now uses every day."]
