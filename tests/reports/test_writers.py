@@ -54,6 +54,46 @@ def test_docx_has_real_word_tables(evidence, tmp_path):
     assert "Strength rule" in headings and "Provenance" in headings
 
 
+def test_docx_lists_each_claims_reach_figures_as_markdown_and_html_do(evidence, tmp_path):
+    import dataclasses
+
+    import docx
+
+    claims = evidence.claims.copy()
+    claims["reach"] = [[{"text": "over 1,200 patients", "source": "case.docx", "locator": "paragraph 4"}]] + \
+        [[] for _ in range(len(claims) - 1)]
+    evidence = dataclasses.replace(evidence, claims=claims)
+    with_reach = [c for _, c in evidence.claims.iterrows() if c["reach"]]
+    (md,) = write_evidence(evidence, tmp_path / "evidence.md")
+    assert "- Reach: over 1,200 patients (case.docx, paragraph 4)" in md.read_text(encoding="utf-8")
+    (path,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    for c in with_reach:
+        for r in c["reach"]:
+            assert f"{r['text']} ({r['source']}, {r['locator']})" in paragraphs
+    assert paragraphs.count("Reach figures:") == len(with_reach)
+
+
+def test_docx_holds_values_with_characters_xml_cannot(evidence, quotes, tmp_path):
+    """A vertical tab (Word's soft line break, pasted into a survey) or another control character in a group, a
+    note or a quote made the Word writers fail with a traceback: it is a line break there, or U+FFFD."""
+    import dataclasses
+
+    import docx
+
+    matrix = evidence.matrices["programme"].copy()
+    matrix["group"] = matrix["group"].str.replace(" ", "\x0b", n=1)
+    odd = dataclasses.replace(evidence, matrices={"programme": matrix}, notes=[*evidence.notes, "a note\x01here"])
+    (path,) = write_evidence(odd, tmp_path / "odd.docx")
+    document = docx.Document(str(path))
+    assert [c.text for c in document.tables[1].rows[0].cells][1] == "Edward\nJenner"
+    assert "a note\ufffdhere" in [p.text for p in document.paragraphs]
+    q = quotes.copy()
+    q["text"] = q["text"].str.replace(" ", "\x0c", n=1)
+    qpath = write_quotes(q, tmp_path / "q.docx")
+    assert any("\n" in c.text for t in docx.Document(str(qpath)).tables for r in t.rows for c in r.cells)
+
+
 def test_csv_writes_the_themes_and_long_format_siblings(evidence, tmp_path):
     paths = write_evidence(evidence, tmp_path / "evidence.csv")
     assert [p.name for p in paths] == ["evidence.csv", "evidence.matrices.csv", "evidence.claims.csv",

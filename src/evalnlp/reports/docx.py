@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,20 @@ from evalnlp.reports._common import (
 )
 
 
+#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: object) -> str:
+    """``text`` as a Word document can hold it: a vertical tab or form feed (Word's own line and page breaks,
+    pasted into a survey) is a line break, any other character XML cannot hold is U+FFFD. The value in the
+    CSV, JSON and spreadsheet outputs is unchanged."""
+    text = str(text)
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", text)
+
+
 def _new_document(title: str):
     import docx  # python-docx, a core dependency imported only when a Word file is written
 
@@ -23,7 +38,7 @@ def _new_document(title: str):
     core = document.core_properties
     core.title = title
     core.author = "evalnlp"
-    document.add_heading(title, level=0)
+    document.add_heading(_xml(title), level=0)
     return document
 
 
@@ -37,7 +52,7 @@ def _table(document, df: pd.DataFrame) -> None:
     header = table.rows[0]
     for cell, name in zip(header.cells, df.columns):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(str(name))
+        run = cell.paragraphs[0].add_run(_xml(name))
         run.bold = True
     tr_pr = header._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
@@ -46,7 +61,7 @@ def _table(document, df: pd.DataFrame) -> None:
     for row in df.itertuples(index=False, name=None):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
-            cell.text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+            cell.text = "" if value is None or (isinstance(value, float) and value != value) else _xml(value)
     document.add_paragraph()
 
 
@@ -60,34 +75,38 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     """Themes, framework matrices, claims and provenance as a Word document."""
     document = _new_document(title)
     cb = evidence.codebook
-    document.add_paragraph(
+    document.add_paragraph(_xml(
         f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
         f"{evidence.segments_coded} passages ({evidence.segments_no_theme} of them, "
         f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
         "Share = documents with the theme / documents coded, with a "
-        "Wilson 95% interval.")
+        "Wilson 95% interval."))
     document.add_heading("Themes", level=1)
     _table(document, theme_display(evidence.themes))
     for attr, matrix in evidence.matrices.items():
-        document.add_heading(f"Themes by {attr}", level=1)
+        document.add_heading(_xml(f"Themes by {attr}"), level=1)
         document.add_paragraph("Each cell: documents with the theme / documents coded in the group (share).")
         _table(document, matrix_wide(matrix))
     if len(evidence.claims):
         document.add_heading("Claims", level=1)
         _table(document, claims_display(evidence.claims))
         for _, c in evidence.claims.iterrows():
-            document.add_heading(f"{c['id']}: {c['text']}", level=2)
+            document.add_heading(_xml(f"{c['id']}: {c['text']}"), level=2)
             document.add_paragraph(f"Strength: {c['strength']}.")
             for q in c["quotes"]:
                 text = q["text"] if q["text"][:1] in "\"'\u201c\u2018" else f"\u201c{q['text']}\u201d"
-                document.add_paragraph(f"{text} \u2014 {attribution(q)}", style="Quote")
+                document.add_paragraph(_xml(f"{text} \u2014 {attribution(q)}"), style="Quote")
+            if c["reach"]:
+                document.add_paragraph("Reach figures:")
+                for r in c["reach"]:
+                    document.add_paragraph(_xml(f"{r['text']} ({r['source']}, {r['locator']})"), style="List Bullet")
         document.add_heading("Strength rule", level=2)
         for line in evidence.strength_rule.rstrip().splitlines():
             document.add_paragraph(line)
     if evidence.notes:
         document.add_heading("Notes", level=1)
         for note in evidence.notes:
-            document.add_paragraph(note, style="List Bullet")
+            document.add_paragraph(_xml(note), style="List Bullet")
     document.add_heading("Provenance", level=1)
     _table(document, pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"]))
     return _save(document, path)
@@ -107,7 +126,7 @@ def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, 
     keys = list(dict.fromkeys((q["theme"], q.get("group")) for q in records))
     for theme, group in keys:
         heading = labels.get(theme, theme) + (f": {group}" if group is not None else "")
-        document.add_heading(heading, level=1)
+        document.add_heading(_xml(heading), level=1)
         rows = [{"Quote": q["text"], "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
                 for q in records if (q["theme"], q.get("group")) == (theme, group)]
         _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]))
