@@ -608,3 +608,24 @@ def test_leave_keeps_the_spans_of_a_label_as_written():
     assert redact_many([text], names=False)[0].text == "Case [NHS_NUMBER], ring [PHONE]."
     left = redact_many([text], names=False, leave=("NHS_NUMBER",))[0]
     assert left.text == "Case 9434765919, ring [PHONE]." and [s.label for s in left.spans] == ["PHONE"]
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not model_available(), reason="the ner extra is not installed"))])
+def test_an_nhs_bodys_name_after_a_role_is_not_a_person(use_model):
+    """``the Medical Director, Northshire NHS Trust``: the words after a role and a comma are an NHS body's
+    name when ``NHS`` and a capitalised word follow them; a person in the same place is still a name."""
+    text = "Letter from the Medical Director, Northshire NHS Trust, 3 March 2020."
+    assert redact(text, use_model=use_model).text == text
+    assert redact("the Director, Wexham NHS Foundation Trust", use_model=use_model).text.endswith("Wexham NHS "
+                                                                                                   "Foundation Trust")
+    assert redact("Letter from Jane Smith, Northshire NHS Trust", use_model=use_model).text == \
+        "Letter from [NAME], Northshire NHS Trust"
+    assert redact("Thanks to Gaynor NHS staff were great", use_model=use_model).text.startswith("Thanks to [NAME]")
+
+
+def test_a_kept_name_is_kept_whichever_apostrophe_it_is_written_with():
+    text = "One ward sister, Siobh\u00e1n O\u2019Connor, said it helped. Siobh\u00e1n O'Connor agreed."
+    for kept in ("Siobh\u00e1n O'Connor", "Siobh\u00e1n O\u2019Connor"):
+        assert redact(text, use_model=False, keep=[kept]).text == text
+    assert redact(text, use_model=False).text == "One ward sister, [NAME], said it helped. [NAME] agreed."

@@ -865,6 +865,8 @@ def _vetoed(text: str, run: _Run) -> bool:
     nxt = re.match(r"\s+([A-Za-z]+)", after)
     if not run.possessive and nxt and nxt.group(1).casefold() in THING_HEADS:
         return True
+    if not run.possessive and re.match(r"\s+NHS\s+[A-Z]", after):
+        return True  # "Northshire NHS Trust", "Leeds NHS Foundation Trust": an NHS body's name
     if run.words[-1].casefold() in THING_HEADS and len(run.words) > 1:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
@@ -1410,7 +1412,10 @@ def _keep_set(keep: Iterable[str]) -> frozenset[tuple[str, ...]]:
 
 
 def _words_of(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*", text.replace("\u2019s ", " ").replace("'s ", " "))
+    """The words of a name, an apostrophe inside one written as ``'`` (``O’Connor`` as Word writes it and
+    ``O'Connor`` as typed are one name), a possessive ``'s`` left out."""
+    text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'")
+    return re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", text.replace("'s ", " "))
 
 
 def _kept(text: str, span: Span, keep: frozenset[tuple[str, ...]],
