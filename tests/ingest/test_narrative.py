@@ -1048,3 +1048,12 @@ def test_backtick_quote_left_open_before_the_next_one(nlp):
         "Nobody expected the club to reach the final this season.",
         "the players believed in the plan from the first week of training"]
     assert found[1].speaker == "The coach, Ann Fry"
+
+
+def test_reach_counts_the_nhs_workforce_and_services(nlp):
+    text = ("The programme trained 40 ward sisters and 12 matrons. It reached approx. 600 porters and c. 40 "
+            "hospices across three ICBs, with 25 facilitators.")
+    got = [(r.text, r.value, r.unit) for r in _reach(text, nlp)]
+    assert got == [("40 ward sisters", 40.0, "ward sisters"), ("12 matrons", 12.0, "matrons"),
+                   ("approx. 600 porters", 600.0, "porters"), ("c. 40 hospices", 40.0, "hospices"),
+                   ("three ICBs", 3.0, "ICBs"), ("25 facilitators", 25.0, "facilitators")]

@@ -84,6 +84,10 @@ PEOPLE = {
     "soldiers", "troops", "personnel", "crew", "inmates", "detainees", "defendants", "claimants",
     "jurors", "witnesses", "peers", "legislators", "institutes", "foundations", "corporations",
     "pcts", "leas", "heis", "meps", "csos", "year-olds",
+    # the NHS workforce and services
+    "sisters", "matrons", "porters", "cleaners", "chaplains", "orderlies", "sonographers", "radiographers",
+    "supervisors", "coordinators", "facilitators", "administrators", "secretaries", "hospices", "deaneries",
+    "icbs", "pcns", "stps",
 }
 # plurals of these endings name people ("bioethicists", "statisticians"), but not these words
 _PEOPLE_SUFFIXES = ("ists", "ians")
