@@ -1180,6 +1180,20 @@ def test_json_numbers_are_read_as_the_file_writes_them(tmp_path: Path) -> None:
     assert rows == [["1", "Kind staff.", "1.10", "1e5", "-0.0", "12345678901234567890.5", "3", None]]
 
 
+def test_json_numbers_inside_nested_values_and_infinities_are_kept_as_written(tmp_path: Path) -> None:
+    """A nested object or list is kept as JSON text, its numbers as the file writes them (``1.10`` was ``1.1``,
+    ``1e5`` was ``100000.0``); ``Infinity`` is ``Infinity`` (was ``inf``); NaN is still a missing value."""
+    path = tmp_path / "n.json"
+    path.write_text('[{"id": 1, "t": "Kind staff.", "s": {"q1": 1.10, "q2": 1e5, "r": 12345678901234567890.5, '
+                    '"n": [2.50, 3, "x", null, true]}, "u": [2.50, 3.0], "i": Infinity, "j": -Infinity, '
+                    '"k": NaN}]', encoding="utf-8")
+    rows, _, _, _ = read_all(open_tabular(path))
+    assert rows == [["1", "Kind staff.",
+                     '{"q1": 1.10, "q2": 1e5, "r": 12345678901234567890.5, "n": [2.50, 3, "x", null, true]}',
+                     "[2.50, 3.0]", "Infinity", "-Infinity", None]]
+    assert json.loads(rows[0][2])["q2"] == 1e5  # still JSON
+
+
 def test_parquet_single_precision_numbers_read_as_they_show(tmp_path: Path) -> None:
     """A float32 0.1 is 0.1 (its shortest text), not the double 0.10000000149011612 it widens to."""
     import pyarrow as pa

@@ -94,11 +94,24 @@ def _other_to_str(value: Any) -> str | None:
         except UnicodeDecodeError:
             return raw.hex()
     if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, ensure_ascii=False, default=_json_default)
+        return _nested_json(value)
     item = getattr(value, "item", None)  # numpy scalars
     if callable(item) and getattr(value, "ndim", None) == 0:
         return cell_to_str(item())
     return str(value)
+
+
+def _nested_json(value: Any) -> str:
+    """A nested value as JSON text (``json.dumps``'s layout), each number read from a JSON file as the file
+    writes it (``{"q1": 1.10, "q2": 1e5}`` stays so: ``json`` would write ``1.1`` and ``100000.0``)."""
+    if type(value) is JsonNumber:
+        return value.text
+    if isinstance(value, dict):
+        return "{" + ", ".join(json.dumps(k if isinstance(k, str) else str(k), ensure_ascii=False) + ": "
+                               + _nested_json(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_nested_json(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:

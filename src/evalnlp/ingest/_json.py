@@ -94,7 +94,10 @@ def _tidy(obj: dict, tidied: dict[tuple[str, str], None] | None = None,
 
 def _decoder(renamed: dict[tuple[str, str], None] | None = None) -> json.JSONDecoder:
     # numbers with a fraction or an exponent keep the text the file gives them (see _cells.JsonNumber)
-    return json.JSONDecoder(object_pairs_hook=lambda pairs: _unique_keys(pairs, renamed), parse_float=JsonNumber)
+    # and so do Infinity and -Infinity, which some writers put in JSON; NaN, which Python's json writes for a
+    # missing float (pandas' NaN), stays a missing value
+    return json.JSONDecoder(object_pairs_hook=lambda pairs: _unique_keys(pairs, renamed), parse_float=JsonNumber,
+                            parse_constant=lambda text: float("nan") if text == "NaN" else JsonNumber(text))
 
 
 _DECODER = _decoder()
