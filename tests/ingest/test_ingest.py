@@ -272,6 +272,19 @@ def test_an_answer_of_punctuation_only_is_a_reject_not_a_document(tmp_path):
         assert "('...')" in " ".join(rejects["reason"])
 
 
+def test_an_answer_of_invisible_characters_only_is_an_empty_answer(tmp_path):
+    """A zero-width space, a byte order mark or a word joiner alone looks empty in a spreadsheet: rejected as
+    an empty answer (E141), not coded; the same characters around words leave an answer."""
+    f = tmp_path / "fft.csv"
+    pd.DataFrame({"id": [str(i) for i in range(6)],
+                  "comment": ["\u200b", "\ufeff", " \u2060 ", "\u200b\u200c\u00a0", "\u200bKind staff.",
+                              "Kind\u200b nurses."]}).to_csv(f, index=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [f], text=["comment"], id="id")
+        assert (result.n_in, result.n_ok, result.n_rejected) == (6, 2, 4)
+        assert store.table("rejects")["code"].tolist() == ["E141"] * 4
+
+
 def test_a_case_study_read_again_after_its_sources_were_renumbered_cites_its_own_entries(tmp_path):
     """Read, then edited (a source added above, the marker renumbered) and read again: each version's
     testimonial cites the entry its own marker named, not also the other version's entry at that place."""

@@ -371,14 +371,24 @@ def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     any other sign or an emoticon (``:(``) makes an answer."""
     from evalnlp.nlp import marks_only
 
-    blank = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy()
+    blank = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy().copy()
     values = texts.to_numpy(dtype=object)
     # only a text that does not open with a letter or digit can be marks only: few are looked at closely
     maybe = np.fromiter((isinstance(v, str) and not v[:1].isalnum() for v in values), bool, len(values))
     marks = np.zeros(len(values), dtype=bool)
     look = np.flatnonzero(maybe & ~blank)
+    # a cell of invisible characters only (a zero-width space, a byte order mark, a word joiner) looks empty
+    blank[look] = [_invisible(values[i]) for i in look]
+    look = look[~blank[look]]
     marks[look] = [marks_only(values[i]) for i in look]
     return blank, marks
+
+
+def _invisible(text: str) -> bool:
+    """White space and format characters only (``\u200b``, ``\ufeff``, ``\u2060``): nothing anyone can see."""
+    import unicodedata
+
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def no_answer_reasons(texts: pd.Series, blank: np.ndarray, marks: np.ndarray, column: str | None = None,
