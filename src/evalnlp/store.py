@@ -475,21 +475,31 @@ class Store:
         self.con.execute("DROP TABLE IF EXISTS _seen_docs")
 
     def segment_whole_documents(self, run_id: str) -> int:
-        """Give every document of ``run_id`` that has no segment yet one ``response`` segment: its whole text."""
+        """Give every response document of ``run_id`` that has no segment yet one ``response`` segment: its whole
+        text (a narrative document left without passages, such as a sources list, stays so)."""
         return int(self.con.execute(
             """
             INSERT INTO segments
             SELECT substr(md5(concat_ws(':', doc_id, 'response', '0', CAST(length(text) AS VARCHAR))), 1, 20),
                    doc_id, 'response', 0, length(text), text, NULL, NULL
             FROM documents d
-            WHERE run_id = ? AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
+            WHERE run_id = ? AND kind = 'response' AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
             """, [run_id]).fetchone()[0])
 
-    def unsegmented_documents(self, run_id: str) -> pd.DataFrame:
-        """Documents of ``run_id`` without segments yet: doc_id, text (in insertion order)."""
+    def unsegmented_documents(self, run_id: str, doc_ids: list[str] | None = None) -> pd.DataFrame:
+        """Documents of ``run_id`` without segments yet: doc_id, text (in insertion order); of ``doc_ids`` only
+        when given, else response documents only (a narrative document left without passages stays so)."""
+        if doc_ids is None:
+            return self.con.execute(
+                """SELECT doc_id, text FROM documents d
+                   WHERE run_id = ? AND kind = 'response'
+                     AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
+                   ORDER BY rowid""", [run_id]).df()
+        _only = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name (see _BY_NAME)
         return self.con.execute(
             """SELECT doc_id, text FROM documents d
-               WHERE run_id = ? AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
+               WHERE run_id = ? AND doc_id IN (SELECT doc_id FROM _only)
+                 AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
                ORDER BY rowid""", [run_id]).df()
 
     def doc_ids_by_locator(self, source: str) -> dict[str, str]:

@@ -317,3 +317,31 @@ def test_a_rule_between_sections_of_a_narrative_file_is_a_reject_that_says_so(tm
         assert (result.n_in, result.n_ok, result.n_rejected) == (3, 2, 1)
         (reason,) = store.table("rejects")["reason"]
         assert reason == "the passage is punctuation only ('---'), a rule or a break between sections"
+
+
+def test_the_corroborating_sources_list_is_stored_but_not_evidence(tmp_path):
+    """The section's paragraphs are documents and its entries are in the sources table, but it is not split
+    into passages: a reference (``Evaluation of Leading Together, final report``) is never coded, quoted or
+    counted for a claim. Another narrative file and a survey read in the same run are split as before."""
+    case = tmp_path / "case.txt"
+    case.write_text("Details of the impact\n\nThe programme changed national policy on leadership training.\n\n"
+                    "Sources to corroborate the impact\n\n[5.1] Khan, A. (2020) Evaluation of Leading Together, final "
+                    "report.\n\n[5.2] Participant feedback survey of the programme (n = 58).\n", encoding="utf-8")
+    other = tmp_path / "notes.txt"
+    other.write_text("The ward huddles continued after the programme ended.\n", encoding="utf-8")
+    survey = tmp_path / "s.csv"
+    survey.write_text("text\nThe course was great.\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [case, other, survey], text=["text"])
+        docs = store.table("documents")
+        assert len(docs) == 7  # every paragraph is stored
+        segs = store.table("segments").merge(docs[["doc_id", "source", "text"]].rename(columns={"text": "doc"}),
+                                             on="doc_id")
+        assert not segs["text"].str.contains(r"\[5\.|Sources to corroborate|Khan").any()
+        assert sorted(segs.loc[segs["source"] == "case.txt", "text"]) == [
+            "Details of the impact", "The programme changed national policy on leadership training."]
+        assert (segs["source"] == "notes.txt").sum() == 1 and (segs["source"] == "s.csv").sum() == 1
+        assert len(store.table("sources")) == 2 and result.n_rejected == 0
+        api.classify(store, codebook="impact")
+        codes = store.table("codes").merge(segs[["seg_id", "text"]], on="seg_id")
+        assert not codes["text"].str.contains(r"\[5\.").any()

@@ -143,14 +143,16 @@ def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], 
     return text_cols, meta
 
 
-def segment_new_documents(store, run_id: str, unit: str, markup: bool = False) -> int:
-    """Segment the documents of ``run_id`` that have no segments yet: whole responses in bulk, or sentences
-    (``markup``: narrative reading text, whose Markdown heading and quote markers are left out)."""
+def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
+                          doc_ids: list[str] | None = None) -> int:
+    """Segment the documents of ``run_id`` that have no segments yet (of ``doc_ids`` only, when given; of kind
+    ``response`` only otherwise): whole responses in bulk, or sentences (``markup``: narrative reading text,
+    whose Markdown heading and quote markers are left out)."""
     from evalnlp.nlp import sentence_spans
 
     if unit == "response":
         return store.segment_whole_documents(run_id)
-    new = store.unsegmented_documents(run_id)
+    new = store.unsegmented_documents(run_id, doc_ids)
     if new.empty:
         return 0
     rows_doc, rows_start, rows_end, rows_text = [], [], [], []
@@ -292,7 +294,23 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                          "question": None, "text": [p.text for p in ok], "_row": np.arange(len(ok))})
     report.n_new = store.insert_documents(docs, run_id, attrs={})
     report.n_ok = len(docs)
-    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True)
+    # The corroborating-sources section lists references, not evidence: its paragraphs are stored as documents
+    # (and its entries in the sources table) but not split into passages, so nothing in it is coded, quoted or
+    # counted. A paragraph that starts before the section's heading is split as any other.
+    from evalnlp.ingest._narrative_sources import find_sources_section
+
+    raw_texts = [p.text for p in read]
+    section = find_sources_section("\n\n".join(t for t in raw_texts if t.strip()))
+    listing, pos = [], 0
+    for p, text in zip(passages, raw_texts):
+        listing.append(section is not None and text.strip() != "" and section[0] <= pos < section[2])
+        if text.strip():
+            pos += len(text) + 2
+    in_list = [flag for flag, no in zip(listing, blank | marks) if not no]
+    by_locator = store.doc_ids_by_locator(source)
+    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
+                                              doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
+                                                       if not skip])
 
     # Offsets of each passage within the joined text, to map testimonials back to their documents.
     joined_parts, starts, pos = [], [], 0
@@ -308,7 +326,6 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     found = extract_document(joined, sources_text=raw if head is not None else None)
     testimonials, reach = found.testimonials, found.reach
     entries = entries if head is not None else []
-    by_locator = store.doc_ids_by_locator(source)
     doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows, link_rows = [], [], []
     place = {e: k + 1 for k, e in enumerate(entries)}

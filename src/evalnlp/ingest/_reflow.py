@@ -15,8 +15,9 @@ the layout means one:
 - where the indentation starts a paragraph: with a hanging indent (the REF export: first lines at 4 columns, the
   rest at 6) a line indented less than the body of the text; with first-line indents, a line indented more than
   the one before, when that one ends a sentence;
-- every line of a plain text that is a list of lines, not wrapped prose (nearly every line after another
-  opening with a capital or a digit: a comment or an item a line, see :data:`LIST_SHARE`);
+- every line of a plain text that is a list of lines, not wrapped prose (one indent, nearly every line after
+  another opening with a capital or a digit, most lines well short of the wrap width: a comment or an item a
+  line, see :data:`LIST_SHARE`);
 - after a short line: when the first word of the next line would have fitted on it within the text's wrap width,
   and the next line does not start in lower case, the line ended on purpose (a heading, the last line of a
   paragraph, a line of an address or a list), unless it stops mid-phrase (``... in the state of`` + ``Odisha``).
@@ -135,29 +136,38 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-#: A plain text whose lines after a line break open with a capital letter or a digit this often (over at least
-#: :data:`LIST_BREAKS` breaks) is a list of lines (a comment, an answer or an item a line), not wrapped prose:
-#: prose wraps at whatever word comes, and most English words are written in lower case.
+#: A plain text is a list of lines (a comment, an answer or an item a line), not wrapped prose, when its lines
+#: all start at one indent, the lines after a line break open with a capital letter or a digit this often (over
+#: at least :data:`LIST_BREAKS` breaks; prose wraps at whatever word comes, and most English words are written
+#: in lower case), and fewer than half its lines come near its wrap width (wrapped prose fills its lines).
 LIST_SHARE = 0.8
 LIST_BREAKS = 4
 
 
-def _list_of_lines(lines: list[str]) -> bool:
-    """Do nearly all lines that follow another line open in upper case or with a digit (see :data:`LIST_SHARE`)?"""
+def _list_of_lines(lines: list[str], width: int) -> bool:
+    """Is the text a list of lines rather than wrapped prose (see :data:`LIST_SHARE`)?"""
+    full = [line for line in lines if not _BLANK.fullmatch(line)]
     opens = [lines[i + 1].lstrip()[:1] for i in range(len(lines) - 1)
              if not _BLANK.fullmatch(lines[i]) and not _BLANK.fullmatch(lines[i + 1])]
-    if len(opens) < LIST_BREAKS:
+    if len(opens) < LIST_BREAKS or len({_indent(line) for line in full}) > 1:
         return False
-    return sum(c.isupper() or c.isdigit() for c in opens) >= LIST_SHARE * len(opens)
+    if sum(c.isupper() or c.isdigit() for c in opens) < LIST_SHARE * len(opens):
+        return False
+    return sum(len(line.rstrip()) >= 0.85 * width for line in full) < 0.5 * len(full)
 
 
 def _hard_breaks(lines: list[str], width: int, pdf: bool, markdown: bool) -> set[int]:
     """Indices ``i`` of the lines after which the line break is kept (``i`` and ``i + 1`` both non-blank)."""
     hard: set[int] = set()
-    if not pdf and not markdown and _list_of_lines(lines):
-        # not wrapped prose: every line stands apart (a PDF's page text is always wrapped; Markdown joins a
-        # paragraph's lines by its own rule)
-        return {i for i in range(len(lines) - 1) if not _BLANK.fullmatch(lines[i]) and not _BLANK.fullmatch(lines[i + 1])}
+    if not pdf and not markdown and _list_of_lines(lines, width):
+        # not wrapped prose: a line that opens in upper case or with a digit stands apart (a PDF's page text is
+        # always wrapped; Markdown joins a paragraph's lines by its own rule); one in lower case still goes on
+        # (where most lines end their sentences, a line that does not is a sentence wrapped, as in prose)
+        pairs = [i for i in range(len(lines) - 1) if not _BLANK.fullmatch(lines[i])
+                 and not _BLANK.fullmatch(lines[i + 1]) and not lines[i + 1].lstrip()[:1].islower()]
+        ending = sum(_ends(line) for line in lines if not _BLANK.fullmatch(line))
+        sentences = ending >= 0.5 * sum(1 for line in lines if not _BLANK.fullmatch(line))
+        hard = {i for i in pairs if not sentences or _ends(lines[i])}
     fit = width * (0.8 if pdf else 1.0)  # proportional fonts make a PDF's character counts per line uneven
     for a, b in _blocks(lines):
         block = lines[a:b]
