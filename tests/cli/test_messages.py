@@ -117,6 +117,23 @@ def test_office_lock_files_in_a_folder_or_pattern_are_left_out_and_named(cli, tm
     assert cli("ingest", str(folder / "~$q3.xlsx"), "--text", "comment").exit_code == 1  # named alone: E107
 
 
+def test_files_of_other_kinds_in_a_folder_are_named_not_passed_over(cli, tmp_path):
+    """A folder of monthly exports holding a compressed CSV and an old .xls: the files evalnlp reads are read,
+    and each of the others is named as left out (before, the months were missing without a word)."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "2024-01.csv").write_text("comment\nThe nurses were kind.\n", encoding="utf-8")
+    (folder / "2024-02.csv.gz").write_bytes(b"\x1f\x8b\x08\x00")
+    (folder / "2024-03.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    result = cli("ingest", str(folder), "--text", "comment")
+    assert result.exit_code == 0, result.output
+    said = flat(result.output)
+    assert "2024-02.csv.gz: evalnlp does not read .gz files" in said
+    assert "2024-03.xls: evalnlp does not read .xls files" in said
+    assert "DS_Store" not in said and "n_in 1 = n_ok 1" in said
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List
 
 import typer
@@ -79,6 +80,10 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                       "place, so rows added or removed above others store those again (and evidence counts both); "
                       "give --id COL for a file that changes between exports")
+    for name in result.unread:
+        info(ctx, f"left out {name}: evalnlp does not read {Path(name).suffix or 'files without an extension'} "
+                  "files (CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, DOCX and PDF; save or unpack it as one "
+                  "of those to read it)")
     for name in result.skipped:
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")

@@ -65,6 +65,8 @@ class IngestResult:
     files: list[FileReport] = field(default_factory=list)
     #: files a folder or pattern named that were left out: lock files Office writes beside an open document
     skipped: list[str] = field(default_factory=list)
+    #: files in a folder named as input that are of no kind evalnlp reads (left out, and said so)
+    unread: list[str] = field(default_factory=list)
 
     @property
     def n_in(self) -> int:
@@ -433,11 +435,12 @@ def office_lock_file(path: Path) -> bool:
 
 
 def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None,
-                  suffixes: frozenset[str] | None = None) -> list[Path]:
+                  suffixes: frozenset[str] | None = None, unread: list[Path] | None = None) -> list[Path]:
     """The files that FILE arguments name, in order, each once.
 
     A folder stands for the files directly inside it whose extension evalnlp reads (``suffixes``: only those;
-    hidden files and Office lock files left out, the lock files added to ``skipped``), in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
+    hidden files and Office lock files left out, the lock files added to ``skipped``, the other files in it added
+    to ``unread``), in name order; a path that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` crosses
     folders), standing for the files it matches, in name order. Every other path is kept as given, so a missing
     file is still reported by name. Raises E172 for a pattern that matches no file and E173 for a folder
     with no readable file in it.
@@ -458,8 +461,10 @@ def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = documents(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                                     and p.suffix.lower() in readable))
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if unread is not None:  # a file of a kind evalnlp does not read (.xls, .csv.gz) is named, not passed over
+                unread.extend(p for p in files if p.suffix.lower() not in readable and not office_lock_file(p))
+            found = documents([p for p in files if p.suffix.lower() in readable])
             if not found:
                 raise errors.error("E173", path=path, kinds=", ".join(sorted(readable)))
             out += found
@@ -526,8 +531,10 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
         raise errors.error("E133")
     result = IngestResult(run_id=run_id)
     skipped: list[Path] = []
-    paths = expand_inputs(paths, skipped)
+    unread: list[Path] = []
+    paths = expand_inputs(paths, skipped, unread=unread)
     result.skipped = [str(p) for p in dict.fromkeys(skipped)]
+    result.unread = [str(p) for p in dict.fromkeys(unread)]
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
     _check_known_names(store, [path for path, _ in kinds], run_id)
