@@ -380,6 +380,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "marks": "the text is punctuation only ({text!r}), a placeholder for no answer",
         "answer_marks": "the {column!r} answer is punctuation only ({text!r}), a placeholder for no answer",
         "passage_marks": "the passage is punctuation only ({text!r}), a rule or a break between sections",
+        "spreadsheet_error": "the text is a spreadsheet's error value ({text!r}: a formula that failed, such as a "
+                             "lookup that found nothing), not an answer",
     }),
     "E142": ("--coder names a machine coder where a person is expected", {
         "machine": "{coder!o} names the person whose codes these are; got the machine coder {name!r}. Give a name "

@@ -285,6 +285,29 @@ def test_an_answer_of_invisible_characters_only_is_an_empty_answer(tmp_path):
         assert store.table("rejects")["code"].tolist() == ["E141"] * 4
 
 
+def test_a_spreadsheets_error_value_is_no_answer(tmp_path):
+    """``#N/A`` or ``#DIV/0!`` in the text column (a formula that failed, in a workbook or exported to CSV) was
+    coded as an answer: it is rejected (E141, saying what it is); ``N/A`` typed by a person is an answer."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "answer"])
+    ws.append([1, "Nurses were kind"])
+    ws.append([2, "=VLOOKUP(9,A1:A2,2,FALSE)"])
+    ws.append([3, "N/A"])
+    ws["B3"].value = "#N/A"
+    ws["B3"].data_type = "e"
+    wb.save(tmp_path / "e.xlsx")
+    (tmp_path / "e.csv").write_text("id,answer\n1,Kind staff\n2,#DIV/0!\n3, #REF! \n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [tmp_path / "e.xlsx", tmp_path / "e.csv"], text=["answer"], id="id")
+        assert (result.n_in, result.n_ok, result.n_rejected) == (6, 3, 3)
+        reasons = store.table("rejects")["reason"].tolist()
+        assert all("spreadsheet's error value" in r for r in reasons) and "'#N/A'" in " ".join(reasons)
+        assert sorted(store.table("documents")["text"]) == ["Kind staff", "N/A", "Nurses were kind"]
+
+
 def test_a_case_study_read_again_after_its_sources_were_renumbered_cites_its_own_entries(tmp_path):
     """Read, then edited (a source added above, the marker renumbered) and read again: each version's
     testimonial cites the entry its own marker named, not also the other version's entry at that place."""

@@ -399,8 +399,14 @@ def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     # a cell of invisible characters only (a zero-width space, a byte order mark, a word joiner) looks empty
     blank[look] = [_invisible(values[i]) for i in look]
     look = look[~blank[look]]
-    marks[look] = [marks_only(values[i]) for i in look]
+    marks[look] = [marks_only(values[i]) or values[i].strip().upper() in SPREADSHEET_ERRORS for i in look]
     return blank, marks
+
+
+#: The error values Excel, LibreOffice and Google Sheets show for a formula that failed (``#N/A`` from a lookup
+#: that found nothing): a cell holding one, also as exported to CSV, holds no answer.
+SPREADSHEET_ERRORS = frozenset("""#N/A #DIV/0! #VALUE! #REF! #NAME? #NUM! #NULL! #SPILL! #CALC! #FIELD!
+    #BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #GETTING_DATA #ERROR!""".split())
 
 
 def _invisible(text: str) -> bool:
@@ -418,6 +424,8 @@ def no_answer_reasons(texts: pd.Series, blank: np.ndarray, marks: np.ndarray, co
             return (errors.message("E141", "passage") if passage else
                     errors.message("E141", "answer", column=column) if column else errors.message("E141", "text"))
         shown = " ".join(str(text).split())[:20]
+        if str(text).strip().upper() in SPREADSHEET_ERRORS:
+            return errors.message("E141", "spreadsheet_error", text=str(text).strip())
         if passage:
             return errors.message("E141", "passage_marks", text=shown)
         if column:
