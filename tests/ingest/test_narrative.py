@@ -1057,3 +1057,14 @@ def test_reach_counts_the_nhs_workforce_and_services(nlp):
     assert got == [("40 ward sisters", 40.0, "ward sisters"), ("12 matrons", 12.0, "matrons"),
                    ("approx. 600 porters", 600.0, "porters"), ("c. 40 hospices", 40.0, "hospices"),
                    ("three ICBs", 3.0, "ICBs"), ("25 facilitators", 25.0, "facilitators")]
+
+
+def test_a_speech_verb_that_doubles_its_last_letter_names_the_speaker(nlp):
+    """``admitted``, ``concurred``: the regular forms doubled the last letter of short verbs only, so the
+    quotation took the speaker of the paragraph before."""
+    text = ("The Director of Nursing at Southvale said that \"the course changed how every ward in the trust is "
+            "led\" [5.3].\n\n\"We didn't believe the leadership label at first; now we do,\" admitted one "
+            "consultant [5.4]. \"It is the best course we have run,\" concurred the chief executive [5.5].")
+    found = extract_testimonials(text, nlp=nlp)
+    assert [t.speaker for t in found] == ["The Director of Nursing at Southvale", "one consultant",
+                                          "the chief executive"]

@@ -34,7 +34,7 @@ warn welcome write
 # Irregular forms of those verbs (the regular ones are generated).
 IRREGULAR_ATTRIBUTION_FORMS = _words("""
 feels felt found put puts putting said saw saying says seeing seen sees set sets staid telling tells
-thought told writes writing written wrote
+thought told writes writing written wrote admitted admitting concurred concurring
 """)
 
 # Attribution lemmas too ambiguous to trust without a parse (see, find, put...).
