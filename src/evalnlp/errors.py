@@ -243,6 +243,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "no_array": "{file}: the top-level object holds no array of objects; its members are {detail}. Expected a "
                     'top-level array of objects ([{{"text": ...}}, ...]) or an object holding one such array '
                     '({{"responses": [{{"text": ...}}, ...]}}).',
+        "json_lines": "{file}: the file holds one JSON object after another (JSON Lines), not one JSON document; "
+                      "name it .jsonl (or .ndjson) to read each object as a row",
         "several_arrays": "{file}: the top-level object holds several arrays of objects ({listed}), so which rows to "
                           'read is ambiguous. Expected a top-level array of objects ([{{"text": ...}}, ...]) or an '
                           'object holding one such array ({{"responses": [{{"text": ...}}, ...]}}). Keep one array, '

@@ -1237,3 +1237,20 @@ def test_formulas_a_spreadsheet_never_calculated_are_counted_and_announced(tmp_p
         for name, data in members.items():
             zf.writestr(name, data)
     assert open_tabular(calculated).uncalculated == 0
+
+
+def test_json_lines_saved_as_json_is_named_so(tmp_path: Path) -> None:
+    """One object a line in a .json file was refused as an object holding no array, naming the first line's
+    members: the message says it is JSON Lines and to name it .jsonl; the same bytes as .jsonl are read."""
+    text = '{"id":1,"answer":"Kind staff"}\n{"id":2,"answer":"Long wait"}\n'
+    (tmp_path / "e.json").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        open_tabular(tmp_path / "e.json")
+    assert code_of(exc) == "E113" and "JSON Lines" in str(exc.value) and ".jsonl" in str(exc.value)
+    (tmp_path / "e.jsonl").write_text(text, encoding="utf-8")
+    rows, _, _, n = read_all(open_tabular(tmp_path / "e.jsonl"))
+    assert n == 2
+    (tmp_path / "one.json").write_text('{"id": 1}\n', encoding="utf-8")  # one object: the message as before
+    with pytest.raises(InputError) as exc:
+        open_tabular(tmp_path / "one.json")
+    assert "holds no array of objects" in str(exc.value)

@@ -373,6 +373,12 @@ def _survey_object(sc: _Scanner, name: str) -> tuple[str | None, _ArrayInfo]:
     if len(empty) == 1 and len(arrays) == 1:
         return empty[0], arrays[empty[0]]
     found = [f"{k!r} (array: {a.first_bad or 'empty'})" for k, a in arrays.items()] + others
+    try:
+        lines = not arrays and sc.peek() == "{"  # another object after the first: one object a line
+    except InputError:
+        lines = False
+    if lines:
+        raise errors.error("E113", "json_lines", file=name)
     raise errors.error("E113", "no_array", file=name, detail=', '.join(found) if found else 'none (it is empty)')
 
 
