@@ -134,6 +134,28 @@ def test_files_of_other_kinds_in_a_folder_are_named_not_passed_over(cli, tmp_pat
     assert "DS_Store" not in said and "n_in 1 = n_ok 1" in said
 
 
+def test_a_hidden_first_sheet_read_by_default_is_said_to_be_hidden(cli, tmp_path):
+    """The first sheet is read by default; when Excel hides it (a stale copy), the person sees another sheet
+    and would not know: the output says the sheet read is hidden and names the others."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "Sheet1"
+    old.append(["answer"])
+    old.append(["an old answer about parking"])
+    old.sheet_state = "hidden"
+    new = wb.create_sheet("Survey 2024")
+    new.append(["answer"])
+    new.append(["The nurses were kind."])
+    wb.active = 1
+    wb.save(tmp_path / "h.xlsx")
+    said = flat(cli("ingest", str(tmp_path / "h.xlsx"), "--text", "answer").output)
+    assert "the sheet read (the workbook's first) is hidden in Excel; its other sheets are 'Survey 2024'" in said
+    said = flat(cli("ingest", str(tmp_path / "h.xlsx"), "--text", "answer", "--sheet", "Survey 2024").output)
+    assert "hidden" not in said
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -88,6 +88,9 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.hidden_sheet:
+            info(ctx, f"{f.source}: the sheet read (the workbook's first) is hidden in Excel; its other sheets "
+                      f"are {', '.join(repr(n) for n in f.other_sheets) or 'empty'} (--sheet NAME reads another)")
         if f.other_sheets:
             more = len(f.other_sheets)
             info(ctx, f"{f.source}: the workbook has {more} other sheet{'' if more == 1 else 's'} with values, "

@@ -55,6 +55,8 @@ class FileReport:
     uncalculated: int = 0
     #: a workbook's other sheets with values, which were not read (``--sheet`` reads one)
     other_sheets: list[str] = field(default_factory=list)
+    #: the sheet read by default (the first) is hidden in the workbook, so the person may not know it is there
+    hidden_sheet: bool = False
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -210,7 +212,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
                         renamed=list(src.renamed), tidied=list(src.tidied),
                         uncalculated=getattr(src, "uncalculated", 0),
-                        other_sheets=list(getattr(src, "other_sheets", [])))
+                        other_sheets=list(getattr(src, "other_sheets", [])),
+                        hidden_sheet=bool(getattr(src, "hidden", False)))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}

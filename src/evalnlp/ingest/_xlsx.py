@@ -65,6 +65,7 @@ class XlsxSource(TabularSource):
     uncalculated: int = 0  # formula cells without a computed value (read as empty)
     #: the workbook's other worksheets with a value (not read: ``--sheet`` reads one sheet, the first by default)
     other_sheets: tuple[str, ...] = ()
+    hidden: bool = False  # the sheet read by default is hidden in Excel (its ``sheet_state``)
     width: int = 0  # number of columns read (len(columns))
     sheet_width: int = 0  # columns in the sheet's stored dimension, 0 if unknown
 
@@ -187,6 +188,8 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
         source.uncalculated = _uncalculated_formulas(path, getattr(wb[chosen], "_worksheet_path", None))
         source.other_sheets = tuple(n for n in names if n != chosen and _has_values(wb[n]))
+        # a hidden sheet read by default (the first), where the person sees another: said, not passed over
+        source.hidden = sheet is None and getattr(wb[chosen], "sheet_state", "visible") != "visible"
         header, has_data = None, False
         for number, row in _guard(path, source._rows(wb)):
             if _blank(row):
