@@ -156,6 +156,23 @@ def test_a_hidden_first_sheet_read_by_default_is_said_to_be_hidden(cli, tmp_path
     assert "hidden" not in said
 
 
+def test_reading_an_evalnlp_output_file_says_what_it_is(cli, tmp_path):
+    """A pattern of monthly exports that also matches last month's output file read it as another export,
+    storing its answers twice: the output says the file is one evalnlp wrote."""
+    from evalnlp.ingest import evalnlp_output_columns
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "2024-01.csv").write_text("id,answer\n1,The nurses were kind.\n", encoding="utf-8")
+    assert cli("-q", "classify", str(folder / "*.csv"), "--text", "answer", "--id", "id", "--codebook", "fft",
+               "--no-sentiment", "--output", str(folder / "coded.csv")).exit_code == 0
+    said = flat(cli("ingest", str(folder / "*.csv"), "--text", "answer", "--id", "id").output)
+    assert "coded.csv: its columns (source, locator, themes, score_...) are those of a file evalnlp wrote" in said
+    assert "2024-01.csv: its columns" not in said
+    assert evalnlp_output_columns(["id", "evalnlp_source", "evalnlp_locator", "evalnlp_themes", "score_staff"])
+    assert not evalnlp_output_columns(["id", "source", "locator", "comment"])
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -88,6 +88,11 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.evalnlp_output:
+            info(ctx, f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
+                      "wrote (classify --output): its answers are stored again beside the export it was made "
+                      "from, if that was read into this store, and evidence counts them twice; read the original "
+                      "export instead (a folder or pattern of exports should not hold the output files)")
         if f.hidden_sheet:
             info(ctx, f"{f.source}: the sheet read (the workbook's first) is hidden in Excel; its other sheets "
                       f"are {', '.join(repr(n) for n in f.other_sheets) or 'empty'} (--sheet NAME reads another)")

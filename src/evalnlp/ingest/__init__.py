@@ -7,6 +7,8 @@ already stored included) or a reject with a code and a reason, so ``n_in == n_ok
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -57,6 +59,8 @@ class FileReport:
     other_sheets: list[str] = field(default_factory=list)
     #: the sheet read by default (the first) is hidden in the workbook, so the person may not know it is there
     hidden_sheet: bool = False
+    #: the file's columns are those of an evalnlp output file (see :func:`evalnlp_output_columns`)
+    evalnlp_output: bool = False
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -174,6 +178,15 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
         "speaker": None, "source_ref": None}))
 
 
+def evalnlp_output_columns(columns: Sequence[str]) -> bool:
+    """Are these the columns of a file ``classify --output`` wrote (``source``, ``locator``, ``themes`` and
+    ``score_<theme>``, or their ``evalnlp_`` names beside input columns of the same names)? Read again, its
+    answers would be stored a second time beside the export they came from."""
+    names = {c[len("evalnlp_"):] if c.startswith("evalnlp_") else c for c in map(str, columns)}
+    names = {re.sub(r"_\d+$", "", c) if c.startswith(("source_", "locator_", "themes_")) else c for c in names}
+    return {"source", "locator", "themes"} <= names and any(c.startswith("score_") for c in names)
+
+
 def tabular_source_name(path: Path, src) -> str:
     """The ``source`` a tabular file's documents are stored under: its name, with ``#sheet`` for XLSX."""
     return path.name if not src.sheet else f"{path.name}#{src.sheet}"
@@ -213,7 +226,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                         renamed=list(src.renamed), tidied=list(src.tidied),
                         uncalculated=getattr(src, "uncalculated", 0),
                         other_sheets=list(getattr(src, "other_sheets", [])),
-                        hidden_sheet=bool(getattr(src, "hidden", False)))
+                        hidden_sheet=bool(getattr(src, "hidden", False)),
+                        evalnlp_output=evalnlp_output_columns(src.columns))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
