@@ -173,6 +173,27 @@ def test_reading_an_evalnlp_output_file_says_what_it_is(cli, tmp_path):
     assert not evalnlp_output_columns(["id", "source", "locator", "comment"])
 
 
+def test_a_word_documents_header_and_footer_with_text_are_named_as_not_read(cli, tmp_path):
+    """Only a Word document's body is read: a header or footer (or a footnote, comment or text box) holding
+    text is counted in the output as not read, instead of its text missing without a word."""
+    import docx
+
+    from evalnlp.ingest._documents import docx_unread_parts
+
+    document = docx.Document()
+    document.add_paragraph("The programme trained 40 ward sisters in 2019.")
+    document.sections[0].header.paragraphs[0].text = "Patient feedback: \u201cthe ward sisters were superb\u201d"
+    document.sections[0].footer.paragraphs[0].text = "Confidential"
+    document.save(tmp_path / "case.docx")
+    said = flat(cli("ingest", str(tmp_path / "case.docx")).output)
+    assert "case.docx: not read: 1 header, 1 footer (evalnlp reads a Word document's body" in said
+    plain = docx.Document()
+    plain.add_paragraph("Nothing outside the body.")
+    plain.save(tmp_path / "plain.docx")
+    assert docx_unread_parts(tmp_path / "plain.docx") == {}
+    assert "not read" not in flat(cli("ingest", str(tmp_path / "plain.docx")).output)
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -88,6 +88,11 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.unread_parts:
+            shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
+                              for kind, n in f.unread_parts.items())
+            info(ctx, f"{f.source}: not read: {shown} (evalnlp reads a Word document's body, its paragraphs and "
+                      "tables; copy what they hold into the body to read it)")
         if f.evalnlp_output:
             info(ctx, f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
                       "wrote (classify --output): its answers are stored again beside the export it was made "

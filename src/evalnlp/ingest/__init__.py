@@ -61,6 +61,8 @@ class FileReport:
     hidden_sheet: bool = False
     #: the file's columns are those of an evalnlp output file (see :func:`evalnlp_output_columns`)
     evalnlp_output: bool = False
+    #: what a DOCX document holds with text that is not read (footnotes, comments, headers, text boxes), counted
+    unread_parts: dict[str, int] = field(default_factory=dict)
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -303,6 +305,10 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
     source = path.name
     report = FileReport(source=source, format=fmt, n_in=len(passages))
+    if fmt == "docx":
+        from evalnlp.ingest._documents import docx_unread_parts
+
+        report.unread_parts = docx_unread_parts(path)
     texts = pd.Series([p.text for p in passages], dtype=object)
     blank, marks = no_answer(texts)
     ok = [p for p, no in zip(passages, blank | marks) if not no]

@@ -204,6 +204,49 @@ def read_docx(path: Path) -> list[Passage]:
     return passages
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def docx_unread_parts(path: Path) -> dict[str, int]:
+    """What a DOCX document holds with text outside the body's paragraphs and tables, which is not read: its
+    footnotes, endnotes, comments, headers, footers and text boxes, counted (``{"footnote": 2, "text box": 1}``;
+    empty when there are none, or when the file cannot be opened, which :func:`read_docx` reports)."""
+    import docx
+    from docx.oxml import parse_xml  # python-docx's parser: no entity is resolved, nothing is fetched
+
+    def has_text(element) -> bool:
+        return any((t.text or "").strip() for t in element.iter(_W + "t"))
+
+    try:
+        document = docx.Document(str(path))
+        counts: dict[str, int] = {}
+        for part in document.part.package.iter_parts():
+            name = str(part.partname)
+            kind = {"/word/footnotes.xml": "footnote", "/word/endnotes.xml": "endnote",
+                    "/word/comments.xml": "comment"}.get(name)
+            if kind is None and re.fullmatch(r"/word/(header|footer)\d*\.xml", name):
+                kind = name[6:12]
+            if kind is None:
+                continue
+            root = parse_xml(part.blob)
+            if kind in ("header", "footer"):
+                n = int(has_text(root))
+            else:  # footnotes and endnotes: leave out the separators Word keeps among them
+                n = sum(1 for el in root.iter(_W + kind) if has_text(el)
+                        and el.get(_W + "type") not in ("separator", "continuationSeparator", "continuationNotice"))
+            if n:
+                counts[kind] = counts.get(kind, 0) + n
+        # text boxes: each once (Word stores a copy of a box for older readers, under mc:Fallback)
+        boxes = sum(1 for box in document.element.body.iter(_W + "txbxContent") if has_text(box)
+                    and not any(a.tag == _MC + "Fallback" for a in box.iterancestors()))
+        if boxes:
+            counts["text box"] = boxes
+        return counts
+    except Exception:  # a damaged file: read_docx says what is wrong with it
+        return {}
+
+
 def _pdf_corrupt(path: Path, found: str) -> InputError:
     return errors.error("E109", file=path.name, found=found)
 
