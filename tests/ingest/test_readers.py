@@ -1254,3 +1254,24 @@ def test_json_lines_saved_as_json_is_named_so(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         open_tabular(tmp_path / "one.json")
     assert "holds no array of objects" in str(exc.value)
+
+
+def test_mac_roman_and_dos_exports_are_read_as_written_not_as_windows_1252(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" (Mac Roman) and a DOS code page 850 export were read as Windows-1252
+    without a word ("nurseÕs", "œ12"): their signs (an apostrophe inside a word, curly quotes, a pound sign
+    before a figure) are recognised; Windows-1252 text with the same letters in their own places stays so."""
+    mac = "id,answer\r1,The nurse\u2019s care was \u201cexcellent\u201d \u2013 thank you\r2,Caf\u00e9 staff\u2019s kindness\r"
+    (tmp_path / "mac.csv").write_bytes(mac.encode("mac_roman"))
+    src = open_tabular(tmp_path / "mac.csv")
+    assert src.encoding == "mac_roman"
+    rows, _, _, _ = read_all(src)
+    assert rows[0][1] == "The nurse\u2019s care was \u201cexcellent\u201d \u2013 thank you"
+    dos = "id,answer\r\n1,Parking cost \u00a312 a day\r\n2,\"Caf\u00e9 closed, \u00a35 for tea\"\r\n"
+    (tmp_path / "dos.csv").write_bytes(dos.encode("cp850"))
+    src = open_tabular(tmp_path / "dos.csv")
+    assert src.encoding == "cp850" and read_all(src)[0][1][1] == "Caf\u00e9 closed, \u00a35 for tea"
+    win = ("id,answer\r\n1,The nurse\u2019s care was \u201cexcellent\u201d \u2013 S\u00c3O PAULO \u00d3RG\u00c3O "
+           "Caf\u00e9 \u00a312\r\n2,Jo\u00e3o said \u201cobrigado\u201d\r\n")
+    (tmp_path / "win.csv").write_bytes(win.encode("cp1252"))
+    src = open_tabular(tmp_path / "win.csv")
+    assert src.encoding == "cp1252" and read_all(src)[0][0][1].startswith("The nurse\u2019s care")

@@ -204,12 +204,35 @@ def _detect(head: bytes, name: str) -> str:
             where = f"offset {utf8.start()} (line {_line_of(head, utf8.start(), 0)})"
             raise _mixed_after(name, f"byte 0x{head[err.start]:02x} at offset {err.start} "
                                      f"(line {_line_of(head, err.start, 0)})", where)
-        return "cp1252"
+        return _legacy_single_byte(head)
     pos = bad.start()
     where = f"byte 0x{head[pos]:02x} at offset {pos} (line {_line_of(head, pos, 0)})"
     if pos == err.start:
         raise _undecodable(name, f"{where} is neither UTF-8 nor defined in Windows-1252")
     raise _undecodable(name, f"{utf8_detail}, and {where} is undefined in Windows-1252")
+
+
+# Bytes that Windows-1252 reads as letters no English word holds there, where the Mac's own encoding (Mac Roman,
+# Excel for Mac's "CSV (Macintosh)") has punctuation: an apostrophe inside a word (nurse\xd5s), curly quotes
+# around one (\xd2excellent\xd3), a spaced dash ( \xd0 ).
+_MAC_ROMAN_SIGNS = re.compile(rb"[a-z]\xd5[a-z]|\xd2[A-Za-z]|[a-z.,!?]\xd3|\s[\xd0\xd1]\s")
+# ... and where DOS's code page 850 (legacy exports) has a pound sign before a figure (\x9c12) or an accented
+# letter ending or inside a word (Caf\x82, caf\x82s), which Windows-1252 reads as a ligature or a low quote.
+_CP850_SIGNS = re.compile(rb"\x9c\d|[A-Za-z]\x82(?:[\s,.;:!?]|[a-z])")
+# The punctuation Windows-1252 text itself writes with those bytes' neighbours: curly quotes, dashes, ellipsis.
+_CP1252_PUNCTUATION = re.compile(rb"[\x85\x91-\x97]")
+
+
+def _legacy_single_byte(head: bytes) -> str:
+    """The single-byte encoding of text that is not UTF-8: Windows-1252, unless the bytes read as letters
+    where Mac Roman or code page 850 has the punctuation and signs English text is full of (at least two such
+    places, and more than Windows-1252's own punctuation), so that those files are not read garbled."""
+    own = len(_CP1252_PUNCTUATION.findall(head))
+    for codec, signs in (("mac_roman", _MAC_ROMAN_SIGNS), ("cp850", _CP850_SIGNS)):
+        found = len(signs.findall(head))
+        if found >= 2 and found > own:
+            return codec
+    return "cp1252"
 
 
 def detect_encoding(head: bytes) -> str:
