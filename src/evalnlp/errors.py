@@ -382,6 +382,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "marks": "the text is punctuation only ({text!r}), a placeholder for no answer",
         "answer_marks": "the {column!r} answer is punctuation only ({text!r}), a placeholder for no answer",
         "passage_marks": "the passage is punctuation only ({text!r}), a rule or a break between sections",
+        "qualtrics": "the row is one of the header lines a Qualtrics export puts under its column names (the "
+                     "question's wording or its ImportId), not an answer to {column!r}",
         "spreadsheet_error": "the text is a spreadsheet's error value ({text!r}: a formula that failed, such as a "
                              "lookup that found nothing), not an answer",
     }),

@@ -308,6 +308,24 @@ def test_a_spreadsheets_error_value_is_no_answer(tmp_path):
         assert sorted(store.table("documents")["text"]) == ["Kind staff", "N/A", "Nurses were kind"]
 
 
+def test_a_qualtrics_exports_extra_header_lines_are_not_answers(tmp_path):
+    """A Qualtrics CSV has the question wording and an ImportId line under its column names: both were coded
+    as answers (the wording given a theme); they are rejects saying what they are, and the answers are read."""
+    f = tmp_path / "q.csv"
+    f.write_text('StartDate,ResponseId,Q2_TEXT\n'
+                 'Start Date,Response ID,What was good about your care?\n'
+                 '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID2_TEXT""}"\n'
+                 '2024-03-01,R_1a,The nurses were kind\n2024-03-02,R_2b,Long wait in A&E\n', encoding="utf-8")
+    g = tmp_path / "plain.csv"  # an answer that happens to quote the word is an answer
+    g.write_text('id,text\n1,"{""ImportId"": is what the file said}"\n2,Fine\n', encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [f], text=["Q2_TEXT"], id="ResponseId")
+        assert (result.n_in, result.n_ok, result.n_rejected) == (4, 2, 2)
+        assert sorted(store.table("documents")["text"]) == ["Long wait in A&E", "The nurses were kind"]
+        assert all("Qualtrics export" in r for r in store.table("rejects")["reason"])
+        assert api.ingest(store, [g], text=["text"]).n_ok == 2
+
+
 def test_a_case_study_read_again_after_its_sources_were_renumbered_cites_its_own_entries(tmp_path):
     """Read, then edited (a source added above, the marker renumbered) and read again: each version's
     testimonial cites the entry its own marker named, not also the other version's entry at that place."""

@@ -180,6 +180,22 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
         "speaker": None, "source_ref": None}))
 
 
+_IMPORT_ID = re.compile(r'\s*\{\s*"ImportId"\s*:')
+
+
+def qualtrics_header_rows(frame: pd.DataFrame) -> int:
+    """How many of a file's first rows are the extra header lines of a Qualtrics export: the question wording
+    and the ``{"ImportId":"QID2_TEXT"}`` line (2), or that line alone (1); 0 for any other file. The ImportId
+    line is known by most of its non-empty cells."""
+    def import_ids(i: int) -> bool:
+        if len(frame) <= i:
+            return False
+        cells = [v for v in frame.iloc[i].tolist() if isinstance(v, str) and v.strip()]
+        return bool(cells) and sum(bool(_IMPORT_ID.match(v)) for v in cells) * 2 > len(cells)
+
+    return 2 if import_ids(1) else 1 if import_ids(0) else 0
+
+
 def evalnlp_output_columns(columns: Sequence[str]) -> bool:
     """Are these the columns of a file ``classify --output`` wrote (``source``, ``locator``, ``themes`` and
     ``score_<theme>``, or their ``evalnlp_`` names beside input columns of the same names)? Read again, its
@@ -242,6 +258,13 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         first_row += len(frame)
         store.remember_rows(source, frame, rows)  # (for an output file of the rows read, when one is asked)
         reject_parts = []
+        heads = qualtrics_header_rows(frame) if rows[:1].tolist() == [0] else 0
+        if heads:  # a Qualtrics export's question wording and ImportId lines under its header: no answers
+            reject_parts.append(pd.DataFrame({
+                "locator": np.repeat(locators.to_numpy()[:heads], len(text_cols)),
+                "code": "E141", "reason": [errors.message("E141", "qualtrics", column=col)
+                                           for _ in range(heads) for col in text_cols]}))
+            frame, locators, rows = frame.iloc[heads:], locators.iloc[heads:], rows[heads:]
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
             for col in text_cols:
