@@ -166,6 +166,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                        "{tabular}.",
         "not_narrative": "{file}: {suffix} is a tabular format, not a narrative document. Narrative extensions: "
                          "{narrative}.",
+        "tab_text": "{file}: its lines are columns separated by tabs (a table saved as \"Text (Tab delimited)\"), "
+                    "but a .txt file is read as narrative text, where {options} do not apply. Give it the .tsv "
+                    "extension to read it as a table.",
     }),
     "E103": ("the file is empty",
              "{file}: the file is empty ({found}). Expected text or rows to read; check that the export finished "

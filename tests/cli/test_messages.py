@@ -194,6 +194,20 @@ def test_a_word_documents_header_and_footer_with_text_are_named_as_not_read(cli,
     assert "not read" not in flat(cli("ingest", str(tmp_path / "plain.docx")).output)
 
 
+def test_a_table_saved_as_tab_delimited_text_is_refused_with_table_options(cli, tmp_path):
+    """Excel's "Text (Tab delimited)" writes .txt: read as narrative, its rows ran together into one passage
+    while --text and --id were quietly not used. With table options it is refused (E102), saying to name it
+    .tsv, before anything is stored; without them it is read as text, as before."""
+    f = tmp_path / "export.txt"
+    f.write_text("id\tanswer\tsite\n1\tKind staff\tA\n2\tLong wait in A&E\tB\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "answer", "--id", "id")
+    assert result.exit_code == 1 and "[E102]" in result.stderr
+    assert "--text and --id do not apply" in flat(result.stderr) and ".tsv" in result.stderr
+    assert cli("ingest", str(f)).exit_code == 0
+    (tmp_path / "export.tsv").write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "n_ok 2" in flat(cli("ingest", str(tmp_path / "export.tsv"), "--text", "answer", "--id", "id").output)
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -183,6 +183,19 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
 _IMPORT_ID = re.compile(r'\s*\{\s*"ImportId"\s*:')
 
 
+def _tab_separated(path: Path) -> bool:
+    """Are the first lines of a text file columns separated by tabs: at least two lines, each with the same
+    number of tabs (one or more), as Excel's "Text (Tab delimited)" writes?"""
+    from evalnlp.ingest._text import text_encoding
+
+    with open(path, encoding=text_encoding(path), errors="replace") as fh:
+        lines = [line for line in fh.read(64 * 1024).splitlines()[:200] if line.strip()]
+    if len(lines) < 2:
+        return False
+    tabs = [line.count("\t") for line in lines]
+    return tabs[0] > 0 and sum(t == tabs[0] for t in tabs) >= 0.9 * len(tabs)
+
+
 def qualtrics_header_rows(frame: pd.DataFrame) -> int:
     """How many of a file's first rows are the extra header lines of a Qualtrics export: the question wording
     and the ``{"ImportId":"QID2_TEXT"}`` line (2), or that line alone (1); 0 for any other file. The ImportId
@@ -592,6 +605,10 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
     _check_known_names(store, [path for path, _ in kinds], run_id)
+    asked = [name for name, given in (("--text", opts.text), ("--id", opts.id), ("--meta", opts.meta)) if given]
+    for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
+        if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
+            raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
     for path, kind in kinds:
         if kind == "narrative":
             report = ingest_narrative(store, path, opts, run_id, progress)
