@@ -486,6 +486,13 @@ class Store:
             WHERE run_id = ? AND kind = 'response' AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
             """, [run_id]).fetchone()[0])
 
+    def documents_split_as(self, source: str, kind: str) -> int:
+        """How many response documents of ``source`` have segments of ``kind`` (``response``: whole answers,
+        ``sentence``: their sentences)."""
+        return int(self.con.execute(
+            """SELECT count(DISTINCT d.doc_id) FROM documents d JOIN segments s USING (doc_id)
+               WHERE d.source = ? AND d.kind = 'response' AND s.kind = ?""", [source, kind]).fetchone()[0])
+
     def unsegmented_documents(self, run_id: str, doc_ids: list[str] | None = None) -> pd.DataFrame:
         """Documents of ``run_id`` without segments yet: doc_id, text (in insertion order); of ``doc_ids`` only
         when given, else response documents only (a narrative document left without passages stays so)."""

@@ -208,6 +208,19 @@ def test_a_table_saved_as_tab_delimited_text_is_refused_with_table_options(cli, 
     assert "n_ok 2" in flat(cli("ingest", str(tmp_path / "export.tsv"), "--text", "answer", "--id", "id").output)
 
 
+def test_a_unit_that_cannot_apply_to_answers_stored_before_is_said(cli, tmp_path):
+    """Answers read before as whole answers keep their passages: ``--unit sentence`` on the same file again
+    coded whole answers without a word; now the output says so and how to code sentences."""
+    f = tmp_path / "s.csv"
+    f.write_text("id,answer\n1,The nurses were kind. The food was cold.\n2,Parking was awful.\n", encoding="utf-8")
+    assert cli("ingest", str(f), "--text", "answer", "--id", "id").exit_code == 0
+    again = flat(cli("ingest", str(f), "--text", "answer", "--id", "id").output)
+    assert "stay so" not in again
+    said = flat(cli("ingest", str(f), "--text", "answer", "--id", "id", "--unit", "sentence").output)
+    assert "s.csv: 2 of its answers were stored before, split into whole answers, and stay so: --unit " \
+           "sentence applies to answers read for the first time" in said
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -88,6 +88,13 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.other_unit[0]:
+            n, unit = f.other_unit
+            now = "sentence" if unit == "response" else "response"
+            info(ctx, f"{f.source}: {n:,} of its answers were stored before, split into "
+                      f"{'whole answers' if unit == 'response' else 'sentences'}, and stay so: --unit {now} "
+                      "applies to answers read for the first time (read the file into a new store, --db, to "
+                      f"code its {'sentences' if now == 'sentence' else 'whole answers'})")
         if f.unread_parts:
             shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
                               for kind, n in f.unread_parts.items())

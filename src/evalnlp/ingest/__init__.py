@@ -63,6 +63,8 @@ class FileReport:
     evalnlp_output: bool = False
     #: what a DOCX document holds with text that is not read (footnotes, comments, headers, text boxes), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
+    #: answers of this file stored before in the other unit (``--unit``), which stay so: (count, their unit)
+    other_unit: tuple[int, str] = (0, "")
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
 
@@ -317,6 +319,9 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         report.n_moved = store.repeated_elsewhere(source, run_id)
         report.moved_with_id = bool(opts.id)
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
+    if report.n_ok > report.n_new:  # answers stored before keep the passages they were split into then
+        other = "response" if opts.unit == "sentence" else "sentence"
+        report.other_unit = (store.documents_split_as(source, other), other)
     return report
 
 
