@@ -221,6 +221,15 @@ def test_a_unit_that_cannot_apply_to_answers_stored_before_is_said(cli, tmp_path
            "sentence applies to answers read for the first time" in said
 
 
+def test_a_json_wrappers_other_members_are_named_as_not_read(cli, tmp_path):
+    f = tmp_path / "w.json"
+    f.write_text('{"survey": "FFT Ward 7", "period": "2024-03", "responses": [{"answer": "Kind staff"}]}',
+                 encoding="utf-8")
+    said = flat(cli("ingest", str(f), "--text", "answer").output)
+    assert "w.json: the members of its top-level object beside the array of rows are not read: 'survey', " \
+           "'period'" in said and "n_ok 1" in said
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -88,6 +88,10 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.other_members:
+            info(ctx, f"{f.source}: the members of its top-level object beside the array of rows are not read: "
+                      f"{', '.join(repr(m) for m in f.other_members)} (--meta reads the rows' own keys: add them "
+                      "to each row to keep them with the answers)")
         if f.other_unit[0]:
             n, unit = f.other_unit
             now = "sentence" if unit == "response" else "response"

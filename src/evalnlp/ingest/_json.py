@@ -299,6 +299,8 @@ class JsonSource(TabularSource):
 
     key: str | None = None
     spaced: frozenset[str] = frozenset()  # the row objects' keys with spaces around them (see _tidy)
+    #: the other members of the top-level object beside the array read (``"survey"``, ``"period"``): not read
+    other_members: tuple[str, ...] = ()
 
     def _stream(self, fh: TextIO) -> Iterator[Any]:
         sc = _Scanner(fh, self.path.name)
@@ -338,7 +340,8 @@ def open_json(path: Path) -> JsonSource:
                 if not info.objects:
                     raise errors.error("E113", "not_objects", file=name, first_bad=info.first_bad)
         elif first == "{":
-            key, info = _survey_object(sc, name)
+            members: list[str] = []
+            key, info = _survey_object(sc, name, members)
         else:
             top = sc.value()
             raise errors.error("E113", "top_level", file=name, kind=_kind(top))
@@ -348,16 +351,20 @@ def open_json(path: Path) -> JsonSource:
         raise errors.error("E104", "json", file=name, where=where)
     source = JsonSource(path, "json", list(info.keys), encoding=encoding)
     source.key = key
+    if key is not None:
+        source.other_members = tuple(m for m in members if m != key)
     source.renamed = list(renamed) + list(info.clashes)
     source.tidied = list(info.tidied)
     source.spaced = frozenset(k for k in info.spaced if k.strip())
     return source
 
 
-def _survey_object(sc: _Scanner, name: str) -> tuple[str | None, _ArrayInfo]:
+def _survey_object(sc: _Scanner, name: str, members: list[str] | None = None) -> tuple[str | None, _ArrayInfo]:
     arrays: dict[str, _ArrayInfo] = {}
     others: list[str] = []
     for key in sc.members():
+        if members is not None:
+            members.append(key)
         if sc.peek() == "[" and key not in arrays:
             info = arrays[key] = _ArrayInfo()
             for i, item in enumerate(sc.items()):
