@@ -230,6 +230,17 @@ def test_a_json_wrappers_other_members_are_named_as_not_read(cli, tmp_path):
            "'period'" in said and "n_ok 1" in said
 
 
+def test_a_file_whose_rows_are_all_rejected_is_said_to_give_nothing(cli, tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("id,answer,site\n1,Kind staff,A,\n2,Long wait,B,\n", encoding="utf-8")
+    result = cli("ingest", str(f), "--text", "answer")
+    assert result.exit_code == 0
+    assert "t.csv: every one of its 2 rows was rejected, so nothing from it is stored" in flat(result.stderr)
+    g = tmp_path / "g.csv"
+    g.write_text("id,answer\n1,Kind staff\n", encoding="utf-8")
+    assert "every one" not in flat(cli("ingest", str(g), "--text", "answer").stderr)
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

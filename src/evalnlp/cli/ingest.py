@@ -7,7 +7,7 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, progress_bar
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar
 from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
@@ -88,6 +88,10 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.n_in and not f.n_ok:
+            note(ctx, f"{f.source}: every one of its {f.n_in:,} rows was rejected, so nothing from it is stored or "
+                      "coded; `evalnlp runs --rejects` says why (one cause for all of them, such as a delimiter at "
+                      "the end of every row, is a fault of the export)")
         if f.other_members:
             info(ctx, f"{f.source}: the members of its top-level object beside the array of rows are not read: "
                       f"{', '.join(repr(m) for m in f.other_members)} (--meta reads the rows' own keys: add them "
