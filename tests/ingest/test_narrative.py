@@ -1068,3 +1068,18 @@ def test_a_speech_verb_that_doubles_its_last_letter_names_the_speaker(nlp):
     found = extract_testimonials(text, nlp=nlp)
     assert [t.speaker for t in found] == ["The Director of Nursing at Southvale", "one consultant",
                                           "the chief executive"]
+
+
+@pytest.mark.parametrize("opening, speaker", [
+    ("In 2019 Dr Jane Smith, Medical Director of Northshire NHS Trust,",
+     "Dr Jane Smith, Medical Director of Northshire NHS Trust"),
+    ("In March 2016 Professor David Barnett, Chair of the Appraisal Committee,",
+     "Professor David Barnett, Chair of the Appraisal Committee"),
+    ("In 2013, the Chief Executive", "the Chief Executive"),
+])
+def test_a_date_opening_the_sentence_is_not_taken_for_an_intro_up_to_the_comma(opening, speaker, nlp):
+    """``In 2019 Dr Jane Smith, Medical Director of X, said``: the intro is the date; the comma after the name
+    opens its apposition, so the name stays in the speaker (it was ``Medical Director of X``)."""
+    text = f'{opening} said that "the programme changed everything for us and for our patients" [5.2].'
+    (found,) = extract_testimonials(text, nlp=nlp)
+    assert found.speaker == speaker

@@ -139,6 +139,10 @@ def strip_intro(text: str, a: int, b: int) -> int:
         if year:
             a += year.end()  # the tail of a date cut at its comma ("In an email of 1 April, 2010, the ...")
             continue
+        dated = _DATE_THEN_NAME.match(seg)
+        if dated:
+            a += dated.end()  # "In 2019 Dr Jane Smith, Medical Director of X, said": the date, not the comma
+            continue
         eg = re.match(r"\s*(?:e\.\s?g|i\.\s?e|viz)\.?\s*,?\s+(?=\S)", seg)
         if eg:
             a += eg.end()  # "e.g., a 2010 editorial": the example marker, not part of the speaker
@@ -164,6 +168,15 @@ def strip_intro(text: str, a: int, b: int) -> int:
             continue  # "While Larry Summers, the then Secretary, wrote": the comma opens an apposition
         return a
     return a
+
+
+_MONTH = ("(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\\.?")
+#: A date opening a sentence with no comma after it, a capitalised word right after it: the intro is the date
+#: alone, and a comma further on opens an apposition to the name that follows ("In 2019 Dr Jane Smith, ...").
+_DATE_THEN_NAME = re.compile(
+    r"\s*(?i:in|by|during|on|since|from|at|until|after|before)\s+(?:(?i:early|late|mid|mid-|the\s+end\s+of)\s*)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTH + r"\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d\s+(?=[A-Z])")
 
 
 def _apposition_comma(seg: str, a: int, comma: int) -> bool:
