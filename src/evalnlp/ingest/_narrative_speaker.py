@@ -140,7 +140,7 @@ def strip_intro(text: str, a: int, b: int) -> int:
             a += year.end()  # the tail of a date cut at its comma ("In an email of 1 April, 2010, the ...")
             continue
         dated = _DATE_THEN_NAME.match(seg)
-        if dated:
+        if dated and _top_level_comma(seg) > dated.end():
             a += dated.end()  # "In 2019 Dr Jane Smith, Medical Director of X, said": the date, not the comma
             continue
         eg = re.match(r"\s*(?:e\.\s?g|i\.\s?e|viz)\.?\s*,?\s+(?=\S)", seg)
