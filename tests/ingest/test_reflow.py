@@ -480,3 +480,12 @@ def test_a_plain_text_of_one_comment_a_line_keeps_every_line_apart(store, tmp_pa
     assert stored(store, "prose.txt") == [
         "The pilot ran in three trusts and changed how ward managers plan their week.",
         "Staff said the huddles helped, and NHS England asked for the toolkit, which Ashgrove now uses every day."]
+
+
+def test_a_pdfs_stretched_spaces_read_as_one():
+    """Justified lines come out of a PDF with several spaces between words ("Dr  Jane  Smith"): the reading
+    text has one, so the stored sentences and speakers read as the same text in TXT or DOCX."""
+    (got,) = reading_texts(["Dr  Jane  Smith,  Medical   Director, said that the work\nhelped."], "pdf")
+    assert got == "Dr Jane Smith, Medical Director, said that the work helped."
+    (txt,) = reading_texts(["A  table   row"], "txt")
+    assert txt == "A  table   row"  # plain text keeps its spacing

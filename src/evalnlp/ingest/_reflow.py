@@ -288,8 +288,14 @@ def reading_texts(texts: Sequence[str], fmt: str) -> list[str]:
             from evalnlp.redact import common_words
 
             words = common_words()
-    return [decode_entities(reflow(t, width=width, pdf=pdf, markdown=fmt in ("md", "markdown"),
-                                   hyphenated=hyphenated, words=words)) for t in texts]
+    out = [decode_entities(reflow(t, width=width, pdf=pdf, markdown=fmt in ("md", "markdown"),
+                                  hyphenated=hyphenated, words=words)) for t in texts]
+    if pdf:  # justified lines come out of a PDF with spaces stretched between words: one space reads the same
+        out = [_STRETCHED.sub(" ", t) for t in out]
+    return out
+
+
+_STRETCHED = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 
 
 _LINE_END_HYPHEN = re.compile(r"[^\W\d_]-[ \t]*\n")
