@@ -1275,3 +1275,17 @@ def test_mac_roman_and_dos_exports_are_read_as_written_not_as_windows_1252(tmp_p
     (tmp_path / "win.csv").write_bytes(win.encode("cp1252"))
     src = open_tabular(tmp_path / "win.csv")
     assert src.encoding == "cp1252" and read_all(src)[0][0][1].startswith("The nurse\u2019s care")
+
+
+def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:
+    """Excel writes ``=IF(D2="","",D2)`` as a text result with an empty value: calculated, so no warning to
+    recalculate the workbook; a formula a program wrote with no value at all, or an empty untyped one, still is."""
+    from evalnlp.ingest._xlsx import _count_uncalculated
+
+    empty_text = b'<c r="C2" t="str"><f>IF(D2="","",D2)</f><v></v></c>'
+    never = b'<c r="C3"><f>SUM(A1:A2)</f></c><c r="C4"><f>A1</f><v></v></c><c r="C5" t="str"><f>B1</f></c>'
+    done = b'<c r="C6" t="str"><f>"urgent"</f><v>urgent</v></c><c r="C7"><v>3</v></c>'
+    assert _count_uncalculated(empty_text) == 0
+    assert _count_uncalculated(never) == 3
+    assert _count_uncalculated(done) == 0
+    assert _count_uncalculated(empty_text + never + done) == 3

@@ -217,7 +217,15 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
 
 
 #: A formula cell with no computed value: its formula, then no value (or an empty one), then the cell's end.
-_UNCALCULATED = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_UNCALCULATED = re.compile(rb"<c\b([^>]*)>(?:(?!</c>).)*?(?:</f>|<f\b[^>]*/>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>",
+                           re.DOTALL)
+_STRING_RESULT = re.compile(rb"""\bt\s*=\s*["']str["']""")
+
+
+def _count_uncalculated(xml: bytes) -> int:
+    """Formula cells without a computed value in ``xml``; a cell typed as a formula's text result (``t="str"``)
+    with an empty value was calculated, to an empty text (Excel's ``=IF(D2="","",D2)``)."""
+    return sum(1 for m in _UNCALCULATED.finditer(xml) if not (m.group(2) and _STRING_RESULT.search(m.group(1))))
 
 
 def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20) -> int:
@@ -234,7 +242,7 @@ def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20)
             while True:
                 data = fh.read(chunk)
                 if not data:
-                    return count + len(_UNCALCULATED.findall(carry))
+                    return count + _count_uncalculated(carry)
                 block = carry + data
                 cut = max(len(block) - 256, 0)
                 last = block.rfind(b"</c>", 0, cut)  # count cells that end before the overlap kept for later
@@ -242,7 +250,7 @@ def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20)
                     carry = block
                     continue
                 head, carry = block[:last + 4], block[last + 4:]
-                count += len(_UNCALCULATED.findall(head))
+                count += _count_uncalculated(head)
     except (KeyError, OSError, zipfile.BadZipFile):
         return 0
 
