@@ -1289,3 +1289,12 @@ def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> N
     assert _count_uncalculated(never) == 3
     assert _count_uncalculated(done) == 0
     assert _count_uncalculated(empty_text + never + done) == 3
+
+
+def test_a_duration_reads_as_a_spreadsheet_shows_it() -> None:
+    """A workbook's ``[h]:mm`` duration (or a Parquet duration) read as Python writes it was ``1 day,
+    12:30:00``: it is hours, minutes and seconds."""
+    assert cell_to_str(dt.timedelta(hours=36, minutes=30)) == "36:30:00"
+    assert cell_to_str(dt.timedelta(seconds=-90)) == "-0:01:30"
+    assert cell_to_str(dt.timedelta(milliseconds=1500)) == "0:00:01.5"
+    assert cell_to_str(pd.Timedelta(hours=2)) == "2:00:00"

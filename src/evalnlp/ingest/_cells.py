@@ -85,6 +85,8 @@ def _other_to_str(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return _duration(value)
     if isinstance(value, decimal.Decimal):
         return None if value.is_nan() else str(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -99,6 +101,16 @@ def _other_to_str(value: Any) -> str | None:
     if callable(item) and getattr(value, "ndim", None) == 0:
         return cell_to_str(item())
     return str(value)
+
+
+def _duration(value: _dt.timedelta) -> str:
+    """A duration as hours, minutes and seconds, as a spreadsheet's ``[h]:mm:ss`` shows it (``36:30:00``, not
+    Python's ``1 day, 12:30:00``); a fraction of a second after a point."""
+    micro = abs(value) // _dt.timedelta(microseconds=1)
+    seconds, micro = divmod(micro, 1_000_000)
+    hours, rest = divmod(seconds, 3600)
+    text = f"{'-' if value < _dt.timedelta(0) else ''}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return text + (f".{micro:06d}".rstrip("0") if micro else "")
 
 
 def _nested_json(value: Any) -> str:
