@@ -220,3 +220,18 @@ def test_speakers_are_redacted_with_the_quote(tmp_path, cb):
     assert plain["speaker"] == "Professor Ruth Okafor"
     assert red["speaker"] == "Professor [NAME]" and red["source_ref"] == "[B]"
     assert red["text"] == "The network changed how our whole region plans its services"
+
+
+def test_a_name_replaced_in_the_speaker_counts_among_the_redactions():
+    from evalnlp.codebook import load_codebook
+    from evalnlp.quotes import finish_quotes
+
+    frame = pd.DataFrame({"theme": ["engagement"], "quote": ["The programme transformed how we run the ward."],
+                          "score": [0.9], "doc_id": ["d"], "source": ["case.txt"], "locator": ["paragraph 3"],
+                          "speaker": ["Dr Jane Smith, Medical Director of Northshire NHS Trust"],
+                          "source_ref": ["[5.2]"], "attrs": [{}], "seg_id": ["s"], "start": [0], "end": [46],
+                          "confidence": [0.8], "representativeness": [0.5], "readability": [0.9]})
+    out = finish_quotes(frame, load_codebook("impact"), redact=True)
+    assert out["speaker"].item() == "Dr [NAME], Medical Director of Northshire NHS Trust"
+    assert out["redactions"].item() == 1
+    assert finish_quotes(frame, load_codebook("impact"), redact=False)["redactions"].item() == 0

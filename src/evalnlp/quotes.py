@@ -317,9 +317,14 @@ def redact_speakers(speakers: list[str], protect: Iterable[str] = (), keep: Iter
     """Remove people's names from speakers by the rules only (titles, first names, names by context):
     speakers are mostly roles and organisations, where the NER model would take places for people. Names
     in ``keep`` stay."""
+    return [r.text for r in speaker_redactions(speakers, protect, keep)]
+
+
+def speaker_redactions(speakers: list[str], protect: Iterable[str] = (), keep: Iterable[str] = ()) -> list:
+    """:func:`redact_speakers` with what each replaced (:class:`evalnlp.redact.Redaction`)."""
     from evalnlp.redact import redact_many
 
-    return [r.text for r in redact_many(speakers, use_model=False, protect=protect, keep=keep)]
+    return redact_many(speakers, use_model=False, protect=protect, keep=keep)
 
 
 #: An attribute value of at least this many words, with lower-case words among them, is free text (another
@@ -507,8 +512,10 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable
         out["text"] = [r.text for r in red]
         out["redactions"] = [len(r.spans) for r in red]
         has = out["speaker"].notna()
-        if has.any():
-            out.loc[has, "speaker"] = redact_speakers(out.loc[has, "speaker"].tolist(), protect, keep)
+        if has.any():  # a name in the speaker counts as a detail replaced, as one in the quote does
+            spoken = speaker_redactions(out.loc[has, "speaker"].tolist(), protect, keep)
+            out.loc[has, "speaker"] = [r.text for r in spoken]
+            out.loc[has, "redactions"] = out.loc[has, "redactions"].to_numpy() + [len(r.spans) for r in spoken]
         out["locator"] = pd.Series(redact_locators(out["locator"].tolist(), keep), index=out.index, dtype=object)
         out["attrs"] = redact_attrs(list(out["attrs"]), codebook, keep)
     return out.reset_index(drop=True)
@@ -558,7 +565,7 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
 
     Columns: theme, text, score, doc_id, source, locator, speaker, source_ref, attrs (dict), then group
     (with ``by``), seg_id, start, end, confidence, representativeness, readability and redactions (how
-    many details were replaced). Redaction leaves the names in ``keep_names``. An unknown theme raises :class:`~evalnlp.errors.CodebookError` E220
+    many details were replaced in the quote and its speaker). Redaction leaves the names in ``keep_names``. An unknown theme raises :class:`~evalnlp.errors.CodebookError` E220
     listing the codebook's themes; an unknown ``by`` attribute :class:`InputError` E150.
     """
     codebook.get(theme)
