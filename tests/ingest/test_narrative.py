@@ -1083,3 +1083,10 @@ def test_a_date_opening_the_sentence_is_not_taken_for_an_intro_up_to_the_comma(o
     text = f'{opening} said that "the programme changed everything for us and for our patients" [5.2].'
     (found,) = extract_testimonials(text, nlp=nlp)
     assert found.speaker == speaker
+
+
+def test_the_person_told_is_not_the_speaker(nlp):
+    """``"...," told us one consultant``: the speaker is the consultant, not ``us one consultant``."""
+    text = '"It was the best leadership course any of us had been on," told us one consultant [5.4].'
+    (found,) = extract_testimonials(text, nlp=nlp)
+    assert found.speaker == "one consultant"

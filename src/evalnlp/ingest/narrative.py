@@ -413,7 +413,7 @@ _FINITE = sorted((v for v in RULE_VERBS if (v.endswith(("ed", "s")) or v in {"sa
                   and not v.endswith("ss")), key=len, reverse=True)
 _AFTER_VERB = r"(?:" + "|".join(_FINITE) + r")"
 _TRAIL_SAID_X = re.compile(
-    rf"^[\s,]*(?:[-–—]\s*)?(?:{_AFTER_VERB})\d{{0,2}}\s+(?!that\b|it\b|to\b|by\b|in\b|as\b|with\b)")
+    rf"^[\s,]*(?:[-–—]\s*)?(?:{_AFTER_VERB})\d{{0,2}}\s+(?:(?:us|me)\s+)?(?!that\b|it\b|to\b|by\b|in\b|as\b|with\b)")
 _TRAIL_X_SAID = re.compile(
     rf"^[\s,]*([^.;:\"'`(\[\n]{{1,120}}?)\s+(?:also\s+|later\s+|then\s+)?(?:{_AFTER_VERB})"
     r"(?=\s*(?:[.,;:!?)\]]|\[|\(|$|[\"“‘'`]|\s+(?:in|at|on|during|when|after|before|last|this|to|of|"
