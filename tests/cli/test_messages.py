@@ -241,6 +241,29 @@ def test_a_file_whose_rows_are_all_rejected_is_said_to_give_nothing(cli, tmp_pat
     assert "every one" not in flat(cli("ingest", str(g), "--text", "answer").stderr)
 
 
+def test_a_title_row_above_a_sheets_column_names_is_read_as_its_title(cli, tmp_path):
+    """A sheet with its title in the first row ("Friends and Family Test - Ward 7") could not be read: the
+    title was taken for the only column. One cell of text over a row of column names is the title."""
+    from openpyxl import Workbook
+
+    from evalnlp.ingest._xlsx import sheet_headers
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "FFT"
+    ws.append(["Friends and Family Test - Ward 7 - March 2024"])
+    ws.append([])
+    ws.append(["id", "answer"])
+    ws.append([1, "The nurses were kind."])
+    ws.append([2, "Parking was awful."])
+    wb.save(tmp_path / "t.xlsx")
+    result = cli("ingest", str(tmp_path / "t.xlsx"), "--text", "answer", "--id", "id")
+    assert result.exit_code == 0, result.output
+    said = flat(result.output)
+    assert "the first row, 'Friends and Family Test - Ward 7 - March 2024', is read as the sheet's title" in said
+    assert "n_ok 2" in said and sheet_headers(tmp_path / "t.xlsx") == {"FFT": ["id", "answer"]}
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

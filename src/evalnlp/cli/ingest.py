@@ -88,6 +88,9 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.title:
+            info(ctx, f"{f.source}: the first row, {f.title!r}, is read as the sheet's title, and the row under it "
+                      "as the column names")
         if f.n_in and not f.n_ok:
             note(ctx, f"{f.source}: every one of its {f.n_in:,} rows was rejected, so nothing from it is stored or "
                       "coded; `evalnlp runs --rejects` says why (one cause for all of them, such as a delimiter at "

@@ -66,6 +66,7 @@ class XlsxSource(TabularSource):
     #: the workbook's other worksheets with a value (not read: ``--sheet`` reads one sheet, the first by default)
     other_sheets: tuple[str, ...] = ()
     hidden: bool = False  # the sheet read by default is hidden in Excel (its ``sheet_state``)
+    title: str | None = None  # a title row above the header, left out (see _title_then_header)
     width: int = 0  # number of columns read (len(columns))
     sheet_width: int = 0  # columns in the sheet's stored dimension, 0 if unknown
 
@@ -156,6 +157,15 @@ def _guard(path: Path, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[
         raise _corrupt(path, f"the sheet data is damaged ({describe_error(err)})") from None
 
 
+def _title_then_header(first: tuple[Any, ...], nxt: tuple[Any, ...]) -> bool:
+    """Is ``first`` (the sheet's first row with a value) a title over the header ``nxt``: one cell of text in
+    it, and two or more cells of text, and nothing else, in the row after it?"""
+    filled = [v for v in first if v is not None and v != ""]
+    below = [v for v in nxt if v is not None and v != ""]
+    return (len(filled) == 1 and isinstance(filled[0], str) and len(below) >= 2
+            and all(isinstance(v, str) for v in below))
+
+
 def _blank(row: tuple[Any, ...]) -> bool:
     return all(v is None or v == "" for v in row)
 
@@ -195,6 +205,10 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
             if _blank(row):
                 continue
             if header is None:
+                header, source.header_row = row, number
+            elif not source.title and _title_then_header(header, row):
+                # "Friends and Family Test - Ward 7 - March 2024" above the column names: the sheet's title
+                source.title = cell_to_str(next(v for v in header if v is not None and v != ""))
                 header, source.header_row = row, number
             else:
                 has_data = True
@@ -276,9 +290,14 @@ def sheet_headers(path: Path) -> dict[str, list[str]]:
             ws.reset_dimensions()
             header: tuple = ()
             for _, row in _guard(path, enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)):
-                if not _blank(row):
-                    header = row
+                if _blank(row):
+                    continue
+                if header and _title_then_header(header, row):
+                    header = row  # the first row was the sheet's title (as open_xlsx reads it)
                     break
+                if header:
+                    break
+                header = row
             named = [i for i, v in enumerate(header, start=1) if v is not None and v != ""]
             out[name] = unique_names(header[:named[-1]]) if named else []
     finally:
