@@ -264,6 +264,23 @@ def test_a_title_row_above_a_sheets_column_names_is_read_as_its_title(cli, tmp_p
     assert "n_ok 2" in said and sheet_headers(tmp_path / "t.xlsx") == {"FFT": ["id", "answer"]}
 
 
+def test_merged_cells_down_a_column_are_named(cli, tmp_path):
+    """A ward merged down over its respondents' rows gave the ward to the first row only, and evidence by ward
+    counted the others as missing without a word: the output names the merged cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ward", "answer"])
+    for ward, answer in [("Ward 7", "Kind staff"), (None, "Long wait"), (None, "Cold food"), ("Ward 9", "Lovely")]:
+        ws.append([ward, answer])
+    ws.merge_cells("A2:A4")
+    ws.merge_cells("B5:C5")  # across columns only: nothing to say
+    wb.save(tmp_path / "m.xlsx")
+    said = flat(cli("ingest", str(tmp_path / "m.xlsx"), "--text", "answer", "--meta", "ward").output)
+    assert "1 merged cell spans several rows (A2:A4): Excel shows the value on each row" in said
+
+
 def test_a_column_on_no_sheet_lists_the_sheets_and_suggests_sheet(cli, workbook):
     result = cli("ingest", str(workbook), "--text", "Comment", "--sheet", "Answers")
     assert result.exit_code == 1

@@ -88,6 +88,11 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
                   "(a document with changes not yet saved is read as last saved)")
     for f in result.files:
+        if f.merged:
+            shown = ", ".join(f.merged[:5]) + (f" and {len(f.merged) - 5} more" if len(f.merged) > 5 else "")
+            info(ctx, f"{f.source}: {len(f.merged)} merged cell{'s span' if len(f.merged) != 1 else ' spans'} several "
+                      f"rows ({shown}): Excel shows the value on each row, but the file holds it in the first row "
+                      "only, so the rows under it have none (unmerge and fill down in Excel to give each row its value)")
         if f.title:
             info(ctx, f"{f.source}: the first row, {f.title!r}, is read as the sheet's title, and the row under it "
                       "as the column names")

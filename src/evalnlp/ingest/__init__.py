@@ -63,6 +63,8 @@ class FileReport:
     evalnlp_output: bool = False
     #: what a DOCX document holds with text that is not read (footnotes, comments, headers, text boxes), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
+    #: a workbook sheet's merged cells that span several rows (``A2:A4``): their value is in the first row only
+    merged: list[str] = field(default_factory=list)
     #: a workbook sheet's title row above its header (one cell of text), left out of the rows: its text
     title: str | None = None
     #: the members of a JSON file's top-level object beside the array of rows read, which are not read
@@ -266,7 +268,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                         hidden_sheet=bool(getattr(src, "hidden", False)),
                         evalnlp_output=evalnlp_output_columns(src.columns),
                         other_members=list(getattr(src, "other_members", ())),
-                        title=getattr(src, "title", None))
+                        title=getattr(src, "title", None), merged=list(getattr(src, "merged", ())))
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}

@@ -67,6 +67,7 @@ class XlsxSource(TabularSource):
     other_sheets: tuple[str, ...] = ()
     hidden: bool = False  # the sheet read by default is hidden in Excel (its ``sheet_state``)
     title: str | None = None  # a title row above the header, left out (see _title_then_header)
+    merged: tuple[str, ...] = ()  # merged cells that span several rows (``A2:A4``): the value is in the first
     width: int = 0  # number of columns read (len(columns))
     sheet_width: int = 0  # columns in the sheet's stored dimension, 0 if unknown
 
@@ -197,6 +198,7 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
             raise errors.error("E114", "chart", file=path.name, chosen=chosen, listed=', '.join(repr(n) for n in names))
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
         source.uncalculated = _uncalculated_formulas(path, getattr(wb[chosen], "_worksheet_path", None))
+        source.merged = _merged_down(path, getattr(wb[chosen], "_worksheet_path", None))
         source.other_sheets = tuple(n for n in names if n != chosen and _has_values(wb[n]))
         # a hidden sheet read by default (the first), where the person sees another: said, not passed over
         source.hidden = sheet is None and getattr(wb[chosen], "sheet_state", "visible") != "visible"
@@ -267,6 +269,32 @@ def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20)
                 count += _count_uncalculated(head)
     except (KeyError, OSError, zipfile.BadZipFile):
         return 0
+
+
+_MERGE = re.compile(rb"""<mergeCell\b[^>]*\bref\s*=\s*["']([A-Z]+)(\d+):([A-Z]+)(\d+)["']""")
+
+
+def _merged_down(path: Path, member: str | None, limit: int = 64 << 20) -> tuple[str, ...]:
+    """The sheet's merged cells that span several rows (``A2:A4``): Excel shows their value on every row, but
+    the file holds it in the first row only. Read from the sheet's ``mergeCells`` list (at its end, so only the
+    last bytes are searched); empty when there are none or the sheet cannot be read."""
+    import zipfile
+
+    if not member:
+        return ()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(member.lstrip("/"))
+            if info.file_size > limit:
+                return ()
+            xml = zf.read(info)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ()
+    at = xml.rfind(b"<mergeCells")
+    if at < 0:
+        return ()
+    return tuple(f"{a.decode()}{r1.decode()}:{b.decode()}{r2.decode()}"
+                 for a, r1, b, r2 in _MERGE.findall(xml, at) if int(r2) > int(r1))
 
 
 def _has_values(ws) -> bool:
