@@ -1298,3 +1298,32 @@ def test_a_duration_reads_as_a_spreadsheet_shows_it() -> None:
     assert cell_to_str(dt.timedelta(seconds=-90)) == "-0:01:30"
     assert cell_to_str(dt.timedelta(milliseconds=1500)) == "0:00:01.5"
     assert cell_to_str(pd.Timedelta(hours=2)) == "2:00:00"
+
+
+def test_a_sheet_without_its_optional_dimension_reads_as_with_it(tmp_path: Path) -> None:
+    """The ``<dimension>`` of a sheet is optional: without it, a value in an unnamed column to the right of the
+    header rejected its row (E110), with it the value was kept as ``column_4``. The widest cell the sheet holds
+    gives the width either way."""
+    import re as _re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "answer", "site"])
+    ws.append([1, "Nurses were kind", "A", "note: complaint logged"])
+    ws.append([2, "Long wait", "B"])
+    wb.save(tmp_path / "dim.xlsx")
+    with zipfile.ZipFile(tmp_path / "dim.xlsx") as zin, \
+            zipfile.ZipFile(tmp_path / "nodim.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = _re.sub(rb"<dimension [^>]*/>", b"", data)
+                assert b"<dimension" not in data
+            zout.writestr(item, data)
+    got = [read_all(open_tabular(tmp_path / name)) for name in ("dim.xlsx", "nodim.xlsx")]
+    assert got[0] == got[1]
+    rows, _, rejects, n = got[1]
+    assert n == 2 and not rejects and rows[0] == ["1", "Nurses were kind", "A", "note: complaint logged"]

@@ -197,7 +197,8 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         if not hasattr(wb[chosen], "iter_rows"):
             raise errors.error("E114", "chart", file=path.name, chosen=chosen, listed=', '.join(repr(n) for n in names))
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
-        source.uncalculated = _uncalculated_formulas(path, getattr(wb[chosen], "_worksheet_path", None))
+        member = getattr(wb[chosen], "_worksheet_path", None)
+        source.uncalculated = _uncalculated_formulas(path, member)
         source.merged = _merged_down(path, getattr(wb[chosen], "_worksheet_path", None))
         source.other_sheets = tuple(n for n in names if n != chosen and _has_values(wb[n]))
         # a hidden sheet read by default (the first), where the person sees another: said, not passed over
@@ -219,6 +220,8 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         wb.close()
     if header is None:
         raise empty_error(path, f"sheet {chosen!r} has no cells with values")
+    if not source.sheet_width:  # no stored dimension (it is optional): the widest cell the sheet holds
+        source.sheet_width = _widest_column(path, member)
     # Unnamed columns inside the sheet's used range are kept (as column_N): cells have fixed positions, so a
     # value under a blank header belongs to that column rather than making the row ragged.
     # A dimension far wider than the header is not trusted (some tools write the whole grid).
@@ -269,6 +272,36 @@ def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20)
                 count += _count_uncalculated(head)
     except (KeyError, OSError, zipfile.BadZipFile):
         return 0
+
+
+_CELL_REF = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]{1,3})\d+["']""")
+
+
+def _widest_column(path: Path, member: str | None, chunk: int = 1 << 20) -> int:
+    """The 1-based column of the rightmost cell the sheet XML ``member`` holds, streamed in chunks (0 when no
+    cell names its place, or the member cannot be read): the width a stored dimension would give."""
+    import zipfile
+
+    if not member:
+        return 0
+    widest, carry = b"", b""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+            while True:
+                data = fh.read(chunk)
+                block = carry + data
+                for letters in _CELL_REF.findall(block if not data else block[:max(len(block) - 256, 0)]):
+                    if (len(letters), letters) > (len(widest), widest):
+                        widest = letters
+                if not data:
+                    break
+                carry = block[max(len(block) - 256, 0):]
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return 0
+    index = 0
+    for letter in widest:  # "AB" -> 28
+        index = index * 26 + letter - ord("A") + 1
+    return index
 
 
 _MERGE = re.compile(rb"""<mergeCell\b[^>]*\bref\s*=\s*["']([A-Z]+)(\d+):([A-Z]+)(\d+)["']""")
