@@ -2,7 +2,11 @@
 
 A row whose number of fields differs from the header's is a reject (E110) with its row number: never
 padded, cut or shifted. Row numbers count records after the header (a quoted field spanning several lines
-is one record); blank lines are not records and are skipped.
+is one record); blank lines are not records and are skipped. A record the reader refuses (a quotation mark
+that closes before its field ends) that ran over several lines, because a quotation mark opened on its first
+line was not closed there, counts each of those lines as a row and a reject, so no row of the file goes
+uncounted; the line after such a record, when it holds a lone quotation mark, is the rest of its answer and a
+reject too.
 """
 
 from __future__ import annotations
