@@ -50,6 +50,19 @@ def advice(says_prior: bool, prior_wins: bool, gap: float = 1.0) -> str:
 WEIGHTS = (0.0, 0.3, 0.5, 0.7)
 
 
+def split():
+    """The codebook, the dev file, and the training file as texts, label matrix and case studies, with its
+    tuning and hold-out rows (the split of scripts/train_impact_model.py)."""
+    from sklearn.model_selection import GroupShuffleSplit
+
+    cb, train, dev = load(shared_data())
+    texts = train["quote"].to_numpy(object)
+    Y = matrix(train, cb.theme_ids)
+    groups = train["case_study_id"].to_numpy()
+    tune, hold = next(GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=SEED).split(texts, groups=groups))
+    return cb, dev, texts, Y, groups, tune, hold
+
+
 def simulate(reps: int) -> int:
     """Small samples drawn inside the tuning part: the prior, the ensemble on the sample at each prior weight,
     training from scratch, and (for scale) the prior's recipe retrained on its data and the sample together."""
@@ -59,12 +72,8 @@ def simulate(reps: int) -> int:
     from evalnlp.coding import make_coder
     from evalnlp.coding.persist import save_model
 
-    cb, train, _ = load(shared_data())
+    cb, _dev, texts, Y, groups, tune, _hold = split()
     ids = cb.theme_ids
-    texts = train["quote"].to_numpy(object)
-    Y = matrix(train, ids)
-    groups = train["case_study_id"].to_numpy()
-    tune, _hold = next(GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=SEED).split(texts, groups=groups))
     T, TY, TG = texts[tune], Y[tune], groups[tune]
     names = (["prior alone"] + [f"ensemble on the sample, prior_weight {w}" for w in WEIGHTS]
              + ["supervised from scratch on the sample", "prior's recipe retrained on its data + the sample"])
@@ -127,17 +136,11 @@ def main() -> int:
     args = ap.parse_args()
     if args.simulate:
         return simulate(args.simulate)
-    from sklearn.model_selection import GroupShuffleSplit
-
     from evalnlp.coding import make_coder
     from evalnlp.coding.persist import save_model
 
-    cb, train, dev = load(shared_data())
+    cb, dev, texts, Y, groups, tune, hold = split()
     ids = cb.theme_ids
-    texts = train["quote"].to_numpy(object)
-    Y = matrix(train, ids)
-    groups = train["case_study_id"].to_numpy()
-    tune, hold = next(GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=SEED).split(texts, groups=groups))
     sample_texts, sample_Y = list(dev["quote"]), matrix(dev, ids)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
