@@ -1222,9 +1222,9 @@ def test_formulas_a_spreadsheet_never_calculated_are_counted_and_announced(tmp_p
     path = tmp_path / "f.xlsx"
     book.save(path)
     assert open_tabular(path).uncalculated == 2
-    from evalnlp.ingest._xlsx import _uncalculated_formulas
+    from evalnlp.ingest._xlsx import _scan_sheet
 
-    assert [_uncalculated_formulas(path, "xl/worksheets/sheet1.xml", chunk=c) for c in (7, 64, 300)] == [2, 2, 2]
+    assert [_scan_sheet(path, "xl/worksheets/sheet1.xml", chunk=c).uncalculated for c in (7, 64, 300)] == [2, 2, 2]
     result = cli("ingest", str(path), "--text", "text", "--id", "id")
     said = " ".join(result.output.split())
     assert result.exit_code == 0 and "2 formula cells of the sheet hold no computed value" in said
@@ -1327,3 +1327,21 @@ def test_a_sheet_without_its_optional_dimension_reads_as_with_it(tmp_path: Path)
     assert got[0] == got[1]
     rows, _, rejects, n = got[1]
     assert n == 2 and not rejects and rows[0] == ["1", "Nurses were kind", "A", "note: complaint logged"]
+
+
+def test_one_pass_over_a_sheet_finds_its_merged_cells_and_widest_column_whatever_the_chunk(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from evalnlp.ingest._xlsx import _scan_sheet
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ward", "answer"])
+    for i in range(30):
+        ws.append([f"Ward {i}" if i % 3 == 0 else None, f"answer {i}", *(["x"] if i == 17 else [])])
+    ws.merge_cells("A2:A4")
+    ws.merge_cells("B5:C5")
+    wb.save(tmp_path / "m.xlsx")
+    for chunk in (7, 64, 1 << 20):
+        scan = _scan_sheet(tmp_path / "m.xlsx", "xl/worksheets/sheet1.xml", widest=True, chunk=chunk)
+        assert (scan.merged, scan.widest, scan.uncalculated) == (("A2:A4",), 3, 0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -197,9 +198,9 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         if not hasattr(wb[chosen], "iter_rows"):
             raise errors.error("E114", "chart", file=path.name, chosen=chosen, listed=', '.join(repr(n) for n in names))
         source = XlsxSource(path, "xlsx", [], sheet=chosen)
-        member = getattr(wb[chosen], "_worksheet_path", None)
-        source.uncalculated = _uncalculated_formulas(path, member)
-        source.merged = _merged_down(path, getattr(wb[chosen], "_worksheet_path", None))
+        # no stored dimension (it is optional): the width is the widest cell the sheet holds
+        scan = _scan_sheet(path, getattr(wb[chosen], "_worksheet_path", None), widest=not wb[chosen].max_column)
+        source.uncalculated, source.merged = scan.uncalculated, scan.merged
         source.other_sheets = tuple(n for n in names if n != chosen and _has_values(wb[n]))
         # a hidden sheet read by default (the first), where the person sees another: said, not passed over
         source.hidden = sheet is None and getattr(wb[chosen], "sheet_state", "visible") != "visible"
@@ -220,8 +221,8 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         wb.close()
     if header is None:
         raise empty_error(path, f"sheet {chosen!r} has no cells with values")
-    if not source.sheet_width:  # no stored dimension (it is optional): the widest cell the sheet holds
-        source.sheet_width = _widest_column(path, member)
+    if not source.sheet_width:
+        source.sheet_width = scan.widest
     # Unnamed columns inside the sheet's used range are kept (as column_N): cells have fixed positions, so a
     # value under a blank header belongs to that column rather than making the row ragged.
     # A dimension far wider than the header is not trusted (some tools write the whole grid).
@@ -247,87 +248,68 @@ def _count_uncalculated(xml: bytes) -> int:
     return sum(1 for m in _UNCALCULATED.finditer(xml) if not (m.group(2) and _STRING_RESULT.search(m.group(1))))
 
 
-def _uncalculated_formulas(path: Path, member: str | None, chunk: int = 1 << 20) -> int:
-    """How many formula cells of the sheet XML ``member`` hold no computed value (a workbook a program wrote
-    and no spreadsheet ever calculated): read as values, they are empty. The XML is streamed in chunks, never
-    held whole; 0 when the member cannot be found."""
-    import zipfile
+@dataclass
+class _SheetScan:
+    """What one streamed pass over a sheet's XML finds (see :func:`_scan_sheet`)."""
 
-    if not member:
-        return 0
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
-            count, carry = 0, b""
-            while True:
-                data = fh.read(chunk)
-                if not data:
-                    return count + _count_uncalculated(carry)
-                block = carry + data
-                cut = max(len(block) - 256, 0)
-                last = block.rfind(b"</c>", 0, cut)  # count cells that end before the overlap kept for later
-                if last < 0:
-                    carry = block
-                    continue
-                head, carry = block[:last + 4], block[last + 4:]
-                count += _count_uncalculated(head)
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return 0
+    uncalculated: int = 0  # formula cells without a computed value
+    widest: int = 0  # 1-based column of the rightmost cell that names its place (asked for only)
+    merged: tuple[str, ...] = ()  # merged cells that span several rows ("A2:A4")
 
 
 _CELL_REF = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]{1,3})\d+["']""")
-
-
-def _widest_column(path: Path, member: str | None, chunk: int = 1 << 20) -> int:
-    """The 1-based column of the rightmost cell the sheet XML ``member`` holds, streamed in chunks (0 when no
-    cell names its place, or the member cannot be read): the width a stored dimension would give."""
-    import zipfile
-
-    if not member:
-        return 0
-    widest, carry = b"", b""
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
-            while True:
-                data = fh.read(chunk)
-                block = carry + data
-                for letters in _CELL_REF.findall(block if not data else block[:max(len(block) - 256, 0)]):
-                    if (len(letters), letters) > (len(widest), widest):
-                        widest = letters
-                if not data:
-                    break
-                carry = block[max(len(block) - 256, 0):]
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return 0
-    index = 0
-    for letter in widest:  # "AB" -> 28
-        index = index * 26 + letter - ord("A") + 1
-    return index
-
-
 _MERGE = re.compile(rb"""<mergeCell\b[^>]*\bref\s*=\s*["']([A-Z]+)(\d+):([A-Z]+)(\d+)["']""")
 
 
-def _merged_down(path: Path, member: str | None, limit: int = 64 << 20) -> tuple[str, ...]:
-    """The sheet's merged cells that span several rows (``A2:A4``): Excel shows their value on every row, but
-    the file holds it in the first row only. Read from the sheet's ``mergeCells`` list (at its end, so only the
-    last bytes are searched); empty when there are none or the sheet cannot be read."""
+def _scan_sheet(path: Path, member: str | None, *, widest: bool = False, chunk: int = 1 << 20) -> _SheetScan:
+    """One pass over the sheet XML ``member``, streamed in chunks and never held whole: how many formula cells
+    hold no computed value (a workbook a program wrote and no spreadsheet ever calculated: read as values, they
+    are empty); with ``widest``, the rightmost cell's column (the width a stored dimension, which is optional,
+    would give); and the merged cells that span several rows (Excel shows their value on every row, the file
+    holds it in the first). Nothing found when the member cannot be read."""
     import zipfile
 
+    out = _SheetScan()
     if not member:
-        return ()
+        return out
+    letters = b""
+    merged: list[str] = []
+
+    def take(part: bytes) -> None:
+        nonlocal letters
+        out.uncalculated += _count_uncalculated(part)
+        if widest:
+            for found in _CELL_REF.findall(part):
+                if (len(found), found) > (len(letters), letters):
+                    letters = found
+        if b"<mergeCell" in part:
+            merged.extend(f"{a.decode()}{r1.decode()}:{b.decode()}{r2.decode()}"
+                          for a, r1, b, r2 in _MERGE.findall(part) if int(r2) > int(r1))
+
     try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo(member.lstrip("/"))
-            if info.file_size > limit:
-                return ()
-            xml = zf.read(info)
+        with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+            carry = b""
+            while True:
+                data = fh.read(chunk)
+                if not data:
+                    take(carry)
+                    break
+                block = carry + data
+                cut = max(len(block) - 256, 0)
+                # a part ends after a cell, before the overlap kept for later: no cell is cut in two (the merged
+                # cells' list comes after the last cell, so it is read whole with the rest at the end)
+                last = block.rfind(b"</c>", 0, cut)
+                if last < 0:
+                    carry = block
+                    continue
+                take(block[:last + 4])
+                carry = block[last + 4:]
     except (KeyError, OSError, zipfile.BadZipFile):
-        return ()
-    at = xml.rfind(b"<mergeCells")
-    if at < 0:
-        return ()
-    return tuple(f"{a.decode()}{r1.decode()}:{b.decode()}{r2.decode()}"
-                 for a, r1, b, r2 in _MERGE.findall(xml, at) if int(r2) > int(r1))
+        return _SheetScan()
+    for letter in letters:  # "AB" -> 28
+        out.widest = out.widest * 26 + letter - ord("A") + 1
+    out.merged = tuple(merged)
+    return out
 
 
 def _has_values(ws) -> bool:
