@@ -808,10 +808,9 @@ def _coded_pages(store: Store, cb, coder_id: str, plan, *, sources: list[str] | 
                  columns: Sequence[str] | None, page: int, read: bool = False) -> Iterator[pd.DataFrame]:
     """The pages of :func:`coded_documents`, each with the same columns (at least one page, empty when no
     document was coded)."""
-    from evalnlp.columns import beside_input
+    from evalnlp.columns import OUTPUT_COLUMNS, SCORE_PREFIX, beside_input
 
-    ours = (["source", "locator", "question", "text", "themes"] + [f"score_{t}" for t in cb.theme_ids]
-            + ["sentiment"])
+    ours = list(OUTPUT_COLUMNS) + [SCORE_PREFIX + t for t in cb.theme_ids] + ["sentiment"]
     # With ``read``, a tabular row's input columns are its cells as this command read them (Store.remember_rows):
     # every column of its file, whatever was stored as metadata, and each answer, rejected or not.
     kept = store.row_columns() if read else {}

@@ -18,10 +18,14 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["PREFIX", "beside_input", "evalnlp_names", "unique_names"]
+__all__ = ["OUTPUT_COLUMNS", "PREFIX", "SCORE_PREFIX", "beside_input", "evalnlp_names", "unique_names"]
 
 #: What an evalnlp column's name gets in front when an input column already has that name.
 PREFIX = "evalnlp_"
+#: The columns ``classify --output`` puts beside a file's own, before one ``SCORE_PREFIX + theme`` per theme and
+#: ``sentiment``.
+OUTPUT_COLUMNS = ("source", "locator", "question", "text", "themes")
+SCORE_PREFIX = "score_"
 
 
 def _name_text(name: Any) -> str:

@@ -221,9 +221,11 @@ def evalnlp_output_columns(columns: Sequence[str]) -> bool:
     """Are these the columns of a file ``classify --output`` wrote (``source``, ``locator``, ``themes`` and
     ``score_<theme>``, or their ``evalnlp_`` names beside input columns of the same names)? Read again, its
     answers would be stored a second time beside the export they came from."""
-    names = {c[len("evalnlp_"):] if c.startswith("evalnlp_") else c for c in map(str, columns)}
+    from evalnlp.columns import PREFIX, SCORE_PREFIX
+
+    names = {c[len(PREFIX):] if c.startswith(PREFIX) else c for c in map(str, columns)}
     names = {re.sub(r"_\d+$", "", c) if c.startswith(("source_", "locator_", "themes_")) else c for c in names}
-    return {"source", "locator", "themes"} <= names and any(c.startswith("score_") for c in names)
+    return {"source", "locator", "themes"} <= names and any(c.startswith(SCORE_PREFIX) for c in names)
 
 
 def tabular_source_name(path: Path, src) -> str:
