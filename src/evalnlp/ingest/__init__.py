@@ -351,15 +351,13 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
 
-    read = read_narrative(path)
+    unread: dict[str, int] = {}
+    read = read_narrative(path, unread)
     fmt = path.suffix.lower().lstrip(".")
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
     source = path.name
     report = FileReport(source=source, format=fmt, n_in=len(passages))
-    if fmt == "docx":
-        from evalnlp.ingest._documents import docx_unread_parts
-
-        report.unread_parts = docx_unread_parts(path)
+    report.unread_parts = unread
     texts = pd.Series([p.text for p in passages], dtype=object)
     blank, marks = no_answer(texts)
     ok = [p for p, no in zip(passages, blank | marks) if not no]

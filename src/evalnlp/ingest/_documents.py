@@ -174,8 +174,9 @@ def _table_passages(table: Any, number: int) -> list[Passage]:
     return out
 
 
-def read_docx(path: Path) -> list[Passage]:
-    """Paragraphs and table cells of a DOCX document, in body order."""
+def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]:
+    """Paragraphs and table cells of a DOCX document, in body order; ``unread`` (when given) gets what the
+    document holds with text outside them, counted (see :func:`_unread_parts`)."""
     problem = zip_problem(path, "if so, give it the .txt extension")
     if problem:
         raise _docx_corrupt(path, problem)
@@ -201,6 +202,8 @@ def read_docx(path: Path) -> list[Passage]:
                 passages.append(Passage(f"paragraph {n_par}", text))
     if not passages:
         raise _no_text(path, "the document body has no paragraphs or table cells with text")
+    if unread is not None:
+        unread.update(_unread_parts(document))
     return passages
 
 
@@ -208,18 +211,16 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
-def docx_unread_parts(path: Path) -> dict[str, int]:
-    """What a DOCX document holds with text outside the body's paragraphs and tables, which is not read: its
-    footnotes, endnotes, comments, headers, footers and text boxes, counted (``{"footnote": 2, "text box": 1}``;
-    empty when there are none, or when the file cannot be opened, which :func:`read_docx` reports)."""
-    import docx
+def _unread_parts(document) -> dict[str, int]:
+    """What an opened DOCX document holds with text outside the body's paragraphs and tables, which is not
+    read: its footnotes, endnotes, comments, headers, footers and text boxes, counted (``{"footnote": 2,
+    "text box": 1}``; empty when there are none, or when a part cannot be parsed)."""
     from docx.oxml import parse_xml  # python-docx's parser: no entity is resolved, nothing is fetched
 
     def has_text(element) -> bool:
         return any((t.text or "").strip() for t in element.iter(_W + "t"))
 
     try:
-        document = docx.Document(str(path))
         counts: dict[str, int] = {}
         for part in document.part.package.iter_parts():
             name = str(part.partname)
@@ -243,7 +244,7 @@ def docx_unread_parts(path: Path) -> dict[str, int]:
         if boxes:
             counts["text box"] = boxes
         return counts
-    except Exception:  # a damaged file: read_docx says what is wrong with it
+    except Exception:  # a damaged part: the body, read already, is what counts
         return {}
 
 

@@ -140,8 +140,9 @@ def open_tabular(path: str | Path, *, sheet: str | None = None) -> TabularSource
     return open_parquet(path)
 
 
-def read_narrative(path: str | Path) -> list[Passage]:
-    """Read a narrative file into passages: paragraphs (TXT, Markdown, DOCX), table cells (DOCX), pages (PDF).
+def read_narrative(path: str | Path, unread: dict[str, int] | None = None) -> list[Passage]:
+    """Read a narrative file into passages: paragraphs (TXT, Markdown, DOCX), table cells (DOCX), pages (PDF);
+    ``unread`` gets what a DOCX document holds with text elsewhere (footnotes, headers, text boxes...), counted.
 
     Raises :class:`InputError` (E101-E106, E108, E109, E111, E118) if the file cannot be read.
     """
@@ -153,7 +154,7 @@ def read_narrative(path: str | Path) -> list[Passage]:
     from evalnlp.ingest import _documents
 
     if suffix == ".docx":
-        return _documents.read_docx(path)
+        return _documents.read_docx(path, unread)
     if suffix == ".pdf":
         return _documents.read_pdf(path)
     return _documents.read_text(path)
