@@ -223,6 +223,14 @@ LIST_WORD = "Source 1: Report.\nSource 2: Letter from the Director.\nSource 3: M
     ("(source 2, page 5)", LIST_NUMBERS, ["2"]),
     ("[3]", UNLABELLED, ["3"]),  # a list that lost its numbers
     ("(C)", UNLABELLED, ["3"]),
+    # a word abbreviated before the key is no prefix of it ("rrob 5" is not key 5 of a series "RROB")
+    ("[corrob 5.2]", LIST_DOTTED, ["5.2"]),
+    ("[corrob 5.2]", "5.1 - Report.\n5.2 - Letter from the Director.\n5.3 - Minutes.\n", ["5.2"]),
+    ("[evid 3]", LIST_NUMBERS, ["3"]),
+    # a prefix ending in P is not a page ("IMP2" is not "IM" and page 2)
+    ("(IMP2)", "(IMP1) Report.\n(IMP2) Letter from the Director.\n(IMP3) Minutes.\n", ["IMP2"]),
+    ("[SP3]", "[SP1] Report.\n[SP2] Letter from the Director.\n[SP3] Minutes.\n", ["SP3"]),
+    ("(IMP2, p. 4)", "(IMP1) Report.\n(IMP2) Letter from the Director.\n(IMP3) Minutes.\n", ["IMP2"]),
 ])
 def test_marker_resolves_to_its_entries(ref, listing, want):
     entries = parse_sources(listing)
@@ -244,6 +252,9 @@ def test_marker_without_an_entry_resolves_to_nothing(ref, listing):
 def test_ref_keys_drop_pages_years_and_words():
     assert [k.value for k in ref_keys("(see Source 4, p. 12, March 2013)")] == [4]
     assert [(k.kind, k.prefix, k.value) for k in ref_keys("[5.1.2]")] == [("d", "5.1", 2)]
+    assert [(k.kind, k.prefix, k.value) for k in ref_keys("(IMP4)")] == [("a", "IMP", 4)]
+    assert [(k.kind, k.prefix, k.value) for k in ref_keys("[corrob 5.4]")] == [("d", "5", 4)]
+    assert [(k.kind, k.prefix, k.value) for k in ref_keys("[p.86, E3]")] == [("a", "E", 3)]
 
 
 # --- in a document ------------------------------------------------------------------------------------------

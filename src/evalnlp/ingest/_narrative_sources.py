@@ -451,10 +451,10 @@ def _before_heading(text: str, a: int, b: int, nxt: _Cand, cur: _Cand) -> int:
 
 # --- markers to entries -------------------------------------------------------------------------------
 
-_PAGES = re.compile(r"(?i),?\s*(?:pp?\.?|pages?|paras?\.?|paragraphs?|sections?)\s*\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?")
+_PAGES = re.compile(r"(?i),?\s*(?<![a-z])(?:pp?\.?|pages?|paras?\.?|paragraphs?|sections?)\s*\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?")
 _KEY_TOKEN = re.compile(
     r"(?P<dp>\d{1,2}(?:\.\d{1,2})?)[.:](?P<dn>\d{1,3})(?P<ds>[a-z])?(?![.:]?\d)"
-    r"|(?P<ap>[A-Za-z]{1,4})[ \t]?(?P<an>\d{1,3})(?P<as>[a-z])?(?![\w])"
+    r"|(?<![A-Za-z])(?P<ap>[A-Za-z]{1,4})[ \t]?(?P<an>\d{1,3})(?P<as>[a-z])?(?![\w])"
     r"|(?<![\w.])(?P<n>\d{1,3})(?P<ns>[a-z])?(?![\w.]|\.\d)"
     r"|(?<![\w'])(?P<r>[ivx]{2,5}|[IVX]{2,5})(?![\w'])"
     r"|(?<![\w'])(?P<l>[A-Za-z])(?![\w'])"
