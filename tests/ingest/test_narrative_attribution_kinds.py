@@ -79,6 +79,17 @@ MARKERS = [
     ("a marker inside the speaker's apposition",
      "As Okoro (5d), chair of the Tenants Forum noted, 'on the basis of the study we were able to change the rules'.",
      "on the basis", "(5d)"),
+    ("a marker pointing to a corroboration by that word",
+     "The columnist suggested that the scale would 'change how councils count what matters' by letting providers "
+     "measure the worth of their work [see corroboration 5.1]. Councils took it up.", "change how councils",
+     "[see corroboration 5.1]"),
+    ("a page before the source it is in",
+     "Their training is offered as a way for staff to 'recognise and score distress more reliably' [p.86, E3]. "
+     "Training followed.", "recognise and score", "[p.86, E3]"),
+    ("one marker after two fragments of a statement joined by an ellipsis",
+     "Her work for the regulator is widely valued. Dr Amin's 'advice has been clear, timely and important' ... "
+     "'bringing a wealth of practical experience' (Chair of the Board of Northmoor Water [b]). She was also cited.",
+     "advice has been", "[b]"),
 ]
 
 
@@ -322,6 +333,10 @@ SPEAKERS = [
     ("a document named before its date and page in a trailing parenthesis",
      "The risks were weighed with care: 'there has been a great deal of work on this subject in recent years' "
      "(Fire Safety Report, July 2012, p. 12). [e] The play went ahead.", "there has been", "Fire Safety Report"),
+    ("two fragments of a statement joined by an ellipsis, the speaker after the second",
+     "Her work for the regulator is widely valued. Dr Amin's 'advice has been clear, timely and important' ... "
+     "'bringing a wealth of practical experience' (Chair of the Board of Northmoor Water [b]). She was also cited.",
+     "advice has been", "Chair of the Board of Northmoor Water"),
 ]
 
 

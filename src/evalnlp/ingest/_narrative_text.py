@@ -226,7 +226,7 @@ _NOT_DATE = r"(?!(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.\d\d(?![\d.]))"
 
 _ITEM = (
     r"(?:(?i:(?:corroborating\s+|[A-Z][a-z]{2,14}\s+(?=(?i:statements?|letters?|testimon|e-?mails?|interviews?)))?"
-    r"(?:sources?|refs?|references?|evidence|corrob\.?|testimon(?:y|ials?)|letters?|"
+    r"(?:sources?|refs?|references?|evidence|corrob(?:\.|orations?)?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
     r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
@@ -243,7 +243,9 @@ _SEE = (r"(?:[^()\[\]\n]{1,30}?[,;]\s*)?(?i:see)\s*:?\s+(?:(?i:also)\s+)?"
 # then optional short locators (sections, pages) separated by commas.
 _NESTED = (r"(?i:(?:corroborating\s+)?(?:sources?|refs?|references?))\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)"
            r"(?:\s*(?:,|and|&)\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)){0,6}(?:\s*,\s*[^()\[\]\n,]{1,25}){0,4}")
-MARKER = re.compile(rf"\[\s*(?:{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)|\{{\s*(?:{_LIST})\s*\}}")
+# a page before the source it is in: "[p.86, E3]"
+_PAGE_FIRST = r"(?:(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?\s*[,;]\s*)?"
+MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)|\{{\s*(?:{_LIST})\s*\}}")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
 
 

@@ -1824,7 +1824,13 @@ def _names_other(between: str) -> bool:
     return bool(re.search(r"\b(?:" + "|".join(sorted(RULE_VERBS, key=len, reverse=True)) + r")\b", between))
 
 
-_RUN_GAP = re.compile(r"\s*[,;]?\s*(?:(?:and|or)\s+(?:that\s+|also\s+)?|as\s+well\s+as\s+)?")
+# what may stand between the quotations of one run: a comma or semicolon, "and", "or", "as well as", or an
+# ellipsis joining two fragments of one statement ("'...' ... '...' (Chair of the Board [b])")
+_RUN_GAP = re.compile(r"\s*(?:(?:\.\s?){3}|\u2026)?\s*[,;]?\s*(?:(?:and|or)\s+(?:that\s+|also\s+)?|as\s+well\s+as\s+)?")
+
+
+# two quoted fragments of one statement joined by an ellipsis, which may have split the sentence
+_ELLIPSIS_GAP = re.compile(r"\s*(?:(?:\.\s?){3}|\u2026)\s*")
 
 
 def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
@@ -1833,7 +1839,9 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
     for cur, nxt in reversed(list(zip(found, found[1:]))):
         if (cur.speaker is not None and not cur.fallback) or nxt.speaker is None or nxt.speaker[0] < nxt.q.close:
             continue
-        if ctx.sent_index(cur.q.open) != ctx.sent_index(nxt.q.open) or _lead_has_verb(ctx, cur.q.close, nxt.q.open):
+        joined = _ELLIPSIS_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open) is not None
+        if (ctx.sent_index(cur.q.open) != ctx.sent_index(nxt.q.open) and not joined) \
+                or _lead_has_verb(ctx, cur.q.close, nxt.q.open):
             continue
         cur.speaker = nxt.speaker
 
