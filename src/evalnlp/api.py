@@ -2252,18 +2252,19 @@ def _repeat_keys(context: pd.DataFrame) -> list[tuple]:
     return list(zip(context["question"].fillna(""), context["kind"].fillna("")))
 
 
-def _review_repeats(store: Store, codes: pd.DataFrame, machine: str | None) -> pd.DataFrame:
+def _review_repeats(store: Store, codes: pd.DataFrame, machine: str | None, person: str | None = None) -> pd.DataFrame:
     """The reviewed passages' ``codes`` (seg_id, theme, score, assigned) given again to each passage that repeats
     one of them (the same text, folded as the export folds it, to the same question, of the same kind) and that
-    the machine coder ``machine`` coded and no person has coded: the export showed each such answer once, so the
-    reviewer's decision on it is their decision on its repeats (otherwise those keep the machine's codes and come
-    back in the next round)."""
+    the machine coder ``machine`` coded and no person other than ``person`` (the reviewer) has coded: the export
+    showed each such answer once, so the reviewer's decision on it is their decision on its repeats (otherwise
+    those keep the machine's codes and come back in the next round), and a corrected decision replaces the one
+    its repeats took before."""
     from evalnlp import review as rv
 
     if machine is None or codes.empty:
         return codes.iloc[0:0]
     reviewed = list(dict.fromkeys(codes["seg_id"]))
-    others = store.repeat_candidates(reviewed, machine)  # texts that may fold alike; checked exactly below
+    others = store.repeat_candidates(reviewed, machine, person)  # texts that may fold alike; checked below
     if not others:
         return codes.iloc[0:0]
     context = store.segment_context(reviewed + others)
@@ -2276,6 +2277,28 @@ def _review_repeats(store: Store, codes: pd.DataFrame, machine: str | None) -> p
     copies = pd.DataFrame(pairs, columns=["seg_id", "_from"])
     return (copies.merge(codes.rename(columns={"seg_id": "_from"}), on="_from")
             .drop(columns="_from")[list(codes.columns)])
+
+
+def _check_review_texts(store: Store, sheet, name: str) -> None:
+    """E193 when a row's text is not the text of the passage its hidden id names, as the export wrote it: a sort
+    or a move of the visible columns only would put every decision on another passage."""
+    from evalnlp import review as rv
+
+    rows = [(rec["_row"], str(rec.get("seg_id")).strip(), rec.get("text")) for rec in sheet.rows
+            if rec.get("seg_id") not in (None, "")]
+    if not rows or "text" not in sheet.header:
+        return
+    context = store.segment_context([seg for _r, seg, _t in rows])
+    stored = dict(zip(context["seg_id"], context["text"]))
+
+    def folded(text) -> str:  # as the cell was written, with case and spacing a spreadsheet program may change
+        return rv.fold_text(rv._cell_text(text) or "")
+
+    moved = [(r, seg) for r, seg, text in rows if seg in stored and folded(stored[seg]) != folded(text)]
+    if moved:
+        row = moved[0][0]
+        raise errors.error("E193", "moved", file=name, row=row, where=f"{rv.REVIEW_SHEET}!{sheet.header['text']}{row}",
+                           n_moved=len(moved))
 
 
 def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport:
@@ -2308,11 +2331,12 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
             row = int(lost.iloc[0]["row"])
             raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
                                n_lost=len(lost))
+        _check_review_texts(store, sheet, name)
     args = {"file": str(path), "coder": coder_id, "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
             "changed_cells": decisions.n_changed_cells, "notes": decisions.notes}
-    repeats = _review_repeats(store, decisions.codes, meta.get("coder") or None)
+    repeats = _review_repeats(store, decisions.codes, meta.get("coder") or None, coder_id)
     args["repeats"] = int(repeats["seg_id"].nunique())
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id

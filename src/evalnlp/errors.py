@@ -666,15 +666,23 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "twice": "{file}: the passage of row {row} is also in row {seen} ({where}); keep one of the two rows",
         "unknown_themes": "{file}: {where} names themes {unknown} that codebook {cb_id!r} does not have; the hidden "
                           "columns were edited. Export the workbook again",
+        "moved": "{file}: the text of row {row} ({where}) is not the text of the passage its hidden id names "
+                 "({n_moved} row(s) like it): the rows were sorted or moved without their hidden columns "
+                 "(seg_id, machine, fingerprint), so the decisions would land on other passages. Nothing was "
+                 "imported. Undo the sort, or sort the whole sheet (every column), and import again",
     }),
     "E194": ("a theme cell of a review workbook holds something other than 1, 0 or nothing",
              "{file}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); {bad}{more}. Fix the "
              "cell(s) and import again"),
-    "E195": ("a 'reviewed' cell holds something other than a yes or no mark, or says no beside changed themes", {
+    "E195": ("a 'reviewed' cell holds something other than a yes or no mark, or says no beside changed themes or a "
+             "note", {
         "mark": "{file}: {where} holds {mark!r}; expected 'yes' once the row is checked (or x, y, ok, done, 1, TRUE, "
                 "a tick), 'no' or nothing when it is not (or n, 0, FALSE). Fix the cell and import again",
         "no_but_changed": "{file}: {where} says {mark!r} (not reviewed), but the row's theme cells were changed; "
                           "mark it 'yes' to keep the change as your decision, or undo the change, and import again",
+        "no_but_note": "{file}: {where} says {mark!r} (not reviewed), but the row has a note, which makes it a "
+                       "reviewed row; mark it 'yes' to keep the row's themes and note as your decision, or delete "
+                       "the note to leave the row unreviewed, and import again",
     }),
     "E196": ("a reviewed row of a single-label codebook has other than one theme",
              "{file}: row {row} has {n} themes set to 1{detail}; codebook {cb_id!r} is single-label, so a reviewed "

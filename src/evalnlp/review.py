@@ -404,7 +404,9 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
                                                                 fill=PatternFill("solid", fgColor="C6EFCE"),
                                                                 font=Font(bold=True, color="006100")))
     ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{letter['notes']}{last_row}"
+    # the filter (and the sort its menu offers) spans the hidden columns too, so that sorting moves each row's
+    # passage id with its text; a sort that leaves them behind is refused on import (E193)
+    ws.auto_filter.ref = f"A1:{letter[_HIDDEN_COLUMNS[-1]]}{last_row}"
     ws.protection.sheet = True  # no password: it guards against slips, not people
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -678,6 +680,9 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
             # a typed "no" (not a checkbox left unticked, FALSE by default) beside changed themes contradicts them
             raise errors.error("E195", "no_but_changed", file=name, where=where('reviewed', r), mark=mark)
         note = "" if rec.get("notes") is None else str(rec.get("notes")).strip()
+        if isinstance(mark, str) and text and not marked and note:
+            # a typed "no" beside a note: the note would make the row a decision the reviewer says it is not
+            raise errors.error("E195", "no_but_note", file=name, where=where('reviewed', r), mark=mark)
         if not (touched or marked or note):
             n_untouched += 1
             continue

@@ -1231,13 +1231,16 @@ class Store:
         assigned = frame[[f"a{k}" for k in range(len(themes))]].to_numpy(dtype=bool)
         return frame[["seg_id", "first"]], scores, assigned
 
-    def repeat_candidates(self, seg_ids: list[str], coder: str) -> list[str]:
-        """Segments, other than ``seg_ids``, that ``coder`` coded and no person has coded, whose text may repeat
+    def repeat_candidates(self, seg_ids: list[str], coder: str, person: str | None = None) -> list[str]:
+        """Segments, other than ``seg_ids``, that ``coder`` coded and no person has coded (no person but
+        ``person``, when given: the reviewer whose earlier decisions a new one replaces), whose text may repeat
         one of theirs: the same once case is lowered and every whitespace character (any that Python's
         ``str.split`` splits on) taken out, which two texts that fold alike (:func:`evalnlp.review.fold_text`)
         always share. Sorted by segment id. The caller checks each candidate's folded text itself: this only
         keeps the store from handing every passage of a large store to Python."""
         _want = pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object)})  # read by name (see _BY_NAME)
+        params = [coder] + ([person] if person is not None else [])
+        other_people = "AND coder <> ?" if person is not None else ""
         return [r[0] for r in self.con.execute(
             f"""WITH keys AS (SELECT DISTINCT {fold_key_sql("s.text")} AS k
                               FROM _want w JOIN segments s USING (seg_id))
@@ -1245,8 +1248,9 @@ class Store:
                 WHERE {fold_key_sql("s.text")} IN (SELECT k FROM keys)
                   AND s.seg_id NOT IN (SELECT seg_id FROM _want)
                   AND s.seg_id IN (SELECT seg_id FROM codes WHERE coder = ?)
-                  AND s.seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))
-                ORDER BY s.seg_id""", [coder]).fetchall()]
+                  AND s.seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')
+                                       {other_people})
+                ORDER BY s.seg_id""", params).fetchall()]
 
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""

@@ -95,6 +95,8 @@ def test_export_writes_a_workbook_an_analyst_can_work_in(cli, coded, sample, tmp
             assert not ws[f"{col[name]}{r}"].protection.locked, name
     for name in ("seg_id", "machine", "fingerprint"):
         assert ws.column_dimensions[col[name]].hidden
+    # the filter's sort moves the hidden ids with the text: it spans every column
+    assert ws.auto_filter.ref == f"A1:{col['fingerprint']}{last}"
     ranges = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     theme_range = f"{col[labels[0]]}2:{col[labels[-1]]}{last}"
     assert theme_range in ranges and ranges[theme_range].type == "whole"
@@ -265,6 +267,32 @@ def test_a_decision_on_a_repeated_answer_covers_its_repeats_to_the_same_question
     shown = {(ws2[f"{col2['question']}{r}"].value, ws2[f"{col2['text']}{r}"].value.strip().lower())
              for r in range(2, ws2.max_row + 1) if ws2[f"{col2['text']}{r}"].value}
     assert ("good", "nothing") not in shown and ("better", "nothing") in shown and len(shown) == 7
+    # the reviewer corrects the decision in the first workbook and imports it again: the repeats that took the
+    # first decision take the corrected one, so the person's codes never contradict each other
+    wb = load_workbook(edited)
+    ws = wb["Review"]
+    ws[f"{col[label['couldnt_be_improved']]}{r}"] = None
+    ws[f"{col[label['miscellaneous']]}{r}"] = 1
+    corrected = tmp_path / "round1_corrected.xlsx"
+    wb.save(corrected)
+    result = cli("review", "import", str(corrected), "--coder", "alice")
+    assert result.exit_code == 0, result.output
+    assert "the same decisions went to 2 passages repeating a reviewed one" in " ".join(result.output.split())
+    human = machine_decisions(db_path, "human:alice")
+    assert set(human[human["assigned"]]["theme"]) == {"miscellaneous"} and human["assigned"].sum() == 3
+    # another person's decision on a repeat is theirs: a third import by alice leaves it alone
+    with Store(db_path, read_only=True) as store:
+        repeat = sorted(set(human["seg_id"]) - {ws[f"{col['seg_id']}{r}"].value})[0]
+    with evalnlp.open(str(db_path)) as project:
+        project.store.replace_codes(pd.DataFrame({"seg_id": [repeat], "theme": ["dignity"], "score": [None],
+                                                  "assigned": [True]}), "human:bob", "manual")
+    result = cli("review", "import", str(edited), "--coder", "alice")
+    assert result.exit_code == 0, result.output
+    assert "the same decisions went to 1 passage" in " ".join(result.output.split())
+    bob = machine_decisions(db_path, "human:bob")
+    assert list(bob["theme"]) == ["dignity"]
+    alice = machine_decisions(db_path, "human:alice")
+    assert repeat in set(alice["seg_id"])  # alice's own earlier copy on it is replaced, not left stale
 
 
 def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
@@ -455,6 +483,60 @@ def test_no_under_reviewed_beside_a_changed_theme_is_refused(cli, coded, tmp_pat
         assert result.exit_code == 1 and code in result.stderr and f"Review!{col['reviewed']}2" in result.stderr
     else:
         assert result.exit_code == 0, result.output
+
+
+def test_no_under_reviewed_beside_a_note_is_refused(cli, coded, tmp_path):
+    """A typed "no" says the row was not reviewed; a note makes it a reviewed row: the two contradict."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    col = columns(load_workbook(out)["Review"])
+
+    def edit(mark):
+        def apply(wb):
+            wb["Review"][f"{col['reviewed']}3"] = mark
+            wb["Review"][f"{col['notes']}3"] = "not sure this is about staff"
+        return apply
+
+    refused = cli("review", "import", str(edited_copy(out, tmp_path / "no.xlsx", edit("no"))), "--coder", "alice")
+    assert refused.exit_code == 1 and "E195" in refused.stderr and f"Review!{col['reviewed']}3" in refused.stderr
+    assert machine_decisions(coded, "human:alice").empty
+    kept = cli("review", "import", str(edited_copy(out, tmp_path / "yes.xlsx", edit("yes"))), "--coder", "alice")
+    assert kept.exit_code == 0, kept.output
+
+
+def test_rows_sorted_without_their_hidden_columns_are_refused(cli, coded, tmp_path):
+    """Sorting only the visible columns (a selection, or the filter range of a workbook from before it spanned the
+    hidden ones) leaves each row's passage id behind its text: importing would put every decision on another
+    passage. The import compares each row's text with its passage's and refuses, naming the row; a sort of the
+    whole sheet keeps rows whole and imports."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "8", "--codebook", "fft", "--strategy", "random")
+    col = columns(load_workbook(out)["Review"])
+    visible_last = col["notes"]
+
+    def sort(whole: bool):
+        def apply(wb):
+            ws = wb["Review"]
+            width = ws.max_column if whole else ws[f"{visible_last}1"].column
+            rows = [[c.value for c in row[:width]] for row in ws.iter_rows(min_row=2)]
+            rows.sort(key=lambda r: str(r[1]).lower(), reverse=True)
+            for i, row in enumerate(rows, start=2):
+                for j, v in enumerate(row, start=1):
+                    ws.cell(i, j).value = v
+            ws[f"{col['reviewed']}2"] = "yes"
+        return apply
+
+    bad = cli("review", "import", str(edited_copy(out, tmp_path / "part.xlsx", sort(False))), "--coder", "alice")
+    assert bad.exit_code == 1 and "E193" in bad.stderr and "sorted or moved" in " ".join(bad.stderr.split())
+    assert machine_decisions(coded, "human:alice").empty
+    good = cli("review", "import", str(edited_copy(out, tmp_path / "whole.xlsx", sort(True))), "--coder", "alice")
+    assert good.exit_code == 0, good.output
+    wb = load_workbook(tmp_path / "whole.xlsx")
+    seg = wb["Review"][f"{col['seg_id']}2"].value
+    with Store(coded, read_only=True) as store:
+        text = store.segment_context([seg])["text"][0]
+    assert text == wb["Review"][f"{col['text']}2"].value
+    assert set(machine_decisions(coded, "human:alice")["seg_id"]) == {seg}
 
 
 # ---- command-line contract ---------------------------------------------------------------------------------
