@@ -509,3 +509,31 @@ def test_distinct_codes_that_become_one_theme_are_named_in_a_note():
     notes.clear()
     _note_merged_codes(project, {"ps": "staff", "a": "access"}, notes)
     assert notes == []
+
+
+def test_text_variables_come_back_as_written_after_another_program_saved_the_project(tmp_path):
+    """A document attribute with spaces or line breaks at its ends (a staff code "Medication ", an answer kept
+    as an attribute) is the user's text: read back from a project another program saved (so evalnlp's own side
+    data is not used), it is the same string; a text of spaces only is no value."""
+    csv = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["001", "002"], "comment": ["The nurse was kind to me.", "Parking was awful again."],
+                  "staff_code": ["Care received ; Medication ", "\nline one\nline two\n"],
+                  "other_answer": ["  indented answer", "ok"]}).to_csv(csv, index=False)
+    with Store(tmp_path / "a.duckdb") as store:
+        api.ingest(store, [csv], text=["comment"], id="id", meta=["staff_code", "other_answer"])
+        api.export(store, tmp_path / "p.qdpx", codebook="fft")
+        before = store.table("documents").set_index("locator")["attrs"].map(json.loads)
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    qde = members["project.qde"].decode("utf-8").replace('origin="evalnlp', 'origin="Other 1.0; was evalnlp')
+    assert "<TextValue>  indented answer</TextValue>" in qde
+    qde = qde.replace("<TextValue>ok</TextValue>", "<TextValue>   </TextValue>")
+    members["project.qde"] = qde.encode("utf-8")
+    write_zip(tmp_path / "p2.qdpx", members)
+    with Store(tmp_path / "b.duckdb") as store:
+        api.import_qdpx(store, tmp_path / "p2.qdpx")
+        after = store.table("documents").set_index("locator")["attrs"].map(json.loads)
+    for loc in before.index:
+        assert after[loc]["staff_code"] == before[loc]["staff_code"]
+    assert after["id=001"]["other_answer"] == "  indented answer"
+    assert "other_answer" not in after["id=002"]

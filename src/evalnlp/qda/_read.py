@@ -216,6 +216,10 @@ def _value(vv: ET.Element, variables: dict[str, "Variable"]) -> tuple[str | None
         raw = text_of(el)
         if raw is None:
             continue
+        if name == "TextValue":
+            # a text is kept as written (a code "Medication " or an answer's line breaks are the user's);
+            # one of spaces only is no value
+            return target, raw if raw.strip() else None
         raw = raw.strip()
         if name == "BooleanValue":
             return target, raw.lower() in ("true", "1")
@@ -227,7 +231,7 @@ def _value(vv: ET.Element, variables: dict[str, "Variable"]) -> tuple[str | None
                 return target, float(raw)
             except ValueError:
                 return target, raw
-        return target, raw  # TextValue, DateValue, DateTimeValue
+        return target, raw  # DateValue, DateTimeValue
     return target, None
 
 
