@@ -1252,6 +1252,40 @@ def _store_codebook_or(store: Store, codebook: str | Path | None, fallback: str 
         return load_codebook(fallback)
 
 
+def _refuse_merged_labels(name: str, src, label_cols: Sequence[str]) -> None:
+    """E198 when a workbook's merged cells (``C2:C5``) span several rows of a label column: only the first of
+    those rows holds the label, so the others would read as coded with no theme."""
+    import re as _re
+
+    merged = getattr(src, "merged", ())
+    if not merged:
+        return
+    columns = list(src.columns)
+    for col in label_cols:
+        if col not in columns:
+            continue
+        index = columns.index(col) + 1
+        hits = []
+        for rng in merged:
+            m = _re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", rng)
+            if m is None:
+                continue
+            first, last = (_column_number(m.group(1)), _column_number(m.group(3)))
+            if first <= index <= last and int(m.group(4)) > getattr(src, "header_row", 1):
+                hits.append(rng)
+        if hits:
+            shown = ", ".join(hits[:5]) + (f" and {len(hits) - 5} more" if len(hits) > 5 else "")
+            raise errors.error("E198", file=name, ranges=shown, column=col)
+
+
+def _column_number(letters: str) -> int:
+    """A -> 1, AA -> 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def import_codes(store: Store, path: str | Path, *, text: str, coder: str, labels: Sequence[str] | None = None,
                  labels_column: str | None = None, sep: str = ";", id: str | None = None,
                  meta: Sequence[str] | None = None, codebook: str | Path | None = None, sheet: str | None = None,
@@ -1316,6 +1350,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         rejects += [(loc, "E141", reason) for loc, reason in
                     zip(locators[empty], no_answer_reasons(texts, blank, marks))]
         n_rows += batch.n_rows
+    _refuse_merged_labels(path.name, src, label_cols)
     Y = np.vstack(matrices) if matrices else np.zeros((0, len(cb.theme_ids)), dtype=np.int8)
     keys_frame = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame(
         columns=["source", "locator", "question", "text"])

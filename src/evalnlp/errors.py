@@ -699,6 +699,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "column_twice": "{file}: the column {column!r} appears twice on the {review_sheet} sheet (columns {header} "
                         "and {other}); remove the copy",
     }),
+    "E198": ("a coded file's label cells are merged across rows",
+             "{file}: the cell(s) {ranges} of the label column {column!r} are merged across rows: a spreadsheet "
+             "shows the label on every row of a merged cell, but the file holds it in the first row only, so the "
+             "other rows would be stored as coded with no theme. Nothing was imported. Unmerge the cells, fill "
+             "each row's label in, and import again"),
     "E199": ("a review option is not one of its known values or is out of range", {
         "strategy": "the strategy must be one of {strategies}; got {strategy!r}",
         "n": "the number of passages to choose must be a positive integer; got {n!r}",

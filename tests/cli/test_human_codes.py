@@ -197,6 +197,46 @@ def test_unknown_theme_is_a_numbered_error_and_the_store_is_unchanged(cli, db_pa
     assert snapshot(db_path) == before
 
 
+def test_label_cells_merged_across_rows_are_refused_and_nothing_is_stored(cli, db_path, tmp_path, snapshot):
+    """A coder who merges one label over the rows it applies to sees it on each row; the file holds it in the
+    first row only, so the rows under it would be stored as coded with no theme. Refused, naming the cells."""
+    from openpyxl import Workbook
+
+    cli("codes", "import", str(_one_row(tmp_path)), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    before = snapshot(db_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "text", "themes", "site"])
+    for i, text in enumerate(["We meet the council monthly now.", "The council calls us first.",
+                              "Our staff run the course alone.", "Staff now teach the method."], start=1):
+        ws.append([i, text, "relationships" if i < 3 else "capability", "North"])
+    ws.merge_cells("C2:C3")
+    ws.merge_cells("C4:C5")
+    ws.merge_cells("D2:D5")  # a merged attribute column is only noted by ingest
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    result = cli("codes", "import", str(path), "--text", "text", "--id", "id", "--labels-column", "themes",
+                 "--coder", "ann")
+    assert result.exit_code == 1 and "[E198]" in result.output and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert "C2:C3, C4:C5" in said and "'themes'" in said
+    assert snapshot(db_path) == before
+    ws.unmerge_cells("C2:C3")
+    ws.unmerge_cells("C4:C5")
+    ws["C3"], ws["C5"] = "relationships", "capability"
+    wb.save(path)
+    result = cli("codes", "import", str(path), "--text", "text", "--id", "id", "--labels-column", "themes",
+                 "--coder", "ann")
+    assert result.exit_code == 0, result.output
+
+
+def _one_row(tmp_path):
+    good = tmp_path / "one.csv"
+    pd.DataFrame({"text": ["We now meet the council every month."], "themes": ["relationships"]}).to_csv(
+        good, index=False)
+    return good
+
+
 def test_bad_coder_names_and_narrative_files_are_refused(cli, tmp_path):
     f = tmp_path / "c.csv"
     pd.DataFrame({"text": ["An answer."], "themes": ["capability"]}).to_csv(f, index=False)
