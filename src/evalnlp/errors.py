@@ -547,10 +547,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E173": ("a folder given as FILE holds no file evalnlp reads",
              "{path}: the folder holds no file evalnlp reads (expected files ending in {kinds}). Pass the files "
              "themselves, or another folder"),
-    "E174": ("two input files in one command have the same name",
-             "two files are named {file!r} ({other} and {path}); documents are stored under their file's name, so "
-             "rows of the two could be taken for one another. Rename one of them, or read them in separate commands "
-             "into separate stores"),
+    "E174": ("two input files in one command have the same name, or the same contents", {
+        "name": "two files are named {file!r} ({other} and {path}); documents are stored under their file's name, "
+                "so rows of the two could be taken for one another. Rename one of them, or read them in separate "
+                "commands into separate stores",
+        "same_contents": "{path} has exactly the contents of {other}: a copy, whose rows would be stored and "
+                         "counted twice. Leave the copy out (move it out of the folder, or name the files one by "
+                         "one)",
+    }),
     "E175": ("the store already holds a different file of the same name, read from another place",
              "{path}: this store already holds documents from another file named {file!r} ({other}), with other "
              "contents. Documents are stored under their file's name, so rows of the two with the same locator and "

@@ -338,6 +338,21 @@ class Store:
                            AND e.question IS NOT DISTINCT FROM d.question AND e.text = d.text)""",
             [source, run_id]).fetchone()[0])
 
+    def repeated_in_other_sources(self, source: str, run_id: str, top: int = 3) -> tuple[int, list[str]]:
+        """Documents of ``source`` that run ``run_id`` stored whose locator and text a document of another source
+        already has (the same rows sent again in a file of another name or format), and the sources that hold
+        them, those sharing most first (at most ``top``)."""
+        other = self.con.execute("SELECT 1 FROM documents WHERE source <> ? LIMIT 1", [source]).fetchone()
+        if other is None:  # the store's first source: nothing to compare with
+            return 0, []
+        rows = self.con.execute(
+            """WITH new AS (SELECT doc_id, locator, text FROM documents WHERE source = ? AND run_id = ?),
+                    hit AS (SELECT n.doc_id, e.source FROM new n JOIN documents e
+                            ON e.locator = n.locator AND e.text = n.text AND e.source <> ?)
+               SELECT (SELECT count(DISTINCT doc_id) FROM hit), source, count(*) AS n FROM hit
+               GROUP BY source ORDER BY n DESC, source LIMIT ?""", [source, run_id, source, top]).fetchall()
+        return (int(rows[0][0]), [str(r[1]) for r in rows]) if rows else (0, [])
+
     def read_documents_begin(self) -> None:
         """From now on remember every document :meth:`insert_documents` is given, new or already stored, with
         its input row (``_row`` of the frame, when it has one), until :meth:`read_documents_end`:
@@ -551,6 +566,11 @@ class Store:
         return [(str(p), str(h)) for p, h in self.con.execute(
             "SELECT path, sha256 FROM inputs WHERE name = ? ORDER BY rowid",
             [name]).fetchall()]
+
+    def input_names_with(self, sha256: str) -> list[str]:
+        """The names under which the store read a file of these contents, oldest first."""
+        return [str(r[0]) for r in self.con.execute(
+            "SELECT name FROM inputs WHERE sha256 = ? GROUP BY name ORDER BY min(rowid)", [sha256]).fetchall()]
 
     def record_input(self, name: str, path: str, sha256: str, run_id: str) -> None:
         """Remember that the file ``path`` (named ``name``, contents ``sha256``) was read, once per place and

@@ -494,6 +494,46 @@ def test_a_file_read_again_with_an_id_after_a_read_without_one_is_pointed_out(cl
     assert more.exit_code == 0 and "repeat answers" not in more.output
 
 
+def test_the_same_rows_under_another_name_are_not_counted_twice_silently(cli, db_path, tmp_path):
+    """A browser's second download of an export (`trust_a (1).csv`, the same bytes) is read as the file it
+    copies: nothing new, and said so. Two copies in one command are refused. The same month sent again in
+    another format (other bytes, same ids and answers) is stored, with a warning that evidence counts both,
+    printed with --quiet too."""
+    rows = pd.DataFrame({"comment_id": range(1, 7), "comment": [
+        "Staff were kind and helpful.", "Waited two hours to be seen.", "Nothing to improve.",
+        "The ward was dirty.", "Parking is impossible.", "Food was cold."]})
+    first = tmp_path / "trust_a.csv"
+    rows.to_csv(first, index=False)
+    assert cli("ingest", str(first), "--text", "comment", "--id", "comment_id").exit_code == 0
+    copy = tmp_path / "trust_a (1).csv"
+    copy.write_bytes(first.read_bytes())
+    again = cli("ingest", str(copy), "--text", "comment", "--id", "comment_id")
+    said = " ".join(again.output.split())
+    assert again.exit_code == 0 and "trust_a (1).csv: exactly the contents of 'trust_a.csv'" in said
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT source) FROM documents").fetchone() == (6, 1)
+        n_new = con.execute("SELECT n_in, n_ok FROM runs ORDER BY started DESC LIMIT 1").fetchone()
+    assert n_new == (6, 6)  # every row read, each one a document the store held already
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "b.csv").write_bytes(first.read_bytes().replace(b"Food was cold", b"Food was hot"))
+    (folder / "b (1).csv").write_bytes((folder / "b.csv").read_bytes())
+    both = cli("ingest", str(folder), "--text", "comment", "--id", "comment_id")
+    assert both.exit_code == 1 and "[E174]" in both.output and "exactly the contents of" in " ".join(
+        both.output.split())
+    resent = tmp_path / "trust_a_resent.parquet"
+    rows.astype(str).to_parquet(resent, index=False)
+    quiet = cli("-q", "ingest", str(resent), "--text", "comment", "--id", "comment_id")
+    said = " ".join(quiet.output.split())
+    assert quiet.exit_code == 0 and said.startswith("warning: trust_a_resent.parquet: 6 of its 6 new rows")
+    assert "'trust_a.csv'" in said and "evidence counts both" in said
+    other = tmp_path / "trust_b.csv"
+    pd.DataFrame({"comment_id": [1, 2, 3], "comment": ["Lovely nurses.", "Too noisy at night.",
+                                                      "Nothing to improve."]}).to_csv(other, index=False)
+    fine = cli("ingest", str(other), "--text", "comment", "--id", "comment_id")
+    assert fine.exit_code == 0 and "warning" not in fine.output  # one shared answer is no resend
+
+
 def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
     which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""

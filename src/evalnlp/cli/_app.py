@@ -289,6 +289,12 @@ def error(message: str) -> None:
     err_console.print(Text.assemble(("error", "bold red"), " ", message), soft_wrap=True)
 
 
+def warn(ctx: typer.Context, message: str) -> None:
+    """A warning on stderr, printed with --quiet too: the command did its work, but what it stored will count
+    something twice or leave something out unless the user acts."""
+    err_console.print(Text.assemble(("warning:", "bold"), " ", message), soft_wrap=True)
+
+
 def note(ctx: typer.Context, message: str) -> None:
     """A note on stderr (unless --quiet): something the user should know that is not an error."""
     if not settings(ctx).quiet:

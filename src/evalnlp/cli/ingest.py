@@ -7,7 +7,7 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar, warn
 from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
@@ -26,7 +26,8 @@ def ingest(
 ) -> None:
     """Read survey exports and documents into the project store, losing nothing.
 
-    Every row (per text column) becomes a document or a reject with its reason; re-ingesting adds nothing.
+    Every row (per text column) becomes a document or a reject with its reason; re-ingesting a file (or a copy
+    of it under another name) adds nothing.
     Narrative files (TXT, MD, DOCX, PDF) become paragraph or page documents; their testimonials and reach
     figures are extracted on the way in.
     """
@@ -70,13 +71,21 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                    else f"a {f.format.upper()} file has no sheets")
             info(ctx, f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
                       f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
+        if f.same_as:
+            info(ctx, f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
+                      f"copy, so its rows are read as that file's ({f.source}) and add nothing new")
+        if f.n_elsewhere >= max(2, f.n_new / 2):  # the same rows sent again, in a file of another name or format
+            warn(ctx, f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
+                      f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: if this is "
+                      "the same data sent again, each of those answers is now stored twice and evidence counts "
+                      "both (read it into a new store without the earlier file, --db, to count each once)")
         if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
-            info(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
+            warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file under other locators (without --id, or with "
                       "another id column): they are stored again under their ids, and evidence counts both. Read "
                       "a file the same way each time (into a new store, to change how its rows are known)")
         elif f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
-            info(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
+            warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                       "place, so rows added or removed above others store those again (and evidence counts both); "
                       "give --id COL for a file that changes between exports")
@@ -117,7 +126,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
             info(ctx, f"{f.source}: not read: {shown} (evalnlp reads a Word document's body, its paragraphs and "
                       "tables; copy what they hold into the body to read it)")
         if f.evalnlp_output:
-            info(ctx, f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
+            warn(ctx, f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
                       "wrote (classify --output): its answers are stored again beside the export it was made "
                       "from, if that was read into this store, and evidence counts them twice; read the original "
                       "export instead (a folder or pattern of exports should not hold the output files)")

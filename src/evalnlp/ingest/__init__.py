@@ -73,6 +73,15 @@ class FileReport:
     other_unit: tuple[int, str] = (0, "")
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
+    #: the name of a file the store read before with exactly these contents: this file is a copy of it under
+    #: another name, so its rows are read as that file's (they add nothing the store does not hold)
+    same_as: str | None = None
+    #: the name of the file read (``source`` is a copy's original's name; see ``same_as``)
+    file_name: str = ""
+    #: new documents whose locator and text a document of another source already has (the same rows sent again
+    #: in another file), and those sources (at most a few, by how many rows they share)
+    n_elsewhere: int = 0
+    elsewhere: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -228,9 +237,11 @@ def evalnlp_output_columns(columns: Sequence[str]) -> bool:
     return {"source", "locator", "themes"} <= names and any(c.startswith(SCORE_PREFIX) for c in names)
 
 
-def tabular_source_name(path: Path, src) -> str:
-    """The ``source`` a tabular file's documents are stored under: its name, with ``#sheet`` for XLSX."""
-    return path.name if not src.sheet else f"{path.name}#{src.sheet}"
+def tabular_source_name(path: Path, src, name: str | None = None) -> str:
+    """The ``source`` a tabular file's documents are stored under: its name (or ``name``, the file it is a copy
+    of), with ``#sheet`` for XLSX."""
+    name = name or path.name
+    return name if not src.sheet else f"{name}#{src.sheet}"
 
 
 def row_locators(batch, id_column: str | None) -> pd.Series:
@@ -257,11 +268,12 @@ def _split_repeated_ids(store, docs: pd.DataFrame, id_column: str) -> tuple[pd.D
     return docs[~repeat].reset_index(drop=True), rejects
 
 
-def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
+def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
+                   same_as: str | None = None) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
     src = open_tabular(path, sheet=opts.sheet)
-    source = tabular_source_name(path, src)
+    source = tabular_source_name(path, src, same_as)
     text_cols, meta = _resolve_columns(src, opts, path.name)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
                         renamed=list(src.renamed), tidied=list(src.tidied),
@@ -270,7 +282,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                         hidden_sheet=bool(getattr(src, "hidden", False)),
                         evalnlp_output=evalnlp_output_columns(src.columns),
                         other_members=list(getattr(src, "other_members", ())),
-                        title=getattr(src, "title", None), merged=list(getattr(src, "merged", ())))
+                        title=getattr(src, "title", None), merged=list(getattr(src, "merged", ())),
+                        same_as=same_as, file_name=path.name)
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
@@ -328,6 +341,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     if report.n_new:  # (with --id too: a file read before without one, or with another id column)
         report.n_moved = store.repeated_elsewhere(source, run_id)
         report.moved_with_id = bool(opts.id)
+        report.n_elsewhere, report.elsewhere = store.repeated_in_other_sources(source, run_id)
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
     if report.n_ok > report.n_new:  # answers stored before keep the passages they were split into then
         other = "response" if opts.unit == "sentence" else "sentence"
@@ -335,7 +349,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     return report
 
 
-def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None) -> FileReport:
+def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
+                     same_as: str | None = None) -> FileReport:
     """Paragraphs (or pages) become narrative documents, segmented into sentences; testimonials and reach
     figures are found over the whole text, so a speaker named in an earlier paragraph is still found.
 
@@ -355,8 +370,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     read = read_narrative(path, unread)
     fmt = path.suffix.lower().lstrip(".")
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
-    source = path.name
-    report = FileReport(source=source, format=fmt, n_in=len(passages))
+    source = same_as or path.name
+    report = FileReport(source=source, format=fmt, n_in=len(passages), same_as=same_as, file_name=path.name)
     report.unread_parts = unread
     texts = pd.Series([p.text for p in passages], dtype=object)
     blank, marks = no_answer(texts)
@@ -568,7 +583,7 @@ def _check_distinct_names(paths: list[Path]) -> None:
     for path in paths:
         other = seen.setdefault(path.name, path)
         if other.resolve() != path.resolve():  # the same file named two ways is read once, not refused
-            raise errors.error("E174", file=path.name, other=other, path=path)
+            raise errors.error("E174", "name", file=path.name, other=other, path=path)
 
 
 def name_taken_elsewhere(store, path: Path, sha: str | None = None) -> str | None:
@@ -584,20 +599,42 @@ def name_taken_elsewhere(store, path: Path, sha: str | None = None) -> str | Non
     return None if any(p == where or h == sha for p, h in seen) else seen[0][0]
 
 
-def _check_known_names(store, paths: list[Path], run_id: str) -> None:
-    """E175 when the store already holds a different file of the same name, read from another place; then
-    record every file read. A file counts as the same one when it is at the same place (a newer export, say)
-    or has the same contents (a copy moved elsewhere): its rows then add only what is new, as on any re-read."""
+def _more_than_a_line(path: Path) -> bool:
+    """Does the file hold more than one line of text (more than a header: two exports with no answers that
+    month can be the same bytes without being a copy)?"""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    return len([line for line in head.splitlines() if line.strip()]) > 1
+
+
+def _check_known_names(store, paths: list[Path], run_id: str) -> dict[Path, str]:
+    """E175 when the store already holds a different file of the same name, read from another place; E174
+    when two files of one command have the same contents (a copy beside its original); then record every file
+    read. A file counts as the same one when it is at the same place (a newer export, say) or has the same
+    contents (a copy moved elsewhere): its rows then add only what is new, as on any re-read. Returns, for each
+    file whose contents the store read before under another name (``trust_a (1).csv``, a copy of
+    ``trust_a.csv``), that name: its rows are read as that file's, so the copy adds nothing twice."""
     from evalnlp.util import file_sha256
 
     shas = [file_sha256(path) for path in paths]  # each file read once for its checksum
+    first: dict[str, Path] = {}
+    for path, sha in zip(paths, shas):
+        other = first.setdefault(sha, path)
+        if other != path and other.resolve() != path.resolve() and _more_than_a_line(path):
+            raise errors.error("E174", "same_contents", other=other, path=path)
     for path, sha in zip(paths, shas):
         other = name_taken_elsewhere(store, path, sha)
         if other is not None:
             raise errors.error("E175", path=path, file=path.name, other=other,
                                renamed=f"{path.parent.name or 'new'}_{path.name}")
+    copies: dict[Path, str] = {}
+    for path, sha in zip(paths, shas):
+        names = [n for n in store.input_names_with(sha) if n != path.name]
+        if names and path.name not in store.input_names_with(sha):
+            copies[path] = names[0]
     for path, sha in zip(paths, shas):
         store.record_input(path.name, str(path.resolve()), sha, run_id)
+    return copies
 
 
 def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id: str,
@@ -617,18 +654,18 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     result.unread = [str(p) for p in dict.fromkeys(unread)]
     kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
-    _check_known_names(store, [path for path, _ in kinds], run_id)
+    copies = _check_known_names(store, [path for path, _ in kinds], run_id)
     asked = [name for name, given in (("--text", opts.text), ("--id", opts.id), ("--meta", opts.meta)) if given]
     for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
         if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
             raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
     for path, kind in kinds:
         if kind == "narrative":
-            report = ingest_narrative(store, path, opts, run_id, progress)
+            report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
             report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
                                                        ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
         else:
-            report = ingest_tabular(store, path, opts, run_id, progress)
+            report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path))
             report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
         result.files.append(report)
     return result
