@@ -209,6 +209,23 @@ def test_a_table_saved_as_tab_delimited_text_is_refused_with_table_options(cli, 
     assert "n_ok 2" in flat(cli("ingest", str(tmp_path / "export.tsv"), "--text", "answer", "--id", "id").output)
 
 
+def test_tab_delimited_unicode_text_with_answers_over_several_lines_is_refused_too(cli, tmp_path):
+    """Excel's "Unicode Text" (UTF-16, tabs) quotes a cell that holds a line break, so its lines have different
+    numbers of tabs; its records do not, and it is refused like any tab-delimited table saved as .txt. Prose
+    with a few tabs and quotation marks is still read as text."""
+    rows = ["id\tanswer\tward"] + [f"{i}\t{a}\tW{i % 3}" for i, a in enumerate(
+        ["Kind staff.", '"Long wait in A&E.\r\nAlso parking was hard."', "Nothing to improve.", "Cold food.",
+         '"Great nurses.\r\nThank you."', "Clean ward.", "Noisy at night.", "All good."], start=1)]
+    f = tmp_path / "ward_export.txt"
+    f.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-16"))
+    result = cli("ingest", str(f), "--text", "answer", "--id", "id")
+    assert result.exit_code == 1 and "[E102]" in result.stderr
+    prose = tmp_path / "notes.txt"
+    prose.write_text('The board said "the\tprogramme works".\nIt met\tin May and "again\nin June".\n'
+                     "Nothing else was\tnoted.\n", encoding="utf-8")
+    assert cli("ingest", str(prose), "--text", "answer").exit_code == 0
+
+
 def test_a_unit_that_cannot_apply_to_answers_stored_before_is_said(cli, tmp_path):
     """Answers read before as whole answers keep their passages: ``--unit sentence`` on the same file again
     coded whole answers without a word; now the output says so and how to code sentences."""

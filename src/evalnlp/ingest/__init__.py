@@ -201,16 +201,31 @@ _IMPORT_ID = re.compile(r'\s*\{\s*"ImportId"\s*:')
 
 
 def _tab_separated(path: Path) -> bool:
-    """Are the first lines of a text file columns separated by tabs: at least two lines, each with the same
-    number of tabs (one or more), as Excel's "Text (Tab delimited)" writes?"""
+    """Are the first records of a text file columns separated by tabs: at least two, each with the same number
+    of tabs (one or more), as Excel's "Text (Tab delimited)" and "Unicode Text" write? Lines are counted as
+    they stand, and also as records, where a quoted cell may hold line breaks (a comment of two lines)."""
+    import csv
+    import io
+
     from evalnlp.ingest._text import text_encoding
 
-    with open(path, encoding=text_encoding(path), errors="replace") as fh:
-        lines = [line for line in fh.read(64 * 1024).splitlines()[:200] if line.strip()]
-    if len(lines) < 2:
+    with open(path, encoding=text_encoding(path), errors="replace", newline="") as fh:
+        head = fh.read(64 * 1024)
+
+    def same_width(widths: list[int]) -> bool:
+        return len(widths) >= 2 and widths[0] > 0 and sum(w == widths[0] for w in widths) >= 0.9 * len(widths)
+
+    lines = [line for line in head.splitlines()[:200] if line.strip()]
+    if same_width([line.count("\t") for line in lines]):
+        return True
+    if '"' not in head:
         return False
-    tabs = [line.count("\t") for line in lines]
-    return tabs[0] > 0 and sum(t == tabs[0] for t in tabs) >= 0.9 * len(tabs)
+    complete = head[: max(head.rfind("\n"), 0)]  # the last record may be cut by the sample
+    try:
+        records = [r for r in csv.reader(io.StringIO(complete), delimiter="\t", strict=True) if any(r)][:200]
+    except csv.Error:
+        return False
+    return same_width([len(r) - 1 for r in records])
 
 
 def qualtrics_header_rows(frame: pd.DataFrame) -> int:
