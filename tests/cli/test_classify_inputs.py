@@ -534,6 +534,25 @@ def test_the_same_rows_under_another_name_are_not_counted_twice_silently(cli, db
     assert fine.exit_code == 0 and "warning" not in fine.output  # one shared answer is no resend
 
 
+def test_an_export_with_no_rows_among_several_is_said_and_the_others_are_read(cli, db_path, tmp_path):
+    """A trust with no comments that month sends a header only: read with the others, it is a warning naming
+    it and the others are stored; read alone, it is still E104 and nothing is stored."""
+    folder = tmp_path / "jan"
+    folder.mkdir()
+    (folder / "trust_a.csv").write_text("comment_id,comment\n1,Staff were kind.\n2,Long wait.\n", encoding="utf-8")
+    (folder / "trust_b.csv").write_text("comment_id,comment\n3,Food cold.\n", encoding="utf-8")
+    (folder / "trust_d.csv").write_text("comment_id,comment\n", encoding="utf-8")
+    (folder / "trust_e.csv").write_text("comment_id,comment\n", encoding="utf-8")  # the same bytes: no copy
+    result = cli("-q", "ingest", str(folder), "--text", "comment", "--id", "comment_id")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "warning: trust_d.csv: no data rows" in said and "trust_e.csv" in said
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+        assert con.execute("SELECT n_in, n_ok FROM runs").fetchall() == [(3, 3)]
+    alone = cli("ingest", str(folder / "trust_d.csv"), "--text", "comment")
+    assert alone.exit_code == 1 and "[E104]" in alone.output
+
+
 def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
     which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""

@@ -71,6 +71,8 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                    else f"a {f.format.upper()} file has no sheets")
             info(ctx, f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
                       f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
+        if f.no_rows:
+            warn(ctx, f"{f.no_rows.rstrip('.')}. Nothing was read from it; the other files were read")
         if f.same_as:
             info(ctx, f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
                       f"copy, so its rows are read as that file's ({f.source}) and add nothing new")

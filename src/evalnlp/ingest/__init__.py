@@ -78,6 +78,9 @@ class FileReport:
     same_as: str | None = None
     #: the name of the file read (``source`` is a copy's original's name; see ``same_as``)
     file_name: str = ""
+    #: why a file among several gave no rows: a table with a header and no rows under it (E104's message),
+    #: which stops a command that reads it alone
+    no_rows: str | None = None
     #: new documents whose locator and text a document of another source already has (the same rows sent again
     #: in another file), and those sources (at most a few, by how many rows they share)
     n_elsewhere: int = 0
@@ -680,7 +683,16 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
             report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
                                                        ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
         else:
-            report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path))
+            try:
+                report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path))
+            except InputError as exc:
+                if exc.code != "E104" or len(kinds) == 1:
+                    raise
+                # one export of several with no answers that period (a header only): said, and the others read
+                report = FileReport(source=path.name, format=path.suffix.lstrip(".").lower() or kind,
+                                    no_rows=exc.message, file_name=path.name)
+                result.files.append(report)
+                continue
             report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
         result.files.append(report)
     return result
