@@ -35,6 +35,13 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     return Store(path, read_only=read_only)
 
 
+def store_path(path: str | Path | None = None) -> str:
+    """The path :func:`open_store` opens for ``path``: itself, or ``$EVALNLP_DB``, or ./evalnlp.duckdb."""
+    from evalnlp.store import default_path
+
+    return str(path) if path is not None else default_path()
+
+
 def codebooks() -> list:
     """The shipped codebooks (``evalnlp codebook list``)."""
     from evalnlp.codebook import list_codebooks

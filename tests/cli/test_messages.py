@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -224,6 +225,24 @@ def test_tab_delimited_unicode_text_with_answers_over_several_lines_is_refused_t
     prose.write_text('The board said "the\tprogramme works".\nIt met\tin May and "again\nin June".\n'
                      "Nothing else was\tnoted.\n", encoding="utf-8")
     assert cli("ingest", str(prose), "--text", "answer").exit_code == 0
+
+
+def test_a_first_command_that_fails_leaves_no_empty_store_behind(cli, db_path, tmp_path):
+    """A typo in the first command's file name used to leave a new, empty store, on which `runs` then showed
+    empty tables instead of saying there is no store (E404). A failing command on an existing store leaves it."""
+    assert not db_path.exists()
+    failed = cli("ingest", str(tmp_path / "jan_exprot.csv"), "--text", "comment")
+    assert failed.exit_code == 1 and "[E101]" in failed.output
+    assert not db_path.exists() and not Path(str(db_path) + ".wal").exists()
+    assert "[E404]" in cli("runs").output
+    good = tmp_path / "jan.csv"
+    good.write_text("comment\nKind staff.\n", encoding="utf-8")
+    assert cli("ingest", str(good), "--text", "comment").exit_code == 0
+    assert cli("ingest", str(tmp_path / "feb_exprot.csv"), "--text", "comment").exit_code == 1
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
 
 
 def test_a_unit_that_cannot_apply_to_answers_stored_before_is_said(cli, tmp_path):

@@ -7,6 +7,7 @@ import inspect
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import typer
@@ -306,12 +307,20 @@ def open_store(ctx: typer.Context, *, read_only: bool = False) -> Iterator[Any]:
     from evalnlp import api
 
     s = settings(ctx)
+    target = Path(api.store_path(s.db))
+    new = not read_only and not target.exists()
     store = api.open_store(s.db, read_only=read_only)
     s.stores.append(store)
+    ok = False
     try:
         yield store
+        ok = True
     finally:
         store.close()
+        if new and not ok and not getattr(store, "commits", 0):
+            # the command made the store and failed before saving anything: leave no empty store behind
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)
     s.finished = True
 
 
