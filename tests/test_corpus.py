@@ -128,7 +128,9 @@ def _claims(tmp_path: Path, text: str) -> Path:
 def _same_evidence(store, cb, by, claims, redact, encoder):
     new = build_evidence(store, cb, by=by, claims=claims, redact=redact, encoder=encoder).to_json()
     old = ref.build_evidence(store, cb, by=by, claims=claims, redact=redact, encoder=encoder).to_json()
-    assert new == old
+    # the one note the reference does not make: documents with passages left out as not coded (checked below)
+    assert [n for n in new["notes"] if n not in old["notes"]] == [n for n in new["notes"] if "are not coded with" in n]
+    assert {**new, "notes": [n for n in new["notes"] if "are not coded with" not in n]} == old
     return new
 
 

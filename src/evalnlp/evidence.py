@@ -606,6 +606,24 @@ def merge_note(attr: str, merges: dict[str, list[str | None]], *, names: bool = 
             f"missing ones: " + "; ".join(parts))
 
 
+def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook) -> str | None:
+    """When documents with passages in the store are not coded with ``codebook`` (a month ingested and not yet
+    classified): how many, the sources none of whose documents are coded, and what to run. ``sources``: the
+    corpus's per-source counts (documents, documents_coded)."""
+    stored = int(sources["documents"].sum()) if len(sources) else 0
+    missing = stored - int(documents_coded)
+    if missing <= 0:
+        return None
+    none = [str(s) for s in sources.loc[sources["documents_coded"] == 0, "source"]]
+    named = ""
+    if none:
+        shown = ", ".join(repr(s) for s in none[:3]) + (f" and {len(none) - 3:,} more" if len(none) > 3 else "")
+        named = f"; nothing from {shown} is coded"
+    return (f"{missing:,} of the {stored:,} documents with passages in the store are not coded with codebook "
+            f"{codebook.id!r}, so these tables leave them out{named}. Run `evalnlp classify --codebook "
+            f"{codebook.id}` to code them (it codes only what is not yet coded)")
+
+
 def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
     """Ask the store, now, everything the evidence tables of ``by`` need except the claims (counts, group
     sizes, sources, coders, runs, and with ``quotes`` the quote candidates and the passages of their themes'
@@ -688,6 +706,10 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     if totals["segments_coded"] == 0:
         notes.append("no coded passages: " + (uncoded_note(corpus.store, codebook) or
                                               "run `evalnlp classify` (or import human codes) first"))
+    else:
+        left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook)
+        if left_out:
+            notes.append(left_out)
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=totals["documents_coded"],

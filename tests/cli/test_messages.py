@@ -245,6 +245,25 @@ def test_a_first_command_that_fails_leaves_no_empty_store_behind(cli, db_path, t
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
 
 
+def test_documents_not_coded_with_the_codebook_are_said_to_be_left_out(cli, tmp_path):
+    """A second month ingested and not yet classified used to vanish from evidence and the report without a
+    word (n was the first month's); now both say how many documents are left out, from which file, and what
+    to run; once classified, the note goes."""
+    jan, feb = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    jan.write_text("id,comment\n1,Staff were kind.\n2,Long wait to be seen.\n", encoding="utf-8")
+    feb.write_text("id,comment\n3,Food was cold.\n4,Lovely nurses.\n5,Parking was awful.\n", encoding="utf-8")
+    assert cli("classify", str(jan), "--text", "comment", "--id", "id", "--codebook", "fft").exit_code == 0
+    assert cli("ingest", str(feb), "--text", "comment", "--id", "id").exit_code == 0
+    said = flat(cli("evidence").output)
+    assert ("3 of the 5 documents with passages in the store are not coded with codebook 'fft', so these tables "
+            "leave them out; nothing from 'feb.csv' is coded. Run `evalnlp classify --codebook fft`") in said
+    report = tmp_path / "r.html"
+    assert cli("report", "--output", str(report)).exit_code == 0
+    assert "3 of the 5 documents with passages" in report.read_text(encoding="utf-8")
+    assert cli("classify", "--codebook", "fft").exit_code == 0
+    assert "not coded with" not in flat(cli("evidence").output)
+
+
 def test_a_unit_that_cannot_apply_to_answers_stored_before_is_said(cli, tmp_path):
     """Answers read before as whole answers keep their passages: ``--unit sentence`` on the same file again
     coded whole answers without a word; now the output says so and how to code sentences."""
