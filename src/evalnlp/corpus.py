@@ -228,6 +228,11 @@ class Corpus:
 
         return dict(zip(evalnlp_names(self.metadata_keys(), BUILTIN_ATTRIBUTES), BUILTIN_ATTRIBUTES))
 
+    def names_documents(self, attr: str) -> bool:
+        """Is ``attr`` the id column documents were read with (their locators are ``attr=value``)? Such a
+        column names respondents, however many answers each gave; it is no grouping."""
+        return self._answer(("names_documents", attr), lambda: self.store.locators_named(attr))
+
     def known_attributes(self) -> list[str]:
         """Attributes a table can be grouped by: every metadata key found, then question, source and kind."""
         return self.metadata_keys() + list(self.builtin_attributes())

@@ -567,6 +567,11 @@ class Store:
             "SELECT path, sha256 FROM inputs WHERE name = ? ORDER BY rowid",
             [name]).fetchall()]
 
+    def locators_named(self, column: str) -> bool:
+        """Was any document read with ``column`` as its id column (a locator ``column=value``)?"""
+        return self.con.execute("SELECT 1 FROM documents WHERE starts_with(locator, ?) LIMIT 1",
+                                [f"{column}="]).fetchone() is not None
+
     def input_names_with(self, sha256: str) -> list[str]:
         """The names under which the store read a file of these contents, oldest first."""
         return [str(r[0]) for r in self.con.execute(

@@ -264,6 +264,23 @@ def test_documents_not_coded_with_the_codebook_are_said_to_be_left_out(cli, tmp_
     assert "not coded with" not in flat(cli("evidence").output)
 
 
+def test_the_reports_heatmap_is_never_by_the_id_column(cli, tmp_path):
+    """With two questions each respondent has two documents under one id, so the id column looked like a
+    grouping of 2-12 groups and the report drew "Themes by comment_id"; it now takes the next attribute."""
+    f = tmp_path / "ward.csv"
+    f.write_text("comment_id,good,improve,ward\n101,Staff were kind.,Long wait in clinic.,W1\n"
+                 "102,Lovely nurses.,Food was cold.,W1\n103,Clean ward.,Parking is awful.,W2\n"
+                 "104,Friendly doctor.,Nothing to improve.,W2\n", encoding="utf-8")
+    assert cli("classify", str(f), "--text", "good", "--text", "improve", "--id", "comment_id",
+               "--codebook", "fft").exit_code == 0
+    out = tmp_path / "r.html"
+    assert cli("report", "--output", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Themes by ward" in html and "Themes by comment_id" not in html
+    assert cli("report", "--output", str(out), "--by", "comment_id").exit_code == 0  # asked for: drawn
+    assert "Themes by comment_id" in out.read_text(encoding="utf-8")
+
+
 def test_a_unit_that_cannot_apply_to_answers_stored_before_is_said(cli, tmp_path):
     """Answers read before as whole answers keep their passages: ``--unit sentence`` on the same file again
     coded whole answers without a word; now the output says so and how to code sentences."""

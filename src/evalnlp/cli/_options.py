@@ -49,7 +49,8 @@ IdOption = Annotated[Optional[str], typer.Option(
     "--id", help="Column with a respondent or row id, used as locator.")]
 
 MetaOption = Annotated[Optional[List[str]], typer.Option(
-    "--meta", help="Metadata column kept in attrs (repeatable). Default: every column that is not --text or --id.")]
+    "--meta", help="Metadata column kept in attrs (repeatable). Default: every column that is not --text (the "
+                   "--id column is kept too, as each answer's respondent).")]
 
 UnitOption = Annotated[Unit, typer.Option("--unit", help="Passage unit for tabular files.", case_sensitive=False)]
 

@@ -294,10 +294,13 @@ def write_evidence_html(evidence, path: str | Path, title: str = "Evidence repor
 
 def pick_heatmap_attribute(corpus, candidates: Sequence[str] | None = None) -> str | None:
     """The first metadata key whose coded documents fall in 2-12 groups (missing values aside), skipping
-    keys that give every document its own group (ids)."""
+    keys that give every document its own group and the id column documents were read with (ids: a
+    respondent who answered two questions has two documents under one id)."""
     builtins = corpus.builtin_attributes()
     attrs = list(candidates) if candidates else [a for a in corpus.known_attributes() if a not in builtins]
     for attr in attrs:
+        if not candidates and corpus.names_documents(attr):
+            continue
         groups, largest = corpus.group_spread(attr)
         if 2 <= groups <= 12 and largest > 1:  # an id column (one document per group) is no grouping
             return attr
