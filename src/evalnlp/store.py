@@ -338,6 +338,19 @@ class Store:
                            AND e.question IS NOT DISTINCT FROM d.question AND e.text = d.text)""",
             [source, run_id]).fetchone()[0])
 
+    def edited_at_locator(self, source: str, run_id: str) -> int:
+        """Documents of ``source`` that run ``run_id`` stored at a locator (and question) where an earlier run
+        stored another text: the same respondent's answer, edited in a newer export; both are kept."""
+        earlier = self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
+                                   [source, run_id]).fetchone()
+        if earlier is None:  # the file's first read: nothing to compare with
+            return 0
+        return int(self.con.execute(
+            """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?
+               AND EXISTS (SELECT 1 FROM documents e WHERE e.source = d.source AND e.run_id <> d.run_id
+                           AND e.locator = d.locator AND e.question IS NOT DISTINCT FROM d.question
+                           AND e.text <> d.text)""", [source, run_id]).fetchone()[0])
+
     def repeated_in_other_sources(self, source: str, run_id: str, top: int = 3) -> tuple[int, list[str]]:
         """Documents of ``source`` that run ``run_id`` stored whose locator and text a document of another source
         already has (the same rows sent again in a file of another name or format), and the sources that hold

@@ -534,6 +534,25 @@ def test_the_same_rows_under_another_name_are_not_counted_twice_silently(cli, db
     assert fine.exit_code == 0 and "warning" not in fine.output  # one shared answer is no resend
 
 
+def test_an_answer_edited_in_a_newer_export_is_warned_about(cli, tmp_path):
+    """Read with --id, a newer export whose answer 2 was corrected stores the new text beside the old one under
+    the same id (documents are their text): evidence counts both, and the user is warned, with -q too. A newer
+    export that only adds respondents is not."""
+    path = tmp_path / "export.csv"
+    path.write_text("comment_id,comment\n1,Staff were kind.\n2,The ward was smelly.\n", encoding="utf-8")
+    assert cli("ingest", str(path), "--text", "comment", "--id", "comment_id").exit_code == 0
+    path.write_text("comment_id,comment\n1,Staff were kind.\n2,The ward was smelly.\n3,Long wait.\n",
+                    encoding="utf-8")
+    added = cli("-q", "ingest", str(path), "--text", "comment", "--id", "comment_id")
+    assert added.exit_code == 0 and "warning" not in added.output
+    path.write_text("comment_id,comment\n1,Staff were kind.\n2,The ward was smelly!\n3,Long wait.\n",
+                    encoding="utf-8")
+    edited = cli("-q", "ingest", str(path), "--text", "comment", "--id", "comment_id")
+    said = " ".join(edited.output.split())
+    assert edited.exit_code == 0 and said.startswith("warning: export.csv: 1 answer at an id the store already "
+                                                     "holds with other text")
+
+
 def test_an_export_with_no_rows_among_several_is_said_and_the_others_are_read(cli, db_path, tmp_path):
     """A trust with no comments that month sends a header only: read with the others, it is a warning naming
     it and the others are stored; read alone, it is still E104 and nothing is stored."""

@@ -81,6 +81,10 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: if this is "
                       "the same data sent again, each of those answers is now stored twice and evidence counts "
                       "both (read it into a new store without the earlier file, --db, to count each once)")
+        if f.n_edited:
+            warn(ctx, f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
+                      "text (edited since the earlier export): the store keeps both, and evidence counts both; "
+                      "read the newer export into a new store (--db) to count only its answers")
         if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
             warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file under other locators (without --id, or with "

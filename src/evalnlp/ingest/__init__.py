@@ -85,6 +85,9 @@ class FileReport:
     #: in another file), and those sources (at most a few, by how many rows they share)
     n_elsewhere: int = 0
     elsewhere: list[str] = field(default_factory=list)
+    #: new documents (read with ``--id``) at an id and question where the store holds another text from an
+    #: earlier read: an answer edited in a newer export, stored beside the old one
+    n_edited: int = 0
 
 
 @dataclass
@@ -360,6 +363,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         report.n_moved = store.repeated_elsewhere(source, run_id)
         report.moved_with_id = bool(opts.id)
         report.n_elsewhere, report.elsewhere = store.repeated_in_other_sources(source, run_id)
+        if opts.id:
+            report.n_edited = store.edited_at_locator(source, run_id)
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
     if report.n_ok > report.n_new:  # answers stored before keep the passages they were split into then
         other = "response" if opts.unit == "sentence" else "sentence"
