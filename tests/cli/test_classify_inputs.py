@@ -589,3 +589,18 @@ def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     assert "case.txt: --text, --id do not apply (a narrative file is read by its paragraphs)" in out
     quiet = cli("ingest", str(table), "--text", "q1")
     assert "does not apply" not in quiet.output and "do not apply" not in quiet.output
+    assert "warning" not in out  # a narrative file read alone is what was asked for
+
+
+def test_a_notes_file_among_the_exports_is_warned_about(cli, tmp_path):
+    """A README.txt in the month's folder, read with table options, became documents coded beside the
+    patients' answers with only a note; it is now a warning (with -q too) saying they are counted with them."""
+    folder = tmp_path / "jan"
+    folder.mkdir()
+    (folder / "trust_a.csv").write_text("id,comment\n1,Staff were kind.\n2,Long wait.\n", encoding="utf-8")
+    (folder / "README.txt").write_text("Exports for January.\n\nQuestions to the data team, please.\n",
+                                       encoding="utf-8")
+    result = cli("-q", "ingest", str(folder), "--text", "comment", "--id", "id")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and said.startswith("warning: README.txt: --text, --id do not apply")
+    assert "its 2 paragraphs are stored as documents beside the tables' answers" in said

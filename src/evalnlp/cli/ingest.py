@@ -50,6 +50,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
             for f in result.files]
     table = data_table(columns, rows, title=f"{command} run {result.run_id}")
     info(ctx, table)
+    tables = any(f.columns for f in result.files)
     for f in result.files:
         if f.renamed:
             info(ctx, f"{f.source}: a repeated column name or key, so nothing is lost: "
@@ -69,8 +70,15 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         if f.ignored:
             why = ("a narrative file is read by its paragraphs" if not f.columns  # (a table always has columns)
                    else f"a {f.format.upper()} file has no sheets")
-            info(ctx, f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
-                      f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
+            told = (f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
+                    f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
+            if not f.columns and "--text" in f.ignored and tables:
+                # a README or notes file beside the exports: its paragraphs are now coded with the answers
+                warn(ctx, f"{told}; its {_count(f.n_ok, 'paragraph')} {'is' if f.n_ok == 1 else 'are'} stored "
+                          "as documents beside the tables' answers, coded and counted with them. If it is not "
+                          "evidence, leave it out (name the tables, or a pattern such as *.csv)")
+            else:
+                info(ctx, told)
         if f.no_rows:
             warn(ctx, f"{f.no_rows.rstrip('.')}. Nothing was read from it; the other files were read")
         if f.same_as:
