@@ -83,6 +83,8 @@ class RecordedRun:
 
     id: str
     _counts: dict[str, int] | None = None
+    #: arguments learned while the run went (each file's counts), added to the recorded ones when it ends
+    more_args: dict[str, Any] = field(default_factory=dict)
 
     def counts(self, *, n_in: int, n_ok: int, n_rejected: int) -> None:
         """What the run read, accepted and rejected (``n_in == n_ok + n_rejected``); written when it ends."""
@@ -98,6 +100,8 @@ def recorded_run(store: Store, command: str, args: dict[str, Any], **run_fields:
         yield run
         if run._counts is None:
             raise RuntimeError(f"the {command} run ended without its counts (call run.counts(...) in the block)")
+        if run.more_args:
+            store.add_run_args(run.id, run.more_args)
         store.finish_run(run.id, **run._counts)
 
 
@@ -155,7 +159,15 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
         run_id = run.id
         result = ingest_paths(store, paths, opts, run_id, progress)
         run.counts(n_in=result.n_in, n_ok=result.n_ok, n_rejected=result.n_rejected)
+        run.more_args = {"per_file": _per_file(result)}
     return result
+
+
+def _per_file(result) -> list[dict[str, Any]]:
+    """Each file's counts in a run's arguments: the file read, the source its documents are stored under, and
+    rows read, accepted, new and rejected."""
+    return [{"file": f.file_name or f.source, "source": f.source, "n_in": f.n_in, "n_ok": f.n_ok, "n_new": f.n_new,
+             "n_rejected": f.n_rejected} for f in result.files]
 
 
 @dataclass
@@ -638,7 +650,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         helpers = _helpers_checked(helpers, workers, coder, coder_id, sentiment_coder)
         args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
                 "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
-                "recode": recode, "output": str(output) if output else None}
+                "recode": recode, "output": str(output) if output else None, "id": id,
+                "meta": list(meta) if meta is not None else None, "sheet": sheet}
         if sentiment_model is not None:
             args["sentiment_model"] = str(sentiment_model)
         model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
@@ -667,6 +680,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                     notes += [f"{why}; this process coded its share instead" for why in helpers.close()]
             if ingested is not None:
                 run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
+                run.more_args = {"per_file": _per_file(ingested)}
             else:
                 run.counts(n_in=n_coded, n_ok=n_coded, n_rejected=0)
             out_path = None

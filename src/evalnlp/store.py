@@ -262,6 +262,15 @@ class Store:
                 raise ValueError(f"cannot update run field {key!r}")
             self.con.execute(f"UPDATE runs SET {key} = ? WHERE run_id = ?", [value, run_id])
 
+    def add_run_args(self, run_id: str, more: dict[str, Any]) -> None:
+        """Add ``more`` to the run's recorded arguments (what it learned as it went, such as each file's counts);
+        a key it already has is kept as it was."""
+        row = self.con.execute("SELECT args FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        args = json.loads(row[0]) if row and row[0] else {}
+        args = {**{k: v for k, v in more.items() if k not in args}, **args}
+        self.con.execute("UPDATE runs SET args = ? WHERE run_id = ?",
+                         [json.dumps(args, default=str, sort_keys=True), run_id])
+
     def finish_run(self, run_id: str, *, n_in: int, n_ok: int, n_rejected: int, status: str = "ok") -> None:
         if n_in != n_ok + n_rejected:
             raise errors.error("E410", run_id=run_id, n_in=n_in, n_ok=n_ok, n_rejected=n_rejected)

@@ -129,6 +129,27 @@ def test_runs_lists_ingest_and_classify_runs(runner, tmp_path):
     assert runs[1]["args"]["codebook"] == "impact" and isinstance(runs[1]["versions"], dict)
 
 
+def test_runs_keep_each_files_counts_and_classify_its_read_options(runner, tmp_path):
+    """A folder is one run: its arguments keep each file's counts (which add up to the run's) and classify's
+    keep the options it read the files with (--id, --meta, --sheet), as ingest's do."""
+    import json
+
+    folder = tmp_path / "jan"
+    folder.mkdir()
+    (folder / "a.csv").write_text("id,comment,ward\n1,Kind staff.,W1\n2,,W2\n", encoding="utf-8")
+    (folder / "b.csv").write_text("id,comment,ward\n3,Long wait.,W1\n4,Cold food.,W2\n5,Lovely.,W3\n",
+                                  encoding="utf-8")
+    db = str(tmp_path / "r.duckdb")
+    result = runner.invoke(app, ["--db", db, "classify", str(folder), "--text", "comment", "--id", "id",
+                                 "--meta", "ward", "--codebook", "fft"])
+    assert result.exit_code == 0, result.output
+    run = json.loads(runner.invoke(app, ["--db", db, "runs", "--format", "json"]).stdout)["runs"][0]
+    assert (run["args"]["id"], run["args"]["meta"], run["args"]["sheet"]) == ("id", ["ward"], None)
+    files = {f["file"]: (f["n_in"], f["n_ok"], f["n_new"], f["n_rejected"]) for f in run["args"]["per_file"]}
+    assert files == {"a.csv": (2, 1, 1, 1), "b.csv": (3, 3, 3, 0)}
+    assert sum(v[0] for v in files.values()) == run["n_in"] and sum(v[3] for v in files.values()) == run["n_rejected"]
+
+
 def test_error_messages_keep_their_brackets(monkeypatch):
     """Square brackets in messages (codes, extras such as evalnlp[topics]) are printed, not taken as markup."""
     import io

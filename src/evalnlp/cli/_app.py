@@ -72,7 +72,7 @@ app = Typer(
 )
 
 DB_HELP = "Project store (DuckDB file). Default: ./evalnlp.duckdb."
-QUIET_HELP = "Print only errors and requested output."
+QUIET_HELP = "Print only errors, warnings and requested output."
 GLOBAL_PANEL = "Global options (also before the command)"
 
 
