@@ -190,9 +190,15 @@ def _attrs(value: Any) -> dict:
 
 
 def _display_name(row) -> str:
-    name = f"{row.source} {row.locator}"
-    if isinstance(row.question, str) and row.question:
-        name += f" ({_short(row.question, 60)})"
+    return exported_name(row.source, row.locator, row.question)
+
+
+def exported_name(source: str, locator: str, question: Any) -> str:
+    """The name a document's text source has in an exported project: its source and locator, and its question
+    (cut short) in brackets."""
+    name = f"{source} {locator}"
+    if isinstance(question, str) and question:
+        name += f" ({_short(question, 60)})"
     return name
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -213,9 +213,12 @@ def _builtin_variables(project: Project) -> dict[str, str]:
     return out
 
 
-def _document_rows(project: Project, known: dict[str, dict]) -> tuple[list[dict], list[Any], list[dict]]:
+def _document_rows(project: Project, known: dict[str, dict],
+                   by_name: Callable[[], dict[str, dict]] | None = None) -> tuple[list[dict], list[Any], list[dict]]:
     """(documents with their sources, accepted Source objects, source rejects). ``known``: the store's
-    documents by the GUID evalnlp exports them under, for programs that keep GUIDs but drop variables."""
+    documents by the GUID evalnlp exports them under, for programs that keep GUIDs but drop variables;
+    ``by_name``: the store's documents by the name evalnlp exports them under (made when first needed), for
+    programs that drop both (a source named ``fft.csv row_index=0 (feedback)`` is that document again)."""
     builtin = _builtin_variables(project)
     builtin_guids = set(builtin.values())
     case_codes = project.case_codes
@@ -251,7 +254,10 @@ def _document_rows(project: Project, known: dict[str, dict]) -> tuple[list[dict]
         names = list(dict.fromkeys(names))
         if names:
             attrs.setdefault("case", "; ".join(names))
-        same = known.get(src.guid or "") if not any(f in builtin for f in ("source", "locator")) else None
+        lost = not any(field_value(f) for f in ("source", "locator"))  # no values of evalnlp's own variables
+        same = known.get(src.guid or "") if lost else None
+        if same is None and by_name is not None and lost:
+            same = by_name().get(src.name or "")  # its GUID and variables both lost: by its exported name
         if same is not None:  # evalnlp's own document, its variables lost on the way: its fields by GUID
             fields = {f: same[f] if isinstance(same[f], str) else None for f in BUILTIN_FIELDS}
         else:
@@ -276,7 +282,22 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     known = {}
     if any(s.guid for s in project.sources):
         known = {guid("document", r["doc_id"]): r for r in store.document_fields().to_dict("records")}
-    docs, accepted, rejects = _document_rows(project, known)
+    names: dict[str, dict] | None = None
+
+    def by_name() -> dict[str, dict]:
+        nonlocal names
+        if names is None:
+            from evalnlp.qda._export import exported_name
+
+            rows = store.document_fields().to_dict("records")
+            counted: dict[str, list[dict]] = {}
+            for r in rows:
+                counted.setdefault(exported_name(r["source"], r["locator"], r["question"]), []).append(r)
+            # a name two documents share (a question cut short alike) names neither
+            names = {n: rs[0] for n, rs in counted.items() if len(rs) == 1}
+        return names
+
+    docs, accepted, rejects = _document_rows(project, known, by_name)
     docs_frame = _frame(docs, ["source", "locator", "kind", "question", "text", "attrs"])
     docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
     notes = list(parsed.notes)
