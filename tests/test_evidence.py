@@ -430,3 +430,25 @@ def test_values_made_one_group_are_named_in_a_note(tmp_path):
     assert "'A' counts ' A', 'A', 'A '" in note
     assert "'(missing)' counts no value, '', '(missing)'" in note
     assert not [n for n in plain.notes if "one group" in n]
+
+
+def test_values_written_in_other_unicode_forms_are_one_group(tmp_path):
+    """A ward name typed on two systems, its accented letter precomposed or as a letter and a combining accent,
+    or with a no-break space, looks the same and is one group, with a note showing how each was written."""
+    import json
+
+    import evalnlp
+
+    path = tmp_path / "in.jsonl"
+    values = ["T\u0177 Gwyn", "Ty\u0302 Gwyn", "T\u0177\u00a0Gwyn", "Other"]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(8):
+            f.write(json.dumps({"rid": f"r{i}", "feedback": f"The staff were kind to me, visit {i}.",
+                                "site": values[i % 4]}) + "\n")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(str(path), text="feedback", id="rid", codebook="fft", sentiment=False)
+        ev = project.evidence(by="site")
+    sizes = ev.matrices["site"].drop_duplicates("group").set_index("group")["n"].to_dict()
+    assert sizes == {"T\u0177 Gwyn": 6, "Other": 2}
+    (note,) = [n for n in ev.notes if n.startswith("site:")]
+    assert "'T\\u0177\\xa0Gwyn'" in note and "'Ty\\u0302 Gwyn'" in note and "how their accented letters" in note

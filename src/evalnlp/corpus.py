@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -84,15 +85,16 @@ def plain(value: Any) -> Any:
 
 
 def group_label(value: Any) -> str:
-    """A document's group for an attribute value: text stripped, a whole number as its digits, a list or mapping
-    as sorted JSON, and ``(missing)`` for a missing or blank value."""
+    """A document's group for an attribute value: text stripped, its letters in one Unicode form (NFC) and its
+    no-break spaces as spaces, a whole number as its digits, a list or mapping as sorted JSON, and
+    ``(missing)`` for a missing or blank value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_GROUP
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (list, dict)):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value).replace("\xa0", " ")).strip()
     return text if text else MISSING_GROUP
 
 

@@ -595,15 +595,26 @@ def several_themes_note(cb_id: str, several: dict[str, int]) -> str | None:
 def merge_note(attr: str, merges: dict[str, list[str | None]], *, names: bool = False) -> str:
     """A note that ``attr``'s groups took several stored values each (:meth:`Corpus.group_merges`); with
     ``names`` (a column of people's names, redacted) it counts them without showing the values."""
+    alike = ("values that differ only in the spaces around them, in no-break spaces or in how their accented "
+             "letters are encoded are one group, and so are blank and missing ones")
     if names:
-        return (f"{attr}: values that differ only in the spaces around them are one group, and so are blank and "
-                f"missing ones ({len(merges)} group(s) took several values; not shown, as they are people's names)")
+        return (f"{attr}: {alike} ({len(merges)} group(s) took several values; not shown, as they are people's "
+                "names)")
     parts = []
     for group, values in merges.items():
-        shown = ", ".join("no value" if v is None else repr(v) for v in values)
+        shown = ", ".join("no value" if v is None else _written(v) for v in values)
         parts.append(f"{group!r} counts {shown}")
-    return (f"{attr}: values that differ only in the spaces around them are one group, and so are blank and "
-            f"missing ones: " + "; ".join(parts))
+    return f"{attr}: {alike}: " + "; ".join(parts)
+
+
+def _written(value: str) -> str:
+    """A stored value as a note shows it: quoted, with escapes where it looks like another value but is not
+    (a no-break space, a letter written as a letter and a combining accent)."""
+    import unicodedata
+
+    if "\xa0" in value or not unicodedata.is_normalized("NFC", value):
+        return ascii(value)
+    return repr(value)
 
 
 def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook) -> str | None:

@@ -1616,7 +1616,7 @@ class Store:
             value = f"CAST(json_extract(d.attrs, {_sql_str(_json_pointer(key))}) AS VARCHAR)"
             raw = "CAST(v.raw AS JSON)"
             expr = f"""CASE WHEN json_type({raw}) = 'NULL' THEN {miss}
-                            WHEN json_type({raw}) = 'VARCHAR' THEN coalesce(nullif({_strip(raw + "->>'$'")}, ''), {miss})
+                            WHEN json_type({raw}) = 'VARCHAR' THEN coalesce(nullif({_strip(_folded(raw + "->>'$'"))}, ''), {miss})
                             WHEN json_type({raw}) IN ('BIGINT', 'UBIGINT') THEN v.raw
                             WHEN json_type({raw}) = 'BOOLEAN' THEN
                                  CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
@@ -1626,7 +1626,7 @@ class Store:
             join = "LEFT JOIN _labels_in m ON m.raw = v.raw"
         elif column in ("question", "source", "kind"):
             value = f"d.{column}"
-            expr = f"coalesce(nullif({_strip('v.raw')}, ''), {miss})"
+            expr = f"coalesce(nullif({_strip(_folded('v.raw'))}, ''), {miss})"
         else:
             raise ValueError(f"a group is a metadata key or one of question, source, kind; got {column!r}")
         shown = (f"CASE json_type({raw}) WHEN 'VARCHAR' THEN {raw}->>'$' WHEN 'NULL' THEN NULL ELSE v.raw END"
@@ -1868,6 +1868,12 @@ def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -
 def _collapse(expr: str) -> str:
     """SQL: ``expr`` with each run of white space made one space."""
     return f"regexp_replace({expr}, '{_SPACE}+', ' ', 'g')"
+
+
+def _folded(expr: str) -> str:
+    """SQL: text ``expr`` as a group reads it: letters in one Unicode form (NFC: ``y`` and a combining
+    circumflex are ``ŷ``) and no-break spaces as spaces, as :func:`evalnlp.corpus.group_label` does."""
+    return f"nfc_normalize(replace({expr}, chr(160), ' '))"
 
 
 def _strip(expr: str) -> str:
