@@ -125,6 +125,15 @@ def test_one_name_where_a_list_is_taken_and_numbered_errors_for_wrong_shapes(tmp
         assert len(project.documents()) == 4
         again = project.ingest((p for p in [csv]), text=pd.Index(["feedback"]), id="id")  # any iterable of names
         assert again.n_ok == 4
+        # id is one column: a list of one is that column (as text takes lists), a list of two a numbered error
+        # (it used to say that no column is named ['id'] and then suggest 'id')
+        assert project.ingest(str(csv), text="feedback", id=["id"]).n_new == 0
+        for call in (lambda: project.ingest(str(csv), text="feedback", id=["id", "grp"]),
+                     lambda: project.classify(str(csv), text="feedback", id=["id", "grp"], codebook="fft"),
+                     lambda: project.import_codes(str(csv), text="feedback", id=["id", "grp"],
+                                                  labels_column="grp", coder="ann", codebook="fft")):
+            with pytest.raises(InputError, match=r"\[E149\] id takes one column name"):
+                call()
 
 
 def test_a_closed_project_says_so(tmp_path):

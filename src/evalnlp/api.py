@@ -134,6 +134,18 @@ def _paths(paths: Any) -> list[str | Path]:
     raise errors.error("E149", "paths", kind=type(paths).__name__)
 
 
+def _id_column(value: Any) -> str | None:
+    """The id column, given as a name (or a list of one name, as ``text`` may be); E149 for anything else."""
+    if value is None or isinstance(value, str):
+        return value
+    from collections.abc import Iterable, Mapping
+
+    items = list(value) if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)) else None
+    if items is not None and len(items) == 1 and isinstance(items[0], str):
+        return items[0]
+    raise errors.error("E149", "id_column", value=items if items is not None else value)
+
+
 def _one_name(value: str | Sequence[str] | None, what: str) -> str | None:
     """One attribute, given as a name or as a list of one name; E149 for a list of several."""
     if value is None or isinstance(value, str):
@@ -150,6 +162,7 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     """Read files into the store. Returns what each file gave; the run's counts add up. ``text`` and ``meta``
     take a list of column names, or one name."""
     text, meta = _names(text, "text") or [], _names(meta, "meta")
+    id = _id_column(id)
     paths = _paths(paths)
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
                          sheet=sheet, chunk_size=chunk_size)
@@ -625,6 +638,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     from evalnlp.coding import load_coder, loaded_coder_id
 
     text, meta = _names(text, "text") or [], _names(meta, "meta")
+    id = _id_column(id)
     paths = _paths(paths)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
@@ -1336,6 +1350,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     from evalnlp.ingest.readers import file_kind, open_tabular
 
     labels = _names(labels)
+    id = _id_column(id)
     check_label_options(labels, labels_column)
     coder_id = human_coder_id(coder)
     path = Path(path)

@@ -432,6 +432,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "quotes_output": "quotes=False leaves the tables' quotes out, and an output file always has them; give "
                          "one or the other",
         "names": "{what} takes a column name or a list of column names; got {value!r}",
+        "id_column": "id takes one column name, the column that identifies each row; got {value!r}. Give one "
+                     "name (keep the other columns with meta)",
         "paths": "the files to read are a path or a list of paths; got a {kind}. To read a table you hold in "
                  "Python, save it first (e.g. frame.to_csv('answers.csv', index=False)) and pass that path",
     }),
