@@ -1033,14 +1033,38 @@ def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None
     if unknown:
 
         known = [n for t in cb.themes for n in (t.id, t.label, *t.aliases)]
+        found = _other_separator(list(unknown), sep, cb) if labels_column is not None else None
         parts = []
         for name, places in unknown.items():
-            hint = did_you_mean(name, known).strip()
+            hint = did_you_mean(name, known).strip() if found is None else ""  # a list is no misspelling
             parts.append(f"{name!r} in {', '.join(places)}" + (f" ({hint[0].lower()}{hint[1:]})" if hint else ""))
         listed = "; ".join(parts)
+        if found is not None:
+            raise errors.error("E221", "file_sep", source=source, n_unknown=len(unknown), cb_id=cb.id,
+                               listed=listed, found=found, used=sep)
         raise errors.error("E221", "file", source=source, n_unknown=len(unknown), cb_id=cb.id, listed=listed,
                            ids=', '.join(ids))
     return Y
+
+
+def _other_separator(names: list[str], sep: str, cb) -> str | None:
+    """The separator (other than ``sep``) at which every one of ``names`` splits into theme names of ``cb``
+    (labels joined by ``|`` read with ``;``), or None."""
+    from evalnlp.errors import CodebookError
+
+    def known(part: str) -> bool:
+        try:
+            cb.label_to_id(part)
+            return True
+        except CodebookError:
+            return False
+
+    for other in ("|", ";", ",", "/", "+", "\n"):
+        if other == sep:
+            continue
+        if all(other in n and all(known(p.strip()) for p in n.split(other) if p.strip()) for n in names):
+            return other
+    return None
 
 
 @dataclass

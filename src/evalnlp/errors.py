@@ -800,6 +800,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "file": "{source}: {n_unknown} theme name(s) not in codebook {cb_id!r}: {listed}. The valid theme ids are: "
                 "{ids} (their labels and aliases are accepted too). Correct the file, add the names to a theme's "
                 "`aliases` in the codebook, or pass {codebook!o} with the codebook the file was coded with",
+        "file_sep": "{source}: {n_unknown} theme name(s) not in codebook {cb_id!r}: {listed}. Each of them is "
+                    "several theme names joined by {found!r}, and the labels are split at {used!r}: pass "
+                    "{sep!o:SEP} with {found!r} to split them there",
         "label": "{label!r} is not a theme id, label or alias of codebook {id!r}.{hint} Use one of: {theme_ids}, or "
                  "add the name to the theme's `aliases` list in the codebook.",
     }),

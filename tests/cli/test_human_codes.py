@@ -197,6 +197,22 @@ def test_unknown_theme_is_a_numbered_error_and_the_store_is_unchanged(cli, db_pa
     assert snapshot(db_path) == before
 
 
+def test_labels_joined_by_another_separator_are_told_to_take_it(cli, db_path, tmp_path):
+    """Labels written "policy_influence | endorsement" and read with the default ";" are not misspellings of
+    one theme: the error says they are lists joined by "|" and to pass --sep, without guessing a theme."""
+    path = tmp_path / "coded.csv"
+    pd.DataFrame({"text": ["The minister cited the report.", "We now meet the council every month."],
+                  "themes": ["policy_influence | endorsement", "relationships"]}).to_csv(path, index=False)
+    result = cli("codes", "import", str(path), "--text", "text", "--labels-column", "themes", "--coder", "ann")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "[E221]" in said
+    assert "joined by '|', and the labels are split at ';': pass --sep SEP with '|'" in said
+    assert "did you mean" not in said
+    result = cli("codes", "import", str(path), "--text", "text", "--labels-column", "themes", "--coder", "ann",
+                 "--sep", "|")
+    assert result.exit_code == 0, result.output
+
+
 def test_label_cells_merged_across_rows_are_refused_and_nothing_is_stored(cli, db_path, tmp_path, snapshot):
     """A coder who merges one label over the rows it applies to sees it on each row; the file holds it in the
     first row only, so the rows under it would be stored as coded with no theme. Refused, naming the cells."""
