@@ -1442,6 +1442,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         if source is None and id:  # a row repeating an earlier row's id and text was rejected by ingest (E176)
             found &= ~keys_frame.duplicated(subset=["locator", "text"]).to_numpy()
         if source is not None:
+            padded = store.zero_padded_twins(source, keys_frame.iloc[np.flatnonzero(~found)]) if id else {}
             for i in np.flatnonzero(~found):
                 qs, here = places["questions"].iloc[i], bool(places["at_locator"].iloc[i])
                 if len(qs) > 1:
@@ -1449,6 +1450,9 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                                             questions=", ".join(map(repr, qs)))
                 elif here:
                     reason = errors.message("E188", "edited", source=source)
+                elif keys_frame["locator"].iloc[i] in padded:
+                    reason = errors.message("E188", "zeros", source=source,
+                                            stored=padded[keys_frame["locator"].iloc[i]])
                 else:
                     reason = errors.message("E188", "no_locator", source=source)
                 rejects.append((keys_frame["locator"].iloc[i], "E188", reason))

@@ -632,6 +632,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "edited": "{source} has a document at this locator, but not with this text (was the text edited?)",
         "no_locator": "{source} has no document at this locator (did the row move, without an {id!o}, or is the "
                       "{id!o} another column than the one {source} was read with?)",
+        "zeros": "{source} has this text at {stored}: the id lost its leading zeros in this copy (a spreadsheet "
+                 "read the ids as numbers); format the id column as text in the copy, with the zeros, and import "
+                 "again",
         "ambiguous": "{source} has this text at this locator as the answer to several questions ({questions}), "
                      "and this file's text column ({column!r}) is none of them, so the row cannot be placed; name "
                      "the text column after its question",

@@ -1096,6 +1096,24 @@ class Store:
         """Every document's doc_id, source, locator, kind and question (not its text)."""
         return self.con.execute("SELECT doc_id, source, locator, kind, question FROM documents ORDER BY doc_id").df()
 
+    def zero_padded_twins(self, source: str, rows: pd.DataFrame) -> dict[str, str]:
+        """For rows (locator ``COL=value``, text) with no document at their locator in ``source``: the locator of
+        a document of ``source`` with the same text whose id is the row's with leading zeros (``resp=0007`` for
+        ``resp=7``), by the row's locator."""
+        rows = rows[rows["locator"].astype(str).str.contains("=", regex=False)]
+        if rows.empty:
+            return {}
+        col = rows["locator"].str.split("=", n=1)
+        _rows = pd.DataFrame({"locator": rows["locator"].to_numpy(), "text": rows["text"].to_numpy(),
+                              "head": col.str[0].to_numpy(), "value": col.str[1].to_numpy()}, dtype=object)
+        found = self.con.execute(
+            """SELECT r.locator, min(d.locator) FROM _rows r JOIN documents d
+                 ON d.source = ? AND d.text = r.text AND starts_with(d.locator, r.head || '=')
+                AND d.locator <> r.locator
+                AND ltrim(substr(d.locator, length(r.head) + 2), '0') = ltrim(r.value, '0')
+               GROUP BY r.locator""", [source]).fetchall()
+        return {str(a): str(b) for a, b in found}
+
     def documents_at(self, places: pd.DataFrame) -> pd.DataFrame:
         """The stored documents at the places of ``places`` (source, locator, question; a missing question
         matches a missing one): their source, locator, question, doc_id and text."""

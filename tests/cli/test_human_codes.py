@@ -317,6 +317,26 @@ def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_
     assert json.loads(agree.stdout)["n"] == 39 and json.loads(agree.stdout)["micro_f1"] == 1.0
 
 
+def test_a_copy_whose_ids_lost_their_leading_zeros_is_told_why_its_rows_match_nothing(cli, db_path, tmp_path):
+    """A coder opened the export in a spreadsheet, which read ids 0007 as the number 7: the rows have the
+    stored text but no document at their id. The reject says that, naming the stored id."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text("resp,comment\n0007,The nurse explained everything.\n0012,Long wait in clinic.\n",
+                      encoding="utf-8")
+    assert cli("ingest", str(survey), "--text", "comment", "--id", "resp").exit_code == 0
+    copy = tmp_path / "coded.csv"
+    copy.write_text("resp,comment,themes\n7,The nurse explained everything.,communication\n"
+                    "12,Long wait in clinic.,access\n", encoding="utf-8")
+    result = cli("codes", "import", str(copy), "--text", "comment", "--id", "resp", "--labels-column", "themes",
+                 "--coder", "ann", "--codebook", "fft", "--source", "survey.csv")
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        rejects = store.table("rejects", run_id=store.table("runs").iloc[-1]["run_id"])
+    assert rejects["locator"].tolist() == ["resp=7", "resp=12"]
+    assert rejects["reason"].str.contains("the id lost its leading zeros").all()
+    assert "resp=0007" in rejects["reason"].iloc[0] and "resp=0012" in rejects["reason"].iloc[1]
+
+
 def test_a_coded_copy_in_long_form_finds_its_answers_and_misses_say_why(cli, db_path, tmp_path):
     """A coded copy whose answers stand in one column (``text``) beside a question column, as a coded sample in
     long form does: each row is placed on the answer with its locator and text, whichever question it answered.
