@@ -334,7 +334,41 @@ def test_a_title_row_above_a_sheets_column_names_is_read_as_its_title(cli, tmp_p
     assert result.exit_code == 0, result.output
     said = flat(result.output)
     assert "the first row, 'Friends and Family Test - Ward 7 - March 2024', is read as the sheet's title" in said
+    assert "and row 3 as the column names" in said  # the blank row between is not the header
     assert "n_ok 2" in said and sheet_headers(tmp_path / "t.xlsx") == {"FFT": ["id", "answer"]}
+
+
+def test_two_title_rows_over_a_sheets_column_names_are_its_title(cli, tmp_path):
+    """An export with a title and an "Exported on ..." line over its column names could not be read (E132
+    offered 'column_6'); up to three lines of one cell of text over a row of column names are the title. A sheet
+    of one column keeps its first row as the header."""
+    from openpyxl import Workbook
+
+    from evalnlp.ingest._xlsx import sheet_headers
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["NHS Trust X - Friends and Family Test"])
+    ws.append(["Exported 05/01/2024 09:30"])
+    ws.append(["id", "comment", "ward"])
+    ws.append([1, "The nurses were kind.", "W1"])
+    ws.append([2, "Parking was awful.", "W2"])
+    wb.save(tmp_path / "t.xlsx")
+    result = cli("ingest", str(tmp_path / "t.xlsx"), "--text", "comment", "--id", "id")
+    assert result.exit_code == 0, result.output
+    said = flat(result.output)
+    assert ("the first 2 rows, 'NHS Trust X - Friends and Family Test / Exported 05/01/2024 09:30', are read as "
+            "the sheet's title, and row 3 as the column names") in said
+    assert "n_ok 2" in said and sheet_headers(tmp_path / "t.xlsx") == {"Data": ["id", "comment", "ward"]}
+    one = Workbook()
+    one.active.title = "Answers"
+    for value in ("comment", "Kind staff.", "Long wait.", "Cold food.", "Lovely ward."):
+        one.active.append([value])
+    one.save(tmp_path / "one.xlsx")
+    result = cli("ingest", str(tmp_path / "one.xlsx"), "--text", "comment")
+    assert result.exit_code == 0 and "n_ok 4" in flat(result.output) and "title" not in flat(result.output)
+    assert sheet_headers(tmp_path / "one.xlsx") == {"Answers": ["comment"]}
 
 
 def test_merged_cells_down_a_column_are_named(cli, tmp_path):

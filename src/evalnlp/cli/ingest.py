@@ -117,8 +117,10 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       f"rows ({shown}): Excel shows the value on each row, but the file holds it in the first row "
                       "only, so the rows under it have none (unmerge and fill down in Excel to give each row its value)")
         if f.title:
-            info(ctx, f"{f.source}: the first row, {f.title!r}, is read as the sheet's title, and the row under it "
-                      "as the column names")
+            lines = f.title.count(" / ") + 1
+            info(ctx, f"{f.source}: the first {'row' if lines == 1 else f'{lines} rows'}, {f.title!r}, "
+                      f"{'is' if lines == 1 else 'are'} read as the sheet's title, and row {f.header_row} as the "
+                      "column names")
         if f.n_in and not f.n_ok:
             note(ctx, f"{f.source}: every one of its {f.n_in:,} rows was rejected, so nothing from it is stored or "
                       "coded; `evalnlp runs --rejects` says why (one cause for all of them, such as a delimiter at "

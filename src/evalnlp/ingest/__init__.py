@@ -65,8 +65,10 @@ class FileReport:
     unread_parts: dict[str, int] = field(default_factory=dict)
     #: a workbook sheet's merged cells that span several rows (``A2:A4``): their value is in the first row only
     merged: list[str] = field(default_factory=list)
-    #: a workbook sheet's title row above its header (one cell of text), left out of the rows: its text
+    #: a workbook sheet's title rows above its header (one cell of text each), left out of the rows: their
+    #: text (several joined by " / "), and the sheet row of the header under them
     title: str | None = None
+    header_row: int = 1
     #: the members of a JSON file's top-level object beside the array of rows read, which are not read
     other_members: list[str] = field(default_factory=list)
     #: answers of this file stored before in the other unit (``--unit``), which stay so: (count, their unit)
@@ -303,7 +305,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                         hidden_sheet=bool(getattr(src, "hidden", False)),
                         evalnlp_output=evalnlp_output_columns(src.columns),
                         other_members=list(getattr(src, "other_members", ())),
-                        title=getattr(src, "title", None), merged=list(getattr(src, "merged", ())),
+                        title=getattr(src, "title", None), header_row=getattr(src, "header_row", 1),
+                        merged=list(getattr(src, "merged", ())),
                         same_as=same_as, file_name=path.name)
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]

@@ -159,6 +159,24 @@ def _guard(path: Path, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[
         raise _corrupt(path, f"the sheet data is damaged ({describe_error(err)})") from None
 
 
+#: title lines (one cell of text each) a sheet may have above its header
+MAX_TITLE_ROWS = 3
+
+
+def _single_text(row: tuple[Any, ...]) -> bool:
+    filled = [v for v in row if v is not None and v != ""]
+    return len(filled) == 1 and isinstance(filled[0], str)
+
+
+def _titles_over_header(rows: list[tuple[Any, ...]]) -> int:
+    """How many of ``rows`` (a sheet's first rows with a value) are title lines over a header: k rows of one
+    cell of text each, then a row that is a header under a title (:func:`_title_then_header`); 0 if none."""
+    for k in range(1, min(MAX_TITLE_ROWS, len(rows) - 1) + 1):
+        if all(_single_text(r) for r in rows[:k]) and _title_then_header(rows[k - 1], rows[k]):
+            return k
+    return 0
+
+
 def _title_then_header(first: tuple[Any, ...], nxt: tuple[Any, ...]) -> bool:
     """Is ``first`` (the sheet's first row with a value) a title over the header ``nxt``: one cell of text in
     it, and two or more cells of text, and nothing else, in the row after it?"""
@@ -205,18 +223,29 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
         # a hidden sheet read by default (the first), where the person sees another: said, not passed over
         source.hidden = sheet is None and getattr(wb[chosen], "sheet_state", "visible") != "visible"
         header, has_data = None, False
+        first: list[tuple[int, tuple[Any, ...]]] = []  # the first rows with a value, up to a header under titles
         for number, row in _guard(path, source._rows(wb)):
             if _blank(row):
                 continue
             if header is None:
-                header, source.header_row = row, number
-            elif not source.title and _title_then_header(header, row):
-                # "Friends and Family Test - Ward 7 - March 2024" above the column names: the sheet's title
-                source.title = cell_to_str(next(v for v in header if v is not None and v != ""))
-                header, source.header_row = row, number
+                first.append((number, row))
+                if len(first) <= MAX_TITLE_ROWS and _single_text(row):
+                    continue  # perhaps a title line: the rows under it say
+                k = _titles_over_header([r for _n, r in first])
+                # "Friends and Family Test - Ward 7" (and "March 2024") above the column names: the sheet's title
+                if k:
+                    source.title = " / ".join(cell_to_str(next(v for v in r if v is not None and v != ""))
+                                              for _n, r in first[:k])
+                source.header_row, header = first[k]
+                if len(first) > k + 1:  # a row under the header was read already: the sheet has data
+                    has_data = True
+                    break
             else:
                 has_data = True
                 break
+        if header is None and first:  # only single cells of text: the first is the header
+            source.header_row, header = first[0]
+            has_data = len(first) > 1
     finally:
         wb.close()
     if header is None:
@@ -332,15 +361,16 @@ def sheet_headers(path: Path) -> dict[str, list[str]]:
                 continue
             ws.reset_dimensions()
             header: tuple = ()
+            first: list[tuple] = []
             for _, row in _guard(path, enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)):
                 if _blank(row):
                     continue
-                if header and _title_then_header(header, row):
-                    header = row  # the first row was the sheet's title (as open_xlsx reads it)
-                    break
-                if header:
-                    break
-                header = row
+                first.append(row)
+                if len(first) <= MAX_TITLE_ROWS and _single_text(row):
+                    continue
+                break
+            if first:  # title lines over the header are left out, as open_xlsx reads them
+                header = first[_titles_over_header(first)]
             named = [i for i, v in enumerate(header, start=1) if v is not None and v != ""]
             out[name] = unique_names(header[:named[-1]]) if named else []
     finally:
