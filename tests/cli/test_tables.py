@@ -76,6 +76,21 @@ def test_runs_and_ingest_tables_keep_bracketed_names(cli, tmp_path):
     assert "the 'q [b]' answer is empty" in result.stdout
 
 
+def test_ingest_table_never_cuts_a_file_name_short(cli, tmp_path):
+    """In a log or a pipe (120 columns), files named alike all showed as `feb_trust_c_site…`: a file's name is
+    shown whole, so their counts can be told apart."""
+    folder = tmp_path / "feb"
+    folder.mkdir()
+    for i in (1, 2, 3):
+        (folder / f"feb_trust_c_site{i}_export_final.csv").write_text(
+            "id,comment\n" + "".join(f"{i}{j},Answer {j} from site {i}.\n" for j in range(i)), encoding="utf-8")
+    result = cli("ingest", str(folder), "--text", "comment", "--id", "id")
+    assert result.exit_code == 0, result.output
+    for i in (1, 2, 3):
+        assert f"feb_trust_c_site{i}_export_final.csv" in result.stdout
+    assert "…" not in result.stdout
+
+
 def test_quotes_by_a_group_show_each_quote_s_group(cli, db_path):
     rows = [(f"The staff on this ward were kind and helpful to me, visit {i}.", {"Ward": ward}, ["staff"])
             for i, ward in enumerate(["Kestrel", "Kestrel", "Heron", "Osprey"])]

@@ -41,9 +41,13 @@ def ingest(
 
 
 def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, command: str = "ingest") -> None:
-    columns = [Column(col, justify="left" if col in ("source", "format") else "right") for col in
-               ("source", "format", "n_in", "n_ok", "n_new", "n_rejected", "segments", "testimonials", "reach",
-                "sources")]
+    # a file's name is never cut short (files named alike would look the same): it wraps in a narrow table
+    columns = [Column(col, justify="left" if col in ("source", "format") else "right",
+                      overflow="fold" if col == "source" else "ellipsis",
+                      min_width=min(40, max(len(f.source) for f in result.files)) if col == "source" and result.files
+                      else None)
+               for col in ("source", "format", "n_in", "n_ok", "n_new", "n_rejected", "segments", "testimonials",
+                           "reach", "sources")]
     rows = [(f.source, f.format + (f" ({f.encoding})" if f.encoding else ""), f"{f.n_in:,}", f"{f.n_ok:,}",
              f"{f.n_new:,}", f"{f.n_rejected:,}", f"{f.n_segments:,}", f"{f.n_testimonials:,}", f"{f.n_reach:,}",
              f"{f.n_sources:,}")
