@@ -534,6 +534,25 @@ def test_the_same_rows_under_another_name_are_not_counted_twice_silently(cli, db
     assert fine.exit_code == 0 and "warning" not in fine.output  # one shared answer is no resend
 
 
+def test_a_meta_column_one_export_lacks_is_read_without_it_when_others_have_it(cli, db_path, tmp_path):
+    """Trust B's export has no ward column: with --meta ward the month's folder stopped at E132; now trust B is
+    read without it, with a warning, and the others keep their wards. A --meta column no file has is still an
+    error (a typo)."""
+    folder = tmp_path / "jan"
+    folder.mkdir()
+    (folder / "trust_a.csv").write_text("id,comment,ward\n1,Kind staff.,W1\n2,Long wait.,W2\n", encoding="utf-8")
+    (folder / "trust_b.csv").write_text("id,comment\n3,Cold food.\n", encoding="utf-8")
+    result = cli("-q", "ingest", str(folder), "--text", "comment", "--id", "id", "--meta", "ward")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert said.startswith("warning: trust_b.csv: no column 'ward' (--meta), which other files of this command have")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        attrs = dict(con.execute("SELECT source, any_value(attrs) FROM documents GROUP BY source").fetchall())
+    assert '"ward"' in attrs["trust_a.csv"] and "ward" not in (attrs["trust_b.csv"] or "")
+    typo = cli("ingest", str(folder), "--text", "comment", "--id", "id", "--meta", "wrad")
+    assert typo.exit_code == 1 and "[E132]" in typo.output
+
+
 def test_an_answer_edited_in_a_newer_export_is_warned_about(cli, tmp_path):
     """Read with --id, a newer export whose answer 2 was corrected stores the new text beside the old one under
     the same id (documents are their text): evidence counts both, and the user is warned, with -q too. A newer

@@ -83,6 +83,10 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                           "evidence, leave it out (name the tables, or a pattern such as *.csv)")
             else:
                 info(ctx, told)
+        if f.lacking_meta:
+            names = ", ".join(repr(c) for c in f.lacking_meta)
+            warn(ctx, f"{f.source}: no column {names} (--meta), which other files of this command have: its "
+                      "documents were read without it, so they count under '(missing)' when evidence groups by it")
         if f.no_rows:
             warn(ctx, f"{f.no_rows.rstrip('.')}. Nothing was read from it; the other files were read")
         if f.same_as:

@@ -80,6 +80,8 @@ class FileReport:
     same_as: str | None = None
     #: the name of the file read (``source`` is a copy's original's name; see ``same_as``)
     file_name: str = ""
+    #: ``--meta`` columns this file lacks that other files of the command have: its documents have no value
+    lacking_meta: list[str] = field(default_factory=list)
     #: why a file among several gave no rows: a table with a header and no rows under it (E104's message),
     #: which stops a command that reads it alone
     no_rows: str | None = None
@@ -160,13 +162,17 @@ def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
                         others=others)
 
 
-def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], list[str]]:
-    """Check the requested columns exist; return (text columns, meta columns)."""
+def _resolve_columns(src, opts: IngestOptions, source: str,
+                     elsewhere: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[str]]:
+    """Check the requested columns exist; return (text columns, meta columns, lacking): a ``--meta`` column in
+    ``elsewhere`` (other files of the command have it) that this file lacks is left out and named in
+    ``lacking``, not refused."""
     columns = src.columns
     found = ", ".join(repr(c) for c in columns)
     if not opts.text:
         raise errors.error("E131", source=source, found=found)
-    wanted = list(opts.text) + ([opts.id] if opts.id else []) + list(opts.meta or ())
+    lacking = [c for c in dict.fromkeys(opts.meta or ()) if c not in columns and c in elsewhere]
+    wanted = list(opts.text) + ([opts.id] if opts.id else []) + [c for c in opts.meta or () if c not in lacking]
     for col in wanted:
         if col not in columns:
             raise missing_column(src, col, sheet_given=opts.sheet is not None)
@@ -174,8 +180,8 @@ def _resolve_columns(src, opts: IngestOptions, source: str) -> tuple[list[str], 
     if opts.meta is None:
         meta = [c for c in columns if c not in text_cols and c != opts.id]
     else:
-        meta = list(dict.fromkeys(opts.meta))
-    return text_cols, meta
+        meta = [c for c in dict.fromkeys(opts.meta) if c not in lacking]
+    return text_cols, meta, lacking
 
 
 def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
@@ -292,12 +298,12 @@ def _split_repeated_ids(store, docs: pd.DataFrame, id_column: str) -> tuple[pd.D
 
 
 def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
-                   same_as: str | None = None) -> FileReport:
+                   same_as: str | None = None, meta_elsewhere: frozenset[str] = frozenset()) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
     src = open_tabular(path, sheet=opts.sheet)
     source = tabular_source_name(path, src, same_as)
-    text_cols, meta = _resolve_columns(src, opts, path.name)
+    text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
                         renamed=list(src.renamed), tidied=list(src.tidied),
                         uncalculated=getattr(src, "uncalculated", 0),
@@ -307,7 +313,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                         other_members=list(getattr(src, "other_members", ())),
                         title=getattr(src, "title", None), header_row=getattr(src, "header_row", 1),
                         merged=list(getattr(src, "merged", ())),
-                        same_as=same_as, file_name=path.name)
+                        same_as=same_as, file_name=path.name, lacking_meta=lacking)
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
@@ -625,6 +631,24 @@ def name_taken_elsewhere(store, path: Path, sha: str | None = None) -> str | Non
     return None if any(p == where or h == sha for p, h in seen) else seen[0][0]
 
 
+def _meta_columns_found(kinds: list[tuple[Path, str]], opts: IngestOptions) -> frozenset[str]:
+    """The ``--meta`` columns that some table of several in one command has (a month's exports from several
+    trusts, one without a ward column): a file lacking one of them is read without it, and said so, rather
+    than stopping the command. Empty for one table, or without ``--meta``."""
+    from evalnlp.ingest.readers import open_tabular
+
+    tables = [path for path, kind in kinds if kind != "narrative"]
+    if not opts.meta or len(tables) < 2:
+        return frozenset()
+    found: set[str] = set()
+    for path in tables:
+        try:
+            found |= set(open_tabular(path, sheet=opts.sheet).columns) & set(opts.meta)
+        except InputError:
+            continue  # the read proper says what is wrong with this file
+    return frozenset(found)
+
+
 def _more_than_a_line(path: Path) -> bool:
     """Does the file hold more than one line of text (more than a header: two exports with no answers that
     month can be the same bytes without being a copy)?"""
@@ -685,6 +709,7 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
         if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
             raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
+    meta_elsewhere = _meta_columns_found(kinds, opts)
     for path, kind in kinds:
         if kind == "narrative":
             report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
@@ -692,7 +717,8 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
                                                        ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
         else:
             try:
-                report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path))
+                report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path),
+                                        meta_elsewhere=meta_elsewhere)
             except InputError as exc:
                 if exc.code != "E104" or len(kinds) == 1:
                     raise
