@@ -394,3 +394,14 @@ def test_report_section_ids_made_from_attribute_names_are_valid_and_inert(cli, t
     ids = re.findall(r'<section id="([^"]*)"', page)
     assert "by-1-site-name-x-onmouseover-alert-1" in ids and all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
     assert 'onmouseover="alert' not in page
+
+
+def test_counts_in_sentences_have_thousands_separators_as_the_tables_do(evidence, tmp_path):
+    """The tables write 10,334; the summary line and the provenance wrote 1500 documents coded."""
+    import dataclasses
+
+    big = dataclasses.replace(evidence, documents_coded=1500, segments_coded=12345, segments_no_theme=2000)
+    for suffix in (".md", ".html"):
+        (path,) = write_evidence(big, tmp_path / f"evidence{suffix}")
+        text = path.read_text(encoding="utf-8")
+        assert "1,500 documents coded, 12,345 passages (2,000 of them" in " ".join(text.split()), suffix

@@ -99,8 +99,8 @@ def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
         left = len(groups) - len(chosen)
         where = (f"{output} has them all" if output else
                  "--output FILE (.xlsx, .csv ...) or --format json gives them all")
-        caption = (f"showing the {len(chosen)} largest of {len(groups)} {attr} groups (by documents coded); "
-                   f"{left} left out: {where}")
+        caption = (f"showing the {len(chosen)} largest of {len(groups):,} {attr} groups (by documents coded); "
+                   f"{left:,} left out: {where}")
     columns = [Column("theme")] + [Column(str(g), justify="right") for g in chosen]
     rows = [(theme, *("" if v != v else f"{v:.0%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
     return data_table(columns, rows, title=f"share of documents by {attr}", caption=caption,

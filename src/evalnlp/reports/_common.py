@@ -142,10 +142,10 @@ def provenance_rows(provenance: dict[str, Any], codebook: dict[str, Any] | None 
     rows = [("codebook", f"{cb.get('id')} {cb.get('version') or ''}".strip()),
             ("codebook sha256", str(cb.get("sha256")))]
     for d in provenance.get("data", []):
-        rows.append((f"data: {d['source']}", f"{d['documents']} documents, {d['segments']} passages, "
-                                             f"{d.get('documents_coded', 0)} documents coded"))
+        rows.append((f"data: {d['source']}", f"{d['documents']:,} documents, {d['segments']:,} passages, "
+                                             f"{d.get('documents_coded', 0):,} documents coded"))
     for c in provenance.get("coders", []):
-        rows.append((f"coder: {c['coder']}", f"{c['segments']} passages"))
+        rows.append((f"coder: {c['coder']}", f"{c['segments']:,} passages"))
     for r in provenance.get("runs", []):
         detail = [f"status {r.get('status')}", f"in {r.get('n_in')}", f"ok {r.get('n_ok')}",
                   f"rejected {r.get('n_rejected')}"]

@@ -76,8 +76,8 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     document = _new_document(title)
     cb = evidence.codebook
     document.add_paragraph(_xml(
-        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
-        f"{evidence.segments_coded} passages ({evidence.segments_no_theme} of them, "
+        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
+        f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
         f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
         "Share = documents with the theme / documents coded, with a "
         "Wilson 95% interval."))

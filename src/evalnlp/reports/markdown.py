@@ -50,8 +50,8 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
     """The evidence tables as one Markdown document."""
     cb = evidence.codebook
     out = [f"# {title}", "",
-           f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded} documents coded, "
-           f"{evidence.segments_coded} passages ({evidence.segments_no_theme} of them, "
+           f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
+           f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
            f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
            "Share = documents with the theme / documents coded, with a "
            "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
