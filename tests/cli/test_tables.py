@@ -195,3 +195,16 @@ def test_quotes_asks_for_a_number_it_can_rank(cli, tmp_path, db_path):
         for n in (25_000, 0):  # a numbered error in Python too, naming the parameter
             with pytest.raises(InputError, match=r"\[E158\] n must be a whole number from 1 to 10,000"):
                 api.quotes(store, "staff", n=n)
+
+
+def test_empty_answers_say_so_instead_of_an_empty_table(cli, tmp_path):
+    """`runs --rejects` with nothing rejected and `quotes` for a theme no passage has printed empty tables and
+    nothing else; each now says what the empty answer means."""
+    f = tmp_path / "a.csv"
+    f.write_text("id,comment\n1,The staff were kind and caring.\n2,Staff were lovely to my mum.\n", encoding="utf-8")
+    assert cli("classify", str(f), "--text", "comment", "--id", "id", "--codebook", "fft").exit_code == 0
+    runs = cli("runs", "--rejects")
+    assert runs.exit_code == 0 and "no rejected rows: every row read was accepted" in runs.stdout
+    quotes = cli("quotes", "--theme", "dignity")
+    assert quotes.exit_code == 0 and "no quotes: no coded passage has the theme 'dignity'" in " ".join(
+        quotes.output.split())

@@ -44,6 +44,9 @@ def quotes(
         hint = api.uncoded_note(store, codebook) if df.empty else None
     if hint:
         note(ctx, f"no quotes: {hint}")
+    elif df.empty and format != "json":
+        note(ctx, f"no quotes: no coded passage has the theme {theme!r}"
+                  + (" in any group" if by else "") + " (`evalnlp evidence` shows how many passages each theme has)")
     if format == "json":
         print(json.dumps(api.quotes_json(df), ensure_ascii=False, indent=2))
         return

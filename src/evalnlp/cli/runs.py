@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, data_table, handle_errors, open_store, show
+from evalnlp.cli._app import Column, app, console, data_table, handle_errors, open_store, show
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 #: The store's words for a run's counts, used alike by this table, `runs --format json` and the Python API.
@@ -46,11 +46,14 @@ def runs(
             out["rejects"] = json.loads(rej.to_json(orient="records"))
         console.print_json(json.dumps(out))
         return
-    show(data_table(("run_id", "command", "status", "started", "n_in", "n_ok", "n_rejected", "codebook"),
+    counts = [Column(c, justify="right") for c in ("n_in", "n_ok", "n_rejected")]
+    show(data_table(("run_id", "command", "status", "started", *counts, "codebook"),
                     ((r.run_id, r.command, r.status, str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
                       f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "")
                      for r in df.itertuples()), title="runs", caption=COUNTS, caption_justify="left"))
-    if rej is not None:
+    if rej is not None and rej.empty:
+        show("no rejected rows" + (" in this run" if run else ": every row read was accepted"))
+    elif rej is not None:
         show(data_table(("run_id", "source", "locator", "code", "reason"),
                         ((r.run_id, r.source, r.locator, r.code, r.reason) for r in rej.itertuples()),
                         title="rejects"))
