@@ -77,7 +77,7 @@ _EDIT_COLUMNS = {"reviewed": 10, "notes": 36}
 _HIDDEN_COLUMNS = ("seg_id", "machine", "fingerprint")
 _FIXED = set(_TEXT_COLUMNS) | set(_EDIT_COLUMNS) | set(_HIDDEN_COLUMNS)
 
-_MARK_YES = {"yes", "y", "x", "1", "1.0", "true", "done", "ok", "\u2713", "\u2714"}
+_MARK_YES = {"yes", "y", "x", "1", "1.0", "true", "done", "ok", "\u2713", "\u2714", "\u221a", "\u2611", "\u2705"}
 _MARK_NO = {"", "no", "n", "0", "0.0", "false"}
 
 

@@ -461,6 +461,7 @@ def test_a_column_the_reviewer_added_is_ignored_unless_used_as_a_theme(cli, code
 
 
 @pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None),
+                                        ("\u221a", None), ("\u2611", None),  # a square-root sign typed as a tick
                                         (False, None)])  # False: a checkbox left unticked, not a typed "no"
 def test_no_under_reviewed_beside_a_changed_theme_is_refused(cli, coded, tmp_path, mark, code):
     out = tmp_path / "review.xlsx"
