@@ -1073,7 +1073,7 @@ class TrainResult:
     backend: str
     n: int
     n_skipped: int
-    card: dict
+    card: dict = field(repr=False)  # the whole model card (figures, data, fingerprints): long, so not in repr
     replaced: bool = False  # ``out`` held a model before, which this one replaced
 
 

@@ -681,6 +681,8 @@ def test_project_methods_run_the_same_steps(db_path, tmp_path):
         project.import_codes(more, text="text", labels_column="themes", coder="ann")
         trained = project.train(tmp_path / "kw", coder="ann", backend="keyword")
         assert trained.n == 18 and (tmp_path / "kw" / "card.json").exists()
+        # a notebook shows the result's repr: the model card (hundreds of fingerprints) is left out of it
+        assert "card=" not in repr(trained) and "n=18" in repr(trained) and trained.card
 
 
 def test_two_people_split_on_a_single_label_codebook_are_told_not_hidden(cli, db_path, tmp_path):
