@@ -31,8 +31,8 @@ def classify(
                                         "transformers extra), a directory made by `evalnlp train`, or zeroshot / "
                                         "keyword for the untrained coders (default: the codebook's shipped model, "
                                         "else zero-shot)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .parquet, "
-                                         ".xlsx or .jsonl: the input's columns, then themes, score_<theme> per "
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .tsv, "
+                                         ".parquet, .xlsx, .jsonl or .json: the input's columns, then themes, score_<theme> per "
                                          "theme, sentiment (as evalnlp_<name> where an input column has the "
                                          "name)."),
     recode: bool = typer.Option(False, "--recode", help="Code again passages this coder already coded."),
