@@ -941,7 +941,7 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
     from evalnlp.ingest.readers import open_tabular
 
     labels = _names(labels)
-    check_label_options(labels, labels_column)
+    check_label_options(labels, labels_column, text=text, sep=sep)
     src = open_tabular(Path(path), sheet=sheet)
     wanted = [text] + (list(labels) if labels else [labels_column])
     _check_columns(Path(path).name, src.columns, wanted, src=src, sheet_given=sheet is not None)
@@ -963,11 +963,17 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
                         n_skipped=n_rows - len(frame), sha256=digest, decided=decided)
 
 
-def check_label_options(labels: Sequence[str] | None, labels_column: str | None) -> None:
-    """Exactly one of the two shapes of human codes must be given (E135)."""
+def check_label_options(labels: Sequence[str] | None, labels_column: str | None, *, text: str | None = None,
+                        sep: str | None = None) -> None:
+    """Exactly one of the two shapes of human codes must be given (E135); a labels column needs a separator
+    that is not empty, and neither shape may be the text column (E149)."""
 
     if bool(labels) == bool(labels_column):
         raise errors.error("E135")
+    if labels_column and sep is not None and not sep:
+        raise errors.error("E149", "sep")
+    if text is not None and (text == labels_column or text in (labels or ())):
+        raise errors.error("E149", "text_is_labels", column=text)
 
 
 def _check_columns(source: str, columns: Sequence[str], wanted: Sequence[str], *, src: Any = None,
@@ -1375,7 +1381,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
 
     labels = _names(labels)
     id = _id_column(id)
-    check_label_options(labels, labels_column)
+    check_label_options(labels, labels_column, text=text, sep=sep)
     coder_id = human_coder_id(coder)
     path = Path(path)
     if file_kind(path) == "narrative":

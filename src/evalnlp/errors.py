@@ -434,6 +434,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "names": "{what} takes a column name or a list of column names; got {value!r}",
         "id_column": "id takes one column name, the column that identifies each row; got {value!r}. Give one "
                      "name (keep the other columns with meta)",
+        "sep": "{sep!o} is the text that joins theme names in a labels cell (such as ';' or '|'); got an empty "
+               "one",
+        "text_is_labels": "the column {column!r} is given as both the text to code ({text!o}) and its codes; they "
+                          "are two columns of the file",
         "paths": "the files to read are a path or a list of paths; got a {kind}. To read a table you hold in "
                  "Python, save it first (e.g. frame.to_csv('answers.csv', index=False)) and pass that path",
     }),

@@ -829,3 +829,18 @@ def test_agreement_with_a_person_who_coded_some_themes_compares_those(cli, db_pa
     (tmp_path / "folder.csv").mkdir()
     bad = cli("agreement", "--coder", "dave", "--codebook", "fft", "--disagreements", str(tmp_path / "folder.csv"))
     assert bad.exit_code == 1 and "[E162]" in bad.output and "it is a folder" in bad.output
+
+
+@pytest.mark.parametrize("command", [["evaluate", "--codebook", "impact"], ["train", "--out", "OUT"],
+                                     ["codes", "import", "--coder", "ann"]])
+def test_an_empty_separator_or_the_text_column_as_labels_is_a_numbered_error(cli, tmp_path, command):
+    """`--sep ''` and `--text codes --labels-column codes` ended in Python tracebacks; both are E149."""
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"answer": ["We meet the council monthly.", "Our staff run the course."],
+                  "codes": ["relationships", "capability"]}).to_csv(path, index=False)
+    head = command[:2] if command[0] == "codes" else command[:1]
+    rest = [str(tmp_path / "m") if a == "OUT" else a for a in command[len(head):]]
+    empty = cli(*head, str(path), "--text", "answer", "--labels-column", "codes", "--sep", "", *rest)
+    assert empty.exit_code == 1 and "[E149]" in empty.output and "Traceback" not in empty.output
+    same = cli(*head, str(path), "--text", "codes", "--labels-column", "codes", *rest)
+    assert same.exit_code == 1 and "[E149]" in same.output and "both the text to code" in same.output
