@@ -326,6 +326,22 @@ def test_yaml_error_reports_line_number(tmp_path):
     assert re.search(r"line \d+, column \d+", err.value.message)
 
 
+@pytest.mark.parametrize("text, key, line", [
+    ("id: x\nthemes:\n  - id: a\n    label: A\n    definition: d\nthemes:\n  - id: b\n    label: B\n"
+     "    definition: e\n", "themes", 6),
+    ("id: x\nthemes:\n  - id: a\n    label: A\n    definition: d\n    aliases: [first]\n    aliases: [second]\n",
+     "aliases", 7),
+])
+def test_a_key_written_twice_is_refused_not_half_kept(tmp_path, text, key, line):
+    """YAML's loader kept the last of two `themes:` lists (or `aliases:` lines) without a word, so validate said
+    ok and a theme or an alias was lost; now the second is refused, naming both places."""
+    path = write(tmp_path, text)
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.code == "E203"
+    assert f"found the key {key!r} twice (first at line" in err.value.message and f"line {line}," in err.value.message
+
+
 @pytest.mark.parametrize(
     "pattern,fragment",
     [

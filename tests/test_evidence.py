@@ -343,6 +343,8 @@ def test_load_claims_accepts_a_list_or_a_mapping(tmp_path, cb):
     ("- id: a\n  text: t\n  themes: [engagment]\n", "E156"),
     ("- id: a\n  text: t\n  themes: [engagement]\n  filters: [programme]\n", "E159"),
     ("- id: a\n  text: t\n  themes: [engagement]\n  theme: x\n", "E160"),
+    # a key written twice: YAML kept the last (one claim's themes lost) without a word
+    ("- id: a\n  text: t\n  themes: [engagement]\n  themes: [capability]\n", "E152"),
 ])
 def test_claims_file_errors_are_numbered(tmp_path, cb, content, code):
     path = tmp_path / "claims.yaml"

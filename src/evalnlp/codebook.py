@@ -516,6 +516,8 @@ def _parse(raw: bytes, source: str) -> Codebook:
     """Validate ``raw`` YAML bytes; return a Codebook or raise CodebookValidationError."""
     import yaml
 
+    from evalnlp.util import load_yaml
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -524,7 +526,7 @@ def _parse(raw: bytes, source: str) -> Codebook:
             [Problem("E203", "file", errors.message("E203", "not_utf8", byte=exc.start))],
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "file"

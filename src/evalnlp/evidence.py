@@ -315,7 +315,9 @@ def _read_claims_yaml(p: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise errors.error("E151", "unreadable", path=str(p), exc=exc) from None
     try:
-        data = yaml.safe_load(raw)
+        from evalnlp.util import load_yaml
+
+        data = load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

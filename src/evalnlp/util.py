@@ -197,3 +197,33 @@ def softmax(z: np.ndarray) -> np.ndarray:
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text a person wrote (a codebook, a claims file), read safely and refusing a key written twice in
+    one mapping (YAML's own loader keeps the last value without a word, so a second ``themes:`` list or
+    ``aliases:`` line would silently drop the first). Raises ``yaml.YAMLError`` with the place, as a syntax
+    error does."""
+    import yaml
+
+    class _Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, Any] = {}
+        for key_node, _value in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: YAML's own constructor says so
+                break
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"found the key {key!r} twice (first at line {first.line + 1}); only one of them would be kept",
+                    key_node.start_mark)
+            seen[key] = key_node.start_mark
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    _Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return yaml.load(text, Loader=_Strict)  # noqa: S506 - a SafeLoader subclass
