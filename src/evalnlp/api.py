@@ -1018,8 +1018,13 @@ def label_matrix(frame: pd.DataFrame, cb, *, labels: Sequence[str] | None = None
             return None
 
     if labels:
+        column_of: dict[int, str] = {}
         for col in labels:
             j = resolve(col, "a --labels column")
+            if j is not None and j in column_of:
+                raise errors.error("E149", "labels_same_theme", first=column_of[j], second=col, theme=ids[j])
+            if j is not None:
+                column_of[j] = col
             values = frame[col].fillna("").astype(str).str.strip().str.lower()
             bad = ~values.isin(_TRUE | _FALSE)
             if bad.any():

@@ -436,6 +436,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "name (keep the other columns with meta)",
         "sep": "{sep!o} is the text that joins theme names in a labels cell (such as ';' or '|'); got an empty "
                "one",
+        "labels_same_theme": "the label columns {first!r} and {second!r} are both the theme {theme!r} (an id, label "
+                             "or alias of it), so one would overwrite the other's codes; give one column per "
+                             "theme",
         "text_is_labels": "the column {column!r} is given as both the text to code ({text!o}) and its codes; they "
                           "are two columns of the file",
         "paths": "the files to read are a path or a list of paths; got a {kind}. To read a table you hold in "

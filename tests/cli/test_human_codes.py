@@ -844,3 +844,16 @@ def test_an_empty_separator_or_the_text_column_as_labels_is_a_numbered_error(cli
     assert empty.exit_code == 1 and "[E149]" in empty.output and "Traceback" not in empty.output
     same = cli(*head, str(path), "--text", "codes", "--labels-column", "codes", *rest)
     assert same.exit_code == 1 and "[E149]" in same.output and "both the text to code" in same.output
+
+
+def test_two_label_columns_of_one_theme_are_refused(cli, tmp_path):
+    """A theme's id column and its alias's column: the second overwrote the first, and every code of the first
+    was lost without a word (support 0)."""
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"answer": ["We meet the council monthly.", "Our staff run the course."],
+                  "relationships": [1, 0], "Relationships": [0, 0], "capability": [0, 1]}).to_csv(path, index=False)
+    result = cli("evaluate", str(path), "--text", "answer", "--labels", "relationships", "--labels",
+                 "Relationships", "--labels", "capability", "--codebook", "impact")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "[E149]" in said
+    assert "'relationships' and 'Relationships' are both the theme 'relationships'" in said
