@@ -532,3 +532,12 @@ def test_fft_examples_come_from_the_framework_workbook():
     cells = norm(" ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c))
     missing = [ex for t in load_codebook("fft").themes for ex in t.examples if norm(ex) not in cells]
     assert not missing
+
+
+def test_a_label_typed_with_a_combining_accent_is_the_theme(tmp_path):
+    """"Café culture" written as e and a combining accent (some Mac tools, PDF copy-paste) is the label written
+    with é; the error used to suggest the very name it refused."""
+    path = write(tmp_path, "id: u\nthemes:\n  - id: cafe\n    label: Caf\u00e9 culture\n    definition: d\n"
+                           "  - id: other\n    label: Other\n    definition: e\n")
+    cb = load_codebook(path)
+    assert cb.label_to_id("Cafe\u0301 culture") == "cafe" and cb.label_to_id("CAF\u00c9  culture") == "cafe"

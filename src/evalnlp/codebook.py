@@ -197,7 +197,11 @@ class CodebookValidationError(CodebookError):
 
 
 def _norm_name(name: str) -> str:
-    name = name.replace("\u2019", "'").replace("\u2018", "'")
+    """A theme name as names are matched: curly apostrophes straight, case and spacing folded, and accented
+    letters in one Unicode form (``é`` typed as ``e`` and a combining accent is ``é``)."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", name.replace("\u2019", "'").replace("\u2018", "'"))
     return " ".join(name.casefold().split())
 
 
