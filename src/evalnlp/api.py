@@ -1192,6 +1192,7 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         **{k: v for k, v in provenance.items() if k not in ("training_data", "training_data_sha256", "n_skipped")},
         "label_counts": dict(zip(cb.theme_ids, Y.sum(axis=0).tolist())),
         "cv_metrics": metrics, "versions": package_versions(),
+        "hard_themes": _hard_themes(cb, Y),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     if chosen == "finetune":
@@ -1203,6 +1204,21 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
     saved = save_model(coder, Path(out), card=card)
     return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
                        replaced=replaced)
+
+
+def _hard_themes(cb, Y) -> dict[str, list[str]]:
+    """Themes a coder cannot learn from these codes, by why: coded on too few passages to choose a threshold
+    (``rare``: 1 or 2), on every passage (``every``: nothing tells passages without it apart), or on none
+    (``none``: it is never assigned). Empty lists when every theme can be learned."""
+    from evalnlp.coding.supervised import MIN_THEME_POSITIVES
+
+    counts = Y.sum(axis=0)
+    n = len(Y)
+    ids = cb.theme_ids
+    out = {"rare": [t for t, c in zip(ids, counts) if 0 < c < MIN_THEME_POSITIVES],
+           "every": [t for t, c in zip(ids, counts) if n and c == n and cb.multi_label],
+           "none": [t for t, c in zip(ids, counts) if c == 0]}
+    return out
 
 
 def _codebook_ref(cb) -> str:

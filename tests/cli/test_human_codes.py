@@ -857,3 +857,22 @@ def test_two_label_columns_of_one_theme_are_refused(cli, tmp_path):
     said = " ".join(result.output.split())
     assert result.exit_code == 1 and "[E149]" in said
     assert "'relationships' and 'Relationships' are both the theme 'relationships'" in said
+
+
+def test_training_warns_of_themes_it_cannot_learn(cli, tmp_path):
+    """A theme coded on one passage, one on every passage and one on none: train used to print only its F1
+    (which leaves undefined themes out), so the user met the broken themes in the model's output."""
+    path = tmp_path / "s.csv"
+    rows = [(f"We now meet the council and partners every month, visit {i}.", "relationships;capability"
+             if i % 2 else "relationships") for i in range(30)]
+    rows.append(("The minister cited our report in the debate.", "relationships;policy_influence"))
+    pd.DataFrame(rows, columns=["answer", "codes"]).to_csv(path, index=False)
+    result = cli("train", str(path), "--text", "answer", "--labels-column", "codes", "--codebook", "impact",
+                 "--backend", "supervised", "--out", str(tmp_path / "m"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "warning: too few coded passages to learn 'policy_influence'" in said
+    assert "warning: 'relationships' is coded on every passage" in said
+    assert "'engagement', 'service_improvement'" in said and "coded on no passage" in said
+    card = json.loads((tmp_path / "m" / "card.json").read_text(encoding="utf-8"))
+    assert card["hard_themes"]["rare"] == ["policy_influence"] and card["hard_themes"]["every"] == ["relationships"]

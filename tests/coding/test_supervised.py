@@ -319,6 +319,20 @@ def test_multi_label_theme_without_positives_is_never_assigned(multi_codebook, m
     assert coder.predict(["Parking was impossible, no car park spaces"])[0, 2] == 0
 
 
+@pytest.mark.parametrize("make", [SupervisedCoder, EnsembleCoder])
+def test_a_theme_coded_once_is_not_given_to_every_passage(multi_codebook, multi_data, make):
+    """With one coded passage the F1-best threshold could sit near 0, and the saved model gave the theme to
+    every new passage; a theme coded on fewer than three passages is decided at even odds or better."""
+    texts, Y = multi_data
+    Y = Y[:150].copy()
+    first = int(np.flatnonzero(Y[:, 2])[0])
+    Y[:, 2] = 0
+    Y[first, 2] = 1
+    coder = make(codebook=multi_codebook, cv=3).fit(texts[:150], Y)
+    assert coder.thresholds_[2] >= 0.5
+    assert coder.predict(texts[150:250])[:, 2].mean() < 0.5
+
+
 def test_best_f1_threshold():
     scores = np.array([0.9, 0.8, 0.7, 0.4, 0.3, 0.1])
     y = np.array([1, 1, 0, 1, 0, 0])

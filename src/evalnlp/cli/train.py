@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info, mark_finished, open_store, progress_bar
+from evalnlp.cli._app import app, handle_errors, info, mark_finished, open_store, progress_bar, warn
 
 
 @app.command()
@@ -75,6 +75,18 @@ def train(
     info(ctx, f"trained {article} {result.backend} coder{prior_note} on {result.n:,} passages{source}"
               + (f" ({result.n_skipped:,} rows without text skipped)" if result.n_skipped else "")
               + f"; saved to {result.out}" + (" (replacing the model that was there)" if result.replaced else ""))
+    hard = result.card.get("hard_themes") or {}
+    if hard.get("rare"):
+        warn(ctx, f"too few coded passages to learn {_listed(hard['rare'])} (fewer than 3 each): the model gives "
+                  f"{'it' if len(hard['rare']) == 1 else 'them'} only at even odds or better, which it will "
+                  "rarely see; code more passages of it to learn it")
+    if hard.get("every"):
+        warn(ctx, f"{_listed(hard['every'])} {'is' if len(hard['every']) == 1 else 'are'} coded on every passage, "
+                  "so nothing tells a passage without it apart and the model cannot learn it (it may give it to "
+                  "every passage or to none); code some passages without it")
+    if hard.get("none"):
+        warn(ctx, f"{_listed(hard['none'])} {'is' if len(hard['none']) == 1 else 'are'} coded on no passage: the "
+                  "model will never give it (the macro-F1 above leaves it out)")
     metrics = result.card.get("cv_metrics") or {}
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
@@ -112,3 +124,7 @@ def _micro(metrics: dict) -> str:
     if metrics.get("accuracy") is not None:
         return f"micro-F1 {metrics['accuracy']:.3f} (the share coded right: one theme per passage)"
     return "micro-F1 not computed"
+
+
+def _listed(themes: list[str]) -> str:
+    return ", ".join(repr(t) for t in themes[:6]) + (f" and {len(themes) - 6} more" if len(themes) > 6 else "")

@@ -158,6 +158,10 @@ def _split(text: str) -> list[str]:
     return text.split("\n") if text else []
 
 
+#: coded passages a theme needs before its threshold is chosen by F1 on the training passages' scores
+MIN_THEME_POSITIVES = 3
+
+
 def best_f1_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     """The threshold on ``scores`` that maximises F1 for the 0/1 targets ``y``.
 
@@ -815,6 +819,10 @@ class SupervisedCoder(ThemeCoder):
         nested = None
         if multi:
             self.thresholds_ = np.array([best_f1_threshold(proba[:, j], Y[:, j]) for j in range(k)])
+            # a theme coded on one or two passages has no threshold worth choosing: the F1-best one on so few
+            # positives can sit near 0 and give the theme to every new passage; it is decided at even odds
+            rare = (self.positives_ > 0) & (self.positives_ < MIN_THEME_POSITIVES)
+            self.thresholds_[rare] = np.maximum(self.thresholds_[rare], 0.5)
             # The report must not choose thresholds on the very scores it grades (on a small sample that
             # flatters it by several points): each fold is decided with thresholds chosen on the others.
             nested = nested_thresholds(proba, Y, inner, self._adjust_thresholds)
