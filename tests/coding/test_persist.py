@@ -264,3 +264,33 @@ def test_shipped_fft_model_loads_and_codes():
     themes = [coder.classes_[i] for i in predicted.argmax(axis=1)]
     assert themes == ["staff", "couldnt_be_improved", "access"]
     assert coder.coder_id().startswith("model:fft-themes@")
+
+
+def test_a_model_of_ones_own_codebook_codes_from_any_folder(tmp_path, monkeypatch):
+    """Trained with the codebook named by a relative path, an ensemble's zero-shot prior read it again by that
+    name when coding, so the model failed (E201) from any other folder, even with --codebook's full path."""
+    import pandas as pd
+
+    from evalnlp import api
+    from evalnlp.coding import load_coder
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / "lead.yaml").write_text(
+        "id: leadership\nmulti_label: true\nrequire_theme: false\nthemes:\n"
+        "  - id: confidence\n    label: Confidence\n    definition: Feeling more confident as a leader.\n"
+        "    keywords: [confident]\n"
+        "  - id: skills\n    label: Skills\n    definition: New practical leadership skills.\n"
+        "    keywords: [skill, learn]\n", encoding="utf-8")
+    rows = [(f"I feel confident leading, case {i}", "confidence") for i in range(20)] + \
+           [(f"I learnt to chair meetings, case {i}", "skills") for i in range(20)]
+    pd.DataFrame(rows, columns=["answer", "codes"]).to_csv(project / "s.csv", index=False)
+    monkeypatch.chdir(project)
+    api.train("s.csv", text="answer", labels_column="codes", codebook="lead.yaml", out="model", backend="ensemble")
+    monkeypatch.chdir(elsewhere)
+    for codebook in (None, str(project / "lead.yaml")):
+        coder, cb, _card = load_coder(codebook, str(project / "model"))
+        assert cb.id == "leadership"
+        got = coder.predict(["I feel far more confident now", "I learnt a new skill"])
+        assert got.tolist() == [[1, 0], [0, 1]]

@@ -101,10 +101,32 @@ def load_coder(codebook: Any = None, model: Any = None):
         coder, card = load_model(resolve_model(model), codebook=cb)
         if cb is None:
             cb = load_codebook(card.get("codebook_ref") or card["codebook_id"])
+        if cb.sha256 == card.get("codebook_sha256"):
+            attach_codebook(coder, cb)
         return coder, cb, card
     cb = load_codebook(codebook if codebook is not None else "impact")
     coder, card = default_coder(cb)
     return coder, cb, card
+
+
+def attach_codebook(coder: Any, cb: Any) -> None:
+    """Give a loaded coder, and the coders inside it (an ensemble's prior), the codebook itself where they name
+    it by the id or path they were trained with: a coder that reads the codebook again when it codes (the
+    zero-shot prior's keywords) then needs no file at that path, so a model trained in one folder codes from
+    any other. ``cb`` must be the codebook the model was trained on (the caller checks its sha256)."""
+    from pathlib import Path
+
+    seen: set[int] = set()
+    todo = [coder]
+    while todo:
+        obj = todo.pop()
+        if obj is None or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(getattr(obj, "codebook", None), (str, Path)):
+            obj.codebook = cb
+        todo += [v for k, v in vars(obj).items() if k.endswith("_") and hasattr(v, "get_params")] \
+            if hasattr(obj, "__dict__") else []
 
 
 def loaded_coder_id(coder: Any, card: dict | None) -> str:
