@@ -74,6 +74,36 @@ def test_docx_lists_each_claims_reach_figures_as_markdown_and_html_do(evidence, 
     assert paragraphs.count("Reach figures:") == len(with_reach)
 
 
+def test_a_claims_testimonials_are_in_every_written_form(evidence, tmp_path):
+    """The claim table counts attributed testimonials, and the JSON lists them, but the Markdown, Word and HTML
+    files (and so the report) showed none of them: each now lists the quotation, its speaker and marker, and
+    the corroborating sources it cites."""
+    import dataclasses
+
+    import docx
+
+    claims = evidence.claims.copy()
+    claims["testimonials"] = [[{"quote": "the programme changed how our ward works", "speaker":
+                                "The ward manager of Ward 9", "source_ref": "[A]", "source": "case.docx",
+                                "locator": "paragraph 3", "doc_id": "d", "theme": "engagement",
+                                "source_entries": [{"ref": "A", "text": "Letter from the ward manager, 2013."}]}]] + \
+        [[] for _ in range(len(claims) - 1)]
+    evidence = dataclasses.replace(evidence, claims=claims)
+    said = "\u201cthe programme changed how our ward works\u201d"
+    who = "The ward manager of Ward 9 [A]; case.docx, paragraph 3"
+    (md,) = write_evidence(evidence, tmp_path / "evidence.md")
+    text = md.read_text(encoding="utf-8")
+    assert f"> {said}" in text and f"> \u2014 {who.replace('[A]', chr(92) + '[A' + chr(92) + ']')} (testimonial)" in text
+    assert "> Source A: Letter from the ward manager, 2013." in text
+    (html,) = write_evidence(evidence, tmp_path / "evidence.html")
+    page = html.read_text(encoding="utf-8")
+    assert "Attributed testimonials:" in page and "the programme changed how our ward works" in page
+    assert "The ward manager of Ward 9 [A]" in page and "Letter from the ward manager, 2013." in page
+    (path,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert f"{said} \u2014 {who}" in paragraphs and "Source A: Letter from the ward manager, 2013." in paragraphs
+
+
 def test_docx_holds_values_with_characters_xml_cannot(evidence, quotes, tmp_path):
     """A vertical tab (Word's soft line break, pasted into a survey) or another control character in a group, a
     note or a quote made the Word writers fail with a traceback: it is a line break there, or U+FFFD."""

@@ -50,6 +50,16 @@ def attribution(record: dict[str, Any]) -> str:
     return "; ".join(p for p in (head, where) if p)
 
 
+def testimonial_lines(testimonial: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """A claim's testimonial as the report writers show it: (the quotation in quotation marks, its attribution,
+    the corroborating source entries it cites, each as ``ref: text``)."""
+    text = str(testimonial.get("quote") or "")
+    quoted = text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
+    entries = [f"{e.get('ref')}: {' '.join(str(e.get('text') or '').split())}"
+               for e in testimonial.get("source_entries") or []]
+    return quoted, attribution(testimonial), entries
+
+
 def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
     """The theme table as people read it."""
     return pd.DataFrame({

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalnlp.reports._common import (
+    testimonial_lines,
     atomic_path,
     attribution,
     claims_display,
@@ -96,6 +97,14 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
             for q in c["quotes"]:
                 text = q["text"] if q["text"][:1] in "\"'\u201c\u2018" else f"\u201c{q['text']}\u201d"
                 document.add_paragraph(_xml(f"{text} \u2014 {attribution(q)}"), style="Quote")
+            testimonials = c.get("testimonials") or []
+            if testimonials:
+                document.add_paragraph("Attributed testimonials:")
+            for tm in testimonials:
+                quoted, who, entries = testimonial_lines(tm)
+                document.add_paragraph(_xml(f"{quoted} \u2014 {who}"), style="Quote")
+                for e in entries:
+                    document.add_paragraph(_xml(f"Source {e}"), style="List Bullet")
             if c["reach"]:
                 document.add_paragraph("Reach figures:")
                 for r in c["reach"]:

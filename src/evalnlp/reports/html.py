@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from evalnlp.reports._common import (
+    testimonial_lines,
     SENTIMENT,
     attribution,
     claims_display,
@@ -216,6 +217,14 @@ def _claims_html(claims: pd.DataFrame, rule: str) -> str:
                      f"{_plural(int(c['references']), 'corroborating reference')}; "
                      f"{_plural(int(c['attributed']), 'attributed testimonial')}.</p>")
         parts.extend(_quote_html(q) for q in c["quotes"])
+        testimonials = c.get("testimonials") or []
+        if testimonials:
+            parts.append("<p>Attributed testimonials:</p>")
+        for tm in testimonials:
+            quoted, who, entries = testimonial_lines(tm)
+            cited = "".join(f'<p class="attr">Source {_e(e)}</p>' for e in entries)
+            parts.append(f"<blockquote><p>{_e(quoted)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
+                         "</blockquote>")
         if c["reach"]:
             items = "".join(f"<li>{_e(r['text'])} <span class=\"attr\">({_e(r['source'])}, {_e(r['locator'])})"
                             f"</span></li>" for r in c["reach"])

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from evalnlp.reports._common import (
+    testimonial_lines,
     attribution,
     claims_display,
     matrix_wide,
@@ -64,6 +65,11 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
             out += [f"### {c['id']}: {_cell(c['text'])}", "", f"Strength: **{c['strength']}**.", ""]
             for q in c["quotes"]:
                 out += [f"> {_cell(q['text'], line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
+            for tm in c.get("testimonials") or []:
+                quoted, who, entries = testimonial_lines(tm)
+                out += [f"> {_cell(quoted, line_start=True)}", ">", f"> \u2014 {_cell(who)} (testimonial)"]
+                out += [">", *[f"> Source {_cell(e)}" for e in entries]] if entries else []
+                out.append("")
             for r in c["reach"]:
                 out.append(f"- Reach: {_cell(r['text'])} ({_cell(r['source'])}, {_cell(r['locator'])})")
             if c["reach"]:
