@@ -629,3 +629,22 @@ def test_a_kept_name_is_kept_whichever_apostrophe_it_is_written_with():
     for kept in ("Siobh\u00e1n O'Connor", "Siobh\u00e1n O\u2019Connor"):
         assert redact(text, use_model=False, keep=[kept]).text == text
     assert redact(text, use_model=False).text == "One ward sister, [NAME], said it helped. [NAME] agreed."
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Dr Ward was very kind and explained my care clearly.", "Dr [NAME] was very kind"),
+    ("Helen Ward the sister was excellent and kept us informed.", "[NAME] the sister was excellent"),
+    ("Thanks to Helen Ward and Amy Hall on the staff team for everything.", "Thanks to [NAME] and [NAME] on the"),
+    ("Peter Church the nurse gave me wonderful care.", "[NAME] the nurse gave"),
+    ("Mrs Helen Hall and the staff were lovely to my mother.", "Mrs [NAME] [NAME] and the staff"),
+    ("Sister Helen Ward and the staff were lovely.", "Sister [NAME] Ward and"),  # as likely the ward's sister
+    # the same words naming places stay
+    ("I was moved to Florence Ward after two days.", "moved to Florence Ward after"),
+    ("On Victoria Ward the nurses were kind.", "On Victoria Ward the nurses"),
+    ("Welford ward was clean and Church Street clinic was closed.", "Welford ward was clean and Church Street"),
+])
+def test_a_surname_that_is_a_place_word_is_redacted_where_a_person_is_meant(text, want):
+    """Staff whose surnames are words for places (Ward, Hall, Church) stayed in de-identified quotes, because
+    those words are left alone so that wards and streets are not redacted; after a title, beside a role, after
+    "thanks to" or joined to another such name, they are people's names."""
+    assert want in redact(text, use_model=False).text

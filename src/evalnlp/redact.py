@@ -1072,6 +1072,40 @@ def _fix_typed_i(text: str) -> str:
     return _TYPED_I.sub("i", text)
 
 
+#: Capitalised words that are wards, rooms, buildings or streets, and surnames too (Helen Ward, Amy Hall).
+_PLACE_SURNAMES = "Ward|Hall|Church|Hill|House|Street|Lane|Wood|Green|Brook|Field|Bridge|Park|Court|Chambers"
+#: Words before a first name and such a surname that say it is a place: "on Florence Ward", "moved to Rose Hall".
+_PLACE_BEFORE = re.compile(r"(?:\b(?:on|in|onto|into|at|from|off|within|across|the|The|On|In|At|From)"
+                           r"|\b(?:moved|transferred|sent|admitted|taken|back|went|go|going|discharged)\s+to)\s+$")
+#: What after such a name says it is a person's: a role in apposition, another person's full name joined by
+#: "and", or a personal title: "Helen Ward the sister", "Helen Ward and Amy Hall".
+_PERSON_AFTER = re.compile(r",?\s+(?:(?:the|my|our|a|an|his|her)\s+(?:[a-z-]+\s+){0,2}?(?:" + _CARE_ROLES + r")\b"
+                           r"|(?:and|&)\s+(?:[A-Z][a-z]+\s+[A-Z][a-z]+|(?:Dr|Mr|Mrs|Ms|Miss|Nurse|Sister)\b))")
+_THANKS_TO = re.compile(r"(?i)\b(?:thanks|thank you|grateful|credit|praise)\s+(?:goes\s+)?to\s+$")
+_FIRST_AND_PLACE_WORD = re.compile(r"(?<![\w'\u2019-])([A-Z][a-z]+)\s+(" + _PLACE_SURNAMES + r")(?![\w'\u2019-])")
+# (not after Sister, Nurse or Matron: "Sister Dora Ward" is as likely the sister of Dora Ward, a ward)
+_TITLE_AND_PLACE_WORD = re.compile(r"(?<![\w'\u2019-])(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.?\s+"
+                                   r"(?:[A-Z][a-z]+\s+)?(" + _PLACE_SURNAMES + r")(?=[,;.)!?]|\s+[a-z]|\s*$)")
+
+
+def _surname_word_spans(text: str) -> list[Span]:
+    """A first name whose surname is a word naming a place (``Helen Ward``) where the words around it say a
+    person is meant (a role in apposition, a person's name joined by "and"), and not after a word of place
+    ("on Florence Ward"); and such a surname after a personal title (``Dr Ward``, ``Mrs Helen Hall``), where
+    the rules that leave ward, hall and church alone would keep it."""
+    spans = []
+    for m in _FIRST_AND_PLACE_WORD.finditer(text):
+        if m.group(1) not in FIRST_NAMES or _PLACE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue
+        before = text[max(0, m.start() - 30):m.start()]
+        joined = bool(spans) and re.fullmatch(r"\s*(?:,|and|&)\s*", text[spans[-1].end:m.start()]) is not None
+        if _PERSON_AFTER.match(text, m.end()) or _THANKS_TO.search(before) or joined:
+            spans.append(Span(m.start(), m.end(), "NAME"))  # "Helen Ward and Amy Hall": the second with the first
+    for m in _TITLE_AND_PLACE_WORD.finditer(text):
+        spans.append(Span(m.start(1), m.end(1), "NAME"))
+    return spans
+
+
 def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
     """A title (Dr, Mrs, Sister...) and the capitalised words after it."""
     spans = []
@@ -1537,6 +1571,7 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         for spans, text in zip(found, readable):
             spans.extend(_title_name_spans(text, protected))
             spans.extend(_initial_name_spans(text, protected, common))
+            spans.extend(_surname_word_spans(text))
             runs.append(_context_name_spans(text, protected, common))
         if _use_model(use_model):
             nlp, words = _ner_pipeline()
