@@ -133,3 +133,20 @@ def test_bad_ids_and_outputs(tmp_path):
     with pytest.raises(InputError) as err:
         api.codebook_import(html, tmp_path / "x.yaml")
     assert err.value.code == "E120" and "page.html" in err.value.message
+
+
+def test_codes_of_one_name_under_two_parents_keep_their_own_themes_back():
+    """A .qdc with "Staff" under both "Positive" and "Negative" becomes themes ``staff`` ("Staff") and
+    ``staff_2`` ("Negative / Staff"); a project coded with those codes put the Negative ones on ``staff`` too
+    (the bare name matched first), so criticism was counted as praise."""
+    from evalnlp.qda._codebook import codes_to_codebook, map_codes
+    from evalnlp.qda._read import Code
+
+    codes = {g: c for g, c in (
+        ("p", Code("p", "Positive", None, False, None)), ("n", Code("n", "Negative", None, False, None)),
+        ("ps", Code("ps", "Staff", None, True, "p")), ("ns", Code("ns", "Staff", None, True, "n")))}
+    made = codes_to_codebook(codes, cb_id="posneg", title="t", description="d", source="posneg.yaml",
+                             read_from="posneg.qdc")
+    labels = {t.id: t.label for t in made.codebook.themes}
+    assert labels == {"staff": "Staff", "staff_2": "Negative / Staff"}
+    assert map_codes(codes, {"ps", "ns"}, made.codebook).themes == {"ps": "staff", "ns": "staff_2"}

@@ -66,10 +66,15 @@ class CodeMap:
     unknown: list[Code] = field(default_factory=list)
 
 
-def map_code(code: Code, cb: Codebook, guids: dict[str, str]) -> str | None:
+def map_code(code: Code, cb: Codebook, guids: dict[str, str], codes: dict[str, Code] | None = None) -> str | None:
     if code.guid in guids:
         return guids[code.guid]
     candidates = [code.name]
+    parent = (codes or {}).get(code.parent) if code.parent else None
+    if parent is not None:
+        # "Negative / Staff": the label codebook import gives a code whose name another code under another
+        # parent has, tried before the bare name, which would take the first "Staff"
+        candidates.insert(0, f"{parent.name} / {code.name}")
     for sep in _PATH_SEPARATORS:
         if sep in code.name:
             candidates.append(code.name.rsplit(sep, 1)[-1])
@@ -89,7 +94,7 @@ def map_codes(codes: dict[str, Code], used: set[str], cb: Codebook) -> CodeMap:
     for g, code in codes.items():
         if g not in used:
             continue
-        theme = map_code(code, cb, guids)
+        theme = map_code(code, cb, guids, codes)
         if theme is None:
             out.unknown.append(code)
         else:
