@@ -100,8 +100,32 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
                 result[i].append((s, e))
     for i, spans in enumerate(result):
         if len(spans) > 1:
+            spans = _abbreviations_joined(texts[i], spans)
             result[i] = _opening_quotes_moved(texts[i], _markers_kept_whole(texts[i], spans))
     yield from result
+
+
+#: A sentence ending in an abbreviation that a number or a lower-case word goes on from ("(pp. 14-22)",
+#: "approx. 400 staff", "e.g. the ward"), or in a title before a name ("Dr. Okafor").
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(\[])(?:(?i:pp?|approx|e\.g|i\.e|cf|vs|figs?|nos?|vol|chap|ch|paras?|sec"
+                               r"|ca|c|refs?|eq|viz|incl|est)|(?P<title>Dr|Mr|Mrs|Ms|Prof|St|Cllr|Rev|Sr|Jr))\.$")
+
+
+def _abbreviations_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a sentence the sentencizer ended at an abbreviation's full stop joined to the next one,
+    when that goes on with a digit or a lower-case word (after a title: a capital), on the same line: a quote
+    cut at "(pp." or "approx." was shown as two fragments."""
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        m = _ABBREVIATION_END.search(text, max(ps, pe - 12), pe)
+        first = text[s:s + 1]
+        goes_on = first.isdigit() or first.islower() or (m is not None and m.group("title") and first.isupper())
+        if m is not None and goes_on and not _BREAK.search(text, pe, s):
+            out[-1] = (ps, e)
+        else:
+            out.append((s, e))
+    return out
 
 
 #: Quotation marks that open a quotation when a space comes before them.

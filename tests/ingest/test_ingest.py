@@ -386,3 +386,20 @@ def test_the_corroborating_sources_list_is_stored_but_not_evidence(tmp_path):
         api.classify(store, codebook="impact")
         codes = store.table("codes").merge(segs[["seg_id", "text"]], on="seg_id")
         assert not codes["text"].str.contains(r"\[5\.").any()
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The framework set out shared accountability in detail (pp. 14-22). It was adopted.",
+     ["The framework set out shared accountability in detail (pp. 14-22).", "It was adopted."]),
+    ("Attendance rose to approx. 400 staff a year. Good.", ["Attendance rose to approx. 400 staff a year.", "Good."]),
+    ("We saw Dr. Okafor twice. She was kind.", ["We saw Dr. Okafor twice.", "She was kind."]),
+    ("See e.g. the ward report. Next.", ["See e.g. the ward report.", "Next."]),
+    ("I said no. The staff agreed.", ["I said no.", "The staff agreed."]),  # a sentence that ends in "no."
+    ("Read p.\nThe end.", ["Read p.", "The end."]),  # a line break always ends a sentence
+])
+def test_a_sentence_goes_on_past_an_abbreviation(text, want):
+    """Passages were cut at "(pp." and "approx.", and a quote or the theme table's best quote was a fragment
+    ("...in detail (pp." then "14-22)."): a number or a lower-case word after an abbreviation goes on."""
+    from evalnlp.nlp import split_sentences
+
+    assert split_sentences(text) == want
