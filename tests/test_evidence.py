@@ -262,8 +262,8 @@ def test_evidence_without_quotes_has_the_same_counts_and_no_quotes(fixture_store
     with pytest.raises(InputError, match=r"\[E149\].*output file always has them"):
         api.evidence(fixture_store, codebook="impact", quotes=False, output=str(claims_file.with_name("ev.json")))
     assert not claims_file.with_name("ev.json").exists()
-    assert (bare.documents_coded, bare.segments_coded, bare.notes) == (
-        evidence.documents_coded, evidence.segments_coded, evidence.notes)
+    assert (bare.documents_coded, bare.segments_coded, bare.notes) == (  # (bare has no claims to note)
+        evidence.documents_coded, evidence.segments_coded, [n for n in evidence.notes if not n.startswith("claim ")])
 
 
 def test_empty_store_gives_zero_tables(tmp_path, cb):
@@ -454,3 +454,34 @@ def test_values_written_in_other_unicode_forms_are_one_group(tmp_path):
     assert sizes == {"T\u0177 Gwyn": 6, "Other": 2}
     (note,) = [n for n in ev.notes if n.startswith("site:")]
     assert "'T\\u0177\\xa0Gwyn'" in note and "'Ty\\u0302 Gwyn'" in note and "how their accented letters" in note
+
+
+def test_claim_filter_values_are_read_as_written_and_a_filter_matching_nothing_is_noted(tmp_path):
+    """YAML read `12:30` as 750, `1.10` as 1.1 and `no` as False, so those filters matched no document and the
+    claim was "none" without a word; values are now the text written, and a filter that still matches nothing
+    (a typo) is named in a note."""
+    import evalnlp
+
+    path = tmp_path / "in.csv"
+    pd.DataFrame({"rid": ["1", "2", "3"], "feedback": ["The staff were kind and caring.", "Staff were lovely.",
+                                                       "The staff were rude."],
+                  "session": ["12:30", "12:30", "09:00"], "cohort": ["1.10", "1.10", "1.2"],
+                  "followup": ["no", "no", "yes"]}).to_csv(path, index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n"
+                      "  - {id: session, text: t, themes: [staff], filters: {session: 12:30}}\n"
+                      "  - {id: cohort, text: t, themes: [staff], filters: {cohort: 1.10}}\n"
+                      "  - {id: followup, text: t, themes: [staff], filters: {followup: no}}\n"
+                      "  - {id: typo, text: t, themes: [staff], filters: {session: '12.30'}}\n", encoding="utf-8")
+    assert {c.id: c.filters for c in load_claims(claims)} == {
+        "session": {"session": ("12:30",)}, "cohort": {"cohort": ("1.10",)}, "followup": {"followup": ("no",)},
+        "typo": {"session": ("12.30",)}}
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(str(path), text="feedback", id="rid", codebook="fft", sentiment=False)
+        ev = project.evidence(claims=str(claims))
+    segments = dict(zip(ev.claims["id"], ev.claims["segments"]))
+    assert segments["session"] == 2 and segments["cohort"] == 2 and segments["followup"] == 2
+    assert segments["typo"] == 0
+    assert [n for n in ev.notes if n.startswith("claim ")] == [
+        "claim 'typo': no coded passage of its themes is in a document its filters match (session: '12.30'); "
+        "check each value against the groups `evidence --by ATTR` shows"]

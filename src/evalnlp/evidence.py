@@ -317,7 +317,7 @@ def _read_claims_yaml(p: Path) -> Any:
     try:
         from evalnlp.util import load_yaml
 
-        data = load_yaml(raw)
+        data = load_yaml(raw, strings=True)  # a filter value is the text written: "12:30", "1.10", "no"
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -723,6 +723,12 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook)
         if left_out:
             notes.append(left_out)
+        for c in (claims or []):  # a filter value written otherwise than the documents hold it finds nothing
+            row = claim_table[claim_table["id"] == c.id]
+            if c.filters and len(row) and int(row["segments"].iloc[0]) == 0:
+                shown = "; ".join(f"{attr}: {', '.join(repr(v) for v in values)}" for attr, values in c.filters.items())
+                notes.append(f"claim {c.id!r}: no coded passage of its themes is in a document its filters match "
+                             f"({shown}); check each value against the groups `evidence --by ATTR` shows")
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=totals["documents_coded"],

@@ -199,15 +199,21 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return z
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, *, strings: bool = False) -> Any:
     """YAML text a person wrote (a codebook, a claims file), read safely and refusing a key written twice in
     one mapping (YAML's own loader keeps the last value without a word, so a second ``themes:`` list or
-    ``aliases:`` line would silently drop the first). Raises ``yaml.YAMLError`` with the place, as a syntax
-    error does."""
+    ``aliases:`` line would silently drop the first). With ``strings``, a plain value is the text written (a
+    filter value ``12:30`` or ``1.10`` is not read as a number, ``no`` not as false). Raises ``yaml.YAMLError``
+    with the place, as a syntax error does."""
     import yaml
 
     class _Strict(yaml.SafeLoader):
         pass
+
+    if strings:  # every plain value as written ("12:30", "1.10", "no"), only null as None
+        null = "tag:yaml.org,2002:null"
+        _Strict.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag == null]
+                                           for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
     def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, Any] = {}
