@@ -541,3 +541,12 @@ def test_a_label_typed_with_a_combining_accent_is_the_theme(tmp_path):
                            "  - id: other\n    label: Other\n    definition: e\n")
     cb = load_codebook(path)
     assert cb.label_to_id("Cafe\u0301 culture") == "cafe" and cb.label_to_id("CAF\u00c9  culture") == "cafe"
+
+
+@pytest.mark.parametrize("field", ["aliases", "examples"])
+def test_an_empty_item_of_a_list_field_is_refused(tmp_path, field):
+    """`aliases: ["", "  "]` and `examples: [""]` passed validate as ok, though they name nothing (E214)."""
+    path = write(tmp_path, f"id: x\nthemes:\n  - id: a\n    label: A\n    definition: d\n    {field}: [ok, '', '  ']\n")
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(path)
+    assert err.value.code == "E214" and f"{field}[1]" in err.value.message and f"{field}[2]" in err.value.message

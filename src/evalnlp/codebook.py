@@ -303,6 +303,8 @@ class _Checker:
             if isinstance(item, str):
                 out.append(item)
                 problem = check(item) if check is not None else None
+                if problem is None and not item.strip():  # an alias or example "" names nothing
+                    problem = errors.message("E214", "blank", field=key.rstrip("s") or key)
                 if problem:
                     self.add("E214", f"{where}.{key}[{i}]", problem)
             else:

@@ -773,6 +773,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "parent cycle {cycle}; parents must form a tree, so remove one of these parents"),
     "E214": ("an item of a theme's list field is not a non-empty string", {
         "empty": "is empty; remove it or write a lemma such as 'involve'",
+        "blank": "is empty or only spaces; remove it or write the {field} it stands for",
         "outer_spaces": "{pattern!r} has leading or trailing spaces; write {fix!r}",
         "spaces": "{pattern!r} has several spaces in a row; separate tokens by one space: {fix!r}",
         "uppercase": "{pattern!r} has uppercase letters; patterns are lowercase lemmas: write {fix!r}",
