@@ -938,6 +938,8 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
                   labels_column: str | None = None, sep: str = ";", sheet: str | None = None) -> LabelledData:
     """Read a human-coded file: one 0/1 column per theme (``labels``) or one column of theme ids joined by
     ``sep`` (``labels_column``). Column names and ids may be theme ids, labels or aliases."""
+    import numpy as np
+
     from evalnlp.ingest.readers import open_tabular
 
     labels = _names(labels)
@@ -951,7 +953,10 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
         where.extend(batch.locators)
         n_rows += batch.n_rows
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
-    keep = (frame[text].notna() & (frame[text].astype(str).str.strip() != "")).to_numpy()
+    from evalnlp.ingest import no_answer
+
+    blank, marks = no_answer(frame[text]) if len(frame) else (np.zeros(0, bool), np.zeros(0, bool))
+    keep = ~(np.asarray(blank) | np.asarray(marks))  # as ingest: "-" or "?" is no answer to learn from
     frame = frame[keep].reset_index(drop=True)
     where = [w for w, k in zip(where, keep) if k]
     Y = label_matrix(frame, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,

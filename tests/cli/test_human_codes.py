@@ -876,3 +876,18 @@ def test_training_warns_of_themes_it_cannot_learn(cli, tmp_path):
     assert "'engagement', 'service_improvement'" in said and "coded on no passage" in said
     card = json.loads((tmp_path / "m" / "card.json").read_text(encoding="utf-8"))
     assert card["hard_themes"]["rare"] == ["policy_influence"] and card["hard_themes"]["every"] == ["relationships"]
+
+
+def test_train_and_evaluate_leave_out_answers_that_are_only_marks_as_ingest_does(cli, tmp_path):
+    """"-" and "?" are no answers: ingest and codes import reject them (E141), but train and evaluate learned and
+    scored them, so one file gave 42 passages one way and 40 the other."""
+    path = tmp_path / "s.csv"
+    rows = [(f"We meet the council monthly, visit {i}.", "relationships") for i in range(12)] + \
+           [(f"Our staff run the course alone, visit {i}.", "capability") for i in range(12)] + \
+           [("-", "relationships"), ("?", "capability")]
+    pd.DataFrame(rows, columns=["answer", "codes"]).to_csv(path, index=False)
+    result = cli("evaluate", str(path), "--text", "answer", "--labels-column", "codes", "--codebook", "impact",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["n"] == 24 and report["n_skipped"] == 2

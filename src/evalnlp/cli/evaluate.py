@@ -49,7 +49,7 @@ def evaluate(
     show(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
          f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
     if report.get("n_skipped"):
-        note(ctx, f"{report['n_skipped']:,} rows without text were left out")
+        note(ctx, f"{report['n_skipped']:,} rows without an answer (empty, or only marks such as -) were left out")
     seen = report.get("n_seen_in_training") or 0
     if seen:
         note(ctx, f"{seen:,} of these {report['n']:,} passages were in the model's training data: the figures are "
