@@ -830,6 +830,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E242": ("a REFI-QDA codebook has no codes that can be coded",
              "{source} has no codes that can be coded, so it gives no themes; expected at least one Code with "
              'isCodable="true"'),
+    "E243": ("a REFI-QDA codebook gives two codes one GUID",
+             "two codes have the GUID {guid} ({first!r} and {second!r}): codings of that GUID could be either, and "
+             "one of the codes would be lost. The file is damaged or was merged by hand; give each code its own "
+             "GUID (or export it again) and read it again"),
     "E301": ("the static embedding model directory is missing", {
         "static": "The static embedding model directory was not found: expected a model2vec model at {path}, found "
                   "nothing there. Reinstall evalnlp (pip install --force-reinstall evalnlp) or, in a source "

@@ -150,3 +150,16 @@ def test_codes_of_one_name_under_two_parents_keep_their_own_themes_back():
     labels = {t.id: t.label for t in made.codebook.themes}
     assert labels == {"staff": "Staff", "staff_2": "Negative / Staff"}
     assert map_codes(codes, {"ps", "ns"}, made.codebook).themes == {"ps": "staff", "ns": "staff_2"}
+
+
+def test_two_codes_of_one_guid_are_refused_not_one_dropped(tmp_path):
+    """A hand-merged .qdc gave "Networks" the GUID of "Confidence": codebook import said ok with one theme."""
+    qdc = tmp_path / "dup.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0">\n <Codes>\n'
+                   '  <Code guid="11111111-1111-4111-8111-111111111111" name="Confidence" isCodable="true"/>\n'
+                   '  <Code guid="11111111-1111-4111-8111-111111111111" name="Networks" isCodable="true"/>\n'
+                   ' </Codes>\n</CodeBook>\n', encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        api.codebook_import(qdc, tmp_path / "dup.yaml")
+    assert err.value.code == "E243" and "'Confidence' and 'Networks'" in err.value.message
+    assert not (tmp_path / "dup.yaml").exists()

@@ -182,10 +182,12 @@ def read_codes(codes_el: ET.Element | None) -> dict[str, Code]:
     def walk(el: ET.Element, parent: str | None) -> None:
         for c in children(el, "Code"):
             g = norm_guid(attr(c, "guid"))
-            if g is None or g in out:  # a code without a usable GUID cannot be referred to
+            if g is None:  # a code without a usable GUID cannot be referred to
                 walk(c, parent)
                 continue
             name = (attr(c, "name") or "").strip() or g
+            if g in out:
+                raise errors.error("E243", guid=g, first=out[g].name, second=name)
             desc = text_of(child(c, "Description"))
             out[g] = Code(guid=g, name=name, description=desc.strip() if desc and desc.strip() else None,
                           codable=_bool(attr(c, "isCodable"), True), parent=parent, color=attr(c, "color"))
