@@ -870,6 +870,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "train": "The codebook is single-label, so every training passage needs exactly one theme; {size} "
                  "passage(s) have another number of themes (the first, passage {bad} of those with text, has "
                  "{per_row}). Fix those labels, or use a multi-label codebook.",
+        "train_none": "A single-label coder learns one theme per passage, and gives every passage one; {size} "
+                      "training passage(s) have no theme (the first, passage {bad} of those with text), which the "
+                      "codebook allows but a coder cannot learn. Leave them out of the training codes, or make "
+                      "the codebook multi-label (multi_label: true), whose coders can give a passage no theme.",
         "evaluate": "The codebook is single-label, so every coded passage needs {need}; {size} passage(s) have "
                     "another number of themes (the first, passage {bad} of those with text, has {per_row}), and "
                     "scoring a blank or a second theme as a code would give a wrong figure. Fix those labels.",

@@ -891,3 +891,20 @@ def test_train_and_evaluate_leave_out_answers_that_are_only_marks_as_ingest_does
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["n"] == 24 and report["n_skipped"] == 2
+
+
+def test_training_a_single_label_codebook_that_allows_no_theme_says_why_such_rows_cannot_be_learned(cli, tmp_path):
+    """evaluate takes rows with no theme where the codebook allows them; train refused them with a message
+    that said to fix labels that were not wrong. It now says a single-label coder always gives one theme."""
+    book = tmp_path / "one.yaml"
+    book.write_text("id: one\nmulti_label: false\nrequire_theme: false\nthemes:\n"
+                    "  - id: a\n    label: A\n    definition: First.\n  - id: b\n    label: B\n    definition: Second.\n",
+                    encoding="utf-8")
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"answer": [f"answer {i} about things" for i in range(12)],
+                  "codes": ["a", "b", ""] * 4}).to_csv(path, index=False)
+    result = cli("train", str(path), "--text", "answer", "--labels-column", "codes", "--codebook", str(book),
+                 "--out", str(tmp_path / "m"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "[E310]" in said and "4 training passage(s) have no theme" in said
+    assert "multi_label: true" in said

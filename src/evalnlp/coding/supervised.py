@@ -741,6 +741,9 @@ class SupervisedCoder(ThemeCoder):
         if not multi_label:
             per_row = Y.sum(axis=1)
             bad = np.flatnonzero(per_row != 1)
+            if bad.size and not getattr(self, "_require_theme", True) and (per_row[bad] == 0).all():
+                # the codebook allows a passage no theme, but a single-label coder always gives one
+                raise errors.error("E310", "train_none", size=bad.size, bad=int(bad[0]) + 1)
             if bad.size:
                 raise errors.error("E310", "train", size=bad.size, per_row=int(per_row[bad[0]]), bad=int(bad[0]) + 1)
             if len(np.unique(Y.argmax(axis=1))) < 2:
@@ -780,7 +783,11 @@ class SupervisedCoder(ThemeCoder):
         texts = as_texts(X)
         Y = labels_matrix(Y, len(texts), cb)
         multi = bool(cb.multi_label)
-        self._check_training_labels(Y, multi)
+        self._require_theme = bool(cb.require_theme)  # (read by the check below only; not a fitted attribute)
+        try:
+            self._check_training_labels(Y, multi)
+        finally:
+            del self._require_theme
 
         self._record_codebook(cb)
         self.n_train_ = len(texts)
