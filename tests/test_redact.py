@@ -648,3 +648,16 @@ def test_a_surname_that_is_a_place_word_is_redacted_where_a_person_is_meant(text
     those words are left alone so that wards and streets are not redacted; after a title, beside a role, after
     "thanks to" or joined to another such name, they are people's names."""
     assert want in redact(text, use_model=False).text
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The chief executive of NHS Lowther Vale Integrated Care Board said it helped.",
+     "of NHS Lowther Vale Integrated Care Board said"),
+    ("Lowther Vale's Director of Strategy agreed.", "Lowther Vale's Director of Strategy agreed."),
+    ("Ifeoma Okafor's Director said no.", "[NAME]'s Director said no."),  # a person's name stays redacted
+    ("Sarah Jones's manager agreed.", "[NAME]'s manager agreed."),
+])
+def test_an_nhs_body_or_a_places_office_in_a_speaker_is_not_a_name(text, want):
+    """Testimonial speakers read "The chief executive of NHS [NAME] Integrated Care Board" and "[NAME]'s Director
+    of Strategy", though no person is named: after NHS, and a place's office, are organisations."""
+    assert want in redact(text, use_model=False).text

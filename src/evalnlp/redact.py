@@ -854,6 +854,11 @@ def _cues(text: str, run: _Run) -> set[str]:
     return cues
 
 
+#: The last word of a place's name ("Lowther Vale", "Kestrel Bay", "Northshire").
+_PLACE_LAST = re.compile(r"^(?:Vale|Valley|Bay|Borough|County|City|Coast|Moor|Moors|Downs|Forest|Heath|Dale|Glen"
+                         r"|Marsh|Ridge|Fields|Cross|Green|Park|Hills|Isles|Islands|Coast)$|shire$")
+
+
 def _vetoed(text: str, run: _Run) -> bool:
     """True when the run names a place or a thing: a head word or a ward number follows, or ``the`` or ``a``
     stands before it; never for a listed first name followed by a surname."""
@@ -867,6 +872,14 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and re.match(r"\s+NHS\s+[A-Z]", after):
         return True  # "Northshire NHS Trust", "Leeds NHS Foundation Trust": an NHS body's name
+    if "listed" not in run.kinds and re.search(r"\bNHS\s+$", _before(text, run.start, 8)):
+        return True  # "NHS Lowther Vale Integrated Care Board": the body's name after NHS
+    if (run.possessive and "listed" not in run.kinds and "ambiguous" not in run.kinds
+            and _PLACE_LAST.search(run.words[-1].rstrip("'\u2019`s") if run.words[-1].endswith(("'s", "\u2019s"))
+                                   else run.words[-1])
+            and re.match(r"['\u2019`]s?\s+(?:Chief\s+|Deputy\s+|Associate\s+|Medical\s+|Managing\s+)?"
+                         r"(?:Director|Executive|Head|Chair|Chairman|Chairwoman|Board|Council|Trust)\b", after)):
+        return True  # "Lowther Vale's Director of Strategy": a place's or a body's office, written with capitals
     if run.words[-1].casefold() in THING_HEADS and len(run.words) > 1:
         return True
     if not run.possessive and _WARD_NUMBER.match(after):
