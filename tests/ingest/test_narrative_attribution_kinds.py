@@ -376,3 +376,18 @@ def test_double_spaced_export_with_a_short_line_inside_a_sentence(nlp):
     t = _find("\n\n ".join(lines), "the council is pleased", nlp)
     assert " ".join(t.speaker.split()) == "the Secretary General of the Regional Council"
     assert t.source_ref == "[5.2]"
+
+
+def test_a_quotation_over_two_paragraphs_keeps_the_quotations_after_it(nlp):
+    """A quotation left open at its paragraph's end and opened again at the next ("...higher.\\n\\n"We have
+    since..."): the mark opening the second paragraph was paired as the first's closer, every mark after it
+    paired wrongly, and a line of narrative was given to the first speaker while the next speaker's quotations
+    were lost."""
+    text = ('The head of service wrote: "The programme has changed our clinic. Waiting lists fell by a third '
+            'within a year and morale has never been higher.\n\n"We have since taken the model to two more sites '
+            'and trained 45 new peer educators."\n\nDr Priya Shah said the course was "the best thing we have done '
+            'for the whole team this year" and that it "gave our nurses real confidence with families".')
+    found = {t.quote[:20]: t.speaker for t in extract_testimonials(text, nlp=nlp)}
+    assert found["The programme has ch"] == "The head of service"
+    assert found["the best thing we ha"] == "Dr Priya Shah" and found["gave our nurses real"] == "Dr Priya Shah"
+    assert not any(q.startswith("Dr Priya Shah said") for q in found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 DOUBLE_OPEN = {'"': '"', "“": "”", "„": "“”"}
 SINGLE_OPEN = {"'", "‘", "`"}
@@ -84,10 +85,22 @@ def _close_single(text: str, i: int) -> int | None:
     return weak
 
 
-def _close_double(text: str, i: int, closer: str) -> int | None:
+#: A paragraph break, and the spaces that open the next paragraph.
+_PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _close_double(text: str, i: int, closer: str, paragraphs: frozenset[int] = frozenset()) -> int | None:
     j = text.find(closer, i + 1) if len(closer) == 1 else min(
         (k for k in (text.find(c, i + 1) for c in closer) if k >= 0), default=-1)
     if closer == '"' and j >= 0:
+        brk = _PARAGRAPH_GAP.search(text, i + 1, j + 1)
+        if (brk is not None and brk.end() == j) or (j in paragraphs and j > i + 1):
+            # a quotation that goes on into the next paragraph: its first paragraph is left open and the next
+            # opens with a new mark ("... higher.\n\n"We have since ..."); it ends with its paragraph
+            end = brk.start() if brk is not None and brk.end() == j else j - 1
+            while end > i + 1 and text[end - 1].isspace():
+                end -= 1
+            return end
         prev = text[j - 1] if j > 0 else " "
         nxt = text[j + 1] if j + 1 < len(text) else " "
         looks_open = prev.isspace() and _is_word(nxt)
@@ -99,8 +112,11 @@ def _close_double(text: str, i: int, closer: str) -> int | None:
     return j if j >= 0 else None
 
 
-def find_quotes(text: str) -> list[QuoteSpan]:
-    """All top-level quotations in ``text``, in order (nested quotes stay inside their parent)."""
+def find_quotes(text: str, paragraphs: Iterable[int] = ()) -> list[QuoteSpan]:
+    """All top-level quotations in ``text``, in order (nested quotes stay inside their parent). ``paragraphs``:
+    offsets where a paragraph starts, when ``text`` no longer shows its breaks (a quotation left open at a
+    paragraph's end and opened again at the next one's start ends with its paragraph)."""
+    starts = frozenset(paragraphs)
     out: list[QuoteSpan] = []
     i, n = 0, len(text)
     while i < n:
@@ -113,7 +129,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         is_open = False
         if ch in DOUBLE_OPEN:
             is_open = True
-            close = _close_double(text, i, DOUBLE_OPEN[ch])
+            close = _close_double(text, i, DOUBLE_OPEN[ch], starts)
         elif ch in SINGLE_OPEN and _single_opener(text, i):
             is_open = True
             close = _close_single(text, i)

@@ -266,12 +266,12 @@ class _Context:
     def __init__(self, norm: NormText, nlp: Any, parse: bool = True):
         self.norm = norm
         self.text = norm.text
-        self.quotes = find_quotes(self.text)
+        self.paragraphs = norm.paragraph_starts()
+        self.quotes = find_quotes(self.text, self.paragraphs)
         self.mask = bytearray(len(self.text))
         for q in self.quotes:
             self.mask[q.open:q.close] = b"\x01" * (q.close - q.open)
         self.masked = _blank_quotes(self.text, self.quotes)
-        self.paragraphs = norm.paragraph_starts()
         self.double = double_spaced(norm.original)
         # a break right after "confirms that:" before the quotation it introduces does not end the sentence
         opens = {q.open for q in self.quotes}
