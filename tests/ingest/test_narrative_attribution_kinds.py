@@ -391,3 +391,12 @@ def test_a_quotation_over_two_paragraphs_keeps_the_quotations_after_it(nlp):
     assert found["The programme has ch"] == "The head of service"
     assert found["the best thing we ha"] == "Dr Priya Shah" and found["gave our nurses real"] == "Dr Priya Shah"
     assert not any(q.startswith("Dr Priya Shah said") for q in found)
+
+
+def test_another_after_one_of_a_group_is_another_of_that_group(nlp):
+    """"One participant told us '...' and another said '...'": the second quotation was given to the first
+    participant; "another" is another participant."""
+    text = ("One participant told us 'I walk to the shops now instead of taking the bus, and my grandchildren "
+            "come with me' and another said \"I finally understand what my blood pressure numbers mean\".")
+    found = extract_testimonials(text, nlp=nlp)
+    assert [t.speaker for t in found] == ["One participant", "participant"]

@@ -1652,6 +1652,11 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         if span is not None:
             return span
     prev = next((f for f in reversed(found) if f.speaker is not None), None)
+    if prev is not None and word == "another":
+        one = re.match(r"(?i)one\s+(?:of\s+the\s+)?", text[prev.speaker[0]:prev.speaker[1]])
+        if one is not None and prev.speaker[0] + one.end() < prev.speaker[1]:
+            # "One participant told us '...' and another said '...'": another participant, not the same one
+            return (prev.speaker[0] + one.end(), prev.speaker[1])
     if prev is not None:
         kind = noun_kind(text[prev.speaker[0]:prev.speaker[1]])
         if ctx.sent_index(pron[0]) - ctx.sent_index(prev.q.open) <= 2 and (
