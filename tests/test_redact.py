@@ -661,3 +661,13 @@ def test_an_nhs_body_or_a_places_office_in_a_speaker_is_not_a_name(text, want):
     """Testimonial speakers read "The chief executive of NHS [NAME] Integrated Care Board" and "[NAME]'s Director
     of Strategy", though no person is named: after NHS, and a place's office, are organisations."""
     assert want in redact(text, use_model=False).text
+
+
+@pytest.mark.skipif(not model_available(), reason="the names model (the ner extra) is not installed")
+def test_a_list_bullet_does_not_make_an_ordinary_word_a_name():
+    """The names model took "• Networking" for a person (the bullet read as part of a name) and redacted the
+    bullet with the word; a bullet is no part of a name, and a name after one is still redacted."""
+    got = redact_many(["What has been the most useful? • Contacts • The other participants • Networking!!",
+                       "• Sarah Jones was kind"], use_model=True)
+    assert got[0].text.endswith("• The other participants • Networking!!")
+    assert got[1].text == "• [NAME] was kind"

@@ -1247,6 +1247,10 @@ def _ordinary_words(text: str, s: int, tokens: list[str], words: _Dictionary) ->
     return "noun" not in kinds[0]
 
 
+#: Characters that open a list item.
+_BULLETS = "\u2022\u25e6\u2023\u2219\u00b7\u25aa\u25cf\u2043*-\u2013\u2014>"
+
+
 def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
                     common: frozenset[str] | None = None) -> list[Span]:
     """PERSON entities split into name runs. A run is dropped when it names a place or a thing (see
@@ -1264,6 +1268,10 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
         if ent.end_char - ent.start_char > 1 and text[ent.start_char:ent.end_char].split()[-1].casefold() in THING_HEADS:
             continue  # "Adviser Effectiveness Workshop": the name of an event, not of a person
         for s, e in _name_runs(text, ent.start_char, ent.end_char, protect):
+            while s < e and (text[s] in _BULLETS or text[s].isspace()):
+                s += 1  # "• Networking": a list's bullet is no part of a name (the model took it in)
+            if s >= e:
+                continue
             parts = text[s:e].split()
             kinds = [_kind(w, common) for w in parts]
             while len(parts) > 1 and kinds[0] == "common" and kinds[1] != "common" and (
