@@ -1239,7 +1239,7 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
              labels_column: str | None = None, sep: str = ";", model: str | Path | None = None,
              codebook: str | Path | None = None, sheet: str | None = None) -> dict[str, Any]:
     """Agreement of a coder with human codes: the evaluate JSON contract (micro/macro F1, Krippendorff's
-    alpha, per-theme precision, recall, F1, support and Cohen's kappa), plus ``n_skipped`` (rows without text,
+    alpha, per-theme precision, recall, F1, support and Cohen's kappa), plus ``n_skipped`` (rows without an answer,
     left out) and ``n_seen_in_training`` (passages the model was trained on, which make the figures optimistic;
     0 for a coder with no record of its training passages).
 

@@ -121,7 +121,8 @@ def test_evaluate_says_what_it_left_out_and_when_the_model_saw_the_passages(cli,
     table = cli("evaluate", str(tmp_path / "blanks.csv"), "--text", "text", "--labels-column", "themes", "--model",
                 str(model_dir))
     said = " ".join(table.output.split())
-    assert "rows without text were left out" in said and "were in the model's training data" in said
+    assert "rows without an answer (empty, or only marks such as -) were left out" in said
+    assert "were in the model's training data" in said
     zs = json.loads(cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook",
                         "impact", "--format", "json").stdout)
     assert zs["n_seen_in_training"] == 0  # the shipped impact model never saw the survey's answers
