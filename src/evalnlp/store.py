@@ -334,12 +334,15 @@ class Store:
         )
         return result.df() if returning else int(result.fetchone()[0])
 
+    def _read_before(self, source: str, run_id: str) -> bool:
+        """Does ``source`` have documents that a run other than ``run_id`` stored?"""
+        return self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
+                                [source, run_id]).fetchone() is not None
+
     def repeated_elsewhere(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored whose question and text a document of the same
         source stored by an earlier run already has (so at another locator: the same row moved)."""
-        earlier = self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
-                                   [source, run_id]).fetchone()
-        if earlier is None:  # the file's first read: nothing to compare with
+        if not self._read_before(source, run_id):  # the file's first read: nothing to compare with
             return 0
         return int(self.con.execute(
             """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?
@@ -350,9 +353,7 @@ class Store:
     def edited_at_locator(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored at a locator (and question) where an earlier run
         stored another text: the same respondent's answer, edited in a newer export; both are kept."""
-        earlier = self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
-                                   [source, run_id]).fetchone()
-        if earlier is None:  # the file's first read: nothing to compare with
+        if not self._read_before(source, run_id):  # the file's first read: nothing to compare with
             return 0
         return int(self.con.execute(
             """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?

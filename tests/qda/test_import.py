@@ -352,39 +352,10 @@ def test_a_project_zipped_with_its_folder_or_named_otherwise(store, foreign, tmp
     assert coded(store) == foreign.expected_codes
 
 
-def test_a_program_that_drops_variables_but_keeps_guids(golden_store, tmp_path):
-    """A reviewer's codes come back onto the store's own documents and passages by their GUIDs."""
-    import re
-
-    path = tmp_path / "golden.qdpx"
-    api.export(golden_store, path)
-    with zipfile.ZipFile(path) as zf:
-        members = {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "evalnlp.json"}
-    qde = members["project.qde"].decode("utf-8")
-    qde = re.sub(r"<Variables>.*?</Variables>", "", qde, flags=re.S)
-    qde = re.sub(r"<VariableValue>.*?</VariableValue>", "", qde, flags=re.S)
-    qde = qde.replace('name="model:fixture@000000" id="model:fixture@000000"', 'name="Reviewer"')
-    members["project.qde"] = qde.encode("utf-8")
-    before = {n: golden_store.table(n) for n in ("documents", "segments")}
-    result = api.import_qdpx(golden_store, write_zip(tmp_path / "reviewed.qdpx", members))
-    assert result.documents_new == 0 and result.segments_new == 0
-    for name, table in before.items():
-        pd.testing.assert_frame_equal(golden_store.table(name), table)
-    codes = golden_store.table("codes")
-    machine = codes[(codes["coder"] == "model:fixture@000000") & codes["assigned"]]
-    reviewer = codes[(codes["coder"] == "human:Reviewer") & codes["assigned"]]
-    assert set(zip(reviewer["seg_id"], reviewer["theme"])) == set(zip(machine["seg_id"], machine["theme"]))
-    # stored the way every person's codes are: a row per theme of the codebook for each passage they coded
-    everything = codes[codes["coder"] == "human:Reviewer"]
-    assert len(everything) == everything["seg_id"].nunique() * 10
-
-
-@pytest.mark.parametrize("variables", ["definitions kept", "definitions dropped"])
-def test_a_program_that_drops_values_and_remakes_guids_finds_documents_by_name(golden_store, tmp_path, variables):
-    """REFI-QDA lets a program write new GUIDs and leave out the sources' variable values; the documents are then
-    known by the names evalnlp gave them (``survey.csv row 2``), so the reviewer's codes land on the store's
-    own documents and passages, and no document is stored twice (with the definitions of the variables kept
-    or not)."""
+def _reviewed_elsewhere(golden_store, tmp_path, *, definitions: bool, new_guids: bool):
+    """The golden project as another program saves it back: the sources' variable values left out (and the
+    variables' definitions, unless ``definitions``), with new source GUIDs when ``new_guids``, and the machine's
+    codes as a reviewer's. Imported into the store, which must gain no document or passage; returns the codes."""
     import re
     import uuid
 
@@ -393,10 +364,11 @@ def test_a_program_that_drops_values_and_remakes_guids_finds_documents_by_name(g
     with zipfile.ZipFile(path) as zf:
         members = {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "evalnlp.json"}
     qde = members["project.qde"].decode("utf-8")
-    if variables == "definitions dropped":
+    if not definitions:
         qde = re.sub(r"<Variables>.*?</Variables>", "", qde, flags=re.S)
     qde = re.sub(r"<VariableValue>.*?</VariableValue>", "", qde, flags=re.S)
-    qde = re.sub(r'(<TextSource guid=")[^"]+"', lambda m: m.group(1) + str(uuid.uuid4()).upper() + '"', qde)
+    if new_guids:
+        qde = re.sub(r'(<TextSource guid=")[^"]+"', lambda m: m.group(1) + str(uuid.uuid4()).upper() + '"', qde)
     qde = qde.replace('name="model:fixture@000000" id="model:fixture@000000"', 'name="Reviewer"')
     members["project.qde"] = qde.encode("utf-8")
     before = {n: golden_store.table(n) for n in ("documents", "segments")}
@@ -408,6 +380,24 @@ def test_a_program_that_drops_values_and_remakes_guids_finds_documents_by_name(g
     machine = codes[(codes["coder"] == "model:fixture@000000") & codes["assigned"]]
     reviewer = codes[(codes["coder"] == "human:Reviewer") & codes["assigned"]]
     assert set(zip(reviewer["seg_id"], reviewer["theme"])) == set(zip(machine["seg_id"], machine["theme"]))
+    return codes
+
+
+def test_a_program_that_drops_variables_but_keeps_guids(golden_store, tmp_path):
+    """A reviewer's codes come back onto the store's own documents and passages by their GUIDs."""
+    codes = _reviewed_elsewhere(golden_store, tmp_path, definitions=False, new_guids=False)
+    # stored the way every person's codes are: a row per theme of the codebook for each passage they coded
+    everything = codes[codes["coder"] == "human:Reviewer"]
+    assert len(everything) == everything["seg_id"].nunique() * 10
+
+
+@pytest.mark.parametrize("definitions", [True, False], ids=["definitions kept", "definitions dropped"])
+def test_a_program_that_drops_values_and_remakes_guids_finds_documents_by_name(golden_store, tmp_path, definitions):
+    """REFI-QDA lets a program write new GUIDs and leave out the sources' variable values; the documents are then
+    known by the names evalnlp gave them (``survey.csv row 2``), so the reviewer's codes land on the store's
+    own documents and passages, and no document is stored twice (with the definitions of the variables kept
+    or not)."""
+    _reviewed_elsewhere(golden_store, tmp_path, definitions=definitions, new_guids=True)
 
 
 def test_cases_written_as_codes_are_cases_not_themes(store, foreign, tmp_path):
