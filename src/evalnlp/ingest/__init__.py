@@ -679,8 +679,8 @@ def _check_known_names(store, paths: list[Path], run_id: str) -> dict[Path, str]
                                renamed=f"{path.parent.name or 'new'}_{path.name}")
     copies: dict[Path, str] = {}
     for path, sha in zip(paths, shas):
-        names = [n for n in store.input_names_with(sha) if n != path.name]
-        if names and path.name not in store.input_names_with(sha):
+        names = store.input_names_with(sha)
+        if names and path.name not in names:
             copies[path] = names[0]
     for path, sha in zip(paths, shas):
         store.record_input(path.name, str(path.resolve()), sha, run_id)
