@@ -387,6 +387,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "passage_marks": "the passage is punctuation only ({text!r}), a rule or a break between sections",
         "qualtrics": "the row is one of the header lines a Qualtrics export puts under its column names (the "
                      "question's wording or its ImportId), not an answer to {column!r}",
+        "surveymonkey": "the row is the second header line a SurveyMonkey export puts under its column names "
+                        "('Response', 'Open-Ended Response', 'Other (please specify)'), not an answer to {column!r}",
         "spreadsheet_error": "the text is a spreadsheet's error value ({text!r}: a formula that failed, such as a "
                              "lookup that found nothing), not an answer",
     }),

@@ -326,6 +326,31 @@ def test_a_qualtrics_exports_extra_header_lines_are_not_answers(tmp_path):
         assert api.ingest(store, [g], text=["text"]).n_ok == 2
 
 
+def test_a_surveymonkey_exports_second_header_line_is_not_an_answer(tmp_path):
+    """SurveyMonkey writes a second header line under the questions (`Response`, `Open-Ended Response`,
+    `Other (please specify)`): it was stored and coded as a respondent's answers, counted in every denominator,
+    and its `Response` made a group of its own in evidence. It is a reject saying what it is."""
+    rows = [["Respondent ID", "What is your role?", "", "What has changed?", "What did you value most?"],
+            ["", "Response", "Other (please specify)", "Open-Ended Response", "Open-Ended Response"],
+            ["114829384", "Consultant", "", "More confident leading change", "Coaching"],
+            ["114829385", "Other (please specify)", "Practice manager", "Better relationships", "Peers"]]
+    f = tmp_path / "sm.csv"
+    with open(f, "w", newline="", encoding="utf-8-sig") as fh:
+        csv.writer(fh).writerows(rows)
+    g = tmp_path / "later.csv"  # the same words as an answer further down a file are an answer
+    g.write_text("id,answer\n1,Kind staff\n2,Response\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.ingest(store, [f], text=["What has changed?", "What did you value most?"], id="Respondent ID",
+                            meta=["What is your role?"])
+        assert (result.n_in, result.n_ok, result.n_rejected) == (6, 4, 2)
+        docs = store.table("documents")
+        assert "Open-Ended Response" not in set(docs["text"])
+        assert not any("Response" == json.loads(a).get("What is your role?") for a in docs["attrs"])
+        rejects = store.table("rejects")
+        assert set(rejects["locator"]) == {"row 1"} and all("SurveyMonkey" in r for r in rejects["reason"])
+        assert api.ingest(store, [g], text=["answer"], id="id").n_ok == 2
+
+
 def test_a_case_study_read_again_after_its_sources_were_renumbered_cites_its_own_entries(tmp_path):
     """Read, then edited (a source added above, the marker renumbered) and read again: each version's
     testimonial cites the entry its own marker named, not also the other version's entry at that place."""

@@ -255,6 +255,23 @@ def qualtrics_header_rows(frame: pd.DataFrame) -> int:
     return 2 if import_ids(1) else 1 if import_ids(0) else 0
 
 
+#: What a SurveyMonkey export writes in its second header line, under each question: the kind of answer
+#: (a choice, a typed answer, the "Other" box); a question with several options has each option's label there.
+_SURVEYMONKEY_SUBHEADS = frozenset({"response", "open-ended response", "other (please specify)"})
+
+
+def surveymonkey_header_row(frame: pd.DataFrame, text_cols: Sequence[str]) -> bool:
+    """Is the first row of ``frame`` the second header line of a SurveyMonkey export: every text column's cell
+    empty or one of ``Response``, ``Open-Ended Response``, ``Other (please specify)``, and at least one of
+    them filled so? Nobody answers an open question with those words, so a file whose first answers they are
+    is read as such an export."""
+    if frame.empty or not text_cols:
+        return False
+    cells = [frame.iloc[0][c] for c in text_cols]
+    words = [v.strip().casefold() for v in cells if isinstance(v, str) and v.strip()]
+    return bool(words) and all(w in _SURVEYMONKEY_SUBHEADS for w in words)
+
+
 def evalnlp_output_columns(columns: Sequence[str]) -> bool:
     """Are these the columns of a file ``classify --output`` wrote (``source``, ``locator``, ``themes`` and
     ``score_<theme>``, or their ``evalnlp_`` names beside input columns of the same names)? Read again, its
@@ -326,12 +343,15 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         first_row += len(frame)
         store.remember_rows(source, frame, rows)  # (for an output file of the rows read, when one is asked)
         reject_parts = []
-        heads = qualtrics_header_rows(frame) if rows[:1].tolist() == [0] else 0
-        if heads:  # a Qualtrics export's question wording and ImportId lines under its header: no answers
+        heads, kind = (qualtrics_header_rows(frame), "qualtrics") if rows[:1].tolist() == [0] else (0, "")
+        if rows[:1].tolist() == [0] and not heads and surveymonkey_header_row(frame, text_cols):
+            heads, kind = 1, "surveymonkey"
+        if heads:  # a Qualtrics or SurveyMonkey export's extra header lines under its column names: no answers
+            message = {"qualtrics": lambda col: errors.message("E141", "qualtrics", column=col),
+                       "surveymonkey": lambda col: errors.message("E141", "surveymonkey", column=col)}[kind]
             reject_parts.append(pd.DataFrame({
                 "locator": np.repeat(locators.to_numpy()[:heads], len(text_cols)),
-                "code": "E141", "reason": [errors.message("E141", "qualtrics", column=col)
-                                           for _ in range(heads) for col in text_cols]}))
+                "code": "E141", "reason": [message(col) for _ in range(heads) for col in text_cols]}))
             frame, locators, rows = frame.iloc[heads:], locators.iloc[heads:], rows[heads:]
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
