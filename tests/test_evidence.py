@@ -485,3 +485,30 @@ def test_claim_filter_values_are_read_as_written_and_a_filter_matching_nothing_i
     assert [n for n in ev.notes if n.startswith("claim ")] == [
         "claim 'typo': no coded passage of its themes is in a document its filters match (session: '12.30'); "
         "check each value against the groups `evidence --by ATTR` shows"]
+
+
+def test_a_passages_sentiment_counts_once_however_many_people_coded_it(tmp_path):
+    """Two people coding the same answers `staff` made each answer's sentiment count twice in the theme's row
+    (10 passages, 20 sentiment counts), overall and per group; a passage counts once, as it does in `segments`."""
+    import evalnlp
+
+    texts = ["The nurses were kind and caring.", "Staff were friendly and helpful.", "Waited four hours to be seen.",
+             "Reception staff were rude.", "The doctor explained everything clearly.", "Lovely clean ward."]
+    df = pd.DataFrame({"rid": [f"R{i}" for i in range(len(texts))], "comment": texts,
+                       "site": ["A", "A", "A", "B", "B", "B"]})
+    df.to_csv(tmp_path / "fb.csv", index=False)
+    df.assign(themes="staff").to_csv(tmp_path / "coded.csv", index=False)
+    with evalnlp.open(tmp_path / "s.duckdb") as p:
+        p.ingest(tmp_path / "fb.csv", text="comment", id="rid", meta=["site"])
+        p.classify(codebook="fft")
+        for coder in ("alice", "bob"):
+            p.import_codes(tmp_path / "coded.csv", text="comment", id="rid", coder=coder, labels_column="themes",
+                           codebook="fft", source="fb.csv")
+        ev = p.evidence(codebook="fft", by=["site"], quotes=False)
+    labels = ["positive", "mixed", "negative", "neutral"]
+    staff = ev.themes.set_index("theme").loc["staff"]
+    assert staff["segments"] == 6 and sum(int(staff[lb]) for lb in labels) == 6
+    by_site = ev.matrices["site"]
+    by_site = by_site[by_site["theme"] == "staff"]
+    assert by_site["documents"].tolist() == [3, 3]
+    assert (by_site[labels].sum(axis=1) == 3).all()

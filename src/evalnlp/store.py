@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import duckdb
 import numpy as np
@@ -546,6 +546,15 @@ class Store:
                WHERE run_id = ? AND doc_id IN (SELECT doc_id FROM _only)
                  AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
                ORDER BY rowid""", [run_id]).df()
+
+    def document_texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The whole text of each of ``doc_ids`` that the store holds, by doc_id."""
+        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
+        if not wanted:
+            return {}
+        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
+        df = self.con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _only)").df()
+        return dict(zip(df["doc_id"], df["text"]))
 
     def doc_ids_by_locator(self, source: str) -> dict[str, str]:
         df = self.con.execute("SELECT locator, doc_id FROM documents WHERE source = ?", [source]).df()
@@ -1548,9 +1557,11 @@ class Store:
         """Per theme (and group of the ``group`` table): segments and documents assigned it, and rows per
         sentiment label of ``labels``: theme, [group,] segments, documents, <label>..."""
         join, gcol = self._coded_group(handle, group)
-        per_label = "".join(f", count(*) FILTER (WHERE p.label = {_sql_str(lb)}) AS {_sql_ident(lb)}" for lb in labels)
         plain = getattr(self, "_coded_plain", {}).get(handle, False)  # rows are segments and documents (open_coded)
         segments, documents = ("count(*)", "count(*)") if plain else ("count(DISTINCT p.sn)", "count(DISTINCT p.dn)")
+        # a passage's sentiment counts once however many coders gave it the theme, as the passage does
+        per_label = "".join(f", {segments} FILTER (WHERE p.label = {_sql_str(lb)}) AS {_sql_ident(lb)}"
+                            for lb in labels)
         return self.con.execute(
             f"""SELECT p.theme{gcol.replace('g.grp', 'g.grp AS "group"')}, {segments} AS segments,
                        {documents} AS documents{per_label}
