@@ -671,3 +671,32 @@ def test_a_list_bullet_does_not_make_an_ordinary_word_a_name():
                        "• Sarah Jones was kind"], use_model=True)
     assert got[0].text.endswith("• The other participants • Networking!!")
     assert got[1].text == "• [NAME] was kind"
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not model_available(), reason="the ner extra is not installed"))])
+def test_a_surname_alone_is_a_name_when_its_document_names_the_person(use_model):
+    """Case studies name a researcher once in full and then by surname (``Childs had championed``,
+    ``influenced by Pormann``); a quotation of the later sentence alone gives no cue, its document does."""
+    document = ("Professor Sarah Childs and Dr Peter Pormann wrote the reports. Childs had championed the "
+                "measure. The Grant Committee agreed. The research of Professor Timothy Edmunds was cited.")
+    quotes = ["a measure which Childs had championed in her research", "influenced by Pormann (3.1) on students",
+              "Edmunds 2012 [6] has been included", "The Grant Committee agreed to it."]
+    alone = redact_many(quotes, use_model=use_model)
+    assert [r.text for r in alone][0] == quotes[0]  # the passage alone: no cue
+    read = redact_many(quotes, use_model=use_model, documents=[document] * len(quotes))
+    assert [r.text for r in read] == ["a measure which [NAME] had championed in her research",
+                                      "influenced by [NAME] (3.1) on students", "[NAME] 2012 [6] has been included",
+                                      "The Grant Committee agreed to it."]
+    assert redact(quotes[0], use_model=use_model, document=document).text == read[0].text
+    # each passage is read with its own document only; None leaves a passage as it would be alone
+    other = redact_many(quotes[:2], use_model=use_model, documents=[None, "Dr Peter Pormann led it."])
+    assert [r.text for r in other] == [quotes[0], "influenced by [NAME] (3.1) on students"]
+    # the same text with two documents is read twice, not once for both
+    twice = redact_many([quotes[0], quotes[0]], use_model=use_model, documents=[document, None])
+    assert [r.text for r in twice] == [read[0].text, quotes[0]]
+
+
+def test_documents_must_be_one_per_text():
+    with pytest.raises(ValueError, match="one per text"):
+        redact_many(["a", "b"], documents=["c"])

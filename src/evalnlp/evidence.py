@@ -428,18 +428,24 @@ def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.Dat
 
 
 def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, redact: bool,
-                 keep: Sequence[str] = ()) -> list[pd.DataFrame]:
+                 keep: Sequence[str] = (), store=None) -> list[pd.DataFrame]:
     """Each table with its ``seg_id`` column replaced by the (redacted) quote text, and its speaker redacted;
-    each passage is redacted once however many tables quote it."""
+    each passage is redacted once however many tables quote it, with its document beside it (from ``store``)."""
     ids = sorted({s for t in tables for s in t["seg_id"].dropna()})
-    texts = scored.drop_duplicates("seg_id").set_index("seg_id")["quote"]
+    first = scored.drop_duplicates("seg_id").set_index("seg_id")
+    texts = first["quote"]
     chosen = texts.reindex(ids).fillna("")
     speakers: dict[str, str] = {}
     if redact and ids:
         from evalnlp.redact import redact_many
 
         protect = protect_words(codebook)
-        red = redact_many(chosen.tolist(), protect=protect, keep=keep)
+        docs = None
+        if store is not None and "doc_id" in first.columns:
+            doc_ids = first["doc_id"].reindex(ids)
+            whole = store.document_texts(doc_ids.dropna())
+            docs = [whole.get(d) if isinstance(d, str) else None for d in doc_ids]
+        red = redact_many(chosen.tolist(), protect=protect, keep=keep, documents=docs)
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
         speakers = dict(zip(names, redact_speakers(names, protect, keep)))
@@ -474,9 +480,12 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     row = {"id": claim.id, "text": claim.text, **counts}
     row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
                                     references=references, attributed=attributed)
-    quotes = finish_quotes(select_quotes(corpus, segs, n_quotes), codebook, redact=redact, keep=keep)
+    picked = select_quotes(corpus, segs, n_quotes)
+    whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None
+    quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=whole)
     row["quotes"] = quote_records(quotes)
-    t_quotes = finish_quotes(testimonials, codebook, redact=redact, keep=keep) if len(testimonials) else testimonials
+    t_quotes = (finish_quotes(testimonials, codebook, redact=redact, keep=keep, documents=whole) if len(testimonials)
+                else testimonials)
     row.update({
         "themes": list(claim.themes), "filters": {k: list(v) for k, v in claim.filters.items()},
         "references": references, "independent_sources": row["sources"] + references,
@@ -694,7 +703,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"])
     matrices = {attr: _matrix(corpus, codebook, sc, attr) for attr, sc in zip(by, scored[1:])}
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
-    themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep)
+    themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep, corpus.store)
     matrices = dict(zip(matrices, filled))
     named: dict[str, bool] = {}
     if redact:  # groups that are people's names: de-identified, kept apart

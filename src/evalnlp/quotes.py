@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -477,9 +477,12 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
     return [{k: one(k, v) for k, v in row.items()} if isinstance(row, dict) else row for row in attrs]
 
 
-def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable[str] = ()) -> pd.DataFrame:
+def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable[str] = (),
+                  documents: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Turn scored passages into the quote table: contract columns first, text redacted if asked (leaving
-    the names in ``keep``)."""
+    the names in ``keep``). ``documents`` (doc_id to the document's whole text): a quote is read for names
+    with its document beside it, so a surname alone in the quote is caught when the document names the
+    person in full (see :func:`evalnlp.redact.redact_many`)."""
     out = pd.DataFrame({
         "theme": frame["theme"].to_numpy(),
         "text": frame["quote"].to_numpy(),
@@ -508,7 +511,8 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable
         from evalnlp.redact import redact_many
 
         protect = protect_words(codebook)
-        red = redact_many(out["text"].tolist(), protect=protect, keep=keep)
+        docs = None if documents is None else [documents.get(d) for d in out["doc_id"]]
+        red = redact_many(out["text"].tolist(), protect=protect, keep=keep, documents=docs)
         out["text"] = [r.text for r in red]
         out["redactions"] = [len(r.spans) for r in red]
         has = out["speaker"].notna()
@@ -584,7 +588,8 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         names = sorted(ranked["group"].unique(), key=group_sort_key)
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
-    out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names)
+    texts = store.document_texts(chosen["doc_id"]) if redact and len(chosen) else None
+    out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=texts)
     if by and redact and not thing_column(by) and len(out):  # a group may be a person's name too
         labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names)  # the numbers evidence gives
         out["group"] = out["group"].map(lambda v: labels.get(v, v))

@@ -1345,20 +1345,13 @@ def _coordinated_names(text: str, spans: list[Span], protect: frozenset[str],
     return out
 
 
-def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: frozenset[str]) -> list[Span]:
-    """Other mentions, in the same text, of the words of full or titled names already found: once ``Jen
-    Thompson`` or ``Dr Kapcia`` is a name, a bare ``Thompson``, ``Jen`` or ``Kapcia`` elsewhere is the same
-    person (``Alan Boyle ... Boyle's approach``). A word spreads when it is unfamiliar or a first name, or when it is the last
-    word of a name of two or more words (a surname that is also a word: ``Jude Law ... Law's reading``);
-    a mention does not count where a word for a place or a thing follows it or ``the`` stands before it (see
-    :func:`_vetoed`), nor, for a word that is also an ordinary word, at the start of a sentence unless a verb
-    follows."""
-    names = [s for s in spans if s.label == "NAME"]
-    if not names:
-        return []
-    taken = sorted((s.start, s.end) for s in spans)
+def _name_words(text: str, spans: list[Span], protect: frozenset[str], common: frozenset[str]) -> dict[str, str]:
+    """The words of the full or titled names among ``spans`` that name the person wherever else they stand
+    (see :func:`_same_names`), each with its kind."""
     wanted: dict[str, str] = {}
-    for span in names:
+    for span in spans:
+        if span.label != "NAME":
+            continue
         parts = re.findall(_NAME_WORD, text[span.start:span.end])
         title = re.search(r"([A-Z][a-z]+)\.?\s+$", _before(text, span.start, 16))
         kinds = [_kind(w, common) for w in parts]
@@ -1375,6 +1368,24 @@ def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: f
                     kind == "common" and (first or titled) and i == len(parts) - 1 and i > 0
                     and word.casefold() not in _LEADERS and not _ORDINARY_ENDING.search(word.casefold())):
                 wanted[word] = kind
+    return wanted
+
+
+def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: frozenset[str],
+                also: dict[str, str] | None = None) -> list[Span]:
+    """Other mentions, in the same text, of the words of full or titled names already found: once ``Jen
+    Thompson`` or ``Dr Kapcia`` is a name, a bare ``Thompson``, ``Jen`` or ``Kapcia`` elsewhere is the same
+    person (``Alan Boyle ... Boyle's approach``). A word spreads when it is unfamiliar or a first name, or when it is the last
+    word of a name of two or more words (a surname that is also a word: ``Jude Law ... Law's reading``);
+    a mention does not count where a word for a place or a thing follows it or ``the`` stands before it (see
+    :func:`_vetoed`), nor, for a word that is also an ordinary word, at the start of a sentence unless a verb
+    follows. ``also``: such words found in the text's document (:func:`_document_names`)."""
+    wanted = _name_words(text, spans, protect, common)
+    for word, kind in (also or {}).items():
+        wanted.setdefault(word, kind)
+    if not wanted:
+        return []
+    taken = sorted((s.start, s.end) for s in spans)
     out = []
     for word, kind in wanted.items():
         for m in re.finditer(_BARE_WORD.format(re.escape(word)), text):
@@ -1391,6 +1402,37 @@ def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: f
                 continue  # "Law Commission": an ordinary word before another capital starts another name
             out.append(Span(m.start(), m.end(), "NAME"))
     return out
+
+
+_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z][^\W\d_]{2,}")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+
+
+@lru_cache(maxsize=4096)
+def _stop_word(word: str) -> bool:
+    """``The``, ``This``, ``However``: a word no name is made of (spaCy's English stop words)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return word.casefold() in STOP_WORDS
+
+
+def _sentences_with(document: str, words: set[str]) -> str:
+    """The sentences and lines of ``document`` that hold one of ``words`` (as a word), one a line: what a
+    passage's names can be learnt from, without reading the whole document (a case study is 10-40,000
+    characters; its passages ask about a few words)."""
+    wanted = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w-])")
+    return "\n".join(piece for piece in _SENTENCE_BREAK.split(document) if wanted.search(piece))
+
+
+def _document_names(document: str, protect: frozenset[str], common: frozenset[str]) -> dict[str, str]:
+    """The name words (see :func:`_name_words`) of the full and titled names the rules find in ``document``, a
+    passage's whole document: a case study names ``Professor Tim Lang`` once and then writes ``Lang was
+    invited``, so a quotation taken from it that holds only ``Lang`` still has a person's name in it. Rules
+    only, so the words are the same with and without the ``ner`` extra."""
+    text = _fix_typed_i(_entity_letters(document))
+    spans = (_title_name_spans(text, protect) + _initial_name_spans(text, protect, common)
+             + [Span(r.start, r.end, "NAME") for r in _context_name_spans(text, protect, common)])
+    return _name_words(text, spans, protect, common)
 
 
 def _select(spans: Iterable[Span]) -> list[Span]:
@@ -1522,7 +1564,7 @@ def _protect_set(protect: Iterable[str]) -> frozenset[str]:
 
 
 def redact(text: str, *, names: bool = True, use_model: bool | None = None,
-           protect: Iterable[str] = (), keep: Iterable[str] = ()) -> Redaction:
+           protect: Iterable[str] = (), keep: Iterable[str] = (), document: str | None = None) -> Redaction:
     """Replace personal details in ``text`` with ``[EMAIL]``, ``[URL]``, ``[NHS_NUMBER]``, ``[PHONE]``,
     ``[POSTCODE]`` and ``[NAME]``.
 
@@ -1532,11 +1574,14 @@ def redact(text: str, *, names: bool = True, use_model: bool | None = None,
     that stay (for example the researcher's own): a name found in the text is left when its words are
     consecutive words of a kept name, so keeping ``Jane Smith`` also leaves ``Jane`` and ``Smith`` alone, or
     when it ends with a kept name in full (``New Zealand Rohling`` keeping ``Rohling``: a place before it).
+    ``document``: the whole text ``text`` was taken from; a surname or first name alone in ``text`` is a name
+    when the document names that person in full or after a title.
 
     >>> redact("Ring Dr Jones on 0115 496 0000 or email a.jones@example.org", use_model=False).text
     'Ring Dr [NAME] on [PHONE] or email [EMAIL]'
     """
-    return redact_many([text], names=names, use_model=use_model, protect=protect, keep=keep)[0]
+    return redact_many([text], names=names, use_model=use_model, protect=protect, keep=keep,
+                       documents=None if document is None else [document])[0]
 
 
 def person_names(values: Sequence[Any], *, keep: Iterable[str] = ()) -> list[bool]:
@@ -1565,22 +1610,29 @@ _INITIAL = re.compile(r"(?:[A-Z]\.?){1,3}")
 
 def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | None = None,
                 protect: Iterable[str] = (), batch_size: int = 256, keep: Iterable[str] = (),
-                leave: Iterable[str] = ()) -> list[Redaction]:
+                leave: Iterable[str] = (), documents: Sequence[str | None] | None = None) -> list[Redaction]:
     """:func:`redact` over many texts; the NER model runs once over all of them (``nlp.pipe``). ``leave`` names
     labels (``"NHS_NUMBER"``) whose spans stay as written, once the spans that overlap are settled (so a number
-    left as an NHS number is not then taken for a phone number)."""
+    left as an NHS number is not then taken for a phone number). ``documents``, one per text (or None), is the
+    whole text each passage was taken from: a surname or first name alone in the passage is a name when the
+    document names that person in full or with a title elsewhere (``Professor Tim Lang`` in the case study,
+    ``Lang was invited`` in the quotation)."""
     if isinstance(texts, (str, bytes)):
         raise errors.error("E381", "single_string")
     items = list(texts)
     bad = next((i for i, t in enumerate(items) if not isinstance(t, str)), None)
     if bad is not None:
         raise errors.error("E381", "not_str", bad=bad, type_name=type(items[bad]).__name__)
-    distinct = list(dict.fromkeys(items))
-    if len(distinct) < len(items):  # a text given again (one quote in several tables) is redacted once
-        once = redact_many(distinct, names=names, use_model=use_model, protect=protect, batch_size=batch_size,
-                           keep=keep, leave=leave)
-        by_text = dict(zip(distinct, once))
-        return [by_text[t] for t in items]
+    docs = [None] * len(items) if documents is None else list(documents)
+    if len(docs) != len(items):
+        raise ValueError(f"documents: {len(docs)} given for {len(items)} texts (one per text, or None)")
+    docs = [d if isinstance(d, str) and d else None for d in docs]
+    pairs = list(dict.fromkeys(zip(items, docs)))
+    if len(pairs) < len(items):  # a text given again (one quote in several tables) is redacted once
+        once = redact_many([t for t, _ in pairs], names=names, use_model=use_model, protect=protect,
+                           batch_size=batch_size, keep=keep, leave=leave, documents=[d for _, d in pairs])
+        by_pair = dict(zip(pairs, once))
+        return [by_pair[p] for p in zip(items, docs)]
     protected = _protect_set(protect)
     keep = keep if isinstance(keep, (str, bytes)) else list(keep)  # read twice below (E382 for a string)
     kept = _keep_set(keep)
@@ -1602,9 +1654,15 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         else:
             for spans, text_runs in zip(found, runs):
                 spans.extend(Span(r.start, r.end, "NAME") for r in text_runs)
-        for spans, text in zip(found, readable):
+        asked: dict[str, set[str]] = {}  # per document, the capitalised words its passages hold
+        for text, d in zip(readable, docs):
+            if d is not None:
+                asked.setdefault(d, set()).update(w for w in _CAPITALISED.findall(text) if not _stop_word(w))
+        of_document = {d: _document_names(_sentences_with(d, words), protected, common) if words else {}
+                       for d, words in asked.items()}
+        for spans, text, d in zip(found, readable, docs):
             spans.extend(_coordinated_names(text, spans, protected, common))
-            spans.extend(_same_names(text, spans, protected, common))
+            spans.extend(_same_names(text, spans, protected, common, of_document.get(d) if d else None))
     if kept:
         full = _keep_full(keep)
         found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept, full)]
