@@ -456,6 +456,34 @@ def test_values_written_in_other_unicode_forms_are_one_group(tmp_path):
     assert "'T\\u0177\\xa0Gwyn'" in note and "'Ty\\u0302 Gwyn'" in note and "how their accented letters" in note
 
 
+def test_true_false_and_whole_numbers_written_as_text_are_one_group_with_the_values(tmp_path):
+    """A JSON column of mixed kinds keeps each value as written (`true` beside the text `True`, `3.0` beside
+    `3`), so one consent or cohort column made four and two groups, though the README says a whole number is its
+    digits and true/false are True/False; they are one group each, with a note, and a claim's filter `true`
+    names the group `True`."""
+    import json
+
+    import evalnlp
+
+    path = tmp_path / "in.json"
+    rows = [{"rid": f"{i:03d}", "feedback": f"The staff were kind to me, visit {i}.",
+             "consented": [True, "True", False, "FALSE"][i % 4], "cohort": [3, 3.0][i % 2]} for i in range(8)]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - id: c1\n    text: Staff were kind.\n    themes: [staff]\n"
+                      "    filters: {consented: true, cohort: '3.0'}\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(str(path), text="feedback", id="rid", codebook="fft", sentiment=False)
+        ev = project.evidence(by=["consented", "cohort"], claims=str(claims))
+    sizes = {attr: ev.matrices[attr].drop_duplicates("group").set_index("group")["n"].to_dict()
+             for attr in ("consented", "cohort")}
+    assert sizes == {"consented": {"False": 4, "True": 4}, "cohort": {"3": 8}}
+    notes = " ".join(ev.notes)
+    assert "'True' counts 'True', 'true'" in notes and "'False' counts 'FALSE', 'false'" in notes
+    assert "'3' counts '3', '3.0'" in notes
+    assert ev.claims.set_index("id").loc["c1", "documents"] == 4
+
+
 def test_claim_filter_values_are_read_as_written_and_a_filter_matching_nothing_is_noted(tmp_path):
     """YAML read `12:30` as 750, `1.10` as 1.1 and `no` as False, so those filters matched no document and the
     claim was "none" without a word; values are now the text written, and a filter that still matches nothing

@@ -87,7 +87,8 @@ def plain(value: Any) -> Any:
 def group_label(value: Any) -> str:
     """A document's group for an attribute value: text stripped, its letters in one Unicode form (NFC) and its
     no-break spaces as spaces, a whole number as its digits, a list or mapping as sorted JSON, and
-    ``(missing)`` for a missing or blank value."""
+    ``(missing)`` for a missing or blank value; text ``true``/``false`` in any case is ``True``/``False`` and text
+    of a whole number with a zero fraction (``3.0``) its digits, as the values themselves are."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_GROUP
     if isinstance(value, float) and value.is_integer():
@@ -95,7 +96,16 @@ def group_label(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     text = unicodedata.normalize("NFC", str(value).replace("\xa0", " ")).strip()
-    return text if text else MISSING_GROUP
+    if not text:
+        return MISSING_GROUP
+    if text.lower() in ("true", "false"):  # a yes/no written as text (CSV, a JSON column of mixed kinds, Excel)
+        return text.capitalize()
+    if _ZERO_FRACTION.fullmatch(text):  # "3.0": the number 3, as a whole number is written
+        return text.split(".", 1)[0]
+    return text
+
+
+_ZERO_FRACTION = re.compile(r"-?[0-9]+\.0+")
 
 
 def group_sort_key(text: str) -> tuple:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp import errors
-from evalnlp.corpus import Corpus, load_corpus
+from evalnlp.corpus import MISSING_GROUP, Corpus, group_label, load_corpus
 from evalnlp.corpus import plain as _plain
 from evalnlp.quotes import (
     CENTRE_SAMPLE,
@@ -177,9 +177,12 @@ def _scalar(value: Any) -> bool:
 
 
 def _filter_label(value: Any) -> str:
+    """A claim filter's value as the group it names (see :func:`evalnlp.corpus.group_label`)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    folded = group_label(text)
+    return text if folded == MISSING_GROUP else folded
 
 
 def _parse_claim(item: Any, where: str, problems: list[tuple[str, str]]) -> Claim | None:
@@ -607,7 +610,7 @@ def merge_note(attr: str, merges: dict[str, list[str | None]], *, names: bool = 
     """A note that ``attr``'s groups took several stored values each (:meth:`Corpus.group_merges`); with
     ``names`` (a column of people's names, redacted) it counts them without showing the values."""
     alike = ("values that differ only in the spaces around them, in no-break spaces or in how their accented "
-             "letters are encoded are one group, and so are blank and missing ones")
+             "letters are encoded are one group, and so are blank and missing ones, true and True, and 3 and 3.0")
     if names:
         return (f"{attr}: {alike} ({len(merges)} group(s) took several values; not shown, as they are people's "
                 "names)")

@@ -1646,7 +1646,8 @@ class Store:
             value = f"CAST(json_extract(d.attrs, {_sql_str(_json_pointer(key))}) AS VARCHAR)"
             raw = "CAST(v.raw AS JSON)"
             expr = f"""CASE WHEN json_type({raw}) = 'NULL' THEN {miss}
-                            WHEN json_type({raw}) = 'VARCHAR' THEN coalesce(nullif({_strip(_folded(raw + "->>'$'"))}, ''), {miss})
+                            WHEN json_type({raw}) = 'VARCHAR' THEN
+                                 coalesce(nullif({_as_value(_strip(_folded(raw + "->>'$'")))}, ''), {miss})
                             WHEN json_type({raw}) IN ('BIGINT', 'UBIGINT') THEN v.raw
                             WHEN json_type({raw}) = 'BOOLEAN' THEN
                                  CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
@@ -1904,6 +1905,15 @@ def _folded(expr: str) -> str:
     """SQL: text ``expr`` as a group reads it: letters in one Unicode form (NFC: ``y`` and a combining
     circumflex are ``ŷ``) and no-break spaces as spaces, as :func:`evalnlp.corpus.group_label` does."""
     return f"nfc_normalize(replace({expr}, chr(160), ' '))"
+
+
+def _as_value(expr: str) -> str:
+    """SQL: stripped text ``expr`` as the value it writes, as :func:`evalnlp.corpus.group_label` reads it:
+    ``true``/``TRUE`` is ``True``, ``false`` is ``False``, a whole number written with a zero fraction
+    (``3.0``) is its digits."""
+    return (f"CASE WHEN lower({expr}) = 'true' THEN 'True' WHEN lower({expr}) = 'false' THEN 'False' "
+            f"WHEN regexp_full_match({expr}, '-?[0-9]+\\.0+') THEN regexp_replace({expr}, '\\.0+$', '') "
+            f"ELSE {expr} END")
 
 
 def _strip(expr: str) -> str:
