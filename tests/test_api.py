@@ -168,3 +168,25 @@ def test_json_values_are_read_as_text_as_the_readme_says(tmp_path):
         project.ingest(path, text="t", id="id")
         docs = project.documents().sort_values("id")
     assert docs["a"].tolist() == ["1", "1.0", "1", "true"] and docs["id"].tolist() == ["1", "2", "3", "4"]
+
+
+def test_project_sentiment_is_one_row_per_passage_after_two_classify_runs(tmp_path):
+    """Classifying one store with two codebooks stores each passage's sentiment once per run; `sentiment()` gave
+    both rows, so counting its labels doubled every figure. It gives the label in use, one row per passage, and
+    every stored row with `all_runs=True`."""
+    import pandas as pd
+
+    import evalnlp
+
+    texts = ["The staff were kind and caring.", "Parking was awful and expensive.", "Food was cold.",
+             "The doctor explained everything clearly."]
+    pd.DataFrame({"rid": [f"R{i}" for i in range(4)], "comment": texts}).to_csv(tmp_path / "fb.csv", index=False)
+    with evalnlp.open(tmp_path / "s.duckdb") as p:
+        p.ingest(tmp_path / "fb.csv", text="comment", id="rid")
+        p.classify(codebook="fft")
+        second = p.classify(codebook="impact")
+        now = p.sentiment()
+        every = p.sentiment(all_runs=True)
+    assert len(now) == 4 and now["seg_id"].is_unique and len(every) == 8
+    assert set(now["run_id"]) == {second.run_id}
+    assert now["label"].value_counts().to_dict() == dict(zip(second.sentiment["label"], second.sentiment["passages"]))

@@ -334,8 +334,12 @@ class Project:
     def codes(self) -> pd.DataFrame:
         return self.store.table("codes")
 
-    def sentiment(self) -> pd.DataFrame:
-        return self.store.table("sentiment")
+    def sentiment(self, *, all_runs: bool = False) -> pd.DataFrame:
+        """Each passage's sentiment: seg_id, label, score, coder, run_id, one row per passage, the label in use
+        (a person's where there is one, else the latest classify run's; what evidence and quotes count).
+        ``all_runs=True``: every label stored, one row per passage and run (each classify run stores its own,
+        so a store coded with two codebooks holds two per passage)."""
+        return self.store.table("sentiment") if all_runs else self.store.sentiment_in_use()
 
     def reach(self) -> pd.DataFrame:
         return self.store.table("reach")

@@ -1194,6 +1194,15 @@ class Store:
 
     # ---- reads -------------------------------------------------------------------------------------
 
+    def sentiment_in_use(self) -> pd.DataFrame:
+        """Each passage's sentiment row in use, one per passage (a person's label where there is one, else the
+        latest machine label: what evidence, quotes and reports count), ordered by seg_id."""
+        return self.con.execute(
+            f"""SELECT seg_id, label, score, coder, run_id FROM sentiment
+                QUALIFY row_number() OVER (PARTITION BY seg_id ORDER BY starts_with(coder, '{HUMAN_PREFIX}') DESC,
+                                           run_id DESC, coder) = 1
+                ORDER BY seg_id""").df()
+
     def table(self, name: str, *, run_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """A whole table as a DataFrame, optionally one run's rows, in a stable order."""
         order = {
