@@ -700,3 +700,22 @@ def test_a_surname_alone_is_a_name_when_its_document_names_the_person(use_model)
 def test_documents_must_be_one_per_text():
     with pytest.raises(ValueError, match="one per text"):
         redact_many(["a", "b"], documents=["c"])
+
+
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not model_available(), reason="the ner extra is not installed"))])
+@pytest.mark.parametrize("text, want", [
+    ("Thanks to sister Hughes.", "Thanks to sister [NAME]."),
+    ("Please pass my thanks to Ward sister Hughes", "Please pass my thanks to Ward sister [NAME]"),
+    ("thanks to matron Hughes", "thanks to matron [NAME]"),
+    ("Staff nurse Okafor-Smith looked after me.", "Staff nurse [NAME] looked after me."),
+    ("my nurse Rose was lovely", "my nurse [NAME] was lovely"),
+    # a capitalised word after a role that is not a person stays
+    ("The nurse Monday morning was rude", "The nurse Monday morning was rude"),
+    ("sister Florence ward was clean", "sister Florence ward was clean"),
+    ("the physio Department was great", "the physio Department was great"),
+])
+def test_a_name_after_a_care_role_in_lower_case_is_redacted(text, want, use_model):
+    """The commonest shapes of praise in FFT comments kept the surname: "thanks to sister Hughes" (the same name
+    went after a capitalised title, or with a verb after it), so a lower-case care role before a name counts."""
+    assert redact(text, use_model=use_model).text == want

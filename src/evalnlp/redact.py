@@ -1138,6 +1138,27 @@ def _title_name_spans(text: str, protect: frozenset[str]) -> list[Span]:
     return spans
 
 
+#: A care role written in lower case before a capitalised word (``thanks to sister Hughes``, ``staff nurse
+#: Okafor``): the word is the person's name when it is not an ordinary word, a place or a protected word.
+_CARE_TITLE_NAME = re.compile(r"(?<![\w-])(?:sister|matron|nurse|doctor|midwife|physio|consultant|surgeon)\s+"
+                              r"(?P<name>[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)(?![\w-])")
+
+
+def _care_title_spans(text: str, protect: frozenset[str], common: frozenset[str]) -> list[Span]:
+    """A name after a care role in lower case (see :data:`_CARE_TITLE_NAME`), where no word for a place or a
+    thing follows it (``sister Florence ward`` is left to the ward rules)."""
+    out = []
+    for m in _CARE_TITLE_NAME.finditer(text):
+        word = m.group("name")
+        kind = _kind(word, common)
+        if _is_protected(word, protect) or kind not in ("unknown", "listed", "ambiguous"):
+            continue
+        run = _Run(m.start("name"), m.end("name"), [word], [kind], text[m.end():m.end() + 2] in _POSSESSIVE)
+        if not _vetoed(text, run):
+            out.append(Span(run.start, run.end, "NAME"))
+    return out
+
+
 #: Titles given to a person by name (not to a ward or a role: Sister, Nurse and Matron are left out).
 _PERSONAL_TITLES = frozenset("Dr Mr Mrs Ms Miss Mx Prof Professor Sir Dame Lord Baroness Cllr Councillor Rev "
                              "Revd".split())
@@ -1643,6 +1664,7 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         readable = [_fix_typed_i(_entity_letters(t)) for t in items]
         for spans, text in zip(found, readable):
             spans.extend(_title_name_spans(text, protected))
+            spans.extend(_care_title_spans(text, protected, common))
             spans.extend(_initial_name_spans(text, protected, common))
             spans.extend(_surname_word_spans(text))
             runs.append(_context_name_spans(text, protected, common))
