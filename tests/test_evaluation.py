@@ -240,8 +240,8 @@ def test_multilabel_report_by_hand():
     assert a["kappa"] == pytest.approx(-1 / 3)  # p_o = 0.5, p_e = 0.75*0.75 + 0.25*0.25 = 0.625
     b = report["per_theme"]["b"]
     assert (b["precision"], b["recall"], b["f1"], b["kappa"]) == (1.0, 1.0, 1.0, 1.0)
-    c = report["per_theme"]["c"]  # never used by either coding
-    assert (c["precision"], c["recall"], c["f1"], c["support"], c["kappa"]) == (None, None, None, 0, 1.0)
+    c = report["per_theme"]["c"]  # never used by either coding: no agreement to measure, as sklearn's NaN says
+    assert (c["precision"], c["recall"], c["f1"], c["support"], c["kappa"]) == (None, None, None, 0, None)
     assert report["micro_f1"] == pytest.approx(2 * 3 / (2 * 3 + 1 + 1))  # tp 3, fp 1, fn 1
     assert report["macro_f1"] == pytest.approx((2 / 3 + 1.0) / 2)  # c is undefined and left out
     # alpha over the 12 binary decisions: 10 agree, 2 disagree
@@ -326,3 +326,16 @@ def test_labels_to_matrix_unknown_label_e230():
     assert "'zzz' (row 1)" in err.value.message
     with pytest.raises(CodebookError):
         labels_to_matrix(["a;b"], ["a", "b"])  # without sep the string is one (unknown) label
+
+
+def test_a_theme_neither_coding_used_has_no_kappa_and_the_macro_f1_note_says_so():
+    """Themes nobody used showed kappa 1.0 (perfect agreement) in the table, and macro-F1 quietly averaged the
+    others; their kappa is undefined like their F1, and a note says how many themes the average leaves out."""
+    from evalnlp.evaluation import unused_themes_note
+
+    report = multilabel_report([[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 0, 0]], ["a", "b", "c"])
+    assert report["per_theme"]["c"]["kappa"] is None and report["per_theme"]["b"]["kappa"] == 0.0
+    note = unused_themes_note(report)
+    assert note.startswith("macro-F1 averages the 2 of 3 themes that either coding used; 1 (c) occur")
+    assert unused_themes_note(multilabel_report([[1, 0]], [[0, 1]], ["a", "b"])) is None
+

@@ -1239,6 +1239,15 @@ def _codebook_ref(cb) -> str:
     return str(Path(cb.path).resolve())
 
 
+
+def unused_themes_note(report: dict[str, Any]) -> str | None:
+    """A note for an :func:`evaluate` or :func:`agreement` report whose macro-F1 leaves out themes neither coding
+    used (see :func:`evalnlp.evaluation.unused_themes_note`); ``None`` when every theme was used."""
+    from evalnlp.evaluation import unused_themes_note as _note
+
+    return _note(report)
+
+
 def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None,
              labels_column: str | None = None, sep: str = ";", model: str | Path | None = None,
              codebook: str | Path | None = None, sheet: str | None = None) -> dict[str, Any]:

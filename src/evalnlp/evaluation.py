@@ -222,7 +222,8 @@ def multilabel_report(y_true: Any, y_pred: Any, theme_ids: Sequence[str]) -> dic
 
     ``micro_f1`` pools all unit x theme decisions; ``macro_f1`` is the mean of the
     defined per-theme F1 values; ``support`` is the number of reference positives;
-    ``kappa`` is Cohen's kappa of the theme's two 0/1 columns; ``krippendorff_alpha``
+    ``kappa`` is Cohen's kappa of the theme's two 0/1 columns (``None``, like F1, for a theme neither
+    coding used); ``krippendorff_alpha``
     is nominal alpha over all n x k binary decisions treated as units coded by two
     coders. See the module docstring for the ``None`` rules.
     """
@@ -244,7 +245,8 @@ def multilabel_report(y_true: Any, y_pred: Any, theme_ids: Sequence[str]) -> dic
             "recall": _ratio(tp[j], tp[j] + fn[j]),
             "f1": f1[j],
             "support": int(tp[j] + fn[j]),
-            "kappa": cohen_kappa(t[:, j], p[:, j]),
+            # a theme neither side used has no agreement to measure (kappa's 0/0), as its F1 has none
+            "kappa": cohen_kappa(t[:, j], p[:, j]) if (tp[j] + fp[j] + fn[j]) else None,
         }
         for j, theme in enumerate(ids)
     }
@@ -355,3 +357,16 @@ def _labels_of(item: Any, sep: str | None) -> list[Any]:
         parts = item.split(sep) if sep is not None else [item]
         return [s.strip() for s in parts if s.strip()]
     return [lab.strip() if isinstance(lab, str) else lab for lab in item]
+
+
+def unused_themes_note(report: dict[str, Any]) -> str | None:
+    """For a report of :func:`multilabel_report`: a note that macro-F1 averages only the themes either coding
+    used (naming how many were left out), or ``None`` when every theme was used."""
+    themes = report.get("per_theme", {})
+    unused = [t for t, m in themes.items() if m.get("f1") is None]
+    if not unused or not themes:
+        return None
+    used = len(themes) - len(unused)
+    return (f"macro-F1 averages the {used} of {len(themes)} themes that either coding used; {len(unused)} "
+            f"({', '.join(unused)}) occur in neither, so their F1 and kappa are undefined (-) and left out: a "
+            "sample that holds every theme measures them all")

@@ -477,11 +477,13 @@ def test_agreement_figures_match_the_hand_computed_ones(cli, tiny):
     assert cap == pytest.approx({"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "support": 3, "kappa": 2 / 3})
     assert rel == pytest.approx({"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "kappa": 0.25})
     unused = doc["per_theme"]["engagement"]
-    assert unused == {"precision": None, "recall": None, "f1": None, "support": 0, "kappa": 1.0}
+    assert unused == {"precision": None, "recall": None, "f1": None, "support": 0, "kappa": None}
     assert list(doc["per_theme"]) == IMPACT
     assert doc["micro_f1"] == pytest.approx(2 / 3)
     assert doc["macro_f1"] == pytest.approx(0.65)
     assert doc["krippendorff_alpha"] == pytest.approx(214 / 333)
+    table = cli("agreement", "--coder", "ann", "--coder", "human:ben")
+    assert "macro-F1 averages the 2 of 10 themes that either coding used; 8" in " ".join(table.output.split())
 
 
 def test_human_against_human_is_the_default_without_a_machine_coder(cli, tiny):

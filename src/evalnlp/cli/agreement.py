@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, open_store
+from evalnlp.cli._app import app, console, handle_errors, info, note, open_store
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
@@ -58,5 +58,8 @@ def agreement(
                       f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}; "
                       f"{len(r.disagreements):,} of {report['n']:,} passages coded differently "
                       f"({a} coded {r.n_a:,} passages, {b} {r.n_b:,})")
+        unused = api.unused_themes_note(report)
+        if unused:
+            note(ctx, unused)
     if disagreements:
         info(ctx, f"wrote {disagreements}")

@@ -48,6 +48,9 @@ def evaluate(
                     title=f"agreement with human codes on {report['n']:,} passages"))
     show(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
          f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
+    unused = api.unused_themes_note(report)
+    if unused:
+        note(ctx, unused)
     if report.get("n_skipped"):
         note(ctx, f"{report['n_skipped']:,} rows without an answer (empty, or only marks such as -) were left out")
     seen = report.get("n_seen_in_training") or 0
