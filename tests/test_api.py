@@ -190,3 +190,16 @@ def test_project_sentiment_is_one_row_per_passage_after_two_classify_runs(tmp_pa
     assert len(now) == 4 and now["seg_id"].is_unique and len(every) == 8
     assert set(now["run_id"]) == {second.run_id}
     assert now["label"].value_counts().to_dict() == dict(zip(second.sentiment["label"], second.sentiment["passages"]))
+
+
+def test_the_packages_modules_are_its_attributes_after_import_evalnlp():
+    """A notebook's `evalnlp.codebook.load_codebook("fft")` right after `import evalnlp` raised AttributeError
+    unless something else had imported the module; the modules load when first asked for."""
+    import subprocess
+    import sys
+
+    code = ("import evalnlp, sys; assert 'evalnlp.codebook' not in sys.modules; "
+            "print(evalnlp.codebook.load_codebook('fft').id, evalnlp.evaluation.cohen_kappa([1, 0], [1, 0]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["fft", "1.0"]

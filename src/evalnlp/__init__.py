@@ -14,11 +14,20 @@ def open(path: str | None = None):  # noqa: A001 - mirrors the built-in on purpo
     return Project(path)
 
 
+#: The modules a notebook may reach as attributes of the package (``evalnlp.codebook.load_codebook``).
+_MODULES = frozenset({"api", "codebook", "corpus", "evaluation", "evidence", "quotes", "redact", "store", "errors",
+                      "coding", "ingest", "reports", "discovery", "qda", "review", "embeddings", "columns", "util"})
+
+
 def __getattr__(name: str):
-    """``evalnlp.Project`` (:class:`evalnlp.api.Project`), imported only when asked for, so that ``import
-    evalnlp`` stays light."""
+    """``evalnlp.Project`` (:class:`evalnlp.api.Project`) and the package's modules (``evalnlp.codebook``),
+    imported only when asked for, so that ``import evalnlp`` stays light."""
     if name == "Project":
         from evalnlp.api import Project
 
         return Project
+    if name in _MODULES:
+        import importlib
+
+        return importlib.import_module(f"evalnlp.{name}")
     raise AttributeError(f"module 'evalnlp' has no attribute {name!r}")
