@@ -178,9 +178,10 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
 
 def _per_file(result) -> list[dict[str, Any]]:
     """Each file's counts in a run's arguments: the file read, the source its documents are stored under, and
-    rows read, accepted, new and rejected."""
+    rows read, accepted, new and rejected, and a table's column names in its order (so that an output file
+    written later from the store keeps them in that order)."""
     return [{"file": f.file_name or f.source, "source": f.source, "n_in": f.n_in, "n_ok": f.n_ok, "n_new": f.n_new,
-             "n_rejected": f.n_rejected} for f in result.files]
+             "n_rejected": f.n_rejected, "columns": [str(c) for c in f.columns or []]} for f in result.files]
 
 
 @dataclass
@@ -704,7 +705,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             out_path = None
             if output is not None:
                 t0 = time.perf_counter()
-                columns = [c for f in ingested.files for c in f.columns] if ingested is not None else None
+                columns = ([c for f in ingested.files for c in f.columns] if ingested is not None
+                           else store.input_columns())
                 out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
                                         page=batch_size, read=reading)
                 timings["write output file"] = time.perf_counter() - t0

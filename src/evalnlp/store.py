@@ -271,6 +271,20 @@ class Store:
         self.con.execute("UPDATE runs SET args = ? WHERE run_id = ?",
                          [json.dumps(args, default=str, sort_keys=True), run_id])
 
+    def input_columns(self) -> list[str]:
+        """The column names of the tables read into the store, each file's in its order, files in the order their
+        runs started (as each finished ingest or classify run recorded them; none for runs older than that)."""
+        rows = self.con.execute(
+            """SELECT args FROM runs WHERE command IN ('ingest', 'classify') AND status = 'ok'
+               ORDER BY started, run_id""").fetchall()
+        out: dict[str, None] = {}
+        for (raw,) in rows:
+            args = json.loads(raw) if raw else {}
+            for entry in args.get("per_file") or []:
+                for name in entry.get("columns") or []:
+                    out.setdefault(str(name), None)
+        return list(out)
+
     def finish_run(self, run_id: str, *, n_in: int, n_ok: int, n_rejected: int, status: str = "ok") -> None:
         if n_in != n_ok + n_rejected:
             raise errors.error("E410", run_id=run_id, n_in=n_in, n_ok=n_ok, n_rejected=n_rejected)

@@ -124,6 +124,23 @@ def test_output_from_the_store_alone_keeps_the_input_columns(cli, tmp_path):
     assert list(coded.columns[-len(OURS):]) == [f"evalnlp_{c}" if c in given.columns else c for c in OURS]
 
 
+def test_output_from_the_store_alone_keeps_the_files_column_order(cli, tmp_path):
+    """Coding what was ingested earlier wrote the text column after the metadata (`id,site,q2,q1` for a file
+    `id,site,q1,q2`), so the coded file no longer lined up with the export beside it; the order is the file's."""
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    pd.DataFrame({"id": ["001", "002"], "site": ["A", "B"], "q1": ["Coaching was good", "Peers were great"],
+                  "q2": ["More confident", "Better relationships"]}).to_csv(first, index=False)
+    pd.DataFrame({"q1": ["Kind staff"], "ward": ["W1"], "id": ["003"]}).to_csv(second, index=False)
+    assert cli("ingest", str(first), "--text", "q1", "--id", "id").exit_code == 0
+    assert cli("ingest", str(second), "--text", "q1", "--id", "id").exit_code == 0
+    out = tmp_path / "coded.csv"
+    result = cli("classify", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    coded = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(coded.columns[:5]) == ["id", "site", "q1", "q2", "ward"]
+    assert coded.set_index("id").loc["002", "q2"] == "Better relationships"
+
+
 def test_meta_chooses_what_the_store_keeps_and_the_output_keeps_every_column(cli, tmp_path, db_path):
     """``--meta`` says which columns the store keeps as metadata; the output file still has every input column
     with its values (the contract: every input column is kept, always)."""
