@@ -208,3 +208,26 @@ def test_empty_answers_say_so_instead_of_an_empty_table(cli, tmp_path):
     quotes = cli("quotes", "--theme", "dignity")
     assert quotes.exit_code == 0 and "no quotes: no coded passage has the theme 'dignity'" in " ".join(
         quotes.output.split())
+
+
+def test_the_claims_table_shows_the_references_its_strength_counts(cli, db_path, tmp_path):
+    """The claims table showed `sources 1` beside `moderate`, which needs two independent sources: the rating
+    also counts the corroborating references testimonials cite, so the table shows them beside the files."""
+    case = tmp_path / "case.txt"
+    case.write_text(
+        "Details of the impact\n\nThe Director of Education at Northshire Council said: \"the programme changed "
+        "how every school in the county plans its reading lessons and trains its new teachers\" [5.1].\n\n"
+        "Sources to corroborate the impact\n\n[5.1] Letter from the Director of Education, Northshire Council.\n",
+        encoding="utf-8")
+    assert cli("classify", str(case), "--codebook", "impact").exit_code == 0
+    claims = tmp_path / "claims.yaml"
+    themes = ", ".join(["engagement", "relationships", "service_improvement", "capability", "attitude_change",
+                        "practice_change", "policy_influence", "economic_value", "reach_uptake", "endorsement"])
+    claims.write_text(f"claims:\n  - id: c1\n    text: Schools changed.\n    themes: [{themes}]\n", encoding="utf-8")
+    data = json.loads(cli("evidence", "--claims", str(claims), "--format", "json").stdout)["claims"][0]
+    assert (data["sources"], data["references"], data["strength"]) == (1, 1, "moderate")
+    result = cli("evidence", "--claims", str(claims))
+    assert result.exit_code == 0, result.output
+    assert "references" in result.output
+    row = next(line for line in result.output.splitlines() if "c1" in line)
+    assert [c.strip() for c in row.split("│")[5:8]] == ["1", "1", "moderate"]  # sources, references, strength

@@ -52,10 +52,12 @@ def evidence(
         holder = next((str(f) for f in ev.files if str(f).endswith(".matrices.csv")), output)
         emit(matrix_table(attr, m, ev.themes["theme"], output=holder, width=console.width))
     if not ev.claims.empty:
+        # the strength counts cited references as sources too: both are shown, so the rating can be checked
         columns = [Column(col, overflow="fold") for col in ("id", "claim", "segments", "documents", "sources",
-                                                            "strength")]
+                                                            "references cited", "strength")]
         emit(data_table(columns, ((r.id, r.text, f"{r.segments:,}", f"{r.documents:,}", f"{r.sources:,}",
-                                   r.strength) for r in ev.claims.itertuples()), title="claims", show_lines=True))
+                                   f"{r.references:,}", r.strength) for r in ev.claims.itertuples()),
+                        title="claims", show_lines=True))
     if output:
         files = [str(f) for f in ev.files] or [str(output)]
         info(ctx, f"wrote {files[0]}" + (f" (and {', '.join(files[1:])})" if len(files) > 1 else ""))
