@@ -200,9 +200,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{file}: not a readable XLSX workbook: {found}. Expected an Excel .xlsx file (a zip archive of XML). "
              "Open it in Excel or LibreOffice and save it again as .xlsx (Excel Workbook), or export the sheet as "
              "CSV."),
-    "E108": ("not a readable DOCX document",
-             "{file}: not a readable DOCX document: {found}. Expected a Word .docx file (a zip archive of XML). "
-             "Open it in Word or LibreOffice and save it again as .docx, or save it as plain text (.txt)."),
+    "E108": ("not a readable DOCX document, or one with a document type declaration (refused: entity expansion)", {
+        "unreadable": "{file}: not a readable DOCX document: {found}. Expected a Word .docx file (a zip archive of "
+                      "XML). Open it in Word or LibreOffice and save it again as .docx, or save it as plain text "
+                      "(.txt).",
+        "doctype": "{file}: the part {part!r} has a document type declaration (<!DOCTYPE> or <!ENTITY>), which Word "
+                   "never writes; it is not read, since entities can expand without limit or read other files. "
+                   "Expected a .docx file as Word or LibreOffice saves it: open it in one of them and save it again "
+                   "as .docx. Nothing was stored",
+    }),
     "E109": ("not a readable PDF",
              "{file}: not a readable PDF: {found}. Expected a PDF document; open it in a PDF viewer and save or "
              "print it to a new PDF, or export the text as .txt."),
@@ -305,11 +311,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "member": "{file}: the member {filename!r} cannot be read ({reason}); the archive is damaged or encrypted. "
                   "Export it again",
     }),
-    "E123": ("a member of a REFI-QDA archive is larger than the limits allow", {
+    "E123": ("a member of a REFI-QDA archive or a part of a DOCX document is larger than the limits allow", {
         "codebook": "{file} is {size_text}, more than the {limit} allowed for a codebook; it is not read",
         "member": "{file}: {filename!r} unpacks to more than {limit}; it is not read (a file this large is damaged "
                   "or a zip bomb). Nothing was imported",
         "members": "{file} holds {n_infos:,} files, more than the {max_members:,} a project is allowed; it is not read",
+        "docx": "{file}: the part {filename!r} unpacks to more than {limit}; the document is not read (a Word "
+                "document never holds this much: it is damaged or a zip bomb). Nothing was stored",
     }),
     "E124": ("a .qdpx project has no project.qde, or more than one",
              "{file} has {detail} project.qde, the XML file a .qdpx project must hold (found {listing}). Export the "

@@ -22,6 +22,7 @@ from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.ingest._narrative_text import ends_paragraph, typical_line, double_spaced
+from evalnlp.qda._archive import MiB, size_text
 from evalnlp.ingest._text import (
     binary_head,
     describe_error,
@@ -112,7 +113,94 @@ def _no_text(path: Path, what: str) -> InputError:
 
 
 def _docx_corrupt(path: Path, found: str) -> InputError:
-    return errors.error("E108", file=path.name, found=found)
+    return errors.error("E108", "unreadable", file=path.name, found=found)
+
+
+#: The most one part (zip member) of a DOCX document may unpack to: a long report's ``document.xml`` is a few MB,
+#: a photo a few MB more; past this the file is damaged or a zip bomb (E123).
+DOCX_MAX_PART = 200 * MiB
+#: The most all of a DOCX document's parts together may unpack to (python-docx holds every part in memory).
+DOCX_MAX_TOTAL = 1024 * MiB
+#: The most a part may unpack to per byte it takes in the zip, once it is over :data:`_RATIO_FROM`: Word's XML
+#: compresses about 5-20 times, pictures hardly at all; a zip bomb a thousand times and more.
+DOCX_MAX_RATIO = 100
+_RATIO_FROM = 1 * MiB
+_XML_PART = re.compile(r"(?i).*\.(xml|rels|vml)$")
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _refuse_doctype(*_: Any) -> None:
+    raise _Doctype
+
+
+def _check_docx_archive(path: Path) -> None:
+    """Read every part of a DOCX archive once, in chunks, before python-docx does: refuse (E123) a part whose
+    declared or actual size passes :data:`DOCX_MAX_PART`, or :data:`DOCX_MAX_RATIO` times its compressed size,
+    or parts that together pass :data:`DOCX_MAX_TOTAL` (the bytes are counted as they unpack, as a zip's header
+    can lie); and refuse (E108) an XML part with a document type declaration, which Word never writes (so no
+    entity is ever expanded or looked up). Nothing is kept: python-docx then reads parts known to be small."""
+    import zipfile
+    import zlib
+    from xml.parsers import expat
+
+    def too_large(name: str, limit: str) -> InputError:
+        return errors.error("E123", "docx", file=path.name, filename=name, limit=limit)
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except Exception as err:  # BadZipFile, LargeZipFile, OSError ...
+        raise _docx_corrupt(path, describe_error(err)) from None
+    total = 0
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            ratio_cap = max(_RATIO_FROM, DOCX_MAX_RATIO * info.compress_size)
+            part_limit = f"the {size_text(DOCX_MAX_PART)} allowed for one part of a Word document"
+            ratio_limit = (f"{DOCX_MAX_RATIO} times its compressed size of {size_text(info.compress_size)}, "
+                           "the most a part of a Word document is allowed")
+            total_limit = f"the {size_text(DOCX_MAX_TOTAL)} allowed for all the parts of a Word document together"
+            if info.file_size > DOCX_MAX_PART:
+                raise too_large(info.filename, part_limit)
+            if info.file_size > ratio_cap:
+                raise too_large(info.filename, ratio_limit)
+            if total + info.file_size > DOCX_MAX_TOTAL:
+                raise too_large(info.filename, total_limit)
+            check = None
+            if _XML_PART.fullmatch(info.filename):
+                check = expat.ParserCreate()
+                check.StartDoctypeDeclHandler = _refuse_doctype
+                check.EntityDeclHandler = _refuse_doctype
+                check.UnparsedEntityDeclHandler = _refuse_doctype
+                check.ExternalEntityRefHandler = _refuse_doctype
+            size = 0
+            try:
+                with archive.open(info) as fh:
+                    while chunk := fh.read(MiB):
+                        size += len(chunk)
+                        if size > DOCX_MAX_PART:  # the header understated the size: stop reading here
+                            raise too_large(info.filename, part_limit)
+                        if size > ratio_cap:
+                            raise too_large(info.filename, ratio_limit)
+                        if total + size > DOCX_MAX_TOTAL:
+                            raise too_large(info.filename, total_limit)
+                        if check is not None:
+                            try:
+                                check.Parse(chunk, False)
+                            except expat.ExpatError:  # not well-formed: python-docx says so (E108)
+                                check = None
+            except _Doctype:
+                raise errors.error("E108", "doctype", file=path.name, part=info.filename) from None
+            except InputError:
+                raise
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                    RuntimeError) as err:
+                raise _docx_corrupt(path, f"the part {info.filename!r} cannot be read ({describe_error(err)})") \
+                    from None
+            total += size
 
 
 def _blocks(container: Any, parent: Any) -> Iterator[Any]:
@@ -180,6 +268,7 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
     problem = zip_problem(path, "if so, give it the .txt extension")
     if problem:
         raise _docx_corrupt(path, problem)
+    _check_docx_archive(path)
     import docx
     from docx.table import Table
 
