@@ -125,3 +125,81 @@ def test_a_document_type_declaration_in_another_part_is_refused(tmp_path):
               extra={"word/footnotes.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'})
     err = refused(f)
     assert err.code == "E108" and "'word/footnotes.xml'" in err.message
+
+
+# ---- 3. text Word does not show is not stored ----------------------------------------------------------------
+
+def test_hidden_runs_are_not_read_but_a_hidden_paragraph_mark_hides_nothing(tmp_path):
+    f = write(tmp_path / "hidden.docx",
+              p(r("The course was useful."), r(" INTERNAL NOTE: do not quote.", "<w:rPr><w:vanish/></w:rPr>"),
+                r(" Shown again.", '<w:rPr><w:vanish w:val="0"/></w:rPr>'))
+              + '<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>' + r("Mark hidden, text shown.") + "</w:p>")
+    assert texts(f) == {"paragraph 1": "The course was useful. Shown again.",
+                        "paragraph 2": "Mark hidden, text shown."}
+
+
+def test_a_moved_sentence_is_read_at_its_new_place_only(tmp_path):
+    f = write(tmp_path / "moved.docx", p(
+        r("Start. "), f'<w:moveFrom w:id="1" {TRACKED}><w:r><w:t>This sentence was moved.</w:t></w:r></w:moveFrom>',
+        r(" Middle. "), f'<w:moveTo w:id="2" {TRACKED}><w:r><w:t>This sentence was moved.</w:t></w:r></w:moveTo>',
+        f'<w:ins w:id="3" {TRACKED}>' + r(" Added.") + "</w:ins>"))
+    assert texts(f) == {"paragraph 1": "Start.  Middle. This sentence was moved. Added."}
+
+
+def test_alternate_content_is_read_once_from_its_choice(tmp_path):
+    f = write(tmp_path / "alt.docx", p(
+        r("Tick: "), '<mc:AlternateContent><mc:Choice Requires="w14">' + r("YES") + "</mc:Choice><mc:Fallback>"
+        + r("YES(old Word)") + "</mc:Fallback></mc:AlternateContent>")
+        + '<mc:AlternateContent><mc:Choice Requires="w14">' + p(r("Block choice.")) + "</mc:Choice><mc:Fallback>"
+        + p(r("Block fallback.")) + "</mc:Fallback></mc:AlternateContent>")
+    assert texts(f) == {"paragraph 1": "Tick: YES", "paragraph 2": "Block choice."}
+
+
+def test_tabs_and_breaks_of_deleted_runs_are_not_read(tmp_path):
+    f = write(tmp_path / "del.docx", p(
+        r("Alpha"), f'<w:del w:id="3" {TRACKED}><w:r><w:tab/><w:delText>gone</w:delText><w:br/></w:r></w:del>',
+        r("beta")))
+    assert texts(f) == {"paragraph 1": "Alphabeta"}
+
+
+# ---- 4. text Word shows is not lost -------------------------------------------------------------------------
+
+def cell(text: str) -> str:
+    return "<w:tc>" + p(r(text)) + "</w:tc>"
+
+
+def test_paragraphs_in_custom_xml_and_rows_and_cells_in_content_controls_are_read(tmp_path):
+    f = write(tmp_path / "wrapped.docx",
+              p(r("First paragraph.")) + '<w:customXml w:element="answer">' + p(r("Second, in custom XML."))
+              + "</w:customXml>"
+              + "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>" + cell("Row one.")
+              + "<w:sdt><w:sdtPr/><w:sdtContent>" + cell("Cell in a control.") + "</w:sdtContent></w:sdt></w:tr>"
+              + "<w:sdt><w:sdtContent><w:tr>" + cell("Row two, a repeating section.") + cell("Next.")
+              + "</w:tr></w:sdtContent></w:sdt></w:tbl>")
+    assert texts(f) == {"paragraph 1": "First paragraph.", "paragraph 2": "Second, in custom XML.",
+                        "table 1 row 1 cell 1": "Row one.", "table 1 row 1 cell 2": "Cell in a control.",
+                        "table 1 row 2 cell 1": "Row two, a repeating section.", "table 1 row 2 cell 2": "Next."}
+
+
+def test_merged_cells_keep_their_grid_columns(tmp_path):
+    span = '<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>' + p(r("Wide.")) + "</w:tc>"
+    top = '<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>' + p(r("Tall.")) + "</w:tc>"
+    under = "<w:tc><w:tcPr><w:vMerge/></w:tcPr>" + p() + "</w:tc>"
+    f = write(tmp_path / "merged.docx", "<w:tbl><w:tr>" + span + top + "</w:tr><w:tr>" + cell("A.") + cell("B.")
+              + under + "</w:tr></w:tbl>")
+    assert texts(f) == {"table 1 row 1 cell 1": "Wide.", "table 1 row 1 cell 3": "Tall.",
+                        "table 1 row 2 cell 1": "A.", "table 1 row 2 cell 2": "B."}
+
+
+def test_page_and_column_breaks_keep_words_apart(tmp_path):
+    f = write(tmp_path / "breaks.docx", p(r("the end of page one"), '<w:r><w:br w:type="page"/></w:r>',
+                                          r("start of page two"), '<w:r><w:br w:type="column"/></w:r>', r("next")))
+    assert texts(f) == {"paragraph 1": "the end of page one\nstart of page two\nnext"}
+
+
+def test_symbols_and_equations_are_read(tmp_path):
+    f = write(tmp_path / "sym.docx", p(
+        r("Scores rose "), '<w:r><w:sym w:font="Symbol" w:char="F0B3"/></w:r>', r(" 10%, "),
+        '<w:r><w:sym w:font="Arial" w:char="2265"/></w:r>', r(" where "),
+        "<m:oMath><m:r><m:t>n=</m:t></m:r><m:r><m:t>42</m:t></m:r></m:oMath>", r(" pupils took part.")))
+    assert texts(f) == {"paragraph 1": "Scores rose \ufffd 10%, \u2265 where n=42 pupils took part."}

@@ -5,7 +5,9 @@
   inside a paragraph is a line break (see :func:`paragraphs`).
 - DOCX: body paragraphs with text, in document order (``"paragraph 4"``), and table cells with text
   (``"table 2 row 3 cell 1"``, 1-based, a merged cell once, a table inside it read into it); content controls,
-  tracked insertions, field results and hyperlinks are read through, deleted text is not.
+  custom XML, tracked insertions, moved text's new place, field results and hyperlinks are read through; deleted
+  text, moved text's old place, hidden runs and ``mc:Fallback`` copies are not. The archive is read under caps and
+  XML with a document type declaration is refused (see :func:`_check_docx_archive`).
 - PDF: the text of every page (``"page 2"``); a page without text is still returned, with empty text, so it
   is accounted for. A PDF with no text at all (a scan) is an error (E118).
 """
@@ -203,60 +205,158 @@ def _check_docx_archive(path: Path) -> None:
             total += size
 
 
-def _blocks(container: Any, parent: Any) -> Iterator[Any]:
-    """Paragraphs and tables directly under ``container`` in document order, looking inside content controls."""
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+#: Elements that wrap paragraphs, tables, rows or cells without changing what Word shows of them.
+_BLOCK_WRAPPERS = frozenset({_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"})
+#: Elements whose content Word does not show in place: deleted text, the old place of moved text, the
+#: properties of paragraphs, runs and content controls, and text boxes (drawings, counted as not read).
+_NOT_SHOWN = frozenset({_W + "del", _W + "moveFrom", _W + "pPr", _W + "rPr", _W + "sdtPr", _W + "sdtEndPr",
+                        _W + "txbxContent", _W + "customXmlPr", _W + "smartTagPr", _W + "fldData",
+                        _W + "moveFromRangeStart", _W + "delText", _W + "delInstrText", _W + "instrText"})
+_OFF = frozenset({"0", "false", "off"})
 
-    p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+
+def _is_on(element: Any) -> bool:
+    """Is a toggle property (``<w:vanish/>``, ``<w:vanish w:val="0"/>``) on?"""
+    return element is not None and element.get(_W + "val", "true").lower() not in _OFF
+
+
+def _chosen(alternate: Any) -> Any:
+    """The branch of ``mc:AlternateContent`` to read: the first ``mc:Choice``, as current Word renders it (the
+    ``mc:Fallback`` is a copy for older programs), or the fallback when there is no choice."""
+    choice = alternate.find(_MC + "Choice")
+    return choice if choice is not None else alternate.find(_MC + "Fallback")
+
+
+def _blocks(container: Any) -> Iterator[Any]:
+    """Paragraph (``w:p``) and table (``w:tbl``) elements under ``container`` in document order, looking inside
+    content controls, custom XML and the chosen branch of alternate content."""
     for child in container.iterchildren():
-        if child.tag == p_tag:
-            yield Paragraph(child, parent)
-        elif child.tag == tbl_tag:
-            yield Table(child, parent)
-        elif child.tag == sdt_tag:
-            content = child.find(content_tag)
-            if content is not None:
-                yield from _blocks(content, parent)
+        tag = child.tag
+        if tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif tag in _BLOCK_WRAPPERS:
+            yield from _blocks(child)
+        elif tag == _MC + "AlternateContent":
+            branch = _chosen(child)
+            if branch is not None:
+                yield from _blocks(branch)
 
 
-def _paragraph_text(paragraph: Any) -> str:
-    """A paragraph's text as Word shows it: every run's text in order, also the runs inside tracked insertions,
-    inline content controls, fields (their results, not their codes), hyperlinks and smart tags (the paragraph's
-    own ``text`` reads only its direct runs and hyperlinks, and lost the others). Deleted text is not read (a
-    deleted run holds ``w:delText``); nor are text boxes, which are drawings."""
-    runs = paragraph._p.xpath("./descendant::w:r[not(ancestor::w:txbxContent)]")
-    return "".join(r.text for r in runs)
+def _wrapped(container: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` elements (rows of a table, cells of a row) under ``container``, also inside content controls
+    (a repeating section's rows) and custom XML."""
+    for child in container.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _BLOCK_WRAPPERS:
+            yield from _wrapped(child, tag)
 
 
-def _cell_text(cell: Any) -> str:
+def _symbol(sym: Any) -> str:
+    """A ``w:sym`` symbol's character: its code when that is a plain Unicode character, else U+FFFD (a code in
+    the private use area draws a glyph of a symbol font such as Wingdings, which is no character of its own)."""
+    try:
+        code = int(sym.get(_W + "char", ""), 16)
+    except ValueError:
+        return "\ufffd"
+    if 0xE000 <= code <= 0xF8FF or not 0x20 <= code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return chr(code)
+
+
+def _run_text(run: Any, out: list[str]) -> None:
+    """A run's text as Word shows it; nothing when the run is hidden (``w:vanish`` in its own properties)."""
+    props = run.find(_W + "rPr")
+    if props is not None and _is_on(props.find(_W + "vanish")):
+        return
+    for child in run.iterchildren():
+        tag = child.tag
+        if tag == _W + "t":
+            out.append(child.text or "")
+        elif tag in (_W + "tab", _W + "ptab"):
+            out.append("\t")
+        elif tag in (_W + "br", _W + "cr"):  # a line, column or page break: the words stay apart
+            out.append("\n")
+        elif tag == _W + "noBreakHyphen":
+            out.append("-")
+        elif tag == _W + "sym":
+            out.append(_symbol(child))
+        elif tag == _MC + "AlternateContent":
+            branch = _chosen(child)
+            if branch is not None:
+                _run_text(branch, out)
+
+
+def _inline_text(element: Any, out: list[str]) -> None:
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == _W + "r":
+            _run_text(child, out)
+        elif tag in _NOT_SHOWN or not isinstance(tag, str):
+            continue
+        elif tag in (_M + "oMath", _M + "oMathPara"):  # an equation: the text of its runs, in order
+            out.extend(t.text or "" for t in child.iter(_M + "t"))
+        elif tag == _MC + "AlternateContent":
+            branch = _chosen(child)
+            if branch is not None:
+                _inline_text(branch, out)
+        else:  # insertions, moved-to text, content controls, fields, hyperlinks, smart tags, custom XML ...
+            _inline_text(child, out)
+
+
+def _paragraph_text(p: Any) -> str:
+    """A paragraph's text as Word shows it (the changes tracked in it accepted): every run's text in order, also
+    the runs inside tracked insertions, the new place of moved text, inline content controls, fields (their
+    results, not their codes), hyperlinks, smart tags and custom XML; tabs and breaks as ``\\t`` and ``\\n``,
+    symbols and equations' text. Not read: deleted text, the old place of moved text, hidden runs
+    (``w:vanish``), the fallback copy of alternate content, and text boxes, which are drawings."""
+    out: list[str] = []
+    _inline_text(p, out)
+    return "".join(out)
+
+
+def _rows(tbl: Any) -> Iterator[list[tuple[int, Any]]]:
+    """Each row of a table as its cells with their 1-based grid column, a cell spanning columns once (at its
+    first), the lower parts of a vertically merged cell left out (the merged cell is read at its top)."""
+    for tr in _wrapped(tbl, _W + "tr"):
+        cells, column = [], 1
+        for tc in _wrapped(tr, _W + "tc"):
+            props = tc.find(_W + "tcPr")
+            span, merged_above = 1, False
+            if props is not None:
+                grid_span = props.find(_W + "gridSpan")
+                if grid_span is not None:
+                    try:
+                        span = max(1, int(grid_span.get(_W + "val", "1")))
+                    except ValueError:
+                        span = 1
+                v_merge = props.find(_W + "vMerge")
+                merged_above = v_merge is not None and v_merge.get(_W + "val", "continue") == "continue"
+            if not merged_above:
+                cells.append((column, tc))
+            column += span
+        yield cells
+
+
+def _cell_text(tc: Any) -> str:
     """A table cell's text: its paragraphs, and the cells of any table inside it, one per line."""
-    from docx.table import Table
-
     lines = []
-    for block in _blocks(cell._tc, cell):
-        if isinstance(block, Table):
-            seen: set[Any] = set()
-            for row in block.rows:
-                for inner in row.cells:
-                    if inner._tc not in seen:
-                        seen.add(inner._tc)
-                        lines.append(_cell_text(inner))
+    for block in _blocks(tc):
+        if block.tag == _W + "tbl":
+            lines.extend(_cell_text(inner) for cells in _rows(block) for _, inner in cells)
         else:
             lines.append(_paragraph_text(block))
     return "\n".join(lines)
 
 
-def _table_passages(table: Any, number: int) -> list[Passage]:
+def _table_passages(tbl: Any, number: int) -> list[Passage]:
     out = []
-    seen: set[Any] = set()  # holding the elements keeps lxml's proxies, so identity is stable
-    for r, row in enumerate(table.rows, start=1):
-        for c, cell in enumerate(row.cells, start=1):
-            if cell._tc in seen:  # a merged cell repeats across the grid
-                continue
-            seen.add(cell._tc)
-            text = _cell_text(cell)
+    for r, cells in enumerate(_rows(tbl), start=1):
+        for c, tc in cells:
+            text = _cell_text(tc)
             if text.strip():
                 out.append(Passage(f"table {number} row {r} cell {c}", text))
     return out
@@ -270,18 +370,17 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
         raise _docx_corrupt(path, problem)
     _check_docx_archive(path)
     import docx
-    from docx.table import Table
 
     try:
         document = docx.Document(str(path))
         body = document.element.body
-        blocks = list(_blocks(body, document._body))
+        blocks = list(_blocks(body))
     except Exception as err:  # BadZipFile, PackageNotFoundError, KeyError, XML errors ...
         raise _docx_corrupt(path, describe_error(err)) from None
     passages: list[Passage] = []
     n_par = n_tab = 0
     for block in blocks:
-        if isinstance(block, Table):
+        if block.tag == _W + "tbl":
             n_tab += 1
             passages.extend(_table_passages(block, n_tab))
         else:
@@ -294,10 +393,6 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
     if unread is not None:
         unread.update(_unread_parts(document))
     return passages
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
 def _unread_parts(document) -> dict[str, int]:
