@@ -794,6 +794,20 @@ def test_text_paragraphs(tmp_path: Path) -> None:
     ]
 
 
+def test_a_form_feed_in_text_is_a_paragraph_break_and_not_stored(tmp_path: Path) -> None:
+    """A form feed (a page break, as pdftotext writes) splits paragraphs even without a blank line, and the
+    passages hold no form feed, so that what their sentences point into is plain text."""
+    path = tmp_path / "report.txt"
+    path.write_bytes(b"Summary of findings for the first term.\n\x0cAppendix B: survey instrument.\n"
+                     b"Page two goes on. \x0c Page three.\x0c\x0c\nPage four.\n")
+    assert read_narrative(path) == [
+        Passage("paragraph 1", "Summary of findings for the first term."),
+        Passage("paragraph 2", "Appendix B: survey instrument.\nPage two goes on."),
+        Passage("paragraph 3", "Page three."),
+        Passage("paragraph 4", "Page four."),
+    ]
+
+
 REF_LINES = ["Details of the impact",
              "The review of the service was published in May 2012 and it was read widely across the",
              "region. The Director of Adult Services at the City Council wrote in a letter to the",

@@ -489,3 +489,12 @@ def test_a_pdfs_stretched_spaces_read_as_one():
     assert got == "Dr Jane Smith, Medical Director, said that the work helped."
     (txt,) = reading_texts(["A  table   row"], "txt")
     assert txt == "A  table   row"  # plain text keeps its spacing
+
+
+def test_a_form_feed_in_a_text_file_parts_its_pages_and_segments_point_into_the_stored_text(store, tmp_path):
+    f = tmp_path / "pages.txt"
+    f.write_bytes(b"Summary of findings for the first term.\n\x0cAppendix B: survey instrument.\n")
+    api.ingest(store, [f])
+    docs = store.table("documents")
+    assert sorted(docs["text"]) == ["Appendix B: survey instrument.", "Summary of findings for the first term."]
+    assert stored(store, "pages.txt") == ["Summary of findings for the first term.", "Appendix B: survey instrument."]

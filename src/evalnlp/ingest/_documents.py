@@ -102,11 +102,16 @@ def _plain_paragraphs(text: str) -> list[str]:
     return out
 
 
+#: A form feed (a page break, as pdftotext and many exports write it) with the spaces beside it.
+_FORM_FEED = re.compile(r"[ \t]*\f[ \t\f]*")
+
+
 def read_text(path: Path) -> list[Passage]:
-    """Paragraphs of a TXT or Markdown file, encoding detected."""
+    """Paragraphs of a TXT or Markdown file, encoding detected. A form feed is a paragraph break: it is read as a
+    blank line before the text is split, so no passage holds it and two pages are never one passage."""
     encoding = text_encoding(path)
     with open(path, encoding=encoding) as fh:  # universal newlines: \r\n and \r become \n
-        text = fh.read()
+        text = _FORM_FEED.sub("\n\n", fh.read())
     return [Passage(f"paragraph {i}", p) for i, p in enumerate(paragraphs(text), start=1)]
 
 
