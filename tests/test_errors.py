@@ -453,6 +453,10 @@ def test_by_is_a_parameter_in_python_and_a_flag_on_the_command_line(cli, db_path
     result = cli("evidence", "--by", "nope")
     err = " ".join(result.stderr.split())
     assert result.exit_code == 1 and "[E150] --by 'nope' is not an attribute" in err and "(--meta COL)" in err
+    # an attribute that differs only in capitals is named first, as such
+    result = cli("evidence", "--by", "Ward ")
+    err = " ".join(result.stderr.split())
+    assert "attributes found: 'ward' (the same name written otherwise; names must match exactly)" in err
 
 
 def test_text_is_a_parameter_in_python_and_a_flag_on_the_command_line(cli, db_path, tmp_path):

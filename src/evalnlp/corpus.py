@@ -250,8 +250,13 @@ class Corpus:
         return self.metadata_keys() + list(self.builtin_attributes())
 
     def unknown_attribute(self, attr: str, claim: str | None = None) -> InputError:
-        """E150 for a grouping attribute ``attr`` no document has; E157 when it is a filter of ``claim``."""
-        found = ", ".join(self.known_attributes())
+        """E150 for a grouping attribute ``attr`` no document has; E157 when it is a filter of ``claim``. An
+        attribute written the same but for capitals or the spaces around it comes first, named as such."""
+        known = self.known_attributes()
+        key = str(attr).strip().casefold()
+        near = [a for a in known if a.strip().casefold() == key]
+        found = ", ".join([f"{a!r} (the same name written otherwise; names must match exactly)" for a in near]
+                          + [a for a in known if a not in near])
         if claim is None:
             return errors.error("E150", attr=attr, found=found)  # type: ignore[return-value]
         return errors.error("E157", attr=attr, found=found, claim=claim)  # type: ignore[return-value]
