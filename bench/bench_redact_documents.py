@@ -12,6 +12,7 @@ impact and sources, read from ``ref2014_corpus`` as the sample's texts are. Scor
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -83,6 +84,8 @@ def main() -> None:
     for mode, (a, b) in seconds.items():
         lines.append(f"- Time for the {len(ids)} sentences, {mode}: alone {a:.2f} s, with their documents {b:.2f} s "
                      f"({len(set(docs))} case studies read once each).")
+    lines.append(f"- Load average when the run ended: {os.getloadavg()[0]:.1f} (the machine is shared, so the times "
+                 "are indicative).")
     path = write_section("redact_documents", lines)
     print(path.read_text())
 
