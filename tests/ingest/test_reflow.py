@@ -498,3 +498,28 @@ def test_a_form_feed_in_a_text_file_parts_its_pages_and_segments_point_into_the_
     docs = store.table("documents")
     assert sorted(docs["text"]) == ["Appendix B: survey instrument.", "Summary of findings for the first term."]
     assert stored(store, "pages.txt") == ["Summary of findings for the first term.", "Appendix B: survey instrument."]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "pdf"])
+@pytest.mark.parametrize("labels", [("[1]", "[2]", "[3]"), ("A.", "B.", "C."), ("[4.1]", "[4.2]", "[4.3]"),
+                                    ("(A)", "(B)", "(C)"), ("[K]", "[L]", "[M]")])
+def test_labelled_list_entries_keep_their_line_breaks_whatever_their_lengths(labels, fmt):
+    # a label is no lower-case word, so whether two entries were joined depended only on whether the next label
+    # would have fitted on the line before (the rule for short lines)
+    entries = ["Minutes of the harbour board, 2019.", "Email from the ferry operator, June 2020.",
+               "Report of the coastal survey."]
+    lines = [f"{label} {entry}" for label, entry in zip(labels, entries)]
+    intro, listing = reading_texts(["See below.", "\n".join(lines)], fmt)
+    assert intro == "See below."
+    assert listing.split("\n") == lines
+    # entries without a full stop are items too when each stands on a line of its own
+    bare = [line.rstrip(".") for line in lines]
+    assert reading_texts(["See below.", "\n".join(bare)], fmt)[1].split("\n") == bare
+
+
+@pytest.mark.parametrize("label", ["[4.3]", "[2]", "[K]", "B."])
+def test_a_label_that_opens_a_wrapped_line_of_prose_is_still_joined(label):
+    lines = ["The harbour board changed its dredging schedule in 2019, and the coastal survey",
+             f"{label} found the silt levels had fallen by a third within two years of the change. The",
+             "ferry operator now plans its winter timetable around the new schedule."]
+    assert reflow("\n".join(lines)) == " ".join(lines)

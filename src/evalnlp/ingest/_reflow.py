@@ -8,7 +8,10 @@ the layout means one:
 
 - a blank line (paragraphs, already separate passages);
 - before a list item: a bullet always; a dash, number or letter marker (``-``, ``1.``, ``(a)``, ``ii)``) when
-  the line before ends a sentence or a clause, or belongs to a list itself;
+  the line before ends a sentence or a clause, or belongs to a list itself; a label (``[2]``, ``[5.2]``, ``[B]``,
+  ``B.``, ``(B)``, as a list of sources numbers its entries) when the line before ends a sentence or a clause,
+  or is an item on a line of its own (a label at the start of a wrapped line of prose, "... as the survey" +
+  "[5.3] showed ...", follows a line that does not end a sentence, and is joined);
 - around a Markdown heading (``# ...``, or a line underlined with ``===``/``---``), a rule, a table row, a block
   quote (whose own lines are joined like a paragraph's), and every line of a fenced code block; after a line
   ending in a Markdown hard break (two spaces or a backslash, Markdown only);
@@ -72,6 +75,10 @@ _BULLET = re.compile(r"[ \t]*(?:[*\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf\u25
 # Markers that also occur inside running text ("toolkit - is", "(2) being", "1) ..."); list items only in context.
 _MARKER = re.compile(r"[ \t]*(?:[-+\u2013]|\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-z][.)]|\([a-z]\)|\(?[ivx]{1,4}[.)]"
                      r"|\([ivx]{1,4}\))[ \t]+\S")
+# Labels that number a list of sources or sections ("[2]", "[5.2]", "[B]", "B.", "(B)"); they also open a wrapped
+# line of prose where a marker or an initial falls at its start ("... as the survey" + "[5.3] showed"), so they
+# are items only after a line that ends a sentence, or after another item that stands on its own line.
+_LABEL = re.compile(r"[ \t]*(?:[A-Z][.)]|\([A-Z]\)|\[(?:\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[A-Z]{1,2}\d{0,2})\])[ \t]+\S")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _UNDERLINE = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _RULE = re.compile(r"[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})$")
@@ -201,7 +208,9 @@ def _hard_breaks(lines: list[str], width: int, pdf: bool, markdown: bool) -> set
             if new_par:
                 keep = True
                 in_list = False
-            if _BULLET.match(nxt) or (_MARKER.match(nxt) and (in_list or _ends(line, semicolon=True))):
+            own_line = k == 0 or (a + k - 1) in hard
+            if _BULLET.match(nxt) or (_MARKER.match(nxt) and (in_list or _ends(line, semicolon=True))) or \
+                    (_LABEL.match(nxt) and (_ends(line, semicolon=True) or (_LABEL.match(line) and own_line))):
                 keep = True
                 in_list = True
             if markdown and (line.endswith("  ") or line.endswith("\\")):
