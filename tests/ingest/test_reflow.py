@@ -523,3 +523,33 @@ def test_a_label_that_opens_a_wrapped_line_of_prose_is_still_joined(label):
              f"{label} found the silt levels had fallen by a third within two years of the change. The",
              "ferry operator now plans its winter timetable around the new schedule."]
     assert reflow("\n".join(lines)) == " ".join(lines)
+
+
+DOUBLE_SPACED_QUOTE = [
+    "Three partner councils wrote in support of the scheme. Its coordinator at Westmere Borough Council said:",
+    '"The mapping tool changed the way our wardens plan the winter gritting routes across the borough.',
+    "It lets us see at a glance which roads were missed during a storm and which crews are free. That",
+    'means that no village is cut off for more than a day, even in the heaviest snowfalls we have had."',
+    '"It also saved money," she added, "because the lorries no longer drive the same road twice in a night."',
+    "The tool is now used by all three councils in the county and by the regional highways agency too.",
+]
+
+
+def test_a_double_spaced_quotation_is_stored_whole_as_extract_reads_it(store, tmp_path):
+    """Text exported with a blank line after every wrapped line, too few lines to tell by their number: a
+    quotation that goes on past a blank line after a sentence end is one passage and one whole testimonial, as
+    `extract` reads it, and a line going on in lower case is no document of its own; a line opening a new
+    quotation still starts a passage."""
+    text = "\n\n".join(DOUBLE_SPACED_QUOTE) + "\n"
+    f = _write(tmp_path / "gritting.txt", text)
+    api.ingest(store, [f])
+    docs = store.con.execute("SELECT locator, text FROM documents ORDER BY locator").fetchall()
+    assert [" ".join(t.split()) for _, t in docs] == [
+        DOUBLE_SPACED_QUOTE[0], " ".join(DOUBLE_SPACED_QUOTE[1:4]), *DOUBLE_SPACED_QUOTE[4:]]
+    testimonials = stored(store, "gritting.txt", kind="testimonial")  # checks every segment is its slice
+    speakers = [r[0] for r in store.con.execute(
+        "SELECT speaker FROM segments WHERE kind = 'testimonial' ORDER BY doc_id, start").fetchall()]
+    expected = narrative.extract_document(text).testimonials
+    assert [" ".join(t.split()) for t in testimonials] == [" ".join(t.quote.split()) for t in expected]
+    assert speakers == [t.speaker for t in expected]
+    assert " ".join(testimonials[0].split()).startswith("The mapping tool") and testimonials[0].endswith("had.")

@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
-from evalnlp.ingest._narrative_text import ends_paragraph, typical_line, double_spaced
+from evalnlp.ingest._narrative_text import _LIST_ITEM, ends_paragraph, typical_line, double_spaced
 from evalnlp.qda._archive import MiB, size_text
 from evalnlp.ingest._text import (
     binary_head,
@@ -45,21 +45,38 @@ _WRAPPED_LINE = 50
 def paragraphs(text: str) -> list[str]:
     """Split text into paragraphs at blank lines; line breaks inside a paragraph are kept.
 
-    Text exported double-spaced (a blank line after nearly every wrapped line, as REF case studies can be) is
-    split only where a blank line ends a paragraph, as narrative extraction reads it: after a sentence end, a
-    heading, a list item or a table cell; a blank line inside a paragraph becomes a line break (which the
-    reading text then rejoins). Lines must be of wrapping length (most at least :data:`_WRAPPED_LINE`
-    characters), so short answers written one to a paragraph stay apart.
+    Text exported double-spaced (a blank line after every wrapped line, as REF case studies can be, however
+    few its lines) is split only where a blank line ends a paragraph, as narrative extraction reads it: after
+    a sentence end, a heading, a list item or a table cell, and not inside a quotation that goes on past it
+    (closed on a later line, which does not open with a new mark); a blank line inside a paragraph becomes a
+    line break (which the reading text then rejoins). Lines must be of wrapping length (most at least
+    :data:`_WRAPPED_LINE` characters), so short answers written one to a paragraph stay apart.
     """
-    typical = typical_line(text) if double_spaced(text) else 0
+    # a text of a few lines qualifies too: a blank line is joined only where the text plainly goes on
+    typical = typical_line(text) if double_spaced(text, min_lines=2) else 0
     if typical >= _WRAPPED_LINE:
+        quoted = _quotations_going_on(text)
         kept, pos = [], 0
         for m in _BLANK_RUN.finditer(text):
-            if _wraps(text, m.start(), m.end()) and not ends_paragraph(text, m.start(), m.end(), typical):
+            inside = any(a < m.start() and m.end() < b for a, b in quoted) and not _list_item_after(text, m.end())
+            if inside or (_wraps(text, m.start(), m.end()) and not ends_paragraph(text, m.start(), m.end(), typical)):
                 kept += [text[pos:m.start()], "\n"]
                 pos = m.end()
         text = "".join(kept) + text[pos:]
     return _plain_paragraphs(text)
+
+
+def _quotations_going_on(text: str) -> list[tuple[int, int]]:
+    """(opening mark, closing mark) of each quotation in ``text`` that is closed by a mark, as narrative
+    extraction finds them: one left open at a line's end whose next line opens with a new mark ends there."""
+    from evalnlp.ingest._narrative_quotes import find_quotes
+
+    return [(q.open, q.close - 1) for q in find_quotes(text)
+            if q.close <= len(text) and q.close > q.end and not text[q.close - 1].isspace()]
+
+
+def _list_item_after(text: str, pos: int) -> bool:
+    return _LIST_ITEM.match(text, pos) is not None
 
 
 #: Words a wrapped line can end with before a capitalised word ("of" + "the University", "by" + "Professor X").

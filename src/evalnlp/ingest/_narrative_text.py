@@ -72,13 +72,13 @@ class NormText:
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def double_spaced(text: str) -> bool:
-    """Are the wrapped lines of ``text`` separated by blank lines throughout (at least 8 lines, at most one
-    in ten followed directly by another non-blank line, and lines of wrapping length)?"""
+def double_spaced(text: str, min_lines: int = 8) -> bool:
+    """Are the wrapped lines of ``text`` separated by blank lines throughout (at least ``min_lines`` lines, at
+    most one in ten followed directly by another non-blank line, and lines of wrapping length)?"""
     lines = text.split("\n")
     filled = [bool(line.strip()) for line in lines]
     n = sum(filled)
-    if n < 8:
+    if n < max(2, min_lines):
         return False
     adjacent = sum(1 for a, b in zip(filled, filled[1:]) if a and b)
     # wrapped lines are short (an export wraps at about 80 characters); a paragraph per line is not wrapping
