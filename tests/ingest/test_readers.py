@@ -860,6 +860,30 @@ def test_long_answers_and_headings_one_to_a_paragraph_are_not_joined(tmp_path: P
     assert " ".join(texts) == " ".join(lines)
 
 
+@pytest.mark.parametrize("lines", [
+    ["The survey team visited each of the harbour villages in the spring of 2019.",
+     "Its first report, 'Silt and the small harbours, was sent to the board in May.",
+     "The board replied that it would change the dredging schedule the next winter.",
+     "The ferry operators' association welcomed the change in its own newsletter."],
+    ["The survey team visited each of the harbour villages in the spring of 2019.",
+     "Its first report, 'Silt and the small harbours\" was sent to the board in May.",
+     "The board replied that it would change the dredging schedule the next winter.",
+     "The ferry operators welcomed the 'winter' plan in their own newsletter too."],
+    ["Three documents corroborate the change to the dredging schedule of the board.",
+     "1. Report of the survey team, \"Silt and the small harbours of the north coast.",
+     "Published by the county in May 2019 with maps of every harbour and its slipway.",
+     "2. Minutes of the harbour board meeting of June 2019, item 4, \"Winter dredging\".",
+     "The minutes record the vote of the board and the cost of the new contract too."],
+], ids=["plural apostrophe", "unpaired double mark", "list items"])
+def test_a_stray_quotation_mark_does_not_join_double_spaced_paragraphs(tmp_path: Path, lines: list[str]) -> None:
+    """A quotation that goes on past a blank line joins the lines, but a mark left open (a title's mark never
+    closed) is not paired with a plural's apostrophe, a mark where no quotation can close, or one in a later
+    list item: those lines are no quotation and stay apart."""
+    path = tmp_path / "case.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    assert [p.text for p in read_narrative(path)] == lines
+
+
 def test_short_answers_one_to_a_paragraph_are_not_joined(tmp_path: Path) -> None:
     """Text with a blank line after every line whose lines are short (answers, not wrapped prose) keeps each
     line apart, even without full stops."""

@@ -68,15 +68,44 @@ def paragraphs(text: str) -> list[str]:
 
 def _quotations_going_on(text: str) -> list[tuple[int, int]]:
     """(opening mark, closing mark) of each quotation in ``text`` that is closed by a mark, as narrative
-    extraction finds them: one left open at a line's end whose next line opens with a new mark ends there."""
+    extraction finds them (one left open at a line's end whose next line opens with a new mark ends there),
+    when both marks stand where they can: the opening one before a word, after a space or bracket or at the
+    start, the closing one after a word or punctuation, before no word. A stray mark (an apostrophe, a
+    closing mark read as an opening one) pairs with another far down the text (or with a plural's apostrophe),
+    and the lines between are no quotation; so does a pair with unpaired double marks or list items between
+    them."""
     from evalnlp.ingest._narrative_quotes import find_quotes
 
-    return [(q.open, q.close - 1) for q in find_quotes(text)
-            if q.close <= len(text) and q.close > q.end and not text[q.close - 1].isspace()]
+    out = []
+    for q in find_quotes(text):
+        c = q.close - 1
+        if not (q.end < q.close <= len(text)) or text[c].isspace():
+            continue
+        before, after = text[q.open - 1:q.open], text[q.open + 1:q.open + 2]
+        if before and not (before.isspace() or before in "([{\u2014\u2013/:"):
+            continue
+        if not after or after.isspace():
+            continue
+        if text[c - 1].isspace() or text[c + 1:c + 2].isalnum():
+            continue
+        if text[q.open] in "'`\u2018" and text[c - 1] == "s" and re.match(r"[ \t][^\W\d_]", text[c + 1:c + 3]):
+            continue  # a plural's apostrophe ("the operators' association"), not the end of a quotation
+        inner = text[q.open + 1:c]
+        if inner.count('"') % 2 or inner.count("\u201c") != inner.count("\u201d"):
+            continue  # double marks inside that do not pair: the marks around were paired wrongly
+        if any(_list_item_after(text, m.end()) for m in _BLANK_RUN.finditer(text, q.open, c)):
+            continue  # list items are no part of one quotation: a mark in an earlier item paired with a later one
+        out.append((q.open, c))
+    return out
+
+
+#: A bullet (also as an HTML entity) or a bracketed label ("[iii]", "[5.2]") opening a line: a list's item.
+_ITEM_MARK = re.compile(r"[ \t]*(?:[\u2022\u25aa\u25cf\u2023\u25e6\uf0b7]|&#8226;|&bull;|\[[\w.]{1,6}\])[ \t]")
 
 
 def _list_item_after(text: str, pos: int) -> bool:
-    return _LIST_ITEM.match(text, pos) is not None
+    """Does the line at ``pos`` open with a list item's marker?"""
+    return _LIST_ITEM.match(text, pos) is not None or _ITEM_MARK.match(text, pos) is not None
 
 
 #: Words a wrapped line can end with before a capitalised word ("of" + "the University", "by" + "Professor X").
