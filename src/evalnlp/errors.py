@@ -196,10 +196,18 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{file}: cannot decode the text: {reason}. Expected UTF-8, UTF-16 or Windows-1252 text. Save the file "
              "as UTF-8 (in Excel: File > Save As > 'CSV UTF-8'; in a text editor: Save with encoding UTF-8) and try "
              "again."),
-    "E107": ("not a readable XLSX workbook",
-             "{file}: not a readable XLSX workbook: {found}. Expected an Excel .xlsx file (a zip archive of XML). "
-             "Open it in Excel or LibreOffice and save it again as .xlsx (Excel Workbook), or export the sheet as "
-             "CSV."),
+    "E107": ("not a readable XLSX workbook", {
+        "damaged": "{file}: not a readable XLSX workbook: {found}. Expected an Excel .xlsx file (a zip archive of "
+                   "XML). Open it in Excel or LibreOffice and save it again as .xlsx (Excel Workbook), or export the "
+                   "sheet as CSV.",
+        "doctype": "{file}: not read: its part {part!r} has a document type declaration (<!DOCTYPE> or <!ENTITY>), "
+                   "which Excel never writes; evalnlp does not read one, since entities can expand without limit "
+                   "or read other files. Nothing was read from the workbook. Open it in Excel or LibreOffice and "
+                   "save it again as .xlsx, or export the sheet as CSV.",
+        "part_size": "{file}: not read: its part {part!r} unpacks to {size}, more than {limit} (a workbook part "
+                     "this large is damaged or a zip bomb). Nothing was read from the workbook. If the workbook is "
+                     "genuine, export the sheet as CSV.",
+    }),
     "E108": ("not a readable DOCX document, or one with a document type declaration (refused: entity expansion)", {
         "unreadable": "{file}: not a readable DOCX document: {found}. Expected a Word .docx file (a zip archive of "
                       "XML). Open it in Word or LibreOffice and save it again as .docx, or save it as plain text "

@@ -40,7 +40,106 @@ def column_letter(index: int) -> str:
 
 
 def _corrupt(path: Path, found: str) -> InputError:
-    return errors.error("E107", file=path.name, found=found)
+    return errors.error("E107", "damaged", file=path.name, found=found)
+
+
+MiB = 2**20
+#: Limits on a workbook's parts (zip members), far above what a real workbook reaches: a part that unpacks to
+#: more than MAX_PART, or a part over RATIO_FROM that unpacks to more than MAX_RATIO times its packed size (a real
+#: sheet's XML packs 5 to 30 times smaller), is a zip bomb or damaged and is refused (E107) before it is read.
+MAX_PART = 500 * MiB
+MAX_RATIO = 200
+RATIO_FROM = 1 * MiB
+#: bytes of a part read to find its first element (what comes before it would hold a document type declaration)
+MAX_HEAD = 1 * MiB
+_HEAD_CHUNK = 16 * 1024
+
+
+def _size_text(n: int) -> str:
+    return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n:,} bytes"
+
+
+class _Doctype(Exception):
+    pass
+
+
+class _Root(Exception):
+    pass
+
+
+def _raise(exc: type[Exception]):
+    def handler(*_: Any) -> None:
+        raise exc
+
+    return handler
+
+
+_RAW_DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _declares_doctype(zf, info) -> bool:
+    """Whether the part ``info`` declares a document type (<!DOCTYPE>, <!ENTITY>) before its first element:
+    its head is read (at most :data:`MAX_HEAD` bytes) and parsed by expat, stopping at the first element, with
+    no entity expanded. A part that is not XML (an image) is looked at as bytes; one whose first element does
+    not come within ``MAX_HEAD`` bytes counts as declaring one (Excel writes a line or two before it)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _raise(_Doctype)
+    parser.EntityDeclHandler = _raise(_Doctype)
+    parser.UnparsedEntityDeclHandler = _raise(_Doctype)
+    parser.StartElementHandler = _raise(_Root)
+    head = b""
+    with zf.open(info) as fh:
+        while len(head) < MAX_HEAD:
+            chunk = fh.read(_HEAD_CHUNK)
+            head += chunk
+            try:
+                parser.Parse(chunk, not chunk)
+            except _Doctype:
+                return True
+            except _Root:
+                return False
+            except expat.ExpatError:  # not XML, or an encoding expat does not know: look at the bytes
+                return _RAW_DOCTYPE.search(head.replace(b"\x00", b"")) is not None
+            if not chunk:
+                return False
+    return True
+
+
+def _part_size_problem(info) -> str | None:
+    """The limit the part ``info`` goes past by its declared sizes, or ``None``."""
+    if info.file_size > MAX_PART:
+        return f"the {_size_text(MAX_PART)} allowed for one part"
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return (f"{MAX_RATIO} times its packed size ({_size_text(info.compress_size)}), the most allowed for a part "
+                f"over {_size_text(RATIO_FROM)}")
+    return None
+
+
+def _check_parts(path: Path) -> None:
+    """Refuse (E107) a workbook with a part past the size limits or with a document type declaration, before
+    openpyxl reads it: what openpyxl does with entities depends on whether defusedxml is installed, and it has
+    no limit on what a part unpacks to. The zip's own damage is left to the reader's message."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            for info in infos:
+                limit = _part_size_problem(info)
+                if limit:
+                    raise errors.error("E107", "part_size", file=path.name, part=info.filename,
+                                       size=_size_text(info.file_size), limit=limit)
+            for info in infos:
+                if _declares_doctype(zf, info):
+                    raise errors.error("E107", "doctype", file=path.name, part=info.filename)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError):
+        return
 
 
 def _load(path: Path):
@@ -49,14 +148,43 @@ def _load(path: Path):
     problem = zip_problem(path, "if it is CSV, give it the .csv extension")
     if problem:
         raise _corrupt(path, problem)
+    _check_parts(path)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it drops (data validation, default styles ...), none of
             # which affect the values read
             warnings.simplefilter("ignore", UserWarning)
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors ...
         raise _corrupt(path, describe_error(err)) from None
+    checked: dict[int, _SharedStrings] = {}
+    for ws in getattr(wb, "_sheets", ()):
+        table = getattr(ws, "_shared_strings", None)
+        if table is not None and not isinstance(table, _SharedStrings):
+            ws._shared_strings = checked.setdefault(id(table), _SharedStrings(table))
+    return wb
+
+
+class _BadSharedString(Exception):
+    def __init__(self, index: Any, count: int):
+        super().__init__(index, count)
+        self.index, self.count = index, count
+
+
+class _SharedStrings:
+    """The workbook's shared strings, looked up by a cell's index only when it is one of them: openpyxl takes
+    ``table[int(v)]``, so an index past the end would be an IndexError and a negative one another cell's text."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if type(index) is int and 0 <= index < len(self.items):
+            return self.items[index]
+        raise _BadSharedString(index, len(self.items))
 
 
 class XlsxSource(TabularSource):
@@ -155,6 +283,9 @@ def _guard(path: Path, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[
     """Turn errors raised while parsing the sheet's XML into E107."""
     try:
         yield from rows
+    except _BadSharedString as err:
+        raise _corrupt(path, f"the sheet data is damaged (a cell refers to shared string {err.index}, but the "
+                             f"workbook has {err.count}, numbered from 0)") from None
     except (KeyError, ValueError, TypeError, OSError, SyntaxError) as err:  # XML ParseError is a SyntaxError
         raise _corrupt(path, f"the sheet data is damaged ({describe_error(err)})") from None
 
@@ -318,8 +449,14 @@ def _scan_sheet(path: Path, member: str | None, *, widest: bool = False, chunk: 
     try:
         with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
             carry = b""
+            read = 0
             while True:
                 data = fh.read(chunk)
+                read += len(data)
+                if read > MAX_PART:  # more than its header said (checked before): the part is not trusted
+                    raise errors.error("E107", "part_size", file=path.name, part=member.lstrip("/"),
+                                       size=f"more than {_size_text(MAX_PART)}",
+                                       limit=f"the {_size_text(MAX_PART)} allowed for one part")
                 if not data:
                     take(carry)
                     break
