@@ -2113,7 +2113,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     Codes map onto the themes of ``codebook`` (else the store's codebook, else the shipped codebook the
     file's codes come from, else ``impact``) by GUID, name, theme id, label or alias; codes that do not map
     are an error listing them (E240), unless ``new_codebook`` names a YAML file to write the file's codes to
-    as a new codebook, which is then used. The whole file is read and checked before anything is written;
+    as a new codebook, which is then used (a file already there is refused, E148, never replaced). The whole file is read and checked before anything is written;
     a damaged archive, one past the size caps (``limits``, a :class:`evalnlp.qda.Limits`), or XML with a
     document type declaration is refused with the store untouched.
     """
@@ -2129,6 +2129,9 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
         raise errors.error("E129")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
         raise errors.error("E161", "new_codebook", new_codebook=str(new_codebook))
+    if new_codebook is not None and (Path(new_codebook).exists() or Path(new_codebook).is_symlink()):
+        # a file the person wrote (or edited after an earlier import) is never replaced
+        raise errors.error("E148", "new_codebook", new_codebook=str(new_codebook))
     who = qda.coder_override(coder)
     parsed = qda.read_qdpx(path, limits or qda.DEFAULT_LIMITS)
     project = parsed.project

@@ -437,12 +437,16 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "an area of a PDF page given by coordinates, whose text cannot be found in the document's plain text"),
     "E147": ("a REFI-QDA source's text is empty: rejected",
              "the source's text is empty or whitespace only"),
-    "E148": ("the folder to save a model in holds something that is not an evalnlp model", {
+    "E148": ("the folder to save a model in holds something that is not an evalnlp model, or the file to write a "
+             "new codebook to is already there", {
         "card": "{out}: its card.json is not an evalnlp model card, and training would replace it; save the model "
                 "in another folder ({out!o:DIR}), a new or empty one",
         "files": "{out}: the folder holds other files and no evalnlp model; save the model in a new or empty "
                  "folder ({out!o:DIR}), or in a folder of an earlier model to replace it",
         "file": "{out}: is a file, not a folder; give a folder to save the model in ({out!o:DIR})",
+        "new_codebook": "{new_codebook!r} is already there, and {new_codebook!o} writes a new codebook, never over "
+                        "a file: give a name that is not taken, or move or delete that file first. Nothing was "
+                        "imported",
     }),
     "E149": ("an option was given a value of the wrong shape", {
         "one_attribute": "{what} groups by one attribute ({by!o}); got {value!r}. Give one name, or write evidence "

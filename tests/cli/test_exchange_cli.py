@@ -125,6 +125,25 @@ def test_new_codebook_is_written_and_valid(cli, breakfast, tmp_path):
     assert wrong.exit_code == 1 and "[E161] --new-codebook writes the file's codes as a YAML codebook" in wrong.stderr
 
 
+def test_new_codebook_never_replaces_a_file_already_there(cli, breakfast, tmp_path, snapshot, db_path):
+    path, _ = breakfast
+    mine = tmp_path / "my_codebook.yaml"
+    mine.write_text("# my own notes on the breakfast codes\nid: mine\n", encoding="utf-8")
+    before = snapshot(db_path)
+    result = cli("import", str(path), "--new-codebook", str(mine))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    err = " ".join(result.stderr.split())
+    assert f"[E148] {str(mine)!r} is already there, and --new-codebook writes a new codebook, never over a file" in err
+    assert mine.read_text(encoding="utf-8") == "# my own notes on the breakfast codes\nid: mine\n"
+    assert snapshot(db_path) == before
+    # one evalnlp wrote (the person may have edited it since) is not replaced either
+    out = tmp_path / "made.yaml"
+    assert cli("import", str(path), "--new-codebook", str(out)).exit_code == 0
+    written = out.read_bytes()
+    again = cli("import", str(path), "--new-codebook", str(out))
+    assert again.exit_code == 1 and "[E148]" in again.stderr and out.read_bytes() == written
+
+
 def test_codebook_import(cli, tmp_path):
     qdc = tmp_path / "impact.qdc"
     assert cli("export", str(qdc), "--codebook", "impact").exit_code == 0
