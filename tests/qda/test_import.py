@@ -558,3 +558,56 @@ def test_text_variables_come_back_as_written_after_another_program_saved_the_pro
         assert after[loc]["staff_code"] == before[loc]["staff_code"]
     assert after["id=001"]["other_answer"] == "  indented answer"
     assert "other_answer" not in after["id=002"]
+
+
+# ---- internal:// paths name the member under sources/ by its whole path -------------------------------------
+
+def _guid(i: int) -> str:
+    return "%08d-0000-4000-8000-%012d" % (i, i)
+
+
+def _paths_project(paths: dict[str, str]) -> bytes:
+    """A project of text sources (name -> plainTextPath), each with one coded selection of its first 4 characters."""
+    user, code = _guid(1), _guid(2)
+    sources = "".join(
+        f'<TextSource guid="{_guid(100 + i)}" name="{name}" plainTextPath="{path}">'
+        f'<PlainTextSelection guid="{_guid(200 + i)}" name="sel" startPosition="0" endPosition="4" '
+        f'creatingUser="{user}"><Coding guid="{_guid(300 + i)}" creatingUser="{user}"><CodeRef targetGUID="{code}"/>'
+        f'</Coding></PlainTextSelection></TextSource>' for i, (name, path) in enumerate(paths.items()))
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="walks" '
+            f'origin="test"><Users><User guid="{user}" name="rosa"/></Users><CodeBook><Codes><Code guid="{code}" '
+            f'name="Weather" isCodable="true"/></Codes></CodeBook><Sources>{sources}</Sources></Project>'
+            ).encode("utf-8")
+
+
+def _import_paths(store, tmp_path, paths: dict[str, str], members: dict[str, str]):
+    archive = write_zip(tmp_path / "walks.qdpx", {"project.qde": _paths_project(paths),
+                                                  **{k: v.encode("utf-8") for k, v in members.items()}})
+    api.import_qdpx(store, archive, new_codebook=tmp_path / "walks.yaml")
+    docs = dict(zip(store.table("documents")["source"], store.table("documents")["text"]))
+    rejects = store.table("rejects")
+    return docs, sorted(zip(rejects["source"], rejects["code"], rejects["reason"]))
+
+
+@pytest.mark.parametrize("members", [
+    {"sources/hill/walk.txt": "Rain on the hill path.", "sources/walk.txt": "Sun by the river."},
+    {"hill/walk.txt": "Rain on the hill path.", "sources/walk.txt": "Sun by the river."},
+])
+def test_an_internal_path_takes_the_member_of_that_path_not_another_of_its_name(store, tmp_path, members):
+    docs, rejects = _import_paths(store, tmp_path, {"hill": "internal://hill/walk.txt"}, members)
+    assert docs == {"hill": "Rain on the hill path."} and rejects == []
+
+
+def test_internal_paths_into_folders_of_sources_are_read(store, tmp_path):
+    docs, rejects = _import_paths(store, tmp_path, {"a": "internal://site_a/notes.txt", "b": "internal://site_b/notes.txt"},
+                                  {"sources/site_a/notes.txt": "Fog at site A.", "sources/site_b/notes.txt": "Hail at B."})
+    assert docs == {"a": "Fog at site A.", "b": "Hail at B."} and rejects == []
+
+
+def test_a_missing_internal_path_falls_back_only_to_a_single_file_of_its_name(store, tmp_path):
+    docs, rejects = _import_paths(
+        store, tmp_path, {"moved": "internal://old/moved.txt", "twice": "internal://gone/notes.txt"},
+        {"sources/moved.txt": "Snow in March.", "sources/a/notes.txt": "Frost.", "sources/b/notes.txt": "Thaw."})
+    assert docs == {"moved": "Snow in March."}
+    assert [(s, c) for s, c, _ in rejects] == [("twice", "E144")]
+    assert "2 files named like 'internal://gone/notes.txt'" in rejects[0][2]

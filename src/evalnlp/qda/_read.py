@@ -325,8 +325,11 @@ class _SourceReader:
             return None, Reject("E144", label, errors.message("E144", "leaves_folder", path=path))
         if self.archive is None:
             return None, Reject("E144", label, errors.message("E144", "no_archive", path=path))
-        base = name.rsplit("/", 1)[-1]
-        found = self.archive.find("sources/" + base) or self.archive.find(name) or self.archive.find(base)
+        # internal://X is the member sources/X (the specification), or X itself where a program left out the
+        # folder; only when neither is there, a file of that name anywhere, if there is exactly one
+        found = self.archive.find("sources/" + name) or self.archive.find(name)
+        if not found:
+            found = self.archive.find_anywhere(name.rsplit("/", 1)[-1])
         if not found:
             return None, Reject("E144", label, errors.message("E144", "not_in_archive", path=path))
         if len(found) > 1:
