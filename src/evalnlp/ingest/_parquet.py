@@ -1,7 +1,13 @@
-"""Parquet through pyarrow, streamed in record batches (never the whole table in memory)."""
+"""Parquet through pyarrow, streamed in record batches (never the whole table in memory).
+
+A binary column (bytes: some writers store text so, without marking it as text) is read as UTF-8 text; a value
+in it that is not UTF-8, or holds a control character other than tab, line and page breaks (a zero byte, say),
+refuses the file (E115) naming the column and the row: bytes are never stored as if they were words.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -15,7 +21,7 @@ from evalnlp.ingest._text import binary_head, describe_error, describe_head
 
 
 def _corrupt(path: Path, found: str) -> InputError:
-    return errors.error("E115", file=path.name, found=found)
+    return errors.error("E115", "damaged", file=path.name, found=found)
 
 
 def _open_file(path: Path):
@@ -39,7 +45,43 @@ def _is_text(arrow_type) -> bool:
         hasattr(pa.types, "is_string_view") and pa.types.is_string_view(arrow_type))
 
 
-def _column_values(array) -> list[str | None]:
+def _is_binary(arrow_type) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    return (pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type)
+            or pa.types.is_fixed_size_binary(arrow_type)
+            or (hasattr(pa.types, "is_binary_view") and pa.types.is_binary_view(arrow_type)))
+
+
+#: control characters that are not text's own whitespace (tab, line feed, vertical tab, form feed, return)
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _binary_text(path: Path, column: str, values: list, first_row: int) -> list[str | None]:
+    """The values of a binary column as text; E115 at the first one that is not UTF-8 text."""
+    out: list[str | None] = []
+    for k, value in enumerate(values):
+        if value is None:
+            out.append(None)
+            continue
+        problem = None
+        try:
+            text = bytes(value).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"is not UTF-8 text (byte {exc.start} is 0x{value[exc.start]:02x})"
+        else:
+            bad = _CONTROL.search(text)
+            if bad:
+                problem = f"holds the control character U+{ord(bad.group()):04X} at character {bad.start()}"
+        if problem:
+            raise errors.error("E115", "binary", file=path.name, column=column, row=first_row + k, problem=problem)
+        out.append(text)
+    return out
+
+
+def _column_values(array, path: Path, column: str, first_row: int) -> list[str | None]:
     import pyarrow as pa
 
     if pa.types.is_float32(array.type) or pa.types.is_float16(array.type):
@@ -50,6 +92,8 @@ def _column_values(array) -> list[str | None]:
     values = array.to_pylist()
     if _is_text(array.type):
         return values
+    if _is_binary(array.type):
+        return _binary_text(path, column, values, first_row)
     return [cell_to_str(v) for v in values]
 
 
@@ -65,7 +109,8 @@ class ParquetSource(TabularSource):
                 n = record_batch.num_rows
                 if not n:
                     continue
-                data = {name: pd.Series(_column_values(record_batch.column(i)), dtype=object)
+                data = {name: pd.Series(_column_values(record_batch.column(i), self.path, name, start + 1),
+                                        dtype=object)
                         for i, name in enumerate(self.columns)}
                 frame = pd.DataFrame(data)
                 locators = [f"row {k}" for k in range(start + 1, start + n + 1)]
