@@ -41,15 +41,16 @@ def _sheet(rows: str, prolog: str = '<?xml version="1.0"?>') -> str:
     return f"{prolog}<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>"
 
 
-def _book(path: Path, sheet: str, shared: str | bytes = SHARED, extra: dict[str, bytes] | None = None) -> Path:
+def _book(path: Path, sheet: str, shared: str | bytes = SHARED, extra: dict[str, bytes] | None = None,
+          sheet_part: str = "worksheets/sheet1.xml") -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", CT)
+        z.writestr("[Content_Types].xml", CT.replace("/xl/worksheets/sheet1.xml", "/xl/" + sheet_part))
         z.writestr("_rels/.rels", RELS)
         z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook {NS}><sheets>'
                                       '<sheet name="Notes" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+        z.writestr("xl/_rels/workbook.xml.rels", WB_RELS.replace("worksheets/sheet1.xml", sheet_part))
         z.writestr("xl/sharedStrings.xml", shared)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/" + sheet_part, sheet)
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return path
@@ -95,6 +96,35 @@ def test_a_part_with_a_document_type_declaration_is_refused_without_defusedxml(t
     assert info.value.code == "E107" and message.startswith("[E107] ent.xlsx: ")
     assert repr(part) in message and "a document type declaration" in message and "which Excel never writes" in message
     assert str(tmp_path) not in message and "SMUGGLED" not in message
+
+
+def test_a_sheet_stored_under_another_name_is_checked_too(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "defusedxml", None)
+    book = _book(tmp_path / "odd.xlsx", _sheet(ENTITY_ROWS, prolog='<!DOCTYPE x [<!ENTITY x "SMUGGLED">]>'),
+                 sheet_part="media/picture.svg")
+    with pytest.raises(InputError) as info:
+        _rows(book)
+    assert "its part 'xl/media/picture.svg' has a document type declaration" in str(info.value)
+
+
+def test_a_picture_with_a_doctype_does_not_refuse_the_workbook(tmp_path):
+    """An SVG picture often declares its DTD; pictures are never parsed, so it does not matter."""
+    svg = ('<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+           '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>')
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+            'Target="../media/image1.svg"/></Relationships>')
+    book = _book(tmp_path / "pic.xlsx", _sheet(GOOD_ROWS), extra={"xl/media/image1.svg": svg.encode(),
+                                                                  "xl/drawings/_rels/drawing1.xml.rels": rels.encode()})
+    assert len(_rows(book)) == 2
+
+
+def test_a_part_without_an_element_near_its_start_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(_xlsx, "MAX_HEAD", 64 * 1024)
+    book = _book(tmp_path / "long.xlsx", _sheet(GOOD_ROWS, prolog='<?xml version="1.0"?>' + "<!-- pad -->" * 20_000))
+    with pytest.raises(InputError) as info:
+        _rows(book)
+    assert info.value.code == "E107" and "'xl/worksheets/sheet1.xml' has no XML element in its first" in str(info.value)
 
 
 def test_a_part_that_unpacks_far_past_its_packed_size_is_refused(tmp_path):

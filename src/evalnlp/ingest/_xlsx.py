@@ -77,11 +77,11 @@ def _raise(exc: type[Exception]):
 _RAW_DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _declares_doctype(zf, info) -> bool:
-    """Whether the part ``info`` declares a document type (<!DOCTYPE>, <!ENTITY>) before its first element:
-    its head is read (at most :data:`MAX_HEAD` bytes) and parsed by expat, stopping at the first element, with
-    no entity expanded. A part that is not XML (an image) is looked at as bytes; one whose first element does
-    not come within ``MAX_HEAD`` bytes counts as declaring one (Excel writes a line or two before it)."""
+def _doctype_problem(zf, info) -> str | None:
+    """``"doctype"`` if the part ``info`` declares a document type (<!DOCTYPE>, <!ENTITY>) before its first
+    element, ``"no_root"`` if no element starts within :data:`MAX_HEAD` bytes (Excel writes a line before it),
+    else ``None``. Its head is parsed by expat, stopping at the first element, with no entity expanded; a part
+    expat cannot parse (not XML, or in an encoding expat does not know) is looked at as bytes."""
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
@@ -97,14 +97,49 @@ def _declares_doctype(zf, info) -> bool:
             try:
                 parser.Parse(chunk, not chunk)
             except _Doctype:
-                return True
+                return "doctype"
             except _Root:
-                return False
-            except expat.ExpatError:  # not XML, or an encoding expat does not know: look at the bytes
-                return _RAW_DOCTYPE.search(head.replace(b"\x00", b"")) is not None
+                return None
+            except expat.ExpatError:
+                return "doctype" if _RAW_DOCTYPE.search(head.replace(b"\x00", b"")) else None
             if not chunk:
-                return False
-    return True
+                return None
+    return "no_root"
+
+
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_REL_ATTR = re.compile(rb"""\b(Type|Target|TargetMode)\s*=\s*["']([^"']*)["']""")
+_XML_NAMES = (".xml", ".rels", ".vml")
+MAX_RELS = 8 * MiB  # bytes of a relationships part read for its targets
+
+
+def _parts_to_scan(zf, infos) -> list:
+    """The parts openpyxl may parse as XML: those named as XML, and any other a relationship points at (a
+    worksheet can be stored under any name), except images (an SVG picture may well have a DOCTYPE, and is
+    never parsed)."""
+    import posixpath
+
+    by_name = {i.filename.casefold(): i for i in infos}
+    chosen = {i.filename.casefold() for i in infos if i.filename.casefold().endswith(_XML_NAMES)}
+    for info in infos:
+        name = info.filename
+        if not name.casefold().endswith(".rels"):
+            continue
+        try:
+            with zf.open(info) as fh:
+                data = fh.read(MAX_RELS)
+        except Exception:  # damaged: openpyxl says so if it needs the part
+            continue
+        folder = posixpath.dirname(posixpath.dirname(name))  # "xl/_rels/workbook.xml.rels" -> "xl"
+        for element in _RELATIONSHIP.findall(data):
+            attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _REL_ATTR.findall(element)}
+            target = attrs.get("Target", "")
+            if not target or attrs.get("TargetMode", "").lower() == "external" or attrs.get("Type", "").endswith(
+                    "/image"):
+                continue
+            full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            chosen.add(posixpath.normpath(full).lstrip("/").casefold())
+    return [by_name[n] for n in by_name if n in chosen]
 
 
 def _part_size_problem(info) -> str | None:
@@ -132,13 +167,20 @@ def _check_parts(path: Path) -> None:
                 if limit:
                     raise errors.error("E107", "part_size", file=path.name, part=info.filename,
                                        size=_size_text(info.file_size), limit=limit)
-            for info in infos:
-                if _declares_doctype(zf, info):
+            for info in _parts_to_scan(zf, infos):
+                try:
+                    problem = _doctype_problem(zf, info)
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                        RuntimeError):  # a damaged or encrypted part: openpyxl says so if it needs it
+                    continue
+                if problem == "doctype":
                     raise errors.error("E107", "doctype", file=path.name, part=info.filename)
+                if problem == "no_root":
+                    raise _corrupt(path, f"its part {info.filename!r} has no XML element in its first "
+                                         f"{_size_text(MAX_HEAD)}")
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         return
 
 
