@@ -2113,9 +2113,9 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     Codes map onto the themes of ``codebook`` (else the store's codebook, else the shipped codebook the
     file's codes come from, else ``impact``) by GUID, name, theme id, label or alias; codes that do not map
     are an error listing them (E240), unless ``new_codebook`` names a YAML file to write the file's codes to
-    as a new codebook, which is then used (a file already there is refused, E148, never replaced). The whole file is read and checked before anything is written;
-    a damaged archive, one past the size caps (``limits``, a :class:`evalnlp.qda.Limits`), or XML with a
-    document type declaration is refused with the store untouched.
+    as a new codebook, which is then used (a file already there is refused, E148, never replaced). The whole
+    file is read and checked before anything is written; a damaged archive, one past the size caps (``limits``,
+    a :class:`evalnlp.qda.Limits`), or XML with a document type declaration is refused with the store untouched.
     """
     from evalnlp import qda
     from evalnlp.codebook import load_codebook

@@ -282,10 +282,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E115": ("not a readable Parquet file, or a binary column of it holds something other than text", {
         "damaged": "{file}: not a readable Parquet file: {found}. Expected an Apache Parquet file; write it again "
                    "(pandas: DataFrame.to_parquet) or export the data as CSV.",
-        "binary": "{file}: column {column!r} is a binary column (bytes, not text), and the value of row {row} {problem}; "
-                  "evalnlp reads a binary column as text only when every value is UTF-8 text without control "
-                  "characters, and never stores bytes as if they were words. Nothing was read from the file. Write "
-                  "the column as a string column (or write the file without it) and read it again.",
+        "binary": "{file}: column {column!r} is a binary column (bytes, not text), and the value of row {row} "
+                  "{problem}; evalnlp reads a binary column as text only when every value is UTF-8 text without "
+                  "control characters, and never stores bytes as if they were words. Nothing was read from the "
+                  "file. Write the column as a string column (or write the file without it) and read it again.",
     }),
     "E116": ("a JSON Lines line is not valid JSON (the line is rejected)",
              "line {line} is not valid JSON: {error} at column {column}"),

@@ -599,8 +599,9 @@ def test_an_internal_path_takes_the_member_of_that_path_not_another_of_its_name(
 
 
 def test_internal_paths_into_folders_of_sources_are_read(store, tmp_path):
-    docs, rejects = _import_paths(store, tmp_path, {"a": "internal://site_a/notes.txt", "b": "internal://site_b/notes.txt"},
-                                  {"sources/site_a/notes.txt": "Fog at site A.", "sources/site_b/notes.txt": "Hail at B."})
+    docs, rejects = _import_paths(
+        store, tmp_path, {"a": "internal://site_a/notes.txt", "b": "internal://site_b/notes.txt"},
+        {"sources/site_a/notes.txt": "Fog at site A.", "sources/site_b/notes.txt": "Hail at B."})
     assert docs == {"a": "Fog at site A.", "b": "Hail at B."} and rejects == []
 
 
