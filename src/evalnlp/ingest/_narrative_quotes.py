@@ -262,7 +262,13 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
 def _named_by_context(text: str, q: QuoteSpan, words: list[str]) -> bool:
     """A publication word or a year in brackets next to the quotation, or a ``Main: subtitle`` shape."""
     inner = text[q.start:q.end]
-    before = re.findall(r"[A-Za-z]+", text[max(0, q.open - 40):q.open])
+    window = text[max(0, q.open - 40):q.open]
+    stop = None
+    for stop in re.finditer(r"[.!?]\s", window):
+        pass
+    if stop is not None:
+        window = window[stop.end():]  # a word that ended the sentence before names nothing in the next one
+    before = re.findall(r"[A-Za-z]+", window)
     after_txt = text[q.close:q.close + 40]
     after = re.findall(r"[A-Za-z]+", after_txt)
     prev = before[-1].lower() if before else ""
