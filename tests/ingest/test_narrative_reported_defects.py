@@ -23,3 +23,19 @@ def test_a_publication_word_ending_the_sentence_before_does_not_make_the_quote_a
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.quote.startswith("It has changed the way")
     assert (t.speaker, t.source_ref) == ("Mr Tom Reed, Head of Hillford School", "[2]")
+
+
+def test_a_curly_quoted_word_inside_a_curly_quotation_nests(nlp):
+    passage = ("The head of the Hill Trust said: “Before the survey we had no map of the river; it was as “simple” "
+               "as that, and now every ranger carries one” [C].")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.quote.endswith("it was as “simple” as that, and now every ranger carries one")
+    assert t.source_ref == "[C]"
+
+
+def test_a_curly_opener_typed_for_a_closer_does_not_swallow_the_next_quotation(nlp):
+    # the first quotation's closer is typed as an opener glued to its last word: it still ends at the first ”
+    passage = ("The warden said: “the maps changed how we plan every season of work on the river“ and ” we use "
+               "them daily”. The mayor said: “the new maps have changed how the whole town sees its river”.")
+    quotes = [q.quote for q in N.extract_testimonials(passage, nlp=nlp)]
+    assert any(q.startswith("the new maps have changed") for q in quotes)

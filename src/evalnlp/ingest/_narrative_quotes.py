@@ -89,9 +89,41 @@ def _close_single(text: str, i: int) -> int | None:
 _PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n\s*")
 
 
+_CURLY = re.compile("[“”]")
+
+
+def _close_curly(text: str, i: int, paragraphs: frozenset[int] = frozenset()) -> int:
+    """The ``”`` that closes the ``“`` at ``i``: curly marks show their direction, so a ``“`` that opens a word
+    inside the quotation opens a nested one, closed by the next ``”`` (``“it is as “simple” as that”``). A ``“``
+    glued to the end of a word is a closer typed the wrong way round and nests nothing; when the nesting never
+    balances (or a paragraph ends first), the first ``”`` closes, as before."""
+    first = text.find("”", i + 1)
+    if first < 0:
+        return -1
+    depth = 0
+    brk = _PARAGRAPH_GAP.search(text, i + 1)
+    limit = min((p for p in paragraphs if p > i), default=len(text))
+    if brk is not None:
+        limit = min(limit, brk.start())
+    for m in _CURLY.finditer(text, i + 1, limit):
+        k = m.start()
+        if text[k] == "“":
+            if k > 0 and not text[k - 1].isspace() and text[k - 1] not in "([{—–-/":
+                return first
+            depth += 1
+        elif depth == 0:
+            return k
+        else:
+            depth -= 1
+    return first
+
+
 def _close_double(text: str, i: int, closer: str, paragraphs: frozenset[int] = frozenset()) -> int | None:
-    j = text.find(closer, i + 1) if len(closer) == 1 else min(
-        (k for k in (text.find(c, i + 1) for c in closer) if k >= 0), default=-1)
+    if closer == "”":
+        j = _close_curly(text, i, paragraphs)
+    else:
+        j = text.find(closer, i + 1) if len(closer) == 1 else min(
+            (k for k in (text.find(c, i + 1) for c in closer) if k >= 0), default=-1)
     if closer == '"' and j >= 0:
         brk = _PARAGRAPH_GAP.search(text, i + 1, j + 1)
         if (brk is not None and brk.end() == j) or (j in paragraphs and j > i + 1):
