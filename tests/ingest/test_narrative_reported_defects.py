@@ -39,3 +39,11 @@ def test_a_curly_opener_typed_for_a_closer_does_not_swallow_the_next_quotation(n
                "them daily”. The mayor said: “the new maps have changed how the whole town sees its river”.")
     quotes = [q.quote for q in N.extract_testimonials(passage, nlp=nlp)]
     assert any(q.startswith("the new maps have changed") for q in quotes)
+
+
+@pytest.mark.parametrize("name", ["Mr Liam O’Brien", "Dr Priya D’Mello", "Ms Aoife Ní Bhriain-O’Hara"])
+def test_a_typographic_apostrophe_inside_a_surname_does_not_end_the_speaker(name, nlp):
+    passage = (f"\"The maps have changed how every ranger on the river plans a season's work,\" said {name}, Chief "
+               f"Ranger at the Hill Trust [2.3].")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert (t.speaker, t.source_ref) == (f"{name}, Chief Ranger at the Hill Trust", "[2.3]")

@@ -782,6 +782,11 @@ def _finite_verb_inside(text: str, a: int, b: int) -> bool:
     return any(w in _FINITE_FORMS for w in re.findall(r"\b[a-z]+\b", text[a:b]))
 
 
+#: Punctuation that ends a trailing noun phrase; a ’ between two letters is an apostrophe inside a name
+#: (O’Connor, D’Souza), not a quotation mark.
+_NP_STOP_MARK = r"[,;:.!?()\[\]\"“”‘`]|(?<![^\W\d_])’|’(?![^\W\d_])"
+
+
 def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] | None:
     """The noun phrase starting at ``a`` (a trailing attribution: `"...", said X, Role, Org`)."""
     m = re.match(r"[\s,]*", text[a:b])
@@ -790,21 +795,21 @@ def np_after(text: str, a: int, b: int, max_words: int = 20) -> tuple[int, int] 
     pos = a
     first = True
     while pos < b:
-        stop = re.search(r"[,;:.!?()\[\]\"“”‘’`]|\s(?:who|which|that|when|while|as|because|after|before|"
+        stop = re.search(_NP_STOP_MARK + r"|\s(?:who|which|that|when|while|as|because|after|before|"
                          r"adding|noting|saying|explaining|and\s+(?:added|said|noted|went))\b|\s+-+\s|\s[–—]",
                          text[pos:b])
         chunk_end = pos + stop.start() if stop else b
         # a full stop inside an abbreviation or initial ("Dr.", "J. Smith") does not end the phrase
         while stop and text[chunk_end] == "." and (re.search(
                 r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Rev|Hon))$", text[pos:chunk_end]) or _abbreviation(text, pos, chunk_end)):
-            nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]", text[chunk_end + 1:b])
+            nxt = re.search(_NP_STOP_MARK, text[chunk_end + 1:b])
             chunk_end = chunk_end + 1 + nxt.start() if nxt else b
             stop = nxt
         # an acronym in brackets inside a name or role ("Department of Energy and Climate Change (DECC) Chief
         # Scientific Advisor") does not end the phrase when the phrase goes on after it
         acronym = _BRACKETED_ACRONYM.match(text, chunk_end, b) if stop else None
         if acronym is not None and re.match(r"\s+[A-Za-z]", text[acronym.end():b]):
-            nxt = re.search(r"[,;:.!?()\[\]\"“”‘’`]|\s(?:who|which|that|when|while|as|because|after|before)\b",
+            nxt = re.search(_NP_STOP_MARK + r"|\s(?:who|which|that|when|while|as|because|after|before)\b",
                             text[acronym.end():b])
             chunk_end = acronym.end() + nxt.start() if nxt else b
         span = trim_span(text, pos, chunk_end)
