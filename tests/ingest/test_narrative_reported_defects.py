@@ -47,3 +47,14 @@ def test_a_typographic_apostrophe_inside_a_surname_does_not_end_the_speaker(name
                f"Ranger at the Hill Trust [2.3].")
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert (t.speaker, t.source_ref) == (f"{name}, Chief Ranger at the Hill Trust", "[2.3]")
+
+
+def test_a_label_opening_the_next_paragraph_belongs_to_the_next_quotation(nlp):
+    passage = ("Extracts from two letters of support follow [2, 5].\n\n"
+               "[2] Operations Director of Wren Logistics:\n\n"
+               "\"Route planning used to take our staff a full week and now it takes a single afternoon.\"\n\n"
+               "[5] Head of Fleet at the Hill Ambulance Service:\n\n"
+               "\"We plan every winter rota with the tool and have cut our overtime bill by a third.\"\n")
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (first.speaker, first.source_ref) == ("Operations Director of Wren Logistics", "[2]")
+    assert (second.speaker, second.source_ref) == ("Head of Fleet at the Hill Ambulance Service", "[5]")

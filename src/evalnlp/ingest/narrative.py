@@ -267,6 +267,7 @@ class _Context:
         self.norm = norm
         self.text = norm.text
         self.paragraphs = norm.paragraph_starts()
+        self.paragraph_set = frozenset(self.paragraphs)
         self.quotes = find_quotes(self.text, self.paragraphs)
         self.mask = bytearray(len(self.text))
         for q in self.quotes:
@@ -276,7 +277,7 @@ class _Context:
         # a break right after "confirms that:" before the quotation it introduces does not end the sentence
         opens = {q.open for q in self.quotes}
         kept = [p for p in self.paragraphs if not (p in opens and re.search(r":\s*$", self.text[max(0, p - 6):p]))]
-        forced = kept + _starts_after_quotes(self.text, self.quotes)
+        forced = kept + _starts_after_quotes(self.text, self.quotes, self.paragraph_set)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
@@ -299,8 +300,9 @@ class _Context:
         return self.norm.original[s:e], s, e
 
 
-def _starts_after_quotes(text: str, quotes: list[QuoteSpan]) -> list[int]:
-    """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``)."""
+def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozenset[int] = frozenset()) -> list[int]:
+    """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``); a marker that
+    opens the next paragraph is not the quotation's, so the sentence starts at it (the paragraph's start)."""
     out: list[int] = []
     for q in quotes:
         if q.close == q.end:
@@ -315,7 +317,7 @@ def _starts_after_quotes(text: str, quotes: list[QuoteSpan]) -> list[int]:
         m = re.match(r"\s*", text[j:])
         j += m.end() if m else 0
         mk = MARKER.match(text, j)
-        if mk and is_marker(mk.group(0)):
+        if mk and is_marker(mk.group(0)) and mk.start() not in paragraphs:
             j = mk.end()
             m = re.match(r"[\s.]*", text[j:])
             j += m.end() if m else 0
@@ -390,7 +392,28 @@ def _past_own_marker(ctx: _Context, q: QuoteSpan) -> int:
     marker is ``q``'s, not part of the next quotation's lead ("'...' (2012) [E6] and '...' (2013) [E7]")."""
     m = _MARKER_GAP.match(ctx.text, q.close)
     mk = MARKER.match(ctx.text, m.end()) if m else None
-    return mk.end() if mk and is_marker(mk.group(0)) else q.close
+    return mk.end() if mk and is_marker(mk.group(0)) and not _labels_next(ctx, *mk.span()) else q.close
+
+
+# what follows a marker that labels the next speaker: a phrase with no sentence end or bracket, closed by a colon
+_LABEL_TAIL = re.compile(r"\s*[^\s.!?;\"“”‘`\[\]()][^.!?;\"“”‘`\[\]()]{1,160}?:\s*$")
+
+
+def _labels_next(ctx: _Context, a: int, b: int) -> bool:
+    """Does the marker at ``a:b`` open a paragraph that names the next quotation's speaker (``[4] Head of Research
+    at Acme: "..."``)? Such a marker labels the quotation after it, not the one before."""
+    if a not in ctx.paragraph_set:
+        return False
+    nxt = _next_quote_open(ctx, b)
+    return nxt < len(ctx.text) and _LABEL_TAIL.match(ctx.text, b, nxt) is not None
+
+
+def _label_ref(ctx: _Context, lo: int, speaker_start: int) -> tuple[int, int] | None:
+    """A marker that opens the paragraph right before the speaker of a label (``[4] Head of Research: "..."``)."""
+    ms = [m for m in find_markers(ctx.text, lo, speaker_start) if not ctx.mask[m[0]]]
+    if ms and not ctx.text[ms[-1][1]:speaker_start].strip() and _labels_next(ctx, *ms[-1]):
+        return ms[-1]
+    return None
 
 
 def _next_quote_open(ctx: _Context, pos: int, testimonials_only: bool = False) -> int:
@@ -511,7 +534,7 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
                   if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
     if ref is None and speaker is not None and lo <= speaker[0] <= hi:
-        ref = _intro_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote that"
+        ref = _intro_ref(ctx, lo, speaker[0]) or _label_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote"
     if ref is None:
         ref = _trail_ref(ctx, q, trail_end)
     if ref is None and speaker is not None:
@@ -1798,6 +1821,8 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     j = m.end() if m else pos
     mk = MARKER.match(text, j)
     if mk and is_marker(mk.group(0)):
+        if _labels_next(ctx, mk.start(), mk.end()):
+            return None  # "...'\n[4] Head of Research at Acme: '...'": the next speaker's label
         return (mk.start(), mk.end())
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
