@@ -58,3 +58,14 @@ def test_a_label_opening_the_next_paragraph_belongs_to_the_next_quotation(nlp):
     first, second = N.extract_testimonials(passage, nlp=nlp)
     assert (first.speaker, first.source_ref) == ("Operations Director of Wren Logistics", "[2]")
     assert (second.speaker, second.source_ref) == ("Head of Fleet at the Hill Ambulance Service", "[5]")
+
+
+def test_a_lettered_heading_after_a_quotation_is_not_its_reference(nlp):
+    passage = ("(a) Safer rivers\n"
+               "Rangers now plan with the maps. \"Before the survey we had no way of\n"
+               "telling which banks would fail next winter\", says the Hill Trust.\n"
+               "(b) Cheaper flood defences\n"
+               "The council changed its budget.\n")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.quote.startswith("Before the survey")
+    assert t.source_ref is None

@@ -353,6 +353,27 @@ def _numbered_heading(ctx: _Context, q: QuoteSpan) -> bool:
     return _HEADING_LABEL.fullmatch(orig, line, so) is not None and not orig[eo:end if end >= 0 else len(orig)].strip()
 
 
+def _labels_heading(ctx: _Context, a: int, b: int) -> bool:
+    """Does the marker at ``a:b`` open a heading line of the case study (``(c) Training``)? It stands at a line's
+    start after a line that ends a sentence, and the rest of its line is a short phrase opening with a capital and
+    ending with no punctuation, followed by a line that opens a new sentence (or by nothing)."""
+    orig = ctx.norm.original
+    so, eo = ctx.norm.to_original(a, b)
+    line = orig.rfind("\n", 0, so) + 1
+    if line == 0 or orig[line:so].strip():
+        return False
+    prev = orig[:line].rstrip()
+    if prev and not re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$|[\"'’”`]$", prev):
+        return False
+    end = orig.find("\n", eo)
+    end = len(orig) if end < 0 else end
+    rest = orig[eo:end].strip()
+    if not re.fullmatch(r"[A-Z][^.!?:;,\"“”]*[^\W_]", rest) or len(rest.split()) > 10:
+        return False
+    nxt = orig[end:].lstrip()
+    return not nxt or not nxt[0].islower()
+
+
 def _testimonials(ctx: _Context) -> list[Testimonial]:
     kept: list[QuoteSpan] = []
     for q in ctx.quotes:
@@ -392,7 +413,8 @@ def _past_own_marker(ctx: _Context, q: QuoteSpan) -> int:
     marker is ``q``'s, not part of the next quotation's lead ("'...' (2012) [E6] and '...' (2013) [E7]")."""
     m = _MARKER_GAP.match(ctx.text, q.close)
     mk = MARKER.match(ctx.text, m.end()) if m else None
-    return mk.end() if mk and is_marker(mk.group(0)) and not _labels_next(ctx, *mk.span()) else q.close
+    return mk.end() if mk and is_marker(mk.group(0)) and not _labels_next(ctx, *mk.span()) \
+        and not _labels_heading(ctx, *mk.span()) else q.close
 
 
 # what follows a marker that labels the next speaker: a phrase with no sentence end or bracket, closed by a colon
@@ -1821,8 +1843,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     j = m.end() if m else pos
     mk = MARKER.match(text, j)
     if mk and is_marker(mk.group(0)):
-        if _labels_next(ctx, mk.start(), mk.end()):
-            return None  # "...'\n[4] Head of Research at Acme: '...'": the next speaker's label
+        if _labels_next(ctx, mk.start(), mk.end()) or _labels_heading(ctx, mk.start(), mk.end()):
+            # "...'\n[4] Head of Research at Acme: '...'": the next speaker's label; "...'.\n(c) Training": a heading
+            return None
         return (mk.start(), mk.end())
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
@@ -1835,14 +1858,15 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
         m = re.match(r"[\s.,;:)]*", text[after:])
         j = after + (m.end() if m else 0)
         mk = MARKER.match(text, j)
-        if mk and is_marker(mk.group(0)):
+        if mk and is_marker(mk.group(0)) and not _labels_heading(ctx, mk.start(), mk.end()):
             return (mk.start(), mk.end())
     # Later in the same sentence, at the sentence's end, before any other testimonial (a short quoted
     # word on the way does not stop it: "'...' and his advice has been 'invaluable' (source 3)").
     end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos, testimonials_only=True))
     for a, b in find_markers(text, pos, end):
         tail = text[b:end]
-        if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[max(pos, after or pos):a]):
+        if re.fullmatch(r"[\s.;,)]*", tail) and not _names_other(text[max(pos, after or pos):a]) \
+                and not _labels_heading(ctx, a, b):
             between = [q2 for q2 in ctx.quotes if pos <= q2.open < a]
             if between and not re.fullmatch(r"[\s.,;:'\"’”`]*", text[between[-1].close:a]):
                 return None  # past a short quoted word the marker must follow it directly
