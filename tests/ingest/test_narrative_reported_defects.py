@@ -69,3 +69,11 @@ def test_a_lettered_heading_after_a_quotation_is_not_its_reference(nlp):
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.quote.startswith("Before the survey")
     assert t.source_ref is None
+
+
+@pytest.mark.parametrize("scare", ["\"strongly praised\"", "\"strongly praised\" [4]"])
+def test_a_scare_quoted_passive_before_the_agent_is_not_part_of_the_speaker(scare, nlp):
+    passage = (f"The new flood maps were {scare} by the Director of the Hill Trust, who wrote: \"We now plan "
+               f"every season of work on the river with these maps in hand.\"")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == "the Director of the Hill Trust"

@@ -585,12 +585,22 @@ _NOT_APPOSITION = re.compile(
     r"^(?!including\b)[a-z]+ing\b|\b(?:is|are|was|were|has|have|had)\b")
 
 
+_AFTER_SCARE_BY = re.compile(r"[\s,]*(?:[(\[][^()\[\]]{1,20}[)\]]\s*)?by\s+")
+
+
 def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
     """Trim a speaker phrase of a closing date or aside, and extend it over an apposition that stands
     between it and its verb or the quotation ("its Chair, Dr X:", "Baroness X, the chair of that review,
     found")."""
     text = ctx.text
     a, b = span
+    scare = next((q for q in ctx.quotes if q.open == a and q.close < b), None)
+    if scare is not None:
+        # '"warmly welcomed" by the Chief Executive': a phrase never opens with a quotation; a passive's words in
+        # scare quotes leave the agent after "by" (a marker may stand between)
+        m = _AFTER_SCARE_BY.match(text, scare.close, b)
+        if m is not None and m.end() < b:
+            a = m.end()
     for _ in range(2):
         phrase = text[a:b]
         m = _SPEAKER_DATE.search(phrase)
