@@ -77,3 +77,15 @@ def test_a_scare_quoted_passive_before_the_agent_is_not_part_of_the_speaker(scar
                f"every season of work on the river with these maps in hand.\"")
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.speaker == "the Director of the Hill Trust"
+
+
+@pytest.mark.parametrize("marked, plain", [
+    ("The chair of the Hill Trust, *Dr Ann Lowe*,", "The chair of the Hill Trust, Dr Ann Lowe"),
+    ("**Dr Ann Lowe**, chair of the Hill Trust,", "Dr Ann Lowe, chair of the Hill Trust"),
+])
+def test_markdown_emphasis_is_no_part_of_a_speaker(marked, plain, nlp):
+    passage = f"{marked} said: \"We now plan every season of work on the river with the new maps.\" [2]"
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == plain
+    # the offsets still index the document, whose text keeps its marks
+    assert passage[t.speaker_start:t.speaker_end].replace("*", "") == plain

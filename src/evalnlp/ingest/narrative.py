@@ -97,7 +97,8 @@ _PIPELINES: dict[bool, Any] = {}
 
 @dataclass(frozen=True)
 class Testimonial:
-    """A quotation used as evidence; offsets index the original text."""
+    """A quotation used as evidence; offsets index the original text. ``speaker`` is the text at its offsets
+    less any Markdown emphasis marks inside it."""
 
     quote: str
     start: int
@@ -395,7 +396,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         quote, qs, qe = ctx.span(f.q.start, f.q.end)
         sp = sps = spe = None
         if f.speaker is not None:
-            sp, sps, spe = ctx.span(*f.speaker)
+            sp, sps, spe = _without_emphasis(*ctx.span(*f.speaker))
         ref: str | None
         if isinstance(f.ref, tuple):
             ref = ctx.span(*f.ref)[0]
@@ -406,6 +407,20 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
 
 
 _MARKER_GAP = re.compile(r"[\s.,;:!?'\"’”`]*(?:\((?:19|20)\d\d\)\s*)?")  # a year may come first: "..." (2012) [E6]
+
+
+# Markdown emphasis: a run of * or _ opening or closing a word ("*Ms Jane Roe*", "**Dr Roe**", "_Acme_")
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
+
+
+def _without_emphasis(phrase: str, s: int, e: int) -> tuple[str, int, int]:
+    """A speaker without Markdown emphasis marks: those at its ends are left out of its span, those inside
+    (``The commissioner, *Ms Jane Roe*``) out of its text only, so its offsets stay those of the document."""
+    while phrase[:1] in ("*", "_") and len(phrase) > 1:
+        phrase, s = phrase[1:], s + 1
+    while phrase[-1:] in ("*", "_") and len(phrase) > 1:
+        phrase, e = phrase[:-1], e - 1
+    return _EMPHASIS.sub("", phrase), s, e
 
 
 def _past_own_marker(ctx: _Context, q: QuoteSpan) -> int:
