@@ -60,6 +60,11 @@ ROWS = {
                                               "The guidance went to 19 partners in ten countries."),
     "size_of_a_team_or_consortium:household": ("Each stove serves a household of six people.",
                                                "Each stove serves six people."),
+    "the_team_itself": ("Four members of Dr Roe's survey team helped the charity.",
+                        "Four members of the public helped the survey team."),
+    "the_team_itself:authors": ("The 3 editors of the atlas spoke at the fair.",
+                                "The atlas was sent to 3 editors at the fair."),
+    "the_team_itself:directors": ("The new charity has 4 directors.", "The new charity has trained 4 directors."),
     "vague_one_or_two": ("Gigs with one or two musicians were exempt.", "Gigs with two musicians were exempt."),
     "prospective": ("The scheme targets 14 million homes across England.",
                     "The scheme has reached 14 million homes across England."),
@@ -89,7 +94,8 @@ _NUMBER = {"money_or_percentage": ("3 million", "3 million"), "label_page_or_ref
            "rate_or_ratio:one-in": ("six", "six"), "employees:including": ("6", "6"),
            "size_of_a_team_or_consortium:founded": ("four", "four"),
            "size_of_a_team_or_consortium:partners": ("19", "19"), "negative_outcome:burden-in": ("50,000", "50,000"),
-           "size_of_a_team_or_consortium:household": ("six", "six")}
+           "size_of_a_team_or_consortium:household": ("six", "six"), "the_team_itself": ("Four", "Four"),
+           "the_team_itself:authors": ("3", "3"), "the_team_itself:directors": ("4", "4")}
 
 
 def test_every_rule_has_a_row():

@@ -89,3 +89,15 @@ def test_markdown_emphasis_is_no_part_of_a_speaker(marked, plain, nlp):
     assert t.speaker == plain
     # the offsets still index the document, whose text keeps its marks
     assert passage[t.speaker_start:t.speaker_end].replace("*", "") == plain
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("Four members of Dr Roe's survey team helped set up the charity.", []),
+    ("Two members of the lab advised the council.", []),
+    ("The new charity has 4 directors and a small office in Leeds.", []),
+    ("The 3 editors of the atlas spoke to 2,000 farmers.", ["2,000 farmers"]),
+    # members of the public, or of bodies the work reached, are still reach
+    ("The maps were used by 400 members of the public.", ["400 members of the public"]),
+])
+def test_the_team_itself_is_not_reach(sentence, kept):
+    assert [r.text for r in N.extract_reach(sentence)] == kept

@@ -492,6 +492,30 @@ def size_of_a_team_or_consortium(c: Candidate) -> bool:
                      re.IGNORECASE) is not None
 
 
+# "members of Professor Roe's research team", "members of the lab": the people of the team that did the work
+_OWN_TEAM_AFTER = re.compile(r"\s+of\s+(?:(?:the|our|their|his|her|its|this|that)\s+|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*"
+                             r"['’]s?\s+)?(?:[a-z-]+\s+){0,2}(?:team|lab|laboratory|department|faculty|research\s+group|"
+                             r"project\s+group)s?\b")
+# "the two authors", "its 3 directors": a definite count of those who made the work or run the firm
+_OWN_PEOPLE = {"authors", "co-authors", "coauthors", "editors", "directors", "founders", "co-founders",
+               "investigators", "co-investigators"}
+
+
+def the_team_itself(c: Candidate) -> bool:
+    """``three members of Professor Roe's research team``, ``the 2 authors``, ``the firm has 3 directors``: the
+    people who made the work or run the firm are counted, not people the work reached."""
+    unit = c.text[c.unit[0]:c.unit[1]].lower()
+    head = unit.split()[-1] if unit.split() else ""
+    member = re.match(r"(?:[\w-]+\s+){0,2}?members?\b", unit)
+    if member is not None and _OWN_TEAM_AFTER.match(c.text, c.unit[0] + member.end()) is not None:
+        return True
+    if head not in _OWN_PEOPLE:
+        return False
+    before = c.text[max(0, c.start - 30):c.start]
+    # a definite or possessive determiner, or a verb of having ("the firm has 3 directors"), before the count
+    return re.search(r"\b(?:the|its|our|their|his|her|has|have|had|with)\s+$", before, re.IGNORECASE) is not None
+
+
 def vague_one_or_two(c: Candidate) -> bool:
     """``performances involving one or two artists``: an approximate handful, not a count."""
     return re.search(r"\b(?:one|a)\s+or\s+$", c.text[max(0, c.start - 10):c.start], re.IGNORECASE) is not None
@@ -519,7 +543,7 @@ def capacity(c: Candidate) -> bool:
 
 REJECTS: tuple = (money_or_percentage, label_page_or_reference, year, bare_one, inside_a_name, size_of_a_body,
                   negative_outcome, employees, announces_a_list, compared_groups, one_of, rate_or_ratio,
-                  generic_things, size_of_a_team_or_consortium, vague_one_or_two, capacity, prospective)
+                  generic_things, size_of_a_team_or_consortium, the_team_itself, vague_one_or_two, capacity, prospective)
 _BETWEEN = re.compile(rf"\bbetween\s+(?P<low>{_ONE_NUM})\s+and\s+$", re.IGNORECASE)
 
 
