@@ -20,10 +20,13 @@ from evalnlp.store import Store
 
 def is_answer(text: str) -> bool:
     """The rule ingest keeps a row's text by (its cases are tested on their own below): something besides
-    whitespace and punctuation, or an emoticon."""
+    whitespace, invisible format characters (a zero-width space, a soft hyphen) and punctuation, or an emoticon."""
+    import unicodedata
+
     from evalnlp.nlp import marks_only
 
-    return bool(text.strip()) and not marks_only(text)
+    visible = not all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+    return bool(text.strip()) and visible and not marks_only(text)
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
     buf = io.StringIO()
