@@ -173,10 +173,11 @@ def test_json_values_are_read_as_text_as_the_readme_says(tmp_path):
 def test_project_sentiment_is_one_row_per_passage_after_two_classify_runs(tmp_path):
     """Classifying one store with two codebooks stores each passage's sentiment once per run; `sentiment()` gave
     both rows, so counting its labels doubled every figure. It gives the label in use, one row per passage, and
-    every stored row with `all_runs=True`."""
+    every stored row with `all_runs=True`; `codes()` says which codebook each code is of."""
     import pandas as pd
 
     import evalnlp
+    from evalnlp.codebook import load_codebook
 
     texts = ["The staff were kind and caring.", "Parking was awful and expensive.", "Food was cold.",
              "The doctor explained everything clearly."]
@@ -190,6 +191,10 @@ def test_project_sentiment_is_one_row_per_passage_after_two_classify_runs(tmp_pa
     assert len(now) == 4 and now["seg_id"].is_unique and len(every) == 8
     assert set(now["run_id"]) == {second.run_id}
     assert now["label"].value_counts().to_dict() == dict(zip(second.sentiment["label"], second.sentiment["passages"]))
+    with evalnlp.open(tmp_path / "s.duckdb") as p:  # the codes of the two codebooks are told apart
+        codes = p.codes()
+    assert set(codes["codebook"]) == {"fft", "impact"}
+    assert set(codes.loc[codes["codebook"] == "impact", "theme"]) <= set(load_codebook("impact").theme_ids)
 
 
 def test_the_packages_modules_are_its_attributes_after_import_evalnlp():

@@ -333,7 +333,9 @@ class Project:
         return self.store.table("segments")
 
     def codes(self) -> pd.DataFrame:
-        return self.store.table("codes")
+        """Every code stored: seg_id, theme, score, assigned, coder, run_id, and the codebook of the run that
+        stored it (``codebook``: a store coded with two codebooks holds both, told apart here)."""
+        return self.store.codes_with_codebook()
 
     def sentiment(self, *, all_runs: bool = False) -> pd.DataFrame:
         """Each passage's sentiment: seg_id, label, score, coder, run_id, one row per passage, the label in use

@@ -1208,6 +1208,12 @@ class Store:
 
     # ---- reads -------------------------------------------------------------------------------------
 
+    def codes_with_codebook(self) -> pd.DataFrame:
+        """The codes table (in :meth:`table`'s order) with the codebook id of the run that stored each code."""
+        return self.con.execute(
+            """SELECT c.*, r.codebook_id AS codebook FROM codes c LEFT JOIN runs r USING (run_id)
+               ORDER BY c.seg_id, c.theme, c.coder""").df()
+
     def sentiment_in_use(self) -> pd.DataFrame:
         """Each passage's sentiment row in use, one per passage (a person's label where there is one, else the
         latest machine label: what evidence, quotes and reports count), ordered by seg_id."""
