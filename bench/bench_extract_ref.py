@@ -166,6 +166,16 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     rest = sorted(set(rest) - set(examined5) - dev6)
     if ann["sample"]["seed"] == SIXTH_SEED:
         return [str(i) for i in sorted(_by_quote_marks(corpus, rest, SIXTH_SEED, len(ann["documents"]))[0])]
+    # the seventh set: the sixth set's pool less every candidate the sixth set's draw examined (kept or not)
+    # and less every id ending in the digit 3 (some of those were read by someone else in the week of the draw)
+    sixth = json.loads(SETS["1357"][0].read_text(encoding="utf-8"))["sample"]
+    assert len(rest) == sixth["pool"]
+    kept6, examined6 = _by_quote_marks(corpus, rest, SIXTH_SEED, len(sixth["case_study_ids"]))
+    assert [str(i) for i in sorted(kept6)] == sixth["case_study_ids"]
+    assert len(examined6) == sixth["candidates_examined"]
+    rest = sorted(i for i in set(rest) - set(examined6) if i % 10 != 3)
+    if ann["sample"]["seed"] == SEVENTH_SEED:
+        return [str(i) for i in sorted(_by_quote_marks(corpus, rest, SEVENTH_SEED, len(ann["documents"]))[0])]
     raise ValueError(f"unknown set seed {ann['sample']['seed']}")
 
 
@@ -173,6 +183,8 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
 FIFTH_SEED = 2468
 # the sixth set's seed (testimonials only, drawn like the fifth from what the fifth and its round left)
 SIXTH_SEED = 1357
+# the seventh set's seed (testimonials only, drawn like the sixth from what the sixth draw left)
+SEVENTH_SEED = 8642
 
 
 def _by_quote_marks(corpus: dict[str, dict], rest: list[int], seed: int, n: int) -> tuple[list[int], list[int]]:
