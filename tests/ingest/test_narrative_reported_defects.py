@@ -98,6 +98,7 @@ def test_markdown_emphasis_is_no_part_of_a_speaker(marked, plain, nlp):
     ("The 3 editors of the atlas spoke to 2,000 farmers.", ["2,000 farmers"]),
     # members of the public, or of bodies the work reached, are still reach
     ("The maps were used by 400 members of the public.", ["400 members of the public"]),
+    ("We ran workshops with 40 directors of public health across England.", ["40 directors"]),
 ])
 def test_the_team_itself_is_not_reach(sentence, kept):
     assert [r.text for r in N.extract_reach(sentence)] == kept

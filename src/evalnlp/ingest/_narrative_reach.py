@@ -512,8 +512,13 @@ def the_team_itself(c: Candidate) -> bool:
     if head not in _OWN_PEOPLE:
         return False
     before = c.text[max(0, c.start - 30):c.start]
-    # a definite or possessive determiner, or a verb of having ("the firm has 3 directors"), before the count
-    return re.search(r"\b(?:the|its|our|their|his|her|has|have|had|with)\s+$", before, re.IGNORECASE) is not None
+    # a definite or possessive determiner before the count ("the 2 authors", "its 3 directors")
+    if re.search(r"\b(?:the|its|our|their|his|her)\s+$", before, re.IGNORECASE) is not None:
+        return True
+    # a verb of having ("the firm has 3 directors"), unless others' posts follow ("workshops with 40 directors
+    # of public health", "has met 12 directors from partner trusts": the people reached)
+    return (re.search(r"\b(?:has|have|had|with)\s+$", before, re.IGNORECASE) is not None
+            and re.match(r"\s+(?:of|from|at|in|across)\b", c.text[c.unit[1]:c.unit[1] + 10]) is None)
 
 
 def vague_one_or_two(c: Candidate) -> bool:
