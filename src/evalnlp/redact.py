@@ -1647,7 +1647,8 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
     docs = [None] * len(items) if documents is None else list(documents)
     if len(docs) != len(items):
         raise ValueError(f"documents: {len(docs)} given for {len(items)} texts (one per text, or None)")
-    docs = [d if isinstance(d, str) and d else None for d in docs]
+    # a passage that is its whole document (a survey answer) has nothing more to learn from it
+    docs = [d if isinstance(d, str) and d and d != t else None for t, d in zip(items, docs)]
     pairs = list(dict.fromkeys(zip(items, docs)))
     if len(pairs) < len(items):  # a text given again (one quote in several tables) is redacted once
         once = redact_many([t for t, _ in pairs], names=names, use_model=use_model, protect=protect,
