@@ -337,6 +337,7 @@ def test_validator_across_chunk_boundaries() -> None:
 @given(data=st.binary(max_size=40), cuts=st.lists(st.integers(0, 40), max_size=4))
 @example(data=b"\x01\x01\x01\x80\xc2\xa0", cuts=[5])  # a UTF-8 character cut by the chunk boundary
 @example(data=b"\x01\x80\xe1\x80\x91", cuts=[3, 4])  # a UTF-8 character cut by two boundaries, 1-byte chunks
+@example(data=b"\x01\xc2\x8d\x80", cuts=[3])  # a C1 control in one chunk, a Windows-1252 byte in the next
 @settings(max_examples=200, deadline=None)
 def test_validator_verdict_does_not_depend_on_chunking(data: bytes, cuts: list[int]) -> None:
     data = b"id,text\n" + data.replace(b"\x00", b"")

@@ -260,6 +260,9 @@ class _Validator:
         self.blank = True
         self.first_cp1252: str | None = None  # where the first byte that is not UTF-8 was, once read as cp1252
         self._tail = b""  # the last bytes of the previous chunk read as cp1252
+        # the first byte undefined in Windows-1252 among earlier chunks decoded as UTF-8 (inside a C1 control such
+        # as "\xc2\x8d", which is no evidence of UTF-8): should the file turn out to be Windows-1252, it is E106
+        self._undefined_before: str | None = None
         self._decoder = codecs.getincrementaldecoder(encoding)() if encoding != "cp1252" else None
 
     def feed(self, chunk: bytes) -> None:
@@ -336,6 +339,9 @@ class _Validator:
             data = pending + chunk
             pos = err.start + (3 if self.encoding == "utf-8-sig" and self.offset == 0 else 0)
             if self.encoding == "utf-8" and not self.non_ascii and not _UTF8_EVIDENCE_RE.search(data[:pos]):
+                if self._undefined_before is not None:  # read whole, the file would fail here too (a chunk's
+                    raise _undecodable(self.name, f"{self._undefined_before} is neither UTF-8 nor "  # cut aside)
+                                                  "defined in Windows-1252") from None
                 self.encoding = "cp1252"  # no UTF-8 so far (as far as the bytes can tell), then a Windows-1252 byte
                 self.first_cp1252 = (f"byte 0x{data[pos]:02x} at offset {self.offset - len(pending) + pos} "
                                      f"(line {_line_of(data, pos, self.lines)})")
@@ -349,6 +355,11 @@ class _Validator:
             raise _mixed(self.name, where) from None
         if not self.non_ascii and not text.isascii() and _UTF8_EVIDENCE_RE.search(pending + chunk):
             self.non_ascii = True  # (UTF-8 beyond doubt: see _UTF8_EVIDENCE_RE)
+        if not self.non_ascii and self._undefined_before is None and not text.isascii():
+            bad = _CP1252_UNDEFINED_RE.search(chunk)
+            if bad is not None:
+                self._undefined_before = (f"byte 0x{chunk[bad.start()]:02x} at offset {self.offset + bad.start()} "
+                                          f"(line {_line_of(chunk, bad.start(), self.lines)})")
         return b""
 
 
