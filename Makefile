@@ -47,7 +47,7 @@ demo: $(VENV)/.core
 
 # The suite runs in two processes (a test file stays in one), one a core.
 test: $(VENV)/.full chromium
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(VENV)/bin/pytest -n 2 --dist loadfile --hypothesis-profile ci
 
 # Each script writes its section to bench/results/; assemble.py gathers them into BENCHMARKS.md.
 # name:arg runs bench/bench_name.py --set arg (one script, several annotated sets).

@@ -10,6 +10,12 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from hypothesis import settings  # noqa: E402
+
+# `make test` (and so CI) runs the property tests on the same examples every time (`--hypothesis-profile ci`),
+# so a run passes or fails on the code alone; run pytest without the option to search new examples as you work.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+
 from helpers import CORPORA, REPO, shared_data  # noqa: F401  (re-exported for fixtures)
 
 
