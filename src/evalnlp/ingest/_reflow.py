@@ -102,12 +102,15 @@ _CONTINUES = re.compile(
 _OPENERS = "\"'`\u2018\u201c(["
 
 
+_ENTITY_END = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});[\"'\u2019\u201d)\]]*[ \t]*$")
+
+
 def _ends(line: str, semicolon: bool = False) -> bool:
     """Does ``line`` end a sentence (``.``, ``!``, ``?``, also ``:``; ``;`` with ``semicolon``), closing marks
     allowed, and not with an abbreviation (``Dr.``, ``e.g.``) or an initial (``J.``)?"""
     m = _END.search(line[-40:])
-    if m is None or (m.group(2) == ";" and not semicolon):
-        return False
+    if m is None or (m.group(2) == ";" and (not semicolon or _ENTITY_END.search(line[-40:]))):
+        return False  # (the ";" of a character reference, "&amp;", ends nothing)
     if m.group(2) == ".":
         word = m.group(1).lstrip(_OPENERS).lower()
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
