@@ -654,9 +654,23 @@ def write5(table: str, speed_line: str, ann: dict) -> None:
     ])
 
 
-def write6(table: str, speed_line: str, ann: dict) -> None:
-    n_t, _n_r, n_ref, with_t, load = _counts(ann)
+def _drawn_and_annotated(ann: dict, number: int) -> list[str]:
+    """The lines the sixth and later sets share: candidates examined, how the ten texts were annotated, counts."""
+    n_t, _n_r, n_ref, with_t, _load = _counts(ann)
     n_spk = _with_speaker(ann)
+    return [
+        f"{ann['sample']['candidates_examined']} candidates were examined. The id list was committed before any",
+        "text was read. Each text was then read once by one annotator and every testimonial annotated (quotation",
+        "span, speaker span or none, source marker span or none) with the conventions of",
+        "`ref_impact_dev/README.md` and the judgement calls of the sections above",
+        f"(`bench/extract_unseen{number}_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
+        f"case studies ({n_spk} with a speaker, {n_ref} with a source marker). Reach figures were not annotated, so",
+        "only the testimonial rows are measured.",
+    ]
+
+
+def write6(table: str, speed_line: str, ann: dict) -> None:
+    load = _counts(ann)[4]
     write_section("extract_ref6", [
         *_testimonial_set_head("10", "sixth", "1357", load),
         "Why a sixth set: the fifth set's misses were read after its measurement, so all five sets have been read",
@@ -669,13 +683,7 @@ def write6(table: str, speed_line: str, ann: dict) -> None:
         f"{ann['sample']['pool']:,} ids were left. Drawn like the fourth and fifth sets, without reading: candidates",
         "in the order `random.Random(1357).sample(pool, len(pool))`, keeping the first 10 whose \"Details of the",
         "impact\" holds at least 6 quotation marks (`quote_marks` in the script);",
-        f"{ann['sample']['candidates_examined']} candidates were examined. The id list was committed before any",
-        "text was read. Each text was then read once by one annotator and every testimonial annotated (quotation",
-        "span, speaker span or none, source marker span or none) with the conventions of",
-        "`ref_impact_dev/README.md` and the judgement calls of the sections above",
-        f"(`bench/extract_unseen6_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
-        f"case studies ({n_spk} with a speaker, {n_ref} with a source marker). Reach figures were not annotated, so",
-        "only the testimonial rows are measured.",
+        *_drawn_and_annotated(ann, 6),
         "",
         "The \"before\" column was measured once on the unchanged tree right after the annotation was finished and",
         "committed (`bench/results/extract_ref6_before.json`), before any rule was changed; its misses were not",
@@ -689,8 +697,7 @@ def write6(table: str, speed_line: str, ann: dict) -> None:
 
 
 def write7(table: str, speed_line: str, ann: dict) -> None:
-    n_t, _n_r, n_ref, with_t, load = _counts(ann)
-    n_spk = _with_speaker(ann)
+    load = _counts(ann)[4]
     write_section("extract_ref7", [
         *_testimonial_set_head("10", "seventh", "8642", load),
         "Why a seventh set: the sixth set's misses were read after its measurement, so all six sets have been read",
@@ -699,13 +706,7 @@ def write7(table: str, speed_line: str, ann: dict) -> None:
         f"week of the draw): {ann['sample']['pool']:,} ids. Drawn like the fourth to sixth sets, without reading:",
         "candidates in the order `random.Random(8642).sample(pool, len(pool))`, keeping the first 10 whose \"Details",
         "of the impact\" holds at least 6 quotation marks (`quote_marks` in the script);",
-        f"{ann['sample']['candidates_examined']} candidates were examined. The id list was committed before any",
-        "text was read. Each text was then read once by one annotator and every testimonial annotated (quotation",
-        "span, speaker span or none, source marker span or none) with the conventions of",
-        "`ref_impact_dev/README.md` and the judgement calls of the sections above",
-        f"(`bench/extract_unseen7_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
-        f"case studies ({n_spk} with a speaker, {n_ref} with a source marker). Reach figures were not annotated, so",
-        "only the testimonial rows are measured.",
+        *_drawn_and_annotated(ann, 7),
         "",
         table,
         "",
