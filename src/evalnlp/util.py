@@ -23,6 +23,15 @@ from evalnlp.schema import MODEL_PREFIX
 # --------------------------------------------------------------------------- checksums
 
 
+#: A mebibyte: the unit of the size caps on archives read from outside (DOCX, XLSX, QDPX).
+MiB = 2**20
+
+
+def size_text(n: int) -> str:
+    """A size in bytes as a message gives it: ``"200 MiB"``, or ``"812 bytes"`` below a mebibyte."""
+    return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n:,} bytes"
+
+
 def file_sha256(path: str | os.PathLike) -> str:
     """Hex sha256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()

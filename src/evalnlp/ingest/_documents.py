@@ -24,7 +24,7 @@ from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.ingest._narrative_text import _LIST_ITEM, ends_paragraph, typical_line, double_spaced
-from evalnlp.qda._archive import MiB, size_text
+from evalnlp.util import MiB, size_text
 from evalnlp.ingest._text import (
     binary_head,
     describe_error,

@@ -26,6 +26,7 @@ from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
 from evalnlp.ingest._cells import cell_to_str, unique_names
 from evalnlp.ingest._text import describe_error, empty_error, zip_problem
+from evalnlp.util import MiB, size_text
 
 MAX_UNNAMED = 100  # unnamed columns kept to the right of the header, at most
 
@@ -43,7 +44,6 @@ def _corrupt(path: Path, found: str) -> InputError:
     return errors.error("E107", "damaged", file=path.name, found=found)
 
 
-MiB = 2**20
 #: Limits on a workbook's parts (zip members), far above what a real workbook reaches: a part that unpacks to
 #: more than MAX_PART, or a part over RATIO_FROM that unpacks to more than MAX_RATIO times its packed size (a real
 #: sheet's XML packs 5 to 30 times smaller), is a zip bomb or damaged and is refused (E107) before it is read.
@@ -53,10 +53,6 @@ RATIO_FROM = 1 * MiB
 #: bytes of a part read to find its first element (what comes before it would hold a document type declaration)
 MAX_HEAD = 1 * MiB
 _HEAD_CHUNK = 16 * 1024
-
-
-def _size_text(n: int) -> str:
-    return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n:,} bytes"
 
 
 class _Doctype(Exception):
@@ -145,10 +141,10 @@ def _parts_to_scan(zf, infos) -> list:
 def _part_size_problem(info) -> str | None:
     """The limit the part ``info`` goes past by its declared sizes, or ``None``."""
     if info.file_size > MAX_PART:
-        return f"the {_size_text(MAX_PART)} allowed for one part"
+        return f"the {size_text(MAX_PART)} allowed for one part"
     if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return (f"{MAX_RATIO} times its packed size ({_size_text(info.compress_size)}), the most allowed for a part "
-                f"over {_size_text(RATIO_FROM)}")
+        return (f"{MAX_RATIO} times its packed size ({size_text(info.compress_size)}), the most allowed for a part "
+                f"over {size_text(RATIO_FROM)}")
     return None
 
 
@@ -166,7 +162,7 @@ def _check_parts(path: Path) -> None:
                 limit = _part_size_problem(info)
                 if limit:
                     raise errors.error("E107", "part_size", file=path.name, part=info.filename,
-                                       size=_size_text(info.file_size), limit=limit)
+                                       size=size_text(info.file_size), limit=limit)
             for info in _parts_to_scan(zf, infos):
                 try:
                     problem = _doctype_problem(zf, info)
@@ -177,7 +173,7 @@ def _check_parts(path: Path) -> None:
                     raise errors.error("E107", "doctype", file=path.name, part=info.filename)
                 if problem == "no_root":
                     raise _corrupt(path, f"its part {info.filename!r} has no XML element in its first "
-                                         f"{_size_text(MAX_HEAD)}")
+                                         f"{size_text(MAX_HEAD)}")
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
@@ -497,8 +493,8 @@ def _scan_sheet(path: Path, member: str | None, *, widest: bool = False, chunk: 
                 read += len(data)
                 if read > MAX_PART:  # more than its header said (checked before): the part is not trusted
                     raise errors.error("E107", "part_size", file=path.name, part=member.lstrip("/"),
-                                       size=f"more than {_size_text(MAX_PART)}",
-                                       limit=f"the {_size_text(MAX_PART)} allowed for one part")
+                                       size=f"more than {size_text(MAX_PART)}",
+                                       limit=f"the {size_text(MAX_PART)} allowed for one part")
                 if not data:
                     take(carry)
                     break

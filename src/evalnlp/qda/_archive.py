@@ -17,8 +17,8 @@ from xml.etree import ElementTree as ET
 
 from evalnlp import errors
 from evalnlp.errors import InputError
+from evalnlp.util import MiB, size_text  # noqa: F401  (size_text: re-exported by evalnlp.qda)
 
-MiB = 2**20
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,6 @@ class Archive:
         else:
             limit = f"the {size_text(cap)} allowed for {what}"
         return errors.error("E123", "member", file=self.path.name, filename=info.filename, limit=limit)
-
-
-def size_text(n: int) -> str:
-    return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n:,} bytes"
 
 
 def _key(name: str) -> str:
