@@ -337,6 +337,13 @@ SPEAKERS = [
      "Her work for the regulator is widely valued. Dr Amin's 'advice has been clear, timely and important' ... "
      "'bringing a wealth of practical experience' (Chair of the Board of Northmoor Water [b]). She was also cited.",
      "advice has been", "Chair of the Board of Northmoor Water"),
+    ("a firm's name ends the speaker and the sentence at its 'Ltd.'",
+     "The survey tool spread quickly. 'The guidance changed how our engineers plan every job on the line,' said "
+     "the chief engineer of Harrow Pumps Ltd. The firm now trains all its fitters with it.", "The guidance changed",
+     "the chief engineer of Harrow Pumps Ltd"),
+    ("the letter a statement came in is not part of its speaker",
+     "Costs fell in the first year. 'It saved us months of work on every site we run,' said Jane Roe of Beta "
+     "Foods in a letter to the team [5.2].", "It saved us", "Jane Roe of Beta Foods"),
 ]
 
 

@@ -152,6 +152,17 @@ def test_a_list_without_labels_is_numbered_by_place():
 
 # --- the section in a document ------------------------------------------------------------------------------
 
+def test_a_list_of_one_numbered_entry_keeps_its_label_apart():
+    text = "Sources to corroborate the impact\n\n1. Letter from the chief engineer, Harrow Pumps Ltd.\n"
+    a = text.index("1.")
+    (entry,) = parse_sources(text, a)
+    assert (entry.ref, entry.label, entry.text) == ("1", "1.", "Letter from the chief engineer, Harrow Pumps Ltd.")
+    assert text[entry.start:entry.end] == entry.text
+    # an entry that only starts with a number is not given a label
+    (other,) = parse_sources("2012 annual report of the Harrow Trust, page 4\n")
+    assert (other.ref, other.label) == ("1", "")
+
+
 def test_section_found_by_its_heading():
     text = ("4. Details of the impact\nThe Director said \"it worked for us all\" [A].\n\n"
             "5. Sources to corroborate the impact (indicative maximum of 10 references)\n"

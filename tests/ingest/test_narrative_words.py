@@ -27,3 +27,11 @@ def test_the_speaker_module_reads_its_lists_from_the_data_module():
     assert _narrative_speaker.PERSON_NOUNS is _narrative_words.PERSON_NOUNS
     assert _narrative_speaker.ATTR_LEMMAS is _narrative_words.ATTRIBUTION_LEMMAS
     assert "said" in _narrative_speaker.RULE_VERBS
+
+
+def test_a_firms_ltd_ends_a_sentence_but_a_title_does_not():
+    from evalnlp.ingest._narrative_text import sentence_starts
+
+    text = "The tool went to Harrow Pumps Ltd. The firm trains fitters with it. Dr. Roe of Beta Inc. said so."
+    starts = sentence_starts(text, [])
+    assert [text[s:s + 8] for s in starts] == ["The tool", "The firm", "Dr. Roe "]

@@ -407,7 +407,12 @@ def _unlabelled(text: str, start: int, end: int) -> list[SourceEntry]:
             len(words) <= 3 and not re.search(r"\d|https?:|www\.", body))
         if heading:
             continue  # "Testimonials", "The following sources can be made available on request:"
-        out.append(SourceEntry(str(len(out) + 1), "", body, a, b, "i"))
+        ref = str(len(out) + 1)
+        own = re.match(r"[\[(]?" + ref + r"(?:[.):]|\])[ \t]+(?=\S)", body)
+        if own is not None:  # a list of one entry still labelled "1." (a weak label alone is no series)
+            out.append(SourceEntry(ref, own.group(0).strip(), body[own.end():], a + own.end(), b, "i"))
+            continue
+        out.append(SourceEntry(ref, "", body, a, b, "i"))
     return out
 
 

@@ -75,6 +75,10 @@ _GLUED_FOOTNOTE = re.compile(r"(?<=[A-Za-z]{2}[a-z])[,.]?\d{1,2}(?:\.\d{1,2})?")
 # a closing comma segment that names the medium of a statement (with an optional date after it)
 _MEDIUM_TAIL = re.compile(r"(?i),\s*(?:(?:personal|written|private)\s+)?(?:" + "|".join(sorted(W.MEDIUM_WORDS)) +
                           r")s?\.?$")
+# "Jane Roe of Acme Ltd in a letter (to the team)": the medium after the speaker, not part of who spoke
+_IN_MEDIUM_TAIL = re.compile(r"(?i)\s+in\s+(?:a|an|his|her|their|its|one)\s+(?:(?:personal|written|private|recent|"
+                             r"later|subsequent|formal|published)\s+)?(?:" + "|".join(sorted(W.MEDIUM_WORDS)) +
+                             r")s?(?:\s+to\s+[^,;:()]{1,60})?\.?$")
 
 
 def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -106,7 +110,7 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
         if m and m.end() == b:
             b = m.start()  # "Dr Jane Roe,5.2": footnote digits glued to the speaker's last word
             changed = True
-        m = _MEDIUM_TAIL.search(text[a:b])
+        m = _MEDIUM_TAIL.search(text[a:b]) or _IN_MEDIUM_TAIL.search(text[a:b])
         if m and m.start() > 0:
             b = a + m.start()  # "Jane Roe, Acme Ltd, email": how the words reached the authors, not who
             changed = True
@@ -838,7 +842,11 @@ def _abbreviation(text: str, a: int, b: int) -> bool:
     """Does ``text[a:b]`` end with an abbreviation that takes a full stop ("Eng", "Dept")?"""
     from evalnlp.ingest._narrative_text import _ABBREV
 
+    from evalnlp.ingest._narrative_text import NAME_FINAL
+
     m = re.search(r"\b([A-Za-z]{2,6})$", text[a:b])
+    if m and m.group(1).lower() in NAME_FINAL and re.match(r"\.\s+[A-Z][a-z]", text[b:b + 4]):
+        return False  # "Acme Ltd. The firm ...": the name, and the sentence, end at the full stop
     return bool(m and m.group(1).lower() in _ABBREV and m.group(1)[:1].isupper())
 
 

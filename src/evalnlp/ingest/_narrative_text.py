@@ -158,6 +158,9 @@ _ABBREV = {
     "rev", "hon", "gen", "col", "lt", "sgt", "mt", "ave", "est", "ca", "viz", "eng", "assoc", "inst", "govt",
     "corp", "mgr", "dir", "asst", "snr", "circ", "doc", "docs",
 }
+#: Abbreviations that close a firm's name: their full stop also ends the sentence when a capitalised word follows
+#: ("... the chief engineer of Acme Ltd. The firm now ..."), since nothing of the name comes after them.
+NAME_FINAL = {"ltd", "inc", "corp", "plc", "llc"}
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 # a full stop with footnote digits glued after it, then the next sentence: "the National Audit Office.5.8 The"
 _END_FOOTNOTE = re.compile(r"(?<=[a-z)])\.\d{1,2}(?:\.\d{1,2})?(?=\s+[A-Z])")
@@ -189,7 +192,8 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
         word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, m.start() - 12): m.start()])
         if word and m.group(0) == ".":
             w = word.group(1).lower()
-            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+            if (w in _ABBREV or (len(w) == 1 and w.isalpha())) and not (
+                    w in NAME_FINAL and re.match(r"\s+[A-Z][a-z]", text[e:e + 3])):
                 continue
         j = e
         while j < len(text) and text[j] in "\"'’”)]":
