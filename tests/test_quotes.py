@@ -235,3 +235,76 @@ def test_a_name_replaced_in_the_speaker_counts_among_the_redactions():
     assert out["speaker"].item() == "Dr [NAME], Medical Director of Northshire NHS Trust"
     assert out["redactions"].item() == 1
     assert finish_quotes(frame, load_codebook("impact"), redact=False)["redactions"].item() == 0
+
+
+REPORT = (
+    "Evaluation of the Northfield leadership programme\n\n"
+    "The programme ran for two years across four trusts. One ward manager told us: \"Before the programme I "
+    "dreaded the monthly meeting with finance. Now I go in with my own figures and we agree a plan together. "
+    "The whole team has noticed the change in how I lead.\" [C] Another participant said the course had helped "
+    "her to build better relationships with the consultants on her unit.\n\n"
+    "Staff engagement scores rose in every trust. \"I used to think leadership was a job title. It is not. It "
+    "is how you treat people every day on the ward,\" said a matron.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def told_store(tmp_path_factory):
+    """A report read by the real ingest (sentences and testimonials), its sentences coded by hand."""
+    from evalnlp.api import ingest
+
+    folder = tmp_path_factory.mktemp("told")
+    (folder / "report.txt").write_text(REPORT, encoding="utf-8")
+    store = Store(folder / "s.duckdb")
+    ingest(store, [folder / "report.txt"])
+    seg = store.table("segments")
+    sent = seg[seg["kind"] == "sentence"]
+
+    def ids(*starts):
+        return [sent.loc[sent["text"].str.startswith(s), "seg_id"].item() for s in starts]
+
+    codes = pd.DataFrame({"seg_id": ids("One ward manager told us") + ids("The whole team has")
+                          + ids("It is how you treat") + ids("Another participant said") + ids("Now I go in"),
+                          "theme": ["capability", "attitude_change", "endorsement", "relationships", "engagement"],
+                          "score": 0.9, "assigned": True})
+    with store.transaction():
+        run = store.start_run("classify", {})
+        store.replace_codes(codes, "model:m", run)
+        store.finish_run(run, n_in=5, n_ok=5, n_rejected=0)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("theme,text,speaker,ref", [
+    # the sentence opens the quotation: the narration before the mark is not the speaker's words
+    ("capability", "Before the programme I dreaded the monthly meeting with finance.", "One ward manager", "[C]"),
+    # it closes the quotation: no stray closing mark
+    ("attitude_change", "The whole team has noticed the change in how I lead.", "One ward manager", "[C]"),
+    # it closes a quotation whose speaker comes after it: neither the comma nor "said a matron" is quoted
+    ("endorsement", "It is how you treat people every day on the ward", "a matron", None),
+    # wholly inside the quotation: the words as they are, with the speaker
+    ("engagement", "Now I go in with my own figures and we agree a plan together.", "One ward manager", "[C]"),
+    # a sentence outside every quotation is left alone
+    ("relationships", "Another participant said the course had helped her to build better relationships with "
+     "the consultants on her unit.", None, None),
+])
+def test_a_sentence_of_a_testimonial_is_quoted_as_the_speakers_words(told_store, cb, theme, text, speaker, ref):
+    docs = told_store.document_texts(told_store.table("documents")["doc_id"])
+    for redact in (False, True):
+        row = rank_quotes(told_store, cb, theme, n=1, redact=redact).iloc[0]
+        assert (row["text"], row["speaker"], row["source_ref"]) == (text, speaker, ref)
+        assert docs[row["doc_id"]][row["start"]:row["end"]] == text
+    from evalnlp.evidence import build_evidence
+
+    ev = build_evidence(told_store, cb, redact=False)
+    cell = ev.themes.set_index("theme").loc[theme]
+    assert (cell["quote"], cell["quote_speaker"], cell["quote_source_ref"]) == (text, speaker, ref)
+
+
+def test_a_claims_quote_from_inside_a_testimonial_carries_its_speaker(told_store, cb):
+    from evalnlp.evidence import Claim, build_evidence
+
+    ev = build_evidence(told_store, cb, redact=False, claims=[Claim("c1", "Leaders grew.", ("capability",))])
+    (quote,) = ev.claims.iloc[0]["quotes"]
+    assert (quote["text"], quote["speaker"], quote["source_ref"]) == (
+        "Before the programme I dreaded the monthly meeting with finance.", "One ward manager", "[C]")

@@ -53,6 +53,7 @@ from evalnlp.quotes import (
     select_quotes,
     speaker_text,
     uncoded_note,
+    within_testimonials,
 )
 
 __all__ = [
@@ -430,12 +431,33 @@ def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.Dat
     return out
 
 
+def _told(table: pd.DataFrame, told: dict[str, tuple[Any, Any]]) -> pd.DataFrame:
+    """``table`` with the speaker and marker of each quote that is a sentence of a testimonial (``told``)."""
+    said = [told.get(k, (None, None)) if isinstance(k, str) else (None, None) for k in table["seg_id"]]
+    speaker = pd.Series([x[0] for x in said], index=table.index, dtype=object)
+    ref = pd.Series([x[1] for x in said], index=table.index, dtype=object)
+    return table.assign(quote_speaker=table["quote_speaker"].where(table["quote_speaker"].notna(), speaker),
+                        quote_source_ref=table["quote_source_ref"].where(table["quote_source_ref"].notna(), ref))
+
+
 def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, redact: bool,
                  keep: Sequence[str] = (), store=None) -> list[pd.DataFrame]:
     """Each table with its ``seg_id`` column replaced by the (redacted) quote text, and its speaker redacted;
     each passage is redacted once however many tables quote it, with its document beside it (from ``store``)."""
     ids = sorted({s for t in tables for s in t["seg_id"].dropna()})
     first = scored.drop_duplicates("seg_id").set_index("seg_id")
+    told: dict[str, tuple[Any, Any]] = {}  # a sentence of a testimonial: the testimonial's speaker and marker
+    if store is not None and ids and "seg_kind" in first.columns:
+        mine = first.reindex(ids).dropna(subset=["doc_id"]).reset_index()
+        within = within_testimonials(store, mine).set_index("seg_id")
+        before = mine.set_index("seg_id")
+        moved = (within["speaker"].notna() & before["speaker"].isna()) | (
+            within["source_ref"].notna() & before["source_ref"].isna())
+        told = {k: (within.at[k, "speaker"], within.at[k, "source_ref"]) for k in within.index[moved]}
+        first = first.copy()
+        first.loc[within.index, "quote"] = within["quote"]
+    if told:
+        tables = [_told(table, told) for table in tables]
     texts = first["quote"]
     chosen = texts.reindex(ids).fillna("")
     speakers: dict[str, str] = {}
@@ -483,7 +505,7 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     row = {"id": claim.id, "text": claim.text, **counts}
     row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
                                     references=references, attributed=attributed)
-    picked = select_quotes(corpus, segs, n_quotes)
+    picked = within_testimonials(corpus.store, select_quotes(corpus, segs, n_quotes))
     whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None
     quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=whole)
     row["quotes"] = quote_records(quotes)

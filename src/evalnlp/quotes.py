@@ -293,6 +293,58 @@ def select_quotes(corpus: Corpus, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
     return ranked.iloc[kept]
 
 
+def within_testimonials(store, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (passages with doc_id, seg_kind, start, end, quote, speaker, source_ref) with each sentence that
+    is part of a testimonial of its document quoted as that testimonial's words: it takes the testimonial's
+    speaker and source marker, and a sentence that cuts into the quotation (``He told us: "Before the course I
+    dreaded ...``, ``... how I lead," said a matron.``) keeps only the quoted words, so no quotation mark is left
+    open and no narration is printed as the speaker's; start and end follow the text (before redaction). A
+    sentence that holds a whole testimonial is left as it is: it names its speaker itself. Order is kept."""
+    if frame.empty or "seg_kind" not in frame.columns:
+        return frame
+    is_sent = frame["seg_kind"].eq("sentence") & frame["speaker"].isna()
+    if not is_sent.any():
+        return frame
+    tests = store.testimonials_of(frame.loc[is_sent, "doc_id"])
+    if tests.empty:
+        return frame
+    by_doc: dict[str, list[tuple[int, int, Any, Any]]] = {}
+    for t in tests.itertuples(index=False):
+        by_doc.setdefault(t.doc_id, []).append((int(t.start), int(t.end), t.speaker, t.source_ref))
+    texts: dict[str, str] | None = None
+    out = frame.copy()
+    for i in np.flatnonzero(is_sent.to_numpy()):
+        row = out.iloc[i]
+        s, e = int(row["start"]), int(row["end"])
+        best = None
+        for ts, te, speaker, ref in by_doc.get(row["doc_id"], ()):
+            inside = max(0, min(e, te) - max(s, ts))
+            if inside and not (s <= ts and te <= e) and (best is None or inside > best[0]):
+                best = (inside, ts, te, speaker, ref)
+        if best is None:
+            continue
+        _, ts, te, speaker, ref = best
+        a, b = max(s, ts), min(e, te)
+        if (a, b) != (s, e):
+            if texts is None:
+                texts = store.document_texts(out.loc[is_sent, "doc_id"])
+            whole = texts.get(row["doc_id"])
+            if whole is None:
+                continue
+            piece = whole[a:b]
+            a += len(piece) - len(piece.lstrip())
+            piece = piece.strip().rstrip(",;:").rstrip()
+            if not piece:
+                continue
+            b = a + len(piece)
+            out.iat[i, out.columns.get_loc("quote")] = " ".join(piece.split())
+            out.iat[i, out.columns.get_loc("start")] = a
+            out.iat[i, out.columns.get_loc("end")] = b
+        out.iat[i, out.columns.get_loc("speaker")] = speaker
+        out.iat[i, out.columns.get_loc("source_ref")] = ref
+    return out
+
+
 # ---------------------------------------------------------------------------------------- public API
 
 
@@ -588,6 +640,7 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         names = sorted(ranked["group"].unique(), key=group_sort_key)
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
+    chosen = within_testimonials(store, chosen)
     texts = store.document_texts(chosen["doc_id"]) if redact and len(chosen) else None
     out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=texts)
     if by and redact and not thing_column(by) and len(out):  # a group may be a person's name too

@@ -570,6 +570,17 @@ class Store:
         df = self.con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _only)").df()
         return dict(zip(df["doc_id"], df["text"]))
 
+    def testimonials_of(self, doc_ids: Iterable[str]) -> pd.DataFrame:
+        """The testimonial passages of ``doc_ids``: doc_id, start, end, speaker, source_ref (by doc_id, start)."""
+        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
+        if not wanted:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in ["doc_id", "start", "end", "speaker", "source_ref"]})
+        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
+        return self.con.execute(
+            """SELECT doc_id, start, "end", speaker, source_ref FROM segments
+               WHERE kind = 'testimonial' AND doc_id IN (SELECT doc_id FROM _only)
+               ORDER BY doc_id, start, "end" """).df()
+
     def doc_ids_by_locator(self, source: str) -> dict[str, str]:
         df = self.con.execute("SELECT locator, doc_id FROM documents WHERE source = ?", [source]).df()
         return dict(zip(df["locator"], df["doc_id"]))
