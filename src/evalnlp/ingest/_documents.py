@@ -8,7 +8,8 @@
   custom XML, tracked insertions, moved text's new place, field results and hyperlinks are read through; deleted
   text, moved text's old place, hidden runs and ``mc:Fallback`` copies are not. The archive is read under caps and
   XML with a document type declaration is refused (see :func:`_check_docx_archive`).
-- PDF: the text of every page (``"page 2"``); a page without text is still returned, with empty text, so it
+- PDF: the text of every page (``"page 2"``), a page set in columns read column by column (see
+  :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty text, so it
   is accounted for. A PDF with no text at all (a scan) is an error (E118).
 """
 
@@ -23,6 +24,7 @@ from typing import Any, Iterator
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
+from evalnlp.ingest._pdf_columns import page_text
 from evalnlp.ingest._narrative_text import _LIST_ITEM, ends_paragraph, typical_line, double_spaced
 from evalnlp.util import MiB, size_text
 from evalnlp.ingest._text import (
@@ -521,9 +523,10 @@ def _quiet_pypdf() -> Iterator[None]:
 
 
 def read_pdf(path: Path) -> list[Passage]:
-    """The text of every page of a PDF (``page 2``), typographic ligatures written out (``ﬁ`` as ``fi``: a PDF's
-    fonts draw them, the words are the same); pages a sentence runs across are one passage (``pages 2-3``), so
-    that the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""
+    """The text of every page of a PDF (``page 2``), in reading order (a page set in columns column by column,
+    see :func:`~evalnlp.ingest._pdf_columns.page_text`), typographic ligatures written out (``ﬁ`` as ``fi``: a
+    PDF's fonts draw them, the words are the same); pages a sentence runs across are one passage (``pages 2-3``),
+    so that the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""
     with _quiet_pypdf():
         return join_continued_pages(_read_pdf(path))
 
@@ -570,7 +573,7 @@ def _read_pdf(path: Path) -> list[Passage]:
     passages = []
     for number, page in enumerate(pages, start=1):
         try:
-            text = page.extract_text() or ""
+            text = page_text(page)
         except Exception as err:
             raise _pdf_corrupt(path, f"page {number} cannot be read ({describe_error(err)})") from None
         passages.append(Passage(f"page {number}", text))

@@ -1,0 +1,276 @@
+"""A PDF page's text in reading order when the page is set in columns.
+
+pypdf gives a page's text in the order its content stream draws it. Most typesetters draw a column at a time,
+but some draw a page line by line across its columns, and then the plain text has the lines of the columns
+interleaved, or a line of the left column glued to the line beside it. Here the page is read once with a
+visitor that sees where each piece of text starts; from those positions:
+
+- the columns are found from the x positions where lines start: a column start is an x at which at least
+  :data:`MIN_COLUMN_LINES` lines start, with lines beside them to its left that are column lines themselves
+  (long, as wrapped prose is, and ending before it: a gutter, a vertical band no line crosses);
+- a line that crosses a gutter (a title, a heading or a footer set across the page), or one that stands apart
+  from the columns (nothing beside it in the other columns, and well below the line above it, as a footer), is
+  full width: it splits the page into bands, kept in place above and below the columns;
+- each band is read column by column, left to right, each column top to bottom.
+
+A page that is not found to be in columns, whose text is rotated, or whose pieces cannot be placed, keeps
+pypdf's text exactly; so does a page whose columns the content stream already draws in reading order. A
+line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
+not counted, so a width may fall a little short, never long); with a pypdf that does not give them, every
+page keeps pypdf's text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+__all__ = ["page_text"]
+
+#: The fewest lines that must start at one x, with column lines beside them, for that x to start a column.
+MIN_COLUMN_LINES = 3
+#: Two x positions within this many points are one (a column's lines start at one x, give or take rounding).
+X_TOLERANCE = 2.0
+#: A column line is long: the median width of the lines on either side of a gutter is at least this
+#: share of the column's pitch (from the start of one column to the start of the next).
+LONG_LINE = 0.5
+#: A line whose end passes the next column's start by more than this share of a column crosses it (a title,
+#: a heading or a footer set across the page).
+CROSSING = 0.05
+#: A line with nothing beside it in the other columns is full width when it stands this many line pitches
+#: below the line above it (a footer; a left column that runs on below a shorter right one keeps its pitch).
+APART = 2.5
+
+#: Lines beside a gutter end at least this many ems (of their own size) before the next column starts, as
+#: a gutter is wider than the space between two words.
+GUTTER = 0.8
+
+
+def _font_metrics() -> Any:
+    """pypdf's font class, whose glyph widths measure a piece of text (None when this pypdf has none: then no
+    page is read in columns, as a gutter cannot be told from a space between words)."""
+    try:
+        from pypdf.generic._font import Font
+    except ImportError:
+        return None
+    return Font if hasattr(Font, "from_font_resource") and hasattr(Font, "get_text_width") else None
+
+
+@dataclass
+class _Fragment:
+    order: int
+    x: float
+    y: float
+    size: float  # the font size as drawn (the Tf size scaled by the text and transformation matrices)
+    text: str
+    line: int  # the number of pypdf's output line the fragment is on
+    width: float  # of its text without the spaces around it, in points
+
+
+@dataclass
+class _Segment:
+    """The fragments of one output line that lie in one column (a whole line on a page without columns)."""
+    parts: list[_Fragment]
+    column: int = 0
+    full: bool = False
+
+    @property
+    def x(self) -> float:
+        return self.parts[0].x
+
+    @property
+    def y(self) -> float:
+        return self.parts[0].y
+
+    @property
+    def end(self) -> float:
+        return max(p.x + p.width for p in self.parts)
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.parts).strip(" ")
+
+
+def _matrix(tm: Any, cm: Any) -> tuple[float, float, float, float, float, float] | None:
+    """The text matrix in page space (``tm`` times ``cm``), or None when either is not six numbers."""
+    try:
+        a, b, c, d, e, f = (float(v) for v in tm)
+        A, B, C, D, E, F = (float(v) for v in cm)
+    except (TypeError, ValueError):
+        return None
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def page_text(page: Any) -> str:
+    """The text of a pypdf page, in reading order when it is set in columns (see the module docstring)."""
+    pieces: list[tuple[Any, Any, Any, Any, Any]] = []
+
+    def visit(text: Any, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        pieces.append((text, cm, tm, font, size))
+
+    metrics = _font_metrics()
+    if metrics is None:
+        return page.extract_text() or ""
+    try:
+        text = page.extract_text(visitor_text=visit) or ""
+    except Exception:  # with a visitor pypdf parses content it otherwise skips (a page of figures only)
+        return page.extract_text() or ""  # the page's text as without one, or the error reading it gives
+    try:
+        ordered = _reading_order(text, pieces, metrics)
+    except Exception:  # a font or a position that cannot be read: the order is a refinement, the text is kept
+        ordered = None
+    return text if ordered is None else ordered
+
+
+def _fragments(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics: Any) -> list[_Fragment] | None:
+    """The pieces with text, placed and measured; None when they do not add up to ``text`` or cannot all be
+    placed upright."""
+    if "".join(p[0] for p in pieces if isinstance(p[0], str)) != text:
+        return None
+    fonts: dict[int, Any] = {}
+    out: list[_Fragment] = []
+    line = 0
+    for piece, cm, tm, font, size in pieces:
+        if not isinstance(piece, str) or not piece:
+            continue
+        parts = piece.split("\n")
+        words = parts[0].strip()
+        if words:
+            if any(p.strip() for p in parts[1:]):
+                return None  # text after a line break inside one piece: where it stands is not known
+            m = _matrix(tm, cm)
+            if m is None or abs(m[1]) > 1e-6 or abs(m[2]) > 1e-6 or m[0] <= 0 or m[3] <= 0:
+                return None  # rotated, mirrored or skewed text: not a page of columns
+            if font is None:
+                return None
+            if id(font) not in fonts:
+                fonts[id(font)] = metrics.from_font_resource(font)
+            width = fonts[id(font)].get_text_width(words) / 1000 * float(size) * m[0]
+            drawn = float(size) * m[3]
+            if not all(math.isfinite(v) for v in (*m, width, drawn)) or drawn <= 0:
+                return None
+            out.append(_Fragment(len(out), m[4], m[5], drawn, parts[0], line, width))
+        elif any(p.strip() for p in parts[1:]):
+            return None
+        line += len(parts) - 1
+    return out
+
+
+def _line_starts(frags: list[_Fragment]) -> list[_Fragment]:
+    return [f for i, f in enumerate(frags) if i == 0 or frags[i - 1].line != f.line]
+
+
+def _clusters(xs: list[tuple[float, float]]) -> list[tuple[float, set[float]]]:
+    """x positions within :data:`X_TOLERANCE` of each other grouped: (smallest x, the baselines there)."""
+    out: list[tuple[float, set[float]]] = []
+    for x, y in sorted(xs):
+        if out and x - out[-1][0] <= X_TOLERANCE:
+            out[-1][1].add(round(y, 1))
+        else:
+            out.append((x, {round(y, 1)}))
+    return out
+
+
+def _columns(frags: list[_Fragment]) -> list[float]:
+    """The x positions where the page's columns start (the first is the left margin); one when none is found."""
+    left = min(f.x for f in frags)
+    right = max(f.x + f.width for f in frags)
+    starts = {f.order for f in _line_starts(frags)}
+    pitch = _pitch(frags)
+    bounds = [left]
+    for x, baselines in _clusters([(f.x, f.y) for f in frags]):
+        prev = bounds[-1]
+        span = x - prev
+        if len(baselines) < MIN_COLUMN_LINES or span < 0.2 * (right - left):
+            continue
+        beside = [f for f in frags if abs(f.x - x) <= X_TOLERANCE]
+        # quick test first: text drawn just before it on the same line (words of a line, cells of a table)
+        close = sum(f.order > 0 and frags[f.order - 1].line == f.line
+                    and x - GUTTER * f.size < frags[f.order - 1].x + frags[f.order - 1].width < x + X_TOLERANCE
+                    for f in beside)
+        if close > 0.1 * len(beside):
+            continue
+        top, bottom = max(f.y for f in beside), min(f.y for f in beside)
+        # the lines to its left, over the height of the candidate column
+        lines = [_segment_from(frags, f, x) for f in frags
+                 if (f.order in starts or abs(f.x - prev) <= X_TOLERANCE)
+                 and prev - X_TOLERANCE <= f.x < x - X_TOLERANCE and bottom - pitch <= f.y <= top + pitch]
+        if len({round(s.y, 1) for s in lines}) < MIN_COLUMN_LINES:
+            continue
+        # a gutter: (nearly) every line beside the column ends well before it
+        if sum(s.end > x - GUTTER * s.parts[-1].size for s in lines) > 0.1 * len(lines):
+            continue
+        if median(s.end - s.x for s in lines) < LONG_LINE * span:
+            continue
+        own = [_segment_from(frags, f, math.inf) for f in beside]
+        if median(s.end - s.x for s in own) < LONG_LINE * span:
+            continue
+        bounds.append(x)
+    return bounds
+
+
+def _segment_from(frags: list[_Fragment], first: _Fragment, stop: float) -> _Segment:
+    """The fragments of ``first``'s output line from ``first`` on, up to one that starts at or past ``stop``."""
+    parts = [first]
+    for f in frags[first.order + 1:]:
+        if f.line != first.line or f.x >= stop - X_TOLERANCE:
+            break
+        parts.append(f)
+    return _Segment(parts)
+
+
+def _pitch(frags: list[_Fragment]) -> float:
+    """The body text's line pitch: the median drop from one line to the next in drawing order."""
+    size = median(f.size for f in frags)
+    drops = [a.y - b.y for a, b in zip(frags, frags[1:]) if 0.3 * size < a.y - b.y < 3 * size]
+    return max(median(drops), 1.0) if drops else max(1.2 * size, 1.0)
+
+
+def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics: Any) -> str | None:
+    """The page's text in reading order, or None to keep pypdf's (a page without columns, or in order already)."""
+    frags = _fragments(text, pieces, metrics)
+    if frags is None or len(frags) < 2 * MIN_COLUMN_LINES:
+        return None
+    bounds = _columns(frags)
+    if len(bounds) < 2:
+        return None
+    # cut each output line where it reaches a column start
+    segments: list[_Segment] = []
+    for f in frags:
+        if segments and segments[-1].parts[-1].line == f.line and \
+                not any(abs(f.x - b) <= X_TOLERANCE and segments[-1].x < b - X_TOLERANCE for b in bounds[1:]):
+            segments[-1].parts.append(f)
+        else:
+            segments.append(_Segment([f]))
+    pitch = _pitch(frags)
+    for s in segments:
+        s.column = max(i for i, b in enumerate(bounds) if s.x >= b - X_TOLERANCE or i == 0)
+        if s.column + 1 < len(bounds):
+            nxt = bounds[s.column + 1]
+            span = nxt - bounds[s.column]
+            s.full = s.end > nxt + CROSSING * span
+    for s in segments:
+        if s.full:
+            continue
+        others = [o for o in segments if o.column != s.column and not o.full]
+        if any(abs(o.y - s.y) <= pitch for o in others):
+            continue
+        above = [o.y - s.y for o in segments if o.column == s.column and not o.full and o.y > s.y + 0.3 * pitch]
+        # a line beside no other column's line, far below the line above it (a footer), or above all of them
+        if (not above and others and s.y > max(o.y for o in others)) or (above and min(above) > APART * pitch):
+            s.full = True
+    if sum(s.full for s in segments) > 0.25 * len(segments):
+        return None  # more full-width lines than a page of columns has: the columns were not found right
+    blocks: list[list[_Segment]] = []  # the bands of columns and the runs of full-width lines, top to bottom
+    for s in sorted(segments, key=lambda s: (-s.y, s.parts[0].order)):
+        if not blocks or blocks[-1][0].full != s.full:
+            blocks.append([])
+        blocks[-1].append(s)
+    for block in blocks:
+        block.sort(key=lambda s: (s.column, -s.y, s.parts[0].order))
+    if [s.parts[0].order for b in blocks for s in b] == [s.parts[0].order for s in segments]:
+        return None  # the content stream draws the page in reading order already
+    # a full-width line stands apart from the columns beside it: a blank line between, a line break within
+    return "\n\n".join("\n".join(s.text for s in block if s.text) for block in blocks)

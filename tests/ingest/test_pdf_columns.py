@@ -1,0 +1,213 @@
+"""A PDF page set in columns is read column by column, left to right, with full-width lines (a title, a heading
+across the columns, a footer) kept in place; a page without columns keeps pypdf's text exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import shared_data
+
+from evalnlp import api
+from evalnlp.ingest.readers import read_narrative
+from evalnlp.store import Store
+
+fpdf = pytest.importorskip("fpdf")
+pypdf = pytest.importorskip("pypdf")
+
+TITLE = "Shared care records in three rural districts"
+LEFT = [
+    "The programme began in three rural districts where clinics kept no shared records and families "
+    "travelled long distances for routine checks.",
+    "Nurses wrote their notes on paper and passed them on by hand at the end of each week. A district "
+    "nurse in Elmbridge told the evaluation team: \"We used to spend the first hour of every visit finding "
+    "out what the last team had done, and by the time we knew, the family",
+]
+RIGHT = [
+    "had given up waiting and gone home,\" said Mary Oduya, Lead Nurse for the district.",
+    "The shared record changed that within months. Visits now start with the plan on the screen, and the "
+    "time saved goes to the families who need it most.",
+    "Waiting lists fell by a third in the first year.",
+]
+FOOTER = "Annual report of the Northfield health partnership, page 4"
+QUOTE = ("We used to spend the first hour of every visit finding out what the last team had done, and by the time "
+         "we knew, the family had given up waiting and gone home,")
+SENTENCES = [
+    TITLE,
+    "The programme began in three rural districts where clinics kept no shared records and families travelled "
+    "long distances for routine checks.",
+    "Nurses wrote their notes on paper and passed them on by hand at the end of each week.",
+    f"A district nurse in Elmbridge told the evaluation team: \"{QUOTE}\" said Mary Oduya, Lead Nurse for the "
+    "district.",
+    "The shared record changed that within months.",
+    "Visits now start with the plan on the screen, and the time saved goes to the families who need it most.",
+    "Waiting lists fell by a third in the first year.",
+    FOOTER,
+]
+
+
+def _wrap(pdf, paragraphs: list[str], width: float) -> list[str | None]:
+    """The lines of ``paragraphs`` wrapped to ``width`` mm in the current font, None for the gap after each."""
+    lines: list[str | None] = []
+    for text in paragraphs:
+        line = ""
+        for word in text.split():
+            if line and pdf.get_string_width(f"{line} {word}") > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines += [line, None]
+    return lines[:-1]
+
+
+def column_page(pdf, columns: list[list[str]], *, title: str | None = TITLE, footer: str | None = FOOTER,
+                heading: str | None = None, below: list[list[str]] | None = None, order: str = "across") -> None:
+    """A page of ``columns`` (each a list of paragraphs) under a full-width ``title``, with a full-width ``footer``;
+    with ``heading``, a full-width heading follows the columns and ``below`` is set in columns under it. The
+    lines are drawn across the page, one row of the columns after another (``order="across"``), column by column
+    (``"down"``), or the right column first (``"right-first"``)."""
+    pdf.add_page()
+    left, right, gutter = 20.0, 190.0, 8.0
+    width = (right - left - gutter * (len(columns) - 1)) / len(columns)
+    y = 25.0
+    if title:
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.text(left, y, title)
+        y += 14
+    pdf.set_font("Helvetica", size=10)
+    for part in [columns] + ([[heading], below] if heading else []):
+        if isinstance(part[0], str):  # the heading, across the page
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.text(left, y + 4, part[0])
+            pdf.set_font("Helvetica", size=10)
+            y += 14
+            continue
+        rows = [_wrap(pdf, paragraphs, width) for paragraphs in part]
+        drawn = [(c, i, line) for c, lines in enumerate(rows) for i, line in enumerate(lines) if line]
+        if order == "across":
+            drawn.sort(key=lambda d: (d[1], d[0]))
+        elif order == "right-first":
+            drawn.sort(key=lambda d: (-d[0], d[1]))
+        for c, i, line in drawn:
+            pdf.text(left + c * (width + gutter), y + 5 * i, line)
+        y += 5 * max(len(r) for r in rows) + 6
+    if footer:
+        pdf.set_font("Helvetica", size=8)
+        pdf.text(left, 282, footer)
+
+
+def single_column_page(pdf) -> None:
+    """A page of ordinary prose, with a heading, an indented list and a small table, as a report has."""
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 10, "Summary of the impact", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, " ".join(LEFT + RIGHT), new_x="LMARGIN", new_y="NEXT")
+    for item in ("- fewer repeat visits", "- shorter waits for a first appointment"):
+        pdf.set_x(pdf.l_margin + 10)
+        pdf.cell(0, 6, item, new_x="LMARGIN", new_y="NEXT")
+    for district, visits in (("District", "Visits"), ("Elmbridge", "1,240"), ("Harwood", "980"), ("Lowfield", "705")):
+        pdf.cell(60, 6, district)
+        pdf.cell(40, 6, visits, new_x="LMARGIN", new_y="NEXT")
+
+
+def write(path: Path, *pages) -> Path:
+    pdf = fpdf.FPDF(format="A4")
+    for page in pages:
+        page(pdf)
+    pdf.output(str(path))
+    return path
+
+
+def stored(store: Store, kind: str = "sentence") -> list[str]:
+    """Segment texts in document order, after checking every segment is its document's slice."""
+    docs = store.table("documents").set_index("doc_id")
+    segs = store.table("segments")
+    for row in segs.itertuples():
+        assert docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
+    segs = segs[segs.kind == kind].assign(loc=segs.doc_id.map(docs["locator"])).sort_values(["loc", "start"])
+    return segs["text"].tolist()
+
+
+def plain_text(path: Path) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+@pytest.mark.parametrize("order", ["across", "right-first"])
+def test_a_two_column_page_is_stored_column_by_column(store, tmp_path, order):
+    """Lines drawn across the page (or the right column first) come out column by column: the title first, the
+    left column, the right column, the footer last; the quotation that runs from the foot of the left column to
+    the top of the right one is one testimonial, its words in order."""
+    path = write(tmp_path / "columns.pdf", lambda pdf: column_page(pdf, [LEFT, RIGHT], order=order))
+    result = api.ingest(store, [path])
+    assert result.n_in == 1 == result.n_ok
+    assert stored(store) == SENTENCES
+    assert stored(store, "testimonial") == [QUOTE]
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert " ".join(t.quote.split()) == QUOTE and doc.text[t.start:t.end] == t.quote  # as the page has it
+    assert " ".join(t.speaker.split()).startswith("Mary Oduya")
+
+
+def test_the_reading_text_of_a_two_column_page(tmp_path):
+    """The title and the footer stand apart from the columns (a blank line between), and each column's lines
+    follow one another: the left column's last line, then the right column's first."""
+    path = write(tmp_path / "columns.pdf", lambda pdf: column_page(pdf, [LEFT, RIGHT]))
+    (page,) = read_narrative(path)
+    assert page.locator == "page 1"
+    blocks = page.text.split("\n\n")
+    assert blocks[0] == TITLE and blocks[-1] == FOOTER and len(blocks) == 3
+    lines = blocks[1].split("\n")
+    assert lines[0].startswith("The programme began") and lines[-1] == RIGHT[-1]
+    assert lines.index("knew, the family") + 1 == lines.index("had given up waiting and gone home,\" said Mary")
+
+
+def test_a_heading_across_the_columns_keeps_its_place(store, tmp_path):
+    """A heading set across both columns ends the columns above it: they are read before it, and the columns
+    below it after it."""
+    below = [["Families now see the same nurse at most visits."], ["Staff turnover fell in every district."]]
+    heading = "What changed for families and for the staff who support them across the districts"
+    path = write(tmp_path / "heading.pdf",
+                 lambda pdf: column_page(pdf, [LEFT, RIGHT], heading=heading, below=below, footer=None))
+    api.ingest(store, [path])
+    assert stored(store) == SENTENCES[:-1] + [heading] + [below[0][0], below[1][0]]
+
+
+def test_a_three_column_page_is_read_column_by_column(store, tmp_path):
+    columns = [
+        ["Parents in the first district asked for evening clinics, and the team opened two within a month of "
+         "the request."],
+        ["Teachers in the second district used the new attendance reports to spot pupils missing lessons "
+         "early in the term."],
+        ["Health visitors in the third district shared their caseloads, so no family waited more than a "
+         "week for a visit."],
+    ]
+    path = write(tmp_path / "three.pdf", lambda pdf: column_page(pdf, columns, title=None, footer=None))
+    api.ingest(store, [path])
+    assert stored(store) == [c[0] for c in columns]
+
+
+def test_a_page_without_columns_keeps_its_text_exactly(tmp_path):
+    """A single-column page, and a two-column page whose content stream already draws it column by column,
+    keep pypdf's text unchanged, character for character."""
+    path = write(tmp_path / "plain.pdf", single_column_page,
+                 lambda pdf: column_page(pdf, [LEFT, RIGHT], order="down"))
+    pages = read_narrative(path)
+    assert [p.text for p in pages] == plain_text(path)
+    assert "Elmbridge 1,240" in pages[0].text  # a table's rows are not read as columns
+
+
+def test_a_long_document_without_columns_keeps_its_text_exactly():
+    """The REFI-QDA standard (code listings in a monospaced face, whose tokens start at the same x on many
+    lines, and tables): every page keeps pypdf's text."""
+    data = shared_data()
+    path = data / "refi_qda" / "REFI-QDA-1-5.pdf" if data else None
+    if path is None or not path.is_file():
+        pytest.skip("the shared REFI-QDA specification is not present")
+    from evalnlp.ingest._pdf_columns import page_text
+
+    reader = pypdf.PdfReader(path)
+    for number in range(10, 20):
+        page = reader.pages[number]
+        assert page_text(page) == page.extract_text(), f"page {number + 1}"
