@@ -174,6 +174,18 @@ def test_a_heading_across_the_columns_keeps_its_place(store, tmp_path):
     assert stored(store) == SENTENCES[:-1] + [heading] + [below[0][0], below[1][0]]
 
 
+def test_a_left_column_longer_than_the_right_is_read_whole_before_it(tmp_path):
+    """On a report's last page the right column may end early: the lines of the left column below it are still
+    the left column's (they keep its line pitch), not full-width lines read after the right column; a short page
+    number far below is."""
+    closing = ("The right column ends early on the last page of the report, after a few lines that close the "
+               "section for the reader.")
+    path = write(tmp_path / "last.pdf", lambda pdf: column_page(pdf, [LEFT + RIGHT, [closing]], footer="Page 7"))
+    (page,) = read_narrative(path)
+    blocks = [" ".join(block.split()) for block in page.text.split("\n\n")]
+    assert blocks == [TITLE, " ".join(LEFT + RIGHT + [closing]), "Page 7"]
+
+
 def test_a_three_column_page_is_read_column_by_column(store, tmp_path):
     columns = [
         ["Parents in the first district asked for evening clinics, and the team opened two within a month of "
