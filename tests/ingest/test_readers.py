@@ -767,7 +767,7 @@ def test_parquet_round_trip_in_row_groups(tmp_path: Path) -> None:
     assert src.columns == ["id", "text", "score", "when", "flag", "cat", "tags"]
     rows, locators, rejects, total = read_all(src, chunk_size=4)
     assert total == n and rejects == [] and locators == [f"row {i}" for i in range(1, n + 1)]
-    assert rows[0] == ["0", f"t0 {SAMPLE}", "0", "2024-01-01", "true", "x", "[0, 1]"]
+    assert rows[0] == ["0", f"t0 {SAMPLE}", "0", "2024-01-01T00:00:00", "true", "x", "[0, 1]"]
     assert rows[3] == ["3", None, "1.5", "2024-01-04T12:00:00", "false", "z", "[3, 4]"]
 
 
@@ -1387,3 +1387,23 @@ def test_one_pass_over_a_sheet_finds_its_merged_cells_and_widest_column_whatever
     for chunk in (7, 64, 1 << 20):
         scan = _scan_sheet(tmp_path / "m.xlsx", "xl/worksheets/sheet1.xml", widest=True, chunk=chunk)
         assert (scan.merged, scan.widest, scan.uncalculated) == (("A2:A4",), 3, 0)
+
+
+def test_a_parquet_timestamp_at_midnight_keeps_its_time_like_the_rest_of_its_column(tmp_path: Path) -> None:
+    """A timestamp column is read with its time of day on every value: one at midnight is no date beside
+    the column's full timestamps (nor, in a column all at midnight, a date that lost its time)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "visits.parquet"
+    pq.write_table(pa.table({
+        "comment": ["Kind staff", "Long wait", "Cold food"],
+        "seen": pa.array([dt.datetime(2024, 3, 1, 14, 5), dt.datetime(2024, 3, 2), None], pa.timestamp("us")),
+        "booked": pa.array([dt.datetime(2024, 2, 1), dt.datetime(2024, 2, 2), dt.datetime(2024, 2, 3)],
+                           pa.timestamp("ms")),
+        "day": pa.array([dt.date(2024, 3, 1), dt.date(2024, 3, 2), None], pa.date32()),
+    }), path)
+    rows, _, _, _ = read_all(open_tabular(path))
+    assert [r[1] for r in rows] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00", None]
+    assert [r[2] for r in rows] == ["2024-02-01T00:00:00", "2024-02-02T00:00:00", "2024-02-03T00:00:00"]
+    assert [r[3] for r in rows] == ["2024-03-01", "2024-03-02", None]  # a date column stays dates

@@ -1,5 +1,6 @@
 """Parquet through pyarrow, streamed in record batches (never the whole table in memory).
 
+A timestamp column is read with its time of day on every value, midnight too (`2024-03-02T00:00:00`).
 A binary column (bytes: some writers store text so, without marking it as text) is read as UTF-8 text; a value
 in it that is not UTF-8, or holds a control character other than tab, line and page breaks (a zero byte, say),
 refuses the file (E115) naming the column and the row: bytes are never stored as if they were words.
@@ -89,6 +90,10 @@ def _column_values(array, path: Path, column: str, first_row: int) -> list[str |
         import numpy as np
 
         return [None if v is None else cell_to_str(float(str(np.float32(v)))) for v in array.to_pylist()]
+    if pa.types.is_timestamp(array.type):
+        # a timestamp column's type says every value has a time of day: one at midnight keeps it (``T00:00:00``),
+        # rather than reading as a date beside the column's other timestamps
+        return [None if v is None else v.isoformat() for v in array.to_pylist()]
     values = array.to_pylist()
     if _is_text(array.type):
         return values
