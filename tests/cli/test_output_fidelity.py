@@ -56,3 +56,20 @@ def test_a_parquet_timestamp_at_midnight_comes_back_with_its_time(cli, tmp_path,
     out = tmp_path / f"coded{ext}"
     classify_to(cli, path, out)
     assert read_cells(out, ["seen"])["seen"] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00"]
+
+
+@pytest.mark.parametrize("ext", OUTPUTS)
+def test_a_large_whole_number_stored_as_a_float_comes_back_in_digits(cli, tmp_path, ext):
+    """An id column that a writer stored as floats (pandas does so for whole numbers beside a missing one) gives
+    its ids in digits, past 2**53 too, never as ``1e+16``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "ids.parquet"
+    pq.write_table(pa.table({
+        "comment": ["The nurses were kind", "Long wait to be seen", "Cold food"],
+        "card": pa.array([1e16, 4.0e18, None], pa.float64()),
+    }), path)
+    out = tmp_path / f"coded{ext}"
+    classify_to(cli, path, out)
+    assert read_cells(out, ["card"])["card"] == ["10000000000000000", "4000000000000000000", None]

@@ -555,7 +555,7 @@ def test_field_too_large_is_e119(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.parametrize(("value", "text"), [
     (None, None), ("", ""), ("x", "x"), (True, "true"), (False, "false"), (3, "3"), (-12, "-12"),
-    (3.0, "3"), (2.5, "2.5"), (1e20, "1e+20"), (float("nan"), None), (float("inf"), "inf"),
+    (3.0, "3"), (2.5, "2.5"), (1e20, "100000000000000000000"), (1e22, "1e+22"), (float("nan"), None), (float("inf"), "inf"),
     (dt.datetime(2024, 1, 5), "2024-01-05"), (dt.datetime(2024, 1, 5, 10, 30), "2024-01-05T10:30:00"),
     (dt.date(2024, 1, 5), "2024-01-05"), (dt.time(9, 5), "09:05:00"), (decimal.Decimal("1.50"), "1.50"),
     (b"abc", "abc"), (b"\xff\x00", "ff00"), ({"a": [1, "é"]}, '{"a": [1, "é"]}'), ([1, None], "[1, null]"),
@@ -1093,7 +1093,7 @@ def test_xlsx_whole_numbers_keep_the_zeros_their_format_shows(tmp_path: Path) ->
     got, _, rejects, _ = read_all(open_tabular(path))
     assert rejects == []
     # (a number past 2**53 is stored as an inexact double and read as one, padded or not)
-    assert [r[0] for r in got] == ["00123", "45678", "1234567", "00000", "007", "-00042", repr(float(2**60))]
+    assert [r[0] for r in got] == ["00123", "45678", "1234567", "00000", "007", "-00042", "1152921504606847000"]
     assert [r[2] for r in got] == ["12.5", "3", "-012", "7", None, "0.5", "001"]
 
 
@@ -1407,3 +1407,16 @@ def test_a_parquet_timestamp_at_midnight_keeps_its_time_like_the_rest_of_its_col
     assert [r[1] for r in rows] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00", None]
     assert [r[2] for r in rows] == ["2024-02-01T00:00:00", "2024-02-02T00:00:00", "2024-02-03T00:00:00"]
     assert [r[3] for r in rows] == ["2024-03-01", "2024-03-02", None]  # a date column stays dates
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1e16, "10000000000000000"), (2.0**53, "9007199254740992"), (-(2.0**60), "-1152921504606847000"),
+    (12345678901234567890.0, "12345678901234567000"), (1e20, "100000000000000000000"), (1e21, "1e+21"),
+    (-0.0, "-0"), (2.5e16, "25000000000000000"),
+])
+def test_a_whole_float_is_written_in_digits_not_in_exponent_form(value: float, text: str) -> None:
+    """A whole number stored as a float (an id in a Parquet or workbook column) is its digits however large it
+    is, up to 10**21, past which a number is no id and its exponent form is the one people read: the shortest
+    digits that read back as the same float (``1e16`` is ``10000000000000000``, not ``1e+16``)."""
+    assert cell_to_str(value) == text
+    assert float(text) == value

@@ -8,8 +8,9 @@ value                         text
 ============================  =========================================================
 ``None``, NaN, NaT            ``None`` (missing)
 ``True`` / ``False``          ``"true"`` / ``"false"``
-int, integral float           ``"3"`` (no ``.0``; floats only below 2**53 in magnitude)
-other float                   ``repr``: ``"2.5"``, ``"1e+20"``, ``"inf"``
+int, integral float           ``"3"`` (no ``.0``); a whole float past 2**53 in the shortest digits that read
+                              back as it (``"10000000000000000"`` for 1e16), in exponent form from 1e21 on
+other float                   ``repr``: ``"2.5"``, ``"1e-07"``, ``"1e+21"``, ``"inf"``
 a JSON number with a fraction  as written in the file: ``"1.10"``, ``"1e5"``, ``"-0.0"``
 datetime at midnight          ISO date ``"2024-01-05"``
 other datetime, date, time    ISO 8601 ``"2024-01-05T10:30:00"``
@@ -27,6 +28,8 @@ import json
 from typing import Any, Iterable
 
 _MAX_EXACT_INT_FLOAT = 2.0**53
+#: whole floats below this are written in digits; from it on in exponent form (as JavaScript writes numbers)
+_MAX_DIGITS_FLOAT = 1e21
 
 
 def cell_to_str(value: Any) -> str | None:
@@ -48,8 +51,13 @@ def cell_to_str(value: Any) -> str | None:
 def _float_to_str(value: float) -> str | None:
     if value != value:  # NaN marks a missing value in pandas, pyarrow and spreadsheets
         return None
-    if value.is_integer() and abs(value) < _MAX_EXACT_INT_FLOAT:
-        return str(int(value))
+    if value.is_integer():
+        if abs(value) < _MAX_EXACT_INT_FLOAT:
+            return "-0" if value == 0 and str(value)[0] == "-" else str(int(value))
+        if abs(value) < _MAX_DIGITS_FLOAT:
+            # the shortest digits that read back as this float, without the exponent repr would write (``1e+16``):
+            # an id past 2**53 reads as the number it is, ``10000000000000000``
+            return format(decimal.Decimal(repr(value)), "f").partition(".")[0]
     return repr(value)
 
 
