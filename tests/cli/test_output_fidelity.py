@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 #: the fast coder, without sentiment: these tests are about the input's cells, not the codes
 FAST = ("--codebook", "fft", "--model", "keyword", "--no-sentiment")
@@ -73,3 +75,133 @@ def test_a_large_whole_number_stored_as_a_float_comes_back_in_digits(cli, tmp_pa
     out = tmp_path / f"coded{ext}"
     classify_to(cli, path, out)
     assert read_cells(out, ["card"])["card"] == ["10000000000000000", "4000000000000000000", None]
+
+
+# ------------------------------------------------------------------------------------------ property test
+
+#: cells a reader or a spreadsheet might take for something else: ids with leading zeros, phone numbers,
+#: fractions and ranges that look like dates, booleans, words for "missing", formulas, numbers in odd notation
+TRICKY = ["007", "0123456789", "943 476 5919", "SW1A 1AA", "+44 7700 900123", "1/2", "3-4", "2024-03-02",
+          "TRUE", "yes", "false", "NA", "N/A", "null", "None", "nan", "NaN", "-", "", " ", "   ", " padded ",
+          "=SUM(A1)", "+cmd", "-2", "@x", "=1+1", "'quoted", '"double"', "1e5", "1.10", "-0", "0.0", "inf",
+          "1,000", "12345678901234567890", "£5", "café – ‘quoted’", "line\nbreak", "tab\there", "cr\r\nlf",
+          "_x0041_", "#N/A", "[1, 2]", '{"a": 1}', "x" * 2000]
+
+CELLS = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"), max_size=12),
+)
+INPUTS = ["utf-8.csv", "utf-8-sig.csv", "cp1252.csv", "utf-16.csv", ".tsv", ".xlsx", ".json", ".jsonl",
+          ".parquet"]
+
+
+def write_input(folder: Path, kind: str, columns: list[str], rows: list[list[str | None]]) -> Path:
+    """``rows`` as a file of ``kind``, each cell as text, as a user's export holds it (None: no value; a CSV
+    file has no such thing, so it holds an empty field)."""
+    import csv
+    import io
+
+    if kind.endswith(".csv") or kind == ".tsv":
+        encoding = kind.split(".")[0] or "utf-8"
+        path = folder / f"survey{kind if kind == '.tsv' else '.csv'}"
+        buf = io.StringIO(newline="")
+        csv.writer(buf, delimiter="\t" if kind == ".tsv" else ",").writerows(
+            [columns] + [["" if v is None else v for v in row] for row in rows])
+        path.write_bytes(buf.getvalue().encode(encoding))
+        return path
+    path = folder / f"survey{kind}"
+    if kind == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(columns)
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    cell = sheet.cell(r, c)
+                    cell.value = value
+                    cell.data_type = "s"  # a text cell, also when it starts with "=" (a typed "'=x")
+        book.save(path)
+    elif kind == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({c: pa.array([row[i] for row in rows], pa.string())
+                                 for i, c in enumerate(columns)}), path)
+    else:
+        records = [dict(zip(columns, row)) for row in rows]
+        text = (json.dumps(records, ensure_ascii=False, indent=1) if kind == ".json"
+                else "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def as_read(kind: str, value: str | None) -> str | None:
+    """What the user reads in an input cell of ``kind`` holding ``value``: a CSV field is text, an empty one
+    too; a workbook holds no empty text, so its empty cell is no value; JSON and Parquet keep null apart."""
+    if kind.endswith(".csv") or kind == ".tsv":
+        return "" if value is None else value
+    if value == "" and kind == ".xlsx":
+        return None
+    return value
+
+
+def as_written(ext: str, value: str | None) -> str | None:
+    """``value`` as an output file of ``ext`` can hold it: CSV and workbooks have no empty text apart from an
+    empty cell."""
+    if value == "" and ext in (".csv", ".tsv", ".xlsx"):
+        return None
+    return value
+
+
+def encodable(kind: str, rows: list[list[str | None]]) -> bool:
+    if kind != "cp1252.csv":
+        return True
+    # a Windows-1252 file as Excel writes one: the letters of a Western language, no control characters
+    return all(v is None or (v.isprintable() and all(c.isascii() or c in "é£–‘’" for c in v))
+               for row in rows for v in row)
+
+
+@given(rows=st.lists(st.lists(CELLS, min_size=2, max_size=2), min_size=1, max_size=4),
+       kind=st.sampled_from(INPUTS), ext=st.sampled_from(OUTPUTS))
+@settings(max_examples=40, deadline=None)
+def test_every_user_cell_comes_back_as_the_user_reads_it(rows, kind, ext):
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from evalnlp.cli import app
+
+    assume(encodable(kind, rows))
+    columns = ["id", "comment", "note", "code"]
+    rows = [[f"{k:03d}", f"The nurses were kind, visit {k}", *row] for k, row in enumerate(rows)]
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        path = write_input(folder, kind, columns, rows)
+        out = folder / f"coded{ext}"
+        result = CliRunner().invoke(app, ["--db", str(folder / "s.duckdb"), "classify", str(path), "--text",
+                                          "comment", *FAST, "--output", str(out)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        got = read_cells(out, columns)
+    for k, name in enumerate(columns):
+        expected = [as_written(ext, as_read(kind, row[k])) for row in rows]
+        assert got[name] == expected, (name, kind, ext)
+
+
+@pytest.mark.parametrize("ext", OUTPUTS)
+def test_a_workbook_date_and_time_at_midnight_comes_back_with_its_time(cli, tmp_path, ext):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["comment", "arrived"])
+    sheet.append(["The nurses were kind", dt.datetime(2024, 3, 1, 14, 5)])
+    sheet.append(["Long wait to be seen", dt.datetime(2024, 3, 2)])
+    for row in (2, 3):
+        sheet.cell(row, 2).number_format = "dd/mm/yyyy hh:mm"
+    path = tmp_path / "visits.xlsx"
+    book.save(path)
+    out = tmp_path / f"coded{ext}"
+    classify_to(cli, path, out)
+    assert read_cells(out, ["arrived"])["arrived"] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00"]

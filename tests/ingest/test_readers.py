@@ -591,7 +591,8 @@ def test_xlsx_round_trip(write_xlsx) -> None:
     assert (src.format, src.sheet, src.encoding, src.delimiter) == ("xlsx", "Responses", None, None)
     assert src.columns == ["id", "text", "score", "when", "ok"]
     rows, locators, rejects, n = read_all(src)
-    assert rows == [["1", "Great service", "4.5", "2024-03-01", "true"],
+    # (openpyxl gives a datetime the format yyyy-mm-dd h:mm:ss, so a spreadsheet shows its time, midnight too)
+    assert rows == [["1", "Great service", "4.5", "2024-03-01T00:00:00", "true"],
                     ["2", SAMPLE, "3", "2024-03-02T14:00:00", "false"],
                     ["4", "after a blank row", None, None, None]]
     assert locators == ["Responses!row 1", "Responses!row 2", "Responses!row 4"]
@@ -1420,3 +1421,25 @@ def test_a_whole_float_is_written_in_digits_not_in_exponent_form(value: float, t
     digits that read back as the same float (``1e16`` is ``10000000000000000``, not ``1e+16``)."""
     assert cell_to_str(value) == text
     assert float(text) == value
+
+
+def test_a_workbook_date_and_time_at_midnight_keeps_the_time_its_format_shows(tmp_path: Path) -> None:
+    """A cell formatted to show a date and a time (``dd/mm/yyyy hh:mm``) reads with its time, midnight too,
+    as the spreadsheet shows it; a cell formatted as a date alone reads as the date."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["comment", "arrived", "arrived_day", "left"])
+    sheet.append(["Kind staff", dt.datetime(2024, 3, 1, 14, 5), dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 2)])
+    sheet.append(["Long wait", dt.datetime(2024, 3, 2), dt.datetime(2024, 3, 2), dt.datetime(2024, 3, 3, 0, 0, 1)])
+    for row in (2, 3):
+        sheet.cell(row, 2).number_format = "dd/mm/yyyy hh:mm"
+        sheet.cell(row, 3).number_format = "dd/mm/yyyy"
+        sheet.cell(row, 4).number_format = '[$-809]d mmmm yyyy "at" h:mm:ss AM/PM'
+    path = tmp_path / "visits.xlsx"
+    book.save(path)
+    rows, _, _, _ = read_all(open_tabular(path))
+    assert [r[1] for r in rows] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00"]
+    assert [r[2] for r in rows] == ["2024-03-01", "2024-03-02"]
+    assert [r[3] for r in rows] == ["2024-03-02T00:00:00", "2024-03-03T00:00:01"]

@@ -15,6 +15,7 @@ Excel reads them: the escapes ``_xHHHH_`` that workbooks use for characters XML 
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import warnings
 from dataclasses import dataclass
@@ -305,6 +306,9 @@ def _shown_value(cell) -> Any:
     kind = type(value)
     if kind is str:
         return _unescaped(value) if "_x" in value else value
+    if kind is _dt.datetime:
+        # at midnight a date alone, unless the cell's format shows the time of day (``dd/mm/yyyy hh:mm``)
+        return value.isoformat() if _shows_time(cell.number_format) else value
     if kind is not int and kind is not float:
         return value
     fmt = cell.number_format
@@ -315,6 +319,19 @@ def _shown_value(cell) -> Any:
             return value
         value = int(value)
     return ("-" if value < 0 else "") + str(abs(value)).zfill(len(fmt))
+
+
+#: what a number format shows literally: quoted text, an escaped character, a bracketed colour, locale or condition
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _shows_time(fmt: str | None) -> bool:
+    """Whether the number format ``fmt`` of a date shows a time of day: hours or seconds outside its literal
+    parts (``mm`` alone may be months)."""
+    if not fmt:
+        return False
+    shown = _FORMAT_LITERALS.sub("", fmt).split(";")[0].lower()
+    return "h" in shown or "s" in shown
 
 
 def _guard(path: Path, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
