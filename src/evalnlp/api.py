@@ -898,9 +898,11 @@ def _with_row_cells(raw: pd.DataFrame, cells: pd.DataFrame, kept: dict[str, list
 
 def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
     """The input columns ``order`` of a page of :meth:`Store.output_pages`: a question's column is the text
-    the row gave it, an attribute's its value; a name that is a text column in one file and metadata in
-    another takes the text where there is one. Missing values are None."""
+    the row gave it, an attribute's its value (as text); a name that is a text column in one file and metadata
+    in another takes the text where there is one. Missing values are None."""
     import json
+
+    from evalnlp.ingest._cells import cell_to_str
 
     questions = {q: i for i, q in enumerate(plan.questions)}
     attrs = {k: (i, plain) for i, (k, plain) in enumerate(plan.attrs)}
@@ -915,9 +917,10 @@ def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
         if name in attrs:
             i, plain = attrs[name]
             attr = raw[f"_a{i}"].astype(object)
-            if not plain:  # numbers, booleans, lists as their JSON values (not all turned to floats)
-                attr = pd.Series([json.loads(v) if isinstance(v, str) else None for v in attr], index=raw.index,
-                                 dtype=object)
+            if not plain:  # numbers, booleans, lists (a QDA program's typed variables) as the text every value
+                # read from a file is: a number's digits (not ``1e+16``), ``true``, a list as JSON
+                attr = pd.Series([cell_to_str(json.loads(v)) if isinstance(v, str) else None for v in attr],
+                                 index=raw.index, dtype=object)
             value = attr if value is None else value.where(value.notna(), attr)
         if value is None:  # a column only the rows' kept cells have (see _with_row_cells)
             value = pd.Series(None, index=raw.index, dtype=object)

@@ -205,3 +205,41 @@ def test_a_workbook_date_and_time_at_midnight_comes_back_with_its_time(cli, tmp_
     out = tmp_path / f"coded{ext}"
     classify_to(cli, path, out)
     assert read_cells(out, ["arrived"])["arrived"] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00"]
+
+
+# ------------------------------------------------------------------------------- output from the store alone
+
+def typed_project_xml() -> str:
+    """The foreign REFI-QDA project, with a float and a yes/no variable besides its integer one (Mabel: an
+    id of 16 digits that the program kept as a float, and her consent)."""
+    from qda_helpers import foreign_project_xml
+
+    ref = '<Variable guid="4E5F1D7A-0B1C-4D2E-9F3A-5B6C7D8E9F02" name="Age" typeOfVariable="Integer"/>'
+    value = "<IntegerValue>34</IntegerValue></VariableValue>"
+    xml = foreign_project_xml()
+    assert ref in xml and value in xml
+    xml = xml.replace(ref, ref + '<Variable guid="4E5F1D7A-0B1C-4D2E-9F3A-5B6C7D8E9F03" name="Card" '
+                      'typeOfVariable="Float"/><Variable guid="4E5F1D7A-0B1C-4D2E-9F3A-5B6C7D8E9F04" '
+                      'name="Consent" typeOfVariable="Boolean"/>')
+    return xml.replace(value, value + '<VariableValue><VariableRef targetGUID="4E5F1D7A-0B1C-4D2E-9F3A-5B6C7D8E9F03"/>'
+                       '<FloatValue>10000000000000000</FloatValue></VariableValue><VariableValue><VariableRef '
+                       'targetGUID="4E5F1D7A-0B1C-4D2E-9F3A-5B6C7D8E9F04"/><BooleanValue>true</BooleanValue>'
+                       '</VariableValue>', 1)
+
+
+@pytest.mark.parametrize("ext", OUTPUTS)
+def test_typed_variables_of_an_imported_project_come_back_as_the_text_evalnlp_reads_values_as(cli, tmp_path, ext):
+    """`classify --output` without FILE writes the stored documents' attributes; those a QDA program typed as
+    numbers or yes/no are written as every other value is, as text: the digits of a number (never ``1e+16``)
+    and ``true``, as evalnlp reads values from any file (not Python's ``True``)."""
+    from qda_helpers import foreign_members, write_zip
+
+    path = write_zip(tmp_path / "breakfast.qdpx", foreign_members(typed_project_xml()))
+    codebook = tmp_path / "breakfast.yaml"
+    assert cli("import", str(path), "--new-codebook", str(codebook)).exit_code == 0
+    out = tmp_path / f"coded{ext}"
+    result = cli("classify", "--codebook", str(codebook), "--model", "keyword", "--no-sentiment", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    cells = read_cells(out, ["source", "Age", "Card", "Consent"])
+    mabel = cells["source"].index("Mabel.docx")
+    assert [cells[c][mabel] for c in ("Age", "Card", "Consent")] == ["34", "10000000000000000", "true"]
