@@ -1443,3 +1443,29 @@ def test_a_workbook_date_and_time_at_midnight_keeps_the_time_its_format_shows(tm
     assert [r[1] for r in rows] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00"]
     assert [r[2] for r in rows] == ["2024-03-01", "2024-03-02"]
     assert [r[3] for r in rows] == ["2024-03-02T00:00:00", "2024-03-03T00:00:01"]
+
+
+@given(numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**63), 2**63 - 1)
+                        .map(float), min_size=1, max_size=6),
+       stamps=st.lists(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1))
+                       | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1))
+                       .map(lambda d: dt.datetime(d.year, d.month, d.day)), min_size=6, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_parquet_numbers_and_timestamps_read_as_text_that_means_the_same(numbers: list[float],
+                                                                         stamps: list[dt.datetime]) -> None:
+    """Every float of a Parquet column reads as text that means the same number, a whole one below 10**21 in
+    plain digits; every timestamp as its date and time, midnight too."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    numbers = (numbers * 6)[:6]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "n.parquet"
+        pq.write_table(pa.table({"x": pa.array(numbers, pa.float64()), "t": pa.array(stamps, pa.timestamp("us"))}),
+                       path)
+        rows, _, _, _ = read_all(open_tabular(path))
+    for (text, when), number, stamp in zip(rows, numbers, stamps):
+        assert float(text) == number and (text.startswith("-") == (str(number)[0] == "-"))
+        if number.is_integer() and abs(number) < 1e21:
+            assert text.lstrip("-").isdigit()
+        assert dt.datetime.fromisoformat(when) == stamp and "T" in when
