@@ -822,9 +822,23 @@ def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources
 
     plan = store.output_plan(coder_id, sources=sources, read=read)
     pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page, read=read)
+    if Path(output).suffix.lower() in (".csv", ".tsv"):
+        pages = map(_typed_cells_as_text, pages)
     if plan.n <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
         return write_table(pd.concat(list(pages), ignore_index=True), output)
     return write_table_pages(pages, output)
+
+
+def _typed_cells_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the numbers and flags of its text columns (stored attributes a QDA program typed) as the text
+    evalnlp reads such values as (a number's digits, never ``1e+16``; ``true``, not Python's ``True``): what a
+    CSV file holds of them."""
+    from evalnlp.ingest._cells import cell_to_str
+
+    for name, column in frame.items():
+        if column.dtype == object and not all(v is None or type(v) is str for v in column):
+            frame[name] = pd.Series([cell_to_str(v) for v in column], index=frame.index, dtype=object)
+    return frame
 
 
 def coded_documents(store: Store, cb, coder_id: str, *, sources: list[str] | None = None,
@@ -898,11 +912,9 @@ def _with_row_cells(raw: pd.DataFrame, cells: pd.DataFrame, kept: dict[str, list
 
 def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
     """The input columns ``order`` of a page of :meth:`Store.output_pages`: a question's column is the text
-    the row gave it, an attribute's its value (as text); a name that is a text column in one file and metadata
-    in another takes the text where there is one. Missing values are None."""
+    the row gave it, an attribute's its value; a name that is a text column in one file and metadata in
+    another takes the text where there is one. Missing values are None."""
     import json
-
-    from evalnlp.ingest._cells import cell_to_str
 
     questions = {q: i for i, q in enumerate(plan.questions)}
     attrs = {k: (i, plain) for i, (k, plain) in enumerate(plan.attrs)}
@@ -917,10 +929,9 @@ def _input_columns(raw: pd.DataFrame, plan, order: list[str]) -> pd.DataFrame:
         if name in attrs:
             i, plain = attrs[name]
             attr = raw[f"_a{i}"].astype(object)
-            if not plain:  # numbers, booleans, lists (a QDA program's typed variables) as the text every value
-                # read from a file is: a number's digits (not ``1e+16``), ``true``, a list as JSON
-                attr = pd.Series([cell_to_str(json.loads(v)) if isinstance(v, str) else None for v in attr],
-                                 index=raw.index, dtype=object)
+            if not plain:  # numbers, booleans, lists as their JSON values (not all turned to floats)
+                attr = pd.Series([json.loads(v) if isinstance(v, str) else None for v in attr], index=raw.index,
+                                 dtype=object)
             value = attr if value is None else value.where(value.notna(), attr)
         if value is None:  # a column only the rows' kept cells have (see _with_row_cells)
             value = pd.Series(None, index=raw.index, dtype=object)
