@@ -3,6 +3,7 @@ page's slices out, and the store ends up exactly as when one process codes alone
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -255,7 +256,8 @@ def test_a_helper_that_hangs_is_stopped_and_its_slice_coded_here(models, monkeyp
         out = pool.map(slices, lambda s: w.code_slice(coder, sentiment, s))
         assert time.monotonic() - t0 < 30
         assert pool.size == 0 and pool.helped == 0
-        assert len(pool.failures) == 1 and "spent over 1 s on one slice" in pool.failures[0]
+        # the limit is 1 s or 20 times the slowest slice coded here, whichever is longer (a loaded machine's)
+        assert len(pool.failures) == 1 and re.search(r"spent over \d+ s on one slice", pool.failures[0])
     for (a, b), s in zip(out, slices):
         c, d = w.code_slice(coder, sentiment, s)
         assert np.array_equal(a, c) and np.array_equal(b, d)
