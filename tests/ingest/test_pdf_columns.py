@@ -210,6 +210,27 @@ def test_a_page_without_columns_keeps_its_text_exactly(tmp_path):
     assert "Elmbridge 1,240" in pages[0].text  # a table's rows are not read as columns
 
 
+def table_page(pdf) -> None:
+    """A page that is one wide table: each row's cells set well apart, as a report's appendix of figures."""
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=8)
+    wards = ["Ash", "Beech", "Cedar", "Elm", "Hazel", "Larch", "Maple", "Oak", "Rowan", "Willow", "Yew", "Alder"]
+    for r, ward in enumerate(wards):
+        cells = [f"{ward} ward"] + [f"{(r * 37 + c * 11) % 90 + 5}%" for c in range(9)]
+        for c, cell in enumerate(cells):
+            pdf.set_xy(10 + c * 19.5, 20 + r * 6)
+            pdf.cell(16, 5, cell)
+
+
+def test_a_wide_table_is_read_row_by_row(tmp_path):
+    """Cells set apart look like narrow columns, but each "column" would hold gaps as wide as a gutter: a table's
+    rows keep pypdf's order, each row one line."""
+    path = write(tmp_path / "table.pdf", table_page)
+    (page,) = read_narrative(path)
+    assert page.text == plain_text(path)[0]
+    assert page.text.splitlines()[0].startswith("Ash ward 5% 16%")
+
+
 def test_a_long_document_without_columns_keeps_its_text_exactly():
     """The REFI-QDA standard (code listings in a monospaced face, whose tokens start at the same x on many
     lines, and tables): every page keeps pypdf's text."""

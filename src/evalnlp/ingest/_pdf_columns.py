@@ -7,7 +7,8 @@ visitor that sees where each piece of text starts; from those positions:
 
 - the columns are found from the x positions where lines start: a column start is an x at which at least
   :data:`MIN_COLUMN_LINES` lines start, with lines beside them to its left that are column lines themselves
-  (long, as wrapped prose is, and ending before it: a gutter, a vertical band no line crosses);
+  (long, as wrapped prose is, and ending before it: a gutter, a vertical band no line crosses; with no gap as
+  wide inside them, which would make them rows of a table, read row by row as drawn);
 - a line that crosses a gutter (a title, a heading or a footer set across the page), or one that stands apart
   from the columns (nothing beside it in the other columns, and well below the line above it, as a footer), is
   full width: it splits the page into bands, kept in place above and below the columns;
@@ -199,6 +200,10 @@ def _columns(frags: list[_Fragment]) -> list[float]:
                  and prev - X_TOLERANCE <= f.x < x - X_TOLERANCE and bottom - pitch <= f.y <= top + pitch]
         if len({round(s.y, 1) for s in lines}) < MIN_COLUMN_LINES:
             continue
+        # the text beside a gutter has no gutter of its own: a line with a gap as wide inside it is a row of a
+        # table (cells set apart), and a table's columns are read row by row, as drawn
+        if sum(_gapped(s) for s in lines) > 0.1 * len(lines):
+            continue
         # a gutter: (nearly) every line beside the column ends well before it
         if sum(s.end > x - GUTTER * s.parts[-1].size for s in lines) > 0.1 * len(lines):
             continue
@@ -209,6 +214,11 @@ def _columns(frags: list[_Fragment]) -> list[float]:
             continue
         bounds.append(x)
     return bounds
+
+
+def _gapped(segment: _Segment) -> bool:
+    """Whether two pieces of ``segment`` stand a gutter's width apart (cells of a table row, not words)."""
+    return any(b.x - (a.x + a.width) > GUTTER * a.size for a, b in zip(segment.parts, segment.parts[1:]))
 
 
 def _segment_from(frags: list[_Fragment], first: _Fragment, stop: float) -> _Segment:
