@@ -186,3 +186,36 @@ def test_a_codebook_with_definitions_only(tmp_path):
     proba = coder.predict_proba(["The meals and snacks were cold.", "It was far too noisy at night."])
     assert np.isfinite(proba).all()
     assert proba[0, 0] > proba[0, 1] and proba[1, 1] > proba[1, 0]
+
+
+def test_a_codebook_without_examples_still_codes_what_its_definitions_describe(tmp_path):
+    """A codebook of definitions alone (no examples, no include notes) is what a researcher writes first: the
+    passages its definitions describe are coded, not left with no theme because the calibration learnt from
+    each definition scored against itself."""
+    path = tmp_path / "mentoring.yaml"
+    path.write_text(
+        "id: mentoring\nmulti_label: true\nthemes:\n"
+        "  - id: reading\n    label: Reading for pleasure\n"
+        "    definition: The pupil reads more books, enjoys stories and visits the library.\n"
+        "  - id: attendance\n    label: School attendance\n"
+        "    definition: The pupil comes to school more often, is late less and misses fewer lessons.\n"
+        "  - id: parents\n    label: Parents involved\n"
+        "    definition: Parents and carers take part in school life, come to meetings and help with homework.\n"
+        "  - id: behaviour\n    label: Behaviour in class\n"
+        "    definition: The pupil behaves better in lessons, with fewer detentions and exclusions.\n",
+        encoding="utf-8",
+    )
+    passages = {
+        "reading": "She has started reading books at home and loves the stories from the library.",
+        "attendance": "He used to miss lessons every week but now he comes to school every day and is never late.",
+        "parents": "His mum now comes to the parents' meetings and helps him with his homework.",
+        "behaviour": "Her behaviour in lessons is much better and she has had no detentions this term.",
+    }
+    for keywords in (False, True):
+        coder = ZeroShotCoder(codebook=str(path), keywords=keywords).fit()
+        proba = coder.predict_proba([*passages.values(), UNRELATED])
+        for row, theme in enumerate(passages):
+            col = coder.classes_.index(theme)
+            assert proba[row, col] >= 0.5, (keywords, theme, proba[row].round(3))
+            assert proba[row, col] == proba[row].max(), (keywords, theme)
+        assert proba[-1].max() < 0.5, proba[-1].round(3)

@@ -3,7 +3,8 @@
 How a passage is scored for a theme
 -----------------------------------
 1. **Prototypes.** Each theme is described by its codebook text: ``label: definition``, every clause of its
-   ``include`` notes and every example. These are embedded (``static`` model2vec by default).
+   ``include`` notes and every example (a theme with none of those by its label and its definition apart).
+   These are embedded (``static`` model2vec by default).
 2. **Centring.** Static sentence vectors share a common direction (every pair of texts is somewhat similar),
    so the mean vector of a reference bank (the prototypes plus :data:`NEUTRAL_SENTENCES`) is subtracted from
    every vector before re-normalising.
@@ -140,12 +141,21 @@ _MIN_POSITIVES = 3  # labelled positives and negatives a theme needs for its own
 
 
 def theme_prototypes(theme) -> list[str]:
-    """The texts that describe a theme: ``label: definition``, each include clause, each example."""
+    """The texts that describe a theme: ``label: definition``, each include clause, each example.
+
+    A theme with nothing but its label and definition is described by the two apart, ``[label, definition]``:
+    the calibration learns what a theme's own passage scores from each prototype scored against the theme's
+    others (leave-one-out), and a lone text could only be scored against itself, a perfect match no passage
+    comes near, which would leave every passage without a theme.
+    """
     texts = [f"{theme.label}: {theme.definition}"]
     if theme.include:
         texts += [c.strip() for c in _CLAUSE.split(theme.include) if len(c.strip().split()) >= 3]
     texts += list(theme.examples)
-    return list(dict.fromkeys(texts))
+    texts = list(dict.fromkeys(texts))
+    if len(texts) == 1 and theme.label.strip().casefold() != theme.definition.strip().casefold():
+        texts = [theme.label, theme.definition]
+    return texts
 
 
 def _fit_logistic(features: np.ndarray, y: np.ndarray, C: float, balanced: bool) -> tuple[np.ndarray, float]:
@@ -314,12 +324,16 @@ class ZeroShotCoder(ThemeCoder):
         z_neutral = (raw_neutral - self.ref_mean_) / self.ref_sd_
         hits_protos = self._keyword_hits(protos)
         hits_neutral = self._keyword_hits(neutral)
+        # A prototype that is its theme's only one was scored against itself (a perfect match no passage comes
+        # near): it is no positive, unless no theme has two prototypes to score against each other.
+        scored_apart = loo >= 0
         feats, target = [], []
         for t in range(k):
-            own = self.proto_theme_ == t
-            feats += [self._features(z_protos, hits_protos, t)[own], self._features(z_protos, hits_protos, t)[~own],
+            theirs = self.proto_theme_ == t
+            own = theirs & scored_apart if scored_apart.any() else theirs
+            feats += [self._features(z_protos, hits_protos, t)[own], self._features(z_protos, hits_protos, t)[~theirs],
                       self._features(z_neutral, hits_neutral, t)]
-            target += [np.ones(own.sum()), np.zeros((~own).sum()), np.zeros(len(neutral))]
+            target += [np.ones(own.sum()), np.zeros((~theirs).sum()), np.zeros(len(neutral))]
         coef, intercept = _fit_logistic(np.vstack(feats), np.concatenate(target), float(self.C), balanced=True)
         self.calib_coef_ = np.tile(coef, (k, 1))
         prior = float(self.prior)
