@@ -208,3 +208,29 @@ def test_the_packages_modules_are_its_attributes_after_import_evalnlp():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["fft", "1.0"]
+
+
+def test_a_run_that_knows_its_codebook_by_id_alone_finds_it_by_an_earlier_runs_path(tmp_path):
+    """A store whose latest coding run names a codebook of the user's own by its id only (as a review import
+    recorded it) reports with the file an earlier run of the same codebook read; a codebook edited since (another
+    sha256) is not taken for it."""
+    from evalnlp import api
+    from evalnlp.codebook import load_codebook
+    from evalnlp.errors import CodebookError
+    from evalnlp.store import Store
+
+    path = tmp_path / "garden.yaml"
+    path.write_text("id: garden\nthemes:\n  - {id: weeds, label: Weeds, definition: Weeds in the beds.}\n"
+                    "  - {id: birds, label: Birds, definition: Birds at the feeder.}\n", encoding="utf-8")
+    cb = load_codebook(path)
+    with Store(tmp_path / "p.duckdb") as store:
+        with store.transaction():
+            for ref in (str(path), "garden"):
+                run = store.start_run("classify", {"codebook": ref}, codebook_id=cb.id, codebook_sha256=cb.sha256)
+                store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
+        found = api.project_codebook(store)
+        assert found.id == "garden" and found.sha256 == cb.sha256 and found.theme_ids == ["weeds", "birds"]
+        path.write_text(path.read_text(encoding="utf-8").replace("Birds at", "Birds near"), encoding="utf-8")
+        with pytest.raises(CodebookError) as caught:
+            api.project_codebook(store)
+        assert caught.value.code == "E201" and "'garden'" in caught.value.message

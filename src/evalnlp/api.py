@@ -669,7 +669,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             sentiment_coder = load_sentiment_model(sentiment_model)
         timings["load models"] = time.perf_counter() - t0
         helpers = _helpers_checked(helpers, workers, coder, coder_id, sentiment_coder)
-        args = {"files": [str(p) for p in paths], "codebook": str(codebook) if codebook else cb.id,
+        args = {"files": [str(p) for p in paths], "codebook": _codebook_ref(cb),
                 "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
                 "recode": recode, "output": str(output) if output else None, "id": id,
                 "meta": list(meta) if meta is not None else None, "sheet": sheet}
@@ -1484,7 +1484,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         source = doc_source = own_source
     args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
             "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
-            "codebook": str(codebook) if codebook is not None else cb.id, "sheet": sheet, "source": source}
+            "codebook": _codebook_ref(cb), "sheet": sheet, "source": source}
     with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
         if source is None:
@@ -1757,7 +1757,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
         cb = load_codebook(codebook)
     else:
         runs = store.coding_runs(chosen)
-        cb = _run_codebook(runs.iloc[-1]) if not runs.empty else load_codebook("impact")
+        cb = _run_codebook(runs.iloc[-1], store.table("runs")) if not runs.empty else load_codebook("impact")
     codes = store.human_codes(chosen)
     outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
     if outside:
@@ -1804,17 +1804,44 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
                  & runs["codebook_id"].notna()]
     if coded.empty:
         raise errors.error("E408", path=store.path)
-    return _run_codebook(coded.iloc[-1])
+    return _run_codebook(coded.iloc[-1], runs)
 
 
-def _run_codebook(run: Any):
-    """The codebook a run recorded: the reference it was given (id or path), else its id."""
+def _run_codebook(run: Any, runs: pd.DataFrame | None = None):
+    """The codebook a run recorded: the reference it was given (id or path), else its id.
+
+    A run may know its codebook by id alone (a review import, or a run recorded by an earlier evalnlp) or by a
+    path given from another folder: then the first reference of ``runs`` (newest first) that loads a codebook of
+    the same id and sha256 is used, such as the path the store was classified with."""
     import json
 
     from evalnlp.codebook import load_codebook
 
-    args = json.loads(run["args"] or "{}") if isinstance(run["args"], str) else {}
-    return load_codebook(args.get("codebook") or run["codebook_id"])
+    def reference(row: Any) -> str:
+        args = json.loads(row["args"] or "{}") if isinstance(row["args"], str) else {}
+        return str(args.get("codebook") or row["codebook_id"])
+
+    ref = reference(run)
+    try:
+        return load_codebook(ref)
+    except errors.CodebookError as exc:
+        if exc.code not in ("E201", "E202") or runs is None:
+            raise
+        failure = exc
+    tried = {ref}
+    same = runs[(runs["codebook_id"] == run["codebook_id"]) & (runs["codebook_sha256"] == run["codebook_sha256"])]
+    for _, other in same.iloc[::-1].iterrows():
+        candidate = reference(other)
+        if candidate in tried:
+            continue
+        tried.add(candidate)
+        try:
+            cb = load_codebook(candidate)
+        except errors.EvalnlpError:
+            continue
+        if cb.id == run["codebook_id"] and cb.sha256 == run["codebook_sha256"]:
+            return cb
+    raise failure
 
 
 def _keep_names(keep_names: str | Path | Sequence[str] | None) -> list[str]:
@@ -2022,7 +2049,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
         except StoreError:
             cb = load_codebook("impact")
     filters = {"theme": theme, "by": by, "group": group, "question": question}
-    args = {"codebook": str(codebook) if codebook is not None else cb.id, "embedding": embedding, **filters,
+    args = {"codebook": _codebook_ref(cb), "embedding": embedding, **filters,
             "min_topic_size": min_topic_size, "seed": seed, "guided": guided, "emergent_below": emergent_below,
             "redact": redact, "output": str(output) if output else None, "suggest": str(suggest) if suggest else None}
     with recorded_run(store, "discover", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
@@ -2391,7 +2418,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     passages = context.iloc[at[chosen]][["seg_id", "text", "source", "locator", "question"]].reset_index(drop=True)
     passages["reason"] = reasons
     passages["machine"] = [[t for t, a in zip(ids, assigned[i]) if a] for i in chosen]
-    args = {"file": str(path), "n": n, "strategy": strategy, "codebook": str(codebook) if codebook else cb.id,
+    args = {"file": str(path), "n": n, "strategy": strategy, "codebook": _codebook_ref(cb),
             "theme": theme, "seed": seed, "coder": coder, "classify_run": run["run_id"],
             "candidates": int(len(rows)), "thresholds_from": thresholds_from,
             "seg_ids": passages["seg_id"].tolist()}
@@ -2497,7 +2524,7 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
             raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
                                n_lost=len(lost))
         _check_review_texts(store, sheet, name)
-    args = {"file": str(path), "coder": coder_id, "export_run": meta.get("export_run"),
+    args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
             "changed_cells": decisions.n_changed_cells, "notes": decisions.notes}

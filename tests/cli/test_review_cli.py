@@ -577,3 +577,66 @@ def test_export_from_a_store_with_no_machine_codes_says_what_to_do(cli, sample, 
     result = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "fft")
     assert result.exit_code == 1 and "E420" in result.stderr and "evalnlp classify --codebook fft" in result.stderr
     assert not (tmp_path / "r.xlsx").exists()
+
+
+# ---- a codebook of the user's own --------------------------------------------------------------------------
+
+OWN_CODEBOOK = """id: mentoring
+multi_label: true
+themes:
+  - id: reading
+    label: Reading for pleasure
+    definition: The pupil reads more books and enjoys stories.
+    keywords: [read, book, story, library]
+  - id: attendance
+    label: School attendance
+    definition: The pupil comes to school more often and misses fewer lessons.
+    keywords: [attend, attendance, late, miss]
+  - id: parents
+    label: Parents involved
+    definition: Parents and carers take part in school life and help with homework.
+    keywords: [parent, mum, dad, carer, homework]
+"""
+MENTORING = ["She reads a book every night and loves the library.", "He is never late for school now.",
+             "His mum helps him with his homework.", "Her dad came to the meeting and she reads more stories.",
+             "He attends every day and misses no lessons.", "The mentor was kind.",
+             "She borrowed three library books.", "His carer now reads with him at home."]
+
+
+def test_after_a_review_round_the_commands_still_find_the_users_own_codebook(cli, db_path, tmp_path,
+                                                                           monkeypatch):
+    """A codebook given by its path: once a review round is imported (whose run knows the codebook by its
+    workbook, not by a path), evidence, quotes, agreement and review export still default to it, also from
+    another folder than the one the path was given from."""
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / "mentoring.yaml").write_text(OWN_CODEBOOK, encoding="utf-8")
+    pd.DataFrame({"pupil": [f"P{i}" for i in range(len(MENTORING))], "school": ["Oak", "Elm"] * 4,
+                  "comment": MENTORING}).to_csv(work / "mentors.csv", index=False)
+    monkeypatch.chdir(work)
+    result = cli("classify", "mentors.csv", "--text", "comment", "--id", "pupil", "--codebook", "mentoring.yaml",
+                 "--model", "keyword")
+    assert result.exit_code == 0, result.output
+    export(cli, work / "review.xlsx", "-n", "3", "--strategy", "random")
+    wb = load_workbook(work / "review.xlsx")
+    ws = wb["Review"]
+    where = columns(ws)
+    ws[f"{where['reviewed']}2"] = "yes"
+    ws[f"{where['Parents involved']}3"] = 1
+    wb.save(work / "review.xlsx")
+    result = cli("review", "import", "review.xlsx", "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = cli("evidence", "--by", "school", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [t["theme"] for t in json.loads(result.stdout)["themes"]] == ["reading", "attendance", "parents"]
+    result = cli("quotes", "--theme", "reading", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {q["theme"] for q in json.loads(result.stdout)["quotes"]} == {"reading"}
+    result = cli("agreement", "--coder", "ann", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["coders"][0] == "human:ann"
+    result = cli("review", "export", str(tmp_path / "round2.xlsx"), "-n", "2")
+    assert result.exit_code == 0, result.output
