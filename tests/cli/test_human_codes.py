@@ -880,6 +880,36 @@ def test_training_warns_of_themes_it_cannot_learn(cli, tmp_path):
     assert card["hard_themes"]["rare"] == ["policy_influence"] and card["hard_themes"]["every"] == ["relationships"]
 
 
+def test_training_says_a_theme_no_one_coded_comes_from_the_prior_where_the_model_still_gives_it(cli, tmp_path):
+    """The ensemble scores a theme its sample never gives by its prior alone, so the model does give it (a
+    catch-all theme nobody used, here): the warning said it never would."""
+    codebook = tmp_path / "allotment.yaml"
+    codebook.write_text(
+        "id: allotment\nmulti_label: true\nthemes:\n"
+        "  - {id: soil, label: Soil and compost, definition: Digging the beds and making compost.,"
+        " examples: ['We dug in the compost and the soil is rich now.', 'The beds are full of good compost.']}\n"
+        "  - {id: pests, label: Pests, definition: Slugs and birds eating the crops.,"
+        " examples: ['Slugs ate every lettuce.', 'Pigeons stripped the cabbages.']}\n"
+        "  - {id: other, label: Other, definition: Anything about the allotment that fits no other theme.,"
+        " examples: ['The shed roof leaks.', 'The gate lock is broken again.']}\n", encoding="utf-8")
+    rows = [(f"We spread compost on bed {i} and dug it in.", "soil") for i in range(12)]
+    rows += [(f"Slugs ate the seedlings in row {i}.", "pests") for i in range(12)]
+    rows += [(f"Compost on bed {i} but slugs got the beans.", "soil;pests") for i in range(6)]
+    path = tmp_path / "coded.csv"
+    pd.DataFrame(rows, columns=["answer", "codes"]).to_csv(path, index=False)
+    result = cli("train", str(path), "--text", "answer", "--labels-column", "codes", "--codebook", str(codebook),
+                 "--out", str(tmp_path / "m"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "'other' is coded on no passage" in said
+    from evalnlp.coding.persist import load_model
+
+    model, _ = load_model(tmp_path / "m")
+    given = model.predict(["The shed roof leaks and the gate lock is broken.", "The shed door is broken."])
+    assert given[:, model.classes_.index("other")].any()  # the model gives it, from its prior
+    assert "never give it" not in said and "prior (zeroshot)" in said
+
+
 def test_train_and_evaluate_leave_out_answers_that_are_only_marks_as_ingest_does(cli, tmp_path):
     """"-" and "?" are no answers: ingest and codes import reject them (E141), but train and evaluate learned and
     scored them, so one file gave 42 passages one way and 40 the other."""

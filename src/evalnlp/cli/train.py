@@ -85,10 +85,21 @@ def train(
         warn(ctx, f"{_listed(hard['every'])} {'is' if len(hard['every']) == 1 else 'are'} coded on every passage, "
                   "so nothing tells a passage without it apart and the model cannot learn it (it may give it to "
                   "every passage or to none); code some passages without it")
-    if hard.get("none"):
-        warn(ctx, f"{_listed(hard['none'])} {'is' if len(hard['none']) == 1 else 'are'} coded on no passage: the "
-                  "model will never give it (the macro-F1 above leaves it out)")
     metrics = result.card.get("cv_metrics") or {}
+    if hard.get("none"):
+        none = hard["none"]
+        one = len(none) == 1
+        said = f"{_listed(none)} {'is' if one else 'are'} coded on no passage"
+        if result.backend == "ensemble" and result.card.get("prior"):
+            # the ensemble scores a theme it could not learn by its prior alone, so it still gives it
+            counted = [t for t in none if ((metrics.get("per_theme") or {}).get(t) or {}).get("f1") is not None]
+            warn(ctx, f"{said}, so these codes teach the model nothing of {'it' if one else 'them'}: it gives "
+                      f"{'it' if one else 'them'} wherever its prior ({result.card['prior']}) does"
+                      + (f" (the cross-validated macro-F1 counts {_listed(counted)} at F1 0, as given where no one "
+                         "coded it)" if counted else ""))
+        else:
+            warn(ctx, f"{said}: the model will never give {'it' if one else 'them'} (the macro-F1 leaves "
+                      f"{'it' if one else 'them'} out)")
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
         info(ctx, f"{graded}: {_micro(metrics)}, macro-F1 {metrics['macro_f1']:.3f}")
