@@ -296,6 +296,34 @@ def test_a_coders_copy_of_the_same_name_from_another_folder_attaches_and_a_diffe
 
 
 @needs_dev
+def test_a_coded_sample_of_an_ingested_file_under_its_own_name_is_told_to_take_source(cli, db_path, tmp_path):
+    """A person's coded sample of the survey already in the store, under its own file name, stores its answers a
+    second time; the warning told the user to read the file into a new store, and never named --source, the
+    option that puts the codes on the survey's own answers."""
+    survey = pd.DataFrame({"rid": ["A1", "A2", "A3", "A4"], "answer": [
+        "The mentor helped me plan my week.", "I read more at home now.", "My dad comes to parents' evening.",
+        "I am never late any more."]})
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    assert cli("ingest", str(tmp_path / "survey.csv"), "--text", "answer", "--id", "rid").exit_code == 0
+    sample = survey.iloc[:3].assign(codes=["capability", "", "relationships"])
+    sample.to_csv(tmp_path / "sample_coded.csv", index=False)
+    result = cli("codes", "import", str(tmp_path / "sample_coded.csv"), "--text", "answer", "--id", "rid",
+                 "--labels-column", "codes", "--coder", "alice", "--codebook", "impact")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "warning: sample_coded.csv: 3 of its 3 new rows" in said and "evidence counts both" in said
+    assert "--source survey.csv" in said
+    fixed = cli("--db", str(tmp_path / "fresh.duckdb"), "ingest", str(tmp_path / "survey.csv"), "--text", "answer",
+                "--id", "rid")
+    assert fixed.exit_code == 0
+    again = cli("--db", str(tmp_path / "fresh.duckdb"), "codes", "import", str(tmp_path / "sample_coded.csv"),
+                "--text", "answer", "--id", "rid", "--labels-column", "codes", "--coder", "alice", "--codebook",
+                "impact", "--source", "survey.csv")
+    assert again.exit_code == 0 and "warning" not in again.output  # the advice, taken, stores nothing twice
+    with Store(tmp_path / "fresh.duckdb", read_only=True) as store:
+        assert len(store.table("documents")) == 4
+
+
 def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_path):
     assert import_ref(cli, ref40["csv"]).exit_code == 0
     copy = ref40["frame"].copy()

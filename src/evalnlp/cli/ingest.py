@@ -92,7 +92,15 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         if f.same_as:
             info(ctx, f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
                       f"copy, so its rows are read as that file's ({f.source}) and add nothing new")
-        if f.n_elsewhere >= max(2, f.n_new / 2):  # the same rows sent again, in a file of another name or format
+        if f.n_elsewhere >= max(2, f.n_new / 2) and command == "codes import":  # a coded copy of a file read
+            first = f.elsewhere[0]
+            option = f"--source '{first}'" if any(c in first for c in " '\"") else f"--source {first}"
+            warn(ctx, f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
+                      f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: each of "
+                      "those answers is now stored twice, and evidence counts both. If the file is a coder's copy "
+                      f"of {first!r}, its codes belong on those answers: import it with {option} (into a store "
+                      "without this import, --db, as the answers it stored stay)")
+        elif f.n_elsewhere >= max(2, f.n_new / 2):  # the same rows sent again, in a file of another name or format
             warn(ctx, f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
                       f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: if this is "
                       "the same data sent again, each of those answers is now stored twice and evidence counts "
