@@ -612,3 +612,42 @@ def test_a_missing_internal_path_falls_back_only_to_a_single_file_of_its_name(st
     assert docs == {"moved": "Snow in March."}
     assert [(s, c) for s, c, _ in rejects] == [("twice", "E144")]
     assert "2 files named like 'internal://gone/notes.txt'" in rejects[0][2]
+
+
+def test_codes_not_in_the_codebook_are_counted_by_their_codings_in_an_evalnlp_file(tmp_path):
+    """An evalnlp project of a codebook of the user's own, read into a store that does not know it: E240 counted
+    every stored decision of a theme (applied or not, with every low machine score) as a coding, 3 for a code
+    the project gives once."""
+    cb_path = tmp_path / "choir.yaml"
+    cb_path.write_text("id: choir\nmulti_label: true\nthemes:\n"
+                       "  - {id: singing, label: Singing together, definition: Singing in a group.}\n"
+                       "  - {id: friends, label: Making friends, definition: New friendships in the choir.}\n",
+                       encoding="utf-8")
+    cb = load_codebook(cb_path)
+    texts = ["We sing every Tuesday.", "I met my best friend there.", "The hall is cold."]
+    given = [["singing"], ["friends"], []]
+    with Store(tmp_path / "a.duckdb") as store:
+        with store.transaction():
+            run = store.start_run("ingest", {"files": ["choir.csv"]})
+            docs = store.insert_documents(pd.DataFrame({
+                "source": "choir.csv", "locator": [f"row {i + 1}" for i in range(3)], "kind": "response",
+                "question": "comment", "text": texts, "attrs": "{}"}), run, returning=True)
+            store.insert_segments(pd.DataFrame({"doc_id": docs["doc_id"], "kind": "response", "start": 0,
+                                                "end": docs["text"].str.len(), "text": docs["text"],
+                                                "speaker": None, "source_ref": None}))
+            store.finish_run(run, n_in=3, n_ok=3, n_rejected=0)
+        seg = dict(zip(store.table("segments")["text"], store.table("segments")["seg_id"]))
+        with store.transaction():
+            run = store.start_run("codes import", {"codebook": str(cb_path)}, codebook_id=cb.id,
+                                  codebook_sha256=cb.sha256)
+            store.replace_codes(pd.DataFrame([{"seg_id": seg[t], "theme": th, "score": None, "assigned": th in g}
+                                              for t, g in zip(texts, given) for th in cb.theme_ids]),
+                                "human:ann", run)
+            store.finish_run(run, n_in=3, n_ok=3, n_rejected=0)
+        api.export(store, tmp_path / "choir.qdpx")
+    with Store(tmp_path / "b.duckdb") as other:
+        with pytest.raises(CodebookError) as err:
+            api.import_qdpx(other, tmp_path / "choir.qdpx", codebook="impact")
+    assert err.value.code == "E240"
+    assert "'Singing together' (used in 1 codings)" in err.value.message
+    assert "'Making friends' (used in 1 codings)" in err.value.message

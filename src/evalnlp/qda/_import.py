@@ -624,7 +624,7 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
               and isinstance(assigned, bool) and isinstance(who, str) and isinstance(run_id, str)
               and (who.startswith(HUMAN_PREFIX) or who.startswith(MODEL_PREFIX)), "a malformed code")
         g = code_guid(sb["id"], theme)
-        used[g] = used.get(g, 0) + 1
+        used[g] = used.get(g, 0) + assigned  # every theme decided must map; only an applied one is a coding
         code_rows.append((i, g, score, assigned, who, run_id))
     themes = _check_codes(project, used, cb, code_map, parsed.path.name)
     codes = []
