@@ -410,3 +410,18 @@ def test_a_csv_missing_column_message_is_unchanged(cli, tmp_path):
     assert result.exit_code == 1
     assert flat(result.stderr) == ("error [E132] a.csv: no column named 'Comment'. The columns found are "
                                    "'Respondent', 'Comments'. Did you mean 'Comments'?")
+
+
+def test_several_columns_after_one_labels_flag_are_told_to_repeat_the_flag(cli, tmp_path):
+    """`--labels a b c` (one 0/1 column per theme, as a list) met Click's bare "unexpected extra arguments",
+    which never said that the flag takes one column each time."""
+    path = tmp_path / "coded.csv"
+    pd.DataFrame({"answer": ["We meet the council monthly.", "Our staff run the course."],
+                  "relationships": [1, 0], "capability": [0, 1]}).to_csv(path, index=False)
+    for command in (("train", str(path), "--out", str(tmp_path / "m")), ("evaluate", str(path), "--codebook", "impact"),
+                    ("codes", "import", str(path), "--coder", "ann")):
+        result = cli(*command, "--text", "answer", "--labels", "relationships", "capability")
+        said = " ".join(result.output.replace("\u2502", " ").split())  # the error box's side lines left out
+        assert result.exit_code == 2, (command, result.output)
+        assert "--labels takes one column each time" in said, said
+        assert "--labels relationships --labels capability" in said, said

@@ -39,7 +39,37 @@ class _FlagsShowNoValue:
 
 
 class Command(_FlagsShowNoValue, TyperCommand):
-    pass
+    def parse_args(self, ctx, args):
+        """Say how to give several values to a repeatable option (``--labels a --labels b``) when they were
+        given as a list after one flag, which the parser only calls unexpected extra arguments."""
+        try:
+            return super().parse_args(ctx, list(args))
+        except Exception as exc:  # Typer's own copy of Click's UsageError, re-raised as it is otherwise
+            extra = getattr(exc, "exit_code", None) == 2 and "extra argument" in str(getattr(exc, "message", ""))
+            hint = _repeat_hint(self, args) if extra else None
+            if hint is None:
+                raise
+            raise type(exc)(f"{exc.message}. {hint}", ctx=exc.ctx) from None
+
+
+def _repeat_hint(command, args: Sequence[str]) -> str | None:
+    """Advice for the first repeatable option of ``command`` that ``args`` give several values after one flag
+    (``--labels a b``: write ``--labels a --labels b``); None when there is none."""
+    names = {name: opt for opt in command.params
+             if opt.param_type_name == "option" and getattr(opt, "multiple", False) for name in opt.opts}
+    args = list(args)
+    for i, token in enumerate(args):
+        if token not in names:
+            continue
+        values = []
+        for value in args[i + 1:]:
+            if value.startswith("-"):
+                break
+            values.append(value)
+        if len(values) > 1:
+            what = "column" if names[token].name in ("labels", "text", "meta") else "value"
+            return f"{token} takes one {what} each time: write " + " ".join(f"{token} {v}" for v in values)
+    return None
 
 
 class Group(_FlagsShowNoValue, TyperGroup):

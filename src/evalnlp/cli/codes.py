@@ -21,7 +21,8 @@ def import_(
     file: str = typer.Argument(..., help="A human-coded table: CSV, TSV, XLSX, JSON, JSONL or Parquet.",
                                show_default=False),
     text: str = typer.Option(..., "--text", help="The text column.", show_default=False),
-    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
+    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (the flag once per "
+                                                                "column: --labels a --labels b)."),
     labels_column: Optional[str] = typer.Option(None, "--labels-column", help="One column of theme ids joined "
                                                 "by --sep (an empty cell: coded, no theme)."),
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),

@@ -16,7 +16,8 @@ def evaluate(
     ctx: typer.Context,
     file: str = typer.Argument(..., help="A human-coded file.", show_default=False),
     text: str = typer.Option(..., "--text", help="The text column.", show_default=False),
-    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
+    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (the flag once per "
+                                                                "column: --labels a --labels b)."),
     labels_column: Optional[str] = typer.Option(None, "--labels-column", help="One column of theme ids."),
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
     model: Optional[str] = typer.Option(None, "--model", help="A model directory, a shipped model name, or "

@@ -16,7 +16,8 @@ def train(
     file: Optional[str] = typer.Argument(None, help="A human-coded file (CSV, XLSX, JSON, Parquet...); or use "
                                          "--from-store.", show_default=False),
     text: Optional[str] = typer.Option(None, "--text", help="The text column (with FILE).", show_default=False),
-    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (repeat)."),
+    labels: Optional[List[str]] = typer.Option(None, "--labels", help="One 0/1 column per theme (the flag once per "
+                                                                "column: --labels a --labels b)."),
     labels_column: Optional[str] = typer.Option(None, "--labels-column", help="One column of theme ids joined "
                                                 "by --sep."),
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
