@@ -146,3 +146,26 @@ def test_workbook_name_must_end_in_xlsx(tmp_path):
     (tmp_path / "not.xlsx").write_text("hello")
     with pytest.raises(InputError, match="E190"):
         rv.read_workbook(tmp_path / "not.xlsx")
+
+
+def test_a_theme_label_that_looks_like_a_formula_is_a_text_header_and_its_column_still_reads_back(tmp_path):
+    """A codebook of the user's own (or one imported from a QDA program) may label a theme "=..." or "+...":
+    the review workbook wrote the header as a live formula, which a spreadsheet runs and shows as its result."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "own.yaml"
+    path.write_text("id: own\nmulti_label: true\nthemes:\n"
+                    "  - {id: links, label: '=HYPERLINK(\"http://example.org\",\"Links\")', definition: Links.}\n"
+                    "  - {id: plus, label: '+ve feedback', definition: Praise.}\n", encoding="utf-8")
+    cb = load_codebook(path)
+    out = rv.write_workbook(tmp_path / "r.xlsx", _rows(cb), cb, {"store": "x", "codebook_sha256": cb.sha256})
+    ws = load_workbook(out)["Review"]
+    heads = {c.value: c for c in ws[1]}
+    links = heads['=HYPERLINK("http://example.org","Links")']
+    assert links.data_type == "s" and heads["+ve feedback"].data_type == "s"
+    ws.cell(row=3, column=links.column).value = 1  # a reviewer gives the passage of row 2 the theme
+    ws.parent.save(out)
+    decisions = rv.read_decisions(rv.read_workbook(out), cb, expected_fingerprint="fp")
+    assert decisions.n_reviewed == 1
+    given = decisions.codes[decisions.codes["assigned"].astype(bool)]
+    assert given[["seg_id", "theme"]].values.tolist() == [["s1", "links"]]

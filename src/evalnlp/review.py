@@ -346,7 +346,8 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
     ws = wb.active
     ws.title = REVIEW_SHEET
     for name, i in col.items():
-        cell = ws.cell(row=1, column=i, value=name)
+        cell = ws.cell(row=1, column=i)
+        _set_text(cell, name)  # a theme's label may look like a formula ("=...")
         cell.font, cell.fill, cell.border = bold, head_fill, under
         cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="center" if name not in
                                    ("text", "notes") else "left")
