@@ -2280,7 +2280,7 @@ class ReviewExport:
     codebook_id: str
     coder: str  # the machine coder whose decisions pre-fill the workbook
     strategy: str
-    thresholds_from: str  # "model card" or "inferred from the codes"
+    thresholds_from: str  # "model card", "of the untrained coder" or "inferred from the codes"
     n_candidates: int  # passages the coder coded that no person has coded (distinct texts)
     passages: pd.DataFrame  # seg_id, text, source, locator, question, reason, machine (list of theme ids)
 
@@ -2335,6 +2335,12 @@ def _review_thresholds(run: dict[str, Any], cb, scores, assigned) -> tuple[Any, 
 
     model = run["args"].get("model")
     name = shipped_model_for(cb) if model is None else (None if model in UNTRAINED else model)
+    if cb.multi_label and (model in UNTRAINED or (model is None and name is None)):
+        # keyword or zero-shot (a codebook without a shipped model): classify builds them with their default
+        # threshold, the same for every theme
+        from evalnlp.coding.base import DEFAULT_THRESHOLD
+
+        return np.full(len(cb.theme_ids), float(DEFAULT_THRESHOLD)), "of the untrained coder"
     if name is not None:
         try:
             from evalnlp.coding.persist import CARD_FILE, resolve_model

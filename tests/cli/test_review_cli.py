@@ -640,3 +640,20 @@ def test_after_a_review_round_the_commands_still_find_the_users_own_codebook(cli
     assert json.loads(result.stdout)["coders"][0] == "human:ann"
     result = cli("review", "export", str(tmp_path / "round2.xlsx"), "-n", "2")
     assert result.exit_code == 0, result.output
+
+
+def test_an_untrained_coders_passages_are_chosen_by_its_own_threshold(cli, tmp_path, monkeypatch):
+    """The keyword and zero-shot coders have no model card, but their threshold is known (0.5): the review
+    inferred one from the stored codes instead (0.32 for keyword hits scored 0 or 0.63) and printed it as the
+    theme's boundary in every row's reason."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mentoring.yaml").write_text(OWN_CODEBOOK, encoding="utf-8")
+    pd.DataFrame({"pupil": [f"P{i}" for i in range(len(MENTORING))], "comment": MENTORING}).to_csv(
+        tmp_path / "mentors.csv", index=False)
+    assert cli("classify", "mentors.csv", "--text", "comment", "--id", "pupil", "--codebook", "mentoring.yaml",
+               "--model", "keyword").exit_code == 0
+    result = export(cli, tmp_path / "review.xlsx", "-n", "4")
+    said = " ".join(result.output.split())
+    assert "inferred from the codes" not in said and "thresholds of the untrained coder" in said
+    reasons = pd.read_excel(tmp_path / "review.xlsx", sheet_name="Review")["selected because"].tolist()
+    assert reasons and all(r.endswith("threshold 0.50") for r in reasons), reasons
