@@ -571,7 +571,7 @@ def _resolve(ref: str | Path) -> Path:
     if path.exists():
         raise errors.error("E202", "directory", path=str(path))
     hint = did_you_mean(str(ref), list(SHIPPED)) if looks_like_id else ""
-    raise errors.error("E201", ref=str(ref), shipped=', '.join(SHIPPED), hint=hint)
+    raise errors.error("E201", "missing", ref=str(ref), shipped=', '.join(SHIPPED), hint=hint)
 
 
 _CACHE: dict[tuple[str, int, int], Codebook] = {}

@@ -752,9 +752,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "n": "the number of passages to choose must be a positive integer; got {n!r}",
         "theme_index": "theme index {theme} is out of range for {n_themes} themes",
     }),
-    "E201": ("the codebook is neither a shipped codebook nor an existing file",
-             "Codebook {ref!r} not found: it is neither a shipped codebook ({shipped}) nor an existing file.{hint} "
-             "Pass a shipped id or the path of a YAML codebook."),
+    "E201": ("the codebook is neither a shipped codebook nor an existing file", {
+        "missing": "Codebook {ref!r} not found: it is neither a shipped codebook ({shipped}) nor an existing "
+                   "file.{hint} Pass a shipped id or the path of a YAML codebook.",
+        "model": "The model in {model} was trained on codebook {cb_id!r} (sha256 {sha256}), read from {ref!r}, which "
+                 "is not there any more: give that codebook's file with the model, {codebook!o:PATH}",
+    }),
     "E202": ("the codebook path is a directory", {
         "directory": "Codebook path {path!r} is a directory, not a YAML file.",
     }),

@@ -237,3 +237,33 @@ def test_every_coded_passage_counts_in_the_denominator(cli, db_path, tmp_path):
     with Store(db_path) as store:
         codes = store.table("codes")
         assert codes["seg_id"].nunique() == store.count("segments") == 2
+
+
+def test_a_model_whose_codebook_file_moved_says_so_and_codes_with_the_file_given(cli, tmp_path):
+    """A model trained on a codebook of the user's own names that file by its path: handed to a colleague, or
+    after the project folder moved, classify said only that a codebook path was not found, never that it was the
+    model's, nor how to give it."""
+    book = tmp_path / "garden.yaml"
+    book.write_text("id: garden\nmulti_label: true\nthemes:\n"
+                    "  - {id: weeds, label: Weeds, definition: Weeds in the beds., keywords: [weed, bindweed]}\n"
+                    "  - {id: birds, label: Birds, definition: Birds at the feeder., keywords: [bird, robin]}\n",
+                    encoding="utf-8")
+    rows = [(f"Bindweed again in bed {i}, so many weeds.", "weeds") for i in range(10)]
+    rows += [(f"A robin and {i} other birds at the feeder.", "birds") for i in range(10)]
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame(rows, columns=["answer", "codes"]).to_csv(coded, index=False)
+    assert cli("train", str(coded), "--text", "answer", "--labels-column", "codes", "--codebook", str(book),
+               "--out", str(tmp_path / "model")).exit_code == 0
+    moved = tmp_path / "shared" / "garden.yaml"
+    moved.parent.mkdir()
+    book.rename(moved)
+    notes = tmp_path / "notes.csv"
+    pd.DataFrame({"note": ["Weeds everywhere.", "Two robins today."]}).to_csv(notes, index=False)
+    result = cli("classify", str(notes), "--text", "note", "--model", str(tmp_path / "model"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "[E201]" in said
+    assert f"The model in {tmp_path / 'model'} was trained on codebook 'garden'" in said
+    assert "--codebook PATH" in said
+    result = cli("classify", str(notes), "--text", "note", "--model", str(tmp_path / "model"),
+                 "--codebook", str(moved))
+    assert result.exit_code == 0, result.output

@@ -98,9 +98,18 @@ def load_coder(codebook: Any = None, model: Any = None):
         from evalnlp.coding.persist import load_model, resolve_model
 
         cb = load_codebook(codebook) if codebook is not None else None
-        coder, card = load_model(resolve_model(model), codebook=cb)
+        folder = resolve_model(model)
+        coder, card = load_model(folder, codebook=cb)
         if cb is None:
-            cb = load_codebook(card.get("codebook_ref") or card["codebook_id"])
+            ref = card.get("codebook_ref") or card["codebook_id"]
+            try:
+                cb = load_codebook(ref)
+            except errors.CodebookError as exc:
+                if exc.code != "E201":
+                    raise
+                # the model names its codebook by the path it was trained with, and that file is gone
+                raise errors.error("E201", "model", model=str(folder), cb_id=card.get("codebook_id"),
+                                   sha256=str(card.get("codebook_sha256"))[:12], ref=str(ref)) from None
         if cb.sha256 == card.get("codebook_sha256"):
             attach_codebook(coder, cb)
         return coder, cb, card
