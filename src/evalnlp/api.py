@@ -650,9 +650,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
     if output is not None:
-        from evalnlp.util import check_output_path
-
-        check_output_path(output)  # before any work: E162 for a missing folder, or a folder given as the file
+        _guard_output(store, output)  # before any work: E162 for a missing folder, E177 a file the store read
         if paths:
             _check_output_is_not_an_input(output, paths)
     timings: dict[str, float] = {}
@@ -795,6 +793,24 @@ def _reading_documents(store: Store, on: bool) -> Iterator[None]:
         store.read_documents_end()
 
 
+def _guard_output(store: Store | None, output: str | Path) -> None:
+    """Before any work: E162 when the folder of ``output`` does not exist or ``output`` is a folder, and E177 when
+    ``output`` is a file the store read its documents from (an export kept beside the outputs): writing there
+    would replace the answers' only copy."""
+    from evalnlp.util import check_output_path
+
+    check_output_path(output)
+    found = store.input_at(output) if store is not None else None
+    if found is not None:
+        target = Path(output)
+        raise errors.error("E177", "read", output=str(output), name=found[0], path=found[1],
+                           suggest=str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}")))
+
+
+#: What :func:`_guard_output` suggests adding to a refused output's name.
+_OUTPUT_SUFFIX = "evalnlp"
+
+
 def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path]) -> None:
     """E177 when ``output`` is one of the files ``paths`` stand for (the same path, or a link to the same file):
     the output would replace the user's input."""
@@ -808,7 +824,7 @@ def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path
         if not same and path.exists() and target.exists():
             same = os.path.samefile(path, target)
         if same:
-            raise errors.error("E177", output=str(output), path=str(path),
+            raise errors.error("E177", "input", output=str(output), path=str(path),
                                suggest=str(target.with_name(f"{target.stem}-coded{target.suffix}")))
 
 
@@ -1703,9 +1719,7 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
     if disagreements is not None and Path(disagreements).suffix.lower() not in TABLE_FORMATS:
         raise errors.error("E161", "agreement", file=Path(disagreements).name, table_formats=', '.join(TABLE_FORMATS))
     if disagreements is not None:
-        from evalnlp.util import check_output_path
-
-        check_output_path(disagreements)  # before any work
+        _guard_output(store, disagreements)  # before any work
     cb = _store_codebook_or(store, codebook)
     from evalnlp.schema import is_human
 
@@ -1867,9 +1881,7 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     if not quotes and output is not None:
         raise errors.error("E149", "quotes_output")
     if output is not None:
-        from evalnlp.util import check_output_path
-
-        check_output_path(output)  # before any work
+        _guard_output(store, output)  # before any work
     from evalnlp.evidence import build_evidence
     from evalnlp.reports import write_evidence
 
@@ -1893,9 +1905,7 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     check_quote_count(n)
     by = _one_name(by, "quotes")
     if output is not None:
-        from evalnlp.util import check_output_path
-
-        check_output_path(output)  # before any work
+        _guard_output(store, output)  # before any work
 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
@@ -1968,9 +1978,7 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise errors.error("E161", "report", output=str(output))
     by = _one_name(by, "report")
-    from evalnlp.util import check_output_path
-
-    check_output_path(output)  # before any work
+    _guard_output(store, output)  # before any work
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
     return write_report(store, cb, Path(output), claims=claims, by=by, redact=redact, keep_names=keep)
@@ -2040,6 +2048,9 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
 
     check_output(output)  # bad file names fail before any work
     check_suggestion(suggest)
+    for written in (output, suggest):
+        if written is not None:
+            _guard_output(store, written)  # E177: a file the store read
     keep = _keep_names(keep_names)
     if codebook is not None:
         cb = load_codebook(codebook)
@@ -2106,6 +2117,8 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
         raise errors.error("E120", "suffix", path=str(path))
     if not path.parent.is_dir():
         raise errors.error("E120", "folder", parent=str(path.parent), file=path.name)
+    if store is not None:
+        _guard_output(store, path)  # E177: a file the store read
     if store is None:
         from evalnlp.codebook import load_codebook
 
@@ -2376,6 +2389,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     n = rv._check_n(n)
     if Path(path).suffix.lower() != ".xlsx":
         raise errors.error("E190", "export", path=str(path))
+    _guard_output(store, path)  # E162, and E177 for a file the store read
     cb = project_codebook(store, codebook)
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)

@@ -624,6 +624,20 @@ class Store:
             "SELECT path, sha256 FROM inputs WHERE name = ? ORDER BY rowid",
             [name]).fetchall()]
 
+    def input_at(self, path: str | os.PathLike) -> tuple[str, str] | None:
+        """(name, path) of the input file the store read that ``path`` is (under any spelling of its path, or a
+        link to it), or None when ``path`` is no such file or does not exist."""
+        target = Path(path)
+        if not target.is_file():
+            return None
+        resolved = target.resolve()
+        for name, stored in self.con.execute("SELECT name, path FROM inputs GROUP BY name, path "
+                                             "ORDER BY min(rowid)").fetchall():
+            known = Path(stored)
+            if known == resolved or (known.is_file() and os.path.samefile(known, target)):
+                return str(name), str(stored)
+        return None
+
     def locators_named(self, column: str) -> bool:
         """Was any document read with ``column`` as its id column (a locator ``column=value``)?"""
         return self.con.execute("SELECT 1 FROM documents WHERE starts_with(locator, ?) LIMIT 1",
