@@ -2390,6 +2390,11 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     if Path(path).suffix.lower() != ".xlsx":
         raise errors.error("E190", "export", path=str(path))
     _guard_output(store, path)  # E162, and E177 for a file the store read
+    there = rv.existing_workbook(path)  # a reviewer's work is never replaced: E190
+    if there is not None and there.kind == "other":
+        raise errors.error("E190", "replace_other", path=str(path))
+    if there is not None and there.n_typed and not store.review_imported(there.export_run):
+        raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed)
     cb = project_codebook(store, codebook)
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)

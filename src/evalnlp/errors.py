@@ -681,7 +681,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{file!r} is already there and is not an evalnlp {table} table (its first line is {found!r}); writing "
              "the evidence to {output!r} would replace it. Write the evidence to another name, e.g. {suggest!r}, or "
              "move that file"),
-    "E190": ("a review workbook must be an .xlsx file", {
+    "E190": ("a review workbook must be an .xlsx file written by review export; an export replaces no other", {
         "export": "a review workbook is an Excel file; expected a name ending in .xlsx, got {path!r}",
         "write": "a review workbook is an Excel file; expected a name ending in .xlsx, got {target!r}",
         "suffix": "{file}: a review workbook is an .xlsx file written by `evalnlp review export`; got a {value}",
@@ -692,6 +692,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                       "and hidden {meta_sheet!r} sheets; found {listed})",
         "format": "{file}: expected a review workbook of format {format!r}; found {found!r}. Export a new one with "
                   "`evalnlp review export`",
+        "replace_edited": "{path!r} is a review workbook in which {n:,} row(s) hold a reviewer's decisions that are "
+                          "not in this store yet; writing the new export there would lose them. Import it first "
+                          "(`evalnlp review import`), or export to another file",
+        "replace_other": "{path!r} is already there and is not a review workbook written by `evalnlp review "
+                         "export`; writing the export there would replace it. Export to another file",
     }),
     "E191": ("a review workbook was exported from another store",
              "{file} was exported from another project store ({store!r}), not from {path!r}; its decisions belong "

@@ -559,6 +559,50 @@ def read_workbook(path: str | Path) -> ReviewSheet:
 
 
 @dataclass
+class ExistingWorkbook:
+    """What is already at the path a review export would write: a review workbook (``review``) with how many of
+    its rows a person typed something in and the export it came from, or another file (``other``)."""
+
+    kind: str
+    n_typed: int = 0
+    export_run: str = ""
+
+
+def existing_workbook(path: str | Path) -> ExistingWorkbook | None:
+    """What a review export to ``path`` would replace (None: nothing). A row counts as typed in by the rule of
+    :data:`RULE` (a theme cell that differs from what was written, anything under ``reviewed``, a note), read
+    leniently: nothing is refused here, and a workbook whose codebook can no longer be loaded counts every row
+    with a value in a theme cell."""
+    from evalnlp.codebook import load_codebook
+
+    p = Path(path)
+    if not p.exists():
+        return None
+    try:
+        sheet = read_workbook(p)
+    except errors.InputError:  # not a review workbook evalnlp wrote (or not a workbook at all)
+        return ExistingWorkbook("other")
+    meta = sheet.meta
+    try:
+        heads = theme_headers(load_codebook(meta.get("codebook_ref") or meta.get("codebook_id") or ""))
+    except errors.EvalnlpError:
+        heads = None
+    typed = 0
+    for rec in sheet.rows:
+        marks = [rec.get("reviewed"), rec.get("notes")]
+        if any(m is not None and str(m).strip() != "" for m in marks):
+            typed += 1
+            continue
+        machine = {t for t in str(rec.get("machine") or "").split(";") if t}
+        if heads is None:
+            cells = [rec.get(h) for h in sheet.header if h not in _FIXED]
+            typed += any(c is not None and str(c).strip() != "" for c in cells)
+        else:
+            typed += any(_theme_value(rec.get(h)) != (1 if t in machine else None) for t, h in heads.items())
+    return ExistingWorkbook("review", typed, meta.get("export_run") or "")
+
+
+@dataclass
 class Decisions:
     """What a reviewer decided: one row per reviewed passage, and the counts of the whole sheet."""
 

@@ -1385,6 +1385,12 @@ class Store:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
 
+    def review_imported(self, export_run: str) -> bool:
+        """Has a review workbook of the export run ``export_run`` been imported into this store?"""
+        return self.con.execute(
+            "SELECT 1 FROM runs WHERE command = 'review import' AND status = 'ok' "
+            "AND json_extract_string(args, '$.export_run') = ? LIMIT 1", [export_run]).fetchone() is not None
+
     def human_coded_segments(self) -> pd.DataFrame:
         """Segments that some human coder has coded: seg_id, text (ordered by seg_id)."""
         return self.con.execute(

@@ -657,3 +657,37 @@ def test_an_untrained_coders_passages_are_chosen_by_its_own_threshold(cli, tmp_p
     assert "inferred from the codes" not in said and "thresholds of the untrained coder" in said
     reasons = pd.read_excel(tmp_path / "review.xlsx", sheet_name="Review")["selected because"].tolist()
     assert reasons and all(r.endswith("threshold 0.50") for r in reasons), reasons
+
+
+def test_an_export_never_replaces_a_reviewers_work_not_yet_imported(cli, coded, tmp_path):
+    """A second export to the path of a workbook a reviewer has worked in (one note, one changed theme) is refused
+    with E190 and the workbook is left byte for byte; once imported it may be replaced, as may an untouched one."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "6", "--codebook", "fft")
+    export(cli, out, "-n", "6", "--codebook", "fft")  # untouched: replaced without a word
+    wb = load_workbook(out)
+    ws = wb["Review"]
+    col = columns(ws)
+    label = {t.id: t.label for t in load_codebook("fft").themes}
+    ws[f"{col['notes']}2"] = "ask the ward manager"
+    old = ws[f"{col['machine']}3"].value  # one theme (a single-label codebook): move its 1 to another
+    ws[f"{col[label[old]]}3"] = None
+    ws[f"{col[label['dignity' if old != 'dignity' else 'access']]}3"] = 1
+    wb.save(out)
+    before = out.read_bytes()
+    result = cli("review", "export", str(out), "-n", "6", "--codebook", "fft")
+    assert result.exit_code == 1
+    assert "E190" in result.output and "2 row(s)" in result.output
+    assert out.read_bytes() == before
+    assert cli("review", "import", str(out), "--coder", "alice").exit_code == 0
+    export(cli, out, "-n", "6", "--codebook", "fft")  # its decisions are in the store now
+    assert out.read_bytes() != before
+
+
+def test_an_export_never_replaces_a_workbook_it_did_not_write(cli, coded, tmp_path):
+    staff = tmp_path / "staff_codes.xlsx"
+    pd.DataFrame({"id": ["R1"], "comment": ["Kind nurses"], "themes": ["staff"]}).to_excel(staff, index=False)
+    before = staff.read_bytes()
+    result = cli("review", "export", str(staff), "-n", "6", "--codebook", "fft")
+    assert result.exit_code == 1 and "E190" in result.output
+    assert staff.read_bytes() == before
