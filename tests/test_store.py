@@ -515,6 +515,21 @@ def test_segments_to_code_pages_exactly_what_was_uncoded(tmp_path):
             store.finish_run(run, n_in=0, n_ok=0, n_rejected=0)
 
 
+def test_pages_left_open_when_the_store_closes_end_quietly(tmp_path):
+    """Ctrl-C in classify closes the store while its pages of segments are still open; dropping them afterwards
+    (as the garbage collector does) must not raise E412, which Python printed as a traceback under the
+    "interrupted" line."""
+    from helpers import coded_store
+
+    db = tmp_path / "s.duckdb"
+    coded_store(db, [(f"comment {i}", {"ward": "A"}, []) for i in range(6)])
+    store = Store(db)
+    pages = store.segments_to_code("model:other@1", page=2)
+    assert len(next(pages)) == 2
+    store.close()
+    pages.close()  # raised StoreError E412 from the generator's clean-up
+
+
 def test_a_failed_query_inside_a_transaction_leaves_the_settings_as_they_were(tmp_path, monkeypatch):
     """The output pass lowers DuckDB's memory cap and threads; when a query fails under them, DuckDB refuses
     every statement until the rollback, so the settings are put back right after it, and the query's own error

@@ -1330,7 +1330,7 @@ class Store:
             try:
                 if made:
                     self.con.execute(f"DROP TABLE IF EXISTS {todo}")
-            except duckdb.Error:  # the connection was closed before the pages were all read
+            except (duckdb.Error, errors.StoreError):  # the store was closed before the pages were all read
                 pass
 
     def coder_matrix(self, coder: str, themes: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
