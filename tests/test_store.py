@@ -530,6 +530,39 @@ def test_pages_left_open_when_the_store_closes_end_quietly(tmp_path):
     pages.close()  # raised StoreError E412 from the generator's clean-up
 
 
+def test_row_folders_a_killed_command_left_are_deleted_by_the_next(tmp_path):
+    """classify --output keeps the input's cells in a folder beside the store; a command killed (kill -9, or by
+    the system for want of memory) cannot delete it, and each such folder, about the size of its input, stayed
+    for good. The next command that makes one deletes those of ended processes, and keeps one of a process that
+    is still running (another store's command in the same folder) and any other hidden folder."""
+    import subprocess
+    import sys
+
+    from evalnlp import api
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f".evalnlp-rows-{int(ended.stdout)}-abc123"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        alive = tmp_path / f".evalnlp-rows-{running.pid}-def456"
+        other = tmp_path / ".evalnlp-rows-notes"
+        for folder in (dead, alive, other):
+            folder.mkdir()
+            (folder / "0.parquet").write_bytes(b"cells")
+        comments = tmp_path / "march.csv"
+        pd.DataFrame({"id": ["R1", "R2"], "comment": ["Kind nurses on Elm Ward.", "Parking was dear."]}).to_csv(
+            comments, index=False)
+        with Store(tmp_path / "s.duckdb") as store:
+            api.classify(store, [comments], text=["comment"], id="id", codebook="fft", model="keyword",
+                         sentiment=False, output=tmp_path / "coded.csv")
+        assert not dead.exists()
+        assert alive.is_dir() and other.is_dir()
+        assert sorted(p.name for p in tmp_path.glob(".evalnlp-rows-*")) == sorted([alive.name, other.name])
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_a_failed_query_inside_a_transaction_leaves_the_settings_as_they_were(tmp_path, monkeypatch):
     """The output pass lowers DuckDB's memory cap and threads; when a query fails under them, DuckDB refuses
     every statement until the rollback, so the settings are put back right after it, and the query's own error

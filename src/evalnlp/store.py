@@ -428,7 +428,10 @@ class Store:
             if self._row_dir is None:
                 # beside the store, as DuckDB's own spill files are (a system temp folder can be held in memory)
                 beside = Path(self.path).resolve().parent
-                self._row_dir = tempfile.mkdtemp(prefix=".evalnlp-rows-", dir=beside if beside.is_dir() else None)
+                folder = beside if beside.is_dir() else None
+                if folder is not None:
+                    _sweep_row_dirs(folder)
+                self._row_dir = tempfile.mkdtemp(prefix=f"{_ROW_DIR_PREFIX}{os.getpid()}-", dir=folder)
             path = Path(self._row_dir) / f"{len(self._row_files)}.parquet"
             columns = [str(c) for c in frame.columns]
             schema = pa.schema([("_row", pa.int64())] + [(f"c{i}", pa.string()) for i in range(len(columns))])
@@ -2015,6 +2018,29 @@ _SEG_ID = """substr(md5(concat_ws(':', doc_id, {kind}, CAST(start AS VARCHAR), C
 
 #: A DuckDB size: a number and a decimal (``KB`` ... ``TB``) or binary (``KiB`` ... ``TiB``) unit, any case.
 _SIZE = r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)"
+
+
+#: The temporary folders of input rows (:meth:`Store.read_documents_rows`) are named with this prefix and the id
+#: of the process that made them, so that one left by a process that was killed can be told from one in use.
+_ROW_DIR_PREFIX = ".evalnlp-rows-"
+
+
+def _sweep_row_dirs(folder: Path) -> None:
+    """Delete the row folders in ``folder`` whose process has ended without deleting them (killed, or stopped by
+    the system for want of memory): each holds a copy of an input's cells, about its size, and nothing else would
+    ever remove it. A folder of a process still running (another store's command in the same folder) is kept."""
+    import shutil
+
+    for path in folder.glob(f"{_ROW_DIR_PREFIX}*-*"):
+        pid = path.name[len(_ROW_DIR_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not path.is_dir() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (PermissionError, OSError):  # another user's process, or a check this system cannot make
+            continue
 
 
 class _ClosedConnection:
