@@ -968,3 +968,22 @@ def test_training_a_single_label_codebook_that_allows_no_theme_says_why_such_row
     said = " ".join(result.output.split())
     assert result.exit_code == 1 and "[E310]" in said and "4 training passage(s) have no theme" in said
     assert "multi_label: true" in said
+
+
+def test_a_coders_copy_imported_without_source_is_told_to_use_source(cli, tmp_path):
+    """A staff member's coded copy of a month already read, imported without --source, stores every answer a
+    second time; the warning names --source and the file it copies, rather than the advice for an export sent
+    again."""
+    export = tmp_path / "fft_2024_03.csv"
+    rows = [("R1", "The nurses were kind and explained everything."), ("R2", "Waited four hours to be seen."),
+            ("R3", "Lovely food and a clean ward.")]
+    pd.DataFrame(rows, columns=["id", "comment"]).to_csv(export, index=False)
+    assert cli("ingest", str(export), "--text", "comment", "--id", "id").exit_code == 0
+    copy = tmp_path / "staff_codes_march.csv"
+    pd.DataFrame([(i, c, "staff") for i, c in rows], columns=["id", "comment", "themes"]).to_csv(copy, index=False)
+    result = cli("codes", "import", str(copy), "--text", "comment", "--id", "id", "--labels-column", "themes",
+                 "--coder", "sam", "--codebook", "fft")
+    assert result.exit_code == 0, result.output
+    warning = " ".join(result.output.split())
+    assert "3 of its 3 new rows have the locator and text of rows" in warning
+    assert "import it with --source fft_2024_03.csv" in warning
