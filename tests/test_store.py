@@ -534,19 +534,22 @@ def test_row_folders_a_killed_command_left_are_deleted_by_the_next(tmp_path):
     """classify --output keeps the input's cells in a folder beside the store; a command killed (kill -9, or by
     the system for want of memory) cannot delete it, and each such folder, about the size of its input, stayed
     for good. The next command that makes one deletes those of ended processes, and keeps one of a process that
-    is still running (another store's command in the same folder) and any other hidden folder."""
+    is still running (another store's command in the same folder), one of another machine (a shared drive) and any
+    other hidden folder."""
     import subprocess
     import sys
 
     from evalnlp import api
+    from evalnlp.store import _row_dir_owner
 
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead = tmp_path / f".evalnlp-rows-{int(ended.stdout)}-abc123"
+    dead = tmp_path / f".evalnlp-rows-{_row_dir_owner(int(ended.stdout))}-abc123"
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        alive = tmp_path / f".evalnlp-rows-{running.pid}-def456"
+        alive = tmp_path / f".evalnlp-rows-{_row_dir_owner(running.pid)}-def456"
         other = tmp_path / ".evalnlp-rows-notes"
-        for folder in (dead, alive, other):
+        elsewhere = tmp_path / f".evalnlp-rows-{int(ended.stdout)}@0000beef-ghi789"  # another machine's
+        for folder in (dead, alive, other, elsewhere):
             folder.mkdir()
             (folder / "0.parquet").write_bytes(b"cells")
         comments = tmp_path / "march.csv"
@@ -556,8 +559,9 @@ def test_row_folders_a_killed_command_left_are_deleted_by_the_next(tmp_path):
             api.classify(store, [comments], text=["comment"], id="id", codebook="fft", model="keyword",
                          sentiment=False, output=tmp_path / "coded.csv")
         assert not dead.exists()
-        assert alive.is_dir() and other.is_dir()
-        assert sorted(p.name for p in tmp_path.glob(".evalnlp-rows-*")) == sorted([alive.name, other.name])
+        assert alive.is_dir() and other.is_dir() and elsewhere.is_dir()
+        assert sorted(p.name for p in tmp_path.glob(".evalnlp-rows-*")) == sorted(
+            [alive.name, other.name, elsewhere.name])
     finally:
         running.kill()
         running.wait()

@@ -431,7 +431,7 @@ class Store:
                 folder = beside if beside.is_dir() else None
                 if folder is not None:
                     _sweep_row_dirs(folder)
-                self._row_dir = tempfile.mkdtemp(prefix=f"{_ROW_DIR_PREFIX}{os.getpid()}-", dir=folder)
+                self._row_dir = tempfile.mkdtemp(prefix=f"{_ROW_DIR_PREFIX}{_row_dir_owner()}-", dir=folder)
             path = Path(self._row_dir) / f"{len(self._row_files)}.parquet"
             columns = [str(c) for c in frame.columns]
             schema = pa.schema([("_row", pa.int64())] + [(f"c{i}", pa.string()) for i in range(len(columns))])
@@ -2020,19 +2020,31 @@ _SEG_ID = """substr(md5(concat_ws(':', doc_id, {kind}, CAST(start AS VARCHAR), C
 _SIZE = r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)"
 
 
-#: The temporary folders of input rows (:meth:`Store.read_documents_rows`) are named with this prefix and the id
-#: of the process that made them, so that one left by a process that was killed can be told from one in use.
+#: The temporary folders of input rows (:meth:`Store.remember_rows`) are named with this prefix and their owner
+#: (:func:`_row_dir_owner`), so that one left by a process that was killed can be told from one in use.
 _ROW_DIR_PREFIX = ".evalnlp-rows-"
 
 
+def _row_dir_owner(pid: int | None = None) -> str:
+    """``PID@HOST``: the process and (a short hash of) the machine that made a row folder; a folder on a shared
+    drive may belong to a process of another machine, which this one cannot see."""
+    import hashlib
+    import socket
+
+    host = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    return f"{os.getpid() if pid is None else pid}@{host}"
+
+
 def _sweep_row_dirs(folder: Path) -> None:
-    """Delete the row folders in ``folder`` whose process has ended without deleting them (killed, or stopped by
-    the system for want of memory): each holds a copy of an input's cells, about its size, and nothing else would
-    ever remove it. A folder of a process still running (another store's command in the same folder) is kept."""
+    """Delete the row folders in ``folder`` whose process (of this machine) has ended without deleting them
+    (killed, or stopped by the system for want of memory): each holds a copy of an input's cells, about its size,
+    and nothing else would ever remove it. A folder of a process still running (another store's command in the
+    same folder), of another machine, or named otherwise is kept."""
     import shutil
 
-    for path in folder.glob(f"{_ROW_DIR_PREFIX}*-*"):
-        pid = path.name[len(_ROW_DIR_PREFIX):].split("-", 1)[0]
+    host = _row_dir_owner().split("@", 1)[1]
+    for path in folder.glob(f"{_ROW_DIR_PREFIX}*@{host}-*"):
+        pid = path.name[len(_ROW_DIR_PREFIX):].split("@", 1)[0]
         if not pid.isdigit() or not path.is_dir() or int(pid) == os.getpid():
             continue
         try:
