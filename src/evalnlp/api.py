@@ -649,10 +649,13 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     paths = _paths(paths)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
-    if output is not None:
-        _guard_output(store, output)  # before any work: E162 for a missing folder, E177 a file the store read
+    if output is not None:  # before any work: E162 for a missing folder, E177 an input or a file the store read
+        from evalnlp.util import check_output_path
+
+        check_output_path(output)
         if paths:
             _check_output_is_not_an_input(output, paths)
+        _guard_output(store, output)
     timings: dict[str, float] = {}
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)

@@ -87,3 +87,16 @@ def test_an_output_beside_the_exports_is_written(cli, year, tmp_path):
     result = cli("evidence", "--codebook", "fft", "--by", "ward", "--output", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("theme,")
+
+
+def test_an_input_of_the_command_read_before_is_named_as_this_commands_input(cli, year):
+    """classify reading January again with --output January: the message is the one for its own input (with the
+    `-coded` name it suggests), whether or not the store read the file before."""
+    export = year["2024-01"]
+    before = export.read_bytes()
+    result = cli("classify", str(export), "--text", "comment", "--id", "id", "--codebook", "fft", "--output",
+                 str(export))
+    assert result.exit_code == 1
+    assert "E177" in result.output and "is also an input file" in result.output
+    assert "fft_2024-01-coded.csv" in result.output
+    assert export.read_bytes() == before
