@@ -2396,8 +2396,13 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     there = rv.existing_workbook(path)  # a reviewer's work is never replaced: E190
     if there is not None and there.kind == "other":
         raise errors.error("E190", "replace_other", path=str(path))
-    if there is not None and there.n_typed and not store.review_imported(there.export_run):
-        raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed)
+    if there is not None and there.n_typed:  # unless imported since the file was last saved
+        from datetime import datetime, timezone
+
+        imported = store.review_imported(there.export_run)
+        saved = datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        if imported is None or saved > imported:
+            raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed)
     cb = project_codebook(store, codebook)
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)

@@ -692,8 +692,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                       "and hidden {meta_sheet!r} sheets; found {listed})",
         "format": "{file}: expected a review workbook of format {format!r}; found {found!r}. Export a new one with "
                   "`evalnlp review export`",
-        "replace_edited": "{path!r} is a review workbook in which {n:,} row(s) hold a reviewer's decisions that are "
-                          "not in this store yet; writing the new export there would lose them. Import it first "
+        "replace_edited": "{path!r} is a review workbook in which {n:,} row(s) hold a reviewer's decisions, saved "
+                          "since it was last imported into this store (if ever); writing the new export there would lose them. Import it first "
                           "(`evalnlp review import`), or export to another file",
         "replace_other": "{path!r} is already there and is not a review workbook written by `evalnlp review "
                          "export`; writing the export there would replace it. Export to another file",

@@ -1388,11 +1388,13 @@ class Store:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
 
-    def review_imported(self, export_run: str) -> bool:
-        """Has a review workbook of the export run ``export_run`` been imported into this store?"""
-        return self.con.execute(
-            "SELECT 1 FROM runs WHERE command = 'review import' AND status = 'ok' "
-            "AND json_extract_string(args, '$.export_run') = ? LIMIT 1", [export_run]).fetchone() is not None
+    def review_imported(self, export_run: str) -> datetime | None:
+        """When (UTC) a review workbook of the export run ``export_run`` was last imported into this store, or
+        None if it never was."""
+        found = self.con.execute(
+            "SELECT max(finished) FROM runs WHERE command = 'review import' AND status = 'ok' "
+            "AND json_extract_string(args, '$.export_run') = ?", [export_run]).fetchone()
+        return found[0] if found else None
 
     def human_coded_segments(self) -> pd.DataFrame:
         """Segments that some human coder has coded: seg_id, text (ordered by seg_id)."""
