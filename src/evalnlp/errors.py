@@ -604,9 +604,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E177": ("an output file names one of the input files, or a file the store read", {
         "input": "{output!r} is also an input file ({path}); writing the coded rows there would replace your file, "
                  "and its rejected rows would be gone from it. Write the output to another file, e.g. {suggest!r}",
-        "read": "{output!r} is {name!r}, a file this store read its documents from ({path}); writing there would "
-                "replace that file, the only copy of the answers as they were given. Write the output to another "
-                "file, e.g. {suggest!r}",
+        "read": "{output!r} is a file this store read its documents from (source {name!r}, at {path}); writing "
+                "there would replace it, the only copy of the answers as they were given. Write the output to "
+                "another file, e.g. {suggest!r}",
     }),
     "E178": ("a workbook cannot hold the output: a text longer than a cell holds, or more rows than a sheet", {
         "cell": "cannot write {file!r}: {where} holds {length:,} characters, more than the {limit:,} a workbook cell "
