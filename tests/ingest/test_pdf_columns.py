@@ -62,25 +62,26 @@ def _wrap(pdf, paragraphs: list[str], width: float) -> list[str | None]:
 
 
 def column_page(pdf, columns: list[list[str]], *, title: str | None = TITLE, footer: str | None = FOOTER,
-                heading: str | None = None, below: list[list[str]] | None = None, order: str = "across") -> None:
+                heading: str | None = None, below: list[list[str]] | None = None, order: str = "across",
+                font: str = "Helvetica") -> None:
     """A page of ``columns`` (each a list of paragraphs) under a full-width ``title``, with a full-width ``footer``;
     with ``heading``, a full-width heading follows the columns and ``below`` is set in columns under it. The
     lines are drawn across the page, one row of the columns after another (``order="across"``), column by column
-    (``"down"``), or the right column first (``"right-first"``)."""
+    (``"down"``), or the right column first (``"right-first"``); in ``font`` (a core font, or one added to ``pdf``)."""
     pdf.add_page()
     left, right, gutter = 20.0, 190.0, 8.0
     width = (right - left - gutter * (len(columns) - 1)) / len(columns)
     y = 25.0
     if title:
-        pdf.set_font("Helvetica", "B", 16)
+        pdf.set_font(font, "B", 16)
         pdf.text(left, y, title)
         y += 14
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(font, size=10)
     for part in [columns] + ([[heading], below] if heading else []):
         if isinstance(part[0], str):  # the heading, across the page
-            pdf.set_font("Helvetica", "B", 12)
+            pdf.set_font(font, "B", 12)
             pdf.text(left, y + 4, part[0])
-            pdf.set_font("Helvetica", size=10)
+            pdf.set_font(font, size=10)
             y += 14
             continue
         rows = [_wrap(pdf, paragraphs, width) for paragraphs in part]
@@ -93,7 +94,7 @@ def column_page(pdf, columns: list[list[str]], *, title: str | None = TITLE, foo
             pdf.text(left + c * (width + gutter), y + 5 * i, line)
         y += 5 * max(len(r) for r in rows) + 6
     if footer:
-        pdf.set_font("Helvetica", size=8)
+        pdf.set_font(font, size=8)
         pdf.text(left, 282, footer)
 
 
@@ -148,6 +149,27 @@ def test_a_two_column_page_is_stored_column_by_column(store, tmp_path, order):
     (t,) = doc.testimonials
     assert " ".join(t.quote.split()) == QUOTE and doc.text[t.start:t.end] == t.quote  # as the page has it
     assert " ".join(t.speaker.split()).startswith("Mary Oduya")
+
+
+def embedded_font(pdf) -> str:
+    """A TrueType font embedded in ``pdf`` (DejaVu Sans, from matplotlib's data): written, as Chromium, Word and
+    LibreOffice write theirs, as a composite (Type0) font whose character codes are glyph numbers."""
+    matplotlib = pytest.importorskip("matplotlib")
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    return "DejaVu"
+
+
+def test_a_page_in_an_embedded_font_is_read_column_by_column(store, tmp_path):
+    """The columns are found from the glyph widths of a composite font too (each character measured by its own
+    glyph, not by the font's default width, which makes every line look long enough to cross the gutter)."""
+    path = write(tmp_path / "embedded.pdf", lambda pdf: column_page(pdf, [LEFT, RIGHT], font=embedded_font(pdf)))
+    fonts = pypdf.PdfReader(path).pages[0]["/Resources"]["/Font"]
+    assert {fonts[name].get_object()["/Subtype"] for name in fonts} == {"/Type0"}
+    api.ingest(store, [path])
+    assert stored(store) == SENTENCES
+    assert stored(store, "testimonial") == [QUOTE]
 
 
 def test_the_reading_text_of_a_two_column_page(tmp_path):

@@ -17,14 +17,16 @@ visitor that sees where each piece of text starts; from those positions:
 A page that is not found to be in columns, whose text is rotated, or whose pieces cannot be placed, keeps
 pypdf's text exactly; so does a page whose columns the content stream already draws in reading order. A
 line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
-not counted, so a width may fall a little short, never long); with a pypdf that does not give them, every
-page keeps pypdf's text.
+not counted, so a width may fall a little short, never long); a composite (Type0) font, as Chromium, Word and
+LibreOffice embed theirs, numbers its widths by glyph, so each character is first mapped back to its glyph
+through the font's map to Unicode. With a pypdf that does not give glyph widths, every page keeps pypdf's
+text.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from statistics import median
 from typing import Any
 
@@ -56,7 +58,29 @@ def _font_metrics() -> Any:
         from pypdf.generic._font import Font
     except ImportError:
         return None
-    return Font if hasattr(Font, "from_font_resource") and hasattr(Font, "get_text_width") else None
+    known = {f.name for f in fields(Font)} if is_dataclass(Font) else set()
+    return Font if hasattr(Font, "from_font_resource") and {"character_widths", "character_map", "sub_type"} <= known \
+        else None
+
+
+class _Widths:
+    """A font's glyph widths, by the characters they draw (in thousandths of the font size)."""
+
+    def __init__(self, font: Any) -> None:
+        self.widths = font.character_widths
+        self.default = self.widths.get("default", 0)
+        self.codes: dict[str, str] = {}
+        if font.sub_type == "Type0":
+            # the widths are numbered by character code (a glyph number); the map to Unicode leads back to it
+            for code, char in font.character_map.items():
+                if isinstance(code, str) and isinstance(char, str) and len(char) == 1 and code in self.widths:
+                    self.codes.setdefault(char, code)
+
+    def of(self, text: str) -> float:
+        codes, widths, default = self.codes, self.widths, self.default
+        if not codes:
+            return sum(widths.get(c, default) for c in text)
+        return sum(widths.get(codes.get(c, c), default) for c in text)
 
 
 @dataclass
@@ -130,7 +154,7 @@ def _fragments(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics:
     placed upright."""
     if "".join(p[0] for p in pieces if isinstance(p[0], str)) != text:
         return None
-    fonts: dict[int, Any] = {}
+    fonts: dict[int, _Widths] = {}
     out: list[_Fragment] = []
     line = 0
     for piece, cm, tm, font, size in pieces:
@@ -147,8 +171,8 @@ def _fragments(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics:
             if font is None:
                 return None
             if id(font) not in fonts:
-                fonts[id(font)] = metrics.from_font_resource(font)
-            width = fonts[id(font)].get_text_width(words) / 1000 * float(size) * m[0]
+                fonts[id(font)] = _Widths(metrics.from_font_resource(font))
+            width = fonts[id(font)].of(words) / 1000 * float(size) * m[0]
             drawn = float(size) * m[3]
             if not all(math.isfinite(v) for v in (*m, width, drawn)) or drawn <= 0:
                 return None
