@@ -262,6 +262,31 @@ def _pitch(frags: list[_Fragment]) -> float:
     return max(median(drops), 1.0) if drops else max(1.2 * size, 1.0)
 
 
+def _read_down(segments: list[_Segment], pitch: float) -> bool:
+    """Whether the content stream draws the page as it is read: each column top to bottom, then the next column
+    from higher up (or, on a lower band, the first column again, below), a full-width line never above the line
+    drawn before it nor below the line drawn after it. Such a page keeps pypdf's order, in which a line the
+    columns do not tell (a short footer close under the left column) stays where the stream draws it."""
+    step = 0.3 * pitch
+    last: _Segment | None = None  # the last column line drawn
+    prev: _Segment | None = None  # the last line drawn
+    for s in segments:
+        if prev is not None and (s.full or prev.full) and s.y > prev.y + step:
+            return False  # a full-width line drawn out of its place, or a line above the full-width one before it
+        prev = s
+        if s.full:
+            continue
+        if last is not None:
+            if s.column == last.column and s.y > last.y + step:
+                return False  # back up the same column
+            if s.column > last.column and s.y <= last.y + step:
+                return False  # across to the next column on the same line (lines drawn across the page)
+            if s.column < last.column and s.y > last.y - step:
+                return False  # back to an earlier column, not below (the right column drawn first)
+        last = s
+    return True
+
+
 def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics: Any) -> str | None:
     """The page's text in reading order, or None to keep pypdf's (a page without columns, or in order already)."""
     frags = _fragments(text, pieces, metrics)
@@ -297,6 +322,8 @@ def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metr
             s.full = True
     if sum(s.full for s in segments) > 0.25 * len(segments):
         return None  # more full-width lines than a page of columns has: the columns were not found right
+    if _read_down(segments, pitch):
+        return None  # the content stream draws the page column by column already (as Chromium and Word do)
     blocks: list[list[_Segment]] = []  # the bands of columns and the runs of full-width lines, top to bottom
     for s in sorted(segments, key=lambda s: (-s.y, s.parts[0].order)):
         if not blocks or blocks[-1][0].full != s.full:
