@@ -247,6 +247,57 @@ def test_a_footer_just_below_columns_drawn_in_order_stays_last(store, tmp_path):
     assert stored(store, "testimonial") == [QUOTE]
 
 
+def sidebar_page(pdf) -> None:
+    """A page as Chromium draws a box beside the main text, column by column: a narrow box in a large font on the
+    left, then the main text beside it, whose first line stands higher than the box's (its font is smaller)."""
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    for i, line in enumerate(_wrap(pdf, [BOX], 45)):
+        if line:
+            pdf.text(20, 32 + 7 * i, line)
+    pdf.set_font("Helvetica", size=10)
+    for i, line in enumerate(l for l in _wrap(pdf, LEFT + RIGHT, 110) if l):
+        pdf.text(80, 25 + 5 * i, line)
+
+
+def cells_page(pdf) -> None:
+    """Two columns drawn one after the other, as Chromium draws them, the left one ending in a table row of two
+    cells, drawn cell by cell, each cell's text wrapped to two lines."""
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    lines = [l for l in _wrap(pdf, LEFT, 80) if l]
+    for i, line in enumerate(lines):
+        pdf.text(20, 25 + 5 * i, line)
+    y = 25 + 5 * len(lines) + 3
+    for c, cell in enumerate(BOX_CELLS):
+        for i, line in enumerate(_wrap(pdf, [cell], 36)):
+            pdf.text(20 + c * 42, y + 5 * i, line)
+    for i, line in enumerate(l for l in _wrap(pdf, RIGHT, 80) if l):
+        pdf.text(110, 25 + 5 * i, line)
+
+
+BOX = "Families in three districts now share one care record. Waits for a first visit fell by a third."
+BOX_CELLS = ["Home visits per family fell in every district", "Waits were a third shorter than the year before"]
+
+
+def test_a_box_beside_the_text_drawn_first_keeps_its_order(tmp_path):
+    """The main text's first line stands above the box beside it, with nothing beside it, but it is the main
+    text's first line, not a title: it is not moved to the top of the page, away from the rest of its sentence."""
+    path = write(tmp_path / "box.pdf", sidebar_page)
+    (page,) = read_narrative(path)
+    assert page.text == plain_text(path)[0]
+    assert " ".join(page.text.split()) == " ".join([BOX] + LEFT + RIGHT)
+
+
+def test_a_table_row_in_a_column_keeps_each_cell_whole(tmp_path):
+    """A table row at the foot of a column, drawn cell by cell: each cell's lines stay together, not read line by
+    line across the cells."""
+    path = write(tmp_path / "cells.pdf", cells_page)
+    (page,) = read_narrative(path)
+    assert page.text == plain_text(path)[0]
+    assert " ".join(page.text.split()) == " ".join(LEFT + BOX_CELLS + RIGHT)
+
+
 def table_page(pdf) -> None:
     """A page that is one wide table: each row's cells set well apart, as a report's appendix of figures."""
     pdf.add_page()

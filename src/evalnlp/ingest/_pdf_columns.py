@@ -100,6 +100,7 @@ class _Segment:
     parts: list[_Fragment]
     column: int = 0
     full: bool = False
+    across: bool = False  # it crosses a gutter (full width by its length, not by where it stands)
 
     @property
     def x(self) -> float:
@@ -266,18 +267,21 @@ def _read_down(segments: list[_Segment], pitch: float) -> bool:
     """Whether the content stream draws the page as it is read: each column top to bottom, then the next column
     from higher up (or, on a lower band, the first column again, below), a full-width line never above the line
     drawn before it nor below the line drawn after it. Such a page keeps pypdf's order, in which a line the
-    columns do not tell (a short footer close under the left column) stays where the stream draws it."""
+    columns do not tell (a short footer close under the left column) stays where the stream draws it. A line
+    full width only by where it stands (nothing beside it: a column's first line set higher than the columns
+    beside it, a footer) is checked as the line of its column that it may be; a line that goes back up its
+    column but starts further right is the next cell of a table row, drawn cell by cell."""
     step = 0.3 * pitch
     last: _Segment | None = None  # the last column line drawn
     prev: _Segment | None = None  # the last line drawn
     for s in segments:
-        if prev is not None and (s.full or prev.full) and s.y > prev.y + step:
+        if prev is not None and (s.across or prev.across) and s.y > prev.y + step:
             return False  # a full-width line drawn out of its place, or a line above the full-width one before it
         prev = s
-        if s.full:
+        if s.across:
             continue
         if last is not None:
-            if s.column == last.column and s.y > last.y + step:
+            if s.column == last.column and s.y > last.y + step and s.x <= last.x + X_TOLERANCE:
                 return False  # back up the same column
             if s.column > last.column and s.y <= last.y + step:
                 return False  # across to the next column on the same line (lines drawn across the page)
@@ -309,7 +313,7 @@ def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metr
         if s.column + 1 < len(bounds):
             nxt = bounds[s.column + 1]
             span = nxt - bounds[s.column]
-            s.full = s.end > nxt + CROSSING * span
+            s.full = s.across = s.end > nxt + CROSSING * span
     for s in segments:
         if s.full:
             continue
