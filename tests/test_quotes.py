@@ -308,3 +308,32 @@ def test_a_claims_quote_from_inside_a_testimonial_carries_its_speaker(told_store
     (quote,) = ev.claims.iloc[0]["quotes"]
     assert (quote["text"], quote["speaker"], quote["source_ref"]) == (
         "Before the programme I dreaded the monthly meeting with finance.", "One ward manager", "[C]")
+
+
+TWIN = ("Dr Amara Okonkwo, Clinical Director for Surgery, said: \u201cWe used to argue about beds every single "
+        "morning on the ward. Now we plan the discharges together with the managers. It is a different "
+        "relationship.\u201d [C]\n")
+
+
+def test_a_second_copy_of_a_testimonial_does_not_come_back_as_its_sentences(tmp_path, cb):
+    """The same report read from two files (a Word draft and its Markdown) holds the same testimonial twice;
+    the copy is dropped as a duplicate, and so are its sentences, which are the same words again."""
+    from evalnlp.api import ingest
+
+    (tmp_path / "report.docx.txt").write_text(TWIN, encoding="utf-8")
+    (tmp_path / "report.md").write_text(TWIN, encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, [tmp_path / "report.docx.txt", tmp_path / "report.md"])
+    seg = store.table("segments")
+    codes = pd.DataFrame({"seg_id": seg["seg_id"], "theme": "relationships", "score": 0.9, "assigned": True})
+    with store.transaction():
+        run = store.start_run("classify", {})
+        store.replace_codes(codes, "model:m", run)
+        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
+    quotes = rank_quotes(store, cb, "relationships", n=10, redact=False)
+    store.close()
+    texts = list(quotes["text"])
+    assert texts[0].startswith("We used to argue about beds")
+    for i, a in enumerate(texts):
+        for j, b in enumerate(texts):
+            assert i == j or a not in b, (a, b)

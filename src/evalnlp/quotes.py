@@ -19,7 +19,8 @@ document's metadata. Passages are ranked for a theme by
 Near-duplicates are dropped as the ranked list is walked: a passage is skipped when its normalised text
 (case, punctuation and spacing ignored) equals one already kept, when its embedding's cosine similarity
 with a kept one exceeds :data:`DUPLICATE_COSINE`, or when it overlaps a kept passage of the same
-document (a sentence inside a testimonial); a sentence that contains a coded testimonial gives way to the
+document (a sentence inside a testimonial, also inside a skipped copy of a kept quote, as when one report is
+read from two files); a sentence that contains a coded testimonial gives way to the
 testimonial, which carries its speaker. Quote text is the passage with runs of whitespace collapsed
 to single spaces, redacted by :func:`evalnlp.redact.redact_many` unless ``redact=False``; a speaker has its
 whitespace collapsed and people's names removed by the redaction rules (titles, first names) without the
@@ -278,7 +279,12 @@ def select_quotes(corpus: Corpus, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
         if len(kept) >= n:
             break
         key = _norm_text(row.quote)
-        if not key or key in seen:
+        if not key:
+            continue
+        if key in seen:
+            # a copy of a kept quote (the same report read from a second file) stands for it: the sentences
+            # inside the copy are the kept quote's words again
+            spans.setdefault(row.doc_id, []).append((row.start, row.end))
             continue
         vec = corpus._embeddings.get(row.seg_id)
         if vec is not None and vecs and float(np.max(np.stack(vecs) @ vec)) > DUPLICATE_COSINE:
