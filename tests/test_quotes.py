@@ -337,3 +337,31 @@ def test_a_second_copy_of_a_testimonial_does_not_come_back_as_its_sentences(tmp_
     for i, a in enumerate(texts):
         for j, b in enumerate(texts):
             assert i == j or a not in b, (a, b)
+
+
+def test_a_testimonial_closing_on_a_comma_is_quoted_without_it(tmp_path, cb):
+    """``"...every single day," said a matron``: the comma leads into the narration and is not printed as the
+    last of the matron's words, in the quotes and in the evidence table's best quote alike."""
+    from evalnlp.api import ingest
+    from evalnlp.evidence import build_evidence
+
+    (tmp_path / "report.txt").write_text(
+        "\u201cThe confidence I gained in challenging senior colleagues has changed how our ward works with "
+        "doctors and managers every single day,\u201d said a matron at Riverside Hospital.\n", encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, [tmp_path / "report.txt"])
+    seg = store.table("segments")
+    codes = pd.DataFrame({"seg_id": seg["seg_id"], "theme": "capability", "score": 0.9, "assigned": True})
+    with store.transaction():
+        run = store.start_run("classify", {})
+        store.replace_codes(codes, "model:m", run)
+        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
+    words = ("The confidence I gained in challenging senior colleagues has changed how our ward works with "
+             "doctors and managers every single day")
+    docs = store.document_texts(store.table("documents")["doc_id"])
+    row = rank_quotes(store, cb, "capability", n=1, redact=False).iloc[0]
+    assert (row["text"], row["speaker"]) == (words, "a matron at Riverside Hospital")
+    assert docs[row["doc_id"]][row["start"]:row["end"]] == words
+    cell = build_evidence(store, cb, redact=False).themes.set_index("theme").loc["capability"]
+    store.close()
+    assert cell["quote"] == words

@@ -299,15 +299,37 @@ def select_quotes(corpus: Corpus, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
     return ranked.iloc[kept]
 
 
+def _without_lead_in_mark(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each testimonial's trailing comma, semicolon or colon (and the space before it) left out
+    of its quote, its ``end`` moved back over them."""
+    ends = frame["seg_kind"].eq("testimonial") & frame["quote"].fillna("").astype(str).str.contains(r"[,;:]\s*$")
+    if not ends.any():
+        return frame
+    out = frame.copy()
+    for i in np.flatnonzero(ends.to_numpy()):
+        raw = out.iloc[i]["text"] if "text" in out.columns else out.iloc[i]["quote"]
+        raw = str(raw).rstrip()
+        kept = raw.rstrip(",;:").rstrip()
+        if not kept:
+            continue
+        quote = str(out.iloc[i]["quote"]).rstrip().rstrip(",;:").rstrip()
+        out.iat[i, out.columns.get_loc("quote")] = quote
+        out.iat[i, out.columns.get_loc("end")] = int(out.iloc[i]["start"]) + len(kept)
+    return out
+
+
 def within_testimonials(store, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (passages with doc_id, seg_kind, start, end, quote, speaker, source_ref) with each sentence that
     is part of a testimonial of its document quoted as that testimonial's words: it takes the testimonial's
     speaker and source marker, and a sentence that cuts into the quotation (``He told us: "Before the course I
     dreaded ...``, ``... how I lead," said a matron.``) keeps only the quoted words, so no quotation mark is left
     open and no narration is printed as the speaker's; start and end follow the text (before redaction). A
-    sentence that holds a whole testimonial is left as it is: it names its speaker itself. Order is kept."""
+    sentence that holds a whole testimonial is left as it is: it names its speaker itself. A testimonial whose
+    quotation closes on a comma, semicolon or colon (``"... every day," said a matron``) is quoted without it,
+    as its sentence would be: the mark leads into the narration. Order is kept."""
     if frame.empty or "seg_kind" not in frame.columns:
         return frame
+    frame = _without_lead_in_mark(frame)
     is_sent = frame["seg_kind"].eq("sentence") & frame["speaker"].isna()
     if not is_sent.any():
         return frame
