@@ -552,3 +552,16 @@ def test_names_emails_and_postcodes_do_not_come_back_as_topic_words(planted, tmp
             words = set(theme.id.split("_")) | set(theme.label.lower().replace(",", " ").split())
             words |= {w for k in theme.keywords for w in k.lower().split()}
             assert not words & PLANTED_WORDS, theme.id
+
+
+# ---------------------------------------------------------------------------------------------- topic words
+
+
+def test_the_vectoriser_drops_only_words_seen_once_in_a_large_corpus():
+    from evalnlp.discovery.backend import keyword_vectorizer
+
+    per_topic = ["kiosk froze kiosk froze", "parking full parking", "soup cold bland"]
+    vocabulary = set(keyword_vectorizer(600).fit(per_topic).vocabulary_)
+    assert {"kiosk", "froze", "kiosk froze", "parking"} <= vocabulary
+    assert not {"bland", "full", "soup cold"} & vocabulary
+    assert "bland" in set(keyword_vectorizer(100).fit(per_topic).vocabulary_)

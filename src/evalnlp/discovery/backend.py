@@ -58,11 +58,51 @@ def stop_words() -> list[str]:
 def keyword_vectorizer(n: int):
     """The CountVectorizer behind c-TF-IDF: words and two-word phrases, :func:`stop_words` removed before the
     phrases are formed (so "couldn't be better" gives "better", not "couldn better"), bare numbers dropped,
-    and a word must occur twice from 500 passages up."""
+    and a word must occur twice from 500 passages up.
+
+    "Twice" counts occurrences, not documents: BERTopic fits this vectoriser on one document per topic (the
+    topic's passages joined), so a document frequency (``min_df``) would drop every word only one topic
+    uses, the words that tell that topic apart, and could leave a topic with no keywords at all.
+    """
+    return _min_count_vectorizer_class()(stop_words=stop_words(), token_pattern=TOKEN_PATTERN,
+                                         ngram_range=(1, 2), min_count=2 if n >= 500 else 1)
+
+
+_MIN_COUNT_VECTORIZER = None
+
+
+def _min_count_vectorizer_class():
+    """A CountVectorizer keeping the words and phrases that occur at least ``min_count`` times in all the
+    documents together (built on first use: scikit-learn is not imported with this module)."""
+    global _MIN_COUNT_VECTORIZER
+    if _MIN_COUNT_VECTORIZER is not None:
+        return _MIN_COUNT_VECTORIZER
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(stop_words=stop_words(), token_pattern=TOKEN_PATTERN, ngram_range=(1, 2),
-                           min_df=2 if n >= 500 else 1)
+    class MinCountVectorizer(CountVectorizer):
+        def __init__(self, *, stop_words=None, token_pattern=r"(?u)\b\w\w+\b", ngram_range=(1, 1),
+                     min_count: int = 1):
+            super().__init__(stop_words=stop_words, token_pattern=token_pattern, ngram_range=ngram_range)
+            self.min_count = min_count
+
+        def fit_transform(self, raw_documents, y=None):
+            counts = super().fit_transform(raw_documents)
+            if self.min_count > 1:
+                keep = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() >= self.min_count)
+                if len(keep):  # else every word is kept, rather than no word at all
+                    terms = self.get_feature_names_out()[keep]  # still in the vocabulary's sorted order
+                    self.vocabulary_ = {str(term): i for i, term in enumerate(terms)}
+                    counts = counts[:, keep]
+            return counts
+
+        def fit(self, raw_documents, y=None):
+            self.fit_transform(raw_documents)
+            return self
+
+    MinCountVectorizer.__module__ = __name__
+    MinCountVectorizer.__qualname__ = "MinCountVectorizer"
+    _MIN_COUNT_VECTORIZER = MinCountVectorizer
+    return MinCountVectorizer
 
 def require_topics_extra() -> None:
     """E501 naming ``pip install "evalnlp[topics]"`` when bertopic, umap-learn or hdbscan is missing.
