@@ -366,6 +366,25 @@ def test_bad_parameters_fail_before_any_work(run, tmp_path, monkeypatch, kwargs,
             assert all(f"{name} must be" in err.value.message for name in kwargs)
 
 
+def test_the_draft_never_replaces_the_codebook_it_extends(run, tmp_path, monkeypatch):
+    # a researcher's own codebook, given both as the codebook and (by a slip) as the draft's file
+    db, _, _ = run
+    own = tmp_path / "ours.yaml"
+    own.write_text("id: ours\ntitle: Our themes\nthemes:\n  - id: waiting\n    label: Waiting\n"
+                   "    definition: Comments about waiting to be seen.\n    keywords: [wait*, delay]\n",
+                   encoding="utf-8")
+    before_text = own.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    with Store(db) as store:
+        before = store.summary()
+        for codebook, suggest in ((own, own), ("ours.yaml", "./ours.yaml"), (own, "ours.yaml")):
+            with pytest.raises(InputError) as err:
+                api.discover(store, codebook=codebook, suggest=suggest)
+            assert err.value.code == "E177" and "codebook" in err.value.message
+        assert store.summary() == before
+    assert own.read_bytes() == before_text
+
+
 # ---------------------------------------------------------------------------------------------- suggestions
 
 

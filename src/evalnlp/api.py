@@ -11,6 +11,7 @@ the store, records a run and does all its writing inside one transaction.
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -794,6 +795,22 @@ def _reading_documents(store: Store, on: bool) -> Iterator[None]:
         yield
     finally:
         store.read_documents_end()
+
+
+def _guard_codebook_output(cb, output: str | Path) -> None:
+    """E177 when ``output`` is the file the codebook ``cb`` was read from: a draft written there would replace
+    the codebook itself (and the id the store's codes were recorded under)."""
+    source = getattr(cb, "path", "") or ""
+    if not source:
+        return
+    target = Path(output)
+    try:
+        same = target.exists() and os.path.samefile(target, source)
+    except OSError:
+        same = False
+    if same or target.resolve() == Path(source).resolve():
+        raise errors.error("E177", "codebook", output=str(output), codebook_id=cb.id, path=str(source),
+                           suggest=str(target.with_name(f"{target.stem}-draft{target.suffix}")))
 
 
 def _guard_output(store: Store | None, output: str | Path) -> None:
@@ -2062,6 +2079,8 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
             cb = project_codebook(store)
         except StoreError:
             cb = load_codebook("impact")
+    if suggest is not None:
+        _guard_codebook_output(cb, suggest)
     filters = {"theme": theme, "by": by, "group": group, "question": question}
     args = {"codebook": _codebook_ref(cb), "embedding": embedding, **filters,
             "min_topic_size": min_topic_size, "seed": seed, "guided": guided, "emergent_below": emergent_below,

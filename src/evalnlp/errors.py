@@ -601,12 +601,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "an earlier row has the same {column} and the same text, so the two would be one document and this "
              "row's other values lost; give each row its own {column}, or read the file without an id column (rows "
              "are then told apart by their row number)"),
-    "E177": ("an output file names one of the input files, or a file the store read", {
+    "E177": ("an output file names one of the input files (a codebook among them), or a file the store read", {
         "input": "{output!r} is also an input file ({path}); writing the coded rows there would replace your file, "
                  "and its rejected rows would be gone from it. Write the output to another file, e.g. {suggest!r}",
         "read": "{output!r} is a file this store read its documents from (source {name!r}, at {path}); writing "
                 "there would replace it, the only copy of the answers as they were given. Write the output to "
                 "another file, e.g. {suggest!r}",
+        "codebook": "{output!r} is the codebook this run reads (codebook {codebook_id!r}, at {path}); writing the "
+                    "draft there would replace it with an extension of itself under another id. Write the draft to "
+                    "another file, e.g. {suggest!r}",
     }),
     "E178": ("a workbook cannot hold the output: a text longer than a cell holds, or more rows than a sheet", {
         "cell": "cannot write {file!r}: {where} holds {length:,} characters, more than the {limit:,} a workbook cell "

@@ -36,7 +36,7 @@ def discover(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .json (the topics), .html "
                                          "(BERTopic's plots, self-contained) or .md (a summary)."),
     suggest: Optional[str] = typer.Option(None, "--suggest", help="Write a draft codebook (.yaml): the codebook "
-                                          "plus one theme per emergent topic, to edit."),
+                                          "plus one theme per emergent topic, to edit; never the codebook's own file."),
 ) -> None:
     """Find topics in the passages with BERTopic and map each to its nearest codebook theme (extra: topics).
 
