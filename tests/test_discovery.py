@@ -385,6 +385,30 @@ def test_the_draft_never_replaces_the_codebook_it_extends(run, tmp_path, monkeyp
     assert own.read_bytes() == before_text
 
 
+def test_identical_answers_are_never_split_between_a_topic_and_no_topic():
+    # a survey where everyone wrote the same answer: all of them are that one topic, none "fits no topic"
+    texts = ["Nothing to improve."] * 120
+    passages = pd.DataFrame({"seg_id": [f"s{i}" for i in range(len(texts))],
+                             "doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    with pytest.MonkeyPatch.context() as mp:
+        block_sockets(mp)
+        found = discover_topics(passages, load_codebook("fft"), seed=0)
+    assert found.n_outliers == 0
+    assert found.topics["size"].tolist() == [120]
+
+
+def test_a_copy_left_out_joins_the_topic_most_of_its_copies_are_in():
+    from evalnlp.discovery.backend import _CopiesTogether, copy_groups
+
+    class Clustered:  # what a clusterer left: rows 2, 5, 6 and 8 out of every cluster
+        def fit(self, X):
+            self.labels_ = np.array([0, 0, -1, 1, 1, -1, -1, 2, -1])
+
+    vectors = np.array([[1, 0], [1, 0], [1, 0], [0, 1], [1, 0], [0, 1], [2, 2], [3, 3], [5, 5]], dtype=np.float32)
+    labels = _CopiesTogether(Clustered(), copy_groups(vectors)).fit(vectors).labels_
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1, -1, 2, -1]  # answers without a copy in a topic stay out
+
+
 # ---------------------------------------------------------------------------------------------- suggestions
 
 

@@ -27,7 +27,9 @@ What :func:`discover_topics` does
    third of the passages, so that one loose mass does not swallow the corpus), both deterministic: the same
    passages and seed give the same topics. Topics whose centroids are nearly identical (:data:`MERGE_ABOVE`:
    pieces of one mass of identical answers) are merged. Passages that fit no topic are HDBSCAN's outliers
-   (topic -1); they are counted, not listed as a topic. Keywords come from c-TF-IDF and from BERTopic's
+   (topic -1); they are counted, not listed as a topic. An outlier with a copy in a topic (the same answer,
+   the same embedding) joins the topic most of its copies are in, so one answer is never counted partly in a
+   topic and partly in none. Keywords come from c-TF-IDF and from BERTopic's
    ``KeyBERTInspired`` representation; the c-TF-IDF vocabulary leaves out English stop words, the fragments
    contractions leave ("didn", "couldn", "ve") and fillers ("just", "really"), before two-word phrases are
    formed, but keeps *nothing*, *none*, *no* and *never*, because "nothing to improve" is a theme of its own;

@@ -281,7 +281,7 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, encoder, *, seeds: li
     model = BERTopic(
         embedding_model=_encoder_backend(BaseEmbedder, encoder),
         umap_model=reducer,
-        hdbscan_model=clusterer,
+        hdbscan_model=_CopiesTogether(clusterer, copy_groups(embeddings)),
         vectorizer_model=keyword_vectorizer(n),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         representation_model={"KeyBERT": KeyBERTInspired(top_n_words=n_keywords, nr_candidate_words=4 * n_keywords,
@@ -300,6 +300,44 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, encoder, *, seeds: li
             model.merge_topics(texts, same)
             topics = np.asarray(model.topics_, dtype=np.int64)
     return model, topics
+
+
+def copy_groups(embeddings: np.ndarray) -> np.ndarray:
+    """A group number per row: rows with exactly the same embedding (the same answer) share one."""
+    x = np.ascontiguousarray(embeddings)
+    _, groups = np.unique(x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).ravel(), return_inverse=True)
+    return groups.ravel()
+
+
+class _CopiesTogether:
+    """HDBSCAN whose outliers join the topic that holds their copies.
+
+    Copies of one answer ("Nothing to improve.") have one embedding, but UMAP spreads them a little and
+    HDBSCAN, with its largest cluster capped, can leave some of them out of the clusters it cuts from their
+    mass: an answer would then be counted partly in a topic and partly in no topic. A copy left out joins
+    the topic most of its copies are in (the lowest-numbered of those tied); answers with no copy in a
+    topic stay outliers. BERTopic reads ``labels_`` only.
+    """
+
+    def __init__(self, clusterer, groups: np.ndarray):
+        self.clusterer = clusterer
+        self.groups = np.asarray(groups)
+
+    def fit(self, X, y=None) -> "_CopiesTogether":
+        self.clusterer.fit(X)
+        labels = np.asarray(self.clusterer.labels_, dtype=np.int64).copy()
+        clustered = labels != -1
+        if clustered.any() and (~clustered).any():
+            pairs, counts = np.unique(np.column_stack([self.groups[clustered], labels[clustered]]), axis=0,
+                                      return_counts=True)
+            order = np.lexsort((pairs[:, 1], -counts, pairs[:, 0]))  # per group: most copies, then lowest label
+            pairs = pairs[order]
+            first = np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]
+            best = np.full(int(self.groups.max()) + 1, -1, dtype=np.int64)
+            best[pairs[first, 0]] = pairs[first, 1]
+            labels[~clustered] = best[self.groups[~clustered]]
+        self.labels_ = labels
+        return self
 
 
 def same_topics(topics: np.ndarray, embeddings: np.ndarray, above: float = MERGE_ABOVE) -> list[list[int]]:
