@@ -409,6 +409,20 @@ def test_a_copy_left_out_joins_the_topic_most_of_its_copies_are_in():
     assert labels.tolist() == [0, 0, 0, 1, 1, 1, -1, 2, -1]  # answers without a copy in a topic stay out
 
 
+def test_no_keyword_is_a_phrase_made_across_two_answers():
+    # c-TF-IDF joins a topic's passages: the last word of one answer and the first of the next are not a phrase
+    texts = ["Nothing to improve."] * 60 + ["Parking was full"] * 30 + ["Parking spaces were full"] * 30
+    passages = pd.DataFrame({"seg_id": [f"s{i}" for i in range(len(texts))],
+                             "doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    with pytest.MonkeyPatch.context() as mp:
+        block_sockets(mp)
+        found = discover_topics(passages, load_codebook("fft"), seed=0)
+    written = {"nothing", "improve", "nothing improve", "parking", "full", "spaces", "parking spaces", "spaces full",
+               "parking full"}
+    shown = {k for r in found.topics.itertuples(index=False) for k in [*r.keywords, *r.keybert]}
+    assert shown and shown <= written, shown - written
+
+
 # ---------------------------------------------------------------------------------------------- suggestions
 
 

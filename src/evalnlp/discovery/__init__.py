@@ -32,8 +32,9 @@ What :func:`discover_topics` does
    topic and partly in none. Keywords come from c-TF-IDF and from BERTopic's
    ``KeyBERTInspired`` representation; the c-TF-IDF vocabulary leaves out English stop words, the fragments
    contractions leave ("didn", "couldn", "ve") and fillers ("just", "really"), before two-word phrases are
-   formed, but keeps *nothing*, *none*, *no* and *never*, because "nothing to improve" is a theme of its own;
-   bare numbers are dropped (:func:`evalnlp.discovery.backend.stop_words`). A topic's examples are
+   formed, each inside one passage (no phrase joins one answer's last word to the next one's first), but keeps
+   *nothing*, *none*, *no* and *never*, because "nothing to improve" is a theme of its own; bare numbers are
+   dropped (:func:`evalnlp.discovery.backend.stop_words`). A topic's examples are
    its passages nearest its centroid, without repeats and (by default) de-identified.
 5. **Mapping onto the codebook.** A topic's centroid is the mean embedding of its passages; a theme's vector
    is the mean embedding of ``label: definition`` and its examples. Both are centred on the encoder's

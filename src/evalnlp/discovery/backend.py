@@ -15,7 +15,7 @@ import numpy as np
 from evalnlp.errors import missing_extra
 
 __all__ = ["CONTRACTION_FRAGMENTS", "EXACT_KNN_MAX", "FEWER_EPOCHS_ABOVE", "FILLER_WORDS", "MERGE_ABOVE",
-           "TOKEN_PATTERN", "exact_knn", "fit_bertopic", "import_bertopic", "keyword_vectorizer",
+           "PASSAGE_END", "TOKEN_PATTERN", "exact_knn", "fit_bertopic", "import_bertopic", "keyword_vectorizer",
            "require_topics_extra", "same_topics", "stop_words", "umap_epochs", "unit"]
 
 #: Up to this many passages the UMAP neighbour graph is computed exactly (blocked matrix products).
@@ -25,6 +25,10 @@ FEWER_EPOCHS_ABOVE = 5_000
 #: Topics whose centroids are more similar than this are one topic cut in pieces, and are merged.
 MERGE_ABOVE = 0.98
 
+#: Ends every passage handed to BERTopic. BERTopic joins a topic's passages with a blank before counting their
+#: words; the vectoriser splits them here again, so no phrase is made of one answer's last word and the next
+#: one's first ("improve nothing" from "Nothing to improve." twice). BERTopic's own cleaning keeps it.
+PASSAGE_END = "\x1e"
 #: Words of two or more characters with at least one letter: bare numbers ("000", "2024") are not keywords.
 TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
 #: What the tokenizer leaves of English contractions ("didn't" gives "didn" and a dropped "t"; "I've" gives
@@ -98,6 +102,14 @@ def _min_count_vectorizer_class():
         def fit(self, raw_documents, y=None):
             self.fit_transform(raw_documents)
             return self
+
+        def build_analyzer(self):
+            words = super().build_analyzer()
+
+            def analyse(document):  # phrases are formed inside each passage, never across two
+                return [w for passage in str(document).split(PASSAGE_END) for w in words(passage)]
+
+            return analyse
 
     MinCountVectorizer.__module__ = __name__
     MinCountVectorizer.__qualname__ = "MinCountVectorizer"
@@ -188,7 +200,7 @@ def _encoder_backend(base_cls, encoder):
             self.encoder = encoder
 
         def embed(self, documents, verbose: bool = False) -> np.ndarray:  # noqa: ARG002 - BERTopic's signature
-            return self.encoder.encode([str(d) for d in documents])
+            return self.encoder.encode([str(d).replace(PASSAGE_END, " ").strip() for d in documents])
 
     return EncoderBackend()
 
@@ -291,13 +303,14 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, encoder, *, seeds: li
         calculate_probabilities=False,
         verbose=False,
     )
+    marked = [f"{t}{PASSAGE_END}" for t in texts]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        topics, _ = model.fit_transform(texts, embeddings.copy())  # guided modelling edits embeddings in place
+        topics, _ = model.fit_transform(marked, embeddings.copy())  # guided modelling edits embeddings in place
         topics = np.asarray(topics, dtype=np.int64)
         same = same_topics(topics, embeddings)
         if same:
-            model.merge_topics(texts, same)
+            model.merge_topics(marked, same)
             topics = np.asarray(model.topics_, dtype=np.int64)
     return model, topics
 
