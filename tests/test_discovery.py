@@ -336,7 +336,16 @@ def test_a_small_corpus_is_a_clear_error(tmp_path):
             api.discover(store, codebook="fft")
         assert err.value.code == "E169" and f"at least {MIN_PASSAGES} passages" in err.value.message
         assert f"found {MIN_PASSAGES - 1}" in err.value.message
+        assert "drop" not in err.value.message  # no filter was given, so none is offered to drop
         assert store.summary() == before  # the failed run left nothing behind
+
+
+def test_too_few_passages_after_a_filter_offers_to_drop_it(run):
+    db, _, _ = run
+    with Store(db) as store, pytest.raises(InputError) as err:
+        api.discover(store, codebook="fft", by="organization", group="Observatory")  # the 40 sky sentences
+    assert err.value.code == "E169" and "found 40 after the filters" in err.value.message
+    assert "drop theme/by/question" in err.value.message
 
 
 def test_an_empty_store_is_a_clear_error(tmp_path):

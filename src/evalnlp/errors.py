@@ -567,8 +567,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     }),
     "E169": ("discover: too few passages to find topics in", {
         "empty_store": "the store {path!r} has no passages to find topics in; run `evalnlp ingest FILE` first",
-        "too_few": "theme discovery needs at least {min_passages} passages to find topics in; found {n}{detail}. "
-                   "Ingest more text, or drop {theme!o}/{by!o}/{question!o} to look across the whole store",
+        "too_few": "theme discovery needs at least {min_passages} passages to find topics in; found {n}. Ingest "
+                   "more text",
+        "too_few_filtered": "theme discovery needs at least {min_passages} passages to find topics in; found {n} "
+                            "after the filters. Ingest more text, or drop {theme!o}/{by!o}/{question!o} to look "
+                            "across the whole store",
     }),
     "E170": ("narrative extraction was given something other than a text",
              "narrative extraction expects the document text as a str; got {type_name}. Pass the text itself (for a "

@@ -165,8 +165,9 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     require_topics_extra()
     n = len(passages)
     if n < MIN_PASSAGES:
-        raise errors.error("E169", "too_few", min_passages=MIN_PASSAGES, n=n,
-                           detail=' after the filters' if filters else '')
+        if filters:
+            raise errors.error("E169", "too_few_filtered", min_passages=MIN_PASSAGES, n=n)
+        raise errors.error("E169", "too_few", min_passages=MIN_PASSAGES, n=n)
     size = int(min_topic_size) if min_topic_size is not None else auto_min_topic_size(n)
     if size > n // 2:
         raise errors.error("E168", "min_topic_size", size=size, n=n, most=n // 2)
