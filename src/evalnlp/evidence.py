@@ -447,9 +447,11 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
     ids = sorted({s for t in tables for s in t["seg_id"].dropna()})
     first = scored.drop_duplicates("seg_id").set_index("seg_id")
     told: dict[str, tuple[Any, Any]] = {}  # a sentence of a testimonial: the testimonial's speaker and marker
+    doc_ids = first["doc_id"].reindex(ids) if "doc_id" in first.columns else None
+    whole = store.document_texts(doc_ids.dropna()) if redact and store is not None and doc_ids is not None else None
     if store is not None and ids and "seg_kind" in first.columns:
         mine = first.reindex(ids).dropna(subset=["doc_id"]).reset_index()
-        within = within_testimonials(store, mine).set_index("seg_id")
+        within = within_testimonials(store, mine, whole).set_index("seg_id")
         before = mine.set_index("seg_id")
         moved = (within["speaker"].notna() & before["speaker"].isna()) | (
             within["source_ref"].notna() & before["source_ref"].isna())
@@ -465,11 +467,7 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         from evalnlp.redact import redact_many
 
         protect = protect_words(codebook)
-        docs = None
-        if store is not None and "doc_id" in first.columns:
-            doc_ids = first["doc_id"].reindex(ids)
-            whole = store.document_texts(doc_ids.dropna())
-            docs = [whole.get(d) if isinstance(d, str) else None for d in doc_ids]
+        docs = None if whole is None else [whole.get(d) if isinstance(d, str) else None for d in doc_ids]
         red = redact_many(chosen.tolist(), protect=protect, keep=keep, documents=docs)
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
@@ -505,8 +503,9 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     row = {"id": claim.id, "text": claim.text, **counts}
     row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
                                     references=references, attributed=attributed)
-    picked = within_testimonials(corpus.store, select_quotes(corpus, segs, n_quotes))
+    picked = select_quotes(corpus, segs, n_quotes)
     whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None
+    picked = within_testimonials(corpus.store, picked, whole)
     quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=whole)
     row["quotes"] = quote_records(quotes)
     t_quotes = (finish_quotes(testimonials, codebook, redact=redact, keep=keep, documents=whole) if len(testimonials)

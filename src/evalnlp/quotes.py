@@ -318,7 +318,7 @@ def _without_lead_in_mark(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def within_testimonials(store, frame: pd.DataFrame) -> pd.DataFrame:
+def within_testimonials(store, frame: pd.DataFrame, documents: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``frame`` (passages with doc_id, seg_kind, start, end, quote, speaker, source_ref) with each sentence that
     is part of a testimonial of its document quoted as that testimonial's words: it takes the testimonial's
     speaker and source marker, and a sentence that cuts into the quotation (``He told us: "Before the course I
@@ -326,7 +326,8 @@ def within_testimonials(store, frame: pd.DataFrame) -> pd.DataFrame:
     open and no narration is printed as the speaker's; start and end follow the text (before redaction). A
     sentence that holds a whole testimonial is left as it is: it names its speaker itself. A testimonial whose
     quotation closes on a comma, semicolon or colon (``"... every day," said a matron``) is quoted without it,
-    as its sentence would be: the mark leads into the narration. Order is kept."""
+    as its sentence would be: the mark leads into the narration. ``documents`` (doc_id to text), when the caller
+    has them, saves reading the documents again. Order is kept."""
     if frame.empty or "seg_kind" not in frame.columns:
         return frame
     frame = _without_lead_in_mark(frame)
@@ -339,7 +340,7 @@ def within_testimonials(store, frame: pd.DataFrame) -> pd.DataFrame:
     by_doc: dict[str, list[tuple[int, int, Any, Any]]] = {}
     for t in tests.itertuples(index=False):
         by_doc.setdefault(t.doc_id, []).append((int(t.start), int(t.end), t.speaker, t.source_ref))
-    texts: dict[str, str] | None = None
+    texts = documents
     out = frame.copy()
     for i in np.flatnonzero(is_sent.to_numpy()):
         row = out.iloc[i]
@@ -668,8 +669,8 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         names = sorted(ranked["group"].unique(), key=group_sort_key)
         parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
-    chosen = within_testimonials(store, chosen)
     texts = store.document_texts(chosen["doc_id"]) if redact and len(chosen) else None
+    chosen = within_testimonials(store, chosen, texts)
     out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=texts)
     if by and redact and not thing_column(by) and len(out):  # a group may be a person's name too
         labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names)  # the numbers evidence gives
