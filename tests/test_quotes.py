@@ -248,6 +248,14 @@ REPORT = (
 )
 
 
+def code_by_hand(store: Store, codes: pd.DataFrame) -> None:
+    """Store ``codes`` (seg_id, theme, score, assigned) as one classify run's, as if a coder had given them."""
+    with store.transaction():
+        run = store.start_run("classify", {})
+        store.replace_codes(codes, "model:m", run)
+        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
+
+
 @pytest.fixture(scope="module")
 def told_store(tmp_path_factory):
     """A report read by the real ingest (sentences and testimonials), its sentences coded by hand."""
@@ -267,10 +275,7 @@ def told_store(tmp_path_factory):
                           + ids("It is how you treat") + ids("Another participant said") + ids("Now I go in"),
                           "theme": ["capability", "attitude_change", "endorsement", "relationships", "engagement"],
                           "score": 0.9, "assigned": True})
-    with store.transaction():
-        run = store.start_run("classify", {})
-        store.replace_codes(codes, "model:m", run)
-        store.finish_run(run, n_in=5, n_ok=5, n_rejected=0)
+    code_by_hand(store, codes)
     yield store
     store.close()
 
@@ -326,10 +331,7 @@ def test_a_second_copy_of_a_testimonial_does_not_come_back_as_its_sentences(tmp_
     ingest(store, [tmp_path / "report.docx.txt", tmp_path / "report.md"])
     seg = store.table("segments")
     codes = pd.DataFrame({"seg_id": seg["seg_id"], "theme": "relationships", "score": 0.9, "assigned": True})
-    with store.transaction():
-        run = store.start_run("classify", {})
-        store.replace_codes(codes, "model:m", run)
-        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
+    code_by_hand(store, codes)
     quotes = rank_quotes(store, cb, "relationships", n=10, redact=False)
     store.close()
     texts = list(quotes["text"])
@@ -352,10 +354,7 @@ def test_a_testimonial_closing_on_a_comma_is_quoted_without_it(tmp_path, cb):
     ingest(store, [tmp_path / "report.txt"])
     seg = store.table("segments")
     codes = pd.DataFrame({"seg_id": seg["seg_id"], "theme": "capability", "score": 0.9, "assigned": True})
-    with store.transaction():
-        run = store.start_run("classify", {})
-        store.replace_codes(codes, "model:m", run)
-        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
+    code_by_hand(store, codes)
     words = ("The confidence I gained in challenging senior colleagues has changed how our ward works with "
              "doctors and managers every single day")
     docs = store.document_texts(store.table("documents")["doc_id"])
