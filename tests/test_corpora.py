@@ -405,3 +405,49 @@ def test_readmes_state_licence_and_origin():
     for needle in ("ba6c0a2", "7a85442", "The-Strategy-Unit/pxtextmining", "The-Strategy-Unit/experiencesdashboard",
                    "MIT", "NHS England"):
         assert needle in fft, needle
+
+
+# corpora/survey_answers
+
+SURVEY_ANSWERS = CORPORA / "survey_answers"
+
+
+def _survey_answers(name: str) -> list[dict[str, str]]:
+    with open(SURVEY_ANSWERS / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_survey_answers_match_their_readme():
+    readme = (SURVEY_ANSWERS / "README.md").read_text(encoding="utf-8")
+    train, check = _survey_answers("train.csv"), _survey_answers("check.csv")
+    labels = {"positive", "negative", "mixed", "neutral"}
+    assert {r["sentiment"] for r in train} == labels and {r["sentiment"] for r in check} == labels
+    assert all(r["text"].strip() for r in train + check)
+    assert sorted({int(r["batch"]) for r in train}) == list(range(1, 9))
+    assert f"| `train.csv` | {len(train):,} |" in readme and f"| `check.csv` | {len(check):,} |" in readme
+    for name, rows in (("train.csv", train), ("check.csv", check)):
+        counts = Counter(r["sentiment"] for r in rows)
+        stated = re.search(rf"in `{name}`:\s+positive (\d+),\s+negative (\d+),\s+mixed (\d+),\s+neutral (\d+)", readme)
+        assert stated, name
+        numbers = [int(v) for v in stated.groups()]
+        assert numbers == [counts["positive"], counts["negative"], counts["mixed"], counts["neutral"]], name
+    # themes: codebook ids in codebook order, and the counts the README states
+    from evalnlp.codebook import load_codebook
+
+    ids = load_codebook("impact").theme_ids
+    for row in train + check:
+        for column in ("themes", "second_coder_themes") if "second_coder_themes" in row else ("themes",):
+            got = [t for t in row[column].split(";") if t]
+            assert got == [t for t in ids if t in got] and len(set(got)) == len(got), (row["id"], got)
+    table = {m.group(1): (int(m.group(2).replace(",", "")), int(m.group(3)))
+             for m in re.finditer(r"^\| (\S+|\(no theme\)) \| ([\d,]+) \| (\d+) \|$", readme, re.M)}
+    for theme in ids:
+        assert table[theme] == (sum(theme in r["themes"].split(";") for r in train),
+                                sum(theme in r["themes"].split(";") for r in check)), theme
+    assert table["(no theme)"] == (sum(not r["themes"] for r in train), sum(not r["themes"] for r in check))
+    # the check set stays apart: no answer of it is in the training file, nor any answer twice
+    fold = lambda text: " ".join(text.lower().split())  # noqa: E731
+    train_texts = [fold(r["text"]) for r in train]
+    assert len(set(train_texts)) == len(train_texts)
+    assert not set(train_texts) & {fold(r["text"]) for r in check}
+    assert "not real survey answers" in readme and "language model" in readme and "LICENSE" in readme
