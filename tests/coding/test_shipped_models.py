@@ -1,6 +1,6 @@
 """The shipped theme and sentiment models: offline loading with checksums, determinism, golden predictions on
-invented passages of both registers (report/testimonial prose and patient feedback), and sentiment that reads
-praise as praise.
+invented passages of each register (report/testimonial prose, patient feedback, and answers to evaluation
+surveys), and sentiment that reads praise as praise.
 
 Golden predictions live in tests/golden/shipped_predictions.json. After retraining a model on purpose,
 regenerate them with ``EVALNLP_UPDATE_GOLDEN=1 pytest tests/coding/test_shipped_models.py`` and review the diff.
@@ -71,6 +71,24 @@ MIXED = [
     "The doctors were excellent but the waiting time was far too long.",
     "Lovely staff, although the food was terrible.",
 ]
+# Answers of programme participants and staff to evaluation surveys: the stance comes from what happened more
+# than from evaluative words (none of these is in corpora/survey_answers).
+SURVEY_PRAISE = [
+    "I now chair the divisional meeting and people actually stay to the end.",
+    "Since the course our team rings the GP directly instead of firing off emails, and the backlog has gone.",
+    "Far fewer late-night calls from the ward since we started the evening huddle.",
+    "I stopped avoiding the finance team; we sit down together every month now.",
+    "Our Year 9s read for twenty minutes every morning and library loans have doubled.",
+]
+SURVEY_CRITICISM = [
+    "The modules were cancelled twice at short notice and nobody told us why.",
+    "The project money never arrived, so the new clinic was never opened.",
+    "The mentoring fizzled out after the first meeting.",
+    "Too much time on theory and hardly any on what to do on Monday morning.",
+]
+SURVEY_MIXED = ["The coaching was really useful, but the online platform kept logging me out."]
+SURVEY_NEUTRAL = ["I attended three of the five workshops.", "We meet as a group every second Tuesday."]
+SURVEY = SURVEY_PRAISE + SURVEY_CRITICISM + SURVEY_MIXED + SURVEY_NEUTRAL
 NEUTRAL = [
     "The guidance sets out the procedures that local authorities must follow when assessing eligibility.",
     "Section 4 of the Act requires the regulator to publish an annual statement of its priorities.",
@@ -137,7 +155,7 @@ def test_golden_predictions(impact, fft, sentiment):
     current = {
         "impact-themes": dict(zip(IMPACT + FFT, _themes(impact[0], IMPACT + FFT))),
         "fft-themes": dict(zip(FFT, _themes(fft, FFT))),
-        "sentiment": dict(zip(IMPACT + FFT, sentiment.predict(IMPACT + FFT).tolist())),
+        "sentiment": dict(zip(IMPACT + FFT + SURVEY, sentiment.predict(IMPACT + FFT + SURVEY).tolist())),
     }
     if os.environ.get("EVALNLP_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -173,6 +191,18 @@ def test_sentiment_reads_criticism_mixed_and_neutral(sentiment):
     neutral = sentiment.predict(NEUTRAL).tolist()
     assert "negative" not in neutral and "mixed" not in neutral
     assert neutral[1] == "neutral"
+
+
+def test_sentiment_reads_survey_answers_by_what_happened(sentiment):
+    # Reports of a change for the better are praise even without a word of praise; reports of a failure are
+    # criticism even when they name a programme, its project and its funding (words that REF testimonials use
+    # in praise, which the model read as praise before it learned this register).
+    assert sentiment.predict(SURVEY_PRAISE).tolist() == ["positive"] * len(SURVEY_PRAISE)
+    criticism = sentiment.predict(SURVEY_CRITICISM).tolist()
+    assert "positive" not in criticism and "mixed" not in criticism
+    assert criticism.count("negative") >= len(SURVEY_CRITICISM) - 1  # a plain "fizzled out" may read as neutral
+    assert sentiment.predict(SURVEY_MIXED).tolist() == ["mixed"]
+    assert sentiment.predict(SURVEY_NEUTRAL).tolist() == ["neutral"] * len(SURVEY_NEUTRAL)
 
 
 @pytest.fixture(scope="module")
