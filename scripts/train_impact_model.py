@@ -352,7 +352,7 @@ def markdown(results: dict, ids) -> str:
                   "| survey micro-F1 |", "|---:|---:|---:|---:|---:|"]
         for copies, row in SURVEY_COPIES_TRIED.items():
             lines.append(f"| {copies} | " + " | ".join(f"{v:.3f}" for v in row) + " |")
-        lines += ["", "Rule, fixed before the hold-out was read: take the survey answers if they lift the held-out "
+        lines += ["", "Rule, set after the leave-one-batch-out figures and before the hold-out was read: take the survey answers if they lift the held-out "
                   "batches by at least 10 points of macro-F1 for at most 1.5 points off the REF check part; one copy "
                   "does (+16 for -1), a second adds 2 more for another 0.2 off, so one copy was kept."]
     if "selection" in results:
