@@ -427,8 +427,9 @@ Out-of-fold figures on {n_fft_cv} FFT comments and {n_ref_cv} REF quotes:
 |---|---:|---:|---:|---:|---:|
 {tried}
 
-Per-label offsets added to the log-probabilities (one set for both registers, fitted on out-of-fold scores and
-measured cross-fitted) moved this model's figures by under half a point (FFT macro-F1 +0.3) and did not help
+All of this section was measured on the recipe before the survey answers were added ("this model" below is
+that recipe: FFT and REF quotes only). Per-label offsets added to the log-probabilities (one set for both
+registers, fitted on out-of-fold scores and measured cross-fitted) moved this model's figures by under half a point (FFT macro-F1 +0.3) and did not help
 the other recipes consistently (character 2-5 grams with min_df 1: FFT -1.3 points). The gains on FFT comments
 came with a lower REF macro-F1 or more positive quotes called negative. The best on FFT, character 2-5 grams
 with min_df 1, was scored once on the hold-outs and not kept: FFT macro-F1 0.670 against this model's 0.674 (paired bootstrap
