@@ -91,7 +91,7 @@ RECIPES_TRIED = {
 RECIPES_TRIED_N = (6379, 2368)
 #: Leave-one-batch-out figures behind SURVEY_WEIGHT: weight -> (FFT check macro-F1, REF check macro-F1, survey
 #: macro-F1 on the held-out batch (mean over batches), positive survey answers called negative, negative called
-#: positive); filled in below from the run described in the card.
+#: positive), as ``--choose-weight`` printed them.
 SURVEY_WEIGHTS_TRIED: dict[float, tuple[float, float, float, float, float]] = {
     0.0: (0.6924, 0.3720, 0.3287, 0.2697, 0.4553),
     2.0: (0.6867, 0.3999, 0.7105, 0.1639, 0.1267),
@@ -405,8 +405,9 @@ called neutral.
 
 ## Weight of the survey answers
 
-Chosen by leave-one-batch-out cross-validation inside the training parts (FFT and REF check parts grouped as
-below, the three first batches of survey answers, each held out in turn; the check set not read):
+Chosen by leave-one-batch-out cross-validation inside the training parts (the FFT and REF training parts split
+again into fitting and check parts, grouped, seed 7; each of the eight batches of survey answers held out in
+turn; the held-out parts and the check set not read):
 
 | survey weight | FFT macro-F1 | REF macro-F1 | survey macro-F1 (held-out batch, mean) | positive survey answers called negative | negative called positive |
 |---:|---:|---:|---:|---:|---:|
