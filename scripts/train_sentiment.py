@@ -284,6 +284,14 @@ def choose_survey_weight(fft: pd.DataFrame, ref: pd.DataFrame, survey: pd.DataFr
     return table
 
 
+def survey_weights_md() -> str:
+    """The table of SURVEY_WEIGHTS_TRIED, for the model card and the benchmark section."""
+    rows = "\n".join(f"| {w:g} | " + " | ".join(f"{v:.3f}" for v in row[:3]) + f" | {row[3]:.1%} | {row[4]:.1%} |"
+                     for w, row in SURVEY_WEIGHTS_TRIED.items())
+    return ("| survey weight | FFT macro-F1 | REF macro-F1 | survey macro-F1 (held-out batch, mean) | positive survey "
+            "answers called negative | negative called positive |\n|---:|---:|---:|---:|---:|---:|\n" + rows)
+
+
 def _confusion(block: dict) -> str:
     conf = block["confusion"]["matrix"]
     rows = "\n".join(f"| {lab} | " + " | ".join(str(v) for v in conf[i]) + " |" for i, lab in enumerate(LABELS))
@@ -344,8 +352,6 @@ def model_card_md(card: dict) -> str:
     rdist = ", ".join(f"{k} {v}" for k, v in ref["label_counts"].items())
     sv = card["training_data"]["survey"]
     sdist = ", ".join(f"{k} {v}" for k, v in sv["label_counts"].items())
-    weights = "\n".join(f"| {w:g} | " + " | ".join(f"{v:.3f}" for v in row[:3]) + f" | {row[3]:.1%} | {row[4]:.1%} |"
-                        for w, row in SURVEY_WEIGHTS_TRIED.items())
     tried = "\n".join(f"| {name} | " + " | ".join(f"{v:.3f}" for v in row[:4]) + f" | {row[4]:.1%} |"
                       for name, row in RECIPES_TRIED.items())
     n_fft_cv, n_ref_cv = RECIPES_TRIED_N
@@ -409,9 +415,7 @@ Chosen by leave-one-batch-out cross-validation inside the training parts (the FF
 again into fitting and check parts, grouped, seed 7; each of the eight batches of survey answers held out in
 turn; the held-out parts and the check set not read):
 
-| survey weight | FFT macro-F1 | REF macro-F1 | survey macro-F1 (held-out batch, mean) | positive survey answers called negative | negative called positive |
-|---:|---:|---:|---:|---:|---:|
-{weights}
+{survey_weights_md()}
 
 (`python scripts/train_sentiment.py --choose-weight`; weight 0 is the recipe without survey answers.) Any
 weight lifts the survey answers by about 40 points of macro-F1 and REF quotes by 1-3; FFT comments lose more the
@@ -510,8 +514,6 @@ def main(argv: list[str] | None = None) -> int:
     save_model(model, args.out, card=card)
     (args.out / "MODEL_CARD.md").write_text(model_card_md(card), encoding="utf-8")
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    weights = "\n".join(f"| {w:g} | " + " | ".join(f"{v:.3f}" for v in row[:3]) + f" | {row[3]:.1%} | {row[4]:.1%} |"
-                        for w, row in SURVEY_WEIGHTS_TRIED.items())
     args.results.write_text(
         f"## Sentiment (measured {time.strftime('%Y-%m-%d')}, `python scripts/train_sentiment.py`)\n\n"
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}, Python "
@@ -521,9 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         "by another writer that no model was trained on). The weight of the survey answers was chosen inside the "
         "training parts (`--choose-weight`: FFT and REF fitting and check parts, grouped, seed 7; each batch "
         "predicted by a model fitted without it); the held-out parts and the check set were read once:\n\n"
-        "| survey weight | FFT macro-F1 | REF macro-F1 | survey macro-F1 (held-out batch, mean) | positive survey "
-        "answers called negative | negative called positive |\n|---:|---:|---:|---:|---:|---:|\n"
-        f"{weights}\n", encoding="utf-8")
+        f"{survey_weights_md()}\n", encoding="utf-8")
     log(f"saved to {args.out}")
     return 0
 
