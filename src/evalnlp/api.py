@@ -2141,6 +2141,12 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
         raise errors.error("E120", "folder", parent=str(path.parent), file=path.name)
     if store is not None:
         _guard_output(store, path)  # E177: a file the store read
+    else:
+        from evalnlp.util import check_output_path
+
+        check_output_path(path)
+    if path.exists():
+        _guard_qda_target(path)  # E177: a file another program wrote, or that is no REFI-QDA file of evalnlp's
     if store is None:
         from evalnlp.codebook import load_codebook
 
@@ -2156,6 +2162,28 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
                      documents=summary.documents, selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
+
+
+def _guard_qda_target(path: Path) -> None:
+    """E177 unless the file already at ``path`` is a REFI-QDA file evalnlp wrote and no program changed since: a
+    project or codebook saved by NVivo, ATLAS.ti, MAXQDA or QualCoder (or evalnlp's export changed by one of them)
+    holds codings, memos and sets this store may not have, and anything else there is not evalnlp's to replace."""
+    from evalnlp import qda
+
+    found = qda.existing_file(path)
+    if found is not None and found.evalnlp_unchanged:
+        return
+    suggest = str(path.with_name(f"{path.stem}-{_OUTPUT_SUFFIX}{path.suffix}"))
+    if found is None:
+        raise errors.error("E177", "not_qda", output=str(path), suggest=suggest)
+    origin = found.origin.strip()
+    if origin.casefold().startswith("evalnlp"):
+        by = f"that {origin} wrote and another program has changed since"
+    elif origin:
+        by = f"written by {origin}"
+    else:
+        by = "written by a program it does not name"
+    raise errors.error("E177", "foreign", output=str(path), what=found.kind, by=by, suggest=suggest)
 
 
 @dataclass
@@ -2238,6 +2266,8 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     with recorded_run(store, "import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
         written = qda.write_plan(store, plan, run_id)
+        # the file the documents came from: no later output of this store may be written over it (E177)
+        store.record_input(path.name, str(path.resolve()), file_sha256(path), run_id)
         run.counts(n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected)
     notes = list(plan.notes) + (converted.notes if converted is not None else [])
     return QdaImport(run_id=run_id, file=path.name, origin=project.origin, codebook_id=cb.id,

@@ -604,7 +604,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "an earlier row has the same {column} and the same text, so the two would be one document and this "
              "row's other values lost; give each row its own {column}, or read the file without an id column (rows "
              "are then told apart by their row number)"),
-    "E177": ("an output file names one of the input files (a codebook among them), or a file the store read", {
+    "E177": ("an output file names one of the input files (a codebook among them), a file the store read, or a "
+             "file another program wrote that an export would replace", {
         "input": "{output!r} is also an input file ({path}); writing the coded rows there would replace your file, "
                  "and its rejected rows would be gone from it. Write the output to another file, e.g. {suggest!r}",
         "read": "{output!r} is a file this store read its documents from (source {name!r}, at {path}); writing "
@@ -613,6 +614,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "codebook": "{output!r} is the codebook this run reads (codebook {codebook_id!r}, at {path}); writing the "
                     "draft there would replace it with an extension of itself under another id. Write the draft to "
                     "another file, e.g. {suggest!r}",
+        "foreign": "{output!r} is a REFI-QDA {what} {by}; writing there would replace it, and every coding, memo, "
+                   "set and source in it that this store does not hold would be lost. Write to another file, e.g. "
+                   "{suggest!r} (`evalnlp import` of that file first brings its codings into the store), or move it "
+                   "away first if it is to be replaced",
+        "not_qda": "{output!r} is already there and is not a REFI-QDA project or codebook evalnlp can read; writing "
+                   "there would replace it. Write to another file, e.g. {suggest!r}, or move that one away first if "
+                   "it is to be replaced",
     }),
     "E178": ("a workbook cannot hold the output: a text longer than a cell holds, or more rows than a sheet", {
         "cell": "cannot write {file!r}: {where} holds {length:,} characters, more than the {limit:,} a workbook cell "

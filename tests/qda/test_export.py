@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 import pytest
 from lxml import etree
+from qda_helpers import foreign_members, foreign_project_xml, write_zip
 
 from evalnlp import api
 from evalnlp.codebook import load_codebook
@@ -274,3 +275,98 @@ def test_project_methods_are_the_api(tmp_path):
     with evalnlp.open(tmp_path / "q.duckdb") as project:
         result = project.import_qdpx(tmp_path / "p.qdpx")
         assert result.documents_new == 14 and len(project.documents()) == 14
+
+
+# ---- an export never replaces a file it should not
+
+
+def _refused(store, path, *, codebook=None) -> InputError:
+    before = path.read_bytes()
+    with pytest.raises(InputError) as err:
+        api.export(store, path, codebook=codebook)
+    assert err.value.code == "E177"
+    assert path.read_bytes() == before  # the file is as it was
+    return err.value
+
+
+def test_the_project_a_store_imported_is_not_replaced_by_its_export(store, foreign):
+    """A project saved by another program holds memos, sets and sources evalnlp has no place for (the import
+    says so): exporting the store over it would lose them."""
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    err = _refused(store, foreign.path)
+    assert "this store read its documents from" in str(err) and "breakfast-evalnlp.qdpx" in str(err)
+    api.export(store, foreign.path.with_name("breakfast-evalnlp.qdpx"))  # the name it suggests is free
+
+
+def test_a_project_another_program_wrote_is_not_replaced(golden_store, foreign, tmp_path):
+    err = _refused(golden_store, foreign.path)  # never imported into this store
+    assert "written by ATLAS.ti 9.1" in str(err) and "memo" in str(err)
+    unnamed = write_zip(tmp_path / "unnamed.qdpx",
+                        foreign_members(foreign_project_xml().replace('origin="ATLAS.ti 9.1"', "")))
+    assert "a program it does not name" in str(_refused(golden_store, unnamed))
+
+
+def test_an_export_changed_by_another_program_is_not_replaced(golden_store, tmp_path):
+    """A project evalnlp wrote that another program then saved under evalnlp's name (its XML changed, evalnlp.json
+    kept) holds that program's work."""
+    path = tmp_path / "project.qdpx"
+    api.export(golden_store, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    qde = members["project.qde"].decode("utf-8")
+    members["project.qde"] = qde.replace("</Project>", "<Notes><Note guid=\"{}\" name=\"memo\"/></Notes></Project>"
+                                         .format(guid("a memo")), 1).encode("utf-8")
+    assert members["project.qde"] != qde.encode("utf-8")
+    write_zip(path, members)
+    err = _refused(golden_store, path)
+    assert "another program has changed since" in str(err)
+
+
+def test_an_unchanged_export_and_codebook_are_replaced(golden_store, tmp_path):
+    path, qdc = tmp_path / "project.qdpx", tmp_path / "impact.qdc"
+    api.export(golden_store, path)
+    first = path.read_bytes()
+    path.write_bytes(first)  # the same bytes under a newer time
+    api.export(golden_store, path)
+    assert path.read_bytes() == first
+    api.export(golden_store, qdc)
+    api.export(golden_store, qdc)
+    api.export(None, qdc, codebook="fft")
+    assert "fft" in qdc.read_text(encoding="utf-8")
+
+
+def test_files_that_are_no_refi_qda_file_of_evalnlp_are_not_replaced(golden_store, tmp_path):
+    notes = tmp_path / "notes.qdpx"
+    notes.write_text("my notes, not a project", encoding="utf-8")
+    assert "not a REFI-QDA project or codebook" in str(_refused(golden_store, notes))
+    nested = write_zip(tmp_path / "nested.qdpx", {"a/project.qde": b"<Project/>", "b/project.qde": b"<Project/>"})
+    _refused(golden_store, nested)
+    doctype = tmp_path / "entities.qdc"
+    doctype.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><CodeBook origin="evalnlp"/>')
+    _refused(golden_store, doctype)  # read no further than the declaration: nothing is expanded
+    nvivo = tmp_path / "nvivo.qdc"
+    nvivo.write_text('<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo 14"><Codes/>'
+                     "</CodeBook>", encoding="utf-8")
+    err = _refused(None, nvivo, codebook="impact")
+    assert "REFI-QDA codebook written by NVivo 14" in str(err)
+
+
+def test_existing_file_reads_no_further_than_its_caps(golden_store, tmp_path):
+    from evalnlp.qda import Limits, existing_file
+
+    path = tmp_path / "project.qdpx"
+    api.export(golden_store, path)
+    assert existing_file(path).evalnlp_unchanged
+    small = Limits(max_xml=100)  # the project XML is longer than this: it cannot be hashed whole
+    assert existing_file(path, small) is None
+    assert existing_file(path, Limits(max_members=1)) is None
+
+
+def test_the_cli_says_why_and_leaves_the_file(golden_store, foreign, tmp_path, runner):
+    from evalnlp.cli import app
+
+    golden_store.close()
+    before = foreign.path.read_bytes()
+    result = runner.invoke(app, ["--db", str(tmp_path / "golden.duckdb"), "export", str(foreign.path)])
+    assert result.exit_code == 1 and "E177" in result.output and "written by ATLAS.ti 9.1" in result.output
+    assert foreign.path.read_bytes() == before

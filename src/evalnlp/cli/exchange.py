@@ -22,7 +22,9 @@ def export(
 
     FILE.qdpx holds every document (with its attributes as variables), every coded passage as a text selection
     and each coder's themes as codings by that coder; FILE.qdc holds the codebook alone. Both are valid
-    against the REFI-QDA 1.0 schemas.
+    against the REFI-QDA 1.0 schemas. A file already at FILE is replaced only when evalnlp wrote it and no
+    program has changed it since; a project another program saved, or the one this store imported, is
+    refused (E177) and left as it was.
     """
     from pathlib import Path
 

@@ -39,13 +39,23 @@ from evalnlp.qda._export import (
     write_qdpx,
 )
 from evalnlp.qda._ids import code_guid, guid, norm_guid
-from evalnlp.qda._import import Parsed, Plan, Written, coder_override, plan_import, read_qdpx, write_plan
+from evalnlp.qda._import import (
+    Existing,
+    Parsed,
+    Plan,
+    Written,
+    coder_override,
+    existing_file,
+    plan_import,
+    read_qdpx,
+    write_plan,
+)
 from evalnlp.qda._read import Code, local, read_codebook_root
 
 __all__ = [
-    "DEFAULT_LIMITS", "SIDECAR", "Code", "CodeMap", "Converted", "ExportSummary", "Limits", "Parsed", "Plan", "Written",
-    "code_guid", "codes_to_codebook", "coder_override", "export_qdc", "export_qdpx", "guid", "map_codes",
-    "norm_guid", "plan_import", "read_codes", "read_qdpx", "slug", "write_plan",
+    "DEFAULT_LIMITS", "SIDECAR", "Code", "CodeMap", "Converted", "Existing", "ExportSummary", "Limits", "Parsed",
+    "Plan", "Written", "code_guid", "codes_to_codebook", "coder_override", "existing_file", "export_qdc", "export_qdpx",
+    "guid", "map_codes", "norm_guid", "plan_import", "read_codes", "read_qdpx", "slug", "write_plan",
 ]
 
 

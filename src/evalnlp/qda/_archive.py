@@ -167,3 +167,36 @@ def parse_xml(data: bytes, what: str) -> ET.Element:
         raise errors.error("E125", what=what, lineno=exc.lineno, column=exc.offset + 1,
                            errorstring=expat.ErrorString(exc.code)) from None
     return ET.fromstring(data)
+
+
+class _Root(Exception):
+    def __init__(self, name: str, attrs: dict[str, str]):
+        super().__init__(name)
+        self.name, self.attrs = name, attrs
+
+
+def _root_found(name: str, attrs: dict[str, str]) -> None:
+    raise _Root(name, attrs)
+
+
+def root_element(chunks) -> tuple[str, dict[str, str]] | None:
+    """The (local name, attributes) of the first element of the XML in ``chunks`` (an iterable of bytes), read
+    only as far as that element; None when the bytes end first, are not well-formed, or declare a document type.
+    Nothing is fetched and no entity is expanded."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.StartElementHandler = _root_found
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Root as found:
+        return found.name.rsplit("}", 1)[-1].rsplit(":", 1)[-1], dict(found.attrs)
+    except (_Refused, expat.ExpatError):
+        return None
+    return None

@@ -60,20 +60,28 @@ class Parsed:
     exported: dict | None = None
 
 
+def project_members(archive: Archive) -> list:
+    """The archive's project XML: project.qde at the top, else the one project.qde below it (a project zipped with
+    its folder, whose folder then becomes the archive's base), else its one .qde file; more than one or none
+    found is the caller's to refuse."""
+    found = archive.find("project.qde")
+    if not found:
+        found = archive.find_anywhere("project.qde")
+        if not found:
+            others = [i for i in archive.zip.infolist() if i.filename.lower().endswith(".qde")]
+            found = others if len(others) == 1 else []
+        if len(found) == 1 and "/" in found[0].filename.replace("\\", "/"):
+            archive.base = found[0].filename.replace("\\", "/").rsplit("/", 1)[0] + "/"
+    return found
+
+
 def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """Read a ``.qdpx`` archive (project.qde, its plain texts and evalnlp.json) without writing anything."""
     import hashlib
 
     path = Path(path)
     with Archive(path, limits) as archive:
-        found = archive.find("project.qde")
-        if not found:  # zipped with its folder (one project.qde below the top), or named otherwise (one .qde)
-            found = archive.find_anywhere("project.qde")
-            if not found:
-                others = [i for i in archive.zip.infolist() if i.filename.lower().endswith(".qde")]
-                found = others if len(others) == 1 else []
-            if len(found) == 1 and "/" in found[0].filename.replace("\\", "/"):
-                archive.base = found[0].filename.replace("\\", "/").rsplit("/", 1)[0] + "/"
+        found = project_members(archive)
         if len(found) != 1:
             listing = ", ".join(repr(n) for n in archive.names()[:8]) or "nothing"
             raise errors.error("E124", file=path.name, detail='no' if not found else 'more than one', listing=listing)
@@ -103,6 +111,91 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
                 else:
                     sidecar = doc
     return Parsed(path=path, project=project, sidecar=sidecar, notes=notes, exported=exported)
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A REFI-QDA file already where an export is to be written."""
+
+    kind: str  # "project" or "codebook"
+    origin: str  # the program the file says wrote it ("" when it names none)
+    #: written by evalnlp and not changed since: a codebook whose origin is evalnlp, or a project whose
+    #: project.qde is still the one its evalnlp.json was written with
+    evalnlp_unchanged: bool
+
+
+def existing_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Existing | None:
+    """What the file at ``path`` is, read only as far as its first XML element (and, for a project evalnlp wrote,
+    its project XML hashed and the start of its evalnlp.json); None when it is no REFI-QDA project or codebook that
+    can be read. The same size caps as an import; nothing is extracted and no entity is expanded."""
+    import hashlib
+    import re
+    import zipfile
+
+    from evalnlp.errors import InputError
+    from evalnlp.qda._archive import root_element
+    from evalnlp.util import MiB
+
+    path = Path(path)
+
+    def chunks(fh, digest=None):
+        read = 0
+        while read <= limits.max_xml:
+            chunk = fh.read(MiB)
+            if not chunk:
+                return
+            read += len(chunk)
+            if digest is not None:
+                digest.update(chunk)
+            yield chunk
+        raise OverflowError  # past the cap: not read to its end
+
+    def is_evalnlp(origin: str) -> bool:
+        return origin.strip().casefold().startswith("evalnlp")
+
+    try:
+        if not zipfile.is_zipfile(path):
+            with open(path, "rb") as fh:
+                root = root_element(chunks(fh))
+            if root is None or root[0] not in ("CodeBook", "Project"):
+                return None
+            origin = root[1].get("origin", "")
+            kind = "codebook" if root[0] == "CodeBook" else "project"
+            return Existing(kind, origin, kind == "codebook" and is_evalnlp(origin))
+        with Archive(path, limits) as archive:
+            found = project_members(archive)
+            if len(found) != 1:
+                return None
+            with archive.zip.open(found[0]) as fh:
+                root = root_element(chunks(fh))
+            if root is None or root[0] != "Project":
+                return None
+            origin = root[1].get("origin", "")
+            if not is_evalnlp(origin):
+                return Existing("project", origin, False)
+            side = archive.find(SIDECAR)
+            if len(side) != 1:
+                return Existing("project", origin, False)
+            # the sidecar's key, found by scanning its bytes: an unescaped quote can only be JSON's own, so the
+            # pattern cannot match inside a text it holds
+            key = re.compile(rb'"project_qde_sha256"\s*:\s*"([0-9a-f]{64})"')
+            said, tail, read = None, b"", 0
+            with archive.zip.open(side[0]) as fh:
+                while said is None and read <= limits.max_sidecar:
+                    chunk = fh.read(MiB)
+                    if not chunk:
+                        break
+                    read += len(chunk)
+                    said = key.search(tail + chunk)
+                    tail = chunk[-128:]
+            digest = hashlib.sha256()
+            with archive.zip.open(found[0]) as fh:
+                for _ in chunks(fh, digest):
+                    pass
+            return Existing("project", origin, said is not None and said.group(1).decode() == digest.hexdigest())
+    except (InputError, OverflowError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError):
+        return None
 
 
 # ---------------------------------------------------------------------------------------- coders
