@@ -364,3 +364,52 @@ def test_a_testimonial_closing_on_a_comma_is_quoted_without_it(tmp_path, cb):
     cell = build_evidence(store, cb, redact=False).themes.set_index("theme").loc["capability"]
     store.close()
     assert cell["quote"] == words
+
+
+def test_passages_that_share_their_words_score_as_each_would_alone(fixture_store, cb):
+    """Candidates with the same text (a common answer given by many) are encoded and read once: each still gets
+    the quote, readability and score it gets scored on its own."""
+    from evalnlp.corpus import load_corpus
+    from evalnlp.quotes import _default_encoder, candidate_weights, score_pairs, theme_centres
+
+    def opened():  # the themes' centres taken first, from the passages' own texts
+        c = load_corpus(fixture_store, cb)
+        theme_centres(c, cb, cb.theme_ids, _default_encoder())
+        return c
+
+    c = opened()
+    pairs = c.candidates(list(cb.theme_ids), 50, candidate_weights())
+    assert len(pairs) > 4
+    same = pairs.iloc[0]["text"]
+    twins = pairs.copy()
+    twins.loc[twins.index[1:4], "text"] = same  # three other passages now say the same words
+    twins.loc[twins.index[2], "seg_kind"] = "testimonial"  # one of them as a quotation (readability differs)
+    together = score_pairs(c, cb, pairs=twins).set_index(["seg_id", "theme"])
+    c.close()
+    for _, row in twins.iterrows():
+        own = opened()
+        alone = score_pairs(own, cb, pairs=twins.loc[[row.name]]).iloc[0]
+        own.close()
+        got = together.loc[(row["seg_id"], row["theme"])]
+        got = got.iloc[0] if isinstance(got, pd.DataFrame) else got
+        assert (got["quote"], got["readability"], got["score"]) == (alone["quote"], alone["readability"],
+                                                                    alone["score"])
+
+
+def test_preload_loads_the_models_and_leaves_a_failure_to_the_use(monkeypatch):
+    import evalnlp.quotes as quotes
+    from evalnlp.embeddings import get_encoder
+    from evalnlp.redact import _ner_pipeline, model_available
+
+    quotes.Preload(None, redact=True).wait()
+    assert get_encoder("static") is quotes._default_encoder()  # loaded once, kept for the use
+    if model_available():
+        assert _ner_pipeline.cache_info().currsize == 1
+
+    def broken():
+        raise OSError("the model folder is unreadable")
+
+    monkeypatch.setattr(quotes, "_default_encoder", broken)
+    quotes.Preload(None, redact=False).wait()  # says nothing: the use raises, with its own message
+    with pytest.raises(OSError, match="unreadable"):
+        quotes._default_encoder()

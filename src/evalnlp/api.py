@@ -2018,9 +2018,10 @@ def write_report(store: Store, codebook, path: str | Path, *, redact: bool = Tru
     from evalnlp.evidence import ask_store as ask_for_evidence
     from evalnlp.evidence import build_evidence, claims_keep_names
     from evalnlp.quotes import ask_store_each as ask_for_quotes
-    from evalnlp.quotes import rank_quotes
+    from evalnlp.quotes import Preload, rank_quotes
     from evalnlp.reports.html import pick_heatmap_attribute, report_html
 
+    preload = Preload(encoder, redact)  # the models load while the store answers
     corpus = load_corpus(store, codebook)
     by_list = [by] if isinstance(by, str) else list(by or [])
     if not by_list:
@@ -2029,10 +2030,11 @@ def write_report(store: Store, codebook, path: str | Path, *, redact: bool = Tru
     keep = list(keep_names)
     if isinstance(claims, (str, Path)):
         keep += claims_keep_names(claims)
-    if claims is None:  # the store answers every question first, then the models are loaded without it
+    if claims is None:  # the store answers every question first, and its temporary tables go before scoring
         ask_for_evidence(corpus, codebook, by_list)
         ask_for_quotes(corpus, list(codebook.theme_ids), n=n_quotes)
         corpus.close()
+    preload.wait()
     evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,
                               encoder=encoder, corpus=corpus, keep_names=keep)
     parts = [rank_quotes(store, codebook, t, n=n_quotes, redact=redact, encoder=encoder, corpus=corpus,

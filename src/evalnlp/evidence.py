@@ -41,6 +41,7 @@ from evalnlp.corpus import plain as _plain
 from evalnlp.quotes import (
     CENTRE_SAMPLE,
     QUOTE_CANDIDATES,
+    Preload,
     candidate_weights,
     finish_quotes,
     group_names,
@@ -673,8 +674,8 @@ def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook) -> st
 def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
     """Ask the store, now, everything the evidence tables of ``by`` need except the claims (counts, group
     sizes, sources, coders, runs, and with ``quotes`` the quote candidates and the passages of their themes'
-    centres); the corpus keeps the answers, so it can be closed before the embedding and redaction models are
-    loaded (the store's working memory and the models' are then never held at once)."""
+    centres); the corpus keeps the answers, so it can be closed before quotes are scored and redacted (the models
+    for that load meanwhile, see :class:`~evalnlp.quotes.Preload`)."""
     by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
     for attr in by:
         corpus.check_attribute(attr)  # fail before any work on an unknown attribute
@@ -702,6 +703,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     """
     by = [by] if isinstance(by, str) else list(dict.fromkeys(by))
     own = corpus is None  # a corpus made here is closed here
+    # the models that score and redact quotes load while the store answers (a corpus given was asked already)
+    preload = Preload(encoder, redact) if own and (quotes or claims) else None
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
     for attr in by:
         corpus.check_attribute(attr)  # fail before any work on an unknown attribute
@@ -715,8 +718,10 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                        **({"filters": {k: list(v) for k, v in c.filters.items()}} if c.filters else {})}
                       for c in claims], "<claims>", codebook)
     ask_store(corpus, codebook, by, quotes=quotes)
-    if own and not claims:  # everything is asked: the store's temporary tables can go before the models load
+    if own and not claims:  # everything is asked: the store's temporary tables can go
         corpus.close()
+    if preload is not None:
+        preload.wait()
     totals = corpus.totals()
     if quotes:
         frames = [corpus.candidates(**q) for q in _candidate_questions(codebook, by)]

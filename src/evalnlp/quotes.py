@@ -182,14 +182,47 @@ def _embed(corpus: Corpus, encoder, seg_ids: Iterable[str], texts: Iterable[str]
             todo[seg] = text
     if not todo:
         return
-    vectors = encoder.encode(_quote_text(pd.Series(list(todo.values()), dtype=object)).tolist())
-    corpus._embeddings.update(zip(todo, vectors))
+    distinct = list(dict.fromkeys(todo.values()))  # a text many passages share ("Nothing.") is encoded once
+    vectors = encoder.encode(_quote_text(pd.Series(distinct, dtype=object)).tolist())
+    by_text = dict(zip(distinct, vectors))
+    corpus._embeddings.update((seg, by_text[text]) for seg, text in todo.items())
 
 
 def _default_encoder():
     from evalnlp.embeddings import get_encoder
 
     return get_encoder("static")
+
+
+class Preload:
+    """The models that choosing and redacting quotes needs (the encoder that scores them when none is given, and
+    with ``redact`` the names model when it is installed), loaded in a thread while the store answers the
+    command's questions: DuckDB works without Python's lock, so the two overlap and the loading costs no time of
+    its own. :meth:`wait` before the first use. A load that fails here is left for that use to raise as it
+    would have: nothing is kept of it."""
+
+    def __init__(self, encoder=None, redact: bool = True):
+        import threading
+
+        self._thread = threading.Thread(target=self._load, args=(encoder is None, redact), daemon=True,
+                                        name="evalnlp-preload")
+        self._thread.start()
+
+    @staticmethod
+    def _load(encoder: bool, redact: bool) -> None:
+        try:
+            if encoder:
+                _default_encoder().encode(["a"])
+            if redact:
+                from evalnlp.redact import _ner_pipeline, model_available
+
+                if model_available():
+                    _ner_pipeline()
+        except Exception:  # noqa: BLE001  (the use raises it, with its own message)
+            pass
+
+    def wait(self) -> None:
+        self._thread.join()
 
 
 def theme_centres(corpus: Corpus, codebook, themes: Iterable[str], encoder) -> dict[str, np.ndarray]:
@@ -234,9 +267,15 @@ def score_pairs(corpus: Corpus, codebook, encoder=None, pairs: pd.DataFrame | No
     rep = np.zeros(len(pairs), dtype=np.float64)
     for theme, idx in pairs.groupby("theme", sort=False).indices.items():
         rep[idx] = emb[idx] @ centres[theme]
-    pairs["quote"] = _quote_text(pairs["text"])
+    # the quote and its readability of each distinct text (and kind): many candidates share their words
+    testimonial = pairs["seg_kind"].eq("testimonial").to_numpy(dtype=bool)
+    which, distinct = pd.factorize(pd.Series(list(zip(pairs["text"].fillna("").astype(str), testimonial)),
+                                             dtype=object))
+    texts = pd.Series([t for t, _ in distinct], dtype=object)
+    quotes = _quote_text(texts)
+    pairs["quote"] = quotes.to_numpy(dtype=object)[which]
     pairs["representativeness"] = np.round(np.clip(rep, 0.0, 1.0), 6)
-    pairs["readability"] = readability(pairs["quote"], pairs["seg_kind"].eq("testimonial")).to_numpy()
+    pairs["readability"] = readability(quotes, pd.Series([q for _, q in distinct])).to_numpy()[which]
     pairs["attributed"] = (pairs["seg_kind"].eq("testimonial") & pairs["speaker"].notna()).astype(float)
     w = WEIGHTS
     pairs["score"] = np.round(w["representativeness"] * pairs["representativeness"]
@@ -656,10 +695,13 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     codebook.get(theme)
     n = _check_n(n)
     own = corpus is None  # a corpus made here is closed here
+    preload = Preload(encoder, redact) if own else None  # the models load while the store answers
     corpus = corpus if corpus is not None else load_corpus(store, codebook)
     candidates = ask_store(corpus, theme, n=n, by=by)
-    if own:  # everything is asked: the store's temporary tables can go before the models load
+    if own:  # everything is asked: the store's temporary tables can go
         corpus.close()
+    if preload is not None:
+        preload.wait()
     if candidates.empty:
         return _empty_quotes(by)
     ranked = score_pairs(corpus, codebook, encoder, pairs=candidates)
