@@ -562,3 +562,25 @@ def test_a_label_after_a_character_reference_ending_a_line_is_still_joined():
     (`[B]`) was taken for a list item and the sentence was cut in two."""
     lines = ["The pilot changed how the audit team and the trust, &amp;", "[B] the districts, plan each week."]
     assert reflow("\n".join(lines)) == " ".join(lines)
+
+
+@pytest.mark.parametrize("first, second", [
+    ("The programme was adopted by a further", "40 schools in 2017 and by the Welsh Government, which funded training"),
+    ("In total the programme has reached", "2,000 teachers across the whole of Wales in the following two years"),
+    ("This was set out in section", "5. the Department's response to the consultation, published in May 2015"),
+])
+def test_a_short_line_that_goes_on_with_a_number_is_a_wrapped_sentence(first, second):
+    """A short line that does not end a sentence and whose next line starts with a number ("... by a further" +
+    "40 schools") is a sentence wrapped early, not a heading or a line of its own: it is joined."""
+    text = f"{first}\n{second},\nwhich is where the evidence for the change was first set out in full detail.\n"
+    joined = reflow(text)
+    assert joined.split("\n")[0].startswith(f"{first} {second}")
+    if not second[:2] == "5.":  # (a full stop after a number can still end a sentence for the splitter)
+        assert split_sentences(joined)[0].startswith(f"{first} {second}")
+
+
+def test_a_heading_before_a_line_that_opens_with_a_number_still_stands_alone():
+    text = ("Reach of the programme.\n"
+            "2,000 teachers in Wales took the course between 2015 and 2017, and the network now\n"
+            "counts 1,500 schools across the United Kingdom and a further sixty overseas.\n")
+    assert split_sentences(reflow(text))[0] == "Reach of the programme."

@@ -23,7 +23,8 @@ the layout means one:
   line, see :data:`LIST_SHARE`);
 - after a short line: when the first word of the next line would have fitted on it within the text's wrap width,
   and the next line does not start in lower case, the line ended on purpose (a heading, the last line of a
-  paragraph, a line of an address or a list), unless it stops mid-phrase (``... in the state of`` + ``Odisha``).
+  paragraph, a line of an address or a list), unless it stops mid-phrase (``... in the state of`` + ``Odisha``)
+  or, not ending a sentence, goes on with a number (``... adopted by a further`` + ``40 schools in 2017``).
   The width is a high percentile of the document's line lengths, so in text that is not wrapped (a paragraph
   or a sentence per line) nearly every line counts as short.
 
@@ -222,8 +223,11 @@ def _hard_breaks(lines: list[str], width: int, pdf: bool, markdown: bool) -> set
                 # a short line ends on purpose when it ends a sentence or introduces what follows, or when it
                 # stands whole (a heading, a one-line item); a short line that stops mid-sentence ("the state
                 # of" + "Odisha", irregular wrapping) does not
+                # (a line that goes on with a number, "... by a further" + "40 schools", is a sentence wrapped:
+                # a heading or a line of its own is followed by words)
                 whole = (k == 0 or (a + k - 1) in hard or _ends(block[k - 1])) \
-                    and _CONTINUES.search(line) is None and len(line.rstrip()) <= 0.7 * width
+                    and _CONTINUES.search(line) is None and len(line.rstrip()) <= 0.7 * width \
+                    and not nxt.lstrip().lstrip(_OPENERS)[:1].isdigit()
                 keep = whole or _ends(line)
             if keep:
                 hard.add(a + k)
