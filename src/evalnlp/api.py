@@ -2369,6 +2369,9 @@ class ReviewImport:
     #: passages given a reviewed row's decision because they repeat it (same text, question and kind), not coded
     #: by any person before
     n_repeats: int = 0
+    #: columns the reviewer added that are not themes, with how many rows hold something in them: not stored
+    #: (only the theme columns, 'reviewed' and 'notes' are)
+    ignored_columns: dict[str, int] = field(default_factory=dict)
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -2611,7 +2614,8 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
     args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
-            "changed_cells": decisions.n_changed_cells, "notes": decisions.notes}
+            "changed_cells": decisions.n_changed_cells, "notes": decisions.notes,
+            "ignored_columns": dict(decisions.ignored)}
     repeats = _review_repeats(store, decisions.codes, meta.get("coder") or None, coder_id)
     args["repeats"] = int(repeats["seg_id"].nunique())
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
@@ -2622,4 +2626,4 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
                         n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
                         n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
                         n_notes=len(decisions.notes), reviewed=decisions.reviewed,
-                        n_repeats=int(repeats["seg_id"].nunique()))
+                        n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored))

@@ -737,9 +737,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "(seg_id, machine, fingerprint), so the decisions would land on other passages. Nothing was "
                  "imported. Undo the sort, or sort the whole sheet (every column), and import again",
     }),
-    "E194": ("a theme cell of a review workbook holds something other than 1, 0 or nothing",
-             "{file}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); {bad}{more}. Fix the "
-             "cell(s) and import again"),
+    "E194": ("a theme cell of a review workbook holds something other than 1, 0 or nothing, or a cell holds a "
+             "formula with no value saved", {
+        "cells": "{file}: theme cells must hold 1 (the theme applies), 0 or nothing (it does not); {bad}{more}. Fix "
+                 "the cell(s) and import again",
+        "formula": "{file}: {cells}{more} hold(s) a formula with no value saved with it (the program that last "
+                   "saved the workbook did not calculate it), so what it says cannot be read and would pass for an "
+                   "empty cell. Type the value itself (1, 0, yes, the note), or open the workbook in a spreadsheet "
+                   "and save it, and import again",
+    }),
     "E195": ("a 'reviewed' cell holds something other than a yes or no mark, or says no beside changed themes or a "
              "note", {
         "mark": "{file}: {where} holds {mark!r}; expected 'yes' once the row is checked (or x, y, ok, done, 1, TRUE, "

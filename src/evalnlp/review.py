@@ -544,6 +544,7 @@ def read_workbook(path: str | Path) -> ReviewSheet:
             header[name] = get_column_letter(i)
         names = list(header)
         order = [None if c.value is None else str(c.value).strip() for c in next(ws.iter_rows(min_row=1, max_row=1))]
+        _check_formulas(p, ws)
         rows = []
         for r, values in enumerate(ws.iter_rows(min_row=2, max_col=len(order), values_only=True), start=2):
             record = {"_row": r}
@@ -556,6 +557,27 @@ def read_workbook(path: str | Path) -> ReviewSheet:
     finally:
         wb.close()
     return ReviewSheet(path=p, meta=meta, header=header, rows=rows)
+
+
+def _check_formulas(path: Path, values) -> None:
+    """E194 when a cell of the review sheet holds a formula with no value saved with it (``values`` is the sheet
+    read for its values, where such a cell is empty): a workbook edited by a script, or by a program that saves
+    without calculating, would otherwise have its "=1" imported as an empty cell, the reviewer clearing the
+    theme."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)  # the formulas themselves
+    try:
+        found = []
+        for row in wb[REVIEW_SHEET].iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and values[cell.coordinate].value is None:
+                    found.append(f"{REVIEW_SHEET}!{cell.coordinate} ({str(cell.value)[:40]!r})")
+    finally:
+        wb.close()
+    if found:
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        raise errors.error("E194", "formula", file=path.name, cells=", ".join(found[:5]), more=more)
 
 
 @dataclass
@@ -610,6 +632,8 @@ class Decisions:
     reviewed: pd.DataFrame  # seg_id, row, themes (ids), machine (ids), changed (theme cells), note
     n_rows: int
     n_untouched: int
+    #: columns the reviewer added (not themes), with how many rows hold something in them: not read
+    ignored: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_reviewed(self) -> int:
@@ -654,6 +678,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
     """
     name = sheet.path.name
     heads: dict[str, str] = {}
+    ignored: dict[str, int] = {}
     for head in sheet.header:
         if head in _FIXED:
             continue
@@ -668,6 +693,9 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
                 rows = ", ".join(str(r) for r in marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
                 raise errors.error("E197", "added_theme", file=name, head=head, cb_id=cb.id, rows=rows,
                                    where=f"{REVIEW_SHEET}!{sheet.header[head]}{marked[0]}")
+            held = sum(v is not None for v in values)
+            if held:  # a comment or a score typed in a column of the reviewer's own is not stored: say so
+                ignored[head] = held
             continue
         if theme in heads:
             raise errors.error("E197", "theme_twice", file=name, heads=heads[theme], head=head, theme=theme)
@@ -735,7 +763,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
                         "changed": changed, "note": note})
     if bad:
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
-        raise errors.error("E194", file=name, bad='; '.join(bad[:5]), more=more)
+        raise errors.error("E194", "cells", file=name, bad='; '.join(bad[:5]), more=more)
     if not cb.multi_label:
         for rec in records:
             k = len(rec["themes"])
@@ -751,4 +779,5 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         "score": [None] * (len(reviewed) * len(ids)),
         "assigned": [t in set(themes) for themes in reviewed["themes"] for t in ids],
     })
-    return Decisions(codes=codes, reviewed=reviewed, n_rows=len(sheet.rows), n_untouched=n_untouched)
+    return Decisions(codes=codes, reviewed=reviewed, n_rows=len(sheet.rows), n_untouched=n_untouched,
+                     ignored=ignored)

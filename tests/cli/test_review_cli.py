@@ -428,8 +428,9 @@ def test_other_bad_rows_are_numbered_errors(cli, coded, tmp_path):
 
 
 def test_a_column_the_reviewer_added_is_ignored_unless_used_as_a_theme(cli, coded, tmp_path):
-    """A column of the reviewer's own with text is ignored; one marked 1 in a row is a theme the codebook does
-    not have: refused (E197), since the row would otherwise pass for agreement with the machine."""
+    """A column of the reviewer's own with text is not read, and the import says so (a warning naming it and how
+    many rows hold something there); one marked 1 in a row is a theme the codebook does not have: refused (E197),
+    since the row would otherwise pass for agreement with the machine."""
     out = tmp_path / "review.xlsx"
     export(cli, out, "-n", "5", "--codebook", "fft")
     ws = load_workbook(out)["Review"]
@@ -448,7 +449,10 @@ def test_a_column_the_reviewer_added_is_ignored_unless_used_as_a_theme(cli, code
     assert result.exit_code == 1 and "E197" in result.stderr and "'Parking'" in result.stderr
     assert table_snapshot(coded) == before
     remark = edited_copy(out, tmp_path / "remark.xlsx", added("ask the estates team"))
-    assert cli("review", "import", str(remark), "--coder", "alice").exit_code == 0
+    result = cli("review", "import", str(remark), "--coder", "alice")
+    assert result.exit_code == 0
+    assert "warning: the column 'Parking' is not one the workbook was exported with: what 1 row holds in it was " \
+           "not read" in " ".join(result.stderr.split())
 
     def score(wb):  # a reviewer's own 1-3 confidence column is not a theme, though it holds a 1
         sheet = wb["Review"]
@@ -457,7 +461,32 @@ def test_a_column_the_reviewer_added_is_ignored_unless_used_as_a_theme(cli, code
             sheet.cell(row=row, column=last, value=value)
 
     scored = edited_copy(out, tmp_path / "scored.xlsx", score)
-    assert cli("review", "import", str(scored), "--coder", "bob").exit_code == 0
+    result = cli("review", "import", str(scored), "--coder", "bob")
+    assert result.exit_code == 0 and "'confidence'" in result.stderr and "3 rows hold" in result.stderr
+    untouched = cli("review", "import", str(out), "--coder", "carol")  # as exported: nothing to warn about
+    assert untouched.exit_code == 0 and "warning" not in untouched.stderr
+
+
+def test_a_formula_with_no_saved_value_is_refused_not_read_as_empty(cli, coded, tmp_path):
+    """A workbook edited by a script (or a program that saves without calculating) holds "=1" with no value: read
+    for values it is an empty cell, the reviewer clearing the theme. Refused, naming the cell, with the store as it
+    was."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    ws = load_workbook(out)["Review"]
+    heads = {c.value: c.column_letter for c in ws[1]}
+    theme_col = next(letter for head, letter in heads.items() if head not in (None, "reviewed", "notes", "text")
+                     and ws[f"{letter}2"].value in (0, 1))
+    before = table_snapshot(coded)
+
+    def formula(wb):
+        wb["Review"][f"{theme_col}2"] = "=1"
+        wb["Review"][f"{heads['reviewed']}2"] = "yes"
+
+    edited = edited_copy(out, tmp_path / "formula.xlsx", formula)
+    result = cli("review", "import", str(edited), "--coder", "alice")
+    assert result.exit_code == 1 and "E194" in result.stderr and f"Review!{theme_col}2" in result.stderr
+    assert table_snapshot(coded) == before
 
 
 @pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None),

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Typer, app, handle_errors, info, open_store
+from evalnlp.cli._app import Typer, app, handle_errors, info, open_store, warn
 
 review_app = Typer(help="Send the passages most worth a person's check out as a workbook, and bring the "
                               "decisions back as human codes.", no_args_is_help=True)
@@ -72,6 +72,11 @@ def import_(
     info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
               f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
               f"{'s' if result.n_untouched != 1 else ''} skipped")
+    for head, n in result.ignored_columns.items():
+        warn(ctx, f"the column {head!r} is not one the workbook was exported with: what {n:,} row"
+                  f"{'s' if n != 1 else ''} hold{'' if n != 1 else 's'} in it was not read (only the theme columns, "
+                  "'reviewed' and 'notes' are); to keep a comment with a decision, write it in the row's 'notes' "
+                  "cell and import again")
     if result.n_reviewed == 0:
         info(ctx, "no row was reviewed: type 1 or 0 in a theme cell, choose yes under reviewed, or add a note, "
                   "then save the workbook and import it again")
