@@ -1395,6 +1395,36 @@ class CodesImportResult:
     n_unchanged: int
     n_no_theme: int
     themes: pd.DataFrame  # theme, label, passages
+    #: rows of a copy (``source``) matched to their stored answer though their text differs from it in spaces
+    #: and line breaks only (cells trimmed by a spreadsheet or a script)
+    n_respaced: int = 0
+
+
+def _spacing_folded(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _match_respaced(store: Store, keys: pd.DataFrame, places: pd.DataFrame) -> int:
+    """Give each row of ``keys`` (source, locator, question, text) whose text is not stored at its place the stored
+    text there that differs from it in spaces and line breaks only (one such document at the place, the row's
+    own question preferred); return how many rows were matched so. ``keys`` is changed in place."""
+    todo = [i for i in range(len(keys)) if not places["questions"].iloc[i] and bool(places["at_locator"].iloc[i])]
+    if not todo:
+        return 0
+    there = store.documents_placed_at(keys.iloc[todo])
+    matched = 0
+    for pos, group in there.groupby("_row", sort=True):
+        i = todo[int(pos)]
+        want = _spacing_folded(keys.at[i, "text"])
+        same = group[[_spacing_folded(t) == want for t in group["text"]]]
+        own = same[same["question"].to_numpy() == keys.at[i, "question"]]
+        pick = own if len(own) else same
+        pick = pick.drop_duplicates(["question", "text"])
+        if len(pick) == 1:
+            keys.at[i, "question"] = pick["question"].iloc[0]
+            keys.at[i, "text"] = pick["text"].iloc[0]
+            matched += 1
+    return matched
 
 
 def _store_codebook_or(store: Store, codebook: str | Path | None, fallback: str = "impact"):
@@ -1492,7 +1522,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     # The rows as ingest identifies them, with their codes (checked before anything is written).
     own_source = tabular_source_name(path, src)
     doc_source = source if source is not None else own_source
-    keys, matrices, rejects, n_rows = [], [], [], 0
+    keys, matrices, rejects, n_rows, n_respaced = [], [], [], 0, 0
     for batch in src.batches():
         frame = batch.frame
         texts = frame[text]
@@ -1534,6 +1564,11 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             places = store.answers_at(keys_frame)
             keys_frame["question"] = [qs[0] if (len(qs) == 1 and q not in qs) else q
                                       for q, qs in zip(keys_frame["question"], places["questions"])]
+            # A copy whose cells a spreadsheet or a script trimmed (or whose line breaks it rewrote) still holds
+            # the answer stored at its place: matched as long as only spaces and line breaks differ.
+            n_respaced = _match_respaced(store, keys_frame, places)
+            if n_respaced:
+                places = store.answers_at(keys_frame)
         segs = store.whole_segments(keys_frame)
         found = segs["seg_id"].notna().to_numpy().copy()
         if source is None and not found.all():  # every accepted row was just stored as a document
@@ -1582,7 +1617,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
                              n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
                              n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
-                             themes=themes)
+                             themes=themes, n_respaced=n_respaced)
 
 
 def coders(store: Store) -> pd.DataFrame:

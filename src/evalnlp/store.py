@@ -822,6 +822,19 @@ class Store:
         out["questions"] = [list(q) if isinstance(q, (list, tuple, np.ndarray)) else [] for q in out["questions"]]
         return out[["questions", "at_locator"]]
 
+    def documents_placed_at(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """For each row of ``rows`` (source, locator), the stored documents at that place: ``_row`` (the row's
+        position), question and text, in the rows' order."""
+        if rows.empty:
+            return pd.DataFrame({"_row": pd.Series([], dtype="int64"), "question": pd.Series([], dtype=object),
+                                 "text": pd.Series([], dtype=object)})
+        _at = rows[["source", "locator"]].reset_index(drop=True)  # read by name (see _BY_NAME)
+        _at.insert(0, "_row", range(len(_at)))
+        return self.con.execute(
+            """SELECT a._row, d.question, d.text FROM _at a
+               JOIN documents d ON d.source = a.source AND d.locator = a.locator
+               ORDER BY a._row, d.question, d.text""").df()
+
     def whole_segments(self, rows: pd.DataFrame) -> pd.DataFrame:
         """For each row of ``rows`` (source, locator, question, text: a stored document's identity), the
         segment that spans the document's whole text: seg_id and doc_id, one row per input row in its order

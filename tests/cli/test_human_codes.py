@@ -365,6 +365,33 @@ def test_a_copy_whose_ids_lost_their_leading_zeros_is_told_why_its_rows_match_no
     assert "resp=0007" in rejects["reason"].iloc[0] and "resp=0012" in rejects["reason"].iloc[1]
 
 
+def test_a_copy_whose_cells_were_trimmed_still_finds_its_answers(cli, db_path, tmp_path):
+    """A coder's copy written by a spreadsheet or pandas loses the spaces at a cell's ends and may rewrite its line
+    breaks: a row whose text differs from the stored answer at its place in spaces and line breaks only is that
+    answer (and the import says how many matched so); a changed word is still a reject (E188)."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text('id,comment\n1,"Hello there, this was good.  "\n2,"Line one\r\n  line two"\n'
+                      '3,The parking was awful.\n4,Seen on time.\n', encoding="utf-8")
+    assert cli("ingest", str(survey), "--text", "comment", "--id", "id").exit_code == 0
+    copy = tmp_path / "coded.csv"
+    copy.write_text('id,comment,themes\n1,"Hello there, this was good.",staff\n2,Line one line two,communication\n'
+                    "3,The parking was awful!,access\n4,Seen on time.,access\n", encoding="utf-8")
+    result = cli("codes", "import", str(copy), "--text", "comment", "--id", "id", "--labels-column", "themes",
+                 "--coder", "ann", "--codebook", "fft", "--source", "survey.csv")
+    assert result.exit_code == 0, result.output
+    assert "2 rows matched the stored answer at their place" in " ".join(result.output.split())
+    with Store(db_path, read_only=True) as store:
+        run = store.table("runs").iloc[-1]
+        rejects = store.table("rejects", run_id=run["run_id"])
+        coded = store.con.execute(
+            """SELECT d.locator, c.theme FROM codes c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+               WHERE c.coder = 'human:ann' AND c.assigned ORDER BY d.locator""").fetchall()
+        assert store.count("documents") == 4  # matched to the stored answers, none added
+    assert (run["n_in"], run["n_ok"], run["n_rejected"]) == (4, 3, 1)
+    assert rejects["locator"].tolist() == ["id=3"] and rejects["code"].tolist() == ["E188"]
+    assert coded == [("id=1", "staff"), ("id=2", "communication"), ("id=4", "access")]
+
+
 def test_a_coded_copy_in_long_form_finds_its_answers_and_misses_say_why(cli, db_path, tmp_path):
     """A coded copy whose answers stand in one column (``text``) beside a question column, as a coded sample in
     long form does: each row is placed on the answer with its locator and text, whichever question it answered.
