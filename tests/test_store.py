@@ -336,6 +336,39 @@ def test_directory_and_foreign_files_are_refused(tmp_path):
         Store(foreign)
 
 
+def test_another_programs_duckdb_database_is_refused_and_left_as_it_was(tmp_path, runner):
+    """A DuckDB database that is not a project store (an analyst's own tables, no evalnlp meta table) is refused
+    by every command, read or write (E401, naming its tables), and not one table is added to it; an empty DuckDB
+    file becomes a store when a command writes to it, and a read command says it is empty (no traceback)."""
+    import duckdb
+
+    from evalnlp.cli import app
+
+    theirs = tmp_path / "kpis.duckdb"
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE my_kpis (ward VARCHAR, score INTEGER)")
+        con.execute("INSERT INTO my_kpis VALUES ('A', 3)")
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=r"E401.*not an evalnlp project store.*'my_kpis'"):
+            Store(theirs, read_only=read_only)
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id,text\n1,Lovely staff\n", encoding="utf-8")
+    for args in (["runs"], ["evidence"], ["classify", str(answers), "--text", "text", "--codebook", "fft"]):
+        result = runner.invoke(app, ["--db", str(theirs), *args])
+        assert result.exit_code == 1 and "E401" in result.output, (args, result.output)
+    with duckdb.connect(str(theirs), read_only=True) as con:
+        assert con.execute("SELECT table_name FROM information_schema.tables").fetchall() == [("my_kpis",)]
+        assert con.execute("SELECT * FROM my_kpis").fetchall() == [("A", 3)]
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(StoreError, match=r"E401.*empty DuckDB file"):
+        Store(empty, read_only=True)
+    with Store(empty) as store:  # written to: it becomes a store
+        assert store.schema_version() > 0
+    with Store(empty, read_only=True) as store:
+        assert store.count("documents") == 0
+
+
 def test_read_only_missing_store(tmp_path):
     with pytest.raises(StoreError, match="E404"):
         Store(tmp_path / "nope.duckdb", read_only=True)

@@ -1058,12 +1058,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "single_string": "keep must be a list of names; got a single string. Wrap it in a list: keep=[{keep!r}]",
         "not_str": "keep must be a list of names (strings); found {type_name} {value!r:.40}",
     }),
-    "E401": ("the store path is a directory", {
+    "E401": ("the store path is a directory, or not an evalnlp project store", {
         "directory": "the store path {path!r} is a directory; expected a DuckDB file. Give a file name, e.g. "
                      "{db!o:project.duckdb}",
         "not_store": "{path!r} is not a DuckDB project store (found other content). Pass {db!o} with a new or "
                      "existing .duckdb file",
         "unopenable": "cannot open the store {path!r}: {exc}",
+        "foreign": "{path!r} is a DuckDB database, but not an evalnlp project store (it holds {tables}); evalnlp "
+                   "would add its own tables to it. Pass {db!o} with a new file name (or an existing project store), "
+                   "e.g. {db!o:project.duckdb}",
+        "empty": "{path!r} is an empty DuckDB file, not yet an evalnlp project store: nothing has been read into it. "
+                 "Read files into it first, e.g. `evalnlp {db!o} {path} ingest FILE --text COLUMN`",
     }),
     "E402": ("the store's schema is newer than this evalnlp",
              "the store {path!r} has schema version {version}, newer than this evalnlp understands "

@@ -150,6 +150,7 @@ class Store:
             self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error:
             pass
+        self._check_own(read_only)
         if not read_only:
             self._migrate()
         else:
@@ -209,6 +210,24 @@ class Store:
             return 0
         rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         return int(rows[0][0]) if rows else 0
+
+    def _check_own(self, read_only: bool) -> None:
+        """E401 for a DuckDB file that is not a project store: another program's database (tables of its own and
+        no ``meta`` table; evalnlp would add its tables beside them), or, read-only, an empty file. The connection
+        is closed first."""
+        if self.schema_version() > 0:
+            return
+        tables = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_schema = 'main' ORDER BY table_name").fetchall()]
+        if not tables and not read_only:
+            return  # a new store, or an empty file: made a store by the migration
+        self.con.close()
+        if tables:
+            shown = ", ".join(repr(t) for t in tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+            raise errors.error("E401", "foreign", path=self.path,
+                               tables=f"the table{'s' if len(tables) > 1 else ''} {shown}")
+        raise errors.error("E401", "empty", path=self.path)
 
     def _check_version(self) -> int:
         version = self.schema_version()
