@@ -414,7 +414,10 @@ class Project:
 
     def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
         """Agreement between coders on the passages both coded (``evalnlp agreement``): none, one or two coder
-        names; ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is the JSON."""
+        names (or one list of them); ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is
+        the JSON."""
+        if len(coders) == 1 and isinstance(coders[0], (list, tuple)):  # p.agreement(["alice", "bob"])
+            coders = tuple(coders[0])
         return agreement(self.store, coders, **options)
 
     def train(self, out: str | Path, **options: Any) -> "TrainResult":
@@ -1778,6 +1781,12 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
     cb = _store_codebook_or(store, codebook)
     from evalnlp.schema import is_human
 
+    if isinstance(coders, str):  # agreement(store, "alice"): one coder, not five letters
+        coders = (coders,)
+    wrong = [c for c in coders if not isinstance(c, str)]
+    if wrong:
+        raise TypeError(f"coders must be coder names (str), as in agreement(store, ['alice', 'bob']); got "
+                        f"{wrong[0]!r}")
     pairs = agreement_pairs(store, coders, cb.id)
     table = store.coders()
     n_coded = dict(zip(table["coder"], table["passages"].astype(int)))

@@ -731,6 +731,10 @@ def test_project_methods_run_the_same_steps(db_path, tmp_path):
         (pair,) = project.agreement("ann", "ben")
         assert pair.to_json()["krippendorff_alpha"] == pytest.approx(214 / 333)
         assert len(pair.disagreements) == 3
+        (listed,) = project.agreement(["ann", "ben"])  # the two names in one list: the same pair
+        assert listed.to_json() == pair.to_json()
+        with pytest.raises(TypeError, match="coder names"):
+            project.agreement("ann", 2)
         rows = pd.DataFrame({"text": [f"Answer {i} about working with the council and partners." for i in range(12)],
                              "themes": ["relationships"] * 6 + ["capability"] * 6})
         more = tmp_path / "more.csv"
