@@ -123,6 +123,22 @@ def test_missing_text_column_suggests_the_closest_and_leaves_store_untouched(db_
     assert snapshot(db_path) == before
 
 
+def test_a_header_with_decomposed_accents_is_found_by_the_name_as_typed(store, tmp_path):
+    """A header exported on a Mac writes "é" as "e" and a combining accent (NFD); the name typed on the command
+    line is composed (NFC). Both name the same column, which is read under the file's own spelling."""
+    import unicodedata
+
+    typed, ward = "Qualité commentaire", "Service hospitalier"
+    nfd = unicodedata.normalize("NFD", typed)
+    assert nfd != typed
+    f = tmp_path / "mac.csv"
+    f.write_text(f"{nfd},{unicodedata.normalize('NFD', ward)}\nLovely staff,Cardiologie\n", encoding="utf-8")
+    api.ingest(store, [f], text=[typed], meta=[ward])
+    docs = store.table("documents")
+    assert docs["text"].tolist() == ["Lovely staff"] and docs["question"].tolist() == [nfd]
+    assert list(json.loads(docs["attrs"].iloc[0]).values()) == ["Cardiologie"]
+
+
 def test_unit_sentence_segments_with_exact_offsets(store, tmp_path):
     text = "The course was great. I use the tools daily!\n- better meetings\n- more confidence\n\nThanks."
     f = write_csv(tmp_path / "a.csv", ["text"], [[text]])

@@ -137,6 +137,30 @@ def check_options(opts: IngestOptions) -> None:
         raise errors.error("E130", "chunk_size", chunk_size=opts.chunk_size)
 
 
+def same_column(col: str, columns) -> str:
+    """The column of ``columns`` that ``col`` names: itself when there, else the one column written the same way
+    but for how its accented letters are encoded (a header exported on a Mac decomposes "é" into "e" and an
+    accent, which no one can type); ``col`` when there is none or more than one."""
+    import unicodedata
+
+    if col in columns:
+        return col
+    want = unicodedata.normalize("NFC", col)
+    alike = [c for c in columns if isinstance(c, str) and unicodedata.normalize("NFC", c) == want]
+    return alike[0] if len(alike) == 1 else col
+
+
+def spelled_as_the_file(opts: IngestOptions, columns) -> IngestOptions:
+    """``opts`` with each column it names written as the file writes it (see :func:`same_column`)."""
+    import dataclasses
+
+    columns = list(columns)
+    return dataclasses.replace(
+        opts, text=tuple(same_column(c, columns) for c in opts.text),
+        id=same_column(opts.id, columns) if opts.id else opts.id,
+        meta=tuple(same_column(c, columns) for c in opts.meta) if opts.meta is not None else None)
+
+
 def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
     """E132 for a column ``col`` that the tabular source ``src`` does not have, listing its columns. For a
     workbook it names the sheet read and lists the other sheets with their columns, so --sheet can pick the
@@ -320,6 +344,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
 
     src = open_tabular(path, sheet=opts.sheet)
     source = tabular_source_name(path, src, same_as)
+    opts = spelled_as_the_file(opts, src.columns)
     text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
                         renamed=list(src.renamed), tidied=list(src.tidied),
