@@ -315,6 +315,33 @@ def test_a_person_removing_every_coding_on_a_passage_leaves_them_no_theme_there(
     pd.testing.assert_frame_equal(golden_store.table("codes"), again)
 
 
+def test_a_removal_in_a_file_without_evalnlp_json_keeps_the_codes_and_says_so(golden_store, tmp_path):
+    """The same removal in a file a program saved without evalnlp.json: the file cannot tell a removed coding from
+    one an older copy never had, so the person's earlier codes are kept, and the import says how many passages
+    that concerns (it did so silently before)."""
+    segs = golden_store.table("segments")
+    coded_by_alex = set(golden_store.table("codes").query("coder == 'human:alex'")["seg_id"])
+    second = segs[~segs["seg_id"].isin(coded_by_alex)]["seg_id"].iloc[0]  # alex keeps a coding in the file
+    golden_store.put_human_codes(pd.DataFrame({"seg_id": [second], "theme": ["capability"], "assigned": [True]}),
+                                 "human:alex", "earlier-review")
+    path = tmp_path / "golden.qdpx"
+    api.export(golden_store, path)
+    codes = golden_store.table("codes")
+    alex = codes[(codes["coder"] == "human:alex") & codes["assigned"]].merge(golden_store.table("segments"),
+                                                                           on="seg_id")
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "evalnlp.json"}
+    untouched = write_zip(tmp_path / "xml_only.qdpx", dict(members))
+    assert not any("coded earlier" in n for n in api.import_qdpx(golden_store, untouched).notes)
+    xml = members["project.qde"].decode("utf-8")
+    members["project.qde"] = _without_codings_of(xml, "alex", alex["text"].iloc[0][:30], golden_store).encode()
+    before = golden_store.table("codes")
+    result = api.import_qdpx(golden_store, write_zip(tmp_path / "edited.qdpx", members))
+    assert any(n.startswith("1 passage of this file that human:alex coded earlier has none of their codings")
+               and "were kept" in n for n in result.notes), result.notes
+    pd.testing.assert_frame_equal(golden_store.table("codes"), before)
+
+
 def test_machine_codes_in_a_file_never_replace_the_stores(golden_store, tmp_path):
     path = tmp_path / "golden.qdpx"
     api.export(golden_store, path)

@@ -611,6 +611,8 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
             notes.append(f"{n:,} passage{'s' if n != 1 else ''} that {who} had coded when evalnlp exported the "
                          f"project {'have' if n != 1 else 'has'} none of their codings in it now, so their "
                          f"decision there is now no theme (their earlier codes there were replaced)")
+    elif coder is None:
+        notes += _kept_without_sidecar(store, docs, seg_rows, coding_rows)
     segments = _frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"])
     n_docs = len(docs)
     return Plan(documents=docs, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
@@ -619,6 +621,35 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
                 reach=_frame([], ["doc_id", "text", "value", "unit", "start", "end"]), runs=pd.DataFrame(),
                 n_in=n_docs + n_sel + len(rejects), n_ok=n_docs + n_sel,
                 n_rejected=len(rejects), complete=False, notes=notes, themes=list(cb.theme_ids))
+
+
+def _kept_without_sidecar(store, docs: pd.DataFrame, seg_rows: list, coding_rows: list) -> list[str]:
+    """Notes on the passages of the file that a person of the file has codes for in the store but no coding in the
+    file. Without evalnlp.json (the program that saved the file left it out) a coding removed in that program
+    cannot be told from a passage the file's copy never had a coding on (a copy exported before the person coded
+    it), so their codes there are kept, and the user is told how many."""
+    people = sorted({who for *_, who in coding_rows if who.startswith(HUMAN_PREFIX)})
+    passages = {(r["doc_id"], int(r["start"]), int(r["end"])) for r in seg_rows}
+    if not people or not passages or not len(docs):
+        return []
+    segs = store.segments_of(list(dict.fromkeys(docs["doc_id"])))
+    if segs.empty:
+        return []
+    place = {seg: (d, int(a), int(b))
+             for seg, d, a, b in zip(segs["seg_id"], segs["doc_id"], segs["start"], segs["end"])}
+    stored = store.human_codes(people)
+    stored = stored[stored["assigned"].astype(bool)]
+    now = {(who, d, int(a), int(b)) for d, _k, a, b, _g, who in coding_rows}
+    kept: dict[str, set] = {}
+    for seg, who in zip(stored["seg_id"], stored["coder"]):
+        at = place.get(seg)
+        if at is not None and at in passages and (who, *at) not in now:
+            kept.setdefault(who, set()).add(at)
+    return [f"{len(places):,} passage{'s' if len(places) != 1 else ''} of this file that {who} coded earlier "
+            f"{'have' if len(places) != 1 else 'has'} none of their codings in it; the file has no evalnlp.json "
+            "(the program that saved it left it out), so a coding removed there cannot be told from one this copy "
+            "never had, and their earlier codes there were kept (a file that keeps evalnlp.json tells them apart)"
+            for who, places in sorted(kept.items())]
 
 
 def _cleared(exported: dict, accepted: list, doc_ids, coding_rows: list, kind_of) -> pd.DataFrame:
