@@ -854,6 +854,22 @@ class Store:
                JOIN documents d ON d.source = a.source AND d.locator = a.locator
                ORDER BY a._row, d.question, d.text""").df()
 
+    def sentences_elsewhere(self, source: str, min_chars: int) -> list[tuple[str, int, int]]:
+        """The other narrative sources holding sentences of narrative source ``source`` word for word:
+        ``(other source, sentences of source found there, sentences of source)``, most shared first; only
+        distinct sentences of at least ``min_chars`` characters count."""
+        rows = self.con.execute(
+            """WITH mine AS (SELECT DISTINCT s.text FROM segments s JOIN documents d USING (doc_id)
+                             WHERE d.source = ? AND d.kind = 'narrative' AND s.kind = 'sentence'
+                               AND length(s.text) >= ?),
+                    theirs AS (SELECT DISTINCT d.source, s.text FROM segments s JOIN documents d USING (doc_id)
+                               WHERE d.source <> ? AND d.kind = 'narrative' AND s.kind = 'sentence'
+                                 AND length(s.text) >= ?)
+               SELECT t.source, count(*) AS n, (SELECT count(*) FROM mine) AS total
+               FROM theirs t JOIN mine m USING (text) GROUP BY t.source ORDER BY n DESC, t.source""",
+            [source, int(min_chars), source, int(min_chars)]).fetchall()
+        return [(str(a), int(n), int(t)) for a, n, t in rows]
+
     def whole_segments(self, rows: pd.DataFrame) -> pd.DataFrame:
         """For each row of ``rows`` (source, locator, question, text: a stored document's identity), the
         segment that spans the document's whole text: seg_id and doc_id, one row per input row in its order

@@ -52,3 +52,31 @@ def test_narrative_ingestion_stores_testimonials_and_reach_from_every_format(doc
         assert docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
     assert sorted(docs.loc[testimonials["doc_id"], "source"]) == sorted(p.name for p in documents)
     assert len(reach) == len(documents) and set(reach["value"]) == {240.0}
+
+
+REPORT = [
+    "The toolkit was adopted by all eleven community pharmacies in the borough during 2015 and 2016.",
+    '"We now use the toolkit with every patient who asks about stopping smoking," said the lead pharmacist.',
+    "Quit rates among the pharmacies' clients rose from one in ten to one in four over the first year.",
+    "The county council has since written the toolkit into its public health commissioning framework.",
+]
+
+
+def test_the_same_report_read_in_two_formats_is_told_not_counted_twice_silently(cli, tmp_path, write_docx):
+    """A case study read as TXT and as DOCX (or PDF, or a draft) stores every passage, testimonial and reach figure
+    twice, and claims count both: ingest warns, naming the other file and how many sentences they share. A
+    different report, and the same file read again, give no such warning."""
+    txt = tmp_path / "case_study.txt"
+    txt.write_text("Impact on practice\n\n" + "\n\n".join(REPORT) + "\n", encoding="utf-8")
+    docx = write_docx(["Details of the impact", *REPORT], name="case_study.docx")
+    other = tmp_path / "other.txt"
+    other.write_text("\n\n".join(s.replace("toolkit", "guide").replace("pharmac", "practic") + " It was new."
+                                 for s in REPORT) + "\n", encoding="utf-8")
+    first = cli("ingest", str(txt), str(other))
+    assert first.exit_code == 0 and "warning" not in first.stderr
+    again = cli("ingest", str(txt))
+    assert again.exit_code == 0 and "warning" not in again.stderr
+    second = cli("ingest", str(docx))
+    assert second.exit_code == 0
+    said = " ".join(second.stderr.split())
+    assert "warning: case_study.docx: 4 of its 4 sentences are word for word in 'case_study.txt'" in said

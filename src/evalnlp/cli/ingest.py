@@ -105,6 +105,12 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: if this is "
                       "the same data sent again, each of those answers is now stored twice and evidence counts "
                       "both (read it into a new store without the earlier file, --db, to count each once)")
+        if f.repeats is not None and f.repeats[1] >= max(3, f.repeats[2] / 2):  # the same report again
+            other, n, total = f.repeats
+            warn(ctx, f"{f.source}: {n:,} of its {total:,} sentences are word for word in {other!r}, which the "
+                      "store holds too: if it is the same report in another format (or a draft of it), its "
+                      "passages, testimonials and reach figures are now stored twice, and evidence and claims "
+                      "count both. Read only one of them (into a new store, --db, as both stay in this one)")
         if f.n_edited:
             warn(ctx, f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
                       "text (edited since the earlier export): the store keeps both, and evidence counts both; "

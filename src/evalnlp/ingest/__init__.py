@@ -73,6 +73,10 @@ class FileReport:
     other_members: list[str] = field(default_factory=list)
     #: answers of this file stored before in the other unit (``--unit``), which stay so: (count, their unit)
     other_unit: tuple[int, str] = (0, "")
+    #: a narrative file whose sentences are word for word those of another narrative source the store holds (the
+    #: same report in another format, or a draft of it): ``(other source, sentences shared, sentences counted)``,
+    #: the source sharing the most; only sentences of at least :data:`REPEAT_CHARS` characters count
+    repeats: tuple[str, int, int] | None = None
     #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
     ignored: list[str] = field(default_factory=list)
     #: the name of a file the store read before with exactly these contents: this file is a copy of it under
@@ -426,6 +430,11 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     return report
 
 
+#: Sentences at least this long count when a narrative file is compared with the others (headings, "Source 1."
+#: and other short lines recur across unrelated reports).
+REPEAT_CHARS = 40
+
+
 def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
                      same_as: str | None = None) -> FileReport:
     """Paragraphs (or pages) become narrative documents, segmented into sentences; testimonials and reach
@@ -477,6 +486,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
                                               doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
                                                        if not skip])
+    shared = store.sentences_elsewhere(source, REPEAT_CHARS)
+    report.repeats = shared[0] if shared else None
 
     # Offsets of each passage within the joined text, to map testimonials back to their documents.
     joined_parts, starts, pos = [], [], 0
