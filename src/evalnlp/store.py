@@ -110,6 +110,13 @@ def default_path() -> str:
     return os.environ.get("EVALNLP_DB") or DEFAULT_DB
 
 
+#: The places (doc_id, start, end) of the passages some person coded: a passage that overlaps one of them (a
+#: sentence of an answer a person coded whole, or the whole answer of a sentence a person coded) is that person's
+#: to decide, so review does not offer it. ``{other}`` takes a condition on the coder (a person left out).
+_PEOPLES_PLACES = f"""SELECT DISTINCT hs.doc_id, hs.start, hs."end" FROM codes h JOIN segments hs USING (seg_id)
+                      WHERE starts_with(h.coder, '{HUMAN_PREFIX}') {{other}}"""
+
+
 class Store:
     """A project store on disk. Open with ``Store(path)``; close with :meth:`close` or ``with``."""
 
@@ -1402,10 +1409,13 @@ class Store:
                            FROM codes c JOIN _themes t USING (theme)
                            WHERE c.coder = ? AND c.seg_id NOT IN
                                  (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}'))
-                           GROUP BY c.seg_id)
+                           GROUP BY c.seg_id),
+                    people AS ({_PEOPLES_PLACES.replace("{other}", "")})
                 SELECT m.*, row_number() OVER (PARTITION BY s.text, coalesce(d.question, ''), coalesce(s.kind, '')
                                                ORDER BY m.seg_id) = 1 AS first
                 FROM m JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.doc_id = s.doc_id AND p.start < s."end"
+                                  AND s.start < p."end")
                 ORDER BY m.seg_id""", [coder]).df()
         scores = frame[[f"s{k}" for k in range(len(themes))]].to_numpy(dtype=float)
         assigned = frame[[f"a{k}" for k in range(len(themes))]].to_numpy(dtype=bool)
@@ -1419,17 +1429,18 @@ class Store:
         always share. Sorted by segment id. The caller checks each candidate's folded text itself: this only
         keeps the store from handing every passage of a large store to Python."""
         _want = pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object)})  # read by name (see _BY_NAME)
-        params = [coder] + ([person] if person is not None else [])
-        other_people = "AND coder <> ?" if person is not None else ""
+        params = ([person] if person is not None else []) + [coder]  # in the order of the placeholders below
+        other_people = "AND h.coder <> ?" if person is not None else ""
         return [r[0] for r in self.con.execute(
             f"""WITH keys AS (SELECT DISTINCT {fold_key_sql("s.text")} AS k
-                              FROM _want w JOIN segments s USING (seg_id))
+                              FROM _want w JOIN segments s USING (seg_id)),
+                     people AS ({_PEOPLES_PLACES.replace("{other}", other_people)})
                 SELECT s.seg_id FROM segments s
                 WHERE {fold_key_sql("s.text")} IN (SELECT k FROM keys)
                   AND s.seg_id NOT IN (SELECT seg_id FROM _want)
                   AND s.seg_id IN (SELECT seg_id FROM codes WHERE coder = ?)
-                  AND s.seg_id NOT IN (SELECT seg_id FROM codes WHERE starts_with(coder, '{HUMAN_PREFIX}')
-                                       {other_people})
+                  AND NOT EXISTS (SELECT 1 FROM people p WHERE p.doc_id = s.doc_id AND p.start < s."end"
+                                  AND s.start < p."end")
                 ORDER BY s.seg_id""", params).fetchall()]
 
     def code_themes(self) -> list[str]:

@@ -728,3 +728,33 @@ def test_an_export_never_replaces_a_workbook_it_did_not_write(cli, coded, tmp_pa
     result = cli("review", "export", str(staff), "-n", "6", "--codebook", "fft")
     assert result.exit_code == 1 and "E190" in result.output
     assert staff.read_bytes() == before
+
+
+def test_sentences_of_an_answer_a_person_coded_whole_are_not_offered_for_review(cli, db_path, tmp_path):
+    """Answers read as sentences, coded by the machine sentence by sentence; a person coded some answers whole
+    (codes import). A sentence of such an answer is that person's to decide: review does not offer it (a
+    reviewer's decision on it would count beside the person's, contradicting it), while the sentences of the
+    answers nobody coded are offered, all of them."""
+    answers = [f"The {w} ward was calm today. Staff explained each step to me. Parking was hard to find."
+               for w in ("north", "south", "east", "west", "main", "day")]
+    survey = tmp_path / "survey.csv"
+    pd.DataFrame({"id": [str(i) for i in range(len(answers))], "comment": answers}).to_csv(survey, index=False)
+    assert cli("classify", str(survey), "--text", "comment", "--id", "id", "--unit", "sentence",
+               "--codebook", "fft").exit_code == 0
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["0", "1"], "comment": answers[:2], "themes": ["staff", "access"]}).to_csv(coded, index=False)
+    assert cli("codes", "import", str(coded), "--text", "comment", "--id", "id", "--labels-column", "themes",
+               "--coder", "alice", "--codebook", "fft", "--source", "survey.csv").exit_code == 0
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "100", "--strategy", "random", "--codebook", "fft")
+    ws = load_workbook(out)["Review"]
+    heads = columns(ws)
+    offered = {ws[f"{heads['seg_id']}{r}"].value for r in range(2, ws.max_row + 1)} - {None}
+    with Store(db_path, read_only=True) as store:
+        segs = store.table("segments").merge(store.table("documents")[["doc_id", "locator"]], on="doc_id")
+    sentences = segs[segs["kind"] == "sentence"]
+    theirs = set(sentences.loc[sentences["locator"].isin(["id=0", "id=1"]), "seg_id"])
+    assert len(theirs) == 6 and not offered & theirs
+    others = sentences[~sentences["locator"].isin(["id=0", "id=1"])]
+    # each distinct text once: the same sentence in several answers is one row
+    assert len(offered) == others["text"].nunique() and offered <= set(others["seg_id"])
