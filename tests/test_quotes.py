@@ -413,3 +413,40 @@ def test_preload_loads_the_models_and_leaves_a_failure_to_the_use(monkeypatch):
     quotes.Preload(None, redact=False).wait()  # says nothing: the use raises, with its own message
     with pytest.raises(OSError, match="unreadable"):
         quotes._default_encoder()
+
+
+OKAFOR = (
+    "Research led by Dr Rachel Okafor at the university developed a pharmacy-based prevention model for type 2 "
+    "diabetes.\n\n"
+    "The model was piloted in 30 community pharmacies across the region in 2014 and 2015.\n\n"
+    "The chief pharmacist of the county said: \"the Okafor model is now the benchmark for pharmacy-based prevention "
+    "nationally, and Okafor trained all of our staff in it herself\" [S2].\n")
+
+
+def test_a_surname_named_in_full_in_another_paragraph_of_the_report_is_redacted(tmp_path):
+    """A report's paragraphs are documents of their own; a quotation in one paragraph that holds only the surname
+    of a person the report names in full in another ("Dr Rachel Okafor" ... "the Okafor model", "Okafor trained")
+    is read beside the whole report, so the surname is redacted in quotes and in evidence alike."""
+    from evalnlp import api
+
+    path = tmp_path / "case_study.txt"
+    path.write_text(OKAFOR, encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [path], codebook="impact")
+        quotes = pd.concat([rank_quotes(store, load_codebook("impact"), t, n=5) for t in load_codebook("impact").theme_ids])
+        evidence = api.evidence(store, codebook="impact")
+    texts = quotes["text"].tolist()
+    assert texts and not any("Okafor" in t or "Rachel" in t for t in texts), texts
+    assert any("the [NAME] model is now the benchmark" in t and "[NAME] trained" in t for t in texts)
+    shown = [q for q in evidence.themes["quote"].dropna()]
+    assert shown and not any("Okafor" in q for q in shown)
+
+
+def test_a_persons_eponym_is_their_name_but_a_things_is_not():
+    from evalnlp.redact import redact_many
+
+    doc = "Research led by Dr Rachel Okafor developed the method. Professor Helen Carter leads a group."
+    got = [r.text for r in redact_many(["the Okafor model is now the benchmark", "the Carter group's models",
+                                        "the Okafor building opened in May"], documents=[doc] * 3)]
+    assert got == ["the [NAME] model is now the benchmark", "the [NAME] group's models",
+                   "the Okafor building opened in May"]

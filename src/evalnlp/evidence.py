@@ -468,7 +468,8 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         from evalnlp.redact import redact_many
 
         protect = protect_words(codebook)
-        docs = None if whole is None else [whole.get(d) if isinstance(d, str) else None for d in doc_ids]
+        context = store.redaction_contexts(doc_ids.dropna()) if store is not None and doc_ids is not None else {}
+        docs = None if whole is None else [context.get(d) if isinstance(d, str) else None for d in doc_ids]
         red = redact_many(chosen.tolist(), protect=protect, keep=keep, documents=docs)
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
@@ -507,10 +508,11 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     picked = select_quotes(corpus, segs, n_quotes)
     whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None
     picked = within_testimonials(corpus.store, picked, whole)
-    quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=whole)
+    context = corpus.store.redaction_contexts(whole) if whole is not None else None
+    quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=context)
     row["quotes"] = quote_records(quotes)
-    t_quotes = (finish_quotes(testimonials, codebook, redact=redact, keep=keep, documents=whole) if len(testimonials)
-                else testimonials)
+    t_quotes = (finish_quotes(testimonials, codebook, redact=redact, keep=keep, documents=context)
+                if len(testimonials) else testimonials)
     row.update({
         "themes": list(claim.themes), "filters": {k: list(v) for k, v in claim.filters.items()},
         "references": references, "independent_sources": row["sources"] + references,

@@ -713,7 +713,8 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
         chosen = pd.concat(parts) if parts else ranked.iloc[:0]
     texts = store.document_texts(chosen["doc_id"]) if redact and len(chosen) else None
     chosen = within_testimonials(store, chosen, texts)
-    out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=texts)
+    context = store.redaction_contexts(texts) if texts is not None else None
+    out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=context)
     if by and redact and not thing_column(by) and len(out):  # a group may be a person's name too
         labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names)  # the numbers evidence gives
         out["group"] = out["group"].map(lambda v: labels.get(v, v))

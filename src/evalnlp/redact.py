@@ -1416,8 +1416,13 @@ def _same_names(text: str, spans: list[Span], protect: frozenset[str], common: f
             run = _Run(m.start(), m.end(), [word], [kind], possessive)
             if re.search(r"[A-Z][\w-]* of $", _before(text, m.start(), 30)):
                 continue  # "the University of Ulster"
-            if _vetoed(text, run) or (kind in ("common", "ambiguous") and _sentence_initial(text, m.start())
-                                      and not _does(text[m.end():m.end() + 40])):
+            head = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
+            eponym = (kind not in ("common", "ambiguous") and head is not None and head.group(1) in _POSSESSED
+                      and re.search(r"\b[Tt]he\s+$", _before(text, m.start(), 8)) is not None)
+            # "the Okafor model", "the Carter group": a person's work named after them names them too
+            if not eponym and (_vetoed(text, run) or (kind in ("common", "ambiguous")
+                                                      and _sentence_initial(text, m.start())
+                                                      and not _does(text[m.end():m.end() + 40]))):
                 continue  # "Law said it helped" is the person; "Law is hard" at a sentence start may not be
             if kind == "common" and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]):
                 continue  # "Law Commission": an ordinary word before another capital starts another name

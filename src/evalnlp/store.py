@@ -599,6 +599,43 @@ class Store:
         df = self.con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _only)").df()
         return dict(zip(df["doc_id"], df["text"]))
 
+    def redaction_contexts(self, doc_ids: Iterable[str], limit: int = 2_000_000) -> dict[str, str]:
+        """The text to read a passage of each of ``doc_ids`` beside when it is redacted, by doc_id: for a narrative
+        document (a paragraph of a report), every narrative paragraph of its source, in order, so that a surname
+        alone in one paragraph is known for a name when another paragraph names the person in full; for any other
+        document (a survey answer) its own text. A source longer than ``limit`` characters gives its paragraphs
+        up to that length around the document's own place."""
+        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
+        if not wanted:
+            return {}
+        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
+        own = self.con.execute("SELECT doc_id, source, kind, text FROM documents "
+                               "WHERE doc_id IN (SELECT doc_id FROM _only)").df()
+        out = dict(zip(own["doc_id"], own["text"]))
+        narrative = own[own["kind"] == "narrative"]
+        if narrative.empty:
+            return out
+        _sources = pd.DataFrame({"source": sorted(set(narrative["source"]))}, dtype=object)  # read by name
+        paras = self.con.execute(
+            """SELECT source, doc_id, text FROM documents
+               WHERE kind = 'narrative' AND source IN (SELECT source FROM _sources)
+               ORDER BY source, rowid""").df()
+        for source, group in paras.groupby("source", sort=False):
+            ids, texts = group["doc_id"].tolist(), group["text"].tolist()
+            for doc_id in narrative.loc[narrative["source"] == source, "doc_id"]:
+                at = ids.index(doc_id) if doc_id in ids else 0
+                lo = hi = at
+                size = len(texts[at])
+                while size < limit and (lo > 0 or hi < len(texts) - 1):  # outward from the paragraph itself
+                    if hi < len(texts) - 1:
+                        hi += 1
+                        size += len(texts[hi]) + 2
+                    if lo > 0 and size < limit:
+                        lo -= 1
+                        size += len(texts[lo]) + 2
+                out[doc_id] = "\n\n".join(texts[lo:hi + 1])
+        return out
+
     def testimonials_of(self, doc_ids: Iterable[str]) -> pd.DataFrame:
         """The testimonial passages of ``doc_ids``: doc_id, start, end, speaker, source_ref (by doc_id, start)."""
         wanted = sorted({d for d in doc_ids if isinstance(d, str)})
