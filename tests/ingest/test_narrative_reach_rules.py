@@ -152,3 +152,23 @@ def test_table_cells_on_their_own_lines_do_not_join_a_number_to_the_next_cell():
     cells = ["Programme", "Cohort A", "Cohort B", "Participants", "Clinical Fellowship", "40", "38", "78",
              "Management Programme", "45", "40", "85", "Senior Leaders Masterclass", "30", "32", "62"]
     assert [r.text for r in extract_reach("\n\n".join(cells))] == []
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("Several of my year 13 students now want to study statistics.", []),
+    ("The year 7 pupils ran the survey themselves.", []),
+    ("Each year 12 students are chosen for the scheme.", [("12 students", 12.0)]),
+    ("Every year 40 teachers take the course.", [("40 teachers", 40.0)]),
+])
+def test_a_school_year_in_lower_case_is_a_label_not_a_count(text, figures):
+    assert [(text[r.start:r.end], r.value) for r in extract_reach(text)] == figures
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("The network grew from 200 to 1,500 schools in five years.", [("1,500 schools", 1500.0)]),
+    ("Membership rose from two to five thousand teachers.", [("five thousand teachers", 5000.0)]),
+    ("The course reached 200-300 nurses.", [("200-300 nurses", 200.0)]),  # a range: its first number
+    ("It reached 200 to 300 nurses in the region.", [("200 to 300 nurses", 200.0)]),
+])
+def test_a_count_that_grew_from_one_number_to_another_reached_the_second(text, figures):
+    assert [(text[r.start:r.end], r.value) for r in extract_reach(text)] == figures

@@ -565,6 +565,10 @@ def candidates(text: str):
         yield Candidate(text, ns, ne, _figure_start(text, ns), unit)
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_GREW = re.compile(r".+?\s+to\s+(?P<high>\S.*)$")
+
+
 def _figure_start(text: str, ns: int) -> int:
     """Where a figure whose number starts at ``ns`` starts: at a hedging qualifier before it ("over 300",
     "estimated 2.9 million" without its article), not at "a total of", "a further" or "another"; at a range's
@@ -665,9 +669,13 @@ def find_reach(text: str, quotes_mask: bytearray | None = None) -> list[ReachSpa
             continue
         val = parse_number(c.number if c.start >= c.ns or not text[c.start].isdigit()
                            else _ONE_NUM_RE.match(text, c.start).group(0))  # a range gives its first number
+        start = c.start
+        grew = _GREW.match(c.number) if _FROM_BEFORE.search(text, max(0, c.ns - 8), c.ns) else None
+        if grew:  # "grew from 200 to 1,500 schools": a change, and the figure reached is the second
+            val, start = parse_number(grew.group("high")), c.ns + grew.start("high")
         if val is None or val <= 0:
             continue
-        found.append(ReachSpan(c.start, c.unit[1], val, c.unit[0], c.unit[1]))
+        found.append(ReachSpan(start, c.unit[1], val, c.unit[0], c.unit[1]))
     found.extend(_elliptical(text))
     found.sort(key=lambda r: (r.start, -r.end))
     out: list[ReachSpan] = []
@@ -694,9 +702,16 @@ _LABEL_BEFORE = re.compile(
 )
 
 
+#: "my year 13 students", "the year 7 pupils": a school year written in lower case (not "each year 12 students")
+_SCHOOL_YEAR = re.compile(r"(?<![Ee]ach )(?<![Ee]very )(?<![Pp]er )(?<![Ll]ast )(?<![Nn]ext )(?<!\ba )(?<!\bone )"
+                          r"\byear\s*$")
+
+
 def _page_or_ref(text: str, s: int, e: int) -> bool:
     if _LABEL_BEFORE.search(text, max(0, s - 12), s):
         return True  # "Year 9 pupils", "Key Stage 2 children": a label, not a count
+    if _SCHOOL_YEAR.search(text, max(0, s - 12), s) and text[s:e].isdigit() and 1 <= int(text[s:e]) <= 13:
+        return True
     before = text[max(0, s - 8):s]
     if re.search(r"\b(?:pp?\.|pages?|paras?\.?|paragraph|section|chapter|figure|fig\.|table|ref\.?|no\.)\s*$",
                  before, re.IGNORECASE):
