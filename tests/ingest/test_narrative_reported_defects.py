@@ -102,3 +102,18 @@ def test_markdown_emphasis_is_no_part_of_a_speaker(marked, plain, nlp):
 ])
 def test_the_team_itself_is_not_reach(sentence, kept):
     assert [r.text for r in N.extract_reach(sentence)] == kept
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("According to Mark Jones, Head of Curriculum at Ofsted, ", "Mark Jones, Head of Curriculum at Ofsted"),
+    ("According to Dr Sam Reid, the trust's medical director, ", "Dr Sam Reid, the trust's medical director"),
+    ("According to Mark Jones, ", "Mark Jones"),
+    ("According to the report, published in May, ", "the report"),  # an aside, not a role
+    ("According to Ofsted, England, ", "Ofsted"),
+])
+def test_according_to_a_person_and_their_role_keeps_the_role_with_the_name(lead, speaker, nlp):
+    """After "according to X," a role standing between the name and the quotation is the speaker's apposition:
+    without it, the redacted speaker is "[NAME]" alone, an attribution that says nothing."""
+    passage = lead + '"this is the most significant change to phonics teaching in a decade" [S2].'
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == speaker

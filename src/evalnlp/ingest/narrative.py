@@ -1161,6 +1161,17 @@ def according_to(lead: _Lead) -> _Cue | None:
     a = lead.lo + m.end()
     stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
     b = a + stop.start() if stop else lead.hi
+    if stop is not None and stop.group(0) == ",":
+        # "According to Mark Jones, Head of Curriculum at Ofsted, '...'": the role between the name and the
+        # quotation is the speaker's apposition, part of the speaker
+        after = a + stop.end()
+        role = re.fullmatch(r"\s*([^,:;()\[\]\d]{2,100}?)\s*,?\s*", lead.ctx.masked[after:lead.hi])
+        if role is not None:
+            words = role.group(1).split()
+            if words and (words[0][:1].isupper() or words[0] in {"the", "a", "an", "its", "their", "his", "her"}) \
+                    and valid_np(lead.ctx.masked, after + role.start(1), after + role.end(1), max_words=12) \
+                    and any(w.lower().strip(",") in ROLE_NOUNS for w in words):
+                b = after + role.end(1)
     span = trim_span(lead.ctx.text, a, b)
     if span and m.group(0)[0] in "Qq" and noun_kind(lead.ctx.text[span[0]:span[1]]) not in {"person", "org"}:
         return None  # "X observes, quoting the words of one of its staff:": X speaks
