@@ -117,3 +117,17 @@ def test_according_to_a_person_and_their_role_keeps_the_role_with_the_name(lead,
     passage = lead + '"this is the most significant change to phonics teaching in a decade" [S2].'
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.speaker == speaker
+
+
+def test_an_interrupted_quotation_gives_both_halves_the_speaker_and_the_marker(nlp):
+    """"'...,' said X, a warden, 'and ...' (source 3)": the second half is the same person's words (it had no
+    speaker), and the marker after it covers the first half too (it had none)."""
+    passage = ('"It is the single most useful piece of research we have used," said Sarah Thompson, a river warden '
+               'in Bath, "and I have told every group in the county about it." (source 3)')
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert first.speaker == second.speaker == "Sarah Thompson, a river warden in Bath"
+    assert first.source_ref == second.source_ref == "(source 3)"
+    other = ('"It is the single most useful piece of research we have used," said Sarah Thompson. The county '
+             'council wrote that "every group in the county has now heard of the research and uses it" (source 4).')
+    a, b = N.extract_testimonials(other, nlp=nlp)
+    assert a.speaker == "Sarah Thompson" and b.speaker != "Sarah Thompson"  # another sentence, its own speaker

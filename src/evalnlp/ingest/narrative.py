@@ -1925,7 +1925,14 @@ _ELLIPSIS_GAP = re.compile(r"\s*(?:(?:\.\s?){3}|\u2026)\s*")
 
 def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
     """A quotation with no speaker takes the speaker named after the next quotation of its sentence when
-    nothing attributes it otherwise ("X made a '...', they also '...', as acknowledged by Y")."""
+    nothing attributes it otherwise ("X made a '...', they also '...', as acknowledged by Y"); the second half
+    of an interrupted quotation takes the speaker named between the halves ("'...,' said X, a warden, 'and
+    ...'")."""
+    for cur, nxt in zip(found, found[1:]):
+        if nxt.speaker is None and cur.speaker is not None and cur.q.close <= cur.speaker[0] \
+                and cur.speaker[1] <= nxt.q.open and re.fullmatch(r"[\s,;:]*", ctx.text[cur.speaker[1]:nxt.q.open]) \
+                and ctx.sent_index(cur.q.open) == ctx.sent_index(nxt.q.open):
+            nxt.speaker = cur.speaker
     for cur, nxt in reversed(list(zip(found, found[1:]))):
         if (cur.speaker is not None and not cur.fallback) or nxt.speaker is None or nxt.speaker[0] < nxt.q.close:
             continue
