@@ -131,3 +131,18 @@ def test_an_interrupted_quotation_gives_both_halves_the_speaker_and_the_marker(n
              'council wrote that "every group in the county has now heard of the research and uses it" (source 4).')
     a, b = N.extract_testimonials(other, nlp=nlp)
     assert a.speaker == "Sarah Thompson" and b.speaker != "Sarah Thompson"  # another sentence, its own speaker
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("Professor Ruth Adams welcomed the findings, but Dr Neil Foster, Director of Public Health for Bristol, was "
+     "more cautious: ", "Dr Neil Foster, Director of Public Health for Bristol"),
+    ("Professor Ruth Adams welcomed the findings; the minister was blunt: ", "the minister"),
+    ("Professor Ruth Adams welcomed the findings, but noted: ", "Professor Ruth Adams"),  # her clause goes on
+    ("The evidence was clear: ", None),  # a thing does not speak
+])
+def test_the_last_clause_of_the_lead_names_who_speaks(lead, speaker, nlp):
+    """"X welcomed the findings, but Y, Role, was more cautious: '...'": the quotation is Y's, the subject of
+    the clause that leads into it, not X's (it went to X, the first person the sentence names)."""
+    passage = lead + '"We need longer follow-up before we scale this up across the region" [S5].'
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == speaker

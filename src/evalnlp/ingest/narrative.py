@@ -1358,8 +1358,24 @@ LEAD_CUES = (according_to, as_x_put_it, as_noted_in, passive_agent, agentless_pa
              colon_list, name_before_marker)
 
 
+#: Where a lead's last clause starts: "X welcomed the findings, but Y, Director of Z, was more cautious: '...'"
+_LAST_CLAUSE = re.compile(r"(?:,\s+(?:but|whereas|while|although|though|yet)|;)\s+")
+
+
 def _lead_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[int, int] | None, int | None, bool]:
-    """``(speaker, end of its verb, weak)``; weak cues (a colon, a marker) yield to a trailing one."""
+    """``(speaker, end of its verb, weak)``; weak cues (a colon, a marker) yield to a trailing one. In a lead of
+    several clauses, the last clause is read first: its subject is the one who speaks, when it names one."""
+    last = None
+    for last in _LAST_CLAUSE.finditer(ctx.masked, lo, hi):
+        pass
+    if last is not None and last.end() < hi:
+        found = _cue_speaker(ctx, q, last.end(), hi)
+        if found[0] is not None:
+            return found
+    return _cue_speaker(ctx, q, lo, hi)
+
+
+def _cue_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[int, int] | None, int | None, bool]:
     lead = _Lead(ctx, q, lo, hi)
     for cue in LEAD_CUES:
         found = cue(lead)
@@ -1516,6 +1532,11 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
         if span and valid_np(text, *span, max_words=10) and (noun_kind(ctx.text[span[0]:span[1]]) != "unknown" or (
                 len(words) >= 2 and words[0].lower() in {"one", "a", "an", "another", "the"})):
             return span
+    cop = _COPULA_COLON.search(text, a, b)
+    if cop:  # "Dr X, Director of Y, was more cautious:", "The minister was blunt:"
+        span = trim_span(text, a, cop.start())
+        if span and _np_chain(text, *span) and noun_kind(ctx.text[span[0]:span[1]]) in ("person", "org"):
+            return span  # (not "The evidence was clear:": a thing is not who speaks)
     verb = _UNKNOWN_VERB.search(text, a, b)
     if verb and verb.group(1).lower() not in ROLE_NOUNS:
         span = trim_span(text, a, verb.start(1))  # "Name, Role delineates the skills of X as follows:"
@@ -1531,6 +1552,9 @@ def _colon_speaker(ctx: _Context, lo: int, colon: int) -> tuple[int, int] | None
 
 
 _COMES_FROM = re.compile(r"\b(?:comes?|came)\s+(?:[a-z]+ly\s+)?from\s+")
+#: A copula and a word or three saying how the speaker put it, closing a lead before its colon: "was more
+#: cautious", "is equally clear", "remained sceptical"
+_COPULA_COLON = re.compile(r",?\s+(?:was|were|is|are|remained|remains|seemed|seems)\s+(?:[a-z]+\s+){0,2}[a-z]+\s*$")
 _FROM_OR_BY = re.compile(r"\b(?:from|by)\s+")
 
 
