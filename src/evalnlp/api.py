@@ -661,6 +661,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             _check_output_is_not_an_input(output, paths)
         _guard_output(store, output)
     timings: dict[str, float] = {}
+    codebook = _stored_codebook_ref(store, codebook)
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)
     try:  # the helpers end with the command, however it ends
@@ -1436,7 +1437,7 @@ def _store_codebook_or(store: Store, codebook: str | Path | None, fallback: str 
     from evalnlp.errors import StoreError
 
     if codebook is not None:
-        return load_codebook(codebook)
+        return _given_codebook(store, codebook)
     try:
         return project_codebook(store)
     except StoreError:
@@ -1832,7 +1833,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     else:
         raise errors.error("E184", "train", file=Path(store.path).name)
     if codebook is not None:
-        cb = load_codebook(codebook)
+        cb = _given_codebook(store, codebook)
     else:
         runs = store.coding_runs(chosen)
         cb = _run_codebook(runs.iloc[-1], store.table("runs")) if not runs.empty else load_codebook("impact")
@@ -1872,10 +1873,8 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
 def project_codebook(store: Store, codebook: str | Path | None = None):
     """The codebook to report with: the one given, else the one of the latest run that coded passages (a
     classify run, or an import of human codes)."""
-    from evalnlp.codebook import load_codebook
-
     if codebook is not None:
-        return load_codebook(codebook)
+        return _given_codebook(store, codebook)
     runs = store.table("runs")
     coding = set(store.coding_runs()["run_id"])
     coded = runs[((runs["command"] == "classify") | runs["run_id"].isin(coding)) & (runs["status"] == "ok")
@@ -1883,6 +1882,41 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     if coded.empty:
         raise errors.error("E408", path=store.path)
     return _run_codebook(coded.iloc[-1], runs)
+
+
+def _stored_codebook_ref(store: Store, codebook: str | Path | None) -> str | Path | None:
+    """``codebook`` as given; for the id of a user's own codebook (no shipped id, no file of that name) that the
+    store has coded with, the path its runs recorded."""
+    from evalnlp.codebook import SHIPPED
+
+    if not isinstance(codebook, str) or codebook in SHIPPED or Path(codebook).exists() \
+            or any(c in codebook for c in "/\\."):
+        return codebook
+    try:
+        return _codebook_ref(_given_codebook(store, codebook))
+    except errors.CodebookError:
+        return codebook  # the loading proper says what is wrong
+
+
+def _given_codebook(store: Store, codebook: str | Path):
+    """The codebook given by id or path; a user's own codebook may be named by its id when the store has coded
+    with it (the path its runs recorded is then read, as `evidence` without --codebook reads it)."""
+    from evalnlp.codebook import load_codebook
+
+    try:
+        return load_codebook(codebook)
+    except errors.CodebookError as exc:
+        if exc.code != "E201" or not isinstance(codebook, str) or any(c in codebook for c in "/\\.") \
+                or store is None:
+            raise
+        runs = store.table("runs")
+        own = runs[(runs["codebook_id"] == codebook) & (runs["status"] == "ok")]
+        for _, run in own.iloc[::-1].iterrows():
+            try:
+                return _run_codebook(run, runs)
+            except errors.CodebookError:
+                continue
+        raise
 
 
 def _run_codebook(run: Any, runs: pd.DataFrame | None = None):
@@ -2119,7 +2153,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
             _guard_output(store, written)  # E177: a file the store read
     keep = _keep_names(keep_names)
     if codebook is not None:
-        cb = load_codebook(codebook)
+        cb = _given_codebook(store, codebook)
     else:
         try:
             cb = project_codebook(store)

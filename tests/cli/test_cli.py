@@ -249,3 +249,28 @@ def test_runs_of_an_unknown_run_id_is_e407(runner, tmp_path):
     for extra in ([], ["--rejects"], ["--format", "json"]):
         result = runner.invoke(app, ["--db", db, "runs", "--run", "nosuch", *extra])
         assert result.exit_code == 1 and "[E407]" in result.output, result.output
+
+
+def test_a_users_own_codebook_is_found_by_its_id_once_the_store_coded_with_it(cli, tmp_path):
+    """After `classify --codebook lead.yaml`, the commands take `--codebook nhs_lead` (the id its messages show,
+    and the one E420 suggests): the path the store's runs recorded is read. An id the store never coded with is
+    still E201."""
+    book = tmp_path / "lead.yaml"
+    book.write_text("id: nhs_lead\ntitle: Leadership\nthemes:\n"
+                    "  - id: confidence\n    label: Confidence\n    definition: Feeling more confident as a leader.\n"
+                    "    keywords: [confident, confidence]\n"
+                    "  - id: teamwork\n    label: Teamwork\n    definition: Working better with the team.\n"
+                    "    keywords: [team, together]\n", encoding="utf-8")
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id,text\n1,I feel more confident leading meetings\n2,Our team works together better\n",
+                       encoding="utf-8")
+    assert cli("classify", str(answers), "--text", "text", "--codebook", str(book)).exit_code == 0
+    evidence = cli("evidence", "--codebook", "nhs_lead", "--format", "json")
+    assert evidence.exit_code == 0, evidence.output
+    assert {t["theme"] for t in json.loads(evidence.stdout)["themes"]} == {"confidence", "teamwork"}
+    again = cli("classify", "--codebook", "nhs_lead", "--recode")
+    assert again.exit_code == 0, again.output
+    review = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "nhs_lead", "-n", "2")
+    assert review.exit_code == 0, review.output
+    unknown = cli("evidence", "--codebook", "nhs_leed")
+    assert unknown.exit_code == 1 and "E201" in unknown.output
