@@ -1402,6 +1402,19 @@ class CodesImportResult:
     #: rows of a copy (``source``) matched to their stored answer though their text differs from it in spaces
     #: and line breaks only (cells trimmed by a spreadsheet or a script)
     n_respaced: int = 0
+    #: another human coder of the store whose name differs from this one's in case only (``human:Alice`` beside
+    #: ``human:alice``): two coders now, maybe one person
+    case_twin: str | None = None
+
+
+def _case_twin(store: Store, coder_id: str) -> str | None:
+    """A human coder already in the store whose id differs from ``coder_id`` in case only, if any."""
+    from evalnlp.schema import is_human
+
+    known = store.coders()["coder"].tolist()
+    if coder_id in known:
+        return None
+    return next((c for c in known if is_human(c) and c.casefold() == coder_id.casefold()), None)
 
 
 def _spacing_folded(text: Any) -> str:
@@ -1510,6 +1523,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     id = _id_column(id)
     check_label_options(labels, labels_column, text=text, sep=sep)
     coder_id = human_coder_id(coder)
+    twin = _case_twin(store, coder_id)
     path = Path(path)
     if file_kind(path) == "narrative":
         raise errors.error("E180", file=path.name, path_suffix=path.suffix)
@@ -1621,7 +1635,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
                              n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
                              n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
-                             themes=themes, n_respaced=n_respaced)
+                             themes=themes, n_respaced=n_respaced, case_twin=twin)
 
 
 def coders(store: Store) -> pd.DataFrame:
@@ -2450,6 +2464,8 @@ class ReviewImport:
     #: columns the reviewer added that are not themes, with how many rows hold something in them: not stored
     #: (only the theme columns, 'reviewed' and 'notes' are)
     ignored_columns: dict[str, int] = field(default_factory=dict)
+    #: another human coder of the store whose name differs from this one's in case only
+    case_twin: str | None = None
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -2667,6 +2683,7 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
     from evalnlp.codebook import load_codebook
 
     coder_id = rv.human_coder(coder)
+    twin = _case_twin(store, coder_id)
     sheet = rv.read_workbook(path)
     name = sheet.path.name
     meta = sheet.meta
@@ -2704,4 +2721,5 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
                         n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
                         n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
                         n_notes=len(decisions.notes), reviewed=decisions.reviewed,
-                        n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored))
+                        n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
+                        case_twin=twin)

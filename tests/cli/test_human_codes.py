@@ -1018,3 +1018,18 @@ def test_a_coders_copy_imported_without_source_is_told_to_use_source(cli, tmp_pa
     warning = " ".join(result.output.split())
     assert "3 of its 3 new rows have the locator and text of rows" in warning
     assert "import it with --source fft_2024_03.csv" in warning
+
+
+def test_a_coder_named_like_another_but_for_case_is_warned_of(cli, tmp_path):
+    """`--coder Alice` after `--coder alice`: two coders now (agreement and training count them apart), maybe
+    one person; the import warns, naming the other, and a name given the same way again says nothing."""
+    path = tmp_path / "tiny.csv"
+    TINY.to_csv(path, index=False)
+    first = cli("codes", "import", str(path), "--text", "text", "--labels-column", "ann", "--coder", "alice")
+    assert first.exit_code == 0 and "warning" not in first.stderr
+    other = cli("codes", "import", str(path), "--text", "text", "--labels-column", "ann", "--coder", "Alice")
+    assert other.exit_code == 0
+    assert "warning: human:Alice is a new coder beside human:alice, whose name differs in case only" in \
+        " ".join(other.stderr.split())
+    again = cli("codes", "import", str(path), "--text", "text", "--labels-column", "ann", "--coder", "Alice")
+    assert again.exit_code == 0 and "warning" not in again.stderr

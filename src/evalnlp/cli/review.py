@@ -72,6 +72,10 @@ def import_(
     info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
               f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
               f"{'s' if result.n_untouched != 1 else ''} skipped")
+    if result.case_twin:
+        warn(ctx, f"{result.coder} is a new coder beside {result.case_twin}, whose name differs in case only: if "
+                  "they are one person, their codes now count as two coders' (in agreement, and in training from "
+                  f"the store); give the same name each time (--coder {result.case_twin.split(':', 1)[1]})")
     for head, n in result.ignored_columns.items():
         warn(ctx, f"the column {head!r} is not one the workbook was exported with: what {n:,} row"
                   f"{'s' if n != 1 else ''} hold{'' if n != 1 else 's'} in it was not read (only the theme columns, "
