@@ -1341,9 +1341,28 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     if not_coded:
         report["themes_not_coded"] = not_coded
     report["n_skipped"] = int(data.n_skipped)
-    known = set(((card or {}).get("training_passages") or {}).get("values") or [])
+    known = set(((card or {}).get("training_passages") or {}).get("values") or []) | _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
     return report
+
+
+def _prior_passages(coder: Any) -> set[str]:
+    """The fingerprints of the passages a coder's trained prior was trained on (its scores carry that training
+    too), from the prior's card; empty without a trained prior, or when its card lists none."""
+    import json
+
+    from evalnlp.coding.persist import CARD_FILE, resolve_model
+
+    prior = getattr(coder, "prior", None)
+    if not isinstance(prior, str) or prior == "zeroshot" or not float(getattr(coder, "prior_weight_", 0.0) or 0.0):
+        return set()
+    try:
+        folder = resolve_model(prior)
+        card_file = folder / CARD_FILE if folder.is_dir() else folder.parent / CARD_FILE
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except (errors.EvalnlpError, OSError, ValueError):
+        return set()
+    return set((card.get("training_passages") or {}).get("values") or [])
 
 
 # ---- human codes, agreement, training from the store ----------------------------------------------------

@@ -82,6 +82,26 @@ def test_training_on_top_of_a_prior_counts_what_it_has_seen_and_scores_it_on_the
     assert result.card["prior_metrics"]["macro_f1"] == pytest.approx(multilabel_report(Y, P, coder.classes_)["macro_f1"])
 
 
+def test_evaluate_counts_the_passages_the_prior_was_trained_on_as_seen(prior_and_sample, tmp_path):
+    """A model trained on top of a prior takes part of its scores from that prior, so a test passage the prior
+    was trained on is a passage the model has seen: `evaluate` counts it (it counted the model's own sample
+    only, and called optimistic figures fair)."""
+    prior, sample, unseen = prior_and_sample
+    adapted = api.train(sample, text="text", labels_column="themes", codebook="impact", backend="ensemble",
+                        prior=str(prior.out), out=tmp_path / "adapted")
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    test = frame.iloc[10:40]  # in the prior's training data, not in the adapted model's sample
+    test.to_csv(tmp_path / "test.csv", index=False)
+    report = api.evaluate(tmp_path / "test.csv", text="text", labels_column="themes", model=adapted.out)
+    assert report["n_seen_in_training"] == len(test) == 30
+    alone = api.evaluate(tmp_path / "test.csv", text="text", labels_column="themes", model=prior.out)
+    assert alone["n_seen_in_training"] == 30
+    fresh = frame.iloc[40:].head(5)
+    fresh.to_csv(tmp_path / "fresh.csv", index=False)  # in the adapted model's own sample only
+    assert api.evaluate(tmp_path / "fresh.csv", text="text", labels_column="themes",
+                        model=adapted.out)["n_seen_in_training"] == 5
+
+
 def test_train_prints_both_figures_and_warns_about_repeated_passages(prior_and_sample, tmp_path, runner):
     from evalnlp.cli import app
 
