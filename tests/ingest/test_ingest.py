@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -85,6 +86,9 @@ def test_a_row_repeating_an_earlier_rows_id_and_text_is_rejected_not_merged(stor
     assert sorted(zip(rej["code"], rej["locator"])) == [("E141", "id=2"), ("E176", "id=1"), ("E176", "id=1"),
                                                          ("E176", "id=2")]
     assert "own id" in rej.loc[rej.code == "E176", "reason"].iloc[0]
+    # the locator is the kept row's too; the reason says which row was rejected
+    assert sorted(re.search(r"this is (row \d+) of the file's rows", r).group(1)
+                  for r in rej.loc[rej.code == "E176", "reason"]) == ["row 2", "row 4", "row 5"]
     docs = store.table("documents")
     assert len(docs) == 6  # every accepted row is a document of its own
     wards = {(r.locator, r.question, r.text): json.loads(r.attrs)["ward"] for r in docs.itertuples()}

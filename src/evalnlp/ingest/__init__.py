@@ -337,8 +337,12 @@ def _split_repeated_ids(store, docs: pd.DataFrame, id_column: str) -> tuple[pd.D
     repeat = docs.duplicated(subset=["locator", "text"]).to_numpy() | store.seen_before(docs)
     if not repeat.any():
         return docs, pd.DataFrame(columns=["locator", "code", "reason"])
+    reason = errors.message("E176", column=id_column)
+    # the locator (ID=value) is the kept row's too: the reason says which row this one is
+    rows = docs["_row"].to_numpy()[repeat] if "_row" in docs.columns else [None] * int(repeat.sum())
     rejects = pd.DataFrame({"locator": docs["locator"].to_numpy()[repeat], "code": "E176",
-                            "reason": errors.message("E176", column=id_column)})
+                            "reason": [reason if r is None else f"{reason} (this is row {int(r) + 1} of the file's "
+                                       "rows under its header)" for r in rows]})
     return docs[~repeat].reset_index(drop=True), rejects
 
 
