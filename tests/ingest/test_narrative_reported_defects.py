@@ -146,3 +146,17 @@ def test_the_last_clause_of_the_lead_names_who_speaks(lead, speaker, nlp):
     passage = lead + '"We need longer follow-up before we scale this up across the region" [S5].'
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.speaker == speaker
+
+
+def test_the_sentence_after_a_quotation_can_name_its_speaker(nlp):
+    """"'...' This was how one participant, Mr Alan Price, described the change [S4].": the quotation is his,
+    with his marker, not the previous quotation's speaker's (it went to "the practice manager")."""
+    passage = ('"We have embedded the model in all eleven of our surgeries," said the practice manager [S3]. '
+               '"I had not left the house for two years. Now I run the Tuesday group myself." This was how one '
+               'participant, Mr Alan Price, described the change [S4].')
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (first.speaker, first.source_ref) == ("the practice manager", "[S3]")
+    assert (second.speaker, second.source_ref) == ("one participant, Mr Alan Price", "[S4]")
+    plain = ('"We have embedded the model in all eleven of our surgeries," said the practice manager [S3]. '
+             '"And we now run it in two more practices across the county." The practice is a training site.')
+    assert [t.speaker for t in N.extract_testimonials(plain, nlp=nlp)] == ["the practice manager"] * 2

@@ -539,6 +539,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if speaker is None and found and found[-1].speaker is not None and _coordinated_verb(ctx, lo, hi) \
             and ctx.sent_index(q.open) == ctx.sent_index(found[-1].q.close):
         speaker = found[-1].speaker
+    # A sentence right after that says whose words they were: "'...' This was how one participant, Mr X,
+    # described the change."
+    if speaker is None:
+        speaker = _next_sentence_speaker(ctx, q)
     # 3. A quotation that continues the previous one with no attribution of its own.
     if speaker is None and found and not _lead_has_verb(ctx, lo, hi):
         prev = found[-1]
@@ -577,6 +581,24 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
     return _Found(q, speaker, ref, pronoun, fallback)
+
+
+#: The sentence after a quotation that names its speaker: "This was how one participant, Mr X, described it",
+#: "That is how the head teacher put it" (only closing marks, a marker and a full stop between).
+_HOW_X_PUT_IT = re.compile(
+    r"[\s.,;!?'\"\u2019\u201d)]*(?:[(\[][A-Za-z0-9., ]{1,12}[)\]])?[\s.]*\s"
+    r"(?:This|That|Such|So|It)\s+(?:is|was)\s+how\s+(?P<who>[^.;:!?\"\u201c\u201d]{3,120}?)\s+"
+    r"(?:described|put|summed\s+up|summarised|summarized|explained|saw|recalled|characterised|characterized|"
+    r"remembered|expressed|reflected\s+on)\b")
+
+
+def _next_sentence_speaker(ctx: _Context, q: QuoteSpan) -> tuple[int, int] | None:
+    """The speaker named by the sentence right after a quotation that ends its own sentence, when that sentence
+    says whose words they were ("This was how one participant, Mr Alan Price, described the change")."""
+    m = _HOW_X_PUT_IT.match(ctx.text, q.close)
+    if m is None or ctx.sent_index(m.start("who")) != ctx.sent_index(q.close) + 1:
+        return None
+    return trim_span(ctx.text, m.start("who"), m.end("who"))
 
 
 _MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
