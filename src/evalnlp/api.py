@@ -825,10 +825,13 @@ def _guard_output(store: Store | None, output: str | Path) -> None:
 
     check_output_path(output)
     found = store.input_at(output) if store is not None else None
+    target = Path(output)
+    suggest = str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}"))
     if found is not None:
-        target = Path(output)
-        raise errors.error("E177", "read", output=str(output), name=found[0], path=found[1],
-                           suggest=str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}")))
+        raise errors.error("E177", "read", output=str(output), name=found[0], path=found[1], suggest=suggest)
+    coded = store.file_read_at(output) if store is not None else None  # a coder's copy (codes import --source)
+    if coded is not None:
+        raise errors.error("E177", "coded", output=str(output), name=coded[0], path=coded[1], suggest=suggest)
 
 
 #: What :func:`_guard_output` suggests adding to a refused output's name.

@@ -611,6 +611,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "read": "{output!r} is a file this store read its documents from (source {name!r}, at {path}); writing "
                 "there would replace it, the only copy of the answers as they were given. Write the output to "
                 "another file, e.g. {suggest!r}",
+        "coded": "{output!r} is a file this store read a person's codes or decisions from ({name!r}, at {path}); "
+                 "writing there would replace that work. Write the output to another file, e.g. {suggest!r}",
         "codebook": "{output!r} is the codebook this run reads (codebook {codebook_id!r}, at {path}); writing the "
                     "draft there would replace it with an extension of itself under another id. Write the draft to "
                     "another file, e.g. {suggest!r}",

@@ -704,6 +704,34 @@ class Store:
                 return str(name), str(stored)
         return None
 
+    def file_read_at(self, path: str | os.PathLike) -> tuple[str, str] | None:
+        """(name, path) of a coder's file a ``codes import`` read codes from (with ``--source``, the file is not an
+        input the store read documents from; the ``file`` its run recorded) that ``path`` is, or None. (A review
+        workbook, once imported, may be replaced: its decisions are in the store.)"""
+        import json
+
+        target = Path(path)
+        if not target.is_file():
+            return None
+        resolved = target.resolve()
+        for (args,) in self.con.execute(
+                "SELECT args FROM runs WHERE command = 'codes import' "
+                "AND status = 'ok' ORDER BY started").fetchall():
+            try:
+                file = json.loads(args or "{}").get("file")
+            except ValueError:
+                continue
+            if not isinstance(file, str) or not file:
+                continue
+            known = Path(file)
+            try:
+                same = known.resolve() == resolved or (known.is_file() and os.path.samefile(known, target))
+            except OSError:
+                same = False
+            if same:
+                return known.name, str(known.resolve())
+        return None
+
     def locators_named(self, column: str) -> bool:
         """Was any document read with ``column`` as its id column (a locator ``column=value``)?"""
         return self.con.execute("SELECT 1 FROM documents WHERE starts_with(locator, ?) LIMIT 1",

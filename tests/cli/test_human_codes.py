@@ -1033,3 +1033,20 @@ def test_a_coder_named_like_another_but_for_case_is_warned_of(cli, tmp_path):
         " ".join(other.stderr.split())
     again = cli("codes", "import", str(path), "--text", "text", "--labels-column", "ann", "--coder", "Alice")
     assert again.exit_code == 0 and "warning" not in again.stderr
+
+
+def test_a_coders_copy_read_with_source_is_never_written_over(cli, tmp_path):
+    """The coder's file of `codes import --source` is a person's work the store read codes from (not documents):
+    an output (`evidence --output`, `agreement --disagreements`) naming it is refused (E177), the file as it was."""
+    base = tmp_path / "base.csv"
+    base.write_text("id,text\n1,Lovely staff\n2,Parking awful\n", encoding="utf-8")
+    copy = tmp_path / "alice.csv"
+    copy.write_text("id,text,themes\n1,Lovely staff,staff\n2,Parking awful,access\n", encoding="utf-8")
+    assert cli("classify", str(base), "--text", "text", "--id", "id", "--codebook", "fft").exit_code == 0
+    assert cli("codes", "import", str(copy), "--text", "text", "--id", "id", "--labels-column", "themes",
+               "--coder", "alice", "--codebook", "fft", "--source", "base.csv").exit_code == 0
+    before = copy.read_bytes()
+    for args in (["evidence", "--output", str(copy)], ["agreement", "--disagreements", str(copy)]):
+        result = cli(*args)
+        assert result.exit_code == 1 and "E177" in result.output and "a person's codes" in result.output, args
+    assert copy.read_bytes() == before
