@@ -450,3 +450,34 @@ def test_a_persons_eponym_is_their_name_but_a_things_is_not():
                                         "the Okafor building opened in May"], documents=[doc] * 3)]
     assert got == ["the [NAME] model is now the benchmark", "the [NAME] group's models",
                    "the Okafor building opened in May"]
+
+
+def test_groups_holding_contact_details_are_de_identified_in_evidence_and_quotes(tmp_path):
+    """A grouping column with e-mail addresses, phone numbers or a name inside a note: its groups in evidence
+    and quotes are de-identified as the same values are in a row's attrs, and two addresses stay two groups
+    ("[EMAIL] 1", "[EMAIL] 2"), numbered alike in both."""
+    from evalnlp import api
+
+    path = tmp_path / "m.csv"
+    pd.DataFrame({
+        "id": ["1", "2", "3"],
+        "notes": ["please call via sarah@example.com or 07700 900777", "follow up with Dr Helen Marsh next week",
+                  "no follow-up needed"],
+        "email": ["a.jones@example.org", "b.smith@example.org", "a.jones@example.org"],
+        "comment": ["Relationships between doctors and managers are much better now and we plan services together.",
+                    "Our working relationships improved; managers and consultants meet weekly to solve problems.",
+                    "Trust between the clinical and management teams has grown since the programme."],
+    }).to_csv(path, index=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [path], text=["comment"], id="id", codebook="impact")
+        ev = api.evidence(store, codebook="impact", by=["notes", "email"])
+        quotes = rank_quotes(store, load_codebook("impact"), "relationships", n=5, by="email")
+    shown = " ".join(str(g) for m in ev.matrices.values() for g in m["group"]) + " " + " ".join(quotes["group"])
+    for detail in ("@example", "07700", "Helen", "Marsh"):
+        assert detail not in shown, detail
+    assert set(ev.matrices["email"]["group"]) == {"[EMAIL] 1", "[EMAIL] 2"}
+    assert set(ev.matrices["notes"]["group"]) == {"please call via [EMAIL] or [PHONE]",
+                                                   "follow up with Dr [NAME] next week", "no follow-up needed"}
+    assert set(quotes["group"]) <= {"[EMAIL] 1", "[EMAIL] 2"}
+    sizes = ev.matrices["email"].groupby("group")["documents"].max().to_dict()
+    assert sizes["[EMAIL] 1"] >= 1 and sorted(sizes) == ["[EMAIL] 1", "[EMAIL] 2"]

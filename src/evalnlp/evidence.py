@@ -739,7 +739,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     named: dict[str, bool] = {}
     if redact:  # groups that are people's names: de-identified, kept apart
         for attr in matrices:
-            labels = group_names(attr, matrices[attr]["group"], keep=keep)
+            labels = group_names(attr, matrices[attr]["group"], keep=keep, codebook=codebook)
             named[attr] = bool(labels)
             if labels:
                 matrices[attr] = matrices[attr].assign(

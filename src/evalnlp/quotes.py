@@ -475,20 +475,40 @@ def thing_column(column: Any) -> bool:
     return bool(_THING_WORDS.intersection(re.findall(r"[a-z]+", str(column).lower())))
 
 
-def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = ()) -> dict[Any, str]:
-    """The de-identified labels (:func:`name_groups`) of the groups of ``column`` that are people's names: every
-    group when the column's name says it holds names (:func:`person_name_column`); else, unless its name says it
-    holds things' names (:func:`thing_column`), each group whose value is a person's name by itself
-    (:func:`evalnlp.redact.person_names`: ``Sarah Thompson``, ``Dr Patel``; a name in ``keep`` stays). Numbered
-    over those groups in their sort order, so the quotes and the evidence of one store number them alike."""
+def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (), codebook=None) -> dict[Any, str]:
+    """The de-identified labels of the groups of ``column`` that name or hold a person's details. People's names
+    (:func:`name_groups`): every group when the column's name says it holds names (:func:`person_name_column`);
+    else, unless its name says it holds things' names (:func:`thing_column`), each group whose value is a
+    person's name by itself (:func:`evalnlp.redact.person_names`: ``Sarah Thompson``, ``Dr Patel``; a name in
+    ``keep`` stays), numbered over those groups in their sort order, so the quotes and the evidence of one store
+    number them alike. With ``codebook``, every other group is de-identified as the same value is in a row's
+    ``attrs`` (:func:`redact_attrs`: an e-mail address, a phone or NHS number, a name inside free text), groups
+    whose labels would then be alike numbered apart (``[EMAIL] 1``, ``[EMAIL] 2``)."""
     values = [v for v in values if isinstance(v, str) and v != MISSING_GROUP]
+    if not values:
+        return {}
     if person_name_column(column):
         return name_groups(values)
-    if thing_column(column) or not values:
-        return {}
-    from evalnlp.redact import person_names
+    names: dict[Any, str] = {}
+    if not thing_column(column):
+        from evalnlp.redact import person_names
 
-    return name_groups([v for v, named in zip(values, person_names(values, keep=keep)) if named])
+        names = name_groups([v for v, named in zip(values, person_names(values, keep=keep)) if named])
+    if codebook is None:
+        return names
+    rest = [v for v in values if v not in names]
+    redacted = redact_attrs([{column: v} for v in rest], codebook, keep)
+    changed = {v: r[column] for v, r in zip(rest, redacted) if r[column] != v}
+    alike: dict[str, list[str]] = {}
+    for v in sorted(changed, key=group_sort_key):
+        alike.setdefault(str(changed[v]), []).append(v)
+    taken = set(values) | set(names.values())
+    for label, groups in alike.items():
+        if len(groups) == 1 and label not in taken:
+            names[groups[0]] = label
+        else:
+            names.update({v: f"{label} {i}" for i, v in enumerate(groups, 1)})
+    return names
 
 
 def name_groups(values: Iterable[Any]) -> dict[Any, str]:
@@ -667,8 +687,8 @@ def ask_store(corpus: Corpus, theme: str, *, n: int = 5, by: str | None = None) 
     candidates = corpus.candidates([theme], max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
     if len(candidates):
         corpus.theme_passages(theme, CENTRE_SAMPLE)
-    if by and not thing_column(by):
-        corpus.group_sizes(by)  # every group, numbered as evidence numbers them where they are people's names
+    if by:
+        corpus.group_sizes(by)  # every group, numbered as evidence numbers them where they are people's details
     return candidates
 
 
@@ -715,8 +735,9 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     chosen = within_testimonials(store, chosen, texts)
     context = store.redaction_contexts(texts) if texts is not None else None
     out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=context)
-    if by and redact and not thing_column(by) and len(out):  # a group may be a person's name too
-        labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names)  # the numbers evidence gives
+    if by and redact and len(out):  # a group may be a person's name, or hold an e-mail address
+        labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names,  # the numbers evidence gives
+                             codebook=codebook)
         out["group"] = out["group"].map(lambda v: labels.get(v, v))
     return out
 
