@@ -540,3 +540,26 @@ def test_a_passages_sentiment_counts_once_however_many_people_coded_it(tmp_path)
     by_site = by_site[by_site["theme"] == "staff"]
     assert by_site["documents"].tolist() == [3, 3]
     assert (by_site[labels].sum(axis=1) == 3).all()
+
+
+def test_the_paragraphs_of_one_report_count_as_one_document_for_a_claims_strength(tmp_path):
+    """Eleven supporting paragraphs of one report, no testimonial: one source saying it, not eleven respondents
+    (moderate needs 10 documents): limited. Eleven answers of a survey, the same: moderate."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    sentences = [f"The programme reached {20 + i} more schools in the county during year {i + 1} of the project."
+                 for i in range(11)]
+    report = tmp_path / "report.txt"
+    report.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+    answers = tmp_path / "answers.csv"
+    pd.DataFrame({"id": [str(i) for i in range(11)], "text": sentences}).to_csv(answers, index=False)
+    claims = [Claim(id="reach", text="The programme reached many schools.", themes=("reach_uptake",))]
+    for path, strength in ((report, "limited"), (answers, "moderate")):
+        with Store(tmp_path / f"{path.stem}.duckdb") as store:
+            api.classify(store, [path], codebook="impact", **({"text": ["text"], "id": "id"}
+                                                              if path.suffix == ".csv" else {}))
+            table = build_evidence(store, load_codebook("impact"), claims=claims).claims
+        row = table.iloc[0]
+        assert row["documents"] == 11 and row["sources"] == 1, (path.name, row.to_dict())
+        assert row["strength"] == strength, path.name

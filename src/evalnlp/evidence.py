@@ -98,7 +98,8 @@ themes, in documents that match the claim's filters):
 strong:   at least {STRONG_SOURCES} independent sources, and at least one attributed testimonial or
           corroborating reference;
 moderate: at least {MODERATE_SOURCES} independent sources; or at least {MODERATE_DOCUMENTS} supporting documents
-          (respondents); or an attributed testimonial with at least {MODERATE_ATTRIBUTED_DOCUMENTS} supporting documents;
+          (respondents); or an attributed testimonial with at least {MODERATE_ATTRIBUTED_DOCUMENTS} supporting documents
+          (the paragraphs of one report or case study are one document here);
 limited:  at least one supporting passage;
 none:     no supporting passage.
 """
@@ -502,8 +503,9 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     refs = testimonials.dropna(subset=["source_ref"])
     references = int(refs[["source", "source_ref"]].drop_duplicates().shape[0])
     attributed = int(testimonials["speaker"].notna().sum())
+    respondents = counts.pop("respondents", counts["documents"])
     row = {"id": claim.id, "text": claim.text, **counts}
-    row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
+    row["strength"] = rate_strength(segments=row["segments"], documents=respondents, sources=row["sources"],
                                     references=references, attributed=attributed)
     picked = select_quotes(corpus, segs, n_quotes)
     whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None

@@ -1963,11 +1963,15 @@ class Store:
 
     def coded_support_counts(self, handle: str, themes: list[str],
                              filters: list[tuple[str, list[str]]] = ()) -> dict[str, int]:
-        """Passages, documents and sources with a code assigned of ``themes`` (in documents of ``filters``)."""
+        """Passages, documents and sources with a code assigned of ``themes`` (in documents of ``filters``), and
+        respondents: the documents, with all the paragraphs of one narrative source counted once."""
         support, params = self._support(handle, themes, filters)
-        row = self.con.execute(f"SELECT count(DISTINCT sn), count(DISTINCT dn), count(DISTINCT src) "
-                               f"FROM ({support})", params).fetchone()
-        return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2])}
+        # respondents: a document of answers each, but a report's paragraphs (narrative documents) once per source
+        row = self.con.execute(f"""SELECT count(DISTINCT p.sn), count(DISTINCT p.dn), count(DISTINCT p.src),
+                                          count(DISTINCT CASE WHEN d.kind = 'narrative' THEN -1 - p.src ELSE p.dn END)
+                                   FROM ({support}) p JOIN documents d ON d.rowid = p.dn""", params).fetchone()
+        return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2]),
+                "respondents": int(row[3])}
 
     def coded_support_reach(self, handle: str, themes: list[str],
                             filters: list[tuple[str, list[str]]] = ()) -> pd.DataFrame:
