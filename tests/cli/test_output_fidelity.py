@@ -144,6 +144,12 @@ def as_read(kind: str, value: str | None) -> str | None:
         return "" if value is None else value
     if value == "" and kind == ".xlsx":
         return None
+    if kind == ".xlsx" and value is not None:
+        # a workbook's text holds OOXML escapes: "_x0041_" written raw into a cell (as openpyxl writes it) is
+        # "A" in Excel, and to evalnlp, which reads cells as Excel shows them
+        import re
+
+        return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
     return value
 
 
