@@ -664,6 +664,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     codebook = _stored_codebook_ref(store, codebook)
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)
+    staged: Path | None = None
     try:  # the helpers end with the command, however it ends
         t0 = time.perf_counter()
         coder, cb, card = load_coder(codebook, model)
@@ -685,6 +686,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         reading = output is not None and bool(paths)  # the output file holds the rows this command reads
         ingested = None
         notes: list[str] = []
+        # the output file is written beside its place and put there once the run is committed: a command that
+        # fails or is interrupted before that leaves the user's file as it was, as it leaves the store
+        staged = _staged_path(output) if output is not None else None
         with _reading_documents(store, reading), \
                 recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
                              model_sha256=model_sha) as run:
@@ -715,16 +719,29 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 t0 = time.perf_counter()
                 columns = ([c for f in ingested.files for c in f.columns] if ingested is not None
                            else store.input_columns())
-                out_path = _write_coded(store, cb, coder_id, output, sources=sources, columns=columns,
-                                        page=batch_size, read=reading)
+                try:
+                    _write_coded(store, cb, coder_id, staged, sources=sources, columns=columns,
+                                 page=batch_size, read=reading)
+                except errors.EvalnlpError as exc:  # (a message names the output, not where it is staged)
+                    fields = {k: (str(output) if v == str(staged) else v) for k, v in exc.fields.items()}
+                    if exc.template is None or fields == exc.fields:
+                        raise
+                    raise type(exc)(exc.code, template=exc.template, fields=fields) from None
+                out_path = Path(output)
                 timings["write output file"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = store.theme_counts(coder_id, run_id)
             n_no_theme = store.no_theme_count(coder_id, run_id)
             sent_counts = store.sentiment_counts(run_id)
+        if staged is not None and staged.exists():  # committed: the output takes its place
+            from evalnlp.util import place_file
+
+            place_file(staged, output)
     finally:
         if helpers is not None:
             helpers.close()  # when loading, reading or coding failed (after coding they are closed already)
+        if staged is not None:  # a run that did not commit leaves no output behind (nor a staged file)
+            staged.unlink(missing_ok=True)
     timings["count and commit"] = time.perf_counter() - t0
     labels = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
@@ -734,6 +751,15 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
                           sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
                           timings=timings, processes=processes, notes=notes)
+
+
+def _staged_path(output: str | Path) -> Path:
+    """Where an output file is written before its command commits: a hidden name in the output's folder, with
+    the output's suffix (which says its format)."""
+    import uuid
+
+    target = Path(output)
+    return target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.staged{target.suffix}")
 
 
 def _helpers(paths: Sequence[str | Path], workers: int | None, *, codebook, model, sentiment: bool,

@@ -109,6 +109,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+def place_file(staged: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Put the finished file ``staged`` at ``path`` in one step (same folder), with ``path``'s permissions when a
+    file is there already."""
+    os.chmod(staged, _file_mode(Path(path)))
+    os.replace(staged, path)
+
+
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` through :func:`atomic_path`."""
     with atomic_path(path) as tmp:

@@ -223,3 +223,33 @@ def test_a_ctrl_c_delivered_while_the_exit_is_under_way_still_exits_130(monkeypa
         real_signal(signal.SIGINT, previous)
     assert info.value.code == 130
     assert capfd.readouterr().err.strip().splitlines() == [INTERRUPTED]
+
+
+def test_ctrl_c_after_the_output_was_written_but_before_the_commit_leaves_the_users_file(cli, db_path, tmp_path,
+                                                                                         monkeypatch, snapshot):
+    """`classify --output` writes the file beside its place and puts it there once the run is committed: an
+    interruption between the two leaves the file that was there as it was (and no half-made file), as it leaves
+    the store."""
+    from evalnlp.store import Store
+
+    small = tmp_path / "small.csv"
+    small.write_text("text\nThe course was good.\n", encoding="utf-8")
+    assert cli("ingest", str(small), "--text", "text").exit_code == 0
+    before = snapshot(db_path)
+    out = tmp_path / "coded.csv"
+    out.write_text("my own earlier results\n", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):  # after the output is written, inside the run's transaction
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "sentiment_counts", interrupted)
+    other = tmp_path / "other.csv"
+    other.write_text("text\nSomething new.\n", encoding="utf-8")
+    result = cli("classify", str(other), "--text", "text", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 130 and result.stderr.strip() == INTERRUPTED
+    assert out.read_text(encoding="utf-8") == "my own earlier results\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert snapshot(db_path) == before
+    monkeypatch.undo()
+    done = cli("classify", str(other), "--text", "text", "--codebook", "fft", "--output", str(out))
+    assert done.exit_code == 0 and "Something new." in out.read_text(encoding="utf-8")
