@@ -165,3 +165,18 @@ def test_a_carriage_return_inside_a_value_reads_back_in_its_row(tmp_path, suffix
     plain = tmp_path / f"plain{suffix}"
     write_table(pd.DataFrame({"id": ["1"], "text": ["no returns"]}), plain)
     assert b"\r" not in plain.read_bytes()
+
+
+def test_text_that_reads_like_an_error_value_is_written_as_text(tmp_path):
+    """A staff code "#N/A" or "#DIV/0!" is words in the user's file; a workbook written with it as an error
+    value would read back as nothing (pandas) or show an error (Excel)."""
+    import openpyxl
+
+    from evalnlp.tablefile import write_table
+
+    frame = pd.DataFrame({"code": ["#N/A", "#DIV/0!", "#VALUE!", "=1+1", "fine"], "#N/A": ["a", "b", "c", "d", "e"]})
+    path = write_table(frame, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(path)["data"]
+    assert {cell.data_type for row in ws.iter_rows() for cell in row} == {"s"}
+    back = pd.read_excel(path, dtype=str, keep_default_na=False)
+    assert back["code"].tolist() == frame["code"].tolist() and list(back.columns) == ["code", "#N/A"]

@@ -259,15 +259,20 @@ def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Texts a spreadsheet library takes for an error value (``#N/A``) rather than words.
+_ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
 def _has_formula_text(frame: pd.DataFrame) -> bool:
-    """Whether a column name or a text value starts with ``=``, which a spreadsheet would take for a formula."""
-    if any(str(c).startswith("=") for c in frame.columns):
+    """Whether a column name or a text value starts with ``=``, which a spreadsheet would take for a formula, or
+    is the text of an error value (``#N/A``), which it would take for an error."""
+    if any(str(c).startswith("=") or str(c) in _ERROR_TEXTS for c in frame.columns):
         return True
     for _, col in frame.items():
         if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
         try:
-            if col.str.startswith("=", na=False).any():
+            if col.str.startswith("=", na=False).any() or col.isin(_ERROR_TEXTS).any():
                 return True
         except AttributeError:  # no text in the column at all
             continue
@@ -275,9 +280,10 @@ def _has_formula_text(frame: pd.DataFrame) -> bool:
 
 
 def as_text_cells(ws) -> None:
-    """Store every cell openpyxl took for a formula as the text it was given (evalnlp writes no formulas): a
-    survey answer, group name or claim starting with ``=`` stays the words it is."""
+    """Store every cell openpyxl took for a formula or an error value as the text it was given (evalnlp writes
+    neither): a survey answer, group name or claim starting with ``=``, or a staff code ``#N/A``, stays the words
+    it is."""
     for row in ws.iter_rows():
         for cell in row:
-            if cell.data_type == "f":
+            if cell.data_type in ("f", "e"):
                 cell.data_type = "s"
