@@ -737,6 +737,16 @@ def test_jsonl_rejects_bad_lines(tmp_path: Path) -> None:
     assert n == 4
 
 
+def test_a_jsonl_line_with_a_raw_control_character_says_where_once(tmp_path: Path) -> None:
+    """The json module's message "Invalid control character at" already ends in "at": the reject reads "...
+    character at column 15", not "at at"."""
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"id": 1, "text": "a"}\n{"id": 2, "text": "tab\there"}\n')
+    _, _, rejects, _ = read_all(open_tabular(path))
+    assert [r[:2] for r in rejects] == [("row 2", "E116")]
+    assert "control character at column" in rejects[0][2] and "at at" not in rejects[0][2]
+
+
 def test_ndjson_extension(tmp_path: Path) -> None:
     path = tmp_path / "a.ndjson"
     path.write_text('{"t": "x"}\n{"t": "y"}', encoding="utf-8-sig")

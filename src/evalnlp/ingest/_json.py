@@ -465,7 +465,10 @@ def _jsonl_records(fh: TextIO, decoder: json.JSONDecoder = _DECODER
         try:
             obj = loads(line)
         except json.JSONDecodeError as err:
-            yield number, lineno, None, ("E116", errors.message("E116", line=lineno, error=err.msg, column=err.colno))
+            # (some of the json module's messages end in "at", as "Invalid control character at": the message
+            # says "at column N" itself)
+            said = err.msg[:-3].rstrip() if err.msg.endswith(" at") else err.msg
+            yield number, lineno, None, ("E116", errors.message("E116", line=lineno, error=said, column=err.colno))
             continue
         except RecursionError:  # nested deeper than Python's JSON decoder goes
             yield number, lineno, None, ("E116", errors.message(
