@@ -786,3 +786,39 @@ def test_coder_matrix_is_the_coders_codes_by_segment_and_marks_first_texts(db_pa
         assert frame.set_index("seg_id").loc[nothing, "first"].tolist() == [True, False]
         assert store.coder_matrix("model:other", themes)[0].empty
         assert scores.dtype == np.float64 and assigned.dtype == bool
+
+
+class _Interrupting:
+    """A connection that raises Ctrl-C around its COMMIT: once it has run (``after``), or before it runs."""
+
+    def __init__(self, con, after: bool):
+        self.con, self.after = con, after
+
+    def execute(self, sql, *args, **kwargs):
+        if sql == "COMMIT":
+            if self.after:
+                self.con.execute(sql)
+            raise KeyboardInterrupt
+        return self.con.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+@pytest.mark.parametrize("after", [True, False])
+def test_ctrl_c_at_the_commit_is_told_apart_saved_or_not(db_path, after):
+    """Python raises a Ctrl-C that came during a COMMIT once the call returns: the run is saved, and the store
+    counts the commit (so the command says so, not "nothing was saved"); one that came before the call leaves
+    nothing saved."""
+    with Store(db_path) as store:
+        real = store.con
+        store.con = _Interrupting(real, after)
+        with pytest.raises(KeyboardInterrupt):
+            with store.transaction():
+                store.con.execute("INSERT INTO meta VALUES ('probe', 'x')")
+        store.con = real
+        assert store.commits == (1 if after else 0)
+        saved = store.con.execute("SELECT count(*) FROM meta WHERE key = 'probe'").fetchone()[0]
+        assert saved == (1 if after else 0)
+        with store.transaction():  # the store works on
+            store.con.execute("INSERT INTO meta VALUES ('probe2', 'y')")

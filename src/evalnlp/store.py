@@ -203,7 +203,19 @@ class Store:
                 raise errors.error("E411", limit=_memory_limit(), detail=detail) from None
             raise
         else:
-            self.con.execute("COMMIT")
+            try:
+                self.con.execute("COMMIT")
+            except duckdb.Error:
+                raise
+            except BaseException:
+                # Ctrl-C: Python raises it once the COMMIT call has returned, or just before the call. Which one
+                # tells whether the run was saved, and so what the command says: with no transaction left to roll
+                # back, the COMMIT went through.
+                try:
+                    self.con.execute("ROLLBACK")
+                except duckdb.Error:
+                    self.commits = getattr(self, "commits", 0) + 1
+                raise
             self.commits = getattr(self, "commits", 0) + 1
         finally:
             self._in_tx = False
