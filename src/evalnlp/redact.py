@@ -872,6 +872,9 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True
     if not run.possessive and re.match(r"\s+NHS\s+[A-Z]", after):
         return True  # "Northshire NHS Trust", "Leeds NHS Foundation Trust": an NHS body's name
+    if not run.possessive and re.match(r"(?:\s+[A-Z][a-z]+){1,3}\s+(?:Hospitals?|NHS\s+(?:Foundation\s+)?Trust)\b",
+                                        after):
+        return True  # "Kestrel Bay Hospitals NHS Trust": the first word of a hospital's or a trust's name
     if "listed" not in run.kinds and re.search(r"\bNHS\s+$", _before(text, run.start, 8)):
         return True  # "NHS Lowther Vale Integrated Care Board": the body's name after NHS
     if (run.possessive and "listed" not in run.kinds and "ambiguous" not in run.kinds

@@ -624,8 +624,14 @@ def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes) 
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
     reach = store.table("reach")
     cited: dict[str, list[dict[str, Any]]] = {}
-    for r in store.segment_sources().itertuples(index=False):  # the corroborating source beside each testimonial
-        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": r.text})
+    entries = store.segment_sources()
+    texts = [str(t) for t in entries["text"]]
+    if redact and texts:  # the entries are de-identified as the quotes beside them ("Letter from Dr X, x@y.org")
+        from evalnlp.redact import redact_many
+
+        texts = [r.text for r in redact_many(texts, protect=protect_words(codebook))]
+    for r, text in zip(entries.itertuples(index=False), texts):  # the corroborating source beside each testimonial
+        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": text})
     rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited)
             for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

@@ -269,12 +269,17 @@ def test_narrative_documents_are_stored_and_written_in_reading_order(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         api.ingest(store, [report])
         stored = [r[0] for r in store.con.execute("SELECT locator FROM documents ORDER BY rowid").fetchall()]
+        # the report's evidence log (its sources list) is stored, not split into passages nor coded
+        coded = [r[0] for r in store.con.execute(
+            "SELECT locator FROM documents d WHERE EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id) "
+            "ORDER BY rowid").fetchall()]
         api.classify(store, codebook="impact", sentiment=False, output=tmp_path / "from_store.csv")
     with Store(tmp_path / "t.duckdb") as store:
         api.classify(store, [report], codebook="impact", sentiment=False, output=tmp_path / "read.csv")
     assert stored == reading
+    assert len(coded) > 40 and coded == [loc for loc in reading if loc in set(coded)]
     for name in ("from_store.csv", "read.csv"):
-        assert pd.read_csv(tmp_path / name)["locator"].tolist() == reading
+        assert pd.read_csv(tmp_path / name)["locator"].tolist() == coded
 
 
 def test_an_answer_of_punctuation_only_is_a_reject_not_a_document(tmp_path):

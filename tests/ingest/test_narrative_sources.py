@@ -312,3 +312,15 @@ def test_document_without_sources_has_empty_entries():
     found = extract_document(CASE.split("\n\n")[0])
     assert found.sources == [] and all(t.source_entries == () for t in found.testimonials)
     assert [t.source_ref for t in found.testimonials] == ["[5.2]", "(see Source 3)"]
+
+
+@pytest.mark.parametrize("heading", ["Annex A. Evidence log", "Appendix 2: Sources of evidence", "Evidence sources",
+                                     "## Annex B - Evidence log"])
+def test_an_evaluation_reports_evidence_log_is_its_sources_list(heading):
+    """An evaluation report lists its sources in an annex ("Annex A. Evidence log"): read as the sources list,
+    not as passages to code and quote; a sentence that speaks of an evidence log is not a heading."""
+    text = f"The fellows changed their practice [A].\n\n{heading}\n[A] Letter from the Medical Director, 2024.\n"
+    found = find_sources_section(text)
+    assert found is not None and text[found[0]:found[1]].strip() == heading
+    assert text[found[1]:found[2]].startswith("[A] Letter from the Medical Director")
+    assert find_sources_section("We kept an evidence log of every session.\n\nThe fellows changed.") is None

@@ -62,8 +62,11 @@ class SourceEntry:
 
 _HEADING = re.compile(
     r"(?im)^[ \t]*(?P<md>#{1,6}[ \t]*)?(?:\*\*|__)?[ \t]*(?:(?:section[ \t]+)?5[ \t]*[.):\-]?[ \t]*)?"
+    # an evaluation report's annex: "Annex A. Evidence log", "Appendix 2: Sources of evidence"
+    r"(?:(?P<annex>(?:annex|appendix)[ \t]+[A-Z0-9]{1,3}[ \t]*[.:\-\u2013\u2014]?[ \t]*))?"
     r"(?:sources?[ \t]+(?:to|for|of)[ \t]+corroborat\w*|corroborating[ \t]+(?:sources?|evidence)|"
-    r"sources?[ \t]+of[ \t]+corroboration)\b(?P<tail>[^\n]{0,120})$"
+    r"sources?[ \t]+of[ \t]+corroboration|evidence[ \t]+log|sources?[ \t]+of[ \t]+evidence|"
+    r"evidence[ \t]+sources?)\b(?P<tail>[^\n]{0,120})$"
 )
 _MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]")
 
@@ -71,9 +74,10 @@ _MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]")
 def find_sources_section(text: str) -> tuple[int, int, int] | None:
     """``(heading_start, body_start, end)`` of the "Sources to corroborate the impact" section, or None.
 
-    The heading is a line of its own that starts (after an optional Markdown ``#``, bold marks, and a
-    section number ``5.``) with "Sources to corroborate", "Sources of corroboration" or "Corroborating
-    sources/evidence", and does not read as a sentence (it does not end with a full stop). The last
+    The heading is a line of its own that starts (after an optional Markdown ``#``, bold marks, a section
+    number ``5.`` and an annex's or appendix's label, ``Annex A.``) with "Sources to corroborate", "Sources of
+    corroboration", "Corroborating sources/evidence", or, in an evaluation report, "Evidence log", "Sources of
+    evidence" or "Evidence sources", and does not read as a sentence (it does not end with a full stop). The last
     such line wins. The section runs to the end of the text, or, under a Markdown heading, to the
     next Markdown heading.
     """
