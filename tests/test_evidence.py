@@ -563,3 +563,15 @@ def test_the_paragraphs_of_one_report_count_as_one_document_for_a_claims_strengt
         row = table.iloc[0]
         assert row["documents"] == 11 and row["sources"] == 1, (path.name, row.to_dict())
         assert row["strength"] == strength, path.name
+
+
+def test_the_summary_says_of_which_passages_the_hand_coded_ones_are():
+    from evalnlp.evidence import Evidence
+
+    ev = Evidence(codebook={"id": "impact"}, documents_coded=900, segments_coded=988, segments_no_theme=400,
+                  segments_human_coded=60, themes=pd.DataFrame(), matrices={}, claims=pd.DataFrame(), notes=[],
+                  provenance={})
+    assert ev.human_note == "; 60 of the 988 passages coded by hand"  # not "of them", after the 400 with no theme
+    assert Evidence(codebook={"id": "impact"}, documents_coded=1, segments_coded=1, segments_no_theme=0,
+                    segments_human_coded=0, themes=pd.DataFrame(), matrices={}, claims=pd.DataFrame(),
+                    notes=[], provenance={}).human_note == ""

@@ -354,8 +354,11 @@ class Evidence:
 
     @property
     def human_note(self) -> str:
-        """``; N of them coded by hand`` when human codes are used, else an empty string (for summaries)."""
-        return f"; {self.segments_human_coded} of them coded by hand" if self.segments_human_coded else ""
+        """``; N of the M passages coded by hand`` when human codes are used, else an empty string (for summaries,
+        after the passages with no theme: "of them" there would read as of those)."""
+        if not self.segments_human_coded:
+            return ""
+        return f"; {self.segments_human_coded:,} of the {self.segments_coded:,} passages coded by hand"
 
     @property
     def no_theme_share(self) -> float:
