@@ -822,3 +822,28 @@ def test_ctrl_c_at_the_commit_is_told_apart_saved_or_not(db_path, after):
         assert saved == (1 if after else 0)
         with store.transaction():  # the store works on
             store.con.execute("INSERT INTO meta VALUES ('probe2', 'y')")
+
+
+def test_a_paragraphs_redaction_context_is_its_whole_report_or_a_window_of_it(tmp_path):
+    """The text a quotation of a report's paragraph is redacted beside: the whole report (every paragraph of its
+    file, one text shared by them all), or past the limit the paragraphs around it; a survey answer's is itself."""
+    from evalnlp import api
+
+    report = tmp_path / "report.txt"
+    paragraphs = [f"Paragraph {i} says something about the programme and its fellows." for i in range(6)]
+    report.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    answers = tmp_path / "a.csv"
+    answers.write_text("text\nA survey answer.\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [report])
+        api.ingest(store, [answers], text=["text"])
+        docs = store.table("documents")
+        paras = docs[docs["source"] == "report.txt"].sort_values("locator", key=lambda s: s.str.len() * 100 +
+                                                                  s.str.extract(r"(\d+)$")[0].astype(int))
+        answer = docs.loc[docs["source"] == "a.csv", "doc_id"].iloc[0]
+        ids = paras["doc_id"].tolist()
+        whole = store.redaction_contexts(ids + [answer])
+        assert whole[ids[0]] is whole[ids[5]] and all(p in whole[ids[0]] for p in paragraphs)
+        assert whole[answer] == "A survey answer."
+        window = store.redaction_contexts([ids[3]], limit=3 * len(paragraphs[0]))[ids[3]]
+        assert paragraphs[3] in window and paragraphs[0] not in window and len(window.split("\n\n")) in (3, 4)

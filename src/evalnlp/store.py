@@ -634,8 +634,14 @@ class Store:
                ORDER BY source, rowid""").df()
         for source, group in paras.groupby("source", sort=False):
             ids, texts = group["doc_id"].tolist(), group["text"].tolist()
-            for doc_id in narrative.loc[narrative["source"] == source, "doc_id"]:
-                at = ids.index(doc_id) if doc_id in ids else 0
+            wanted_here = narrative.loc[narrative["source"] == source, "doc_id"]
+            if sum(len(t) + 2 for t in texts) <= limit:  # the whole report, one text shared by its paragraphs
+                whole = "\n\n".join(texts)
+                out.update((doc_id, whole) for doc_id in wanted_here)
+                continue
+            place = {d: k for k, d in enumerate(ids)}
+            for doc_id in wanted_here:
+                at = place.get(doc_id, 0)
                 lo = hi = at
                 size = len(texts[at])
                 while size < limit and (lo > 0 or hi < len(texts) - 1):  # outward from the paragraph itself
