@@ -345,19 +345,25 @@ def test_a_coders_copy_attaches_to_the_ingested_source(cli, db_path, ref40, tmp_
     assert json.loads(agree.stdout)["n"] == 39 and json.loads(agree.stdout)["micro_f1"] == 1.0
 
 
+def _import_a_copy(cli, tmp_path: Path, id_column: str, survey: str, copy: str):
+    """Ingest ``survey`` (CSV text, answers in ``comment``) as survey.csv, then import ``copy`` (the same with a
+    ``themes`` column) as ann's codes of it with ``--source survey.csv``; the import's result."""
+    (tmp_path / "survey.csv").write_text(survey, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "survey.csv"), "--text", "comment", "--id", id_column).exit_code == 0
+    (tmp_path / "coded.csv").write_text(copy, encoding="utf-8")
+    result = cli("codes", "import", str(tmp_path / "coded.csv"), "--text", "comment", "--id", id_column,
+                 "--labels-column", "themes", "--coder", "ann", "--codebook", "fft", "--source", "survey.csv")
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def test_a_copy_whose_ids_lost_their_leading_zeros_is_told_why_its_rows_match_nothing(cli, db_path, tmp_path):
     """A coder opened the export in a spreadsheet, which read ids 0007 as the number 7: the rows have the
     stored text but no document at their id. The reject says that, naming the stored id."""
-    survey = tmp_path / "survey.csv"
-    survey.write_text("resp,comment\n0007,The nurse explained everything.\n0012,Long wait in clinic.\n",
-                      encoding="utf-8")
-    assert cli("ingest", str(survey), "--text", "comment", "--id", "resp").exit_code == 0
-    copy = tmp_path / "coded.csv"
-    copy.write_text("resp,comment,themes\n7,The nurse explained everything.,communication\n"
-                    "12,Long wait in clinic.,access\n", encoding="utf-8")
-    result = cli("codes", "import", str(copy), "--text", "comment", "--id", "resp", "--labels-column", "themes",
-                 "--coder", "ann", "--codebook", "fft", "--source", "survey.csv")
-    assert result.exit_code == 0, result.output
+    _import_a_copy(cli, tmp_path, "resp",
+                   "resp,comment\n0007,The nurse explained everything.\n0012,Long wait in clinic.\n",
+                   "resp,comment,themes\n7,The nurse explained everything.,communication\n"
+                   "12,Long wait in clinic.,access\n")
     with Store(db_path, read_only=True) as store:
         rejects = store.table("rejects", run_id=store.table("runs").iloc[-1]["run_id"])
     assert rejects["locator"].tolist() == ["resp=7", "resp=12"]
@@ -369,16 +375,12 @@ def test_a_copy_whose_cells_were_trimmed_still_finds_its_answers(cli, db_path, t
     """A coder's copy written by a spreadsheet or pandas loses the spaces at a cell's ends and may rewrite its line
     breaks: a row whose text differs from the stored answer at its place in spaces and line breaks only is that
     answer (and the import says how many matched so); a changed word is still a reject (E188)."""
-    survey = tmp_path / "survey.csv"
-    survey.write_text('id,comment\n1,"Hello there, this was good.  "\n2,"Line one\r\n  line two"\n'
-                      '3,The parking was awful.\n4,Seen on time.\n', encoding="utf-8")
-    assert cli("ingest", str(survey), "--text", "comment", "--id", "id").exit_code == 0
-    copy = tmp_path / "coded.csv"
-    copy.write_text('id,comment,themes\n1,"Hello there, this was good.",staff\n2,Line one line two,communication\n'
-                    "3,The parking was awful!,access\n4,Seen on time.,access\n", encoding="utf-8")
-    result = cli("codes", "import", str(copy), "--text", "comment", "--id", "id", "--labels-column", "themes",
-                 "--coder", "ann", "--codebook", "fft", "--source", "survey.csv")
-    assert result.exit_code == 0, result.output
+    result = _import_a_copy(cli, tmp_path, "id",
+                            'id,comment\n1,"Hello there, this was good.  "\n2,"Line one\r\n  line two"\n'
+                            '3,The parking was awful.\n4,Seen on time.\n',
+                            'id,comment,themes\n1,"Hello there, this was good.",staff\n'
+                            "2,Line one line two,communication\n3,The parking was awful!,access\n"
+                            "4,Seen on time.,access\n")
     assert "2 rows matched the stored answer at their place" in " ".join(result.output.split())
     with Store(db_path, read_only=True) as store:
         run = store.table("runs").iloc[-1]

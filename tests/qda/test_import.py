@@ -274,10 +274,9 @@ def _without_codings_of(xml: str, user_name: str, text_start: str, golden_store)
     return out
 
 
-def test_a_person_removing_every_coding_on_a_passage_leaves_them_no_theme_there(golden_store, tmp_path):
-    """In another program a reviewer removes every coding of theirs from a passage (the passage, and the model's
-    coding on it, stay): the project no longer says anything of theirs there, but the file evalnlp exported
-    did, so their decision there is now no theme; their other passages and every other coder's codes stay."""
+def _exported_with_alex_on_two_passages(golden_store, tmp_path):
+    """The golden store with alex's codes on a second passage too (so that, one passage's codings removed, alex
+    keeps a coding in the file), exported: the file's path, and alex's assigned codes with their passages."""
     segs = golden_store.table("segments")
     coded_by_alex = set(golden_store.table("codes").query("coder == 'human:alex'")["seg_id"])
     second = segs[~segs["seg_id"].isin(coded_by_alex)]["seg_id"].iloc[0]
@@ -286,8 +285,15 @@ def test_a_person_removing_every_coding_on_a_passage_leaves_them_no_theme_there(
     path = tmp_path / "golden.qdpx"
     api.export(golden_store, path)
     codes = golden_store.table("codes")
-    alex = codes[(codes["coder"] == "human:alex") & codes["assigned"]].merge(golden_store.table("segments"),
-                                                                           on="seg_id")
+    alex = codes[(codes["coder"] == "human:alex") & codes["assigned"]].merge(segs, on="seg_id")
+    return path, alex
+
+
+def test_a_person_removing_every_coding_on_a_passage_leaves_them_no_theme_there(golden_store, tmp_path):
+    """In another program a reviewer removes every coding of theirs from a passage (the passage, and the model's
+    coding on it, stay): the project no longer says anything of theirs there, but the file evalnlp exported
+    did, so their decision there is now no theme; their other passages and every other coder's codes stay."""
+    path, alex = _exported_with_alex_on_two_passages(golden_store, tmp_path)
     target = alex["text"].iloc[0]
     others = set(alex.loc[alex["seg_id"] != alex["seg_id"].iloc[0], "seg_id"])
     assert others, "the fixture's person codes more than one passage"
@@ -319,16 +325,7 @@ def test_a_removal_in_a_file_without_evalnlp_json_keeps_the_codes_and_says_so(go
     """The same removal in a file a program saved without evalnlp.json: the file cannot tell a removed coding from
     one an older copy never had, so the person's earlier codes are kept, and the import says how many passages
     that concerns (it did so silently before)."""
-    segs = golden_store.table("segments")
-    coded_by_alex = set(golden_store.table("codes").query("coder == 'human:alex'")["seg_id"])
-    second = segs[~segs["seg_id"].isin(coded_by_alex)]["seg_id"].iloc[0]  # alex keeps a coding in the file
-    golden_store.put_human_codes(pd.DataFrame({"seg_id": [second], "theme": ["capability"], "assigned": [True]}),
-                                 "human:alex", "earlier-review")
-    path = tmp_path / "golden.qdpx"
-    api.export(golden_store, path)
-    codes = golden_store.table("codes")
-    alex = codes[(codes["coder"] == "human:alex") & codes["assigned"]].merge(golden_store.table("segments"),
-                                                                           on="seg_id")
+    path, alex = _exported_with_alex_on_two_passages(golden_store, tmp_path)
     with zipfile.ZipFile(path) as zf:
         members = {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "evalnlp.json"}
     untouched = write_zip(tmp_path / "xml_only.qdpx", dict(members))
