@@ -6,7 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Typer, app, console, handle_errors, info, note, open_store, progress_bar, warn
+from evalnlp.cli._app import (Typer, app, console, handle_errors, info, note, open_store, progress_bar,
+                              warn_case_twin)
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 codes_app = Typer(help="Import human codes into the store and list every coder, human and machine.",
@@ -64,9 +65,7 @@ def import_(
     info(ctx, f"{result.n_coded:,} passages coded ({result.n_no_theme:,} with no theme): {result.n_new:,} new, "
               f"{result.n_changed:,} changed, {result.n_unchanged:,} unchanged")
     if result.case_twin:
-        warn(ctx, f"{result.coder} is a new coder beside {result.case_twin}, whose name differs in case only: if "
-                  "they are one person, their codes now count as two coders' (in agreement, and in training from "
-                  f"the store); give the same name each time (--coder {result.case_twin.split(':', 1)[1]})")
+        warn_case_twin(ctx, result.coder, result.case_twin)
     if result.n_respaced:
         several = result.n_respaced != 1
         note(ctx, f"{result.n_respaced:,} row{'s' if several else ''} matched the stored answer at "

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Typer, app, handle_errors, info, open_store, warn
+from evalnlp.cli._app import Typer, app, handle_errors, info, open_store, warn, warn_case_twin
 
 review_app = Typer(help="Send the passages most worth a person's check out as a workbook, and bring the "
                               "decisions back as human codes.", no_args_is_help=True)
@@ -73,9 +73,7 @@ def import_(
               f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
               f"{'s' if result.n_untouched != 1 else ''} skipped")
     if result.case_twin:
-        warn(ctx, f"{result.coder} is a new coder beside {result.case_twin}, whose name differs in case only: if "
-                  "they are one person, their codes now count as two coders' (in agreement, and in training from "
-                  f"the store); give the same name each time (--coder {result.case_twin.split(':', 1)[1]})")
+        warn_case_twin(ctx, result.coder, result.case_twin)
     for head, n in result.ignored_columns.items():
         warn(ctx, f"the column {head!r} is not one the workbook was exported with: what {n:,} row"
                   f"{'s' if n != 1 else ''} hold{'' if n != 1 else 's'} in it was not read (only the theme columns, "
