@@ -1378,18 +1378,14 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
 def _prior_passages(coder: Any) -> set[str]:
     """The fingerprints of the passages a coder's trained prior was trained on (its scores carry that training
     too), from the prior's card; empty without a trained prior, or when its card lists none."""
-    import json
-
-    from evalnlp.coding.persist import CARD_FILE, resolve_model
+    from evalnlp.coding.persist import read_card
 
     prior = getattr(coder, "prior", None)
     if not isinstance(prior, str) or prior == "zeroshot" or not float(getattr(coder, "prior_weight_", 0.0) or 0.0):
         return set()
     try:
-        folder = resolve_model(prior)
-        card_file = folder / CARD_FILE if folder.is_dir() else folder.parent / CARD_FILE
-        card = json.loads(card_file.read_text(encoding="utf-8"))
-    except (errors.EvalnlpError, OSError, ValueError):
+        card = read_card(prior)
+    except errors.EvalnlpError:
         return set()
     return set((card.get("training_passages") or {}).get("values") or [])
 
@@ -2538,8 +2534,6 @@ def _machine_run(store: Store, cb) -> dict[str, Any]:
 def _review_thresholds(run: dict[str, Any], cb, scores, assigned) -> tuple[Any, str]:
     """The machine coder's thresholds: from its model card when the card of the very model that coded can be
     found, else inferred from its codes (see :func:`evalnlp.review.infer_thresholds`)."""
-    import json
-
     import numpy as np
 
     from evalnlp.coding import UNTRAINED, shipped_model_for
@@ -2555,10 +2549,9 @@ def _review_thresholds(run: dict[str, Any], cb, scores, assigned) -> tuple[Any, 
         return np.full(len(cb.theme_ids), float(DEFAULT_THRESHOLD)), "of the untrained coder"
     if name is not None:
         try:
-            from evalnlp.coding.persist import CARD_FILE, resolve_model
+            from evalnlp.coding.persist import read_card
 
-            folder = resolve_model(name)
-            card = json.loads(((folder if folder.is_dir() else folder.parent) / CARD_FILE).read_text("utf-8"))
+            card = read_card(name)
             thresholds = card.get("thresholds") or {}
             if (card.get("model_sha256") == run.get("model_sha256") and set(thresholds) >= set(cb.theme_ids)):
                 return np.array([float(thresholds[t]) for t in cb.theme_ids]), "model card"

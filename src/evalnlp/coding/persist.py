@@ -34,6 +34,7 @@ from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, 
 
 __all__ = [
     "CARD_FILE",
+    "read_card",
     "MODEL_FILE",
     "SHIPPED_MODELS",
     "TRUSTED_TYPES",
@@ -327,6 +328,13 @@ def resolve_model(name_or_dir: str | Path) -> Path:
     if path.exists():
         return path
     raise errors.error("E330", name=text, shipped_models=', '.join(SHIPPED_MODELS))
+
+
+def read_card(name_or_dir: str | Path) -> dict[str, Any]:
+    """The card of a saved model (a shipped name, a folder or a model file) without loading the model: E330 for
+    no such model, E320/E321 for a folder without one, E322/E323 for a missing or unreadable card."""
+    model_file, card_file = _locate(resolve_model(name_or_dir))
+    return _read_card(card_file, model_file)
 
 
 def _locate(path: Path) -> tuple[Path, Path]:
