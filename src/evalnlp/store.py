@@ -726,8 +726,6 @@ class Store:
         """(name, path) of a coder's file a ``codes import`` read codes from (with ``--source``, the file is not an
         input the store read documents from; the ``file`` its run recorded) that ``path`` is, or None. (A review
         workbook, once imported, may be replaced: its decisions are in the store.)"""
-        import json
-
         target = Path(path)
         if not target.is_file():
             return None
