@@ -332,9 +332,10 @@ def resolve_model(name_or_dir: str | Path) -> Path:
 
 def read_card(name_or_dir: str | Path) -> dict[str, Any]:
     """The card of a saved model (a shipped name, a folder or a model file) without loading the model: E330 for
-    no such model, E320/E321 for a folder without one, E322/E323 for a missing or unreadable card."""
-    model_file, card_file = _locate(resolve_model(name_or_dir))
-    return _read_card(card_file, model_file)
+    no such model, E322/E323 for a missing or unreadable card."""
+    path = resolve_model(name_or_dir)
+    folder = path if path.is_dir() else path.parent
+    return _read_card(folder / CARD_FILE, path if path.is_file() else folder / MODEL_FILE)
 
 
 def _locate(path: Path) -> tuple[Path, Path]:
