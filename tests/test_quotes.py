@@ -481,3 +481,19 @@ def test_groups_holding_contact_details_are_de_identified_in_evidence_and_quotes
     assert set(quotes["group"]) <= {"[EMAIL] 1", "[EMAIL] 2"}
     sizes = ev.matrices["email"].groupby("group")["documents"].max().to_dict()
     assert sizes["[EMAIL] 1"] >= 1 and sorted(sizes) == ["[EMAIL] 1", "[EMAIL] 2"]
+
+
+def test_preload_imports_spacy_before_its_thread_starts():
+    """spaCy's import hides torch from sys.modules for a moment (evalnlp.nlp.import_spacy); done in the preload
+    thread, the main thread's own imports could meet that (scipy then failed on torch being None). It is done
+    before the thread starts."""
+    import subprocess
+    import sys
+
+    from evalnlp.redact import model_available
+
+    code = ("import sys\nfrom evalnlp.quotes import Preload\nassert 'spacy' not in sys.modules\n"
+            "p = Preload(None, redact=True)\n"
+            f"assert ('spacy' in sys.modules) == {model_available()!r}, 'spaCy imported in the thread'\np.wait()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr

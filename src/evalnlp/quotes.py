@@ -204,6 +204,15 @@ class Preload:
     def __init__(self, encoder=None, redact: bool = True):
         import threading
 
+        if redact:
+            from evalnlp.redact import model_available
+
+            if model_available():
+                # spaCy is imported here, not in the thread: its import hides torch from sys.modules for a moment
+                # (see evalnlp.nlp.import_spacy), which another thread's imports must never see
+                from evalnlp.nlp import import_spacy
+
+                import_spacy()
         self._thread = threading.Thread(target=self._load, args=(encoder is None, redact), daemon=True,
                                         name="evalnlp-preload")
         self._thread.start()
