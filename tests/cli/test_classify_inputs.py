@@ -592,6 +592,31 @@ def test_an_export_with_no_rows_among_several_is_said_and_the_others_are_read(cl
     assert alone.exit_code == 1 and "[E104]" in alone.output
 
 
+def test_an_empty_file_among_several_is_said_and_the_others_are_read(cli, db_path, tmp_path):
+    """An export that failed half-way leaves a file of 0 bytes (or of blank lines) in the month's folder: it
+    stopped the whole folder with E103, so no trust's answers were read. Read with others, each empty file is
+    now a warning naming it, and the others are stored; read alone, it is still E103."""
+    folder = tmp_path / "feb"
+    folder.mkdir()
+    (folder / "trust_a.csv").write_text("comment_id,comment\n1,Staff were kind.\n2,Long wait.\n", encoding="utf-8")
+    (folder / "trust_b.csv").write_bytes(b"")
+    (folder / "trust_c.csv").write_text("comment_id,comment\n3,Food cold.\n", encoding="utf-8")
+    (folder / "notes.txt").write_bytes(b"")
+    (folder / "summary.txt").write_text("\n  \n\n", encoding="utf-8")
+    result = cli("-q", "ingest", str(folder), "--text", "comment", "--id", "comment_id")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    for name, found in (("trust_b.csv", "has 0 bytes"), ("notes.txt", "has 0 bytes"),
+                        ("summary.txt", "only whitespace")):
+        assert f"warning: {name}: the file is empty ({found})" in said
+    assert said.count("Nothing was read from it; the other files were read") == 3
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+        assert con.execute("SELECT n_in, n_ok FROM runs").fetchall() == [(3, 3)]
+    alone = cli("ingest", str(folder / "trust_b.csv"), "--text", "comment")
+    assert alone.exit_code == 1 and "[E103]" in alone.output
+
+
 def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
     which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""

@@ -251,7 +251,11 @@ def _tab_separated(path: Path) -> bool:
 
     from evalnlp.ingest._text import text_encoding
 
-    with open(path, encoding=text_encoding(path), errors="replace", newline="") as fh:
+    try:
+        encoding = text_encoding(path)
+    except InputError:  # an empty file: its read says so
+        return False
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
         head = fh.read(64 * 1024)
 
     def same_width(widths: list[int]) -> bool:
@@ -751,8 +755,6 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
                  progress: Progress | None = None) -> IngestResult:
     """Read every file into the store under ``run_id``. Raises :class:`InputError` before writing anything
     for a file that cannot be read; the caller's transaction then leaves the store untouched."""
-    from evalnlp.ingest.readers import file_kind
-
     check_options(opts)
     if not paths:
         raise errors.error("E133")
@@ -762,7 +764,9 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     paths = expand_inputs(paths, skipped, unread=unread)
     result.skipped = [str(p) for p in dict.fromkeys(skipped)]
     result.unread = [str(p) for p in dict.fromkeys(unread)]
-    kinds = [(Path(p), file_kind(p)) for p in paths]  # fail fast on missing files and unknown extensions
+    empty: dict[Path, InputError] = {}
+    kinds = [(Path(p), _kind_of(p, empty if len(paths) > 1 else None)) for p in paths]  # fail fast on missing
+    # files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
     copies = _check_known_names(store, [path for path, _ in kinds], run_id)
     asked = [name for name, given in (("--text", opts.text), ("--id", opts.id), ("--meta", opts.meta)) if given]
@@ -771,22 +775,40 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
             raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
     meta_elsewhere = _meta_columns_found(kinds, opts)
     for path, kind in kinds:
-        if kind == "narrative":
-            report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
-            report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
-                                                       ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
-        else:
-            try:
+        try:
+            if path in empty:
+                raise empty[path]
+            if kind == "narrative":
+                report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
+                report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
+                                                           ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
+            else:
                 report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path),
                                         meta_elsewhere=meta_elsewhere)
-            except InputError as exc:
-                if exc.code != "E104" or len(kinds) == 1:
-                    raise
-                # one export of several with no answers that period (a header only): said, and the others read
-                report = FileReport(source=path.name, format=path.suffix.lstrip(".").lower() or kind,
-                                    no_rows=exc.message, file_name=path.name)
-                result.files.append(report)
-                continue
-            report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
+                report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
+        except InputError as exc:
+            if exc.code not in _NOTHING_TO_READ or len(kinds) == 1:
+                raise
+            # one file of several with nothing in it (an export with no answers that period: a header only, or
+            # 0 bytes): said, and the others read
+            report = FileReport(source=path.name, format=path.suffix.lstrip(".").lower() or kind,
+                                no_rows=exc.message, file_name=path.name)
         result.files.append(report)
     return result
+
+
+_NOTHING_TO_READ = frozenset({"E103", "E104"})  # an empty file, a table with a header and no rows
+
+
+def _kind_of(path: Path, empty: dict[Path, InputError] | None) -> str:
+    """``file_kind(path)``; with ``empty`` (a command of several files), a file of 0 bytes is noted there, its
+    E103 raised when its turn to be read comes, rather than stopping the command before any file is read."""
+    from evalnlp.ingest.readers import NARRATIVE, file_kind
+
+    try:
+        return file_kind(path)
+    except InputError as exc:
+        if exc.code != "E103" or empty is None:
+            raise
+        empty[Path(path)] = exc
+        return "narrative" if Path(path).suffix.lower() in NARRATIVE else "tabular"
