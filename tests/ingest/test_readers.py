@@ -1435,7 +1435,8 @@ def test_a_whole_float_is_written_in_digits_not_in_exponent_form(value: float, t
 
 def test_a_workbook_date_and_time_at_midnight_keeps_the_time_its_format_shows(tmp_path: Path) -> None:
     """A cell formatted to show a date and a time (``dd/mm/yyyy hh:mm``) reads with its time, midnight too,
-    as the spreadsheet shows it; a cell formatted as a date alone reads as the date."""
+    as the spreadsheet shows it; a cell formatted as a date alone reads as the date at midnight, and with its
+    time at any other time of day (the value holds it; dropping it would lose what was stored)."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -1443,16 +1444,17 @@ def test_a_workbook_date_and_time_at_midnight_keeps_the_time_its_format_shows(tm
     sheet.append(["comment", "arrived", "arrived_day", "left"])
     sheet.append(["Kind staff", dt.datetime(2024, 3, 1, 14, 5), dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 2)])
     sheet.append(["Long wait", dt.datetime(2024, 3, 2), dt.datetime(2024, 3, 2), dt.datetime(2024, 3, 3, 0, 0, 1)])
-    for row in (2, 3):
+    sheet.append(["Late", dt.datetime(2024, 3, 4, 9, 30), dt.datetime(2024, 3, 4, 9, 30), dt.datetime(2024, 3, 5)])
+    for row in (2, 3, 4):
         sheet.cell(row, 2).number_format = "dd/mm/yyyy hh:mm"
         sheet.cell(row, 3).number_format = "dd/mm/yyyy"
         sheet.cell(row, 4).number_format = '[$-809]d mmmm yyyy "at" h:mm:ss AM/PM'
     path = tmp_path / "visits.xlsx"
     book.save(path)
     rows, _, _, _ = read_all(open_tabular(path))
-    assert [r[1] for r in rows] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00"]
-    assert [r[2] for r in rows] == ["2024-03-01", "2024-03-02"]
-    assert [r[3] for r in rows] == ["2024-03-02T00:00:00", "2024-03-03T00:00:01"]
+    assert [r[1] for r in rows] == ["2024-03-01T14:05:00", "2024-03-02T00:00:00", "2024-03-04T09:30:00"]
+    assert [r[2] for r in rows] == ["2024-03-01", "2024-03-02", "2024-03-04T09:30:00"]
+    assert [r[3] for r in rows] == ["2024-03-02T00:00:00", "2024-03-03T00:00:01", "2024-03-05T00:00:00"]
 
 
 @given(numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**63), 2**63 - 1)
