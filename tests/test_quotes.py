@@ -341,6 +341,39 @@ def test_a_second_copy_of_a_testimonial_does_not_come_back_as_its_sentences(tmp_
             assert i == j or a not in b, (a, b)
 
 
+def test_one_answer_given_thousands_of_times_does_not_crowd_out_the_others(tmp_path, cb):
+    """An answer pasted into 3,000 rows (a default left in a survey form) filled the store's candidates with
+    copies of itself, and ``quotes -n 5`` came back with 3 quotes; it now takes one place, the others come too,
+    per group as well as overall."""
+    from evalnlp.api import ingest
+
+    same = "The programme was excellent and I would recommend it to every colleague."
+    others = ["I would strongly recommend this course to other clinical leaders.",
+              "An outstanding programme, very well run and worth the time.",
+              "Excellent course; I recommend it to anyone moving into management.",
+              "The best training I have had in twenty years, highly recommended.",
+              "Brilliant facilitators made this a superb programme overall.",
+              "I have already recommended it to two consultants in my department."]
+    rows = [(i, same, "north" if i % 2 else "south") for i in range(3000)]
+    rows += [(5000 + j, text, "north" if j % 2 else "south") for j, text in enumerate(others)]
+    pd.DataFrame(rows, columns=["id", "answer", "site"]).to_csv(tmp_path / "survey.csv", index=False)
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, [tmp_path / "survey.csv"], text=["answer"], id="id", meta=["site"])
+    seg = store.table("segments")
+    # the copies score highest, so that, without a limit on them, every candidate place is theirs
+    score = seg["text"].eq(same).map({True: 0.95, False: 0.6})
+    code_by_hand(store, pd.DataFrame({"seg_id": seg["seg_id"], "theme": "endorsement", "score": score,
+                                      "assigned": True}))
+    overall = rank_quotes(store, cb, "endorsement", n=5, redact=False)
+    by_site = rank_quotes(store, cb, "endorsement", n=3, by="site", redact=False)
+    store.close()
+    assert len(overall) == 5 and overall["text"].tolist()[0] == same
+    assert overall["text"].tolist().count(same) == 1 and set(overall["text"][1:]) <= set(others)
+    for site in ("north", "south"):
+        texts = by_site.loc[by_site["group"] == site, "text"].tolist()
+        assert len(texts) == 3 and texts.count(same) == 1, (site, texts)
+
+
 def test_a_testimonial_closing_on_a_comma_is_quoted_without_it(tmp_path, cb):
     """``"...every single day," said a matron``: the comma leads into the narration and is not printed as the
     last of the matron's words, in the quotes and in the evidence table's best quote alike."""

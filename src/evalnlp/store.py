@@ -1961,15 +1961,21 @@ class Store:
                 WHERE f.floor IS NULL OR b._bound >= f.floor
                       {"OR b.seg_kind = 'testimonial'" if testimonials else ""}""", band)
         keep = f"c.rk <= {k}" + (" OR c.seg_kind = 'testimonial'" if testimonials else "")
+        # the same words coded many times (an answer pasted into thousands of rows, a sentence repeated in one
+        # answer) take at most COPIES places, so that they cannot fill the k with one quote; a testimonial
+        # asked for with ``testimonials`` comes however often its words recur
+        def copies(tie: str) -> str:
+            return (f"row_number() OVER (PARTITION BY {lead}p.text ORDER BY {score} DESC, {tie}) <= {COPIES}"
+                    + (" OR p.seg_kind = 'testimonial'" if testimonials else ""))
         return self.con.execute(
             f"""WITH base AS (SELECT p.*{gcol}, {bound} AS _bound, {guess} AS _guess FROM ({support}) p {join}),
                 probe AS ({probe}),
                 floors AS (SELECT {lead}
                                   CASE WHEN count(*) >= {k} THEN list_min(max({score}, {k})) END AS floor
-                           FROM probe p GROUP BY ALL),
+                           FROM (SELECT * FROM probe p QUALIFY {copies('p._row')}) p GROUP BY ALL),
                 ranked AS (SELECT p.*, row_number() OVER ({"PARTITION BY " + part if keys else ""} ORDER BY
                                   {score} DESC, p.seg_id, p.cn) AS rk
-                           FROM ({chosen}) p)
+                           FROM (SELECT * FROM ({chosen}) p QUALIFY {copies('p.seg_id, p.cn')}) p)
                 SELECT c.seg_id, c.theme, c.confidence, k.coder, c.doc_id, c.seg_kind, c.start, c."end",
                        c.text, c.speaker, c.source_ref, d.source, d.locator, d.question, d.kind AS doc_kind,
                        CAST(d.attrs AS VARCHAR) AS attrs, c.label{', c.grp AS "group"' if group else ''}
@@ -2042,6 +2048,9 @@ class Store:
 
 #: Quote candidates: how many codes per part (times k) are scored to find the floor the best k must reach.
 PROBE = 2
+# Quote candidates with the same text that Store.coded_candidates keeps at most (per theme and group): a copy of
+# a report read from two files still comes, so that its sentences are known to be the kept quote's words again.
+COPIES = 3
 # A passage's shape: a cheap guess at its readability from its length and its first and last characters (it only
 # orders the passages whose readability is worked out first, see Store.coded_candidates).
 _SHAPE = """(0.6 * CAST(length(s.text) BETWEEN 40 AND 350 AS DOUBLE)
