@@ -2072,6 +2072,18 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     return df
 
 
+def attribute_note(store: Store, attr: str, codebook: str | Path | None = None) -> str | None:
+    """When ``attr`` is a column of the documents that has a built-in attribute's name (``question``,
+    ``source``, ``kind``): a note saying groups by it are that column's, and the name the built-in goes by."""
+    from evalnlp.corpus import load_corpus
+
+    corpus = load_corpus(store, project_codebook(store, codebook))
+    try:
+        return corpus.shadow_note(attr)
+    finally:
+        corpus.close()
+
+
 def check_quote_count(n: Any) -> None:
     """:class:`InputError` E158 unless ``n`` is a number of quotes the store can rank: a whole number from 1 to
     :data:`evalnlp.quotes.MAX_QUOTES` (per group)."""

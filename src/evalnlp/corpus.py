@@ -240,6 +240,19 @@ class Corpus:
 
         return dict(zip(evalnlp_names(self.metadata_keys(), BUILTIN_ATTRIBUTES), BUILTIN_ATTRIBUTES))
 
+    def shadow_note(self, attr: str) -> str | None:
+        """When ``attr`` is both a metadata key of the documents and the name of a built-in attribute (a file's
+        own ``question`` column): a note that groups by it are the file's column, and the name the built-in
+        goes by instead. None otherwise."""
+        if attr not in BUILTIN_ATTRIBUTES or attr not in self.metadata_keys():
+            return None
+        other = next(name for name, builtin in self.builtin_attributes().items() if builtin == attr)
+        what = {"question": "the column each answer was read from",
+                "source": "the file each document was read from",
+                "kind": "whether a document is a table's answer or a narrative's passage"}[attr]
+        return (f"{attr}: grouped by the documents' own column {attr!r}; {what} is the attribute {other!r} "
+                f"(--by {other})")
+
     def names_documents(self, attr: str) -> bool:
         """Is ``attr`` the id column documents were read with (their locators are ``attr=value``)? Such a
         column names respondents, however many answers each gave; it is no grouping."""

@@ -753,8 +753,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                                 encoder=encoder, keep=keep)
     if own:
         corpus.close()
-    notes = [merge_note(attr, corpus.group_merges(attr), names=named.get(attr, False))
-             for attr in by if corpus.group_merges(attr)]
+    notes = [shadow for attr in by for shadow in [corpus.shadow_note(attr)] if shadow]
+    notes += [merge_note(attr, corpus.group_merges(attr), names=named.get(attr, False))
+              for attr in by if corpus.group_merges(attr)]
     several = several_themes_note(codebook.id, corpus.several_themes())
     if several:
         notes.append(several)

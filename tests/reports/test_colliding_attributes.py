@@ -63,6 +63,17 @@ def test_metadata_wins_a_name_and_the_builtin_moves_to_evalnlp_name(clash, cb):
     assert groups["question"] == {"Q1", "Q2"} and groups["evalnlp_question"] == {"comment"}
     assert groups["kind"] == {"survey", "interview"} and groups["evalnlp_kind"] == {"response"}
     assert groups["source"] == {f"user source {i}" for i in range(6)} and groups["evalnlp_source"] == {"survey.csv"}
+    # grouping by a name that is the file's column says so, and names the built-in's new name; the built-in
+    # names themselves need no note
+    for attr, builtin in (("question", "evalnlp_question"), ("kind", "evalnlp_kind"), ("source", "evalnlp_source")):
+        said = [n for n in ev.notes if n.startswith(f"{attr}: ")]
+        assert said == [f"{attr}: grouped by the documents' own column {attr!r}; " + {
+            "question": "the column each answer was read from",
+            "kind": "whether a document is a table's answer or a narrative's passage",
+            "source": "the file each document was read from"}[attr] + f" is the attribute {builtin!r} (--by {builtin})"]
+        assert api.attribute_note(store, attr, "impact") == said[0]
+        assert api.attribute_note(store, builtin, "impact") is None and not any(n.startswith(f"{builtin}:") for n in ev.notes)
+    assert api.attribute_note(store, "site", "impact") is None
     with pytest.raises(InputError) as err:
         build_evidence(store, cb, by=["nope"])
     assert "evalnlp_question" in err.value.message and "'question'" not in err.value.message.split("Expected")[0]

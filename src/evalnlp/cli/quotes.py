@@ -42,6 +42,9 @@ def quotes(
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
                         keep_names=keep_names)
         hint = api.uncoded_note(store, codebook) if df.empty else None
+        shadow = api.attribute_note(store, by, codebook) if by else None
+    if shadow:
+        note(ctx, shadow)
     if hint:
         note(ctx, f"no quotes: {hint}")
     elif df.empty and format != "json":
