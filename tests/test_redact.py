@@ -469,8 +469,14 @@ CONTEXT_RULES = [
     ("title, role-word surname, a ward", "Dr Amy Ward 5 was busy.", "Dr [NAME] Ward 5 was busy."),
     ("title, role-word surname, a ward", "Sister Dora Ward was calm.", "Sister [NAME] Ward was calm."),
     # a surname after initials
-    ("initials", "A letter from J. R. Okafor followed.", "A letter from J. R. [NAME] followed."),
-    ("initials", "The report by K. Nwosu was cited.", "The report by K. [NAME] was cited."),
+    # ... the initials go with it: "K. [NAME]" leaves half a name to read
+    ("initials", "A letter from J. R. Okafor followed.", "A letter from [NAME] followed."),
+    ("initials", "The report by K. Nwosu was cited.", "The report by [NAME] was cited."),
+    ("initials", "I was mentored by Dr A. Okafor on the ward.", "I was mentored by Dr [NAME] on the ward."),
+    ("initials", "Sessions run by A.B. Patel were useful.", "Sessions run by [NAME] were useful."),
+    ("initials", "Thanks to Prof J Mensah for the talk.", "Thanks to Prof [NAME] for the talk."),
+    ("initials", "Dr A Okafor ran the clinic.", "Dr [NAME] ran the clinic."),
+    ("initials, not a name's", "See Annex A. Okafor argues the case.", "See Annex A. [NAME] argues the case."),
     ("initials, not a name", "Take vitamin D. Patients said so.", "Take vitamin D. Patients said so."),
     ("initials, not a name", "It is based in the U.S. Army depot.", "It is based in the U.S. Army depot."),
     ("initials, not a name", "It went to Plan B. Leicester agreed.", "It went to Plan B. Leicester agreed."),
@@ -587,9 +593,7 @@ def test_context_rules_rules_only(rule, text, want):
 @needs_model
 def test_context_rules_with_the_model():
     got = [r.text for r in redact_many([t for _, t, _ in CONTEXT_RULES], use_model=True)]
-    # the model's entity may take in the initials before a surname ("J. R. [NAME]" or "[NAME]")
-    assert [(rule, g) for (rule, _, want), g in zip(CONTEXT_RULES, got)
-            if g not in (want, re.sub(r"(?:\b[A-Z]\. ?)+\[NAME\]", "[NAME]", want))] == []
+    assert [(rule, g) for (rule, _, want), g in zip(CONTEXT_RULES, got) if g != want] == []
 
 
 @pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])

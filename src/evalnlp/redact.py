@@ -413,7 +413,7 @@ _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # with the accented capitals of Latin-
 _LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"  # "G\u00f6rner", "Mart\u00ednez", "Wojciech\u00f3w"
 _NAME_PART = r"(?:[A-Z]['\u2019])?[" + _UPPER + "][" + _LOWER + "]+(?:[" + _UPPER + "][" + _LOWER + "]+)?"  # Smith, O'Neil
 _NAME_WORD = _NAME_PART + r"(?:-" + _NAME_PART + r")?"  # Watson-O'Neil
-_WORD = r"(?:" + _NAME_WORD + r"|[A-Z]\.)"
+_WORD = r"(?:" + _NAME_WORD + r"|[A-Z]\.|[A-Z](?=\s+[" + _UPPER + "][" + _LOWER + "]))"  # Smith, J., J (J Smith)
 _TITLE_NAME = re.compile(
     r"\b(?P<title>" + "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True)) + r")(?!\w)"
     r"\s+(?P<name>" + _WORD + r"(?:\s+" + _WORD + r"){0,2})"
@@ -1698,5 +1698,31 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         full = _keep_full(keep)
         found = [[s for s in spans if s.label != "NAME" or not _kept(text, s, kept, full)]
                  for text, spans in zip(items, found)]
+    if names:
+        found = [[_with_initials(text, s) if s.label == "NAME" else s for s in spans]
+                 for text, spans in zip(items, found)]
     left = frozenset(leave)
     return [_apply(text, [s for s in _select(spans) if s.label not in left]) for text, spans in zip(items, found)]
+
+
+#: Initials written just before a name (``A. ``, ``A.B. ``, ``J R ``), and what stands before them.
+_INITIALS_BEFORE = re.compile(r"(?<![\w.'\u2019-])(?:[A-Z]\.\s?|[A-Z]\s)+$")
+_WORD_INITIAL = re.compile(r"(?<![.\w])[AI]\s")  # A or I without a full stop: a word unless a title is before it
+_WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)\s*$")
+
+
+def _with_initials(text: str, span: Span) -> Span:
+    """``span`` (a name) widened over the initials written just before it, so that ``Dr A. Okafor`` is ``Dr
+    [NAME]``, not ``Dr A. [NAME]``, which leaves half a name to read. Not where a capitalised word other than a
+    title stands before the letter (``Plan B. Smith said``, ``Annex A. Okafor``: the letter is that word's)."""
+    head = text[max(0, span.start - 24):span.start]
+    m = _INITIALS_BEFORE.search(head)
+    if m is None:
+        return span
+    before = _WORD_BEFORE.search(head[:m.start()])
+    titled = before is not None and before.group(1).rstrip(".") in _PERSONAL_TITLES
+    if before is not None and before.group(1)[:1].isupper() and not titled:
+        return span
+    if not titled and _WORD_INITIAL.search(m.group()):  # "by A Smith": the article, not an initial
+        return span
+    return Span(span.start - (len(head) - m.start()), span.end, span.label)
