@@ -853,6 +853,8 @@ def _guard_output(store: Store | None, output: str | Path) -> None:
     found = store.input_at(output) if store is not None else None
     target = Path(output)
     suggest = str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}"))
+    if found is not None and Path(found[1]).suffix.lower() in (".qdpx", ".qde"):  # a project, not answers
+        raise errors.error("E177", "imported", output=str(output), path=found[1], suggest=suggest)
     if found is not None:
         raise errors.error("E177", "read", output=str(output), name=found[0], path=found[1], suggest=suggest)
     coded = store.file_read_at(output) if store is not None else None  # a coder's copy (codes import --source)

@@ -611,6 +611,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "read": "{output!r} is a file this store read its documents from (source {name!r}, at {path}); writing "
                 "there would replace it, the only copy of the answers as they were given. Write the output to "
                 "another file, e.g. {suggest!r}",
+        "imported": "{output!r} is the REFI-QDA project this store imported (at {path}); writing there would "
+                    "replace it, and every memo, set, image and coding in it that the store does not hold would be "
+                    "lost. Write to another file, e.g. {suggest!r}",
         "coded": "{output!r} is a file this store read a person's codes or decisions from ({name!r}, at {path}); "
                  "writing there would replace that work. Write the output to another file, e.g. {suggest!r}",
         "codebook": "{output!r} is the codebook this run reads (codebook {codebook_id!r}, at {path}); writing the "
