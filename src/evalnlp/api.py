@@ -448,9 +448,9 @@ class Project:
         """Write the passages most worth a person's check to a workbook; see :func:`review_export`."""
         return review_export(self.store, path, **options)
 
-    def review_import(self, path: str | Path, *, coder: str) -> "ReviewImport":
+    def review_import(self, path: str | Path, *, coder: str, codebook_changed: bool = False) -> "ReviewImport":
         """Store an edited review workbook's decisions as ``human:NAME`` codes; see :func:`review_import`."""
-        return review_import(self.store, path, coder=coder)
+        return review_import(self.store, path, coder=coder, codebook_changed=codebook_changed)
 
 
 # ---- theme coding --------------------------------------------------------------------------------------
@@ -2524,6 +2524,9 @@ class ReviewImport:
     ignored_columns: dict[str, int] = field(default_factory=dict)
     #: another human coder of the store whose name differs from this one's in case only
     case_twin: str | None = None
+    #: the sha256 of the codebook version the workbook was exported with, when it is not the codebook's now
+    #: (read with ``codebook_changed``)
+    exported_sha256: str | None = None
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -2729,11 +2732,15 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
                            n_moved=len(moved))
 
 
-def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport:
+def review_import(store: Store, path: str | Path, *, coder: str, codebook_changed: bool = False) -> ReviewImport:
     """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
     which rows count). The workbook must come from this store and the codebook must be unchanged since the
     export; every cell is checked before anything is written, so a refused workbook leaves the store as it was.
-    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run."""
+    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run.
+
+    ``codebook_changed``: read a workbook exported with another version of the codebook against the codebook as
+    it is now (its wording edited, say), when it has the same themes (E192 otherwise); the run records the
+    version the workbook was exported with, and :attr:`ReviewImport.exported_sha256` says it was needed."""
     from evalnlp import review as rv
     from evalnlp.codebook import load_codebook
 
@@ -2749,10 +2756,16 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
         cb = load_codebook(meta.get("codebook_ref") or meta.get("codebook_id") or "")
     except EvalnlpError as exc:
         raise errors.error("E192", "unloadable", file=name, ref=meta.get('codebook_ref'), exc=exc) from None
-    if cb.sha256 != meta.get("codebook_sha256"):
-        raise errors.error("E192", "version", file=name, cb_id=cb.id,
-                           exported_sha256=str(meta.get('codebook_sha256'))[:12], sha256=cb.sha256[:12])
-    decisions = rv.read_decisions(sheet, cb, expected_fingerprint=rv.fingerprint(identity, cb.sha256))
+    exported_sha = str(meta.get("codebook_sha256") or "")
+    changed = cb.sha256 != exported_sha
+    if changed and not codebook_changed:
+        raise errors.error("E192", "version", file=name, cb_id=cb.id, exported_sha256=exported_sha[:12],
+                           sha256=cb.sha256[:12])
+    if changed:
+        new = rv.themes_without_column(sheet, cb)
+        if new:
+            raise errors.error("E192", "themes", file=name, cb_id=cb.id, themes=", ".join(map(repr, new)))
+    decisions = rv.read_decisions(sheet, cb, expected_fingerprint=rv.fingerprint(identity, exported_sha))
     if len(decisions.reviewed):
         found = set(store.segment_context(decisions.reviewed["seg_id"].tolist())["seg_id"])
         lost = decisions.reviewed[~decisions.reviewed["seg_id"].isin(found)]
@@ -2766,6 +2779,8 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
             "changed_cells": decisions.n_changed_cells, "notes": decisions.notes,
             "ignored_columns": dict(decisions.ignored)}
+    if changed:
+        args["exported_codebook_sha256"] = exported_sha
     repeats = _review_repeats(store, decisions.codes, meta.get("coder") or None, coder_id)
     args["repeats"] = int(repeats["seg_id"].nunique())
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
@@ -2777,4 +2792,5 @@ def review_import(store: Store, path: str | Path, *, coder: str) -> ReviewImport
                         n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
                         n_notes=len(decisions.notes), reviewed=decisions.reviewed,
                         n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
-                        case_twin=twin)
+                        case_twin=twin, exported_sha256=exported_sha if changed else None)
+

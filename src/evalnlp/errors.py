@@ -723,7 +723,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E192": ("a review workbook was exported with another version of the codebook", {
         "version": "{file} was exported with another version of codebook {cb_id!r} (sha256 {exported_sha256}; the "
                    "codebook is now {sha256}), so its theme columns may not mean what the codebook now says. Export "
-                   "a new workbook and review it",
+                   "a new workbook and review it; or, if the codebook's wording changed but each theme means what "
+                   "it meant when the workbook was reviewed, import it with {codebook_changed!o}",
+        "themes": "{file} was exported with another version of codebook {cb_id!r}, and the codebook now has themes "
+                  "the workbook has no column for ({themes}: added or renamed since), which the reviewer did not "
+                  "decide on. Export a new workbook and review it, or import this one with the codebook as it was "
+                  "when the workbook was exported",
         "unloadable": "{file}: cannot load the codebook it was exported with ({ref!r}): {exc}",
     }),
     "E193": ("a passage of a review workbook is no longer in the store", {

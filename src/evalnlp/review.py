@@ -669,6 +669,20 @@ def _theme_value(value: Any) -> int | None | str:
     return "bad"
 
 
+def themes_without_column(sheet: ReviewSheet, cb) -> list[str]:
+    """The themes of ``cb`` that no column of ``sheet`` is (by id, label or alias): themes added to the codebook,
+    or renamed, since the workbook was exported."""
+    found = set()
+    for head in sheet.header:
+        if head in _FIXED:
+            continue
+        try:
+            found.add(cb.label_to_id(head))
+        except Exception:
+            continue
+    return [t for t in cb.theme_ids if t not in found]
+
+
 def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Decisions:
     """The reviewer's decisions on ``sheet`` (see :data:`RULE`), every cell checked first.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 from conftest import table_snapshot
@@ -383,11 +384,30 @@ def test_a_codebook_changed_since_the_export_is_refused(cli, coded, tmp_path):
     ws = load_workbook(wb)["Review"]
     mark = f"{columns(ws)['reviewed']}2"
     edited_copy(wb, wb, lambda w: w["Review"].__setitem__(mark, "yes"))
-    mine.write_text(mine.read_text() + "\n# a later edit\n")
+    exported = mine.read_text()
+    mine.write_text(exported + "\n# a later edit\n")
     before = table_snapshot(coded)
     result = cli("review", "import", str(wb), "--coder", "alice")
-    assert result.exit_code == 1 and "E192" in result.stderr
+    assert result.exit_code == 1 and "E192" in result.stderr and "--codebook-changed" in result.stderr
     assert table_snapshot(coded) == before
+
+    # a theme added since the export: the reviewer did not decide on it, so even --codebook-changed is refused
+    mine.write_text(exported + "  - id: parking\n    label: Parking\n    definition: Car parks and their cost.\n")
+    result = cli("review", "import", str(wb), "--coder", "alice", "--codebook-changed")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "E192" in said and "no column for ('parking'" in said, said
+    assert table_snapshot(coded) == before
+
+    # the wording changed only: read against the codebook as it is now, said, and the exported version recorded
+    mine.write_text(exported + "\n# a later edit\n")
+    result = cli("review", "import", str(wb), "--coder", "alice", "--codebook-changed")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 0, said
+    assert "warning: the workbook was exported with another version of codebook" in said
+    with duckdb.connect(str(coded), read_only=True) as con:
+        args = json.loads(con.execute("SELECT args FROM runs WHERE command = 'review import'").fetchone()[0])
+        n = con.execute("SELECT count(DISTINCT seg_id) FROM codes WHERE coder = 'human:alice'").fetchone()[0]
+    assert n == 1 and len(args["exported_codebook_sha256"]) == 64
 
 
 @pytest.mark.parametrize("value, code", [("yes", "E194"), (2, "E194"), ("1;0", "E194")])

@@ -58,17 +58,26 @@ def import_(
     file: str = typer.Argument(..., help="A workbook written by `evalnlp review export` and edited.",
                                show_default=False),
     coder: str = typer.Option(..., "--coder", help="Who reviewed it; stored as human:NAME.", show_default=False),
+    codebook_changed: bool = typer.Option(False, "--codebook-changed",
+                                          help="Read a workbook exported with another version of the codebook "
+                                               "against the codebook as it is now (its wording edited, each theme "
+                                               "meaning what it did). The themes must be the same."),
 ) -> None:
     """Store the decisions of an edited review workbook as human codes.
 
     A row counts as reviewed when anything was typed in it (a theme cell changed or typed, a mark in
-    'reviewed', or a note); rows left as exported are skipped. A workbook from another store or codebook
-    version is refused, and the store is left as it was.
+    'reviewed', or a note); rows left as exported are skipped. A workbook from another store is refused, and
+    so is one exported with another version of the codebook unless --codebook-changed is given; a refused
+    workbook leaves the store as it was.
     """
     from evalnlp import api
 
     with open_store(ctx) as store:
-        result = api.review_import(store, file, coder=coder)
+        result = api.review_import(store, file, coder=coder, codebook_changed=codebook_changed)
+    if result.exported_sha256:
+        warn(ctx, f"the workbook was exported with another version of codebook {result.codebook_id!r} (sha256 "
+                  f"{result.exported_sha256[:12]}); its decisions were read against the codebook as it is now, as "
+                  "--codebook-changed asked, and the run records the version it was exported with")
     info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
               f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
               f"{'s' if result.n_untouched != 1 else ''} skipped")
