@@ -366,6 +366,21 @@ def test_one_answer_given_thousands_of_times_does_not_crowd_out_the_others(tmp_p
                                       "assigned": True}))
     overall = rank_quotes(store, cb, "endorsement", n=5, redact=False)
     by_site = rank_quotes(store, cb, "endorsement", n=3, by="site", redact=False)
+    # the store's candidates are the best k of all codes with each text at most COPIES times, though the copies
+    # fill the first places by every guess the store makes before reading the texts
+    from evalnlp.corpus import load_corpus
+    from evalnlp.quotes import candidate_weights
+    from evalnlp.store import COPIES
+
+    wc, wr, wa = candidate_weights()
+    with load_corpus(store, cb) as corpus:
+        got = corpus.candidates(["endorsement"], 4, (wc, wr, wa))
+        pairs = corpus.pairs[corpus.pairs["theme"] == "endorsement"].copy()
+    pairs["pre"] = wc * pairs["confidence"] + wr * readability(pairs["text"], pairs["seg_kind"].eq("testimonial"))
+    ranked = pairs.sort_values(["pre", "seg_id"], ascending=[False, True])
+    want = ranked[ranked.groupby("text").cumcount() < COPIES].head(4)
+    assert list(got.sort_values("seg_id")["seg_id"]) == sorted(want["seg_id"])
+    assert got["text"].tolist().count(same) == COPIES
     store.close()
     assert len(overall) == 5 and overall["text"].tolist()[0] == same
     assert overall["text"].tolist().count(same) == 1 and set(overall["text"][1:]) <= set(others)

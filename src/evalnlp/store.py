@@ -1932,7 +1932,12 @@ class Store:
         readability) give a floor, the k-th best of them, that the k best must reach; each code's score with
         its passage's ``readmax`` (a ceiling on its readability, see :func:`_readability_ceiling`) bounds its
         real score from above, and only the codes whose bound reaches the floor are scored and ranked. The result is the same as ranking every code; the guess only decides how few are
-        scored."""
+        scored.
+
+        One text takes at most ``COPIES`` of the ``k`` (an answer pasted into thousands of rows would fill them);
+        so that copies do not fill the probe either, it takes one code per value of the guess (copies of a text
+        coded alike share it), and the floor is the k-th best of the probe's codes within that limit, which the
+        k best within it must reach as well."""
         wc, wr, wa = (float(w) for w in weights)
         k = int(k)
         support, params = self._support(handle, themes, filters)
@@ -1953,7 +1958,8 @@ class Store:
         probe = _readability_sql(
             f"""SELECT t.*, b.seg_kind, b.confidence, b.has_speaker, s.text
                 FROM (SELECT {lead}unnest(_rows) AS _row FROM (
-                          SELECT {lead}arg_max(_row, _guess, {PROBE * k}) AS _rows FROM base GROUP BY ALL)) t
+                          SELECT {lead}arg_max(_row, _guess, {PROBE * k}) AS _rows
+                          FROM (SELECT {lead}_guess, min(_row) AS _row FROM base GROUP BY ALL) GROUP BY ALL)) t
                 JOIN base b USING (_row) JOIN segments s ON s.rowid = b.sn""", band)
         chosen = _readability_sql(
             f"""SELECT b.*, s.seg_id, s.doc_id, s.start, s."end", s.text, s.speaker, s.source_ref FROM base b
