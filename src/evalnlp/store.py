@@ -1965,7 +1965,7 @@ class Store:
             f"""SELECT b.*, s.seg_id, s.doc_id, s.start, s."end", s.text, s.speaker, s.source_ref FROM base b
                 LEFT JOIN floors f ON {on} JOIN segments s ON s.rowid = b.sn
                 WHERE f.floor IS NULL OR b._bound >= f.floor
-                      {"OR b.seg_kind = 'testimonial'" if testimonials else ""}""", band)
+                      {"OR b.seg_kind = 'testimonial'" if testimonials else ""}""", band, once=True)
         keep = f"c.rk <= {k}" + (" OR c.seg_kind = 'testimonial'" if testimonials else "")
         # the same words coded many times (an answer pasted into thousands of rows, a sentence repeated in one
         # answer) take at most COPIES places, so that they cannot fill the k with one quote; a testimonial
@@ -2081,9 +2081,15 @@ _READ_START = "^" + _SPACE + "*[\"'\u201c\u2018(]?[A-Z0-9]"
 _READ_END = "[.!?\u2026][\"'\u201d\u2019)]?" + _SPACE + "*$"
 
 
-def _readability_sql(source: str, word_band: tuple[float, float]) -> str:
+def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool = False) -> str:
     """SQL: the rows of ``source`` (a SELECT with columns ``text`` and ``seg_kind``) with the ``readability`` of
-    their text, the rule of :func:`evalnlp.quotes.readability` on the text with white space collapsed."""
+    their text, the rule of :func:`evalnlp.quotes.readability` on the text with white space collapsed. With
+    ``once``, each distinct text (and kind) is read once and its readability joined to its rows: for sources
+    where many rows share their words."""
+    if once:
+        each = _readability_sql("SELECT DISTINCT text, seg_kind FROM _src", word_band)
+        return f"""WITH _src AS ({source}), _each AS ({each})
+                   SELECT _src.*, _each.readability FROM _src JOIN _each USING (text, seg_kind)"""
     low, high = (float(x) for x in word_band)
     return f"""
         WITH q AS (SELECT *, CASE WHEN regexp_matches(text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
