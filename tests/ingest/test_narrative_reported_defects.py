@@ -160,3 +160,57 @@ def test_the_sentence_after_a_quotation_can_name_its_speaker(nlp):
     plain = ('"We have embedded the model in all eleven of our surgeries," said the practice manager [S3]. '
              '"And we now run it in two more practices across the county." The practice is a training site.')
     assert [t.speaker for t in N.extract_testimonials(plain, nlp=nlp)] == ["the practice manager"] * 2
+
+
+# ---- pointers into section 5, and speakers named with a lead-in, a trailing participle, a role in brackets
+# or a body's head noun alone (invented passages written in the way case studies write them)
+
+
+@pytest.mark.parametrize("marker", ["(Section 5d)", "(see section 5, point E)", "(detailed in section 5, point C)",
+                                    "(comments dated May 2012; Section 5g)", "(July 2013; Section 5i)",
+                                    "[source 1 below]"])
+def test_a_pointer_into_the_sources_section_is_the_quotations_marker(marker, nlp):
+    passage = (f"The Director of the Hill Trust states that the survey `changed how every ranger plans the "
+               f"season on the river' {marker}. The maps are now used in four parks.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.source_ref == marker
+
+
+@pytest.mark.parametrize("aside", ["(section 5 of this report)", "(in section 5 we show how)", "(Section 5)"])
+def test_an_aside_about_a_section_is_no_marker(aside, nlp):
+    passage = (f"The Director of the Hill Trust states that the survey `changed how every ranger plans the "
+               f"season on the river' {aside}.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.source_ref is None
+
+
+def test_a_participle_opening_the_speaker_phrase_is_left_out(nlp):
+    passage = ("Discussing the team's guidance, the Trust's Head of Safeguarding attests: `the guidance shaped "
+               "every policy we wrote in the year after the review' [h].")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert (t.speaker, t.source_ref) == ("the Trust's Head of Safeguarding", "[h]")
+
+
+def test_a_participle_closing_the_speaker_phrase_is_left_out(nlp):
+    passage = ("A former archivist at the National Library of Wales, referring to [e], credited the team with "
+               "`bringing the voices of small community groups to the attention of the profession' [3].")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert (t.speaker, t.source_ref) == ("A former archivist at the National Library of Wales", "[3]")
+
+
+def test_a_past_role_in_brackets_stays_with_the_name(nlp):
+    passage = ("Lord Hale (former Director of the Hill Foundation) stated that this work `informed the measures "
+               "the department took on child poverty in the years that followed' [5.5].")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == "Lord Hale (former Director of the Hill Foundation)"
+
+
+def test_a_body_named_again_by_its_head_noun_is_given_its_full_name(nlp):
+    passage = ("The model forms part of Riverside City Council's plan for its services. The Council comments "
+               "that the project `has already helped us find savings in three of our largest services' [11]. "
+               "The Home Office said the same. The Home Office wrote that the work `changed the guidance on "
+               "custody for every force in the country' [12].")
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (first.speaker, first.source_ref) == ("Riverside City Council", "[11]")
+    assert passage[first.speaker_start:first.speaker_end] == "Riverside City Council"
+    assert second.speaker == "The Home Office"  # named in full already: not taken for an earlier mention

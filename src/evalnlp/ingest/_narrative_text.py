@@ -249,7 +249,14 @@ _NESTED = (r"(?i:(?:corroborating\s+)?(?:sources?|refs?|references?))\s*\(\s*[A-
            r"(?:\s*(?:,|and|&)\s*\(\s*[A-Za-z0-9.]{1,6}\s*\)){0,6}(?:\s*,\s*[^()\[\]\n,]{1,25}){0,4}")
 # a page before the source it is in: "[p.86, E3]"
 _PAGE_FIRST = r"(?:(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?\s*[,;]\s*)?"
-MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}|{_SEE})\s*\]|\(\s*(?:{_LIST}|{_SEE}|{_NESTED})\s*\)|\{{\s*(?:{_LIST})\s*\}}")
+# A pointer into section 5 of a case study (its corroborating sources), by the item's letter or number:
+# "(Section 5d)", "(see section 5, point E)", "(detailed in section 5, point D)", after an optional date or
+# note ("(comments dated March 2013; Section 5g)").
+_SECTION5 = (r"(?:[^()\[\]\n]{1,40}?[,;]\s*)?(?:(?i:see|detailed\s+in|listed\s+in|details\s+in)\s+)?"
+             r"(?i:section)\s+5\s*(?:\.?\s*(?:[a-z]|\d{1,2}|[ivx]{1,4})\b|\s*,\s*(?i:point|item|source|no\.?)\s*"
+             r"(?:[A-Za-z]|\d{1,2}|[ivx]{1,4})\b)")
+MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}(?:\s+(?i:below|above))?|{_SEE})\s*\]"
+                    rf"|\(\s*(?:{_LIST}|{_SEE}|{_NESTED}|{_SECTION5})\s*\)|\{{\s*(?:{_LIST})\s*\}}")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
 
 

@@ -530,6 +530,8 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
             speaker = lead
     if speaker is not None and re.fullmatch(r"(?i)the\s+(?:latter|former)", text[speaker[0]:speaker[1]].strip()):
         speaker = _latter_or_former(ctx, speaker)
+    if speaker is not None:
+        speaker = _named_body(ctx, speaker) or speaker
     pronoun = False
     if speaker is not None and is_pronoun(text[speaker[0]:speaker[1]]):
         pronoun = True
@@ -563,9 +565,11 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if verb_end is not None:
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
-    if isinstance(ref, tuple) and len(re.findall(r"[A-Za-z]+", ctx.masked[ref[1]:hi])) >= 6:
+    if isinstance(ref, tuple) and (len(re.findall(r"[A-Za-z]+", ctx.masked[ref[1]:hi])) >= 6
+                                   or _OBJECT_MARKER.search(ctx.masked, max(lo, ref[0] - 20), ref[0])):
         # a marker far back in the lead, attached to another claim ("adapting BC2 [6] and how the
-        # schedules ... were a factor: '...' [7]") yields to one that directly follows the quotation
+        # schedules ... were a factor: '...' [7]"), or the object of a preposition or a verb of citing (a
+        # research output: "referring to [e], credited ..."), yields to one that directly follows the quotation
         m = _MARKER_GAP.match(text, q.close)
         mk = MARKER.match(text, m.end()) if m else None
         if mk and is_marker(mk.group(0)):
@@ -581,6 +585,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
     return _Found(q, speaker, ref, pronoun, fallback)
+
+
+#: what stands before a marker that is the object of a phrase in the lead rather than the speaker's source
+_OBJECT_MARKER = re.compile(r"\b(?:to|on|of|about|citing|discussing|describing|reviewing|in)\s+$")
 
 
 #: The sentence after a quotation that names its speaker: "This was how one participant, Mr X, described it",
@@ -610,6 +618,17 @@ _SPEAKER_DATE = re.compile(
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
 # a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
 _SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
+# a participle word closing a speaker phrase whose object was cut off ("A former manager at X, referring")
+_SPEAKER_ING_TAIL = re.compile(r",\s+[a-z]{3,}ing$")
+# a participle clause opening a speaker phrase ("Discussing Hardy's contribution, the Union's Officer attests"):
+# it says what the speaker spoke about, the speaker is the noun phrase after its comma
+# (its object opens with a determiner or a possessive: "Managing Director, Tarn Valley Engineering" is a title)
+_ING_OBJECT = r"(?:the|a|an|this|these|that|its|his|her|their|our|[A-Z][\w-]*['’]s)\s"
+_SPEAKER_ING_LEAD = re.compile(r"[A-Z][a-z]{2,}ing\s+(?=" + _ING_OBJECT + r")[^,;:()\[\]]{0,80},\s+"
+                               r"(?=(?:the|a|an|its|his|her|their|our)\s|[A-Z])")
+_ING_BEFORE = re.compile(r"(?:^|[.;:!?]\s+|\n)[A-Z][a-z]{2,}ing\s+$")
+_OBJECT_THEN_SPEAKER = re.compile(r"(?=" + _ING_OBJECT + r")[^,;:()\[\]]{1,80},\s+"
+                                  r"(?=(?:the|a|an|its|his|her|their|our)\s|[A-Z])")
 # a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
 _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
 # what may follow an apposition before the verb or the quotation: a comma, glued footnote digits (`Roe,4.1`)
@@ -638,8 +657,19 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         m = _AFTER_SCARE_BY.match(text, scare.close, b)
         if m is not None and m.end() < b:
             a = m.end()
-    for _ in range(2):
+    m = _SPEAKER_ING_LEAD.match(text, a, b)
+    if m is None and _ING_BEFORE.search(text, max(0, a - 30), a):
+        # the phrase is the object of a participle opening the sentence ("Discussing X's work, the Officer
+        # attests"): the speaker is the noun phrase after the object's comma
+        m = _OBJECT_THEN_SPEAKER.match(text, a, b)
+    if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16):
+        a = m.end()
+    for _ in range(3):
         phrase = text[a:b]
+        m = _SPEAKER_ING_TAIL.search(phrase)
+        if m and m.start() > 0:
+            b = trim_right(text, a, a + m.start())
+            continue
         m = _SPEAKER_DATE.search(phrase)
         if m and m.start() > 0:
             b = trim_right(text, a, a + m.start())
@@ -712,8 +742,15 @@ def _role_in_brackets(phrase: str) -> bool:
     m = re.search(r"\(([^()]{3,120})\)$", phrase)
     if m is None or re.search(r"\d", m.group(1)) or not _personal_name(phrase[:m.start()].strip()):
         return False
-    head = re.findall(r"[A-Za-z][\w'’-]*", m.group(1))[:3]
+    words = re.findall(r"[A-Za-z][\w'’-]*", m.group(1))
+    while words and words[0] in _ROLE_TIME:  # "Lord Best (former Director of JRF)"
+        words = words[1:]
+    head = words[:3]
     return bool(head) and head[0][:1].isupper() and any(w.lower() in ROLE_NOUNS for w in head)
+
+
+#: words that may open a role in brackets before its capitalised title: when the person held it
+_ROLE_TIME = frozenset({"former", "then", "now", "current", "currently", "retired", "acting", "interim", "later"})
 
 
 # a speaker phrase that is the object of an introductory preposition ("In a review in X, the book was
@@ -855,6 +892,35 @@ _MENTION = re.compile(
     r"(?:\s+(?:" + "|".join(sorted(W.DOC_NOUNS | W.ORG_NOUNS, key=len, reverse=True)) + r")s?)?\b")
 _NOT_A_NAME = {"the", "a", "an", "in", "on", "at", "it", "this", "these", "that", "they", "he", "she", "as", "for",
                "both", "however", "while", "when", "after", "before", "following", "since", "with", "by"}
+
+
+# "The Council", "the City Council": a body named again by its head noun alone (with at most one word before it)
+_DEFINITE_BODY = re.compile(r"[Tt]he\s+(?:(?P<mod>[A-Z][a-z]+)\s+)?(?P<head>[A-Z][a-z]+)")
+
+
+def _named_body(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The full name of a body a speaker names by its head noun alone ("The Council comments that '...'"
+    after "Birmingham City Council's project"): the nearest earlier mention, in this sentence or the three
+    before it, of a name of capitalised words that ends in the same head noun (and holds the speaker's other
+    word, "City"). None when the speaker is not such a phrase or no such mention is near."""
+    m = _DEFINITE_BODY.fullmatch(ctx.text[span[0]:span[1]].strip())
+    if m is None or m.group("head").lower() not in W.ORG_NOUNS:
+        return None
+    head, mod = m.group("head"), m.group("mod")
+    lo = ctx.sents[max(0, ctx.sent_index(span[0]) - 3)] if ctx.sents else 0
+    found = None
+    pattern = rf"\b(?:[A-Z][\w&'’-]*\s+){{1,5}}{head}\b"
+    for n in re.finditer(pattern, ctx.masked[lo:span[0]]):
+        words = n.group(0).split()
+        while words and words[0] in ("The", "A", "An", "In", "At", "For", "By", "With", "From", "This"):
+            words = words[1:]
+        if len(words) < 2 or (mod is not None and mod not in words[:-1]) or set(words) <= {mod, head}:
+            continue  # "The Home Office" after "Home Office" is named in full already
+        end = lo + n.end()
+        found = (end - len(" ".join(words)), end)
+    if found is None or ctx.text[found[0]:found[1]] != " ".join(ctx.text[found[0]:found[1]].split()):
+        return None
+    return found
 
 
 def _latter_or_former(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
