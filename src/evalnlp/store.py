@@ -850,9 +850,12 @@ class Store:
         """Store a human coder's codes for the segments in ``frame`` (seg_id, theme, assigned, optional score);
         return how many of those segments were ``new`` to this coder, ``changed`` or ``unchanged``.
 
-        A segment's rows in ``frame`` are this coder's whole decision on it: what the coder said of it
-        before is replaced when it differs, and left as it was (with its original run) when it does not, so
-        storing the same codes twice adds nothing. No other coder's codes are touched. A segment coded with no
+        A segment's rows in ``frame`` are this coder's decision on the themes they name: what the coder said
+        of those themes before is replaced when it differs, and left as it was (with its original run) when it
+        does not, so storing the same codes twice adds nothing; the coder's codes of other themes on the segment
+        stay (a file that decides one theme, ``codes import --labels``, leaves the coder's earlier decisions on
+        the others as they were). A segment counts as ``new`` when the coder had no code on it at all, and as
+        ``changed`` when a decision on a theme it names differs. No other coder's codes are touched. A segment coded with no
         theme is stored as rows that are all ``assigned = false`` (see :func:`evalnlp.api.human_code_frame`),
         which still make it a human-coded segment. Rows repeated for one segment and theme are merged (assigned
         if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0 for the others.
@@ -876,10 +879,15 @@ class Store:
                       bool_or(assigned) AS assigned
                FROM _hc GROUP BY seg_id, theme""")
         try:
-            self.con.execute(
+            self.con.execute(  # the segments this coder had coded at all
+                """CREATE OR REPLACE TEMP TABLE _hseen AS
+                   SELECT DISTINCT seg_id FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hnew)""",
+                [coder])
+            self.con.execute(  # what the coder said before of the themes this frame decides
                 """CREATE OR REPLACE TEMP TABLE _hold AS
-                   SELECT seg_id, theme, score, assigned FROM codes
-                   WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hnew)""", [coder])
+                   SELECT c.seg_id, c.theme, c.score, c.assigned FROM codes c
+                   JOIN _hnew n ON n.seg_id = c.seg_id AND n.theme = c.theme
+                   WHERE c.coder = ?""", [coder])
             self.con.execute(  # segments new to this coder or coded differently before
                 """CREATE OR REPLACE TEMP TABLE _hdiff AS
                    SELECT DISTINCT seg_id FROM (
@@ -889,17 +897,19 @@ class Store:
                        (SELECT seg_id, theme, score, assigned FROM _hold
                         EXCEPT SELECT seg_id, theme, score, assigned FROM _hnew))""")
             counts = self.con.execute(
-                """SELECT count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hold)),
-                          count(*) FILTER (WHERE seg_id IN (SELECT seg_id FROM _hold)
+                """SELECT count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hseen)),
+                          count(*) FILTER (WHERE seg_id IN (SELECT seg_id FROM _hseen)
                                            AND seg_id IN (SELECT seg_id FROM _hdiff)),
                           count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hdiff))
                    FROM (SELECT DISTINCT seg_id FROM _hnew)""").fetchone()
-            self.con.execute("DELETE FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)", [coder])
+            self.con.execute(
+                """DELETE FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)
+                   AND (seg_id, theme) IN (SELECT seg_id, theme FROM _hnew)""", [coder])
             self.con.execute(
                 """INSERT INTO codes SELECT seg_id, theme, score, assigned, ?, ? FROM _hnew
                    WHERE seg_id IN (SELECT seg_id FROM _hdiff) ORDER BY seg_id, theme""", [coder, run_id])
         finally:
-            self._drop_temp("_hnew", "_hold", "_hdiff")
+            self._drop_temp("_hnew", "_hseen", "_hold", "_hdiff")
         return {"new": int(counts[0]), "changed": int(counts[1]), "unchanged": int(counts[2])}
 
     def _drop_temp(self, *names: str) -> None:

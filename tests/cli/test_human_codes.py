@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from helpers import coded_store, shared_data
@@ -850,6 +851,41 @@ def test_a_person_coding_some_themes_replaces_the_machine_for_those_themes_only(
         codes = store.effective_codes(themes=others)
     assert len(codes) and codes["coder"].str.startswith("model:").all()
     assert {t: after[t] for t in others} == {t: before[t] for t in others}
+
+
+def test_coding_one_theme_per_pass_keeps_the_earlier_passes(cli, db_path, tmp_path):
+    """A coder who decides one theme per pass (staff first, access next) imports each pass with --labels: the
+    second import deleted the first one's decisions, so the machine stood for staff again without a word. Each
+    pass now decides its own themes only; a later pass of a theme replaces that theme's decisions alone."""
+    rows = pd.DataFrame({"rid": ["r0", "r1", "r2", "r3"],
+                         "text": ["The nurses were kind.", "Parking was impossible.", "Lovely staff, thank you.",
+                                  "Could not get an appointment."]})
+    rows.to_csv(tmp_path / "c.csv", index=False)
+    assert cli("ingest", str(tmp_path / "c.csv"), "--text", "text", "--id", "rid").exit_code == 0
+    (tmp_path / "fay").mkdir()
+
+    def one_pass(theme: str, marks: list[int]) -> None:
+        rows.assign(**{theme: marks}).to_csv(tmp_path / "fay" / "c.csv", index=False)
+        result = cli("codes", "import", str(tmp_path / "fay" / "c.csv"), "--text", "text", "--id", "rid",
+                     "--labels", theme, "--coder", "fay", "--codebook", "fft", "--source", "c.csv")
+        assert result.exit_code == 0, result.output
+
+    def decisions() -> dict[tuple[str, str], bool]:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            got = con.execute("""SELECT d.locator, c.theme, c.assigned FROM codes c JOIN segments s USING (seg_id)
+                                 JOIN documents d USING (doc_id) WHERE c.coder = 'human:fay'""").fetchall()
+        return {(loc, theme): assigned for loc, theme, assigned in got}
+
+    one_pass("staff", [1, 0, 1, 0])
+    one_pass("access", [0, 1, 0, 1])
+    got = decisions()
+    assert {k: v for k, v in got.items() if k[1] == "staff"} == {
+        ("rid=r0", "staff"): True, ("rid=r1", "staff"): False, ("rid=r2", "staff"): True, ("rid=r3", "staff"): False}
+    assert sum(got[(f"rid=r{i}", "access")] for i in range(4)) == 2 and len(got) == 8
+    one_pass("staff", [0, 0, 1, 0])  # staff decided again: only staff changes
+    again = decisions()
+    assert again[("rid=r0", "staff")] is False and again[("rid=r2", "staff")] is True
+    assert {k: v for k, v in again.items() if k[1] == "access"} == {k: v for k, v in got.items() if k[1] == "access"}
 
 
 def test_a_passage_a_person_decided_for_one_theme_counts_as_coded_by_hand(cli, db_path, tmp_path):
