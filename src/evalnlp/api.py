@@ -1363,7 +1363,7 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
         if bad.size:
             raise errors.error("E310", "evaluate", size=bad.size, per_row=int(per_row[bad[0]]), bad=int(bad[0]) + 1,
                                need="exactly one theme" if cb.require_theme else "at most one theme")
-    predicted = coder.predict(data.texts)
+    predicted = _in_codebook_order(coder.predict(data.texts), coder, cb, card, model)
     # Only the themes the file codes are compared: with --labels for some themes, the others were not coded,
     # and counting the coder's every use of them as a disagreement would be wrong
     d = data.decided
@@ -1375,6 +1375,22 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     known = set(((card or {}).get("training_passages") or {}).get("values") or []) | _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
     return report
+
+
+def _in_codebook_order(predicted, coder: Any, cb, card: dict | None, model) -> Any:
+    """The coder's 0/1 matrix with its columns in the order of ``cb``'s themes: a model's columns are its own
+    themes' (``classes_``), which a codebook file edited since training (themes reordered) no longer lists in
+    the same order. E325 when the codebook has a theme the model was not trained on."""
+    own = [str(t) for t in getattr(coder, "classes_", cb.theme_ids)]
+    if own == list(cb.theme_ids):
+        return predicted
+    missing = [t for t in cb.theme_ids if t not in own]
+    if missing:
+        trained = card or {}
+        raise errors.error("E325", parent=str(model), trained_id=trained.get("codebook_id"),
+                           trained_sha=str(trained.get("codebook_sha256"))[:12], cb_id=cb.id, sha256=cb.sha256[:12])
+    where = {t: i for i, t in enumerate(own)}
+    return predicted[:, [where[t] for t in cb.theme_ids]]
 
 
 def _prior_passages(coder: Any) -> set[str]:

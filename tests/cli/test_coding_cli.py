@@ -99,6 +99,40 @@ def test_train_then_evaluate_round_trip(cli, runner, tmp_path):
     assert report["macro_f1"] > json.loads(zs.stdout)["macro_f1"]
 
 
+def test_evaluate_lines_a_models_themes_up_with_an_edited_codebook_or_refuses_it(cli, tmp_path):
+    """A model keeps the path of the codebook file it was trained with; once the file's themes were reordered,
+    evaluate scored each theme's human codes against another theme's predictions (classify did not), and a
+    theme added to the file crashed it. Now the columns follow the theme ids, and a theme the model never
+    learned is E325."""
+    import yaml
+
+    from evalnlp.codebook import _shipped_path
+
+    mine = tmp_path / "mine.yaml"
+    book = yaml.safe_load(_shipped_path("impact").read_text(encoding="utf-8"))
+    book["id"] = "mine"
+    mine.write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+    model = tmp_path / "m"
+    assert cli("train", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", str(mine),
+               "--backend", "supervised", "--out", str(model)).exit_code == 0
+
+    def figures() -> dict:
+        result = cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--model", str(model),
+                     "--format", "json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    before = figures()
+    book["themes"] = book["themes"][::-1]  # the same themes, in another order
+    mine.write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+    after = figures()
+    assert after["per_theme"] == before["per_theme"] and after["micro_f1"] == before["micro_f1"]
+    book["themes"].append({**book["themes"][0], "id": "waiting_times", "label": "Waiting times", "aliases": []})
+    mine.write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+    result = cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--model", str(model))
+    assert result.exit_code == 1 and "[E325]" in result.output and "Traceback" not in result.output
+
+
 def test_evaluate_zero_shot_codebook_and_table(cli):
     result = cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", "impact")
     assert result.exit_code == 0, result.output
