@@ -1377,6 +1377,13 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     return report
 
 
+def shipped_model_names() -> tuple[str, ...]:
+    """The names of the models shipped with evalnlp (``--model NAME``)."""
+    from evalnlp.coding.persist import SHIPPED_MODELS
+
+    return tuple(SHIPPED_MODELS)
+
+
 def _in_codebook_order(predicted, coder: Any, cb, card: dict | None, model) -> Any:
     """The coder's 0/1 matrix with its columns in the order of ``cb``'s themes: a model's columns are its own
     themes' (``classes_``), which a codebook file edited since training (themes reordered) no longer lists in

@@ -133,6 +133,30 @@ def test_evaluate_lines_a_models_themes_up_with_an_edited_codebook_or_refuses_it
     assert result.exit_code == 1 and "[E325]" in result.output and "Traceback" not in result.output
 
 
+def test_a_model_saved_under_a_shipped_models_name_is_reached_by_its_path(cli, db_path, tmp_path, monkeypatch):
+    """``train --out impact-themes`` advised ``--model impact-themes``, which is the shipped model: the user's
+    codes came from another model without a word. The advice now gives the folder as a path and says why, and
+    ``--model ./impact-themes`` is the folder while the bare name stays the shipped model."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("train", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", "impact",
+                 "--out", "impact-themes")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "use it with: evalnlp classify --model ./impact-themes" in said
+    assert "named like the shipped model impact-themes" in said
+    card = json.loads((tmp_path / "impact-themes" / "card.json").read_text())
+
+    def coder_of(model: str) -> str:
+        assert cli("classify", str(CODES), "--text", "text", "--model", model, "--recode").exit_code == 0
+        with Store(db_path, read_only=True) as store:
+            latest = store.table("runs").sort_values("started")["run_id"].iloc[-1]
+            codes = store.table("codes")
+        return str(codes.loc[codes["run_id"] == latest, "coder"].iloc[0])
+
+    assert coder_of("./impact-themes").endswith(card["model_sha256"][:12])
+    assert not coder_of("impact-themes").endswith(card["model_sha256"][:12])
+
+
 def test_evaluate_zero_shot_codebook_and_table(cli):
     result = cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", "impact")
     assert result.exit_code == 0, result.output

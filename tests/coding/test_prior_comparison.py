@@ -163,6 +163,25 @@ def test_train_advises_keeping_a_prior_that_agrees_better(tmp_path, runner):
     assert "keep using it (classify --model impact-themes)" in out
 
 
+def test_advice_to_keep_an_untrained_prior_names_its_codebook(tmp_path, runner):
+    """The advice to keep the zero-shot prior said `classify --model zeroshot`, which codes with impact: for an
+    fft model it now says `--codebook fft` too."""
+    from evalnlp.cli import app
+    from evalnlp.coding import load_coder
+
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False).head(60)
+    prior, cb, _ = load_coder("fft", "zeroshot")
+    decided = prior.predict(frame["text"].tolist())
+    frame["themes"] = [";".join(t for t, flag in zip(cb.theme_ids, row) if flag) for row in decided]
+    frame.to_csv(tmp_path / "own.csv", index=False)
+    result = runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), "train", str(tmp_path / "own.csv"),
+                                 "--text", "text", "--labels-column", "themes", "--codebook", "fft",
+                                 "--prior", "zeroshot", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "keep using it (classify --model zeroshot --codebook fft)" in out
+
+
 def test_single_label_figures_are_numbers_and_a_handful_of_unseen_passages_is_not_compared(tmp_path, runner):
     """FFT comments the shipped fft-themes model was trained on, plus three it never saw: the cross-validated
     micro-F1 of a single-label codebook is a number (the share coded right), and three passages are too few to

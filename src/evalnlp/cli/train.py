@@ -120,9 +120,17 @@ def train(
         where = f"the {unseen:,} passages it had not seen" if seen else "the same passages"
         info(ctx, f"the prior ({name}) alone on {where}: {_micro(alone)}, macro-F1 {alone['macro_f1']:.3f}")
         if alone["macro_f1"] > metrics["macro_f1"] and not seen:
+            book = result.card.get("codebook_ref") or result.card.get("codebook_id")
+            use = f"classify --model {name}" + (f" --codebook {book}" if name in ("zeroshot", "keyword") and book
+                                                 and book != "impact" else "")
             info(ctx, f"the prior alone agrees better with these codes than the trained coder: keep using it "
-                      f"(classify --model {name}) unless your codes follow other rules than its training data")
-    info(ctx, f"use it with: evalnlp classify --model {result.out}")
+                      f"({use}) unless your codes follow other rules than its training data")
+    shown = str(result.out)
+    if shown in api.shipped_model_names():  # a bare name is the shipped model's: point at the folder
+        shown = f"./{shown}"
+        warn(ctx, f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the "
+                  f"shipped one, so give yours as a path (`--model {shown}`), or save it under another name")
+    info(ctx, f"use it with: evalnlp classify --model {shown}")
 
 
 #: The fewest passages the prior had not seen on which ``train`` compares it with the trained coder.

@@ -317,11 +317,12 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
 
 def resolve_model(name_or_dir: str | Path) -> Path:
     """A shipped model name (``fft-themes``, ``sentiment``) -> its directory inside the package; a path -> itself.
+    A name is only the text: a :class:`~pathlib.Path`, or text written as a path (``./fft-themes``), is a folder.
 
     Raises E330 for a name that is neither shipped nor an existing path.
     """
     text = str(name_or_dir)
-    if text in SHIPPED_MODELS:
+    if text in SHIPPED_MODELS and not isinstance(name_or_dir, Path):  # "./fft-themes" is a folder, not the name
         shipped = resources.files("evalnlp") / "models" / text
         return Path(str(shipped))
     path = Path(name_or_dir).expanduser()
