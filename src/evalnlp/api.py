@@ -728,6 +728,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                         raise
                     raise type(exc)(exc.code, template=exc.template, fields=fields) from None
                 out_path = Path(output)
+                left = store.documents_not_in_output(coder_id, sources=sources, read=reading)
+                if left:
+                    notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
+                                 f"not in {Path(output).name}: {'they hold' if left != 1 else 'it holds'} no "
+                                 "passage to code (a sources list's entries and its heading are stored for the "
+                                 "testimonials' markers, not coded; `evalnlp extract` shows them)")
                 timings["write output file"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = store.theme_counts(coder_id, run_id)

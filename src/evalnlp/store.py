@@ -1146,6 +1146,15 @@ class Store:
             plain = [bool(x) for x in self.con.execute(f"SELECT {checks} FROM ({docs})", [coder]).fetchall()[0]]
         return OutputPlan(n=sum(g[2] for g in groups), attrs=list(zip(names, plain)), questions=questions)
 
+    def documents_not_in_output(self, coder: str, *, sources: list[str] | None = None, read: bool = False) -> int:
+        """How many documents of ``sources`` (with ``read``, of those this command read) :meth:`output_plan`
+        leaves out because ``coder`` coded none of their passages: a sources list's entries and the headings
+        stored with them, which hold no passage to code."""
+        return int(self.con.execute(
+            f"""SELECT count(*) FROM documents d
+                WHERE d.doc_id NOT IN (SELECT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)
+                AND {_output_filter(sources, read)}""", [coder]).fetchone()[0])
+
     def output_pages(self, coder: str, theme_ids: list[str], plan: OutputPlan, *, sources: list[str] | None = None,
                      read: bool = False, page: int = 100_000, stored_inputs: bool = True) -> Iterator[pd.DataFrame]:
         """The documents of ``plan`` (from :meth:`output_plan`) one page of ``page`` rows at a time, in the

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from helpers import CORPORA
@@ -282,3 +283,31 @@ def test_the_rows_kept_for_the_output_wait_beside_the_store_and_are_deleted(cli,
                "--output", str(tmp_path / "o.csv")).exit_code == 0
     assert seen and all(Path(d).parent == db_path.resolve().parent for d in seen)
     assert not list(db_path.resolve().parent.glob(".evalnlp-rows-*"))
+
+
+def test_documents_read_but_not_in_the_output_are_counted(cli, tmp_path, db_path):
+    """A report's sources list is stored (its entries resolve the testimonials' markers) but holds no passage to
+    code, so its paragraphs are not rows of the output: the run said 9 read and 9 accepted while the file held 6
+    rows, with nothing to say why. It now says how many documents read are not in the file, and why."""
+    report = tmp_path / "annex.md"
+    report.write_text(
+        "# Evaluation of the Leading Care Programme\n\n## Findings\n\n"
+        "Over 1,200 nurses took part in the programme across three trusts [A1].\n\n"
+        "## Annex A. Evidence log\n\nA1. Trust training records, 2019-2022.\n\n"
+        "A2. Interviews with ward managers, 2023.\n\n## Annex B. Participant feedback\n\n"
+        "A ward manager told the evaluators: \"I finally felt able to challenge consultants when safety was at "
+        "stake\" [A2].\n", encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    result = cli("classify", str(report), "--codebook", "impact", "--output", str(out))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    left = stored - len(rows)
+    assert left == 3 and not rows["text"].str.startswith("A1.").any()
+    assert f"note: {left} documents read are not in coded.csv: they hold no passage to code" in said
+    plain = tmp_path / "plain.csv"
+    plain.write_text("id,text\n1,The course was excellent.\n2,Staff were kind.\n", encoding="utf-8")
+    quiet = cli("classify", str(plain), "--text", "text", "--output", str(tmp_path / "p.csv"))
+    assert "not in p.csv" not in quiet.output  # every document read is a row
