@@ -214,3 +214,29 @@ def test_a_body_named_again_by_its_head_noun_is_given_its_full_name(nlp):
     assert (first.speaker, first.source_ref) == ("Riverside City Council", "[11]")
     assert passage[first.speaker_start:first.speaker_end] == "Riverside City Council"
     assert second.speaker == "The Home Office"  # named in full already: not taken for an earlier mention
+
+
+def test_a_quotation_opening_the_paragraph_after_a_list_item_is_a_testimonial(nlp):
+    """A list item without a full stop ("- ... co-design workshops") ran into the next paragraph, so the
+    quotation opening that paragraph stood next to "workshops" and was taken for an event's title: lost."""
+    passage = ("- Patients took part in co-design workshops\n\n\"The programme changed how our ward teams hand over "
+               "every single day,\" said Dr Sarah Whitfield.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.quote.startswith("The programme changed") and t.speaker == "Dr Sarah Whitfield"
+    titled = "We ran a workshop \"Reducing Waiting Times in the Clinic\" in May."
+    assert N.extract_testimonials(titled, nlp=nlp) == []  # in its own paragraph the title is still a title
+
+
+@pytest.mark.parametrize("who, verb", [("one ward manager", "told us"), ("the matron", "told me in May")])
+def test_a_speaker_who_told_us_is_the_speaker(who, verb, nlp):
+    passage = f"\"I finally felt able to challenge consultants when safety was at stake,\" {who} {verb}."
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == who
+
+
+def test_the_next_items_bullet_is_not_part_of_a_speaker(nlp):
+    passage = ("• \"I finally felt able to challenge consultants when safety was at stake\" – Ward manager, Hull\n"
+               "• \"Our staff now plan discharges together with the social workers\" – Sister Jo Platt, Leeds\n"
+               "• \"The action learning sets were the most valuable part of the course\" – Matron, York\n")
+    assert [t.speaker for t in N.extract_testimonials(passage, nlp=nlp)] == [
+        "Ward manager, Hull", "Sister Jo Platt, Leeds", "Matron, York"]

@@ -255,8 +255,10 @@ def _title_case_ratio(words: list[str]) -> float:
     return sum(1 for w in content if w[0].isupper() or w[0].isdigit()) / len(content)
 
 
-def looks_like_title(text: str, q: QuoteSpan) -> bool:
-    """Heuristics for titles of publications, programmes, events, campaigns and the like.
+def looks_like_title(text: str, q: QuoteSpan, lo: int = 0) -> bool:
+    """Heuristics for titles of publications, programmes, events, campaigns and the like. ``lo``: where the
+    quotation's paragraph starts (the words of the paragraph before, a list item without a full stop, say, name
+    nothing in this one).
 
     A title starts with a capital, ends without sentence punctuation and either is written in Title
     Case, has a ``Main: subtitle`` shape, or sits right next to a publication word ("his", "report",
@@ -267,11 +269,11 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
     if not words or inner.rstrip()[-1:] in ".!" or re.search(r"[.!]\s+[A-Z]", inner):
         return False
     named = re.search(r"\b(?:entitled|titled|headlined|called|named|dubbed|voted|crowned)\s*$",
-                      text[max(0, q.open - 20):q.open])
+                      text[max(0, lo, q.open - 20):q.open])
     if named and len(words) <= 25:
         return True  # "a leaflet called 'how to talk to your GP'": a name whatever its case
     if len(words) <= 25 and re.search(r"\b(?:Prize|Award|Medal|Trophy)s?\s+(?:for|in)\s*$",
-                                      text[max(0, q.open - 40):q.open]):
+                                      text[max(0, lo, q.open - 40):q.open]):
         return True  # "the Queen's Anniversary Prize for 'Innovative housing construction ...'": what it was for
     if not words[0][0].isupper() and not words[0][0].isdigit():
         return False
@@ -284,17 +286,18 @@ def looks_like_title(text: str, q: QuoteSpan) -> bool:
         return True  # "(`What Next? Is There a Case for Reform?')": a question that is all a bracket holds names a
         # work (a review's words in brackets after the paper's name are not a question: "(`a delight')")
     if not first_person and not question and words[0] != "I" and len(words) <= 15 and re.search(
-            r"(?:^|[\s(])(?:at|on|of|to|towards|into|about)\s+$", text[max(0, q.open - 12):q.open]):
+            r"(?:^|[\s(])(?:at|on|of|to|towards|into|about)\s+$", text[max(0, lo, q.open - 12):q.open]):
         return True  # "aimed at `Reducing Waiting Times in Clinics'": capitalised after a preposition mid-sentence
     if len(words) >= 2 and _title_case_ratio(words) >= 0.75:
         return True
-    return _named_by_context(text, q, words)
+    return _named_by_context(text, q, words, lo)
 
 
-def _named_by_context(text: str, q: QuoteSpan, words: list[str]) -> bool:
-    """A publication word or a year in brackets next to the quotation, or a ``Main: subtitle`` shape."""
+def _named_by_context(text: str, q: QuoteSpan, words: list[str], lo: int = 0) -> bool:
+    """A publication word or a year in brackets next to the quotation (in its paragraph), or a ``Main:
+    subtitle`` shape."""
     inner = text[q.start:q.end]
-    window = text[max(0, q.open - 40):q.open]
+    window = text[max(0, lo, q.open - 40):q.open]
     stop = None
     for stop in re.finditer(r"[.!?]\s", window):
         pass

@@ -379,7 +379,8 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
     kept: list[QuoteSpan] = []
     for q in ctx.quotes:
         inner = ctx.text[q.start:q.end]
-        if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q) or _numbered_heading(ctx, q):
+        para = max((p for p in ctx.paragraphs if p <= q.open), default=0)
+        if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q, para) or _numbered_heading(ctx, q):
             continue
         kept.append(q)
     ctx.kept_opens = [q.open for q in kept]
@@ -396,7 +397,10 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         quote, qs, qe = ctx.span(f.q.start, f.q.end)
         sp = sps = spe = None
         if f.speaker is not None:
-            sp, sps, spe = _without_emphasis(*ctx.span(*f.speaker))
+            a, b = f.speaker
+            while b > a and (ctx.text[b - 1] in _BULLETS or ctx.text[b - 1].isspace()):
+                b -= 1  # "- Ward manager, Hull\n• ...": the next item's bullet is not the speaker's
+            sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
         ref: str | None
         if isinstance(f.ref, tuple):
             ref = ctx.span(*f.ref)[0]
@@ -406,6 +410,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
     return out
 
 
+_BULLETS = frozenset("•▪◦‣●■□–-*")  # list bullets a speaker phrase may run into at a line's end
 _MARKER_GAP = re.compile(r"[\s.,;:!?'\"’”`]*(?:\((?:19|20)\d\d\)\s*)?")  # a year may come first: "..." (2012) [E6]
 
 
@@ -475,7 +480,7 @@ _AFTER_VERB = r"(?:" + "|".join(_FINITE) + r")"
 _TRAIL_SAID_X = re.compile(
     rf"^[\s,]*(?:[-–—]\s*)?(?:{_AFTER_VERB})\d{{0,2}}\s+(?:(?:us|me)\s+)?(?!that\b|it\b|to\b|by\b|in\b|as\b|with\b)")
 _TRAIL_X_SAID = re.compile(
-    rf"^[\s,]*([^.;:\"'`(\[\n]{{1,120}}?)\s+(?:also\s+|later\s+|then\s+)?(?:{_AFTER_VERB})"
+    rf"^[\s,]*([^.;:\"'`(\[\n]{{1,120}}?)\s+(?:also\s+|later\s+|then\s+)?(?:{_AFTER_VERB})(?:\s+(?:us|me|them))?"
     r"(?=\s*(?:[.,;:!?)\]]|\[|\(|$|[\"“‘'`]|\s+(?:in|at|on|during|when|after|before|last|this|to|of|"
     r"recently|later|afterwards|simply)\b))"
 )
