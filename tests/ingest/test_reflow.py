@@ -449,6 +449,65 @@ def test_pdf_pages_are_joined_only_where_a_sentence_runs_on_and_ligatures_are_wr
         ("page 7", 'He said: "Yes."'), ("page 8", "and more")]
 
 
+def test_running_headers_footers_and_page_numbers_are_taken_off_pdf_pages():
+    """A report's title at the top of every page and "Page N" at the bottom came between the two halves of a
+    quotation across a page break: the stored testimonial ended "...and over Page 1" and lost the rest. They are
+    taken off (at a page's edge only, and only when half the pages or more repeat them), and the pages join."""
+    from evalnlp.ingest._base import Passage
+    from evalnlp.ingest._documents import join_continued_pages, without_running_lines
+
+    head = "Leading Care Programme - Evaluation Report 2023"
+    pages = [Passage("page 1", f"{head}\nThe programme ran in three trusts.\nThe Chief Nurse said: \"it gave our "
+                               "ward sisters the confidence to lead, and over\nPage 1"),
+             Passage("page 2", f"{head}\n1,200 nurses have now been through it\" [S2].\n{head}\nPage 2 "),
+             Passage("page 3", f"{head}\nThe last page.\nPage 3")]
+    kept = without_running_lines(pages)
+    assert [p.text for p in kept] == [
+        "The programme ran in three trusts.\nThe Chief Nurse said: \"it gave our ward sisters the confidence to "
+        "lead, and over", "1,200 nurses have now been through it\" [S2].", "The last page."]
+    joined = join_continued_pages(kept)
+    assert [p.locator for p in joined] == ["pages 1-2", "page 3"]
+    assert "and over\n1,200 nurses" in joined[0].text
+    # one page, or a line only one page of several has, is left as it is
+    assert without_running_lines(pages[:1]) == pages[:1]
+    odd = [Passage("page 1", "Summary\nText one."), Passage("page 2", "Details\nText two."),
+           Passage("page 3", "Annex\nText three.")]
+    assert without_running_lines(odd) == odd
+
+
+@pytest.mark.parametrize("first, second, joined", [
+    ("we see the difference; we see", "NHS managers and ward sisters planning together.", True),
+    ("it reached more than", "1,200 nurses in two years.", True),
+    ("the programme ran in 2019,", "Leeds joined in 2020.", True),
+    ("Findings", "The programme ran in 2019.", False),
+    ("It ended here.", "Then another began.", False),
+])
+def test_a_page_whose_last_line_runs_full_width_joins_the_next():
+    """Wrapped prose whose page ends on a full line has not ended its sentence, though its last word is a name
+    ("...the Chief Nurse of Bradford Teaching" + "Hospitals, 'the programme...'"); a short last line (a
+    heading) does not join."""
+    from evalnlp.ingest._base import Passage
+    from evalnlp.ingest._documents import join_continued_pages
+
+    lines = ["The programme worked with ward teams in every hospital of the region over", "three years, and the"
+             " evaluation followed each cohort from its first week to its last one;", "its findings were shared"
+             " with the trusts' boards and with the commissioners who", "paid for the places. Ward sisters said"
+             " the sessions changed how they led.", "According to the Chief Nurse of Bradford Teaching"]
+    page = "\n".join(lines)
+    out = join_continued_pages([Passage("page 1", page), Passage("page 2", "Hospitals, \"the programme changed us\".")])
+    assert [p.locator for p in out] == ["pages 1-2"]
+    short = page.rsplit("\n", 1)[0] + "\nFindings"
+    assert len(join_continued_pages([Passage("page 1", short), Passage("page 2", "Hospitals joined later.")])) == 2
+
+
+def test_a_page_stopping_inside_its_sentence_joins_the_next_whatever_it_opens_with(first, second, joined):
+    from evalnlp.ingest._base import Passage
+    from evalnlp.ingest._documents import join_continued_pages
+
+    out = join_continued_pages([Passage("page 1", first), Passage("page 2", second)])
+    assert (len(out) == 1) == joined
+
+
 @pytest.mark.parametrize("text, sentences", [
     ("Funded by Health Education England (HEE). \u2018The programme transformed the ward,\u2019 said Dr Smith [5.2].",
      ["Funded by Health Education England (HEE).", "\u2018The programme transformed the ward,\u2019 said Dr Smith [5.2]."]),

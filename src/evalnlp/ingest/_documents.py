@@ -525,38 +525,100 @@ def _quiet_pypdf() -> Iterator[None]:
 def read_pdf(path: Path) -> list[Passage]:
     """The text of every page of a PDF (``page 2``), in reading order (a page set in columns column by column,
     see :func:`~evalnlp.ingest._pdf_columns.page_text`), typographic ligatures written out (``ﬁ`` as ``fi``: a
-    PDF's fonts draw them, the words are the same); pages a sentence runs across are one passage (``pages 2-3``),
-    so that the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""
+    PDF's fonts draw them, the words are the same), without its running headers and footers and page numbers
+    (see :func:`without_running_lines`); pages a sentence runs across are one passage (``pages 2-3``), so that
+    the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""
     with _quiet_pypdf():
-        return join_continued_pages(_read_pdf(path))
+        return join_continued_pages(without_running_lines(_read_pdf(path)))
+
+
+#: A line that is only a page number: ``7``, ``Page 7``, ``page 7 of 12``, ``7 / 12``, ``- 7 -``.
+_PAGE_NUMBER = re.compile(r"(?i)\s*(?:[-\u2013\u2014]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"
+                          r"(?:\s*[-\u2013\u2014])?\s*")
+
+
+def _line_key(line: str) -> str:
+    """A line as a running header or footer repeats it: case, spacing and numbers (the page's) aside."""
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def without_running_lines(passages: list[Passage], edge: int = 2) -> list[Passage]:
+    """Pages without the lines a PDF repeats at their top or bottom (a running header such as "REF2014 Impact
+    case study (REF3b)" or a report's title, a footer) and without a page number standing alone at either end.
+
+    A line counts as running when it is among the first or the last ``edge`` non-blank lines of at least half
+    the pages (and of two at the least), compared with case, spacing and numbers aside ("Page 3 of 9" is "Page 4
+    of 9"). Only a document of two pages or more is looked at, and only those edge lines are removed: a sentence
+    that happens to repeat inside a page stays."""
+    if len(passages) < 2:
+        return passages
+    pages = [p.text.split("\n") for p in passages]
+
+    def edges(lines: list[str]) -> list[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return sorted(set(filled[:edge] + filled[-edge:]))
+
+    seen: dict[str, set[int]] = {}
+    for number, lines in enumerate(pages):
+        for i in edges(lines):
+            seen.setdefault(_line_key(lines[i]), set()).add(number)
+    need = max(2, -(-len(pages) // 2))
+    running = {key for key, where in seen.items() if len(where) >= need and len(key) > 1}
+    out = []
+    for passage, lines in zip(passages, pages):
+        drop = {i for i in edges(lines)
+                if _line_key(lines[i]) in running or _PAGE_NUMBER.fullmatch(lines[i])}
+        text = "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else passage.text
+        out.append(Passage(passage.locator, text))
+    return out
 
 
 #: The ligature characters of Unicode's Alphabetic Presentation Forms and the letters they stand for.
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})
 #: A page that ends like this ends its sentence (a full stop, a question or exclamation mark, a colon, perhaps
-#: in closing quotation marks or brackets, or a bare page number or footer after it is not looked at).
+#: in closing quotation marks or brackets; its running footer and page number are taken off first).
 _PAGE_ENDS_SENTENCE = re.compile(r"[.!?:][\"'\u2019\u201d)\]]*\s*$")
+#: A page that ends like this stops inside its sentence, whatever the next page opens with: a comma, a dash or
+#: a word no sentence ends on ("...and over" + "1,200 nurses", "...; we see" + "NHS managers").
+_PAGE_GOES_ON = re.compile(r"(?:[,;\u2013\u2014-]|\b(?i:and|or|but|of|to|in|on|at|by|for|with|from|over|under|"
+                           r"than|the|a|an|our|their|its|his|her|my|your|we|they|that|which|who|whose|as|is|are|"
+                           r"was|were|has|have|had|be|been|not|more|most|see|said|says|including))\s*$")
 
 
 def join_continued_pages(passages: list[Passage]) -> list[Passage]:
     """Pages with their ligatures written out, and each run of pages that a sentence continues across joined into
     one passage (``pages 2-3``; the texts joined by a line break, which the reading text then rejoins as the
     other wrapped lines): a page whose text does not end its sentence, followed by a page whose text opens in
-    lower case (``...hardly spoke to each other; now`` + ``they plan every...``). A page with a running header
-    or footer between the two halves is left as it is."""
+    lower case (``...hardly spoke to each other; now`` + ``they plan every...``), or whose text stops on a comma,
+    a dash or a word no sentence ends on, whatever the next page opens with (``...and over`` + ``1,200
+    nurses``). Running headers and footers are taken off first (:func:`without_running_lines`)."""
     out: list[Passage] = []
     first: list[int] = []  # the page number each passage of ``out`` starts at
     for number, page in enumerate(passages, start=1):
         text = page.text.translate(_LIGATURES)
         prev = out[-1].text.rstrip() if out else ""
         opening = text.lstrip()[:1]
-        if prev and opening.islower() and not _PAGE_ENDS_SENTENCE.search(prev):
+        if prev and not _PAGE_ENDS_SENTENCE.search(prev) and opening and (
+                opening.islower() or ((_PAGE_GOES_ON.search(prev) or _full_last_line(prev))
+                                      and (opening.isalnum() or opening in "\"'\u201c\u2018("))):
             out[-1] = Passage(f"pages {first[-1]}-{number}", prev + "\n" + text.lstrip())
             continue
         out.append(Passage(page.locator, text))
         first.append(number)
     return out
+
+
+def _full_last_line(text: str) -> bool:
+    """Does the page's last line run to the width of its wrapped lines (at least 90% of the upper quartile of
+    its line lengths, over five lines or more), as a line does that wraps inside a sentence? A heading or the
+    last line of a paragraph is shorter."""
+    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    if len(lengths) < 5:
+        return False
+    typical = lengths[(3 * len(lengths)) // 4]
+    last = len(text.rstrip().rsplit("\n", 1)[-1].strip())
+    return typical >= 30 and last >= 0.9 * typical
 
 
 def _read_pdf(path: Path) -> list[Passage]:
