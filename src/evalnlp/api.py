@@ -2364,6 +2364,8 @@ def _guard_qda_target(path: Path) -> None:
         by = f"written by {origin}"
     else:
         by = "written by a program it does not name"
+    if found.kind == "codebook":  # a .qdc: `evalnlp import` reads projects only
+        raise errors.error("E177", "foreign_codebook", output=str(path), by=by, suggest=suggest)
     raise errors.error("E177", "foreign", output=str(path), what=found.kind, by=by, suggest=suggest)
 
 

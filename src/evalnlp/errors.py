@@ -623,6 +623,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                    "set and source in it that this store does not hold would be lost. Write to another file, e.g. "
                    "{suggest!r} (`evalnlp import` of that file first brings its codings into the store), or move it "
                    "away first if it is to be replaced",
+        "foreign_codebook": "{output!r} is a REFI-QDA codebook {by}; writing there would replace it, and every code, "
+                            "description and colour in it that this store's codebook does not hold would be lost. "
+                            "Write to another file, e.g. {suggest!r} (`evalnlp codebook import` of that file makes "
+                            "it a codebook evalnlp reads), or move it away first if it is to be replaced",
         "not_qda": "{output!r} is already there and is not a REFI-QDA project or codebook evalnlp can read; writing "
                    "there would replace it. Write to another file, e.g. {suggest!r}, or move that one away first if "
                    "it is to be replaced",

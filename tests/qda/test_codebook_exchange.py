@@ -79,6 +79,20 @@ def test_hierarchy_and_repeated_names(tmp_path):
     assert by_label["Kind"].definition == "Kind"
 
 
+def test_names_that_differ_only_in_unicode_form_are_told_apart(tmp_path):
+    """Two codes named "Café", one with a composed é and one with e and a combining accent, look the same in a
+    QDA program; the codebook matches names in one Unicode form, so the conversion failed (E218, naming a YAML
+    file it never wrote). The second is now qualified, as a repeated name is."""
+    qdc = tmp_path / "cafe.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="x">'
+                   '<Codes><Code guid="a1b2c3d4-0000-4000-8000-000000000001" name="Caf\u00e9" isCodable="true"/>'
+                   '<Code guid="a1b2c3d4-0000-4000-8000-000000000002" name="Cafe\u0301" isCodable="true"/>'
+                   '</Codes></CodeBook>', encoding="utf-8")
+    api.codebook_import(qdc, tmp_path / "cafe.yaml", id="cafe")
+    cb = load_codebook(tmp_path / "cafe.yaml")
+    assert [t.label for t in cb.themes] == ["Caf\u00e9", "Cafe\u0301 (" + cb.themes[1].id + ")"]
+
+
 def test_evalnlp_codebooks_come_back(tmp_path):
     """impact -> .qdc -> YAML keeps ids, labels, definitions and include/exclude notes."""
     qdc = tmp_path / "impact.qdc"

@@ -202,4 +202,8 @@ def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, descrip
 
 
 def _norm(name: str) -> str:
-    return " ".join(name.replace("\u2019", "'").casefold().split())
+    """A name as a codebook matches names (case, spacing, apostrophes and Unicode form folded): two codes whose
+    names differ only so ("Café" typed with a combining accent) would be one name to it."""
+    from evalnlp.codebook import _norm_name
+
+    return _norm_name(name)
