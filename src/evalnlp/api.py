@@ -1285,6 +1285,8 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         params["epochs"] = int(epochs)
     fit_options = {"progress": progress} if chosen == "finetune" and progress is not None else {}
     coder = make_coder(chosen, cb, **params).fit(texts, Y, **fit_options)
+    # the prior's training passages, read from its card before the folder is written (--out may be the prior's)
+    prior_seen = sorted(_prior_passages(coder)) if chosen == "ensemble" else []
     metrics = getattr(coder, "cv_metrics_", None)
     card = {
         "name": f"{chosen}-{cb.id}", "backend": chosen,
@@ -1305,6 +1307,10 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         card["prior_metrics"] = coder.prior_metrics_
         card["prior_seen"] = coder.prior_seen_
     card["training_passages"] = training_passages(texts)
+    if prior_seen:
+        # what the prior was trained on, kept on this card: evaluate then counts those passages as seen without
+        # finding the prior again (its path is relative to where train ran, and the folder may move or be replaced)
+        card["prior_training_passages"] = {**training_passages([]), "values": prior_seen}
     saved = save_model(coder, Path(out), card=card)
     return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
                        replaced=replaced)
@@ -1378,7 +1384,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     if not_coded:
         report["themes_not_coded"] = not_coded
     report["n_skipped"] = int(data.n_skipped)
-    known = set(((card or {}).get("training_passages") or {}).get("values") or []) | _prior_passages(coder)
+    known = set(((card or {}).get("training_passages") or {}).get("values") or [])
+    kept = ((card or {}).get("prior_training_passages") or {}).get("values")
+    known |= set(kept) if kept is not None else _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
     return report
 

@@ -211,3 +211,26 @@ def test_single_label_figures_are_numbers_and_a_handful_of_unseen_passages_is_no
     assert "from the prior zeroshot" in out and "the prior (zeroshot) alone on the same passages: micro-F1 0." in out
     assert "--model prior" not in out
     assert json.loads((tmp_path / "z" / "card.json").read_text(encoding="utf-8"))["prior"] == "zeroshot"
+
+
+def test_the_prior_s_passages_count_as_seen_wherever_the_prior_went(tmp_path, runner, monkeypatch):
+    """A model trained on top of a prior (``--prior p1``) named it by the path train was given, relative to where
+    train ran; evaluate read that path again to find the prior's training passages, so from another folder, or
+    once p1 was moved, it said 12 of 60 passages were seen where all 60 were. The card now keeps them."""
+    from evalnlp.cli import app
+
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    frame.to_csv(tmp_path / "all.csv", index=False)
+    frame.head(12).to_csv(tmp_path / "some.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    for args in (["all.csv", "--out", "p1"], ["some.csv", "--prior", "p1", "--out", "q1"]):
+        result = runner.invoke(app, ["--db", "s.duckdb", "train", args[0], "--text", "text", "--labels-column",
+                                     "themes", *args[1:]])
+        assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "q1" / "card.json").read_text(encoding="utf-8"))
+    prior_card = json.loads((tmp_path / "p1" / "card.json").read_text(encoding="utf-8"))
+    assert card["prior"] == "p1" and len(prior_card["training_passages"]["values"]) > 12
+    assert card["prior_training_passages"]["values"] == prior_card["training_passages"]["values"]
+    (tmp_path / "p1").rename(tmp_path / "p1-moved")  # the prior is not where the card says any more
+    report = api.evaluate(tmp_path / "all.csv", text="text", labels_column="themes", model=tmp_path / "q1")
+    assert report["n_seen_in_training"] == report["n"]
