@@ -1380,6 +1380,7 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     # and counting the coder's every use of them as a disagreement would be wrong
     d = data.decided
     report = multilabel_report(data.Y[:, d], predicted[:, d], [cb.theme_ids[j] for j in d])
+    _single_label_alpha(report, cb, data.Y, predicted, len(d))
     not_coded = [t for j, t in enumerate(cb.theme_ids) if j not in d]
     if not_coded:
         report["themes_not_coded"] = not_coded
@@ -1389,6 +1390,20 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     known |= set(kept) if kept is not None else _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
     return report
+
+
+def _single_label_alpha(report: dict[str, Any], cb, a, b, n_compared: int) -> None:
+    """For a single-label codebook compared on all its themes, Krippendorff's alpha over each passage's one
+    theme (nominal, "none" a category of its own) in place of the pooled passage x theme decisions, which count
+    agreement on every theme a passage does not have."""
+    import numpy as np
+
+    from evalnlp.evaluation import category_alpha
+
+    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    if not cb.multi_label and n_compared == len(cb.theme_ids) and a.shape == b.shape and len(a) \
+            and a.sum(axis=1).max() <= 1 and b.sum(axis=1).max() <= 1:
+        report["krippendorff_alpha"] = category_alpha(a, b)
 
 
 def shipped_model_names() -> tuple[str, ...]:
@@ -1845,6 +1860,7 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         raise errors.error("E183", "themes", a=a, b=b)
     mats = [m[:, keep] for m in mats]
     report = multilabel_report(mats[0], mats[1], [cb.theme_ids[j] for j in keep])
+    _single_label_alpha(report, cb, mats[0], mats[1], len(keep))
     not_coded = [t for t in cb.theme_ids if t not in both]
     if not_coded:
         report["themes_not_coded"] = not_coded

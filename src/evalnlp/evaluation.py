@@ -261,6 +261,22 @@ def multilabel_report(y_true: Any, y_pred: Any, theme_ids: Sequence[str]) -> dic
     }
 
 
+def category_alpha(y_true: Any, y_pred: Any) -> float | None:
+    """Nominal Krippendorff's alpha over each unit's one category, for two 0/1 matrices with at most one 1 per
+    row (a single-label codebook): a row's category is the column of its 1, or "none" for a row without one.
+    Pooling the n x k decisions instead would count agreement on every absent theme of each unit as agreement,
+    which lifts alpha above what the one decision per unit supports."""
+    t, p = _binary(y_true, "y_true"), _binary(y_pred, "y_pred")
+    if (t.sum(axis=1) > 1).any() or (p.sum(axis=1) > 1).any():
+        raise ValueError("category_alpha needs at most one theme per row in both codings.")
+    k = t.shape[1]
+
+    def category(m: np.ndarray) -> np.ndarray:
+        return np.where(m.any(axis=1), m.argmax(axis=1), k)
+
+    return krippendorff_alpha(np.vstack([category(t), category(p)]))
+
+
 def multiclass_report(y_true: Sequence[Any], y_pred: Sequence[Any], labels: Sequence[Any]) -> dict[str, Any]:
     """Compare two single-label codings over the classes ``labels``.
 
