@@ -157,6 +157,25 @@ def test_a_model_saved_under_a_shipped_models_name_is_reached_by_its_path(cli, d
     assert not coder_of("impact-themes").endswith(card["model_sha256"][:12])
 
 
+def test_train_warns_when_its_model_gives_a_theme_almost_everywhere(cli, tmp_path):
+    """The supervised backend on 150 REF quotes chose thresholds so low that it gave rare themes to most
+    passages (engagement, coded on 3, to 120 of 150 in cross-validation) and said only "macro-F1 0.231"; it now
+    names each such theme with both counts. The default backend (a prior under it) does not do that here."""
+    from helpers import shared_data
+
+    rows = pd.read_csv(shared_data() / "ref_impact_train" / "impact_themes_train.csv", dtype=str,
+                       keep_default_na=False).head(150)
+    rows.to_csv(tmp_path / "sample.csv", index=False)
+    result = cli("train", str(tmp_path / "sample.csv"), "--text", "quote", "--labels-column", "themes",
+                 "--backend", "supervised", "--out", str(tmp_path / "m"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "warning: in cross-validation the model gave engagement to" in said and "(people coded it on 3)" in said
+    auto = cli("train", str(tmp_path / "sample.csv"), "--text", "quote", "--labels-column", "themes",
+               "--out", str(tmp_path / "a"))
+    assert auto.exit_code == 0 and "in cross-validation the model gave" not in auto.output
+
+
 def test_evaluate_zero_shot_codebook_and_table(cli):
     result = cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook", "impact")
     assert result.exit_code == 0, result.output

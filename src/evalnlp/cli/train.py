@@ -101,6 +101,12 @@ def train(
         else:
             warn(ctx, f"{said}: the model will never give {'it' if one else 'them'} (the macro-F1 leaves "
                       f"{'it' if one else 'them'} out)")
+    flooded = _given_almost_everywhere(metrics, result.n)
+    if flooded:
+        warn(ctx, "in cross-validation the model gave " + "; ".join(
+            f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})" for t, given, support in flooded)
+            + ": with so few coded examples its threshold fell too low to tell passages apart. Code more passages "
+              "of these themes, or train with the default backend (--backend auto), which leans on a prior")
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
         info(ctx, f"{graded}: {_micro(metrics)}, macro-F1 {metrics['macro_f1']:.3f}")
@@ -131,6 +137,21 @@ def train(
         warn(ctx, f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the "
                   f"shipped one, so give yours as a path (`--model {shown}`), or save it under another name")
     info(ctx, f"use it with: evalnlp classify --model {shown}")
+
+
+def _given_almost_everywhere(metrics: dict, n: int) -> list[tuple[str, int, int]]:
+    """(theme, passages the cross-validated model gave it to, passages people coded it on) for each theme the
+    model gave to three quarters of the passages or more while people coded it on fewer than half: what its precision,
+    recall and support imply (given = support x recall / precision)."""
+    out = []
+    for theme, m in (metrics.get("per_theme") or {}).items():
+        p, r, support = m.get("precision"), m.get("recall"), int(m.get("support") or 0)
+        if not p or r is None or not n:
+            continue
+        given = int(round(support * r / p))
+        if given >= 0.75 * n and support < 0.5 * n:
+            out.append((theme, given, support))
+    return out
 
 
 #: The fewest passages the prior had not seen on which ``train`` compares it with the trained coder.
