@@ -675,3 +675,46 @@ def test_codes_not_in_the_codebook_are_counted_by_their_codings_in_an_evalnlp_fi
     assert err.value.code == "E240"
     assert "'Singing together' (used in 1 codings)" in err.value.message
     assert "'Making friends' (used in 1 codings)" in err.value.message
+
+
+def _counted_project(text: str, spans: list[tuple[str, int, int]], body: str | None = None) -> bytes:
+    """A project with one inline text source (``body``: its XML text, ``text`` by default) and a coded
+    selection per (name, start, end)."""
+    sels = "".join(
+        f'<PlainTextSelection guid="00000000-0000-4000-8000-00000000010{i}" name="{name}" startPosition="{s}" '
+        f'endPosition="{e}"><Coding guid="00000000-0000-4000-8000-00000000020{i}" '
+        'creatingUser="00000000-0000-4000-8000-000000000001"><CodeRef '
+        'targetGUID="00000000-0000-4000-8000-000000000002"/></Coding></PlainTextSelection>'
+        for i, (name, s, e) in enumerate(spans))
+    return ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p" '
+            'origin="QualCoder 3.5"><Users><User guid="00000000-0000-4000-8000-000000000001" name="Kim"/></Users>'
+            '<CodeBook><Codes><Code guid="00000000-0000-4000-8000-000000000002" name="Point" isCodable="true"/>'
+            '</Codes></CodeBook><Sources><TextSource guid="00000000-0000-4000-8000-000000000003" name="notes">'
+            f'<PlainTextContent>{body if body is not None else text}</PlainTextContent>{sels}</TextSource>'
+            '</Sources></Project>').encode("utf-8")
+
+
+@pytest.mark.parametrize("how", ["CR LF inline", "UTF-16 units"])
+def test_positions_counted_otherwise_are_read_by_the_selections_names(tmp_path, how):
+    """An inline text holding CR LF (which the XML reader makes LF) with positions counted over the CR LF, or
+    positions counted in UTF-16 units past an emoji, stored every selection a few characters off without a
+    word; the selections' names now say how the positions were counted, and the import says so."""
+    from evalnlp.store import Store
+
+    if how == "CR LF inline":
+        text = "First para.\r\nSecond para has the point.\r\nThird para ends here."
+        counted = text
+    else:
+        text = "Thanks \U0001F600\U0001F600 so much. The ward sisters now run the huddle every morning."
+        counted = text.encode("utf-16-le").decode("latin-1")  # two units per character past U+FFFF
+        counted = "".join(ch for ch in counted[::2])  # one character per UTF-16 unit, to count positions in
+    names = ["Second para has the point.", "Third para ends"] if how == "CR LF inline" else [
+        "The ward sisters now run the huddle"]
+    spans = [(n, counted.index(n) if n in counted else 0, 0) for n in names]
+    spans = [(n, s, s + len(n)) for n, s, _ in spans]
+    path = write_zip(tmp_path / "p.qdpx", {"project.qde": _counted_project(text, spans)})
+    with Store(tmp_path / "s.duckdb") as store:
+        result = api.import_qdpx(store, path, new_codebook=tmp_path / "p.yaml")
+        got = store.con.execute("SELECT text FROM segments ORDER BY start").fetchall()
+    assert [g[0] for g in got] == names
+    assert any("positions were read as counting" in n for n in result.notes)

@@ -363,6 +363,29 @@ def _document_rows(project: Project, known: dict[str, dict],
     return docs, accepted, rejects
 
 
+def _position_notes(project: Project) -> list[str]:
+    """What the import should say of the sources' positions: those read as counted otherwise than the
+    specification says (their selections' names showed how), and selections whose name still does not begin
+    the text at their positions (kept as given: check them in the program that wrote the file)."""
+    notes = []
+    counted: dict[str, int] = {}
+    for src in project.sources:
+        if src.counted:
+            counted[src.counted] = counted.get(src.counted, 0) + 1
+    for how, n in counted.items():
+        whose = f"{n:,} sources'" if n != 1 else "1 source's"
+        notes.append(f"{whose} positions were read as counting {how} (the names of their selections begin their "
+                     "passages so)")
+    misnamed = [(src.name, src.misnamed) for src in project.sources if src.misnamed]
+    if misnamed:
+        total = sum(n for _, n in misnamed)
+        shown = ", ".join(f"{name!r} ({n})" for name, n in misnamed[:5]) + (" ..." if len(misnamed) > 5 else "")
+        notes.append(f"{total:,} selection{'s' if total != 1 else ''} named by their first words do not begin with "
+                     f"those words at their positions ({shown}): kept where the file puts them; check them in the "
+                     "program that wrote the file")
+    return notes
+
+
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame({c: pd.Series(dtype=object)
                                                                           for c in columns})
@@ -394,6 +417,7 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     docs_frame = _frame(docs, ["source", "locator", "kind", "question", "text", "attrs"])
     docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
     notes = list(parsed.notes)
+    notes += _position_notes(project)
     _match_relinearised(store, docs_frame, accepted, notes)
     shared = sorted(shared_user_names(project))
     if shared and coder is None:

@@ -21,7 +21,7 @@ go by, when the file says it was written by one of those programs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from xml.etree import ElementTree as ET
 
 from evalnlp import errors
@@ -87,6 +87,11 @@ class Source:
     selections: list[Selection] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)  # this source's items that cannot be used
     values: dict[str, Any] = field(default_factory=dict)  # variable GUID -> value (JSON-ready)
+    #: selections named by their first words whose name does not begin the text at their positions (kept)
+    misnamed: int = 0
+    #: how this source's positions were counted, where not as the specification says: "CR LF as one",
+    #: "line ends as CR LF", "UTF-16 units" (read from the selections' names)
+    counted: str | None = None
 
 
 @dataclass
@@ -272,6 +277,20 @@ def crlf_map(text: str):
     return to_text
 
 
+def _counted_map(text: str, wide: Callable[[str], bool]):
+    """Position counted with each character that ``wide`` is true of as two -> position in ``text``: a line end
+    written as LF but counted as CR LF (an inline text whose CR LF the XML reader made LF), or a character past
+    U+FFFF counted as two UTF-16 units."""
+    import bisect
+
+    twos = [i + k for k, i in enumerate(j for j, ch in enumerate(text) if wide(ch))]  # where each starts, counted
+
+    def to_text(pos: int) -> int:
+        return pos - bisect.bisect_left(twos, pos - 1)
+
+    return to_text
+
+
 def _name_fits(text: str, start: int, end: int, name: str) -> bool:
     """Whether a selection's name (programs such as ATLAS.ti name a selection by its first words) begins the
     passage; runs of whitespace count as one space, and a trailing ellipsis is ignored."""
@@ -290,20 +309,38 @@ class _SourceReader:
         origin = (origin or "").casefold()
         self.crlf_as_one = any(p.casefold() in origin for p in CRLF_AS_ONE)
 
-    def line_ends(self, text: str, raw: list[tuple[int, int, str]]):
-        """How this source's positions count a CR LF: as two characters (the file's code points, as the
-        specification says) or as one (as ATLAS.ti and MAXQDA do). Selections named by their text decide;
-        without them, the program that wrote the file does. Returns a function from position to position."""
-        if "\r\n" not in text:
-            return lambda pos: pos
-        as_one = crlf_map(text)
+    def line_ends(self, text: str, raw: list[tuple[int, int, str]], src: Source | None = None):
+        """How this source's positions count: the text's code points, as the specification says; a CR LF as one
+        (as ATLAS.ti and MAXQDA do); a line end as two where the XML reader made an inline text's CR LF one LF;
+        or a character past U+FFFF as two (UTF-16 units). Selections named by their first words decide (the count
+        under which most names begin their passage, where it is more than the specification's); without them,
+        a CR LF counts as the program that wrote the file counts it. Returns a function from position to
+        position; ``src`` is told which count was taken, and how many named selections still do not fit."""
+        def same(pos: int) -> int:
+            return pos
+
+        ways: list[tuple[str, Callable[[int], int]]] = [("", same)]
+        if "\r\n" in text:
+            ways.append(("CR LF as one", crlf_map(text)))
+        elif "\n" in text:
+            ways.append(("line ends as CR LF", _counted_map(text, lambda ch: ch == "\n")))
+        if any(ord(ch) > 0xFFFF for ch in text):
+            ways.append(("UTF-16 units", _counted_map(text, lambda ch: ord(ch) > 0xFFFF)))
         named = [(s, e, n) for s, e, n in raw if n and len(n.strip()) >= 8]
-        if named:
-            plain = sum(_name_fits(text, s, e, n) for s, e, n in named)
-            one = sum(_name_fits(text, as_one(s), as_one(e), n) for s, e, n in named)
-            if plain != one:
-                return as_one if one > plain else (lambda pos: pos)
-        return as_one if self.crlf_as_one else (lambda pos: pos)
+        chosen = ways[1] if "\r\n" in text and self.crlf_as_one else ways[0]
+        if named and len(ways) > 1:
+            fits = [sum(_name_fits(text, way(s), way(e), n) for s, e, n in named) for _, way in ways]
+            best = max(range(len(ways)), key=lambda i: (fits[i], i == 0))
+            if fits[best] > fits[0] or (fits[best] == fits[0] and "\r\n" not in text):
+                chosen = ways[best]
+            elif "\r\n" in text and fits[1] != fits[0]:
+                chosen = ways[0]
+        if src is not None:
+            src.counted = chosen[0] or None
+            way = chosen[1]
+            src.misnamed = sum(not _name_fits(text, way(s), way(e), n) for s, e, n in named
+                               if 0 <= way(s) < way(e) <= len(text))
+        return chosen[1]
 
     def plain_text(self, el: ET.Element, label: str) -> tuple[str | None, Reject | None]:
         """The plain text of a TextSource-like element: inline content or its ``plainTextPath`` member."""
@@ -377,7 +414,7 @@ class _SourceReader:
         found = self.selections(text_el, owner)
         raw = [(_int(attr(e, "startPosition")), _int(attr(e, "endPosition")), attr(e, "name") or "")
                for e, _ in found]
-        position = self.line_ends(text, [r for r in raw if r[0] is not None and r[1] is not None])
+        position = self.line_ends(text, [r for r in raw if r[0] is not None and r[1] is not None], src)
         for (sel_el, sel_user), (start, end, _) in zip(found, raw):
             g = norm_guid(attr(sel_el, "guid"))
             if start is not None and end is not None:
