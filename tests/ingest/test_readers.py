@@ -1207,6 +1207,36 @@ def test_docx_text_word_shows_is_read_also_inside_insertions_controls_fields_and
     assert texts["table 1 row 1 cell 2"].startswith("Outer cell text\nNested table text")
 
 
+def test_docx_paragraph_mark_deleted_runs_on_and_a_placeholder_is_not_text(tmp_path):
+    """A paragraph mark deleted as a tracked change: with the changes accepted, as Word shows them, the paragraph
+    runs on into the next, so a quotation split there is one passage (it was stored cut at the mark); a content
+    control still showing its placeholder ("Click or tap here to enter text.") is the form's prompt, not text."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from evalnlp.ingest._documents import read_docx
+
+    doc = docx.Document()
+    field = doc.add_paragraph("Programme name: ")
+    field._p.append(parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r>'
+                              "<w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt>"))
+    doc.element.body.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:p><w:r>'
+        "<w:t>Click or tap here to enter text.</w:t></w:r></w:p></w:sdtContent></w:sdt>"))
+    first = doc.add_paragraph('As one matron said, "the programme gave us the confidence to lead ')
+    first._p.get_or_add_pPr().append(parse_xml(f'<w:rPr {nsdecls("w")}><w:del w:id="9" w:author="A"/></w:rPr>'))
+    doc.add_paragraph('change on our own wards, every single day" [S4].')
+    doc.add_paragraph("The next paragraph.")
+    path = tmp_path / "form.docx"
+    doc.save(path)
+    assert [(p.locator, p.text) for p in read_docx(path)] == [
+        ("paragraph 1", "Programme name: "),
+        ("paragraph 2", 'As one matron said, "the programme gave us the confidence to lead change on our own wards, '
+                        'every single day" [S4].'),
+        ("paragraph 3", "The next paragraph.")]
+
+
 def test_windows_1252_with_a_capital_or_sharp_s_before_a_curly_quote_is_not_taken_for_mixed(tmp_path: Path) -> None:
     """"Spaß“" in Windows-1252 is DF 93, which is also a valid (rare) UTF-8 character: such pairs are not taken
     as evidence of UTF-8, so the file is read as the Windows-1252 it is; a real UTF-8 character beside a

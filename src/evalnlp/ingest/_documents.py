@@ -290,7 +290,7 @@ def _blocks(container: Any) -> Iterator[Any]:
         tag = child.tag
         if tag in (_W + "p", _W + "tbl"):
             yield child
-        elif tag in _BLOCK_WRAPPERS:
+        elif tag in _BLOCK_WRAPPERS and not _placeholder(child):
             yield from _blocks(child)
         elif tag == _MC + "AlternateContent":
             branch = _chosen(child)
@@ -348,7 +348,7 @@ def _inline_text(element: Any, out: list[str]) -> None:
         tag = child.tag
         if tag == _W + "r":
             _run_text(child, out)
-        elif tag in _NOT_SHOWN or not isinstance(tag, str):
+        elif tag in _NOT_SHOWN or not isinstance(tag, str) or _placeholder(child):
             continue
         elif tag in (_M + "oMath", _M + "oMathPara"):  # an equation: the text of its runs, in order
             out.extend(t.text or "" for t in child.iter(_M + "t"))
@@ -358,6 +358,23 @@ def _inline_text(element: Any, out: list[str]) -> None:
                 _inline_text(branch, out)
         else:  # insertions, moved-to text, content controls, fields, hyperlinks, smart tags, custom XML ...
             _inline_text(child, out)
+
+
+def _placeholder(element: Any) -> bool:
+    """Whether ``element`` is a content control still showing its placeholder ("Click or tap here to enter
+    text."): the form's prompt, not what anyone wrote (``w:sdtPr/w:showingPlcHdr``)."""
+    if element.tag != _W + "sdt":
+        return False
+    pr = element.find(_W + "sdtPr")
+    return pr is not None and pr.find(_W + "showingPlcHdr") is not None
+
+
+def _mark_deleted(p: Any) -> bool:
+    """Whether a tracked change deleted the paragraph's mark (``w:pPr/w:rPr/w:del``): with the changes accepted,
+    as Word shows them, the paragraph runs on into the next one."""
+    ppr = p.find(_W + "pPr")
+    rpr = ppr.find(_W + "rPr") if ppr is not None else None
+    return rpr is not None and rpr.find(_W + "del") is not None
 
 
 def _paragraph_text(p: Any) -> str:
@@ -432,15 +449,27 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
         raise _docx_corrupt(path, describe_error(err)) from None
     passages: list[Passage] = []
     n_par = n_tab = 0
+    carried = ""  # the text of paragraphs whose mark a tracked change deleted: Word shows them run into the next
     for block in blocks:
         if block.tag == _W + "tbl":
             n_tab += 1
+            if carried.strip():
+                n_par += 1
+                passages.append(Passage(f"paragraph {n_par}", carried))
+            carried = ""
             passages.extend(_table_passages(block, n_tab))
         else:
-            text = _paragraph_text(block)
+            text = carried + _paragraph_text(block)
+            if _mark_deleted(block):
+                carried = text
+                continue
+            carried = ""
             if text.strip():
                 n_par += 1
                 passages.append(Passage(f"paragraph {n_par}", text))
+    if carried.strip():
+        n_par += 1
+        passages.append(Passage(f"paragraph {n_par}", carried))
     if not passages:
         raise _no_text(path, "the document body has no paragraphs or table cells with text")
     if unread is not None:
