@@ -475,13 +475,6 @@ def test_running_headers_footers_and_page_numbers_are_taken_off_pdf_pages():
     assert without_running_lines(odd) == odd
 
 
-@pytest.mark.parametrize("first, second, joined", [
-    ("we see the difference; we see", "NHS managers and ward sisters planning together.", True),
-    ("it reached more than", "1,200 nurses in two years.", True),
-    ("the programme ran in 2019,", "Leeds joined in 2020.", True),
-    ("Findings", "The programme ran in 2019.", False),
-    ("It ended here.", "Then another began.", False),
-])
 def test_a_page_whose_last_line_runs_full_width_joins_the_next():
     """Wrapped prose whose page ends on a full line has not ended its sentence, though its last word is a name
     ("...the Chief Nurse of Bradford Teaching" + "Hospitals, 'the programme...'"); a short last line (a
@@ -489,10 +482,12 @@ def test_a_page_whose_last_line_runs_full_width_joins_the_next():
     from evalnlp.ingest._base import Passage
     from evalnlp.ingest._documents import join_continued_pages
 
-    lines = ["The programme worked with ward teams in every hospital of the region over", "three years, and the"
-             " evaluation followed each cohort from its first week to its last one;", "its findings were shared"
-             " with the trusts' boards and with the commissioners who", "paid for the places. Ward sisters said"
-             " the sessions changed how they led.", "According to the Chief Nurse of Bradford Teaching"]
+    lines = ["The programme worked with ward teams in every hospital of the region over",
+             "three years, and the evaluation followed each cohort from its first week",
+             "to its last one; its findings were shared with the trusts' boards and with",
+             "the commissioners who paid for the places. Ward sisters said the sessions",
+             "changed how they led, and according to the Chief Nurse of Bradford Teaching"]
+    assert min(map(len, lines)) > 70  # wrapped prose: every line as wide as the others
     page = "\n".join(lines)
     out = join_continued_pages([Passage("page 1", page), Passage("page 2", "Hospitals, \"the programme changed us\".")])
     assert [p.locator for p in out] == ["pages 1-2"]
@@ -500,6 +495,13 @@ def test_a_page_whose_last_line_runs_full_width_joins_the_next():
     assert len(join_continued_pages([Passage("page 1", short), Passage("page 2", "Hospitals joined later.")])) == 2
 
 
+@pytest.mark.parametrize("first, second, joined", [
+    ("we see the difference; we see", "NHS managers and ward sisters planning together.", True),
+    ("it reached more than", "1,200 nurses in two years.", True),
+    ("the programme ran in 2019,", "Leeds joined in 2020.", True),
+    ("Findings", "The programme ran in 2019.", False),
+    ("It ended here.", "Then another began.", False),
+])
 def test_a_page_stopping_inside_its_sentence_joins_the_next_whatever_it_opens_with(first, second, joined):
     from evalnlp.ingest._base import Passage
     from evalnlp.ingest._documents import join_continued_pages
