@@ -182,7 +182,8 @@ def _per_file(result) -> list[dict[str, Any]]:
     rows read, accepted, new and rejected, and a table's column names in its order (so that an output file
     written later from the store keeps them in that order)."""
     return [{"file": f.file_name or f.source, "source": f.source, "n_in": f.n_in, "n_ok": f.n_ok, "n_new": f.n_new,
-             "n_rejected": f.n_rejected, "columns": [str(c) for c in f.columns or []]} for f in result.files]
+             "n_rejected": f.n_rejected, "columns": [str(c) for c in f.columns or []],
+             **({"unread_parts": dict(f.unread_parts)} if f.unread_parts else {})} for f in result.files]
 
 
 @dataclass
@@ -197,6 +198,8 @@ class ExtractedDocument:
     reach: list
     sources: list = field(default_factory=list)
     sources_file: str | None = None
+    #: what a DOCX document holds with text outside its body's paragraphs and tables (not read), counted
+    unread_parts: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -244,12 +247,14 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
             raise errors.error("E134", file=path.name, path_suffix=path.suffix)
     out = []
     for k, (path, _kind) in enumerate(kinds):
-        text = narrative_text(path)
+        unread: dict[str, int] = {}
+        text = narrative_text(path, unread)
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
         out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
                                      sources=found.sources,
-                                     sources_file=src_path.name if src_path is not None else None))
+                                     sources_file=src_path.name if src_path is not None else None,
+                                     unread_parts=unread))
     return out
 
 

@@ -188,6 +188,13 @@ def test_a_word_documents_header_and_footer_with_text_are_named_as_not_read(cli,
     document.save(tmp_path / "case.docx")
     said = flat(cli("ingest", str(tmp_path / "case.docx")).output)
     assert "case.docx: not read: 1 header, 1 footer (evalnlp reads a Word document's body" in said
+    # a warning, so -q still says it; extract says it too; the run records it
+    quiet = flat(cli("-q", "ingest", str(tmp_path / "case.docx")).output)
+    assert "warning: case.docx: not read: 1 header, 1 footer" in quiet
+    assert "warning: case.docx: not read: 1 header, 1 footer" in flat(cli("extract", str(tmp_path / "case.docx")).output)
+    runs = json.loads(cli("runs", "--format", "json").stdout)
+    runs = runs["runs"] if isinstance(runs, dict) else runs
+    assert runs[0]["args"]["per_file"][0]["unread_parts"] == {"header": 1, "footer": 1}
     plain = docx.Document()
     plain.add_paragraph("Nothing outside the body.")
     plain.save(tmp_path / "plain.docx")

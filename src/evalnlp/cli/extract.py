@@ -6,13 +6,14 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, show, warn
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
 @app.command()
 @handle_errors
 def extract(
+    ctx: typer.Context,
     files: List[str] = typer.Argument(..., help="Narrative documents: TXT, MD, DOCX or PDF.", show_default=False),
     format: FormatOption = OutputFormat.table,
     sources: List[str] = typer.Option(
@@ -31,7 +32,12 @@ def extract(
 
     from evalnlp import api
 
+    from evalnlp.cli.ingest import unread_parts_said
+
     docs = api.extract(files, sources or None)
+    for d in docs:  # text the document holds outside what is read, said before any table (and with JSON too)
+        if d.unread_parts:
+            warn(ctx, unread_parts_said(d.source, d.unread_parts))
     if format == "json":
         print(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))
         return

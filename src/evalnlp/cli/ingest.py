@@ -159,10 +159,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
                       "applies to answers read for the first time (read the file into a new store, --db, to "
                       f"code its {'sentences' if now == 'sentence' else 'whole answers'})")
         if f.unread_parts:
-            shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
-                              for kind, n in f.unread_parts.items())
-            info(ctx, f"{f.source}: not read: {shown} (evalnlp reads a Word document's body, its paragraphs and "
-                      "tables; copy what they hold into the body to read it)")
+            warn(ctx, unread_parts_said(f.source, f.unread_parts))
         if f.evalnlp_output:
             warn(ctx, f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
                       "wrote (classify --output): its answers are stored again beside the export it was made "
@@ -187,3 +184,11 @@ def _count(n: int, word: str) -> str:
     """``1 document``, ``2,000 documents``."""
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
+
+def unread_parts_said(source: str, parts: dict[str, int]) -> str:
+    """What to tell of a Word document's text outside its body's paragraphs and tables, which is not read (a
+    warning: its words reach no passage, quote or count)."""
+    shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
+                      for kind, n in parts.items())
+    return (f"{source}: not read: {shown} (evalnlp reads a Word document's body, its paragraphs and tables; copy "
+            "what they hold into the body to read it)")

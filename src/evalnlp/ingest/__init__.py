@@ -551,9 +551,10 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     return report
 
 
-def narrative_text(path: Path) -> str:
+def narrative_text(path: Path, unread: dict[str, int] | None = None) -> str:
     """The whole text of a narrative file: TXT/MD as read (encoding detected, universal newlines);
-    DOCX paragraphs and table cells, or PDF pages, joined by blank lines."""
+    DOCX paragraphs and table cells, or PDF pages, joined by blank lines. ``unread`` gets what a DOCX document
+    holds with text outside them (footnotes, headers, text boxes...), counted."""
     from evalnlp.ingest.readers import read_narrative
 
     if path.suffix.lower() in (".txt", ".md", ".markdown"):
@@ -561,7 +562,7 @@ def narrative_text(path: Path) -> str:
 
         with open(path, encoding=text_encoding(path)) as fh:
             return fh.read()
-    return "\n\n".join(p.text for p in read_narrative(path) if p.text.strip())
+    return "\n\n".join(p.text for p in read_narrative(path, unread) if p.text.strip())
 
 
 _GLOB_CHARS = frozenset("*?[")
