@@ -1331,6 +1331,14 @@ class Store:
                              AND d.question IS NOT DISTINCT FROM p.question
                ORDER BY d.doc_id""").df()
 
+    def documents_with_texts(self, texts: list[str], locator: str) -> pd.DataFrame:
+        """The stored documents at ``locator`` whose text is one of ``texts`` exactly: source, locator, question,
+        doc_id, text (by doc_id)."""
+        _texts = pd.DataFrame({"text": list(dict.fromkeys(texts))}, dtype=object)  # read by name (see _BY_NAME)
+        return self.con.execute(
+            """SELECT d.source, d.locator, d.question, d.doc_id, d.text FROM documents d
+               WHERE d.locator = ? AND d.text IN (SELECT text FROM _texts) ORDER BY d.doc_id""", [locator]).df()
+
     def segments_of(self, doc_ids: list[str]) -> pd.DataFrame:
         """The segments of these documents: seg_id, doc_id, kind, start, end (by document and offset)."""
         _docs_of = pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object)  # read by name in the SQL (see _BY_NAME)

@@ -718,3 +718,24 @@ def test_positions_counted_otherwise_are_read_by_the_selections_names(tmp_path, 
         got = store.con.execute("SELECT text FROM segments ORDER BY start").fetchall()
     assert [g[0] for g in got] == names
     assert any("positions were read as counting" in n for n in result.notes)
+
+
+def test_a_source_renamed_in_the_qda_program_is_the_stored_document_again(tmp_path):
+    """A source renamed in the other program (same GUID, same text) was stored a second time on the next
+    import, with its codings: evidence then counted its passages twice. It is matched by its text to the
+    stored document, which keeps its name, and the import says so."""
+    from evalnlp.store import Store
+
+    text = "First para.\nSecond para has the point.\nThird para ends here."
+    spans = [("Second para has the point.", 12, 38)]
+    first = write_zip(tmp_path / "a.qdpx", {"project.qde": _counted_project(text, spans)})
+    renamed = _counted_project(text, spans).replace(b'name="notes"', b'name="P01 notes"')
+    second = write_zip(tmp_path / "b.qdpx", {"project.qde": renamed})
+    with Store(tmp_path / "s.duckdb") as store:
+        api.import_qdpx(store, first, new_codebook=tmp_path / "p.yaml")
+        result = api.import_qdpx(store, second, codebook=tmp_path / "p.yaml")
+        docs = store.con.execute("SELECT source FROM documents").fetchall()
+        coded = store.con.execute("SELECT count(DISTINCT seg_id) FROM codes").fetchone()[0]
+    assert docs == [("notes",)] and coded == 1
+    assert any("renamed since the store read them" in n and "'P01 notes' (stored as 'notes')" in n
+               for n in result.notes)

@@ -419,6 +419,7 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     notes = list(parsed.notes)
     notes += _position_notes(project)
     _match_relinearised(store, docs_frame, accepted, notes)
+    _match_renamed(store, docs_frame, accepted, notes)
     shared = sorted(shared_user_names(project))
     if shared and coder is None:
         notes.append("users of the same name were kept apart as coders, each named with the start of its GUID: "
@@ -492,6 +493,37 @@ def _canonical(text: str) -> tuple[str, Any]:
     out.append(text[at:].replace("\r", "\n"))
     starts.append(np.arange(at, n + 1, dtype=np.int32))
     return "".join(out), np.concatenate(starts)
+
+
+def _match_renamed(store, docs: pd.DataFrame, accepted: list, notes: list[str]) -> None:
+    """A source another program's project names otherwise than when the store imported it (renamed there), with
+    the very same text, is the stored document: its row takes the stored name and id, so a second import does
+    not store the document again and count it twice. Only where exactly one stored document of a project (at
+    ``document``, as a project's sources are stored) has that text, under a name no source of this file has."""
+    if docs.empty:
+        return
+    have = set(store.documents_at(docs)["doc_id"])
+    loose = [i for i, r in enumerate(docs.itertuples(index=False)) if r.doc_id not in have and r.locator == "document"]
+    if not loose:
+        return
+    stored = store.documents_with_texts([docs.at[i, "text"] for i in loose], "document")
+    names = set(docs["source"])
+    by_text: dict[str, list] = {}
+    for r in stored.itertuples(index=False):
+        if r.source not in names:
+            by_text.setdefault(r.text, []).append(r)
+    renamed = []
+    for i in loose:
+        found = by_text.get(docs.at[i, "text"], [])
+        if len(found) == 1:
+            renamed.append((found[0].source, docs.at[i, "source"]))
+            docs.at[i, "source"], docs.at[i, "doc_id"] = found[0].source, found[0].doc_id
+            docs.at[i, "question"] = found[0].question if isinstance(found[0].question, str) else None
+    if renamed:
+        shown = ", ".join(f"{new!r} (stored as {old!r})" for old, new in renamed[:5]) + (" ..." if len(renamed) > 5
+                                                                                      else "")
+        notes.append(f"{len(renamed)} source(s) renamed since the store read them were matched by their text to the "
+                     f"stored documents, which keep their names: {shown}")
 
 
 def _match_relinearised(store, docs: pd.DataFrame, accepted: list, notes: list[str]) -> None:
