@@ -82,6 +82,7 @@ _THEME_KEYS = (
     "aliases",
     "parent",
     "catch_all",
+    "color",
 )
 _MIN_PREFIX = 2  # characters required before a trailing "*"
 
@@ -103,6 +104,7 @@ class Theme:
     aliases: tuple[str, ...] = ()
     parent: str | None = None
     catch_all: bool = False
+    color: str | None = None  # "#RRGGBB": the colour a QDA program shows the theme's code in
 
 
 @dataclass(frozen=True)
@@ -423,6 +425,10 @@ class _Checker:
         aliases = self.strings(item, "aliases", where)
         parent = self.text(item, "parent", where, required=False)
         catch_all = self.flag(item, "catch_all", False, where)
+        color = self.text(item, "color", where, required=False)
+        if color is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+            self.add("E217", f"{where}.color", errors.message("E217", "color", value=color))
+            color = None
         if tid is None or label is None or definition is None:
             return None
         return Theme(
@@ -436,6 +442,7 @@ class _Checker:
             aliases=aliases,
             parent=parent,
             catch_all=catch_all,
+            color=color.upper() if color else None,
         )
 
     def relations(self, themes: list[Theme]) -> None:
@@ -636,6 +643,8 @@ def _theme_to_dict(theme: Theme) -> dict[str, Any]:
         out["parent"] = theme.parent
     if theme.catch_all:
         out["catch_all"] = True
+    if theme.color is not None:
+        out["color"] = theme.color
     return out
 
 

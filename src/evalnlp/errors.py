@@ -869,6 +869,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "list": "must be a list of strings such as [a, b]; got {type_name} {value!r}",
         "themes": "must be a list of theme mappings; got {type_name}",
         "item": "must be a string; got {type_name} {item!r}{hint}",
+        "color": "must be a colour written #RRGGBB (six hexadecimal digits, as REFI-QDA files write it); got "
+                 "{value!r}",
     }),
     "E218": ("a name is the id, label or alias of two themes",
              "the name {name!r} is also an id, label or alias of theme {other!r}, so labelled data could not be "

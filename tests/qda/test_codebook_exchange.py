@@ -93,6 +93,28 @@ def test_names_that_differ_only_in_unicode_form_are_told_apart(tmp_path):
     assert [t.label for t in cb.themes] == ["Caf\u00e9", "Cafe\u0301 (" + cb.themes[1].id + ")"]
 
 
+def test_a_codes_colour_goes_into_the_codebook_and_back_out(tmp_path):
+    """Code colours a QDA program set were dropped on the way through evalnlp (every code came back in the
+    default palette); a theme now keeps its code's colour (``color: '#00FF00'``), and the export writes it."""
+    qdc = tmp_path / "c.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="x">'
+                   '<Codes><Code guid="a1b2c3d4-0000-4000-8000-000000000001" name="Green" isCodable="true" '
+                   'color="#00ff00"/><Code guid="a1b2c3d4-0000-4000-8000-000000000002" name="Plain" '
+                   'isCodable="true"/></Codes></CodeBook>', encoding="utf-8")
+    api.codebook_import(qdc, tmp_path / "c.yaml", id="colours")
+    cb = load_codebook(tmp_path / "c.yaml")
+    assert [t.color for t in cb.themes] == ["#00FF00", None]
+    api.export(None, tmp_path / "back.qdc", codebook=tmp_path / "c.yaml")
+    written = (tmp_path / "back.qdc").read_text(encoding="utf-8")
+    assert 'name="Green" isCodable="true" color="#00FF00"' in written
+    bad = (tmp_path / "c.yaml").read_text(encoding="utf-8").replace("'#00FF00'", "green")
+    assert "green" in bad
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(tmp_path / "bad.yaml")
+    assert "#RRGGBB" in str(err.value)
+
+
 def test_evalnlp_codebooks_come_back(tmp_path):
     """impact -> .qdc -> YAML keeps ids, labels, definitions and include/exclude notes."""
     qdc = tmp_path / "impact.qdc"

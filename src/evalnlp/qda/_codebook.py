@@ -181,8 +181,10 @@ def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, descrip
         else:
             definition, include, exclude = c.name, None, None
             no_description.append(c.name)
+        color = c.color.strip().upper() if isinstance(c.color, str) and re.fullmatch(r"\s*#[0-9A-Fa-f]{6}\s*",
+                                                                                      c.color) else None
         themes.append(Theme(id=ids[c.guid], label=label, definition=definition or c.name, include=include,
-                            exclude=exclude, parent=ids.get(parent) if parent else None))
+                            exclude=exclude, parent=ids.get(parent) if parent else None, color=color))
     if no_description:
         notes.append(f"{len(no_description)} code(s) had no description, so their definition is their name: "
                      f"{', '.join(repr(n) for n in no_description[:10])}{' ...' if len(no_description) > 10 else ''}. "

@@ -101,7 +101,7 @@ def _codes(parent: ET.Element, ns: str, cb) -> None:
     kids: dict[str | None, list] = {}
     for theme in cb.themes:
         kids.setdefault(theme.parent, []).append(theme)
-    colour = {t.id: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(cb.themes)}
+    colour = {t.id: t.color or _PALETTE[i % len(_PALETTE)] for i, t in enumerate(cb.themes)}
 
     def add(into: ET.Element, theme) -> None:
         el = _el(into, ns, "Code", guid=code_guid(cb.id, theme.id), name=theme.label, isCodable="true",
