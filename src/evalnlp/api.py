@@ -1835,6 +1835,9 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         if other_human:
             raise errors.error("E183", "passages_other_human", a=a, b=b, cb_id=cb.id, n_a=n_coded.get(a, 0),
                                n_b=n_coded.get(b, 0))
+        shared = store.documents_coded_by_both(a, b)
+        if shared:
+            raise errors.error("E183", "spans", a=a, b=b, n_docs=shared)
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:

@@ -656,6 +656,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "passages": "{a!r} and {b!r} have no passage in common ({a} coded {n_a:,}, {b} coded {n_b:,}). Agreement "
                      "needs both to code the same passages: code the same file (classify it, or import the second "
                      "coder's codes for the same rows)",
+        "spans": "{a!r} and {b!r} coded passages of the same {n_docs:,} document(s) but never the same passage: "
+                 "their selections start or end in other places (as two people's selections in a QDA program "
+                 "do). Agreement compares two codings of the same passages: code the same passages (a table's "
+                 "answers, the same selections), or compare each person with the machine, which codes whole "
+                 "answers and sentences",
         "themes": "{a!r} and {b!r} decided on no theme in common (each was imported with labels for other themes), "
                   "so there is nothing to compare",
         "passages_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "

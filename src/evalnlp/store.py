@@ -1051,6 +1051,15 @@ class Store:
             f"""SELECT * FROM runs WHERE run_id IN (SELECT DISTINCT run_id FROM codes {filt})
                 ORDER BY started, run_id""", params).df()
 
+    def documents_coded_by_both(self, a: str, b: str) -> int:
+        """How many documents both coders coded a passage of (not necessarily the same passage)."""
+        return int(self.con.execute(
+            """SELECT count(*) FROM (
+                   SELECT DISTINCT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?
+                   INTERSECT
+                   SELECT DISTINCT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)""",
+            [a, b]).fetchone()[0])
+
     def paired_codes(self, coder_a: str, coder_b: str) -> pd.DataFrame:
         """The two coders' decisions on the passages both coded: unit (seg_id), doc_id, source, locator,
         question, text, coder, theme, assigned.

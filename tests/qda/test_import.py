@@ -739,3 +739,25 @@ def test_a_source_renamed_in_the_qda_program_is_the_stored_document_again(tmp_pa
     assert docs == [("notes",)] and coded == 1
     assert any("renamed since the store read them" in n and "'P01 notes' (stored as 'notes')" in n
                for n in result.notes)
+
+
+def test_two_people_whose_selections_differ_are_told_why_they_cannot_be_compared(tmp_path):
+    """Two people of a QDA project select overlapping but never identical passages: agreement said "no passage
+    in common" and advised classifying the file or importing the second coder's rows, which does not apply; it
+    now says their selections differ in where they start or end."""
+    from evalnlp.store import Store
+
+    text = "First para.\nSecond para has the point.\nThird para ends here."
+    xml = _counted_project(text, [("Second para has the point.", 12, 38)]).decode("utf-8")
+    other = ('<PlainTextSelection guid="00000000-0000-4000-8000-000000000199" name="para has the point." '
+             'startPosition="19" endPosition="45"><Coding guid="00000000-0000-4000-8000-000000000299" '
+             'creatingUser="00000000-0000-4000-8000-000000000009"><CodeRef '
+             'targetGUID="00000000-0000-4000-8000-000000000002"/></Coding></PlainTextSelection>')
+    xml = xml.replace("</TextSource>", other + "</TextSource>").replace(
+        "</Users>", '<User guid="00000000-0000-4000-8000-000000000009" name="Lee"/></Users>')
+    path = write_zip(tmp_path / "p.qdpx", {"project.qde": xml.encode("utf-8")})
+    with Store(tmp_path / "s.duckdb") as store:
+        api.import_qdpx(store, path, new_codebook=tmp_path / "p.yaml")
+        with pytest.raises(InputError) as err:
+            api.agreement(store, ["Kim", "Lee"], codebook=tmp_path / "p.yaml")
+    assert err.value.code == "E183" and "never the same passage" in err.value.message
