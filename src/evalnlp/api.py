@@ -724,15 +724,20 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 t0 = time.perf_counter()
                 columns = ([c for f in ingested.files for c in f.columns] if ingested is not None
                            else store.input_columns())
+                nul = [0]
                 try:
                     _write_coded(store, cb, coder_id, staged, sources=sources, columns=columns,
-                                 page=batch_size, read=reading)
+                                 page=batch_size, read=reading, nul=nul)
                 except errors.EvalnlpError as exc:  # (a message names the output, not where it is staged)
                     fields = {k: (str(output) if v == str(staged) else v) for k, v in exc.fields.items()}
                     if exc.template is None or fields == exc.fields:
                         raise
                     raise type(exc)(exc.code, template=exc.template, fields=fields) from None
                 out_path = Path(output)
+                if nul[0]:
+                    notes.append(f"{nul[0]:,} cell{'s' if nul[0] != 1 else ''} held a NUL character (U+0000), which "
+                                 f"a text file cannot hold: written to {Path(output).name} without it (.parquet "
+                                 "or .jsonl keep it)")
                 left = store.documents_not_in_output(coder_id, sources=sources, read=reading)
                 if left:
                     notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
@@ -895,20 +900,37 @@ def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path
 
 
 def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str] | None,
-                 columns: Sequence[str] | None, page: int, read: bool = False) -> Path:
+                 columns: Sequence[str] | None, page: int, read: bool = False, nul: list[int] | None = None) -> Path:
     """``classify --output``: the rows of :func:`coded_documents` (of the documents this command read with
     ``read``, else of ``sources``, or every document the coder coded), written one page of ``page`` documents at
     a time for CSV, TSV, JSONL and Parquet (so memory does not grow with the input), in one piece for a workbook
     or JSON."""
     from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
 
+    nul = nul if nul is not None else [0]
     plan = store.output_plan(coder_id, sources=sources, read=read)
     pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page, read=read)
     if Path(output).suffix.lower() in (".csv", ".tsv"):
-        pages = map(_typed_cells_as_text, pages)
+        pages = (_without_nul(_typed_cells_as_text(frame), nul) for frame in pages)
     if plan.n <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
         return write_table(pd.concat(list(pages), ignore_index=True), output)
     return write_table_pages(pages, output)
+
+
+def _without_nul(frame: pd.DataFrame, counted: list[int]) -> pd.DataFrame:
+    """``frame`` with the NUL characters (U+0000) of its text cells left out, counted in ``counted[0]``: a text
+    file cannot hold one (evalnlp's own reader, like most programs, takes a file with a zero byte for binary),
+    and a Parquet or JSON input can give one."""
+    for name, column in frame.items():
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            try:
+                has = column.str.contains("\x00", regex=False, na=False).astype(bool)
+            except AttributeError:  # no text in the column
+                continue
+            if has.any():
+                counted[0] += int(has.sum())
+                frame[name] = column.where(~has, column[has].str.replace("\x00", "", regex=False))
+    return frame
 
 
 def _typed_cells_as_text(frame: pd.DataFrame) -> pd.DataFrame:

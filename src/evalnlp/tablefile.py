@@ -189,7 +189,7 @@ def _join_parquet(parts: list[str], target: Path) -> None:
 #: What a workbook holds: characters in a cell, and rows in a worksheet (the header row included).
 XLSX_CELL_LIMIT = 32_767
 XLSX_ROW_LIMIT = 1_048_576
-_TABLE_INSTEAD = "Write .csv, .tsv, .jsonl or .parquet instead, which hold every character."
+_TABLE_INSTEAD = "Write .csv, .tsv, .jsonl or .parquet instead, which hold every character (.csv and .tsv all but NUL)."
 
 
 def xlsx_too_long(value: Any) -> bool:

@@ -311,3 +311,22 @@ def test_documents_read_but_not_in_the_output_are_counted(cli, tmp_path, db_path
     plain.write_text("id,text\n1,The course was excellent.\n2,Staff were kind.\n", encoding="utf-8")
     quiet = cli("classify", str(plain), "--text", "text", "--output", str(tmp_path / "p.csv"))
     assert "not in p.csv" not in quiet.output  # every document read is a row
+
+
+def test_a_nul_character_is_left_out_of_a_csv_output_and_said(cli, tmp_path):
+    """A Parquet answer holding a NUL character (U+0000, from a program that wrote C strings) was written into the
+    CSV output as a zero byte, and evalnlp's own reader then refused the file as binary. The CSV leaves it out and
+    classify says how many cells held one; Parquet output keeps it."""
+    source = tmp_path / "in.parquet"
+    pd.DataFrame({"id": ["1", "2"], "text": ["Great care\x00 from the team", "Long wait"]}).to_parquet(source)
+    result = cli("classify", str(source), "--text", "text", "--output", str(tmp_path / "out.csv"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "note: 2 cells held a NUL character (U+0000), which a text file cannot hold: written to out.csv" in said
+    assert b"\x00" not in (tmp_path / "out.csv").read_bytes()
+    back = cli("--db", str(tmp_path / "again.duckdb"), "-q", "ingest", str(tmp_path / "out.csv"), "--text", "text")
+    assert back.exit_code == 0, back.output
+    kept = cli("classify", str(source), "--text", "text", "--output", str(tmp_path / "out.parquet"))
+    assert kept.exit_code == 0 and "NUL" not in kept.output
+    written = pd.read_parquet(tmp_path / "out.parquet")
+    assert sum(written[c].str.contains("\x00").sum() for c in ("text", "evalnlp_text")) == 2  # the input's, and ours
