@@ -103,10 +103,11 @@ def train(
                       f"{'it' if one else 'them'} out)")
     flooded = _given_almost_everywhere(metrics, result.n)
     if flooded:
-        warn(ctx, "in cross-validation the model gave " + "; ".join(
-            f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})" for t, given, support in flooded)
-            + ": with so few coded examples its threshold fell too low to tell passages apart. Code more passages "
-              "of these themes, or train with the default backend (--backend auto), which leans on a prior")
+        given_to = "; ".join(f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})"
+                             for t, given, support in flooded)
+        warn(ctx, f"in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too "
+                  "low to tell passages apart. Code more passages of these themes, or train with the default "
+                  "backend (--backend auto), which leans on a prior")
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
         info(ctx, f"{graded}: {_micro(metrics)}, macro-F1 {metrics['macro_f1']:.3f}")
