@@ -857,8 +857,9 @@ class Store:
         the others as they were). A segment counts as ``new`` when the coder had no code on it at all, and as
         ``changed`` when a decision on a theme it names differs. No other coder's codes are touched. A segment
         coded with no theme is stored as rows that are all ``assigned = false`` (see
-        :func:`evalnlp.api.human_code_frame`), which still make it a human-coded segment. Rows repeated for one segment and theme are merged (assigned
-        if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0 for the others.
+        :func:`evalnlp.api.human_code_frame`), which still make it a human-coded segment. Rows repeated for one
+        segment and theme are merged (assigned if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0
+        for the others.
         """
         from evalnlp.schema import is_human
 
