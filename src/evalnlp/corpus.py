@@ -160,7 +160,8 @@ class Corpus:
         if self._handle is None:
             from evalnlp.quotes import WORD_BAND
 
-            self._handle = self.store.open_coded(list(self.codebook.theme_ids), word_band=WORD_BAND)
+            self._handle = self.store.open_coded(list(self.codebook.theme_ids), word_band=WORD_BAND,
+                                                 codebook_id=self.codebook.id)
         return self._handle
 
     @property
@@ -497,7 +498,8 @@ class Corpus:
         if "pairs" in self._frames:
             return
         passages = self.passages
-        codes = self.store.effective_codes(assigned_only=False, themes=self.codebook.theme_ids)
+        codes = self.store.effective_codes(assigned_only=False, themes=self.codebook.theme_ids,
+                                           codebook_id=self.codebook.id)
         self._frames["coded"] = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
                                  .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
                                  .sort_values("seg_id").reset_index(drop=True))

@@ -1590,7 +1590,8 @@ class Store:
                FROM _want w JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
                ORDER BY w._pos""").df()
 
-    def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None) -> pd.DataFrame:
+    def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None,
+                        codebook_id: str | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
         recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
 
@@ -1600,12 +1601,15 @@ class Store:
 
         With ``themes`` (a codebook's theme ids) only codes of those themes count, so that one codebook's codes,
         human or machine, never hide another's on the same passage (a review with ``fft`` leaves the passage's
-        ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use)."""
+        ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use).
+        With ``codebook_id`` only codes of runs made with that codebook count (or with none recorded): another
+        codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself."""
         cond = "WHERE assigned" if assigned_only else ""
-        pool = "SELECT * FROM codes"
+        pool = "SELECT * FROM codes WHERE true"
         if themes is not None:
             _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
-            pool += " WHERE theme IN (SELECT theme FROM _themes)"
+            pool += " AND theme IN (SELECT theme FROM _themes)"
+        pool += _of_codebook(codebook_id)
         return self.con.execute(
             f"SELECT * FROM ({_effective_sql(pool)}) {cond} ORDER BY seg_id, theme, coder").df()
 
@@ -1647,7 +1651,8 @@ class Store:
 
     # ---- the coded corpus, counted in the store (asked by the read model, evalnlp.corpus) ----------------
 
-    def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60)) -> str:
+    def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60),
+                   codebook_id: str | None = None) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
         handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and of
         each passage's text only its length and first and last characters are read here.
@@ -1665,7 +1670,8 @@ class Store:
         and ``shape`` and ``readmax`` for choosing quote candidates (see :meth:`coded_candidates`).
         ``<handle>_pairs``: a view of ``<handle>_codes`` with seg_id, coder and the ``readability`` of each
         passage's text (the rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when
-        it is read.
+        it is read. With ``codebook_id``, only the codes of runs made with that codebook (see
+        :meth:`effective_codes`).
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
         self._coded_tables = getattr(self, "_coded_tables", {})
@@ -1676,7 +1682,7 @@ class Store:
         self._coded_band = getattr(self, "_coded_band", {})
         self._coded_band[handle] = tuple(float(x) for x in word_band)
         _themes_in = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
-        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)"
+        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + _of_codebook(codebook_id)
         # the effective codes alone; each segment's fields are joined once per segment below
         human, machine_runs, n_coders = self.con.execute(
             f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
@@ -1690,7 +1696,7 @@ class Store:
             self._coded_tables[handle].remove(f"{handle}_eff")
             self._coded_views[handle].append(f"{handle}_eff")
             self.con.execute(f"""CREATE TEMP VIEW {handle}_eff AS SELECT seg_id, theme, score, assigned, coder
-                                 FROM codes WHERE theme IN ({listed})""")
+                                 FROM codes WHERE theme IN ({listed}){_of_codebook(codebook_id)}""")
         else:
             self.con.execute(
                 f"""CREATE TEMP TABLE {handle}_eff AS SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder
@@ -2191,6 +2197,15 @@ def _strip(expr: str) -> str:
 def _json_pointer(key: str) -> str:
     """The JSON pointer of a top-level ``key``."""
     return "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _of_codebook(codebook_id: str | None) -> str:
+    """SQL to add to a WHERE over ``codes``: only codes of runs made with codebook ``codebook_id``, or of runs that
+    record no codebook (nothing when ``codebook_id`` is None)."""
+    if codebook_id is None:
+        return ""
+    return (f" AND run_id IN (SELECT run_id FROM runs WHERE codebook_id IS NULL OR codebook_id = "
+            f"{_sql_str(codebook_id)})")
 
 
 def _effective_sql(pool: str) -> str:

@@ -351,3 +351,29 @@ def test_a_model_whose_codebook_file_moved_says_so_and_codes_with_the_file_given
     result = cli("classify", str(notes), "--text", "note", "--model", str(tmp_path / "model"),
                  "--codebook", str(moved))
     assert result.exit_code == 0, result.output
+
+
+def test_a_copy_of_a_codebook_under_another_id_keeps_its_codes_to_itself(cli, tmp_path):
+    """A copy of impact.yaml under its own id has the same theme ids: classifying with it made `evidence
+    --codebook impact` show the copy's codes (codes were chosen by theme id alone, the latest run winning).
+    Each codebook's evidence now uses the runs made with it."""
+    import yaml
+
+    from evalnlp.codebook import _shipped_path
+
+    book = yaml.safe_load(_shipped_path("impact").read_text(encoding="utf-8"))
+    book["id"] = "our_impact"
+    mine = tmp_path / "ours.yaml"
+    mine.write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+
+    def documents(codebook: str) -> dict:
+        result = cli("evidence", "--codebook", codebook, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return {t["theme"]: t["documents"] for t in json.loads(result.stdout)["themes"]}
+
+    assert cli("classify", str(CODES), "--text", "text", "--codebook", "impact").exit_code == 0
+    impact = documents("impact")
+    assert cli("classify", "--codebook", str(mine), "--model", "keyword").exit_code == 0
+    ours = documents(str(mine))
+    assert ours != impact  # the keyword coder codes otherwise, so a mix-up would show
+    assert documents("impact") == impact
