@@ -394,6 +394,34 @@ def test_the_draft_never_replaces_the_codebook_it_extends(run, tmp_path, monkeyp
     assert own.read_bytes() == before_text
 
 
+def test_the_draft_replaces_only_its_own_earlier_draft(run, tmp_path):
+    """``--suggest FILE`` replaced whatever was at FILE: a claims file, or a codebook the store had coded with,
+    overwritten with only "wrote FILE". It now writes over an earlier draft of its own only (E148 otherwise), and
+    not over a draft the store has since coded with."""
+    import shutil
+
+    db, _, out = run
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - id: c1\n    text: Staff were kind\n    themes: [staff]\n", encoding="utf-8")
+    before = claims.read_bytes()
+    with Store(copy) as store:
+        with pytest.raises(InputError) as err:
+            api.discover(store, codebook="fft", suggest=claims)
+        assert err.value.code == "E148" and "not a draft evalnlp wrote" in err.value.message
+        assert claims.read_bytes() == before
+        draft = tmp_path / "draft.yaml"
+        shutil.copy(out / "draft.yaml", draft)
+        api.discover(store, codebook="fft", min_topic_size=10, seed=3, suggest=draft)  # its own draft: replaced
+        api.classify(store, codebook=draft, model="keyword")
+        kept = draft.read_bytes()
+        with pytest.raises(InputError) as err:
+            api.discover(store, codebook="fft", suggest=draft)
+        assert err.value.code == "E148" and "a codebook this store has coded with" in err.value.message
+    assert draft.read_bytes() == kept
+
+
 def test_identical_answers_are_never_split_between_a_topic_and_no_topic():
     # a survey where everyone wrote the same answer: all of them are that one topic, none "fits no topic"
     texts = ["Nothing to improve."] * 120

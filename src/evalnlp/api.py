@@ -859,6 +859,21 @@ def _guard_codebook_output(cb, output: str | Path) -> None:
                            suggest=str(target.with_name(f"{target.stem}-draft{target.suffix}")))
 
 
+def _guard_draft_target(store: Store, path: str | Path) -> None:
+    """E148 when a file is at ``path`` that is not an earlier draft of ``discover --suggest``, or is a draft the
+    store has coded with: a codebook, a claims file or anything else there is the user's, and would be lost."""
+    from evalnlp.reports.discovery import is_draft
+
+    target = Path(path)
+    if not target.exists():
+        return
+    if not is_draft(target):
+        raise errors.error("E148", "suggest", suggest=str(path), what="not a draft evalnlp wrote")
+    used = {Path(ref).resolve() for ref in store.codebook_refs() if ref and ref.endswith((".yaml", ".yml"))}
+    if target.resolve() in used:
+        raise errors.error("E148", "suggest", suggest=str(path), what="a codebook this store has coded with")
+
+
 def _guard_output(store: Store | None, output: str | Path) -> None:
     """Before any work: E162 when the folder of ``output`` does not exist or ``output`` is a folder, and E177 when
     ``output`` is a file the store read its documents from (an export kept beside the outputs): writing there
@@ -2316,6 +2331,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
             cb = load_codebook("impact")
     if suggest is not None:
         _guard_codebook_output(cb, suggest)
+        _guard_draft_target(store, suggest)
     filters = {"theme": theme, "by": by, "group": group, "question": question}
     args = {"codebook": _codebook_ref(cb), "embedding": embedding, **filters,
             "min_topic_size": min_topic_size, "seed": seed, "guided": guided, "emergent_below": emergent_below,

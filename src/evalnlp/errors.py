@@ -452,6 +452,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "new_codebook": "{new_codebook!r} is already there, and {new_codebook!o} writes a new codebook, never over "
                         "a file: give a name that is not taken, or move or delete that file first. Nothing was "
                         "imported",
+        "suggest": "{suggest!r} is already there and is {what}: {suggest!o} writes a draft codebook over its own "
+                   "earlier draft only. Give a name that is not taken, or move that file away first",
     }),
     "E149": ("an option was given a value of the wrong shape", {
         "one_attribute": "{what} groups by one attribute ({by!o}); got {value!r}. Give one name, or write evidence "

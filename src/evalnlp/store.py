@@ -1052,6 +1052,13 @@ class Store:
             f"""SELECT * FROM runs WHERE run_id IN (SELECT DISTINCT run_id FROM codes {filt})
                 ORDER BY started, run_id""", params).df()
 
+    def codebook_refs(self) -> list[str]:
+        """How the store's runs name the codebooks they were made with (a shipped id, or a YAML file's path)."""
+        rows = self.con.execute(
+            """SELECT DISTINCT json_extract_string(args, '$.codebook') FROM runs
+               WHERE json_extract_string(args, '$.codebook') IS NOT NULL""").fetchall()
+        return sorted(r[0] for r in rows)
+
     def documents_coded_by_both(self, a: str, b: str) -> int:
         """How many documents both coders coded a passage of (not necessarily the same passage)."""
         return int(self.con.execute(

@@ -35,7 +35,7 @@ def write_suggestion(discovery: Discovery, codebook, path: str | Path) -> Path:
     target = Path(path)
     draft, new_ids = suggest_codebook(discovery, codebook)
     header = [
-        f"# Draft extension of codebook {codebook.id!r}, written by `evalnlp discover` "
+        f"{DRAFT_HEAD}{codebook.id!r}, written by `evalnlp discover` "
         f"(embedding {discovery.embedding}, seed {discovery.seed}).",
         "# Every theme of the original codebook is kept as it was; the themes proposed from emergent topics are:",
         *(f"#   {tid}" for tid in new_ids),
@@ -55,6 +55,20 @@ def _check_folder(path: Path) -> None:
     from evalnlp.util import check_output_path
 
     check_output_path(path)
+
+
+#: How a draft codebook written by ``discover --suggest`` starts (see :func:`write_suggestion`).
+DRAFT_HEAD = "# Draft extension of codebook "
+
+
+def is_draft(path: str | Path) -> bool:
+    """Whether the file at ``path`` is a draft codebook ``discover --suggest`` wrote (by its first line)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            first = fh.readline()
+    except OSError:
+        return False
+    return first.startswith(DRAFT_HEAD) and "written by `evalnlp discover`" in first
 
 
 def check_suggestion(path: str | Path | None) -> None:
