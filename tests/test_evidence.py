@@ -500,19 +500,23 @@ def test_claim_filter_values_are_read_as_written_and_a_filter_matching_nothing_i
                       "  - {id: session, text: t, themes: [staff], filters: {session: 12:30}}\n"
                       "  - {id: cohort, text: t, themes: [staff], filters: {cohort: 1.10}}\n"
                       "  - {id: followup, text: t, themes: [staff], filters: {followup: no}}\n"
-                      "  - {id: typo, text: t, themes: [staff], filters: {session: '12.30'}}\n", encoding="utf-8")
+                      "  - {id: typo, text: t, themes: [staff], filters: {session: '12.30'}}\n"
+                      "  - {id: half, text: t, themes: [staff], filters: {session: ['12:30', '9:00am']}}\n",
+                      encoding="utf-8")
     assert {c.id: c.filters for c in load_claims(claims)} == {
         "session": {"session": ("12:30",)}, "cohort": {"cohort": ("1.10",)}, "followup": {"followup": ("no",)},
-        "typo": {"session": ("12.30",)}}
+        "typo": {"session": ("12.30",)}, "half": {"session": ("12:30", "9:00am")}}
     with evalnlp.open(tmp_path / "p.duckdb") as project:
         project.classify(str(path), text="feedback", id="rid", codebook="fft", sentiment=False)
         ev = project.evidence(claims=str(claims))
     segments = dict(zip(ev.claims["id"], ev.claims["segments"]))
     assert segments["session"] == 2 and segments["cohort"] == 2 and segments["followup"] == 2
-    assert segments["typo"] == 0
+    assert segments["typo"] == 0 and segments["half"] == 2  # one value of the list misspelt: the other's only
     assert [n for n in ev.notes if n.startswith("claim ")] == [
         "claim 'typo': no coded passage of its themes is in a document its filters match (session: '12.30'); "
-        "check each value against the groups `evidence --by ATTR` shows"]
+        "check each value against the groups `evidence --by ATTR` shows",
+        "claim 'half': session '9:00am' matches no coded document, so the claim counts its other values' "
+        "documents only (the groups of session: '09:00', '12:30')"]
 
 
 def test_a_passages_sentiment_counts_once_however_many_people_coded_it(tmp_path):

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp import errors
-from evalnlp.corpus import MISSING_GROUP, Corpus, group_label, load_corpus
+from evalnlp.corpus import MISSING_GROUP, Corpus, group_label, group_sort_key, load_corpus
 from evalnlp.corpus import plain as _plain
 from evalnlp.quotes import (
     CENTRE_SAMPLE,
@@ -751,6 +751,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                     group=matrices[attr]["group"].map(lambda v, labels=labels: labels.get(v, v)))
     claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
+    # each claim filter's groups, asked before the corpus is closed (for the note on values that match nothing)
+    filter_groups = {attr: set(map(str, corpus.group_sizes(attr).index))
+                     for c in (claims or []) for attr in c.filters}
     if own:
         corpus.close()
     notes = [shadow for attr in by for shadow in [corpus.shadow_note(attr)] if shadow]
@@ -775,6 +778,17 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                 shown = "; ".join(f"{attr}: {', '.join(repr(v) for v in values)}" for attr, values in c.filters.items())
                 notes.append(f"claim {c.id!r}: no coded passage of its themes is in a document its filters match "
                              f"({shown}); check each value against the groups `evidence --by ATTR` shows")
+            elif c.filters and len(row):
+                # one value of a list misspelt: the claim counts the others' documents alone, without a word
+                for attr, values in c.filters.items():
+                    groups = filter_groups[attr]
+                    lost = [v for v in values if str(v) not in groups]
+                    if lost:
+                        known = sorted(groups, key=group_sort_key)
+                        notes.append(f"claim {c.id!r}: {attr} {', '.join(repr(v) for v in lost)} "
+                                     f"{'matches' if len(lost) == 1 else 'match'} no coded document, so the claim "
+                                     f"counts its other values' documents only (the groups of {attr}: "
+                                     f"{', '.join(repr(k) for k in known[:8])}{' ...' if len(known) > 8 else ''})")
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=totals["documents_coded"],
