@@ -410,6 +410,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "question's wording or its ImportId), not an answer to {column!r}",
         "surveymonkey": "the row is the second header line a SurveyMonkey export puts under its column names "
                         "('Response', 'Open-Ended Response', 'Other (please specify)'), not an answer to {column!r}",
+        "header_again": "the row repeats the file's column names (exports joined one after another keep each "
+                        "one's header), not an answer to {column!r}",
         "spreadsheet_error": "the text is a spreadsheet's error value ({text!r}: a formula that failed, such as a "
                              "lookup that found nothing), not an answer",
     }),

@@ -617,6 +617,25 @@ def test_an_empty_file_among_several_is_said_and_the_others_are_read(cli, db_pat
     assert alone.exit_code == 1 and "[E103]" in alone.output
 
 
+def test_a_header_repeated_inside_a_joined_export_is_a_reject_not_an_answer(cli, db_path, tmp_path):
+    """Two monthly exports joined one after the other keep the second one's header as a row: it was stored and
+    coded as the answer "feedback" (and `--by ward` grew a group "ward"). It is now a reject saying why, also
+    with the second file's byte order mark kept in front of it; an answer that happens to be a column's name,
+    beside real values, is still an answer."""
+    path = tmp_path / "joined.csv"
+    path.write_text("id,feedback,ward\n1,Staff were kind.,A\n2,Long wait.,B\n\ufeffid,feedback,ward\n"
+                    "3,Food was cold.,A\nid, feedback ,ward\n4,feedback,C\n", encoding="utf-8")
+    result = cli("-q", "ingest", str(path), "--text", "feedback", "--id", "id", "--meta", "ward")
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        texts = sorted(t for (t,) in con.execute("SELECT text FROM documents").fetchall())
+        rejects = con.execute("SELECT reason FROM rejects").fetchall()
+        counts = con.execute("SELECT n_in, n_ok, n_rejected FROM runs").fetchone()
+    assert texts == ["Food was cold.", "Long wait.", "Staff were kind.", "feedback"]
+    assert len(rejects) == 2 and all("repeats the file's column names" in r for (r,) in rejects)
+    assert counts == (6, 4, 2)
+
+
 def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
     which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""

@@ -292,6 +292,36 @@ def qualtrics_header_rows(frame: pd.DataFrame) -> int:
 _SURVEYMONKEY_SUBHEADS = frozenset({"response", "open-ended response", "other (please specify)"})
 
 
+def header_again(frame: pd.DataFrame, text_cols: Sequence[str]) -> np.ndarray:
+    """Rows that repeat the column names: every text column's cell is its own column's name, and so is every other
+    cell that holds anything, at least two names in all (a byte order mark or spaces around a name aside). What
+    a file made by joining exports one after another holds at each join."""
+    if not len(frame) or not len(text_cols):
+        return np.zeros(len(frame), dtype=bool)
+    first = str(text_cols[0])
+    lengths = frame[text_cols[0]].str.len().to_numpy(dtype=float, na_value=np.inf)
+    near = lengths <= len(first) + 4  # (a cell much longer than the name cannot be it: most rows stop here)
+    if not near.any():
+        return near
+    out = np.zeros(len(frame), dtype=bool)
+    out[near] = _header_again(frame[near], text_cols)
+    return out
+
+
+def _header_again(frame: pd.DataFrame, text_cols: Sequence[str]) -> np.ndarray:
+    out = np.ones(len(frame), dtype=bool)
+    named = np.zeros(len(frame), dtype=int)
+    for col in frame.columns:
+        cells = frame[col].map(lambda v: v.replace("\ufeff", "").strip() if isinstance(v, str) else v)
+        same = cells.eq(str(col).replace("\ufeff", "").strip()).to_numpy()
+        if col in text_cols:
+            out &= same
+        else:
+            out &= same | cells.isna().to_numpy() | cells.eq("").to_numpy()
+        named += same
+    return out & (named >= 2)
+
+
 def surveymonkey_header_row(frame: pd.DataFrame, text_cols: Sequence[str]) -> bool:
     """Is the first row of ``frame`` the second header line of a SurveyMonkey export: every text column's cell
     empty or one of ``Response``, ``Open-Ended Response``, ``Other (please specify)``, and at least one of
@@ -390,6 +420,13 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                 "locator": np.repeat(locators.to_numpy()[:heads], len(text_cols)),
                 "code": "E141", "reason": [message(col) for _ in range(heads) for col in text_cols]}))
             frame, locators, rows = frame.iloc[heads:], locators.iloc[heads:], rows[heads:]
+        again = header_again(frame, text_cols)
+        if again.any():  # exports joined one after another: each one's header is a row of the whole
+            reject_parts.append(pd.DataFrame({
+                "locator": np.repeat(locators.to_numpy()[again], len(text_cols)), "code": "E141",
+                "reason": [errors.message("E141", "header_again", column=col)
+                           for _ in range(int(again.sum())) for col in text_cols]}))
+            frame, locators, rows = frame[~again], locators[~again], rows[~again]
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
             for col in text_cols:
