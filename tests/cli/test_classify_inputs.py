@@ -636,6 +636,21 @@ def test_a_header_repeated_inside_a_joined_export_is_a_reject_not_an_answer(cli,
     assert counts == (6, 4, 2)
 
 
+@pytest.mark.parametrize("tail", [b"2,Long wait\r\n\x1a", b"2,Long wait\x1a"])
+def test_a_dos_end_of_file_mark_is_not_data(cli, db_path, tmp_path, tail):
+    """``copy a.csv+b.csv all.csv`` ends the file with Ctrl-Z (0x1A): alone on the last line it was a phantom
+    row rejected as ragged (n_in 3 for 2 answers); glued to the last answer it became part of its text."""
+    path = tmp_path / "all.csv"
+    path.write_bytes(b"id,feedback\r\n1,Kind staff\r\n" + tail)
+    out = tmp_path / "out.csv"
+    result = cli("classify", str(path), "--text", "feedback", "--id", "id", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT n_in, n_ok, n_rejected FROM runs WHERE command = 'classify'").fetchone() == (2, 2, 0)
+        assert sorted(t for (t,) in con.execute("SELECT text FROM documents").fetchall()) == ["Kind staff", "Long wait"]
+    assert pd.read_csv(out, dtype=str)["feedback"].tolist() == ["Kind staff", "Long wait"]
+
+
 def test_options_that_do_not_apply_to_a_file_are_named(cli, tmp_path):
     """--sheet on a CSV, and --text or --id on a narrative file, are not used for that file: the user is told
     which, and why, rather than left to guess; counts speak of 1 document, not 1 documents."""

@@ -16,7 +16,7 @@ import io
 import re
 from itertools import islice
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from evalnlp import errors
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
@@ -85,7 +85,8 @@ class CsvSource(TabularSource):
     def _reader(self, fh: TextIO):
         # strict: a field that starts with a quote closing before the field ends, and a quote never closed, are
         # errors (the lenient reader drops the quotation marks, or reads the rest of the file into the field)
-        return csv.reader(fh, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=True)
+        return csv.reader(_without_eof_mark(fh), delimiter=self.delimiter, quotechar='"', doublequote=True,
+                          strict=True)
 
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
@@ -199,6 +200,24 @@ class _Fault:
 def _lines(record: list[str]) -> int:
     """The lines of the file a parsed record ran over: one, and one more per line break inside its fields."""
     return 1 + sum(f.count("\n") + f.count("\r") - f.count("\r\n") for f in record)
+
+
+def _without_eof_mark(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` without the DOS end-of-file mark (Ctrl-Z, U+001A) that ``copy a.csv+b.csv`` and old programs
+    write after a file's last line: it is not data (it made a phantom row, or ended the last answer)."""
+    held = None
+    for line in lines:
+        if held is not None:
+            yield held
+        held = line
+    if held is None:
+        return
+    stripped = held.rstrip("\r\n")
+    if stripped.endswith("\x1a"):
+        held = stripped.rstrip("\x1a") + held[len(stripped):]
+        if not held.strip("\r\n"):
+            return
+    yield held
 
 
 def open_csv(path: Path, fmt: str) -> CsvSource:
