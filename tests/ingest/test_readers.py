@@ -1360,6 +1360,22 @@ def test_mac_roman_and_dos_exports_are_read_as_written_not_as_windows_1252(tmp_p
     assert src.encoding == "cp1252" and read_all(src)[0][0][1].startswith("The nurse\u2019s care")
 
 
+def test_a_mac_roman_export_whose_signs_come_late_is_still_read_as_mac_roman(tmp_path: Path) -> None:
+    """The Mac Roman signs were looked for in the first 64 KiB only: an export whose first 300 answers are plain
+    ASCII and whose last 100 have apostrophes and curly quotes was read as Windows-1252 ("nurseÕs", "ÒexcellentÓ")
+    without a word. The whole file is now weighed."""
+    plain = "".join(f"{i},Answer {i}: the ward was clean and the staff were kind and helpful. {'x' * 200}\r"
+                    for i in range(1, 301))
+    signs = "".join(f"{i},The nurse\u2019s care was \u201cexcellent\u201d \u2013 thank you\r" for i in range(301, 401))
+    data = ("id,answer\r" + plain + signs).encode("mac_roman")
+    assert b"\xd5" not in data[:64 * 1024]  # the first 64 KiB hold no sign
+    (tmp_path / "late.csv").write_bytes(data)
+    src = open_tabular(tmp_path / "late.csv")
+    assert src.encoding == "mac_roman"
+    rows, _, _, _ = read_all(src)
+    assert rows[-1][1] == "The nurse\u2019s care was \u201cexcellent\u201d \u2013 thank you"
+
+
 def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:
     """Excel writes ``=IF(D2="","",D2)`` as a text result with an empty value: calculated, so no warning to
     recalculate the workbook; a formula a program wrote with no value at all, or an empty untyped one, still is."""

@@ -227,9 +227,19 @@ def _legacy_single_byte(head: bytes) -> str:
     """The single-byte encoding of text that is not UTF-8: Windows-1252, unless the bytes read as letters
     where Mac Roman or code page 850 has the punctuation and signs English text is full of (at least two such
     places, and more than Windows-1252's own punctuation), so that those files are not read garbled."""
-    own = len(_CP1252_PUNCTUATION.findall(head))
-    for codec, signs in (("mac_roman", _MAC_ROMAN_SIGNS), ("cp850", _CP850_SIGNS)):
-        found = len(signs.findall(head))
+    return _legacy_by_counts(_sign_counts(head))
+
+
+def _sign_counts(data: bytes, skip: int = 0) -> tuple[int, int, int]:
+    """(Windows-1252 punctuation, Mac Roman signs, code page 850 signs) in ``data``, counting only places that
+    end past its first ``skip`` bytes (the previous chunk's tail, already counted)."""
+    return tuple(sum(1 for m in pattern.finditer(data) if m.end() > skip)
+                 for pattern in (_CP1252_PUNCTUATION, _MAC_ROMAN_SIGNS, _CP850_SIGNS))  # type: ignore[return-value]
+
+
+def _legacy_by_counts(counts: tuple[int, int, int]) -> str:
+    own, mac, dos = counts
+    for codec, found in (("mac_roman", mac), ("cp850", dos)):
         if found >= 2 and found > own:
             return codec
     return "cp1252"
@@ -264,6 +274,10 @@ class _Validator:
         # as "\xc2\x8d", which is no evidence of UTF-8): should the file turn out to be Windows-1252, it is E106
         self._undefined_before: str | None = None
         self._decoder = codecs.getincrementaldecoder(encoding)() if encoding != "cp1252" else None
+        # the signs of the single-byte encodings over every byte read as Windows-1252, to tell Mac Roman and code
+        # page 850 apart where the first bytes did not show it (their signs in the last rows only)
+        self.signs = [0, 0, 0]
+        self._sign_tail = b""
 
     def feed(self, chunk: bytes) -> None:
         if self.encoding in _WIDE:
@@ -274,6 +288,9 @@ class _Validator:
         self.lines += chunk.count(b"\n")
 
     def finish(self) -> None:
+        if self.encoding == "cp1252":  # read as Windows-1252 throughout or from a late byte: the whole file decides
+            self.encoding = _legacy_by_counts(tuple(self.signs))  # type: ignore[arg-type]
+            return
         if self._decoder is not None:
             try:
                 self._decoder.decode(b"", final=True)
@@ -321,6 +338,10 @@ class _Validator:
                 line = _line_of(joined, pos, self.lines - tail.count(b"\n"))
                 raise _mixed_after(self.name, self.first_cp1252 or "an earlier byte",
                                    f"offset {self.offset - len(carry) - len(tail) + pos} (line {line})")
+            joined_signs = self._sign_tail + data
+            for i, n in enumerate(_sign_counts(joined_signs, len(self._sign_tail))):
+                self.signs[i] += n
+            self._sign_tail = joined_signs[-2:]
             bad = _CP1252_UNDEFINED_RE.search(data)
             if bad is not None:
                 pos = bad.start()
