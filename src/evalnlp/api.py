@@ -738,7 +738,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                     notes.append(f"{nul[0]:,} cell{'s' if nul[0] != 1 else ''} held a NUL character (U+0000), which "
                                  f"a text file cannot hold: written to {Path(output).name} without it (.parquet "
                                  "or .jsonl keep it)")
-                left = store.documents_not_in_output(coder_id, sources=sources, read=reading)
+                left = store.documents_not_in_output(coder_id, sources=sources, read=reading) if reading else 0
                 if left:
                     notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
                                  f"not in {Path(output).name}: {'they hold' if left != 1 else 'it holds'} no "

@@ -328,15 +328,18 @@ class _SourceReader:
             ways.append(("UTF-16 units", _counted_map(text, lambda ch: ord(ch) > 0xFFFF)))
         named = [(s, e, n) for s, e, n in raw if n and len(n.strip()) >= 8]
         chosen = ways[1] if "\r\n" in text and self.crlf_as_one else ways[0]
+        by_names = False  # whether the names chose a count other than the specification's
         if named and len(ways) > 1:
             fits = [sum(_name_fits(text, way(s), way(e), n) for s, e, n in named) for _, way in ways]
             best = max(range(len(ways)), key=lambda i: (fits[i], i == 0))
-            if fits[best] > fits[0] or (fits[best] == fits[0] and "\r\n" not in text):
-                chosen = ways[best]
+            if fits[best] > fits[0]:
+                chosen, by_names = ways[best], True
+            elif fits[best] == fits[0] and "\r\n" not in text:
+                chosen = ways[0]
             elif "\r\n" in text and fits[1] != fits[0]:
                 chosen = ways[0]
         if src is not None:
-            src.counted = chosen[0] or None
+            src.counted = chosen[0] if by_names else None
             way = chosen[1]
             src.misnamed = sum(not _name_fits(text, way(s), way(e), n) for s, e, n in named
                                if 0 <= way(s) < way(e) <= len(text))
