@@ -1376,6 +1376,28 @@ def test_a_mac_roman_export_whose_signs_come_late_is_still_read_as_mac_roman(tmp
     assert rows[-1][1] == "The nurse\u2019s care was \u201cexcellent\u201d \u2013 thank you"
 
 
+def test_a_header_of_one_named_cell_is_the_header_when_asked_for_by_name(tmp_path: Path) -> None:
+    """A sheet whose header names one column ("feedback") over a column someone added without a name was read
+    as a title over the first answer, which became the header: `--text feedback` was E132 offering a patient's
+    answer as a column name. Asked for by name, that row is the header (the unnamed column is column_2); a title
+    that names no column asked for is still a title."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["feedback", None])
+    sheet.append(["The staff were kind and explained everything", "North"])
+    sheet.append(["Waited four hours in A&E", "South"])
+    path = tmp_path / "added.xlsx"
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback"])
+    assert list(src.columns) == ["feedback", "column_2"]
+    rows, _, _, _ = read_all(src)
+    assert [r[0] for r in rows] == ["The staff were kind and explained everything", "Waited four hours in A&E"]
+    titled = open_tabular(path)  # nothing asked for: read as before (a title line over a header)
+    assert titled.title == "feedback"
+
+
 def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:
     """Excel writes ``=IF(D2="","",D2)`` as a text result with an empty value: calculated, so no warning to
     recalculate the workbook; a formula a program wrote with no value at all, or an empty untyped one, still is."""

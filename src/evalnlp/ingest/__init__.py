@@ -384,7 +384,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                    same_as: str | None = None, meta_elsewhere: frozenset[str] = frozenset()) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
-    src = open_tabular(path, sheet=opts.sheet)
+    src = open_tabular(path, sheet=opts.sheet, wanted=[*opts.text, *([opts.id] if opts.id else []),
+                                                       *(opts.meta or ())])
     source = tabular_source_name(path, src, same_as)
     opts = spelled_as_the_file(opts, src.columns)
     text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)

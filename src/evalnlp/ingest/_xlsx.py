@@ -385,9 +385,10 @@ def _first_extra(row: tuple[Any, ...], width: int) -> int:
     return 0
 
 
-def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
+def open_xlsx(path: Path, sheet: str | None, titles: bool = True) -> XlsxSource:
     """Open one sheet (``sheet`` or the first) and read its header; E114 if the sheet does not exist,
-    E104 if it has no data rows."""
+    E104 if it has no data rows. ``titles=False``: the first row with a value is the header, even when it is
+    one cell of text over a row of several (which is otherwise read as a title over the header)."""
     wb = _load(path)
     try:
         names = list(wb.sheetnames)
@@ -415,9 +416,9 @@ def open_xlsx(path: Path, sheet: str | None) -> XlsxSource:
                 continue
             if header is None:
                 first.append((number, row))
-                if len(first) <= MAX_TITLE_ROWS and _single_text(row):
+                if titles and len(first) <= MAX_TITLE_ROWS and _single_text(row):
                     continue  # perhaps a title line: the rows under it say
-                k = _titles_over_header([r for _n, r in first])
+                k = _titles_over_header([r for _n, r in first]) if titles else 0
                 # "Friends and Family Test - Ward 7" (and "March 2024") above the column names: the sheet's title
                 if k:
                     source.title = " / ".join(cell_to_str(next(v for v in r if v is not None and v != ""))

@@ -44,6 +44,7 @@ E117  a JSON Lines line that is valid JSON but not an object
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from evalnlp import errors
 from evalnlp.ingest._base import Batch, Passage, TabularSource
@@ -106,11 +107,13 @@ def file_kind(path: str | Path) -> str:
     raise errors.error("E102", "unsupported", file=path.name, found=found, supported=_supported(), fix=fix)
 
 
-def open_tabular(path: str | Path, *, sheet: str | None = None) -> TabularSource:
+def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence[str] = ()) -> TabularSource:
     """Open and validate a tabular file; no row is read into memory beyond the header and one data row
     (CSV, JSON and JSON Lines are scanned once to check their encoding, syntax and columns).
 
-    ``sheet`` picks an XLSX sheet (default: the first); it is ignored for other formats.
+    ``sheet`` picks an XLSX sheet (default: the first); it is ignored for other formats. ``wanted``: the
+    columns asked for; a sheet whose first row, read as a title line, is one of them (``feedback`` over an
+    unnamed column) is read again with that row as its header.
     Raises :class:`InputError` (E101-E107, E112-E115) before returning if the file cannot be read.
     """
     path = Path(path)
@@ -126,7 +129,11 @@ def open_tabular(path: str | Path, *, sheet: str | None = None) -> TabularSource
     if suffix == ".xlsx":
         from evalnlp.ingest._xlsx import open_xlsx
 
-        return open_xlsx(path, sheet)
+        source = open_xlsx(path, sheet)
+        lines = {t.strip() for t in (source.title or "").split(" / ")}
+        if any(c not in source.columns and c.strip() in lines for c in wanted):
+            return open_xlsx(path, sheet, titles=False)
+        return source
     if suffix == ".json":
         from evalnlp.ingest._json import open_json
 
