@@ -761,3 +761,36 @@ def test_two_people_whose_selections_differ_are_told_why_they_cannot_be_compared
         with pytest.raises(InputError) as err:
             api.agreement(store, ["Kim", "Lee"], codebook=tmp_path / "p.yaml")
     assert err.value.code == "E183" and "never the same passage" in err.value.message
+
+
+def test_date_and_float_variables_keep_their_types_through_a_round_trip(tmp_path):
+    """A project's Date variable came back from evalnlp's export as Text, and one FloatValue of NaN (no
+    decimal: a program's mark of no value) made the whole Float variable Text, "NaN" among its values."""
+    import zipfile
+
+    from evalnlp.store import Store
+
+    xml = _counted_project("First para.\nSecond para has the point.", [("Second para has the point.", 12, 38)])
+    xml = xml.decode("utf-8").replace(
+        '<TextSource guid="00000000-0000-4000-8000-000000000003" name="notes">',
+        '<TextSource guid="00000000-0000-4000-8000-000000000003" name="notes"><VariableValue><VariableRef '
+        'targetGUID="00000000-0000-4000-8000-000000000031"/><DateValue>2024-03-01</DateValue></VariableValue>'
+        '<VariableValue><VariableRef targetGUID="00000000-0000-4000-8000-000000000032"/><FloatValue>NaN'
+        '</FloatValue></VariableValue>').replace(
+        "<Sources>", '<Variables><Variable guid="00000000-0000-4000-8000-000000000031" name="interviewed" '
+        'typeOfVariable="Date"/><Variable guid="00000000-0000-4000-8000-000000000032" name="score" '
+        'typeOfVariable="Float"/></Variables><Sources>')
+    # (a second source with a number, so that "score" has a value to type)
+    xml = xml.replace("</Sources>", '<TextSource guid="00000000-0000-4000-8000-000000000004" name="more">'
+                      '<VariableValue><VariableRef targetGUID="00000000-0000-4000-8000-000000000031"/>'
+                      '<DateValue>2024-03-02</DateValue></VariableValue><VariableValue><VariableRef '
+                      'targetGUID="00000000-0000-4000-8000-000000000032"/><FloatValue>34.50</FloatValue>'
+                      '</VariableValue><PlainTextContent>Another text of its own.</PlainTextContent>'
+                      '</TextSource></Sources>')
+    path = write_zip(tmp_path / "p.qdpx", {"project.qde": xml.encode("utf-8")})
+    with Store(tmp_path / "s.duckdb") as store:
+        api.import_qdpx(store, path, new_codebook=tmp_path / "p.yaml")
+        api.export(store, tmp_path / "back.qdpx", codebook=tmp_path / "p.yaml")
+    back = zipfile.ZipFile(tmp_path / "back.qdpx").read("project.qde").decode("utf-8")
+    assert 'name="interviewed" typeOfVariable="Date"' in back and "<DateValue>2024-03-01</DateValue>" in back
+    assert 'name="score" typeOfVariable="Float"' in back and "NaN" not in back

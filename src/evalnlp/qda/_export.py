@@ -160,7 +160,15 @@ def _variable_type(values: list[Any]) -> str:
         return "Integer"
     if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
         return "Float"
+    if values and all(isinstance(v, str) and _ISO_DATE.fullmatch(v) for v in values):
+        return "Date"  # a program's Date variable, read as its ISO text, goes back as a date
+    if values and all(isinstance(v, str) and _ISO_DATETIME.fullmatch(v) for v in values):
+        return "DateTime"
     return "Text"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")
 
 
 def _value_element(parent: ET.Element, var_guid: str, type_: str, value: Any) -> None:
@@ -174,6 +182,8 @@ def _value_element(parent: ET.Element, var_guid: str, type_: str, value: Any) ->
         from decimal import Decimal
 
         _el(vv, PROJECT_NS, "FloatValue").text = format(Decimal(repr(float(value))), "f")  # no exponent
+    elif type_ in ("Date", "DateTime"):
+        _el(vv, PROJECT_NS, f"{type_}Value").text = value
     else:
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
         _el(vv, PROJECT_NS, "TextValue").text = xml_text(text)

@@ -20,6 +20,8 @@ go by, when the file says it was written by one of those programs.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from xml.etree import ElementTree as ET
@@ -235,9 +237,11 @@ def _value(vv: ET.Element, variables: dict[str, "Variable"]) -> tuple[str | None
             return target, number if number is not None else raw
         if name == "FloatValue":
             try:
-                return target, float(raw)
+                number = float(raw)
             except ValueError:
                 return target, raw
+            # NaN or an infinity is no decimal (the schema's type for it): a program's mark of no value
+            return target, number if math.isfinite(number) else None
         return target, raw  # DateValue, DateTimeValue
     return target, None
 
