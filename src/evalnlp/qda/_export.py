@@ -160,11 +160,22 @@ def _variable_type(values: list[Any]) -> str:
         return "Integer"
     if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
         return "Float"
-    if values and all(isinstance(v, str) and _ISO_DATE.fullmatch(v) for v in values):
+    if values and all(isinstance(v, str) and _ISO_DATE.fullmatch(v) and _parses(v) for v in values):
         return "Date"  # a program's Date variable, read as its ISO text, goes back as a date
-    if values and all(isinstance(v, str) and _ISO_DATETIME.fullmatch(v) for v in values):
+    if values and all(isinstance(v, str) and _ISO_DATETIME.fullmatch(v) and _parses(v) for v in values):
         return "DateTime"
     return "Text"
+
+
+def _parses(value: str) -> bool:
+    """Is ``value`` a real date or date and time (not 2024-02-30)?"""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
