@@ -85,8 +85,8 @@ class CsvSource(TabularSource):
     def _reader(self, fh: TextIO):
         # strict: a field that starts with a quote closing before the field ends, and a quote never closed, are
         # errors (the lenient reader drops the quotation marks, or reads the rest of the file into the field)
-        return csv.reader(_without_eof_mark(fh), delimiter=self.delimiter, quotechar='"', doublequote=True,
-                          strict=True)
+        lines = _without_eof_mark(fh) if _ends_with_eof_mark(self.path) else fh  # (most files: read as they are)
+        return csv.reader(lines, delimiter=self.delimiter, quotechar='"', doublequote=True, strict=True)
 
     def batches(self, chunk_size: int = 50_000) -> Iterator[Batch]:
         check_chunk_size(chunk_size)
@@ -200,6 +200,16 @@ class _Fault:
 def _lines(record: list[str]) -> int:
     """The lines of the file a parsed record ran over: one, and one more per line break inside its fields."""
     return 1 + sum(f.count("\n") + f.count("\r") - f.count("\r\n") for f in record)
+
+
+def _ends_with_eof_mark(path: Path) -> bool:
+    """Does the file end with a DOS end-of-file mark (0x1A), perhaps followed by a line break?"""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 8))
+        tail = fh.read()
+    return tail.rstrip(b"\r\n\x00").endswith(b"\x1a")
 
 
 def _without_eof_mark(lines: Iterable[str]) -> Iterator[str]:
