@@ -1085,8 +1085,8 @@ def read_labelled(path: str | Path, cb, *, text: str, labels: Sequence[str] | No
 
     labels = _names(labels)
     check_label_options(labels, labels_column, text=text, sep=sep)
-    src = open_tabular(Path(path), sheet=sheet)
     wanted = [text] + (list(labels) if labels else [labels_column])
+    src = open_tabular(Path(path), sheet=sheet, wanted=wanted)
     _check_columns(Path(path).name, src.columns, wanted, src=src, sheet_given=sheet is not None)
     frames, where, n_rows = [], [], 0
     for batch in src.batches():
@@ -1674,9 +1674,10 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             raise errors.error("E187", source=source, sources=', '.join(map(repr, known)) or 'none yet',
                                hint=did_you_mean(source, known, cutoff=0.5))
     cb = _store_codebook_or(store, codebook)
-    src = open_tabular(path, sheet=sheet)
     label_cols = list(labels) if labels else [labels_column]
-    _check_columns(path.name, src.columns, [text, *([id] if id else []), *label_cols], src=src, sheet_given=sheet is not None)
+    wanted = [text, *([id] if id else []), *label_cols]
+    src = open_tabular(path, sheet=sheet, wanted=wanted)
+    _check_columns(path.name, src.columns, wanted, src=src, sheet_given=sheet is not None)
     # The rows as ingest identifies them, with their codes (checked before anything is written).
     own_source = tabular_source_name(path, src)
     doc_source = source if source is not None else own_source
