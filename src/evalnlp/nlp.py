@@ -65,8 +65,28 @@ def pieces(text: str, markup: bool = False) -> Iterator[tuple[int, int]]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
+        if markup and end - start > 1 and text[start] == "|" and "|" in text[start + 1:end]:
+            yield from _table_cells(text, start, end)  # a Markdown table's row: each cell a piece of its own
+            continue
         if end > start and (not markup or any(c.isalnum() for c in text[start:end])):
             yield start, end  # with markup, rules and table borders ("===", "|---|") are no sentences
+
+
+def _table_cells(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The cells of the Markdown table row ``text[start:end]`` (``| Hull | 310 nurses | ... |``), trimmed, that
+    hold a letter or a digit: a row's pipes are its layout, not its words."""
+    a = start + 1
+    while a <= end:
+        b = text.find("|", a, end)
+        b = end if b < 0 else b
+        s, e = a, b
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and any(c.isalnum() for c in text[s:e]):
+            yield s, e
+        a = b + 1
 
 
 def sentence_spans(texts: Iterable[str], batch_size: int = 256,

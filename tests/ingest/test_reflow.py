@@ -187,8 +187,8 @@ def test_markdown_keeps_headings_and_list_items_separate(store, tmp_path):
         "share the rota",
         "Outcomes",
         "The huddles are now part of how we work every single day.",
-        "| trust | wards |",
-        "| Ashgrove | 12 |",
+        # a table's cells, each a passage of its own: the pipes are its layout, not words to quote
+        "trust", "wards", "Ashgrove", "12",
     ]
 
 
@@ -645,3 +645,13 @@ def test_a_heading_before_a_line_that_opens_with_a_number_still_stands_alone():
             "2,000 teachers in Wales took the course between 2015 and 2017, and the network now\n"
             "counts 1,500 schools across the United Kingdom and a further sixty overseas.\n")
     assert split_sentences(reflow(text))[0] == "Reach of the programme."
+
+
+def test_a_markdown_tables_feedback_cell_is_quoted_without_the_rows_pipes(store, tmp_path):
+    """A Markdown report's table of sites, reach and feedback gave whole rows as passages, so a quote read
+    "| Hull | 310 nurses | Ward managers reported more confidence."; each cell is now a passage of its own."""
+    f = _write(tmp_path / "report.md", "# Reach\n\n| Site | Reach | Feedback |\n|---|---|---|\n"
+                                       "| Hull | 310 nurses | Ward managers reported more confidence. |\n")
+    api.ingest(store, [f])
+    got = stored(store, "report.md")
+    assert "Ward managers reported more confidence." in got and not any("|" in s for s in got)
