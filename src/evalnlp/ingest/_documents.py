@@ -25,6 +25,7 @@ from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.ingest._pdf_columns import page_text
+from evalnlp.ingest._reflow import _CONTINUES
 from evalnlp.ingest._narrative_text import _LIST_ITEM, ends_paragraph, typical_line, double_spaced
 from evalnlp.util import MiB, size_text
 from evalnlp.ingest._text import (
@@ -608,11 +609,10 @@ _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
 #: A page that ends like this ends its sentence (a full stop, a question or exclamation mark, a colon, perhaps
 #: in closing quotation marks or brackets; its running footer and page number are taken off first).
 _PAGE_ENDS_SENTENCE = re.compile(r"[.!?:][\"'\u2019\u201d)\]]*\s*$")
-#: A page that ends like this stops inside its sentence, whatever the next page opens with: a comma, a dash or
-#: a word no sentence ends on ("...and over" + "1,200 nurses", "...; we see" + "NHS managers").
-_PAGE_GOES_ON = re.compile(r"(?:[,;\u2013\u2014-]|\b(?i:and|or|but|of|to|in|on|at|by|for|with|from|over|under|"
-                           r"than|the|a|an|our|their|its|his|her|my|your|we|they|that|which|who|whose|as|is|are|"
-                           r"was|were|has|have|had|be|been|not|more|most|see|said|says|including))\s*$")
+#: Beyond what stops a wrapped line mid-phrase (``_reflow._CONTINUES``: a comma, a dash, "and", "the", "over"...),
+#: what stops a page inside its sentence: a semicolon, a subject or verb left for the next page ("...; we see" +
+#: "NHS managers").
+_PAGE_GOES_ON = re.compile(r"(?:;|\b(?i:we|they|not|more|most|see|said|says|including))\s*$")
 
 
 def join_continued_pages(passages: list[Passage]) -> list[Passage]:
@@ -629,13 +629,19 @@ def join_continued_pages(passages: list[Passage]) -> list[Passage]:
         prev = out[-1].text.rstrip() if out else ""
         opening = text.lstrip()[:1]
         if prev and not _PAGE_ENDS_SENTENCE.search(prev) and opening and (
-                opening.islower() or ((_PAGE_GOES_ON.search(prev) or _full_last_line(prev))
+                opening.islower() or ((_goes_on(prev) or _full_last_line(prev))
                                       and (opening.isalnum() or opening in "\"'\u201c\u2018("))):
             out[-1] = Passage(f"pages {first[-1]}-{number}", prev + "\n" + text.lstrip())
             continue
         out.append(Passage(page.locator, text))
         first.append(number)
     return out
+
+
+def _goes_on(text: str) -> bool:
+    """Does the page's text stop inside its sentence: on what stops a wrapped line mid-phrase, or on a word a
+    page break leaves for the next page?"""
+    return _CONTINUES.search(text) is not None or _PAGE_GOES_ON.search(text) is not None
 
 
 def _full_last_line(text: str) -> bool:
