@@ -2176,8 +2176,10 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
 def attribute_note(store: Store, attr: str, codebook: str | Path | None = None) -> str | None:
     """When ``attr`` is a column of the documents that has a built-in attribute's name (``question``,
     ``source``, ``kind``): a note saying groups by it are that column's, and the name the built-in goes by."""
-    from evalnlp.corpus import load_corpus
+    from evalnlp.corpus import BUILTIN_ATTRIBUTES, load_corpus
 
+    if attr not in BUILTIN_ATTRIBUTES:  # no other name can be a built-in's: no store to ask
+        return None
     corpus = load_corpus(store, project_codebook(store, codebook))
     try:
         return corpus.shadow_note(attr)
