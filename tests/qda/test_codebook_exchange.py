@@ -79,15 +79,20 @@ def test_hierarchy_and_repeated_names(tmp_path):
     assert by_label["Kind"].definition == "Kind"
 
 
+def _two_codes(path, first: str, second: str):
+    """A .qdc file of two codable codes, each with the attributes given (its name, a colour...)."""
+    path.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="x">'
+                    f'<Codes><Code guid="a1b2c3d4-0000-4000-8000-000000000001" {first} isCodable="true"/>'
+                    f'<Code guid="a1b2c3d4-0000-4000-8000-000000000002" {second} isCodable="true"/>'
+                    "</Codes></CodeBook>", encoding="utf-8")
+    return path
+
+
 def test_names_that_differ_only_in_unicode_form_are_told_apart(tmp_path):
     """Two codes named "Café", one with a composed é and one with e and a combining accent, look the same in a
     QDA program; the codebook matches names in one Unicode form, so the conversion failed (E218, naming a YAML
     file it never wrote). The second is now qualified, as a repeated name is."""
-    qdc = tmp_path / "cafe.qdc"
-    qdc.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="x">'
-                   '<Codes><Code guid="a1b2c3d4-0000-4000-8000-000000000001" name="Caf\u00e9" isCodable="true"/>'
-                   '<Code guid="a1b2c3d4-0000-4000-8000-000000000002" name="Cafe\u0301" isCodable="true"/>'
-                   '</Codes></CodeBook>', encoding="utf-8")
+    qdc = _two_codes(tmp_path / "cafe.qdc", 'name="Caf\u00e9"', 'name="Cafe\u0301"')
     api.codebook_import(qdc, tmp_path / "cafe.yaml", id="cafe")
     cb = load_codebook(tmp_path / "cafe.yaml")
     assert [t.label for t in cb.themes] == ["Caf\u00e9", "Cafe\u0301 (" + cb.themes[1].id + ")"]
@@ -96,11 +101,7 @@ def test_names_that_differ_only_in_unicode_form_are_told_apart(tmp_path):
 def test_a_codes_colour_goes_into_the_codebook_and_back_out(tmp_path):
     """Code colours a QDA program set were dropped on the way through evalnlp (every code came back in the
     default palette); a theme now keeps its code's colour (``color: '#00FF00'``), and the export writes it."""
-    qdc = tmp_path / "c.qdc"
-    qdc.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="x">'
-                   '<Codes><Code guid="a1b2c3d4-0000-4000-8000-000000000001" name="Green" isCodable="true" '
-                   'color="#00ff00"/><Code guid="a1b2c3d4-0000-4000-8000-000000000002" name="Plain" '
-                   'isCodable="true"/></Codes></CodeBook>', encoding="utf-8")
+    qdc = _two_codes(tmp_path / "c.qdc", 'name="Green" color="#00ff00"', 'name="Plain"')
     api.codebook_import(qdc, tmp_path / "c.yaml", id="colours")
     cb = load_codebook(tmp_path / "c.yaml")
     assert [t.color for t in cb.themes] == ["#00FF00", None]
