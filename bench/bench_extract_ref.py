@@ -1,9 +1,9 @@
 """Testimonials, speakers, source markers and reach figures on 20 REF case studies nobody had read.
 
-Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858|2468|1357|8642|9753] [--no-model] [--verbose]
+Usage: .venv/bin/python bench/bench_extract_ref.py [--set 1212|7878|4242|5858|2468|1357|8642|9753|2580] [--no-model] [--verbose]
        [--no-write] [--save-before FILE] [--speed-docs N]
 
-Seven annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
+Nine annotated sets: ``--set 1212`` (the default, below), ``--set 7878`` (15 further case studies, drawn
 later from what was left, ``bench/extract_unseen2_ref_annotation.json``, section
 ``bench/results/extract_ref2.md``), ``--set 4242`` (15 more, reach figures only,
 ``bench/extract_unseen3_ref_annotation.json``, section ``bench/results/extract_ref3.md``),
@@ -15,7 +15,9 @@ and ``--set 1357`` (10 more, testimonials only, drawn like the fifth from what t
 and ``--set 8642`` (10 more, testimonials only, drawn like the sixth from what the sixth draw left, less every
 id ending in 3, ``bench/extract_unseen7_ref_annotation.json``, section ``bench/results/extract_ref7.md``)
 and ``--set 9753`` (10 more, testimonials only, drawn like the seventh from what the seventh draw left,
-``bench/extract_unseen8_ref_annotation.json``, section ``bench/results/extract_ref8.md``).
+``bench/extract_unseen8_ref_annotation.json``, section ``bench/results/extract_ref8.md``)
+and ``--set 2580`` (10 more, testimonials only, drawn like the eighth from what the eighth draw left,
+``bench/extract_unseen9_ref_annotation.json``, section ``bench/results/extract_ref9.md``).
 
 Test set (``bench/extract_unseen_ref_annotation.json``, offsets and labels only, no text): 20 REF2014
 case studies of ``<shared>/data/ref2014_corpus`` drawn with ``random.Random(1212).sample`` over the pool of
@@ -85,9 +87,12 @@ SETS = {
     # the eighth set: testimonials only, drawn like the seventh from what the seventh draw left
     "9753": (ROOT / "bench" / "extract_unseen8_ref_annotation.json",
              ROOT / "bench" / "results" / "extract_ref8_before.json", "extract_ref8"),
+    # the ninth set: testimonials only, drawn like the eighth from what the eighth draw left
+    "2580": (ROOT / "bench" / "extract_unseen9_ref_annotation.json",
+             ROOT / "bench" / "results" / "extract_ref9_before.json", "extract_ref9"),
 }
 REACH_ONLY = {"4242"}
-TESTIMONIALS_ONLY = {"5858", "2468", "1357", "8642", "9753"}
+TESTIMONIALS_ONLY = {"5858", "2468", "1357", "8642", "9753", "2580"}
 
 
 def load_corpus() -> dict[str, dict]:
@@ -195,6 +200,15 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     rest = sorted(set(rest) - set(examined7))
     if ann["sample"]["seed"] == EIGHTH_SEED:
         return [str(i) for i in sorted(_by_quote_marks(corpus, rest, EIGHTH_SEED, len(ann["documents"]))[0])]
+    # the ninth set: the eighth set's pool less every candidate the eighth set's draw examined (kept or not)
+    eighth = json.loads(SETS["9753"][0].read_text(encoding="utf-8"))["sample"]
+    assert len(rest) == eighth["pool"]
+    kept8, examined8 = _by_quote_marks(corpus, rest, EIGHTH_SEED, len(eighth["case_study_ids"]))
+    assert [str(i) for i in sorted(kept8)] == eighth["case_study_ids"]
+    assert len(examined8) == eighth["candidates_examined"]
+    rest = sorted(set(rest) - set(examined8))
+    if ann["sample"]["seed"] == NINTH_SEED:
+        return [str(i) for i in sorted(_by_quote_marks(corpus, rest, NINTH_SEED, len(ann["documents"]))[0])]
     raise ValueError(f"unknown set seed {ann['sample']['seed']}")
 
 
@@ -206,6 +220,8 @@ SIXTH_SEED = 1357
 SEVENTH_SEED = 8642
 # the eighth set's seed (testimonials only, drawn like the seventh from what the seventh draw left)
 EIGHTH_SEED = 9753
+# the ninth set's seed (testimonials only, drawn like the eighth from what the eighth draw left)
+NINTH_SEED = 2580
 
 
 def _by_quote_marks(corpus: dict[str, dict], rest: list[int], seed: int, n: int) -> tuple[list[int], list[int]]:
@@ -409,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     print(speed_line)
     if not args.no_write:
         {"1212": write, "7878": write2, "4242": write3, "5858": write4, "2468": write5,
-         "1357": write6, "8642": write7, "9753": write8}[args.set](table, speed_line, ann)
+         "1357": write6, "8642": write7, "9753": write8, "2580": write9}[args.set](table, speed_line, ann)
     return 0
 
 
@@ -756,6 +772,36 @@ def write8(table: str, speed_line: str, ann: dict) -> None:
         *NOTES8,
         f"- Speed: {speed_line}.",
     ])
+
+
+def write9(table: str, speed_line: str, ann: dict) -> None:
+    load = _counts(ann)[4]
+    n_t, _n_r, n_ref, with_t, _load = _counts(ann)
+    write_section("extract_ref9", [
+        *_testimonial_set_head("10", "ninth", "2580", load),
+        "Why a ninth set: so that a set no rule was written from is still there once the eighth set's misses are",
+        "read. Test set: the eighth set's pool (77 ids) less all 20 candidates its draw examined (kept or passed",
+        f"over): {ann['sample']['pool']:,} ids. Drawn like the fourth to eighth sets, without reading: candidates in the",
+        "order `random.Random(2580).sample(pool, len(pool))`, keeping the first 10 whose \"Details of the impact\"",
+        f"holds at least 6 quotation marks (`quote_marks` in the script); {ann['sample']['candidates_examined']}",
+        "candidates were examined. The draw reads no text (the script repeats it from the seed), and its id list was",
+        "saved before any text was read. Each text was then read once by one annotator, who ran no extraction and saw",
+        "none of its output, and every testimonial annotated (quotation span, speaker span or none, source marker",
+        "span or none) with the conventions of `ref_impact_dev/README.md` and the judgement calls of the sections",
+        f"above (`bench/extract_unseen9_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
+        f"case studies ({_with_speaker(ann)} with a speaker, {n_ref} with a source marker; two texts pass the",
+        "quotation-mark test with titles and scare quotes only). Reach figures were not annotated, so only the",
+        "testimonial rows are measured.",
+        "",
+        table,
+        "",
+        *NOTES9,
+        f"- Speed: {speed_line}.",
+    ])
+
+
+# filled in once, from the single "now" run on the ninth set (never while changing rules)
+NOTES9: list[str] = []
 
 
 # filled in once, from the single "now" run on the eighth set (never while changing rules)
