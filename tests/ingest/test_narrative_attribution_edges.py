@@ -109,6 +109,33 @@ ROWS = [
     ("The Hill evidence `made direct and real differences to the Measure which was adopted by the Assembly; without "
      "it, the Measure would have been weaker'. (C2 below) In November 2010 the Minister agreed.", "made direct",
      None, None),
+    # a medium and a date in brackets after the quotation say where and when, not who: the lead names the speaker
+    ("Classes run weekly in the village hall. A learner says: `The booklets helped me teach my grandchildren our "
+     "songs.' (Facebook 3/5/14).", "The booklets", "A learner", None),
+    # "in X's own words" names the owner of the words; a plural's apostrophe keeps its s
+    ("It was praised, in the members' own words, as 'the best day of training any of us has had in years'.",
+     "the best day", "the members", None),
+    # a document that "included the words"
+    ("The original invitation to Dr Roe (copy on file at the University) included the words `We particularly "
+     "value your expertise in the field of regional integration' (15/09/2009).", "We particularly",
+     "The original invitation to Dr Roe", None),
+    # "she" after a sentence in which a person commented: that person, not the previous quotation's speaker
+    ("One analyst at the Hill Office notes that the work `helped inform the reports he has written on the "
+     "region' [5.1]. In a related workshop, a senior analyst at the Foreign Office commented on what the talks "
+     "showed. She refers to the research the team produced on television news in the region as `proving vitally "
+     "important in helping others understand what ordinary people think' [5.2].", "proving vitally",
+     "a senior analyst at the Foreign Office", "[5.2]"),
+    # a participle after the quotation goes on with its speaker, and the marker after the second covers both
+    ("The Director of the Hill Trust describes the report as `the clearest account of the risks we have ever "
+     "had', confirming that it gives the board `a far more nuanced view of what each choice will cost' [C2].",
+     "a far more nuanced", "The Director of the Hill Trust", "[C2]"),
+    ("The Director of the Hill Trust describes the report as `the clearest account of the risks we have ever "
+     "had', confirming that it gives the board `a far more nuanced view of what each choice will cost' [C2].",
+     "the clearest account", "The Director of the Hill Trust", "[C2]"),
+    # "the charity" is the body named with its article in the sentence before
+    ("Her evidence was key to the Commission and to the Hill League more generally. The charity said that, "
+     "`her contribution to the Commission was central and essential throughout its work'.", "her contribution",
+     "the Hill League", None),
     # "it" after an opening "In <document>" is the document speaking, through a verb joined by "and"
     ("In the Government's response [i] it accepted the concerns about data and stated that 'it had already taken "
      "a number of steps in this area to improve the data'.", "it had already", "the Government's response", "[i]"),
@@ -120,6 +147,20 @@ def test_speaker_and_marker(row, nlp):
     passage, quote, speaker, marker = row
     [t] = [t for t in N.extract_testimonials(passage, nlp=nlp) if t.quote.startswith(quote)]
     assert (t.speaker, t.source_ref) == (speaker, marker)
+
+
+def test_a_numbered_paragraph_label_after_a_quotation_is_not_its_marker(nlp):
+    """``(2) Language classes.`` opening the next paragraph is a list label when ``(1)`` or ``(3)`` also opens a
+    line; alone, the same bracket after a dated citation stays a marker."""
+    listed = ("(1) Elders. The elders are central to the life of the tribe. An elder says: `You gave me the wish "
+              "to learn my language and to teach my children.' (letter 6/7/13).\n\n(2) Language classes. Classes "
+              "run weekly in the hall.\n\n(3) Museums. The museum lends the booklets.")
+    [t] = N.extract_testimonials(listed, nlp=nlp)
+    assert (t.speaker, t.source_ref) == ("An elder", None)
+    alone = ("An elder says: `You gave me the wish to learn my language and to teach my children.' (Hill Voices "
+             "report, June 2013). (2) The classes grew.")
+    [t] = N.extract_testimonials(alone, nlp=nlp)
+    assert t.source_ref == "(2)"
 
 
 def test_qualified_statement_markers():

@@ -25,6 +25,11 @@ LEAD_ROWS = {
         "According to the head of the trust, the scheme was 'the best use of the money we have had in years'.",
         "the best use", "the head of the trust",
         "By the end of the year the scheme was 'the best use of the money we have had in years'."),
+    "in_own_words": (
+        "The credit grew each year, becoming, in the ministry's own words, 'the single most useful reform to get "
+        "people into work'.", "the single most", "the ministry",
+        "The credit grew each year, becoming, in other words, 'the single most useful reform to get people into "
+        "work'."),
     "as_x_put_it": (
         "As the mayor put it, the plan was 'a way to give every street a voice in the budget'.",
         "a way to give", "the mayor",

@@ -26,6 +26,12 @@ NOT_TESTIMONIALS = [
     "The event was featured in `The Cultural Highlights you have to see' section of the Hill newspaper.",
     "She sat on the groups working on the plan's actions aimed at `Reducing levels of late diagnosis in the "
     "region' (Action 7).",
+    # a capitalised phrase that is all a bracket holds names the guidance just mentioned
+    "These were set out in the agency's guidance for the evaluation of plants (`Guidance on monitoring of waste "
+    "treatment processes for the landfill schemes in England and Wales').",
+    # a quotation right after a possessive is the owner's work
+    "It has been used in settings from the Hill Agency's `The Urban Environment - state and outlook 2010' to "
+    "the Institute of Health (S4).",
 ]
 
 STILL_TESTIMONIALS = [
@@ -39,6 +45,9 @@ STILL_TESTIMONIALS = [
     # a review's words in brackets after the paper's name
     "The book was praised from the Hill Star on 23 March 2008 (`an armchair delight'), to the Town Telegraph on "
     "1 February 2008 (`Roe sets out to rescue the city from its negative image and she succeeds brilliantly') (5.1).",
+    # a plural's possessive before a noun does not close the quotation; "to" after a closing mark does
+    "Officials met experts from the emerging 'macro- regions' to discuss the plans' strategy and said 'the work "
+    "has changed how the whole region plans its budget'.",
     # a lowercase quotation after a preposition is words, not a title
     "The plan was aimed at `reducing the number of people who learn of their illness late' [4].",
 ]

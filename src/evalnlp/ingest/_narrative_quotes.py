@@ -54,11 +54,21 @@ def _single_closer(text: str, i: int) -> bool:
 
 
 def _weak_closer(text: str, i: int) -> bool:
-    """``s'`` followed by a space and a lowercase word looks like a possessive plural."""
+    """``s'`` followed by a space and a lowercase word looks like a possessive plural, unless that word is one no
+    possessive comes before (``'macro-regions' to discuss``, ``the 'new towns' in Wales``)."""
     return (
         i > 0 and text[i - 1] in "sS" and i + 2 < len(text) and text[i + 1] == " "
-        and text[i + 2].islower()
+        and text[i + 2].islower() and (_NOT_AFTER_POSSESSIVE.match(text, i + 2) is None or _NAME_BEFORE.search(text, 0, i))
     )
+
+
+# a capitalised word right before the mark: "Owens' has been involved" (a name's possessive, whatever follows)
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]*s$")
+
+
+# words that follow a closing mark but never a possessive plural
+_NOT_AFTER_POSSESSIVE = re.compile(r"(?:to|of|in|for|with|that|which|who|is|are|was|were|as|at|by|from|into|"
+                                   r"has|have|had|will|would|can|could|should|may|might)\b")
 
 
 # A closing single mark: not followed by a letter or digit, except footnote digits glued to it
@@ -255,6 +265,11 @@ def _title_case_ratio(words: list[str]) -> float:
     return sum(1 for w in content if w[0].isupper() or w[0].isdigit()) / len(content)
 
 
+# a pronoun or an auxiliary: words a review's sentence has and a title seldom does
+_CLAUSE_WORD = re.compile(r"\b(?:he|she|it|they|this|is|are|was|were|has|have|had|will|would|can|could|must)\b",
+                          re.IGNORECASE)
+
+
 def looks_like_title(text: str, q: QuoteSpan, lo: int = 0) -> bool:
     """Heuristics for titles of publications, programmes, events, campaigns and the like. ``lo``: where the
     quotation's paragraph starts (the words of the paragraph before, a list item without a full stop, say, name
@@ -285,6 +300,12 @@ def looks_like_title(text: str, q: QuoteSpan, lo: int = 0) -> bool:
             r"\s*\)", text[q.close:]):
         return True  # "(`What Next? Is There a Case for Reform?')": a question that is all a bracket holds names a
         # work (a review's words in brackets after the paper's name are not a question: "(`a delight')")
+    if not first_person and not question and re.search(r"\(\s*$", text[max(0, q.open - 3):q.open]) and re.match(
+            r"\s*\)", text[q.close:]) and not _CLAUSE_WORD.search(inner):
+        return True  # "guidance for evaluating plants (`Guidance on Monitoring of Treatment Processes')": a
+        # capitalised phrase that is all a bracket holds names the work just mentioned
+    if not first_person and not question and re.search(r"[A-Za-z](?:['’]s|s['’])\s*$", text[max(0, lo, q.open - 4):q.open]):
+        return True  # "the Agency's `The European Environment - State and Outlook'": a work of its owner
     if not first_person and not question and words[0] != "I" and len(words) <= 15 and re.search(
             r"(?:^|[\s(])(?:at|on|of|to|towards|into|about)\s+$", text[max(0, lo, q.open - 12):q.open]):
         return True  # "aimed at `Reducing Waiting Times in Clinics'": capitalised after a preposition mid-sentence

@@ -25,7 +25,7 @@ conclude concur confide confirm consider contend continue corroborate credit dec
 elaborate emphasise emphasize endorse enthuse explain express feel find hail highlight identify
 indicate insist joke judge label lament laud maintain mention note observe opine outline pledge
 point posit post praise predict proclaim promise propose put quip quote rate recall recognise
-recognize recommend record recount reflect regard reiterate remark remind reply report respond
+recognize recommend record recount refer reflect regard reiterate remark remind reply report respond
 reveal say see seek set specify staid state stipulate stress substantiate suggest summarise
 summarize surmise tell term testify thank tweet underline underscore urge validate verify view voice
 warn welcome write
@@ -35,6 +35,7 @@ warn welcome write
 IRREGULAR_ATTRIBUTION_FORMS = _words("""
 feels felt found put puts putting said saw saying says seeing seen sees set sets staid telling tells
 thought told writes writing written wrote admitted admitting concurred concurring
+referred
 """)
 
 # Attribution lemmas too ambiguous to trust without a parse (see, find, put...).
@@ -126,12 +127,12 @@ team tribunal trust union unit university who
 
 # Head nouns of a document speaker (report, letter, guidance...).
 DOC_NOUNS = _words("""
-analysis appraisal article assessment audit blog book briefing citation comments consultation
+analysis appraisal article assessment audit blog book briefing comments consultation
 document e-mail editorial email evaluation evaluations feedback framework guidance guideline
 guidelines inquiry judgement judgment letter minutes note notes observations paper plan policy
 release remarks report response responses review standard statement strategy study submission survey
 testimonial testimony website publication toolkit handbook manual booklet leaflet newsletter
-bulletin charter memorandum foreword
+bulletin charter memorandum foreword invitation message citation
 """)
 
 # Prepositions that open an introductory phrase.
@@ -224,7 +225,7 @@ endorsed endorses express expressed expresses find finds found hail hailed hails
 identifies identify indicate indicated indicates label labeled labelled labels outline outlined
 outlines pledge pledged pledges praise praised praises predict predicted predicts promise promised
 promises quote quoted quotes recommend recommended recommends record recorded records reflect
-reflected reflects reveal revealed reveals specified specifies specify stipulate stipulated
+reflected reflects refer referred refers reveal revealed reveals specified specifies specify stipulate stipulated
 stipulates term termed terms thank thanked thanks validate validated validates verified verifies
 verify welcome welcomed welcomes
 """)

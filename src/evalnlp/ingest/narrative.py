@@ -357,12 +357,16 @@ def _numbered_heading(ctx: _Context, q: QuoteSpan) -> bool:
 def _labels_heading(ctx: _Context, a: int, b: int) -> bool:
     """Does the marker at ``a:b`` open a heading line of the case study (``(c) Training``)? It stands at a line's
     start after a line that ends a sentence, and the rest of its line is a short phrase opening with a capital and
-    ending with no punctuation, followed by a line that opens a new sentence (or by nothing)."""
+    ending with no punctuation, followed by a line that opens a new sentence (or by nothing). A label of a
+    numbered list whose neighbour in the sequence also opens a line (``(1) Elders. ...`` ... ``(2) Language
+    classes. ...``) labels its paragraph, however long its first sentence."""
     orig = ctx.norm.original
     so, eo = ctx.norm.to_original(a, b)
     line = orig.rfind("\n", 0, so) + 1
     if line == 0 or orig[line:so].strip():
         return False
+    if _enumerates(orig, so, eo):
+        return True
     prev = orig[:line].rstrip()
     if prev and not re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$|[\"'’”`]$", prev):
         return False
@@ -373,6 +377,30 @@ def _labels_heading(ctx: _Context, a: int, b: int) -> bool:
         return False
     nxt = orig[end:].lstrip()
     return not nxt or not nxt[0].islower()
+
+
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+def _enumerates(orig: str, so: int, eo: int) -> bool:
+    """Is the bracketed label ``orig[so:eo]`` (``(2)``, ``(b)``, ``(iii)``), which opens a line and comes
+    before a capitalised word, one of a sequence: does the label before or after it in the same style open
+    another line of the text, also before a capitalised word?"""
+    m = re.fullmatch(r"([(\[])\s*(\d{1,2}|[a-z]|[ivx]{1,4})\s*([)\]])", orig[so:eo])
+    if m is None or not re.match(r"[ \t]*[A-Z]", orig[eo:eo + 8]):
+        return False
+    label = m.group(2)
+    near: set[str] = set()
+    if label.isdigit():
+        near |= {str(int(label) - 1), str(int(label) + 1)}
+    if len(label) == 1 and label.isalpha():
+        near |= {chr(ord(label) - 1), chr(ord(label) + 1)} & set("abcdefghijklmnopqrstuvwxyz")
+    if label in _ROMAN:  # "i", "v" and "x" may be letters or numerals: both neighbours count
+        k = _ROMAN.index(label)
+        near |= {_ROMAN[j] for j in (k - 1, k + 1) if 0 <= j < len(_ROMAN)}
+    near.discard("0")
+    opens, shuts = re.escape(m.group(1)), re.escape(m.group(3))
+    return any(re.search(rf"(?m)^[ \t]*{opens}\s*{re.escape(n)}\s*{shuts}[ \t]*[A-Z]", orig) for n in near if n)
 
 
 def _testimonials(ctx: _Context) -> list[Testimonial]:
@@ -536,7 +564,7 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if speaker is not None and re.fullmatch(r"(?i)the\s+(?:latter|former)", text[speaker[0]:speaker[1]].strip()):
         speaker = _latter_or_former(ctx, speaker)
     if speaker is not None:
-        speaker = _named_body(ctx, speaker) or speaker
+        speaker = _named_body(ctx, speaker) or _named_by_kind(ctx, speaker) or speaker
     pronoun = False
     if speaker is not None and is_pronoun(text[speaker[0]:speaker[1]]):
         pronoun = True
@@ -928,6 +956,30 @@ def _named_body(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
     return found
 
 
+# a body named by what kind of body it is ("The charity said"), not by a head noun of its name
+_KIND_OF_BODY = re.compile(r"[Tt]he\s+(?:charity|organisation|organization|company|firm|agency|body|business|ngo|"
+                           r"NGO|campaign|association|consortium|network|group)")
+# "the Howard League", "the Make Justice Work campaign": a body named with its article
+_NAMED_WITH_THE = re.compile(r"\b[Tt]he\s+(?:[A-Z][\w&'’-]*(?:\s+(?:of|for|on|and|&)\s+|\s+))*[A-Z][\w&'’-]*")
+
+
+def _named_by_kind(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
+    """``The charity said '...'`` after "... to the Howard League more generally.": the last body named with its
+    article in this sentence or the one before (not a document, a person or a quoted title)."""
+    if _KIND_OF_BODY.fullmatch(ctx.text[span[0]:span[1]].strip()) is None:
+        return None
+    lo = ctx.sents[max(0, ctx.sent_index(span[0]) - 2)] if ctx.sents else 0  # sent_index counts from 1
+    found = None
+    for m in _NAMED_WITH_THE.finditer(ctx.masked, lo, span[0]):
+        phrase = ctx.text[m.start():m.end()]
+        words = phrase.split()
+        if "Q" in ctx.masked[m.start():m.end()] or noun_kind(phrase) in {"doc", "person"} \
+                or words[1].lower() in W.PERSON_TITLES or phrase != " ".join(words):
+            continue
+        found = (m.start(), m.end())
+    return found
+
+
 def _latter_or_former(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
     """``the latter`` / ``the former``: the last / the one before the last named mention (a name, or a
     capitalised name with its document or body noun: "the Kerr review") in this or the previous sentence."""
@@ -1197,11 +1249,18 @@ def _attribution_tail(text: str, pos: int, end: int) -> bool:
     return re.fullmatch(r"[\s.,;)\]]*", rest) is not None
 
 
+# where a statement was published, named alone in a parenthesis after it
+_MEDIUM = (r"(?i)(?:facebook|twitter|tweet|x|youtube|linkedin|instagram|blog|website|web\s*site|e-?mail|letter|"
+           r"interview|survey|questionnaire|feedback(?:\s+form)?|online\s+review|review)")
+
+
 def _looks_like_attribution(inner: str) -> bool:
     """A parenthesis naming a person, role or organisation, not a date, page, citation or pointer."""
     s = inner.strip()
-    if re.search(r"\b(?:19|20)\d\d\b", s) and len(s.split()) <= 4:
-        return False
+    if re.search(r"\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", s) and len(s.split()) <= 4:
+        return False  # "(June 2013)", "(Facebook 17/3/13)": when (and where) it was said, not who said it
+    if re.fullmatch(_MEDIUM + r"[\s,.;:]*", s):
+        return False  # "(Facebook)", "(email)": where it was said
     if re.match(r"(?i)(?:see|cf\.?|e\.g\.|i\.e\.|pp?\.|page|para|sec\.?|section|source|ref|emphasis|original|code|isbn|"
                 r"annex|appendix|translated|my|our|author|italics|sic|emails?\s+to|e-mails?\s+to|letters?\s+to|"
                 r"interview\s+with|quoted|cited)\b", s):
@@ -1269,6 +1328,24 @@ def according_to(lead: _Lead) -> _Cue | None:
     if span and m.group(0)[0] in "Qq" and noun_kind(lead.ctx.text[span[0]:span[1]]) not in {"person", "org"}:
         return None  # "X observes, quoting the words of one of its staff:": X speaks
     return _Cue(span) if span else None
+
+
+# "in the government's own words, '...'": the owner of the words, right before the quotation
+_IN_OWN_WORDS = re.compile(r"\b[Ii]n\s+((?:(?!\bin\s)[^,;:()\[\]]){2,100}?)(['\u2019]s|s['\u2019])\s+(?:own\s+)?"
+                           r"words\s*[,:]?\s*(?:as\s+)?$")
+
+
+def in_own_words(lead: _Lead) -> _Cue | None:
+    """``in the government's own words, '...'``: the one whose words they are speaks (``the members' own
+    words``: the plural's s is part of the name)."""
+    m = _IN_OWN_WORDS.search(lead.ctx.masked, lead.lo, lead.hi)
+    if m is None:
+        return None
+    b = m.end(1) + (1 if m.group(2)[0] == "s" else 0)
+    span = trim_span(lead.ctx.text, m.start(1), b)
+    if span is None or not valid_np(lead.ctx.masked, *span, max_words=12):
+        return None
+    return _Cue(span)
 
 
 def as_x_put_it(lead: _Lead) -> _Cue | None:
@@ -1447,7 +1524,7 @@ def name_before_marker(lead: _Lead) -> _Cue | None:
 
 # Cues before the quotation, strongest first; the first that answers decides (an agentless passive
 # answers "nobody").
-LEAD_CUES = (according_to, as_x_put_it, as_noted_in, passive_agent, agentless_passive, verb_subject, document_subject,
+LEAD_CUES = (according_to, in_own_words, as_x_put_it, as_noted_in, passive_agent, agentless_passive, verb_subject, document_subject,
              colon_list, name_before_marker)
 
 
@@ -1483,8 +1560,8 @@ def _cue_speaker(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[tuple[i
 _CONTAINING = re.compile(r"\s+(?:includ(?:ed|es|e)|contain(?:ed|s)?|reads?|ran|(?:was|were|has\s+been|have\s+been)"
                          r"\s+(?:[a-z]+ly\s+)?[a-z]+)"
                          # "included the following comments:", "included comments such as:"
-                         r"(?:\s+(?:the\s+following\s+)?(?:comments?|remarks?|responses?|statements?|quotes?|"
-                         r"observations?)(?:\s+such\s+as)?)?"
+                         r"(?:\s+(?:the\s+)?(?:following\s+)?(?:comments?|remarks?|responses?|statements?|quotes?|"
+                         r"observations?|words)(?:\s+such\s+as)?)?"
                          r"\s*(?:[:,]\s*)?(?:that\s+)?$")
 
 
@@ -1590,9 +1667,11 @@ _DATE_INTRO = re.compile(rf"\s*(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y|[Ss]ince)\s+(?:ear
 def _reaches_quote(ctx: _Context, vpos: int, vend: int, hi: int) -> bool:
     """Does the verb at ``vpos`` introduce the quotation? The words between them must be few:
     up to 30 after a speech verb ("stated in a letter to the Committee in May 2013 that"), up to 10
-    after a looser one ("identified ... as", "praised the work as")."""
+    after a looser one ("identified ... as", "praised the work as"), 20 when "as" leads into the quotation."""
     word = re.sub(r"\d.*$", "", ctx.text[vpos:vend].lower())
     n = len(re.findall(r"[A-Za-z]+", ctx.masked[vend:hi]))
+    if word in _LOOSE_VERBS and re.search(r"\bas\s*$", ctx.masked[vend:hi]):
+        return n <= 20  # "refers to the report the team wrote on X in 2012 as '...'": what is named may be long
     return n <= (10 if word in _LOOSE_VERBS else 30)
 
 
@@ -1850,6 +1929,12 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         if span is not None:
             return span
     prev = next((f for f in reversed(found) if f.speaker is not None), None)
+    if kinds == {"person"}:
+        # "..., a senior analyst at the Office commented on X. She refers to it as '...'": a person who spoke in
+        # the sentence before, after the previous quotation, comes before that quotation's speaker
+        speaker = _spoke_before(ctx, pron[0], prev.q.close if prev is not None else 0)
+        if speaker is not None:
+            return speaker
     if prev is not None and word == "another":
         one = re.match(r"(?i)one\s+(?:of\s+the\s+)?", text[prev.speaker[0]:prev.speaker[1]])
         if one is not None and prev.speaker[0] + one.end() < prev.speaker[1]:
@@ -1875,6 +1960,30 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
                 or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
     return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
+
+
+def _spoke_before(ctx: _Context, pos: int, after: int) -> tuple[int, int] | None:
+    """The subject of an attribution verb in the sentence before ``pos`` (which starts at or after ``after``)
+    when it names a person (a role or a name, not a pronoun)."""
+    k = ctx.sent_index(pos) - 2  # sent_index counts from 1: the sentence before pos's
+    if k < 0 or ctx.sents[k] < after:
+        return None
+    a, b = ctx.sents[k], ctx.sents[k + 1]
+    v = _rule_verb(ctx, ctx.masked[a:b])
+    if v is None:
+        return None
+    span = _rule_subject(ctx, a, a + v[0])
+    if span is None:
+        return None
+    title = re.match(r"\s*Q[Qq]*[\s'\"’”`]*,\s*", ctx.masked[span[0]:span[1]])
+    if title is not None:  # "In a workshop on the article, 'Faultlines', a senior analyst ... commented"
+        span = (span[0] + title.end(), span[1])
+    if not valid_np(ctx.masked, *span, max_words=15):
+        return None
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase) or noun_kind(phrase) != "person" or "Q" in ctx.masked[span[0]:span[1]]:
+        return None
+    return span
 
 
 _AGENT_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]*)\b(?!['’])")
@@ -2004,7 +2113,8 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
         return g.group(1) or g.group(2)
     c = _CITATION_THEN_MARKER.match(text, pos)
-    if c is not None and not is_marker(c.group(1)) and is_marker(c.group(2)):
+    if c is not None and not is_marker(c.group(1)) and is_marker(c.group(2)) \
+            and not _labels_heading(ctx, c.start(2), c.end(2)):
         return (c.start(2), c.end(2))  # "'...' (Fire Strategy Report, July 2012, p. 69). [e]"
     if after is not None:
         # Right after a trailing attribution: `"...," said X [B].`, `"..." (Role, Org) [C]`.
@@ -2040,11 +2150,23 @@ _RUN_GAP = re.compile(r"\s*(?:(?:\.\s?){3}|\u2026)?\s*[,;]?\s*(?:(?:and|or)\s+(?
 _ELLIPSIS_GAP = re.compile(r"\s*(?:(?:\.\s?){3}|\u2026)\s*")
 
 
+# right after a quotation, a participle that goes on with its speaker ("..., adding that", "... and noting")
+_PARTICIPLE_ON = re.compile(r"[\s'\"’”`.]*[,;]\s*(?:and\s+)?(?:[a-z]+ly\s+|also\s+)?([a-z]+ing)\b")
+
+
 def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
     """A quotation with no speaker takes the speaker named after the next quotation of its sentence when
     nothing attributes it otherwise ("X made a '...', they also '...', as acknowledged by Y"); the second half
     of an interrupted quotation takes the speaker named between the halves ("'...,' said X, a warden, 'and
     ...'")."""
+    for cur, nxt in zip(found, found[1:]):
+        if nxt.speaker is None and cur.speaker is not None and not cur.fallback \
+                and ctx.sent_index(cur.q.open) == ctx.sent_index(nxt.q.open):
+            # "She describes it as '...', confirming that it gives them '...'": a participle of an attribution
+            # verb goes on with the same speaker
+            m = _PARTICIPLE_ON.match(ctx.masked, cur.q.close, nxt.q.open)
+            if m is not None and m.group(1) in RULE_VERBS and not _lead_has_verb(ctx, m.end(), nxt.q.open):
+                nxt.speaker = cur.speaker
     for cur, nxt in zip(found, found[1:]):
         if nxt.speaker is None and cur.speaker is not None and cur.q.close <= cur.speaker[0] \
                 and cur.speaker[1] <= nxt.q.open and re.fullmatch(r"[\s,;:]*", ctx.text[cur.speaker[1]:nxt.q.open]) \
