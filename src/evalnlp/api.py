@@ -1802,6 +1802,13 @@ class Agreement:
         return {**self.report, "coders": list(self.coders)}
 
     @property
+    def machine(self) -> str | None:
+        """The machine coder of the pair (the second, when both are), or None for two people."""
+        from evalnlp.schema import is_human
+
+        return next((c for c in reversed(self.coders) if not is_human(c)), None)
+
+    @property
     def disagreements(self) -> pd.DataFrame:
         """The passages the two coders coded differently, with both codings."""
         return self.units[self.units["themes_a"] != self.units["themes_b"]].reset_index(drop=True)
@@ -1910,6 +1917,13 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     not_coded = [t for t in cb.theme_ids if t not in both]
     if not_coded:
         report["themes_not_coded"] = not_coded
+    machines = [c for c in (a, b) if not is_human(c)]
+    if machines:  # a model trained on these very codes (train --from-store) agrees with them by heart
+        from evalnlp.util import passage_fingerprint
+
+        known = set().union(*(_training_fingerprints(store, m) for m in machines))
+        report["n_seen_in_training"] = (sum(passage_fingerprint(t) in known for t in units["text"]) if known
+                                        else 0)
     ids = np.asarray([cb.theme_ids[j] for j in keep], dtype=object)
 
     def joined(mask):
@@ -1923,6 +1937,45 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         "doc_id": units["doc_id"], "seg_id": units["unit"]})
     return Agreement(coders=(a, b), codebook_id=cb.id, report=report, units=table[DISAGREEMENT_COLUMNS],
                      n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+
+
+def _training_fingerprints(store: Store, coder: str) -> set[str]:
+    """The fingerprints of the passages the machine coder ``coder`` was trained on (its own and its prior's), from
+    the card of the model its latest classify run loaded, while that card is still the one of the model that
+    coded (same model sha256); empty for an untrained coder, or when the card cannot be found any more."""
+    import json
+
+    from evalnlp.coding import UNTRAINED, shipped_model_for
+    from evalnlp.coding.persist import read_card
+
+    runs = store.table("runs")
+    runs = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
+    for _, run in runs.iloc[::-1].iterrows():
+        args = json.loads(run["args"] or "{}")
+        if args.get("coder") != coder:
+            continue
+        model = args.get("model")
+        if model is None:
+            try:
+                model = shipped_model_for(_run_codebook(run, runs))
+            except EvalnlpError:
+                model = None
+        if model is None or model in UNTRAINED:
+            return set()
+        places = [model]
+        if not Path(model).is_absolute() and model not in shipped_model_names():  # a path from where classify ran
+            places.append(str(Path(store.path).resolve().parent / model))
+        for place in places:
+            try:
+                card = read_card(place)
+            except (EvalnlpError, OSError, ValueError):
+                continue
+            if card.get("model_sha256") != run["model_sha256"]:
+                continue  # the folder holds another model now
+            own = set((card.get("training_passages") or {}).get("values") or [])
+            return own | set((card.get("prior_training_passages") or {}).get("values") or [])
+        return set()
+    return set()
 
 
 def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path | None = None,
