@@ -589,6 +589,58 @@ def test_rows_sorted_without_their_hidden_columns_are_refused(cli, coded, tmp_pa
     assert set(machine_decisions(coded, "human:alice")["seg_id"]) == {seg}
 
 
+def test_a_sheet_reshaped_by_hand_is_refused_with_what_to_undo_not_a_new_export(cli, coded, tmp_path):
+    """What a reviewer does to a sheet's shape (a theme header shortened, a title row typed above the header, the
+    sheet renamed, a copy saved as CSV) is refused with the store untouched, and the message says what to put
+    back: a renamed theme column is not called a theme the codebook lacks (whose advice, moving its 1s into
+    notes, would lose them), and none says to export again, which would drop the decisions typed."""
+    import csv
+
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    col = columns(load_workbook(out)["Review"])
+    before = table_snapshot(coded)
+
+    def renamed_theme(wb):
+        ws = wb["Review"]
+        ws[f"{col['Staff']}1"] = "Staffing"
+        ws[f"{col['Staff']}2"] = 1  # the reviewer's decision, under the header typed over
+        ws[f"{col['reviewed']}2"] = "yes"
+
+    def title_row(wb):
+        ws = wb["Review"]
+        ws[f"{col['reviewed']}2"] = "yes"
+        ws.insert_rows(1)
+        ws["A1"] = "Alice, round 1"
+
+    def renamed_sheet(wb):
+        wb["Review"][f"{col['reviewed']}2"] = "yes"
+        wb["Review"].title = "Alice"
+
+    said = {}
+    for name, edit in (("renamed_theme", renamed_theme), ("title_row", title_row), ("renamed_sheet", renamed_sheet)):
+        result = cli("review", "import", str(edited_copy(out, tmp_path / f"{name}.xlsx", edit)), "--coder", "alice")
+        assert result.exit_code == 1, (name, result.output)
+        said[name] = " ".join(result.stderr.split())
+    as_csv = tmp_path / "review.csv"
+    with as_csv.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(load_workbook(out)["Review"].iter_rows(values_only=True))
+    result = cli("review", "import", str(as_csv), "--coder", "alice")
+    assert result.exit_code == 1
+    said["csv"] = " ".join(result.stderr.split())
+
+    assert "[E197]" in said["renamed_theme"] and "no column headed 'Staff'" in said["renamed_theme"]
+    assert "'Staffing' are none of the workbook's: is one of them that column, renamed?" in said["renamed_theme"]
+    assert "row's note" not in said["renamed_theme"]
+    assert "[E197]" in said["title_row"] and "is row 2, not row 1" in said["title_row"]
+    assert "Delete the row(s) above it" in said["title_row"]
+    assert "[E190]" in said["renamed_sheet"] and "found 'Alice'" in said["renamed_sheet"]
+    assert "name it 'Review' again" in said["renamed_sheet"]
+    assert "[E190]" in said["csv"] and "Save the edited workbook as Excel Workbook (.xlsx)" in said["csv"]
+    assert not any("export again" in m.lower() or "export a new" in m.lower() for m in said.values()), said
+    assert table_snapshot(coded) == before
+
+
 # ---- command-line contract ---------------------------------------------------------------------------------
 
 
