@@ -771,20 +771,23 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
             if decided:
                 themes.append(t)
         mark = rec.get("reviewed")
-        text = "" if mark is None else str(mark).strip().lower()
+        # U+FE0F asks for a tick's emoji form (a phone's or Excel's emoji picker types "\u2714\ufe0f")
+        text = "" if mark is None else str(mark).replace("\ufe0f", "").strip().lower()
         if isinstance(mark, bool):
             text = "true" if mark else "false"
+        # typed, not a checkbox left unticked (FALSE): text, or a number (0 typed in a cell is a number)
+        typed = bool(text) and not isinstance(mark, bool)
         if text in _MARK_YES:
             marked = True
         elif text in _MARK_NO:
             marked = False
         else:
             raise errors.error("E195", "mark", file=name, where=where('reviewed', r), mark=mark)
-        if isinstance(mark, str) and text and not marked and touched:
+        if typed and not marked and touched:
             # a typed "no" (not a checkbox left unticked, FALSE by default) beside changed themes contradicts them
             raise errors.error("E195", "no_but_changed", file=name, where=where('reviewed', r), mark=mark)
         note = "" if rec.get("notes") is None else str(rec.get("notes")).strip()
-        if isinstance(mark, str) and text and not marked and note:
+        if typed and not marked and note:
             # a typed "no" beside a note: the note would make the row a decision the reviewer says it is not
             raise errors.error("E195", "no_but_note", file=name, where=where('reviewed', r), mark=mark)
         if not (touched or marked or note):

@@ -511,6 +511,8 @@ def test_a_formula_with_no_saved_value_is_refused_not_read_as_empty(cli, coded, 
 
 @pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None),
                                         ("\u221a", None), ("\u2611", None),  # a square-root sign typed as a tick
+                                        ("\u2714\ufe0f", None),  # a heavy tick as an emoji picker types it
+                                        (0, "E195"), (0.0, "E195"),  # 0 typed: Excel stores a number
                                         (False, None)])  # False: a checkbox left unticked, not a typed "no"
 def test_no_under_reviewed_beside_a_changed_theme_is_refused(cli, coded, tmp_path, mark, code):
     out = tmp_path / "review.xlsx"
