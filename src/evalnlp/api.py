@@ -2872,17 +2872,22 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
     or a move of the visible columns only would put every decision on another passage."""
     from evalnlp import review as rv
 
-    rows = [(rec["_row"], str(rec.get("seg_id")).strip(), rec.get("text")) for rec in sheet.rows
+    if "text" not in sheet.header:
+        return
+    # the text, and where the sheet still has them the question and locator: the same words answering two
+    # questions are two rows whose texts match each other's passages
+    shown = ["text"] + [c for c in ("question", "locator") if c in sheet.header]
+    rows = [(rec["_row"], str(rec.get("seg_id")).strip(), [rec.get(c) for c in shown]) for rec in sheet.rows
             if rec.get("seg_id") not in (None, "")]
-    if not rows or "text" not in sheet.header:
+    if not rows:
         return
     context = store.segment_context([seg for _r, seg, _t in rows])
-    stored = dict(zip(context["seg_id"], context["text"]))
+    stored = {seg: list(cells) for seg, *cells in zip(context["seg_id"], *(context[c] for c in shown))}
 
-    def folded(text) -> str:  # as the cell was written, with case and spacing a spreadsheet program may change
-        return rv.fold_text(rv._cell_text(text) or "")
+    def folded(cells) -> list[str]:  # as the cells were written, with case and spacing a spreadsheet may change
+        return [rv.fold_text(rv._cell_text(v) or "") for v in cells]
 
-    moved = [(r, seg) for r, seg, text in rows if seg in stored and folded(stored[seg]) != folded(text)]
+    moved = [(r, seg) for r, seg, cells in rows if seg in stored and folded(stored[seg]) != folded(cells)]
     if moved:
         row = moved[0][0]
         raise errors.error("E193", "moved", file=name, row=row, where=f"{rv.REVIEW_SHEET}!{sheet.header['text']}{row}",

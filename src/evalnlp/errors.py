@@ -758,7 +758,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "twice": "{file}: the passage of row {row} is also in row {seen} ({where}); keep one of the two rows",
         "unknown_themes": "{file}: {where} names themes {unknown} that codebook {cb_id!r} does not have; the hidden "
                           "columns were edited. Export the workbook again",
-        "moved": "{file}: the text of row {row} ({where}) is not the text of the passage its hidden id names "
+        "moved": "{file}: the text of row {row} ({where}), or its question or locator, is not that of the passage "
+                 "its hidden id names "
                  "({n_moved} row(s) like it): the rows were sorted or moved without their hidden columns "
                  "(seg_id, machine, fingerprint), so the decisions would land on other passages. Nothing was "
                  "imported. Undo the sort, or sort the whole sheet (every column), and import again",

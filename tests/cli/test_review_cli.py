@@ -296,6 +296,40 @@ def test_a_decision_on_a_repeated_answer_covers_its_repeats_to_the_same_question
     assert repeat in set(alice["seg_id"])  # alice's own earlier copy on it is replaced, not left stale
 
 
+def test_two_rows_of_the_same_words_to_two_questions_swapped_without_their_ids_are_refused(cli, db_path, tmp_path):
+    """"Nothing" answering two questions is two rows of one text. A sort of the visible columns that swaps just
+    those two (a filter showing them, then a sort by question) leaves each text beside the other's passage id:
+    the texts still match, so the question (and locator) are compared too, and the swap is refused."""
+    path = tmp_path / "two.csv"
+    pd.DataFrame({"id": ["1", "2"], "good": ["Nothing", "The nurses were kind."],
+                  "better": ["Nothing", "Parking was impossible."]}).to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "good", "--text", "better", "--id", "id",
+               "--codebook", "fft").exit_code == 0
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "20", "--strategy", "random")
+    col = columns(load_workbook(out)["Review"])
+    label = {t.id: t.label for t in load_codebook("fft").themes}
+
+    def swap(wb):
+        ws = wb["Review"]
+        at = {ws[f"{col['question']}{r}"].value: r for r in range(2, ws.max_row + 1)
+              if ws[f"{col['text']}{r}"].value == "Nothing"}
+        a, b = at["good"], at["better"]
+        for name in label.values():
+            ws[f"{col[name]}{a}"] = None
+        ws[f"{col[label['couldnt_be_improved']]}{a}"] = 1  # "Nothing" could be better: nothing to improve
+        ws[f"{col['reviewed']}{a}"] = "yes"
+        for name, letter in col.items():  # the visible columns of the two rows trade places; the hidden stay
+            if name not in ("seg_id", "machine", "fingerprint"):
+                ws[f"{letter}{a}"], ws[f"{letter}{b}"] = ws[f"{letter}{b}"].value, ws[f"{letter}{a}"].value
+
+    before = table_snapshot(db_path)
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "swapped.xlsx", swap)), "--coder", "alice")
+    assert result.exit_code == 1 and "[E193]" in result.stderr, result.output
+    assert "sorted or moved" in " ".join(result.stderr.split())
+    assert table_snapshot(db_path) == before
+
+
 def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
     cb = load_codebook("impact")
     label = {t.id: t.label for t in cb.themes}
