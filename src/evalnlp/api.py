@@ -2894,6 +2894,27 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
                            n_moved=len(moved))
 
 
+def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str) -> None:
+    """E193 when a reviewed row's hidden ``machine`` cell no longer holds the themes the machine gave its passage
+    in the classify run the workbook was exported from (checked where the store still holds that run's codes):
+    the theme cells are read against it, so a cleared or edited cell turns the machine's own pre-filled 1s into
+    changes, and an untouched row into a reviewer's decision."""
+    from evalnlp import review as rv
+
+    machine, run = sheet.meta.get("coder"), sheet.meta.get("classify_run")
+    if not machine or not run or reviewed.empty:
+        return
+    given = store.assigned_in_run(machine, run, reviewed["seg_id"].tolist())
+    edited = [rec for rec in reviewed.itertuples(index=False)
+              if rec.seg_id in given and set(rec.machine) != given[rec.seg_id]]
+    if edited:
+        rec = edited[0]
+        raise errors.error("E193", "machine_edited", file=name, row=rec.row, n_edited=len(edited),
+                           where=f"{rv.REVIEW_SHEET}!{sheet.header['machine']}{rec.row}",
+                           found=";".join(rec.machine) or "nothing",
+                           given=";".join(sorted(given[rec.seg_id])) or "nothing")
+
+
 def review_import(store: Store, path: str | Path, *, coder: str, codebook_changed: bool = False) -> ReviewImport:
     """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
     which rows count). The workbook must come from this store and the codebook must be unchanged since the
@@ -2936,6 +2957,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
             raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
                                n_lost=len(lost))
         _check_review_texts(store, sheet, name)
+        _check_review_machine(store, sheet, decisions.reviewed, name)
     args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,

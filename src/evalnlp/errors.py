@@ -758,6 +758,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "twice": "{file}: the passage of row {row} is also in row {seen} ({where}); keep one of the two rows",
         "unknown_themes": "{file}: {where} names themes {unknown} that codebook {cb_id!r} does not have; the hidden "
                           "columns were edited. Export the workbook again",
+        "machine_edited": "{file}: the hidden cell {where} says the machine gave row {row}'s passage {found!r}, but "
+                          "it gave {given!r} ({n_edited} row(s) like it): the hidden 'machine' column was edited, "
+                          "and each theme cell is read against it, so the machine's own 1s would be taken for the "
+                          "reviewer's changes. Nothing was imported. Put the column back as exported (copy it from "
+                          "the workbook as exported) and import again",
         "moved": "{file}: the text of row {row} ({where}), or its question or locator, is not that of the passage "
                  "its hidden id names "
                  "({n_moved} row(s) like it): the rows were sorted or moved without their hidden columns "

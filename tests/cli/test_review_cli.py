@@ -296,6 +296,31 @@ def test_a_decision_on_a_repeated_answer_covers_its_repeats_to_the_same_question
     assert repeat in set(alice["seg_id"])  # alice's own earlier copy on it is replaced, not left stale
 
 
+def test_a_hidden_machine_column_cleared_does_not_turn_untouched_rows_into_decisions(cli, coded, tmp_path):
+    """Theme cells are read against the hidden 'machine' cell (what was pre-filled). Cleared, as by someone who
+    unhid the columns and tidied them, every pre-filled 1 read as the reviewer's change: a workbook nobody
+    reviewed imported each machine-coded row as a person's decision. The store still holds the classify run the
+    workbook came from, so the cell is checked against it and the import refused, naming the cell."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "8", "--codebook", "impact", "--strategy", "random")
+    col = columns(load_workbook(out)["Review"])
+
+    def clear(wb):
+        ws = wb["Review"]
+        for r in range(2, ws.max_row + 1):
+            ws[f"{col['machine']}{r}"] = None
+
+    before = table_snapshot(coded)
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "cleared.xlsx", clear)), "--coder", "alice")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E193]" in said, result.output
+    assert f"the hidden cell Review!{col['machine']}" in said and "'machine' column was edited" in said
+    assert table_snapshot(coded) == before
+    # as exported, the same workbook imports nothing: no row was typed in
+    untouched = cli("review", "import", str(out), "--coder", "alice")
+    assert untouched.exit_code == 0 and "no row was reviewed" in untouched.stdout
+
+
 def test_two_rows_of_the_same_words_to_two_questions_swapped_without_their_ids_are_refused(cli, db_path, tmp_path):
     """"Nothing" answering two questions is two rows of one text. A sort of the visible columns that swaps just
     those two (a filter showing them, then a sort by question) leaves each text beside the other's passage id:
