@@ -751,13 +751,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "lost": "{file}: the passage of row {row} ({value}) is no longer in {path!r}; {n_lost} reviewed row(s) are "
                 "affected. Export a new workbook",
         "no_id": "{file}: row {row} has no passage id ({where} is empty); rows can only come from `evalnlp review "
-                 "export`. Delete the row or export again",
+                 "export`, and one typed or pasted in (a total, a signature, a passage from elsewhere) has none. "
+                 "Delete the row (or copy its hidden cells back from the workbook as exported) and import again",
         "other_store": "{file}: {where} does not match this store and codebook version: the row was copied from a "
                        "workbook of another project store or codebook. Import each workbook into the store it was "
                        "exported from",
         "twice": "{file}: the passage of row {row} is also in row {seen} ({where}); keep one of the two rows",
         "unknown_themes": "{file}: {where} names themes {unknown} that codebook {cb_id!r} does not have; the hidden "
-                          "columns were edited. Export the workbook again",
+                          "columns were edited. Copy the cell back from the workbook as exported and import again",
         "machine_edited": "{file}: the hidden cell {where} says the machine gave row {row}'s passage {found!r}, but "
                           "it gave {given!r} ({n_edited} row(s) like it): the hidden 'machine' column was edited, "
                           "and each theme cell is read against it, so the machine's own 1s would be taken for the "

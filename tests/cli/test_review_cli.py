@@ -698,6 +698,16 @@ def test_a_sheet_reshaped_by_hand_is_refused_with_what_to_undo_not_a_new_export(
     assert "[E190]" in said["renamed_sheet"] and "found 'Alice'" in said["renamed_sheet"]
     assert "name it 'Review' again" in said["renamed_sheet"]
     assert "[E190]" in said["csv"] and "Save the edited workbook as Excel Workbook (.xlsx)" in said["csv"]
+
+    def total_row(wb):  # a row of the reviewer's own below the data
+        ws = wb["Review"]
+        ws[f"{col['reviewed']}2"] = "yes"
+        ws.cell(row=ws.max_row + 1, column=1, value="Total")
+
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "total.xlsx", total_row)), "--coder", "alice")
+    said["total"] = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E193]" in said["total"] and "has no passage id" in said["total"]
+    assert "Delete the row" in said["total"]
     assert not any("export again" in m.lower() or "export a new" in m.lower() for m in said.values()), said
     assert table_snapshot(coded) == before
 
