@@ -1802,6 +1802,13 @@ class Agreement:
         return {**self.report, "coders": list(self.coders)}
 
     @property
+    def machine(self) -> str | None:
+        """The machine coder of the pair (the second, when both are), or None for two people."""
+        from evalnlp.schema import is_human
+
+        return next((c for c in reversed(self.coders) if not is_human(c)), None)
+
+    @property
     def disagreements(self) -> pd.DataFrame:
         """The passages the two coders coded differently, with both codings."""
         return self.units[self.units["themes_a"] != self.units["themes_b"]].reset_index(drop=True)
@@ -1910,6 +1917,13 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     not_coded = [t for t in cb.theme_ids if t not in both]
     if not_coded:
         report["themes_not_coded"] = not_coded
+    machines = [c for c in (a, b) if not is_human(c)]
+    if machines:  # a model trained on these very codes (train --from-store) agrees with them by heart
+        from evalnlp.util import passage_fingerprint
+
+        known = set().union(*(_training_fingerprints(store, m) for m in machines))
+        report["n_seen_in_training"] = (sum(passage_fingerprint(t) in known for t in units["text"]) if known
+                                        else 0)
     ids = np.asarray([cb.theme_ids[j] for j in keep], dtype=object)
 
     def joined(mask):
@@ -1923,6 +1937,45 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         "doc_id": units["doc_id"], "seg_id": units["unit"]})
     return Agreement(coders=(a, b), codebook_id=cb.id, report=report, units=table[DISAGREEMENT_COLUMNS],
                      n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+
+
+def _training_fingerprints(store: Store, coder: str) -> set[str]:
+    """The fingerprints of the passages the machine coder ``coder`` was trained on (its own and its prior's), from
+    the card of the model its latest classify run loaded, while that card is still the one of the model that
+    coded (same model sha256); empty for an untrained coder, or when the card cannot be found any more."""
+    import json
+
+    from evalnlp.coding import UNTRAINED, shipped_model_for
+    from evalnlp.coding.persist import read_card
+
+    runs = store.table("runs")
+    runs = runs[(runs["command"] == "classify") & (runs["status"] == "ok")]
+    for _, run in runs.iloc[::-1].iterrows():
+        args = json.loads(run["args"] or "{}")
+        if args.get("coder") != coder:
+            continue
+        model = args.get("model")
+        if model is None:
+            try:
+                model = shipped_model_for(_run_codebook(run, runs))
+            except EvalnlpError:
+                model = None
+        if model is None or model in UNTRAINED:
+            return set()
+        places = [model]
+        if not Path(model).is_absolute() and model not in shipped_model_names():  # a path from where classify ran
+            places.append(str(Path(store.path).resolve().parent / model))
+        for place in places:
+            try:
+                card = read_card(place)
+            except (EvalnlpError, OSError, ValueError):
+                continue
+            if card.get("model_sha256") != run["model_sha256"]:
+                continue  # the folder holds another model now
+            own = set((card.get("training_passages") or {}).get("values") or [])
+            return own | set((card.get("prior_training_passages") or {}).get("values") or [])
+        return set()
+    return set()
 
 
 def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path | None = None,
@@ -2819,21 +2872,47 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
     or a move of the visible columns only would put every decision on another passage."""
     from evalnlp import review as rv
 
-    rows = [(rec["_row"], str(rec.get("seg_id")).strip(), rec.get("text")) for rec in sheet.rows
+    if "text" not in sheet.header:
+        return
+    # the text, and where the sheet still has them the question and locator: the same words answering two
+    # questions are two rows whose texts match each other's passages
+    shown = ["text"] + [c for c in ("question", "locator") if c in sheet.header]
+    rows = [(rec["_row"], str(rec.get("seg_id")).strip(), [rec.get(c) for c in shown]) for rec in sheet.rows
             if rec.get("seg_id") not in (None, "")]
-    if not rows or "text" not in sheet.header:
+    if not rows:
         return
     context = store.segment_context([seg for _r, seg, _t in rows])
-    stored = dict(zip(context["seg_id"], context["text"]))
+    stored = {seg: list(cells) for seg, *cells in zip(context["seg_id"], *(context[c] for c in shown))}
 
-    def folded(text) -> str:  # as the cell was written, with case and spacing a spreadsheet program may change
-        return rv.fold_text(rv._cell_text(text) or "")
+    def folded(cells) -> list[str]:  # as the cells were written, with case and spacing a spreadsheet may change
+        return [rv.fold_text(rv._cell_text(v) or "") for v in cells]
 
-    moved = [(r, seg) for r, seg, text in rows if seg in stored and folded(stored[seg]) != folded(text)]
+    moved = [(r, seg) for r, seg, cells in rows if seg in stored and folded(stored[seg]) != folded(cells)]
     if moved:
         row = moved[0][0]
         raise errors.error("E193", "moved", file=name, row=row, where=f"{rv.REVIEW_SHEET}!{sheet.header['text']}{row}",
                            n_moved=len(moved))
+
+
+def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str) -> None:
+    """E193 when a reviewed row's hidden ``machine`` cell no longer holds the themes the machine gave its passage
+    in the classify run the workbook was exported from (checked where the store still holds that run's codes):
+    the theme cells are read against it, so a cleared or edited cell turns the machine's own pre-filled 1s into
+    changes, and an untouched row into a reviewer's decision."""
+    from evalnlp import review as rv
+
+    machine, run = sheet.meta.get("coder"), sheet.meta.get("classify_run")
+    if not machine or not run or reviewed.empty:
+        return
+    given = store.assigned_in_run(machine, run, reviewed["seg_id"].tolist())
+    edited = [rec for rec in reviewed.itertuples(index=False)
+              if rec.seg_id in given and set(rec.machine) != given[rec.seg_id]]
+    if edited:
+        rec = edited[0]
+        raise errors.error("E193", "machine_edited", file=name, row=rec.row, n_edited=len(edited),
+                           where=f"{rv.REVIEW_SHEET}!{sheet.header['machine']}{rec.row}",
+                           found=";".join(rec.machine) or "nothing",
+                           given=";".join(sorted(given[rec.seg_id])) or "nothing")
 
 
 def review_import(store: Store, path: str | Path, *, coder: str, codebook_changed: bool = False) -> ReviewImport:
@@ -2878,6 +2957,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
             raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
                                n_lost=len(lost))
         _check_review_texts(store, sheet, name)
+        _check_review_machine(store, sheet, decisions.reviewed, name)
     args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,

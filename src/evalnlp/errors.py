@@ -716,12 +716,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E190": ("a review workbook must be an .xlsx file written by review export; an export replaces no other", {
         "export": "a review workbook is an Excel file; expected a name ending in .xlsx, got {path!r}",
         "write": "a review workbook is an Excel file; expected a name ending in .xlsx, got {target!r}",
-        "suffix": "{file}: a review workbook is an .xlsx file written by `evalnlp review export`; got a {value}",
+        "suffix": "{file}: a review workbook is an .xlsx file written by `evalnlp review export`; got a {value}. "
+                  "Import the workbook itself: a copy saved as CSV (or another format) keeps one sheet only and "
+                  "loses the hidden sheet that ties the workbook to its store and codebook. Save the edited "
+                  "workbook as Excel Workbook (.xlsx) and import that",
         "missing": "no file {path!r}; give the workbook written by `evalnlp review export`",
         "unreadable": "{file}: cannot read it as an Excel workbook ({exc_type}: {exc}). Save it as .xlsx (Excel "
                       "Workbook) and import again",
         "not_review": "{file}: not a review workbook written by `evalnlp review export` (it has no {review_sheet!r} "
-                      "and hidden {meta_sheet!r} sheets; found {listed})",
+                      "and hidden {meta_sheet!r} sheets; found {listed}){renamed}",
         "format": "{file}: expected a review workbook of format {format!r}; found {found!r}. Export a new one with "
                   "`evalnlp review export`",
         "replace_edited": "{path!r} is a review workbook in which {n:,} row(s) hold a reviewer's decisions, saved "
@@ -748,14 +751,21 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "lost": "{file}: the passage of row {row} ({value}) is no longer in {path!r}; {n_lost} reviewed row(s) are "
                 "affected. Export a new workbook",
         "no_id": "{file}: row {row} has no passage id ({where} is empty); rows can only come from `evalnlp review "
-                 "export`. Delete the row or export again",
+                 "export`, and one typed or pasted in (a total, a signature, a passage from elsewhere) has none. "
+                 "Delete the row (or copy its hidden cells back from the workbook as exported) and import again",
         "other_store": "{file}: {where} does not match this store and codebook version: the row was copied from a "
                        "workbook of another project store or codebook. Import each workbook into the store it was "
                        "exported from",
         "twice": "{file}: the passage of row {row} is also in row {seen} ({where}); keep one of the two rows",
         "unknown_themes": "{file}: {where} names themes {unknown} that codebook {cb_id!r} does not have; the hidden "
-                          "columns were edited. Export the workbook again",
-        "moved": "{file}: the text of row {row} ({where}) is not the text of the passage its hidden id names "
+                          "columns were edited. Copy the cell back from the workbook as exported and import again",
+        "machine_edited": "{file}: the hidden cell {where} says the machine gave row {row}'s passage {found!r}, but "
+                          "it gave {given!r} ({n_edited} row(s) like it): the hidden 'machine' column was edited, "
+                          "and each theme cell is read against it, so the machine's own 1s would be taken for the "
+                          "reviewer's changes. Nothing was imported. Put the column back as exported (copy it from "
+                          "the workbook as exported) and import again",
+        "moved": "{file}: the text of row {row} ({where}), or its question or locator, is not that of the passage "
+                 "its hidden id names "
                  "({n_moved} row(s) like it): the rows were sorted or moved without their hidden columns "
                  "(seg_id, machine, fingerprint), so the decisions would land on other passages. Nothing was "
                  "imported. Undo the sort, or sort the whole sheet (every column), and import again",
@@ -783,14 +793,19 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{file}: row {row} has {n} themes set to 1{detail}; codebook {cb_id!r} is single-label, so a reviewed "
              "row needs {need}. Fix the row and import again"),
     "E197": ("a review workbook's columns are not the ones it was exported with", {
-        "lost_columns": "{file}: the {review_sheet} sheet has lost the column(s) {missing}; the theme columns, "
-                        "'reviewed', 'notes' and the hidden 'seg_id', 'machine' and 'fingerprint' columns must "
-                        "stay. Export the workbook again",
+        "lost_columns": "{file}: the {review_sheet} sheet has no column headed {missing}; the theme columns, "
+                        "'reviewed', 'notes' and the hidden 'seg_id', 'machine' and 'fingerprint' columns are read "
+                        "by the header they were exported with.{renamed} Give the column its header back, or undo "
+                        "its deletion (copy it from the workbook as exported), and import again: a new export "
+                        "would not hold the decisions typed in this one",
         "theme_twice": "{file}: two columns ({heads!r} and {head!r}) are the theme {theme!r}; keep one",
         "added_theme": "{file}: the column {head!r} is not a theme of codebook {cb_id!r}, but row(s) {rows} mark it "
                        "with 1 (first at {where}); a review decides the codebook's themes only, so that decision "
                        "would be lost. Write it in the row's note instead (or add the theme to the codebook and "
                        "export the workbook again)",
+        "header_row": "{file}: the header of the {review_sheet} sheet (text, the theme columns, reviewed, notes, "
+                      "...) is row {row}, not row 1: a row was inserted above it, or the header was sorted in with "
+                      "the rows. Delete the row(s) above it, or undo the sort, and import again",
         "column_twice": "{file}: the column {column!r} appears twice on the {review_sheet} sheet (columns {header} "
                         "and {other}); remove the copy",
     }),

@@ -524,8 +524,10 @@ def read_workbook(path: str | Path) -> ReviewSheet:
         raise errors.error("E190", "unreadable", file=p.name, exc_type=type(exc).__name__, exc=exc) from None
     try:
         if META_SHEET not in wb.sheetnames or REVIEW_SHEET not in wb.sheetnames:
+            renamed = (f". If one of them is the {REVIEW_SHEET!r} sheet renamed, name it {REVIEW_SHEET!r} again and "
+                       "import again" if META_SHEET in wb.sheetnames else "")
             raise errors.error("E190", "not_review", file=p.name, review_sheet=REVIEW_SHEET, meta_sheet=META_SHEET,
-                               listed=', '.join(map(repr, wb.sheetnames)))
+                               listed=', '.join(map(repr, wb.sheetnames)), renamed=renamed)
         meta = {}
         for key, value in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
             if key is not None:
@@ -542,6 +544,11 @@ def read_workbook(path: str | Path) -> ReviewSheet:
                 raise errors.error("E197", "column_twice", file=p.name, column=name, review_sheet=REVIEW_SHEET,
                                    header=header[name], other=get_column_letter(i))
             header[name] = get_column_letter(i)
+        if "seg_id" not in header:  # a title row typed above the header, or the header sorted in with the rows
+            for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+                cells = {str(v).strip() for v in values if v is not None}
+                if {"seg_id", "fingerprint"} <= cells:
+                    raise errors.error("E197", "header_row", file=p.name, review_sheet=REVIEW_SHEET, row=r)
         names = list(header)
         order = [None if c.value is None else str(c.value).strip() for c in next(ws.iter_rows(min_row=1, max_row=1))]
         _check_formulas(p, ws)
@@ -693,31 +700,41 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
     name = sheet.path.name
     heads: dict[str, str] = {}
     ignored: dict[str, int] = {}
+    added: list[str] = []  # headers that are none of the workbook's columns
     for head in sheet.header:
         if head in _FIXED:
             continue
         try:
             theme = cb.label_to_id(head)
         except Exception:
-            # a column the reviewer added is ignored, unless it is used as a theme of its own (1 in a row): that
-            # decision could not be stored, and the row would pass for agreement with the machine
-            values = [_theme_value(rec.get(head)) for rec in sheet.rows]
-            marked = [rec["_row"] for rec, v in zip(sheet.rows, values) if v == 1]
-            if marked and "bad" not in values:  # 0/1 marks only: a theme; other values (a 1-3 score) are not
-                rows = ", ".join(str(r) for r in marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
-                raise errors.error("E197", "added_theme", file=name, head=head, cb_id=cb.id, rows=rows,
-                                   where=f"{REVIEW_SHEET}!{sheet.header[head]}{marked[0]}")
-            held = sum(v is not None for v in values)
-            if held:  # a comment or a score typed in a column of the reviewer's own is not stored: say so
-                ignored[head] = held
+            added.append(head)
             continue
         if theme in heads:
             raise errors.error("E197", "theme_twice", file=name, heads=heads[theme], head=head, theme=theme)
         heads[theme] = head
-    missing = [f"{t!r}" for t in cb.theme_ids if t not in heads]
+    exported = theme_headers(cb)
+    missing = [f"{exported[t]!r}" + (f" (theme {t})" if exported[t] != t else "") for t in cb.theme_ids
+               if t not in heads]
     missing += [repr(c) for c in ("seg_id", "machine", "fingerprint", "reviewed", "notes") if c not in sheet.header]
     if missing:
-        raise errors.error("E197", "lost_columns", file=name, review_sheet=REVIEW_SHEET, missing=', '.join(missing))
+        # a header typed over (a theme's label shortened) leaves a column of the reviewer's decisions under a name
+        # the workbook does not know: say which, rather than call it a column of the reviewer's own
+        renamed = (f" The column(s) {', '.join(map(repr, added))} are none of the workbook's: is one of them that "
+                   "column, renamed?" if added else "")
+        raise errors.error("E197", "lost_columns", file=name, review_sheet=REVIEW_SHEET, missing=', '.join(missing),
+                           renamed=renamed)
+    for head in added:
+        # a column the reviewer added is ignored, unless it is used as a theme of its own (1 in a row): that
+        # decision could not be stored, and the row would pass for agreement with the machine
+        values = [_theme_value(rec.get(head)) for rec in sheet.rows]
+        marked = [rec["_row"] for rec, v in zip(sheet.rows, values) if v == 1]
+        if marked and "bad" not in values:  # 0/1 marks only: a theme; other values (a 1-3 score) are not
+            rows = ", ".join(str(r) for r in marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
+            raise errors.error("E197", "added_theme", file=name, head=head, cb_id=cb.id, rows=rows,
+                               where=f"{REVIEW_SHEET}!{sheet.header[head]}{marked[0]}")
+        held = sum(v is not None for v in values)
+        if held:  # a comment or a score typed in a column of the reviewer's own is not stored: say so
+            ignored[head] = held
 
     def where(column: str, row: int) -> str:
         return f"{REVIEW_SHEET}!{sheet.header[column]}{row}"
@@ -754,20 +771,23 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
             if decided:
                 themes.append(t)
         mark = rec.get("reviewed")
-        text = "" if mark is None else str(mark).strip().lower()
+        # U+FE0F asks for a tick's emoji form (a phone's or Excel's emoji picker types "\u2714\ufe0f")
+        text = "" if mark is None else str(mark).replace("\ufe0f", "").strip().lower()
         if isinstance(mark, bool):
             text = "true" if mark else "false"
+        # typed, not a checkbox left unticked (FALSE): text, or a number (0 typed in a cell is a number)
+        typed = bool(text) and not isinstance(mark, bool)
         if text in _MARK_YES:
             marked = True
         elif text in _MARK_NO:
             marked = False
         else:
             raise errors.error("E195", "mark", file=name, where=where('reviewed', r), mark=mark)
-        if isinstance(mark, str) and text and not marked and touched:
+        if typed and not marked and touched:
             # a typed "no" (not a checkbox left unticked, FALSE by default) beside changed themes contradicts them
             raise errors.error("E195", "no_but_changed", file=name, where=where('reviewed', r), mark=mark)
         note = "" if rec.get("notes") is None else str(rec.get("notes")).strip()
-        if isinstance(mark, str) and text and not marked and note:
+        if typed and not marked and note:
             # a typed "no" beside a note: the note would make the row a decision the reviewer says it is not
             raise errors.error("E195", "no_but_note", file=name, where=where('reviewed', r), mark=mark)
         if not (touched or marked or note):

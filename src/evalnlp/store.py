@@ -1568,6 +1568,17 @@ class Store:
                                   AND s.start < p."end")
                 ORDER BY s.seg_id""", params).fetchall()]
 
+    def assigned_in_run(self, coder: str, run_id: str, seg_ids: list[str]) -> dict[str, set[str]]:
+        """The themes ``coder`` assigned in run ``run_id`` to each of ``seg_ids`` whose codes of that coder all
+        still come from that run (none replaced by a later run): seg_id -> theme ids (an empty set: codes, none
+        assigned). Segments without such codes are left out."""
+        _want = pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object)})  # read by name (see _BY_NAME)
+        rows = self.con.execute(
+            """SELECT seg_id, list(theme ORDER BY theme) FILTER (WHERE assigned) FROM codes
+               WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _want)
+               GROUP BY seg_id HAVING bool_and(run_id = ?)""", [coder, run_id]).fetchall()
+        return {seg: set(themes or []) for seg, themes in rows}
+
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]

@@ -644,7 +644,8 @@ def test_each_human_coder_against_the_latest_machine_coder(cli, db_path, ref40):
     assert result.exit_code == 0, result.output
     docs = json.loads(result.stdout)
     assert [d["coders"] for d in docs] == [["human:alice", machine[0]], ["human:bob", machine[0]]]
-    assert all(set(d) == EVALUATE_KEYS | {"coders"} and d["n"] == 40 for d in docs)
+    assert all(set(d) == EVALUATE_KEYS | {"coders", "n_seen_in_training"} and d["n"] == 40 for d in docs)
+    assert all(d["n_seen_in_training"] == 0 for d in docs)  # the keyword coder learnt from no passage
     assert docs[0]["per_theme"] == docs[1]["per_theme"]  # alice and bob coded alike
     # one machine coder named: each human coder against it
     named = json.loads(cli("agreement", "--coder", machine[0], "--format", "json").stdout)
@@ -677,6 +678,39 @@ def test_train_from_store_gives_a_model_classify_can_use(cli, db_path, ref40, tm
     assert again.exit_code == 0, again.output
     card2 = json.loads((tmp_path / "again" / "card.json").read_text())
     assert card2["training_data_sha256"] == card["training_data_sha256"]
+
+
+@needs_dev
+def test_agreement_with_a_model_trained_on_those_codes_says_its_figures_are_optimistic(cli, db_path, ref40, tmp_path):
+    """The review loop: import codes, train --from-store, classify again, measure agreement. The new machine
+    coder learnt the very passages it is compared on, so the figures are flattered: agreement counts them
+    (n_seen_in_training, as evaluate does) and says so, rather than passing them off as the coder's accuracy."""
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    assert cli("classify", "--model", "keyword", "--codebook", "impact", "--no-sentiment").exit_code == 0
+    before = json.loads(cli("agreement", "--coder", "alice", "--format", "json").stdout)
+    assert before["n"] == 40 and before["n_seen_in_training"] == 0  # an untrained coder learnt nothing
+    model = tmp_path / "ours"
+    assert cli("train", "--from-store", "--coder", "alice", "--backend", "supervised",
+               "--out", str(model)).exit_code == 0
+    assert cli("classify", "--model", str(model), "--codebook", "impact", "--no-sentiment").exit_code == 0
+    after = json.loads(cli("agreement", "--coder", "alice", "--format", "json").stdout)
+    assert after["coders"][1].startswith("model:supervised-impact@")
+    assert after["n"] == 40 and after["n_seen_in_training"] == 40
+    table = cli("agreement", "--coder", "alice")
+    assert table.exit_code == 0, table.output
+    said = " ".join(table.output.split())
+    assert f"40 of these 40 passages were among those {after['coders'][1]} was trained on" in said
+    assert "the figures are optimistic" in said
+    # a model folder holding another model by now tells nothing of the one that coded: no count is claimed
+    (model / "card.json").write_text(json.dumps({**json.loads((model / "card.json").read_text()),
+                                                 "model_sha256": "0" * 64}))
+    moved = json.loads(cli("agreement", "--coder", "alice", "--format", "json").stdout)
+    assert moved["n_seen_in_training"] == 0
+    # two people: no machine coder, no such count
+    assert cli("codes", "import", str(ref40["csv"]), "--text", "quote", "--id", "id", *LABELS,
+               "--coder", "bob").exit_code == 0
+    people = json.loads(cli("agreement", "--coder", "alice", "--coder", "bob", "--format", "json").stdout)
+    assert "n_seen_in_training" not in people
 
 
 @needs_dev

@@ -296,6 +296,65 @@ def test_a_decision_on_a_repeated_answer_covers_its_repeats_to_the_same_question
     assert repeat in set(alice["seg_id"])  # alice's own earlier copy on it is replaced, not left stale
 
 
+def test_a_hidden_machine_column_cleared_does_not_turn_untouched_rows_into_decisions(cli, coded, tmp_path):
+    """Theme cells are read against the hidden 'machine' cell (what was pre-filled). Cleared, as by someone who
+    unhid the columns and tidied them, every pre-filled 1 read as the reviewer's change: a workbook nobody
+    reviewed imported each machine-coded row as a person's decision. The store still holds the classify run the
+    workbook came from, so the cell is checked against it and the import refused, naming the cell."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "8", "--codebook", "impact", "--strategy", "random")
+    col = columns(load_workbook(out)["Review"])
+
+    def clear(wb):
+        ws = wb["Review"]
+        for r in range(2, ws.max_row + 1):
+            ws[f"{col['machine']}{r}"] = None
+
+    before = table_snapshot(coded)
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "cleared.xlsx", clear)), "--coder", "alice")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E193]" in said, result.output
+    assert f"the hidden cell Review!{col['machine']}" in said and "'machine' column was edited" in said
+    assert table_snapshot(coded) == before
+    # as exported, the same workbook imports nothing: no row was typed in
+    untouched = cli("review", "import", str(out), "--coder", "alice")
+    assert untouched.exit_code == 0 and "no row was reviewed" in untouched.stdout
+
+
+def test_two_rows_of_the_same_words_to_two_questions_swapped_without_their_ids_are_refused(cli, db_path, tmp_path):
+    """"Nothing" answering two questions is two rows of one text. A sort of the visible columns that swaps just
+    those two (a filter showing them, then a sort by question) leaves each text beside the other's passage id:
+    the texts still match, so the question (and locator) are compared too, and the swap is refused."""
+    path = tmp_path / "two.csv"
+    pd.DataFrame({"id": ["1", "2"], "good": ["Nothing", "The nurses were kind."],
+                  "better": ["Nothing", "Parking was impossible."]}).to_csv(path, index=False)
+    assert cli("classify", str(path), "--text", "good", "--text", "better", "--id", "id",
+               "--codebook", "fft").exit_code == 0
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "20", "--strategy", "random")
+    col = columns(load_workbook(out)["Review"])
+    label = {t.id: t.label for t in load_codebook("fft").themes}
+
+    def swap(wb):
+        ws = wb["Review"]
+        at = {ws[f"{col['question']}{r}"].value: r for r in range(2, ws.max_row + 1)
+              if ws[f"{col['text']}{r}"].value == "Nothing"}
+        a, b = at["good"], at["better"]
+        for name in label.values():
+            ws[f"{col[name]}{a}"] = None
+        ws[f"{col[label['couldnt_be_improved']]}{a}"] = 1  # "Nothing" could be better: nothing to improve
+        ws[f"{col['reviewed']}{a}"] = "yes"
+        for name, letter in col.items():  # the visible columns of the two rows trade places; the hidden stay
+            if name not in ("seg_id", "machine", "fingerprint"):
+                ws[f"{letter}{a}"], ws[f"{letter}{b}"] = ws[f"{letter}{b}"].value, ws[f"{letter}{a}"].value
+
+    before = table_snapshot(db_path)
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "swapped.xlsx", swap)), "--coder", "alice")
+    assert result.exit_code == 1 and "[E193]" in result.stderr, result.output
+    assert "sorted or moved" in " ".join(result.stderr.split())
+    assert table_snapshot(db_path) == before
+
+
 def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
     cb = load_codebook("impact")
     label = {t.id: t.label for t in cb.themes}
@@ -511,6 +570,8 @@ def test_a_formula_with_no_saved_value_is_refused_not_read_as_empty(cli, coded, 
 
 @pytest.mark.parametrize("mark, code", [("no", "E195"), ("FALSE", "E195"), ("yes", None), (None, None),
                                         ("\u221a", None), ("\u2611", None),  # a square-root sign typed as a tick
+                                        ("\u2714\ufe0f", None),  # a heavy tick as an emoji picker types it
+                                        (0, "E195"), (0.0, "E195"),  # 0 typed: Excel stores a number
                                         (False, None)])  # False: a checkbox left unticked, not a typed "no"
 def test_no_under_reviewed_beside_a_changed_theme_is_refused(cli, coded, tmp_path, mark, code):
     out = tmp_path / "review.xlsx"
@@ -587,6 +648,68 @@ def test_rows_sorted_without_their_hidden_columns_are_refused(cli, coded, tmp_pa
         text = store.segment_context([seg])["text"][0]
     assert text == wb["Review"][f"{col['text']}2"].value
     assert set(machine_decisions(coded, "human:alice")["seg_id"]) == {seg}
+
+
+def test_a_sheet_reshaped_by_hand_is_refused_with_what_to_undo_not_a_new_export(cli, coded, tmp_path):
+    """What a reviewer does to a sheet's shape (a theme header shortened, a title row typed above the header, the
+    sheet renamed, a copy saved as CSV) is refused with the store untouched, and the message says what to put
+    back: a renamed theme column is not called a theme the codebook lacks (whose advice, moving its 1s into
+    notes, would lose them), and none says to export again, which would drop the decisions typed."""
+    import csv
+
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    col = columns(load_workbook(out)["Review"])
+    before = table_snapshot(coded)
+
+    def renamed_theme(wb):
+        ws = wb["Review"]
+        ws[f"{col['Staff']}1"] = "Staffing"
+        ws[f"{col['Staff']}2"] = 1  # the reviewer's decision, under the header typed over
+        ws[f"{col['reviewed']}2"] = "yes"
+
+    def title_row(wb):
+        ws = wb["Review"]
+        ws[f"{col['reviewed']}2"] = "yes"
+        ws.insert_rows(1)
+        ws["A1"] = "Alice, round 1"
+
+    def renamed_sheet(wb):
+        wb["Review"][f"{col['reviewed']}2"] = "yes"
+        wb["Review"].title = "Alice"
+
+    said = {}
+    for name, edit in (("renamed_theme", renamed_theme), ("title_row", title_row), ("renamed_sheet", renamed_sheet)):
+        result = cli("review", "import", str(edited_copy(out, tmp_path / f"{name}.xlsx", edit)), "--coder", "alice")
+        assert result.exit_code == 1, (name, result.output)
+        said[name] = " ".join(result.stderr.split())
+    as_csv = tmp_path / "review.csv"
+    with as_csv.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(load_workbook(out)["Review"].iter_rows(values_only=True))
+    result = cli("review", "import", str(as_csv), "--coder", "alice")
+    assert result.exit_code == 1
+    said["csv"] = " ".join(result.stderr.split())
+
+    assert "[E197]" in said["renamed_theme"] and "no column headed 'Staff'" in said["renamed_theme"]
+    assert "'Staffing' are none of the workbook's: is one of them that column, renamed?" in said["renamed_theme"]
+    assert "row's note" not in said["renamed_theme"]
+    assert "[E197]" in said["title_row"] and "is row 2, not row 1" in said["title_row"]
+    assert "Delete the row(s) above it" in said["title_row"]
+    assert "[E190]" in said["renamed_sheet"] and "found 'Alice'" in said["renamed_sheet"]
+    assert "name it 'Review' again" in said["renamed_sheet"]
+    assert "[E190]" in said["csv"] and "Save the edited workbook as Excel Workbook (.xlsx)" in said["csv"]
+
+    def total_row(wb):  # a row of the reviewer's own below the data
+        ws = wb["Review"]
+        ws[f"{col['reviewed']}2"] = "yes"
+        ws.cell(row=ws.max_row + 1, column=1, value="Total")
+
+    result = cli("review", "import", str(edited_copy(out, tmp_path / "total.xlsx", total_row)), "--coder", "alice")
+    said["total"] = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E193]" in said["total"] and "has no passage id" in said["total"]
+    assert "Delete the row" in said["total"]
+    assert not any("export again" in m.lower() or "export a new" in m.lower() for m in said.values()), said
+    assert table_snapshot(coded) == before
 
 
 # ---- command-line contract ---------------------------------------------------------------------------------

@@ -61,5 +61,11 @@ def agreement(
         unused = api.unused_themes_note(report)
         if unused:
             note(ctx, unused)
+        seen = report.get("n_seen_in_training") or 0
+        if seen:
+            note(ctx, f"{seen:,} of these {report['n']:,} passages were among those {r.machine} was trained on "
+                      "(train --from-store learns from these very codes): the figures are optimistic"
+                      + (", and say nothing about new text" if seen == report["n"] else "")
+                      + "; measure it on passages people coded after it was trained")
     if disagreements:
         info(ctx, f"wrote {disagreements}")
