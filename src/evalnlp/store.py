@@ -1568,6 +1568,17 @@ class Store:
                                   AND s.start < p."end")
                 ORDER BY s.seg_id""", params).fetchall()]
 
+    def coded_with_other_versions(self, codebook_id: str, codebook_sha256: str) -> int:
+        """Segments a machine coded only in runs made with another version of codebook ``codebook_id`` (another
+        sha256): the codes :func:`_of_codebook` leaves out of that version's evidence, not yet coded again."""
+        return int(self.con.execute(
+            f"""WITH v AS (SELECT run_id, codebook_sha256 IS NULL OR codebook_sha256 = ? AS same FROM runs
+                           WHERE codebook_id = ?)
+                SELECT count(*) FROM (SELECT c.seg_id FROM codes c JOIN v USING (run_id)
+                                      WHERE NOT starts_with(c.coder, '{HUMAN_PREFIX}')
+                                      GROUP BY c.seg_id HAVING NOT bool_or(v.same))""",
+            [codebook_sha256, codebook_id]).fetchone()[0])
+
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
@@ -1598,7 +1609,7 @@ class Store:
                ORDER BY w._pos""").df()
 
     def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None,
-                        codebook_id: str | None = None) -> pd.DataFrame:
+                        codebook_id: str | None = None, codebook_sha256: str | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
         recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
 
@@ -1610,13 +1621,14 @@ class Store:
         human or machine, never hide another's on the same passage (a review with ``fft`` leaves the passage's
         ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use).
         With ``codebook_id`` only codes of runs made with that codebook count (or with none recorded): another
-        codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself."""
+        codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself; with
+        ``codebook_sha256`` too, only machine codes of runs made with that version of it (see :func:`_of_codebook`)."""
         cond = "WHERE assigned" if assigned_only else ""
         pool = "SELECT * FROM codes WHERE true"
         if themes is not None:
             _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
             pool += " AND theme IN (SELECT theme FROM _themes)"
-        pool += _of_codebook(codebook_id)
+        pool += _of_codebook(codebook_id, codebook_sha256)
         return self.con.execute(
             f"SELECT * FROM ({_effective_sql(pool)}) {cond} ORDER BY seg_id, theme, coder").df()
 
@@ -1659,7 +1671,7 @@ class Store:
     # ---- the coded corpus, counted in the store (asked by the read model, evalnlp.corpus) ----------------
 
     def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60),
-                   codebook_id: str | None = None) -> str:
+                   codebook_id: str | None = None, codebook_sha256: str | None = None) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
         handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and of
         each passage's text only its length and first and last characters are read here.
@@ -1677,8 +1689,8 @@ class Store:
         and ``shape`` and ``readmax`` for choosing quote candidates (see :meth:`coded_candidates`).
         ``<handle>_pairs``: a view of ``<handle>_codes`` with seg_id, coder and the ``readability`` of each
         passage's text (the rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when
-        it is read. With ``codebook_id``, only the codes of runs made with that codebook (see
-        :meth:`effective_codes`).
+        it is read. With ``codebook_id`` (and ``codebook_sha256``), only the codes of runs made with that codebook
+        (and machine codes of that version of it; see :meth:`effective_codes`).
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
         self._coded_tables = getattr(self, "_coded_tables", {})
@@ -1689,7 +1701,8 @@ class Store:
         self._coded_band = getattr(self, "_coded_band", {})
         self._coded_band[handle] = tuple(float(x) for x in word_band)
         _themes_in = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
-        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + _of_codebook(codebook_id)
+        of_codebook = _of_codebook(codebook_id, codebook_sha256)
+        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + of_codebook
         # the effective codes alone; each segment's fields are joined once per segment below
         human, machine_runs, n_coders = self.con.execute(
             f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
@@ -1703,7 +1716,7 @@ class Store:
             self._coded_tables[handle].remove(f"{handle}_eff")
             self._coded_views[handle].append(f"{handle}_eff")
             self.con.execute(f"""CREATE TEMP VIEW {handle}_eff AS SELECT seg_id, theme, score, assigned, coder
-                                 FROM codes WHERE theme IN ({listed}){_of_codebook(codebook_id)}""")
+                                 FROM codes WHERE theme IN ({listed}){of_codebook}""")
         else:
             self.con.execute(
                 f"""CREATE TEMP TABLE {handle}_eff AS SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder
@@ -2206,13 +2219,20 @@ def _json_pointer(key: str) -> str:
     return "/" + str(key).replace("~", "~0").replace("/", "~1")
 
 
-def _of_codebook(codebook_id: str | None) -> str:
+def _of_codebook(codebook_id: str | None, codebook_sha256: str | None = None) -> str:
     """SQL to add to a WHERE over ``codes``: only codes of runs made with codebook ``codebook_id``, or of runs that
-    record no codebook (nothing when ``codebook_id`` is None)."""
+    record no codebook (nothing when ``codebook_id`` is None). With ``codebook_sha256``, a machine coder's codes
+    count only from runs made with that version of the codebook (or that record no version): a run with an
+    edited codebook of the same id decided other themes, or the same ids defined otherwise, so its codes and
+    an earlier version's are not one coding. A person's codes count whichever version they were made with."""
     if codebook_id is None:
         return ""
-    return (f" AND run_id IN (SELECT run_id FROM runs WHERE codebook_id IS NULL OR codebook_id = "
-            f"{_sql_str(codebook_id)})")
+    runs = f"SELECT run_id FROM runs WHERE codebook_id IS NULL OR codebook_id = {_sql_str(codebook_id)}"
+    if codebook_sha256 is None:
+        return f" AND run_id IN ({runs})"
+    same = (f"SELECT run_id FROM runs WHERE codebook_id IS NULL OR (codebook_id = {_sql_str(codebook_id)} AND "
+            f"(codebook_sha256 IS NULL OR codebook_sha256 = {_sql_str(codebook_sha256)}))")
+    return f" AND (run_id IN ({same}) OR (starts_with(coder, '{HUMAN_PREFIX}') AND run_id IN ({runs})))"
 
 
 def _effective_sql(pool: str) -> str:
