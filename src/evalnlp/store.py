@@ -142,6 +142,7 @@ class Store:
             raise errors.error("E401", "unopenable", path=self.path, exc=exc) from None
         self._in_tx = False
         self._reading = False  # remembering the documents read (read_documents_begin)
+        self._tracking = False  # remembering one file's documents with their attrs (track_file_begin)
         self._row_files: dict[str, dict[str, Any]] = {}  # the cells of the rows read, by source (remember_rows)
         self._row_dir: str | None = None
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
@@ -370,6 +371,8 @@ class Store:
         if self._reading:
             row = "_row" if "_row" in frame.columns else "NULL"
             self.con.execute(f"INSERT INTO _read_docs SELECT {_doc_key(_DOC_ID_SQL)}, {row} FROM _docs")
+        if self._tracking:
+            self.con.execute(f"INSERT INTO _file_docs SELECT {_DOC_ID_SQL}, locator, question, {attrs_sql} FROM _docs")
         result = self.con.execute(
             f"""
             INSERT INTO documents
@@ -412,6 +415,52 @@ class Store:
                AND EXISTS (SELECT 1 FROM documents e WHERE e.source = d.source AND e.run_id <> d.run_id
                            AND e.locator = d.locator AND e.question IS NOT DISTINCT FROM d.question
                            AND e.text <> d.text)""", [source, run_id]).fetchone()[0])
+
+    def track_file_begin(self) -> None:
+        """From now on remember every document :meth:`insert_documents` is given (new or already stored) with its
+        locator, question and attrs as read, until :meth:`track_file_end`: one file's answers, to compare a newer
+        export with what the store holds from an earlier one."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _file_docs "
+                         "(doc_id VARCHAR, locator VARCHAR, question VARCHAR, attrs JSON)")
+        self._tracking = True
+
+    def track_file_stop(self) -> None:
+        """Stop remembering a file's documents (a read that failed; nothing to compare)."""
+        self._tracking = False
+
+    def track_file_end(self, source: str, run_id: str, id_column: str) -> tuple[int, dict[str, int], dict[str, int]]:
+        """What a newer export of ``source`` (read by run ``run_id`` with ids from ``id_column``, tracked since
+        :meth:`track_file_begin`) says otherwise than the store: the answers stored from an earlier read whose
+        id (and question) this read has no answer at (a row removed since, or now rejected); and, among the
+        answers this read found already stored, per metadata key, how many the store holds with another value
+        and how many with none (a column added since). The store keeps its values: these are counts to tell."""
+        self._tracking = False
+        try:
+            if not self._read_before(source, run_id):
+                return 0, {}, {}
+            prefix = f"{id_column}="
+            gone = int(self.con.execute(
+                """SELECT count(*) FROM (SELECT DISTINCT locator, question FROM documents
+                                         WHERE source = ? AND run_id <> ? AND starts_with(locator, ?)) e
+                   ANTI JOIN (SELECT DISTINCT locator, question FROM _file_docs) f
+                   ON e.locator = f.locator AND e.question IS NOT DISTINCT FROM f.question""",
+                [source, run_id, prefix]).fetchone()[0])
+            rows = self.con.execute(
+                """WITH f AS (SELECT DISTINCT r.doc_id, CAST(r.attrs AS VARCHAR) AS new,
+                                              CAST(d.attrs AS VARCHAR) AS old
+                              FROM _file_docs r JOIN documents d USING (doc_id) WHERE d.run_id <> ?),
+                        k AS (SELECT doc_id, new, old, unnest(json_keys(new)) AS key FROM f),
+                        v AS (SELECT key, json_extract(new, '/' || replace(replace(key, '~', '~0'), '/', '~1')) AS nv,
+                                     json_extract(old, '/' || replace(replace(key, '~', '~0'), '/', '~1')) AS ov
+                              FROM k)
+                   SELECT key, count(*) FILTER (WHERE ov IS NOT NULL AND CAST(ov AS VARCHAR) <> CAST(nv AS VARCHAR)),
+                          count(*) FILTER (WHERE ov IS NULL AND json_type(nv) <> 'NULL')
+                   FROM v GROUP BY key ORDER BY key""", [run_id]).fetchall()
+            changed = {str(k): int(n) for k, n, _ in rows if n}
+            unset = {str(k): int(n) for k, _, n in rows if n}
+            return gone, changed, unset
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _file_docs")
 
     def repeated_in_other_sources(self, source: str, run_id: str, top: int = 3) -> tuple[int, list[str]]:
         """Documents of ``source`` that run ``run_id`` stored whose locator and text a document of another source
