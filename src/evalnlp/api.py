@@ -874,13 +874,19 @@ def _guard_draft_target(store: Store, path: str | Path) -> None:
         raise errors.error("E148", "suggest", suggest=str(path), what="a codebook this store has coded with")
 
 
-def _guard_output(store: Store | None, output: str | Path) -> None:
+def _guard_output(store: Store | None, output: str | Path, *, review: bool = False) -> None:
     """Before any work: E162 when the folder of ``output`` does not exist or ``output`` is a folder, and E177 when
     ``output`` is a file the store read its documents from (an export kept beside the outputs): writing there
-    would replace the answers' only copy."""
+    would replace the answers' only copy; or, unless ``review`` (a review export, which checks the workbook's
+    decisions itself), a review workbook, which may hold a reviewer's decisions not yet imported."""
+    from evalnlp.review import is_review_workbook
     from evalnlp.util import check_output_path
 
     check_output_path(output)
+    if not review and is_review_workbook(output):
+        target = Path(output)
+        raise errors.error("E177", "review", output=str(output),
+                           suggest=str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}")))
     found = store.input_at(output) if store is not None else None
     target = Path(output)
     suggest = str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}"))
@@ -2755,7 +2761,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     n = rv._check_n(n)
     if Path(path).suffix.lower() != ".xlsx":
         raise errors.error("E190", "export", path=str(path))
-    _guard_output(store, path)  # E162, and E177 for a file the store read
+    _guard_output(store, path, review=True)  # E162, and E177 for a file the store read
     there = rv.existing_workbook(path)  # a reviewer's work is never replaced: E190
     if there is not None and there.kind == "other":
         raise errors.error("E190", "replace_other", path=str(path))

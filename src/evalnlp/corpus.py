@@ -161,7 +161,8 @@ class Corpus:
             from evalnlp.quotes import WORD_BAND
 
             self._handle = self.store.open_coded(list(self.codebook.theme_ids), word_band=WORD_BAND,
-                                                 codebook_id=self.codebook.id)
+                                                 codebook_id=self.codebook.id,
+                                                 codebook_sha256=getattr(self.codebook, "sha256", None))
         return self._handle
 
     @property
@@ -208,6 +209,7 @@ class Corpus:
         self.coders()
         self.runs()
         self.ignored_themes  # noqa: B018  (asked now, kept)
+        self.other_versions  # noqa: B018  (asked now, kept)
         self.several_themes()
         for attr in [None, *attrs]:
             self.theme_counts(labels, attr)
@@ -227,6 +229,14 @@ class Corpus:
         """Themes with codes in the store that are not in the codebook."""
         return list(self._answer(("ignored_themes",), lambda: sorted(
             set(self.store.code_themes()) - set(self.codebook.theme_ids))))
+
+    @property
+    def other_versions(self) -> int:
+        """Passages a machine coded with another version of the codebook (its file edited since) and not with
+        this one: their codes are left out (see :meth:`evalnlp.store.Store.coded_with_other_versions`)."""
+        sha = getattr(self.codebook, "sha256", None)
+        return int(self._answer(("other_versions",), lambda: self.store.coded_with_other_versions(
+            self.codebook.id, sha) if sha else 0))
 
     def metadata_keys(self) -> list[str]:
         """The metadata keys of the documents with passages, in order of first appearance."""
@@ -499,7 +509,8 @@ class Corpus:
             return
         passages = self.passages
         codes = self.store.effective_codes(assigned_only=False, themes=self.codebook.theme_ids,
-                                           codebook_id=self.codebook.id)
+                                           codebook_id=self.codebook.id,
+                                           codebook_sha256=getattr(self.codebook, "sha256", None))
         self._frames["coded"] = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
                                  .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
                                  .sort_values("seg_id").reset_index(drop=True))

@@ -608,8 +608,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "an earlier row has the same {column} and the same text, so the two would be one document and this "
              "row's other values lost; give each row its own {column}, or read the file without an id column (rows "
              "are then told apart by their row number)"),
-    "E177": ("an output file names one of the input files (a codebook among them), a file the store read, or a "
-             "file another program wrote that an export would replace", {
+    "E177": ("an output file names one of the input files (a codebook among them), a file the store read, a review "
+             "workbook, or a file another program wrote that an export would replace", {
         "input": "{output!r} is also an input file ({path}); writing the coded rows there would replace your file, "
                  "and its rejected rows would be gone from it. Write the output to another file, e.g. {suggest!r}",
         "read": "{output!r} is a file this store read its documents from (source {name!r}, at {path}); writing "
@@ -618,6 +618,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "imported": "{output!r} is the REFI-QDA project this store imported (at {path}); writing there would "
                     "replace it, and every memo, set, image and coding in it that the store does not hold would be "
                     "lost. Write to another file, e.g. {suggest!r}",
+        "review": "{output!r} is a review workbook (written by `evalnlp review export`); writing there would "
+                  "replace it, with any decision a reviewer typed into it that is not yet imported. Write the output "
+                  "to another file, e.g. {suggest!r}",
         "coded": "{output!r} is a file this store read a person's codes or decisions from ({name!r}, at {path}); "
                  "writing there would replace that work. Write the output to another file, e.g. {suggest!r}",
         "codebook": "{output!r} is the codebook this run reads (codebook {codebook_id!r}, at {path}); writing the "

@@ -660,10 +660,13 @@ def _written(value: str) -> str:
     return repr(value)
 
 
-def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook) -> str | None:
+def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook, other_versions: int = 0) -> str | None:
     """When documents with passages in the store are not coded with ``codebook`` (a month ingested and not yet
-    classified): how many, the sources none of whose documents are coded, and what to run. ``sources``: the
-    corpus's per-source counts (documents, documents_coded)."""
+    classified, or classified before the codebook's file was edited): how many, the sources none of whose
+    documents are coded, and what to run. ``sources``: the corpus's per-source counts (documents,
+    documents_coded); ``other_versions``: passages coded only with another version of the codebook."""
+    from evalnlp.quotes import codebook_ref
+
     stored = int(sources["documents"].sum()) if len(sources) else 0
     missing = stored - int(documents_coded)
     if missing <= 0:
@@ -673,6 +676,14 @@ def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook) -> st
     if none:
         shown = ", ".join(repr(s) for s in none[:3]) + (f" and {len(none) - 3:,} more" if len(none) > 3 else "")
         named = f"; nothing from {shown} is coded"
+    if other_versions:
+        version = f"version {codebook.version}, " if getattr(codebook, "version", None) else ""
+        return (f"{missing:,} of the {stored:,} documents with passages in the store are not coded with this "
+                f"version of codebook {codebook.id!r} ({version}sha256 {codebook.sha256[:12]}), so these tables "
+                f"leave them out{named}: {other_versions:,} passages were coded with another version of it (a file of "
+                "the same id with other contents, such as this one before or after an edit), whose codes are not counted with this one's, as its themes are not the "
+                f"same. Run `evalnlp classify --codebook {codebook_ref(codebook)}` to code them with this version "
+                "(it codes only what this version has not coded)")
     return (f"{missing:,} of the {stored:,} documents with passages in the store are not coded with codebook "
             f"{codebook.id!r}, so these tables leave them out{named}. Run `evalnlp classify --codebook "
             f"{codebook.id}` to code them (it codes only what is not yet coded)")
@@ -765,11 +776,13 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     ignored = corpus.ignored_themes
     if ignored:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")
-    if totals["segments_coded"] == 0:
+    if totals["segments_coded"] == 0 and corpus.other_versions:
+        notes.append("no coded passages: " + _not_coded_note(corpus.sources(), 0, codebook, corpus.other_versions))
+    elif totals["segments_coded"] == 0:
         notes.append("no coded passages: " + (uncoded_note(corpus.store, codebook) or
                                               "run `evalnlp classify` (or import human codes) first"))
     else:
-        left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook)
+        left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook, corpus.other_versions)
         if left_out:
             notes.append(left_out)
         for c in (claims or []):  # a filter value written otherwise than the documents hold it finds nothing

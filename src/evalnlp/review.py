@@ -597,6 +597,24 @@ class ExistingWorkbook:
     export_run: str = ""
 
 
+def is_review_workbook(path: str | Path) -> bool:
+    """Whether ``path`` is a workbook with the sheets of a review workbook (:func:`write_workbook`): found from the
+    sheet names in the workbook's index alone, so a large workbook of another kind costs no reading."""
+    import re
+    import zipfile
+
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx" or not p.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(p) as z:
+            index = z.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    names = set(re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', index))
+    return META_SHEET in names and REVIEW_SHEET in names
+
+
 def existing_workbook(path: str | Path) -> ExistingWorkbook | None:
     """What a review export to ``path`` would replace (None: nothing). A row counts as typed in by the rule of
     :data:`RULE` (a theme cell that differs from what was written, anything under ``reviewed``, a note), read

@@ -142,6 +142,7 @@ class Store:
             raise errors.error("E401", "unopenable", path=self.path, exc=exc) from None
         self._in_tx = False
         self._reading = False  # remembering the documents read (read_documents_begin)
+        self._tracking = False  # remembering one file's documents with their attrs (track_file_begin)
         self._row_files: dict[str, dict[str, Any]] = {}  # the cells of the rows read, by source (remember_rows)
         self._row_dir: str | None = None
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
@@ -370,6 +371,8 @@ class Store:
         if self._reading:
             row = "_row" if "_row" in frame.columns else "NULL"
             self.con.execute(f"INSERT INTO _read_docs SELECT {_doc_key(_DOC_ID_SQL)}, {row} FROM _docs")
+        if self._tracking:
+            self.con.execute(f"INSERT INTO _file_docs SELECT {_DOC_ID_SQL}, locator, question, {attrs_sql} FROM _docs")
         result = self.con.execute(
             f"""
             INSERT INTO documents
@@ -412,6 +415,52 @@ class Store:
                AND EXISTS (SELECT 1 FROM documents e WHERE e.source = d.source AND e.run_id <> d.run_id
                            AND e.locator = d.locator AND e.question IS NOT DISTINCT FROM d.question
                            AND e.text <> d.text)""", [source, run_id]).fetchone()[0])
+
+    def track_file_begin(self) -> None:
+        """From now on remember every document :meth:`insert_documents` is given (new or already stored) with its
+        locator, question and attrs as read, until :meth:`track_file_end`: one file's answers, to compare a newer
+        export with what the store holds from an earlier one."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _file_docs "
+                         "(doc_id VARCHAR, locator VARCHAR, question VARCHAR, attrs JSON)")
+        self._tracking = True
+
+    def track_file_stop(self) -> None:
+        """Stop remembering a file's documents (a read that failed; nothing to compare)."""
+        self._tracking = False
+
+    def track_file_end(self, source: str, run_id: str, id_column: str) -> tuple[int, dict[str, int], dict[str, int]]:
+        """What a newer export of ``source`` (read by run ``run_id`` with ids from ``id_column``, tracked since
+        :meth:`track_file_begin`) says otherwise than the store: the answers stored from an earlier read whose
+        id (and question) this read has no answer at (a row removed since, or now rejected); and, among the
+        answers this read found already stored, per metadata key, how many the store holds with another value
+        and how many with none (a column added since). The store keeps its values: these are counts to tell."""
+        self._tracking = False
+        try:
+            if not self._read_before(source, run_id):
+                return 0, {}, {}
+            prefix = f"{id_column}="
+            gone = int(self.con.execute(
+                """SELECT count(*) FROM (SELECT DISTINCT locator, question FROM documents
+                                         WHERE source = ? AND run_id <> ? AND starts_with(locator, ?)) e
+                   ANTI JOIN (SELECT DISTINCT locator, question FROM _file_docs) f
+                   ON e.locator = f.locator AND e.question IS NOT DISTINCT FROM f.question""",
+                [source, run_id, prefix]).fetchone()[0])
+            rows = self.con.execute(
+                """WITH f AS (SELECT DISTINCT r.doc_id, CAST(r.attrs AS VARCHAR) AS new,
+                                              CAST(d.attrs AS VARCHAR) AS old
+                              FROM _file_docs r JOIN documents d USING (doc_id) WHERE d.run_id <> ?),
+                        k AS (SELECT doc_id, new, old, unnest(json_keys(new)) AS key FROM f),
+                        v AS (SELECT key, json_extract(new, '/' || replace(replace(key, '~', '~0'), '/', '~1')) AS nv,
+                                     json_extract(old, '/' || replace(replace(key, '~', '~0'), '/', '~1')) AS ov
+                              FROM k)
+                   SELECT key, count(*) FILTER (WHERE ov IS NOT NULL AND CAST(ov AS VARCHAR) <> CAST(nv AS VARCHAR)),
+                          count(*) FILTER (WHERE ov IS NULL AND json_type(nv) <> 'NULL')
+                   FROM v GROUP BY key ORDER BY key""", [run_id]).fetchall()
+            changed = {str(k): int(n) for k, n, _ in rows if n}
+            unset = {str(k): int(n) for k, _, n in rows if n}
+            return gone, changed, unset
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _file_docs")
 
     def repeated_in_other_sources(self, source: str, run_id: str, top: int = 3) -> tuple[int, list[str]]:
         """Documents of ``source`` that run ``run_id`` stored whose locator and text a document of another source
@@ -1579,6 +1628,17 @@ class Store:
                GROUP BY seg_id HAVING bool_and(run_id = ?)""", [coder, run_id]).fetchall()
         return {seg: set(themes or []) for seg, themes in rows}
 
+    def coded_with_other_versions(self, codebook_id: str, codebook_sha256: str) -> int:
+        """Segments a machine coded only in runs made with another version of codebook ``codebook_id`` (another
+        sha256): the codes :func:`_of_codebook` leaves out of that version's evidence, not yet coded again."""
+        return int(self.con.execute(
+            f"""WITH v AS (SELECT run_id, codebook_sha256 IS NULL OR codebook_sha256 = ? AS same FROM runs
+                           WHERE codebook_id = ?)
+                SELECT count(*) FROM (SELECT c.seg_id FROM codes c JOIN v USING (run_id)
+                                      WHERE NOT starts_with(c.coder, '{HUMAN_PREFIX}')
+                                      GROUP BY c.seg_id HAVING NOT bool_or(v.same))""",
+            [codebook_sha256, codebook_id]).fetchone()[0])
+
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]
@@ -1609,7 +1669,7 @@ class Store:
                ORDER BY w._pos""").df()
 
     def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None,
-                        codebook_id: str | None = None) -> pd.DataFrame:
+                        codebook_id: str | None = None, codebook_sha256: str | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
         recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
 
@@ -1621,13 +1681,14 @@ class Store:
         human or machine, never hide another's on the same passage (a review with ``fft`` leaves the passage's
         ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use).
         With ``codebook_id`` only codes of runs made with that codebook count (or with none recorded): another
-        codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself."""
+        codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself; with
+        ``codebook_sha256`` too, only machine codes of runs made with that version of it (see :func:`_of_codebook`)."""
         cond = "WHERE assigned" if assigned_only else ""
         pool = "SELECT * FROM codes WHERE true"
         if themes is not None:
             _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
             pool += " AND theme IN (SELECT theme FROM _themes)"
-        pool += _of_codebook(codebook_id)
+        pool += _of_codebook(codebook_id, codebook_sha256)
         return self.con.execute(
             f"SELECT * FROM ({_effective_sql(pool)}) {cond} ORDER BY seg_id, theme, coder").df()
 
@@ -1670,7 +1731,7 @@ class Store:
     # ---- the coded corpus, counted in the store (asked by the read model, evalnlp.corpus) ----------------
 
     def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60),
-                   codebook_id: str | None = None) -> str:
+                   codebook_id: str | None = None, codebook_sha256: str | None = None) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
         handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and of
         each passage's text only its length and first and last characters are read here.
@@ -1688,8 +1749,8 @@ class Store:
         and ``shape`` and ``readmax`` for choosing quote candidates (see :meth:`coded_candidates`).
         ``<handle>_pairs``: a view of ``<handle>_codes`` with seg_id, coder and the ``readability`` of each
         passage's text (the rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when
-        it is read. With ``codebook_id``, only the codes of runs made with that codebook (see
-        :meth:`effective_codes`).
+        it is read. With ``codebook_id`` (and ``codebook_sha256``), only the codes of runs made with that codebook
+        (and machine codes of that version of it; see :meth:`effective_codes`).
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
         self._coded_tables = getattr(self, "_coded_tables", {})
@@ -1700,7 +1761,8 @@ class Store:
         self._coded_band = getattr(self, "_coded_band", {})
         self._coded_band[handle] = tuple(float(x) for x in word_band)
         _themes_in = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
-        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + _of_codebook(codebook_id)
+        of_codebook = _of_codebook(codebook_id, codebook_sha256)
+        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + of_codebook
         # the effective codes alone; each segment's fields are joined once per segment below
         human, machine_runs, n_coders = self.con.execute(
             f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
@@ -1714,7 +1776,7 @@ class Store:
             self._coded_tables[handle].remove(f"{handle}_eff")
             self._coded_views[handle].append(f"{handle}_eff")
             self.con.execute(f"""CREATE TEMP VIEW {handle}_eff AS SELECT seg_id, theme, score, assigned, coder
-                                 FROM codes WHERE theme IN ({listed}){_of_codebook(codebook_id)}""")
+                                 FROM codes WHERE theme IN ({listed}){of_codebook}""")
         else:
             self.con.execute(
                 f"""CREATE TEMP TABLE {handle}_eff AS SELECT e.seg_id, e.theme, e.score, e.assigned, e.coder
@@ -2217,13 +2279,20 @@ def _json_pointer(key: str) -> str:
     return "/" + str(key).replace("~", "~0").replace("/", "~1")
 
 
-def _of_codebook(codebook_id: str | None) -> str:
+def _of_codebook(codebook_id: str | None, codebook_sha256: str | None = None) -> str:
     """SQL to add to a WHERE over ``codes``: only codes of runs made with codebook ``codebook_id``, or of runs that
-    record no codebook (nothing when ``codebook_id`` is None)."""
+    record no codebook (nothing when ``codebook_id`` is None). With ``codebook_sha256``, a machine coder's codes
+    count only from runs made with that version of the codebook (or that record no version): a run with an
+    edited codebook of the same id decided other themes, or the same ids defined otherwise, so its codes and
+    an earlier version's are not one coding. A person's codes count whichever version they were made with."""
     if codebook_id is None:
         return ""
-    return (f" AND run_id IN (SELECT run_id FROM runs WHERE codebook_id IS NULL OR codebook_id = "
-            f"{_sql_str(codebook_id)})")
+    runs = f"SELECT run_id FROM runs WHERE codebook_id IS NULL OR codebook_id = {_sql_str(codebook_id)}"
+    if codebook_sha256 is None:
+        return f" AND run_id IN ({runs})"
+    same = (f"SELECT run_id FROM runs WHERE codebook_id IS NULL OR (codebook_id = {_sql_str(codebook_id)} AND "
+            f"(codebook_sha256 IS NULL OR codebook_sha256 = {_sql_str(codebook_sha256)}))")
+    return f" AND (run_id IN ({same}) OR (starts_with(coder, '{HUMAN_PREFIX}') AND run_id IN ({runs})))"
 
 
 def _effective_sql(pool: str) -> str:

@@ -573,6 +573,33 @@ def test_an_answer_edited_in_a_newer_export_is_warned_about(cli, tmp_path):
                                                      "holds with other text")
 
 
+def test_a_corrected_export_says_which_stored_answers_it_no_longer_has_and_which_values_it_changed(cli, db_path,
+                                                                                                   tmp_path):
+    """A month re-exported after corrections drops a respondent's row and moves another to the right ward: the
+    store keeps the dropped answer and the first ward (evidence counts and groups them so), and only an edited
+    text was warned about; the rest went by without a word. Each is now said, the store still as it was; and a
+    column the new export adds is named as not stored for the answers read before."""
+    path = tmp_path / "2024-02.csv"
+    path.write_text("comment_id,ward,comment\n1,W1,Staff were kind.\n2,W2,Long wait.\n3,W1,Cold food.\n",
+                    encoding="utf-8")
+    assert cli("ingest", str(path), "--text", "comment", "--id", "comment_id").exit_code == 0
+    path.write_text("comment_id,ward,comment,site\n1,W1,Staff were kind.,Main\n3,W3,Cold food.,Main\n",
+                    encoding="utf-8")
+    result = cli("ingest", str(path), "--text", "comment", "--id", "comment_id")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert ("warning: 2024-02.csv: 1 answer the store holds from an earlier export of this file is not among this "
+            "one's answers") in said
+    assert "not this export's, where they differ: 'ward' on 1 answer" in said
+    assert "'site' for 2 answers" in said
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+        wards = dict(con.execute("SELECT locator, attrs->>'ward' FROM documents").fetchall())
+    assert wards == {"comment_id=1": "W1", "comment_id=2": "W2", "comment_id=3": "W1"}
+    again = cli("-q", "ingest", str(path), "--text", "comment", "--id", "comment_id")
+    assert again.exit_code == 0 and "not among" in again.output  # said each time the store still differs
+
+
 def test_an_export_with_no_rows_among_several_is_said_and_the_others_are_read(cli, db_path, tmp_path):
     """A trust with no comments that month sends a header only: read with the others, it is a warning naming
     it and the others are stored; read alone, it is still E104 and nothing is stored."""

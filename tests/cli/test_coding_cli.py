@@ -377,3 +377,46 @@ def test_a_copy_of_a_codebook_under_another_id_keeps_its_codes_to_itself(cli, tm
     ours = documents(str(mine))
     assert ours != impact  # the keyword coder codes otherwise, so a mix-up would show
     assert documents("impact") == impact
+
+
+def test_evidence_counts_one_version_of_an_edited_codebook_and_says_what_the_other_coded(cli, tmp_path):
+    """A trust's codebook gains a theme mid-year and only the new month is classified with it: evidence took each
+    passage's latest machine codes whatever version of the codebook made them, so January's codes (never asked
+    about slugs) were counted beside February's as one coding, the new theme's share taken over passages no coder
+    had decided it for, and nothing was said. Evidence now counts the machine codes of the version it reports
+    (a person's codes whatever version), names the passages coded with another, and says what to run."""
+    book = tmp_path / "garden.yaml"
+    v1 = ("id: garden\nmulti_label: true\nrequire_theme: false\nthemes:\n"
+          "  - {id: weeds, label: Weeds, definition: Weeds in the beds., keywords: [weed, bindweed]}\n"
+          "  - {id: birds, label: Birds, definition: Birds at the feeder., keywords: [bird, robin]}\n")
+    book.write_text(v1, encoding="utf-8")
+    jan, feb = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    pd.DataFrame({"id": ["j1", "j2", "j3"], "note": ["Slugs ate the lettuce and weeds everywhere.",
+                                                     "A robin at the feeder.", "Slugs again, on every leaf."]}
+                 ).to_csv(jan, index=False)
+    pd.DataFrame({"id": ["f1", "f2"], "note": ["Slugs in the beds, and bindweed.", "Two birds today."]}
+                 ).to_csv(feb, index=False)
+
+    def evidence() -> dict:
+        result = cli("evidence", "--codebook", str(book), "--format", "json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    assert cli("classify", str(jan), "--text", "note", "--id", "id", "--codebook", str(book),
+               "--model", "keyword").exit_code == 0
+    book.write_text(v1 + "  - {id: slugs, label: Slugs, definition: Slugs and snails., keywords: [slug, snail]}\n",
+                    encoding="utf-8")
+    assert cli("classify", str(feb), "--text", "note", "--id", "id", "--codebook", str(book),
+               "--model", "keyword").exit_code == 0
+    shown = evidence()
+    counts = {t["theme"]: t["documents"] for t in shown["themes"]}
+    assert shown["documents_coded"] == 2  # February's answers alone were coded with this version
+    assert counts == {"weeds": 1, "birds": 1, "slugs": 1}
+    said = " ".join(shown["notes"])
+    assert "3 of the 5 documents" in said and "another version of it" in said and "'jan.csv'" in said
+    assert f"evalnlp classify --codebook {book}" in said
+
+    assert cli("classify", "--codebook", str(book), "--model", "keyword").exit_code == 0
+    shown = evidence()
+    assert shown["documents_coded"] == 5 and not shown["notes"]
+    assert {t["theme"]: t["documents"] for t in shown["themes"]} == {"weeds": 2, "birds": 2, "slugs": 3}

@@ -901,3 +901,27 @@ def test_sentences_of_an_answer_a_person_coded_whole_are_not_offered_for_review(
     others = sentences[~sentences["locator"].isin(["id=0", "id=1"])]
     # each distinct text once: the same sentence in several answers is one row
     assert len(offered) == others["text"].nunique() and offered <= set(others["seg_id"])
+
+
+def test_no_other_output_replaces_a_review_workbook(cli, coded, tmp_path):
+    """A reviewer's workbook out for review, named where an output then went (`evidence --output review.xlsx`,
+    the month's classify, a disagreements file) was replaced without a word, the reviewer's decisions with it:
+    only `review export` checked for them. Every other output now refuses a review workbook (E177) before any
+    work, edited or not, and the workbook is as it was; review export still replaces an unedited one."""
+    out = tmp_path / "review.xlsx"
+    export(cli, out, "-n", "5", "--codebook", "fft")
+    wb = load_workbook(out)
+    ws = wb["Review"]
+    ws[f"{columns(ws)['notes']}2"] = "ward name in text"
+    wb.save(out)
+    before = out.read_bytes()
+    for args in (["evidence", "--codebook", "fft", "--output", str(out)],
+                 ["classify", "--codebook", "fft", "--output", str(out)],
+                 ["agreement", "--disagreements", str(out)]):
+        result = cli(*args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1 and "[E177]" in said and "is a review workbook" in said, (args, said)
+        assert out.read_bytes() == before
+    fresh = tmp_path / "fresh.xlsx"
+    export(cli, fresh, "-n", "3", "--codebook", "fft")
+    export(cli, fresh, "-n", "3", "--codebook", "fft")  # an unedited workbook is replaced by a new export

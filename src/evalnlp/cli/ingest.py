@@ -115,6 +115,19 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
             warn(ctx, f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
                       "text (edited since the earlier export): the store keeps both, and evidence counts both; "
                       "read the newer export into a new store (--db) to count only its answers")
+        if f.n_gone:
+            warn(ctx, f"{f.source}: {_count(f.n_gone, 'answer')} the store holds from an earlier export of this file "
+                      f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or now "
+                      "empty): the store keeps them, and evidence counts them; read the newer export into a new "
+                      "store (--db) to count only its answers")
+        if f.meta_changed:
+            shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
+            warn(ctx, f"{f.source}: the store keeps the values it read first, not this export's, where they differ: "
+                      f"{shown} (evidence --by groups them as first read; classify --output writes this file's)")
+        if f.meta_unset:
+            shown = "; ".join(f"{col!r} for {_count(n, 'answer')}" for col, n in f.meta_unset.items())
+            info(ctx, f"{f.source}: answers read before keep the values they were stored with, so a column that "
+                      f"this export has and the earlier one had not is not stored for them: {shown}")
         if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
             warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file under other locators (without --id, or with "

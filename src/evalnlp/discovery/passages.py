@@ -52,7 +52,8 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         passages = passages[passages["doc_id"].isin(keep)]
     if theme is not None:
         codebook.get(theme)  # E220 for a theme the codebook does not have
-        codes = store.effective_codes(assigned_only=True, themes=codebook.theme_ids, codebook_id=codebook.id)
+        codes = store.effective_codes(assigned_only=True, themes=codebook.theme_ids, codebook_id=codebook.id,
+                                      codebook_sha256=codebook.sha256)
         coded = set(codes.loc[codes["theme"] == theme, "seg_id"])
         if not coded:
             raise errors.error("E167", theme=theme, codebook_id=codebook.id)

@@ -96,6 +96,13 @@ class FileReport:
     #: new documents (read with ``--id``) at an id and question where the store holds another text from an
     #: earlier read: an answer edited in a newer export, stored beside the old one
     n_edited: int = 0
+    #: answers stored from an earlier read of this file (with ``--id``) at an id this read has no answer at: a row
+    #: removed since (or rejected now), which the store keeps
+    n_gone: int = 0
+    #: among the answers of this read already stored, per ``--meta`` column: how many the store holds with another
+    #: value (a value corrected since), and how many with none (a column added since); the store keeps its own
+    meta_changed: dict[str, int] = field(default_factory=dict)
+    meta_unset: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -380,29 +387,10 @@ def _split_repeated_ids(store, docs: pd.DataFrame, id_column: str) -> tuple[pd.D
     return docs[~repeat].reset_index(drop=True), rejects
 
 
-def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
-                   same_as: str | None = None, meta_elsewhere: frozenset[str] = frozenset()) -> FileReport:
-    from evalnlp.ingest.readers import open_tabular
-
-    src = open_tabular(path, sheet=opts.sheet, wanted=[*opts.text, *([opts.id] if opts.id else []),
-                                                       *(opts.meta or ())])
-    source = tabular_source_name(path, src, same_as)
-    opts = spelled_as_the_file(opts, src.columns)
-    text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)
-    report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
-                        renamed=list(src.renamed), tidied=list(src.tidied),
-                        uncalculated=getattr(src, "uncalculated", 0),
-                        other_sheets=list(getattr(src, "other_sheets", [])),
-                        hidden_sheet=bool(getattr(src, "hidden", False)),
-                        evalnlp_output=evalnlp_output_columns(src.columns),
-                        other_members=list(getattr(src, "other_members", ())),
-                        title=getattr(src, "title", None), header_row=getattr(src, "header_row", 1),
-                        merged=list(getattr(src, "merged", ())),
-                        same_as=same_as, file_name=path.name, lacking_meta=lacking)
-    # Metadata columns travel under neutral names, so none can collide with the document columns.
-    attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
-    attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
-    store.forget_seen()
+def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: list[str], attrs: dict[str, str],
+                       report: FileReport, run_id: str, progress: Progress | None) -> None:
+    """Read a table's rows batch by batch into the store: documents, and rejects with their reasons (counted on
+    ``report``)."""
     first_row = 0  # the place of each batch's first row among the file's rows read
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
@@ -462,6 +450,40 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         report.n_in += batch.n_rows * len(text_cols)
         if progress:
             progress(batch.n_rows)
+
+
+def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
+                   same_as: str | None = None, meta_elsewhere: frozenset[str] = frozenset()) -> FileReport:
+    from evalnlp.ingest.readers import open_tabular
+
+    src = open_tabular(path, sheet=opts.sheet, wanted=[*opts.text, *([opts.id] if opts.id else []),
+                                                       *(opts.meta or ())])
+    source = tabular_source_name(path, src, same_as)
+    opts = spelled_as_the_file(opts, src.columns)
+    text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)
+    report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
+                        renamed=list(src.renamed), tidied=list(src.tidied),
+                        uncalculated=getattr(src, "uncalculated", 0),
+                        other_sheets=list(getattr(src, "other_sheets", [])),
+                        hidden_sheet=bool(getattr(src, "hidden", False)),
+                        evalnlp_output=evalnlp_output_columns(src.columns),
+                        other_members=list(getattr(src, "other_members", ())),
+                        title=getattr(src, "title", None), header_row=getattr(src, "header_row", 1),
+                        merged=list(getattr(src, "merged", ())),
+                        same_as=same_as, file_name=path.name, lacking_meta=lacking)
+    # Metadata columns travel under neutral names, so none can collide with the document columns.
+    attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
+    attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
+    store.forget_seen()
+    if opts.id:  # a newer export of a file read before is compared with what the store holds of it, below
+        store.track_file_begin()
+    try:
+        _read_tabular_rows(store, src, opts, source, text_cols, attrs, report, run_id, progress)
+    except BaseException:
+        store.track_file_stop()
+        raise
+    if opts.id:
+        report.n_gone, report.meta_changed, report.meta_unset = store.track_file_end(source, run_id, opts.id)
     store.forget_seen()  # the file is read: its rows' identities need not take the store's memory any longer
     if report.n_new:  # (with --id too: a file read before without one, or with another id column)
         report.n_moved = store.repeated_elsewhere(source, run_id)
