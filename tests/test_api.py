@@ -234,3 +234,25 @@ def test_a_run_that_knows_its_codebook_by_id_alone_finds_it_by_an_earlier_runs_p
         with pytest.raises(CodebookError) as caught:
             api.project_codebook(store)
         assert caught.value.code == "E201" and "'garden'" in caught.value.message
+
+
+def test_documents_keep_a_qda_programs_typed_integers_as_stored(tmp_path):
+    """A QDA project's integer variable, on one document of three, came back from `documents()` as a float
+    (pandas made the column float64 for the missing values): 34 read 34.0 and an id of 17 digits changed its last
+    digit. Each value is as the store holds it."""
+    import json
+
+    from qda_helpers import foreign_members, foreign_project_xml, write_zip
+
+    xml = foreign_project_xml()
+    assert "<IntegerValue>34</IntegerValue>" in xml
+    xml = xml.replace("<IntegerValue>34</IntegerValue>", "<IntegerValue>12345678901234567</IntegerValue>", 1)
+    path = write_zip(tmp_path / "breakfast.qdpx", foreign_members(xml))
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.import_qdpx(path, new_codebook=tmp_path / "breakfast.yaml")
+        stored = project.store.table("documents")
+        docs = project.documents()
+    assert json.loads(stored.set_index("source").loc["Mabel.docx", "attrs"])["Age"] == 12345678901234567
+    ages = dict(zip(docs["source"], docs["Age"]))
+    assert ages["Mabel.docx"] == 12345678901234567 and type(ages["Mabel.docx"]) is int
+    assert [v for s, v in ages.items() if s != "Mabel.docx"] == [None] * (len(ages) - 1)

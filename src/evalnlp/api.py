@@ -318,13 +318,18 @@ class Project:
         """One row per document: doc_id, source, locator, kind, question, text and run_id, then one column per
         metadata attribute (each document's ``attrs``, parsed; missing values are None). An attribute named
         like a document column comes as ``attr_<name>`` (a survey column called ``question`` becomes
-        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use."""
+        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use.
+        Values are as stored: text as read from a file, and a QDA program's typed variables as the numbers and
+        flags the store holds (an integer stays that integer, never a float beside a missing value)."""
         import json
 
         docs = self.store.table("documents")
         parsed = [json.loads(a) if isinstance(a, str) and a else {} for a in docs.pop("attrs")]
-        meta = pd.DataFrame.from_records(parsed, index=docs.index) if parsed else pd.DataFrame(index=docs.index)
-        meta = meta.astype(object).where(meta.notna(), None)
+        keys = list(dict.fromkeys(k for a in parsed for k in a))  # in the order first met
+        # column by column as objects: a frame built from the records would make a column of integers with a
+        # missing value floats (12345678901234567 read back as 12345678901234568.0)
+        meta = pd.DataFrame({k: pd.Series([a.get(k) for a in parsed], index=docs.index, dtype=object) for k in keys},
+                            index=docs.index)
         taken = set(docs.columns)
         names = {}
         for name in meta.columns:
