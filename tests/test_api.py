@@ -256,3 +256,16 @@ def test_documents_keep_a_qda_programs_typed_integers_as_stored(tmp_path):
     ages = dict(zip(docs["source"], docs["Age"]))
     assert ages["Mabel.docx"] == 12345678901234567 and type(ages["Mabel.docx"]) is int
     assert [v for s, v in ages.items() if s != "Mabel.docx"] == [None] * (len(ages) - 1)
+
+
+def test_documents_come_in_the_files_order_of_rows(tmp_path):
+    """`documents()` listed a file's rows by their locator's text: row 1, row 10, row 11, row 2. Row 2 comes
+    before row 10, as in the file (and as `rejects()` lists them)."""
+    path = tmp_path / "c.csv"
+    path.write_text("comment\n" + "".join(f"Comment number {k} about the ward.\n" for k in range(1, 13)),
+                    encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.ingest(path, text="comment")
+        docs = project.documents()
+    assert docs["locator"].tolist() == [f"row {k}" for k in range(1, 13)]
+    assert docs["text"].tolist()[:2] == ["Comment number 1 about the ward.", "Comment number 2 about the ward."]

@@ -1434,7 +1434,7 @@ class Store:
     def table(self, name: str, *, run_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """A whole table as a DataFrame, optionally one run's rows, in a stable order."""
         order = {
-            "documents": "source, locator, question", "segments": "doc_id, start, \"end\", kind",
+            "documents": f"source, {_natural('locator')}, question", "segments": "doc_id, start, \"end\", kind",
             "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
             "runs": "started, run_id", "topics": "run_id, topic",
             "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
