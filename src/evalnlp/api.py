@@ -259,12 +259,20 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
 
 
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:
-    """Every run recorded in the store (or only the run ``run``: E407 when there is none), oldest first."""
+    """Every run recorded in the store (or only the run ``run``: E407 when there is none), oldest first, with the
+    store's columns; ``args`` and ``versions`` are dicts (the store holds them as JSON text), as in `evalnlp runs
+    --format json`."""
+    import json
+
     from evalnlp import corpus
 
     if run is not None:
         store.run(run)  # E407 for an id the store does not have (a typo would look like a run that did nothing)
-    return corpus.runs(store, run)
+    df = corpus.runs(store, run)
+    for key in ("args", "versions"):
+        df[key] = pd.Series([json.loads(v) if isinstance(v, str) and v else None for v in df[key]], index=df.index,
+                            dtype=object)
+    return df
 
 
 def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
@@ -360,7 +368,8 @@ class Project:
 
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
-        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
+        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them; ``args`` (the options
+        and per-file counts) and ``versions`` are dicts."""
         return runs(self.store)
 
     def rejects(self) -> pd.DataFrame:
