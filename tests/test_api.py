@@ -269,3 +269,21 @@ def test_documents_come_in_the_files_order_of_rows(tmp_path):
         docs = project.documents()
     assert docs["locator"].tolist() == [f"row {k}" for k in range(1, 13)]
     assert docs["text"].tolist()[:2] == ["Comment number 1 about the ward.", "Comment number 2 about the ward."]
+
+
+def test_a_codebook_given_as_a_number_or_a_list_is_a_codebook_error(tmp_path):
+    """`codebook=3` or `codebook=["impact"]` raised pathlib's bare TypeError ('expected str, bytes or os.PathLike
+    object, not int') from deep inside; it is E201 saying what codebook takes."""
+    from evalnlp.errors import CodebookError
+
+    path = tmp_path / "c.csv"
+    path.write_text("comment\nThe staff were kind.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.ingest(path, text="comment")
+        for wrong in (3, ["impact"]):
+            with pytest.raises(CodebookError, match=r"\[E201\] codebook takes a shipped codebook's id \(fft, impact\) "
+                                                     r"or the path of a YAML codebook; got .*, a Python (int|list)"):
+                project.classify(codebook=wrong)
+        with pytest.raises(CodebookError, match="E201"):
+            project.evidence(codebook=3)
+        assert project.summary()["codes"] == 0

@@ -807,6 +807,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E201": ("the codebook is neither a shipped codebook nor an existing file", {
         "missing": "Codebook {ref!r} not found: it is neither a shipped codebook ({shipped}) nor an existing "
                    "file.{hint} Pass a shipped id or the path of a YAML codebook.",
+        "kind": "codebook takes a shipped codebook's id ({shipped}) or the path of a YAML codebook; got {ref!r}, a "
+                "Python {kind}. Pass one name or path",
         "model": "The model in {model} was trained on codebook {cb_id!r} (sha256 {sha256}), read from {ref!r}, which "
                  "is not there any more: give that codebook's file with the model, {codebook!o:PATH}",
     }),
