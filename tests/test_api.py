@@ -287,3 +287,19 @@ def test_a_codebook_given_as_a_number_or_a_list_is_a_codebook_error(tmp_path):
         with pytest.raises(CodebookError, match="E201"):
             project.evidence(codebook=3)
         assert project.summary()["codes"] == 0
+
+
+def test_quotes_take_one_theme_and_say_so_for_several(tmp_path):
+    """`quotes(["staff"])` answered "no theme ['staff']. Did you mean 'staff'?". A list of one theme is that
+    theme; several, or a number, are E149 saying quotes are of one theme."""
+    from evalnlp.errors import InputError
+
+    path = tmp_path / "c.csv"
+    path.write_text("comment\nThe staff were kind and caring.\nThe nurses were lovely.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(path, text="comment", codebook="fft")
+        one = project.quotes(["staff"], n=2)
+        assert one["text"].tolist() == project.quotes("staff", n=2)["text"].tolist() and len(one)
+        for wrong in (["staff", "dignity"], 3):
+            with pytest.raises(InputError, match=r"\[E149\] quotes are of one theme: give its id"):
+                project.quotes(wrong)

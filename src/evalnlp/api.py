@@ -2167,13 +2167,18 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
 def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
            codebook: str | Path | None = None, output: str | Path | None = None,
            keep_names: str | Path | Sequence[str] | None = None) -> pd.DataFrame:
-    """The best ``n`` quotes for ``theme`` (per ``by`` group), ranked, de-duplicated, attributed and (by
-    default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name a line).
-    With ``output`` also writes them (.md, .docx, .csv or .json)."""
+    """The best ``n`` quotes for ``theme`` (a theme id, or a list of one) per ``by`` group, ranked, de-duplicated,
+    attributed and (by default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name
+    a line). With ``output`` also writes them (.md, .docx, .csv or .json)."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
     check_quote_count(n)
+    if not isinstance(theme, str):  # a list said "no theme ['staff']. Did you mean 'staff'?"
+        items = list(theme) if isinstance(theme, (list, tuple)) else None
+        if items is None or len(items) != 1 or not isinstance(items[0], str):
+            raise errors.error("E149", "theme", value=theme)
+        theme = items[0]
     by = _one_name(by, "quotes")
     if output is not None:
         _guard_output(store, output)  # before any work

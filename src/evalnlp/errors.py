@@ -463,6 +463,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "quotes_output": "quotes=False leaves the tables' quotes out, and an output file always has them; give "
                          "one or the other",
         "names": "{what} takes a column name or a list of column names; got {value!r}",
+        "theme": "quotes are of one theme: give its id (such as 'staff'); got {value!r}",
         "id_column": "id takes one column name, the column that identifies each row; got {value!r}. Give one "
                      "name (keep the other columns with meta)",
         "sep": "{sep!o} is the text that joins theme names in a labels cell (such as ';' or '|'); got an empty "
