@@ -303,3 +303,33 @@ def test_quotes_take_one_theme_and_say_so_for_several(tmp_path):
         for wrong in (["staff", "dignity"], 3):
             with pytest.raises(InputError, match=r"\[E149\] quotes are of one theme: give its id"):
                 project.quotes(wrong)
+
+
+def test_agreement_of_two_coders_copies_read_as_separate_files_says_how_to_join_them(tmp_path):
+    """Two people's coded copies of one sample, each imported as it is (no source=), are two sources: agreement
+    said only that they had no passage in common. It says their answers are the same ones in two files and
+    that source= puts the second coder's codes on the first's documents; done so, they are compared."""
+    import pandas as pd
+
+    from evalnlp.errors import InputError
+
+    sample = pd.DataFrame({"rid": ["R1", "R2", "R3"], "answer": ["The staff were kind.", "Parking was awful.",
+                                                                  "The food was cold."],
+                           "themes": ["staff", "environment_facilities", "care_received"]})
+    sample.to_csv(tmp_path / "alice.csv", index=False)
+    bob = sample.sample(frac=1, random_state=0).assign(themes=["staff", "staff", "staff"])
+    bob.to_csv(tmp_path / "bob.csv", index=False)
+    options = dict(text="answer", id="rid", labels_column="themes", codebook="fft")
+    with evalnlp.open(tmp_path / "apart.duckdb") as project:
+        project.import_codes(tmp_path / "alice.csv", coder="alice", **options)
+        project.import_codes(tmp_path / "bob.csv", coder="bob", **options)
+        with pytest.raises(InputError, match=r"\[E183\] 'human:alice' and 'human:bob' have no passage in common, but "
+                                             r"3 answer\(s\) human:alice coded in 'alice.csv' are, at the same locator "
+                                             r"and with the same text, answers human:bob coded in 'bob.csv'.*"
+                                             r"source='alice.csv' in Python"):
+            project.agreement("alice", "bob")
+    with evalnlp.open(tmp_path / "joined.duckdb") as project:
+        project.import_codes(tmp_path / "alice.csv", coder="alice", **options)
+        project.import_codes(tmp_path / "bob.csv", coder="bob", source="alice.csv", **options)
+        pair = project.agreement("alice", "bob")[0]
+    assert pair.to_json()["n"] == 3

@@ -1890,6 +1890,9 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         shared = store.documents_coded_by_both(a, b)
         if shared:
             raise errors.error("E183", "spans", a=a, b=b, n_docs=shared)
+        n, src_a, src_b = store.same_answers_apart(a, b)
+        if n:  # each coder's copy imported as a file of its own (without source=): say how to put them together
+            raise errors.error("E183", "copies", a=a, b=b, n=n, src_a=src_a, src_b=src_b)
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:

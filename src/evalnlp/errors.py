@@ -661,6 +661,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "passages": "{a!r} and {b!r} have no passage in common ({a} coded {n_a:,}, {b} coded {n_b:,}). Agreement "
                      "needs both to code the same passages: code the same file (classify it, or import the second "
                      "coder's codes for the same rows)",
+        "copies": "{a!r} and {b!r} have no passage in common, but {n:,} answer(s) {a} coded in {src_a!r} are, at the "
+                  "same locator and with the same text, answers {b} coded in {src_b!r}: each coder's file was read "
+                  "as a source of its own, so their codes are on separate documents (and evidence counts those "
+                  "answers twice). In a new store, import {a}'s file, then {b}'s with `--source '{src_a}'` (source="
+                  "{src_a!r} in Python), which puts its codes on the documents of {src_a!r}",
         "spans": "{a!r} and {b!r} coded passages of the same {n_docs:,} document(s) but never the same passage: "
                  "their selections start or end in other places (as two people's selections in a QDA program "
                  "do). Agreement compares two codings of the same passages: code the same passages (a table's "
