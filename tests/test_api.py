@@ -333,3 +333,15 @@ def test_agreement_of_two_coders_copies_read_as_separate_files_says_how_to_join_
         project.import_codes(tmp_path / "bob.csv", coder="bob", source="alice.csv", **options)
         pair = project.agreement("alice", "bob")[0]
     assert pair.to_json()["n"] == 3
+
+
+def test_every_method_of_a_project_says_what_it_does():
+    """`help(project.ingest)` showed only `(paths, **options)`: a notebook user could not see its options."""
+    import inspect
+
+    from evalnlp.api import Project
+
+    bare = [name for name, member in inspect.getmembers(Project) if not name.startswith("_")
+            and not (member.fget if isinstance(member, property) else member).__doc__]
+    assert bare == []
+    assert "text" in Project.ingest.__doc__ and "to_parquet" in Project.ingest.__doc__

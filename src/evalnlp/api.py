@@ -304,9 +304,11 @@ class Project:
 
     @property
     def path(self) -> str:
+        """The store's file."""
         return self.store.path
 
     def close(self) -> None:
+        """Close the store (other processes, such as an ``evalnlp`` command, can then open it)."""
         self.store.close()
 
     def __enter__(self) -> "Project":
@@ -349,6 +351,8 @@ class Project:
         return pd.concat([docs, meta.rename(columns=names)], axis=1)
 
     def segments(self) -> pd.DataFrame:
+        """Every passage: seg_id, doc_id, kind (response, sentence, testimonial), start and end (offsets into its
+        document's text, whose ``text[start:end]`` is the passage's text), text, speaker, source_ref."""
         return self.store.table("segments")
 
     def codes(self) -> pd.DataFrame:
@@ -364,6 +368,8 @@ class Project:
         return self.store.table("sentiment") if all_runs else self.store.sentiment_in_use()
 
     def reach(self) -> pd.DataFrame:
+        """Reach figures found in narrative documents: doc_id, text, value, unit, start and end (offsets into the
+        document's text)."""
         return self.store.table("reach")
 
     def runs(self) -> pd.DataFrame:
@@ -373,9 +379,11 @@ class Project:
         return runs(self.store)
 
     def rejects(self) -> pd.DataFrame:
+        """Every row or passage that was read and not accepted: run_id, source, locator, code and reason."""
         return rejects(self.store)
 
     def summary(self) -> dict[str, int]:
+        """How many rows each table of the store holds."""
         return store_summary(self.store)
 
     def coders(self) -> pd.DataFrame:
@@ -384,6 +392,12 @@ class Project:
 
     # steps
     def ingest(self, paths: Sequence[str | Path] | str | Path, **options: Any) -> IngestResult:
+        """Read files into the store (``evalnlp ingest``): ``paths`` (a file, a folder or a pattern, or a list of
+        them) and ``text`` (the column, or list of columns, holding the answers), ``id``, ``meta``, ``unit``
+        (response or sentence), ``sheet`` (see :func:`ingest`). Files, not DataFrames: write a frame with
+        ``df.to_parquet(path)`` and ingest the file (pandas keeps an unnamed index other than 0, 1, 2 ... as a
+        column ``__index_level_0__``; name it, ``df.rename_axis("row_id")``, to read it under its name). The result's ``n_in``, ``n_ok`` and
+        ``n_rejected`` add up; ``rejects()`` says why each rejected row was."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return ingest(self.store, paths, **options)
