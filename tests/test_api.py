@@ -345,3 +345,23 @@ def test_every_method_of_a_project_says_what_it_does():
             and not (member.fget if isinstance(member, property) else member).__doc__]
     assert bare == []
     assert "text" in Project.ingest.__doc__ and "to_parquet" in Project.ingest.__doc__
+
+
+def test_agreement_with_the_machine_names_a_coded_copy_read_as_a_file_of_its_own(tmp_path):
+    """A person's coded copy of the classified file, imported without source=, is compared with the machine by
+    default: E183 says the answers are the same ones in two sources and which source= joins them."""
+    import pandas as pd
+
+    from evalnlp.errors import InputError
+
+    sample = pd.DataFrame({"rid": ["R1", "R2", "R3"], "answer": ["The staff were kind.", "Parking was awful.",
+                                                                  "The food was cold."]})
+    sample.to_csv(tmp_path / "survey.csv", index=False)
+    sample.assign(themes="staff").to_csv(tmp_path / "coded.csv", index=False)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(tmp_path / "survey.csv", text="answer", id="rid", codebook="fft", model="keyword")
+        project.import_codes(tmp_path / "coded.csv", text="answer", id="rid", labels_column="themes", coder="alice")
+        with pytest.raises(InputError, match=r"\[E183\] 'human:alice' and 'model:keyword.*' have no passage in "
+                                             r"common, but 3 answer\(s\) human:alice coded in 'coded.csv' are.*"
+                                             r"source='survey.csv' in Python"):
+            project.agreement()

@@ -1906,7 +1906,14 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
             raise errors.error("E183", "spans", a=a, b=b, n_docs=shared)
         n, src_a, src_b = store.same_answers_apart(a, b)
         if n:  # each coder's copy imported as a file of its own (without source=): say how to put them together
-            raise errors.error("E183", "copies", a=a, b=b, n=n, src_a=src_a, src_b=src_b)
+            from evalnlp.schema import is_human
+
+            if is_human(a) and is_human(b):
+                raise errors.error("E183", "copies", a=a, b=b, n=n, src_a=src_a, src_b=src_b)
+            if is_human(a) or is_human(b):
+                human, machine, src_h, src_m = (a, b, src_a, src_b) if is_human(a) else (b, a, src_b, src_a)
+                raise errors.error("E183", "copies_machine", human=human, machine=machine, n=n, src_h=src_h,
+                                   src_m=src_m)
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:

@@ -666,6 +666,12 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                   "as a source of its own, so their codes are on separate documents (and evidence counts those "
                   "answers twice). In a new store, import {a}'s file, then {b}'s with `--source '{src_a}'` (source="
                   "{src_a!r} in Python), which puts its codes on the documents of {src_a!r}",
+        "copies_machine": "{human!r} and {machine!r} have no passage in common, but {n:,} answer(s) {human} coded in "
+                          "{src_h!r} are, at the same locator and with the same text, answers {machine} coded in "
+                          "{src_m!r}: the coded file was read as a source of its own, so its codes are on separate "
+                          "documents (and evidence counts those answers twice). In a new store, ingest and classify the "
+                          "file of {src_m!r} again, then import {human}'s file with `--source '{src_m}'` (source={src_m!r} in "
+                          "Python), which puts its codes on the documents the machine codes",
         "spans": "{a!r} and {b!r} coded passages of the same {n_docs:,} document(s) but never the same passage: "
                  "their selections start or end in other places (as two people's selections in a QDA program "
                  "do). Agreement compares two codings of the same passages: code the same passages (a table's "

@@ -1069,19 +1069,18 @@ class Store:
             [a, b]).fetchone()[0])
 
     def same_answers_apart(self, a: str, b: str) -> tuple[int, str | None, str | None]:
-        """Documents coded by ``a`` whose locator, question and text a document of another source coded by ``b``
-        repeats (two coders' copies of one file, each ingested as a file of its own): (how many, ``a``'s source
-        and ``b``'s source holding most of them)."""
+        """Documents coded by ``a`` whose locator and text a document of another source coded by ``b`` repeats
+        (two coders' copies of one file, each ingested as a file of its own; a copy in long form answers its
+        rows under another question): (how many, ``a``'s source and ``b``'s source holding most of them)."""
         n, src_a, src_b = self.con.execute(
-            """WITH da AS (SELECT DISTINCT d.doc_id, d.source, d.locator, d.question, d.text
+            """WITH da AS (SELECT DISTINCT d.doc_id, d.source, d.locator, d.text
                            FROM codes c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
                            WHERE c.coder = ?),
-                    db AS (SELECT DISTINCT d.doc_id, d.source, d.locator, d.question, d.text
+                    db AS (SELECT DISTINCT d.doc_id, d.source, d.locator, d.text
                            FROM codes c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
                            WHERE c.coder = ?),
                     pairs AS (SELECT DISTINCT da.doc_id, da.source AS src_a, db.source AS src_b FROM da JOIN db
-                              ON da.locator = db.locator AND da.text = db.text AND da.source <> db.source
-                                 AND da.question IS NOT DISTINCT FROM db.question)
+                              ON da.locator = db.locator AND da.text = db.text AND da.source <> db.source)
                SELECT (SELECT count(DISTINCT doc_id) FROM pairs),
                       (SELECT src_a FROM pairs GROUP BY src_a, src_b ORDER BY count(*) DESC, src_a, src_b LIMIT 1),
                       (SELECT src_b FROM pairs GROUP BY src_a, src_b ORDER BY count(*) DESC, src_a, src_b LIMIT 1)""",
