@@ -234,3 +234,134 @@ def test_a_run_that_knows_its_codebook_by_id_alone_finds_it_by_an_earlier_runs_p
         with pytest.raises(CodebookError) as caught:
             api.project_codebook(store)
         assert caught.value.code == "E201" and "'garden'" in caught.value.message
+
+
+def test_documents_keep_a_qda_programs_typed_integers_as_stored(tmp_path):
+    """A QDA project's integer variable, on one document of three, came back from `documents()` as a float
+    (pandas made the column float64 for the missing values): 34 read 34.0 and an id of 17 digits changed its last
+    digit. Each value is as the store holds it."""
+    import json
+
+    from qda_helpers import foreign_members, foreign_project_xml, write_zip
+
+    xml = foreign_project_xml()
+    assert "<IntegerValue>34</IntegerValue>" in xml
+    xml = xml.replace("<IntegerValue>34</IntegerValue>", "<IntegerValue>12345678901234567</IntegerValue>", 1)
+    path = write_zip(tmp_path / "breakfast.qdpx", foreign_members(xml))
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.import_qdpx(path, new_codebook=tmp_path / "breakfast.yaml")
+        stored = project.store.table("documents")
+        docs = project.documents()
+    assert json.loads(stored.set_index("source").loc["Mabel.docx", "attrs"])["Age"] == 12345678901234567
+    ages = dict(zip(docs["source"], docs["Age"]))
+    assert ages["Mabel.docx"] == 12345678901234567 and type(ages["Mabel.docx"]) is int
+    assert [v for s, v in ages.items() if s != "Mabel.docx"] == [None] * (len(ages) - 1)
+
+
+def test_documents_come_in_the_files_order_of_rows(tmp_path):
+    """`documents()` listed a file's rows by their locator's text: row 1, row 10, row 11, row 2. Row 2 comes
+    before row 10, as in the file (and as `rejects()` lists them)."""
+    path = tmp_path / "c.csv"
+    path.write_text("comment\n" + "".join(f"Comment number {k} about the ward.\n" for k in range(1, 13)),
+                    encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.ingest(path, text="comment")
+        docs = project.documents()
+    assert docs["locator"].tolist() == [f"row {k}" for k in range(1, 13)]
+    assert docs["text"].tolist()[:2] == ["Comment number 1 about the ward.", "Comment number 2 about the ward."]
+
+
+def test_a_codebook_given_as_a_number_or_a_list_is_a_codebook_error(tmp_path):
+    """`codebook=3` or `codebook=["impact"]` raised pathlib's bare TypeError ('expected str, bytes or os.PathLike
+    object, not int') from deep inside; it is E201 saying what codebook takes."""
+    from evalnlp.errors import CodebookError
+
+    path = tmp_path / "c.csv"
+    path.write_text("comment\nThe staff were kind.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.ingest(path, text="comment")
+        for wrong in (3, ["impact"]):
+            with pytest.raises(CodebookError, match=r"\[E201\] codebook takes a shipped codebook's id \(fft, impact\) "
+                                                     r"or the path of a YAML codebook; got .*, a Python (int|list)"):
+                project.classify(codebook=wrong)
+        with pytest.raises(CodebookError, match="E201"):
+            project.evidence(codebook=3)
+        assert project.summary()["codes"] == 0
+
+
+def test_quotes_take_one_theme_and_say_so_for_several(tmp_path):
+    """`quotes(["staff"])` answered "no theme ['staff']. Did you mean 'staff'?". A list of one theme is that
+    theme; several, or a number, are E149 saying quotes are of one theme."""
+    from evalnlp.errors import InputError
+
+    path = tmp_path / "c.csv"
+    path.write_text("comment\nThe staff were kind and caring.\nThe nurses were lovely.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(path, text="comment", codebook="fft")
+        one = project.quotes(["staff"], n=2)
+        assert one["text"].tolist() == project.quotes("staff", n=2)["text"].tolist() and len(one)
+        for wrong in (["staff", "dignity"], 3):
+            with pytest.raises(InputError, match=r"\[E149\] quotes are of one theme: give its id"):
+                project.quotes(wrong)
+
+
+def test_agreement_of_two_coders_copies_read_as_separate_files_says_how_to_join_them(tmp_path):
+    """Two people's coded copies of one sample, each imported as it is (no source=), are two sources: agreement
+    said only that they had no passage in common. It says their answers are the same ones in two files and
+    that source= puts the second coder's codes on the first's documents; done so, they are compared."""
+    import pandas as pd
+
+    from evalnlp.errors import InputError
+
+    sample = pd.DataFrame({"rid": ["R1", "R2", "R3"], "answer": ["The staff were kind.", "Parking was awful.",
+                                                                  "The food was cold."],
+                           "themes": ["staff", "environment_facilities", "care_received"]})
+    sample.to_csv(tmp_path / "alice.csv", index=False)
+    bob = sample.sample(frac=1, random_state=0).assign(themes=["staff", "staff", "staff"])
+    bob.to_csv(tmp_path / "bob.csv", index=False)
+    options = dict(text="answer", id="rid", labels_column="themes", codebook="fft")
+    with evalnlp.open(tmp_path / "apart.duckdb") as project:
+        project.import_codes(tmp_path / "alice.csv", coder="alice", **options)
+        project.import_codes(tmp_path / "bob.csv", coder="bob", **options)
+        with pytest.raises(InputError, match=r"\[E183\] 'human:alice' and 'human:bob' have no passage in common, but "
+                                             r"3 answer\(s\) human:alice coded in 'alice.csv' are, at the same locator "
+                                             r"and with the same text, answers human:bob coded in 'bob.csv'.*"
+                                             r"source='alice.csv' in Python"):
+            project.agreement("alice", "bob")
+    with evalnlp.open(tmp_path / "joined.duckdb") as project:
+        project.import_codes(tmp_path / "alice.csv", coder="alice", **options)
+        project.import_codes(tmp_path / "bob.csv", coder="bob", source="alice.csv", **options)
+        pair = project.agreement("alice", "bob")[0]
+    assert pair.to_json()["n"] == 3
+
+
+def test_every_method_of_a_project_says_what_it_does():
+    """`help(project.ingest)` showed only `(paths, **options)`: a notebook user could not see its options."""
+    import inspect
+
+    from evalnlp.api import Project
+
+    bare = [name for name, member in inspect.getmembers(Project) if not name.startswith("_")
+            and not (member.fget if isinstance(member, property) else member).__doc__]
+    assert bare == []
+    assert "text" in Project.ingest.__doc__ and "to_parquet" in Project.ingest.__doc__
+
+
+def test_agreement_with_the_machine_names_a_coded_copy_read_as_a_file_of_its_own(tmp_path):
+    """A person's coded copy of the classified file, imported without source=, is compared with the machine by
+    default: E183 says the answers are the same ones in two sources and which source= joins them."""
+    import pandas as pd
+
+    from evalnlp.errors import InputError
+
+    sample = pd.DataFrame({"rid": ["R1", "R2", "R3"], "answer": ["The staff were kind.", "Parking was awful.",
+                                                                  "The food was cold."]})
+    sample.to_csv(tmp_path / "survey.csv", index=False)
+    sample.assign(themes="staff").to_csv(tmp_path / "coded.csv", index=False)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(tmp_path / "survey.csv", text="answer", id="rid", codebook="fft", model="keyword")
+        project.import_codes(tmp_path / "coded.csv", text="answer", id="rid", labels_column="themes", coder="alice")
+        with pytest.raises(InputError, match=r"\[E183\] 'human:alice' and 'model:keyword.*' have no passage in "
+                                             r"common, but 3 answer\(s\) human:alice coded in 'coded.csv' are.*"
+                                             r"source='survey.csv' in Python"):
+            project.agreement()

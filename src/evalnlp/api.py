@@ -259,12 +259,20 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
 
 
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:
-    """Every run recorded in the store (or only the run ``run``: E407 when there is none), oldest first."""
+    """Every run recorded in the store (or only the run ``run``: E407 when there is none), oldest first, with the
+    store's columns; ``args`` and ``versions`` are dicts (the store holds them as JSON text), as in `evalnlp runs
+    --format json`."""
+    import json
+
     from evalnlp import corpus
 
     if run is not None:
         store.run(run)  # E407 for an id the store does not have (a typo would look like a run that did nothing)
-    return corpus.runs(store, run)
+    df = corpus.runs(store, run)
+    for key in ("args", "versions"):
+        df[key] = pd.Series([json.loads(v) if isinstance(v, str) and v else None for v in df[key]], index=df.index,
+                            dtype=object)
+    return df
 
 
 def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
@@ -296,9 +304,11 @@ class Project:
 
     @property
     def path(self) -> str:
+        """The store's file."""
         return self.store.path
 
     def close(self) -> None:
+        """Close the store (other processes, such as an ``evalnlp`` command, can then open it)."""
         self.store.close()
 
     def __enter__(self) -> "Project":
@@ -318,13 +328,18 @@ class Project:
         """One row per document: doc_id, source, locator, kind, question, text and run_id, then one column per
         metadata attribute (each document's ``attrs``, parsed; missing values are None). An attribute named
         like a document column comes as ``attr_<name>`` (a survey column called ``question`` becomes
-        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use."""
+        ``attr_question``). There is no ``attrs`` column: pandas keeps ``DataFrame.attrs`` for its own use.
+        Values are as stored: text as read from a file, and a QDA program's typed variables as the numbers and
+        flags the store holds (an integer stays that integer, never a float beside a missing value)."""
         import json
 
         docs = self.store.table("documents")
         parsed = [json.loads(a) if isinstance(a, str) and a else {} for a in docs.pop("attrs")]
-        meta = pd.DataFrame.from_records(parsed, index=docs.index) if parsed else pd.DataFrame(index=docs.index)
-        meta = meta.astype(object).where(meta.notna(), None)
+        keys = list(dict.fromkeys(k for a in parsed for k in a))  # in the order first met
+        # column by column as objects: a frame built from the records would make a column of integers with a
+        # missing value floats (12345678901234567 read back as 12345678901234568.0)
+        meta = pd.DataFrame({k: pd.Series([a.get(k) for a in parsed], index=docs.index, dtype=object) for k in keys},
+                            index=docs.index)
         taken = set(docs.columns)
         names = {}
         for name in meta.columns:
@@ -336,6 +351,8 @@ class Project:
         return pd.concat([docs, meta.rename(columns=names)], axis=1)
 
     def segments(self) -> pd.DataFrame:
+        """Every passage: seg_id, doc_id, kind (response, sentence, testimonial), start and end (offsets into its
+        document's text, whose ``text[start:end]`` is the passage's text), text, speaker, source_ref."""
         return self.store.table("segments")
 
     def codes(self) -> pd.DataFrame:
@@ -351,17 +368,22 @@ class Project:
         return self.store.table("sentiment") if all_runs else self.store.sentiment_in_use()
 
     def reach(self) -> pd.DataFrame:
+        """Reach figures found in narrative documents: doc_id, text, value, unit, start and end (offsets into the
+        document's text)."""
         return self.store.table("reach")
 
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
-        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them."""
+        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them; ``args`` (the options
+        and per-file counts) and ``versions`` are dicts."""
         return runs(self.store)
 
     def rejects(self) -> pd.DataFrame:
+        """Every row or passage that was read and not accepted: run_id, source, locator, code and reason."""
         return rejects(self.store)
 
     def summary(self) -> dict[str, int]:
+        """How many rows each table of the store holds."""
         return store_summary(self.store)
 
     def coders(self) -> pd.DataFrame:
@@ -370,6 +392,12 @@ class Project:
 
     # steps
     def ingest(self, paths: Sequence[str | Path] | str | Path, **options: Any) -> IngestResult:
+        """Read files into the store (``evalnlp ingest``): ``paths`` (a file, a folder or a pattern, or a list of
+        them) and ``text`` (the column, or list of columns, holding the answers), ``id``, ``meta``, ``unit``
+        (response or sentence), ``sheet`` (see :func:`ingest`). Files, not DataFrames: write a frame with
+        ``df.to_parquet(path)`` and ingest the file (pandas keeps an unnamed index other than 0, 1, 2 ... as a
+        column ``__index_level_0__``; name it, ``df.rename_axis("row_id")``, to read it under its name). The result's ``n_in``, ``n_ok`` and
+        ``n_rejected`` add up; ``rejects()`` says why each rejected row was."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return ingest(self.store, paths, **options)
@@ -1889,6 +1917,16 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         shared = store.documents_coded_by_both(a, b)
         if shared:
             raise errors.error("E183", "spans", a=a, b=b, n_docs=shared)
+        n, src_a, src_b = store.same_answers_apart(a, b)
+        if n:  # each coder's copy imported as a file of its own (without source=): say how to put them together
+            from evalnlp.schema import is_human
+
+            if is_human(a) and is_human(b):
+                raise errors.error("E183", "copies", a=a, b=b, n=n, src_a=src_a, src_b=src_b)
+            if is_human(a) or is_human(b):
+                human, machine, src_h, src_m = (a, b, src_a, src_b) if is_human(a) else (b, a, src_b, src_a)
+                raise errors.error("E183", "copies_machine", human=human, machine=machine, n=n, src_h=src_h,
+                                   src_m=src_m)
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:
@@ -2212,13 +2250,18 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
 def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redact: bool = True,
            codebook: str | Path | None = None, output: str | Path | None = None,
            keep_names: str | Path | Sequence[str] | None = None) -> pd.DataFrame:
-    """The best ``n`` quotes for ``theme`` (per ``by`` group), ranked, de-duplicated, attributed and (by
-    default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name a line).
-    With ``output`` also writes them (.md, .docx, .csv or .json)."""
+    """The best ``n`` quotes for ``theme`` (a theme id, or a list of one) per ``by`` group, ranked, de-duplicated,
+    attributed and (by default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name
+    a line). With ``output`` also writes them (.md, .docx, .csv or .json)."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
     check_quote_count(n)
+    if not isinstance(theme, str):  # a list said "no theme ['staff']. Did you mean 'staff'?"
+        items = list(theme) if isinstance(theme, (list, tuple)) else None
+        if items is None or len(items) != 1 or not isinstance(items[0], str):
+            raise errors.error("E149", "theme", value=theme)
+        theme = items[0]
     by = _one_name(by, "quotes")
     if output is not None:
         _guard_output(store, output)  # before any work

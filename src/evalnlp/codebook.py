@@ -569,6 +569,10 @@ def _shipped_path(cb_id: str) -> Path:
 
 
 def _resolve(ref: str | Path) -> Path:
+    import os
+
+    if not isinstance(ref, (str, os.PathLike)):  # codebook=3 or ["impact"] in Python: not a TypeError from pathlib
+        raise errors.error("E201", "kind", ref=ref, kind=type(ref).__name__, shipped=', '.join(SHIPPED))
     if isinstance(ref, str) and ref in SHIPPED:
         return _shipped_path(ref)
     path = Path(ref).expanduser()

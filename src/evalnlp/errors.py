@@ -463,6 +463,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "quotes_output": "quotes=False leaves the tables' quotes out, and an output file always has them; give "
                          "one or the other",
         "names": "{what} takes a column name or a list of column names; got {value!r}",
+        "theme": "quotes are of one theme: give its id (such as 'staff'); got {value!r}",
         "id_column": "id takes one column name, the column that identifies each row; got {value!r}. Give one "
                      "name (keep the other columns with meta)",
         "sep": "{sep!o} is the text that joins theme names in a labels cell (such as ';' or '|'); got an empty "
@@ -663,6 +664,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "passages": "{a!r} and {b!r} have no passage in common ({a} coded {n_a:,}, {b} coded {n_b:,}). Agreement "
                      "needs both to code the same passages: code the same file (classify it, or import the second "
                      "coder's codes for the same rows)",
+        "copies": "{a!r} and {b!r} have no passage in common, but {n:,} answer(s) {a} coded in {src_a!r} are, at the "
+                  "same locator and with the same text, answers {b} coded in {src_b!r}: each coder's file was read "
+                  "as a source of its own, so their codes are on separate documents (and evidence counts those "
+                  "answers twice). In a new store, import {a}'s file, then {b}'s with `--source '{src_a}'` (source="
+                  "{src_a!r} in Python), which puts its codes on the documents of {src_a!r}",
+        "copies_machine": "{human!r} and {machine!r} have no passage in common, but {n:,} answer(s) {human} coded in "
+                          "{src_h!r} are, at the same locator and with the same text, answers {machine} coded in "
+                          "{src_m!r}: the coded file was read as a source of its own, so its codes are on separate "
+                          "documents (and evidence counts those answers twice). In a new store, ingest and classify the "
+                          "file of {src_m!r} again, then import {human}'s file with `--source '{src_m}'` (source={src_m!r} in "
+                          "Python), which puts its codes on the documents the machine codes",
         "spans": "{a!r} and {b!r} coded passages of the same {n_docs:,} document(s) but never the same passage: "
                  "their selections start or end in other places (as two people's selections in a QDA program "
                  "do). Agreement compares two codings of the same passages: code the same passages (a table's "
@@ -825,6 +837,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E201": ("the codebook is neither a shipped codebook nor an existing file", {
         "missing": "Codebook {ref!r} not found: it is neither a shipped codebook ({shipped}) nor an existing "
                    "file.{hint} Pass a shipped id or the path of a YAML codebook.",
+        "kind": "codebook takes a shipped codebook's id ({shipped}) or the path of a YAML codebook; got {ref!r}, a "
+                "Python {kind}. Pass one name or path",
         "model": "The model in {model} was trained on codebook {cb_id!r} (sha256 {sha256}), read from {ref!r}, which "
                  "is not there any more: give that codebook's file with the model, {codebook!o:PATH}",
     }),

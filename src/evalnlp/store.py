@@ -1117,6 +1117,25 @@ class Store:
                    SELECT DISTINCT s.doc_id FROM codes c JOIN segments s USING (seg_id) WHERE c.coder = ?)""",
             [a, b]).fetchone()[0])
 
+    def same_answers_apart(self, a: str, b: str) -> tuple[int, str | None, str | None]:
+        """Documents coded by ``a`` whose locator and text a document of another source coded by ``b`` repeats
+        (two coders' copies of one file, each ingested as a file of its own; a copy in long form answers its
+        rows under another question): (how many, ``a``'s source and ``b``'s source holding most of them)."""
+        n, src_a, src_b = self.con.execute(
+            """WITH da AS (SELECT DISTINCT d.doc_id, d.source, d.locator, d.text
+                           FROM codes c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                           WHERE c.coder = ?),
+                    db AS (SELECT DISTINCT d.doc_id, d.source, d.locator, d.text
+                           FROM codes c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
+                           WHERE c.coder = ?),
+                    pairs AS (SELECT DISTINCT da.doc_id, da.source AS src_a, db.source AS src_b FROM da JOIN db
+                              ON da.locator = db.locator AND da.text = db.text AND da.source <> db.source)
+               SELECT (SELECT count(DISTINCT doc_id) FROM pairs),
+                      (SELECT src_a FROM pairs GROUP BY src_a, src_b ORDER BY count(*) DESC, src_a, src_b LIMIT 1),
+                      (SELECT src_b FROM pairs GROUP BY src_a, src_b ORDER BY count(*) DESC, src_a, src_b LIMIT 1)""",
+            [a, b]).fetchone()
+        return int(n), src_a, src_b
+
     def paired_codes(self, coder_a: str, coder_b: str) -> pd.DataFrame:
         """The two coders' decisions on the passages both coded: unit (seg_id), doc_id, source, locator,
         question, text, coder, theme, assigned.
@@ -1483,7 +1502,7 @@ class Store:
     def table(self, name: str, *, run_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """A whole table as a DataFrame, optionally one run's rows, in a stable order."""
         order = {
-            "documents": "source, locator, question", "segments": "doc_id, start, \"end\", kind",
+            "documents": f"source, {_natural('locator')}, question", "segments": "doc_id, start, \"end\", kind",
             "codes": "seg_id, theme, coder", "sentiment": "seg_id, coder", "reach": "doc_id, start",
             "runs": "started, run_id", "topics": "run_id, topic",
             "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333

@@ -173,6 +173,9 @@ def test_runs_table_json_and_api_use_one_vocabulary_for_counts(cli, tmp_path, db
     with evalnlp.open(db_path) as project:
         row = project.runs().iloc[0]
     assert (row["n_in"], row["n_ok"], row["n_rejected"]) == (2, 1, 1)
+    # the run's options and versions are objects in the JSON and dicts in Python (they were JSON text there)
+    assert row["args"] == runs[0]["args"] and row["args"]["per_file"][0]["n_rejected"] == 1
+    assert row["versions"] == runs[0]["versions"] and "evalnlp" in row["versions"]
 
 
 def test_quotes_asks_for_a_number_it_can_rank(cli, tmp_path, db_path):
