@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 import pandas as pd
 
 from evalnlp import errors
-from evalnlp.errors import EvalnlpError
+from evalnlp.errors import EvalnlpError, EvalnlpWarning  # noqa: F401  (evalnlp.api.EvalnlpWarning)
 from evalnlp.ingest import IngestOptions, IngestResult, ingest_paths
 from evalnlp.store import Store
 from evalnlp.util import bytes_sha256, did_you_mean, file_sha256

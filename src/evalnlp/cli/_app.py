@@ -250,10 +250,15 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from evalnlp.errors import EvalnlpError
+        import warnings
+
+        from evalnlp.errors import EvalnlpError, EvalnlpWarning
 
         try:
-            with _watch_sigint():
+            # The API issues each note of its result as an EvalnlpWarning for notebooks; a command prints the
+            # result's notes itself (print_notes), in their place among its output, so it silences these.
+            with _watch_sigint(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", EvalnlpWarning)
                 return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -337,6 +342,25 @@ def note(ctx: typer.Context, message: str) -> None:
     """A note on stderr (unless --quiet): something the user should know that is not an error."""
     if not settings(ctx).quiet:
         err_console.print(Text.assemble(("note:", "bold"), " ", message), soft_wrap=True)
+
+
+def print_notes(ctx: typer.Context, notes: Iterable[str] | None, *, at: str | None = None,
+                default: str = "note") -> None:
+    """Print the notes of an API result (:class:`evalnlp.errors.Note`) whose place is ``at``, each as its kind
+    says: a warning, a note, a line of the output (``info``), or one --quiet prints too (``show``); a plain
+    string is of kind ``default``. The words are the library's: no command writes its own."""
+    for text in notes or ():
+        if getattr(text, "at", None) != at:
+            continue
+        kind = getattr(text, "kind", default)
+        if kind == "warning":
+            warn(ctx, str(text))
+        elif kind == "note":
+            note(ctx, str(text))
+        elif kind == "info":
+            info(ctx, str(text))
+        else:
+            show(str(text))
 
 
 @contextmanager
