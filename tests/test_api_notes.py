@@ -8,6 +8,7 @@ import json
 import pickle
 import warnings
 
+import pandas as pd
 import pytest
 
 import evalnlp
@@ -57,3 +58,156 @@ def test_a_note_is_a_plain_string_with_how_the_command_line_prints_it():
         Note("x", "shout")
     assert evalnlp.EvalnlpWarning is EvalnlpWarning and issubclass(EvalnlpWarning, UserWarning)
     assert api.EvalnlpWarning is EvalnlpWarning
+
+
+# ---- ingest --------------------------------------------------------------------------------------------------
+
+
+def _corrected_export(folder):
+    """An export read, then a corrected export of it at the same place that no longer has answer 3."""
+    folder.mkdir()
+    path = folder / "survey.csv"
+    path.write_text("id,answer\n1,The mentoring helped.\n2,I lead my team better.\n3,Too many meetings.\n",
+                    encoding="utf-8")
+    return path
+
+
+GONE = ("survey.csv: 1 answer the store holds from an earlier export of this file is not among this one's answers "
+        "(removed since, or now empty): the store keeps them, and evidence counts them; read the newer export into "
+        "a new store (--db) to count only its answers")
+
+
+def _drop_third(path):
+    path.write_text("id,answer\n1,The mentoring helped.\n2,I lead my team better.\n", encoding="utf-8")
+
+
+def test_ingest_of_a_corrected_export_warns_a_notebook_of_the_answers_it_dropped(tmp_path):
+    path = _corrected_export(tmp_path / "exports")
+    with evalnlp.open(tmp_path / "p.duckdb") as p:
+        first = p.ingest(path, text="answer", id="id")
+        assert first.notes == []
+        _drop_third(path)
+        with pytest.warns(EvalnlpWarning) as record:
+            result = p.ingest(path, text="answer", id="id")
+    note = the_note(result.notes, "not among this one's answers")
+    assert note == GONE and note.kind == "warning"
+    assert issued(record).count(GONE) == 1
+    assert record[0].filename == __file__  # shown at the notebook's line, not inside evalnlp
+
+
+def test_the_command_line_says_a_dropped_answer_once_and_issues_no_warning(cli, tmp_path):
+    path = _corrected_export(tmp_path / "exports")
+    assert run_cli(cli, "ingest", str(path), "--text", "answer", "--id", "id").exit_code == 0
+    _drop_third(path)
+    result = run_cli(cli, "ingest", str(path), "--text", "answer", "--id", "id")
+    assert result.exit_code == 0
+    assert said_once(result.stderr, "warning: " + GONE) and said_once(result.output, GONE)
+
+
+def test_a_real_command_line_process_prints_a_note_once(tmp_path):
+    """In a process of its own (where Python would print an issued warning on stderr), the command says it once."""
+    import os
+    import subprocess
+    import sys
+
+    path = _corrected_export(tmp_path / "exports")
+    db = str(tmp_path / "p.duckdb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-m", "evalnlp", "--db", db, "ingest", str(path), "--text", "answer", "--id", "id"]
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    _drop_third(path)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert said_once(done.stderr, GONE) and "EvalnlpWarning" not in done.stderr and GONE not in flat(done.stdout)
+
+
+# ---- codes import ------------------------------------------------------------------------------------------
+
+ANSWERS = ["The mentoring helped me.", "I lead my team better now.", "My manager noticed the change.",
+           "We changed the rota together."]
+
+
+def _survey_and_coded_copy(folder):
+    folder.mkdir()
+    survey = folder / "survey.csv"
+    pd.DataFrame({"answer": ANSWERS}).to_csv(survey, index=False)
+    coded = folder / "coded.csv"
+    pd.DataFrame({"answer": ANSWERS, "themes": ["relationships", "capability", "practice_change", ""]}).to_csv(
+        coded, index=False)
+    return survey, coded
+
+
+TWICE = ("coded.csv: 4 of its 4 new rows have the locator and text of rows the store already holds from "
+         "'survey.csv': each of those answers is now stored twice, and evidence counts both. If the file is a "
+         "coder's copy of 'survey.csv', its codes belong on those answers: import it with --source survey.csv")
+
+
+def test_import_codes_of_a_copy_of_answers_read_warns_a_notebook_they_are_stored_twice(tmp_path):
+    survey, coded = _survey_and_coded_copy(tmp_path / "files")
+    with evalnlp.open(tmp_path / "p.duckdb") as p:
+        p.ingest(survey, text="answer")
+        with pytest.warns(EvalnlpWarning) as record:
+            result = p.import_codes(coded, text="answer", labels_column="themes", coder="Alice")
+        note = the_note(result.ingest.notes, "now stored twice")
+        assert note.startswith(TWICE) and note.kind == "warning"
+        assert issued(record).count(note) == 1
+        with pytest.warns(EvalnlpWarning) as record:  # the same person under another case: two coders now
+            again = p.import_codes(coded, text="answer", labels_column="themes", coder="alice")
+    twin = the_note(again.notes, "differs in case only")
+    assert twin.startswith("human:alice is a new coder beside human:Alice") and twin.kind == "warning"
+    assert issued(record).count(twin) == 1
+
+
+def test_codes_import_says_the_copy_and_the_twin_once(cli, tmp_path):
+    survey, coded = _survey_and_coded_copy(tmp_path / "files")
+    run_cli(cli, "ingest", str(survey), "--text", "answer")
+    args = ("codes", "import", str(coded), "--text", "answer", "--labels-column", "themes", "--coder")
+    result = run_cli(cli, *args, "Alice")
+    assert result.exit_code == 0 and said_once(result.stderr, "warning: " + TWICE)
+    result = run_cli(cli, *args, "alice")
+    assert result.exit_code == 0
+    assert said_once(result.stderr, "warning: human:alice is a new coder beside human:Alice, whose name differs in "
+                                    "case only")
+
+
+# ---- classify ------------------------------------------------------------------------------------------------
+
+NOTHING = "nothing new to code: every passage is already coded by this coder (use --recode)"
+
+
+def test_classify_with_nothing_left_to_code_says_so_in_a_notebook_and_on_the_command_line(cli, db_path, tmp_path):
+    survey, _ = _survey_and_coded_copy(tmp_path / "files")
+    run_cli(cli, "ingest", str(survey), "--text", "answer")
+    assert run_cli(cli, "classify", "--no-sentiment").exit_code == 0
+    result = run_cli(cli, "-q", "classify", "--no-sentiment")  # said with --quiet too: it is the whole output
+    assert result.exit_code == 0 and said_once(result.stdout, NOTHING)
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        coded = p.classify(sentiment=False)
+    assert coded.n_coded == 0 and the_note(coded.notes, "nothing new").kind == "show"
+    assert issued(record) == [NOTHING]
+
+
+def test_classify_of_files_carries_the_ingests_notes(tmp_path):
+    path = _corrected_export(tmp_path / "exports")
+    with evalnlp.open(tmp_path / "p.duckdb") as p:
+        p.ingest(path, text="answer", id="id")
+        _drop_third(path)
+        with pytest.warns(EvalnlpWarning) as record:
+            coded = p.classify(path, text="answer", id="id", sentiment=False)
+    assert the_note(coded.ingest.notes, "not among") == GONE and issued(record).count(GONE) == 1
+
+
+def test_extract_warns_a_notebook_of_a_documents_text_not_read(cli, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The programme trained 40 ward sisters in 2019.")
+    document.sections[0].header.paragraphs[0].text = "Patient feedback: \u201cthe ward sisters were superb\u201d"
+    document.save(tmp_path / "case.docx")
+    with pytest.warns(EvalnlpWarning) as record:
+        docs = evalnlp.Project.extract(tmp_path / "case.docx")
+    note = the_note(docs[0].notes, "not read")
+    assert note.startswith("case.docx: not read: 1 header (evalnlp reads") and issued(record) == [note]
+    assert "notes" not in docs[0].to_json()
+    result = run_cli(cli, "extract", str(tmp_path / "case.docx"), "--format", "json")
+    assert result.exit_code == 0 and said_once(result.stderr, "warning: " + note)

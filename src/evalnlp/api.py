@@ -174,6 +174,16 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
         result = ingest_paths(store, paths, opts, run_id, progress)
         run.counts(n_in=result.n_in, n_ok=result.n_ok, n_rejected=result.n_rejected)
         run.more_args = {"per_file": _per_file(result)}
+    _with_notes(result)
+    errors.issue(result.notes)
+    return result
+
+
+def _with_notes(result: IngestResult, command: str = "ingest") -> IngestResult:
+    """``result`` with its notes, as ``command`` tells them (:func:`evalnlp.ingest.notes.ingest_notes`)."""
+    from evalnlp.ingest.notes import ingest_notes
+
+    result.notes = ingest_notes(result, command)
     return result
 
 
@@ -200,6 +210,8 @@ class ExtractedDocument:
     sources_file: str | None = None
     #: what a DOCX document holds with text outside its body's paragraphs and tables (not read), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
+    #: what the user should know of how the file was read (text not read), issued as :class:`EvalnlpWarning`
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -229,6 +241,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     """
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest.narrative import extract_document
+    from evalnlp.ingest.notes import unread_parts_said
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
@@ -254,7 +267,10 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None,
-                                     unread_parts=unread))
+                                     unread_parts=unread,
+                                     notes=[errors.Note(unread_parts_said(path.name, unread), "warning")]
+                                     if unread else []))
+    errors.issue([n for d in out for n in d.notes])
     return out
 
 
@@ -504,7 +520,9 @@ class ClassifyResult:
     n_no_theme: int = 0  # coded passages that were assigned no theme
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the command
     processes: int = 1  # processes that coded the passages (this one and its helpers)
-    notes: list[str] = field(default_factory=list)  # what the user should know (a helper process that stopped)
+    #: what the user should know (a helper process that stopped, ...), issued as :class:`EvalnlpWarning`; the
+    #: notes of the files read are the ingest's (``ingest.notes``)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def no_theme_share(self) -> float:
@@ -792,6 +810,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
+    if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
+        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use --recode)",
+                                 "show", at="end"))
+    if ingested is not None:
+        _with_notes(ingested)
+    errors.issue(notes + (ingested.notes if ingested is not None else []))
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
                           sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
                           timings=timings, processes=processes, notes=notes)
@@ -1579,6 +1603,17 @@ class CodesImportResult:
     #: another human coder of the store whose name differs from this one's in case only (``human:Alice`` beside
     #: ``human:alice``): two coders now, maybe one person
     case_twin: str | None = None
+    #: what the user should know of the codes (issued as :class:`EvalnlpWarning`); those of reading the file
+    #: are the ingest's (``ingest.notes``)
+    notes: list[str] = field(default_factory=list)
+
+
+def _case_twin_said(coder: str, twin: str) -> errors.Note:
+    """The warning of an import whose new coder's name differs from another coder's in case only."""
+    return errors.Note(
+        f"{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, their "
+        "codes now count as two coders' (in agreement, and in training from the store); give the same name each "
+        f"time (--coder {twin.split(':', 1)[1]})", "warning")
 
 
 def _case_twin(store: Store, coder_id: str) -> str | None:
@@ -1807,10 +1842,19 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     labels_of = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels_of[t] for t in cb.theme_ids],
                            "passages": [int(per_seg[t].sum()) for t in cb.theme_ids]})
+    notes = [_case_twin_said(coder_id, twin)] if twin else []
+    if n_respaced:
+        several = n_respaced != 1
+        notes.append(errors.Note(
+            f"{n_respaced:,} row{'s' if several else ''} matched the stored answer at {'their' if several else 'its'} "
+            "place though the text differs from it in spaces or line breaks only (cells trimmed by a spreadsheet "
+            "or a script)"))
+    _with_notes(ingested, "codes import")
+    errors.issue(ingested.notes + notes)
     return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
                              n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
                              n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
-                             themes=themes, n_respaced=n_respaced, case_twin=twin)
+                             themes=themes, n_respaced=n_respaced, case_twin=twin, notes=notes)
 
 
 def coders(store: Store) -> pd.DataFrame:
