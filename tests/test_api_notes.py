@@ -197,6 +197,52 @@ def test_classify_of_files_carries_the_ingests_notes(tmp_path):
     assert the_note(coded.ingest.notes, "not among") == GONE and issued(record).count(GONE) == 1
 
 
+# ---- review import -----------------------------------------------------------------------------------------
+
+FFT_ROWS = [(f"Answer {i}: the staff were kind and the wait was short.", {}, ["staff"] if i % 2 else ["access"])
+            for i in range(12)]
+
+
+def _workbook_with_a_column_of_the_reviewers(db_path, tmp_path, name):
+    from openpyxl import load_workbook
+
+    comments = tmp_path / "comments.csv"
+    pd.DataFrame({"comment": [t for t, _, _ in FFT_ROWS]}).to_csv(comments, index=False)
+    with evalnlp.open(db_path) as p:
+        p.classify(comments, text="comment", codebook="fft", sentiment=False)
+        p.review_export(tmp_path / f"{name}.xlsx", n=4, codebook="fft")
+    wb = load_workbook(tmp_path / f"{name}.xlsx")
+    sheet = wb["Review"]
+    last = sheet.max_column + 1
+    sheet.cell(row=1, column=last, value="Parking")
+    sheet.cell(row=3, column=last, value="ask the estates team")
+    wb.save(tmp_path / f"{name}.xlsx")
+    return tmp_path / f"{name}.xlsx"
+
+
+PARKING = ("the column 'Parking' is not one the workbook was exported with: what 1 row holds in it was not read "
+           "(only the theme columns, 'reviewed' and 'notes' are)")
+
+
+def test_review_import_warns_a_notebook_of_a_column_it_did_not_read(tmp_path):
+    db = tmp_path / "p.duckdb"
+    workbook = _workbook_with_a_column_of_the_reviewers(db, tmp_path, "review")
+    with evalnlp.open(db) as p, pytest.warns(EvalnlpWarning) as record:
+        result = p.review_import(workbook, coder="alice")
+    note = the_note(result.notes, "'Parking'")
+    assert note.startswith(PARKING) and note.kind == "warning" and issued(record).count(note) == 1
+    nothing = the_note(result.notes, "no row was reviewed")  # the added text alone is no decision
+    assert nothing.kind == "info" and issued(record).count(nothing) == 1
+
+
+def test_review_import_on_the_command_line_says_it_once(cli, db_path, tmp_path):
+    workbook = _workbook_with_a_column_of_the_reviewers(db_path, tmp_path, "review")
+    result = run_cli(cli, "review", "import", str(workbook), "--coder", "alice")
+    assert result.exit_code == 0 and said_once(result.stderr, "warning: " + PARKING)
+    said = flat(result.stdout)
+    assert said.count("no row was reviewed") == 1 and said.index("imported 0") < said.index("no row was reviewed")
+
+
 def test_extract_warns_a_notebook_of_a_documents_text_not_read(cli, tmp_path):
     import docx
 

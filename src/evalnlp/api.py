@@ -2777,6 +2777,9 @@ class ReviewImport:
     #: the sha256 of the codebook version the workbook was exported with, when it is not the codebook's now
     #: (read with ``codebook_changed``)
     exported_sha256: str | None = None
+    #: what the user should know of the import (issued as :class:`EvalnlpWarning`); the reviewer's own notes
+    #: are the ``note`` column of ``reviewed``
+    notes: list[str] = field(default_factory=list)
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -3064,10 +3067,39 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
         run_id = run.id
         store.replace_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id)
         run.counts(n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
-    return ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
-                        n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
-                        n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
-                        n_notes=len(decisions.notes), reviewed=decisions.reviewed,
-                        n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
-                        case_twin=twin, exported_sha256=exported_sha if changed else None)
+    result = ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
+                          n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
+                          n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
+                          n_notes=len(decisions.notes), reviewed=decisions.reviewed,
+                          n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
+                          case_twin=twin, exported_sha256=exported_sha if changed else None)
+    result.notes = _review_import_notes(result)
+    errors.issue(result.notes)
+    return result
+
+
+def _review_import_notes(r: ReviewImport) -> list[errors.Note]:
+    """What ``review import`` says besides its counts; ``at`` places each among the command's lines: ``first``
+    before them all, none after the line of what was imported, ``end`` after the line of what changed."""
+    notes = []
+    if r.exported_sha256:
+        notes.append(errors.Note(
+            f"the workbook was exported with another version of codebook {r.codebook_id!r} (sha256 "
+            f"{r.exported_sha256[:12]}); its decisions were read against the codebook as it is now, as "
+            "--codebook-changed asked, and the run records the version it was exported with", "warning", at="first"))
+    if r.case_twin:
+        notes.append(_case_twin_said(r.coder, r.case_twin))
+    for head, n in r.ignored_columns.items():
+        notes.append(errors.Note(
+            f"the column {head!r} is not one the workbook was exported with: what {n:,} row{'s' if n != 1 else ''} "
+            f"hold{'' if n != 1 else 's'} in it was not read (only the theme columns, 'reviewed' and 'notes' are); to "
+            "keep a comment with a decision, write it in the row's 'notes' cell and import again", "warning"))
+    if r.n_reviewed == 0:
+        notes.append(errors.Note("no row was reviewed: type 1 or 0 in a theme cell, choose yes under reviewed, or add "
+                                 "a note, then save the workbook and import it again", "info"))
+    if r.n_repeats:
+        notes.append(errors.Note(
+            f"the same decisions went to {r.n_repeats:,} passage{'s' if r.n_repeats != 1 else ''} repeating a "
+            "reviewed one (the same text, to the same question), which the workbook showed once", "info", at="end"))
+    return notes
 

@@ -331,13 +331,6 @@ def warn(ctx: typer.Context, message: str) -> None:
     err_console.print(Text.assemble(("warning:", "bold"), " ", message), soft_wrap=True)
 
 
-def warn_case_twin(ctx: typer.Context, coder: str, twin: str) -> None:
-    """The warning of an import whose new coder's name differs from another coder's in case only."""
-    warn(ctx, f"{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, "
-              "their codes now count as two coders' (in agreement, and in training from the store); give the same "
-              f"name each time (--coder {twin.split(':', 1)[1]})")
-
-
 def note(ctx: typer.Context, message: str) -> None:
     """A note on stderr (unless --quiet): something the user should know that is not an error."""
     if not settings(ctx).quiet:
