@@ -10,6 +10,7 @@ import warnings
 
 import pandas as pd
 import pytest
+from helpers import coded_store
 
 import evalnlp
 from evalnlp import api
@@ -241,6 +242,53 @@ def test_review_import_on_the_command_line_says_it_once(cli, db_path, tmp_path):
     assert result.exit_code == 0 and said_once(result.stderr, "warning: " + PARKING)
     said = flat(result.stdout)
     assert said.count("no row was reviewed") == 1 and said.index("imported 0") < said.index("no row was reviewed")
+
+
+# ---- evidence, quotes, agreement -----------------------------------------------------------------------------
+
+
+def test_agreement_notes_are_on_each_pair_and_issued(cli, db_path, tmp_path):
+    coded_store(db_path, FFT_ROWS)
+    coded = tmp_path / "alice.csv"
+    pd.DataFrame({"text": [t for t, _, _ in FFT_ROWS], "themes": [";".join(th) for _, _, th in FFT_ROWS]}).to_csv(
+        coded, index=False)
+    with evalnlp.open(db_path) as p:
+        p.import_codes(coded, text="text", labels_column="themes", coder="alice", source="survey.csv")
+        with pytest.warns(EvalnlpWarning) as record:
+            pair = p.agreement("alice")[0]
+    note = the_note(pair.notes, "macro-F1 averages")
+    assert note.startswith("macro-F1 averages the 2 of 9 themes") and issued(record) == [note]
+    assert "notes" not in pair.to_json()
+    result = run_cli(cli, "agreement", "--coder", "alice")
+    assert result.exit_code == 0 and said_once(result.stderr, "note: " + note)
+
+
+# ---- evaluate, train, extract: files, no store -----------------------------------------------------------------
+
+
+def _labelled(path):
+    rows = [(f"The staff were kind and caring, visit {i}.", "staff") for i in range(8)]
+    rows += [(f"I waited hours for an appointment, time {i}.", "access") for i in range(8)]
+    rows += [("", "staff"), ("-", "access")]
+    pd.DataFrame(rows, columns=["comment", "themes"]).to_csv(path, index=False)
+    return path
+
+
+SKIPPED = "2 rows without an answer (empty, or only marks such as -) were left out"
+
+
+def test_evaluate_notes_are_on_the_report_not_in_its_json(cli, tmp_path):
+    path = _labelled(tmp_path / "labelled.csv")
+    with pytest.warns(EvalnlpWarning) as record:
+        report = evalnlp.Project.evaluate(path, text="comment", labels_column="themes", codebook="fft")
+    assert the_note(report.notes, "without an answer") == SKIPPED and issued(record).count(SKIPPED) == 1
+    assert issued(record) == report.notes and "notes" not in report
+    result = run_cli(cli, "evaluate", str(path), "--text", "comment", "--labels-column", "themes", "--codebook",
+                     "fft")
+    assert result.exit_code == 0 and said_once(result.stderr, "note: " + SKIPPED)
+    result = run_cli(cli, "evaluate", str(path), "--text", "comment", "--labels-column", "themes", "--codebook",
+                     "fft", "--format", "json")
+    assert "notes" not in json.loads(result.stdout)
 
 
 def test_extract_warns_a_notebook_of_a_documents_text_not_read(cli, tmp_path):

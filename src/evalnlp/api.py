@@ -1449,13 +1449,41 @@ def unused_themes_note(report: dict[str, Any]) -> str | None:
     return _note(report)
 
 
+class EvaluationReport(dict):
+    """The ``evaluate`` JSON, a dict, with the notes the user should know of its figures (``notes``, issued as
+    :class:`EvalnlpWarning`; not part of the JSON)."""
+
+    def __init__(self, report: dict[str, Any], notes: Sequence[str] = ()):
+        super().__init__(report)
+        self.notes = list(notes)
+
+
+def _evaluate_notes(report: dict[str, Any]) -> list[errors.Note]:
+    """What ``evaluate`` says besides its figures: themes the macro-F1 leaves out, rows left out, passages the
+    model was trained on, themes the file does not code."""
+    notes = [errors.Note(unused)] if (unused := unused_themes_note(report)) else []
+    if report.get("n_skipped"):
+        notes.append(errors.Note(f"{report['n_skipped']:,} rows without an answer (empty, or only marks such as -) "
+                                 "were left out"))
+    seen = report.get("n_seen_in_training") or 0
+    if seen:
+        notes.append(errors.Note(f"{seen:,} of these {report['n']:,} passages were in the model's training data: the "
+                                 "figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
+                                                             else "") + "; measure on passages it has not seen"))
+    if report.get("themes_not_coded"):
+        notes.append(errors.Note(f"compared on the {len(report['per_theme'])} themes the file codes (--labels); not "
+                                 f"coded there, so not compared: {', '.join(report['themes_not_coded'])}"))
+    return notes
+
+
 def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None,
              labels_column: str | None = None, sep: str = ";", model: str | Path | None = None,
-             codebook: str | Path | None = None, sheet: str | None = None) -> dict[str, Any]:
+             codebook: str | Path | None = None, sheet: str | None = None) -> EvaluationReport:
     """Agreement of a coder with human codes: the evaluate JSON contract (micro/macro F1, Krippendorff's
     alpha, per-theme precision, recall, F1, support and Cohen's kappa), plus ``n_skipped`` (rows without an answer,
     left out) and ``n_seen_in_training`` (passages the model was trained on, which make the figures optimistic;
-    0 for a coder with no record of its training passages).
+    0 for a coder with no record of its training passages). A dict, whose ``notes`` say what the figures leave
+    out (issued as :class:`EvalnlpWarning` too).
 
     For a single-label codebook every row needs exactly one theme (at most one where the codebook allows none):
     E310 otherwise, as training says, since a blank or a second theme would be scored as if it were a code."""
@@ -1489,6 +1517,8 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     kept = ((card or {}).get("prior_training_passages") or {}).get("values")
     known |= set(kept) if kept is not None else _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
+    report = EvaluationReport(report, _evaluate_notes(report))
+    errors.issue(report.notes)
     return report
 
 
@@ -1874,6 +1904,8 @@ class Agreement:
     units: pd.DataFrame
     n_a: int  # passages coder A coded (anywhere in the store)
     n_b: int
+    #: what the user should know of the figures (issued as :class:`EvalnlpWarning`; not part of the JSON)
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``evaluate`` JSON plus ``"coders": [A, B]``."""
@@ -2094,11 +2126,29 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
     # one person named and another person taken to compare with (no machine coder coded with this codebook)
     other_human = len(coders) == 1 and all(is_human(c) for pair in pairs for c in pair)
     results = [_compare(store, cb, a, b, n_coded, other_human=other_human) for a, b in pairs]
+    for r in results:
+        r.notes = _agreement_notes(r)
     if disagreements is not None:
         rows = [r.disagreements for r in results]
         write_table(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DISAGREEMENT_COLUMNS),
                     disagreements, sheet="disagreements")
+    errors.issue([n for r in results for n in r.notes])
     return results
+
+
+def _agreement_notes(r: Agreement) -> list[errors.Note]:
+    """What ``agreement`` says of a pair besides its figures: themes the macro-F1 leaves out, and passages the
+    machine coder was trained on."""
+    report = r.report
+    notes = [errors.Note(unused)] if (unused := unused_themes_note(report)) else []
+    seen = report.get("n_seen_in_training") or 0
+    if seen:
+        notes.append(errors.Note(
+            f"{seen:,} of these {report['n']:,} passages were among those {r.machine} was trained on (train "
+            "--from-store learns from these very codes): the figures are optimistic"
+            + (", and say nothing about new text" if seen == report["n"] else "")
+            + "; measure it on passages people coded after it was trained"))
+    return notes
 
 
 def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
