@@ -291,6 +291,26 @@ def test_evaluate_notes_are_on_the_report_not_in_its_json(cli, tmp_path):
     assert "notes" not in json.loads(result.stdout)
 
 
+def test_train_warnings_are_on_the_result_and_issued(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _labelled(tmp_path / "labelled.csv")
+    args = dict(text="comment", labels_column="themes", codebook="fft", backend="supervised")
+    with pytest.warns(EvalnlpWarning) as record:
+        result = api.train(path, out="fft-themes", **args)  # named like the shipped model
+    never = the_note(result.notes, "coded on no passage")
+    shipped = the_note(result.notes, "named like the shipped model")
+    assert never.kind == shipped.kind == "warning" and shipped.at == "prior"
+    assert shipped.startswith("the folder is named like the shipped model fft-themes: `--model fft-themes` means "
+                              "the shipped one, so give yours as a path (`--model ./fft-themes`)")
+    assert issued(record) == result.notes
+    out = run_cli(cli, "train", str(path), "--text", "comment", "--labels-column", "themes", "--codebook", "fft",
+                  "--backend", "supervised", "--out", "fft-themes")
+    assert out.exit_code == 0 and said_once(out.stderr, "warning: " + never)
+    said = flat(out.output)  # in its place: after the figures, before how to use the model
+    assert said.count(flat(shipped)) == 1
+    assert said.index("cross-validated") < said.index(flat(shipped)) < said.index("use it with")
+
+
 def test_extract_warns_a_notebook_of_a_documents_text_not_read(cli, tmp_path):
     import docx
 

@@ -1290,6 +1290,21 @@ class TrainResult:
     n_skipped: int
     card: dict = field(repr=False)  # the whole model card (figures, data, fingerprints): long, so not in repr
     replaced: bool = False  # ``out`` held a model before, which this one replaced
+    #: what the user should know of the model (themes it cannot learn, optimistic figures), issued as
+    #: :class:`EvalnlpWarning`; ``at`` places each among the command's lines (:func:`_train_notes`)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def prior_compared(self) -> bool:
+        """Whether the prior alone was graded on the same codes, on enough passages it had not seen to compare."""
+        alone, metrics = self.card.get("prior_metrics") or {}, self.card.get("cv_metrics") or {}
+        if alone.get("macro_f1") is None or metrics.get("macro_f1") is None:
+            return False
+        return not (self.card.get("prior_seen") and int(alone.get("n") or 0) < MIN_PRIOR_COMPARISON)
+
+
+#: The fewest passages the prior had not seen on which ``train`` compares it with the trained coder.
+MIN_PRIOR_COMPARISON = 10
 
 
 def _check_model_folder(out: str | Path) -> bool:
@@ -1412,8 +1427,98 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         # finding the prior again (its path is relative to where train ran, and the folder may move or be replaced)
         card["prior_training_passages"] = {**training_passages([]), "values": prior_seen}
     saved = save_model(coder, Path(out), card=card)
-    return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
-                       replaced=replaced)
+    result = TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
+                         replaced=replaced)
+    result.notes = _train_notes(result)
+    errors.issue(result.notes)
+    return result
+
+
+def _train_notes(result: TrainResult) -> list[errors.Note]:
+    """What ``train`` says of the model besides its figures. ``at`` places each among the command's lines: none
+    after the line saying what was trained, ``metrics`` after the cross-validated figures, ``prior`` after the
+    prior's own figures."""
+    notes: list[errors.Note] = []
+    card = result.card
+    hard = card.get("hard_themes") or {}
+    if hard.get("rare"):
+        notes.append(errors.Note(
+            f"too few coded passages to learn {_listed(hard['rare'])} (fewer than 3 each): the model gives "
+            f"{'it' if len(hard['rare']) == 1 else 'them'} only at even odds or better, which it will rarely see; "
+            "code more passages of it to learn it", "warning"))
+    if hard.get("every"):
+        notes.append(errors.Note(
+            f"{_listed(hard['every'])} {'is' if len(hard['every']) == 1 else 'are'} coded on every passage, so "
+            "nothing tells a passage without it apart and the model cannot learn it (it may give it to every "
+            "passage or to none); code some passages without it", "warning"))
+    metrics = card.get("cv_metrics") or {}
+    if hard.get("none"):
+        none = hard["none"]
+        one = len(none) == 1
+        said = f"{_listed(none)} {'is' if one else 'are'} coded on no passage"
+        if result.backend == "ensemble" and card.get("prior"):
+            # the ensemble scores a theme it could not learn by its prior alone, so it still gives it
+            counted = [t for t in none if ((metrics.get("per_theme") or {}).get(t) or {}).get("f1") is not None]
+            notes.append(errors.Note(
+                f"{said}, so these codes teach the model nothing of {'it' if one else 'them'}: it gives "
+                f"{'it' if one else 'them'} wherever its prior ({card['prior']}) does"
+                + (f" (the cross-validated macro-F1 counts {_listed(counted)} at F1 0, as given where no one "
+                   "coded it)" if counted else ""), "warning"))
+        else:
+            notes.append(errors.Note(f"{said}: the model will never give {'it' if one else 'them'} (the macro-F1 "
+                                     f"leaves {'it' if one else 'them'} out)", "warning"))
+    flooded = _given_almost_everywhere(metrics, result.n)
+    if flooded:
+        given_to = "; ".join(f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})"
+                             for t, given, support in flooded)
+        notes.append(errors.Note(
+            f"in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too low "
+            "to tell passages apart. Code more passages of these themes, or train with the default backend "
+            "(--backend auto), which leans on a prior", "warning"))
+    name = card.get("prior") or "prior"
+    seen = card.get("prior_seen") or 0
+    if seen:
+        notes.append(errors.Note(
+            f"{seen:,} of these {result.n:,} passages were in the training data of the prior ({name}): the "
+            "cross-validated figure is optimistic" + (", and says nothing about new text" if seen == result.n else ""),
+            "info", at="metrics"))
+    alone = card.get("prior_metrics") or {}
+    if alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None and not result.prior_compared:
+        notes.append(errors.Note(
+            f"the prior ({name}) had not seen only {int(alone.get('n') or 0):,} of these passages: too few to compare "
+            f"it with the trained coder (at least {MIN_PRIOR_COMPARISON} are needed)", "info", at="metrics"))
+    elif result.prior_compared and alone["macro_f1"] > metrics["macro_f1"] and not seen:
+        book = card.get("codebook_ref") or card.get("codebook_id")
+        use = f"classify --model {name}" + (f" --codebook {book}" if name in ("zeroshot", "keyword") and book
+                                             and book != "impact" else "")
+        notes.append(errors.Note(
+            f"the prior alone agrees better with these codes than the trained coder: keep using it ({use}) unless "
+            "your codes follow other rules than its training data", "info", at="prior"))
+    if str(result.out) in shipped_model_names():  # a bare name is the shipped model's
+        notes.append(errors.Note(
+            f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the shipped "
+            f"one, so give yours as a path (`--model ./{result.out!s}`), or save it under another name", "warning",
+            at="prior"))
+    return notes
+
+
+def _given_almost_everywhere(metrics: dict, n: int) -> list[tuple[str, int, int]]:
+    """(theme, passages the cross-validated model gave it to, passages people coded it on) for each theme the
+    model gave to three quarters of the passages or more while people coded it on fewer than half: what its precision,
+    recall and support imply (given = support x recall / precision)."""
+    out = []
+    for theme, m in (metrics.get("per_theme") or {}).items():
+        p, r, support = m.get("precision"), m.get("recall"), int(m.get("support") or 0)
+        if not p or r is None or not n:
+            continue
+        given = int(round(support * r / p))
+        if given >= 0.75 * n and support < 0.5 * n:
+            out.append((theme, given, support))
+    return out
+
+
+def _listed(themes: list[str]) -> str:
+    return ", ".join(repr(t) for t in themes[:6]) + (f" and {len(themes) - 6} more" if len(themes) > 6 else "")
 
 
 def _hard_themes(cb, Y) -> dict[str, list[str]]:
