@@ -247,6 +247,29 @@ def test_review_import_on_the_command_line_says_it_once(cli, db_path, tmp_path):
 # ---- evidence, quotes, agreement -----------------------------------------------------------------------------
 
 
+def test_quotes_with_none_say_why_in_a_notebook_and_in_the_table_not_the_json(cli, db_path):
+    coded_store(db_path, FFT_ROWS)
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        df = p.quotes("dignity")
+    note = the_note(df.attrs["notes"], "no quotes")
+    assert note == ("no quotes: no coded passage has the theme 'dignity' (`evalnlp evidence` shows how many "
+                    "passages each theme has)") and issued(record) == [note]
+    result = run_cli(cli, "quotes", "--theme", "dignity")
+    assert result.exit_code == 0 and said_once(result.stderr, "note: " + note)
+    result = run_cli(cli, "quotes", "--theme", "dignity", "--format", "json")
+    assert result.exit_code == 0 and "no quotes" not in result.output and json.loads(result.stdout) == {"quotes": []}
+
+
+def test_evidence_notes_are_issued_in_a_notebook(cli, db_path):
+    coded_store(db_path, [(t, {"question": "Q1"}, th) for t, _, th in FFT_ROWS])
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        ev = p.evidence(by=["question"])
+    note = the_note(ev.notes, "question")
+    assert issued(record) == ev.notes
+    result = run_cli(cli, "evidence", "--by", "question")
+    assert result.exit_code == 0 and said_once(result.stderr, "note: " + note)
+
+
 def test_agreement_notes_are_on_each_pair_and_issued(cli, db_path, tmp_path):
     coded_store(db_path, FFT_ROWS)
     coded = tmp_path / "alice.csv"

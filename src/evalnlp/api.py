@@ -2443,6 +2443,7 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     ev = build_evidence(store, cb, by=_names(by) or [], claims=claims, redact=redact, keep_names=keep, quotes=quotes)
     if output is not None:
         ev.files = write_evidence(ev, output)
+    errors.issue(ev.notes)
     return ev
 
 
@@ -2451,7 +2452,11 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
            keep_names: str | Path | Sequence[str] | None = None) -> pd.DataFrame:
     """The best ``n`` quotes for ``theme`` (a theme id, or a list of one) per ``by`` group, ranked, de-duplicated,
     attributed and (by default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name
-    a line). With ``output`` also writes them (.md, .docx, .csv or .json)."""
+    a line). With ``output`` also writes them (.md, .docx, .csv or .json).
+
+    What the user should know (no quotes, and why; a group attribute that shadows a built-in one) is the frame's
+    ``attrs["notes"]`` (pandas' metadata of the frame, not the column ``attrs``), issued as
+    :class:`EvalnlpWarning` too."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
@@ -2471,6 +2476,15 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, keep_names=keep)
     if output is not None:
         write_quotes(df, output, codebook=cb)
+    notes = [errors.Note(shadow)] if by and (shadow := attribute_note(store, by, codebook)) else []
+    hint = uncoded_note(store, codebook) if df.empty else None
+    if hint:
+        notes.append(errors.Note(f"no quotes: {hint}"))
+    elif df.empty:  # (the command line says it with its table, not with JSON, whose empty list says it)
+        notes.append(errors.Note(f"no quotes: no coded passage has the theme {theme!r}" + (" in any group" if by else "")
+                                 + " (`evalnlp evidence` shows how many passages each theme has)", at="table"))
+    df.attrs["notes"] = notes
+    errors.issue(notes)
     return df
 
 
