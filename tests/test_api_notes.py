@@ -11,6 +11,7 @@ import warnings
 import pandas as pd
 import pytest
 from helpers import coded_store
+from qda_helpers import CODEBOOK_YAML, foreign_members, foreign_project_xml, write_zip
 
 import evalnlp
 from evalnlp import api
@@ -348,3 +349,20 @@ def test_extract_warns_a_notebook_of_a_documents_text_not_read(cli, tmp_path):
     assert "notes" not in docs[0].to_json()
     result = run_cli(cli, "extract", str(tmp_path / "case.docx"), "--format", "json")
     assert result.exit_code == 0 and said_once(result.stderr, "warning: " + note)
+
+
+# ---- exchange with QDA programs ----------------------------------------------------------------------------
+
+
+def test_import_of_a_qda_project_says_what_it_left_out(cli, db_path, tmp_path):
+    path = write_zip(tmp_path / "breakfast.qdpx", foreign_members(foreign_project_xml()))
+    codebook = tmp_path / "breakfast.yaml"
+    codebook.write_text(CODEBOOK_YAML, encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as p, pytest.warns(EvalnlpWarning) as record:
+        result = p.import_qdpx(path, codebook=str(codebook))
+    left = the_note(result.notes, "not imported (evalnlp has no place for them)")
+    assert left.kind == "info" and issued(record) == result.notes
+    out = run_cli(cli, "import", str(path), "--codebook", str(codebook))
+    assert out.exit_code == 0 and said_once(out.stdout, left)
+    for other in result.notes[1:]:
+        assert said_once(out.stdout, "note: " + other)

@@ -2728,6 +2728,7 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
         qda.export_qdc(cb, path)
         return QdaExport(path=path, kind="codebook", codebook_id=cb.id, themes=len(cb.themes), notes=[])
     summary = qda.export_qdpx(store, path, cb)
+    errors.issue(summary.notes)
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
                      documents=summary.documents, selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
@@ -2777,6 +2778,8 @@ class QdaImport:
     coders: pd.DataFrame  # coder, passages, codings
     rejects: pd.DataFrame  # source, locator, code, reason
     discarded: dict[str, int]  # elements evalnlp does not use (notes, sets, graphs...): how many
+    #: what the user should know: what was not imported (a line of the command's output, kind ``info``), then
+    #: how the file was read (printed after ``note:``); issued as :class:`EvalnlpWarning`
     notes: list[str]
     new_codebook: Path | None = None
 
@@ -2841,6 +2844,10 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
         store.record_input(path.name, str(path.resolve()), file_sha256(path), run_id)
         run.counts(n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected)
     notes = list(plan.notes) + (converted.notes if converted is not None else [])
+    if project.discarded:
+        kept_out = ", ".join(f"{n:,} {what}" for what, n in project.discarded.items())
+        notes.insert(0, errors.Note(f"not imported (evalnlp has no place for them): {kept_out}", "info"))
+    errors.issue(notes)
     return QdaImport(run_id=run_id, file=path.name, origin=project.origin, codebook_id=cb.id,
                      complete=plan.complete, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected,
                      documents=len(plan.documents), documents_new=written.documents_new,
@@ -2902,6 +2909,7 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
                                       source=str(out), read_from=path.name)
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
+    errors.issue(converted.notes)
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)
 
 # ---- the review loop ---------------------------------------------------------------------------------------
