@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "open", "Project"]
+__all__ = ["__version__", "open", "Project", "EvalnlpWarning"]
 
 
 def open(path: str | None = None):  # noqa: A001 - mirrors the built-in on purpose: evalnlp.open(path)
@@ -20,12 +20,17 @@ _MODULES = frozenset({"api", "codebook", "corpus", "evaluation", "evidence", "qu
 
 
 def __getattr__(name: str):
-    """``evalnlp.Project`` (:class:`evalnlp.api.Project`) and the package's modules (``evalnlp.codebook``),
+    """``evalnlp.Project`` (:class:`evalnlp.api.Project`), ``evalnlp.EvalnlpWarning`` and the package's modules
+    (``evalnlp.codebook``),
     imported only when asked for, so that ``import evalnlp`` stays light."""
     if name == "Project":
         from evalnlp.api import Project
 
         return Project
+    if name == "EvalnlpWarning":  # what the API issues for each note of a command's result
+        from evalnlp.errors import EvalnlpWarning
+
+        return EvalnlpWarning
     if name in _MODULES:
         import importlib
 

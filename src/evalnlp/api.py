@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 import pandas as pd
 
 from evalnlp import errors
-from evalnlp.errors import EvalnlpError
+from evalnlp.errors import EvalnlpError, EvalnlpWarning  # noqa: F401  (evalnlp.api.EvalnlpWarning)
 from evalnlp.ingest import IngestOptions, IngestResult, ingest_paths
 from evalnlp.store import Store
 from evalnlp.util import bytes_sha256, did_you_mean, file_sha256
@@ -174,6 +174,16 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
         result = ingest_paths(store, paths, opts, run_id, progress)
         run.counts(n_in=result.n_in, n_ok=result.n_ok, n_rejected=result.n_rejected)
         run.more_args = {"per_file": _per_file(result)}
+    _with_notes(result)
+    errors.issue(result.notes)
+    return result
+
+
+def _with_notes(result: IngestResult, command: str = "ingest") -> IngestResult:
+    """``result`` with its notes, as ``command`` tells them (:func:`evalnlp.ingest.notes.ingest_notes`)."""
+    from evalnlp.ingest.notes import ingest_notes
+
+    result.notes = ingest_notes(result, command)
     return result
 
 
@@ -200,6 +210,8 @@ class ExtractedDocument:
     sources_file: str | None = None
     #: what a DOCX document holds with text outside its body's paragraphs and tables (not read), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
+    #: what the user should know of how the file was read (text not read), issued as :class:`EvalnlpWarning`
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -229,6 +241,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     """
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest.narrative import extract_document
+    from evalnlp.ingest.notes import unread_parts_said
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
@@ -254,7 +267,10 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None,
-                                     unread_parts=unread))
+                                     unread_parts=unread,
+                                     notes=[errors.Note(unread_parts_said(path.name, unread), "warning")]
+                                     if unread else []))
+    errors.issue([n for d in out for n in d.notes])
     return out
 
 
@@ -504,7 +520,9 @@ class ClassifyResult:
     n_no_theme: int = 0  # coded passages that were assigned no theme
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the command
     processes: int = 1  # processes that coded the passages (this one and its helpers)
-    notes: list[str] = field(default_factory=list)  # what the user should know (a helper process that stopped)
+    #: what the user should know (a helper process that stopped, ...), issued as :class:`EvalnlpWarning`; the
+    #: notes of the files read are the ingest's (``ingest.notes``)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def no_theme_share(self) -> float:
@@ -792,6 +810,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
+    if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
+        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use --recode)",
+                                 "show", at="end"))
+    if ingested is not None:
+        _with_notes(ingested)
+    errors.issue(notes + (ingested.notes if ingested is not None else []))
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
                           sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
                           timings=timings, processes=processes, notes=notes)
@@ -1266,6 +1290,21 @@ class TrainResult:
     n_skipped: int
     card: dict = field(repr=False)  # the whole model card (figures, data, fingerprints): long, so not in repr
     replaced: bool = False  # ``out`` held a model before, which this one replaced
+    #: what the user should know of the model (themes it cannot learn, optimistic figures), issued as
+    #: :class:`EvalnlpWarning`; ``at`` places each among the command's lines (:func:`_train_notes`)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def prior_compared(self) -> bool:
+        """Whether the prior alone was graded on the same codes, on enough passages it had not seen to compare."""
+        alone, metrics = self.card.get("prior_metrics") or {}, self.card.get("cv_metrics") or {}
+        if alone.get("macro_f1") is None or metrics.get("macro_f1") is None:
+            return False
+        return not (self.card.get("prior_seen") and int(alone.get("n") or 0) < MIN_PRIOR_COMPARISON)
+
+
+#: The fewest passages the prior had not seen on which ``train`` compares it with the trained coder.
+MIN_PRIOR_COMPARISON = 10
 
 
 def _check_model_folder(out: str | Path) -> bool:
@@ -1388,8 +1427,98 @@ def _fit_and_save(cb, texts: list[str], Y, *, out: str | Path, backend: str, pri
         # finding the prior again (its path is relative to where train ran, and the folder may move or be replaced)
         card["prior_training_passages"] = {**training_passages([]), "values": prior_seen}
     saved = save_model(coder, Path(out), card=card)
-    return TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
-                       replaced=replaced)
+    result = TrainResult(out=Path(saved), backend=chosen, n=len(texts), n_skipped=card["n_skipped"], card=card,
+                         replaced=replaced)
+    result.notes = _train_notes(result)
+    errors.issue(result.notes)
+    return result
+
+
+def _train_notes(result: TrainResult) -> list[errors.Note]:
+    """What ``train`` says of the model besides its figures. ``at`` places each among the command's lines: none
+    after the line saying what was trained, ``metrics`` after the cross-validated figures, ``prior`` after the
+    prior's own figures."""
+    notes: list[errors.Note] = []
+    card = result.card
+    hard = card.get("hard_themes") or {}
+    if hard.get("rare"):
+        notes.append(errors.Note(
+            f"too few coded passages to learn {_listed(hard['rare'])} (fewer than 3 each): the model gives "
+            f"{'it' if len(hard['rare']) == 1 else 'them'} only at even odds or better, which it will rarely see; "
+            "code more passages of it to learn it", "warning"))
+    if hard.get("every"):
+        notes.append(errors.Note(
+            f"{_listed(hard['every'])} {'is' if len(hard['every']) == 1 else 'are'} coded on every passage, so "
+            "nothing tells a passage without it apart and the model cannot learn it (it may give it to every "
+            "passage or to none); code some passages without it", "warning"))
+    metrics = card.get("cv_metrics") or {}
+    if hard.get("none"):
+        none = hard["none"]
+        one = len(none) == 1
+        said = f"{_listed(none)} {'is' if one else 'are'} coded on no passage"
+        if result.backend == "ensemble" and card.get("prior"):
+            # the ensemble scores a theme it could not learn by its prior alone, so it still gives it
+            counted = [t for t in none if ((metrics.get("per_theme") or {}).get(t) or {}).get("f1") is not None]
+            notes.append(errors.Note(
+                f"{said}, so these codes teach the model nothing of {'it' if one else 'them'}: it gives "
+                f"{'it' if one else 'them'} wherever its prior ({card['prior']}) does"
+                + (f" (the cross-validated macro-F1 counts {_listed(counted)} at F1 0, as given where no one "
+                   "coded it)" if counted else ""), "warning"))
+        else:
+            notes.append(errors.Note(f"{said}: the model will never give {'it' if one else 'them'} (the macro-F1 "
+                                     f"leaves {'it' if one else 'them'} out)", "warning"))
+    flooded = _given_almost_everywhere(metrics, result.n)
+    if flooded:
+        given_to = "; ".join(f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})"
+                             for t, given, support in flooded)
+        notes.append(errors.Note(
+            f"in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too low "
+            "to tell passages apart. Code more passages of these themes, or train with the default backend "
+            "(--backend auto), which leans on a prior", "warning"))
+    name = card.get("prior") or "prior"
+    seen = card.get("prior_seen") or 0
+    if seen:
+        notes.append(errors.Note(
+            f"{seen:,} of these {result.n:,} passages were in the training data of the prior ({name}): the "
+            "cross-validated figure is optimistic" + (", and says nothing about new text" if seen == result.n else ""),
+            "info", at="metrics"))
+    alone = card.get("prior_metrics") or {}
+    if alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None and not result.prior_compared:
+        notes.append(errors.Note(
+            f"the prior ({name}) had not seen only {int(alone.get('n') or 0):,} of these passages: too few to compare "
+            f"it with the trained coder (at least {MIN_PRIOR_COMPARISON} are needed)", "info", at="metrics"))
+    elif result.prior_compared and alone["macro_f1"] > metrics["macro_f1"] and not seen:
+        book = card.get("codebook_ref") or card.get("codebook_id")
+        use = f"classify --model {name}" + (f" --codebook {book}" if name in ("zeroshot", "keyword") and book
+                                             and book != "impact" else "")
+        notes.append(errors.Note(
+            f"the prior alone agrees better with these codes than the trained coder: keep using it ({use}) unless "
+            "your codes follow other rules than its training data", "info", at="prior"))
+    if str(result.out) in shipped_model_names():  # a bare name is the shipped model's
+        notes.append(errors.Note(
+            f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the shipped "
+            f"one, so give yours as a path (`--model ./{result.out!s}`), or save it under another name", "warning",
+            at="prior"))
+    return notes
+
+
+def _given_almost_everywhere(metrics: dict, n: int) -> list[tuple[str, int, int]]:
+    """(theme, passages the cross-validated model gave it to, passages people coded it on) for each theme the
+    model gave to three quarters of the passages or more while people coded it on fewer than half: what its precision,
+    recall and support imply (given = support x recall / precision)."""
+    out = []
+    for theme, m in (metrics.get("per_theme") or {}).items():
+        p, r, support = m.get("precision"), m.get("recall"), int(m.get("support") or 0)
+        if not p or r is None or not n:
+            continue
+        given = int(round(support * r / p))
+        if given >= 0.75 * n and support < 0.5 * n:
+            out.append((theme, given, support))
+    return out
+
+
+def _listed(themes: list[str]) -> str:
+    return ", ".join(repr(t) for t in themes[:6]) + (f" and {len(themes) - 6} more" if len(themes) > 6 else "")
 
 
 def _hard_themes(cb, Y) -> dict[str, list[str]]:
@@ -1425,13 +1554,41 @@ def unused_themes_note(report: dict[str, Any]) -> str | None:
     return _note(report)
 
 
+class EvaluationReport(dict):
+    """The ``evaluate`` JSON, a dict, with the notes the user should know of its figures (``notes``, issued as
+    :class:`EvalnlpWarning`; not part of the JSON)."""
+
+    def __init__(self, report: dict[str, Any], notes: Sequence[str] = ()):
+        super().__init__(report)
+        self.notes = list(notes)
+
+
+def _evaluate_notes(report: dict[str, Any]) -> list[errors.Note]:
+    """What ``evaluate`` says besides its figures: themes the macro-F1 leaves out, rows left out, passages the
+    model was trained on, themes the file does not code."""
+    notes = [errors.Note(unused)] if (unused := unused_themes_note(report)) else []
+    if report.get("n_skipped"):
+        notes.append(errors.Note(f"{report['n_skipped']:,} rows without an answer (empty, or only marks such as -) "
+                                 "were left out"))
+    seen = report.get("n_seen_in_training") or 0
+    if seen:
+        notes.append(errors.Note(f"{seen:,} of these {report['n']:,} passages were in the model's training data: the "
+                                 "figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
+                                                             else "") + "; measure on passages it has not seen"))
+    if report.get("themes_not_coded"):
+        notes.append(errors.Note(f"compared on the {len(report['per_theme'])} themes the file codes (--labels); not "
+                                 f"coded there, so not compared: {', '.join(report['themes_not_coded'])}"))
+    return notes
+
+
 def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None,
              labels_column: str | None = None, sep: str = ";", model: str | Path | None = None,
-             codebook: str | Path | None = None, sheet: str | None = None) -> dict[str, Any]:
+             codebook: str | Path | None = None, sheet: str | None = None) -> EvaluationReport:
     """Agreement of a coder with human codes: the evaluate JSON contract (micro/macro F1, Krippendorff's
     alpha, per-theme precision, recall, F1, support and Cohen's kappa), plus ``n_skipped`` (rows without an answer,
     left out) and ``n_seen_in_training`` (passages the model was trained on, which make the figures optimistic;
-    0 for a coder with no record of its training passages).
+    0 for a coder with no record of its training passages). A dict, whose ``notes`` say what the figures leave
+    out (issued as :class:`EvalnlpWarning` too).
 
     For a single-label codebook every row needs exactly one theme (at most one where the codebook allows none):
     E310 otherwise, as training says, since a blank or a second theme would be scored as if it were a code."""
@@ -1465,6 +1622,8 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     kept = ((card or {}).get("prior_training_passages") or {}).get("values")
     known |= set(kept) if kept is not None else _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
+    report = EvaluationReport(report, _evaluate_notes(report))
+    errors.issue(report.notes)
     return report
 
 
@@ -1579,6 +1738,17 @@ class CodesImportResult:
     #: another human coder of the store whose name differs from this one's in case only (``human:Alice`` beside
     #: ``human:alice``): two coders now, maybe one person
     case_twin: str | None = None
+    #: what the user should know of the codes (issued as :class:`EvalnlpWarning`); those of reading the file
+    #: are the ingest's (``ingest.notes``)
+    notes: list[str] = field(default_factory=list)
+
+
+def _case_twin_said(coder: str, twin: str) -> errors.Note:
+    """The warning of an import whose new coder's name differs from another coder's in case only."""
+    return errors.Note(
+        f"{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, their "
+        "codes now count as two coders' (in agreement, and in training from the store); give the same name each "
+        f"time (--coder {twin.split(':', 1)[1]})", "warning")
 
 
 def _case_twin(store: Store, coder_id: str) -> str | None:
@@ -1807,10 +1977,19 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     labels_of = {t.id: t.label for t in cb.themes}
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels_of[t] for t in cb.theme_ids],
                            "passages": [int(per_seg[t].sum()) for t in cb.theme_ids]})
+    notes = [_case_twin_said(coder_id, twin)] if twin else []
+    if n_respaced:
+        several = n_respaced != 1
+        notes.append(errors.Note(
+            f"{n_respaced:,} row{'s' if several else ''} matched the stored answer at {'their' if several else 'its'} "
+            "place though the text differs from it in spaces or line breaks only (cells trimmed by a spreadsheet "
+            "or a script)"))
+    _with_notes(ingested, "codes import")
+    errors.issue(ingested.notes + notes)
     return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
                              n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
                              n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
-                             themes=themes, n_respaced=n_respaced, case_twin=twin)
+                             themes=themes, n_respaced=n_respaced, case_twin=twin, notes=notes)
 
 
 def coders(store: Store) -> pd.DataFrame:
@@ -1830,6 +2009,8 @@ class Agreement:
     units: pd.DataFrame
     n_a: int  # passages coder A coded (anywhere in the store)
     n_b: int
+    #: what the user should know of the figures (issued as :class:`EvalnlpWarning`; not part of the JSON)
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``evaluate`` JSON plus ``"coders": [A, B]``."""
@@ -2050,11 +2231,29 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
     # one person named and another person taken to compare with (no machine coder coded with this codebook)
     other_human = len(coders) == 1 and all(is_human(c) for pair in pairs for c in pair)
     results = [_compare(store, cb, a, b, n_coded, other_human=other_human) for a, b in pairs]
+    for r in results:
+        r.notes = _agreement_notes(r)
     if disagreements is not None:
         rows = [r.disagreements for r in results]
         write_table(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DISAGREEMENT_COLUMNS),
                     disagreements, sheet="disagreements")
+    errors.issue([n for r in results for n in r.notes])
     return results
+
+
+def _agreement_notes(r: Agreement) -> list[errors.Note]:
+    """What ``agreement`` says of a pair besides its figures: themes the macro-F1 leaves out, and passages the
+    machine coder was trained on."""
+    report = r.report
+    notes = [errors.Note(unused)] if (unused := unused_themes_note(report)) else []
+    seen = report.get("n_seen_in_training") or 0
+    if seen:
+        notes.append(errors.Note(
+            f"{seen:,} of these {report['n']:,} passages were among those {r.machine} was trained on (train "
+            "--from-store learns from these very codes): the figures are optimistic"
+            + (", and say nothing about new text" if seen == report["n"] else "")
+            + "; measure it on passages people coded after it was trained"))
+    return notes
 
 
 def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
@@ -2244,6 +2443,7 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     ev = build_evidence(store, cb, by=_names(by) or [], claims=claims, redact=redact, keep_names=keep, quotes=quotes)
     if output is not None:
         ev.files = write_evidence(ev, output)
+    errors.issue(ev.notes)
     return ev
 
 
@@ -2252,7 +2452,11 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
            keep_names: str | Path | Sequence[str] | None = None) -> pd.DataFrame:
     """The best ``n`` quotes for ``theme`` (a theme id, or a list of one) per ``by`` group, ranked, de-duplicated,
     attributed and (by default) de-identified, leaving the names in ``keep_names`` (a list, or a file with one name
-    a line). With ``output`` also writes them (.md, .docx, .csv or .json)."""
+    a line). With ``output`` also writes them (.md, .docx, .csv or .json).
+
+    What the user should know (no quotes, and why; a group attribute that shadows a built-in one) is the frame's
+    ``attrs["notes"]`` (pandas' metadata of the frame, not the column ``attrs``), issued as
+    :class:`EvalnlpWarning` too."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
@@ -2272,6 +2476,15 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, keep_names=keep)
     if output is not None:
         write_quotes(df, output, codebook=cb)
+    notes = [errors.Note(shadow)] if by and (shadow := attribute_note(store, by, codebook)) else []
+    hint = uncoded_note(store, codebook) if df.empty else None
+    if hint:
+        notes.append(errors.Note(f"no quotes: {hint}"))
+    elif df.empty:  # (the command line says it with its table, not with JSON, whose empty list says it)
+        notes.append(errors.Note(f"no quotes: no coded passage has the theme {theme!r}" + (" in any group" if by else "")
+                                 + " (`evalnlp evidence` shows how many passages each theme has)", at="table"))
+    df.attrs["notes"] = notes
+    errors.issue(notes)
     return df
 
 
@@ -2515,6 +2728,7 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
         qda.export_qdc(cb, path)
         return QdaExport(path=path, kind="codebook", codebook_id=cb.id, themes=len(cb.themes), notes=[])
     summary = qda.export_qdpx(store, path, cb)
+    errors.issue(summary.notes)
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
                      documents=summary.documents, selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
@@ -2564,6 +2778,8 @@ class QdaImport:
     coders: pd.DataFrame  # coder, passages, codings
     rejects: pd.DataFrame  # source, locator, code, reason
     discarded: dict[str, int]  # elements evalnlp does not use (notes, sets, graphs...): how many
+    #: what the user should know: what was not imported (a line of the command's output, kind ``info``), then
+    #: how the file was read (printed after ``note:``); issued as :class:`EvalnlpWarning`
     notes: list[str]
     new_codebook: Path | None = None
 
@@ -2628,6 +2844,10 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
         store.record_input(path.name, str(path.resolve()), file_sha256(path), run_id)
         run.counts(n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected)
     notes = list(plan.notes) + (converted.notes if converted is not None else [])
+    if project.discarded:
+        kept_out = ", ".join(f"{n:,} {what}" for what, n in project.discarded.items())
+        notes.insert(0, errors.Note(f"not imported (evalnlp has no place for them): {kept_out}", "info"))
+    errors.issue(notes)
     return QdaImport(run_id=run_id, file=path.name, origin=project.origin, codebook_id=cb.id,
                      complete=plan.complete, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected,
                      documents=len(plan.documents), documents_new=written.documents_new,
@@ -2689,6 +2909,7 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
                                       source=str(out), read_from=path.name)
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
+    errors.issue(converted.notes)
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)
 
 # ---- the review loop ---------------------------------------------------------------------------------------
@@ -2733,6 +2954,9 @@ class ReviewImport:
     #: the sha256 of the codebook version the workbook was exported with, when it is not the codebook's now
     #: (read with ``codebook_changed``)
     exported_sha256: str | None = None
+    #: what the user should know of the import (issued as :class:`EvalnlpWarning`); the reviewer's own notes
+    #: are the ``note`` column of ``reviewed``
+    notes: list[str] = field(default_factory=list)
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -3020,10 +3244,39 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
         run_id = run.id
         store.replace_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id)
         run.counts(n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
-    return ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
-                        n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
-                        n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
-                        n_notes=len(decisions.notes), reviewed=decisions.reviewed,
-                        n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
-                        case_twin=twin, exported_sha256=exported_sha if changed else None)
+    result = ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
+                          n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
+                          n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
+                          n_notes=len(decisions.notes), reviewed=decisions.reviewed,
+                          n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
+                          case_twin=twin, exported_sha256=exported_sha if changed else None)
+    result.notes = _review_import_notes(result)
+    errors.issue(result.notes)
+    return result
+
+
+def _review_import_notes(r: ReviewImport) -> list[errors.Note]:
+    """What ``review import`` says besides its counts; ``at`` places each among the command's lines: ``first``
+    before them all, none after the line of what was imported, ``end`` after the line of what changed."""
+    notes = []
+    if r.exported_sha256:
+        notes.append(errors.Note(
+            f"the workbook was exported with another version of codebook {r.codebook_id!r} (sha256 "
+            f"{r.exported_sha256[:12]}); its decisions were read against the codebook as it is now, as "
+            "--codebook-changed asked, and the run records the version it was exported with", "warning", at="first"))
+    if r.case_twin:
+        notes.append(_case_twin_said(r.coder, r.case_twin))
+    for head, n in r.ignored_columns.items():
+        notes.append(errors.Note(
+            f"the column {head!r} is not one the workbook was exported with: what {n:,} row{'s' if n != 1 else ''} "
+            f"hold{'' if n != 1 else 's'} in it was not read (only the theme columns, 'reviewed' and 'notes' are); to "
+            "keep a comment with a decision, write it in the row's 'notes' cell and import again", "warning"))
+    if r.n_reviewed == 0:
+        notes.append(errors.Note("no row was reviewed: type 1 or 0 in a theme cell, choose yes under reviewed, or add "
+                                 "a note, then save the workbook and import it again", "info"))
+    if r.n_repeats:
+        notes.append(errors.Note(
+            f"the same decisions went to {r.n_repeats:,} passage{'s' if r.n_repeats != 1 else ''} repeating a "
+            "reviewed one (the same text, to the same question), which the workbook showed once", "info", at="end"))
+    return notes
 

@@ -92,6 +92,61 @@ ERROR_CLASSES: dict[str, type[EvalnlpError]] = {
 }
 
 
+# ---- notes and warnings: what a command that worked wants the user to know --------------------------------
+
+
+class EvalnlpWarning(UserWarning):
+    """Issued by the Python API once for each note of a command's result (``result.notes``): what was read or
+    stored will count something twice, or leave something out, unless the user acts; or something the user
+    should know of how a file was read. A notebook shows them as they happen; ``warnings.simplefilter("ignore",
+    EvalnlpWarning)`` silences them (the notes stay on the result), ``"error"`` turns them into exceptions. The
+    command line prints the same notes itself and does not issue these."""
+
+
+#: How the command line prints a :class:`Note`: ``warning`` on stderr after ``warning:``, also with --quiet (what
+#: was stored will count something twice or leave something out unless the user acts); ``note`` on stderr after
+#: ``note:``, not with --quiet; ``info`` a line of the command's output (stdout), not with --quiet; ``show`` a
+#: line of the command's output that --quiet prints too (when it says why there is no other output).
+NOTE_KINDS = ("warning", "note", "info", "show")
+
+
+class Note(str):
+    """One note of a command's result: a plain string, the words the command line prints, which also says how
+    the command line prints it (``kind``, one of :data:`NOTE_KINDS`) and, for a command whose notes stand
+    between lines of its summary, where (``at``: a name the command's printing knows; None where it prints its
+    notes). Python compares, joins and formats it as the string it is."""
+
+    kind: str
+    at: str | None
+
+    def __new__(cls, text: str, kind: str = "note", at: str | None = None) -> "Note":
+        if kind not in NOTE_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(NOTE_KINDS)}; got {kind!r}")
+        self = super().__new__(cls, text)
+        self.kind, self.at = kind, at
+        return self
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.kind, self.at))
+
+
+def issue(notes: Any) -> None:
+    """Issue each note of ``notes`` (a list of strings) once as an :class:`EvalnlpWarning`, attributed to the
+    first caller outside evalnlp (the notebook cell), so that Python's filters show each there."""
+    import os
+    import sys
+    import warnings
+
+    if not notes:
+        return
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    level, frame = 2, sys._getframe(1)  # stacklevel 2: the caller of this function
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        level, frame = level + 1, frame.f_back
+    for text in notes:
+        warnings.warn(str(text), EvalnlpWarning, stacklevel=level)
+
+
 # ---- option markers ---------------------------------------------------------------------------------------
 
 

@@ -250,10 +250,15 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from evalnlp.errors import EvalnlpError
+        import warnings
+
+        from evalnlp.errors import EvalnlpError, EvalnlpWarning
 
         try:
-            with _watch_sigint():
+            # The API issues each note of its result as an EvalnlpWarning for notebooks; a command prints the
+            # result's notes itself (print_notes), in their place among its output, so it silences these.
+            with _watch_sigint(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", EvalnlpWarning)
                 return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -326,17 +331,29 @@ def warn(ctx: typer.Context, message: str) -> None:
     err_console.print(Text.assemble(("warning:", "bold"), " ", message), soft_wrap=True)
 
 
-def warn_case_twin(ctx: typer.Context, coder: str, twin: str) -> None:
-    """The warning of an import whose new coder's name differs from another coder's in case only."""
-    warn(ctx, f"{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, "
-              "their codes now count as two coders' (in agreement, and in training from the store); give the same "
-              f"name each time (--coder {twin.split(':', 1)[1]})")
-
-
 def note(ctx: typer.Context, message: str) -> None:
     """A note on stderr (unless --quiet): something the user should know that is not an error."""
     if not settings(ctx).quiet:
         err_console.print(Text.assemble(("note:", "bold"), " ", message), soft_wrap=True)
+
+
+def print_notes(ctx: typer.Context, notes: Iterable[str] | None, *, at: str | None = None,
+                default: str = "note") -> None:
+    """Print the notes of an API result (:class:`evalnlp.errors.Note`) whose place is ``at``, each as its kind
+    says: a warning, a note, a line of the output (``info``), or one --quiet prints too (``show``); a plain
+    string is of kind ``default``. The words are the library's: no command writes its own."""
+    for text in notes or ():
+        if getattr(text, "at", None) != at:
+            continue
+        kind = getattr(text, "kind", default)
+        if kind == "warning":
+            warn(ctx, str(text))
+        elif kind == "note":
+            note(ctx, str(text))
+        elif kind == "info":
+            info(ctx, str(text))
+        else:
+            show(str(text))
 
 
 @contextmanager

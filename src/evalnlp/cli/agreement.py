@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, console, handle_errors, info, note, open_store
+from evalnlp.cli._app import app, console, handle_errors, info, open_store, print_notes
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
@@ -58,14 +58,6 @@ def agreement(
                       f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}; "
                       f"{len(r.disagreements):,} of {report['n']:,} passages coded differently "
                       f"({a} coded {r.n_a:,} passages, {b} {r.n_b:,})")
-        unused = api.unused_themes_note(report)
-        if unused:
-            note(ctx, unused)
-        seen = report.get("n_seen_in_training") or 0
-        if seen:
-            note(ctx, f"{seen:,} of these {report['n']:,} passages were among those {r.machine} was trained on "
-                      "(train --from-store learns from these very codes): the figures are optimistic"
-                      + (", and say nothing about new text" if seen == report["n"] else "")
-                      + "; measure it on passages people coded after it was trained")
+        print_notes(ctx, r.notes)
     if disagreements:
         info(ctx, f"wrote {disagreements}")

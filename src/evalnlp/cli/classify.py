@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, progress_bar
 from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
@@ -58,8 +58,7 @@ def classify(
                               text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet, recode=recode,
                               sentiment=not no_sentiment, progress=advance, sentiment_model=sentiment_model,
                               workers=workers)
-    for message in result.notes:
-        note(ctx, message)
+    print_notes(ctx, result.notes)
     if result.ingest is not None:
         from evalnlp.cli.ingest import render_ingest
 
@@ -77,5 +76,4 @@ def classify(
         info(ctx, "sentiment: " + ", ".join(f"{r.label} {r.passages:,}" for r in result.sentiment.itertuples()))
     if result.output is not None:
         info(ctx, f"wrote {result.output}")
-    elif result.n_coded == 0:
-        show("nothing new to code: every passage is already coded by this coder (use --recode)")
+    print_notes(ctx, result.notes, at="end")  # nothing new to code

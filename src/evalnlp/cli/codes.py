@@ -6,8 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import (Typer, app, console, handle_errors, info, note, open_store, progress_bar,
-                              warn_case_twin)
+from evalnlp.cli._app import Typer, app, console, handle_errors, info, open_store, print_notes, progress_bar
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 codes_app = Typer(help="Import human codes into the store and list every coder, human and machine.",
@@ -64,13 +63,7 @@ def import_(
     info(ctx, table)
     info(ctx, f"{result.n_coded:,} passages coded ({result.n_no_theme:,} with no theme): {result.n_new:,} new, "
               f"{result.n_changed:,} changed, {result.n_unchanged:,} unchanged")
-    if result.case_twin:
-        warn_case_twin(ctx, result.coder, result.case_twin)
-    if result.n_respaced:
-        several = result.n_respaced != 1
-        note(ctx, f"{result.n_respaced:,} row{'s' if several else ''} matched the stored answer at "
-                  f"{'their' if several else 'its'} place though the text differs from it in spaces or line breaks "
-                  "only (cells trimmed by a spreadsheet or a script)")
+    print_notes(ctx, result.notes)
 
 
 @codes_app.command("list")

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, note, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, print_notes, show
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
@@ -49,16 +49,4 @@ def evaluate(
                     title=f"agreement with human codes on {report['n']:,} passages"))
     show(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
          f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
-    unused = api.unused_themes_note(report)
-    if unused:
-        note(ctx, unused)
-    if report.get("n_skipped"):
-        note(ctx, f"{report['n_skipped']:,} rows without an answer (empty, or only marks such as -) were left out")
-    seen = report.get("n_seen_in_training") or 0
-    if seen:
-        note(ctx, f"{seen:,} of these {report['n']:,} passages were in the model's training data: the figures are "
-                  "optimistic" + (", and say nothing about new text" if seen == report["n"] else "")
-             + "; measure on passages it has not seen")
-    if report.get("themes_not_coded"):
-        note(ctx, f"compared on the {len(report['per_theme'])} themes the file codes (--labels); not coded there, "
-                  f"so not compared: {', '.join(report['themes_not_coded'])}")
+    print_notes(ctx, report.notes)

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, note, open_store, show
+from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, open_store, print_notes, show
 from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, RedactOption, StoreCodebookOption
 
 
@@ -35,8 +35,7 @@ def evidence(
         # the terminal's tables show counts and shares, not quotes: they are chosen only for a file or JSON
         ev = api.evidence(store, by=by or (), claims=claims, codebook=codebook, redact=redact, output=output,
                           keep_names=keep_names, quotes=bool(output) or format == "json")
-    for text in ev.notes:
-        note(ctx, text)
+    print_notes(ctx, ev.notes)
     if format == "json":
         print(json.dumps(ev.to_json(), ensure_ascii=False, indent=2))
         return

@@ -83,8 +83,5 @@ def import_(
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))
     if result.new_codebook is not None:
         info(ctx, f"wrote the file's codes as codebook {result.codebook_id!r} to {result.new_codebook}")
-    if result.discarded:
-        kept_out = ", ".join(f"{n:,} {what}" for what, n in result.discarded.items())
-        info(ctx, f"not imported (evalnlp has no place for them): {kept_out}")
-    for note in result.notes:
-        info(ctx, f"note: {note}")
+    for note in result.notes:  # what was not imported (a line of its own), then the notes on how it was read
+        info(ctx, note if getattr(note, "kind", None) == "info" else f"note: {note}")

@@ -6,7 +6,7 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, show, warn
+from evalnlp.cli._app import Column, app, data_table, handle_errors, print_notes, show
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
@@ -32,12 +32,9 @@ def extract(
 
     from evalnlp import api
 
-    from evalnlp.cli.ingest import unread_parts_said
-
     docs = api.extract(files, sources or None)
     for d in docs:  # text the document holds outside what is read, said before any table (and with JSON too)
-        if d.unread_parts:
-            warn(ctx, unread_parts_said(d.source, d.unread_parts))
+        print_notes(ctx, d.notes)
     if format == "json":
         print(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))
         return

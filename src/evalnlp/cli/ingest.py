@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar, warn
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, progress_bar
 from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
 
 
@@ -54,138 +53,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
             for f in result.files]
     table = data_table(columns, rows, title=f"{command} run {result.run_id}")
     info(ctx, table)
-    tables = any(f.columns for f in result.files)
-    for f in result.files:
-        if f.renamed:
-            info(ctx, f"{f.source}: a repeated column name or key, so nothing is lost: "
-                      + "; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed)
-                      + " (--text, --id and --meta take those names, and output files use them)")
-        if f.tidied:
-            info(ctx, f"{f.source}: " + "; ".join(
-                f"the column without a header is read as {name!r}" if not header.strip()
-                else f"the header {header!r} is read as {name!r}, without the spaces around it"
-                for header, name in f.tidied) + " (--text, --id and --meta take those names, and output files use them)")
-        if f.uncalculated:
-            one = f.uncalculated == 1
-            info(ctx, f"{f.source}: {f.uncalculated:,} formula cell{'' if one else 's'} of the sheet "
-                      f"{'holds' if one else 'hold'} no computed value (the workbook was written by a program and "
-                      f"never calculated), so {'it reads' if one else 'they read'} as empty (an answer among them is rejected as empty); open and save the "
-                      "workbook in Excel or LibreOffice, then read it again")
-        if f.ignored:
-            why = ("a narrative file is read by its paragraphs" if not f.columns  # (a table always has columns)
-                   else f"a {f.format.upper()} file has no sheets")
-            told = (f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
-                    f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
-            if not f.columns and "--text" in f.ignored and tables:
-                # a README or notes file beside the exports: its paragraphs are now coded with the answers
-                warn(ctx, f"{told}; its {_count(f.n_ok, 'paragraph')} {'is' if f.n_ok == 1 else 'are'} stored "
-                          "as documents beside the tables' answers, coded and counted with them. If it is not "
-                          "evidence, leave it out (name the tables, or a pattern such as *.csv)")
-            else:
-                info(ctx, told)
-        if f.lacking_meta:
-            names = ", ".join(repr(c) for c in f.lacking_meta)
-            warn(ctx, f"{f.source}: no column {names} (--meta), which other files of this command have: its "
-                      "documents were read without it, so they count under '(missing)' when evidence groups by it")
-        if f.no_rows:
-            warn(ctx, f"{f.no_rows.rstrip('.')}. Nothing was read from it; the other files were read")
-        if f.same_as:
-            info(ctx, f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
-                      f"copy, so its rows are read as that file's ({f.source}) and add nothing new")
-        if f.n_elsewhere >= max(2, f.n_new / 2) and command == "codes import":  # a coded copy of a file read
-            first = f.elsewhere[0]
-            option = f"--source '{first}'" if any(c in first for c in " '\"") else f"--source {first}"
-            warn(ctx, f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
-                      f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: each of "
-                      "those answers is now stored twice, and evidence counts both. If the file is a coder's copy "
-                      f"of {first!r}, its codes belong on those answers: import it with {option} (into a store "
-                      "without this import, --db, as the answers it stored stay)")
-        elif f.n_elsewhere >= max(2, f.n_new / 2):  # the same rows sent again, in a file of another name or format
-            warn(ctx, f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
-                      f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: if this is "
-                      "the same data sent again, each of those answers is now stored twice and evidence counts "
-                      "both (read it into a new store without the earlier file, --db, to count each once)")
-        if f.repeats is not None and f.repeats[1] >= max(3, f.repeats[2] / 2):  # the same report again
-            other, n, total = f.repeats
-            warn(ctx, f"{f.source}: {n:,} of its {total:,} sentences are word for word in {other!r}, which the "
-                      "store holds too: if it is the same report in another format (or a draft of it), its "
-                      "passages, testimonials and reach figures are now stored twice, and evidence and claims "
-                      "count both. Read only one of them (into a new store, --db, as both stay in this one)")
-        if f.n_edited:
-            warn(ctx, f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
-                      "text (edited since the earlier export): the store keeps both, and evidence counts both; "
-                      "read the newer export into a new store (--db) to count only its answers")
-        if f.n_gone:
-            warn(ctx, f"{f.source}: {_count(f.n_gone, 'answer')} the store holds from an earlier export of this file "
-                      f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or now "
-                      "empty): the store keeps them, and evidence counts them; read the newer export into a new "
-                      "store (--db) to count only its answers")
-        if f.meta_changed:
-            shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
-            warn(ctx, f"{f.source}: the store keeps the values it read first, not this export's, where they differ: "
-                      f"{shown} (evidence --by groups them as first read; classify --output writes this file's)")
-        if f.meta_unset:
-            shown = "; ".join(f"{col!r} for {_count(n, 'answer')}" for col, n in f.meta_unset.items())
-            info(ctx, f"{f.source}: answers read before keep the values they were stored with, so a column that "
-                      f"this export has and the earlier one had not is not stored for them: {shown}")
-        if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
-            warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
-                      "holds from an earlier read of this file under other locators (without --id, or with "
-                      "another id column): they are stored again under their ids, and evidence counts both. Read "
-                      "a file the same way each time (into a new store, to change how its rows are known)")
-        elif f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
-            warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
-                      "holds from an earlier read of this file, at other rows: without --id a row is known by its "
-                      "place, so rows added or removed above others store those again (and evidence counts both); "
-                      "give --id COL for a file that changes between exports")
-    for name in result.unread:
-        info(ctx, f"left out {name}: evalnlp does not read {Path(name).suffix or 'files without an extension'} "
-                  "files (CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, DOCX and PDF; save or unpack it as one "
-                  "of those to read it)")
-    for name in result.skipped:
-        info(ctx, f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
-                  "(a document with changes not yet saved is read as last saved)")
-    for f in result.files:
-        if f.merged:
-            shown = ", ".join(f.merged[:5]) + (f" and {len(f.merged) - 5} more" if len(f.merged) > 5 else "")
-            info(ctx, f"{f.source}: {len(f.merged)} merged cell{'s span' if len(f.merged) != 1 else ' spans'} several "
-                      f"rows ({shown}): Excel shows the value on each row, but the file holds it in the first row "
-                      "only, so the rows under it have none (unmerge and fill down in Excel to give each row its value)")
-        if f.title:
-            lines = f.title.count(" / ") + 1
-            info(ctx, f"{f.source}: the first {'row' if lines == 1 else f'{lines} rows'}, {f.title!r}, "
-                      f"{'is' if lines == 1 else 'are'} read as the sheet's title, and row {f.header_row} as the "
-                      "column names")
-        if f.n_in and not f.n_ok:
-            note(ctx, f"{f.source}: every one of its {f.n_in:,} rows was rejected, so nothing from it is stored or "
-                      "coded; `evalnlp runs --rejects` says why (one cause for all of them, such as a delimiter at "
-                      "the end of every row, is a fault of the export)")
-        if f.other_members:
-            info(ctx, f"{f.source}: the members of its top-level object beside the array of rows are not read: "
-                      f"{', '.join(repr(m) for m in f.other_members)} (--meta reads the rows' own keys: add them "
-                      "to each row to keep them with the answers)")
-        if f.other_unit[0]:
-            n, unit = f.other_unit
-            now = "sentence" if unit == "response" else "response"
-            info(ctx, f"{f.source}: {n:,} of its answers were stored before, split into "
-                      f"{'whole answers' if unit == 'response' else 'sentences'}, and stay so: --unit {now} "
-                      "applies to answers read for the first time (read the file into a new store, --db, to "
-                      f"code its {'sentences' if now == 'sentence' else 'whole answers'})")
-        if f.unread_parts:
-            warn(ctx, unread_parts_said(f.source, f.unread_parts))
-        if f.evalnlp_output:
-            warn(ctx, f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
-                      "wrote (classify --output): its answers are stored again beside the export it was made "
-                      "from, if that was read into this store, and evidence counts them twice; read the original "
-                      "export instead (a folder or pattern of exports should not hold the output files)")
-        if f.hidden_sheet:
-            info(ctx, f"{f.source}: the sheet read (the workbook's first) is hidden in Excel; its other sheets "
-                      f"are {', '.join(repr(n) for n in f.other_sheets) or 'empty'} (--sheet NAME reads another)")
-        if f.other_sheets:
-            more = len(f.other_sheets)
-            info(ctx, f"{f.source}: the workbook has {more} other sheet{'' if more == 1 else 's'} with values, "
-                      f"not read: {', '.join(repr(n) for n in f.other_sheets)} (--sheet NAME reads one sheet; "
-                      "read the file once per sheet to take them all)")
+    print_notes(ctx, result.notes)
     held = (f"; the store now holds {_count(summary['documents'], 'document')} and "
             f"{_count(summary['segments'], 'segment')}" if summary else "")
     info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "
@@ -193,15 +61,7 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))
 
 
+
 def _count(n: int, word: str) -> str:
     """``1 document``, ``2,000 documents``."""
     return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def unread_parts_said(source: str, parts: dict[str, int]) -> str:
-    """What to tell of a Word document's text outside its body's paragraphs and tables, which is not read (a
-    warning: its words reach no passage, quote or count)."""
-    shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
-                      for kind, n in parts.items())
-    return (f"{source}: not read: {shown} (evalnlp reads a Word document's body, its paragraphs and tables; copy "
-            "what they hold into the body to read it)")

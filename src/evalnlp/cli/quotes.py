@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, show
 from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, RedactOption, StoreCodebookOption
 
 
@@ -41,15 +41,9 @@ def quotes(
     with open_store(ctx, read_only=True) as store:
         df = api.quotes(store, theme, n=n, by=by, redact=redact, codebook=codebook, output=output,
                         keep_names=keep_names)
-        hint = api.uncoded_note(store, codebook) if df.empty else None
-        shadow = api.attribute_note(store, by, codebook) if by else None
-    if shadow:
-        note(ctx, shadow)
-    if hint:
-        note(ctx, f"no quotes: {hint}")
-    elif df.empty and format != "json":
-        note(ctx, f"no quotes: no coded passage has the theme {theme!r}"
-                  + (" in any group" if by else "") + " (`evalnlp evidence` shows how many passages each theme has)")
+    print_notes(ctx, df.attrs.get("notes"))
+    if format != "json":
+        print_notes(ctx, df.attrs.get("notes"), at="table")
     if format == "json":
         print(json.dumps(api.quotes_json(df), ensure_ascii=False, indent=2))
         return

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Typer, app, handle_errors, info, open_store, warn, warn_case_twin
+from evalnlp.cli._app import Typer, app, handle_errors, info, open_store, print_notes
 
 review_app = Typer(help="Send the passages most worth a person's check out as a workbook, and bring the "
                               "decisions back as human codes.", no_args_is_help=True)
@@ -74,29 +74,16 @@ def import_(
 
     with open_store(ctx) as store:
         result = api.review_import(store, file, coder=coder, codebook_changed=codebook_changed)
-    if result.exported_sha256:
-        warn(ctx, f"the workbook was exported with another version of codebook {result.codebook_id!r} (sha256 "
-                  f"{result.exported_sha256[:12]}); its decisions were read against the codebook as it is now, as "
-                  "--codebook-changed asked, and the run records the version it was exported with")
+    print_notes(ctx, result.notes, at="first")
     info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
               f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
               f"{'s' if result.n_untouched != 1 else ''} skipped")
-    if result.case_twin:
-        warn_case_twin(ctx, result.coder, result.case_twin)
-    for head, n in result.ignored_columns.items():
-        warn(ctx, f"the column {head!r} is not one the workbook was exported with: what {n:,} row"
-                  f"{'s' if n != 1 else ''} hold{'' if n != 1 else 's'} in it was not read (only the theme columns, "
-                  "'reviewed' and 'notes' are); to keep a comment with a decision, write it in the row's 'notes' "
-                  "cell and import again")
+    print_notes(ctx, result.notes)
     if result.n_reviewed == 0:
-        info(ctx, "no row was reviewed: type 1 or 0 in a theme cell, choose yes under reviewed, or add a note, "
-                  "then save the workbook and import it again")
         return
     info(ctx, f"changed {result.n_changed_passages:,} of the machine's decisions "
               f"({result.n_changed_cells:,} theme cell{'s' if result.n_changed_cells != 1 else ''}); "
               f"{result.n_reviewed - result.n_changed_passages:,} confirmed"
               + (f"; {result.n_notes:,} note{'s' if result.n_notes != 1 else ''} kept with run {result.run_id}"
                  if result.n_notes else ""))
-    if result.n_repeats:
-        info(ctx, f"the same decisions went to {result.n_repeats:,} passage{'s' if result.n_repeats != 1 else ''} "
-                  "repeating a reviewed one (the same text, to the same question), which the workbook showed once")
+    print_notes(ctx, result.notes, at="end")

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import app, handle_errors, info, mark_finished, open_store, progress_bar, warn
+from evalnlp.cli._app import app, handle_errors, info, mark_finished, open_store, print_notes, progress_bar
 
 
 @app.command()
@@ -77,86 +77,23 @@ def train(
               + (f" ({result.n_skipped:,} rows without an answer skipped: empty, or only marks such as -)"
                  if result.n_skipped else "")
               + f"; saved to {result.out}" + (" (replacing the model that was there)" if result.replaced else ""))
-    hard = result.card.get("hard_themes") or {}
-    if hard.get("rare"):
-        warn(ctx, f"too few coded passages to learn {_listed(hard['rare'])} (fewer than 3 each): the model gives "
-                  f"{'it' if len(hard['rare']) == 1 else 'them'} only at even odds or better, which it will "
-                  "rarely see; code more passages of it to learn it")
-    if hard.get("every"):
-        warn(ctx, f"{_listed(hard['every'])} {'is' if len(hard['every']) == 1 else 'are'} coded on every passage, "
-                  "so nothing tells a passage without it apart and the model cannot learn it (it may give it to "
-                  "every passage or to none); code some passages without it")
+    print_notes(ctx, result.notes)
     metrics = result.card.get("cv_metrics") or {}
-    if hard.get("none"):
-        none = hard["none"]
-        one = len(none) == 1
-        said = f"{_listed(none)} {'is' if one else 'are'} coded on no passage"
-        if result.backend == "ensemble" and result.card.get("prior"):
-            # the ensemble scores a theme it could not learn by its prior alone, so it still gives it
-            counted = [t for t in none if ((metrics.get("per_theme") or {}).get(t) or {}).get("f1") is not None]
-            warn(ctx, f"{said}, so these codes teach the model nothing of {'it' if one else 'them'}: it gives "
-                      f"{'it' if one else 'them'} wherever its prior ({result.card['prior']}) does"
-                      + (f" (the cross-validated macro-F1 counts {_listed(counted)} at F1 0, as given where no one "
-                         "coded it)" if counted else ""))
-        else:
-            warn(ctx, f"{said}: the model will never give {'it' if one else 'them'} (the macro-F1 leaves "
-                      f"{'it' if one else 'them'} out)")
-    flooded = _given_almost_everywhere(metrics, result.n)
-    if flooded:
-        given_to = "; ".join(f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})"
-                             for t, given, support in flooded)
-        warn(ctx, f"in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too "
-                  "low to tell passages apart. Code more passages of these themes, or train with the default "
-                  "backend (--backend auto), which leans on a prior")
     if metrics.get("macro_f1") is not None:
         graded = "on a held-back validation part" if result.backend == "finetune" else "cross-validated"
         info(ctx, f"{graded}: {_micro(metrics)}, macro-F1 {metrics['macro_f1']:.3f}")
-    name = result.card.get("prior") or "prior"
-    seen = result.card.get("prior_seen") or 0
-    if seen:
-        info(ctx, f"{seen:,} of these {result.n:,} passages were in the training data of the prior ({name}): "
-                  "the cross-validated figure is optimistic" + (", and says nothing about new text"
-                                                                 if seen == result.n else ""))
-    alone = result.card.get("prior_metrics") or {}
-    unseen = int(alone.get("n") or 0)
-    if alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None and seen and \
-            unseen < MIN_PRIOR_COMPARISON:
-        info(ctx, f"the prior ({name}) had not seen only {unseen:,} of these passages: too few to compare it "
-                  f"with the trained coder (at least {MIN_PRIOR_COMPARISON} are needed)")
-    elif alone.get("macro_f1") is not None and metrics.get("macro_f1") is not None:
-        where = f"the {unseen:,} passages it had not seen" if seen else "the same passages"
+    print_notes(ctx, result.notes, at="metrics")
+    if result.prior_compared:
+        alone = result.card["prior_metrics"]
+        name = result.card.get("prior") or "prior"
+        where = (f"the {int(alone.get('n') or 0):,} passages it had not seen" if result.card.get("prior_seen")
+                 else "the same passages")
         info(ctx, f"the prior ({name}) alone on {where}: {_micro(alone)}, macro-F1 {alone['macro_f1']:.3f}")
-        if alone["macro_f1"] > metrics["macro_f1"] and not seen:
-            book = result.card.get("codebook_ref") or result.card.get("codebook_id")
-            use = f"classify --model {name}" + (f" --codebook {book}" if name in ("zeroshot", "keyword") and book
-                                                 and book != "impact" else "")
-            info(ctx, f"the prior alone agrees better with these codes than the trained coder: keep using it "
-                      f"({use}) unless your codes follow other rules than its training data")
+    print_notes(ctx, result.notes, at="prior")
     shown = str(result.out)
     if shown in api.shipped_model_names():  # a bare name is the shipped model's: point at the folder
         shown = f"./{shown}"
-        warn(ctx, f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the "
-                  f"shipped one, so give yours as a path (`--model {shown}`), or save it under another name")
     info(ctx, f"use it with: evalnlp classify --model {shown}")
-
-
-def _given_almost_everywhere(metrics: dict, n: int) -> list[tuple[str, int, int]]:
-    """(theme, passages the cross-validated model gave it to, passages people coded it on) for each theme the
-    model gave to three quarters of the passages or more while people coded it on fewer than half: what its precision,
-    recall and support imply (given = support x recall / precision)."""
-    out = []
-    for theme, m in (metrics.get("per_theme") or {}).items():
-        p, r, support = m.get("precision"), m.get("recall"), int(m.get("support") or 0)
-        if not p or r is None or not n:
-            continue
-        given = int(round(support * r / p))
-        if given >= 0.75 * n and support < 0.5 * n:
-            out.append((theme, given, support))
-    return out
-
-
-#: The fewest passages the prior had not seen on which ``train`` compares it with the trained coder.
-MIN_PRIOR_COMPARISON = 10
 
 
 def _micro(metrics: dict) -> str:
@@ -168,6 +105,3 @@ def _micro(metrics: dict) -> str:
         return f"micro-F1 {metrics['accuracy']:.3f} (the share coded right: one theme per passage)"
     return "micro-F1 not computed"
 
-
-def _listed(themes: list[str]) -> str:
-    return ", ".join(repr(t) for t in themes[:6]) + (f" and {len(themes) - 6} more" if len(themes) > 6 else "")

@@ -113,6 +113,9 @@ class IngestResult:
     skipped: list[str] = field(default_factory=list)
     #: files in a folder named as input that are of no kind evalnlp reads (left out, and said so)
     unread: list[str] = field(default_factory=list)
+    #: what the user should know of how the files were read (:func:`evalnlp.ingest.notes.ingest_notes`), each an
+    #: :class:`evalnlp.errors.Note`; filled in by the API, which also issues them as warnings
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_in(self) -> int:
