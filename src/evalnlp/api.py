@@ -1743,6 +1743,26 @@ class CodesImportResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _unfinished_tail(unlabelled, where: list[str], column: bool) -> "errors.Note | None":
+    """The warning of a coding file whose last rows carry no label at all (a coder part of the way through): those
+    rows are stored as coded with no theme, which agreement, evidence and training count as decisions. Said when
+    the run of unlabelled rows that ends the file is at least 3 rows and a tenth of them, and not the whole file
+    (a file of nothing but empty cells is a coder's "no theme" throughout, or another mistake the counts show)."""
+    n = len(unlabelled)
+    tail = 0
+    while tail < n and unlabelled[n - 1 - tail]:
+        tail += 1
+    if tail < 3 or tail < 0.1 * n or tail == n:
+        return None
+    empty = "an empty cell" if column else "every label cell empty"
+    return errors.Note(
+        f"the last {tail:,} rows ({where[n - tail]} to {where[-1]}) have no label at all ({empty}): they are stored "
+        "as coded with no theme, and agreement, evidence and training count them so. If the coder has not reached "
+        "them yet, take them out of the file and import it again" + ("" if column else "; a row coded with no "
+                                                                    "theme is clearest written with 0s"),
+        "warning")
+
+
 def _case_twin_said(coder: str, twin: str) -> errors.Note:
     """The warning of an import whose new coder's name differs from another coder's in case only."""
     return errors.Note(
@@ -1885,7 +1905,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     # The rows as ingest identifies them, with their codes (checked before anything is written).
     own_source = tabular_source_name(path, src)
     doc_source = source if source is not None else own_source
-    keys, matrices, rejects, n_rows, n_respaced = [], [], [], 0, 0
+    keys, matrices, rejects, n_rows, n_respaced, unlabelled = [], [], [], 0, 0, []
     for batch in src.batches():
         frame = batch.frame
         texts = frame[text]
@@ -1896,6 +1916,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         where = locators[~empty].tolist()
         matrices.append(label_matrix(rows, cb, labels=labels, labels_column=labels_column, sep=sep, where=where,
                                      source=path.name))
+        cells = rows[label_cols].apply(lambda c: c.fillna("").astype(str).str.strip())
+        unlabelled.append((cells == "").all(axis=1).to_numpy())  # nothing written: no 1, no 0, no theme name
         keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
                                   "text": rows[text].to_numpy()}))
         rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
@@ -1966,6 +1988,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             ingested = IngestResult(run_id=run_id, files=[report])
             if progress:
                 progress(n_rows)
+        unlabelled_rows = np.concatenate(unlabelled)[found] if unlabelled else np.zeros(0, dtype=bool)
+        unlabelled_where = keys_frame["locator"][found].tolist()
         Y, seg_ids = Y[found], segs["seg_id"][found].tolist()
         # The themes the coder decided on: every theme for a themes column, the given columns for --labels.
         decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
@@ -1984,6 +2008,9 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             f"{n_respaced:,} row{'s' if several else ''} matched the stored answer at {'their' if several else 'its'} "
             "place though the text differs from it in spaces or line breaks only (cells trimmed by a spreadsheet "
             "or a script)"))
+    unfinished = _unfinished_tail(unlabelled_rows, unlabelled_where, labels_column is not None)
+    if unfinished is not None:
+        notes.append(unfinished)
     _with_notes(ingested, "codes import")
     errors.issue(ingested.notes + notes)
     return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,

@@ -149,6 +149,36 @@ def test_rows_coded_with_no_theme_count_as_human_coded(cli, db_path, ref40):
     assert counts == expected
 
 
+@pytest.mark.parametrize("shape", ["column", "zero_one"])
+def test_a_coding_file_whose_last_rows_have_no_label_warns_they_count_as_no_theme(cli, db_path, tmp_path, shape):
+    """A coder part of the way through leaves the last rows empty: stored as coded with no theme (as documented),
+    and the import says which rows and what to do; a file with rows coded 'no theme' here and there says nothing."""
+    texts = [f"Answer {i}: the team now meets the council every month about case {i}." for i in range(1, 21)]
+    themes = ["relationships"] * 6 + ["", "practice_change"] * 2 + ["capability"] * 4 + [""] * 6
+    if shape == "column":
+        frame = pd.DataFrame({"text": texts, "themes": themes})
+        opts = ["--labels-column", "themes"]
+    else:
+        frame = pd.DataFrame({"text": texts, **{t: [("1" if x == t else ("0" if x else "")) for x in themes]
+                                                   for t in ("relationships", "practice_change", "capability")}})
+        frame.loc[6, ["relationships", "practice_change", "capability"]] = "0"  # a row coded with no theme
+        opts = ["--labels", "relationships", "--labels", "practice_change", "--labels", "capability"]
+    f = tmp_path / "half.csv"
+    frame.to_csv(f, index=False)
+    result = cli("codes", "import", str(f), "--text", "text", *opts, "--coder", "ann")
+    assert result.exit_code == 0, result.output
+    assert "the last 6 rows (row 15 to row 20) have no label at all" in result.output
+    assert "take them out of the file and import it again" in result.output
+    coded = stored_codes(db_path, "human:ann")
+    assert len(coded) == 20 and all(coded[f"row {i}"] == set() for i in range(15, 21))
+    # the same file finished (the last rows given a theme): no warning
+    frame = frame.iloc[:14]
+    frame.to_csv(f2 := tmp_path / "done.csv", index=False)
+    result = cli("codes", "import", str(f2), "--text", "text", *opts, "--coder", "bob")
+    assert result.exit_code == 0, result.output
+    assert "no label at all" not in result.output
+
+
 def test_empty_texts_are_rejects_and_the_counts_add_up(cli, db_path, tmp_path):
     f = tmp_path / "coded.csv"
     pd.DataFrame({"text": ["We now meet the council every month.", "", "  ", "Staff use the new checklist."],
