@@ -324,3 +324,21 @@ def test_an_evaluation_reports_evidence_log_is_its_sources_list(heading):
     assert found is not None and text[found[0]:found[1]].strip() == heading
     assert text[found[1]:found[2]].startswith("[A] Letter from the Medical Director")
     assert find_sources_section("We kept an evidence log of every session.\n\nThe fellows changed.") is None
+
+
+@pytest.mark.parametrize("title", ["Evidence log", "Sources of evidence", "# Evidence log"])
+def test_an_evidence_log_that_is_the_whole_document_is_read_for_its_testimonials(title):
+    """A document whose first line is "Evidence log" is a log of the evidence itself, not a list after a report:
+    its quotations are testimonials (read as a sources list, every passage was stored but none coded or
+    quoted). An annex heading opening the text is still a list's heading."""
+    from evalnlp.ingest.narrative import extract_document
+
+    text = (f"{title}\n\nDr Jane Roe, Director of Care, Hill Trust, said: \u201cThe programme changed how every "
+            "ward in our trust plans its discharges.\u201d\n\nSam Hale, Chief Nurse, wrote: \u201cOur nurses now "
+            "lead the weekly huddles, which they never did before.\u201d\n")
+    assert find_sources_section(text) is None
+    found = extract_document(text)
+    assert [t.speaker for t in found.testimonials] == ["Dr Jane Roe, Director of Care, Hill Trust", "Sam Hale, Chief Nurse"]
+    assert found.sources == []
+    annex = "Annex A. Evidence log\n[A] Letter from the Medical Director, 2024.\n[B] Minutes of the board, 2023.\n"
+    assert find_sources_section(annex) is not None

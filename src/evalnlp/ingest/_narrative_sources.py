@@ -69,6 +69,8 @@ _HEADING = re.compile(
     r"evidence[ \t]+sources?)\b(?P<tail>[^\n]{0,120})$"
 )
 _MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]")
+# the evaluation report's words for the list, which may also be a whole document's title
+_REPORT_HEADING = re.compile(r"(?i)evidence[ \t]+log|sources?[ \t]+of[ \t]+evidence|evidence[ \t]+sources?")
 
 
 def find_sources_section(text: str) -> tuple[int, int, int] | None:
@@ -77,8 +79,9 @@ def find_sources_section(text: str) -> tuple[int, int, int] | None:
     The heading is a line of its own that starts (after an optional Markdown ``#``, bold marks, a section
     number ``5.`` and an annex's or appendix's label, ``Annex A.``) with "Sources to corroborate", "Sources of
     corroboration", "Corroborating sources/evidence", or, in an evaluation report, "Evidence log", "Sources of
-    evidence" or "Evidence sources", and does not read as a sentence (it does not end with a full stop). The last
-    such line wins. The section runs to the end of the text, or, under a Markdown heading, to the
+    evidence" or "Evidence sources", and does not read as a sentence (it does not end with a full stop). One of the
+    last three opening the text, with no annex label, is the document's title (an evidence log of testimonials),
+    not a list after it. The last such line wins. The section runs to the end of the text, or, under a Markdown heading, to the
     next Markdown heading.
     """
     found = None
@@ -90,6 +93,8 @@ def find_sources_section(text: str) -> tuple[int, int, int] | None:
             continue  # "Sources to corroborate the impact are listed below." is a sentence
         if re.match(r"\s*(?:\d|[A-Z]\b|[,;)\]])", tail):
             continue  # "corroborating source 3" ending a wrapped entry names a source, it is no heading
+        if not text[:m.start()].strip() and not m.group("annex") and _REPORT_HEADING.search(m.group(0)):
+            continue  # "Evidence log" opening the document is its title: what follows is the evidence itself
         found = m
     if found is None:
         return None
