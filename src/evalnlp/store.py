@@ -714,10 +714,6 @@ class Store:
                WHERE kind = 'testimonial' AND doc_id IN (SELECT doc_id FROM _only)
                ORDER BY doc_id, start, "end" """).df()
 
-    def doc_ids_by_locator(self, source: str) -> dict[str, str]:
-        df = self.con.execute("SELECT locator, doc_id FROM documents WHERE source = ?", [source]).df()
-        return dict(zip(df["locator"], df["doc_id"]))
-
     def insert_segments(self, frame: pd.DataFrame) -> int:
         """Insert segments (doc_id, kind, start, end, text, speaker, source_ref); seg_id is derived here."""
         if frame.empty:

@@ -550,7 +550,9 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         if text.strip():
             pos += len(text) + 2
     in_list = [flag for flag, no in zip(listing, blank | marks) if not no]
-    by_locator = store.doc_ids_by_locator(source)
+    # each passage's own document (by its text too: an earlier version of the file may hold another paragraph at
+    # the same place, which a look-up by locator alone could give)
+    by_locator = dict(zip(docs["locator"], store.document_ids(docs)))
     report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
                                               doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
                                                        if not skip])
