@@ -8,7 +8,8 @@ from typing import List
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, note, open_store, progress_bar, warn
-from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
+from evalnlp.cli._options import (DropHumanCodesOption, IdOption, MetaOption, ReplaceOption, SheetOption, TextOption,
+                                  Unit, UnitOption)
 
 
 @app.command()
@@ -23,21 +24,33 @@ def ingest(
     meta: MetaOption = None,
     unit: UnitOption = Unit.response,
     sheet: SheetOption = None,
+    replace: ReplaceOption = False,
+    drop_human_codes: DropHumanCodesOption = False,
 ) -> None:
     """Read survey exports and documents into the project store, losing nothing.
 
     Every row (per text column) becomes a document or a reject with its reason; re-ingesting a file (or a copy
-    of it under another name) adds nothing.
+    of it under another name) adds nothing, and the rows of an earlier export stay.
+    With --replace a corrected export takes the place of the earlier one of its name: the store then holds
+    exactly its answers, and keeps the codes and review decisions of those it still has.
     Narrative files (TXT, MD, DOCX, PDF) become paragraph or page documents; their testimonials and reach
     figures are extracted on the way in.
     """
     from evalnlp import api
 
+    check_replace(replace, drop_human_codes)
     with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
         result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet,
-                            progress=advance)
+                            progress=advance, replace=replace, drop_human_codes=drop_human_codes)
         summary = api.store_summary(store)
     render_ingest(ctx, result, summary)
+
+
+def check_replace(replace: bool, drop_human_codes: bool) -> None:
+    """--drop-human-codes says what --replace may remove: alone it is a usage error (exit 2)."""
+    if drop_human_codes and not replace:
+        raise typer.BadParameter("goes with --replace (only a replacing read removes answers)",
+                                 param_hint="--drop-human-codes")
 
 
 def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, command: str = "ingest") -> None:
@@ -92,6 +105,8 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         if f.same_as:
             info(ctx, f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
                       f"copy, so its rows are read as that file's ({f.source}) and add nothing new")
+        if f.replaced:
+            _say_replaced(ctx, f)
         if f.n_elsewhere >= max(2, f.n_new / 2) and command == "codes import":  # a coded copy of a file read
             first = f.elsewhere[0]
             option = f"--source '{first}'" if any(c in first for c in " '\"") else f"--source {first}"
@@ -191,6 +206,30 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
     info(ctx, f"n_in {result.n_in:,} = n_ok {result.n_ok:,} + n_rejected {result.n_rejected:,} "
               f"(read = accepted + rejected){held}"
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))
+
+
+def _say_replaced(ctx: typer.Context, f) -> None:
+    """What --replace did to one file's source: removed, kept and added, the --meta values taken, the human codes
+    dropped; or why nothing was replaced."""
+    if f.replace_kept_all:
+        warn(ctx, f"{f.source}: --replace: the file gave no {'answer' if f.columns else 'document'}, so nothing "
+                  f"was replaced: the store keeps the {_count(f.replace_kept_all, 'document')} of the earlier "
+                  "export (an export that failed is likelier than one whose every answer was withdrawn: check the "
+                  "file and read it again)")
+        return
+    if f.replace_first:
+        if not f.no_rows:
+            note(ctx, f"{f.source}: --replace: the store held nothing of this file before, so it was read as a "
+                      "first read (nothing to replace)")
+        return
+    meta = "; ".join(f"{col!r} on {_count(n, 'document')}" for col, n in f.meta_replaced.items())
+    info(ctx, f"{f.source}: replaced the earlier export: {_count(f.n_removed, 'document')} removed, "
+              f"{f.n_kept:,} kept, {f.n_new:,} added; "
+              + (f"--meta values taken from this export: {meta}" if meta else "no --meta value changed"))
+    if f.human_dropped:
+        who = ", ".join(f"{coder}'s on {_count(k, 'passage')}" for coder, k in f.human_dropped.items())
+        warn(ctx, f"{f.source}: --drop-human-codes: human codes were removed with the documents this export no "
+                  f"longer has: {who}")
 
 
 def _count(n: int, word: str) -> str:
