@@ -145,6 +145,18 @@ def test_a_corrected_export_takes_the_earlier_ones_place_and_evidence_counts_onl
     assert ours["themes"] == theirs["themes"] and ours["matrices"] == theirs["matrices"]
 
 
+def test_without_replace_the_warnings_now_point_at_it(cli, db_path, tmp_path):
+    """The warnings of a newer export read without --replace said to read it into a new store (losing a year of
+    codes); they now name --replace."""
+    path = _write(tmp_path / "2024-01.csv", JAN)
+    assert cli("ingest", str(path), *OPTS).exit_code == 0
+    _write(path, JAN_FIXED)
+    said = " ".join(cli("-q", "ingest", str(path), *OPTS).output.split())
+    assert "edited since the earlier export" in said and "not among this one's answers" in said
+    assert "new store" not in said
+    assert said.count("--replace") >= 3  # the edited answer, the answer gone, the ward corrected
+
+
 def test_replacing_answers_people_coded_is_refused_unless_their_codes_may_go(cli, db_path, tmp_path):
     """Human codes are never dropped without a word: the command is refused with E413 (how many passages, whose)
     and the store is left exactly as it was; with --drop-human-codes it goes ahead and says what went. The

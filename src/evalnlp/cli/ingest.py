@@ -129,30 +129,35 @@ def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, co
         if f.n_edited:
             warn(ctx, f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
                       "text (edited since the earlier export): the store keeps both, and evidence counts both; "
-                      "read the newer export into a new store (--db) to count only its answers")
+                      "read the newer export again with --replace to keep only its answers (the codes and review "
+                      "decisions of the answers it still has stay)")
         if f.n_gone:
             warn(ctx, f"{f.source}: {_count(f.n_gone, 'answer')} the store holds from an earlier export of this file "
                       f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or now "
-                      "empty): the store keeps them, and evidence counts them; read the newer export into a new "
-                      "store (--db) to count only its answers")
+                      "empty): the store keeps them, and evidence counts them; read the newer export again with "
+                      "--replace to count only its answers")
         if f.meta_changed:
             shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
             warn(ctx, f"{f.source}: the store keeps the values it read first, not this export's, where they differ: "
-                      f"{shown} (evidence --by groups them as first read; classify --output writes this file's)")
+                      f"{shown} (evidence --by groups them as first read; classify --output writes this file's); "
+                      "read it again with --replace to take this export's values")
         if f.meta_unset:
             shown = "; ".join(f"{col!r} for {_count(n, 'answer')}" for col, n in f.meta_unset.items())
             info(ctx, f"{f.source}: answers read before keep the values they were stored with, so a column that "
-                      f"this export has and the earlier one had not is not stored for them: {shown}")
+                      f"this export has and the earlier one had not is not stored for them: {shown} (read it "
+                      "again with --replace to take this export's values)")
         if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
             warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file under other locators (without --id, or with "
                       "another id column): they are stored again under their ids, and evidence counts both. Read "
-                      "a file the same way each time (into a new store, to change how its rows are known)")
+                      "a file the same way each time; to change how its rows are known, read it again with "
+                      "--replace (the answers stored the other way are removed, with their codes)")
         elif f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
             warn(ctx, f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                       "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                       "place, so rows added or removed above others store those again (and evidence counts both); "
-                      "give --id COL for a file that changes between exports")
+                      "give --id COL for a file that changes between exports, or read it again with --replace to "
+                      "keep only this export's rows (the codes of the rows at their old places go with them)")
     for name in result.unread:
         info(ctx, f"left out {name}: evalnlp does not read {Path(name).suffix or 'files without an extension'} "
                   "files (CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, DOCX and PDF; save or unpack it as one "
