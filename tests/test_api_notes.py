@@ -75,8 +75,8 @@ def _corrected_export(folder):
 
 
 GONE = ("survey.csv: 1 answer the store holds from an earlier export of this file is not among this one's answers "
-        "(removed since, or now empty): the store keeps them, and evidence counts them; read the newer export into "
-        "a new store (--db) to count only its answers")
+        "(removed since, or now empty): the store keeps them, and evidence counts them; read the newer export again "
+        "with --replace to count only its answers")
 
 
 def _drop_third(path):

@@ -347,6 +347,9 @@ ELSEWHERE = {"meta": "ingest"}  # E150/E157: metadata columns become attributes 
 UNREACHABLE = {
     ("codes import", "E130", "unit"): "codes import has no --unit: its passages are always whole responses",
     ("codes import", "E133", "paths"): "codes import always passes its one FILE",
+    ("codes import", "E175", "replace"): "codes import has no --replace: its E175 is the variant that names ingest",
+    ("codes import", "E413", "replace"): "codes import never replaces (it passes no replace option)",
+    ("codes import", "E413", "drop_human_codes"): "codes import never replaces (it passes no replace option)",
 }
 
 

@@ -159,16 +159,27 @@ def _one_name(value: str | Sequence[str] | None, what: str) -> str | None:
 
 def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (), id: str | None = None,
            meta: Sequence[str] | None = None, unit: str = "response", sheet: str | None = None,
-           chunk_size: int = 50_000, progress: Progress | None = None) -> IngestResult:
+           chunk_size: int = 50_000, progress: Progress | None = None, replace: bool = False,
+           drop_human_codes: bool = False) -> IngestResult:
     """Read files into the store. Returns what each file gave; the run's counts add up. ``text`` and ``meta``
-    take a list of column names, or one name."""
+    take a list of column names, or one name.
+
+    With ``replace``, each file is a newer export of the file of its name read before, and takes its place: the
+    store then holds for that file exactly the documents it yields (the others are removed with their passages,
+    codes, sentiment and reach figures; the ones still there keep their ids and codes and take its ``meta``
+    values). Removing documents that hold human codes is refused (E413) unless ``drop_human_codes`` is given.
+    Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``)."""
     text, meta = _names(text, "text") or [], _names(meta, "meta")
     id = _id_column(id)
     paths = _paths(paths)
+    replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
+    if drop_human_codes and not replace:
+        raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
-                         sheet=sheet, chunk_size=chunk_size)
+                         sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes)
     args = {"files": [str(p) for p in paths], "text": list(text), "id": id,
-            "meta": list(meta) if meta is not None else None, "unit": unit, "sheet": sheet}
+            "meta": list(meta) if meta is not None else None, "unit": unit, "sheet": sheet, "replace": replace,
+            "drop_human_codes": drop_human_codes}
     with recorded_run(store, "ingest", args) as run:
         run_id = run.id
         result = ingest_paths(store, paths, opts, run_id, progress)
@@ -190,10 +201,21 @@ def _with_notes(result: IngestResult, command: str = "ingest") -> IngestResult:
 def _per_file(result) -> list[dict[str, Any]]:
     """Each file's counts in a run's arguments: the file read, the source its documents are stored under, and
     rows read, accepted, new and rejected, and a table's column names in its order (so that an output file
-    written later from the store keeps them in that order)."""
+    written later from the store keeps them in that order); read with replace, what it removed and kept."""
     return [{"file": f.file_name or f.source, "source": f.source, "n_in": f.n_in, "n_ok": f.n_ok, "n_new": f.n_new,
              "n_rejected": f.n_rejected, "columns": [str(c) for c in f.columns or []],
-             **({"unread_parts": dict(f.unread_parts)} if f.unread_parts else {})} for f in result.files]
+             **({"unread_parts": dict(f.unread_parts)} if f.unread_parts else {}),
+             **({"replaced": {"n_removed": f.n_removed, "n_kept": f.n_kept, "n_added": f.n_new,
+                              "meta_changed": dict(f.meta_replaced), "human_codes_dropped": dict(f.human_dropped)}}
+                if f.replaced and not f.replace_first and not f.replace_kept_all else {})}
+            for f in result.files]
+
+
+def _flag(value: Any, name: str) -> bool:
+    """A yes/no option given as a bool (``replace="no"`` would read as yes): ValueError otherwise."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":  # (numpy's, from a frame's cell)
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, not {value!r}")
 
 
 @dataclass
@@ -413,7 +435,9 @@ class Project:
         (response or sentence), ``sheet`` (see :func:`ingest`). Files, not DataFrames: write a frame with
         ``df.to_parquet(path)`` and ingest the file (pandas keeps an unnamed index other than 0, 1, 2 ... as a
         column ``__index_level_0__``; name it, ``df.rename_axis("row_id")``, to read it under its name). The result's ``n_in``, ``n_ok`` and
-        ``n_rejected`` add up; ``rejects()`` says why each rejected row was."""
+        ``n_rejected`` add up; ``rejects()`` says why each rejected row was. ``replace=True`` reads each file as a
+        newer export that takes the place of the one of its name read before (``drop_human_codes=True`` lets it
+        remove answers people coded)."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return ingest(self.store, paths, **options)
@@ -678,7 +702,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
              id: str | None = None, meta: Sequence[str] | None = None, unit: str = "response",
              sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 100_000,
              progress: Progress | None = None, sentiment_model: str | Path | None = None,
-             workers: int | None = None) -> ClassifyResult:
+             workers: int | None = None, replace: bool = False, drop_human_codes: bool = False) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
 
     ``sentiment_model`` names the sentiment model (a shipped name, ``sentiment`` or ``sentiment-accurate``, or a
@@ -691,7 +715,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     it is.
 
     With ``paths`` the files are ingested first and only their passages are coded; without, every segment
-    this coder has not coded yet (all of them with ``recode``). ``output`` writes one row per document: the
+    this coder has not coded yet (all of them with ``recode``). ``replace`` and ``drop_human_codes`` are
+    :func:`ingest`'s: each file takes the place of the earlier export of its name. ``output`` writes one row per document: the
     input's columns, then ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and
     ``sentiment``, each as ``evalnlp_<name>`` where an input column has its name (:func:`coded_documents`).
     """
@@ -702,6 +727,11 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     text, meta = _names(text, "text") or [], _names(meta, "meta")
     id = _id_column(id)
     paths = _paths(paths)
+    replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
+    if (replace or drop_human_codes) and not paths:
+        raise ValueError("replace and drop_human_codes apply to the files classify reads: give paths")
+    if drop_human_codes and not replace:
+        raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
     if output is not None:  # before any work: E162 for a missing folder, E177 an input or a file the store read
@@ -731,6 +761,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 "model": str(model) if model else None, "coder": coder_id, "text": list(text), "unit": unit,
                 "recode": recode, "output": str(output) if output else None, "id": id,
                 "meta": list(meta) if meta is not None else None, "sheet": sheet}
+        if paths:
+            args.update(replace=replace, drop_human_codes=drop_human_codes)
         if sentiment_model is not None:
             args["sentiment_model"] = str(sentiment_model)
         model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
@@ -747,7 +779,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             sources = None
             if paths:
                 opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
-                                     unit=unit, sheet=sheet)
+                                     unit=unit, sheet=sheet, replace=replace, drop_human_codes=drop_human_codes)
                 t0 = time.perf_counter()
                 ingested = ingest_paths(store, paths, opts, run_id, None)
                 sources = [f.source for f in ingested.files]
@@ -1940,7 +1972,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         run_id = run.id
         if source is None:
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
-                                 unit="response", sheet=sheet)
+                                 unit="response", sheet=sheet, offer_replace=False)
             ingested = ingest_paths(store, [path], opts, run_id, progress)
         if source is not None and len(keys_frame):
             # A coded copy in long form (its answers in one column, say ``text``, beside a question column) names

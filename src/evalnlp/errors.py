@@ -654,12 +654,20 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                          "counted twice. Leave the copy out (move it out of the folder, or name the files one by "
                          "one)",
     }),
-    "E175": ("the store already holds a different file of the same name, read from another place",
-             "{path}: this store already holds documents from another file named {file!r} ({other}), with other "
-             "contents. Documents are stored under their file's name, so rows of the two with the same locator and "
-             "text would be taken for one another and this file's own details lost. Rename this file (for example "
-             "{renamed}) and read it again; if it is a newer export of the same file, put it at {other} instead; a "
-             "coder's copy of rows already read is imported with codes import and the source's name"),
+    "E175": ("the store already holds a different file of the same name, read from another place", {
+        "other": "{path}: this store already holds documents from another file named {file!r} ({other}), with "
+                 "other contents. Documents are stored under their file's name, so rows of the two with the same "
+                 "locator and text would be taken for one another and this file's own details lost. Rename this "
+                 "file (for example {renamed}) and read it again if it is another file; if it is a newer export "
+                 "of the same file (corrected since), read it with {replace!o}: it then takes the earlier "
+                 "export's place, and the store keeps the codes and review decisions of the answers both have",
+        "codes": "{path}: this store already holds documents from another file named {file!r} ({other}), with "
+                 "other contents. Documents are stored under their file's name, so rows of the two with the same "
+                 "locator and text would be taken for one another and this file's own details lost. Rename this "
+                 "file (for example {renamed}) and read it again; if it is a newer export of the same file, read "
+                 "it first with `evalnlp ingest --replace`; a coder's copy of rows already read is imported with "
+                 "codes import and the source's name",
+    }),
     "E176": ("a row repeats an earlier row's id and text (the row is rejected)",
              "an earlier row has the same {column} and the same text, so the two would be one document and this "
              "row's other values lost; give each row its own {column}, or read the file without an id column (rows "
@@ -1211,6 +1219,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "saved. Set EVALNLP_MEMORY_LIMIT higher (e.g. 4GB, within the machine's memory) and run it again"),
     "E412": ("the store was closed and then used",
              "the store {path!r} is closed; open it again (evalnlp.open(path), or a new Store) to use it"),
+    "E413": ("a newer export read with replace would remove answers that people coded", {
+        "human": "{files}: {what} that the store holds from the earlier export {are} not in this one and {have} "
+                 "human codes: reading it with {replace!o} would remove {them} with the codes of {passages} "
+                 "({coders}). Nothing was changed. If those answers were withdrawn, pass {drop_human_codes!o} as well to drop their "
+                 "codes with them; if not, check the export: read it with the same text columns, id column and "
+                 "sheet as before, as an answer is known by its id (or row) and its text",
+    }),
     "E420": ("no passage has been coded with this codebook, so there is nothing to review",
              "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there are no "
              "machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first"),

@@ -143,6 +143,7 @@ class Store:
         self._in_tx = False
         self._reading = False  # remembering the documents read (read_documents_begin)
         self._tracking = False  # remembering one file's documents with their attrs (track_file_begin)
+        self._replacing = False  # remembering the documents and source entries each source yields (replace_begin)
         self._row_files: dict[str, dict[str, Any]] = {}  # the cells of the rows read, by source (remember_rows)
         self._row_dir: str | None = None
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
@@ -373,6 +374,8 @@ class Store:
             self.con.execute(f"INSERT INTO _read_docs SELECT {_doc_key(_DOC_ID_SQL)}, {row} FROM _docs")
         if self._tracking:
             self.con.execute(f"INSERT INTO _file_docs SELECT {_DOC_ID_SQL}, locator, question, {attrs_sql} FROM _docs")
+        if self._replacing:
+            self.con.execute(f"INSERT INTO _replace_docs SELECT source, {_DOC_ID_SQL}, {attrs_sql} FROM _docs")
         result = self.con.execute(
             f"""
             INSERT INTO documents
@@ -461,6 +464,132 @@ class Store:
             return gone, changed, unset
         finally:
             self.con.execute("DROP TABLE IF EXISTS _file_docs")
+
+    # ---- a newer export in place of an earlier one (ingest --replace) -------------------------------------
+
+    def replace_begin(self) -> None:
+        """From now on remember, until :meth:`replace_end`, every document :meth:`insert_documents` is given (new
+        or already stored) with its source and attrs as read, and every corroborating-source entry
+        :meth:`insert_sources` is given: what each file of the command yields, so that :meth:`replace_apply` can
+        make the store hold exactly that for the file's source."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _replace_docs (source VARCHAR, doc_id VARCHAR, attrs JSON)")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _replace_entries "
+                         "(source VARCHAR, position INTEGER, text VARCHAR)")
+        self._replacing = True
+
+    def replace_end(self) -> None:
+        """Stop remembering what the files yield (see :meth:`replace_begin`) and forget it."""
+        self._replacing = False
+        self._drop_temp("_replace_docs", "_replace_entries", "_replace_src", "_gone_docs", "_gone_segs")
+
+    def documents_before(self, sources: list[str], run_id: str) -> dict[str, int]:
+        """How many documents of each of ``sources`` runs other than ``run_id`` stored (sources with none left
+        out)."""
+        _src = pd.DataFrame({"source": list(sources)}, dtype=object)  # read by name (see _BY_NAME)
+        return {str(src): int(n) for src, n in self.con.execute(
+            """SELECT source, count(*) FROM documents WHERE source IN (SELECT source FROM _src) AND run_id <> ?
+               GROUP BY source""", [run_id]).fetchall()}
+
+    def _replace_targets(self, sources: list[str]) -> None:
+        """The temporary tables of what replacing ``sources`` removes: ``_gone_docs`` (doc_id, source), the
+        documents of those sources that this command's files did not yield, and ``_gone_segs`` (seg_id, source),
+        their passages."""
+        _src = pd.DataFrame({"source": list(sources)}, dtype=object)  # read by name (see _BY_NAME)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _replace_src AS SELECT DISTINCT source FROM _src")
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE _gone_docs AS
+               SELECT d.doc_id, d.source FROM documents d SEMI JOIN _replace_src USING (source)
+               WHERE NOT EXISTS (SELECT 1 FROM _replace_docs r WHERE r.doc_id = d.doc_id)""")
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE _gone_segs AS
+               SELECT s.seg_id, g.source FROM segments s JOIN _gone_docs g USING (doc_id)""")
+
+    def replace_plan(self, sources: list[str]) -> tuple[int, int, dict[str, int]]:
+        """What replacing ``sources`` with what this command's files yielded would take from people: the
+        documents to remove that hold human codes, the passages of theirs with human codes, and those passages
+        per human coder. Nothing is changed."""
+        self._replace_targets(sources)
+        rows = self.con.execute(
+            f"""SELECT c.coder, count(DISTINCT c.seg_id) FROM codes c SEMI JOIN _gone_segs USING (seg_id)
+                WHERE starts_with(c.coder, '{HUMAN_PREFIX}') GROUP BY c.coder ORDER BY c.coder""").fetchall()
+        docs, passages = self.con.execute(
+            f"""SELECT count(DISTINCT s.doc_id), count(DISTINCT c.seg_id)
+                FROM codes c JOIN segments s USING (seg_id) SEMI JOIN _gone_segs USING (seg_id)
+                WHERE starts_with(c.coder, '{HUMAN_PREFIX}')""").fetchone()
+        return int(docs), int(passages), {str(coder): int(n) for coder, n in rows}
+
+    def replace_apply(self, sources: list[str], run_id: str) -> dict[str, dict[str, Any]]:
+        """Make the store hold, for each of ``sources``, exactly the documents this command's files yielded (see
+        :meth:`replace_begin`): the other documents of those sources are removed with everything that hangs off
+        them (segments, codes of every coder, sentiment, reach figures, links to corroborating sources); the
+        documents yielded that were stored before are kept as they are (ids, passages, codes) but take the attrs
+        read now; a narrative file's corroborating-source entries that it no longer lists go, with the links to
+        them. Returns per source: ``removed`` (documents), ``kept`` (documents stored by an earlier run and
+        yielded again), ``meta`` ({attribute: kept documents whose value changed}) and ``human`` ({human coder:
+        passages whose codes were removed})."""
+        self._replace_targets(sources)
+        out: dict[str, dict[str, Any]] = {str(s): {"removed": 0, "kept": 0, "meta": {}, "human": {}} for s in sources}
+        for src, n in self.con.execute("SELECT source, count(*) FROM _gone_docs GROUP BY source").fetchall():
+            out[str(src)]["removed"] = int(n)
+        for src, coder, n in self.con.execute(
+                f"""SELECT g.source, c.coder, count(DISTINCT c.seg_id) FROM codes c JOIN _gone_segs g USING (seg_id)
+                    WHERE starts_with(c.coder, '{HUMAN_PREFIX}') GROUP BY ALL ORDER BY ALL""").fetchall():
+            out[str(src)]["human"][str(coder)] = int(n)
+        for src, n in self.con.execute(
+                """SELECT d.source, count(*) FROM documents d SEMI JOIN _replace_src USING (source)
+                   WHERE d.run_id <> ? AND d.doc_id IN (SELECT doc_id FROM _replace_docs)
+                   GROUP BY d.source""", [run_id]).fetchall():
+            out[str(src)]["kept"] = int(n)
+        # attrs: each kept document takes the values read now; counted per attribute whose value changed (a
+        # value corrected, or a column added or left out since), a JSON null and no value being alike
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE _new_attrs AS
+               SELECT r.doc_id, any_value(r.attrs) AS attrs FROM _replace_docs r
+               SEMI JOIN _replace_src USING (source) GROUP BY r.doc_id""")
+        pointer = "'/' || replace(replace(key, '~', '~0'), '/', '~1')"
+        for src, key, n in self.con.execute(
+                f"""WITH f AS (SELECT d.source, CAST(n.attrs AS VARCHAR) AS new, CAST(d.attrs AS VARCHAR) AS old
+                               FROM documents d JOIN _new_attrs n USING (doc_id)
+                               WHERE CAST(d.attrs AS VARCHAR) IS DISTINCT FROM CAST(n.attrs AS VARCHAR)),
+                        k AS (SELECT source, new, old,
+                                     unnest(list_distinct(list_concat(coalesce(json_keys(new), []),
+                                                                      coalesce(json_keys(old), [])))) AS key FROM f)
+                    SELECT source, key, count(*) FROM k
+                    WHERE coalesce(CAST(json_extract(new, {pointer}) AS VARCHAR), 'null')
+                          <> coalesce(CAST(json_extract(old, {pointer}) AS VARCHAR), 'null')
+                    GROUP BY ALL ORDER BY ALL""").fetchall():
+            out[str(src)]["meta"][str(key)] = int(n)
+        self.con.execute(
+            """UPDATE documents SET attrs = n.attrs FROM _new_attrs n
+               WHERE documents.doc_id = n.doc_id
+                 AND CAST(documents.attrs AS VARCHAR) IS DISTINCT FROM CAST(n.attrs AS VARCHAR)""")
+        for table in ("codes", "sentiment", "segment_sources"):
+            self.con.execute(f"DELETE FROM {table} WHERE seg_id IN (SELECT seg_id FROM _gone_segs)")
+        for table in ("segments", "reach", "documents"):
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _gone_docs)")
+        self.con.execute(
+            """DELETE FROM sources WHERE source IN (SELECT source FROM _replace_src)
+               AND NOT EXISTS (SELECT 1 FROM _replace_entries e WHERE e.source = sources.source
+                               AND e.position = sources.position AND e.text = sources.text)""")
+        self.con.execute(
+            """DELETE FROM segment_sources WHERE source IN (SELECT source FROM _replace_src)
+               AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.source = segment_sources.source
+                               AND s.position = segment_sources.position
+                               AND (segment_sources.text IS NULL OR segment_sources.text = s.text))""")
+        self._drop_temp("_new_attrs", "_gone_docs", "_gone_segs", "_replace_src")
+        return out
+
+    def forget_superseded_inputs(self, name: str, path: str, sha256: str, sources: list[str]) -> int:
+        """After a newer export of the file ``name`` (now at ``path``, contents ``sha256``) replaced ``sources``,
+        forget the earlier files of that name the store read, unless documents of theirs remain (another sheet
+        of a workbook, not replaced): an earlier export read again is then another file of the same name, refused
+        (E175), and no longer a copy of one read, rather than bringing back the answers it replaced."""
+        _src = pd.DataFrame({"source": list(sources)}, dtype=object)  # read by name (see _BY_NAME)
+        return int(self.con.execute(
+            """DELETE FROM inputs WHERE name = ? AND NOT (path = ? AND sha256 = ?)
+               AND NOT EXISTS (SELECT 1 FROM documents d WHERE starts_with(d.source, ? || '#')
+                               AND d.source NOT IN (SELECT source FROM _src))""",
+            [name, path, sha256, name]).fetchone()[0])
 
     def repeated_in_other_sources(self, source: str, run_id: str, top: int = 3) -> tuple[int, list[str]]:
         """Documents of ``source`` that run ``run_id`` stored whose locator and text a document of another source
@@ -714,10 +843,6 @@ class Store:
                WHERE kind = 'testimonial' AND doc_id IN (SELECT doc_id FROM _only)
                ORDER BY doc_id, start, "end" """).df()
 
-    def doc_ids_by_locator(self, source: str) -> dict[str, str]:
-        df = self.con.execute("SELECT locator, doc_id FROM documents WHERE source = ?", [source]).df()
-        return dict(zip(df["locator"], df["doc_id"]))
-
     def insert_segments(self, frame: pd.DataFrame) -> int:
         """Insert segments (doc_id, kind, start, end, text, speaker, source_ref); seg_id is derived here."""
         if frame.empty:
@@ -822,6 +947,9 @@ class Store:
             return 0
         rows = frame[["source", "position", "ref", "label", "text"]].assign(run_id=run_id)
         _sources = rows  # read by name in the SQL (see _BY_NAME)
+        if self._replacing:
+            self.con.execute("INSERT INTO _replace_entries SELECT DISTINCT source, CAST(position AS INTEGER), text "
+                             "FROM _sources")
         n = self.con.execute(
             """INSERT INTO sources
                SELECT DISTINCT r.source, CAST(r.position AS INTEGER), r.ref, r.label, r.text, r.run_id

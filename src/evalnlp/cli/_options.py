@@ -55,3 +55,14 @@ MetaOption = Annotated[Optional[List[str]], typer.Option(
 UnitOption = Annotated[Unit, typer.Option("--unit", help="Passage unit for tabular files.", case_sensitive=False)]
 
 SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet to read (default: the first).")]
+
+ReplaceOption = Annotated[bool, typer.Option(
+    "--replace", help="Each file is a newer export (corrected since) of the file of its name read before, and takes "
+                      "its place: the store then holds for it exactly the answers it has. Answers it no longer has "
+                      "are removed with their passages and codes, an edited answer is stored once (as it is now), "
+                      "and the answers it still has keep their codes and review decisions and take its --meta "
+                      "values. Every file replaces its own; one not read before is read as usual.")]
+
+DropHumanCodesOption = Annotated[bool, typer.Option(
+    "--drop-human-codes", help="With --replace: remove answers the newer export no longer has even when people "
+                               "coded them, with their human codes (refused otherwise, E413).")]

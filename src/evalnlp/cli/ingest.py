@@ -7,7 +7,8 @@ from typing import List
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, progress_bar
-from evalnlp.cli._options import IdOption, MetaOption, SheetOption, TextOption, Unit, UnitOption
+from evalnlp.cli._options import (DropHumanCodesOption, IdOption, MetaOption, ReplaceOption, SheetOption, TextOption,
+                                  Unit, UnitOption)
 
 
 @app.command()
@@ -22,21 +23,33 @@ def ingest(
     meta: MetaOption = None,
     unit: UnitOption = Unit.response,
     sheet: SheetOption = None,
+    replace: ReplaceOption = False,
+    drop_human_codes: DropHumanCodesOption = False,
 ) -> None:
     """Read survey exports and documents into the project store, losing nothing.
 
     Every row (per text column) becomes a document or a reject with its reason; re-ingesting a file (or a copy
-    of it under another name) adds nothing.
+    of it under another name) adds nothing, and the rows of an earlier export stay.
+    With --replace a corrected export takes the place of the earlier one of its name: the store then holds
+    exactly its answers, and keeps the codes and review decisions of those it still has.
     Narrative files (TXT, MD, DOCX, PDF) become paragraph or page documents; their testimonials and reach
     figures are extracted on the way in.
     """
     from evalnlp import api
 
+    check_replace(replace, drop_human_codes)
     with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
         result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet,
-                            progress=advance)
+                            progress=advance, replace=replace, drop_human_codes=drop_human_codes)
         summary = api.store_summary(store)
     render_ingest(ctx, result, summary)
+
+
+def check_replace(replace: bool, drop_human_codes: bool) -> None:
+    """--drop-human-codes says what --replace may remove: alone it is a usage error (exit 2)."""
+    if drop_human_codes and not replace:
+        raise typer.BadParameter("goes with --replace (only a replacing read removes answers)",
+                                 param_hint="--drop-human-codes")
 
 
 def render_ingest(ctx: typer.Context, result, summary: dict[str, int] | None, command: str = "ingest") -> None:

@@ -103,6 +103,21 @@ class FileReport:
     #: value (a value corrected since), and how many with none (a column added since); the store keeps its own
     meta_changed: dict[str, int] = field(default_factory=dict)
     meta_unset: dict[str, int] = field(default_factory=dict)
+    #: read with ``replace`` (a newer export takes the earlier one's place): the stored documents of the source
+    #: that this export no longer yields, removed with all that hangs off them; those it still yields, kept as they
+    #: were (ids, segments, codes) but for their ``--meta`` values, which are this export's (per column, how many
+    #: kept documents took another value); and, per human coder, the passages whose codes went with the removed
+    #: documents (only with ``drop_human_codes``). ``n_new`` are the documents added.
+    replaced: bool = False
+    n_removed: int = 0
+    n_kept: int = 0
+    meta_replaced: dict[str, int] = field(default_factory=dict)
+    human_dropped: dict[str, int] = field(default_factory=dict)
+    #: read with ``replace`` but the store held nothing of this source before: a plain first read
+    replace_first: bool = False
+    #: read with ``replace`` but the file gave no document (a header only, or every row rejected): nothing was
+    #: replaced, and the store keeps this many documents of the earlier export
+    replace_kept_all: int = 0
 
 
 @dataclass
@@ -142,6 +157,12 @@ class IngestOptions:
     unit: str = "response"
     sheet: str | None = None
     chunk_size: int = 50_000
+    #: each file is a newer export that takes the place of what the store holds under its name (see
+    #: :func:`replace_sources`); ``drop_human_codes`` lets that remove answers people coded, with their codes
+    replace: bool = False
+    drop_human_codes: bool = False
+    #: the command has a replace option to offer (``codes import`` has none): which advice E175 gives
+    offer_replace: bool = True
 
 
 def check_options(opts: IngestOptions) -> None:
@@ -478,21 +499,25 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
     store.forget_seen()
-    if opts.id:  # a newer export of a file read before is compared with what the store holds of it, below
+    # a newer export of a file read before is compared with what the store holds of it, below (with replace, the
+    # earlier export's answers that this one lacks or changed are removed instead: nothing to compare)
+    compare = bool(opts.id) and not opts.replace
+    if compare:
         store.track_file_begin()
     try:
         _read_tabular_rows(store, src, opts, source, text_cols, attrs, report, run_id, progress)
     except BaseException:
         store.track_file_stop()
         raise
-    if opts.id:
+    if compare:
         report.n_gone, report.meta_changed, report.meta_unset = store.track_file_end(source, run_id, opts.id)
     store.forget_seen()  # the file is read: its rows' identities need not take the store's memory any longer
     if report.n_new:  # (with --id too: a file read before without one, or with another id column)
-        report.n_moved = store.repeated_elsewhere(source, run_id)
-        report.moved_with_id = bool(opts.id)
+        if not opts.replace:
+            report.n_moved = store.repeated_elsewhere(source, run_id)
+            report.moved_with_id = bool(opts.id)
         report.n_elsewhere, report.elsewhere = store.repeated_in_other_sources(source, run_id)
-        if opts.id:
+        if compare:
             report.n_edited = store.edited_at_locator(source, run_id)
     report.n_segments = segment_new_documents(store, run_id, opts.unit)
     if report.n_ok > report.n_new:  # answers stored before keep the passages they were split into then
@@ -553,7 +578,9 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         if text.strip():
             pos += len(text) + 2
     in_list = [flag for flag, no in zip(listing, blank | marks) if not no]
-    by_locator = store.doc_ids_by_locator(source)
+    # each passage's own document (by its text too: an earlier version of the file may hold another paragraph at
+    # the same place, which a look-up by locator alone could give)
+    by_locator = dict(zip(docs["locator"], store.document_ids(docs)))
     report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
                                               doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
                                                        if not skip])
@@ -785,14 +812,18 @@ def _more_than_a_line(path: Path) -> bool:
     return len([line for line in head.splitlines() if line.strip()]) > 1
 
 
-def _check_known_names(store, paths: list[Path], run_id: str) -> dict[Path, str]:
-    """E175 when the store already holds a different file of the same name, read from another place; E174
-    when two files of one command have the same contents (a copy beside its original); then record every file
-    read. A file counts as the same one when it is at the same place (a newer export, say) or has the same
-    contents (a copy moved elsewhere): its rows then add only what is new, as on any re-read. Returns, for each
-    file whose contents the store read before under another name (``trust_a (1).csv``, a copy of
-    ``trust_a.csv``), that name: its rows are read as that file's, so the copy adds nothing twice."""
+def _check_known_names(store, paths: list[Path], run_id: str, opts: IngestOptions | None = None,
+                       shas_out: dict[Path, str] | None = None) -> dict[Path, str]:
+    """E175 when the store already holds a different file of the same name, read from another place (unless
+    ``opts.replace``: then the file is that file's newer export, wherever it is); E174 when two files of one
+    command have the same contents (a copy beside its original); then record every file read. A file counts as
+    the same one when it is at the same place (a newer export, say) or has the same contents (a copy moved
+    elsewhere): its rows then add only what is new, as on any re-read. Returns, for each file whose contents the
+    store read before under another name (``trust_a (1).csv``, a copy of ``trust_a.csv``), that name: its rows
+    are read as that file's, so the copy adds nothing twice. ``shas_out`` gets each file's checksum."""
     from evalnlp.util import file_sha256
+
+    opts = opts or IngestOptions()
 
     shas = [file_sha256(path) for path in paths]  # each file read once for its checksum
     first: dict[str, Path] = {}
@@ -801,10 +832,12 @@ def _check_known_names(store, paths: list[Path], run_id: str) -> dict[Path, str]
         if other != path and other.resolve() != path.resolve() and _more_than_a_line(path):
             raise errors.error("E174", "same_contents", other=other, path=path)
     for path, sha in zip(paths, shas):
-        other = name_taken_elsewhere(store, path, sha)
+        other = None if opts.replace else name_taken_elsewhere(store, path, sha)
         if other is not None:
-            raise errors.error("E175", path=path, file=path.name, other=other,
-                               renamed=f"{path.parent.name or 'new'}_{path.name}")
+            renamed = f"{path.parent.name or 'new'}_{path.name}"
+            if not opts.offer_replace:  # (codes import, which has no replace option)
+                raise errors.error("E175", "codes", path=path, file=path.name, other=other, renamed=renamed)
+            raise errors.error("E175", "other", path=path, file=path.name, other=other, renamed=renamed)
     copies: dict[Path, str] = {}
     for path, sha in zip(paths, shas):
         names = store.input_names_with(sha)
@@ -812,6 +845,8 @@ def _check_known_names(store, paths: list[Path], run_id: str) -> dict[Path, str]
             copies[path] = names[0]
     for path, sha in zip(paths, shas):
         store.record_input(path.name, str(path.resolve()), sha, run_id)
+        if shas_out is not None:
+            shas_out[path] = sha
     return copies
 
 
@@ -832,33 +867,89 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     kinds = [(Path(p), _kind_of(p, empty if len(paths) > 1 else None)) for p in paths]  # fail fast on missing
     # files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
-    copies = _check_known_names(store, [path for path, _ in kinds], run_id)
+    shas: dict[Path, str] = {}
+    copies = _check_known_names(store, [path for path, _ in kinds], run_id, opts, shas)
     asked = [name for name, given in (("--text", opts.text), ("--id", opts.id), ("--meta", opts.meta)) if given]
     for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
         if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
             raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
     meta_elsewhere = _meta_columns_found(kinds, opts)
-    for path, kind in kinds:
-        try:
-            if path in empty:
-                raise empty[path]
-            if kind == "narrative":
-                report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
-                report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
-                                                           ("--meta", opts.meta), ("--sheet", opts.sheet)) if given]
-            else:
-                report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path),
-                                        meta_elsewhere=meta_elsewhere)
-                report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
-        except InputError as exc:
-            if exc.code not in _NOTHING_TO_READ or len(kinds) == 1:
-                raise
-            # one file of several with nothing in it (an export with no answers that period: a header only, or
-            # 0 bytes): said, and the others read
-            report = FileReport(source=path.name, format=path.suffix.lstrip(".").lower() or kind,
-                                no_rows=exc.message, file_name=path.name)
-        result.files.append(report)
+    if opts.replace:
+        store.replace_begin()
+    try:
+        for path, kind in kinds:
+            try:
+                if path in empty:
+                    raise empty[path]
+                if kind == "narrative":
+                    report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
+                    report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
+                                                               ("--meta", opts.meta), ("--sheet", opts.sheet))
+                                      if given]
+                else:
+                    report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path),
+                                            meta_elsewhere=meta_elsewhere)
+                    report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
+            except InputError as exc:
+                if exc.code not in _NOTHING_TO_READ or len(kinds) == 1:
+                    raise
+                # one file of several with nothing in it (an export with no answers that period: a header only,
+                # or 0 bytes): said, and the others read
+                report = FileReport(source=path.name, format=path.suffix.lstrip(".").lower() or kind,
+                                    no_rows=exc.message, file_name=path.name)
+            result.files.append(report)
+        if opts.replace:
+            replace_sources(store, result, opts, run_id, {path.name: (path, shas[path]) for path, _ in kinds})
+    finally:
+        if opts.replace:
+            store.replace_end()
     return result
+
+
+def replace_sources(store, result: IngestResult, opts: IngestOptions, run_id: str,
+                    files: dict[str, tuple[Path, str]]) -> None:
+    """Each file of ``result``, read with ``replace``, is a newer export of its source: the store comes to hold
+    for that source exactly the documents the file yielded (every file its own source; see
+    :meth:`Store.replace_apply`). A source the store held nothing of is a plain first read; a file that yielded
+    no document (a header only, every row rejected: an export that failed, more likely than a month whose every
+    answer was withdrawn) replaces nothing. E413, before anything is removed, when the removed documents hold
+    human codes and ``opts.drop_human_codes`` is not given: the command's transaction then leaves the store as
+    it was. ``files``: each file's path and checksum by its name."""
+    before = store.documents_before([f.source for f in result.files], run_id)
+    todo: list[FileReport] = []
+    for f in result.files:
+        f.replaced = True
+        held = before.get(f.source, 0)
+        if not held:
+            f.replace_first = True
+        elif not f.n_ok:
+            f.replace_kept_all = held
+        else:
+            todo.append(f)
+    if not todo:
+        return
+    sources = list(dict.fromkeys(f.source for f in todo))
+    n_docs, n_passages, by_coder = store.replace_plan(sources)
+    if n_passages and not opts.drop_human_codes:
+        tables = all(f.columns for f in todo)
+        raise errors.error(
+            "E413", "human", files=", ".join(f.file_name or f.source for f in todo),
+            what=_counted(n_docs, "answer" if tables else "document"), are="is" if n_docs == 1 else "are",
+            have="has" if n_docs == 1 else "have", them="it" if n_docs == 1 else "them",
+            passages=_counted(n_passages, "passage"),
+            coders=", ".join(f"{coder} on {n:,}" for coder, n in by_coder.items()))
+    done = store.replace_apply(sources, run_id)
+    for f in todo:
+        got = done[f.source]
+        f.n_removed, f.n_kept, f.meta_replaced, f.human_dropped = got["removed"], got["kept"], got["meta"], got["human"]
+        path, sha = files[f.file_name] if f.file_name in files else (None, None)
+        if path is not None and f.same_as is None:  # (a copy's name is not the source's)
+            store.forget_superseded_inputs(path.name, str(path.resolve()), sha, sources)
+
+
+def _counted(n: int, word: str) -> str:
+    """``1 answer``, ``2,000 answers``."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 _NOTHING_TO_READ = frozenset({"E103", "E104"})  # an empty file, a table with a header and no rows

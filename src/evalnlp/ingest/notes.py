@@ -62,6 +62,8 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
         if f.same_as:
             info(f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
                  f"copy, so its rows are read as that file's ({f.source}) and add nothing new")
+        if f.replaced:
+            _replaced(f, info, warn, note)
         if f.n_elsewhere >= max(2, f.n_new / 2) and command == "codes import":  # a coded copy of a file read
             first = f.elsewhere[0]
             option = f"--source '{first}'" if any(c in first for c in " '\"") else f"--source {first}"
@@ -84,30 +86,35 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
         if f.n_edited:
             warn(f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
                  "text (edited since the earlier export): the store keeps both, and evidence counts both; "
-                 "read the newer export into a new store (--db) to count only its answers")
+                 "read the newer export again with --replace to keep only its answers (the codes and review "
+                 "decisions of the answers it still has stay)")
         if f.n_gone:
             warn(f"{f.source}: {_count(f.n_gone, 'answer')} the store holds from an earlier export of this file "
                  f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or now "
-                 "empty): the store keeps them, and evidence counts them; read the newer export into a new "
-                 "store (--db) to count only its answers")
+                 "empty): the store keeps them, and evidence counts them; read the newer export again with "
+                 "--replace to count only its answers")
         if f.meta_changed:
             shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
             warn(f"{f.source}: the store keeps the values it read first, not this export's, where they differ: "
-                 f"{shown} (evidence --by groups them as first read; classify --output writes this file's)")
+                 f"{shown} (evidence --by groups them as first read; classify --output writes this file's); "
+                 "read it again with --replace to take this export's values")
         if f.meta_unset:
             shown = "; ".join(f"{col!r} for {_count(n, 'answer')}" for col, n in f.meta_unset.items())
             info(f"{f.source}: answers read before keep the values they were stored with, so a column that "
-                 f"this export has and the earlier one had not is not stored for them: {shown}")
+                 f"this export has and the earlier one had not is not stored for them: {shown} (read it "
+                 "again with --replace to take this export's values)")
         if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
             warn(f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                  "holds from an earlier read of this file under other locators (without --id, or with "
                  "another id column): they are stored again under their ids, and evidence counts both. Read "
-                 "a file the same way each time (into a new store, to change how its rows are known)")
+                 "a file the same way each time; to change how its rows are known, read it again with "
+                 "--replace (the answers stored the other way are removed, with their codes)")
         elif f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
             warn(f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
                  "holds from an earlier read of this file, at other rows: without --id a row is known by its "
                  "place, so rows added or removed above others store those again (and evidence counts both); "
-                 "give --id COL for a file that changes between exports")
+                 "give --id COL for a file that changes between exports, or read it again with --replace to "
+                 "keep only this export's rows (the codes of the rows at their old places go with them)")
     for name in result.unread:
         info(f"left out {name}: evalnlp does not read {Path(name).suffix or 'files without an extension'} "
              "files (CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, DOCX and PDF; save or unpack it as one "
@@ -157,6 +164,30 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  f"not read: {', '.join(repr(n) for n in f.other_sheets)} (--sheet NAME reads one sheet; "
                  "read the file once per sheet to take them all)")
     return notes
+
+
+def _replaced(f, info, warn, note) -> None:
+    """What --replace did to one file's source: removed, kept and added, the --meta values taken, the human codes
+    dropped; or why nothing was replaced."""
+    if f.replace_kept_all:
+        warn(f"{f.source}: --replace: the file gave no {'answer' if f.columns else 'document'}, so nothing "
+             f"was replaced: the store keeps the {_count(f.replace_kept_all, 'document')} of the earlier "
+             "export (an export that failed is likelier than one whose every answer was withdrawn: check the "
+             "file and read it again)")
+        return
+    if f.replace_first:
+        if not f.no_rows:
+            note(f"{f.source}: --replace: the store held nothing of this file before, so it was read as a "
+                 "first read (nothing to replace)")
+        return
+    meta = "; ".join(f"{col!r} on {_count(n, 'document')}" for col, n in f.meta_replaced.items())
+    info(f"{f.source}: replaced the earlier export: {_count(f.n_removed, 'document')} removed, "
+         f"{f.n_kept:,} kept, {f.n_new:,} added; "
+         + (f"--meta values taken from this export: {meta}" if meta else "no --meta value changed"))
+    if f.human_dropped:
+        who = ", ".join(f"{coder}'s on {_count(k, 'passage')}" for coder, k in f.human_dropped.items())
+        warn(f"{f.source}: --drop-human-codes: human codes were removed with the documents this export no "
+             f"longer has: {who}")
 
 
 def _count(n: int, word: str) -> str:
