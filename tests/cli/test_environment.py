@@ -1,0 +1,103 @@
+"""What goes wrong around evalnlp rather than in the data: a job stopped by SIGTERM, an output folder or a store
+the user cannot write to, a damaged store. Real files, real subprocesses and signals."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from evalnlp.cli._app import INTERRUPTED
+
+posix_only = pytest.mark.skipif(os.name != "posix" or not Path("/proc/self/fd").is_dir(),
+                                reason="needs Linux /proc and signals")
+
+#: root's capabilities that let it write where permissions say no; dropped so a read-only folder is read-only
+_OVERRIDES = "-dac_override,-dac_read_search,-fowner"
+
+
+def _command(*args: str, unprivileged: bool = False) -> list[str]:
+    """``python -m evalnlp ARGS``; ``unprivileged``: as a user file permissions apply to (root without the
+    capabilities that override them)."""
+    cmd = [sys.executable, "-m", "evalnlp", *args]
+    if unprivileged and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: permissions cannot be made to apply")
+        cmd = [setpriv, f"--inh-caps={_OVERRIDES}", f"--bounding-set={_OVERRIDES}", *cmd]
+    return cmd
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+
+
+def run(*args: str, unprivileged: bool = False, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(_command(*args, unprivileged=unprivileged), capture_output=True, text=True, env=_env(),
+                          cwd=cwd, timeout=120)
+
+
+def _holds_open(pid: int, path: Path) -> bool:
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        names = os.listdir(fd_dir)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            if os.readlink(fd_dir / name) == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+# ---- stopped by a signal other than Ctrl-C -----------------------------------------------------------------
+
+
+@posix_only
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_or_sighup_stop_a_command_as_ctrl_c_does(tmp_path, snapshot, signum, code):
+    """`kill PID` (a job scheduler's time limit) or a closed SSH session in the middle of `classify FILE --output`:
+    the store as it was, no staged output nor temporary rows file left in the folders, the line saying so."""
+    db = tmp_path / "project.duckdb"
+    small = tmp_path / "small.csv"
+    small.write_text("text\nThe course was good.\n", encoding="utf-8")
+    assert run("--db", str(db), "ingest", str(small), "--text", "text").returncode == 0
+    before = snapshot(db)
+    big = tmp_path / "big.csv"
+    with open(big, "w", encoding="utf-8") as fh:
+        fh.write("id,ward,text\n")
+        for i in range(60_000):
+            fh.write(f"{i},W{i % 40},The staff were kind to me on visit {i}. The food was fine. Thanks to all.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    files_before = set(os.listdir(tmp_path))
+    proc = subprocess.Popen(
+        _command("--db", str(db), "classify", str(big), "--text", "text", "--id", "id", "--codebook", "fft",
+                 "--workers", "1", "--output", str(out / "coded.csv")),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while not _holds_open(proc.pid, db.resolve()) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # reading the file, its rows' cells kept in a temporary file beside the store
+        assert proc.poll() is None, "the command finished before it could be stopped"
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1] == INTERRUPTED
+    assert "Traceback" not in err
+    assert snapshot(db) == before
+    assert set(os.listdir(tmp_path)) == files_before  # no .evalnlp-rows-* file left beside the store
+    assert os.listdir(out) == []  # nor a staged output
