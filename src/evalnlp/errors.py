@@ -530,9 +530,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "pages": "cannot write {target_name!r} page by page: expected one of the extensions {paged_formats}; got "
                  "{value!r}",
     }),
-    "E162": ("the folder of an output file does not exist, or the output is a folder", {
+    "E162": ("the folder of an output file does not exist or cannot be written to, or the output is a folder", {
         "folder": "cannot write {path!r}: the folder {folder!r} does not exist; create it first or choose another "
                   "path",
+        "not_folder": "cannot write {path!r}: {folder!r} is a file, not a folder; choose a path in a folder",
+        "read_only": "cannot write {path!r}: you cannot write to the folder {folder!r} (it is read-only, or its "
+                     "permissions do not let you create files in it; the output is written beside its target, then "
+                     "renamed); choose a folder you can write to",
         "is_folder": "cannot write {path!r}: it is a folder; give the path of a file in it (e.g. {example!r})",
     }),
     "E163": ("a keep-names file is missing or cannot be read", {

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import REPO, coded_store
 
 from evalnlp.cli._app import INTERRUPTED
 
@@ -42,6 +42,14 @@ def _env() -> dict[str, str]:
 def run(*args: str, unprivileged: bool = False, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(_command(*args, unprivileged=unprivileged), capture_output=True, text=True, env=_env(),
                           cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    yield folder
+    folder.chmod(0o755)  # so that pytest can clean up
 
 
 def _holds_open(pid: int, path: Path) -> bool:
@@ -101,3 +109,36 @@ def test_sigterm_or_sighup_stop_a_command_as_ctrl_c_does(tmp_path, snapshot, sig
     assert snapshot(db) == before
     assert set(os.listdir(tmp_path)) == files_before  # no .evalnlp-rows-* file left beside the store
     assert os.listdir(out) == []  # nor a staged output
+
+
+# ---- an output the user cannot write -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def coded(tmp_path):
+    db = tmp_path / "project.duckdb"
+    coded_store(db, [("The nurses were kind.", {"ward": "A"}, ["staff"]),
+                     ("Parking was hard.", {"ward": "B"}, ["access"])])
+    return db
+
+
+@pytest.mark.parametrize("command", [("evidence", "--output", "{dir}/evidence.csv"),
+                                     ("report", "--output", "{dir}/report.html"),
+                                     ("export", "{dir}/project.qdpx")])
+def test_an_output_in_a_folder_the_user_cannot_write_is_refused_before_any_work(coded, read_only_dir, command,
+                                                                                snapshot):
+    read_only_dir.chmod(0o555)
+    before = snapshot(coded)
+    args = [a.format(dir=read_only_dir) for a in command]
+    result = run("--db", str(coded), *args, unprivileged=True)
+    assert result.returncode == 1, result.stderr
+    assert "[E162]" in result.stderr and "cannot write to the folder" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(coded) == before and os.listdir(read_only_dir) == []
+
+
+def test_an_output_whose_folder_is_a_file_says_so(coded, tmp_path):
+    (tmp_path / "exports").write_text("not a folder", encoding="utf-8")
+    result = run("--db", str(coded), "evidence", "--output", str(tmp_path / "exports" / "evidence.csv"))
+    assert result.returncode == 1
+    assert "[E162]" in result.stderr and "is a file, not a folder" in result.stderr, result.stderr
