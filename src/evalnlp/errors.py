@@ -1125,6 +1125,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "not_store": "{path!r} is not a DuckDB project store (found other content). Pass {db!o} with a new or "
                      "existing .duckdb file",
         "unopenable": "cannot open the store {path!r}: {exc}",
+        "damaged": "the store {path!r} is damaged ({exc}): cut short (a copy or a disk that filled up before it "
+                   "finished) or overwritten. evalnlp cannot repair it; restore it from a backup or an earlier copy",
+        "zero_bytes": "{path!r} is an empty file (0 bytes), not a DuckDB project store. If it is a store whose copy "
+                      "failed, copy it again; otherwise delete the empty file, or pass {db!o} with another path",
         "foreign": "{path!r} is a DuckDB database, but not an evalnlp project store (it holds {tables}); evalnlp "
                    "would add its own tables to it. Pass {db!o} with a new file name (or an existing project store), "
                    "e.g. {db!o:project.duckdb}",
@@ -1134,9 +1138,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E402": ("the store's schema is newer than this evalnlp",
              "the store {path!r} has schema version {version}, newer than this evalnlp understands "
              "({schema_version}). Upgrade evalnlp: pip install -U evalnlp"),
-    "E403": ("the store cannot be opened (often: another process holds it)",
-             "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, close "
-             "that first"),
+    "E403": ("the store cannot be opened (often: another process holds it), or cannot be written by this user", {
+        "held": "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, "
+                "close that first",
+        "read_only": "cannot write to the store {path!r}: {what} is read-only for you, and this command saves its "
+                     "results in the store (DuckDB also writes a {wal!r} file beside it). The commands that only "
+                     "read (evidence, quotes, report, runs, codes list) work; to write, ask the owner for write "
+                     "access, or copy the store to a folder of your own and pass {db!o} with the copy",
+    }),
     "E404": ("no store at the path given",
              "no project store at {path!r}. Run `evalnlp ingest FILE` first, or pass {db!o} with the path of an "
              "existing store"),

@@ -142,3 +142,45 @@ def test_an_output_whose_folder_is_a_file_says_so(coded, tmp_path):
     result = run("--db", str(coded), "evidence", "--output", str(tmp_path / "exports" / "evidence.csv"))
     assert result.returncode == 1
     assert "[E162]" in result.stderr and "is a file, not a folder" in result.stderr, result.stderr
+
+
+# ---- a store the user cannot write, or a damaged one -------------------------------------------------------
+
+
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_a_store_the_user_cannot_write_is_read_but_not_written(tmp_path, read_only_dir, snapshot, locked):
+    """A team's store on a share: the read commands work; a command that saves is refused before its work with a
+    message saying why (not DuckDB's 'another process holds it', nor a traceback at the commit)."""
+    db = read_only_dir / "project.duckdb"
+    coded_store(db, [("The nurses were kind.", {"ward": "A"}, ["staff"])])
+    (db.chmod(0o444) if locked == "file" else read_only_dir.chmod(0o555))
+    before = snapshot(db)
+    answers = tmp_path / "more.csv"
+    answers.write_text("text\nThe food was cold.\n", encoding="utf-8")
+    for read in (["runs"], ["evidence"], ["codes", "list"]):
+        assert run("--db", str(db), *read, unprivileged=True).returncode == 0, read
+    result = run("--db", str(db), "ingest", str(answers), "--text", "text", unprivileged=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "[E403] cannot write to the store" in result.stderr and "read-only for you" in result.stderr
+    assert "holds it open" not in result.stderr
+    db.chmod(0o644)
+    assert snapshot(db) == before and sorted(os.listdir(read_only_dir)) == ["project.duckdb"]
+
+
+def test_a_store_cut_short_is_named_damaged_not_a_traceback(coded, tmp_path):
+    """A copy that stopped part-way (a full disk, a dropped connection): DuckDB opens it, and a query would
+    fail half-way through a command."""
+    with open(coded, "r+b") as fh:
+        fh.truncate(coded.stat().st_size - 1)
+    for args in (["runs"], ["evidence"], ["ingest", str(tmp_path / "x.csv"), "--text", "text"]):
+        result = run("--db", str(coded), *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "[E401]" in result.stderr and "is damaged" in result.stderr, result.stderr
+
+
+def test_an_empty_file_as_the_store_is_named_as_such(tmp_path):
+    db = tmp_path / "project.duckdb"
+    db.touch()
+    result = run("--db", str(db), "runs")
+    assert result.returncode == 1 and "[E401]" in result.stderr and "empty file (0 bytes)" in result.stderr
+    assert "holds it open" not in result.stderr
