@@ -585,9 +585,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "pages": "cannot write {target_name!r} page by page: expected one of the extensions {paged_formats}; got "
                  "{value!r}",
     }),
-    "E162": ("the folder of an output file does not exist, or the output is a folder", {
+    "E162": ("the folder of an output file does not exist or cannot be written to, or the output is a folder", {
         "folder": "cannot write {path!r}: the folder {folder!r} does not exist; create it first or choose another "
                   "path",
+        "not_folder": "cannot write {path!r}: {folder!r} is a file, not a folder; choose a path in a folder",
+        "read_only": "cannot write {path!r}: you cannot write to the folder {folder!r} (it is read-only, or its "
+                     "permissions do not let you create files in it; the output is written beside its target, then "
+                     "renamed); choose a folder you can write to",
         "is_folder": "cannot write {path!r}: it is a folder; give the path of a file in it (e.g. {example!r})",
     }),
     "E163": ("a keep-names file is missing or cannot be read", {
@@ -1184,6 +1188,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "not_store": "{path!r} is not a DuckDB project store (found other content). Pass {db!o} with a new or "
                      "existing .duckdb file",
         "unopenable": "cannot open the store {path!r}: {exc}",
+        "damaged": "the store {path!r} is damaged ({exc}): cut short (a copy or a disk that filled up before it "
+                   "finished) or overwritten. evalnlp cannot repair it; restore it from a backup or an earlier copy",
+        "zero_bytes": "{path!r} is an empty file (0 bytes), not a DuckDB project store. If it is a store whose copy "
+                      "failed, copy it again; otherwise delete the empty file, or pass {db!o} with another path",
         "foreign": "{path!r} is a DuckDB database, but not an evalnlp project store (it holds {tables}); evalnlp "
                    "would add its own tables to it. Pass {db!o} with a new file name (or an existing project store), "
                    "e.g. {db!o:project.duckdb}",
@@ -1193,9 +1201,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E402": ("the store's schema is newer than this evalnlp",
              "the store {path!r} has schema version {version}, newer than this evalnlp understands "
              "({schema_version}). Upgrade evalnlp: pip install -U evalnlp"),
-    "E403": ("the store cannot be opened (often: another process holds it)",
-             "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, close "
-             "that first"),
+    "E403": ("the store cannot be opened (often: another process holds it), or cannot be written by this user", {
+        "held": "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, "
+                "close that first",
+        "read_only": "cannot write to the store {path!r}: {what} is read-only for you, and this command saves its "
+                     "results in the store (DuckDB also writes a {wal!r} file beside it). The commands that only "
+                     "read (evidence, quotes, report, runs, codes list) work; to write, ask the owner for write "
+                     "access, or copy the store to a folder of your own and pass {db!o} with the copy",
+    }),
     "E404": ("no store at the path given",
              "no project store at {path!r}. Run `evalnlp ingest FILE` first, or pass {db!o} with the path of an "
              "existing store"),

@@ -117,6 +117,30 @@ _PEOPLES_PLACES = f"""SELECT DISTINCT hs.doc_id, hs.start, hs."end" FROM codes h
                       WHERE starts_with(h.coder, '{HUMAN_PREFIX}') {{other}}"""
 
 
+def _check_writable(path: Path) -> None:
+    """E403 when this user cannot write the store at ``path`` (the file, or the folder DuckDB writes its
+    ``.wal`` file in): a command that saves would otherwise do all its work and fail at its commit."""
+    folder = path.parent if str(path.parent) else Path(".")
+    wal = path.with_name(path.name + ".wal")
+    if path.exists() and not os.access(path, os.W_OK):
+        what = "the file"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        what = f"its folder {str(folder)!r}"
+    else:
+        return
+    raise errors.error("E403", "read_only", path=str(path), what=what, wal=wal.name)
+
+
+def _damaged(exc: BaseException) -> bool:
+    """Whether DuckDB's error says that the file is cut short or not a database file (rather than locked)."""
+    text = str(exc)
+    return "Could not read enough bytes" in text or "not a valid DuckDB database file" in text
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().split("\n")[0]
+
+
 class Store:
     """A project store on disk. Open with ``Store(path)``; close with :meth:`close` or ``with``."""
 
@@ -132,14 +156,31 @@ class Store:
                 head = fh.read(16)
             if b"DUCK" not in head:
                 raise errors.error("E401", "not_store", path=self.path)
+        elif p.exists():
+            raise errors.error("E401", "zero_bytes", path=self.path)
         if p.parent and not p.parent.exists():
             raise errors.error("E405", parent=str(p.parent))
+        if not read_only:
+            _check_writable(p)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            raise errors.error("E403", path=self.path, exc=exc) from None
+            if _damaged(exc):
+                raise errors.error("E401", "damaged", path=self.path, exc=_first_line(exc)) from None
+            raise errors.error("E403", "held", path=self.path, exc=exc) from None
         except duckdb.Error as exc:
             raise errors.error("E401", "unopenable", path=self.path, exc=exc) from None
+        try:
+            self._open(read_only)
+        except duckdb.IOException as exc:  # a page the first queries need is missing
+            self.con.close()
+            if _damaged(exc):
+                raise errors.error("E401", "damaged", path=self.path, exc=_first_line(exc)) from None
+            raise
+
+    def _open(self, read_only: bool) -> None:
+        """Settings, the check that the file is a project store, and the migration, once connected."""
+        self._check_whole()
         self._in_tx = False
         self._reading = False  # remembering the documents read (read_documents_begin)
         self._tracking = False  # remembering one file's documents with their attrs (track_file_begin)
@@ -231,6 +272,24 @@ class Store:
             return 0
         rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         return int(rows[0][0]) if rows else 0
+
+    def _check_whole(self) -> None:
+        """E401 for a file shorter than the blocks its header counts (a copy cut short, a disk that filled up):
+        DuckDB opens it and fails only when a query reaches a missing block, half-way through a command. Not
+        checked while a ``.wal`` file is beside it, whose changes may count blocks not yet in the file."""
+        if Path(self.path + ".wal").exists():
+            return
+        try:
+            block_size, blocks = self.con.execute(
+                "SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
+        except duckdb.Error:  # a DuckDB without the pragma's columns
+            return
+        expected = 3 * 4096 + int(block_size) * int(blocks)  # the file's three headers, then its blocks
+        size = os.path.getsize(self.path)
+        if size < expected:
+            self.con.close()
+            raise errors.error("E401", "damaged", path=self.path,
+                               exc=f"the file holds {size:,} bytes of the {expected:,} its header counts")
 
     def _check_own(self, read_only: bool) -> None:
         """E401 for a DuckDB file that is not a project store: another program's database (tables of its own and

@@ -77,13 +77,18 @@ def _file_mode(target: Path) -> int:
 
 def check_output_path(path: str | os.PathLike) -> Path:
     """The folder an output file ``path`` goes in; :class:`~evalnlp.errors.InputError` E162 when that folder does
-    not exist or ``path`` is itself a folder."""
+    not exist (or is a file), cannot be written to, or ``path`` is itself a folder. Commands call it before their
+    work, so that a long run does not end unable to write its result."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise errors.error("E162", "not_folder", path=str(target), folder=str(folder))
     if not folder.is_dir():
         raise errors.error("E162", "folder", path=str(target), folder=str(folder))
     if target.is_dir():
         raise errors.error("E162", "is_folder", path=str(target), example=str(target / f"output{target.suffix}"))
+    if not os.access(folder, os.W_OK | os.X_OK):  # the file is written beside its target, then renamed
+        raise errors.error("E162", "read_only", path=str(target), folder=str(folder))
     return folder
 
 

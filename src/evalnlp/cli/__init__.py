@@ -19,21 +19,29 @@ def main(argv: list[str] | None = None) -> None:
 
     Ctrl-C outside a command's own handling (while evalnlp starts, or a Ctrl-C still pending while the first is
     being reported: Python may deliver it at any line of the way out) still ends with the line saying nothing
-    was saved (once) and exit code 130, not a traceback or a death by signal; once the process is on its way
-    out, further Ctrl-C are ignored."""
+    was saved (once) and exit code 130 (143 after SIGTERM, 129 after SIGHUP), not a traceback or a death by
+    signal; once the process is on its way out, further Ctrl-C, SIGTERM and SIGHUP are ignored."""
     import signal
 
     from evalnlp.cli import _app
+
+    def ignore_further() -> None:
+        for sig in (signal.SIGINT, *_app._stop_signals()):
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                signal.signal(sig, signal.SIG_IGN)
 
     try:
         try:
             app(args=argv, prog_name="evalnlp")
         except SystemExit as exc:
-            if exc.code == 130:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if exc.code == _app.interrupted_exit_code():
+                ignore_further()
             raise
     except KeyboardInterrupt:  # also one delivered inside the handler above
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_further()
         if not _app._INTERRUPT_REPORTED:
-            _app.err_console.print(_app._interrupt_message(), markup=False, highlight=False, soft_wrap=True)
-        raise SystemExit(130) from None
+            try:
+                _app.err_console.print(_app._interrupt_message(), markup=False, highlight=False, soft_wrap=True)
+            except OSError:
+                pass
+        raise SystemExit(_app.interrupted_exit_code()) from None

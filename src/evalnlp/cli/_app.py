@@ -193,7 +193,8 @@ def _interrupt_message() -> str:
 
 
 _SIGINT_SEEN = False
-_INTERRUPT_REPORTED = False  # a command said what its interruption left: the process exits 130
+_INTERRUPT_REPORTED = False  # a command said what its interruption left: the process exits 130 (or 128 + signal)
+_STOP_SIGNAL: int | None = None  # SIGTERM or SIGHUP received during the command (None: none, or Ctrl-C)
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
@@ -205,24 +206,54 @@ def _on_sigint(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _on_stop(signum: int, frame: Any) -> None:
+    """SIGTERM (``kill PID``, a job scheduler's time limit, a container stopping) or SIGHUP (the terminal or the
+    SSH session closed): stop as on Ctrl-C, so that the transaction is rolled back, the staged output and the
+    temporary files are deleted and the command says so, rather than dying where it stands."""
+    global _STOP_SIGNAL
+    if _STOP_SIGNAL is None:
+        _STOP_SIGNAL = signum
+    _on_sigint(signum, frame)
+
+
+def _stop_signals() -> list[int]:
+    """The signals besides SIGINT that stop a command as an interruption (those this platform has)."""
+    import signal
+
+    return [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+
+def interrupted_exit_code() -> int:
+    """The exit code of an interrupted command: 130 for Ctrl-C, 128 + the signal's number for SIGTERM (143) or
+    SIGHUP (129), as a shell reports a process those signals stopped."""
+    return 128 + _STOP_SIGNAL if _STOP_SIGNAL is not None else 130
+
+
 @contextmanager
 def _watch_sigint() -> Iterator[None]:
     """Install :func:`_on_sigint` while a command runs, where Python's default handler is in place (main
-    thread only), and put the default back afterwards."""
+    thread only), and :func:`_on_stop` for SIGTERM and SIGHUP where they have their default action (a signal
+    the caller ignores, as ``nohup`` ignores SIGHUP, stays ignored); put the previous handlers back afterwards."""
     import signal
     import threading
 
-    global _SIGINT_SEEN, _INTERRUPT_REPORTED
+    global _SIGINT_SEEN, _INTERRUPT_REPORTED, _STOP_SIGNAL
     _SIGINT_SEEN = _INTERRUPT_REPORTED = False
-    ours = threading.current_thread() is threading.main_thread() and \
-        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    _STOP_SIGNAL = None
+    main = threading.current_thread() is threading.main_thread()
+    ours = main and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    stops = [sig for sig in _stop_signals() if main and signal.getsignal(sig) == signal.SIG_DFL]
     if ours:
         signal.signal(signal.SIGINT, _on_sigint)
+    for sig in stops:
+        signal.signal(sig, _on_stop)
     try:
         yield
     finally:
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig in stops:
+            signal.signal(sig, signal.SIG_DFL)
 
 
 def _is_interrupt(exc: BaseException | None) -> bool:
@@ -269,9 +300,12 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                     raise typer.Exit(1) from None
                 raise
             global _INTERRUPT_REPORTED
-            err_console.print(Text(_interrupt_message()), soft_wrap=True)
+            try:  # after SIGHUP the terminal may be gone: the exit code still tells
+                err_console.print(Text(_interrupt_message()), soft_wrap=True)
+            except OSError:
+                pass
             _INTERRUPT_REPORTED = True
-            raise typer.Exit(130) from None
+            raise typer.Exit(interrupted_exit_code()) from None
 
     return wrapper
 

@@ -1,0 +1,186 @@
+"""What goes wrong around evalnlp rather than in the data: a job stopped by SIGTERM, an output folder or a store
+the user cannot write to, a damaged store. Real files, real subprocesses and signals."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO, coded_store
+
+from evalnlp.cli._app import INTERRUPTED
+
+posix_only = pytest.mark.skipif(os.name != "posix" or not Path("/proc/self/fd").is_dir(),
+                                reason="needs Linux /proc and signals")
+
+#: root's capabilities that let it write where permissions say no; dropped so a read-only folder is read-only
+_OVERRIDES = "-dac_override,-dac_read_search,-fowner"
+
+
+def _command(*args: str, unprivileged: bool = False) -> list[str]:
+    """``python -m evalnlp ARGS``; ``unprivileged``: as a user file permissions apply to (root without the
+    capabilities that override them)."""
+    cmd = [sys.executable, "-m", "evalnlp", *args]
+    if unprivileged and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: permissions cannot be made to apply")
+        cmd = [setpriv, f"--inh-caps={_OVERRIDES}", f"--bounding-set={_OVERRIDES}", *cmd]
+    return cmd
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+
+
+def run(*args: str, unprivileged: bool = False, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(_command(*args, unprivileged=unprivileged), capture_output=True, text=True, env=_env(),
+                          cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    yield folder
+    folder.chmod(0o755)  # so that pytest can clean up
+
+
+def _holds_open(pid: int, path: Path) -> bool:
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        names = os.listdir(fd_dir)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            if os.readlink(fd_dir / name) == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+# ---- stopped by a signal other than Ctrl-C -----------------------------------------------------------------
+
+
+@posix_only
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_or_sighup_stop_a_command_as_ctrl_c_does(tmp_path, snapshot, signum, code):
+    """`kill PID` (a job scheduler's time limit) or a closed SSH session in the middle of `classify FILE --output`:
+    the store as it was, no staged output nor temporary rows file left in the folders, the line saying so."""
+    db = tmp_path / "project.duckdb"
+    small = tmp_path / "small.csv"
+    small.write_text("text\nThe course was good.\n", encoding="utf-8")
+    assert run("--db", str(db), "ingest", str(small), "--text", "text").returncode == 0
+    before = snapshot(db)
+    big = tmp_path / "big.csv"
+    with open(big, "w", encoding="utf-8") as fh:
+        fh.write("id,ward,text\n")
+        for i in range(60_000):
+            fh.write(f"{i},W{i % 40},The staff were kind to me on visit {i}. The food was fine. Thanks to all.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    files_before = set(os.listdir(tmp_path))
+    proc = subprocess.Popen(
+        _command("--db", str(db), "classify", str(big), "--text", "text", "--id", "id", "--codebook", "fft",
+                 "--workers", "1", "--output", str(out / "coded.csv")),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while not _holds_open(proc.pid, db.resolve()) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # reading the file, its rows' cells kept in a temporary file beside the store
+        assert proc.poll() is None, "the command finished before it could be stopped"
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1] == INTERRUPTED
+    assert "Traceback" not in err
+    assert snapshot(db) == before
+    assert set(os.listdir(tmp_path)) == files_before  # no .evalnlp-rows-* file left beside the store
+    assert os.listdir(out) == []  # nor a staged output
+
+
+# ---- an output the user cannot write -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def coded(tmp_path):
+    db = tmp_path / "project.duckdb"
+    coded_store(db, [("The nurses were kind.", {"ward": "A"}, ["staff"]),
+                     ("Parking was hard.", {"ward": "B"}, ["access"])])
+    return db
+
+
+@pytest.mark.parametrize("command", [("evidence", "--output", "{dir}/evidence.csv"),
+                                     ("report", "--output", "{dir}/report.html"),
+                                     ("export", "{dir}/project.qdpx")])
+def test_an_output_in_a_folder_the_user_cannot_write_is_refused_before_any_work(coded, read_only_dir, command,
+                                                                                snapshot):
+    read_only_dir.chmod(0o555)
+    before = snapshot(coded)
+    args = [a.format(dir=read_only_dir) for a in command]
+    result = run("--db", str(coded), *args, unprivileged=True)
+    assert result.returncode == 1, result.stderr
+    assert "[E162]" in result.stderr and "cannot write to the folder" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(coded) == before and os.listdir(read_only_dir) == []
+
+
+def test_an_output_whose_folder_is_a_file_says_so(coded, tmp_path):
+    (tmp_path / "exports").write_text("not a folder", encoding="utf-8")
+    result = run("--db", str(coded), "evidence", "--output", str(tmp_path / "exports" / "evidence.csv"))
+    assert result.returncode == 1
+    assert "[E162]" in result.stderr and "is a file, not a folder" in result.stderr, result.stderr
+
+
+# ---- a store the user cannot write, or a damaged one -------------------------------------------------------
+
+
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_a_store_the_user_cannot_write_is_read_but_not_written(tmp_path, read_only_dir, snapshot, locked):
+    """A team's store on a share: the read commands work; a command that saves is refused before its work with a
+    message saying why (not DuckDB's 'another process holds it', nor a traceback at the commit)."""
+    db = read_only_dir / "project.duckdb"
+    coded_store(db, [("The nurses were kind.", {"ward": "A"}, ["staff"])])
+    (db.chmod(0o444) if locked == "file" else read_only_dir.chmod(0o555))
+    before = snapshot(db)
+    answers = tmp_path / "more.csv"
+    answers.write_text("text\nThe food was cold.\n", encoding="utf-8")
+    for read in (["runs"], ["evidence"], ["codes", "list"]):
+        assert run("--db", str(db), *read, unprivileged=True).returncode == 0, read
+    result = run("--db", str(db), "ingest", str(answers), "--text", "text", unprivileged=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "[E403] cannot write to the store" in result.stderr and "read-only for you" in result.stderr
+    assert "holds it open" not in result.stderr
+    db.chmod(0o644)
+    assert snapshot(db) == before and sorted(os.listdir(read_only_dir)) == ["project.duckdb"]
+
+
+def test_a_store_cut_short_is_named_damaged_not_a_traceback(coded, tmp_path):
+    """A copy that stopped part-way (a full disk, a dropped connection): DuckDB opens it, and a query would
+    fail half-way through a command."""
+    with open(coded, "r+b") as fh:
+        fh.truncate(coded.stat().st_size - 1)
+    for args in (["runs"], ["evidence"], ["ingest", str(tmp_path / "x.csv"), "--text", "text"]):
+        result = run("--db", str(coded), *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "[E401]" in result.stderr and "is damaged" in result.stderr, result.stderr
+
+
+def test_an_empty_file_as_the_store_is_named_as_such(tmp_path):
+    db = tmp_path / "project.duckdb"
+    db.touch()
+    result = run("--db", str(db), "runs")
+    assert result.returncode == 1 and "[E401]" in result.stderr and "empty file (0 bytes)" in result.stderr
+    assert "holds it open" not in result.stderr
