@@ -274,17 +274,19 @@ class Store:
         return int(rows[0][0]) if rows else 0
 
     def _check_whole(self) -> None:
-        """E401 for a file shorter than the blocks its header counts (a copy cut short, a disk that filled up):
+        """E401 for a file shorter than the blocks in use its header counts (a copy cut short, a disk that filled up):
         DuckDB opens it and fails only when a query reaches a missing block, half-way through a command. Not
         checked while a ``.wal`` file is beside it, whose changes may count blocks not yet in the file."""
         if Path(self.path + ".wal").exists():
             return
         try:
             block_size, blocks = self.con.execute(
-                "SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
+                "SELECT block_size, used_blocks FROM pragma_database_size()").fetchall()[0]
         except duckdb.Error:  # a DuckDB without the pragma's columns
             return
-        expected = 3 * 4096 + int(block_size) * int(blocks)  # the file's three headers, then its blocks
+        # the file's three headers, then at least its blocks in use (total_blocks also counts free blocks, which
+        # a healthy file need not hold: DuckDB leaves the free blocks at its end out of the file)
+        expected = 3 * 4096 + int(block_size) * int(blocks)
         size = os.path.getsize(self.path)
         if size < expected:
             self.con.close()
