@@ -91,7 +91,9 @@ def test_sigterm_or_sighup_stop_a_command_as_ctrl_c_does(tmp_path, snapshot, sig
     proc = subprocess.Popen(
         _command("--db", str(db), "classify", str(big), "--text", "text", "--id", "id", "--codebook", "fft",
                  "--workers", "1", "--output", str(out / "coded.csv")),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        # the command keeps a signal its caller ignores (nohup): a suite run under nohup must not pass that on
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not _holds_open(proc.pid, db.resolve()) and proc.poll() is None and time.monotonic() < deadline:
