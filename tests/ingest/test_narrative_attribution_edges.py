@@ -235,3 +235,23 @@ def test_a_marker_after_the_document_of_an_agentless_passive_is_not_part_of_the_
             "\"I am most grateful to Dr Lee and his colleagues for the work that they have done for us.\"")
     [t] = N.extract_testimonials(text, nlp=nlp)
     assert t.speaker == "the final report by Dame Jane Roe"
+
+
+def test_a_line_naming_a_person_above_a_quotation_standing_alone_is_its_speaker(nlp):
+    """An evidence log's table (a Word table's cells are read as paragraphs): the cell naming who said it, then
+    the quotation alone. A heading above a quotation is not a speaker, and a wrapped line of prose is not either."""
+    log = ("Evidence log\n\nThe programme was taken up across the region, as the partners below said.\n\nWho\n\n"
+           "What they said\n\nDr Jane Roe, Director of Care, Hill Trust\n\n\u201cThe programme changed how every ward "
+           "in our trust plans its discharges.\u201d\n\nSam Hale, Chief Nurse, Vale Hospital\n\n\u201cOur nurses now "
+           "lead the weekly huddles, which they never did before the course.\u201d\n")
+    found = N.extract_testimonials(log, nlp=nlp)
+    assert [t.speaker for t in found] == ["Dr Jane Roe, Director of Care, Hill Trust",
+                                          "Sam Hale, Chief Nurse, Vale Hospital"]
+    heading = ("The course ran in six trusts.\n\nImpact on practice\n\n\u201cThe programme changed how every ward in "
+               "our trust plans its discharges.\u201d\n")
+    assert [t.speaker for t in N.extract_testimonials(heading, nlp=nlp)] != ["Impact on practice"]
+    wrapped = ("The workshop has been praised by Raj Mittra, Director, Electromagnetic\nCommunication Lab, Hill State "
+               "University and as having\n\"significant and enduring value to the antenna research and design "
+               "community\" in the UK.\n")
+    [t] = N.extract_testimonials(wrapped, nlp=nlp)
+    assert t.speaker != "Communication Lab, Hill State University and as having"

@@ -549,6 +549,9 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if trail is not None and trail.kind == "verb":
         speaker, trail_end = trail.span, trail.end
     # 2. Attribution before it: "According to X", "as X put it", "X said (that)", "X: ".
+    label = _label_paragraph(ctx, q) if speaker is None and trail is None else None
+    if label is not None:  # a quotation that is a paragraph of its own under a line naming who said it
+        speaker = label
     if speaker is None:
         lead, verb_end, weak = _lead_speaker(ctx, q, lo, hi)
         if lead is not None and trail is not None and trail.kind == "paren" and re.search(r":\s*$", ctx.masked[lo:hi]):
@@ -631,6 +634,49 @@ _HOW_X_PUT_IT = re.compile(
     r"(?:This|That|Such|So|It)\s+(?:is|was)\s+how\s+(?P<who>[^.;:!?\"\u201c\u201d]{3,120}?)\s+"
     r"(?:described|put|summed\s+up|summarised|summarized|explained|saw|recalled|characterised|characterized|"
     r"remembered|expressed|reflected\s+on)\b")
+
+
+_BLANK = re.compile(r"\n[^\S\n]*\n")
+# a finite verb, which a line naming a speaker does not have
+_LABEL_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do)\b")
+
+
+def _label_paragraph(ctx: _Context, q: QuoteSpan) -> tuple[int, int] | None:
+    """``Dr Jane Roe, Director of Care, Hill Trust`` on a line (a table cell, a paragraph) of its own, and the
+    quotation alone on the next line (an evidence log's row, a list of testimonials): the line names the speaker
+    when it is a person's name or a role, at most 20 words, with no verb, no quotation and no sentence end."""
+    orig = ctx.norm.original
+    so, eo = ctx.norm.to_original(q.open, q.close)
+    start = orig.rfind("\n", 0, so) + 1
+    if start == 0 or orig[start:so].strip():
+        return None  # the quotation does not open its line
+    end = orig.find("\n", eo)
+    rest = orig[eo:end if end >= 0 else len(orig)].strip(" \t.,;")
+    if rest and not is_marker(rest):
+        return None  # its line goes on past the quotation
+    b = len(orig[:start].rstrip())
+    a = orig.rfind("\n", 0, b) + 1
+    if b == 0 or not _BLANK.search(orig, b, start) or (a > 0 and not _BLANK.search(orig, len(orig[:a].rstrip()), a)):
+        return None  # the line and the quotation are paragraphs of their own (blank lines around the line)
+    if ctx.double and "\n" in orig[so:eo]:
+        return None  # where a blank line follows every line, a quotation wrapped over lines is prose, and so is
+        # the line before it (a table's cells, joined by blank lines, hold a quotation on one line)
+    line = orig[a:b].strip()
+    words = line.split()
+    if not 2 <= len(words) <= 20 or re.search(r"[.!?:;]$", line) or re.search(r"[\"“”‘’`']\W|\W[\"“”‘`']|^['\"`“‘]", line) \
+            or _LABEL_VERB.search(line) or not line[0].isupper() or re.search(r"[.!?][)\"'’”]*\s+\S", line):
+        return None  # (a wrapped line of prose: it opens in lower case or holds a sentence's end)
+    head = line.split(",")[0]
+    if not (_personal_name(head) or noun_kind(head) in {"person", "org"}
+            or any(w.lower().strip(",()") in W.PERSON_NOUNS for w in words)):
+        return None
+    a += len(orig[a:b]) - len(orig[a:b].lstrip())
+    lo = bisect.bisect_left(range(len(ctx.text)), a, key=ctx.norm.orig_start)
+    hi = bisect.bisect_right(range(len(ctx.text)), b - 1, key=ctx.norm.orig_start)
+    span = trim_span(ctx.text, lo, hi)
+    if span is None or _lead_has_verb(ctx, *span) or any(ctx.mask[i] for i in range(*span)):
+        return None
+    return span
 
 
 def _next_sentence_speaker(ctx: _Context, q: QuoteSpan) -> tuple[int, int] | None:
