@@ -43,6 +43,7 @@ from evalnlp.quotes import (
     QUOTE_CANDIDATES,
     Preload,
     candidate_weights,
+    distinct_once_redacted,
     finish_quotes,
     group_names,
     prefer_testimonials,
@@ -510,11 +511,17 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     row = {"id": claim.id, "text": claim.text, **counts}
     row["strength"] = rate_strength(segments=row["segments"], documents=respondents, sources=row["sources"],
                                     references=references, attributed=attributed)
-    picked = select_quotes(corpus, segs, n_quotes)
-    whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None
-    picked = within_testimonials(corpus.store, picked, whole)
-    context = corpus.store.redaction_contexts(whole) if whole is not None else None
-    quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=context)
+    context = None
+
+    def finish(picked: pd.DataFrame) -> pd.DataFrame:
+        nonlocal context
+        whole = (corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact
+                 else None)
+        picked = within_testimonials(corpus.store, picked, whole)
+        context = corpus.store.redaction_contexts(whole) if whole is not None else None
+        return finish_quotes(picked, codebook, redact=redact, keep=keep, documents=context)
+
+    quotes = distinct_once_redacted(segs, lambda pool: select_quotes(corpus, pool, n_quotes), finish, redact=redact)
     row["quotes"] = quote_records(quotes)
     t_quotes = (finish_quotes(testimonials, codebook, redact=redact, keep=keep, documents=context)
                 if len(testimonials) else testimonials)
