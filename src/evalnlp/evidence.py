@@ -4,7 +4,8 @@ Every figure is counted by the store (see :mod:`evalnlp.corpus`) from its effect
 codes where it has any, otherwise the latest machine run's), restricted to the codebook's themes:
 
 - ``segments``: coded passages (responses, sentences or testimonials) assigned the theme;
-- ``documents``: distinct documents (respondents, or paragraphs of a narrative) with at least one of them;
+- ``documents``: distinct documents (answers, one per row and question of a table, or paragraphs of a
+  narrative) with at least one of them;
 - ``n``: documents with at least one coded passage (assigned a theme or not), the denominator;
 - ``share``: ``documents / n`` with a Wilson 95% interval ``ci_low``..``ci_high``;
 - ``positive``, ``mixed``, ``negative``, ``neutral``: the theme's passages by sentiment label;
@@ -100,7 +101,8 @@ strong:   at least {STRONG_SOURCES} independent sources, and at least one attrib
           corroborating reference;
 moderate: at least {MODERATE_SOURCES} independent sources; or at least {MODERATE_DOCUMENTS} supporting documents
           (respondents); or an attributed testimonial with at least {MODERATE_ATTRIBUTED_DOCUMENTS} supporting documents
-          (the paragraphs of one report or case study are one document here);
+          (a respondent's answers to several questions, and the paragraphs of one report or case
+          study, are one document here);
 limited:  at least one supporting passage;
 none:     no supporting passage.
 """
