@@ -569,6 +569,28 @@ def test_the_paragraphs_of_one_report_count_as_one_document_for_a_claims_strengt
         assert row["strength"] == strength, path.name
 
 
+def test_the_answers_of_one_respondent_to_several_questions_count_once_for_a_claims_strength(tmp_path):
+    """Four teachers who each answered three open questions in the same vein give twelve supporting answers
+    (documents), but four respondents: the strength rule's "10 supporting documents (respondents)" is not met,
+    so limited, not moderate; with or without an id column (the locator is then the row). Eleven respondents
+    answering one question each stay moderate (above)."""
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    sentences = [f"The programme reached {20 + i} more schools in the county during year {i + 1} of the project."
+                 for i in range(12)]
+    survey = tmp_path / "survey.csv"
+    pd.DataFrame({"id": ["T1", "T2", "T3", "T4"], "q1": sentences[0:4], "q2": sentences[4:8],
+                  "q3": sentences[8:12]}).to_csv(survey, index=False)
+    claims = [Claim(id="reach", text="The programme reached many schools.", themes=("reach_uptake",))]
+    for ids in ({"id": "id"}, {}):
+        with Store(tmp_path / f"s{len(ids)}.duckdb") as store:
+            api.classify(store, [survey], codebook="impact", text=["q1", "q2", "q3"], **ids)
+            row = build_evidence(store, load_codebook("impact"), claims=claims).claims.iloc[0]
+        assert row["documents"] == 12 and row["sources"] == 1, (ids, row.to_dict())
+        assert row["strength"] == "limited", ids
+
+
 def test_the_summary_says_of_which_passages_the_hand_coded_ones_are():
     from evalnlp.evidence import Evidence
 

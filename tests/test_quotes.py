@@ -545,3 +545,39 @@ def test_preload_imports_spacy_before_its_thread_starts():
             f"assert ('spacy' in sys.modules) == {model_available()!r}, 'spaCy imported in the thread'\np.wait()\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def test_answers_that_differ_only_in_a_name_are_one_quote_once_redacted(tmp_path, cb):
+    """Teachers wrote the same sentence about different pupils ("I noticed Oliver is ...", "I noticed Sophie is
+    ..."): as written the answers differ, so each was kept, and redacted they printed as the same quote over and
+    over ("I noticed [NAME] is ...", five times in a top eight). Once redacted, a copy is left out and the next
+    distinct answer takes its place, in quotes overall, per group and in a claim's quotes."""
+    from evalnlp import api
+    from tests.helpers import coded_store
+
+    same = "I noticed {} is much more confident and now leads the reading group in my class."
+    names = ["Oliver", "Sophie", "Emily", "Jack", "Charlotte", "Harry"]
+    others = ["Pupils now lead their own reading groups and explain their thinking to each other.",
+              "My class has grown in confidence and their reading scores went up this year.",
+              "The children run the class book club themselves now and talk about what they read.",
+              "Year 6 wrote and performed their own play for the parents at the end of term."]
+    rows = [(same.format(name), {"school": "Oakfield" if i % 2 else "Hilltop"}, ["capability"])
+            for i, name in enumerate(names)]
+    rows += [(text, {"school": "Oakfield" if i % 2 else "Hilltop"}, ["capability"]) for i, text in enumerate(others)]
+    coded_store(tmp_path / "s.duckdb", rows, codebook="impact")
+    (tmp_path / "claims.yaml").write_text("claims:\n  - id: reading\n    text: Pupils read with confidence.\n"
+                                         "    themes: [capability]\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        overall = rank_quotes(store, cb, "capability", n=4)
+        by_school = rank_quotes(store, cb, "capability", n=3, by="school")
+        plain = rank_quotes(store, cb, "capability", n=4, redact=False)
+        ev = api.evidence(store, codebook="impact", claims=tmp_path / "claims.yaml")
+    printed = same.format("[NAME]")
+    assert len(overall) == 4 and overall["text"].is_unique, overall["text"].tolist()
+    assert overall["text"].tolist().count(printed) == 1
+    for school, texts in by_school.groupby("group")["text"]:
+        assert texts.is_unique and len(texts) == 3, (school, texts.tolist())
+    claim_quotes = [q["text"] for q in ev.claims["quotes"].iloc[0]]
+    assert len(claim_quotes) == 3 and len(set(claim_quotes)) == 3, claim_quotes
+    # unredacted, the answers differ and are quoted as written
+    assert len(plain) == 4 and sum(t.startswith("I noticed ") for t in plain["text"]) >= 1

@@ -4,7 +4,8 @@ Every figure is counted by the store (see :mod:`evalnlp.corpus`) from its effect
 codes where it has any, otherwise the latest machine run's), restricted to the codebook's themes:
 
 - ``segments``: coded passages (responses, sentences or testimonials) assigned the theme;
-- ``documents``: distinct documents (respondents, or paragraphs of a narrative) with at least one of them;
+- ``documents``: distinct documents (answers, one per row and question of a table, or paragraphs of a
+  narrative) with at least one of them;
 - ``n``: documents with at least one coded passage (assigned a theme or not), the denominator;
 - ``share``: ``documents / n`` with a Wilson 95% interval ``ci_low``..``ci_high``;
 - ``positive``, ``mixed``, ``negative``, ``neutral``: the theme's passages by sentiment label;
@@ -43,6 +44,7 @@ from evalnlp.quotes import (
     QUOTE_CANDIDATES,
     Preload,
     candidate_weights,
+    distinct_once_redacted,
     finish_quotes,
     group_names,
     prefer_testimonials,
@@ -99,7 +101,8 @@ strong:   at least {STRONG_SOURCES} independent sources, and at least one attrib
           corroborating reference;
 moderate: at least {MODERATE_SOURCES} independent sources; or at least {MODERATE_DOCUMENTS} supporting documents
           (respondents); or an attributed testimonial with at least {MODERATE_ATTRIBUTED_DOCUMENTS} supporting documents
-          (the paragraphs of one report or case study are one document here);
+          (a respondent's answers to several questions, and the paragraphs of one report or case
+          study, are one document here);
 limited:  at least one supporting passage;
 none:     no supporting passage.
 """
@@ -510,11 +513,17 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     row = {"id": claim.id, "text": claim.text, **counts}
     row["strength"] = rate_strength(segments=row["segments"], documents=respondents, sources=row["sources"],
                                     references=references, attributed=attributed)
-    picked = select_quotes(corpus, segs, n_quotes)
-    whole = corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact else None
-    picked = within_testimonials(corpus.store, picked, whole)
-    context = corpus.store.redaction_contexts(whole) if whole is not None else None
-    quotes = finish_quotes(picked, codebook, redact=redact, keep=keep, documents=context)
+    context = None
+
+    def finish(picked: pd.DataFrame) -> pd.DataFrame:
+        nonlocal context
+        whole = (corpus.store.document_texts(pd.concat([picked["doc_id"], testimonials["doc_id"]])) if redact
+                 else None)
+        picked = within_testimonials(corpus.store, picked, whole)
+        context = corpus.store.redaction_contexts(whole) if whole is not None else None
+        return finish_quotes(picked, codebook, redact=redact, keep=keep, documents=context)
+
+    quotes = distinct_once_redacted(segs, lambda pool: select_quotes(corpus, pool, n_quotes), finish, redact=redact)
     row["quotes"] = quote_records(quotes)
     t_quotes = (finish_quotes(testimonials, codebook, redact=redact, keep=keep, documents=context)
                 if len(testimonials) else testimonials)

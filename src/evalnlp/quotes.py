@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -81,6 +81,7 @@ __all__ = [
     "prefer_testimonials",
     "score_pairs",
     "select_quotes",
+    "distinct_once_redacted",
     "uncoded_note",
 ]
 
@@ -345,6 +346,28 @@ def select_quotes(corpus: Corpus, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
             vecs.append(vec)
         spans.setdefault(row.doc_id, []).append((row.start, row.end))
     return ranked.iloc[kept]
+
+
+def distinct_once_redacted(ranked: pd.DataFrame, pick: Callable[[pd.DataFrame], pd.DataFrame],
+                           finish: Callable[[pd.DataFrame], pd.DataFrame], *, redact: bool) -> pd.DataFrame:
+    """``finish(pick(ranked))`` (the chosen passages made quotes, redacted with ``redact``) with no two quotes of
+    one group that read alike once redacted: answers that differ only in a person's name ("I noticed Jayden is
+    ...", "I noticed Priya is ...") print alike ("I noticed [NAME] is ..."), and :func:`select_quotes`, which
+    reads the passages as written, keeps both. The later of two such quotes is left out and the pick made again
+    without it, so the next distinct passage takes its place."""
+    left_out: set[str] = set()
+    while True:
+        pool = ranked[~ranked["seg_id"].isin(left_out)] if left_out else ranked
+        out = finish(pick(pool))
+        if not redact or len(out) < 2:
+            return out
+        keys = pd.DataFrame({"text": out["text"].map(_norm_text)})
+        if "group" in out.columns:
+            keys["group"] = out["group"].astype(str)
+        again = keys.duplicated().to_numpy()
+        if not again.any():
+            return out
+        left_out.update(out.loc[again, "seg_id"])
 
 
 def _without_lead_in_mark(frame: pd.DataFrame) -> pd.DataFrame:
@@ -734,16 +757,21 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     if candidates.empty:
         return _empty_quotes(by)
     ranked = score_pairs(corpus, codebook, encoder, pairs=candidates)
-    if not by:
-        chosen = select_quotes(corpus, ranked, n)
-    else:
-        names = sorted(ranked["group"].unique(), key=group_sort_key)
-        parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
-        chosen = pd.concat(parts) if parts else ranked.iloc[:0]
-    texts = store.document_texts(chosen["doc_id"]) if redact and len(chosen) else None
-    chosen = within_testimonials(store, chosen, texts)
-    context = store.redaction_contexts(texts) if texts is not None else None
-    out = finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=context)
+
+    def pick(pool: pd.DataFrame) -> pd.DataFrame:
+        if not by:
+            return select_quotes(corpus, pool, n)
+        names = sorted(pool["group"].unique(), key=group_sort_key)
+        parts = [select_quotes(corpus, pool[pool["group"] == g], n) for g in names]
+        return pd.concat(parts) if parts else pool.iloc[:0]
+
+    def finish(chosen: pd.DataFrame) -> pd.DataFrame:
+        texts = store.document_texts(chosen["doc_id"]) if redact and len(chosen) else None
+        chosen = within_testimonials(store, chosen, texts)
+        context = store.redaction_contexts(texts) if texts is not None else None
+        return finish_quotes(chosen, codebook, redact=redact, keep=keep_names, documents=context)
+
+    out = distinct_once_redacted(ranked, pick, finish, redact=redact)
     if by and redact and len(out):  # a group may be a person's name, or hold an e-mail address
         labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names,  # the numbers evidence gives
                              codebook=codebook)

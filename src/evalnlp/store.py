@@ -2323,11 +2323,14 @@ class Store:
     def coded_support_counts(self, handle: str, themes: list[str],
                              filters: list[tuple[str, list[str]]] = ()) -> dict[str, int]:
         """Passages, documents and sources with a code assigned of ``themes`` (in documents of ``filters``), and
-        respondents: the documents, with all the paragraphs of one narrative source counted once."""
+        respondents: the documents, with all the paragraphs of one narrative source counted once, and the
+        answers of one row of a table (its locator: ``row N`` or ``ID=value``) to several questions once."""
         support, params = self._support(handle, themes, filters)
-        # respondents: a document of answers each, but a report's paragraphs (narrative documents) once per source
+        # respondents: a row's answers (a document per question) once, a report's paragraphs (narrative
+        # documents) once per source
         row = self.con.execute(f"""SELECT count(DISTINCT p.sn), count(DISTINCT p.dn), count(DISTINCT p.src),
-                                          count(DISTINCT CASE WHEN d.kind = 'narrative' THEN -1 - p.src ELSE p.dn END)
+                                          count(DISTINCT (p.src, CASE WHEN d.kind = 'narrative' THEN NULL
+                                                                      ELSE d.locator END))
                                    FROM ({support}) p JOIN documents d ON d.rowid = p.dn""", params).fetchone()
         return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2]),
                 "respondents": int(row[3])}

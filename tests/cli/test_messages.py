@@ -433,3 +433,30 @@ def test_several_columns_after_one_labels_flag_are_told_to_repeat_the_flag(cli, 
         assert result.exit_code == 2, (command, result.output)
         assert "--labels takes one column each time" in said, said
         assert "--labels relationships --labels capability" in said, said
+
+
+def test_an_option_of_one_value_given_twice_is_refused_not_cut_to_the_last(cli, tmp_path, db_path):
+    """`report --by school --by cohort` (as evidence takes it) wrote a report by cohort alone and never said that
+    school was dropped; so did `quotes --by` and any option of one value. Given twice with different values it is
+    a usage error naming both, and nothing is written; the same value twice, and `evidence --by` repeated,
+    still work."""
+    from tests.helpers import coded_store
+
+    coded_store(db_path, [("We now plan lessons together across the department.",
+                           {"school": "Oakfield", "cohort": "2023A"}, ["relationships"]),
+                          ("Our staff meet the other school's teachers every month.",
+                           {"school": "Hilltop", "cohort": "2024A"}, ["relationships"])], codebook="impact")
+    out = tmp_path / "r.html"
+    for command in (("report", "--output", str(out), "--by", "school", "--by", "cohort"),
+                    ("quotes", "--theme", "relationships", "--by", "school", "--by=cohort"),
+                    ("report", "--output", str(out), "-o", str(tmp_path / "other.html"))):
+        result = cli(*command)
+        said = " ".join(result.output.replace("\u2502", " ").split())
+        assert result.exit_code == 2, (command, result.output)
+        assert "takes one value and was given 2" in said, said
+        assert not out.exists() and not (tmp_path / "other.html").exists()
+        if command[0] == "quotes":
+            assert "evidence takes several --by, one table each" in said, said
+    assert cli("quotes", "--theme", "relationships", "--by", "school", "--by", "school").exit_code == 0
+    result = cli("evidence", "--by", "school", "--by", "cohort", "--format", "json")
+    assert result.exit_code == 0 and '"cohort"' in result.output and '"school"' in result.output

@@ -41,7 +41,16 @@ class _FlagsShowNoValue:
 class Command(_FlagsShowNoValue, TyperCommand):
     def parse_args(self, ctx, args):
         """Say how to give several values to a repeatable option (``--labels a --labels b``) when they were
-        given as a list after one flag, which the parser only calls unexpected extra arguments."""
+        given as a list after one flag, which the parser only calls unexpected extra arguments; refuse an option
+        of one value given twice with different values, of which the parser would keep the last unsaid."""
+        twice = _given_twice(self, args)
+        if twice is not None:
+            flag, values = twice
+            raise typer.BadParameter(
+                f"takes one value and was given {len(values)}: " + ", ".join(repr(v) for v in values)
+                + f"; give {flag} once" + (" (evidence takes several --by, one table each)"
+                                             if flag == "--by" and self.name in ("report", "quotes") else ""),
+                ctx=ctx, param_hint=flag)
         try:
             return super().parse_args(ctx, list(args))
         except Exception as exc:  # Typer's own copy of Click's UsageError, re-raised as it is otherwise
@@ -50,6 +59,39 @@ class Command(_FlagsShowNoValue, TyperCommand):
             if hint is None:
                 raise
             raise type(exc)(f"{exc.message}. {hint}", ctx=exc.ctx) from None
+
+
+def _given_twice(command, args: Sequence[str]) -> tuple[str, list[str]] | None:
+    """The first option of ``command`` that takes one value and that ``args`` give more than once with different
+    values (``report --by school --by cohort``), with those values; None when there is none. The global
+    ``--db`` is left to its own rule (after the command name it wins over one before)."""
+    valued = {name: opt for opt in command.params
+              if opt.param_type_name == "option" and not getattr(opt, "is_flag", False)
+              and not getattr(opt, "multiple", False) and opt.nargs == 1 and opt.name != "_global_db"
+              for name in opt.opts}
+    takes_value = {name for opt in command.params if opt.param_type_name == "option"
+                   and not getattr(opt, "is_flag", False) for name in opt.opts}
+    seen: dict[str, list[str]] = {}
+    args = list(args)
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            break
+        name, eq, value = token.partition("=")
+        if eq and name in valued:
+            seen.setdefault(name, []).append(value)
+        elif token in valued and i + 1 < len(args):
+            seen.setdefault(token, []).append(args[i + 1])
+            i += 1
+        elif token in takes_value:
+            i += 1  # a repeatable option's value, never read as an option
+        i += 1
+    for opt in command.params:
+        values = [v for name in getattr(opt, "opts", ()) if name in valued for v in seen.get(name, [])]
+        if len(set(values)) > 1:
+            return opt.opts[0], values
+    return None
 
 
 def _repeat_hint(command, args: Sequence[str]) -> str | None:
