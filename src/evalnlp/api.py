@@ -3216,10 +3216,10 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
     context = store.segment_context([seg for _r, seg, _t in rows])
     stored = {seg: list(cells) for seg, *cells in zip(context["seg_id"], *(context[c] for c in shown))}
 
-    def folded(cells) -> list[str]:  # as the cells were written, with case and spacing a spreadsheet may change
-        return [rv.fold_text(rv._cell_text(v) or "") for v in cells]
+    def same(passage: list, cells: list) -> bool:  # as written, with case, spacing and escapes a spreadsheet may change
+        return all(rv.cell_shows(v, c) for v, c in zip(passage, cells))
 
-    moved = [(r, seg) for r, seg, cells in rows if seg in stored and folded(stored[seg]) != folded(cells)]
+    moved = [(r, seg) for r, seg, cells in rows if seg in stored and not same(stored[seg], cells)]
     if moved:
         row = moved[0][0]
         raise errors.error("E193", "moved", file=name, row=row, where=f"{rv.REVIEW_SHEET}!{sheet.header['text']}{row}",

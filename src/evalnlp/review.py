@@ -39,6 +39,7 @@ as for every command that takes a person's name).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -299,6 +300,40 @@ def _set_text(cell, value: Any) -> None:
         cell.data_type = "s"  # text, never a formula
 
 
+def _shown(value: Any) -> Any:
+    """A cell's value as a spreadsheet program shows it: text with its ``_xHHHH_`` escapes read (openpyxl leaves
+    them as written), so that a vertical tab the export wrote as ``_x000B_``, or a literal ``_x000B_`` it wrote
+    as ``_x005F_x000B_``, reads back as the passage had it. Other values pass as they are."""
+    from evalnlp.tablefile import xlsx_unescaped
+
+    return xlsx_unescaped(value) if isinstance(value, str) else value
+
+
+_NOT_COMPARED = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def _text_key(text: str) -> str:
+    """A cell's text for telling whether it is still its passage's: case, whitespace and control characters left
+    out (a spreadsheet program may write a control character as a space, or drop it)."""
+    return _NOT_COMPARED.sub("", text.lower())
+
+
+def cell_shows(value: Any, cell: Any) -> bool:
+    """Whether ``cell``, a text cell of the workbook as read back (:func:`read_workbook`), still shows ``value``,
+    the store's text the export wrote there (escaped, and shortened past a cell's limit). A program that wrote
+    a literal ``_x000B_`` without escaping its underscore has it read as a vertical tab; that matches too."""
+    written = _cell_text(value)
+    shown = _shown(written) if isinstance(written, str) else ""
+    got = _text_key(_shown_str(cell))
+    return got == _text_key(shown) or got == _text_key(_shown(shown))
+
+
+def _shown_str(cell: Any) -> str:
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return ""
+    return str(cell)
+
+
 def theme_headers(cb) -> dict[str, str]:
     """Theme id -> its column header: the theme's label, or its id where labels would clash."""
     labels = {t.id: t.label.strip() for t in cb.themes}
@@ -531,7 +566,7 @@ def read_workbook(path: str | Path) -> ReviewSheet:
         meta = {}
         for key, value in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
             if key is not None:
-                meta[str(key)] = "" if value is None else str(value)
+                meta[str(_shown(key))] = "" if value is None else str(_shown(value))
         if meta.get("format") != FORMAT:
             raise errors.error("E190", "format", file=p.name, format=FORMAT, found=meta.get('format'))
         ws = wb[REVIEW_SHEET]
@@ -539,25 +574,26 @@ def read_workbook(path: str | Path) -> ReviewSheet:
         for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1)), start=1):
             if cell.value is None:
                 continue
-            name = str(cell.value).strip()
+            name = str(_shown(cell.value)).strip()
             if name in header:
                 raise errors.error("E197", "column_twice", file=p.name, column=name, review_sheet=REVIEW_SHEET,
                                    header=header[name], other=get_column_letter(i))
             header[name] = get_column_letter(i)
         if "seg_id" not in header:  # a title row typed above the header, or the header sorted in with the rows
             for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-                cells = {str(v).strip() for v in values if v is not None}
+                cells = {str(_shown(v)).strip() for v in values if v is not None}
                 if {"seg_id", "fingerprint"} <= cells:
                     raise errors.error("E197", "header_row", file=p.name, review_sheet=REVIEW_SHEET, row=r)
         names = list(header)
-        order = [None if c.value is None else str(c.value).strip() for c in next(ws.iter_rows(min_row=1, max_row=1))]
+        order = [None if c.value is None else str(_shown(c.value)).strip()
+                 for c in next(ws.iter_rows(min_row=1, max_row=1))]
         _check_formulas(p, ws)
         rows = []
         for r, values in enumerate(ws.iter_rows(min_row=2, max_col=len(order), values_only=True), start=2):
             record = {"_row": r}
             for name, value in zip(order, values):
                 if name is not None:
-                    record[name] = value
+                    record[name] = _shown(value)
             if all(record.get(n) in (None, "") for n in names):
                 continue  # an empty row (Excel keeps formatted rows past the data)
             rows.append(record)

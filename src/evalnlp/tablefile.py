@@ -248,6 +248,24 @@ def xlsx_text(value):
 
 
 _LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_unescaped(text: str) -> str:
+    """``text`` with the workbook escapes ``_xHHHH_`` (a character XML cannot hold, such as a control
+    character, or ``_x005F_`` for an underscore that starts a literal ``_xHHHH_``) read as Excel reads them: the
+    inverse of :func:`xlsx_text`. openpyxl leaves them as written. An escape of half a surrogate pair that has no
+    other half stays as it is."""
+    if "_x" not in text:
+        return text
+    out = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if any("\ud800" <= c <= "\udfff" for c in out):
+        try:  # a pair of escapes for one character beyond the first plane
+            out = out.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            return _ESCAPE.sub(lambda m: m.group(0) if 0xD800 <= int(m.group(1), 16) <= 0xDFFF
+                               else chr(int(m.group(1), 16)), text)
+    return out
 
 
 def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
+from evalnlp.tablefile import xlsx_unescaped as _unescaped
 from evalnlp.ingest._cells import cell_to_str, unique_names
 from evalnlp.ingest._text import describe_error, empty_error, zip_problem
 from evalnlp.util import MiB, size_text
@@ -280,23 +281,6 @@ class XlsxSource(TabularSource):
 
 _ZEROS_FORMAT = re.compile(r"0{2,}")  # a number format of zeros only: whole numbers padded to its length
 _EXACT_FLOAT_LIMIT = 2.0**53
-
-
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _unescaped(text: str) -> str:
-    """``text`` with the workbook escapes ``_xHHHH_`` (a character XML cannot hold, such as a control
-    character, or ``_x005F_`` for an underscore that starts a literal ``_xHHHH_``) read as Excel reads them.
-    openpyxl leaves them as written. An escape of half a surrogate pair that has no other half stays as it is."""
-    out = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    if any("\ud800" <= c <= "\udfff" for c in out):
-        try:  # a pair of escapes for one character beyond the first plane
-            out = out.encode("utf-16", "surrogatepass").decode("utf-16")
-        except UnicodeDecodeError:
-            return _ESCAPE.sub(lambda m: m.group(0) if 0xD800 <= int(m.group(1), 16) <= 0xDFFF
-                               else chr(int(m.group(1), 16)), text)
-    return out
 
 
 def _shown_value(cell) -> Any:

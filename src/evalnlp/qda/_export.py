@@ -57,6 +57,7 @@ _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#
             "#17becf", "#393b79", "#637939")
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+BOM = "\ufeff"
 
 
 def builtin_variable_guid(field_name: str) -> str:
@@ -69,7 +70,9 @@ def xml_text(value: Any) -> str:
 
 
 def _short(text: str, n: int = 80) -> str:
-    one = " ".join(text.split())
+    """``text`` on one line, cut at ``n`` characters: a selection's name (its first words). A character XML cannot
+    hold is a space first, so that the name is the passage's words as a reader compares them."""
+    one = " ".join(xml_text(text).split())
     return one if len(one) <= n else one[: n - 1].rstrip() + "\u2026"
 
 
@@ -420,7 +423,9 @@ def write_qdpx(path: Path, qde: bytes, sidecar: bytes, texts: dict[str, str]) ->
         with zipfile.ZipFile(tmp, "w") as zf:
             member(zf, "project.qde", qde)
             for name, text in texts.items():
-                member(zf, name, text.encode("utf-8"))
+                # a reader drops a byte-order mark that opens the file (evalnlp's does), so a text that begins
+                # with U+FEFF is written after one, to keep its first character and every position after it
+                member(zf, name, (BOM if text.startswith(BOM) else "").encode("utf-8") + text.encode("utf-8"))
             member(zf, SIDECAR, sidecar)
 
     write_atomic(path, write)

@@ -417,7 +417,7 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     docs_frame = _frame(docs, ["source", "locator", "kind", "question", "text", "attrs"])
     docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
     notes = list(parsed.notes)
-    notes += _position_notes(project)
+    at = len(notes)  # where the notes on the XML's positions go when the passages are read from the XML
     _match_relinearised(store, docs_frame, accepted, notes)
     _match_renamed(store, docs_frame, accepted, notes)
     shared = sorted(shared_user_names(project))
@@ -426,9 +426,12 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
                      + ", ".join(repr(n) for n in shared))
     if parsed.sidecar is not None:
         try:
-            return _plan_complete(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
+            # the passages are evalnlp.json's, at the positions evalnlp wrote and checked against the texts: what
+            # the selections' names say of the XML's positions is not about them
+            return _plan_complete(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, list(notes))
         except _Unusable as exc:
             notes.append(f"{SIDECAR} was ignored ({exc}); the project was read from its XML")
+    notes[at:at] = _position_notes(project)
     return _plan_xml(store, parsed, cb, docs_frame, accepted, rejects, code_map, coder, notes)
 
 

@@ -295,15 +295,40 @@ def _counted_map(text: str, wide: Callable[[str], bool]):
     return to_text
 
 
-def _name_fits(text: str, start: int, end: int, name: str) -> bool:
-    """Whether a selection's name (programs such as ATLAS.ti name a selection by its first words) begins the
-    passage; runs of whitespace count as one space, and a trailing ellipsis is ignored."""
+#: How many characters of a selection's name must begin its passage for the name to tell how positions count.
+NAME_WORDS = 8
+
+
+def _name_words(name: str) -> str:
+    """The part of a selection's name that is compared with its passage: runs of whitespace as one space, without
+    the whitespace around it or a trailing ellipsis (three dots or one character) or full stop."""
     import re
 
-    want = re.sub(r"\s+", " ", name.strip().rstrip("\u2026.").rstrip())
-    got = re.sub(r"\s+", " ", text[start:end])  # not stripped: a passage one character off must not fit
+    return re.sub(r"\s+", " ", name.strip().rstrip("\u2026.").rstrip())
+
+
+def _named(name: str) -> bool:
+    """Whether a selection's name is long enough to tell how its positions count (``Nothing.``, seven characters
+    once its full stop is dropped, is not)."""
+    return len(_name_words(name)) >= NAME_WORDS
+
+
+def _name_fits(text: str, start: int, end: int, name: str) -> bool:
+    """Whether a selection's name (programs such as ATLAS.ti name a selection by its first words) begins the
+    passage; runs of whitespace count as one space, a trailing ellipsis is ignored, and a character XML cannot
+    hold (a NUL, a control character) counts as the space a name has in its place. A passage at the start of the
+    text may begin with whitespace a name leaves out (an answer starting with a line end): position 0 is the same
+    however a program counts. Elsewhere the passage is not stripped: one a character off must not fit."""
+    import re
+
+    from evalnlp.qda._export import xml_text
+
+    want = _name_words(name)
+    got = re.sub(r"\s+", " ", xml_text(text[start:end]))
+    if start == 0:
+        got = got.lstrip()
     k = min(len(want), len(got), 40)
-    return k >= 8 and want[:k] == got[:k]
+    return k >= NAME_WORDS and want[:k] == got[:k]
 
 
 class _SourceReader:
@@ -330,7 +355,7 @@ class _SourceReader:
             ways.append(("line ends as CR LF", _counted_map(text, lambda ch: ch == "\n")))
         if any(ord(ch) > 0xFFFF for ch in text):
             ways.append(("UTF-16 units", _counted_map(text, lambda ch: ord(ch) > 0xFFFF)))
-        named = [(s, e, n) for s, e, n in raw if n and len(n.strip()) >= 8]
+        named = [(s, e, n) for s, e, n in raw if n and _named(n)]
         chosen = ways[1] if "\r\n" in text and self.crlf_as_one else ways[0]
         by_names = False  # whether the names chose a count other than the specification's
         if named and len(ways) > 1:
