@@ -297,6 +297,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             if not _is_interrupt(exc):
                 if isinstance(exc, EvalnlpError):  # messages hold brackets ([E101], evalnlp[topics]): never markup
                     error(exc.render(option_spelling(_current_ctx)))
+                    _release_quietly(exc)
                     raise typer.Exit(1) from None
                 raise
             global _INTERRUPT_REPORTED
@@ -308,6 +309,30 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(interrupted_exit_code()) from None
 
     return wrapper
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """Let go of what the failed command left half-done (the frames of ``exc``'s traceback hold it) now and
+    silently, so that the error message is the last line: openpyxl's sheet writer, stopped by a full disk, is a
+    generator around an lxml stream whose closing repeats the write error, which Python would otherwise print
+    as "Exception ignored in ..." when it is collected."""
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        seen: set[int] = set()
+        stack = [exc]
+        while stack:
+            e = stack.pop()
+            if e is None or id(e) in seen:
+                continue
+            seen.add(id(e))
+            e.__traceback__ = None
+            stack += [e.__cause__, e.__context__]
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 # The API parameters whose command-line parameter has another name: {API name: click parameter name}. Every
