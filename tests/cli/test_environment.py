@@ -3,6 +3,7 @@ the user cannot write to, a damaged store. Real files, real subprocesses and sig
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -306,3 +307,88 @@ def test_classify_output_that_cannot_be_written_saves_nothing(wide, tmp_path, sn
     _check_write_failure(result, target)
     assert os.listdir(out) == []
     assert snapshot(wide) == before
+
+
+# ---- a stdout that cannot show every character -------------------------------------------------------------
+
+QUOTE = "The café staff were lovely 😀 and the nurses kind."
+
+
+@pytest.fixture
+def accented(tmp_path):
+    db = tmp_path / "accented.duckdb"
+    coded_store(db, [(QUOTE, {"ward": "A"}, ["staff"]), ("Parking was hard.", {"ward": "B"}, ["access"])])
+    return db
+
+
+def _run_env(env: dict[str, str], *args: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(_command(*args), capture_output=True, env={**_env(), **env}, timeout=120, **options)
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"},
+                                 {"LC_ALL": "POSIX", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+                                  "PYTHONIOENCODING": ""}],
+                         ids=["ascii", "latin-1", "posix-locale"])
+def test_a_stdout_that_cannot_show_a_quote_shows_it_escaped_and_says_so(accented, env):
+    """A terminal in ASCII or Latin-1: the quote is printed with escapes for what it cannot show (never
+    silently changed), one warning on stderr names the ways to keep it exactly, and the command succeeds."""
+    result = _run_env(env, "--db", str(accented), "quotes", "--theme", "staff", "--no-redact")
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 0, err
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    assert "\\U0001f600" in result.stdout.decode("ascii", errors="replace")  # the emoji, escaped
+    assert err.count("cannot show some characters") == 1 and "--output" in err and "--format json" in err
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"}],
+                         ids=["ascii", "latin-1"])
+def test_json_to_such_a_stdout_keeps_the_text_exactly(accented, env):
+    """JSON to a stdout without UTF-8 is written with ASCII escapes, which decode to the very text: nothing
+    lost, so nothing to warn of."""
+    result = _run_env(env, "--db", str(accented), "quotes", "--theme", "staff", "--no-redact", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii()
+    assert [q["text"] for q in json.loads(result.stdout)["quotes"]] == [QUOTE]
+    assert b"cannot show" not in result.stderr
+
+
+# ---- a reader that closes the pipe (`evalnlp runs | head -1`) ----------------------------------------------
+
+
+def _run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """``python -m evalnlp ARGS`` whose stdout is a pipe its reader has already closed, as `head` closes it after
+    the lines it wanted: every write to it fails (EPIPE)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(_command(*args), stdout=write, stderr=subprocess.PIPE, text=True, env=_env(),
+                              timeout=120)
+    finally:
+        os.close(write)
+
+
+@posix_only
+@pytest.mark.parametrize("args", [["runs"], ["runs", "--format", "json"], ["evidence"], ["--help"],
+                                  ["quotes", "--theme", "staff", "--format", "json"]], ids=" ".join)
+def test_a_closed_pipe_ends_a_command_quietly_with_141(coded, snapshot, args):
+    """The reader chose to stop: exit 141 (128 + SIGPIPE, as `cat` or `grep` cut short by `head`), no traceback,
+    no error and no 'Exception ignored' at exit; a command that only reads changes nothing."""
+    before = snapshot(coded)
+    result = _run_into_closed_pipe("--db", str(coded), *args)
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert "error" not in result.stderr, result.stderr
+    assert snapshot(coded) == before
+
+
+@posix_only
+def test_a_closed_pipe_after_a_commit_keeps_the_work(tmp_path, snapshot):
+    """ingest prints its summary after its commit: the summary is cut, the documents are stored, whole."""
+    db = tmp_path / "project.duckdb"
+    answers = tmp_path / "answers.csv"
+    answers.write_text("text\nThe food was cold.\nThe staff were kind.\n", encoding="utf-8")
+    result = _run_into_closed_pipe("--db", str(db), "ingest", str(answers), "--text", "text")
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    tables = snapshot(db)
+    assert len(tables["documents"]) == 2 and len(tables["runs"]) == 1
