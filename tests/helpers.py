@@ -42,9 +42,10 @@ def coded_store(path: Path, rows: list[tuple[str, dict, list[str]]], *, codebook
             store.finish_run(run, n_in=len(rows), n_ok=len(rows), n_rejected=0)
         seg_of = dict(zip(store.table("segments")["text"], store.table("segments")["seg_id"]))
         with store.transaction():
-            run = store.start_run("classify", {"codebook": codebook}, codebook_id=cb.id,
+            coder = f"model:fixture-{codebook}@000000"
+            run = store.start_run("classify", {"codebook": codebook, "coder": coder}, codebook_id=cb.id,
                                   codebook_sha256=cb.sha256)
             codes = [{"seg_id": seg_of[text], "theme": t, "score": 0.9 if t in themes else 0.1,
                       "assigned": t in themes} for text, _, themes in rows for t in cb.theme_ids]
-            store.replace_codes(pd.DataFrame(codes), f"model:fixture-{codebook}@000000", run)
+            store.replace_codes(pd.DataFrame(codes), coder, run)
             store.finish_run(run, n_in=len(rows), n_ok=len(rows), n_rejected=0)

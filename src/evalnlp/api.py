@@ -828,9 +828,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             n_no_theme = store.no_theme_count(coder_id, run_id)
             sent_counts = store.sentiment_counts(run_id)
         if staged is not None and staged.exists():  # committed: the output takes its place
-            from evalnlp.util import place_file
+            from evalnlp.util import place_file, write_failed
 
-            place_file(staged, output)
+            try:
+                place_file(staged, output)
+            except OSError as exc:  # (the staged file is removed below; the run's codes stay committed)
+                _raise_saved(write_failed(output, exc), "this run's codes", "are", run_id)
     finally:
         if helpers is not None:
             helpers.close()  # when loading, reading or coding failed (after coding they are closed already)
@@ -2724,11 +2727,23 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
         store.replace_topics(found.store_frame(), run_id)
         run.counts(n_in=found.n_passages, n_ok=found.n_passages, n_rejected=0)
     found.run_id = run_id
-    if output is not None:
-        found.outputs.append(write_discovery(found, output))
-    if suggest is not None:
-        found.outputs.append(write_suggestion(found, cb, suggest))
+    try:  # the topics are committed first: a file that cannot be written says they are kept
+        if output is not None:
+            found.outputs.append(write_discovery(found, output))
+        if suggest is not None:
+            found.outputs.append(write_suggestion(found, cb, suggest))
+    except errors.EvalnlpError as exc:
+        _raise_saved(exc, "the topics found", "are", run_id)
     return found
+
+
+def _raise_saved(exc: errors.EvalnlpError, saved: str, are: str, run_id: int) -> None:
+    """Re-raise ``exc``; an output file that failed part-way (E162 ``write_failed``) after the command's run was
+    committed says what the store keeps (``saved``, run ``run_id``) rather than that nothing was saved."""
+    if exc.code == "E162" and exc.template == errors.template("E162", "write_failed"):
+        raise errors.error("E162", "write_failed_saved", path=exc.fields["path"], reason=exc.fields["reason"],
+                           saved=saved, are=are, run_id=run_id) from exc
+    raise exc
 
 
 # ---- project exchange (REFI-QDA: NVivo, ATLAS.ti, MAXQDA, QualCoder...) -----------------------------------

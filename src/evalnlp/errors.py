@@ -585,7 +585,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "pages": "cannot write {target_name!r} page by page: expected one of the extensions {paged_formats}; got "
                  "{value!r}",
     }),
-    "E162": ("the folder of an output file does not exist or cannot be written to, or the output is a folder", {
+    "E162": ("the folder of an output file does not exist or cannot be written to, the output is a folder, or "
+             "writing it failed part-way (a full disk, an I/O error)", {
         "folder": "cannot write {path!r}: the folder {folder!r} does not exist; create it first or choose another "
                   "path",
         "not_folder": "cannot write {path!r}: {folder!r} is a file, not a folder; choose a path in a folder",
@@ -593,6 +594,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "permissions do not let you create files in it; the output is written beside its target, then "
                      "renamed); choose a folder you can write to",
         "is_folder": "cannot write {path!r}: it is a folder; give the path of a file in it (e.g. {example!r})",
+        "write_failed": "cannot write {path!r}: writing it failed part-way: {reason}. No partial file was left: "
+                        "{path!r} is as it was before (absent, or the earlier file), and nothing from this command "
+                        "was saved to the store. Free space on that disk (or choose a folder on another one) and "
+                        "run the command again",
+        "write_failed_saved": "cannot write {path!r}: writing it failed part-way: {reason}. No partial file was "
+                              "left: {path!r} is as it was before (absent, or the earlier file); {saved} had "
+                              "already been saved to the store (run {run_id}) and {are} kept. Free space on that "
+                              "disk (or choose a folder on another one) and run the command again",
     }),
     "E163": ("a keep-names file is missing or cannot be read", {
         "missing": "keep-names file {path!r} not found; pass a text file with one name a line (the names redaction "

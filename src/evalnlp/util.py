@@ -92,26 +92,65 @@ def check_output_path(path: str | os.PathLike) -> Path:
     return folder
 
 
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason for ``exc`` in words, with its errno name: ``No space left on device
+    (ENOSPC)`` (the system's words: pyarrow puts its own in ``strerror``); else the exception's text."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
+    words = os.strerror(exc.errno) if name else exc.strerror or str(exc) or type(exc).__name__
+    return f"{words} ({name})" if name else words
+
+
+def _as_os_error(exc: BaseException) -> OSError | None:
+    """``exc`` as the operating system's error when it is one: an ``OSError``, or lxml's serialisation error for
+    a failed write (``IO_ENOSPC``, ``IO_EFBIG``: openpyxl writes a workbook's sheets through lxml); else None."""
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc
+    text = str(exc)
+    if type(exc).__module__ == "lxml.etree" and text.startswith("IO_"):
+        number = getattr(errno, text[3:], None)
+        return OSError(number, os.strerror(number)) if isinstance(number, int) else OSError(text)
+    return None
+
+
+def write_failed(path: str | os.PathLike, exc: OSError) -> errors.EvalnlpError:
+    """E162 for an output file whose writing failed part-way (a full disk, a file-size limit, an I/O error), its
+    partial file removed: what failed, where, and the operating system's reason."""
+    return errors.error("E162", "write_failed", path=str(path), reason=os_reason(exc))
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the folder of ``path``; on success rename it to ``path``.
 
     A failure removes the temporary file, so ``path`` is either the complete new file or untouched.
-    Raises :class:`~evalnlp.errors.InputError` E162 when the folder does not exist.
+    Raises :class:`~evalnlp.errors.InputError` E162 when the folder does not exist, and E162 (``write_failed``)
+    when writing the file fails part-way (an ``OSError``: a full disk, a file-size limit, an I/O error), after
+    removing the partial file.
     """
 
     target = Path(path)
     folder = check_output_path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # no room even for the file's name (a full inode table), or the folder went away
+        raise write_failed(target, exc) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         os.chmod(tmp_path, _file_mode(target))
         os.replace(tmp_path, target)
-    except BaseException:
+    except BaseException as exc:
         tmp_path.unlink(missing_ok=True)
-        raise
+        failure = _as_os_error(exc)
+        if failure is None:
+            raise
+        raise write_failed(target, failure) from exc
+
 
 
 def place_file(staged: str | os.PathLike, path: str | os.PathLike) -> None:

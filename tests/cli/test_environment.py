@@ -3,6 +3,7 @@ the user cannot write to, a damaged store. Real files, real subprocesses and sig
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -186,3 +187,210 @@ def test_an_empty_file_as_the_store_is_named_as_such(tmp_path):
     result = run("--db", str(db), "runs")
     assert result.returncode == 1 and "[E401]" in result.stderr and "empty file (0 bytes)" in result.stderr
     assert "holds it open" not in result.stderr
+
+
+# ---- an output whose writing fails part-way (a full disk) ---------------------------------------------------
+#
+# A file-size limit (RLIMIT_FSIZE) stands in for a full disk: past it a write fails with EFBIG, as it fails with
+# ENOSPC on a full disk (SIGXFSZ, which would kill the process, is ignored in the child). /dev/full cannot serve:
+# outputs are written beside their target and renamed, so the output's folder must be writable (E162 otherwise).
+# The limit is on offsets, so a store written during the command stays within it: its few new rows go to the
+# DuckDB log file, and a command that fails before its commit writes nothing more.
+
+
+def _limited(limit: int):
+    import resource
+
+    def set_limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return set_limit
+
+
+def run_limited(limit: int, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m evalnlp ARGS`` unable to write past ``limit`` bytes of any file (stdout and stderr are pipes,
+    which the limit does not apply to)."""
+    return subprocess.run(_command(*args), capture_output=True, text=True, env=_env(), cwd=cwd, timeout=120,
+                          preexec_fn=_limited(limit))
+
+
+def _with_human_coder(db: Path) -> None:
+    """A person's codes (human:sam, 'access' on every passage) beside the machine's, as `codes import` leaves them."""
+    import pandas as pd
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.store import Store
+
+    cb = load_codebook("fft")
+    with Store(db) as store:
+        segs = store.table("segments")["seg_id"]
+        with store.transaction():
+            run = store.start_run("codes import", {"coder": "sam"}, codebook_id=cb.id, codebook_sha256=cb.sha256)
+            store.replace_codes(pd.DataFrame([{"seg_id": s, "theme": t, "score": 1.0, "assigned": t == "access"}
+                                              for s in segs for t in cb.theme_ids]), "human:sam", run)
+            store.finish_run(run, n_in=len(segs), n_ok=len(segs), n_rejected=0)
+
+
+@pytest.fixture
+def wide(tmp_path):
+    """A coded store whose answers carry wide metadata (12 columns of 30,000 random letters each): the file
+    `classify --output` writes is about a megabyte in every format, compressed ones included."""
+    import random
+    import string
+
+    rng = random.Random(0)
+    db = tmp_path / "wide.duckdb"
+    coded_store(db, [(f"The nurses were kind on visit {i}.",
+                      {f"n{j}": "".join(rng.choices(string.ascii_letters, k=30_000)) for j in range(12)}, ["staff"])
+                     for i in range(3)])
+    return db
+
+
+WRITERS = {  # command -> (its arguments, a limit its output is larger than)
+    "evidence csv": (["evidence", "--by", "ward", "--output", "{out}/evidence.csv"], 100),
+    "evidence xlsx": (["evidence", "--by", "ward", "--output", "{out}/evidence.xlsx"], 1000),
+    "quotes md": (["quotes", "--theme", "staff", "--output", "{out}/quotes.md"], 64),
+    "quotes json": (["quotes", "--theme", "staff", "--output", "{out}/quotes.json"], 64),
+    "report": (["report", "--output", "{out}/report.html"], 1000),
+    "export qdpx": (["export", "{out}/project.qdpx"], 500),
+    "export qdc": (["export", "{out}/codebook.qdc", "--codebook", "fft"], 500),
+    "review export": (["review", "export", "{out}/review.xlsx", "--codebook", "fft", "-n", "2"], 3000),
+    "agreement": (["agreement", "--coder", "human:sam", "--codebook", "fft", "--disagreements",
+                   "{out}/disagreements.csv"], 64),
+}
+
+
+def _check_write_failure(result: subprocess.CompletedProcess, target: Path) -> None:
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    line = result.stderr.strip()
+    assert line.startswith("error [E162] cannot write") and str(target) in line, line
+    assert "failed part-way: File too large (EFBIG)" in line, line
+    assert "No partial file was left" in line and "nothing from this command was saved to the store" in line
+
+
+@posix_only
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_an_output_that_cannot_be_written_to_the_end_is_an_error_leaving_nothing(coded, tmp_path, snapshot,
+                                                                                 command):
+    """A full disk part-way through the output: E162 naming the file and the system's reason, exit 1, no
+    traceback; no partial file nor temporary file left, an earlier file of that name as it was, and the store
+    (a review export's run among it) unchanged."""
+    if command == "agreement":
+        _with_human_coder(coded)
+    out = tmp_path / "out"
+    out.mkdir()
+    args, limit = WRITERS[command]
+    args = [a.format(out=out) for a in args]
+    target = Path(next(a for a in args if a.startswith(str(out))))
+    earlier = command.split()[0] not in ("export", "review")  # (these replace only a file they wrote, E177)
+    if earlier:
+        target.write_bytes(b"the earlier file")
+    before = snapshot(coded)
+    result = run_limited(limit, "--db", str(coded), *args, cwd=tmp_path)
+    _check_write_failure(result, target)
+    assert os.listdir(out) == ([target.name] if earlier else [])
+    assert not earlier or target.read_bytes() == b"the earlier file"
+    assert snapshot(coded) == before
+
+
+@posix_only
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx", ".jsonl"])
+def test_classify_output_that_cannot_be_written_saves_nothing(wide, tmp_path, snapshot, suffix):
+    """`classify --output` is written before the run commits: a full disk part-way through it rolls the run back
+    (no codes of the new coder), and the output's folder is as it was."""
+    out = tmp_path / "out"
+    out.mkdir()
+    before = snapshot(wide)
+    target = out / f"coded{suffix}"
+    result = run_limited(500_000, "--db", str(wide), "classify", "--codebook", "fft", "--output", str(target),
+                         cwd=tmp_path)
+    _check_write_failure(result, target)
+    assert os.listdir(out) == []
+    assert snapshot(wide) == before
+
+
+# ---- a stdout that cannot show every character -------------------------------------------------------------
+
+QUOTE = "The café staff were lovely 😀 and the nurses kind."
+
+
+@pytest.fixture
+def accented(tmp_path):
+    db = tmp_path / "accented.duckdb"
+    coded_store(db, [(QUOTE, {"ward": "A"}, ["staff"]), ("Parking was hard.", {"ward": "B"}, ["access"])])
+    return db
+
+
+def _run_env(env: dict[str, str], *args: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(_command(*args), capture_output=True, env={**_env(), **env}, timeout=120, **options)
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"},
+                                 {"LC_ALL": "POSIX", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+                                  "PYTHONIOENCODING": ""}],
+                         ids=["ascii", "latin-1", "posix-locale"])
+def test_a_stdout_that_cannot_show_a_quote_shows_it_escaped_and_says_so(accented, env):
+    """A terminal in ASCII or Latin-1: the quote is printed with escapes for what it cannot show (never
+    silently changed), one warning on stderr names the ways to keep it exactly, and the command succeeds."""
+    result = _run_env(env, "--db", str(accented), "quotes", "--theme", "staff", "--no-redact")
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 0, err
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    assert "\\U0001f600" in result.stdout.decode("ascii", errors="replace")  # the emoji, escaped
+    assert err.count("cannot show some characters") == 1 and "--output" in err and "--format json" in err
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"}],
+                         ids=["ascii", "latin-1"])
+def test_json_to_such_a_stdout_keeps_the_text_exactly(accented, env):
+    """JSON to a stdout without UTF-8 is written with ASCII escapes, which decode to the very text: nothing
+    lost, so nothing to warn of."""
+    result = _run_env(env, "--db", str(accented), "quotes", "--theme", "staff", "--no-redact", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii()
+    assert [q["text"] for q in json.loads(result.stdout)["quotes"]] == [QUOTE]
+    assert b"cannot show" not in result.stderr
+
+
+# ---- a reader that closes the pipe (`evalnlp runs | head -1`) ----------------------------------------------
+
+
+def _run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """``python -m evalnlp ARGS`` whose stdout is a pipe its reader has already closed, as `head` closes it after
+    the lines it wanted: every write to it fails (EPIPE)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(_command(*args), stdout=write, stderr=subprocess.PIPE, text=True, env=_env(),
+                              timeout=120)
+    finally:
+        os.close(write)
+
+
+@posix_only
+@pytest.mark.parametrize("args", [["runs"], ["runs", "--format", "json"], ["evidence"], ["--help"],
+                                  ["quotes", "--theme", "staff", "--format", "json"]], ids=" ".join)
+def test_a_closed_pipe_ends_a_command_quietly_with_141(coded, snapshot, args):
+    """The reader chose to stop: exit 141 (128 + SIGPIPE, as `cat` or `grep` cut short by `head`), no traceback,
+    no error and no 'Exception ignored' at exit; a command that only reads changes nothing."""
+    before = snapshot(coded)
+    result = _run_into_closed_pipe("--db", str(coded), *args)
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert "error" not in result.stderr, result.stderr
+    assert snapshot(coded) == before
+
+
+@posix_only
+def test_a_closed_pipe_after_a_commit_keeps_the_work(tmp_path, snapshot):
+    """ingest prints its summary after its commit: the summary is cut, the documents are stored, whole."""
+    db = tmp_path / "project.duckdb"
+    answers = tmp_path / "answers.csv"
+    answers.write_text("text\nThe food was cold.\nThe staff were kind.\n", encoding="utf-8")
+    result = _run_into_closed_pipe("--db", str(db), "ingest", str(answers), "--text", "text")
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    tables = snapshot(db)
+    assert len(tables["documents"]) == 2 and len(tables["runs"]) == 1

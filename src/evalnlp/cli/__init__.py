@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C outside a command's own handling (while evalnlp starts, or a Ctrl-C still pending while the first is
     being reported: Python may deliver it at any line of the way out) still ends with the line saying nothing
     was saved (once) and exit code 130 (143 after SIGTERM, 129 after SIGHUP), not a traceback or a death by
-    signal; once the process is on its way out, further Ctrl-C, SIGTERM and SIGHUP are ignored."""
+    signal; once the process is on its way out, further Ctrl-C, SIGTERM and SIGHUP are ignored. A reader that
+    closed the pipe of stdout (`| head`) ends it quietly with exit code 141 (:data:`_app.PIPE_CLOSED_EXIT`); a
+    stdout that cannot encode every character shows those as escapes and says so once on stderr."""
     import signal
 
     from evalnlp.cli import _app
@@ -30,13 +32,18 @@ def main(argv: list[str] | None = None) -> None:
             if signal.getsignal(sig) is not signal.SIG_IGN:
                 signal.signal(sig, signal.SIG_IGN)
 
+    _app.escape_unshowable()  # a stdout that cannot encode a quote shows it escaped, and says so, not a traceback
+    stdout = _app.stdout_identity()
     try:
         try:
             app(args=argv, prog_name="evalnlp")
         except SystemExit as exc:
             if exc.code == _app.interrupted_exit_code():
                 ignore_further()
-            raise
+            code = _app.finish_output(exc.code, stdout)  # a reader that closed the pipe: 141, quietly
+            if code is exc.code:
+                raise
+            raise SystemExit(code) from None
     except KeyboardInterrupt:  # also one delivered inside the handler above
         ignore_further()
         if not _app._INTERRUPT_REPORTED:

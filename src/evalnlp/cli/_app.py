@@ -16,11 +16,29 @@ from rich.table import Column, Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True, highlight=False)
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A closed pipe is an error like any other write's, for :func:`handle_errors` to end the command with
+        (rich itself would exit 1 at once, which reads as a failure, out of the command's sight)."""
+        import errno
+
+        raise BrokenPipeError(errno.EPIPE, "the reader of the output closed the pipe")
+
+
+console = _Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+err_console = _Console(stderr=True, highlight=False)
 
 INTERRUPTED = "interrupted: nothing from this run was saved"
 INTERRUPTED_AFTER = "interrupted: the command had already finished and its results were kept"
+UNSHOWN = ("this terminal's encoding ({encoding}) cannot show some characters of the output, so they are shown as "
+           "escapes such as \\xe9 (the data is unchanged); --output FILE keeps them exactly, and so does "
+           "--format json, whose escapes are exact JSON, or set PYTHONIOENCODING=utf-8")
+
+#: The exit code of a command whose reader closed the pipe it printed to (`evalnlp runs | head -1`): 141,
+#: 128 + SIGPIPE, what a shell reports for `cat`, `grep` or `seq` cut short by `head`. The reader chose to stop,
+#: so nothing is printed; but the output was cut, and a script (`set -o pipefail`, PIPESTATUS) can tell a
+#: complete listing (0) from a cut one, as with every other tool of the pipeline.
+PIPE_CLOSED_EXIT = 141
 
 
 class _FlagsShowNoValue:
@@ -337,8 +355,16 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except BaseException as exc:
             if not _is_interrupt(exc):
+                if _is_closed_pipe(exc):
+                    # The reader of stdout went away (`| head`): stop quietly. A store write in progress was
+                    # rolled back by its transaction as the error passed through it (the store is as it was); a
+                    # command printing its summary after its commit keeps what it committed. Either way the
+                    # store is whole.
+                    stdout_gone()
+                    raise typer.Exit(PIPE_CLOSED_EXIT) from None
                 if isinstance(exc, EvalnlpError):  # messages hold brackets ([E101], evalnlp[topics]): never markup
                     error(exc.render(option_spelling(_current_ctx)))
+                    _release_quietly(exc)
                     raise typer.Exit(1) from None
                 raise
             global _INTERRUPT_REPORTED
@@ -350,6 +376,137 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(interrupted_exit_code()) from None
 
     return wrapper
+
+
+def _is_closed_pipe(exc: BaseException) -> bool:
+    """A write to a pipe whose reader has gone (EPIPE; Python ignores SIGPIPE, so it is an exception)."""
+    import errno
+
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
+
+
+def stdout_gone() -> None:
+    """Point stdout at the null device, as the Python documentation advises after a BrokenPipeError: what is
+    still buffered, and anything printed on the way out, goes nowhere instead of raising again (Python would
+    print "Exception ignored ... BrokenPipeError" when it flushes stdout at exit)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor behind stdout: nothing to flush at exit
+        pass
+
+
+def stdout_identity() -> tuple[Any, Any]:
+    """sys.stdout and the file its descriptor stands for, to tell afterwards whether a closed pipe had it
+    replaced (:func:`finish_output`)."""
+    import os
+
+    try:
+        st = os.fstat(sys.stdout.fileno())
+        return sys.stdout, (st.st_dev, st.st_ino)
+    except (OSError, ValueError, AttributeError):
+        return sys.stdout, None
+
+
+def finish_output(code: Any, before: tuple[Any, Any]) -> Any:
+    """The exit code of the process once the command has ended with ``code``: what is still buffered is
+    flushed to stdout here, where a reader that closed the pipe (:data:`PIPE_CLOSED_EXIT`) can be told apart.
+    ``before`` is :func:`stdout_identity` before the command: outside a command (printing help, say) rich and
+    Click meet a closed pipe themselves, point stdout at the null device (or Click swaps in its own wrapper)
+    and exit 1, which this turns into the same quiet exit. Says once, on stderr, when stdout could not show
+    some characters (:func:`escape_unshowable`)."""
+    stdout, fd_file = before
+    if sys.stdout is not stdout or (fd_file is not None and stdout_identity()[1] != fd_file):
+        stdout_gone()
+        return PIPE_CLOSED_EXIT
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if not _is_closed_pipe(exc):
+            raise
+        stdout_gone()
+        return PIPE_CLOSED_EXIT
+    if _UNSHOWN and code != PIPE_CLOSED_EXIT:
+        try:
+            err_console.print(Text.assemble(("warning:", "bold"), " ", UNSHOWN.format(encoding=_UNSHOWN)),
+                              soft_wrap=True)
+        except OSError:
+            pass
+    return code
+
+
+_UNSHOWN: str | None = None  # the encoding of stdout, once a character of the output could not be shown in it
+
+
+def stdout_is_unicode() -> bool:
+    """Can stdout encode every character (UTF-8, or another Unicode encoding)?"""
+    import codecs
+
+    try:
+        return codecs.lookup(sys.stdout.encoding).name.startswith("utf")
+    except (AttributeError, LookupError, TypeError):
+        return False
+
+
+def _escape_and_record(exc: UnicodeError) -> tuple[str, int]:
+    global _UNSHOWN
+    if _UNSHOWN is None:
+        _UNSHOWN = getattr(sys.stdout, "encoding", None) or "unknown"
+    import codecs
+
+    return codecs.backslashreplace_errors(exc)
+
+
+def escape_unshowable() -> None:
+    """Let stdout in an encoding that cannot hold every character (``PYTHONIOENCODING=ascii``, a POSIX or
+    Latin-1 locale without UTF-8) write such a character as a backslash escape (``\\xe9``, ``\\U0001f600``)
+    rather than stop the command with UnicodeEncodeError, and remember it, so that :func:`finish_output` says
+    so once. A quote is never changed silently: the warning names --output and --format json, which keep the
+    text exactly (JSON is printed with ASCII escapes to such a stdout: :func:`json_text`)."""
+    import codecs
+
+    if stdout_is_unicode():
+        return
+    codecs.register_error("evalnlp.escape", _escape_and_record)
+    try:
+        sys.stdout.reconfigure(errors="evalnlp.escape")  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        pass
+
+
+def json_text(data: Any, **options: Any) -> str:
+    """``data`` as JSON text for stdout: characters as they are where stdout can show them, else ASCII escapes
+    (``\\u00e9``), which JSON readers decode to the very same text."""
+    import json
+
+    return json.dumps(data, ensure_ascii=not stdout_is_unicode(), **options)
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """Let go of what the failed command left half-done (the frames of ``exc``'s traceback hold it) now and
+    silently, so that the error message is the last line: openpyxl's sheet writer, stopped by a full disk, is a
+    generator around an lxml stream whose closing repeats the write error, which Python would otherwise print
+    as "Exception ignored in ..." when it is collected."""
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        seen: set[int] = set()
+        stack = [exc]
+        while stack:
+            e = stack.pop()
+            if e is None or id(e) in seen:
+                continue
+            seen.add(id(e))
+            e.__traceback__ = None
+            stack += [e.__cause__, e.__context__]
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 # The API parameters whose command-line parameter has another name: {API name: click parameter name}. Every

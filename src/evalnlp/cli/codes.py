@@ -6,7 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Typer, app, console, handle_errors, info, open_store, print_notes, progress_bar
+from evalnlp.cli._app import (Typer, app, console, handle_errors, info, json_text, open_store, print_notes,
+                              progress_bar)
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 codes_app = Typer(help="Import human codes into the store and list every coder, human and machine.",
@@ -73,8 +74,6 @@ def list_(
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """List every coder in the store, human and machine, with the passages and codes of each."""
-    import json
-
     from evalnlp import api
 
     with open_store(ctx, read_only=True) as store:
@@ -83,7 +82,7 @@ def list_(
         records = [{"coder": r.coder, "kind": r.kind, "passages": int(r.passages), "documents": int(r.documents),
                     "codes": int(r.codes), "no_theme": int(r.no_theme), "runs": int(r.runs),
                     "first_run": r.first_run, "last_run": r.last_run} for r in df.itertuples()]
-        print(json.dumps({"coders": records}, indent=2, ensure_ascii=False))
+        print(json_text({"coders": records}, indent=2))
         return
     if df.empty:
         console.print("no codes in the store yet: run `evalnlp classify` or `evalnlp codes import`")

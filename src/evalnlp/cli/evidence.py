@@ -6,7 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, console, data_table, handle_errors, info, open_store, print_notes, show
+from evalnlp.cli._app import (Column, app, console, data_table, handle_errors, info, json_text, open_store,
+                              print_notes, show)
 from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, RedactOption, StoreCodebookOption
 
 
@@ -27,8 +28,6 @@ def evidence(
 
     Human codes override machine codes wherever they exist.
     """
-    import json
-
     from evalnlp import api
 
     with open_store(ctx, read_only=True) as store:
@@ -37,7 +36,7 @@ def evidence(
                           keep_names=keep_names, quotes=bool(output) or format == "json")
     print_notes(ctx, ev.notes)
     if format == "json":
-        print(json.dumps(ev.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(ev.to_json(), indent=2))
         return
     # With --output the file is what was asked for: the tables are a summary, which --quiet leaves out.
     emit = (lambda *objects: info(ctx, *objects)) if output else show

@@ -6,7 +6,7 @@ from typing import List
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, print_notes, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, json_text, print_notes, show
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 
@@ -28,15 +28,13 @@ def extract(
     document's corroborating-sources list. Nothing is written to the store; `evalnlp ingest` does the same
     extraction and stores the results.
     """
-    import json
-
     from evalnlp import api
 
     docs = api.extract(files, sources or None)
     for d in docs:  # text the document holds outside what is read, said before any table (and with JSON too)
         print_notes(ctx, d.notes)
     if format == "json":
-        print(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))
+        print(json_text({"documents": [d.to_json() for d in docs]}, indent=2))
         return
     for d in docs:
         show(data_table([Column(col, overflow="fold") for col in ("quote", "speaker", "ref", "source", "at")],

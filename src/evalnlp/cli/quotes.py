@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, show
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, json_text, open_store, print_notes, show
 from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, RedactOption, StoreCodebookOption
 
 
@@ -27,8 +27,6 @@ def quotes(
 
     Ranked by how representative, confidently coded and readable they are; near-duplicates removed.
     """
-    import json
-
     from evalnlp import api
 
     from evalnlp.errors import InputError
@@ -45,7 +43,7 @@ def quotes(
     if format != "json":
         print_notes(ctx, df.attrs.get("notes"), at="table")
     if format == "json":
-        print(json.dumps(api.quotes_json(df), ensure_ascii=False, indent=2))
+        print(json_text(api.quotes_json(df), indent=2))
         return
     columns = [Column(c, overflow="fold") for c in ("#", *([by] if by else []), "quote", "attribution", "score")]
     rows = []

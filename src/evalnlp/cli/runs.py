@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, console, data_table, handle_errors, open_store, show
+from evalnlp.cli._app import Column, app, console, data_table, handle_errors, open_store, show, stdout_is_unicode
 from evalnlp.cli._options import FormatOption, OutputFormat
 
 #: The store's words for a run's counts, used alike by this table, `runs --format json` and the Python API.
@@ -44,7 +44,7 @@ def runs(
                         pass
         if rej is not None:
             out["rejects"] = json.loads(rej.to_json(orient="records"))
-        console.print_json(json.dumps(out))
+        console.print_json(json.dumps(out), ensure_ascii=not stdout_is_unicode())
         return
     counts = [Column(c, justify="right") for c in ("n_in", "n_ok", "n_rejected")]
     show(data_table(("run_id", "command", "status", "started", *counts, "codebook"),

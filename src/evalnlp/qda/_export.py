@@ -23,9 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,16 +398,12 @@ def _int(value: Any) -> int | None:
 
 
 def write_atomic(path: Path, write) -> None:
-    """Write ``path`` through a temporary file in the same folder, renamed into place when complete."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``path`` through a temporary file in the same folder, renamed into place when complete
+    (:func:`evalnlp.util.atomic_path`: a write that fails part-way is E162, its partial file removed)."""
+    from evalnlp.util import atomic_path
+
+    with atomic_path(path) as tmp:
+        write(tmp)
 
 
 def write_qdpx(path: Path, qde: bytes, sidecar: bytes, texts: dict[str, str]) -> None:

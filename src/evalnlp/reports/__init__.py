@@ -23,6 +23,7 @@ supported, E162 the output folder does not exist.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
@@ -93,14 +94,20 @@ def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
         if name in tables and target.exists() and not ours[name]:
             raise errors.error("E189", file=str(target), table=name, found=_first_line(target), output=str(path),
                                suggest=str(path.with_name(f"{path.stem}-evidence{path.suffix}")))
-    written = [_write_csv(evidence.themes, path)]
+    planned = [(path, evidence.themes)]
     for name in CSV_SIBLINGS:
         target = _sibling(path, name)
         if name in tables:
-            written.append(_write_csv(tables[name], target))
+            planned.append((target, tables[name]))
         elif target.exists() and ours[name]:
-            written.append(_write_csv(empty[name], target))
-    return written
+            planned.append((target, empty[name]))
+    # every file of the set is written under a temporary name first, and renamed only once all are complete: a
+    # write that fails part-way (a full disk) leaves the earlier set whole rather than a mix of two runs
+    with ExitStack() as stack:
+        for target, df in planned:
+            tmp = stack.enter_context(atomic_path(target))
+            df.to_csv(tmp, index=False, lineterminator=csv_line_end(df), encoding="utf-8")
+    return [target for target, _ in planned]
 
 
 def _first_line(path: Path) -> str:
