@@ -453,6 +453,10 @@ class Store:
         )
         return result.df() if returning else int(result.fetchone()[0])
 
+    def read_before(self, source: str, run_id: str) -> bool:
+        """Does ``source`` have documents that a run other than ``run_id`` stored (a file read before)?"""
+        return self._read_before(source, run_id)
+
     def _read_before(self, source: str, run_id: str) -> bool:
         """Does ``source`` have documents that a run other than ``run_id`` stored?"""
         return self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",

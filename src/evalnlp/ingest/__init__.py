@@ -500,8 +500,9 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
     store.forget_seen()
     # a newer export of a file read before is compared with what the store holds of it, below (with replace, the
-    # earlier export's answers that this one lacks or changed are removed instead: nothing to compare)
-    compare = bool(opts.id) and not opts.replace
+    # earlier export's answers that this one lacks or changed are removed instead: nothing to compare; a first
+    # read has nothing to compare with either, and keeps no table of its rows in the store's memory for it)
+    compare = bool(opts.id) and not opts.replace and store.read_before(source, run_id)
     if compare:
         store.track_file_begin()
     try:
