@@ -598,6 +598,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                         "{path!r} is as it was before (absent, or the earlier file), and nothing from this command "
                         "was saved to the store. Free space on that disk (or choose a folder on another one) and "
                         "run the command again",
+        "write_failed_model": "cannot save the model to {folder!r}: writing {path!r} failed part-way: {reason}. "
+                              "No partial file was left: the model and its card are saved together or not at "
+                              "all, so {folder!r} is as it was before (absent, or the earlier model), and nothing "
+                              "from this command was saved to the store. Free space on that disk (or choose a "
+                              "folder on another one) and run the command again",
         "write_failed_saved": "cannot write {path!r}: writing it failed part-way: {reason}. No partial file was "
                               "left: {path!r} is as it was before (absent, or the earlier file); {saved} had "
                               "already been saved to the store (run {run_id}) and {are} kept. Free space on that "
