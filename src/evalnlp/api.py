@@ -3016,7 +3016,7 @@ class ReviewImport:
     n_changed_passages: int  # reviewed rows whose themes differ from the machine's
     n_changed_cells: int  # theme decisions (cells) that differ from the machine's
     n_notes: int
-    reviewed: pd.DataFrame  # seg_id, row, themes, machine, changed, note
+    reviewed: pd.DataFrame  # seg_id, row, themes, machine, changed (bool: themes differ from the machine's), note
     #: passages given a reviewed row's decision because they repeat it (same text, question and kind), not coded
     #: by any person before
     n_repeats: int = 0

@@ -371,6 +371,13 @@ def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
         result = project.review_import(tmp_path / "impact-edited.xlsx", coder="bo")
         codes = project.codes()
     assert (result.n_reviewed, result.n_untouched) == (2, 4)
+    # changed: True or False (it held the count of changed cells, 0, 1, 2...), the counts unchanged by that
+    reviewed = result.reviewed
+    assert reviewed["changed"].dtype == bool
+    pairs = [(set(t), set(m)) for t, m in zip(reviewed["themes"], reviewed["machine"])]
+    assert reviewed["changed"].tolist() == [t != m for t, m in pairs] and reviewed["changed"].any()
+    assert result.n_changed_passages == sum(t != m for t, m in pairs)
+    assert result.n_changed_cells == sum(len(t ^ m) for t, m in pairs)
     human = codes[codes.coder == "human:bo"]
     seg2, seg3 = ws[f"{col['seg_id']}2"].value, ws[f"{col['seg_id']}3"].value
     assert set(human[human.assigned & (human.seg_id == seg2)]["theme"]) >= {"capability", "endorsement"}
