@@ -3016,7 +3016,7 @@ class ReviewImport:
     n_changed_passages: int  # reviewed rows whose themes differ from the machine's
     n_changed_cells: int  # theme decisions (cells) that differ from the machine's
     n_notes: int
-    reviewed: pd.DataFrame  # seg_id, row, themes, machine, changed, note
+    reviewed: pd.DataFrame  # seg_id, row, themes, machine, changed (bool: themes differ from the machine's), note
     #: passages given a reviewed row's decision because they repeat it (same text, question and kind), not coded
     #: by any person before
     n_repeats: int = 0
@@ -3045,10 +3045,12 @@ def _machine_run(store: Store, cb) -> dict[str, Any]:
         other = (f" Passages were coded with another version of codebook {cb.id!r} (sha256 "
                  f"{str(coded.iloc[-1]['codebook_sha256'])[:12]}, this one is {cb.sha256[:12]}): classify again with "
                  "this version." if not coded.empty else "")
-        raise errors.error("E420", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other)
+        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other)
     run = same.iloc[-1].to_dict()
-    run["coder"] = json.loads(run["args"] or "{}").get("coder")
-    run["args"] = json.loads(run["args"] or "{}")
+    run["args"] = json.loads(run["args"] or "{}") or {}
+    run["coder"] = run["args"].get("coder")
+    if not run["coder"]:  # its codes cannot be told apart: E421 would name the coder "None"
+        raise errors.error("E420", "no_coder", path=store.path, cb_id=cb.id, run_id=run["run_id"])
     return run
 
 

@@ -598,6 +598,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                         "{path!r} is as it was before (absent, or the earlier file), and nothing from this command "
                         "was saved to the store. Free space on that disk (or choose a folder on another one) and "
                         "run the command again",
+        "write_failed_model": "cannot save the model to {folder!r}: writing {path!r} failed part-way: {reason}. "
+                              "No partial file was left: the model and its card are saved together or not at "
+                              "all, so {folder!r} is as it was before (absent, or the earlier model), and nothing "
+                              "from this command was saved to the store. Free space on that disk (or choose a "
+                              "folder on another one) and run the command again",
         "write_failed_saved": "cannot write {path!r}: writing it failed part-way: {reason}. No partial file was "
                               "left: {path!r} is as it was before (absent, or the earlier file); {saved} had "
                               "already been saved to the store (run {run_id}) and {are} kept. Free space on that "
@@ -1248,9 +1253,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "codes with them; if not, check the export: read it with the same text columns, id column and "
                  "sheet as before, as an answer is known by its id (or row) and its text",
     }),
-    "E420": ("no passage has been coded with this codebook, so there is nothing to review",
-             "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there are no "
-             "machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first"),
+    "E420": ("no passage has been coded with this codebook (or the run that coded them did not record its coder), "
+             "so there is nothing to review", {
+        "not_coded": "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there "
+                     "are no machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first",
+        "no_coder": "the latest classify run with codebook {cb_id!r} in {path!r} (run {run_id}) did not record "
+                    "which coder it was (an earlier version of evalnlp, or another program, wrote it), so its "
+                    "machine decisions cannot be found to review. Run `evalnlp classify --codebook {cb_id} "
+                    "--recode` to code the passages again under a recorded coder",
+    }),
     "E421": ("every passage already has human codes: nothing left to review", {
         "all_reviewed": "nothing left to review for codebook {cb_id!r}: every passage {coder} coded already has "
                         "human codes. Code more passages (`evalnlp classify`) or train on the human codes",

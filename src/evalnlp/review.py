@@ -690,7 +690,8 @@ class Decisions:
     """What a reviewer decided: one row per reviewed passage, and the counts of the whole sheet."""
 
     codes: pd.DataFrame  # seg_id, theme, score, assigned (every theme of every reviewed passage)
-    reviewed: pd.DataFrame  # seg_id, row, themes (ids), machine (ids), changed (theme cells), note
+    #: seg_id, row, themes (ids), machine (ids), changed (True where the themes differ from the machine's), note
+    reviewed: pd.DataFrame
     n_rows: int
     n_untouched: int
     #: columns the reviewer added (not themes), with how many rows hold something in them: not read
@@ -702,11 +703,12 @@ class Decisions:
 
     @property
     def n_changed_cells(self) -> int:
-        return int(self.reviewed["changed"].sum()) if len(self.reviewed) else 0
+        # a cell differs where a theme is in one of the two sets only (``machine`` holds the codebook's themes)
+        return sum(len(set(t) ^ set(m)) for t, m in zip(self.reviewed["themes"], self.reviewed["machine"]))
 
     @property
     def n_changed_passages(self) -> int:
-        return int((self.reviewed["changed"] > 0).sum()) if len(self.reviewed) else 0
+        return int(self.reviewed["changed"].sum()) if len(self.reviewed) else 0
 
     @property
     def notes(self) -> dict[str, str]:
@@ -812,7 +814,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         if unknown:
             raise errors.error("E193", "unknown_themes", file=name, where=where('machine', r), unknown=sorted(unknown),
                                cb_id=cb.id)
-        themes, touched, changed = [], False, 0
+        themes, touched = [], False
         for t in cb.theme_ids:
             value = _theme_value(rec.get(heads[t]))
             if value == "bad":
@@ -820,9 +822,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
                 continue
             written = 1 if t in machine else None
             touched |= value != written
-            decided = value == 1
-            changed += decided != (t in machine)
-            if decided:
+            if value == 1:
                 themes.append(t)
         mark = rec.get("reviewed")
         # U+FE0F asks for a tick's emoji form (a phone's or Excel's emoji picker types "\u2714\ufe0f")
@@ -848,7 +848,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
             n_untouched += 1
             continue
         records.append({"seg_id": seg_id, "row": r, "themes": themes, "machine": sorted(machine),
-                        "changed": changed, "note": note})
+                        "changed": set(themes) != machine, "note": note})
     if bad:
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
         raise errors.error("E194", "cells", file=name, bad='; '.join(bad[:5]), more=more)
@@ -860,6 +860,7 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
                 raise errors.error("E196", file=name, row=rec['row'], n=k,
                                    detail=' (' + ', '.join(rec['themes']) + ')' if k else '', cb_id=cb.id, need=need)
     reviewed = pd.DataFrame(records, columns=["seg_id", "row", "themes", "machine", "changed", "note"])
+    reviewed["changed"] = reviewed["changed"].astype(bool)  # (an empty frame's column would be object)
     ids = cb.theme_ids
     codes = pd.DataFrame({
         "seg_id": np.repeat(reviewed["seg_id"].to_numpy(dtype=object), len(ids)),

@@ -166,6 +166,37 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def write_atomic_together(files: dict[Path, bytes]) -> None:
+    """Write files that belong together (a model and its card) so that they appear together or not at all.
+
+    Every file is first written in full under a temporary name beside its target; only then are they renamed
+    into place, in the order given. A write that fails (a full disk, a file-size limit) removes every temporary
+    file, so no target has changed, and raises E162 (``write_failed``) naming the file that failed. (The renames
+    write no data; only a crash between two of them could leave the first one placed alone.)
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            folder = check_output_path(target)
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            except OSError as exc:
+                raise write_failed(target, exc) from exc
+            os.close(fd)
+            staged.append((Path(tmp), target))
+            try:
+                Path(tmp).write_bytes(data)
+                os.chmod(tmp, _file_mode(target))
+            except OSError as exc:
+                raise write_failed(target, exc) from exc
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
 # --------------------------------------------------------------------------- texts
 
 

@@ -311,6 +311,42 @@ def test_classify_output_that_cannot_be_written_saves_nothing(wide, tmp_path, sn
     assert snapshot(wide) == before
 
 
+@posix_only
+@pytest.mark.parametrize("earlier", [False, True], ids=["new folder", "earlier model"])
+def test_a_model_whose_card_cannot_be_written_is_not_saved_either(tmp_path, earlier):
+    """`train --out` wrote the model, then its card: a full disk at the card left a model without its card in
+    the folder (which evalnlp refuses to load) while E162 said nothing was saved. The two are now written in full
+    before either is put in place, so the folder is as it was: absent, or holding the earlier model."""
+    import pandas as pd
+    from helpers import CORPORA
+
+    codes = pd.read_csv(CORPORA / "demo_leadership" / "survey_codes.csv", dtype=str, keep_default_na=False)
+    # 240 passages: the keyword coder's model file (about 5 kB) fits under the limit, its card (about 8 kB,
+    # with a fingerprint per training passage) does not
+    pd.concat([codes.assign(text=codes["text"] + f" ({i})") for i in range(4)]).to_csv(tmp_path / "codes.csv",
+                                                                                       index=False)
+    out = tmp_path / "coder"
+    files = {}
+    if earlier:
+        out.mkdir()
+        files = {"model.skops": b"the earlier model",
+                 "card.json": json.dumps({"card_version": 1, "model_file": "model.skops"}).encode()}
+        for name, data in files.items():
+            (out / name).write_bytes(data)
+    result = run_limited(6_500, "train", str(tmp_path / "codes.csv"), "--text", "text", "--labels-column", "themes",
+                         "--codebook", "impact", "--backend", "keyword", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    line = result.stderr.strip()
+    assert "Traceback" not in line and line.startswith("error [E162] cannot save the model to"), line
+    assert str(out / "card.json") in line and "File too large (EFBIG)" in line, line
+    assert "the model and its card are saved together or not at all" in line, line
+    if earlier:
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == files
+    else:
+        assert not out.exists()
+    assert {p.name for p in tmp_path.iterdir()} == {"codes.csv"} | ({"coder"} if earlier else set())
+
+
 # ---- a stdout that cannot show every character -------------------------------------------------------------
 
 QUOTE = "The café staff were lovely 😀 and the nurses kind."

@@ -371,6 +371,13 @@ def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
         result = project.review_import(tmp_path / "impact-edited.xlsx", coder="bo")
         codes = project.codes()
     assert (result.n_reviewed, result.n_untouched) == (2, 4)
+    # changed: True or False (it held the count of changed cells, 0, 1, 2...), the counts unchanged by that
+    reviewed = result.reviewed
+    assert reviewed["changed"].dtype == bool
+    pairs = [(set(t), set(m)) for t, m in zip(reviewed["themes"], reviewed["machine"])]
+    assert reviewed["changed"].tolist() == [t != m for t, m in pairs] and reviewed["changed"].any()
+    assert result.n_changed_passages == sum(t != m for t, m in pairs)
+    assert result.n_changed_cells == sum(len(t ^ m) for t, m in pairs)
     human = codes[codes.coder == "human:bo"]
     seg2, seg3 = ws[f"{col['seg_id']}2"].value, ws[f"{col['seg_id']}3"].value
     assert set(human[human.assigned & (human.seg_id == seg2)]["theme"]) >= {"capability", "endorsement"}
@@ -748,6 +755,25 @@ def test_export_from_a_store_with_no_machine_codes_says_what_to_do(cli, sample, 
     assert cli("ingest", str(sample), "--text", "feedback").exit_code == 0
     result = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "fft")
     assert result.exit_code == 1 and "E420" in result.stderr and "evalnlp classify --codebook fft" in result.stderr
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_export_after_a_classify_run_that_recorded_no_coder_says_so(cli, db_path, tmp_path):
+    """A classify run whose arguments name no coder (written by an earlier version) made review export say
+    "every passage None coded already has human codes", which was not so: no passage had human codes. It now
+    says the run did not record its coder, and how to code again under one."""
+    from helpers import coded_store
+
+    coded_store(db_path, [("The nurses were kind.", {}, ["staff"]), ("Parking was hard.", {}, ["access"])])
+    cb = load_codebook("fft")
+    with Store(db_path) as store, store.transaction():
+        run = store.start_run("classify", {"codebook": "fft"}, codebook_id=cb.id, codebook_sha256=cb.sha256)
+        store.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+    result = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "fft")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E420]" in said and "None" not in said, said
+    assert f"(run {run}) did not record which coder it was" in said, said
+    assert "evalnlp classify --codebook fft --recode" in said, said
     assert not (tmp_path / "r.xlsx").exists()
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from evalnlp import errors
-from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, write_atomic
+from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, write_atomic_together
 
 __all__ = [
     "CARD_FILE",
@@ -255,8 +255,9 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
     ``card`` adds or overrides card fields, typically ``name``, ``training_data`` (``{"sha256", "n",
     "source"}``), ``metrics`` (e.g. held-out test figures), ``description`` and ``created`` (an ISO date; the
     current UTC time by default). The computed fields ``model_file``, ``model_sha256``, ``backend`` and
-    ``codebook`` always describe the saved file. Both files are written to temporary names and renamed, so an
-    interrupted save never leaves a half-written model.
+    ``codebook`` always describe the saved file. Both files are written in full under temporary names before
+    either is renamed into place, so a save that fails (E162 ``write_failed_model``: a full disk, a file-size
+    limit) leaves ``out_dir`` as it was: the earlier model and card, or no folder when it did not exist.
     """
     import numpy as np
     sio = _skops_io()
@@ -268,12 +269,10 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise errors.error("E329", "file", out=out)
-    out.mkdir(parents=True, exist_ok=True)
     fields = dict(card or {})
 
     payload = _canonical_skops(sio.dumps(_storable(coder)))
     model_sha = bytes_sha256(payload)
-    write_atomic(out / MODEL_FILE, payload)
 
     backend = getattr(coder, "_backend", type(coder).__name__.lower())
     classes = [str(c) for c in coder.classes_]
@@ -306,10 +305,33 @@ def save_model(coder: Any, out_dir: str | Path, *, card: dict[str, Any] | None =
     doc.update(fields)
     doc["model_file"] = MODEL_FILE
     doc["model_sha256"] = model_sha
-    write_atomic(out / CARD_FILE, (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode())
+    card_bytes = (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:  # the model and its card together or not at all: a model without its card is of no use, and is refused
+        write_atomic_together({out / MODEL_FILE: payload, out / CARD_FILE: card_bytes})
+    except errors.EvalnlpError as exc:
+        if created:
+            _remove_empty(out)
+        if exc.code == "E162" and exc.template == errors.template("E162", "write_failed"):
+            raise errors.error("E162", "write_failed_model", folder=str(out), path=exc.fields["path"],
+                               reason=exc.fields["reason"]) from exc
+        raise
+    except BaseException:
+        if created:
+            _remove_empty(out)
+        raise
     coder.model_name_ = doc["name"]
     coder.model_sha256_ = model_sha
     return out
+
+
+def _remove_empty(folder: Path) -> None:
+    """Remove ``folder``, which a failed save created, unless something else was put in it meanwhile."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 # --------------------------------------------------------------------------- load
