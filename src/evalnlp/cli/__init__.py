@@ -7,6 +7,8 @@ registered in the order of a typical workflow, which is the order ``--help`` lis
 
 from __future__ import annotations
 
+import sys
+
 from evalnlp.cli._app import app
 from evalnlp.cli import ingest, classify, train, evaluate, agreement, extract, evidence  # noqa: F401,E401
 from evalnlp.cli import quotes, report, discover, codes, review, exchange, codebook, runs  # noqa: F401,E401
@@ -20,7 +22,8 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C outside a command's own handling (while evalnlp starts, or a Ctrl-C still pending while the first is
     being reported: Python may deliver it at any line of the way out) still ends with the line saying nothing
     was saved (once) and exit code 130 (143 after SIGTERM, 129 after SIGHUP), not a traceback or a death by
-    signal; once the process is on its way out, further Ctrl-C, SIGTERM and SIGHUP are ignored. A reader that
+    signal; once the process is on its way out, further Ctrl-C, SIGTERM and SIGHUP are ignored, and the console
+    command ends at once with its exit code (called with ``argv`` from Python, it raises SystemExit). A reader that
     closed the pipe of stdout (`| head`) ends it quietly with exit code 141 (:data:`_app.PIPE_CLOSED_EXIT`); a
     stdout that cannot encode every character shows those as escapes and says so once on stderr."""
     import signal
@@ -40,15 +43,41 @@ def main(argv: list[str] | None = None) -> None:
         except SystemExit as exc:
             if exc.code == _app.interrupted_exit_code():
                 ignore_further()
+                _leave(exc.code, argv is None)
             code = _app.finish_output(exc.code, stdout)  # a reader that closed the pipe: 141, quietly
             if code is exc.code:
                 raise
             raise SystemExit(code) from None
     except KeyboardInterrupt:  # also one delivered inside the handler above
-        ignore_further()
-        if not _app._INTERRUPT_REPORTED:
+        for _ in range(3):  # one more still pending may be delivered at any line here, until all are ignored
             try:
-                _app.err_console.print(_app._interrupt_message(), markup=False, highlight=False, soft_wrap=True)
-            except OSError:
-                pass
-        raise SystemExit(_app.interrupted_exit_code()) from None
+                ignore_further()
+                if not _app._INTERRUPT_REPORTED:
+                    _app._INTERRUPT_REPORTED = True
+                    try:
+                        _app.err_console.print(_app._interrupt_message(), markup=False, highlight=False,
+                                               soft_wrap=True)
+                    except OSError:
+                        pass
+                break
+            except KeyboardInterrupt:
+                continue
+        _leave(_app.interrupted_exit_code(), argv is None)
+
+
+def _leave(code: int, now: bool) -> None:
+    """End an interrupted command with ``code`` (130, 143 or 129): by SystemExit when ``main`` was called from
+    Python with its arguments, else (the console command) at once. Its work is rolled back, its store closed and
+    its temporary files deleted by then; what is left of Python's way out (unwinding the module runner, the exit
+    handlers) is skipped, so that an interruption still pending there (a KeyboardInterrupt that a finaliser or
+    the query engine set again) cannot end the process by SIGINT instead of its exit code (seen under load)."""
+    import os
+
+    if not now:
+        raise SystemExit(code) from None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # a closed pipe, a closed or replaced stream
+            pass
+    os._exit(code)
