@@ -49,3 +49,21 @@ def coded_store(path: Path, rows: list[tuple[str, dict, list[str]]], *, codebook
                       "assigned": t in themes} for text, _, themes in rows for t in cb.theme_ids]
             store.replace_codes(pd.DataFrame(codes), coder, run)
             store.finish_run(run, n_in=len(rows), n_ok=len(rows), n_rejected=0)
+
+
+def holds_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has ``path`` open (Linux /proc)."""
+    import os
+
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        names = os.listdir(fd_dir)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            if os.readlink(fd_dir / name) == str(path):
+                return True
+        except OSError:
+            continue
+    return False

@@ -455,17 +455,13 @@ class Store:
 
     def read_before(self, source: str, run_id: str) -> bool:
         """Does ``source`` have documents that a run other than ``run_id`` stored (a file read before)?"""
-        return self._read_before(source, run_id)
-
-    def _read_before(self, source: str, run_id: str) -> bool:
-        """Does ``source`` have documents that a run other than ``run_id`` stored?"""
         return self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
                                 [source, run_id]).fetchone() is not None
 
     def repeated_elsewhere(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored whose question and text a document of the same
         source stored by an earlier run already has (so at another locator: the same row moved)."""
-        if not self._read_before(source, run_id):  # the file's first read: nothing to compare with
+        if not self.read_before(source, run_id):  # the file's first read: nothing to compare with
             return 0
         return int(self.con.execute(
             """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?
@@ -476,7 +472,7 @@ class Store:
     def edited_at_locator(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored at a locator (and question) where an earlier run
         stored another text: the same respondent's answer, edited in a newer export; both are kept."""
-        if not self._read_before(source, run_id):  # the file's first read: nothing to compare with
+        if not self.read_before(source, run_id):  # the file's first read: nothing to compare with
             return 0
         return int(self.con.execute(
             """SELECT count(*) FROM documents d WHERE d.source = ? AND d.run_id = ?
@@ -504,7 +500,7 @@ class Store:
         and how many with none (a column added since). The store keeps its values: these are counts to tell."""
         self._tracking = False
         try:
-            if not self._read_before(source, run_id):
+            if not self.read_before(source, run_id):
                 return 0, {}, {}
             prefix = f"{id_column}="
             gone = int(self.con.execute(

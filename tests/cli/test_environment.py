@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO, coded_store
+from helpers import REPO, coded_store, holds_open
 
 from evalnlp.cli._app import INTERRUPTED
 
@@ -53,20 +53,6 @@ def read_only_dir(tmp_path):
     folder.chmod(0o755)  # so that pytest can clean up
 
 
-def _holds_open(pid: int, path: Path) -> bool:
-    fd_dir = Path(f"/proc/{pid}/fd")
-    try:
-        names = os.listdir(fd_dir)
-    except OSError:
-        return False
-    for name in names:
-        try:
-            if os.readlink(fd_dir / name) == str(path):
-                return True
-        except OSError:
-            continue
-    return False
-
 
 # ---- stopped by a signal other than Ctrl-C -----------------------------------------------------------------
 
@@ -97,7 +83,7 @@ def test_sigterm_or_sighup_stop_a_command_as_ctrl_c_does(tmp_path, snapshot, sig
         preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
-        while not _holds_open(proc.pid, db.resolve()) and proc.poll() is None and time.monotonic() < deadline:
+        while not holds_open(proc.pid, db.resolve()) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(1.0)  # reading the file, its rows' cells kept in a temporary file beside the store
         assert proc.poll() is None, "the command finished before it could be stopped"

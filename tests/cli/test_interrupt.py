@@ -10,25 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import REPO, holds_open
 
 from evalnlp.cli._app import INTERRUPTED, INTERRUPTED_AFTER
-
-
-def _holds_open(pid: int, path: Path) -> bool:
-    """Whether process ``pid`` has ``path`` open (Linux /proc)."""
-    fd_dir = Path(f"/proc/{pid}/fd")
-    try:
-        names = os.listdir(fd_dir)
-    except OSError:
-        return False
-    for name in names:
-        try:
-            if os.readlink(fd_dir / name) == str(path):
-                return True
-        except OSError:
-            continue
-    return False
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir() or os.name != "posix", reason="needs Linux /proc and signals")
@@ -51,7 +35,7 @@ def test_ctrl_c_during_ingest_says_so_exits_130_and_keeps_nothing(cli, db_path, 
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
-        while not _holds_open(proc.pid, db_path.resolve()) and proc.poll() is None and time.monotonic() < deadline:
+        while not holds_open(proc.pid, db_path.resolve()) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert proc.poll() is None, "the ingest finished before it could be interrupted"
         time.sleep(1.0)  # inside the ingest's transaction: reading and segmenting
