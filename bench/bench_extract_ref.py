@@ -747,25 +747,34 @@ def write7(table: str, speed_line: str, ann: dict) -> None:
     ])
 
 
-def write8(table: str, speed_line: str, ann: dict) -> None:
-    load = _counts(ann)[4]
+def _blind_set_lines(ann: dict, number: int, quote_only: str) -> list[str]:
+    """The lines the eighth and later sets share: how the ids were drawn without reading, how the ten texts were
+    annotated (by one annotator who ran no extraction), and their counts; ``quote_only`` says which texts pass the
+    quotation-mark test without holding a testimonial."""
     n_t, _n_r, n_ref, with_t, _load = _counts(ann)
+    return [
+        f"{ann['sample']['candidates_examined']} candidates were examined. The draw reads no text (the script",
+        "repeats it from the seed), and its id list was saved before any text was read. Each text was then read once",
+        "by one annotator, who ran no extraction and saw none of its output, and every testimonial annotated",
+        "(quotation span, speaker span or none, source marker span or none) with the conventions of",
+        "`ref_impact_dev/README.md` and the judgement calls of the sections above",
+        f"(`bench/extract_unseen{number}_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
+        f"case studies ({_with_speaker(ann)} with a speaker, {n_ref} with a source marker; {quote_only}). Reach",
+        "figures were not annotated, so only the testimonial rows are measured.",
+    ]
+
+
+def write8(table: str, speed_line: str, ann: dict) -> None:
     write_section("extract_ref8", [
-        *_testimonial_set_head("10", "eighth", "9753", load),
+        *_testimonial_set_head("10", "eighth", "9753", _counts(ann)[4]),
         "Why an eighth set: the seventh set's misses were read in the round measured here (see its section), so all",
         "seven sets have been read while writing rules. Test set: the seventh set's pool (106 ids) less all 29",
         f"candidates its draw examined (kept or passed over): {ann['sample']['pool']:,} ids. Drawn like the fourth to",
         "seventh sets, without reading: candidates in the order `random.Random(9753).sample(pool, len(pool))`,",
         "keeping the first 10 whose \"Details of the impact\" holds at least 6 quotation marks (`quote_marks` in the",
-        f"script); {ann['sample']['candidates_examined']} candidates were examined. The draw reads no text (the",
-        "script repeats it from the seed), and its id list was saved before any text was read. Each text was then",
-        "read once by one annotator, who ran no extraction and saw none of its output, and every testimonial",
-        "annotated (quotation span, speaker span or none, source marker span or none) with the conventions of",
-        "`ref_impact_dev/README.md` and the judgement calls of the sections above",
-        f"(`bench/extract_unseen8_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
-        f"case studies ({_with_speaker(ann)} with a speaker, {n_ref} with a source marker; three texts pass the",
-        "quotation-mark test with scare quotes, titles or the researchers' own words only). Reach figures were not",
-        "annotated, so only the testimonial rows are measured.",
+        "script);",
+        *_blind_set_lines(ann, 8, "three texts pass the quotation-mark test with scare quotes, titles or the "
+                                  "researchers' own words only"),
         "",
         table,
         "",
@@ -775,23 +784,14 @@ def write8(table: str, speed_line: str, ann: dict) -> None:
 
 
 def write9(table: str, speed_line: str, ann: dict) -> None:
-    load = _counts(ann)[4]
-    n_t, _n_r, n_ref, with_t, _load = _counts(ann)
     write_section("extract_ref9", [
-        *_testimonial_set_head("10", "ninth", "2580", load),
+        *_testimonial_set_head("10", "ninth", "2580", _counts(ann)[4]),
         "Why a ninth set: so that a set no rule was written from is still there once the eighth set's misses are",
         "read. Test set: the eighth set's pool (77 ids) less all 20 candidates its draw examined (kept or passed",
         f"over): {ann['sample']['pool']:,} ids. Drawn like the fourth to eighth sets, without reading: candidates in the",
         "order `random.Random(2580).sample(pool, len(pool))`, keeping the first 10 whose \"Details of the impact\"",
-        f"holds at least 6 quotation marks (`quote_marks` in the script); {ann['sample']['candidates_examined']}",
-        "candidates were examined. The draw reads no text (the script repeats it from the seed), and its id list was",
-        "saved before any text was read. Each text was then read once by one annotator, who ran no extraction and saw",
-        "none of its output, and every testimonial annotated (quotation span, speaker span or none, source marker",
-        "span or none) with the conventions of `ref_impact_dev/README.md` and the judgement calls of the sections",
-        f"above (`bench/extract_unseen9_ref_annotation.json`, offsets only): {n_t} testimonials in {with_t} of the 10",
-        f"case studies ({_with_speaker(ann)} with a speaker, {n_ref} with a source marker; two texts pass the",
-        "quotation-mark test with titles and scare quotes only). Reach figures were not annotated, so only the",
-        "testimonial rows are measured.",
+        "holds at least 6 quotation marks (`quote_marks` in the script);",
+        *_blind_set_lines(ann, 9, "two texts pass the quotation-mark test with titles and scare quotes only"),
         "",
         table,
         "",
