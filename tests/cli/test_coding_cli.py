@@ -198,7 +198,7 @@ def test_evaluate_says_what_it_left_out_and_when_the_model_saw_the_passages(cli,
     table = cli("evaluate", str(tmp_path / "blanks.csv"), "--text", "text", "--labels-column", "themes", "--model",
                 str(model_dir))
     said = " ".join(table.output.split())
-    assert "rows without an answer (empty, or only marks such as -) were left out" in said
+    assert "rows without an answer (empty, only marks such as -, or a placeholder such as N/A) were left out" in said
     assert "were in the model's training data" in said
     # the shipped impact model saw none of the survey's answers but a stock one, "See above" (also in the
     # invented survey answers it learned from), which is a placeholder and left out as ingest leaves it out; an
