@@ -75,7 +75,8 @@ def _corrected_export(folder):
 
 
 GONE = ("survey.csv: 1 answer the store holds from an earlier export of this file is not among this one's answers "
-        "(removed since, or now empty): the store keeps them, and evidence counts them; read the newer export again "
+        "(removed since, or rejected now, as an empty answer or a placeholder such as 'N/A' is: see `evalnlp runs "
+        "--rejects`): the store keeps them, and evidence counts them; read the newer export again "
         "with --replace to count only its answers")
 
 
@@ -298,7 +299,7 @@ def _labelled(path):
     return path
 
 
-SKIPPED = "2 rows without an answer (empty, or only marks such as -) were left out"
+SKIPPED = "2 rows without an answer (empty, only marks such as -, or a placeholder such as N/A) were left out"
 
 
 def test_evaluate_notes_are_on_the_report_not_in_its_json(cli, tmp_path):

@@ -454,7 +454,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "decided on would be learnt as one that never applies (not decided: {missing}). Import codes for "
                  "every theme, or train with a codebook of just the themes coded ({codebook!o:PATH})",
     }),
-    "E141": ("a row's text is empty, whitespace only or punctuation only, such as '-' or '?' (the row is rejected)", {
+    "E141": ("a row's text is empty, whitespace only, punctuation only such as '-' or '?', or a placeholder such as "
+             "'N/A' or 'see above' (the row is rejected)", {
         "text": "the text is empty or whitespace only",
         "answer": "the {column!r} answer is empty or whitespace only",
         "passage": "the passage is empty or whitespace only",
@@ -469,6 +470,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                         "one's header), not an answer to {column!r}",
         "spreadsheet_error": "the text is a spreadsheet's error value ({text!r}: a formula that failed, such as a "
                              "lookup that found nothing), not an answer",
+        "answer_spreadsheet_error": "the {column!r} answer is a spreadsheet's error value ({text!r}: a formula that "
+                                    "failed, such as a lookup that found nothing), not an answer",
+        "placeholder": "the text {text!r} is a placeholder, not an answer (words that stand in for one, such as "
+                       "'N/A', 'no comment' or 'see above')",
+        "answer_placeholder": "the {column!r} answer {text!r} is a placeholder, not an answer (words that stand in "
+                              "for one, such as 'N/A', 'no comment' or 'see above')",
+        "passage_placeholder": "the passage {text!r} is a placeholder, not text to code (words that stand in for "
+                               "text, such as 'N/A' in a form's box)",
     }),
     "E142": ("--coder names a machine coder where a person is expected", {
         "machine": "{coder!o} names the person whose codes these are; got the machine coder {name!r}. Give a name "

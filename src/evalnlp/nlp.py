@@ -237,7 +237,12 @@ def marks_only(text: str) -> bool:
         return False
     if not all(c.isspace() or unicodedata.category(c).startswith("P") for c in body):
         return False
-    return _EMOTICON.search(body) is None
+    return not has_emoticon(body)
+
+
+def has_emoticon(text: str) -> bool:
+    """Whether ``text`` holds an emoticon made of punctuation (``:(``, ``=)``, ``;-)``)."""
+    return _EMOTICON.search(text) is not None
 
 
 def split_sentences(text: str) -> list[str]:

@@ -226,7 +226,7 @@ def test_output_pages_agree_with_the_codes_worked_out_from_the_store(tmp_path):
 
     rows = ["The nurses were kind. The food was awful and cold.", "Lovely staff. Clean ward. Thank you.",
             "Nobody answered the bell. I waited hours.", "The parking was fine.",
-            "Great doctors but the discharge took all day. Rude porter.", "No comment."] * 3
+            "Great doctors but the discharge took all day. Rude porter.", "No complaints."] * 3
     for name in ("b", "a"):  # b's documents are stored first and written second
         pd.DataFrame({"id": range(len(rows)), "ward": [f"{name}{i % 4}" for i in range(len(rows))],
                       "feedback": rows}).to_csv(tmp_path / f"{name}.csv", index=False)

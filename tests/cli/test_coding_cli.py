@@ -198,18 +198,25 @@ def test_evaluate_says_what_it_left_out_and_when_the_model_saw_the_passages(cli,
     table = cli("evaluate", str(tmp_path / "blanks.csv"), "--text", "text", "--labels-column", "themes", "--model",
                 str(model_dir))
     said = " ".join(table.output.split())
-    assert "rows without an answer (empty, or only marks such as -) were left out" in said
+    assert "rows without an answer (empty, only marks such as -, or a placeholder such as N/A) were left out" in said
     assert "were in the model's training data" in said
-    zs = json.loads(cli("evaluate", str(CODES), "--text", "text", "--labels-column", "themes", "--codebook",
-                        "impact", "--format", "json").stdout)
-    # the shipped impact model saw none of the survey's answers but a stock one ("See above", also in the
-    # invented survey answers it learned from): the count is the card's, passage by passage
+    # the shipped impact model saw none of the survey's answers but a stock one, "See above" (also in the
+    # invented survey answers it learned from), which is a placeholder and left out as ingest leaves it out; an
+    # answer it learned from is counted: the count is the card's, passage by passage
     from evalnlp.coding.persist import load_model, resolve_model
+    from evalnlp.ingest import placeholder
     from evalnlp.util import passage_fingerprint
 
+    learned = pd.read_csv(CORPORA / "survey_answers" / "train.csv", keep_default_na=False).iloc[0]
+    with_learned = pd.concat([frame, pd.DataFrame({"text": [learned["text"]], "themes": [learned["themes"]]})])
+    with_learned.to_csv(tmp_path / "learned.csv", index=False)
+    zs = json.loads(cli("evaluate", str(tmp_path / "learned.csv"), "--text", "text", "--labels-column", "themes",
+                        "--codebook", "impact", "--format", "json").stdout)
     seen = set(load_model(resolve_model("impact-themes"))[1]["training_passages"]["values"])
-    answers = [t for t in frame["text"] if str(t).strip()]
+    assert "See above" in set(frame["text"]) and passage_fingerprint("See above") in seen
+    answers = [t for t in with_learned["text"] if str(t).strip() and not placeholder(t)]
     assert zs["n_seen_in_training"] == sum(passage_fingerprint(t) in seen for t in answers) == 1
+    assert zs["n"] == len(answers) == len(frame)  # the 60 coded answers less "See above", plus the learned one
     fft = pd.DataFrame({"text": ["The staff were kind.", "Parking was awful and the staff rude.", "Nothing."],
                         "themes": ["staff", "access;staff", ""]})
     fft.to_csv(tmp_path / "fft.csv", index=False)

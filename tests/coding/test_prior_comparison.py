@@ -41,8 +41,8 @@ def test_the_shipped_theme_models_list_their_training_passages():
 
 @pytest.fixture()
 def prior_and_sample(tmp_path):
-    """A prior trained on the first 40 demo survey answers, and a sample: 10 of those (respaced, upper-cased)
-    plus the 20 it never saw."""
+    """A prior trained on the first 40 demo survey answers (39 of them, as "See above" is a placeholder, no
+    answer), and a sample: 10 of those (respaced, upper-cased) plus the 20 it never saw."""
     frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
     first, rest = frame.iloc[:40], frame.iloc[40:]
     first.to_csv(tmp_path / "first.csv", index=False)
@@ -58,9 +58,9 @@ def prior_and_sample(tmp_path):
 def test_a_prior_model_records_its_training_passages(prior_and_sample):
     prior, _, _ = prior_and_sample
     card = json.loads((prior.out / "card.json").read_text(encoding="utf-8"))
-    assert len(card["training_passages"]["values"]) == 40
+    assert len(card["training_passages"]["values"]) == 39  # the first 40 rows less "See above"
     # a zero-shot prior has seen nothing: its figure is on every passage
-    assert card["prior_seen"] == 0 and card["prior_metrics"]["n"] == 40
+    assert card["prior_seen"] == 0 and card["prior_metrics"]["n"] == 39
 
 
 def test_training_on_top_of_a_prior_counts_what_it_has_seen_and_scores_it_on_the_rest(prior_and_sample, tmp_path):
@@ -93,9 +93,10 @@ def test_evaluate_counts_the_passages_the_prior_was_trained_on_as_seen(prior_and
     test = frame.iloc[10:40]  # in the prior's training data, not in the adapted model's sample
     test.to_csv(tmp_path / "test.csv", index=False)
     report = api.evaluate(tmp_path / "test.csv", text="text", labels_column="themes", model=adapted.out)
-    assert report["n_seen_in_training"] == len(test) == 30
+    # 30 rows, one of them "See above", a placeholder left out (n_skipped)
+    assert report["n_seen_in_training"] == report["n"] == len(test) - 1 == 29 and report["n_skipped"] == 1
     alone = api.evaluate(tmp_path / "test.csv", text="text", labels_column="themes", model=prior.out)
-    assert alone["n_seen_in_training"] == 30
+    assert alone["n_seen_in_training"] == 29
     fresh = frame.iloc[40:].head(5)
     fresh.to_csv(tmp_path / "fresh.csv", index=False)  # in the adapted model's own sample only
     assert api.evaluate(tmp_path / "fresh.csv", text="text", labels_column="themes",
@@ -128,10 +129,11 @@ def test_a_sample_the_prior_was_wholly_trained_on_is_called_out(tmp_path, runner
     again = runner.invoke(app, [*args, "--prior", str(tmp_path / "p"), "--out", str(tmp_path / "q")])
     assert again.exit_code == 0, again.output
     out = " ".join(again.output.split())
-    assert f"{len(frame)} of these {len(frame)} passages were in the training data" in out
+    n = len(frame) - 1  # the answers: "See above" is a placeholder, no answer
+    assert f"{n} of these {n} passages were in the training data" in out
     assert "says nothing about new text" in out and "alone on" not in out
     card = json.loads((tmp_path / "q" / "card.json").read_text(encoding="utf-8"))
-    assert card["prior_metrics"] is None and card["prior_seen"] == len(frame)
+    assert card["prior_metrics"] is None and card["prior_seen"] == n
     assert np.isfinite(card["cv_metrics"]["macro_f1"])
 
 

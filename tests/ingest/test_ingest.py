@@ -20,14 +20,16 @@ from evalnlp.store import Store
 
 
 def is_answer(text: str) -> bool:
-    """The rule ingest keeps a row's text by (its cases are tested on their own below): something besides
-    whitespace, invisible format characters (a zero-width space, a soft hyphen) and punctuation, or an emoticon."""
+    """The rule ingest keeps a row's text by (its cases are tested on their own below and in
+    test_placeholders.py): something besides whitespace, invisible format characters (a zero-width space, a soft
+    hyphen) and punctuation, or an emoticon; and not a placeholder such as "N/A"."""
     import unicodedata
 
+    from evalnlp.ingest import placeholder
     from evalnlp.nlp import marks_only
 
     visible = not all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
-    return bool(text.strip()) and visible and not marks_only(text)
+    return bool(text.strip()) and visible and not marks_only(text) and not placeholder(text)
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
     buf = io.StringIO()
@@ -284,16 +286,16 @@ def test_narrative_documents_are_stored_and_written_in_reading_order(tmp_path):
 
 def test_an_answer_of_punctuation_only_is_a_reject_not_a_document(tmp_path):
     """"-", ".", "?" and "..." stand for no answer: coded, they went to a theme with confidence. They are
-    rejected as empty answers are (E141, saying what the text was); "N/A", "x" and an emoji are answers."""
+    rejected as empty answers are (E141, saying what the text was); "None", "x" and an emoji are answers."""
     f = tmp_path / "fft.csv"
     pd.DataFrame({"id": [str(i) for i in range(13)],
-                  "comment": ["-", ".", "?", " ... ", "N/A", "x", "\U0001f44d", "The nurses were kind.",
+                  "comment": ["-", ".", "?", " ... ", "None", "x", "\U0001f44d", "The nurses were kind.",
                               "\u2026", "\u2014", ":(", "=)", "\u00a3"]}).to_csv(f, index=False)
     with Store(tmp_path / "s.duckdb") as store:
         result = api.ingest(store, [f], text=["comment"], id="id")
         assert (result.n_in, result.n_ok, result.n_rejected) == (13, 7, 6)
         assert sorted(store.table("documents")["text"]) == sorted(
-            ["N/A", "x", "\U0001f44d", "The nurses were kind.", ":(", "=)", "\u00a3"])  # an emoticon is an answer
+            ["None", "x", "\U0001f44d", "The nurses were kind.", ":(", "=)", "\u00a3"])  # an emoticon is an answer
         rejects = store.table("rejects").sort_values("locator")
         assert rejects["code"].tolist() == ["E141"] * 6
         assert rejects["reason"].tolist()[0] == "the text is punctuation only ('-'), a placeholder for no answer"
@@ -315,7 +317,7 @@ def test_an_answer_of_invisible_characters_only_is_an_empty_answer(tmp_path):
 
 def test_a_spreadsheets_error_value_is_no_answer(tmp_path):
     """``#N/A`` or ``#DIV/0!`` in the text column (a formula that failed, in a workbook or exported to CSV) was
-    coded as an answer: it is rejected (E141, saying what it is); ``N/A`` typed by a person is an answer."""
+    coded as an answer: it is rejected (E141, saying what it is); ``None`` typed by a person is an answer."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -323,7 +325,7 @@ def test_a_spreadsheets_error_value_is_no_answer(tmp_path):
     ws.append(["id", "answer"])
     ws.append([1, "Nurses were kind"])
     ws.append([2, "=VLOOKUP(9,A1:A2,2,FALSE)"])
-    ws.append([3, "N/A"])
+    ws.append([3, "None"])
     ws["B3"].value = "#N/A"
     ws["B3"].data_type = "e"
     wb.save(tmp_path / "e.xlsx")
@@ -333,7 +335,7 @@ def test_a_spreadsheets_error_value_is_no_answer(tmp_path):
         assert (result.n_in, result.n_ok, result.n_rejected) == (6, 3, 3)
         reasons = store.table("rejects")["reason"].tolist()
         assert all("spreadsheet's error value" in r for r in reasons) and "'#N/A'" in " ".join(reasons)
-        assert sorted(store.table("documents")["text"]) == ["Kind staff", "N/A", "Nurses were kind"]
+        assert sorted(store.table("documents")["text"]) == ["Kind staff", "None", "Nurses were kind"]
 
 
 def test_a_qualtrics_exports_extra_header_lines_are_not_answers(tmp_path):

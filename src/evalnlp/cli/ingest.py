@@ -28,8 +28,10 @@ def ingest(
 ) -> None:
     """Read survey exports and documents into the project store, losing nothing.
 
-    Every row (per text column) becomes a document or a reject with its reason; re-ingesting a file (or a copy
-    of it under another name) adds nothing, and the rows of an earlier export stay.
+    Every row (per text column) becomes a document or a reject with its reason (an empty answer is a reject, and
+    so is one that only stands for no answer: "-", "N/A", "no comment", "see above"; "None" and "Nothing" are
+    answers); re-ingesting a file (or a copy of it under another name) adds nothing, and the rows of an earlier
+    export stay.
     With --replace a corrected export takes the place of the earlier one of its name: the store then holds
     exactly its answers, and keeps the codes and review decisions of those it still has.
     Narrative files (TXT, MD, DOCX, PDF) become paragraph or page documents; their testimonials and reach

@@ -74,8 +74,8 @@ def train(
     source = f" ({result.card['training_data']})" if from_store else ""
     article = "an" if result.backend[:1] in "aeiou" else "a"
     info(ctx, f"trained {article} {result.backend} coder{prior_note} on {result.n:,} passages{source}"
-              + (f" ({result.n_skipped:,} rows without an answer skipped: empty, or only marks such as -)"
-                 if result.n_skipped else "")
+              + (f" ({result.n_skipped:,} rows without an answer skipped: empty, only marks such as -, or a "
+                 "placeholder such as N/A)" if result.n_skipped else "")
               + f"; saved to {result.out}" + (" (replacing the model that was there)" if result.replaced else ""))
     print_notes(ctx, result.notes)
     metrics = result.card.get("cv_metrics") or {}

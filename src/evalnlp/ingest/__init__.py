@@ -660,9 +660,12 @@ _GLOB_CHARS = frozenset("*?[")
 
 
 def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the ``texts`` that are no answer: (empty or whitespace only, punctuation only such as ``-``,
-    ``.``, ``?``, ``...``, ``…``, ``—``; see :func:`evalnlp.nlp.marks_only`). A letter, a digit, an emoji,
-    any other sign or an emoticon (``:(``) makes an answer."""
+    """Two masks of the ``texts`` that are no answer: those that are blank (empty, whitespace or invisible
+    characters only), and those holding something written that stands for no answer: punctuation only such as
+    ``-``, ``.``, ``?``, ``...``, ``…``, ``—`` (see :func:`evalnlp.nlp.marks_only`), a spreadsheet's error value
+    such as ``#N/A``, or a placeholder such as ``N/A``, ``no comment`` or ``see above`` (see
+    :func:`placeholder`). A letter, a digit, an emoji, any other sign or an emoticon (``:(``) makes an answer,
+    and so does any word besides a placeholder's."""
     from evalnlp.nlp import marks_only
 
     blank = (texts.isna() | (texts.astype(str).str.strip() == "")).to_numpy().copy()
@@ -675,6 +678,10 @@ def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     blank[look] = [_invisible(values[i]) for i in look]
     look = look[~blank[look]]
     marks[look] = [marks_only(values[i]) or values[i].strip().upper() in SPREADSHEET_ERRORS for i in look]
+    # only a short text can be a placeholder; the few the pattern matches are looked at closely
+    match = _PLACEHOLDER.fullmatch
+    hits = [i for i, v in enumerate(values) if isinstance(v, str) and len(v) <= _PLACEHOLDER_CHARS and match(v)]
+    marks[hits] = [marks[i] or (not blank[i] and placeholder(values[i])) for i in hits]
     return blank, marks
 
 
@@ -682,6 +689,61 @@ def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 #: that found nothing): a cell holding one, also as exported to CSV, holds no answer.
 SPREADSHEET_ERRORS = frozenset("""#N/A #DIV/0! #VALUE! #REF! #NAME? #NUM! #NULL! #SPILL! #CALC! #FIELD!
     #BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #GETTING_DATA #ERROR!""".split())
+
+#: What people write in a box to say it holds no answer: that the question does not apply, that they will not
+#: comment, that their answer is another one's ("see above"), or that the box was left empty. Each is matched
+#: as the whole text, whatever its case, spacing and punctuation ("N/A", "n/a.", "N.A.", "NA" and "n / a" are
+#: one). Words that answer are not here: "None", "Nothing", "No" or "Nothing to add" to "What could be
+#: improved?" say that nothing needs improving (the NHS Friends and Family Test codes them so), "Nil" is
+#: "none", and "Don't know" or "Not sure" say where the person stands. "Test" is not here either: it is a
+#: trial submission as often as an answer about a test.
+PLACEHOLDER_TEXTS = (
+    "N/A", "NA", "not applicable",
+    "no comment", "no comments",
+    "see above", "as above", "same as above", "as per above", "see answer above", "ditto",
+    "see previous", "see previous answer", "see previous comment", "see my previous answer",
+    "as previous", "same as previous", "same as previous answer",
+    "prefer not to say", "I prefer not to say", "I'd prefer not to say", "prefer not to answer",
+    "rather not say", "I'd rather not say", "I would rather not say",
+    "no answer", "did not answer", "didn't answer",
+    "blank", "left blank",
+    "null",
+)
+
+_APOSTROPHES = "'\u2019\u2018\u02bc`"
+
+
+def _placeholder_pattern(texts: Sequence[str]) -> re.Pattern:
+    """One pattern that matches, whole, each of ``texts`` in any case: its words in order, with marks or spaces
+    between them ("n/a", "n a") and around them; a word's apostrophe may be any apostrophe, or none ("I'd",
+    "I\u2019d", "Id")."""
+    apostrophe = f"[{_APOSTROPHES}]?"
+    forms = []
+    for text in texts:
+        words = re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.casefold())
+        forms.append(r"[\W_]+".join(apostrophe.join(map(re.escape, word.split("'"))) for word in words))
+    return re.compile(r"[\W_]*(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")[\W_]*", re.IGNORECASE)
+
+
+_PLACEHOLDER = _placeholder_pattern(PLACEHOLDER_TEXTS)
+_PLACEHOLDER_CHARS = 60  # longer than any placeholder with its spaces and marks
+
+
+def placeholder(text: Any) -> bool:
+    """Whether ``text`` is wholly a placeholder for no answer (one of :data:`PLACEHOLDER_TEXTS`, in any case,
+    with any spaces and punctuation around or inside its words: ``N/A``, ``n.a.``, ``No comment!``,
+    ``(blank)``). A text with any other word, a digit, an emoji or another sign, or an emoticon is not one:
+    ``N/A - the ward was closed`` and ``N/A :)`` are answers."""
+    if not isinstance(text, str) or len(text) > _PLACEHOLDER_CHARS or _PLACEHOLDER.fullmatch(text) is None:
+        return False
+    import unicodedata
+
+    from evalnlp.nlp import has_emoticon
+
+    # the marks around and between the words must be punctuation (or invisible, as a byte order mark is):
+    # "N/A 👍" or "N/A + more" say something
+    return all(c.isalnum() or c.isspace() or c in _APOSTROPHES or unicodedata.category(c)[0] == "P"
+               or unicodedata.category(c) == "Cf" for c in text) and not has_emoticon(text)
 
 
 def _invisible(text: str) -> bool:
@@ -700,7 +762,13 @@ def no_answer_reasons(texts: pd.Series, blank: np.ndarray, marks: np.ndarray, co
                     errors.message("E141", "answer", column=column) if column else errors.message("E141", "text"))
         shown = " ".join(str(text).split())[:20]
         if str(text).strip().upper() in SPREADSHEET_ERRORS:
-            return errors.message("E141", "spreadsheet_error", text=str(text).strip())
+            return (errors.message("E141", "answer_spreadsheet_error", column=column, text=str(text).strip())
+                    if column and not passage else errors.message("E141", "spreadsheet_error", text=str(text).strip()))
+        if placeholder(text):
+            shown = " ".join(str(text).split())
+            return (errors.message("E141", "passage_placeholder", text=shown) if passage else
+                    errors.message("E141", "answer_placeholder", column=column, text=shown) if column else
+                    errors.message("E141", "placeholder", text=shown))
         if passage:
             return errors.message("E141", "passage_marks", text=shown)
         if column:

@@ -90,8 +90,9 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  "decisions of the answers it still has stay)")
         if f.n_gone:
             warn(f"{f.source}: {_count(f.n_gone, 'answer')} the store holds from an earlier export of this file "
-                 f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or now "
-                 "empty): the store keeps them, and evidence counts them; read the newer export again with "
+                 f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or rejected "
+                 "now, as an empty answer or a placeholder such as 'N/A' is: see `evalnlp runs --rejects`): the "
+                 "store keeps them, and evidence counts them; read the newer export again with "
                  "--replace to count only its answers")
         if f.meta_changed:
             shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
