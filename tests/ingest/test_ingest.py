@@ -456,3 +456,27 @@ def test_a_sentence_goes_on_past_an_abbreviation(text, want):
     from evalnlp.nlp import split_sentences
 
     assert split_sentences(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("It was cited by the Committee [H].\u00b2 The Department drew on it.",
+     ["It was cited by the Committee [H].\u00b2", "The Department drew on it."]),
+    ("The guidance was adopted.12 Teachers now use it.", ["The guidance was adopted.12", "Teachers now use it."]),
+    ("The guidance was adopted.[4] It reached every school.",
+     ["The guidance was adopted.[4]", "It reached every school."]),
+    ("She called it \u201ca turning point\u201d.\u00b9\u2070 \u201cNothing else came close,\u201d she added.",
+     ["She called it \u201ca turning point\u201d.\u00b9\u2070", "\u201cNothing else came close,\u201d she added."]),
+    ("The trust adopted it.\u2020 Others followed.", ["The trust adopted it.\u2020", "Others followed."]),
+    # no footnote: a decimal, a page or figure reference, a marker followed by lower case
+    ("Waits fell to 3.5 Then rose again.", ["Waits fell to 3.5 Then rose again."]),
+    ("See Fig.2 The chart shows it.", ["See Fig.2 The chart shows it."]),
+    ("As on p.2 The board agreed.", ["As on p.2 The board agreed."]),
+    ("The rate was adopted.12 in 2019 by all.", ["The rate was adopted.12 in 2019 by all."]),
+])
+def test_a_footnote_marker_after_a_full_stop_still_ends_the_sentence(text, want):
+    """A footnote marker glued after a full stop (a superscript in Word, plain digits in a PDF's text) kept the
+    sentencizer from ending the sentence, so two sentences were one passage and one quote."""
+    from evalnlp.nlp import split_sentences
+
+    assert split_sentences(text) == want
+
