@@ -609,15 +609,11 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     import bisect
 
     for t in testimonials:
-        i = bisect.bisect_right(starts, t.start) - 1
-        doc_start, doc_text = starts[i], ok[i].text
-        s, e = t.start - doc_start, min(t.end - doc_start, len(doc_text))
-        if e <= s:
-            continue
-        seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
-                         "text": doc_text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
-        link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x],
-                       "text": entry_text[place[x]]} for x in t.source_entries if x in place]
+        for i, s, e in _pieces_by_passage(t.start, t.end, starts, [p.text for p in ok]):
+            seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
+                             "text": ok[i].text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
+            link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x],
+                           "text": entry_text[place[x]]} for x in t.source_entries if x in place]
     for r in reach:
         i = bisect.bisect_right(starts, r.start) - 1
         s, e = r.start - starts[i], r.end - starts[i]
@@ -640,6 +636,40 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     if progress:
         progress(len(passages))
     return report
+
+
+#: Marks that reopen a quotation at the start of each paragraph it runs on into.
+_REOPENING = "\"'\u201c\u2018\u00ab"
+
+
+def _pieces_by_passage(start: int, end: int, starts: list[int], texts: list[str]) -> list[tuple[int, int, int]]:
+    """The parts of the span ``start:end`` of the passages' joined text (``texts`` joined by blank lines, each
+    starting at ``starts``) that fall in each passage, as (passage index, start, end) within that passage,
+    trimmed of white space where it crosses a paragraph break: a quotation that runs on over several paragraphs of a Word document, each of which
+    is a document, is stored as one testimonial passage per paragraph, not cut at the first paragraph's end. A
+    paragraph it runs on into loses the quotation mark that reopens it, which is the writer's mark, not a word
+    of the quotation."""
+    import bisect
+
+    out = []
+    i = bisect.bisect_right(starts, start) - 1
+    while 0 <= i < len(texts) and starts[i] < end:
+        text = texts[i]
+        s, e = max(start - starts[i], 0), min(end - starts[i], len(text))
+        if starts[i] > start:  # a paragraph the quotation runs on into
+            while s < e and text[s].isspace():
+                s += 1
+            if s < e and text[s] in _REOPENING:
+                s += 1
+            while s < e and text[s].isspace():
+                s += 1
+        if end - starts[i] > len(text):  # a paragraph it runs on from
+            while e > s and text[e - 1].isspace():
+                e -= 1
+        if e > s:
+            out.append((i, s, e))
+        i += 1
+    return out
 
 
 def narrative_text(path: Path, unread: dict[str, int] | None = None) -> str:
