@@ -262,6 +262,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     PDF into the document's paragraphs or pages joined by blank lines.
     """
     from evalnlp.ingest import narrative_text
+    from evalnlp.ingest._letters import with_letter_testimonials
     from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.notes import unread_parts_said
     from evalnlp.ingest.readers import file_kind
@@ -286,7 +287,8 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         text = narrative_text(path, unread)
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
-        out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
+        testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
+        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=found.reach,
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None,
                                      unread_parts=unread,
@@ -821,7 +823,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                     notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
                                  f"not in {Path(output).name}: {'they hold' if left != 1 else 'it holds'} no "
                                  "passage to code (a sources list's entries and its heading are stored for the "
-                                 "testimonials' markers, not coded; `evalnlp extract` shows them)")
+                                 "testimonials' markers, a letter's letterhead, address, salutation and signature "
+                                 "for its testimonials' speaker, and neither is coded; `evalnlp extract` shows "
+                                 "them)")
                 timings["write output file"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = store.theme_counts(coder_id, run_id)

@@ -244,10 +244,12 @@ def _resolve_columns(src, opts: IngestOptions, source: str,
 
 
 def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
-                          doc_ids: list[str] | None = None) -> int:
+                          doc_ids: list[str] | None = None,
+                          skip: dict[str, list[tuple[int, int]]] | None = None) -> int:
     """Segment the documents of ``run_id`` that have no segments yet (of ``doc_ids`` only, when given; of kind
     ``response`` only otherwise): whole responses in bulk, or sentences (``markup``: narrative reading text,
-    whose Markdown heading and quote markers are left out)."""
+    whose Markdown heading and quote markers are left out). ``skip`` gives, per document, spans whose sentences
+    are no passages (a letter's address and signature on a PDF page)."""
     from evalnlp.nlp import sentence_spans
 
     if unit == "response":
@@ -260,6 +262,8 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
     for doc_id, text, spans in zip(new["doc_id"].tolist(), texts, sentence_spans(texts, markup=markup)):
         if not spans:  # nothing but bullets or blanks: keep the response whole rather than lose it
             spans = [(0, len(text))]
+        if skip and doc_id in skip:
+            spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in skip[doc_id])]
         for s, e in spans:
             rows_doc.append(doc_id)
             rows_start.append(s)
@@ -545,6 +549,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     Markdown and PDF rejoined, words broken across PDF lines mended, HTML entities decoded. Sentences,
     testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
     """
+    from evalnlp.ingest._letters import letter_furniture, with_letter_testimonials
     from evalnlp.ingest._reflow import decode_entities, reading_texts
     from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
@@ -582,12 +587,6 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     # each passage's own document (by its text too: an earlier version of the file may hold another paragraph at
     # the same place, which a look-up by locator alone could give)
     by_locator = dict(zip(docs["locator"], store.document_ids(docs)))
-    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
-                                              doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
-                                                       if not skip])
-    shared = store.sentences_elsewhere(source, REPEAT_CHARS)
-    report.repeats = shared[0] if shared else None
-
     # Offsets of each passage within the joined text, to map testimonials back to their documents.
     joined_parts, starts, pos = [], [], 0
     for p in ok:
@@ -595,12 +594,27 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         joined_parts.append(p.text)
         pos += len(p.text) + 2
     joined = "\n\n".join(joined_parts)
+    # A letter's letterhead, addresses, date, salutation, closing and signature are its furniture, not evidence:
+    # stored with their paragraphs (or pages), but no passage of them is coded, quoted or counted.
+    furniture: dict[str, list[tuple[int, int]]] = {}
+    for a, b in letter_furniture(joined):
+        for i, s, e in _pieces_by_passage(a, b, starts, joined_parts):
+            if not ok[i].text[:s].strip() and not ok[i].text[e:].strip():
+                in_list[i] = True  # the whole paragraph
+            else:
+                furniture.setdefault(by_locator[ok[i].locator], []).append((s, e))
+    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
+                                              doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
+                                                       if not skip], skip=furniture)
+    shared = store.sentences_elsewhere(source, REPEAT_CHARS)
+    report.repeats = shared[0] if shared else None
+
     # The corroborating-sources list is read from the text as written: the reading text may have joined its
     # entries onto one line. Testimonials and reach figures come from the text before its heading.
     raw = "\n\n".join(p.text for p in read if p.text.strip())
     entries, head = find_sources(raw)
     found = extract_document(joined, sources_text=raw if head is not None else None)
-    testimonials, reach = found.testimonials, found.reach
+    testimonials, reach = with_letter_testimonials(found.testimonials, joined, found.sources_start), found.reach
     entries = entries if head is not None else []
     doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows, link_rows = [], [], []
