@@ -264,7 +264,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest._letters import with_letter_testimonials
     from evalnlp.ingest.narrative import extract_document
-    from evalnlp.ingest.notes import unread_parts_said
+    from evalnlp.ingest.notes import unread_parts_grouped
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
@@ -291,10 +291,14 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=found.reach,
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None,
-                                     unread_parts=unread,
-                                     notes=[errors.Note(unread_parts_said(path.name, unread), "warning")]
-                                     if unread else []))
-    errors.issue([n for d in out for n in d.notes])
+                                     unread_parts=unread))
+    # documents that leave out the same parts (letters, each with its letterhead in the page header) share one
+    # warning: each document's notes hold it, and it is issued once
+    said = unread_parts_grouped([(d.source, d.unread_parts) for d in out])
+    for d in out:
+        if d.source in said:
+            d.notes.append(errors.Note(said[d.source], "warning"))
+    errors.issue(list(dict.fromkeys(n for d in out for n in d.notes)))
     return out
 
 
