@@ -52,6 +52,23 @@ def test_salutations_and_closings_of_several_kinds(lines, speaker):
     assert found.quote == lines[1] and found.speaker == speaker
 
 
+def test_an_email_signature_and_a_double_spaced_export():
+    """An email pasted into a case study's text, exported with a blank line after every wrapped line: the body's
+    wrapped lines make whole paragraphs, the first name signed above the full name gives way to it, the bars of
+    the signature are commas, and the address under it is no part of the speaker."""
+    text = ("From: Whitaker, David\n\nSent: 11 July 2013 17:42\n\nDear Professor Heady,\n\nMy name is David "
+            "Whitaker, and I work within the Economics Branch of the Strategy,\n\nPlanning and Budget team.\n\n"
+            "The results of your paper were of great interest to us and shaped our\n\nanalysis of the tax system."
+            "\n\nI am very happy to discuss this further over the phone.\n\nYours sincerely,\n\nDavid\n\n"
+            "David Whitaker | Policy Analyst | Strategy Team |\n\n2 Blue | HM Treasury | London SW1A 2HQ |")
+    found = letter_testimonials(text)
+    assert [t.quote for t in found] == [
+        "My name is David Whitaker, and I work within the Economics Branch of the Strategy,\n\nPlanning and Budget "
+        "team.", "The results of your paper were of great interest to us and shaped our\n\nanalysis of the tax "
+        "system."]
+    assert {t.speaker for t in found} == {"David Whitaker, Policy Analyst, Strategy Team"}
+
+
 @pytest.mark.parametrize("text", [
     # no closing: a report that quotes a salutation is no letter
     "Dear Professor Hartley,\n\nThe programme was a success.\n\nThe next section describes the reach.",

@@ -39,7 +39,8 @@ _SUBJECT = re.compile(r"[ \t]*(?:Re|RE|Subject|SUBJECT|Ref|Our ref|Your ref)[ \t
 #: A paragraph of courtesy, not testimony: an offer to say more, thanks for being asked.
 _COURTESY = re.compile(
     r"(?i)[ \t]*(?:please[ \t]+(?:do[ \t]+not|don't)[ \t]+hesitate|please[ \t]+(?:feel[ \t]+free|contact|let)|"
-    r"(?:I|we)[ \t]+(?:would|will|should)[ \t]+be[ \t]+(?:very[ \t]+|more[ \t]+than[ \t]+)?(?:happy|pleased|glad)"
+    r"(?:I|we)[ \t]+(?:(?:would|will|should)[ \t]+be|am|are)[ \t]+(?:very[ \t]+|more[ \t]+than[ \t]+)?"
+    r"(?:happy|pleased|glad)"
     r"[ \t]+to[ \t]+(?:discuss|provide|answer|help|expand|give)|if[ \t]+you[ \t]+(?:need|require|would[ \t]+like)|"
     r"thank[ \t]+you[ \t]+for[ \t]+(?:inviting|asking|the[ \t]+opportunity))")
 #: A signature line that is contact details or a page's furniture, not the writer's name or role.
@@ -80,30 +81,54 @@ def _names_a_person(line: str) -> bool:
     return caps >= max(1, len(named) - 1) and (len(words) > 1 or caps == 1)
 
 
+#: A line of an address: it opens with a house number ("2 Blue", "14 Fenwick Square") or holds a UK postcode.
+_ADDRESS = re.compile(r"[ \t]*\d|.*\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
+
+
+def _parts(line: str) -> list[str]:
+    """A signature line's parts: an email signature separates name, role and team with bars ("David Whitaker |
+    Policy Analyst | HM Treasury |")."""
+    return [" ".join(p.split()).strip(",") for p in line.split("|") if p.strip(" \t,")]
+
+
 def _signature(text: str, lines: list[tuple[int, int]], k: int) -> tuple[int, int, str] | None:
     """The signature block after the closing line ``lines[k]``: (start, end, speaker), or None when the line
     after the closing is not a name. The speaker is the name and up to two short lines after it (a role, an
-    organisation) joined by commas, a line of contact details or a page number ending the block."""
+    organisation) joined by commas, a line of contact details, an address or a page number ending the block; a
+    first name signed above the full name ("David" over "David Whitaker | Policy Analyst") gives way to it."""
     block: list[tuple[int, int]] = []
     for s, e in lines[k + 1:k + 4]:
         line = text[s:e]
-        if len(line) > 90 or _NOT_SIGNATURE.match(line) or SALUTATION.fullmatch(line):
+        if len(line) > 90 or _NOT_SIGNATURE.match(line) or _ADDRESS.match(line) or SALUTATION.fullmatch(line):
             break
-        if not block and not _names_a_person(line):
+        if not block and not _names_a_person((_parts(line) or [line])[0]):
             return None
         block.append((s, e))
     if not block:
         return None
-    speaker = ", ".join(" ".join(text[s:e].split()).rstrip(",") for s, e in block)
+    parts = [_parts(text[s:e]) for s, e in block]
+    if len(parts) > 1 and len(parts[0]) == 1 and " " not in parts[0][0] and \
+            parts[1][0].split()[0] == parts[0][0]:
+        parts, block = parts[1:], block[1:]  # "David" signed over "David Whitaker"
+    speaker = ", ".join(p for line in parts for p in line)
     return block[0][0], block[-1][1], speaker
 
 
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The paragraphs of ``text[start:end]`` (runs of lines between blank lines), trimmed."""
-    out = []
+    """The paragraphs of ``text[start:end]`` (runs of lines between blank lines), trimmed; a blank line after a
+    line that does not end a sentence (text exported with a blank line after every wrapped line) joins the
+    lines around it into one paragraph."""
+    out: list[tuple[int, int]] = []
     for m in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*$)", text[start:end], re.S):
-        out.append((start + m.start(), start + m.end()))
+        s, e = start + m.start(), start + m.end()
+        if out and not _SENTENCE_END.search(text, out[-1][0], out[-1][1]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
     return out
+
+
+_SENTENCE_END = re.compile(r"[.!?:][\"'\u201d\u2019)\]]*$")
 
 
 @dataclass(frozen=True)
