@@ -263,6 +263,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     """
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest._letters import with_letter_testimonials
+    from evalnlp.ingest._table_reach import with_table_reach
     from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.notes import unread_parts_grouped
     from evalnlp.ingest.readers import file_kind
@@ -288,7 +289,8 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
         testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
-        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=found.reach,
+        reach = with_table_reach(found.reach, text, _table_cells(path, text), found.sources_start)
+        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach,
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None,
                                      unread_parts=unread))
@@ -300,6 +302,25 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
             d.notes.append(errors.Note(said[d.source], "warning"))
     errors.issue(list(dict.fromkeys(n for d in out for n in d.notes)))
     return out
+
+
+def _table_cells(path: Path, text: str) -> list:
+    """The table cells of a narrative file whose text is ``text`` (as :func:`evalnlp.ingest.narrative_text` reads
+    it), as spans of that text: a Word document's table cells, a Markdown file's table rows' cells."""
+    from evalnlp.ingest._table_reach import docx_cells, markdown_cells
+    from evalnlp.ingest.readers import read_narrative
+
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return markdown_cells(text)
+    if suffix != ".docx":
+        return []
+    read = [p for p in read_narrative(path) if p.text.strip()]
+    starts, pos = [], 0
+    for p in read:
+        starts.append(pos)
+        pos += len(p.text) + 2
+    return docx_cells([p.locator for p in read], starts, [p.text for p in read])
 
 
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:

@@ -550,6 +550,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
     """
     from evalnlp.ingest._letters import letter_furniture, with_letter_testimonials
+    from evalnlp.ingest._table_reach import docx_cells, markdown_cells, with_table_reach
     from evalnlp.ingest._reflow import decode_entities, reading_texts
     from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
@@ -614,7 +615,10 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     raw = "\n\n".join(p.text for p in read if p.text.strip())
     entries, head = find_sources(raw)
     found = extract_document(joined, sources_text=raw if head is not None else None)
-    testimonials, reach = with_letter_testimonials(found.testimonials, joined, found.sources_start), found.reach
+    testimonials = with_letter_testimonials(found.testimonials, joined, found.sources_start)
+    cells = (docx_cells([p.locator for p in ok], starts, joined_parts) if fmt == "docx"
+             else markdown_cells(joined) if fmt in ("md", "markdown") else [])
+    reach = with_table_reach(found.reach, joined, cells, found.sources_start)
     entries = entries if head is not None else []
     doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows, link_rows = [], [], []
