@@ -673,3 +673,24 @@ def test_a_markdown_tables_feedback_cell_is_quoted_without_the_rows_pipes(store,
     api.ingest(store, [f])
     got = stored(store, "report.md")
     assert "Ward managers reported more confidence." in got and not any("|" in s for s in got)
+
+
+def test_a_case_studys_section_headings_stay_on_lines_of_their_own_in_pdf_text():
+    """A case study printed to PDF opens with its title (wrapped, without a full stop), then "1. Summary of the
+    impact" and the summary: the short-line rule joined all three into one line, so the first passage (and quote)
+    began "Numeracy Bridges: ... reasoning 1. Summary of the impact Research at ...". Section headings stand
+    alone; the title's own two lines are still joined."""
+    page = ("Numeracy Bridges: transforming the teaching\nof proportional reasoning\n1. Summary of the impact\n"
+            "Research at the University of Wessex on how pupils learn proportional reasoning led to Numeracy\n"
+            "Bridges, a professional development programme for mathematics teachers. Since 2016 the\n"
+            "programme has been delivered to 1,200 teachers in 340 schools in Wessex.\n4. Details of the impact\n"
+            "The programme was first piloted in eight Wessex schools in 2015-16 and has since been\n"
+            "commissioned by the county council.")
+    (text,) = reading_texts([page], "pdf")
+    assert text.split("\n") == [
+        "Numeracy Bridges: transforming the teaching of proportional reasoning", "1. Summary of the impact",
+        "Research at the University of Wessex on how pupils learn proportional reasoning led to Numeracy Bridges, a "
+        "professional development programme for mathematics teachers. Since 2016 the programme has been delivered "
+        "to 1,200 teachers in 340 schools in Wessex.", "4. Details of the impact",
+        "The programme was first piloted in eight Wessex schools in 2015-16 and has since been commissioned by the "
+        "county council."]
