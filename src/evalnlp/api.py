@@ -238,7 +238,8 @@ class ExtractedDocument:
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
-            "testimonials": [{"quote": t.quote, "speaker": t.speaker, "source_ref": t.source_ref,
+            "testimonials": [{"quote": t.quote, "speaker": " ".join(t.speaker.split()) if t.speaker else t.speaker,
+                              "source_ref": t.source_ref,
                               "start": t.start, "end": t.end,
                               "source_entries": [e.to_json() for e in t.source_entries]}
                              for t in self.testimonials],

@@ -128,6 +128,23 @@ def test_demo_report_gives_every_planted_testimonial_and_reach_figure(runner):
 TABLE_REACH = [("120", 120.0), ("127", 127.0), ("95", 95.0), ("342", 342.0)]
 
 
+def test_a_speaker_wrapped_over_two_lines_is_one_line_in_json_and_the_table(runner, tmp_path):
+    """In a hard-wrapped text (a PDF's page, a REF export) the speaker's words may run over a line break, and
+    the JSON gave "Margaret Ellison,\nHeadteacher of Northfield Academy": the speaker is printed on one line, its
+    words as written (the quote keeps the document's line breaks, as its offsets say)."""
+    text = ("Headteachers report lasting changes in the way their departments work. Margaret Ellison,\n"
+            "Headteacher of Northfield Academy, wrote that teachers \u201ctalk to one another about misconceptions\n"
+            "in a way I had not seen in twenty years of headship\u201d [A].\n")
+    f = tmp_path / "case.txt"
+    f.write_text(text, encoding="utf-8")
+    (doc,) = extract_json(runner, f)["documents"]
+    (t,) = doc["testimonials"]
+    assert t["speaker"] == "Margaret Ellison, Headteacher of Northfield Academy"
+    assert t["quote"] == text[t["start"]:t["end"]] and "\n" in t["quote"]
+    table = runner.invoke(app, ["extract", str(f)]).stdout
+    assert "Margaret Ellison, Headteacher" in table
+
+
 def test_extract_refuses_a_table(runner, tmp_path):
     f = tmp_path / "survey.csv"
     f.write_text("text\nhello\n", encoding="utf-8")
