@@ -116,6 +116,22 @@ def test_titles_and_roles_stay_and_protected_words_are_kept():
     assert kept.text == "Lead Nurse [NAME] Champion ran it"
 
 
+@pytest.mark.parametrize("use_model", [False, pytest.param(True, marks=needs_model)])
+@pytest.mark.parametrize("text, want", [
+    ("Margaret Ellison, Headteacher", "[NAME], Headteacher"),
+    ("Mr Christopher Bell, Headmaster", "Mr [NAME], Headmaster"),
+    ("Jane Roe, Deputy Headteacher, Northfield Academy", "[NAME], Deputy Headteacher, Northfield Academy"),
+    ("Our Headteacher was supportive.", "Our Headteacher was supportive."),
+    ("Jane Roe, Headmistress of Castlebridge High", "[NAME], Headmistress of Castlebridge High"),
+    ("The Bursar, Tom Rees, agreed.", "The Bursar, [NAME], agreed."),
+])
+def test_a_schools_roles_and_an_academys_name_are_not_names(text, want, use_model):
+    """A letter's signature "Margaret Ellison, Headteacher" came out "[NAME], [NAME]": the head of an English
+    school is a Headteacher (or Headmaster, Headmistress), and a school is often an Academy, and neither word
+    was known, so the role after a name, and a school's name before "Academy", were taken for people."""
+    assert redact(text, use_model=use_model).text == want
+
+
 def test_names_can_be_left_in():
     result = redact("Dr Patel on 07700 900123", names=False, use_model=False)
     assert result.text == "Dr Patel on [PHONE]"

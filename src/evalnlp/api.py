@@ -238,7 +238,8 @@ class ExtractedDocument:
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
-            "testimonials": [{"quote": t.quote, "speaker": t.speaker, "source_ref": t.source_ref,
+            "testimonials": [{"quote": t.quote, "speaker": " ".join(t.speaker.split()) if t.speaker else t.speaker,
+                              "source_ref": t.source_ref,
                               "start": t.start, "end": t.end,
                               "source_entries": [e.to_json() for e in t.source_entries]}
                              for t in self.testimonials],
@@ -262,8 +263,10 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     PDF into the document's paragraphs or pages joined by blank lines.
     """
     from evalnlp.ingest import narrative_text
+    from evalnlp.ingest._letters import with_letter_testimonials
+    from evalnlp.ingest._table_reach import with_table_reach
     from evalnlp.ingest.narrative import extract_document
-    from evalnlp.ingest.notes import unread_parts_said
+    from evalnlp.ingest.notes import unread_parts_grouped
     from evalnlp.ingest.readers import file_kind
 
     if not paths:
@@ -286,14 +289,39 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         text = narrative_text(path, unread)
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
-        out.append(ExtractedDocument(source=path.name, text=text, testimonials=found.testimonials, reach=found.reach,
+        testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
+        reach = with_table_reach(found.reach, text, _table_cells(path, text), found.sources_start)
+        out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach,
                                      sources=found.sources,
                                      sources_file=src_path.name if src_path is not None else None,
-                                     unread_parts=unread,
-                                     notes=[errors.Note(unread_parts_said(path.name, unread), "warning")]
-                                     if unread else []))
-    errors.issue([n for d in out for n in d.notes])
+                                     unread_parts=unread))
+    # documents that leave out the same parts (letters, each with its letterhead in the page header) share one
+    # warning: each document's notes hold it, and it is issued once
+    said = unread_parts_grouped([(d.source, d.unread_parts) for d in out])
+    for d in out:
+        if d.source in said:
+            d.notes.append(errors.Note(said[d.source], "warning"))
+    errors.issue(list(dict.fromkeys(n for d in out for n in d.notes)))
     return out
+
+
+def _table_cells(path: Path, text: str) -> list:
+    """The table cells of a narrative file whose text is ``text`` (as :func:`evalnlp.ingest.narrative_text` reads
+    it), as spans of that text: a Word document's table cells, a Markdown file's table rows' cells."""
+    from evalnlp.ingest._table_reach import docx_cells, markdown_cells
+    from evalnlp.ingest.readers import read_narrative
+
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return markdown_cells(text)
+    if suffix != ".docx":
+        return []
+    read = [p for p in read_narrative(path) if p.text.strip()]
+    starts, pos = [], 0
+    for p in read:
+        starts.append(pos)
+        pos += len(p.text) + 2
+    return docx_cells([p.locator for p in read], starts, [p.text for p in read])
 
 
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:
@@ -821,7 +849,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                     notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
                                  f"not in {Path(output).name}: {'they hold' if left != 1 else 'it holds'} no "
                                  "passage to code (a sources list's entries and its heading are stored for the "
-                                 "testimonials' markers, not coded; `evalnlp extract` shows them)")
+                                 "testimonials' markers, a letter's letterhead, address, salutation and signature "
+                                 "for its testimonials' speaker, and neither is coded; `evalnlp extract` shows "
+                                 "them)")
                 timings["write output file"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = store.theme_counts(coder_id, run_id)

@@ -317,6 +317,7 @@ ROLE_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
     Geoscientist Technologist Strategist Physicist Chemist Biologist Geologist Historian Philosopher
     Artist Poet Novelist Writer Playwright Critic Photographer Filmmaker Film-maker Choreographer Singer
     Musician Dancer Actor Actress Broadcaster Librarian Conductor Pianist Violinist Sculptor Painter Designer
+    Headteacher Headteachers Head-teacher Headmaster Headmistress Bursar Provost Rector Archdeacon
     """.split())
 
 #: Words that end the name of a place, a thing or an event: a capitalised word just before one of these is
@@ -324,8 +325,8 @@ ROLE_WORDS: frozenset[str] = frozenset(w.casefold() for w in """
 THING_HEADS: frozenset[str] = frozenset(w.casefold() for w in """
     ward wards unit units hospital hospitals centre centres center clinic clinics hub house road street lane
     avenue lodge court suite wing park building mile way close drive hall library museum gallery theatre
-    church cathedral chapel school schools college university institute trust board committee commission
-    department service services team teams practice surgery partnership alliance network workshop workshops
+    church cathedral chapel school schools academy academies college university institute trust board committee
+    commission department service services team teams practice surgery partnership alliance network workshop workshops
     conference conferences seminar seminars symposium festival award awards prize medal lecture lectures week
     day days programme programmes program project projects report review strategy act bill publisher
     publishers press ltd limited plc inc llp group society association agency ministry company corporation

@@ -117,7 +117,32 @@ def test_demo_report_gives_every_planted_testimonial_and_reach_figure(runner):
         assert squash(t["speaker"]) == squash(g["speaker"])
         assert t["source_ref"] == g["source_ref"]
     assert len(doc["testimonials"]) == len(gold["testimonials"])
-    assert [(r["text"], r["value"]) for r in doc["reach"]] == [(g["text"], g["value"]) for g in gold["reach"]]
+    # the gold annotates the running text; the participants table adds its own column of counts
+    prose = [(r["text"], r["value"]) for r in doc["reach"] if r["unit"] != "Participants"]
+    assert prose == [(g["text"], g["value"]) for g in gold["reach"]]
+    assert [(r["text"], r["value"]) for r in doc["reach"] if r["unit"] == "Participants"] == TABLE_REACH
+
+
+#: The report's table of programmes: the participants column (the cohorts' columns, headed 2023A ... , and the
+#: survey responses count no one the table names as people).
+TABLE_REACH = [("120", 120.0), ("127", 127.0), ("95", 95.0), ("342", 342.0)]
+
+
+def test_a_speaker_wrapped_over_two_lines_is_one_line_in_json_and_the_table(runner, tmp_path):
+    """In a hard-wrapped text (a PDF's page, a REF export) the speaker's words may run over a line break, and
+    the JSON gave "Margaret Ellison,\nHeadteacher of Northfield Academy": the speaker is printed on one line, its
+    words as written (the quote keeps the document's line breaks, as its offsets say)."""
+    text = ("Headteachers report lasting changes in the way their departments work. Margaret Ellison,\n"
+            "Headteacher of Northfield Academy, wrote that teachers \u201ctalk to one another about misconceptions\n"
+            "in a way I had not seen in twenty years of headship\u201d [A].\n")
+    f = tmp_path / "case.txt"
+    f.write_text(text, encoding="utf-8")
+    (doc,) = extract_json(runner, f)["documents"]
+    (t,) = doc["testimonials"]
+    assert t["speaker"] == "Margaret Ellison, Headteacher of Northfield Academy"
+    assert t["quote"] == text[t["start"]:t["end"]] and "\n" in t["quote"]
+    table = runner.invoke(app, ["extract", str(f)]).stdout
+    assert "Margaret Ellison, Headteacher" in table
 
 
 def test_extract_refuses_a_table(runner, tmp_path):
@@ -143,7 +168,7 @@ def test_ingesting_the_report_stores_testimonials_with_speakers(cli, db_path):
     assert {" ".join(str(s).split()) for s in tst["speaker"]} == {" ".join(g["speaker"].split()) for g in gold["testimonials"]}
     for row in tst.itertuples():  # every segment is a slice of its document
         assert docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
-    assert sorted(reach["value"]) == sorted(g["value"] for g in gold["reach"])
+    assert sorted(reach["value"]) == sorted([g["value"] for g in gold["reach"]] + [v for _, v in TABLE_REACH])
 
 
 def test_ingesting_a_case_study_stores_its_sources_and_links_each_testimonial(cli, db_path, tmp_path):

@@ -204,6 +204,31 @@ def test_a_word_documents_header_and_footer_with_text_are_named_as_not_read(cli,
     assert "not read" not in flat(cli("ingest", str(tmp_path / "plain.docx")).output)
 
 
+def test_letters_that_leave_out_the_same_parts_share_one_warning(cli, tmp_path):
+    """A folder of letters, each with its letterhead in the page header, gave one warning per letter (a
+    screenful for twenty letters): documents that leave out the same parts are named in one warning, by
+    ingest and extract alike; a document that leaves out other parts keeps its own."""
+    import docx
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for k in range(7):
+        letter = docx.Document()
+        letter.sections[0].header.paragraphs[0].text = f"Partner organisation {k}"
+        letter.add_paragraph(f"Our staff used the toolkit in {k + 2} schools.")
+        letter.save(folder / f"letter_{k}.docx")
+    report = docx.Document()
+    report.sections[0].footer.paragraphs[0].text = "Confidential"
+    report.add_paragraph("The programme trained 40 ward sisters in 2019.")
+    report.save(folder / "report.docx")
+    for args in (["ingest", str(folder)], ["extract", str(folder)]):
+        said = flat(cli(*args).output)
+        assert said.count("not read:") == 2, said
+        assert ("warning: 7 documents (letter_0.docx, letter_1.docx, letter_2.docx, letter_3.docx, letter_4.docx "
+                "and 2 more): not read: 1 header each (evalnlp reads") in said
+        assert "warning: report.docx: not read: 1 footer (evalnlp reads" in said
+
+
 def test_a_table_saved_as_tab_delimited_text_is_refused_with_table_options(cli, tmp_path):
     """Excel's "Text (Tab delimited)" writes .txt: read as narrative, its rows ran together into one passage
     while --text and --id were quietly not used. With table options it is refused (E102), saying to name it

@@ -458,3 +458,56 @@ def test_a_sentence_goes_on_past_an_abbreviation(text, want):
     from evalnlp.nlp import split_sentences
 
     assert split_sentences(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("It was cited by the Committee [H].\u00b2 The Department drew on it.",
+     ["It was cited by the Committee [H].\u00b2", "The Department drew on it."]),
+    ("The guidance was adopted.12 Teachers now use it.", ["The guidance was adopted.12", "Teachers now use it."]),
+    ("The guidance was adopted.[4] It reached every school.",
+     ["The guidance was adopted.[4]", "It reached every school."]),
+    ("She called it \u201ca turning point\u201d.\u00b9\u2070 \u201cNothing else came close,\u201d she added.",
+     ["She called it \u201ca turning point\u201d.\u00b9\u2070", "\u201cNothing else came close,\u201d she added."]),
+    ("The trust adopted it.\u2020 Others followed.", ["The trust adopted it.\u2020", "Others followed."]),
+    # no footnote: a decimal, a page or figure reference, a marker followed by lower case
+    ("Waits fell to 3.5 Then rose again.", ["Waits fell to 3.5 Then rose again."]),
+    ("See Fig.2 The chart shows it.", ["See Fig.2 The chart shows it."]),
+    ("As on p.2 The board agreed.", ["As on p.2 The board agreed."]),
+    ("The rate was adopted.12 in 2019 by all.", ["The rate was adopted.12 in 2019 by all."]),
+])
+def test_a_footnote_marker_after_a_full_stop_still_ends_the_sentence(text, want):
+    """A footnote marker glued after a full stop (a superscript in Word, plain digits in a PDF's text) kept the
+    sentencizer from ending the sentence, so two sentences were one passage and one quote."""
+    from evalnlp.nlp import split_sentences
+
+    assert split_sentences(text) == want
+
+
+def test_a_quotation_running_over_two_word_paragraphs_is_stored_whole(tmp_path, write_docx):
+    """A long quotation set over two paragraphs, each opening with a quotation mark (as typographers set them),
+    was stored cut at the end of the first paragraph: the second paragraph's words were in no testimonial. Each
+    paragraph (a document of its own) now holds its part, with the same speaker and marker."""
+    path = write_docx([
+        "The Director of Education at Wessex County Council wrote to us in 2019:",
+        "\u201cThe programme has changed the way our advisers work with schools. We now plan every visit around "
+        "the misconceptions your team identified.",
+        "\u201cIt has also changed how headteachers talk about mathematics, which is the hardest thing of all to "
+        "shift.\u201d [B]",
+        "A later paragraph about something else entirely, with no quotation in it.",
+    ], name="letter_quote.docx")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        docs = store.table("documents").set_index("doc_id")
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"].merge(docs[["locator"]], left_on="doc_id", right_index=True)
+        told = told.sort_values("locator")
+        assert list(told["locator"]) == ["paragraph 2", "paragraph 3"]
+        assert list(told["text"]) == [
+            "The programme has changed the way our advisers work with schools. We now plan every visit around the "
+            "misconceptions your team identified.",
+            "It has also changed how headteachers talk about mathematics, which is the hardest thing of all to "
+            "shift."]
+        assert set(told["speaker"]) == {"The Director of Education at Wessex County Council"}
+        assert set(told["source_ref"]) == {"[B]"}
+        for _, seg in told.iterrows():
+            assert docs.loc[seg["doc_id"], "text"][seg["start"]:seg["end"]] == seg["text"]

@@ -200,13 +200,19 @@ def test_a_heading_across_the_columns_keeps_its_place(store, tmp_path):
 def test_a_left_column_longer_than_the_right_is_read_whole_before_it(tmp_path):
     """On a report's last page the right column may end early: the lines of the left column below it are still
     the left column's (they keep its line pitch), not full-width lines read after the right column; a short page
-    number far below is."""
+    number far below is (and, standing alone at the page's foot, is then taken off the document's text)."""
+    from pypdf import PdfReader
+
+    from evalnlp.ingest._pdf_columns import page_text
+
     closing = ("The right column ends early on the last page of the report, after a few lines that close the "
                "section for the reader.")
     path = write(tmp_path / "last.pdf", lambda pdf: column_page(pdf, [LEFT + RIGHT, [closing]], footer="Page 7"))
-    (page,) = read_narrative(path)
-    blocks = [" ".join(block.split()) for block in page.text.split("\n\n")]
+    drawn = page_text(PdfReader(path).pages[0])
+    blocks = [" ".join(block.split()) for block in drawn.split("\n\n")]
     assert blocks == [TITLE, " ".join(LEFT + RIGHT + [closing]), "Page 7"]
+    (page,) = read_narrative(path)
+    assert [" ".join(block.split()) for block in page.text.split("\n\n")] == blocks[:2]
 
 
 def test_a_three_column_page_is_read_column_by_column(store, tmp_path):

@@ -468,11 +468,29 @@ def test_running_headers_footers_and_page_numbers_are_taken_off_pdf_pages():
     joined = join_continued_pages(kept)
     assert [p.locator for p in joined] == ["pages 1-2", "page 3"]
     assert "and over\n1,200 nurses" in joined[0].text
-    # one page, or a line only one page of several has, is left as it is
-    assert without_running_lines(pages[:1]) == pages[:1]
+    # a line only one page of several has is left as it is
     odd = [Passage("page 1", "Summary\nText one."), Passage("page 2", "Details\nText two."),
            Passage("page 3", "Annex\nText three.")]
     assert without_running_lines(odd) == odd
+
+
+def test_a_one_page_pdf_loses_its_page_number_and_keeps_its_other_lines():
+    """A one-page letter printed with "Page 1 of 1" at its foot kept that line, which ran into the signature
+    block ("... Head of Assessment Design Page 1 of 1"): with one page there is nothing to compare a running
+    header with, so the header stays, but a page number standing alone at the page's edge goes."""
+    from evalnlp.ingest._base import Passage
+    from evalnlp.ingest._documents import without_running_lines
+
+    letter = Passage("page 1", "Southern Examinations Board | CONFIDENTIAL\nDear Professor Hartley,\nWe rewrote "
+                               "eight items.\nYours faithfully,\nJonathan Price\nHead of Assessment Design\nPage 1 of 1")
+    assert [p.text for p in without_running_lines([letter])] == [
+        "Southern Examinations Board | CONFIDENTIAL\nDear Professor Hartley,\nWe rewrote eight items.\n"
+        "Yours faithfully,\nJonathan Price\nHead of Assessment Design"]
+    numbered = Passage("page 1", "3\nThe report.\nIt ended.")
+    assert without_running_lines([numbered])[0].text == "The report.\nIt ended."
+    # a number on a line of its own inside the page, away from its edges, stays
+    inside = Passage("page 1", "The report.\nIn all,\n12\nschools took part.\nIt ended here today.")
+    assert without_running_lines([inside]) == [inside]
 
 
 def test_a_page_whose_last_line_runs_full_width_joins_the_next():
@@ -655,3 +673,24 @@ def test_a_markdown_tables_feedback_cell_is_quoted_without_the_rows_pipes(store,
     api.ingest(store, [f])
     got = stored(store, "report.md")
     assert "Ward managers reported more confidence." in got and not any("|" in s for s in got)
+
+
+def test_a_case_studys_section_headings_stay_on_lines_of_their_own_in_pdf_text():
+    """A case study printed to PDF opens with its title (wrapped, without a full stop), then "1. Summary of the
+    impact" and the summary: the short-line rule joined all three into one line, so the first passage (and quote)
+    began "Numeracy Bridges: ... reasoning 1. Summary of the impact Research at ...". Section headings stand
+    alone; the title's own two lines are still joined."""
+    page = ("Numeracy Bridges: transforming the teaching\nof proportional reasoning\n1. Summary of the impact\n"
+            "Research at the University of Wessex on how pupils learn proportional reasoning led to Numeracy\n"
+            "Bridges, a professional development programme for mathematics teachers. Since 2016 the\n"
+            "programme has been delivered to 1,200 teachers in 340 schools in Wessex.\n4. Details of the impact\n"
+            "The programme was first piloted in eight Wessex schools in 2015-16 and has since been\n"
+            "commissioned by the county council.")
+    (text,) = reading_texts([page], "pdf")
+    assert text.split("\n") == [
+        "Numeracy Bridges: transforming the teaching of proportional reasoning", "1. Summary of the impact",
+        "Research at the University of Wessex on how pupils learn proportional reasoning led to Numeracy Bridges, a "
+        "professional development programme for mathematics teachers. Since 2016 the programme has been delivered "
+        "to 1,200 teachers in 340 schools in Wessex.", "4. Details of the impact",
+        "The programme was first piloted in eight Wessex schools in 2015-16 and has since been commissioned by the "
+        "county council."]

@@ -40,9 +40,10 @@ def export(
         return
     coders = ", ".join(f"{c} ({n:,} passage{'s' if n != 1 else ''})"
                        for c, n in sorted((result.coders or {}).items())) or "none"
-    info(ctx, f"wrote {result.path}: {result.documents:,} documents, {result.selections:,} coded passages, "
-              f"{result.codings:,} codings of codebook {result.codebook_id!r} ({result.themes} themes) by "
-              f"{len(result.coders or {})} coders: {coders}")
+    info(ctx, f"wrote {result.path}: {_count(result.documents, 'document')}, "
+              f"{_count(result.selections, 'coded passage')}, {_count(result.codings, 'coding')} of codebook "
+              f"{result.codebook_id!r} ({_count(result.themes, 'theme')}) by {_count(len(result.coders or {}), 'coder')}"
+              f": {coders}")
     for note in result.notes or []:
         info(ctx, f"note: {note}")
 
@@ -85,3 +86,8 @@ def import_(
         info(ctx, f"wrote the file's codes as codebook {result.codebook_id!r} to {result.new_codebook}")
     for note in result.notes:  # what was not imported (a line of its own), then the notes on how it was read
         info(ctx, note if getattr(note, "kind", None) == "info" else f"note: {note}")
+
+
+def _count(n: int, word: str) -> str:
+    """``1 coder``, ``2 coders``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -31,22 +31,28 @@ def extract(
     from evalnlp import api
 
     docs = api.extract(files, sources or None)
-    for d in docs:  # text the document holds outside what is read, said before any table (and with JSON too)
-        print_notes(ctx, d.notes)
+    # text the documents hold outside what is read, said before any table (and with JSON too); documents that
+    # leave out the same parts share a note, said once
+    print_notes(ctx, list(dict.fromkeys(n for d in docs for n in d.notes)))
     if format == "json":
         print(json_text({"documents": [d.to_json() for d in docs]}, indent=2))
         return
     for d in docs:
         show(data_table([Column(col, overflow="fold") for col in ("quote", "speaker", "ref", "source", "at")],
-                        ((x.quote, x.speaker, x.source_ref,
+                        ((x.quote, " ".join(x.speaker.split()) if x.speaker else x.speaker, x.source_ref,
                           "\n".join(f"{e.ref}: {' '.join(e.text.split())}" for e in x.source_entries),
                           f"{x.start}-{x.end}") for x in d.testimonials),
-                        title=f"{d.source}: {len(d.testimonials)} testimonials", show_lines=True))
+                        title=f"{d.source}: {_count(len(d.testimonials), 'testimonial')}", show_lines=True))
         show(data_table([Column(col, overflow="fold") for col in ("text", "value", "unit", "at")],
                         ((x.text, f"{x.value:,.0f}", x.unit, f"{x.start}-{x.end}") for x in d.reach),
-                        title=f"{d.source}: {len(d.reach)} reach figures"))
+                        title=f"{d.source}: {_count(len(d.reach), 'reach figure')}"))
         if d.sources:
             where = f" (from {d.sources_file})" if d.sources_file else ""
             show(data_table([Column(col, overflow="fold") for col in ("ref", "text")],
                             ((e.ref or "", " ".join(e.text.split())) for e in d.sources),
-                            title=f"{d.source}: {len(d.sources)} corroborating sources{where}"))
+                            title=f"{d.source}: {_count(len(d.sources), 'corroborating source')}{where}"))
+
+
+def _count(n: int, word: str) -> str:
+    """``1 testimonial``, ``2 testimonials``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

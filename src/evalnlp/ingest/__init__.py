@@ -244,10 +244,12 @@ def _resolve_columns(src, opts: IngestOptions, source: str,
 
 
 def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
-                          doc_ids: list[str] | None = None) -> int:
+                          doc_ids: list[str] | None = None,
+                          skip: dict[str, list[tuple[int, int]]] | None = None) -> int:
     """Segment the documents of ``run_id`` that have no segments yet (of ``doc_ids`` only, when given; of kind
     ``response`` only otherwise): whole responses in bulk, or sentences (``markup``: narrative reading text,
-    whose Markdown heading and quote markers are left out)."""
+    whose Markdown heading and quote markers are left out). ``skip`` gives, per document, spans whose sentences
+    are no passages (a letter's address and signature on a PDF page)."""
     from evalnlp.nlp import sentence_spans
 
     if unit == "response":
@@ -260,6 +262,8 @@ def segment_new_documents(store, run_id: str, unit: str, markup: bool = False,
     for doc_id, text, spans in zip(new["doc_id"].tolist(), texts, sentence_spans(texts, markup=markup)):
         if not spans:  # nothing but bullets or blanks: keep the response whole rather than lose it
             spans = [(0, len(text))]
+        if skip and doc_id in skip:
+            spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in skip[doc_id])]
         for s, e in spans:
             rows_doc.append(doc_id)
             rows_start.append(s)
@@ -545,6 +549,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     Markdown and PDF rejoined, words broken across PDF lines mended, HTML entities decoded. Sentences,
     testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
     """
+    from evalnlp.ingest._letters import letter_furniture, with_letter_testimonials
+    from evalnlp.ingest._table_reach import docx_cells, markdown_cells, with_table_reach
     from evalnlp.ingest._reflow import decode_entities, reading_texts
     from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
@@ -582,12 +588,6 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     # each passage's own document (by its text too: an earlier version of the file may hold another paragraph at
     # the same place, which a look-up by locator alone could give)
     by_locator = dict(zip(docs["locator"], store.document_ids(docs)))
-    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
-                                              doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
-                                                       if not skip])
-    shared = store.sentences_elsewhere(source, REPEAT_CHARS)
-    report.repeats = shared[0] if shared else None
-
     # Offsets of each passage within the joined text, to map testimonials back to their documents.
     joined_parts, starts, pos = [], [], 0
     for p in ok:
@@ -595,12 +595,30 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         joined_parts.append(p.text)
         pos += len(p.text) + 2
     joined = "\n\n".join(joined_parts)
+    # A letter's letterhead, addresses, date, salutation, closing and signature are its furniture, not evidence:
+    # stored with their paragraphs (or pages), but no passage of them is coded, quoted or counted.
+    furniture: dict[str, list[tuple[int, int]]] = {}
+    for a, b in letter_furniture(joined):
+        for i, s, e in _pieces_by_passage(a, b, starts, joined_parts):
+            if not ok[i].text[:s].strip() and not ok[i].text[e:].strip():
+                in_list[i] = True  # the whole paragraph
+            else:
+                furniture.setdefault(by_locator[ok[i].locator], []).append((s, e))
+    report.n_segments = segment_new_documents(store, run_id, "sentence", markup=True,
+                                              doc_ids=[by_locator[p.locator] for p, skip in zip(ok, in_list)
+                                                       if not skip], skip=furniture)
+    shared = store.sentences_elsewhere(source, REPEAT_CHARS)
+    report.repeats = shared[0] if shared else None
+
     # The corroborating-sources list is read from the text as written: the reading text may have joined its
     # entries onto one line. Testimonials and reach figures come from the text before its heading.
     raw = "\n\n".join(p.text for p in read if p.text.strip())
     entries, head = find_sources(raw)
     found = extract_document(joined, sources_text=raw if head is not None else None)
-    testimonials, reach = found.testimonials, found.reach
+    testimonials = with_letter_testimonials(found.testimonials, joined, found.sources_start)
+    cells = (docx_cells([p.locator for p in ok], starts, joined_parts) if fmt == "docx"
+             else markdown_cells(joined) if fmt in ("md", "markdown") else [])
+    reach = with_table_reach(found.reach, joined, cells, found.sources_start)
     entries = entries if head is not None else []
     doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows, link_rows = [], [], []
@@ -609,15 +627,11 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     import bisect
 
     for t in testimonials:
-        i = bisect.bisect_right(starts, t.start) - 1
-        doc_start, doc_text = starts[i], ok[i].text
-        s, e = t.start - doc_start, min(t.end - doc_start, len(doc_text))
-        if e <= s:
-            continue
-        seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
-                         "text": doc_text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
-        link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x],
-                       "text": entry_text[place[x]]} for x in t.source_entries if x in place]
+        for i, s, e in _pieces_by_passage(t.start, t.end, starts, [p.text for p in ok]):
+            seg_rows.append({"doc_id": doc_ids[i], "kind": "testimonial", "start": s, "end": e,
+                             "text": ok[i].text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
+            link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x],
+                           "text": entry_text[place[x]]} for x in t.source_entries if x in place]
     for r in reach:
         i = bisect.bisect_right(starts, r.start) - 1
         s, e = r.start - starts[i], r.end - starts[i]
@@ -640,6 +654,40 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     if progress:
         progress(len(passages))
     return report
+
+
+#: Marks that reopen a quotation at the start of each paragraph it runs on into.
+_REOPENING = "\"'\u201c\u2018\u00ab"
+
+
+def _pieces_by_passage(start: int, end: int, starts: list[int], texts: list[str]) -> list[tuple[int, int, int]]:
+    """The parts of the span ``start:end`` of the passages' joined text (``texts`` joined by blank lines, each
+    starting at ``starts``) that fall in each passage, as (passage index, start, end) within that passage,
+    trimmed of white space where it crosses a paragraph break: a quotation that runs on over several paragraphs of a Word document, each of which
+    is a document, is stored as one testimonial passage per paragraph, not cut at the first paragraph's end. A
+    paragraph it runs on into loses the quotation mark that reopens it, which is the writer's mark, not a word
+    of the quotation."""
+    import bisect
+
+    out = []
+    i = bisect.bisect_right(starts, start) - 1
+    while 0 <= i < len(texts) and starts[i] < end:
+        text = texts[i]
+        s, e = max(start - starts[i], 0), min(end - starts[i], len(text))
+        if starts[i] > start:  # a paragraph the quotation runs on into
+            while s < e and text[s].isspace():
+                s += 1
+            if s < e and text[s] in _REOPENING:
+                s += 1
+            while s < e and text[s].isspace():
+                s += 1
+        if end - starts[i] > len(text):  # a paragraph it runs on from
+            while e > s and text[e - 1].isspace():
+                e -= 1
+        if e > s:
+            out.append((i, s, e))
+        i += 1
+    return out
 
 
 def narrative_text(path: Path, unread: dict[str, int] | None = None) -> str:

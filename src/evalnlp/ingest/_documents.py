@@ -578,10 +578,9 @@ def without_running_lines(passages: list[Passage], edge: int = 2) -> list[Passag
 
     A line counts as running when it is among the first or the last ``edge`` non-blank lines of at least half
     the pages (and of two at the least), compared with case, spacing and numbers aside ("Page 3 of 9" is "Page 4
-    of 9"). Only a document of two pages or more is looked at, and only those edge lines are removed: a sentence
-    that happens to repeat inside a page stays."""
-    if len(passages) < 2:
-        return passages
+    of 9"). Running lines are looked for in a document of two pages or more, and only those edge lines are
+    removed: a sentence that happens to repeat inside a page stays. A one-page document (a letter) has no running lines to compare,
+    but its page number ("Page 1 of 1") goes all the same."""
     pages = [p.text.split("\n") for p in passages]
 
     def edges(lines: list[str]) -> list[int]:
@@ -593,7 +592,7 @@ def without_running_lines(passages: list[Passage], edge: int = 2) -> list[Passag
         for i in edges(lines):
             seen.setdefault(_line_key(lines[i]), set()).add(number)
     need = max(2, -(-len(pages) // 2))
-    running = {key for key, where in seen.items() if len(where) >= need and len(key) > 1}
+    running = {key for key, where in seen.items() if len(where) >= need and len(key) > 1 and len(pages) > 1}
     out = []
     for passage, lines in zip(passages, pages):
         drop = {i for i in edges(lines)

@@ -21,6 +21,9 @@ the layout means one:
 - every line of a plain text that is a list of lines, not wrapped prose (one indent, nearly every line after
   another opening with a capital or a digit, most lines well short of the wrap width: a comment or an item a
   line, see :data:`LIST_SHARE`);
+- around a letter's salutation ("Dear Professor Hartley,", "To whom it may concern") and its complimentary close
+  ("Yours sincerely,", "Kind regards"), and around an impact case study's section headings ("1. Summary of the
+  impact", "Details of the impact"), each on a line of its own;
 - after a short line: when the first word of the next line would have fitted on it within the text's wrap width,
   and the next line does not start in lower case, the line ended on purpose (a heading, the last line of a
   paragraph, a line of an address or a list), unless it stops mid-phrase (``... in the state of`` + ``Odisha``)
@@ -45,6 +48,8 @@ import html
 import re
 from html.entities import html5
 from typing import Sequence
+
+from evalnlp.ingest._letters import SALUTATION, VALEDICTION
 
 __all__ = ["decode_entities", "reading_texts", "reflow", "wrap_width"]
 
@@ -219,6 +224,10 @@ def _hard_breaks(lines: list[str], width: int, pdf: bool, markdown: bool) -> set
                 in_list = True
             if markdown and (line.endswith("  ") or line.endswith("\\")):
                 keep = True
+            if not keep and (_letter_line(line) or _letter_line(nxt)):
+                keep = True  # a letter's salutation and its closing stand on lines of their own
+            if not keep and (_SECTION.fullmatch(line) or _SECTION.fullmatch(nxt)):
+                keep = True  # a case study's section heading stands on a line of its own
             if not keep and width and _short(line, nxt, fit):
                 # a short line ends on purpose when it ends a sentence or introduces what follows, or when it
                 # stands whole (a heading, a one-line item); a short line that stops mid-sentence ("the state
@@ -232,6 +241,22 @@ def _hard_breaks(lines: list[str], width: int, pdf: bool, markdown: bool) -> set
             if keep:
                 hard.add(a + k)
     return hard
+
+
+#: The headings of an impact case study's sections (REF3), perhaps numbered: "1. Summary of the impact", "4.
+#: Details of the impact". Under a title without a full stop (a PDF's first page) the short-line rule joined them
+#: to the title above and the section's first sentence below.
+_SECTION = re.compile(
+    r"(?i)[ \t]*(?:(?:section[ \t]+)?\d[ \t]*[.):\-]?[ \t]*)?(?:summary[ \t]+of[ \t]+the[ \t]+impact|underpinning"
+    r"[ \t]+research|references[ \t]+to[ \t]+the[ \t]+research|details[ \t]+of[ \t]+the[ \t]+impact|sources[ \t]+to"
+    r"[ \t]+corroborate[ \t]+the[ \t]+impact)(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*:?[ \t]*")
+
+
+def _letter_line(line: str) -> bool:
+    """Is ``line`` a letter's salutation ("Dear Professor Hartley,") or complimentary close ("Yours sincerely,")?
+    A PDF letter's text has them on lines of their own, which ended on a comma and so were joined to the address
+    above and the body below (or the signature), and the letter's body could not be told from its furniture."""
+    return SALUTATION.fullmatch(line) is not None or VALEDICTION.fullmatch(line) is not None
 
 
 def _short(line: str, nxt: str, fit: float) -> bool:

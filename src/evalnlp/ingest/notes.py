@@ -123,6 +123,8 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
     for name in result.skipped:
         info(f"left out {name}: a lock file, which Excel and Word write beside a document while it is open "
              "(a document with changes not yet saved is read as last saved)")
+    unread = unread_parts_grouped([(f.source, f.unread_parts) for f in result.files])
+    said: set[str] = set()
     for f in result.files:
         if f.merged:
             shown = ", ".join(f.merged[:5]) + (f" and {len(f.merged) - 5} more" if len(f.merged) > 5 else "")
@@ -149,8 +151,9 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  f"{'whole answers' if unit == 'response' else 'sentences'}, and stay so: --unit {now} "
                  "applies to answers read for the first time (read the file into a new store, --db, to "
                  f"code its {'sentences' if now == 'sentence' else 'whole answers'})")
-        if f.unread_parts:
-            warn(unread_parts_said(f.source, f.unread_parts))
+        if f.source in unread and unread[f.source] not in said:
+            warn(unread[f.source])
+            said.add(unread[f.source])
         if f.evalnlp_output:
             warn(f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
                  "wrote (classify --output): its answers are stored again beside the export it was made "
@@ -196,10 +199,29 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def unread_parts_said(source: str, parts: dict[str, int]) -> str:
+def unread_parts_said(source: str, parts: dict[str, int], each: bool = False) -> str:
     """What to tell of a Word document's text outside its body's paragraphs and tables, which is not read (a
-    warning: its words reach no passage, quote or count)."""
+    warning: its words reach no passage, quote or count). ``source`` may name several documents (``each``)."""
     shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
                       for kind, n in parts.items())
-    return (f"{source}: not read: {shown} (evalnlp reads a Word document's body, its paragraphs and tables; copy "
-            "what they hold into the body to read it)")
+    return (f"{source}: not read: {shown}{' each' if each else ''} (evalnlp reads a Word document's body, its "
+            "paragraphs and tables; copy what they hold into the body to read it)")
+
+
+def unread_parts_grouped(found: list[tuple[str, dict[str, int]]]) -> dict[str, str]:
+    """The warning of each document of ``found`` (source, unread parts) that has parts not read, by source: the
+    documents that leave out the same parts (a folder of letters, each with its letterhead in the page header)
+    share one warning, which names them all, so that it is given once."""
+    groups: dict[tuple[tuple[str, int], ...], list[str]] = {}
+    for source, parts in found:
+        if parts:
+            groups.setdefault(tuple(parts.items()), []).append(source)
+    out: dict[str, str] = {}
+    for key, sources in groups.items():
+        if len(sources) == 1:
+            said = unread_parts_said(sources[0], dict(key))
+        else:
+            shown = ", ".join(sources[:5]) + (f" and {len(sources) - 5} more" if len(sources) > 5 else "")
+            said = unread_parts_said(f"{len(sources)} documents ({shown})", dict(key), each=True)
+        out.update(dict.fromkeys(sources, said))
+    return out
