@@ -818,10 +818,13 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                                  "or .jsonl keep it)")
                 left = store.documents_not_in_output(coder_id, sources=sources, read=reading) if reading else 0
                 if left:
-                    notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
-                                 f"not in {Path(output).name}: {'they hold' if left != 1 else 'it holds'} no "
-                                 "passage to code (a sources list's entries and its heading are stored for the "
-                                 "testimonials' markers, not coded; `evalnlp extract` shows them)")
+                    notes.append(errors.Note(
+                        "{documents} read {are} not in {output}: {hold} no passage to code (a sources list's "
+                        "entries and its heading are stored for the testimonials' markers, not coded; `{extract}` "
+                        "shows them)", fields={"documents": f"{left:,} document{'s' if left != 1 else ''}",
+                                               "are": "are" if left != 1 else "is", "output": Path(output).name,
+                                               "hold": "they hold" if left != 1 else "it holds",
+                                               "extract": errors.Call("extract")}))
                 timings["write output file"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = store.theme_counts(coder_id, run_id)
@@ -846,8 +849,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
     if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
-        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use --recode)",
-                                 "show", at="end"))
+        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use "
+                                 "{recode!o:True})", "show", at="end", fields={}))
     if ingested is not None:
         _with_notes(ingested)
     errors.issue(notes + (ingested.notes if ingested is not None else []))
@@ -1507,9 +1510,10 @@ def _train_notes(result: TrainResult) -> list[errors.Note]:
         given_to = "; ".join(f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})"
                              for t, given, support in flooded)
         notes.append(errors.Note(
-            f"in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too low "
+            "in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too low "
             "to tell passages apart. Code more passages of these themes, or train with the default backend "
-            "(--backend auto), which leans on a prior", "warning"))
+            "({backend}), which leans on a prior", "warning",
+            fields={"given_to": given_to, "backend": errors.Option("backend", "auto")}))
     name = card.get("prior") or "prior"
     seen = card.get("prior_seen") or 0
     if seen:
@@ -1524,16 +1528,17 @@ def _train_notes(result: TrainResult) -> list[errors.Note]:
             f"it with the trained coder (at least {MIN_PRIOR_COMPARISON} are needed)", "info", at="metrics"))
     elif result.prior_compared and alone["macro_f1"] > metrics["macro_f1"] and not seen:
         book = card.get("codebook_ref") or card.get("codebook_id")
-        use = f"classify --model {name}" + (f" --codebook {book}" if name in ("zeroshot", "keyword") and book
-                                             and book != "impact" else "")
+        use = errors.Call("classify", model=name, **({"codebook": book} if name in ("zeroshot", "keyword") and book
+                                                     and book != "impact" else {}))
         notes.append(errors.Note(
-            f"the prior alone agrees better with these codes than the trained coder: keep using it ({use}) unless "
-            "your codes follow other rules than its training data", "info", at="prior"))
+            "the prior alone agrees better with these codes than the trained coder: keep using it ({use}) unless "
+            "your codes follow other rules than its training data", "info", at="prior", fields={"use": use}))
     if str(result.out) in shipped_model_names():  # a bare name is the shipped model's
         notes.append(errors.Note(
-            f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the shipped "
-            f"one, so give yours as a path (`--model ./{result.out!s}`), or save it under another name", "warning",
-            at="prior"))
+            "the folder is named like the shipped model {out}: `{shipped}` means the shipped one, so give yours as a "
+            "path (`{path}`), or save it under another name", "warning", at="prior",
+            fields={"out": str(result.out), "shipped": errors.Option("model", str(result.out)),
+                    "path": errors.Option("model", f"./{result.out!s}")}))
     return notes
 
 
@@ -1611,8 +1616,9 @@ def _evaluate_notes(report: dict[str, Any]) -> list[errors.Note]:
                                  "figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
                                                              else "") + "; measure on passages it has not seen"))
     if report.get("themes_not_coded"):
-        notes.append(errors.Note(f"compared on the {len(report['per_theme'])} themes the file codes (--labels); not "
-                                 f"coded there, so not compared: {', '.join(report['themes_not_coded'])}"))
+        notes.append(errors.Note("compared on the {n} themes the file codes ({labels!o}); not coded there, so not "
+                                 "compared: {themes}", fields={"n": len(report["per_theme"]),
+                                                               "themes": ", ".join(report["themes_not_coded"])}))
     return notes
 
 
@@ -1801,9 +1807,10 @@ def _unfinished_tail(unlabelled, where: list[str], column: bool) -> "errors.Note
 def _case_twin_said(coder: str, twin: str) -> errors.Note:
     """The warning of an import whose new coder's name differs from another coder's in case only."""
     return errors.Note(
-        f"{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, their "
+        "{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, their "
         "codes now count as two coders' (in agreement, and in training from the store); give the same name each "
-        f"time (--coder {twin.split(':', 1)[1]})", "warning")
+        "time ({same})", "warning", fields={"coder": coder, "twin": twin,
+                                            "same": errors.Option("coder", twin.split(":", 1)[1])})
 
 
 def _case_twin(store: Store, coder_id: str) -> str | None:
@@ -2311,10 +2318,11 @@ def _agreement_notes(r: Agreement) -> list[errors.Note]:
     seen = report.get("n_seen_in_training") or 0
     if seen:
         notes.append(errors.Note(
-            f"{seen:,} of these {report['n']:,} passages were among those {r.machine} was trained on (train "
-            "--from-store learns from these very codes): the figures are optimistic"
-            + (", and say nothing about new text" if seen == report["n"] else "")
-            + "; measure it on passages people coded after it was trained"))
+            "{seen:,} of these {n:,} passages were among those {machine} was trained on ({train} learns from these "
+            "very codes): the figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
+                                                         else "")
+            + "; measure it on passages people coded after it was trained",
+            fields={"seen": seen, "n": report["n"], "machine": r.machine, "train": errors.Call("train --from-store")}))
     return notes
 
 
@@ -2538,13 +2546,15 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, keep_names=keep)
     if output is not None:
         write_quotes(df, output, codebook=cb)
-    notes = [errors.Note(shadow)] if by and (shadow := attribute_note(store, by, codebook)) else []
+    notes = [errors.Note("{shadow}", fields={"shadow": shadow})] if by and (
+        shadow := attribute_note(store, by, codebook)) else []
     hint = uncoded_note(store, codebook) if df.empty else None
     if hint:
-        notes.append(errors.Note(f"no quotes: {hint}"))
+        notes.append(errors.Note("no quotes: {hint}", fields={"hint": hint}))
     elif df.empty:  # (the command line says it with its table, not with JSON, whose empty list says it)
-        notes.append(errors.Note(f"no quotes: no coded passage has the theme {theme!r}" + (" in any group" if by else "")
-                                 + " (`evalnlp evidence` shows how many passages each theme has)", at="table"))
+        notes.append(errors.Note("no quotes: no coded passage has the theme {theme!r}" + (" in any group" if by else "")
+                                 + " (`{evidence}` shows how many passages each theme has)", at="table",
+                                 fields={"theme": theme, "evidence": errors.Call("evidence")}))
     df.attrs["notes"] = notes
     errors.issue(notes)
     return df
@@ -2600,13 +2610,16 @@ def _check_theme(store: Store, cb, theme: str) -> None:
         raise error
     from evalnlp.quotes import codebook_ref
 
-    hints = []
-    for other in having:
+    hints: dict[str, Any] = {}  # (options and commands as fields: each reader's words, see errors.Note)
+    parts = []
+    for i, other in enumerate(having):
         ref = codebook_ref(other)
-        first = "" if store.has_codes(other.theme_ids) else f" (after `evalnlp classify --codebook {ref}`)"
-        hints.append(f"--codebook {ref}{first}")
+        hints[f"option{i}"] = errors.Option("codebook", ref)
+        hints[f"classify{i}"] = errors.Call("classify", codebook=ref)
+        parts.append("{option%d}" % i + ("" if store.has_codes(other.theme_ids) else " (after `{classify%d}`)" % i))
     raise errors.error("E220", "elsewhere", error_message=error.message, theme=theme,
-                       listed=', '.join(repr(o.id) for o in having), hints=' or '.join(hints)) from None
+                       listed=', '.join(repr(o.id) for o in having),
+                       hints=errors.Note(" or ".join(parts), fields=hints)) from None
 
 
 def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None:
@@ -3337,9 +3350,10 @@ def _review_import_notes(r: ReviewImport) -> list[errors.Note]:
     notes = []
     if r.exported_sha256:
         notes.append(errors.Note(
-            f"the workbook was exported with another version of codebook {r.codebook_id!r} (sha256 "
-            f"{r.exported_sha256[:12]}); its decisions were read against the codebook as it is now, as "
-            "--codebook-changed asked, and the run records the version it was exported with", "warning", at="first"))
+            "the workbook was exported with another version of codebook {codebook!r} (sha256 {sha}); its decisions "
+            "were read against the codebook as it is now, as {codebook_changed!o:True} asked, and the run records "
+            "the version it was exported with", "warning", at="first",
+            fields={"codebook": r.codebook_id, "sha": r.exported_sha256[:12]}))
     if r.case_twin:
         notes.append(_case_twin_said(r.coder, r.case_twin))
     for head, n in r.ignored_columns.items():

@@ -77,7 +77,8 @@ class FileReport:
     #: same report in another format, or a draft of it): ``(other source, sentences shared, sentences counted)``,
     #: the source sharing the most; only sentences of at least :data:`REPEAT_CHARS` characters count
     repeats: tuple[str, int, int] | None = None
-    #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
+    #: options given that do not apply to this file, by their Python names (``sheet`` for a CSV, ``text`` for a
+    #: narrative file)
     ignored: list[str] = field(default_factory=list)
     #: the name of a file the store read before with exactly these contents: this file is a copy of it under
     #: another name, so its rows are read as that file's (they add nothing the store does not hold)
@@ -208,15 +209,19 @@ def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
     if src.format == "xlsx" and src.sheet:
         from evalnlp.ingest._xlsx import sheet_headers
 
-        where = f"{name}, sheet {src.sheet!r}" + ("" if sheet_given else " (the first; --sheet picks another)")
+        where = errors.Note("{name}, sheet {sheet!r}" + ("" if sheet_given else " (the first; {sheet!o} picks another)"),
+                            fields={"name": name, "sheet": src.sheet})
         rest = {n: cols for n, cols in sheet_headers(Path(src.path)).items() if n != src.sheet}
         if rest:
             listed = "; ".join(f"{n!r}: {', '.join(repr(c) for c in cols) or 'no values'}"
                                for n, cols in rest.items())
             having = [n for n, cols in rest.items() if col in cols]
-            others = f" The other sheets and their columns are {listed}."
-            others += (f" Sheet {having[0]!r} has a column {col!r}: pass --sheet {having[0]!r}." if having else
-                       " Pass --sheet NAME to read another sheet.")
+            # (options as markers: the command line says --sheet, Python sheet=)
+            others = errors.Note(" The other sheets and their columns are {listed}." + (
+                " Sheet {having!r} has a column {col!r}: pass {option}." if having else
+                " Pass {sheet!o:NAME} to read another sheet."), fields={
+                    "listed": listed, "col": col, **({"having": having[0], "option": errors.Option("sheet", having[0])}
+                                                     if having else {})})
     return errors.error("E132", "table", where=where, col=col, found=found, hint=did_you_mean(col, columns, cutoff=0.5),
                         others=others)
 
@@ -870,10 +875,11 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     _check_distinct_names([path for path, _ in kinds])
     shas: dict[Path, str] = {}
     copies = _check_known_names(store, [path for path, _ in kinds], run_id, opts, shas)
-    asked = [name for name, given in (("--text", opts.text), ("--id", opts.id), ("--meta", opts.meta)) if given]
+    asked = [name for name, given in (("text", opts.text), ("id", opts.id), ("meta", opts.meta)) if given]
     for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
         if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
-            raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
+            options = errors.Note(" and ".join("{%s!o}" % name for name in asked), fields={})
+            raise errors.error("E102", "tab_text", file=path.name, options=options)
     meta_elsewhere = _meta_columns_found(kinds, opts)
     if opts.replace:
         store.replace_begin()
@@ -884,13 +890,13 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
                     raise empty[path]
                 if kind == "narrative":
                     report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
-                    report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
-                                                               ("--meta", opts.meta), ("--sheet", opts.sheet))
+                    report.ignored = [name for name, given in (("text", opts.text), ("id", opts.id),
+                                                               ("meta", opts.meta), ("sheet", opts.sheet))
                                       if given]
                 else:
                     report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path),
                                             meta_elsewhere=meta_elsewhere)
-                    report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
+                    report.ignored = ["sheet"] if opts.sheet and report.format != "xlsx" else []
             except InputError as exc:
                 if exc.code not in _NOTHING_TO_READ or len(kinds) == 1:
                     raise
