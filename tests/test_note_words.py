@@ -21,7 +21,7 @@ from helpers import REPO, coded_store
 
 import evalnlp
 from evalnlp import api, errors
-from evalnlp.errors import Call, EvalnlpWarning, Note, Option, command_line
+from evalnlp.errors import Call, EvalnlpWarning, Note, Option, Options, command_line
 from evalnlp.ingest import FileReport, IngestResult
 from evalnlp.ingest.notes import ingest_notes
 
@@ -34,13 +34,15 @@ PYTHON_FORM = re.compile(r"\b[a-z_]+=(?:True|False|'|\.\.\.|PATH|COL|NAME)|\b[a-
 
 def test_a_note_made_from_a_template_reads_as_python_and_renders_as_the_command_line():
     n = Note("read it again with {replace!o:True}, or {recode!o:False}; give {id!o:COL} or {option} ({run}); "
-             "a new store: {db!o:PATH}", "warning",
+             "a new store: {db!o:PATH}; {both}", "warning",
              fields={"option": Option("source", "my file.csv"), "run": Call("classify", "output=FILE",
-                                                                            codebook="fft")})
+                                                                            codebook="fft"),
+                     "both": Options(Option("question", "Q1"), Option("replace", True))})
     assert n == ("read it again with replace=True, or recode=False; give id=COL or source='my file.csv' "
-                 "(classify(output=..., codebook='fft')); a new store: path=PATH")
+                 "(classify(output=..., codebook='fft')); a new store: path=PATH; question='Q1', replace=True")
     assert command_line(n) == ("read it again with --replace, or --no-recode; give --id COL or --source 'my file.csv' "
-                               "(evalnlp classify --output FILE --codebook fft); a new store: --db PATH")
+                               "(evalnlp classify --output FILE --codebook fft); a new store: --db PATH; "
+                               "--question Q1 --replace")
     assert n.kind == "warning" and isinstance(n, str)
 
 
@@ -116,6 +118,14 @@ INGEST_REPORTS = {
     "replaced_no_meta": _report(replaced=True, n_removed=1, n_kept=3),
     "human_dropped": _report(replaced=True, n_removed=1, n_kept=3, human_dropped={"human:alice": 1}),
     "evalnlp_output": _report(evalnlp_output=True),
+    "question_renamed": _report(questions={"What could we improve?": "What could we improve?"},
+                                question_renamed=[("What could we improve?", "What could we improve?",
+                                                   "What could be improved?", "What could be improved?", "jan.csv",
+                                                   "columns")]),
+    "question_renamed_only": _report(questions={"Q2": "Q2"}, question_renamed=[("Q2", "Q2", "Q1", "", "jan.csv",
+                                                                                  "only")]),
+    "questions_renamed": _report(questions={"good": "good", "better": "better"},
+                                 question_renamed=[("better", "better", "improve", "improve", "jan.csv", "columns")]),
 }
 
 
@@ -192,6 +202,13 @@ def test_every_other_note_naming_an_option_reads_both_ways():
     ("does not apply", "survey.csv: sheet does not apply", "survey.csv: --sheet does not apply"),
     ("human codes were removed", "drop_human_codes=True: human codes", "--drop-human-codes: human codes"),
     ("meta) values taken", None, None),
+    ("takes the place of", "read the file again with question='What could be improved?', replace=True to store",
+     "read the file again with --question 'What could be improved?' --replace to store"),
+    ("every other answer in the store", "so `evidence(by='question')` counts", "so `evalnlp evidence --by question` "
+     "counts"),
+    ("'better' takes the place", "with question once per text column, in their order, 'improve' for 'better', and "
+     "replace=True", "with --question once per --text column, in their order, 'improve' for 'better', and "
+     "--replace"),
 ])
 def test_the_words_of_some_ingest_notes(part, python, command_line_words):
     notes = [n for r in INGEST_REPORTS.values() for n in ingest_notes_of(r, "codes import")]

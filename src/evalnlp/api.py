@@ -160,9 +160,14 @@ def _one_name(value: str | Sequence[str] | None, what: str) -> str | None:
 def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (), id: str | None = None,
            meta: Sequence[str] | None = None, unit: str = "response", sheet: str | None = None,
            chunk_size: int = 50_000, progress: Progress | None = None, replace: bool = False,
-           drop_human_codes: bool = False) -> IngestResult:
+           drop_human_codes: bool = False, question: Sequence[str] = ()) -> IngestResult:
     """Read files into the store. Returns what each file gave; the run's counts add up. ``text`` and ``meta``
     take a list of column names, or one name.
+
+    A table's answers are stored under their column's header as their ``question`` (what ``evidence`` groups
+    ``by="question"``); ``question`` names it otherwise, one name per ``text`` column in its order (or one name
+    for one column): a column renamed in a later export (``"What could we improve?"`` for ``"What could be
+    improved?"``) keeps the earlier export's question, so the two count as one.
 
     With ``replace``, each file is a newer export of the file of its name read before, and takes its place: the
     store then holds for that file exactly the documents it yields (the others are removed with their passages,
@@ -170,16 +175,18 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     values). Removing documents that hold human codes is refused (E413) unless ``drop_human_codes`` is given.
     Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``)."""
     text, meta = _names(text, "text") or [], _names(meta, "meta")
+    question = _names(question, "question") or []
     id = _id_column(id)
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
     if drop_human_codes and not replace:
         raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
-                         sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes)
+                         sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes,
+                         question=tuple(question))
     args = {"files": [str(p) for p in paths], "text": list(text), "id": id,
             "meta": list(meta) if meta is not None else None, "unit": unit, "sheet": sheet, "replace": replace,
-            "drop_human_codes": drop_human_codes}
+            "drop_human_codes": drop_human_codes, **({"question": list(question)} if question else {})}
     with recorded_run(store, "ingest", args) as run:
         run_id = run.id
         result = ingest_paths(store, paths, opts, run_id, progress)
@@ -204,6 +211,7 @@ def _per_file(result) -> list[dict[str, Any]]:
     written later from the store keeps them in that order); read with replace, what it removed and kept."""
     return [{"file": f.file_name or f.source, "source": f.source, "n_in": f.n_in, "n_ok": f.n_ok, "n_new": f.n_new,
              "n_rejected": f.n_rejected, "columns": [str(c) for c in f.columns or []],
+             **({"questions": {str(c): str(q) for c, q in f.questions.items()}} if f.questions else {}),
              **({"unread_parts": dict(f.unread_parts)} if f.unread_parts else {}),
              **({"replaced": {"n_removed": f.n_removed, "n_kept": f.n_kept, "n_added": f.n_new,
                               "meta_changed": dict(f.meta_replaced), "human_codes_dropped": dict(f.human_dropped)}}
@@ -702,7 +710,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
              id: str | None = None, meta: Sequence[str] | None = None, unit: str = "response",
              sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 100_000,
              progress: Progress | None = None, sentiment_model: str | Path | None = None,
-             workers: int | None = None, replace: bool = False, drop_human_codes: bool = False) -> ClassifyResult:
+             workers: int | None = None, replace: bool = False, drop_human_codes: bool = False,
+             question: Sequence[str] = ()) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
 
     ``sentiment_model`` names the sentiment model (a shipped name, ``sentiment`` or ``sentiment-accurate``, or a
@@ -716,7 +725,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
 
     With ``paths`` the files are ingested first and only their passages are coded; without, every segment
     this coder has not coded yet (all of them with ``recode``). ``replace`` and ``drop_human_codes`` are
-    :func:`ingest`'s: each file takes the place of the earlier export of its name. ``output`` writes one row per document: the
+    :func:`ingest`'s: each file takes the place of the earlier export of its name, and so is ``question``, the question
+    each ``text`` column's answers are stored under. ``output`` writes one row per document: the
     input's columns, then ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and
     ``sentiment``, each as ``evalnlp_<name>`` where an input column has its name (:func:`coded_documents`).
     """
@@ -725,9 +735,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     from evalnlp.coding import load_coder, loaded_coder_id
 
     text, meta = _names(text, "text") or [], _names(meta, "meta")
+    question = _names(question, "question") or []
     id = _id_column(id)
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
+    if question and not paths:
+        raise ValueError("question applies to the files classify reads: give paths")
     if (replace or drop_human_codes) and not paths:
         raise ValueError("replace and drop_human_codes apply to the files classify reads: give paths")
     if drop_human_codes and not replace:
@@ -763,6 +776,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 "meta": list(meta) if meta is not None else None, "sheet": sheet}
         if paths:
             args.update(replace=replace, drop_human_codes=drop_human_codes)
+        if question:
+            args["question"] = list(question)
         if sentiment_model is not None:
             args["sentiment_model"] = str(sentiment_model)
         model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
@@ -779,7 +794,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             sources = None
             if paths:
                 opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
-                                     unit=unit, sheet=sheet, replace=replace, drop_human_codes=drop_human_codes)
+                                     unit=unit, sheet=sheet, replace=replace, drop_human_codes=drop_human_codes,
+                                     question=tuple(question))
                 t0 = time.perf_counter()
                 ingested = ingest_paths(store, paths, opts, run_id, None)
                 sources = [f.source for f in ingested.files]
@@ -1982,7 +1998,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         run_id = run.id
         if source is None:
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
-                                 unit="response", sheet=sheet, offer_replace=False)
+                                 unit="response", sheet=sheet, offer_replace=False, notice_renamed=False)
             ingested = ingest_paths(store, [path], opts, run_id, progress)
         if source is not None and len(keys_frame):
             # A coded copy in long form (its answers in one column, say ``text``, beside a question column) names

@@ -230,6 +230,20 @@ class Option:
         return f"Option({self.name!r}, {self.value!r})"
 
 
+class Options:
+    """Options given together, as a field of a note or message: ``Options(Option("question", "Q"), Option("replace",
+    True))`` reads ``question='Q', replace=True`` in Python and ``--question Q --replace`` on the command line."""
+
+    def __init__(self, *options: Option):
+        self.options = tuple(options)
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is Options and other.options == self.options
+
+    def __repr__(self) -> str:
+        return f"Options{self.options!r}"
+
+
 class Call:
     """A command a note tells the user to run, as a field of it: ``Call("classify", codebook="fft")`` reads
     ``classify(codebook='fft')`` in Python and ``evalnlp classify --codebook fft`` on the command line. A name
@@ -289,6 +303,9 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> Any:
         if isinstance(value, Option):
             value = self.option(value.name, Value(value.value))
+        elif isinstance(value, Options):
+            value = (", " if self.option is python_name else " ").join(
+                self.option(o.name, Value(o.value)) for o in value.options)
         elif isinstance(value, Call):
             value = value.written(python=self.option is python_name)
         elif isinstance(value, Note) and value.template is not None:
@@ -338,6 +355,8 @@ def options_named(template: str | None, fields: Mapping[str, Any]) -> set[tuple[
     for value in fields.values():
         if isinstance(value, Option):
             named.add((None, PYTHON_NAMES.get(value.name, value.name)))
+        elif isinstance(value, Options):
+            named |= {(None, PYTHON_NAMES.get(o.name, o.name)) for o in value.options}
         elif isinstance(value, Call):
             named |= {(value.function, PYTHON_NAMES.get(n, n)) for n in (*value.blanks, *value.options)}
             named.add((value.function, ""))  # the function itself
@@ -566,9 +585,16 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E129": ("--codebook and --new-codebook were both given",
              "{codebook!o} and {new_codebook!o} exclude each other: map the file's codes onto an existing codebook, "
              "or make a new one from them"),
-    "E130": ("--unit is not one of the passage units", {
+    "E130": ("an option of reading files has a value it does not take (--unit not a passage unit, --question not "
+             "one name per --text column)", {
         "unit": "{unit!o} must be one of {units}; got {unit!r}",
         "chunk_size": "chunk_size must be a positive integer; got {chunk_size!r}",
+        "question_count": "{question!o} names the question of each {text!o} column, in their order; got {n_names} "
+                          "name(s) for {n_columns} column(s). Give one name per column (a column's own header keeps "
+                          "its answers under it)",
+        "question_blank": "{question!o} must be a question's name; got {name!r}",
+        "question_twice": "{question!o} gives the name {name!r} to two text columns, {first!r} and {second!r}: their "
+                          "answers would count as one question's. Give each column a name of its own",
     }),
     "E131": ("the text column of a table was not given and cannot be guessed",
              "{source}: which column holds the text? Expected {text!o:COL}; the columns found are {found}."),

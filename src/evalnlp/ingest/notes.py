@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evalnlp.errors import Call, Note, Option
+from evalnlp.errors import Call, Note, Option, Options
 
 
 def ingest_notes(result, command: str = "ingest") -> list[Note]:
@@ -98,6 +98,8 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  "testimonials and reach figures are now stored twice, and evidence and claims count both. Read "
                  "only one of them (into a new store, {db!o:PATH}, as both stay in this one)", source=f.source, n=n,
                  total=total, other=other)
+        for column, question, old, old_column, other, how in f.question_renamed:
+            _renamed_question(f, told, column, question, old, old_column, other, how)
         if f.n_edited:
             told("warning", "{source}: {answers} at an id the store already holds with other text (edited since "
                  "the earlier export): the store keeps both, and evidence counts both; read the newer export again "
@@ -208,6 +210,29 @@ def _replaced(f, told) -> None:
         who = ", ".join(f"{coder}'s on {_count(k, 'passage')}" for coder, k in f.human_dropped.items())
         told("warning", "{source}: {drop_human_codes!o:True}: human codes were removed with the documents this "
              "export no longer has: {who}", source=f.source, who=who)
+
+
+def _renamed_question(f, told, column: str, question: str, old: str, old_column: str, other: str, how: str) -> None:
+    """A text column whose answers are stored under a question of their own, where the store's other answers
+    suggest an earlier question renamed (:func:`evalnlp.ingest.renamed_questions`): both named, and how to store
+    them as one question."""
+    fields = dict(source=f.source, column=column, question=question, old=old, old_column=old_column, other=other,
+                  evidence=Call("evidence", by="question"))
+    if len(f.questions) == 1:
+        fix = "{fix}"
+        fields["fix"] = Options(Option("question", old), Option("replace", True))
+    else:  # one name per text column, in their order
+        fix = "{question!o} once per {text!o} column, in their order, {old!r} for {column!r}, and {replace!o:True}"
+    cure = (" If it is the same question renamed, read the file again with " + fix + " to store its answers under "
+            "{old!r} in place of these")
+    if how == "columns":
+        told("warning", "{source}: its column {column!r} takes the place of {old_column!r} in {other!r}, whose other "
+             "columns it has too, so their answers are stored under two questions, {question!r} and {old!r}, which "
+             "`{evidence}` counts apart." + cure, **fields)
+    else:
+        told("note", "{source}: its answers are stored under the question {question!r}, and every other answer in "
+             "the store under {old!r} (from {other!r} and any other file read), so `{evidence}` counts them as two "
+             "questions." + cure, **fields)
 
 
 def _count(n: int, word: str) -> str:
