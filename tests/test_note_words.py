@@ -122,6 +122,7 @@ INGEST_REPORTS = {
                                 question_renamed=[("What could we improve?", "What could we improve?",
                                                    "What could be improved?", "What could be improved?", "jan.csv",
                                                    "columns")]),
+    "question_named": _report(questions={"Q": "Q"}, question_renamed=[("Q", "Q", "Q1", "Q", "mar.csv", "named")]),
     "question_renamed_only": _report(questions={"Q2": "Q2"}, question_renamed=[("Q2", "Q2", "Q1", "", "jan.csv",
                                                                                   "only")]),
     "questions_renamed": _report(questions={"good": "good", "better": "better"},

@@ -74,6 +74,23 @@ def test_a_renamed_column_is_told_and_question_stores_its_answers_under_the_earl
     assert {row["group"] for row in matrix} == {OLD}
 
 
+def test_a_later_export_with_the_new_column_is_told_the_question_it_was_read_as(cli, db_path, tmp_path, months):
+    """After March was read as January's question, May (March's columns) is told that question, not January's
+    column."""
+    jan, mar = months
+    cli("ingest", str(jan), "--text", OLD, "--id", "id")
+    cli("ingest", str(mar), "--text", NEW, "--id", "id", "--question", OLD)
+    may = write(tmp_path / "may.csv", ["id", "ward", NEW], [["11", "C", "Quieter nights."]])
+    result = cli("ingest", str(may), "--text", NEW, "--id", "id")
+    assert result.exit_code == 0
+    assert (f"warning: may.csv: its column {NEW!r} is stored under its own name as a question, {NEW!r}, where "
+            f"'mar.csv' stored its column of that name under {OLD!r}, so `evalnlp evidence --by question` counts "
+            f"their answers apart. To count them as one, read the file again with --question '{OLD}' --replace"
+            ) in flat(result.stderr)
+    assert cli("ingest", str(may), "--text", NEW, "--id", "id", "--question", OLD, "--replace").exit_code == 0
+    assert {q for _, q, _ in questions(db_path)} == {OLD}
+
+
 def test_without_replace_the_reread_keeps_both_and_says_so(cli, db_path, months):
     jan, mar = months
     cli("ingest", str(jan), "--text", OLD, "--id", "id")

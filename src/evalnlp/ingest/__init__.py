@@ -83,7 +83,8 @@ class FileReport:
     #: text columns whose question is new to the store where an earlier table (or the store's other answers)
     #: suggests a question renamed between exports: ``(column, its question, the earlier question, the earlier
     #: column, the earlier table's source, how it was told)``; ``how`` is ``"columns"`` (the earlier table has
-    #: the same columns but this one) or ``"only"`` (the store's other answers are all to that one question)
+    #: the same columns but this one), ``"named"`` (an earlier table's column of this name is stored under that
+    #: question) or ``"only"`` (the store's other answers are all to that one question)
     question_renamed: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
     #: options given that do not apply to this file, by their Python names (``sheet`` for a CSV, ``text`` for a
     #: narrative file)
@@ -952,8 +953,9 @@ def renamed_questions(report: FileReport, tables: list[dict[str, Any]],
                       held: dict[str, set[str]]) -> list[tuple[str, str, str, str, str, str]]:
     """The text columns of the table ``report`` whose question no other source's answers are under, each with the
     earlier question it may be a new name of (see :attr:`FileReport.question_renamed`). An earlier table
-    (``tables``: source, columns, questions; latest first) with the same columns but the new ones, where it had
-    as many others that are its text columns, pairs them in the files' order ("What could be improved?" in
+    (``tables``: source, columns, questions; latest first) that stored a column of the same name under another
+    question (read with ``question``) gives that one; else one with the same columns but the new ones, where it
+    had as many others that are its text columns, pairs them in the files' order ("What could be improved?" in
     January's export, "What could we improve?" in March's); else, when every other answer in the store (``held``:
     each source's questions) is to one question, that one."""
     others = {q for src, qs in held.items() if src != report.source for q in qs}
@@ -961,6 +963,11 @@ def renamed_questions(report: FileReport, tables: list[dict[str, Any]],
     new = sorted(((col, q) for col, q in report.questions.items() if q not in others), key=lambda cq: place[cq[0]])
     if not new or not others:
         return []
+    for table in tables:  # a column an earlier read stored under another question (read with --question)
+        found = [(col, q, old, col, table["source"], "named") for col, q in new
+                 if (old := table["questions"].get(col)) not in (None, q) and old in held.get(table["source"], ())]
+        if table["source"] != report.source and found:
+            return found
     columns = set(report.columns)
     new_columns = {col for col, _ in new}
     for table in tables:

@@ -225,7 +225,12 @@ def _renamed_question(f, told, column: str, question: str, old: str, old_column:
         fix = "{question!o} once per {text!o} column, in their order, {old!r} for {column!r}, and {replace!o:True}"
     cure = (" If it is the same question renamed, read the file again with " + fix + " to store its answers under "
             "{old!r} in place of these")
-    if how == "columns":
+    if how == "named":
+        told("warning", "{source}: its column {column!r} is stored under its own name as a question, {question!r}, "
+             "where {other!r} stored its column of that name under {old!r}, so `{evidence}` counts their answers "
+             "apart." + cure.replace("If it is the same question renamed, read", "To count them as one, read"),
+             **fields)
+    elif how == "columns":
         told("warning", "{source}: its column {column!r} takes the place of {old_column!r} in {other!r}, whose other "
              "columns it has too, so their answers are stored under two questions, {question!r} and {old!r}, which "
              "`{evidence}` counts apart." + cure, **fields)
