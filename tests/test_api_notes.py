@@ -1,6 +1,8 @@
 """What a command tells its user besides its results reaches a notebook too: each note the command line prints is
-on the API's result (``notes``), in the same words, and issued once as an :class:`EvalnlpWarning`; the command
-line prints it once, from the result, and issues none (real stores and files throughout)."""
+on the API's result (``notes``) and issued once as an :class:`EvalnlpWarning`; the command line prints it once,
+from the result, and issues none (real stores and files throughout). A note that names an option or a command
+says it in its reader's words: ``replace=True`` and ``classify(codebook='fft')`` in Python, ``--replace`` and
+``evalnlp classify --codebook fft`` on the command line."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from qda_helpers import CODEBOOK_YAML, foreign_members, foreign_project_xml, wri
 
 import evalnlp
 from evalnlp import api
-from evalnlp.errors import EvalnlpWarning, Note
+from evalnlp.errors import EvalnlpWarning, Note, command_line
 
 
 def flat(text: str) -> str:
@@ -78,6 +80,7 @@ GONE = ("survey.csv: 1 answer the store holds from an earlier export of this fil
         "(removed since, or rejected now, as an empty answer or a placeholder such as 'N/A' is: see `evalnlp runs "
         "--rejects`): the store keeps them, and evidence counts them; read the newer export again "
         "with --replace to count only its answers")
+GONE_API = GONE.replace("--replace", "replace=True").replace("evalnlp runs --rejects", "rejects()")
 
 
 def _drop_third(path):
@@ -93,8 +96,8 @@ def test_ingest_of_a_corrected_export_warns_a_notebook_of_the_answers_it_dropped
         with pytest.warns(EvalnlpWarning) as record:
             result = p.ingest(path, text="answer", id="id")
     note = the_note(result.notes, "not among this one's answers")
-    assert note == GONE and note.kind == "warning"
-    assert issued(record).count(GONE) == 1
+    assert note == GONE_API and note.kind == "warning" and command_line(note) == GONE
+    assert issued(record).count(GONE_API) == 1
     assert record[0].filename == __file__  # shown at the notebook's line, not inside evalnlp
 
 
@@ -122,6 +125,7 @@ def test_a_real_command_line_process_prints_a_note_once(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert said_once(done.stderr, GONE) and "EvalnlpWarning" not in done.stderr and GONE not in flat(done.stdout)
+    assert "replace=True" not in done.stderr
 
 
 # ---- codes import ------------------------------------------------------------------------------------------
@@ -142,7 +146,9 @@ def _survey_and_coded_copy(folder):
 
 TWICE = ("coded.csv: 4 of its 4 new rows have the locator and text of rows the store already holds from "
          "'survey.csv': each of those answers is now stored twice, and evidence counts both. If the file is a "
-         "coder's copy of 'survey.csv', its codes belong on those answers: import it with --source survey.csv")
+         "coder's copy of 'survey.csv', its codes belong on those answers: import it with --source survey.csv "
+         "(into a store without this import, --db PATH,")
+TWICE_API = TWICE.replace("--source survey.csv", "source='survey.csv'").replace("--db PATH", "path=PATH")
 
 
 def test_import_codes_of_a_copy_of_answers_read_warns_a_notebook_they_are_stored_twice(tmp_path):
@@ -152,12 +158,14 @@ def test_import_codes_of_a_copy_of_answers_read_warns_a_notebook_they_are_stored
         with pytest.warns(EvalnlpWarning) as record:
             result = p.import_codes(coded, text="answer", labels_column="themes", coder="Alice")
         note = the_note(result.ingest.notes, "now stored twice")
-        assert note.startswith(TWICE) and note.kind == "warning"
+        assert note.startswith(TWICE_API) and note.kind == "warning" and command_line(note).startswith(TWICE)
         assert issued(record).count(note) == 1
         with pytest.warns(EvalnlpWarning) as record:  # the same person under another case: two coders now
             again = p.import_codes(coded, text="answer", labels_column="themes", coder="alice")
     twin = the_note(again.notes, "differs in case only")
     assert twin.startswith("human:alice is a new coder beside human:Alice") and twin.kind == "warning"
+    assert twin.endswith("give the same name each time (coder='Alice')")
+    assert command_line(twin).endswith("give the same name each time (--coder Alice)")
     assert issued(record).count(twin) == 1
 
 
@@ -171,11 +179,13 @@ def test_codes_import_says_the_copy_and_the_twin_once(cli, tmp_path):
     assert result.exit_code == 0
     assert said_once(result.stderr, "warning: human:alice is a new coder beside human:Alice, whose name differs in "
                                     "case only")
+    assert said_once(result.stderr, "give the same name each time (--coder Alice)")
 
 
 # ---- classify ------------------------------------------------------------------------------------------------
 
 NOTHING = "nothing new to code: every passage is already coded by this coder (use --recode)"
+NOTHING_API = "nothing new to code: every passage is already coded by this coder (use recode=True)"
 
 
 def test_classify_with_nothing_left_to_code_says_so_in_a_notebook_and_on_the_command_line(cli, db_path, tmp_path):
@@ -187,7 +197,7 @@ def test_classify_with_nothing_left_to_code_says_so_in_a_notebook_and_on_the_com
     with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
         coded = p.classify(sentiment=False)
     assert coded.n_coded == 0 and the_note(coded.notes, "nothing new").kind == "show"
-    assert issued(record) == [NOTHING]
+    assert issued(record) == [NOTHING_API]
 
 
 def test_classify_of_files_carries_the_ingests_notes(tmp_path):
@@ -197,7 +207,7 @@ def test_classify_of_files_carries_the_ingests_notes(tmp_path):
         _drop_third(path)
         with pytest.warns(EvalnlpWarning) as record:
             coded = p.classify(path, text="answer", id="id", sentiment=False)
-    assert the_note(coded.ingest.notes, "not among") == GONE and issued(record).count(GONE) == 1
+    assert the_note(coded.ingest.notes, "not among") == GONE_API and issued(record).count(GONE_API) == 1
 
 
 # ---- review import -----------------------------------------------------------------------------------------
@@ -254,10 +264,10 @@ def test_quotes_with_none_say_why_in_a_notebook_and_in_the_table_not_the_json(cl
     with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
         df = p.quotes("dignity")
     note = the_note(df.attrs["notes"], "no quotes")
-    assert note == ("no quotes: no coded passage has the theme 'dignity' (`evalnlp evidence` shows how many "
-                    "passages each theme has)") and issued(record) == [note]
+    said = "no quotes: no coded passage has the theme 'dignity' (`{}` shows how many passages each theme has)"
+    assert note == said.format("evidence()") and issued(record) == [note]
     result = run_cli(cli, "quotes", "--theme", "dignity")
-    assert result.exit_code == 0 and said_once(result.stderr, "note: " + note)
+    assert result.exit_code == 0 and said_once(result.stderr, "note: " + said.format("evalnlp evidence"))
     result = run_cli(cli, "quotes", "--theme", "dignity", "--format", "json")
     assert result.exit_code == 0 and "no quotes" not in result.output and json.loads(result.stdout) == {"quotes": []}
 
@@ -267,9 +277,10 @@ def test_evidence_notes_are_issued_in_a_notebook(cli, db_path):
     with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
         ev = p.evidence(by=["question"])
     note = the_note(ev.notes, "question")
-    assert issued(record) == ev.notes
+    assert issued(record) == ev.notes and note.endswith("(by='evalnlp_question')")
     result = run_cli(cli, "evidence", "--by", "question")
-    assert result.exit_code == 0 and said_once(result.stderr, "note: " + note)
+    assert result.exit_code == 0 and said_once(result.stderr, "note: " + command_line(note))
+    assert command_line(note).endswith("(--by evalnlp_question)")
 
 
 def test_agreement_notes_are_on_each_pair_and_issued(cli, db_path, tmp_path):
@@ -325,15 +336,18 @@ def test_train_warnings_are_on_the_result_and_issued(cli, tmp_path, monkeypatch)
     never = the_note(result.notes, "coded on no passage")
     shipped = the_note(result.notes, "named like the shipped model")
     assert never.kind == shipped.kind == "warning" and shipped.at == "prior"
-    assert shipped.startswith("the folder is named like the shipped model fft-themes: `--model fft-themes` means "
-                              "the shipped one, so give yours as a path (`--model ./fft-themes`)")
+    assert shipped.startswith("the folder is named like the shipped model fft-themes: `model='fft-themes'` means "
+                              "the shipped one, so give yours as a path (`model='./fft-themes'`)")
+    cli_shipped = ("the folder is named like the shipped model fft-themes: `--model fft-themes` means the shipped one, "
+                   "so give yours as a path (`--model ./fft-themes`)")
+    assert command_line(shipped).startswith(cli_shipped)
     assert issued(record) == result.notes
     out = run_cli(cli, "train", str(path), "--text", "comment", "--labels-column", "themes", "--codebook", "fft",
                   "--backend", "supervised", "--out", "fft-themes")
     assert out.exit_code == 0 and said_once(out.stderr, "warning: " + never)
     said = flat(out.output)  # in its place: after the figures, before how to use the model
-    assert said.count(flat(shipped)) == 1
-    assert said.index("cross-validated") < said.index(flat(shipped)) < said.index("use it with")
+    assert said.count(flat(command_line(shipped))) == 1 and "model='" not in said
+    assert said.index("cross-validated") < said.index(cli_shipped) < said.index("use it with")
 
 
 def test_extract_warns_a_notebook_of_a_documents_text_not_read(cli, tmp_path):

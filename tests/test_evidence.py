@@ -512,9 +512,14 @@ def test_claim_filter_values_are_read_as_written_and_a_filter_matching_nothing_i
     segments = dict(zip(ev.claims["id"], ev.claims["segments"]))
     assert segments["session"] == 2 and segments["cohort"] == 2 and segments["followup"] == 2
     assert segments["typo"] == 0 and segments["half"] == 2  # one value of the list misspelt: the other's only
+    from evalnlp.errors import command_line
+
+    assert [command_line(n) for n in ev.notes if n.startswith("claim 'typo'")] == [
+        "claim 'typo': no coded passage of its themes is in a document its filters match (session: '12.30'); "
+        "check each value against the groups `evalnlp evidence --by ATTR` shows"]  # (python: `evidence(by=...)`)
     assert [n for n in ev.notes if n.startswith("claim ")] == [
         "claim 'typo': no coded passage of its themes is in a document its filters match (session: '12.30'); "
-        "check each value against the groups `evidence --by ATTR` shows",
+        "check each value against the groups `evidence(by=...)` shows",
         "claim 'half': session '9:00am' matches no coded document, so the claim counts its other values' "
         "documents only (the groups of session: '09:00', '12:30')"]
 

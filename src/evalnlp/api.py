@@ -160,9 +160,14 @@ def _one_name(value: str | Sequence[str] | None, what: str) -> str | None:
 def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (), id: str | None = None,
            meta: Sequence[str] | None = None, unit: str = "response", sheet: str | None = None,
            chunk_size: int = 50_000, progress: Progress | None = None, replace: bool = False,
-           drop_human_codes: bool = False) -> IngestResult:
+           drop_human_codes: bool = False, question: Sequence[str] = ()) -> IngestResult:
     """Read files into the store. Returns what each file gave; the run's counts add up. ``text`` and ``meta``
     take a list of column names, or one name.
+
+    A table's answers are stored under their column's header as their ``question`` (what ``evidence`` groups
+    ``by="question"``); ``question`` names it otherwise, one name per ``text`` column in its order (or one name
+    for one column): a column renamed in a later export (``"What could we improve?"`` for ``"What could be
+    improved?"``) keeps the earlier export's question, so the two count as one.
 
     With ``replace``, each file is a newer export of the file of its name read before, and takes its place: the
     store then holds for that file exactly the documents it yields (the others are removed with their passages,
@@ -170,16 +175,18 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     values). Removing documents that hold human codes is refused (E413) unless ``drop_human_codes`` is given.
     Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``)."""
     text, meta = _names(text, "text") or [], _names(meta, "meta")
+    question = _names(question, "question") or []
     id = _id_column(id)
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
     if drop_human_codes and not replace:
         raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
-                         sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes)
+                         sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes,
+                         question=tuple(question))
     args = {"files": [str(p) for p in paths], "text": list(text), "id": id,
             "meta": list(meta) if meta is not None else None, "unit": unit, "sheet": sheet, "replace": replace,
-            "drop_human_codes": drop_human_codes}
+            "drop_human_codes": drop_human_codes, **({"question": list(question)} if question else {})}
     with recorded_run(store, "ingest", args) as run:
         run_id = run.id
         result = ingest_paths(store, paths, opts, run_id, progress)
@@ -204,6 +211,7 @@ def _per_file(result) -> list[dict[str, Any]]:
     written later from the store keeps them in that order); read with replace, what it removed and kept."""
     return [{"file": f.file_name or f.source, "source": f.source, "n_in": f.n_in, "n_ok": f.n_ok, "n_new": f.n_new,
              "n_rejected": f.n_rejected, "columns": [str(c) for c in f.columns or []],
+             **({"questions": {str(c): str(q) for c, q in f.questions.items()}} if f.questions else {}),
              **({"unread_parts": dict(f.unread_parts)} if f.unread_parts else {}),
              **({"replaced": {"n_removed": f.n_removed, "n_kept": f.n_kept, "n_added": f.n_new,
                               "meta_changed": dict(f.meta_replaced), "human_codes_dropped": dict(f.human_dropped)}}
@@ -730,7 +738,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
              id: str | None = None, meta: Sequence[str] | None = None, unit: str = "response",
              sheet: str | None = None, recode: bool = False, sentiment: bool = True, batch_size: int = 100_000,
              progress: Progress | None = None, sentiment_model: str | Path | None = None,
-             workers: int | None = None, replace: bool = False, drop_human_codes: bool = False) -> ClassifyResult:
+             workers: int | None = None, replace: bool = False, drop_human_codes: bool = False,
+             question: Sequence[str] = ()) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
 
     ``sentiment_model`` names the sentiment model (a shipped name, ``sentiment`` or ``sentiment-accurate``, or a
@@ -744,7 +753,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
 
     With ``paths`` the files are ingested first and only their passages are coded; without, every segment
     this coder has not coded yet (all of them with ``recode``). ``replace`` and ``drop_human_codes`` are
-    :func:`ingest`'s: each file takes the place of the earlier export of its name. ``output`` writes one row per document: the
+    :func:`ingest`'s: each file takes the place of the earlier export of its name, and so is ``question``, the question
+    each ``text`` column's answers are stored under. ``output`` writes one row per document: the
     input's columns, then ``themes`` (ids joined by ";"), one ``score_<theme>`` column per theme and
     ``sentiment``, each as ``evalnlp_<name>`` where an input column has its name (:func:`coded_documents`).
     """
@@ -753,9 +763,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     from evalnlp.coding import load_coder, loaded_coder_id
 
     text, meta = _names(text, "text") or [], _names(meta, "meta")
+    question = _names(question, "question") or []
     id = _id_column(id)
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
+    if question and not paths:
+        raise ValueError("question applies to the files classify reads: give paths")
     if (replace or drop_human_codes) and not paths:
         raise ValueError("replace and drop_human_codes apply to the files classify reads: give paths")
     if drop_human_codes and not replace:
@@ -791,6 +804,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 "meta": list(meta) if meta is not None else None, "sheet": sheet}
         if paths:
             args.update(replace=replace, drop_human_codes=drop_human_codes)
+        if question:
+            args["question"] = list(question)
         if sentiment_model is not None:
             args["sentiment_model"] = str(sentiment_model)
         model_sha = card.get("model_sha256") if card else getattr(coder, "encoder_sha256_", None)
@@ -807,7 +822,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             sources = None
             if paths:
                 opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None,
-                                     unit=unit, sheet=sheet, replace=replace, drop_human_codes=drop_human_codes)
+                                     unit=unit, sheet=sheet, replace=replace, drop_human_codes=drop_human_codes,
+                                     question=tuple(question))
                 t0 = time.perf_counter()
                 ingested = ingest_paths(store, paths, opts, run_id, None)
                 sources = [f.source for f in ingested.files]
@@ -846,12 +862,14 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                                  "or .jsonl keep it)")
                 left = store.documents_not_in_output(coder_id, sources=sources, read=reading) if reading else 0
                 if left:
-                    notes.append(f"{left:,} document{'s' if left != 1 else ''} read {'are' if left != 1 else 'is'} "
-                                 f"not in {Path(output).name}: {'they hold' if left != 1 else 'it holds'} no "
-                                 "passage to code (a sources list's entries and its heading are stored for the "
-                                 "testimonials' markers, a letter's letterhead, address, salutation and signature "
-                                 "for its testimonials' speaker, and neither is coded; `evalnlp extract` shows "
-                                 "them)")
+                    notes.append(errors.Note(
+                        "{documents} read {are} not in {output}: {hold} no passage to code (a sources list's "
+                        "entries and its heading are stored for the testimonials' markers, a letter's letterhead, "
+                        "address, salutation and signature for its testimonials' speaker, and neither is coded; "
+                        "`{extract}` shows them)", fields={"documents": f"{left:,} document{'s' if left != 1 else ''}",
+                                               "are": "are" if left != 1 else "is", "output": Path(output).name,
+                                               "hold": "they hold" if left != 1 else "it holds",
+                                               "extract": errors.Call("extract")}))
                 timings["write output file"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = store.theme_counts(coder_id, run_id)
@@ -876,8 +894,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
     if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
-        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use --recode)",
-                                 "show", at="end"))
+        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use "
+                                 "{recode!o:True})", "show", at="end", fields={}))
     if ingested is not None:
         _with_notes(ingested)
     errors.issue(notes + (ingested.notes if ingested is not None else []))
@@ -1537,9 +1555,10 @@ def _train_notes(result: TrainResult) -> list[errors.Note]:
         given_to = "; ".join(f"{t} to {given:,} of {result.n:,} passages (people coded it on {support:,})"
                              for t, given, support in flooded)
         notes.append(errors.Note(
-            f"in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too low "
+            "in cross-validation the model gave {given_to}: with so few coded examples its threshold fell too low "
             "to tell passages apart. Code more passages of these themes, or train with the default backend "
-            "(--backend auto), which leans on a prior", "warning"))
+            "({backend}), which leans on a prior", "warning",
+            fields={"given_to": given_to, "backend": errors.Option("backend", "auto")}))
     name = card.get("prior") or "prior"
     seen = card.get("prior_seen") or 0
     if seen:
@@ -1554,16 +1573,17 @@ def _train_notes(result: TrainResult) -> list[errors.Note]:
             f"it with the trained coder (at least {MIN_PRIOR_COMPARISON} are needed)", "info", at="metrics"))
     elif result.prior_compared and alone["macro_f1"] > metrics["macro_f1"] and not seen:
         book = card.get("codebook_ref") or card.get("codebook_id")
-        use = f"classify --model {name}" + (f" --codebook {book}" if name in ("zeroshot", "keyword") and book
-                                             and book != "impact" else "")
+        use = errors.Call("classify", model=name, **({"codebook": book} if name in ("zeroshot", "keyword") and book
+                                                     and book != "impact" else {}))
         notes.append(errors.Note(
-            f"the prior alone agrees better with these codes than the trained coder: keep using it ({use}) unless "
-            "your codes follow other rules than its training data", "info", at="prior"))
+            "the prior alone agrees better with these codes than the trained coder: keep using it ({use}) unless "
+            "your codes follow other rules than its training data", "info", at="prior", fields={"use": use}))
     if str(result.out) in shipped_model_names():  # a bare name is the shipped model's
         notes.append(errors.Note(
-            f"the folder is named like the shipped model {result.out!s}: `--model {result.out!s}` means the shipped "
-            f"one, so give yours as a path (`--model ./{result.out!s}`), or save it under another name", "warning",
-            at="prior"))
+            "the folder is named like the shipped model {out}: `{shipped}` means the shipped one, so give yours as a "
+            "path (`{path}`), or save it under another name", "warning", at="prior",
+            fields={"out": str(result.out), "shipped": errors.Option("model", str(result.out)),
+                    "path": errors.Option("model", f"./{result.out!s}")}))
     return notes
 
 
@@ -1641,8 +1661,9 @@ def _evaluate_notes(report: dict[str, Any]) -> list[errors.Note]:
                                  "figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
                                                              else "") + "; measure on passages it has not seen"))
     if report.get("themes_not_coded"):
-        notes.append(errors.Note(f"compared on the {len(report['per_theme'])} themes the file codes (--labels); not "
-                                 f"coded there, so not compared: {', '.join(report['themes_not_coded'])}"))
+        notes.append(errors.Note("compared on the {n} themes the file codes ({labels!o}); not coded there, so not "
+                                 "compared: {themes}", fields={"n": len(report["per_theme"]),
+                                                               "themes": ", ".join(report["themes_not_coded"])}))
     return notes
 
 
@@ -1831,9 +1852,10 @@ def _unfinished_tail(unlabelled, where: list[str], column: bool) -> "errors.Note
 def _case_twin_said(coder: str, twin: str) -> errors.Note:
     """The warning of an import whose new coder's name differs from another coder's in case only."""
     return errors.Note(
-        f"{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, their "
+        "{coder} is a new coder beside {twin}, whose name differs in case only: if they are one person, their "
         "codes now count as two coders' (in agreement, and in training from the store); give the same name each "
-        f"time (--coder {twin.split(':', 1)[1]})", "warning")
+        "time ({same})", "warning", fields={"coder": coder, "twin": twin,
+                                            "same": errors.Option("coder", twin.split(":", 1)[1])})
 
 
 def _case_twin(store: Store, coder_id: str) -> str | None:
@@ -2005,7 +2027,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         run_id = run.id
         if source is None:
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
-                                 unit="response", sheet=sheet, offer_replace=False)
+                                 unit="response", sheet=sheet, offer_replace=False, notice_renamed=False)
             ingested = ingest_paths(store, [path], opts, run_id, progress)
         if source is not None and len(keys_frame):
             # A coded copy in long form (its answers in one column, say ``text``, beside a question column) names
@@ -2341,10 +2363,11 @@ def _agreement_notes(r: Agreement) -> list[errors.Note]:
     seen = report.get("n_seen_in_training") or 0
     if seen:
         notes.append(errors.Note(
-            f"{seen:,} of these {report['n']:,} passages were among those {r.machine} was trained on (train "
-            "--from-store learns from these very codes): the figures are optimistic"
-            + (", and say nothing about new text" if seen == report["n"] else "")
-            + "; measure it on passages people coded after it was trained"))
+            "{seen:,} of these {n:,} passages were among those {machine} was trained on ({train} learns from these "
+            "very codes): the figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
+                                                         else "")
+            + "; measure it on passages people coded after it was trained",
+            fields={"seen": seen, "n": report["n"], "machine": r.machine, "train": errors.Call("train --from-store")}))
     return notes
 
 
@@ -2568,13 +2591,15 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, keep_names=keep)
     if output is not None:
         write_quotes(df, output, codebook=cb)
-    notes = [errors.Note(shadow)] if by and (shadow := attribute_note(store, by, codebook)) else []
+    notes = [errors.Note("{shadow}", fields={"shadow": shadow})] if by and (
+        shadow := attribute_note(store, by, codebook)) else []
     hint = uncoded_note(store, codebook) if df.empty else None
     if hint:
-        notes.append(errors.Note(f"no quotes: {hint}"))
+        notes.append(errors.Note("no quotes: {hint}", fields={"hint": hint}))
     elif df.empty:  # (the command line says it with its table, not with JSON, whose empty list says it)
-        notes.append(errors.Note(f"no quotes: no coded passage has the theme {theme!r}" + (" in any group" if by else "")
-                                 + " (`evalnlp evidence` shows how many passages each theme has)", at="table"))
+        notes.append(errors.Note("no quotes: no coded passage has the theme {theme!r}" + (" in any group" if by else "")
+                                 + " (`{evidence}` shows how many passages each theme has)", at="table",
+                                 fields={"theme": theme, "evidence": errors.Call("evidence")}))
     df.attrs["notes"] = notes
     errors.issue(notes)
     return df
@@ -2630,13 +2655,16 @@ def _check_theme(store: Store, cb, theme: str) -> None:
         raise error
     from evalnlp.quotes import codebook_ref
 
-    hints = []
-    for other in having:
+    hints: dict[str, Any] = {}  # (options and commands as fields: each reader's words, see errors.Note)
+    parts = []
+    for i, other in enumerate(having):
         ref = codebook_ref(other)
-        first = "" if store.has_codes(other.theme_ids) else f" (after `evalnlp classify --codebook {ref}`)"
-        hints.append(f"--codebook {ref}{first}")
+        hints[f"option{i}"] = errors.Option("codebook", ref)
+        hints[f"classify{i}"] = errors.Call("classify", codebook=ref)
+        parts.append("{option%d}" % i + ("" if store.has_codes(other.theme_ids) else " (after `{classify%d}`)" % i))
     raise errors.error("E220", "elsewhere", error_message=error.message, theme=theme,
-                       listed=', '.join(repr(o.id) for o in having), hints=' or '.join(hints)) from None
+                       listed=', '.join(repr(o.id) for o in having),
+                       hints=errors.Note(" or ".join(parts), fields=hints)) from None
 
 
 def uncoded_note(store: Store, codebook: str | Path | None = None) -> str | None:
@@ -3367,9 +3395,10 @@ def _review_import_notes(r: ReviewImport) -> list[errors.Note]:
     notes = []
     if r.exported_sha256:
         notes.append(errors.Note(
-            f"the workbook was exported with another version of codebook {r.codebook_id!r} (sha256 "
-            f"{r.exported_sha256[:12]}); its decisions were read against the codebook as it is now, as "
-            "--codebook-changed asked, and the run records the version it was exported with", "warning", at="first"))
+            "the workbook was exported with another version of codebook {codebook!r} (sha256 {sha}); its decisions "
+            "were read against the codebook as it is now, as {codebook_changed!o:True} asked, and the run records "
+            "the version it was exported with", "warning", at="first",
+            fields={"codebook": r.codebook_id, "sha": r.exported_sha256[:12]}))
     if r.case_twin:
         notes.append(_case_twin_said(r.coder, r.case_twin))
     for head, n in r.ignored_columns.items():

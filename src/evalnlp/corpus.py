@@ -251,7 +251,7 @@ class Corpus:
 
         return dict(zip(evalnlp_names(self.metadata_keys(), BUILTIN_ATTRIBUTES), BUILTIN_ATTRIBUTES))
 
-    def shadow_note(self, attr: str) -> str | None:
+    def shadow_note(self, attr: str) -> errors.Note | None:
         """When ``attr`` is both a metadata key of the documents and the name of a built-in attribute (a file's
         own ``question`` column): a note that groups by it are the file's column, and the name the built-in
         goes by instead. None otherwise."""
@@ -261,8 +261,9 @@ class Corpus:
         what = {"question": "the column each answer was read from",
                 "source": "the file each document was read from",
                 "kind": "whether a document is a table's answer or a narrative's passage"}[attr]
-        return (f"{attr}: grouped by the documents' own column {attr!r}; {what} is the attribute {other!r} "
-                f"(--by {other})")
+        return errors.Note("{attr}: grouped by the documents' own column {attr!r}; {what} is the attribute "
+                           "{other!r} ({by})", fields={"attr": attr, "what": what, "other": other,
+                                                      "by": errors.Option("by", other)})
 
     def names_documents(self, attr: str) -> bool:
         """Is ``attr`` the id column documents were read with (their locators are ``attr=value``)? Such a

@@ -111,23 +111,54 @@ NOTE_KINDS = ("warning", "note", "info", "show")
 
 
 class Note(str):
-    """One note of a command's result: a plain string, the words the command line prints, which also says how
+    """One note of a command's result: a plain string, the words the Python API says, which also says how
     the command line prints it (``kind``, one of :data:`NOTE_KINDS`) and, for a command whose notes stand
     between lines of its summary, where (``at``: a name the command's printing knows; None where it prints its
-    notes). Python compares, joins and formats it as the string it is."""
+    notes). Python compares, joins and formats it as the string it is.
+
+    A note that names an option or a command is made from a template (``fields`` given, as an error's message
+    is): an option marker ``{replace!o:True}``, an :class:`Option` with a value from the data, a :class:`Call`
+    of another command, or another such note as a field. Its string names them as a Python caller passes them
+    (``replace=True``, ``classify(codebook='fft')``); :meth:`render` writes them as the command line spells
+    them (``--replace``, ``evalnlp classify --codebook fft``), which is how the command line prints it."""
 
     kind: str
     at: str | None
+    template: str | None
+    fields: dict[str, Any]
 
-    def __new__(cls, text: str, kind: str = "note", at: str | None = None) -> "Note":
+    def __new__(cls, text: str, kind: str = "note", at: str | None = None, *,
+                fields: Mapping[str, Any] | None = None) -> "Note":
         if kind not in NOTE_KINDS:
             raise ValueError(f"kind must be one of {', '.join(NOTE_KINDS)}; got {kind!r}")
+        template = None
+        if fields is not None:
+            template, fields = text, dict(fields)
+            text = format_message(template, fields)
         self = super().__new__(cls, text)
-        self.kind, self.at = kind, at
+        self.kind, self.at, self.template, self.fields = kind, at, template, dict(fields or {})
         return self
 
+    def render(self, option: OptionSpelling | None = None) -> str:
+        """The note with each option and command written by ``option`` (a flag on the command line, see
+        :meth:`EvalnlpError.render`); without ``option``, or for a note of plain text, exactly ``str(self)``."""
+        if option is None or self.template is None:
+            return str(self)
+        return format_message(self.template, self.fields, option)
+
     def __reduce__(self):
-        return (type(self), (str(self), self.kind, self.at))
+        return (_rebuilt_note, (str(self), self.kind, self.at, self.template, self.fields))
+
+
+def _rebuilt_note(text: str, kind: str, at: str | None, template: str | None, fields: Mapping[str, Any]) -> Note:
+    return Note(text, kind, at) if template is None else Note(template, kind, at, fields=fields)
+
+
+def command_line(note: Any) -> str:
+    """``note`` as the command line words it, away from any command (in a file a command writes, such as a
+    report's notes): options as ``--name``; a plain string as it is."""
+    render = getattr(note, "render", None)
+    return render(command_line_name) if render is not None else str(note)
 
 
 def issue(notes: Any) -> None:
@@ -151,19 +182,110 @@ def issue(notes: Any) -> None:
 
 
 # An option marker names the parameter as the Python API spells it: ``{unit!o}``. After a colon it may give an
-# example value, ``{coder!o:alice}``: Python reads ``coder=alice``, the command line ``--coder alice``.
-# What an option is called on the command line is the command's business (evalnlp.cli._app.option_spelling).
+# example value, ``{coder!o:alice}``: Python reads ``coder=alice``, the command line ``--coder alice``; the
+# examples True and False are a switch, ``{recode!o:True}``: Python reads ``recode=True``, the command line
+# ``--recode`` (False: ``--no-recode``). A value from the data is a field holding an :class:`Option`, and a
+# command to run one holding a :class:`Call` (notes name other commands, see :class:`Note`).
+# What an option is called on the command line is the command's business (evalnlp.cli._app.option_spelling);
+# an option of another command than the running one, and every option of a :class:`Call`, is written by
+# :func:`command_line_name`.
 
 #: Parameters a Python user gives under another name than the marker's (the store's path is ``--db`` on the
 #: command line and ``path`` in :func:`evalnlp.api.open_store`).
 PYTHON_NAMES: dict[str, str] = {"db": "path"}
 
-OptionSpelling = Callable[[str, Union[str, None]], str]
+#: Commands whose Python function has another name than the command's words joined by "_" (``codes import`` is
+#: :func:`evalnlp.api.import_codes`; ``runs --rejects`` is :func:`evalnlp.api.rejects`).
+PYTHON_COMMANDS: dict[str, str] = {"codes import": "import_codes", "runs --rejects": "rejects",
+                                   "train --from-store": "train_from_store"}
+
+
+class Value:
+    """An option's value as a message names it (not an example to replace): a switch (True, False) or a value
+    from the data, which Python shows as a literal (``source='survey.csv'``) and the command line as a shell
+    word (``--source survey.csv``, ``--source 'my file.csv'``)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is Value and other.value == self.value
+
+    def __repr__(self) -> str:
+        return f"Value({self.value!r})"
+
+
+class Option:
+    """An option with a value, as a field of a note or message: ``Option("source", "survey.csv")`` reads
+    ``source='survey.csv'`` in Python and ``--source survey.csv`` on the command line; ``Option("replace",
+    True)`` reads ``replace=True`` and ``--replace``."""
+
+    def __init__(self, name: str, value: Any):
+        self.name, self.value = name, value
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is Option and (other.name, other.value) == (self.name, self.value)
+
+    def __repr__(self) -> str:
+        return f"Option({self.name!r}, {self.value!r})"
+
+
+class Options:
+    """Options given together, as a field of a note or message: ``Options(Option("question", "Q"), Option("replace",
+    True))`` reads ``question='Q', replace=True`` in Python and ``--question Q --replace`` on the command line."""
+
+    def __init__(self, *options: Option):
+        self.options = tuple(options)
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is Options and other.options == self.options
+
+    def __repr__(self) -> str:
+        return f"Options{self.options!r}"
+
+
+class Call:
+    """A command a note tells the user to run, as a field of it: ``Call("classify", codebook="fft")`` reads
+    ``classify(codebook='fft')`` in Python and ``evalnlp classify --codebook fft`` on the command line. A name
+    given without a value is an option left for the user to fill, with what the command line shows in its place
+    after "=" (``Call("evidence", "by=ATTR")``: ``evidence(by=...)`` and ``evalnlp evidence --by ATTR``).
+    ``command`` is the command line's (``codes import``); its Python function is :data:`PYTHON_COMMANDS`' or the
+    words joined by "_"."""
+
+    def __init__(self, command: str, *blanks: str, **options: Any):
+        self.command, self.options = command, dict(options)
+        self.blanks = tuple(b.partition("=")[0] for b in blanks)
+        self.placeholders = tuple(b.partition("=")[2] or None for b in blanks)
+
+    @property
+    def function(self) -> str:
+        """The name of the command's function in :mod:`evalnlp.api`."""
+        return PYTHON_COMMANDS.get(self.command, self.command.replace(" ", "_"))
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is Call and (other.command, other.blanks, other.options) == (
+            self.command, self.blanks, self.options)
+
+    def __repr__(self) -> str:
+        return f"Call({self.command!r}, blanks={self.blanks!r}, options={self.options!r})"
+
+    def written(self, python: bool) -> str:
+        if python:
+            args = [f"{PYTHON_NAMES.get(n, n)}=..." for n in self.blanks]
+            args += [python_name(n, Value(v)) for n, v in self.options.items()]
+            return f"{self.function}({', '.join(args)})"
+        words = ["evalnlp", self.command] + [command_line_name(n, p) for n, p in zip(self.blanks, self.placeholders)]
+        words += [command_line_name(n, Value(v)) for n, v in self.options.items()]
+        return " ".join(words)
+
+
+OptionSpelling = Callable[[str, Union[str, Value, None]], str]
 
 
 class _Formatter(string.Formatter):
     """``str.format`` plus option markers: ``{name!o}`` or ``{name!o:example}`` is written
-    ``option(name, example)``."""
+    ``option(name, example)``; a field holding an :class:`Option`, a :class:`Call` or a :class:`Note` made from
+    a template is written the same way."""
 
     def __init__(self, option: OptionSpelling):
         self.option = option
@@ -171,21 +293,76 @@ class _Formatter(string.Formatter):
     def parse(self, format_string: str):  # type: ignore[override]
         for literal, name, spec, conversion in super().parse(format_string):
             if conversion == "o":
-                yield literal + self.option(name, spec or None), None, None, None
+                example: str | Value | None = spec or None
+                if example in ("True", "False"):
+                    example = Value(example == "True")
+                yield literal + self.option(name, example), None, None, None
             else:
                 yield literal, name, spec, conversion
 
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, Option):
+            value = self.option(value.name, Value(value.value))
+        elif isinstance(value, Options):
+            value = (", " if self.option is python_name else " ").join(
+                self.option(o.name, Value(o.value)) for o in value.options)
+        elif isinstance(value, Call):
+            value = value.written(python=self.option is python_name)
+        elif isinstance(value, Note) and value.template is not None:
+            value = value.render(self.option)
+        return super().format_field(value, format_spec)
 
-def python_name(name: str, example: str | None = None) -> str:
+
+def python_name(name: str, example: str | Value | None = None) -> str:
     """An option marker as Python shows it: the parameter's name (``unit``; ``coder=alice`` with an
-    example)."""
+    example, ``recode=True`` for a switch, ``source='survey.csv'`` for a value)."""
     name = PYTHON_NAMES.get(name, name)
+    if isinstance(example, Value):
+        return f"{name}={example.value!r}"
     return name if example is None else f"{name}={example}"
+
+
+def flag_with(flag: str, example: str | Value | None, off: str | None = None) -> str:
+    """The command line's ``flag`` with ``example``: ``--coder alice``; a switch alone (``--recode``; when
+    off, ``off`` or ``--no-`` and the flag's name); a value as one shell word (``--source 'my file.csv'``)."""
+    import shlex
+
+    if isinstance(example, Value):
+        if isinstance(example.value, bool):
+            return flag if example.value else (off or "--no-" + flag.lstrip("-"))
+        return f"{flag} {shlex.quote(str(example.value))}"
+    return flag if example is None else f"{flag} {example}"
+
+
+def command_line_name(name: str, example: str | Value | None = None) -> str:
+    """An option as the command line spells it away from a running command: ``--`` and its name with "-" for
+    "_" (``labels_column`` is ``--labels-column``)."""
+    return flag_with("--" + name.replace("_", "-"), example)
 
 
 def format_message(template: str, fields: Mapping[str, Any], option: OptionSpelling = python_name) -> str:
     """``template`` filled with ``fields``, option markers written by ``option``."""
     return _Formatter(option).vformat(template, (), dict(fields))
+
+
+def options_named(template: str | None, fields: Mapping[str, Any]) -> set[tuple[str | None, str]]:
+    """The options a message made from ``template`` and ``fields`` names, as (the API function a :class:`Call`
+    names, or None for the running command's, the parameter's Python name), with those of notes among its
+    fields."""
+    named: set[tuple[str | None, str]] = set()
+    if template is not None:
+        named |= {(None, PYTHON_NAMES.get(n, n)) for n in template_fields(template)[1]}
+    for value in fields.values():
+        if isinstance(value, Option):
+            named.add((None, PYTHON_NAMES.get(value.name, value.name)))
+        elif isinstance(value, Options):
+            named |= {(None, PYTHON_NAMES.get(o.name, o.name)) for o in value.options}
+        elif isinstance(value, Call):
+            named |= {(value.function, PYTHON_NAMES.get(n, n)) for n in (*value.blanks, *value.options)}
+            named.add((value.function, ""))  # the function itself
+        elif isinstance(value, Note):
+            named |= options_named(value.template, value.fields)
+    return named
 
 
 def template_fields(template: str) -> tuple[set[str], set[str]]:
@@ -408,9 +585,16 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E129": ("--codebook and --new-codebook were both given",
              "{codebook!o} and {new_codebook!o} exclude each other: map the file's codes onto an existing codebook, "
              "or make a new one from them"),
-    "E130": ("--unit is not one of the passage units", {
+    "E130": ("an option of reading files has a value it does not take (--unit not a passage unit, --question not "
+             "one name per --text column)", {
         "unit": "{unit!o} must be one of {units}; got {unit!r}",
         "chunk_size": "chunk_size must be a positive integer; got {chunk_size!r}",
+        "question_count": "{question!o} names the question of each {text!o} column, in their order; got {n_names} "
+                          "name(s) for {n_columns} column(s). Give one name per column (a column's own header keeps "
+                          "its answers under it)",
+        "question_blank": "{question!o} must be a question's name; got {name!r}",
+        "question_twice": "{question!o} gives the name {name!r} to two text columns, {first!r} and {second!r}: their "
+                          "answers would count as one question's. Give each column a name of its own",
     }),
     "E131": ("the text column of a table was not given and cannot be guessed",
              "{source}: which column holds the text? Expected {text!o:COL}; the columns found are {found}."),

@@ -372,7 +372,8 @@ class Evidence:
         """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
         ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
         ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``segments_human_coded`` (passages that
-        hold a person's decision, used instead of the machine's codes for the themes it decides), ``provenance`` and ``notes``."""
+        hold a person's decision, used instead of the machine's codes for the themes it decides), ``provenance`` and ``notes``
+        (in the command line's words, as the command prints them: ``--by``, not the Python keyword of ``.notes``)."""
         return {
             "themes": _records(self.themes),
             "matrices": {attr: _records(df) for attr, df in self.matrices.items()},
@@ -383,7 +384,7 @@ class Evidence:
             "segments_no_theme": int(self.segments_no_theme),
             "segments_human_coded": int(self.segments_human_coded),
             "provenance": _plain(self.provenance),
-            "notes": list(self.notes),
+            "notes": [errors.command_line(n) for n in self.notes],
         }
 
 
@@ -615,7 +616,7 @@ def _candidate_questions(codebook, by: Sequence[str]) -> list[dict[str, Any]]:
     return [base] + [{**base, "attr": attr} for attr in by]
 
 
-def several_themes_note(cb_id: str, several: dict[str, int]) -> str | None:
+def several_themes_note(cb_id: str, several: dict[str, int]) -> errors.Note | None:
     """A note that passages of a single-label codebook count under more than one theme, saying why for each kind
     (:meth:`Corpus.several_themes`): the people who coded a passage disagree, the one person who coded it gave
     several themes, or a person who coded some themes only left the machine's codes for the others. None when
@@ -625,23 +626,27 @@ def several_themes_note(cb_id: str, several: dict[str, int]) -> str | None:
         return None
     kinds = [k for k in ("people", "person", "machine") if several.get(k)]
     reasons = []
+    fields: dict[str, Any] = {"cb_id": cb_id}
     for kind in kinds:
         n = several[kind]
         if len(kinds) == 1:  # every passage counted has this reason: the count is said once, at the start
             was, has = ("it was", "it has") if n == 1 else ("each was", "each has")
         else:
             was, has = (f"{n:,} was", f"{n:,} has") if n == 1 else (f"{n:,} were", f"{n:,} have")
+        fields[f"{kind}_n"] = was if kind != "machine" else has
         reasons.append({
-            "people": f"{was} coded differently by the people who coded it, and every person's codes are used "
-                      "(`evalnlp agreement` lists the disagreements)",
-            "person": f"{was} given several themes by the one person who coded it",
-            "machine": f"{has} a theme from a person who coded only some themes (`evalnlp codes import --labels`) "
-                       "and another from the machine, whose codes stand for the themes that person did not code",
+            "people": "{people_n} coded differently by the people who coded it, and every person's codes are used "
+                      "(`{agreement}` lists the disagreements)",
+            "person": "{person_n} given several themes by the one person who coded it",
+            "machine": "{machine_n} a theme from a person who coded only some themes (`{import_codes}`) and another "
+                       "from the machine, whose codes stand for the themes that person did not code",
         }[kind])
+    fields.update(agreement=errors.Call("agreement"), import_codes=errors.Call("codes import", "labels"))
     one = total == 1
-    return (f"{total:,} passage{'' if one else 's'} of codebook {cb_id!r}, which takes one theme per passage, "
-            f"count{'s' if one else ''} under more than one theme, so the themes' shares add up to more than "
-            f"100%: {'; '.join(reasons)}")
+    fields.update(total=total, s="" if one else "s", count="counts" if one else "count")
+    return errors.Note("{total:,} passage{s} of codebook {cb_id!r}, which takes one theme per passage, {count} under "
+                       "more than one theme, so the themes' shares add up to more than 100%: " + "; ".join(reasons),
+                       fields=fields)
 
 
 def merge_note(attr: str, merges: dict[str, list[str | None]], *, names: bool = False) -> str:
@@ -669,7 +674,8 @@ def _written(value: str) -> str:
     return repr(value)
 
 
-def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook, other_versions: int = 0) -> str | None:
+def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook,
+                    other_versions: int = 0) -> errors.Note | None:
     """When documents with passages in the store are not coded with ``codebook`` (a month ingested and not yet
     classified, or classified before the codebook's file was edited): how many, the sources none of whose
     documents are coded, and what to run. ``sources``: the corpus's per-source counts (documents,
@@ -685,17 +691,21 @@ def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook, other
     if none:
         shown = ", ".join(repr(s) for s in none[:3]) + (f" and {len(none) - 3:,} more" if len(none) > 3 else "")
         named = f"; nothing from {shown} is coded"
+    fields = {"missing": missing, "stored": stored, "id": codebook.id, "named": named}
     if other_versions:
         version = f"version {codebook.version}, " if getattr(codebook, "version", None) else ""
-        return (f"{missing:,} of the {stored:,} documents with passages in the store are not coded with this "
-                f"version of codebook {codebook.id!r} ({version}sha256 {codebook.sha256[:12]}), so these tables "
-                f"leave them out{named}: {other_versions:,} passages were coded with another version of it (a file of "
-                "the same id with other contents, such as this one before or after an edit), whose codes are not counted with this one's, as its themes are not the "
-                f"same. Run `evalnlp classify --codebook {codebook_ref(codebook)}` to code them with this version "
-                "(it codes only what this version has not coded)")
-    return (f"{missing:,} of the {stored:,} documents with passages in the store are not coded with codebook "
-            f"{codebook.id!r}, so these tables leave them out{named}. Run `evalnlp classify --codebook "
-            f"{codebook.id}` to code them (it codes only what is not yet coded)")
+        return errors.Note(
+            "{missing:,} of the {stored:,} documents with passages in the store are not coded with this version of "
+            "codebook {id!r} ({version}sha256 {sha}), so these tables leave them out{named}: {others:,} passages "
+            "were coded with another version of it (a file of the same id with other contents, such as this one "
+            "before or after an edit), whose codes are not counted with this one's, as its themes are not the "
+            "same. Run `{classify}` to code them with this version (it codes only what this version has not coded)",
+            fields={**fields, "version": version, "sha": codebook.sha256[:12], "others": other_versions,
+                    "classify": errors.Call("classify", codebook=codebook_ref(codebook))})
+    return errors.Note(
+        "{missing:,} of the {stored:,} documents with passages in the store are not coded with codebook {id!r}, so "
+        "these tables leave them out{named}. Run `{classify}` to code them (it codes only what is not yet coded)",
+        fields={**fields, "classify": errors.Call("classify", codebook=codebook.id)})
 
 
 def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
@@ -786,10 +796,12 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     if ignored:
         notes.append(f"codes for themes not in codebook {codebook.id!r} were ignored: {', '.join(ignored)}")
     if totals["segments_coded"] == 0 and corpus.other_versions:
-        notes.append("no coded passages: " + _not_coded_note(corpus.sources(), 0, codebook, corpus.other_versions))
+        notes.append(errors.Note("no coded passages: {why}", fields={
+            "why": _not_coded_note(corpus.sources(), 0, codebook, corpus.other_versions)}))
     elif totals["segments_coded"] == 0:
-        notes.append("no coded passages: " + (uncoded_note(corpus.store, codebook) or
-                                              "run `evalnlp classify` (or import human codes) first"))
+        why = uncoded_note(corpus.store, codebook) or errors.Note("run `{classify}` (or import human codes) first",
+                                                                  fields={"classify": errors.Call("classify")})
+        notes.append(errors.Note("no coded passages: {why}", fields={"why": why}))
     else:
         left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook, corpus.other_versions)
         if left_out:
@@ -798,8 +810,10 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
             row = claim_table[claim_table["id"] == c.id]
             if c.filters and len(row) and int(row["segments"].iloc[0]) == 0:
                 shown = "; ".join(f"{attr}: {', '.join(repr(v) for v in values)}" for attr, values in c.filters.items())
-                notes.append(f"claim {c.id!r}: no coded passage of its themes is in a document its filters match "
-                             f"({shown}); check each value against the groups `evidence --by ATTR` shows")
+                notes.append(errors.Note("claim {id!r}: no coded passage of its themes is in a document its filters "
+                                         "match ({shown}); check each value against the groups `{evidence}` shows",
+                                         fields={"id": c.id, "shown": shown,
+                                                 "evidence": errors.Call("evidence", "by=ATTR")}))
             elif c.filters and len(row):
                 # one value of a list misspelt: the claim counts the others' documents alone, without a word
                 for attr, values in c.filters.items():

@@ -2,8 +2,10 @@
 
 Sentences come from ``spacy.blank("en")`` with the rule-based sentencizer, run on the pieces of a text
 between line breaks and bullet markers, which is how feedback is usually laid out (narrative documents arrive
-with their hard wraps already rejoined, see :mod:`evalnlp.ingest._reflow`). Offsets always point
-into the original text: ``text[start:end] == sentence``.
+with their hard wraps already rejoined, see :mod:`evalnlp.ingest._reflow`). Text written without spaces
+(Chinese, Japanese) is also cut after its sentence-ending marks (``。！？``), which the English tokenizer leaves
+inside a word (see :func:`_cjk_sentences`). Offsets always point into the original text:
+``text[start:end] == sentence``.
 """
 
 from __future__ import annotations
@@ -117,7 +119,10 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
             while e > s and text[e - 1].isspace():
                 e -= 1
             if e > s and not marks_only(text[s:e]):  # a line "-" between sentences is no sentence
-                result[i].append((s, e))
+                if _CJK_ANY.search(text, s, e):
+                    result[i].extend(_cjk_sentences(text, s, e))
+                else:
+                    result[i].append((s, e))
     for i, spans in enumerate(result):
         spans = result[i] = _footnote_markers_split(texts[i], spans)
         if len(spans) > 1:
@@ -162,6 +167,77 @@ def _footnote_markers_split(text: str, spans: list[tuple[int, int]]) -> list[tup
                 out.append((s, cut))
                 s = nxt
         out.append((s, e))
+    return out
+
+
+#: Letters of scripts written without spaces between words: Han, kana (full and half width), Hangul.
+_CJK_LETTER = "\u3005\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af"
+#: A text that may hold such a sentence end: a full-width mark, or "!" / "?" right after a CJK letter.
+_CJK_ANY = re.compile(f"[\u3002\uff01\uff1f\uff61\uff0e]|[{_CJK_LETTER}][!?]")
+#: A sentence end in such text: a run of ending marks ("。", "！？", "!!" after a CJK letter; "．" unless it sits
+#: between digits, as in "３．５"), then any closing brackets and quotation marks ("。」", "！）", "。”").
+_CJK_END = re.compile(
+    f"(?:[\u3002\uff01\uff1f\uff61]|(?<![0-9\uff10-\uff19])\uff0e|\uff0e(?![0-9\uff10-\uff19])|(?<=[{_CJK_LETTER}])[!?])"
+    "[\u3002\uff01\uff1f\uff61\uff0e!?\u2026]*"
+    "(?P<closers>[\u300d\u300f\uff09\u3011\u3015\u3009\u300b\u3017\u3019\u201d\u2019)\\]\"]*)")
+#: Opening brackets and quotation marks of CJK text, with their closing partners: a sentence end inside a pair
+#: that closes later on the same line is the end of a quoted sentence, not of the one around it.
+_CJK_PAIRS = {"\u300c": "\u300d", "\u300e": "\u300f", "\uff08": "\uff09", "\u3010": "\u3011",
+              "\u3014": "\u3015", "\u3008": "\u3009", "\u300a": "\u300b", "\u3016": "\u3017",
+              "\u3018": "\u3019", "\u201c": "\u201d", "(": ")"}
+#: What goes on from a closed quotation in the same sentence: the Japanese quoting particles (「…。」と言った,
+#: 「…！」って) and commas.
+_GOES_ON = "\u3068\u3063\u3001\uff0c,"
+
+
+def _cjk_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` (one sentence to the English sentencizer, trimmed) cut after each
+    sentence end of text written without spaces (:data:`_CJK_END`): ``护士很好。医生也很耐心！`` is two. A mark
+    inside brackets or quotation marks that close later in the span does not cut (``「また来たい。絶対に。」と``),
+    nor one whose closing quotation goes on with a quoting particle or a comma (``「はい。」と言った``). A straight
+    quotation mark ``"`` after the mark closes the sentence only when one opened before it. A piece left with
+    marks only (``…``) stays with the sentence before it. Offsets are into ``text``; each span is trimmed."""
+    inside: list[tuple[int, int]] = []  # (opener, closer) positions of pairs closed within the span
+    stack: list[tuple[str, int]] = []
+    for k in range(start, end):
+        c = text[k]
+        if c in _CJK_PAIRS:
+            stack.append((_CJK_PAIRS[c], k))
+        elif stack and any(c == want for want, _ in stack):
+            while stack:
+                want, at = stack.pop()
+                if want == c:
+                    inside.append((at, k))
+                    break
+    out: list[tuple[int, int]] = []
+    s = start
+    for m in _CJK_END.finditer(text, start, end):
+        cut = m.end()
+        closers = m.group("closers")
+        straight = closers.find('"')
+        if straight >= 0 and text.count('"', s, m.start("closers")) % 2 == 0:
+            cut = m.start("closers") + straight  # the mark opens the next sentence's quotation
+        if cut >= end or any(o < cut <= c for o, c in inside):
+            continue
+        if closers and text[cut:cut + 1] in _GOES_ON:
+            continue
+        e = cut
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        nxt = cut
+        while nxt < end and text[nxt].isspace():
+            nxt += 1
+        if e > s:
+            if out and marks_only(text[s:e]):
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        s = nxt
+    if s < end:
+        if out and marks_only(text[s:end]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((s, end))
     return out
 
 

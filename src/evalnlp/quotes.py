@@ -113,7 +113,7 @@ def codebook_ref(codebook) -> str:
     return str(path)
 
 
-def uncoded_note(store, codebook) -> str | None:
+def uncoded_note(store, codebook) -> errors.Note | None:
     """When nothing in ``store`` is coded with ``codebook``'s themes: what to do instead, naming the
     codebook(s) the store's passages were coded with (or, when nothing is coded yet, the shipped ones).
     ``None`` when the store holds codes for the codebook."""
@@ -123,14 +123,16 @@ def uncoded_note(store, codebook) -> str | None:
         return None
     ref = codebook_ref(codebook)
     used = [r for r, cid in store.classify_codebooks() if cid != codebook.id]
+    classify = errors.Call("classify", codebook=ref)
     if used:
-        names = " and ".join(repr(r) for r in used)
-        options = " or ".join(f"--codebook {r}" for r in used)
-        return (f"this store's passages were coded with {names}, not {codebook.id!r}: pass {options}, or code "
-                f"them with {codebook.id!r} first: `evalnlp classify --codebook {ref}`")
-    others = ", ".join(f"--codebook {c}" for c in SHIPPED if c != codebook.id)
-    return (f"run `evalnlp classify --codebook {ref}` first (or {others} or a YAML path for another codebook), "
-            "or import human codes")
+        fields = {f"used{i}": errors.Option("codebook", r) for i, r in enumerate(used)}
+        return errors.Note("this store's passages were coded with {names}, not {id!r}: pass "
+                           + " or ".join("{%s}" % k for k in fields) + ", or code them with {id!r} first: "
+                           "`{classify}`", fields={"names": " and ".join(repr(r) for r in used), "id": codebook.id,
+                                                   "classify": classify, **fields})
+    others = {f"other{i}": errors.Option("codebook", c) for i, c in enumerate(c for c in SHIPPED if c != codebook.id)}
+    return errors.Note("run `{classify}` first (or " + ", ".join("{%s}" % k for k in others) + " or a YAML path for "
+                       "another codebook), or import human codes", fields={"classify": classify, **others})
 
 
 # ---------------------------------------------------------------------------------------- scoring

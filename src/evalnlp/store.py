@@ -386,6 +386,29 @@ class Store:
                     out.setdefault(str(name), None)
         return list(out)
 
+    def table_reads(self) -> list[dict[str, Any]]:
+        """The tables read into the store, latest first, each once by its source: ``source``, ``columns`` (in the
+        file's order) and ``questions`` (each text column's question, where a run recorded it), as the finished
+        ingest and classify runs recorded them (none for runs older than that)."""
+        rows = self.con.execute(
+            """SELECT args FROM runs WHERE command IN ('ingest', 'classify') AND status = 'ok'
+               ORDER BY started DESC, run_id DESC""").fetchall()
+        out: dict[str, dict[str, Any]] = {}
+        for (raw,) in rows:
+            for entry in (json.loads(raw) if raw else {}).get("per_file") or []:
+                if entry.get("columns") and entry.get("source") and entry["source"] not in out:
+                    out[str(entry["source"])] = {"source": str(entry["source"]),
+                                                 "columns": [str(c) for c in entry["columns"]],
+                                                 "questions": dict(entry.get("questions") or {})}
+        return list(out.values())
+
+    def questions_by_source(self) -> dict[str, set[str]]:
+        """The questions each source's answers are stored under (sources of tables: narrative passages have
+        none)."""
+        return {str(src): {str(q) for q in qs} for src, qs in self.con.execute(
+            "SELECT source, list(DISTINCT question) FROM documents WHERE question IS NOT NULL GROUP BY source"
+        ).fetchall()}
+
     def finish_run(self, run_id: str, *, n_in: int, n_ok: int, n_rejected: int, status: str = "ok") -> None:
         if n_in != n_ok + n_rejected:
             raise errors.error("E410", run_id=run_id, n_in=n_in, n_ok=n_ok, n_rejected=n_rejected)

@@ -81,7 +81,14 @@ def test_a_column_on_another_sheet_names_the_sheet_read_and_the_others(cli, work
     err = flat(result.stderr)
     assert "[E132] survey.xlsx, sheet 'Scores' (the first; --sheet picks another): no column named 'Comments'" in err
     assert "The other sheets and their columns are 'Answers': 'Respondent', 'Comments', 'themes'." in err
-    assert "Sheet 'Answers' has a column 'Comments': pass --sheet 'Answers'." in err
+    assert "Sheet 'Answers' has a column 'Comments': pass --sheet Answers." in err
+    from evalnlp import api
+    from evalnlp.errors import InputError
+
+    with api.open_store(db_path) as store, pytest.raises(InputError) as raised:  # Python names the keyword
+        api.ingest(store, [workbook], text=["Comments"])
+    assert "(the first; sheet picks another)" in str(raised.value)
+    assert "Sheet 'Answers' has a column 'Comments': pass sheet='Answers'." in str(raised.value)
     assert cli("ingest", str(workbook), "--text", "Comments", "--sheet", "Answers").exit_code == 0
 
 

@@ -162,7 +162,7 @@ def test_train_advises_keeping_a_prior_that_agrees_better(tmp_path, runner):
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
     assert "the prior (impact-themes) alone on the same passages: micro-F1 1.000, macro-F1 1.000" in out
-    assert "keep using it (classify --model impact-themes)" in out
+    assert "keep using it (evalnlp classify --model impact-themes)" in out
 
 
 def test_advice_to_keep_an_untrained_prior_names_its_codebook(tmp_path, runner):
@@ -181,7 +181,7 @@ def test_advice_to_keep_an_untrained_prior_names_its_codebook(tmp_path, runner):
                                  "--prior", "zeroshot", "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "keep using it (classify --model zeroshot --codebook fft)" in out
+    assert "keep using it (evalnlp classify --model zeroshot --codebook fft)" in out
 
 
 def test_single_label_figures_are_numbers_and_a_handful_of_unseen_passages_is_not_compared(tmp_path, runner):

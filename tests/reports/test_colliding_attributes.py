@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from evalnlp import api
-from evalnlp.errors import InputError
+from evalnlp.errors import InputError, command_line
 from evalnlp.evidence import build_evidence
 from evalnlp.quotes import QUOTE_COLUMNS, load_corpus, rank_quotes
 from evalnlp.reports import write_evidence, write_quotes
@@ -70,7 +70,8 @@ def test_metadata_wins_a_name_and_the_builtin_moves_to_evalnlp_name(clash, cb):
         assert said == [f"{attr}: grouped by the documents' own column {attr!r}; " + {
             "question": "the column each answer was read from",
             "kind": "whether a document is a table's answer or a narrative's passage",
-            "source": "the file each document was read from"}[attr] + f" is the attribute {builtin!r} (--by {builtin})"]
+            "source": "the file each document was read from"}[attr] + f" is the attribute {builtin!r} (by={builtin!r})"]
+        assert command_line(said[0]).endswith(f" (--by {builtin})")
         assert api.attribute_note(store, attr, "impact") == said[0]
         assert api.attribute_note(store, builtin, "impact") is None and not any(n.startswith(f"{builtin}:") for n in ev.notes)
     assert api.attribute_note(store, "site", "impact") is None

@@ -541,14 +541,18 @@ def flag_of(param: Any) -> str:
     return (longs or list(param.opts))[0]
 
 
-def option_spelling(ctx: typer.Context | None) -> Callable[[str, Optional[str]], str]:
-    """Option markers of error messages as the running command spells them: ``--unit``, ``--coder alice``,
-    ``FILE``. A name the command does not have (it cannot raise that message) reads as a flag of that name."""
+def option_spelling(ctx: typer.Context | None) -> Callable[[str, Any], str]:
+    """Option markers of error messages and notes as the running command spells them: ``--unit``, ``--coder
+    alice``, ``FILE``, ``--recode`` for a switch. A name the command does not have (a note naming another
+    command's option) reads as a flag of that name."""
+    from evalnlp.errors import command_line_name, flag_with
 
-    def spell(name: str, example: Optional[str]) -> str:
+    def spell(name: str, example: Any) -> str:
         param = cli_parameter(ctx, name)
-        flag = flag_of(param) if param is not None else "--" + CLI_NAMES.get(name, name).replace("_", "-")
-        return flag if example is None else f"{flag} {example}"
+        if param is None:
+            return command_line_name(CLI_NAMES.get(name, name), example)
+        off = next(iter(getattr(param, "secondary_opts", None) or ()), None)
+        return flag_with(flag_of(param), example, off)
 
     return spell
 
@@ -579,14 +583,22 @@ def print_notes(ctx: typer.Context, notes: Iterable[str] | None, *, at: str | No
         if getattr(text, "at", None) != at:
             continue
         kind = getattr(text, "kind", default)
+        said = noted(ctx, text)
         if kind == "warning":
-            warn(ctx, str(text))
+            warn(ctx, said)
         elif kind == "note":
-            note(ctx, str(text))
+            note(ctx, said)
         elif kind == "info":
-            info(ctx, str(text))
+            info(ctx, said)
         else:
-            show(str(text))
+            show(said)
+
+
+def noted(ctx: typer.Context, text: Any) -> str:
+    """A note of an API result in the command line's words: the options and commands it names as flags and
+    command lines (the API's string names them as a Python caller passes them); a plain string as it is."""
+    render = getattr(text, "render", None)
+    return render(option_spelling(ctx)) if render is not None else str(text)
 
 
 @contextmanager

@@ -54,6 +54,12 @@ MetaOption = Annotated[Optional[List[str]], typer.Option(
 
 UnitOption = Annotated[Unit, typer.Option("--unit", help="Passage unit for tabular files.", case_sensitive=False)]
 
+QuestionOption = Annotated[Optional[List[str]], typer.Option(
+    "--question", metavar="NAME", help="The question a --text column's answers are stored under (what evidence "
+    "--by question groups by), instead of the column's header: once per --text, in its order. A column renamed "
+    "in a later export ('What could we improve?' for 'What could be improved?') keeps the earlier question, so "
+    "both months count as one.")]
+
 SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet to read (default: the first).")]
 
 ReplaceOption = Annotated[bool, typer.Option(

@@ -7,8 +7,8 @@ from typing import List, Optional
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, progress_bar
-from evalnlp.cli._options import (DropHumanCodesOption, IdOption, MetaOption, ReplaceOption, SheetOption, TextOption,
-                                  Unit, UnitOption)
+from evalnlp.cli._options import (DropHumanCodesOption, IdOption, MetaOption, QuestionOption, ReplaceOption,
+                                  SheetOption, TextOption, Unit, UnitOption)
 
 
 @app.command()
@@ -26,6 +26,7 @@ def classify(
     sheet: SheetOption = None,
     replace: ReplaceOption = False,
     drop_human_codes: DropHumanCodesOption = False,
+    question: QuestionOption = None,
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path "
                                            "(default: impact, or the model's codebook)."),
     model: Optional[str] = typer.Option(None, "--model", help="A shipped model name (impact-themes, "
@@ -60,11 +61,14 @@ def classify(
     check_replace(replace, drop_human_codes)
     if replace and not files:
         raise typer.BadParameter("applies to the files classify reads: name them (FILE...)", param_hint="--replace")
+    if question and not files:
+        raise typer.BadParameter("applies to the files classify reads: name them (FILE...)", param_hint="--question")
     with open_store(ctx) as store, progress_bar(ctx, "coding") as advance:
         result = api.classify(store, files or (), codebook=codebook, model=model, output=output,
                               text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet, recode=recode,
                               sentiment=not no_sentiment, progress=advance, sentiment_model=sentiment_model,
-                              workers=workers, replace=replace, drop_human_codes=drop_human_codes)
+                              workers=workers, replace=replace, drop_human_codes=drop_human_codes,
+                              question=question or ())
     print_notes(ctx, result.notes)
     if result.ingest is not None:
         from evalnlp.cli.ingest import render_ingest

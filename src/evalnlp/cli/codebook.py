@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Column, Typer, app, data_table, handle_errors
+from evalnlp.cli._app import Column, Typer, app, data_table, handle_errors, noted
 from evalnlp.cli._app import show as display  # `show` is a command here
 
 codebook_app = Typer(help="List, show, validate and import codebooks (YAML theme definitions).",
@@ -87,4 +87,4 @@ def import_(path: str = typer.Argument(..., help="A REFI-QDA codebook (.qdc), or
     display(Text.assemble(("ok", "green"), f" wrote {result.path}: codebook {cb.id!r} with {len(cb.themes)} "
                                            f"themes (sha256 {cb.sha256[:12]})"))
     for note in result.notes:
-        display(f"note: {note}")
+        display(f"note: {noted(None, note)}")

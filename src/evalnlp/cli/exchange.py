@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store
+from evalnlp.cli._app import Column, app, data_table, handle_errors, info, noted, open_store
 
 
 @app.command("export")
@@ -45,7 +45,7 @@ def export(
               f"{result.codebook_id!r} ({_count(result.themes, 'theme')}) by {_count(len(result.coders or {}), 'coder')}"
               f": {coders}")
     for note in result.notes or []:
-        info(ctx, f"note: {note}")
+        info(ctx, f"note: {noted(ctx, note)}")
 
 
 @app.command("import")
@@ -85,7 +85,7 @@ def import_(
     if result.new_codebook is not None:
         info(ctx, f"wrote the file's codes as codebook {result.codebook_id!r} to {result.new_codebook}")
     for note in result.notes:  # what was not imported (a line of its own), then the notes on how it was read
-        info(ctx, note if getattr(note, "kind", None) == "info" else f"note: {note}")
+        info(ctx, noted(ctx, note) if getattr(note, "kind", None) == "info" else f"note: {noted(ctx, note)}")
 
 
 def _count(n: int, word: str) -> str:

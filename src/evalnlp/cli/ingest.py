@@ -7,8 +7,8 @@ from typing import List
 import typer
 
 from evalnlp.cli._app import Column, app, data_table, handle_errors, info, open_store, print_notes, progress_bar
-from evalnlp.cli._options import (DropHumanCodesOption, IdOption, MetaOption, ReplaceOption, SheetOption, TextOption,
-                                  Unit, UnitOption)
+from evalnlp.cli._options import (DropHumanCodesOption, IdOption, MetaOption, QuestionOption, ReplaceOption,
+                                  SheetOption, TextOption, Unit, UnitOption)
 
 
 @app.command()
@@ -25,6 +25,7 @@ def ingest(
     sheet: SheetOption = None,
     replace: ReplaceOption = False,
     drop_human_codes: DropHumanCodesOption = False,
+    question: QuestionOption = None,
 ) -> None:
     """Read survey exports and documents into the project store, losing nothing.
 
@@ -36,13 +37,16 @@ def ingest(
     exactly its answers, and keeps the codes and review decisions of those it still has.
     Narrative files (TXT, MD, DOCX, PDF) become paragraph or page documents; their testimonials and reach
     figures are extracted on the way in.
+    A table's answers are stored under their column's header as their question; --question names it otherwise
+    (a column renamed between exports keeps the earlier export's question).
     """
     from evalnlp import api
 
     check_replace(replace, drop_human_codes)
     with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
         result = api.ingest(store, files, text=text or (), id=id, meta=meta, unit=unit.value, sheet=sheet,
-                            progress=advance, replace=replace, drop_human_codes=drop_human_codes)
+                            progress=advance, replace=replace, drop_human_codes=drop_human_codes,
+                            question=question or ())
         summary = api.store_summary(store)
     render_ingest(ctx, result, summary)
 

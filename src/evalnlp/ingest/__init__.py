@@ -77,7 +77,17 @@ class FileReport:
     #: same report in another format, or a draft of it): ``(other source, sentences shared, sentences counted)``,
     #: the source sharing the most; only sentences of at least :data:`REPEAT_CHARS` characters count
     repeats: tuple[str, int, int] | None = None
-    #: options given that do not apply to this file (``--sheet`` for a CSV, ``--text`` for a narrative file)
+    #: a table's text columns with the question each one's answers are stored under (its header, or the name
+    #: ``question`` gave it)
+    questions: dict[str, str] = field(default_factory=dict)
+    #: text columns whose question is new to the store where an earlier table (or the store's other answers)
+    #: suggests a question renamed between exports: ``(column, its question, the earlier question, the earlier
+    #: column, the earlier table's source, how it was told)``; ``how`` is ``"columns"`` (the earlier table has
+    #: the same columns but this one), ``"named"`` (an earlier table's column of this name is stored under that
+    #: question) or ``"only"`` (the store's other answers are all to that one question)
+    question_renamed: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    #: options given that do not apply to this file, by their Python names (``sheet`` for a CSV, ``text`` for a
+    #: narrative file)
     ignored: list[str] = field(default_factory=list)
     #: the name of a file the store read before with exactly these contents: this file is a copy of it under
     #: another name, so its rows are read as that file's (they add nothing the store does not hold)
@@ -163,6 +173,12 @@ class IngestOptions:
     drop_human_codes: bool = False
     #: the command has a replace option to offer (``codes import`` has none): which advice E175 gives
     offer_replace: bool = True
+    #: tell of a text column new to the store that looks like an earlier one renamed (``codes import``, which
+    #: matches its rows to answers already stored, does not)
+    notice_renamed: bool = True
+    #: the question each ``text`` column's answers are stored under, in ``text``'s order (empty: each column's
+    #: header): a column renamed in a later export joins the earlier one's question
+    question: tuple[str, ...] = ()
 
 
 def check_options(opts: IngestOptions) -> None:
@@ -170,6 +186,16 @@ def check_options(opts: IngestOptions) -> None:
         raise errors.error("E130", "unit", units=', '.join(UNITS), unit=opts.unit)
     if opts.chunk_size < 1:
         raise errors.error("E130", "chunk_size", chunk_size=opts.chunk_size)
+    if opts.question and opts.text:  # (without --text: E131 for a table; a narrative file has no question)
+        if len(opts.question) != len(opts.text):
+            raise errors.error("E130", "question_count", n_names=len(opts.question), n_columns=len(opts.text))
+        seen: dict[str, str] = {}
+        for col, name in zip(opts.text, opts.question):
+            if not isinstance(name, str) or not name.strip():
+                raise errors.error("E130", "question_blank", name=name)
+            if name in seen and seen[name] != col:
+                raise errors.error("E130", "question_twice", name=name, first=seen[name], second=col)
+            seen[name] = col
 
 
 def same_column(col: str, columns) -> str:
@@ -208,15 +234,19 @@ def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
     if src.format == "xlsx" and src.sheet:
         from evalnlp.ingest._xlsx import sheet_headers
 
-        where = f"{name}, sheet {src.sheet!r}" + ("" if sheet_given else " (the first; --sheet picks another)")
+        where = errors.Note("{name}, sheet {sheet!r}" + ("" if sheet_given else " (the first; {sheet!o} picks another)"),
+                            fields={"name": name, "sheet": src.sheet})
         rest = {n: cols for n, cols in sheet_headers(Path(src.path)).items() if n != src.sheet}
         if rest:
             listed = "; ".join(f"{n!r}: {', '.join(repr(c) for c in cols) or 'no values'}"
                                for n, cols in rest.items())
             having = [n for n, cols in rest.items() if col in cols]
-            others = f" The other sheets and their columns are {listed}."
-            others += (f" Sheet {having[0]!r} has a column {col!r}: pass --sheet {having[0]!r}." if having else
-                       " Pass --sheet NAME to read another sheet.")
+            # (options as markers: the command line says --sheet, Python sheet=)
+            others = errors.Note(" The other sheets and their columns are {listed}." + (
+                " Sheet {having!r} has a column {col!r}: pass {option}." if having else
+                " Pass {sheet!o:NAME} to read another sheet."), fields={
+                    "listed": listed, "col": col, **({"having": having[0], "option": errors.Option("sheet", having[0])}
+                                                     if having else {})})
     return errors.error("E132", "table", where=where, col=col, found=found, hint=did_you_mean(col, columns, cutoff=0.5),
                         others=others)
 
@@ -461,7 +491,8 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
                                                   "reason": reasons}))
             keep = ~empty
             docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
-                                 "question": col, "text": texts.to_numpy()[keep], "_row": rows[keep]})
+                                 "question": report.questions.get(col, col), "text": texts.to_numpy()[keep],
+                                 "_row": rows[keep]})
             for name, alias in attrs.items():
                 docs[alias] = frame[name].to_numpy()[keep]
             if opts.id:
@@ -489,6 +520,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
     source = tabular_source_name(path, src, same_as)
     opts = spelled_as_the_file(opts, src.columns)
     text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)
+    named = dict(zip(opts.text, opts.question)) if opts.question else {}
     report = FileReport(source=source, format=src.format, encoding=src.encoding, columns=list(src.columns),
                         renamed=list(src.renamed), tidied=list(src.tidied),
                         uncalculated=getattr(src, "uncalculated", 0),
@@ -498,7 +530,8 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                         other_members=list(getattr(src, "other_members", ())),
                         title=getattr(src, "title", None), header_row=getattr(src, "header_row", 1),
                         merged=list(getattr(src, "merged", ())),
-                        same_as=same_as, file_name=path.name, lacking_meta=lacking)
+                        same_as=same_as, file_name=path.name, lacking_meta=lacking,
+                        questions={col: named.get(col, col) for col in text_cols})
     # Metadata columns travel under neutral names, so none can collide with the document columns.
     attr_cols = ([opts.id] if opts.id else []) + [c for c in meta if c != opts.id]
     attrs = {name: f"m{i}" for i, name in enumerate(attr_cols)}
@@ -986,11 +1019,15 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     _check_distinct_names([path for path, _ in kinds])
     shas: dict[Path, str] = {}
     copies = _check_known_names(store, [path for path, _ in kinds], run_id, opts, shas)
-    asked = [name for name, given in (("--text", opts.text), ("--id", opts.id), ("--meta", opts.meta)) if given]
+    asked = [name for name, given in (("text", opts.text), ("id", opts.id), ("meta", opts.meta)) if given]
     for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
         if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
-            raise errors.error("E102", "tab_text", file=path.name, options=" and ".join(asked))
+            options = errors.Note(" and ".join("{%s!o}" % name for name in asked), fields={})
+            raise errors.error("E102", "tab_text", file=path.name, options=options)
     meta_elsewhere = _meta_columns_found(kinds, opts)
+    # the tables read before, latest first (this command's files join them as they are read): a text column new
+    # to the store where an earlier export had another is told (renamed_questions)
+    tables = store.table_reads() if opts.notice_renamed else []
     if opts.replace:
         store.replace_begin()
     try:
@@ -1000,13 +1037,18 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
                     raise empty[path]
                 if kind == "narrative":
                     report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
-                    report.ignored = [name for name, given in (("--text", opts.text), ("--id", opts.id),
-                                                               ("--meta", opts.meta), ("--sheet", opts.sheet))
+                    report.ignored = [name for name, given in (("text", opts.text), ("id", opts.id),
+                                                               ("meta", opts.meta), ("sheet", opts.sheet),
+                                                               ("question", opts.question))
                                       if given]
                 else:
                     report = ingest_tabular(store, path, opts, run_id, progress, same_as=copies.get(path),
                                             meta_elsewhere=meta_elsewhere)
-                    report.ignored = ["--sheet"] if opts.sheet and report.format != "xlsx" else []
+                    report.ignored = ["sheet"] if opts.sheet and report.format != "xlsx" else []
+                    if opts.notice_renamed and report.n_new:
+                        report.question_renamed = renamed_questions(report, tables, store.questions_by_source())
+                    tables.insert(0, {"source": report.source, "columns": list(report.columns),
+                                      "questions": dict(report.questions)})
             except InputError as exc:
                 if exc.code not in _NOTHING_TO_READ or len(kinds) == 1:
                     raise
@@ -1021,6 +1063,44 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
         if opts.replace:
             store.replace_end()
     return result
+
+
+def renamed_questions(report: FileReport, tables: list[dict[str, Any]],
+                      held: dict[str, set[str]]) -> list[tuple[str, str, str, str, str, str]]:
+    """The text columns of the table ``report`` whose question no other source's answers are under, each with the
+    earlier question it may be a new name of (see :attr:`FileReport.question_renamed`). An earlier table
+    (``tables``: source, columns, questions; latest first) that stored a column of the same name under another
+    question (read with ``question``) gives that one; else one with the same columns but the new ones, where it
+    had as many others that are its text columns, pairs them in the files' order ("What could be improved?" in
+    January's export, "What could we improve?" in March's); else, when every other answer in the store (``held``:
+    each source's questions) is to one question, that one."""
+    others = {q for src, qs in held.items() if src != report.source for q in qs}
+    place = {c: i for i, c in enumerate(report.columns)}
+    new = sorted(((col, q) for col, q in report.questions.items() if q not in others), key=lambda cq: place[cq[0]])
+    if not new or not others:
+        return []
+    for table in tables:  # a column an earlier read stored under another question (read with --question)
+        found = [(col, q, old, col, table["source"], "named") for col, q in new
+                 if (old := table["questions"].get(col)) not in (None, q) and old in held.get(table["source"], ())]
+        if table["source"] != report.source and found:
+            return found
+    columns = set(report.columns)
+    new_columns = {col for col, _ in new}
+    for table in tables:
+        if table["source"] == report.source:
+            continue
+        theirs = [c for c in table["columns"] if c not in columns]
+        asked = table["questions"] or {c: c for c in theirs}  # (a run that did not record them: the headers)
+        if (set(table["columns"]) - set(theirs) != columns - new_columns or len(theirs) != len(new)
+                or not all(asked.get(c, c) in held.get(table["source"], ()) for c in theirs)):
+            continue
+        return [(col, q, asked.get(old, old), old, table["source"], "columns")
+                for (col, q), old in zip(new, theirs) if asked.get(old, old) != q]
+    if len(others) == 1 and len(new) == 1 == len(report.questions):
+        (old,) = others
+        source = next(src for src, qs in held.items() if src != report.source and old in qs)
+        return [(new[0][0], new[0][1], old, "", source, "only")]
+    return []
 
 
 def replace_sources(store, result: IngestResult, opts: IngestOptions, run_id: str,

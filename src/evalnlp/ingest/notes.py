@@ -1,12 +1,14 @@
 """What an ingest tells its user besides its counts: the notes of an :class:`IngestResult`, made from what each
-file's :class:`FileReport` recorded, in the words and order the command line prints them (``ingest``,
-``classify FILE`` and ``codes import`` print these same notes; the Python API issues them as warnings)."""
+file's :class:`FileReport` recorded, in the order the command line prints them (``ingest``, ``classify FILE``
+and ``codes import`` print these same notes; the Python API issues them as warnings). A note that names an
+option is a template (:class:`evalnlp.errors.Note`): the API's string says ``replace=True`` where the command
+line prints ``--replace``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from evalnlp.errors import Note
+from evalnlp.errors import Call, Note, Option, Options
 
 
 def ingest_notes(result, command: str = "ingest") -> list[Note]:
@@ -24,17 +26,24 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
     def note(text: str) -> None:
         notes.append(Note(text, "note"))
 
+    def told(kind: str, template: str, **fields) -> None:
+        """A note made from ``template``, whose option markers each caller reads in its own words; every value
+        from the data is one of ``fields``."""
+        notes.append(Note(template, kind, fields=fields))
+
+    take_names = "({text!o}, {id!o} and {meta!o} take those names, and output files use them)"
+
     tables = any(f.columns for f in result.files)
     for f in result.files:
         if f.renamed:
-            info(f"{f.source}: a repeated column name or key, so nothing is lost: "
-                 + "; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed)
-                 + " (--text, --id and --meta take those names, and output files use them)")
+            told("info", "{source}: a repeated column name or key, so nothing is lost: {renamed} " + take_names,
+                 source=f.source,
+                 renamed="; ".join(f"the next {header!r} is read as {name!r}" for header, name in f.renamed))
         if f.tidied:
-            info(f"{f.source}: " + "; ".join(
+            told("info", "{source}: {tidied} " + take_names, source=f.source, tidied="; ".join(
                 f"the column without a header is read as {name!r}" if not header.strip()
                 else f"the header {header!r} is read as {name!r}, without the spaces around it"
-                for header, name in f.tidied) + " (--text, --id and --meta take those names, and output files use them)")
+                for header, name in f.tidied))
         if f.uncalculated:
             one = f.uncalculated == 1
             info(f"{f.source}: {f.uncalculated:,} formula cell{'' if one else 's'} of the sheet "
@@ -44,78 +53,89 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
         if f.ignored:
             why = ("a narrative file is read by its paragraphs" if not f.columns  # (a table always has columns)
                    else f"a {f.format.upper()} file has no sheets")
-            told = (f"{f.source}: {', '.join(f.ignored)} {'does' if len(f.ignored) == 1 else 'do'} not apply "
-                    f"({why}), so {'it was' if len(f.ignored) == 1 else 'they were'} not used for this file")
-            if not f.columns and "--text" in f.ignored and tables:
+            one = len(f.ignored) == 1
+            options = ", ".join("{%s!o}" % name for name in f.ignored)  # (names of options: identifiers)
+            ignored = ("{source}: " + options + f" {'does' if one else 'do'} not apply ({{why}}), so "
+                       f"{'it was' if one else 'they were'} not used for this file")
+            if not f.columns and "text" in f.ignored and tables:
                 # a README or notes file beside the exports: its paragraphs are now coded with the answers
-                warn(f"{told}; its {_count(f.n_ok, 'paragraph')} {'is' if f.n_ok == 1 else 'are'} stored "
-                     "as documents beside the tables' answers, coded and counted with them. If it is not "
-                     "evidence, leave it out (name the tables, or a pattern such as *.csv)")
+                told("warning", ignored + "; its {paragraphs} {are} stored as documents beside the tables' answers, "
+                     "coded and counted with them. If it is not evidence, leave it out (name the tables, or a "
+                     "pattern such as *.csv)", source=f.source, why=why, paragraphs=_count(f.n_ok, "paragraph"),
+                     are="is" if f.n_ok == 1 else "are")
             else:
-                info(told)
+                told("info", ignored, source=f.source, why=why)
         if f.lacking_meta:
             names = ", ".join(repr(c) for c in f.lacking_meta)
-            warn(f"{f.source}: no column {names} (--meta), which other files of this command have: its "
-                 "documents were read without it, so they count under '(missing)' when evidence groups by it")
+            told("warning", "{source}: no column {names} ({meta!o}), which other files of this command have: its "
+                 "documents were read without it, so they count under '(missing)' when evidence groups by it",
+                 source=f.source, names=names)
         if f.no_rows:
             warn(f"{f.no_rows.rstrip('.')}. Nothing was read from it; the other files were read")
         if f.same_as:
             info(f"{f.file_name}: exactly the contents of {f.same_as!r}, which the store read before: a "
                  f"copy, so its rows are read as that file's ({f.source}) and add nothing new")
         if f.replaced:
-            _replaced(f, info, warn, note)
+            _replaced(f, told)
         if f.n_elsewhere >= max(2, f.n_new / 2) and command == "codes import":  # a coded copy of a file read
             first = f.elsewhere[0]
-            option = f"--source '{first}'" if any(c in first for c in " '\"") else f"--source {first}"
-            warn(f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
-                 f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: each of "
-                 "those answers is now stored twice, and evidence counts both. If the file is a coder's copy "
-                 f"of {first!r}, its codes belong on those answers: import it with {option} (into a store "
-                 "without this import, --db, as the answers it stored stay)")
+            told("warning", "{source}: {n:,} of its {new:,} new rows have the locator and text of rows the store "
+                 "already holds from {sources}: each of those answers is now stored twice, and evidence counts "
+                 "both. If the file is a coder's copy of {first!r}, its codes belong on those answers: import it "
+                 "with {option} (into a store without this import, {db!o:PATH}, as the answers it stored stay)",
+                 source=f.source, n=f.n_elsewhere, new=f.n_new, sources=", ".join(repr(s) for s in f.elsewhere),
+                 first=first, option=Option("source", first))
         elif f.n_elsewhere >= max(2, f.n_new / 2):  # the same rows sent again, in a file of another name or format
-            warn(f"{f.source}: {f.n_elsewhere:,} of its {f.n_new:,} new rows have the locator and text of "
-                 f"rows the store already holds from {', '.join(repr(s) for s in f.elsewhere)}: if this is "
-                 "the same data sent again, each of those answers is now stored twice and evidence counts "
-                 "both (read it into a new store without the earlier file, --db, to count each once)")
+            told("warning", "{source}: {n:,} of its {new:,} new rows have the locator and text of rows the store "
+                 "already holds from {sources}: if this is the same data sent again, each of those answers is now "
+                 "stored twice and evidence counts both (read it into a new store without the earlier file, "
+                 "{db!o:PATH}, to count each once)", source=f.source, n=f.n_elsewhere, new=f.n_new,
+                 sources=", ".join(repr(s) for s in f.elsewhere))
         if f.repeats is not None and f.repeats[1] >= max(3, f.repeats[2] / 2):  # the same report again
             other, n, total = f.repeats
-            warn(f"{f.source}: {n:,} of its {total:,} sentences are word for word in {other!r}, which the "
-                 "store holds too: if it is the same report in another format (or a draft of it), its "
-                 "passages, testimonials and reach figures are now stored twice, and evidence and claims "
-                 "count both. Read only one of them (into a new store, --db, as both stay in this one)")
+            told("warning", "{source}: {n:,} of its {total:,} sentences are word for word in {other!r}, which the "
+                 "store holds too: if it is the same report in another format (or a draft of it), its passages, "
+                 "testimonials and reach figures are now stored twice, and evidence and claims count both. Read "
+                 "only one of them (into a new store, {db!o:PATH}, as both stay in this one)", source=f.source, n=n,
+                 total=total, other=other)
+        for column, question, old, old_column, other, how in f.question_renamed:
+            _renamed_question(f, told, column, question, old, old_column, other, how)
         if f.n_edited:
-            warn(f"{f.source}: {_count(f.n_edited, 'answer')} at an id the store already holds with other "
-                 "text (edited since the earlier export): the store keeps both, and evidence counts both; "
-                 "read the newer export again with --replace to keep only its answers (the codes and review "
-                 "decisions of the answers it still has stay)")
+            told("warning", "{source}: {answers} at an id the store already holds with other text (edited since "
+                 "the earlier export): the store keeps both, and evidence counts both; read the newer export again "
+                 "with {replace!o:True} to keep only its answers (the codes and review decisions of the answers it "
+                 "still has stay)", source=f.source, answers=_count(f.n_edited, "answer"))
         if f.n_gone:
-            warn(f"{f.source}: {_count(f.n_gone, 'answer')} the store holds from an earlier export of this file "
-                 f"{'is' if f.n_gone == 1 else 'are'} not among this one's answers (removed since, or rejected "
-                 "now, as an empty answer or a placeholder such as 'N/A' is: see `evalnlp runs --rejects`): the "
-                 "store keeps them, and evidence counts them; read the newer export again with "
-                 "--replace to count only its answers")
+            told("warning", "{source}: {answers} the store holds from an earlier export of this file {are} not "
+                 "among this one's answers (removed since, or rejected now, as an empty answer or a placeholder "
+                 "such as 'N/A' is: see `{rejects}`): the store keeps them, and evidence counts them; read the newer "
+                 "export again with {replace!o:True} to count only its answers",
+                 source=f.source, answers=_count(f.n_gone, "answer"), are="is" if f.n_gone == 1 else "are",
+                 rejects=Call("runs --rejects"))
         if f.meta_changed:
             shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
-            warn(f"{f.source}: the store keeps the values it read first, not this export's, where they differ: "
-                 f"{shown} (evidence --by groups them as first read; classify --output writes this file's); "
-                 "read it again with --replace to take this export's values")
+            told("warning", "{source}: the store keeps the values it read first, not this export's, where they "
+                 "differ: {shown} ({evidence} groups them as first read; {classify} writes this file's); read it "
+                 "again with {replace!o:True} to take this export's values", source=f.source, shown=shown,
+                 evidence=Call("evidence", "by"), classify=Call("classify", "output"))
         if f.meta_unset:
             shown = "; ".join(f"{col!r} for {_count(n, 'answer')}" for col, n in f.meta_unset.items())
-            info(f"{f.source}: answers read before keep the values they were stored with, so a column that "
-                 f"this export has and the earlier one had not is not stored for them: {shown} (read it "
-                 "again with --replace to take this export's values)")
+            told("info", "{source}: answers read before keep the values they were stored with, so a column that "
+                 "this export has and the earlier one had not is not stored for them: {shown} (read it again with "
+                 "{replace!o:True} to take this export's values)", source=f.source, shown=shown)
         if f.n_moved >= max(2, f.n_new / 2) and f.moved_with_id:  # an earlier read knew the rows otherwise
-            warn(f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
-                 "holds from an earlier read of this file under other locators (without --id, or with "
-                 "another id column): they are stored again under their ids, and evidence counts both. Read "
-                 "a file the same way each time; to change how its rows are known, read it again with "
-                 "--replace (the answers stored the other way are removed, with their codes)")
+            told("warning", "{source}: {n:,} of its {new:,} new rows repeat answers the store already holds from "
+                 "an earlier read of this file under other locators (without {id!o}, or with another id column): "
+                 "they are stored again under their ids, and evidence counts both. Read a file the same way each "
+                 "time; to change how its rows are known, read it again with {replace!o:True} (the answers stored "
+                 "the other way are removed, with their codes)", source=f.source, n=f.n_moved, new=f.n_new)
         elif f.n_moved >= max(2, f.n_new / 2):  # most new rows are old answers at new places: rows that moved
-            warn(f"{f.source}: {f.n_moved:,} of its {f.n_new:,} new rows repeat answers the store already "
-                 "holds from an earlier read of this file, at other rows: without --id a row is known by its "
-                 "place, so rows added or removed above others store those again (and evidence counts both); "
-                 "give --id COL for a file that changes between exports, or read it again with --replace to "
-                 "keep only this export's rows (the codes of the rows at their old places go with them)")
+            told("warning", "{source}: {n:,} of its {new:,} new rows repeat answers the store already holds from "
+                 "an earlier read of this file, at other rows: without {id!o} a row is known by its place, so rows "
+                 "added or removed above others store those again (and evidence counts both); give {id!o:COL} for "
+                 "a file that changes between exports, or read it again with {replace!o:True} to keep only this "
+                 "export's rows (the codes of the rows at their old places go with them)", source=f.source,
+                 n=f.n_moved, new=f.n_new)
     for name in result.unread:
         info(f"left out {name}: evalnlp does not read {Path(name).suffix or 'files without an extension'} "
              "files (CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, DOCX and PDF; save or unpack it as one "
@@ -137,61 +157,92 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  f"{'is' if lines == 1 else 'are'} read as the sheet's title, and row {f.header_row} as the "
                  "column names")
         if f.n_in and not f.n_ok:
-            note(f"{f.source}: every one of its {f.n_in:,} rows was rejected, so nothing from it is stored or "
-                 "coded; `evalnlp runs --rejects` says why (one cause for all of them, such as a delimiter at "
-                 "the end of every row, is a fault of the export)")
+            told("note", "{source}: every one of its {n:,} rows was rejected, so nothing from it is stored or "
+                 "coded; `{rejects}` says why (one cause for all of them, such as a delimiter at the end of every "
+                 "row, is a fault of the export)", source=f.source, n=f.n_in, rejects=Call("runs --rejects"))
         if f.other_members:
-            info(f"{f.source}: the members of its top-level object beside the array of rows are not read: "
-                 f"{', '.join(repr(m) for m in f.other_members)} (--meta reads the rows' own keys: add them "
-                 "to each row to keep them with the answers)")
+            told("info", "{source}: the members of its top-level object beside the array of rows are not read: "
+                 "{members} ({meta!o} reads the rows' own keys: add them to each row to keep them with the "
+                 "answers)", source=f.source, members=", ".join(repr(m) for m in f.other_members))
         if f.other_unit[0]:
             n, unit = f.other_unit
             now = "sentence" if unit == "response" else "response"
-            info(f"{f.source}: {n:,} of its answers were stored before, split into "
-                 f"{'whole answers' if unit == 'response' else 'sentences'}, and stay so: --unit {now} "
-                 "applies to answers read for the first time (read the file into a new store, --db, to "
-                 f"code its {'sentences' if now == 'sentence' else 'whole answers'})")
+            told("info", "{source}: {n:,} of its answers were stored before, split into {then}, and stay so: "
+                 "{unit} applies to answers read for the first time (read the file into a new store, {db!o:PATH}, to "
+                 "code its {now})", source=f.source, n=n, then="whole answers" if unit == "response" else "sentences",
+                 unit=Option("unit", now), now="sentences" if now == "sentence" else "whole answers")
         if f.source in unread and unread[f.source] not in said:
             warn(unread[f.source])
             said.add(unread[f.source])
         if f.evalnlp_output:
-            warn(f"{f.source}: its columns (source, locator, themes, score_...) are those of a file evalnlp "
-                 "wrote (classify --output): its answers are stored again beside the export it was made "
-                 "from, if that was read into this store, and evidence counts them twice; read the original "
-                 "export instead (a folder or pattern of exports should not hold the output files)")
+            told("warning", "{source}: its columns (source, locator, themes, score_...) are those of a file "
+                 "evalnlp wrote ({classify}): its answers are stored again beside the export it was made from, if "
+                 "that was read into this store, and evidence counts them twice; read the original export instead "
+                 "(a folder or pattern of exports should not hold the output files)", source=f.source,
+                 classify=Call("classify", "output"))
         if f.hidden_sheet:
-            info(f"{f.source}: the sheet read (the workbook's first) is hidden in Excel; its other sheets "
-                 f"are {', '.join(repr(n) for n in f.other_sheets) or 'empty'} (--sheet NAME reads another)")
+            told("info", "{source}: the sheet read (the workbook's first) is hidden in Excel; its other sheets are "
+                 "{others} ({sheet!o:NAME} reads another)", source=f.source,
+                 others=", ".join(repr(n) for n in f.other_sheets) or "empty")
         if f.other_sheets:
             more = len(f.other_sheets)
-            info(f"{f.source}: the workbook has {more} other sheet{'' if more == 1 else 's'} with values, "
-                 f"not read: {', '.join(repr(n) for n in f.other_sheets)} (--sheet NAME reads one sheet; "
-                 "read the file once per sheet to take them all)")
+            told("info", "{source}: the workbook has {more} other sheet{s} with values, not read: {others} "
+                 "({sheet!o:NAME} reads one sheet; read the file once per sheet to take them all)", source=f.source,
+                 more=more, s="" if more == 1 else "s", others=", ".join(repr(n) for n in f.other_sheets))
     return notes
 
 
-def _replaced(f, info, warn, note) -> None:
+def _replaced(f, told) -> None:
     """What --replace did to one file's source: removed, kept and added, the --meta values taken, the human codes
     dropped; or why nothing was replaced."""
     if f.replace_kept_all:
-        warn(f"{f.source}: --replace: the file gave no {'answer' if f.columns else 'document'}, so nothing "
-             f"was replaced: the store keeps the {_count(f.replace_kept_all, 'document')} of the earlier "
-             "export (an export that failed is likelier than one whose every answer was withdrawn: check the "
-             "file and read it again)")
+        told("warning", "{source}: {replace!o:True}: the file gave no {what}, so nothing was replaced: the store "
+             "keeps the {documents} of the earlier export (an export that failed is likelier than one whose every "
+             "answer was withdrawn: check the file and read it again)", source=f.source,
+             what="answer" if f.columns else "document", documents=_count(f.replace_kept_all, "document"))
         return
     if f.replace_first:
         if not f.no_rows:
-            note(f"{f.source}: --replace: the store held nothing of this file before, so it was read as a "
-                 "first read (nothing to replace)")
+            told("note", "{source}: {replace!o:True}: the store held nothing of this file before, so it was read as "
+                 "a first read (nothing to replace)", source=f.source)
         return
     meta = "; ".join(f"{col!r} on {_count(n, 'document')}" for col, n in f.meta_replaced.items())
-    info(f"{f.source}: replaced the earlier export: {_count(f.n_removed, 'document')} removed, "
-         f"{f.n_kept:,} kept, {f.n_new:,} added; "
-         + (f"--meta values taken from this export: {meta}" if meta else "no --meta value changed"))
+    told("info", "{source}: replaced the earlier export: {removed} removed, {kept:,} kept, {new:,} added; "
+         + ("{meta!o} values taken from this export: {values}" if meta else "no {meta!o} value changed"),
+         source=f.source, removed=_count(f.n_removed, "document"), kept=f.n_kept, new=f.n_new,
+         **({"values": meta} if meta else {}))
     if f.human_dropped:
         who = ", ".join(f"{coder}'s on {_count(k, 'passage')}" for coder, k in f.human_dropped.items())
-        warn(f"{f.source}: --drop-human-codes: human codes were removed with the documents this export no "
-             f"longer has: {who}")
+        told("warning", "{source}: {drop_human_codes!o:True}: human codes were removed with the documents this "
+             "export no longer has: {who}", source=f.source, who=who)
+
+
+def _renamed_question(f, told, column: str, question: str, old: str, old_column: str, other: str, how: str) -> None:
+    """A text column whose answers are stored under a question of their own, where the store's other answers
+    suggest an earlier question renamed (:func:`evalnlp.ingest.renamed_questions`): both named, and how to store
+    them as one question."""
+    fields = dict(source=f.source, column=column, question=question, old=old, old_column=old_column, other=other,
+                  evidence=Call("evidence", by="question"))
+    if len(f.questions) == 1:
+        fix = "{fix}"
+        fields["fix"] = Options(Option("question", old), Option("replace", True))
+    else:  # one name per text column, in their order
+        fix = "{question!o} once per {text!o} column, in their order, {old!r} for {column!r}, and {replace!o:True}"
+    cure = (" If it is the same question renamed, read the file again with " + fix + " to store its answers under "
+            "{old!r} in place of these")
+    if how == "named":
+        told("warning", "{source}: its column {column!r} is stored under its own name as a question, {question!r}, "
+             "where {other!r} stored its column of that name under {old!r}, so `{evidence}` counts their answers "
+             "apart." + cure.replace("If it is the same question renamed, read", "To count them as one, read"),
+             **fields)
+    elif how == "columns":
+        told("warning", "{source}: its column {column!r} takes the place of {old_column!r} in {other!r}, whose other "
+             "columns it has too, so their answers are stored under two questions, {question!r} and {old!r}, which "
+             "`{evidence}` counts apart." + cure, **fields)
+    else:
+        told("note", "{source}: its answers are stored under the question {question!r}, and every other answer in "
+             "the store under {old!r} (from {other!r} and any other file read), so `{evidence}` counts them as two "
+             "questions." + cure, **fields)
 
 
 def _count(n: int, word: str) -> str:

@@ -655,12 +655,13 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
         notes.append(f"{n_case:,} codings name the case a passage belongs to (the program writes its cases as "
                      "codes); they are the documents' attribute 'case', not codes")
     if any(who == HUMAN_PREFIX + UNKNOWN_USER for *_, who in coding_rows):
-        notes.append(f"some codings name no user; they were stored as {HUMAN_PREFIX + UNKNOWN_USER!r} "
-                     "(pass --coder NAME to name their coder)")
+        notes.append(errors.Note("some codings name no user; they were stored as {who!r} (pass {coder!o:NAME} to "
+                                 "name their coder)", fields={"who": HUMAN_PREFIX + UNKNOWN_USER}))
     unlisted = sorted({who for *_, who in coding_rows if who.startswith(HUMAN_PREFIX + UNLISTED_USER + " ")})
     if unlisted:
-        notes.append(f"some codings name a user the file's list of users does not have; they were stored as "
-                     f"{', '.join(repr(u) for u in unlisted)} (pass --coder NAME to name their coder)")
+        notes.append(errors.Note("some codings name a user the file's list of users does not have; they were stored "
+                                 "as {who} (pass {coder!o:NAME} to name their coder)",
+                                 fields={"who": ", ".join(repr(u) for u in unlisted)}))
     cleared = _frame([], [*_SEG_KEY, "coder"])
     if parsed.exported is not None and coder is None:
         kinds = {(r["doc_id"], r["start"], r["end"]): r["kind"] for r in seg_rows}

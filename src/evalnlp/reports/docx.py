@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalnlp.errors import command_line
 from evalnlp.reports._common import (
     testimonial_lines,
     atomic_path,
@@ -115,7 +116,7 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     if evidence.notes:
         document.add_heading("Notes", level=1)
         for note in evidence.notes:
-            document.add_paragraph(_xml(note), style="List Bullet")
+            document.add_paragraph(_xml(command_line(note)), style="List Bullet")
     document.add_heading("Provenance", level=1)
     _table(document, pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"]))
     return _save(document, path)

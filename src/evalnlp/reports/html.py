@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from evalnlp.errors import command_line
 from evalnlp.reports._common import (
     testimonial_lines,
     SENTIMENT,
@@ -273,7 +274,8 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         sections.append(("claims", "Claims", _claims_html(evidence.claims, evidence.strength_rule)))
     sections.append(("quotes", "Top quotes per theme", _quotes_html(quotes, themes)))
     if evidence.notes:
-        sections.append(("notes", "Notes", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in evidence.notes) + "</ul>"))
+        items = "".join(f"<li>{_e(command_line(n))}</li>" for n in evidence.notes)  # a file: the command line's words
+        sections.append(("notes", "Notes", f"<ul>{items}</ul>"))
     prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
     sections.append(("provenance", "Provenance", _table(prov)))
     toc = "".join(f'<li><a href="#{_e(sid)}">{_e(name)}</a></li>' for sid, name, _ in sections)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from evalnlp.errors import command_line
 from evalnlp.reports._common import (
     testimonial_lines,
     attribution,
@@ -76,7 +77,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
                 out.append("")
         out += ["### Strength rule", "", "```text", evidence.strength_rule.rstrip(), "```", ""]
     if evidence.notes:
-        out += ["## Notes", "", *[f"- {_cell(n)}" for n in evidence.notes], ""]
+        out += ["## Notes", "", *[f"- {_cell(command_line(n))}" for n in evidence.notes], ""]
     prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
     out += ["## Provenance", "", table(prov), ""]
     return "\n".join(out)
