@@ -228,7 +228,7 @@ def test_a_file_read_before_is_told_of_its_placeholders_and_replace_removes_them
         assert note.startswith("fft.csv: 1 answer the store holds from an earlier export of this file is not "
                                     "among this one's answers (removed since, or rejected now, as an empty answer "
                                     "or a placeholder such as 'N/A' is")
-        assert "--replace" in note
+        assert "replace=True" in note and "see `rejects()`" in note  # the API says it in Python words
         assert store.count("documents") == 3  # kept, as the note says
         replaced = api.ingest(store, [f], text=["comment"], id="id", replace=True)
         assert (replaced.n_in, replaced.n_ok, replaced.n_rejected) == (3, 2, 1)
