@@ -164,14 +164,24 @@ def strip_intro(text: str, a: int, b: int) -> int:
         intro = (w in _INTRO or w in _PREPOSITIONS_INTRO or w in _ORDINAL_INTRO
                  or _adverb(first.group(1), seg[first.end():])
                  or (w.endswith("ing") and not _capitalised_next(seg, first.end())))
-        if intro and 0 < comma < 160:
+        if intro and 0 < comma < 160 and not (w in {"as", "when", "while", "whilst"}
+                                              and _apposition_comma(seg, first.end(), comma)):
             a += comma + 1
             continue
         if w in {"as", "when", "while", "whilst"} and (comma < 0 or _apposition_comma(seg, first.end(), comma)):
             a += first.end()  # "As the producer recognises:" - the subject follows
             continue  # "While Larry Summers, the then Secretary, wrote": the comma opens an apposition
+        if w in _CLAUSE_OPENERS and 0 < comma < 200 and seg[comma] == "," and re.search(r"\w", seg[comma + 1:]) \
+                and not bare_name(seg[first.end():comma]):
+            a += comma + 1  # "As a result of X, the report", "Where the course comes first, the lecturer": a
+            continue  # subordinate clause or phrase before the subject ends at its comma
         return a
     return a
+
+
+#: Subordinators that open a clause or phrase before the subject (its end is the first comma)
+_CLAUSE_OPENERS = frozenset({"as", "when", "while", "whilst", "where", "although", "though", "because", "since",
+                             "if", "once", "unless", "whereas", "whether"})
 
 
 _MONTH = ("(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -189,6 +199,13 @@ def _apposition_comma(seg: str, a: int, comma: int) -> bool:
     before = seg[a:comma].split()
     return (0 < len(before) <= 4 and all(w[:1].isupper() for w in before)
             and re.match(r",\s*(?:the|a|an|its|their|then)\b", seg[comma:]) is not None)
+
+
+def bare_name(part: str) -> bool:
+    """Capitalised words only (at most four, a bracketed marker aside): a name, which a comma after a
+    subordinator sets in apposition ("As Okoro (5d), chair of the Forum, noted"), not a clause's end."""
+    words = re.sub(r"[(\[][^()\[\]]{1,12}[)\]]", " ", part).split()
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 _PREPOSITIONS_INTRO = W.INTRODUCTION_PREPOSITIONS
@@ -245,9 +262,14 @@ def _verb_like(words: list[tuple[int, int, str]], i: int) -> bool:
         return False  # "the annual report records that": the verb follows
     if lw in _COMMON_VERBS or lw in RULE_VERBS or lw in {"goes", "went"}:
         return True
+    if prev in _SUBJECT_PRONOUNS and not _adverb(w, "") and lw not in _AUX:
+        return True  # "it precedes", "they run": a word right after a subject pronoun is its verb
     if re.fullmatch(r"[a-z]{3,}ed", lw) and prev not in _DETS and not prev.endswith("ly") and prev not in {",", "and"}:
         return True
     return False
+
+
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
 
 def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:

@@ -60,6 +60,7 @@ from evalnlp.ingest._narrative_speaker import (
     ROLE_NOUNS,
     RULE_VERBS,
     ParseIndex,
+    bare_name,
     choose_subject,
     is_pronoun,
     noun_kind,
@@ -697,6 +698,13 @@ _SPEAKER_DATE = re.compile(
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
 # a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
 _SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
+# words opening a phrase or clause before a sentence's subject ("As a result of X,", "Where the course runs,")
+_INTRO_OPENERS = frozenset({"as", "when", "while", "whilst", "where", "although", "though", "because", "since", "if",
+                            "once", "unless", "whereas", "in", "at", "on", "after", "following", "during", "despite",
+                            "given", "through", "under", "with", "within", "before", "by"})
+# a time adjunct between a speaker and its verb, which says when the words were said, not who said them
+_SPEAKER_WHEN = re.compile(r",?\s+(?:following|after|before|during)\s+(?=(?:the|a|an|his|her|their|its|this|that|"
+                           r"[A-Z])\w*)")
 # a participle word closing a speaker phrase whose object was cut off ("A former manager at X, referring")
 _SPEAKER_ING_TAIL = re.compile(r",\s+[a-z]{3,}ing$")
 # a participle clause opening a speaker phrase ("Discussing Hardy's contribution, the Union's Officer attests"):
@@ -708,7 +716,9 @@ _SPEAKER_ING_LEAD = re.compile(r"[A-Z][a-z]{2,}ing\s+(?=" + _ING_OBJECT + r")[^,
 _ING_BEFORE = re.compile(r"(?:^|[.;:!?]\s+|\n)[A-Z][a-z]{2,}ing\s+$")
 _OBJECT_THEN_SPEAKER = re.compile(r"(?=" + _ING_OBJECT + r")[^,;:()\[\]]{1,80},\s+"
                                   r"(?=(?:the|a|an|its|his|her|their|our)\s|[A-Z])")
-# a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
+# a name's short form in brackets after it ("(RCN)", "(DfE)"), which the speaker leaves out
+_ACRONYM_PAREN = re.compile(r"\s*\(\s*[A-Z][a-z]?[A-Z][A-Za-z&]{0,8}\s*\)$")
+# a bracket that is part of the name: capitalised words only ("(Kenya Chapter)")
 _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
 # what may follow an apposition before the verb or the quotation: a comma, glued footnote digits (`Roe,4.1`)
 # or a bracketed marker
@@ -736,6 +746,20 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         m = _AFTER_SCARE_BY.match(text, scare.close, b)
         if m is not None and m.end() < b:
             a = m.end()
+    if lo <= a < b <= hi and "," in ctx.masked[a:b]:
+        # "As a result of X, the report recommended": an introductory phrase or subordinate clause that ends at
+        # a comma inside the phrase found is not part of the speaker
+        s0 = ctx.sent_start(a) if ctx.sent_start(a) >= lo else lo
+        start = strip_intro(ctx.masked, s0, b)
+        opener = re.match(r"\s*([A-Za-z]+)", ctx.masked[s0:a])
+        comma = ctx.masked.find(",", s0, b)
+        if a < start < b and "," in ctx.masked[a:start] and opener is not None and \
+                opener.group(1).lower() in _INTRO_OPENERS and not bare_name(ctx.masked[s0 + opener.end():comma]) \
+                and noun_kind(ctx.text[a:ctx.masked.rfind(",", a, start)]) == "unknown" \
+                and valid_np(ctx.masked, start, b, max_words=16):
+            # (not "At a hearing in May the Chief Executive of X, Sir Y, said": a role before the comma, which the
+            # name after it is in apposition to)
+            a = start + len(ctx.masked[start:b]) - len(ctx.masked[start:b].lstrip())
     m = _SPEAKER_ING_LEAD.match(text, a, b)
     if m is None and _ING_BEFORE.search(text, max(0, a - 30), a):
         # the phrase is the object of a participle opening the sentence ("Discussing X's work, the Officer
@@ -743,11 +767,15 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         m = _OBJECT_THEN_SPEAKER.match(text, a, b)
     if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16):
         a = m.end()
-    for _ in range(3):
+    for _ in range(4):
         phrase = text[a:b]
         m = _SPEAKER_ING_TAIL.search(phrase)
         if m and m.start() > 0:
             b = trim_right(text, a, a + m.start())
+            continue
+        m = _SPEAKER_WHEN.search(ctx.masked, a, b)
+        if m and m.start() > a and valid_np(ctx.masked, a, m.start(), max_words=20):
+            b = trim_right(text, a, m.start())  # "X, Chief Executive of Y, following a feature on Z, has told us"
             continue
         m = _SPEAKER_DATE.search(phrase)
         if m and m.start() > 0:
@@ -757,6 +785,10 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         if m and m.start() > 0 and valid_np(ctx.masked, a, a + m.start(), max_words=12):
             b = trim_right(text, a, a + m.start())  # "Motion 12, tabled by X and signed by 40 MPs": a reduced
             continue  # relative clause after the name describes it, it is not part of it
+        m = _ACRONYM_PAREN.search(phrase)
+        if m and m.start() > 0:
+            b = trim_right(text, a, a + m.start())  # "the Royal College of Nursing (RCN)": the short form is left out
+            continue
         if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase) and \
                 not _role_in_brackets(phrase):
             cut = text.rfind("(", a, b)
@@ -819,17 +851,27 @@ def _role_in_brackets(phrase: str) -> bool:
     """``Dr Jane Roe (Associate Professor, Hill University)``: a person's role in brackets after the name is
     part of the speaker; a date, a marker or an aside is not."""
     m = re.search(r"\(([^()]{3,120})\)$", phrase)
-    if m is None or re.search(r"\d", m.group(1)) or not _personal_name(phrase[:m.start()].strip()):
+    if m is None or re.search(r"\d", m.group(1)):
         return False
+    before = phrase[:m.start()].strip()
     words = re.findall(r"[A-Za-z][\w'’-]*", m.group(1))
     while words and words[0] in _ROLE_TIME:  # "Lord Best (former Director of JRF)"
         words = words[1:]
     head = words[:3]
-    return bool(head) and head[0][:1].isupper() and any(w.lower() in ROLE_NOUNS for w in head)
+    if not head:
+        return False
+    if _personal_name(before) and head[0][:1].isupper() and any(w.lower() in ROLE_NOUNS for w in head):
+        return True
+    # "a former aid worker (and later author and campaigner)": further roles of the person a role names
+    last = re.findall(r"[A-Za-z][\w'’-]*", before)[-1:]
+    return bool(last) and last[0].lower() in W.PERSON_NOUNS and m.group(1).split()[0] in {"and", "later", "now",
+                                                                                       "subsequently", "formerly"} \
+        and any(w.lower() in W.PERSON_NOUNS for w in head)
 
 
 #: words that may open a role in brackets before its capitalised title: when the person held it
-_ROLE_TIME = frozenset({"former", "then", "now", "current", "currently", "retired", "acting", "interim", "later"})
+_ROLE_TIME = frozenset({"former", "then", "now", "current", "currently", "retired", "acting", "interim", "later",
+                        "and", "subsequently", "formerly"})
 
 
 # a speaker phrase that is the object of an introductory preposition ("In a review in X, the book was
@@ -1359,6 +1401,18 @@ def according_to(lead: _Lead) -> _Cue | None:
     a = lead.lo + m.end()
     stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
     b = a + stop.start() if stop else lead.hi
+    dashes = [d for d in _DASH.finditer(lead.ctx.masked, a, b)]
+    if dashes:
+        # "According to one partner - a former aid worker - the project ...": a dash closes the speaker, and a
+        # second one closes an apposition set between dashes, which is part of it
+        b = dashes[0].start()
+        if len(dashes) > 1:
+            inner = trim_span(lead.ctx.masked, dashes[0].end(), dashes[1].start())
+            if inner is not None and valid_np(lead.ctx.masked, *inner, max_words=16) and \
+                    re.match(r"(?:a|an|the|its|his|her|their|then|now|[A-Z])", lead.ctx.masked[inner[0]:inner[1]]) and \
+                    not _finite_verb_before(lead.ctx.masked, *inner):
+                b = dashes[1].start()
+        stop = None
     if stop is not None and stop.group(0) == ",":
         # "According to Mark Jones, Head of Curriculum at Ofsted, '...'": the role between the name and the
         # quotation is the speaker's apposition, part of the speaker
@@ -1376,6 +1430,7 @@ def according_to(lead: _Lead) -> _Cue | None:
     return _Cue(span) if span else None
 
 
+_DASH = re.compile(r"\s*[—–]\s*|\s+--?\s+")
 # "in the government's own words, '...'": the owner of the words, right before the quotation
 _IN_OWN_WORDS = re.compile(r"\b[Ii]n\s+((?:(?!\bin\s)[^,;:()\[\]]){2,100}?)(['\u2019]s|s['\u2019])\s+(?:own\s+)?"
                            r"words\s*[,:]?\s*(?:as\s+)?$")
@@ -1681,6 +1736,9 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             best = (lo + v[0], lo + v[1], _rule_subject(ctx, lo, lo + v[0]))
     if best is not None and not _reaches_quote(ctx, best[0], best[1], hi):
         best = None
+    if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]) and re.search(
+            r"\b(?:for|of|about|in|on|at|towards)\s+$", ctx.masked[max(lo, best[0] - 12):best[0]]):
+        best = None  # "a precedent for recognising the '...'": a gerund after a preposition has no speaker of its own
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]):
         # an absolute clause: "..., with partners reporting that '...'" - the subject follows "with"
         m = re.search(r"\bwith\s+([^,;:()]{2,80}?)\s*$", ctx.masked[lo:best[0]])
@@ -1688,6 +1746,9 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             span = trim_span(text, lo + m.start(1), lo + m.end(1))
             if span is not None and valid_np(ctx.masked, *span, max_words=10):
                 best = (best[0], best[1], span)
+        elif _absolute_subject(ctx, lo, best[0]) is not None:
+            # "82% use the films, several teachers replying that '...'": an absolute clause without "with"
+            best = (best[0], best[1], _absolute_subject(ctx, lo, best[0]))
         elif re.search(r"\w\s*,\s*$", ctx.masked[lo:best[0]]):
             # a participle clause after the main clause ("the government published its response,
             # announcing that '...'"): the main clause's subject speaks
@@ -1705,6 +1766,24 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 
 
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
+# a quantified noun phrase after a clause's comma, the subject of the participle after it (a quantifier, unlike
+# "the" or "a", does not open an apposition to a name)
+_ABSOLUTE = re.compile(r",\s+((?:several|many|some|most|one|two|three|four|five|six|a\s+few|a\s+number\s+of|"
+                       r"numerous|\d[\d,]*)\s[^,;:()]{2,60}?)\s*$")
+
+
+def _absolute_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
+    """The subject of a participle in an absolute clause after the main one ("Most users rate the films
+    highly, several teachers replying that"): a quantified noun phrase headed by a person, body or document noun
+    standing between the clause's comma and the participle."""
+    m = _ABSOLUTE.search(ctx.masked, lo, vpos)
+    if m is None:
+        return None
+    span = trim_span(ctx.text, m.start(1), m.end(1))
+    if span is None or not valid_np(ctx.masked, *span, max_words=8) or noun_kind(ctx.text[span[0]:span[1]]) not in \
+            {"person", "org", "doc"}:
+        return None
+    return span
 # a date opening the sentence without a comma ("In July 2013 the government ...")
 _DATE_INTRO = re.compile(rf"\s*(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y|[Ss]ince)\s+(?:early\s+|late\s+|mid-?)?(?:\d{{1,2}}\s+)?"
                          rf"(?:(?:{_MONTH_NAMES})\.?\s+)?(?:19|20)\d\d\s*,?\s*")

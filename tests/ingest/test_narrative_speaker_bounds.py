@@ -1,0 +1,109 @@
+"""Where a speaker phrase starts and ends, and which marker a quotation takes: an introductory phrase or clause
+before the subject, a time adjunct or a short form in brackets after it, an absolute clause, an apposition set
+between dashes, further roles in brackets, a gerund after a preposition, and markers that point "below" or name
+the medium. Invented sentences only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evalnlp.ingest import narrative as N
+from evalnlp.ingest._narrative_text import is_marker
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["rules", "model"])
+def nlp(request):
+    return N.load_pipeline(prefer_model=request.param)
+
+
+def _one(passage: str, nlp, start: str) -> N.Testimonial:
+    [t] = [t for t in N.extract_testimonials(passage, nlp=nlp) if t.quote.startswith(start)]
+    return t
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("As a result of the RTA evidence, the subsequent parliamentary report recommended that ",
+     "the subsequent parliamentary report"),
+    ("In Leeds, where the module runs in the first year but it precedes any chemistry, the module leader said ",
+     "the module leader"),
+    ("Because the pilot had ended early, the ward sister wrote that ", "the ward sister"),
+    # a name after the subordinator is in apposition, and a role before a name's comma keeps the name with it
+    ("As Roe (5d), chair of the Tenants Forum, noted, ", "Roe (5d), chair of the Tenants Forum"),
+    ("While Jane Roe, the then chair of the Hill Trust, wrote ", "Jane Roe, the then chair of the Hill Trust"),
+    ("At a hearing in May 2021 the Director of Hill Estates, Sir Tom Reed, said ",
+     "the Director of Hill Estates, Sir Tom Reed"),
+])
+def test_an_introduction_ending_at_a_comma_is_not_part_of_the_speaker(lead, speaker, nlp):
+    passage = lead + "`every ward should hold a weekly safety meeting with its pharmacist' [4]."
+    t = _one(passage, nlp, "every ward")
+    assert t.speaker == speaker
+
+
+def test_a_time_adjunct_and_an_aside_between_the_speaker_and_the_verb_are_left_out(nlp):
+    passage = ("Jane Roe, Director of the Hill Trust (a charity for river towns) following an item on BBC's "
+               "`Farming Today' has told us that: `I have used the maps with every group of volunteers we trained "
+               "this year' (4.2, email 3 May 2012).")
+    t = _one(passage, nlp, "I have used")
+    assert (t.speaker, t.source_ref) == ("Jane Roe, Director of the Hill Trust", "(4.2, email 3 May 2012)")
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("The Royal College of Midwives (RCM) stated that ", "The Royal College of Midwives"),
+    ("According to the Department for Transport (DfT), ", "the Department for Transport"),
+    ("The Hill Water Trust (Kenya Chapter) stated that ", "The Hill Water Trust (Kenya Chapter)"),
+])
+def test_a_short_form_in_brackets_after_a_name_is_left_out(lead, speaker, nlp):
+    passage = lead + "`the guidance will be used on every ward in the country from next spring' [4]."
+    assert _one(passage, nlp, "the guidance").speaker == speaker
+
+
+def test_a_quantified_subject_of_an_absolute_clause_is_the_speaker(nlp):
+    passage = ("Most teachers rate the films highly, several respondents replying that `the three films together "
+               "are an unmatched tool for teaching this period' and that they are `the best teaching material "
+               "on the subject in any language'.")
+    found = N.extract_testimonials(passage, nlp=nlp)
+    assert [t.speaker for t in found] == ["several respondents", "several respondents"]
+
+
+def test_a_main_clause_subject_still_speaks_through_its_participle(nlp):
+    passage = ("The Director of the Hill Trust wrote to the team, adding that `the maps changed how every ranger "
+               "plans a season of work on the river'.")
+    assert _one(passage, nlp, "the maps").speaker == "The Director of the Hill Trust"
+
+
+@pytest.mark.parametrize("dash", ["&#8212;", "\u2013", "-"])
+def test_according_to_a_speaker_with_an_apposition_between_dashes(dash, nlp):
+    passage = (f"According to one key partner {dash} a former aid worker (and later author) {dash} the project has "
+               "also brought families together by `giving younger people a shared story they can follow' (F).")
+    t = _one(passage, nlp, "giving younger")
+    assert t.speaker.replace(dash, "-") == "one key partner - a former aid worker (and later author)"
+    assert t.source_ref == "(F)"
+
+
+def test_according_to_a_speaker_closed_by_a_single_dash(nlp):
+    passage = ("According to the head of the Hill Trust - and the records bear this out - the project has "
+               "`changed how every ranger on the river plans a season of work' (F).")
+    assert _one(passage, nlp, "changed how").speaker == "the head of the Hill Trust"
+
+
+def test_a_gerund_after_a_preposition_names_no_speaker(nlp):
+    passage = ("The evidence was used, in the prosecutor's words, `to test the hypotheses we had built over several "
+               "years of inquiry' [3]. The trials are still ongoing. Once the process is complete, it is hoped that "
+               "they will set a "
+               "precedent for recognising the `group as one single and unified criminal association under the "
+               "law of the land'.")
+    assert _one(passage, nlp, "group as one").speaker is None
+
+
+@pytest.mark.parametrize("marker", ["(5.8 below)", "(5.10 above)", "(C2 below)", "(5.8, email 27 April 2013)",
+                                    "(S4, letter)", "(3, interview of 2 May 2012)"])
+def test_a_marker_may_point_below_or_name_the_medium(marker, nlp):
+    assert is_marker(marker)
+    passage = f"The head of the Hill Trust said `the maps changed how every ranger plans a season of work' {marker}."
+    assert _one(passage, nlp, "the maps").source_ref == marker
+
+
+@pytest.mark.parametrize("text", ["(email, 7 May 2012)", "(Phase 2 below)", "(5, 2013)", "(3, letter to the editor)"])
+def test_a_description_or_a_year_is_still_no_marker(text):
+    assert not is_marker(text)
