@@ -107,3 +107,40 @@ def test_a_marker_may_point_below_or_name_the_medium(marker, nlp):
 @pytest.mark.parametrize("text", ["(email, 7 May 2012)", "(Phase 2 below)", "(5, 2013)", "(3, letter to the editor)"])
 def test_a_description_or_a_year_is_still_no_marker(text):
     assert not is_marker(text)
+
+
+def test_to_quote_a_group_names_the_group_and_one_marker_covers_the_run_past_a_short_quotation(nlp):
+    passage = ("The film was shared 130 times. To quote some of the 98 comments to show its reach: `This was really "
+               "clear and easy to follow. I want to see part two'; `this is the best way of learning'; `so clear and "
+               "useful'; `I love that they show the detail of daily life'; and `I love these films. They make "
+               "history fun!' (5.10 below). The comments also asked for more.")
+    found = N.extract_testimonials(passage, nlp=nlp)
+    assert [t.quote[:6] for t in found] == ["This w", "this i", "I love", "I love"]
+    assert {(t.speaker, t.source_ref) for t in found} == {("the 98 comments", "(5.10 below)")}
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("Early support came from the Hill Trade Unit (HTU), and a number of the HTU's team have used the tool and "
+     "attended training: ", "the HTU's team"),
+    ("Several of the partners came to the launch, and many of the trust's volunteers have since taken up the maps: ",
+     "the trust's volunteers"),
+])
+def test_the_subject_of_a_clause_ending_in_a_colon_speaks_for_the_quotations_after_it(lead, speaker, nlp):
+    passage = ("`Our maps were the first the delegation had ever owned.' (Trade Official, Roeland) " + lead
+               + "`The first aim of the tool was to give small delegations the means to check tariff data "
+               "themselves.' [C3] `The tool was used every week for checking large datasets before each round.' [C4]")
+    found = N.extract_testimonials(passage, nlp=nlp)
+    assert [(t.speaker, t.source_ref) for t in found[1:]] == [(speaker, "[C3]"), (speaker, "[C4]")]
+
+
+def test_one_of_a_group_stays_one_of_it(nlp):
+    passage = "One of the barristers on the appeal comments that `the study was the most useful evidence before us'."
+    assert _one(passage, nlp, "the study").speaker == "One of the barristers on the appeal"
+
+
+def test_a_clause_ending_in_a_colon_whose_subject_is_a_thing_lets_the_quotation_go_on(nlp):
+    passage = ("The Finance Director of Acme has said that [A]: `new investment in the firm now exceeds two million "
+               "pounds from industry.' Furthermore, the research has created in Acme a firm that [A]: `now has 24 staff and a "
+               "turnover "
+               "of over one million pounds.'")
+    assert [t.speaker for t in N.extract_testimonials(passage, nlp=nlp)] == ["The Finance Director of Acme"] * 2

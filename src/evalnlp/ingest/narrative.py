@@ -499,7 +499,7 @@ def _next_quote_open(ctx: _Context, pos: int, testimonials_only: bool = False) -
     return len(ctx.text)
 
 
-_ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of|[Qq]uoting)\s+")
+_ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of|[Qq]uoting|[Tt]o\s+quote)\s+")
 _AS_PUT = re.compile(
     r"\b[Aa]s\s+(.{2,120}?)\s+(?:put|puts|said|says|noted|notes|observed|observes|wrote|writes)\s+it\b")
 # Finite attribution verbs that can follow a quotation directly: `"...," said X` / `"...," X said`.
@@ -582,6 +582,12 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     # described the change."
     if speaker is None:
         speaker = _next_sentence_speaker(ctx, q)
+    # A lead that is a clause of its own ending in a colon introduces its quotation ("A number of the unit's
+    # staff have used the tool: '...'"): its subject speaks when it is a person or a body
+    if speaker is None:
+        subject = _colon_clause_subject(ctx, lo, hi)
+        if subject is not None:
+            speaker = _refine_speaker(ctx, subject, lo, hi)
     # 3. A quotation that continues the previous one with no attribution of its own.
     if speaker is None and found and not _lead_has_verb(ctx, lo, hi):
         prev = found[-1]
@@ -698,6 +704,9 @@ _SPEAKER_DATE = re.compile(
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
 # a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
 _SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
+# a quantity of a group named after it, which speaks as a whole
+_PARTITIVE = re.compile(r"(?i:some|many|several|most|all|a\s+(?:number|few|couple|handful|selection|sample))\s+of\s+"
+                        r"(?=(?:the|these|those|its|their|his|her|our)\s|[A-Z])")
 # words opening a phrase or clause before a sentence's subject ("As a result of X,", "Where the course runs,")
 _INTRO_OPENERS = frozenset({"as", "when", "while", "whilst", "where", "although", "though", "because", "since", "if",
                             "once", "unless", "whereas", "in", "at", "on", "after", "following", "during", "despite",
@@ -760,6 +769,9 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
             # (not "At a hearing in May the Chief Executive of X, Sir Y, said": a role before the comma, which the
             # name after it is in apposition to)
             a = start + len(ctx.masked[start:b]) - len(ctx.masked[start:b].lstrip())
+    m = _PARTITIVE.match(text, a, b)
+    if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16):
+        a = m.end()  # "some of the 98 comments", "a number of the unit's staff": the group speaks ("one of" stays)
     m = _SPEAKER_ING_LEAD.match(text, a, b)
     if m is None and _ING_BEFORE.search(text, max(0, a - 30), a):
         # the phrase is the object of a participle opening the sentence ("Discussing X's work, the Officer
@@ -980,6 +992,36 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     if not re.fullmatch(r"[\s,]*(?:\([^()]{1,24}\)[\s,]*)?", masked[span[1]:vpos]):
         return None  # the subject must stand right before its verb (a bracketed year or marker may stand between)
     return span
+
+
+def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The subject of the last clause of a lead that ends in a colon, when it is a person or a body and a finite
+    verb follows it ("a number of the unit's staff have used the tool and attended training:"); a clause whose
+    subject is a thing ("Our research has created a firm that:") names nobody here (the quotation may go on with
+    the previous speaker's words)."""
+    masked = ctx.masked
+    seg = masked[lo:hi].rstrip()
+    if not seg.endswith(":"):
+        return None
+    colon = lo + len(seg) - 1
+    start = lo
+    for br in _clause_breaks(masked[lo:colon]):
+        start = lo + br.end()
+    span = np_before_verb(masked, start, colon)
+    if span is None or span[1] >= trim_right(masked, start, colon) - 1:
+        return None  # no verb after the phrase: a label ("Jane Roe, Director of X:"), read elsewhere
+    after = re.match(r"\s*(?:[a-z]+ly\s+|also\s+)?([a-z]+)\b", masked[span[1]:colon])
+    if after is None or not (_finite_word(after.group(1)) or after.group(1) in W.FINITE_AUXILIARIES):
+        return None
+    part = _PARTITIVE.match(ctx.text, span[0], span[1])
+    if part is not None:
+        span = (part.end(), span[1])
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase):
+        return None  # "She was clear:": the pronoun is resolved as any other
+    if valid_np(masked, *span, max_words=12) and noun_kind(phrase) in {"person", "org"} and "Q" not in masked[span[0]:span[1]]:
+        return span
+    return None
 
 
 def _apposed_quote_subject(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[int, int] | None:
@@ -1399,7 +1441,9 @@ def according_to(lead: _Lead) -> _Cue | None:
     if m is None:
         return None
     a = lead.lo + m.end()
-    stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
+    # the phrase ends at a comma, a relative clause or an infinitive ("To quote X to show the impact:")
+    stop = re.search(r"[,:;]|\s(?:that|who)\s|\sto\s+(?!(?:the|a|an|its|their|his|her)\b)[a-z]+\b",
+                     lead.seg[m.end():])
     b = a + stop.start() if stop else lead.hi
     dashes = [d for d in _DASH.finditer(lead.ctx.masked, a, b)]
     if dashes:
@@ -2307,6 +2351,12 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
         cur.speaker = nxt.speaker
 
 
+def _without_short_quotes(gap: str) -> str:
+    """The masked text between two quotations of a run without the short quotations inside it ("'...'; 'so clear
+    and useful'; '...'"), which belong to the run as well: their separators merge into one."""
+    return re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", re.sub(r"Qq*", "", gap))
+
+
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
     that one continues it in the following sentence, or the marker placed before the previous one
@@ -2317,7 +2367,8 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             continue
         if isinstance(nxt.ref, tuple) and nxt.ref[0] < nxt.q.close:
             continue  # a marker set before the last quotation names its source only
-        if _RUN_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open):
+        if _RUN_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open) or _RUN_GAP.fullmatch(_without_short_quotes(
+                ctx.masked[cur.q.close:nxt.q.open])):
             cur.ref = nxt.ref
     for cur, nxt in zip(found, found[1:]):
         if cur.ref is not None or nxt.ref is None or cur.speaker is None:
