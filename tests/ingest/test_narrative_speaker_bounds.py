@@ -144,3 +144,44 @@ def test_a_clause_ending_in_a_colon_whose_subject_is_a_thing_lets_the_quotation_
                "turnover "
                "of over one million pounds.'")
     assert [t.speaker for t in N.extract_testimonials(passage, nlp=nlp)] == ["The Finance Director of Acme"] * 2
+
+
+def test_a_verb_inside_brackets_has_its_subject_inside_them(nlp):
+    passage = ("The survey went to every university. Replies to the question whether such material would be useful "
+               "included (15 geography departments responded) 1) `We would welcome ideas for how field data could "
+               "enrich the core syllabus.' 2) `Any help in building such material would be most welcome.'")
+    found = N.extract_testimonials(passage, nlp=nlp)
+    assert [t.speaker for t in found] == ["15 geography departments"] * 2
+
+
+def test_a_pronoun_opening_the_second_clause_stands_for_the_sentence_subject(nlp):
+    passage = ("Hamlet was recorded for radio by the BBC in 2009. In the 2013 season Roe worked on two more plays. "
+               "Tom Reed is clear about the value of Roe's work to his company, he states that through these plays "
+               "Roe `has given the cast and me support in every rehearsal as well as in performance' (source 2).")
+    assert _one(passage, nlp, "has given").speaker == "Tom Reed"
+
+
+def test_a_thing_opening_the_sentence_does_not_take_the_pronoun(nlp):
+    passage = ("Jane Roe has chaired the Hill Trust since 2010. The report was praised by the board, and she said that it `changed "
+               "how every ranger plans a season of work on the river' [2].")
+    assert _one(passage, nlp, "changed how").speaker == "Jane Roe"
+
+
+def test_the_marker_after_the_writers_parenthesis_beats_one_in_the_lead(nlp):
+    passage = ("On the basis of that piece, Roe was invited onto a radio debate [5.7]: `Having read parts of your book "
+               "on the website, you came to mind as someone who could speak to this' (Producer, BBC Radio 4 Farming "
+               "Today) [5.8]. The debate was about farm subsidies.")
+    t = _one(passage, nlp, "Having read")
+    assert (t.speaker, t.source_ref) == ("Producer, BBC Radio 4 Farming Today", "[5.8]")
+
+
+def test_a_marker_before_a_colon_covers_a_list_of_quotations_each_with_its_writer(nlp):
+    passage = ("Feedback from the course has been positive [see Section 5, C1]: `My director is pleased that I could "
+               "use the tool to read the trade data for our country' (Trade Official, Roeland) `Our mission is "
+               "already looking at putting this kind of analysis into our regular courses' (Counsellor, WTO, "
+               "Hillmark) `Thanks for the training and support, which made modelling clear to a lawyer' (Hill "
+               "Institute of Affairs). Most participants found the tool useful.")
+    found = N.extract_testimonials(passage, nlp=nlp)
+    assert [t.speaker for t in found] == ["Trade Official, Roeland", "Counsellor, WTO, Hillmark",
+                                          "Hill Institute of Affairs"]
+    assert {t.source_ref for t in found} == {"[see Section 5, C1]"}

@@ -617,6 +617,14 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         mk = MARKER.match(text, m.end()) if m else None
         if mk and is_marker(mk.group(0)):
             ref = (mk.start(), mk.end())
+    if isinstance(ref, tuple) and ref[1] <= q.open and trail_end is not None and speaker is not None \
+            and speaker[0] >= q.close:
+        # "invited onto the programme [5.7]: '...' (Producer, the programme) [5.8]": a marker right after the
+        # parenthesis that names the quotation's writer is its own; the lead's belongs to the lead's claim
+        gap = re.match(r"[\s.,;:)]*", text[trail_end:])
+        mk = MARKER.match(text, trail_end + (gap.end() if gap else 0))
+        if mk and is_marker(mk.group(0)) and not _labels_heading(ctx, mk.start(), mk.end()):
+            ref = (mk.start(), mk.end())
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
         inside = [m for m in find_markers(text, speaker[0], sp_end)
                   if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
@@ -1780,6 +1788,15 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             best = (lo + v[0], lo + v[1], _rule_subject(ctx, lo, lo + v[0]))
     if best is not None and not _reaches_quote(ctx, best[0], best[1], hi):
         best = None
+    if best is not None:
+        # "Replies to the question included (15 departments responded) 1) '...'": a verb inside brackets has its
+        # subject inside them
+        opened = text.rfind("(", lo, best[0])
+        if opened >= 0 and text.find(")", opened, best[0]) < 0 and text.find(")", best[1], hi) >= 0:
+            inner = np_before_verb(ctx.masked, opened + 1, best[0])
+            if inner is not None and valid_np(ctx.masked, *inner, max_words=10) and not is_pronoun(
+                    text[inner[0]:inner[1]]) and noun_kind(text[inner[0]:inner[1]]) != "unknown":
+                best = (best[0], best[1], inner)
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]) and re.search(
             r"\b(?:for|of|about|in|on|at|towards)\s+$", ctx.masked[max(lo, best[0] - 12):best[0]]):
         best = None  # "a precedent for recognising the '...'": a gerund after a preposition has no speaker of its own
@@ -2097,6 +2114,9 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         span = role_before(ctx.masked, pron[0], True, ctx.sent_start(pron[0]), {"person"})
         if span is not None:
             return span
+    own = _own_sentence_subject(ctx, pron[0], word)
+    if own is not None:
+        return own
     prev = next((f for f in reversed(found) if f.speaker is not None), None)
     if kinds == {"person"}:
         # "..., a senior analyst at the Office commented on X. She refers to it as '...'": a person who spoke in
@@ -2129,6 +2149,31 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
                 or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
     return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
+
+
+def _own_sentence_subject(ctx: _Context, pos: int, word: str) -> tuple[int, int] | None:
+    """``X is clear about the impact, he states that '...'``: a pronoun opening the second clause of its sentence
+    (after a comma, a semicolon or "and") stands for the subject the sentence opens with, when that subject fits
+    it (a person for he or she, a body or document for it, a person or body for they)."""
+    if word not in {"he", "she", "it", "they"}:
+        return None
+    start = ctx.sent_start(pos)
+    if not re.search(r"(?:[,;]|\s(?:and|but|so))\s*$", ctx.masked[start:pos]):
+        return None
+    span = np_before_verb(ctx.masked, start, pos)
+    if span is None or span[1] >= trim_right(ctx.masked, start, pos) - 1 or "Q" in ctx.masked[span[0]:span[1]]:
+        return None  # no verb of its own before the pronoun
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase) or not valid_np(ctx.masked, *span, max_words=12) or "," in ctx.masked[span[0]:span[1]]:
+        return None
+    kind = noun_kind(phrase)
+    if word in {"he", "she"}:
+        fits = kind == "person" or _personal_name(phrase)
+    elif word == "it":
+        fits = kind in {"org", "doc"}
+    else:
+        fits = kind in {"person", "org"}
+    return span if fits else None
 
 
 def _spoke_before(ctx: _Context, pos: int, after: int) -> tuple[int, int] | None:
@@ -2351,6 +2396,10 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
         cur.speaker = nxt.speaker
 
 
+# what stands between two quotations of a list when each is followed by the parenthesis naming its writer
+_PAREN_ONLY = re.compile(r"[\s.,;]*\([^()\[\]]{2,160}\)[\s.,;]*")
+
+
 def _without_short_quotes(gap: str) -> str:
     """The masked text between two quotations of a run without the short quotations inside it ("'...'; 'so clear
     and useful'; '...'"), which belong to the run as well: their separators merge into one."""
@@ -2377,6 +2426,19 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             continue
         if ctx.sent_index(nxt.q.open) - ctx.sent_index(cur.q.close) <= 1:
             cur.ref = nxt.ref
+    # A marker in a lead ending in a colon before a list of quotations, each followed only by the parenthesis
+    # naming its writer ("Feedback was positive [C1]: '...' (Official, A) '...' (Counsellor, B)"), covers the list.
+    lead_ref: tuple[int, int] | None = None
+    for prev, cur in zip(found, found[1:]):
+        if isinstance(prev.ref, tuple) and prev.ref[1] <= prev.q.open and \
+                re.fullmatch(r"\s*:\s*", ctx.text[prev.ref[1]:prev.q.open]):
+            lead_ref = prev.ref
+        elif prev.ref != lead_ref:
+            lead_ref = None
+        if lead_ref is not None and cur.ref is None and _PAREN_ONLY.fullmatch(ctx.text, prev.q.close, cur.q.open):
+            cur.ref = lead_ref
+        elif cur.ref != lead_ref:
+            lead_ref = None
     # A marker set before the first of two quotations joined in one sentence ("X [E4] has
     # recognised that '...' and that '...'") covers both.
     for prev, cur in zip(found, found[1:]):
