@@ -185,3 +185,22 @@ def test_a_marker_before_a_colon_covers_a_list_of_quotations_each_with_its_write
     assert [t.speaker for t in found] == ["Trade Official, Roeland", "Counsellor, WTO, Hillmark",
                                           "Hill Institute of Affairs"]
     assert {t.source_ref for t in found} == {"[see Section 5, C1]"}
+
+
+def test_a_quotation_left_open_ends_before_a_source_marker_that_closes_its_sentence(nlp):
+    passage = ("After the run, Ashford wrote: `Thank you for all your great work on this play. We could not have done "
+               "it without you. ... I look forward to learning more from you on the next one (source 7).\n"
+               "(b) Essays for audiences\n"
+               "Roe has written an essay for the programme of each play. The programmes are sold at every show, "
+               "and as there are no free cast sheets the sales are high compared to those of other "
+               "companies' productions. The programme sells well.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.quote.endswith("on the next one")
+    assert (t.speaker, t.source_ref) == ("Ashford", "(source 7)")
+
+
+def test_a_quotation_that_holds_a_marker_before_its_own_closing_mark_keeps_it(nlp):
+    passage = ("The panel wrote: `The study of the river (source 3). It changed how we plan, and we now use it every "
+               "season.' Rangers agree.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.quote.endswith("we now use it every season.")
