@@ -204,3 +204,18 @@ def test_a_quotation_that_holds_a_marker_before_its_own_closing_mark_keeps_it(nl
                "season.' Rangers agree.")
     [t] = N.extract_testimonials(passage, nlp=nlp)
     assert t.quote.endswith("we now use it every season.")
+
+
+@pytest.mark.parametrize("body", ["TED-Ed", "the Hill Channel"])
+def test_they_after_a_body_that_commissioned_the_work_is_that_body(body, nlp):
+    passage = (f"The success of the first film led {body} to commission Roe to write scripts for a new series, as "
+               "they say `we're thrilled with these lessons, and we think they add something unique to the library "
+               "we offer' (5.8 below).")
+    t = _one(passage, nlp, "we're thrilled")
+    assert (t.speaker, t.source_ref) == (body, "(5.8 below)")
+
+
+def test_they_with_no_body_named_before_stays_unresolved(nlp):
+    passage = ("The film was shown in London and Paris, as they say `we're thrilled with these lessons, and we think "
+               "they add something unique to the library we offer'.")
+    assert _one(passage, nlp, "we're thrilled").speaker is None

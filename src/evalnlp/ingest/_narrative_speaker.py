@@ -383,6 +383,8 @@ def role_before(text: str, pos: int, plural: bool, lo: int, kinds: set[str] | No
             continue
         if kinds is not None and noun_kind(noun) not in kinds:
             continue
+        if re.search(r"\bto\s+$", text[max(lo, m.start("noun") - 4):m.start("noun")]):
+            continue  # "led the channel to commission a series": "to" before a bare noun-like word makes it a verb
         if m.group("noun")[:1].isupper() and re.match(r"\s+[A-Z][a-z]", text[m.end("noun"):m.end("noun") + 3]) \
                 and m.end() == m.end("noun"):
             continue  # a title before a name ("Professor Cooper"): the name is the mention

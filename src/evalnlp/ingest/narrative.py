@@ -2147,8 +2147,28 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         return subj
     if word in {"they", "them", "these", "those"}:
         return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
-                or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
-    return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
+                or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents)
+                or _body_named_before(ctx, pron[0]))
+    return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents) or (
+        _body_named_before(ctx, pron[0]) if word == "it" else None)
+
+
+# a body's name: an acronym-like word ("BBC", "TED-Ed", "DfE"), or capitalised words after "the" ("the Hill Channel")
+_BODY_NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*\b|"
+                        r"\b[Tt]he\s+(?:[A-Z][\w&'’-]*\s+(?:(?:of|for|and|&)\s+)?)*[A-Z][\w&'’-]*")
+
+
+def _body_named_before(ctx: _Context, pos: int) -> tuple[int, int] | None:
+    """``... led TED-Ed to commission X to write a series, as they say '...'``: the last body named by its name
+    earlier in the pronoun's sentence (not a quoted title, a person or a document), when no noun names one."""
+    found = None
+    for m in _BODY_NAME.finditer(ctx.masked, ctx.sent_start(pos), pos):
+        phrase = ctx.text[m.start():m.end()]
+        if "Q" in ctx.masked[m.start():m.end()] or noun_kind(phrase) in {"person", "doc"} or \
+                phrase.split()[-1].lower() in W.PERSON_TITLES:
+            continue
+        found = (m.start(), m.end())
+    return found
 
 
 def _own_sentence_subject(ctx: _Context, pos: int, word: str) -> tuple[int, int] | None:
