@@ -219,3 +219,29 @@ def test_they_with_no_body_named_before_stays_unresolved(nlp):
     passage = ("The film was shown in London and Paris, as they say `we're thrilled with these lessons, and we think "
                "they add something unique to the library we offer'.")
     assert _one(passage, nlp, "we're thrilled").speaker is None
+
+
+def test_people_who_expressed_their_admiration_speak(nlp):
+    passage = ("The talks were recorded for the website. Visitors expressed their admiration for the way in which the "
+               "exhibition dealt with a hard topic, `Really impressive special exhibition. Hard subject matter, "
+               "fascinating images.' The exhibition drew the press.")
+    assert _one(passage, nlp, "Really impressive").speaker == "Visitors"
+
+
+@pytest.mark.parametrize("passage, speaker", [
+    ("The logic for the material was based on the comments in the Hill Review which stated: - `it is essential that "
+     "students keep meeting the parts of the subject that matter most in this century'", "the Hill Review"),
+    ("Several courses now use the site. The comment from Leeds was 'First of all, what a resource! I feel I have only "
+     "skimmed the surface of it, and every time I look I find something new!' Other universities agree.", "Leeds"),
+    # a document's own noun is kept: the response is what speaks
+    ("The response from the council was `we will use these maps in every plan we write from now on'.",
+     "The response from the council"),
+])
+def test_whose_comments_or_words_they_are_speaks(passage, speaker, nlp):
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == speaker
+
+
+def test_a_copula_after_a_thing_still_names_nobody(nlp):
+    passage = "The goal of the scheme is `to give every young carer a named contact in school by next year'."
+    assert _one(passage, nlp, "to give every").speaker is None

@@ -524,7 +524,8 @@ _PHRASE_VERB = re.compile(
     r"continued(?=\s*[,:])|continues(?=\s*[,:])|summed\s+(?:it\s+)?up|sums\s+(?:it\s+)?up|"
     r"(?:made|makes|gave|gives|offered|offers|provided|provides|issued|issues|expressed|expresses|shared|shares)"
     r"\s+(?:the|a|this|his|her|their)\s+(?:following\s+)?"
-    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement|view|opinion)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
+    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement|view|opinion|admiration|"
+    r"appreciation|gratitude|thanks|enthusiasm|satisfaction|delight|praise|support|concern)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
 )
 _TOPIC_TAIL = re.compile(
     r",\s+(?:on|about|regarding|concerning|reflecting\s+on|speaking\s+(?:about|of|on)|commenting\s+on|"
@@ -712,6 +713,9 @@ _SPEAKER_DATE = re.compile(
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
 # a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
 _SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
+# words said or written, before whoever said or wrote them
+_WORDS_OF = re.compile(r"(?i:the\s+|these\s+|his\s+|her\s+|their\s+|its\s+)?(?i:comments?|remarks?|words|wording)\s+"
+                       r"(?:in|of|from|by)\s+(?=(?:the|a|an|its|his|her|their)\s|[A-Z])")
 # a quantity of a group named after it, which speaks as a whole
 _PARTITIVE = re.compile(r"(?i:some|many|several|most|all|a\s+(?:number|few|couple|handful|selection|sample))\s+of\s+"
                         r"(?=(?:the|these|those|its|their|his|her|our)\s|[A-Z])")
@@ -777,6 +781,10 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
             # (not "At a hearing in May the Chief Executive of X, Sir Y, said": a role before the comma, which the
             # name after it is in apposition to)
             a = start + len(ctx.masked[start:b]) - len(ctx.masked[start:b].lstrip())
+    m = _WORDS_OF.match(text, a, b)
+    if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16) and (
+            text[m.end()].isupper() or noun_kind(text[m.end():b]) != "unknown"):
+        a = m.end()  # "the comments in the Hill Review", "the comment from Leeds": whose words they are speaks
     m = _PARTITIVE.match(text, a, b)
     if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16):
         a = m.end()  # "some of the 98 comments", "a number of the unit's staff": the group speaks ("one of" stays)
@@ -967,7 +975,10 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
         return None  # "her first report [R7] which '...'": a noun before a relative pronoun
     verb = masked[vpos:hi].split()[0]
     if verb in _AUX_FORMS and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
-        return None  # "whose goal is the '...'": a copula names what the quotation is, not who said it
+        # "whose goal is the '...'": a copula names what the quotation is, not who said it; but when the subject is
+        # a word for what someone said ("The comment from Leeds was '...'"), it names whose words they are
+        said = _said_subject(ctx, lo, vpos) if re.fullmatch(r"\S+\s*(?:[:,]\s*)?", masked[vpos:hi]) else None
+        return said
     span = None
     if ctx.index is not None:
         toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
@@ -1000,6 +1011,22 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     if not re.fullmatch(r"[\s,]*(?:\([^()]{1,24}\)[\s,]*)?", masked[span[1]:vpos]):
         return None  # the subject must stand right before its verb (a bracketed year or marker may stand between)
     return span
+
+
+# words for what someone said, which a copula after them gives as the quotation
+_SAID_NOUNS = frozenset({"comment", "comments", "remark", "remarks", "reply", "replies", "response", "responses",
+                         "answer", "answers", "words", "verdict", "message", "feedback", "view", "views"})
+
+
+def _said_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
+    """The subject before a copula when its head is a word for what someone said ("The comment from Leeds was",
+    "Her reply was"); the owner named after "from", "of" or "by" is what :func:`_refine_speaker` keeps."""
+    span = np_before_verb(ctx.masked, lo, vpos)
+    if span is None or not re.fullmatch(r"\s*", ctx.masked[span[1]:vpos]) or \
+            not valid_np(ctx.masked, *span, max_words=10) or "Q" in ctx.masked[span[0]:span[1]]:
+        return None
+    head = re.split(r"\s+(?:from|of|by|in)\s+", ctx.text[span[0]:span[1]])[0].split()
+    return span if head and head[-1].lower() in _SAID_NOUNS else None
 
 
 def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
