@@ -245,3 +245,33 @@ def test_whose_comments_or_words_they_are_speaks(passage, speaker, nlp):
 def test_a_copula_after_a_thing_still_names_nobody(nlp):
     passage = "The goal of the scheme is `to give every young carer a named contact in school by next year'."
     assert _one(passage, nlp, "to give every").speaker is None
+
+
+def test_a_hyphenated_word_stays_whole_in_the_speaker(nlp):
+    passage = "His co-founder described the work as `the most useful thing any of us read that year' [4]."
+    assert _one(passage, nlp, "the most useful").speaker == "His co-founder"
+
+
+@pytest.mark.parametrize("passage, speaker", [
+    ("The support is clear in a speech by the Prime Minister on 28 July 2010: `We believe we can lead on this, through "
+     "some of our best universities' [D].", "the Prime Minister"),
+    # the date of a participle stays
+    ("The consultation paper published in September 2012 stated that `every council must publish its plan by the "
+     "end of the year' [D].", "The consultation paper published in September 2012"),
+])
+def test_a_date_after_the_speaker_says_when_unless_a_participle_holds_it(passage, speaker, nlp):
+    assert N.extract_testimonials(passage, nlp=nlp)[0].speaker == speaker
+
+
+def test_a_marker_between_a_noun_and_its_verb_leaves_the_noun_in_the_speaker(nlp):
+    passage = ("A recent OECD report [corrob 5.7] identified that `other countries, such as Denmark and Austria, are "
+               "starting to use the toolkit'.")
+    t = _one(passage, nlp, "other countries")
+    assert (t.speaker, t.source_ref) == ("A recent OECD report", "[corrob 5.7]")
+
+
+def test_a_word_after_also_is_the_subjects_verb(nlp):
+    passage = ("In England the Act is run by the Home Office. The Home Office also carry out regular inspections to "
+               "ensure that all research is in line with licence conditions, and have confirmed that their inspectors "
+               "`often make use of the findings when they assess research' [E9]")
+    assert _one(passage, nlp, "often make use").speaker == "The Home Office"

@@ -257,13 +257,20 @@ def _verb_like(words: list[tuple[int, int, str]], i: int) -> bool:
     prev2 = words[i - 2][2].lower() if i > 1 else ""
     if lw in RULE_VERBS and not lw.endswith("ed") and re.fullmatch(r"(?:19|20)\d\d", prev) and prev2 in _DETS:
         return False  # "A 2009 report for the ESRC": a year between the determiner and the noun
-    nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
-    if lw in RULE_VERBS and not lw.endswith("ed") and (nxt in RULE_VERBS or nxt in _FINITE_AUX or i == len(words) - 1):
+    k = i + 1
+    if k < len(words) and words[k][2] in {"[", "("}:
+        # "A recent OECD report [corrob 5.7] identified": the word after a bracketed marker
+        close = next((j for j in range(k + 1, min(len(words), k + 8)) if words[j][2] in {"]", ")"}), None)
+        k = close + 1 if close is not None else k
+    nxt = words[k][2].lower() if k < len(words) else ""
+    if lw in RULE_VERBS and not lw.endswith("ed") and (nxt in RULE_VERBS or nxt in _FINITE_AUX or k >= len(words)):
         return False  # "the annual report records that": the verb follows
     if lw in _COMMON_VERBS or lw in RULE_VERBS or lw in {"goes", "went"}:
         return True
     if prev in _SUBJECT_PRONOUNS and not _adverb(w, "") and lw not in _AUX:
         return True  # "it precedes", "they run": a word right after a subject pronoun is its verb
+    if prev == "also" and not _adverb(w, "") and lw not in _AUX | _DETS:
+        return True  # "The Home Office also carry out inspections": "also" stands before a verb
     if re.fullmatch(r"[a-z]{3,}ed", lw) and prev not in _DETS and not prev.endswith("ly") and prev not in {",", "and"}:
         return True
     return False
@@ -1007,7 +1014,10 @@ class ParseIndex:
         if span is None:
             return None
         s, e = span
-        # Drop a relative clause after an appositive comma ("X, who ...") but keep "X who ...".
+        text = self.doc.text
+        hyphen = re.match(r"(?:-[^\W_][\w'’]*)+", text[e:e + 40]) if e > 0 and text[e - 1].isalnum() else None
+        if hyphen is not None:
+            e += hyphen.end()  # "His co-founder": the tokeniser splits a hyphenated word, the phrase keeps it whole
         return s, e
 
     def antecedent(self, pos: int, plural: bool, lo: int,

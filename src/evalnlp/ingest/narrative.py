@@ -711,6 +711,9 @@ _MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|Oct
 _SPEAKER_DATE = re.compile(
     rf"(?:,?\s+(?:of|dated)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
+# a date after "on" or "in" closing a speaker phrase: when the words were said
+_SPEAKER_ON_DATE = re.compile(rf",?\s+(?:on|in)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTH_NAMES})\.?\s+)?"
+                              rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d$")
 # a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
 _SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
 # words said or written, before whoever said or wrote them
@@ -809,6 +812,10 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         if m and m.start() > 0:
             b = trim_right(text, a, a + m.start())
             continue
+        m = _SPEAKER_ON_DATE.search(phrase)
+        if m and m.start() > 0 and not re.search(r"[a-z]{3,}(?:ed|en)$", phrase[:m.start()]):
+            b = trim_right(text, a, a + m.start())  # "the Prime Minister on 28 July 2010" (but "the paper published
+            continue  # in May 2012" keeps the date of its participle)
         m = _SPEAKER_PARTICIPLE.search(phrase)
         if m and m.start() > 0 and valid_np(ctx.masked, a, a + m.start(), max_words=12):
             b = trim_right(text, a, a + m.start())  # "Motion 12, tabled by X and signed by 40 MPs": a reduced
