@@ -275,3 +275,15 @@ def test_a_word_after_also_is_the_subjects_verb(nlp):
                "ensure that all research is in line with licence conditions, and have confirmed that their inspectors "
                "`often make use of the findings when they assess research' [E9]")
     assert _one(passage, nlp, "often make use").speaker == "The Home Office"
+
+
+def test_they_spoke_of_names_them(nlp):
+    passage = ("Participants later wrote about what the sessions changed (source 1a). They spoke, for example, of how "
+               "the sessions had `deepened their knowledge of the subject beyond anything they had read'.")
+    assert _one(passage, nlp, "deepened their").speaker == "Participants"
+
+
+def test_a_talk_someone_was_invited_to_give_reports_no_words_of_theirs(nlp):
+    passage = ("For example, Roe was invited to speak at the orchestra's study day on account of `her highly regarded "
+               "research and work in the field of performance practice'.")
+    assert _one(passage, nlp, "her highly").speaker is None

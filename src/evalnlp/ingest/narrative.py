@@ -1834,6 +1834,9 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]) and re.search(
             r"\b(?:for|of|about|in|on|at|towards)\s+$", ctx.masked[max(lo, best[0] - 12):best[0]]):
         best = None  # "a precedent for recognising the '...'": a gerund after a preposition has no speaker of its own
+    if best is not None and re.search(r"\b(?:invited|asked|due|about|going|able|unable|expected|scheduled|planned|"
+                                      r"plans?)\s+to\s+$", ctx.masked[max(lo, best[0] - 20):best[0]]):
+        best = None  # "X was invited to speak at the day on account of '...'": a talk to come reports no words
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]):
         # an absolute clause: "..., with partners reporting that '...'" - the subject follows "with"
         m = re.search(r"\bwith\s+([^,;:()]{2,80}?)\s*$", ctx.masked[lo:best[0]])
