@@ -287,3 +287,18 @@ def test_a_talk_someone_was_invited_to_give_reports_no_words_of_theirs(nlp):
     passage = ("For example, Roe was invited to speak at the orchestra's study day on account of `her highly regarded "
                "research and work in the field of performance practice'.")
     assert _one(passage, nlp, "her highly").speaker is None
+
+
+def test_a_short_form_left_out_of_the_speaker_still_ties_the_next_sentences_marker(nlp):
+    passage = ("In 2008 the Institute for Health Care (IHC) wrote that `walking to school is the most cost-effective "
+               "of the four measures it looked at'. Evidence from the research was used by the IHC team to show "
+               "this [g, pages 5-12].")
+    t = _one(passage, nlp, "walking to school")
+    assert (t.speaker, t.source_ref) == ("the Institute for Health Care", "[g, pages 5-12]")
+
+
+def test_a_name_between_an_object_relative_and_its_verb_is_the_speaker(nlp):
+    passage = ("Roe set out the obstruction of the courts during the Emergency, research that Justice Hale considered "
+               "as showing `a continuing pattern of abusive conduct by the officials of the day'.")
+    t = _one(passage, nlp, "a continuing pattern")
+    assert t.speaker == "Justice Hale"

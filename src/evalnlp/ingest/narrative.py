@@ -805,7 +805,7 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
             b = trim_right(text, a, a + m.start())
             continue
         m = _SPEAKER_WHEN.search(ctx.masked, a, b)
-        if m and m.start() > a and valid_np(ctx.masked, a, m.start(), max_words=20):
+        if m and m.start() > a and "," not in ctx.masked[m.end():b] and valid_np(ctx.masked, a, m.start(), max_words=20):
             b = trim_right(text, a, m.start())  # "X, Chief Executive of Y, following a feature on Z, has told us"
             continue
         m = _SPEAKER_DATE.search(phrase)
@@ -1174,6 +1174,9 @@ _BACK_REFERENCE = re.compile(r"\s*(?:[\"'`’”]\s*)?(?:He|She|They|It|His|Her|
                              re.DOTALL)
 
 
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][a-z]?[A-Z][A-Za-z&]{0,8})\s*\)")
+
+
 def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) -> tuple[int, int] | None:
     """A marker ending the next sentence when that sentence goes on about the same source ("...' This is
     repeated in her letter (S3).", "The Director ... The Director's letter adds detail [4]."): it refers
@@ -1194,8 +1197,9 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
             r"(?i)\b(?:they|their|it|its)\b", back.group(0)) and not _personal_name(ctx.text[speaker[0]:speaker[1]]) \
             and noun_kind(ctx.text[speaker[0]:speaker[1]]) != "person":
         back = None  # "The Economist wrote that '...'. ... his meetings with civil servants (H)": not the paper
-    refers = back is not None or (
-        head and re.search(rf"\b{re.escape(head[-1])}\b", sent) is not None and head[-1][:1].isupper())
+    short = _ACRONYM_AFTER.match(ctx.text, speaker[1])  # "the Royal College of Nursing (RCN)": named again as RCN
+    names = [w for w in (head[-1] if head else None, short.group(1) if short else None) if w and w[:1].isupper()]
+    refers = back is not None or any(re.search(rf"\b{re.escape(w)}\b", sent) is not None for w in names)
     if not refers:
         return None
     ms = [m for m in find_markers(ctx.text, a, b) if not ctx.mask[m[0]]]
@@ -2119,6 +2123,12 @@ def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     if pron:
         # "..., which they say", "..., when she stated": the pronoun is the subject
         return lo + pron.start(1), lo + pron.end(1)
+    named = re.search(r"\b(?:that|which|whom)\s+((?:[A-Z][\w'’-]*\.?\s+){1,4})(?:[a-z]+ly\s+|also\s+)?"
+                      r"(?:[a-z]{3,}(?:ed|s)\s+as\s+)?$", seg)
+    if named and not named.group(1).startswith("Q"):
+        # "research that Justice Hale described", "that Justice Hale considered as showing": the name between an
+        # object relative and its verb (or the verb whose complement the participle is)
+        return lo + named.start(1), lo + named.start(1) + len(named.group(1).rstrip())
     for br in reversed(_clause_breaks(seg)):
         a = lo + br.end()
         span = trim_span(text, strip_intro(text, a, vpos), vpos)
