@@ -302,3 +302,9 @@ def test_a_name_between_an_object_relative_and_its_verb_is_the_speaker(nlp):
                "as showing `a continuing pattern of abusive conduct by the officials of the day'.")
     t = _one(passage, nlp, "a continuing pattern")
     assert t.speaker == "Justice Hale"
+
+
+def test_a_verb_form_modifying_a_noun_is_no_attribution_verb(nlp):
+    passage = ("The findings also formed the evidence base for the Hill Trust's campaign, which won an award in 2008 and "
+               "was cited by the judging panel as `an outstanding example of persuading ministers to change the law'.")
+    assert _one(passage, nlp, "an outstanding").speaker == "the judging panel"

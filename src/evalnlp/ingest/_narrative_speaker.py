@@ -977,8 +977,9 @@ class ParseIndex:
     def attribution_verbs(self, a: int, b: int) -> list[Any]:
         """Attribution verb tokens in ``[a, b)``, in text order."""
         return [t for t in self.tokens_in(a, b)
-                if (t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
-                or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS]
+                if ((t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
+                    or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS)
+                and t.dep_ not in {"compound", "amod"}]  # "the judging panel": a modifier of a noun, not a verb
 
     def attribution_verb(self, a: int, b: int) -> Any | None:
         cands = self.attribution_verbs(a, b)
