@@ -308,3 +308,21 @@ def test_a_verb_form_modifying_a_noun_is_no_attribution_verb(nlp):
     passage = ("The findings also formed the evidence base for the Hill Trust's campaign, which won an award in 2008 and "
                "was cited by the judging panel as `an outstanding example of persuading ministers to change the law'.")
     assert _one(passage, nlp, "an outstanding").speaker == "the judging panel"
+
+
+@pytest.mark.parametrize("passage, speaker", [
+    ("The film was shared 130 times. Comments also raised queries that were answered with reference to the films; "
+     "for example: `I think you will find your answer at the fifth minute' (i.e. 5 minutes in).", "Comments"),
+    ("The visitors' book holds many positive remarks, for example: `this was great, please make more like this one "
+     "for the next year'.", "many positive remarks"),
+    ("Reviews and blog comments were positive: for example, `Roe presents with such passion for the subject that it "
+     "is hard not to be engaged' (5.2).", "Reviews and blog comments"),
+])
+def test_an_example_of_comments_the_sentence_names_is_theirs(passage, speaker, nlp):
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert t.speaker == speaker
+
+
+def test_an_example_of_something_else_names_nobody(nlp):
+    passage = "The report was well received, for example: `this was great, please make more like this one next year'."
+    assert _one(passage, nlp, "this was great").speaker is None

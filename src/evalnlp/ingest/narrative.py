@@ -583,6 +583,9 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     # described the change."
     if speaker is None:
         speaker = _next_sentence_speaker(ctx, q)
+    # "Comments also raised questions; for example: '...'": an example of the comments named before is theirs
+    if speaker is None:
+        speaker = _example_of_comments(ctx, lo, hi)
     # A lead that is a clause of its own ending in a colon introduces its quotation ("A number of the unit's
     # staff have used the tool: '...'"): its subject speaks when it is a person or a body
     if speaker is None:
@@ -1034,6 +1037,45 @@ def _said_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
         return None
     head = re.split(r"\s+(?:from|of|by|in)\s+", ctx.text[span[0]:span[1]])[0].split()
     return span if head and head[-1].lower() in _SAID_NOUNS else None
+
+
+_FOR_EXAMPLE = re.compile(r"(?:for\s+example|for\s+instance|e\.\s?g\.|such\s+as)\s*[:,]?\s*$", re.IGNORECASE)
+# a noun phrase naming things said or written, which a quotation may give an example of
+_COMMENTS = re.compile(r"\b(?:comments?|remarks?|responses?|replies|feedback|messages?|reviews?|testimonials?|tweets?|"
+                       r"posts?|answers?)\b", re.IGNORECASE)
+
+
+def _example_of_comments(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """``Comments also raised questions; for example: '...'``, ``... and numerous comments asking for more - for
+    example: '...'``: a quotation given as an example (after "for example", "for instance", "such as") of things
+    said that its sentence names: the sentence's subject when it names them, else the last phrase that does."""
+    masked = ctx.masked
+    if not _FOR_EXAMPLE.search(masked, lo, hi):
+        return None
+    start = ctx.sent_start(hi) if ctx.sent_start(hi) >= lo else lo
+    subj = np_before_verb(masked, start, hi)
+    if subj is not None and subj[1] < hi - 1 and valid_np(masked, *subj, max_words=8) and \
+            _COMMENTS.search(re.split(r"\s(?:of|from|at|in|by|for|on|to)\s", masked[subj[0]:subj[1]])[0]):
+        return subj  # "Reviews and blog comments were positive", "Feedback forms from the workshops were warm"
+    last = None
+    for last in _COMMENTS.finditer(masked, start, hi):
+        pass
+    if last is None:
+        return None
+    a = last.start()
+    for _ in range(3):  # its modifiers: "numerous", "the 98", "many positive"
+        w = re.search(r"([A-Za-z0-9][\w'’-]*)\s+$", masked[start:a])
+        if w is None or w.group(1).lower() in _NOT_MODIFIERS or _finite_word(w.group(1)) and not \
+                w.group(1)[:1].isdigit():
+            break
+        a = start + w.start(1)
+    span = trim_span(ctx.text, a, last.end())
+    return span if span is not None and valid_np(masked, *span, max_words=6) else None
+
+
+# words that end a modifier run on its left: links, prepositions, conjunctions and pronouns
+_NOT_MODIFIERS = frozenset({"and", "or", "but", "of", "in", "on", "at", "by", "for", "from", "to", "with", "as",
+                            "that", "which", "who", "it", "they", "we", "he", "she", "also", "then", "there"})
 
 
 def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
@@ -1870,7 +1912,7 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
 # a quantified noun phrase after a clause's comma, the subject of the participle after it (a quantifier, unlike
 # "the" or "a", does not open an apposition to a name)
-_ABSOLUTE = re.compile(r",\s+((?:several|many|some|most|one|two|three|four|five|six|a\s+few|a\s+number\s+of|"
+_ABSOLUTE = re.compile(r"(?:,|\band)\s+((?:several|many|some|most|one|two|three|four|five|six|a\s+few|a\s+number\s+of|"
                        r"numerous|\d[\d,]*)\s[^,;:()]{2,60}?)\s*$")
 
 
