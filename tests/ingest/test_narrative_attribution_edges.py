@@ -98,6 +98,7 @@ ROWS = [
      "the holder must", None, None),
     # what the round's rules must not take: the subject of an object relative ("which X describe as"), a firm's
     # short name (not the first words of its full one), "they" after "In an e-mail ...", a pointer in brackets
+    # (not a speaker; a label with "below" is the quotation's marker)
     ("The work was sped up by contracts held by Roe and her team at Hill, which ACME describe as \"drawing "
      "directly on knowledge and experience from their own research\" [B].", "drawing directly", "ACME", "[B]"),
     ("(b) a method to model movement during a heat simulation, for which Acme state: \"modelling of motion was "
@@ -108,7 +109,7 @@ ROWS = [
      "your research in order to fully understand the noise problem\".", "we have studied", "Roe", None),
     ("The Hill evidence `made direct and real differences to the Measure which was adopted by the Assembly; without "
      "it, the Measure would have been weaker'. (C2 below) In November 2010 the Minister agreed.", "made direct",
-     None, None),
+     None, "(C2 below)"),
     # a medium and a date in brackets after the quotation say where and when, not who: the lead names the speaker
     ("Classes run weekly in the village hall. A learner says: `The booklets helped me teach my grandchildren our "
      "songs.' (Facebook 3/5/14).", "The booklets", "A learner", None),

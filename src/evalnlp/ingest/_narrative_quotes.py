@@ -178,6 +178,15 @@ def find_quotes(text: str, paragraphs: Iterable[int] = ()) -> list[QuoteSpan]:
             if close is None:
                 i += 1
                 continue
+            cut = _marker_ends_sentence(text, i + 1, close)
+            if cut is not None:
+                # "... I look forward to working with you (source 7). (b) Next ...": a source marker ending a
+                # sentence inside a quotation that is still open means its closing mark was left out there
+                s, e = _strip(text, i + 1, cut[0])
+                if e > s:
+                    out.append(QuoteSpan(i, s, e, e))
+                i = cut[1]
+                continue
             if ch in "`‘":
                 again = text.find(ch, i + 1, close)
                 if again >= 0:
@@ -209,6 +218,29 @@ def find_quotes(text: str, paragraphs: Iterable[int] = ()) -> list[QuoteSpan]:
             out.append(QuoteSpan(i, s, e, close + 1))
         i = close + 1
     return out
+
+
+def _marker_ends_sentence(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """``(start, end)`` of the first source marker in ``text[a:b]`` that closes a sentence there (a full stop and a
+    new sentence after it), with the closing mark at ``b`` far after it; None when there is none."""
+    from evalnlp.ingest._narrative_text import MARKER, is_marker
+
+    for m in _SOURCE_WORD_MARKER.finditer(text, a, b):
+        mk = MARKER.match(text, m.start())
+        if mk is None or mk.end() > b or not is_marker(mk.group(0)):
+            continue
+        rest = re.match(r"\s*[.;]\s*", text[mk.end():b])
+        if rest is not None and mk.end() + rest.end() < b and re.match(r"[A-Z(\[\d]", text[mk.end() + rest.end()]) \
+                and len(re.findall(r"[A-Za-z]+", text[a:m.start()])) >= 5 and b - mk.end() > _MARKER_TO_CLOSER:
+            return m.start(), mk.end()
+    return None
+
+
+# how far a closing mark may stand after a source marker inside the same quotation (a quotation that cites a
+# source of its own and closes soon after, "'... (source 3). It changed how we plan.'")
+_MARKER_TO_CLOSER = 150
+# a bracket naming a source or a section of sources ("(source 7)", "[Source 3]", "(see Section 5, C1)")
+_SOURCE_WORD_MARKER = re.compile(r"[(\[]\s*(?i:see\s+)?(?i:sources?|section\s+5|corroborating)\b")
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:

@@ -164,14 +164,24 @@ def strip_intro(text: str, a: int, b: int) -> int:
         intro = (w in _INTRO or w in _PREPOSITIONS_INTRO or w in _ORDINAL_INTRO
                  or _adverb(first.group(1), seg[first.end():])
                  or (w.endswith("ing") and not _capitalised_next(seg, first.end())))
-        if intro and 0 < comma < 160:
+        if intro and 0 < comma < 160 and not (w in {"as", "when", "while", "whilst"}
+                                              and _apposition_comma(seg, first.end(), comma)):
             a += comma + 1
             continue
         if w in {"as", "when", "while", "whilst"} and (comma < 0 or _apposition_comma(seg, first.end(), comma)):
             a += first.end()  # "As the producer recognises:" - the subject follows
             continue  # "While Larry Summers, the then Secretary, wrote": the comma opens an apposition
+        if w in _CLAUSE_OPENERS and 0 < comma < 200 and seg[comma] == "," and re.search(r"\w", seg[comma + 1:]) \
+                and not bare_name(seg[first.end():comma]):
+            a += comma + 1  # "As a result of X, the report", "Where the course comes first, the lecturer": a
+            continue  # subordinate clause or phrase before the subject ends at its comma
         return a
     return a
+
+
+#: Subordinators that open a clause or phrase before the subject (its end is the first comma)
+_CLAUSE_OPENERS = frozenset({"as", "when", "while", "whilst", "where", "although", "though", "because", "since",
+                             "if", "once", "unless", "whereas", "whether"})
 
 
 _MONTH = ("(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -189,6 +199,13 @@ def _apposition_comma(seg: str, a: int, comma: int) -> bool:
     before = seg[a:comma].split()
     return (0 < len(before) <= 4 and all(w[:1].isupper() for w in before)
             and re.match(r",\s*(?:the|a|an|its|their|then)\b", seg[comma:]) is not None)
+
+
+def bare_name(part: str) -> bool:
+    """Capitalised words only (at most four, a bracketed marker aside): a name, which a comma after a
+    subordinator sets in apposition ("As Okoro (5d), chair of the Forum, noted"), not a clause's end."""
+    words = re.sub(r"[(\[][^()\[\]]{1,12}[)\]]", " ", part).split()
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 _PREPOSITIONS_INTRO = W.INTRODUCTION_PREPOSITIONS
@@ -240,14 +257,26 @@ def _verb_like(words: list[tuple[int, int, str]], i: int) -> bool:
     prev2 = words[i - 2][2].lower() if i > 1 else ""
     if lw in RULE_VERBS and not lw.endswith("ed") and re.fullmatch(r"(?:19|20)\d\d", prev) and prev2 in _DETS:
         return False  # "A 2009 report for the ESRC": a year between the determiner and the noun
-    nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
-    if lw in RULE_VERBS and not lw.endswith("ed") and (nxt in RULE_VERBS or nxt in _FINITE_AUX or i == len(words) - 1):
+    k = i + 1
+    if k < len(words) and words[k][2] in {"[", "("}:
+        # "A recent OECD report [corrob 5.7] identified": the word after a bracketed marker
+        close = next((j for j in range(k + 1, min(len(words), k + 8)) if words[j][2] in {"]", ")"}), None)
+        k = close + 1 if close is not None else k
+    nxt = words[k][2].lower() if k < len(words) else ""
+    if lw in RULE_VERBS and not lw.endswith("ed") and (nxt in RULE_VERBS or nxt in _FINITE_AUX or k >= len(words)):
         return False  # "the annual report records that": the verb follows
     if lw in _COMMON_VERBS or lw in RULE_VERBS or lw in {"goes", "went"}:
         return True
+    if prev in _SUBJECT_PRONOUNS and not _adverb(w, "") and lw not in _AUX:
+        return True  # "it precedes", "they run": a word right after a subject pronoun is its verb
+    if prev == "also" and not _adverb(w, "") and lw not in _AUX | _DETS:
+        return True  # "The Home Office also carry out inspections": "also" stands before a verb
     if re.fullmatch(r"[a-z]{3,}ed", lw) and prev not in _DETS and not prev.endswith("ly") and prev not in {",", "and"}:
         return True
     return False
+
+
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
 
 def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -361,6 +390,8 @@ def role_before(text: str, pos: int, plural: bool, lo: int, kinds: set[str] | No
             continue
         if kinds is not None and noun_kind(noun) not in kinds:
             continue
+        if re.search(r"\bto\s+$", text[max(lo, m.start("noun") - 4):m.start("noun")]):
+            continue  # "led the channel to commission a series": "to" before a bare noun-like word makes it a verb
         if m.group("noun")[:1].isupper() and re.match(r"\s+[A-Z][a-z]", text[m.end("noun"):m.end("noun") + 3]) \
                 and m.end() == m.end("noun"):
             continue  # a title before a name ("Professor Cooper"): the name is the mention
@@ -946,8 +977,9 @@ class ParseIndex:
     def attribution_verbs(self, a: int, b: int) -> list[Any]:
         """Attribution verb tokens in ``[a, b)``, in text order."""
         return [t for t in self.tokens_in(a, b)
-                if (t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
-                or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS]
+                if ((t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
+                    or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS)
+                and t.dep_ not in {"compound", "amod"}]  # "the judging panel": a modifier of a noun, not a verb
 
     def attribution_verb(self, a: int, b: int) -> Any | None:
         cands = self.attribution_verbs(a, b)
@@ -983,7 +1015,10 @@ class ParseIndex:
         if span is None:
             return None
         s, e = span
-        # Drop a relative clause after an appositive comma ("X, who ...") but keep "X who ...".
+        text = self.doc.text
+        hyphen = re.match(r"(?:-[^\W_][\w'’]*)+", text[e:e + 40]) if e > 0 and text[e - 1].isalnum() else None
+        if hyphen is not None:
+            e += hyphen.end()  # "His co-founder": the tokeniser splits a hyphenated word, the phrase keeps it whole
         return s, e
 
     def antecedent(self, pos: int, plural: bool, lo: int,

@@ -255,8 +255,12 @@ _PAGE_FIRST = r"(?:(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?\s*[,
 _SECTION5 = (r"(?:[^()\[\]\n]{1,40}?[,;]\s*)?(?:(?i:see|detailed\s+in|listed\s+in|details\s+in)\s+)?"
              r"(?i:section)\s+5\s*(?:\.?\s*(?:[a-z]|\d{1,2}|[ivx]{1,4})\b|\s*,\s*(?i:point|item|source|no\.?)\s*"
              r"(?:[A-Za-z]|\d{1,2}|[ivx]{1,4})\b)")
+# after a source's label, how and when its words reached the authors: "(5.8, email 27 April 2013)", "(S4, letter)"
+_MEDIUM_NOTE = (r"\s*[,;]\s*(?i:e-?mail|letter|interview|testimonial|statement|questionnaire|survey)"
+                r"(?:\s+(?i:of|dated|on))?(?:\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?(?:19|20)\d\d)?")
 MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}(?:\s+(?i:below|above))?|{_SEE})\s*\]"
-                    rf"|\(\s*(?:{_LIST}|{_SEE}|{_NESTED}|{_SECTION5})\s*\)|\{{\s*(?:{_LIST})\s*\}}")
+                    rf"|\(\s*(?:{_LIST}(?:\s+(?i:below|above)|{_MEDIUM_NOTE})?|{_SEE}|{_NESTED}|{_SECTION5})\s*\)"
+                    rf"|\{{\s*(?:{_LIST})\s*\}}")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
 
 

@@ -26,14 +26,14 @@ elaborate emphasise emphasize endorse enthuse explain express feel find hail hig
 indicate insist joke judge label lament laud maintain mention note observe opine outline pledge
 point posit post praise predict proclaim promise propose put quip quote rate recall recognise
 recognize recommend record recount refer reflect regard reiterate remark remind reply report respond
-reveal say see seek set specify staid state stipulate stress substantiate suggest summarise
+reveal say see seek set speak specify staid state stipulate stress substantiate suggest summarise
 summarize surmise tell term testify thank tweet underline underscore urge validate verify view voice
 warn welcome write
 """)
 
 # Irregular forms of those verbs (the regular ones are generated).
 IRREGULAR_ATTRIBUTION_FORMS = _words("""
-feels felt found put puts putting said saw saying says seeing seen sees set sets staid telling tells
+feels felt found put puts putting said saw saying says seeing seen sees set sets spoke spoken staid telling tells
 thought told writes writing written wrote admitted admitting concurred concurring
 referred
 """)

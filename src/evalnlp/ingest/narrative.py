@@ -60,6 +60,7 @@ from evalnlp.ingest._narrative_speaker import (
     ROLE_NOUNS,
     RULE_VERBS,
     ParseIndex,
+    bare_name,
     choose_subject,
     is_pronoun,
     noun_kind,
@@ -498,7 +499,7 @@ def _next_quote_open(ctx: _Context, pos: int, testimonials_only: bool = False) -
     return len(ctx.text)
 
 
-_ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of|[Qq]uoting)\s+")
+_ACCORDING = re.compile(r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of|[Qq]uoting|[Tt]o\s+quote)\s+")
 _AS_PUT = re.compile(
     r"\b[Aa]s\s+(.{2,120}?)\s+(?:put|puts|said|says|noted|notes|observed|observes|wrote|writes)\s+it\b")
 # Finite attribution verbs that can follow a quotation directly: `"...," said X` / `"...," X said`.
@@ -523,7 +524,8 @@ _PHRASE_VERB = re.compile(
     r"continued(?=\s*[,:])|continues(?=\s*[,:])|summed\s+(?:it\s+)?up|sums\s+(?:it\s+)?up|"
     r"(?:made|makes|gave|gives|offered|offers|provided|provides|issued|issues|expressed|expresses|shared|shares)"
     r"\s+(?:the|a|this|his|her|their)\s+(?:following\s+)?"
-    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement|view|opinion)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
+    r"(?:statement|comment|remark|observation|assessment|testimony|endorsement|view|opinion|admiration|"
+    r"appreciation|gratitude|thanks|enthusiasm|satisfaction|delight|praise|support|concern)s?|(?:found|finds)\s+that(?=(?:\s+[\w'’-]+){0,8}\s*(?:Q|$))|point(?:s|ed)?\s+out|went\s+on\s+to\s+(?:say|state|add|note|write)|goes\s+on\s+to\s+(?:say|state|add|note|write))"
 )
 _TOPIC_TAIL = re.compile(
     r",\s+(?:on|about|regarding|concerning|reflecting\s+on|speaking\s+(?:about|of|on)|commenting\s+on|"
@@ -581,6 +583,15 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     # described the change."
     if speaker is None:
         speaker = _next_sentence_speaker(ctx, q)
+    # "Comments also raised questions; for example: '...'": an example of the comments named before is theirs
+    if speaker is None:
+        speaker = _example_of_comments(ctx, lo, hi)
+    # A lead that is a clause of its own ending in a colon introduces its quotation ("A number of the unit's
+    # staff have used the tool: '...'"): its subject speaks when it is a person or a body
+    if speaker is None:
+        subject = _colon_clause_subject(ctx, lo, hi)
+        if subject is not None:
+            speaker = _refine_speaker(ctx, subject, lo, hi)
     # 3. A quotation that continues the previous one with no attribution of its own.
     if speaker is None and found and not _lead_has_verb(ctx, lo, hi):
         prev = found[-1]
@@ -609,6 +620,14 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         m = _MARKER_GAP.match(text, q.close)
         mk = MARKER.match(text, m.end()) if m else None
         if mk and is_marker(mk.group(0)):
+            ref = (mk.start(), mk.end())
+    if isinstance(ref, tuple) and ref[1] <= q.open and trail_end is not None and speaker is not None \
+            and speaker[0] >= q.close:
+        # "invited onto the programme [5.7]: '...' (Producer, the programme) [5.8]": a marker right after the
+        # parenthesis that names the quotation's writer is its own; the lead's belongs to the lead's claim
+        gap = re.match(r"[\s.,;:)]*", text[trail_end:])
+        mk = MARKER.match(text, trail_end + (gap.end() if gap else 0))
+        if mk and is_marker(mk.group(0)) and not _labels_heading(ctx, mk.start(), mk.end()):
             ref = (mk.start(), mk.end())
     if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
         inside = [m for m in find_markers(text, speaker[0], sp_end)
@@ -695,8 +714,24 @@ _MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|Oct
 _SPEAKER_DATE = re.compile(
     rf"(?:,?\s+(?:of|dated)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
     rf"(?:19|20)\d\d|,?\s+\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\.?$")
+# a date after "on" or "in" closing a speaker phrase: when the words were said
+_SPEAKER_ON_DATE = re.compile(rf",?\s+(?:on|in)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{_MONTH_NAMES})\.?\s+)?"
+                              rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d$")
 # a participle clause after a comma that closes a speaker phrase ("..., tabled by X", "..., written by Y in 2010")
 _SPEAKER_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ed|[a-z]+en|led|written|made|held|run|set\s+up)\s+(?:by|in|for|on)\b.*$")
+# words said or written, before whoever said or wrote them
+_WORDS_OF = re.compile(r"(?i:the\s+|these\s+|his\s+|her\s+|their\s+|its\s+)?(?i:comments?|remarks?|words|wording)\s+"
+                       r"(?:in|of|from|by)\s+(?=(?:the|a|an|its|his|her|their)\s|[A-Z])")
+# a quantity of a group named after it, which speaks as a whole
+_PARTITIVE = re.compile(r"(?i:some|many|several|most|all|a\s+(?:number|few|couple|handful|selection|sample))\s+of\s+"
+                        r"(?=(?:the|these|those|its|their|his|her|our)\s|[A-Z])")
+# words opening a phrase or clause before a sentence's subject ("As a result of X,", "Where the course runs,")
+_INTRO_OPENERS = frozenset({"as", "when", "while", "whilst", "where", "although", "though", "because", "since", "if",
+                            "once", "unless", "whereas", "in", "at", "on", "after", "following", "during", "despite",
+                            "given", "through", "under", "with", "within", "before", "by"})
+# a time adjunct between a speaker and its verb, which says when the words were said, not who said them
+_SPEAKER_WHEN = re.compile(r",?\s+(?:following|after|before|during)\s+(?=(?:the|a|an|his|her|their|its|this|that|"
+                           r"[A-Z])\w*)")
 # a participle word closing a speaker phrase whose object was cut off ("A former manager at X, referring")
 _SPEAKER_ING_TAIL = re.compile(r",\s+[a-z]{3,}ing$")
 # a participle clause opening a speaker phrase ("Discussing Hardy's contribution, the Union's Officer attests"):
@@ -708,7 +743,9 @@ _SPEAKER_ING_LEAD = re.compile(r"[A-Z][a-z]{2,}ing\s+(?=" + _ING_OBJECT + r")[^,
 _ING_BEFORE = re.compile(r"(?:^|[.;:!?]\s+|\n)[A-Z][a-z]{2,}ing\s+$")
 _OBJECT_THEN_SPEAKER = re.compile(r"(?=" + _ING_OBJECT + r")[^,;:()\[\]]{1,80},\s+"
                                   r"(?=(?:the|a|an|its|his|her|their|our)\s|[A-Z])")
-# a bracket that is part of the name: an acronym or capitalised words only ("(ILO)", "(Kenya Chapter)")
+# a name's short form in brackets after it ("(RCN)", "(DfE)"), which the speaker leaves out
+_ACRONYM_PAREN = re.compile(r"\s*\(\s*[A-Z][a-z]?[A-Z][A-Za-z&]{0,8}\s*\)$")
+# a bracket that is part of the name: capitalised words only ("(Kenya Chapter)")
 _NAME_PAREN = re.compile(r"\(\s*[A-Z][\w&.'’-]*(?:\s+(?:of|and|for|&|[A-Z][\w&.'’-]*))*\s*\)$")
 # what may follow an apposition before the verb or the quotation: a comma, glued footnote digits (`Roe,4.1`)
 # or a bracketed marker
@@ -736,6 +773,27 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         m = _AFTER_SCARE_BY.match(text, scare.close, b)
         if m is not None and m.end() < b:
             a = m.end()
+    if lo <= a < b <= hi and "," in ctx.masked[a:b]:
+        # "As a result of X, the report recommended": an introductory phrase or subordinate clause that ends at
+        # a comma inside the phrase found is not part of the speaker
+        s0 = ctx.sent_start(a) if ctx.sent_start(a) >= lo else lo
+        start = strip_intro(ctx.masked, s0, b)
+        opener = re.match(r"\s*([A-Za-z]+)", ctx.masked[s0:a])
+        comma = ctx.masked.find(",", s0, b)
+        if a < start < b and "," in ctx.masked[a:start] and opener is not None and \
+                opener.group(1).lower() in _INTRO_OPENERS and not bare_name(ctx.masked[s0 + opener.end():comma]) \
+                and noun_kind(ctx.text[a:ctx.masked.rfind(",", a, start)]) == "unknown" \
+                and valid_np(ctx.masked, start, b, max_words=16):
+            # (not "At a hearing in May the Chief Executive of X, Sir Y, said": a role before the comma, which the
+            # name after it is in apposition to)
+            a = start + len(ctx.masked[start:b]) - len(ctx.masked[start:b].lstrip())
+    m = _WORDS_OF.match(text, a, b)
+    if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16) and (
+            text[m.end()].isupper() or noun_kind(text[m.end():b]) != "unknown"):
+        a = m.end()  # "the comments in the Hill Review", "the comment from Leeds": whose words they are speaks
+    m = _PARTITIVE.match(text, a, b)
+    if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16):
+        a = m.end()  # "some of the 98 comments", "a number of the unit's staff": the group speaks ("one of" stays)
     m = _SPEAKER_ING_LEAD.match(text, a, b)
     if m is None and _ING_BEFORE.search(text, max(0, a - 30), a):
         # the phrase is the object of a participle opening the sentence ("Discussing X's work, the Officer
@@ -743,20 +801,32 @@ def _refine_speaker(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> t
         m = _OBJECT_THEN_SPEAKER.match(text, a, b)
     if m is not None and valid_np(ctx.masked, m.end(), b, max_words=16):
         a = m.end()
-    for _ in range(3):
+    for _ in range(4):
         phrase = text[a:b]
         m = _SPEAKER_ING_TAIL.search(phrase)
         if m and m.start() > 0:
             b = trim_right(text, a, a + m.start())
             continue
+        m = _SPEAKER_WHEN.search(ctx.masked, a, b)
+        if m and m.start() > a and "," not in ctx.masked[m.end():b] and valid_np(ctx.masked, a, m.start(), max_words=20):
+            b = trim_right(text, a, m.start())  # "X, Chief Executive of Y, following a feature on Z, has told us"
+            continue
         m = _SPEAKER_DATE.search(phrase)
         if m and m.start() > 0:
             b = trim_right(text, a, a + m.start())
             continue
+        m = _SPEAKER_ON_DATE.search(phrase)
+        if m and m.start() > 0 and not re.search(r"[a-z]{3,}(?:ed|en)$", phrase[:m.start()]):
+            b = trim_right(text, a, a + m.start())  # "the Prime Minister on 28 July 2010" (but "the paper published
+            continue  # in May 2012" keeps the date of its participle)
         m = _SPEAKER_PARTICIPLE.search(phrase)
         if m and m.start() > 0 and valid_np(ctx.masked, a, a + m.start(), max_words=12):
             b = trim_right(text, a, a + m.start())  # "Motion 12, tabled by X and signed by 40 MPs": a reduced
             continue  # relative clause after the name describes it, it is not part of it
+        m = _ACRONYM_PAREN.search(phrase)
+        if m and m.start() > 0:
+            b = trim_right(text, a, a + m.start())  # "the Royal College of Nursing (RCN)": the short form is left out
+            continue
         if phrase.endswith(")") and "(" in phrase and not _NAME_PAREN.search(phrase) and \
                 not _role_in_brackets(phrase):
             cut = text.rfind("(", a, b)
@@ -819,17 +889,27 @@ def _role_in_brackets(phrase: str) -> bool:
     """``Dr Jane Roe (Associate Professor, Hill University)``: a person's role in brackets after the name is
     part of the speaker; a date, a marker or an aside is not."""
     m = re.search(r"\(([^()]{3,120})\)$", phrase)
-    if m is None or re.search(r"\d", m.group(1)) or not _personal_name(phrase[:m.start()].strip()):
+    if m is None or re.search(r"\d", m.group(1)):
         return False
+    before = phrase[:m.start()].strip()
     words = re.findall(r"[A-Za-z][\w'’-]*", m.group(1))
     while words and words[0] in _ROLE_TIME:  # "Lord Best (former Director of JRF)"
         words = words[1:]
     head = words[:3]
-    return bool(head) and head[0][:1].isupper() and any(w.lower() in ROLE_NOUNS for w in head)
+    if not head:
+        return False
+    if _personal_name(before) and head[0][:1].isupper() and any(w.lower() in ROLE_NOUNS for w in head):
+        return True
+    # "a former aid worker (and later author and campaigner)": further roles of the person a role names
+    last = re.findall(r"[A-Za-z][\w'’-]*", before)[-1:]
+    return bool(last) and last[0].lower() in W.PERSON_NOUNS and m.group(1).split()[0] in {"and", "later", "now",
+                                                                                       "subsequently", "formerly"} \
+        and any(w.lower() in W.PERSON_NOUNS for w in head)
 
 
 #: words that may open a role in brackets before its capitalised title: when the person held it
-_ROLE_TIME = frozenset({"former", "then", "now", "current", "currently", "retired", "acting", "interim", "later"})
+_ROLE_TIME = frozenset({"former", "then", "now", "current", "currently", "retired", "acting", "interim", "later",
+                        "and", "subsequently", "formerly"})
 
 
 # a speaker phrase that is the object of an introductory preposition ("In a review in X, the book was
@@ -905,7 +985,10 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
         return None  # "her first report [R7] which '...'": a noun before a relative pronoun
     verb = masked[vpos:hi].split()[0]
     if verb in _AUX_FORMS and not re.match(r"\S+\s+that\b", masked[vpos:hi]):
-        return None  # "whose goal is the '...'": a copula names what the quotation is, not who said it
+        # "whose goal is the '...'": a copula names what the quotation is, not who said it; but when the subject is
+        # a word for what someone said ("The comment from Leeds was '...'"), it names whose words they are
+        said = _said_subject(ctx, lo, vpos) if re.fullmatch(r"\S+\s*(?:[:,]\s*)?", masked[vpos:hi]) else None
+        return said
     span = None
     if ctx.index is not None:
         toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
@@ -938,6 +1021,91 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     if not re.fullmatch(r"[\s,]*(?:\([^()]{1,24}\)[\s,]*)?", masked[span[1]:vpos]):
         return None  # the subject must stand right before its verb (a bracketed year or marker may stand between)
     return span
+
+
+# words for what someone said, which a copula after them gives as the quotation
+_SAID_NOUNS = frozenset({"comment", "comments", "remark", "remarks", "reply", "replies", "response", "responses",
+                         "answer", "answers", "words", "verdict", "message", "feedback", "view", "views"})
+
+
+def _said_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
+    """The subject before a copula when its head is a word for what someone said ("The comment from Leeds was",
+    "Her reply was"); the owner named after "from", "of" or "by" is what :func:`_refine_speaker` keeps."""
+    span = np_before_verb(ctx.masked, lo, vpos)
+    if span is None or not re.fullmatch(r"\s*", ctx.masked[span[1]:vpos]) or \
+            not valid_np(ctx.masked, *span, max_words=10) or "Q" in ctx.masked[span[0]:span[1]]:
+        return None
+    head = re.split(r"\s+(?:from|of|by|in)\s+", ctx.text[span[0]:span[1]])[0].split()
+    return span if head and head[-1].lower() in _SAID_NOUNS else None
+
+
+_FOR_EXAMPLE = re.compile(r"(?:for\s+example|for\s+instance|e\.\s?g\.|such\s+as)\s*[:,]?\s*$", re.IGNORECASE)
+# a noun phrase naming things said or written, which a quotation may give an example of
+_COMMENTS = re.compile(r"\b(?:comments?|remarks?|responses?|replies|feedback|messages?|reviews?|testimonials?|tweets?|"
+                       r"posts?|answers?)\b", re.IGNORECASE)
+
+
+def _example_of_comments(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """``Comments also raised questions; for example: '...'``, ``... and numerous comments asking for more - for
+    example: '...'``: a quotation given as an example (after "for example", "for instance", "such as") of things
+    said that its sentence names: the sentence's subject when it names them, else the last phrase that does."""
+    masked = ctx.masked
+    if not _FOR_EXAMPLE.search(masked, lo, hi):
+        return None
+    start = ctx.sent_start(hi) if ctx.sent_start(hi) >= lo else lo
+    subj = np_before_verb(masked, start, hi)
+    if subj is not None and subj[1] < hi - 1 and valid_np(masked, *subj, max_words=8) and \
+            _COMMENTS.search(re.split(r"\s(?:of|from|at|in|by|for|on|to)\s", masked[subj[0]:subj[1]])[0]):
+        return subj  # "Reviews and blog comments were positive", "Feedback forms from the workshops were warm"
+    last = None
+    for last in _COMMENTS.finditer(masked, start, hi):
+        pass
+    if last is None:
+        return None
+    a = last.start()
+    for _ in range(3):  # its modifiers: "numerous", "the 98", "many positive"
+        w = re.search(r"([A-Za-z0-9][\w'’-]*)\s+$", masked[start:a])
+        if w is None or w.group(1).lower() in _NOT_MODIFIERS or _finite_word(w.group(1)) and not \
+                w.group(1)[:1].isdigit():
+            break
+        a = start + w.start(1)
+    span = trim_span(ctx.text, a, last.end())
+    return span if span is not None and valid_np(masked, *span, max_words=6) else None
+
+
+# words that end a modifier run on its left: links, prepositions, conjunctions and pronouns
+_NOT_MODIFIERS = frozenset({"and", "or", "but", "of", "in", "on", "at", "by", "for", "from", "to", "with", "as",
+                            "that", "which", "who", "it", "they", "we", "he", "she", "also", "then", "there"})
+
+
+def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The subject of the last clause of a lead that ends in a colon, when it is a person or a body and a finite
+    verb follows it ("a number of the unit's staff have used the tool and attended training:"); a clause whose
+    subject is a thing ("Our research has created a firm that:") names nobody here (the quotation may go on with
+    the previous speaker's words)."""
+    masked = ctx.masked
+    seg = masked[lo:hi].rstrip()
+    if not seg.endswith(":"):
+        return None
+    colon = lo + len(seg) - 1
+    start = lo
+    for br in _clause_breaks(masked[lo:colon]):
+        start = lo + br.end()
+    span = np_before_verb(masked, start, colon)
+    if span is None or span[1] >= trim_right(masked, start, colon) - 1:
+        return None  # no verb after the phrase: a label ("Jane Roe, Director of X:"), read elsewhere
+    after = re.match(r"\s*(?:[a-z]+ly\s+|also\s+)?([a-z]+)\b", masked[span[1]:colon])
+    if after is None or not (_finite_word(after.group(1)) or after.group(1) in W.FINITE_AUXILIARIES):
+        return None
+    part = _PARTITIVE.match(ctx.text, span[0], span[1])
+    if part is not None:
+        span = (part.end(), span[1])
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase):
+        return None  # "She was clear:": the pronoun is resolved as any other
+    if valid_np(masked, *span, max_words=12) and noun_kind(phrase) in {"person", "org"} and "Q" not in masked[span[0]:span[1]]:
+        return span
+    return None
 
 
 def _apposed_quote_subject(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[int, int] | None:
@@ -1048,6 +1216,9 @@ _BACK_REFERENCE = re.compile(r"\s*(?:[\"'`’”]\s*)?(?:He|She|They|It|His|Her|
                              re.DOTALL)
 
 
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][a-z]?[A-Z][A-Za-z&]{0,8})\s*\)")
+
+
 def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) -> tuple[int, int] | None:
     """A marker ending the next sentence when that sentence goes on about the same source ("...' This is
     repeated in her letter (S3).", "The Director ... The Director's letter adds detail [4]."): it refers
@@ -1068,8 +1239,9 @@ def _next_sentence_ref(ctx: _Context, q: QuoteSpan, speaker: tuple[int, int]) ->
             r"(?i)\b(?:they|their|it|its)\b", back.group(0)) and not _personal_name(ctx.text[speaker[0]:speaker[1]]) \
             and noun_kind(ctx.text[speaker[0]:speaker[1]]) != "person":
         back = None  # "The Economist wrote that '...'. ... his meetings with civil servants (H)": not the paper
-    refers = back is not None or (
-        head and re.search(rf"\b{re.escape(head[-1])}\b", sent) is not None and head[-1][:1].isupper())
+    short = _ACRONYM_AFTER.match(ctx.text, speaker[1])  # "the Royal College of Nursing (RCN)": named again as RCN
+    names = [w for w in (head[-1] if head else None, short.group(1) if short else None) if w and w[:1].isupper()]
+    refers = back is not None or any(re.search(rf"\b{re.escape(w)}\b", sent) is not None for w in names)
     if not refers:
         return None
     ms = [m for m in find_markers(ctx.text, a, b) if not ctx.mask[m[0]]]
@@ -1357,8 +1529,22 @@ def according_to(lead: _Lead) -> _Cue | None:
     if m is None:
         return None
     a = lead.lo + m.end()
-    stop = re.search(r"[,:;]|\s(?:that|who)\s", lead.seg[m.end():])
+    # the phrase ends at a comma, a relative clause or an infinitive ("To quote X to show the impact:")
+    stop = re.search(r"[,:;]|\s(?:that|who)\s|\sto\s+(?!(?:the|a|an|its|their|his|her)\b)[a-z]+\b",
+                     lead.seg[m.end():])
     b = a + stop.start() if stop else lead.hi
+    dashes = [d for d in _DASH.finditer(lead.ctx.masked, a, b)]
+    if dashes:
+        # "According to one partner - a former aid worker - the project ...": a dash closes the speaker, and a
+        # second one closes an apposition set between dashes, which is part of it
+        b = dashes[0].start()
+        if len(dashes) > 1:
+            inner = trim_span(lead.ctx.masked, dashes[0].end(), dashes[1].start())
+            if inner is not None and valid_np(lead.ctx.masked, *inner, max_words=16) and \
+                    re.match(r"(?:a|an|the|its|his|her|their|then|now|[A-Z])", lead.ctx.masked[inner[0]:inner[1]]) and \
+                    not _finite_verb_before(lead.ctx.masked, *inner):
+                b = dashes[1].start()
+        stop = None
     if stop is not None and stop.group(0) == ",":
         # "According to Mark Jones, Head of Curriculum at Ofsted, '...'": the role between the name and the
         # quotation is the speaker's apposition, part of the speaker
@@ -1376,6 +1562,7 @@ def according_to(lead: _Lead) -> _Cue | None:
     return _Cue(span) if span else None
 
 
+_DASH = re.compile(r"\s*[—–]\s*|\s+--?\s+")
 # "in the government's own words, '...'": the owner of the words, right before the quotation
 _IN_OWN_WORDS = re.compile(r"\b[Ii]n\s+((?:(?!\bin\s)[^,;:()\[\]]){2,100}?)(['\u2019]s|s['\u2019])\s+(?:own\s+)?"
                            r"words\s*[,:]?\s*(?:as\s+)?$")
@@ -1681,6 +1868,21 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             best = (lo + v[0], lo + v[1], _rule_subject(ctx, lo, lo + v[0]))
     if best is not None and not _reaches_quote(ctx, best[0], best[1], hi):
         best = None
+    if best is not None:
+        # "Replies to the question included (15 departments responded) 1) '...'": a verb inside brackets has its
+        # subject inside them
+        opened = text.rfind("(", lo, best[0])
+        if opened >= 0 and text.find(")", opened, best[0]) < 0 and text.find(")", best[1], hi) >= 0:
+            inner = np_before_verb(ctx.masked, opened + 1, best[0])
+            if inner is not None and valid_np(ctx.masked, *inner, max_words=10) and not is_pronoun(
+                    text[inner[0]:inner[1]]) and noun_kind(text[inner[0]:inner[1]]) != "unknown":
+                best = (best[0], best[1], inner)
+    if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]) and re.search(
+            r"\b(?:for|of|about|in|on|at|towards)\s+$", ctx.masked[max(lo, best[0] - 12):best[0]]):
+        best = None  # "a precedent for recognising the '...'": a gerund after a preposition has no speaker of its own
+    if best is not None and re.search(r"\b(?:invited|asked|due|about|going|able|unable|expected|scheduled|planned|"
+                                      r"plans?)\s+to\s+$", ctx.masked[max(lo, best[0] - 20):best[0]]):
+        best = None  # "X was invited to speak at the day on account of '...'": a talk to come reports no words
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]):
         # an absolute clause: "..., with partners reporting that '...'" - the subject follows "with"
         m = re.search(r"\bwith\s+([^,;:()]{2,80}?)\s*$", ctx.masked[lo:best[0]])
@@ -1688,6 +1890,9 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
             span = trim_span(text, lo + m.start(1), lo + m.end(1))
             if span is not None and valid_np(ctx.masked, *span, max_words=10):
                 best = (best[0], best[1], span)
+        elif _absolute_subject(ctx, lo, best[0]) is not None:
+            # "82% use the films, several teachers replying that '...'": an absolute clause without "with"
+            best = (best[0], best[1], _absolute_subject(ctx, lo, best[0]))
         elif re.search(r"\w\s*,\s*$", ctx.masked[lo:best[0]]):
             # a participle clause after the main clause ("the government published its response,
             # announcing that '...'"): the main clause's subject speaks
@@ -1705,6 +1910,24 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 
 
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
+# a quantified noun phrase after a clause's comma, the subject of the participle after it (a quantifier, unlike
+# "the" or "a", does not open an apposition to a name)
+_ABSOLUTE = re.compile(r"(?:,|\band)\s+((?:several|many|some|most|one|two|three|four|five|six|a\s+few|a\s+number\s+of|"
+                       r"numerous|\d[\d,]*)\s[^,;:()]{2,60}?)\s*$")
+
+
+def _absolute_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
+    """The subject of a participle in an absolute clause after the main one ("Most users rate the films
+    highly, several teachers replying that"): a quantified noun phrase headed by a person, body or document noun
+    standing between the clause's comma and the participle."""
+    m = _ABSOLUTE.search(ctx.masked, lo, vpos)
+    if m is None:
+        return None
+    span = trim_span(ctx.text, m.start(1), m.end(1))
+    if span is None or not valid_np(ctx.masked, *span, max_words=8) or noun_kind(ctx.text[span[0]:span[1]]) not in \
+            {"person", "org", "doc"}:
+        return None
+    return span
 # a date opening the sentence without a comma ("In July 2013 the government ...")
 _DATE_INTRO = re.compile(rf"\s*(?:[Ii]n|[Oo]n|[Dd]uring|[Bb]y|[Ss]ince)\s+(?:early\s+|late\s+|mid-?)?(?:\d{{1,2}}\s+)?"
                          rf"(?:(?:{_MONTH_NAMES})\.?\s+)?(?:19|20)\d\d\s*,?\s*")
@@ -1942,6 +2165,12 @@ def _rule_subject(ctx: _Context, lo: int, vpos: int) -> tuple[int, int] | None:
     if pron:
         # "..., which they say", "..., when she stated": the pronoun is the subject
         return lo + pron.start(1), lo + pron.end(1)
+    named = re.search(r"\b(?:that|which|whom)\s+((?:[A-Z][\w'’-]*\.?\s+){1,4})(?:[a-z]+ly\s+|also\s+)?"
+                      r"(?:[a-z]{3,}(?:ed|s)\s+as\s+)?$", seg)
+    if named and not named.group(1).startswith("Q"):
+        # "research that Justice Hale described", "that Justice Hale considered as showing": the name between an
+        # object relative and its verb (or the verb whose complement the participle is)
+        return lo + named.start(1), lo + named.start(1) + len(named.group(1).rstrip())
     for br in reversed(_clause_breaks(seg)):
         a = lo + br.end()
         span = trim_span(text, strip_intro(text, a, vpos), vpos)
@@ -1974,6 +2203,9 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         span = role_before(ctx.masked, pron[0], True, ctx.sent_start(pron[0]), {"person"})
         if span is not None:
             return span
+    own = _own_sentence_subject(ctx, pron[0], word)
+    if own is not None:
+        return own
     prev = next((f for f in reversed(found) if f.speaker is not None), None)
     if kinds == {"person"}:
         # "..., a senior analyst at the Office commented on X. She refers to it as '...'": a person who spoke in
@@ -2004,8 +2236,53 @@ def _resolve(ctx: _Context, pron: tuple[int, int], found: list[_Found]) -> tuple
         return subj
     if word in {"they", "them", "these", "those"}:
         return (role_before(ctx.masked, pron[0], True, lo, {"person"}, ctx.sents)
-                or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents))
-    return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents)
+                or role_before(ctx.masked, pron[0], False, lo, {"org"}, ctx.sents)
+                or _body_named_before(ctx, pron[0]))
+    return role_before(ctx.masked, pron[0], plural, lo, kinds, ctx.sents) or (
+        _body_named_before(ctx, pron[0]) if word == "it" else None)
+
+
+# a body's name: an acronym-like word ("BBC", "TED-Ed", "DfE"), or capitalised words after "the" ("the Hill Channel")
+_BODY_NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*\b|"
+                        r"\b[Tt]he\s+(?:[A-Z][\w&'’-]*\s+(?:(?:of|for|and|&)\s+)?)*[A-Z][\w&'’-]*")
+
+
+def _body_named_before(ctx: _Context, pos: int) -> tuple[int, int] | None:
+    """``... led TED-Ed to commission X to write a series, as they say '...'``: the last body named by its name
+    earlier in the pronoun's sentence (not a quoted title, a person or a document), when no noun names one."""
+    found = None
+    for m in _BODY_NAME.finditer(ctx.masked, ctx.sent_start(pos), pos):
+        phrase = ctx.text[m.start():m.end()]
+        if "Q" in ctx.masked[m.start():m.end()] or noun_kind(phrase) in {"person", "doc"} or \
+                phrase.split()[-1].lower() in W.PERSON_TITLES:
+            continue
+        found = (m.start(), m.end())
+    return found
+
+
+def _own_sentence_subject(ctx: _Context, pos: int, word: str) -> tuple[int, int] | None:
+    """``X is clear about the impact, he states that '...'``: a pronoun opening the second clause of its sentence
+    (after a comma, a semicolon or "and") stands for the subject the sentence opens with, when that subject fits
+    it (a person for he or she, a body or document for it, a person or body for they)."""
+    if word not in {"he", "she", "it", "they"}:
+        return None
+    start = ctx.sent_start(pos)
+    if not re.search(r"(?:[,;]|\s(?:and|but|so))\s*$", ctx.masked[start:pos]):
+        return None
+    span = np_before_verb(ctx.masked, start, pos)
+    if span is None or span[1] >= trim_right(ctx.masked, start, pos) - 1 or "Q" in ctx.masked[span[0]:span[1]]:
+        return None  # no verb of its own before the pronoun
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase) or not valid_np(ctx.masked, *span, max_words=12) or "," in ctx.masked[span[0]:span[1]]:
+        return None
+    kind = noun_kind(phrase)
+    if word in {"he", "she"}:
+        fits = kind == "person" or _personal_name(phrase)
+    elif word == "it":
+        fits = kind in {"org", "doc"}
+    else:
+        fits = kind in {"person", "org"}
+    return span if fits else None
 
 
 def _spoke_before(ctx: _Context, pos: int, after: int) -> tuple[int, int] | None:
@@ -2228,6 +2505,16 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
         cur.speaker = nxt.speaker
 
 
+# what stands between two quotations of a list when each is followed by the parenthesis naming its writer
+_PAREN_ONLY = re.compile(r"[\s.,;]*\([^()\[\]]{2,160}\)[\s.,;]*")
+
+
+def _without_short_quotes(gap: str) -> str:
+    """The masked text between two quotations of a run without the short quotations inside it ("'...'; 'so clear
+    and useful'; '...'"), which belong to the run as well: their separators merge into one."""
+    return re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", re.sub(r"Qq*", "", gap))
+
+
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
     that one continues it in the following sentence, or the marker placed before the previous one
@@ -2238,7 +2525,8 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             continue
         if isinstance(nxt.ref, tuple) and nxt.ref[0] < nxt.q.close:
             continue  # a marker set before the last quotation names its source only
-        if _RUN_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open):
+        if _RUN_GAP.fullmatch(ctx.text, cur.q.close, nxt.q.open) or _RUN_GAP.fullmatch(_without_short_quotes(
+                ctx.masked[cur.q.close:nxt.q.open])):
             cur.ref = nxt.ref
     for cur, nxt in zip(found, found[1:]):
         if cur.ref is not None or nxt.ref is None or cur.speaker is None:
@@ -2247,6 +2535,19 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             continue
         if ctx.sent_index(nxt.q.open) - ctx.sent_index(cur.q.close) <= 1:
             cur.ref = nxt.ref
+    # A marker in a lead ending in a colon before a list of quotations, each followed only by the parenthesis
+    # naming its writer ("Feedback was positive [C1]: '...' (Official, A) '...' (Counsellor, B)"), covers the list.
+    lead_ref: tuple[int, int] | None = None
+    for prev, cur in zip(found, found[1:]):
+        if isinstance(prev.ref, tuple) and prev.ref[1] <= prev.q.open and \
+                re.fullmatch(r"\s*:\s*", ctx.text[prev.ref[1]:prev.q.open]):
+            lead_ref = prev.ref
+        elif prev.ref != lead_ref:
+            lead_ref = None
+        if lead_ref is not None and cur.ref is None and _PAREN_ONLY.fullmatch(ctx.text, prev.q.close, cur.q.open):
+            cur.ref = lead_ref
+        elif cur.ref != lead_ref:
+            lead_ref = None
     # A marker set before the first of two quotations joined in one sentence ("X [E4] has
     # recognised that '...' and that '...'") covers both.
     for prev, cur in zip(found, found[1:]):
