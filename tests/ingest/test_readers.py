@@ -989,6 +989,9 @@ def _tables(draw: st.DrawFn, cell: st.SearchStrategy[str]) -> list[list[str]]:
 def _check_round_trip(table: list[list[str]], encoding: str, delimiter: str, terminator: str, chunk: int) -> None:
     if terminator == "\n":  # csv.writer leaves a lone "\r" unquoted unless it is part of the line terminator
         table = [[cell.replace("\r", "") for cell in row] for row in table]
+    # a file ending in Ctrl-Z (then perhaps a line break) ends with the DOS end-of-file mark, which is dropped by
+    # design (see tests/cli/test_classify_inputs.py): a last cell ending in that character cannot round-trip
+    assume(not table[-1][-1].rstrip("\r\n").endswith("\x1a"))
     with tempfile.TemporaryDirectory() as tmp:
         path = write_csv(Path(tmp) / "t.csv", table, encoding=encoding, delimiter=delimiter,
                          lineterminator=terminator)
