@@ -78,7 +78,9 @@ def _quotations_going_on(text: str) -> list[tuple[int, int]]:
     and the lines between are no quotation; so does a pair with unpaired double marks or list items between
     them."""
     from evalnlp.ingest._narrative_quotes import find_quotes
+    from evalnlp.ingest._narrative_text import superscript_marks
 
+    text = superscript_marks(text)  # (one for one: ``...practice.”¹²`` closes as ``...practice.”12`` does)
     out = []
     for q in find_quotes(text):
         c = q.close - 1
