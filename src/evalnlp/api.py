@@ -230,7 +230,8 @@ def _flag(value: Any, name: str) -> bool:
 class ExtractedDocument:
     """Testimonials, reach figures and corroborating sources found in one narrative file; offsets point into
     ``text``, except a sources list read from a separate file (``sources_file``), whose offsets point into that
-    file's text."""
+    file's text, and a Word document's footnotes and endnotes among the sources (labelled ``footnote 3``,
+    ``endnote 2``), whose offsets point into the note's own text."""
 
     source: str
     text: str
@@ -238,7 +239,7 @@ class ExtractedDocument:
     reach: list
     sources: list = field(default_factory=list)
     sources_file: str | None = None
-    #: what a DOCX document holds with text outside its body's paragraphs and tables (not read), counted
+    #: what a DOCX document holds with text outside its body's paragraphs and tables and its notes (not read), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
     #: what the user should know of how the file was read (text not read), issued as :class:`EvalnlpWarning`
     notes: list[str] = field(default_factory=list)
@@ -264,14 +265,18 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
 
     A document's corroborating sources are its own "Sources to corroborate the impact" section, found by that
     heading (testimonials and reach figures are then read from the text before it), or, with ``sources``, the
-    file given for it: one sources file per document, in the same order. Each testimonial's ``source_entries``
-    are the entries its marker names.
+    file given for it: one sources file per document, in the same order. A Word document's footnotes and endnotes
+    are entries too, after those (``footnote 3``; a number alone as marker, as a note's mark in the body reads,
+    names its note). Each testimonial's ``source_entries`` are the entries its marker names.
 
     For TXT and Markdown the offsets are into the file's text as read (universal newlines); for DOCX and
     PDF into the document's paragraphs or pages joined by blank lines.
     """
+    import dataclasses
+
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest._letters import with_letter_testimonials
+    from evalnlp.ingest._narrative_sources import note_entries, resolve_with_notes
     from evalnlp.ingest._table_reach import with_table_reach
     from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.notes import unread_parts_grouped
@@ -294,13 +299,21 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     out = []
     for k, (path, _kind) in enumerate(kinds):
         unread: dict[str, int] = {}
-        text = narrative_text(path, unread)
+        notes: list = []
+        text = narrative_text(path, unread, notes)
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
         testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
         reach = with_table_reach(found.reach, text, _table_cells(path, text), found.sources_start)
+        sources = found.sources
+        noted = note_entries(notes)
+        if noted:  # a Word document's footnotes and endnotes are entries too, named by their marks' numbers
+            testimonials = [dataclasses.replace(t, source_entries=tuple(resolve_with_notes(t.source_ref, sources,
+                                                                                             noted)))
+                            for t in testimonials]
+            sources = sources + noted
         out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach,
-                                     sources=found.sources,
+                                     sources=sources,
                                      sources_file=src_path.name if src_path is not None else None,
                                      unread_parts=unread))
     # documents that leave out the same parts (letters, each with its letterhead in the page header) share one

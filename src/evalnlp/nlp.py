@@ -124,6 +124,8 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
                 else:
                     result[i].append((s, e))
     for i, spans in enumerate(result):
+        if len(spans) > 1:
+            spans = _closing_marks_rejoined(texts[i], spans)
         spans = result[i] = _footnote_markers_split(texts[i], spans)
         if len(spans) > 1:
             spans = _abbreviations_joined(texts[i], spans)
@@ -142,7 +144,14 @@ _FOOTNOTE_END = re.compile(
     r"(?P<mark>[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\d{1,3}(?:[,\u2013-]\d{1,3})*"
     r"|\[\d{1,3}(?:[,\u2013-] ?\d{1,3})*\]|[\u2020\u2021])"
     r"(?=[ \t\u00a0]+[\"'\u201c\u2018(]?[A-Z])")
-_MAYBE_FOOTNOTE = re.compile(r"[.!?][\u201d\u2019\"')\]]*[\d\u00b9\u00b2\u00b3\u2070\u2074-\u2079\[\u2020\u2021]")
+#: A sentence's end after a superscript footnote mark glued to its last word or to a closing quotation mark or
+#: bracket (``... adopted\u00b3. The``, ``... \u201cbetter care\u201d\u00b9\u00b2. It``): the sentencizer reads the word, the mark and the stop
+#: as one token. (Plain digits there are a number's: ``3.5 Then``.)
+_FOOTNOTE_BEFORE_END = re.compile(
+    r"(?:[^\W\d_]|[)\]\u201d\u2019\"'])(?P<mark>[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}[.!?][\u201d\u2019\"')\]]*)"
+    r"(?=[ \t\u00a0]+[\"'\u201c\u2018(]?[A-Z])")
+_MAYBE_FOOTNOTE = re.compile(r"[.!?][\u201d\u2019\"')\]]*[\d\u00b9\u00b2\u00b3\u2070\u2074-\u2079\[\u2020\u2021]"
+                             r"|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079][.!?]")
 #: Abbreviations after which a number is a reference's, not a footnote marker (``Fig.2 The chart``).
 _NUMBERED_ABBREVIATIONS = frozenset("fig figs no nos vol vols para paras ch chap sec eq ref refs pp app art tab "
                                     "table item".split())
@@ -150,14 +159,18 @@ _NUMBERED_ABBREVIATIONS = frozenset("fig figs no nos vol vols para paras ch chap
 
 def _footnote_markers_split(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` with each sentence that runs on past a footnote marker glued after its full stop (see
-    :data:`_FOOTNOTE_END`) cut after the marker: a case study's "... deliberations" [H].² The Department ..."
+    :data:`_FOOTNOTE_END`) cut after the marker, or past a superscript one glued before it (see
+    :data:`_FOOTNOTE_BEFORE_END`) cut after the stop: a case study's "... deliberations" [H].² The Department ..."
     was one passage of two sentences, which a quote then showed whole."""
     if _MAYBE_FOOTNOTE.search(text) is None:  # (most texts: one quick look)
         return spans
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        for m in _FOOTNOTE_END.finditer(text, s, e):
-            if m.group("word") and m.group("word").lower() in _NUMBERED_ABBREVIATIONS:
+        ends = list(_FOOTNOTE_END.finditer(text, s, e)) + list(_FOOTNOTE_BEFORE_END.finditer(text, s, e))
+        for m in sorted(ends, key=lambda m: m.end("mark")):
+            if m.re is _FOOTNOTE_END and m.group("word") and m.group("word").lower() in _NUMBERED_ABBREVIATIONS:
+                continue
+            if m.end("mark") <= s:
                 continue
             cut = m.end("mark")
             nxt = cut
@@ -167,6 +180,34 @@ def _footnote_markers_split(text: str, spans: list[tuple[int, int]]) -> list[tup
                 out.append((s, cut))
                 s = nxt
         out.append((s, e))
+    return out
+
+
+#: Closing quotation marks (or brackets) with a footnote mark glued after them, which the sentencizer can take for
+#: the start of the next sentence: ``...to practice.\u201d\u00b9 The`` gave ``...to practice.`` and ``\u201d\u00b9 The ...``.
+_CLOSER_AND_MARK = re.compile(r"[\u201d\u2019\"')\]]+(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}|\d{1,3})(?=\s|$)")
+
+
+def _closing_marks_rejoined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a closing quotation mark and the footnote mark glued to it given back to the sentence they
+    close, when the sentencizer started the next sentence with them (right after a full stop, with no space
+    between: see :data:`_CLOSER_AND_MARK`); the words after them are the next sentence, or go on with this one
+    when they open in lower case."""
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        m = _CLOSER_AND_MARK.match(text, s, e)
+        if s != pe or m is None or text[pe - 1] not in ".!?":
+            out.append((s, e))
+            continue
+        k = m.end()
+        while k < e and text[k].isspace():
+            k += 1
+        if k < e and not text[k].islower():
+            out[-1] = (ps, m.end())
+            out.append((k, e))
+        else:
+            out[-1] = (ps, e)
     return out
 
 

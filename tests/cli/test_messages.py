@@ -182,8 +182,8 @@ def test_reading_an_evalnlp_output_file_says_what_it_is(cli, tmp_path):
 
 
 def test_a_word_documents_header_and_footer_with_text_are_named_as_not_read(cli, tmp_path):
-    """Only a Word document's body is read: a header or footer (or a footnote, comment or text box) holding
-    text is counted in the output as not read, instead of its text missing without a word."""
+    """Only a Word document's body (and its footnotes and endnotes) is read: a header or footer (or a comment or
+    text box) holding text is counted in the output as not read, instead of its text missing without a word."""
     import docx
 
     from evalnlp.ingest._documents import read_docx

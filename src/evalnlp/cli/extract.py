@@ -25,8 +25,9 @@ def extract(
     """Find quoted testimonials (with speaker and source reference), reach figures and corroborating sources.
 
     Each testimonial's source reference ([5.3], (C), [S1], 7, (see Source 1)) is matched to the entries of the
-    document's corroborating-sources list. Nothing is written to the store; `evalnlp ingest` does the same
-    extraction and stores the results.
+    document's corroborating-sources list; a Word document's footnotes and endnotes are entries too, each named
+    by its number (the superscript mark after a quotation). Nothing is written to the store; `evalnlp ingest`
+    does the same extraction and stores the results.
     """
     from evalnlp import api
 
@@ -40,7 +41,7 @@ def extract(
     for d in docs:
         show(data_table([Column(col, overflow="fold") for col in ("quote", "speaker", "ref", "source", "at")],
                         ((x.quote, " ".join(x.speaker.split()) if x.speaker else x.speaker, x.source_ref,
-                          "\n".join(f"{e.ref}: {' '.join(e.text.split())}" for e in x.source_entries),
+                          "\n".join(f"{_entry(e)}: {' '.join(e.text.split())}" for e in x.source_entries),
                           f"{x.start}-{x.end}") for x in d.testimonials),
                         title=f"{d.source}: {_count(len(d.testimonials), 'testimonial')}", show_lines=True))
         show(data_table([Column(col, overflow="fold") for col in ("text", "value", "unit", "at")],
@@ -49,8 +50,14 @@ def extract(
         if d.sources:
             where = f" (from {d.sources_file})" if d.sources_file else ""
             show(data_table([Column(col, overflow="fold") for col in ("ref", "text")],
-                            ((e.ref or "", " ".join(e.text.split())) for e in d.sources),
+                            ((_entry(e), " ".join(e.text.split())) for e in d.sources),
                             title=f"{d.source}: {_count(len(d.sources), 'corroborating source')}{where}"))
+
+
+def _entry(e) -> str:
+    """How an entry is named in a table: its label without brackets (``5.3``), or a note as named (``footnote 3``,
+    as a document's footnote and endnote of one number share it)."""
+    return e.label if getattr(e, "kind", "") == "note" else e.ref or ""
 
 
 def _count(n: int, word: str) -> str:

@@ -61,7 +61,7 @@ class FileReport:
     hidden_sheet: bool = False
     #: the file's columns are those of an evalnlp output file (see :func:`evalnlp_output_columns`)
     evalnlp_output: bool = False
-    #: what a DOCX document holds with text that is not read (footnotes, comments, headers, text boxes), counted
+    #: what a DOCX document holds with text that is not read (comments, headers, text boxes), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
     #: a workbook sheet's merged cells that span several rows (``A2:A4``): their value is in the first row only
     merged: list[str] = field(default_factory=list)
@@ -578,6 +578,12 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     corroborating-source entries, and each testimonial is linked to the entries its marker names; testimonials
     and reach figures are read from the text before that heading. The section's paragraphs are still documents.
 
+    A Word document's footnotes and endnotes are documents of the file too (``"footnote 3"``), read after its
+    body, and like the sources section they are not split into passages (nothing in them is coded, quoted or
+    counted, and no testimonial or reach figure is read from them): each is also a corroborating-source entry
+    (see :func:`evalnlp.ingest._narrative_sources.note_entries`), beside the section's entries when the document
+    has the section too, which the mark of its number in the body names.
+
     A document's text is the passage's reading text (:mod:`evalnlp.ingest._reflow`): hard-wrapped lines of TXT,
     Markdown and PDF rejoined, words broken across PDF lines mended, HTML entities decoded. Sentences,
     testimonials and reach figures are slices of that text, so they read whole and their offsets stay exact.
@@ -585,13 +591,20 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     from evalnlp.ingest._letters import letter_furniture, with_letter_testimonials
     from evalnlp.ingest._table_reach import docx_cells, markdown_cells, with_table_reach
     from evalnlp.ingest._reflow import decode_entities, reading_texts
+    from dataclasses import replace
+
+    from evalnlp.ingest._narrative_sources import note_entries, resolve_with_notes
     from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
 
     unread: dict[str, int] = {}
-    read = read_narrative(path, unread)
+    notes: list[Passage] = []
+    read = read_narrative(path, unread, notes)
     fmt = path.suffix.lower().lstrip(".")
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
+    notes = [Passage(p.locator, text) for p, text in zip(notes, reading_texts([p.text for p in notes], fmt))]
+    body = len(passages)
+    passages += notes  # after the body: documents, as the sources section's paragraphs are, but no passages
     source = same_as or path.name
     report = FileReport(source=source, format=fmt, n_in=len(passages), same_as=same_as, file_name=path.name)
     report.unread_parts = unread
@@ -617,7 +630,11 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         listing.append(section is not None and text.strip() != "" and section[0] <= pos < section[2])
         if text.strip():
             pos += len(text) + 2
+    listing += [True] * len(notes)
     in_list = [flag for flag, no in zip(listing, blank | marks) if not no]
+    n_body = int(np.count_nonzero(~(blank | marks)[:body]))
+    note_docs = ok[n_body:]  # the notes that are documents (the body's documents come first)
+    ok = ok[:n_body]
     # each passage's own document (by its text too: an earlier version of the file may hold another paragraph at
     # the same place, which a look-up by locator alone could give)
     by_locator = dict(zip(docs["locator"], store.document_ids(docs)))
@@ -653,6 +670,11 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
              else markdown_cells(joined) if fmt in ("md", "markdown") else [])
     reach = with_table_reach(found.reach, joined, cells, found.sources_start)
     entries = entries if head is not None else []
+    noted = note_entries(note_docs)
+    if noted:  # a footnote's number in the body names it (see note_entries)
+        testimonials = [replace(t, source_entries=tuple(resolve_with_notes(t.source_ref, entries, noted)))
+                        for t in testimonials]
+        entries = entries + noted
     doc_ids = [by_locator[p.locator] for p in ok]
     seg_rows, reach_rows, link_rows = [], [], []
     place = {e: k + 1 for k, e in enumerate(entries)}
@@ -723,10 +745,11 @@ def _pieces_by_passage(start: int, end: int, starts: list[int], texts: list[str]
     return out
 
 
-def narrative_text(path: Path, unread: dict[str, int] | None = None) -> str:
+def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list[Passage] | None = None) -> str:
     """The whole text of a narrative file: TXT/MD as read (encoding detected, universal newlines);
-    DOCX paragraphs and table cells, or PDF pages, joined by blank lines. ``unread`` gets what a DOCX document
-    holds with text outside them (footnotes, headers, text boxes...), counted."""
+    DOCX paragraphs and table cells, or PDF pages, joined by blank lines. ``notes`` gets a DOCX document's
+    footnotes and endnotes (``"footnote 3"``, each its reading text), which are not part of the text; ``unread``
+    what it holds with text outside all these (comments, headers, text boxes...), counted."""
     from evalnlp.ingest.readers import read_narrative
 
     if path.suffix.lower() in (".txt", ".md", ".markdown"):
@@ -734,7 +757,13 @@ def narrative_text(path: Path, unread: dict[str, int] | None = None) -> str:
 
         with open(path, encoding=text_encoding(path)) as fh:
             return fh.read()
-    return "\n\n".join(p.text for p in read_narrative(path, unread) if p.text.strip())
+    found: list[Passage] = []
+    text = "\n\n".join(p.text for p in read_narrative(path, unread, found) if p.text.strip())
+    if notes is not None and found:
+        from evalnlp.ingest._reflow import reading_texts
+
+        notes.extend(Passage(p.locator, t) for p, t in zip(found, reading_texts([p.text for p in found], "docx")))
+    return text
 
 
 _GLOB_CHARS = frozenset("*?[")

@@ -6,8 +6,10 @@
 - DOCX: body paragraphs with text, in document order (``"paragraph 4"``), and table cells with text
   (``"table 2 row 3 cell 1"``, 1-based, a merged cell once, a table inside it read into it); content controls,
   custom XML, tracked insertions, moved text's new place, field results and hyperlinks are read through; deleted
-  text, moved text's old place, hidden runs and ``mc:Fallback`` copies are not. The archive is read under caps and
-  XML with a document type declaration is refused (see :func:`_check_docx_archive`).
+  text, moved text's old place, hidden runs and ``mc:Fallback`` copies are not. A footnote or endnote reference
+  reads as its mark in superscript digits (``...to practice.\u201d\u00b9\u00b2``), numbered as Word numbers it; the notes'
+  own text is read apart (``"footnote 3"``, ``"endnote 2"``; see :func:`read_docx`). The archive is read under
+  caps and XML with a document type declaration is refused (see :func:`_check_docx_archive`).
 - PDF: the text of every page (``"page 2"``), a page set in columns read column by column (see
   :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty text, so it
   is accounted for. A PDF with no text at all (a scan) is an error (E118).
@@ -78,7 +80,9 @@ def _quotations_going_on(text: str) -> list[tuple[int, int]]:
     and the lines between are no quotation; so does a pair with unpaired double marks or list items between
     them."""
     from evalnlp.ingest._narrative_quotes import find_quotes
+    from evalnlp.ingest._narrative_text import superscript_marks
 
+    text = superscript_marks(text)  # (one for one: ``...practice.”¹²`` closes as ``...practice.”12`` does)
     out = []
     for q in find_quotes(text):
         c = q.close - 1
@@ -321,14 +325,69 @@ def _symbol(sym: Any) -> str:
     return chr(code)
 
 
-def _run_text(run: Any, out: list[str]) -> None:
-    """A run's text as Word shows it; nothing when the run is hidden (``w:vanish`` in its own properties)."""
+#: Plain digits as Unicode's superscript digits: a footnote's or endnote's mark as Word shows it in the body.
+_SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+#: The notes Word keeps among a document's footnotes and endnotes to draw the line above them: no one's text.
+_NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+_NOTE_REFERENCES = {_W + "footnoteReference": "footnote", _W + "endnoteReference": "endnote"}
+
+
+class _NoteMarks:
+    """The marks of a document's footnote and endnote references as Word shows them in the body, given out as
+    the body is read: each kind numbered apart, 1, 2, 3 ... in the order its references stand in the text; a
+    reference with a custom mark (``w:customMarkFollows``) shows the text that follows it in its run (``*``,
+    ``\u2020``), which is read as the run's text, and takes no number (as the standard has it). A numbering
+    format the document sets (Word's default lower-case roman for endnotes, letters, symbols) and a count that
+    restarts on each page or section are not followed: the marks are numbers, which extraction reads as footnote
+    digits, so that a testimonial's mark names its note."""
+
+    def __init__(self) -> None:
+        self.counts = {"footnote": 0, "endnote": 0}
+        #: ``(kind, note id)`` -> ``(mark, custom)``, in the order the references were read
+        self.marks: dict[tuple[str, str], tuple[str, bool]] = {}
+
+    def shown(self, ref: Any, kind: str) -> str:
+        """What the body shows for the reference ``ref`` (a ``w:footnoteReference`` or ``w:endnoteReference``):
+        its number in superscript digits, or nothing for a custom mark (its text follows in the run)."""
+        key = (kind, ref.get(_W + "id", ""))
+        custom = ref.get(_W + "customMarkFollows", "0").lower() not in _OFF
+        if custom:
+            self.marks.setdefault(key, (_custom_mark(ref), True))
+            return ""
+        if key not in self.marks:
+            self.counts[kind] += 1
+            self.marks[key] = (str(self.counts[kind]), False)
+        return self.marks[key][0].translate(_SUPERSCRIPT)
+
+
+def _custom_mark(ref: Any) -> str:
+    """The custom mark of a note reference: the text after it in its run (or, when there is none, in the next
+    run), as Word shows it."""
+    def text_of(elements: Iterator[Any]) -> str:
+        return "".join((el.text or "") if el.tag == _W + "t" else _symbol(el) for el in elements
+                       if el.tag in (_W + "t", _W + "sym"))
+
+    mark = text_of(ref.itersiblings())
+    if not mark.strip():
+        run = ref.getparent()
+        nxt = run.getnext() if run is not None else None
+        if nxt is not None and nxt.tag == _W + "r":
+            mark = text_of(nxt.iterchildren())
+    return mark.strip()
+
+
+def _run_text(run: Any, out: list[str], marks: _NoteMarks | None = None) -> None:
+    """A run's text as Word shows it; nothing when the run is hidden (``w:vanish`` in its own properties). A
+    footnote's or endnote's reference is its mark (see :class:`_NoteMarks`; none without ``marks``)."""
     props = run.find(_W + "rPr")
     if props is not None and _is_on(props.find(_W + "vanish")):
         return
     for child in run.iterchildren():
         tag = child.tag
-        if tag == _W + "t":
+        if tag in _NOTE_REFERENCES:
+            if marks is not None:
+                out.append(marks.shown(child, _NOTE_REFERENCES[tag]))
+        elif tag == _W + "t":
             out.append(child.text or "")
         elif tag in (_W + "tab", _W + "ptab"):
             out.append("\t")
@@ -341,14 +400,14 @@ def _run_text(run: Any, out: list[str]) -> None:
         elif tag == _MC + "AlternateContent":
             branch = _chosen(child)
             if branch is not None:
-                _run_text(branch, out)
+                _run_text(branch, out, marks)
 
 
-def _inline_text(element: Any, out: list[str]) -> None:
+def _inline_text(element: Any, out: list[str], marks: _NoteMarks | None = None) -> None:
     for child in element.iterchildren():
         tag = child.tag
         if tag == _W + "r":
-            _run_text(child, out)
+            _run_text(child, out, marks)
         elif tag in _NOT_SHOWN or not isinstance(tag, str) or _placeholder(child):
             continue
         elif tag in (_M + "oMath", _M + "oMathPara"):  # an equation: the text of its runs, in order
@@ -356,9 +415,9 @@ def _inline_text(element: Any, out: list[str]) -> None:
         elif tag == _MC + "AlternateContent":
             branch = _chosen(child)
             if branch is not None:
-                _inline_text(branch, out)
+                _inline_text(branch, out, marks)
         else:  # insertions, moved-to text, content controls, fields, hyperlinks, smart tags, custom XML ...
-            _inline_text(child, out)
+            _inline_text(child, out, marks)
 
 
 def _placeholder(element: Any) -> bool:
@@ -378,14 +437,15 @@ def _mark_deleted(p: Any) -> bool:
     return rpr is not None and rpr.find(_W + "del") is not None
 
 
-def _paragraph_text(p: Any) -> str:
+def _paragraph_text(p: Any, marks: _NoteMarks | None = None) -> str:
     """A paragraph's text as Word shows it (the changes tracked in it accepted): every run's text in order, also
     the runs inside tracked insertions, the new place of moved text, inline content controls, fields (their
     results, not their codes), hyperlinks, smart tags and custom XML; tabs and breaks as ``\\t`` and ``\\n``,
-    symbols and equations' text. Not read: deleted text, the old place of moved text, hidden runs
-    (``w:vanish``), the fallback copy of alternate content, and text boxes, which are drawings."""
+    symbols and equations' text, footnote and endnote references as their marks (with ``marks``). Not read:
+    deleted text, the old place of moved text, hidden runs (``w:vanish``), the fallback copy of alternate
+    content, and text boxes, which are drawings."""
     out: list[str] = []
-    _inline_text(p, out)
+    _inline_text(p, out, marks)
     return "".join(out)
 
 
@@ -412,30 +472,34 @@ def _rows(tbl: Any) -> Iterator[list[tuple[int, Any]]]:
         yield cells
 
 
-def _cell_text(tc: Any) -> str:
-    """A table cell's text: its paragraphs, and the cells of any table inside it, one per line."""
+def _cell_text(tc: Any, marks: _NoteMarks | None = None) -> str:
+    """A table cell's text: its paragraphs, and the cells of any table inside it, one per line (also a note's
+    text, whose blocks are read the same way)."""
     lines = []
     for block in _blocks(tc):
         if block.tag == _W + "tbl":
-            lines.extend(_cell_text(inner) for cells in _rows(block) for _, inner in cells)
+            lines.extend(_cell_text(inner, marks) for cells in _rows(block) for _, inner in cells)
         else:
-            lines.append(_paragraph_text(block))
+            lines.append(_paragraph_text(block, marks))
     return "\n".join(lines)
 
 
-def _table_passages(tbl: Any, number: int) -> list[Passage]:
+def _table_passages(tbl: Any, number: int, marks: _NoteMarks | None = None) -> list[Passage]:
     out = []
     for r, cells in enumerate(_rows(tbl), start=1):
         for c, tc in cells:
-            text = _cell_text(tc)
+            text = _cell_text(tc, marks)
             if text.strip():
                 out.append(Passage(f"table {number} row {r} cell {c}", text))
     return out
 
 
-def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]:
-    """Paragraphs and table cells of a DOCX document, in body order; ``unread`` (when given) gets what the
-    document holds with text outside them, counted (see :func:`_unread_parts`)."""
+def read_docx(path: Path, unread: dict[str, int] | None = None,
+              notes: list[Passage] | None = None) -> list[Passage]:
+    """Paragraphs and table cells of a DOCX document, in body order, each footnote or endnote reference in them
+    shown as its mark (``...to practice.\u201d\u00b9\u00b2``; see :class:`_NoteMarks`); ``notes`` (when given) gets the text of
+    each footnote and endnote the body refers to (see :func:`_note_passages`), ``unread`` what the document holds
+    with text outside all these, counted (see :func:`_unread_parts`)."""
     problem = zip_problem(path, "if so, give it the .txt extension")
     if problem:
         raise _docx_corrupt(path, problem)
@@ -450,6 +514,7 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
         raise _docx_corrupt(path, describe_error(err)) from None
     passages: list[Passage] = []
     n_par = n_tab = 0
+    marks = _NoteMarks()
     carried = ""  # the text of paragraphs whose mark a tracked change deleted: Word shows them run into the next
     for block in blocks:
         if block.tag == _W + "tbl":
@@ -458,9 +523,9 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
                 n_par += 1
                 passages.append(Passage(f"paragraph {n_par}", carried))
             carried = ""
-            passages.extend(_table_passages(block, n_tab))
+            passages.extend(_table_passages(block, n_tab, marks))
         else:
-            text = carried + _paragraph_text(block)
+            text = carried + _paragraph_text(block, marks)
             if _mark_deleted(block):
                 carried = text
                 continue
@@ -473,14 +538,67 @@ def read_docx(path: Path, unread: dict[str, int] | None = None) -> list[Passage]
         passages.append(Passage(f"paragraph {n_par}", carried))
     if not passages:
         raise _no_text(path, "the document body has no paragraphs or table cells with text")
+    if notes is not None:
+        notes.extend(_note_passages(path, document, marks))
     if unread is not None:
         unread.update(_unread_parts(document))
     return passages
 
 
+def _note_parts(document: Any) -> dict[str, Any]:
+    """The parsed footnotes and endnotes parts of an opened DOCX document, by kind (those it has), found by the
+    main part's relationships. The archive was checked before (:func:`_check_docx_archive`: sizes, no document
+    type declaration) and python-docx's parser resolves no entity and fetches nothing."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    out = {}
+    for rel in document.part.rels.values():
+        kind = {RT.FOOTNOTES: "footnote", RT.ENDNOTES: "endnote"}.get(rel.reltype)
+        if kind is not None and not rel.is_external and kind not in out:
+            out[kind] = parse_xml(rel.target_part.blob)
+    return out
+
+
+def _note_passages(path: Path, document: Any, marks: _NoteMarks) -> list[Passage]:
+    """The text of each footnote and endnote the body refers to (``"footnote 3"``, ``"endnote 2"``, or the custom
+    mark: ``"footnote *"``), footnotes before endnotes, each kind in the order of its references: its paragraphs
+    (and the cells of a table in it) one per line, without the mark that opens it. A note no reference in the
+    body shows (its reference deleted by a tracked change, or hidden) is not read, as Word does not show it; nor
+    is one without text. A mark that repeats (two notes marked ``*``) is told apart by its place
+    (``"footnote * (2)"``)."""
+    if not marks.marks:
+        return []
+    try:
+        parts = _note_parts(document)
+    except Exception as err:  # a damaged notes part, which the body did not need
+        raise _docx_corrupt(path, f"its footnotes or endnotes cannot be read ({describe_error(err)})") from None
+    out: list[Passage] = []
+    seen: dict[str, int] = {}
+    for kind in ("footnote", "endnote"):
+        root = parts.get(kind)
+        if root is None:
+            continue
+        by_id = {el.get(_W + "id"): el for el in root.iter(_W + kind) if el.get(_W + "type") not in _NOTE_SEPARATORS}
+        for (k, note_id), (mark, custom) in marks.marks.items():
+            if k != kind or note_id not in by_id:
+                continue
+            text = _cell_text(by_id[note_id]).strip()
+            if custom and mark and text.startswith(mark):
+                text = text[len(mark):].strip()  # the note opens with its mark, typed
+            if not text:
+                continue
+            locator = f"{kind} {mark}" if mark else f"{kind} (custom mark)"
+            seen[locator] = seen.get(locator, 0) + 1
+            if seen[locator] > 1:
+                locator += f" ({seen[locator]})"
+            out.append(Passage(locator, text))
+    return out
+
+
 def _unread_parts(document) -> dict[str, int]:
-    """What an opened DOCX document holds with text outside the body's paragraphs and tables, which is not
-    read: its footnotes, endnotes, comments, headers, footers and text boxes, counted (``{"footnote": 2,
+    """What an opened DOCX document holds with text outside the body's paragraphs and tables and its footnotes
+    and endnotes, which is not read: its comments, headers, footers and text boxes, counted (``{"comment": 2,
     "text box": 1}``; empty when there are none, or when a part cannot be parsed)."""
     from docx.oxml import parse_xml  # python-docx's parser: no entity is resolved, nothing is fetched
 
@@ -491,8 +609,7 @@ def _unread_parts(document) -> dict[str, int]:
         counts: dict[str, int] = {}
         for part in document.part.package.iter_parts():
             name = str(part.partname)
-            kind = {"/word/footnotes.xml": "footnote", "/word/endnotes.xml": "endnote",
-                    "/word/comments.xml": "comment"}.get(name)
+            kind = {"/word/comments.xml": "comment"}.get(name)
             if kind is None and re.fullmatch(r"/word/(header|footer)\d*\.xml", name):
                 kind = name[6:12]
             if kind is None:
@@ -500,9 +617,8 @@ def _unread_parts(document) -> dict[str, int]:
             root = parse_xml(part.blob)
             if kind in ("header", "footer"):
                 n = int(has_text(root))
-            else:  # footnotes and endnotes: leave out the separators Word keeps among them
-                n = sum(1 for el in root.iter(_W + kind) if has_text(el)
-                        and el.get(_W + "type") not in ("separator", "continuationSeparator", "continuationNotice"))
+            else:
+                n = sum(1 for el in root.iter(_W + kind) if has_text(el))
             if n:
                 counts[kind] = counts.get(kind, 0) + n
         # text boxes: each once (Word stores a copy of a box for older readers, under mc:Fallback)

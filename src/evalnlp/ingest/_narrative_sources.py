@@ -28,6 +28,10 @@ entry ``1`` or ``7``. Numbering that differs in form between the narrative and t
 reconciled when unambiguous: ``[5.3]`` finds entry ``3`` of a list numbered 1, 2, 3 (section 5's
 third source), ``[3]`` finds ``5.3`` in a list numbered 5.1, 5.2, ...; ``[S3]`` finds ``3`` and
 ``[3]`` finds ``S3`` when the list has one prefix; ``[3a]`` falls back to ``3``.
+
+A Word document's footnotes and endnotes are entries too (:func:`note_entries`), named by the number their
+mark shows in the body (read as footnote digits: ``...practice.\u201d\u00b9\u00b2`` gives ``12``); see
+:func:`resolve_with_notes`.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["SourceEntry", "find_sources_section", "parse_sources", "ref_keys", "resolve"]
+__all__ = ["SourceEntry", "find_sources_section", "note_entries", "parse_sources", "ref_keys", "resolve",
+           "resolve_with_notes"]
 
 
 @dataclass(frozen=True)
@@ -623,3 +628,34 @@ def _match(k: _Key, keyed: list[tuple[SourceEntry, _Key]]) -> list[SourceEntry]:
         if len(k.prefix) > len(p) and (k.prefix.endswith(p) or k.prefix.startswith(p)):
             return of("a", k.value)  # "[CS3]" against a list S1, S2, S3
     return []
+
+
+# --- a Word document's footnotes and endnotes ---------------------------------------------------------
+
+
+def note_entries(notes) -> list[SourceEntry]:
+    """Corroborating-source entries of a Word document's footnotes and endnotes (passages located
+    ``"footnote 3"``, ``"endnote 2"``, ``"footnote *"``, as :func:`evalnlp.ingest._documents.read_docx` gives
+    them): ``ref`` is the note's mark (``3``), ``label`` the note as named (``footnote 3``), ``text`` its text,
+    and the offsets are into that text (a note's text is a document of its own, not part of the body's)."""
+    out = []
+    for note in notes:
+        label = note.locator
+        mark = label.split(" ", 1)[1] if " " in label else ""
+        out.append(SourceEntry(mark, label, note.text, 0, len(note.text), "note"))
+    return out
+
+
+def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry],
+                       notes: list[SourceEntry]) -> list[SourceEntry]:
+    """The entries a marker names in a document with footnotes or endnotes (``notes``, from :func:`note_entries`)
+    as well as, perhaps, a sources section (``entries``). A marker that is a number alone (footnote digits, as a
+    note's superscript mark reads) names the note of that number: the footnote, or the endnote when no footnote
+    has it; any other marker (``[5.3]``, ``(C)``, ``5.2``) names the section's entries (see :func:`resolve`), as
+    does a number no note has. A note is named by its own number only, never by a range or a list."""
+    ref = (source_ref or "").strip()
+    if re.fullmatch(r"\d{1,3}", ref):
+        for note in notes:
+            if note.ref == ref:
+                return [note]
+    return resolve(source_ref, entries)

@@ -94,6 +94,10 @@ def typical_line(text: str) -> int:
 _LIST_ITEM = re.compile(r"(?:[-•*–·]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s")
 
 
+#: Footnote digits after a sentence's end, plain or superscript (``...practice."12``, ``...practice.”¹²``).
+_MARK_DIGITS = "(?:\\d|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]){0,2}"
+
+
 def ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
     """In a double-spaced text, does the blank line at ``original[os_:oe]`` end a paragraph?"""
     prev = original[original.rfind("\n", 0, os_) + 1:os_].strip()
@@ -107,7 +111,7 @@ def ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
         return False
     if re.fullmatch(r"[\d.,%£$€+\-–/ ]+", prev) or re.fullmatch(r"[\d.,%£$€+\-–/ ]+", nxt):
         return True  # a table cell on its own line
-    if re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$|[\"'’”`]\s*(?:\[[^\]]{1,12}\]|\([^)]{1,12}\))\.?$", prev):
+    if re.search(r"[.!?:;][\"'’”`)\]]*" + _MARK_DIGITS + r"$|[\"'’”`]\s*(?:\[[^\]]{1,12}\]|\([^)]{1,12}\))\.?$", prev):
         return True
     if len(prev) >= 0.6 * typical:
         return False
@@ -115,12 +119,46 @@ def ends_paragraph(original: str, os_: int, oe: int, typical: int) -> bool:
     start = original.rfind("\n", 0, os_)
     before = original[:max(start, 0)].rstrip()
     line2 = before[before.rfind("\n") + 1:].strip()
-    return not line2 or re.search(r"[.!?:;][\"'’”`)\]]*\d{0,2}$", line2) is not None
+    return not line2 or re.search(r"[.!?:;][\"'’”`)\]]*" + _MARK_DIGITS + "$", line2) is not None
 _SPECIAL = re.compile(r"\s{2,}|[^\S ]|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
 
+#: Unicode's superscript digits, as a Word document's footnote marks are read (``“...to practice.”¹²``) and as
+#: some text exports write them.
+SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+_AS_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_SUPERSCRIPT = re.compile(f"[{SUPERSCRIPT_DIGITS}]")
+_SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]{{1,3}}(?![{SUPERSCRIPT_DIGITS}])")
+#: What a footnote mark stands right after: a closing quotation mark or bracket, punctuation, a word of three
+#: letters or more (not a unit: "m²", "km²"), or a year ("in 2013¹").
+_BEFORE_MARK = re.compile(r"(?:[\"'’”`)\].,;:!?]|[^\W\d_]{3}|(?<!\d)(?:19|20)\d\d)$")
+
+
+def superscript_marks(text: str) -> str:
+    """``text`` with each run of superscript digits that stands where a footnote mark does written in plain
+    digits, one for one (the offsets stay those of ``text``): ``”²``, ``.”¹⁰``, ``’¹`` and ``word³`` read as
+    the plain digits glued there do (``”2``, ``word3``), which are read as the quotation's source marker. A
+    superscript after a number or a short unit (``10⁶``, ``m²``) is a power, and stays."""
+    if _SUPERSCRIPT.search(text) is None:  # (most texts: one quick look)
+        return text
+    out = list(text)
+    for m in _SUPERSCRIPT_RUN.finditer(text):
+        if _BEFORE_MARK.search(text, max(0, m.start() - 4), m.start()):
+            out[m.start():m.end()] = m.group(0).translate(_AS_DIGITS)
+    return "".join(out)
+
+
+def without_superscripts(text: str) -> str:
+    """``text`` without its superscript digits (a speaker's name with a footnote's mark inside it)."""
+    return text.translate(_NO_SUPERSCRIPTS) if _SUPERSCRIPT.search(text) else text
+
+
+_NO_SUPERSCRIPTS = dict.fromkeys(map(ord, SUPERSCRIPT_DIGITS))
+
+
 def normalise(text: str) -> NormText:
-    """Collapse whitespace runs to one space and decode HTML entities, keeping an offset map."""
+    """Collapse whitespace runs to one space and decode HTML entities, keeping an offset map; superscript
+    footnote marks read as plain digits (see :func:`superscript_marks`)."""
     out: list[str] = []
     pieces: list[tuple[int, int, int, bool]] = []
     npos = 0
@@ -146,7 +184,7 @@ def normalise(text: str) -> NormText:
     if pos < len(text) or not pieces:
         pieces.append((npos, pos, len(text), True))
         out.append(text[pos:])
-    return NormText(text, "".join(out), tuple(pieces), tuple(p[0] for p in pieces))
+    return NormText(text, superscript_marks("".join(out)), tuple(pieces), tuple(p[0] for p in pieces))
 
 
 # --- sentences ---------------------------------------------------------------------------------

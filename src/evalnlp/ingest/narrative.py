@@ -84,6 +84,7 @@ from evalnlp.ingest._narrative_text import (
     is_marker,
     normalise,
     sentence_starts,
+    without_superscripts,
 )
 
 __all__ = [
@@ -430,6 +431,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
             while b > a and (ctx.text[b - 1] in _BULLETS or ctx.text[b - 1].isspace()):
                 b -= 1  # "- Ward manager, Hull\n• ...": the next item's bullet is not the speaker's
             sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
+            sp = without_superscripts(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
         ref: str | None
         if isinstance(f.ref, tuple):
             ref = ctx.span(*f.ref)[0]
@@ -2417,6 +2419,10 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
 _FOOTNOTE_AFTER = re.compile(r"[.,;:]?(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)\[]|$)|\s(\d{1,2})\.(?=\s+[A-Z\"'`‘“(]|\s*$)")
 
 
+# Footnote digits glued to the end of a trailing attribution, or to the stop or bracket after it.
+_FOOTNOTE_AFTER_ATTRIBUTION = re.compile(r"[.,;:)]{0,2}(\d{1,2}(?:\.\d{1,2})?)(?=[\s.,;:)]|$)")
+
+
 # a citation in brackets (a document, date or page) closing the quotation's sentence, then a marker
 _CITATION_THEN_MARKER = re.compile(r"[\s,;:'\"’”`]*(\([^()\n]{1,120}\))[\s.]*(" + MARKER.pattern + r")")
 
@@ -2446,6 +2452,11 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
         mk = MARKER.match(text, j)
         if mk and is_marker(mk.group(0)) and not _labels_heading(ctx, mk.start(), mk.end()):
             return (mk.start(), mk.end())
+        # footnote digits glued to the attribution's last word or to the stop after it (`"...," said Jane Roe.3`,
+        # `"..." (Chief Nurse, Acme)³`; a Word document's mark reads as such digits)
+        g = _FOOTNOTE_AFTER_ATTRIBUTION.match(text, after)
+        if g and after > 0 and (text[after - 1].isalpha() or text[after - 1] == ")"):
+            return g.group(1)
     # Later in the same sentence, at the sentence's end, before any other testimonial (a short quoted
     # word on the way does not stop it: "'...' and his advice has been 'invaluable' (source 3)").
     end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos, testimonials_only=True))

@@ -251,12 +251,13 @@ def _count(n: int, word: str) -> str:
 
 
 def unread_parts_said(source: str, parts: dict[str, int], each: bool = False) -> str:
-    """What to tell of a Word document's text outside its body's paragraphs and tables, which is not read (a
-    warning: its words reach no passage, quote or count). ``source`` may name several documents (``each``)."""
+    """What to tell of a Word document's text outside its body's paragraphs and tables and its footnotes and
+    endnotes, which is not read (a warning: its words reach no passage, quote or count). ``source`` may name
+    several documents (``each``)."""
     shown = ", ".join(f"{n} {kind}{'es' if kind.endswith('x') and n != 1 else 's' if n != 1 else ''}"
                       for kind, n in parts.items())
     return (f"{source}: not read: {shown}{' each' if each else ''} (evalnlp reads a Word document's body, its "
-            "paragraphs and tables; copy what they hold into the body to read it)")
+            "paragraphs and tables, and its footnotes and endnotes; copy what they hold into the body to read it)")
 
 
 def unread_parts_grouped(found: list[tuple[str, dict[str, int]]]) -> dict[str, str]:

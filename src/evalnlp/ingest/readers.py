@@ -147,9 +147,11 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
     return open_parquet(path)
 
 
-def read_narrative(path: str | Path, unread: dict[str, int] | None = None) -> list[Passage]:
+def read_narrative(path: str | Path, unread: dict[str, int] | None = None,
+                   notes: list[Passage] | None = None) -> list[Passage]:
     """Read a narrative file into passages: paragraphs (TXT, Markdown, DOCX), table cells (DOCX), pages (PDF);
-    ``unread`` gets what a DOCX document holds with text elsewhere (footnotes, headers, text boxes...), counted.
+    ``notes`` gets a DOCX document's footnotes and endnotes (``"footnote 3"``), ``unread`` what it holds with text
+    elsewhere (comments, headers, text boxes...), counted.
 
     Raises :class:`InputError` (E101-E106, E108, E109, E111, E118) if the file cannot be read.
     """
@@ -161,7 +163,7 @@ def read_narrative(path: str | Path, unread: dict[str, int] | None = None) -> li
     from evalnlp.ingest import _documents
 
     if suffix == ".docx":
-        return _documents.read_docx(path, unread)
+        return _documents.read_docx(path, unread, notes)
     if suffix == ".pdf":
         return _documents.read_pdf(path)
     return _documents.read_text(path)

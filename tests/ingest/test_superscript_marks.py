@@ -1,0 +1,121 @@
+"""Superscript digits after a quotation (a Word document's footnote mark, as the reader shows it, or a text
+export's) are its source marker in any narrative file, read as plain glued digits are; they stay out of speakers
+and neither cut nor join sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalnlp import api
+from evalnlp.store import Store
+
+
+@pytest.fixture
+def rules_pipeline(monkeypatch):
+    """Extraction on the rule path, whatever model is installed."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, narrative.load_pipeline(prefer_model=False))
+
+
+def test_superscript_digits_after_a_quotation_are_its_marker_in_a_text_file(tmp_path, rules_pipeline):
+    """``”²``, ``.”¹⁰``, ``’¹`` and a mark glued to the attribution's last word are read as plain glued digits
+    are: the quotation's source marker, recorded as plain digits; the mark stays out of the speaker and does not
+    cut or join sentences."""
+    text = ("The Chief Executive of Northfield NHS Trust wrote: \u201cThe toolkit changed how every ward plans its "
+            "discharges.\u201d\u00b2 Other trusts followed.\n\n"
+            "The Director of Nursing at Southfield Hospital said: \u201cEvery ward now plans its discharges on a "
+            "Monday morning.\u201d\u00b9\u2070 It spread.\n\n"
+            "The ward manager wrote that \u2018the new routine gave the nurses back an hour of every shift\u2019\u00b9 "
+            "and asked for more.\n\n"
+            "\u201cPatients now go home a day sooner than they did before the programme,\u201d said Dr Jane "
+            "Roe\u00b3. The board agreed.\n\n"
+            "The toolkit covers 500 m\u00b2 of ward space and 10\u2076 records.\n")
+    path = tmp_path / "case.txt"
+    path.write_text(text, encoding="utf-8")
+    (doc,) = api.extract([path])
+    got = [(t.quote.split()[0], t.speaker, t.source_ref) for t in doc.testimonials]
+    assert got == [("The", "The Chief Executive of Northfield NHS Trust", "2"),
+                   ("Every", "The Director of Nursing at Southfield Hospital", "10"),
+                   ("the", "The ward manager", "1"),
+                   ("Patients", "Dr Jane Roe", "3")]
+    assert all(text[t.start:t.end] == t.quote for t in doc.testimonials)
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        sentences = segs[segs["kind"] == "sentence"]["text"].tolist()
+        assert {"Other trusts followed.", "It spread.", "The board agreed."} <= set(sentences)
+        assert any(s.endswith("discharges.\u201d\u00b2") for s in sentences)
+        assert any(s.endswith("and asked for more.") and "\u2019\u00b9" in s for s in sentences)
+        told = segs[segs["kind"] == "testimonial"]
+        assert sorted(told["source_ref"]) == ["1", "10", "2", "3"]
+
+
+def test_a_mark_inside_the_speaker_is_no_part_of_the_name(rules_pipeline):
+    """A footnote's mark in the middle of the words naming the speaker is left out of the speaker's text (its
+    offsets stay the document's)."""
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    text = ("Dr Jane Roe,\u00b3 Chief Nurse at Northfield, said: \u201cThe toolkit changed how every ward plans "
+            "its discharges.\u201d")
+    (t,) = extract_testimonials(text)
+    assert t.speaker == "Dr Jane Roe, Chief Nurse at Northfield"
+    assert text[t.speaker_start:t.speaker_end] == "Dr Jane Roe,\u00b3 Chief Nurse at Northfield"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("to practice.\u201d\u00b9\u00b2 The", "to practice.\u201d12 The"),
+    ("she said\u2019\u00b9 and", "she said\u20191 and"),
+    ("the report\u00b3 found", "the report3 found"),
+    ("(Roe, 2013)\u00b2 and", "(Roe, 2013)2 and"),
+    ("in 2013\u00b9 the", "in 20131 the"),
+    # powers, not marks: after a number or a short unit, or standing apart
+    ("10\u2076 records", "10\u2076 records"),
+    ("500 m\u00b2 of space", "500 m\u00b2 of space"),
+    ("x \u00b2 y", "x \u00b2 y"),
+])
+def test_superscript_marks_read_as_plain_digits_one_for_one(text, want):
+    from evalnlp.ingest._narrative_text import normalise, superscript_marks
+
+    assert superscript_marks(text) == want
+    norm = normalise(text)
+    assert norm.text == want and norm.to_original(0, len(want)) == (0, len(text))
+
+
+@pytest.mark.parametrize("text, want", [
+    ("He wrote: \u201cIt changed practice.\u201d\u00b9 The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00b9", "The board agreed."]),
+    ("He wrote: \"It changed practice.\"12 The board agreed.",
+     ["He wrote: \"It changed practice.\"12", "The board agreed."]),
+    ("He wrote: \u201cIt changed practice.\u201d\u00b9 and then left.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00b9 and then left."]),
+    ("It was adopted\u00b3. Others followed.", ["It was adopted\u00b3.", "Others followed."]),
+    ("She called it \u201cbetter care\u201d\u00b9\u00b2. It was.", ["She called it \u201cbetter care\u201d\u00b9\u00b2.",
+                                                                   "It was."]),
+    ("It was adopted\u00b3. others followed.", ["It was adopted\u00b3. others followed."]),
+])
+def test_a_superscript_mark_neither_cuts_nor_joins_sentences(text, want):
+    """The sentencizer started a sentence at the closing mark with a footnote's mark glued to it (``”¹ The
+    board``), and read ``adopted³.`` as one word that ends no sentence."""
+    from evalnlp.nlp import split_sentences
+
+    assert split_sentences(text) == want
+
+
+@pytest.mark.parametrize("after, ref", [
+    (", said Dr Jane Roe.3 The board agreed.", "3"),
+    (", said Dr Jane Roe\u00b3. The board agreed.", "3"),
+    (" (Dr Jane Roe, Chief Nurse).\u00b3 The board agreed.", "3"),
+    (" (Dr Jane Roe, Chief Nurse)12. The board agreed.", "12"),
+    # no mark: a year after a comma, a number standing apart
+    (", said Dr Jane Roe, 2013. The board agreed.", None),
+    (", said Dr Jane Roe. 3 wards agreed.", None),
+])
+def test_footnote_digits_glued_to_the_attribution_after_a_quotation_are_its_marker(after, ref, rules_pipeline):
+    """Digits glued to the last word of the attribution after a quotation (or to the stop or bracket after it)
+    were not read: a Word document's footnote mark stands there as often as after the closing mark."""
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    (t,) = extract_testimonials("\u201cPatients now go home a day sooner than they did before the programme\u201d"
+                                + after)
+    assert t.speaker.startswith("Dr Jane Roe") and t.source_ref == ref
