@@ -282,6 +282,39 @@ def test_without_evalnlp_json_the_store_says_where_the_documents_begin(exported,
     assert _codings(tmp_path / "again.qdpx") == _codings(exported["path"])
 
 
+def test_a_file_saved_back_with_other_line_ends_and_unicode_form_is_still_split(exported, tmp_path):
+    """A program that saves the Word file's text with accents composed and CR LF line ends (its selections moved to
+    match) and drops evalnlp.json: back in the store it came from, the text is still its documents', so it is split
+    at their places, matched to them, and stores nothing twice."""
+    import unicodedata
+
+    members = dict(exported["members"])
+    qde = members["project.qde"].decode("utf-8")
+    block = re.search(r'<TextSource [^>]*name="case\.docx".*?</TextSource>', qde, re.S).group(0)
+    member = "sources/" + re.search(r'plainTextPath="internal://([^"]+)"', block).group(1)
+    text = members[member].decode("utf-8")
+
+    def resaved(t: str) -> str:
+        return unicodedata.normalize("NFC", t).replace("\n", "\r\n")
+
+    assert len(resaved(text)) != len(text)
+    members[member] = resaved(text).encode("utf-8")
+    moved = re.sub(r'(start|end)Position="(\d+)"',
+                   lambda m: f'{m.group(1)}Position="{len(resaved(text[:int(m.group(2))]))}"', block)
+    members["project.qde"] = qde.replace(block, moved).replace('origin="evalnlp', 'origin="Other 1.0; was evalnlp') \
+        .encode("utf-8")
+    del members["evalnlp.json"]
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(exported["db"].read_bytes())
+    with Store(db) as store:
+        before = {n: store.table(n) for n in ("documents", "segments", "codes")}
+        result = api.import_qdpx(store, write_zip(tmp_path / "resaved.qdpx", members))
+        assert result.documents_new == 0 and result.segments_new == 0 and result.n_rejected == 0
+        assert any("another Unicode form" in str(n) for n in result.notes)
+        for name, table in before.items():
+            pd.testing.assert_frame_equal(store.table(name), table)
+
+
 def test_a_selection_over_two_paragraphs_is_a_passage_of_each(exported, tmp_path):
     """In another program a person selects from the end of one paragraph into the next (a passage of each when the
     file is split again, counted as one selection read), and one selects nothing but the blank line between two
