@@ -2906,7 +2906,7 @@ class QdaImport:
     n_in: int
     n_ok: int
     n_rejected: int
-    documents: int  # text sources read
+    documents: int  # documents read from the text sources (a narrative file's source split into its documents)
     documents_new: int
     segments: int
     segments_new: int
