@@ -2822,14 +2822,16 @@ def _raise_saved(exc: errors.EvalnlpError, saved: str, are: str, run_id: int) ->
 
 @dataclass
 class QdaExport:
-    """What ``export`` wrote: a ``.qdpx`` project (documents, coded passages, codings per coder) or a
-    ``.qdc`` codebook."""
+    """What ``export`` wrote: a ``.qdpx`` project (documents as text sources, coded passages, codings per coder)
+    or a ``.qdc`` codebook."""
 
     path: Path
     kind: str  # "project" or "codebook"
     codebook_id: str
     themes: int
     documents: int = 0
+    sources: int = 0  # text sources: one per survey answer (or table row), one per narrative file
+    files: int = 0  # the narrative files among the sources (their paragraphs or pages are documents)
     selections: int = 0  # passages with at least one theme
     codings: int = 0
     coders: dict[str, int] | None = None  # coder -> passages it assigned a theme
@@ -2875,7 +2877,8 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     summary = qda.export_qdpx(store, path, cb)
     errors.issue(summary.notes)
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
-                     documents=summary.documents, selections=summary.selections, codings=summary.codings,
+                     documents=summary.documents, sources=summary.sources, files=summary.files,
+                     selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
 
 
@@ -2916,7 +2919,7 @@ class QdaImport:
     n_in: int
     n_ok: int
     n_rejected: int
-    documents: int  # text sources read
+    documents: int  # documents read from the text sources (a narrative file's source split into its documents)
     documents_new: int
     segments: int
     segments_new: int

@@ -687,6 +687,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E145": ("a REFI-QDA selection's positions are not inside the text: rejected", {
         "not_numbers": "startPosition and endPosition must be whole numbers; found {start!r} and {end!r}",
         "outside_text": "positions {start}..{end} are not a passage of the text, which has {length:,} characters",
+        "between_documents": "positions {start}..{end} select only the blank line between two documents of the "
+                             "narrative file {file!r} (its paragraphs or pages), no character of either",
     }),
     "E146": ("a REFI-QDA selection is given as page coordinates or media times: rejected",
              "an area of a PDF page given by coordinates, whose text cannot be found in the document's plain text"),

@@ -1600,6 +1600,20 @@ class Store:
         """Every document's doc_id, source, locator, kind and question (not its text)."""
         return self.con.execute("SELECT doc_id, source, locator, kind, question FROM documents ORDER BY doc_id").df()
 
+    def narrative_documents(self, sources: Iterable[str] | None = None, *, texts: bool = True) -> pd.DataFrame:
+        """The narrative documents (paragraphs, pages, table cells of a file) of ``sources`` (default: every
+        source): doc_id, source, locator, question and (with ``texts``) text, each source's in the order the store
+        took them, which is the order an ingest read the file in (a later read of an edited file adds its changed
+        paragraphs after them)."""
+        columns = "doc_id, source, locator, question" + (", text" if texts else "")
+        if sources is None:
+            return self.con.execute(f"SELECT {columns} FROM documents WHERE kind = 'narrative' "
+                                    "ORDER BY source, rowid").df()
+        _sources = pd.DataFrame({"source": sorted({s for s in sources if isinstance(s, str)})}, dtype=object)
+        return self.con.execute(  # _sources read by name (see _BY_NAME)
+            f"""SELECT {columns} FROM documents WHERE kind = 'narrative' AND source IN (SELECT source FROM _sources)
+                ORDER BY source, rowid""").df()
+
     def zero_padded_twins(self, source: str, rows: pd.DataFrame) -> dict[str, str]:
         """For rows (locator ``COL=value``, text) with no document at their locator in ``source``: the locator of
         a document of ``source`` with the same text whose id is the row's with leading zeros (``resp=0007`` for

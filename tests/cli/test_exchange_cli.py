@@ -31,19 +31,22 @@ def breakfast(tmp_path):
 def test_export_project_and_codebook(cli, coded_db, tmp_path):
     result = cli("export", str(tmp_path / "out.qdpx"))
     assert result.exit_code == 0, result.output
-    assert "14 documents" in result.stdout and "model:fixture@000000" in result.stdout
+    said = " ".join(result.stdout.split())
+    # the case study's two paragraphs are one source, its file's: the count says so
+    assert ": 13 sources (12 answers, 1 narrative file of 2 documents), " in said, said
+    assert "model:fixture@000000" in said
     assert zipfile.is_zipfile(tmp_path / "out.qdpx")
     result = cli("export", str(tmp_path / "themes.qdc"))
     assert result.exit_code == 0 and "codebook 'impact' with 10 themes" in result.stdout
 
 
-def test_export_says_one_coder_and_one_document_in_the_singular(cli, tmp_path):
+def test_export_says_one_coder_and_one_source_in_the_singular(cli, tmp_path):
     """A store coded by one model said "by 1 coders"."""
     survey = tmp_path / "survey.csv"
     survey.write_text("answer\nThe mentoring built my confidence to lead the team.\n", encoding="utf-8")
     assert cli("classify", str(survey), "--text", "answer", "--codebook", "impact", "--model", "keyword").exit_code == 0
     said = " ".join(cli("export", str(tmp_path / "out.qdpx")).stdout.split())
-    assert ": 1 document, 1 coded passage, " in said and ") by 1 coder: model:keyword" in said, said
+    assert ": 1 source (1 answer), 1 coded passage, " in said and ") by 1 coder: model:keyword" in said, said
 
 
 def test_export_codebook_needs_no_store(runner, tmp_path):

@@ -117,9 +117,11 @@ def test_project_is_valid_against_the_official_schema(golden_store, tmp_path, pr
     qde, members = read_qdpx(path)
     assert_valid(project_schema, qde)
     assert result.kind == "project" and result.documents == 14 and result.codebook_id == "impact"
+    # twelve survey answers a source each, and the case study's two paragraphs one source for the file
+    assert (result.sources, result.files) == (13, 1)
     # the sources folder is named as the specification's text names it; only plain-text paths
     assert set(members) == {"project.qde", "evalnlp.json"} | {n for n in members if n.startswith("sources/")}
-    assert len([n for n in members if n.startswith("sources/")]) == 14
+    assert len([n for n in members if n.startswith("sources/")]) == 13
     assert b"richTextPath" not in qde
 
 

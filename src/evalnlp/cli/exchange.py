@@ -20,8 +20,10 @@ def export(
 ) -> None:
     """Write the project for NVivo, ATLAS.ti, MAXQDA or QualCoder as a REFI-QDA file.
 
-    FILE.qdpx holds every document (with its attributes as variables), every coded passage as a text selection
-    and each coder's themes as codings by that coder; FILE.qdc holds the codebook alone. Both are valid
+    FILE.qdpx holds every document as a text source (a survey answer one source, a narrative file's paragraphs
+    or pages one source for the file, its text theirs joined by blank lines), with its attributes as variables,
+    every coded passage as a text selection and each coder's themes as codings by that coder; FILE.qdc holds
+    the codebook alone. Both are valid
     against the REFI-QDA 1.0 schemas. A file already at FILE is replaced only when evalnlp wrote it and no
     program has changed it since; a project another program saved, or the one this store imported, is
     refused (E177) and left as it was.
@@ -40,7 +42,12 @@ def export(
         return
     coders = ", ".join(f"{c} ({n:,} passage{'s' if n != 1 else ''})"
                        for c, n in sorted((result.coders or {}).items())) or "none"
-    info(ctx, f"wrote {result.path}: {_count(result.documents, 'document')}, "
+    answers = result.sources - result.files
+    kinds = ([_count(answers, "answer")] if answers else []) + (
+        [f"{_count(result.files, 'narrative file')} of {_count(result.documents - answers, 'document')}"]
+        if result.files else [])
+    sources = _count(result.sources, "source") + (f" ({', '.join(kinds)})" if kinds else "")
+    info(ctx, f"wrote {result.path}: {sources}, "
               f"{_count(result.selections, 'coded passage')}, {_count(result.codings, 'coding')} of codebook "
               f"{result.codebook_id!r} ({_count(result.themes, 'theme')}) by {_count(len(result.coders or {}), 'coder')}"
               f": {coders}")
@@ -63,6 +70,10 @@ def import_(
                                                "YAML codebook here and use it, instead of mapping them onto one."),
 ) -> None:
     """Read a REFI-QDA project: text sources become documents, selections passages, codings human codes.
+
+    A narrative file that evalnlp exported as one source is split back into its paragraphs or pages, at the
+    places its evalnlp.json gives (or those of the file's documents in the store); without them it is one
+    document.
 
     Codes are matched to the codebook's themes by name, theme id, label or alias (case-insensitive); codes
     that match no theme are listed as an error, unless --new-codebook makes a codebook of them. The whole

@@ -2,8 +2,9 @@
 REFI-QDA standard (QDA-XML 1.0, specification 1.5).
 
 - :func:`export_qdpx` writes the store as a ``.qdpx`` project: coders as users, the codebook, documents as
-  text sources with their attributes as variables, coded passages as text selections with their codings
-  (see :mod:`evalnlp.qda._export`).
+  text sources with their attributes as variables (a survey answer a source of its own, a narrative file's
+  paragraphs or pages one source), coded passages as text selections with their codings (see
+  :mod:`evalnlp.qda._export`).
 - :func:`export_qdc` writes a codebook as a ``.qdc`` file.
 - :func:`read_qdpx`, :func:`plan_import` and :func:`write_plan` read a ``.qdpx`` written by any of those
   programs into the store (see :mod:`evalnlp.qda._read` and :mod:`evalnlp.qda._import`), safely
@@ -63,7 +64,8 @@ def export_qdpx(store, path: Path, codebook) -> ExportSummary:
     """Write every document of ``store`` and every coder's codes for ``codebook``'s themes to ``path``."""
     tables = {name: store.table(name) for name in ("documents", "segments", "codes", "sentiment", "reach", "runs",
                                                    "sources", "segment_sources")}
-    data = ExportData(name=Path(store.path).stem, codebook=codebook, **tables)
+    order = store.narrative_documents(texts=False)["doc_id"].tolist()  # each file's reading order, with locators
+    data = ExportData(name=Path(store.path).stem, codebook=codebook, order=order, **tables)
     qde, sidecar, texts, summary = build_project(data)
     write_qdpx(Path(path), qde, sidecar, texts)
     summary.path = Path(path)

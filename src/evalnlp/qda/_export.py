@@ -3,17 +3,24 @@
 The project holds one ``User`` per coder (a person under their name, a model under its coder id
 ``model:NAME@SHA``; the ``id`` attribute is the coder id either way), the codebook (themes as codes, nested
 by ``parent``), one ``Variable`` per document attribute (plus the document's ``source``, ``locator``,
-``question`` and ``kind``, each marked ``evalnlp:<field>`` in its description), and every document as a
-``TextSource`` whose plain text is a UTF-8 ``.txt`` member of ``sources/`` (``plainTextPath="internal://..."``;
-only a plain-text path, no rich-text one, since some programs read a rich-text path as a formatted document).
-Each passage that a coder assigned a theme is a ``PlainTextSelection`` (character offsets into that text), and
-each theme assigned to it a ``Coding`` by that coder's user.
+``question`` and ``kind``, each marked ``evalnlp:<field>`` in its description), and the documents as
+``TextSource`` elements whose plain text is a UTF-8 ``.txt`` member of ``sources/``
+(``plainTextPath="internal://..."``; only a plain-text path, no rich-text one, since some programs read a
+rich-text path as a formatted document): a survey answer (or a row of a table) is a source of its own, and a
+narrative file (its paragraphs, pages or table cells, each a document of the same ``source``) is one source
+whose text is its documents' texts in reading order (:func:`reading_order`) joined by a blank line. Each
+passage that a coder assigned a theme is a ``PlainTextSelection`` (character offsets into that source's text:
+a narrative document's passages are moved on by the document's start in it), and each theme assigned to it a
+``Coding`` by that coder's user. A narrative file's source has the variable values its documents share.
 
 What the standard has no place for (scores, passages coded with no theme, passages no one coded, sentence
 and testimonial kinds, speakers, sentiment, reach figures, corroborating-source entries and the testimonials
 citing them, the runs behind the codes) travels in
 ``evalnlp.json`` beside ``project.qde``, tied to it by its sha256: evalnlp reads it back only when the
-project is the one it was written with, so a file edited in another program is read from its XML alone.
+project is the one it was written with, so a file edited in another program is read from its XML alone. It
+describes every document (by the GUID ``guid("document", doc_id)``) and, under ``files``, where each document of
+a narrative file is in its source's text (``[document GUID, start, end]``), so that an import splits the
+source back into the same documents; its passages and reach figures keep offsets into their own document.
 
 GUIDs derive from the store's ids and every date from its runs, so the same store gives a byte-identical file.
 """
@@ -43,13 +50,18 @@ SIDECAR = "evalnlp.json"
 #: "Sources"); some programs look it up case-sensitively, so the name the text gives is the safe one.
 SOURCES = "sources"
 SIDECAR_FORMAT = "evalnlp-qdpx"
-SIDECAR_VERSION = 1
+#: 2: a narrative file is one source, and ``files`` says where its documents are in its text
+SIDECAR_VERSION = 2
+#: the versions of evalnlp.json this evalnlp reads (1 has no ``files``: every source is one document)
+SIDECAR_VERSIONS = (1, 2)
+#: what joins a narrative file's documents in its source's text
+JOIN = "\n\n"
 #: Document fields written as variables, with the description that marks them as evalnlp's.
 BUILTIN_FIELDS = {
     "source": "the file the document was read from",
     "locator": "where in that file (row, paragraph, page)",
     "question": "the survey question (text column) it answers",
-    "kind": "response (a survey answer) or narrative (a paragraph of a document)",
+    "kind": "response (a survey answer) or narrative (a file's text: its paragraphs, pages or table cells)",
 }
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
             "#17becf", "#393b79", "#637939")
@@ -142,12 +154,17 @@ class ExportData:
     runs: pd.DataFrame
     sources: pd.DataFrame | None = None  # corroborating-source entries of narrative files
     segment_sources: pd.DataFrame | None = None  # the entries each testimonial cites
+    #: the narrative documents' ids in the order the store took them (a file's reading order with their
+    #: locators, see :func:`reading_order`); None: the order of ``documents``
+    order: list[str] | None = None
 
 
 @dataclass
 class ExportSummary:
     path: Path
     documents: int = 0
+    sources: int = 0  # text sources: one per survey answer (or table row), one per narrative file
+    files: int = 0  # narrative files among the sources
     selections: int = 0
     codings: int = 0
     coders: dict[str, int] = field(default_factory=dict)  # coder -> passages with a theme
@@ -211,17 +228,106 @@ def _attrs(value: Any) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _display_name(row) -> str:
-    return exported_name(row.source, row.locator, row.question)
-
-
-def exported_name(source: str, locator: str, question: Any) -> str:
-    """The name a document's text source has in an exported project: its source and locator, and its question
-    (cut short) in brackets."""
-    name = f"{source} {locator}"
+def exported_name(source: str, locator: str | None, question: Any) -> str:
+    """The name a text source has in an exported project: a document's source and locator, and its question
+    (cut short) in brackets; a narrative file's source (``locator`` None) is named by its file alone."""
+    name = source if locator is None else f"{source} {locator}"
     if isinstance(question, str) and question:
         name += f" ({_short(question, 60)})"
     return name
+
+
+def file_guid(source: str, question: Any) -> str:
+    """The GUID of a narrative file's text source, from its source (and question): the file keeps it when one of
+    its paragraphs changes."""
+    return guid("file", source, question if isinstance(question, str) else "")
+
+
+_PLACE = re.compile(r"(?:paragraph|page|pages) (\d+)(?:-\d+)?")
+_CELL = re.compile(r"table (\d+) row (\d+) cell (\d+)")
+
+
+def reading_order(locators: list[str]) -> list[int]:
+    """The order to read a narrative file's documents in: indices into ``locators``, which are given in the order
+    the store took the documents (:meth:`evalnlp.store.Store.narrative_documents`).
+
+    Paragraphs and pages go by their number ("paragraph 10" after "paragraph 9", which the locators' text would
+    put first; "pages 3-4", a page run on into the next, at 3). A DOCX table's cells go by table, row and cell,
+    after the paragraph the store took before the table's first cell (a cell's locator cannot say where its
+    table stands among the paragraphs; an ingest stores them in the order of the document's body). Documents at
+    one place (a file read again after an edit keeps both versions of a changed paragraph) stay in the order the
+    store took them. A locator of any other form (``document``: a source imported from another program's
+    project) keeps the store's order for the whole file."""
+    keys = []
+    paragraph = 0
+    table_at: dict[int, int] = {}
+    for i, locator in enumerate(locators):
+        place = _PLACE.fullmatch(locator) if isinstance(locator, str) else None
+        if place is not None:
+            paragraph = int(place.group(1))
+            keys.append((paragraph, 0, 0, 0, 0, i))
+            continue
+        cell = _CELL.fullmatch(locator) if isinstance(locator, str) else None
+        if cell is None:
+            return list(range(len(locators)))
+        table, row, column = (int(g) for g in cell.groups())
+        keys.append((table_at.setdefault(table, paragraph), 1, table, row, column, i))
+    return [key[-1] for key in sorted(keys)]
+
+
+@dataclass
+class _Unit:
+    """One text source of a project: a document, or a narrative file's documents."""
+
+    guid: str
+    name: str
+    member: str  # the plain text's member of the archive
+    rows: list[int]  # the documents' rows of the export's documents, in reading order
+    starts: list[int]  # where each document's text starts in the source's text
+    text: str
+    file: bool  # a narrative file's documents (else one document)
+
+
+def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
+    """The project's text sources, in the order of their first document in ``docs``: each survey answer (or table
+    row) a source of its own, each narrative file (documents of kind narrative with one source and question) one
+    source whose text is its documents' texts in reading order joined by a blank line. ``store_order``: the
+    narrative documents' ids in the order the store took them (without it, the order of ``docs``)."""
+    rank = {d: k for k, d in enumerate(store_order or [])}
+    groups: dict[tuple, list[int]] = {}
+    for i, doc in enumerate(docs):
+        question = doc["question"] if isinstance(doc["question"], str) else None
+        key = ("file", doc["source"], question) if doc["kind"] == "narrative" else ("document", doc["doc_id"])
+        groups.setdefault(key, []).append(i)
+    units = []
+    for key, rows in groups.items():
+        if key[0] == "document":
+            row = docs[rows[0]]
+            units.append(_Unit(guid=guid("document", row["doc_id"]),
+                               name=exported_name(row["source"], row["locator"], row["question"]),
+                               member=f"{SOURCES}/{guid('text', row['doc_id'])}.txt", rows=rows, starts=[0],
+                               text=row["text"], file=False))
+            continue
+        _, source, question = key
+        rows = sorted(rows, key=lambda i: (rank.get(docs[i]["doc_id"], len(rank)), i))
+        rows = [rows[k] for k in reading_order([docs[i]["locator"] for i in rows])]
+        starts, at = [], 0
+        for i in rows:
+            starts.append(at)
+            at += len(docs[i]["text"]) + len(JOIN)
+        unit_guid = file_guid(source, question)
+        units.append(_Unit(guid=unit_guid, name=exported_name(source, None, question),
+                           member=f"{SOURCES}/{guid('text', unit_guid)}.txt", rows=rows, starts=starts,
+                           text=JOIN.join(docs[i]["text"] for i in rows), file=True))
+    return units
+
+
+def _common(values: list[Any]) -> Any:
+    """The value every one of ``values`` is (compared as JSON: ``1`` is not ``true``), else None."""
+    if not values or any(v is None for v in values):
+        return None
+    first = json.dumps(values[0], sort_keys=True)
+    return values[0] if all(json.dumps(v, sort_keys=True) == first for v in values[1:]) else None
 
 
 def user_name(coder: str) -> str:
@@ -288,17 +394,24 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
 
     texts: dict[str, str] = {}
     sidecar_docs: dict[str, dict] = {}
-    if len(docs):
+    files: dict[str, list] = {}
+    twice: list[str] = []
+    records = docs.to_dict("records")
+    units = _units(records, data.order)
+    if units:
         sources = _el(root, PROJECT_NS, "Sources")
-        for i, row in enumerate(docs.itertuples(index=False)):
-            doc_guid = guid("document", row.doc_id)
-            member = f"{SOURCES}/{guid('text', row.doc_id)}.txt"
-            texts[member] = row.text
-            src = _el(sources, PROJECT_NS, "TextSource", guid=doc_guid, name=_display_name(row),
-                      plainTextPath="internal://" + member.split("/", 1)[1], creationDateTime=started.get(row.run_id))
-            for seg in (by_doc[row.doc_id].itertuples(index=False) if row.doc_id in by_doc else ()):
+    for unit in units:
+        rows = [records[i] for i in unit.rows]
+        texts[unit.member] = unit.text
+        made = sorted(d for d in (started.get(r["run_id"]) for r in rows) if d)
+        src = _el(sources, PROJECT_NS, "TextSource", guid=unit.guid, name=unit.name,
+                  plainTextPath="internal://" + unit.member.split("/", 1)[1],
+                  creationDateTime=made[0] if made else None)
+        for row, at in zip(rows, unit.starts):
+            for seg in (by_doc[row["doc_id"]].itertuples(index=False) if row["doc_id"] in by_doc else ()):
+                # a narrative document's passage, moved on by the document's start in its file's text
                 sel = _el(src, PROJECT_NS, "PlainTextSelection", guid=guid("segment", seg.seg_id),
-                          name=_short(seg.text), startPosition=int(seg.start), endPosition=int(seg.end))
+                          name=_short(seg.text), startPosition=at + int(seg.start), endPosition=at + int(seg.end))
                 marks = sorted(codings_of.get(seg.seg_id, []), key=lambda m: (m[0], theme_order[m[1]]))
                 for coder, theme, run_id in marks:
                     coding = _el(sel, PROJECT_NS, "Coding", guid=guid("coding", seg.seg_id, theme, coder),
@@ -306,23 +419,41 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
                     _el(coding, PROJECT_NS, "CodeRef", targetGUID=code_guid(cb.id, theme))
                     summary.codings += 1
                 summary.selections += 1
-            for f in fields:
-                value = getattr(row, f)
-                if isinstance(value, str):
-                    _value_element(src, builtin_variable_guid(f), "Text", value)
-            for k in keys:
-                value = attrs[i].get(k)
-                if value is not None:
-                    _value_element(src, guid("variable", k), var_types[k], value)
-            sidecar_docs[doc_guid] = {"source": row.source, "locator": row.locator, "kind": row.kind,
-                                      "question": row.question if isinstance(row.question, str) else None,
-                                      "attrs": row.attrs if isinstance(row.attrs, str) else None}
+        # the values its documents share (a narrative file's documents are at different locators: it has none)
+        for f in fields:
+            value = _common([r[f] if isinstance(r[f], str) else None for r in rows])
+            if value is not None:
+                _value_element(src, builtin_variable_guid(f), "Text", value)
+        for k in keys:
+            value = _common([attrs[i].get(k) for i in unit.rows])
+            if value is not None:
+                _value_element(src, guid("variable", k), var_types[k], value)
+        for row in rows:
+            sidecar_docs[guid("document", row["doc_id"])] = {
+                "source": row["source"], "locator": row["locator"], "kind": row["kind"],
+                "question": row["question"] if isinstance(row["question"], str) else None,
+                "attrs": row["attrs"] if isinstance(row["attrs"], str) else None}
+        if unit.file:
+            files[unit.guid] = [[guid("document", row["doc_id"]), at, at + len(row["text"])]
+                                for row, at in zip(rows, unit.starts)]
+            locators = [r["locator"] for r in rows]
+            again = sorted({loc for loc in locators if locators.count(loc) > 1}, key=locators.index)
+            if again:
+                twice.append(f"{unit.name} ({', '.join(again)})")
     summary.documents = len(docs)
+    summary.sources = len(units)
+    summary.files = sum(unit.file for unit in units)
+    if twice:
+        summary.notes.append(
+            f"{len(twice)} narrative file{'s were' if len(twice) != 1 else ' was'} read in more than one version "
+            f"(the file changed between reads), so {'they have' if len(twice) != 1 else 'it has'} more than one "
+            f"document at one place: {'; '.join(twice)}; the file's source holds each of them, one after the "
+            "other, in the order they were read")
     summary.coders = assigned.groupby("coder")["seg_id"].nunique().to_dict() if len(assigned) else {}
     _el(root, PROJECT_NS, "Description").text = xml_text(
         f"Exported by evalnlp {__version__} with codebook {cb.id!r} (version {cb.version}, sha256 {cb.sha256}).")
     qde = _to_bytes(root, PROJECT_NS)
-    sidecar = _sidecar(data, qde, sidecar_docs, codes)
+    sidecar = _sidecar(data, qde, sidecar_docs, codes, files)
     return qde, sidecar, texts, summary
 
 
@@ -336,7 +467,8 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.DataFrame) -> bytes:
+def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.DataFrame,
+             file_parts: dict[str, list]) -> bytes:
     segs = data.segments.sort_values(["doc_id", "start", "end", "kind"]).reset_index(drop=True)
     index = {s: i for i, s in enumerate(segs["seg_id"])}
     segments = [[guid("document", r.doc_id), r.kind, int(r.start), int(r.end), _str(r.speaker),
@@ -376,7 +508,8 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
         "format": SIDECAR_FORMAT, "version": SIDECAR_VERSION,
         "project_qde_sha256": hashlib.sha256(qde).hexdigest(),
         "codebook": {"id": data.codebook.id, "sha256": data.codebook.sha256},
-        "documents": docs,
+        "documents": docs,  # {document GUID: {source, locator, kind, question, attrs}}
+        "files": file_parts,  # {narrative file's source GUID: [[document GUID, start, end] in its text, in order]}
         "segments": segments,  # [document GUID, kind, start, end, speaker, source_ref]
         "codes": code_rows,  # [segment index, theme, score, assigned, coder, run_id]
         "sentiment": sentiment,  # [segment index, label, score, coder, run_id]

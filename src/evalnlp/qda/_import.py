@@ -9,6 +9,11 @@ between its positions, every coding a code of its user. How each part is named i
   program comes back onto the same document ids. Otherwise ``source`` is the source's name, ``locator`` is
   ``document`` and ``kind`` is ``narrative``. Its other variables, and those of the cases it belongs to
   (with the case names as ``case``), are its attributes.
+- A narrative file that evalnlp exported as one source (its paragraphs, pages or table cells joined by blank
+  lines) is split back into its documents where the text is still theirs: at the places evalnlp.json gives
+  (``files``), else at those of the documents of that file the store holds, else it is one document (at
+  ``document``). A selection in it goes to the document it is in; one that runs from one document into the
+  next is a passage of each.
 - A selection is the store's segment at the same place when there is one (same GUID, or same document and
   offsets), otherwise a new segment of kind ``selection``. A coding of a whole source is a passage of the
   whole text.
@@ -30,9 +35,10 @@ import pandas as pd
 from evalnlp import errors
 from evalnlp.qda._archive import DEFAULT_LIMITS, Archive, Limits, parse_xml
 from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_error
-from evalnlp.qda._export import BUILTIN_FIELDS, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSION, builtin_variable_guid
+from evalnlp.qda._export import (BUILTIN_FIELDS, JOIN, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSIONS,
+                                  builtin_variable_guid, exported_name, file_guid, reading_order)
 from evalnlp.qda._ids import code_guid, guid
-from evalnlp.qda._read import Project, Reject, local, read_project
+from evalnlp.qda._read import Project, Reject, Selection, Source, local, read_project
 from evalnlp.schema import DOCUMENT_KINDS, HUMAN_PREFIX, MODEL_PREFIX, SEGMENT_KINDS
 
 #: Where a new segment's kind cannot be taken from the store, and which kind wins when several are there.
@@ -104,8 +110,8 @@ def read_qdpx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Parsed:
                     notes.append(f"project.qde was changed since evalnlp wrote it (by another program?), so "
                                  f"{SIDECAR} (scores, sentiment, unselected passages) does not apply; the project "
                                  "was read from its XML")
-                    exported = doc if doc.get("version") == SIDECAR_VERSION else None
-                elif doc.get("version") != SIDECAR_VERSION:
+                    exported = doc if doc.get("version") in SIDECAR_VERSIONS else None
+                elif doc.get("version") not in SIDECAR_VERSIONS:
                     notes.append(f"{SIDECAR} has version {doc.get('version')!r}, which this evalnlp does not read; "
                                  "the project was read from its XML")
                 else:
@@ -248,6 +254,140 @@ def shared_user_names(project: Project) -> set[str]:
     return {name for name, guids in seen.items() if len(guids) > 1}
 
 
+# ---------------------------------------------------------------------------------------- narrative files
+
+
+@dataclass
+class _Part:
+    """A document of a narrative file's source: its GUID as evalnlp exported it, its place in the source's text
+    (``start``, ``end``) and its locator in the file."""
+
+    guid: str
+    start: int
+    end: int
+    locator: str
+
+
+def _tiles(parts: list[_Part], text: str) -> bool:
+    """Do ``parts`` cover ``text`` exactly, one after the other, each non-empty, joined by a blank line?"""
+    if not parts or parts[0].start != 0 or parts[-1].end != len(text):
+        return False
+    for a, b in zip(parts, parts[1:]):
+        if b.start != a.end + len(JOIN) or text[a.end:b.start] != JOIN:
+            return False
+    return all(p.start < p.end for p in parts)
+
+
+class _Files:
+    """Where the documents of a narrative file begin in its source's text, for the file sources evalnlp exports
+    (one per file, its documents' texts joined by a blank line): from evalnlp.json (``side``: the sidecar that
+    applies, or the one the project was exported with), else from the documents of that file the store holds."""
+
+    def __init__(self, store, side: dict | None):
+        self.store = store
+        self.layouts: dict[str, list[_Part]] = {}
+        self.stored: dict[tuple, list[tuple[str, str, str]]] = {}
+        #: names of the file sources read as one document each: where their documents begin is not known
+        self.whole: list[str] = []
+        files = side.get("files") if isinstance(side, dict) else None
+        sdocs = side.get("documents") if isinstance(side, dict) else None
+        if not (isinstance(files, dict) and isinstance(sdocs, dict)):
+            return
+        for g, items in files.items():  # malformed entries are passed over: the sidecar is not trusted otherwise
+            parts = []
+            for item in items if isinstance(items, list) else []:
+                if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                        and all(isinstance(x, int) and not isinstance(x, bool) for x in item[1:])):
+                    break
+                meta = sdocs.get(item[0])
+                if not (isinstance(meta, dict) and isinstance(meta.get("locator"), str)):
+                    break
+                parts.append(_Part(item[0], item[1], item[2], meta["locator"]))
+            else:
+                if parts:
+                    self.layouts[g] = parts
+
+    def _stored_documents(self, source: str, question: str | None) -> list[tuple[str, str, str]]:
+        """(doc_id, locator, text) of the store's narrative documents of ``source``, in reading order."""
+        key = (source, question)
+        if key not in self.stored:
+            docs = self.store.narrative_documents([source])
+            rows = [(d, loc, t) for d, loc, q, t in zip(docs["doc_id"], docs["locator"], docs["question"], docs["text"])
+                    if (q if isinstance(q, str) else None) == question]
+            self.stored[key] = [rows[k] for k in reading_order([r[1] for r in rows])]
+        return self.stored[key]
+
+    def parts(self, src: Source, fields: dict[str, Any]) -> list[_Part] | None:
+        """The documents ``src`` is to be split into, or None to read it as one document: a source evalnlp
+        exported for a narrative file of several documents (it has a ``source`` and no ``locator``) whose text is
+        still theirs."""
+        text = src.text
+        layout = self.layouts.get(src.guid or "")
+        if layout is not None and _tiles(layout, text):
+            return layout
+        if not fields.get("source") or fields.get("locator") or fields.get("kind") not in (None, "narrative"):
+            return None
+        stored = self._stored_documents(fields["source"], fields.get("question"))
+        parts = _fit(stored, text) if stored else None
+        if parts is None:
+            self.whole.append(src.name)
+        return parts
+
+    def note(self) -> list[str]:
+        if not self.whole:
+            return []
+        n = len(self.whole)
+        shown = ", ".join(repr(name) for name in self.whole[:5]) + (" ..." if n > 5 else "")
+        many = n != 1
+        return [f"{n} narrative file{'s' if many else ''} that evalnlp exported as one source each "
+                f"{'were' if many else 'was'} read as one document each (at 'document'): neither evalnlp.json nor "
+                f"the documents the store holds of {'those files' if many else 'that file'} say where "
+                f"{'their' if many else 'its'} paragraphs or pages begin in the text as it is now: {shown}"]
+
+
+def _fit(stored: list[tuple[str, str, str]], text: str) -> list[_Part] | None:
+    """The places of the ``stored`` documents (doc_id, locator, text, in reading order) in ``text``, when ``text``
+    is their texts joined by blank lines: exactly, or with other line ends or another Unicode form of the same
+    characters (then each document's text is cut where the stored one's falls, and matched to it later)."""
+    joined = JOIN.join(t for _, _, t in stored)
+    bounds, at = [], 0
+    for _, _, t in stored:
+        bounds.append((at, at + len(t)))
+        at += len(t) + len(JOIN)
+    if joined != text:
+        import numpy as np
+
+        mine, my_starts = _canonical(joined)
+        theirs, their_starts = _canonical(text)
+        if mine != theirs:
+            return None
+        moved = np.searchsorted(my_starts, [x for b in bounds for x in b], side="left")
+        bounds = [(int(their_starts[a]), int(their_starts[b])) for a, b in zip(moved[::2], moved[1::2])]
+    parts = [_Part(guid("document", doc_id), a, b, locator) for (doc_id, locator, _), (a, b) in zip(stored, bounds)]
+    return parts if all(p.start < p.end for p in parts) else None
+
+
+def _split(src: Source, parts: list[_Part]) -> list[Source]:
+    """``src`` as one source per document of ``parts``: each with its document's text and the selections in it
+    (offsets into that text); a selection over the end of one document and the start of the next is a piece in
+    each; one on nothing but the blank line between two documents is a reject (E145)."""
+    out = [Source(guid=p.guid, name=src.name, element=src.element, text=src.text[p.start:p.end], user=src.user,
+                  rejects=list(src.rejects) if k == 0 else [], values=src.values, part=k)
+           for k, p in enumerate(parts)]
+    for sel in src.selections:
+        pieces = [(k, max(sel.start, p.start) - p.start, min(sel.end, p.end) - p.start)
+                  for k, p in enumerate(parts) if max(sel.start, p.start) < min(sel.end, p.end)]
+        if not pieces:
+            where = f"selection {sel.guid}" if sel.guid else f"selection at {sel.start}"
+            out[0].rejects.append(Reject("E145", where, errors.message("E145", "between_documents", start=sel.start,
+                                                                       end=sel.end, file=src.name)))
+            continue
+        for n, (k, a, b) in enumerate(pieces):
+            out[k].selections.append(Selection(guid=sel.guid, start=a, end=b, codings=sel.codings, user=sel.user,
+                                               whole=sel.whole, piece=n > 0))
+    return out
+
+
 # ---------------------------------------------------------------------------------------- the plan
 
 _SEG_KEY = ["doc_id", "kind", "start", "end"]
@@ -306,12 +446,13 @@ def _builtin_variables(project: Project) -> dict[str, str]:
     return out
 
 
-def _document_rows(project: Project, known: dict[str, dict],
-                   by_name: Callable[[], dict[str, dict]] | None = None) -> tuple[list[dict], list[Any], list[dict]]:
+def _document_rows(project: Project, known: dict[str, dict], by_name: Callable[[], dict[str, dict]] | None = None,
+                   files: _Files | None = None) -> tuple[list[dict], list[Any], list[dict]]:
     """(documents with their sources, accepted Source objects, source rejects). ``known``: the store's
-    documents by the GUID evalnlp exports them under, for programs that keep GUIDs but drop variables;
-    ``by_name``: the store's documents by the name evalnlp exports them under (made when first needed), for
-    programs that drop both (a source named ``fft.csv row_index=0 (feedback)`` is that document again)."""
+    documents (and narrative files) by the GUID evalnlp exports them under, for programs that keep GUIDs but drop
+    variables; ``by_name``: the same by the name evalnlp exports them under (made when first needed), for
+    programs that drop both (a source named ``fft.csv row_index=0 (feedback)`` is that document again). A
+    narrative file's source that ``files`` splits is a document (and an accepted source) per part."""
     builtin = _builtin_variables(project)
     builtin_guids = set(builtin.values())
     case_codes = project.case_codes
@@ -356,11 +497,30 @@ def _document_rows(project: Project, known: dict[str, dict],
         else:
             fields = {f: field_value(f) for f in BUILTIN_FIELDS}
         kind = fields["kind"]
-        docs.append({"source": fields["source"] or src.name, "locator": fields["locator"] or "document",
-                     "kind": kind if kind in DOCUMENT_KINDS else "narrative", "question": fields["question"],
-                     "text": src.text, "attrs": json.dumps(attrs, ensure_ascii=False)})
-        accepted.append(src)
+        row = {"source": fields["source"] or src.name, "locator": fields["locator"] or "document",
+               "kind": kind if kind in DOCUMENT_KINDS else "narrative", "question": fields["question"],
+               "text": src.text, "attrs": json.dumps(attrs, ensure_ascii=False)}
+        parts = files.parts(src, fields) if files is not None else None
+        if parts is None:
+            docs.append(row)
+            accepted.append(src)
+            continue
+        for part, piece in zip(parts, _split(src, parts)):  # a narrative file: a document per part
+            docs.append({**row, "locator": part.locator, "kind": "narrative", "text": piece.text})
+            accepted.append(piece)
     return docs, accepted, rejects
+
+
+def _stored_files(rows: list[dict]) -> list[dict]:
+    """The narrative files among the store's documents (``rows``: doc_id, source, locator, kind, question), as
+    evalnlp exports each: source, kind and question, and the locator of its document when it has one only."""
+    found: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["kind"] == "narrative":
+            question = r["question"] if isinstance(r["question"], str) else None
+            found.setdefault((r["source"], question), []).append(r)
+    return [{"source": source, "locator": rs[0]["locator"] if len(rs) == 1 else None, "kind": "narrative",
+             "question": question} for (source, question), rs in found.items()]
 
 
 def _position_notes(project: Project) -> list[str]:
@@ -397,26 +557,29 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
     project = parsed.project
     known = {}
     if any(s.guid for s in project.sources):
-        known = {guid("document", r["doc_id"]): r for r in store.document_fields().to_dict("records")}
+        rows = store.document_fields().to_dict("records")
+        known = {guid("document", r["doc_id"]): r for r in rows}
+        known.update({file_guid(r["source"], r["question"]): r for r in _stored_files(rows)})
     names: dict[str, dict] | None = None
 
     def by_name() -> dict[str, dict]:
         nonlocal names
         if names is None:
-            from evalnlp.qda._export import exported_name
-
             rows = store.document_fields().to_dict("records")
             counted: dict[str, list[dict]] = {}
             for r in rows:
                 counted.setdefault(exported_name(r["source"], r["locator"], r["question"]), []).append(r)
+            for r in _stored_files(rows):  # a narrative file's source is named by its file
+                counted.setdefault(exported_name(r["source"], None, r["question"]), []).append(r)
             # a name two documents share (a question cut short alike) names neither
             names = {n: rs[0] for n, rs in counted.items() if len(rs) == 1}
         return names
 
-    docs, accepted, rejects = _document_rows(project, known, by_name)
+    files = _Files(store, parsed.sidecar if parsed.sidecar is not None else parsed.exported)
+    docs, accepted, rejects = _document_rows(project, known, by_name, files)
     docs_frame = _frame(docs, ["source", "locator", "kind", "question", "text", "attrs"])
     docs_frame["doc_id"] = store.document_ids(docs_frame) if len(docs_frame) else pd.Series(dtype=object)
-    notes = list(parsed.notes)
+    notes = list(parsed.notes) + files.note()
     at = len(notes)  # where the notes on the XML's positions go when the passages are read from the XML
     _match_relinearised(store, docs_frame, accepted, notes)
     _match_renamed(store, docs_frame, accepted, notes)
@@ -630,9 +793,9 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
             rejects.append({"source": src.name, "locator": rej.locator, "code": rej.code, "reason": rej.reason})
         for sel in src.selections:
             if sel.codings and all(c.code in case_codes for c in sel.codings):  # marks a case, nothing else
-                n_case += len(sel.codings)
+                n_case += 0 if sel.piece else len(sel.codings)
                 continue
-            n_sel += 1
+            n_sel += not sel.piece  # a selection over two documents of a narrative file is one read
             known = by_guid.get(sel.guid or "")
             if known is not None and known[0] == doc_id and known[2:] == (sel.start, sel.end):
                 kind = known[1]
@@ -642,7 +805,7 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
                              "text": text[sel.start:sel.end], "speaker": None, "source_ref": None})
             for c in sel.codings:
                 if c.code in case_codes:  # a case, in the document's attributes already
-                    n_case += 1
+                    n_case += not sel.piece
                     continue
                 used[c.code] = used.get(c.code, 0) + 1
                 coding_rows.append((doc_id, kind, sel.start, sel.end, c.code, coder_of(project, c.user, coder)))
@@ -674,7 +837,7 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
     elif coder is None:
         notes += _kept_without_sidecar(store, docs, seg_rows, coding_rows)
     segments = _frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"])
-    n_docs = len(docs)
+    n_docs = sum(src.part == 0 for src in accepted)  # sources read: a narrative file's is one
     return Plan(documents=docs, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
                 segments=segments, codes=codes, cleared=cleared,
                 sentiment=_frame([], [*_SEG_KEY, "label", "score", "coder", "run_id"]),
@@ -858,7 +1021,7 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
     runs_frame = pd.DataFrame([{c: r.get(c) for c in run_cols} for r in runs], columns=run_cols)
     codes_frame = _frame(codes, [*_SEG_KEY, "theme", "score", "assigned", "coder", "run_id"])
     codes_frame = codes_frame.drop_duplicates([*_SEG_KEY, "theme", "coder"]).reset_index(drop=True)
-    n_docs = len(full)
+    n_docs = sum(src.part == 0 for src in accepted)  # sources read: a narrative file's is one
     return Plan(documents=full, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
                 segments=_frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]),
                 codes=codes_frame,

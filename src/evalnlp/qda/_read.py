@@ -70,6 +70,9 @@ class Selection:
     codings: list[Coding]
     user: str | None
     whole: bool = False  # a coding of the whole source, not of a marked passage
+    #: a later piece of a selection that runs over the end of one document of a narrative file into the next
+    #: (the import splits the file's source into its documents): counted once, with its first piece
+    piece: bool = False
 
 
 @dataclass
@@ -94,6 +97,9 @@ class Source:
     #: how this source's positions were counted, where not as the specification says: "CR LF as one",
     #: "line ends as CR LF", "UTF-16 units" (read from the selections' names)
     counted: str | None = None
+    #: a narrative file's source that the import split into its documents: which one this is (0 the first, the
+    #: source itself otherwise); the file is counted once, with its first document
+    part: int = 0
 
 
 @dataclass
