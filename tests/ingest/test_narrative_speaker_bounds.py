@@ -326,3 +326,41 @@ def test_an_example_of_comments_the_sentence_names_is_theirs(passage, speaker, n
 def test_an_example_of_something_else_names_nobody(nlp):
     passage = "The report was well received, for example: `this was great, please make more like this one next year'."
     assert _one(passage, nlp, "this was great").speaker is None
+
+
+# --- the person a citation after the quotation names
+
+@pytest.mark.parametrize("passage, speaker", [
+    # a citation with no brackets: the author's name, then the journal and its year
+    ("The book reached readers well beyond the field, perhaps because, as one reviewer put it, `it speaks plainly to "
+     "every reader who has cared for a parent at home' Jane Roe Hill Review of Books (2010) 12: 40-43 [5.1].",
+     "Jane Roe"),
+    # a parenthesis that names the reviewer, an initial first, and where the review appeared
+    ("The book reached readers well beyond the field; one critic wrote that `it speaks plainly to every reader who "
+     "has cared for a parent at home' (J. Roe, review in the Hill Times) [5.1].", "J. Roe"),
+])
+def test_a_person_named_after_the_quotation_is_the_one_the_lead_only_described(passage, speaker, nlp):
+    t = _one(passage, nlp, "it speaks plainly")
+    assert (t.speaker, t.source_ref) == (speaker, "[5.1]")
+
+
+def test_a_described_speaker_stays_when_the_citation_after_names_no_person(nlp):
+    passage = ("One critic wrote that `it speaks plainly to every reader who has cared for a parent at home' (Hill "
+               "Times, 3 May 2010) [5.1].")
+    assert _one(passage, nlp, "it speaks plainly").speaker == "One critic"
+
+
+def test_a_journal_after_the_quotation_is_no_author(nlp):
+    passage = ("The book was praised: `it speaks plainly to every reader who has cared for a parent at home' Hill "
+               "Review of Books (2010) 12: 40-43 [5.1].")
+    assert _one(passage, nlp, "it speaks plainly").speaker != "Hill Review"
+
+
+@pytest.mark.parametrize("paren, speaker", [
+    ("(Acme plc - R. Roe 2012)", "Acme plc - R. Roe"),  # the year it was written
+    ("(Director, Hill Museum, email to the team, 2013)", "Director, Hill Museum"),  # how it reached the authors
+    ("(Chief Scientist, Hill Survey, 11 June 2011)", "Chief Scientist, Hill Survey"),  # a whole date
+])
+def test_a_year_and_a_medium_closing_a_parenthesis_are_not_the_speaker(paren, speaker, nlp):
+    passage = f"The models changed practice: `we now read every survey with the new fault maps beside us' {paren}."
+    assert _one(passage, nlp, "we now read").speaker == speaker
