@@ -364,3 +364,33 @@ def test_a_journal_after_the_quotation_is_no_author(nlp):
 def test_a_year_and_a_medium_closing_a_parenthesis_are_not_the_speaker(paren, speaker, nlp):
     passage = f"The models changed practice: `we now read every survey with the new fault maps beside us' {paren}."
     assert _one(passage, nlp, "we now read").speaker == speaker
+
+
+_BEFORE_THE_COURSE = ("Officials said the workshop was a first: `this course was the best training our staff have had "
+                      "in years.' (Trade Official, Hill) The team works closely with both ministries and believes the "
+                      "tool helps [C7]. ")
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("Under a new fund in 2013 the software also provided training and support to the East Hill Community (EHC):",
+     "the East Hill Community"),
+    # "to" inside the body's name is not the preposition
+    ("Under the fund the tool also gave support to the Alliance to End Hunger:", "the Alliance to End Hunger"),
+])
+def test_the_body_a_colons_clause_gives_training_to_is_the_speaker(lead, speaker, nlp):
+    passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (second.speaker, second.source_ref) == (speaker, "[C6]")
+    assert first.speaker == "Trade Official, Hill" and first.source_ref != "[C6]"
+
+
+@pytest.mark.parametrize("lead, not_speaker", [
+    # the subject is a person: the receiver of an email did not write it
+    ("Following the launch, the Special Rapporteur, Dr Jane Roe, sent the following email to Professor Smith:",
+     "Professor Smith"),
+    # no body named
+    ("The app was then offered free to schools:", "schools"),
+])
+def test_a_colons_object_that_is_no_receiving_body_is_not_the_speaker(lead, not_speaker, nlp):
+    passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."
+    assert _one(passage, nlp, "The course is").speaker != not_speaker

@@ -600,6 +600,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         subject = _colon_clause_subject(ctx, lo, hi)
         if subject is not None:
             speaker = _refine_speaker(ctx, subject, lo, hi)
+    # ... or, when its subject is no speaker, the person or body it gives something to, ending it ("the tool
+    # also provided training to the Hill Community (HC): '...'"): those who received it say what it did
+    if speaker is None:
+        speaker = _colon_recipient(ctx, lo, hi)
     # 3. A quotation that continues the previous one with no attribution of its own.
     if speaker is None and found and not _lead_has_verb(ctx, lo, hi):
         prev = found[-1]
@@ -1114,6 +1118,52 @@ def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | 
     if valid_np(masked, *span, max_words=12) and noun_kind(phrase) in {"person", "org"} and "Q" not in masked[span[0]:span[1]]:
         return span
     return None
+
+
+# the preposition before the person or body a clause gives something to ("support to")
+_TO_WHOM = re.compile(r"\bto\s+")
+# a body's name: capitalised words and the links between them, after "the" ("the East Hill Community")
+_BODY_NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w&'’-]*(?:\s+(?:of|for|to|and|&|[A-Z][\w&'’-]*))*")
+# a verb of sending a message, whose receiver did not write it
+_SENDING = re.compile(r"\b(?:sen[dt]s?|sending|addressed|forwarded|e-?mailed|posted|wrote|written|passed|"
+                      r"presented|submitted)\b")
+
+
+def _colon_recipient(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The person or body that ends the last clause of a lead ending in a colon, as the object of "to" after a
+    finite verb ("Under the fund the tool also provided training and support to the Hill Community (HC):"), when
+    the clause has no attribution verb (whose own cues decide), its subject is no person or body and its verb
+    sends no message (the receiver of a letter did not write it)."""
+    masked = ctx.masked
+    seg = masked[lo:hi].rstrip()
+    if not seg.endswith(":"):
+        return None
+    colon = lo + len(seg) - 1
+    start = lo
+    for br in _clause_breaks(masked[lo:colon]):
+        start = lo + br.end()
+    if _lead_has_verb(ctx, lo, colon):
+        return None
+    subject = np_before_verb(masked, start, colon)
+    if subject is not None and noun_kind(ctx.text[subject[0]:subject[1]]) in {"person", "org"}:
+        return None  # "the Rapporteur sent an email to X:": a person or body that acts speaks, if anyone does
+    to = None
+    for m in _TO_WHOM.finditer(masked, start, colon):
+        if not re.search(r"[A-Z][\w&'’-]*\s+$", masked[max(start, m.start() - 40):m.start()]):
+            to = m  # (not "to" inside a name: "the Alliance to End Hunger")
+    if to is not None and _SENDING.search(masked, start, to.start()):
+        return None  # whoever a message was sent to did not write it
+    span = trim_span(ctx.text, to.end(), colon) if to is not None else None
+    if span is None or not _finite_verb_before(masked, lo, to.start()):
+        return None  # "Feedback from the course for the Hill Trust:": a label with no clause
+    span = _refine_speaker(ctx, span, span[0], span[1])  # without its short form: "(HC)"
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase) or "Q" in masked[span[0]:span[1]] or not valid_np(masked, *span, max_words=10):
+        return None
+    kind = noun_kind(phrase)
+    if not re.search(r"\b[A-Z]", phrase) or kind == "doc" or (kind == "unknown" and not _BODY_NAME.fullmatch(phrase)):
+        return None  # a named person or body ("the Hill Community"); "offered to schools:" names none
+    return span
 
 
 def _apposed_quote_subject(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[int, int] | None:
