@@ -1,7 +1,8 @@
 """Where a speaker phrase starts and ends, and which marker a quotation takes: an introductory phrase or clause
 before the subject, a time adjunct or a short form in brackets after it, an absolute clause, an apposition set
-between dashes, further roles in brackets, a gerund after a preposition, and markers that point "below" or name
-the medium. Invented sentences only.
+between dashes, further roles in brackets, a gerund after a preposition, markers that point "below" or name
+the medium, a citation after the quotation, the body a colon's clause gives something to, and one marker for two
+joined attributions. Invented sentences only.
 """
 
 from __future__ import annotations
@@ -328,7 +329,8 @@ def test_an_example_of_something_else_names_nobody(nlp):
     assert _one(passage, nlp, "this was great").speaker is None
 
 
-# --- the person a citation after the quotation names
+# --- the person a citation after the quotation names, the body a colon's clause gives something to, and one marker
+# for two joined attributions
 
 @pytest.mark.parametrize("passage, speaker", [
     # a citation with no brackets: the author's name, then the journal and its year
@@ -394,3 +396,18 @@ def test_the_body_a_colons_clause_gives_training_to_is_the_speaker(lead, speaker
 def test_a_colons_object_that_is_no_receiving_body_is_not_the_speaker(lead, not_speaker, nlp):
     passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."
     assert _one(passage, nlp, "The course is").speaker != not_speaker
+
+
+def test_a_marker_after_the_second_speakers_verb_covers_the_first_quotation(nlp):
+    passage = ("As the Hill Trust say, these are `lessons of a very high standard indeed', and, as Jane Roe of Acme "
+               "comments (5.8 below), this work `fulfils the aims of the trust in every respect'.")
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (first.speaker, first.source_ref) == ("the Hill Trust", "(5.8 below)")
+    assert (second.speaker, second.source_ref) == ("Jane Roe of Acme", "(5.8 below)")
+
+
+def test_a_marker_after_the_second_speakers_verb_is_not_the_first_quotations_past_an_earlier_marker(nlp):
+    passage = ("In 2008 Acme filed a patent [C] `to protect our own use of the method' and told us that the method is "
+               "`very well liked across the whole of the company' and a director at Acme states that [D] `many banks "
+               "now use the method every day'.")
+    assert _one(passage, nlp, "very well liked").source_ref != "[D]"

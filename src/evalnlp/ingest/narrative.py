@@ -2632,6 +2632,10 @@ def _without_short_quotes(gap: str) -> str:
     return re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", re.sub(r"Qq*", "", gap))
 
 
+# a second attribution joined to the first quotation's clause: "', and, as Y comments", "' while Y writes"
+_JOINED_ATTRIBUTION = re.compile(r"[\s.'\"’”`]*,?\s*(?:and|while|whilst)\b")
+
+
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
     that one continues it in the following sentence, or the marker placed before the previous one
@@ -2672,6 +2676,16 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             if isinstance(prev.ref, tuple) and prev.ref[1] <= prev.q.open and \
                     ctx.sent_index(cur.q.open) == ctx.sent_index(prev.q.close):
                 cur.ref = prev.ref
+    # Two attributions joined in one sentence, its one marker set after the second speaker's verb ("As X say,
+    # these are '...', and, as Y comments (5.8), it '...'"): it covers the first quotation too, when nothing
+    # before that one in the sentence is marked.
+    for cur, nxt in zip(found, found[1:]):
+        if cur.ref is None and isinstance(nxt.ref, tuple) and cur.q.close <= nxt.ref[0] < nxt.q.open \
+                and ctx.sent_index(cur.q.open) == ctx.sent_index(nxt.q.open) \
+                and _JOINED_ATTRIBUTION.match(ctx.masked, cur.q.close, nxt.ref[0]) is not None \
+                and _lead_has_verb(ctx, cur.q.close, nxt.ref[0]) \
+                and not any(not ctx.mask[a] for a, _ in find_markers(ctx.text, ctx.sent_start(cur.q.open), cur.q.open)):
+            cur.ref = nxt.ref
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
