@@ -117,6 +117,7 @@ from evalnlp.redact_words import (
 )
 
 __all__ = [
+    "AMBIGUOUS_FIRST_NAMES",
     "FIRST_NAMES",
     "LABELS",
     "MODEL_NAME",
@@ -213,6 +214,8 @@ _AMBIGUOUS_FIRST: frozenset[str] = frozenset(
     "Carol Frank Ray Guy Pat Sandy Holly Ruby Poppy Ivy Hazel Violet Iris Drew Bob Don Gene Sue Norman Harvey "
     "Earl Victor Miles Lily Robin Dale Glen Grant Jay Florence Christian".split()
 )
+#: The same, public: a first name that is also a word, which a capitalised surname after it makes a name.
+AMBIGUOUS_FIRST_NAMES = _AMBIGUOUS_FIRST
 
 #: More first names common in the UK over the last eighty years (women's and men's, from several
 #: backgrounds); together with the names above they make :data:`FIRST_NAMES`.

@@ -1,7 +1,8 @@
 """Where a speaker phrase starts and ends, and which marker a quotation takes: an introductory phrase or clause
 before the subject, a time adjunct or a short form in brackets after it, an absolute clause, an apposition set
-between dashes, further roles in brackets, a gerund after a preposition, and markers that point "below" or name
-the medium. Invented sentences only.
+between dashes, further roles in brackets, a gerund after a preposition, markers that point "below" or name
+the medium, a citation after the quotation, the body a colon's clause gives something to, and one marker for two
+joined attributions. Invented sentences only.
 """
 
 from __future__ import annotations
@@ -326,3 +327,87 @@ def test_an_example_of_comments_the_sentence_names_is_theirs(passage, speaker, n
 def test_an_example_of_something_else_names_nobody(nlp):
     passage = "The report was well received, for example: `this was great, please make more like this one next year'."
     assert _one(passage, nlp, "this was great").speaker is None
+
+
+# --- the person a citation after the quotation names, the body a colon's clause gives something to, and one marker
+# for two joined attributions
+
+@pytest.mark.parametrize("passage, speaker", [
+    # a citation with no brackets: the author's name, then the journal and its year
+    ("The book reached readers well beyond the field, perhaps because, as one reviewer put it, `it speaks plainly to "
+     "every reader who has cared for a parent at home' Jane Roe Hill Review of Books (2010) 12: 40-43 [5.1].",
+     "Jane Roe"),
+    # a parenthesis that names the reviewer, an initial first, and where the review appeared
+    ("The book reached readers well beyond the field; one critic wrote that `it speaks plainly to every reader who "
+     "has cared for a parent at home' (J. Roe, review in the Hill Times) [5.1].", "J. Roe"),
+])
+def test_a_person_named_after_the_quotation_is_the_one_the_lead_only_described(passage, speaker, nlp):
+    t = _one(passage, nlp, "it speaks plainly")
+    assert (t.speaker, t.source_ref) == (speaker, "[5.1]")
+
+
+def test_a_described_speaker_stays_when_the_citation_after_names_no_person(nlp):
+    passage = ("One critic wrote that `it speaks plainly to every reader who has cared for a parent at home' (Hill "
+               "Times, 3 May 2010) [5.1].")
+    assert _one(passage, nlp, "it speaks plainly").speaker == "One critic"
+
+
+def test_a_journal_after_the_quotation_is_no_author(nlp):
+    passage = ("The book was praised: `it speaks plainly to every reader who has cared for a parent at home' Hill "
+               "Review of Books (2010) 12: 40-43 [5.1].")
+    assert _one(passage, nlp, "it speaks plainly").speaker != "Hill Review"
+
+
+@pytest.mark.parametrize("paren, speaker", [
+    ("(Acme plc - R. Roe 2012)", "Acme plc - R. Roe"),  # the year it was written
+    ("(Director, Hill Museum, email to the team, 2013)", "Director, Hill Museum"),  # how it reached the authors
+    ("(Chief Scientist, Hill Survey, 11 June 2011)", "Chief Scientist, Hill Survey"),  # a whole date
+])
+def test_a_year_and_a_medium_closing_a_parenthesis_are_not_the_speaker(paren, speaker, nlp):
+    passage = f"The models changed practice: `we now read every survey with the new fault maps beside us' {paren}."
+    assert _one(passage, nlp, "we now read").speaker == speaker
+
+
+_BEFORE_THE_COURSE = ("Officials said the workshop was a first: `this course was the best training our staff have had "
+                      "in years.' (Trade Official, Hill) The team works closely with both ministries and believes the "
+                      "tool helps [C7]. ")
+
+
+@pytest.mark.parametrize("lead, speaker", [
+    ("Under a new fund in 2013 the software also provided training and support to the East Hill Community (EHC):",
+     "the East Hill Community"),
+    # "to" inside the body's name is not the preposition
+    ("Under the fund the tool also gave support to the Alliance to End Hunger:", "the Alliance to End Hunger"),
+])
+def test_the_body_a_colons_clause_gives_training_to_is_the_speaker(lead, speaker, nlp):
+    passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (second.speaker, second.source_ref) == (speaker, "[C6]")
+    assert first.speaker == "Trade Official, Hill" and first.source_ref != "[C6]"
+
+
+@pytest.mark.parametrize("lead, not_speaker", [
+    # the subject is a person: the receiver of an email did not write it
+    ("Following the launch, the Special Rapporteur, Dr Jane Roe, sent the following email to Professor Smith:",
+     "Professor Smith"),
+    # no body named
+    ("The app was then offered free to schools:", "schools"),
+])
+def test_a_colons_object_that_is_no_receiving_body_is_not_the_speaker(lead, not_speaker, nlp):
+    passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."
+    assert _one(passage, nlp, "The course is").speaker != not_speaker
+
+
+def test_a_marker_after_the_second_speakers_verb_covers_the_first_quotation(nlp):
+    passage = ("As the Hill Trust say, these are `lessons of a very high standard indeed', and, as Jane Roe of Acme "
+               "comments (5.8 below), this work `fulfils the aims of the trust in every respect'.")
+    first, second = N.extract_testimonials(passage, nlp=nlp)
+    assert (first.speaker, first.source_ref) == ("the Hill Trust", "(5.8 below)")
+    assert (second.speaker, second.source_ref) == ("Jane Roe of Acme", "(5.8 below)")
+
+
+def test_a_marker_after_the_second_speakers_verb_is_not_the_first_quotations_past_an_earlier_marker(nlp):
+    passage = ("In 2008 Acme filed a patent [C] `to protect our own use of the method' and told us that the method is "
+               "`very well liked across the whole of the company' and a director at Acme states that [D] `many banks "
+               "now use the method every day'.")
+    assert _one(passage, nlp, "very well liked").source_ref != "[D]"

@@ -91,6 +91,11 @@ TRAIL_ROWS = {
         "one of the most", "the Professor of Welsh at the University of Otago",
         "The essay was reprinted in 2008, and praised as 'one of the most balanced views of the problem we have' "
         "in the first issue of the new journal [12]."),
+    "citation_after": (
+        "The book was praised: 'it speaks to everyone who has looked after a parent at home' Jane Hale Hill Review "
+        "(2010) 12: 40-43 [5.1].", "it speaks to", "Jane Hale",
+        "The book was praised: 'it speaks to everyone who has looked after a parent at home' Hill Review (2010) "
+        "12: 40-43 [5.1]."),
 }
 
 

@@ -1,6 +1,7 @@
 """Quoted text that is not a testimonial: the case study's own numbered headings, a work's title that holds a
-question, a title that is all a bracket holds, and a capitalised aim quoted after a preposition. Invented
-sentences only; each case has a control that must stay a testimonial, so a rule that drops everything fails.
+question, a title that is all a bracket holds, and a capitalised aim quoted after a preposition; and words in the
+first or second person after a publication word and a colon, which are someone's. Invented sentences only; each
+case has a control that must stay a testimonial, so a rule that drops everything fails.
 """
 
 from __future__ import annotations
@@ -80,3 +81,22 @@ def test_controls_stay_testimonials(passage, nlp):
 def test_an_elided_year_and_a_prize_citation_are_not_testimonials(text, kept):
     got = [t.quote for t in N.extract_testimonials(text, nlp=N.load_pipeline(prefer_model=False))]
     assert got == kept
+
+
+def test_a_colon_after_a_programme_introduces_words_in_the_first_or_second_person(nlp):
+    passage = ("Her work was then discussed on a radio programme [5.7]: `It gave our listeners a new way to think "
+               "about memory' (Producer, Hill Radio) [5.8]. The programme reached many.")
+    [t] = N.extract_testimonials(passage, nlp=nlp)
+    assert (t.quote, t.speaker, t.source_ref) == ("It gave our listeners a new way to think about memory",
+                                                  "Producer, Hill Radio", "[5.8]")
+
+
+@pytest.mark.parametrize("passage", [
+    # a title after a colon speaks in no person, or asks a question
+    "She spoke at a keynote seminar: `Migration and the city - assessing the new legislation' (Source 4).",
+    "The first film led to a further programme: `Can we see a black hole from the Earth?', shown in 2011.",
+    # a capitalised name before the colon is the newspaper whose headline follows
+    "- Local: The Hill Evening Standard: `We are going to make a film about your street for television' (17/6/11).",
+])
+def test_titles_after_a_colon_stay_titles(passage, nlp):
+    assert N.extract_testimonials(passage, nlp=nlp) == []

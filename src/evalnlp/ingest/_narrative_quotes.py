@@ -302,6 +302,10 @@ _CLAUSE_WORD = re.compile(r"\b(?:he|she|it|they|this|is|are|was|were|has|have|ha
                           re.IGNORECASE)
 
 
+# a first- or second-person word, which a speaker's words hold and a title seldom does
+_PERSONAL = re.compile(r"\b(?:I|[Ww]e|[Oo]urs?|[Mm]y|[Mm]ine|[Uu]s|[Mm]e|[Yy]ou|[Yy]ours?)\b")
+
+
 def looks_like_title(text: str, q: QuoteSpan, lo: int = 0) -> bool:
     """Heuristics for titles of publications, programmes, events, campaigns and the like. ``lo``: where the
     quotation's paragraph starts (the words of the paragraph before, a list item without a full stop, say, name
@@ -361,9 +365,14 @@ def _named_by_context(text: str, q: QuoteSpan, words: list[str], lo: int = 0) ->
     after = re.findall(r"[A-Za-z]+", after_txt)
     prev = before[-1].lower() if before else ""
     nxt = after[0].lower() if after else ""
-    if prev in _PUB_BEFORE and prev not in {"the", "a", "an", "for", "on", "in", "at", "as"}:
+    # a colon after a common noun (a marker may stand between) introduces what someone says when the quotation
+    # speaks in the first or second person: "appeared on a radio programme [5]: `Your book gave us ...'" quotes
+    # its producer, where "the programme `...'" and "three programmes: `Can we see time?'" name it
+    introduced = re.search(r":[^A-Za-z]*$", window) is not None and bool(before) and before[-1].islower() \
+        and _PERSONAL.search(inner) is not None and inner.rstrip()[-1:] != "?"
+    if prev in _PUB_BEFORE and prev not in {"the", "a", "an", "for", "on", "in", "at", "as"} and not introduced:
         return True
-    if prev in {"the", "a", "an"} and len(before) >= 2 and before[-2].lower() in _PUB_BEFORE:
+    if prev in {"the", "a", "an"} and len(before) >= 2 and before[-2].lower() in _PUB_BEFORE and not introduced:
         return True
     if nxt in _PUB_AFTER and nxt not in {"was", "is"}:
         return True

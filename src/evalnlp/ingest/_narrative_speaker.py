@@ -74,11 +74,14 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
 _GLUED_FOOTNOTE = re.compile(r"(?<=[A-Za-z]{2}[a-z])[,.]?\d{1,2}(?:\.\d{1,2})?")
 # a closing comma segment that names the medium of a statement (with an optional date after it)
 _MEDIUM_TAIL = re.compile(r"(?i),\s*(?:(?:personal|written|private)\s+)?(?:" + "|".join(sorted(W.MEDIUM_WORDS)) +
-                          r")s?\.?$")
+                          r")s?(?:\s+to\s+[^,;:()]{1,60})?\.?$")  # (", email to the team")
 # "Jane Roe of Acme Ltd in a letter (to the team)": the medium after the speaker, not part of who spoke
 _IN_MEDIUM_TAIL = re.compile(r"(?i)\s+in\s+(?:a|an|his|her|their|its|one)\s+(?:(?:personal|written|private|recent|"
                              r"later|subsequent|formal|published)\s+)?(?:" + "|".join(sorted(W.MEDIUM_WORDS)) +
                              r")s?(?:\s+to\s+[^,;:()]{1,60})?\.?$")
+# "J. Roe, review in the Hill Times": where the speaker's words were published, after a comma, not who spoke
+_PUBLISHED_TAIL = re.compile(r",\s*(?:(?:a|an|his|her|their|its)\s+)?(?:review|article|column|editorial|feature|"
+                             r"obituary|blog\s+post|opinion\s+piece)s?\s+(?:in|for|on)\s+[^,;:()]{1,60}?\.?$")
 
 
 def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -110,7 +113,7 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
         if m and m.end() == b:
             b = m.start()  # "Dr Jane Roe,5.2": footnote digits glued to the speaker's last word
             changed = True
-        m = _MEDIUM_TAIL.search(text[a:b]) or _IN_MEDIUM_TAIL.search(text[a:b])
+        m = _MEDIUM_TAIL.search(text[a:b]) or _IN_MEDIUM_TAIL.search(text[a:b]) or _PUBLISHED_TAIL.search(text[a:b])
         if m and m.start() > 0:
             b = a + m.start()  # "Jane Roe, Acme Ltd, email": how the words reached the authors, not who
             changed = True

@@ -25,7 +25,9 @@ Attribution cues, strongest first:
   speaker (``X said/stated/noted/confirmed/... (that)``, ``X described it as``, ``X put it simply:``,
   ``X had this to say:``, ``X, Role, who noted that``); an agentless passive (``it is acknowledged
   that``) names nobody;
-- after the quote: ``(X, Role, Organisation)`` or ``- X, Role``;
+- after the quote: ``(X, Role, Organisation)``, ``- X, Role`` or a citation naming its author
+  (``'...' Jane Roe Hill Review (2009) 12: 40-43``), which also names a person the lead only described
+  ("as one reviewer put it");
 - before it, without a verb: ``Name, Role, Organisation: "..."`` (commonly opening a paragraph);
 - a pronoun (he, she, it, they, one, another) is resolved to the nearest full mention of a
   compatible kind (a person for she, an organisation or document for it; a "he" or "she" may be the
@@ -33,7 +35,8 @@ Attribution cues, strongest first:
 - a quotation continuing the previous one with no attribution of its own keeps its speaker.
 
 Each cue is a named function, tried in a fixed order: :data:`TRAIL_CUES` after the quotation
-(``said_x_after``, ``as_verbed_by_after``, ``x_said_after``, ``dash_after``, ``parenthesis_after``) and
+(``said_x_after``, ``as_verbed_by_after``, ``x_said_after``, ``dash_after``, ``parenthesis_after``,
+``in_document_of_after``, ``citation_after``) and
 :data:`LEAD_CUES` before it (``according_to``, ``as_x_put_it``, ``as_noted_in``, ``passive_agent``,
 ``agentless_passive``, ``verb_subject``, ``document_subject``, ``colon_list``, ``name_before_marker``).
 
@@ -562,6 +565,11 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
             # "Two executives explain why: '...' (Jane Roe, Acme plc, letter)": a lead that introduces the
             # quotation with a colon yields to the parenthesis that names who wrote this one
             lead, weak = None, True
+        if lead is not None and trail is not None and trail.kind in {"paren", "dash"} \
+                and _unnamed_person(text[lead[0]:lead[1]]) and _person_name_at(text, *trail.span) is not None:
+            # "as one reviewer put it, '...' (J. Roe, Hill Times)": the name after the quotation is the person
+            # the lead only described
+            lead, weak = None, True
         if lead is not None and not weak and not is_pronoun(text[lead[0]:lead[1]]):
             speaker = lead
         elif trail is not None:  # `"..." (Role, Organisation)` or `"..." - Name, Role`
@@ -594,6 +602,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         subject = _colon_clause_subject(ctx, lo, hi)
         if subject is not None:
             speaker = _refine_speaker(ctx, subject, lo, hi)
+    # ... or, when its subject is no speaker, the person or body it gives something to, ending it ("the tool
+    # also provided training to the Hill Community (HC): '...'"): those who received it say what it did
+    if speaker is None:
+        speaker = _colon_recipient(ctx, lo, hi)
     # 3. A quotation that continues the previous one with no attribution of its own.
     if speaker is None and found and not _lead_has_verb(ctx, lo, hi):
         prev = found[-1]
@@ -1110,6 +1122,52 @@ def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | 
     return None
 
 
+# the preposition before the person or body a clause gives something to ("support to")
+_TO_WHOM = re.compile(r"\bto\s+")
+# a body's name: capitalised words and the links between them, after "the" ("the East Hill Community")
+_BODY_NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w&'’-]*(?:\s+(?:of|for|to|and|&|[A-Z][\w&'’-]*))*")
+# a verb of sending a message, whose receiver did not write it
+_SENDING = re.compile(r"\b(?:sen[dt]s?|sending|addressed|forwarded|e-?mailed|posted|wrote|written|passed|"
+                      r"presented|submitted)\b")
+
+
+def _colon_recipient(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The person or body that ends the last clause of a lead ending in a colon, as the object of "to" after a
+    finite verb ("Under the fund the tool also provided training and support to the Hill Community (HC):"), when
+    the clause has no attribution verb (whose own cues decide), its subject is no person or body and its verb
+    sends no message (the receiver of a letter did not write it)."""
+    masked = ctx.masked
+    seg = masked[lo:hi].rstrip()
+    if not seg.endswith(":"):
+        return None
+    colon = lo + len(seg) - 1
+    start = lo
+    for br in _clause_breaks(masked[lo:colon]):
+        start = lo + br.end()
+    if _lead_has_verb(ctx, lo, colon):
+        return None
+    subject = np_before_verb(masked, start, colon)
+    if subject is not None and noun_kind(ctx.text[subject[0]:subject[1]]) in {"person", "org"}:
+        return None  # "the Rapporteur sent an email to X:": a person or body that acts speaks, if anyone does
+    to = None
+    for m in _TO_WHOM.finditer(masked, start, colon):
+        if not re.search(r"[A-Z][\w&'’-]*\s+$", masked[max(start, m.start() - 40):m.start()]):
+            to = m  # (not "to" inside a name: "the Alliance to End Hunger")
+    if to is not None and _SENDING.search(masked, start, to.start()):
+        return None  # whoever a message was sent to did not write it
+    span = trim_span(ctx.text, to.end(), colon) if to is not None else None
+    if span is None or not _finite_verb_before(masked, lo, to.start()):
+        return None  # "Feedback from the course for the Hill Trust:": a label with no clause
+    span = _refine_speaker(ctx, span, span[0], span[1])  # without its short form: "(HC)"
+    phrase = ctx.text[span[0]:span[1]]
+    if is_pronoun(phrase) or "Q" in masked[span[0]:span[1]] or not valid_np(masked, *span, max_words=10):
+        return None
+    kind = noun_kind(phrase)
+    if not re.search(r"\b[A-Z]", phrase) or kind == "doc" or (kind == "unknown" and not _BODY_NAME.fullmatch(phrase)):
+        return None  # a named person or body ("the Hill Community"); "offered to schools:" names none
+    return span
+
+
 def _apposed_quote_subject(ctx: _Context, q: QuoteSpan, lo: int, hi: int) -> tuple[int, int] | None:
     """A quotation set in apposition to the subject of its sentence ("A separate guide, '...' appeared in
     2012"): the subject, a document, body or person, is the whole lead before a comma, and a finite verb
@@ -1419,6 +1477,12 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
         if _looks_like_attribution(inner):
             by = re.match(r"(?:by|from)\s+(?=[A-Z])", inner)  # "(by Sunder Katwala, then of the Fabian Society)"
             span = trim_span(text, pos + m.start(1) + (by.end() if by else 0), pos + m.end(1))
+            year = re.search(r"[\s,]+(?:19|20)\d\d$", text[span[0]:span[1]]) if span else None
+            if year is not None and re.search(rf"(?:\d|(?<![a-z])(?:{_MONTH_NAMES})\.?)$",
+                                              text[span[0]:span[0] + year.start()]):
+                year = None  # the year of a date ("11 June 2011"), which the date rules take whole
+            if span and year and year.start() > 0:
+                span = (span[0], span[0] + year.start())  # "(Acme plc - R. Roe 2012)": the year it was written
             if span:
                 return _Trail(span, "paren", pos + m.end())
     return None
@@ -1449,8 +1513,60 @@ def in_document_of_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
     return _Trail(span, "paren", span[1]) if valid_np(ctx.masked, *span, max_words=15) else None
 
 
+# a person's name opening a phrase: a title, initials or a first name, then a capitalised surname ("Dr Roe",
+# "J. R. Roe", "Jane Roe", "Jane A. Roe")
+_NAME_START = re.compile(
+    r"(?:(?P<title>(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady|Baroness|Baron)\.?)\s+)?"
+    r"(?:(?:[A-Z]\.\s?){1,3}|(?P<first>[A-Z][a-z]+)\s+(?:[A-Z]\.\s?)?)?(?P<surname>[A-Z][a-z][\w'’-]*)\b")
+
+
+def _person_name_at(text: str, a: int, b: int) -> int | None:
+    """Where a person's name that opens ``text[a:b]`` ends: initials or a first name (one of the common first
+    names, or any word after a title) before a capitalised surname, or a title before it; None when no name
+    opens it."""
+    m = _NAME_START.match(text, a, b)
+    if m is None or m.end() == m.end("surname") and m.start("surname") == a:
+        return None  # a capitalised word alone names nobody in particular
+    if m.group("first") is not None and m.group("title") is None:
+        from evalnlp.redact import AMBIGUOUS_FIRST_NAMES, FIRST_NAMES
+
+        if m.group("first") not in FIRST_NAMES and m.group("first") not in AMBIGUOUS_FIRST_NAMES:
+            return None
+    return m.end()
+
+
+#: a speaker the lead only describes: a person noun after "one", "a" or "another", with no name
+_UNNAMED_PERSON = re.compile(r"(?:[Oo]ne|[Aa]n?|[Aa]nother)(?:\s+[a-z][\w-]*){1,3}")
+
+
+def _unnamed_person(phrase: str) -> bool:
+    return _UNNAMED_PERSON.fullmatch(phrase.strip()) is not None and noun_kind(phrase) == "person"
+
+
+# what follows the author's name in a citation after a quotation, up to its year: a publication ("Jane Roe Hill
+# Review (2009) 91: 20-23", "J. Roe, Hill Times, 3 May 2010")
+_CITATION_REST = re.compile(r"(?:\s*,\s*|\s+)(?=[A-Z(])[^.;:!?()\"“”‘`]{0,80}?[\s,(]\(?(?:19|20)\d\d\b")
+
+
+def citation_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
+    """`'...' Jane Roe Hill Review (2009) 91: 20-23 [5.1]`: a citation right after the quotation, its author's
+    name first (a person's name: see :func:`_person_name_at`), then the publication and its year; the author
+    is the speaker."""
+    pos, end, seg = _trail_window(ctx, q)
+    gap = re.match(r"\s*,?\s*", seg)
+    a = pos + (gap.end() if gap else 0)
+    b = _person_name_at(ctx.text, a, end)
+    if b is None:
+        return None
+    rest = _CITATION_REST.match(ctx.text, b, end)
+    if rest is None or any(_finite_word(w) for w in re.findall(r"\b[a-z]+\b", rest.group(0))):
+        return None  # "'...' Jane Roe was appointed in 2010": a clause, not a citation
+    return _Trail((a, b), "paren", b)
+
+
 # Cues after the quotation, tried in this order; the first that finds a speaker is the trailing cue.
-TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after, in_document_of_after)
+TRAIL_CUES = (said_x_after, as_verbed_by_after, x_said_after, dash_after, parenthesis_after, in_document_of_after,
+              citation_after)
 
 
 def _trail_speaker(ctx: _Context, q: QuoteSpan) -> _Trail | None:
@@ -1494,7 +1610,8 @@ def _looks_like_attribution(inner: str) -> bool:
     if re.search(r"\d", s) and not re.search(r"[A-Za-z]{3,}", s):
         return False
     caps = re.findall(r"\b[A-Z][\w&'-]*", s)
-    return len(caps) >= 1 and len(s.split()) <= 20 and not re.search(r"[.!?]\s", s)
+    # (an initial's full stop, "J. Roe", ends no sentence)
+    return len(caps) >= 1 and len(s.split()) <= 20 and not re.search(r"(?<!\b[A-Z])[.!?]\s", s)
 
 
 @dataclass
@@ -2526,6 +2643,10 @@ def _without_short_quotes(gap: str) -> str:
     return re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", re.sub(r"Qq*", "", gap))
 
 
+# a second attribution joined to the first quotation's clause: "', and, as Y comments", "' while Y writes"
+_JOINED_ATTRIBUTION = re.compile(r"[\s.'\"’”`]*,?\s*(?:and|while|whilst)\b")
+
+
 def _share_refs(ctx: _Context, found: list[_Found]) -> None:
     """A quotation without a marker takes the marker of the same speaker's next quotation when
     that one continues it in the following sentence, or the marker placed before the previous one
@@ -2566,6 +2687,16 @@ def _share_refs(ctx: _Context, found: list[_Found]) -> None:
             if isinstance(prev.ref, tuple) and prev.ref[1] <= prev.q.open and \
                     ctx.sent_index(cur.q.open) == ctx.sent_index(prev.q.close):
                 cur.ref = prev.ref
+    # Two attributions joined in one sentence, its one marker set after the second speaker's verb ("As X say,
+    # these are '...', and, as Y comments (5.8), it '...'"): it covers the first quotation too, when nothing
+    # before that one in the sentence is marked.
+    for cur, nxt in zip(found, found[1:]):
+        if cur.ref is None and isinstance(nxt.ref, tuple) and cur.q.close <= nxt.ref[0] < nxt.q.open \
+                and ctx.sent_index(cur.q.open) == ctx.sent_index(nxt.q.open) \
+                and _JOINED_ATTRIBUTION.match(ctx.masked, cur.q.close, nxt.ref[0]) is not None \
+                and _lead_has_verb(ctx, cur.q.close, nxt.ref[0]) \
+                and not any(not ctx.mask[a] for a, _ in find_markers(ctx.text, ctx.sent_start(cur.q.open), cur.q.open)):
+            cur.ref = nxt.ref
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
