@@ -2138,6 +2138,9 @@ class Agreement:
     n_b: int
     #: what the user should know of the figures (issued as :class:`EvalnlpWarning`; not part of the JSON)
     notes: list[str] = field(default_factory=list)
+    #: the pair's machine coder was trained on a store's human codes (``train --from-store``), so the passages it
+    #: saw in training hold the very codes it is compared with
+    trained_from_store: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The ``evaluate`` JSON plus ``"coders": [A, B]``."""
@@ -2270,10 +2273,15 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     if not_coded:
         report["themes_not_coded"] = not_coded
     machines = [c for c in (a, b) if not is_human(c)]
+    from_store = False
     if machines:  # a model trained on these very codes (train --from-store) agrees with them by heart
         from evalnlp.util import passage_fingerprint
 
-        known = set().union(*(_training_fingerprints(store, m) for m in machines))
+        known: set[str] = set()
+        for m in machines:
+            fingerprints, learnt_here = _training_fingerprints(store, m)
+            known |= fingerprints
+            from_store = from_store or (learnt_here and bool(fingerprints))
         report["n_seen_in_training"] = (sum(passage_fingerprint(t) in known for t in units["text"]) if known
                                         else 0)
     ids = np.asarray([cb.theme_ids[j] for j in keep], dtype=object)
@@ -2288,13 +2296,15 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         "only_a": joined(ya & ~yb), "only_b": joined(yb & ~ya), "both": joined(ya & yb),
         "doc_id": units["doc_id"], "seg_id": units["unit"]})
     return Agreement(coders=(a, b), codebook_id=cb.id, report=report, units=table[DISAGREEMENT_COLUMNS],
-                     n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+                     n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0), trained_from_store=from_store)
 
 
-def _training_fingerprints(store: Store, coder: str) -> set[str]:
+def _training_fingerprints(store: Store, coder: str) -> tuple[set[str], bool]:
     """The fingerprints of the passages the machine coder ``coder`` was trained on (its own and its prior's), from
     the card of the model its latest classify run loaded, while that card is still the one of the model that
-    coded (same model sha256); empty for an untrained coder, or when the card cannot be found any more."""
+    coded (same model sha256); empty for an untrained coder, or when the card cannot be found any more. The flag
+    says whether the model was trained on a store's human codes (``train --from-store``), rather than on a file
+    or, for a shipped model, on its own corpus."""
     import json
 
     from evalnlp.coding import UNTRAINED, shipped_model_for
@@ -2313,7 +2323,7 @@ def _training_fingerprints(store: Store, coder: str) -> set[str]:
             except EvalnlpError:
                 model = None
         if model is None or model in UNTRAINED:
-            return set()
+            return set(), False
         places = [model]
         if not Path(model).is_absolute() and model not in shipped_model_names():  # a path from where classify ran
             places.append(str(Path(store.path).resolve().parent / model))
@@ -2325,9 +2335,10 @@ def _training_fingerprints(store: Store, coder: str) -> set[str]:
             if card.get("model_sha256") != run["model_sha256"]:
                 continue  # the folder holds another model now
             own = set((card.get("training_passages") or {}).get("values") or [])
-            return own | set((card.get("prior_training_passages") or {}).get("values") or [])
-        return set()
-    return set()
+            return (own | set((card.get("prior_training_passages") or {}).get("values") or []),
+                    bool(card.get("training_coders")))
+        return set(), False
+    return set(), False
 
 
 def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path | None = None,
@@ -2375,12 +2386,16 @@ def _agreement_notes(r: Agreement) -> list[errors.Note]:
     notes = [errors.Note(unused)] if (unused := unused_themes_note(report)) else []
     seen = report.get("n_seen_in_training") or 0
     if seen:
+        # (a model trained from the store learnt these very codes; a shipped model, or one trained from a file,
+        # learnt the passages as someone else coded them, often the same way)
+        why = ("{train} learns from these very codes" if r.trained_from_store else
+               "its training data, or its prior's, held them with that data's codes")
         notes.append(errors.Note(
-            "{seen:,} of these {n:,} passages were among those {machine} was trained on ({train} learns from these "
-            "very codes): the figures are optimistic" + (", and say nothing about new text" if seen == report["n"]
-                                                         else "")
+            "{seen:,} of these {n:,} passages were among those {machine} was trained on (" + why + "): the figures "
+            "are optimistic" + (", and say nothing about new text" if seen == report["n"] else "")
             + "; measure it on passages people coded after it was trained",
-            fields={"seen": seen, "n": report["n"], "machine": r.machine, "train": errors.Call("train --from-store")}))
+            fields={"seen": seen, "n": report["n"], "machine": r.machine,
+                    **({"train": errors.Call("train --from-store")} if r.trained_from_store else {})}))
     return notes
 
 

@@ -744,6 +744,24 @@ def test_agreement_with_a_model_trained_on_those_codes_says_its_figures_are_opti
 
 
 @needs_dev
+def test_agreement_with_a_shipped_model_does_not_say_it_learnt_these_codes(cli, db_path, ref40):
+    """The shipped impact model was trained on REF quotes such as these, by the REF coders, not on the codes of
+    the person it is compared with: agreement says its figures are optimistic, without pointing at
+    `train --from-store` or claiming that the model learnt this person's very codes."""
+    assert import_ref(cli, ref40["csv"]).exit_code == 0
+    assert cli("classify", "--codebook", "impact", "--no-sentiment").exit_code == 0
+    report = json.loads(cli("agreement", "--coder", "alice", "--format", "json").stdout)
+    assert report["coders"][1].startswith("model:impact-themes@") and report["n_seen_in_training"] > 0
+    table = cli("agreement", "--coder", "alice")
+    assert table.exit_code == 0, table.output
+    said = " ".join(table.output.split())
+    seen = report["n_seen_in_training"]
+    assert f"{seen} of these 40 passages were among those {report['coders'][1]} was trained on" in said
+    assert "the figures are optimistic" in said
+    assert "train --from-store" not in said and "very codes" not in said
+
+
+@needs_dev
 def test_train_from_store_refuses_codes_for_only_some_themes(cli, db_path, ref40, tmp_path):
     """Codes imported with --labels for one theme decide on that theme only: training a model of every theme
     from them is refused (E140), as it is from such a file, rather than learning the others as never applying."""
