@@ -200,6 +200,28 @@ def test_classify_with_nothing_left_to_code_says_so_in_a_notebook_and_on_the_com
     assert issued(record) == [NOTHING_API]
 
 
+def test_classify_output_with_nothing_left_to_code_says_the_file_holds_the_earlier_codes(cli, db_path, tmp_path):
+    """A file classified a second time, with --output: its table counts 0 passages coded, while the file it writes
+    holds every row with this coder's codes; it used to say nothing of why, so the zeros read as an empty
+    file."""
+    survey, _ = _survey_and_coded_copy(tmp_path / "files")
+    args = ("classify", str(survey), "--text", "answer", "--no-sentiment")
+    assert run_cli(cli, *args).exit_code == 0
+    out = tmp_path / "coded_again.csv"
+    result = run_cli(cli, *args, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    said = ("nothing new to code: every passage is already coded by this coder; coded_again.csv holds the codes "
+            "it gave them before (use --recode to code them again)")
+    assert said_once(result.stdout, said)
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(written) == len(ANSWERS) and (written["themes"] != "").any()
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        coded = p.classify(survey, text="answer", sentiment=False, output=tmp_path / "again.csv")
+    assert coded.n_coded == 0
+    assert issued(record) == ["nothing new to code: every passage is already coded by this coder; again.csv holds "
+                              "the codes it gave them before (use recode=True to code them again)"]
+
+
 def test_classify_of_files_carries_the_ingests_notes(tmp_path):
     path = _corrected_export(tmp_path / "exports")
     with evalnlp.open(tmp_path / "p.duckdb") as p:

@@ -854,15 +854,15 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 run.more_args = {"per_file": _per_file(ingested)}
             else:
                 run.counts(n_in=n_coded, n_ok=n_coded, n_rejected=0)
-            out_path = None
+            out_path, n_written = None, []
             if output is not None:
                 t0 = time.perf_counter()
                 columns = ([c for f in ingested.files for c in f.columns] if ingested is not None
                            else store.input_columns())
-                nul = [0]
+                nul, n_written = [0], []
                 try:
                     _write_coded(store, cb, coder_id, staged, sources=sources, columns=columns,
-                                 page=batch_size, read=reading, nul=nul)
+                                 page=batch_size, read=reading, nul=nul, rows=n_written)
                 except errors.EvalnlpError as exc:  # (a message names the output, not where it is staged)
                     fields = {k: (str(output) if v == str(staged) else v) for k, v in exc.fields.items()}
                     if exc.template is None or fields == exc.fields:
@@ -909,6 +909,10 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
         notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use "
                                  "{recode!o:True})", "show", at="end", fields={}))
+    elif n_coded == 0 and sum(n_written):  # the table's zeros are this run's; the file has the codes given before
+        notes.append(errors.Note("nothing new to code: every passage is already coded by this coder; {output} holds "
+                                 "the codes it gave them before (use {recode!o:True} to code them again)", "show",
+                                 at="end", fields={"output": Path(out_path).name}))
     if ingested is not None:
         _with_notes(ingested)
     errors.issue(notes + (ingested.notes if ingested is not None else []))
@@ -1069,15 +1073,18 @@ def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path
 
 
 def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str] | None,
-                 columns: Sequence[str] | None, page: int, read: bool = False, nul: list[int] | None = None) -> Path:
+                 columns: Sequence[str] | None, page: int, read: bool = False, nul: list[int] | None = None,
+                 rows: list[int] | None = None) -> Path:
     """``classify --output``: the rows of :func:`coded_documents` (of the documents this command read with
     ``read``, else of ``sources``, or every document the coder coded), written one page of ``page`` documents at
     a time for CSV, TSV, JSONL and Parquet (so memory does not grow with the input), in one piece for a workbook
-    or JSON."""
+    or JSON. ``rows`` gets how many rows the file has."""
     from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
 
     nul = nul if nul is not None else [0]
     plan = store.output_plan(coder_id, sources=sources, read=read)
+    if rows is not None:
+        rows.append(plan.n)
     pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page, read=read)
     if Path(output).suffix.lower() in (".csv", ".tsv"):
         pages = (_without_nul(_typed_cells_as_text(frame), nul) for frame in pages)
