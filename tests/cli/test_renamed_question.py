@@ -234,3 +234,23 @@ def test_the_python_api_names_the_keyword_and_records_the_names(tmp_path, months
         assert sorted(set(p.documents()["question"])) == [OLD]
         args = p.runs().iloc[-1]["args"]
     assert args["question"] == [OLD] and args["per_file"][0]["questions"] == {NEW: OLD}
+
+
+def test_both_names_given_to_one_command_are_told_to_go_file_by_file(cli, db_path, months, snapshot):
+    """A folder of exports whose text column was renamed, read in one command with both names: every --text
+    column is read from every file, so January lacks March's name. The error suggested a column the command
+    already names ("Did you mean 'What could be improved?'"); it now says why, and what to run instead."""
+    jan, mar = months
+    before = snapshot(db_path)
+    result = cli("ingest", str(jan), str(mar), "--text", OLD, "--text", NEW, "--id", "id")
+    assert result.exit_code == 1
+    said = flat(result.output)
+    assert f"[E132] jan.csv: no column named {NEW!r}" in said
+    assert "Did you mean" not in said
+    assert (f"Each --text column is read from every file, and this one has {OLD!r} but not {NEW!r}: read the files "
+            "whose text columns differ in separate commands, each with the column it has (--question NAME stores "
+            "their answers under one question).") in said
+    assert snapshot(db_path) == before
+    # one name missing from a file that has none of the others keeps the plain suggestion
+    alone = cli("ingest", str(mar), "--text", "What could be improvd?", "--id", "id")
+    assert alone.exit_code == 1 and f"Did you mean {NEW!r}?" in flat(alone.output)

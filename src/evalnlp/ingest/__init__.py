@@ -222,10 +222,12 @@ def spelled_as_the_file(opts: IngestOptions, columns) -> IngestOptions:
         meta=tuple(same_column(c, columns) for c in opts.meta) if opts.meta is not None else None)
 
 
-def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
+def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()) -> InputError:
     """E132 for a column ``col`` that the tabular source ``src`` does not have, listing its columns. For a
     workbook it names the sheet read and lists the other sheets with their columns, so --sheet can pick the
-    right one."""
+    right one. When ``col`` is one of the ``text`` columns and the file has another of them (exports whose text
+    column was renamed, read in one command with both names), it says that every text column is read from every
+    file, rather than suggesting a column the command already names."""
     columns = src.columns
     found = ", ".join(repr(c) for c in columns)
     name = Path(src.path).name
@@ -247,8 +249,16 @@ def missing_column(src, col: str, *, sheet_given: bool) -> InputError:
                 " Pass {sheet!o:NAME} to read another sheet."), fields={
                     "listed": listed, "col": col, **({"having": having[0], "option": errors.Option("sheet", having[0])}
                                                      if having else {})})
-    return errors.error("E132", "table", where=where, col=col, found=found, hint=did_you_mean(col, columns, cutoff=0.5),
-                        others=others)
+    present = [c for c in dict.fromkeys(text) if c != col and c in columns]
+    if col in text and present:
+        hint = errors.Note(
+            " Each {text!o} column is read from every file, and this one has {present} but not {col!r}: read the "
+            "files whose text columns differ in separate commands, each with the column it has ({question!o:NAME} "
+            "stores their answers under one question).",
+            fields={"present": " and ".join(repr(c) for c in present), "col": col})
+    else:
+        hint = did_you_mean(col, columns, cutoff=0.5)
+    return errors.error("E132", "table", where=where, col=col, found=found, hint=hint, others=others)
 
 
 def _resolve_columns(src, opts: IngestOptions, source: str,
@@ -264,7 +274,7 @@ def _resolve_columns(src, opts: IngestOptions, source: str,
     wanted = list(opts.text) + ([opts.id] if opts.id else []) + [c for c in opts.meta or () if c not in lacking]
     for col in wanted:
         if col not in columns:
-            raise missing_column(src, col, sheet_given=opts.sheet is not None)
+            raise missing_column(src, col, sheet_given=opts.sheet is not None, text=opts.text)
     text_cols = list(dict.fromkeys(opts.text))
     if opts.meta is None:
         meta = [c for c in columns if c not in text_cols and c != opts.id]
