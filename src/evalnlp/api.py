@@ -1673,8 +1673,10 @@ def _evaluate_notes(report: dict[str, Any]) -> list[errors.Note]:
     model was trained on, themes the file does not code."""
     notes = [errors.Note(unused)] if (unused := unused_themes_note(report)) else []
     if report.get("n_skipped"):
-        notes.append(errors.Note(f"{report['n_skipped']:,} rows without an answer (empty, only marks such as -, or "
-                                 "a placeholder such as N/A) were left out"))
+        one = report["n_skipped"] == 1
+        notes.append(errors.Note(f"{report['n_skipped']:,} row{'' if one else 's'} without an answer (empty, only "
+                                 f"marks such as -, or a placeholder such as N/A) {'was' if one else 'were'} left "
+                                 "out"))
     seen = report.get("n_seen_in_training") or 0
     if seen:
         notes.append(errors.Note(f"{seen:,} of these {report['n']:,} passages were in the model's training data: the "

@@ -427,3 +427,27 @@ def test_evidence_counts_one_version_of_an_edited_codebook_and_says_what_the_oth
     shown = evidence()
     assert shown["documents_coded"] == 5 and not shown["notes"]
     assert {t["theme"]: t["documents"] for t in shown["themes"]} == {"weeds": 2, "birds": 2, "slugs": 3}
+
+
+def test_one_row_without_an_answer_is_told_in_the_singular(cli, fft_sample, tmp_path):
+    """train and evaluate count the rows they leave out (a placeholder such as N/A); one such row read '1 rows
+    without an answer'."""
+    frame = pd.read_csv(fft_sample, dtype=str, keep_default_na=False)
+    one = pd.concat([frame, pd.DataFrame({"row_index": ["x"], "organization": ["Trust A"], "feedback": ["N/A"],
+                                          "label": ["Staff"]})])
+    path = tmp_path / "one_placeholder.csv"
+    one.to_csv(path, index=False)
+    model_dir = tmp_path / "coder"
+    trained = cli("train", str(path), "--text", "feedback", "--labels-column", "label", "--codebook", "fft",
+                  "--backend", "supervised", "--out", str(model_dir))
+    assert trained.exit_code == 0, trained.output
+    said = " ".join(trained.output.split())
+    assert (f"on {len(frame)} passages (1 row without an answer skipped: empty, only marks such as -, or a "
+            "placeholder such as N/A)") in said
+    assert "1 rows" not in said
+    scored = cli("evaluate", str(path), "--text", "feedback", "--labels-column", "label", "--model", str(model_dir))
+    assert scored.exit_code == 0, scored.output
+    said = " ".join(scored.output.split())
+    assert ("1 row without an answer (empty, only marks such as -, or a placeholder such as N/A) was left out"
+            in said)
+    assert "1 rows" not in said

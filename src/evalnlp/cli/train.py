@@ -74,7 +74,8 @@ def train(
     source = f" ({result.card['training_data']})" if from_store else ""
     article = "an" if result.backend[:1] in "aeiou" else "a"
     info(ctx, f"trained {article} {result.backend} coder{prior_note} on {result.n:,} passages{source}"
-              + (f" ({result.n_skipped:,} rows without an answer skipped: empty, only marks such as -, or a "
+              + (f" ({result.n_skipped:,} row{'s' if result.n_skipped != 1 else ''} without an answer skipped: "
+                 "empty, only marks such as -, or a "
                  "placeholder such as N/A)" if result.n_skipped else "")
               + f"; saved to {result.out}" + (" (replacing the model that was there)" if result.replaced else ""))
     print_notes(ctx, result.notes)
