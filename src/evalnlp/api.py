@@ -518,7 +518,8 @@ class Project:
 
     def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
         """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
-        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, plus ``codebook``, ``source``."""
+        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, ``question``, plus ``codebook``,
+        ``source``."""
         return import_codes(self.store, path, text=text, coder=coder, **options)
 
     def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
@@ -1945,12 +1946,16 @@ def _column_number(letters: str) -> int:
 def import_codes(store: Store, path: str | Path, *, text: str, coder: str, labels: Sequence[str] | None = None,
                  labels_column: str | None = None, sep: str = ";", id: str | None = None,
                  meta: Sequence[str] | None = None, codebook: str | Path | None = None, sheet: str | None = None,
-                 source: str | None = None, progress: Progress | None = None) -> CodesImportResult:
+                 source: str | None = None, question: str | None = None,
+                 progress: Progress | None = None) -> CodesImportResult:
     """Import a human-coded table as the codes of coder ``human:NAME``.
 
-    The file is ingested exactly as ``ingest FILE --text TEXT [--id ID] [--meta ...] [--sheet ...]`` would
-    (same documents, same ids, same rejects: an empty text is a reject, E141), so rows already in the store
-    get the codes attached and importing twice adds nothing. Each accepted row's codes go on the passage that
+    The file is ingested exactly as ``ingest FILE --text TEXT [--id ID] [--meta ...] [--sheet ...]
+    [--question NAME]`` would (same documents, same ids, same rejects: an empty text is a reject, E141), so rows
+    already in the store get the codes attached and importing twice adds nothing. ``question`` names the question
+    the text column's answers are stored under (as :func:`ingest`'s ``question``; default: the column's header),
+    so a coded copy whose column is headed otherwise than the export it was made from (``text`` for ``What
+    could be improved?``) finds, or stores, the answers under the export's question. Each accepted row's codes go on the passage that
     spans its whole text (made if the document was segmented into sentences) as :func:`human_code_frame`
     rows, one per theme decided (every codebook theme with ``labels_column``, the given columns with
     ``labels``); a row with no theme is recorded as coded with none. What this coder said of a passage before
@@ -1973,6 +1978,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     labels = _names(labels)
     id = _id_column(id)
     check_label_options(labels, labels_column, text=text, sep=sep)
+    named = _one_question(question)
     coder_id = human_coder_id(coder)
     twin = _case_twin(store, coder_id)
     path = Path(path)
@@ -2005,7 +2011,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                                      source=path.name))
         cells = rows[label_cols].apply(lambda c: c.fillna("").astype(str).str.strip())
         unlabelled.append((cells == "").all(axis=1).to_numpy())  # nothing written: no 1, no 0, no theme name
-        keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
+        keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": named or text,
                                   "text": rows[text].to_numpy()}))
         rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
         rejects += [(loc, "E141", reason) for loc, reason in
@@ -2022,20 +2028,22 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         source = doc_source = own_source
     args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
             "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
-            "codebook": _codebook_ref(cb), "sheet": sheet, "source": source}
+            "codebook": _codebook_ref(cb), "sheet": sheet, "source": source, **({"question": named} if named else {})}
     with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
         if source is None:
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
-                                 unit="response", sheet=sheet, offer_replace=False, notice_renamed=False)
+                                 unit="response", sheet=sheet, offer_replace=False, notice_renamed=False,
+                                 question=(named,) if named else ())
             ingested = ingest_paths(store, [path], opts, run_id, progress)
         if source is not None and len(keys_frame):
             # A coded copy in long form (its answers in one column, say ``text``, beside a question column) names
             # the question its rows answer differently from the source's documents: a row whose text answers
-            # exactly one question at its locator is that answer.
+            # exactly one question at its locator is that answer (unless ``question`` said which).
             places = store.answers_at(keys_frame)
-            keys_frame["question"] = [qs[0] if (len(qs) == 1 and q not in qs) else q
-                                      for q, qs in zip(keys_frame["question"], places["questions"])]
+            if not named:
+                keys_frame["question"] = [qs[0] if (len(qs) == 1 and q not in qs) else q
+                                          for q, qs in zip(keys_frame["question"], places["questions"])]
             # A copy whose cells a spreadsheet or a script trimmed (or whose line breaks it rewrote) still holds
             # the answer stored at its place: matched as long as only spaces and line breaks differ.
             n_respaced = _match_respaced(store, keys_frame, places)
@@ -2051,7 +2059,10 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             padded = store.zero_padded_twins(source, keys_frame.iloc[np.flatnonzero(~found)]) if id else {}
             for i in np.flatnonzero(~found):
                 qs, here = places["questions"].iloc[i], bool(places["at_locator"].iloc[i])
-                if len(qs) > 1:
+                if named and qs:
+                    reason = errors.message("E188", "other_question", source=source, question=named,
+                                            questions=", ".join(map(repr, qs)))
+                elif len(qs) > 1:
                     reason = errors.message("E188", "ambiguous", source=source, column=text,
                                             questions=", ".join(map(repr, qs)))
                 elif here:
@@ -2104,6 +2115,16 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                              n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
                              n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
                              themes=themes, n_respaced=n_respaced, case_twin=twin, notes=notes)
+
+
+def _one_question(question: str | Sequence[str] | None) -> str | None:
+    """The one question name of :func:`import_codes` (a name, or a list of one), or None; E130 otherwise."""
+    names = _names(question, "question") or []
+    if len(names) > 1:
+        raise errors.error("E130", "question_count", n_names=len(names), n_columns=1)
+    if names and not names[0].strip():
+        raise errors.error("E130", "question_blank", name=names[0])
+    return names[0] if names else None
 
 
 def coders(store: Store) -> pd.DataFrame:

@@ -996,7 +996,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "again",
         "ambiguous": "{source} has this text at this locator as the answer to several questions ({questions}), "
                      "and this file's text column ({column!r}) is none of them, so the row cannot be placed; name "
-                     "the text column after its question",
+                     "the text column after its question, or give its question as {question!o:NAME}",
+        "other_question": "{source} has this text at this locator as the answer to {questions}, not to the "
+                          "question given ({question!o} {question!r}); check the question's name, or leave it out "
+                          "to match each row to the question its text answers there",
     }),
     "E189": ("an evidence CSV's companion file is already there and was not written by evalnlp",
              "{file!r} is already there and is not an evalnlp {table} table (its first line is {found!r}); writing "
