@@ -22,7 +22,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
-from evalnlp.util import package_versions
+from evalnlp.util import HAN_LETTERS, KANA_LETTERS, package_versions
 
 DEFAULT_DB = "evalnlp.duckdb"
 
@@ -2433,9 +2433,16 @@ _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Text that white-space collapsing would change: white space other than a single space between words.
 _UNEVEN_SPACE = _SPACE.replace("\\x{20}", "") + "|  |^ | $"
-# Readability: a quote starts with a capital or digit (after an opening mark), ends with a stop (and a closing mark).
-_READ_START = "^" + _SPACE + "*[\"'\u201c\u2018(]?[A-Z0-9]"
-_READ_END = "[.!?\u2026][\"'\u201d\u2019)]?" + _SPACE + "*$"
+# Readability: a quote starts with a capital, a digit or a Han, kana or Hangul letter (after an opening mark), ends
+# with a stop (and a closing mark).
+_READ_START = "^" + _SPACE + f"*[\"'\u201c\u2018(\u300c\u300e\uff08]?[A-Z0-9{HAN_LETTERS}{KANA_LETTERS}\uac00-\ud7af]"
+_READ_END = "[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\u300d\u300f\uff09]?" + _SPACE + "*$"
+# Words of Chinese and Japanese (evalnlp.nlp.word_count): each Han character, each run of kana, and each run of
+# other characters between spaces and them that holds a letter or a digit.
+_UNSPACED = f"[{HAN_LETTERS}{KANA_LETTERS}]"
+_KANA_RUN = f"[{KANA_LETTERS}]+"
+_OTHER_WORD = (f"[^ {HAN_LETTERS}{KANA_LETTERS}]*(?:[^\\PL{HAN_LETTERS}{KANA_LETTERS}]|[^\\PN{HAN_LETTERS}{KANA_LETTERS}])"
+               f"[^ {HAN_LETTERS}{KANA_LETTERS}]*")
 
 
 def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool = False) -> str:
@@ -2451,7 +2458,12 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
     return f"""
         WITH q AS (SELECT *, CASE WHEN regexp_matches(text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
                                   THEN trim({_collapse("text")}) ELSE text END AS _q FROM ({source})),
-        m AS (SELECT *, CAST(CASE WHEN _q = '' THEN 0 ELSE len(string_split(_q, ' ')) END AS DOUBLE) AS _words,
+        m AS (SELECT *, CAST(CASE WHEN _q = '' THEN 0
+                                  WHEN regexp_matches(_q, {_sql_str(_UNSPACED)})  -- Chinese, Japanese: no spaces
+                                  THEN length(_q) - length(regexp_replace(_q, {_sql_str(f"[{HAN_LETTERS}]")}, '', 'g'))
+                                       + len(regexp_extract_all(_q, {_sql_str(_KANA_RUN)}))
+                                       + len(regexp_extract_all(_q, {_sql_str(_OTHER_WORD)}))
+                                  ELSE len(string_split(_q, ' ')) END AS DOUBLE) AS _words,
                      CASE WHEN regexp_matches(_q, '[A-Z](?:[^A-Z]*[A-Z]){{5}}')  -- 6 capitals or more
                           THEN CAST(length(_q) - length(translate(_q, '{_UPPER}', '')) AS DOUBLE)
                           ELSE 0.0 END AS _upper
@@ -2473,11 +2485,15 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
 def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -> str:
     """SQL: a number never below the readability of ``text`` (of segment kind ``kind``), from its length and its
     first and last characters only (the last read by an expression anchored at the end, which looks at no more of
-    the text). The rule's text has its white space collapsed, so it has at most (length + 1) / 2 words; a text
-    that begins with a small letter a-z fails the start mark, one that ends with an ASCII letter or digit (not a
-    testimonial) fails the end mark. A millionth covers rounding."""
+    the text). The rule's text has its white space collapsed, so it has at most (length + 1) / 2 words, or in
+    Chinese and Japanese, where a character may be a word, as many as its length (looked for only in a text too
+    short to have enough words otherwise); a text that begins with a small letter a-z fails the start mark, one
+    that ends with an ASCII letter or digit (not a testimonial) fails the end mark. A millionth covers rounding."""
     low = float(word_band[0])
-    return f"""least(1.0, 0.6 * least(1.0, (length({text}) + 1) / 2 / {low})
+    return f"""least(1.0, 0.6 * least(1.0, CASE WHEN length({text}) + 1 >= 2 * {low} THEN 1.0
+                                                WHEN regexp_matches({text}, {_sql_str(_UNSPACED)})
+                                                THEN length({text}) / {low}
+                                                ELSE (length({text}) + 1) / 2 / {low} END)
                         + 0.2 * CAST(NOT (ascii({text}) BETWEEN 97 AND 122) AS DOUBLE)
                         + 0.2 * CAST({kind} = 'testimonial' OR NOT regexp_matches({text}, '[A-Za-z0-9]$') AS DOUBLE)
                         + 0.000001)"""
