@@ -481,6 +481,18 @@ class Store:
         return self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
                                 [source, run_id]).fetchone() is not None
 
+    def earlier_short_texts(self, source: str, run_id: str, questions: list[str], max_chars: int) -> pd.Series:
+        """The texts of the documents of ``source`` stored by runs other than ``run_id``, under one of
+        ``questions``, that are at most ``max_chars`` long or do not begin with a letter or digit: the only ones
+        that can be no answer (:func:`evalnlp.ingest.no_answer`), one per document."""
+        _questions = pd.DataFrame({"question": list(questions)}, dtype=object)  # read by name (see _BY_NAME)
+        rows = self.con.execute(
+            """SELECT text FROM documents WHERE source = ? AND run_id <> ?
+               AND question IN (SELECT question FROM _questions)
+               AND (length(text) <= ? OR NOT regexp_matches(text, '^[\\pL\\pN]'))""",
+            [source, run_id, int(max_chars)]).fetchall()
+        return pd.Series([r[0] for r in rows], dtype=object)
+
     def repeated_elsewhere(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored whose question and text a document of the same
         source stored by an earlier run already has (so at another locator: the same row moved)."""
