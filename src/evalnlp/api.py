@@ -290,7 +290,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     source_kinds = [(Path(p), file_kind(p)) for p in sources or ()]
     for path, kind in kinds + source_kinds:
         if kind != "narrative":
-            raise errors.error("E134", file=path.name, path_suffix=path.suffix)
+            raise errors.error("E134", file=path.name, path_suffix=path.suffix, ingest=errors.Call("ingest"))
     out = []
     for k, (path, _kind) in enumerate(kinds):
         unread: dict[str, int] = {}
@@ -1021,7 +1021,7 @@ def _guard_output(store: Store | None, output: str | Path, *, review: bool = Fal
     check_output_path(output)
     if not review and is_review_workbook(output):
         target = Path(output)
-        raise errors.error("E177", "review", output=str(output),
+        raise errors.error("E177", "review", output=str(output), review_export=errors.Call("review export"),
                            suggest=str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}")))
     found = store.input_at(output) if store is not None else None
     target = Path(output)
@@ -2127,6 +2127,10 @@ def _one_question(question: str | Sequence[str] | None) -> str | None:
     return names[0] if names else None
 
 
+#: What a message says to run to import human codes (E184).
+_CODES_IMPORT = errors.Call("codes import", "path=FILE", "text=COL", "labels_column=COL", "coder=NAME")
+
+
 def coders(store: Store) -> pd.DataFrame:
     """Every coder in the store, human and machine (``codes list``): coder, kind, passages, documents, codes
     (themes assigned), no_theme (passages given none), runs, first_run, last_run."""
@@ -2176,7 +2180,7 @@ def _resolve_coder(name: str, known: Sequence[str]) -> str:
         if candidate in known:
             return candidate
     listed = ", ".join(known) if known else "none yet"
-    raise errors.error("E182", "unknown", name=name, listed=listed)
+    raise errors.error("E182", "unknown", name=name, listed=listed, codes_list=errors.Call("codes list"))
 
 
 def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str | None = None) -> list[tuple[str, str]]:
@@ -2201,19 +2205,20 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
         (one,) = names
         if not is_human(one):
             if not humans:
-                raise errors.error("E184", "to_compare", one=one)
+                raise errors.error("E184", "to_compare", one=one,
+                                   codes_import=errors.Call("codes import", "path=FILE", "coder=NAME"))
             return [(h, one) for h in humans]
         if machine is None:
             others = [h for h in humans if h != one]
             if not others:
-                raise errors.error("E184", "nothing_to_compare_coder", one=one)
+                raise errors.error("E184", "nothing_to_compare_coder", one=one, classify=errors.Call("classify"))
             return [(one, h) for h in others]
         return [(one, machine)]
     if not humans:
-        raise errors.error("E184", "agreement")
+        raise errors.error("E184", "agreement", codes_import=_CODES_IMPORT)
     if machine is None:
         if len(humans) < 2:
-            raise errors.error("E184", "nothing_to_compare", humans=humans[0])
+            raise errors.error("E184", "nothing_to_compare", humans=humans[0], classify=errors.Call("classify"))
         return list(combinations(humans, 2))
     return [(h, machine) for h in humans]
 
@@ -2229,7 +2234,7 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     if long.empty:
         if other_human:
             raise errors.error("E183", "passages_other_human", a=a, b=b, cb_id=cb.id, n_a=n_coded.get(a, 0),
-                               n_b=n_coded.get(b, 0))
+                               n_b=n_coded.get(b, 0), classify=errors.Call("classify", codebook=cb.id))
         shared = store.documents_coded_by_both(a, b)
         if shared:
             raise errors.error("E183", "spans", a=a, b=b, n_docs=shared)
@@ -2418,11 +2423,12 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     if coder is not None:
         chosen = [_resolve_coder(coder, known)]
         if not is_human(chosen[0]):
-            raise errors.error("E182", "machine", coder=coder, humans=', '.join(humans) or 'none yet')
+            raise errors.error("E182", "machine", coder=coder, humans=', '.join(humans) or 'none yet',
+                               train_from_store=errors.Call("train --from-store"))
     elif humans:
         chosen = humans
     else:
-        raise errors.error("E184", "train", file=Path(store.path).name)
+        raise errors.error("E184", "train", file=Path(store.path).name, codes_import=_CODES_IMPORT)
     if codebook is not None:
         cb = _given_codebook(store, codebook)
     else:
@@ -2471,7 +2477,8 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     coded = runs[((runs["command"] == "classify") | runs["run_id"].isin(coding)) & (runs["status"] == "ok")
                  & runs["codebook_id"].notna()]
     if coded.empty:
-        raise errors.error("E408", path=store.path)
+        raise errors.error("E408", path=store.path, classify=errors.Call("classify", codebook="impact"),
+                           fft=errors.Option("codebook", "fft"), codes_import=errors.Call("codes import"))
     return _run_codebook(coded.iloc[-1], runs)
 
 
@@ -2907,8 +2914,10 @@ def _guard_qda_target(path: Path) -> None:
     else:
         by = "written by a program it does not name"
     if found.kind == "codebook":  # a .qdc: `evalnlp import` reads projects only
-        raise errors.error("E177", "foreign_codebook", output=str(path), by=by, suggest=suggest)
-    raise errors.error("E177", "foreign", output=str(path), what=found.kind, by=by, suggest=suggest)
+        raise errors.error("E177", "foreign_codebook", output=str(path), by=by, suggest=suggest,
+                           codebook_import=errors.Call("codebook import"))
+    raise errors.error("E177", "foreign", output=str(path), what=found.kind, by=by, suggest=suggest,
+                       import_qdpx=errors.Call("import"))
 
 
 @dataclass
@@ -2957,7 +2966,8 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     if not path.is_file():
         raise errors.error("E121", "project", path=str(path), folder=" (it is a folder)" if path.is_dir() else "")
     if path.suffix.lower() == ".qdc":
-        raise errors.error("E128", "qdc_given", file=path.name)
+        raise errors.error("E128", "qdc_given", file=path.name,
+                           convert=errors.Call("codebook import", "out=FILE.yaml", path=path.name))
     if codebook is not None and new_codebook is not None:
         raise errors.error("E129")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
@@ -3124,12 +3134,14 @@ def _machine_run(store: Store, cb) -> dict[str, Any]:
         other = (f" Passages were coded with another version of codebook {cb.id!r} (sha256 "
                  f"{str(coded.iloc[-1]['codebook_sha256'])[:12]}, this one is {cb.sha256[:12]}): classify again with "
                  "this version." if not coded.empty else "")
-        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other)
+        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other,
+                           classify=errors.Call("classify", codebook=cb.id))
     run = same.iloc[-1].to_dict()
     run["args"] = json.loads(run["args"] or "{}") or {}
     run["coder"] = run["args"].get("coder")
     if not run["coder"]:  # its codes cannot be told apart: E421 would name the coder "None"
-        raise errors.error("E420", "no_coder", path=store.path, cb_id=cb.id, run_id=run["run_id"])
+        raise errors.error("E420", "no_coder", path=store.path, cb_id=cb.id, run_id=run["run_id"],
+                           recode=errors.Call("classify", codebook=cb.id, recode=True))
     return run
 
 
@@ -3186,21 +3198,22 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     _guard_output(store, path, review=True)  # E162, and E177 for a file the store read
     there = rv.existing_workbook(path)  # a reviewer's work is never replaced: E190
     if there is not None and there.kind == "other":
-        raise errors.error("E190", "replace_other", path=str(path))
+        raise errors.error("E190", "replace_other", path=str(path), review_export=errors.Call("review export"))
     if there is not None and there.n_typed:  # unless imported since the file was last saved
         from datetime import datetime, timezone
 
         imported = store.review_imported(there.export_run)
         saved = datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc).replace(tzinfo=None)
         if imported is None or saved > imported:
-            raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed)
+            raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed,
+                               review_import=errors.Call("review import"))
     cb = project_codebook(store, codebook)
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)
     coder = run["coder"]
     segs, scores, assigned = store.coder_matrix(coder, list(cb.theme_ids))
     if segs.empty:
-        raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder)
+        raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder, classify=errors.Call("classify"))
     # each distinct answer once per question and kind of passage: "Nothing" asked what was good and asked what
     # could be better are two answers; a reviewer's decision on one covers its repeats (see review_import). The
     # store keeps the first of each exact text; those are folded (case and spacing) here.

@@ -150,7 +150,7 @@ class Store:
         if p.is_dir():
             raise errors.error("E401", "directory", path=self.path)
         if read_only and not p.exists():
-            raise errors.error("E404", path=self.path)
+            raise errors.error("E404", path=self.path, ingest=errors.Call("ingest", "paths=FILE"))
         if p.exists() and p.stat().st_size > 0:
             with open(p, "rb") as fh:
                 head = fh.read(16)
@@ -309,7 +309,8 @@ class Store:
             shown = ", ".join(repr(t) for t in tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
             raise errors.error("E401", "foreign", path=self.path,
                                tables=f"the table{'s' if len(tables) > 1 else ''} {shown}")
-        raise errors.error("E401", "empty", path=self.path)
+        raise errors.error("E401", "empty", path=self.path,
+                           ingest=errors.Call("ingest", "paths=FILE", "text=COLUMN", db=str(self.path)))
 
     def _check_version(self) -> int:
         version = self.schema_version()
@@ -1751,7 +1752,7 @@ class Store:
     def run(self, run_id: str) -> dict[str, Any]:
         df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
         if df.empty:
-            raise errors.error("E407", run_id=run_id)
+            raise errors.error("E407", run_id=run_id, runs=errors.Call("runs"))
         return df.iloc[0].to_dict()
 
     def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,

@@ -998,7 +998,8 @@ def _check_known_names(store, paths: list[Path], run_id: str, opts: IngestOption
         if other is not None:
             renamed = f"{path.parent.name or 'new'}_{path.name}"
             if not opts.offer_replace:  # (codes import, which has no replace option)
-                raise errors.error("E175", "codes", path=path, file=path.name, other=other, renamed=renamed)
+                raise errors.error("E175", "codes", path=path, file=path.name, other=other, renamed=renamed,
+                                   replace=errors.Call("ingest", replace=True))
             raise errors.error("E175", "other", path=path, file=path.name, other=other, renamed=renamed)
     copies: dict[Path, str] = {}
     for path, sha in zip(paths, shas):
