@@ -346,8 +346,6 @@ ELSEWHERE = {"meta": "ingest"}  # E150/E157: metadata columns become attributes 
 # Messages a command reaches in the call graph but cannot raise, and why.
 UNREACHABLE = {
     ("codes import", "E130", "unit"): "codes import has no --unit: its passages are always whole responses",
-    ("codes import", "E130", "question"): "codes import has no --question: it names no question (check_options "
-                                          "checks question names only when some are given)",
     ("codes import", "E133", "paths"): "codes import always passes its one FILE",
     ("codes import", "E175", "replace"): "codes import has no --replace: its E175 is the variant that names ingest",
     ("codes import", "E413", "replace"): "codes import never replaces (it passes no replace option)",
