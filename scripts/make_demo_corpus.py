@@ -1575,23 +1575,37 @@ def write_claims_yaml(path: Path) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _read_as_answers(texts: list[str]) -> list[bool]:
+    """Which of ``texts`` evalnlp reads as answers: ingest (and codes import, train, evaluate) rejects the rest
+    (E141: empty, marks only, or a placeholder such as "N/A" or "See above")."""
+    import pandas as pd
+
+    from evalnlp.ingest import no_answer
+
+    blank, marks = no_answer(pd.Series(texts, dtype=object))
+    return [not b for b in blank | marks]
+
+
 def survey_counts(respondents: list[Respondent], codes: list[CodedRow]) -> dict:
-    """Every count the README states, computed from the generated data."""
+    """Every count the README states, computed from the generated data (what is an answer, by evalnlp's rule)."""
     per_q: dict[str, dict[str, int]] = {}
     themes_per_q: dict[str, Counter[str]] = {}
     for q in QUESTIONS:
         answers = [r.answers[q] for r in respondents]
-        texts = [a.text for a in answers if _is_content(a)]
+        written = [a for a in answers if _is_content(a)]
+        kept = [a for a, ok in zip(written, _read_as_answers([a.text for a in written])) if ok]
+        texts = [a.text for a in kept]
         dup = Counter(t for t in texts)
         per_q[q] = {
             "answered": len(texts),
             "empty": sum(a.text is None for a in answers),
             "whitespace": sum(a.text is not None and not a.text.strip() for a in answers),
             "na": sum(a.shape == "na" for a in answers),
+            "placeholder": len(written) - len(kept),
             "one_word": sum(len(t.split()) == 1 for t in texts),
             "multiline": sum("\n" in t.strip() for t in texts),
             "duplicated": sum(n for n in dup.values() if n > 1),
-            "no_theme": sum(not a.themes for a in answers if _is_content(a)),
+            "no_theme": sum(not a.themes for a in kept),
         }
         themes_per_q[q] = Counter(t for a in answers for t in a.themes)
     pii = [a for r in respondents for a in r.answers.values() if a.pii]
@@ -1611,8 +1625,21 @@ def survey_counts(respondents: list[Respondent], codes: list[CodedRow]) -> dict:
                          | {f.text for f in CLOSER_POOL} | {t for _, _, t in PII_TEMPLATES}),
         "coded": len(codes),
         "coded_no_theme": sum(1 for row in codes if not row[3]),
+        "coded_placeholders": [row[2] for row, ok in zip(codes, _read_as_answers([row[2] for row in codes]))
+                               if not ok],
         "coded_themes": coded_themes,
     }
+
+
+def _placeholders_read(n: int, placeholders: list[str]) -> list[str]:
+    """The README's lines on the coded answers that evalnlp reads as no answer (none: no lines)."""
+    if not placeholders:
+        return []
+    shown = ", ".join(f"`{t}`" for t in placeholders)
+    one = len(placeholders) == 1
+    return [f"{'One' if one else len(placeholders)} of the {n}, {shown}, {'is a placeholder' if one else 'are placeholders'} "
+            "for no answer, which `codes import`, `train` and", "`evaluate` leave out as `ingest` does (E141): they "
+            f"read {n - len(placeholders)} coded answers."]
 
 
 def render_readme(c: dict, gold: dict, seed: int) -> str:
@@ -1692,17 +1719,20 @@ def render_readme(c: dict, gold: dict, seed: int) -> str:
         "|---|---|",
         *[f"| {x} | {c['cohorts'][x]} |" for x in COHORTS],
         "",
-        "Per question (`answered` excludes empty, whitespace-only and N/A cells; `duplicated` counts answered",
+        "Per question (`answered` counts the cells `evalnlp ingest` stores as answers, the others being empty,",
+        "whitespace-only, N/A (`N/A` and similar, `-`) or another placeholder for no answer (`placeholder`: a",
+        "written `No comment`, `See above` or `As above.`), which it rejects (E141); `duplicated` counts answered",
         "cells whose exact text occurs more than once in the column; `no theme` counts answered cells with no",
         "planted theme):",
         "",
-        "| question | answered | empty | whitespace | N/A | one word | multi-line | duplicated | no theme |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| question | answered | empty | whitespace | N/A | placeholder | one word | multi-line | duplicated | no theme |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for q in QUESTIONS:
         s = c["per_question"][q]
         lines.append(f"| {qlabel[q]} | {s['answered']} | {s['empty']} | {s['whitespace']} | {s['na']} | "
-                     f"{s['one_word']} | {s['multiline']} | {s['duplicated']} | {s['no_theme']} |")
+                     f"{s['placeholder']} | {s['one_word']} | {s['multiline']} | {s['duplicated']} | "
+                     f"{s['no_theme']} |")
     lines += [
         "",
         "Planted themes (answers per theme and question; `coded` = positives in `survey_codes.csv`):",
@@ -1728,6 +1758,7 @@ def render_readme(c: dict, gold: dict, seed: int) -> str:
         "`respondent_id`, `question` (the column header), `text` (exactly the cell text) and `themes` (theme ids",
         "joined by `;`, empty for none). Use it with",
         "`evalnlp train corpora/demo_leadership/survey_codes.csv --text text --labels-column themes --sep \";\"`.",
+        *_placeholders_read(c["coded"], c["coded_placeholders"]),
         "",
         "## evaluation_report.docx and gold_report.json",
         "",

@@ -24,10 +24,14 @@ AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMB
            "staff were lovely and kind and caring and helpful and friendly", "A" * 400 + ".",
            " ".join(["word"] * 70) + ".", "Ends with a mark\u2026", "\u00c9tienne was great. ", "end in digit 7",
            "Line one\nline two of it all here.", "\u3000Wide space before a capital and enough words here.",
-           "x"]
+           "x", "护士很好。", "这个项目让我有信心在会议上发言，并向资深同事提出问题。", "看護師さんはとても親切でした。",
+           "「とても良かった」と言った", "NHS 医院的护士 very good", "３．５時間待った", "간호사가 정말 친절했어요.",
+           "我们" * 40 + "。", "很好 ok", "。「」"]
 
 _TEXT = st.lists(st.sampled_from(list("aAbZ09 .!?'\"()\u201c\u201d\u2019\u2026\t\n\u00a0\u3000-,") +
-                                 ["word ", "Word ", "SHOUT ", "  "]), max_size=60).map("".join)
+                                 ["word ", "Word ", "SHOUT ", "  "] +
+                                 list("护士好。！？「」（）をはカー３．々〇가") + ["医生", "とても"]),
+                 max_size=60).map("".join)
 
 
 def _sql_rule(texts: list[str], kinds: list[str]) -> pd.DataFrame:

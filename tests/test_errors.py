@@ -72,13 +72,13 @@ def test_error_picks_the_class_of_the_range_and_fills_the_template():
     err = error("E130", "unit", units="response, sentence", unit="x")
     assert type(err).__name__ == "InputError" and err.code == "E130"
     assert str(err) == "[E130] unit must be one of response, sentence; got 'x'" == f"[E130] {err.message}"
-    assert type(error("E404", path="x.duckdb")).__name__ == "StoreError"
+    assert type(error("E407", run_id="x", runs=errors.Call("runs"))).__name__ == "StoreError"
     with pytest.raises(ValueError, match="unknown error code"):
         error("E100")
     with pytest.raises(ValueError, match="its variants are"):
         error("E130", "nonesuch")
     with pytest.raises(TypeError, match="takes the fields"):
-        error("E404", path="x", extra=1)
+        error("E407", run_id="x", extra=1)
     with pytest.raises(ValueError, match="E1xx to E5xx"):
         error_class("X1")
     assert all(issubclass(cls, EvalnlpError) for cls in errors.ERROR_CLASSES.values())
@@ -346,8 +346,6 @@ ELSEWHERE = {"meta": "ingest"}  # E150/E157: metadata columns become attributes 
 # Messages a command reaches in the call graph but cannot raise, and why.
 UNREACHABLE = {
     ("codes import", "E130", "unit"): "codes import has no --unit: its passages are always whole responses",
-    ("codes import", "E130", "question"): "codes import has no --question: it names no question (check_options "
-                                          "checks question names only when some are given)",
     ("codes import", "E133", "paths"): "codes import always passes its one FILE",
     ("codes import", "E175", "replace"): "codes import has no --replace: its E175 is the variant that names ingest",
     ("codes import", "E413", "replace"): "codes import never replaces (it passes no replace option)",
@@ -474,3 +472,143 @@ def test_text_is_a_parameter_in_python_and_a_flag_on_the_command_line(cli, db_pa
     assert "Expected text=COL;" in str(info.value)
     result = cli("ingest", str(f))
     assert result.exit_code == 1 and "Expected --text COL;" in result.stderr
+
+
+# ---- commands a message tells the user to run: Python calls in Python, command lines on the command line --------
+
+
+def test_no_message_writes_a_command_line_to_run_itself():
+    """A message that says what to run names it by a Call field (errors.Call), as notes do: the Python API then
+    says the function to call (``classify(codebook='impact')``), the command line the command
+    (``evalnlp classify --codebook impact``)."""
+    written = [f"{code}/{variant}: {text}" for (code, variant), text in _messages().items() if "`evalnlp " in text]
+    assert not written, "\n".join(written)
+
+
+def _calls_in_the_package() -> list[tuple[str, errors.Call]]:
+    """Every errors.Call the package makes with constant arguments, as made (values from the data stand as 'X')."""
+    out = []
+    for path, tree in PARSED.items():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and (getattr(node.func, "attr", None) == "Call"
+                                                    or getattr(node.func, "id", None) == "Call")):
+                continue
+            if not (node.args and all(isinstance(a, ast.Constant) for a in node.args)):
+                continue
+            options = {k.arg: "X" for k in node.keywords if k.arg}
+            out.append((f"{path.relative_to(SRC)}:{node.lineno}", errors.Call(*[a.value for a in node.args],
+                                                                               **options)))
+    return out
+
+
+def test_every_command_a_message_names_is_an_api_function_with_those_parameters():
+    import inspect
+
+    import evalnlp.api as api
+
+    calls = _calls_in_the_package()
+    assert len(calls) >= 40
+    functions = {name: fn for name, fn in vars(api).items() if inspect.isfunction(fn) and fn.__module__ == api.__name__}
+    wrong = []
+    for where, call in calls:
+        fn = functions.get(call.function)
+        if fn is None:
+            wrong.append(f"{where}: no function {call.function} in evalnlp.api for `evalnlp {call.command}`")
+            continue
+        params = inspect.signature(fn).parameters
+        wrong += [f"{where}: {call.function}() has no parameter {name!r}" for name in (*call.blanks, *call.options)
+                  if name not in errors.GLOBAL_OPTIONS and errors.PYTHON_NAMES.get(name, name) not in params]
+        positional = errors.POSITIONALS.get(call.command)
+        if positional is not None and positional not in params:
+            wrong.append(f"{where}: {call.function}() has no positional {positional!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_call_puts_the_positional_first_and_leaves_the_store_to_python():
+    call = errors.Call("ingest", "paths=FILE", "text=COL", db="my store.duckdb")
+    assert call.written(python=True) == "ingest(paths=..., text=...)"
+    assert call.written(python=False) == "evalnlp ingest FILE --text COL --db 'my store.duckdb'"
+    convert = errors.Call("codebook import", "out=FILE.yaml", path="their codes.qdc")
+    assert convert.written(python=True) == "codebook_import(path='their codes.qdc', out=...)"
+    assert convert.written(python=False) == "evalnlp codebook import 'their codes.qdc' --out FILE.yaml"
+    assert errors.Call("codes list").written(python=True) == "coders()"
+    assert errors.Call("import").written(python=True) == "import_qdpx()"
+
+
+def _both(err: EvalnlpError) -> tuple[str, str]:
+    return str(err), err.render(errors.command_line_name)
+
+
+def test_store_errors_say_what_to_run_in_the_callers_words(cli, tmp_path):
+    """The errors a notebook user meets first, opening a store: a store not there yet (E404), an empty DuckDB file
+    (E401), an unknown run (E407), a store with nothing coded (E408, from evidence, quotes and report)."""
+    import duckdb
+
+    from evalnlp import api
+
+    missing = tmp_path / "none.duckdb"
+    with pytest.raises(errors.StoreError) as info:
+        api.open_store(missing, read_only=True)
+    python, command_line = _both(info.value)
+    assert "Run `ingest(paths=...)` first, or pass path with the path of an existing store" in python
+    assert "Run `evalnlp ingest FILE` first, or pass --db with the path of an existing store" in command_line
+    out = cli("--db", str(missing), "runs")
+    assert out.exit_code == 1 and "Run `evalnlp ingest FILE` first, or pass --db" in " ".join(out.output.split())
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(errors.StoreError) as info:
+        api.open_store(empty, read_only=True)  # (read and write, the empty file becomes a store)
+    python, command_line = _both(info.value)
+    assert python.endswith("Read files into it first, e.g. `ingest(paths=..., text=...)`")
+    assert command_line.endswith(f"Read files into it first, e.g. `evalnlp ingest FILE --text COLUMN --db {empty}`")
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("answer\nThe staff were kind.\n", encoding="utf-8")
+    with api.open_store(tmp_path / "p.duckdb") as store:
+        api.ingest(store, [survey], text=["answer"])
+        with pytest.raises(errors.StoreError) as info:
+            api.runs(store, "nonesuch")
+        assert _both(info.value)[0].endswith("`runs()` lists them")
+        assert _both(info.value)[1].endswith("`evalnlp runs` lists them")
+        for read in (lambda: api.evidence(store), lambda: api.quotes(store, "staff"),
+                     lambda: api.report(store, tmp_path / "r.html")):
+            with pytest.raises(errors.StoreError) as info:
+                read()
+            python, command_line = _both(info.value)
+            assert info.value.code == "E408"
+            assert ("Run `classify(codebook='impact')` (or codebook='fft', or a YAML path) or `import_codes()` "
+                    "first, or pass codebook") in python, python
+            assert ("Run `evalnlp classify --codebook impact` (or --codebook fft, or a YAML path) or `evalnlp codes "
+                    "import` first, or pass --codebook") in command_line, command_line
+
+
+def test_coding_errors_say_what_to_run_in_the_callers_words(tmp_path):
+    from evalnlp import api
+    from evalnlp.coding.persist import load_model
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("answer\nThe staff were kind.\n", encoding="utf-8")
+    with api.open_store(tmp_path / "p.duckdb") as store:
+        api.ingest(store, [survey], text=["answer"])
+        with pytest.raises(errors.InputError) as info:
+            api.agreement(store)
+        python, command_line = _both(info.value)
+        assert python.endswith("`import_codes(path=..., text=..., labels_column=..., coder=...)`")
+        assert command_line.endswith("`evalnlp codes import FILE --text COL --labels-column COL --coder NAME`")
+        with pytest.raises(errors.InputError) as info:
+            api.review_import(store, tmp_path / "review.xlsx", coder="ann")
+        assert _both(info.value) == (f"[E190] no file '{tmp_path / 'review.xlsx'}'; give the workbook written by "
+                                     "`review_export()`", f"[E190] no file '{tmp_path / 'review.xlsx'}'; give the "
+                                     "workbook written by `evalnlp review export`")
+    with pytest.raises(errors.ModelError) as info:
+        load_model(tmp_path / "no-model")
+    python, command_line = _both(info.value)
+    assert info.value.code == "E330" and "a directory saved by `train(out=...)`; found neither" in python
+    assert "a directory saved by `evalnlp train --out DIR`; found neither" in command_line
+    (tmp_path / "empty-model").mkdir()
+    with pytest.raises(errors.ModelError) as info:
+        load_model(tmp_path / "empty-model")
+    python, command_line = _both(info.value)
+    assert info.value.code == "E320" and "at a directory written by `train(out=...)`" in python
+    assert "at a directory written by `evalnlp train --out`" in command_line

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalnlp.nlp import sentence_spans, split_sentences
+from evalnlp.nlp import sentence_spans, split_sentences, word_count
 
 
 @pytest.mark.parametrize("text, want", [
@@ -116,3 +116,26 @@ def test_cli_ingest_stores_chinese_and_japanese_answers_as_sentences(cli, db_pat
         "id=r2": ["受付の方が親切でした。", "待ち時間は長かったです。", "「また来たい。」と思いました。"],
         "id=r3": ["The staff were kind.", "Parking was hard."],
     }
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The nurse was kind.", 4),
+    ("  spaced   out\ttext\n", 3),
+    ("\u2014 a dash counts as English always has", 8),
+    ("护士很好。医生也很耐心。", 10),                        # ten Han characters; the marks are no words
+    ("看護師さんはとても親切でした。", 7),                    # 5 Han characters, 2 runs of kana
+    ("「とても良かった」と言った。", 6),
+    ("コンピューターの使い方を教えてくれた", 7),             # a katakana loan word is one word
+    ("NHS 医院的护士 very good", 8),                         # Latin words between Han characters count too
+    ("３．５時間待った", 5),
+    ("간호사가 정말 친절했어요", 3),                          # Korean puts spaces between its words
+    ("", 0),
+])
+def test_word_count_counts_words_written_without_spaces(text, want):
+    assert word_count(text) == want
+
+
+@given(st.lists(st.sampled_from(["word", "Word.", "\u2014", "(x)", "  ", " ", "\t", "\u00e9t\u00e9", "9"]),
+                max_size=30).map(" ".join))
+def test_word_count_of_text_with_spaces_between_words_is_its_runs(text):
+    assert word_count(text) == len(text.split())

@@ -104,6 +104,7 @@ INGEST_REPORTS = {
     "repeats": _report(source="case.pdf", format="pdf", columns=[], repeats=("case.docx", 5, 6)),
     "edited": _report(n_edited=2),
     "gone": _report(n_gone=1),
+    "no_answer_before": _report(n_no_answer_before=2),
     "meta_changed": _report(meta_changed={"ward": 3}),
     "meta_unset": _report(meta_unset={"ward": 3}),
     "moved_with_id": _report(n_moved=4, moved_with_id=True),

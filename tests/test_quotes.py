@@ -140,6 +140,42 @@ def test_readability_prefers_whole_sentences_of_moderate_length():
     assert ((score >= 0) & (score <= 1)).all()
 
 
+def test_readability_counts_chinese_and_japanese_words_and_marks():
+    """Chinese and Japanese put no spaces between words: a whole sentence in them is one run of characters, which
+    counted by spaces is one word and scored as a fragment. Each Han character and run of kana is a word, and
+    their full-width end marks end a sentence, so they are scored as English of the same length is."""
+    sentence = "这个项目让我有信心在会议上发言，并向资深同事提出问题。"  # 25 Han characters
+    texts = pd.Series([
+        sentence,
+        "很好",                                                  # 2 words
+        "研修のおかげで、会議で自分の意見を言えるようになりました。",  # Japanese, 16 words
+        "「チームで話し合う時間が増えた」",                       # a quotation in corner brackets
+        "我们" * 100 + "。",                                      # 200 words
+        "The programme gave me the confidence to speak up in meetings.",
+    ])
+    score = readability(texts, pd.Series([False, False, False, True, False, False]))
+    assert score.tolist()[:4] == [1.0, round(0.6 * 2 / 8 + 0.2, 6), 1.0, 1.0]  # "很好": a start, no end mark
+    assert score[4] == round(0.6 * max(0.0, 1 - (200 - 60) / 60) + 0.4, 6) == 0.4
+    assert score[5] == 1.0  # English as before
+    # counted by spaces the sentence was one word and lacked its start and end marks
+    assert score[0] > round(0.6 * 1 / 8, 6)
+
+
+def test_chinese_whole_sentences_rank_above_fragments(tmp_path, cb):
+    """Counted by spaces every Chinese answer was one word, so a two-character fragment ranked with (or above) a
+    whole sentence; counted by its characters a whole sentence comes first, as in English."""
+    from evalnlp import api
+
+    answers = ["很好", "这个项目让我有信心在会议上发言，并向资深同事提出问题。", "我们的团队现在让病人参与每一个改进项目。",
+               "学到了很多"]
+    pd.DataFrame({"id": ["1", "2", "3", "4"], "text": answers, "themes": ["capability"] * 4}).to_csv(
+        tmp_path / "zh.csv", index=False)
+    with Store(tmp_path / "zh.duckdb") as store:
+        api.import_codes(store, tmp_path / "zh.csv", text="text", id="id", labels_column="themes", coder="ann")
+        ranked = rank_quotes(store, cb, "capability", n=4, redact=False)
+    assert set(ranked["text"].iloc[:2]) == set(answers[1:3]) and ranked["text"].iloc[-1] == "很好"
+
+
 # ---------------------------------------------------------------------------------------- property
 
 WORDS = ["the", "team", "helped", "me", "lead", "our", "ward", "and", "patients", "now", "take", "part", "in",

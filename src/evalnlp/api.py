@@ -295,7 +295,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     source_kinds = [(Path(p), file_kind(p)) for p in sources or ()]
     for path, kind in kinds + source_kinds:
         if kind != "narrative":
-            raise errors.error("E134", file=path.name, path_suffix=path.suffix)
+            raise errors.error("E134", file=path.name, path_suffix=path.suffix, ingest=errors.Call("ingest"))
     out = []
     for k, (path, _kind) in enumerate(kinds):
         unread: dict[str, int] = {}
@@ -531,7 +531,8 @@ class Project:
 
     def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
         """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
-        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, plus ``codebook``, ``source``."""
+        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, ``question``, plus ``codebook``,
+        ``source``."""
         return import_codes(self.store, path, text=text, coder=coder, **options)
 
     def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
@@ -1037,7 +1038,7 @@ def _guard_output(store: Store | None, output: str | Path, *, review: bool = Fal
     check_output_path(output)
     if not review and is_review_workbook(output):
         target = Path(output)
-        raise errors.error("E177", "review", output=str(output),
+        raise errors.error("E177", "review", output=str(output), review_export=errors.Call("review export"),
                            suggest=str(target.with_name(f"{target.stem}-{_OUTPUT_SUFFIX}{target.suffix}")))
     found = store.input_at(output) if store is not None else None
     target = Path(output)
@@ -1967,12 +1968,16 @@ def _column_number(letters: str) -> int:
 def import_codes(store: Store, path: str | Path, *, text: str, coder: str, labels: Sequence[str] | None = None,
                  labels_column: str | None = None, sep: str = ";", id: str | None = None,
                  meta: Sequence[str] | None = None, codebook: str | Path | None = None, sheet: str | None = None,
-                 source: str | None = None, progress: Progress | None = None) -> CodesImportResult:
+                 source: str | None = None, question: str | None = None,
+                 progress: Progress | None = None) -> CodesImportResult:
     """Import a human-coded table as the codes of coder ``human:NAME``.
 
-    The file is ingested exactly as ``ingest FILE --text TEXT [--id ID] [--meta ...] [--sheet ...]`` would
-    (same documents, same ids, same rejects: an empty text is a reject, E141), so rows already in the store
-    get the codes attached and importing twice adds nothing. Each accepted row's codes go on the passage that
+    The file is ingested exactly as ``ingest FILE --text TEXT [--id ID] [--meta ...] [--sheet ...]
+    [--question NAME]`` would (same documents, same ids, same rejects: an empty text is a reject, E141), so rows
+    already in the store get the codes attached and importing twice adds nothing. ``question`` names the question
+    the text column's answers are stored under (as :func:`ingest`'s ``question``; default: the column's header),
+    so a coded copy whose column is headed otherwise than the export it was made from (``text`` for ``What
+    could be improved?``) finds, or stores, the answers under the export's question. Each accepted row's codes go on the passage that
     spans its whole text (made if the document was segmented into sentences) as :func:`human_code_frame`
     rows, one per theme decided (every codebook theme with ``labels_column``, the given columns with
     ``labels``); a row with no theme is recorded as coded with none. What this coder said of a passage before
@@ -1995,6 +2000,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     labels = _names(labels)
     id = _id_column(id)
     check_label_options(labels, labels_column, text=text, sep=sep)
+    named = _one_question(question)
     coder_id = human_coder_id(coder)
     twin = _case_twin(store, coder_id)
     path = Path(path)
@@ -2027,7 +2033,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                                      source=path.name))
         cells = rows[label_cols].apply(lambda c: c.fillna("").astype(str).str.strip())
         unlabelled.append((cells == "").all(axis=1).to_numpy())  # nothing written: no 1, no 0, no theme name
-        keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": text,
+        keys.append(pd.DataFrame({"source": doc_source, "locator": where, "question": named or text,
                                   "text": rows[text].to_numpy()}))
         rejects += [(loc, code, reason) for loc, code, reason in batch.rejects]
         rejects += [(loc, "E141", reason) for loc, reason in
@@ -2044,20 +2050,22 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         source = doc_source = own_source
     args = {"file": str(path), "text": text, "coder": coder_id, "labels": list(labels) if labels else None,
             "labels_column": labels_column, "sep": sep, "id": id, "meta": list(meta) if meta is not None else None,
-            "codebook": _codebook_ref(cb), "sheet": sheet, "source": source}
+            "codebook": _codebook_ref(cb), "sheet": sheet, "source": source, **({"question": named} if named else {})}
     with recorded_run(store, "codes import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
         if source is None:
             opts = IngestOptions(text=(text,), id=id, meta=tuple(meta) if meta is not None else None,
-                                 unit="response", sheet=sheet, offer_replace=False, notice_renamed=False)
+                                 unit="response", sheet=sheet, offer_replace=False, notice_renamed=False,
+                                 question=(named,) if named else ())
             ingested = ingest_paths(store, [path], opts, run_id, progress)
         if source is not None and len(keys_frame):
             # A coded copy in long form (its answers in one column, say ``text``, beside a question column) names
             # the question its rows answer differently from the source's documents: a row whose text answers
-            # exactly one question at its locator is that answer.
+            # exactly one question at its locator is that answer (unless ``question`` said which).
             places = store.answers_at(keys_frame)
-            keys_frame["question"] = [qs[0] if (len(qs) == 1 and q not in qs) else q
-                                      for q, qs in zip(keys_frame["question"], places["questions"])]
+            if not named:
+                keys_frame["question"] = [qs[0] if (len(qs) == 1 and q not in qs) else q
+                                          for q, qs in zip(keys_frame["question"], places["questions"])]
             # A copy whose cells a spreadsheet or a script trimmed (or whose line breaks it rewrote) still holds
             # the answer stored at its place: matched as long as only spaces and line breaks differ.
             n_respaced = _match_respaced(store, keys_frame, places)
@@ -2073,7 +2081,10 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
             padded = store.zero_padded_twins(source, keys_frame.iloc[np.flatnonzero(~found)]) if id else {}
             for i in np.flatnonzero(~found):
                 qs, here = places["questions"].iloc[i], bool(places["at_locator"].iloc[i])
-                if len(qs) > 1:
+                if named and qs:
+                    reason = errors.message("E188", "other_question", source=source, question=named,
+                                            questions=", ".join(map(repr, qs)))
+                elif len(qs) > 1:
                     reason = errors.message("E188", "ambiguous", source=source, column=text,
                                             questions=", ".join(map(repr, qs)))
                 elif here:
@@ -2128,6 +2139,20 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
                              themes=themes, n_respaced=n_respaced, case_twin=twin, notes=notes)
 
 
+def _one_question(question: str | Sequence[str] | None) -> str | None:
+    """The one question name of :func:`import_codes` (a name, or a list of one), or None; E130 otherwise."""
+    names = _names(question, "question") or []
+    if len(names) > 1:
+        raise errors.error("E130", "question_count", n_names=len(names), n_columns=1)
+    if names and not names[0].strip():
+        raise errors.error("E130", "question_blank", name=names[0])
+    return names[0] if names else None
+
+
+#: What a message says to run to import human codes (E184).
+_CODES_IMPORT = errors.Call("codes import", "path=FILE", "text=COL", "labels_column=COL", "coder=NAME")
+
+
 def coders(store: Store) -> pd.DataFrame:
     """Every coder in the store, human and machine (``codes list``): coder, kind, passages, documents, codes
     (themes assigned), no_theme (passages given none), runs, first_run, last_run."""
@@ -2180,7 +2205,7 @@ def _resolve_coder(name: str, known: Sequence[str]) -> str:
         if candidate in known:
             return candidate
     listed = ", ".join(known) if known else "none yet"
-    raise errors.error("E182", "unknown", name=name, listed=listed)
+    raise errors.error("E182", "unknown", name=name, listed=listed, codes_list=errors.Call("codes list"))
 
 
 def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str | None = None) -> list[tuple[str, str]]:
@@ -2205,19 +2230,20 @@ def agreement_pairs(store: Store, coders: Sequence[str] = (), codebook_id: str |
         (one,) = names
         if not is_human(one):
             if not humans:
-                raise errors.error("E184", "to_compare", one=one)
+                raise errors.error("E184", "to_compare", one=one,
+                                   codes_import=errors.Call("codes import", "path=FILE", "coder=NAME"))
             return [(h, one) for h in humans]
         if machine is None:
             others = [h for h in humans if h != one]
             if not others:
-                raise errors.error("E184", "nothing_to_compare_coder", one=one)
+                raise errors.error("E184", "nothing_to_compare_coder", one=one, classify=errors.Call("classify"))
             return [(one, h) for h in others]
         return [(one, machine)]
     if not humans:
-        raise errors.error("E184", "agreement")
+        raise errors.error("E184", "agreement", codes_import=_CODES_IMPORT)
     if machine is None:
         if len(humans) < 2:
-            raise errors.error("E184", "nothing_to_compare", humans=humans[0])
+            raise errors.error("E184", "nothing_to_compare", humans=humans[0], classify=errors.Call("classify"))
         return list(combinations(humans, 2))
     return [(h, machine) for h in humans]
 
@@ -2233,7 +2259,7 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     if long.empty:
         if other_human:
             raise errors.error("E183", "passages_other_human", a=a, b=b, cb_id=cb.id, n_a=n_coded.get(a, 0),
-                               n_b=n_coded.get(b, 0))
+                               n_b=n_coded.get(b, 0), classify=errors.Call("classify", codebook=cb.id))
         shared = store.documents_coded_by_both(a, b)
         if shared:
             raise errors.error("E183", "spans", a=a, b=b, n_docs=shared)
@@ -2434,11 +2460,12 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     if coder is not None:
         chosen = [_resolve_coder(coder, known)]
         if not is_human(chosen[0]):
-            raise errors.error("E182", "machine", coder=coder, humans=', '.join(humans) or 'none yet')
+            raise errors.error("E182", "machine", coder=coder, humans=', '.join(humans) or 'none yet',
+                               train_from_store=errors.Call("train --from-store"))
     elif humans:
         chosen = humans
     else:
-        raise errors.error("E184", "train", file=Path(store.path).name)
+        raise errors.error("E184", "train", file=Path(store.path).name, codes_import=_CODES_IMPORT)
     if codebook is not None:
         cb = _given_codebook(store, codebook)
     else:
@@ -2487,7 +2514,8 @@ def project_codebook(store: Store, codebook: str | Path | None = None):
     coded = runs[((runs["command"] == "classify") | runs["run_id"].isin(coding)) & (runs["status"] == "ok")
                  & runs["codebook_id"].notna()]
     if coded.empty:
-        raise errors.error("E408", path=store.path)
+        raise errors.error("E408", path=store.path, classify=errors.Call("classify", codebook="impact"),
+                           fft=errors.Option("codebook", "fft"), codes_import=errors.Call("codes import"))
     return _run_codebook(coded.iloc[-1], runs)
 
 
@@ -2926,8 +2954,10 @@ def _guard_qda_target(path: Path) -> None:
     else:
         by = "written by a program it does not name"
     if found.kind == "codebook":  # a .qdc: `evalnlp import` reads projects only
-        raise errors.error("E177", "foreign_codebook", output=str(path), by=by, suggest=suggest)
-    raise errors.error("E177", "foreign", output=str(path), what=found.kind, by=by, suggest=suggest)
+        raise errors.error("E177", "foreign_codebook", output=str(path), by=by, suggest=suggest,
+                           codebook_import=errors.Call("codebook import"))
+    raise errors.error("E177", "foreign", output=str(path), what=found.kind, by=by, suggest=suggest,
+                       import_qdpx=errors.Call("import"))
 
 
 @dataclass
@@ -2976,7 +3006,8 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     if not path.is_file():
         raise errors.error("E121", "project", path=str(path), folder=" (it is a folder)" if path.is_dir() else "")
     if path.suffix.lower() == ".qdc":
-        raise errors.error("E128", "qdc_given", file=path.name)
+        raise errors.error("E128", "qdc_given", file=path.name,
+                           convert=errors.Call("codebook import", "out=FILE.yaml", path=path.name))
     if codebook is not None and new_codebook is not None:
         raise errors.error("E129")
     if new_codebook is not None and Path(new_codebook).suffix.lower() not in (".yaml", ".yml"):
@@ -3143,12 +3174,14 @@ def _machine_run(store: Store, cb) -> dict[str, Any]:
         other = (f" Passages were coded with another version of codebook {cb.id!r} (sha256 "
                  f"{str(coded.iloc[-1]['codebook_sha256'])[:12]}, this one is {cb.sha256[:12]}): classify again with "
                  "this version." if not coded.empty else "")
-        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other)
+        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other,
+                           classify=errors.Call("classify", codebook=cb.id))
     run = same.iloc[-1].to_dict()
     run["args"] = json.loads(run["args"] or "{}") or {}
     run["coder"] = run["args"].get("coder")
     if not run["coder"]:  # its codes cannot be told apart: E421 would name the coder "None"
-        raise errors.error("E420", "no_coder", path=store.path, cb_id=cb.id, run_id=run["run_id"])
+        raise errors.error("E420", "no_coder", path=store.path, cb_id=cb.id, run_id=run["run_id"],
+                           recode=errors.Call("classify", codebook=cb.id, recode=True))
     return run
 
 
@@ -3205,21 +3238,22 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     _guard_output(store, path, review=True)  # E162, and E177 for a file the store read
     there = rv.existing_workbook(path)  # a reviewer's work is never replaced: E190
     if there is not None and there.kind == "other":
-        raise errors.error("E190", "replace_other", path=str(path))
+        raise errors.error("E190", "replace_other", path=str(path), review_export=errors.Call("review export"))
     if there is not None and there.n_typed:  # unless imported since the file was last saved
         from datetime import datetime, timezone
 
         imported = store.review_imported(there.export_run)
         saved = datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc).replace(tzinfo=None)
         if imported is None or saved > imported:
-            raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed)
+            raise errors.error("E190", "replace_edited", path=str(path), n=there.n_typed,
+                               review_import=errors.Call("review import"))
     cb = project_codebook(store, codebook)
     theme_index = cb.theme_ids.index(cb.get(theme).id) if theme is not None else None
     run = _machine_run(store, cb)
     coder = run["coder"]
     segs, scores, assigned = store.coder_matrix(coder, list(cb.theme_ids))
     if segs.empty:
-        raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder)
+        raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder, classify=errors.Call("classify"))
     # each distinct answer once per question and kind of passage: "Nothing" asked what was good and asked what
     # could be better are two answers; a reviewer's decision on one covers its repeats (see review_import). The
     # store keeps the first of each exact text; those are folded (case and spacing) here.

@@ -197,7 +197,18 @@ PYTHON_NAMES: dict[str, str] = {"db": "path"}
 #: Commands whose Python function has another name than the command's words joined by "_" (``codes import`` is
 #: :func:`evalnlp.api.import_codes`; ``runs --rejects`` is :func:`evalnlp.api.rejects`).
 PYTHON_COMMANDS: dict[str, str] = {"codes import": "import_codes", "runs --rejects": "rejects",
-                                   "train --from-store": "train_from_store"}
+                                   "train --from-store": "train_from_store", "codes list": "coders",
+                                   "import": "import_qdpx"}
+
+#: The parameter each command takes as its positional argument, by its Python name (the command line writes its
+#: value, or its placeholder, alone and first: ``evalnlp ingest FILE``; Python, as a keyword: ``ingest(paths=...)``).
+POSITIONALS: dict[str, str] = {"ingest": "paths", "classify": "paths", "extract": "paths", "codes import": "path",
+                               "train": "path", "evaluate": "path", "review export": "path", "review import": "path",
+                               "import": "path", "export": "path", "codebook import": "path"}
+
+#: Options of every command that a Python caller does not pass to the command's function: the store's path is the
+#: store it opened (``evalnlp.open(path)``, :func:`evalnlp.api.open_store`).
+GLOBAL_OPTIONS = frozenset({"db"})
 
 
 class Value:
@@ -250,7 +261,10 @@ class Call:
     given without a value is an option left for the user to fill, with what the command line shows in its place
     after "=" (``Call("evidence", "by=ATTR")``: ``evidence(by=...)`` and ``evalnlp evidence --by ATTR``).
     ``command`` is the command line's (``codes import``); its Python function is :data:`PYTHON_COMMANDS`' or the
-    words joined by "_"."""
+    words joined by "_". The command's positional argument (:data:`POSITIONALS`) comes first on the command line,
+    as its value or placeholder alone (``Call("ingest", "paths=FILE", "text=COL")``: ``ingest(paths=..., text=...)``
+    and ``evalnlp ingest FILE --text COL``); the store's path (:data:`GLOBAL_OPTIONS`) is the command line's only
+    (``Call("ingest", "paths=FILE", db="my.duckdb")``: ``ingest(paths=...)``, ``evalnlp ingest FILE --db my.duckdb``)."""
 
     def __init__(self, command: str, *blanks: str, **options: Any):
         self.command, self.options = command, dict(options)
@@ -270,12 +284,20 @@ class Call:
         return f"Call({self.command!r}, blanks={self.blanks!r}, options={self.options!r})"
 
     def written(self, python: bool) -> str:
-        if python:
-            args = [f"{PYTHON_NAMES.get(n, n)}=..." for n in self.blanks]
-            args += [python_name(n, Value(v)) for n, v in self.options.items()]
+        positional = POSITIONALS.get(self.command)
+        if python:  # the positional first here too: codebook_import(path='a.qdc', out=...)
+            args = [python_name(n, Value(v)) for n, v in self.options.items() if n == positional]
+            args += [f"{PYTHON_NAMES.get(n, n)}=..." for n in self.blanks]
+            args += [python_name(n, Value(v)) for n, v in self.options.items()
+                     if n != positional and n not in GLOBAL_OPTIONS]
             return f"{self.function}({', '.join(args)})"
-        words = ["evalnlp", self.command] + [command_line_name(n, p) for n, p in zip(self.blanks, self.placeholders)]
-        words += [command_line_name(n, Value(v)) for n, v in self.options.items()]
+        import shlex
+
+        first = [p or n.upper() for n, p in zip(self.blanks, self.placeholders) if n == positional]
+        first += [shlex.quote(str(v)) for n, v in self.options.items() if n == positional]
+        words = ["evalnlp", self.command, *first]
+        words += [command_line_name(n, p) for n, p in zip(self.blanks, self.placeholders) if n != positional]
+        words += [command_line_name(n, Value(v)) for n, v in self.options.items() if n != positional]
         return " ".join(words)
 
 
@@ -579,8 +601,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "project": "{file}: {filename} is not a REFI-QDA project: its root element is <{local}>, expected <Project>",
     }),
     "E128": ("a .qdc codebook was given where a project was expected", {
-        "qdc_given": "{file} is a codebook (.qdc), not a project; convert it with `evalnlp codebook import {file} "
-                     "--out FILE.yaml`",
+        "qdc_given": "{file} is a codebook (.qdc), not a project; convert it with `{convert}`",
     }),
     "E129": ("--codebook and --new-codebook were both given",
              "{codebook!o} and {new_codebook!o} exclude each other: map the file's codes onto an existing codebook, "
@@ -606,7 +627,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "no input files given; expected one or more {paths!o} arguments"),
     "E134": ("extract was given a table instead of a narrative document",
              "{file}: extract reads narrative documents (.txt, .md, .docx, .pdf); got a {path_suffix} table. Use "
-             "`evalnlp ingest` for survey exports"),
+             "`{ingest}` for survey exports"),
     "E135": ("human codes given both or neither as --labels and --labels-column",
              "give the human codes either as {labels!o:COL...} (one 0/1 column per theme) or as "
              "{labels_column!o:COL} (theme ids joined by {sep!o}), not both and not neither"),
@@ -825,8 +846,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E166": ("discover: no document answers the question given",
              "no document answers the question {question!r}.{hint} The questions in this store are: {listed}"),
     "E167": ("discover: no passage is coded with the theme given",
-             "no passage in the store is coded with the theme {theme!r}; code the passages first (`evalnlp classify "
-             "--codebook {codebook_id}`) or drop {theme!o}"),
+             "no passage in the store is coded with the theme {theme!r}; code the passages first (`{classify}`) "
+             "or drop {theme!o}"),
     "E168": ("discover: a parameter is out of range (e.g. --min-topic-size too large for the passages)", {
         "min_topic_size": "{min_topic_size!o} {size} is too large for {n} passages: at most {most} (two topics) can "
                           "be found; give a smaller size",
@@ -839,7 +860,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                       "least 1; got {value!r}",
     }),
     "E169": ("discover: too few passages to find topics in", {
-        "empty_store": "the store {path!r} has no passages to find topics in; run `evalnlp ingest FILE` first",
+        "empty_store": "the store {path!r} has no passages to find topics in; run `{ingest}` first",
         "too_few": "theme discovery needs at least {min_passages} passages to find topics in; found {n}. Ingest "
                    "more text",
         "too_few_filtered": "theme discovery needs at least {min_passages} passages to find topics in; found {n} "
@@ -878,7 +899,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "other contents. Documents are stored under their file's name, so rows of the two with the same "
                  "locator and text would be taken for one another and this file's own details lost. Rename this "
                  "file (for example {renamed}) and read it again; if it is a newer export of the same file, read "
-                 "it first with `evalnlp ingest --replace`; a coder's copy of rows already read is imported with "
+                 "it first with `{replace}`; a coder's copy of rows already read is imported with "
                  "codes import and the source's name",
     }),
     "E176": ("a row repeats an earlier row's id and text (the row is rejected)",
@@ -895,7 +916,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "imported": "{output!r} is the REFI-QDA project this store imported (at {path}); writing there would "
                     "replace it, and every memo, set, image and coding in it that the store does not hold would be "
                     "lost. Write to another file, e.g. {suggest!r}",
-        "review": "{output!r} is a review workbook (written by `evalnlp review export`); writing there would "
+        "review": "{output!r} is a review workbook (written by `{review_export}`); writing there would "
                   "replace it, with any decision a reviewer typed into it that is not yet imported. Write the output "
                   "to another file, e.g. {suggest!r}",
         "coded": "{output!r} is a file this store read a person's codes or decisions from ({name!r}, at {path}); "
@@ -905,11 +926,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                     "another file, e.g. {suggest!r}",
         "foreign": "{output!r} is a REFI-QDA {what} {by}; writing there would replace it, and every coding, memo, "
                    "set and source in it that this store does not hold would be lost. Write to another file, e.g. "
-                   "{suggest!r} (`evalnlp import` of that file first brings its codings into the store), or move it "
+                   "{suggest!r} (`{import_qdpx}` of that file first brings its codings into the store), or move it "
                    "away first if it is to be replaced",
         "foreign_codebook": "{output!r} is a REFI-QDA codebook {by}; writing there would replace it, and every code, "
                             "description and colour in it that this store's codebook does not hold would be lost. "
-                            "Write to another file, e.g. {suggest!r} (`evalnlp codebook import` of that file makes "
+                            "Write to another file, e.g. {suggest!r} (`{codebook_import}` of that file makes "
                             "it a codebook evalnlp reads), or move it away first if it is to be replaced",
         "not_qda": "{output!r} is already there and is not a REFI-QDA project or codebook evalnlp can read; writing "
                    "there would replace it. Write to another file, e.g. {suggest!r}, or move that one away first if "
@@ -931,9 +952,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{coder!o} must name the person who coded, such as alice or j.smith (at most 100 printable characters, "
              "stored as {human_prefix}NAME); got {name!r}"),
     "E182": ("no coder of that name in the store, or a machine coder where a person is needed", {
-        "unknown": "no coder {name!r} in the store; the coders with codes are: {listed}. `evalnlp codes list` shows "
+        "unknown": "no coder {name!r} in the store; the coders with codes are: {listed}. `{codes_list}` shows "
                    "them with their passages",
-        "machine": "{coder!o} {coder!r} is a machine coder; `evalnlp train --from-store` learns from human codes. "
+        "machine": "{coder!o} {coder!r} is a machine coder; `{train_from_store}` learns from human codes. "
                    "The human coders are: {humans}",
     }),
     "E183": ("the two coders have no passage, or no theme, in common", {
@@ -960,20 +981,19 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                   "so there is nothing to compare",
         "passages_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
                                 "another human coder, {b!r}, and the two have no passage in common ({a} coded "
-                                "{n_a:,}, {b} coded {n_b:,}). Run `evalnlp classify --codebook {cb_id}` to compare "
+                                "{n_a:,}, {b} coded {n_b:,}). Run `{classify}` to compare "
                                 "{a!r} with the machine, or name the second coder ({coders!o:NAME})",
     }),
     "E184": ("no human codes in the store", {
-        "agreement": "no human codes in the store; import a human-coded sample first with `evalnlp codes import FILE "
-                     "--text COL --labels-column COL --coder NAME`",
+        "agreement": "no human codes in the store; import a human-coded sample first with `{codes_import}`",
         "nothing_to_compare": "nothing to compare {humans!r} with: the store has no machine codes and no other human "
-                              "coder. Run `evalnlp classify` first",
-        "train": "no human codes in {file!r} to train from; import a coded sample first with `evalnlp codes import "
-                 "FILE --text COL --labels-column COL --coder NAME`",
-        "to_compare": "no human codes in the store to compare {one!r} with; import them with `evalnlp codes import "
-                      "FILE --coder NAME ...`",
+                              "coder. Run `{classify}` first",
+        "train": "no human codes in {file!r} to train from; import a coded sample first with "
+                 "`{codes_import}`",
+        "to_compare": "no human codes in the store to compare {one!r} with; import them with "
+                      "`{codes_import}`",
         "nothing_to_compare_coder": "nothing to compare {one!r} with: the store has no machine codes and no other "
-                                    "human coder. Run `evalnlp classify` or name a second {coders!o}",
+                                    "human coder. Run `{classify}` or name a second {coders!o}",
     }),
     "E185": ("agreement was asked for one coder twice, or for more than two",
              "agreement compares two different coders; got {listed}. Give {coders!o} once or twice"),
@@ -998,7 +1018,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "again",
         "ambiguous": "{source} has this text at this locator as the answer to several questions ({questions}), "
                      "and this file's text column ({column!r}) is none of them, so the row cannot be placed; name "
-                     "the text column after its question",
+                     "the text column after its question, or give its question as {question!o:NAME}",
+        "other_question": "{source} has this text at this locator as the answer to {questions}, not to the "
+                          "question given ({question!o} {question!r}); check the question's name, or leave it out "
+                          "to match each row to the question its text answers there",
     }),
     "E189": ("an evidence CSV's companion file is already there and was not written by evalnlp",
              "{file!r} is already there and is not an evalnlp {table} table (its first line is {found!r}); writing "
@@ -1007,22 +1030,22 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E190": ("a review workbook must be an .xlsx file written by review export; an export replaces no other", {
         "export": "a review workbook is an Excel file; expected a name ending in .xlsx, got {path!r}",
         "write": "a review workbook is an Excel file; expected a name ending in .xlsx, got {target!r}",
-        "suffix": "{file}: a review workbook is an .xlsx file written by `evalnlp review export`; got a {value}. "
+        "suffix": "{file}: a review workbook is an .xlsx file written by `{review_export}`; got a {value}. "
                   "Import the workbook itself: a copy saved as CSV (or another format) keeps one sheet only and "
                   "loses the hidden sheet that ties the workbook to its store and codebook. Save the edited "
                   "workbook as Excel Workbook (.xlsx) and import that",
-        "missing": "no file {path!r}; give the workbook written by `evalnlp review export`",
+        "missing": "no file {path!r}; give the workbook written by `{review_export}`",
         "unreadable": "{file}: cannot read it as an Excel workbook ({exc_type}: {exc}). Save it as .xlsx (Excel "
                       "Workbook) and import again",
-        "not_review": "{file}: not a review workbook written by `evalnlp review export` (it has no {review_sheet!r} "
+        "not_review": "{file}: not a review workbook written by `{review_export}` (it has no {review_sheet!r} "
                       "and hidden {meta_sheet!r} sheets; found {listed}){renamed}",
         "format": "{file}: expected a review workbook of format {format!r}; found {found!r}. Export a new one with "
-                  "`evalnlp review export`",
+                  "`{review_export}`",
         "replace_edited": "{path!r} is a review workbook in which {n:,} row(s) hold a reviewer's decisions, saved "
                           "since it was last imported into this store (if ever); writing the new export there would lose them. Import it first "
-                          "(`evalnlp review import`), or export to another file",
-        "replace_other": "{path!r} is already there and is not a review workbook written by `evalnlp review "
-                         "export`; writing the export there would replace it. Export to another file",
+                          "(`{review_import}`), or export to another file",
+        "replace_other": "{path!r} is already there and is not a review workbook written by "
+                         "`{review_export}`; writing the export there would replace it. Export to another file",
     }),
     "E191": ("a review workbook was exported from another store",
              "{file} was exported from another project store ({store!r}), not from {path!r}; its decisions belong "
@@ -1041,8 +1064,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E193": ("a passage of a review workbook is no longer in the store", {
         "lost": "{file}: the passage of row {row} ({value}) is no longer in {path!r}; {n_lost} reviewed row(s) are "
                 "affected. Export a new workbook",
-        "no_id": "{file}: row {row} has no passage id ({where} is empty); rows can only come from `evalnlp review "
-                 "export`, and one typed or pasted in (a total, a signature, a passage from elsewhere) has none. "
+        "no_id": "{file}: row {row} has no passage id ({where} is empty); rows can only come from "
+                 "`{review_export}`, and one typed or pasted in (a total, a signature, a passage from elsewhere) has none. "
                  "Delete the row (or copy its hidden cells back from the workbook as exported) and import again",
         "other_store": "{file}: {where} does not match this store and codebook version: the row was copied from a "
                        "workbook of another project store or codebook. Import each workbook into the store it was "
@@ -1285,17 +1308,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E313": ("an unknown training backend was asked for",
              "unknown backend {name!r}; expected one of {backends} (or auto)"),
     "E320": ("the model directory does not exist", {
-        "missing": "Model not found: {path} does not exist. Point {model!o} at a directory written by `evalnlp train "
-                   "--out`, or use a shipped model name.",
+        "missing": "Model not found: {path} does not exist. Point {model!o} at a directory written by "
+                   "`{train}`, or use a shipped model name.",
         "no_model": "No model in {path}: expected {model_file} and {card_file}, found neither {model_file}. Point "
-                    "{model!o} at a directory written by `evalnlp train --out`.",
+                    "{model!o} at a directory written by `{train}`.",
     }),
     "E321": ("a pickle or joblib model file was refused (it could run code)", {
         "pickle": "{model_file} is a pickle or joblib file. These can run arbitrary code when loaded, so evalnlp "
-                  "never loads them; only skops files with a card are accepted. Retrain the model with `evalnlp "
-                  "train` to get one.",
+                  "never loads them; only skops files with a card are accepted. Retrain the model with "
+                  "`{train}` to get one.",
         "pickles_only": "{path} holds {pickles} but no {model_file}: pickle and joblib files can run arbitrary code "
-                        "when loaded, so evalnlp never loads them. Retrain the model with `evalnlp train` to get a "
+                        "when loaded, so evalnlp never loads them. Retrain the model with `{train}` to get a "
                         "skops file.",
     }),
     "E322": ("a model's card.json is missing",
@@ -1319,13 +1342,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E326": ("a model file holds types evalnlp does not trust",
              "{model_file} contains types evalnlp does not trust: {refused}{detail}. Loading them could run code "
              "from outside evalnlp, numpy, scipy and scikit-learn, so the model is refused. Only use models trained "
-             "with `evalnlp train`."),
+             "with `{train}`."),
     "E327": ("a model file holds something that is not an evalnlp coder",
-             "{model_file} holds a {module}.{type_name}, not an evalnlp coder. Only models trained with `evalnlp "
-             "train` can be loaded."),
+             "{model_file} holds a {module}.{type_name}, not an evalnlp coder. Only models trained with "
+             "`{train}` can be loaded."),
     "E328": ("a model file is not a skops file", {
         "not_skops": "{model_file} is not a skops file (expected a zip archive written by skops.io.dump; found bytes "
-                     "{head!r}). Retrain the model with `evalnlp train`.",
+                     "{head!r}). Retrain the model with `{train}`.",
         "unreadable": "{model_file} could not be read as a skops file: {exc_type}: {exc}. Retrain the model, or "
                       "restore the file.",
         "unloadable": "{model_file} could not be loaded: {exc_type}: {exc}. It may have been written by an "
@@ -1339,7 +1362,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     }),
     "E330": ("no shipped model or model directory of that name",
              "No model called {name!r}: expected a shipped model name ({shipped_models}) or a directory saved by "
-             "`evalnlp train --out DIR`; found neither. Check the name or path."),
+             "`{train}`; found neither. Check the name or path."),
     "E331": ("too few passages to fine-tune with a validation part",
              "Fine-tuning holds back {validation:.0%} of the passages to choose thresholds and grade the coder, "
              "but {n} passages leave fewer than 10 on one side. Code more passages, or train the supervised or "
@@ -1405,7 +1428,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                    "would add its own tables to it. Pass {db!o} with a new file name (or an existing project store), "
                    "e.g. {db!o:project.duckdb}",
         "empty": "{path!r} is an empty DuckDB file, not yet an evalnlp project store: nothing has been read into it. "
-                 "Read files into it first, e.g. `evalnlp {db!o} {path} ingest FILE --text COLUMN`",
+                 "Read files into it first, e.g. `{ingest}`",
     }),
     "E402": ("the store's schema is newer than this evalnlp",
              "the store {path!r} has schema version {version}, newer than this evalnlp understands "
@@ -1419,18 +1442,17 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                      "access, or copy the store to a folder of your own and pass {db!o} with the copy",
     }),
     "E404": ("no store at the path given",
-             "no project store at {path!r}. Run `evalnlp ingest FILE` first, or pass {db!o} with the path of an "
+             "no project store at {path!r}. Run `{ingest}` first, or pass {db!o} with the path of an "
              "existing store"),
     "E405": ("the folder for a new store does not exist",
              "the folder {parent!r} for the store does not exist; create it first"),
     "E406": ("an unknown store table was asked for",
              "unknown table {name!r}; expected one of {order}"),
     "E407": ("no run of that id in the store",
-             "no run {run_id!r} in the store; `evalnlp runs` lists them"),
+             "no run {run_id!r} in the store; `{runs}` lists them"),
     "E408": ("nothing in the store has been coded yet",
-             "nothing in {path!r} has been coded yet; expected a classify run or imported human codes. Run `evalnlp "
-             "classify --codebook impact` (or `--codebook fft`, or a YAML path) or `evalnlp codes import` first, or "
-             "pass {codebook!o}"),
+             "nothing in {path!r} has been coded yet; expected a classify run or imported human codes. Run `{classify}` "
+             "(or {fft}, or a YAML path) or `{codes_import}` first, or pass {codebook!o}"),
     "E409": ("EVALNLP_MEMORY_LIMIT is not a size",
              "EVALNLP_MEMORY_LIMIT must be a size such as 1GB or 500MB; got {value!r}"),
     "E410": ("a run's counts do not add up (read = accepted + rejected)",
@@ -1451,15 +1473,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E420": ("no passage has been coded with this codebook (or the run that coded them did not record its coder), "
              "so there is nothing to review", {
         "not_coded": "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there "
-                     "are no machine decisions to review.{other} Run `evalnlp classify --codebook {cb_id}` first",
+                     "are no machine decisions to review.{other} Run `{classify}` first",
         "no_coder": "the latest classify run with codebook {cb_id!r} in {path!r} (run {run_id}) did not record "
                     "which coder it was (an earlier version of evalnlp, or another program, wrote it), so its "
-                    "machine decisions cannot be found to review. Run `evalnlp classify --codebook {cb_id} "
-                    "--recode` to code the passages again under a recorded coder",
+                    "machine decisions cannot be found to review. Run `{recode}` to code the passages again under a recorded coder",
     }),
     "E421": ("every passage already has human codes: nothing left to review", {
         "all_reviewed": "nothing left to review for codebook {cb_id!r}: every passage {coder} coded already has "
-                        "human codes. Code more passages (`evalnlp classify`) or train on the human codes",
+                        "human codes. Code more passages (`{classify}`) or train on the human codes",
         "no_theme": "nothing left to review: no passage without human codes was given the theme {theme!r} by {coder}",
     }),
     "E501": ("an optional package needed for a feature is not installed", {

@@ -15,6 +15,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from evalnlp.util import HAN_LETTERS, KANA_LETTERS
+
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 _BULLET = re.compile(r"[ \t]*(?:[-*\u2022\u2023\u25e6\u2043\u2219]|\d{1,2}[.)])[ \t]+")
 _MARKUP = re.compile(r"[ \t]*(?:[-*+\u2022\u2023\u25e6\u2043\u2219\u25aa\u25cf\uf0b7]|\d{1,2}[.)]|#{1,6}|>)[ \t]+")
@@ -380,6 +382,28 @@ def _markers_kept_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
         else:
             out[-1] = (ps, e)
     return out
+
+
+_HAN, _KANA = HAN_LETTERS, KANA_LETTERS
+#: A text with words written without spaces between them (see :func:`word_count`).
+UNSPACED = re.compile(f"[{_HAN}{_KANA}]")
+_UNSPACED_WORDS = re.compile(f"[{_HAN}]|[{_KANA}]+|[^\\s{_HAN}{_KANA}]+")
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` has: its runs of non-space characters, as English is counted; in Chinese and
+    Japanese (text with Han characters or kana, :data:`UNSPACED`), where no space separates words, each Han
+    character counts as a word and so does each run of kana (a Japanese ending or particle, a katakana loan
+    word), and the runs between them count when they hold a letter or a digit (not "。" or "「"). Both
+    ``护士很好。医生也很耐心。`` (10 Han characters) and ``看護師さんはとても親切でした。`` (5 Han characters and
+    2 kana runs) then count about as many words as their English translations.
+
+    >>> word_count("The nurse was kind."), word_count("护士很好。医生也很耐心。"), word_count("看護師さんはとても親切でした。")
+    (4, 10, 7)
+    """
+    if UNSPACED.search(text) is None:
+        return len(text.split())
+    return sum(1 for word in _UNSPACED_WORDS.findall(text) if any(c.isalnum() for c in word))
 
 
 #: An emoticon: an answer with a feeling, though it is made of punctuation (":(", ":-)", "=)", ";D", "(:").

@@ -12,7 +12,9 @@ document's metadata. Passages are ranked for a theme by
 - **confidence**: the coding score (human codes without a score count as 1);
 - **readability**: 1 for a whole sentence of 8-60 words that starts with a capital and ends with
   punctuation; shorter passages lose in proportion (4 words: half), longer ones lose 1/60 per word
-  over 60; a missing capital or end mark costs 0.2 each (a testimonial is not charged for the end mark,
+  over 60 (in Chinese and Japanese, which put no spaces between words, each Han character and each run of
+  kana is a word, see :func:`evalnlp.nlp.word_count`, and a sentence may start with any of their letters
+  and end with "。！？"); a missing capital or end mark costs 0.2 each (a testimonial is not charged for the end mark,
   which stays outside the quotation); text mostly in capitals is multiplied by 0.4;
 - **attributed**: a testimonial with a named speaker gets a small bonus.
 
@@ -144,12 +146,20 @@ def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Seri
     ``quotation`` marks texts taken from inside quotation marks, whose closing punctuation stays outside
     the quote by convention: they are not penalised for lacking it.
     """
+    from evalnlp.nlp import _CJK_LETTER, UNSPACED, word_count
+
     texts = texts.fillna("").astype(str)
     words = texts.str.count(r"\S+").astype(float)
+    unspaced = texts.str.contains(UNSPACED)
+    if unspaced.any():  # Chinese and Japanese: words are not separated by spaces
+        words[unspaced] = texts[unspaced].map(word_count).astype(float)
     low, high = WORD_BAND
     length = np.where(words < low, words / low, np.where(words > high, np.clip(1 - (words - high) / high, 0, 1), 1.0))
-    starts = texts.str.match(r"\s*[\"'\u201c\u2018(]?[A-Z0-9]").astype(float)
-    ends = texts.str.contains(r"[.!?\u2026][\"'\u201d\u2019)]?\s*$", regex=True).astype(float)
+    # a sentence starts with a capital, a digit or a letter of a script without capitals (Han, kana, Hangul), and
+    # ends with a full stop, "!", "?" or "…", or their full-width forms ("。！？")
+    starts = texts.str.match(f"\\s*[\"'\u201c\u2018(\u300c\u300e\uff08]?[A-Z0-9{_CJK_LETTER}]").astype(float)
+    ends = texts.str.contains(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\u300d\u300f\uff09]?\s*$",
+                              regex=True).astype(float)
     if quotation is not None:
         ends = ends.where(~quotation.to_numpy(dtype=bool), 1.0)
     upper = texts.str.count(r"[A-Z]").astype(float)

@@ -57,6 +57,8 @@ __all__ = [
 
 STRATEGIES = ("uncertain", "diverse", "random")
 FORMAT = "evalnlp-review/1"
+#: The command that writes review workbooks, as the messages about one name it.
+_REVIEW_EXPORT = errors.Call("review export")
 REVIEW_SHEET = "Review"
 META_SHEET = "_evalnlp"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -550,9 +552,10 @@ def read_workbook(path: str | Path) -> ReviewSheet:
 
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
-        raise errors.error("E190", "suffix", file=p.name, value=p.suffix or 'file without extension')
+        raise errors.error("E190", "suffix", file=p.name, value=p.suffix or 'file without extension',
+                           review_export=_REVIEW_EXPORT)
     if not p.is_file():
-        raise errors.error("E190", "missing", path=str(p))
+        raise errors.error("E190", "missing", path=str(p), review_export=_REVIEW_EXPORT)
     try:
         wb = load_workbook(p, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
@@ -562,13 +565,15 @@ def read_workbook(path: str | Path) -> ReviewSheet:
             renamed = (f". If one of them is the {REVIEW_SHEET!r} sheet renamed, name it {REVIEW_SHEET!r} again and "
                        "import again" if META_SHEET in wb.sheetnames else "")
             raise errors.error("E190", "not_review", file=p.name, review_sheet=REVIEW_SHEET, meta_sheet=META_SHEET,
-                               listed=', '.join(map(repr, wb.sheetnames)), renamed=renamed)
+                               listed=', '.join(map(repr, wb.sheetnames)), renamed=renamed,
+                               review_export=_REVIEW_EXPORT)
         meta = {}
         for key, value in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
             if key is not None:
                 meta[str(_shown(key))] = "" if value is None else str(_shown(value))
         if meta.get("format") != FORMAT:
-            raise errors.error("E190", "format", file=p.name, format=FORMAT, found=meta.get('format'))
+            raise errors.error("E190", "format", file=p.name, format=FORMAT, found=meta.get('format'),
+                               review_export=_REVIEW_EXPORT)
         ws = wb[REVIEW_SHEET]
         header: dict[str, str] = {}
         for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1)), start=1):
@@ -802,7 +807,8 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         r = rec["_row"]
         seg_id = rec.get("seg_id")
         if seg_id in (None, ""):
-            raise errors.error("E193", "no_id", file=name, row=r, where=where('seg_id', r))
+            raise errors.error("E193", "no_id", file=name, row=r, where=where('seg_id', r),
+                               review_export=_REVIEW_EXPORT)
         seg_id = str(seg_id).strip()
         if str(rec.get("fingerprint") or "").strip() != expected_fingerprint:
             raise errors.error("E193", "other_store", file=name, where=where('fingerprint', r))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
-from evalnlp.util import package_versions
+from evalnlp.util import HAN_LETTERS, KANA_LETTERS, package_versions
 
 DEFAULT_DB = "evalnlp.duckdb"
 
@@ -150,7 +150,7 @@ class Store:
         if p.is_dir():
             raise errors.error("E401", "directory", path=self.path)
         if read_only and not p.exists():
-            raise errors.error("E404", path=self.path)
+            raise errors.error("E404", path=self.path, ingest=errors.Call("ingest", "paths=FILE"))
         if p.exists() and p.stat().st_size > 0:
             with open(p, "rb") as fh:
                 head = fh.read(16)
@@ -309,7 +309,8 @@ class Store:
             shown = ", ".join(repr(t) for t in tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
             raise errors.error("E401", "foreign", path=self.path,
                                tables=f"the table{'s' if len(tables) > 1 else ''} {shown}")
-        raise errors.error("E401", "empty", path=self.path)
+        raise errors.error("E401", "empty", path=self.path,
+                           ingest=errors.Call("ingest", "paths=FILE", "text=COLUMN", db=str(self.path)))
 
     def _check_version(self) -> int:
         version = self.schema_version()
@@ -480,6 +481,18 @@ class Store:
         """Does ``source`` have documents that a run other than ``run_id`` stored (a file read before)?"""
         return self.con.execute("SELECT 1 FROM documents WHERE source = ? AND run_id <> ? LIMIT 1",
                                 [source, run_id]).fetchone() is not None
+
+    def earlier_short_texts(self, source: str, run_id: str, questions: list[str], max_chars: int) -> pd.Series:
+        """The texts of the documents of ``source`` stored by runs other than ``run_id``, under one of
+        ``questions``, that are at most ``max_chars`` long or do not begin with a letter or digit: the only ones
+        that can be no answer (:func:`evalnlp.ingest.no_answer`), one per document."""
+        _questions = pd.DataFrame({"question": list(questions)}, dtype=object)  # read by name (see _BY_NAME)
+        rows = self.con.execute(
+            """SELECT text FROM documents WHERE source = ? AND run_id <> ?
+               AND question IN (SELECT question FROM _questions)
+               AND (length(text) <= ? OR NOT regexp_matches(text, '^[\\pL\\pN]'))""",
+            [source, run_id, int(max_chars)]).fetchall()
+        return pd.Series([r[0] for r in rows], dtype=object)
 
     def repeated_elsewhere(self, source: str, run_id: str) -> int:
         """Documents of ``source`` that run ``run_id`` stored whose question and text a document of the same
@@ -1753,7 +1766,7 @@ class Store:
     def run(self, run_id: str) -> dict[str, Any]:
         df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
         if df.empty:
-            raise errors.error("E407", run_id=run_id)
+            raise errors.error("E407", run_id=run_id, runs=errors.Call("runs"))
         return df.iloc[0].to_dict()
 
     def segments_to_code(self, coder: str, *, doc_ids: list[str] | None = None, recode: bool = False,
@@ -2447,9 +2460,16 @@ _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Text that white-space collapsing would change: white space other than a single space between words.
 _UNEVEN_SPACE = _SPACE.replace("\\x{20}", "") + "|  |^ | $"
-# Readability: a quote starts with a capital or digit (after an opening mark), ends with a stop (and a closing mark).
-_READ_START = "^" + _SPACE + "*[\"'\u201c\u2018(]?[A-Z0-9]"
-_READ_END = "[.!?\u2026][\"'\u201d\u2019)]?" + _SPACE + "*$"
+# Readability: a quote starts with a capital, a digit or a Han, kana or Hangul letter (after an opening mark), ends
+# with a stop (and a closing mark).
+_READ_START = "^" + _SPACE + f"*[\"'\u201c\u2018(\u300c\u300e\uff08]?[A-Z0-9{HAN_LETTERS}{KANA_LETTERS}\uac00-\ud7af]"
+_READ_END = "[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\u300d\u300f\uff09]?" + _SPACE + "*$"
+# Words of Chinese and Japanese (evalnlp.nlp.word_count): each Han character, each run of kana, and each run of
+# other characters between spaces and them that holds a letter or a digit.
+_UNSPACED = f"[{HAN_LETTERS}{KANA_LETTERS}]"
+_KANA_RUN = f"[{KANA_LETTERS}]+"
+_OTHER_WORD = (f"[^ {HAN_LETTERS}{KANA_LETTERS}]*(?:[^\\PL{HAN_LETTERS}{KANA_LETTERS}]|[^\\PN{HAN_LETTERS}{KANA_LETTERS}])"
+               f"[^ {HAN_LETTERS}{KANA_LETTERS}]*")
 
 
 def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool = False) -> str:
@@ -2465,7 +2485,12 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
     return f"""
         WITH q AS (SELECT *, CASE WHEN regexp_matches(text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
                                   THEN trim({_collapse("text")}) ELSE text END AS _q FROM ({source})),
-        m AS (SELECT *, CAST(CASE WHEN _q = '' THEN 0 ELSE len(string_split(_q, ' ')) END AS DOUBLE) AS _words,
+        m AS (SELECT *, CAST(CASE WHEN _q = '' THEN 0
+                                  WHEN regexp_matches(_q, {_sql_str(_UNSPACED)})  -- Chinese, Japanese: no spaces
+                                  THEN length(_q) - length(regexp_replace(_q, {_sql_str(f"[{HAN_LETTERS}]")}, '', 'g'))
+                                       + len(regexp_extract_all(_q, {_sql_str(_KANA_RUN)}))
+                                       + len(regexp_extract_all(_q, {_sql_str(_OTHER_WORD)}))
+                                  ELSE len(string_split(_q, ' ')) END AS DOUBLE) AS _words,
                      CASE WHEN regexp_matches(_q, '[A-Z](?:[^A-Z]*[A-Z]){{5}}')  -- 6 capitals or more
                           THEN CAST(length(_q) - length(translate(_q, '{_UPPER}', '')) AS DOUBLE)
                           ELSE 0.0 END AS _upper
@@ -2487,11 +2512,15 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
 def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -> str:
     """SQL: a number never below the readability of ``text`` (of segment kind ``kind``), from its length and its
     first and last characters only (the last read by an expression anchored at the end, which looks at no more of
-    the text). The rule's text has its white space collapsed, so it has at most (length + 1) / 2 words; a text
-    that begins with a small letter a-z fails the start mark, one that ends with an ASCII letter or digit (not a
-    testimonial) fails the end mark. A millionth covers rounding."""
+    the text). The rule's text has its white space collapsed, so it has at most (length + 1) / 2 words, or in
+    Chinese and Japanese, where a character may be a word, as many as its length (looked for only in a text too
+    short to have enough words otherwise); a text that begins with a small letter a-z fails the start mark, one
+    that ends with an ASCII letter or digit (not a testimonial) fails the end mark. A millionth covers rounding."""
     low = float(word_band[0])
-    return f"""least(1.0, 0.6 * least(1.0, (length({text}) + 1) / 2 / {low})
+    return f"""least(1.0, 0.6 * least(1.0, CASE WHEN length({text}) + 1 >= 2 * {low} THEN 1.0
+                                                WHEN regexp_matches({text}, {_sql_str(_UNSPACED)})
+                                                THEN length({text}) / {low}
+                                                ELSE (length({text}) + 1) / 2 / {low} END)
                         + 0.2 * CAST(NOT (ascii({text}) BETWEEN 97 AND 122) AS DOUBLE)
                         + 0.2 * CAST({kind} = 'testimonial' OR NOT regexp_matches({text}, '[A-Za-z0-9]$') AS DOUBLE)
                         + 0.000001)"""

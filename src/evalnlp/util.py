@@ -47,6 +47,13 @@ def bytes_sha256(data: bytes) -> str:
 
 
 #: how :func:`passage_fingerprint` is made, written on model cards beside the fingerprints
+#: Han characters (with the iteration mark 々 and 〇) and kana, for a regular expression's character class: the
+#: letters of Chinese and Japanese, written without spaces between words (see :func:`evalnlp.nlp.word_count`).
+#: Hangul is not among them: Korean puts spaces between its words.
+HAN_LETTERS = "\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+KANA_LETTERS = "\u3040-\u30ff\uff66-\uff9f"
+
+
 PASSAGE_FINGERPRINT = "sha256 of the text lower-cased with whitespace runs as one space, first 16 hex digits"
 
 

@@ -461,6 +461,86 @@ def test_a_coded_copy_in_long_form_finds_its_answers_and_misses_say_why(cli, db_
     assert sorted(zip(codes["question"], codes["theme"])) == [("changed", "relationships"), ("valued", "endorsement")]
 
 
+def test_codes_import_stores_the_answers_under_the_question_named(cli, db_path, tmp_path):
+    """--question NAME (question= in Python) stores the text column's answers under that question, as ingest's
+    does: the same documents as ingest --question, so importing after ingesting adds none, and evidence groups
+    them under the name, not the coded file's header."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text("rid,comment\nR1,We now meet the council monthly.\nR2,I lead the weekly huddle.\n",
+                      encoding="utf-8")
+    assert cli("ingest", str(survey), "--text", "comment", "--id", "rid", "--question", "What changed?").exit_code == 0
+    coded = tmp_path / "survey_coded" / "survey.csv"  # a coder's copy of the same name, from another folder
+    coded.parent.mkdir()
+    coded.write_text("rid,comment,themes\nR1,We now meet the council monthly.,relationships\n"
+                     "R2,I lead the weekly huddle.,practice_change\n", encoding="utf-8")
+    args = ("codes", "import", str(coded), "--text", "comment", "--id", "rid", "--labels-column", "themes")
+    result = cli(*args, "--coder", "ann", "--question", "What changed?")
+    assert result.exit_code == 0, result.output
+    with Store(db_path, read_only=True) as store:
+        docs = store.table("documents")
+        run = store.table("runs").iloc[-1]
+    assert len(docs) == 2 and set(docs["question"]) == {"What changed?"}
+    assert json.loads(run["args"])["question"] == "What changed?"
+    assert stored_codes(db_path, "human:ann") == {"rid=R1": {"relationships"}, "rid=R2": {"practice_change"}}
+    # a new file read by codes import alone: its answers go under the name too
+    other = tmp_path / "other.csv"
+    other.write_text("rid,text,themes\nR7,More time to plan together.,relationships\n", encoding="utf-8")
+    assert cli("codes", "import", str(other), "--text", "text", "--id", "rid", "--labels-column", "themes",
+               "--coder", "ann", "--question", "What changed?").exit_code == 0
+    evidence = cli("evidence", "--by", "question", "--format", "json")
+    assert evidence.exit_code == 0, evidence.output
+    groups = {row["group"] for row in json.loads(evidence.stdout)["matrices"]["question"]}
+    assert groups == {"What changed?"}
+    # more than one name, or a blank one, is a usage error of its own (E130), with nothing stored
+    two = cli(*args, "--coder", "bob", "--question", " ")
+    assert two.exit_code == 1 and "[E130]" in two.output and "--question must be a question's name" in two.output
+
+
+def test_codes_import_with_source_takes_the_question_named(cli, db_path, tmp_path):
+    """A coder's copy (--source) in long form whose text answers two questions at its locator cannot be placed
+    from the column's header; --question says which answer it is. A question the text does not answer there
+    is a reject saying so."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text("rid,changed,valued\nR1,Nothing,Nothing\nR2,The huddle.,Time to think.\n", encoding="utf-8")
+    assert cli("ingest", str(survey), "--text", "changed", "--text", "valued", "--id", "rid").exit_code == 0
+    coded = tmp_path / "coded.csv"
+    coded.write_text("rid,text,themes\nR1,Nothing,endorsement\nR2,The huddle.,practice_change\n",
+                     encoding="utf-8")
+    args = ("codes", "import", str(coded), "--text", "text", "--id", "rid", "--labels-column", "themes",
+            "--source", "survey.csv")
+    unnamed = cli(*args, "--coder", "erin")
+    assert unnamed.exit_code == 0 and "n_in 2 = n_ok 1 + n_rejected 1" in " ".join(unnamed.output.split())
+    named = cli(*args, "--coder", "finn", "--question", "valued")
+    assert named.exit_code == 0 and "n_in 2 = n_ok 1 + n_rejected 1" in " ".join(named.output.split())
+    with Store(db_path, read_only=True) as store:
+        runs = store.table("runs")
+        first = store.table("rejects", run_id=runs.iloc[-2]["run_id"]).set_index("locator")["reason"]
+        second = store.table("rejects", run_id=runs.iloc[-1]["run_id"]).set_index("locator")["reason"]
+        assert store.count("documents") == 4
+        placed = store.con.execute(
+            """SELECT c.coder, d.locator, d.question, c.theme FROM codes c JOIN segments s USING (seg_id)
+               JOIN documents d USING (doc_id) WHERE c.assigned ORDER BY 1, 2""").fetchall()
+    assert "give its question as question=NAME" in first["rid=R1"]
+    assert "as the answer to 'changed', not to the question given (question 'valued')" in second["rid=R2"]
+    assert placed == [("human:erin", "rid=R2", "changed", "practice_change"),
+                      ("human:finn", "rid=R1", "valued", "endorsement")]
+
+
+def test_import_codes_in_python_takes_question(db_path, tmp_path):
+    import evalnlp
+    from evalnlp.errors import InputError
+
+    path = tmp_path / "coded.csv"
+    path.write_text("text,themes\nThe council listens now.,relationships\n", encoding="utf-8")
+    with evalnlp.open(db_path) as project:
+        with pytest.raises(InputError, match=r"\[E130\] question names the question of each text column"):
+            project.import_codes(path, text="text", labels_column="themes", coder="ann", question=["a", "b"])
+        result = project.import_codes(path, text="text", labels_column="themes", coder="ann",
+                                      question="What changed?")
+        assert result.n_coded == 1
+        assert project.documents()["question"].tolist() == ["What changed?"]
+
+
 def test_a_coders_copy_repeating_a_row_is_not_merged_into_it(cli, db_path, tmp_path):
     """A coder's copy (--source) with a row that repeats an earlier row's id and text: the repeat is rejected
     (E176), as ingest rejects it without --source, and the coder's codes are the first row's, not the union."""

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from evalnlp.codebook import load_codebook
-from evalnlp.coding.keyword import KeywordCoder, inflections, model_available
+from evalnlp.coding.keyword import KeywordCoder, inflections, model_available, spelling_key
 from evalnlp.errors import ModelError
 
 TEXTS = [
@@ -118,6 +118,108 @@ def test_custom_codebook_path(tiny):
                           "Lovely staff."])
     assert pred.tolist() == [[1, 1], [1, 0], [0, 0]]
     assert coder.explain(["I was hungry; a cup of tea would help."])[0] == {"food": ["hungry", "cup of tea"]}
+
+
+#: (British, American): each pair must share one spelling key, inflected and derived forms included.
+SPELLING_PAIRS = [
+    ("organisation", "organization"), ("organisations", "organizations"), ("organisational", "organizational"),
+    ("organise", "organize"), ("organised", "organized"), ("organising", "organizing"), ("realise", "realize"),
+    ("recognise", "recognize"), ("recognises", "recognizes"), ("recognisable", "recognizable"),
+    ("analyse", "analyze"), ("analysed", "analyzed"), ("paralysing", "paralyzing"),
+    ("behaviour", "behavior"), ("behaviours", "behaviors"), ("behavioural", "behavioral"), ("colour", "color"),
+    ("coloured", "colored"), ("colourful", "colorful"), ("labour", "labor"), ("labourer", "laborer"),
+    ("favourite", "favorite"), ("neighbourhood", "neighborhood"), ("honourable", "honorable"),
+    ("odour", "odor"), ("savoury", "savory"),
+    ("centre", "center"), ("centres", "centers"), ("centred", "centered"), ("centring", "centering"),
+    ("theatre", "theater"), ("fibre", "fiber"), ("metres", "meters"), ("meagre", "meager"),
+    ("sombrely", "somberly"), ("manoeuvre", "maneuver"), ("manoeuvring", "maneuvering"),
+    ("catalogue", "catalog"), ("catalogues", "catalogs"), ("catalogued", "cataloged"),
+    ("cataloguing", "cataloging"), ("dialogue", "dialog"), ("analogue", "analog"),
+    ("paediatric", "pediatric"), ("paediatrician", "pediatrician"), ("anaesthetic", "anesthetic"),
+    ("haemoglobin", "hemoglobin"), ("leukaemia", "leukemia"), ("gynaecology", "gynecology"),
+    ("orthopaedic", "orthopedic"), ("archaeology", "archeology"), ("aetiology", "etiology"),
+    ("oesophagus", "esophagus"), ("oestrogen", "estrogen"), ("oedema", "edema"), ("lymphoedema", "lymphedema"),
+    ("diarrhoea", "diarrhea"), ("foetus", "fetus"), ("coeliac", "celiac"), ("mediaeval", "medieval"),
+    ("programme", "program"), ("programmes", "programs"), ("kilogramme", "kilogram"),
+    ("practise", "practice"), ("practised", "practiced"), ("practising", "practicing"), ("practises", "practices"),
+    ("licence", "license"), ("defence", "defense"), ("offences", "offenses"), ("judgement", "judgment"),
+    ("acknowledgements", "acknowledgments"),
+]
+
+#: Words no rule may change: the same in both spellings, or another word when changed.
+SPELLING_UNCHANGED = [
+    "genre", "genres", "acre", "acres", "ogre", "massacre", "mediocre", "cadre", "timbre", "macabre", "entre",
+    "hour", "hours", "four", "our", "ours", "your", "yours", "tour", "tours", "tourist", "pour", "sour", "flour",
+    "contour", "detour", "devour", "scouring", "journal", "journey", "mourning", "courage", "source", "flourish",
+    "string", "hamstring", "bring", "hatred", "sacred", "hundred", "there", "where", "entire", "future",
+    "rise", "raise", "noise", "poise", "cruise", "prise", "crises", "disable", "disability", "analysis",
+    "does", "shoes", "goes", "poet", "poem", "toes", "heroes", "michael", "israel", "aerial", "algae", "reggae",
+    "rogue", "vogue", "morgue", "fence", "hence", "licensing", "programmed", "programming", "program", "gram",
+]
+
+
+@pytest.mark.parametrize("british, american", SPELLING_PAIRS)
+def test_spelling_key_joins_british_and_american_spellings(british, american):
+    assert spelling_key(british) == spelling_key(american)
+    assert spelling_key(american) == american or (british, american) == ("aetiology", "etiology")
+
+
+@pytest.mark.parametrize("word", SPELLING_UNCHANGED)
+def test_spelling_key_leaves_other_words_alone(word):
+    assert spelling_key(word) == word
+
+
+def test_spelling_key_keeps_different_words_apart():
+    for one, other in [("timbre", "timber"), ("entre", "enter"), ("livre", "liver"), ("lettre", "letter"),
+                       ("mourning", "morning"), ("shoe", "she"), ("poet", "pet"), ("gael", "gel"),
+                       ("hour", "hor"), ("prise", "prize"), ("genre", "gener")]:
+        assert spelling_key(one) != spelling_key(other), (one, other)
+    # not lowercase ASCII letters, or too short: as given
+    assert [spelling_key(w) for w in ("Colour", "colour's", "n't", "centre-left", "aeon", "oems")] == \
+        ["Colour", "colour's", "n't", "centre-left", "aeon", "oems"]
+
+
+BRITISH = """
+id: british
+title: British spellings
+multi_label: true
+themes:
+  - id: org
+    label: Organisation
+    definition: Organisations and how they behave.
+    keywords: [organisation, behaviour, reorganis*, colour, practise]
+  - id: care
+    label: Care
+    definition: Care settings.
+    keywords: [paediatric ward, health centre, programme, analyse, catalogue, labour]
+"""
+AMERICAN = (BRITISH.replace("organisation,", "organization,").replace("behaviour", "behavior")
+            .replace("reorganis*", "reorganiz*").replace("colour", "color").replace("practise", "practice")
+            .replace("paediatric", "pediatric").replace("centre", "center").replace("programme", "program")
+            .replace("analyse", "analyze").replace("catalogue", "catalog").replace("labour", "labor"))
+BRITISH_TEXT = ("The organisations reorganised; behaviours and colours changed; nurses practised; the paediatric "
+                "ward and the health centres ran programmes; staff analysed catalogued records; labour costs.")
+AMERICAN_TEXT = ("The organizations reorganized; behaviors and colors changed; nurses practiced; the pediatric "
+                 "ward and the health centers ran programs; staff analyzed cataloged records; labor costs.")
+
+
+@pytest.mark.parametrize("lemmatizer", ["rules", "model"])
+def test_keywords_match_the_other_spelling_both_ways(tmp_path, lemmatizer):
+    (tmp_path / "gb.yaml").write_text(BRITISH, encoding="utf-8")
+    (tmp_path / "us.yaml").write_text(AMERICAN.replace("id: british", "id: american"), encoding="utf-8")
+    british = KeywordCoder(codebook=str(tmp_path / "gb.yaml"), lemmatizer=lemmatizer).fit()
+    american = KeywordCoder(codebook=str(tmp_path / "us.yaml"), lemmatizer=lemmatizer).fit()
+    expected = {"org": 5, "care": 6}
+    for coder in (british, american):
+        for text in (BRITISH_TEXT, AMERICAN_TEXT):
+            assert dict(zip(coder.classes_, coder.hits([text])[0].tolist())) == expected, (coder.codebook, text)
+    assert british.explain([AMERICAN_TEXT])[0]["org"] == ["organizations", "reorganized", "behaviors", "colors",
+                                                          "practiced"]
+    assert american.explain([BRITISH_TEXT])[0]["care"] == ["paediatric ward", "health centres", "programmes",
+                                                           "analysed", "catalogued", "labour"]
+    # "practise" and "practice" are one word; unrelated words still do not match
+    assert british.hits(["Good practice."])[0].tolist() == [1, 0]
+    assert british.hits(["An hour on tour in a genre of colourless acre."])[0].tolist() == [0, 0]
 
 
 def test_deterministic_and_clonable(coder):

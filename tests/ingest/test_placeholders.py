@@ -195,14 +195,17 @@ def test_the_summary_and_runs_rejects_show_placeholders_as_they_show_empty_answe
     assert rejects[1]["reason"] == "the text is empty or whitespace only"
 
 
-def _store_as_read_before(path, csv_path):
+def _store_as_read_before(path, csv_path, with_id: bool = True):
     """A store in which a file was read when a placeholder was still taken for an answer: the file's rows,
-    "N/A" included, are documents (each one passage), under an ingest run of the file."""
+    "N/A" included, are documents (each one passage), under an ingest run of the file (read with --id, or
+    without, when each row is known by its place)."""
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     with Store(path) as store:
         with store.transaction():
-            run = store.start_run("ingest", {"files": [str(csv_path)], "text": ["comment"], "id": "id"})
-            docs = pd.DataFrame({"source": csv_path.name, "locator": "id=" + frame["id"], "kind": "response",
+            run = store.start_run("ingest", {"files": [str(csv_path)], "text": ["comment"],
+                                             "id": "id" if with_id else None})
+            locators = "id=" + frame["id"] if with_id else [f"row {i + 1}" for i in range(len(frame))]
+            docs = pd.DataFrame({"source": csv_path.name, "locator": locators, "kind": "response",
                                  "question": "comment", "text": frame["comment"],
                                  "attrs": [json.dumps({"id": i}) for i in frame["id"]]})
             new = store.insert_documents(docs, run, returning=True)
@@ -235,3 +238,48 @@ def test_a_file_read_before_is_told_of_its_placeholders_and_replace_removes_them
         after = dict(zip(store.table("documents")["text"], store.table("documents")["doc_id"]))
         assert after == {t: before[t] for t in ("Kind nurses", "Nothing")}
         assert store.count("segments") == 2
+
+
+def test_a_file_read_before_without_ids_is_told_of_its_placeholders_too(tmp_path):
+    """Read without --id, a row is known by its place; read again, a file whose "N/A" and "-" the store holds as
+    documents (read before such answers were rejected) rejects them now and says, as it does with --id, that the
+    store still holds them and that replace=True counts only this read's answers; replace removes them. A store
+    whose earlier read rejected them already says nothing."""
+    f = tmp_path / "fft.csv"
+    pd.DataFrame({"id": ["1", "2", "3", "4"], "comment": ["Kind nurses", "N/A", "Nothing", "-"]}).to_csv(f, index=False)
+    db = tmp_path / "s.duckdb"
+    _store_as_read_before(db, f, with_id=False)
+    with Store(db) as store:
+        assert set(store.table("documents")["locator"]) == {"row 1", "row 2", "row 3", "row 4"}
+        before = dict(zip(store.table("documents")["text"], store.table("documents")["doc_id"]))
+        again = api.ingest(store, [f], text=["comment"])
+        assert (again.n_in, again.n_ok, again.n_rejected, again.n_new) == (4, 2, 2, 0)
+        assert again.files[0].n_no_answer_before == 2
+        (note,) = [n for n in again.notes if "from an earlier read of this file" in n]
+        assert note == ("fft.csv: 2 answers the store holds from an earlier read of this file are now taken for no "
+                        "answer (an empty answer, or a placeholder such as 'N/A', which this read rejects: see "
+                        "`rejects()`), but the store keeps them and evidence counts them; read the file again with "
+                        "replace=True to count only its answers")
+        assert note.kind == "warning" and store.count("documents") == 4  # kept, as the note says
+        other = api.ingest(store, [f], text=["comment"], question="Another question")  # not those answers
+        assert other.files[0].n_no_answer_before == 0
+        replaced = api.ingest(store, [f], text=["comment"], replace=True)
+        assert (replaced.n_in, replaced.n_ok, replaced.n_rejected) == (4, 2, 2)
+        after = dict(zip(store.table("documents")["text"], store.table("documents")["doc_id"]))
+        assert {t: after[t] for t in ("Kind nurses", "Nothing")} == {t: before[t] for t in ("Kind nurses", "Nothing")}
+        assert "N/A" not in after and "-" not in after
+        quiet = api.ingest(store, [f], text=["comment"])  # nothing left to tell
+        assert quiet.files[0].n_no_answer_before == 0
+        assert not [n for n in quiet.notes if "from an earlier read of this file" in n]
+
+
+def test_the_command_line_tells_of_placeholders_read_before_without_ids(cli, db_path, tmp_path):
+    f = tmp_path / "fft.csv"
+    pd.DataFrame({"id": ["1", "2"], "comment": ["Kind nurses", "no comment"]}).to_csv(f, index=False)
+    _store_as_read_before(db_path, f, with_id=False)
+    out = cli("ingest", str(f), "--text", "comment")
+    said = " ".join(out.output.split())
+    assert out.exit_code == 0
+    assert ("fft.csv: 1 answer the store holds from an earlier read of this file is now taken for no answer" in said
+            and "see `evalnlp runs --rejects`), but the store keeps it and evidence counts it; read the file again "
+                "with --replace to count only its answers" in said), said

@@ -353,7 +353,11 @@ def test_files_that_are_no_refi_qda_file_of_evalnlp_are_not_replaced(golden_stor
     err = _refused(None, nvivo, codebook="impact")
     assert "REFI-QDA codebook written by NVivo 14" in str(err)
     # a codebook is brought in by `codebook import` (`evalnlp import` reads projects only, and refuses a .qdc)
-    assert "`evalnlp codebook import` of that file" in str(err) and "`evalnlp import`" not in str(err)
+    assert "`codebook_import()` of that file" in str(err) and "import_qdpx" not in str(err)
+    from evalnlp.errors import command_line_name
+
+    said = err.render(command_line_name)  # as the command line prints it
+    assert "`evalnlp codebook import` of that file" in said and "`evalnlp import`" not in said
 
 
 def test_existing_file_reads_no_further_than_its_caps(golden_store, tmp_path):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from qda_helpers import CODEBOOK_YAML, MABEL, foreign_members, foreign_project_xml, golden, write_zip
 
-from evalnlp import api
+from evalnlp import api, errors
 from evalnlp.codebook import load_codebook
 from evalnlp.errors import CodebookError, InputError
 from evalnlp.evidence import build_evidence
@@ -357,7 +357,10 @@ def test_import_needs_an_existing_qdpx(store, tmp_path):
     qdc.write_text("<CodeBook/>", encoding="utf-8")
     with pytest.raises(InputError) as err:
         api.import_qdpx(store, qdc)
-    assert err.value.code == "E128" and "codebook import" in err.value.message
+    assert err.value.code == "E128" and "convert it with `codebook_import(path='themes.qdc', out=...)`" in \
+        err.value.message
+    assert "convert it with `evalnlp codebook import themes.qdc --out FILE.yaml`" in err.value.render(
+        errors.command_line_name)
 
 
 def test_coder_must_be_a_person(store, foreign):

@@ -38,11 +38,16 @@ def import_(
     source: Optional[str] = typer.Option(None, "--source", help="The file is a coder's copy of this ingested "
                                          "source (as `evalnlp runs` shows it, e.g. survey.xlsx#Sheet1): attach the "
                                          "codes to its documents by --id (or row) and text; ingest nothing new."),
+    question: Optional[str] = typer.Option(None, "--question", metavar="NAME", help="The question the --text "
+                                           "column's answers are stored under, instead of its header (as ingest "
+                                           "--question): a coded copy whose text column is headed otherwise than "
+                                           "the export's finds the export's answers."),
 ) -> None:
     """Import a human-coded sample as the codes of coder human:NAME.
 
     The file is read exactly as `ingest` reads it (same documents, so rows already ingested get the codes and
-    importing twice adds nothing; empty texts are rejects). A row with no theme counts as coded with none.
+    importing twice adds nothing; empty texts are rejects). The answers are stored under the text column's header
+    as their question, or under --question NAME. A row with no theme counts as coded with none.
     This coder's earlier codes for the same passages are replaced; nobody else's are touched.
     """
     from evalnlp import api
@@ -50,7 +55,7 @@ def import_(
     with open_store(ctx) as store, progress_bar(ctx, "reading") as advance:
         result = api.import_codes(store, file, text=text, coder=coder, labels=labels, labels_column=labels_column,
                                   sep=sep, id=id, meta=meta, codebook=codebook, sheet=sheet, source=source,
-                                  progress=advance)
+                                  question=question, progress=advance)
     from evalnlp.cli.ingest import render_ingest
 
     render_ingest(ctx, result.ingest, None, command="codes import")

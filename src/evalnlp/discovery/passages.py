@@ -29,7 +29,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
         raise errors.error("E165", "by_only") if by is not None else errors.error("E165", "group_only")
     passages = store.coded_passages()
     if passages.empty:
-        raise errors.error("E169", "empty_store", path=store.path)
+        raise errors.error("E169", "empty_store", path=store.path, ingest=errors.Call("ingest", "paths=FILE"))
     passages = passages[passages["seg_kind"] != "testimonial"]
     if question is not None:
         asked = passages["question"].dropna().unique().tolist()
@@ -56,7 +56,7 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
                                       codebook_sha256=codebook.sha256)
         coded = set(codes.loc[codes["theme"] == theme, "seg_id"])
         if not coded:
-            raise errors.error("E167", theme=theme, codebook_id=codebook.id)
+            raise errors.error("E167", theme=theme, classify=errors.Call("classify", codebook=codebook.id))
         passages = passages[passages["seg_id"].isin(coded)]
     passages = passages[passages["text"].str.strip() != ""]
     return passages[["seg_id", "doc_id", "text"]].reset_index(drop=True)

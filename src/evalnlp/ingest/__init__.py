@@ -109,6 +109,10 @@ class FileReport:
     #: answers stored from an earlier read of this file (with ``--id``) at an id this read has no answer at: a row
     #: removed since (or rejected now), which the store keeps
     n_gone: int = 0
+    #: answers stored from an earlier read of this file (without ``--id``; with it, they are among ``n_gone``)
+    #: that are no answer by today's rule, which rejects such a row: a placeholder such as "N/A", kept as a
+    #: document by a version of evalnlp that took it for an answer
+    n_no_answer_before: int = 0
     #: among the answers of this read already stored, per ``--meta`` column: how many the store holds with another
     #: value (a value corrected since), and how many with none (a column added since); the store keeps its own
     meta_changed: dict[str, int] = field(default_factory=dict)
@@ -559,6 +563,14 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
         raise
     if compare:
         report.n_gone, report.meta_changed, report.meta_unset = store.track_file_end(source, run_id, opts.id)
+    elif not opts.replace and store.read_before(source, run_id):
+        # without ids a row is known by its place, so what an earlier read stored is not matched row by row; but
+        # an answer stored then that today's rule takes for no answer (a placeholder such as "N/A", read when
+        # evalnlp kept those) is one this read cannot have stored, and the store still counts it
+        texts = store.earlier_short_texts(source, run_id, list(report.questions.values()), _PLACEHOLDER_CHARS)
+        if len(texts):
+            blank, marks = no_answer(texts)
+            report.n_no_answer_before = int((blank | marks).sum())
     store.forget_seen()  # the file is read: its rows' identities need not take the store's memory any longer
     if report.n_new:  # (with --id too: a file read before without one, or with another id column)
         if not opts.replace:
@@ -1025,7 +1037,8 @@ def _check_known_names(store, paths: list[Path], run_id: str, opts: IngestOption
         if other is not None:
             renamed = f"{path.parent.name or 'new'}_{path.name}"
             if not opts.offer_replace:  # (codes import, which has no replace option)
-                raise errors.error("E175", "codes", path=path, file=path.name, other=other, renamed=renamed)
+                raise errors.error("E175", "codes", path=path, file=path.name, other=other, renamed=renamed,
+                                   replace=errors.Call("ingest", replace=True))
             raise errors.error("E175", "other", path=path, file=path.name, other=other, renamed=renamed)
     copies: dict[Path, str] = {}
     for path, sha in zip(paths, shas):

@@ -112,6 +112,13 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  "export again with {replace!o:True} to count only its answers",
                  source=f.source, answers=_count(f.n_gone, "answer"), are="is" if f.n_gone == 1 else "are",
                  rejects=Call("runs --rejects"))
+        if f.n_no_answer_before:
+            told("warning", "{source}: {answers} the store holds from an earlier read of this file {are} now taken "
+                 "for no answer (an empty answer, or a placeholder such as 'N/A', which this read rejects: see "
+                 "`{rejects}`), but the store keeps {them} and evidence counts {them}; read the file again with "
+                 "{replace!o:True} to count only its answers", source=f.source,
+                 answers=_count(f.n_no_answer_before, "answer"), are="is" if f.n_no_answer_before == 1 else "are",
+                 them="it" if f.n_no_answer_before == 1 else "them", rejects=Call("runs --rejects"))
         if f.meta_changed:
             shown = "; ".join(f"{col!r} on {_count(n, 'answer')}" for col, n in f.meta_changed.items())
             told("warning", "{source}: the store keeps the values it read first, not this export's, where they "
