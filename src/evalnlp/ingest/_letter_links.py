@@ -1,0 +1,458 @@
+"""Which entry of a sources list names a letter of support filed as a file of its own.
+
+A case study's "Sources to corroborate the impact" lists the letters behind it ("[5.3] Letter from the Director
+of Public Health, Northshire County Council, 12 March 2013", "C. Chief Executive, Acme plc"), and the letters
+themselves are often filed beside it, each its own file. A letter's testimonials (:mod:`evalnlp.ingest._letters`)
+carry no marker, so nothing in the letter says which entry it is: this module finds it from what the letter says
+of itself and what the entry says of it.
+
+From a letter it reads (:func:`read_sign`): the signatory's name, role and organisation from the signature block
+(its first part the name, then each line's parts, separated by commas or an email signature's bars, read as a
+role when it holds a word of a post, "Director", "Headteacher", "Chief Executive", else as an organisation), the
+letterhead's first line (an organisation's name, unless it is an address, a date, a contact line or a person
+with a title, which would be the addressee) and the letter's date (the first date above the salutation).
+
+Each entry is scored against those by general rules (:func:`score_entry`), each a clue:
+
+- ``file``: the entry names the letter's file ("(letter_roe.pdf)"): decisive, 10 points;
+- ``surname``: the signatory's surname, as written, 3 points, and 1 more with the first name or its initial
+  before it ("J. Roe");
+- ``role``: every word of a role of the signature in the entry, 2 points (1 for half of them), a word of a post
+  among them;
+- ``organisation``: every word of the organisation's name (or of the letterhead's), 3 points (2 for half of them
+  with a word of its own name, not only "County", "Council", "University"; 1 for a name of such words alone);
+- ``date``: a date of the entry agreeing with the letter's, 2 points to the day, 1.5 to the month, 1 to the year;
+  one that disagrees (another letter of the same writer) takes 3 points off (1 for a year alone);
+- ``letter``: the entry speaks of a letter, an email, a statement or a testimonial, 1 point; an entry that names
+  a document of another kind (a report, an article, a website, minutes, a video) and no letter loses
+  :data:`OTHER_DOCUMENT` points, so that a report by the signatory's organisation is never taken for the letter
+  (only its naming the letter's file would link it).
+
+An entry names the letter when it scores at least :data:`THRESHOLD` from at least two clues (or names its file).
+Each sources list (the entries of one file) is decided on its own: the list's best entry is taken unless another
+entry of the list comes within :data:`MARGIN` of it, when the letter is linked to none of them (two entries
+equally good are never guessed between). A letter is so linked to at most one entry of each list: the same
+letter cited by two case studies is linked to the entry of each.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from evalnlp.ingest._narrative_sources import SourceEntry
+
+__all__ = ["MARGIN", "OTHER_DOCUMENT", "THRESHOLD", "LetterFound", "LetterSign", "LinkDecision", "LinkedEntry",
+           "choose", "letter_source_ref", "link_documents", "of_letter", "parse_date", "read_sign", "score_entry"]
+
+#: The least score of an entry that names a letter.
+THRESHOLD = 4.0
+#: How far the best entry of a list must stand above the next one.
+MARGIN = 1.0
+#: What an entry naming a document of another kind (and no letter) loses: only its naming the file can link it.
+OTHER_DOCUMENT = 5.0
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_DATES = re.compile(
+    rf"(?i)\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<m1>{_MONTH})\.?,?[ \t]+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b(?P<m2>{_MONTH})\.?[ \t]+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y2>(?:19|20)\d\d)\b"
+    r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
+    r"|\b(?P<d4>\d{1,2})[/.](?P<m4>\d{1,2})[/.](?P<y4>(?:19|20)\d\d)\b"
+    rf"|\b(?P<m5>{_MONTH})\.?,?[ \t]+(?P<y5>(?:19|20)\d\d)\b"
+    r"|(?<![\w/.-])(?P<y6>(?:19|20)\d\d)(?![\w/]|-\d\d-)")
+
+#: Words of a post: a part of a signature holding one is a role.
+ROLE_WORDS = frozenset("""director deputy head headteacher headmaster headmistress principal chief executive officer
+    manager chair chairman chairwoman chairperson president vice secretary minister dean provost chancellor
+    vice-chancellor lead leader coordinator co-ordinator adviser advisor consultant founder co-founder partner
+    editor curator trustee governor commissioner superintendent inspector professor lecturer teacher member mp mep
+    msp councillor analyst counsel registrar assistant senior specialist researcher scientist engineer architect
+    producer owner ceo cto cfo coo clerk librarian archivist nurse doctor surgeon physician practitioner
+    psychologist therapist solicitor barrister judge justice mayor commander constable agent representative
+    ambassador envoy administrator supervisor controller treasurer convenor convener fellow associate
+    officer-in-charge""".split())
+#: Words that many organisations' names share: matched, they say little on their own.
+GENERIC_ORG_WORDS = frozenset("""council county city borough district metropolitan university college school
+    academy trust nhs foundation limited plc inc llp llc company group department ministry agency authority
+    institute institution centre center society association service board office national royal primary
+    secondary high community local government uk british international team unit division directorate branch
+    network partnership federation commission committee hospital health care public library museum gallery
+    charity church police union regional england scotland wales ireland northern""".split())
+_STOP = frozenset("""the of and for from to in on at by with a an as via per re on behalf dr mr mrs ms miss mx prof
+    sir dame dated date regarding about confirming confirms confirm letter letters support supporting""".split()
+                  ) | frozenset(_MONTHS)
+_SHORT = {"dept": "department", "univ": "university", "ltd": "limited", "co": "company", "st": "saint",
+          "govt": "government", "intl": "international", "assoc": "association", "inst": "institute",
+          "dir": "director", "mgr": "manager", "hon": "honorary", "centre": "center"}
+#: An entry that speaks of a letter; one that names a document of another kind.
+_LETTER_WORDS = re.compile(r"(?i)\b(?:letters?|e-?mails?|statements?|testimonials?|testimony|correspondence|"
+                           r"endorsements?)\b")
+#: (Only words that name no post: "Head of Policy" or "Director of Strategy" is a signatory.)
+_OTHER_DOCUMENT = re.compile(r"(?i)\b(?:reports?|articles?|websites?|web[ \t]?pages?|web[ \t]?sites?|minutes|"
+                             r"data[ \t]?sets?|videos?|films?|broadcasts?|press[ \t]+releases?|newspapers?|hansard|"
+                             r"books?|journals?|blogs?|podcasts?|doi|www|https?)\b")
+_TITLES = frozenset("""mr mrs ms miss mx dr prof professor sir dame lord lady baroness baron revd rev reverend hon
+    cllr councillor the rt right canon father sister judge pp p.p. signed""".split())
+_POSTNOMINAL = re.compile(r"[A-Z]{2,6}|[A-Z][a-z]{1,2}[A-Z][A-Za-z]{0,3}|Hons?|Esq")  # OBE, FRS, PhD, MSc
+_NOT_HEAD = re.compile(r"(?i)[ \t]*(?:from|sent|to|cc|date|subject|re|our[ \t]+ref|your[ \t]+ref|ref)[ \t]*[:.]"
+                       r"|.*@|.*\b(?:tel|phone|fax|mobile|email|e-mail|www)\b|.*https?:|.*\d")
+
+
+@dataclass(frozen=True)
+class LetterSign:
+    """What a letter says of itself: its signatory's ``name``, ``roles`` and ``organisations`` (parts of the
+    signature block), its ``letterhead`` (the first line above the salutation, when it names an organisation)
+    and its ``date`` (``2013-03-12``, ``2013-03`` or ``2013``; None when it gives none)."""
+
+    name: str | None
+    roles: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    letterhead: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkedEntry(SourceEntry):
+    """An entry of another document's sources list that names a letter: ``document`` is that document (its
+    source), ``score`` how well the entry names the letter (see :func:`score_entry`)."""
+
+    document: str = field(default="", compare=False)
+    score: float = field(default=0.0, compare=False)
+
+    def to_json(self) -> dict[str, object]:
+        return {**super().to_json(), "document": self.document, "score": self.score}
+
+
+@dataclass
+class LinkDecision:
+    """What the entries of one sources list (``document``'s) say of a letter: ``status`` is ``linked`` (``entry``
+    the key of the entry that names it) or ``ambiguous`` (``candidates``, the keys of the entries that fit
+    equally well, none taken); ``score`` the best entry's, and ``clues`` what it matched."""
+
+    document: str
+    status: str
+    score: float
+    clues: tuple[str, ...]
+    entry: Any = None
+    candidates: list[Any] = field(default_factory=list)
+    #: each entry's score, by key: the linked one's, or the candidates'
+    scores: dict[Any, float] = field(default_factory=dict)
+
+
+# --- reading a letter -------------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """``text`` lowered, accents taken off (``Tŷ`` reads ``ty``), typographic apostrophes made plain."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def _words(text: str) -> list[str]:
+    """The content words of ``text``, folded: no stop words, digits or single letters, short forms spelt out
+    ("Dept" is "department"), a possessive's "'s" and a plural's "s" taken off."""
+    out = []
+    for w in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", _fold(text)):
+        w = re.sub(r"'s?$", "", w).replace("'", "")
+        w = _SHORT.get(w, w)
+        if len(w) < 2 or w in _STOP:
+            continue
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+def _entry_words(text: str) -> set[str]:
+    """The words of an entry, and each two neighbours run together (so "Head Teacher" holds "headteacher")."""
+    words = _words(text)
+    return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text``, as ``2013-03-12``, ``2013-03`` or ``2013`` (the precision it is written
+    with): "12 March 2013", "12th of March, 2013", "March 12, 2013", "2013-03-12", "12/03/2013" (day first, unless
+    the second number cannot be a month), "March 2013", "2013"."""
+    found = _dates(text)
+    return found[0] if found else None
+
+
+def _dates(text: str) -> list[str]:
+    out = []
+    for m in _DATES.finditer(text):
+        g = m.groupdict()
+        if g["y6"]:
+            out.append(g["y6"])
+            continue
+        k = next(i for i in "12345" if g[f"y{i}"])
+        year, month, day = g[f"y{k}"], g[f"m{k}"], g.get(f"d{k}")
+        month = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+        day = int(day) if day else None
+        if k == "4" and month > 12 and day is not None and day <= 12:
+            month, day = day, month  # 03/12/2013 read day first; 03/25/2013 cannot be
+        if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+            continue
+        out.append(f"{year}-{month:02d}" + (f"-{day:02d}" if day else ""))
+    return out
+
+
+def _name_parts(name: str) -> tuple[str | None, str | None]:
+    """(first name or initial, surname) of a signatory's name: titles and letters after the name left out
+    ("Professor Dame Jane Roe DBE FRS" gives ("Jane", "Roe")."""
+    words = [w.strip(",.") for w in name.split()]
+    words = [w for w in words if w and w.lower().rstrip(".") not in _TITLES]
+    while len(words) > 1 and _POSTNOMINAL.fullmatch(words[-1]):
+        words.pop()
+    if not words:
+        return None, None
+    surname = words[-1]
+    return (words[0] if len(words) > 1 else None), surname
+
+
+def read_sign(text: str, letter: Any) -> LetterSign:
+    """What the letter ``letter`` (an :class:`evalnlp.ingest._letters.Letter` found in ``text``) says of itself:
+    see :class:`LetterSign`."""
+    from evalnlp.ingest._letters import _lines, _parts
+
+    parts: list[str] = []
+    for s, e in _lines(text, letter.speaker_at, letter.sign[1]):
+        for part in _parts(text[s:e]):
+            parts += [p.strip() for p in part.split(",") if p.strip()]
+    name = parts[0] if parts else None
+    roles, organisations = [], []
+    for part in parts[1:]:
+        words = set(_words(part))
+        (roles if words & ROLE_WORDS else organisations).append(part)
+    head = _lines(text, letter.head[0], letter.salutation[0])
+    letterhead = None
+    if head:
+        # (a reading text may run the letterhead's name and the address under it into one line)
+        first = re.split(r"[ \t]+(?=\d)|[,|]", text[head[0][0]:head[0][1]])[0].strip()
+        titled = first.split()[0].lower().rstrip(".") in _TITLES if first.split() else False
+        if not _NOT_HEAD.match(first) and not parse_date(first) and not titled and _words(first):
+            letterhead = first
+    date = None
+    for s, e in head:
+        found = _dates(text[s:e])
+        if found:
+            date = max(found, key=len) if len(found[0]) == 4 else found[0]
+            break
+    return LetterSign(name=name, roles=tuple(roles), organisations=tuple(organisations), letterhead=letterhead,
+                      date=date)
+
+
+# --- scoring an entry -------------------------------------------------------------------------------------
+
+
+def _share(phrase: str, words: set[str]) -> tuple[float, bool, bool]:
+    """How much of ``phrase`` the entry's ``words`` hold: (the weighted share of its words, a word of a post
+    among those held, a word of its own name, not a generic one, among those held). Generic words of an
+    organisation's name weigh half."""
+    mine = list(dict.fromkeys(_words(phrase)))
+    if not mine:
+        return 0.0, False, False
+    weight = {w: 0.5 if w in GENERIC_ORG_WORDS else 1.0 for w in mine}
+    held = [w for w in mine if w in words]
+    share = sum(weight[w] for w in held) / sum(weight.values())
+    return share, any(w in ROLE_WORDS for w in held), any(w not in GENERIC_ORG_WORDS and w not in ROLE_WORDS
+                                                          for w in held)
+
+
+def _file_named(file: str | None, text: str) -> bool:
+    """Does the entry's ``text`` name the file ``file`` (its name, or its stem with another extension of a
+    document: a letter filed as PDF and listed as the Word file it was written in)?"""
+    if not file:
+        return False
+    name = _fold(file.rsplit("/", 1)[-1])
+    stem = name.rsplit(".", 1)[0]
+    folded = _fold(text)
+    edge = r"(?<![\w.-]){}(?![\w-])"
+    if re.search(edge.format(re.escape(name)), folded):
+        return True
+    return bool(stem) and bool(re.search(edge.format(re.escape(stem) + r"\.(?:pdf|docx?|txt|md|rtf|odt)"), folded))
+
+
+def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, tuple[str, ...]]:
+    """How well the entry ``text`` names the letter of ``sign`` filed as ``file``: (points, the clues matched);
+    see the module's description for the rules."""
+    points, clues = 0.0, []
+    if _file_named(file, text):
+        points += 10
+        clues.append("file")
+    words = _entry_words(text)
+    first, surname = _name_parts(sign.name or "")
+    if surname and len(surname) > 1 and _fold(surname) not in _STOP | GENERIC_ORG_WORDS | ROLE_WORDS:
+        said = re.search(rf"(?<!\w)(?:{re.escape(surname)}|{re.escape(surname.upper())})(?!\w)", text)
+        if said:
+            points += 3
+            clues.append("surname")
+            if first and re.search(rf"(?<!\w)(?:{re.escape(first)}|{re.escape(first[0])}\.?)[ \t]+(?:[A-Z]\.?[ \t]+)?"
+                                   rf"{re.escape(surname)}(?!\w)", text):
+                points += 1
+    best_role = 0.0
+    for role in sign.roles:
+        share, post, _ = _share(role, words)
+        if post:
+            best_role = max(best_role, 2.0 if share >= 0.999 else 1.0 if share >= 0.5 else 0.0)
+    if best_role:
+        points += best_role
+        clues.append("role")
+    best_org = 0.0
+    for org in (*sign.organisations, *([sign.letterhead] if sign.letterhead else [])):
+        share, _, own = _share(org, words)
+        generic_only = all(w in GENERIC_ORG_WORDS for w in _words(org))
+        if share >= 0.999:
+            best_org = max(best_org, 1.0 if generic_only else 3.0)
+        elif share >= 0.5 and own:
+            best_org = max(best_org, 2.0)
+    if best_org:
+        points += best_org
+        clues.append("organisation")
+    if sign.date:
+        agree, against = _date_points(sign.date, _dates(text))
+        if agree:
+            points += agree
+            clues.append("date")
+        else:
+            points -= against
+    if _LETTER_WORDS.search(text):
+        points += 1
+        clues.append("letter")
+    elif _OTHER_DOCUMENT.search(text):
+        points -= OTHER_DOCUMENT
+    return points, tuple(clues)
+
+
+def _date_points(date: str, mentions: list[str]) -> tuple[float, float]:
+    """(points for the most precise mention agreeing with the letter's ``date``, points off when none agrees and
+    one disagrees): a mention is compared to the precision both give."""
+    agree, against = 0.0, 0.0
+    for m in mentions:
+        n = min(len(m), len(date))  # 4 a year, 7 a month, 10 a day
+        if m[:n] == date[:n]:
+            agree = max(agree, {4: 1.0, 7: 1.5, 10: 2.0}[n])
+        else:
+            against = max(against, 1.0 if n == 4 else 3.0)
+    return agree, (0.0 if agree else against)
+
+
+def _clears(points: float, clues: Sequence[str]) -> bool:
+    return "file" in clues or (points >= THRESHOLD and len(clues) >= 2)
+
+
+def choose(sign: LetterSign, file: str | None, entries: Iterable[tuple[str, Any, str, Any]]) -> list[LinkDecision]:
+    """The decision of each sources list on the letter of ``sign`` filed as ``file``: ``entries`` are (list,
+    entry key, entry text, version), a list being the document whose list it is and the key naming an entry of it
+    (its place); an entry stored in several versions (an edited list read again) counts by its best-scoring
+    version, the latest (greatest ``version``) of those. A list none of whose entries clears the threshold has no
+    decision; otherwise it links its best entry or, when another comes within :data:`MARGIN`, is ambiguous.
+    Returns the decisions in the order of the lists' names; a linked decision's ``entry`` is (key, version)."""
+    by_list: dict[str, dict[Any, tuple[float, tuple[str, ...], Any]]] = {}
+    for doc, key, text, version in entries:
+        points, clues = score_entry(sign, file, text)
+        seen = by_list.setdefault(doc, {}).get(key)
+        if seen is None or (points, version) > (seen[0], seen[2]):
+            by_list[doc][key] = (points, clues, version)
+    out = []
+    for doc in sorted(by_list):
+        ranked = sorted(by_list[doc].items(), key=lambda kv: -kv[1][0])
+        (key, (points, clues, version)) = ranked[0]
+        if not _clears(points, clues):
+            continue
+        close = [(k, p) for k, (p, _, _) in ranked[1:] if p >= points - MARGIN]
+        if close:
+            out.append(LinkDecision(doc, "ambiguous", points, clues, candidates=[key, *(k for k, _ in close)],
+                                    scores={key: points, **dict(close)}))
+        else:
+            out.append(LinkDecision(doc, "linked", points, clues, entry=(key, version), scores={key: points}))
+    return out
+
+
+def letter_source_ref(refs: Sequence[tuple[str | None, str | None]]) -> str | None:
+    """The source reference a letter's testimonials take from the entries (``(ref, label)`` each) it is linked
+    to: each entry's ref in square brackets, as a marker citing it reads (``[5.3]``, ``[C]``), a footnote or an
+    endnote by its label (``[footnote 3]``), joined by "; "; None when there is none."""
+    out = []
+    for ref, label in refs:
+        label = label or ""
+        shown = label if re.fullmatch(r"(?:foot|end)note \S+", label) else (ref or label).strip()
+        if shown:
+            out.append(f"[{shown}]")
+    return "; ".join(dict.fromkeys(out)) or None
+
+
+# --- letters among the documents of one extract -------------------------------------------------------------
+
+
+def of_letter(t: Any, letter: Any) -> bool:
+    """Is the testimonial ``t`` a paragraph of the body of ``letter`` (not a quotation inside it, which keeps its
+    own speaker and marker)?"""
+    return (t.source_ref is None and t.speaker_start == letter.speaker_at and t.speaker == letter.speaker
+            and letter.body[0] <= t.start < letter.body[1])
+
+
+@dataclass
+class LetterFound:
+    """A letter of support found in a document by ``extract``, and how the sources lists of the documents read
+    with it stand with it: ``status`` ``linked`` (``entries``), ``ambiguous`` (``candidates``: the entries that fit
+    it equally well, none taken) or ``unnamed``; ``start``/``end`` the letter's extent in the document's text."""
+
+    signatory: str
+    sign: LetterSign
+    start: int
+    end: int
+    status: str = "unnamed"
+    entries: list[LinkedEntry] = field(default_factory=list)
+    candidates: list[LinkedEntry] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"signatory": self.signatory, "name": self.sign.name, "roles": list(self.sign.roles),
+                "organisations": list(self.sign.organisations), "letterhead": self.sign.letterhead,
+                "date": self.sign.date, "start": self.start, "end": self.end, "status": self.status,
+                "source_entries": [e.to_json() for e in self.entries],
+                "candidates": [e.to_json() for e in self.candidates]}
+
+
+def link_documents(docs: Sequence[tuple[str, str, int | None, list, list[SourceEntry]]]
+                   ) -> list[tuple[list, list[LetterFound]]]:
+    """Link the letters of ``docs`` (each: source, text, where its sources section starts or None, testimonials,
+    sources-list entries) to the entries of the documents' lists that name them (:func:`choose`, each document's
+    list decided on its own): for each document, its testimonials (a letter's paragraphs with ``source_ref`` and
+    ``source_entries`` those of the entries it is linked to, as :class:`LinkedEntry`) and its letters."""
+    from dataclasses import replace
+
+    from evalnlp.ingest._letters import find_letters
+
+    pool = [(source, k + 1, e) for source, _, _, _, entries in docs for k, e in enumerate(entries)]
+    out = []
+    for source, text, end, testimonials, _ in docs:
+        letters = []
+        for letter in find_letters(text if end is None else text[:end]):
+            sign = read_sign(text, letter)
+            found = LetterFound(signatory=letter.speaker, sign=sign, start=letter.head[0], end=letter.sign[1])
+            decisions = choose(sign, source, ((doc, k, e.text, 0) for doc, k, e in pool))
+            scored = {(d.document, k): p for d in decisions for k, p in d.scores.items()}
+            entry = {(doc, k): e for doc, k, e in pool}
+
+            def linked(doc: str, k: int) -> LinkedEntry:
+                e = entry[(doc, k)]
+                return LinkedEntry(e.ref, e.label, e.text, e.start, e.end, e.kind, document=doc,
+                                   score=round(scored[(doc, k)], 2))
+
+            found.entries = [linked(d.document, d.entry[0]) for d in decisions if d.status == "linked"]
+            found.candidates = [linked(d.document, k) for d in decisions if d.status == "ambiguous"
+                                for k in d.candidates]
+            found.status = "linked" if found.entries else "ambiguous" if found.candidates else "unnamed"
+            if found.entries:
+                ref = letter_source_ref([(e.ref, e.label) for e in found.entries])
+                testimonials = [replace(t, source_ref=ref, source_entries=tuple(found.entries))
+                                if of_letter(t, letter) else t for t in testimonials]
+            letters.append(found)
+        out.append((testimonials, letters))
+    return out
