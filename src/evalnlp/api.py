@@ -173,7 +173,12 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     store then holds for that file exactly the documents it yields (the others are removed with their passages,
     codes, sentiment and reach figures; the ones still there keep their ids and codes and take its ``meta``
     values). Removing documents that hold human codes is refused (E413) unless ``drop_human_codes`` is given.
-    Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``)."""
+    Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``).
+
+    After narrative files are read, every letter of support the store holds is linked to the entry of a sources
+    list in the store that names it (:func:`evalnlp.ingest.link_letters`), whichever was read first: the result's
+    ``letters`` say how each stands (linked, ambiguous or unnamed), and its notes tell of the letters read and of
+    the links that changed."""
     text, meta = _names(text, "text") or [], _names(meta, "meta")
     question = _names(question, "question") or []
     id = _id_column(id)

@@ -778,8 +778,9 @@ def letters_of(text: str, end: int | None, source: str) -> Callable[[Any], dict[
 
 
 def link_letters(store, read: set[str] = frozenset(), before: pd.DataFrame | None = None) -> list[LetterLink]:
-    """Link each letter of support the store holds to the entry of each sources list in the store that names it
-    (:func:`evalnlp.ingest._letter_links.choose`), as a marker's testimonial is linked to the entries it names,
+    """Link each letter of support the store holds to the entry of the sources lists in the store that names it
+    (:func:`evalnlp.ingest._letter_links.choose`: the best of all their entries, none when two fit equally well,
+    and in each list that names its file), as a marker's testimonial is linked to the entries it names,
     the links of an earlier match that no longer hold removed; each letter's testimonials take the reference of
     the entries it is linked to (:func:`evalnlp.ingest._letter_links.letter_source_ref`), or none. Only the
     letters and the entries are read (a few rows each, whatever the number of survey answers stored). Returns
@@ -810,15 +811,18 @@ def link_letters(store, read: set[str] = frozenset(), before: pd.DataFrame | Non
         linked = [d for d in decisions if d.status == "linked"]
         named = []
         for d in linked:
-            position, (run, text) = d.entry
-            ref, label = about[(d.document, position, (run, text))]
-            link_rows.append({"letter_id": r.letter_id, "source": d.document, "position": position, "text": text})
-            named.append((d.document, ref, label, text))
+            document, position, (run, text) = d.entry
+            ref, label = about[(document, position, (run, text))]
+            link_rows.append({"letter_id": r.letter_id, "source": document, "position": position, "text": text})
+            named.append((document, ref, label, text))
         source_ref = letter_source_ref([(ref, label) for _, ref, label, _ in named])
         if source_ref is not None:
             ref_rows.append({"letter_id": r.letter_id, "source_ref": source_ref})
-        candidates = [(d.document, [_label(*_ref_label(listed, d.document, k)) for k in d.candidates])
-                      for d in decisions if d.status == "ambiguous"]
+        candidates: list[tuple[str, list[str]]] = []
+        for doc, k in (where for d in decisions if d.status == "ambiguous" for where in d.candidates):
+            if not candidates or candidates[-1][0] != doc:
+                candidates.append((doc, []))
+            candidates[-1][1].append(_label(*_ref_label(listed, doc, k)))
         status = "linked" if linked else "ambiguous" if candidates else "unnamed"
         signatory = ", ".join(p for p in (sign.name, *roles, *organisations) if p)
         out.append(LetterLink(file=str(r.source), signatory=signatory, status=status,

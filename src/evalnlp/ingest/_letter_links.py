@@ -12,27 +12,40 @@ role when it holds a word of a post, "Director", "Headteacher", "Chief Executive
 letterhead's first line (an organisation's name, unless it is an address, a date, a contact line or a person
 with a title, which would be the addressee) and the letter's date (the first date above the salutation).
 
-Each entry is scored against those by general rules (:func:`score_entry`), each a clue:
+Each entry is scored against those by general rules (:func:`score_entry`), each a clue. A word is a name's own
+unless it is an ordinary English word, a place or a people ("Oxford", "USA", "Welsh") or a word many bodies'
+names share ("County", "Council", "University"): "Northshire", "Unilever", "HVPD" are; "Research", "Water" are
+not.
 
 - ``file``: the entry names the letter's file ("(letter_roe.pdf)"): decisive, 10 points;
-- ``surname``: the signatory's surname, as written, 3 points, and 1 more with the first name or its initial
-  before it ("J. Roe");
+- ``surname``: the signatory's surname as written, 3 points, 4 with the first name or its initial before it
+  ("J. Roe"); a surname that is an ordinary word or a place ("Brown", "Lincoln") counts only so;
 - ``role``: every word of a role of the signature in the entry, 2 points (1 for half of them), a word of a post
-  among them;
-- ``organisation``: every word of the organisation's name (or of the letterhead's), 3 points (2 for half of them
-  with a word of its own name, not only "County", "Council", "University"; 1 for a name of such words alone);
-- ``date``: a date of the entry agreeing with the letter's, 2 points to the day, 1.5 to the month, 1 to the year;
-  one that disagrees (another letter of the same writer) takes 3 points off (1 for a year alone);
+  among them; a role of posts alone ("Director", "Chief Executive"), which many hold, 1 point, whole only. An
+  entry naming a post (a "Director", a "Manager") none of the signature's roles matches, where the signature
+  gives one, loses :data:`OTHER_POST` points: it names a letter of another writer of the same body;
+- ``organisation``: every word of an organisation's name in the entry, 3 points (2 for half of them, one its own
+  word); a name of no word of its own, 3 points when three or more of its words stand together as written
+  ("Local Government Staff Commission"), else 1 ("County Council"). The names are the signature's
+  organisations, the letterhead's, and the body a role names after its post ("CEO of Imense Ltd", "Programme
+  Manager at Marine Scotland"; not a field, "Director of Public Health");
+- ``date``: a date of the entry agreeing with the letter's, 2 points to the day, 1.5 to the month (a year alone
+  agreeing gives half a point and is no clue); one that disagrees while none agrees (another letter of the same
+  writer) takes 3 points off (1 for a year alone);
 - ``letter``: the entry speaks of a letter, an email, a statement or a testimonial, 1 point; an entry that names
   a document of another kind (a report, an article, a website, minutes, a video) and no letter loses
   :data:`OTHER_DOCUMENT` points, so that a report by the signatory's organisation is never taken for the letter
   (only its naming the letter's file would link it).
 
 An entry names the letter when it scores at least :data:`THRESHOLD` from at least two clues (or names its file).
-Each sources list (the entries of one file) is decided on its own: the list's best entry is taken unless another
-entry of the list comes within :data:`MARGIN` of it, when the letter is linked to none of them (two entries
-equally good are never guessed between). A letter is so linked to at most one entry of each list: the same
-letter cited by two case studies is linked to the entry of each.
+The entries of every list the letter is matched against compete (:func:`choose`): the best is taken unless
+another, of the same list or another, comes within less than :data:`MARGIN` of it, when the letter is linked to
+none of them (two entries equally good are never guessed between). A letter is so linked to one entry at most;
+only entries naming its file link it in each list that names it (a letter cited by two case studies).
+
+How well the rules tell the entries of real lists apart, and how rarely they link a letter to another case
+study's list, is measured by ``bench/bench_letter_links.py`` (letters made from the letter entries of the REF2014
+case studies' lists).
 """
 
 from __future__ import annotations
@@ -40,19 +53,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from evalnlp.ingest._narrative_sources import SourceEntry
 
-__all__ = ["MARGIN", "OTHER_DOCUMENT", "THRESHOLD", "LetterFound", "LetterSign", "LinkDecision", "LinkedEntry",
+__all__ = ["MARGIN", "OTHER_DOCUMENT", "OTHER_POST", "THRESHOLD", "LetterFound", "LetterSign", "LinkDecision", "LinkedEntry",
            "choose", "letter_source_ref", "link_documents", "of_letter", "parse_date", "read_sign", "score_entry"]
 
 #: The least score of an entry that names a letter.
 THRESHOLD = 4.0
-#: How far the best entry of a list must stand above the next one.
+#: How far the best entry of a list must stand above the next one (at least).
 MARGIN = 1.0
 #: What an entry naming a document of another kind (and no letter) loses: only its naming the file can link it.
 OTHER_DOCUMENT = 5.0
+#: What an entry naming a post none of the signatory's roles has loses (a letter from another writer of the body).
+OTHER_POST = 2.0
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -77,6 +93,10 @@ ROLE_WORDS = frozenset("""director deputy head headteacher headmaster headmistre
     psychologist therapist solicitor barrister judge justice mayor commander constable agent representative
     ambassador envoy administrator supervisor controller treasurer convenor convener fellow associate
     officer-in-charge""".split())
+#: Posts an entry names its letter's writer by (not the researcher's "Professor" or "Dr", nor a modifier such
+#: as "Senior"): an entry naming one that is none of the signatory's speaks of another writer.
+_HEAD_POSTS = ROLE_WORDS - frozenset("""professor lecturer fellow researcher scientist member associate assistant
+    senior teacher doctor deputy vice lead""".split())
 #: Words that many organisations' names share: matched, they say little on their own.
 GENERIC_ORG_WORDS = frozenset("""council county city borough district metropolitan university college school
     academy trust nhs foundation limited plc inc llp llc company group department ministry agency authority
@@ -131,18 +151,17 @@ class LinkedEntry(SourceEntry):
 
 @dataclass
 class LinkDecision:
-    """What the entries of one sources list (``document``'s) say of a letter: ``status`` is ``linked`` (``entry``
-    the key of the entry that names it) or ``ambiguous`` (``candidates``, the keys of the entries that fit
-    equally well, none taken); ``score`` the best entry's, and ``clues`` what it matched."""
+    """What the entries say of a letter: ``status`` is ``linked`` (``entry``: (document, key, version) of the
+    entry that names it, the document being the one whose list it is) or ``ambiguous`` (``candidates``:
+    (document, key) of the entries that fit equally well, none taken); ``score`` is the best entry's, ``clues``
+    what it matched, and ``scores`` each of those entries' score by (document, key)."""
 
-    document: str
     status: str
     score: float
     clues: tuple[str, ...]
-    entry: Any = None
-    candidates: list[Any] = field(default_factory=list)
-    #: each entry's score, by key: the linked one's, or the candidates'
-    scores: dict[Any, float] = field(default_factory=dict)
+    entry: tuple[str, Any, Any] | None = None
+    candidates: list[tuple[str, Any]] = field(default_factory=list)
+    scores: dict[tuple[str, Any], float] = field(default_factory=dict)
 
 
 # --- reading a letter -------------------------------------------------------------------------------------
@@ -154,7 +173,8 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
     """The content words of ``text``, folded: no stop words, digits or single letters, short forms spelt out
     ("Dept" is "department"), a possessive's "'s" and a plural's "s" taken off."""
     out = []
@@ -166,13 +186,14 @@ def _words(text: str) -> list[str]:
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
         out.append(w)
-    return out
+    return tuple(out)
 
 
-def _entry_words(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _entry_words(text: str) -> frozenset[str]:
     """The words of an entry, and each two neighbours run together (so "Head Teacher" holds "headteacher")."""
     words = _words(text)
-    return set(words) | {a + b for a, b in zip(words, words[1:])}
+    return frozenset(words) | {a + b for a, b in zip(words, words[1:])}
 
 
 def parse_date(text: str) -> str | None:
@@ -183,7 +204,8 @@ def parse_date(text: str) -> str | None:
     return found[0] if found else None
 
 
-def _dates(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _dates(text: str) -> tuple[str, ...]:
     out = []
     for m in _DATES.finditer(text):
         g = m.groupdict()
@@ -199,7 +221,7 @@ def _dates(text: str) -> list[str]:
         if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
             continue
         out.append(f"{year}-{month:02d}" + (f"-{day:02d}" if day else ""))
-    return out
+    return tuple(out)
 
 
 def _name_parts(name: str) -> tuple[str | None, str | None]:
@@ -250,18 +272,60 @@ def read_sign(text: str, letter: Any) -> LetterSign:
 # --- scoring an entry -------------------------------------------------------------------------------------
 
 
-def _share(phrase: str, words: set[str]) -> tuple[float, bool, bool]:
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    """Ordinary English words, and places and their peoples' words ("Oxford", "France", "USA", "Welsh")."""
+    from evalnlp.redact import PLACES, common_words
+
+    return common_words() | {_fold(p) for p in PLACES} | {"usa", "us", "eu", "un", "uae"}
+
+
+def _ordinary(word: str) -> bool:
+    """Is ``word`` (as :func:`_words` gives it) one that says little of which body is meant: a word many
+    organisations' names share ("council", "university") or an ordinary English word ("research", "water")?
+    The others ("Northshire", "Unilever", "HVPD") are a name's own."""
+    return word in GENERIC_ORG_WORDS or word in _common()
+
+
+def _own(words: Iterable[str]) -> bool:
+    return any(not _ordinary(w) and w not in ROLE_WORDS for w in words)
+
+
+def _share(phrase: str, words: frozenset[str]) -> tuple[float, bool, bool]:
     """How much of ``phrase`` the entry's ``words`` hold: (the weighted share of its words, a word of a post
-    among those held, a word of its own name, not a generic one, among those held). Generic words of an
-    organisation's name weigh half."""
+    among those held, a name's own word among those held). Ordinary words weigh half."""
     mine = list(dict.fromkeys(_words(phrase)))
     if not mine:
         return 0.0, False, False
-    weight = {w: 0.5 if w in GENERIC_ORG_WORDS else 1.0 for w in mine}
+    weight = {w: 0.5 if _ordinary(w) else 1.0 for w in mine}
     held = [w for w in mine if w in words]
     share = sum(weight[w] for w in held) / sum(weight.values())
-    return share, any(w in ROLE_WORDS for w in held), any(w not in GENERIC_ORG_WORDS and w not in ROLE_WORDS
-                                                          for w in held)
+    return share, any(w in ROLE_WORDS for w in held), _own(held)
+
+
+_LEAD = frozenset("of at for the with in to and".split())
+
+
+def _role_body(role: str) -> str | None:
+    """The body a role names after its post ("CEO of Imense Ltd", "Programme Manager at Marine Scotland",
+    "Acting Chief Constable Strathclyde Police"), when it has a name's own word: a signature written on one
+    line names its organisation so. "Director of Public Health" or "Head of Research" names a field, not a
+    body: None."""
+    words = role.split()
+    posts = [i for i, w in enumerate(words) if set(_words(w)) & ROLE_WORDS]
+    if not posts:
+        return None
+    tail = [w.strip(":,;-") for w in words[posts[-1] + 1:]]
+    while tail and (not tail[0] or tail[0].lower() in _LEAD):
+        tail = tail[1:]
+    body = " ".join(w for w in tail if w)
+    return body if body and (_own(_words(body)) or len(_words(body)) >= 3) else None
+
+
+def _runs_in(words: Sequence[str], within: Sequence[str]) -> bool:
+    """Do ``words`` stand one after the other in ``within``?"""
+    n = len(words)
+    return any(tuple(within[i:i + n]) == tuple(words) for i in range(len(within) - n + 1))
 
 
 def _file_named(file: str | None, text: str) -> bool:
@@ -289,26 +353,33 @@ def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, t
     first, surname = _name_parts(sign.name or "")
     if surname and len(surname) > 1 and _fold(surname) not in _STOP | GENERIC_ORG_WORDS | ROLE_WORDS:
         said = re.search(rf"(?<!\w)(?:{re.escape(surname)}|{re.escape(surname.upper())})(?!\w)", text)
-        if said:
-            points += 3
+        full = said and first and re.search(
+            rf"(?<!\w)(?:{re.escape(first)}|{re.escape(first[0])}\.?)[ \t]+(?:[A-Z]\.?[ \t]+)?{re.escape(surname)}"
+            r"(?!\w)", text)
+        # a surname that is also a word or a place ("Brown", "Mills", "Lincoln") counts with the first name only
+        if full or (said and not all(_ordinary(w) for w in _words(surname))):
+            points += 4 if full else 3
             clues.append("surname")
-            if first and re.search(rf"(?<!\w)(?:{re.escape(first)}|{re.escape(first[0])}\.?)[ \t]+(?:[A-Z]\.?[ \t]+)?"
-                                   rf"{re.escape(surname)}(?!\w)", text):
-                points += 1
     best_role = 0.0
     for role in sign.roles:
         share, post, _ = _share(role, words)
+        posts_only = all(w in ROLE_WORDS for w in _words(role))  # "Director", "Chief Executive": many have it
         if post:
-            best_role = max(best_role, 2.0 if share >= 0.999 else 1.0 if share >= 0.5 else 0.0)
+            best_role = max(best_role, (1.0 if posts_only else 2.0) if share >= 0.999
+                            else 1.0 if share >= 0.5 and not posts_only else 0.0)
     if best_role:
         points += best_role
         clues.append("role")
+    elif sign.roles and words & _HEAD_POSTS:
+        points -= OTHER_POST  # the entry names a post, not the signatory's: another writer of the same body
     best_org = 0.0
-    for org in (*sign.organisations, *([sign.letterhead] if sign.letterhead else [])):
+    bodies = [b for b in map(_role_body, sign.roles) if b]
+    for org in (*sign.organisations, *([sign.letterhead] if sign.letterhead else []), *bodies):
         share, _, own = _share(org, words)
-        generic_only = all(w in GENERIC_ORG_WORDS for w in _words(org))
-        if share >= 0.999:
-            best_org = max(best_org, 1.0 if generic_only else 3.0)
+        mine = _words(org)
+        if share >= 0.999:  # a name of ordinary words ("Local Government Staff Commission") counts as written
+            best_org = max(best_org, 3.0 if _own(mine) or (len(mine) >= 3 and _runs_in(mine, _words(text)))
+                           else 1.0)
         elif share >= 0.5 and own:
             best_org = max(best_org, 2.0)
     if best_org:
@@ -316,11 +387,9 @@ def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, t
         clues.append("organisation")
     if sign.date:
         agree, against = _date_points(sign.date, _dates(text))
-        if agree:
-            points += agree
+        points += agree - against
+        if agree > 0.5:  # (a year alone agrees with much: no clue of its own)
             clues.append("date")
-        else:
-            points -= against
     if _LETTER_WORDS.search(text):
         points += 1
         clues.append("letter")
@@ -329,14 +398,14 @@ def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, t
     return points, tuple(clues)
 
 
-def _date_points(date: str, mentions: list[str]) -> tuple[float, float]:
+def _date_points(date: str, mentions: Sequence[str]) -> tuple[float, float]:
     """(points for the most precise mention agreeing with the letter's ``date``, points off when none agrees and
     one disagrees): a mention is compared to the precision both give."""
     agree, against = 0.0, 0.0
     for m in mentions:
         n = min(len(m), len(date))  # 4 a year, 7 a month, 10 a day
         if m[:n] == date[:n]:
-            agree = max(agree, {4: 1.0, 7: 1.5, 10: 2.0}[n])
+            agree = max(agree, {4: 0.5, 7: 1.5, 10: 2.0}[n])
         else:
             against = max(against, 1.0 if n == 4 else 3.0)
     return agree, (0.0 if agree else against)
@@ -347,30 +416,42 @@ def _clears(points: float, clues: Sequence[str]) -> bool:
 
 
 def choose(sign: LetterSign, file: str | None, entries: Iterable[tuple[str, Any, str, Any]]) -> list[LinkDecision]:
-    """The decision of each sources list on the letter of ``sign`` filed as ``file``: ``entries`` are (list,
-    entry key, entry text, version), a list being the document whose list it is and the key naming an entry of it
-    (its place); an entry stored in several versions (an edited list read again) counts by its best-scoring
-    version, the latest (greatest ``version``) of those. A list none of whose entries clears the threshold has no
-    decision; otherwise it links its best entry or, when another comes within :data:`MARGIN`, is ambiguous.
-    Returns the decisions in the order of the lists' names; a linked decision's ``entry`` is (key, version)."""
-    by_list: dict[str, dict[Any, tuple[float, tuple[str, ...], Any]]] = {}
+    """Which of ``entries`` names the letter of ``sign`` filed as ``file``. ``entries`` are (document, key, text,
+    version): the document whose sources list holds the entry, the key naming the entry in it (its place), its
+    text, and its version (an entry stored in several versions, an edited list read again, counts by its
+    best-scoring version, the latest of those).
+
+    Entries naming the letter's file are the user's own word: each list holding one links it (its best such
+    entry, unless another of them comes within :data:`MARGIN`), and no other entry is weighed. Otherwise every
+    entry competes, whatever its list: the best is taken when it clears the threshold and no other entry comes
+    within :data:`MARGIN` of it (then the decision is ``ambiguous``), so that a letter is linked to one entry at
+    most, never to one of two that fit it equally well, in one list or in two. Returns the decisions (none when
+    no entry clears the threshold), those of a named file in the order of the documents."""
+    best: dict[tuple[str, Any], tuple[float, tuple[str, ...], Any]] = {}
     for doc, key, text, version in entries:
         points, clues = score_entry(sign, file, text)
-        seen = by_list.setdefault(doc, {}).get(key)
+        seen = best.get((doc, key))
         if seen is None or (points, version) > (seen[0], seen[2]):
-            by_list[doc][key] = (points, clues, version)
+            best[(doc, key)] = (points, clues, version)
+    named = {k: v for k, v in best.items() if "file" in v[1]}
+    if named:
+        groups = [{k: v for k, v in named.items() if k[0] == doc} for doc in sorted({k[0] for k in named})]
+    else:
+        groups = [best]
     out = []
-    for doc in sorted(by_list):
-        ranked = sorted(by_list[doc].items(), key=lambda kv: -kv[1][0])
-        (key, (points, clues, version)) = ranked[0]
+    for group in groups:
+        if not group:
+            continue
+        ranked = sorted(group.items(), key=lambda kv: -kv[1][0])
+        ((doc, key), (points, clues, version)) = ranked[0]
         if not _clears(points, clues):
             continue
-        close = [(k, p) for k, (p, _, _) in ranked[1:] if p >= points - MARGIN]
+        close = [(k, p) for k, (p, _, _) in ranked[1:] if p > points - MARGIN]
         if close:
-            out.append(LinkDecision(doc, "ambiguous", points, clues, candidates=[key, *(k for k, _ in close)],
-                                    scores={key: points, **dict(close)}))
+            out.append(LinkDecision("ambiguous", points, clues, candidates=[(doc, key), *(k for k, _ in close)],
+                                    scores={(doc, key): points, **dict(close)}))
         else:
-            out.append(LinkDecision(doc, "linked", points, clues, entry=(key, version), scores={key: points}))
+            out.append(LinkDecision("linked", points, clues, entry=(doc, key, version), scores={(doc, key): points}))
     return out
 
 
@@ -422,9 +503,9 @@ class LetterFound:
 def link_documents(docs: Sequence[tuple[str, str, int | None, list, list[SourceEntry]]]
                    ) -> list[tuple[list, list[LetterFound]]]:
     """Link the letters of ``docs`` (each: source, text, where its sources section starts or None, testimonials,
-    sources-list entries) to the entries of the documents' lists that name them (:func:`choose`, each document's
-    list decided on its own): for each document, its testimonials (a letter's paragraphs with ``source_ref`` and
-    ``source_entries`` those of the entries it is linked to, as :class:`LinkedEntry`) and its letters."""
+    sources-list entries) to the entry of the documents' lists that names them (:func:`choose`): for each
+    document, its testimonials (a letter's paragraphs with ``source_ref`` and ``source_entries`` those of the
+    entries it is linked to, as :class:`LinkedEntry`) and its letters."""
     from dataclasses import replace
 
     from evalnlp.ingest._letters import find_letters
@@ -437,7 +518,7 @@ def link_documents(docs: Sequence[tuple[str, str, int | None, list, list[SourceE
             sign = read_sign(text, letter)
             found = LetterFound(signatory=letter.speaker, sign=sign, start=letter.head[0], end=letter.sign[1])
             decisions = choose(sign, source, ((doc, k, e.text, 0) for doc, k, e in pool))
-            scored = {(d.document, k): p for d in decisions for k, p in d.scores.items()}
+            scored = {where: p for d in decisions for where, p in d.scores.items()}
             entry = {(doc, k): e for doc, k, e in pool}
 
             def linked(doc: str, k: int) -> LinkedEntry:
@@ -445,9 +526,9 @@ def link_documents(docs: Sequence[tuple[str, str, int | None, list, list[SourceE
                 return LinkedEntry(e.ref, e.label, e.text, e.start, e.end, e.kind, document=doc,
                                    score=round(scored[(doc, k)], 2))
 
-            found.entries = [linked(d.document, d.entry[0]) for d in decisions if d.status == "linked"]
-            found.candidates = [linked(d.document, k) for d in decisions if d.status == "ambiguous"
-                                for k in d.candidates]
+            found.entries = [linked(*d.entry[:2]) for d in decisions if d.status == "linked"]
+            found.candidates = [linked(*where) for d in decisions if d.status == "ambiguous"
+                                for where in d.candidates]
             found.status = "linked" if found.entries else "ambiguous" if found.candidates else "unnamed"
             if found.entries:
                 ref = letter_source_ref([(e.ref, e.label) for e in found.entries])
