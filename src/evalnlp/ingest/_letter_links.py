@@ -167,6 +167,7 @@ class LinkDecision:
 # --- reading a letter -------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
     """``text`` lowered, accents taken off (``Tŷ`` reads ``ty``), typographic apostrophes made plain."""
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
@@ -291,21 +292,29 @@ def _own(words: Iterable[str]) -> bool:
     return any(not _ordinary(w) and w not in ROLE_WORDS for w in words)
 
 
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> tuple[tuple[str, ...], tuple[float, ...], bool]:
+    """A role's or a name's words (once each), their weights (ordinary words half), and whether it is made of
+    posts alone."""
+    mine = tuple(dict.fromkeys(_words(phrase)))
+    return mine, tuple(0.5 if _ordinary(w) else 1.0 for w in mine), all(w in ROLE_WORDS for w in mine)
+
+
 def _share(phrase: str, words: frozenset[str]) -> tuple[float, bool, bool]:
     """How much of ``phrase`` the entry's ``words`` hold: (the weighted share of its words, a word of a post
     among those held, a name's own word among those held). Ordinary words weigh half."""
-    mine = list(dict.fromkeys(_words(phrase)))
+    mine, weights, _ = _phrase(phrase)
     if not mine:
         return 0.0, False, False
-    weight = {w: 0.5 if _ordinary(w) else 1.0 for w in mine}
     held = [w for w in mine if w in words]
-    share = sum(weight[w] for w in held) / sum(weight.values())
+    share = sum(wt for w, wt in zip(mine, weights) if w in words) / sum(weights)
     return share, any(w in ROLE_WORDS for w in held), _own(held)
 
 
 _LEAD = frozenset("of at for the with in to and".split())
 
 
+@lru_cache(maxsize=4096)
 def _role_body(role: str) -> str | None:
     """The body a role names after its post ("CEO of Imense Ltd", "Programme Manager at Marine Scotland",
     "Acting Chief Constable Strathclyde Police"), when it has a name's own word: a signature written on one
@@ -328,18 +337,22 @@ def _runs_in(words: Sequence[str], within: Sequence[str]) -> bool:
     return any(tuple(within[i:i + n]) == tuple(words) for i in range(len(within) - n + 1))
 
 
-def _file_named(file: str | None, text: str) -> bool:
-    """Does the entry's ``text`` name the file ``file`` (its name, or its stem with another extension of a
-    document: a letter filed as PDF and listed as the Word file it was written in)?"""
-    if not file:
-        return False
+@lru_cache(maxsize=1024)
+def _file_pattern(file: str) -> re.Pattern[str] | None:
+    """The file's name as an entry writes it, folded: its name, or its stem with another extension of a document
+    (a letter filed as PDF and listed as the Word file it was written in)."""
     name = _fold(file.rsplit("/", 1)[-1])
     stem = name.rsplit(".", 1)[0]
-    folded = _fold(text)
-    edge = r"(?<![\w.-]){}(?![\w-])"
-    if re.search(edge.format(re.escape(name)), folded):
-        return True
-    return bool(stem) and bool(re.search(edge.format(re.escape(stem) + r"\.(?:pdf|docx?|txt|md|rtf|odt)"), folded))
+    if not name:
+        return None
+    forms = [re.escape(name)] + ([re.escape(stem) + r"\.(?:pdf|docx?|txt|md|rtf|odt)"] if stem else [])
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(forms) + r")(?![\w-])")
+
+
+def _file_named(file: str | None, text: str) -> bool:
+    """Does the entry's ``text`` name the file ``file`` (see :func:`_file_pattern`)?"""
+    pattern = _file_pattern(file) if file else None
+    return pattern is not None and pattern.search(_fold(text)) is not None
 
 
 def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, tuple[str, ...]]:
@@ -350,20 +363,19 @@ def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, t
         points += 10
         clues.append("file")
     words = _entry_words(text)
-    first, surname = _name_parts(sign.name or "")
-    if surname and len(surname) > 1 and _fold(surname) not in _STOP | GENERIC_ORG_WORDS | ROLE_WORDS:
-        said = re.search(rf"(?<!\w)(?:{re.escape(surname)}|{re.escape(surname.upper())})(?!\w)", text)
-        full = said and first and re.search(
-            rf"(?<!\w)(?:{re.escape(first)}|{re.escape(first[0])}\.?)[ \t]+(?:[A-Z]\.?[ \t]+)?{re.escape(surname)}"
-            r"(?!\w)", text)
+    named = _name_patterns(sign.name or "")
+    if named is not None:
+        surname, full_name, ordinary = named
+        said = surname.search(text)
+        full = said and full_name is not None and full_name.search(text)
         # a surname that is also a word or a place ("Brown", "Mills", "Lincoln") counts with the first name only
-        if full or (said and not all(_ordinary(w) for w in _words(surname))):
+        if full or (said and not ordinary):
             points += 4 if full else 3
             clues.append("surname")
     best_role = 0.0
     for role in sign.roles:
         share, post, _ = _share(role, words)
-        posts_only = all(w in ROLE_WORDS for w in _words(role))  # "Director", "Chief Executive": many have it
+        posts_only = _phrase(role)[2]  # "Director", "Chief Executive": many have it
         if post:
             best_role = max(best_role, (1.0 if posts_only else 2.0) if share >= 0.999
                             else 1.0 if share >= 0.5 and not posts_only else 0.0)
@@ -390,12 +402,33 @@ def score_entry(sign: LetterSign, file: str | None, text: str) -> tuple[float, t
         points += agree - against
         if agree > 0.5:  # (a year alone agrees with much: no clue of its own)
             clues.append("date")
-    if _LETTER_WORDS.search(text):
+    kind = _kind(text)
+    if kind > 0:
         points += 1
         clues.append("letter")
-    elif _OTHER_DOCUMENT.search(text):
+    elif kind < 0:
         points -= OTHER_DOCUMENT
     return points, tuple(clues)
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind(text: str) -> int:
+    """1 for an entry that speaks of a letter, -1 for one that names a document of another kind and no letter,
+    else 0."""
+    return 1 if _LETTER_WORDS.search(text) else -1 if _OTHER_DOCUMENT.search(text) else 0
+
+
+@lru_cache(maxsize=1024)
+def _name_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, bool] | None:
+    """For a signatory's name: (its surname as written, or in capitals; the first name or its initial before the
+    surname; whether the surname is an ordinary word or a place), or None when it has no surname to look for."""
+    first, surname = _name_parts(name)
+    if not surname or len(surname) < 2 or _fold(surname) in _STOP | GENERIC_ORG_WORDS | ROLE_WORDS:
+        return None
+    said = re.compile(rf"(?<!\w)(?:{re.escape(surname)}|{re.escape(surname.upper())})(?!\w)")
+    full = re.compile(rf"(?<!\w)(?:{re.escape(first)}|{re.escape(first[0])}\.?)[ \t]+(?:[A-Z]\.?[ \t]+)?"
+                      rf"{re.escape(surname)}(?!\w)") if first else None
+    return said, full, all(_ordinary(w) for w in _words(surname))
 
 
 def _date_points(date: str, mentions: Sequence[str]) -> tuple[float, float]:
