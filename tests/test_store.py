@@ -41,7 +41,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path):
         s.con.execute("DROP TABLE inputs")
         s.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(db_path) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert s.schema_version() == SCHEMA_VERSION == 5
         assert s.count("documents") == 1 and s.count("sources") == 0 and s.count("segment_sources") == 0
         assert s.count("inputs") == 0
 
@@ -116,6 +116,8 @@ def test_a_version_3_store_keeps_its_links_and_names_entries_from_then_on(db_pat
         s.insert_sources(pd.DataFrame({"source": "case.txt", "position": [1], "ref": ["1"], "label": None,
                                        "text": ["Report."]}), run)
         s.con.execute("ALTER TABLE segment_sources DROP COLUMN text")
+        s.con.execute("ALTER TABLE segment_sources DROP COLUMN how")
+        s.con.execute("DROP TABLE letters")
         seg = s.table("segments")["seg_id"].iloc[0]
         s.con.execute("INSERT INTO segment_sources VALUES (?, 'case.txt', 1)", [seg])
         s.finish_run(run, n_in=1, n_ok=1, n_rejected=0)

@@ -108,6 +108,7 @@ TABLES = {
     "sentiment": schema.SENTIMENT_COLUMNS, "reach": schema.REACH_COLUMNS, "runs": schema.RUN_COLUMNS,
     "rejects": schema.REJECT_COLUMNS, "sources": schema.SOURCE_COLUMNS,
     "segment_sources": schema.SEGMENT_SOURCE_COLUMNS, "inputs": schema.INPUT_COLUMNS,
+    "letters": schema.LETTER_COLUMNS,
 }
 
 

@@ -173,7 +173,12 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     store then holds for that file exactly the documents it yields (the others are removed with their passages,
     codes, sentiment and reach figures; the ones still there keep their ids and codes and take its ``meta``
     values). Removing documents that hold human codes is refused (E413) unless ``drop_human_codes`` is given.
-    Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``)."""
+    Each file's report says what was removed, kept and added (``n_removed``, ``n_kept``, ``n_new``).
+
+    After narrative files are read, every letter of support the store holds is linked to the entry of a sources
+    list in the store that names it (:func:`evalnlp.ingest.link_letters`), whichever was read first: the result's
+    ``letters`` say how each stands (linked, ambiguous or unnamed), and its notes tell of the letters read and of
+    the links that changed."""
     text, meta = _names(text, "text") or [], _names(meta, "meta")
     question = _names(question, "question") or []
     id = _id_column(id)
@@ -243,6 +248,9 @@ class ExtractedDocument:
     unread_parts: dict[str, int] = field(default_factory=dict)
     #: what the user should know of how the file was read (text not read), issued as :class:`EvalnlpWarning`
     notes: list[str] = field(default_factory=list)
+    #: the letters of support in the document, each with the entry of the documents' sources lists that names it
+    #: (:class:`evalnlp.ingest._letter_links.LetterFound`)
+    letters: list = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -256,6 +264,7 @@ class ExtractedDocument:
                       for r in self.reach],
             "sources": [e.to_json() for e in self.sources],
             "sources_file": self.sources_file,
+            "letters": [x.to_json() for x in self.letters],
         }
 
 
@@ -269,12 +278,20 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     are entries too, after those (``footnote 3``; a number alone as marker, as a note's mark in the body reads,
     names its note). Each testimonial's ``source_entries`` are the entries its marker names.
 
+    A letter of support among the documents (see :mod:`evalnlp.ingest._letters`) is linked to the entry of a
+    sources list of the documents read with it that names it (:mod:`evalnlp.ingest._letter_links`): its
+    testimonials' ``source_entries`` are that entry (with ``document``, the document whose list it is, and its
+    ``score``) and their ``source_ref`` its ref in square brackets (``[5.3]``); the document's ``letters`` say how
+    each letter stands (``linked``, ``ambiguous`` when two entries fit it equally well and neither is taken, or
+    ``unnamed``).
+
     For TXT and Markdown the offsets are into the file's text as read (universal newlines); for DOCX and
     PDF into the document's paragraphs or pages joined by blank lines.
     """
     import dataclasses
 
     from evalnlp.ingest import narrative_text
+    from evalnlp.ingest._letter_links import link_documents
     from evalnlp.ingest._letters import with_letter_testimonials
     from evalnlp.ingest._narrative_sources import note_entries, resolve_with_notes
     from evalnlp.ingest._table_reach import with_table_reach
@@ -297,6 +314,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         if kind != "narrative":
             raise errors.error("E134", file=path.name, path_suffix=path.suffix, ingest=errors.Call("ingest"))
     out = []
+    starts = []
     for k, (path, _kind) in enumerate(kinds):
         unread: dict[str, int] = {}
         notes: list = []
@@ -316,6 +334,11 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
                                      sources=sources,
                                      sources_file=src_path.name if src_path is not None else None,
                                      unread_parts=unread))
+        starts.append(found.sources_start)
+    # a letter filed as a document of its own is named by an entry of another document's list
+    linked = link_documents([(d.source, d.text, end, d.testimonials, d.sources) for d, end in zip(out, starts)])
+    for d, (testimonials, letters) in zip(out, linked):
+        d.testimonials, d.letters = testimonials, letters
     # documents that leave out the same parts (letters, each with its letterhead in the page header) share one
     # warning: each document's notes hold it, and it is issued once
     said = unread_parts_grouped([(d.source, d.unread_parts) for d in out])

@@ -455,6 +455,11 @@ class Corpus:
         """The corroborating-source entries the testimonials ``seg_ids`` cite: seg_id, ref, label, text."""
         return self.store.segment_sources(list(seg_ids))
 
+    def letter_passages(self, seg_ids: list[str]) -> set[str]:
+        """Which of the testimonials ``seg_ids`` are paragraphs of a letter of support (see
+        :meth:`evalnlp.store.Store.letter_passages`)."""
+        return self.store.letter_passages(list(seg_ids))
+
     def runs(self) -> pd.DataFrame:
         """Every run recorded in the store, oldest first."""
         return self._answer(("runs",), lambda: runs(self.store)).copy()

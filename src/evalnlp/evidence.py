@@ -508,6 +508,8 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     segs = segs.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
     testimonials = segs[segs["seg_kind"] == "testimonial"].sort_values(["source", "locator", "start"])
     refs = testimonials.dropna(subset=["source_ref"])
+    # a letter's reference is the entry that names the letter itself, which its file already counts as a source
+    refs = refs[~refs["seg_id"].isin(corpus.letter_passages(list(refs["seg_id"])))]
     references = int(refs[["source", "source_ref"]].drop_duplicates().shape[0])
     attributed = int(testimonials["speaker"].notna().sum())
     respondents = counts.pop("respondents", counts["documents"])

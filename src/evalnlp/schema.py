@@ -5,7 +5,7 @@ Only :mod:`evalnlp.store` turns these into SQL; everything else uses them to bui
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DOCUMENT_COLUMNS = ["doc_id", "source", "locator", "kind", "question", "text", "attrs", "run_id"]
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]
@@ -15,7 +15,11 @@ REACH_COLUMNS = ["doc_id", "text", "value", "unit", "start", "end"]
 # A narrative file's corroborating-source entries (``source`` is the file, ``position`` the entry's place in
 # its list) and the entries each testimonial's marker names.
 SOURCE_COLUMNS = ["source", "position", "ref", "label", "text", "run_id"]
-SEGMENT_SOURCE_COLUMNS = ["seg_id", "source", "position", "text"]  # text: the entry's, so an edited list is told apart
+# text: the entry's, so an edited list is told apart; how: NULL for a marker's link, "letter" for a letter's
+SEGMENT_SOURCE_COLUMNS = ["seg_id", "source", "position", "text", "how"]
+# A letter of support's testimonial passages, each with what its letter says of itself (read from its signature,
+# letterhead and date; roles and organisations JSON lists), which links the letter to the entry naming it.
+LETTER_COLUMNS = ["seg_id", "letter_id", "source", "name", "roles", "organisations", "letterhead", "date", "run_id"]
 RUN_COLUMNS = [
     "run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
     "started", "finished", "status", "n_in", "n_ok", "n_rejected",

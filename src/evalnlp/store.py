@@ -72,6 +72,15 @@ MIGRATIONS: list[list[str]] = [
         # version, and the same place can hold another entry in each ("[5.2]" before and after a renumbering)
         "ALTER TABLE segment_sources ADD COLUMN IF NOT EXISTS text VARCHAR",
     ],
+    [  # 5: letters of support filed as files of their own, each linked to the entry of a sources list that names
+        # it: what each letter says of itself, per testimonial passage of its body, and how a link was made
+        # (``how``: NULL for a marker's, ``letter`` for a letter's, made again after every read; see
+        # Store.set_letter_links)
+        """CREATE TABLE IF NOT EXISTS letters (
+            seg_id VARCHAR NOT NULL, letter_id VARCHAR NOT NULL, source VARCHAR NOT NULL, name VARCHAR,
+            roles VARCHAR, organisations VARCHAR, letterhead VARCHAR, date VARCHAR, run_id VARCHAR NOT NULL)""",
+        "ALTER TABLE segment_sources ADD COLUMN IF NOT EXISTS how VARCHAR",
+    ],
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -618,7 +627,8 @@ class Store:
     def replace_apply(self, sources: list[str], run_id: str) -> dict[str, dict[str, Any]]:
         """Make the store hold, for each of ``sources``, exactly the documents this command's files yielded (see
         :meth:`replace_begin`): the other documents of those sources are removed with everything that hangs off
-        them (segments, codes of every coder, sentiment, reach figures, links to corroborating sources); the
+        them (segments, codes of every coder, sentiment, reach figures, links to corroborating sources, what a
+        letter's passages say of it); the
         documents yielded that were stored before are kept as they are (ids, passages, codes) but take the attrs
         read now; a narrative file's corroborating-source entries that it no longer lists go, with the links to
         them. Returns per source: ``removed`` (documents), ``kept`` (documents stored by an earlier run and
@@ -660,7 +670,7 @@ class Store:
             """UPDATE documents SET attrs = n.attrs FROM _new_attrs n
                WHERE documents.doc_id = n.doc_id
                  AND CAST(documents.attrs AS VARCHAR) IS DISTINCT FROM CAST(n.attrs AS VARCHAR)""")
-        for table in ("codes", "sentiment", "segment_sources"):
+        for table in ("codes", "sentiment", "segment_sources", "letters"):
             self.con.execute(f"DELETE FROM {table} WHERE seg_id IN (SELECT seg_id FROM _gone_segs)")
         for table in ("segments", "reach", "documents"):
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _gone_docs)")
@@ -1093,6 +1103,114 @@ class Store:
             params.append(list(seg_ids))
         df = self.con.execute(sql + " ORDER BY l.seg_id, s.position", params).df()
         return df[["seg_id", "ref", "label", "text"]]
+
+    # ---- letters of support and the entries that name them ------------------------------------------
+
+    def insert_letters(self, frame: pd.DataFrame, run_id: str) -> int:
+        """Record what a letter says of itself for each testimonial passage of its body: rows (doc_id, start, end,
+        letter_id, source, name, roles, organisations, letterhead, date) for segments of kind ``testimonial``
+        (``roles`` and ``organisations`` JSON lists). A passage's earlier record of another letter (a file read
+        again with ``replace`` whose letter changed around a paragraph kept) is replaced; one already stored as
+        given is kept, so reading a file again adds nothing."""
+        if frame.empty:
+            return 0
+        _letters = frame[["doc_id", "start", "end", "letter_id", "source", "name", "roles", "organisations",
+                          "letterhead", "date"]].astype(object)  # read by name in the SQL (see _BY_NAME)
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _new_letters AS
+                SELECT DISTINCT {_SEG_ID.format(kind="'testimonial'")} AS seg_id,
+                       CAST(letter_id AS VARCHAR) AS letter_id,
+                       CAST(source AS VARCHAR) AS source, CAST(name AS VARCHAR) AS name,
+                       CAST(roles AS VARCHAR) AS roles, CAST(organisations AS VARCHAR) AS organisations,
+                       CAST(letterhead AS VARCHAR) AS letterhead, CAST(date AS VARCHAR) AS date
+                FROM _letters""")
+        try:
+            self.con.execute(
+                """DELETE FROM letters WHERE seg_id IN (SELECT seg_id FROM _new_letters)
+                   AND NOT EXISTS (SELECT 1 FROM _new_letters n WHERE n.seg_id = letters.seg_id
+                                   AND n.letter_id = letters.letter_id)""")
+            n = self.con.execute(
+                """INSERT INTO letters
+                   SELECT n.*, ? FROM _new_letters n
+                   WHERE NOT EXISTS (SELECT 1 FROM letters x
+                                     WHERE x.seg_id = n.seg_id AND x.letter_id = n.letter_id)""",
+                [run_id]).fetchone()[0]
+        finally:
+            self._drop_temp("_new_letters")
+        return int(n)
+
+    def letters_and_entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The letters the store holds, one row each (letter_id, source, name, roles, organisations, letterhead,
+        date, passages), and, when there is one, every corroborating-source entry (source, position, ref, label,
+        text, run_id): what :func:`evalnlp.ingest.link_letters` matches. Only the two small tables are read."""
+        if self.schema_version() < 5:  # (a store opened read-only before its migration holds no letters)
+            return pd.DataFrame(), pd.DataFrame()
+        letters = self.con.execute(
+            """SELECT letter_id, any_value(source) AS source, any_value(name) AS name, any_value(roles) AS roles,
+                      any_value(organisations) AS organisations, any_value(letterhead) AS letterhead,
+                      any_value(date) AS date, count(*) AS passages
+               FROM letters GROUP BY letter_id ORDER BY source, letter_id""").df()
+        if letters.empty:
+            return letters, pd.DataFrame()
+        entries = self.con.execute(
+            "SELECT source, position, ref, label, text, run_id FROM sources ORDER BY source, position, run_id").df()
+        return letters, entries
+
+    def letter_links(self) -> pd.DataFrame:
+        """The links of letters to the entries that name them (letter_id, source, position, ref, label, text), one
+        row per letter and entry, in the order of the letters and the lists."""
+        if self.schema_version() < 5:
+            return pd.DataFrame(columns=["letter_id", "source", "position", "ref", "label", "text"])
+        return self.con.execute(
+            """SELECT DISTINCT l.letter_id, k.source, k.position, s.ref, s.label, s.text
+               FROM segment_sources k JOIN letters l USING (seg_id)
+                    JOIN sources s ON s.source = k.source AND s.position = k.position AND s.text = k.text
+               WHERE k.how = 'letter' ORDER BY l.letter_id, k.source, k.position""").df()
+
+    def set_letter_links(self, links: pd.DataFrame, refs: pd.DataFrame) -> int:
+        """Make the letters' links those of ``links`` (letter_id, source, position, text: the entry of a sources
+        list that names the letter), for every testimonial passage of each letter, as a marker's links are stored
+        (``segment_sources``, marked ``how = 'letter'``); a letter's link not in ``links`` goes. Each letter's
+        passages take the source reference of ``refs`` (letter_id, source_ref), or none when it has no row there.
+        Only the letters' passages are touched. Returns the links added."""
+        _links = (links if len(links) else pd.DataFrame(columns=["letter_id", "source", "position", "text"]))[
+            ["letter_id", "source", "position", "text"]].astype(object)  # read by name in the SQL (see _BY_NAME)
+        _refs = (refs if len(refs) else pd.DataFrame(columns=["letter_id", "source_ref"]))[
+            ["letter_id", "source_ref"]].astype(object)
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE _want_links AS
+               SELECT DISTINCT l.seg_id, CAST(k.source AS VARCHAR) AS source, CAST(k.position AS INTEGER) AS position,
+                      CAST(k.text AS VARCHAR) AS text
+               FROM letters l JOIN _links k ON k.letter_id = l.letter_id""")
+        try:
+            self.con.execute(
+                """DELETE FROM segment_sources WHERE how = 'letter'
+                   AND NOT EXISTS (SELECT 1 FROM _want_links w WHERE w.seg_id = segment_sources.seg_id
+                                   AND w.source = segment_sources.source AND w.position = segment_sources.position
+                                   AND w.text IS NOT DISTINCT FROM segment_sources.text)""")
+            n = self.con.execute(
+                """INSERT INTO segment_sources (seg_id, source, position, text, how)
+                   SELECT w.seg_id, w.source, w.position, w.text, 'letter' FROM _want_links w
+                   WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = w.seg_id
+                                     AND x.source = w.source AND x.position = w.position
+                                     AND x.text IS NOT DISTINCT FROM w.text)""").fetchone()[0]
+            self.con.execute(
+                """UPDATE segments SET source_ref = r.source_ref
+                   FROM (SELECT DISTINCT l.seg_id, CAST(f.source_ref AS VARCHAR) AS source_ref
+                         FROM letters l LEFT JOIN _refs f ON f.letter_id = l.letter_id) r
+                   WHERE segments.seg_id = r.seg_id AND segments.kind = 'testimonial'
+                     AND segments.source_ref IS DISTINCT FROM r.source_ref""")
+        finally:
+            self._drop_temp("_want_links")
+        return int(n)
+
+    def letter_passages(self, seg_ids: list[str]) -> set[str]:
+        """Which of ``seg_ids`` are testimonial passages of a letter's body (their source reference, when they have
+        one, is the entry the letter is linked to, not a marker)."""
+        if not seg_ids or self.schema_version() < 5:
+            return set()
+        return {str(r[0]) for r in self.con.execute(
+            "SELECT DISTINCT seg_id FROM letters WHERE seg_id IN (SELECT unnest(?))", [list(seg_ids)]).fetchall()}
 
     # ---- codes and sentiment -----------------------------------------------------------------------
 
@@ -1746,7 +1864,7 @@ class Store:
             "runs": "started, run_id", "topics": "run_id, topic",
             "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
             "sources": "source, position, run_id", "segment_sources": "seg_id, source, position",
-            "inputs": "name, path, run_id",
+            "inputs": "name, path, run_id", "letters": "source, letter_id, seg_id",
         }
         if name not in order:
             raise errors.error("E406", name=name, order=', '.join(order))

@@ -26,8 +26,11 @@ def extract(
 
     Each testimonial's source reference ([5.3], (C), [S1], 7, (see Source 1)) is matched to the entries of the
     document's corroborating-sources list; a Word document's footnotes and endnotes are entries too, each named
-    by its number (the superscript mark after a quotation). Nothing is written to the store; `evalnlp ingest`
-    does the same extraction and stores the results.
+    by its number (the superscript mark after a quotation). A letter of support given with the case study whose
+    list names it ("[5.3] Letter from the Director of Public Health, Northshire County Council, 12 March 2013",
+    or its file name) is linked to that entry: its testimonials cite it as [5.3]; two entries that fit it
+    equally well link it to neither. Nothing is written to the store; `evalnlp ingest` does the same extraction
+    and stores the results, linking letters and lists read by any command into the store.
     """
     from evalnlp import api
 
@@ -47,6 +50,10 @@ def extract(
         show(data_table([Column(col, overflow="fold") for col in ("text", "value", "unit", "at")],
                         ((x.text, f"{x.value:,.0f}", x.unit, f"{x.start}-{x.end}") for x in d.reach),
                         title=f"{d.source}: {_count(len(d.reach), 'reach figure')}"))
+        if d.letters:
+            show(data_table([Column(col, overflow="fold") for col in ("signatory", "date", "link", "at")],
+                            ((x.signatory, x.sign.date, _link(x), f"{x.start}-{x.end}") for x in d.letters),
+                            title=f"{d.source}: {_count(len(d.letters), 'letter')}", show_lines=True))
         if d.sources:
             where = f" (from {d.sources_file})" if d.sources_file else ""
             show(data_table([Column(col, overflow="fold") for col in ("ref", "text")],
@@ -56,8 +63,19 @@ def extract(
 
 def _entry(e) -> str:
     """How an entry is named in a table: its label without brackets (``5.3``), or a note as named (``footnote 3``,
-    as a document's footnote and endnote of one number share it)."""
-    return e.label if getattr(e, "kind", "") == "note" else e.ref or ""
+    as a document's footnote and endnote of one number share it); an entry of another document's list (a letter's)
+    with that document's name (``5.3 of case_study.docx``)."""
+    name = e.label if getattr(e, "kind", "") == "note" else e.ref or ""
+    return f"{name} of {e.document}" if getattr(e, "document", "") else name
+
+
+def _link(letter) -> str:
+    """A letter's standing with the documents' sources lists, as the letters table shows it."""
+    if letter.status == "linked":
+        return "\n".join(f"{_entry(e)}: {' '.join(e.text.split())}" for e in letter.entries)
+    if letter.status == "ambiguous":
+        return "none: " + ", ".join(_entry(e) for e in letter.candidates) + " fit it equally well"
+    return "none: no entry names it"
 
 
 def _count(n: int, word: str) -> str:

@@ -135,9 +135,38 @@ class FileReport:
 
 
 @dataclass
+class LetterLink:
+    """How a letter of support the store holds stands with the sources lists that might name it (see
+    :func:`link_letters`): ``file`` the letter's source, ``signatory`` its signature (name, role, organisation),
+    ``status`` ``linked`` (``entries``: (list's source, entry's label, entry's text) of each entry it is linked
+    to, and ``source_ref`` the reference its testimonials take), ``ambiguous`` (``candidates``: (list's source,
+    labels of the entries that fit it equally well), none taken) or ``unnamed`` (no entry names it); ``before``
+    the entries it was linked to before this command, ``read`` whether this command read its file, and ``lists``
+    how many sources lists the store holds."""
+
+    file: str
+    signatory: str
+    status: str
+    entries: list[tuple[str, str, str]] = field(default_factory=list)
+    candidates: list[tuple[str, list[str]]] = field(default_factory=list)
+    source_ref: str | None = None
+    before: list[tuple[str, str, str]] = field(default_factory=list)
+    read: bool = False
+    #: how many sources lists (files with entries) the store holds
+    lists: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return sorted(self.entries) != sorted(self.before)
+
+
+@dataclass
 class IngestResult:
     run_id: str
     files: list[FileReport] = field(default_factory=list)
+    #: the letters of support the store holds, each with how it stands with the sources lists that might name it,
+    #: made after the files were read (:func:`link_letters`)
+    letters: list[LetterLink] = field(default_factory=list)
     #: files a folder or pattern named that were left out: lock files Office writes beside an open document
     skipped: list[str] = field(default_factory=list)
     #: files in a folder named as input that are of no kind evalnlp reads (left out, and said so)
@@ -698,7 +727,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                         for t in testimonials]
         entries = entries + noted
     doc_ids = [by_locator[p.locator] for p in ok]
-    seg_rows, reach_rows, link_rows = [], [], []
+    of_letter = letters_of(joined, found.sources_start, source)
+    seg_rows, reach_rows, link_rows, letter_rows = [], [], [], []
     place = {e: k + 1 for k, e in enumerate(entries)}
     entry_text = {k + 1: " ".join(decode_entities(e.text).split()) for k, e in enumerate(entries)}  # as stored
     import bisect
@@ -709,6 +739,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                              "text": ok[i].text[s:e], "speaker": t.speaker, "source_ref": t.source_ref})
             link_rows += [{"doc_id": doc_ids[i], "start": s, "end": e, "source": source, "position": place[x],
                            "text": entry_text[place[x]]} for x in t.source_entries if x in place]
+            if (signed := of_letter(t)) is not None:
+                letter_rows.append({"doc_id": doc_ids[i], "start": s, "end": e, **signed})
     for r in reach:
         i = bisect.bisect_right(starts, r.start) - 1
         s, e = r.start - starts[i], r.end - starts[i]
@@ -728,9 +760,110 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
         report.n_sources = len(entries)
     if link_rows:
         store.link_segment_sources(pd.DataFrame(link_rows))
+    if letter_rows:
+        store.insert_letters(pd.DataFrame(letter_rows), run_id)
     if progress:
         progress(len(passages))
     return report
+
+
+def letters_of(text: str, end: int | None, source: str) -> Callable[[Any], dict[str, Any] | None]:
+    """For the letters in ``text[:end]`` (a narrative file's text before its sources section, stored under
+    ``source``): a function giving, for a testimonial of the text, what its letter says of itself (letter_id,
+    source, name, roles and organisations as JSON lists, letterhead, date; see
+    :func:`evalnlp.ingest._letter_links.read_sign`) when it is a paragraph of a letter's body, else None. A
+    letter's id is a hash of its source and what it says: the same letter read again has the same id."""
+    import hashlib
+    import json
+
+    from evalnlp.ingest._letter_links import of_letter, read_sign
+    from evalnlp.ingest._letters import find_letters
+
+    found = find_letters(text if end is None else text[:end])
+    if not found:
+        return lambda t: None
+    by_sign: dict[int, tuple[Any, dict[str, Any]]] = {}
+    for letter in found:
+        sign = read_sign(text, letter)
+        row = {"source": source, "name": sign.name, "roles": json.dumps(list(sign.roles), ensure_ascii=False),
+               "organisations": json.dumps(list(sign.organisations), ensure_ascii=False),
+               "letterhead": sign.letterhead, "date": sign.date}
+        key = json.dumps(row, ensure_ascii=False, sort_keys=True)
+        row["letter_id"] = hashlib.md5(key.encode("utf-8")).hexdigest()[:20]
+        by_sign[letter.speaker_at] = (letter, row)
+
+    def of(t: Any) -> dict[str, Any] | None:
+        letter, row = by_sign.get(t.speaker_start, (None, None))
+        return dict(row) if letter is not None and of_letter(t, letter) else None
+
+    return of
+
+
+def link_letters(store, read: set[str] = frozenset(), before: pd.DataFrame | None = None) -> list[LetterLink]:
+    """Link each letter of support the store holds to the entry of the sources lists in the store that names it
+    (:func:`evalnlp.ingest._letter_links.choose`: the best of all their entries, none when two fit equally well,
+    and in each list that names its file), as a marker's testimonial is linked to the entries it names,
+    the links of an earlier match that no longer hold removed; each letter's testimonials take the reference of
+    the entries it is linked to (:func:`evalnlp.ingest._letter_links.letter_source_ref`), or none. Only the
+    letters and the entries are read (a few rows each, whatever the number of survey answers stored). Returns
+    each letter's standing, ``read`` telling the letters of the files named in ``read`` (this command's), and
+    ``before`` the links as :meth:`Store.letter_links` gave them before the command (by default, as they are)."""
+    import json
+
+    from evalnlp.ingest._letter_links import LetterSign, choose, letter_source_ref
+
+    letters, entries = store.letters_and_entries()
+    if letters.empty:
+        return []
+    held: dict[str, list[tuple[str, str, str]]] = {}
+    for r in (store.letter_links() if before is None else before).itertuples(index=False):
+        held.setdefault(r.letter_id, []).append((str(r.source), _label(r.ref, r.label), str(r.text)))
+    listed = list(zip(entries["source"], entries["position"], entries["text"], entries["run_id"],
+                      entries["ref"], entries["label"])) if len(entries) else []
+    about = {(src, int(pos), (run, text)): (ref, label) for src, pos, text, run, ref, label in listed}
+    n_lists = len({src for src, *_ in listed})
+    out: list[LetterLink] = []
+    link_rows, ref_rows = [], []
+    for r in letters.itertuples(index=False):
+        text_of = {k: v if isinstance(v, str) else None for k, v in r._asdict().items()}
+        roles, organisations = (tuple(json.loads(text_of[k] or "[]")) for k in ("roles", "organisations"))
+        sign = LetterSign(name=text_of["name"], roles=roles, organisations=organisations,
+                          letterhead=text_of["letterhead"], date=text_of["date"])
+        decisions = choose(sign, r.source, ((src, int(pos), text, (run, text)) for src, pos, text, run, _, _ in listed))
+        linked = [d for d in decisions if d.status == "linked"]
+        named = []
+        for d in linked:
+            document, position, (run, text) = d.entry
+            ref, label = about[(document, position, (run, text))]
+            link_rows.append({"letter_id": r.letter_id, "source": document, "position": position, "text": text})
+            named.append((document, ref, label, text))
+        source_ref = letter_source_ref([(ref, label) for _, ref, label, _ in named])
+        if source_ref is not None:
+            ref_rows.append({"letter_id": r.letter_id, "source_ref": source_ref})
+        candidates: list[tuple[str, list[str]]] = []
+        for doc, k in (where for d in decisions if d.status == "ambiguous" for where in d.candidates):
+            if not candidates or candidates[-1][0] != doc:
+                candidates.append((doc, []))
+            candidates[-1][1].append(_label(*_ref_label(listed, doc, k)))
+        status = "linked" if linked else "ambiguous" if candidates else "unnamed"
+        signatory = ", ".join(p for p in (sign.name, *roles, *organisations) if p)
+        out.append(LetterLink(file=str(r.source), signatory=signatory, status=status,
+                              entries=[(doc, _label(ref, label), text) for doc, ref, label, text in named],
+                              candidates=candidates, source_ref=source_ref, before=held.get(r.letter_id, []),
+                              read=r.source in read, lists=n_lists))
+    store.set_letter_links(pd.DataFrame(link_rows), pd.DataFrame(ref_rows))
+    return out
+
+
+def _label(ref: Any, label: Any) -> str:
+    """An entry as a note names it: its label as written (``[5.3]``, ``C.``), else its ref."""
+    return str(label) if isinstance(label, str) and label.strip() else str(ref or "")
+
+
+def _ref_label(listed: list[tuple], document: str, position: int) -> tuple[Any, Any]:
+    """(ref, label) of the entry at ``position`` of ``document``'s list (its latest version)."""
+    found = [(ref, label) for src, pos, _, _, ref, label in listed if src == document and int(pos) == position]
+    return found[-1] if found else (None, None)
 
 
 #: Marks that reopen a quotation at the start of each paragraph it runs on into.
@@ -1080,6 +1213,8 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     # the tables read before, latest first (this command's files join them as they are read): a text column new
     # to the store where an earlier export had another is told (renamed_questions)
     tables = store.table_reads() if opts.notice_renamed else []
+    narrative = any(kind == "narrative" for _, kind in kinds)
+    linked_before = store.letter_links() if narrative else None  # (a list replaced takes its links with it)
     if opts.replace:
         store.replace_begin()
     try:
@@ -1111,6 +1246,10 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
             result.files.append(report)
         if opts.replace:
             replace_sources(store, result, opts, run_id, {path.name: (path, shas[path]) for path, _ in kinds})
+        if narrative:
+            # a letter read now may be named by a list read before, and a list read now may name letters read
+            # before (or no longer name one it named): every letter is matched again
+            result.letters = link_letters(store, {f.source for f in result.files}, linked_before)
     finally:
         if opts.replace:
             store.replace_end()

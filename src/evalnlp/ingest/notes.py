@@ -196,7 +196,46 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
             told("info", "{source}: the workbook has {more} other sheet{s} with values, not read: {others} "
                  "({sheet!o:NAME} reads one sheet; read the file once per sheet to take them all)", source=f.source,
                  more=more, s="" if more == 1 else "s", others=", ".join(repr(n) for n in f.other_sheets))
+    read = {f.source for f in result.files}
+    told_of = [x for x in result.letters  # read now, its link changed, or a list read now cannot tell
+               if x.read or x.changed or any(doc in read for doc, _ in x.candidates)]
+    for letter in told_of:
+        _letter(letter, info, note)
+    unnamed = [x for x in told_of if x.status == "unnamed" and not x.before]
+    if unnamed:
+        which = "; ".join(f"{x.file} ({x.signatory})" for x in unnamed[:5]) + (
+            f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else "")
+        one = len(unnamed) == 1
+        letters = "its testimonials cite" if one else "their testimonials cite"
+        if not unnamed[0].lists:
+            info(f"{_count(len(unnamed), 'letter')} of support, {which}: no sources list is in the store yet, so "
+                 f"{letters} none; reading the case study whose list names {'it' if one else 'them'} links "
+                 f"{'it' if one else 'them'}")
+        else:
+            info(f"{_count(len(unnamed), 'letter')} of support named by no entry of the sources lists in the store, "
+                 f"{which}: {letters} none (an entry naming the letter's file, \"Letter from ... (letter.pdf)\", "
+                 "links it)")
     return notes
+
+
+def _letter(letter, info, note) -> None:
+    """How a letter of support stands with the sources lists of the store (see
+    :func:`evalnlp.ingest.link_letters`), when linked, refused as ambiguous, or no longer linked (a letter no
+    entry names is told with the others, by :func:`ingest_notes`)."""
+    who = f"{letter.file}: the letter signed {letter.signatory!r}"
+    was = "; ".join(f"{label} of {doc}" for doc, label, _ in letter.before)
+    if letter.status == "linked":
+        named = "; ".join(f"{label} of {doc} ({_short(text)})" for doc, label, text in letter.entries)
+        info(f"{who} is linked to the entry that names it, {named}: its testimonials cite it as "
+             f"{letter.source_ref}" + (f" (it was linked to {was})" if letter.before and letter.changed else ""))
+    elif letter.status == "ambiguous":
+        fits = "; ".join(f"{' and '.join(labels)} of {doc}" for doc, labels in letter.candidates)
+        note(f"{who} fits the entries {fits} equally well, so it is linked to none of them" +
+             (f" (it was linked to {was})" if letter.before else "") +
+             f"; name its file in the entry that describes it (\"Letter from ... ({letter.file})\") to link it")
+    elif letter.before:
+        note(f"{who} was linked to {was}, which no longer names it, and no other entry does: its testimonials "
+             "cite none")
 
 
 def _replaced(f, told) -> None:
@@ -250,6 +289,12 @@ def _renamed_question(f, told, column: str, question: str, old: str, old_column:
         told("note", "{source}: its answers are stored under the question {question!r}, and every other answer in "
              "the store under {old!r} (from {other!r} and any other file read), so `{evidence}` counts them as two "
              "questions." + cure, **fields)
+
+
+def _short(text: str, most: int = 90) -> str:
+    """``text`` on one line, cut at a word before ``most`` characters (with "...") when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + " ..."
 
 
 def _count(n: int, word: str) -> str:
