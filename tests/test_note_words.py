@@ -146,7 +146,7 @@ def other_notes() -> list[Note]:
     train = api.TrainResult(out=Path("fft-themes"), backend="supervised", n=20, n_skipped=0, card=card)
     agreement = api.Agreement(coders=("human:alice", "model:fft-themes@abc"), codebook_id="fft",
                               report={"n": 10, "n_seen_in_training": 4, "per_theme": {}}, units=pd.DataFrame(),
-                              n_a=10, n_b=10)
+                              n_a=10, n_b=10, trained_from_store=True)
     review = api.ReviewImport(run_id="r", coder="human:alice", codebook_id="fft", n_rows=3, n_reviewed=1,
                               n_untouched=2, n_changed_passages=0, n_changed_cells=0, n_notes=0,
                               reviewed=pd.DataFrame(), exported_sha256="ab" * 32)
