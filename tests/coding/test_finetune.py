@@ -189,8 +189,8 @@ def test_single_label_codebook_gives_one_theme_per_passage():
     assert cb.multi_label is False
 
 
-def test_refit_trains_again_on_every_passage():
-    kept = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8).fit(TEXTS, Y)
+def test_refit_trains_again_on_every_passage(fitted):
+    kept = fitted  # the same settings without the second pass (training is deterministic: see above)
     seen = []
     refitted = FinetunedCoder(codebook="impact", epochs=1, refit=True, batch_size=8).fit(TEXTS, Y, progress=seen.append)
     # one pass over the training part, then one over every passage
