@@ -68,9 +68,15 @@ def test_fit_chooses_thresholds_on_a_held_back_part_and_reports_on_it(fitted):
     assert fitted.predict(NEW).shape == proba.shape
 
 
-def test_saved_and_loaded_it_scores_exactly_as_before(fitted, tmp_path):
+@pytest.fixture(scope="module")
+def saved(fitted, tmp_path_factory):
+    """``fitted`` saved once (compressing the weights takes seconds), with its scores from before the saving."""
     before = fitted.predict_proba(TEXTS[:10] + NEW)
-    folder = save_model(fitted, tmp_path / "ft", card={"name": "ft-test"})
+    return save_model(fitted, tmp_path_factory.mktemp("saved") / "ft", card={"name": "ft-test"}), before
+
+
+def test_saved_and_loaded_it_scores_exactly_as_before(fitted, saved):
+    folder, before = saved
     card = json.loads((folder / "card.json").read_text())
     assert card["backend"] == "finetune" and card["cv_metrics"]["n_validation"] == fitted.n_validation_
     loaded, _ = load_model(folder, codebook="impact")
@@ -85,8 +91,8 @@ def test_saved_and_loaded_it_scores_exactly_as_before(fitted, tmp_path):
     assert (folder / "model.skops").stat().st_size < 0.5 * stored
 
 
-def test_a_tampered_model_file_is_refused(fitted, tmp_path):
-    folder = save_model(fitted, tmp_path / "ft")
+def test_a_tampered_model_file_is_refused(saved, tmp_path):
+    folder = shutil.copytree(saved[0], tmp_path / "ft")
     with (folder / "model.skops").open("ab") as handle:
         handle.write(b"\0")
     with pytest.raises(EvalnlpError) as info:
@@ -189,8 +195,8 @@ def test_single_label_codebook_gives_one_theme_per_passage():
     assert cb.multi_label is False
 
 
-def test_refit_trains_again_on_every_passage():
-    kept = FinetunedCoder(codebook="impact", epochs=1, refit=False, batch_size=8).fit(TEXTS, Y)
+def test_refit_trains_again_on_every_passage(fitted):
+    kept = fitted  # the same settings without the second pass (training is deterministic: see above)
     seen = []
     refitted = FinetunedCoder(codebook="impact", epochs=1, refit=True, batch_size=8).fit(TEXTS, Y, progress=seen.append)
     # one pass over the training part, then one over every passage

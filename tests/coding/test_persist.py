@@ -126,6 +126,33 @@ def test_model_file_path_is_accepted(saved):
     assert isinstance(loaded, SupervisedCoder)
 
 
+def test_a_model_loaded_again_is_a_fresh_copy_of_the_file_it_is_now(coder, saved, rows, tmp_path):
+    """A process keeps the models it read, by their file's checksum: loading one again gives an object of its
+    own (changing one changes no other), and a folder whose model was replaced or tampered with since is read
+    as it is now."""
+    texts = rows["feedback"].iloc[200:].tolist()
+    folder = _copy(saved, tmp_path)
+    first, _ = load_model(folder)
+    first.thresholds_ = first.thresholds_ + 1.0
+    first.model_name_ = "changed"
+    again, _ = load_model(folder)
+    assert again is not first and again.model_name_ == "fft-small"
+    assert np.array_equal(again.thresholds_, coder.thresholds_)
+    assert np.array_equal(again.predict(texts), coder.predict(texts))
+    other = SupervisedCoder(codebook=load_codebook("fft"), C=0.05).fit(rows["feedback"].iloc[:200],
+                                                                      rows["label"].iloc[:200])
+    shutil.rmtree(folder)
+    save_model(other, folder)
+    replaced, card = load_model(folder)
+    assert replaced.model_sha256_ == card["model_sha256"] != again.model_sha256_
+    assert replaced.C == 0.05 and np.array_equal(replaced.predict_proba(texts), other.predict_proba(texts))
+    with (folder / MODEL_FILE).open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError) as err:
+        load_model(folder)
+    assert err.value.code == "E324"
+
+
 def test_ensemble_round_trip(rows, tmp_path):
     texts, labels = rows["feedback"].iloc[:40], rows["label"].iloc[:40]
     ensemble = EnsembleCoder(codebook="fft", zeroshot_keywords=False).fit(texts, labels)

@@ -431,6 +431,36 @@ def _check_types(model_file: Path) -> list[str]:
     return sorted(untrusted)
 
 
+class _Loaded:
+    """The last few models this process read, by the sha256 of their file, as read: a model is read once per
+    process however often it is loaded (the shipped sentiment model's vocabulary takes skops most of a second
+    to check and build, node by node; a copy takes a few hundredths). A file is hashed and compared with its
+    card at every load, so only the very same bytes, already checked, come from here."""
+
+    def __init__(self, size: int) -> None:
+        import threading
+
+        self.size = size
+        self.models: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def get(self, sha256: str) -> Any:
+        with self.lock:
+            model = self.models.pop(sha256, None)
+            if model is not None:
+                self.models[sha256] = model  # the most recent last
+            return model
+
+    def put(self, sha256: str, model: Any) -> None:
+        with self.lock:
+            self.models[sha256] = model
+            while len(self.models) > self.size:
+                del self.models[next(iter(self.models))]
+
+
+_loaded = _Loaded(4)
+
+
 def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str, Any]]:
     """Load a saved coder and its card: ``(coder, card)``.
 
@@ -447,17 +477,22 @@ def load_model(path: str | Path, *, codebook: Any = None) -> tuple[Any, dict[str
         raise errors.error("E324", model_file=model_file, card=card['model_sha256'][:12], actual=actual[:12])
     if codebook is not None:
         _check_codebook(card, codebook, card_file)
-    try:
-        # skops checks every type in the file against its defaults and this allowlist before it builds
-        # anything, and refuses the file otherwise: the same check as _check_types, without reading the
-        # archive twice (reading a model's tree is most of the time it takes to load)
-        coder = sio.load(model_file, trusted=_TRUSTED_LIST)
-    except Exception as exc:
-        _check_types(model_file)  # names the types refused (E326), or says the archive is unreadable (E328)
-        raise errors.error("E328", "unloadable", model_file=model_file, exc_type=type(exc).__name__, exc=exc) from exc
-    if not _is_model(coder):
-        raise errors.error("E327", model_file=model_file, module=type(coder).__module__, type_name=type(coder).__name__,
-                           train=_TRAIN)
+    coder = _loaded.get(actual)
+    if coder is None:
+        try:
+            # skops checks every type in the file against its defaults and this allowlist before it builds
+            # anything, and refuses the file otherwise: the same check as _check_types, without reading the
+            # archive twice (reading a model's tree is most of the time it takes to load)
+            coder = sio.load(model_file, trusted=_TRUSTED_LIST)
+        except Exception as exc:
+            _check_types(model_file)  # names the types refused (E326), or says the archive is unreadable (E328)
+            raise errors.error("E328", "unloadable", model_file=model_file, exc_type=type(exc).__name__,
+                               exc=exc) from exc
+        if not _is_model(coder):
+            raise errors.error("E327", model_file=model_file, module=type(coder).__module__,
+                               type_name=type(coder).__name__, train=_TRAIN)
+        _loaded.put(actual, coder)
+    coder = copy.deepcopy(coder)  # the caller's own: the kept one stays as the file has it
     coder.model_name_ = card.get("name") or model_file.parent.name
     coder.model_sha256_ = actual
     return coder, card
