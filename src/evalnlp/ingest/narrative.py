@@ -1092,12 +1092,9 @@ _NOT_MODIFIERS = frozenset({"and", "or", "but", "of", "in", "on", "at", "by", "f
                             "that", "which", "who", "it", "they", "we", "he", "she", "also", "then", "there"})
 
 
-def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
-    """The subject of the last clause of a lead that ends in a colon, when it is a person or a body and a finite
-    verb follows it ("a number of the unit's staff have used the tool and attended training:"); a clause whose
-    subject is a thing ("Our research has created a firm that:") names nobody here (the quotation may go on with
-    the previous speaker's words)."""
-    masked = ctx.masked
+def _last_clause_before_colon(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """(start of the last clause, offset of the colon) of a lead ``masked[lo:hi]`` that ends in a colon; None when
+    it does not end in one."""
     seg = masked[lo:hi].rstrip()
     if not seg.endswith(":"):
         return None
@@ -1105,6 +1102,19 @@ def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | 
     start = lo
     for br in _clause_breaks(masked[lo:colon]):
         start = lo + br.end()
+    return start, colon
+
+
+def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The subject of the last clause of a lead that ends in a colon, when it is a person or a body and a finite
+    verb follows it ("a number of the unit's staff have used the tool and attended training:"); a clause whose
+    subject is a thing ("Our research has created a firm that:") names nobody here (the quotation may go on with
+    the previous speaker's words)."""
+    masked = ctx.masked
+    found = _last_clause_before_colon(masked, lo, hi)
+    if found is None:
+        return None
+    start, colon = found
     span = np_before_verb(masked, start, colon)
     if span is None or span[1] >= trim_right(masked, start, colon) - 1:
         return None  # no verb after the phrase: a label ("Jane Roe, Director of X:"), read elsewhere
@@ -1137,13 +1147,10 @@ def _colon_recipient(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     the clause has no attribution verb (whose own cues decide), its subject is no person or body and its verb
     sends no message (the receiver of a letter did not write it)."""
     masked = ctx.masked
-    seg = masked[lo:hi].rstrip()
-    if not seg.endswith(":"):
+    found = _last_clause_before_colon(masked, lo, hi)
+    if found is None:
         return None
-    colon = lo + len(seg) - 1
-    start = lo
-    for br in _clause_breaks(masked[lo:colon]):
-        start = lo + br.end()
+    start, colon = found
     if _lead_has_verb(ctx, lo, colon):
         return None
     subject = np_before_verb(masked, start, colon)
