@@ -223,6 +223,15 @@ def draw(corpus: dict[str, dict], ann: dict) -> list[str]:
     rest = sorted(set(rest) - set(examined9))
     if ann["sample"]["seed"] == TENTH_SEED:
         return [str(i) for i in sorted(_by_quote_marks(corpus, rest, TENTH_SEED, len(ann["documents"]))[0])]
+    # the eleventh set: the tenth set's pool less every candidate the tenth set's draw examined (kept or not)
+    tenth = json.loads(SETS["3691"][0].read_text(encoding="utf-8"))["sample"]
+    assert len(rest) == tenth["pool"]
+    kept10, examined10 = _by_quote_marks(corpus, rest, TENTH_SEED, len(tenth["case_study_ids"]))
+    assert [str(i) for i in sorted(kept10)] == tenth["case_study_ids"]
+    assert len(examined10) == tenth["candidates_examined"]
+    rest = sorted(set(rest) - set(examined10))
+    if ann["sample"]["seed"] == ELEVENTH_SEED:
+        return [str(i) for i in sorted(_by_quote_marks(corpus, rest, ELEVENTH_SEED, len(ann["documents"]))[0])]
     raise ValueError(f"unknown set seed {ann['sample']['seed']}")
 
 
@@ -238,6 +247,8 @@ EIGHTH_SEED = 9753
 NINTH_SEED = 2580
 # the tenth set's seed (testimonials only, drawn like the ninth from what the ninth draw left)
 TENTH_SEED = 3691
+# the eleventh set's seed (testimonials only, drawn like the tenth from what the tenth draw left)
+ELEVENTH_SEED = 4703
 
 
 def _by_quote_marks(corpus: dict[str, dict], rest: list[int], seed: int, n: int) -> tuple[list[int], list[int]]:
