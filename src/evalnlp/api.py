@@ -71,6 +71,14 @@ def require_topics_extra() -> None:
     require()
 
 
+def document_place(source: Any, locator: Any) -> str:
+    """Where a document is, as people read it: ``survey.csv row 12``, a workbook's row with its sheet named once
+    (``survey.xlsx#Comments!row 8``, from the source ``survey.xlsx#Comments`` and the locator ``Comments!row 8``)."""
+    from evalnlp.schema import place
+
+    return place(source, locator)
+
+
 def quotes_json(df: pd.DataFrame) -> dict[str, list[dict]]:
     """The JSON contract of ``evalnlp quotes --format json`` for a frame from :func:`quotes`."""
     from evalnlp.quotes import quotes_to_json

@@ -49,7 +49,7 @@ def quotes(
     rows = []
     for i, r in enumerate(df.itertuples(), 1):
         who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
-        where = f"{r.source} {r.locator}"
+        where = api.document_place(r.source, r.locator)
         group = [r.group] if by else []
         rows.append((str(i), *group, r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
     title = f"quotes for {theme}" + (f" by {by} (up to {n} per group)" if by else "")
