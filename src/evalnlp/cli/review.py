@@ -75,15 +75,16 @@ def import_(
     with open_store(ctx) as store:
         result = api.review_import(store, file, coder=coder, codebook_changed=codebook_changed)
     print_notes(ctx, result.notes, at="first")
-    info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
-              f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
-              f"{'s' if result.n_untouched != 1 else ''} skipped")
+    info(ctx, f"read {result.n_rows:,} row{'s' if result.n_rows != 1 else ''}: imported {result.n_reviewed:,} "
+              f"reviewed passage{'s' if result.n_reviewed != 1 else ''} as {result.coder} (codebook "
+              f"{result.codebook_id}); {result.n_untouched:,} untouched row{'s' if result.n_untouched != 1 else ''} "
+              "(left as exported) skipped")
     print_notes(ctx, result.notes)
     if result.n_reviewed == 0:
         return
     info(ctx, f"changed {result.n_changed_passages:,} of the machine's decisions "
               f"({result.n_changed_cells:,} theme cell{'s' if result.n_changed_cells != 1 else ''}); "
-              f"{result.n_reviewed - result.n_changed_passages:,} confirmed"
+              f"{result.n_confirmed:,} confirmed"
               + (f"; {result.n_notes:,} note{'s' if result.n_notes != 1 else ''} kept with run {result.run_id}"
                  if result.n_notes else ""))
     print_notes(ctx, result.notes, at="end")
