@@ -20,13 +20,16 @@ _STRATEGIES = ("uncertain", "diverse", "random")
 def export(
     ctx: typer.Context,
     file: str = typer.Argument(..., help="The workbook to write (.xlsx).", show_default=False),
-    n: int = typer.Option(50, "-n", help="How many passages."),
-    strategy: str = typer.Option("uncertain", "--strategy", help="uncertain (scores nearest each theme's "
-                                 "threshold, themes in turn), diverse (cover the embedding space) or random."),
+    n: int = typer.Option(50, "-n", help="How many passages to write (fewer when fewer are left to "
+                       "review)."),
+    strategy: str = typer.Option("uncertain", "--strategy", help="Which passages: uncertain (the machine "
+                                 "least sure, scores nearest each theme's threshold, themes in turn), diverse "
+                                 "(passages unlike one another, spread over what the answers say) or random."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path. Default: the "
                                            "latest classify run's codebook."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="Keep to one theme: its boundary (uncertain), or "
-                                        "passages the machine gave it (diverse, random)."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Only passages for this theme id: the ones "
+                                        "nearest its threshold (uncertain), or ones the machine gave it (diverse, "
+                                        "random)."),
 ) -> None:
     """Write the passages most worth a person's check to a workbook.
 
