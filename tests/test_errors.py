@@ -583,6 +583,29 @@ def test_store_errors_say_what_to_run_in_the_callers_words(cli, tmp_path):
                     "import` first, or pass --codebook") in command_line, command_line
 
 
+def test_a_codebook_that_is_not_a_mapping_names_the_call_in_the_callers_words(cli, tmp_path):
+    """E204, a codebook file that holds a list (or nothing), points to a shipped codebook: by the function in
+    Python, by the command on the command line."""
+    from evalnlp import api
+
+    listed = tmp_path / "listed.yaml"
+    listed.write_text("- staff\n- waiting\n", encoding="utf-8")
+    with pytest.raises(errors.CodebookError) as info:
+        api.validate_codebook(listed)
+    python, command_line = _both(info.value)
+    assert info.value.code == "E204" and "found a list" in python
+    assert python.endswith("See a shipped codebook (`codebook(ref='impact')`) for the format")
+    assert command_line.endswith("See a shipped codebook (`evalnlp codebook show impact`) for the format")
+    survey = tmp_path / "survey.csv"
+    survey.write_text("answer\nThe staff were kind.\n", encoding="utf-8")
+    for args in (("codebook", "validate", str(listed)),
+                 ("classify", str(survey), "--text", "answer", "--codebook", str(listed))):
+        out = cli(*args)
+        said = " ".join(out.output.split())
+        assert out.exit_code == 1 and "[E204]" in said, said
+        assert "(`evalnlp codebook show impact`) for the format" in said and "codebook(ref=" not in said, said
+
+
 def test_coding_errors_say_what_to_run_in_the_callers_words(tmp_path):
     from evalnlp import api
     from evalnlp.coding.persist import load_model

@@ -71,6 +71,14 @@ def require_topics_extra() -> None:
     require()
 
 
+def document_place(source: Any, locator: Any) -> str:
+    """Where a document is, as people read it: ``survey.csv row 12``, a workbook's row with its sheet named once
+    (``survey.xlsx#Comments!row 8``, from the source ``survey.xlsx#Comments`` and the locator ``Comments!row 8``)."""
+    from evalnlp.schema import place
+
+    return place(source, locator)
+
+
 def quotes_json(df: pd.DataFrame) -> dict[str, list[dict]]:
     """The JSON contract of ``evalnlp quotes --format json`` for a frame from :func:`quotes`."""
     from evalnlp.quotes import quotes_to_json
@@ -3162,9 +3170,9 @@ class ReviewImport:
     run_id: str
     coder: str
     codebook_id: str
-    n_rows: int
-    n_reviewed: int  # rows that became human codes
-    n_untouched: int  # rows left as exported: skipped
+    n_rows: int  # rows read: n_reviewed + n_untouched
+    n_reviewed: int  # rows that became human codes: n_changed_passages + n_confirmed
+    n_untouched: int  # rows left as exported: skipped, nothing stored
     n_changed_passages: int  # reviewed rows whose themes differ from the machine's
     n_changed_cells: int  # theme decisions (cells) that differ from the machine's
     n_notes: int
@@ -3183,6 +3191,12 @@ class ReviewImport:
     #: what the user should know of the import (issued as :class:`EvalnlpWarning`); the reviewer's own notes
     #: are the ``note`` column of ``reviewed``
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_confirmed(self) -> int:
+        """Reviewed rows whose themes are the machine's (a mark in 'reviewed', a note, a 0 typed in an empty
+        cell)."""
+        return self.n_reviewed - self.n_changed_passages
 
 
 def _machine_run(store: Store, cb) -> dict[str, Any]:
@@ -3423,7 +3437,9 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
     which rows count). The workbook must come from this store and the codebook must be unchanged since the
     export; every cell is checked before anything is written, so a refused workbook leaves the store as it was.
-    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run.
+    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run whose
+    counts (n_in = n_ok) are the rows that held a decision, every one stored; its args say how many rows were read
+    (``rows``) and how many of them were left as exported (``untouched``), as the result does.
 
     ``codebook_changed``: read a workbook exported with another version of the codebook against the codebook as
     it is now (its wording edited, say), when it has the same themes (E192 otherwise); the run records the
@@ -3465,6 +3481,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
+            "confirmed": decisions.n_reviewed - decisions.n_changed_passages,
             "changed_cells": decisions.n_changed_cells, "notes": decisions.notes,
             "ignored_columns": dict(decisions.ignored)}
     if changed:
@@ -3474,7 +3491,9 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
         store.replace_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id)
-        run.counts(n_in=decisions.n_rows, n_ok=decisions.n_rows, n_rejected=0)
+        # the run's counts are the rows that held a decision, each stored: a row left as exported was read and
+        # nothing came of it (the args keep those: rows = reviewed + untouched), not a row accepted or rejected
+        run.counts(n_in=decisions.n_reviewed, n_ok=decisions.n_reviewed, n_rejected=0)
     result = ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
                           n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
                           n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,

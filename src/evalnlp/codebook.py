@@ -333,11 +333,9 @@ class _Checker:
     def codebook(self, data: Any, source: str, sha256: str) -> Codebook | None:
         if not isinstance(data, dict):
             found = "an empty file" if data is None else f"a {_type_name(data)}"
-            self.add(
-                "E204",
-                "top level",
-                errors.message("E204", found=found),
-            )
+            made = errors.error("E204", found=found, show=errors.Call("codebook show", ref="impact"))
+            # kept with its template, so that the command line names the command where Python names the function
+            self.add("E204", "top level", errors.Note(made.template, fields=made.fields))
             return None
         self.unknown_keys(data, _TOP_KEYS, "", "E215")
         cb_id = self.text(data, "id", "codebook", required=True)

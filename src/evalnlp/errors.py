@@ -198,13 +198,13 @@ PYTHON_NAMES: dict[str, str] = {"db": "path"}
 #: :func:`evalnlp.api.import_codes`; ``runs --rejects`` is :func:`evalnlp.api.rejects`).
 PYTHON_COMMANDS: dict[str, str] = {"codes import": "import_codes", "runs --rejects": "rejects",
                                    "train --from-store": "train_from_store", "codes list": "coders",
-                                   "import": "import_qdpx"}
+                                   "import": "import_qdpx", "codebook show": "codebook"}
 
 #: The parameter each command takes as its positional argument, by its Python name (the command line writes its
 #: value, or its placeholder, alone and first: ``evalnlp ingest FILE``; Python, as a keyword: ``ingest(paths=...)``).
 POSITIONALS: dict[str, str] = {"ingest": "paths", "classify": "paths", "extract": "paths", "codes import": "path",
                                "train": "path", "evaluate": "path", "review export": "path", "review import": "path",
-                               "import": "path", "export": "path", "codebook import": "path"}
+                               "import": "path", "export": "path", "codebook import": "path", "codebook show": "ref"}
 
 #: Options of every command that a Python caller does not pass to the command's function: the store's path is the
 #: store it opened (``evalnlp.open(path)``, :func:`evalnlp.api.open_store`).
@@ -1150,8 +1150,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "unreadable": "Cannot read codebook {resolved!r}: {strerror}.",
     }),
     "E204": ("the codebook's top level is not a mapping",
-             "expected a mapping with `id:` and `themes:` keys; found {found}. See the header of a shipped codebook "
-             "(evalnlp codebook show impact) for the format"),
+             "expected a mapping with `id:` and `themes:` keys; found {found}. See a shipped codebook (`{show}`) for "
+             "the format"),
     "E205": ("a required codebook field is missing or empty", {
         "field_missing": "is missing; add a non-empty `{key}:` string",
         "field_empty": "is empty; write a non-empty `{key}:`",

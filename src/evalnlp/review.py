@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp import errors
+from evalnlp.schema import locator_in_source
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
@@ -403,7 +404,10 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
         for name, attr in (("text", "text"), ("source", "source"), ("locator", "locator"),
                            ("question", "question"), ("selected because", "reason")):
             cell = ws.cell(row=r, column=col[name])
-            _set_text(cell, getattr(rec, attr))
+            value = getattr(rec, attr)
+            if name == "locator":  # a workbook row's sheet is in its source already: "row 8", not "Comments!row 8"
+                value = locator_in_source(rec.source, value)
+            _set_text(cell, value)
             cell.alignment = wrap_top
         machine = set(rec.machine)
         for t in theme_ids:

@@ -58,3 +58,34 @@ def person_coder(name: object) -> str | None:
         return None
     return HUMAN_PREFIX + bare
 
+
+def sheet_named_twice(source: object, locator: object) -> str | None:
+    """The sheet a workbook row's ``source`` and ``locator`` both name (``survey.xlsx#Comments`` and
+    ``Comments!row 8``: ``Comments``), or None for any other document (its locator names no sheet, or another
+    one than its source)."""
+    if not isinstance(source, str) or not isinstance(locator, str) or "!" not in locator:
+        return None
+    at = source.find("#")
+    while at != -1:  # a file's own name may hold a "#": the sheet is whatever follows one of them
+        sheet = source[at + 1:]
+        if sheet and locator.startswith(sheet + "!"):
+            return sheet
+        at = source.find("#", at + 1)
+    return None
+
+
+def place(source: object, locator: object, sep: str = " ") -> str:
+    """Where a document is, for people to read: its source and locator joined by ``sep`` (``survey.csv row 12``),
+    a workbook's sheet named once (``survey.xlsx#Comments!row 8``, not ``survey.xlsx#Comments Comments!row 8``).
+    A missing part is left out."""
+    sheet = sheet_named_twice(source, locator)
+    if sheet is not None:
+        return f"{source}{str(locator)[len(sheet):]}"
+    return sep.join(str(p) for p in (source, locator) if isinstance(p, str) and p)
+
+
+def locator_in_source(source: object, locator: object) -> object:
+    """``locator`` as it reads beside its ``source``: a workbook row's without the sheet the source names already
+    (``row 8`` beside ``survey.xlsx#Comments``); any other locator as it is."""
+    sheet = sheet_named_twice(source, locator)
+    return locator if sheet is None else str(locator)[len(sheet) + 1:]

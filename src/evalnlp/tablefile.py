@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from evalnlp import errors
+from evalnlp.schema import place
 from evalnlp.util import atomic_path
 
 __all__ = ["PAGED_FORMATS", "TABLE_FORMATS", "atomic_path", "write_table", "write_table_pages", "xlsx_text"]
@@ -224,7 +225,7 @@ def _input_place(frame: pd.DataFrame, row: int) -> str:
         if f"{prefix}source" in frame.columns and f"{prefix}locator" in frame.columns:
             source, locator = frame[f"{prefix}source"].iloc[row], frame[f"{prefix}locator"].iloc[row]
             if isinstance(source, str) and isinstance(locator, str):
-                return f" ({source}, {locator})"
+                return f" ({place(source, locator, ', ')})"
     return ""
 
 

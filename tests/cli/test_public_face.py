@@ -116,3 +116,22 @@ def test_shared_options_read_the_same_everywhere(runner):
         assert param(("ingest",), flag).help == param(("classify",), flag).help, flag
     result = runner.invoke(app, ["ingest", "x.csv", "--unit", "word"])
     assert result.exit_code == 2 and "'word' is not one of" in result.output
+
+
+@pytest.mark.parametrize("path, flag, words", [
+    (("classify",), "--unit", "each answer whole (response) or each of its sentences (sentence)"),
+    (("classify",), "--id", "rather than by its row number (row 7)"),
+    (("evidence",), "--claims", "each with the themes that support it"),
+    (("evidence",), "--format", "a table to read, or json for scripts"),
+    (("quotes",), "--by", "the best quotes for each group of this attribute (a metadata column, question or source)"),
+    (("quotes",), "--output", "Write the quotes to a file"),
+    (("review", "export"), "-n", "fewer when fewer are left to review"),
+    (("review", "export"), "--strategy", "diverse (passages unlike one another"),
+    (("review", "export"), "--theme", "Only passages for this theme id"),
+])
+def test_an_options_help_says_what_it_does_in_a_new_users_words(path, flag, words):
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    param = next(p for p in command.params if flag in getattr(p, "opts", []))
+    assert words in " ".join(param.help.split()), param.help

@@ -186,8 +186,8 @@ def test_round_trip_stores_the_reviewed_rows_as_human_codes(cli, coded, tmp_path
 
     result = cli("review", "import", str(edited), "--coder", "alice")
     assert result.exit_code == 0, result.output
-    assert "imported 4 reviewed passages as human:alice" in result.stdout
-    assert "8 untouched rows skipped" in result.stdout
+    assert "read 12 rows: imported 4 reviewed passages as human:alice" in result.stdout
+    assert "8 untouched rows (left as exported) skipped" in result.stdout
     assert "changed 1 of the machine's decisions (2 theme cells)" in result.stdout
     assert "3 confirmed" in result.stdout
 
@@ -202,9 +202,12 @@ def test_round_trip_stores_the_reviewed_rows_as_human_codes(cli, coded, tmp_path
         run = store.table("runs").iloc[-1]
         effective = store.effective_codes(themes=cb.theme_ids)
     assert run["command"] == "review import" and run["codebook_id"] == "fft"
-    assert run["n_in"] == 12 and run["n_ok"] + run["n_rejected"] == 12
+    # the run's counts are the rows that held a decision, all stored; the 8 left as exported are in its args,
+    # and they add up to the rows read
+    assert (run["n_in"], run["n_ok"], run["n_rejected"]) == (4, 4, 0)
     args = json.loads(run["args"])
-    assert (args["reviewed"], args["untouched"], args["changed_passages"]) == (4, 8, 1)
+    assert (args["rows"], args["reviewed"], args["untouched"]) == (12, 4, 8)
+    assert (args["changed_passages"], args["confirmed"]) == (1, 3)
     assert args["notes"] == {seg[4]: "ward name in text"}
     # evidence now uses the reviewer's decision for that passage
     mine = effective[effective.seg_id == seg[2]]
@@ -370,7 +373,15 @@ def test_round_trip_on_a_multi_label_codebook(coded, tmp_path):
         wb.save(tmp_path / "impact-edited.xlsx")
         result = project.review_import(tmp_path / "impact-edited.xlsx", coder="bo")
         codes = project.codes()
-    assert (result.n_reviewed, result.n_untouched) == (2, 4)
+    assert (result.n_rows, result.n_reviewed, result.n_untouched) == (6, 2, 4)
+    assert result.n_changed_passages + result.n_confirmed == result.n_reviewed
+    with Store(coded, read_only=True) as store:  # the run says the same as the result
+        run = store.table("runs").iloc[-1]
+    assert (run["command"], run["n_in"], run["n_ok"], run["n_rejected"]) == ("review import", 2, 2, 0)
+    assert {k: json.loads(run["args"])[k] for k in ("rows", "reviewed", "untouched", "changed_passages",
+                                                     "confirmed")} == {
+        "rows": 6, "reviewed": 2, "untouched": 4, "changed_passages": result.n_changed_passages,
+        "confirmed": result.n_confirmed}
     # changed: True or False (it held the count of changed cells, 0, 1, 2...), the counts unchanged by that
     reviewed = result.reviewed
     assert reviewed["changed"].dtype == bool

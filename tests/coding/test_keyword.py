@@ -144,6 +144,18 @@ SPELLING_PAIRS = [
     ("practise", "practice"), ("practised", "practiced"), ("practising", "practicing"), ("practises", "practices"),
     ("licence", "license"), ("defence", "defense"), ("offences", "offenses"), ("judgement", "judgment"),
     ("acknowledgements", "acknowledgments"),
+    # an l doubled after an unstressed vowel, and a single final l where American doubles it
+    ("counselling", "counseling"), ("counselled", "counseled"), ("counsellor", "counselor"),
+    ("counsellors", "counselors"), ("modelling", "modeling"), ("modelled", "modeled"), ("modeller", "modeler"),
+    ("travelled", "traveled"), ("travelling", "traveling"), ("traveller", "traveler"), ("travellers", "travelers"),
+    ("labelled", "labeled"), ("labelling", "labeling"), ("cancelled", "canceled"), ("cancelling", "canceling"),
+    ("signalled", "signaled"), ("levelling", "leveling"), ("channelled", "channeled"), ("fuelled", "fueled"),
+    ("trialled", "trialed"), ("dialling", "dialing"), ("marvellous", "marvelous"), ("councillor", "councilor"),
+    ("medallist", "medalist"), ("unravelled", "unraveled"),
+    ("fulfil", "fulfill"), ("fulfils", "fulfills"), ("fulfilment", "fulfillment"), ("enrol", "enroll"),
+    ("enrols", "enrolls"), ("enrolment", "enrollment"), ("enrolments", "enrollments"), ("instil", "instill"),
+    ("distil", "distill"), ("appal", "appall"), ("enthral", "enthrall"), ("instalment", "installment"),
+    ("skilful", "skillful"), ("skilfully", "skillfully"), ("wilful", "willful"),
 ]
 
 #: Words no rule may change: the same in both spellings, or another word when changed.
@@ -155,6 +167,9 @@ SPELLING_UNCHANGED = [
     "rise", "raise", "noise", "poise", "cruise", "prise", "crises", "disable", "disability", "analysis",
     "does", "shoes", "goes", "poet", "poem", "toes", "heroes", "michael", "israel", "aerial", "algae", "reggae",
     "rogue", "vogue", "morgue", "fence", "hence", "licensing", "programmed", "programming", "program", "gram",
+    "fill", "filled", "filling", "filler", "all", "called", "caller", "well", "spelling", "telling", "stalled",
+    "dwelling", "yelled", "smaller", "install", "installs", "skill", "skills", "will", "willing", "callous",
+    "rebellious", "excellent", "cancellation", "parallel", "gallery", "refilled", "refilling", "unfilled",
 ]
 
 
@@ -172,7 +187,9 @@ def test_spelling_key_leaves_other_words_alone(word):
 def test_spelling_key_keeps_different_words_apart():
     for one, other in [("timbre", "timber"), ("entre", "enter"), ("livre", "liver"), ("lettre", "letter"),
                        ("mourning", "morning"), ("shoe", "she"), ("poet", "pet"), ("gael", "gel"),
-                       ("hour", "hor"), ("prise", "prize"), ("genre", "gener")]:
+                       ("hour", "hor"), ("prise", "prize"), ("genre", "gener"), ("filled", "filed"),
+                       ("filling", "filing"), ("filler", "filer"), ("refilled", "refiled"), ("willing", "wiling"),
+                       ("stalled", "staled"), ("polled", "poled"), ("tiller", "tiler"), ("fulfil", "fulfiled")]:
         assert spelling_key(one) != spelling_key(other), (one, other)
     # not lowercase ASCII letters, or too short: as given
     assert [spelling_key(w) for w in ("Colour", "colour's", "n't", "centre-left", "aeon", "oems")] == \
@@ -220,6 +237,50 @@ def test_keywords_match_the_other_spelling_both_ways(tmp_path, lemmatizer):
     # "practise" and "practice" are one word; unrelated words still do not match
     assert british.hits(["Good practice."])[0].tolist() == [1, 0]
     assert british.hits(["An hour on tour in a genre of colourless acre."])[0].tolist() == [0, 0]
+
+
+DOUBLED_L = """
+id: doubled_l
+title: Doubled l
+multi_label: true
+themes:
+  - id: support
+    label: Support
+    definition: Support given.
+    keywords: [counselling, modelling, travelled, labelled, cancelled, fulfil, enrol]
+  - id: paper
+    label: Paperwork
+    definition: Forms.
+    keywords: [filed, spell, hall]
+"""
+DOUBLED_L_US = DOUBLED_L.replace("counselling", "counseling").replace("modelling", "modeling").replace(
+    "travelled", "traveled").replace("labelled", "labeled").replace("cancelled", "canceled").replace(
+    "fulfil,", "fulfill,").replace("enrol]", "enroll]")
+GB_TEXT = ("Counselling helped; the modelling was clear; we travelled far; jars were labelled; the clinic was "
+           "cancelled; it will fulfil a need; I wish to enrol.")
+US_TEXT = ("Counseling helped; the modeling was clear; we traveled far; jars were labeled; the clinic was "
+           "canceled; it will fulfill a need; I wish to enroll.")
+
+
+@pytest.mark.parametrize("lemmatizer", ["rules", "model"])
+def test_doubled_l_spellings_match_both_ways_and_ordinary_words_do_not(tmp_path, lemmatizer):
+    (tmp_path / "gb.yaml").write_text(DOUBLED_L, encoding="utf-8")
+    (tmp_path / "us.yaml").write_text(DOUBLED_L_US.replace("id: doubled_l", "id: doubled_l_us"), encoding="utf-8")
+    british = KeywordCoder(codebook=str(tmp_path / "gb.yaml"), lemmatizer=lemmatizer).fit()
+    american = KeywordCoder(codebook=str(tmp_path / "us.yaml"), lemmatizer=lemmatizer).fit()
+    for coder in (british, american):
+        for text in (GB_TEXT, US_TEXT):
+            assert dict(zip(coder.classes_, coder.hits([text])[0].tolist())) == {"support": 7, "paper": 0}, \
+                (coder.codebook, text)
+    assert british.explain([US_TEXT])[0]["support"] == ["Counseling", "modeling", "traveled", "labeled",
+                                                        "canceled", "fulfill", "enroll"]
+    assert american.explain(["She enrols, he enrolled; it fulfils them."])[0]["support"] == \
+        ["enrols", "enrolled", "fulfils"]
+    # words of one syllable keep their ll: "filled" is not "filed", nor "spelling" "spell"'s other spelling
+    ordinary = "The form was filled and refilled well; all of it; a spelling test in the hallway; fill it."
+    assert british.hits([ordinary])[0].tolist() == [0, 1]  # "spelling" is a form of "spell", as before
+    assert british.explain([ordinary])[0] == {"paper": ["spelling"]}
+    assert british.hits(["Fill all the wells, the filled hall-stand."])[0].tolist() == [0, 1]  # "hall" alone
 
 
 def test_deterministic_and_clonable(coder):
@@ -271,6 +332,13 @@ def test_coder_id_is_a_fingerprint_of_what_decides_the_codes(coder, tiny):
     assert same.coder_id() == coder.coder_id() and coder.coder_id().startswith("model:keyword@")
     assert KeywordCoder(codebook="impact", lemmatizer="rules", threshold=0.9).fit().coder_id() != coder.coder_id()
     assert KeywordCoder(codebook=str(tiny), lemmatizer="rules").fit().coder_id() != coder.coder_id()
+    # the version of the matching rules is part of it: codes made before the doubled-l spellings matched (under
+    # the fingerprint without it) are told apart from codes made after
+    from evalnlp.coding.keyword import MATCHING, fitted_coder_id
+
+    assert MATCHING == 2
+    before = fitted_coder_id(coder, "keyword", [coder.lemmatizer_, coder.codebook_sha256_])
+    assert coder.coder_id() != before and before.startswith("model:keyword@")
 
 
 def test_hits_from_remembered_pieces_equal_spacy_matching_on_real_text():

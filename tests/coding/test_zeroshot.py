@@ -172,6 +172,14 @@ def test_coder_id(plain, default):
     assert ZeroShotCoder().coder_id() == "model:zeroshot"
     assert plain.coder_id().startswith("model:zeroshot@") and plain.coder_id() != default.coder_id()
     assert ZeroShotCoder(codebook="impact", keywords=False).fit().coder_id() == plain.coder_id()
+    # with keywords, the version of the keyword matching rules is part of it (codes made before the doubled-l
+    # spellings matched are told apart); without, the coder's id is as it was
+    from evalnlp.coding.keyword import fitted_coder_id
+
+    def without_matching(coder):
+        return fitted_coder_id(coder, "zeroshot", [coder.codebook_sha256_, coder.encoder_sha256_])
+
+    assert default.coder_id() != without_matching(default) and plain.coder_id() == without_matching(plain)
 
 
 def test_a_codebook_with_definitions_only(tmp_path):

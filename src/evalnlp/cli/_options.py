@@ -29,7 +29,8 @@ class Unit(str, Enum):
     sentence = "sentence"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table or json.", case_sensitive=False)]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="What to print: a table to read, or json for scripts.",
+                                                              case_sensitive=False)]
 
 StoreCodebookOption = Annotated[Optional[str], typer.Option(
     "--codebook", help="impact, fft or a YAML path. Default: the codebook the store was coded with.")]
@@ -46,13 +47,17 @@ TextOption = Annotated[Optional[List[str]], typer.Option(
     "--text", help="Column holding free text (repeat for several questions: one document per row and column).")]
 
 IdOption = Annotated[Optional[str], typer.Option(
-    "--id", help="Column with a respondent or row id, used as locator.")]
+    "--id", help="Column with a respondent or row id: each answer is then placed by it (respondent=R7) rather "
+                 "than by its row number (row 7), in quotes and outputs and when the file is read again.")]
 
 MetaOption = Annotated[Optional[List[str]], typer.Option(
     "--meta", help="Metadata column kept in attrs (repeatable). Default: every column that is not --text (the "
                    "--id column is kept too, as each answer's respondent).")]
 
-UnitOption = Annotated[Unit, typer.Option("--unit", help="Passage unit for tabular files.", case_sensitive=False)]
+UnitOption = Annotated[Unit, typer.Option("--unit", help="The passages a table's answers (CSV, XLSX, JSON, "
+                                                          "Parquet) are cut into: each answer whole (response) "
+                                                          "or each of its sentences (sentence).",
+                                          case_sensitive=False)]
 
 QuestionOption = Annotated[Optional[List[str]], typer.Option(
     "--question", metavar="NAME", help="The question a --text column's answers are stored under (what evidence "

@@ -28,8 +28,8 @@ def import_(
                                                 "by --sep (an empty cell: coded, no theme)."),
     sep: str = typer.Option(";", "--sep", help="Separator of theme ids in --labels-column."),
     coder: str = typer.Option(..., "--coder", help="Who coded: stored as human:NAME.", show_default=False),
-    id: Optional[str] = typer.Option(None, "--id", help="Column with a respondent or row id, used as locator "
-                                     "(as in ingest)."),
+    id: Optional[str] = typer.Option(None, "--id", help="Column with a respondent or row id, which places "
+                                     "each answer as in ingest (respondent=R7 rather than row 7)."),
     meta: Optional[List[str]] = typer.Option(None, "--meta", help="Metadata column kept in attrs (repeatable; "
                                              "as in ingest). Default: every other column."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path. Default: the "

@@ -17,8 +17,11 @@ def evidence(
     ctx: typer.Context,
     by: Optional[List[str]] = typer.Option(None, "--by", help="Group by an attribute (any metadata column, "
                                            "question, source); repeat for several matrices."),
-    claims: Optional[str] = typer.Option(None, "--claims", help="A YAML file of impact claims."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .xlsx, .csv, .md, .docx, .html or .json."),
+    claims: Optional[str] = typer.Option(None, "--claims", help="A YAML file of impact claims, each with the "
+                                          "themes that support it (and filters): adds the evidence per claim. "
+                                          "See the README for its format."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the tables to a file: .xlsx, .csv, "
+                                          ".md, .docx, .html or .json, by its extension."),
     format: FormatOption = OutputFormat.table,
     codebook: StoreCodebookOption = None,
     redact: RedactOption = True,

@@ -15,10 +15,12 @@ from evalnlp.cli._options import FormatOption, KeepNamesOption, OutputFormat, Re
 def quotes(
     ctx: typer.Context,
     theme: str = typer.Option(..., "--theme", help="Theme id (see `evalnlp codebook show`).", show_default=False),
-    n: int = typer.Option(5, "-n", help="How many quotes (per group with --by)."),
-    by: Optional[str] = typer.Option(None, "--by", help="Best quotes per group of this attribute."),
+    n: int = typer.Option(5, "-n", help="How many quotes (for each group with --by)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Give the best quotes for each group of this "
+                                  "attribute (a metadata column, question or source)."),
     redact: RedactOption = True,
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write .md, .docx, .csv or .json."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the quotes to a file: .md, .docx, .csv or .json, "
+                                  "by its extension."),
     format: FormatOption = OutputFormat.table,
     codebook: StoreCodebookOption = None,
     keep_names: KeepNamesOption = None,
@@ -49,7 +51,7 @@ def quotes(
     rows = []
     for i, r in enumerate(df.itertuples(), 1):
         who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
-        where = f"{r.source} {r.locator}"
+        where = api.document_place(r.source, r.locator)
         group = [r.group] if by else []
         rows.append((str(i), *group, r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
     title = f"quotes for {theme}" + (f" by {by} (up to {n} per group)" if by else "")

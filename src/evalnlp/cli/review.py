@@ -20,13 +20,16 @@ _STRATEGIES = ("uncertain", "diverse", "random")
 def export(
     ctx: typer.Context,
     file: str = typer.Argument(..., help="The workbook to write (.xlsx).", show_default=False),
-    n: int = typer.Option(50, "-n", help="How many passages."),
-    strategy: str = typer.Option("uncertain", "--strategy", help="uncertain (scores nearest each theme's "
-                                 "threshold, themes in turn), diverse (cover the embedding space) or random."),
+    n: int = typer.Option(50, "-n", help="How many passages to write (fewer when fewer are left to "
+                       "review)."),
+    strategy: str = typer.Option("uncertain", "--strategy", help="Which passages: uncertain (the machine "
+                                 "least sure, scores nearest each theme's threshold, themes in turn), diverse "
+                                 "(passages unlike one another, spread over what the answers say) or random."),
     codebook: Optional[str] = typer.Option(None, "--codebook", help="impact, fft or a YAML path. Default: the "
                                            "latest classify run's codebook."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="Keep to one theme: its boundary (uncertain), or "
-                                        "passages the machine gave it (diverse, random)."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Only passages for this theme id: the ones "
+                                        "nearest its threshold (uncertain), or ones the machine gave it (diverse, "
+                                        "random)."),
 ) -> None:
     """Write the passages most worth a person's check to a workbook.
 
@@ -75,15 +78,16 @@ def import_(
     with open_store(ctx) as store:
         result = api.review_import(store, file, coder=coder, codebook_changed=codebook_changed)
     print_notes(ctx, result.notes, at="first")
-    info(ctx, f"imported {result.n_reviewed:,} reviewed passage{'s' if result.n_reviewed != 1 else ''} as "
-              f"{result.coder} (codebook {result.codebook_id}); {result.n_untouched:,} untouched row"
-              f"{'s' if result.n_untouched != 1 else ''} skipped")
+    info(ctx, f"read {result.n_rows:,} row{'s' if result.n_rows != 1 else ''}: imported {result.n_reviewed:,} "
+              f"reviewed passage{'s' if result.n_reviewed != 1 else ''} as {result.coder} (codebook "
+              f"{result.codebook_id}); {result.n_untouched:,} untouched row{'s' if result.n_untouched != 1 else ''} "
+              "(left as exported) skipped")
     print_notes(ctx, result.notes)
     if result.n_reviewed == 0:
         return
     info(ctx, f"changed {result.n_changed_passages:,} of the machine's decisions "
               f"({result.n_changed_cells:,} theme cell{'s' if result.n_changed_cells != 1 else ''}); "
-              f"{result.n_reviewed - result.n_changed_passages:,} confirmed"
+              f"{result.n_confirmed:,} confirmed"
               + (f"; {result.n_notes:,} note{'s' if result.n_notes != 1 else ''} kept with run {result.run_id}"
                  if result.n_notes else ""))
     print_notes(ctx, result.notes, at="end")

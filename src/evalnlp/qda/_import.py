@@ -568,7 +568,11 @@ def plan_import(store, parsed: Parsed, cb, *, code_map: CodeMap | None, coder: s
             rows = store.document_fields().to_dict("records")
             counted: dict[str, list[dict]] = {}
             for r in rows:
-                counted.setdefault(exported_name(r["source"], r["locator"], r["question"]), []).append(r)
+                name = exported_name(r["source"], r["locator"], r["question"])
+                counted.setdefault(name, []).append(r)
+                before = exported_name(r["source"], r["locator"], r["question"], sheet_twice=True)
+                if before != name:  # a workbook's row, as projects exported before named it
+                    counted.setdefault(before, []).append(r)
             for r in _stored_files(rows):  # a narrative file's source is named by its file
                 counted.setdefault(exported_name(r["source"], None, r["question"]), []).append(r)
             # a name two documents share (a question cut short alike) names neither

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from evalnlp.schema import place
 from evalnlp.util import atomic_path  # noqa: F401  (the writers import it from here)
 
 SENTIMENT = ("positive", "mixed", "negative", "neutral")
@@ -42,11 +43,12 @@ def cell_text(row: Any) -> str:
 
 
 def attribution(record: dict[str, Any]) -> str:
-    """``speaker [ref], source, locator`` for a quote record (missing parts left out)."""
+    """``speaker [ref]; source, locator`` for a quote record (missing parts left out; a workbook's sheet named
+    once, see :func:`evalnlp.schema.place`)."""
     who = record.get("speaker") or ""
     ref = record.get("source_ref") or ""
     head = " ".join(p for p in (who, ref) if p)
-    where = ", ".join(str(p) for p in (record.get("source"), record.get("locator")) if p)
+    where = place(record.get("source"), record.get("locator"), ", ")
     return "; ".join(p for p in (head, where) if p)
 
 

@@ -14,6 +14,7 @@ from evalnlp.reports._common import (
     attribution,
     claims_display,
     matrix_wide,
+    place,
     provenance_rows,
     theme_display,
 )
@@ -109,7 +110,7 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
             if c["reach"]:
                 document.add_paragraph("Reach figures:")
                 for r in c["reach"]:
-                    document.add_paragraph(_xml(f"{r['text']} ({r['source']}, {r['locator']})"), style="List Bullet")
+                    document.add_paragraph(_xml(f"{r['text']} ({place(r['source'], r['locator'], ', ')})"), style="List Bullet")
         document.add_heading("Strength rule", level=2)
         for line in evidence.strength_rule.rstrip().splitlines():
             document.add_paragraph(line)

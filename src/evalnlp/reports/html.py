@@ -21,6 +21,7 @@ from evalnlp.reports._common import (
     claims_display,
     matrix_wide,
     pct,
+    place,
     provenance_rows,
     theme_display,
     write_text,
@@ -227,7 +228,7 @@ def _claims_html(claims: pd.DataFrame, rule: str) -> str:
             parts.append(f"<blockquote><p>{_e(quoted)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
                          "</blockquote>")
         if c["reach"]:
-            items = "".join(f"<li>{_e(r['text'])} <span class=\"attr\">({_e(r['source'])}, {_e(r['locator'])})"
+            items = "".join(f"<li>{_e(r['text'])} <span class=\"attr\">({_e(place(r['source'], r['locator'], ', '))})"
                             f"</span></li>" for r in c["reach"])
             parts.append(f"<p>Reach figures:</p><ul>{items}</ul>")
     parts.append(f"<h3>Strength rule</h3><pre>{escape(rule.rstrip())}</pre>")

@@ -13,6 +13,7 @@ from evalnlp.reports._common import (
     attribution,
     claims_display,
     matrix_wide,
+    place,
     provenance_rows,
     theme_display,
 )
@@ -72,7 +73,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
                 out += [">", *[f"> Source {_cell(e)}" for e in entries]] if entries else []
                 out.append("")
             for r in c["reach"]:
-                out.append(f"- Reach: {_cell(r['text'])} ({_cell(r['source'])}, {_cell(r['locator'])})")
+                out.append(f"- Reach: {_cell(r['text'])} ({_cell(place(r['source'], r['locator'], ', '))})")
             if c["reach"]:
                 out.append("")
         out += ["### Strength rule", "", "```text", evidence.strength_rule.rstrip(), "```", ""]
