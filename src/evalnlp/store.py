@@ -674,6 +674,7 @@ class Store:
             self.con.execute(f"DELETE FROM {table} WHERE seg_id IN (SELECT seg_id FROM _gone_segs)")
         for table in ("segments", "reach", "documents"):
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _gone_docs)")
+        self._store_in_read_order()
         self.con.execute(
             """DELETE FROM sources WHERE source IN (SELECT source FROM _replace_src)
                AND NOT EXISTS (SELECT 1 FROM _replace_entries e WHERE e.source = sources.source
@@ -685,6 +686,25 @@ class Store:
                                AND (segment_sources.text IS NULL OR segment_sources.text = s.text))""")
         self._drop_temp("_new_attrs", "_gone_docs", "_gone_segs", "_replace_src")
         return out
+
+    def _store_in_read_order(self) -> None:
+        """Store the narrative documents of the replaced sources again, unchanged, in the order this command's
+        files gave them: the order the store took a file's documents in is its reading order
+        (:meth:`narrative_documents`), and the documents kept from an earlier read would otherwise stand before
+        the new ones (a Word table's cells, kept, before the changed paragraph that precedes them)."""
+        cols = "doc_id, source, locator, kind, question, text, attrs, run_id"
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _read_order AS
+                SELECT {", ".join("d." + c for c in cols.split(", "))}, r.k
+                FROM documents d JOIN (SELECT doc_id, min(rowid) AS k FROM _replace_docs GROUP BY doc_id) r
+                  ON r.doc_id = d.doc_id
+                WHERE d.kind = 'narrative' AND d.source IN (SELECT source FROM _replace_src)""")
+        try:
+            self.con.execute("DELETE FROM documents WHERE kind = 'narrative' "
+                             "AND doc_id IN (SELECT doc_id FROM _read_order)")
+            self.con.execute(f"INSERT INTO documents SELECT {cols} FROM _read_order ORDER BY k")
+        finally:
+            self._drop_temp("_read_order")
 
     def forget_superseded_inputs(self, name: str, path: str, sha256: str, sources: list[str]) -> int:
         """After a newer export of the file ``name`` (now at ``path``, contents ``sha256``) replaced ``sources``,

@@ -440,3 +440,48 @@ def test_an_evalnlp_json_of_the_first_version_is_still_read(tmp_path):
     with Store(tmp_path / "fresh.duckdb") as store:
         result = api.import_qdpx(store, write_zip(tmp_path / "v1.qdpx", members))
         assert result.complete and result.documents == 1 and not result.notes
+
+
+def _case_docx(path, before_table: str) -> None:
+    """A Word case study: two paragraphs, a table, a paragraph after it; ``before_table`` the second paragraph."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The programme trained nurses across the region's trusts.")
+    document.add_paragraph(before_table)
+    table = document.add_table(rows=2, cols=2)
+    for r, row in enumerate(TABLE):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph("Staff gained the confidence to lead improvement work.")
+    document.save(path)
+
+
+def test_a_word_table_keeps_its_place_when_the_paragraph_before_it_changed_and_the_file_is_replaced(tmp_path):
+    """Read again with ``replace``, the kept table's cells and the changed paragraph before them come in the order of
+    the document, so the exported text has the table after that paragraph, not one paragraph early."""
+    case = tmp_path / "case.docx"
+    _case_docx(case, "The table below counts the nurses trained.")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [case], codebook="impact", model="keyword")
+        _case_docx(case, "The table below counts the nurses trained in each trust.")
+        with pytest.warns(Warning, match="1 document removed, 6 kept, 1 added"):
+            api.classify(store, [case], codebook="impact", model="keyword", replace=True)
+        assert list(store.narrative_documents()["locator"]) == [
+            "paragraph 1", "paragraph 2", "table 1 row 1 cell 1", "table 1 row 1 cell 2", "table 1 row 2 cell 1",
+            "table 1 row 2 cell 2", "paragraph 3"]
+        result = api.export(store, tmp_path / "p.qdpx")
+        assert not result.notes
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    (src, text), = _sources(members).values()
+    assert text == JOIN.join(["The programme trained nurses across the region's trusts.",
+                              "The table below counts the nurses trained in each trust.",
+                              *[cell for row in TABLE for cell in row],
+                              "Staff gained the confidence to lead improvement work."])
+    # each document of the file is where evalnlp.json says it is
+    (parts,) = json.loads(members["evalnlp.json"])["files"].values()
+    with Store(tmp_path / "s.duckdb") as store:
+        docs = store.table("documents")
+    by_guid = {guid("document", d): t for d, t in zip(docs["doc_id"], docs["text"])}
+    assert [text[a:b] for _, a, b in parts] == [by_guid[g] for g, _, _ in parts]
