@@ -183,7 +183,7 @@ def test_the_file_has_the_variable_values_its_documents_share(exported):
 
 def test_the_sidecar_says_where_each_document_of_a_file_is(exported):
     side = json.loads(exported["members"]["evalnlp.json"])
-    assert side["version"] == 2
+    assert side["version"] == 3
     docs = exported["tables"]["documents"].set_index("doc_id")
     texts = {name: text for name, (_, text) in _sources(exported["members"]).items()}
     by_guid = {guid("document", d): d for d in docs.index}

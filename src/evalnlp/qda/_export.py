@@ -15,7 +15,8 @@ a narrative document's passages are moved on by the document's start in it), and
 
 What the standard has no place for (scores, passages coded with no theme, passages no one coded, sentence
 and testimonial kinds, speakers, sentiment, reach figures, corroborating-source entries and the testimonials
-citing them, the runs behind the codes) travels in
+citing them, with how each was linked (a marker, or a letter of support filed as a file of its own, and what each
+such letter says of itself), the runs behind the codes) travels in
 ``evalnlp.json`` beside ``project.qde``, tied to it by its sha256: evalnlp reads it back only when the
 project is the one it was written with, so a file edited in another program is read from its XML alone. It
 describes every document (by the GUID ``guid("document", doc_id)``) and, under ``files``, where each document of
@@ -50,10 +51,14 @@ SIDECAR = "evalnlp.json"
 #: "Sources"); some programs look it up case-sensitively, so the name the text gives is the safe one.
 SOURCES = "sources"
 SIDECAR_FORMAT = "evalnlp-qdpx"
-#: 2: a narrative file is one source, and ``files`` says where its documents are in its text
-SIDECAR_VERSION = 2
-#: the versions of evalnlp.json this evalnlp reads (1 has no ``files``: every source is one document)
-SIDECAR_VERSIONS = (1, 2)
+#: 2: a narrative file is one source, and ``files`` says where its documents are in its text; 3: ``letters`` (what
+#: each letter of support filed as a file of its own says of itself), each source link's ``how`` (a letter's link
+#: or a marker's), and a narrative file's superseded documents (``superseded``: the versions of its paragraphs that
+#: a later read of the file changed, kept in the store and carried here, not in the source's text)
+SIDECAR_VERSION = 3
+#: the versions of evalnlp.json this evalnlp reads (1 has no ``files``: every source is one document; 2 has no
+#: ``letters``, no ``how`` and no ``superseded``)
+SIDECAR_VERSIONS = (1, 2, 3)
 #: what joins a narrative file's documents in its source's text
 JOIN = "\n\n"
 #: Document fields written as variables, with the description that marks them as evalnlp's.
@@ -63,6 +68,8 @@ BUILTIN_FIELDS = {
     "question": "the survey question (text column) it answers",
     "kind": "response (a survey answer) or narrative (a file's text: its paragraphs, pages or table cells)",
 }
+#: The columns of the store's ``letters`` table, as evalnlp.json carries them (the segment as its index).
+LETTER_COLUMNS = ["seg_id", "letter_id", "source", "name", "roles", "organisations", "letterhead", "date", "run_id"]
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
             "#17becf", "#393b79", "#637939")
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -153,7 +160,8 @@ class ExportData:
     reach: pd.DataFrame
     runs: pd.DataFrame
     sources: pd.DataFrame | None = None  # corroborating-source entries of narrative files
-    segment_sources: pd.DataFrame | None = None  # the entries each testimonial cites
+    segment_sources: pd.DataFrame | None = None  # the entries each testimonial cites (and how it was linked)
+    letters: pd.DataFrame | None = None  # what each letter filed as a file of its own says, per passage of its body
     #: the narrative documents' ids in the order the store took them (a file's reading order with their
     #: locators, see :func:`reading_order`); None: the order of ``documents``
     order: list[str] | None = None
@@ -488,14 +496,19 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
                              for r in entries.itertuples(index=False) if r.source in files],
                             key=lambda x: (x[0], x[1], x[4]))
     links = data.segment_sources if data.segment_sources is not None else pd.DataFrame(
-        columns=["seg_id", "source", "position", "text"])
-    if "text" not in links.columns:
-        links = links.assign(text=None)
-    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position)]  # the entry's text when known
-                              + ([r.text] if isinstance(r.text, str) else [])
+        columns=["seg_id", "source", "position", "text", "how"])
+    for column in ("text", "how"):
+        if column not in links.columns:
+            links = links.assign(**{column: None})
+    # [segment, file, place, the entry's text (null: a link made before links named it), how (null: a marker's)]
+    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position), _str(r.text), _str(r.how)]
                               for r in links.itertuples(index=False) if r.seg_id in index],
-                             key=lambda x: (x[0], x[1], x[2], x[3] if len(x) > 3 else ""))
-    used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment}
+                             key=lambda x: (x[0], x[1], x[2], x[3] or "", x[4] or ""))
+    letter_rows = data.letters if data.letters is not None else pd.DataFrame(columns=LETTER_COLUMNS)
+    letters = sorted([[index[r.seg_id], *(_str(getattr(r, c)) for c in LETTER_COLUMNS[1:])]
+                      for r in letter_rows.itertuples(index=False) if r.seg_id in index],
+                     key=lambda x: (x[0], x[1]))
+    used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment} | {r[-1] for r in letters}
     runs = []
     for r in data.runs.itertuples(index=False):
         if r.run_id in used_runs:
@@ -515,7 +528,9 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
         "sentiment": sentiment,  # [segment index, label, score, coder, run_id]
         "reach": reach,  # [document GUID, text, value, unit, start, end]
         "source_entries": source_entries,  # [source file, position, ref, label, text]
-        "segment_sources": segment_sources,  # [segment index, source file, position]
+        "segment_sources": segment_sources,  # [segment index, source file, position, entry's text, how]
+        "letters": letters,  # [segment index, letter_id, letter's file, name, roles, organisations, letterhead,
+        # date, run_id]
         "runs": runs,
     }
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0, allow_nan=False) + "\n").encode("utf-8")

@@ -35,7 +35,7 @@ import pandas as pd
 from evalnlp import errors
 from evalnlp.qda._archive import DEFAULT_LIMITS, Archive, Limits, parse_xml
 from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_error
-from evalnlp.qda._export import (BUILTIN_FIELDS, JOIN, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSIONS,
+from evalnlp.qda._export import (BUILTIN_FIELDS, JOIN, LETTER_COLUMNS, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSIONS,
                                   builtin_variable_guid, exported_name, file_guid, reading_order)
 from evalnlp.qda._ids import code_guid, guid
 from evalnlp.qda._read import Project, Reject, Selection, Source, local, read_project
@@ -412,7 +412,11 @@ class Plan:
     notes: list[str]
     themes: list[str] = field(default_factory=list)  # the codebook's themes: a person decides on each
     source_entries: pd.DataFrame = field(default_factory=pd.DataFrame)  # source, position, ref, label, text
-    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, start, end, source, position, text
+    #: doc_id, start, end, source, position, text, how (None: a marker's link, "letter": a letter's)
+    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: doc_id, start, end (of a letter's testimonial passage), letter_id, source, name, roles, organisations,
+    #: letterhead, date, run_id (None: this import): what a letter filed as a file of its own says of itself
+    letters: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: doc_id, kind, start, end, coder: passages a person had coded when evalnlp exported the file and has no
     #: coding on in it now (every one removed): their decision there is "no theme"
     cleared: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*_SEG_KEY, "coder"]))
@@ -1008,14 +1012,27 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
               and isinstance(text, str), "a malformed source entry")
         entries.append((src_file, position, ref, label, text))
     links = []
+    v3 = side.get("version", 1) >= 3
     for item in side.get("segment_sources") or []:
-        _need(isinstance(item, list) and len(item) in (3, 4), "a malformed source link")
-        i, src_file, position, *named = item  # [segment, file, place] or [..., the entry's text]
+        # version 2: [segment, file, place] or [..., the entry's text]; 3: [..., the entry's text or null, how]
+        _need(isinstance(item, list) and len(item) in ((5,) if v3 else (3, 4)), "a malformed source link")
+        i, src_file, position, *named = item
         _need(isinstance(i, int) and 0 <= i < len(seg_rows) and seg_rows[i]["kind"] == "testimonial"
               and isinstance(src_file, str) and isinstance(position, int)
-              and all(isinstance(t, str) for t in named), "a malformed source link")
+              and all(_opt_str(t) if v3 else isinstance(t, str) for t in named), "a malformed source link")
         s = seg_rows[i]
-        links.append((s["doc_id"], s["start"], s["end"], src_file, position, named[0] if named else None))
+        links.append((s["doc_id"], s["start"], s["end"], src_file, position, named[0] if named else None,
+                      named[1] if len(named) > 1 else None))
+    letters = []
+    for item in (side.get("letters") or []) if v3 else []:  # [segment, letter_id, file, name, ..., date, run_id]
+        _need(isinstance(item, list) and len(item) == len(LETTER_COLUMNS), "a malformed letter")
+        i, letter_id, letter_file, *said, run_id = item
+        _need(isinstance(i, int) and 0 <= i < len(seg_rows) and seg_rows[i]["kind"] == "testimonial"
+              and isinstance(letter_id, str) and isinstance(letter_file, str) and all(_opt_str(x) for x in said)
+              and isinstance(run_id, str), "a malformed letter")
+        s = seg_rows[i]
+        letters.append((s["doc_id"], s["start"], s["end"], letter_id, letter_file, *said,
+                        run_id if run_id in run_ids else None))
     run_cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
                 "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
     runs_frame = pd.DataFrame([{c: r.get(c) for c in run_cols} for r in runs], columns=run_cols)
@@ -1031,7 +1048,8 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
                 n_in=n_docs + len(seg_rows) + len(rejects), n_ok=n_docs + len(seg_rows), n_rejected=len(rejects),
                 complete=True, notes=notes, themes=list(cb.theme_ids),
                 source_entries=_frame(entries, ["source", "position", "ref", "label", "text"]),
-                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position", "text"]))
+                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position", "text", "how"]),
+                letters=_frame(letters, ["doc_id", "start", "end", *LETTER_COLUMNS[1:]]))
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -1119,6 +1137,8 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
         store.insert_sources(plan.source_entries, run_id)
     if len(plan.segment_sources):
         store.link_segment_sources(plan.segment_sources)
+    if len(plan.letters):
+        store.import_letters(plan.letters, run_id)
     if len(codes):
         assigned = codes[codes["assigned"].astype(bool)]
         per = codes.groupby("coder")["seg_id"].nunique().rename("passages").to_frame()
