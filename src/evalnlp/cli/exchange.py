@@ -43,8 +43,11 @@ def export(
     coders = ", ".join(f"{c} ({n:,} passage{'s' if n != 1 else ''})"
                        for c, n in sorted((result.coders or {}).items())) or "none"
     answers = result.sources - result.files
+    in_files = result.documents - answers - result.superseded
     kinds = ([_count(answers, "answer")] if answers else []) + (
-        [f"{_count(result.files, 'narrative file')} of {_count(result.documents - answers, 'document')}"]
+        [f"{_count(result.files, 'narrative file')} of {_count(in_files, 'document')}"
+         + (f", and {_count(result.superseded, 'superseded version')} of their paragraphs left out of the text"
+            if result.superseded else "")]
         if result.files else [])
     sources = _count(result.sources, "source") + (f" ({', '.join(kinds)})" if kinds else "")
     info(ctx, f"wrote {result.path}: {sources}, "

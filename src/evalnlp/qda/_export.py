@@ -173,6 +173,7 @@ class ExportSummary:
     documents: int = 0
     sources: int = 0  # text sources: one per survey answer (or table row), one per narrative file
     files: int = 0  # narrative files among the sources
+    superseded: int = 0  # documents of narrative files that a later read superseded: not in their source's text
     selections: int = 0
     codings: int = 0
     coders: dict[str, int] = field(default_factory=dict)  # coder -> passages with a theme
@@ -294,13 +295,27 @@ class _Unit:
     starts: list[int]  # where each document's text starts in the source's text
     text: str
     file: bool  # a narrative file's documents (else one document)
+    #: a narrative file's documents that a later read of it superseded (an earlier version of a paragraph that
+    #: changed), in the order the store took them: not in the text
+    superseded: list[int] = field(default_factory=list)
+
+
+def latest_reading(locators: list[str]) -> tuple[list[int], list[int]]:
+    """A narrative file's documents as last read, and those a later read superseded: indices into ``locators``,
+    given in the order the store took the documents. A file read again after an edit (without ``replace``) keeps
+    the earlier version of each changed paragraph at its place beside the new one; at each place, the document
+    the store took last is the file's latest reading there, and the others are superseded."""
+    last = {loc: i for i, loc in enumerate(locators)}
+    latest = [i for i, loc in enumerate(locators) if last[loc] == i]
+    return latest, [i for i, loc in enumerate(locators) if last[loc] != i]
 
 
 def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
     """The project's text sources, in the order of their first document in ``docs``: each survey answer (or table
     row) a source of its own, each narrative file (documents of kind narrative with one source and question) one
-    source whose text is its documents' texts in reading order joined by a blank line. ``store_order``: the
-    narrative documents' ids in the order the store took them (without it, the order of ``docs``)."""
+    source whose text is its latest reading's documents' texts (:func:`latest_reading`) in reading order joined by a
+    blank line. ``store_order``: the narrative documents' ids in the order the store took them (without it, the
+    order of ``docs``)."""
     rank = {d: k for k, d in enumerate(store_order or [])}
     groups: dict[tuple, list[int]] = {}
     for i, doc in enumerate(docs):
@@ -318,6 +333,9 @@ def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
             continue
         _, source, question = key
         rows = sorted(rows, key=lambda i: (rank.get(docs[i]["doc_id"], len(rank)), i))
+        latest, superseded = latest_reading([docs[i]["locator"] for i in rows])
+        superseded = [rows[k] for k in superseded]
+        rows = [rows[k] for k in latest]
         rows = [rows[k] for k in reading_order([docs[i]["locator"] for i in rows])]
         starts, at = [], 0
         for i in rows:
@@ -326,7 +344,7 @@ def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
         unit_guid = file_guid(source, question)
         units.append(_Unit(guid=unit_guid, name=exported_name(source, None, question),
                            member=f"{SOURCES}/{guid('text', unit_guid)}.txt", rows=rows, starts=starts,
-                           text=JOIN.join(docs[i]["text"] for i in rows), file=True))
+                           text=JOIN.join(docs[i]["text"] for i in rows), file=True, superseded=superseded))
     return units
 
 
@@ -403,6 +421,7 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
     texts: dict[str, str] = {}
     sidecar_docs: dict[str, dict] = {}
     files: dict[str, list] = {}
+    superseded: dict[str, list] = {}
     twice: list[str] = []
     records = docs.to_dict("records")
     units = _units(records, data.order)
@@ -436,7 +455,8 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
             value = _common([attrs[i].get(k) for i in unit.rows])
             if value is not None:
                 _value_element(src, guid("variable", k), var_types[k], value)
-        for row in rows:
+        old = [records[i] for i in unit.superseded]
+        for row in rows + old:
             sidecar_docs[guid("document", row["doc_id"])] = {
                 "source": row["source"], "locator": row["locator"], "kind": row["kind"],
                 "question": row["question"] if isinstance(row["question"], str) else None,
@@ -444,24 +464,30 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
         if unit.file:
             files[unit.guid] = [[guid("document", row["doc_id"]), at, at + len(row["text"])]
                                 for row, at in zip(rows, unit.starts)]
-            locators = [r["locator"] for r in rows]
-            again = sorted({loc for loc in locators if locators.count(loc) > 1}, key=locators.index)
-            if again:
-                twice.append(f"{unit.name} ({', '.join(again)})")
+            if old:  # not in the text: their texts, and their passages in "segments", travel in evalnlp.json
+                superseded[unit.guid] = [[guid("document", row["doc_id"]), row["text"]] for row in old]
+                places = list(dict.fromkeys(r["locator"] for r in old))
+                twice.append(f"{unit.name} ({', '.join(places)})")
     summary.documents = len(docs)
     summary.sources = len(units)
     summary.files = sum(unit.file for unit in units)
+    summary.superseded = sum(len(unit.superseded) for unit in units)
     if twice:
+        old_ids = {records[i]["doc_id"] for unit in units for i in unit.superseded}
+        coded = len(set(sel_segs.loc[sel_segs["doc_id"].isin(old_ids), "seg_id"]))
+        many = len(twice) != 1
         summary.notes.append(
-            f"{len(twice)} narrative file{'s were' if len(twice) != 1 else ' was'} read in more than one version "
-            f"(the file changed between reads), so {'they have' if len(twice) != 1 else 'it has'} more than one "
-            f"document at one place: {'; '.join(twice)}; the file's source holds each of them, one after the "
-            "other, in the order they were read")
+            f"{len(twice)} narrative file{'s were' if many else ' was'} read in more than one version (the file "
+            f"changed between reads): {'each' if many else 'its'} source's text is the file as last read, and the "
+            f"{summary.superseded} earlier version{'s' if summary.superseded != 1 else ''} of changed paragraphs "
+            f"or pages ({coded} coded passage{'s' if coded != 1 else ''}) {'are' if summary.superseded != 1 else 'is'}"
+            f" kept in the store and in {SIDECAR}, not in the text: {'; '.join(twice)} (read the file with "
+            "--replace to keep only its latest version in the store)")
     summary.coders = assigned.groupby("coder")["seg_id"].nunique().to_dict() if len(assigned) else {}
     _el(root, PROJECT_NS, "Description").text = xml_text(
         f"Exported by evalnlp {__version__} with codebook {cb.id!r} (version {cb.version}, sha256 {cb.sha256}).")
     qde = _to_bytes(root, PROJECT_NS)
-    sidecar = _sidecar(data, qde, sidecar_docs, codes, files)
+    sidecar = _sidecar(data, qde, sidecar_docs, codes, files, superseded)
     return qde, sidecar, texts, summary
 
 
@@ -476,7 +502,7 @@ def _str(value: Any) -> str | None:
 
 
 def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.DataFrame,
-             file_parts: dict[str, list]) -> bytes:
+             file_parts: dict[str, list], superseded: dict[str, list]) -> bytes:
     segs = data.segments.sort_values(["doc_id", "start", "end", "kind"]).reset_index(drop=True)
     index = {s: i for i, s in enumerate(segs["seg_id"])}
     segments = [[guid("document", r.doc_id), r.kind, int(r.start), int(r.end), _str(r.speaker),
@@ -523,6 +549,9 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
         "codebook": {"id": data.codebook.id, "sha256": data.codebook.sha256},
         "documents": docs,  # {document GUID: {source, locator, kind, question, attrs}}
         "files": file_parts,  # {narrative file's source GUID: [[document GUID, start, end] in its text, in order]}
+        # {narrative file's source GUID: [[document GUID, text]]}: the documents a later read of the file superseded,
+        # in no source's text
+        "superseded": superseded,
         "segments": segments,  # [document GUID, kind, start, end, speaker, source_ref]
         "codes": code_rows,  # [segment index, theme, score, assigned, coder, run_id]
         "sentiment": sentiment,  # [segment index, label, score, coder, run_id]
