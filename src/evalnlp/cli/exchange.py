@@ -21,7 +21,9 @@ def export(
     """Write the project for NVivo, ATLAS.ti, MAXQDA or QualCoder as a REFI-QDA file.
 
     FILE.qdpx holds every document as a text source (a survey answer one source, a narrative file's paragraphs
-    or pages one source for the file, its text theirs joined by blank lines), with its attributes as variables,
+    or pages one source for the file, its text theirs joined by blank lines; a file read again after an edit,
+    its text as last read, the earlier versions of changed paragraphs kept out of it and counted), with its
+    attributes as variables,
     every coded passage as a text selection and each coder's themes as codings by that coder; FILE.qdc holds
     the codebook alone. Both are valid
     against the REFI-QDA 1.0 schemas. A file already at FILE is replaced only when evalnlp wrote it and no

@@ -23,6 +23,10 @@ describes every document (by the GUID ``guid("document", doc_id)``) and, under `
 a narrative file is in its source's text (``[document GUID, start, end]``), so that an import splits the
 source back into the same documents; its passages and reach figures keep offsets into their own document.
 
+A narrative file read again after an edit (without ``replace``) holds two versions of each changed paragraph: its
+source's text is the file as last read (:func:`latest_reading`), and the earlier versions, with their passages and
+codes, are described like every document but travel in ``superseded`` (with their texts), in no source's text.
+
 GUIDs derive from the store's ids and every date from its runs, so the same store gives a byte-identical file.
 """
 
