@@ -80,18 +80,36 @@ def _members(path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """A store of a case study and a letter it names, coded by the keyword model, and its export."""
+def _letter_docx(path) -> None:
+    """The letter as Word has it: a paragraph per line of its letterhead, address and signature, one per paragraph
+    of its body."""
+    import docx
+
+    document = docx.Document()
+    for block in LETTER.split("\n\n"):
+        lines = block.strip().splitlines()
+        for text in (lines if all(len(line) < 60 for line in lines) else [" ".join(lines)]):
+            document.add_paragraph(text)
+    document.save(path)
+
+
+@pytest.fixture(scope="module", params=["txt", "docx"])
+def exported(request, tmp_path_factory):
+    """A store of a case study and a letter it names (a text file, or a Word document), coded by the keyword
+    model, and its export."""
     folder = tmp_path_factory.mktemp("letters")
     (folder / "case.txt").write_text(CASE, encoding="utf-8")
-    (folder / "letter_safety.txt").write_text(LETTER, encoding="utf-8")
+    letter = folder / f"letter_safety.{request.param}"
+    if request.param == "docx":
+        _letter_docx(letter)
+    else:
+        letter.write_text(LETTER, encoding="utf-8")
     with Store(folder / "source.duckdb") as store, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the ingest's notes on the letter
-        api.classify(store, [folder / "case.txt", folder / "letter_safety.txt"], codebook="impact", model="keyword")
+        api.classify(store, [folder / "case.txt", letter], codebook="impact", model="keyword")
         result = api.export(store, folder / "project.qdpx")
         letters, links = _letters(store), _links(store)
-    return {"folder": folder, "path": folder / "project.qdpx", "result": result, "letters": letters, "links": links,
+    return {"folder": folder, "path": folder / "project.qdpx", "letter": letter.name, "result": result, "letters": letters, "links": links,
             "members": _members(folder / "project.qdpx")}
 
 
@@ -99,8 +117,9 @@ def test_the_store_holds_a_letters_link_and_a_markers_link(exported):
     """What the round trip must keep: the letter's two passages linked to entry [2] as a letter's, and the case
     study's testimonial linked to entry [3] by its marker."""
     links = exported["links"]
+    letter = exported["letter"]
     assert links[["file", "position", "how"]].values.tolist() == [
-        ["case.txt", 3, None], ["letter_safety.txt", 2, "letter"], ["letter_safety.txt", 2, "letter"]]
+        ["case.txt", 3, None], [letter, 2, "letter"], [letter, 2, "letter"]]
     letters = exported["letters"]
     assert len(letters) == 2 and set(letters["name"]) == {"Marta Kowalczyk"} and set(letters["date"]) == {"2016-06-09"}
 
@@ -162,6 +181,6 @@ def test_a_version_3_link_of_the_second_version_shape_is_refused(exported, tmp_p
     side["segment_sources"] = [item[:3] for item in side["segment_sources"]]
     members["evalnlp.json"] = json.dumps(side).encode("utf-8")
     with Store(tmp_path / "fresh.duckdb") as store:
-        result = api.import_qdpx(store, write_zip(tmp_path / "bad.qdpx", members))
+        with pytest.warns(Warning, match="a malformed source link"):
+            result = api.import_qdpx(store, write_zip(tmp_path / "bad.qdpx", members))
         assert not result.complete
-        assert any("a malformed source link" in str(n) for n in result.notes)
