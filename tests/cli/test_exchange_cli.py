@@ -63,7 +63,7 @@ def test_export_counts_the_superseded_versions_of_a_file_read_twice(cli, tmp_pat
     said = " ".join(result.stdout.split())
     assert (": 1 source (1 narrative file of 3 documents, and 1 superseded version of their paragraphs left out of "
             "the text), ") in said, said
-    assert "not in the text: report.txt (paragraph 2)" in said, said
+    assert "not in the text: report.txt (paragraph 2) (read the file with --replace to keep only" in said, said
 
 
 def test_export_codebook_needs_no_store(runner, tmp_path):

@@ -403,7 +403,8 @@ def test_a_file_read_in_two_versions_is_exported_as_last_read_and_says_so(tmp_pa
         (said,) = [n for n in result.notes if "more than one version" in n]
         n = len(old_coded)
         assert (f"the 1 earlier version of changed paragraphs or pages ({n} coded passage{'s' if n > 1 else ''}) is "
-                "kept in the store and in evalnlp.json, not in the text: report.txt (paragraph 2)") in said
+                "kept in the store and in evalnlp.json, not in the text: report.txt (paragraph 2) (read the file "
+                "with replace=True to keep only its latest version in the store)") in said
         with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
             members = {i.filename: zf.read(i) for i in zf.infolist()}
         (src, text), = _sources(members).values()

@@ -44,6 +44,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.qda._codebook import theme_description
 from evalnlp.qda._ids import code_guid, guid
 from evalnlp.schema import HUMAN_PREFIX
@@ -480,13 +481,14 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
         old_ids = {records[i]["doc_id"] for unit in units for i in unit.superseded}
         coded = len(set(sel_segs.loc[sel_segs["doc_id"].isin(old_ids), "seg_id"]))
         many = len(twice) != 1
-        summary.notes.append(
-            f"{len(twice)} narrative file{'s were' if many else ' was'} read in more than one version (the file "
-            f"changed between reads): {'each' if many else 'its'} source's text is the file as last read, and the "
-            f"{summary.superseded} earlier version{'s' if summary.superseded != 1 else ''} of changed paragraphs "
-            f"or pages ({coded} coded passage{'s' if coded != 1 else ''}) {'are' if summary.superseded != 1 else 'is'}"
-            f" kept in the store and in {SIDECAR}, not in the text: {'; '.join(twice)} (read the file with "
-            "--replace to keep only its latest version in the store)")
+        said = (f"{len(twice)} narrative file{'s were' if many else ' was'} read in more than one version (the file "
+                f"changed between reads): {'each' if many else 'its'} source's text is the file as last read, and the "
+                f"{summary.superseded} earlier version{'s' if summary.superseded != 1 else ''} of changed paragraphs "
+                f"or pages ({coded} coded passage{'s' if coded != 1 else ''}) "
+                f"{'are' if summary.superseded != 1 else 'is'} kept in the store and in {SIDECAR}, not in the text: "
+                f"{'; '.join(twice)}")
+        summary.notes.append(errors.Note("{said} (read the file with {replace!o:True} to keep only its latest version "
+                                         "in the store)", fields={"said": said}))
     summary.coders = assigned.groupby("coder")["seg_id"].nunique().to_dict() if len(assigned) else {}
     _el(root, PROJECT_NS, "Description").text = xml_text(
         f"Exported by evalnlp {__version__} with codebook {cb.id!r} (version {cb.version}, sha256 {cb.sha256}).")
