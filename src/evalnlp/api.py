@@ -2915,6 +2915,9 @@ class QdaExport:
     documents: int = 0
     sources: int = 0  # text sources: one per survey answer (or table row), one per narrative file
     files: int = 0  # the narrative files among the sources (their paragraphs or pages are documents)
+    #: documents of narrative files that a later read of the file superseded (the earlier version of a changed
+    #: paragraph): among ``documents``, in evalnlp.json with their codes, but not in their file's source text
+    superseded: int = 0
     selections: int = 0  # passages with at least one theme
     codings: int = 0
     coders: dict[str, int] | None = None  # coder -> passages it assigned a theme
@@ -2961,6 +2964,7 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     errors.issue(summary.notes)
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
                      documents=summary.documents, sources=summary.sources, files=summary.files,
+                     superseded=summary.superseded,
                      selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
 

@@ -674,6 +674,7 @@ class Store:
             self.con.execute(f"DELETE FROM {table} WHERE seg_id IN (SELECT seg_id FROM _gone_segs)")
         for table in ("segments", "reach", "documents"):
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _gone_docs)")
+        self._store_in_read_order()
         self.con.execute(
             """DELETE FROM sources WHERE source IN (SELECT source FROM _replace_src)
                AND NOT EXISTS (SELECT 1 FROM _replace_entries e WHERE e.source = sources.source
@@ -685,6 +686,25 @@ class Store:
                                AND (segment_sources.text IS NULL OR segment_sources.text = s.text))""")
         self._drop_temp("_new_attrs", "_gone_docs", "_gone_segs", "_replace_src")
         return out
+
+    def _store_in_read_order(self) -> None:
+        """Store the narrative documents of the replaced sources again, unchanged, in the order this command's
+        files gave them: the order the store took a file's documents in is its reading order
+        (:meth:`narrative_documents`), and the documents kept from an earlier read would otherwise stand before
+        the new ones (a Word table's cells, kept, before the changed paragraph that precedes them)."""
+        cols = "doc_id, source, locator, kind, question, text, attrs, run_id"
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _read_order AS
+                SELECT {", ".join("d." + c for c in cols.split(", "))}, r.k
+                FROM documents d JOIN (SELECT doc_id, min(rowid) AS k FROM _replace_docs GROUP BY doc_id) r
+                  ON r.doc_id = d.doc_id
+                WHERE d.kind = 'narrative' AND d.source IN (SELECT source FROM _replace_src)""")
+        try:
+            self.con.execute("DELETE FROM documents WHERE kind = 'narrative' "
+                             "AND doc_id IN (SELECT doc_id FROM _read_order)")
+            self.con.execute(f"INSERT INTO documents SELECT {cols} FROM _read_order ORDER BY k")
+        finally:
+            self._drop_temp("_read_order")
 
     def forget_superseded_inputs(self, name: str, path: str, sha256: str, sources: list[str]) -> int:
         """After a newer export of the file ``name`` (now at ``path``, contents ``sha256``) replaced ``sources``,
@@ -1068,18 +1088,22 @@ class Store:
 
     def link_segment_sources(self, frame: pd.DataFrame) -> int:
         """Link testimonials to the source entries their markers name: rows (doc_id, start, end, source,
-        position[, text]) for segments of kind ``testimonial``, ``text`` the entry's text as stored (so the link
-        names one entry when an edited file left two at that place); links already stored are skipped."""
+        position[, text][, how]) for segments of kind ``testimonial``, ``text`` the entry's text as stored (so the
+        link names one entry when an edited file left two at that place), ``how`` how the link was made (none: a
+        marker's; ``letter``: a letter's, as a project file evalnlp exported carries it); links already stored are
+        skipped."""
         if frame.empty:
             return 0
-        frame = frame if "text" in frame.columns else frame.assign(text=None)
-        _links = frame[["doc_id", "start", "end", "source", "position", "text"]].astype(
-            {"text": object})  # read by name in the SQL (see _BY_NAME)
+        for column in ("text", "how"):
+            frame = frame if column in frame.columns else frame.assign(**{column: None})
+        _links = frame[["doc_id", "start", "end", "source", "position", "text", "how"]].astype(
+            {"text": object, "how": object})  # read by name in the SQL (see _BY_NAME)
         n = self.con.execute(
-            f"""INSERT INTO segment_sources (seg_id, source, position, text)
-               SELECT DISTINCT n.seg_id, n.source, n.position, n.text FROM (
+            f"""INSERT INTO segment_sources (seg_id, source, position, text, how)
+               SELECT DISTINCT n.seg_id, n.source, n.position, n.text, n.how FROM (
                    SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id, source,
-                          CAST(position AS INTEGER) AS position, CAST(text AS VARCHAR) AS text
+                          CAST(position AS INTEGER) AS position, CAST(text AS VARCHAR) AS text,
+                          CAST(how AS VARCHAR) AS how
                    FROM _links) n
                WHERE NOT EXISTS (SELECT 1 FROM segment_sources x WHERE x.seg_id = n.seg_id
                                  AND x.source = n.source AND x.position = n.position
@@ -1138,6 +1162,24 @@ class Store:
         finally:
             self._drop_temp("_new_letters")
         return int(n)
+
+    def import_letters(self, frame: pd.DataFrame, run_id: str) -> int:
+        """Add what letters say of themselves as a project file evalnlp exported carries it: rows (doc_id, start,
+        end, letter_id, source, name, roles, organisations, letterhead, date, run_id) for segments of kind
+        ``testimonial``, each with the run that read it (``run_id`` where a row has none). A passage whose letter
+        the store holds already keeps it as it is. Returns the rows added."""
+        if frame.empty:
+            return 0
+        cols = ["letter_id", "source", "name", "roles", "organisations", "letterhead", "date"]
+        _letters_in = frame[["doc_id", "start", "end", *cols, "run_id"]].astype(object)  # read by name (_BY_NAME)
+        return int(self.con.execute(
+            f"""INSERT INTO letters
+                SELECT DISTINCT n.* FROM (
+                    SELECT {_SEG_ID.format(kind="'testimonial'")} AS seg_id,
+                           {", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in cols)},
+                           CAST(coalesce(run_id, ?) AS VARCHAR) AS run_id
+                    FROM _letters_in) n
+                WHERE NOT EXISTS (SELECT 1 FROM letters x WHERE x.seg_id = n.seg_id)""", [run_id]).fetchone()[0])
 
     def letters_and_entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The letters the store holds, one row each (letter_id, source, name, roles, organisations, letterhead,

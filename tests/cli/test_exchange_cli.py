@@ -49,6 +49,23 @@ def test_export_says_one_coder_and_one_source_in_the_singular(cli, tmp_path):
     assert ": 1 source (1 answer), 1 coded passage, " in said and ") by 1 coder: model:keyword" in said, said
 
 
+def test_export_counts_the_superseded_versions_of_a_file_read_twice(cli, tmp_path):
+    """A text read again after its second paragraph changed: one narrative file of three documents in its text, and
+    the earlier version of the paragraph counted apart, with a note naming the file and the place."""
+    report = tmp_path / "report.txt"
+    report.write_text("The programme opened doors.\n\nStaff gained confidence.\n\nThird.\n", encoding="utf-8")
+    model = ("--codebook", "impact", "--model", "keyword")
+    assert cli("classify", str(report), *model).exit_code == 0
+    report.write_text("The programme opened doors.\n\nStaff gained confidence to lead.\n\nThird.\n", encoding="utf-8")
+    assert cli("classify", str(report), *model).exit_code == 0
+    result = cli("export", str(tmp_path / "out.qdpx"))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert (": 1 source (1 narrative file of 3 documents, and 1 superseded version of their paragraphs left out of "
+            "the text), ") in said, said
+    assert "not in the text: report.txt (paragraph 2) (read the file with --replace to keep only" in said, said
+
+
 def test_export_codebook_needs_no_store(runner, tmp_path):
     from evalnlp.cli import app
 

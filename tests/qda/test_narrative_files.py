@@ -183,7 +183,7 @@ def test_the_file_has_the_variable_values_its_documents_share(exported):
 
 def test_the_sidecar_says_where_each_document_of_a_file_is(exported):
     side = json.loads(exported["members"]["evalnlp.json"])
-    assert side["version"] == 2
+    assert side["version"] == 3
     docs = exported["tables"]["documents"].set_index("doc_id")
     texts = {name: text for name, (_, text) in _sources(exported["members"]).items()}
     by_guid = {guid("document", d): d for d in docs.index}
@@ -376,25 +376,65 @@ def test_reading_order_of_locators():
     assert reading_order(["document", "paragraph 2", "paragraph 1"]) == [0, 1, 2]
 
 
-def test_a_file_read_in_two_versions_keeps_both_and_says_so(tmp_path):
+def test_a_file_read_in_two_versions_is_exported_as_last_read_and_says_so(tmp_path):
+    """Read again without ``replace`` after its second paragraph changed, the store holds both versions of that
+    paragraph. The file's source text is the file as last read; the earlier version, with its codes, stays in the
+    store and travels in evalnlp.json (``superseded``), so that an import into an empty store gives the same
+    documents and codes, and the export counts it."""
     report = tmp_path / "report.txt"
-    report.write_text("First paragraph about the programme.\n\nSecond paragraph as first written.\n\nThird.\n",
-                      encoding="utf-8")
+    first = ["The partnership with the council opened doors for the programme.",
+             "Second paragraph as first written: staff gained confidence and changed their practice.", "Third."]
+    report.write_text(JOIN.join(first) + "\n", encoding="utf-8")
+    edited = [first[0], "Second paragraph, edited: nurses changed their practice on the wards.", first[2]]
     with Store(tmp_path / "s.duckdb") as store:
         api.classify(store, [report], codebook="impact", model="keyword")
-        report.write_text("First paragraph about the programme.\n\nSecond paragraph, edited.\n\nThird.\n",
-                          encoding="utf-8")
+        report.write_text(JOIN.join(edited) + "\n", encoding="utf-8")
         api.classify(store, [report], codebook="impact", model="keyword")
-        result = api.export(store, tmp_path / "p.qdpx")
-        assert (result.documents, result.sources, result.files) == (4, 1, 1)
-        assert any("more than one version" in n and "report.txt (paragraph 2)" in n for n in result.notes)
+        docs = store.table("documents").set_index("text")
+        old_id = docs.at[first[1], "doc_id"]
+        segs = store.table("segments")
+        codes = store.table("codes")
+        old_coded = set(codes.loc[codes["assigned"] & codes["seg_id"].isin(segs.loc[segs["doc_id"] == old_id,
+                                                                                       "seg_id"]), "seg_id"])
+        assert old_coded  # the superseded paragraph has coded passages, kept in the store
+        with pytest.warns(Warning, match="read in more than one version"):
+            result = api.export(store, tmp_path / "p.qdpx")
+        assert (result.documents, result.sources, result.files, result.superseded) == (4, 1, 1, 1)
+        (said,) = [n for n in result.notes if "more than one version" in n]
+        n = len(old_coded)
+        assert (f"the 1 earlier version of changed paragraphs or pages ({n} coded passage{'s' if n > 1 else ''}) is "
+                "kept in the store and in evalnlp.json, not in the text: report.txt (paragraph 2) (read the file "
+                "with replace=True to keep only its latest version in the store)") in said
         with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
-            texts = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")]
-        assert texts == [JOIN.join(["First paragraph about the programme.", "Second paragraph as first written.",
-                                    "Second paragraph, edited.", "Third."])]
+            members = {i.filename: zf.read(i) for i in zf.infolist()}
+        (src, text), = _sources(members).values()
+        assert text == JOIN.join(edited)
+        # no selection of the earlier version's passages in the project; their codes are in evalnlp.json
+        selected = {sel.get("guid") for sel in src.iterfind("q:PlainTextSelection", NS)}
+        assert not selected & {guid("segment", s) for s in old_coded} and selected
+        side = json.loads(members["evalnlp.json"])
+        assert side["superseded"] == {src.get("guid"): [[guid("document", old_id), first[1]]]}
+        assert [g for g, _, _ in side["files"][src.get("guid")]] == [
+            guid("document", docs.at[t, "doc_id"]) for t in edited]
         with Store(tmp_path / "fresh.duckdb") as fresh:
-            assert api.import_qdpx(fresh, tmp_path / "p.qdpx").complete
+            back = api.import_qdpx(fresh, tmp_path / "p.qdpx")
+            assert back.complete and not back.notes and back.n_rejected == 0
             pd.testing.assert_frame_equal(_documents(fresh), _documents(store))
+            for name in ("segments", "codes"):
+                pd.testing.assert_frame_equal(fresh.table(name), store.table(name), obj=name)
+            with pytest.warns(Warning, match="read in more than one version"):
+                api.export(fresh, tmp_path / "again.qdpx")
+        with zipfile.ZipFile(tmp_path / "again.qdpx") as zf:
+            again = json.loads(zf.read("evalnlp.json"))
+        assert again["superseded"] == side["superseded"] and again["codes"] == side["codes"]
+        # read back from its XML alone (no evalnlp.json) into the store it came from: the text is still the latest
+        # reading's, so it is split at those documents' places and adds nothing
+        del members["evalnlp.json"]
+        members["project.qde"] = members["project.qde"].replace(b'origin="evalnlp', b'origin="Other 1.0')
+        before = store.table("documents")
+        xml_only = api.import_qdpx(store, write_zip(tmp_path / "resaved.qdpx", members))
+        assert xml_only.documents_new == 0 and xml_only.segments_new == 0
+        pd.testing.assert_frame_equal(store.table("documents"), before)
 
 
 def test_pages_in_any_store_order_and_only_shared_attributes(tmp_path):
@@ -440,3 +480,48 @@ def test_an_evalnlp_json_of_the_first_version_is_still_read(tmp_path):
     with Store(tmp_path / "fresh.duckdb") as store:
         result = api.import_qdpx(store, write_zip(tmp_path / "v1.qdpx", members))
         assert result.complete and result.documents == 1 and not result.notes
+
+
+def _case_docx(path, before_table: str) -> None:
+    """A Word case study: two paragraphs, a table, a paragraph after it; ``before_table`` the second paragraph."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The programme trained nurses across the region's trusts.")
+    document.add_paragraph(before_table)
+    table = document.add_table(rows=2, cols=2)
+    for r, row in enumerate(TABLE):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph("Staff gained the confidence to lead improvement work.")
+    document.save(path)
+
+
+def test_a_word_table_keeps_its_place_when_the_paragraph_before_it_changed_and_the_file_is_replaced(tmp_path):
+    """Read again with ``replace``, the kept table's cells and the changed paragraph before them come in the order of
+    the document, so the exported text has the table after that paragraph, not one paragraph early."""
+    case = tmp_path / "case.docx"
+    _case_docx(case, "The table below counts the nurses trained.")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.classify(store, [case], codebook="impact", model="keyword")
+        _case_docx(case, "The table below counts the nurses trained in each trust.")
+        with pytest.warns(Warning, match="1 document removed, 6 kept, 1 added"):
+            api.classify(store, [case], codebook="impact", model="keyword", replace=True)
+        assert list(store.narrative_documents()["locator"]) == [
+            "paragraph 1", "paragraph 2", "table 1 row 1 cell 1", "table 1 row 1 cell 2", "table 1 row 2 cell 1",
+            "table 1 row 2 cell 2", "paragraph 3"]
+        result = api.export(store, tmp_path / "p.qdpx")
+        assert not result.notes
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    (src, text), = _sources(members).values()
+    assert text == JOIN.join(["The programme trained nurses across the region's trusts.",
+                              "The table below counts the nurses trained in each trust.",
+                              *[cell for row in TABLE for cell in row],
+                              "Staff gained the confidence to lead improvement work."])
+    # each document of the file is where evalnlp.json says it is
+    (parts,) = json.loads(members["evalnlp.json"])["files"].values()
+    with Store(tmp_path / "s.duckdb") as store:
+        docs = store.table("documents")
+    by_guid = {guid("document", d): t for d, t in zip(docs["doc_id"], docs["text"])}
+    assert [text[a:b] for _, a, b in parts] == [by_guid[g] for g, _, _ in parts]

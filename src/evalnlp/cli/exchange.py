@@ -21,7 +21,9 @@ def export(
     """Write the project for NVivo, ATLAS.ti, MAXQDA or QualCoder as a REFI-QDA file.
 
     FILE.qdpx holds every document as a text source (a survey answer one source, a narrative file's paragraphs
-    or pages one source for the file, its text theirs joined by blank lines), with its attributes as variables,
+    or pages one source for the file, its text theirs joined by blank lines; a file read again after an edit,
+    its text as last read, the earlier versions of changed paragraphs kept out of it and counted), with its
+    attributes as variables,
     every coded passage as a text selection and each coder's themes as codings by that coder; FILE.qdc holds
     the codebook alone. Both are valid
     against the REFI-QDA 1.0 schemas. A file already at FILE is replaced only when evalnlp wrote it and no
@@ -43,8 +45,11 @@ def export(
     coders = ", ".join(f"{c} ({n:,} passage{'s' if n != 1 else ''})"
                        for c, n in sorted((result.coders or {}).items())) or "none"
     answers = result.sources - result.files
+    in_files = result.documents - answers - result.superseded
     kinds = ([_count(answers, "answer")] if answers else []) + (
-        [f"{_count(result.files, 'narrative file')} of {_count(result.documents - answers, 'document')}"]
+        [f"{_count(result.files, 'narrative file')} of {_count(in_files, 'document')}"
+         + (f", and {_count(result.superseded, 'superseded version')} of their paragraphs left out of the text"
+            if result.superseded else "")]
         if result.files else [])
     sources = _count(result.sources, "source") + (f" ({', '.join(kinds)})" if kinds else "")
     info(ctx, f"wrote {result.path}: {sources}, "

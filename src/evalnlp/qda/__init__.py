@@ -64,6 +64,7 @@ def export_qdpx(store, path: Path, codebook) -> ExportSummary:
     """Write every document of ``store`` and every coder's codes for ``codebook``'s themes to ``path``."""
     tables = {name: store.table(name) for name in ("documents", "segments", "codes", "sentiment", "reach", "runs",
                                                    "sources", "segment_sources")}
+    tables["letters"] = store.table("letters") if store.schema_version() >= 5 else None
     order = store.narrative_documents(texts=False)["doc_id"].tolist()  # each file's reading order, with locators
     data = ExportData(name=Path(store.path).stem, codebook=codebook, order=order, **tables)
     qde, sidecar, texts, summary = build_project(data)

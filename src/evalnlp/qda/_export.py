@@ -15,12 +15,17 @@ a narrative document's passages are moved on by the document's start in it), and
 
 What the standard has no place for (scores, passages coded with no theme, passages no one coded, sentence
 and testimonial kinds, speakers, sentiment, reach figures, corroborating-source entries and the testimonials
-citing them, the runs behind the codes) travels in
+citing them, with how each was linked (a marker, or a letter of support filed as a file of its own, and what each
+such letter says of itself), the runs behind the codes) travels in
 ``evalnlp.json`` beside ``project.qde``, tied to it by its sha256: evalnlp reads it back only when the
 project is the one it was written with, so a file edited in another program is read from its XML alone. It
 describes every document (by the GUID ``guid("document", doc_id)``) and, under ``files``, where each document of
 a narrative file is in its source's text (``[document GUID, start, end]``), so that an import splits the
 source back into the same documents; its passages and reach figures keep offsets into their own document.
+
+A narrative file read again after an edit (without ``replace``) holds two versions of each changed paragraph: its
+source's text is the file as last read (:func:`latest_reading`), and the earlier versions, with their passages and
+codes, are described like every document but travel in ``superseded`` (with their texts), in no source's text.
 
 GUIDs derive from the store's ids and every date from its runs, so the same store gives a byte-identical file.
 """
@@ -39,6 +44,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from evalnlp import errors
 from evalnlp.qda._codebook import theme_description
 from evalnlp.qda._ids import code_guid, guid
 from evalnlp.schema import HUMAN_PREFIX, place
@@ -50,10 +56,14 @@ SIDECAR = "evalnlp.json"
 #: "Sources"); some programs look it up case-sensitively, so the name the text gives is the safe one.
 SOURCES = "sources"
 SIDECAR_FORMAT = "evalnlp-qdpx"
-#: 2: a narrative file is one source, and ``files`` says where its documents are in its text
-SIDECAR_VERSION = 2
-#: the versions of evalnlp.json this evalnlp reads (1 has no ``files``: every source is one document)
-SIDECAR_VERSIONS = (1, 2)
+#: 2: a narrative file is one source, and ``files`` says where its documents are in its text; 3: ``letters`` (what
+#: each letter of support filed as a file of its own says of itself), each source link's ``how`` (a letter's link
+#: or a marker's), and a narrative file's superseded documents (``superseded``: the versions of its paragraphs that
+#: a later read of the file changed, kept in the store and carried here, not in the source's text)
+SIDECAR_VERSION = 3
+#: the versions of evalnlp.json this evalnlp reads (1 has no ``files``: every source is one document; 2 has no
+#: ``letters``, no ``how`` and no ``superseded``)
+SIDECAR_VERSIONS = (1, 2, 3)
 #: what joins a narrative file's documents in its source's text
 JOIN = "\n\n"
 #: Document fields written as variables, with the description that marks them as evalnlp's.
@@ -63,6 +73,8 @@ BUILTIN_FIELDS = {
     "question": "the survey question (text column) it answers",
     "kind": "response (a survey answer) or narrative (a file's text: its paragraphs, pages or table cells)",
 }
+#: The columns of the store's ``letters`` table, as evalnlp.json carries them (the segment as its index).
+LETTER_COLUMNS = ["seg_id", "letter_id", "source", "name", "roles", "organisations", "letterhead", "date", "run_id"]
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
             "#17becf", "#393b79", "#637939")
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -153,7 +165,8 @@ class ExportData:
     reach: pd.DataFrame
     runs: pd.DataFrame
     sources: pd.DataFrame | None = None  # corroborating-source entries of narrative files
-    segment_sources: pd.DataFrame | None = None  # the entries each testimonial cites
+    segment_sources: pd.DataFrame | None = None  # the entries each testimonial cites (and how it was linked)
+    letters: pd.DataFrame | None = None  # what each letter filed as a file of its own says, per passage of its body
     #: the narrative documents' ids in the order the store took them (a file's reading order with their
     #: locators, see :func:`reading_order`); None: the order of ``documents``
     order: list[str] | None = None
@@ -165,6 +178,7 @@ class ExportSummary:
     documents: int = 0
     sources: int = 0  # text sources: one per survey answer (or table row), one per narrative file
     files: int = 0  # narrative files among the sources
+    superseded: int = 0  # documents of narrative files that a later read superseded: not in their source's text
     selections: int = 0
     codings: int = 0
     coders: dict[str, int] = field(default_factory=dict)  # coder -> passages with a theme
@@ -288,13 +302,27 @@ class _Unit:
     starts: list[int]  # where each document's text starts in the source's text
     text: str
     file: bool  # a narrative file's documents (else one document)
+    #: a narrative file's documents that a later read of it superseded (an earlier version of a paragraph that
+    #: changed), in the order the store took them: not in the text
+    superseded: list[int] = field(default_factory=list)
+
+
+def latest_reading(locators: list[str]) -> tuple[list[int], list[int]]:
+    """A narrative file's documents as last read, and those a later read superseded: indices into ``locators``,
+    given in the order the store took the documents. A file read again after an edit (without ``replace``) keeps
+    the earlier version of each changed paragraph at its place beside the new one; at each place, the document
+    the store took last is the file's latest reading there, and the others are superseded."""
+    last = {loc: i for i, loc in enumerate(locators)}
+    latest = [i for i, loc in enumerate(locators) if last[loc] == i]
+    return latest, [i for i, loc in enumerate(locators) if last[loc] != i]
 
 
 def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
     """The project's text sources, in the order of their first document in ``docs``: each survey answer (or table
     row) a source of its own, each narrative file (documents of kind narrative with one source and question) one
-    source whose text is its documents' texts in reading order joined by a blank line. ``store_order``: the
-    narrative documents' ids in the order the store took them (without it, the order of ``docs``)."""
+    source whose text is its latest reading's documents' texts (:func:`latest_reading`) in reading order joined by a
+    blank line. ``store_order``: the narrative documents' ids in the order the store took them (without it, the
+    order of ``docs``)."""
     rank = {d: k for k, d in enumerate(store_order or [])}
     groups: dict[tuple, list[int]] = {}
     for i, doc in enumerate(docs):
@@ -312,6 +340,9 @@ def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
             continue
         _, source, question = key
         rows = sorted(rows, key=lambda i: (rank.get(docs[i]["doc_id"], len(rank)), i))
+        latest, superseded = latest_reading([docs[i]["locator"] for i in rows])
+        superseded = [rows[k] for k in superseded]
+        rows = [rows[k] for k in latest]
         rows = [rows[k] for k in reading_order([docs[i]["locator"] for i in rows])]
         starts, at = [], 0
         for i in rows:
@@ -320,7 +351,7 @@ def _units(docs: list[dict], store_order: list[str] | None) -> list[_Unit]:
         unit_guid = file_guid(source, question)
         units.append(_Unit(guid=unit_guid, name=exported_name(source, None, question),
                            member=f"{SOURCES}/{guid('text', unit_guid)}.txt", rows=rows, starts=starts,
-                           text=JOIN.join(docs[i]["text"] for i in rows), file=True))
+                           text=JOIN.join(docs[i]["text"] for i in rows), file=True, superseded=superseded))
     return units
 
 
@@ -397,6 +428,7 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
     texts: dict[str, str] = {}
     sidecar_docs: dict[str, dict] = {}
     files: dict[str, list] = {}
+    superseded: dict[str, list] = {}
     twice: list[str] = []
     records = docs.to_dict("records")
     units = _units(records, data.order)
@@ -430,7 +462,8 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
             value = _common([attrs[i].get(k) for i in unit.rows])
             if value is not None:
                 _value_element(src, guid("variable", k), var_types[k], value)
-        for row in rows:
+        old = [records[i] for i in unit.superseded]
+        for row in rows + old:
             sidecar_docs[guid("document", row["doc_id"])] = {
                 "source": row["source"], "locator": row["locator"], "kind": row["kind"],
                 "question": row["question"] if isinstance(row["question"], str) else None,
@@ -438,24 +471,31 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
         if unit.file:
             files[unit.guid] = [[guid("document", row["doc_id"]), at, at + len(row["text"])]
                                 for row, at in zip(rows, unit.starts)]
-            locators = [r["locator"] for r in rows]
-            again = sorted({loc for loc in locators if locators.count(loc) > 1}, key=locators.index)
-            if again:
-                twice.append(f"{unit.name} ({', '.join(again)})")
+            if old:  # not in the text: their texts, and their passages in "segments", travel in evalnlp.json
+                superseded[unit.guid] = [[guid("document", row["doc_id"]), row["text"]] for row in old]
+                places = list(dict.fromkeys(r["locator"] for r in old))
+                twice.append(f"{unit.name} ({', '.join(places)})")
     summary.documents = len(docs)
     summary.sources = len(units)
     summary.files = sum(unit.file for unit in units)
+    summary.superseded = sum(len(unit.superseded) for unit in units)
     if twice:
-        summary.notes.append(
-            f"{len(twice)} narrative file{'s were' if len(twice) != 1 else ' was'} read in more than one version "
-            f"(the file changed between reads), so {'they have' if len(twice) != 1 else 'it has'} more than one "
-            f"document at one place: {'; '.join(twice)}; the file's source holds each of them, one after the "
-            "other, in the order they were read")
+        old_ids = {records[i]["doc_id"] for unit in units for i in unit.superseded}
+        coded = len(set(sel_segs.loc[sel_segs["doc_id"].isin(old_ids), "seg_id"]))
+        many = len(twice) != 1
+        said = (f"{len(twice)} narrative file{'s were' if many else ' was'} read in more than one version (the file "
+                f"changed between reads): {'each' if many else 'its'} source's text is the file as last read, and the "
+                f"{summary.superseded} earlier version{'s' if summary.superseded != 1 else ''} of changed paragraphs "
+                f"or pages ({coded} coded passage{'s' if coded != 1 else ''}) "
+                f"{'are' if summary.superseded != 1 else 'is'} kept in the store and in {SIDECAR}, not in the text: "
+                f"{'; '.join(twice)}")
+        summary.notes.append(errors.Note("{said} (read the file with {replace!o:True} to keep only its latest version "
+                                         "in the store)", fields={"said": said}))
     summary.coders = assigned.groupby("coder")["seg_id"].nunique().to_dict() if len(assigned) else {}
     _el(root, PROJECT_NS, "Description").text = xml_text(
         f"Exported by evalnlp {__version__} with codebook {cb.id!r} (version {cb.version}, sha256 {cb.sha256}).")
     qde = _to_bytes(root, PROJECT_NS)
-    sidecar = _sidecar(data, qde, sidecar_docs, codes, files)
+    sidecar = _sidecar(data, qde, sidecar_docs, codes, files, superseded)
     return qde, sidecar, texts, summary
 
 
@@ -470,7 +510,7 @@ def _str(value: Any) -> str | None:
 
 
 def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.DataFrame,
-             file_parts: dict[str, list]) -> bytes:
+             file_parts: dict[str, list], superseded: dict[str, list]) -> bytes:
     segs = data.segments.sort_values(["doc_id", "start", "end", "kind"]).reset_index(drop=True)
     index = {s: i for i, s in enumerate(segs["seg_id"])}
     segments = [[guid("document", r.doc_id), r.kind, int(r.start), int(r.end), _str(r.speaker),
@@ -490,14 +530,19 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
                              for r in entries.itertuples(index=False) if r.source in files],
                             key=lambda x: (x[0], x[1], x[4]))
     links = data.segment_sources if data.segment_sources is not None else pd.DataFrame(
-        columns=["seg_id", "source", "position", "text"])
-    if "text" not in links.columns:
-        links = links.assign(text=None)
-    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position)]  # the entry's text when known
-                              + ([r.text] if isinstance(r.text, str) else [])
+        columns=["seg_id", "source", "position", "text", "how"])
+    for column in ("text", "how"):
+        if column not in links.columns:
+            links = links.assign(**{column: None})
+    # [segment, file, place, the entry's text (null: a link made before links named it), how (null: a marker's)]
+    segment_sources = sorted([[index[r.seg_id], r.source, int(r.position), _str(r.text), _str(r.how)]
                               for r in links.itertuples(index=False) if r.seg_id in index],
-                             key=lambda x: (x[0], x[1], x[2], x[3] if len(x) > 3 else ""))
-    used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment}
+                             key=lambda x: (x[0], x[1], x[2], x[3] or "", x[4] or ""))
+    letter_rows = data.letters if data.letters is not None else pd.DataFrame(columns=LETTER_COLUMNS)
+    letters = sorted([[index[r.seg_id], *(_str(getattr(r, c)) for c in LETTER_COLUMNS[1:])]
+                      for r in letter_rows.itertuples(index=False) if r.seg_id in index],
+                     key=lambda x: (x[0], x[1]))
+    used_runs = {r[5] for r in code_rows} | {r[4] for r in sentiment} | {r[-1] for r in letters}
     runs = []
     for r in data.runs.itertuples(index=False):
         if r.run_id in used_runs:
@@ -512,12 +557,17 @@ def _sidecar(data: ExportData, qde: bytes, docs: dict[str, dict], codes: pd.Data
         "codebook": {"id": data.codebook.id, "sha256": data.codebook.sha256},
         "documents": docs,  # {document GUID: {source, locator, kind, question, attrs}}
         "files": file_parts,  # {narrative file's source GUID: [[document GUID, start, end] in its text, in order]}
+        # {narrative file's source GUID: [[document GUID, text]]}: the documents a later read of the file superseded,
+        # in no source's text
+        "superseded": superseded,
         "segments": segments,  # [document GUID, kind, start, end, speaker, source_ref]
         "codes": code_rows,  # [segment index, theme, score, assigned, coder, run_id]
         "sentiment": sentiment,  # [segment index, label, score, coder, run_id]
         "reach": reach,  # [document GUID, text, value, unit, start, end]
         "source_entries": source_entries,  # [source file, position, ref, label, text]
-        "segment_sources": segment_sources,  # [segment index, source file, position]
+        "segment_sources": segment_sources,  # [segment index, source file, position, entry's text, how]
+        "letters": letters,  # [segment index, letter_id, letter's file, name, roles, organisations, letterhead,
+        # date, run_id]
         "runs": runs,
     }
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0, allow_nan=False) + "\n").encode("utf-8")

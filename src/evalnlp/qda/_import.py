@@ -35,8 +35,9 @@ import pandas as pd
 from evalnlp import errors
 from evalnlp.qda._archive import DEFAULT_LIMITS, Archive, Limits, parse_xml
 from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_error
-from evalnlp.qda._export import (BUILTIN_FIELDS, JOIN, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSIONS,
-                                  builtin_variable_guid, exported_name, file_guid, reading_order)
+from evalnlp.qda._export import (BUILTIN_FIELDS, JOIN, LETTER_COLUMNS, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSIONS,
+                                  builtin_variable_guid, exported_name, file_guid, latest_reading,
+                                  reading_order)
 from evalnlp.qda._ids import code_guid, guid
 from evalnlp.qda._read import Project, Reject, Selection, Source, local, read_project
 from evalnlp.schema import DOCUMENT_KINDS, HUMAN_PREFIX, MODEL_PREFIX, SEGMENT_KINDS
@@ -308,12 +309,14 @@ class _Files:
                     self.layouts[g] = parts
 
     def _stored_documents(self, source: str, question: str | None) -> list[tuple[str, str, str]]:
-        """(doc_id, locator, text) of the store's narrative documents of ``source``, in reading order."""
+        """(doc_id, locator, text) of the store's narrative documents of ``source`` as last read
+        (:func:`latest_reading`), in reading order."""
         key = (source, question)
         if key not in self.stored:
             docs = self.store.narrative_documents([source])
             rows = [(d, loc, t) for d, loc, q, t in zip(docs["doc_id"], docs["locator"], docs["question"], docs["text"])
                     if (q if isinstance(q, str) else None) == question]
+            rows = [rows[k] for k in latest_reading([r[1] for r in rows])[0]]  # the text is the latest reading's
             self.stored[key] = [rows[k] for k in reading_order([r[1] for r in rows])]
         return self.stored[key]
 
@@ -412,7 +415,11 @@ class Plan:
     notes: list[str]
     themes: list[str] = field(default_factory=list)  # the codebook's themes: a person decides on each
     source_entries: pd.DataFrame = field(default_factory=pd.DataFrame)  # source, position, ref, label, text
-    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, start, end, source, position, text
+    #: doc_id, start, end, source, position, text, how (None: a marker's link, "letter": a letter's)
+    segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: doc_id, start, end (of a letter's testimonial passage), letter_id, source, name, roles, organisations,
+    #: letterhead, date, run_id (None: this import): what a letter filed as a file of its own says of itself
+    letters: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: doc_id, kind, start, end, coder: passages a person had coded when evalnlp exported the file and has no
     #: coding on in it now (every one removed): their decision there is "no theme"
     cleared: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*_SEG_KEY, "coder"]))
@@ -932,21 +939,42 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
     project = parsed.project
     sdocs = side.get("documents")
     _need(isinstance(sdocs, dict), "no documents")
+    v3 = side.get("version", 1) >= 3
     doc_rows = []
     guid_doc: dict[str, tuple[str, str]] = {}
-    for src, row in zip(accepted, docs.to_dict("records")):
-        meta = sdocs.get(src.guid or "")
-        _need(isinstance(meta, dict), f"source {src.guid} is not described")
+
+    def described(doc_guid: str | None, text: str) -> dict:
+        meta = sdocs.get(doc_guid or "")
+        _need(isinstance(meta, dict), f"source {doc_guid} is not described")
         _need(all(isinstance(meta.get(k), str) for k in ("source", "locator", "kind")) and
-              _opt_str(meta.get("question")) and _opt_str(meta.get("attrs")), f"source {src.guid} is malformed")
-        _need(meta["kind"] in DOCUMENT_KINDS, f"source {src.guid} has an unknown kind")
-        doc_rows.append({"source": meta["source"], "locator": meta["locator"], "kind": meta["kind"],
-                         "question": meta["question"], "text": row["text"], "attrs": meta["attrs"] or "{}"})
+              _opt_str(meta.get("question")) and _opt_str(meta.get("attrs")), f"source {doc_guid} is malformed")
+        _need(meta["kind"] in DOCUMENT_KINDS, f"source {doc_guid} has an unknown kind")
+        return {"source": meta["source"], "locator": meta["locator"], "kind": meta["kind"],
+                "question": meta["question"], "text": text, "attrs": meta["attrs"] or "{}"}
+
+    # version 3: a narrative file's documents that a later read of it superseded, in no source's text; stored
+    # first, as the store that exported them took them before the documents that superseded them
+    guids: list[str | None] = []
+    superseded = side.get("superseded") if v3 else None
+    _need(superseded is None or isinstance(superseded, dict), "malformed superseded documents")
+    n_old = 0
+    for items in (superseded or {}).values():
+        _need(isinstance(items, list), "malformed superseded documents")
+        for item in items:
+            _need(isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str)
+                  and item[1] != "" and item[0] not in guids, "malformed superseded documents")
+            doc_rows.append(described(item[0], item[1]))
+            guids.append(item[0])
+            n_old += 1
+    for src, row in zip(accepted, docs.to_dict("records")):
+        _need(src.guid not in guids, "a superseded document is a text source too")
+        doc_rows.append(described(src.guid, row["text"]))
+        guids.append(src.guid)
     _need(len(doc_rows) == len(sdocs), "its documents are not the project's text sources")
     full = _frame(doc_rows, ["source", "locator", "kind", "question", "text", "attrs"])
     full["doc_id"] = store.document_ids(full) if len(full) else pd.Series(dtype=object)
-    for src, doc_id, text in zip(accepted, full["doc_id"], full["text"]):
-        guid_doc[src.guid] = (doc_id, text)
+    for doc_guid, doc_id, text in zip(guids, full["doc_id"], full["text"]):
+        guid_doc[doc_guid] = (doc_id, text)
 
     segs = side.get("segments")
     _need(isinstance(segs, list), "no segments")
@@ -1013,19 +1041,32 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
         entries.append((src_file, position, ref, label, text))
     links = []
     for item in side.get("segment_sources") or []:
-        _need(isinstance(item, list) and len(item) in (3, 4), "a malformed source link")
-        i, src_file, position, *named = item  # [segment, file, place] or [..., the entry's text]
+        # version 2: [segment, file, place] or [..., the entry's text]; 3: [..., the entry's text or null, how]
+        _need(isinstance(item, list) and len(item) in ((5,) if v3 else (3, 4)), "a malformed source link")
+        i, src_file, position, *named = item
         _need(isinstance(i, int) and 0 <= i < len(seg_rows) and seg_rows[i]["kind"] == "testimonial"
               and isinstance(src_file, str) and isinstance(position, int)
-              and all(isinstance(t, str) for t in named), "a malformed source link")
+              and all(_opt_str(t) if v3 else isinstance(t, str) for t in named), "a malformed source link")
         s = seg_rows[i]
-        links.append((s["doc_id"], s["start"], s["end"], src_file, position, named[0] if named else None))
+        links.append((s["doc_id"], s["start"], s["end"], src_file, position, named[0] if named else None,
+                      named[1] if len(named) > 1 else None))
+    letters = []
+    for item in (side.get("letters") or []) if v3 else []:  # [segment, letter_id, file, name, ..., date, run_id]
+        _need(isinstance(item, list) and len(item) == len(LETTER_COLUMNS), "a malformed letter")
+        i, letter_id, letter_file, *said, run_id = item
+        _need(isinstance(i, int) and 0 <= i < len(seg_rows) and seg_rows[i]["kind"] == "testimonial"
+              and isinstance(letter_id, str) and isinstance(letter_file, str) and all(_opt_str(x) for x in said)
+              and isinstance(run_id, str), "a malformed letter")
+        s = seg_rows[i]
+        letters.append((s["doc_id"], s["start"], s["end"], letter_id, letter_file, *said,
+                        run_id if run_id in run_ids else None))
     run_cols = ["run_id", "command", "args", "codebook_id", "codebook_sha256", "model_sha256", "versions",
                 "started", "finished", "status", "n_in", "n_ok", "n_rejected"]
     runs_frame = pd.DataFrame([{c: r.get(c) for c in run_cols} for r in runs], columns=run_cols)
     codes_frame = _frame(codes, [*_SEG_KEY, "theme", "score", "assigned", "coder", "run_id"])
     codes_frame = codes_frame.drop_duplicates([*_SEG_KEY, "theme", "coder"]).reset_index(drop=True)
-    n_docs = sum(src.part == 0 for src in accepted)  # sources read: a narrative file's is one
+    # sources read (a narrative file's is one), and the superseded documents evalnlp.json carries beside them
+    n_docs = sum(src.part == 0 for src in accepted) + n_old
     return Plan(documents=full, rejects=_frame(rejects, ["source", "locator", "code", "reason"]),
                 segments=_frame(seg_rows, ["doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]),
                 codes=codes_frame,
@@ -1035,7 +1076,8 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
                 n_in=n_docs + len(seg_rows) + len(rejects), n_ok=n_docs + len(seg_rows), n_rejected=len(rejects),
                 complete=True, notes=notes, themes=list(cb.theme_ids),
                 source_entries=_frame(entries, ["source", "position", "ref", "label", "text"]),
-                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position", "text"]))
+                segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position", "text", "how"]),
+                letters=_frame(letters, ["doc_id", "start", "end", *LETTER_COLUMNS[1:]]))
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -1123,6 +1165,8 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
         store.insert_sources(plan.source_entries, run_id)
     if len(plan.segment_sources):
         store.link_segment_sources(plan.segment_sources)
+    if len(plan.letters):
+        store.import_letters(plan.letters, run_id)
     if len(codes):
         assigned = codes[codes["assigned"].astype(bool)]
         per = codes.groupby("coder")["seg_id"].nunique().rename("passages").to_frame()
