@@ -318,7 +318,8 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     for k, (path, _kind) in enumerate(kinds):
         unread: dict[str, int] = {}
         notes: list = []
-        text = narrative_text(path, unread, notes)
+        told: list[str] = []
+        text = narrative_text(path, unread, notes, told)
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
         testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
@@ -334,6 +335,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
                                      sources=sources,
                                      sources_file=src_path.name if src_path is not None else None,
                                      unread_parts=unread))
+        out[-1].notes.extend(errors.Note(f"{path.name}: {said}", "warning") for said in told)
         starts.append(found.sources_start)
     # a letter filed as a document of its own is named by an entry of another document's list
     linked = link_documents([(d.source, d.text, end, d.testimonials, d.sources) for d, end in zip(out, starts)])

@@ -266,12 +266,18 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # marker such as "(5.3.1)".
 _NOT_DATE = r"(?!(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.\d\d(?![\d.]))"
 
+# A roman numeral the short forms above leave out, as a Word document's endnotes are numbered ("[xviii]", "[xl]",
+# "[XIV]"): lower case of five letters or more or with an "l", capitals of three or more, up to 89.
+_LONG_ROMAN = (r"(?:(?=[ivx]*l|[ivxl]{5})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+               r"|(?=[IVXL]{3})(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3}))")
+
 _ITEM = (
     r"(?:(?i:(?:corroborating\s+|[A-Z][a-z]{2,14}\s+(?=(?i:statements?|letters?|testimon|e-?mails?|interviews?)))?"
     r"(?:sources?|refs?|references?|evidence|corrob(?:\.|orations?)?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
-    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
+    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4}|"
+    + _LONG_ROMAN + ")"
     r"(?:[,;]?\s+(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"
