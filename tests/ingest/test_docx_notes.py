@@ -283,6 +283,21 @@ def test_a_document_with_a_sources_section_and_footnotes_keeps_both(tmp_path, ru
             ("1", "Email from the Director of Nursing, Southfield Hospital, 2015."), ("[2]", LETTER)]
 
 
+def test_a_mark_glued_inside_the_attribution_links_the_footnote_in_a_word_document(tmp_path, rules_pipeline):
+    """In a Word document: the footnote whose reference stands after the speaker's name is the testimonial's
+    source entry."""
+    letter = "Letter from the Chief Nurse, Northfield NHS Trust, 2014."
+    path = write_noted_docx(tmp_path / "case.docx", [
+        ["The programme began in 2012.", ("footnote", 1)],
+        ["Dr Jane Roe,", ("footnote", 2), " Chief Nurse at Northfield, said: ", QUOTE, " Other trusts followed."],
+    ], footnotes={1: "Programme plan, 2012.", 2: letter})
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker == "Dr Jane Roe, Chief Nurse at Northfield" and t.source_ref == "2"
+    assert doc.text[t.speaker_start:t.speaker_end] == "Dr Jane Roe,\u00b2 Chief Nurse at Northfield"
+    assert [(e.label, e.text) for e in t.source_entries] == [("footnote 2", letter)]
+
+
 def test_the_not_read_warning_no_longer_names_footnotes_or_endnotes(tmp_path, runner):
     """Footnotes and endnotes are read now: the warning names only what is still not read (a header)."""
     path = write_noted_docx(tmp_path / "case.docx", [["The programme trained 40 ward sisters.", ("footnote", 1),

@@ -155,6 +155,40 @@ def without_superscripts(text: str) -> str:
 
 _NO_SUPERSCRIPTS = dict.fromkeys(map(ord, SUPERSCRIPT_DIGITS))
 
+#: A note's mark glued inside the words naming a speaker: superscript digits after a word of three letters or
+#: more or the comma after it (``Roe³,``, ``Roe,³``), or a square-bracketed mark there (``Roe,[ii]``); plain digits
+#: only where no name holds them, right before a comma or right after one, glued on both sides (``Roe3,``,
+#: ``Roe,3 Chief``), after a word in lower case or capitalised (see :func:`name_marks`): digits after a space
+#: (``Fellow 2012``, ``Year 9``) or inside a word (``H2O``) are no mark.
+_NAME_MARK = re.compile(
+    rf"(?<=[^\W\d_]{{3}})(?:(,?)([{SUPERSCRIPT_DIGITS}]{{1,3}})(?![{SUPERSCRIPT_DIGITS}\w])"
+    r"|(,?)(\[[A-Za-z]{1,8}\])(?=[\s,])"
+    r"|(,)(\d{1,2})(?=\s)|()(\d{1,2})(?=,\s))")
+
+
+def name_marks(text: str) -> list[tuple[int, int, str]]:
+    """The notes' marks glued inside ``text``, the words naming a speaker (``Dr Jane Roe,³ Chief Nurse``): each
+    as ``(start, end, mark)``, the mark as a testimonial's marker records it (superscript digits as plain ones:
+    ``3``; a bracketed mark as written: ``[ii]``); see :data:`_NAME_MARK`. Plain digits after a word in capitals
+    are part of a name (``EDIT16,``, ``BC2,``), no mark."""
+    out = []
+    for m in _NAME_MARK.finditer(text):
+        k = next(i for i in (2, 4, 6, 8) if m.group(i) is not None)
+        if k in (6, 8):
+            word = re.search(r"[^\W\d_]+$", text[:m.start()]).group(0)
+            if not word[1:].islower():
+                continue
+        out.append((m.start(k), m.end(k), m.group(k).translate(_AS_DIGITS)))
+    return out
+
+
+def without_name_marks(text: str) -> str:
+    """``text``, the words naming a speaker, without the notes' marks glued inside them (see :func:`name_marks`)
+    and without any other superscript digits."""
+    for a, b, _mark in reversed(name_marks(text)):
+        text = text[:a] + text[b:]
+    return without_superscripts(text)
+
 
 def normalise(text: str) -> NormText:
     """Collapse whitespace runs to one space and decode HTML entities, keeping an offset map; superscript

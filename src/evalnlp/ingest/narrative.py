@@ -85,9 +85,10 @@ from evalnlp.ingest._narrative_text import (
     find_markers,
     glued_digits,
     is_marker,
+    name_marks,
     normalise,
     sentence_starts,
-    without_superscripts,
+    without_name_marks,
 )
 
 __all__ = [
@@ -434,7 +435,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
             while b > a and (ctx.text[b - 1] in _BULLETS or ctx.text[b - 1].isspace()):
                 b -= 1  # "- Ward manager, Hull\n• ...": the next item's bullet is not the speaker's
             sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
-            sp = without_superscripts(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
+            sp = without_name_marks(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
         ref: str | None
         if isinstance(f.ref, tuple):
             ref = ctx.span(*f.ref)[0]
@@ -647,10 +648,16 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         inside = [m for m in find_markers(text, speaker[0], sp_end)
                   if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
+    if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
+        glued = name_marks(ctx.span(speaker[0], sp_end)[0])
+        ref = glued[-1][2] if glued else None  # "Dr Jane Roe,³ Chief Nurse, said": the note's mark is the quotation's
     if ref is None and speaker is not None and lo <= speaker[0] <= hi:
         ref = _intro_ref(ctx, lo, speaker[0]) or _label_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote"
     if ref is None:
         ref = _trail_ref(ctx, q, trail_end)
+    if ref is None and speaker is not None and speaker[0] >= q.close:
+        glued = name_marks(ctx.span(*speaker)[0])
+        ref = glued[-1][2] if glued else None  # '"...," said Dr Jane Roe³, Chief Nurse': the same after it
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
     return _Found(q, speaker, ref, pronoun, fallback)
