@@ -1,5 +1,5 @@
-"""A Word document's footnotes and endnotes: each reference reads in the body as its mark in superscript digits,
-numbered as Word numbers it; each note's text is a document of the file (``footnote 3``) that is not coded,
+"""A Word document's footnotes and endnotes: each reference reads in the body as its mark, numbered as Word numbers
+it (superscript digits, a roman numeral or letter in brackets); each note's text is a document of the file (``footnote 3``) that is not coded,
 quoted or counted, and a corroborating-source entry that a testimonial's mark names."""
 
 from __future__ import annotations
@@ -534,3 +534,59 @@ def test_numbering_on_each_page_is_counted_on_and_the_ingest_says_so(tmp_path, r
     assert any("numbered afresh on each page" in str(w.message) for w in caught)
     plain = write_noted_docx(tmp_path / "plain.docx", [["One.", ("footnote", 1)]], footnotes={1: "A."})
     assert _read(plain)[2] == []
+
+
+# --- a number a note and the sources list both have -----------------------------------------------------
+
+_NURSE = ("The Director of Nursing at Southfield Hospital said: \u201cEvery ward now plans its discharges on Monday, "
+          "and patients go home sooner.\u201d")
+_EMAIL = "Email from the Director of Nursing, Southfield Hospital, 2015."
+
+
+@pytest.mark.parametrize("note_first", [True, False])
+def test_a_bare_number_names_the_note_before_the_sources_lists_entry(tmp_path, note_first, rules_pipeline):
+    """A document with a numbered sources list (1, 2, 3) and footnotes (1, 2): a mark the body shows for a note
+    (``²``, read as ``2``) names the footnote, though the list has an entry 2 as well; a number no note has (typed
+    ``3`` glued after the quotation) names the list's entry; whichever of the two testimonials stands first."""
+    marked = ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 2)]
+    typed = _NURSE + "3"
+    body = [marked, typed] if note_first else [typed, marked]
+    path = write_noted_docx(tmp_path / "case.docx", [
+        "Details of the impact", ["The programme began in 2012.", ("footnote", 1)], *body,
+        "Sources to corroborate the impact",
+        "1. Annual report of the programme, 2014.",
+        "2. Minutes of the trust board, 2013.",
+        "3. " + _EMAIL,
+    ], footnotes={1: "Programme plan, 2012.", 2: LETTER})
+    (doc,) = api.extract([path])
+    got = {t.speaker.split()[1]: (t.source_ref, [(e.label, e.text) for e in t.source_entries])
+           for t in doc.testimonials}
+    assert got["Chief"] == ("2", [("footnote 2", LETTER)])
+    assert got["Director"][0] == "3" and [text for _label, text in got["Director"][1]] == [_EMAIL]
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        linked = store.segment_sources(told["seg_id"].tolist()).merge(told[["seg_id", "source_ref"]], on="seg_id")
+        assert sorted(zip(linked["source_ref"], linked["text"])) == [("2", LETTER), ("3", _EMAIL)]
+
+
+@pytest.mark.parametrize("note_first", [True, False])
+def test_a_bracketed_roman_mark_names_the_endnote_before_the_lists_entry(tmp_path, note_first, rules_pipeline):
+    """The same rule for endnotes in roman numerals: ``[ii]``, as an endnote's mark reads, names endnote ii
+    though the list (i), (ii), (iii) has an entry ii; a typed ``[iii]``, which no endnote has, the list's entry."""
+    marked = ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("endnote", 2)]
+    typed = _NURSE + " [iii]"
+    body = [marked, typed] if note_first else [typed, marked]
+    path = write_noted_docx(tmp_path / "case.docx", [
+        "Details of the impact", ["The programme began in 2012.", ("endnote", 1)], *body,
+        "Sources to corroborate the impact",
+        "(i) Annual report of the programme, 2014.",
+        "(ii) Minutes of the trust board, 2013.",
+        "(iii) " + _EMAIL,
+    ], endnotes={1: "Programme plan, 2012.", 2: LETTER})
+    (doc,) = api.extract([path])
+    got = {t.speaker.split()[1]: (t.source_ref, [(e.label, e.text) for e in t.source_entries])
+           for t in doc.testimonials}
+    assert got["Chief"] == ("[ii]", [("endnote ii", LETTER)])
+    assert got["Director"][0] == "[iii]" and [text for _label, text in got["Director"][1]] == [_EMAIL]
