@@ -93,10 +93,20 @@ def test_superscript_marks_read_as_plain_digits_one_for_one(text, want):
     ("She called it \u201cbetter care\u201d\u00b9\u00b2. It was.", ["She called it \u201cbetter care\u201d\u00b9\u00b2.",
                                                                    "It was."]),
     ("It was adopted\u00b3. others followed.", ["It was adopted\u00b3. others followed."]),
+    # a Word note's mark in another format, as the reader shows it: bracketed letters or roman numerals, symbols
+    ("He wrote: \u201cIt changed practice.\u201d[ii] The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d[ii]", "The board agreed."]),
+    ("He wrote: \u201cIt changed practice.\u201d[ii] and then left.",
+     ["He wrote: \u201cIt changed practice.\u201d[ii] and then left."]),
+    ("The review began in 2012.[xiv] Wards followed.", ["The review began in 2012.[xiv]", "Wards followed."]),
+    ("Wards followed.[B] The board agreed.", ["Wards followed.[B]", "The board agreed."]),
+    ("He wrote: \u201cIt changed practice.\u201d\u00a7 The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00a7", "The board agreed."]),
+    ("It rose to 3.5 Then it fell.", ["It rose to 3.5 Then it fell."]),
 ])
 def test_a_superscript_mark_neither_cuts_nor_joins_sentences(text, want):
     """The sentencizer started a sentence at the closing mark with a footnote's mark glued to it (``”¹ The
-    board``), and read ``adopted³.`` as one word that ends no sentence."""
+    board``, ``”[ii] The board``), and read ``adopted³.`` and ``2012.[xiv]`` as one word that ends no sentence."""
     from evalnlp.nlp import split_sentences
 
     assert split_sentences(text) == want
