@@ -236,7 +236,7 @@ class ExtractedDocument:
     """Testimonials, reach figures and corroborating sources found in one narrative file; offsets point into
     ``text``, except a sources list read from a separate file (``sources_file``), whose offsets point into that
     file's text, and a Word document's footnotes and endnotes among the sources (labelled ``footnote 3``,
-    ``endnote 2``), whose offsets point into the note's own text."""
+    ``endnote ii``), whose offsets point into the note's own text."""
 
     source: str
     text: str
@@ -275,8 +275,10 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     A document's corroborating sources are its own "Sources to corroborate the impact" section, found by that
     heading (testimonials and reach figures are then read from the text before it), or, with ``sources``, the
     file given for it: one sources file per document, in the same order. A Word document's footnotes and endnotes
-    are entries too, after those (``footnote 3``; a number alone as marker, as a note's mark in the body reads,
-    names its note). Each testimonial's ``source_entries`` are the entries its marker names.
+    are entries too, after those (``footnote 3``, ``endnote ii``; a marker written as a note's mark reads in the
+    body, a number alone or ``[ii]``, names that note before any entry of the list). Each testimonial's
+    ``source_entries`` are the entries its marker names. A note numbering the reader cannot follow (restarted
+    on each page) is warned of.
 
     A letter of support among the documents (see :mod:`evalnlp.ingest._letters`) is linked to the entry of a
     sources list of the documents read with it that names it (:mod:`evalnlp.ingest._letter_links`): its

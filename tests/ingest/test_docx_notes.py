@@ -398,6 +398,14 @@ def test_the_documents_numbering_format_and_start_are_followed(tmp_path, kind, f
     assert told == []
 
 
+@pytest.mark.parametrize("start", ["0", "-2", "12345", "x", "\u00b2", "9" * 5000])
+def test_a_first_number_word_would_not_write_starts_at_one(tmp_path, start):
+    """A ``numStart`` that is no number from 1 to 9999 (a damaged or hostile file) starts the count at 1."""
+    path = write_noted_docx(tmp_path / "start.docx", [["One.", ("footnote", 1)]], footnotes={1: "A."})
+    set_numbering(path, {"footnote": {"numStart": start}})
+    assert _read(path)[:2] == (["One.\u00b9"], [("footnote 1", "A.")])
+
+
 def test_marks_of_many_notes_roman_letters_and_symbols(tmp_path):
     """Past the first few: roman numerals as Word writes them (``xiv``, ``xix``, ``xl``), letters doubled after
     ``z`` (``aa``, ``bb``), symbols doubled after the fourth, then tripled."""

@@ -421,8 +421,8 @@ class _NoteMarks:
         return {**self.base[kind], **_note_numbering(sect, kind)}
 
     def _start(self, kind: str) -> int:
-        start = self._numbering(kind)["start"]
-        return int(start) if start.isdigit() and int(start) < 10_000 else 1
+        start = self._numbering(kind)["start"]  # (a number Word would write: 1 to 9999; else 1)
+        return int(start) if re.fullmatch(r"[0-9]{1,4}", start) and int(start) > 0 else 1
 
     def next_section(self) -> None:
         """The body's reading passed a section's end: the next section's numbering applies, and a count set to

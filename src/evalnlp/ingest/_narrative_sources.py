@@ -29,9 +29,10 @@ reconciled when unambiguous: ``[5.3]`` finds entry ``3`` of a list numbered 1, 2
 third source), ``[3]`` finds ``5.3`` in a list numbered 5.1, 5.2, ...; ``[S3]`` finds ``3`` and
 ``[3]`` finds ``S3`` when the list has one prefix; ``[3a]`` falls back to ``3``.
 
-A Word document's footnotes and endnotes are entries too (:func:`note_entries`), named by the number their
-mark shows in the body (read as footnote digits: ``...practice.\u201d\u00b9\u00b2`` gives ``12``); see
-:func:`resolve_with_notes`.
+A Word document's footnotes and endnotes are entries too (:func:`note_entries`), named by the mark they show in
+the body (superscript digits read as footnote digits: ``...practice.\u201d\u00b9\u00b2`` gives ``12``; a roman numeral
+or letter in brackets as written: ``...lasted.\u201d[ii]`` gives ``[ii]``), before any entry of the section with
+the same number; see :func:`resolve_with_notes`.
 """
 
 from __future__ import annotations
@@ -636,7 +637,7 @@ def _match(k: _Key, keyed: list[tuple[SourceEntry, _Key]]) -> list[SourceEntry]:
 def note_entries(notes) -> list[SourceEntry]:
     """Corroborating-source entries of a Word document's footnotes and endnotes (passages located
     ``"footnote 3"``, ``"endnote 2"``, ``"footnote *"``, as :func:`evalnlp.ingest._documents.read_docx` gives
-    them): ``ref`` is the note's mark (``3``), ``label`` the note as named (``footnote 3``), ``text`` its text,
+    them): ``ref`` is the note's mark (``3``, ``ii``), ``label`` the note as named (``footnote 3``), ``text`` its text,
     and the offsets are into that text (a note's text is a document of its own, not part of the body's)."""
     out = []
     for note in notes:
