@@ -174,6 +174,18 @@ def test_a_mark_glued_inside_an_attribution_after_the_quotation_is_its_marker(af
     assert "\u00b3" not in text[t.speaker_start:t.speaker_end] or "," in t.speaker
 
 
+def test_a_marker_after_the_quotation_comes_before_a_mark_glued_to_the_name(rules_pipeline):
+    """The quotation's own marker (after it) is its source; a mark glued to the name in the attribution then
+    belongs to an earlier claim (``...historians of Greece,[v] and Tom Holland wrote that '...'.[vi]``)."""
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    for text, ref in [("Dr Jane Roe,\u00b3 Chief Nurse, said: " + _SAID + " [C]", "[C]"),
+                      ("He praised the historians of Greece,[v] and Jane Roe, Chief Nurse, wrote that \u2018every "
+                       "ward plans its discharges on a Monday now\u2019.[vi] Others agreed.", "[vi]")]:
+        (t,) = extract_testimonials(text)
+        assert t.source_ref == ref
+
+
 def test_a_mark_at_the_end_of_the_name_stays_out_of_the_speakers_span(rules_pipeline):
     """``Dr Jane Roe³ said:``: the speaker's span ends before the mark, which is the quotation's marker."""
     from evalnlp.ingest.narrative import extract_testimonials

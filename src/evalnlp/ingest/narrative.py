@@ -648,16 +648,15 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         inside = [m for m in find_markers(text, speaker[0], sp_end)
                   if not ctx.mask[m[0]] and text[m[0] - 1:m[0]].isspace()]  # not "Section 149(3)"
         ref = inside[-1] if inside else None  # "Anne Sourby (6), the Minister, who noted that"
-    if ref is None and speaker is not None and lo <= speaker[0] < sp_end <= hi:
-        glued = name_marks(ctx.span(speaker[0], sp_end)[0])
-        ref = glued[-1][2] if glued else None  # "Dr Jane Roe,³ Chief Nurse, said": the note's mark is the quotation's
     if ref is None and speaker is not None and lo <= speaker[0] <= hi:
         ref = _intro_ref(ctx, lo, speaker[0]) or _label_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote"
     if ref is None:
         ref = _trail_ref(ctx, q, trail_end)
-    if ref is None and speaker is not None and speaker[0] >= q.close:
-        glued = name_marks(ctx.span(*speaker)[0])
-        ref = glued[-1][2] if glued else None  # '"...," said Dr Jane Roe³, Chief Nurse': the same after it
+    if ref is None and speaker is not None and (lo <= speaker[0] < sp_end <= hi or speaker[0] >= q.close):
+        # "Dr Jane Roe,³ Chief Nurse, said: '...'", "'...,' said Dr Jane Roe³, Chief Nurse": a note's mark glued to
+        # the name is the quotation's, when no marker follows the quotation itself
+        glued = name_marks(ctx.span(speaker[0], sp_end if speaker[0] < q.open else speaker[1])[0])
+        ref = glued[-1][2] if glued else None
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
     return _Found(q, speaker, ref, pronoun, fallback)
