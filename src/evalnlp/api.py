@@ -244,7 +244,7 @@ class ExtractedDocument:
     """Testimonials, reach figures and corroborating sources found in one narrative file; offsets point into
     ``text``, except a sources list read from a separate file (``sources_file``), whose offsets point into that
     file's text, and a Word document's footnotes and endnotes among the sources (labelled ``footnote 3``,
-    ``endnote 2``), whose offsets point into the note's own text."""
+    ``endnote ii``), whose offsets point into the note's own text."""
 
     source: str
     text: str
@@ -283,8 +283,10 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     A document's corroborating sources are its own "Sources to corroborate the impact" section, found by that
     heading (testimonials and reach figures are then read from the text before it), or, with ``sources``, the
     file given for it: one sources file per document, in the same order. A Word document's footnotes and endnotes
-    are entries too, after those (``footnote 3``; a number alone as marker, as a note's mark in the body reads,
-    names its note). Each testimonial's ``source_entries`` are the entries its marker names.
+    are entries too, after those (``footnote 3``, ``endnote ii``; a marker written as a note's mark reads in the
+    body, a number alone or ``[ii]``, names that note before any entry of the list). Each testimonial's
+    ``source_entries`` are the entries its marker names. A note numbering the reader cannot follow (restarted
+    on each page) is warned of.
 
     A letter of support among the documents (see :mod:`evalnlp.ingest._letters`) is linked to the entry of a
     sources list of the documents read with it that names it (:mod:`evalnlp.ingest._letter_links`): its
@@ -326,7 +328,8 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     for k, (path, _kind) in enumerate(kinds):
         unread: dict[str, int] = {}
         notes: list = []
-        text = narrative_text(path, unread, notes)
+        told: list[str] = []
+        text = narrative_text(path, unread, notes, told)
         src_path = source_kinds[k][0] if source_kinds else None
         found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
         testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
@@ -342,6 +345,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
                                      sources=sources,
                                      sources_file=src_path.name if src_path is not None else None,
                                      unread_parts=unread))
+        out[-1].notes.extend(errors.Note(f"{path.name}: {said}", "warning") for said in told)
         starts.append(found.sources_start)
     # a letter filed as a document of its own is named by an entry of another document's list
     linked = link_documents([(d.source, d.text, end, d.testimonials, d.sources) for d, end in zip(out, starts)])

@@ -138,13 +138,17 @@ def sentence_spans(texts: Iterable[str], batch_size: int = 256,
 #: A sentence's end with a footnote marker glued after its full stop (``... adopted.² The``, ``... [B].3 It``,
 #: ``... 2019.[4] In``), before the capital that opens the next sentence: the sentencizer reads the stop, the
 #: marker and the word before them as one token and goes on, so two sentences came out as one passage. The word
-#: before the stop has two letters at least, or is a closing bracket or quotation mark (``3.5 Then`` and
-#: ``p.2 The`` are no sentence ends); a marker is superscript digits, up to three digits (lists and ranges of
-#: them too, ``4,5``, ``4-6``), the same in square brackets, or a dagger.
+#: before the stop has two letters at least, or is a closing bracket or quotation mark, or a digit when the marker
+#: is in square brackets (``in 2012.[i] Wards``; ``3.5 Then`` and ``p.2 The`` are no sentence ends); a marker is superscript digits, up to three digits (lists and ranges of
+#: them too, ``4,5``, ``4-6``), the same in square brackets, a roman numeral or up to three letters in square
+#: brackets (a Word document's note mark as the reader shows it, ``...lasted.\u201d[ii] The``; a case study's
+#: ``[D]``), or the symbols of a note (``\u2020``, ``\u2021``, ``\u00a7``, ``*``, up to three).
+#: A note's mark of letters as a bracketed marker: a roman numeral (``[xviii]``, ``[IV]``) or up to three letters.
+_LETTER_MARK = r"\[(?:[ivxlc]{1,8}|[IVXLC]{1,8}|[a-z]{1,3}|[A-Z]{1,3})\]"
 _FOOTNOTE_END = re.compile(
-    r"(?:(?P<word>[^\W\d_]{2,})|[)\]\u201d\u2019\"'])[.!?][\u201d\u2019\"')\]]*"
+    r"(?:(?P<word>[^\W\d_]{2,})|[)\]\u201d\u2019\"']|\d(?=[.!?]\[))[.!?][\u201d\u2019\"')\]]*"
     r"(?P<mark>[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\d{1,3}(?:[,\u2013-]\d{1,3})*"
-    r"|\[\d{1,3}(?:[,\u2013-] ?\d{1,3})*\]|[\u2020\u2021])"
+    r"|\[\d{1,3}(?:[,\u2013-] ?\d{1,3})*\]|" + _LETTER_MARK + r"|[\u2020\u2021\u00a7*]{1,3})"
     r"(?=[ \t\u00a0]+[\"'\u201c\u2018(]?[A-Z])")
 #: A sentence's end after a superscript footnote mark glued to its last word or to a closing quotation mark or
 #: bracket (``... adopted\u00b3. The``, ``... \u201cbetter care\u201d\u00b9\u00b2. It``): the sentencizer reads the word, the mark and the stop
@@ -152,7 +156,7 @@ _FOOTNOTE_END = re.compile(
 _FOOTNOTE_BEFORE_END = re.compile(
     r"(?:[^\W\d_]|[)\]\u201d\u2019\"'])(?P<mark>[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}[.!?][\u201d\u2019\"')\]]*)"
     r"(?=[ \t\u00a0]+[\"'\u201c\u2018(]?[A-Z])")
-_MAYBE_FOOTNOTE = re.compile(r"[.!?][\u201d\u2019\"')\]]*[\d\u00b9\u00b2\u00b3\u2070\u2074-\u2079\[\u2020\u2021]"
+_MAYBE_FOOTNOTE = re.compile(r"[.!?][\u201d\u2019\"')\]]*[\d\u00b9\u00b2\u00b3\u2070\u2074-\u2079\[\u2020\u2021\u00a7*]"
                              r"|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079][.!?]")
 #: Abbreviations after which a number is a reference's, not a footnote marker (``Fig.2 The chart``).
 _NUMBERED_ABBREVIATIONS = frozenset("fig figs no nos vol vols para paras ch chap sec eq ref refs pp app art tab "
@@ -187,7 +191,8 @@ def _footnote_markers_split(text: str, spans: list[tuple[int, int]]) -> list[tup
 
 #: Closing quotation marks (or brackets) with a footnote mark glued after them, which the sentencizer can take for
 #: the start of the next sentence: ``...to practice.\u201d\u00b9 The`` gave ``...to practice.`` and ``\u201d\u00b9 The ...``.
-_CLOSER_AND_MARK = re.compile(r"[\u201d\u2019\"')\]]+(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}|\d{1,3})(?=\s|$)")
+_CLOSER_AND_MARK = re.compile(r"[\u201d\u2019\"')\]]+(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}|\d{1,3}|"
+                              + _LETTER_MARK + r"|[\u2020\u2021\u00a7*]{1,3})(?=\s|$)")
 
 
 def _closing_marks_rejoined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

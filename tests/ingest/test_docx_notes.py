@@ -1,10 +1,11 @@
-"""A Word document's footnotes and endnotes: each reference reads in the body as its mark in superscript digits,
-numbered as Word numbers it; each note's text is a document of the file (``footnote 3``) that is not coded,
+"""A Word document's footnotes and endnotes: each reference reads in the body as its mark, numbered as Word numbers
+it (superscript digits, a roman numeral or letter in brackets); each note's text is a document of the file (``footnote 3``) that is not coded,
 quoted or counted, and a corroborating-source entry that a testimonial's mark names."""
 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Sequence
 from xml.sax.saxutils import escape
@@ -114,7 +115,8 @@ LETTER = "Letter from the Chief Executive, Northfield NHS Trust, 12 March 2013."
 def test_references_read_as_superscript_numbers_in_the_order_they_stand(tmp_path):
     """Word numbers each kind of note 1, 2, 3 ... in the order its references stand in the text, whatever the ids
     in the file (here the first reference is to note 7); endnotes count apart from footnotes; a reference in a
-    table cell counts in its place; a custom mark is shown as typed and takes no number; a reference a tracked
+    table cell counts in its place (endnotes in Word's lower-case roman numerals, when the document sets no format,
+    read as a bracketed marker); a custom mark is shown as typed and takes no number; a reference a tracked
     change deleted shows nothing and takes no number, and its note is not read."""
     from docx.oxml import parse_xml
 
@@ -143,11 +145,11 @@ def test_references_read_as_superscript_numbers_in_the_order_they_stand(tmp_path
     unread: dict = {}
     passages = read_docx(path, unread, notes)
     assert [p.text for p in passages] == [
-        "The trust adopted the toolkit in 2013.\u00b9 Wards followed.\u00b9", "Wards\u00b2", "40",
+        "The trust adopted the toolkit in 2013.\u00b9 Wards followed.[i]", "Wards\u00b2", "40",
         "A later report* and a survey\u00b3 agree.", "Deleted here: end."]
     assert [(n.locator, n.text) for n in notes] == [
         ("footnote 1", "Annual report, 2013."), ("footnote 2", "Ward census."), ("footnote *", "Board minutes."),
-        ("footnote 3", "Staff survey, 2014."), ("endnote 1", "An endnote on wards.")]
+        ("footnote 3", "Staff survey, 2014."), ("endnote i", "An endnote on wards.")]
     assert unread == {}
 
 
@@ -232,22 +234,23 @@ def test_a_testimonial_marked_with_a_footnote_is_linked_to_it(tmp_path, runner, 
 
 
 def test_endnotes_are_read_stored_and_linked_as_footnotes_are(tmp_path, runner, rules_pipeline):
-    """A document with endnotes only: they are numbered 1, 2 ... in their own count, stored as ``endnote 1``,
-    and a testimonial's mark names its endnote."""
+    """A document with endnotes only: they are numbered i, ii ... in their own count (Word's format for endnotes
+    when the document sets none), the body reads the mark as a bracketed marker (``...lasted.”[ii]``), each is
+    stored as ``endnote ii``, and a testimonial's mark names its endnote."""
     path = write_noted_docx(tmp_path / "report.docx", [
         ["The review began in 2012.", ("endnote", 8)],
         ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("endnote", 3)],
     ], endnotes={8: "Review terms of reference, 2012.", 3: LETTER})
     doc = extract_json(runner, path)
     (t,) = doc["testimonials"]
-    assert t["source_ref"] == "2"
-    assert [(e["label"], e["text"]) for e in t["source_entries"]] == [("endnote 2", LETTER)]
+    assert t["source_ref"] == "[ii]"
+    assert [(e["label"], e["text"]) for e in t["source_entries"]] == [("endnote ii", LETTER)]
     table = " ".join(runner.invoke(app, ["extract", str(path)]).output.split())
-    assert "endnote 2: Letter from the Chief" in table and "endnote 1 │ Review terms" in table
+    assert "endnote ii: Letter from the" in table and "endnote i │ Review terms" in table
     with Store(tmp_path / "s.duckdb") as store:
         result = api.ingest(store, [path])
         assert (result.n_in, result.n_ok, result.n_rejected) == (4, 4, 0)
-        assert sorted(store.table("documents")["locator"]) == ["endnote 1", "endnote 2", "paragraph 1",
+        assert sorted(store.table("documents")["locator"]) == ["endnote i", "endnote ii", "paragraph 1",
                                                                 "paragraph 2"]
 
 
@@ -280,6 +283,21 @@ def test_a_document_with_a_sources_section_and_footnotes_keeps_both(tmp_path, ru
             ("1", "Email from the Director of Nursing, Southfield Hospital, 2015."), ("[2]", LETTER)]
 
 
+def test_a_mark_glued_inside_the_attribution_links_the_footnote_in_a_word_document(tmp_path, rules_pipeline):
+    """In a Word document: the footnote whose reference stands after the speaker's name is the testimonial's
+    source entry."""
+    letter = "Letter from the Chief Nurse, Northfield NHS Trust, 2014."
+    path = write_noted_docx(tmp_path / "case.docx", [
+        ["The programme began in 2012.", ("footnote", 1)],
+        ["Dr Jane Roe,", ("footnote", 2), " Chief Nurse at Northfield, said: ", QUOTE, " Other trusts followed."],
+    ], footnotes={1: "Programme plan, 2012.", 2: letter})
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker == "Dr Jane Roe, Chief Nurse at Northfield" and t.source_ref == "2"
+    assert doc.text[t.speaker_start:t.speaker_end] == "Dr Jane Roe,\u00b2 Chief Nurse at Northfield"
+    assert [(e.label, e.text) for e in t.source_entries] == [("footnote 2", letter)]
+
+
 def test_the_not_read_warning_no_longer_names_footnotes_or_endnotes(tmp_path, runner):
     """Footnotes and endnotes are read now: the warning names only what is still not read (a header)."""
     path = write_noted_docx(tmp_path / "case.docx", [["The programme trained 40 ward sisters.", ("footnote", 1),
@@ -295,3 +313,288 @@ def test_the_not_read_warning_no_longer_names_footnotes_or_endnotes(tmp_path, ru
     plain = write_noted_docx(tmp_path / "plain.docx", [["Trained 40 ward sisters.", ("footnote", 1)]],
                              footnotes={1: "Training records."})
     assert "not read" not in runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), "ingest", str(plain)]).output
+
+
+# --- the document's numbering: formats, first number, restarts -------------------------------------------
+# (the note numbering the document sets, ``w:footnotePr``/``w:endnotePr`` in its settings and in a section's
+# properties: the body reads each mark as Word shows it, in a form the marker rules read, and the note's entry is
+# labelled with the same mark, so that a testimonial's mark names its note)
+
+#: the numbering properties of a kind of note: ``{"numFmt": "upperRoman", "numStart": "3"}``
+Numbering = dict
+
+
+def _numbering_xml(kind: str, numbering: Numbering) -> str:
+    props = "".join(f'<w:{tag} w:val="{value}"/>' for tag, value in numbering.items())
+    return f'<w:{kind}Pr xmlns:w="{W}">{props}</w:{kind}Pr>'
+
+
+def set_numbering(path: Path, settings: dict[str, Numbering] | None = None,
+                  sections: dict[int, dict[str, Numbering]] | None = None) -> Path:
+    """Give the document at ``path`` (written with :func:`write_noted_docx`) note numbering, as Word writes it:
+    ``settings`` for the document (``{"footnote": {"numFmt": "lowerLetter"}}``, in ``word/settings.xml``), and
+    ``sections``: by the 0-based index of a body paragraph, a section break after that paragraph (its
+    ``w:pPr/w:sectPr``, a copy of the body's section properties), with that section's own numbering (which may
+    be empty); the key ``-1`` sets the numbering of the last section (the body's ``w:sectPr``)."""
+    import copy
+
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document(str(path))
+    for kind, numbering in (settings or {}).items():
+        document.settings.element.append(parse_xml(_numbering_xml(kind, numbering)))
+    body = document.element.body
+    last = body.find(f"{{{W}}}sectPr")
+    paragraphs = body.findall(f"{{{W}}}p")
+    for index, numberings in (sections or {}).items():
+        if index == -1:
+            sect = last
+        else:
+            sect = copy.deepcopy(last)
+            p = paragraphs[index]
+            ppr = p.find(f"{{{W}}}pPr")
+            if ppr is None:
+                ppr = parse_xml(f'<w:pPr xmlns:w="{W}"/>')
+                p.insert(0, ppr)
+            ppr.append(sect)
+        for kind, numbering in numberings.items():
+            sect.insert(0, parse_xml(_numbering_xml(kind, numbering)))
+    document.save(path)
+    return path
+
+
+def _read(path: Path) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    from evalnlp.ingest._documents import read_docx
+
+    notes: list = []
+    told: list[str] = []
+    passages = read_docx(path, None, notes, told)
+    return [p.text for p in passages], [(n.locator, n.text) for n in notes], told
+
+
+@pytest.mark.parametrize("fmt, marks, body", [
+    ("decimal", ["3", "4", "5"], ["\u00b3", "\u2074", "\u2075"]),
+    ("lowerRoman", ["iii", "iv", "v"], ["[iii]", "[iv]", "[v]"]),
+    ("upperRoman", ["III", "IV", "V"], ["[III]", "[IV]", "[V]"]),
+    ("lowerLetter", ["c", "d", "e"], ["[c]", "[d]", "[e]"]),
+    ("upperLetter", ["C", "D", "E"], ["[C]", "[D]", "[E]"]),
+    ("chicago", ["\u2021", "\u00a7", "**"], ["\u2021", "\u00a7", "**"]),
+])
+@pytest.mark.parametrize("kind", ["footnote", "endnote"])
+def test_the_documents_numbering_format_and_start_are_followed(tmp_path, kind, fmt, marks, body):
+    """Footnotes or endnotes set to a format and to start at 3 (``numFmt``, ``numStart`` in the settings): the
+    marks run on from 3 in that format, the body shows them as Word does (digits in superscript, a roman numeral
+    or a letter bracketed, a symbol as it is) and each note's label carries the same mark."""
+    path = write_noted_docx(tmp_path / "fmt.docx", [
+        ["The trust adopted the toolkit.", (kind, 1), " Wards followed.", (kind, 2)],
+        ["Others did too.", (kind, 3)],
+    ], **{f"{kind}s": {1: "Annual report.", 2: "Ward census.", 3: "Staff survey."}})
+    set_numbering(path, {kind: {"numFmt": fmt, "numStart": "3"}})
+    texts, notes, told = _read(path)
+    assert texts == [f"The trust adopted the toolkit.{body[0]} Wards followed.{body[1]}", f"Others did too.{body[2]}"]
+    assert notes == [(f"{kind} {marks[0]}", "Annual report."), (f"{kind} {marks[1]}", "Ward census."),
+                     (f"{kind} {marks[2]}", "Staff survey.")]
+    assert told == []
+
+
+@pytest.mark.parametrize("start", ["0", "-2", "12345", "x", "\u00b2", "9" * 5000])
+def test_a_first_number_word_would_not_write_starts_at_one(tmp_path, start):
+    """A ``numStart`` that is no number from 1 to 9999 (a damaged or hostile file) starts the count at 1."""
+    path = write_noted_docx(tmp_path / "start.docx", [["One.", ("footnote", 1)]], footnotes={1: "A."})
+    set_numbering(path, {"footnote": {"numStart": start}})
+    assert _read(path)[:2] == (["One.\u00b9"], [("footnote 1", "A.")])
+
+
+def test_marks_of_many_notes_roman_letters_and_symbols(tmp_path):
+    """Past the first few: roman numerals as Word writes them (``xiv``, ``xix``, ``xl``), letters doubled after
+    ``z`` (``aa``, ``bb``), symbols doubled after the fourth, then tripled."""
+    from evalnlp.ingest._documents import note_number
+
+    assert [note_number(n, "lowerRoman") for n in (1, 4, 9, 14, 18, 19, 40, 44, 49, 89, 1994)] == [
+        "i", "iv", "ix", "xiv", "xviii", "xix", "xl", "xliv", "xlix", "lxxxix", "mcmxciv"]
+    assert [note_number(n, "upperRoman") for n in (3, 18, 40)] == ["III", "XVIII", "XL"]
+    assert [note_number(n, "lowerLetter") for n in (1, 26, 27, 28, 53)] == ["a", "z", "aa", "bb", "aaa"]
+    assert [note_number(n, "upperLetter") for n in (2, 29)] == ["B", "CC"]
+    assert [note_number(n, "chicago") for n in (1, 2, 3, 4, 5, 8, 9)] == [
+        "*", "\u2020", "\u2021", "\u00a7", "**", "\u00a7\u00a7", "***"]
+    assert note_number(0, "lowerRoman") == "0" and note_number(12, "decimal") == "12"
+
+
+@pytest.mark.parametrize("mark", ["[iii]", "[xviii]", "[xl]", "[xlix]", "[lxxxviii]", "[III]", "[XVIII]", "[XL]",
+                                  "[c]", "[C]"])
+def test_a_roman_or_letter_mark_is_a_marker(mark):
+    """Every mark a note numbered in roman numerals (up to 89) or in single letters shows is a source marker."""
+    from evalnlp.ingest._narrative_text import is_marker
+
+    assert is_marker(mark)
+
+
+@pytest.mark.parametrize("text", ["[ill]", "[xxxxi]", "[IIII]", "[lx l]", "[lil]"])
+def test_words_of_roman_letters_are_no_marker(text):
+    from evalnlp.ingest._narrative_text import is_marker
+
+    assert not is_marker(text)
+
+
+def test_endnotes_in_roman_numerals_link_past_the_eighteenth(tmp_path, runner, rules_pipeline):
+    """Twenty endnotes in Word's default format: the testimonial marked with the eighteenth reads ``[xviii]`` and
+    is linked to ``endnote xviii``."""
+    pieces: list = []
+    for k in range(1, 18):
+        pieces += [f"Claim {k}.", ("endnote", k), " "]
+    path = write_noted_docx(tmp_path / "many.docx", [
+        pieces,
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("endnote", 18), " Other trusts followed."],
+    ], endnotes={**{k: f"Source {k}." for k in range(1, 18)}, 18: LETTER})
+    doc = extract_json(runner, path)
+    (t,) = doc["testimonials"]
+    assert t["source_ref"] == "[xviii]"
+    assert [(e["label"], e["text"]) for e in t["source_entries"]] == [("endnote xviii", LETTER)]
+
+
+@pytest.mark.parametrize("fmt, ref, label", [("upperRoman", "[II]", "footnote II"),
+                                             ("lowerLetter", "[b]", "footnote b"),
+                                             ("decimal", "2", "footnote 2")])
+def test_a_testimonial_is_linked_to_a_footnote_in_any_format(tmp_path, fmt, ref, label, rules_pipeline):
+    """The mark the body shows is the testimonial's marker, and it names the footnote labelled with it, in the
+    store as in extraction."""
+    path = write_noted_docx(tmp_path / "case.docx", [
+        ["The programme began in 2012.", ("footnote", 1)],
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 2), " Other trusts followed."],
+    ], footnotes={1: "Programme plan, 2012.", 2: LETTER})
+    set_numbering(path, {"footnote": {"numFmt": fmt}})
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        assert list(told["source_ref"]) == [ref]
+        assert list(store.segment_sources(told["seg_id"].tolist())["label"]) == [label]
+
+
+def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules_pipeline):
+    """Three sections: the first numbers footnotes as the document does (lower-case letters), the second sets its
+    own format (upper-case roman) and restarts at its start, the third (the body's last properties) restarts
+    the count in the document's format. A mark that stands for one note only links to it; one that notes of two
+    sections share (``a``) names none of them, and the ingest says so."""
+    path = write_noted_docx(tmp_path / "sections.docx", [
+        ["Part one.", ("footnote", 1), " More.", ("footnote", 2)],
+        ["Part two.", ("footnote", 3), " More.", ("footnote", 4)],
+        ["Part three.", ("footnote", 5)],
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 6)],
+        ["The Director of Nursing at Southfield Hospital said: \u201cEvery ward now plans its discharges on "
+         "Monday, and patients go home sooner.\u201d", ("footnote", 7)],
+    ], footnotes={1: "One.", 2: "Two.", 3: "Three.", 4: "Four.", 5: "Five.", 6: LETTER, 7: "Email from the Director."})
+    set_numbering(path, {"footnote": {"numFmt": "lowerLetter"}}, {
+        0: {},
+        1: {"footnote": {"numFmt": "upperRoman", "numRestart": "eachSect"}},
+        -1: {"footnote": {"numRestart": "eachSect"}}})
+    texts, notes, told = _read(path)
+    assert texts[:3] == ["Part one.[a] More.[b]", "Part two.[I] More.[II]", "Part three.[a]"]
+    assert texts[3].endswith("lasted.\u201d[b]") and texts[4].endswith("sooner.\u201d[c]")
+    assert [n[0] for n in notes] == ["footnote a", "footnote b", "footnote I", "footnote II", "footnote a (2)",
+                                     "footnote b (2)", "footnote c"]
+    (said,) = told
+    assert "the same mark stands for notes of different sections (footnote a, footnote b)" in said
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    first, second = doc.testimonials
+    assert first.source_ref == "[b]" and first.source_entries == ()
+    assert second.source_ref == "[c]" and [e.text for e in second.source_entries] == ["Email from the Director."]
+
+
+def test_a_continuous_count_goes_on_across_sections(tmp_path):
+    """Sections without a restart of their own: the count goes on, also where a section changes the format."""
+    path = write_noted_docx(tmp_path / "on.docx", [
+        ["One.", ("footnote", 1), " Two.", ("footnote", 2)],
+        ["Three.", ("footnote", 3)],
+    ], footnotes={1: "A.", 2: "B.", 3: "C."})
+    set_numbering(path, None, {0: {}, -1: {"footnote": {"numFmt": "lowerRoman"}}})
+    texts, notes, told = _read(path)
+    assert texts == ["One.\u00b9 Two.\u00b2", "Three.[iii]"]
+    assert [n[0] for n in notes] == ["footnote 1", "footnote 2", "footnote iii"] and told == []
+
+
+def test_numbering_on_each_page_is_counted_on_and_the_ingest_says_so(tmp_path, runner):
+    """Footnotes numbered afresh on each page (``eachPage``): the pages are not known without laying the document
+    out, so the count goes on through the document, and `ingest`, `extract` and the API warn of it; so does a
+    format that is not followed (Hebrew letters for endnotes), whose notes are numbered 1, 2, 3."""
+    path = write_noted_docx(tmp_path / "pages.docx", [
+        ["One.", ("footnote", 1), " Two.", ("footnote", 2), " Three.", ("endnote", 1)],
+    ], footnotes={1: "A.", 2: "B."}, endnotes={1: "C."})
+    set_numbering(path, {"footnote": {"numRestart": "eachPage"}, "endnote": {"numFmt": "hebrew1"}})
+    texts, notes, told = _read(path)
+    assert texts == ["One.\u00b9 Two.\u00b2 Three.\u00b9"]
+    assert [n[0] for n in notes] == ["footnote 1", "footnote 2", "endnote 1"]
+    (said,) = told
+    assert "its footnotes are numbered afresh on each page" in said and "counted on through the document" in said
+    assert "its endnotes' numbering format 'hebrew1' is not followed: they are numbered 1, 2, 3" in said
+    for args in (["ingest", str(path)], ["extract", str(path)]):
+        result = runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), *args])
+        shown = " ".join(result.output.split())
+        assert result.exit_code == 0 and "pages.docx: its footnotes are numbered afresh on each page" in shown
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        api.extract([path])
+    assert any("numbered afresh on each page" in str(w.message) for w in caught)
+    plain = write_noted_docx(tmp_path / "plain.docx", [["One.", ("footnote", 1)]], footnotes={1: "A."})
+    assert _read(plain)[2] == []
+
+
+# --- a number a note and the sources list both have -----------------------------------------------------
+
+_NURSE = ("The Director of Nursing at Southfield Hospital said: \u201cEvery ward now plans its discharges on Monday, "
+          "and patients go home sooner.\u201d")
+_EMAIL = "Email from the Director of Nursing, Southfield Hospital, 2015."
+
+
+@pytest.mark.parametrize("note_first", [True, False])
+def test_a_bare_number_names_the_note_before_the_sources_lists_entry(tmp_path, note_first, rules_pipeline):
+    """A document with a numbered sources list (1, 2, 3) and footnotes (1, 2): a mark the body shows for a note
+    (``²``, read as ``2``) names the footnote, though the list has an entry 2 as well; a number no note has (typed
+    ``3`` glued after the quotation) names the list's entry; whichever of the two testimonials stands first."""
+    marked = ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 2)]
+    typed = _NURSE + "3"
+    body = [marked, typed] if note_first else [typed, marked]
+    path = write_noted_docx(tmp_path / "case.docx", [
+        "Details of the impact", ["The programme began in 2012.", ("footnote", 1)], *body,
+        "Sources to corroborate the impact",
+        "1. Annual report of the programme, 2014.",
+        "2. Minutes of the trust board, 2013.",
+        "3. " + _EMAIL,
+    ], footnotes={1: "Programme plan, 2012.", 2: LETTER})
+    (doc,) = api.extract([path])
+    got = {t.speaker.split()[1]: (t.source_ref, [(e.label, e.text) for e in t.source_entries])
+           for t in doc.testimonials}
+    assert got["Chief"] == ("2", [("footnote 2", LETTER)])
+    assert got["Director"][0] == "3" and [text for _label, text in got["Director"][1]] == [_EMAIL]
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        linked = store.segment_sources(told["seg_id"].tolist()).merge(told[["seg_id", "source_ref"]], on="seg_id")
+        assert sorted(zip(linked["source_ref"], linked["text"])) == [("2", LETTER), ("3", _EMAIL)]
+
+
+@pytest.mark.parametrize("note_first", [True, False])
+def test_a_bracketed_roman_mark_names_the_endnote_before_the_lists_entry(tmp_path, note_first, rules_pipeline):
+    """The same rule for endnotes in roman numerals: ``[ii]``, as an endnote's mark reads, names endnote ii
+    though the list (i), (ii), (iii) has an entry ii; a typed ``[iii]``, which no endnote has, the list's entry."""
+    marked = ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("endnote", 2)]
+    typed = _NURSE + " [iii]"
+    body = [marked, typed] if note_first else [typed, marked]
+    path = write_noted_docx(tmp_path / "case.docx", [
+        "Details of the impact", ["The programme began in 2012.", ("endnote", 1)], *body,
+        "Sources to corroborate the impact",
+        "(i) Annual report of the programme, 2014.",
+        "(ii) Minutes of the trust board, 2013.",
+        "(iii) " + _EMAIL,
+    ], endnotes={1: "Programme plan, 2012.", 2: LETTER})
+    (doc,) = api.extract([path])
+    got = {t.speaker.split()[1]: (t.source_ref, [(e.label, e.text) for e in t.source_entries])
+           for t in doc.testimonials}
+    assert got["Chief"] == ("[ii]", [("endnote ii", LETTER)])
+    assert got["Director"][0] == "[iii]" and [text for _label, text in got["Director"][1]] == [_EMAIL]

@@ -93,10 +93,20 @@ def test_superscript_marks_read_as_plain_digits_one_for_one(text, want):
     ("She called it \u201cbetter care\u201d\u00b9\u00b2. It was.", ["She called it \u201cbetter care\u201d\u00b9\u00b2.",
                                                                    "It was."]),
     ("It was adopted\u00b3. others followed.", ["It was adopted\u00b3. others followed."]),
+    # a Word note's mark in another format, as the reader shows it: bracketed letters or roman numerals, symbols
+    ("He wrote: \u201cIt changed practice.\u201d[ii] The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d[ii]", "The board agreed."]),
+    ("He wrote: \u201cIt changed practice.\u201d[ii] and then left.",
+     ["He wrote: \u201cIt changed practice.\u201d[ii] and then left."]),
+    ("The review began in 2012.[xiv] Wards followed.", ["The review began in 2012.[xiv]", "Wards followed."]),
+    ("Wards followed.[B] The board agreed.", ["Wards followed.[B]", "The board agreed."]),
+    ("He wrote: \u201cIt changed practice.\u201d\u00a7 The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00a7", "The board agreed."]),
+    ("It rose to 3.5 Then it fell.", ["It rose to 3.5 Then it fell."]),
 ])
 def test_a_superscript_mark_neither_cuts_nor_joins_sentences(text, want):
     """The sentencizer started a sentence at the closing mark with a footnote's mark glued to it (``”¹ The
-    board``), and read ``adopted³.`` as one word that ends no sentence."""
+    board``, ``”[ii] The board``), and read ``adopted³.`` and ``2012.[xiv]`` as one word that ends no sentence."""
     from evalnlp.nlp import split_sentences
 
     assert split_sentences(text) == want
@@ -119,3 +129,68 @@ def test_footnote_digits_glued_to_the_attribution_after_a_quotation_are_its_mark
     (t,) = extract_testimonials("\u201cPatients now go home a day sooner than they did before the programme\u201d"
                                 + after)
     assert t.speaker.startswith("Dr Jane Roe") and t.source_ref == ref
+
+
+_SAID = "\u201cThe toolkit changed how every ward in the trust plans its discharges.\u201d"
+
+
+@pytest.mark.parametrize("lead, speaker, ref", [
+    ("Dr Jane Roe,\u00b3 Chief Nurse, said: ", "Dr Jane Roe, Chief Nurse", "3"),
+    ("Dr Jane Roe\u00b3, Chief Nurse, said: ", "Dr Jane Roe, Chief Nurse", "3"),
+    ("Dr Jane Roe,\u00b9\u00b2 Chief Nurse at Northfield, said: ", "Dr Jane Roe, Chief Nurse at Northfield", "12"),
+    ("Dr Jane Roe,3 Chief Nurse, said: ", "Dr Jane Roe, Chief Nurse", "3"),
+    ("Dr Jane Roe3, Chief Nurse, said: ", "Dr Jane Roe, Chief Nurse", "3"),
+    ("Dr Jane Roe,[ii] Chief Nurse, said: ", "Dr Jane Roe, Chief Nurse", "[ii]"),
+    # digits that are part of the words naming the speaker: no mark
+    ("Jane Roe, Fellow 2012, said: ", "Jane Roe, Fellow 2012", None),
+    ("A pupil in Year 9 said: ", "A pupil in Year 9", None),
+    ("Jane Roe, Head of Year 9, said: ", "Jane Roe, Head of Year 9", None),
+    ("Jane Roe, Covid-19 lead, said: ", "Jane Roe, Covid-19 lead", None),
+    ("The Director of EDIT16, Rosa Maria Serra, said: ", "The Director of EDIT16, Rosa Maria Serra", None),
+])
+def test_a_mark_glued_inside_the_attribution_is_the_quotations_marker(lead, speaker, ref, rules_pipeline):
+    """A note's mark glued to the speaker's name inside the attribution that introduces a quotation (``Dr Jane
+    Roe,³ Chief Nurse, said:``) was no marker of the quotation's: it is now its source marker, and no part of
+    the speaker's text; a plain digit counts only glued to the name and a comma, where no name holds one."""
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    text = lead + _SAID
+    (t,) = extract_testimonials(text)
+    assert (t.speaker, t.source_ref) == (speaker, ref)
+    assert text[t.speaker_start:t.speaker_end].startswith(speaker.split(",")[0])
+
+
+@pytest.mark.parametrize("after, speaker, ref", [
+    (" said Dr Jane Roe\u00b3, Chief Nurse at Northfield.", "Dr Jane Roe, Chief Nurse at Northfield", "3"),
+    (" said Dr Jane Roe,\u00b3 Chief Nurse at Northfield.", "Dr Jane Roe", "3"),
+    (" said Jane Roe, Fellow 2012.", "Jane Roe, Fellow 2012", None),
+])
+def test_a_mark_glued_inside_an_attribution_after_the_quotation_is_its_marker(after, speaker, ref, rules_pipeline):
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    text = "\u201cThe toolkit changed how every ward in the trust plans its discharges,\u201d" + after
+    (t,) = extract_testimonials(text)
+    assert (t.speaker, t.source_ref) == (speaker, ref)
+    assert "\u00b3" not in text[t.speaker_start:t.speaker_end] or "," in t.speaker
+
+
+def test_a_marker_after_the_quotation_comes_before_a_mark_glued_to_the_name(rules_pipeline):
+    """The quotation's own marker (after it) is its source; a mark glued to the name in the attribution then
+    belongs to an earlier claim (``...historians of Greece,[v] and Tom Holland wrote that '...'.[vi]``)."""
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    for text, ref in [("Dr Jane Roe,\u00b3 Chief Nurse, said: " + _SAID + " [C]", "[C]"),
+                      ("He praised the historians of Greece,[v] and Jane Roe, Chief Nurse, wrote that \u2018every "
+                       "ward plans its discharges on a Monday now\u2019.[vi] Others agreed.", "[vi]")]:
+        (t,) = extract_testimonials(text)
+        assert t.source_ref == ref
+
+
+def test_a_mark_at_the_end_of_the_name_stays_out_of_the_speakers_span(rules_pipeline):
+    """``Dr Jane Roe³ said:``: the speaker's span ends before the mark, which is the quotation's marker."""
+    from evalnlp.ingest.narrative import extract_testimonials
+
+    text = "Dr Jane Roe\u00b3 said: " + _SAID
+    (t,) = extract_testimonials(text)
+    assert text[t.speaker_start:t.speaker_end] == "Dr Jane Roe" and t.source_ref == "3"
+

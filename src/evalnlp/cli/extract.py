@@ -26,7 +26,8 @@ def extract(
 
     Each testimonial's source reference ([5.3], (C), [S1], 7, (see Source 1)) is matched to the entries of the
     document's corroborating-sources list; a Word document's footnotes and endnotes are entries too, each named
-    by its number (the superscript mark after a quotation). A letter of support given with the case study whose
+    by its mark as the body reads it (7 for a superscript mark, \\[ii] for an endnote numbered i, ii, iii), before
+    an entry of the list with the same number. A letter of support given with the case study whose
     list names it ("[5.3] Letter from the Director of Public Health, Northshire County Council, 12 March 2013",
     or its file name) is linked to that entry: its testimonials cite it as [5.3]; two entries that fit it
     equally well link it to neither. Nothing is written to the store; `evalnlp ingest` does the same extraction

@@ -63,6 +63,9 @@ class FileReport:
     evalnlp_output: bool = False
     #: what a DOCX document holds with text that is not read (comments, headers, text boxes), counted
     unread_parts: dict[str, int] = field(default_factory=dict)
+    #: what to tell of a DOCX document's note numbering where it could not be followed (numbered afresh on each
+    #: page, a format not known)
+    note_numbering: list[str] = field(default_factory=list)
     #: a workbook sheet's merged cells that span several rows (``A2:A4``): their value is in the first row only
     merged: list[str] = field(default_factory=list)
     #: a workbook sheet's title rows above its header (one cell of text each), left out of the rows: their
@@ -650,7 +653,8 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
 
     unread: dict[str, int] = {}
     notes: list[Passage] = []
-    read = read_narrative(path, unread, notes)
+    told: list[str] = []
+    read = read_narrative(path, unread, notes, told)
     fmt = path.suffix.lower().lstrip(".")
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
     notes = [Passage(p.locator, text) for p, text in zip(notes, reading_texts([p.text for p in notes], fmt))]
@@ -659,6 +663,7 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     source = same_as or path.name
     report = FileReport(source=source, format=fmt, n_in=len(passages), same_as=same_as, file_name=path.name)
     report.unread_parts = unread
+    report.note_numbering = told
     texts = pd.Series([p.text for p in passages], dtype=object)
     blank, marks = no_answer(texts)
     ok = [p for p, no in zip(passages, blank | marks) if not no]
@@ -900,11 +905,13 @@ def _pieces_by_passage(start: int, end: int, starts: list[int], texts: list[str]
     return out
 
 
-def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list[Passage] | None = None) -> str:
+def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list[Passage] | None = None,
+                   told: list[str] | None = None) -> str:
     """The whole text of a narrative file: TXT/MD as read (encoding detected, universal newlines);
     DOCX paragraphs and table cells, or PDF pages, joined by blank lines. ``notes`` gets a DOCX document's
     footnotes and endnotes (``"footnote 3"``, each its reading text), which are not part of the text; ``unread``
-    what it holds with text outside all these (comments, headers, text boxes...), counted."""
+    what it holds with text outside all these (comments, headers, text boxes...), counted; ``told`` what to tell of
+    the notes' numbering (see :func:`evalnlp.ingest.readers.read_narrative`)."""
     from evalnlp.ingest.readers import read_narrative
 
     if path.suffix.lower() in (".txt", ".md", ".markdown"):
@@ -913,7 +920,7 @@ def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list
         with open(path, encoding=text_encoding(path)) as fh:
             return fh.read()
     found: list[Passage] = []
-    text = "\n\n".join(p.text for p in read_narrative(path, unread, found) if p.text.strip())
+    text = "\n\n".join(p.text for p in read_narrative(path, unread, found, told) if p.text.strip())
     if notes is not None and found:
         from evalnlp.ingest._reflow import reading_texts
 

@@ -7,8 +7,9 @@
   (``"table 2 row 3 cell 1"``, 1-based, a merged cell once, a table inside it read into it); content controls,
   custom XML, tracked insertions, moved text's new place, field results and hyperlinks are read through; deleted
   text, moved text's old place, hidden runs and ``mc:Fallback`` copies are not. A footnote or endnote reference
-  reads as its mark in superscript digits (``...to practice.\u201d\u00b9\u00b2``), numbered as Word numbers it; the notes'
-  own text is read apart (``"footnote 3"``, ``"endnote 2"``; see :func:`read_docx`). The archive is read under
+  reads as its mark, numbered as Word numbers it (in the document's numbering format: digits as superscript digits,
+  ``...to practice.\u201d\u00b9\u00b2``, a roman numeral or a letter in brackets, ``...lasted.\u201d[ii]``); the notes' own
+  text is read apart (``"footnote 3"``, ``"endnote ii"``; see :func:`read_docx`). The archive is read under
   caps and XML with a document type declaration is refused (see :func:`_check_docx_archive`).
 - PDF: the text of every page (``"page 2"``), a page set in columns read column by column (see
   :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty text, so it
@@ -330,34 +331,180 @@ _SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075
 #: The notes Word keeps among a document's footnotes and endnotes to draw the line above them: no one's text.
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 _NOTE_REFERENCES = {_W + "footnoteReference": "footnote", _W + "endnoteReference": "endnote"}
+#: The numbering format of each kind of note when the document sets none, as Word has it.
+_DEFAULT_NOTE_FORMAT = {"footnote": "decimal", "endnote": "lowerRoman"}
+#: The note numbering formats followed (any other is read as ``decimal``, and the ingest says so).
+_NOTE_FORMATS = frozenset({"decimal", "lowerRoman", "upperRoman", "lowerLetter", "upperLetter", "chicago"})
+#: The symbols of the ``chicago`` format, in turn; after the fourth they double, then triple (``**``, ``††``).
+_CHICAGO = "*\u2020\u2021\u00a7"
+_ROMAN_PLACES = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, digits in _ROMAN_PLACES:
+        while n >= value:
+            out.append(digits)
+            n -= value
+    return "".join(out)
+
+
+def note_number(n: int, fmt: str) -> str:
+    """The ``n``-th note's number in Word's numbering format ``fmt``: ``decimal`` ``12``, ``lowerRoman``
+    ``xii``, ``upperRoman`` ``XII``, ``lowerLetter`` ``a`` ... ``z``, then ``aa``, ``bb`` (the letter repeated,
+    as Word does), ``upperLetter`` the same in capitals, ``chicago`` ``*``, ``†``, ``‡``, ``§``, then ``**``,
+    ``††`` ...; a number below 1 (a start Word would not take) is written in digits."""
+    if n < 1 or fmt == "decimal":
+        return str(n)
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman.upper() if fmt == "upperRoman" else roman
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letters.upper() if fmt == "upperLetter" else letters
+    return _CHICAGO[(n - 1) % 4] * ((n - 1) // 4 + 1)
+
+
+def body_mark(number: str) -> str:
+    """How the body reads a note's number (see :func:`note_number`): digits as superscript digits (``¹²``),
+    which narrative extraction reads as footnote digits; a roman numeral or a letter in square brackets
+    (``[xii]``, ``[b]``), as a bracketed marker is read; a symbol as it is (``†``)."""
+    if number.isdigit():
+        return number.translate(_SUPERSCRIPT)
+    if number.isalpha():
+        return f"[{number}]"
+    return number
+
+
+def _note_numbering(element: Any, kind: str) -> dict[str, str]:
+    """What ``w:footnotePr`` or ``w:endnotePr`` under ``element`` (the settings, or a section's ``w:sectPr``)
+    sets: ``format``, ``start`` and ``restart``, those it has."""
+    out: dict[str, str] = {}
+    pr = element.find(f"{_W}{kind}Pr") if element is not None else None
+    if pr is None:
+        return out
+    for tag, name in (("numFmt", "format"), ("numStart", "start"), ("numRestart", "restart")):
+        el = pr.find(_W + tag)
+        value = el.get(_W + "val") if el is not None else None
+        if value:
+            out[name] = value
+    return out
 
 
 class _NoteMarks:
     """The marks of a document's footnote and endnote references as Word shows them in the body, given out as
-    the body is read: each kind numbered apart, 1, 2, 3 ... in the order its references stand in the text; a
-    reference with a custom mark (``w:customMarkFollows``) shows the text that follows it in its run (``*``,
-    ``\u2020``), which is read as the run's text, and takes no number (as the standard has it). A numbering
-    format the document sets (Word's default lower-case roman for endnotes, letters, symbols) and a count that
-    restarts on each page or section are not followed: the marks are numbers, which extraction reads as footnote
-    digits, so that a testimonial's mark names its note."""
+    the body is read: each kind numbered apart, in the order its references stand in the text, in the numbering
+    the document sets for it (``w:footnotePr``/``w:endnotePr`` in its settings, which a section's own properties
+    override for that section): the format (``numFmt``: footnotes 1, 2, 3 and endnotes i, ii, iii when none is
+    set, as in Word; see :func:`note_number`), the first number (``numStart``) and where the count restarts
+    (``numRestart``: ``continuous``, or ``eachSect``, at each section). A count that restarts on each page
+    (``eachPage``) goes on across pages, as the pages are not known without laying the document out, and the
+    ingest says so (:attr:`told`); so does a format not followed (numbered 1, 2, 3). A reference with a custom
+    mark (``w:customMarkFollows``) shows the text that follows it in its run (``*``, ``\u2020``), which is read
+    as the run's text, and takes no number (as the standard has it). See :func:`body_mark` for how the body reads
+    a mark, so that a testimonial's mark names its note."""
 
-    def __init__(self) -> None:
-        self.counts = {"footnote": 0, "endnote": 0}
+    def __init__(self, settings: Any = None, sections: list[Any] | None = None) -> None:
+        self.base = {kind: {"format": _DEFAULT_NOTE_FORMAT[kind], "start": "1", "restart": "continuous",
+                            **_note_numbering(settings, kind)} for kind in _NOTE_KINDS}
+        self.sections = sections or []
+        self.section = 0
+        self.counts = {kind: self._start(kind) - 1 for kind in _NOTE_KINDS}
         #: ``(kind, note id)`` -> ``(mark, custom)``, in the order the references were read
         self.marks: dict[tuple[str, str], tuple[str, bool]] = {}
+        #: what the numbering followed leaves out: ``("eachPage", kind)``, ``("format", kind, value)``
+        self.unfollowed: list[tuple[str, ...]] = []
+
+    def _numbering(self, kind: str) -> dict[str, str]:
+        sect = self.sections[self.section] if self.section < len(self.sections) else None
+        return {**self.base[kind], **_note_numbering(sect, kind)}
+
+    def _start(self, kind: str) -> int:
+        start = self._numbering(kind)["start"]  # (a number Word would write: 1 to 9999; else 1)
+        return int(start) if re.fullmatch(r"[0-9]{1,4}", start) and int(start) > 0 else 1
+
+    def next_section(self) -> None:
+        """The body's reading passed a section's end: the next section's numbering applies, and a count set to
+        restart at each section starts again."""
+        self.section += 1
+        for kind in _NOTE_KINDS:
+            if self._numbering(kind)["restart"] == "eachSect":
+                self.counts[kind] = self._start(kind) - 1
+
+    def _format(self, kind: str) -> str:
+        numbering = self._numbering(kind)
+        fmt = numbering["format"]
+        if numbering["restart"] == "eachPage" and ("eachPage", kind) not in self.unfollowed:
+            self.unfollowed.append(("eachPage", kind))
+        if fmt not in _NOTE_FORMATS:
+            if ("format", kind, fmt) not in self.unfollowed:
+                self.unfollowed.append(("format", kind, fmt))
+            return "decimal"
+        return fmt
 
     def shown(self, ref: Any, kind: str) -> str:
         """What the body shows for the reference ``ref`` (a ``w:footnoteReference`` or ``w:endnoteReference``):
-        its number in superscript digits, or nothing for a custom mark (its text follows in the run)."""
+        its number (see :func:`body_mark`), or nothing for a custom mark (its text follows in the run)."""
         key = (kind, ref.get(_W + "id", ""))
         custom = ref.get(_W + "customMarkFollows", "0").lower() not in _OFF
         if custom:
             self.marks.setdefault(key, (_custom_mark(ref), True))
             return ""
         if key not in self.marks:
+            fmt = self._format(kind)
             self.counts[kind] += 1
-            self.marks[key] = (str(self.counts[kind]), False)
-        return self.marks[key][0].translate(_SUPERSCRIPT)
+            self.marks[key] = (note_number(self.counts[kind], fmt), False)
+        return body_mark(self.marks[key][0])
+
+    @property
+    def told(self) -> str | None:
+        """What to tell of the numbering (a warning), or None when it was followed as the document sets it."""
+        said = []
+        for what, kind, *value in self.unfollowed:
+            if what == "eachPage":
+                said.append(f"its {kind}s are numbered afresh on each page, which is not known without laying the "
+                            f"document out: they are counted on through the document instead, so a {kind}'s mark "
+                            "may differ from the printed one")
+            else:
+                said.append(f"its {kind}s' numbering format {value[0]!r} is not followed: they are numbered 1, 2, "
+                            "3")
+        repeated = _repeated_marks(self.marks)
+        if repeated:
+            said.append(f"the same mark stands for notes of different sections ({', '.join(repeated)}), so "
+                        "a testimonial with that mark is linked to none of them")
+        return "; ".join(said) or None
+
+
+_NOTE_KINDS = ("footnote", "endnote")
+
+
+def _repeated_marks(marks: dict[tuple[str, str], tuple[str, bool]]) -> list[str]:
+    """The numbered notes' labels (``footnote 1``) that more than one note has, in order."""
+    seen: dict[str, int] = {}
+    for (kind, _id), (mark, custom) in marks.items():
+        if not custom:
+            seen[f"{kind} {mark}"] = seen.get(f"{kind} {mark}", 0) + 1
+    return [label for label, n in seen.items() if n > 1]
+
+
+def _sections(body: Any, blocks: list[Any]) -> list[Any]:
+    """The ``w:sectPr`` of each section of the body, in order: each paragraph that ends a section holds its
+    properties (``w:pPr/w:sectPr``), and the body's last child those of the last section."""
+    out = []
+    for block in blocks:
+        ppr = block.find(_W + "pPr") if block.tag == _W + "p" else None
+        sect = ppr.find(_W + "sectPr") if ppr is not None else None
+        if sect is not None:
+            out.append(sect)
+    last = body.find(_W + "sectPr")
+    out.append(last)
+    return out
+
+
+def _ends_section(block: Any) -> bool:
+    ppr = block.find(_W + "pPr") if block.tag == _W + "p" else None
+    return ppr is not None and ppr.find(_W + "sectPr") is not None
 
 
 def _custom_mark(ref: Any) -> str:
@@ -495,11 +642,13 @@ def _table_passages(tbl: Any, number: int, marks: _NoteMarks | None = None) -> l
 
 
 def read_docx(path: Path, unread: dict[str, int] | None = None,
-              notes: list[Passage] | None = None) -> list[Passage]:
+              notes: list[Passage] | None = None, told: list[str] | None = None) -> list[Passage]:
     """Paragraphs and table cells of a DOCX document, in body order, each footnote or endnote reference in them
-    shown as its mark (``...to practice.\u201d\u00b9\u00b2``; see :class:`_NoteMarks`); ``notes`` (when given) gets the text of
-    each footnote and endnote the body refers to (see :func:`_note_passages`), ``unread`` what the document holds
-    with text outside all these, counted (see :func:`_unread_parts`)."""
+    shown as its mark (``...to practice.\u201d\u00b9\u00b2``, ``...lasted.\u201d[ii]``; see :class:`_NoteMarks`);
+    ``notes`` (when given) gets the text of each footnote and endnote the body refers to (see
+    :func:`_note_passages`), ``unread`` what the document holds with text outside all these, counted (see
+    :func:`_unread_parts`), and ``told`` what to tell of a note numbering not followed (see
+    :attr:`_NoteMarks.told`)."""
     problem = zip_problem(path, "if so, give it the .txt extension")
     if problem:
         raise _docx_corrupt(path, problem)
@@ -510,11 +659,12 @@ def read_docx(path: Path, unread: dict[str, int] | None = None,
         document = docx.Document(str(path))
         body = document.element.body
         blocks = list(_blocks(body))
+        settings = document.settings.element
     except Exception as err:  # BadZipFile, PackageNotFoundError, KeyError, XML errors ...
         raise _docx_corrupt(path, describe_error(err)) from None
     passages: list[Passage] = []
     n_par = n_tab = 0
-    marks = _NoteMarks()
+    marks = _NoteMarks(settings, _sections(body, blocks))
     carried = ""  # the text of paragraphs whose mark a tracked change deleted: Word shows them run into the next
     for block in blocks:
         if block.tag == _W + "tbl":
@@ -526,6 +676,8 @@ def read_docx(path: Path, unread: dict[str, int] | None = None,
             passages.extend(_table_passages(block, n_tab, marks))
         else:
             text = carried + _paragraph_text(block, marks)
+            if _ends_section(block):
+                marks.next_section()
             if _mark_deleted(block):
                 carried = text
                 continue
@@ -540,6 +692,8 @@ def read_docx(path: Path, unread: dict[str, int] | None = None,
         raise _no_text(path, "the document body has no paragraphs or table cells with text")
     if notes is not None:
         notes.extend(_note_passages(path, document, marks))
+    if told is not None and marks.told:
+        told.append(marks.told)
     if unread is not None:
         unread.update(_unread_parts(document))
     return passages

@@ -29,9 +29,10 @@ reconciled when unambiguous: ``[5.3]`` finds entry ``3`` of a list numbered 1, 2
 third source), ``[3]`` finds ``5.3`` in a list numbered 5.1, 5.2, ...; ``[S3]`` finds ``3`` and
 ``[3]`` finds ``S3`` when the list has one prefix; ``[3a]`` falls back to ``3``.
 
-A Word document's footnotes and endnotes are entries too (:func:`note_entries`), named by the number their
-mark shows in the body (read as footnote digits: ``...practice.\u201d\u00b9\u00b2`` gives ``12``); see
-:func:`resolve_with_notes`.
+A Word document's footnotes and endnotes are entries too (:func:`note_entries`), named by the mark they show in
+the body (superscript digits read as footnote digits: ``...practice.\u201d\u00b9\u00b2`` gives ``12``; a roman numeral
+or letter in brackets as written: ``...lasted.\u201d[ii]`` gives ``[ii]``), before any entry of the section with
+the same number; see :func:`resolve_with_notes`.
 """
 
 from __future__ import annotations
@@ -636,7 +637,7 @@ def _match(k: _Key, keyed: list[tuple[SourceEntry, _Key]]) -> list[SourceEntry]:
 def note_entries(notes) -> list[SourceEntry]:
     """Corroborating-source entries of a Word document's footnotes and endnotes (passages located
     ``"footnote 3"``, ``"endnote 2"``, ``"footnote *"``, as :func:`evalnlp.ingest._documents.read_docx` gives
-    them): ``ref`` is the note's mark (``3``), ``label`` the note as named (``footnote 3``), ``text`` its text,
+    them): ``ref`` is the note's mark (``3``, ``ii``), ``label`` the note as named (``footnote 3``), ``text`` its text,
     and the offsets are into that text (a note's text is a document of its own, not part of the body's)."""
     out = []
     for note in notes:
@@ -649,13 +650,28 @@ def note_entries(notes) -> list[SourceEntry]:
 def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry],
                        notes: list[SourceEntry]) -> list[SourceEntry]:
     """The entries a marker names in a document with footnotes or endnotes (``notes``, from :func:`note_entries`)
-    as well as, perhaps, a sources section (``entries``). A marker that is a number alone (footnote digits, as a
-    note's superscript mark reads) names the note of that number: the footnote, or the endnote when no footnote
-    has it; any other marker (``[5.3]``, ``(C)``, ``5.2``) names the section's entries (see :func:`resolve`), as
-    does a number no note has. A note is named by its own number only, never by a range or a list."""
-    ref = (source_ref or "").strip()
-    if re.fullmatch(r"\d{1,3}", ref):
-        for note in notes:
-            if note.ref == ref:
-                return [note]
+    as well as, perhaps, a sources section (``entries``). A marker written as the body shows a note's mark names
+    that note, whatever the section holds: a number alone (footnote digits, as a superscript mark reads) the note
+    of that number, and a roman numeral or letters in square brackets (``[ii]``, as the mark of a note numbered
+    i, ii, iii reads) the note so numbered; the footnote, or the endnote when no footnote has it. Any other marker
+    (``[5.3]``, ``(C)``, ``[2]``, ``5.2``) names the section's entries (see :func:`resolve`), as does a mark no
+    note has. A note is named by its own mark only, never by a range or a list; a mark that notes of two sections
+    share (the count restarting at each section) names none of them, as it cannot be told which."""
+    mark = note_mark(source_ref)
+    if mark is not None:
+        for kind in ("footnote", "endnote"):
+            named = [n for n in notes if n.label.startswith(kind + " ")
+                     and (n.ref == mark or n.ref.startswith(mark + " ("))]
+            if named:
+                return named if len(named) == 1 else []
     return resolve(source_ref, entries)
+
+
+def note_mark(source_ref: str | None) -> str | None:
+    """The note mark a testimonial's marker reads as, when it is written as the body shows one: ``12`` for
+    footnote digits, ``ii`` for ``[ii]``, ``C`` for ``[C]``; None for any other marker."""
+    ref = (source_ref or "").strip()
+    if re.fullmatch(r"\d{1,4}", ref):
+        return ref
+    m = re.fullmatch(r"\[([A-Za-z]{1,12})\]", ref)
+    return m.group(1) if m else None

@@ -155,6 +155,40 @@ def without_superscripts(text: str) -> str:
 
 _NO_SUPERSCRIPTS = dict.fromkeys(map(ord, SUPERSCRIPT_DIGITS))
 
+#: A note's mark glued inside the words naming a speaker: superscript digits after a word of three letters or
+#: more or the comma after it (``Roe³,``, ``Roe,³``), or a square-bracketed mark there (``Roe,[ii]``); plain digits
+#: only where no name holds them, right before a comma or right after one, glued on both sides (``Roe3,``,
+#: ``Roe,3 Chief``), after a word in lower case or capitalised (see :func:`name_marks`): digits after a space
+#: (``Fellow 2012``, ``Year 9``) or inside a word (``H2O``) are no mark.
+_NAME_MARK = re.compile(
+    rf"(?<=[^\W\d_]{{3}})(?:(,?)([{SUPERSCRIPT_DIGITS}]{{1,3}})(?![{SUPERSCRIPT_DIGITS}\w])"
+    r"|(,?)(\[[A-Za-z]{1,8}\])(?=[\s,])"
+    r"|(,)(\d{1,2})(?=\s)|()(\d{1,2})(?=,\s))")
+
+
+def name_marks(text: str) -> list[tuple[int, int, str]]:
+    """The notes' marks glued inside ``text``, the words naming a speaker (``Dr Jane Roe,³ Chief Nurse``): each
+    as ``(start, end, mark)``, the mark as a testimonial's marker records it (superscript digits as plain ones:
+    ``3``; a bracketed mark as written: ``[ii]``); see :data:`_NAME_MARK`. Plain digits after a word in capitals
+    are part of a name (``EDIT16,``, ``BC2,``), no mark."""
+    out = []
+    for m in _NAME_MARK.finditer(text):
+        k = next(i for i in (2, 4, 6, 8) if m.group(i) is not None)
+        if k in (6, 8):
+            word = re.search(r"[^\W\d_]+$", text[:m.start()]).group(0)
+            if not word[1:].islower():
+                continue
+        out.append((m.start(k), m.end(k), m.group(k).translate(_AS_DIGITS)))
+    return out
+
+
+def without_name_marks(text: str) -> str:
+    """``text``, the words naming a speaker, without the notes' marks glued inside them (see :func:`name_marks`)
+    and without any other superscript digits."""
+    for a, b, _mark in reversed(name_marks(text)):
+        text = text[:a] + text[b:]
+    return without_superscripts(text)
+
 
 def normalise(text: str) -> NormText:
     """Collapse whitespace runs to one space and decode HTML entities, keeping an offset map; superscript
@@ -266,12 +300,18 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # marker such as "(5.3.1)".
 _NOT_DATE = r"(?!(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.\d\d(?![\d.]))"
 
+# A roman numeral the short forms above leave out, as a Word document's endnotes are numbered ("[xviii]", "[xl]",
+# "[XIV]"): lower case of five letters or more or with an "l", capitals of three or more, up to 89.
+_LONG_ROMAN = (r"(?:(?=[ivx]*l|[ivxl]{5})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+               r"|(?=[IVXL]{3})(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3}))")
+
 _ITEM = (
     r"(?:(?i:(?:corroborating\s+|[A-Z][a-z]{2,14}\s+(?=(?i:statements?|letters?|testimon|e-?mails?|interviews?)))?"
     r"(?:sources?|refs?|references?|evidence|corrob(?:\.|orations?)?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
-    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
+    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4}|"
+    + _LONG_ROMAN + ")"
     r"(?:[,;]?\s+(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"

@@ -85,9 +85,10 @@ from evalnlp.ingest._narrative_text import (
     find_markers,
     glued_digits,
     is_marker,
+    name_marks,
     normalise,
     sentence_starts,
-    without_superscripts,
+    without_name_marks,
 )
 
 __all__ = [
@@ -434,7 +435,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
             while b > a and (ctx.text[b - 1] in _BULLETS or ctx.text[b - 1].isspace()):
                 b -= 1  # "- Ward manager, Hull\n• ...": the next item's bullet is not the speaker's
             sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
-            sp = without_superscripts(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
+            sp = without_name_marks(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
         ref: str | None
         if isinstance(f.ref, tuple):
             ref = ctx.span(*f.ref)[0]
@@ -651,6 +652,11 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         ref = _intro_ref(ctx, lo, speaker[0]) or _label_ref(ctx, lo, speaker[0])  # "In a letter (7) the Director wrote"
     if ref is None:
         ref = _trail_ref(ctx, q, trail_end)
+    if ref is None and speaker is not None and (lo <= speaker[0] < sp_end <= hi or speaker[0] >= q.close):
+        # "Dr Jane Roe,³ Chief Nurse, said: '...'", "'...,' said Dr Jane Roe³, Chief Nurse": a note's mark glued to
+        # the name is the quotation's, when no marker follows the quotation itself
+        glued = name_marks(ctx.span(speaker[0], sp_end if speaker[0] < q.open else speaker[1])[0])
+        ref = glued[-1][2] if glued else None
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
     return _Found(q, speaker, ref, pronoun, fallback)

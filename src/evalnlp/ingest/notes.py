@@ -178,6 +178,8 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  "{unit} applies to answers read for the first time (read the file into a new store, {db!o:PATH}, to "
                  "code its {now})", source=f.source, n=n, then="whole answers" if unit == "response" else "sentences",
                  unit=Option("unit", now), now="sentences" if now == "sentence" else "whole answers")
+        for numbering in f.note_numbering:
+            warn(f"{f.source}: {numbering}")
         if f.source in unread and unread[f.source] not in said:
             warn(unread[f.source])
             said.add(unread[f.source])

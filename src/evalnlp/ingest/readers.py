@@ -148,10 +148,11 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
 
 
 def read_narrative(path: str | Path, unread: dict[str, int] | None = None,
-                   notes: list[Passage] | None = None) -> list[Passage]:
+                   notes: list[Passage] | None = None, told: list[str] | None = None) -> list[Passage]:
     """Read a narrative file into passages: paragraphs (TXT, Markdown, DOCX), table cells (DOCX), pages (PDF);
     ``notes`` gets a DOCX document's footnotes and endnotes (``"footnote 3"``), ``unread`` what it holds with text
-    elsewhere (comments, headers, text boxes...), counted.
+    elsewhere (comments, headers, text boxes...), counted, and ``told`` what to tell of its notes' numbering
+    where it could not be followed (see :func:`evalnlp.ingest._documents.read_docx`).
 
     Raises :class:`InputError` (E101-E106, E108, E109, E111, E118) if the file cannot be read.
     """
@@ -163,7 +164,7 @@ def read_narrative(path: str | Path, unread: dict[str, int] | None = None,
     from evalnlp.ingest import _documents
 
     if suffix == ".docx":
-        return _documents.read_docx(path, unread, notes)
+        return _documents.read_docx(path, unread, notes, told)
     if suffix == ".pdf":
         return _documents.read_pdf(path)
     return _documents.read_text(path)
