@@ -40,6 +40,26 @@ no fold's validation case study enters as unlabelled text:
 variants had been seen on fold seed 0 (self-training with pseudo-positives only; the embedding block weighted by
 the corpus's token frequencies) and writes bench/results/impact_variants_extra.md.
 
+``--cues`` measures whether the codebook's own decision rules lift the recipe, and writes
+bench/results/impact_variants_cues.md. The variants and the rule were written here before any of them was run:
+
+- the cue patterns (:data:`CUES`) are written from the codebook (codebooks/impact-themes.md) and the decision
+  rules and labelling conventions of the two labelled files' READMEs only, not from the training quotes or from
+  the recipe's mistakes on them: per group of cues, the passage's count (as log(1 + count)), a few pairs the rules
+  name together (adoption with a number, a service word with an improvement word, a causal claim without an
+  evaluative word, an attitude word with a change word, money with a number) as 0/1, and the share of
+  capitalised words (bare titles get no theme);
+- (a) those cue columns, times a fixed weight (0.3 and 1.0, both fixed before running), appended to the features
+  of every theme's linear model (the recipe otherwise unchanged);
+- (b) the same cues on the quote and, in columns of their own, on its context (context_before + context_after),
+  at the same two weights;
+- (c) a second stage per theme: a class-balanced logistic regression over every theme's first-stage log-odds (the
+  shipped recipe's, out-of-fold inside the fold's training part, as the coder computes them for its own
+  calibration) plus the quote's cue columns (standardised), its thresholds chosen on its own out-of-fold scores
+  inside the fold's training part; also with the context's cue columns, and without any cue (for reference);
+- ship rule: adopt a variant only if it beats the shipped recipe by at least 1.0 point macro-F1 on every fold seed
+  (0 1 2) and lowers micro-F1 on none; every variant decides with its own thresholds.
+
 Cached in ``--cache`` (the pool of unlabelled passages): the extractor takes a few minutes.
 """
 
@@ -594,6 +614,271 @@ def main_corpus(args, cb, train, dev, tune) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ the codebook's decision rules as cues (--cues)
+
+#: Cue patterns (case-insensitive), one group per kind of evidence the codebook and the READMEs' decision rules
+#: name; written from those texts before any variant was run, not from the training quotes.
+CUES: dict[str, str] = {
+    # rule 2: explicit evaluative or valuing language, or reported satisfaction
+    "endorse": r"\b(?:useful|helpful|valuable|invaluable|important|crucial|essential|vital|key|integral|effective"
+               r"|excellent|outstanding|best|great|impressed|impressive|thanks?|thankful|grateful|would recommend"
+               r"|highly recommend\w*|satisf(?:ied|action|actory)|prais\w*|welcomed?|delighted|pleased"
+               r"|appreciated?)\b",
+    # rule 2 and the training file's conventions: causal or influence claims, not endorsement on their own
+    "causal": r"\b(?:helped|helps|instrumental|(?:significant|major|central|considerable|profound) (?:role|part"
+              r"|influence|contribution|impact)|influenc\w*|led (?:directly )?to|lead to|leading to|result(?:ed|s)? in"
+              r"|as a (?:direct )?result|contribut\w*|would not (?:have|exist)|without (?:this|the|their|his|her|it)"
+              r"|shaped|informed|underpinn\w*|drew on|draws on|based on)\b",
+    # reach_uptake and rule 1: use, adoption, dissemination, attendance, audience
+    "uptake": r"\b(?:adopt\w*|use|uses|used|using|utili[sz]\w*|implement\w*|roll(?:ed|ing)? out|disseminat\w*"
+              r"|distribut\w*|attend\w*|audiences?|participants|receiv\w*|reach\w*|took up|taken up|uptake"
+              r"|deploy\w*|embedded|incorporat\w*|integrated into|downloaded|subscrib\w*)\b",
+    # reach_uptake: numbers (digits or number words)
+    "number": r"(?:\b\d[\d,]*(?:\.\d+)?(?:m|k|bn)?\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+              r"|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?)\b)",
+    # economic_value: money, cost, savings, revenue, investment, funding, productivity, jobs
+    "money": r"(?:£|\$|€|&#163;|&pound;|\b(?:costs?|costing|cost-\w+|sav(?:e|es|ed|ing|ings)|revenues?|invest\w*"
+             r"|fund(?:s|ed|ing)?|financ\w*|econom\w*|profit\w*|sales|turnover|income|budgets?|jobs?|employ\w*"
+             r"|productiv\w*|commerciall?y?|spend\w*|billion|exports?|worth)\b)",
+    # service_improvement: services, care, patients/users, outcomes, experience, safety, quality, delivery
+    "service": r"\b(?:patients?|care|carers?|services?|users?|clients?|outcomes?|safety|safe|quality|experiences?"
+               r"|well-?being|health|treatment|clinical|delivery|delivered|efficien\w*|effectiveness|hospitals?)\b",
+    # the improvement words that go with them
+    "improve": r"\b(?:improv\w*|better|enhanc\w*|reduc\w*|increas\w*|fewer|safer|healthier|strengthen\w*"
+               r"|benefit\w*)\b",
+    # engagement: involvement, participation, buy-in, willingness to take part, decision-making, commissioning
+    "engage": r"\b(?:involv\w*|participat\w*|engag\w*|buy-in|bought into|take part|taking part|took part"
+              r"|willing\w*|commissioning|decision-making|decision making|co-produc\w*|volunteer\w*)\b",
+    # relationships: trust, partnership, collaboration, dialogue, mutual understanding, communication between groups
+    "relation": r"\b(?:trust\w*|partnerships?|partners?|collaborat\w*|dialogue|relationships?|mutual|communicat\w*"
+                r"|work(?:ing|ed)? together|jointly|networks?|networking|co-?operat\w*|brought together"
+                r"|bring(?:s|ing)? together|links? between)\b",
+    # attitude_change: attitudes, perceptions, beliefs, mindset, culture, awareness, views, ways of thinking
+    "attitude": r"\b(?:aware\w*|attitud\w*|percept\w*|perceiv\w*|belie(?:f|fs|ve|ved)|mind-?sets?|cultur\w*"
+                r"|views?|thinking|outlook|stigma\w*|opinions?)\b",
+    # capability: knowledge, skills, tools, understanding, confidence, professional development, training
+    "capability": r"\b(?:skill\w*|knowledge\w*|confiden\w*|train\w*|learn\w*|understand\w*|expertise"
+                  r"|competen\w*|professional development|educat\w*|tools?|capacity|capabilit\w*|equipped"
+                  r"|empower\w*)\b",
+    # practice_change: practices, processes, structures, strategies, guidelines, tools, ways of working
+    "practice": r"\b(?:practices?|practis\w*|process(?:es)?|procedur\w*|protocols?|guidelines?|guidance"
+                r"|ways? of working|strateg\w*|structur\w*|introduc\w*|approach(?:es)?|routine\w*)\b",
+    # change itself (new or changed practice, changed attitudes)
+    "change": r"\b(?:chang\w*|shift\w*|transform\w*|new|revis\w*|reform\w*|moved? (?:away|towards?))\b",
+    # policy_influence: government, parliament, regulators, courts, legislation, standards, national strategy
+    "policy": r"\b(?:polic(?:y|ies)|government\w*|parliament\w*|ministers?|ministerial|ministry|regulat\w*"
+              r"|legislat\w*|laws?|statut\w*|bills?|courts?|tribunals?|select committee|white paper|green paper"
+              r"|consultation|national|department|standards?|senior decision-makers?)\b",
+    # rule 1: quoted document content that only states a recommendation, a finding or an aim gets no theme
+    "recommend": r"\b(?:recommend(?:s|ed|ation|ations)?|should|must|aims?|objectives?|findings?|found that"
+                 r"|suggests?|shows? that|indicates?)\b",
+}
+#: pairs the rules name together: (column, first group, second group, the second absent instead of present)
+CUE_PAIRS = [("uptake & number", "uptake", "number", False), ("service & improve", "service", "improve", False),
+             ("causal, not endorse", "causal", "endorse", True), ("attitude & change", "attitude", "change", False),
+             ("money & number", "money", "number", False)]
+#: the fixed weights of the cue columns in the linear models (variants (a) and (b)), set before running
+CUE_WEIGHTS = (0.3, 1.0)
+_CAPITALISED = r"^[A-Z]"
+
+
+def cue_matrix(texts: list[str]) -> np.ndarray:
+    """The cue columns of ``texts``: log(1 + count) per group of :data:`CUES`, 0/1 per pair of
+    :data:`CUE_PAIRS`, and the share of capitalised words of three or more letters."""
+    import html
+    import re
+
+    compiled = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in CUES.items()}
+    capital = re.compile(_CAPITALISED)
+    word = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+    out = np.zeros((len(texts), len(CUES) + len(CUE_PAIRS) + 1))
+    for i, text in enumerate(texts):
+        text = html.unescape(text)  # the REF export writes £ as &#163;
+        counts = {name: len(rx.findall(text)) for name, rx in compiled.items()}
+        out[i, :len(CUES)] = np.log1p(list(counts.values()))
+        for j, (_, first, second, absent) in enumerate(CUE_PAIRS):
+            present = counts[second] == 0 if absent else counts[second] > 0
+            out[i, len(CUES) + j] = float(counts[first] > 0 and present)
+        words = word.findall(text)
+        out[i, -1] = sum(bool(capital.match(w)) for w in words) / len(words) if words else 0.0
+    return out
+
+
+def cue_names() -> list[str]:
+    return list(CUES) + [pair[0] for pair in CUE_PAIRS] + ["capitalised share"]
+
+
+def cue_coder(weight: float, contexts: dict[str, str] | None = None):
+    """The shipped recipe whose features also hold the cue columns (times ``weight``) of each passage and, with
+    ``contexts`` (passage -> its context), of its context in columns of their own."""
+    from evalnlp.coding import supervised
+
+    class CueFeatures(supervised.TextFeatures):
+        def transform(self, X):
+            tfidf, dense = super().transform(X)
+            texts = supervised.as_texts(X)
+            blocks = [dense, (cue_matrix(texts) * weight).astype(np.float32)]
+            if contexts is not None:
+                blocks.append((cue_matrix([contexts[t] for t in texts]) * weight).astype(np.float32))
+            return tfidf, np.hstack(blocks)
+
+    return recipe_with_features(CueFeatures)
+
+
+def _capturing_recipe():
+    """The shipped recipe that keeps the out-of-fold probabilities it computes on its own training passages
+    (``oof_proba_``, inside its fit, for its calibration and thresholds)."""
+    from evalnlp.coding.ensemble import EnsembleCoder
+
+    class Capturing(EnsembleCoder):
+        def _report(self, Y, proba, folds, thresholds=None):
+            self.oof_proba_ = np.array(proba, dtype=float)
+            return super()._report(Y, proba, folds, thresholds)
+
+    return Capturing(codebook="impact", C=0.1)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    clipped = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(clipped / (1 - clipped))
+
+
+def stacker_decisions(Fa, Ya, ga, Fb) -> np.ndarray:
+    """Second stage per theme, fitted on the fold's training rows ``Fa`` (codes ``Ya``, case studies ``ga``) and
+    deciding the fold's test rows ``Fb`` with thresholds chosen on its own grouped 5-fold out-of-fold scores."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import StandardScaler
+
+    from evalnlp.coding.supervised import best_f1_threshold
+
+    def fit_apply(Xa, ya, Xb):
+        scaler = StandardScaler().fit(Xa)
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000)
+        return model.fit(scaler.transform(Xa), ya).predict_proba(scaler.transform(Xb))[:, 1]
+
+    inner = list(GroupKFold(n_splits=5, shuffle=True, random_state=0).split(Fa, groups=ga))
+    out = np.zeros((len(Fb), Ya.shape[1]), dtype=int)
+    for k in range(Ya.shape[1]):
+        oof = np.zeros(len(Fa))
+        for a, b in inner:
+            oof[b] = fit_apply(Fa[a], Ya[a, k], Fa[b])
+        out[:, k] = fit_apply(Fa, Ya[:, k], Fb) >= best_f1_threshold(oof, Ya[:, k])
+    return out
+
+
+def cue_variant_names() -> list[str]:
+    names = ["shipped recipe"]
+    for w in CUE_WEIGHTS:
+        names.append(f"(a) cue columns of the quote, weight {w:g}")
+    for w in CUE_WEIGHTS:
+        names.append(f"(b) cue columns of the quote and of its context, weight {w:g}")
+    names += ["(c) second stage over all themes' scores (no cues; reference)",
+              "(c) second stage over all themes' scores + the quote's cues",
+              "(c) second stage over all themes' scores + the quote's and the context's cues"]
+    return names
+
+
+def run_cues_seed(seed: int, quotes, contexts, Y, groups) -> tuple[dict[str, tuple[float, float]], dict]:
+    from sklearn.model_selection import GroupKFold
+
+    from evalnlp.coding.base import decide
+
+    splitter = GroupKFold(n_splits=5) if seed == 0 else GroupKFold(n_splits=5, shuffle=True, random_state=seed)
+    folds = list(splitter.split(quotes, groups=groups))
+    names = cue_variant_names()
+    decided = {name: np.zeros_like(Y) for name in names}
+    context_of = dict(zip(quotes, contexts))
+    Cq, Cc = cue_matrix(quotes), cue_matrix(contexts)
+    for f, (a, b) in enumerate(folds):
+        t0 = time.perf_counter()
+        train_q, test_q = [quotes[i] for i in a], [quotes[i] for i in b]
+
+        def own(coder):
+            return decide(coder.predict_proba(test_q), coder.thresholds_, multi_label=True, require_theme=False)
+
+        first = _capturing_recipe().fit(train_q, Y[a])
+        decided[names[0]][b] = own(first)
+        for i, w in enumerate(CUE_WEIGHTS):
+            decided[names[1 + i]][b] = own(cue_coder(w).fit(train_q, Y[a]))
+            decided[names[1 + len(CUE_WEIGHTS) + i]][b] = own(cue_coder(w, context_of).fit(train_q, Y[a]))
+        La, Lb = _logit(first.oof_proba_), _logit(first.predict_proba(test_q))
+        s = 1 + 2 * len(CUE_WEIGHTS)
+        decided[names[s]][b] = stacker_decisions(La, Y[a], groups[a], Lb)
+        decided[names[s + 1]][b] = stacker_decisions(np.hstack([La, Cq[a]]), Y[a], groups[a],
+                                                     np.hstack([Lb, Cq[b]]))
+        decided[names[s + 2]][b] = stacker_decisions(np.hstack([La, Cq[a], Cc[a]]), Y[a], groups[a],
+                                                     np.hstack([Lb, Cq[b], Cc[b]]))
+        log(f"cues seed {seed} fold {f}: {time.perf_counter() - t0:.0f}s")
+    from sklearn.metrics import f1_score
+
+    scores, per_theme = {}, {}
+    for name, D in decided.items():
+        scores[name] = f1s(Y, D)
+        per_theme[name] = f1_score(Y, D, average=None, zero_division=0)
+        log(f"cues seed {seed}: {name}: macro {scores[name][0]:.3f} micro {scores[name][1]:.3f}")
+    return scores, per_theme
+
+
+def main_cues(args, cb, train, tune) -> int:
+    part = train.iloc[tune].reset_index(drop=True)
+    quotes = part["quote"].tolist()
+    contexts = [f"{before} {after}" for before, after in zip(part["context_before"], part["context_after"])]
+    Y = matrix(part, cb.theme_ids)
+    groups = part["case_study_id"].to_numpy()
+    load_start = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    results = {seed: run_cues_seed(seed, quotes, contexts, Y, groups) for seed in args.seeds}
+    minutes = (time.perf_counter() - t0) / 60
+    names = cue_variant_names()
+    seeds = " ".join(map(str, args.seeds))
+    lines = [f"## Impact codebook: the codebook's decision rules as features ({today()})", "",
+             f"Machine: {machine()}; shared with other work, run under `nice -n 10`. Load average "
+             f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; {minutes:.0f} min in all.", "",
+             "Same protocol as the sections above: grouped 5-fold CV over case studies on the 80% tuning part of "
+             f"ref_impact_train ({len(quotes):,} quotes; the hold-out is not read), fold seeds {seeds} "
+             "(0: GroupKFold unshuffled), every variant deciding with its own thresholds, as `classify` does. "
+             "Ship rule, written into the script before any variant was run: adopt a variant only if it beats the "
+             "shipped recipe by at least 1.0 point macro-F1 on every seed and lowers micro-F1 on none. "
+             f"`nice -n 10 python bench/bench_impact_variants.py --cues --seeds {seeds}`.", "",
+             f"Cues (`CUES` in the script), written from the codebook and the decision rules and labelling "
+             "conventions of the two labelled files' READMEs before any variant was run, not from the training "
+             f"quotes: {len(CUES)} groups of case-insensitive patterns ({', '.join(CUES)}), each counted as "
+             "log(1 + count); five pairs the rules name together, as 0/1 (adoption with a number, a service word "
+             "with an improvement word, a causal claim without an evaluative word, an attitude word with a change "
+             "word, money with a number); and the share of capitalised words (bare titles get no theme): "
+             f"{len(cue_names())} columns, a regular-expression pass at prediction time. (a): the columns, times "
+             "the weight, beside the TF-IDF and embedding blocks of every theme's SVM; (b): the same columns of "
+             "the quote's context (context_before + context_after, up to 200 characters each) in columns of their "
+             "own as well; (c): per theme, a class-balanced logistic regression over every theme's log-odds from "
+             "the shipped recipe (out-of-fold inside the fold's training part, as the coder computes them for its "
+             "calibration; the fold's final model on the test part) plus the standardised cue columns, with "
+             "thresholds chosen on its own grouped 5-fold out-of-fold scores inside the fold's training part.", "",
+             "| variant | " + " | ".join(f"seed {s} macro / micro (change)" for s in args.seeds)
+             + " | clears the rule |",
+             "|---|" + "---:|" * len(args.seeds) + "---|"]
+    verdicts = []
+    for i, name in enumerate(names):
+        cells, clears = [], True
+        for s in args.seeds:
+            macro, micro = results[s][0][name]
+            d_macro, d_micro = macro - results[s][0][names[0]][0], micro - results[s][0][names[0]][1]
+            clears &= d_macro >= 0.010 and d_micro >= 0
+            cells.append(f"{macro:.3f} / {micro:.3f}" + ("" if i == 0 else f" ({d_macro:+.3f} / {d_micro:+.3f})"))
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {'-' if i == 0 else ('yes' if clears else 'no')} |")
+        if i:
+            verdicts.append(clears)
+    lines += ["", f"{sum(verdicts)} of {len(verdicts)} variants clear the rule"
+              + ("; the shipped recipe stays as it is." if not any(verdicts) else "."), "",
+              "F1 per theme (mean over the fold seeds):", "",
+              "| variant | " + " | ".join(cb.theme_ids) + " |", "|---|" + "---:|" * len(cb.theme_ids)]
+    for name in names:
+        mean = np.mean([results[s][1][name] for s in args.seeds], axis=0)
+        lines.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in mean) + " |")
+    print(write_section("impact_variants_cues", lines).read_text(), file=sys.stderr)
+    return 0
+
+
 def main(argv=None) -> int:
     from sklearn.model_selection import GroupShuffleSplit
 
@@ -604,6 +889,8 @@ def main(argv=None) -> int:
                         help="measure the variants that read the unlabelled REF2014 corpus instead")
     parser.add_argument("--extra", action="store_true",
                         help="with --corpus: the further variants (pseudo-positives only, SIF-weighted embedding)")
+    parser.add_argument("--cues", action="store_true",
+                        help="measure the variants built on the codebook's decision rules (cue patterns) instead")
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / ".cache",
                         help="folder for the pool of unlabelled passages (built once)")
     args = parser.parse_args(argv)
@@ -615,6 +902,8 @@ def main(argv=None) -> int:
                        .split(train["quote"], groups=groups))
     if args.corpus:
         return main_corpus(args, cb, train, dev, tune)
+    if args.cues:
+        return main_cues(args, cb, train, tune)
     part = train.iloc[tune].reset_index(drop=True)
     quotes = part["quote"].tolist()
     contexts = [f"{before[-200:]} {after[:200]}" for before, after in zip(part["context_before"], part["context_after"])]
