@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ORDER = ["startup", "ingest", "ingest_json", "readers", "pdf_columns", "embeddings", "fft", "classify_speed", "classify_e2e", "classify_scale", "classify_scale_1m", "classify_sentiment_split", "output_pages", "output_store", "classify_scale_1m_store", "classify_scale_1m_workers", "classify_scale_memory", "classify_output_rows", "classify_impact_distinct", "classify_impact_fft", "classify_impact_survey", "classify_round13", "classify_round15", "classify_round22", "impact_model", "impact_encoders", "impact_variants", "impact_variants_corpus", "impact_variants_extra", "impact_variants_cues",
-         "impact_fewshot", "impact_fewshot_sim", "impact_curve", "finetune", "impact_distil", "sentiment", "sentiment_finetune", "sentiment_accurate", "sentiment_negation", "sentiment_register", "accurate_classify", "finetune_base", "impact", "extract", "extract_unseen", "extract_ref", "extract_ref2", "extract_ref3", "extract_ref4", "extract_ref5", "extract_ref6", "extract_ref7", "extract_ref8", "extract_ref9", "extract_ref10", "extract_ref11", "sources",
+         "impact_fewshot", "impact_fewshot_sim", "impact_curve", "finetune", "impact_distil", "sentiment", "sentiment_finetune", "sentiment_accurate", "sentiment_negation", "sentiment_register", "accurate_classify", "finetune_base", "impact", "extract", "extract_unseen", "extract_ref", "extract_ref2", "extract_ref3", "extract_ref4", "extract_ref5", "extract_ref6", "extract_ref7", "extract_ref8", "extract_ref9", "extract_ref10", "extract_ref11", "sources", "letter_links",
          "redact", "redact_documents", "evidence", "scale", "scale_round17", "scale_10m", "scale_10m_workers", "scale_dedupe", "scale_terminal", "scale_preload", "scale_round21", "discovery", "topic_words", "review_loop", "review_scale", "qda_reimport"]
 
 HEADER = """# Benchmarks
@@ -26,7 +26,9 @@ where the data set is the test set); nothing was tuned on a test split. Timings 
 
 def main() -> None:
     results = REPO / "bench" / "results"
-    sections = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(results.glob("*.md"))}
+    # `*_figures.md` are a script's raw figures that a hand-written section is written from: not sections
+    sections = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(results.glob("*.md"))
+                if not p.stem.endswith("_figures")}
     ordered = [sections.pop(name) for name in ORDER if name in sections] + list(sections.values())
     # a section written with a top-level heading is demoted one level under this file's title
     demoted = [re.sub(r"^(#+) ", r"#\1 ", s, flags=re.M) if s.startswith("# ") else s for s in ordered]

@@ -21,7 +21,7 @@ own (its best entry unless another of it comes within the margin) and counts the
 that would then link the letter too.
 
 Both are run twice: the letter dated as its entry, and undated (letters whose letterhead holds no date).
-Writes ``bench/results/letter_links.md`` unless ``--no-write``.
+Writes ``bench/results/letter_links_figures.md`` unless ``--no-write``.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        out = ROOT / "bench" / "results" / "letter_links.md"
+        out = ROOT / "bench" / "results" / "letter_links_figures.md"
         out.write_text(text, encoding="utf-8")
         print(f"wrote {out}")
 
