@@ -199,6 +199,7 @@ _ABBREV = {
 #: Abbreviations that close a firm's name: their full stop also ends the sentence when a capitalised word follows
 #: ("... the chief engineer of Acme Ltd. The firm now ..."), since nothing of the name comes after them.
 NAME_FINAL = {"ltd", "inc", "corp", "plc", "llc"}
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k", "e.u" (the word before the last full stop)
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 # a full stop with footnote digits glued after it, then the next sentence: "the National Audit Office.5.8 The"
 _END_FOOTNOTE = re.compile(r"(?<=[a-z)])\.\d{1,2}(?:\.\d{1,2})?(?=\s+[A-Z])")
@@ -233,6 +234,8 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
             if (w in _ABBREV or (len(w) == 1 and w.isalpha())) and not (
                     w in NAME_FINAL and re.match(r"\s+[A-Z][a-z]", text[e:e + 3])):
                 continue
+            if _INITIALISM.fullmatch(w):
+                continue  # "the U.S. State Department", "a U.K. charity": initials with full stops close no sentence
         j = e
         while j < len(text) and text[j] in "\"'’”)]":
             j += 1

@@ -1997,11 +1997,15 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
     if best is not None:
         # "Replies to the question included (15 departments responded) 1) '...'": a verb inside brackets has its
         # subject inside them
+        # ... and so does one in brackets that hold the quotation too ("informed a review (Jane Roe of the Hill
+        # Trust stated it was '...')")
         opened = text.rfind("(", lo, best[0])
-        if opened >= 0 and text.find(")", opened, best[0]) < 0 and text.find(")", best[1], hi) >= 0:
+        closed = text.find(")", best[1])
+        if opened >= 0 and text.find(")", opened, best[0]) < 0 and 0 <= closed <= ctx.sent_end(hi):
             inner = np_before_verb(ctx.masked, opened + 1, best[0])
-            if inner is not None and valid_np(ctx.masked, *inner, max_words=10) and not is_pronoun(
-                    text[inner[0]:inner[1]]) and noun_kind(text[inner[0]:inner[1]]) != "unknown":
+            inner_text = text[inner[0]:inner[1]] if inner is not None else ""
+            if inner is not None and valid_np(ctx.masked, *inner, max_words=10) and not is_pronoun(inner_text) and (
+                    noun_kind(inner_text) != "unknown" or _personal_name(re.split(r"\s+of\s+", inner_text)[0])):
                 best = (best[0], best[1], inner)
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]) and re.search(
             r"\b(?:for|of|about|in|on|at|towards)\s+$", ctx.masked[max(lo, best[0] - 12):best[0]]):
