@@ -1,5 +1,6 @@
 """Attribution forms that name the speaker in unusual places: a verb's subject inside brackets that also hold
-the quotation, with initials written with full stops in the name. Invented sentences only.
+the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
+Roman number. Invented sentences only.
 """
 
 from __future__ import annotations
@@ -41,3 +42,27 @@ def test_initials_with_full_stops_end_no_sentence():
 
     text = "The U.S. State Department wrote to us. The U.K. office did too."
     assert sentence_starts(text, []) == [0, text.index("The U.K.")]
+
+
+@pytest.mark.parametrize("marker, is_one", [
+    ("[5.C1]", True), ("(4.B12)", True),  # a letter-numbered item of a section
+    ("(source III)", True), ("(sources VII and XII)", True),  # capital Roman numbers after a word
+    ("(III)", False), ("[A, III]", False),  # ... but not alone, where they number a list or a part
+])
+def test_section_items_and_capital_roman_numbers_after_a_word_are_markers(marker, is_one):
+    from evalnlp.ingest._narrative_text import is_marker
+
+    assert is_marker(marker) is is_one
+
+
+def test_a_section_item_marker_after_a_documents_name_is_its_marker_not_part_of_it(nlp):
+    passage = ("According to the Better Homes Green Paper [4.B2]: `Councils and residents alike need clear figures on "
+               "housing if they are to plan well.' Later work used the figures.")
+    t = _one(passage, nlp, "Councils and")
+    assert (t.speaker, t.source_ref) == ("the Better Homes Green Paper", "[4.B2]")
+
+
+def test_a_roman_numbered_source_glued_after_the_quotations_full_stop_is_its_marker(nlp):
+    passage = ("She briefed the minister on the findings (source VI). `Your research has been most helpful in shaping "
+               "the thinking of officials in the department'.(source III). Later work followed.")
+    assert _one(passage, nlp, "Your research").source_ref == "(source III)"

@@ -269,12 +269,15 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # marker such as "(5.3.1)".
 _NOT_DATE = r"(?!(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.\d\d(?![\d.]))"
 
+# an item: a letter or letters, a number with up to two levels, a letter-numbered item of a section ("5.C1"), a
+# Roman number (capital ones of three letters or more after a word: "source VII")
 _ITEM = (
     r"(?:(?i:(?:corroborating\s+|[A-Z][a-z]{2,14}\s+(?=(?i:statements?|letters?|testimon|e-?mails?|interviews?)))?"
     r"(?:sources?|refs?|references?|evidence|corrob(?:\.|orations?)?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
-    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
+    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,2}\.[A-Z]{1,2}\d{1,2}|(?<=[a-z]\s)[IVX]{3,5}|"
+    + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4})"
     r"(?:[,;]?\s+(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"
