@@ -1,6 +1,6 @@
 """Attribution forms that name the speaker in unusual places: a verb's subject inside brackets that also hold
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
-Roman number. Invented sentences only.
+Roman number; "the report" as the document a sentence before introduced. Invented sentences only.
 """
 
 from __future__ import annotations
@@ -66,3 +66,33 @@ def test_a_roman_numbered_source_glued_after_the_quotations_full_stop_is_its_mar
     passage = ("She briefed the minister on the findings (source VI). `Your research has been most helpful in shaping "
                "the thinking of officials in the department'.(source III). Later work followed.")
     assert _one(passage, nlp, "Your research").source_ref == "(source III)"
+
+
+def test_initials_with_full_stops_end_a_sentence_before_a_word_that_opens_one():
+    from evalnlp.ingest._narrative_text import sentence_starts
+
+    text = "We worked with the charity H.O.P.E. Their director wrote to us."
+    assert sentence_starts(text, []) == [0, text.index("Their")]
+
+
+_NEW_REPORT = "This study then led to a second Hill Trust report in 2015 on river care. "
+
+
+@pytest.mark.parametrize("lead", [
+    "The report states that ",
+    # the pronoun names the document again through the mention before it
+    "The report cites our work widely. For example it states ",
+])
+def test_the_document_named_by_its_noun_alone_is_the_one_a_sentence_before_introduced(lead, nlp):
+    passage = _NEW_REPORT + lead + "`there has been much debate in the press about the value of the scheme for towns'."
+    assert _one(passage, nlp, "there has been").speaker == "a second Hill Trust report"
+
+
+@pytest.mark.parametrize("before", [
+    "The council published its report `Rivers and Towns' in 2015. ",  # named only by a quoted title
+    "This study then led to a report of the Hill Trust in 2015 on river care. ",  # no name before the noun
+    "This study then led to a second Hill Trust review in 2015 on river care. ",  # another document noun
+])
+def test_the_document_stays_as_written_without_such_a_mention(before, nlp):
+    passage = before + "The report states that `there has been much debate in the press about the value of the scheme'."
+    assert _one(passage, nlp, "there has been").speaker == "The report"

@@ -200,6 +200,8 @@ _ABBREV = {
 #: ("... the chief engineer of Acme Ltd. The firm now ..."), since nothing of the name comes after them.
 NAME_FINAL = {"ltd", "inc", "corp", "plc", "llc"}
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k", "e.u" (the word before the last full stop)
+_OPENER_AFTER = re.compile(r"\s+(?:The|This|These|That|Those|Their|Its|It|He|She|They|We|His|Her|Our|In|On|At|As|"
+                           r"For|From|A|An|However|Since|After|Following|During|Through|Such|There|Some|Many)\b")
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
 # a full stop with footnote digits glued after it, then the next sentence: "the National Audit Office.5.8 The"
 _END_FOOTNOTE = re.compile(r"(?<=[a-z)])\.\d{1,2}(?:\.\d{1,2})?(?=\s+[A-Z])")
@@ -234,8 +236,9 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
             if (w in _ABBREV or (len(w) == 1 and w.isalpha())) and not (
                     w in NAME_FINAL and re.match(r"\s+[A-Z][a-z]", text[e:e + 3])):
                 continue
-            if _INITIALISM.fullmatch(w):
-                continue  # "the U.S. State Department", "a U.K. charity": initials with full stops close no sentence
+            if _INITIALISM.fullmatch(w) and not _OPENER_AFTER.match(text, e):
+                continue  # "the U.S. State Department", "J.M. Harris": initials with full stops close no sentence,
+                # unless a word that opens sentences follows ("the charity H.E.A.R.T. Their director")
         j = e
         while j < len(text) and text[j] in "\"'’”)]":
             j += 1

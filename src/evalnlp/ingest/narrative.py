@@ -621,6 +621,9 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if speaker is not None and not pronoun:
         speaker = _refine_speaker(ctx, speaker, lo, hi)
         speaker = _full_name(ctx, speaker, found)
+    if speaker is not None:
+        # "The report states", or "It states" after "The report cites ...": the document a mention before names
+        speaker = _named_document(ctx, speaker) or speaker
     # Source marker: between the speaker and the quote, then after the quote.
     sp_end = speaker[1] if speaker is not None and lo <= speaker[1] <= hi else lo
     if verb_end is not None:
@@ -1258,6 +1261,32 @@ def _named_by_kind(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | No
                 or words[1].lower() in W.PERSON_TITLES or phrase != " ".join(words):
             continue
         found = (m.start(), m.end())
+    return found
+
+
+# "The report", "the review": a document named again by its noun alone
+_DEFINITE_DOCUMENT = re.compile(r"[Tt]he\s+(?P<head>[a-z]+)")
+
+
+def _named_document(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
+    """``The report states '...'`` after "This led to a second World Bank report in 2005": the nearest earlier
+    mention, in the sentence of ``span`` or the two before, of an indefinite noun phrase with the same document noun and
+    a capitalised word or a year before it (one the text introduces as new). A document named only by a quoted
+    title, or by the definite noun again, leaves the speaker as written."""
+    m = _DEFINITE_DOCUMENT.fullmatch(ctx.text[span[0]:span[1]].strip())
+    if m is None or m.group("head") not in W.DOC_NOUNS:
+        return None
+    lo = ctx.sents[max(0, ctx.sent_index(span[0]) - 3)] if ctx.sents else 0
+    found = None
+    pattern = rf"\b[Aa]n?\s+((?:[\w'’-]+\s+){{1,4}}){m.group('head')}\b"
+    for n in re.finditer(pattern, ctx.masked[lo:span[0]]):
+        mods = n.group(1).split()
+        if any(w in {"Q", "of", "and", "or", "by", "for", "in", "on", "to"} for w in mods) or not any(
+                w[:1].isupper() or re.fullmatch(r"(?:19|20)\d\d", w) for w in mods):
+            continue
+        found = (lo + n.start(), lo + n.end())
+    if found is None or ctx.text[found[0]:found[1]] != " ".join(ctx.text[found[0]:found[1]].split()):
+        return None
     return found
 
 
