@@ -1,6 +1,7 @@
 """Attribution forms that name the speaker in unusual places: a verb's subject inside brackets that also hold
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
-Roman number; "the report" as the document a sentence before introduced. Invented sentences only.
+Roman number; "the report" as the document a sentence before introduced; a parenthesis holding medium, date,
+writer and marker, and the run of quotations it closes. Invented sentences only.
 """
 
 from __future__ import annotations
@@ -96,3 +97,36 @@ def test_the_document_named_by_its_noun_alone_is_the_one_a_sentence_before_intro
 def test_the_document_stays_as_written_without_such_a_mention(before, nlp):
     passage = before + "The report states that `there has been much debate in the press about the value of the scheme'."
     assert _one(passage, nlp, "there has been").speaker == "The report"
+
+
+@pytest.mark.parametrize("paren, speaker, marker", [
+    ("(email, 4.5.10, Senior Policy Officer, Home Office, source II)", "Senior Policy Officer, Home Office", "source II"),
+    ("(letter of 4 May 2010, Jane Roe, Hill Trust, Letter 4)", "Jane Roe, Hill Trust", "Letter 4"),
+    ("(Head of Care, Hill Trust, source 3)", "Head of Care, Hill Trust", "source 3"),
+])
+def test_a_parenthesis_holding_medium_date_writer_and_marker_gives_the_writer_and_the_marker(paren, speaker, marker,
+                                                                                              nlp):
+    passage = f"The team wrote a short report. `We learned a great deal from the visit and the report' {paren}. Later."
+    t = _one(passage, nlp, "We learned")
+    assert (t.speaker, t.source_ref) == (speaker, marker)
+
+
+def test_a_parenthesis_with_no_writer_between_medium_and_marker_names_nobody(nlp):
+    passage = "The team wrote a short report. `We learned a great deal from the visit and the report' (email, 4.5.10, " \
+        "source II). Later."
+    assert _one(passage, nlp, "We learned").speaker is None
+
+
+def test_a_run_a_colon_introduces_takes_the_writer_in_the_parenthesis_after_its_last_quotation(nlp):
+    passage = ("The team wrote a short report for the Hill Group. It stressed the value of local staff: `we learned a "
+               "great deal from the visit' which `shaped our planning for the region' and gave `fresh insight into "
+               "the northern offices we review' (email, 4.5.10, Senior Policy Officer, Home Office, source II). Later.")
+    found = N.extract_testimonials(passage, nlp=nlp)
+    assert [(t.speaker, t.source_ref) for t in found] == [("Senior Policy Officer, Home Office", "source II")] * 3
+
+
+def test_a_run_after_an_attribution_verb_keeps_its_speaker(nlp):
+    passage = ("The team wrote a short report for the Hill Group. The director said that `we learned a great deal "
+               "from the visit' and gave `fresh insight into the northern offices we review' (Senior Policy Officer, "
+               "Home Office, source II). Later.")
+    assert _one(passage, nlp, "we learned").speaker == "The director"

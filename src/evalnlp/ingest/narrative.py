@@ -339,6 +339,7 @@ class _Found:
     ref: tuple[int, int] | str | None
     pronoun: bool = False
     fallback: bool = False  # the speaker is only the subject of the lead's clause (no attribution cue)
+    paren: bool = False  # the speaker is named in a parenthesis after the quotation
 
 
 # a numbered heading's label alone before the quotation on its line: "(ii)", "3.", "b)"
@@ -424,6 +425,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         found.append(_attribute(ctx, q, lead_lo, found))
         prev_close = _past_own_marker(ctx, q)
     _share_speakers(ctx, found)
+    _share_paren_writer(ctx, found)
     _share_refs(ctx, found)
     out: list[Testimonial] = []
     for f in found:
@@ -543,6 +545,7 @@ class _Trail:
     span: tuple[int, int]
     kind: str  # "verb" (said X / X said / according to X), "dash" or "paren"
     end: int
+    ref: tuple[int, int] | None = None  # a marker inside the parenthesis, after who wrote it
 
 
 def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Found:
@@ -656,7 +659,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         ref = _trail_ref(ctx, q, trail_end)
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
-    return _Found(q, speaker, ref, pronoun, fallback)
+    from_paren = trail is not None and trail.kind == "paren" and speaker == trail.span
+    if from_paren and trail.ref is not None:
+        ref = trail.ref  # "(email, 4.5.10, Policy Officer, Home Office, source II)": the writer's own source
+    return _Found(q, speaker, ref, pronoun, fallback, from_paren)
 
 
 #: what stands before a marker that is the object of a phrase in the lead rather than the speaker's source
@@ -1503,6 +1509,9 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
             else:
                 m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", text[pos:far])
     if m and not is_marker("(" + m.group(1) + ")"):
+        parts = _paren_parts(text, pos + m.start(1), pos + m.end(1))
+        if parts is not None:
+            return _Trail(parts[0], "paren", pos + m.end(), parts[1])
         inner = m.group(1)
         doc = _DOC_CITATION.match(inner)
         if doc is not None and noun_kind(doc.group(1)) == "doc":
@@ -1522,6 +1531,36 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
             if span:
                 return _Trail(span, "paren", pos + m.end())
     return None
+
+
+# how words reached the authors, named before the writer in a parenthesis after them
+_MEDIUM_WORDS = r"(?i:e-?mail|letter|interview|testimonial|statement|questionnaire|survey|feedback|note)"
+# a part of a parenthesis that says how or when the words came, not who wrote them: "email", "23.11.09",
+# "letter of 4 May 2010"
+_DATE_PART = (r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTH_NAMES +
+              r")\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)")
+_HOW_OR_WHEN = re.compile(_MEDIUM_WORDS + r"(?:\s+(?:of|dated|on))?(?:\s+" + _DATE_PART + r")?|" + _DATE_PART)
+
+
+def _paren_parts(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """``(email, 23.11.09, Policy Officer, Home Office, source II)``: a parenthesis after a quotation that holds, in
+    comma-separated parts, how and when the words came (optional), who wrote them, and last a source marker
+    written without brackets. Returns (writer, marker) or None when the parenthesis is not of that shape."""
+    parts = [(m.start() + a, m.end() + a) for m in re.finditer(r"[^,]+", text[a:b])]
+    parts = [p for p in (trim_span(text, *p) for p in parts) if p is not None]
+    if len(parts) < 2 or not is_marker("(" + text[parts[-1][0]:parts[-1][1]] + ")") or \
+            not re.match(r"[A-Za-z]{3,}\s", text[parts[-1][0]:parts[-1][1]]):
+        return None  # (the marker must name what it points to: "source II", "Letter 4", not a bare "(4)")
+    first = 0
+    while first < len(parts) - 1 and _HOW_OR_WHEN.fullmatch(text, *parts[first]):
+        first += 1
+    if first >= len(parts) - 1:
+        return None
+    writer = (parts[first][0], parts[-2][1])
+    inner = text[writer[0]:writer[1]]
+    if not _looks_like_attribution(inner) or _HOW_OR_WHEN.search(inner):
+        return None
+    return writer, parts[-1]
 
 
 _DOC_CITATION = re.compile(
@@ -2671,6 +2710,26 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
                 or _lead_has_verb(ctx, cur.q.close, nxt.q.open):
             continue
         cur.speaker = nxt.speaker
+
+
+def _share_paren_writer(ctx: _Context, found: list[_Found]) -> None:
+    """A run of quotations a colon introduces, joined in one sentence with no attribution verb or parenthesis
+    between them, takes the writer (and marker) named in the parenthesis after its last quotation ("It stressed
+    ...: '...' which '...' and gave '...' (email, 4.5.10, Policy Officer, Home Office, source II)"), as a single
+    quotation after a colon yields to its own parenthesis."""
+    i = len(found) - 1
+    while i > 0:
+        last = found[i]
+        j = i
+        while last.paren and j > 0 and ctx.sent_index(found[j - 1].q.open) == ctx.sent_index(last.q.open) \
+                and not re.search(r"[()\[\]]", ctx.masked[found[j - 1].q.close:found[j].q.open]) \
+                and not _lead_has_verb(ctx, found[j - 1].q.close, found[j].q.open):
+            j -= 1
+        if j < i and re.search(r":\s*$", ctx.masked[ctx.sent_start(found[j].q.open):found[j].q.open]):
+            for f in found[j:i]:
+                f.speaker, f.paren, f.pronoun, f.fallback = last.speaker, True, False, False
+                f.ref = last.ref if f.ref is None else f.ref
+        i = j - 1 if j < i else i - 1
 
 
 # what stands between two quotations of a list when each is followed by the parenthesis naming its writer
