@@ -1,7 +1,8 @@
 """Attribution forms that name the speaker in unusual places: a verb's subject inside brackets that also hold
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
 Roman number; "the report" as the document a sentence before introduced; a parenthesis holding medium, date,
-writer and marker, and the run of quotations it closes. Invented sentences only.
+writer and marker, and the run of quotations it closes; a subject ending at an irregular past verb. Invented
+sentences only.
 """
 
 from __future__ import annotations
@@ -130,3 +131,10 @@ def test_a_run_after_an_attribution_verb_keeps_its_speaker(nlp):
                "from the visit' and gave `fresh insight into the northern offices we review' (Senior Policy Officer, "
                "Home Office, source II). Later.")
     assert _one(passage, nlp, "we learned").speaker == "The director"
+
+
+@pytest.mark.parametrize("verb", ["undertook to get", "sought to get", "chose to get"])
+def test_a_subject_ends_at_an_irregular_past_verb(verb, nlp):
+    passage = (f"As a result of this briefing, the Home Office {verb} a full time officer posted to Leeds to lead on the "
+               "matter: `Your talk was thought provoking, and I am pleased that we are already acting on it'. Later.")
+    assert _one(passage, nlp, "Your talk").speaker == "the Home Office"

@@ -1128,7 +1128,8 @@ def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | 
     if span is None or span[1] >= trim_right(masked, start, colon) - 1:
         return None  # no verb after the phrase: a label ("Jane Roe, Director of X:"), read elsewhere
     after = re.match(r"\s*(?:[a-z]+ly\s+|also\s+)?([a-z]+)\b", masked[span[1]:colon])
-    if after is None or not (_finite_word(after.group(1)) or after.group(1) in W.FINITE_AUXILIARIES):
+    if after is None or not (_finite_word(after.group(1)) or after.group(1) in W.FINITE_AUXILIARIES
+                             or after.group(1) in W.IRREGULAR_PAST):
         return None
     part = _PARTITIVE.match(ctx.text, span[0], span[1])
     if part is not None:
