@@ -1,7 +1,7 @@
 """Attribution forms that name the speaker in unusual places: a verb's subject inside brackets that also hold
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
 Roman number; "the report" as the document a sentence before introduced; a parenthesis holding medium, date,
-writer and marker, and the run of quotations it closes; a subject ending at an irregular past verb. Invented
+a subject ending at an irregular past verb; the owner before "whose". Invented
 sentences only.
 """
 
@@ -138,3 +138,17 @@ def test_a_subject_ends_at_an_irregular_past_verb(verb, nlp):
     passage = (f"As a result of this briefing, the Home Office {verb} a full time officer posted to Leeds to lead on the "
                "matter: `Your talk was thought provoking, and I am pleased that we are already acting on it'. Later.")
     assert _one(passage, nlp, "Your talk").speaker == "the Home Office"
+
+
+_LEVELS = ("The model is used widely: at the national level in the work of the Welsh government in 2010 [c]; at the "
+           "regional level in a 2014 EU report whose method {verb} `the careful study of Roe and Hale (2009)' [d]; and "
+           "at the local level.")
+
+
+def test_the_owner_named_before_whose_speaks_for_a_non_attribution_verb(nlp):
+    assert _one(_LEVELS.format(verb="follows"), nlp, "the careful").speaker == "a 2014 EU report"
+
+
+def test_a_marker_closing_an_earlier_item_of_a_list_names_no_speaker(nlp):
+    # a copula names what the quotation is; the name before the earlier item's marker ("2010 [c]") is no speaker
+    assert _one(_LEVELS.format(verb="is"), nlp, "the careful").speaker != "2010"

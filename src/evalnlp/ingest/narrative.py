@@ -1012,6 +1012,9 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
         # a word for what someone said ("The comment from Leeds was '...'"), it names whose words they are
         said = _said_subject(ctx, lo, vpos) if re.fullmatch(r"\S+\s*(?:[:,]\s*)?", masked[vpos:hi]) else None
         return said
+    owner = _WHOSE.search(masked, lo, vpos)
+    if owner is not None and noun_kind(ctx.text[owner.start(1):owner.end(1)]) in {"person", "org", "doc"}:
+        return owner.start(1), owner.end(1)  # "a 2014 EU report whose method follows '...'": the subject's owner
     span = None
     if ctx.index is not None:
         toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
@@ -1943,7 +1946,10 @@ def colon_list(lead: _Lead) -> _Cue | None:
 
 def name_before_marker(lead: _Lead) -> _Cue | None:
     """``the Committee (A p.114) being able to '...'``: the name before the lead's last marker (weak)."""
-    markers = find_markers(lead.ctx.text, lead.lo, lead.hi)
+    # (not one before a semicolon: "... in 2010 [c]; at the regional level in a report whose method follows '...'"
+    # - the marker closes an earlier item of the list)
+    semi = lead.ctx.masked.rfind(";", lead.lo, lead.hi)
+    markers = [m for m in find_markers(lead.ctx.text, lead.lo, lead.hi) if m[0] > semi]
     if not markers:
         return None
     span = np_backwards(lead.ctx.text, lead.lo, markers[-1][0])
@@ -2109,6 +2115,10 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 
 
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
+# a noun phrase opened by a determiner, then "whose" and the subject it owns, right before the verb
+_WHOSE = re.compile(r"\b((?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+"
+                    r"(?:(?!(?:of|in|at|on|by|for|with|from|to)\s)[\w'’-]+\s+){0,4}[\w'’-]+)"
+                    r"\s+whose\s+(?:[a-z]+\s+){1,2}(?:[a-z]+ly\s+)?$")
 # a quantified noun phrase after a clause's comma, the subject of the participle after it (a quantifier, unlike
 # "the" or "a", does not open an apposition to a name)
 _ABSOLUTE = re.compile(r"(?:,|\band)\s+((?:several|many|some|most|one|two|three|four|five|six|a\s+few|a\s+number\s+of|"
