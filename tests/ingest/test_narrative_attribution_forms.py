@@ -1,8 +1,8 @@
 """Attribution forms that name the speaker in unusual places: a verb's subject inside brackets that also hold
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
 Roman number; "the report" as the document a sentence before introduced; a parenthesis holding medium, date,
-a subject ending at an irregular past verb; the owner before "whose". Invented
-sentences only.
+writer and marker, and the run of quotations it closes; a subject ending at an irregular past verb; the owner
+before "whose". Invented sentences only.
 """
 
 from __future__ import annotations
