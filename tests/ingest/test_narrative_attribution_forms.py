@@ -2,7 +2,7 @@
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
 Roman number; "the report" as the document a sentence before introduced; a parenthesis holding medium, date,
 writer and marker, and the run of quotations it closes; a subject ending at an irregular past verb; the owner
-before "whose". Invented sentences only.
+before "whose"; a sentence glued to a bracket's full stop. Invented sentences only.
 """
 
 from __future__ import annotations
@@ -152,3 +152,13 @@ def test_the_owner_named_before_whose_speaks_for_a_non_attribution_verb(nlp):
 def test_a_marker_closing_an_earlier_item_of_a_list_names_no_speaker(nlp):
     # a copula names what the quotation is; the name before the earlier item's marker ("2010 [c]") is no speaker
     assert _one(_LEVELS.format(verb="is"), nlp, "the careful").speaker != "2010"
+
+
+def test_a_full_stop_after_a_bracket_glued_to_the_next_word_ends_a_sentence(nlp):
+    from evalnlp.ingest._narrative_text import sentence_starts
+
+    text = "The blog has had 4,149 visits (figures on request).Readers have commented on it. See (Fig.2)."
+    assert sentence_starts(text, []) == [0, text.index("Readers"), text.index("See")]
+    passage = ("The blog has had 4,149 visits (figures available on request).Readers and followers have commented on "
+               "the lack of writing on this topic: `I am finding the blog a very useful project indeed' [6].")
+    assert _one(passage, nlp, "I am finding").speaker == "Readers and followers"

@@ -203,6 +203,8 @@ _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k", "e.u" (the word 
 _OPENER_AFTER = re.compile(r"\s+(?:The|This|These|That|Those|Their|Its|It|He|She|They|We|His|Her|Our|In|On|At|As|"
                            r"For|From|A|An|However|Since|After|Following|During|Through|Such|There|Some|Many)\b")
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
+# a full stop after a bracket with the next sentence's first word glued to it: "(figures on request).Users have"
+_END_GLUED = re.compile(r"(?<=\))\.(?=[A-Z][a-z]{2,}\s)")
 # a full stop with footnote digits glued after it, then the next sentence: "the National Audit Office.5.8 The"
 _END_FOOTNOTE = re.compile(r"(?<=[a-z)])\.\d{1,2}(?:\.\d{1,2})?(?=\s+[A-Z])")
 
@@ -226,6 +228,9 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
         while k < len(text) and text[k] == " ":
             k += 1
         starts.append(k)
+    for m in _END_GLUED.finditer(text):
+        if not inside[m.start()]:
+            starts.append(m.end())
     for m in _END.finditer(text):
         e = m.end()
         if m.start() < len(inside) and inside[m.start()]:
