@@ -1176,6 +1176,9 @@ def _colon_recipient(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     if to is not None and _SENDING.search(masked, start, to.start()):
         return None  # whoever a message was sent to did not write it
     span = trim_span(ctx.text, to.end(), colon) if to is not None else None
+    rel = re.search(r",\s*(?:which|who)\s", masked[span[0]:span[1]]) if span is not None else None
+    if rel is not None:  # "to the Hill Forum, which for the first time held a session on X:": the body before it
+        span = trim_span(ctx.text, span[0], span[0] + rel.start())
     if span is None or not _finite_verb_before(masked, lo, to.start()):
         return None  # "Feedback from the course for the Hill Trust:": a label with no clause
     span = _refine_speaker(ctx, span, span[0], span[1])  # without its short form: "(HC)"
