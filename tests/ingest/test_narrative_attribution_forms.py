@@ -2,7 +2,8 @@
 the quotation, with initials written with full stops in the name; markers numbered by a section item or a capital
 Roman number; "the report" as the document a sentence before introduced; a parenthesis holding medium, date,
 writer and marker, and the run of quotations it closes; a subject ending at an irregular past verb; the owner
-before "whose"; a sentence glued to a bracket's full stop. Invented sentences only.
+before "whose"; a sentence glued to a bracket's full stop; the role before a name a pronoun resolves to. Invented
+sentences only.
 """
 
 from __future__ import annotations
@@ -162,3 +163,13 @@ def test_a_full_stop_after_a_bracket_glued_to_the_next_word_ends_a_sentence(nlp)
     passage = ("The blog has had 4,149 visits (figures available on request).Readers and followers have commented on "
                "the lack of writing on this topic: `I am finding the blog a very useful project indeed' [6].")
     assert _one(passage, nlp, "I am finding").speaker == "Readers and followers"
+
+
+@pytest.mark.parametrize("agent, speaker", [
+    ("the Home Office Minister for Towns, Jane Roe MP", "the Home Office Minister for Towns, Jane Roe MP"),
+    ("Jane Roe MP", "Jane Roe MP"),
+])
+def test_a_pronoun_resolved_to_a_name_takes_the_role_set_before_it(agent, speaker, nlp):
+    passage = (f"In March 2013, our report, A Network of Towns, was launched by {agent}. In her address, she noted that "
+               "`the Centre has a first class reputation in the field of housing studies'.")
+    assert _one(passage, nlp, "the Centre").speaker == speaker

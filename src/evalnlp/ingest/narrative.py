@@ -587,6 +587,8 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if speaker is not None and is_pronoun(text[speaker[0]:speaker[1]]):
         pronoun = True
         speaker = _document_opening(ctx, speaker) or _resolve(ctx, speaker, found)
+        if speaker is not None:
+            speaker = _role_before_name(ctx, speaker)
     # A second verb of the previous quotation's speaker in the same sentence ("X commented that '...' and
     # identified that their key contribution was to '...'"): the coordinated verb has no subject of its own.
     if speaker is None and found and found[-1].speaker is not None and _coordinated_verb(ctx, lo, hi) \
@@ -1301,6 +1303,24 @@ def _named_document(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | N
     if found is None or ctx.text[found[0]:found[1]] != " ".join(ctx.text[found[0]:found[1]].split()):
         return None
     return found
+
+
+# a role opened by an article, set before a name with a comma: "by the Minister for Housing, Jane Roe MP"
+_ROLE_THEN_NAME = re.compile(r"(?:\b(?:by|with|from|to)\s+|[.;:]\s+|^)((?:[Tt]he|[Aa]n?)\s+[^,;:()\[\]]{2,80}?),\s*$")
+
+
+def _role_before_name(ctx: _Context, span: tuple[int, int]) -> tuple[int, int]:
+    """The name a pronoun resolved to, with the role set before it in apposition ("launched by the Minister for
+    Housing, Jane Roe MP. In his address, he noted" -> "the Minister for Housing, Jane Roe MP"), as a speaker named
+    there with its role is taken whole."""
+    name = ctx.text[span[0]:span[1]]
+    if not re.match(r"[A-Z][\w'’.-]*\s+[A-Z]", name) or not _personal_name(name):
+        return span  # (a name of capitalised words: not "the visiting students")
+    m = _ROLE_THEN_NAME.search(ctx.masked, ctx.sent_start(span[0]), span[0])
+    if m is None or noun_kind(ctx.text[m.start(1):m.end(1)]) != "person" or "Q" in m.group(1) \
+            or not valid_np(ctx.masked, m.start(1), m.end(1), max_words=12):
+        return span
+    return m.start(1), span[1]
 
 
 def _latter_or_former(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
