@@ -102,7 +102,8 @@ def test_the_document_stays_as_written_without_such_a_mention(before, nlp):
 
 
 @pytest.mark.parametrize("paren, speaker, marker", [
-    ("(email, 4.5.10, Senior Policy Officer, Home Office, source II)", "Senior Policy Officer, Home Office", "source II"),
+    ("(email, 4.5.10, Senior Policy Officer, Home Office, source II)", "Senior Policy Officer, Home Office",
+     "source II"),
     ("(letter of 4 May 2010, Jane Roe, Hill Trust, Letter 4)", "Jane Roe, Hill Trust", "Letter 4"),
     ("(Head of Care, Hill Trust, source 3)", "Head of Care, Hill Trust", "source 3"),
 ])
@@ -114,8 +115,8 @@ def test_a_parenthesis_holding_medium_date_writer_and_marker_gives_the_writer_an
 
 
 def test_a_parenthesis_with_no_writer_between_medium_and_marker_names_nobody(nlp):
-    passage = "The team wrote a short report. `We learned a great deal from the visit and the report' (email, 4.5.10, " \
-        "source II). Later."
+    passage = ("The team wrote a short report. `We learned a great deal from the visit and the report' (email, "
+               "4.5.10, source II). Later.")
     assert _one(passage, nlp, "We learned").speaker is None
 
 
@@ -136,8 +137,9 @@ def test_a_run_after_an_attribution_verb_keeps_its_speaker(nlp):
 
 @pytest.mark.parametrize("verb", ["undertook to get", "sought to get", "chose to get"])
 def test_a_subject_ends_at_an_irregular_past_verb(verb, nlp):
-    passage = (f"As a result of this briefing, the Home Office {verb} a full time officer posted to Leeds to lead on the "
-               "matter: `Your talk was thought provoking, and I am pleased that we are already acting on it'. Later.")
+    passage = (f"As a result of this briefing, the Home Office {verb} a full time officer posted to Leeds to lead on "
+               "the matter: `Your talk was thought provoking, and I am pleased that we are already acting on it'. "
+               "Later.")
     assert _one(passage, nlp, "Your talk").speaker == "the Home Office"
 
 
@@ -170,6 +172,6 @@ def test_a_full_stop_after_a_bracket_glued_to_the_next_word_ends_a_sentence(nlp)
     ("Jane Roe MP", "Jane Roe MP"),
 ])
 def test_a_pronoun_resolved_to_a_name_takes_the_role_set_before_it(agent, speaker, nlp):
-    passage = (f"In March 2013, our report, A Network of Towns, was launched by {agent}. In her address, she noted that "
-               "`the Centre has a first class reputation in the field of housing studies'.")
+    passage = (f"In March 2013, our report, A Network of Towns, was launched by {agent}. In her address, she noted "
+               "that `the Centre has a first class reputation in the field of housing studies'.")
     assert _one(passage, nlp, "the Centre").speaker == speaker
