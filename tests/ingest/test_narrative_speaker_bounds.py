@@ -378,6 +378,9 @@ _BEFORE_THE_COURSE = ("Officials said the workshop was a first: `this course was
      "the East Hill Community"),
     # "to" inside the body's name is not the preposition
     ("Under the fund the tool also gave support to the Alliance to End Hunger:", "the Alliance to End Hunger"),
+    # a relative clause after the body, ending at the colon, is not part of it
+    ("In May 2012 the team was invited to present the findings to the influential Hill Defence Forum, which for the "
+     "first time held a session on trade:", "the influential Hill Defence Forum"),
 ])
 def test_the_body_a_colons_clause_gives_training_to_is_the_speaker(lead, speaker, nlp):
     passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."

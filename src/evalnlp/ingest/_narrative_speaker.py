@@ -292,7 +292,8 @@ def np_before_verb(text: str, a: int, b: int) -> tuple[int, int] | None:
         if w in {"who", "which", "whom", "whose"}:
             rel = 1
             continue
-        verbish = _verb_like(words, i) or w in {"has", "have", "had", "is", "was", "were", "are"}
+        verbish = _verb_like(words, i) or w in {"has", "have", "had", "is", "was", "were", "are"} or (
+            i > 0 and w in W.IRREGULAR_PAST)  # "the Home Office undertook to get ...": a past form no noun shares
         if verbish and rel == 0 and _participle(words, i):
             continue  # "Research carried out for the EU has recognised": a reduced relative
         if verbish and rel == 0 and i > 0 and _dated_participle(text, words, i, b):

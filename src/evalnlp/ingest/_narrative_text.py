@@ -233,7 +233,12 @@ _ABBREV = {
 #: Abbreviations that close a firm's name: their full stop also ends the sentence when a capitalised word follows
 #: ("... the chief engineer of Acme Ltd. The firm now ..."), since nothing of the name comes after them.
 NAME_FINAL = {"ltd", "inc", "corp", "plc", "llc"}
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k", "e.u" (the word before the last full stop)
+_OPENER_AFTER = re.compile(r"\s+(?:The|This|These|That|Those|Their|Its|It|He|She|They|We|His|Her|Our|In|On|At|As|"
+                           r"For|From|A|An|However|Since|After|Following|During|Through|Such|There|Some|Many)\b")
 _END = re.compile(r"[.!?]+(?=[\s\"'’”)\]]|$|[(\[])")
+# a full stop after a bracket with the next sentence's first word glued to it: "(figures on request).Users have"
+_END_GLUED = re.compile(r"(?<=\))\.(?=[A-Z][a-z]{2,}\s)")
 # a full stop with footnote digits glued after it, then the next sentence: "the National Audit Office.5.8 The"
 _END_FOOTNOTE = re.compile(r"(?<=[a-z)])\.\d{1,2}(?:\.\d{1,2})?(?=\s+[A-Z])")
 
@@ -257,6 +262,9 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
         while k < len(text) and text[k] == " ":
             k += 1
         starts.append(k)
+    for m in _END_GLUED.finditer(text):
+        if not inside[m.start()]:
+            starts.append(m.end())
     for m in _END.finditer(text):
         e = m.end()
         if m.start() < len(inside) and inside[m.start()]:
@@ -267,6 +275,9 @@ def sentence_starts(text: str, masked: list[tuple[int, int]], forced: list[int] 
             if (w in _ABBREV or (len(w) == 1 and w.isalpha())) and not (
                     w in NAME_FINAL and re.match(r"\s+[A-Z][a-z]", text[e:e + 3])):
                 continue
+            if _INITIALISM.fullmatch(w) and not _OPENER_AFTER.match(text, e):
+                continue  # "the U.S. State Department", "J.M. Harris": initials with full stops close no sentence,
+                # unless a word that opens sentences follows ("the charity H.E.A.R.T. Their director")
         j = e
         while j < len(text) and text[j] in "\"'’”)]":
             j += 1
@@ -305,13 +316,15 @@ _NOT_DATE = r"(?!(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.\d\d(?![\d.]))"
 _LONG_ROMAN = (r"(?:(?=[ivx]*l|[ivxl]{5})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
                r"|(?=[IVXL]{3})(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3}))")
 
+# an item: a letter or letters, a number with up to two levels, a letter-numbered item of a section ("5.C1"), a
+# Roman number (capital ones of three letters or more after a word: "source VII"; long ones as above)
 _ITEM = (
     r"(?:(?i:(?:corroborating\s+|[A-Z][a-z]{2,14}\s+(?=(?i:statements?|letters?|testimon|e-?mails?|interviews?)))?"
     r"(?:sources?|refs?|references?|evidence|corrob(?:\.|orations?)?|testimon(?:y|ials?)|letters?|"
     r"e-?mails?|interviews?|statements?|docs?|documents?|annex(?:es)?|appendix|appendices|items?))"
     r"(?:\s+|\s*\.\s*))?"
-    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|" + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4}|"
-    + _LONG_ROMAN + ")"
+    r"(?:[A-Z]{1,2}\d{0,2}|[A-Z]{3}\d{1,2}|[a-z]|\d{1,2}\.[A-Z]{1,2}\d{1,2}|(?<=[a-z]\s)[IVX]{3,5}|"
+    + _NOT_DATE + r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[ivx]{1,4}|" + _LONG_ROMAN + ")"
     r"(?:[,;]?\s+(?:pp?\.?|(?i:pages?))\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?"
 )
 _LIST = rf"{_ITEM}(?:\s*(?:[,;]|and|&|[-–])\s*{_ITEM}){{0,8}}"

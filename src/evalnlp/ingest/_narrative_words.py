@@ -66,6 +66,11 @@ led made may met might must presented provided published read received reviewed 
 supported took tried used visited was were will worked would wrote
 """)
 
+# Irregular past forms no noun shares: the verb of a clause before a colon ("the Home Office undertook to ...:").
+IRREGULAR_PAST = _words("""
+brought chose drew grew knew rose sought spoke taught thought undertook understood withdrew
+""")
+
 # Words after which a verb-like word is a noun ("the report").
 NP_OPENERS = _words("""
 a an another each every former her his its most newly one our recently self that the their these

@@ -340,6 +340,7 @@ class _Found:
     ref: tuple[int, int] | str | None
     pronoun: bool = False
     fallback: bool = False  # the speaker is only the subject of the lead's clause (no attribution cue)
+    paren: bool = False  # the speaker is named in a parenthesis after the quotation
 
 
 # a numbered heading's label alone before the quotation on its line: "(ii)", "3.", "b)"
@@ -425,6 +426,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         found.append(_attribute(ctx, q, lead_lo, found))
         prev_close = _past_own_marker(ctx, q)
     _share_speakers(ctx, found)
+    _share_paren_writer(ctx, found)
     _share_refs(ctx, found)
     out: list[Testimonial] = []
     for f in found:
@@ -544,6 +546,7 @@ class _Trail:
     span: tuple[int, int]
     kind: str  # "verb" (said X / X said / according to X), "dash" or "paren"
     end: int
+    ref: tuple[int, int] | None = None  # a marker inside the parenthesis, after who wrote it
 
 
 def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Found:
@@ -585,6 +588,8 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if speaker is not None and is_pronoun(text[speaker[0]:speaker[1]]):
         pronoun = True
         speaker = _document_opening(ctx, speaker) or _resolve(ctx, speaker, found)
+        if speaker is not None:
+            speaker = _role_before_name(ctx, speaker)
     # A second verb of the previous quotation's speaker in the same sentence ("X commented that '...' and
     # identified that their key contribution was to '...'"): the coordinated verb has no subject of its own.
     if speaker is None and found and found[-1].speaker is not None and _coordinated_verb(ctx, lo, hi) \
@@ -622,6 +627,9 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if speaker is not None and not pronoun:
         speaker = _refine_speaker(ctx, speaker, lo, hi)
         speaker = _full_name(ctx, speaker, found)
+    if speaker is not None:
+        # "The report states", or "It states" after "The report cites ...": the document a mention before names
+        speaker = _named_document(ctx, speaker) or speaker
     # Source marker: between the speaker and the quote, then after the quote.
     sp_end = speaker[1] if speaker is not None and lo <= speaker[1] <= hi else lo
     if verb_end is not None:
@@ -659,7 +667,10 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         ref = glued[-1][2] if glued else None
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
-    return _Found(q, speaker, ref, pronoun, fallback)
+    from_paren = trail is not None and trail.kind == "paren" and speaker == trail.span
+    if from_paren and trail.ref is not None:
+        ref = trail.ref  # "(email, 4.5.10, Policy Officer, Home Office, source II)": the writer's own source
+    return _Found(q, speaker, ref, pronoun, fallback, from_paren)
 
 
 #: what stands before a marker that is the object of a phrase in the lead rather than the speaker's source
@@ -1009,6 +1020,9 @@ def _clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
         # a word for what someone said ("The comment from Leeds was '...'"), it names whose words they are
         said = _said_subject(ctx, lo, vpos) if re.fullmatch(r"\S+\s*(?:[:,]\s*)?", masked[vpos:hi]) else None
         return said
+    owner = _WHOSE.search(masked, lo, vpos)
+    if owner is not None and noun_kind(ctx.text[owner.start(1):owner.end(1)]) in {"person", "org", "doc"}:
+        return owner.start(1), owner.end(1)  # "a 2014 EU report whose method follows '...'": the subject's owner
     span = None
     if ctx.index is not None:
         toks = [t for t in ctx.index.tokens_in(vpos, vpos + 1)]
@@ -1125,7 +1139,8 @@ def _colon_clause_subject(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | 
     if span is None or span[1] >= trim_right(masked, start, colon) - 1:
         return None  # no verb after the phrase: a label ("Jane Roe, Director of X:"), read elsewhere
     after = re.match(r"\s*(?:[a-z]+ly\s+|also\s+)?([a-z]+)\b", masked[span[1]:colon])
-    if after is None or not (_finite_word(after.group(1)) or after.group(1) in W.FINITE_AUXILIARIES):
+    if after is None or not (_finite_word(after.group(1)) or after.group(1) in W.FINITE_AUXILIARIES
+                             or after.group(1) in W.IRREGULAR_PAST):
         return None
     part = _PARTITIVE.match(ctx.text, span[0], span[1])
     if part is not None:
@@ -1169,6 +1184,9 @@ def _colon_recipient(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
     if to is not None and _SENDING.search(masked, start, to.start()):
         return None  # whoever a message was sent to did not write it
     span = trim_span(ctx.text, to.end(), colon) if to is not None else None
+    rel = re.search(r",\s*(?:which|who)\s", masked[span[0]:span[1]]) if span is not None else None
+    if rel is not None:  # "to the Hill Forum, which for the first time held a session on X:": the body before it
+        span = trim_span(ctx.text, span[0], span[0] + rel.start())
     if span is None or not _finite_verb_before(masked, lo, to.start()):
         return None  # "Feedback from the course for the Hill Trust:": a label with no clause
     span = _refine_speaker(ctx, span, span[0], span[1])  # without its short form: "(HC)"
@@ -1265,6 +1283,50 @@ def _named_by_kind(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | No
             continue
         found = (m.start(), m.end())
     return found
+
+
+# "The report", "the review": a document named again by its noun alone
+_DEFINITE_DOCUMENT = re.compile(r"[Tt]he\s+(?P<head>[a-z]+)")
+
+
+def _named_document(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
+    """``The report states '...'`` after "This led to a second World Bank report in 2005": the nearest earlier
+    mention, in the sentence of ``span`` or the two before, of an indefinite noun phrase with the same document noun and
+    a capitalised word or a year before it (one the text introduces as new). A document named only by a quoted
+    title, or by the definite noun again, leaves the speaker as written."""
+    m = _DEFINITE_DOCUMENT.fullmatch(ctx.text[span[0]:span[1]].strip())
+    if m is None or m.group("head") not in W.DOC_NOUNS:
+        return None
+    lo = ctx.sents[max(0, ctx.sent_index(span[0]) - 3)] if ctx.sents else 0
+    found = None
+    pattern = rf"\b[Aa]n?\s+((?:[\w'’-]+\s+){{1,4}}){m.group('head')}\b"
+    for n in re.finditer(pattern, ctx.masked[lo:span[0]]):
+        mods = n.group(1).split()
+        if any(w in {"Q", "of", "and", "or", "by", "for", "in", "on", "to"} for w in mods) or not any(
+                w[:1].isupper() or re.fullmatch(r"(?:19|20)\d\d", w) for w in mods):
+            continue
+        found = (lo + n.start(), lo + n.end())
+    if found is None or ctx.text[found[0]:found[1]] != " ".join(ctx.text[found[0]:found[1]].split()):
+        return None
+    return found
+
+
+# a role opened by an article, set before a name with a comma: "by the Minister for Housing, Jane Roe MP"
+_ROLE_THEN_NAME = re.compile(r"(?:\b(?:by|with|from|to)\s+|[.;:]\s+|^)((?:[Tt]he|[Aa]n?)\s+[^,;:()\[\]]{2,80}?),\s*$")
+
+
+def _role_before_name(ctx: _Context, span: tuple[int, int]) -> tuple[int, int]:
+    """The name a pronoun resolved to, with the role set before it in apposition ("launched by the Minister for
+    Housing, Jane Roe MP. In his address, he noted" -> "the Minister for Housing, Jane Roe MP"), as a speaker named
+    there with its role is taken whole."""
+    name = ctx.text[span[0]:span[1]]
+    if not re.match(r"[A-Z][\w'’.-]*\s+[A-Z]", name) or not _personal_name(name):
+        return span  # (a name of capitalised words: not "the visiting students")
+    m = _ROLE_THEN_NAME.search(ctx.masked, ctx.sent_start(span[0]), span[0])
+    if m is None or noun_kind(ctx.text[m.start(1):m.end(1)]) != "person" or "Q" in m.group(1) \
+            or not valid_np(ctx.masked, m.start(1), m.end(1), max_words=12):
+        return span
+    return m.start(1), span[1]
 
 
 def _latter_or_former(ctx: _Context, span: tuple[int, int]) -> tuple[int, int] | None:
@@ -1480,6 +1542,9 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
             else:
                 m = re.match(r"^[\s.,]*\(([^()]{3,160})\)", text[pos:far])
     if m and not is_marker("(" + m.group(1) + ")"):
+        parts = _paren_parts(text, pos + m.start(1), pos + m.end(1))
+        if parts is not None:
+            return _Trail(parts[0], "paren", pos + m.end(), parts[1])
         inner = m.group(1)
         doc = _DOC_CITATION.match(inner)
         if doc is not None and noun_kind(doc.group(1)) == "doc":
@@ -1499,6 +1564,36 @@ def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
             if span:
                 return _Trail(span, "paren", pos + m.end())
     return None
+
+
+# how words reached the authors, named before the writer in a parenthesis after them
+_MEDIUM_WORDS = r"(?i:e-?mail|letter|interview|testimonial|statement|questionnaire|survey|feedback|note)"
+# a part of a parenthesis that says how or when the words came, not who wrote them: "email", "23.11.09",
+# "letter of 4 May 2010"
+_DATE_PART = (r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTH_NAMES +
+              r")\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)")
+_HOW_OR_WHEN = re.compile(_MEDIUM_WORDS + r"(?:\s+(?:of|dated|on))?(?:\s+" + _DATE_PART + r")?|" + _DATE_PART)
+
+
+def _paren_parts(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """``(email, 23.11.09, Policy Officer, Home Office, source II)``: a parenthesis after a quotation that holds, in
+    comma-separated parts, how and when the words came (optional), who wrote them, and last a source marker
+    written without brackets. Returns (writer, marker) or None when the parenthesis is not of that shape."""
+    parts = [(m.start() + a, m.end() + a) for m in re.finditer(r"[^,]+", text[a:b])]
+    parts = [p for p in (trim_span(text, *p) for p in parts) if p is not None]
+    if len(parts) < 2 or not is_marker("(" + text[parts[-1][0]:parts[-1][1]] + ")") or \
+            not re.match(r"[A-Za-z]{3,}\s", text[parts[-1][0]:parts[-1][1]]):
+        return None  # (the marker must name what it points to: "source II", "Letter 4", not a bare "(4)")
+    first = 0
+    while first < len(parts) - 1 and _HOW_OR_WHEN.fullmatch(text, *parts[first]):
+        first += 1
+    if first >= len(parts) - 1:
+        return None
+    writer = (parts[first][0], parts[-2][1])
+    inner = text[writer[0]:writer[1]]
+    if not _looks_like_attribution(inner) or _HOW_OR_WHEN.search(inner):
+        return None
+    return writer, parts[-1]
 
 
 _DOC_CITATION = re.compile(
@@ -1880,7 +1975,10 @@ def colon_list(lead: _Lead) -> _Cue | None:
 
 def name_before_marker(lead: _Lead) -> _Cue | None:
     """``the Committee (A p.114) being able to '...'``: the name before the lead's last marker (weak)."""
-    markers = find_markers(lead.ctx.text, lead.lo, lead.hi)
+    # (not one before a semicolon: "... in 2010 [c]; at the regional level in a report whose method follows '...'"
+    # - the marker closes an earlier item of the list)
+    semi = lead.ctx.masked.rfind(";", lead.lo, lead.hi)
+    markers = [m for m in find_markers(lead.ctx.text, lead.lo, lead.hi) if m[0] > semi]
     if not markers:
         return None
     span = np_backwards(lead.ctx.text, lead.lo, markers[-1][0])
@@ -2003,11 +2101,15 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
     if best is not None:
         # "Replies to the question included (15 departments responded) 1) '...'": a verb inside brackets has its
         # subject inside them
+        # ... and so does one in brackets that hold the quotation too ("informed a review (Jane Roe of the Hill
+        # Trust stated it was '...')")
         opened = text.rfind("(", lo, best[0])
-        if opened >= 0 and text.find(")", opened, best[0]) < 0 and text.find(")", best[1], hi) >= 0:
+        closed = text.find(")", best[1])
+        if opened >= 0 and text.find(")", opened, best[0]) < 0 and 0 <= closed <= ctx.sent_end(hi):
             inner = np_before_verb(ctx.masked, opened + 1, best[0])
-            if inner is not None and valid_np(ctx.masked, *inner, max_words=10) and not is_pronoun(
-                    text[inner[0]:inner[1]]) and noun_kind(text[inner[0]:inner[1]]) != "unknown":
+            inner_text = text[inner[0]:inner[1]] if inner is not None else ""
+            if inner is not None and valid_np(ctx.masked, *inner, max_words=10) and not is_pronoun(inner_text) and (
+                    noun_kind(inner_text) != "unknown" or _personal_name(re.split(r"\s+of\s+", inner_text)[0])):
                 best = (best[0], best[1], inner)
     if best is not None and re.search(r"ing\d*$", text[best[0]:best[1]]) and re.search(
             r"\b(?:for|of|about|in|on|at|towards)\s+$", ctx.masked[max(lo, best[0] - 12):best[0]]):
@@ -2042,6 +2144,10 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
 
 
 _LOOSE_VERBS = W.LOOSE_ATTRIBUTION_VERBS
+# a noun phrase opened by a determiner, then "whose" and the subject it owns, right before the verb
+_WHOSE = re.compile(r"\b((?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+"
+                    r"(?:(?!(?:of|in|at|on|by|for|with|from|to)\s)[\w'’-]+\s+){0,4}[\w'’-]+)"
+                    r"\s+whose\s+(?:[a-z]+\s+){1,2}(?:[a-z]+ly\s+)?$")
 # a quantified noun phrase after a clause's comma, the subject of the participle after it (a quantifier, unlike
 # "the" or "a", does not open an apposition to a name)
 _ABSOLUTE = re.compile(r"(?:,|\band)\s+((?:several|many|some|most|one|two|three|four|five|six|a\s+few|a\s+number\s+of|"
@@ -2644,6 +2750,26 @@ def _share_speakers(ctx: _Context, found: list[_Found]) -> None:
                 or _lead_has_verb(ctx, cur.q.close, nxt.q.open):
             continue
         cur.speaker = nxt.speaker
+
+
+def _share_paren_writer(ctx: _Context, found: list[_Found]) -> None:
+    """A run of quotations a colon introduces, joined in one sentence with no attribution verb or parenthesis
+    between them, takes the writer (and marker) named in the parenthesis after its last quotation ("It stressed
+    ...: '...' which '...' and gave '...' (email, 4.5.10, Policy Officer, Home Office, source II)"), as a single
+    quotation after a colon yields to its own parenthesis."""
+    i = len(found) - 1
+    while i > 0:
+        last = found[i]
+        j = i
+        while last.paren and j > 0 and ctx.sent_index(found[j - 1].q.open) == ctx.sent_index(last.q.open) \
+                and not re.search(r"[()\[\]]", ctx.masked[found[j - 1].q.close:found[j].q.open]) \
+                and not _lead_has_verb(ctx, found[j - 1].q.close, found[j].q.open):
+            j -= 1
+        if j < i and re.search(r":\s*$", ctx.masked[ctx.sent_start(found[j].q.open):found[j].q.open]):
+            for f in found[j:i]:
+                f.speaker, f.paren, f.pronoun, f.fallback = last.speaker, True, False, False
+                f.ref = last.ref if f.ref is None else f.ref
+        i = j - 1 if j < i else i - 1
 
 
 # what stands between two quotations of a list when each is followed by the parenthesis naming its writer
