@@ -311,10 +311,12 @@ def _mask_array(n: int, spans: list[tuple[int, int]]) -> bytearray:
 # marker such as "(5.3.1)".
 _NOT_DATE = r"(?!(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.\d\d(?![\d.]))"
 
-# A roman numeral the short forms above leave out, as a Word document's endnotes are numbered ("[xviii]", "[xl]",
-# "[XIV]"): lower case of five letters or more or with an "l", capitals of three or more, up to 89.
-_LONG_ROMAN = (r"(?:(?=[ivx]*l|[ivxl]{5})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-               r"|(?=[IVXL]{3})(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3}))")
+# A roman numeral the short forms above leave out, as a Word document's endnotes are numbered ("[xviii]", "[xl]"):
+# lower case of five letters or more or with an "l", up to 89.
+_LONG_ROMAN = r"(?:(?=[ivx]*l|[ivxl]{5})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
+# Capitals of three letters or more, up to 89, as a note's mark alone in square brackets ("[XIV]", as evalnlp
+# writes a Word note numbered in capitals); in parentheses or in a list ("(III)", "[A, III]") they number a part.
+_LONG_ROMAN_CAPS = r"(?=[IVXL]{3})(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 
 # an item: a letter or letters, a number with up to two levels, a letter-numbered item of a section ("5.C1"), a
 # Roman number (capital ones of three letters or more after a word: "source VII"; long ones as above)
@@ -349,7 +351,7 @@ _SECTION5 = (r"(?:[^()\[\]\n]{1,40}?[,;]\s*)?(?:(?i:see|detailed\s+in|listed\s+i
 # after a source's label, how and when its words reached the authors: "(5.8, email 27 April 2013)", "(S4, letter)"
 _MEDIUM_NOTE = (r"\s*[,;]\s*(?i:e-?mail|letter|interview|testimonial|statement|questionnaire|survey)"
                 r"(?:\s+(?i:of|dated|on))?(?:\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?(?:19|20)\d\d)?")
-MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}(?:\s+(?i:below|above))?|{_SEE})\s*\]"
+MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}(?:\s+(?i:below|above))?|{_SEE}|{_LONG_ROMAN_CAPS})\s*\]"
                     rf"|\(\s*(?:{_LIST}(?:\s+(?i:below|above)|{_MEDIUM_NOTE})?|{_SEE}|{_NESTED}|{_SECTION5})\s*\)"
                     rf"|\{{\s*(?:{_LIST})\s*\}}")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources
