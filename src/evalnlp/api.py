@@ -23,7 +23,7 @@ from evalnlp import errors
 from evalnlp.errors import EvalnlpError, EvalnlpWarning  # noqa: F401  (evalnlp.api.EvalnlpWarning)
 from evalnlp.ingest import IngestOptions, IngestResult, ingest_paths
 from evalnlp.store import Store
-from evalnlp.util import bytes_sha256, did_you_mean, file_sha256
+from evalnlp.util import bytes_sha256, did_you_mean, file_sha256, path_kind
 
 Progress = Callable[[int], None]
 
@@ -3042,6 +3042,9 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     from evalnlp.codebook import load_codebook
 
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/null, a named pipe
+        raise errors.error("E121", "not_a_file", path=str(path), kind=path_kind(path),
+                           expected="a .qdpx project")
     if not path.is_file():
         raise errors.error("E121", "project", path=str(path), folder=" (it is a folder)" if path.is_dir() else "")
     if path.suffix.lower() == ".qdc":
@@ -3133,6 +3136,9 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     from evalnlp import qda
 
     path, out = Path(path), Path(out)
+    if path.exists() and not path.is_file():  # a directory, /dev/null, a named pipe
+        raise errors.error("E121", "not_a_file", path=str(path), kind=path_kind(path),
+                           expected="a .qdc codebook")
     if not path.is_file():
         raise errors.error("E121", "codebook", path=str(path))
     if path.suffix.lower() not in _QDA_SUFFIXES:  # told by its name, before any of it is parsed

@@ -50,7 +50,7 @@ from typing import Any
 
 from evalnlp import errors
 from evalnlp.errors import CodebookError
-from evalnlp.util import did_you_mean
+from evalnlp.util import did_you_mean, path_kind
 
 __all__ = [
     "Codebook",
@@ -577,8 +577,10 @@ def _resolve(ref: str | Path) -> Path:
     if path.is_file():
         return path
     looks_like_id = isinstance(ref, str) and "/" not in ref and "\\" not in ref and not path.suffix
-    if path.exists():
+    if path.is_dir():
         raise errors.error("E202", "directory", path=str(path))
+    if path.exists():  # /dev/null, a named pipe: reading one would give nothing or wait for ever
+        raise errors.error("E202", "not_a_file", path=str(path), kind=path_kind(path))
     hint = did_you_mean(str(ref), list(SHIPPED)) if looks_like_id else ""
     raise errors.error("E201", "missing", ref=str(ref), shipped=', '.join(SHIPPED), hint=hint)
 
@@ -591,8 +593,8 @@ def load_codebook(ref: str | Path) -> Codebook:
 
     Results are cached by (resolved path, modification time, size), so editing a file
     is picked up on the next load. Raises :class:`CodebookError` (E201 when the file
-    cannot be found, E202 when the path is a directory) or :class:`CodebookValidationError`
-    listing every problem found.
+    cannot be found, E202 when the path is a directory, a device or a pipe rather than a regular file) or
+    :class:`CodebookValidationError` listing every problem found.
     """
     path = _resolve(ref)
     stat = path.stat()

@@ -412,7 +412,7 @@ Messages = Union[str, "dict[str, str]"]
 CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E101": ("a file given does not exist", {
         "missing": "{path}: file not found. Expected an existing file; check the path and the current directory.{hint}",
-        "not_a_file": "{path}: is a directory or special file, not a regular file. Pass the path of a file.",
+        "not_a_file": "{path}: is {kind}, not a regular file. Pass the path of a file.",
     }),
     "E102": ("the file type is not one evalnlp reads", {
         "unsupported": "{file}: unsupported file type ({found}). Supported extensions: {supported}. {fix}",
@@ -568,9 +568,10 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "import_codebook": "codebook import reads a REFI-QDA codebook (.qdc) or project (.qdpx); got {path!r}. "
                            "Export the codebook from the QDA program as a .qdc file",
     }),
-    "E121": ("the REFI-QDA file given does not exist", {
+    "E121": ("the REFI-QDA file given does not exist or is not a regular file", {
         "project": "no file {path!r}{folder}; expected a .qdpx project exported from a QDA program",
         "codebook": "no file {path!r}; expected a .qdc codebook exported from a QDA program",
+        "not_a_file": "{path!r} is {kind}, not a regular file; expected {expected} exported from a QDA program",
     }),
     "E122": ("a .qdpx project is not a readable zip archive", {
         "not_zip": "{file} is not a readable zip archive ({reason}); a .qdpx project is a zip file. Export it again "
@@ -1035,6 +1036,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                   "loses the hidden sheet that ties the workbook to its store and codebook. Save the edited "
                   "workbook as Excel Workbook (.xlsx) and import that",
         "missing": "no file {path!r}; give the workbook written by `{review_export}`",
+        "not_a_file": "{path!r} is {kind}, not a regular file; give the workbook written by `{review_export}`",
         "unreadable": "{file}: cannot read it as an Excel workbook ({exc_type}: {exc}). Save it as .xlsx (Excel "
                       "Workbook) and import again",
         "not_review": "{file}: not a review workbook written by `{review_export}` (it has no {review_sheet!r} "
@@ -1141,8 +1143,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "model": "The model in {model} was trained on codebook {cb_id!r} (sha256 {sha256}), read from {ref!r}, which "
                  "is not there any more: give that codebook's file with the model, {codebook!o:PATH}",
     }),
-    "E202": ("the codebook path is a directory", {
+    "E202": ("the codebook path is a directory or another thing that is not a regular file", {
         "directory": "Codebook path {path!r} is a directory, not a YAML file.",
+        "not_a_file": "Codebook path {path!r} is {kind}, not a regular file. Pass the path of a YAML codebook.",
     }),
     "E203": ("the codebook file cannot be read or parsed as YAML", {
         "yaml": "is not valid YAML ({reason}); check indentation and quoting there",
@@ -1307,9 +1310,11 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "evalnlp or retrain the model with another embedding."),
     "E313": ("an unknown training backend was asked for",
              "unknown backend {name!r}; expected one of {backends} (or auto)"),
-    "E320": ("the model directory does not exist", {
+    "E320": ("the model directory does not exist, or is not a directory or regular file", {
         "missing": "Model not found: {path} does not exist. Point {model!o} at a directory written by "
                    "`{train}`, or use a shipped model name.",
+        "not_a_file": "{path} is {kind}, not a regular file or a directory, so it holds no model. Point {model!o} at "
+                      "a directory written by `{train}`, or use a shipped model name.",
         "no_model": "No model in {path}: expected {model_file} and {card_file}, found neither {model_file}. Point "
                     "{model!o} at a directory written by `{train}`.",
     }),

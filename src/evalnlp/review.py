@@ -49,6 +49,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import locator_in_source
+from evalnlp.util import path_kind
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
@@ -555,6 +556,8 @@ def read_workbook(path: str | Path) -> ReviewSheet:
     from openpyxl.utils import get_column_letter
 
     p = Path(path)
+    if p.exists() and not p.is_file():  # a directory, /dev/null, a named pipe: said before its name is judged
+        raise errors.error("E190", "not_a_file", path=str(p), kind=path_kind(p), review_export=_REVIEW_EXPORT)
     if p.suffix.lower() != ".xlsx":
         raise errors.error("E190", "suffix", file=p.name, value=p.suffix or 'file without extension',
                            review_export=_REVIEW_EXPORT)

@@ -204,6 +204,27 @@ def write_atomic_together(files: dict[Path, bytes]) -> None:
         raise
 
 
+# --------------------------------------------------------------------------- paths
+
+
+def path_kind(path: str | os.PathLike) -> str:
+    """What the thing at ``path`` is, for a message refusing it as an input file: ``"a directory"``, ``"a
+    character device"`` (``/dev/null``, a terminal), ``"a named pipe (FIFO)"``, ``"a block device"``, ``"a
+    socket"``, ``"a regular file"``, ``"missing"``, or ``"a special file"`` for anything else."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return "missing"
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISREG, "a regular file"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
 # --------------------------------------------------------------------------- texts
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from evalnlp import errors
-from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, write_atomic_together
+from evalnlp.util import bytes_sha256, coder_id, file_sha256, package_versions, path_kind, write_atomic_together
 
 __all__ = [
     "CARD_FILE",
@@ -378,6 +378,8 @@ def _locate(path: Path) -> tuple[Path, Path]:
                                    train=_TRAIN)
             raise errors.error("E320", "no_model", path=path, model_file=MODEL_FILE, card_file=CARD_FILE,
                                train=_TRAIN_OUT)
+    elif path.exists():  # /dev/null, a named pipe
+        raise errors.error("E320", "not_a_file", path=path, kind=path_kind(path), train=_TRAIN_OUT)
     else:
         raise errors.error("E320", "missing", path=path, train=_TRAIN_OUT)
     with model_file.open("rb") as handle:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from evalnlp import errors
 from evalnlp.errors import InputError
+from evalnlp.util import path_kind
 
 HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 1 << 20
@@ -58,7 +59,7 @@ def check_file(path: Path) -> int:
                 hint = f" Files with a similar name there: {', '.join(similar[:5])}."
         raise errors.error("E101", "missing", path=path, hint=hint)
     if not path.is_file():
-        raise errors.error("E101", "not_a_file", path=path)
+        raise errors.error("E101", "not_a_file", path=path, kind=path_kind(path))
     size = path.stat().st_size
     if size == 0:
         raise empty_error(path, "has 0 bytes")
