@@ -810,6 +810,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     import time
 
     from evalnlp.coding import load_coder, loaded_coder_id
+    from evalnlp.coding.keyword import matching_of
 
     text, meta = _names(text, "text") or [], _names(meta, "meta")
     question = _names(question, "question") or []
@@ -866,7 +867,7 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         staged = _staged_path(output) if output is not None else None
         with _reading_documents(store, reading), \
                 recorded_run(store, "classify", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
-                             model_sha256=model_sha) as run:
+                             model_sha256=model_sha, versions={"keyword_matching": matching_of(coder)}) as run:
             run_id = run.id
             sources = None
             if paths:

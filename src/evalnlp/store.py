@@ -357,12 +357,15 @@ class Store:
     # ---- runs and rejects ------------------------------------------------------------------------
 
     def start_run(self, command: str, args: dict[str, Any], *, codebook_id: str | None = None,
-                  codebook_sha256: str | None = None, model_sha256: str | None = None) -> str:
+                  codebook_sha256: str | None = None, model_sha256: str | None = None,
+                  versions: dict[str, Any] | None = None) -> str:
+        """Record a run as started; ``versions`` adds to the package versions recorded with it (the version of
+        the keyword matching rules a coder used, say)."""
         run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
         self.con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'running', 0, 0, 0)",
             [run_id, command, json.dumps(args, default=str, sort_keys=True), codebook_id, codebook_sha256,
-             model_sha256, json.dumps(package_versions(), sort_keys=True), _now()],
+             model_sha256, json.dumps({**package_versions(), **(versions or {})}, sort_keys=True), _now()],
         )
         return run_id
 

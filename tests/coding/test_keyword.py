@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from evalnlp.codebook import load_codebook
-from evalnlp.coding.keyword import KeywordCoder, inflections, model_available, spelling_key
+from evalnlp.coding.keyword import MATCHING, KeywordCoder, inflections, model_available, spelling_key
 from evalnlp.errors import ModelError
 
 TEXTS = [
@@ -323,7 +323,7 @@ def test_round_trip_through_persist(tmp_path):
     assert loaded.get_params() == coder.get_params()
     np.testing.assert_array_equal(loaded.predict_proba(TEXTS), coder.predict_proba(TEXTS))
     assert loaded.explain(TEXTS) == coder.explain(TEXTS)
-    assert loaded.coder_id() == f"model:kw-test@{card['model_sha256'][:12]}"
+    assert loaded.coder_id() == f"model:kw-test@{card['model_sha256'][:12]}+matching{MATCHING}"
 
 
 def test_coder_id_is_a_fingerprint_of_what_decides_the_codes(coder, tiny):

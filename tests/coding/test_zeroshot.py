@@ -7,6 +7,7 @@ import pytest
 from sklearn.base import clone
 
 from evalnlp.codebook import load_codebook
+from evalnlp.coding.keyword import MATCHING
 from evalnlp.coding.zeroshot import NEUTRAL_SENTENCES, ZeroShotCoder, theme_prototypes
 from evalnlp.errors import ModelError
 
@@ -165,7 +166,7 @@ def test_round_trip_through_persist(tmp_path):
     loaded, card = load_model(tmp_path / "zs", codebook="impact")
     assert isinstance(loaded, ZeroShotCoder) and loaded.codebook == "impact"
     np.testing.assert_array_equal(loaded.predict_proba(texts), coder.predict_proba(texts))
-    assert loaded.coder_id() == f"model:zs-test@{card['model_sha256'][:12]}"
+    assert loaded.coder_id() == f"model:zs-test@{card['model_sha256'][:12]}+matching{MATCHING}"
 
 
 def test_coder_id(plain, default):

@@ -14,6 +14,19 @@ COUNTS = ("n_in: rows or passages read; n_ok: accepted (duplicates included); n_
           "reason (--rejects); n_in = n_ok + n_rejected")
 
 
+#: What the matching column says.
+MATCHING = ("matching: the version of the keyword matching rules a classify run coded with (none: its coder matches "
+            "no keywords; unrecorded: a run made before the version was recorded)")
+
+
+def _matching(command: str, versions) -> str:
+    """The matching column of a run: the version its versions record, else what can be said of it."""
+    if isinstance(versions, dict) and "keyword_matching" in versions:
+        found = versions["keyword_matching"]
+        return "none" if found is None else str(found)
+    return "unrecorded" if command == "classify" else ""
+
+
 @app.command()
 @handle_errors
 def runs(
@@ -47,10 +60,12 @@ def runs(
         console.print_json(json.dumps(out), ensure_ascii=not stdout_is_unicode())
         return
     counts = [Column(c, justify="right") for c in ("n_in", "n_ok", "n_rejected")]
-    show(data_table(("run_id", "command", "status", "started", *counts, "codebook"),
+    show(data_table(("run_id", "command", "status", "started", *counts, "codebook", "matching"),
                     ((r.run_id, r.command, r.status, str(r.started)[:19], f"{r.n_in:,}", f"{r.n_ok:,}",
-                      f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "")
-                     for r in df.itertuples()), title="runs", caption=COUNTS, caption_justify="left"))
+                      f"{r.n_rejected:,}", r.codebook_id if isinstance(r.codebook_id, str) else "",
+                      _matching(r.command, r.versions))
+                     for r in df.itertuples()), title="runs", caption=f"{COUNTS}\n{MATCHING}",
+                    caption_justify="left"))
     if rej is not None and rej.empty:
         show("no rejected rows" + (" in this run" if run else ": every row read was accepted"))
     elif rej is not None:

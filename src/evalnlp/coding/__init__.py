@@ -139,11 +139,11 @@ def attach_codebook(coder: Any, cb: Any) -> None:
 
 
 def loaded_coder_id(coder: Any, card: dict | None) -> str:
-    """The id a store records for a coder loaded by :func:`load_coder`: a saved model's name and sha256, else
-    the coder's own id."""
-    from evalnlp.util import coder_id
+    """The id a store records for a coder loaded by :func:`load_coder`: a saved model's name and sha256 (and the
+    version of the keyword matching rules when it matches keywords), else the coder's own id."""
+    from evalnlp.coding.keyword import saved_coder_id
 
     if card and card.get("model_sha256"):
         name = card.get("name") or card.get("backend") or type(coder).__name__.lower()
-        return coder_id(name, card["model_sha256"])
+        return saved_coder_id(name, card["model_sha256"], coder)
     return coder.coder_id()

@@ -75,11 +75,14 @@ def check_number(owner: str, name: str, value: Any, low: float, high: float, *, 
 
 def trained_coder_id(model: Any) -> str:
     """The identity recorded with a trained model's codes: ``model:NAME@SHA12`` once saved or loaded (the
-    model file's sha256), else ``model:BACKEND@FINGERPRINT12`` from its ``_backend`` and ``fingerprint_``."""
+    model file's sha256; ``+matchingN`` after it when the model matches keywords, see
+    :func:`evalnlp.coding.keyword.saved_coder_id`), else ``model:BACKEND@FINGERPRINT12`` from its ``_backend`` and ``fingerprint_``."""
     name = getattr(model, "model_name_", None)
     sha = getattr(model, "model_sha256_", None)
     if name and sha:
-        return coder_id(name, sha)
+        from evalnlp.coding.keyword import saved_coder_id
+
+        return saved_coder_id(name, sha, model)
     return coder_id(model._backend, getattr(model, "fingerprint_", "") or None)
 
 

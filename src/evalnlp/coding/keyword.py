@@ -801,6 +801,45 @@ def matching_version() -> list[Any]:
     return [{"matching": MATCHING}]
 
 
+#: How a saved model's id names the matching rules it codes with: ``model:NAME@SHA12+matching2``. An id of a
+#: model that matches keywords without it was recorded before the rules' version was part of the id.
+MATCHING_TAG = "+matching"
+
+
+def matching_of(coder: Any) -> int | None:
+    """The version of the keyword matching rules ``coder`` codes with (:data:`MATCHING`), or None when neither it
+    nor a coder inside it (an ensemble's zero-shot prior) matches keywords."""
+    from evalnlp.coding.zeroshot import ZeroShotCoder
+
+    seen: set[int] = set()
+    todo = [coder]
+    while todo:
+        obj = todo.pop()
+        if obj is None or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, KeywordCoder) or (isinstance(obj, ZeroShotCoder) and obj.keywords):
+            return MATCHING
+        if hasattr(obj, "__dict__"):
+            todo += [v for k, v in vars(obj).items() if k.endswith("_") and hasattr(v, "get_params")]
+    return None
+
+
+def saved_coder_id(name: str, sha: str, coder: Any) -> str:
+    """The id recorded with the codes of a saved model: ``model:NAME@SHA12`` (the model file's sha256), with
+    ``+matchingN`` when the model matches keywords, since the same file codes differently under other matching
+    rules."""
+    matching = matching_of(coder)
+    return coder_id(name, sha) + (f"{MATCHING_TAG}{matching}" if matching is not None else "")
+
+
+def recorded_matching(coder: str) -> int | None:
+    """The matching version a stored coder id names (``model:x@sha+matching2`` -> 2), or None when it names
+    none."""
+    tag = coder.rpartition(MATCHING_TAG)[2] if MATCHING_TAG in coder else ""
+    return int(tag) if tag.isdigit() else None
+
+
 def fitted_coder_id(coder: ThemeCoder, backend: str, extra: list[Any]) -> str:
     """The identity recorded with codes: the saved model's name and file sha256, else a fingerprint."""
     import json
@@ -808,7 +847,7 @@ def fitted_coder_id(coder: ThemeCoder, backend: str, extra: list[Any]) -> str:
     name = getattr(coder, "model_name_", None)
     sha = getattr(coder, "model_sha256_", None)
     if name and sha:
-        return coder_id(name, sha)
+        return saved_coder_id(name, sha, coder)
     if not hasattr(coder, "classes_"):
         return coder_id(backend)
     params = {k: codebook_ref(v) if k == "codebook" else v for k, v in coder.get_params(deep=False).items()}

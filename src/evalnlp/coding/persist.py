@@ -245,7 +245,8 @@ def _is_model(obj: Any) -> bool:
 
 
 def card_coder_id(card: dict[str, Any]) -> str:
-    """``model:NAME@SHA12`` of a saved model, from its card."""
+    """``model:NAME@SHA12`` of a saved model, from its card (without the ``+matchingN`` a model that matches
+    keywords adds to the id of its codes: that needs the model, see :func:`evalnlp.coding.loaded_coder_id`)."""
     return coder_id(card.get("name", "model"), str(card.get("model_sha256", "")) or None)
 
 
