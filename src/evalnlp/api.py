@@ -331,11 +331,13 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         told: list[str] = []
         text = narrative_text(path, unread, notes, told)
         src_path = source_kinds[k][0] if source_kinds else None
-        found = extract_document(text, narrative_text(src_path) if src_path is not None else None)
+        noted = note_entries(notes)
+        found = extract_document(text, narrative_text(src_path) if src_path is not None else None,
+                                 note_marks={n.ref.split(" (")[0] for n in noted}
+                                 if path.suffix.lower() == ".docx" else None)
         testimonials = with_letter_testimonials(found.testimonials, text, found.sources_start)
         reach = with_table_reach(found.reach, text, _table_cells(path, text), found.sources_start)
         sources = found.sources
-        noted = note_entries(notes)
         if noted:  # a Word document's footnotes and endnotes are entries too, named by their marks' numbers
             testimonials = [dataclasses.replace(t, source_entries=tuple(resolve_with_notes(t.source_ref, sources,
                                                                                              noted)))

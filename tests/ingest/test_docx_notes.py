@@ -598,3 +598,87 @@ def test_a_bracketed_roman_mark_names_the_endnote_before_the_lists_entry(tmp_pat
            for t in doc.testimonials}
     assert got["Chief"] == ("[ii]", [("endnote ii", LETTER)])
     assert got["Director"][0] == "[iii]" and [text for _label, text in got["Director"][1]] == [_EMAIL]
+
+
+# --- notes numbered in symbols, and in letters past z -----------------------------------------------------
+
+
+def _marked_case(tmp_path: Path, fmt: str, n_before: int, quote: str = QUOTE) -> Path:
+    """A case study whose quotation is marked with the note after ``n_before`` others, numbered in ``fmt``."""
+    pieces: list = []
+    for k in range(1, n_before + 1):
+        pieces += [f"Claim {k}.", ("footnote", k), " "]
+    path = write_noted_docx(tmp_path / f"{fmt}-{n_before}.docx", [
+        pieces, ["The Chief Executive of Northfield NHS Trust wrote: ", quote, ("footnote", n_before + 1),
+                 " Other trusts followed."],
+    ], footnotes={**{k: f"Source {k}." for k in range(1, n_before + 1)}, n_before + 1: LETTER})
+    return set_numbering(path, {"footnote": {"numFmt": fmt}})
+
+
+@pytest.mark.parametrize("fmt, n_before, ref", [("chicago", 0, "*"), ("chicago", 1, "\u2020"),
+                                                ("chicago", 3, "\u00a7"), ("chicago", 4, "**"),
+                                                ("chicago", 5, "\u2020\u2020"),
+                                                ("lowerLetter", 26, "[aa]"), ("lowerLetter", 27, "[bb]")])
+def test_a_quotation_marked_with_a_symbol_or_doubled_letter_is_linked_to_its_note(tmp_path, fmt, n_before, ref,
+                                                                                   rules_pipeline):
+    """Notes numbered in symbols (``*``, ``†``, ``‡``, ``§``, then doubled) or in letters past z (``[aa]``): the
+    mark glued after the quotation's closing mark is its marker and names the note, in extraction and the store."""
+    path = _marked_case(tmp_path, fmt, n_before)
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    label = f"footnote {ref.strip('[]')}"
+    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        assert list(told["source_ref"]) == [ref]
+        assert list(store.segment_sources(told["seg_id"].tolist())["label"]) == [label]
+
+
+def test_a_symbol_after_the_full_stop_past_the_closing_mark_is_read_in_a_document_so_numbered(tmp_path,
+                                                                                               rules_pipeline):
+    """``...lasted”.†``: in a document whose notes are numbered in symbols the symbol after the full stop that
+    follows the closing mark is the quotation's marker too."""
+    quote = QUOTE[:-2] + "\u201d."
+    (doc,) = api.extract([_marked_case(tmp_path, "chicago", 1, quote)])
+    (t,) = doc.testimonials
+    assert t.source_ref == "\u2020" and [e.label for e in t.source_entries] == ["footnote \u2020"]
+
+
+def test_an_asterisk_typed_after_a_quotation_in_a_document_of_numbered_notes_is_no_marker(tmp_path,
+                                                                                          rules_pipeline):
+    """A Word document whose notes are numbered 1, 2, 3 has no note marked ``*``: an asterisk typed after a
+    quotation (emphasis, or the writer's own aside) names nothing."""
+    path = write_noted_docx(tmp_path / "star.docx", [
+        ["The programme began in 2012.", ("footnote", 1)],
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE + "* Other trusts followed."],
+    ], footnotes={1: "Programme plan, 2012."})
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.source_ref is None and t.source_entries == ()
+
+
+@pytest.mark.parametrize("text, ref", [
+    # glued right after the closing mark: a note's symbol, when the notes are not known
+    ("The Chief Executive of Northfield NHS Trust wrote: \u201cThe toolkit changed how every ward plans its "
+     "week, and the change has lasted.\u201d\u2020 Other trusts followed.", "\u2020"),
+    ("The Chief Executive of Northfield NHS Trust wrote: \u201cThe toolkit changed how every ward plans its "
+     "week, and the change has lasted.\u201d** Other trusts followed.", "**"),
+    # after the full stop past the closing mark: not known to be a note's mark
+    ("The Chief Executive of Northfield NHS Trust wrote: \u201cThe toolkit changed how every ward plans its "
+     "week, and the change has lasted\u201d.\u2020 Other trusts followed.", None),
+    # emphasis around the quotation, and an asterisk after a word
+    ("The Chief Executive of Northfield NHS Trust wrote: *\u201cThe toolkit changed how every ward plans its "
+     "week, and the change has lasted.\u201d* Other trusts followed.", None),
+    ("The Chief Executive of Northfield NHS Trust wrote: \u201cThe toolkit changed how every ward plans its "
+     "week, and the change has lasted.\u201d Other trusts* followed.", None),
+    # a run of four is no note's mark
+    ("The Chief Executive of Northfield NHS Trust wrote: \u201cThe toolkit changed how every ward plans its "
+     "week, and the change has lasted.\u201d**** Other trusts followed.", None),
+])
+def test_a_symbol_after_a_quotation_in_text_whose_notes_are_not_known(text, ref, rules_pipeline):
+    from evalnlp.ingest.narrative import extract_document
+
+    (t,) = extract_document(text).testimonials
+    assert t.source_ref == ref

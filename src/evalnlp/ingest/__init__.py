@@ -720,13 +720,14 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     # entries onto one line. Testimonials and reach figures come from the text before its heading.
     raw = "\n\n".join(p.text for p in read if p.text.strip())
     entries, head = find_sources(raw)
-    found = extract_document(joined, sources_text=raw if head is not None else None)
+    noted = note_entries(note_docs)
+    found = extract_document(joined, sources_text=raw if head is not None else None,
+                             note_marks={n.ref.split(" (")[0] for n in noted} if fmt == "docx" else None)
     testimonials = with_letter_testimonials(found.testimonials, joined, found.sources_start)
     cells = (docx_cells([p.locator for p in ok], starts, joined_parts) if fmt == "docx"
              else markdown_cells(joined) if fmt in ("md", "markdown") else [])
     reach = with_table_reach(found.reach, joined, cells, found.sources_start)
     entries = entries if head is not None else []
-    noted = note_entries(note_docs)
     if noted:  # a footnote's number in the body names it (see note_entries)
         testimonials = [replace(t, source_entries=tuple(resolve_with_notes(t.source_ref, entries, noted)))
                         for t in testimonials]

@@ -652,8 +652,9 @@ def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry],
     """The entries a marker names in a document with footnotes or endnotes (``notes``, from :func:`note_entries`)
     as well as, perhaps, a sources section (``entries``). A marker written as the body shows a note's mark names
     that note, whatever the section holds: a number alone (footnote digits, as a superscript mark reads) the note
-    of that number, and a roman numeral or letters in square brackets (``[ii]``, as the mark of a note numbered
-    i, ii, iii reads) the note so numbered; the footnote, or the endnote when no footnote has it. Any other marker
+    of that number, a roman numeral or letters in square brackets (``[ii]``, as the mark of a note numbered
+    i, ii, iii reads; ``[aa]`` past ``[z]``) and a symbol (``†``, ``**``, as notes numbered in symbols read) the
+    note so numbered; the footnote, or the endnote when no footnote has it. Any other marker
     (``[5.3]``, ``(C)``, ``[2]``, ``5.2``) names the section's entries (see :func:`resolve`), as does a mark no
     note has. A note is named by its own mark only, never by a range or a list; a mark that notes of two sections
     share (the count restarting at each section) names none of them, as it cannot be told which."""
@@ -669,9 +670,10 @@ def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry],
 
 def note_mark(source_ref: str | None) -> str | None:
     """The note mark a testimonial's marker reads as, when it is written as the body shows one: ``12`` for
-    footnote digits, ``ii`` for ``[ii]``, ``C`` for ``[C]``; None for any other marker."""
+    footnote digits, ``ii`` for ``[ii]``, ``C`` for ``[C]``, ``aa`` for ``[aa]``, a symbol as it is (``†``,
+    ``**``); None for any other marker."""
     ref = (source_ref or "").strip()
-    if re.fullmatch(r"\d{1,4}", ref):
+    if re.fullmatch(r"\d{1,4}|\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3}", ref):
         return ref
     m = re.fullmatch(r"\[([A-Za-z]{1,12})\]", ref)
     return m.group(1) if m else None

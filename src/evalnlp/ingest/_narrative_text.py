@@ -318,6 +318,12 @@ _LONG_ROMAN = r"(?:(?=[ivx]*l|[ivxl]{5})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
 # writes a Word note numbered in capitals); in parentheses or in a list ("(III)", "[A, III]") they number a part.
 _LONG_ROMAN_CAPS = r"(?=[IVXL]{3})(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 
+# Letters repeated, as Word numbers notes in letters past z ("[aa]", "[bb]", "[ccc]"; capitals past "[ZZ]"), a
+# note's mark alone in square brackets; not i or x, whose runs are roman numerals ("[ii]", "[xxx]") or none
+# ("[iiii]"), nor runs of capitals that read as roman numerals ("[III]", "[IIII]").
+_DOUBLED_LETTERS = ("(?:" + "|".join(f"{c}{{2,4}}" for c in "abcdefghjklmnopqrstuvwyz") + "|"
+                    + "|".join(f"{c}{{3,4}}" for c in "ABEFGHJKNOPQRSTUWYZ") + ")")
+
 # an item: a letter or letters, a number with up to two levels, a letter-numbered item of a section ("5.C1"), a
 # Roman number (capital ones of three letters or more after a word: "source VII"; long ones as above)
 _ITEM = (
@@ -351,7 +357,8 @@ _SECTION5 = (r"(?:[^()\[\]\n]{1,40}?[,;]\s*)?(?:(?i:see|detailed\s+in|listed\s+i
 # after a source's label, how and when its words reached the authors: "(5.8, email 27 April 2013)", "(S4, letter)"
 _MEDIUM_NOTE = (r"\s*[,;]\s*(?i:e-?mail|letter|interview|testimonial|statement|questionnaire|survey)"
                 r"(?:\s+(?i:of|dated|on))?(?:\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?(?:19|20)\d\d)?")
-MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}(?:\s+(?i:below|above))?|{_SEE}|{_LONG_ROMAN_CAPS})\s*\]"
+MARKER = re.compile(rf"\[\s*(?:{_PAGE_FIRST}{_LIST}(?:\s+(?i:below|above))?|{_SEE}|{_LONG_ROMAN_CAPS}|{_DOUBLED_LETTERS})"
+                    r"\s*\]"
                     rf"|\(\s*(?:{_LIST}(?:\s+(?i:below|above)|{_MEDIUM_NOTE})?|{_SEE}|{_NESTED}|{_SECTION5})\s*\)"
                     rf"|\{{\s*(?:{_LIST})\s*\}}")
 _NOT_MARKERS = {"UK", "US", "EU", "UN"}  # countries and unions in brackets, not sources

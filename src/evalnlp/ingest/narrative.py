@@ -51,7 +51,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Collection
 
 from evalnlp import errors
 from evalnlp.ingest import _narrative_words as W
@@ -221,14 +221,17 @@ def find_sources(text: str) -> tuple[list[SourceEntry], int | None]:
     return parse_sources(text, body, end), head
 
 
-def extract_document(text: str, sources_text: str | None = None, nlp: Any = None) -> NarrativeEvidence:
+def extract_document(text: str, sources_text: str | None = None, nlp: Any = None,
+                     note_marks: Collection[str] | None = None) -> NarrativeEvidence:
     """Testimonials, reach figures and corroborating sources of a narrative document.
 
     The sources list is ``sources_text`` when given (a separate file's text, with or without its
     heading), else the document's own "Sources to corroborate the impact" section, found by its
     heading. Testimonials and reach figures come from the text before that section, and each
     testimonial's ``source_entries`` are the entries its ``source_ref`` names (empty when it has
-    none or none can be found).
+    none or none can be found). ``note_marks`` are the marks of the document's footnotes and endnotes when
+    they are known (a Word document's: ``{"1", "2"}``, ``{"*", "†"}``; empty when it has none): a note's symbol
+    after a quotation is its marker only when the document has a note so marked (None: not known).
     """
     _check(text)
     nlp = load_pipeline() if nlp is None else nlp
@@ -242,6 +245,7 @@ def extract_document(text: str, sources_text: str | None = None, nlp: Any = None
     else:
         sources = []
     ctx = _Context(normalise(text[:narrative_end]), nlp)
+    ctx.note_marks = frozenset(note_marks) if note_marks is not None else None
     testimonials = _testimonials(ctx)
     if sources:
         testimonials = [replace(t, source_entries=tuple(resolve(t.source_ref, sources))) if t.source_ref else t
@@ -288,6 +292,8 @@ class _Context:
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
+        #: the marks of the document's notes, when known (see :func:`extract_document`)
+        self.note_marks: frozenset[str] | None = None
         self.index: ParseIndex | None = None
         if parse and _has_parser(nlp) and self.text.strip():
             self.index = ParseIndex(nlp(self.text), self.mask)
@@ -2663,6 +2669,31 @@ _FOOTNOTE_AFTER_ATTRIBUTION = re.compile(r"[.,;:)]{0,2}(\d{1,2}(?:\.\d{1,2})?)(?
 _CITATION_THEN_MARKER = re.compile(r"[\s,;:'\"’”`]*(\([^()\n]{1,120}\))[\s.]*(" + MARKER.pattern + r")")
 
 
+# A note's symbol as a Word document numbers notes in the "chicago" format (``*``, ``†``, ``‡``, ``§``, then doubled
+# and tripled), glued right after a quotation's closing mark (``...lasted.”†``) or, where the document is known to
+# have notes so marked, after the full stop that follows it (``...lasted”.†``); nothing glued after it.
+_NOTE_SYMBOL_AFTER = re.compile(r"(\.?)(\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3})(?![\w*\u2020\u2021\u00a7])")
+
+
+def _note_symbol_after(ctx: _Context, q: QuoteSpan) -> str | None:
+    """The note symbol glued after the quotation ``q`` (see :data:`_NOTE_SYMBOL_AFTER`), or None. An asterisk is
+    often emphasis (Markdown's ``*“...”*``) or another text's footnote, so a symbol counts only right after the
+    closing quotation mark, and only when the document's notes have that mark, when that is known
+    (``ctx.note_marks``); after a full stop past the closing mark only when it is known."""
+    text, pos = ctx.text, q.close
+    if pos == 0 or text[pos - 1] not in "'\"’”`":
+        return None
+    m = _NOTE_SYMBOL_AFTER.match(text, pos)
+    if m is None:
+        return None
+    marks = ctx.note_marks
+    if marks is None:
+        if m.group(1) or (q.open > 0 and text[q.open - 1] == m.group(2)[0]):
+            return None  # after the stop, not known to be a note; or emphasis around the quotation
+        return m.group(2)
+    return m.group(2) if m.group(2) in marks else None
+
+
 def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
     text = ctx.text
     pos = q.close
@@ -2677,6 +2708,9 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
         return g.group(1) or g.group(2)
+    symbol = _note_symbol_after(ctx, q)
+    if symbol is not None:
+        return symbol
     c = _CITATION_THEN_MARKER.match(text, pos)
     if c is not None and not is_marker(c.group(1)) and is_marker(c.group(2)) \
             and not _labels_heading(ctx, c.start(2), c.end(2)):
