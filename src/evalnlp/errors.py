@@ -751,8 +751,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
              "found: {found}. Metadata columns become attributes at ingest ({meta!o:COL})"),
-    "E151": ("the claims file does not exist", {
+    "E151": ("the claims file does not exist, is not a regular file or cannot be read", {
         "missing": "claims file {path!r} not found; pass the path of a YAML file of claims",
+        "not_a_file": "claims file {path!r} is {kind}, not a regular file; pass the path of a YAML file of claims",
         "unreadable": "cannot read claims file {path!r} ({exc}); expected UTF-8 YAML text",
     }),
     "E152": ("the claims file is not valid YAML",
@@ -829,6 +830,7 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "missing": "keep-names file {path!r} not found; pass a text file with one name a line (the names redaction "
                    "should leave in)",
         "folder": "keep-names file {path!r} is a folder; pass a text file with one name a line",
+        "not_a_file": "keep-names file {path!r} is {kind}, not a regular file; pass a text file with one name a line",
         "unreadable": "cannot read keep-names file {path!r} ({exc_type}: {exc}); expected UTF-8 text with one name a "
                       "line",
     }),

@@ -317,6 +317,10 @@ def claims_keep_names(path: str | Path) -> list[str]:
 def _read_claims_yaml(p: Path) -> Any:
     import yaml
 
+    from evalnlp.util import path_kind
+
+    if p.exists() and not p.is_file() and not p.is_dir():  # /dev/null, a named pipe (which would wait for ever)
+        raise errors.error("E151", "not_a_file", path=str(p), kind=path_kind(p))
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

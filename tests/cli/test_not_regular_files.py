@@ -69,3 +69,15 @@ def test_path_kind_names_each_kind(tmp_path):
     os.mkfifo(tmp_path / "p")
     assert [path_kind(p) for p in (tmp_path / "f.txt", tmp_path, "/dev/null", tmp_path / "p", tmp_path / "gone")] == [
         "a regular file", "a directory", "a character device", "a named pipe (FIFO)", "missing"]
+
+
+def test_a_claims_or_keep_names_path_that_is_no_regular_file_is_refused_before_it_is_read(cli, here):
+    """``evidence --claims`` and ``--keep-names`` read their files whole: a named pipe would keep them waiting
+    for a writer, and ``/dev/null`` would read as an empty file."""
+    assert cli("classify", "ok.csv", "--text", "text").exit_code == 0
+    os.mkfifo(here / "claims.yaml")
+    for path, kind in (("/dev/null", "a character device"), ("claims.yaml", "a named pipe (FIFO)")):
+        result = cli("evidence", "--claims", path)
+        assert result.exit_code == 1 and f"[E151] claims file {path!r} is {kind}, not a regular file" in result.output
+        result = cli("quotes", "--theme", "engagement", "--keep-names", path)
+        assert result.exit_code == 1 and f"[E163] keep-names file {path!r} is {kind}" in result.output
