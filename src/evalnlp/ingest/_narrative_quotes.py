@@ -379,3 +379,81 @@ def _named_by_context(text: str, q: QuoteSpan, words: list[str], lo: int = 0) ->
     if re.match(r"\s*\(\s*(?:19|20)\d\d\s*\)", after_txt):
         return True
     return ":" in inner and len(words) <= 20 and not re.search(r"\b(I|we|our|my|us)\b", inner)
+
+
+# --- names, terms and set wording by their frame ------------------------------------------------
+
+# a word that opens a clause inside a phrase: a quoted noun phrase that holds one says something
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|how|why|that|where|when)\b", re.IGNORECASE)
+_MINOR_NAME = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "from"}
+# what an award or honour was given for: "awarded for `...'", "the award of an honour (2012) for `...'"
+_AWARDED_FOR = re.compile(r"\b(?:[Aa]ward(?:ed|s)?|[Pp]rizes?|[Mm]edals?|[Hh]onou?r(?:ed|s)?)\b[^.;:!?\"“”‘`]{0,40}"
+                          r"\bfor\s*$")
+# a body or site set up to do something, whose stated aim is quoted: "was set up to `...provide ...'"
+_SET_UP_TO = re.compile(r"\b(?:was|were|is|are|been)\s+(?:[a-z]+ly\s+)?(?:set\s+up|established|created|launched|"
+                        r"founded|designed|built)\b[^.;:!?\"“”‘`]*\b(?:to|aims?\s+of)\s*$")
+_AIM_FRAME = re.compile(r"\b(?:to|aims?\s+of|goal\s+of|purpose\s+of)\s*$")
+_WEB_AFTER = re.compile(r"[\s'’`\"”]*\(\s*(?:https?://|www\.)")
+# a headline or a theme's name: a capitalised word or name, a dash, then what it is about
+_HEADLINE_DASH = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,4}\s+(?:[-–—]|&#821[12];)\s+\S")
+# a list's number after a sentence's end, right before the quotation: "... three kinds. 2. `...'"
+_INLINE_NUMBER = re.compile(r"(?:^|[.!?:]\s+)\(?\d{1,2}[.)]\s*$")
+# a reference's year right before the quotation: "Roe (2010) `...', Journal of ..."
+_YEAR_BEFORE = re.compile(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)[\s,]*$")
+
+
+def quoted_name_or_term(text: str, q: QuoteSpan, lo: int = 0) -> str | None:
+    """The kind of quotation that names or labels something rather than gives someone's words, decided by the
+    form of the quoted text and its frame; None when none applies. ``lo``: where the quotation's paragraph starts.
+
+    - ``"award"``: what an award or honour was given for ("awarded for `...'");
+    - ``"aim"``: a body's or website's stated aim, continuing the sentence in lower case after "to" or "aim of",
+      with the web address after it or a "was set up / established ... to" before it;
+    - ``"number"``: a numbered item of a list run into the text ("... three kinds. 1. `...'. Our ..."), not ending
+      a sentence;
+    - ``"reference"``: a title with no pronoun, auxiliary or clause word right after a reference's year ("Roe
+      (2010) `...', Journal ..."; a colon after the year introduces someone's words);
+    - ``"name"``: what follows "known as", "referred to as" or "termed"; a run of capitalised words with no verb, pronoun or auxiliary (a commission's or programme's name,
+      with a full stop inside the marks or not); or a phrase after "the" that starts with a capital, holds no
+      such word and does not end a sentence (a body's name, in any language);
+    - ``"headline"``: a capitalised word or name, a dash and what it is about ("`Town - the secrets of the
+      archive'");
+    - ``"term"``: a short lower-case phrase with no verb, pronoun, auxiliary or clause word, right after a
+      determiner or a preposition ("his focus on the `...'", "arising out of `...'").
+
+    None of these but the first kind of name applies to words in the first or second person.
+    """
+    inner = text[q.start:q.end].rstrip()
+    words = _WORD.findall(inner)
+    before = text[max(0, lo, q.open - 200):q.open]
+    near = before[-20:]
+    if words and len(words) <= 25 and re.search(r"\b(?:known|referred\s+to)\s+as\s*$|\btermed\s*$", near):
+        return "name"  # "a scheme known as `...'": a name whatever it holds
+    if not words or _PERSONAL.search(inner):
+        return None
+    sentence_end = inner[-1:] in ".!?"
+    if len(words) <= 25 and _AWARDED_FOR.search(before[-60:]):
+        return "award"
+    if re.match(r"(?:\.\.\.|…)?\s*[a-z]", inner) and _AIM_FRAME.search(before) and (
+            _WEB_AFTER.match(text, q.end) or _SET_UP_TO.search(before)):
+        return "aim"
+    if not sentence_end and _INLINE_NUMBER.search(near):
+        return "number"
+    clause = _CLAUSE_WORD.search(inner) is not None or _WH_WORD.search(inner) is not None
+    if not re.search(r"[.!?]\s|[.!?]$", inner) and not clause and _YEAR_BEFORE.search(near):
+        return "reference"
+    content = [w for w in words if w.lower() not in _MINOR_NAME]
+    if 3 <= len(words) <= 15 and content and all(w[0].isupper() or w[0].isdigit() for w in content) \
+            and not clause and "?" not in inner:
+        return "name"
+    if inner[:1].isupper() and len(words) <= 8 and not sentence_end and not clause \
+            and re.search(r"\b[Tt]he\s*$", near):
+        return "name"
+    if _HEADLINE_DASH.match(inner) and not sentence_end and len(words) <= 15:
+        return "headline"
+    if inner[:1].islower() and len(words) <= 8 and not sentence_end and not clause and (
+            re.search(r"\b(?:[Tt]he|an?|its|his|her|their)\s*$", near) and not re.search(
+                r"\b(?:as|it|them|this|him|her)\s+(?:the|an?)\s*$", near) or re.search(
+                r"\b(?:of|on|in|into|about)\s*$", near)):
+        return "term"
+    return None

@@ -55,7 +55,13 @@ from typing import Any, Collection
 
 from evalnlp import errors
 from evalnlp.ingest import _narrative_words as W
-from evalnlp.ingest._narrative_quotes import QuoteSpan, find_quotes, looks_like_title, word_count
+from evalnlp.ingest._narrative_quotes import (
+    QuoteSpan,
+    find_quotes,
+    looks_like_title,
+    quoted_name_or_term,
+    word_count,
+)
 from evalnlp.ingest._narrative_reach import find_reach
 from evalnlp.ingest._narrative_sources import SourceEntry, find_sources_section, parse_sources, resolve
 from evalnlp.ingest._narrative_speaker import (
@@ -422,6 +428,8 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         inner = ctx.text[q.start:q.end]
         para = max((p for p in ctx.paragraphs if p <= q.open), default=0)
         if word_count(inner) < MIN_WORDS or looks_like_title(ctx.text, q, para) or _numbered_heading(ctx, q):
+            continue
+        if quoted_name_or_term(ctx.text, q, para) is not None:
             continue
         kept.append(q)
     ctx.kept_opens = [q.open for q in kept]
