@@ -125,17 +125,11 @@ def attach_codebook(coder: Any, cb: Any) -> None:
     any other. ``cb`` must be the codebook the model was trained on (the caller checks its sha256)."""
     from pathlib import Path
 
-    seen: set[int] = set()
-    todo = [coder]
-    while todo:
-        obj = todo.pop()
-        if obj is None or id(obj) in seen:
-            continue
-        seen.add(id(obj))
+    from evalnlp.coding.base import coders_within
+
+    for obj in coders_within(coder):
         if isinstance(getattr(obj, "codebook", None), (str, Path)):
             obj.codebook = cb
-        todo += [v for k, v in vars(obj).items() if k.endswith("_") and hasattr(v, "get_params")] \
-            if hasattr(obj, "__dict__") else []
 
 
 def loaded_coder_id(coder: Any, card: dict | None) -> str:

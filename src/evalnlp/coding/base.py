@@ -73,6 +73,21 @@ def check_number(owner: str, name: str, value: Any, low: float, high: float, *, 
                          f"{' or None' if allow_none else ''}; got {value!r} instead.")
 
 
+def coders_within(coder: Any):
+    """``coder`` and every coder inside it (an ensemble's prior, a fitted attribute ending in ``_`` that is an
+    estimator), each once, depth first."""
+    seen: set[int] = set()
+    todo = [coder]
+    while todo:
+        obj = todo.pop()
+        if obj is None or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        yield obj
+        if hasattr(obj, "__dict__"):
+            todo += [v for k, v in vars(obj).items() if k.endswith("_") and hasattr(v, "get_params")]
+
+
 def trained_coder_id(model: Any) -> str:
     """The identity recorded with a trained model's codes: ``model:NAME@SHA12`` once saved or loaded (the
     model file's sha256; ``+matchingN`` after it when the model matches keywords, see

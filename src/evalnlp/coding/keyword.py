@@ -41,7 +41,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from evalnlp import errors
-from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts
+from evalnlp.coding.base import DEFAULT_THRESHOLD, ThemeCoder, as_texts, coders_within
 from evalnlp.errors import ModelError
 from evalnlp.util import bytes_sha256, coder_id
 
@@ -811,17 +811,9 @@ def matching_of(coder: Any) -> int | None:
     nor a coder inside it (an ensemble's zero-shot prior) matches keywords."""
     from evalnlp.coding.zeroshot import ZeroShotCoder
 
-    seen: set[int] = set()
-    todo = [coder]
-    while todo:
-        obj = todo.pop()
-        if obj is None or id(obj) in seen:
-            continue
-        seen.add(id(obj))
+    for obj in coders_within(coder):
         if isinstance(obj, KeywordCoder) or (isinstance(obj, ZeroShotCoder) and obj.keywords):
             return MATCHING
-        if hasattr(obj, "__dict__"):
-            todo += [v for k, v in vars(obj).items() if k.endswith("_") and hasattr(v, "get_params")]
     return None
 
 
