@@ -199,7 +199,7 @@ def _closing_marks_rejoined(text: str, spans: list[tuple[int, int]]) -> list[tup
     """``spans`` with a closing quotation mark and the footnote mark glued to it given back to the sentence they
     close, when the sentencizer started the next sentence with them (right after a full stop, with no space
     between: see :data:`_CLOSER_AND_MARK`); the words after them are the next sentence, or go on with this one
-    when they open in lower case."""
+    when they open in lower case. Source markers right after the note's mark (``\u201d[ii] [B]``) go with them."""
     out = [spans[0]]
     for s, e in spans[1:]:
         ps, pe = out[-1]
@@ -207,15 +207,29 @@ def _closing_marks_rejoined(text: str, spans: list[tuple[int, int]]) -> list[tup
         if s != pe or m is None or text[pe - 1] not in ".!?":
             out.append((s, e))
             continue
-        k = m.end()
+        cut = _markers_after(text, m.end(), e)
+        k = cut
         while k < e and text[k].isspace():
             k += 1
         if k < e and not text[k].islower():
-            out[-1] = (ps, m.end())
+            out[-1] = (ps, cut)
             out.append((k, e))
         else:
             out[-1] = (ps, e)
     return out
+
+
+def _markers_after(text: str, pos: int, end: int) -> int:
+    """Where the source markers standing right after ``pos`` end (``\u201d\u00b9 [B] [C] The``: after ``[C]``), or
+    ``pos`` when none does: a marker a case study writes after a note's mark cites the same sentence, and is no
+    sentence of its own."""
+    more = _MORE_MARKERS.match(text, pos, end)
+    if more is None:
+        return pos
+    brackets = re.findall(r"[\[(]([^\[\]()\n]{1,30})[\])]", more.group(0))
+    if all(_MARKER_LIKE.fullmatch(b.strip()) for b in brackets):
+        return more.end()
+    return pos
 
 
 #: Letters of scripts written without spaces between words: Han, kana (full and half width), Hangul.

@@ -103,6 +103,15 @@ def test_superscript_marks_read_as_plain_digits_one_for_one(text, want):
     ("He wrote: \u201cIt changed practice.\u201d\u00a7 The board agreed.",
      ["He wrote: \u201cIt changed practice.\u201d\u00a7", "The board agreed."]),
     ("It rose to 3.5 Then it fell.", ["It rose to 3.5 Then it fell."]),
+    # a source marker after the note's mark cites the same quotation: no sentence of its own, nor the next one's
+    ("He wrote: \u201cIt changed practice.\u201d[ii] [B]", ["He wrote: \u201cIt changed practice.\u201d[ii] [B]"]),
+    ("He wrote: \u201cIt changed practice.\u201d\u00b9 [B] [C] The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00b9 [B] [C]", "The board agreed."]),
+    ("He wrote: \u201cIt changed practice.\u201d\u00b9 (5.2) The board agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00b9 (5.2)", "The board agreed."]),
+    # a bracket that is no marker opens the next sentence
+    ("He wrote: \u201cIt changed practice.\u201d\u00b9 [Name removed] agreed.",
+     ["He wrote: \u201cIt changed practice.\u201d\u00b9", "[Name removed] agreed."]),
 ])
 def test_a_superscript_mark_neither_cuts_nor_joins_sentences(text, want):
     """The sentencizer started a sentence at the closing mark with a footnote's mark glued to it (``”¹ The
