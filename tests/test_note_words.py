@@ -103,6 +103,8 @@ INGEST_REPORTS = {
     "elsewhere": _report(n_elsewhere=4, elsewhere=["first export.csv"]),
     "repeats": _report(source="case.pdf", format="pdf", columns=[], repeats=("case.docx", 5, 6)),
     "edited": _report(n_edited=2),
+    "edited_paragraphs": _report(source="case.docx", format="docx", columns=[], n_edited=1,
+                                 edited_places=["paragraph 6"]),
     "gone": _report(n_gone=1),
     "no_answer_before": _report(n_no_answer_before=2),
     "meta_changed": _report(meta_changed={"ward": 3}),
@@ -197,6 +199,8 @@ def test_every_other_note_naming_an_option_reads_both_ways():
      "import, path=PATH,", "import it with --source 'first export.csv' (into a store without this import, --db "
      "PATH,"),
     ("edited since", "read the newer export again with replace=True", "read the newer export again with --replace"),
+    ("1 paragraph at a place (paragraph 6)", "read the file again with replace=True to keep only its text",
+     "read the file again with --replace to keep only its text"),
     ("where they differ", "(evidence(by=...) groups them as first read; classify(output=...) writes this file's)",
      "(evalnlp evidence --by groups them as first read; evalnlp classify --output writes this file's)"),
     ("every one of its", "`rejects()` says why", "`evalnlp runs --rejects` says why"),

@@ -528,6 +528,18 @@ class Store:
                            AND e.locator = d.locator AND e.question IS NOT DISTINCT FROM d.question
                            AND e.text <> d.text)""", [source, run_id]).fetchone()[0])
 
+    def edited_places(self, source: str, run_id: str) -> list[str]:
+        """The locators of :meth:`edited_at_locator`'s documents (a narrative file's paragraphs or pages edited
+        since an earlier read), in natural order (``paragraph 9`` before ``paragraph 10``)."""
+        if not self.read_before(source, run_id):
+            return []
+        return [r[0] for r in self.con.execute(
+            f"""SELECT d.locator FROM documents d WHERE d.source = ? AND d.run_id = ?
+               AND EXISTS (SELECT 1 FROM documents e WHERE e.source = d.source AND e.run_id <> d.run_id
+                           AND e.locator = d.locator AND e.question IS NOT DISTINCT FROM d.question
+                           AND e.text <> d.text)
+               ORDER BY {_natural('d.locator')}""", [source, run_id]).fetchall()]
+
     def track_file_begin(self) -> None:
         """From now on remember every document :meth:`insert_documents` is given (new or already stored) with its
         locator, question and attrs as read, until :meth:`track_file_end`: one file's answers, to compare a newer

@@ -278,6 +278,33 @@ def test_a_narrative_file_replaced_leaves_nothing_of_its_earlier_version_behind(
                        "(SELECT 1 FROM codes c WHERE c.seg_id = s.seg_id)") == [(0,)]
 
 
+def test_a_narrative_file_read_again_after_an_edit_warns_that_both_versions_are_counted(cli, db_path, tmp_path):
+    """A case study with one paragraph edited since, read again without --replace: the edited paragraph is
+    stored beside the one read first (its testimonial too, so a claim counts it twice), and ingest says so,
+    naming the paragraph, as it does for an answer edited at its id; the paragraphs left as they were add
+    nothing and are not named. Read with --replace, only the file as it is now is kept."""
+    case = tmp_path / "case_study.txt"
+    first = ("The programme trained 1,200 teachers across 40 schools.\n\n"
+             "\"It changed how I teach,\" said Jane Smith, head teacher at Hillside School [1].\n\n"
+             "Every school in the county has since joined.\n")
+    case.write_text(first, encoding="utf-8")
+    assert cli("ingest", str(case)).exit_code == 0
+    case.write_text(first.replace("how I teach", "how I teach and plan"), encoding="utf-8")
+    result = cli("ingest", str(case))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert ("warning: case_study.txt: 1 paragraph at a place (paragraph 2) where the store holds another text from "
+            "an earlier read of this file") in said
+    assert "evidence and claims count both" in said and "read the file again with --replace" in said
+    assert _q(db_path, "SELECT count(*) FROM segments WHERE kind = 'testimonial'") == [(2,)]
+    # the same file again: nothing new, nothing to say
+    again = cli("ingest", str(case))
+    assert again.exit_code == 0 and "at a place" not in " ".join(again.output.split())
+    result = cli("ingest", str(case), "--replace")
+    assert result.exit_code == 0 and "at a place" not in " ".join(result.output.split())
+    assert _q(db_path, "SELECT count(*) FROM segments WHERE kind = 'testimonial'") == [(1,)]
+
+
 def test_each_file_of_a_folder_replaces_its_own_and_a_file_never_read_is_read_as_usual(cli, db_path, tmp_path):
     """A folder of monthly exports read with --replace after one month was corrected: that month's source is
     replaced, the others are kept as they were, a month not read before is a plain first read (and said so),

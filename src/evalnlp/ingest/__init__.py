@@ -106,9 +106,12 @@ class FileReport:
     #: in another file), and those sources (at most a few, by how many rows they share)
     n_elsewhere: int = 0
     elsewhere: list[str] = field(default_factory=list)
-    #: new documents (read with ``--id``) at an id and question where the store holds another text from an
-    #: earlier read: an answer edited in a newer export, stored beside the old one
+    #: new documents (read with ``--id``, or of a narrative file) at an id (a paragraph's or page's place) and
+    #: question where the store holds another text from an earlier read: an answer (a paragraph) edited in a newer
+    #: export, stored beside the old one
     n_edited: int = 0
+    #: a narrative file's ``n_edited`` documents: their locators, in natural order
+    edited_places: list[str] = field(default_factory=list)
     #: answers stored from an earlier read of this file (with ``--id``) at an id this read has no answer at: a row
     #: removed since (or rejected now), which the store keeps
     n_gone: int = 0
@@ -674,6 +677,11 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
                          "question": None, "text": [p.text for p in ok], "_row": np.arange(len(ok))})
     report.n_new = store.insert_documents(docs, run_id, attrs={})
     report.n_ok = len(docs)
+    if report.n_new and not opts.replace:
+        # a paragraph (or page, or note) edited since an earlier read of the file is stored beside the one read
+        # then, at the same place: both are counted, with their testimonials and reach figures
+        report.edited_places = store.edited_places(source, run_id)
+        report.n_edited = len(report.edited_places)
     # The corroborating-sources section lists references, not evidence: its paragraphs are stored as documents
     # (and its entries in the sources table) but not split into passages, so nothing in it is coded, quoted or
     # counted. A paragraph that starts before the section's heading is split as any other.

@@ -100,7 +100,14 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  total=total, other=other)
         for column, question, old, old_column, other, how in f.question_renamed:
             _renamed_question(f, told, column, question, old, old_column, other, how)
-        if f.n_edited:
+        if f.n_edited and not f.columns:  # a narrative file: its paragraphs (pages) are known by their place
+            told("warning", "{source}: {passages} at {a_place} ({first}) where the store holds another text from "
+                 "an earlier read of this file (edited since, or moved by a paragraph added or removed above): the "
+                 "store keeps both, and evidence and claims count both, with their testimonials and reach figures; "
+                 "read the file again with {replace!o:True} to keep only its text as it is now", source=f.source,
+                 passages=_count(f.n_edited, "paragraph" if f.format != "pdf" else "page"),
+                 a_place="a place" if f.n_edited == 1 else "places", first=_places(f.edited_places))
+        elif f.n_edited:
             told("warning", "{source}: {answers} at an id the store already holds with other text (edited since "
                  "the earlier export): the store keeps both, and evidence counts both; read the newer export again "
                  "with {replace!o:True} to keep only its answers (the codes and review decisions of the answers it "
@@ -297,6 +304,13 @@ def _short(text: str, most: int = 90) -> str:
     """``text`` on one line, cut at a word before ``most`` characters (with "...") when longer."""
     text = " ".join(text.split())
     return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + " ..."
+
+
+def _places(locators: list[str], shown: int = 3) -> str:
+    """``paragraph 6``, ``paragraph 6, paragraph 9 and paragraph 12``, ``paragraph 6, ... and 4 more``."""
+    if len(locators) <= shown:
+        return " and ".join(filter(None, [", ".join(locators[:-1]), locators[-1]])) if locators else ""
+    return f"{', '.join(locators[:shown])} and {len(locators) - shown:,} more"
 
 
 def _count(n: int, word: str) -> str:
