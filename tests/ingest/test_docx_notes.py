@@ -682,3 +682,35 @@ def test_a_symbol_after_a_quotation_in_text_whose_notes_are_not_known(text, ref,
 
     (t,) = extract_document(text).testimonials
     assert t.source_ref == ref
+
+
+def test_a_letter_cited_by_a_footnote_in_its_lists_words_is_linked_to_the_lists_entry(tmp_path, runner):
+    """A case study cites a letter of support twice, in its sources list and in a footnote after the headteacher's
+    quotation, in the same words: the letter filed beside it is linked to the list's entry (the two name one
+    source), where it was linked to neither, as if they were two letters it fitted equally well."""
+    entry = "Letter from the Headteacher, Fairmead Primary School, 10 January 2020."
+    case = write_noted_docx(tmp_path / "case.docx", [
+        ["The headteacher, Mrs Anita Shah, said that \u201cour children now choose to read at break time, which "
+         "I never thought I would see.\u201d", ("footnote", 1)],
+        "5. Sources to corroborate the impact",
+        "A. Evaluation report, Education Endowment Trust, 2019.",
+        f"B. {entry}",
+    ], footnotes={1: entry})
+    letter = tmp_path / "fairmead.txt"
+    letter.write_text("Fairmead Primary School\n\n10 January 2020\n\nDear Dr Bell,\n\nI write in support of the "
+                      "reading programme: our pupils now borrow twice as many books from the library.\n\n"
+                      "Yours faithfully,\n\nAnita Shah\nHeadteacher, Fairmead Primary School\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = api.ingest(store, [case, letter])
+        (standing,) = result.letters
+        assert standing.status == "linked", standing
+        segs = store.table("segments")
+        docs = store.table("documents").set_index("doc_id")["source"]
+        told = segs[(segs["kind"] == "testimonial") & (segs["doc_id"].map(docs) == "fairmead.txt")]
+        assert told["source_ref"].tolist() == ["[B]"]
+        assert store.segment_sources(list(told["seg_id"]))["text"].tolist() == [entry]
+    doc = json.loads(runner.invoke(app, ["extract", str(case), str(letter), "--format", "json"]).stdout)
+    (found,) = doc["documents"][1]["letters"]
+    assert found["status"] == "linked" and [e["ref"] for e in found["source_entries"]] == ["B"]

@@ -198,6 +198,22 @@ def test_two_entries_equally_good_link_neither():
     assert (d.status, d.entry[1]) == ("linked", 2)
 
 
+def test_a_note_repeating_its_lists_entry_does_not_tie_with_it_but_two_entries_of_the_list_still_do():
+    """A case study's footnote that cites the letter in the very words of its sources list's entry names the same
+    source, so the letter is linked to the list's entry rather than to neither; two entries of the list with the
+    same words are still two letters, and neither is guessed."""
+    entry = "Letter from the Director of Public Health, Northshire County Council, 12 March 2013."
+    entries = [("case.docx", 1, "Annual report, 2014.", 0), ("case.docx", 2, entry, 0),
+               ("case.docx", 3, entry.upper().rstrip("."), 0)]
+    (d,) = choose(SIGN, "letter.txt", entries, notes={("case.docx", 3)})
+    assert (d.status, d.entry[:2]) == ("linked", ("case.docx", 2))
+    (d,) = choose(SIGN, "letter.txt", entries)
+    assert d.status == "ambiguous" and d.candidates == [("case.docx", 2), ("case.docx", 3)]
+    # a note of another document is another source
+    (d,) = choose(SIGN, "letter.txt", entries[:2] + [("other.docx", 3, entry, 0)], notes={("other.docx", 3)})
+    assert d.status == "ambiguous"
+
+
 @pytest.mark.parametrize("entry", [
     "Northshire County Council, Annual Report of the Director of Public Health 2014.",  # a report, not a letter
     "Letter from the Director of Education, Westshire County Council.",  # another body and post

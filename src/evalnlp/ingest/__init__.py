@@ -824,7 +824,7 @@ def link_letters(store, read: set[str] = frozenset(), before: pd.DataFrame | Non
     ``before`` the links as :meth:`Store.letter_links` gave them before the command (by default, as they are)."""
     import json
 
-    from evalnlp.ingest._letter_links import LetterSign, choose, letter_source_ref
+    from evalnlp.ingest._letter_links import LetterSign, choose, is_note, letter_source_ref
 
     letters, entries = store.letters_and_entries()
     if letters.empty:
@@ -836,6 +836,7 @@ def link_letters(store, read: set[str] = frozenset(), before: pd.DataFrame | Non
                       entries["ref"], entries["label"])) if len(entries) else []
     about = {(src, int(pos), (run, text)): (ref, label) for src, pos, text, run, ref, label in listed}
     n_lists = len({src for src, *_ in listed})
+    notes = {(src, int(pos)) for src, pos, _, _, _, label in listed if is_note(label)}
     out: list[LetterLink] = []
     link_rows, ref_rows = [], []
     for r in letters.itertuples(index=False):
@@ -843,7 +844,8 @@ def link_letters(store, read: set[str] = frozenset(), before: pd.DataFrame | Non
         roles, organisations = (tuple(json.loads(text_of[k] or "[]")) for k in ("roles", "organisations"))
         sign = LetterSign(name=text_of["name"], roles=roles, organisations=organisations,
                           letterhead=text_of["letterhead"], date=text_of["date"])
-        decisions = choose(sign, r.source, ((src, int(pos), text, (run, text)) for src, pos, text, run, _, _ in listed))
+        decisions = choose(sign, r.source, ((src, int(pos), text, (run, text)) for src, pos, text, run, _, _ in listed),
+                           notes=notes)
         linked = [d for d in decisions if d.status == "linked"]
         named = []
         for d in linked:

@@ -54,7 +54,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Collection, Iterable, Sequence
 
 from evalnlp.ingest._narrative_sources import SourceEntry
 
@@ -448,7 +448,18 @@ def _clears(points: float, clues: Sequence[str]) -> bool:
     return "file" in clues or (points >= THRESHOLD and len(clues) >= 2)
 
 
-def choose(sign: LetterSign, file: str | None, entries: Iterable[tuple[str, Any, str, Any]]) -> list[LinkDecision]:
+def is_note(label: Any) -> bool:
+    """Whether an entry's ``label`` is a Word document's footnote's or endnote's (``footnote 3``, ``endnote ii``)."""
+    return isinstance(label, str) and re.match(r"(?:foot|end)note \S", label) is not None
+
+
+def _said(text: str) -> str:
+    """An entry's words, to compare with another's: spacing, case and a closing full stop aside."""
+    return " ".join(text.split()).rstrip(".").casefold()
+
+
+def choose(sign: LetterSign, file: str | None, entries: Iterable[tuple[str, Any, str, Any]],
+           notes: Collection[tuple[str, Any]] = ()) -> list[LinkDecision]:
     """Which of ``entries`` names the letter of ``sign`` filed as ``file``. ``entries`` are (document, key, text,
     version): the document whose sources list holds the entry, the key naming the entry in it (its place), its
     text, and its version (an entry stored in several versions, an edited list read again, counts by its
@@ -458,14 +469,25 @@ def choose(sign: LetterSign, file: str | None, entries: Iterable[tuple[str, Any,
     entry, unless another of them comes within :data:`MARGIN`), and no other entry is weighed. Otherwise every
     entry competes, whatever its list: the best is taken when it clears the threshold and no other entry comes
     within :data:`MARGIN` of it (then the decision is ``ambiguous``), so that a letter is linked to one entry at
-    most, never to one of two that fit it equally well, in one list or in two. Returns the decisions (none when
-    no entry clears the threshold), those of a named file in the order of the documents."""
+    most, never to one of two that fit it equally well, in one list or in two. ``notes`` are the entries (document,
+    key) that are a Word document's footnotes or endnotes: a note with the words of an entry of its document's list
+    (the footnote citing a letter the list names) is that entry's source, and the list's entry stands for both.
+    Returns the decisions (none when no entry clears the threshold), those of a named file in the order of the
+    documents."""
     best: dict[tuple[str, Any], tuple[float, tuple[str, ...], Any]] = {}
+    texts: dict[tuple[str, Any], str] = {}
     for doc, key, text, version in entries:
         points, clues = score_entry(sign, file, text)
         seen = best.get((doc, key))
         if seen is None or (points, version) > (seen[0], seen[2]):
             best[(doc, key)] = (points, clues, version)
+            texts[(doc, key)] = text
+    # a note that says the words of an entry of its document's list (a footnote citing the letter the list names)
+    # names that entry's source: the list's entry stands for both, so that they never tie with each other
+    listed = {(doc, _said(texts[(doc, key)])) for doc, key in best if (doc, key) not in notes}
+    for doc, key in [k for k in best if k in notes]:
+        if (doc, _said(texts[(doc, key)])) in listed:
+            del best[(doc, key)]
     named = {k: v for k, v in best.items() if "file" in v[1]}
     if named:
         groups = [{k: v for k, v in named.items() if k[0] == doc} for doc in sorted({k[0] for k in named})]
@@ -550,7 +572,8 @@ def link_documents(docs: Sequence[tuple[str, str, int | None, list, list[SourceE
         for letter in find_letters(text if end is None else text[:end]):
             sign = read_sign(text, letter)
             found = LetterFound(signatory=letter.speaker, sign=sign, start=letter.head[0], end=letter.sign[1])
-            decisions = choose(sign, source, ((doc, k, e.text, 0) for doc, k, e in pool))
+            decisions = choose(sign, source, ((doc, k, e.text, 0) for doc, k, e in pool),
+                               notes={(doc, k) for doc, k, e in pool if is_note(e.label)})
             scored = {where: p for d in decisions for where, p in d.scores.items()}
             entry = {(doc, k): e for doc, k, e in pool}
 
