@@ -50,6 +50,23 @@ def test_every_command_answers_help(runner, path):
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_a_commands_help_fills_the_terminals_lines(runner, path):
+    """The description under Usage is wrapped to the terminal's width, as a paragraph: each line but a paragraph's
+    last is full, so the next line's first word would not have fitted on it (the docstring's own line breaks, at
+    about 110 characters, made every other line at 80 columns end half way across)."""
+    result = runner.invoke(app, [*path, "--help"], terminal_width=80, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    start = next(i for i, line in enumerate(lines) if "Usage:" in line) + 1
+    end = next(i for i, line in enumerate(lines) if "\u256d" in line)  # the first box (arguments or options)
+    description = [line.strip() for line in lines[start:end]]
+    assert any(description), result.output
+    for line, after in zip(description, description[1:]):
+        if line and after:
+            assert len(line) + 1 + len(after.split()[0]) > 78, (line, after)
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_every_command_is_in_the_readme(path):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     if len(path) == 1:

@@ -41,10 +41,23 @@ UNSHOWN = ("this terminal's encoding ({encoding}) cannot show some characters of
 PIPE_CLOSED_EXIT = 141
 
 
+def reflowed(help_text: str) -> str:
+    """A command's help as paragraphs that the terminal wraps to its width: the line breaks of the docstring within
+    a paragraph are spaces (Typer keeps them, so at 80 columns each line of the source ended a printed line early,
+    half way across); a blank line still parts paragraphs, and a paragraph opening with ``\\b`` keeps its lines."""
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+
+
 class _FlagsShowNoValue:
     """Help that shows an on/off flag as a flag: Typer's rich help gives every option a type column, and
     without this a flag such as ``--recode`` reads ``<bool>`` as if it took a value. Positional arguments are
     shown as the README writes them (``FILE...``, not ``{files}...``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = reflowed(self.help)
 
     def get_params(self, ctx):
         params = super().get_params(ctx)
