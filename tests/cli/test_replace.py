@@ -265,7 +265,7 @@ def test_a_narrative_file_replaced_leaves_nothing_of_its_earlier_version_behind(
     result = cli("classify", str(case), "--codebook", "impact", "--replace")
     assert result.exit_code == 0, result.output
     # the first paragraph (figures edited) and the last (an entry dropped) are no longer in the file
-    assert "case_study.txt: replaced the earlier export: 3 documents removed, 1 kept, 3 added" in \
+    assert "case_study.txt: replaced the earlier read of this file: 3 documents removed, 1 kept, 3 added" in \
         " ".join(result.output.split())
     assert _q(db_path, "SELECT count(*) FROM documents WHERE text LIKE '%1,200%' OR text LIKE '%county%'") == [(0,)]
     assert sorted(r[0] for r in _q(db_path, "SELECT value FROM reach")) == [41.0, 1300.0]

@@ -262,9 +262,11 @@ def _replaced(f, told) -> None:
                  "a first read (nothing to replace)", source=f.source)
         return
     meta = "; ".join(f"{col!r} on {_count(n, 'document')}" for col, n in f.meta_replaced.items())
-    told("info", "{source}: replaced the earlier export: {removed} removed, {kept:,} kept, {new:,} added; "
-         + ("{meta!o} values taken from this export: {values}" if meta else "no {meta!o} value changed"),
+    # a table's file is an export (of a survey, a system); a narrative document is a file read again
+    told("info", "{source}: replaced the earlier {read}: {removed} removed, {kept:,} kept, {new:,} added; "
+         + ("{meta!o} values taken from this {this}: {values}" if meta else "no {meta!o} value changed"),
          source=f.source, removed=_count(f.n_removed, "document"), kept=f.n_kept, new=f.n_new,
+         read="export" if f.columns else "read of this file", this="export" if f.columns else "read",
          **({"values": meta} if meta else {}))
     if f.human_dropped:
         who = ", ".join(f"{coder}'s on {_count(k, 'passage')}" for coder, k in f.human_dropped.items())
