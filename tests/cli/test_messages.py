@@ -142,6 +142,26 @@ def test_files_of_other_kinds_in_a_folder_are_named_not_passed_over(cli, tmp_pat
     assert "DS_Store" not in said and "n_in 1 = n_ok 1" in said
 
 
+def test_a_store_kept_in_the_folder_read_is_named_as_a_store(runner, tmp_path):
+    """A project store kept beside the exports it was made from (``--db exports/project.duckdb``, then ``ingest
+    exports``): it and its write-ahead log are left out as a store and its log, not as files of a kind evalnlp
+    does not read."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "2024-01.csv").write_text("comment\nThe nurses were kind.\n", encoding="utf-8")
+    (folder / "old.duckdb.wal").write_bytes(b"\x00")
+    store = folder / "project.duckdb"
+    result = runner.invoke(app, ["--db", str(store), "ingest", str(folder), "--text", "comment"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["--db", str(store), "ingest", str(folder), "--text", "comment"],
+                           catch_exceptions=False)
+    said = flat(result.output)
+    assert "project.duckdb: a DuckDB database file (a project store such as evalnlp's" in said
+    assert "old.duckdb.wal: a DuckDB database file" in said
+    assert "evalnlp does not read .duckdb" not in said and "evalnlp does not read .wal" not in said
+
+
 def test_a_hidden_first_sheet_read_by_default_is_said_to_be_hidden(cli, tmp_path):
     """The first sheet is read by default; when Excel hides it (a stale copy), the person sees another sheet
     and would not know: the output says the sheet read is hidden and names the others."""

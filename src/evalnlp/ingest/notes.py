@@ -151,6 +151,10 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  "export's rows (the codes of the rows at their old places go with them)", source=f.source,
                  n=f.n_moved, new=f.n_new)
     for name in result.unread:
+        if Path(name).suffix.lower() in (".duckdb", ".wal"):  # a store kept in the folder that was read
+            info(f"left out {name}: a DuckDB database file (a project store such as evalnlp's, or its "
+                 "write-ahead log), not an input")
+            continue
         info(f"left out {name}: evalnlp does not read {Path(name).suffix or 'files without an extension'} "
              "files (CSV, TSV, XLSX, JSON, JSONL, Parquet, TXT, MD, DOCX and PDF; save or unpack it as one "
              "of those to read it)")
