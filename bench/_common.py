@@ -14,11 +14,21 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 
 
+def shared_dir() -> Path:
+    """The shared folder (its ``data/``, ``codebooks/``): ``$EVALNLP_SHARED`` when set, else ``../shared`` beside
+    the repository, else ``/work/shared``."""
+    env = os.environ.get("EVALNLP_SHARED")
+    if env:
+        return Path(env)
+    rel = (REPO / ".." / "shared").resolve()
+    return rel if rel.exists() else Path("/work/shared")
+
+
 def shared_data() -> Path:
-    for base in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if base.is_dir():
-            return base
-    raise SystemExit("the shared data folder (../shared/data) is not there; these benchmarks need it")
+    base = shared_dir() / "data"
+    if base.is_dir():
+        return base
+    raise SystemExit(f"the shared data folder ({base}) is not there; these benchmarks need it")
 
 
 def fft_csv() -> Path:

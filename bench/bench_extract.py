@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -23,17 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import collapse_ws, match_spans  # noqa: E402
+from _common import collapse_ws, match_spans, shared_dir  # noqa: E402
 
 from evalnlp.ingest import narrative  # noqa: E402
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("EVALNLP_SHARED")
-    if env:
-        return Path(env)
-    rel = (ROOT / ".." / "shared").resolve()
-    return rel if rel.exists() else Path("/work/shared")
 
 
 def load_sets(shared: Path) -> dict[str, list[tuple[str, str, dict]]]:

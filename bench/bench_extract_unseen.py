@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import re
 import sys
 import time
@@ -43,20 +42,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import shared_dir  # noqa: E402
 
 from evalnlp.ingest import narrative  # noqa: E402
 from evalnlp.ingest._narrative_quotes import find_quotes, looks_like_title, word_count  # noqa: E402
 from evalnlp.ingest._narrative_text import normalise  # noqa: E402
 
 STYLES = {"double": ('"', '"'), "ref_single": ("`", "'"), "curly_double": ("\u201c", "\u201d")}
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("EVALNLP_SHARED")
-    if env:
-        return Path(env)
-    rel = (ROOT / ".." / "shared").resolve()
-    return rel if rel.exists() else Path("/work/shared")
 
 
 @dataclass(frozen=True)

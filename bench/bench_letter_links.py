@@ -40,6 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import shared_dir  # noqa: E402
 
 from evalnlp.ingest._letter_links import ROLE_WORDS, LetterSign, _words, choose, parse_date  # noqa: E402
 from evalnlp.ingest._narrative_sources import parse_sources  # noqa: E402
@@ -49,14 +52,6 @@ _FROM = re.compile(r"(?is)^\W*(?:an?\s+|the\s+)?(?:(?:signed\s+)?(?:letter|e-?ma
                    r"(?:\s+of\s+support)?)\b[^.]{0,40}?\bfrom\s+(?:the\s+)?(?P<rest>.+)")
 _CUT = re.compile(r"(?i)\s\(|\s+dated\b|\s+to\s+|\s+confirming\b|\s+regarding\b|\s+about\b|\s+on\s+|\s+outlining\b|"
                   r"\s+describing\b|\s+corroborating\b|\s+detailing\b|\s+which\b|\s+that\b|\.\s|\.$|;")
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("EVALNLP_SHARED")
-    if env:
-        return Path(env)
-    rel = (ROOT / ".." / "shared").resolve()
-    return rel if rel.exists() else Path("/work/shared")
 
 
 def load_lists() -> tuple[dict[str, list[str]], dict[str, str]]:

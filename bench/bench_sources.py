@@ -47,19 +47,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import shared_dir  # noqa: E402
 
 from evalnlp.ingest import narrative  # noqa: E402
 
 ANNOTATION = ROOT / "bench" / "sources_test_annotation.json"
 HEADING = "\n\n5. Sources to corroborate the impact\n"
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("EVALNLP_SHARED")
-    if env:
-        return Path(env)
-    rel = (ROOT / ".." / "shared").resolve()
-    return rel if rel.exists() else Path("/work/shared")
 
 
 def load_corpus() -> dict[str, dict]:
