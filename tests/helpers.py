@@ -67,3 +67,12 @@ def holds_open(pid: int, path: Path) -> bool:
         except OSError:
             continue
     return False
+
+
+def one_testimonial(passage: str, nlp, start: str):
+    """The one testimonial found in ``passage`` whose quotation starts with ``start`` (fails if there are none or
+    several)."""
+    from evalnlp.ingest import narrative
+
+    [t] = [t for t in narrative.extract_testimonials(passage, nlp=nlp) if t.quote.startswith(start)]
+    return t

@@ -193,3 +193,12 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         paths[name] = tmp_path / name
         paths[name].write_bytes(data[: len(data) // 2])
     return paths
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["rules", "model"])
+def nlp(request):
+    """Both narrative pipelines, a test module at a time: the rule path over ``spacy.blank`` and the parsed one.
+    A module that needs another choice defines its own ``nlp``."""
+    from evalnlp.ingest import narrative
+
+    return narrative.load_pipeline(prefer_model=request.param)

@@ -13,11 +13,6 @@ from evalnlp.ingest import narrative as N
 from evalnlp.ingest._narrative_quotes import find_quotes, quoted_name_or_term
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["rules", "model"])
-def nlp(request):
-    return N.load_pipeline(prefer_model=request.param)
-
-
 def _kind(passage: str) -> str | None:
     (q,) = find_quotes(passage)
     return quoted_name_or_term(passage, q)

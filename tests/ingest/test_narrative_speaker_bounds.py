@@ -9,18 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import one_testimonial
+
 from evalnlp.ingest import narrative as N
 from evalnlp.ingest._narrative_text import is_marker
-
-
-@pytest.fixture(scope="module", params=[False, True], ids=["rules", "model"])
-def nlp(request):
-    return N.load_pipeline(prefer_model=request.param)
-
-
-def _one(passage: str, nlp, start: str) -> N.Testimonial:
-    [t] = [t for t in N.extract_testimonials(passage, nlp=nlp) if t.quote.startswith(start)]
-    return t
 
 
 @pytest.mark.parametrize("lead, speaker", [
@@ -37,7 +29,7 @@ def _one(passage: str, nlp, start: str) -> N.Testimonial:
 ])
 def test_an_introduction_ending_at_a_comma_is_not_part_of_the_speaker(lead, speaker, nlp):
     passage = lead + "`every ward should hold a weekly safety meeting with its pharmacist' [4]."
-    t = _one(passage, nlp, "every ward")
+    t = one_testimonial(passage, nlp, "every ward")
     assert t.speaker == speaker
 
 
@@ -45,7 +37,7 @@ def test_a_time_adjunct_and_an_aside_between_the_speaker_and_the_verb_are_left_o
     passage = ("Jane Roe, Director of the Hill Trust (a charity for river towns) following an item on BBC's "
                "`Farming Today' has told us that: `I have used the maps with every group of volunteers we trained "
                "this year' (4.2, email 3 May 2012).")
-    t = _one(passage, nlp, "I have used")
+    t = one_testimonial(passage, nlp, "I have used")
     assert (t.speaker, t.source_ref) == ("Jane Roe, Director of the Hill Trust", "(4.2, email 3 May 2012)")
 
 
@@ -56,7 +48,7 @@ def test_a_time_adjunct_and_an_aside_between_the_speaker_and_the_verb_are_left_o
 ])
 def test_a_short_form_in_brackets_after_a_name_is_left_out(lead, speaker, nlp):
     passage = lead + "`the guidance will be used on every ward in the country from next spring' [4]."
-    assert _one(passage, nlp, "the guidance").speaker == speaker
+    assert one_testimonial(passage, nlp, "the guidance").speaker == speaker
 
 
 def test_a_quantified_subject_of_an_absolute_clause_is_the_speaker(nlp):
@@ -70,14 +62,14 @@ def test_a_quantified_subject_of_an_absolute_clause_is_the_speaker(nlp):
 def test_a_main_clause_subject_still_speaks_through_its_participle(nlp):
     passage = ("The Director of the Hill Trust wrote to the team, adding that `the maps changed how every ranger "
                "plans a season of work on the river'.")
-    assert _one(passage, nlp, "the maps").speaker == "The Director of the Hill Trust"
+    assert one_testimonial(passage, nlp, "the maps").speaker == "The Director of the Hill Trust"
 
 
 @pytest.mark.parametrize("dash", ["&#8212;", "\u2013", "-"])
 def test_according_to_a_speaker_with_an_apposition_between_dashes(dash, nlp):
     passage = (f"According to one key partner {dash} a former aid worker (and later author) {dash} the project has "
                "also brought families together by `giving younger people a shared story they can follow' (F).")
-    t = _one(passage, nlp, "giving younger")
+    t = one_testimonial(passage, nlp, "giving younger")
     assert t.speaker.replace(dash, "-") == "one key partner - a former aid worker (and later author)"
     assert t.source_ref == "(F)"
 
@@ -85,7 +77,7 @@ def test_according_to_a_speaker_with_an_apposition_between_dashes(dash, nlp):
 def test_according_to_a_speaker_closed_by_a_single_dash(nlp):
     passage = ("According to the head of the Hill Trust - and the records bear this out - the project has "
                "`changed how every ranger on the river plans a season of work' (F).")
-    assert _one(passage, nlp, "changed how").speaker == "the head of the Hill Trust"
+    assert one_testimonial(passage, nlp, "changed how").speaker == "the head of the Hill Trust"
 
 
 def test_a_gerund_after_a_preposition_names_no_speaker(nlp):
@@ -94,7 +86,7 @@ def test_a_gerund_after_a_preposition_names_no_speaker(nlp):
                "they will set a "
                "precedent for recognising the `group as one single and unified criminal association under the "
                "law of the land'.")
-    assert _one(passage, nlp, "group as one").speaker is None
+    assert one_testimonial(passage, nlp, "group as one").speaker is None
 
 
 @pytest.mark.parametrize("marker", ["(5.8 below)", "(5.10 above)", "(C2 below)", "(5.8, email 27 April 2013)",
@@ -102,7 +94,7 @@ def test_a_gerund_after_a_preposition_names_no_speaker(nlp):
 def test_a_marker_may_point_below_or_name_the_medium(marker, nlp):
     assert is_marker(marker)
     passage = f"The head of the Hill Trust said `the maps changed how every ranger plans a season of work' {marker}."
-    assert _one(passage, nlp, "the maps").source_ref == marker
+    assert one_testimonial(passage, nlp, "the maps").source_ref == marker
 
 
 @pytest.mark.parametrize("text", ["(email, 7 May 2012)", "(Phase 2 below)", "(5, 2013)", "(3, letter to the editor)"])
@@ -136,7 +128,7 @@ def test_the_subject_of_a_clause_ending_in_a_colon_speaks_for_the_quotations_aft
 
 def test_one_of_a_group_stays_one_of_it(nlp):
     passage = "One of the barristers on the appeal comments that `the study was the most useful evidence before us'."
-    assert _one(passage, nlp, "the study").speaker == "One of the barristers on the appeal"
+    assert one_testimonial(passage, nlp, "the study").speaker == "One of the barristers on the appeal"
 
 
 def test_a_clause_ending_in_a_colon_whose_subject_is_a_thing_lets_the_quotation_go_on(nlp):
@@ -159,20 +151,20 @@ def test_a_pronoun_opening_the_second_clause_stands_for_the_sentence_subject(nlp
     passage = ("Hamlet was recorded for radio by the BBC in 2009. In the 2013 season Roe worked on two more plays. "
                "Tom Reed is clear about the value of Roe's work to his company, he states that through these plays "
                "Roe `has given the cast and me support in every rehearsal as well as in performance' (source 2).")
-    assert _one(passage, nlp, "has given").speaker == "Tom Reed"
+    assert one_testimonial(passage, nlp, "has given").speaker == "Tom Reed"
 
 
 def test_a_thing_opening_the_sentence_does_not_take_the_pronoun(nlp):
     passage = ("Jane Roe has chaired the Hill Trust since 2010. The report was praised by the board, and she said that it `changed "
                "how every ranger plans a season of work on the river' [2].")
-    assert _one(passage, nlp, "changed how").speaker == "Jane Roe"
+    assert one_testimonial(passage, nlp, "changed how").speaker == "Jane Roe"
 
 
 def test_the_marker_after_the_writers_parenthesis_beats_one_in_the_lead(nlp):
     passage = ("On the basis of that piece, Roe was invited onto a radio debate [5.7]: `Having read parts of your book "
                "on the website, you came to mind as someone who could speak to this' (Producer, BBC Radio 4 Farming "
                "Today) [5.8]. The debate was about farm subsidies.")
-    t = _one(passage, nlp, "Having read")
+    t = one_testimonial(passage, nlp, "Having read")
     assert (t.speaker, t.source_ref) == ("Producer, BBC Radio 4 Farming Today", "[5.8]")
 
 
@@ -212,21 +204,21 @@ def test_they_after_a_body_that_commissioned_the_work_is_that_body(body, nlp):
     passage = (f"The success of the first film led {body} to commission Roe to write scripts for a new series, as "
                "they say `we're thrilled with these lessons, and we think they add something unique to the library "
                "we offer' (5.8 below).")
-    t = _one(passage, nlp, "we're thrilled")
+    t = one_testimonial(passage, nlp, "we're thrilled")
     assert (t.speaker, t.source_ref) == (body, "(5.8 below)")
 
 
 def test_they_with_no_body_named_before_stays_unresolved(nlp):
     passage = ("The film was shown in London and Paris, as they say `we're thrilled with these lessons, and we think "
                "they add something unique to the library we offer'.")
-    assert _one(passage, nlp, "we're thrilled").speaker is None
+    assert one_testimonial(passage, nlp, "we're thrilled").speaker is None
 
 
 def test_people_who_expressed_their_admiration_speak(nlp):
     passage = ("The talks were recorded for the website. Visitors expressed their admiration for the way in which the "
                "exhibition dealt with a hard topic, `Really impressive special exhibition. Hard subject matter, "
                "fascinating images.' The exhibition drew the press.")
-    assert _one(passage, nlp, "Really impressive").speaker == "Visitors"
+    assert one_testimonial(passage, nlp, "Really impressive").speaker == "Visitors"
 
 
 @pytest.mark.parametrize("passage, speaker", [
@@ -245,12 +237,12 @@ def test_whose_comments_or_words_they_are_speaks(passage, speaker, nlp):
 
 def test_a_copula_after_a_thing_still_names_nobody(nlp):
     passage = "The goal of the scheme is `to give every young carer a named contact in school by next year'."
-    assert _one(passage, nlp, "to give every").speaker is None
+    assert one_testimonial(passage, nlp, "to give every").speaker is None
 
 
 def test_a_hyphenated_word_stays_whole_in_the_speaker(nlp):
     passage = "His co-founder described the work as `the most useful thing any of us read that year' [4]."
-    assert _one(passage, nlp, "the most useful").speaker == "His co-founder"
+    assert one_testimonial(passage, nlp, "the most useful").speaker == "His co-founder"
 
 
 @pytest.mark.parametrize("passage, speaker", [
@@ -267,7 +259,7 @@ def test_a_date_after_the_speaker_says_when_unless_a_participle_holds_it(passage
 def test_a_marker_between_a_noun_and_its_verb_leaves_the_noun_in_the_speaker(nlp):
     passage = ("A recent OECD report [corrob 5.7] identified that `other countries, such as Denmark and Austria, are "
                "starting to use the toolkit'.")
-    t = _one(passage, nlp, "other countries")
+    t = one_testimonial(passage, nlp, "other countries")
     assert (t.speaker, t.source_ref) == ("A recent OECD report", "[corrob 5.7]")
 
 
@@ -275,40 +267,40 @@ def test_a_word_after_also_is_the_subjects_verb(nlp):
     passage = ("In England the Act is run by the Home Office. The Home Office also carry out regular inspections to "
                "ensure that all research is in line with licence conditions, and have confirmed that their inspectors "
                "`often make use of the findings when they assess research' [E9]")
-    assert _one(passage, nlp, "often make use").speaker == "The Home Office"
+    assert one_testimonial(passage, nlp, "often make use").speaker == "The Home Office"
 
 
 def test_they_spoke_of_names_them(nlp):
     passage = ("Participants later wrote about what the sessions changed (source 1a). They spoke, for example, of how "
                "the sessions had `deepened their knowledge of the subject beyond anything they had read'.")
-    assert _one(passage, nlp, "deepened their").speaker == "Participants"
+    assert one_testimonial(passage, nlp, "deepened their").speaker == "Participants"
 
 
 def test_a_talk_someone_was_invited_to_give_reports_no_words_of_theirs(nlp):
     passage = ("For example, Roe was invited to speak at the orchestra's study day on account of `her highly regarded "
                "research and work in the field of performance practice'.")
-    assert _one(passage, nlp, "her highly").speaker is None
+    assert one_testimonial(passage, nlp, "her highly").speaker is None
 
 
 def test_a_short_form_left_out_of_the_speaker_still_ties_the_next_sentences_marker(nlp):
     passage = ("In 2008 the Institute for Health Care (IHC) wrote that `walking to school is the most cost-effective "
                "of the four measures it looked at'. Evidence from the research was used by the IHC team to show "
                "this [g, pages 5-12].")
-    t = _one(passage, nlp, "walking to school")
+    t = one_testimonial(passage, nlp, "walking to school")
     assert (t.speaker, t.source_ref) == ("the Institute for Health Care", "[g, pages 5-12]")
 
 
 def test_a_name_between_an_object_relative_and_its_verb_is_the_speaker(nlp):
     passage = ("Roe set out the obstruction of the courts during the Emergency, research that Justice Hale considered "
                "as showing `a continuing pattern of abusive conduct by the officials of the day'.")
-    t = _one(passage, nlp, "a continuing pattern")
+    t = one_testimonial(passage, nlp, "a continuing pattern")
     assert t.speaker == "Justice Hale"
 
 
 def test_a_verb_form_modifying_a_noun_is_no_attribution_verb(nlp):
     passage = ("The findings also formed the evidence base for the Hill Trust's campaign, which won an award in 2008 and "
                "was cited by the judging panel as `an outstanding example of persuading ministers to change the law'.")
-    assert _one(passage, nlp, "an outstanding").speaker == "the judging panel"
+    assert one_testimonial(passage, nlp, "an outstanding").speaker == "the judging panel"
 
 
 @pytest.mark.parametrize("passage, speaker", [
@@ -326,7 +318,7 @@ def test_an_example_of_comments_the_sentence_names_is_theirs(passage, speaker, n
 
 def test_an_example_of_something_else_names_nobody(nlp):
     passage = "The report was well received, for example: `this was great, please make more like this one next year'."
-    assert _one(passage, nlp, "this was great").speaker is None
+    assert one_testimonial(passage, nlp, "this was great").speaker is None
 
 
 # --- the person a citation after the quotation names, the body a colon's clause gives something to, and one marker
@@ -342,20 +334,20 @@ def test_an_example_of_something_else_names_nobody(nlp):
      "has cared for a parent at home' (J. Roe, review in the Hill Times) [5.1].", "J. Roe"),
 ])
 def test_a_person_named_after_the_quotation_is_the_one_the_lead_only_described(passage, speaker, nlp):
-    t = _one(passage, nlp, "it speaks plainly")
+    t = one_testimonial(passage, nlp, "it speaks plainly")
     assert (t.speaker, t.source_ref) == (speaker, "[5.1]")
 
 
 def test_a_described_speaker_stays_when_the_citation_after_names_no_person(nlp):
     passage = ("One critic wrote that `it speaks plainly to every reader who has cared for a parent at home' (Hill "
                "Times, 3 May 2010) [5.1].")
-    assert _one(passage, nlp, "it speaks plainly").speaker == "One critic"
+    assert one_testimonial(passage, nlp, "it speaks plainly").speaker == "One critic"
 
 
 def test_a_journal_after_the_quotation_is_no_author(nlp):
     passage = ("The book was praised: `it speaks plainly to every reader who has cared for a parent at home' Hill "
                "Review of Books (2010) 12: 40-43 [5.1].")
-    assert _one(passage, nlp, "it speaks plainly").speaker != "Hill Review"
+    assert one_testimonial(passage, nlp, "it speaks plainly").speaker != "Hill Review"
 
 
 @pytest.mark.parametrize("paren, speaker", [
@@ -365,7 +357,7 @@ def test_a_journal_after_the_quotation_is_no_author(nlp):
 ])
 def test_a_year_and_a_medium_closing_a_parenthesis_are_not_the_speaker(paren, speaker, nlp):
     passage = f"The models changed practice: `we now read every survey with the new fault maps beside us' {paren}."
-    assert _one(passage, nlp, "we now read").speaker == speaker
+    assert one_testimonial(passage, nlp, "we now read").speaker == speaker
 
 
 _BEFORE_THE_COURSE = ("Officials said the workshop was a first: `this course was the best training our staff have had "
@@ -398,7 +390,7 @@ def test_the_body_a_colons_clause_gives_training_to_is_the_speaker(lead, speaker
 ])
 def test_a_colons_object_that_is_no_receiving_body_is_not_the_speaker(lead, not_speaker, nlp):
     passage = _BEFORE_THE_COURSE + lead + " `The course is proving very useful in preparing our positions' [C6]."
-    assert _one(passage, nlp, "The course is").speaker != not_speaker
+    assert one_testimonial(passage, nlp, "The course is").speaker != not_speaker
 
 
 def test_a_marker_after_the_second_speakers_verb_covers_the_first_quotation(nlp):
@@ -413,4 +405,4 @@ def test_a_marker_after_the_second_speakers_verb_is_not_the_first_quotations_pas
     passage = ("In 2008 Acme filed a patent [C] `to protect our own use of the method' and told us that the method is "
                "`very well liked across the whole of the company' and a director at Acme states that [D] `many banks "
                "now use the method every day'.")
-    assert _one(passage, nlp, "very well liked").source_ref != "[D]"
+    assert one_testimonial(passage, nlp, "very well liked").source_ref != "[D]"
