@@ -3358,7 +3358,8 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
 
     # a testimonial and the sentence(s) holding its words are offered once, as the testimonial: a sentence the
     # strategy chose beside its testimonial gives its place to the strategy's next passage (asking the strategy
-    # for more passages until n are offered or every candidate has been asked for)
+    # for as many more passages as places were freed, until n are offered or every candidate has been asked for;
+    # by so few that diverse's clusters stay nearly the ones it would make for n)
     where = context.iloc[at[rows]]
     held = rv.held_sentences(where["doc_id"].tolist(), where["kind"].tolist(), where["start"].tolist(),
                              where["end"].tolist())
@@ -3368,7 +3369,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         offered, left = rv.offer_once(order, held, n)
         if len(offered) == n or m >= len(rows):
             break
-        m = min(len(rows), 2 * m)
+        m = min(len(rows), m + n - len(offered))
     picked = np.asarray([order[p] for p in offered], dtype=np.int64)
     reasons = [reasons[p] for p in offered]
     chosen = rows[picked]
