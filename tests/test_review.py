@@ -169,3 +169,71 @@ def test_a_theme_label_that_looks_like_a_formula_is_a_text_header_and_its_column
     assert decisions.n_reviewed == 1
     given = decisions.codes[decisions.codes["assigned"].astype(bool)]
     assert given[["seg_id", "theme"]].values.tolist() == [["s1", "links"]]
+
+
+def test_held_sentences_pairs_a_testimonial_with_each_sentence_sharing_its_words():
+    # doc a: a sentence holding a quotation, a quotation over two sentences; doc b: a sentence at the same offsets
+    held = rv.held_sentences(["a", "a", "a", "a", "a", "b"],
+                             ["sentence", "testimonial", "sentence", "sentence", "testimonial", "sentence"],
+                             [0, 10, 60, 90, 70, 10], [50, 40, 89, 120, 110, 40])
+    assert held == {1: [0], 4: [2, 3]}
+    assert rv.held_sentences(["a"], ["sentence"], [0], [5]) == {}
+
+
+def test_offer_once_keeps_the_testimonial_and_fills_the_place_with_the_next_row():
+    held = {5: [1], 7: [2, 3]}
+    # sentence 1 comes first, its testimonial 5 later: 1 gives way and the next row (4) is offered too
+    offered, left = rv.offer_once([1, 0, 5, 4, 6], held, 3)
+    assert [[1, 0, 5, 4, 6][p] for p in offered] == [0, 5, 4] and left == [1]
+    # a sentence met after its testimonial is passed over
+    offered, left = rv.offer_once([7, 2, 0, 3, 6], held, 3)
+    assert [[7, 2, 0, 3, 6][p] for p in offered] == [7, 0, 6] and left == [2, 3]
+    # a sentence whose testimonial is not reached within n stays
+    offered, left = rv.offer_once([2, 0, 7], held, 2)
+    assert offered == [0, 1] and left == []
+    # too few rows: every row that can be offered is
+    offered, left = rv.offer_once([3, 7], held, 5)
+    assert offered == [1] and left == [3]
+    # nothing held: the first n rows, as the strategy chose them
+    assert rv.offer_once([4, 2, 9], {}, 2) == ([0, 1], [])
+
+
+def _speaker_codebook(tmp_path):
+    path = tmp_path / "said.yaml"
+    path.write_text("id: said\nmulti_label: true\nthemes:\n"
+                    "  - {id: voice, label: Speaker, definition: The speaker is named.}\n"
+                    "  - {id: evalnlp_speaker, label: Praise, definition: Praise.}\n", encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_passage_columns_beside_a_theme_of_their_name_are_written_as_evalnlp_names(tmp_path):
+    """A theme labelled "Speaker" keeps its header; the speaker column is evalnlp_<name>, and where a theme has
+    that name too, evalnlp_<name>_2, as every table that puts evalnlp's columns beside the user's names them."""
+    from openpyxl import load_workbook
+
+    assert rv.passage_headers(load_codebook("impact")) == {"speaker": "speaker", "source_ref": "source_ref"}
+    cb = _speaker_codebook(tmp_path)
+    assert rv.passage_headers(cb) == {"speaker": "evalnlp_speaker_2", "source_ref": "source_ref"}
+    rows = _rows(cb).assign(speaker=[None, "Dr Jane Roe, Chief Nurse", None], source_ref=[None, "[S2]", None])
+    out = rv.write_workbook(tmp_path / "r.xlsx", rows, cb, {"store": "x", "codebook_sha256": cb.sha256,
+                                                            "codebook_ref": str(tmp_path / "said.yaml")})
+    wb = load_workbook(out)
+    ws = wb["Review"]
+    head = [c.value for c in ws[1]]
+    assert head[:8] == ["#", "text", "source", "locator", "evalnlp_speaker_2", "source_ref", "question",
+                        "selected because"]
+    assert head[8:10] == ["Speaker", "Praise"]
+    col = {h: c.column_letter for h, c in zip(head, ws[1])}
+    assert (ws[f"{col['evalnlp_speaker_2']}3"].value, ws[f"{col['source_ref']}3"].value) == \
+        ("Dr Jane Roe, Chief Nurse", "[S2]")
+    sheet = rv.read_workbook(out)
+    # the speaker filled in is not a reviewer's typing: the workbook is as exported
+    assert rv.existing_workbook(out).n_typed == 0
+    assert rv.themes_without_column(sheet, cb) == []
+    ws[f"{col['Speaker']}4"] = 1  # the reviewer gives the third passage the theme labelled Speaker
+    wb.save(out)
+    decisions = rv.read_decisions(rv.read_workbook(out), cb, expected_fingerprint="fp")
+    assert decisions.ignored == {} and decisions.n_reviewed == 1
+    given = decisions.codes[decisions.codes["assigned"].astype(bool)]
+    assert sorted(map(tuple, given[["seg_id", "theme"]].values.tolist())) == [("s2", "evalnlp_speaker"),
+                                                                              ("s2", "voice")]

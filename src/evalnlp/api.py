@@ -3177,7 +3177,12 @@ class ReviewExport:
     strategy: str
     thresholds_from: str  # "model card", "of the untrained coder" or "inferred from the codes"
     n_candidates: int  # passages the coder coded that no person has coded (distinct texts)
-    passages: pd.DataFrame  # seg_id, text, source, locator, question, reason, machine (list of theme ids)
+    #: seg_id, text, source, locator, speaker, source_ref (a testimonial's; None for other passages), question,
+    #: reason, machine (list of theme ids)
+    passages: pd.DataFrame
+    #: sentences the strategy chose that hold the words of a testimonial it chose too: the testimonial is offered
+    #: in their place (it names its speaker), their places went to the next passages chosen
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -3278,7 +3283,10 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     classify run's) coded and no person has coded yet, each distinct text once. ``strategy``: ``uncertain``
     (scores nearest each theme's threshold, themes in turn; ``theme`` keeps to one theme), ``diverse`` (k-means
     over the static embeddings, seeded) or ``random`` (seeded); with ``diverse`` or ``random``, ``theme`` keeps
-    to passages the machine gave that theme. The export is recorded as a run.
+    to passages the machine gave that theme. Where the chosen passages would include a testimonial and a
+    sentence holding its words, the testimonial alone is offered and the strategy's next passage takes the
+    sentence's place (:func:`evalnlp.review.offer_once`), so ``n`` passages are written where there are enough.
+    The export is recorded as a run.
     """
     import numpy as np
 
@@ -3325,34 +3333,58 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         raise errors.error("E421", "no_theme", theme=theme, coder=coder)
     sub_scores = scores[rows]
     labels = {t.id: t.label for t in cb.themes}
-    if strategy == "uncertain":
-        picked, why = rv.select_uncertain(sub_scores, thresholds, n, multi_label=cb.multi_label,
-                                          theme=theme_index, return_themes=True)
-        boundary = sub_scores - rv.margins(sub_scores, thresholds, multi_label=cb.multi_label)
-        against = "threshold" if cb.multi_label else "rival"
-        reasons = [f"near the {labels[cb.theme_ids[j]]} boundary: score {sub_scores[i, j]:.2f}, {against} "
-                   f"{boundary[i, j]:.2f}" for i, j in zip(picked, why)]
-    elif strategy == "diverse":
+    if strategy == "diverse":
         from evalnlp.embeddings import get_encoder
 
         encoder = get_encoder("static")
         vectors = encoder.encode(context["text"].iloc[at[rows]].tolist())
         human = store.human_coded_segments()
         covered = encoder.encode(human["text"].tolist()) if len(human) else None
-        picked, sizes = rv.select_diverse(vectors, n, seed=seed, covered=covered, return_sizes=True)
-        reasons = [f"stands for a group of {s:,} similar passages" for s in sizes]
-    else:
-        picked = rv.select_random(len(rows), n, seed=seed)
-        reasons = [f"random sample (seed {seed})"] * len(picked)
+
+    def choose(m: int) -> tuple[Any, list[str]]:
+        """The strategy's ``m`` passages (rows of ``rows``), best first, and why each was chosen."""
+        if strategy == "uncertain":
+            picked, why = rv.select_uncertain(sub_scores, thresholds, m, multi_label=cb.multi_label,
+                                              theme=theme_index, return_themes=True)
+            boundary = sub_scores - rv.margins(sub_scores, thresholds, multi_label=cb.multi_label)
+            against = "threshold" if cb.multi_label else "rival"
+            return picked, [f"near the {labels[cb.theme_ids[j]]} boundary: score {sub_scores[i, j]:.2f}, "
+                            f"{against} {boundary[i, j]:.2f}" for i, j in zip(picked, why)]
+        if strategy == "diverse":
+            picked, sizes = rv.select_diverse(vectors, m, seed=seed, covered=covered, return_sizes=True)
+            return picked, [f"stands for a group of {s:,} similar passages" for s in sizes]
+        picked = rv.select_random(len(rows), m, seed=seed)
+        return picked, [f"random sample (seed {seed})"] * len(picked)
+
+    # a testimonial and the sentence(s) holding its words are offered once, as the testimonial: a sentence the
+    # strategy chose beside its testimonial gives its place to the strategy's next passage (asking the strategy
+    # for as many more passages as places were freed, until n are offered or every candidate has been asked for;
+    # by so few that diverse's clusters stay nearly the ones it would make for n)
+    where = context.iloc[at[rows]]
+    held = rv.held_sentences(where["doc_id"].tolist(), where["kind"].tolist(), where["start"].tolist(),
+                             where["end"].tolist())
+    m = n
+    while True:
+        order, reasons = choose(m)
+        offered, left = rv.offer_once(order, held, n)
+        if len(offered) == n or m >= len(rows):
+            break
+        m = min(len(rows), m + n - len(offered))
+    picked = np.asarray([order[p] for p in offered], dtype=np.int64)
+    reasons = [reasons[p] for p in offered]
     chosen = rows[picked]
     ids = cb.theme_ids
-    passages = context.iloc[at[chosen]][["seg_id", "text", "source", "locator", "question"]].reset_index(drop=True)
+    shown = ["seg_id", "text", "source", "locator", "speaker", "source_ref", "question"]
+    passages = context.iloc[at[chosen]][shown].reset_index(drop=True)
+    for name in ("speaker", "source_ref"):  # a passage that is no testimonial has neither
+        passages[name] = passages[name].astype(object).where(passages[name].notna(), None)
     passages["reason"] = reasons
+    left_out = context["seg_id"].iloc[at[rows[np.asarray(left, dtype=np.int64)]]].tolist() if left else []
     passages["machine"] = [[t for t, a in zip(ids, assigned[i]) if a] for i in chosen]
     args = {"file": str(path), "n": n, "strategy": strategy, "codebook": _codebook_ref(cb),
             "theme": theme, "seed": seed, "coder": coder, "classify_run": run["run_id"],
             "candidates": int(len(rows)), "thresholds_from": thresholds_from,
-            "seg_ids": passages["seg_id"].tolist()}
+            "seg_ids": passages["seg_id"].tolist(), "left_out_sentences": left_out}
     with recorded_run(store, "review export", args, codebook_id=cb.id, codebook_sha256=cb.sha256,
                       model_sha256=run.get("model_sha256")) as recorded:
         run_id = recorded.id
@@ -3367,7 +3399,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         recorded.counts(n_in=len(passages), n_ok=len(passages), n_rejected=0)
     return ReviewExport(path=out, run_id=run_id, codebook_id=cb.id, coder=coder, strategy=strategy,
                         thresholds_from=thresholds_from, n_candidates=int(len(rows)),
-                        passages=passages.drop(columns="fingerprint"))
+                        passages=passages.drop(columns="fingerprint"), left_out=left_out)
 
 
 def _repeat_keys(context: pd.DataFrame) -> list[tuple]:

@@ -16,11 +16,19 @@ reaches the theme's threshold, so the distance is ``score - threshold``; in a si
 theme is assigned (when it reaches its threshold), so the distance is ``score - max(threshold, best other
 score)``, which is the margin between the two leading themes.
 
+One passage per set of words (:func:`held_sentences`, :func:`offer_once`): in a narrative document a testimonial
+and the sentence(s) holding its words are two passages of the same words. Where a strategy's choice would offer
+both, the testimonial is offered (it carries the speaker and source marker) and its sentences are left out, their
+places going to the strategy's next passages.
+
 The workbook (:func:`write_workbook`, :func:`read_workbook`, :func:`read_decisions`) has one row per passage on
-the ``Review`` sheet: the text and where it comes from (locked), one column per theme pre-filled with the
+the ``Review`` sheet: the text and where it comes from, with a testimonial's ``speaker`` and ``source_ref``
+(empty for other passages; written as ``evalnlp_speaker`` and so on where a theme has that name, the rule of
+:mod:`evalnlp.columns`; shown, never read), all locked; one column per theme pre-filled with the
 machine's decision (1 or empty; unlocked, 0/1 data validation), ``reviewed`` and ``notes`` (unlocked), and
 hidden columns ``seg_id``, ``machine`` (the pre-filled theme ids) and ``fingerprint`` (a hash of the store's
-identity and the codebook's sha256). A hidden ``_evalnlp`` sheet holds the provenance; an ``Instructions``
+identity and the codebook's sha256). A hidden ``_evalnlp`` sheet holds the provenance and the passage columns'
+headers as written (a workbook exported before them has neither, and imports as before); an ``Instructions``
 sheet explains the rules and lists the themes. Sheets are protected without a password.
 
 Which rows count as reviewed (:data:`RULE`): a row counts when the reviewer typed anything in it: a theme
@@ -53,7 +61,8 @@ from evalnlp.util import path_kind
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
-    "distinct_texts", "fold_text", "infer_thresholds", "store_hash", "fingerprint", "human_coder", "write_workbook",
+    "distinct_texts", "fold_text", "infer_thresholds", "held_sentences", "offer_once", "PASSAGE_COLUMNS",
+    "passage_headers", "store_hash", "fingerprint", "human_coder", "write_workbook",
     "read_workbook", "read_decisions", "ReviewSheet", "Decisions",
 ]
 
@@ -81,6 +90,11 @@ _TEXT_COLUMNS = {"#": 5, "text": 70, "source": 18, "locator": 14, "question": 22
 _EDIT_COLUMNS = {"reviewed": 10, "notes": 36}
 _HIDDEN_COLUMNS = ("seg_id", "machine", "fingerprint")
 _FIXED = set(_TEXT_COLUMNS) | set(_EDIT_COLUMNS) | set(_HIDDEN_COLUMNS)
+#: who said a testimonial and the corroborating source it cites (empty for other passages), written after
+#: ``locator`` under the names :func:`passage_headers` gives; a workbook exported before them has neither
+PASSAGE_COLUMNS = {"speaker": 28, "source_ref": 11}
+#: the line of the hidden sheet naming the passage columns as written (``speaker;source_ref``)
+_PASSAGE_META = "passage_columns"
 
 _MARK_YES = {"yes", "y", "x", "1", "1.0", "true", "done", "ok", "\u2713", "\u2714", "\u221a", "\u2611", "\u2705"}
 _MARK_NO = {"", "no", "n", "0", "0.0", "false"}
@@ -230,6 +244,54 @@ def distinct_texts(texts: Sequence[str], keys: Sequence[Any] | None = None) -> n
     return np.array(~frame.duplicated(keep="first"), dtype=bool)
 
 
+def held_sentences(doc_ids: Sequence[Any], kinds: Sequence[Any], starts: Sequence[int],
+                   ends: Sequence[int]) -> dict[int, list[int]]:
+    """Testimonial row -> the sentence rows of its document whose spans share characters with it (the sentence
+    that holds the quotation, or each sentence of a quotation that runs over several), rows in ascending
+    order. Only testimonials that overlap a sentence are keys."""
+    frame = pd.DataFrame({"doc": list(doc_ids), "kind": list(kinds), "start": np.asarray(starts, dtype=np.int64),
+                          "end": np.asarray(ends, dtype=np.int64), "row": np.arange(len(doc_ids))})
+    tests = frame[frame["kind"] == "testimonial"]
+    if tests.empty:
+        return {}
+    sents = frame[frame["kind"] == "sentence"]
+    both = tests.merge(sents, on="doc", suffixes=("", "_s"))
+    both = both[(both["start_s"] < both["end"]) & (both["start"] < both["end_s"])]
+    out: dict[int, list[int]] = {}
+    for t, s in sorted(zip(both["row"].tolist(), both["row_s"].tolist())):
+        out.setdefault(int(t), []).append(int(s))
+    return out
+
+
+def offer_once(order: Sequence[int], held: dict[int, list[int]], n: int) -> tuple[list[int], list[int]]:
+    """The first ``n`` rows of ``order`` (a strategy's choice, best first) with no sentence beside a testimonial it
+    holds (``held``, from :func:`held_sentences`): the testimonial stays, the sentence is left out and its
+    place goes to the next row of ``order``. Returns (positions in ``order`` of the rows offered, in order;
+    the sentence rows left out, in the order they were met)."""
+    holder: dict[int, list[int]] = {}
+    for t, sents in held.items():
+        for s in sents:
+            holder.setdefault(s, []).append(t)
+    offered: list[int] = []  # positions in ``order``
+    rows_in: set[int] = set()
+    left: list[int] = []
+    for pos, row in enumerate(order):
+        if len(offered) >= n:
+            break
+        row = int(row)
+        if any(t in rows_in for t in holder.get(row, ())):
+            left.append(row)
+            continue
+        dropped = [s for s in held.get(row, ()) if s in rows_in]
+        if dropped:
+            offered = [p for p in offered if int(order[p]) not in dropped]
+            rows_in.difference_update(dropped)
+            left += dropped
+        offered.append(pos)
+        rows_in.add(row)
+    return offered, left
+
+
 def infer_thresholds(scores: np.ndarray, assigned: np.ndarray, *, default: float = 0.5) -> np.ndarray:
     """Per theme, the cut between scores that best separates the assigned passages from the others.
 
@@ -346,12 +408,49 @@ def theme_headers(cb) -> dict[str, str]:
     return {t: (t if clash or not v else v) for t, v in labels.items()}
 
 
+def passage_headers(cb) -> dict[str, str]:
+    """Each of :data:`PASSAGE_COLUMNS` -> the header it is written under beside ``cb``'s theme columns: its own
+    name, or ``evalnlp_<name>`` (then ``evalnlp_<name>_2``, ...) where a theme is known by that name (its id,
+    label or an alias, case and spacing aside) or a column of the sheet has it, as :mod:`evalnlp.columns` does
+    for every table that puts evalnlp's columns beside the user's."""
+    from evalnlp.columns import PREFIX
+
+    shown = {fold_text(h) for h in theme_headers(cb).values()} | _FIXED
+
+    def taken(name: str) -> bool:
+        if fold_text(name) in shown:
+            return True
+        try:
+            cb.label_to_id(name)
+        except Exception:
+            return False
+        return True
+
+    out: dict[str, str] = {}
+    for name in PASSAGE_COLUMNS:
+        head, k = name, 2
+        if taken(head):
+            head = PREFIX + name
+            while taken(head) or head in out.values():
+                head, k = f"{PREFIX}{name}_{k}", k + 1
+        out[name] = head
+        shown.add(fold_text(head))
+    return out
+
+
+def _passage_headers_of(sheet: "ReviewSheet") -> set[str]:
+    """The headers of ``sheet`` that are its passage columns (speaker, source_ref), as its hidden sheet names
+    them: none for a workbook exported before them."""
+    return {h for h in str(sheet.meta.get(_PASSAGE_META) or "").split(";") if h}
+
+
 def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any]) -> Path:
     """Write the review workbook.
 
     ``rows``: seg_id, text, source, locator, question, reason, machine (list of theme ids the machine
-    assigned), fingerprint, one row per passage in the order to show. ``meta``: provenance written to the hidden
-    sheet (``format`` is added here).
+    assigned), fingerprint, and optionally speaker and source_ref (a testimonial's), one row per passage in the
+    order to show. ``meta``: provenance written to the hidden sheet (``format`` and the passage columns' headers
+    are added here).
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -366,8 +465,11 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
     if target.suffix.lower() != ".xlsx":
         raise errors.error("E190", "write", target=str(target))
     heads = theme_headers(cb)
+    said = passage_headers(cb)
     theme_ids = cb.theme_ids
-    header = list(_TEXT_COLUMNS) + [heads[t] for t in theme_ids] + list(_EDIT_COLUMNS) + list(_HIDDEN_COLUMNS)
+    shown = list(_TEXT_COLUMNS)
+    shown[shown.index("locator") + 1:shown.index("locator") + 1] = list(said.values())
+    header = shown + [heads[t] for t in theme_ids] + list(_EDIT_COLUMNS) + list(_HIDDEN_COLUMNS)
     col = {name: i + 1 for i, name in enumerate(header)}
     letter = {name: get_column_letter(i) for name, i in col.items()}
     first_theme, last_theme = letter[heads[theme_ids[0]]], letter[heads[theme_ids[-1]]]
@@ -403,9 +505,10 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
     for r, rec in enumerate(rows.itertuples(index=False), start=2):
         ws.cell(row=r, column=col["#"], value=r - 1).alignment = Alignment(vertical="top")
         for name, attr in (("text", "text"), ("source", "source"), ("locator", "locator"),
+                           (said["speaker"], "speaker"), (said["source_ref"], "source_ref"),
                            ("question", "question"), ("selected because", "reason")):
             cell = ws.cell(row=r, column=col[name])
-            value = getattr(rec, attr)
+            value = getattr(rec, attr, None)
             if name == "locator":  # a workbook row's sheet is in its source already: "row 8", not "Comments!row 8"
                 value = locator_in_source(rec.source, value)
             _set_text(cell, value)
@@ -424,6 +527,8 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
 
     for name, width in {**_TEXT_COLUMNS, **_EDIT_COLUMNS}.items():
         ws.column_dimensions[letter[name]].width = width
+    for name, head in said.items():
+        ws.column_dimensions[letter[head]].width = PASSAGE_COLUMNS[name]
     for t in theme_ids:
         ws.column_dimensions[letter[heads[t]]].width = max(9, min(16, len(heads[t]) // 2 + 4))
     for name in _HIDDEN_COLUMNS:
@@ -455,9 +560,10 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
 
-    _instructions(wb.create_sheet(INSTRUCTIONS_SHEET), cb, meta, len(rows), heads)
+    _instructions(wb.create_sheet(INSTRUCTIONS_SHEET), cb, meta, len(rows), heads, said)
     info = wb.create_sheet(META_SHEET)
-    for i, (key, value) in enumerate([("format", FORMAT), *meta.items()], start=1):
+    lines = [("format", FORMAT), (_PASSAGE_META, ";".join(said.values())), *meta.items()]
+    for i, (key, value) in enumerate(lines, start=1):
         info.cell(row=i, column=1, value=key)
         _set_text(info.cell(row=i, column=2), value if isinstance(value, str) else
                   ("" if value is None else str(value)))
@@ -469,7 +575,7 @@ def write_workbook(path: str | Path, rows: pd.DataFrame, cb, meta: dict[str, Any
     return target
 
 
-def _instructions(ws, cb, meta: dict[str, Any], n_rows: int, heads: dict[str, str]) -> None:
+def _instructions(ws, cb, meta: dict[str, Any], n_rows: int, heads: dict[str, str], said: dict[str, str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -493,6 +599,10 @@ def _instructions(ws, cb, meta: dict[str, Any], n_rows: int, heads: dict[str, st
                       if cb.require_theme else "This codebook is single-label: a reviewed row may have at most "
                       "one theme set to 1."))
     lines += [
+        ("", f"A testimonial (a person's words quoted in a report or case study) has its speaker under "
+             f"'{said['speaker']}' and the corroborating source it cites under '{said['source_ref']}'; both are "
+             "empty for other passages. A sentence holding a testimonial listed here is not listed itself: the "
+             "testimonial's row is those words."),
         ("", "Text, source and locator are locked so they cannot change by accident; the sheet has no password. "
              "Do not edit the hidden columns: they tie each row to its passage and to this project's store, and a "
              "workbook from another store or codebook version is refused."),
@@ -682,6 +792,7 @@ def existing_workbook(path: str | Path) -> ExistingWorkbook | None:
         heads = theme_headers(load_codebook(meta.get("codebook_ref") or meta.get("codebook_id") or ""))
     except errors.EvalnlpError:
         heads = None
+    said = _passage_headers_of(sheet)
     typed = 0
     for rec in sheet.rows:
         marks = [rec.get("reviewed"), rec.get("notes")]
@@ -690,7 +801,7 @@ def existing_workbook(path: str | Path) -> ExistingWorkbook | None:
             continue
         machine = {t for t in str(rec.get("machine") or "").split(";") if t}
         if heads is None:
-            cells = [rec.get(h) for h in sheet.header if h not in _FIXED]
+            cells = [rec.get(h) for h in sheet.header if h not in _FIXED and h not in said]
             typed += any(c is not None and str(c).strip() != "" for c in cells)
         else:
             typed += any(_theme_value(rec.get(h)) != (1 if t in machine else None) for t, h in heads.items())
@@ -748,8 +859,9 @@ def themes_without_column(sheet: ReviewSheet, cb) -> list[str]:
     """The themes of ``cb`` that no column of ``sheet`` is (by id, label or alias): themes added to the codebook,
     or renamed, since the workbook was exported."""
     found = set()
+    said = _passage_headers_of(sheet)
     for head in sheet.header:
-        if head in _FIXED:
+        if head in _FIXED or head in said:
             continue
         try:
             found.add(cb.label_to_id(head))
@@ -769,8 +881,9 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
     heads: dict[str, str] = {}
     ignored: dict[str, int] = {}
     added: list[str] = []  # headers that are none of the workbook's columns
+    said = _passage_headers_of(sheet)  # speaker, source_ref: shown, not read (none in an older workbook)
     for head in sheet.header:
-        if head in _FIXED:
+        if head in _FIXED or head in said:
             continue
         try:
             theme = cb.label_to_id(head)

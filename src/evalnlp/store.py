@@ -2093,11 +2093,12 @@ class Store:
 
     def segment_context(self, seg_ids: list[str]) -> pd.DataFrame:
         """The segments ``seg_ids`` (those that exist) with where they come from: seg_id, doc_id, kind, text,
-        speaker, source, locator, question, in the order of ``seg_ids``."""
+        speaker, source, locator, question, start, end, source_ref, in the order of ``seg_ids``."""
         _want = pd.DataFrame({"seg_id": pd.Series(list(seg_ids), dtype=object),  # read by name (see _BY_NAME)
                               "_pos": range(len(seg_ids))})
         return self.con.execute(
-            """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question
+            """SELECT s.seg_id, s.doc_id, s.kind, s.text, s.speaker, d.source, d.locator, d.question, s.start,
+                      s."end", s.source_ref
                FROM _want w JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
                ORDER BY w._pos""").df()
 

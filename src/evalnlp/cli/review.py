@@ -33,8 +33,10 @@ def export(
 ) -> None:
     """Write the passages most worth a person's check to a workbook.
 
-    One row per passage, one column per theme pre-filled with the machine's decision (1 or empty). Edit it,
-    then bring it back with `evalnlp review import FILE --coder NAME`.
+    One row per passage, one column per theme pre-filled with the machine's decision (1 or empty). A
+    testimonial comes with its speaker and source_ref, and is offered in place of the sentence holding its
+    words (the next passage takes the sentence's place). Edit it, then bring it back with
+    `evalnlp review import FILE --coder NAME`.
     """
     from evalnlp import api
 
@@ -50,6 +52,11 @@ def export(
     info(ctx, f"wrote {shown:,} passage{'s' if shown != 1 else ''} to {result.path} (strategy {result.strategy}, "
               f"from {result.n_candidates:,} not yet reviewed; codebook {result.codebook_id}, pre-filled by "
               f"{result.coder}, thresholds {result.thresholds_from})")
+    k = len(result.left_out)
+    if k:
+        info(ctx, f"left out {k:,} sentence{'s' if k != 1 else ''} that hold{'' if k != 1 else 's'} a testimonial "
+                  "offered with its speaker (the testimonial's row is the same words; "
+                  f"{'the next passages took their places' if k != 1 else 'the next passage took its place'})")
     info(ctx, f"edit the theme columns (1 applies, 0 or empty does not), mark rows you agree with as reviewed, "
               f"then: evalnlp review import {result.path} --coder NAME")
 
