@@ -444,6 +444,14 @@ class Corpus:
         flt = [(self._filter_table(a, filter_claim), list(v)) for a, v in (filters or {}).items()]
         return self.store.coded_support_reach(self.handle, list(themes), flt)
 
+    def support_letters(self, themes: list[str], filters: dict[str, tuple[str, ...]] | None = None,
+                        seg_ids: list[str] = (), filter_claim: str | None = None) -> pd.DataFrame:
+        """The entries the testimonials ``seg_ids`` cite, each with whether a letter linked to it is among the
+        files with a passage coded with ``themes`` in documents of ``filters`` (see
+        :meth:`evalnlp.store.Store.coded_support_letters`)."""
+        flt = [(self._filter_table(a, filter_claim), list(v)) for a, v in (filters or {}).items()]
+        return self.store.coded_support_letters(self.handle, list(themes), flt, list(seg_ids))
+
     def theme_passages(self, theme: str, limit: int) -> tuple[int, pd.DataFrame]:
         """(codes assigned ``theme``, up to ``limit`` of their passages: seg_id, text), see
         :meth:`evalnlp.store.Store.coded_theme_passages`."""

@@ -94,6 +94,7 @@ themes, in documents that match the claim's filters):
 - independent sources = distinct input files with a supporting passage (a survey export, a case
   study, a set of interview notes) + distinct corroborating references cited by supporting
   testimonials (a marker such as [C], (5.3) or a footnote, pointing to a letter, report or statement);
+  a reference to a letter whose own file has a supporting passage is that file, counted once;
 - an attributed testimonial is a supporting quotation with a named speaker (a person or a role,
   such as "the Medical Director of the Trust").
 
@@ -514,7 +515,7 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
     refs = testimonials.dropna(subset=["source_ref"])
     # a letter's reference is the entry that names the letter itself, which its file already counts as a source
     refs = refs[~refs["seg_id"].isin(corpus.letter_passages(list(refs["seg_id"])))]
-    references = int(refs[["source", "source_ref"]].drop_duplicates().shape[0])
+    references = _references(corpus, claim, refs)
     attributed = int(testimonials["speaker"].notna().sum())
     respondents = counts.pop("respondents", counts["documents"])
     row = {"id": claim.id, "text": claim.text, **counts}
@@ -563,6 +564,19 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
                     for r in linked.itertuples(index=False)]
     row["reach_n"] = len(row["reach"])
     return row
+
+
+def _references(corpus: Corpus, claim: Claim, refs: pd.DataFrame) -> int:
+    """The distinct corroborating references (a file's marker, ``source`` and ``source_ref``) that the supporting
+    testimonials ``refs`` cite, leaving out a marker every entry of which is linked to a letter whose own file has
+    a supporting passage: that letter counts once, as its file."""
+    if refs.empty:
+        return 0
+    cites = corpus.support_letters(list(claim.themes), claim.filters, list(refs["seg_id"]), filter_claim=claim.id)
+    letters = cites.groupby("seg_id")["counted"].all() if len(cites) else pd.Series(dtype=bool)
+    as_file = refs["seg_id"].map(letters).eq(True)  # a testimonial citing no stored entry is a reference
+    pairs = refs.assign(as_file=as_file.to_numpy()).groupby(["source", "source_ref"], sort=False)["as_file"].all()
+    return int((~pairs).sum())
 
 
 def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:

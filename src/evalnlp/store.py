@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 import numpy as np
@@ -2560,6 +2560,33 @@ class Store:
                                    FROM ({support}) p JOIN documents d ON d.rowid = p.dn""", params).fetchone()
         return {"segments": int(row[0]), "documents": int(row[1]), "sources": int(row[2]),
                 "respondents": int(row[3])}
+
+    def coded_support_letters(self, handle: str, themes: list[str], filters: list[tuple[str, list[str]]] = (),
+                              seg_ids: Sequence[str] = ()) -> pd.DataFrame:
+        """The entries of sources lists that the testimonials ``seg_ids`` cite (seg_id, source, position: one row
+        per testimonial and entry), each with ``counted``: whether a letter linked to the entry has a passage with
+        a code assigned of ``themes`` (in documents of ``filters``) in its own file, which the support's sources
+        count already. A store without letters (schema before 5) counts none."""
+        columns = ["seg_id", "source", "position", "counted"]
+        if not len(seg_ids):
+            return pd.DataFrame(columns=columns)
+        if self.schema_version() < 5:
+            return pd.DataFrame(columns=columns).astype({"counted": bool})
+        support, params = self._support(handle, themes, filters)
+        # a link made before links named their entry's text names whichever entry is at its place
+        return self.con.execute(
+            f"""WITH supported AS (SELECT DISTINCT o.source FROM ({support}) p JOIN {handle}_sources o USING (src)),
+                cited AS (SELECT DISTINCT seg_id, source, position, text FROM segment_sources
+                          WHERE seg_id IN (SELECT unnest(?)) AND how IS DISTINCT FROM 'letter'),
+                letter_files AS (SELECT DISTINCT k.source, k.position, k.text, l.source AS file
+                                 FROM segment_sources k JOIN letters l USING (seg_id) WHERE k.how = 'letter')
+                SELECT c.seg_id, c.source, c.position,
+                       coalesce(bool_or(f.file IN (SELECT source FROM supported)), false) AS counted
+                FROM cited c LEFT JOIN letter_files f
+                     ON f.source = c.source AND f.position = c.position
+                        AND (c.text IS NULL OR f.text IS NULL OR f.text = c.text)
+                GROUP BY c.seg_id, c.source, c.position
+                ORDER BY c.seg_id, c.source, c.position""", [*params, list(seg_ids)]).df()
 
     def coded_support_reach(self, handle: str, themes: list[str],
                             filters: list[tuple[str, list[str]]] = ()) -> pd.DataFrame:
