@@ -180,24 +180,6 @@ def test_held_sentences_pairs_a_testimonial_with_each_sentence_sharing_its_words
     assert rv.held_sentences(["a"], ["sentence"], [0], [5]) == {}
 
 
-def test_offer_once_keeps_the_testimonial_and_fills_the_place_with_the_next_row():
-    held = {5: [1], 7: [2, 3]}
-    # sentence 1 comes first, its testimonial 5 later: 1 gives way and the next row (4) is offered too
-    offered, left = rv.offer_once([1, 0, 5, 4, 6], held, 3)
-    assert [[1, 0, 5, 4, 6][p] for p in offered] == [0, 5, 4] and left == [1]
-    # a sentence met after its testimonial is passed over
-    offered, left = rv.offer_once([7, 2, 0, 3, 6], held, 3)
-    assert [[7, 2, 0, 3, 6][p] for p in offered] == [7, 0, 6] and left == [2, 3]
-    # a sentence whose testimonial is not reached within n stays
-    offered, left = rv.offer_once([2, 0, 7], held, 2)
-    assert offered == [0, 1] and left == []
-    # too few rows: every row that can be offered is
-    offered, left = rv.offer_once([3, 7], held, 5)
-    assert offered == [1] and left == [3]
-    # nothing held: the first n rows, as the strategy chose them
-    assert rv.offer_once([4, 2, 9], {}, 2) == ([0, 1], [])
-
-
 def _speaker_codebook(tmp_path):
     path = tmp_path / "said.yaml"
     path.write_text("id: said\nmulti_label: true\nthemes:\n"

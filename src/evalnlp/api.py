@@ -3180,8 +3180,8 @@ class ReviewExport:
     #: seg_id, text, source, locator, speaker, source_ref (a testimonial's; None for other passages), question,
     #: reason, machine (list of theme ids)
     passages: pd.DataFrame
-    #: sentences the strategy chose that hold the words of a testimonial it chose too: the testimonial is offered
-    #: in their place (it names its speaker), their places went to the next passages chosen
+    #: sentences holding the words of a testimonial not yet reviewed, left out of the candidates: the testimonial
+    #: is the one offered (it names its speaker)
     left_out: list[str] = field(default_factory=list)
 
 
@@ -3283,10 +3283,9 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     classify run's) coded and no person has coded yet, each distinct text once. ``strategy``: ``uncertain``
     (scores nearest each theme's threshold, themes in turn; ``theme`` keeps to one theme), ``diverse`` (k-means
     over the static embeddings, seeded) or ``random`` (seeded); with ``diverse`` or ``random``, ``theme`` keeps
-    to passages the machine gave that theme. Where the chosen passages would include a testimonial and a
-    sentence holding its words, the testimonial alone is offered and the strategy's next passage takes the
-    sentence's place (:func:`evalnlp.review.offer_once`), so ``n`` passages are written where there are enough.
-    The export is recorded as a run.
+    to passages the machine gave that theme. A sentence holding the words of a testimonial that is a candidate
+    is not one (:func:`evalnlp.review.held_sentences`): those words are offered once, as the testimonial, which
+    names its speaker. The export is recorded as a run.
     """
     import numpy as np
 
@@ -3329,6 +3328,14 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     if theme_index is not None and strategy != "uncertain":
         keep &= assigned[:, theme_index]
     rows = np.flatnonzero(keep)
+    # a testimonial and the sentence(s) holding its words are one set of words, offered once, as the testimonial
+    # (it names its speaker): while the testimonial is a candidate, the sentences holding it are not
+    where = context.iloc[at[rows]]
+    held = rv.held_sentences(where["doc_id"].tolist(), where["kind"].tolist(), where["start"].tolist(),
+                             where["end"].tolist())
+    hidden = np.asarray(sorted({s for sents in held.values() for s in sents}), dtype=np.int64)
+    left_out = context["seg_id"].iloc[at[rows[hidden]]].tolist() if hidden.size else []
+    rows = np.delete(rows, hidden)
     if rows.size == 0:
         raise errors.error("E421", "no_theme", theme=theme, coder=coder)
     sub_scores = scores[rows]
@@ -3341,37 +3348,19 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         human = store.human_coded_segments()
         covered = encoder.encode(human["text"].tolist()) if len(human) else None
 
-    def choose(m: int) -> tuple[Any, list[str]]:
-        """The strategy's ``m`` passages (rows of ``rows``), best first, and why each was chosen."""
-        if strategy == "uncertain":
-            picked, why = rv.select_uncertain(sub_scores, thresholds, m, multi_label=cb.multi_label,
-                                              theme=theme_index, return_themes=True)
-            boundary = sub_scores - rv.margins(sub_scores, thresholds, multi_label=cb.multi_label)
-            against = "threshold" if cb.multi_label else "rival"
-            return picked, [f"near the {labels[cb.theme_ids[j]]} boundary: score {sub_scores[i, j]:.2f}, "
-                            f"{against} {boundary[i, j]:.2f}" for i, j in zip(picked, why)]
-        if strategy == "diverse":
-            picked, sizes = rv.select_diverse(vectors, m, seed=seed, covered=covered, return_sizes=True)
-            return picked, [f"stands for a group of {s:,} similar passages" for s in sizes]
-        picked = rv.select_random(len(rows), m, seed=seed)
-        return picked, [f"random sample (seed {seed})"] * len(picked)
-
-    # a testimonial and the sentence(s) holding its words are offered once, as the testimonial: a sentence the
-    # strategy chose beside its testimonial gives its place to the strategy's next passage (asking the strategy
-    # for as many more passages as places were freed, until n are offered or every candidate has been asked for;
-    # by so few that diverse's clusters stay nearly the ones it would make for n)
-    where = context.iloc[at[rows]]
-    held = rv.held_sentences(where["doc_id"].tolist(), where["kind"].tolist(), where["start"].tolist(),
-                             where["end"].tolist())
-    m = n
-    while True:
-        order, reasons = choose(m)
-        offered, left = rv.offer_once(order, held, n)
-        if len(offered) == n or m >= len(rows):
-            break
-        m = min(len(rows), m + n - len(offered))
-    picked = np.asarray([order[p] for p in offered], dtype=np.int64)
-    reasons = [reasons[p] for p in offered]
+    if strategy == "uncertain":
+        picked, why = rv.select_uncertain(sub_scores, thresholds, n, multi_label=cb.multi_label,
+                                          theme=theme_index, return_themes=True)
+        boundary = sub_scores - rv.margins(sub_scores, thresholds, multi_label=cb.multi_label)
+        against = "threshold" if cb.multi_label else "rival"
+        reasons = [f"near the {labels[cb.theme_ids[j]]} boundary: score {sub_scores[i, j]:.2f}, {against} "
+                   f"{boundary[i, j]:.2f}" for i, j in zip(picked, why)]
+    elif strategy == "diverse":
+        picked, sizes = rv.select_diverse(vectors, n, seed=seed, covered=covered, return_sizes=True)
+        reasons = [f"stands for a group of {s:,} similar passages" for s in sizes]
+    else:
+        picked = rv.select_random(len(rows), n, seed=seed)
+        reasons = [f"random sample (seed {seed})"] * len(picked)
     chosen = rows[picked]
     ids = cb.theme_ids
     shown = ["seg_id", "text", "source", "locator", "speaker", "source_ref", "question"]
@@ -3379,7 +3368,6 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     for name in ("speaker", "source_ref"):  # a passage that is no testimonial has neither
         passages[name] = passages[name].astype(object).where(passages[name].notna(), None)
     passages["reason"] = reasons
-    left_out = context["seg_id"].iloc[at[rows[np.asarray(left, dtype=np.int64)]]].tolist() if left else []
     passages["machine"] = [[t for t, a in zip(ids, assigned[i]) if a] for i in chosen]
     args = {"file": str(path), "n": n, "strategy": strategy, "codebook": _codebook_ref(cb),
             "theme": theme, "seed": seed, "coder": coder, "classify_run": run["run_id"],

@@ -16,10 +16,9 @@ reaches the theme's threshold, so the distance is ``score - threshold``; in a si
 theme is assigned (when it reaches its threshold), so the distance is ``score - max(threshold, best other
 score)``, which is the margin between the two leading themes.
 
-One passage per set of words (:func:`held_sentences`, :func:`offer_once`): in a narrative document a testimonial
-and the sentence(s) holding its words are two passages of the same words. Where a strategy's choice would offer
-both, the testimonial is offered (it carries the speaker and source marker) and its sentences are left out, their
-places going to the strategy's next passages.
+One passage per set of words (:func:`held_sentences`): in a narrative document a testimonial and the sentence(s)
+holding its words are two passages of the same words. While the testimonial is a candidate its sentences are not:
+the words are offered once, as the testimonial (it carries the speaker and source marker).
 
 The workbook (:func:`write_workbook`, :func:`read_workbook`, :func:`read_decisions`) has one row per passage on
 the ``Review`` sheet: the text and where it comes from, with a testimonial's ``speaker`` and ``source_ref``
@@ -61,7 +60,7 @@ from evalnlp.util import path_kind
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
-    "distinct_texts", "fold_text", "infer_thresholds", "held_sentences", "offer_once", "PASSAGE_COLUMNS",
+    "distinct_texts", "fold_text", "infer_thresholds", "held_sentences", "PASSAGE_COLUMNS",
     "passage_headers", "store_hash", "fingerprint", "human_coder", "write_workbook",
     "read_workbook", "read_decisions", "ReviewSheet", "Decisions",
 ]
@@ -261,35 +260,6 @@ def held_sentences(doc_ids: Sequence[Any], kinds: Sequence[Any], starts: Sequenc
     for t, s in sorted(zip(both["row"].tolist(), both["row_s"].tolist())):
         out.setdefault(int(t), []).append(int(s))
     return out
-
-
-def offer_once(order: Sequence[int], held: dict[int, list[int]], n: int) -> tuple[list[int], list[int]]:
-    """The first ``n`` rows of ``order`` (a strategy's choice, best first) with no sentence beside a testimonial it
-    holds (``held``, from :func:`held_sentences`): the testimonial stays, the sentence is left out and its
-    place goes to the next row of ``order``. Returns (positions in ``order`` of the rows offered, in order;
-    the sentence rows left out, in the order they were met)."""
-    holder: dict[int, list[int]] = {}
-    for t, sents in held.items():
-        for s in sents:
-            holder.setdefault(s, []).append(t)
-    offered: list[int] = []  # positions in ``order``
-    rows_in: set[int] = set()
-    left: list[int] = []
-    for pos, row in enumerate(order):
-        if len(offered) >= n:
-            break
-        row = int(row)
-        if any(t in rows_in for t in holder.get(row, ())):
-            left.append(row)
-            continue
-        dropped = [s for s in held.get(row, ()) if s in rows_in]
-        if dropped:
-            offered = [p for p in offered if int(order[p]) not in dropped]
-            rows_in.difference_update(dropped)
-            left += dropped
-        offered.append(pos)
-        rows_in.add(row)
-    return offered, left
 
 
 def infer_thresholds(scores: np.ndarray, assigned: np.ndarray, *, default: float = 0.5) -> np.ndarray:

@@ -54,9 +54,8 @@ def export(
               f"{result.coder}, thresholds {result.thresholds_from})")
     k = len(result.left_out)
     if k:
-        info(ctx, f"left out {k:,} sentence{'s' if k != 1 else ''} that hold{'' if k != 1 else 's'} a testimonial "
-                  "offered with its speaker (the testimonial's row is the same words; "
-                  f"{'the next passages took their places' if k != 1 else 'the next passage took its place'})")
+        info(ctx, f"left out {k:,} sentence{'s' if k != 1 else ''} that hold{'' if k != 1 else 's'} the words of a "
+                  "testimonial not yet reviewed: those words are offered as the testimonial, with its speaker")
     info(ctx, f"edit the theme columns (1 applies, 0 or empty does not), mark rows you agree with as reviewed, "
               f"then: evalnlp review import {result.path} --coder NAME")
 
