@@ -479,7 +479,8 @@ def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules
     """Three sections: the first numbers footnotes as the document does (lower-case letters), the second sets its
     own format (upper-case roman) and restarts at its start, the third (the body's last properties) restarts
     the count in the document's format. A mark that stands for one note only links to it; one that notes of two
-    sections share (``a``) names none of them, and the ingest says so."""
+    sections share (``b``) links to the note whose reference stands with the testimonial, and the ingest says how
+    such marks are read."""
     path = write_noted_docx(tmp_path / "sections.docx", [
         ["Part one.", ("footnote", 1), " More.", ("footnote", 2)],
         ["Part two.", ("footnote", 3), " More.", ("footnote", 4)],
@@ -498,12 +499,78 @@ def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules
     assert [n[0] for n in notes] == ["footnote a", "footnote b", "footnote I", "footnote II", "footnote a (2)",
                                      "footnote b (2)", "footnote c"]
     (said,) = told
-    assert "the same mark stands for notes of different sections (footnote a, footnote b)" in said
+    assert "the same mark stands for notes of different sections (footnote a, footnote b): a testimonial with " \
+           "that mark is linked to the note whose reference stands in its paragraph" in said
     with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
         (doc,) = api.extract([path])
     first, second = doc.testimonials
-    assert first.source_ref == "[b]" and first.source_entries == ()
+    assert first.source_ref == "[b]" and [(e.label, e.text) for e in first.source_entries] == [
+        ("footnote b (2)", LETTER)]
     assert second.source_ref == "[c]" and [e.text for e in second.source_entries] == ["Email from the Director."]
+
+
+_NURSE_QUOTE = "\u201cEvery ward now plans its discharges on Monday, and patients go home sooner.\u201d"
+
+
+def _two_sections(tmp_path: Path, kind: str) -> Path:
+    """Two sections whose notes (``kind``) are numbered afresh in each (``eachSect``), so that each has a note
+    marked ``i`` (endnotes) or ``1`` (footnotes): a testimonial in each section is marked with its own section's
+    first note, and in the second section a third one is marked with the same mark typed as text, which no
+    reference backs."""
+    typed = "[i]" if kind == "endnote" else "1"
+    path = write_noted_docx(tmp_path / f"{kind}s.docx", [
+        ["The programme began in 2012. The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, (kind, 1)],
+        ["Other trusts followed.", (kind, 2)],
+        ["The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE, (kind, 3)],
+        ["A ward sister at Eastfield said: \u201cOur patients now leave before the weekend, and they do not come "
+         "back.\u201d" + typed],
+    ], **{f"{kind}s": {1: LETTER, 2: "Board minutes, 2013.", 3: _EMAIL}})
+    return set_numbering(path, {kind: {"numRestart": "eachSect"}}, {1: {}})
+
+
+@pytest.mark.parametrize("kind, ref", [("endnote", "[i]"), ("footnote", "1")])
+def test_a_mark_two_sections_share_links_to_the_note_its_reference_names(tmp_path, kind, ref, rules_pipeline):
+    """Notes numbered afresh at each section: both sections have a note marked ``i`` (or ``1``). The body reads
+    the same mark twice, but each reference names its own note, so each testimonial is linked to its own
+    section's note, in extraction and in the store; a mark typed as text, with no reference, names neither."""
+    path = _two_sections(tmp_path, kind)
+    texts, notes, told = _read(path)
+    mark = ref.strip("[]")
+    assert [n[0] for n in notes] == [f"{kind} {mark}", f"{kind} ii" if kind == "endnote" else f"{kind} 2",
+                                     f"{kind} {mark} (2)"]
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    got = [(t.speaker, t.source_ref, [(e.label, e.text) for e in t.source_entries]) for t in doc.testimonials]
+    assert got == [("The Chief Executive of Northfield NHS Trust", ref, [(f"{kind} {mark}", LETTER)]),
+                   ("The Director of Nursing at Southfield Hospital", ref, [(f"{kind} {mark} (2)", _EMAIL)]),
+                   ("A ward sister at Eastfield", ref, [])]
+    with Store(tmp_path / "s.duckdb") as store:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            api.ingest(store, [path])
+        segs = store.table("segments")
+        testimonials = segs[segs["kind"] == "testimonial"]
+        linked = store.segment_sources(testimonials["seg_id"].tolist()).merge(
+            testimonials[["seg_id", "speaker"]], on="seg_id")
+        assert sorted(zip(linked["speaker"], linked["label"])) == [
+            ("The Chief Executive of Northfield NHS Trust", f"{kind} {mark}"),
+            ("The Director of Nursing at Southfield Hospital", f"{kind} {mark} (2)")]
+
+
+def test_a_shared_mark_in_a_table_cell_links_to_the_note_of_the_cells_reference(tmp_path, rules_pipeline):
+    """The same in a table: the testimonial in a cell of the second section is linked to the endnote its
+    reference in that cell names."""
+    path = write_noted_docx(tmp_path / "table.docx", [
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("endnote", 1)],
+        "Testimonials",
+        ("table", [[["Director of Nursing"], ["The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE,
+                                              ("endnote", 2)]]]),
+    ], endnotes={1: LETTER, 2: _EMAIL})
+    set_numbering(path, {"endnote": {"numRestart": "eachSect"}}, {0: {}})
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    assert [(t.source_ref, [e.label for e in t.source_entries]) for t in doc.testimonials] == [
+        ("[i]", ["endnote i"]), ("[i]", ["endnote i (2)"])]
 
 
 def test_a_continuous_count_goes_on_across_sections(tmp_path):
