@@ -667,6 +667,39 @@ def test_a_bracketed_roman_mark_names_the_endnote_before_the_lists_entry(tmp_pat
     assert got["Director"][0] == "[iii]" and [text for _label, text in got["Director"][1]] == [_EMAIL]
 
 
+# --- a note's mark after the lead's verb, and the marker after the quotation ------------------------------
+
+
+@pytest.mark.parametrize("lead, after, ref, label", [
+    # an endnote's mark after the colon, a footnote's after the quotation: "wrote:[i] “...”²"
+    (["wrote:", ("endnote", 1), " "], ("footnote", 2), "2", "footnote 2"),
+    # glued to the verb, before the colon: "wrote[i]: “...”²"
+    (["wrote", ("endnote", 1), ": "], ("footnote", 2), "2", "footnote 2"),
+    # a footnote's digits glued to the verb, an endnote's mark after the quotation: "wrote²: “...”[i]"
+    (["wrote", ("footnote", 2), ": "], ("endnote", 1), "[i]", "endnote i"),
+    # ... and after the colon, where the tokenizer keeps them with the verb ("wrote:²")
+    (["wrote:", ("footnote", 2), " "], ("endnote", 1), "[i]", "endnote i"),
+], ids=["after-colon", "before-colon", "digits", "digits-after-colon"])
+def test_the_marker_after_the_quotation_wins_over_a_mark_after_the_lead_verb(tmp_path, monkeypatch, nlp, lead,
+                                                                              after, ref, label):
+    """``The Chief Executive ... wrote:[i] “...”²``: the note marked right after the lead's verb is the lead's
+    (where the words were written); the one marked after the quotation is the quotation's source. The speaker is
+    found on both paths, also where the parse would read the verb and its mark as one word."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, nlp)
+    notes = {"footnote": {1: "Programme plan, 2012.", 2: "Board minutes, 2013."}, "endnote": {1: "Annual report."}}
+    notes[after[0]][after[1]] = LETTER
+    path = write_noted_docx(tmp_path / "lead.docx", [
+        ["The programme began in 2012.", ("footnote", 1)],
+        ["The Chief Executive of Northfield NHS Trust ", *lead, QUOTE, after, " Other trusts followed."],
+    ], footnotes=notes["footnote"], endnotes=notes["endnote"])
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker == "The Chief Executive of Northfield NHS Trust"
+    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
+
+
 # --- notes numbered in symbols, and in letters past z -----------------------------------------------------
 
 
