@@ -573,6 +573,22 @@ def test_a_shared_mark_in_a_table_cell_links_to_the_note_of_the_cells_reference(
         ("[i]", ["endnote i"]), ("[i]", ["endnote i (2)"])]
 
 
+def test_a_shared_mark_by_the_quotation_wins_over_one_by_a_speaker_named_before(tmp_path, rules_pipeline):
+    """``She wrote: “...”[i]`` in the second section, ``She`` being the nurse named in the first section's last
+    paragraph, whose own endnote is marked ``[i]`` too: the reference beside the quotation is the one that names
+    the testimonial's note."""
+    path = write_noted_docx(tmp_path / "pronoun.docx", [
+        ["Dr Jane Roe, Chief Nurse at Northfield, reviewed the programme in 2013.", ("endnote", 1)],
+        ["She wrote: ", QUOTE, ("endnote", 2)],
+    ], endnotes={1: "Review of the programme, 2013.", 2: LETTER})
+    set_numbering(path, {"endnote": {"numRestart": "eachSect"}}, {0: {}})
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker.startswith("Dr Jane Roe")
+    assert t.source_ref == "[i]" and [(e.label, e.text) for e in t.source_entries] == [("endnote i (2)", LETTER)]
+
+
 def test_a_continuous_count_goes_on_across_sections(tmp_path):
     """Sections without a restart of their own: the count goes on, also where a section changes the format."""
     path = write_noted_docx(tmp_path / "on.docx", [
