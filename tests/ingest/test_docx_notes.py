@@ -695,7 +695,9 @@ def test_a_bracketed_roman_mark_names_the_endnote_before_the_lists_entry(tmp_pat
     (["wrote", ("footnote", 2), ": "], ("endnote", 1), "[i]", "endnote i"),
     # ... and after the colon, where the tokenizer keeps them with the verb ("wrote:²")
     (["wrote:", ("footnote", 2), " "], ("endnote", 1), "[i]", "endnote i"),
-], ids=["after-colon", "before-colon", "digits", "digits-after-colon"])
+    # ... or after the comma ("said,²"), one word to the rules' tokenizer as well
+    (["said,", ("footnote", 2), " "], ("endnote", 1), "[i]", "endnote i"),
+], ids=["after-colon", "before-colon", "digits", "digits-after-colon", "digits-after-comma"])
 def test_the_marker_after_the_quotation_wins_over_a_mark_after_the_lead_verb(tmp_path, monkeypatch, nlp, lead,
                                                                               after, ref, label):
     """``The Chief Executive ... wrote:[i] “...”²``: the note marked right after the lead's verb is the lead's

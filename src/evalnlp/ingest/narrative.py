@@ -2307,6 +2307,9 @@ def _np_chain(text: str, a: int, b: int) -> bool:
 
 
 _GLUED_VERB = re.compile(r"\b([a-z]+)\d{1,2}(?:\.\d{1,2})?\b")
+#: footnote digits glued to the comma after a verb ("said,¹ '...'", as a superscript mark reads), one word to the
+#: tokenizer
+_MARKED_VERB = re.compile(r"\b([a-z]+),\d{1,2}(?:\.\d{1,2})?\b")
 _MATCHERS: dict[int, Any] = {}
 
 
@@ -2389,6 +2392,9 @@ def _rule_verb(ctx: _Context, seg: str) -> tuple[int, int] | None:
     for m in _GLUED_VERB.finditer(seg):
         if m.group(1) in RULE_VERBS:
             cands.append((m.start(), m.end()))
+    for m in _MARKED_VERB.finditer(seg):  # the verb alone, its mark after it
+        if m.group(1) in RULE_VERBS:
+            cands.append((m.start(1), m.end(1)))
     if ctx.nlp is None:
         for m in re.finditer(r"\b[a-z]+\b", seg):
             if m.group(0) in RULE_VERBS:
