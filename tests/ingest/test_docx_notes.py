@@ -479,7 +479,8 @@ def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules
     """Three sections: the first numbers footnotes as the document does (lower-case letters), the second sets its
     own format (upper-case roman) and restarts at its start, the third (the body's last properties) restarts
     the count in the document's format. A mark that stands for one note only links to it; one that notes of two
-    sections share (``a``) names none of them, and the ingest says so."""
+    sections share (``b``) links to the note whose reference stands with the testimonial, and the ingest says how
+    such marks are read."""
     path = write_noted_docx(tmp_path / "sections.docx", [
         ["Part one.", ("footnote", 1), " More.", ("footnote", 2)],
         ["Part two.", ("footnote", 3), " More.", ("footnote", 4)],
@@ -498,12 +499,94 @@ def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules
     assert [n[0] for n in notes] == ["footnote a", "footnote b", "footnote I", "footnote II", "footnote a (2)",
                                      "footnote b (2)", "footnote c"]
     (said,) = told
-    assert "the same mark stands for notes of different sections (footnote a, footnote b)" in said
+    assert "the same mark stands for notes of different sections (footnote a, footnote b): a testimonial with " \
+           "that mark is linked to the note whose reference stands in its paragraph" in said
     with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
         (doc,) = api.extract([path])
     first, second = doc.testimonials
-    assert first.source_ref == "[b]" and first.source_entries == ()
+    assert first.source_ref == "[b]" and [(e.label, e.text) for e in first.source_entries] == [
+        ("footnote b (2)", LETTER)]
     assert second.source_ref == "[c]" and [e.text for e in second.source_entries] == ["Email from the Director."]
+
+
+_NURSE_QUOTE = "\u201cEvery ward now plans its discharges on Monday, and patients go home sooner.\u201d"
+
+
+def _two_sections(tmp_path: Path, kind: str) -> Path:
+    """Two sections whose notes (``kind``) are numbered afresh in each (``eachSect``), so that each has a note
+    marked ``i`` (endnotes) or ``1`` (footnotes): a testimonial in each section is marked with its own section's
+    first note, and in the second section a third one is marked with the same mark typed as text, which no
+    reference backs."""
+    typed = "[i]" if kind == "endnote" else "1"
+    path = write_noted_docx(tmp_path / f"{kind}s.docx", [
+        ["The programme began in 2012. The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, (kind, 1)],
+        ["Other trusts followed.", (kind, 2)],
+        ["The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE, (kind, 3)],
+        ["A ward sister at Eastfield said: \u201cOur patients now leave before the weekend, and they do not come "
+         "back.\u201d" + typed],
+    ], **{f"{kind}s": {1: LETTER, 2: "Board minutes, 2013.", 3: _EMAIL}})
+    return set_numbering(path, {kind: {"numRestart": "eachSect"}}, {1: {}})
+
+
+@pytest.mark.parametrize("kind, ref", [("endnote", "[i]"), ("footnote", "1")])
+def test_a_mark_two_sections_share_links_to_the_note_its_reference_names(tmp_path, kind, ref, rules_pipeline):
+    """Notes numbered afresh at each section: both sections have a note marked ``i`` (or ``1``). The body reads
+    the same mark twice, but each reference names its own note, so each testimonial is linked to its own
+    section's note, in extraction and in the store; a mark typed as text, with no reference, names neither."""
+    path = _two_sections(tmp_path, kind)
+    texts, notes, told = _read(path)
+    mark = ref.strip("[]")
+    assert [n[0] for n in notes] == [f"{kind} {mark}", f"{kind} ii" if kind == "endnote" else f"{kind} 2",
+                                     f"{kind} {mark} (2)"]
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    got = [(t.speaker, t.source_ref, [(e.label, e.text) for e in t.source_entries]) for t in doc.testimonials]
+    assert got == [("The Chief Executive of Northfield NHS Trust", ref, [(f"{kind} {mark}", LETTER)]),
+                   ("The Director of Nursing at Southfield Hospital", ref, [(f"{kind} {mark} (2)", _EMAIL)]),
+                   ("A ward sister at Eastfield", ref, [])]
+    with Store(tmp_path / "s.duckdb") as store:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            api.ingest(store, [path])
+        segs = store.table("segments")
+        testimonials = segs[segs["kind"] == "testimonial"]
+        linked = store.segment_sources(testimonials["seg_id"].tolist()).merge(
+            testimonials[["seg_id", "speaker"]], on="seg_id")
+        assert sorted(zip(linked["speaker"], linked["label"])) == [
+            ("The Chief Executive of Northfield NHS Trust", f"{kind} {mark}"),
+            ("The Director of Nursing at Southfield Hospital", f"{kind} {mark} (2)")]
+
+
+def test_a_shared_mark_in_a_table_cell_links_to_the_note_of_the_cells_reference(tmp_path, rules_pipeline):
+    """The same in a table: the testimonial in a cell of the second section is linked to the endnote its
+    reference in that cell names."""
+    path = write_noted_docx(tmp_path / "table.docx", [
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("endnote", 1)],
+        "Testimonials",
+        ("table", [[["Director of Nursing"], ["The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE,
+                                              ("endnote", 2)]]]),
+    ], endnotes={1: LETTER, 2: _EMAIL})
+    set_numbering(path, {"endnote": {"numRestart": "eachSect"}}, {0: {}})
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    assert [(t.source_ref, [e.label for e in t.source_entries]) for t in doc.testimonials] == [
+        ("[i]", ["endnote i"]), ("[i]", ["endnote i (2)"])]
+
+
+def test_a_shared_mark_by_the_quotation_wins_over_one_by_a_speaker_named_before(tmp_path, rules_pipeline):
+    """``She wrote: “...”[i]`` in the second section, ``She`` being the nurse named in the first section's last
+    paragraph, whose own endnote is marked ``[i]`` too: the reference beside the quotation is the one that names
+    the testimonial's note."""
+    path = write_noted_docx(tmp_path / "pronoun.docx", [
+        ["Dr Jane Roe, Chief Nurse at Northfield, reviewed the programme in 2013.", ("endnote", 1)],
+        ["She wrote: ", QUOTE, ("endnote", 2)],
+    ], endnotes={1: "Review of the programme, 2013.", 2: LETTER})
+    set_numbering(path, {"endnote": {"numRestart": "eachSect"}}, {0: {}})
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker.startswith("Dr Jane Roe")
+    assert t.source_ref == "[i]" and [(e.label, e.text) for e in t.source_entries] == [("endnote i (2)", LETTER)]
 
 
 def test_a_continuous_count_goes_on_across_sections(tmp_path):
@@ -598,6 +681,41 @@ def test_a_bracketed_roman_mark_names_the_endnote_before_the_lists_entry(tmp_pat
            for t in doc.testimonials}
     assert got["Chief"] == ("[ii]", [("endnote ii", LETTER)])
     assert got["Director"][0] == "[iii]" and [text for _label, text in got["Director"][1]] == [_EMAIL]
+
+
+# --- a note's mark after the lead's verb, and the marker after the quotation ------------------------------
+
+
+@pytest.mark.parametrize("lead, after, ref, label", [
+    # an endnote's mark after the colon, a footnote's after the quotation: "wrote:[i] “...”²"
+    (["wrote:", ("endnote", 1), " "], ("footnote", 2), "2", "footnote 2"),
+    # glued to the verb, before the colon: "wrote[i]: “...”²"
+    (["wrote", ("endnote", 1), ": "], ("footnote", 2), "2", "footnote 2"),
+    # a footnote's digits glued to the verb, an endnote's mark after the quotation: "wrote²: “...”[i]"
+    (["wrote", ("footnote", 2), ": "], ("endnote", 1), "[i]", "endnote i"),
+    # ... and after the colon, where the tokenizer keeps them with the verb ("wrote:²")
+    (["wrote:", ("footnote", 2), " "], ("endnote", 1), "[i]", "endnote i"),
+    # ... or after the comma ("said,²"), one word to the rules' tokenizer as well
+    (["said,", ("footnote", 2), " "], ("endnote", 1), "[i]", "endnote i"),
+], ids=["after-colon", "before-colon", "digits", "digits-after-colon", "digits-after-comma"])
+def test_the_marker_after_the_quotation_wins_over_a_mark_after_the_lead_verb(tmp_path, monkeypatch, nlp, lead,
+                                                                              after, ref, label):
+    """``The Chief Executive ... wrote:[i] “...”²``: the note marked right after the lead's verb is the lead's
+    (where the words were written); the one marked after the quotation is the quotation's source. The speaker is
+    found on both paths, also where the parse would read the verb and its mark as one word."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, nlp)
+    notes = {"footnote": {1: "Programme plan, 2012.", 2: "Board minutes, 2013."}, "endnote": {1: "Annual report."}}
+    notes[after[0]][after[1]] = LETTER
+    path = write_noted_docx(tmp_path / "lead.docx", [
+        ["The programme began in 2012.", ("footnote", 1)],
+        ["The Chief Executive of Northfield NHS Trust ", *lead, QUOTE, after, " Other trusts followed."],
+    ], footnotes=notes["footnote"], endnotes=notes["endnote"])
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker == "The Chief Executive of Northfield NHS Trust"
+    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
 
 
 # --- notes numbered in symbols, and in letters past z -----------------------------------------------------

@@ -331,6 +331,9 @@ _SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075
 #: The notes Word keeps among a document's footnotes and endnotes to draw the line above them: no one's text.
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 _NOTE_REFERENCES = {_W + "footnoteReference": "footnote", _W + "endnoteReference": "endnote"}
+#: Set before a note's mark while a paragraph's or cell's text is built, to find where the reference stands once
+#: the text is whole; a character XML cannot hold, so no document's text has it (see :meth:`_NoteMarks.take`).
+_PLACE = "\uffff"
 #: The numbering format of each kind of note when the document sets none, as Word has it.
 _DEFAULT_NOTE_FORMAT = {"footnote": "decimal", "endnote": "lowerRoman"}
 #: The note numbering formats followed (any other is read as ``decimal``, and the ingest says so).
@@ -413,6 +416,11 @@ class _NoteMarks:
         self.counts = {kind: self._start(kind) - 1 for kind in _NOTE_KINDS}
         #: ``(kind, note id)`` -> ``(mark, custom)``, in the order the references were read
         self.marks: dict[tuple[str, str], tuple[str, bool]] = {}
+        #: ``(kind, note id)`` of each reference shown, in body order, one per :data:`_PLACE` in the text built
+        self.shown_refs: list[tuple[str, str]] = []
+        self.taken = 0
+        #: the passage (``"paragraph 4"``) each reference shown stands in, with its note's ``(kind, note id)``
+        self.placed: list[tuple[str, tuple[str, str]]] = []
         #: what the numbering followed leaves out: ``("eachPage", kind)``, ``("format", kind, value)``
         self.unfollowed: list[tuple[str, ...]] = []
 
@@ -447,15 +455,26 @@ class _NoteMarks:
         """What the body shows for the reference ``ref`` (a ``w:footnoteReference`` or ``w:endnoteReference``):
         its number (see :func:`body_mark`), or nothing for a custom mark (its text follows in the run)."""
         key = (kind, ref.get(_W + "id", ""))
+        self.shown_refs.append(key)
         custom = ref.get(_W + "customMarkFollows", "0").lower() not in _OFF
         if custom:
             self.marks.setdefault(key, (_custom_mark(ref), True))
-            return ""
+            return _PLACE
         if key not in self.marks:
             fmt = self._format(kind)
             self.counts[kind] += 1
             self.marks[key] = (note_number(self.counts[kind], fmt), False)
-        return body_mark(self.marks[key][0])
+        return _PLACE + body_mark(self.marks[key][0])
+
+    def take(self, text: str, locator: str | None) -> str:
+        """``text`` (a paragraph's or cell's, built with this object's marks) as Word shows it: without the
+        :data:`_PLACE` set before each reference's mark, each reference noted as standing in the passage
+        ``locator`` (None: a passage not kept, whose references stand nowhere)."""
+        n = text.count(_PLACE)
+        if locator is not None:
+            self.placed.extend((locator, key) for key in self.shown_refs[self.taken:self.taken + n])
+        self.taken += n
+        return text.replace(_PLACE, "")
 
     @property
     def told(self) -> str | None:
@@ -471,8 +490,9 @@ class _NoteMarks:
                             "3")
         repeated = _repeated_marks(self.marks)
         if repeated:
-            said.append(f"the same mark stands for notes of different sections ({', '.join(repeated)}), so "
-                        "a testimonial with that mark is linked to none of them")
+            said.append(f"the same mark stands for notes of different sections ({', '.join(repeated)}): a "
+                        "testimonial with that mark is linked to the note whose reference stands in its paragraph, "
+                        "and to none of them where no reference with that mark does (a mark typed as text)")
         return "; ".join(said) or None
 
 
@@ -631,23 +651,29 @@ def _cell_text(tc: Any, marks: _NoteMarks | None = None) -> str:
     return "\n".join(lines)
 
 
-def _table_passages(tbl: Any, number: int, marks: _NoteMarks | None = None) -> list[Passage]:
+def _table_passages(tbl: Any, number: int, marks: _NoteMarks) -> list[Passage]:
     out = []
     for r, cells in enumerate(_rows(tbl), start=1):
         for c, tc in cells:
             text = _cell_text(tc, marks)
-            if text.strip():
-                out.append(Passage(f"table {number} row {r} cell {c}", text))
+            locator = f"table {number} row {r} cell {c}"
+            kept = text.replace(_PLACE, "").strip() != ""
+            text = marks.take(text, locator if kept else None)
+            if kept:
+                out.append(Passage(locator, text))
     return out
 
 
 def read_docx(path: Path, unread: dict[str, int] | None = None,
-              notes: list[Passage] | None = None, told: list[str] | None = None) -> list[Passage]:
+              notes: list[Passage] | None = None, told: list[str] | None = None,
+              references: dict[str, list[str]] | None = None) -> list[Passage]:
     """Paragraphs and table cells of a DOCX document, in body order, each footnote or endnote reference in them
     shown as its mark (``...to practice.\u201d\u00b9\u00b2``, ``...lasted.\u201d[ii]``; see :class:`_NoteMarks`);
     ``notes`` (when given) gets the text of each footnote and endnote the body refers to (see
-    :func:`_note_passages`), ``unread`` what the document holds with text outside all these, counted (see
-    :func:`_unread_parts`), and ``told`` what to tell of a note numbering not followed (see
+    :func:`_note_passages`), ``references`` the labels of the notes of ``notes`` each paragraph or cell refers to,
+    by its locator (``{"paragraph 4": ["endnote i (2)"]}``: where notes of two sections share a mark, the place of
+    a reference tells which note it is), ``unread`` what the document holds with text outside all these, counted
+    (see :func:`_unread_parts`), and ``told`` what to tell of a note numbering not followed (see
     :attr:`_NoteMarks.told`)."""
     problem = zip_problem(path, "if so, give it the .txt extension")
     if problem:
@@ -666,12 +692,19 @@ def read_docx(path: Path, unread: dict[str, int] | None = None,
     n_par = n_tab = 0
     marks = _NoteMarks(settings, _sections(body, blocks))
     carried = ""  # the text of paragraphs whose mark a tracked change deleted: Word shows them run into the next
+
+    def paragraph(text: str) -> None:
+        nonlocal n_par
+        if text.replace(_PLACE, "").strip():
+            n_par += 1
+            passages.append(Passage(f"paragraph {n_par}", marks.take(text, f"paragraph {n_par}")))
+        else:
+            marks.take(text, None)
+
     for block in blocks:
         if block.tag == _W + "tbl":
             n_tab += 1
-            if carried.strip():
-                n_par += 1
-                passages.append(Passage(f"paragraph {n_par}", carried))
+            paragraph(carried)
             carried = ""
             passages.extend(_table_passages(block, n_tab, marks))
         else:
@@ -682,16 +715,17 @@ def read_docx(path: Path, unread: dict[str, int] | None = None,
                 carried = text
                 continue
             carried = ""
-            if text.strip():
-                n_par += 1
-                passages.append(Passage(f"paragraph {n_par}", text))
-    if carried.strip():
-        n_par += 1
-        passages.append(Passage(f"paragraph {n_par}", carried))
+            paragraph(text)
+    paragraph(carried)
     if not passages:
         raise _no_text(path, "the document body has no paragraphs or table cells with text")
     if notes is not None:
-        notes.extend(_note_passages(path, document, marks))
+        labels: dict[tuple[str, str], str] = {}
+        notes.extend(_note_passages(path, document, marks, labels))
+        if references is not None:
+            for locator, key in marks.placed:
+                if key in labels and labels[key] not in references.get(locator, []):
+                    references.setdefault(locator, []).append(labels[key])
     if told is not None and marks.told:
         told.append(marks.told)
     if unread is not None:
@@ -714,13 +748,14 @@ def _note_parts(document: Any) -> dict[str, Any]:
     return out
 
 
-def _note_passages(path: Path, document: Any, marks: _NoteMarks) -> list[Passage]:
+def _note_passages(path: Path, document: Any, marks: _NoteMarks,
+                   labels: dict[tuple[str, str], str] | None = None) -> list[Passage]:
     """The text of each footnote and endnote the body refers to (``"footnote 3"``, ``"endnote 2"``, or the custom
     mark: ``"footnote *"``), footnotes before endnotes, each kind in the order of its references: its paragraphs
     (and the cells of a table in it) one per line, without the mark that opens it. A note no reference in the
     body shows (its reference deleted by a tracked change, or hidden) is not read, as Word does not show it; nor
     is one without text. A mark that repeats (two notes marked ``*``) is told apart by its place
-    (``"footnote * (2)"``)."""
+    (``"footnote * (2)"``). ``labels`` gets each note's locator by its ``(kind, note id)``."""
     if not marks.marks:
         return []
     try:
@@ -747,6 +782,8 @@ def _note_passages(path: Path, document: Any, marks: _NoteMarks) -> list[Passage
             if seen[locator] > 1:
                 locator += f" ({seen[locator]})"
             out.append(Passage(locator, text))
+            if labels is not None:
+                labels[(k, note_id)] = locator
     return out
 
 

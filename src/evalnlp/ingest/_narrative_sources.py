@@ -40,9 +40,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Collection, Sequence
 
-__all__ = ["SourceEntry", "find_sources_section", "note_entries", "parse_sources", "ref_keys", "resolve",
-           "resolve_with_notes"]
+__all__ = ["SourceEntry", "find_sources_section", "note_entries", "notes_beside", "parse_sources", "ref_keys",
+           "resolve", "resolve_with_notes"]
 
 
 @dataclass(frozen=True)
@@ -647,8 +648,8 @@ def note_entries(notes) -> list[SourceEntry]:
     return out
 
 
-def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry],
-                       notes: list[SourceEntry]) -> list[SourceEntry]:
+def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry], notes: list[SourceEntry],
+                       beside: Sequence[Collection[str]] | None = None) -> list[SourceEntry]:
     """The entries a marker names in a document with footnotes or endnotes (``notes``, from :func:`note_entries`)
     as well as, perhaps, a sources section (``entries``). A marker written as the body shows a note's mark names
     that note, whatever the section holds: a number alone (footnote digits, as a superscript mark reads) the note
@@ -656,16 +657,35 @@ def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry],
     i, ii, iii reads; ``[aa]`` past ``[z]``) and a symbol (``†``, ``**``, as notes numbered in symbols read) the
     note so numbered; the footnote, or the endnote when no footnote has it. Any other marker
     (``[5.3]``, ``(C)``, ``[2]``, ``5.2``) names the section's entries (see :func:`resolve`), as does a mark no
-    note has. A note is named by its own mark only, never by a range or a list; a mark that notes of two sections
-    share (the count restarting at each section) names none of them, as it cannot be told which."""
+    note has. A note is named by its own mark only, never by a range or a list. A mark that notes of two sections
+    share (the count restarting at each section) names the one of them whose reference stands beside the
+    testimonial (``beside``: the labels of the notes referred to from the paragraphs or cells its quotation stands
+    in, then from its speaker's, the first of them to hold one of those notes deciding; see :func:`notes_beside`),
+    and none of them where none or several do (a mark typed as text, with no reference)."""
     mark = note_mark(source_ref)
     if mark is not None:
         for kind in ("footnote", "endnote"):
             named = [n for n in notes if n.label.startswith(kind + " ")
                      and (n.ref == mark or n.ref.startswith(mark + " ("))]
-            if named:
+            if len(named) > 1:
+                here = next((near for near in beside or [] if any(n.label in near for n in named)), set())
+                named = [n for n in named if n.label in here]
                 return named if len(named) == 1 else []
+            if named:
+                return named
     return resolve(source_ref, entries)
+
+
+def notes_beside(testimonial, places: list[tuple[int, int, list[str]]]) -> list[set[str]]:
+    """The labels of the notes referred to from the paragraphs or cells that ``testimonial``'s quotation stands
+    in, then from those its speaker stands in (not from those between them: a speaker named paragraphs before is
+    no reason to look there); ``places`` holds the start and end of each passage in the document's text and the
+    labels of the notes referred to from it (see :func:`evalnlp.ingest._documents.read_docx`)."""
+    spans = [(testimonial.start, testimonial.end)]
+    if testimonial.speaker_start is not None and testimonial.speaker_end is not None:
+        spans.append((testimonial.speaker_start, testimonial.speaker_end))
+    return [{label for start, end, labels in places if start <= b and a <= end for label in labels}
+            for a, b in spans]
 
 
 def note_mark(source_ref: str | None) -> str | None:

@@ -952,6 +952,18 @@ def noun_kind(span_text: str) -> str:
 _PLURAL_LEMMAS = W.PLURAL_PERSON_LEMMAS
 
 
+#: A note's mark the tokenizer leaves glued to the word before it: after a colon or comma (``wrote:1``, as a
+#: superscript mark reads, ``said,2``), or in a bracket it splits off (``wrote[i`` of ``wrote[i]:``).
+_GLUED_MARK = re.compile(r"(?:[:,]\d{1,2}(?:\.\d{1,2})?|[:,]?\[[A-Za-z]{1,12}\]?)$")
+
+
+def glued_mark(token: str) -> int:
+    """How many characters at the end of ``token`` are a note's mark glued to its word (see :data:`_GLUED_MARK`),
+    0 when none are or when the token is nothing but a mark."""
+    m = _GLUED_MARK.search(token)
+    return len(m.group(0)) if m is not None and m.start() > 0 and token[m.start() - 1].isalpha() else 0
+
+
 class ParseIndex:
     """Lookups over a parsed spaCy ``Doc`` of the normalised text."""
 
@@ -979,10 +991,12 @@ class ParseIndex:
         return [t for t in self.doc[i:j] if not self.mask[t.idx]]
 
     def attribution_verbs(self, a: int, b: int) -> list[Any]:
-        """Attribution verb tokens in ``[a, b)``, in text order."""
+        """Attribution verb tokens in ``[a, b)``, in text order (also one the tokenizer glued a note's mark to:
+        ``wrote1``, ``wrote:1``, ``wrote[i``; see :func:`glued_mark`)."""
         return [t for t in self.tokens_in(a, b)
                 if ((t.lemma_.lower() in ATTR_LEMMAS and t.pos_ in {"VERB", "AUX"})
-                    or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_) in RULE_VERBS)
+                    or re.sub(r"\d{1,2}(?:\.\d{1,2})?$", "", t.lower_[:len(t.text) - glued_mark(t.text)])
+                    in RULE_VERBS)
                 and t.dep_ not in {"compound", "amod"}]  # "the judging panel": a modifier of a noun, not a verb
 
     def attribution_verb(self, a: int, b: int) -> Any | None:

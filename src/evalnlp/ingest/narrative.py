@@ -71,6 +71,7 @@ from evalnlp.ingest._narrative_speaker import (
     ParseIndex,
     bare_name,
     choose_subject,
+    glued_mark,
     is_pronoun,
     noun_kind,
     np_after,
@@ -658,6 +659,11 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
         mk = MARKER.match(text, m.end()) if m else None
         if mk and is_marker(mk.group(0)):
             ref = (mk.start(), mk.end())
+    if ref is not None and verb_end is not None and _marks_the_verb(ctx, ref, verb_end, hi):
+        # "X wrote:[i] '...'²": a note's mark right after the lead's verb is the lead's (where or when it was
+        # written); the marker that directly follows the quotation is the quotation's own
+        after = _direct_ref(ctx, q)[1]
+        ref = after if after is not None else ref
     if isinstance(ref, tuple) and ref[1] <= q.open and trail_end is not None and speaker is not None \
             and speaker[0] >= q.close:
         # "invited onto the programme [5.7]: '...' (Producer, the programme) [5.8]": a marker right after the
@@ -685,6 +691,18 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if from_paren and trail.ref is not None:
         ref = trail.ref  # "(email, 4.5.10, Policy Officer, Home Office, source II)": the writer's own source
     return _Found(q, speaker, ref, pronoun, fallback, from_paren)
+
+
+def _marks_the_verb(ctx: _Context, ref: tuple[int, int] | str, verb_end: int, hi: int) -> bool:
+    """Is the lead's marker ``ref`` the only thing between the lead's verb (ending at ``verb_end``) and the
+    quotation opening at ``hi``, but for a colon, a comma and spaces (``wrote:[i] '``, ``wrote[i]: '``,
+    ``wrote¹: '``)?"""
+    text = ctx.text
+    if isinstance(ref, str):  # footnote digits glued to the verb, whose end may hold them
+        return re.fullmatch(r"[\s:,]*(?:\d{1,2}(?:\.\d{1,2})?)?[\s:,]*", text[verb_end:hi]) is not None
+    a, b = ref
+    return verb_end <= a and re.fullmatch(r"[\s:,]*", text[verb_end:a]) is not None \
+        and re.fullmatch(r"[\s:,]*", text[b:hi]) is not None
 
 
 #: what stands before a marker that is the object of a phrase in the lead rather than the speaker's source
@@ -2102,7 +2120,7 @@ def _nearest_verb(ctx: _Context, lo: int, hi: int) -> tuple[int, int, tuple[int,
                     span = None  # a marker parsed as the subject ("Choge [d] noted")
             if span is None:
                 span = _rule_subject(ctx, lo, verb.idx)
-            best = (verb.idx, verb.idx + len(verb.text), span)
+            best = (verb.idx, verb.idx + len(verb.text) - glued_mark(verb.text), span)
     else:
         seg = _unquoted(ctx, lo, hi)
         for a, b in markers:
@@ -2289,6 +2307,9 @@ def _np_chain(text: str, a: int, b: int) -> bool:
 
 
 _GLUED_VERB = re.compile(r"\b([a-z]+)\d{1,2}(?:\.\d{1,2})?\b")
+#: footnote digits glued to the comma after a verb ("said,¹ '...'", as a superscript mark reads), one word to the
+#: tokenizer
+_MARKED_VERB = re.compile(r"\b([a-z]+),\d{1,2}(?:\.\d{1,2})?\b")
 _MATCHERS: dict[int, Any] = {}
 
 
@@ -2371,6 +2392,9 @@ def _rule_verb(ctx: _Context, seg: str) -> tuple[int, int] | None:
     for m in _GLUED_VERB.finditer(seg):
         if m.group(1) in RULE_VERBS:
             cands.append((m.start(), m.end()))
+    for m in _MARKED_VERB.finditer(seg):  # the verb alone, its mark after it
+        if m.group(1) in RULE_VERBS:
+            cands.append((m.start(1), m.end(1)))
     if ctx.nlp is None:
         for m in re.finditer(r"\b[a-z]+\b", seg):
             if m.group(0) in RULE_VERBS:
@@ -2702,7 +2726,10 @@ def _note_symbol_after(ctx: _Context, q: QuoteSpan) -> str | None:
     return m.group(2) if m.group(2) in marks else None
 
 
-def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
+def _direct_ref(ctx: _Context, q: QuoteSpan) -> tuple[bool, tuple[int, int] | str | None]:
+    """The marker that directly follows quotation ``q``, as ``(found, ref)``: a marker past its closing mark (and
+    any punctuation or year), footnote digits or a note's symbol glued to it. ``found`` with a ``ref`` of None: a
+    marker stands there but is not ``q``'s (it labels the next speaker, or a heading)."""
     text = ctx.text
     pos = q.close
     m = _MARKER_GAP.match(text, pos)
@@ -2711,14 +2738,21 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
     if mk and is_marker(mk.group(0)):
         if _labels_next(ctx, mk.start(), mk.end()) or _labels_heading(ctx, mk.start(), mk.end()):
             # "...'\n[4] Head of Research at Acme: '...'": the next speaker's label; "...'.\n(c) Training": a heading
-            return None
-        return (mk.start(), mk.end())
+            return True, None
+        return True, (mk.start(), mk.end())
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
-        return g.group(1) or g.group(2)
+        return True, g.group(1) or g.group(2)
     symbol = _note_symbol_after(ctx, q)
-    if symbol is not None:
-        return symbol
+    return symbol is not None, symbol
+
+
+def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[int, int] | str | None:
+    text = ctx.text
+    pos = q.close
+    found, ref = _direct_ref(ctx, q)
+    if found:
+        return ref
     c = _CITATION_THEN_MARKER.match(text, pos)
     if c is not None and not is_marker(c.group(1)) and is_marker(c.group(2)) \
             and not _labels_heading(ctx, c.start(2), c.end(2)):

@@ -148,11 +148,13 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
 
 
 def read_narrative(path: str | Path, unread: dict[str, int] | None = None,
-                   notes: list[Passage] | None = None, told: list[str] | None = None) -> list[Passage]:
+                   notes: list[Passage] | None = None, told: list[str] | None = None,
+                   references: dict[str, list[str]] | None = None) -> list[Passage]:
     """Read a narrative file into passages: paragraphs (TXT, Markdown, DOCX), table cells (DOCX), pages (PDF);
-    ``notes`` gets a DOCX document's footnotes and endnotes (``"footnote 3"``), ``unread`` what it holds with text
-    elsewhere (comments, headers, text boxes...), counted, and ``told`` what to tell of its notes' numbering
-    where it could not be followed (see :func:`evalnlp.ingest._documents.read_docx`).
+    ``notes`` gets a DOCX document's footnotes and endnotes (``"footnote 3"``), ``references`` the notes each of
+    its passages refers to, by locator, ``unread`` what it holds with text elsewhere (comments, headers, text
+    boxes...), counted, and ``told`` what to tell of its notes' numbering where it could not be followed (see
+    :func:`evalnlp.ingest._documents.read_docx`).
 
     Raises :class:`InputError` (E101-E106, E108, E109, E111, E118) if the file cannot be read.
     """
@@ -164,7 +166,7 @@ def read_narrative(path: str | Path, unread: dict[str, int] | None = None,
     from evalnlp.ingest import _documents
 
     if suffix == ".docx":
-        return _documents.read_docx(path, unread, notes, told)
+        return _documents.read_docx(path, unread, notes, told, references)
     if suffix == ".pdf":
         return _documents.read_pdf(path)
     return _documents.read_text(path)
