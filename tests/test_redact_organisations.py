@@ -38,6 +38,9 @@ def test_an_organisation_stays_in_a_signature_line_and_in_a_speaker(text, use_mo
     ("Chief Executive, Ifeoma Okafor", "Chief Executive, [NAME]"),
     # a surname that is also a word: only an affiliation that closes the clause is read as one
     ("Curator, Ifeoma Young (with whom she worked) opened it.", "Curator, [NAME] (with whom"),
+    # a surname that is a word but no company's last word, after a role and a comma: the person
+    ("The letter was signed by the Chief Executive, Limor Young.", "the Chief Executive, [NAME]."),
+    ("Professor Ana Reyes, Limor Young and others wrote it.", "[NAME], [NAME] and others"),
     ("The designers (Tom Reed, Limor Winters) built it.", "The designers ([NAME], [NAME]) built it."),
 ])
 def test_a_persons_name_beside_an_organisation_or_an_office_is_still_redacted(text, want, use_model):

@@ -74,9 +74,10 @@ address (``His Lordship``) or an ordinary word typed with a letter missing (``Ev
 when it follows an institution's name and ``of`` (``the University of Southvale's role``:
 :data:`~evalnlp.redact_words.INSTITUTION_HEADS`), or when it has an organisation's shape (two or more words, no
 first name, the last an ordinary word: ``Southvale Water``) and an office follows its possessive (``Southvale
-Water's operations director``: :data:`~evalnlp.redact_words.ORG_OFFICES`) or a role or a titled name and a comma
-stand before it and the clause ends after it (``Operations Director, Southvale Water``, ``Dr Jane Smith,
-Southvale Water [4]``; not ``Curator, Ifeoma Young (with whom``). The word lists these rules read are in
+Water's operations director``: :data:`~evalnlp.redact_words.ORG_OFFICES`), or when its last word is one a
+company's or a body's name ends in (:data:`~evalnlp.redact_words.ORG_HEADS`) and a role or a titled name and a
+comma stand before it and the clause ends after it (``Operations Director, Southvale Water``, ``Dr Jane Smith,
+Southvale Water [4]``; not ``Chief Executive, Limor Young.`` or ``Curator, Ifeoma Young (with whom``). The word lists these rules read are in
 :mod:`evalnlp.redact_words`.
 The same tests filter the model's ``PERSON`` entities, and the model may overrule a run named for its
 shape alone when it reads it as an organisation or a place.
@@ -118,6 +119,7 @@ from evalnlp.redact_words import (
     INSTITUTION_HEADS,
     NAME_PARTICLES,
     ORG_BY_VERBS,
+    ORG_HEADS,
     ORG_NOUNS,
     ORG_OFFICES,
     PERSON_OBJECT_VERBS,
@@ -901,10 +903,11 @@ def _vetoed(text: str, run: _Run) -> bool:
     if run.words[-1].casefold() in THING_HEADS and len(run.words) > 1:
         return True
     if _org_shaped(run) and (_OFFICE_AFTER.match(after) or (
-            (_ROLE_COMMA_BEFORE.search(_before(text, run.start, 80))
-             or _TITLED_COMMA_BEFORE.search(_before(text, run.start, 60))) and _CLAUSE_END.match(after))):
+            run.words[-1].casefold() in ORG_HEADS
+            and (_ROLE_COMMA_BEFORE.search(_before(text, run.start, 80))
+                 or _TITLED_COMMA_BEFORE.search(_before(text, run.start, 60))) and _CLAUSE_END.match(after))):
         return True  # "Southvale Water's operations director", "Operations Director, Southvale Water [4]",
-        # "Dr Jane Smith, Southvale Water." (not "Curator, Ifeoma Young (with whom" or "Tom Reed, Limor Winters)")
+        # "Dr Jane Smith, Southvale Water." (not "Chief Executive, Limor Young." or "Curator, Ifeoma Young (with")
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
     if _org_named(text, run):

@@ -102,6 +102,18 @@ ORG_OFFICES: frozenset[str] = frozenset("""
     vice-chancellor chancellor provost registrar secretary-general superintendent commissioner
     """.split())
 
+#: Last words of a company's or a body's name (``Southvale Water``, ``Basilea Pharmaceuticals``, ``Kelbrook Homes``):
+#: after a role and a comma such a run is the role's organisation; a run ending in any other ordinary word
+#: there (``Chief Executive, Limor Young.``) is read as the person, so a surname that is a word never leaks.
+ORG_HEADS: frozenset[str] = frozenset("""
+    water energy power gas electricity utilities homes housing pharmaceuticals pharma biotech therapeutics
+    diagnostics labs laboratories systems solutions technologies technology software networks media press
+    publishing publishers books records films pictures productions studios foundation partners partnership
+    associates group holdings industries engineering consulting consultants capital investments insurance
+    airways airlines railways motors foods farms brewery distillery tower telecom communications logistics
+    ventures enterprises resources minerals mining oil chemicals plastics steel aerospace defence defense
+    """.split())
+
 #: Capitalised words that open an institution's or a place's name before ``of``: ``the University of
 #: Southvale``, ``the School of Kelbrook``, ``the Bank of England``; what follows is a word of that name.
 INSTITUTION_HEADS: frozenset[str] = frozenset("""
