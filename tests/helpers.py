@@ -76,3 +76,12 @@ def one_testimonial(passage: str, nlp, start: str):
 
     [t] = [t for t in narrative.extract_testimonials(passage, nlp=nlp) if t.quote.startswith(start)]
     return t
+
+
+def code_by_hand(store, codes) -> None:
+    """Store ``codes`` (a frame of seg_id, theme, score, assigned) as one classify run's, as if a coder had given
+    them."""
+    with store.transaction():
+        run = store.start_run("classify", {})
+        store.replace_codes(codes, "model:m", run)
+        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)

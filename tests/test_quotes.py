@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from helpers import code_by_hand
 
 from evalnlp.codebook import load_codebook
 from evalnlp.errors import CodebookError, InputError
@@ -282,14 +283,6 @@ REPORT = (
     "Staff engagement scores rose in every trust. \"I used to think leadership was a job title. It is not. It "
     "is how you treat people every day on the ward,\" said a matron.\n"
 )
-
-
-def code_by_hand(store: Store, codes: pd.DataFrame) -> None:
-    """Store ``codes`` (seg_id, theme, score, assigned) as one classify run's, as if a coder had given them."""
-    with store.transaction():
-        run = store.start_run("classify", {})
-        store.replace_codes(codes, "model:m", run)
-        store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
 
 
 @pytest.fixture(scope="module")

@@ -654,7 +654,7 @@ def test_a_kept_name_is_kept_whichever_apostrophe_it_is_written_with():
     ("Helen Ward the sister was excellent and kept us informed.", "[NAME] the sister was excellent"),
     ("Thanks to Helen Ward and Amy Hall on the staff team for everything.", "Thanks to [NAME] and [NAME] on the"),
     ("Peter Church the nurse gave me wonderful care.", "[NAME] the nurse gave"),
-    ("Mrs Helen Hall and the staff were lovely to my mother.", "Mrs [NAME] [NAME] and the staff"),
+    ("Mrs Helen Hall and the staff were lovely to my mother.", "Mrs [NAME] and the staff"),
     ("Sister Helen Ward and the staff were lovely.", "Sister [NAME] Ward and"),  # as likely the ward's sister
     # the same words naming places stay
     ("I was moved to Florence Ward after two days.", "moved to Florence Ward after"),

@@ -38,7 +38,8 @@ The name rules read runs of capitalised words and what stands around them. A run
   thanks before it (``especially Mark``), a role beside it (``the Sports Minister, Limor Livnat``;
   ``Jane Doe, managing director of``; ``Abbi my support worker``; ``the Chief Executive of the charity, Ade
   Onwuka,``), a verb of speech after a quotation (``"...," said Obiakor``; also a surname that is a word:
-  ``writes Young``), co-workers after it (``Sang and colleagues``), a bracketed aside before its verb
+  ``writes Young``; not before a possessive and an office: in ``said Southvale's operations director`` the
+  director speaks), co-workers after it (``Sang and colleagues``), a bracketed aside before its verb
   (``McAllister (Swindon) says``), ``her name was``, ``the lady was`` or ``talk with`` before it, brackets after a
   role, a reference
   (``Lynch (2012)``, ``Ibisch et al.``, ``Bailey, C.G.``, ``(Taylor and Quilter, 2011)``), a possessive
@@ -69,12 +70,21 @@ Nor is it a name when a word of it has a capital inside that no surname prefix o
 no first name (``the field "Kelvarth Dunmore"``), or when the text calls it an organisation or a work (``the company Deliverics``, ``the CEO of
 Buro Happold``, ``the magazine Welt-Sichten``; then everywhere in that text), when a company suffix
 follows (``Vega UK``), when it starts with a place prefix (``Santa Barbara``), or when it is a form of
-address (``His Lordship``) or an ordinary word typed with a letter missing (``Everbody``). The word lists
-these rules read are in :mod:`evalnlp.redact_words`.
+address (``His Lordship``) or an ordinary word typed with a letter missing (``Everbody``). Nor is a run a name
+when it follows an institution's name and ``of`` (``the University of Southvale's role``:
+:data:`~evalnlp.redact_words.INSTITUTION_HEADS`), or when it has an organisation's shape (two or more words, no
+first name, the last an ordinary word: ``Southvale Water``) and an office follows its possessive (``Southvale
+Water's operations director``: :data:`~evalnlp.redact_words.ORG_OFFICES`), or when its last word is one a
+company's or a body's name ends in (:data:`~evalnlp.redact_words.ORG_HEADS`) and a role or a titled name and a
+comma stand before it and the clause ends after it (``Operations Director, Southvale Water``, ``Dr Jane Smith,
+Southvale Water [4]``; not ``Chief Executive, Limor Young.`` or ``Curator, Ifeoma Young (with whom``). The word lists these rules read are in
+:mod:`evalnlp.redact_words`.
 The same tests filter the model's ``PERSON`` entities, and the model may overrule a run named for its
 shape alone when it reads it as an organisation or a place.
 
-Titles and role words stay: ``Dr Patel was kind`` becomes ``Dr [NAME] was kind``. Names never swallow
+Titles and role words stay: ``Dr Patel was kind`` becomes ``Dr [NAME] was kind``. A name is one placeholder
+however its words were found: names that only spaces part are joined (``Dr Helen Hall`` is ``Dr [NAME]``, as
+``Dr Jane Smith`` is), never across a line break; a name the model finds ends at a line break too. Names never swallow
 protected words (:data:`PROTECTED_WORDS`: NHS, GP, Trust, ICB, ward, nurse, days and months..., plus
 whatever the caller passes in ``protect``, such as a codebook's labels and keywords), so redaction keeps
 the words that themes are coded from. Names in ``keep`` (such as the researcher's own) stay.
@@ -106,9 +116,12 @@ from evalnlp.redact_words import (
     AUTHOR_VERBS,
     AUTHORING_VERBS,
     HONORIFICS,
+    INSTITUTION_HEADS,
     NAME_PARTICLES,
     ORG_BY_VERBS,
+    ORG_HEADS,
     ORG_NOUNS,
+    ORG_OFFICES,
     PERSON_OBJECT_VERBS,
     PLACE_PREFIXES,
     PLURAL_VERBS,
@@ -799,8 +812,8 @@ def _cues(text: str, run: _Run) -> set[str]:
             _does(after) or (len(run.words) == 1 and _does(_ASIDE.sub("", after, count=1)))):
         cues.add("predicate")  # "XXXX from Cins was kind": after a preposition the run is not the subject;
         # "McCluskey (Swindon) says": a bracketed aside may stand between a name and its verb
-    if _SPOKEN_BY.search(before):
-        cues.add("speaker")
+    if _SPOKEN_BY.search(before) and not _OFFICE_AFTER.match(after):
+        cues.add("speaker")  # not '"...," said Southvale Water's operations director': the director speaks
     if len(run.words) == 1 and _TALKED_WITH.search(before):
         cues.add("greeting")  # "a pleasure to talk with Lise"  # '"It changed policy," said Ekwueme'
     if _ROLE_OF_BEFORE.search(_before(text, run.start, 90)):
@@ -889,6 +902,12 @@ def _vetoed(text: str, run: _Run) -> bool:
         return True  # "Lowther Vale's Director of Strategy": a place's or a body's office, written with capitals
     if run.words[-1].casefold() in THING_HEADS and len(run.words) > 1:
         return True
+    if _org_shaped(run) and (_OFFICE_AFTER.match(after) or (
+            run.words[-1].casefold() in ORG_HEADS
+            and (_ROLE_COMMA_BEFORE.search(_before(text, run.start, 80))
+                 or _TITLED_COMMA_BEFORE.search(_before(text, run.start, 60))) and _CLAUSE_END.match(after))):
+        return True  # "Southvale Water's operations director", "Operations Director, Southvale Water [4]",
+        # "Dr Jane Smith, Southvale Water." (not "Chief Executive, Limor Young." or "Curator, Ifeoma Young (with")
     if not run.possessive and _WARD_NUMBER.match(after):
         return True
     if _org_named(text, run):
@@ -937,10 +956,35 @@ _COMPANY_AFTER = re.compile(r"\s+(?:UK|US|USA|GmbH|AG|SA|SAS|NV|BV|LLC|Pty|AB|AS
 
 
 def _org_named(text: str, run: _Run) -> bool:
-    """True when the words before the run call it an organisation (``the company``, ``the CEO of``); never for
-    a run holding a listed first name."""
-    return "listed" not in run.kinds and bool(_ORG_BEFORE.search(_before(text, run.start, 30))
-                                              or _OFFICE_OF.search(_before(text, run.start, 40)))
+    """True when the words before the run call it an organisation (``the company``, ``the CEO of``) or make it a
+    word of an institution's name (``the University of Southvale``); never for a run holding a listed first
+    name."""
+    before = _before(text, run.start, 40)
+    return "listed" not in run.kinds and bool(_ORG_BEFORE.search(before[-30:]) or _OFFICE_OF.search(before)
+                                              or _INSTITUTION_OF.search(before))
+
+
+#: An institution's name up to ``of``: ``the University of``, ``School of``, ``the Museum of the``.
+_INSTITUTION_OF = re.compile(r"\b(?:" + "|".join(sorted(INSTITUTION_HEADS)) + r")\s+of\s+(?:the\s+)?$")
+#: A possessive, then an office that an organisation has (``'s operations director``, ``' head of maintenance``).
+_OFFICE_AFTER = re.compile(r"^['\u2019`]s?\s+(?:[A-Za-z-]+\s+){0,2}?(?:"
+                           + "|".join(sorted((re.escape(w) for w in ORG_OFFICES), key=len, reverse=True))
+                           + r")(?![\w-])", re.IGNORECASE)
+#: A role, what it is held in, and a comma, straight before a run: ``Operations Director, ``, ``Head of Research,``.
+_ROLE_COMMA_BEFORE = re.compile(
+    r"(?i:\b(?:" + "|".join(sorted((re.escape(w) for w in ROLE_WORDS), key=len, reverse=True)) + r"))"
+    r"(?:\s+(?:of|for)\s+(?:[A-Z][\w'\u2019-]*\s+){0,3}?[A-Z][\w'\u2019-]*)?\s*,\s*$")
+
+
+#: What may follow an affiliation: the end of a clause, a reference, the end of the line.
+_CLAUSE_END = re.compile(r"^[ \t]*(?:[,.;:]|\[|\n|$)")
+
+
+def _org_shaped(run: _Run) -> bool:
+    """True when the run has the shape of an organisation's name: two or more words, none a first name, the last
+    an ordinary word (``Southvale Water``, ``Kelbrook Homes``; not ``Ifeoma Okafor`` or ``Peter Hale Homes``)."""
+    return (len(run.kinds) > 1 and run.kinds[-1] == "common"
+            and not any(k in ("listed", "ambiguous", "initial", "particle") for k in run.kinds))
 
 
 def _head_follows(text: str, run: _Run) -> bool:
@@ -1173,6 +1217,9 @@ _PERSONAL_TITLES = frozenset("Dr Mr Mrs Ms Miss Mx Prof Professor Sir Dame Lord 
 #: title and one name, followed by punctuation or a lower-case word (not a number, not another capital).
 _PROTECTED_SURNAME = re.compile(r" (Ward|Porter|Head|Bishop|Judge|Clerk|Fellows|Coach|Chancellor|Dean|Partner"
                                 r"|Fellow|Leader|Chambers)(?=[,;.)]|\s+[a-z]|$)(?!\.\d)")
+#: A titled name and a comma, straight before a run: ``Professor Jane Smith, `` (its affiliation follows).
+_TITLED_COMMA_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_PERSONAL_TITLES)) + r")\.?(?:\s+[A-Z][\w'\u2019.-]*){1,3}"
+                                  r"\s*,\s*$")
 
 
 #: Initials before a surname: ``J. Okafor``, ``J. R. R. Tolkien``.
@@ -1295,7 +1342,7 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
             continue
         if ent.end_char - ent.start_char > 1 and text[ent.start_char:ent.end_char].split()[-1].casefold() in THING_HEADS:
             continue  # "Adviser Effectiveness Workshop": the name of an event, not of a person
-        for s, e in _name_runs(text, ent.start_char, ent.end_char, protect):
+        for s, e in _line_runs(text, ent.start_char, ent.end_char, protect):
             while s < e and (text[s] in _BULLETS or text[s].isspace()):
                 s += 1  # "• Networking": a list's bullet is no part of a name (the model took it in)
             if s >= e:
@@ -1329,6 +1376,16 @@ def _ner_name_spans(doc, protect: frozenset[str], words: _Dictionary | None,
                 continue
             spans.append(Span(s, e, "NAME"))
     return spans
+
+
+def _line_runs(text: str, start: int, end: int, protect: frozenset[str]) -> list[tuple[int, int]]:
+    """:func:`_name_runs` of each line of ``text[start:end]``: a name ends at a line break (the model read
+    ``Peter Hale\\nOperations Director`` as one person)."""
+    out, pos = [], start
+    for piece in text[start:end].split("\n"):
+        out += _name_runs(text, pos, pos + len(piece), protect)
+        pos += len(piece) + 1
+    return out
 
 
 #: A capitalised word as a name word may stand in running text, with a possessive after it or not.
@@ -1710,7 +1767,23 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
         found = [[_with_initials(text, s) if s.label == "NAME" else s for s in spans]
                  for text, spans in zip(items, found)]
     left = frozenset(leave)
-    return [_apply(text, [s for s in _select(spans) if s.label not in left]) for text, spans in zip(items, found)]
+    return [_apply(text, _joined(text, [s for s in _select(spans) if s.label not in left]))
+            for text, spans in zip(items, found)]
+
+
+def _joined(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` (in order, not overlapping) with names that only spaces part made one: ``Dr Helen Hall`` is
+    ``Dr [NAME]``, as ``Dr Jane Smith`` is, however its words were found. Not across a line break (a letter's
+    signature: a name, then a role on the next line)."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (last is not None and last.label == span.label == "NAME" and span.start > last.end
+                and re.fullmatch(r"[ \t\u00a0]+", text[last.end:span.start])):
+            out[-1] = Span(last.start, span.end, "NAME")
+        else:
+            out.append(span)
+    return out
 
 
 #: Initials written just before a name (``A. ``, ``A.B. ``, ``J R ``), and what stands before them.

@@ -92,3 +92,34 @@ ORG_BY_VERBS: frozenset[str] = frozenset("""
 #: is a place, even when a first name follows.
 PLACE_PREFIXES: frozenset[str] = frozenset(
     "Santa San Sao S\u00e3o Los Las Porto Puerto Rio Fort Port Lake Mount".split())
+
+#: Offices an organisation has and a person does not, after a possessive: ``Southvale Water's operations
+#: director``, ``Kelbrook Homes' head of maintenance``. The possessive names where the office is held, and the
+#: one who speaks is the office holder, not the run before it.
+ORG_OFFICES: frozenset[str] = frozenset("""
+    director directors chief executive executives head heads chair chairman chairwoman chairperson ceo cfo coo
+    president vice-president spokesperson spokesman spokeswoman board trustees governors principal
+    vice-chancellor chancellor provost registrar secretary-general superintendent commissioner
+    """.split())
+
+#: Last words of a company's or a body's name (``Southvale Water``, ``Basilea Pharmaceuticals``, ``Kelbrook Homes``):
+#: after a role and a comma such a run is the role's organisation; a run ending in any other ordinary word
+#: there (``Chief Executive, Limor Young.``) is read as the person, so a surname that is a word never leaks.
+ORG_HEADS: frozenset[str] = frozenset("""
+    water energy power gas electricity utilities homes housing pharmaceuticals pharma biotech therapeutics
+    diagnostics labs laboratories systems solutions technologies technology software networks media press
+    publishing publishers books records films pictures productions studios foundation partners partnership
+    associates group holdings industries engineering consulting consultants capital investments insurance
+    airways airlines railways motors foods farms brewery distillery tower telecom communications logistics
+    ventures enterprises resources minerals mining oil chemicals plastics steel aerospace defence defense
+    """.split())
+
+#: Capitalised words that open an institution's or a place's name before ``of``: ``the University of
+#: Southvale``, ``the School of Kelbrook``, ``the Bank of England``; what follows is a word of that name.
+INSTITUTION_HEADS: frozenset[str] = frozenset("""
+    University Universities College School Institute Institution Academy Museum Hospital Trust Council
+    Department Ministry Bank Society Faculty Board Centre Center Library Cathedral Church Diocese Archdiocese
+    Borough City County Port Duchy Kingdom Republic Province State Commonwealth Federation Union Conservatoire
+    Polytechnic Foundation Office Commission Parliament Assembly Government Chamber Guild Corporation Association
+    Company Agency Authority Service Court Abbey Priory Orchestra Theatre Gallery Archive Archives
+    """.split())
