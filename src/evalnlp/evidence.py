@@ -94,6 +94,8 @@ themes, in documents that match the claim's filters):
 - independent sources = distinct input files with a supporting passage (a survey export, a case
   study, a set of interview notes) + distinct corroborating references cited by supporting
   testimonials (a marker such as [C], (5.3) or a footnote, pointing to a letter, report or statement);
+  a reference is an entry of a file's sources list, counted once however its markers are written
+  ([5.3] and (see 5.3) are one, [5.3, 5.4] two), or the text of a marker that names no entry;
   a reference to a letter whose own file has a supporting passage is that file, counted once;
 - an attributed testimonial is a supporting quotation with a named speaker (a person or a role,
   such as "the Medical Director of the Trust").
@@ -567,16 +569,18 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
 
 
 def _references(corpus: Corpus, claim: Claim, refs: pd.DataFrame) -> int:
-    """The distinct corroborating references (a file's marker, ``source`` and ``source_ref``) that the supporting
-    testimonials ``refs`` cite, leaving out a marker every entry of which is linked to a letter whose own file has
-    a supporting passage: that letter counts once, as its file."""
+    """The distinct corroborating references that the supporting testimonials ``refs`` cite: each entry of a
+    sources list (its file and place) that a marker resolves to, however the marker is written (``[5.1]`` and
+    ``(see 5.1)`` are one, ``[5.1, 5.2]`` two), and each marker resolving to no entry by its text within its
+    file (``source`` and ``source_ref``). An entry linked to a letter whose own file has a supporting passage is
+    left out: that letter counts once, as its file."""
     if refs.empty:
         return 0
     cites = corpus.support_letters(list(claim.themes), claim.filters, list(refs["seg_id"]), filter_claim=claim.id)
-    letters = cites.groupby("seg_id")["counted"].all() if len(cites) else pd.Series(dtype=bool)
-    as_file = refs["seg_id"].map(letters).eq(True)  # a testimonial citing no stored entry is a reference
-    pairs = refs.assign(as_file=as_file.to_numpy()).groupby(["source", "source_ref"], sort=False)["as_file"].all()
-    return int((~pairs).sum())
+    entries = {("entry", r.source, int(r.position)) for r in cites.itertuples(index=False) if not r.counted}
+    unresolved = refs[~refs["seg_id"].isin(cites["seg_id"])]
+    markers = {("marker", r.source, r.source_ref) for r in unresolved.itertuples(index=False)}
+    return len(entries) + len(markers)
 
 
 def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:

@@ -2563,15 +2563,18 @@ class Store:
 
     def coded_support_letters(self, handle: str, themes: list[str], filters: list[tuple[str, list[str]]] = (),
                               seg_ids: Sequence[str] = ()) -> pd.DataFrame:
-        """The entries of sources lists that the testimonials ``seg_ids`` cite (seg_id, source, position: one row
-        per testimonial and entry), each with ``counted``: whether a letter linked to the entry has a passage with
-        a code assigned of ``themes`` (in documents of ``filters``) in its own file, which the support's sources
-        count already. A store without letters (schema before 5) counts none."""
+        """The entries of sources lists that the markers of the testimonials ``seg_ids`` resolve to (seg_id, source,
+        position: one row per testimonial and entry; a testimonial whose marker resolves to none has no row), each
+        with ``counted``: whether a letter linked to the entry has a passage with a code assigned of ``themes`` (in
+        documents of ``filters``) in its own file, which the support's sources count already. A store without
+        letters (schema before 5) counts none."""
         columns = ["seg_id", "source", "position", "counted"]
         if not len(seg_ids):
-            return pd.DataFrame(columns=columns)
-        if self.schema_version() < 5:
             return pd.DataFrame(columns=columns).astype({"counted": bool})
+        if self.schema_version() < 5:  # (opened read-only before its migration: every link is a marker's)
+            return self.con.execute(
+                """SELECT DISTINCT seg_id, source, position, false AS counted FROM segment_sources
+                   WHERE seg_id IN (SELECT unnest(?)) ORDER BY seg_id, source, position""", [list(seg_ids)]).df()
         support, params = self._support(handle, themes, filters)
         # a link made before links named their entry's text names whichever entry is at its place
         return self.con.execute(
