@@ -85,3 +85,25 @@ def code_by_hand(store, codes) -> None:
         run = store.start_run("classify", {})
         store.replace_codes(codes, "model:m", run)
         store.finish_run(run, n_in=len(codes), n_ok=len(codes), n_rejected=0)
+
+
+def keyword_claims(folder: Path, files: dict[str, str], claims: str) -> list[dict]:
+    """Write ``files`` (file name: text) and the claims file ``claims`` (YAML) into ``folder``, ingest the files
+    into a new store there, code them with the impact codebook's keyword model and return the rows of the claim
+    table (names left as written)."""
+    import warnings
+
+    from evalnlp import api
+    from evalnlp.store import Store
+
+    paths = []
+    for name, text in files.items():
+        paths.append(folder / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    (folder / "claims.yaml").write_text(claims, encoding="utf-8")
+    with Store(folder / "s.duckdb") as store, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what ingest and classify note is not what these tests read
+        api.ingest(store, paths)
+        api.classify(store, codebook="impact", model="keyword")
+        ev = api.evidence(store, claims=str(folder / "claims.yaml"), redact=False)
+    return ev.claims.to_dict("records")

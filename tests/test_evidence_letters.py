@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from pathlib import Path
 
 import pytest
 
-from evalnlp import api
-from evalnlp.store import Store
+from helpers import keyword_claims
 
 CASE = """Better discharge planning at Northfield
 
@@ -80,19 +78,10 @@ COUNTS = ("sources", "references", "independent_sources", "strength")
 def claims_of(tmp_path: Path, more: str = "", *, letter: bool = True) -> dict[str, dict]:
     """Ingest the case study (with the testimonials of ``more``) and, with ``letter``, the letter filed beside it,
     code them with the keyword model, and return each claim's row of the claim table by id."""
-    files = [tmp_path / "case.txt"]
-    files[0].write_text(CASE.format(more="\n" + more if more else ""), encoding="utf-8")
+    files = {"case.txt": CASE.format(more="\n" + more if more else "")}
     if letter:
-        files.append(tmp_path / "letter_northfield.txt")
-        files[1].write_text(LETTER, encoding="utf-8")
-    claims = tmp_path / "claims.yaml"
-    claims.write_text(CLAIMS, encoding="utf-8")
-    with Store(tmp_path / "s.duckdb") as store, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # what ingest and classify note is not what these tests read
-        api.ingest(store, files)
-        api.classify(store, codebook="impact", model="keyword")
-        ev = api.evidence(store, claims=str(claims), redact=False)
-    return {c["id"]: c for c in ev.claims.to_dict("records")}
+        files["letter_northfield.txt"] = LETTER
+    return {c["id"]: c for c in keyword_claims(tmp_path, files, CLAIMS)}
 
 
 def counts(claim: dict) -> dict:

@@ -18,6 +18,7 @@ import pytest
 
 from evalnlp import api
 from evalnlp.store import Store
+from helpers import keyword_claims
 
 HEAD = """Better discharge planning at {place}
 
@@ -71,18 +72,7 @@ def case(markers: list[str], sources: str = NUMBERED, place: str = "Northfield")
 def claim_of(tmp_path: Path, **files: str) -> dict:
     """Ingest the case studies ``files`` (name without ``.txt``: text), code them with the keyword model and
     return the claim's row of the claim table."""
-    paths = []
-    for name, text in files.items():
-        paths.append(tmp_path / f"{name}.txt")
-        paths[-1].write_text(text, encoding="utf-8")
-    claims = tmp_path / "claims.yaml"
-    claims.write_text(CLAIMS, encoding="utf-8")
-    with Store(tmp_path / "s.duckdb") as store, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # what ingest and classify note is not what these tests read
-        api.ingest(store, paths)
-        api.classify(store, codebook="impact", model="keyword")
-        ev = api.evidence(store, claims=str(claims), redact=False)
-    (claim,) = ev.claims.to_dict("records")
+    (claim,) = keyword_claims(tmp_path, {f"{name}.txt": text for name, text in files.items()}, CLAIMS)
     return claim
 
 
