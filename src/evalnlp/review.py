@@ -571,7 +571,7 @@ def _instructions(ws, cb, meta: dict[str, Any], n_rows: int, heads: dict[str, st
     lines += [
         ("", f"A testimonial (a person's words quoted in a report or case study) has its speaker under "
              f"'{said['speaker']}' and the corroborating source it cites under '{said['source_ref']}'; both are "
-             "empty for other passages. A sentence holding a testimonial listed here is not listed itself: the "
+             "empty for other passages. A sentence holding a testimonial not yet reviewed is not listed: the "
              "testimonial's row is those words."),
         ("", "Text, source and locator are locked so they cannot change by accident; the sheet has no password. "
              "Do not edit the hidden columns: they tie each row to its passage and to this project's store, and a "

@@ -34,8 +34,8 @@ def export(
     """Write the passages most worth a person's check to a workbook.
 
     One row per passage, one column per theme pre-filled with the machine's decision (1 or empty). A
-    testimonial comes with its speaker and source_ref, and is offered in place of the sentence holding its
-    words (the next passage takes the sentence's place). Edit it, then bring it back with
+    testimonial comes with its speaker and source_ref; while it is not reviewed, the sentence holding its
+    words is not offered (those words come once, as the testimonial). Edit it, then bring it back with
     `evalnlp review import FILE --coder NAME`.
     """
     from evalnlp import api
