@@ -197,7 +197,8 @@ def report(figures: dict[str, dict]) -> Path:
                "does not clear the rule, so it was not measured on the hold-out and nothing shipped changes")
     lines += ["", f"The context variant: {gain:+.2f} points of macro-F1 and {micro:+.2f} of micro-F1 with the blend "
               f"({alone_gain:+.2f} of macro-F1 for the network alone); it {verdict}. The two runs shared a "
-              f"2-core machine with other work ({q['threads']} torch thread(s) each), so the wall times are "
+              f"2-core machine with other work (run side by side, {q['threads']} torch thread"
+              f"{'' if q['threads'] == 1 else 's'} each), so the wall times are "
               "indicative; the CPU times and the coding speed are the figures to compare.", ""]
     return write_section("finetune_context", lines)
 
