@@ -121,6 +121,32 @@ def test_quantised_weights_stay_within_half_a_step():
     np.testing.assert_array_equal(back["zero"], 0.0)
 
 
+def test_a_pool_mask_averages_over_the_tokens_it_picks_alone():
+    # a text pair (a quote, then its context) pooled over the first segment: the head reads the mean of the
+    # quote's tokens, which the context still reaches through attention; without the mask every token is averaged
+    torch = pytest.importorskip("torch")
+    import transformers
+
+    from evalnlp.coding.finetune import _build_net
+
+    folder = base_dir("minilm")
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    torch.manual_seed(0)
+    net = _build_net(torch, transformers, folder, 3, pretrained=True).eval()
+    batch = dict(tokenizer(["Teachers used the toolkit.", "The minister cited it."],
+                           ["The study ran in Leeds [...] and was published in 2014.", "In 2019 [...] amended."],
+                           padding=True, return_tensors="pt"))
+    first = batch["attention_mask"] * (batch["token_type_ids"] == 0).long()
+    with torch.inference_mode():
+        hidden = net.encoder(**batch).last_hidden_state
+        for mask, given in ((first, {"pool_mask": first}), (batch["attention_mask"], {})):
+            m = mask.unsqueeze(-1).float()
+            expected = net.head((hidden * m).sum(dim=1) / m.sum(dim=1))
+            torch.testing.assert_close(net({**batch, **given}), expected)
+        assert not torch.allclose(net({**batch, "pool_mask": first}), net(batch))
+    assert "pool_mask" not in batch  # the caller's batch is left as it was
+
+
 def test_differences_from_the_base_rebuild_the_8bit_weights_exactly(tmp_path):
     torch = pytest.importorskip("torch")
     from safetensors.numpy import save_file

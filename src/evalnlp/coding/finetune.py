@@ -131,8 +131,12 @@ def _build_net(torch, transformers, folder: Path, k: int, pretrained: bool):
             self.head = torch.nn.Linear(encoder.config.hidden_size, k)
 
         def forward(self, batch):
+            # an optional "pool_mask" (e.g. the first segment of a text pair) picks the tokens to average over;
+            # without it every token the encoder attends to is averaged
+            batch = dict(batch)
+            pool = batch.pop("pool_mask", None)
             hidden = self.encoder(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            mask = (batch["attention_mask"] if pool is None else pool).unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
             return self.head(self.dropout(pooled))
 
