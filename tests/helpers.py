@@ -107,3 +107,15 @@ def keyword_claims(folder: Path, files: dict[str, str], claims: str) -> list[dic
         api.classify(store, codebook="impact", model="keyword")
         ev = api.evidence(store, claims=str(folder / "claims.yaml"), redact=False)
     return ev.claims.to_dict("records")
+
+
+def ingested_report(folder: Path, name: str, text: str):
+    """Write ``text`` to ``folder/name``, read it into a new store there with the real ingest (sentences and
+    testimonials) and return the open store and its segments table, for a test to code by hand."""
+    from evalnlp.api import ingest
+    from evalnlp.store import Store
+
+    (folder / name).write_text(text, encoding="utf-8")
+    store = Store(folder / "s.duckdb")
+    ingest(store, [folder / name])
+    return store, store.table("segments")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from helpers import code_by_hand
+from helpers import code_by_hand, ingested_report
 
 from evalnlp.codebook import load_codebook
 from evalnlp.errors import CodebookError, InputError
@@ -288,13 +288,7 @@ REPORT = (
 @pytest.fixture(scope="module")
 def told_store(tmp_path_factory):
     """A report read by the real ingest (sentences and testimonials), its sentences coded by hand."""
-    from evalnlp.api import ingest
-
-    folder = tmp_path_factory.mktemp("told")
-    (folder / "report.txt").write_text(REPORT, encoding="utf-8")
-    store = Store(folder / "s.duckdb")
-    ingest(store, [folder / "report.txt"])
-    seg = store.table("segments")
+    store, seg = ingested_report(tmp_path_factory.mktemp("told"), "report.txt", REPORT)
     sent = seg[seg["kind"] == "sentence"]
 
     def ids(*starts):

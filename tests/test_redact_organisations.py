@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from helpers import code_by_hand
+from helpers import code_by_hand, ingested_report
 
 from evalnlp.redact import model_available, redact, redact_many
-from evalnlp.store import Store
 
 MODES = [False, pytest.param(True, marks=pytest.mark.skipif(not model_available(),
                                                             reason="the ner extra is not installed"))]
@@ -115,13 +114,8 @@ REPORT = (
 @pytest.fixture(scope="module")
 def water_store(tmp_path_factory):
     """A case study read by the real ingest (sentences and testimonials), every passage coded by hand."""
-    from evalnlp.api import ingest
-
     folder = tmp_path_factory.mktemp("water")
-    (folder / "case.txt").write_text(REPORT, encoding="utf-8")
-    store = Store(folder / "s.duckdb")
-    ingest(store, [folder / "case.txt"])
-    seg = store.table("segments")
+    store, seg = ingested_report(folder, "case.txt", REPORT)
     code_by_hand(store, pd.DataFrame({"seg_id": seg["seg_id"], "theme": "engagement", "score": 0.9,
                                       "assigned": True}))
     yield store, folder
