@@ -112,6 +112,20 @@ LETTER = "Letter from the Chief Executive, Northfield NHS Trust, 12 March 2013."
 # --- the body: each reference as its mark -----------------------------------------------------------------
 
 
+
+def assert_one_letter_linked(path, db, ref: str, label: str) -> None:
+    """The document's one testimonial carries the marker ``ref`` and is linked to the note ``label`` holding
+    LETTER, in extraction and, once ingested into a new store at ``db``, in the store."""
+    (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
+    with Store(db) as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        assert list(told["source_ref"]) == [ref]
+        assert list(store.segment_sources(told["seg_id"].tolist())["label"]) == [label]
+
 def test_references_read_as_superscript_numbers_in_the_order_they_stand(tmp_path):
     """Word numbers each kind of note 1, 2, 3 ... in the order its references stand in the text, whatever the ids
     in the file (here the first reference is to note 7); endnotes count apart from footnotes; a reference in a
@@ -464,15 +478,7 @@ def test_a_testimonial_is_linked_to_a_footnote_in_any_format(tmp_path, fmt, ref,
         ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 2), " Other trusts followed."],
     ], footnotes={1: "Programme plan, 2012.", 2: LETTER})
     set_numbering(path, {"footnote": {"numFmt": fmt}})
-    (doc,) = api.extract([path])
-    (t,) = doc.testimonials
-    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
-    with Store(tmp_path / "s.duckdb") as store:
-        api.ingest(store, [path])
-        segs = store.table("segments")
-        told = segs[segs["kind"] == "testimonial"]
-        assert list(told["source_ref"]) == [ref]
-        assert list(store.segment_sources(told["seg_id"].tolist())["label"]) == [label]
+    assert_one_letter_linked(path, tmp_path / "s.duckdb", ref, label)
 
 
 def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules_pipeline):
@@ -742,16 +748,7 @@ def test_a_quotation_marked_with_a_symbol_or_doubled_letter_is_linked_to_its_not
     """Notes numbered in symbols (``*``, ``†``, ``‡``, ``§``, then doubled) or in letters past z (``[aa]``): the
     mark glued after the quotation's closing mark is its marker and names the note, in extraction and the store."""
     path = _marked_case(tmp_path, fmt, n_before)
-    (doc,) = api.extract([path])
-    (t,) = doc.testimonials
-    label = f"footnote {ref.strip('[]')}"
-    assert t.source_ref == ref and [(e.label, e.text) for e in t.source_entries] == [(label, LETTER)]
-    with Store(tmp_path / "s.duckdb") as store:
-        api.ingest(store, [path])
-        segs = store.table("segments")
-        told = segs[segs["kind"] == "testimonial"]
-        assert list(told["source_ref"]) == [ref]
-        assert list(store.segment_sources(told["seg_id"].tolist())["label"]) == [label]
+    assert_one_letter_linked(path, tmp_path / "s.duckdb", ref, f"footnote {ref.strip('[]')}")
 
 
 def test_a_symbol_after_the_full_stop_past_the_closing_mark_is_read_in_a_document_so_numbered(tmp_path,
