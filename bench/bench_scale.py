@@ -240,8 +240,9 @@ def main() -> None:
 def render(rows_out: list[str], load: tuple, end_load: tuple, day: str, name: str = "scale", repeat: int = 3,
            command: str = "", title: str | None = None) -> None:
     busy = max(load[0], end_load[0]) > 1.0
-    title = title or ("Evidence, quotes and report at scale" if name == "scale" else
-                      "Evidence, quotes and report at scale: the 10M store")
+    with_10m = any(r.startswith("| 10,000,000 ") for r in rows_out)
+    title = title or ("Evidence, quotes and report at scale: the 10M store" if with_10m and name != "scale" else
+                      "Evidence, quotes and report at scale")
     lines = [f"## {title} ({day})", "",
              f"Machine: {machine()}. Load average {load[0]:.1f} when the run began and {end_load[0]:.1f} when it "
              "ended (other work shared the two cores)." if busy else f"Machine: {machine()}.",
@@ -249,7 +250,7 @@ def render(rows_out: list[str], load: tuple, end_load: tuple, day: str, name: st
              "| passages | command | seconds | time / classify's | CPU seconds | peak RSS (MB) |",
              "|---|---|---|---|---|---|",
              *rows_out, "", goals(repeat)]
-    if any(r.startswith("| 10,000,000 ") for r in rows_out):
+    if with_10m:
         lines += ["", "The store's own working memory is DuckDB's, capped by `EVALNLP_MEMORY_LIMIT` (1 GB by default); "
                   "a larger store than 1M shows how far each read command's peak rises within that cap."]
     out = write_section(name, lines + (PROFILE if name == "scale" else []))
