@@ -861,9 +861,10 @@ def test_two_notes_with_the_same_custom_mark_in_one_paragraph_link_each_to_its_o
     monkeypatch.setitem(narrative._PIPELINES, True, nlp)
     path = _starred(tmp_path, typed)
     (doc,) = api.extract([path])
-    got = [(t.source_ref, [(e.label, e.text) for e in t.source_entries]) for t in doc.testimonials]
-    assert got == [("*", [("footnote *", LETTER)]), ("*", [("footnote * (2)", _EMAIL)]),
-                   *([("*", [])] if typed else [])]
+    got = [(t.speaker, t.source_ref, [(e.label, e.text) for e in t.source_entries]) for t in doc.testimonials]
+    assert got == [("The Chief Executive of Northfield NHS Trust", "*", [("footnote *", LETTER)]),
+                   ("The Director of Nursing at Southfield Hospital", "*", [("footnote * (2)", _EMAIL)]),
+                   *([("A ward sister at Eastfield", "*", [])] if typed else [])]
     with Store(tmp_path / "s.duckdb") as store:
         api.ingest(store, [path])
         segs = store.table("segments")
@@ -872,6 +873,25 @@ def test_two_notes_with_the_same_custom_mark_in_one_paragraph_link_each_to_its_o
         linked = store.segment_sources(told["seg_id"].tolist()).merge(told[["seg_id", "start"]], on="seg_id")
         assert list(linked.sort_values("start")[["label", "text"]].itertuples(index=False, name=None)) == [
             ("footnote *", LETTER), ("footnote * (2)", _EMAIL)]
+
+
+@pytest.mark.parametrize("between", ["", " Other trusts followed."])
+def test_a_quotation_marked_with_a_notes_symbol_ends_its_sentence(tmp_path, monkeypatch, nlp, between):
+    """``...lasted.”* The Director ... said: “...”†``: the symbol after the closing mark is the first quotation's
+    marker, so the sentence after it is another one, whose speaker is not the first quotation's; nor is the
+    sentence after the second quotation its speaker (``... sooner.”† Wards agreed.``)."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, nlp)
+    path = write_noted_docx(tmp_path / "symbols.docx", [
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 1, "*"), between,
+         " The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE, ("footnote", 2, "\u2020"),
+         " Wards agreed."],
+    ], footnotes={1: LETTER, 2: _EMAIL}, custom={1: "*", 2: "\u2020"})
+    (doc,) = api.extract([path])
+    assert [(t.speaker, t.source_ref, [e.text for e in t.source_entries]) for t in doc.testimonials] == [
+        ("The Chief Executive of Northfield NHS Trust", "*", [LETTER]),
+        ("The Director of Nursing at Southfield Hospital", "\u2020", [_EMAIL])]
 
 
 def test_a_custom_mark_after_an_entity_in_the_paragraph_still_names_its_note(tmp_path, rules_pipeline):

@@ -255,8 +255,7 @@ def extract_document(text: str, sources_text: str | None = None, nlp: Any = None
         sources = parse_sources(text, section[1], section[2])
     else:
         sources = []
-    ctx = _Context(normalise(text[:narrative_end]), nlp)
-    ctx.note_marks = frozenset(note_marks) if note_marks is not None else None
+    ctx = _Context(normalise(text[:narrative_end]), nlp, note_marks=note_marks)
     testimonials = _testimonials(ctx)
     if sources:
         testimonials = [replace(t, source_entries=tuple(resolve(t.source_ref, sources))) if t.source_ref else t
@@ -285,8 +284,10 @@ def extract_reach(text: str, nlp: Any = None) -> list[Reach]:
 class _Context:
     """Everything computed once per document: normalised text, quotes, sentences, parse."""
 
-    def __init__(self, norm: NormText, nlp: Any, parse: bool = True):
+    def __init__(self, norm: NormText, nlp: Any, parse: bool = True, note_marks: Collection[str] | None = None):
         self.norm = norm
+        #: the marks of the document's notes, when known (see :func:`extract_document`)
+        self.note_marks: frozenset[str] | None = frozenset(note_marks) if note_marks is not None else None
         self.text = norm.text
         self.paragraphs = norm.paragraph_starts()
         self.paragraph_set = frozenset(self.paragraphs)
@@ -299,12 +300,10 @@ class _Context:
         # a break right after "confirms that:" before the quotation it introduces does not end the sentence
         opens = {q.open for q in self.quotes}
         kept = [p for p in self.paragraphs if not (p in opens and re.search(r":\s*$", self.text[max(0, p - 6):p]))]
-        forced = kept + _starts_after_quotes(self.text, self.quotes, self.paragraph_set)
+        forced = kept + _starts_after_quotes(self.text, self.quotes, self.paragraph_set, self.note_marks)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
-        #: the marks of the document's notes, when known (see :func:`extract_document`)
-        self.note_marks: frozenset[str] | None = None
         self.index: ParseIndex | None = None
         if parse and _has_parser(nlp) and self.text.strip():
             self.index = ParseIndex(nlp(self.text), self.mask)
@@ -324,9 +323,12 @@ class _Context:
         return self.norm.original[s:e], s, e
 
 
-def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozenset[int] = frozenset()) -> list[int]:
+def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozenset[int] = frozenset(),
+                         note_marks: Collection[str] | None = None) -> list[int]:
     """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``); a marker that
-    opens the next paragraph is not the quotation's, so the sentence starts at it (the paragraph's start)."""
+    opens the next paragraph is not the quotation's, so the sentence starts at it (the paragraph's start). In a
+    document whose notes' marks are known (``note_marks``), a note's symbol glued after the quotation is its
+    marker too (``...lasted.”* The``)."""
     out: list[int] = []
     for q in quotes:
         if q.close == q.end:
@@ -343,6 +345,11 @@ def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozens
         mk = MARKER.match(text, j)
         if mk and is_marker(mk.group(0)) and mk.start() not in paragraphs:
             j = mk.end()
+            m = re.match(r"[\s.]*", text[j:])
+            j += m.end() if m else 0
+        symbol = _NOTE_SYMBOL_AFTER.match(text, q.close) if note_marks and j == q.close else None
+        if symbol is not None and symbol.group(2) in note_marks:
+            j = symbol.end()
             m = re.match(r"[\s.]*", text[j:])
             j += m.end() if m else 0
         if j < len(text) and j > q.close and (text[j].isupper() or text[j] in "\"'`‘“"):
