@@ -303,7 +303,7 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
     from evalnlp.ingest import narrative_text
     from evalnlp.ingest._letter_links import link_documents
     from evalnlp.ingest._letters import with_letter_testimonials
-    from evalnlp.ingest._narrative_sources import note_entries, notes_beside, resolve_with_notes
+    from evalnlp.ingest._narrative_sources import note_entries, notes_beside, notes_marked, resolve_with_notes
     from evalnlp.ingest._table_reach import with_table_reach
     from evalnlp.ingest.narrative import extract_document
     from evalnlp.ingest.notes import unread_parts_grouped
@@ -341,7 +341,8 @@ def extract(paths: Sequence[str | Path], sources: Sequence[str | Path] | None = 
         sources = found.sources
         if noted:  # a Word document's footnotes and endnotes are entries too, named by their marks' numbers
             testimonials = [dataclasses.replace(t, source_entries=tuple(resolve_with_notes(
-                t.source_ref, sources, noted, notes_beside(t, places)))) for t in testimonials]
+                t.source_ref, sources, noted, notes_beside(t, places), notes_marked(t, places))))
+                for t in testimonials]
             sources = sources + noted
         out.append(ExtractedDocument(source=path.name, text=text, testimonials=testimonials, reach=reach,
                                      sources=sources,

@@ -506,7 +506,7 @@ def test_a_section_sets_its_own_numbering_and_restarts_the_count(tmp_path, rules
                                      "footnote b (2)", "footnote c"]
     (said,) = told
     assert "the same mark stands for notes of different sections (footnote a, footnote b): a testimonial with " \
-           "that mark is linked to the note whose reference stands in its paragraph" in said
+           "that mark is linked to the note whose reference stands where the mark is written" in said
     with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
         (doc,) = api.extract([path])
     first, second = doc.testimonials
@@ -829,3 +829,110 @@ def test_a_letter_cited_by_a_footnote_in_its_lists_words_is_linked_to_the_lists_
     doc = json.loads(runner.invoke(app, ["extract", str(case), str(letter), "--format", "json"]).stdout)
     (found,) = doc["documents"][1]["letters"]
     assert found["status"] == "linked" and [e["ref"] for e in found["source_entries"]] == ["B"]
+
+
+# --- two notes with the same custom mark: each reference's place tells its note ------------------------------
+
+_SISTER = ("A ward sister at Eastfield said: \u201cOur patients now leave before the weekend, and they do not come "
+           "back.\u201d")
+
+
+def _starred(tmp_path: Path, typed: bool = False) -> Path:
+    """One paragraph with two testimonials, each followed by a footnote whose custom mark is ``*`` (the Chief
+    Executive's letter, the Director's email); with ``typed``, a third testimonial in the same paragraph followed by
+    an asterisk typed as text, which no reference backs."""
+    return write_noted_docx(tmp_path / "starred.docx", [
+        ["The programme began in 2012.", ("footnote", 3)],
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 1, "*"),
+         " Other trusts followed. The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE,
+         ("footnote", 2, "*"), *([" " + _SISTER + "*"] if typed else [])],
+    ], footnotes={3: "Programme plan, 2012.", 1: LETTER, 2: _EMAIL}, custom={1: "*", 2: "*"})
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["two-marks", "and-a-typed-one"])
+def test_two_notes_with_the_same_custom_mark_in_one_paragraph_link_each_to_its_own(tmp_path, monkeypatch, nlp,
+                                                                                    typed):
+    """Two footnotes marked ``*`` by their author (a custom mark), referred to from one paragraph: each
+    testimonial's ``*`` stands where one reference's mark stands, so each is linked to that note (``footnote *``,
+    ``footnote * (2)``), in extraction and in the store, on both pipelines; an asterisk typed after a third
+    quotation of the paragraph stands where no reference does, so it names neither."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, nlp)
+    path = _starred(tmp_path, typed)
+    (doc,) = api.extract([path])
+    got = [(t.speaker, t.source_ref, [(e.label, e.text) for e in t.source_entries]) for t in doc.testimonials]
+    assert got == [("The Chief Executive of Northfield NHS Trust", "*", [("footnote *", LETTER)]),
+                   ("The Director of Nursing at Southfield Hospital", "*", [("footnote * (2)", _EMAIL)]),
+                   *([("A ward sister at Eastfield", "*", [])] if typed else [])]
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"].sort_values("start")
+        assert list(told["source_ref"]) == ["*"] * (3 if typed else 2)
+        linked = store.segment_sources(told["seg_id"].tolist()).merge(told[["seg_id", "start"]], on="seg_id")
+        assert list(linked.sort_values("start")[["label", "text"]].itertuples(index=False, name=None)) == [
+            ("footnote *", LETTER), ("footnote * (2)", _EMAIL)]
+
+
+@pytest.mark.parametrize("between", ["", " Other trusts followed."])
+def test_a_quotation_marked_with_a_notes_symbol_ends_its_sentence(tmp_path, monkeypatch, nlp, between):
+    """``...lasted.”* The Director ... said: “...”†``: the symbol after the closing mark is the first quotation's
+    marker, so the sentence after it is another one, whose speaker is not the first quotation's; nor is the
+    sentence after the second quotation its speaker (``... sooner.”† Wards agreed.``)."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, nlp)
+    path = write_noted_docx(tmp_path / "symbols.docx", [
+        ["The Chief Executive of Northfield NHS Trust wrote: ", QUOTE, ("footnote", 1, "*"), between,
+         " The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE, ("footnote", 2, "\u2020"),
+         " Wards agreed."],
+    ], footnotes={1: LETTER, 2: _EMAIL}, custom={1: "*", 2: "\u2020"})
+    (doc,) = api.extract([path])
+    assert [(t.speaker, t.source_ref, [e.text for e in t.source_entries]) for t in doc.testimonials] == [
+        ("The Chief Executive of Northfield NHS Trust", "*", [LETTER]),
+        ("The Director of Nursing at Southfield Hospital", "\u2020", [_EMAIL])]
+
+
+def test_a_custom_mark_after_an_entity_in_the_paragraph_still_names_its_note(tmp_path, rules_pipeline):
+    """The store reads a paragraph with its entities decoded (``&amp;`` typed as text reads ``&``), which moves
+    what follows: each reference's place moves with it, so each testimonial is still linked to its own note."""
+    path = write_noted_docx(tmp_path / "entity.docx", [
+        ["The Chief Executive of Northfield &amp; Eastfield NHS Trust wrote: ", QUOTE, ("footnote", 1, "*"),
+         " Other trusts followed. The Director of Nursing at Southfield Hospital said: ", _NURSE_QUOTE,
+         ("footnote", 2, "*")],
+    ], footnotes={1: LETTER, 2: _EMAIL}, custom={1: "*", 2: "*"})
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        linked = store.segment_sources(told["seg_id"].tolist()).merge(told[["seg_id", "start"]], on="seg_id")
+        assert list(linked.sort_values("start")["label"]) == ["footnote *", "footnote * (2)"]
+
+
+def test_a_shared_mark_in_a_lead_of_its_own_paragraph_names_its_own_note(tmp_path, monkeypatch, nlp):
+    """``Dr Jane Roe ... in 2013.[i]`` ends the first section; the second opens with ``In her letter of
+    support,[i] she wrote:`` and the quotation follows in a paragraph of its own. The lead's ``[i]`` is the
+    testimonial's marker: it is the second section's endnote (the letter), not the one referred to from the
+    speaker's paragraph, though both read ``[i]``."""
+    from evalnlp.ingest import narrative
+
+    monkeypatch.setitem(narrative._PIPELINES, True, nlp)
+    path = write_noted_docx(tmp_path / "lead.docx", [
+        ["Dr Jane Roe, Chief Nurse at Northfield, reviewed the programme in 2013.", ("endnote", 1)],
+        ["In her letter of support,", ("endnote", 2), " she wrote:"],
+        [QUOTE],
+    ], endnotes={1: "Review of the programme, 2013.", 2: LETTER})
+    set_numbering(path, {"endnote": {"numRestart": "eachSect"}}, {0: {}})
+    with pytest.warns(Warning, match="the same mark stands for notes of different sections"):
+        (doc,) = api.extract([path])
+    (t,) = doc.testimonials
+    assert t.speaker.startswith("Dr Jane Roe")
+    assert t.source_ref == "[i]" and [(e.label, e.text) for e in t.source_entries] == [("endnote i (2)", LETTER)]
+    with Store(tmp_path / "s.duckdb") as store:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            api.ingest(store, [path])
+        segs = store.table("segments")
+        told = segs[segs["kind"] == "testimonial"]
+        assert list(store.segment_sources(told["seg_id"].tolist())["label"]) == ["endnote i (2)"]

@@ -650,14 +650,14 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     from evalnlp.ingest._reflow import decode_entities, reading_texts
     from dataclasses import replace
 
-    from evalnlp.ingest._narrative_sources import note_entries, notes_beside, resolve_with_notes
+    from evalnlp.ingest._narrative_sources import note_entries, notes_beside, notes_marked, resolve_with_notes
     from evalnlp.ingest.narrative import extract_document, find_sources
     from evalnlp.ingest.readers import read_narrative
 
     unread: dict[str, int] = {}
     notes: list[Passage] = []
     told: list[str] = []
-    references: dict[str, list[str]] = {}  # the notes each paragraph or cell refers to
+    references: dict[str, list[tuple[int, str]]] = {}  # the references to notes in each paragraph or cell
     read = read_narrative(path, unread, notes, told, references)
     fmt = path.suffix.lower().lstrip(".")
     passages = [Passage(p.locator, text) for p, text in zip(read, reading_texts([p.text for p in read], fmt))]
@@ -738,10 +738,12 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     reach = with_table_reach(found.reach, joined, cells, found.sources_start)
     entries = entries if head is not None else []
     if noted:  # a footnote's number in the body names it (see note_entries), where it is the note's own
-        places = [(s, s + len(p.text), references[p.locator]) for s, p in zip(starts, ok) if p.locator in references]
-        testimonials = [replace(t, source_entries=tuple(resolve_with_notes(t.source_ref, entries, noted,
-                                                                           notes_beside(t, places))))
-                        for t in testimonials]
+        as_read = {p.locator: p.text for p in read}
+        places = [(s, s + len(p.text), [(s + _in_reading_text(as_read[p.locator], p.text, at), label)
+                                        for at, label in references[p.locator]])
+                  for s, p in zip(starts, ok) if p.locator in references]
+        testimonials = [replace(t, source_entries=tuple(resolve_with_notes(
+            t.source_ref, entries, noted, notes_beside(t, places), notes_marked(t, places)))) for t in testimonials]
         entries = entries + noted
     doc_ids = [by_locator[p.locator] for p in ok]
     of_letter = letters_of(joined, found.sources_start, source)
@@ -782,6 +784,14 @@ def ingest_narrative(store, path: Path, opts: IngestOptions, run_id: str, progre
     if progress:
         progress(len(passages))
     return report
+
+
+def _in_reading_text(read: str, reading: str, at: int) -> int:
+    """Where the offset ``at`` of a Word document's passage as read (``read``) stands in its reading text
+    (``reading``: its entities decoded, see :func:`evalnlp.ingest._reflow.reading_texts`)."""
+    from evalnlp.ingest._reflow import decode_entities
+
+    return at if read == reading else len(decode_entities(read[:at]))
 
 
 def letters_of(text: str, end: int | None, source: str) -> Callable[[Any], dict[str, Any] | None]:
@@ -920,14 +930,14 @@ def _pieces_by_passage(start: int, end: int, starts: list[int], texts: list[str]
 
 
 def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list[Passage] | None = None,
-                   told: list[str] | None = None, places: list[tuple[int, int, list[str]]] | None = None) -> str:
+                   told: list[str] | None = None, places: list | None = None) -> str:
     """The whole text of a narrative file: TXT/MD as read (encoding detected, universal newlines);
     DOCX paragraphs and table cells, or PDF pages, joined by blank lines. ``notes`` gets a DOCX document's
     footnotes and endnotes (``"footnote 3"``, each its reading text), which are not part of the text, and
-    ``places`` the start and end in the text of each paragraph or cell that refers to some of them, with their
-    labels (see :func:`evalnlp.ingest._narrative_sources.notes_beside`); ``unread`` what it holds with text
-    outside all these (comments, headers, text boxes...), counted; ``told`` what to tell of the notes' numbering
-    (see :func:`evalnlp.ingest.readers.read_narrative`)."""
+    ``places`` the start and end in the text of each paragraph or cell that refers to some of them, with each
+    reference's place in the text and its note's label (see :data:`evalnlp.ingest._narrative_sources.NotePlace`);
+    ``unread`` what it holds with text outside all these (comments, headers, text boxes...), counted; ``told``
+    what to tell of the notes' numbering (see :func:`evalnlp.ingest.readers.read_narrative`)."""
     from evalnlp.ingest.readers import read_narrative
 
     if path.suffix.lower() in (".txt", ".md", ".markdown"):
@@ -936,14 +946,15 @@ def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list
         with open(path, encoding=text_encoding(path)) as fh:
             return fh.read()
     found: list[Passage] = []
-    references: dict[str, list[str]] = {}
+    references: dict[str, list[tuple[int, str]]] = {}
     read = [p for p in read_narrative(path, unread, found, told, references) if p.text.strip()]
     text = "\n\n".join(p.text for p in read)
     if places is not None:
         start = 0
         for p in read:
             if p.locator in references:
-                places.append((start, start + len(p.text), references[p.locator]))
+                refs = [(start + at, label) for at, label in references[p.locator]]
+                places.append((start, start + len(p.text), refs))
             start += len(p.text) + 2
     if notes is not None and found:
         from evalnlp.ingest._reflow import reading_texts

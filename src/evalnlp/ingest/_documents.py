@@ -419,8 +419,9 @@ class _NoteMarks:
         #: ``(kind, note id)`` of each reference shown, in body order, one per :data:`_PLACE` in the text built
         self.shown_refs: list[tuple[str, str]] = []
         self.taken = 0
-        #: the passage (``"paragraph 4"``) each reference shown stands in, with its note's ``(kind, note id)``
-        self.placed: list[tuple[str, tuple[str, str]]] = []
+        #: the passage (``"paragraph 4"``) each reference shown stands in, with its note's ``(kind, note id)`` and
+        #: where its mark stands in the passage's text (a custom mark's too: its text follows the reference)
+        self.placed: list[tuple[str, tuple[str, str], int]] = []
         #: what the numbering followed leaves out: ``("eachPage", kind)``, ``("format", kind, value)``
         self.unfollowed: list[tuple[str, ...]] = []
 
@@ -469,12 +470,16 @@ class _NoteMarks:
     def take(self, text: str, locator: str | None) -> str:
         """``text`` (a paragraph's or cell's, built with this object's marks) as Word shows it: without the
         :data:`_PLACE` set before each reference's mark, each reference noted as standing in the passage
-        ``locator`` (None: a passage not kept, whose references stand nowhere)."""
-        n = text.count(_PLACE)
+        ``locator`` where its :data:`_PLACE` stood (None: a passage not kept, whose references stand nowhere)."""
+        pieces = text.split(_PLACE)
+        n = len(pieces) - 1
         if locator is not None:
-            self.placed.extend((locator, key) for key in self.shown_refs[self.taken:self.taken + n])
+            at = 0
+            for piece, key in zip(pieces, self.shown_refs[self.taken:self.taken + n]):
+                at += len(piece)
+                self.placed.append((locator, key, at))
         self.taken += n
-        return text.replace(_PLACE, "")
+        return "".join(pieces)
 
     @property
     def told(self) -> str | None:
@@ -491,8 +496,8 @@ class _NoteMarks:
         repeated = _repeated_marks(self.marks)
         if repeated:
             said.append(f"the same mark stands for notes of different sections ({', '.join(repeated)}): a "
-                        "testimonial with that mark is linked to the note whose reference stands in its paragraph, "
-                        "and to none of them where no reference with that mark does (a mark typed as text)")
+                        "testimonial with that mark is linked to the note whose reference stands where the mark is "
+                        "written, and to none of them where no reference does (a mark typed as text)")
         return "; ".join(said) or None
 
 
@@ -666,15 +671,16 @@ def _table_passages(tbl: Any, number: int, marks: _NoteMarks) -> list[Passage]:
 
 def read_docx(path: Path, unread: dict[str, int] | None = None,
               notes: list[Passage] | None = None, told: list[str] | None = None,
-              references: dict[str, list[str]] | None = None) -> list[Passage]:
+              references: dict[str, list[tuple[int, str]]] | None = None) -> list[Passage]:
     """Paragraphs and table cells of a DOCX document, in body order, each footnote or endnote reference in them
     shown as its mark (``...to practice.\u201d\u00b9\u00b2``, ``...lasted.\u201d[ii]``; see :class:`_NoteMarks`);
     ``notes`` (when given) gets the text of each footnote and endnote the body refers to (see
-    :func:`_note_passages`), ``references`` the labels of the notes of ``notes`` each paragraph or cell refers to,
-    by its locator (``{"paragraph 4": ["endnote i (2)"]}``: where notes of two sections share a mark, the place of
-    a reference tells which note it is), ``unread`` what the document holds with text outside all these, counted
-    (see :func:`_unread_parts`), and ``told`` what to tell of a note numbering not followed (see
-    :attr:`_NoteMarks.told`)."""
+    :func:`_note_passages`), ``references`` the references to the notes of ``notes`` in each paragraph or cell,
+    by its locator, each as where its mark stands in the passage's text and the note's label
+    (``{"paragraph 4": [(57, "endnote i (2)")]}``: where two notes share a mark, notes of two sections or two
+    custom marks alike, the place of a reference tells which note it is), ``unread`` what the document holds with
+    text outside all these, counted (see :func:`_unread_parts`), and ``told`` what to tell of a note numbering not
+    followed (see :attr:`_NoteMarks.told`)."""
     problem = zip_problem(path, "if so, give it the .txt extension")
     if problem:
         raise _docx_corrupt(path, problem)
@@ -723,9 +729,9 @@ def read_docx(path: Path, unread: dict[str, int] | None = None,
         labels: dict[tuple[str, str], str] = {}
         notes.extend(_note_passages(path, document, marks, labels))
         if references is not None:
-            for locator, key in marks.placed:
-                if key in labels and labels[key] not in references.get(locator, []):
-                    references.setdefault(locator, []).append(labels[key])
+            for locator, key, at in marks.placed:
+                if key in labels:
+                    references.setdefault(locator, []).append((at, labels[key]))
     if told is not None and marks.told:
         told.append(marks.told)
     if unread is not None:

@@ -649,7 +649,8 @@ def note_entries(notes) -> list[SourceEntry]:
 
 
 def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry], notes: list[SourceEntry],
-                       beside: Sequence[Collection[str]] | None = None) -> list[SourceEntry]:
+                       beside: Sequence[Collection[str]] | None = None,
+                       marked: Collection[str] | None = None) -> list[SourceEntry]:
     """The entries a marker names in a document with footnotes or endnotes (``notes``, from :func:`note_entries`)
     as well as, perhaps, a sources section (``entries``). A marker written as the body shows a note's mark names
     that note, whatever the section holds: a number alone (footnote digits, as a superscript mark reads) the note
@@ -657,18 +658,24 @@ def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry], notes
     i, ii, iii reads; ``[aa]`` past ``[z]``) and a symbol (``†``, ``**``, as notes numbered in symbols read) the
     note so numbered; the footnote, or the endnote when no footnote has it. Any other marker
     (``[5.3]``, ``(C)``, ``[2]``, ``5.2``) names the section's entries (see :func:`resolve`), as does a mark no
-    note has. A note is named by its own mark only, never by a range or a list. A mark that notes of two sections
-    share (the count restarting at each section) names the one of them whose reference stands beside the
-    testimonial (``beside``: the labels of the notes referred to from the paragraphs or cells its quotation stands
-    in, then from its speaker's, the first of them to hold one of those notes deciding; see :func:`notes_beside`),
-    and none of them where none or several do (a mark typed as text, with no reference)."""
+    note has. A note is named by its own mark only, never by a range or a list. A mark that several notes share
+    (notes of two sections, the count restarting at each section; two notes with the same custom mark, ``*``)
+    names the one of them whose reference stands where the marker is written (``marked``: the labels of the notes
+    whose references stand there, empty where none does, a mark typed as text; see :func:`notes_marked`), and
+    none where no reference stands there. Where the marker's place is not known (``marked`` None), it names the
+    one whose reference stands beside the testimonial (``beside``: the labels of the notes referred to from the
+    paragraphs or cells its quotation stands in, then from its speaker's, the first of them to hold one of those
+    notes deciding; see :func:`notes_beside`), and none where none or several do."""
     mark = note_mark(source_ref)
     if mark is not None:
         for kind in ("footnote", "endnote"):
             named = [n for n in notes if n.label.startswith(kind + " ")
                      and (n.ref == mark or n.ref.startswith(mark + " ("))]
             if len(named) > 1:
-                here = next((near for near in beside or [] if any(n.label in near for n in named)), set())
+                if marked is not None:
+                    here = set(marked)
+                else:
+                    here = next((near for near in beside or [] if any(n.label in near for n in named)), set())
                 named = [n for n in named if n.label in here]
                 return named if len(named) == 1 else []
             if named:
@@ -676,16 +683,31 @@ def resolve_with_notes(source_ref: str | None, entries: list[SourceEntry], notes
     return resolve(source_ref, entries)
 
 
-def notes_beside(testimonial, places: list[tuple[int, int, list[str]]]) -> list[set[str]]:
+#: a passage of a Word document that refers to notes: its start and end in the document's text, and each
+#: reference in it as where its mark stands in the document's text and the note's label
+NotePlace = tuple[int, int, list[tuple[int, str]]]
+
+
+def notes_beside(testimonial, places: Sequence[NotePlace]) -> list[set[str]]:
     """The labels of the notes referred to from the paragraphs or cells that ``testimonial``'s quotation stands
     in, then from those its speaker stands in (not from those between them: a speaker named paragraphs before is
-    no reason to look there); ``places`` holds the start and end of each passage in the document's text and the
-    labels of the notes referred to from it (see :func:`evalnlp.ingest._documents.read_docx`)."""
+    no reason to look there); ``places`` holds each passage that refers to notes (see :data:`NotePlace` and
+    :func:`evalnlp.ingest._documents.read_docx`)."""
     spans = [(testimonial.start, testimonial.end)]
     if testimonial.speaker_start is not None and testimonial.speaker_end is not None:
         spans.append((testimonial.speaker_start, testimonial.speaker_end))
-    return [{label for start, end, labels in places if start <= b and a <= end for label in labels}
+    return [{label for start, end, refs in places if start <= b and a <= end for _at, label in refs}
             for a, b in spans]
+
+
+def notes_marked(testimonial, places: Sequence[NotePlace]) -> set[str] | None:
+    """The labels of the notes whose references stand where ``testimonial``'s marker is written (its
+    ``ref_start``), the reference whose mark it reads: empty where none does (a mark typed as text), None where
+    the marker's place is not known."""
+    at = getattr(testimonial, "ref_start", None)
+    if at is None or testimonial.source_ref is None:
+        return None
+    return {label for start, end, refs in places if start <= at <= end for where, label in refs if where == at}
 
 
 def note_mark(source_ref: str | None) -> str | None:

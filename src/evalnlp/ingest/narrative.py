@@ -121,6 +121,10 @@ class Testimonial:
     speaker_end: int | None
     source_ref: str | None
     source_entries: tuple[SourceEntry, ...] = ()
+    #: where ``source_ref`` stands in the text (its start), when it was read from one place of it; None when it
+    #: has none or it is not known. A Word document's note whose mark another note shares is told by it (see
+    #: :func:`evalnlp.ingest._narrative_sources.notes_marked`).
+    ref_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -251,8 +255,7 @@ def extract_document(text: str, sources_text: str | None = None, nlp: Any = None
         sources = parse_sources(text, section[1], section[2])
     else:
         sources = []
-    ctx = _Context(normalise(text[:narrative_end]), nlp)
-    ctx.note_marks = frozenset(note_marks) if note_marks is not None else None
+    ctx = _Context(normalise(text[:narrative_end]), nlp, note_marks=note_marks)
     testimonials = _testimonials(ctx)
     if sources:
         testimonials = [replace(t, source_entries=tuple(resolve(t.source_ref, sources))) if t.source_ref else t
@@ -281,8 +284,10 @@ def extract_reach(text: str, nlp: Any = None) -> list[Reach]:
 class _Context:
     """Everything computed once per document: normalised text, quotes, sentences, parse."""
 
-    def __init__(self, norm: NormText, nlp: Any, parse: bool = True):
+    def __init__(self, norm: NormText, nlp: Any, parse: bool = True, note_marks: Collection[str] | None = None):
         self.norm = norm
+        #: the marks of the document's notes, when known (see :func:`extract_document`)
+        self.note_marks: frozenset[str] | None = frozenset(note_marks) if note_marks is not None else None
         self.text = norm.text
         self.paragraphs = norm.paragraph_starts()
         self.paragraph_set = frozenset(self.paragraphs)
@@ -295,12 +300,10 @@ class _Context:
         # a break right after "confirms that:" before the quotation it introduces does not end the sentence
         opens = {q.open for q in self.quotes}
         kept = [p for p in self.paragraphs if not (p in opens and re.search(r":\s*$", self.text[max(0, p - 6):p]))]
-        forced = kept + _starts_after_quotes(self.text, self.quotes, self.paragraph_set)
+        forced = kept + _starts_after_quotes(self.text, self.quotes, self.paragraph_set, self.note_marks)
         self.sents = sentence_starts(self.text, [(q.start, q.end) for q in self.quotes], forced)
         self.nlp = nlp
         self.kept_opens: list[int] | None = None  # openings of the quotations kept as testimonials
-        #: the marks of the document's notes, when known (see :func:`extract_document`)
-        self.note_marks: frozenset[str] | None = None
         self.index: ParseIndex | None = None
         if parse and _has_parser(nlp) and self.text.strip():
             self.index = ParseIndex(nlp(self.text), self.mask)
@@ -320,9 +323,12 @@ class _Context:
         return self.norm.original[s:e], s, e
 
 
-def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozenset[int] = frozenset()) -> list[int]:
+def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozenset[int] = frozenset(),
+                         note_marks: Collection[str] | None = None) -> list[int]:
     """Sentence starts right after a quotation that ends its own sentence (``...again." [C] The``); a marker that
-    opens the next paragraph is not the quotation's, so the sentence starts at it (the paragraph's start)."""
+    opens the next paragraph is not the quotation's, so the sentence starts at it (the paragraph's start). In a
+    document whose notes' marks are known (``note_marks``), a note's symbol glued after the quotation is its
+    marker too (``...lasted.”* The``)."""
     out: list[int] = []
     for q in quotes:
         if q.close == q.end:
@@ -341,9 +347,31 @@ def _starts_after_quotes(text: str, quotes: list[QuoteSpan], paragraphs: frozens
             j = mk.end()
             m = re.match(r"[\s.]*", text[j:])
             j += m.end() if m else 0
+        symbol = _NOTE_SYMBOL_AFTER.match(text, q.close) if note_marks and j == q.close else None
+        if symbol is not None and symbol.group(2) in note_marks:
+            j = symbol.end()
+            m = re.match(r"[\s.]*", text[j:])
+            j += m.end() if m else 0
         if j < len(text) and j > q.close and (text[j].isupper() or text[j] in "\"'`‘“"):
             out.append(j)
     return out
+
+
+class _Mark(str):
+    """A marker read otherwise than it is written (footnote digits, superscript or glued to a word; a note's
+    symbol), which keeps where it stands: ``at``, its start in the original text."""
+
+    at: int
+
+    def __new__(cls, text: str, at: int) -> "_Mark":
+        mark = super().__new__(cls, text)
+        mark.at = at
+        return mark
+
+
+def _mark_at(ctx: _Context, text: str, start: int) -> _Mark:
+    """The marker ``text`` standing at ``start`` in the normalised text."""
+    return _Mark(text, ctx.norm.orig_start(start))
 
 
 @dataclass
@@ -454,11 +482,14 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
             sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
             sp = without_name_marks(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
         ref: str | None
+        ref_start: int | None = None
         if isinstance(f.ref, tuple):
-            ref = ctx.span(*f.ref)[0]
+            ref, ref_start, _end = ctx.span(*f.ref)
+        elif isinstance(f.ref, _Mark):
+            ref, ref_start = str(f.ref), f.ref.at
         else:
             ref = f.ref
-        out.append(Testimonial(quote, qs, qe, sp, sps, spe, ref))
+        out.append(Testimonial(quote, qs, qe, sp, sps, spe, ref, ref_start=ref_start))
     return out
 
 
@@ -683,8 +714,9 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if ref is None and speaker is not None and (lo <= speaker[0] < sp_end <= hi or speaker[0] >= q.close):
         # "Dr Jane Roe,³ Chief Nurse, said: '...'", "'...,' said Dr Jane Roe³, Chief Nurse": a note's mark glued to
         # the name is the quotation's, when no marker follows the quotation itself
-        glued = name_marks(ctx.span(speaker[0], sp_end if speaker[0] < q.open else speaker[1])[0])
-        ref = glued[-1][2] if glued else None
+        named, named_at, _end = ctx.span(speaker[0], sp_end if speaker[0] < q.open else speaker[1])
+        glued = name_marks(named)
+        ref = _Mark(glued[-1][2], named_at + glued[-1][0]) if glued else None
     if ref is None and speaker is not None:
         ref = _next_sentence_ref(ctx, q, speaker)
     from_paren = trail is not None and trail.kind == "paren" and speaker == trail.span
@@ -2684,7 +2716,7 @@ def _lead_ref(ctx: _Context, lo: int, hi: int, sent_lo: int) -> tuple[int, int] 
         if word is None or word.group(0).lower() in RULE_VERBS or m.group(0)[:2] in {"19", "20"} or comma:
             g = glued_digits(m.group(0))
             if g:
-                return g
+                return _mark_at(ctx, g, sent_lo + m.end() - len(g))  # (the digits end the word)
     return None
 
 
@@ -2722,8 +2754,8 @@ def _note_symbol_after(ctx: _Context, q: QuoteSpan) -> str | None:
     if marks is None:
         if m.group(1) or (q.open > 0 and text[q.open - 1] == m.group(2)[0]):
             return None  # after the stop, not known to be a note; or emphasis around the quotation
-        return m.group(2)
-    return m.group(2) if m.group(2) in marks else None
+        return _mark_at(ctx, m.group(2), m.start(2))
+    return _mark_at(ctx, m.group(2), m.start(2)) if m.group(2) in marks else None
 
 
 def _direct_ref(ctx: _Context, q: QuoteSpan) -> tuple[bool, tuple[int, int] | str | None]:
@@ -2742,7 +2774,8 @@ def _direct_ref(ctx: _Context, q: QuoteSpan) -> tuple[bool, tuple[int, int] | st
         return True, (mk.start(), mk.end())
     g = _FOOTNOTE_AFTER.match(text, pos)
     if g and pos > 0 and text[pos - 1] in "'\"’”`":
-        return True, g.group(1) or g.group(2)
+        k = 1 if g.group(1) else 2
+        return True, _mark_at(ctx, g.group(k), g.start(k))
     symbol = _note_symbol_after(ctx, q)
     return symbol is not None, symbol
 
@@ -2768,7 +2801,7 @@ def _trail_ref(ctx: _Context, q: QuoteSpan, after: int | None = None) -> tuple[i
         # `"..." (Chief Nurse, Acme)³`; a Word document's mark reads as such digits)
         g = _FOOTNOTE_AFTER_ATTRIBUTION.match(text, after)
         if g and after > 0 and (text[after - 1].isalpha() or text[after - 1] == ")"):
-            return g.group(1)
+            return _mark_at(ctx, g.group(1), g.start(1))
     # Later in the same sentence, at the sentence's end, before any other testimonial (a short quoted
     # word on the way does not stop it: "'...' and his advice has been 'invaluable' (source 3)").
     end = min(ctx.sent_end(pos), _next_quote_open(ctx, pos, testimonials_only=True))

@@ -149,12 +149,12 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
 
 def read_narrative(path: str | Path, unread: dict[str, int] | None = None,
                    notes: list[Passage] | None = None, told: list[str] | None = None,
-                   references: dict[str, list[str]] | None = None) -> list[Passage]:
+                   references: dict[str, list[tuple[int, str]]] | None = None) -> list[Passage]:
     """Read a narrative file into passages: paragraphs (TXT, Markdown, DOCX), table cells (DOCX), pages (PDF);
-    ``notes`` gets a DOCX document's footnotes and endnotes (``"footnote 3"``), ``references`` the notes each of
-    its passages refers to, by locator, ``unread`` what it holds with text elsewhere (comments, headers, text
-    boxes...), counted, and ``told`` what to tell of its notes' numbering where it could not be followed (see
-    :func:`evalnlp.ingest._documents.read_docx`).
+    ``notes`` gets a DOCX document's footnotes and endnotes (``"footnote 3"``), ``references`` the references to
+    them in each of its passages, by locator (where each stands in the passage's text, and its note's label),
+    ``unread`` what it holds with text elsewhere (comments, headers, text boxes...), counted, and ``told`` what to
+    tell of its notes' numbering where it could not be followed (see :func:`evalnlp.ingest._documents.read_docx`).
 
     Raises :class:`InputError` (E101-E106, E108, E109, E111, E118) if the file cannot be read.
     """
