@@ -1401,6 +1401,35 @@ def test_a_header_of_one_named_cell_is_the_header_when_asked_for_by_name(tmp_pat
     assert titled.title == "feedback"
 
 
+def test_a_header_with_a_year_or_a_date_for_a_name_under_title_lines_is_the_header(tmp_path: Path) -> None:
+    """A site's export with a title and an "Exported on" line over a header that names one column by a year
+    (2024) and another by a date was read with the title as its header and the real header as an answer:
+    `--text feedback` was E132 offering the title as the column. A row that names every column asked for is
+    the header under the title lines, whatever its other cells hold; asked for nothing, or for a column the
+    row does not name, the sheet reads as before."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Trust A: Friends and Family Test comments"])
+    sheet.append(["Exported on 2024-04-01"])
+    sheet.append([])
+    sheet.append(["comment_id", 2024, dt.datetime(2024, 1, 1), "feedback"])
+    sheet.append(["0001", 3, 4, "Caf\u00e9 staff were lovely \U0001f600"])
+    sheet.append(["0002", 1, 2, "\u00a310 to park"])
+    path = tmp_path / "trust_a.xlsx"
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback", "comment_id"])
+    assert list(src.columns) == ["comment_id", "2024", "2024-01-01T00:00:00", "feedback"]
+    assert src.title == "Trust A: Friends and Family Test comments / Exported on 2024-04-01"
+    assert src.header_row == 4
+    rows, locators, rejects, n_rows = read_all(src)
+    assert rows == [["0001", "3", "4", "Caf\u00e9 staff were lovely \U0001f600"], ["0002", "1", "2", "\u00a310 to park"]]
+    assert (locators, rejects, n_rows) == (["Sheet!row 1", "Sheet!row 2"], [], 2)
+    assert open_tabular(path).header_row == 1  # nothing asked for: the first row, as before
+    assert open_tabular(path, wanted=["feedback", "ward"]).header_row == 1
+
+
 def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:
     """Excel writes ``=IF(D2="","",D2)`` as a text result with an empty value: calculated, so no warning to
     recalculate the workbook; a formula a program wrote with no value at all, or an empty untyped one, still is."""

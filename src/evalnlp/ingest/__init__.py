@@ -277,7 +277,7 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
 
         where = errors.Note("{name}, sheet {sheet!r}" + ("" if sheet_given else " (the first; {sheet!o} picks another)"),
                             fields={"name": name, "sheet": src.sheet})
-        rest = {n: cols for n, cols in sheet_headers(Path(src.path)).items() if n != src.sheet}
+        rest = {n: cols for n, cols in sheet_headers(Path(src.path), (col,)).items() if n != src.sheet}
         if rest:
             listed = "; ".join(f"{n!r}: {', '.join(repr(c) for c in cols) or 'no values'}"
                                for n, cols in rest.items())

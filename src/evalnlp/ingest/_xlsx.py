@@ -20,7 +20,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from evalnlp import errors
 from evalnlp.errors import InputError
@@ -338,22 +338,27 @@ def _single_text(row: tuple[Any, ...]) -> bool:
     return len(filled) == 1 and isinstance(filled[0], str)
 
 
-def _titles_over_header(rows: list[tuple[Any, ...]]) -> int:
+def _titles_over_header(rows: list[tuple[Any, ...]], wanted: Sequence[str] = ()) -> int:
     """How many of ``rows`` (a sheet's first rows with a value) are title lines over a header: k rows of one
     cell of text each, then a row that is a header under a title (:func:`_title_then_header`); 0 if none."""
     for k in range(1, min(MAX_TITLE_ROWS, len(rows) - 1) + 1):
-        if all(_single_text(r) for r in rows[:k]) and _title_then_header(rows[k - 1], rows[k]):
+        if all(_single_text(r) for r in rows[:k]) and _title_then_header(rows[k - 1], rows[k], wanted):
             return k
     return 0
 
 
-def _title_then_header(first: tuple[Any, ...], nxt: tuple[Any, ...]) -> bool:
+def _title_then_header(first: tuple[Any, ...], nxt: tuple[Any, ...], wanted: Sequence[str] = ()) -> bool:
     """Is ``first`` (the sheet's first row with a value) a title over the header ``nxt``: one cell of text in
-    it, and two or more cells of text, and nothing else, in the row after it?"""
+    it, and two or more cells in the row after it, all of text or, when columns are asked for (``wanted``),
+    naming every one of them (a header may name a column by a year or a date: ``2024``)?"""
     filled = [v for v in first if v is not None and v != ""]
     below = [v for v in nxt if v is not None and v != ""]
-    return (len(filled) == 1 and isinstance(filled[0], str) and len(below) >= 2
-            and all(isinstance(v, str) for v in below))
+    if not (len(filled) == 1 and isinstance(filled[0], str) and len(below) >= 2):
+        return False
+    if all(isinstance(v, str) for v in below):
+        return True
+    names = {cell_to_str(v).strip() for v in below}
+    return bool(wanted) and all(str(w).strip() in names for w in wanted)
 
 
 def _blank(row: tuple[Any, ...]) -> bool:
@@ -369,10 +374,12 @@ def _first_extra(row: tuple[Any, ...], width: int) -> int:
     return 0
 
 
-def open_xlsx(path: Path, sheet: str | None, titles: bool = True) -> XlsxSource:
+def open_xlsx(path: Path, sheet: str | None, titles: bool = True, wanted: Sequence[str] = ()) -> XlsxSource:
     """Open one sheet (``sheet`` or the first) and read its header; E114 if the sheet does not exist,
     E104 if it has no data rows. ``titles=False``: the first row with a value is the header, even when it is
-    one cell of text over a row of several (which is otherwise read as a title over the header)."""
+    one cell of text over a row of several (which is otherwise read as a title over the header). ``wanted``:
+    the columns asked for; a row under title lines that names them all is the header even when some of its
+    cells are numbers or dates (see :func:`_title_then_header`)."""
     wb = _load(path)
     try:
         names = list(wb.sheetnames)
@@ -402,7 +409,7 @@ def open_xlsx(path: Path, sheet: str | None, titles: bool = True) -> XlsxSource:
                 first.append((number, row))
                 if titles and len(first) <= MAX_TITLE_ROWS and _single_text(row):
                     continue  # perhaps a title line: the rows under it say
-                k = _titles_over_header([r for _n, r in first]) if titles else 0
+                k = _titles_over_header([r for _n, r in first], wanted) if titles else 0
                 # "Friends and Family Test - Ward 7" (and "March 2024") above the column names: the sheet's title
                 if k:
                     source.title = " / ".join(cell_to_str(next(v for v in r if v is not None and v != ""))
@@ -526,9 +533,10 @@ def _has_values(ws) -> bool:
     return any(not _blank(row) for row in ws.iter_rows(values_only=True))
 
 
-def sheet_headers(path: Path) -> dict[str, list[str]]:
-    """Every worksheet's column names (from its first row with a value; empty for a sheet without values),
-    in workbook order. Only the header rows are read."""
+def sheet_headers(path: Path, wanted: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Every worksheet's column names (from its first row with a value, or the header under its title lines,
+    found as :func:`open_xlsx` finds it for the columns ``wanted``; empty for a sheet without values), in
+    workbook order. Only the header rows are read."""
     wb = _load(path)
     out: dict[str, list[str]] = {}
     try:
@@ -547,7 +555,7 @@ def sheet_headers(path: Path) -> dict[str, list[str]]:
                     continue
                 break
             if first:  # title lines over the header are left out, as open_xlsx reads them
-                header = first[_titles_over_header(first)]
+                header = first[_titles_over_header(first, wanted)]
             named = [i for i, v in enumerate(header, start=1) if v is not None and v != ""]
             out[name] = unique_names(header[:named[-1]]) if named else []
     finally:

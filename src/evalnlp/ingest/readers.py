@@ -129,7 +129,7 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
     if suffix == ".xlsx":
         from evalnlp.ingest._xlsx import open_xlsx
 
-        source = open_xlsx(path, sheet)
+        source = open_xlsx(path, sheet, wanted=wanted)
         lines = {t.strip() for t in (source.title or "").split(" / ")}
         if any(c not in source.columns and c.strip() in lines for c in wanted):
             return open_xlsx(path, sheet, titles=False)
