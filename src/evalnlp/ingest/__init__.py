@@ -288,6 +288,18 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
                 " Pass {sheet!o:NAME} to read another sheet."), fields={
                     "listed": listed, "col": col, **({"having": having[0], "option": errors.Option("sheet", having[0])}
                                                      if having else {})})
+    below = src.header_under_title(col) if src.format in ("csv", "tsv") else None
+    if below is not None:  # a report's title lines over the header: the header is further down
+        line, names, title = below
+        others = errors.Note(
+            " Line {line} holds the column names ({names}): the {lines} above it, {title}, look{s} like a title. "
+            "Delete {them} and read the file again (or save it as XLSX: a sheet's title lines over its header are "
+            "left out).", fields={
+                "line": line, "names": ", ".join(repr(n) for n in names),
+                "lines": f"{len(title)} lines" if len(title) != 1 else "line",
+                "title": " and ".join(repr(t) for t in title) if len(title) < 3 else
+                ", ".join(repr(t) for t in title[:-1]) + f" and {title[-1]!r}",
+                "s": "" if len(title) != 1 else "s", "them": "them" if len(title) != 1 else "it"})
     present = [c for c in dict.fromkeys(text) if c != col and c in columns]
     if col in text and present:
         hint = errors.Note(
@@ -296,7 +308,7 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
             "stores their answers under one question).",
             fields={"present": " and ".join(repr(c) for c in present), "col": col})
     else:
-        hint = did_you_mean(col, columns, cutoff=0.5)
+        hint = did_you_mean(col, columns, cutoff=0.5) if below is None else ""
     return errors.error("E132", "table", where=where, col=col, found=found, hint=hint, others=others)
 
 

@@ -82,6 +82,30 @@ class CsvSource(TabularSource):
     def _open(self) -> TextIO:
         return open(self.path, encoding=self.encoding, newline="", errors="strict", buffering=1 << 20)
 
+    def header_under_title(self, col: str, lines: int = 8) -> tuple[int, list[str], list[str]] | None:
+        """Where a file that opens with title lines (a report's name, an "Exported on" line) has its column
+        names: ``(line number, the names, the non-blank lines above it)`` for the first of its first ``lines``
+        lines, past the first, that names ``col`` among more columns than any line above it holds, split by any
+        of the delimiters; None when no line does. Only for a message: the file is read as it is."""
+        try:
+            with self._open() as fh:
+                head = [line.rstrip("\r\n").lstrip("\ufeff") for line in islice(fh, lines)]
+        except (OSError, UnicodeError):
+            return None
+        for delim in DELIMITERS:
+            split = []
+            for line in head:
+                try:
+                    split.append([f.strip() for f in next(csv.reader([line], delimiter=delim), [])])
+                except csv.Error:
+                    split.append([line])
+            for i, fields in enumerate(split[1:], start=1):
+                filled = [f for f in fields if f]
+                above = [sum(1 for f in other if f) for other in split[:i]]
+                if col.strip() in fields and len(filled) >= 2 and all(n < len(filled) for n in above):
+                    return i + 1, fields, [line.strip() for line in head[:i] if line.strip()]
+        return None
+
     def _reader(self, fh: TextIO):
         # strict: a field that starts with a quote closing before the field ends, and a quote never closed, are
         # errors (the lenient reader drops the quotation marks, or reads the rest of the file into the field)
