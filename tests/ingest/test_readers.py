@@ -1424,10 +1424,49 @@ def test_a_header_with_a_year_or_a_date_for_a_name_under_title_lines_is_the_head
     assert src.title == "Trust A: Friends and Family Test comments / Exported on 2024-04-01"
     assert src.header_row == 4
     rows, locators, rejects, n_rows = read_all(src)
-    assert rows == [["0001", "3", "4", "Caf\u00e9 staff were lovely \U0001f600"], ["0002", "1", "2", "\u00a310 to park"]]
+    assert rows == [["0001", "3", "4", "Caf\u00e9 staff were lovely \U0001f600"],
+                    ["0002", "1", "2", "\u00a310 to park"]]
     assert (locators, rejects, n_rows) == (["Sheet!row 1", "Sheet!row 2"], [], 2)
     assert open_tabular(path).header_row == 1  # nothing asked for: the first row, as before
     assert open_tabular(path, wanted=["feedback", "ward"]).header_row == 1
+
+
+def test_a_header_under_a_row_of_group_names_is_the_header_when_it_names_the_columns_asked_for(tmp_path: Path) -> None:
+    """A survey tool's workbook groups its columns under merged names ("Patient" over id and ward, "Answers" over
+    feedback and score): the group row was read as the header and `--text feedback` was E132 listing 'Patient',
+    'column_2', 'Answers'. The row that names every column asked for is the header when each row above it has
+    fewer cells (so a group row or a title, not answers); rows of answers above a repeated header are not."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Patient", None, "Answers", None])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    sheet.append(["id", "ward", "feedback", "score"])
+    sheet.append(["001", "W1", "Kind staff \U0001f600", 5])
+    sheet.append(["002", "W2", "\u00a34 to park", 2.5])
+    path = tmp_path / "grouped.xlsx"
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback", "id"])
+    assert list(src.columns) == ["id", "ward", "feedback", "score"]
+    assert (src.header_row, src.title) == (2, "Patient Answers")
+    rows, locators, rejects, n_rows = read_all(src)
+    assert rows == [["001", "W1", "Kind staff \U0001f600", "5"], ["002", "W2", "\u00a34 to park", "2.5"]]
+    assert (locators, rejects, n_rows) == (["Sheet!row 1", "Sheet!row 2"], [], 2)
+    assert open_tabular(path).header_row == 1  # nothing asked for: the first row, as before
+    sheet.delete_rows(4)  # a sheet of one answer: its header found all the same
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback"])
+    assert (src.header_row, read_all(src)[0]) == (2, [["001", "W1", "Kind staff \U0001f600", "5"]])
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["001", "W1", "Kind staff", "5"])
+    sheet.append(["id", "ward", "feedback", "score"])
+    sheet.append(["002", "W2", "Long wait", "2"])
+    book.save(path)
+    assert open_tabular(path, wanted=["feedback"]).header_row == 1  # an answer's row is no title
 
 
 def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:

@@ -338,12 +338,29 @@ def _single_text(row: tuple[Any, ...]) -> bool:
     return len(filled) == 1 and isinstance(filled[0], str)
 
 
+def _filled(row: tuple[Any, ...]) -> list[Any]:
+    return [v for v in row if v is not None and v != ""]
+
+
+def _names_all(row: tuple[Any, ...], wanted: Sequence[str]) -> bool:
+    """Does ``row`` name every column asked for (``wanted``, none: no)?"""
+    names = {cell_to_str(v).strip() for v in _filled(row)}
+    return bool(wanted) and all(str(w).strip() in names for w in wanted)
+
+
 def _titles_over_header(rows: list[tuple[Any, ...]], wanted: Sequence[str] = ()) -> int:
     """How many of ``rows`` (a sheet's first rows with a value) are title lines over a header: k rows of one
-    cell of text each, then a row that is a header under a title (:func:`_title_then_header`); 0 if none."""
+    cell of text each, then a row that is a header under a title (:func:`_title_then_header`); or, when the
+    first row does not name every column asked for (``wanted``), k rows that each hold fewer cells than the
+    row under them that does (a title, a row of group names over merged cells: no answers); 0 if none."""
     for k in range(1, min(MAX_TITLE_ROWS, len(rows) - 1) + 1):
         if all(_single_text(r) for r in rows[:k]) and _title_then_header(rows[k - 1], rows[k], wanted):
             return k
+    if rows and wanted and not _names_all(rows[0], wanted):
+        for k in range(1, min(MAX_TITLE_ROWS, len(rows) - 1) + 1):
+            width = len(_filled(rows[k]))
+            if _names_all(rows[k], wanted) and all(len(_filled(r)) < width for r in rows[:k]):
+                return k
     return 0
 
 
@@ -407,13 +424,13 @@ def open_xlsx(path: Path, sheet: str | None, titles: bool = True, wanted: Sequen
                 continue
             if header is None:
                 first.append((number, row))
-                if titles and len(first) <= MAX_TITLE_ROWS and _single_text(row):
-                    continue  # perhaps a title line: the rows under it say
+                if titles and len(first) <= MAX_TITLE_ROWS and (
+                        _single_text(row) or (wanted and not _names_all(first[0][1], wanted))):
+                    continue  # perhaps a title line, or group names over the header: the rows under it say
                 k = _titles_over_header([r for _n, r in first], wanted) if titles else 0
                 # "Friends and Family Test - Ward 7" (and "March 2024") above the column names: the sheet's title
                 if k:
-                    source.title = " / ".join(cell_to_str(next(v for v in r if v is not None and v != ""))
-                                              for _n, r in first[:k])
+                    source.title = " / ".join(" ".join(cell_to_str(v) for v in _filled(r)) for _n, r in first[:k])
                 source.header_row, header = first[k]
                 if len(first) > k + 1:  # a row under the header was read already: the sheet has data
                     has_data = True
@@ -421,9 +438,12 @@ def open_xlsx(path: Path, sheet: str | None, titles: bool = True, wanted: Sequen
             else:
                 has_data = True
                 break
-        if header is None and first:  # only single cells of text: the first is the header
-            source.header_row, header = first[0]
-            has_data = len(first) > 1
+        if header is None and first:  # a short sheet: group names over its header, or single cells of text only
+            k = _titles_over_header([r for _n, r in first], wanted) if titles else 0
+            if k:
+                source.title = " / ".join(" ".join(cell_to_str(v) for v in _filled(r)) for _n, r in first[:k])
+            source.header_row, header = first[k]
+            has_data = len(first) > k + 1
     finally:
         wb.close()
     if header is None:
@@ -551,7 +571,8 @@ def sheet_headers(path: Path, wanted: Sequence[str] = ()) -> dict[str, list[str]
                 if _blank(row):
                     continue
                 first.append(row)
-                if len(first) <= MAX_TITLE_ROWS and _single_text(row):
+                if len(first) <= MAX_TITLE_ROWS and (
+                        _single_text(row) or (wanted and not _names_all(first[0], wanted))):
                     continue
                 break
             if first:  # title lines over the header are left out, as open_xlsx reads them
