@@ -1469,6 +1469,28 @@ def test_a_header_under_a_row_of_group_names_is_the_header_when_it_names_the_col
     assert open_tabular(path, wanted=["feedback"]).header_row == 1  # an answer's row is no title
 
 
+def test_a_csv_header_under_title_lines_is_the_header_when_it_names_the_columns_asked_for(tmp_path: Path) -> None:
+    """A trust's CSV export opening with a report title and an "Exported on" line was read with the title as its
+    one column, and `--text feedback` was E132. Asked for columns that a line under up to three title lines
+    names, that line is the header (its delimiter sniffed there), the lines above are the file's title, and rows
+    are counted from it; asked for nothing, or when the lines above hold as many fields (answers), as before."""
+    path = tmp_path / "trust_a.csv"
+    path.write_bytes("FFT comments export - Trust A\r\nExported on 01/04/2024, 10:30\r\n\r\n"
+                     "comment_id;feedback;ward\r\n0001;\"Kind staff, thank you\r\nand the porters\";W1\r\n"
+                     "0002;\u00a34 to park \u201cfor an hour\u201d;W2\r\n".encode("cp1252"))
+    src = open_tabular(path, wanted=["feedback", "comment_id"])
+    assert (src.columns, src.delimiter, src.header_row) == (["comment_id", "feedback", "ward"], ";", 4)
+    assert src.title == "FFT comments export - Trust A / Exported on 01/04/2024, 10:30"
+    rows, locators, rejects, n_rows = read_all(src)
+    assert rows == [["0001", "Kind staff, thank you\r\nand the porters", "W1"],
+                    ["0002", "\u00a34 to park \u201cfor an hour\u201d", "W2"]]
+    assert (locators, rejects, n_rows) == (["row 1", "row 2"], [], 2)
+    assert open_tabular(path).columns == ["FFT comments export - Trust A"]  # nothing asked for: as before
+    answers = tmp_path / "answers.csv"
+    answers.write_text("0001,Kind staff,W1\ncomment_id,feedback,ward\n0002,Long wait,W2\n", encoding="utf-8")
+    assert open_tabular(answers, wanted=["feedback"]).columns == ["0001", "Kind staff", "W1"]
+
+
 def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:
     """Excel writes ``=IF(D2="","",D2)`` as a text result with an empty value: calculated, so no warning to
     recalculate the workbook; a formula a program wrote with no value at all, or an empty untyped one, still is."""

@@ -1175,7 +1175,8 @@ def _meta_columns_found(kinds: list[tuple[Path, str]], opts: IngestOptions) -> f
     found: set[str] = set()
     for path in tables:
         try:
-            found |= set(open_tabular(path, sheet=opts.sheet).columns) & set(opts.meta)
+            wanted = [*opts.text, *([opts.id] if opts.id else []), *opts.meta]  # as the read proper opens it
+            found |= set(open_tabular(path, sheet=opts.sheet, wanted=wanted).columns) & set(opts.meta)
         except InputError:
             continue  # the read proper says what is wrong with this file
     return frozenset(found)

@@ -125,7 +125,7 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
     if suffix in (".csv", ".tsv"):
         from evalnlp.ingest._csv import open_csv
 
-        return open_csv(path, fmt)
+        return open_csv(path, fmt, wanted=wanted)
     if suffix == ".xlsx":
         from evalnlp.ingest._xlsx import open_xlsx
 
