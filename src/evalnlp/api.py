@@ -899,16 +899,24 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 t0 = time.perf_counter()
                 columns = ([c for f in ingested.files for c in f.columns] if ingested is not None
                            else store.input_columns())
-                nul, n_written = [0], []
+                nul, n_written, names = [0], [], []
                 try:
                     _write_coded(store, cb, coder_id, staged, sources=sources, columns=columns,
-                                 page=batch_size, read=reading, nul=nul, rows=n_written)
+                                 page=batch_size, read=reading, nul=nul, rows=n_written, names=names)
                 except errors.EvalnlpError as exc:  # (a message names the output, not where it is staged)
                     fields = {k: (str(output) if v == str(staged) else v) for k, v in exc.fields.items()}
                     if exc.template is None or fields == exc.fields:
                         raise
                     raise type(exc)(exc.code, template=exc.template, fields=fields) from None
                 out_path = Path(output)
+                moved = _moved_columns(cb, names)
+                if moved:  # the input's own 'themes' keeps its name: say where evalnlp's went, lest it be read as ours
+                    one = len(moved) == 1
+                    notes.append(errors.Note(
+                        f"{out_path.name}: the input has {'a ' if one else ''}column{'' if one else 's'} named "
+                        f"{_and_list([o for o, _ in moved])} of its own, which keep{'s' if one else ''} "
+                        f"{'its' if one else 'their'} name{'' if one else 's'} and values: evalnlp's "
+                        f"{'is' if one else 'are'} written as {_and_list([n for _, n in moved])}", at="end"))
                 if nul[0]:
                     notes.append(f"{nul[0]:,} cell{'s' if nul[0] != 1 else ''} held a NUL character (U+0000), which "
                                  f"a text file cannot hold: written to {Path(output).name} without it (.parquet "
@@ -1114,11 +1122,11 @@ def _check_output_is_not_an_input(output: str | Path, paths: Sequence[str | Path
 
 def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources: list[str] | None,
                  columns: Sequence[str] | None, page: int, read: bool = False, nul: list[int] | None = None,
-                 rows: list[int] | None = None) -> Path:
+                 rows: list[int] | None = None, names: list[str] | None = None) -> Path:
     """``classify --output``: the rows of :func:`coded_documents` (of the documents this command read with
     ``read``, else of ``sources``, or every document the coder coded), written one page of ``page`` documents at
     a time for CSV, TSV, JSONL and Parquet (so memory does not grow with the input), in one piece for a workbook
-    or JSON. ``rows`` gets how many rows the file has."""
+    or JSON. ``rows`` gets how many rows the file has, ``names`` the file's column names."""
     from evalnlp.tablefile import PAGED_FORMATS, write_table, write_table_pages
 
     nul = nul if nul is not None else [0]
@@ -1126,11 +1134,38 @@ def _write_coded(store: Store, cb, coder_id: str, output: str | Path, *, sources
     if rows is not None:
         rows.append(plan.n)
     pages = _coded_pages(store, cb, coder_id, plan, sources=sources, columns=columns, page=page, read=read)
+    if names is not None:
+        pages = _noting_names(pages, names)
     if Path(output).suffix.lower() in (".csv", ".tsv"):
         pages = (_without_nul(_typed_cells_as_text(frame), nul) for frame in pages)
     if plan.n <= page or Path(output).suffix.lower() not in PAGED_FORMATS:
         return write_table(pd.concat(list(pages), ignore_index=True), output)
     return write_table_pages(pages, output)
+
+
+def _noting_names(pages: Iterator[pd.DataFrame], names: list[str]) -> Iterator[pd.DataFrame]:
+    """``pages`` as they are, the first one's column names put in ``names`` (every page has the same)."""
+    for frame in pages:
+        if not names:
+            names.extend(str(c) for c in frame.columns)
+        yield frame
+
+
+def _and_list(names: Sequence[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _moved_columns(cb, names: Sequence[str]) -> list[tuple[str, str]]:
+    """``(evalnlp's column, the name it is written under)`` for each of evalnlp's columns that the output file
+    ``names`` (its input columns, then evalnlp's) holds under another name, as an input column has its name."""
+    from evalnlp.columns import OUTPUT_COLUMNS, SCORE_PREFIX
+
+    ours = list(OUTPUT_COLUMNS) + [SCORE_PREFIX + t for t in cb.theme_ids] + ["sentiment"]
+    if len(names) < len(ours):
+        return []
+    return [(o, n) for o, n in zip(ours, names[len(names) - len(ours):]) if o != n]
 
 
 def _without_nul(frame: pd.DataFrame, counted: list[int]) -> pd.DataFrame:

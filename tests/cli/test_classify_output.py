@@ -330,3 +330,30 @@ def test_a_nul_character_is_left_out_of_a_csv_output_and_said(cli, tmp_path):
     assert kept.exit_code == 0 and "NUL" not in kept.output
     written = pd.read_parquet(tmp_path / "out.parquet")
     assert sum(written[c].str.contains("\x00").sum() for c in ("text", "evalnlp_text")) == 2  # the input's, and ours
+
+
+def test_evalnlp_columns_written_under_another_name_are_said(cli, tmp_path):
+    """A trust's export with the staff's codes in `themes` and the criticality score in `sentiment` (and an
+    `evalnlp_themes` column of an earlier round) was written with evalnlp's themes as `evalnlp_themes_2` and its
+    sentiment as `evalnlp_sentiment` without a word, so the analyst read the staff's codes in `themes` as
+    evalnlp's. classify names each column it wrote under another name; a file without such a column hears
+    nothing of it."""
+    source = tmp_path / "fft_staff.csv"
+    pd.DataFrame({"comment_id": ["0001", "0002"], "feedback": ["The nurses were kind", "Parking cost me \u00a34"],
+                  "themes": ["Staff", "Access"], "sentiment": ["3", "-2"],
+                  "evalnlp_themes": ["staff", "access"]}).to_csv(source, index=False)
+    out = tmp_path / "coded.xlsx"
+    result = cli("classify", str(source), "--text", "feedback", "--id", "comment_id", "--codebook", "fft",
+                 "--output", str(out))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    coded = pd.read_excel(out, dtype=str, keep_default_na=False)
+    assert coded[["themes", "sentiment", "evalnlp_themes"]].values.tolist() == [["Staff", "3", "staff"],
+                                                                              ["Access", "-2", "access"]]
+    assert set(coded["evalnlp_themes_2"]) <= set(FFT_IDS) and set(coded["evalnlp_sentiment"]) <= SENTIMENTS
+    assert ("coded.xlsx: the input has columns named 'themes' and 'sentiment' of its own, which keep their names "
+            "and values: evalnlp's are written as 'evalnlp_themes_2' and 'evalnlp_sentiment'") in said
+    plain = tmp_path / "plain.csv"
+    pd.DataFrame({"feedback": ["Kind staff"]}).to_csv(plain, index=False)
+    quiet = cli("classify", str(plain), "--text", "feedback", "--codebook", "fft", "--output", str(tmp_path / "p.csv"))
+    assert quiet.exit_code == 0 and "of its own" not in quiet.output

@@ -398,6 +398,21 @@ def test_a_title_row_above_a_sheets_column_names_is_read_as_its_title(cli, tmp_p
     assert "n_ok 2" in said and sheet_headers(tmp_path / "t.xlsx") == {"FFT": ["id", "answer"]}
 
 
+def test_title_lines_over_a_csv_files_column_names_are_its_title_and_said(cli, tmp_path):
+    """A CSV export opening with a report title and an "Exported on" line was E132 with the title as its only
+    column; read from the line that names the columns asked for, the output says which lines were left out as
+    the file's title, and the run counts the answers under the header only."""
+    path = tmp_path / "trust_a.csv"
+    path.write_text("NHS Trust X - Friends and Family Test\nExported 05/01/2024 09:30\nid,comment,ward\n"
+                    "1,The nurses were kind.,W1\n2,Parking was awful.,W2\n", encoding="utf-8")
+    result = cli("ingest", str(path), "--text", "comment", "--id", "id")
+    assert result.exit_code == 0, result.output
+    said = flat(result.output)
+    assert ("trust_a.csv: the first 2 lines, 'NHS Trust X - Friends and Family Test / Exported 05/01/2024 09:30', "
+            "are read as the file's title, and line 3 as the column names") in said
+    assert "n_in 2 = n_ok 2 + n_rejected 0" in said
+
+
 def test_two_title_rows_over_a_sheets_column_names_are_its_title(cli, tmp_path):
     """An export with a title and an "Exported on ..." line over its column names could not be read (E132
     offered 'column_6'); up to three lines of one cell of text over a row of column names are the title. A sheet

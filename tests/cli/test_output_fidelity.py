@@ -18,6 +18,16 @@ FAST = ("--codebook", "fft", "--model", "keyword", "--no-sentiment")
 OUTPUTS = [".csv", ".tsv", ".parquet", ".xlsx", ".jsonl", ".json"]
 
 
+def shown(value):
+    """A workbook cell's text as Excel shows it: openpyxl leaves the OOXML escapes in, so a text holding
+    ``_x0041_`` itself, which a writer stores as ``_x005F_x0041_``, would read as the escape."""
+    import re
+
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
 def read_cells(path: Path, columns: list[str]) -> dict[str, list]:
     """The user's ``columns`` of an output file, each as a list of its cells as text (None: an empty cell)."""
     suffix = path.suffix
@@ -30,7 +40,7 @@ def read_cells(path: Path, columns: list[str]) -> dict[str, list]:
         import openpyxl
 
         book = openpyxl.load_workbook(path)
-        rows = list(book.active.iter_rows(values_only=True))
+        rows = [[shown(v) for v in row] for row in book.active.iter_rows(values_only=True)]
         frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
     elif suffix == ".jsonl":
         frame = pd.DataFrame([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()],

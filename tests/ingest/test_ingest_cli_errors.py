@@ -81,3 +81,23 @@ def test_empty_texts_are_rejects_not_errors(runner, db_path, tmp_path):
     result = runner.invoke(app, ["--db", str(db_path), "ingest", str(f), "--text", "text"])
     assert result.exit_code == 0
     assert "n_in 3 = n_ok 1 + n_rejected 2" in result.stdout
+
+
+def test_a_csv_with_many_title_lines_over_its_header_is_refused_pointing_at_the_header(runner, db_path, tmp_path):
+    """A trust's CSV export opening with more title lines than are left out by themselves (three) was refused
+    with "The columns found are 'FFT comments export - Trust A'", as if the file had one column: the message
+    names the line that holds the column names asked for, and the lines above it to delete. A file whose column
+    is nowhere has no such hint."""
+    path = tmp_path / "trust_a.csv"
+    path.write_bytes("FFT comments export - Trust A\r\nExported on 01/04/2024\r\nBy: Patient Experience Team\r\n"
+                     "Filter: all wards\r\n\r\ncomment_id;feedback;ward\r\n"
+                     "0001;Kind staff, thank you;W1\r\n0002;\u00a34 to park;W2\r\n".encode("cp1252"))
+    result = runner.invoke(app, ["--db", str(db_path), "ingest", str(path), "--text", "feedback"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "[E132]" in said, said
+    assert ("Line 6 holds the column names ('comment_id', 'feedback', 'ward'): the 4 lines above it, "
+            "'FFT comments export - Trust A', 'Exported on 01/04/2024', 'By: Patient Experience Team' and "
+            "'Filter: all wards', look like a title. Delete them and read the file again") in said
+    other = runner.invoke(app, ["--db", str(db_path), "ingest", str(path), "--text", "comments"])
+    assert other.exit_code == 1 and "[E132]" in other.output and "holds the column names" not in other.output
+    assert not db_path.exists()

@@ -1401,6 +1401,96 @@ def test_a_header_of_one_named_cell_is_the_header_when_asked_for_by_name(tmp_pat
     assert titled.title == "feedback"
 
 
+def test_a_header_with_a_year_or_a_date_for_a_name_under_title_lines_is_the_header(tmp_path: Path) -> None:
+    """A site's export with a title and an "Exported on" line over a header that names one column by a year
+    (2024) and another by a date was read with the title as its header and the real header as an answer:
+    `--text feedback` was E132 offering the title as the column. A row that names every column asked for is
+    the header under the title lines, whatever its other cells hold; asked for nothing, or for a column the
+    row does not name, the sheet reads as before."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Trust A: Friends and Family Test comments"])
+    sheet.append(["Exported on 2024-04-01"])
+    sheet.append([])
+    sheet.append(["comment_id", 2024, dt.datetime(2024, 1, 1), "feedback"])
+    sheet.append(["0001", 3, 4, "Caf\u00e9 staff were lovely \U0001f600"])
+    sheet.append(["0002", 1, 2, "\u00a310 to park"])
+    path = tmp_path / "trust_a.xlsx"
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback", "comment_id"])
+    assert list(src.columns) == ["comment_id", "2024", "2024-01-01T00:00:00", "feedback"]
+    assert src.title == "Trust A: Friends and Family Test comments / Exported on 2024-04-01"
+    assert src.header_row == 4
+    rows, locators, rejects, n_rows = read_all(src)
+    assert rows == [["0001", "3", "4", "Caf\u00e9 staff were lovely \U0001f600"],
+                    ["0002", "1", "2", "\u00a310 to park"]]
+    assert (locators, rejects, n_rows) == (["Sheet!row 1", "Sheet!row 2"], [], 2)
+    assert open_tabular(path).header_row == 1  # nothing asked for: the first row, as before
+    assert open_tabular(path, wanted=["feedback", "ward"]).header_row == 1
+
+
+def test_a_header_under_a_row_of_group_names_is_the_header_when_it_names_the_columns_asked_for(tmp_path: Path) -> None:
+    """A survey tool's workbook groups its columns under merged names ("Patient" over id and ward, "Answers" over
+    feedback and score): the group row was read as the header and `--text feedback` was E132 listing 'Patient',
+    'column_2', 'Answers'. The row that names every column asked for is the header when each row above it has
+    fewer cells (so a group row or a title, not answers); rows of answers above a repeated header are not."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Patient", None, "Answers", None])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    sheet.append(["id", "ward", "feedback", "score"])
+    sheet.append(["001", "W1", "Kind staff \U0001f600", 5])
+    sheet.append(["002", "W2", "\u00a34 to park", 2.5])
+    path = tmp_path / "grouped.xlsx"
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback", "id"])
+    assert list(src.columns) == ["id", "ward", "feedback", "score"]
+    assert (src.header_row, src.title) == (2, "Patient Answers")
+    rows, locators, rejects, n_rows = read_all(src)
+    assert rows == [["001", "W1", "Kind staff \U0001f600", "5"], ["002", "W2", "\u00a34 to park", "2.5"]]
+    assert (locators, rejects, n_rows) == (["Sheet!row 1", "Sheet!row 2"], [], 2)
+    assert open_tabular(path).header_row == 1  # nothing asked for: the first row, as before
+    sheet.delete_rows(4)  # a sheet of one answer: its header found all the same
+    book.save(path)
+    src = open_tabular(path, wanted=["feedback"])
+    assert (src.header_row, read_all(src)[0]) == (2, [["001", "W1", "Kind staff \U0001f600", "5"]])
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["001", "W1", "Kind staff", "5"])
+    sheet.append(["id", "ward", "feedback", "score"])
+    sheet.append(["002", "W2", "Long wait", "2"])
+    book.save(path)
+    assert open_tabular(path, wanted=["feedback"]).header_row == 1  # an answer's row is no title
+
+
+def test_a_csv_header_under_title_lines_is_the_header_when_it_names_the_columns_asked_for(tmp_path: Path) -> None:
+    """A trust's CSV export opening with a report title and an "Exported on" line was read with the title as its
+    one column, and `--text feedback` was E132. Asked for columns that a line under up to three title lines
+    names, that line is the header (its delimiter sniffed there), the lines above are the file's title, and rows
+    are counted from it; asked for nothing, or when the lines above hold as many fields (answers), as before."""
+    path = tmp_path / "trust_a.csv"
+    path.write_bytes("FFT comments export - Trust A\r\nExported on 01/04/2024, 10:30\r\n\r\n"
+                     "comment_id;feedback;ward\r\n0001;\"Kind staff, thank you\r\nand the porters\";W1\r\n"
+                     "0002;\u00a34 to park \u201cfor an hour\u201d;W2\r\n".encode("cp1252"))
+    src = open_tabular(path, wanted=["feedback", "comment_id"])
+    assert (src.columns, src.delimiter, src.header_row) == (["comment_id", "feedback", "ward"], ";", 4)
+    assert src.title == "FFT comments export - Trust A / Exported on 01/04/2024, 10:30"
+    rows, locators, rejects, n_rows = read_all(src)
+    assert rows == [["0001", "Kind staff, thank you\r\nand the porters", "W1"],
+                    ["0002", "\u00a34 to park \u201cfor an hour\u201d", "W2"]]
+    assert (locators, rejects, n_rows) == (["row 1", "row 2"], [], 2)
+    assert open_tabular(path).columns == ["FFT comments export - Trust A"]  # nothing asked for: as before
+    answers = tmp_path / "answers.csv"
+    answers.write_text("0001,Kind staff,W1\ncomment_id,feedback,ward\n0002,Long wait,W2\n", encoding="utf-8")
+    assert open_tabular(answers, wanted=["feedback"]).columns == ["0001", "Kind staff", "W1"]
+
+
 def test_a_formula_calculated_to_empty_text_is_not_taken_for_uncalculated() -> None:
     """Excel writes ``=IF(D2="","",D2)`` as a text result with an empty value: calculated, so no warning to
     recalculate the workbook; a formula a program wrote with no value at all, or an empty untyped one, still is."""

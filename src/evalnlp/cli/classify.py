@@ -36,9 +36,9 @@ def classify(
                                         "keyword for the untrained coders (default: the codebook's shipped model, "
                                         "else zero-shot)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the coded rows to .csv, .tsv, "
-                                         ".parquet, .xlsx, .jsonl or .json: the input's columns, then themes, score_<theme> per "
-                                         "theme, sentiment (as evalnlp_<name> where an input column has the "
-                                         "name)."),
+                                         ".parquet, .xlsx, .jsonl or .json: the input's columns, then source, "
+                                         "locator, question, text, themes, score_<theme> per theme, sentiment (as "
+                                         "evalnlp_<name> where an input column has the name)."),
     recode: bool = typer.Option(False, "--recode", help="Code again passages this coder already coded."),
     no_sentiment: bool = typer.Option(False, "--no-sentiment", help="Skip sentiment."),
     sentiment_model: Optional[str] = typer.Option(None, "--sentiment-model", help="sentiment (the default) or "

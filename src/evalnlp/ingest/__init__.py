@@ -277,7 +277,7 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
 
         where = errors.Note("{name}, sheet {sheet!r}" + ("" if sheet_given else " (the first; {sheet!o} picks another)"),
                             fields={"name": name, "sheet": src.sheet})
-        rest = {n: cols for n, cols in sheet_headers(Path(src.path)).items() if n != src.sheet}
+        rest = {n: cols for n, cols in sheet_headers(Path(src.path), (col,)).items() if n != src.sheet}
         if rest:
             listed = "; ".join(f"{n!r}: {', '.join(repr(c) for c in cols) or 'no values'}"
                                for n, cols in rest.items())
@@ -288,6 +288,18 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
                 " Pass {sheet!o:NAME} to read another sheet."), fields={
                     "listed": listed, "col": col, **({"having": having[0], "option": errors.Option("sheet", having[0])}
                                                      if having else {})})
+    below = src.header_under_title(col) if src.format in ("csv", "tsv") else None
+    if below is not None:  # a report's title lines over the header: the header is further down
+        line, names, title = below
+        others = errors.Note(
+            " Line {line} holds the column names ({names}): the {lines} above it, {title}, look{s} like a title. "
+            "Delete {them} and read the file again (or save it as XLSX: a sheet's title lines over its header are "
+            "left out).", fields={
+                "line": line, "names": ", ".join(repr(n) for n in names),
+                "lines": f"{len(title)} lines" if len(title) != 1 else "line",
+                "title": " and ".join(repr(t) for t in title) if len(title) < 3 else
+                ", ".join(repr(t) for t in title[:-1]) + f" and {title[-1]!r}",
+                "s": "" if len(title) != 1 else "s", "them": "them" if len(title) != 1 else "it"})
     present = [c for c in dict.fromkeys(text) if c != col and c in columns]
     if col in text and present:
         hint = errors.Note(
@@ -296,7 +308,7 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
             "stores their answers under one question).",
             fields={"present": " and ".join(repr(c) for c in present), "col": col})
     else:
-        hint = did_you_mean(col, columns, cutoff=0.5)
+        hint = did_you_mean(col, columns, cutoff=0.5) if below is None else ""
     return errors.error("E132", "table", where=where, col=col, found=found, hint=hint, others=others)
 
 
@@ -1174,7 +1186,8 @@ def _meta_columns_found(kinds: list[tuple[Path, str]], opts: IngestOptions) -> f
     found: set[str] = set()
     for path in tables:
         try:
-            found |= set(open_tabular(path, sheet=opts.sheet).columns) & set(opts.meta)
+            wanted = [*opts.text, *([opts.id] if opts.id else []), *opts.meta]  # as the read proper opens it
+            found |= set(open_tabular(path, sheet=opts.sheet, wanted=wanted).columns) & set(opts.meta)
         except InputError:
             continue  # the read proper says what is wrong with this file
     return frozenset(found)

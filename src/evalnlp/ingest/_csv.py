@@ -16,7 +16,7 @@ import io
 import re
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import Iterable, Iterator, Sequence, TextIO
 
 from evalnlp import errors
 from evalnlp.ingest._base import Batch, Reject, TabularSource, check_chunk_size, make_batch
@@ -69,18 +69,42 @@ _SEP_LINE = re.compile(r'\ufeff?"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n|\Z)', re.IG
 
 class CsvSource(TabularSource):
     """A CSV or TSV file; see :func:`open_csv`. ``sep_line``: the file opens with Excel's ``sep=X`` line, which
-    is skipped (its delimiter is the file's)."""
+    is skipped (its delimiter is the file's). ``title``: the lines of a report's title over the header (several
+    joined by " / "), skipped, and ``header_row`` the header's line."""
 
     sep_line: bool = False
+    title: str | None = None
+    header_row: int = 1
+    title_records: int = 0  # non-blank records before the header (the title lines)
 
     def _records(self, records):
-        """``records`` past Excel's ``sep=X`` line, when the file has one."""
+        """``records`` past Excel's ``sep=X`` line, when the file has one, and past the title lines."""
         if self.sep_line:
             next(records, None)
+        skip = self.title_records
+        while skip:
+            record = next(records, None)
+            if record is None:
+                break
+            if record:
+                skip -= 1
         return records
 
     def _open(self) -> TextIO:
         return open(self.path, encoding=self.encoding, newline="", errors="strict", buffering=1 << 20)
+
+    def header_under_title(self, col: str, lines: int = 8) -> tuple[int, list[str], list[str]] | None:
+        """Where a file that opens with title lines (a report's name, an "Exported on" line) has its column
+        names: ``(line number, the names, the non-blank lines above it)`` for the first of its first ``lines``
+        lines, past the first, that names ``col`` among more columns than any line above it holds, split by any
+        of the delimiters; None when no line does. Only for a message: the file is read as it is."""
+        try:
+            with self._open() as fh:
+                head = list(islice(fh, lines))
+        except (OSError, UnicodeError):
+            return None
+        found = _header_under_title(head, [col])
+        return None if found is None else found[:3]
 
     def _reader(self, fh: TextIO):
         # strict: a field that starts with a quote closing before the field ends, and a quote never closed, are
@@ -230,9 +254,43 @@ def _without_eof_mark(lines: Iterable[str]) -> Iterator[str]:
     yield held
 
 
-def open_csv(path: Path, fmt: str) -> CsvSource:
+#: title lines (a report's name, an "Exported on" line) a CSV file may have above its header
+MAX_TITLE_LINES = 3
+
+
+def _header_under_title(lines: list[str], wanted: Sequence[str],
+                        prefer: str = ",") -> tuple[int, list[str], list[str], str, int] | None:
+    """The header under a report's title lines among a file's first ``lines``: ``(its line number, its names,
+    the non-blank lines above it, the delimiter, how many they are)`` for the first line past the first that
+    names every column of ``wanted`` among two or more, split by one of the delimiters (``prefer`` first), when
+    each line above it is one record holding fewer fields; None when no line is such."""
+    head = [line.rstrip("\r\n").lstrip("\ufeff") for line in lines]
+    wanted = [str(w).strip() for w in wanted]
+    if not wanted:
+        return None
+    for delim in sorted(DELIMITERS, key=lambda d: d != prefer):
+        split = []
+        for line in head:
+            try:
+                split.append([f.strip() for f in next(csv.reader([line], delimiter=delim, strict=True), [])])
+            except csv.Error:
+                split.append(None)  # not one record by itself: no title line
+        for i, fields in enumerate(split[1:], start=1):
+            if fields is None or not all(w in fields for w in wanted):
+                continue
+            filled = sum(1 for f in fields if f)
+            above = split[:i]
+            if filled >= 2 and all(a is not None and sum(1 for f in a if f) < filled for a in above):
+                title = [line.strip() for line in head[:i] if line.strip()]
+                return i + 1, fields, title, delim, len(title)
+    return None
+
+
+def open_csv(path: Path, fmt: str, wanted: Sequence[str] = ()) -> CsvSource:
     """Open a CSV (``fmt="csv"``) or TSV (``fmt="tsv"``) file: detect its encoding, sniff its delimiter, read
-    its header and make sure at least one data row follows (E104 otherwise)."""
+    its header and make sure at least one data row follows (E104 otherwise). ``wanted``: the columns asked for;
+    when the first line does not name them all and a line among the first few under up to three title lines
+    (each holding fewer fields than it) does, that line is the header and the lines above it are left out."""
     encoding = text_encoding(path)
     _raise_field_limit()
     prefer = "\t" if fmt == "tsv" else ","
@@ -245,6 +303,14 @@ def open_csv(path: Path, fmt: str) -> CsvSource:
     source.sep_line = hint is not None
     header, has_data = _header_and_first_row(source)
     source.set_header(header)
+    if hint is None and wanted and not all(str(w).strip() in source.columns for w in wanted):
+        lines = sample.splitlines(keepends=True)[:MAX_TITLE_LINES * 2 + 1]
+        found = _header_under_title(lines, wanted, prefer=prefer)
+        if found is not None and found[4] <= MAX_TITLE_LINES:
+            line, _names, title, source.delimiter, source.title_records = found
+            source.title, source.header_row = " / ".join(title), line
+            header, has_data = _header_and_first_row(source)
+            source.set_header(header)
     if not has_data and hint is not None and not any(str(h).strip() for h in header):
         raise errors.error("E104", "csv_sep_only", file=path.name, line=hint.group(0).strip())
     if not has_data:

@@ -20,7 +20,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from evalnlp import errors
 from evalnlp.errors import InputError
@@ -338,22 +338,44 @@ def _single_text(row: tuple[Any, ...]) -> bool:
     return len(filled) == 1 and isinstance(filled[0], str)
 
 
-def _titles_over_header(rows: list[tuple[Any, ...]]) -> int:
+def _filled(row: tuple[Any, ...]) -> list[Any]:
+    return [v for v in row if v is not None and v != ""]
+
+
+def _names_all(row: tuple[Any, ...], wanted: Sequence[str]) -> bool:
+    """Does ``row`` name every column asked for (``wanted``, none: no)?"""
+    names = {cell_to_str(v).strip() for v in _filled(row)}
+    return bool(wanted) and all(str(w).strip() in names for w in wanted)
+
+
+def _titles_over_header(rows: list[tuple[Any, ...]], wanted: Sequence[str] = ()) -> int:
     """How many of ``rows`` (a sheet's first rows with a value) are title lines over a header: k rows of one
-    cell of text each, then a row that is a header under a title (:func:`_title_then_header`); 0 if none."""
+    cell of text each, then a row that is a header under a title (:func:`_title_then_header`); or, when the
+    first row does not name every column asked for (``wanted``), k rows that each hold fewer cells than the
+    row under them that does (a title, a row of group names over merged cells: no answers); 0 if none."""
     for k in range(1, min(MAX_TITLE_ROWS, len(rows) - 1) + 1):
-        if all(_single_text(r) for r in rows[:k]) and _title_then_header(rows[k - 1], rows[k]):
+        if all(_single_text(r) for r in rows[:k]) and _title_then_header(rows[k - 1], rows[k], wanted):
             return k
+    if rows and wanted and not _names_all(rows[0], wanted):
+        for k in range(1, min(MAX_TITLE_ROWS, len(rows) - 1) + 1):
+            width = len(_filled(rows[k]))
+            if _names_all(rows[k], wanted) and all(len(_filled(r)) < width for r in rows[:k]):
+                return k
     return 0
 
 
-def _title_then_header(first: tuple[Any, ...], nxt: tuple[Any, ...]) -> bool:
+def _title_then_header(first: tuple[Any, ...], nxt: tuple[Any, ...], wanted: Sequence[str] = ()) -> bool:
     """Is ``first`` (the sheet's first row with a value) a title over the header ``nxt``: one cell of text in
-    it, and two or more cells of text, and nothing else, in the row after it?"""
+    it, and two or more cells in the row after it, all of text or, when columns are asked for (``wanted``),
+    naming every one of them (a header may name a column by a year or a date: ``2024``)?"""
     filled = [v for v in first if v is not None and v != ""]
     below = [v for v in nxt if v is not None and v != ""]
-    return (len(filled) == 1 and isinstance(filled[0], str) and len(below) >= 2
-            and all(isinstance(v, str) for v in below))
+    if not (len(filled) == 1 and isinstance(filled[0], str) and len(below) >= 2):
+        return False
+    if all(isinstance(v, str) for v in below):
+        return True
+    names = {cell_to_str(v).strip() for v in below}
+    return bool(wanted) and all(str(w).strip() in names for w in wanted)
 
 
 def _blank(row: tuple[Any, ...]) -> bool:
@@ -369,10 +391,12 @@ def _first_extra(row: tuple[Any, ...], width: int) -> int:
     return 0
 
 
-def open_xlsx(path: Path, sheet: str | None, titles: bool = True) -> XlsxSource:
+def open_xlsx(path: Path, sheet: str | None, titles: bool = True, wanted: Sequence[str] = ()) -> XlsxSource:
     """Open one sheet (``sheet`` or the first) and read its header; E114 if the sheet does not exist,
     E104 if it has no data rows. ``titles=False``: the first row with a value is the header, even when it is
-    one cell of text over a row of several (which is otherwise read as a title over the header)."""
+    one cell of text over a row of several (which is otherwise read as a title over the header). ``wanted``:
+    the columns asked for; a row under title lines that names them all is the header even when some of its
+    cells are numbers or dates (see :func:`_title_then_header`)."""
     wb = _load(path)
     try:
         names = list(wb.sheetnames)
@@ -400,13 +424,13 @@ def open_xlsx(path: Path, sheet: str | None, titles: bool = True) -> XlsxSource:
                 continue
             if header is None:
                 first.append((number, row))
-                if titles and len(first) <= MAX_TITLE_ROWS and _single_text(row):
-                    continue  # perhaps a title line: the rows under it say
-                k = _titles_over_header([r for _n, r in first]) if titles else 0
+                if titles and len(first) <= MAX_TITLE_ROWS and (
+                        _single_text(row) or (wanted and not _names_all(first[0][1], wanted))):
+                    continue  # perhaps a title line, or group names over the header: the rows under it say
+                k = _titles_over_header([r for _n, r in first], wanted) if titles else 0
                 # "Friends and Family Test - Ward 7" (and "March 2024") above the column names: the sheet's title
                 if k:
-                    source.title = " / ".join(cell_to_str(next(v for v in r if v is not None and v != ""))
-                                              for _n, r in first[:k])
+                    source.title = " / ".join(" ".join(cell_to_str(v) for v in _filled(r)) for _n, r in first[:k])
                 source.header_row, header = first[k]
                 if len(first) > k + 1:  # a row under the header was read already: the sheet has data
                     has_data = True
@@ -414,9 +438,12 @@ def open_xlsx(path: Path, sheet: str | None, titles: bool = True) -> XlsxSource:
             else:
                 has_data = True
                 break
-        if header is None and first:  # only single cells of text: the first is the header
-            source.header_row, header = first[0]
-            has_data = len(first) > 1
+        if header is None and first:  # a short sheet: group names over its header, or single cells of text only
+            k = _titles_over_header([r for _n, r in first], wanted) if titles else 0
+            if k:
+                source.title = " / ".join(" ".join(cell_to_str(v) for v in _filled(r)) for _n, r in first[:k])
+            source.header_row, header = first[k]
+            has_data = len(first) > k + 1
     finally:
         wb.close()
     if header is None:
@@ -526,9 +553,10 @@ def _has_values(ws) -> bool:
     return any(not _blank(row) for row in ws.iter_rows(values_only=True))
 
 
-def sheet_headers(path: Path) -> dict[str, list[str]]:
-    """Every worksheet's column names (from its first row with a value; empty for a sheet without values),
-    in workbook order. Only the header rows are read."""
+def sheet_headers(path: Path, wanted: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Every worksheet's column names (from its first row with a value, or the header under its title lines,
+    found as :func:`open_xlsx` finds it for the columns ``wanted``; empty for a sheet without values), in
+    workbook order. Only the header rows are read."""
     wb = _load(path)
     out: dict[str, list[str]] = {}
     try:
@@ -543,11 +571,12 @@ def sheet_headers(path: Path) -> dict[str, list[str]]:
                 if _blank(row):
                     continue
                 first.append(row)
-                if len(first) <= MAX_TITLE_ROWS and _single_text(row):
+                if len(first) <= MAX_TITLE_ROWS and (
+                        _single_text(row) or (wanted and not _names_all(first[0], wanted))):
                     continue
                 break
             if first:  # title lines over the header are left out, as open_xlsx reads them
-                header = first[_titles_over_header(first)]
+                header = first[_titles_over_header(first, wanted)]
             named = [i for i, v in enumerate(header, start=1) if v is not None and v != ""]
             out[name] = unique_names(header[:named[-1]]) if named else []
     finally:

@@ -171,8 +171,9 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  "only, so the rows under it have none (unmerge and fill down in Excel to give each row its value)")
         if f.title:
             lines = f.title.count(" / ") + 1
-            info(f"{f.source}: the first {'row' if lines == 1 else f'{lines} rows'}, {f.title!r}, "
-                 f"{'is' if lines == 1 else 'are'} read as the sheet's title, and row {f.header_row} as the "
+            row, whose = ("line", "file") if f.format in ("csv", "tsv") else ("row", "sheet")
+            info(f"{f.source}: the first {row if lines == 1 else f'{lines} {row}s'}, {f.title!r}, "
+                 f"{'is' if lines == 1 else 'are'} read as the {whose}'s title, and {row} {f.header_row} as the "
                  "column names")
         if f.n_in and not f.n_ok:
             told("note", "{source}: every one of its {n:,} rows was rejected, so nothing from it is stored or "

@@ -125,11 +125,11 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
     if suffix in (".csv", ".tsv"):
         from evalnlp.ingest._csv import open_csv
 
-        return open_csv(path, fmt)
+        return open_csv(path, fmt, wanted=wanted)
     if suffix == ".xlsx":
         from evalnlp.ingest._xlsx import open_xlsx
 
-        source = open_xlsx(path, sheet)
+        source = open_xlsx(path, sheet, wanted=wanted)
         lines = {t.strip() for t in (source.title or "").split(" / ")}
         if any(c not in source.columns and c.strip() in lines for c in wanted):
             return open_xlsx(path, sheet, titles=False)
