@@ -106,3 +106,19 @@ def test_every_written_form_shows_the_note_as_a_note(noted_store, suffix):
     assert f"Footnote 1: {LETTER_ENTRY}" in text and f"Source 1: {LETTER_ENTRY}" not in text
     assert "[footnote 1]" in text
     assert f"Source 2: {LETTER_ENTRY}" in text  # the letter's own testimonial cites the list's entry
+
+
+def test_quotes_and_the_report_give_a_note_marker_as_the_note(noted_store):
+    """``quotes`` attributed the case study's testimonial to "The Chief Executive of Northfield Trust, 1", and the
+    report's top quotes and a claim's best quotes alike: entry 1 of its sources list is the annual report."""
+    with Store(noted_store / "s.duckdb") as store:
+        quotes = api.quotes(store, "policy_influence", n=10, redact=False)
+        api.report(store, noted_store / "report.html", claims=str(noted_store / "claims.yaml"), redact=False)
+        (claim,) = api.evidence(store, claims=str(noted_store / "claims.yaml"), redact=False).claims.to_dict(
+            "records")
+    ours = quotes[quotes["source"] == "case.docx"]
+    assert len(ours) and set(ours["source_ref"]) == {"[footnote 1]"}
+    assert {q["source_ref"] for q in claim["quotes"] if q["source"] == "case.docx"} == {"[footnote 1]"}
+    page = (noted_store / "report.html").read_text(encoding="utf-8")
+    assert "Northfield Trust [footnote 1]; case.docx" in page
+    assert " 1; case.docx" not in page

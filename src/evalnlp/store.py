@@ -978,13 +978,15 @@ class Store:
         return out
 
     def testimonials_of(self, doc_ids: Iterable[str]) -> pd.DataFrame:
-        """The testimonial passages of ``doc_ids``: doc_id, start, end, speaker, source_ref (by doc_id, start)."""
+        """The testimonial passages of ``doc_ids``: doc_id, start, end, speaker, source_ref, seg_id (by doc_id,
+        start)."""
         wanted = sorted({d for d in doc_ids if isinstance(d, str)})
         if not wanted:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in ["doc_id", "start", "end", "speaker", "source_ref"]})
+            return pd.DataFrame({c: pd.Series(dtype=object)
+                                 for c in ["doc_id", "start", "end", "speaker", "source_ref", "seg_id"]})
         _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
         return self.con.execute(
-            """SELECT doc_id, start, "end", speaker, source_ref FROM segments
+            """SELECT doc_id, start, "end", speaker, source_ref, seg_id FROM segments
                WHERE kind = 'testimonial' AND doc_id IN (SELECT doc_id FROM _only)
                ORDER BY doc_id, start, "end" """).df()
 

@@ -75,26 +75,16 @@ def entry_cell(entry: dict[str, Any]) -> str:
     return f"{_note(entry) or entry.get('ref')}: {entry.get('text')}"
 
 
-def note_marker(source_ref: Any, entries: list[dict[str, Any]]) -> Any:
-    """A testimonial's marker as a reader can follow it: a note's mark as the body shows it (``2``, ``[ii]``) is
-    ``[footnote 2]`` when the entries it names are notes of that mark, since the bare mark reads as the list's
-    entry of that number; any other marker as written."""
-    if not source_ref or not entries:
-        return source_ref
-    notes = [_note(e) for e in entries]
-    bare = str(source_ref).strip().strip("[]()").strip()
-    if all(notes) and all(str(e.get("ref")) == bare for e in entries):
-        return "[" + "; ".join(dict.fromkeys(n for n in notes if n)) + "]"
-    return source_ref
-
-
 def testimonial_lines(testimonial: dict[str, Any]) -> tuple[str, str, list[str]]:
     """A claim's testimonial as the report writers show it: (the quotation in quotation marks, its attribution,
     the corroborating source entries it cites, each as ``Source ref: text`` or ``Footnote 2: text``)."""
+    from evalnlp.quotes import note_marker
+
     text = str(testimonial.get("quote") or "")
     quoted = text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
     entries = testimonial.get("source_entries") or []
-    shown = {**testimonial, "source_ref": note_marker(testimonial.get("source_ref"), entries)}
+    shown = {**testimonial, "source_ref": note_marker(testimonial.get("source_ref"),
+                                                      [(e.get("ref"), e.get("label")) for e in entries])}
     return quoted, attribution(shown), [entry_text(e) for e in entries]
 
 
