@@ -851,6 +851,8 @@ _REACH_CASES = {
     "range-with-en-dash": ("Each workshop drew 25\u201330 young people.",
                            [("25\u201330 young people", 25.0, "young people")]),
     "plus-sign": ("The network links 120+ charities.", [("120+ charities", 120.0, "charities")]),
+    "bureaux": ("Over 300 advisers in 120 bureaux were trained on the guidance.",
+                [("Over 300 advisers", 300.0, "advisers"), ("120 bureaux", 120.0, "bureaux")]),
     "readership-of": ("The newsletter has a readership of 130,000.",
                       [("readership of 130,000", 130_000.0, "readership")]),
     "audience-of": ("The documentary found an audience of 2.4 million.",

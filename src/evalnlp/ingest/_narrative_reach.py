@@ -48,7 +48,7 @@ PEOPLE = {
     "doctors", "gps", "nurses", "midwives", "practitioners", "professionals", "managers",
     "directors", "staff", "employees", "workers", "volunteers", "teachers", "headteachers",
     "schools", "trusts", "organisations", "organizations", "companies", "businesses", "firms",
-    "smes", "charities", "agencies", "authorities", "councils", "ccgs", "groups", "members",
+    "smes", "charities", "agencies", "bureaux", "bureaus", "authorities", "councils", "ccgs", "groups", "members",
     "member", "users", "viewers", "listeners", "readers", "visitors", "subscribers", "followers",
     "judges", "magistrates", "registrars", "advisers", "advisors", "officers", "officials",
     "policymakers", "policy-makers", "decision-makers", "makers", "leaders", "stakeholders",
