@@ -851,6 +851,8 @@ _REACH_CASES = {
     "range-with-en-dash": ("Each workshop drew 25\u201330 young people.",
                            [("25\u201330 young people", 25.0, "young people")]),
     "plus-sign": ("The network links 120+ charities.", [("120+ charities", 120.0, "charities")]),
+    "analysts": ("Around 40 analysts across the department attended the seminar, with 12 caseworkers.",
+                 [("Around 40 analysts", 40.0, "analysts"), ("12 caseworkers", 12.0, "caseworkers")]),
     "bureaux": ("Over 300 advisers in 120 bureaux were trained on the guidance.",
                 [("Over 300 advisers", 300.0, "advisers"), ("120 bureaux", 120.0, "bureaux")]),
     "readership-of": ("The newsletter has a readership of 130,000.",

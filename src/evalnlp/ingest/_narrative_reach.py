@@ -49,6 +49,7 @@ PEOPLE = {
     "directors", "staff", "employees", "workers", "volunteers", "teachers", "headteachers",
     "schools", "trusts", "organisations", "organizations", "companies", "businesses", "firms",
     "smes", "charities", "agencies", "bureaux", "bureaus", "authorities", "councils", "ccgs", "groups", "members",
+    "analysts", "auditors", "caseworkers", "advocates", "paralegals",
     "member", "users", "viewers", "listeners", "readers", "visitors", "subscribers", "followers",
     "judges", "magistrates", "registrars", "advisers", "advisors", "officers", "officials",
     "policymakers", "policy-makers", "decision-makers", "makers", "leaders", "stakeholders",
