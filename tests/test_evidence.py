@@ -301,8 +301,9 @@ def test_claim_testimonials_show_the_corroborating_source_their_marker_names(evi
     c = evidence.claims.set_index("id")
     cited = {t["source_ref"]: t["source_entries"] for t in c.loc["c2", "testimonials"]}
     assert cited == {
-        "[E]": [{"ref": "E", "text": "Letter from the Medical Director, Leeds Teaching Hospitals NHS Trust, 2013."}],
-        "[H]": [{"ref": "H", "text": "Survey of programme participants, North West region, 2012."}]}
+        "[E]": [{"ref": "E", "label": "[E]",
+                 "text": "Letter from the Medical Director, Leeds Teaching Hospitals NHS Trust, 2013."}],
+        "[H]": [{"ref": "H", "label": "[H]", "text": "Survey of programme participants, North West region, 2012."}]}
     from evalnlp.reports._common import claim_quotes_long
 
     long = claim_quotes_long(evidence.claims)

@@ -149,3 +149,34 @@ def test_quotes_speakers_evidence_and_report_read_organisations_and_titled_names
     html = write_report(store, cb, folder / "report.html").read_text(encoding="utf-8")
     assert "Dr [NAME], Head of Asset Planning" in html
     assert "[NAME] [NAME]" not in html and "Hall" not in html and "Hale" not in html
+
+
+@pytest.mark.parametrize("use_model", MODES)
+@pytest.mark.parametrize("text", [
+    "It has been fundamental to the National Equality Panel's analysis of disability.",
+    "Policy Officer, Citizens Advice Bureau, statement of 9 April 2013.",
+    "The Wessex Housing Tribunal's ruling cited the study.",
+    "Evidence to the Northfield Inquiry, 2014.",
+])
+def test_a_body_named_with_a_codebooks_word_stays(text, use_model):
+    """With the impact codebook's words protected (as quotes, evidence and the report redact), ``National
+    Equality Panel's`` lost ``Equality Panel`` to ``[NAME]``: the protected ``National`` split the body's name and
+    what was left read as a person's before a possessive; and a bureau, a panel, a tribunal or an inquiry named
+    after a role and a comma was taken for a person's surname."""
+    from evalnlp.codebook import load_codebook
+    from evalnlp.quotes import protect_words
+
+    protect = protect_words(load_codebook("impact"))
+    assert redact(text, use_model=use_model, protect=protect).text == text
+    assert redact(text, use_model=use_model).text == text
+
+
+@pytest.mark.parametrize("use_model", MODES)
+def test_a_person_beside_a_protected_word_is_still_redacted(use_model):
+    from evalnlp.codebook import load_codebook
+    from evalnlp.quotes import protect_words
+
+    protect = protect_words(load_codebook("impact"))
+    text = "The National Equality Panel's chair, Dr Ifeoma Okafor, said Policy Officer Sarah Jones helped."
+    assert redact(text, use_model=use_model, protect=protect).text == (
+        "The National Equality Panel's chair, Dr [NAME], said Policy Officer [NAME] helped.")

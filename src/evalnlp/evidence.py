@@ -95,7 +95,8 @@ themes, in documents that match the claim's filters):
   study, a set of interview notes) + distinct corroborating references cited by supporting
   testimonials (a marker such as [C], (5.3) or a footnote, pointing to a letter, report or statement);
   a reference is an entry of a file's sources list, counted once however its markers are written
-  ([5.3] and (see 5.3) are one, [5.3, 5.4] two), or the text of a marker that names no entry;
+  ([5.3] and (see 5.3) are one, [5.3, 5.4] two, and a Word document's footnote in the very words of
+  an entry is that entry), or the text of a marker that names no entry;
   a reference to a letter whose own file has a supporting passage is that file, counted once;
 - an attributed testimonial is a supporting quotation with a named speaker (a person or a role,
   such as "the Medical Director of the Trust").
@@ -552,7 +553,7 @@ def _claim_row(corpus: Corpus, codebook, claim: Claim, *, redact: bool, n_quotes
             texts = [r.text for r in redact_many([str(t) for t in texts], protect=protect_words(codebook),
                                                  keep=keep)]
         for r, text in zip(entries.itertuples(index=False), texts):
-            cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": text})
+            cited.setdefault(r.seg_id, []).append({"ref": r.ref, "label": r.label, "text": text})
     row["testimonials"] = [
         {"quote": q["text"], "speaker": q["speaker"], "source_ref": q["source_ref"], "source": q["source"],
          "locator": q["locator"], "doc_id": q["doc_id"], "theme": q["theme"],
@@ -577,10 +578,21 @@ def _references(corpus: Corpus, claim: Claim, refs: pd.DataFrame) -> int:
     if refs.empty:
         return 0
     cites = corpus.support_letters(list(claim.themes), claim.filters, list(refs["seg_id"]), filter_claim=claim.id)
-    entries = {("entry", r.source, int(r.position)) for r in cites.itertuples(index=False) if not r.counted}
+    entries = {_entry_key(r) for r in cites.itertuples(index=False) if not r.counted}
     unresolved = refs[~refs["seg_id"].isin(cites["seg_id"])]
     markers = {("marker", r.source, r.source_ref) for r in unresolved.itertuples(index=False)}
     return len(entries) + len(markers)
+
+
+def _entry_key(cite) -> tuple:
+    """A cited entry as one reference: its file and its words when they are long enough to name one source (a
+    Word document's footnote repeating its list's entry is that entry), else its file and place."""
+    from evalnlp.store import SAME_WORDS_MIN
+
+    words = " ".join(str(cite.text).split()) if isinstance(cite.text, str) else ""
+    if len(words) >= SAME_WORDS_MIN:
+        return ("words", cite.source, words)
+    return ("entry", cite.source, int(cite.position))
 
 
 def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:

@@ -410,32 +410,37 @@ def within_testimonials(store, frame: pd.DataFrame, documents: Mapping[str, str]
     sentence that holds a whole testimonial is left as it is: it names its speaker itself. A testimonial whose
     quotation closes on a comma, semicolon or colon (``"... every day," said a matron``) is quoted without it,
     as its sentence would be: the mark leads into the narration. ``documents`` (doc_id to text), when the caller
-    has them, saves reading the documents again. Order is kept."""
+    has them, saves reading the documents again. Order is kept.
+
+    A marker that is a Word document's note mark as the body shows it (a bare ``2``, ``[ii]``) and names that note
+    is given as the note (``[footnote 2]``, ``[endnote ii]``): the bare mark reads as the sources list's entry of
+    that number, which is another document."""
     if frame.empty or "seg_kind" not in frame.columns:
         return frame
     frame = _without_lead_in_mark(frame)
+    marked = pd.Series(np.where(frame["seg_kind"].eq("testimonial"), frame["seg_id"], None), index=frame.index,
+                       dtype=object)  # the testimonial whose marker each row shows
     is_sent = frame["seg_kind"].eq("sentence") & frame["speaker"].isna()
-    if not is_sent.any():
-        return frame
-    tests = store.testimonials_of(frame.loc[is_sent, "doc_id"])
-    if tests.empty:
-        return frame
-    by_doc: dict[str, list[tuple[int, int, Any, Any]]] = {}
+    tests = store.testimonials_of(frame.loc[is_sent, "doc_id"]) if is_sent.any() else None
+    if tests is None or tests.empty:
+        return _note_markers(store, frame, marked)
+    by_doc: dict[str, list[tuple[int, int, Any, Any, Any]]] = {}
     for t in tests.itertuples(index=False):
-        by_doc.setdefault(t.doc_id, []).append((int(t.start), int(t.end), t.speaker, t.source_ref))
+        by_doc.setdefault(t.doc_id, []).append((int(t.start), int(t.end), t.speaker, t.source_ref, t.seg_id))
     texts = documents
     out = frame.copy()
     for i in np.flatnonzero(is_sent.to_numpy()):
         row = out.iloc[i]
         s, e = int(row["start"]), int(row["end"])
         best = None
-        for ts, te, speaker, ref in by_doc.get(row["doc_id"], ()):
+        for ts, te, speaker, ref, told in by_doc.get(row["doc_id"], ()):
             inside = max(0, min(e, te) - max(s, ts))
             if inside and not (s <= ts and te <= e) and (best is None or inside > best[0]):
-                best = (inside, ts, te, speaker, ref)
+                best = (inside, ts, te, speaker, ref, told)
         if best is None:
             continue
-        _, ts, te, speaker, ref = best
+        _, ts, te, speaker, ref, told = best
+        marked.iat[i] = told
         a, b = max(s, ts), min(e, te)
         if (a, b) != (s, e):
             if texts is None:
@@ -454,7 +459,40 @@ def within_testimonials(store, frame: pd.DataFrame, documents: Mapping[str, str]
             out.iat[i, out.columns.get_loc("end")] = b
         out.iat[i, out.columns.get_loc("speaker")] = speaker
         out.iat[i, out.columns.get_loc("source_ref")] = ref
-    return out
+    return _note_markers(store, out, marked)
+
+
+_NOTE_LABEL = re.compile(r"(?:footnote|endnote) \S+")
+
+
+def note_marker(source_ref: Any, entries: Iterable[tuple[Any, Any]]) -> Any:
+    """``source_ref`` as a reader can follow it, given the (ref, label) of the source entries it names: a Word
+    document's note mark as the body shows it (``2``, ``[ii]``), naming notes of that mark only, is
+    ``[footnote 2]``; any other marker as written."""
+    entries = list(entries)
+    if not isinstance(source_ref, str) or not source_ref or not entries:
+        return source_ref
+    bare = source_ref.strip().strip("[]()").strip()
+    labels = [str(label or "") for _, label in entries]
+    if all(_NOTE_LABEL.fullmatch(x) for x in labels) and all(str(ref) == bare for ref, _ in entries):
+        return "[" + "; ".join(dict.fromkeys(labels)) + "]"
+    return source_ref
+
+
+def _note_markers(store, frame: pd.DataFrame, marked: pd.Series) -> pd.DataFrame:
+    """``frame`` with each marker that names a Word document's note given as the note (see :func:`note_marker`);
+    ``marked``: the testimonial whose marker each row shows (None for none)."""
+    wanted = sorted({m for m, r in zip(marked, frame["source_ref"]) if isinstance(m, str) and isinstance(r, str)})
+    if not wanted:
+        return frame
+    entries: dict[str, list[tuple[Any, Any]]] = {}
+    for r in store.segment_sources(wanted).itertuples(index=False):
+        entries.setdefault(r.seg_id, []).append((r.ref, r.label))
+    shown = [note_marker(r, entries.get(m, ())) if isinstance(m, str) else r
+             for m, r in zip(marked, frame["source_ref"])]
+    if shown == list(frame["source_ref"]):
+        return frame
+    return frame.assign(source_ref=pd.Series(shown, index=frame.index, dtype=object))
 
 
 # ---------------------------------------------------------------------------------------- public API

@@ -350,7 +350,8 @@ THING_HEADS: frozenset[str] = frozenset(w.casefold() for w in """
     fellowship scholarship collection archive archives station airport river valley hill mount lake castle
     abbey estate village town city county region district square gardens garden farm centre prize series
     orchestra band choir ensemble company club studio studios records magazine journal gazette times post
-    news review laboratory laboratories lab labs boulevard
+    news review laboratory laboratories lab labs boulevard panel panels bureau bureaux tribunal tribunals inquiry
+    forum secretariat
     """.split())
 
 #: Words before a name that say a person follows (``thanks to``, ``especially``, ``Dear``).
@@ -680,14 +681,18 @@ class _Run:
     veto: bool = False
     cues: set[str] | None = None
     weak: bool = False  # named for its shape alone: the model may overrule
+    after_protected: bool = False  # right after a capitalised word the caller protects ("National Equality Panel")
 
 
 def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_Run]:
     runs: list[_Run] = []
+    protected_end = -1  # where the last capitalised word of the caller's protected words ends
     for m in _CAP_WORD.finditer(text):
         word = m.group()
         if _is_protected(word, protect) or _ODD_CAPS.search(word) or (
                 word == "Let" and text[m.end():m.end() + 2] in _POSSESSIVE):
+            if word.casefold().rstrip(".") in protect and word not in TITLES:
+                protected_end = m.end()
             continue  # "Let's Talk" is not a possessive
         # "Jones' research" is a possessive, "the 'Hearing Voices' group" is not
         possessive = text[m.end():m.end() + 2] in _POSSESSIVE or bool(
@@ -706,7 +711,8 @@ def _runs(text: str, protect: frozenset[str], common: frozenset[str]) -> list[_R
             last.kinds.append(_kind(word, common))
             last.possessive = possessive
         else:
-            runs.append(_Run(m.start(), m.end(), [word], [_kind(word, common)], possessive))
+            runs.append(_Run(m.start(), m.end(), [word], [_kind(word, common)], possessive,
+                             after_protected=text[protected_end:m.start()] == " "))
     for run in runs:  # an initial after a name belongs to it ("Mark X has been"), but not "I" ("Will I be")
         initial = re.match(r" ([A-HJ-Z])\.?(?=[\s,;:!?)]|$)", text[run.end:run.end + 4])
         if initial and not run.possessive and run.kinds[-1] in ("listed", "ambiguous"):
@@ -900,8 +906,8 @@ def _vetoed(text: str, run: _Run) -> bool:
             and re.match(r"['\u2019`]s?\s+(?:Chief\s+|Deputy\s+|Associate\s+|Medical\s+|Managing\s+)?"
                          r"(?:Director|Executive|Head|Chair|Chairman|Chairwoman|Board|Council|Trust)\b", after)):
         return True  # "Lowther Vale's Director of Strategy": a place's or a body's office, written with capitals
-    if run.words[-1].casefold() in THING_HEADS and len(run.words) > 1:
-        return True
+    if run.words[-1].casefold() in THING_HEADS and (len(run.words) > 1 or run.after_protected):
+        return True  # "Equality Panel", also "Panel" after a protected "Equality": a body's name, not a person
     if _org_shaped(run) and (_OFFICE_AFTER.match(after) or (
             run.words[-1].casefold() in ORG_HEADS
             and (_ROLE_COMMA_BEFORE.search(_before(text, run.start, 80))

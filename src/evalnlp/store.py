@@ -104,6 +104,9 @@ def fold_key_sql(column: str) -> str:
 # transaction (classify) held every page's frames in memory to its end: about 0.6 GB per million comments.
 # The execute must therefore be called in the function that holds the variable.
 # A document's id: a content hash of its source, locator, question and text (see Store.insert_documents).
+#: Entries of one file's sources (a list's entry, a footnote) in the same words, this long at least, are one source
+#: (a note repeating the list's "Letter from the Chief Executive, ..."); shorter ones ("Ibid.", "Interview") may not be.
+SAME_WORDS_MIN = 20
 _DOC_ID_SQL = "substr(md5(concat_ws(chr(31), source, locator, coalesce(question, ''), text)), 1, 20)"
 
 
@@ -975,13 +978,15 @@ class Store:
         return out
 
     def testimonials_of(self, doc_ids: Iterable[str]) -> pd.DataFrame:
-        """The testimonial passages of ``doc_ids``: doc_id, start, end, speaker, source_ref (by doc_id, start)."""
+        """The testimonial passages of ``doc_ids``: doc_id, start, end, speaker, source_ref, seg_id (by doc_id,
+        start)."""
         wanted = sorted({d for d in doc_ids if isinstance(d, str)})
         if not wanted:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in ["doc_id", "start", "end", "speaker", "source_ref"]})
+            return pd.DataFrame({c: pd.Series(dtype=object)
+                                 for c in ["doc_id", "start", "end", "speaker", "source_ref", "seg_id"]})
         _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
         return self.con.execute(
-            """SELECT doc_id, start, "end", speaker, source_ref FROM segments
+            """SELECT doc_id, start, "end", speaker, source_ref, seg_id FROM segments
                WHERE kind = 'testimonial' AND doc_id IN (SELECT doc_id FROM _only)
                ORDER BY doc_id, start, "end" """).df()
 
@@ -2567,13 +2572,16 @@ class Store:
         position: one row per testimonial and entry; a testimonial whose marker resolves to none has no row), each
         with ``counted``: whether a letter linked to the entry has a passage with a code assigned of ``themes`` (in
         documents of ``filters``) in its own file, which the support's sources count already. A store without
-        letters (schema before 5) counts none."""
-        columns = ["seg_id", "source", "position", "counted"]
+        letters (schema before 5) counts none. A Word document's note in the very words of its list's entry naming
+        a letter (``Letter from the Chief Executive, ...`` as footnote 1 and as [5.2]) is that entry, so a marker of
+        the note is ``counted`` as the entry's is. ``text``: the entry's text, where the link names it."""
+        columns = ["seg_id", "source", "position", "text", "counted"]
         if not len(seg_ids):
             return pd.DataFrame(columns=columns).astype({"counted": bool})
         if self.schema_version() < 5:  # (opened read-only before its migration: every link is a marker's)
+            named = "text" if self.schema_version() >= 4 else "CAST(NULL AS VARCHAR) AS text"
             return self.con.execute(
-                """SELECT DISTINCT seg_id, source, position, false AS counted FROM segment_sources
+                f"""SELECT DISTINCT seg_id, source, position, {named}, false AS counted FROM segment_sources
                    WHERE seg_id IN (SELECT unnest(?)) ORDER BY seg_id, source, position""", [list(seg_ids)]).df()
         support, params = self._support(handle, themes, filters)
         # a link made before links named their entry's text names whichever entry is at its place
@@ -2583,11 +2591,12 @@ class Store:
                           WHERE seg_id IN (SELECT unnest(?)) AND how IS DISTINCT FROM 'letter'),
                 letter_files AS (SELECT DISTINCT k.source, k.position, k.text, l.source AS file
                                  FROM segment_sources k JOIN letters l USING (seg_id) WHERE k.how = 'letter')
-                SELECT c.seg_id, c.source, c.position,
+                SELECT c.seg_id, c.source, c.position, min(c.text) AS text,
                        coalesce(bool_or(f.file IN (SELECT source FROM supported)), false) AS counted
                 FROM cited c LEFT JOIN letter_files f
-                     ON f.source = c.source AND f.position = c.position
-                        AND (c.text IS NULL OR f.text IS NULL OR f.text = c.text)
+                     ON f.source = c.source
+                        AND ((f.position = c.position AND (c.text IS NULL OR f.text IS NULL OR f.text = c.text))
+                             OR (length(trim(c.text)) >= {SAME_WORDS_MIN} AND f.text = c.text))
                 GROUP BY c.seg_id, c.source, c.position
                 ORDER BY c.seg_id, c.source, c.position""", [*params, list(seg_ids)]).df()
 

@@ -113,7 +113,8 @@ def test_the_corroborating_source_beside_a_testimonial_is_redacted_as_its_quote_
         (testimonial,) = json.loads(result.stdout)["claims"][0]["testimonials"]
         return testimonial["source_entries"]
 
-    assert entries() == [{"ref": "5.2", "text": "Letter from Dr [NAME], Director of Public Health, [EMAIL], [PHONE]."}]
+    assert entries() == [{"ref": "5.2", "label": "[5.2]",
+                          "text": "Letter from Dr [NAME], Director of Public Health, [EMAIL], [PHONE]."}]
     assert "Sarah Thompson" in entries("--no-redact")[0]["text"]
     out = tmp_path / "ev.csv"
     assert cli("-q", "evidence", "--claims", str(claims), "--output", str(out)).exit_code == 0

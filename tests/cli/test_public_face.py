@@ -152,3 +152,12 @@ def test_an_options_help_says_what_it_does_in_a_new_users_words(path, flag, word
         command = command.commands[name]
     param = next(p for p in command.params if flag in getattr(p, "opts", []))
     assert words in " ".join(param.help.split()), param.help
+
+
+def test_extracts_help_says_a_folder_stands_for_its_documents(runner):
+    """The README reads a case study and its folder of letters in one command (``extract case_study.docx
+    letters/``), but ``extract --help`` named files only."""
+    result = runner.invoke(app, ["extract", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "a folder or a quoted glob pattern ('letters/*.pdf') stands for the narrative documents it holds" in \
+        " ".join(result.output.replace("\u2502", " ").split())

@@ -631,7 +631,7 @@ def _claims_table(corpus, codebook, scored, store, claims, *, redact, n_quotes) 
 
         texts = [r.text for r in redact_many(texts, protect=protect_words(codebook))]
     for r, text in zip(entries.itertuples(index=False), texts):  # the corroborating source beside each testimonial
-        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "text": text})
+        cited.setdefault(r.seg_id, []).append({"ref": r.ref, "label": r.label, "text": text})
     rows = [_claim_row(corpus, codebook, scored, reach, c, redact=redact, n_quotes=n_quotes, cited=cited)
             for c in claims]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

@@ -453,8 +453,8 @@ def test_evidence_and_the_report_show_the_letters_corroborating_source(tmp_path)
     (claim,) = ev.claims.to_dict("records")
     letters = [t for t in claim["testimonials"] if t["source"] == "letter_nph.txt"]
     assert letters and all(t["source_ref"] == "[5.2]" for t in letters)
-    assert all(t["source_entries"] == [{"ref": "5.2", "text": "Letter from the Director of Public Health, "
-                                        "Northshire County Council, 12 March 2013."}] for t in letters)
+    assert all(t["source_entries"] == [{"ref": "5.2", "label": "[5.2]", "text": "Letter from the Director of Public "
+                                        "Health, Northshire County Council, 12 March 2013."}] for t in letters)
     # the letter's link is the letter itself, which its file counts as a source: not another reference
     markers = {t["source_ref"] for t in claim["testimonials"] if t["source"] == "case.txt"}
     assert claim["references"] == len(markers)
@@ -508,3 +508,24 @@ def test_extract_json_says_no_link_for_an_ambiguous_letter(runner, tmp_path):
     assert len({c["score"] for c in found["candidates"]}) == 1
     (t,) = docs["hillcrest.txt"]["testimonials"]
     assert t["source_entries"] == [] and t["source_ref"] is None
+
+
+def test_a_letter_the_same_report_read_twice_fits_twice_is_told_to_read_one(tmp_path):
+    """The case study read as two files (its Word and its Markdown version) gives two lists whose entries fit a
+    letter equally well: the note said to name the letter's file in the entry, which would link it to both copies
+    and count it twice; it now says the report was read twice, and to read one of them."""
+    case = CASE.replace("4. Details of the impact\n\n", "4. Details of the impact\n\n"
+                        "The filters were first fitted in twelve classrooms of four schools in the winter of 2011. "
+                        "Dust counts in those rooms fell by half within a month of the filters going in. "
+                        "The county then asked the team to write guidance that any school could follow.\n\n")
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest(store, write(tmp_path, "case.txt", case),
+                        write(tmp_path, "case_final.md", case.replace("Cleaner air", "# Cleaner air")),
+                        write(tmp_path, "letter_nph.txt", NPH))
+    (standing,) = result.letters
+    assert standing.status == "ambiguous"
+    said = "\n".join(result.notes)
+    assert "word for word in 'case.txt'" in said
+    assert ("they are one report's sources list read twice (see the warning above): read only one of case.txt and "
+            "case_final.md into the store to link it") in said
+    assert "name its file in the entry" not in said

@@ -151,3 +151,20 @@ def test_ingest_and_extract_read_a_pdf_letter_as_its_writers_testimonial(tmp_pat
     (doc,) = api.extract([pdf])
     assert [t.speaker for t in doc.testimonials] == ["David Okonkwo, Director of Education"]
     assert doc.text[doc.testimonials[0].start:doc.testimonials[0].end] == doc.testimonials[0].quote
+
+
+@pytest.mark.parametrize("closing, kept", [
+    ("Please do not hesitate to contact me if I can be of further help.", False),
+    ("I would be happy to discuss this further. Please contact me on the number above.", False),
+    ("Please contact me if you need more. Our pupils still talk about the visit.", True),
+])
+def test_courtesy_closing_a_paragraph_is_not_testimony(closing, kept):
+    """A PDF letter's reading text has no blank line between its paragraphs, so the courtesy paragraph ran on from
+    the last paragraph of testimony and was quoted as the signatory's evidence; courtesy closing a paragraph is
+    left out of it as a paragraph of courtesy is, unless testimony follows it."""
+    said = "I write to record how useful your keynote was for the tribunal,\nand how much the judges valued it."
+    text = "\n\n".join(["Dear Professor Hartley,", f"{said}\n{closing}", "Yours sincerely,", "Owen Castellan",
+                        "Upper Tribunal Judge"])
+    (found,) = letter_testimonials(text)
+    assert found.quote == (f"{said}\n{closing}" if kept else said)
+    assert text[found.start:found.end] == found.quote

@@ -14,7 +14,9 @@ from evalnlp.cli._options import FormatOption, OutputFormat
 @handle_errors
 def extract(
     ctx: typer.Context,
-    files: List[str] = typer.Argument(..., help="Narrative documents: TXT, MD, DOCX or PDF.", show_default=False),
+    files: List[str] = typer.Argument(..., help="Narrative documents: TXT, MD, DOCX or PDF; a folder or a quoted glob "
+                                      "pattern ('letters/*.pdf') stands for the narrative documents it holds.",
+                                      show_default=False),
     format: FormatOption = OutputFormat.table,
     sources: List[str] = typer.Option(
         [], "--sources", show_default=False,

@@ -192,6 +192,18 @@ def letter_furniture(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _before_courtesy(text: str, start: int, end: int) -> int:
+    """Where the testimony of the paragraph ``text[start:end]`` ends: before the sentences of courtesy that close
+    it, when every sentence from one on is courtesy (``... valued it. Please do not hesitate to contact me.``: a
+    PDF's reading text, whose paragraphs have no blank line between them, or a writer who ran them together)."""
+    for gap in re.finditer(r"(?<=[.!?])[ \t]*\n?[ \t]*(?=\S)", text[start:end]):
+        rest = text[start + gap.end():end]
+        sentences = [m.group() for m in re.finditer(r"\S.*?(?:[.!?](?=\s|$)|$)", rest, re.S)]
+        if sentences and all(_COURTESY.match(x) for x in sentences):
+            return start + gap.start()
+    return end
+
+
 def letter_testimonials(text: str) -> list[Any]:
     """The testimonials of the letters in ``text`` (see the module's description), in text order: one per
     paragraph of each letter's body, ``quote`` the paragraph exactly as written (``text[start:end]``), ``speaker``
@@ -208,6 +220,7 @@ def letter_testimonials(text: str) -> list[Any]:
         for ps, pe in _paragraphs(text, body_start, body_end):
             if _COURTESY.match(text[ps:pe]):
                 continue
+            pe = _before_courtesy(text, ps, pe)
             out.append(Testimonial(quote=text[ps:pe], start=ps, end=pe, speaker=letter.speaker,
                                    speaker_start=letter.speaker_at, speaker_end=letter.sign[1], source_ref=None))
     return out

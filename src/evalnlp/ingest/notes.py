@@ -213,8 +213,11 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
     read = {f.source for f in result.files}
     told_of = [x for x in result.letters  # read now, its link changed, or a list read now cannot tell
                if x.read or x.changed or any(doc in read for doc, _ in x.candidates)]
+    # a report read twice (as Word and as PDF): its two lists name each letter alike, and no link can be chosen
+    copies = [{f.source, f.repeats[0]} for f in result.files
+              if f.repeats is not None and f.repeats[1] >= max(3, f.repeats[2] / 2)]
     for letter in told_of:
-        _letter(letter, info, note)
+        _letter(letter, info, note, copies)
     unnamed = [x for x in told_of if x.status == "unnamed" and not x.before]
     if unnamed:
         which = "; ".join(f"{x.file} ({x.signatory})" for x in unnamed[:5]) + (
@@ -232,10 +235,11 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
     return notes
 
 
-def _letter(letter, info, note) -> None:
+def _letter(letter, info, note, copies: list[set[str]] = ()) -> None:
     """How a letter of support stands with the sources lists of the store (see
     :func:`evalnlp.ingest.link_letters`), when linked, refused as ambiguous, or no longer linked (a letter no
-    entry names is told with the others, by :func:`ingest_notes`)."""
+    entry names is told with the others, by :func:`ingest_notes`). ``copies``: the sets of files read now that
+    hold one report twice (in two formats, or a draft), whose lists fit a letter equally well."""
     who = f"{letter.file}: the letter signed {letter.signatory!r}"
     was = "; ".join(f"{label} of {doc}" for doc, label, _ in letter.before)
     if letter.status == "linked":
@@ -244,9 +248,13 @@ def _letter(letter, info, note) -> None:
              f"{letter.source_ref}" + (f" (it was linked to {was})" if letter.before and letter.changed else ""))
     elif letter.status == "ambiguous":
         fits = "; ".join(f"{' and '.join(labels)} of {doc}" for doc, labels in letter.candidates)
+        docs = {doc for doc, _ in letter.candidates}
+        twice = len(docs) > 1 and any(docs <= pair for pair in copies)
         note(f"{who} fits the entries {fits} equally well, so it is linked to none of them" +
              (f" (it was linked to {was})" if letter.before else "") +
-             f"; name its file in the entry that describes it (\"Letter from ... ({letter.file})\") to link it")
+             ("; they are one report's sources list read twice (see the warning above): read only one of "
+              f"{' and '.join(sorted(docs))} into the store to link it" if twice else
+              f"; name its file in the entry that describes it (\"Letter from ... ({letter.file})\") to link it"))
     elif letter.before:
         note(f"{who} was linked to {was}, which no longer names it, and no other entry does: its testimonials "
              "cite none")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +53,39 @@ def attribution(record: dict[str, Any]) -> str:
     return "; ".join(p for p in (head, where) if p)
 
 
+_NOTE_LABEL = re.compile(r"(?:footnote|endnote) \S+")
+
+
+def _note(entry: dict[str, Any]) -> str | None:
+    """A Word document's footnote or endnote among the source entries: its label (``footnote 2``), else None."""
+    label = str(entry.get("label") or "")
+    return label if _NOTE_LABEL.fullmatch(label) else None
+
+
+def entry_text(entry: dict[str, Any]) -> str:
+    """A corroborating source entry on one line: ``Source 5.3: text`` for an entry of a sources list, ``Footnote 2:
+    text`` for a Word document's note, which shares its number with the list's entry of another document."""
+    note = _note(entry)
+    head = note[:1].upper() + note[1:] if note else f"Source {entry.get('ref')}"
+    return f"{head}: {' '.join(str(entry.get('text') or '').split())}"
+
+
+def entry_cell(entry: dict[str, Any]) -> str:
+    """A corroborating source entry in a spreadsheet cell: ``ref: text`` (``footnote 2: text`` for a note)."""
+    return f"{_note(entry) or entry.get('ref')}: {entry.get('text')}"
+
+
 def testimonial_lines(testimonial: dict[str, Any]) -> tuple[str, str, list[str]]:
     """A claim's testimonial as the report writers show it: (the quotation in quotation marks, its attribution,
-    the corroborating source entries it cites, each as ``ref: text``)."""
+    the corroborating source entries it cites, each as ``Source ref: text`` or ``Footnote 2: text``)."""
+    from evalnlp.quotes import note_marker
+
     text = str(testimonial.get("quote") or "")
     quoted = text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
-    entries = [f"{e.get('ref')}: {' '.join(str(e.get('text') or '').split())}"
-               for e in testimonial.get("source_entries") or []]
-    return quoted, attribution(testimonial), entries
+    entries = testimonial.get("source_entries") or []
+    shown = {**testimonial, "source_ref": note_marker(testimonial.get("source_ref"),
+                                                      [(e.get("ref"), e.get("label")) for e in entries])}
+    return quoted, attribution(shown), [entry_text(e) for e in entries]
 
 
 def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +152,7 @@ def claim_quotes_long(claims: pd.DataFrame) -> pd.DataFrame:
             rows.append({"claim": c["id"], "kind": "testimonial", "rank": rank, "text": t["quote"],
                          "theme": t["theme"], "speaker": t["speaker"], "source_ref": t["source_ref"],
                          "source": t["source"], "locator": t["locator"], "value": None, "unit": None,
-                         "corroborating_source": "; ".join(f"{e['ref']}: {e['text']}" for e in entries) or None})
+                         "corroborating_source": "; ".join(entry_cell(e) for e in entries) or None})
         for rank, r in enumerate(c["reach"], 1):
             rows.append({"claim": c["id"], "kind": "reach", "rank": rank, "text": r["text"], "theme": None,
                          "speaker": None, "source_ref": None, "source": r["source"], "locator": r["locator"],

@@ -106,7 +106,7 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
                 quoted, who, entries = testimonial_lines(tm)
                 document.add_paragraph(_xml(f"{quoted} \u2014 {who}"), style="Quote")
                 for e in entries:
-                    document.add_paragraph(_xml(f"Source {e}"), style="List Bullet")
+                    document.add_paragraph(_xml(e), style="List Bullet")
             if c["reach"]:
                 document.add_paragraph("Reach figures:")
                 for r in c["reach"]:

@@ -224,7 +224,7 @@ def _claims_html(claims: pd.DataFrame, rule: str) -> str:
             parts.append("<p>Attributed testimonials:</p>")
         for tm in testimonials:
             quoted, who, entries = testimonial_lines(tm)
-            cited = "".join(f'<p class="attr">Source {_e(e)}</p>' for e in entries)
+            cited = "".join(f'<p class="attr">{_e(e)}</p>' for e in entries)
             parts.append(f"<blockquote><p>{_e(quoted)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
                          "</blockquote>")
         if c["reach"]:

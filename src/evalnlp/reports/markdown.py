@@ -70,7 +70,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
             for tm in c.get("testimonials") or []:
                 quoted, who, entries = testimonial_lines(tm)
                 out += [f"> {_cell(quoted, line_start=True)}", ">", f"> \u2014 {_cell(who)} (testimonial)"]
-                out += [">", *[f"> Source {_cell(e)}" for e in entries]] if entries else []
+                out += [">", *[f"> {_cell(e)}" for e in entries]] if entries else []
                 out.append("")
             for r in c["reach"]:
                 out.append(f"- Reach: {_cell(r['text'])} ({_cell(place(r['source'], r['locator'], ', '))})")
