@@ -365,3 +365,41 @@ def test_agreement_with_the_machine_names_a_coded_copy_read_as_a_file_of_its_own
                                              r"common, but 3 answer\(s\) human:alice coded in 'coded.csv' are.*"
                                              r"source='survey.csv' in Python"):
             project.agreement()
+
+
+def _other_process_opens(db) -> str:
+    """What a separate Python process gets when it opens the store ``db``: "opened", or the error's code."""
+    import subprocess
+    import sys
+
+    code = ("import sys, evalnlp\nfrom evalnlp.errors import EvalnlpError\n"
+            f"try:\n    evalnlp.open({str(db)!r}).close()\nexcept EvalnlpError as exc:\n"
+            "    print(exc.code); sys.exit(0)\nprint('opened')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_a_store_opened_twice_in_a_notebook_stays_locked_against_other_processes(tmp_path):
+    """DuckDB locks the store file with a POSIX record lock, which a process loses as soon as it closes any
+    descriptor of that file. Opening the store again in the same notebook (a cell run twice) must not read the
+    file behind DuckDB's back, or an `evalnlp` command in a terminal could then write the store beside the
+    notebook."""
+    from evalnlp.api import open_store
+    from evalnlp.errors import StoreError
+
+    db = tmp_path / "p.duckdb"
+    first = evalnlp.open(db)
+    first.ingest(_narrative(tmp_path))
+    assert _other_process_opens(db) == "E403"
+    second = evalnlp.open(db)  # the same file again in this process: works, and shares what the first wrote
+    assert len(second.documents()) == len(first.documents()) == 1
+    assert _other_process_opens(db) == "E403"
+    # DuckDB opens a file one way at a time in a process: read-only beside a writing handle is E403, said plainly
+    with pytest.raises(StoreError, match=r"\[E403\] the store .* is already open for writing in this process"):
+        open_store(db, read_only=True)
+    assert _other_process_opens(db) == "E403"
+    second.close()
+    assert len(first.documents()) == 1 and _other_process_opens(db) == "E403"
+    first.close()
+    assert _other_process_opens(db) == "opened"

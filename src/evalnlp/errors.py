@@ -1443,6 +1443,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E403": ("the store cannot be opened (often: another process holds it), or cannot be written by this user", {
         "held": "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, "
                 "close that first",
+        "here": "the store {path!r} is already open {held} in this process, and DuckDB opens a file only one way "
+                "at a time in a process, so it cannot open it {wanted} too. Use the store already open, or close it "
+                "first",
         "read_only": "cannot write to the store {path!r}: {what} is read-only for you, and this command saves its "
                      "results in the store (DuckDB also writes a {wal!r} file beside it). The commands that only "
                      "read (evidence, quotes, report, runs, codes list) work; to write, ask the owner for write "
