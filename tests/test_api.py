@@ -403,3 +403,18 @@ def test_a_store_opened_twice_in_a_notebook_stays_locked_against_other_processes
     assert len(first.documents()) == 1 and _other_process_opens(db) == "E403"
     first.close()
     assert _other_process_opens(db) == "opened"
+
+
+def test_evaluating_a_file_without_one_answer_is_a_numbered_error(tmp_path):
+    """A coded file whose every text is blank or a placeholder has nothing to evaluate on: as training says,
+    a numbered error naming the file, not the evaluation module's ValueError."""
+    from evalnlp.api import evaluate, train
+    from evalnlp.errors import InputError
+
+    path = tmp_path / "coded.csv"
+    path.write_text("id,answer,themes\n1,,endorsement\n2,  ,\n3,-,capability\n", encoding="utf-8")
+    for options in ({"codebook": "impact"}, {"model": "impact-themes"}):
+        with pytest.raises(InputError, match=r"\[E137\] coded.csv: none of its 3 rows has an answer"):
+            evaluate(path, text="answer", labels_column="themes", **options)
+    with pytest.raises(InputError, match=r"\[E137\] coded.csv: only 0 coded passages"):
+        train(path, text="answer", labels_column="themes", out=tmp_path / "model")

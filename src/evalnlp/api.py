@@ -1748,7 +1748,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
 
     coder, cb, card = load_coder(codebook, model)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
-    if not cb.multi_label and len(data.texts) and len(data.decided) == len(cb.theme_ids):
+    if not data.texts:
+        raise errors.error("E137", "evaluate", file=Path(path).name, n=data.n_rows, column=text)
+    if not cb.multi_label and len(data.decided) == len(cb.theme_ids):
         # (with --labels for some themes only, a row coded with another theme has none of them: no fault)
         per_row = np.asarray(data.Y).sum(axis=1)
         bad = np.flatnonzero((per_row > 1) | ((per_row == 0) if cb.require_theme else False))

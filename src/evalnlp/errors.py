@@ -634,11 +634,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{labels_column!o:COL} (theme ids joined by {sep!o}), not both and not neither"),
     "E136": ("a 0/1 label column holds another value",
              "{source}: column {col!r} must hold 0/1 (or yes/no) values; found {value!r} in {where}"),
-    "E137": ("too few coded passages to train", {
+    "E137": ("too few coded passages to train on, or none to evaluate on", {
         "file": "{file}: only {n} coded passages with text; training needs at least 10 (and a few examples of each "
                 "theme)",
         "store": "only {n} human-coded passages in the store (coders: {coders}); training needs at least 10 (and a "
                  "few examples of each theme)",
+        "evaluate": "{file}: none of its {n} rows has an answer in column {column!r} to evaluate on (each is empty, "
+                    "or a mark or placeholder such as '-' or 'N/A'); check that it is the column of answers",
     }),
     "E138": ("a training option was given for a backend that does not use it", {
         "prior": "a prior is used only by the ensemble backend; got backend {chosen!r} with prior {prior!r}. Use "
