@@ -418,3 +418,36 @@ def test_evaluating_a_file_without_one_answer_is_a_numbered_error(tmp_path):
             evaluate(path, text="answer", labels_column="themes", **options)
     with pytest.raises(InputError, match=r"\[E137\] coded.csv: only 0 coded passages"):
         train(path, text="answer", labels_column="themes", out=tmp_path / "model")
+
+
+def test_options_a_notebook_gets_wrong_are_numbered_errors_and_a_switch_takes_only_true_or_false(tmp_path):
+    """A switch given as text would read as on (``recode="no"`` recoded every passage): it must be True or False.
+    Options that do not go together, or of the wrong kind, are numbered errors as on the command line, where
+    they are usage errors; nothing is run."""
+    from evalnlp.errors import InputError
+
+    csv = tmp_path / "answers.csv"
+    csv.write_text("id,answer\n1,The staff were lovely and kind.\n2,The wait was far too long.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(csv, text="answer", id="id", codebook="fft")
+        n_runs = len(project.runs())
+        codes = project.codes()
+        for call, message in [
+            (lambda: project.classify(codebook="fft", recode="no"), r"recode is a switch: give True or False; got 'no'"),
+            (lambda: project.classify(codebook="fft", sentiment="no"), r"sentiment is a switch"),
+            (lambda: project.ingest(csv, text="answer", replace="yes"), r"replace is a switch"),
+            (lambda: project.quotes("staff", redact="no"), r"redact is a switch"),
+            (lambda: project.evidence(redact=0), r"redact is a switch"),
+            (lambda: project.sentiment(all_runs="yes"), r"all_runs is a switch"),
+            (lambda: project.ingest(csv, text="answer", drop_human_codes=True),
+             r"drop_human_codes=True goes with replace=True"),
+            (lambda: project.classify(codebook="fft", replace=True), r"replace applies to the files classify reads"),
+            (lambda: project.classify(codebook="fft", question="Q"), r"question applies to the files classify reads"),
+            (lambda: project.classify(codebook="fft", workers=0), r"workers is the number of processes"),
+            (lambda: project.agreement(3), r"coders are coder names"),
+        ]:
+            with pytest.raises(InputError, match=r"\[E149\] " + message):
+                call()
+        assert len(project.runs()) == n_runs  # nothing was run
+        pd_codes = project.codes()
+        assert pd_codes.equals(codes)

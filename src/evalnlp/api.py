@@ -193,7 +193,7 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
     if drop_human_codes and not replace:
-        raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
+        raise errors.error("E149", "drop_alone")
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
                          sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes,
                          question=tuple(question))
@@ -233,10 +233,11 @@ def _per_file(result) -> list[dict[str, Any]]:
 
 
 def _flag(value: Any, name: str) -> bool:
-    """A yes/no option given as a bool (``replace="no"`` would read as yes): ValueError otherwise."""
+    """A yes/no option given as a bool (``recode="no"`` would read as yes, and recode every passage): E149
+    otherwise."""
     if isinstance(value, bool) or type(value).__name__ == "bool_":  # (numpy's, from a frame's cell)
         return bool(value)
-    raise ValueError(f"{name} must be True or False, not {value!r}")
+    raise errors.error("E149", "switch", name=name, value=value)
 
 
 @dataclass
@@ -489,7 +490,7 @@ class Project:
         (a person's where there is one, else the latest classify run's; what evidence and quotes count).
         ``all_runs=True``: every label stored, one row per passage and run (each classify run stores its own,
         so a store coded with two codebooks holds two per passage)."""
-        return self.store.table("sentiment") if all_runs else self.store.sentiment_in_use()
+        return self.store.table("sentiment") if _flag(all_runs, "all_runs") else self.store.sentiment_in_use()
 
     def reach(self) -> pd.DataFrame:
         """Reach figures found in narrative documents: doc_id, text, value, unit, start and end (offsets into the
@@ -819,14 +820,15 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     id = _id_column(id)
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
+    recode, sentiment = _flag(recode, "recode"), _flag(sentiment, "sentiment")
     if question and not paths:
-        raise ValueError("question applies to the files classify reads: give paths")
+        raise errors.error("E149", "files_only", given="question")
     if (replace or drop_human_codes) and not paths:
-        raise ValueError("replace and drop_human_codes apply to the files classify reads: give paths")
+        raise errors.error("E149", "files_only", given="replace" if not drop_human_codes else "drop_human_codes")
     if drop_human_codes and not replace:
-        raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
+        raise errors.error("E149", "drop_alone")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
+        raise errors.error("E149", "workers", value=workers)
     if output is not None:  # before any work: E162 for a missing folder, E177 an input or a file the store read
         from evalnlp.util import check_output_path
 
@@ -2436,8 +2438,7 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
         coders = (coders,)
     wrong = [c for c in coders if not isinstance(c, str)]
     if wrong:
-        raise TypeError(f"coders must be coder names (str), as in agreement(store, ['alice', 'bob']); got "
-                        f"{wrong[0]!r}")
+        raise errors.error("E149", "coder_names", value=wrong[0])
     pairs = agreement_pairs(store, coders, cb.id)
     table = store.coders()
     n_coded = dict(zip(table["coder"], table["passages"].astype(int)))
@@ -2651,6 +2652,7 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     redacted quotes. ``quotes=False`` leaves the theme table's and the matrices' quote columns empty (the counts
     are the same; choosing, scoring and redacting their quotes is most of the work on a large store); it cannot
     be combined with ``output``, whose file always has them."""
+    redact, quotes = _flag(redact, "redact"), _flag(quotes, "quotes")
     if not quotes and output is not None:
         raise errors.error("E149", "quotes_output")
     if output is not None:
@@ -2681,6 +2683,7 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     from evalnlp.reports import write_quotes
 
     check_quote_count(n)
+    redact = _flag(redact, "redact")
     if not isinstance(theme, str):  # a list said "no theme ['staff']. Did you mean 'staff'?"
         items = list(theme) if isinstance(theme, (list, tuple)) else None
         if items is None or len(items) != 1 or not isinstance(items[0], str):
@@ -2788,6 +2791,7 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise errors.error("E161", "report", output=str(output))
+    redact = _flag(redact, "redact")
     by = _one_name(by, "report")
     _guard_output(store, output)  # before any work
     keep = _keep_names(keep_names)
@@ -2861,6 +2865,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
 
     check_output(output)  # bad file names fail before any work
     check_suggestion(suggest)
+    redact, guided = _flag(redact, "redact"), _flag(guided, "guided")
     for written in (output, suggest):
         if written is not None:
             _guard_output(store, written)  # E177: a file the store read
@@ -3486,6 +3491,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     from evalnlp import review as rv
     from evalnlp.codebook import load_codebook
 
+    codebook_changed = _flag(codebook_changed, "codebook_changed")
     coder_id = rv.human_coder(coder)
     twin = _case_twin(store, coder_id)
     sheet = rv.read_workbook(path)

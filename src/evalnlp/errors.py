@@ -749,6 +749,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                           "are two columns of the file",
         "paths": "the files to read are a path or a list of paths; got a {kind}. To read a table you hold in "
                  "Python, save it first (e.g. frame.to_csv('answers.csv', index=False)) and pass that path",
+        "switch": "{name} is a switch: give True or False; got {value!r}",
+        "drop_alone": "{drop_human_codes!o:True} goes with {replace!o:True}: only a newer export read in the place "
+                      "of the earlier one removes answers",
+        "files_only": "{given} applies to the files classify reads; give those files too, or leave it out",
+        "workers": "workers is the number of processes that code the passages: a whole number of at least 1 (or "
+                   "None, the default); got {value!r}",
+        "coder_names": "coders are coder names (text), as in agreement('alice', 'bob'); got {value!r}",
     }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
