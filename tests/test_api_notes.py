@@ -200,6 +200,29 @@ def test_classify_with_nothing_left_to_code_says_so_in_a_notebook_and_on_the_com
     assert issued(record) == [NOTHING_API]
 
 
+def test_classify_of_a_store_with_no_passages_says_to_read_files_not_that_all_are_coded(cli, db_path, tmp_path):
+    """A new store has nothing to code: "every passage is already coded" would be said of none. The note says
+    the store holds no passages, and how to read some; files whose every row was rejected are the ingest's note."""
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        coded = p.classify(codebook="fft", sentiment=False)
+    assert coded.n_coded == 0 and the_note(coded.notes, "no passages").kind == "show"
+    assert issued(record) == ["nothing to code: the store holds no passages; read files into it first "
+                              "(`ingest(paths=..., text=...)`), or give classify the files to read"]
+    result = run_cli(cli, "classify", "--codebook", "fft", "--no-sentiment")
+    assert result.exit_code == 0 and said_once(result.stdout, "nothing to code: the store holds no passages; read "
+                                               "files into it first (`evalnlp ingest FILE --text COLUMN`), or give "
+                                               "classify the files to read")
+    assert "already coded" not in result.stdout
+    blank = tmp_path / "blank.csv"
+    blank.write_text("id,answer\n1,\n2,-\n", encoding="utf-8")
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        coded = p.classify(blank, text="answer", id="id", codebook="fft", sentiment=False)
+    assert coded.n_coded == 0 and coded.ingest.n_rejected == 2
+    # the ingest's note says it, and nothing says the rejected answers were coded before
+    assert [n for n in issued(record) if "every one of its 2 rows was rejected" in n]
+    assert not [n for n in issued(record) if "already coded" in n]
+
+
 def test_classify_output_with_nothing_left_to_code_says_the_file_holds_the_earlier_codes(cli, db_path, tmp_path):
     """A file classified a second time, with --output: its table counts 0 passages coded, while the file it writes
     holds every row with this coder's codes; it used to say nothing of why, so the zeros read as an empty

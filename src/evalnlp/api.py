@@ -947,7 +947,13 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
-    if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
+    if n_coded == 0 and ingested is not None and ingested.n_ok == 0:
+        pass  # every row read was rejected: the ingest's notes say so, and nothing was coded before
+    elif n_coded == 0 and not paths and store.count("segments") == 0:  # a new store: none is "already coded"
+        notes.append(errors.Note("nothing to code: the store holds no passages; read files into it first (`{ingest}`), "
+                                 "or give classify the files to read", "show", at="end",
+                                 fields={"ingest": errors.Call("ingest", "paths=FILE", "text=COLUMN")}))
+    elif out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
         notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use "
                                  "{recode!o:True})", "show", at="end", fields={}))
     elif n_coded == 0 and sum(n_written):  # the table's zeros are this run's; the file has the codes given before
@@ -3320,6 +3326,10 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     run = _machine_run(store, cb)
     coder = run["coder"]
     segs, scores, assigned = store.coder_matrix(coder, list(cb.theme_ids))
+    if segs.empty and not (store.coders()["coder"] == coder).any():  # its runs coded nothing (an empty store)
+        other = " The store holds no passages yet: read files into it first." if not store.count("segments") else ""
+        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other,
+                           classify=errors.Call("classify", codebook=cb.id))
     if segs.empty:
         raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder, classify=errors.Call("classify"))
     # each distinct answer once per question and kind of passage: "Nothing" asked what was good and asked what
