@@ -433,7 +433,8 @@ def test_options_a_notebook_gets_wrong_are_numbered_errors_and_a_switch_takes_on
         n_runs = len(project.runs())
         codes = project.codes()
         for call, message in [
-            (lambda: project.classify(codebook="fft", recode="no"), r"recode is a switch: give True or False; got 'no'"),
+            (lambda: project.classify(codebook="fft", recode="no"),
+             r"recode is a switch: give True or False; got 'no'"),
             (lambda: project.classify(codebook="fft", sentiment="no"), r"sentiment is a switch"),
             (lambda: project.ingest(csv, text="answer", replace="yes"), r"replace is a switch"),
             (lambda: project.quotes("staff", redact="no"), r"redact is a switch"),
@@ -451,3 +452,58 @@ def test_options_a_notebook_gets_wrong_are_numbered_errors_and_a_switch_takes_on
         assert len(project.runs()) == n_runs  # nothing was run
         pd_codes = project.codes()
         assert pd_codes.equals(codes)
+
+
+def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
+    """help() on what gave a table names each of its columns: a notebook user should not have to print a frame
+    to learn what it holds (the quotes, the evidence tables, the runs and the coders named few or none)."""
+    import inspect
+    import re
+    import warnings
+
+    import pandas as pd
+
+    from evalnlp import api
+    from evalnlp.evidence import Evidence
+
+    answers = ["The mentoring built my confidence to lead the team.", "We now work with the council every month.",
+               "The course changed how our ward hands over patients.", "The workshop was excellent and useful."]
+    csv = tmp_path / "survey.csv"
+    pd.DataFrame({"rid": ["1", "2", "3", "4"], "programme": ["A", "B", "A", "B"], "answer": answers}).to_csv(
+        csv, index=False)
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"rid": ["1", "2", "3", "4"], "answer": answers,
+                  "themes": ["capability", "relationships", "practice_change", "endorsement"]}).to_csv(coded,
+                                                                                                      index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - id: c1\n    text: The programme built capability.\n    themes: [capability]\n",
+                      encoding="utf-8")
+
+    def unnamed(frame, *documented) -> list[str]:
+        said = " ".join(inspect.getdoc(d) or "" for d in documented)
+        return [c for c in frame.columns if not re.search(rf"(?<!\w){re.escape(str(c))}(?!\w)", said)]
+
+    P = evalnlp.Project
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", evalnlp.EvalnlpWarning)
+        with evalnlp.open(tmp_path / "p.duckdb") as project:
+            result = project.classify(csv, text="answer", id="rid", meta="programme", codebook="impact")
+            project.import_codes(coded, text="answer", id="rid", labels_column="themes", coder="alice",
+                                 source="survey.csv")
+            ev = project.evidence(by="programme", claims=claims)
+            frames = {
+                "documents": (project.documents().iloc[:, :7], [P.documents]),
+                **{name: (getattr(project, name)(), [getattr(P, name)])
+                   for name in ("segments", "codes", "sentiment", "reach", "runs", "rejects", "coders")},
+                "quotes": (project.quotes("capability"), [P.quotes, api.quotes]),
+                "evidence themes": (ev.themes, [Evidence]),
+                "evidence matrix": (ev.matrices["programme"], [Evidence]),
+                "evidence claims": (ev.claims, [Evidence]),
+                "classify themes": (result.themes, [api.ClassifyResult]),
+                "classify sentiment": (result.sentiment, [api.ClassifyResult]),
+                "agreement units": (project.agreement("alice")[0].units, [api.Agreement]),
+            }
+    assert all(len(frame.columns) for frame, _ in frames.values())
+    wrong = {name: missing for name, (frame, documented) in frames.items() if (missing := unnamed(frame, *documented))}
+    assert wrong == {}
+    assert inspect.getdoc(api.TrainResult).startswith("A trained coder")  # not the dataclass's bare signature

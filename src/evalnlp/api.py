@@ -421,7 +421,12 @@ class Project:
     """A project store opened for exploration in a notebook.
 
     Every read method returns a pandas DataFrame; every step method runs the same code as the command of
-    the same name.
+    the same name. The store stays open, and locked against other processes, until :meth:`close` or the end
+    of a ``with`` block.
+
+    >>> with evalnlp.open("evalnlp.duckdb") as project:                       # doctest: +SKIP
+    ...     project.classify("survey.csv", text="answer", id="respondent_id", codebook="fft")
+    ...     themes = project.evidence(by=["ward"]).themes
     """
 
     def __init__(self, path: str | Path | None = None):
@@ -498,9 +503,14 @@ class Project:
         return self.store.table("reach")
 
     def runs(self) -> pd.DataFrame:
-        """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
-        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them; ``args`` (the options
-        and per-file counts) and ``versions`` are dicts."""
+        """Every run, oldest first, with the store's columns: run_id, command, args (the options and per-file
+        counts, a dict), codebook_id, codebook_sha256, model_sha256, versions (a dict), started, finished,
+        status, and the counts n_in (rows or passages read), n_ok (accepted, duplicates included) and
+        n_rejected, as `evalnlp runs` shows them.
+
+        >>> project.runs()[["command", "n_in", "n_ok", "n_rejected"]]     # doctest: +SKIP
+        >>> project.runs()["args"].iloc[0]["per_file"]                  # doctest: +SKIP
+        """
         return runs(self.store)
 
     def rejects(self) -> pd.DataFrame:
@@ -512,7 +522,9 @@ class Project:
         return store_summary(self.store)
 
     def coders(self) -> pd.DataFrame:
-        """Every coder, human and machine, with passages and codes (``evalnlp codes list``)."""
+        """Every coder, human and machine (``evalnlp codes list``): coder (``human:NAME`` or ``model:...``), kind
+        (human or machine), passages, documents, codes (themes assigned), no_theme (passages given none), runs,
+        first_run and last_run."""
         return coders(self.store)
 
     # steps
@@ -542,7 +554,12 @@ class Project:
         return evidence(self.store, **options)
 
     def quotes(self, theme: str, **options: Any) -> pd.DataFrame:
-        """The best quotes for ``theme`` (``evalnlp quotes``): ``n``, ``by``, ``redact``, ``codebook``, ``output``."""
+        """The best quotes for ``theme`` (``evalnlp quotes``): ``n``, ``by``, ``redact``, ``codebook``, ``output``,
+        ``keep_names``; the columns are :func:`quotes`'s.
+
+        >>> best = project.quotes("relationships", n=5)            # doctest: +SKIP
+        >>> best[["text", "speaker", "source", "locator"]]          # doctest: +SKIP
+        """
         return quotes(self.store, theme, **options)
 
     def report(self, output: str | Path, **options: Any) -> Path:
@@ -619,7 +636,11 @@ class Project:
 
 @dataclass
 class ClassifyResult:
-    """What ``classify`` did: the coder, counts per theme and sentiment, and the output file if any."""
+    """What ``classify`` did: the coder, counts per theme and sentiment, and the output file if any.
+
+    ``themes`` has one row per theme of the codebook: theme, label, passages (passages of this run given the
+    theme) and share (of the ``n_coded`` passages); ``sentiment`` one row per label: label and passages.
+    ``ingest`` is the :class:`~evalnlp.ingest.IngestResult` of the files read (None without files)."""
 
     run_id: str
     coder: str
@@ -793,6 +814,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
              workers: int | None = None, replace: bool = False, drop_human_codes: bool = False,
              question: Sequence[str] = ()) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
+
+    ``codebook`` is a shipped id (``impact``, ``fft``) or a YAML path; left out, it is ``impact`` (or the codebook
+    of ``model``), not the codebook the store was coded with before, so give it each time for another codebook.
 
     ``sentiment_model`` names the sentiment model (a shipped name, ``sentiment`` or ``sentiment-accurate``, or a
     directory); by default the shipped ``sentiment``.
@@ -1434,6 +1458,14 @@ def _other_separator(names: list[str], sep: str, cb) -> str | None:
 
 @dataclass
 class TrainResult:
+    """A trained coder saved to ``out`` (``model.skops`` and its ``card.json``): the ``backend`` used, ``n``
+    training passages (``n_skipped`` rows without an answer left out), and its model ``card`` (the cross-validated
+    figures, the training data's fingerprints). Load it for ``classify(model=out)`` or ``evaluate(model=out)``.
+
+    >>> result = project.train("models/our-coder", coder="alice")       # doctest: +SKIP
+    >>> result.card["cv_metrics"]["macro_f1"]                          # doctest: +SKIP
+    """
+
     out: Path
     backend: str
     n: int
@@ -2210,7 +2242,14 @@ def coders(store: Store) -> pd.DataFrame:
 @dataclass
 class Agreement:
     """Two coders compared on the passages both coded. ``report`` is the ``evaluate`` JSON (coder A as the
-    reference); ``units`` has one row per passage with both codings (themes_a, themes_b; ids joined by ";")."""
+    reference); ``units`` has one row per passage with both codings: coder_a, coder_b, source, locator,
+    question, text, themes_a and themes_b (theme ids joined by ";"), only_a, only_b and both (the themes one
+    coder gave and the other did not, and those both gave), doc_id and seg_id. ``disagreements`` is its rows
+    that differ.
+
+    >>> pair = project.agreement("alice", "bob")[0]               # doctest: +SKIP
+    >>> pair.to_json()["krippendorff_alpha"], len(pair.disagreements)      # doctest: +SKIP
+    """
 
     coders: tuple[str, str]
     codebook_id: str
@@ -2684,7 +2723,13 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
 
     What the user should know (no quotes, and why; a group attribute that shadows a built-in one) is the frame's
     ``attrs["notes"]`` (pandas' metadata of the frame, not the column ``attrs``), issued as
-    :class:`EvalnlpWarning` too."""
+    :class:`EvalnlpWarning` too.
+
+    Columns, one row a quote, best first: theme, text (as a report prints it: redacted unless ``redact=False``),
+    score, doc_id, source, locator, speaker and source_ref (a testimonial's; None for a survey answer), attrs
+    (the document's metadata, a dict), then group (with ``by``), seg_id, start and end (offsets into the
+    document's text), the parts of the score (confidence, representativeness, readability) and redactions (how
+    many details were replaced in the quote and its speaker)."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
