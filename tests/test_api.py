@@ -507,3 +507,23 @@ def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
     wrong = {name: missing for name, (frame, documented) in frames.items() if (missing := unnamed(frame, *documented))}
     assert wrong == {}
     assert inspect.getdoc(api.TrainResult).startswith("A trained coder")  # not the dataclass's bare signature
+
+
+def test_runs_and_rejects_of_one_run_as_evalnlp_runs_run_gives_them(tmp_path):
+    """``evalnlp runs --run ID [--rejects]`` has its match on a project: the rows one ingest rejected, without
+    filtering a frame by hand; an id the store does not have is E407, as on the command line."""
+    from evalnlp.errors import StoreError
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("id,answer\n1,Kind staff.\n2,\n", encoding="utf-8")
+    second.write_text("id,answer\n1,Long wait.\n2,-\n3,\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        one = project.ingest(first, text="answer", id="id")
+        two = project.ingest(second, text="answer", id="id")
+        assert project.runs(two.run_id)["run_id"].tolist() == [two.run_id]
+        assert project.runs(two.run_id)["n_rejected"].tolist() == [2]
+        assert project.rejects(one.run_id)["source"].tolist() == ["first.csv"]
+        assert project.rejects(two.run_id)["source"].tolist() == ["second.csv", "second.csv"]
+        assert len(project.rejects()) == 3 and len(project.runs()) == 2
+        with pytest.raises(StoreError, match=r"\[E407\] no run 'nope'"):
+            project.rejects("nope")

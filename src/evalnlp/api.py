@@ -502,8 +502,9 @@ class Project:
         document's text)."""
         return self.store.table("reach")
 
-    def runs(self) -> pd.DataFrame:
-        """Every run, oldest first, with the store's columns: run_id, command, args (the options and per-file
+    def runs(self, run: str | None = None) -> pd.DataFrame:
+        """Every run (or only the run ``run``, as ``evalnlp runs --run``: E407 when there is none), oldest first,
+        with the store's columns: run_id, command, args (the options and per-file
         counts, a dict), codebook_id, codebook_sha256, model_sha256, versions (a dict), started, finished,
         status, and the counts n_in (rows or passages read), n_ok (accepted, duplicates included) and
         n_rejected, as `evalnlp runs` shows them.
@@ -511,11 +512,16 @@ class Project:
         >>> project.runs()[["command", "n_in", "n_ok", "n_rejected"]]     # doctest: +SKIP
         >>> project.runs()["args"].iloc[0]["per_file"]                  # doctest: +SKIP
         """
-        return runs(self.store)
+        return runs(self.store, run)
 
-    def rejects(self) -> pd.DataFrame:
-        """Every row or passage that was read and not accepted: run_id, source, locator, code and reason."""
-        return rejects(self.store)
+    def rejects(self, run: str | None = None) -> pd.DataFrame:
+        """Every row or passage that was read and not accepted (of the run ``run`` only, when given: E407 when
+        there is none): run_id, source, locator, code and reason.
+
+        >>> result = project.ingest("survey.csv", text="answer")         # doctest: +SKIP
+        >>> project.rejects(result.run_id)                             # doctest: +SKIP
+        """
+        return rejects(self.store, run)
 
     def summary(self) -> dict[str, int]:
         """How many rows each table of the store holds."""
