@@ -867,6 +867,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             _check_output_is_not_an_input(output, paths)
         _guard_output(store, output)
     timings: dict[str, float] = {}
+    before = None  # the store's codebook, when the default is taken: said below if it is another
+    if codebook is None and model is None:
+        try:
+            before = project_codebook(store).id
+        except errors.StoreError:  # nothing coded yet
+            pass
     codebook = _stored_codebook_ref(store, codebook)
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)
@@ -977,6 +983,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
+    if before is not None and before != cb.id:
+        notes.append(errors.Note(
+            "coded with codebook {used!r}, the default when none is given, while this store was coded with "
+            "{before!r} before; evidence, quotes and report now read {used!r} (the latest coding run's). To code with "
+            "{before!r}, give {option}", "warning", fields={"used": cb.id, "before": before,
+                                                           "option": errors.Option("codebook", before)}))
     if n_coded == 0 and ingested is not None and ingested.n_ok == 0:
         pass  # every row read was rejected: the ingest's notes say so, and nothing was coded before
     elif n_coded == 0 and not paths and store.count("segments") == 0:  # a new store: none is "already coded"
