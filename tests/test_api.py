@@ -463,6 +463,8 @@ def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
 
     import pandas as pd
 
+    from openpyxl import load_workbook
+
     from evalnlp import api
     from evalnlp.evidence import Evidence
 
@@ -472,9 +474,8 @@ def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
     pd.DataFrame({"rid": ["1", "2", "3", "4"], "programme": ["A", "B", "A", "B"], "answer": answers}).to_csv(
         csv, index=False)
     coded = tmp_path / "coded.csv"
-    pd.DataFrame({"rid": ["1", "2", "3", "4"], "answer": answers,
-                  "themes": ["capability", "relationships", "practice_change", "endorsement"]}).to_csv(coded,
-                                                                                                      index=False)
+    pd.DataFrame({"rid": ["1", "2", "3"], "answer": answers[:3],  # the fourth is left for review
+                  "themes": ["capability", "relationships", "practice_change"]}).to_csv(coded, index=False)
     claims = tmp_path / "claims.yaml"
     claims.write_text("claims:\n  - id: c1\n    text: The programme built capability.\n    themes: [capability]\n",
                       encoding="utf-8")
@@ -491,6 +492,13 @@ def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
             project.import_codes(coded, text="answer", id="rid", labels_column="themes", coder="alice",
                                  source="survey.csv")
             ev = project.evidence(by="programme", claims=claims)
+            chosen = project.review_export(tmp_path / "review.xlsx", n=1)
+            book = load_workbook(chosen.path)
+            sheet = book.active
+            header = [c.value for c in sheet[1]]
+            sheet.cell(row=2, column=header.index("reviewed") + 1, value="yes")
+            book.save(chosen.path)
+            reviewed = project.review_import(chosen.path, coder="bob")
             frames = {
                 "documents": (project.documents().iloc[:, :7], [P.documents]),
                 **{name: (getattr(project, name)(), [getattr(P, name)])
@@ -502,6 +510,8 @@ def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
                 "classify themes": (result.themes, [api.ClassifyResult]),
                 "classify sentiment": (result.sentiment, [api.ClassifyResult]),
                 "agreement units": (project.agreement("alice")[0].units, [api.Agreement]),
+                "review export passages": (chosen.passages, [api.ReviewExport]),
+                "review import reviewed": (reviewed.reviewed, [api.ReviewImport]),
             }
     assert all(len(frame.columns) for frame, _ in frames.values())
     wrong = {name: missing for name, (frame, documented) in frames.items() if (missing := unnamed(frame, *documented))}

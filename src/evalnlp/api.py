@@ -3244,7 +3244,15 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
 
 @dataclass
 class ReviewExport:
-    """What ``review export`` wrote: the workbook, its passages and how they were chosen."""
+    """What ``review export`` wrote: the workbook (``path``), its passages and how they were chosen.
+
+    ``passages`` has one row per passage offered, in the workbook's order: seg_id, text, source, locator,
+    speaker and source_ref (a testimonial's; None for other passages), question, reason (why it was chosen)
+    and machine (the theme ids the machine gave it, a list).
+
+    >>> chosen = project.review_export("review.xlsx", n=50, strategy="uncertain")     # doctest: +SKIP
+    >>> chosen.passages[["text", "reason", "machine"]]                               # doctest: +SKIP
+    """
 
     path: Path
     run_id: str
@@ -3263,7 +3271,11 @@ class ReviewExport:
 
 @dataclass
 class ReviewImport:
-    """What ``review import`` stored: the reviewer's codes and the counts of the workbook."""
+    """What ``review import`` stored: the reviewer's codes and the counts of the workbook.
+
+    ``reviewed`` has one row per row of the workbook that held a decision: seg_id, row (its row in the sheet),
+    themes (the reviewer's theme ids, a list), machine (the machine's), changed (whether they differ) and note
+    (what the reviewer wrote under notes)."""
 
     run_id: str
     coder: str
