@@ -365,3 +365,175 @@ def test_agreement_with_the_machine_names_a_coded_copy_read_as_a_file_of_its_own
                                              r"common, but 3 answer\(s\) human:alice coded in 'coded.csv' are.*"
                                              r"source='survey.csv' in Python"):
             project.agreement()
+
+
+def _other_process_opens(db) -> str:
+    """What a separate Python process gets when it opens the store ``db``: "opened", or the error's code."""
+    import subprocess
+    import sys
+
+    code = ("import sys, evalnlp\nfrom evalnlp.errors import EvalnlpError\n"
+            f"try:\n    evalnlp.open({str(db)!r}).close()\nexcept EvalnlpError as exc:\n"
+            "    print(exc.code); sys.exit(0)\nprint('opened')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_a_store_opened_twice_in_a_notebook_stays_locked_against_other_processes(tmp_path):
+    """DuckDB locks the store file with a POSIX record lock, which a process loses as soon as it closes any
+    descriptor of that file. Opening the store again in the same notebook (a cell run twice) must not read the
+    file behind DuckDB's back, or an `evalnlp` command in a terminal could then write the store beside the
+    notebook."""
+    from evalnlp.api import open_store
+    from evalnlp.errors import StoreError
+
+    db = tmp_path / "p.duckdb"
+    first = evalnlp.open(db)
+    first.ingest(_narrative(tmp_path))
+    assert _other_process_opens(db) == "E403"
+    second = evalnlp.open(db)  # the same file again in this process: works, and shares what the first wrote
+    assert len(second.documents()) == len(first.documents()) == 1
+    assert _other_process_opens(db) == "E403"
+    # DuckDB opens a file one way at a time in a process: read-only beside a writing handle is E403, said plainly
+    with pytest.raises(StoreError, match=r"\[E403\] the store .* is already open for writing in this process"):
+        open_store(db, read_only=True)
+    assert _other_process_opens(db) == "E403"
+    second.close()
+    assert len(first.documents()) == 1 and _other_process_opens(db) == "E403"
+    first.close()
+    assert _other_process_opens(db) == "opened"
+
+
+def test_evaluating_a_file_without_one_answer_is_a_numbered_error(tmp_path):
+    """A coded file whose every text is blank or a placeholder has nothing to evaluate on: as training says,
+    a numbered error naming the file, not the evaluation module's ValueError."""
+    from evalnlp.api import evaluate, train
+    from evalnlp.errors import InputError
+
+    path = tmp_path / "coded.csv"
+    path.write_text("id,answer,themes\n1,,endorsement\n2,  ,\n3,-,capability\n", encoding="utf-8")
+    for options in ({"codebook": "impact"}, {"model": "impact-themes"}):
+        with pytest.raises(InputError, match=r"\[E137\] coded.csv: none of its 3 rows has an answer"):
+            evaluate(path, text="answer", labels_column="themes", **options)
+    with pytest.raises(InputError, match=r"\[E137\] coded.csv: only 0 coded passages"):
+        train(path, text="answer", labels_column="themes", out=tmp_path / "model")
+
+
+def test_options_a_notebook_gets_wrong_are_numbered_errors_and_a_switch_takes_only_true_or_false(tmp_path):
+    """A switch given as text would read as on (``recode="no"`` recoded every passage): it must be True or False.
+    Options that do not go together, or of the wrong kind, are numbered errors as on the command line, where
+    they are usage errors; nothing is run."""
+    from evalnlp.errors import InputError
+
+    csv = tmp_path / "answers.csv"
+    csv.write_text("id,answer\n1,The staff were lovely and kind.\n2,The wait was far too long.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(csv, text="answer", id="id", codebook="fft")
+        n_runs = len(project.runs())
+        codes = project.codes()
+        for call, message in [
+            (lambda: project.classify(codebook="fft", recode="no"),
+             r"recode is a switch: give True or False; got 'no'"),
+            (lambda: project.classify(codebook="fft", sentiment="no"), r"sentiment is a switch"),
+            (lambda: project.ingest(csv, text="answer", replace="yes"), r"replace is a switch"),
+            (lambda: project.quotes("staff", redact="no"), r"redact is a switch"),
+            (lambda: project.evidence(redact=0), r"redact is a switch"),
+            (lambda: project.sentiment(all_runs="yes"), r"all_runs is a switch"),
+            (lambda: project.ingest(csv, text="answer", drop_human_codes=True),
+             r"drop_human_codes=True goes with replace=True"),
+            (lambda: project.classify(codebook="fft", replace=True), r"replace applies to the files classify reads"),
+            (lambda: project.classify(codebook="fft", question="Q"), r"question applies to the files classify reads"),
+            (lambda: project.classify(codebook="fft", workers=0), r"workers is the number of processes"),
+            (lambda: project.agreement(3), r"coders are coder names"),
+        ]:
+            with pytest.raises(InputError, match=r"\[E149\] " + message):
+                call()
+        assert len(project.runs()) == n_runs  # nothing was run
+        pd_codes = project.codes()
+        assert pd_codes.equals(codes)
+
+
+def test_every_column_a_notebook_reads_is_named_where_help_shows_it(tmp_path):
+    """help() on what gave a table names each of its columns: a notebook user should not have to print a frame
+    to learn what it holds (the quotes, the evidence tables, the runs and the coders named few or none)."""
+    import inspect
+    import re
+    import warnings
+
+    import pandas as pd
+
+    from openpyxl import load_workbook
+
+    from evalnlp import api
+    from evalnlp.evidence import Evidence
+
+    answers = ["The mentoring built my confidence to lead the team.", "We now work with the council every month.",
+               "The course changed how our ward hands over patients.", "The workshop was excellent and useful."]
+    csv = tmp_path / "survey.csv"
+    pd.DataFrame({"rid": ["1", "2", "3", "4"], "programme": ["A", "B", "A", "B"], "answer": answers}).to_csv(
+        csv, index=False)
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"rid": ["1", "2", "3"], "answer": answers[:3],  # the fourth is left for review
+                  "themes": ["capability", "relationships", "practice_change"]}).to_csv(coded, index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - id: c1\n    text: The programme built capability.\n    themes: [capability]\n",
+                      encoding="utf-8")
+
+    def unnamed(frame, *documented) -> list[str]:
+        said = " ".join(inspect.getdoc(d) or "" for d in documented)
+        return [c for c in frame.columns if not re.search(rf"(?<!\w){re.escape(str(c))}(?!\w)", said)]
+
+    P = evalnlp.Project
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", evalnlp.EvalnlpWarning)
+        with evalnlp.open(tmp_path / "p.duckdb") as project:
+            result = project.classify(csv, text="answer", id="rid", meta="programme", codebook="impact")
+            project.import_codes(coded, text="answer", id="rid", labels_column="themes", coder="alice",
+                                 source="survey.csv")
+            ev = project.evidence(by="programme", claims=claims)
+            chosen = project.review_export(tmp_path / "review.xlsx", n=1)
+            book = load_workbook(chosen.path)
+            sheet = book.active
+            header = [c.value for c in sheet[1]]
+            sheet.cell(row=2, column=header.index("reviewed") + 1, value="yes")
+            book.save(chosen.path)
+            reviewed = project.review_import(chosen.path, coder="bob")
+            frames = {
+                "documents": (project.documents().iloc[:, :7], [P.documents]),
+                **{name: (getattr(project, name)(), [getattr(P, name)])
+                   for name in ("segments", "codes", "sentiment", "reach", "runs", "rejects", "coders")},
+                "quotes": (project.quotes("capability"), [P.quotes, api.quotes]),
+                "evidence themes": (ev.themes, [Evidence]),
+                "evidence matrix": (ev.matrices["programme"], [Evidence]),
+                "evidence claims": (ev.claims, [Evidence]),
+                "classify themes": (result.themes, [api.ClassifyResult]),
+                "classify sentiment": (result.sentiment, [api.ClassifyResult]),
+                "agreement units": (project.agreement("alice")[0].units, [api.Agreement]),
+                "review export passages": (chosen.passages, [api.ReviewExport]),
+                "review import reviewed": (reviewed.reviewed, [api.ReviewImport]),
+            }
+    assert all(len(frame.columns) for frame, _ in frames.values())
+    wrong = {name: missing for name, (frame, documented) in frames.items() if (missing := unnamed(frame, *documented))}
+    assert wrong == {}
+    assert inspect.getdoc(api.TrainResult).startswith("A trained coder")  # not the dataclass's bare signature
+
+
+def test_runs_and_rejects_of_one_run_as_evalnlp_runs_run_gives_them(tmp_path):
+    """``evalnlp runs --run ID [--rejects]`` has its match on a project: the rows one ingest rejected, without
+    filtering a frame by hand; an id the store does not have is E407, as on the command line."""
+    from evalnlp.errors import StoreError
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("id,answer\n1,Kind staff.\n2,\n", encoding="utf-8")
+    second.write_text("id,answer\n1,Long wait.\n2,-\n3,\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        one = project.ingest(first, text="answer", id="id")
+        two = project.ingest(second, text="answer", id="id")
+        assert project.runs(two.run_id)["run_id"].tolist() == [two.run_id]
+        assert project.runs(two.run_id)["n_rejected"].tolist() == [2]
+        assert project.rejects(one.run_id)["source"].tolist() == ["first.csv"]
+        assert project.rejects(two.run_id)["source"].tolist() == ["second.csv", "second.csv"]
+        assert len(project.rejects()) == 3 and len(project.runs()) == 2
+        with pytest.raises(StoreError, match=r"\[E407\] no run 'nope'"):
+            project.rejects("nope")

@@ -200,6 +200,62 @@ def test_classify_with_nothing_left_to_code_says_so_in_a_notebook_and_on_the_com
     assert issued(record) == [NOTHING_API]
 
 
+def test_classify_of_a_store_with_no_passages_says_to_read_files_not_that_all_are_coded(cli, db_path, tmp_path):
+    """A new store has nothing to code: "every passage is already coded" would be said of none. The note says
+    the store holds no passages, and how to read some; files whose every row was rejected are the ingest's note."""
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        coded = p.classify(codebook="fft", sentiment=False)
+    assert coded.n_coded == 0 and the_note(coded.notes, "no passages").kind == "show"
+    assert issued(record) == ["nothing to code: the store holds no passages; read files into it first "
+                              "(`ingest(paths=..., text=...)`), or give classify the files to read"]
+    result = run_cli(cli, "classify", "--codebook", "fft", "--no-sentiment")
+    assert result.exit_code == 0 and said_once(result.stdout, "nothing to code: the store holds no passages; read "
+                                               "files into it first (`evalnlp ingest FILE --text COLUMN`), or give "
+                                               "classify the files to read")
+    assert "already coded" not in result.stdout
+    blank = tmp_path / "blank.csv"
+    blank.write_text("id,answer\n1,\n2,-\n", encoding="utf-8")
+    with evalnlp.open(db_path) as p, pytest.warns(EvalnlpWarning) as record:
+        coded = p.classify(blank, text="answer", id="id", codebook="fft", sentiment=False)
+    assert coded.n_coded == 0 and coded.ingest.n_rejected == 2
+    # the ingest's note says it, and nothing says the rejected answers were coded before
+    assert [n for n in issued(record) if "every one of its 2 rows was rejected" in n]
+    assert not [n for n in issued(record) if "already coded" in n]
+
+
+def test_classify_without_a_codebook_on_a_store_coded_with_another_says_which_it_used(cli, db_path, tmp_path):
+    """classify's codebook defaults to impact, not to the store's: a month's new answers read into an fft store
+    with classify(FILE) were coded into the impact themes, and evidence and quotes then took impact as the
+    store's codebook, without a word. The default stays; the command says which codebook it used, which the
+    store had, and how to code with that one. Nothing is said when the codebook is given, or the same."""
+    survey, _ = _survey_and_coded_copy(tmp_path / "files")
+    with evalnlp.open(db_path) as p:
+        p.classify(survey, text="answer", codebook="fft", sentiment=False)
+        more = tmp_path / "more.csv"
+        more.write_text("answer\nThe nurse on the ward was very kind to my father.\n", encoding="utf-8")
+        with pytest.warns(EvalnlpWarning) as record:
+            coded = p.classify(more, text="answer", sentiment=False)
+        said = ("coded with codebook 'impact', the default when none is given, while this store was coded with "
+                "'fft' before; evidence, quotes and report now read 'impact' (the latest coding run's). To code "
+                "with 'fft', give codebook='fft'")
+        assert coded.codebook_id == "impact" and issued(record) == [said]
+        assert the_note(coded.notes, "the default when none is given").kind == "warning"
+        with warnings.catch_warnings(record=True) as quiet:
+            warnings.simplefilter("always")
+            p.classify(more, text="answer", codebook="fft", sentiment=False)  # given: nothing to say
+        assert not [n for n in issued(quiet) if "the default when none is given" in n]
+        with pytest.warns(EvalnlpWarning):
+            p.classify(sentiment=False)  # the default again after fft: said again
+        with warnings.catch_warnings(record=True) as quiet:
+            warnings.simplefilter("always")
+            p.classify(sentiment=False)  # the default, and the store's latest codebook is impact now
+        assert not [n for n in issued(quiet) if "the default when none is given" in n]
+    result = run_cli(cli, "classify", str(more), "--text", "answer", "--no-sentiment", "--codebook", "fft")
+    assert result.exit_code == 0 and "the default when none is given" not in result.output
+    result = run_cli(cli, "classify", str(more), "--text", "answer", "--no-sentiment")
+    assert result.exit_code == 0 and said_once(result.output, said.replace("codebook='fft'", "--codebook fft"))
+
+
 def test_classify_output_with_nothing_left_to_code_says_the_file_holds_the_earlier_codes(cli, db_path, tmp_path):
     """A file classified a second time, with --output: its table counts 0 passages coded, while the file it writes
     holds every row with this coder's codes; it used to say nothing of why, so the zeros read as an empty

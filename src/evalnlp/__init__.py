@@ -8,7 +8,13 @@ __all__ = ["__version__", "open", "Project", "EvalnlpWarning"]
 
 
 def open(path: str | None = None):  # noqa: A001 - mirrors the built-in on purpose: evalnlp.open(path)
-    """Open (or create) a project store and return a :class:`evalnlp.api.Project`."""
+    """Open (or create) a project store and return a :class:`evalnlp.api.Project`; close it when done, or use it in
+    a ``with`` block, which closes it.
+
+    >>> import evalnlp
+    >>> with evalnlp.open("evalnlp.duckdb") as project:                     # doctest: +SKIP
+    ...     project.documents().head()
+    """
     from evalnlp.api import Project
 
     return Project(path)

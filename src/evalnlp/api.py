@@ -193,7 +193,7 @@ def ingest(store: Store, paths: Sequence[str | Path], *, text: Sequence[str] = (
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
     if drop_human_codes and not replace:
-        raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
+        raise errors.error("E149", "drop_alone")
     opts = IngestOptions(text=tuple(text), id=id, meta=tuple(meta) if meta is not None else None, unit=unit,
                          sheet=sheet, chunk_size=chunk_size, replace=replace, drop_human_codes=drop_human_codes,
                          question=tuple(question))
@@ -233,10 +233,11 @@ def _per_file(result) -> list[dict[str, Any]]:
 
 
 def _flag(value: Any, name: str) -> bool:
-    """A yes/no option given as a bool (``replace="no"`` would read as yes): ValueError otherwise."""
+    """A yes/no option given as a bool (``recode="no"`` would read as yes, and recode every passage): E149
+    otherwise."""
     if isinstance(value, bool) or type(value).__name__ == "bool_":  # (numpy's, from a frame's cell)
         return bool(value)
-    raise ValueError(f"{name} must be True or False, not {value!r}")
+    raise errors.error("E149", "switch", name=name, value=value)
 
 
 @dataclass
@@ -421,7 +422,12 @@ class Project:
     """A project store opened for exploration in a notebook.
 
     Every read method returns a pandas DataFrame; every step method runs the same code as the command of
-    the same name.
+    the same name. The store stays open, and locked against other processes, until :meth:`close` or the end
+    of a ``with`` block.
+
+    >>> with evalnlp.open("evalnlp.duckdb") as project:                       # doctest: +SKIP
+    ...     project.classify("survey.csv", text="answer", id="respondent_id", codebook="fft")
+    ...     themes = project.evidence(by=["ward"]).themes
     """
 
     def __init__(self, path: str | Path | None = None):
@@ -490,29 +496,42 @@ class Project:
         (a person's where there is one, else the latest classify run's; what evidence and quotes count).
         ``all_runs=True``: every label stored, one row per passage and run (each classify run stores its own,
         so a store coded with two codebooks holds two per passage)."""
-        return self.store.table("sentiment") if all_runs else self.store.sentiment_in_use()
+        return self.store.table("sentiment") if _flag(all_runs, "all_runs") else self.store.sentiment_in_use()
 
     def reach(self) -> pd.DataFrame:
         """Reach figures found in narrative documents: doc_id, text, value, unit, start and end (offsets into the
         document's text)."""
         return self.store.table("reach")
 
-    def runs(self) -> pd.DataFrame:
-        """Every run, oldest first, with the store's columns; its counts are n_in (rows or passages read),
-        n_ok (accepted, duplicates included) and n_rejected, as `evalnlp runs` shows them; ``args`` (the options
-        and per-file counts) and ``versions`` are dicts."""
-        return runs(self.store)
+    def runs(self, run: str | None = None) -> pd.DataFrame:
+        """Every run (or only the run ``run``, as ``evalnlp runs --run``: E407 when there is none), oldest first,
+        with the store's columns: run_id, command, args (the options and per-file
+        counts, a dict), codebook_id, codebook_sha256, model_sha256, versions (a dict), started, finished,
+        status, and the counts n_in (rows or passages read), n_ok (accepted, duplicates included) and
+        n_rejected, as `evalnlp runs` shows them.
 
-    def rejects(self) -> pd.DataFrame:
-        """Every row or passage that was read and not accepted: run_id, source, locator, code and reason."""
-        return rejects(self.store)
+        >>> project.runs()[["command", "n_in", "n_ok", "n_rejected"]]     # doctest: +SKIP
+        >>> project.runs()["args"].iloc[0]["per_file"]                  # doctest: +SKIP
+        """
+        return runs(self.store, run)
+
+    def rejects(self, run: str | None = None) -> pd.DataFrame:
+        """Every row or passage that was read and not accepted (of the run ``run`` only, when given: E407 when
+        there is none): run_id, source, locator, code and reason.
+
+        >>> result = project.ingest("survey.csv", text="answer")         # doctest: +SKIP
+        >>> project.rejects(result.run_id)                             # doctest: +SKIP
+        """
+        return rejects(self.store, run)
 
     def summary(self) -> dict[str, int]:
         """How many rows each table of the store holds."""
         return store_summary(self.store)
 
     def coders(self) -> pd.DataFrame:
-        """Every coder, human and machine, with passages and codes (``evalnlp codes list``)."""
+        """Every coder, human and machine (``evalnlp codes list``): coder (``human:NAME`` or ``model:...``), kind
+        (human or machine), passages, documents, codes (themes assigned), no_theme (passages given none), runs,
+        first_run and last_run."""
         return coders(self.store)
 
     # steps
@@ -542,7 +561,12 @@ class Project:
         return evidence(self.store, **options)
 
     def quotes(self, theme: str, **options: Any) -> pd.DataFrame:
-        """The best quotes for ``theme`` (``evalnlp quotes``): ``n``, ``by``, ``redact``, ``codebook``, ``output``."""
+        """The best quotes for ``theme`` (``evalnlp quotes``): ``n``, ``by``, ``redact``, ``codebook``, ``output``,
+        ``keep_names``; the columns are :func:`quotes`'s.
+
+        >>> best = project.quotes("relationships", n=5)            # doctest: +SKIP
+        >>> best[["text", "speaker", "source", "locator"]]          # doctest: +SKIP
+        """
         return quotes(self.store, theme, **options)
 
     def report(self, output: str | Path, **options: Any) -> Path:
@@ -619,7 +643,11 @@ class Project:
 
 @dataclass
 class ClassifyResult:
-    """What ``classify`` did: the coder, counts per theme and sentiment, and the output file if any."""
+    """What ``classify`` did: the coder, counts per theme and sentiment, and the output file if any.
+
+    ``themes`` has one row per theme of the codebook: theme, label, passages (passages of this run given the
+    theme) and share (of the ``n_coded`` passages); ``sentiment`` one row per label: label and passages.
+    ``ingest`` is the :class:`~evalnlp.ingest.IngestResult` of the files read (None without files)."""
 
     run_id: str
     coder: str
@@ -794,6 +822,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
              question: Sequence[str] = ()) -> ClassifyResult:
     """Code passages into the codebook's themes (and sentiment), storing the codes.
 
+    ``codebook`` is a shipped id (``impact``, ``fft``) or a YAML path; left out, it is ``impact`` (or the codebook
+    of ``model``), not the codebook the store was coded with before, so give it each time for another codebook.
+
     ``sentiment_model`` names the sentiment model (a shipped name, ``sentiment`` or ``sentiment-accurate``, or a
     directory); by default the shipped ``sentiment``.
 
@@ -820,14 +851,15 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     id = _id_column(id)
     paths = _paths(paths)
     replace, drop_human_codes = _flag(replace, "replace"), _flag(drop_human_codes, "drop_human_codes")
+    recode, sentiment = _flag(recode, "recode"), _flag(sentiment, "sentiment")
     if question and not paths:
-        raise ValueError("question applies to the files classify reads: give paths")
+        raise errors.error("E149", "files_only", given="question")
     if (replace or drop_human_codes) and not paths:
-        raise ValueError("replace and drop_human_codes apply to the files classify reads: give paths")
+        raise errors.error("E149", "files_only", given="replace" if not drop_human_codes else "drop_human_codes")
     if drop_human_codes and not replace:
-        raise ValueError("drop_human_codes goes with replace=True (only a replacing read removes answers)")
+        raise errors.error("E149", "drop_alone")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"workers must be a whole number of processes, at least 1 (or None), not {workers!r}")
+        raise errors.error("E149", "workers", value=workers)
     if output is not None:  # before any work: E162 for a missing folder, E177 an input or a file the store read
         from evalnlp.util import check_output_path
 
@@ -836,6 +868,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
             _check_output_is_not_an_input(output, paths)
         _guard_output(store, output)
     timings: dict[str, float] = {}
+    before = None  # the store's codebook, when the default is taken: said below if it is another
+    if codebook is None and model is None:
+        try:
+            before = project_codebook(store).id
+        except errors.StoreError:  # nothing coded yet
+            pass
     codebook = _stored_codebook_ref(store, codebook)
     helpers = _helpers(paths, workers, codebook=codebook, model=model, sentiment=sentiment,
                        sentiment_model=sentiment_model)
@@ -954,7 +992,19 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
     themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
-    if out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
+    if before is not None and before != cb.id:
+        notes.append(errors.Note(
+            "coded with codebook {used!r}, the default when none is given, while this store was coded with "
+            "{before!r} before; evidence, quotes and report now read {used!r} (the latest coding run's). To code with "
+            "{before!r}, give {option}", "warning", fields={"used": cb.id, "before": before,
+                                                           "option": errors.Option("codebook", before)}))
+    if n_coded == 0 and ingested is not None and ingested.n_ok == 0:
+        pass  # every row read was rejected: the ingest's notes say so, and nothing was coded before
+    elif n_coded == 0 and not paths and store.count("segments") == 0:  # a new store: none is "already coded"
+        notes.append(errors.Note("nothing to code: the store holds no passages; read files into it first (`{ingest}`), "
+                                 "or give classify the files to read", "show", at="end",
+                                 fields={"ingest": errors.Call("ingest", "paths=FILE", "text=COLUMN")}))
+    elif out_path is None and n_coded == 0:  # (the command line says it after its table, also with --quiet)
         notes.append(errors.Note("nothing new to code: every passage is already coded by this coder (use "
                                  "{recode!o:True})", "show", at="end", fields={}))
     elif n_coded == 0 and sum(n_written):  # the table's zeros are this run's; the file has the codes given before
@@ -1462,6 +1512,14 @@ def _other_separator(names: list[str], sep: str, cb) -> str | None:
 
 @dataclass
 class TrainResult:
+    """A trained coder saved to ``out`` (``model.skops`` and its ``card.json``): the ``backend`` used, ``n``
+    training passages (``n_skipped`` rows without an answer left out), and its model ``card`` (the cross-validated
+    figures, the training data's fingerprints). Load it for ``classify(model=out)`` or ``evaluate(model=out)``.
+
+    >>> result = project.train("models/our-coder", coder="alice")       # doctest: +SKIP
+    >>> result.card["cv_metrics"]["macro_f1"]                          # doctest: +SKIP
+    """
+
     out: Path
     backend: str
     n: int
@@ -1784,7 +1842,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
 
     coder, cb, card = load_coder(codebook, model)
     data = read_labelled(path, cb, text=text, labels=labels, labels_column=labels_column, sep=sep, sheet=sheet)
-    if not cb.multi_label and len(data.texts) and len(data.decided) == len(cb.theme_ids):
+    if not data.texts:
+        raise errors.error("E137", "evaluate", file=Path(path).name, n=data.n_rows, column=text)
+    if not cb.multi_label and len(data.decided) == len(cb.theme_ids):
         # (with --labels for some themes only, a row coded with another theme has none of them: no fault)
         per_row = np.asarray(data.Y).sum(axis=1)
         bad = np.flatnonzero((per_row > 1) | ((per_row == 0) if cb.require_theme else False))
@@ -2236,7 +2296,14 @@ def coders(store: Store) -> pd.DataFrame:
 @dataclass
 class Agreement:
     """Two coders compared on the passages both coded. ``report`` is the ``evaluate`` JSON (coder A as the
-    reference); ``units`` has one row per passage with both codings (themes_a, themes_b; ids joined by ";")."""
+    reference); ``units`` has one row per passage with both codings: coder_a, coder_b, source, locator,
+    question, text, themes_a and themes_b (theme ids joined by ";"), only_a, only_b and both (the themes one
+    coder gave and the other did not, and those both gave), doc_id and seg_id. ``disagreements`` is its rows
+    that differ.
+
+    >>> pair = project.agreement("alice", "bob")[0]               # doctest: +SKIP
+    >>> pair.to_json()["krippendorff_alpha"], len(pair.disagreements)      # doctest: +SKIP
+    """
 
     coders: tuple[str, str]
     codebook_id: str
@@ -2470,8 +2537,7 @@ def agreement(store: Store, coders: Sequence[str] = (), *, codebook: str | Path 
         coders = (coders,)
     wrong = [c for c in coders if not isinstance(c, str)]
     if wrong:
-        raise TypeError(f"coders must be coder names (str), as in agreement(store, ['alice', 'bob']); got "
-                        f"{wrong[0]!r}")
+        raise errors.error("E149", "coder_names", value=wrong[0])
     pairs = agreement_pairs(store, coders, cb.id)
     table = store.coders()
     n_coded = dict(zip(table["coder"], table["passages"].astype(int)))
@@ -2685,6 +2751,7 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     redacted quotes. ``quotes=False`` leaves the theme table's and the matrices' quote columns empty (the counts
     are the same; choosing, scoring and redacting their quotes is most of the work on a large store); it cannot
     be combined with ``output``, whose file always has them."""
+    redact, quotes = _flag(redact, "redact"), _flag(quotes, "quotes")
     if not quotes and output is not None:
         raise errors.error("E149", "quotes_output")
     if output is not None:
@@ -2710,11 +2777,18 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
 
     What the user should know (no quotes, and why; a group attribute that shadows a built-in one) is the frame's
     ``attrs["notes"]`` (pandas' metadata of the frame, not the column ``attrs``), issued as
-    :class:`EvalnlpWarning` too."""
+    :class:`EvalnlpWarning` too.
+
+    Columns, one row a quote, best first: theme, text (as a report prints it: redacted unless ``redact=False``),
+    score, doc_id, source, locator, speaker and source_ref (a testimonial's; None for a survey answer), attrs
+    (the document's metadata, a dict), then group (with ``by``), seg_id, start and end (offsets into the
+    document's text), the parts of the score (confidence, representativeness, readability) and redactions (how
+    many details were replaced in the quote and its speaker)."""
     from evalnlp.quotes import rank_quotes
     from evalnlp.reports import write_quotes
 
     check_quote_count(n)
+    redact = _flag(redact, "redact")
     if not isinstance(theme, str):  # a list said "no theme ['staff']. Did you mean 'staff'?"
         items = list(theme) if isinstance(theme, (list, tuple)) else None
         if items is None or len(items) != 1 or not isinstance(items[0], str):
@@ -2822,6 +2896,7 @@ def report(store: Store, output: str | Path, *, claims: str | Path | None = None
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise errors.error("E161", "report", output=str(output))
+    redact = _flag(redact, "redact")
     by = _one_name(by, "report")
     _guard_output(store, output)  # before any work
     keep = _keep_names(keep_names)
@@ -2895,6 +2970,7 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
 
     check_output(output)  # bad file names fail before any work
     check_suggestion(suggest)
+    redact, guided = _flag(redact, "redact"), _flag(guided, "guided")
     for written in (output, suggest):
         if written is not None:
             _guard_output(store, written)  # E177: a file the store read
@@ -3204,7 +3280,15 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
 
 @dataclass
 class ReviewExport:
-    """What ``review export`` wrote: the workbook, its passages and how they were chosen."""
+    """What ``review export`` wrote: the workbook (``path``), its passages and how they were chosen.
+
+    ``passages`` has one row per passage offered, in the workbook's order: seg_id, text, source, locator,
+    speaker and source_ref (a testimonial's; None for other passages), question, reason (why it was chosen)
+    and machine (the theme ids the machine gave it, a list).
+
+    >>> chosen = project.review_export("review.xlsx", n=50, strategy="uncertain")     # doctest: +SKIP
+    >>> chosen.passages[["text", "reason", "machine"]]                               # doctest: +SKIP
+    """
 
     path: Path
     run_id: str
@@ -3223,7 +3307,11 @@ class ReviewExport:
 
 @dataclass
 class ReviewImport:
-    """What ``review import`` stored: the reviewer's codes and the counts of the workbook."""
+    """What ``review import`` stored: the reviewer's codes and the counts of the workbook.
+
+    ``reviewed`` has one row per row of the workbook that held a decision: seg_id, row (its row in the sheet),
+    themes (the reviewer's theme ids, a list), machine (the machine's), changed (whether they differ) and note
+    (what the reviewer wrote under notes)."""
 
     run_id: str
     coder: str
@@ -3349,6 +3437,10 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
     run = _machine_run(store, cb)
     coder = run["coder"]
     segs, scores, assigned = store.coder_matrix(coder, list(cb.theme_ids))
+    if segs.empty and not (store.coders()["coder"] == coder).any():  # its runs coded nothing (an empty store)
+        other = " The store holds no passages yet: read files into it first." if not store.count("segments") else ""
+        raise errors.error("E420", "not_coded", path=store.path, cb_id=cb.id, sha256=cb.sha256[:12], other=other,
+                           classify=errors.Call("classify", codebook=cb.id))
     if segs.empty:
         raise errors.error("E421", "all_reviewed", cb_id=cb.id, coder=coder, classify=errors.Call("classify"))
     # each distinct answer once per question and kind of passage: "Nothing" asked what was good and asked what
@@ -3520,6 +3612,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     from evalnlp import review as rv
     from evalnlp.codebook import load_codebook
 
+    codebook_changed = _flag(codebook_changed, "codebook_changed")
     coder_id = rv.human_coder(coder)
     twin = _case_twin(store, coder_id)
     sheet = rv.read_workbook(path)

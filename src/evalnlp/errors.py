@@ -634,11 +634,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "{labels_column!o:COL} (theme ids joined by {sep!o}), not both and not neither"),
     "E136": ("a 0/1 label column holds another value",
              "{source}: column {col!r} must hold 0/1 (or yes/no) values; found {value!r} in {where}"),
-    "E137": ("too few coded passages to train", {
+    "E137": ("too few coded passages to train on, or none to evaluate on", {
         "file": "{file}: only {n} coded passages with text; training needs at least 10 (and a few examples of each "
                 "theme)",
         "store": "only {n} human-coded passages in the store (coders: {coders}); training needs at least 10 (and a "
                  "few examples of each theme)",
+        "evaluate": "{file}: none of its {n} rows has an answer in column {column!r} to evaluate on (each is empty, "
+                    "or a mark or placeholder such as '-' or 'N/A'); check that it is the column of answers",
     }),
     "E138": ("a training option was given for a backend that does not use it", {
         "prior": "a prior is used only by the ensemble backend; got backend {chosen!r} with prior {prior!r}. Use "
@@ -747,6 +749,13 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                           "are two columns of the file",
         "paths": "the files to read are a path or a list of paths; got a {kind}. To read a table you hold in "
                  "Python, save it first (e.g. frame.to_csv('answers.csv', index=False)) and pass that path",
+        "switch": "{name} is a switch: give True or False; got {value!r}",
+        "drop_alone": "{drop_human_codes!o:True} goes with {replace!o:True}: only a newer export read in the place "
+                      "of the earlier one removes answers",
+        "files_only": "{given} applies to the files classify reads; give those files too, or leave it out",
+        "workers": "workers is the number of processes that code the passages: a whole number of at least 1 (or "
+                   "None, the default); got {value!r}",
+        "coder_names": "coders are coder names (text), as in agreement('alice', 'bob'); got {value!r}",
     }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
@@ -1443,6 +1452,9 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
     "E403": ("the store cannot be opened (often: another process holds it), or cannot be written by this user", {
         "held": "cannot open the store {path!r}: {exc}. If another evalnlp command or a notebook holds it open, "
                 "close that first",
+        "here": "the store {path!r} is already open {held} in this process, and DuckDB opens a file only one way "
+                "at a time in a process, so it cannot open it {wanted} too. Use the store already open, or close it "
+                "first",
         "read_only": "cannot write to the store {path!r}: {what} is read-only for you, and this command saves its "
                      "results in the store (DuckDB also writes a {wal!r} file beside it). The commands that only "
                      "read (evidence, quotes, report, runs, codes list) work; to write, ask the owner for write "

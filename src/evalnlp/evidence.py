@@ -347,7 +347,30 @@ def _read_claims_yaml(p: Path) -> Any:
 
 @dataclass
 class Evidence:
-    """Evidence tables built by :func:`build_evidence`; :meth:`to_json` gives the command's JSON."""
+    """Evidence tables built by :func:`build_evidence`; :meth:`to_json` gives the command's JSON.
+
+    ``themes`` has one row per theme of the codebook: theme, label, segments (coded passages given the theme),
+    documents (distinct documents with one of them), share (documents / n) with its Wilson 95% interval ci_low
+    and ci_high, n (documents with a coded passage, the denominator), the theme's passages by sentiment
+    (positive, mixed, negative, neutral) and its best quote with where it is from (quote, quote_speaker,
+    quote_source_ref, quote_source, quote_locator, quote_doc_id; empty with ``quotes=False``).
+
+    ``matrices`` maps each ``by`` attribute to a framework matrix: the same figures for each group and theme
+    (group, theme, label, ...), the share taken within the group.
+
+    ``claims`` has one row per claim of the claims file: id, text, themes and filters as the file gives them;
+    segments, documents and sources (distinct input files) supporting it; references (corroborating references
+    cited by its testimonials) and independent_sources (sources + references); testimonials_n, attributed (those
+    with a speaker) and testimonials (each a dict); reach_n and reach (the reach figures in its passages); quotes
+    (the best supporting quotes, each a dict) and strength (strong, moderate, limited or none, by
+    :data:`STRENGTH_RULE`).
+
+    ``notes`` say what the tables leave out; ``provenance`` names the codebook, the data, the coders and the runs.
+
+    >>> ev = project.evidence(by=["programme"])                  # doctest: +SKIP
+    >>> ev.themes[["theme", "documents", "share"]]               # doctest: +SKIP
+    >>> ev.matrices["programme"]                                 # doctest: +SKIP
+    """
 
     codebook: dict[str, Any]
     documents_coded: int

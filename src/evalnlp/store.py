@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -143,6 +144,30 @@ def _check_writable(path: Path) -> None:
     raise errors.error("E403", "read_only", path=str(path), what=what, wal=wal.name)
 
 
+#: The stores open in this process. DuckDB locks a store file with a POSIX record lock, which a process loses as
+#: soon as it closes any descriptor of that file, even one opened only to read a few bytes: so a file that one of
+#: these holds is never opened from Python again (see Store.__init__), or another process could open and write
+#: it beside them.
+_OPEN_HERE: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    """The file's identity (device and inode), the same under any name or link; None when there is no file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _open_here(path: Path) -> "Store | None":
+    """A store of this process that holds the file at ``path`` open, if any."""
+    key = _file_key(path)
+    if key is None:
+        return None
+    return next((s for s in list(_OPEN_HERE) if not s.closed and s._key == key), None)
+
+
 def _damaged(exc: BaseException) -> bool:
     """Whether DuckDB's error says that the file is cut short or not a database file (rather than locked)."""
     text = str(exc)
@@ -151,6 +176,10 @@ def _damaged(exc: BaseException) -> bool:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().split("\n")[0]
+
+
+def _mode(read_only: bool) -> str:
+    return "read-only" if read_only else "for writing"
 
 
 class Store:
@@ -163,11 +192,15 @@ class Store:
             raise errors.error("E401", "directory", path=self.path)
         if read_only and not p.exists():
             raise errors.error("E404", path=self.path, ingest=errors.Call("ingest", "paths=FILE"))
+        here = _open_here(p)
+        if here is not None and here.read_only != read_only:
+            raise errors.error("E403", "here", path=self.path, held=_mode(here.read_only), wanted=_mode(read_only))
         if p.exists() and p.stat().st_size > 0:
-            with open(p, "rb") as fh:
-                head = fh.read(16)
-            if b"DUCK" not in head:
-                raise errors.error("E401", "not_store", path=self.path)
+            if here is None:  # a store open here is known, and reading the file would drop its lock
+                with open(p, "rb") as fh:
+                    head = fh.read(16)
+                if b"DUCK" not in head:
+                    raise errors.error("E401", "not_store", path=self.path)
         elif p.exists():
             raise errors.error("E401", "zero_bytes", path=self.path)
         if p.parent and not p.parent.exists():
@@ -189,6 +222,9 @@ class Store:
             if _damaged(exc):
                 raise errors.error("E401", "damaged", path=self.path, exc=_first_line(exc)) from None
             raise
+        self.read_only = read_only
+        self._key = _file_key(p)
+        _OPEN_HERE.add(self)
 
     def _open(self, read_only: bool) -> None:
         """Settings, the check that the file is a project store, and the migration, once connected."""

@@ -884,6 +884,7 @@ def test_train_from_store_usage_and_errors(cli, tmp_path):
 
 def test_project_methods_run_the_same_steps(db_path, tmp_path):
     import evalnlp
+    from evalnlp.errors import InputError
 
     path = tmp_path / "tiny.csv"
     TINY.to_csv(path, index=False)
@@ -898,7 +899,7 @@ def test_project_methods_run_the_same_steps(db_path, tmp_path):
         assert len(pair.disagreements) == 3
         (listed,) = project.agreement(["ann", "ben"])  # the two names in one list: the same pair
         assert listed.to_json() == pair.to_json()
-        with pytest.raises(TypeError, match="coder names"):
+        with pytest.raises(InputError, match=r"\[E149\] coders are coder names"):
             project.agreement("ann", 2)
         rows = pd.DataFrame({"text": [f"Answer {i} about working with the council and partners." for i in range(12)],
                              "themes": ["relationships"] * 6 + ["capability"] * 6})

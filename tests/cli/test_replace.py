@@ -15,7 +15,7 @@ from conftest import table_snapshot
 from openpyxl import load_workbook
 
 from evalnlp import api
-from evalnlp.errors import StoreError
+from evalnlp.errors import InputError, StoreError
 from evalnlp.store import Store
 
 OPTS = ("--text", "comment", "--id", "comment_id", "--meta", "ward")
@@ -397,9 +397,9 @@ def test_the_python_api_replaces_and_refuses_as_the_command_does(tmp_path):
         with pytest.raises(StoreError) as exc:
             api.ingest(store, [path], text="comment", id="comment_id", meta="ward", replace=True)
         assert exc.value.code == "E413" and "drop_human_codes" in str(exc.value) and "human:dana on 1" in str(exc.value)
-        with pytest.raises(ValueError):
+        with pytest.raises(InputError, match=r"\[E149\] replace is a switch"):
             api.ingest(store, [path], text="comment", replace="yes")
-        with pytest.raises(ValueError):
+        with pytest.raises(InputError, match=r"\[E149\] drop_human_codes=True goes with replace=True"):
             api.ingest(store, [path], text="comment", drop_human_codes=True)
         result = api.classify(store, [path], text="comment", id="comment_id", meta="ward", codebook="fft",
                               sentiment=False, replace=True, drop_human_codes=True)

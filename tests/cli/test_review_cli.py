@@ -769,6 +769,17 @@ def test_export_from_a_store_with_no_machine_codes_says_what_to_do(cli, sample, 
     assert not (tmp_path / "r.xlsx").exists()
 
 
+def test_export_after_a_classify_run_that_coded_nothing_says_nothing_was_coded(cli, db_path, tmp_path):
+    """A classify run of an empty store codes no passage: review export then said "every passage ... coded
+    already has human codes", of no passage and with no human codes. It says that nothing was coded."""
+    assert cli("classify", "--codebook", "fft", "--no-sentiment").exit_code == 0
+    result = cli("review", "export", str(tmp_path / "r.xlsx"), "--codebook", "fft")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "[E420]" in said and "human codes" not in said, said
+    assert "no passages in" in said and "have been coded with codebook 'fft'" in said, said
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 def test_export_after_a_classify_run_that_recorded_no_coder_says_so(cli, db_path, tmp_path):
     """A classify run whose arguments name no coder (written by an earlier version) made review export say
     "every passage None coded already has human codes", which was not so: no passage had human codes. It now
