@@ -424,6 +424,13 @@ class Corpus:
         for theme in todo:
             self._answers[key(theme)] = df[df["theme"] == theme].reset_index(drop=True)
 
+    def remember_candidate_documents(self) -> None:
+        """Have the store read, in one pass, the documents of every quote candidate asked so far, so that the
+        texts of the quotes chosen among them (to redact them) need no pass of their own per theme (see
+        :meth:`evalnlp.store.Store.remember_documents`)."""
+        ids = {d for key, frame in self._answers.items() if key[0] == "candidates" for d in frame["doc_id"]}
+        self.store.remember_documents(ids)
+
     def _filter_table(self, attr: str, claim: str | None) -> str:
         try:
             return self.group_table(attr)

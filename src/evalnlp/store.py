@@ -196,6 +196,10 @@ class Store:
         self._replacing = False  # remembering the documents and source entries each source yields (replace_begin)
         self._row_files: dict[str, dict[str, Any]] = {}  # the cells of the rows read, by source (remember_rows)
         self._row_dir: str | None = None
+        self._read_only = read_only
+        # documents read for their text (source, kind, text by doc_id), kept by a read-only store, whose documents
+        # cannot change while it is open (see _document_rows)
+        self._documents_read: dict[str, tuple[Any, Any, Any]] = {}
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
         self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
@@ -922,14 +926,36 @@ class Store:
                  AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
                ORDER BY rowid""", [run_id]).df()
 
+    def _document_rows(self, doc_ids: Iterable[str]) -> dict[str, tuple[Any, Any, Any]]:
+        """(source, kind, text) of each of ``doc_ids`` that the store holds, by doc_id. Finding a few documents by
+        id reads every document id; a read-only store keeps the rows it has found (its documents cannot change
+        while it is open), so a quote's text and its redaction context, and the quotes of several themes
+        (:meth:`remember_documents`), cost one such reading instead of one each."""
+        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
+        known = self._documents_read
+        missing = [d for d in wanted if d not in known] if self._read_only else wanted
+        rows = {} if missing is wanted else {d: known[d] for d in wanted if d in known}
+        if missing:
+            _only = pd.DataFrame({"doc_id": missing}, dtype=object)  # read by name (see _BY_NAME)
+            df = self.con.execute("SELECT doc_id, source, kind, text FROM documents "
+                                  "WHERE doc_id IN (SELECT doc_id FROM _only)").df()
+            found = dict(zip(df["doc_id"], zip(df["source"], df["kind"], df["text"])))
+            rows.update(found)
+            if self._read_only:
+                known.update(found)
+        return rows
+
+    def remember_documents(self, doc_ids: Iterable[str]) -> None:
+        """Read the documents ``doc_ids`` (the documents of quote candidates, before the best are chosen) in one
+        pass, so that the texts later asked of some of them (:meth:`document_texts`,
+        :meth:`redaction_contexts`) need no pass of their own. Only a read-only store keeps them; on any other it
+        does nothing."""
+        if self._read_only:
+            self._document_rows(doc_ids)
+
     def document_texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """The whole text of each of ``doc_ids`` that the store holds, by doc_id."""
-        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
-        if not wanted:
-            return {}
-        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
-        df = self.con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _only)").df()
-        return dict(zip(df["doc_id"], df["text"]))
+        return {d: row[2] for d, row in self._document_rows(doc_ids).items()}
 
     def redaction_contexts(self, doc_ids: Iterable[str], limit: int = 2_000_000) -> dict[str, str]:
         """The text to read a passage of each of ``doc_ids`` beside when it is redacted, by doc_id: for a narrative
@@ -937,12 +963,11 @@ class Store:
         alone in one paragraph is known for a name when another paragraph names the person in full; for any other
         document (a survey answer) its own text. A source longer than ``limit`` characters gives its paragraphs
         up to that length around the document's own place."""
-        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
-        if not wanted:
+        rows = self._document_rows(doc_ids)
+        if not rows:
             return {}
-        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
-        own = self.con.execute("SELECT doc_id, source, kind, text FROM documents "
-                               "WHERE doc_id IN (SELECT doc_id FROM _only)").df()
+        own = pd.DataFrame([(d, *row) for d, row in rows.items()], columns=["doc_id", "source", "kind", "text"],
+                           dtype=object)
         out = dict(zip(own["doc_id"], own["text"]))
         narrative = own[own["kind"] == "narrative"]
         if narrative.empty:
