@@ -381,6 +381,30 @@ def test_candidates_of_several_themes_at_once_are_each_themes_own(which, fft_one
             assert sum(len(together.candidates([t], 6, weights, attr=attr)) for t in themes) > 0
 
 
+@pytest.mark.parametrize("which", ["one coder", "human codes too"])
+def test_centre_passages_of_several_themes_at_once_are_each_themes_own(which, fft_one_coder, fft_store):
+    """Evidence and the report ask every theme's centre passages in one query: each theme's count and rows are
+    those of asking about it alone (the whole theme under the limit, the same fixed sample past it), in the same
+    order and types."""
+    store, cb = fft_one_coder if which == "one coder" else fft_store[:2]
+    themes = list(cb.theme_ids)
+    for limit in (7, 40, 100_000):
+        with load_corpus(store, cb) as together, load_corpus(store, cb) as alone:
+            together.theme_passages_each(themes, limit)
+            together.close()  # the answers are kept: asking a theme again must not remake the store's tables
+            sampled = 0
+            for theme in themes:
+                total, want = alone.theme_passages(theme, limit)
+                got = together.theme_passages(theme, limit)
+                assert got[0] == total
+                pd.testing.assert_frame_equal(got[1], want)
+                sampled += total > limit
+            assert together._handle is None
+            assert sampled if limit == 7 else True  # the sample past the limit is checked too
+            if limit == 100_000:
+                assert not sampled
+
+
 def test_documents_with_passages_gathered_once_answer_as_before(fft_store):
     """Attribute keys, other values, group tables and per-source counts read from the table of documents with
     passages equal those of joining every segment to its document."""

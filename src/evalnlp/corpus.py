@@ -219,8 +219,7 @@ class Corpus:
         for kwargs in candidates:
             self.candidates(**kwargs)
         if theme_passages is not None:
-            for theme in dict.fromkeys(themes):
-                self.theme_passages(theme, theme_passages)
+            self.theme_passages_each(list(themes), theme_passages)
 
     # ---- attributes and groups
 
@@ -465,6 +464,17 @@ class Corpus:
         total, rows = self._answer(("theme_passages", theme, int(limit)),
                                    lambda: self.store.coded_theme_passages(self.handle, theme, limit))
         return total, rows.copy()
+
+    def theme_passages_each(self, themes: list[str], limit: int) -> None:
+        """Ask, in one query, what :meth:`theme_passages` answers for each of ``themes`` (with ``limit``), and keep
+        each theme's answer (see :meth:`evalnlp.store.Store.coded_theme_passages_each`)."""
+        todo = [t for t in dict.fromkeys(themes) if ("theme_passages", t, int(limit)) not in self._answers]
+        if len(todo) < 2:  # nothing to share
+            for theme in todo:
+                self.theme_passages(theme, limit)
+            return
+        for theme, answer in self.store.coded_theme_passages_each(self.handle, todo, limit).items():
+            self._answers[("theme_passages", theme, int(limit))] = answer
 
     def cited_sources(self, seg_ids: list[str]) -> pd.DataFrame:
         """The corroborating-source entries the testimonials ``seg_ids`` cite: seg_id, ref, label, text."""

@@ -742,7 +742,11 @@ def ask_store_each(corpus: Corpus, themes: list[str], *, n: int = 5, by: str | N
     n = _check_n(n)
     if by:
         corpus.check_attribute(by)
-    corpus.candidates_each(list(themes), max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
+    k = max(QUOTE_CANDIDATES, 20 * n)
+    corpus.candidates_each(list(themes), k, candidate_weights(), attr=by or None)
+    # the centres' passages of the themes with candidates, in one query too
+    corpus.theme_passages_each([t for t in themes if len(corpus.candidates([t], k, candidate_weights(),
+                                                                          attr=by or None))], CENTRE_SAMPLE)
     for theme in themes:
         ask_store(corpus, theme, n=n, by=by)
 

@@ -2642,6 +2642,40 @@ class Store:
                 ORDER BY o.source, p.doc_id, p.start, p.seg_id, p.coder""", [theme]).df()
         return total, rows
 
+    def coded_theme_passages_each(self, handle: str, themes: list[str], limit: int) -> dict[str, tuple[int, pd.DataFrame]]:
+        """:meth:`coded_theme_passages` of each of ``themes``, in one query: {theme: (rows assigned it, up to
+        ``limit`` of them)}, each the same rows in the same order as asking about the theme alone. The rows of a
+        theme with more than ``limit`` are the ``limit`` first by the same hash, picked per theme in one pass over
+        the codes instead of one pass per theme."""
+        themes = list(dict.fromkeys(themes))
+        if not themes:
+            return {}
+        limit = int(limit)
+        totals = dict(self.con.execute(
+            f"SELECT theme, count(*) FROM {handle}_codes WHERE list_contains(?, theme) GROUP BY theme",
+            [themes]).fetchall())
+        whole = [t for t in themes if totals.get(t, 0) <= limit]
+        sampled = [t for t in themes if totals.get(t, 0) > limit]
+        rows = self.con.execute(
+            f"""WITH c AS (SELECT p.theme, p.sn, p.src, s.seg_id, k.coder FROM {handle}_codes p
+                           JOIN segments s ON s.rowid = p.sn JOIN {handle}_coders k USING (cn)
+                           WHERE list_contains(?, p.theme)),
+                chosen AS (SELECT theme, sn, src, coder FROM c WHERE list_contains(?, theme)
+                           UNION ALL
+                           SELECT theme, r.sn, r.src, r.coder FROM (
+                               SELECT theme, unnest(min_by({{'sn': sn, 'src': src, 'coder': coder}},
+                                                           (hash(seg_id), seg_id, coder), {limit})) AS r
+                               FROM c WHERE list_contains(?, theme) GROUP BY theme))
+                SELECT ch.theme, s.seg_id, s.text FROM chosen ch JOIN segments s ON s.rowid = ch.sn
+                JOIN {handle}_sources o USING (src)
+                ORDER BY ch.theme, o.source, s.doc_id, s.start, s.seg_id, ch.coder""",
+            [themes, whole, sampled]).df()
+        out = {}
+        for theme in themes:
+            part = rows[rows["theme"] == theme]
+            out[theme] = (int(totals.get(theme, 0)), part[["seg_id", "text"]].reset_index(drop=True))
+        return out
+
     def coded_sources(self, handle: str, docs: str | None = None) -> pd.DataFrame:
         """Per source: documents and segments stored (those with passages), documents coded. ``docs``: a table
         of :meth:`open_passage_documents`."""
