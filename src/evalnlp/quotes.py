@@ -217,15 +217,6 @@ class Preload:
     def __init__(self, encoder=None, redact: bool = True):
         import threading
 
-        if redact:
-            from evalnlp.redact import model_available
-
-            if model_available():
-                # spaCy is imported here, not in the thread: its import hides torch from sys.modules for a moment
-                # (see evalnlp.nlp.import_spacy), which another thread's imports must never see
-                from evalnlp.nlp import import_spacy
-
-                import_spacy()
         self._thread = threading.Thread(target=self._load, args=(encoder is None, redact), daemon=True,
                                         name="evalnlp-preload")
         self._thread.start()
@@ -239,7 +230,7 @@ class Preload:
                 from evalnlp.redact import _ner_pipeline, model_available
 
                 if model_available():
-                    _ner_pipeline()
+                    _ner_pipeline()  # spaCy is imported here too, without torch (see evalnlp.nlp.import_spacy)
         except Exception:  # noqa: BLE001  (the use raises it, with its own message)
             pass
 
