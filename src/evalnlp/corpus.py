@@ -292,7 +292,9 @@ class Corpus:
             return self._groups[attr]
         builtins = self.builtin_attributes()
         if attr in self.metadata_keys():
-            labels = {raw: group_label(json.loads(raw)) for raw in self.store.attribute_other_values(attr, self.docs)}
+            def labels(values: list[str]) -> dict[str, str]:  # the values the store does not label itself
+                return {raw: group_label(json.loads(raw)) for raw in values}
+
             table = self.store.coded_group_table(self.handle, MISSING_GROUP, key=attr, labels=labels, docs=self.docs)
         elif attr in builtins:
             table = self.store.coded_group_table(self.handle, MISSING_GROUP, column=builtins[attr], docs=self.docs)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import duckdb
 import numpy as np
@@ -2415,16 +2415,19 @@ class Store:
             f"""SELECT DISTINCT CAST(v AS VARCHAR) FROM (
                     SELECT json_extract(d.attrs, ?) AS v FROM documents d
                     WHERE {self._with_passages(docs)})
-                WHERE json_type(v) NOT IN ('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN')
+                WHERE json_type(v) NOT IN ({_OTHER_THAN})
                 ORDER BY 1""", [_json_pointer(key)]).fetchall()]
 
     def coded_group_table(self, handle: str, missing: str, *, key: str | None = None, column: str | None = None,
-                          labels: dict[str, str] | None = None, docs: str | None = None) -> str:
+                          labels: dict[str, str] | Callable[[list[str]], dict[str, str]] | None = None,
+                          docs: str | None = None) -> str:
         """Make a table (dn, grp, unvalued: no stored value) of every document with passages (``docs``: a table of
         :meth:`open_passage_documents`) and return its name: its group by metadata
         ``key`` or document ``column`` (question, source or kind). Text is stripped; null, missing or blank is
         ``missing``; an integer is its digits, a boolean True or False; other values (numbers with a fraction,
-        lists, objects) are looked up in ``labels`` (JSON text: label)."""
+        lists, objects) are looked up in ``labels`` (JSON text: label), or, when ``labels`` is a function, in what
+        it gives for the list of those values (:meth:`attribute_other_values`, read here from the values the
+        table is made of instead of from every document's attributes again)."""
         tables = self._coded_tables[handle]
         name = f"{handle}_g{len(tables)}"
         miss = _sql_str(missing)
@@ -2439,8 +2442,6 @@ class Store:
                             WHEN json_type({raw}) = 'BOOLEAN' THEN
                                  CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
                             ELSE coalesce(m.label, {miss}) END"""
-            _labels_in = pd.DataFrame(  # read by name in the SQL below (see _BY_NAME)
-                {"raw": list((labels or {}).keys()), "label": list((labels or {}).values())}, dtype=object)
             join = "LEFT JOIN _labels_in m ON m.raw = v.raw"
         elif column in ("question", "source", "kind"):
             value = f"d.{column}"
@@ -2454,6 +2455,13 @@ class Store:
         self.con.execute(f"""CREATE TEMP TABLE {name}_raw AS SELECT d.rowid AS dn, {value} AS raw FROM documents d
                              WHERE {self._with_passages(docs)}""")
         try:
+            if key is not None:
+                if callable(labels):  # the values other than null, text, integer or boolean, as attribute_other_values
+                    labels = labels([r[0] for r in self.con.execute(
+                        f"""SELECT raw FROM (SELECT DISTINCT raw FROM {name}_raw) WHERE raw IS NOT NULL
+                              AND json_type(CAST(raw AS JSON)) NOT IN ({_OTHER_THAN}) ORDER BY 1""").fetchall()])
+                _labels_in = pd.DataFrame(  # read by name in the SQL below (see _BY_NAME)
+                    {"raw": list((labels or {}).keys()), "label": list((labels or {}).values())}, dtype=object)
             self.con.execute(
                 f"""CREATE TEMP TABLE {name}_labels AS
                     SELECT v.raw, {expr} AS grp, {shown} AS shown
@@ -2701,6 +2709,9 @@ class Store:
                 GROUP BY k.coder ORDER BY k.coder""").df()
 
 
+# The JSON types of attribute values the store labels itself (see Store.coded_group_table); the others are
+# labelled in Python.
+_OTHER_THAN = "'NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN'"
 #: Quote candidates: how many codes per part (times k) are scored to find the floor the best k must reach.
 PROBE = 2
 # Quote candidates with the same text that Store.coded_candidates keeps at most (per theme and group): a copy of
