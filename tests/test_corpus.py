@@ -18,7 +18,7 @@ from helpers import CORPORA, shared_data
 
 from evalnlp import api
 from evalnlp.codebook import load_codebook
-from evalnlp.corpus import MISSING_GROUP, load_corpus
+from evalnlp.corpus import MISSING_GROUP, group_label, load_corpus
 from evalnlp.evidence import build_evidence
 from evalnlp.quotes import candidate_weights, quotes_to_json, rank_quotes, readability
 from evalnlp.api import write_report
@@ -381,6 +381,30 @@ def test_candidates_of_several_themes_at_once_are_each_themes_own(which, fft_one
             assert sum(len(together.candidates([t], 6, weights, attr=attr)) for t in themes) > 0
 
 
+@pytest.mark.parametrize("which", ["one coder", "human codes too"])
+def test_centre_passages_of_several_themes_at_once_are_each_themes_own(which, fft_one_coder, fft_store):
+    """Evidence and the report ask every theme's centre passages in one query: each theme's count and rows are
+    those of asking about it alone (the whole theme under the limit, the same fixed sample past it), in the same
+    order and types."""
+    store, cb = fft_one_coder if which == "one coder" else fft_store[:2]
+    themes = list(cb.theme_ids)
+    for limit in (7, 40, 100_000):
+        with load_corpus(store, cb) as together, load_corpus(store, cb) as alone:
+            together.theme_passages_each(themes, limit)
+            together.close()  # the answers are kept: asking a theme again must not remake the store's tables
+            sampled = 0
+            for theme in themes:
+                total, want = alone.theme_passages(theme, limit)
+                got = together.theme_passages(theme, limit)
+                assert got[0] == total
+                pd.testing.assert_frame_equal(got[1], want)
+                sampled += total > limit
+            assert together._handle is None
+            assert sampled if limit == 7 else True  # the sample past the limit is checked too
+            if limit == 100_000:
+                assert not sampled
+
+
 def test_documents_with_passages_gathered_once_answer_as_before(fft_store):
     """Attribute keys, other values, group tables and per-source counts read from the table of documents with
     passages equal those of joining every segment to its document."""
@@ -390,6 +414,11 @@ def test_documents_with_passages_gathered_once_answer_as_before(fft_store):
         assert store.attribute_keys(docs) == store.attribute_keys() == ["id", "trust", "ward", "site", "beds", "floor"]
         for key in ("beds", "floor", "ward"):
             assert store.attribute_other_values(key, docs) == store.attribute_other_values(key)
+            # a group table asks for the labels of the same values, read from its own values
+            seen: list[list[str]] = []
+            store.coded_group_table(corpus.handle, MISSING_GROUP, key=key, docs=docs,
+                                    labels=lambda values: seen.append(values) or {})
+            assert seen == [store.attribute_other_values(key)]
         pd.testing.assert_frame_equal(store.coded_sources(corpus.handle, docs), store.coded_sources(corpus.handle))
         for attr in ("beds", "site"):
             fast = corpus.group_values(attr).sort_index()
@@ -415,3 +444,28 @@ def test_theme_counts_count_rows_only_where_rows_are_segments_and_documents(fft_
                 store._coded_plain[handle] = plain
                 assert len(got) > 0
                 pd.testing.assert_frame_equal(got, want)
+
+
+def test_values_the_store_does_not_label_are_labelled_from_the_group_tables_own_values(tmp_path):
+    """Numbers with a fraction, lists and mappings among the stored attributes (a store written by an earlier
+    version kept them typed) are labelled in Python: the group table asks for the labels of exactly the values
+    attribute_other_values reads, and each document gets its label."""
+    rows = [("The staff were kind.", {"tags": [2, 1], "beds": 2.5}),
+            ("Parking was hard to find.", {"tags": {"b": 1, "a": 2}, "beds": 3}),
+            ("The food was cold.", {"tags": "plain", "beds": 7.25}),
+            ("Nurses explained everything.", {"beds": None})]
+    path = tmp_path / "answers.csv"
+    pd.DataFrame({"text": [t for t, _ in rows]}).to_csv(path, index=False)
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        api.classify(store, [path], text=["text"], codebook="fft")
+        for text, attrs in rows:  # typed values, as an earlier version stored them
+            store.con.execute("UPDATE documents SET attrs = ? WHERE text = ?", [json.dumps(attrs), text])
+    with Store(db, read_only=True) as store, load_corpus(store, load_codebook("fft")) as corpus:
+        assert store.attribute_other_values("tags") == ['[2,1]', '{"b":1,"a":2}']
+        assert store.attribute_other_values("beds") == ["2.5", "7.25"]
+        texts = dict(zip(store.table("documents")["doc_id"], store.table("documents")["text"]))
+        for attr in ("tags", "beds"):
+            want = {text: group_label(attrs.get(attr)) for text, attrs in rows}
+            got = {texts[d]: g for d, g in corpus.group_values(attr).items()}
+            assert got == want

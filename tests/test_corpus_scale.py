@@ -98,3 +98,36 @@ def test_redaction_imports_spacy_without_torch():
             "import torch\n"  # still importable afterwards
             "assert torch.zeros(2).sum().item() == 0\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_spacy_imported_in_a_thread_without_torch_while_other_threads_may_import_it():
+    """The read commands import spaCy in the thread that loads the models while the store answers: torch is
+    refused to that thread alone, so thinc takes it for absent, while another thread can import a refused module
+    as usual; afterwards torch imports everywhere."""
+    code = ("import sys, threading\n"
+            "from evalnlp.nlp import _Refused, import_spacy\n"
+            # the refusal is the refusing thread's only
+            "r = _Refused('colorsys')\n"
+            "sys.meta_path.insert(0, r)\n"
+            "try:\n"
+            "    import colorsys\n"
+            "except ModuleNotFoundError:\n"
+            "    pass\n"
+            "else:\n"
+            "    raise SystemExit('colorsys was imported in the thread that refused it')\n"
+            "got = {}\n"
+            "t = threading.Thread(target=lambda: got.setdefault('m', __import__('colorsys')))\n"
+            "t.start(); t.join()\n"
+            "assert got['m'].rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)\n"
+            "sys.meta_path.remove(r)\n"
+            # spaCy imported in a thread: without torch, and nothing refused once it is done
+            "t = threading.Thread(target=import_spacy)\n"
+            "t.start(); t.join()\n"
+            "assert 'spacy' in sys.modules and 'torch' not in sys.modules, 'torch was imported'\n"
+            "import thinc.compat\n"
+            "assert not thinc.compat.has_torch\n"
+            "assert not any(isinstance(f, _Refused) for f in sys.meta_path)\n"
+            "assert import_spacy() is sys.modules['spacy']\n"
+            "import torch\n"
+            "assert torch.zeros(2).sum().item() == 0\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

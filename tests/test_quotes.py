@@ -554,10 +554,10 @@ def test_groups_holding_contact_details_are_de_identified_in_evidence_and_quotes
     assert sizes["[EMAIL] 1"] >= 1 and sorted(sizes) == ["[EMAIL] 1", "[EMAIL] 2"]
 
 
-def test_preload_imports_spacy_before_its_thread_starts():
-    """spaCy's import hides torch from sys.modules for a moment (evalnlp.nlp.import_spacy); done in the preload
-    thread, the main thread's own imports could meet that (scipy then failed on torch being None). It is done
-    before the thread starts."""
+def test_preload_imports_spacy_in_its_thread_and_hides_torch_from_no_other_thread():
+    """The preload thread imports spaCy (with the names model) while the main thread works on: torch is refused
+    to that thread alone (evalnlp.nlp.import_spacy), so the main thread never finds torch hidden in sys.modules
+    (scipy once failed on torch being None there), and spaCy comes without torch."""
     import subprocess
     import sys
 
@@ -565,7 +565,14 @@ def test_preload_imports_spacy_before_its_thread_starts():
 
     code = ("import sys\nfrom evalnlp.quotes import Preload\nassert 'spacy' not in sys.modules\n"
             "p = Preload(None, redact=True)\n"
-            f"assert ('spacy' in sys.modules) == {model_available()!r}, 'spaCy imported in the thread'\np.wait()\n")
+            # not on the main thread before the thread starts (the thread loads the encoder first, which takes far
+            # longer than coming back here)
+            "assert 'spacy' not in sys.modules, 'spaCy imported before the preload thread'\n"
+            "while p._thread.is_alive():  # the main thread's view while the models load\n"
+            "    assert sys.modules.get('torch', 0) is not None, 'torch hidden from the main thread'\n"
+            "p.wait()\n"
+            f"assert ('spacy' in sys.modules) == {model_available()!r}, 'spaCy not imported by the preload'\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
 

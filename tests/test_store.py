@@ -826,6 +826,37 @@ def test_ctrl_c_at_the_commit_is_told_apart_saved_or_not(db_path, after):
             store.con.execute("INSERT INTO meta VALUES ('probe2', 'y')")
 
 
+def test_documents_read_for_quotes_are_kept_by_a_read_only_store_only(tmp_path):
+    """A read-only store keeps the documents it read for their text (its documents cannot change while it is
+    open), so the quotes of several themes need one reading of every document id; the texts and redaction
+    contexts it gives are those of reading them afresh. A store that can be written keeps none, so a text
+    changed after it was read is read as it is now."""
+    from evalnlp import api
+
+    report = tmp_path / "report.txt"
+    report.write_text("First paragraph of the report.\n\nSecond paragraph of the report.\n", encoding="utf-8")
+    answers = tmp_path / "a.csv"
+    answers.write_text("text\nA survey answer.\nAnother answer.\n", encoding="utf-8")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        api.ingest(store, [report])
+        api.ingest(store, [answers], text=["text"])
+        ids = store.table("documents")["doc_id"].tolist()
+        fresh = (store.document_texts(ids), store.redaction_contexts(ids))
+        store.remember_documents(ids)
+        assert store._documents_read == {}
+        store.con.execute("UPDATE documents SET text = 'A survey answer, edited.' WHERE text = 'A survey answer.'")
+        edited = store.document_texts(ids)
+        assert "A survey answer, edited." in edited.values() and "A survey answer." not in edited.values()
+        store.con.execute("UPDATE documents SET text = 'A survey answer.' WHERE text = 'A survey answer, edited.'")
+    with Store(path, read_only=True) as store:
+        store.remember_documents(ids[:3] + ["no such document"])
+        assert sorted(store._documents_read) == sorted(ids[:3])
+        assert (store.document_texts(ids), store.redaction_contexts(ids)) == fresh
+        assert sorted(store._documents_read) == sorted(ids)  # the rest read once, then kept
+        assert store.document_texts([]) == {} and store.redaction_contexts(["no such document"]) == {}
+
+
 def test_a_paragraphs_redaction_context_is_its_whole_report_or_a_window_of_it(tmp_path):
     """The text a quotation of a report's paragraph is redacted beside: the whole report (every paragraph of its
     file, one text shared by them all), or past the limit the paragraphs around it; a survey answer's is itself."""

@@ -2933,6 +2933,8 @@ def write_report(store: Store, codebook, path: str | Path, *, redact: bool = Tru
     if claims is None:  # the store answers every question first, and its temporary tables go before scoring
         ask_for_evidence(corpus, codebook, by_list)
         ask_for_quotes(corpus, list(codebook.theme_ids), n=n_quotes)
+        if redact:  # the chosen quotes' documents, read with every candidate's in one pass (not one per theme)
+            corpus.remember_candidate_documents()
         corpus.close()
     preload.wait()
     evidence = build_evidence(store, codebook, by=by_list, claims=claims, redact=redact, n_quotes=n_quotes,

@@ -219,8 +219,7 @@ class Corpus:
         for kwargs in candidates:
             self.candidates(**kwargs)
         if theme_passages is not None:
-            for theme in dict.fromkeys(themes):
-                self.theme_passages(theme, theme_passages)
+            self.theme_passages_each(list(themes), theme_passages)
 
     # ---- attributes and groups
 
@@ -293,7 +292,9 @@ class Corpus:
             return self._groups[attr]
         builtins = self.builtin_attributes()
         if attr in self.metadata_keys():
-            labels = {raw: group_label(json.loads(raw)) for raw in self.store.attribute_other_values(attr, self.docs)}
+            def labels(values: list[str]) -> dict[str, str]:  # the values the store does not label itself
+                return {raw: group_label(json.loads(raw)) for raw in values}
+
             table = self.store.coded_group_table(self.handle, MISSING_GROUP, key=attr, labels=labels, docs=self.docs)
         elif attr in builtins:
             table = self.store.coded_group_table(self.handle, MISSING_GROUP, column=builtins[attr], docs=self.docs)
@@ -424,6 +425,13 @@ class Corpus:
         for theme in todo:
             self._answers[key(theme)] = df[df["theme"] == theme].reset_index(drop=True)
 
+    def remember_candidate_documents(self) -> None:
+        """Have the store read, in one pass, the documents of every quote candidate asked so far, so that the
+        texts of the quotes chosen among them (to redact them) need no pass of their own per theme (see
+        :meth:`evalnlp.store.Store.remember_documents`)."""
+        ids = {d for key, frame in self._answers.items() if key[0] == "candidates" for d in frame["doc_id"]}
+        self.store.remember_documents(ids)
+
     def _filter_table(self, attr: str, claim: str | None) -> str:
         try:
             return self.group_table(attr)
@@ -458,6 +466,17 @@ class Corpus:
         total, rows = self._answer(("theme_passages", theme, int(limit)),
                                    lambda: self.store.coded_theme_passages(self.handle, theme, limit))
         return total, rows.copy()
+
+    def theme_passages_each(self, themes: list[str], limit: int) -> None:
+        """Ask, in one query, what :meth:`theme_passages` answers for each of ``themes`` (with ``limit``), and keep
+        each theme's answer (see :meth:`evalnlp.store.Store.coded_theme_passages_each`)."""
+        todo = [t for t in dict.fromkeys(themes) if ("theme_passages", t, int(limit)) not in self._answers]
+        if len(todo) < 2:  # nothing to share
+            for theme in todo:
+                self.theme_passages(theme, limit)
+            return
+        for theme, answer in self.store.coded_theme_passages_each(self.handle, todo, limit).items():
+            self._answers[("theme_passages", theme, int(limit))] = answer
 
     def cited_sources(self, seg_ids: list[str]) -> pd.DataFrame:
         """The corroborating-source entries the testimonials ``seg_ids`` cite: seg_id, ref, label, text."""

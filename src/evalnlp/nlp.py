@@ -27,22 +27,47 @@ def import_spacy():
 
     thinc imports torch, when it is installed, only to offer its torch-backed layers, which no pipeline used
     here needs (the NER model and the blank pipeline run on numpy); that import costs a second or more and
-    a few hundred MB in every process that redacts a quote. While spaCy is imported torch is hidden, so thinc
-    takes it for absent, as on an install without torch; torch itself can still be imported afterwards.
+    a few hundred MB in every process that redacts a quote. While spaCy is imported, torch is refused to the
+    thread importing it (:class:`_Refused`), so thinc takes it for absent, as on an install without torch;
+    other threads are not affected (a thread may import spaCy while another works), and torch itself can still
+    be imported afterwards. When another thread imports torch meanwhile, thinc finds it imported and uses it,
+    as it would have had torch been imported first.
     """
     import sys
 
-    if "spacy" in sys.modules:
-        return sys.modules["spacy"]
-    hide = "torch" not in sys.modules
-    if hide:
-        sys.modules["torch"] = None  # type: ignore[assignment]  (an import of it raises ImportError)
+    if "spacy" in sys.modules:  # imported, or being imported by another thread (the import waits for it)
+        import spacy
+
+        return spacy
+    refused = _Refused("torch") if "torch" not in sys.modules else None
+    if refused is not None:
+        sys.meta_path.insert(0, refused)
     try:
         import spacy
     finally:
-        if hide and sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
+        if refused is not None:
+            sys.meta_path.remove(refused)
     return spacy
+
+
+class _Refused:
+    """A finder of modules, first on ``sys.meta_path``, that refuses the package ``name`` (and its submodules)
+    to the thread that made it: importing it there raises ModuleNotFoundError, as if it were not installed.
+    Other threads' imports, and a module already imported (found in ``sys.modules`` before any finder is
+    asked), are not affected."""
+
+    def __init__(self, name: str):
+        import threading
+
+        self.name = name
+        self.thread = threading.get_ident()
+
+    def find_spec(self, fullname: str, path=None, target=None):
+        import threading
+
+        if fullname.partition(".")[0] == self.name and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
 
 
 @lru_cache(maxsize=1)

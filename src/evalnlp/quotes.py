@@ -217,15 +217,6 @@ class Preload:
     def __init__(self, encoder=None, redact: bool = True):
         import threading
 
-        if redact:
-            from evalnlp.redact import model_available
-
-            if model_available():
-                # spaCy is imported here, not in the thread: its import hides torch from sys.modules for a moment
-                # (see evalnlp.nlp.import_spacy), which another thread's imports must never see
-                from evalnlp.nlp import import_spacy
-
-                import_spacy()
         self._thread = threading.Thread(target=self._load, args=(encoder is None, redact), daemon=True,
                                         name="evalnlp-preload")
         self._thread.start()
@@ -239,7 +230,7 @@ class Preload:
                 from evalnlp.redact import _ner_pipeline, model_available
 
                 if model_available():
-                    _ner_pipeline()
+                    _ner_pipeline()  # spaCy is imported here too, without torch (see evalnlp.nlp.import_spacy)
         except Exception:  # noqa: BLE001  (the use raises it, with its own message)
             pass
 
@@ -780,7 +771,11 @@ def ask_store_each(corpus: Corpus, themes: list[str], *, n: int = 5, by: str | N
     n = _check_n(n)
     if by:
         corpus.check_attribute(by)
-    corpus.candidates_each(list(themes), max(QUOTE_CANDIDATES, 20 * n), candidate_weights(), attr=by or None)
+    k = max(QUOTE_CANDIDATES, 20 * n)
+    corpus.candidates_each(list(themes), k, candidate_weights(), attr=by or None)
+    # the centres' passages of the themes with candidates, in one query too
+    corpus.theme_passages_each([t for t in themes if len(corpus.candidates([t], k, candidate_weights(),
+                                                                          attr=by or None))], CENTRE_SAMPLE)
     for theme in themes:
         ask_store(corpus, theme, n=n, by=by)
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import duckdb
 import numpy as np
@@ -235,6 +235,10 @@ class Store:
         self._replacing = False  # remembering the documents and source entries each source yields (replace_begin)
         self._row_files: dict[str, dict[str, Any]] = {}  # the cells of the rows read, by source (remember_rows)
         self._row_dir: str | None = None
+        self._read_only = read_only
+        # documents read for their text (source, kind, text by doc_id), kept by a read-only store, whose documents
+        # cannot change while it is open (see _document_rows)
+        self._documents_read: dict[str, tuple[Any, Any, Any]] = {}
         # DuckDB's buffer cache would otherwise grow to most of the machine's memory on large runs; past this
         # limit it evicts pages and spills to a temporary folder beside the store instead.
         self.con.execute(f"SET memory_limit = '{_memory_limit()}'")
@@ -961,14 +965,36 @@ class Store:
                  AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.doc_id = d.doc_id)
                ORDER BY rowid""", [run_id]).df()
 
+    def _document_rows(self, doc_ids: Iterable[str]) -> dict[str, tuple[Any, Any, Any]]:
+        """(source, kind, text) of each of ``doc_ids`` that the store holds, by doc_id. Finding a few documents by
+        id reads every document id; a read-only store keeps the rows it has found (its documents cannot change
+        while it is open), so a quote's text and its redaction context, and the quotes of several themes
+        (:meth:`remember_documents`), cost one such reading instead of one each."""
+        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
+        known = self._documents_read
+        missing = [d for d in wanted if d not in known] if self._read_only else wanted
+        rows = {} if missing is wanted else {d: known[d] for d in wanted if d in known}
+        if missing:
+            _only = pd.DataFrame({"doc_id": missing}, dtype=object)  # read by name (see _BY_NAME)
+            df = self.con.execute("SELECT doc_id, source, kind, text FROM documents "
+                                  "WHERE doc_id IN (SELECT doc_id FROM _only)").df()
+            found = dict(zip(df["doc_id"], zip(df["source"], df["kind"], df["text"])))
+            rows.update(found)
+            if self._read_only:
+                known.update(found)
+        return rows
+
+    def remember_documents(self, doc_ids: Iterable[str]) -> None:
+        """Read the documents ``doc_ids`` (the documents of quote candidates, before the best are chosen) in one
+        pass, so that the texts later asked of some of them (:meth:`document_texts`,
+        :meth:`redaction_contexts`) need no pass of their own. Only a read-only store keeps them; on any other it
+        does nothing."""
+        if self._read_only:
+            self._document_rows(doc_ids)
+
     def document_texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """The whole text of each of ``doc_ids`` that the store holds, by doc_id."""
-        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
-        if not wanted:
-            return {}
-        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
-        df = self.con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT doc_id FROM _only)").df()
-        return dict(zip(df["doc_id"], df["text"]))
+        return {d: row[2] for d, row in self._document_rows(doc_ids).items()}
 
     def redaction_contexts(self, doc_ids: Iterable[str], limit: int = 2_000_000) -> dict[str, str]:
         """The text to read a passage of each of ``doc_ids`` beside when it is redacted, by doc_id: for a narrative
@@ -976,12 +1002,11 @@ class Store:
         alone in one paragraph is known for a name when another paragraph names the person in full; for any other
         document (a survey answer) its own text. A source longer than ``limit`` characters gives its paragraphs
         up to that length around the document's own place."""
-        wanted = sorted({d for d in doc_ids if isinstance(d, str)})
-        if not wanted:
+        rows = self._document_rows(doc_ids)
+        if not rows:
             return {}
-        _only = pd.DataFrame({"doc_id": wanted}, dtype=object)  # read by name (see _BY_NAME)
-        own = self.con.execute("SELECT doc_id, source, kind, text FROM documents "
-                               "WHERE doc_id IN (SELECT doc_id FROM _only)").df()
+        own = pd.DataFrame([(d, *row) for d, row in rows.items()], columns=["doc_id", "source", "kind", "text"],
+                           dtype=object)
         out = dict(zip(own["doc_id"], own["text"]))
         narrative = own[own["kind"] == "narrative"]
         if narrative.empty:
@@ -2431,16 +2456,19 @@ class Store:
             f"""SELECT DISTINCT CAST(v AS VARCHAR) FROM (
                     SELECT json_extract(d.attrs, ?) AS v FROM documents d
                     WHERE {self._with_passages(docs)})
-                WHERE json_type(v) NOT IN ('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN')
+                WHERE json_type(v) NOT IN ({_OTHER_THAN})
                 ORDER BY 1""", [_json_pointer(key)]).fetchall()]
 
     def coded_group_table(self, handle: str, missing: str, *, key: str | None = None, column: str | None = None,
-                          labels: dict[str, str] | None = None, docs: str | None = None) -> str:
+                          labels: dict[str, str] | Callable[[list[str]], dict[str, str]] | None = None,
+                          docs: str | None = None) -> str:
         """Make a table (dn, grp, unvalued: no stored value) of every document with passages (``docs``: a table of
         :meth:`open_passage_documents`) and return its name: its group by metadata
         ``key`` or document ``column`` (question, source or kind). Text is stripped; null, missing or blank is
         ``missing``; an integer is its digits, a boolean True or False; other values (numbers with a fraction,
-        lists, objects) are looked up in ``labels`` (JSON text: label)."""
+        lists, objects) are looked up in ``labels`` (JSON text: label), or, when ``labels`` is a function, in what
+        it gives for the list of those values (:meth:`attribute_other_values`, read here from the values the
+        table is made of instead of from every document's attributes again)."""
         tables = self._coded_tables[handle]
         name = f"{handle}_g{len(tables)}"
         miss = _sql_str(missing)
@@ -2455,8 +2483,6 @@ class Store:
                             WHEN json_type({raw}) = 'BOOLEAN' THEN
                                  CASE WHEN CAST({raw} AS BOOLEAN) THEN 'True' ELSE 'False' END
                             ELSE coalesce(m.label, {miss}) END"""
-            _labels_in = pd.DataFrame(  # read by name in the SQL below (see _BY_NAME)
-                {"raw": list((labels or {}).keys()), "label": list((labels or {}).values())}, dtype=object)
             join = "LEFT JOIN _labels_in m ON m.raw = v.raw"
         elif column in ("question", "source", "kind"):
             value = f"d.{column}"
@@ -2470,6 +2496,13 @@ class Store:
         self.con.execute(f"""CREATE TEMP TABLE {name}_raw AS SELECT d.rowid AS dn, {value} AS raw FROM documents d
                              WHERE {self._with_passages(docs)}""")
         try:
+            if key is not None:
+                if callable(labels):  # the values other than null, text, integer or boolean, as attribute_other_values
+                    labels = labels([r[0] for r in self.con.execute(
+                        f"""SELECT raw FROM (SELECT DISTINCT raw FROM {name}_raw) WHERE raw IS NOT NULL
+                              AND json_type(CAST(raw AS JSON)) NOT IN ({_OTHER_THAN}) ORDER BY 1""").fetchall()])
+                _labels_in = pd.DataFrame(  # read by name in the SQL below (see _BY_NAME)
+                    {"raw": list((labels or {}).keys()), "label": list((labels or {}).values())}, dtype=object)
             self.con.execute(
                 f"""CREATE TEMP TABLE {name}_labels AS
                     SELECT v.raw, {expr} AS grp, {shown} AS shown
@@ -2662,6 +2695,40 @@ class Store:
                 ORDER BY o.source, p.doc_id, p.start, p.seg_id, p.coder""", [theme]).df()
         return total, rows
 
+    def coded_theme_passages_each(self, handle: str, themes: list[str], limit: int) -> dict[str, tuple[int, pd.DataFrame]]:
+        """:meth:`coded_theme_passages` of each of ``themes``, in one query: {theme: (rows assigned it, up to
+        ``limit`` of them)}, each the same rows in the same order as asking about the theme alone. The rows of a
+        theme with more than ``limit`` are the ``limit`` first by the same hash, picked per theme in one pass over
+        the codes instead of one pass per theme."""
+        themes = list(dict.fromkeys(themes))
+        if not themes:
+            return {}
+        limit = int(limit)
+        totals = dict(self.con.execute(
+            f"SELECT theme, count(*) FROM {handle}_codes WHERE list_contains(?, theme) GROUP BY theme",
+            [themes]).fetchall())
+        whole = [t for t in themes if totals.get(t, 0) <= limit]
+        sampled = [t for t in themes if totals.get(t, 0) > limit]
+        rows = self.con.execute(
+            f"""WITH c AS (SELECT p.theme, p.sn, p.src, s.seg_id, k.coder FROM {handle}_codes p
+                           JOIN segments s ON s.rowid = p.sn JOIN {handle}_coders k USING (cn)
+                           WHERE list_contains(?, p.theme)),
+                chosen AS (SELECT theme, sn, src, coder FROM c WHERE list_contains(?, theme)
+                           UNION ALL
+                           SELECT theme, r.sn, r.src, r.coder FROM (
+                               SELECT theme, unnest(min_by({{'sn': sn, 'src': src, 'coder': coder}},
+                                                           (hash(seg_id), seg_id, coder), {limit})) AS r
+                               FROM c WHERE list_contains(?, theme) GROUP BY theme))
+                SELECT ch.theme, s.seg_id, s.text FROM chosen ch JOIN segments s ON s.rowid = ch.sn
+                JOIN {handle}_sources o USING (src)
+                ORDER BY ch.theme, o.source, s.doc_id, s.start, s.seg_id, ch.coder""",
+            [themes, whole, sampled]).df()
+        out = {}
+        for theme in themes:
+            part = rows[rows["theme"] == theme]
+            out[theme] = (int(totals.get(theme, 0)), part[["seg_id", "text"]].reset_index(drop=True))
+        return out
+
     def coded_sources(self, handle: str, docs: str | None = None) -> pd.DataFrame:
         """Per source: documents and segments stored (those with passages), documents coded. ``docs``: a table
         of :meth:`open_passage_documents`."""
@@ -2687,6 +2754,9 @@ class Store:
                 GROUP BY k.coder ORDER BY k.coder""").df()
 
 
+# The JSON types of attribute values the store labels itself (see Store.coded_group_table); the others are
+# labelled in Python.
+_OTHER_THAN = "'NULL', 'VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN'"
 #: Quote candidates: how many codes per part (times k) are scored to find the floor the best k must reach.
 PROBE = 2
 # Quote candidates with the same text that Store.coded_candidates keeps at most (per theme and group): a copy of
