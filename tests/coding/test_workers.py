@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evalnlp import api
+from evalnlp.errors import InputError
 from evalnlp.coding import workers as w
 from evalnlp.store import Store
 from helpers import CORPORA
@@ -211,7 +212,7 @@ def test_a_stopped_helper_is_a_note_and_the_codes_stay_exact(tmp_path, sample, m
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
 def test_workers_must_be_a_count(tmp_path, sample, bad):
-    with pytest.raises(ValueError, match="workers"):
+    with pytest.raises(InputError, match=r"\[E149\] workers is the number of processes"):
         _classify(tmp_path / "x.duckdb", sample, workers=bad)
 
 
