@@ -3039,9 +3039,13 @@ class QdaExport:
     #: documents of narrative files that a later read of the file superseded (the earlier version of a changed
     #: paragraph): among ``documents``, in evalnlp.json with their codes, but not in their file's source text
     superseded: int = 0
-    selections: int = 0  # passages with at least one theme
+    #: every passage of the documents, coded or not; those no coder gave a theme travel in evalnlp.json
+    passages: int = 0
+    selections: int = 0  # passages with at least one theme: the project's text selections
     codings: int = 0
-    coders: dict[str, int] | None = None  # coder -> passages it assigned a theme
+    #: per coder: ``passages`` it coded (a theme or none), ``with_code`` (those it gave a theme), ``codings``;
+    #: counted as ``import`` counts them, so an export read into a new store gives the same numbers
+    coders: pd.DataFrame | None = None
     notes: list[str] | None = None
 
 
@@ -3086,7 +3090,7 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
                      documents=summary.documents, sources=summary.sources, files=summary.files,
                      superseded=summary.superseded,
-                     selections=summary.selections, codings=summary.codings,
+                     passages=summary.passages, selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
 
 
@@ -3133,13 +3137,16 @@ class QdaImport:
     documents_new: int
     segments: int
     segments_new: int
-    coders: pd.DataFrame  # coder, passages, codings
+    #: per coder: ``passages`` it coded (a theme or none), ``with_code`` (those it gave a theme), ``codings``;
+    #: counted as ``export`` counts them
+    coders: pd.DataFrame
     rejects: pd.DataFrame  # source, locator, code, reason
     discarded: dict[str, int]  # elements evalnlp does not use (notes, sets, graphs...): how many
     #: what the user should know: what was not imported (a line of the command's output, kind ``info``), then
     #: how the file was read (printed after ``note:``); issued as :class:`EvalnlpWarning`
     notes: list[str]
     new_codebook: Path | None = None
+    segments_with_code: int = 0  # of ``segments``, those a coder of the file gave at least one theme
 
 
 def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, codebook: str | Path | None = None,
@@ -3214,6 +3221,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
                      complete=plan.complete, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected,
                      documents=len(plan.documents), documents_new=written.documents_new,
                      segments=len(plan.segments), segments_new=written.segments_new, coders=written.coders,
+                     segments_with_code=written.segments_with_code,
                      rejects=plan.rejects, discarded=dict(project.discarded), notes=notes,
                      new_codebook=Path(new_codebook) if new_codebook is not None else None)
 
