@@ -537,3 +537,46 @@ def test_runs_and_rejects_of_one_run_as_evalnlp_runs_run_gives_them(tmp_path):
         assert len(project.rejects()) == 3 and len(project.runs()) == 2
         with pytest.raises(StoreError, match=r"\[E407\] no run 'nope'"):
             project.rejects("nope")
+
+
+def test_every_frame_a_project_reads_shows_a_missing_value_as_none_and_keeps_numbers_numbers(tmp_path):
+    """runs() showed a run without a codebook as NaN (and segments() a passage without a speaker, evidence a
+    theme without a quote) while documents() gave None: every frame now gives None where a value that is not a
+    number or a time is missing, and numbers stay numbers."""
+    import math
+
+    import pandas as pd
+    from pandas.api.types import is_datetime64_any_dtype, is_float_dtype, is_integer_dtype
+    from qda_helpers import golden
+
+    from evalnlp.codebook import load_codebook
+
+    csv = tmp_path / "survey.csv"
+    csv.write_text("id,programme,text\n1,Fellowship,It helped me lead.\n2,,Too long.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        golden.build_store(project.store, load_codebook("impact").theme_ids)
+        project.ingest(csv, text=["text"], id="id")  # a run without a codebook
+        evidence = project.evidence(by=["programme"], quotes=True)
+        frames = {name: getattr(project, name)() for name in ("documents", "segments", "codes", "sentiment", "reach",
+                                                               "runs", "rejects", "coders")}
+        frames |= {"evidence themes": evidence.themes, "evidence claims": evidence.claims,
+                   "quotes": project.quotes("capability", by="programme"),
+                   **{f"evidence by {k}": m for k, m in evidence.matrices.items()}}
+    missing = 0
+    for name, frame in frames.items():
+        for column in frame.columns:
+            values = frame[column]
+            if is_float_dtype(values) or is_integer_dtype(values) or is_datetime64_any_dtype(values) \
+                    or values.dtype == bool:
+                continue
+            assert values.dtype == object, (name, column, values.dtype)
+            nan = [v for v in values if isinstance(v, float) and math.isnan(v)]
+            assert not nan, (name, column)
+            missing += sum(v is None for v in values)
+    assert missing >= 4  # a run's codebook, a passage's speaker, a document's question and its metadata
+    runs = frames["runs"]
+    assert runs["codebook_id"].tolist().count(None) >= 1 and runs["n_in"].dtype == "int64"
+    assert is_datetime64_any_dtype(runs["started"])
+    assert frames["segments"]["start"].dtype.kind == "i" and frames["codes"]["score"].dtype == float
+    assert None in frames["segments"]["speaker"].tolist() and pd.isna(frames["segments"]["speaker"]).any()
+
