@@ -580,3 +580,38 @@ def test_every_frame_a_project_reads_shows_a_missing_value_as_none_and_keeps_num
     assert frames["segments"]["start"].dtype.kind == "i" and frames["codes"]["score"].dtype == float
     assert None in frames["segments"]["speaker"].tolist() and pd.isna(frames["segments"]["speaker"]).any()
 
+
+def test_an_option_a_project_method_does_not_take_is_a_numbered_error_naming_the_closest(tmp_path):
+    """project.ingest("f.csv", txt="answer") stopped with Python's bare TypeError from inside the API; every
+    method now refuses a keyword it does not take with E149, the option it comes closest to and its options,
+    before anything runs: methods that hand options on, methods with their own parameters and static ones."""
+    from evalnlp.api import Project, method_options
+    from evalnlp.errors import InputError
+
+    csv = tmp_path / "answers.csv"
+    csv.write_text("id,answer\n1,The staff were lovely and kind.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        for call, message in [
+            (lambda: project.ingest(csv, txt="answer"), r"ingest\(\) has no option 'txt'. Did you mean 'text'\?"),
+            (lambda: project.classify(csv, text="answer", codebok="fft"), r"no option 'codebok'. Did you mean "
+                                                                          r"'codebook'\?"),
+            (lambda: project.quotes("staff", nn=3), r"quotes\(\) has no option 'nn'. Did you mean 'n'\?"),
+            (lambda: project.train(tmp_path / "m", backnd="auto"), r"no option 'backnd'. Did you mean 'backend'\?"),
+            (lambda: project.review_import("r.xlsx", coderr="ann"), r"no option 'coderr'. Did you mean 'coder'\?"),
+            (lambda: project.export_qdpx("p.qdpx", codebok="fft"), r"no option 'codebok'"),
+            (lambda: Project.evaluate(csv, txt="answer"), r"evaluate\(\) has no option 'txt'"),
+            (lambda: project.runs(run_id="x"), r"runs\(\) has no option 'run_id'. Did you mean 'run'\?"),
+            (lambda: project.documents(limit=3), r"documents\(\) has no option 'limit'. Its options are none"),
+        ]:
+            with pytest.raises(InputError, match=r"\[E149\] (\w+\(\) has )?" + message):
+                call()
+        assert project.runs().empty  # nothing was run
+        done = project.ingest(csv, text="answer", id="id")  # the options it takes still pass
+        assert done.files[0].n_ok == 1
+    assert "text" in method_options(Project.ingest) and "replace" in method_options(Project.ingest)
+    assert "backend" in method_options(Project.train) and "out" in method_options(Project.train)
+    # every public method's options are found (a method handing options to a function of another name would not)
+    for name in dir(Project):
+        member = getattr(Project, name)
+        if not name.startswith("_") and callable(member):
+            assert isinstance(method_options(member), list), name

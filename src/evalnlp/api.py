@@ -436,6 +436,60 @@ def store_summary(store: Store) -> dict[str, int]:
     return corpus.summary(store)
 
 
+#: The function a :class:`Project` method hands its ``**options`` to, where its name is not the method's.
+_FORWARDED_TO = {"train": "train_from_store"}
+
+
+def method_options(method: Callable) -> list[str]:
+    """The keyword options a :class:`Project` method takes: its own named parameters, and, for a method that
+    hands ``**options`` on, the keyword-only parameters of the function of this module it hands them to (of its
+    name, or named in ``_FORWARDED_TO``)."""
+    import inspect
+
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    params = inspect.signature(method).parameters
+    names = [n for n, p in params.items() if p.kind in kinds and n != "self"]
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        target = globals()[_FORWARDED_TO.get(method.__name__, method.__name__)]
+        names += [n for n, p in inspect.signature(target).parameters.items()
+                  if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    return list(dict.fromkeys(names))
+
+
+def _options_checked(cls: type) -> type:
+    """Every public method of ``cls`` refuses a keyword it does not take with E149, naming the option it comes
+    closest to (``project.ingest("f.csv", txt="answer")``: "no option 'txt'. Did you mean 'text'?"), rather
+    than with Python's bare TypeError from wherever the options were handed on. Only the names are checked,
+    before the method runs; their values are the method's to judge."""
+    import functools
+    import inspect
+
+    def checked(method: Callable) -> Callable:
+        known: list[str] = []  # found at the first call: the functions options go to are defined further down
+
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not known:
+                known.extend(method_options(method))
+            for name in kwargs:
+                if name not in known:
+                    raise errors.error("E149", "unknown_option", method=method.__name__, option=name,
+                                       hint=did_you_mean(name, known, cutoff=0.5),
+                                       options=", ".join(known) or "none")
+            return method(*args, **kwargs)
+
+        return call
+
+    for name, member in list(vars(cls).items()):
+        static = isinstance(member, staticmethod)
+        function = member.__func__ if static else member
+        if name.startswith("_") or not inspect.isfunction(function):
+            continue
+        setattr(cls, name, staticmethod(checked(function)) if static else checked(function))
+    return cls
+
+
+@_options_checked
 class Project:
     """A project store opened for exploration in a notebook.
 
