@@ -537,3 +537,81 @@ def test_runs_and_rejects_of_one_run_as_evalnlp_runs_run_gives_them(tmp_path):
         assert len(project.rejects()) == 3 and len(project.runs()) == 2
         with pytest.raises(StoreError, match=r"\[E407\] no run 'nope'"):
             project.rejects("nope")
+
+
+def test_every_frame_a_project_reads_shows_a_missing_value_as_none_and_keeps_numbers_numbers(tmp_path):
+    """runs() showed a run without a codebook as NaN (and segments() a passage without a speaker, evidence a
+    theme without a quote) while documents() gave None: every frame now gives None where a value that is not a
+    number or a time is missing, and numbers stay numbers."""
+    import math
+
+    import pandas as pd
+    from pandas.api.types import is_datetime64_any_dtype, is_float_dtype, is_integer_dtype
+    from qda_helpers import golden
+
+    from evalnlp.codebook import load_codebook
+
+    csv = tmp_path / "survey.csv"
+    csv.write_text("id,programme,text\n1,Fellowship,It helped me lead.\n2,,Too long.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        golden.build_store(project.store, load_codebook("impact").theme_ids)
+        project.ingest(csv, text=["text"], id="id")  # a run without a codebook
+        evidence = project.evidence(by=["programme"], quotes=True)
+        frames = {name: getattr(project, name)() for name in ("documents", "segments", "codes", "sentiment", "reach",
+                                                               "runs", "rejects", "coders")}
+        frames |= {"evidence themes": evidence.themes, "evidence claims": evidence.claims,
+                   "quotes": project.quotes("capability", by="programme"),
+                   **{f"evidence by {k}": m for k, m in evidence.matrices.items()}}
+    missing = 0
+    for name, frame in frames.items():
+        for column in frame.columns:
+            values = frame[column]
+            if is_float_dtype(values) or is_integer_dtype(values) or is_datetime64_any_dtype(values) \
+                    or values.dtype == bool:
+                continue
+            assert values.dtype == object, (name, column, values.dtype)
+            nan = [v for v in values if isinstance(v, float) and math.isnan(v)]
+            assert not nan, (name, column)
+            missing += sum(v is None for v in values)
+    assert missing >= 4  # a run's codebook, a passage's speaker, a document's question and its metadata
+    runs = frames["runs"]
+    assert runs["codebook_id"].tolist().count(None) >= 1 and runs["n_in"].dtype == "int64"
+    assert is_datetime64_any_dtype(runs["started"])
+    assert frames["segments"]["start"].dtype.kind == "i" and frames["codes"]["score"].dtype == float
+    assert None in frames["segments"]["speaker"].tolist() and pd.isna(frames["segments"]["speaker"]).any()
+
+
+def test_an_option_a_project_method_does_not_take_is_a_numbered_error_naming_the_closest(tmp_path):
+    """project.ingest("f.csv", txt="answer") stopped with Python's bare TypeError from inside the API; every
+    method now refuses a keyword it does not take with E149, the option it comes closest to and its options,
+    before anything runs: methods that hand options on, methods with their own parameters and static ones."""
+    from evalnlp.api import Project, method_options
+    from evalnlp.errors import InputError
+
+    csv = tmp_path / "answers.csv"
+    csv.write_text("id,answer\n1,The staff were lovely and kind.\n", encoding="utf-8")
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        for call, message in [
+            (lambda: project.ingest(csv, txt="answer"), r"ingest\(\) has no option 'txt'. Did you mean 'text'\?"),
+            (lambda: project.classify(csv, text="answer", codebok="fft"), r"no option 'codebok'. Did you mean "
+                                                                          r"'codebook'\?"),
+            (lambda: project.quotes("staff", nn=3), r"quotes\(\) has no option 'nn'. Did you mean 'n'\?"),
+            (lambda: project.train(tmp_path / "m", backnd="auto"), r"no option 'backnd'. Did you mean 'backend'\?"),
+            (lambda: project.review_import("r.xlsx", coderr="ann"), r"no option 'coderr'. Did you mean 'coder'\?"),
+            (lambda: project.export_qdpx("p.qdpx", codebok="fft"), r"no option 'codebok'"),
+            (lambda: Project.evaluate(csv, txt="answer"), r"evaluate\(\) has no option 'txt'"),
+            (lambda: project.runs(run_id="x"), r"runs\(\) has no option 'run_id'. Did you mean 'run'\?"),
+            (lambda: project.documents(limit=3), r"documents\(\) has no option 'limit'. Its options are none"),
+        ]:
+            with pytest.raises(InputError, match=r"\[E149\] (\w+\(\) has )?" + message):
+                call()
+        assert project.runs().empty  # nothing was run
+        done = project.ingest(csv, text="answer", id="id")  # the options it takes still pass
+        assert done.files[0].n_ok == 1
+    assert "text" in method_options(Project.ingest) and "replace" in method_options(Project.ingest)
+    assert "backend" in method_options(Project.train) and "out" in method_options(Project.train)
+    # every public method's options are found (a method handing options to a function of another name would not)
+    for name in dir(Project):
+        member = getattr(Project, name)
+        if not name.startswith("_") and callable(member):
+            assert isinstance(method_options(member), list), name

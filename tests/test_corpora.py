@@ -419,7 +419,18 @@ def test_fft_counts_match_readme(fft_rows):
     assert int(facts["rows"]) == len(fft_rows)
     assert int(facts["labels"]) == len({r["label"] for r in fft_rows})
     assert int(facts["subcategories"]) == len({r["subcategory"] for r in fft_rows})
-    assert int(facts["empty texts"]) == sum(r["feedback"].strip() in ("None", "n/a", "") for r in fft_rows) == 32
+    texts = [r["feedback"] for r in fft_rows]
+    assert int(facts["empty texts"]) == sum(not t.strip() for t in texts)
+    assert int(facts["texts reading none"]) == texts.count("None") == 31
+    # what evalnlp counts as no answer: nothing blank, one placeholder ('n/a'); 'None' is an answer
+    import pandas as pd
+
+    from evalnlp.ingest import no_answer
+
+    blank, placeholder = no_answer(pd.Series(texts, dtype=object))
+    assert int(facts["empty texts"]) == int(blank.sum()) == 0
+    assert int(facts["placeholder texts"]) == int(placeholder.sum()) == 1
+    assert [texts[i] for i in placeholder.nonzero()[0]] == ["n/a"]
     assert int(facts["missing criticality"]) == sum(r["criticality"] == "NA" for r in fft_rows)
     malformed = [r["criticality"] for r in fft_rows if r["criticality"] not in valid | {"NA"}]
     assert int(facts["malformed criticality"]) == len(malformed) == 32
@@ -427,6 +438,23 @@ def test_fft_counts_match_readme(fft_rows):
     assert {k: int(v[0]) for k, v in labels.items()} == Counter(r["label"] for r in fft_rows)
     orgs = readme_table(readme, "organization")
     assert {k: int(v[0]) for k, v in orgs.items()} == Counter(r["organization"] for r in fft_rows)
+
+
+def test_fft_line_breaks_match_readme(fft_rows):
+    prose = " ".join((FFT / "README.md").read_text(encoding="utf-8").split())
+    lf, crlf = "\n", "\r\n"
+    lines = (FFT / "text_data.csv").read_bytes().count(lf.encode())
+    texts = [r["feedback"] for r in fft_rows]
+    broken = [t for t in texts if lf in t]
+    with_crlf = [t for t in broken if crlf in t]
+    breaks, pairs = sum(t.count(lf) for t in texts), sum(t.count(crlf) for t in texts)
+    padded = sum(t != t.strip() for t in texts)
+    assert f"{lines:,} physical lines" in prose
+    assert f"{len(broken)} comments contain line breaks" in prose
+    assert f"({breaks} breaks in all)" in prose
+    assert f"{len(with_crlf)} of these comments break their lines with CRLF ({pairs} CRLF pairs)" in prose
+    assert f"the other {len(broken) - len(with_crlf)} with a bare LF" in prose
+    assert f"leading or trailing spaces or line breaks ({padded} rows)" in prose
 
 
 def test_readmes_state_licence_and_origin():

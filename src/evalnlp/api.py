@@ -384,6 +384,24 @@ def _table_cells(path: Path, text: str) -> list:
     return docx_cells([p.locator for p in read], starts, [p.text for p in read])
 
 
+def missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the API's one way of showing a missing value: ``None`` in every column that is not numbers,
+    flags or times (text, ids, dicts, a document's metadata), each such column of dtype ``object``; a column of
+    numbers stays numbers (a missing one ``NaN`` in a float column, an integer column stays integers) and a
+    column of times stays times (``NaT``). Without it a missing text showed as ``NaN`` (pandas' ``str`` columns)
+    beside the ``None`` of a document's metadata. Changed in place (``frame.attrs``, a quotes table's notes,
+    stay) and returned."""
+    from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype, is_timedelta64_dtype
+
+    for i, dtype in enumerate(frame.dtypes):
+        if is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype) \
+                or is_timedelta64_dtype(dtype):
+            continue
+        values = frame.iloc[:, i].astype(object)
+        frame.isetitem(i, values.where(values.notna(), None))
+    return frame
+
+
 def runs(store: Store, run: str | None = None) -> pd.DataFrame:
     """Every run recorded in the store (or only the run ``run``: E407 when there is none), oldest first, with the
     store's columns; ``args`` and ``versions`` are dicts (the store holds them as JSON text), as in `evalnlp runs
@@ -398,7 +416,7 @@ def runs(store: Store, run: str | None = None) -> pd.DataFrame:
     for key in ("args", "versions"):
         df[key] = pd.Series([json.loads(v) if isinstance(v, str) and v else None for v in df[key]], index=df.index,
                             dtype=object)
-    return df
+    return missing_as_none(df)
 
 
 def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
@@ -408,7 +426,7 @@ def rejects(store: Store, run: str | None = None) -> pd.DataFrame:
 
     if run is not None:
         store.run(run)
-    return corpus.rejects(store, run)
+    return missing_as_none(corpus.rejects(store, run))
 
 
 def store_summary(store: Store) -> dict[str, int]:
@@ -418,6 +436,60 @@ def store_summary(store: Store) -> dict[str, int]:
     return corpus.summary(store)
 
 
+#: The function a :class:`Project` method hands its ``**options`` to, where its name is not the method's.
+_FORWARDED_TO = {"train": "train_from_store"}
+
+
+def method_options(method: Callable) -> list[str]:
+    """The keyword options a :class:`Project` method takes: its own named parameters, and, for a method that
+    hands ``**options`` on, the keyword-only parameters of the function of this module it hands them to (of its
+    name, or named in ``_FORWARDED_TO``)."""
+    import inspect
+
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    params = inspect.signature(method).parameters
+    names = [n for n, p in params.items() if p.kind in kinds and n != "self"]
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        target = globals()[_FORWARDED_TO.get(method.__name__, method.__name__)]
+        names += [n for n, p in inspect.signature(target).parameters.items()
+                  if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    return list(dict.fromkeys(names))
+
+
+def _options_checked(cls: type) -> type:
+    """Every public method of ``cls`` refuses a keyword it does not take with E149, naming the option it comes
+    closest to (``project.ingest("f.csv", txt="answer")``: "no option 'txt'. Did you mean 'text'?"), rather
+    than with Python's bare TypeError from wherever the options were handed on. Only the names are checked,
+    before the method runs; their values are the method's to judge."""
+    import functools
+    import inspect
+
+    def checked(method: Callable) -> Callable:
+        known: list[str] = []  # found at the first call: the functions options go to are defined further down
+
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not known:
+                known.extend(method_options(method))
+            for name in kwargs:
+                if name not in known:
+                    raise errors.error("E149", "unknown_option", method=method.__name__, option=name,
+                                       hint=did_you_mean(name, known, cutoff=0.5),
+                                       options=", ".join(known) or "none")
+            return method(*args, **kwargs)
+
+        return call
+
+    for name, member in list(vars(cls).items()):
+        static = isinstance(member, staticmethod)
+        function = member.__func__ if static else member
+        if name.startswith("_") or not inspect.isfunction(function):
+            continue
+        setattr(cls, name, staticmethod(checked(function)) if static else checked(function))
+    return cls
+
+
+@_options_checked
 class Project:
     """A project store opened for exploration in a notebook.
 
@@ -479,36 +551,38 @@ class Project:
                 new = f"attr_{new}"
             taken.add(new)
             names[name] = new
-        return pd.concat([docs, meta.rename(columns=names)], axis=1)
+        return missing_as_none(pd.concat([docs, meta.rename(columns=names)], axis=1))
 
     def segments(self) -> pd.DataFrame:
         """Every passage: seg_id, doc_id, kind (response, sentence, testimonial), start and end (offsets into its
         document's text, whose ``text[start:end]`` is the passage's text), text, speaker, source_ref."""
-        return self.store.table("segments")
+        return missing_as_none(self.store.table("segments"))
 
     def codes(self) -> pd.DataFrame:
         """Every code stored: seg_id, theme, score, assigned, coder, run_id, and the codebook of the run that
         stored it (``codebook``: a store coded with two codebooks holds both, told apart here)."""
-        return self.store.codes_with_codebook()
+        return missing_as_none(self.store.codes_with_codebook())
 
     def sentiment(self, *, all_runs: bool = False) -> pd.DataFrame:
         """Each passage's sentiment: seg_id, label, score, coder, run_id, one row per passage, the label in use
         (a person's where there is one, else the latest classify run's; what evidence and quotes count).
         ``all_runs=True``: every label stored, one row per passage and run (each classify run stores its own,
         so a store coded with two codebooks holds two per passage)."""
-        return self.store.table("sentiment") if _flag(all_runs, "all_runs") else self.store.sentiment_in_use()
+        return missing_as_none(self.store.table("sentiment") if _flag(all_runs, "all_runs")
+                               else self.store.sentiment_in_use())
 
     def reach(self) -> pd.DataFrame:
         """Reach figures found in narrative documents: doc_id, text, value, unit, start and end (offsets into the
         document's text)."""
-        return self.store.table("reach")
+        return missing_as_none(self.store.table("reach"))
 
     def runs(self, run: str | None = None) -> pd.DataFrame:
         """Every run (or only the run ``run``, as ``evalnlp runs --run``: E407 when there is none), oldest first,
         with the store's columns: run_id, command, args (the options and per-file
         counts, a dict), codebook_id, codebook_sha256, model_sha256, versions (a dict), started, finished,
         status, and the counts n_in (rows or passages read), n_ok (accepted, duplicates included) and
-        n_rejected, as `evalnlp runs` shows them.
+        n_rejected, as `evalnlp runs` shows them. A missing value is None (a run without a codebook), as in every
+        frame of the API (see :func:`missing_as_none`).
 
         >>> project.runs()[["command", "n_in", "n_ok", "n_rejected"]]     # doctest: +SKIP
         >>> project.runs()["args"].iloc[0]["per_file"]                  # doctest: +SKIP
@@ -1014,8 +1088,8 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     if ingested is not None:
         _with_notes(ingested)
     errors.issue(notes + (ingested.notes if ingested is not None else []))
-    return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded, themes=themes,
-                          sentiment=sent_counts, ingest=ingested, output=out_path, n_no_theme=n_no_theme,
+    return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded,
+                          themes=missing_as_none(themes), sentiment=missing_as_none(sent_counts), ingest=ingested, output=out_path, n_no_theme=n_no_theme,
                           timings=timings, processes=processes, notes=notes)
 
 
@@ -2270,7 +2344,7 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
     return CodesImportResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, ingest=ingested,
                              n_coded=len(per_seg), n_new=counts["new"], n_changed=counts["changed"],
                              n_unchanged=counts["unchanged"], n_no_theme=int((~per_seg.any(axis=1)).sum()),
-                             themes=themes, n_respaced=n_respaced, case_twin=twin, notes=notes)
+                             themes=missing_as_none(themes), n_respaced=n_respaced, case_twin=twin, notes=notes)
 
 
 def _one_question(question: str | Sequence[str] | None) -> str | None:
@@ -2290,7 +2364,7 @@ _CODES_IMPORT = errors.Call("codes import", "path=FILE", "text=COL", "labels_col
 def coders(store: Store) -> pd.DataFrame:
     """Every coder in the store, human and machine (``codes list``): coder, kind, passages, documents, codes
     (themes assigned), no_theme (passages given none), runs, first_run, last_run."""
-    return store.coders()
+    return missing_as_none(store.coders())
 
 
 @dataclass
@@ -2471,7 +2545,8 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
         "question": units["question"], "text": units["text"], "themes_a": joined(ya), "themes_b": joined(yb),
         "only_a": joined(ya & ~yb), "only_b": joined(yb & ~ya), "both": joined(ya & yb),
         "doc_id": units["doc_id"], "seg_id": units["unit"]})
-    return Agreement(coders=(a, b), codebook_id=cb.id, report=report, units=table[DISAGREEMENT_COLUMNS],
+    return Agreement(coders=(a, b), codebook_id=cb.id, report=report,
+                     units=missing_as_none(table[DISAGREEMENT_COLUMNS].copy()),
                      n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0), trained_from_store=from_store)
 
 
@@ -2765,6 +2840,8 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     if output is not None:
         ev.files = write_evidence(ev, output)
     errors.issue(ev.notes)
+    for frame in (ev.themes, ev.claims, *ev.matrices.values()):
+        missing_as_none(frame)
     return ev
 
 
@@ -2815,7 +2892,7 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
                                  fields={"theme": theme, "evidence": errors.Call("evidence")}))
     df.attrs["notes"] = notes
     errors.issue(notes)
-    return df
+    return missing_as_none(df)
 
 
 def attribute_note(store: Store, attr: str, codebook: str | Path | None = None) -> str | None:
@@ -3009,6 +3086,8 @@ def discover(store: Store, *, codebook: str | Path | None = None, embedding: str
             found.outputs.append(write_suggestion(found, cb, suggest))
     except errors.EvalnlpError as exc:
         _raise_saved(exc, "the topics found", "are", run_id)
+    for frame in (found.topics, found.passages, found.similarity):
+        missing_as_none(frame)
     return found
 
 
@@ -3039,9 +3118,13 @@ class QdaExport:
     #: documents of narrative files that a later read of the file superseded (the earlier version of a changed
     #: paragraph): among ``documents``, in evalnlp.json with their codes, but not in their file's source text
     superseded: int = 0
-    selections: int = 0  # passages with at least one theme
+    #: every passage of the documents, coded or not; those no coder gave a theme travel in evalnlp.json
+    passages: int = 0
+    selections: int = 0  # passages with at least one theme: the project's text selections
     codings: int = 0
-    coders: dict[str, int] | None = None  # coder -> passages it assigned a theme
+    #: per coder: ``passages`` it coded (a theme or none), ``with_code`` (those it gave a theme), ``codings``;
+    #: counted as ``import`` counts them, so an export read into a new store gives the same numbers
+    coders: pd.DataFrame | None = None
     notes: list[str] | None = None
 
 
@@ -3086,7 +3169,7 @@ def export(store: Store | None, path: str | Path, *, codebook: str | Path | None
     return QdaExport(path=path, kind="project", codebook_id=cb.id, themes=len(cb.themes),
                      documents=summary.documents, sources=summary.sources, files=summary.files,
                      superseded=summary.superseded,
-                     selections=summary.selections, codings=summary.codings,
+                     passages=summary.passages, selections=summary.selections, codings=summary.codings,
                      coders=summary.coders, notes=summary.notes)
 
 
@@ -3133,13 +3216,16 @@ class QdaImport:
     documents_new: int
     segments: int
     segments_new: int
-    coders: pd.DataFrame  # coder, passages, codings
+    #: per coder: ``passages`` it coded (a theme or none), ``with_code`` (those it gave a theme), ``codings``;
+    #: counted as ``export`` counts them
+    coders: pd.DataFrame
     rejects: pd.DataFrame  # source, locator, code, reason
     discarded: dict[str, int]  # elements evalnlp does not use (notes, sets, graphs...): how many
     #: what the user should know: what was not imported (a line of the command's output, kind ``info``), then
     #: how the file was read (printed after ``note:``); issued as :class:`EvalnlpWarning`
     notes: list[str]
     new_codebook: Path | None = None
+    segments_with_code: int = 0  # of ``segments``, those a coder of the file gave at least one theme
 
 
 def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, codebook: str | Path | None = None,
@@ -3213,8 +3299,9 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
     return QdaImport(run_id=run_id, file=path.name, origin=project.origin, codebook_id=cb.id,
                      complete=plan.complete, n_in=plan.n_in, n_ok=plan.n_ok, n_rejected=plan.n_rejected,
                      documents=len(plan.documents), documents_new=written.documents_new,
-                     segments=len(plan.segments), segments_new=written.segments_new, coders=written.coders,
-                     rejects=plan.rejects, discarded=dict(project.discarded), notes=notes,
+                     segments=len(plan.segments), segments_new=written.segments_new,
+                     coders=missing_as_none(written.coders), segments_with_code=written.segments_with_code,
+                     rejects=missing_as_none(plan.rejects.copy()), discarded=dict(project.discarded), notes=notes,
                      new_codebook=Path(new_codebook) if new_codebook is not None else None)
 
 
@@ -3517,7 +3604,7 @@ def review_export(store: Store, path: str | Path, *, n: int = 50, strategy: str 
         recorded.counts(n_in=len(passages), n_ok=len(passages), n_rejected=0)
     return ReviewExport(path=out, run_id=run_id, codebook_id=cb.id, coder=coder, strategy=strategy,
                         thresholds_from=thresholds_from, n_candidates=int(len(rows)),
-                        passages=passages.drop(columns="fingerprint"), left_out=left_out)
+                        passages=missing_as_none(passages.drop(columns="fingerprint")), left_out=left_out)
 
 
 def _repeat_keys(context: pd.DataFrame) -> list[tuple]:
@@ -3665,7 +3752,8 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     result = ReviewImport(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_rows=decisions.n_rows,
                           n_reviewed=decisions.n_reviewed, n_untouched=decisions.n_untouched,
                           n_changed_passages=decisions.n_changed_passages, n_changed_cells=decisions.n_changed_cells,
-                          n_notes=len(decisions.notes), reviewed=decisions.reviewed,
+                          n_notes=len(decisions.notes),
+                          reviewed=missing_as_none(decisions.reviewed),
                           n_repeats=int(repeats["seg_id"].nunique()), ignored_columns=dict(decisions.ignored),
                           case_twin=twin, exported_sha256=exported_sha if changed else None)
     result.notes = _review_import_notes(result)

@@ -731,7 +731,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "suggest": "{suggest!r} is already there and is {what}: {suggest!o} writes a draft codebook over its own "
                    "earlier draft only. Give a name that is not taken, or move that file away first",
     }),
-    "E149": ("an option was given a value of the wrong shape", {
+    "E149": ("an option was given a value of the wrong shape, or is not an option of the call", {
+        "unknown_option": "{method}() has no option {option!r}.{hint} Its options are {options}",
         "one_attribute": "{what} groups by one attribute ({by!o}); got {value!r}. Give one name, or write evidence "
                          "tables (which take several) instead",
         "quotes_output": "quotes=False leaves the tables' quotes out, and an output file always has them; give "

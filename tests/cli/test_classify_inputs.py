@@ -554,6 +554,42 @@ def test_a_meta_column_one_export_lacks_is_read_without_it_when_others_have_it(c
     assert typo.exit_code == 1 and "[E132]" in typo.output
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_meta_column_one_export_under_title_lines_lacks_is_read_without_it(cli, db_path, tmp_path, fmt):
+    """Exports that open with title lines: the header is the line naming the --text and --id columns, so trust
+    B's export without a ward column was E132 (its header not found, as it does not name 'ward'); it is read
+    without the column, with the same warning as an export without title lines. Alone, it is E132 for 'ward'
+    (as for a file without title lines), not for the text column."""
+    from openpyxl import Workbook
+
+    folder = tmp_path / "jan"
+    folder.mkdir()
+    title = [["NHS Trust - Friends and Family Test"], ["Exported 05/01/2024 09:30"]]
+    files = {"trust_a": [["id", "comment", "ward"], [1, "Kind staff.", "W1"], [2, "Long wait.", "W2"]],
+             "trust_b": [["id", "comment"], [3, "Cold food."], [4, "Noisy ward at night."]]}
+    for name, rows in files.items():
+        if fmt == "csv":
+            lines = [",".join(str(c) for c in row) for row in title + rows]
+            (folder / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        else:
+            wb = Workbook()
+            for row in title + rows:
+                wb.active.append(row)
+            wb.save(folder / f"{name}.xlsx")
+    result = cli("-q", "ingest", str(folder), "--text", "comment", "--id", "id", "--meta", "ward")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    a, b = (f"trust_a.{fmt}", f"trust_b.{fmt}") if fmt == "csv" else ("trust_a.xlsx#Sheet", "trust_b.xlsx#Sheet")
+    assert f"warning: {b}: no column 'ward' (--meta), which other files of this command have" in said
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        got = sorted(con.execute("SELECT source, text, attrs->>'ward' FROM documents").fetchall())
+    assert got == [(a, "Kind staff.", "W1"), (a, "Long wait.", "W2"), (b, "Cold food.", None),
+                   (b, "Noisy ward at night.", None)]
+    alone = cli("ingest", str(folder / f"trust_b.{fmt}"), "--text", "comment", "--id", "id", "--meta", "ward")
+    flat = " ".join(alone.output.split())
+    assert alone.exit_code == 1 and "[E132]" in flat and "'ward'" in flat and "'comment', 'id'" not in flat
+
+
 def test_an_answer_edited_in_a_newer_export_is_warned_about(cli, tmp_path):
     """Read with --id, a newer export whose answer 2 was corrected stores the new text beside the old one under
     the same id (documents are their text): evidence counts both, and the user is warned, with -q too. A newer

@@ -46,7 +46,25 @@ def test_export_says_one_coder_and_one_source_in_the_singular(cli, tmp_path):
     survey.write_text("answer\nThe mentoring built my confidence to lead the team.\n", encoding="utf-8")
     assert cli("classify", str(survey), "--text", "answer", "--codebook", "impact", "--model", "keyword").exit_code == 0
     said = " ".join(cli("export", str(tmp_path / "out.qdpx")).stdout.split())
-    assert ": 1 source (1 answer), 1 coded passage, " in said and ") by 1 coder: model:keyword" in said, said
+    assert ": 1 source (1 answer), 1 passage, 1 of them with a code " in said, said
+    assert ") by 1 coder: model:keyword@" in said and " (1 passage, 1 with a code)" in said, said
+
+
+def test_export_and_import_say_the_same_passages_of_each_coder(cli, runner, coded_db, tmp_path):
+    """export said "model:fixture@000000 (15 passages)" and import of the same file into a new store 16: the one
+    passage the model gave no theme was counted by import only. Both now say the passages and those with a code."""
+    exported = " ".join(cli("export", str(tmp_path / "out.qdpx")).stdout.split())
+    assert "17 passages, 15 of them with a code (the text selections), 26 codings" in exported, exported
+    assert "human:alex (1 passage, 1 with a code), model:fixture@000000 (16 passages, 15 with a code)" in exported
+    from evalnlp.cli import app
+
+    imported = runner.invoke(app, ["--db", str(tmp_path / "new.duckdb"), "import", str(tmp_path / "out.qdpx")])
+    assert imported.exit_code == 0, imported.output
+    rows = [line.split("│")[1:-1] for line in imported.stdout.splitlines() if line.startswith("│")]
+    assert [[c.strip() for c in row] for row in rows] == [["human:alex", "1", "1", "1"],
+                                                          ["model:fixture@000000", "16", "15", "25"]]
+    assert "with a code" in imported.stdout.splitlines()[2]
+    assert "17 passages (17 new), 15 of them with a code" in " ".join(imported.stdout.split())
 
 
 def test_export_counts_the_superseded_versions_of_a_file_read_twice(cli, tmp_path):

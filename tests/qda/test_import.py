@@ -231,6 +231,32 @@ def test_round_trip_gives_the_same_documents_codes_and_evidence(golden_store, tm
         assert api.project_codebook(store).id == "impact"
 
 
+def test_export_and_import_count_each_coders_passages_alike(golden_store, tmp_path):
+    """export counted a coder's passages given a theme (15 for the model), import every passage the coder coded
+    (16: one the model gave no theme), so a file read into a new store seemed to gain a passage. Both now give,
+    per coder, the passages coded, those with a code and the codings, as the store holds them; and the whole:
+    every passage, and those with a code (the project's text selections)."""
+    segs = golden_store.table("segments")
+    alex = set(golden_store.table("codes").query("coder == 'human:alex'")["seg_id"])
+    spare = segs.loc[~segs["seg_id"].isin(alex), "seg_id"].iloc[0]  # alex decides no theme on a passage
+    golden_store.put_human_codes(pd.DataFrame({"seg_id": [spare], "theme": ["capability"], "assigned": [False]}),
+                                 "human:alex", "review")
+    codes = golden_store.table("codes")
+    want = {c: (g["seg_id"].nunique(), g.loc[g["assigned"], "seg_id"].nunique(), int(g["assigned"].sum()))
+            for c, g in codes.groupby("coder")}
+    assert all(n > with_code for n, with_code, _ in want.values())  # each coder has a passage of no theme
+    path = tmp_path / "golden.qdpx"
+    exported = api.export(golden_store, path)
+    with Store(tmp_path / "new.duckdb") as store:
+        imported = api.import_qdpx(store, path)
+    for result in (exported, imported):
+        assert {r.coder: (r.passages, r.with_code, r.codings) for r in result.coders.itertuples(index=False)} == want
+        assert result.coders["passages"].dtype == "int64"
+    assert exported.passages == imported.segments == segs["seg_id"].nunique()
+    assert exported.selections == imported.segments_with_code == codes.loc[codes["assigned"], "seg_id"].nunique()
+    assert exported.codings == imported.coders["codings"].sum() == codes["assigned"].sum()
+
+
 def test_round_trip_through_another_program_keeps_documents_and_codes(golden_store, tmp_path):
     """A program that rewrites the XML (so evalnlp.json no longer fits) still gives the same documents and
     the same themes per coder and passage."""

@@ -29,6 +29,10 @@ def export(
     against the REFI-QDA 1.0 schemas. A file already at FILE is replaced only when evalnlp wrote it and no
     program has changed it since; a project another program saved, or the one this store imported, is
     refused (E177) and left as it was.
+
+    The output counts the passages and those with a code (the text selections; a passage coded with no theme
+    travels in the project's evalnlp.json), and per coder the passages it coded and those it gave a code, as
+    `evalnlp import` counts them.
     """
     from pathlib import Path
 
@@ -42,8 +46,9 @@ def export(
     if result.kind == "codebook":
         info(ctx, f"wrote {result.path}: codebook {result.codebook_id!r} with {result.themes} themes as codes")
         return
-    coders = ", ".join(f"{c} ({n:,} passage{'s' if n != 1 else ''})"
-                       for c, n in sorted((result.coders or {}).items())) or "none"
+    per = result.coders
+    coders = ", ".join(f"{r.coder} ({_passages(r.passages, r.with_code)})" for r in per.itertuples(index=False)) \
+        if per is not None and len(per) else "none"
     answers = result.sources - result.files
     in_files = result.documents - answers - result.superseded
     kinds = ([_count(answers, "answer")] if answers else []) + (
@@ -52,10 +57,10 @@ def export(
             if result.superseded else "")]
         if result.files else [])
     sources = _count(result.sources, "source") + (f" ({', '.join(kinds)})" if kinds else "")
-    info(ctx, f"wrote {result.path}: {sources}, "
-              f"{_count(result.selections, 'coded passage')}, {_count(result.codings, 'coding')} of codebook "
-              f"{result.codebook_id!r} ({_count(result.themes, 'theme')}) by {_count(len(result.coders or {}), 'coder')}"
-              f": {coders}")
+    n_coders = 0 if per is None else len(per)
+    info(ctx, f"wrote {result.path}: {sources}, {_passages(result.passages, result.selections, 'of them ')} "
+              f"(the text selections), {_count(result.codings, 'coding')} of codebook {result.codebook_id!r} "
+              f"({_count(result.themes, 'theme')}) by {_count(n_coders, 'coder')}: {coders}")
     for note in result.notes or []:
         info(ctx, f"note: {noted(ctx, note)}")
 
@@ -83,25 +88,35 @@ def import_(
     Codes are matched to the codebook's themes by name, theme id, label or alias (case-insensitive); codes
     that match no theme are listed as an error, unless --new-codebook makes a codebook of them. The whole
     file is checked before anything is stored: a damaged or oversized archive, or XML with a DOCTYPE, leaves
-    the store as it was. Importing the same file twice adds nothing.
+    the store as it was. Importing the same file twice adds nothing. The output gives, per coder, the passages
+    coded (with a theme or none), those with a code and the codings, as `evalnlp export` counts them.
     """
     from evalnlp import api
 
     with open_store(ctx) as store:
         result = api.import_qdpx(store, file, coder=coder, codebook=codebook, new_codebook=new_codebook)
     origin = f" (written by {result.origin})" if result.origin else ""
-    rows = [(r.coder, f"{int(r.passages):,}", f"{int(r.codings):,}") for r in result.coders.itertuples(index=False)]
-    info(ctx, data_table(["coder", Column("passages", justify="right"), Column("codings", justify="right")], rows,
+    rows = [(r.coder, f"{int(r.passages):,}", f"{int(r.with_code):,}", f"{int(r.codings):,}")
+            for r in result.coders.itertuples(index=False)]
+    columns = ["coder", *(Column(c, justify="right") for c in ("passages", "with a code", "codings"))]
+    info(ctx, data_table(columns, rows,
                          title=f"import run {result.run_id}: {result.file}{origin}", title_justify="left"))
     how = "whole (scores, sentiment and every passage, from evalnlp.json)" if result.complete else "from its XML"
     info(ctx, f"read {result.n_in:,} = accepted {result.n_ok:,} + rejected {result.n_rejected:,} sources and "
               f"selections, {how}: {result.documents:,} documents ({result.documents_new:,} new), "
-              f"{result.segments:,} passages ({result.segments_new:,} new), codebook {result.codebook_id!r}"
+              f"{result.segments:,} passages ({result.segments_new:,} new), "
+              f"{result.segments_with_code:,} of them with a code, codebook {result.codebook_id!r}"
               + (" (see `evalnlp runs --rejects`)" if result.n_rejected else ""))
     if result.new_codebook is not None:
         info(ctx, f"wrote the file's codes as codebook {result.codebook_id!r} to {result.new_codebook}")
     for note in result.notes:  # what was not imported (a line of its own), then the notes on how it was read
         info(ctx, noted(ctx, note) if getattr(note, "kind", None) == "info" else f"note: {noted(ctx, note)}")
+
+
+def _passages(n: int, with_code: int, of: str = "") -> str:
+    """``69 passages, 56 with a code``: what ``export`` and ``import`` both say of passages, the whole and
+    those given a theme (a passage coded with no theme is a passage, but no text selection of the project)."""
+    return f"{_count(int(n), 'passage')}, {int(with_code):,} {of}with a code"
 
 
 def _count(n: int, word: str) -> str:

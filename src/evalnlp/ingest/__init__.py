@@ -312,6 +312,13 @@ def missing_column(src, col: str, *, sheet_given: bool, text: Sequence[str] = ()
     return errors.error("E132", "table", where=where, col=col, found=found, hint=hint, others=others)
 
 
+def header_columns(opts: IngestOptions) -> list[str]:
+    """The columns a header under title lines must name to be found: the ``--text`` and ``--id`` columns. A
+    ``--meta`` column is left out: one file of several may lack it (it is then read without it, with a warning),
+    and in a file without title lines it does not decide which line is the header either."""
+    return [*opts.text, *([opts.id] if opts.id else [])]
+
+
 def _resolve_columns(src, opts: IngestOptions, source: str,
                      elsewhere: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[str]]:
     """Check the requested columns exist; return (text columns, meta columns, lacking): a ``--meta`` column in
@@ -576,8 +583,7 @@ def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress
                    same_as: str | None = None, meta_elsewhere: frozenset[str] = frozenset()) -> FileReport:
     from evalnlp.ingest.readers import open_tabular
 
-    src = open_tabular(path, sheet=opts.sheet, wanted=[*opts.text, *([opts.id] if opts.id else []),
-                                                       *(opts.meta or ())])
+    src = open_tabular(path, sheet=opts.sheet, wanted=header_columns(opts))
     source = tabular_source_name(path, src, same_as)
     opts = spelled_as_the_file(opts, src.columns)
     text_cols, meta, lacking = _resolve_columns(src, opts, path.name, meta_elsewhere)
@@ -1186,8 +1192,8 @@ def _meta_columns_found(kinds: list[tuple[Path, str]], opts: IngestOptions) -> f
     found: set[str] = set()
     for path in tables:
         try:
-            wanted = [*opts.text, *([opts.id] if opts.id else []), *opts.meta]  # as the read proper opens it
-            found |= set(open_tabular(path, sheet=opts.sheet, wanted=wanted).columns) & set(opts.meta)
+            # opened as the read proper opens it
+            found |= set(open_tabular(path, sheet=opts.sheet, wanted=header_columns(opts)).columns) & set(opts.meta)
         except InputError:
             continue  # the read proper says what is wrong with this file
     return frozenset(found)

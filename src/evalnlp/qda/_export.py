@@ -179,10 +179,26 @@ class ExportSummary:
     sources: int = 0  # text sources: one per survey answer (or table row), one per narrative file
     files: int = 0  # narrative files among the sources
     superseded: int = 0  # documents of narrative files that a later read superseded: not in their source's text
-    selections: int = 0
+    passages: int = 0  # every passage of the documents, coded or not (those with no code travel in evalnlp.json)
+    selections: int = 0  # the passages a coder gave a theme: the project's text selections
     codings: int = 0
-    coders: dict[str, int] = field(default_factory=dict)  # coder -> passages with a theme
+    #: coder, passages (those it coded, a theme or none), with_code (those it gave a theme), codings
+    coders: pd.DataFrame = field(default_factory=lambda: coder_counts(pd.DataFrame()))
     notes: list[str] = field(default_factory=list)
+
+
+def coder_counts(codes: pd.DataFrame) -> pd.DataFrame:
+    """Per coder of ``codes`` (rows of seg_id, coder, assigned), in coder order: the passages it coded
+    (``passages``: a decision on the passage, a theme or none), those it gave at least one theme (``with_code``)
+    and its codings (one per theme given). ``export`` and ``import`` both count so, and say both numbers."""
+    if codes.empty:
+        return pd.DataFrame({"coder": pd.Series(dtype=object), "passages": pd.Series(dtype="int64"),
+                             "with_code": pd.Series(dtype="int64"), "codings": pd.Series(dtype="int64")})
+    assigned = codes[codes["assigned"].astype(bool)]
+    per = codes.groupby("coder")["seg_id"].nunique().rename("passages").to_frame()
+    per["with_code"] = assigned.groupby("coder")["seg_id"].nunique().reindex(per.index).fillna(0).astype("int64")
+    per["codings"] = assigned.groupby("coder").size().reindex(per.index).fillna(0).astype("int64")
+    return per.astype("int64").reset_index()
 
 
 def _variable_type(values: list[Any]) -> str:
@@ -491,7 +507,8 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
                 f"{'; '.join(twice)}")
         summary.notes.append(errors.Note("{said} (read the file with {replace!o:True} to keep only its latest version "
                                          "in the store)", fields={"said": said}))
-    summary.coders = assigned.groupby("coder")["seg_id"].nunique().to_dict() if len(assigned) else {}
+    summary.passages = int(data.segments["seg_id"].nunique())
+    summary.coders = coder_counts(codes)
     _el(root, PROJECT_NS, "Description").text = xml_text(
         f"Exported by evalnlp {__version__} with codebook {cb.id!r} (version {cb.version}, sha256 {cb.sha256}).")
     qde = _to_bytes(root, PROJECT_NS)

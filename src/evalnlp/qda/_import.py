@@ -36,8 +36,8 @@ from evalnlp import errors
 from evalnlp.qda._archive import DEFAULT_LIMITS, Archive, Limits, parse_xml
 from evalnlp.qda._codebook import CodeMap, map_codes, unknown_codes_error
 from evalnlp.qda._export import (BUILTIN_FIELDS, JOIN, LETTER_COLUMNS, SIDECAR, SIDECAR_FORMAT, SIDECAR_VERSIONS,
-                                  builtin_variable_guid, exported_name, file_guid, latest_reading,
-                                  reading_order)
+                                  builtin_variable_guid, coder_counts, exported_name, file_guid,
+                                  latest_reading, reading_order)
 from evalnlp.qda._ids import code_guid, guid
 from evalnlp.qda._read import Project, Reject, Selection, Source, local, read_project
 from evalnlp.schema import DOCUMENT_KINDS, HUMAN_PREFIX, MODEL_PREFIX, SEGMENT_KINDS
@@ -1088,7 +1088,8 @@ class Written:
     documents_new: int
     segments_new: int
     codes_new: int
-    coders: pd.DataFrame  # coder, passages, codings
+    coders: pd.DataFrame  # coder, passages, with_code, codings (see coder_counts)
+    segments_with_code: int = 0  # passages read that a coder of the file gave at least one theme
 
 
 def _given(codes: pd.DataFrame, cleared: list[str] = ()) -> dict[str, frozenset]:
@@ -1167,11 +1168,6 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
         store.link_segment_sources(plan.segment_sources)
     if len(plan.letters):
         store.import_letters(plan.letters, run_id)
-    if len(codes):
-        assigned = codes[codes["assigned"].astype(bool)]
-        per = codes.groupby("coder")["seg_id"].nunique().rename("passages").to_frame()
-        per["codings"] = assigned.groupby("coder").size().reindex(per.index).fillna(0).astype(int)
-        coders = per.reset_index()
-    else:
-        coders = pd.DataFrame({"coder": [], "passages": [], "codings": []})
-    return Written(documents_new=int(n_docs), segments_new=int(n_segs), codes_new=n_codes, coders=coders)
+    with_code = int(codes.loc[codes["assigned"].astype(bool), "seg_id"].nunique()) if len(codes) else 0
+    return Written(documents_new=int(n_docs), segments_new=int(n_segs), codes_new=n_codes,
+                   coders=coder_counts(codes), segments_with_code=with_code)
