@@ -880,6 +880,9 @@ _PAGE_NUMBER = re.compile(r"(?i)\s*(?:[-\u2013\u2014]\s*)?(?:page\s+)?\d{1,3}(?:
                           r"(?:\s*[-\u2013\u2014])?\s*")
 
 
+_EDGE_BLANKS = re.compile(r"\A(?:[ \t]*\n)+|(?:\n[ \t]*)+\Z")
+
+
 def _line_key(line: str) -> str:
     """A line as a running header or footer repeats it: case, spacing and numbers (the page's) aside."""
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
@@ -910,7 +913,9 @@ def without_running_lines(passages: list[Passage], edge: int = 2) -> list[Passag
     for passage, lines in zip(passages, pages):
         drop = {i for i in edges(lines)
                 if _line_key(lines[i]) in running or _PAGE_NUMBER.fullmatch(lines[i])}
-        text = "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else passage.text
+        text = passage.text
+        if drop:  # (and the blank line that set a dropped line apart from the paragraph beside it)
+            text = _EDGE_BLANKS.sub("", "\n".join(line for i, line in enumerate(lines) if i not in drop))
         out.append(Passage(passage.locator, text))
     return out
 
