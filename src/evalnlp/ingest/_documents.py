@@ -11,9 +11,9 @@
   ``...to practice.\u201d\u00b9\u00b2``, a roman numeral or a letter in brackets, ``...lasted.\u201d[ii]``); the notes' own
   text is read apart (``"footnote 3"``, ``"endnote ii"``; see :func:`read_docx`). The archive is read under
   caps and XML with a document type declaration is refused (see :func:`_check_docx_archive`).
-- PDF: the text of every page (``"page 2"``), a page set in columns read column by column (see
-  :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty text, so it
-  is accounted for. A PDF with no text at all (a scan) is an error (E118).
+- PDF: the text of every page (``"page 2"``), a page set in columns read column by column, its paragraphs a
+  blank line apart (see :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty
+  text, so it is accounted for. A PDF with no text at all (a scan) is an error (E118).
 """
 
 from __future__ import annotations
@@ -867,7 +867,7 @@ def _quiet_pypdf() -> Iterator[None]:
 
 def read_pdf(path: Path) -> list[Passage]:
     """The text of every page of a PDF (``page 2``), in reading order (a page set in columns column by column,
-    see :func:`~evalnlp.ingest._pdf_columns.page_text`), typographic ligatures written out (``ﬁ`` as ``fi``: a
+    see :func:`~evalnlp.ingest._pdf_columns.page_text`) with a blank line between its paragraphs, typographic ligatures written out (``ﬁ`` as ``fi``: a
     PDF's fonts draw them, the words are the same), without its running headers and footers and page numbers
     (see :func:`without_running_lines`); pages a sentence runs across are one passage (``pages 2-3``), so that
     the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""

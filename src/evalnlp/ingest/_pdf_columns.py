@@ -1,4 +1,4 @@
-"""A PDF page's text in reading order when the page is set in columns.
+"""A PDF page's text in reading order when the page is set in columns, with a blank line between paragraphs.
 
 pypdf gives a page's text in the order its content stream draws it. Most typesetters draw a column at a time,
 but some draw a page line by line across its columns, and then the plain text has the lines of the columns
@@ -14,8 +14,12 @@ visitor that sees where each piece of text starts; from those positions:
   full width: it splits the page into bands, kept in place above and below the columns;
 - each band is read column by column, left to right, each column top to bottom.
 
-A page that is not found to be in columns, whose text is rotated, or whose pieces cannot be placed, keeps
-pypdf's text exactly; so does a page whose columns the content stream already draws in reading order. A
+A page that is not found to be in columns keeps pypdf's lines exactly; so does a page whose columns the content
+stream already draws in reading order. Either way the page's paragraphs are found from where its lines stand
+(space above a line, an indent, a short last line: see :func:`paragraph_breaks`) and a blank line is put
+between them, as a plain text has them, so that a letter's courtesy, signature and testimony do not run
+together; only blank lines are added. A page whose text is rotated, or whose pieces cannot be placed, keeps
+pypdf's text exactly. A
 line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
 not counted, so a width may fall a little short, never long); a composite (Type0) font, as Chromium, Word and
 LibreOffice embed theirs, numbers its widths by glyph, so each character is first mapped back to its glyph
@@ -132,7 +136,8 @@ def _matrix(tm: Any, cm: Any) -> tuple[float, float, float, float, float, float]
 
 
 def page_text(page: Any) -> str:
-    """The text of a pypdf page, in reading order when it is set in columns (see the module docstring)."""
+    """The text of a pypdf page, in reading order when it is set in columns, its paragraphs a blank line apart
+    (see the module docstring)."""
     pieces: list[tuple[Any, Any, Any, Any, Any]] = []
 
     def visit(text: Any, cm: Any, tm: Any, font: Any, size: Any) -> None:
