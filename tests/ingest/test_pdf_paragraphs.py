@@ -68,15 +68,23 @@ def wrap(pdf, text: str, width: float, first: float = 0.0) -> list[str]:
     return lines + [line]
 
 
-def block_letter(pdf) -> None:
+def block_letter(pdf, font: str = "Helvetica") -> None:
     """A letter as a word processor sets it: block paragraphs with space between them, the body justified, a
     space for the signature under the close."""
     pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
+    pdf.set_font(font, size=11)
     for part in LETTER:
         pdf.multi_cell(0, 5.5, part, align="J" if part in BODY or part == COURTESY else "L",
                        new_x="LMARGIN", new_y="NEXT")
         pdf.ln(14 if part == CLOSE else 4)
+
+
+def embedded_letter(pdf) -> None:
+    """The block letter in a TrueType font embedded as a composite font, as Word, LibreOffice and Chromium embed
+    theirs (DejaVu Sans, from matplotlib's data)."""
+    matplotlib = pytest.importorskip("matplotlib")
+    pdf.add_font("DejaVu", "", str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
+    block_letter(pdf, "DejaVu")
 
 
 def indented_letter(pdf) -> None:
@@ -135,7 +143,7 @@ def pdf_paragraphs(path: Path) -> list[str]:
     return [normal(p) for page in read_narrative(path) for p in page.text.split("\n\n") if p.strip()]
 
 
-@pytest.mark.parametrize("layout", [block_letter, indented_letter])
+@pytest.mark.parametrize("layout", [block_letter, embedded_letter, indented_letter])
 def test_a_pdf_letters_paragraphs_are_those_of_its_plain_text(tmp_path, layout):
     """Space between paragraphs, or a first-line indent, or a paragraph of one line: each paragraph of the letter
     (the address, the date, the salutation, the body's paragraphs, the courtesy, the close, the signature block)
@@ -166,7 +174,7 @@ def told_by(store: Store, source: str) -> list[tuple[str, str]]:
     return [(normal(t), s) for t, s in zip(told["text"], told["speaker"])]
 
 
-@pytest.mark.parametrize("layout", [block_letter, indented_letter])
+@pytest.mark.parametrize("layout", [block_letter, embedded_letter, indented_letter])
 def test_a_pdf_letter_gives_the_testimonials_of_its_word_version(tmp_path, write_docx, layout):
     """Each paragraph of the body is a testimonial of the signatory, the courtesy paragraph none, as the Word
     version of the letter gives them (before, the whole page was one paragraph: one testimonial ran from the

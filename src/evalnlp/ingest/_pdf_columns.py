@@ -98,6 +98,8 @@ class _Fragment:
     text: str
     line: int  # the number of pypdf's output line the fragment is on
     width: float  # of its text without the spaces around it, in points
+    font: _Widths | None = None  # its font's glyph widths, which times ``scale`` give points
+    scale: float = 0.0
 
 
 @dataclass
@@ -180,11 +182,12 @@ def _fragments(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics:
                 return None
             if id(font) not in fonts:
                 fonts[id(font)] = _Widths(metrics.from_font_resource(font))
-            width = fonts[id(font)].of(words) / 1000 * float(size) * m[0]
+            scale = float(size) * m[0] / 1000
+            width = fonts[id(font)].of(words) * scale
             drawn = float(size) * m[3]
             if not all(math.isfinite(v) for v in (*m, width, drawn)) or drawn <= 0:
                 return None
-            out.append(_Fragment(len(out), m[4], m[5], drawn, parts[0], line, width))
+            out.append(_Fragment(len(out), m[4], m[5], drawn, parts[0], line, width, fonts[id(font)], scale))
         elif any(p.strip() for p in parts[1:]):
             return None
         line += len(parts) - 1
@@ -412,17 +415,28 @@ def _right_edges(lines: list[_Segment]) -> list[float]:
 
 
 def _first_word_width(s: _Segment) -> float:
-    """The width of the first word of ``s`` (its first piece's width shared out by characters)."""
-    words = s.parts[0].text.strip()
+    """The width of the first word of ``s``, measured in its font (else its first piece's width shared out by
+    characters)."""
+    part = s.parts[0]
+    words = part.text.strip()
     first = words.split(None, 1)[0] if words else ""
-    return s.parts[0].width * len(first) / len(words) if words else 0.0
+    if part.font is not None:
+        return part.font.of(first) * part.scale
+    return part.width * len(first) / len(words) if words else 0.0
+
+
+def _space(s: _Segment) -> float:
+    """The width of a space at the end of ``s``, in its font (a quarter of an em where the font has none)."""
+    part = s.parts[-1]
+    width = part.font.of(" ") * part.scale if part.font is not None else 0.0
+    return width if width > 0 else 0.25 * part.size
 
 
 def _wrapped(line: _Segment, nxt: _Segment, right: float) -> bool:
-    """Was ``line`` wrapped: would the first word of ``nxt`` (with a space before it, and a little to spare)
-    have run past ``right``, the right edge of its text? A line that had room for it ended on purpose."""
-    size = line.parts[-1].size
-    return line.end + 0.25 * size + 1.1 * _first_word_width(nxt) > right
+    """Was ``line`` wrapped: would the first word of ``nxt``, with a space before it, have run past ``right``,
+    the right edge of its text (a little to spare, as a width measured without character spacing may fall
+    short)? A line that had room for it ended on purpose."""
+    return line.end + _space(line) + 1.05 * _first_word_width(nxt) + 0.5 > right
 
 
 def _opens(text: str) -> bool:
