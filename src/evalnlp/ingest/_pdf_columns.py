@@ -19,8 +19,9 @@ stream already draws in reading order. Either way the page's paragraphs are foun
 (space above a line, an indent, a short last line: see :func:`paragraph_breaks`) and a blank line is put
 between them, as a plain text has them, so that a letter's courtesy, signature and testimony do not run
 together; only blank lines are added. A page whose text is rotated, or whose pieces cannot be placed, keeps
-pypdf's text exactly. A
-line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
+pypdf's text exactly.
+
+A line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
 not counted, so a width may fall a little short, never long); a composite (Type0) font, as Chromium, Word and
 LibreOffice embed theirs, numbers its widths by glyph, so each character is first mapped back to its glyph
 through the font's map to Unicode. With a pypdf that does not give glyph widths, every page keeps pypdf's
@@ -358,7 +359,7 @@ def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metr
         if block[0].full:
             for s in kept:
                 s.column = 0
-        breaks = paragraph_breaks(kept, pitch, median(f.size for f in frags))
+        breaks = _breaks(kept, pitch, median(f.size for f in frags))
         out.append("".join(("\n\n" if k in breaks else "\n") * (k > 0) + s.text for k, s in enumerate(kept)))
     return "\n\n".join(out)
 
@@ -368,7 +369,7 @@ def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metr
 #: A drop from one line to the next this many times the body's line pitch (scaled up for lines in a larger size)
 #: is space between paragraphs; within a paragraph lines keep the pitch.
 GAP = 1.3
-#: A line starting this many ems (of its own size) right of its column's margin is indented.
+#: A line starting this many ems (of its own size) right of the line before is set in (left of it, set out).
 INDENT = 0.8
 #: A font size this much (a share of the larger) away from the line above's starts a new paragraph (a heading
 #: over its text, a footnote under it).
@@ -507,6 +508,15 @@ def paragraph_breaks(lines: list[_Segment], pitch: float, body: float) -> set[in
     return out
 
 
+def _breaks(lines: list[_Segment], pitch: float, body: float) -> set[int]:
+    """:func:`paragraph_breaks`, or none where a line cannot be measured (the paragraphs are a refinement: the
+    page's lines, and their reading order, are kept)."""
+    try:
+        return paragraph_breaks(lines, pitch, body)
+    except Exception:
+        return set()
+
+
 def _as_drawn(text: str, frags: list[_Fragment], bounds: list[float]) -> str:
     """pypdf's text of a page (its lines as drawn), with a blank line between paragraphs (see
     :func:`paragraph_breaks`); ``bounds`` the columns' starts, when the page draws its columns one after another."""
@@ -520,7 +530,7 @@ def _as_drawn(text: str, frags: list[_Fragment], bounds: list[float]) -> str:
         if s.column + 1 < len(bounds):
             nxt = bounds[s.column + 1]
             s.across = s.end > nxt + CROSSING * (nxt - bounds[s.column])
-    breaks = paragraph_breaks(lines, _pitch(frags), median(f.size for f in frags))
+    breaks = _breaks(lines, _pitch(frags), median(f.size for f in frags))
     if not breaks:
         return text
     rows = text.split("\n")
