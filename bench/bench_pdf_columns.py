@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
 """Reading PDFs whose pages are set in columns: the time the column analysis adds to a PDF's reading.
 
-Usage: .venv/bin/python bench/bench_pdf_columns.py [--pages 50] [--repeat 3] [--no-write]
+Usage: .venv/bin/python bench/bench_pdf_columns.py [--pages 50] [--repeat 3] [--no-write] [--before TREE]
+       [--before-name NAME]
 
 A 50-page PDF is written with fpdf2 from invented prose (needs the `dev` extra): two-column pages drawn line by
 line across the page (the layout whose plain text mixes the columns), three-column pages drawn the same way,
 pages of one column, and pages that are one wide table. Each round reads it twice in this process, in turn:
 once as evalnlp reads a PDF (``read_narrative``: every page's text in reading order, pages joined where a
 sentence runs on), and once as pypdf's plain text of every page (the baseline, the reading before columns were
-found). Best of ``--repeat`` rounds. Writes ``bench/results/pdf_columns.md`` unless ``--no-write``.
+found). With ``--before TREE`` (a checkout of an earlier evalnlp), each round then reads it as that tree's
+``read_narrative`` does and as this tree's does, each in a process of its own that times its second reading
+(the two alike, in turn). Best of ``--repeat`` rounds.
+The pages are compared line by line with pypdf's (the blank lines evalnlp puts between paragraphs aside), and
+the paragraphs found are counted. Writes ``bench/results/pdf_columns.md`` unless ``--no-write``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,11 +94,31 @@ def build(path: Path, pages: int, seed: int = 7) -> dict[str, int]:
     return kinds
 
 
+#: Run in a process of its own with a tree's ``src`` first on the path: the seconds of its second reading of the
+#: file (the first imports what reading needs).
+_BEFORE = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from evalnlp.ingest.readers import read_narrative
+read_narrative(sys.argv[2])
+t0 = time.perf_counter()
+read_narrative(sys.argv[2])
+print(time.perf_counter() - t0)
+"""
+
+
+def _drawn(text: str) -> str:
+    """A page's text without its empty lines (pypdf's lines, as evalnlp keeps them between paragraphs)."""
+    return "\n".join(line for line in text.split("\n") if line)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--before", type=Path, help="a checkout of an earlier evalnlp to time beside this one")
+    ap.add_argument("--before-name", default="the earlier tree", help="what to call it in the table")
     args = ap.parse_args(argv)
     import pypdf
 
@@ -108,38 +135,64 @@ def main(argv: list[str] | None = None) -> int:
         def ours() -> list[str]:
             return [p.text for p in read_narrative(path)]
 
-        best = {"plain": float("inf"), "ours": float("inf")}
+        def tree(root: Path) -> float:
+            env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+            out = subprocess.run([sys.executable, "-c", _BEFORE, str(root.resolve() / "src"), str(path)],
+                                 capture_output=True, text=True, check=True, env=env)
+            return float(out.stdout.split()[-1])
+
+        here = Path(__file__).resolve().parents[1]
+        load = os.getloadavg()[0]
+        best = {"plain": float("inf"), "ours": float("inf"), "before": float("inf"), "here": float("inf")}
         for _ in range(args.repeat):
             for name, fn in (("plain", plain), ("ours", ours)):
                 t0 = time.perf_counter()
                 fn()
                 best[name] = min(best[name], time.perf_counter() - t0)
+            if args.before:  # the two trees in turn, each in a process of its own
+                best["before"] = min(best["before"], tree(args.before))
+                best["here"] = min(best["here"], tree(here))
         base = plain()
         reader = pypdf.PdfReader(path)
         from evalnlp.ingest._pdf_columns import page_text
 
-        per_page = [page_text(page) != base[i] for i, page in enumerate(reader.pages)]
-    changed = sum(per_page)
+        read = [page_text(page) for page in reader.pages]
+    changed = sum(_drawn(t) != _drawn(base[i]) for i, t in enumerate(read))
+    breaks = [len([p for p in t.split("\n\n") if p.strip()]) - 1 for t in read]
     kinds_text = ", ".join(f"{v} {k}" for k, v in kinds.items())
     lines = [
         f"## Reading PDF pages set in columns ({today()})",
         "",
-        f"Machine: {machine()}. `python bench/bench_pdf_columns.py`.",
+        f"Machine: {machine()}; load average {load:.1f} when the rounds began. `python bench/bench_pdf_columns.py"
+        + (" --before TREE" if args.before else "") + f" --repeat {args.repeat}`.",
         "",
         f"A {args.pages}-page PDF ({size / 1024:.0f} KB) written with fpdf2 from invented prose: {kinds_text} "
         "pages; the column pages are drawn line by line across the page, so pypdf's plain text mixes their "
         "columns. Each round reads it once as evalnlp does (`read_narrative`: the text of each page in reading "
-        "order, then pages joined where a sentence runs on) and once as pypdf's plain text of every page (the "
-        f"baseline: the reading before columns were found), in turn, in one process; best of {args.repeat} rounds.",
+        "order, a blank line between its paragraphs, then pages joined where a sentence runs on) and once as "
+        "pypdf's plain text of every page (the baseline: the reading before columns were found), in turn, in one "
+        "process" + (", then once as the earlier tree given with `--before` reads it and once as this tree "
+                     "does, each in a process of its own timing its second reading" if args.before else "")
+        + f"; best of {args.repeat} rounds.",
         "",
         "| reading | seconds | pages/s | time / baseline |",
         "|---|---:|---:|---:|",
         f"| pypdf's plain text (baseline) | {best['plain']:.3f} | {args.pages / best['plain']:,.0f} | 1.00 |",
-        f"| evalnlp (columns in reading order) | {best['ours']:.3f} | {args.pages / best['ours']:,.0f} | "
-        f"{best['ours'] / best['plain']:.2f} |",
+    ]
+    lines.append(f"| evalnlp (columns in reading order, paragraphs found) | {best['ours']:.3f} | "
+                 f"{args.pages / best['ours']:,.0f} | {best['ours'] / best['plain']:.2f} |")
+    if args.before:
+        for key, name in (("before", f"{args.before_name} (`--before`), own process"),
+                          ("here", "this tree, own process")):
+            lines.append(f"| {name} | {best[key]:.3f} | {args.pages / best[key]:,.0f} | "
+                         f"{best[key] / best['plain']:.2f} |")
+    lines += [
         "",
-        f"Pages whose text the column reading changed: {changed} of {args.pages} (the two- and three-column pages "
-        "should be all of them; the one-column and table pages keep pypdf's text).",
+        f"Pages whose lines the column reading changed: {changed} of {args.pages} (the two- and three-column pages "
+        "should be all of them; the one-column and table pages keep pypdf's lines). Blank lines put between "
+        f"paragraphs: {sum(breaks)} on {sum(b > 0 for b in breaks)} pages (each page's title, its text and its "
+        "page number stand apart, and each column's text, a prose of its own ending short of the column's edge; "
+        "a table's rows are one paragraph).",
     ]
     print("\n".join(lines))
     if not args.no_write:

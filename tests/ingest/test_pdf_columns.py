@@ -1,5 +1,6 @@
 """A PDF page set in columns is read column by column, left to right, with full-width lines (a title, a heading
-across the columns, a footer) kept in place; a page without columns keeps pypdf's text exactly."""
+across the columns, a footer) kept in place; a page without columns keeps pypdf's lines exactly (a blank line
+between paragraphs aside, see test_pdf_paragraphs.py)."""
 
 from __future__ import annotations
 
@@ -136,6 +137,12 @@ def plain_text(path: Path) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(path).pages]
 
 
+def drawn(text: str) -> str:
+    """``text`` without its empty lines: pypdf's lines, as a page read as drawn keeps them, between the blank
+    lines it puts between paragraphs."""
+    return "\n".join(line for line in text.split("\n") if line)
+
+
 @pytest.mark.parametrize("order", ["across", "right-first"])
 def test_a_two_column_page_is_stored_column_by_column(store, tmp_path, order):
     """Lines drawn across the page (or the right column first) come out column by column: the title first, the
@@ -180,8 +187,10 @@ def test_the_reading_text_of_a_two_column_page(tmp_path):
     (page,) = read_narrative(path)
     assert page.locator == "page 1"
     blocks = page.text.split("\n\n")
-    assert blocks[0] == TITLE and blocks[-1] == FOOTER and len(blocks) == 3
-    lines = blocks[1].split("\n")
+    assert blocks[0] == TITLE and blocks[-1] == FOOTER
+    # a blank line between paragraphs too; the paragraph that runs on into the right column is one
+    assert [" ".join(b.split()) for b in blocks[1:-1]] == [LEFT[0], f"{LEFT[1]} {RIGHT[0]}", RIGHT[1], RIGHT[2]]
+    lines = "\n".join(blocks[1:-1]).split("\n")
     assert lines[0].startswith("The programme began") and lines[-1] == RIGHT[-1]
     assert lines.index("knew, the family") + 1 == lines.index("had given up waiting and gone home,\" said Mary")
 
@@ -210,9 +219,9 @@ def test_a_left_column_longer_than_the_right_is_read_whole_before_it(tmp_path):
     path = write(tmp_path / "last.pdf", lambda pdf: column_page(pdf, [LEFT + RIGHT, [closing]], footer="Page 7"))
     drawn = page_text(PdfReader(path).pages[0])
     blocks = [" ".join(block.split()) for block in drawn.split("\n\n")]
-    assert blocks == [TITLE, " ".join(LEFT + RIGHT + [closing]), "Page 7"]
+    assert blocks == [TITLE, LEFT[0], f"{LEFT[1]} {RIGHT[0]}", RIGHT[1], RIGHT[2], closing, "Page 7"]
     (page,) = read_narrative(path)
-    assert [" ".join(block.split()) for block in page.text.split("\n\n")] == blocks[:2]
+    assert [" ".join(block.split()) for block in page.text.split("\n\n")] == blocks[:-1]
 
 
 def test_a_three_column_page_is_read_column_by_column(store, tmp_path):
@@ -231,11 +240,12 @@ def test_a_three_column_page_is_read_column_by_column(store, tmp_path):
 
 def test_a_page_without_columns_keeps_its_text_exactly(tmp_path):
     """A single-column page, and a two-column page whose content stream already draws it column by column,
-    keep pypdf's text unchanged, character for character."""
+    keep pypdf's lines unchanged, character for character (with a blank line between paragraphs)."""
     path = write(tmp_path / "plain.pdf", single_column_page,
                  lambda pdf: column_page(pdf, [LEFT, RIGHT], order="down"))
     pages = read_narrative(path)
-    assert [p.text for p in pages] == plain_text(path)
+    assert [drawn(p.text) for p in pages] == [drawn(t) for t in plain_text(path)]
+    assert [p.text.count("\n\n") for p in pages] == [3, 5]
     assert "Elmbridge 1,240" in pages[0].text  # a table's rows are not read as columns
 
 
@@ -243,11 +253,11 @@ def test_a_footer_just_below_columns_drawn_in_order_stays_last(store, tmp_path):
     """Chromium draws a page column by column, and a footer a line or two below the columns (after the last
     paragraph, in a smaller size): the footer has no line of the right column beside it and stands close under
     the left column, yet it is not read into the left column, between the two halves of a sentence that runs on
-    into the right one. The page keeps pypdf's text."""
+    into the right one. The page keeps pypdf's lines."""
     path = write(tmp_path / "footer.pdf",
                  lambda pdf: column_page(pdf, [LEFT, RIGHT], order="down", footer_below=8, font=embedded_font(pdf)))
     (page,) = read_narrative(path)
-    assert page.text == plain_text(path)[0]
+    assert drawn(page.text) == drawn(plain_text(path)[0])
     api.ingest(store, [path])
     assert " ".join(stored(store)).split() == " ".join(SENTENCES).split()  # every word, in the order written
     assert stored(store, "testimonial") == [QUOTE]
@@ -291,7 +301,7 @@ def test_a_box_beside_the_text_drawn_first_keeps_its_order(tmp_path):
     text's first line, not a title: it is not moved to the top of the page, away from the rest of its sentence."""
     path = write(tmp_path / "box.pdf", sidebar_page)
     (page,) = read_narrative(path)
-    assert page.text == plain_text(path)[0]
+    assert drawn(page.text) == drawn(plain_text(path)[0])
     assert " ".join(page.text.split()) == " ".join([BOX] + LEFT + RIGHT)
 
 
@@ -300,7 +310,7 @@ def test_a_table_row_in_a_column_keeps_each_cell_whole(tmp_path):
     line across the cells."""
     path = write(tmp_path / "cells.pdf", cells_page)
     (page,) = read_narrative(path)
-    assert page.text == plain_text(path)[0]
+    assert drawn(page.text) == drawn(plain_text(path)[0])
     assert " ".join(page.text.split()) == " ".join(LEFT + BOX_CELLS + RIGHT)
 
 
@@ -327,7 +337,7 @@ def test_a_wide_table_is_read_row_by_row(tmp_path):
 
 def test_a_long_document_without_columns_keeps_its_text_exactly():
     """The REFI-QDA standard (code listings in a monospaced face, whose tokens start at the same x on many
-    lines, and tables): every page keeps pypdf's text."""
+    lines, and tables): every page keeps pypdf's lines."""
     data = shared_data()
     path = data / "refi_qda" / "REFI-QDA-1-5.pdf" if data else None
     if path is None or not path.is_file():
@@ -337,4 +347,4 @@ def test_a_long_document_without_columns_keeps_its_text_exactly():
     reader = pypdf.PdfReader(path)
     for number in range(10, 20):
         page = reader.pages[number]
-        assert page_text(page) == page.extract_text(), f"page {number + 1}"
+        assert drawn(page_text(page)) == drawn(page.extract_text()), f"page {number + 1}"

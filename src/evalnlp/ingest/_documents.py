@@ -11,9 +11,9 @@
   ``...to practice.\u201d\u00b9\u00b2``, a roman numeral or a letter in brackets, ``...lasted.\u201d[ii]``); the notes' own
   text is read apart (``"footnote 3"``, ``"endnote ii"``; see :func:`read_docx`). The archive is read under
   caps and XML with a document type declaration is refused (see :func:`_check_docx_archive`).
-- PDF: the text of every page (``"page 2"``), a page set in columns read column by column (see
-  :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty text, so it
-  is accounted for. A PDF with no text at all (a scan) is an error (E118).
+- PDF: the text of every page (``"page 2"``), a page set in columns read column by column, its paragraphs a
+  blank line apart (see :mod:`evalnlp.ingest._pdf_columns`); a page without text is still returned, with empty
+  text, so it is accounted for. A PDF with no text at all (a scan) is an error (E118).
 """
 
 from __future__ import annotations
@@ -867,7 +867,7 @@ def _quiet_pypdf() -> Iterator[None]:
 
 def read_pdf(path: Path) -> list[Passage]:
     """The text of every page of a PDF (``page 2``), in reading order (a page set in columns column by column,
-    see :func:`~evalnlp.ingest._pdf_columns.page_text`), typographic ligatures written out (``ﬁ`` as ``fi``: a
+    see :func:`~evalnlp.ingest._pdf_columns.page_text`) with a blank line between its paragraphs, typographic ligatures written out (``ﬁ`` as ``fi``: a
     PDF's fonts draw them, the words are the same), without its running headers and footers and page numbers
     (see :func:`without_running_lines`); pages a sentence runs across are one passage (``pages 2-3``), so that
     the sentence and a quotation in it are read whole (see :func:`join_continued_pages`)."""
@@ -878,6 +878,9 @@ def read_pdf(path: Path) -> list[Passage]:
 #: A line that is only a page number: ``7``, ``Page 7``, ``page 7 of 12``, ``7 / 12``, ``- 7 -``.
 _PAGE_NUMBER = re.compile(r"(?i)\s*(?:[-\u2013\u2014]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"
                           r"(?:\s*[-\u2013\u2014])?\s*")
+
+
+_EDGE_BLANKS = re.compile(r"\A(?:[ \t]*\n)+|(?:\n[ \t]*)+\Z")
 
 
 def _line_key(line: str) -> str:
@@ -910,7 +913,9 @@ def without_running_lines(passages: list[Passage], edge: int = 2) -> list[Passag
     for passage, lines in zip(passages, pages):
         drop = {i for i in edges(lines)
                 if _line_key(lines[i]) in running or _PAGE_NUMBER.fullmatch(lines[i])}
-        text = "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else passage.text
+        text = passage.text
+        if drop:  # (and the blank line that set a dropped line apart from the paragraph beside it)
+            text = _EDGE_BLANKS.sub("", "\n".join(line for i, line in enumerate(lines) if i not in drop))
         out.append(Passage(passage.locator, text))
     return out
 

@@ -195,7 +195,7 @@ def letter_furniture(text: str) -> list[tuple[int, int]]:
 def _before_courtesy(text: str, start: int, end: int) -> int:
     """Where the testimony of the paragraph ``text[start:end]`` ends: before the sentences of courtesy that close
     it, when every sentence from one on is courtesy (``... valued it. Please do not hesitate to contact me.``: a
-    PDF's reading text, whose paragraphs have no blank line between them, or a writer who ran them together)."""
+    writer who ran them together, or a PDF whose layout sets no paragraph apart)."""
     for gap in re.finditer(r"(?<=[.!?])[ \t]*\n?[ \t]*(?=\S)", text[start:end]):
         rest = text[start + gap.end():end]
         sentences = [m.group() for m in re.finditer(r"\S.*?(?:[.!?](?=\s|$)|$)", rest, re.S)]

@@ -1,4 +1,4 @@
-"""A PDF page's text in reading order when the page is set in columns.
+"""A PDF page's text in reading order when the page is set in columns, with a blank line between paragraphs.
 
 pypdf gives a page's text in the order its content stream draws it. Most typesetters draw a column at a time,
 but some draw a page line by line across its columns, and then the plain text has the lines of the columns
@@ -14,9 +14,14 @@ visitor that sees where each piece of text starts; from those positions:
   full width: it splits the page into bands, kept in place above and below the columns;
 - each band is read column by column, left to right, each column top to bottom.
 
-A page that is not found to be in columns, whose text is rotated, or whose pieces cannot be placed, keeps
-pypdf's text exactly; so does a page whose columns the content stream already draws in reading order. A
-line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
+A page that is not found to be in columns keeps pypdf's lines exactly; so does a page whose columns the content
+stream already draws in reading order. Either way the page's paragraphs are found from where its lines stand
+(space above a line, an indent, a short last line: see :func:`paragraph_breaks`) and a blank line is put
+between them, as a plain text has them, so that a letter's courtesy, signature and testimony do not run
+together; only blank lines are added. A page whose text is rotated, or whose pieces cannot be placed, keeps
+pypdf's text exactly.
+
+A line's width is measured with its font's glyph widths, as pypdf reads them (word and character spacing are
 not counted, so a width may fall a little short, never long); a composite (Type0) font, as Chromium, Word and
 LibreOffice embed theirs, numbers its widths by glyph, so each character is first mapped back to its glyph
 through the font's map to Unicode. With a pypdf that does not give glyph widths, every page keeps pypdf's
@@ -30,7 +35,9 @@ from dataclasses import dataclass, fields, is_dataclass
 from statistics import median
 from typing import Any
 
-__all__ = ["page_text"]
+from evalnlp.ingest._reflow import _BULLET, _MARKER, _OPENERS, _ends
+
+__all__ = ["page_text", "paragraph_breaks"]
 
 #: The fewest lines that must start at one x, with column lines beside them, for that x to start a column.
 MIN_COLUMN_LINES = 3
@@ -92,6 +99,8 @@ class _Fragment:
     text: str
     line: int  # the number of pypdf's output line the fragment is on
     width: float  # of its text without the spaces around it, in points
+    font: _Widths | None = None  # its font's glyph widths, which times ``scale`` give points
+    scale: float = 0.0
 
 
 @dataclass
@@ -130,7 +139,8 @@ def _matrix(tm: Any, cm: Any) -> tuple[float, float, float, float, float, float]
 
 
 def page_text(page: Any) -> str:
-    """The text of a pypdf page, in reading order when it is set in columns (see the module docstring)."""
+    """The text of a pypdf page, in reading order when it is set in columns, its paragraphs a blank line apart
+    (see the module docstring)."""
     pieces: list[tuple[Any, Any, Any, Any, Any]] = []
 
     def visit(text: Any, cm: Any, tm: Any, font: Any, size: Any) -> None:
@@ -173,11 +183,12 @@ def _fragments(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics:
                 return None
             if id(font) not in fonts:
                 fonts[id(font)] = _Widths(metrics.from_font_resource(font))
-            width = fonts[id(font)].of(words) / 1000 * float(size) * m[0]
+            scale = float(size) * m[0] / 1000
+            width = fonts[id(font)].of(words) * scale
             drawn = float(size) * m[3]
             if not all(math.isfinite(v) for v in (*m, width, drawn)) or drawn <= 0:
                 return None
-            out.append(_Fragment(len(out), m[4], m[5], drawn, parts[0], line, width))
+            out.append(_Fragment(len(out), m[4], m[5], drawn, parts[0], line, width, fonts[id(font)], scale))
         elif any(p.strip() for p in parts[1:]):
             return None
         line += len(parts) - 1
@@ -292,13 +303,16 @@ def _read_down(segments: list[_Segment], pitch: float) -> bool:
 
 
 def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metrics: Any) -> str | None:
-    """The page's text in reading order, or None to keep pypdf's (a page without columns, or in order already)."""
+    """The page's text in reading order with its paragraphs a blank line apart, or None to keep pypdf's (its
+    pieces cannot be placed)."""
     frags = _fragments(text, pieces, metrics)
-    if frags is None or len(frags) < 2 * MIN_COLUMN_LINES:
+    if not frags:
         return None
+    if len(frags) < 2 * MIN_COLUMN_LINES:
+        return _as_drawn(text, frags, [min(f.x for f in frags)])
     bounds = _columns(frags)
     if len(bounds) < 2:
-        return None
+        return _as_drawn(text, frags, bounds)
     # cut each output line where it reaches a column start
     segments: list[_Segment] = []
     for f in frags:
@@ -325,9 +339,9 @@ def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metr
         if (not above and others and s.y > max(o.y for o in others)) or (above and min(above) > APART * pitch):
             s.full = True
     if sum(s.full for s in segments) > 0.25 * len(segments):
-        return None  # more full-width lines than a page of columns has: the columns were not found right
+        return _as_drawn(text, frags, bounds[:1])  # more full-width lines than columns have: not found right
     if _read_down(segments, pitch):
-        return None  # the content stream draws the page column by column already (as Chromium and Word do)
+        return _as_drawn(text, frags, bounds)  # drawn column by column already (as Chromium and Word do)
     blocks: list[list[_Segment]] = []  # the bands of columns and the runs of full-width lines, top to bottom
     for s in sorted(segments, key=lambda s: (-s.y, s.parts[0].order)):
         if not blocks or blocks[-1][0].full != s.full:
@@ -336,6 +350,189 @@ def _reading_order(text: str, pieces: list[tuple[Any, Any, Any, Any, Any]], metr
     for block in blocks:
         block.sort(key=lambda s: (s.column, -s.y, s.parts[0].order))
     if [s.parts[0].order for b in blocks for s in b] == [s.parts[0].order for s in segments]:
-        return None  # the content stream draws the page in reading order already
-    # a full-width line stands apart from the columns beside it: a blank line between, a line break within
-    return "\n\n".join("\n".join(s.text for s in block if s.text) for block in blocks)
+        return _as_drawn(text, frags, bounds)  # the content stream draws the page in reading order already
+    # a full-width line stands apart from the columns beside it: a blank line between, a line break within (or
+    # a blank line, between paragraphs)
+    out = []
+    for block in blocks:
+        kept = [s for s in block if s.text]
+        if block[0].full:
+            for s in kept:
+                s.column = 0
+        breaks = _breaks(kept, pitch, median(f.size for f in frags))
+        out.append("".join(("\n\n" if k in breaks else "\n") * (k > 0) + s.text for k, s in enumerate(kept)))
+    return "\n\n".join(out)
+
+
+# --- paragraphs ------------------------------------------------------------------------------------------------
+
+#: A drop from one line to the next this many times the body's line pitch (scaled up for lines in a larger size)
+#: is space between paragraphs; within a paragraph lines keep the pitch.
+GAP = 1.3
+#: A line starting this many ems (of its own size) right of the line before is set in (left of it, set out).
+INDENT = 0.8
+#: A font size this much (a share of the larger) away from the line above's starts a new paragraph (a heading
+#: over its text, a footnote under it).
+SIZE_CHANGE = 0.15
+
+
+def _size(s: _Segment) -> float:
+    return max(p.size for p in s.parts)
+
+
+def _baseline(s: _Segment) -> float:
+    return max(s.parts, key=lambda p: p.size).y  # (a superscript's raised baseline is not the line's)
+
+
+def _margins(lines: list[_Segment]) -> dict[int, float]:
+    """Each column's left margin: the smallest x at which two of its lines start (or its one line), so a number
+    set out in the margin does not move it (a line across a gutter does not count)."""
+    out: dict[int, float] = {}
+    for column in {s.column for s in lines}:
+        own = [s for s in lines if s.column == column and not s.across] or \
+            [s for s in lines if s.column == column]
+        clusters = _clusters([(s.x, s.y) for s in own])
+        out[column] = next((x for x, ys in clusters if len(ys) >= min(2, len(own))), clusters[0][0])
+    return out
+
+
+def _right_edges(lines: list[_Segment]) -> list[float]:
+    """For each line, where the lines that start where it starts (in its column, within :data:`X_TOLERANCE`) end
+    at the furthest: the right edge of the text it belongs to (a column's, or a quotation's set in from both
+    sides). A line across a gutter counts for itself only."""
+    edge: dict[tuple[int, int], float] = {}
+    cluster: list[tuple[int, int]] = [(0, 0)] * len(lines)
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].column, lines[i].x))
+    n, last = -1, None
+    for i in order:
+        s = lines[i]
+        if last is None or s.column != last.column or s.x - last.x > X_TOLERANCE:
+            n += 1
+        last = s
+        cluster[i] = (s.column, n)
+        if not s.across:
+            edge[cluster[i]] = max(edge.get(cluster[i], 0.0), s.end)
+    return [edge.get(c, s.end) if not s.across else s.end for c, s in zip(cluster, lines)]
+
+
+def _first_word_width(s: _Segment) -> float:
+    """The width of the first word of ``s``, measured in its font (else its first piece's width shared out by
+    characters)."""
+    part = s.parts[0]
+    words = part.text.strip()
+    first = words.split(None, 1)[0] if words else ""
+    if part.font is not None:
+        return part.font.of(first) * part.scale
+    return part.width * len(first) / len(words) if words else 0.0
+
+
+def _space(s: _Segment) -> float:
+    """The width of a space at the end of ``s``, in its font (a quarter of an em where the font has none)."""
+    part = s.parts[-1]
+    width = part.font.of(" ") * part.scale if part.font is not None else 0.0
+    return width if width > 0 else 0.25 * part.size
+
+
+def _wrapped(line: _Segment, nxt: _Segment, right: float) -> bool:
+    """Was ``line`` wrapped: would the first word of ``nxt``, with a space before it, have run past ``right``,
+    the right edge of its text (a little to spare, as a width measured without character spacing may fall
+    short)? A line that had room for it ended on purpose."""
+    return line.end + _space(line) + 1.05 * _first_word_width(nxt) + 0.5 > right
+
+
+def _opens(text: str) -> bool:
+    """Does ``text`` open as a paragraph may: with a capital, a digit or a list item's marker (quotation marks
+    and brackets aside)?"""
+    c = text.lstrip().lstrip(_OPENERS)[:1]
+    return c.isupper() or c.isdigit() or (c != "" and _item(text))
+
+
+def _item(text: str) -> bool:
+    return _BULLET.match(text) is not None or _MARKER.match(text) is not None
+
+
+def paragraph_breaks(lines: list[_Segment], pitch: float, body: float) -> set[int]:
+    """The indices ``k`` of the ``lines`` (in reading order) that start a paragraph, from where they stand.
+
+    A line that opens in lower case goes on with the sentence before it (past a figure set in its way, or from
+    one column into the next). Any other starts a paragraph when it has
+
+    - space above: it stands lower under the line before than the line pitch (:data:`GAP`), or is set in
+      another size (:data:`SIZE_CHANGE`: a heading, a footnote);
+    - an indent: it starts right of the line before (:data:`INDENT`: a first-line indent, a block quotation, a
+      list), not as the text of a list item goes on under its own start; or left of a line before that ended on
+      purpose (the first word of this one would have fitted on it: the end of a quotation set in, or of a
+      paragraph of one line); or it ends a list (it is no item, under an item's line that ended on purpose);
+    - a short last line above it: the line before ended on purpose after a line that was wrapped, so it ends a
+      paragraph of several lines; or it is a paragraph of one line that ends its sentence.
+
+    Lines that end on purpose one after another (an address, a signature, a list's items) are one paragraph.
+    """
+    margins = _margins(lines)
+    edges = _right_edges(lines)
+    out: set[int] = set()
+    start = 0  # the line the current paragraph started at
+    for k in range(1, len(lines)):
+        prev, cur = lines[k - 1], lines[k]
+        same = prev.column == cur.column
+        drop = _baseline(prev) - _baseline(cur)
+        if same and drop < 0.5 * pitch:
+            if drop < -0.3 * pitch:  # a line drawn above the one before (no reading order to follow)
+                out.add(k)
+                start = k
+            continue
+        if not _opens(cur.text):
+            continue  # a line that opens in lower case goes on with its sentence (past a figure, across columns)
+        size, p_size = _size(cur), _size(prev)
+        em = INDENT * cur.parts[0].size
+        # where each line stands against its column's margin (lines in two columns are not compared by x)
+        x, p_x = cur.x - margins[cur.column], prev.x - margins[prev.column]
+        wrapped = _wrapped(prev, cur, max(edges[k - 1], edges[k] if same else edges[k - 1]))
+        item, in_list = _item(cur.text), _item(lines[start].text)
+        brk = False
+        if (same and drop > GAP * pitch * max(1.0, size / body, p_size / body)) \
+                or abs(size - p_size) > SIZE_CHANGE * max(size, p_size):
+            brk = True  # space above, or another size
+        elif x > p_x + em and not (in_list and (item or _item(prev.text))):
+            brk = True  # set in: a first-line indent, a quotation, a list (not its items, nor an item's text)
+        elif not wrapped and not (in_list and item) and (x < p_x - em or in_list):
+            brk = True  # set out again, after a line that ended on purpose; or the end of a list
+        elif not wrapped and not (in_list and item) and start < k - 1 and \
+                _wrapped(lines[k - 2], prev, max(edges[k - 2], edges[k - 1])):
+            brk = True  # the short last line of a paragraph
+        elif not wrapped and not (in_list and item) and start == k - 1 and _ends(prev.text):
+            brk = True  # a paragraph of one line
+        if brk:
+            out.add(k)
+            start = k
+    return out
+
+
+def _breaks(lines: list[_Segment], pitch: float, body: float) -> set[int]:
+    """:func:`paragraph_breaks`, or none where a line cannot be measured (the paragraphs are a refinement: the
+    page's lines, and their reading order, are kept)."""
+    try:
+        return paragraph_breaks(lines, pitch, body)
+    except Exception:
+        return set()
+
+
+def _as_drawn(text: str, frags: list[_Fragment], bounds: list[float]) -> str:
+    """pypdf's text of a page (its lines as drawn), with a blank line between paragraphs (see
+    :func:`paragraph_breaks`); ``bounds`` the columns' starts, when the page draws its columns one after another."""
+    by_line: dict[int, list[_Fragment]] = {}
+    for f in frags:
+        by_line.setdefault(f.line, []).append(f)
+    numbers = sorted(by_line)
+    lines = [_Segment(by_line[n]) for n in numbers]
+    for s in lines:
+        s.column = max(i for i, b in enumerate(bounds) if s.x >= b - X_TOLERANCE or i == 0)
+        if s.column + 1 < len(bounds):
+            nxt = bounds[s.column + 1]
+            s.across = s.end > nxt + CROSSING * (nxt - bounds[s.column])
+    breaks = _breaks(lines, _pitch(frags), median(f.size for f in frags))
+    if not breaks:
+        return text
+    rows = text.split("\n")
+    before = {numbers[k] for k in breaks if numbers[k] > 0 and rows[numbers[k] - 1].strip()}
+    return "\n".join(f"\n{row}" if n in before else row for n, row in enumerate(rows))
