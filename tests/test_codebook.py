@@ -550,3 +550,28 @@ def test_an_empty_item_of_a_list_field_is_refused(tmp_path, field):
     with pytest.raises(CodebookValidationError) as err:
         validate_codebook(path)
     assert err.value.code == "E214" and f"{field}[1]" in err.value.message and f"{field}[2]" in err.value.message
+
+
+def _readme_codebook_section() -> str:
+    from helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Your own codebook\n")
+    return readme[start:readme.index("\n### ", start + 1)]
+
+
+def test_readme_documents_the_codebook_format_with_an_example_that_validates():
+    """A user writes a codebook from the README alone: it has a section with an example that is itself a valid
+    codebook using every key there is, and says what each key does."""
+    from evalnlp.codebook import _THEME_KEYS, _TOP_KEYS
+
+    section = _readme_codebook_section()
+    example = section[section.index("```yaml\n") + 8:section.index("```", section.index("```yaml\n") + 8)]
+    cb = parse_codebook(example, "README")
+    used = set(re.findall(r"^\s*-?\s*([a-z_]+):", example, flags=re.MULTILINE))
+    assert set(_TOP_KEYS) <= used and set(_THEME_KEYS) <= used, (set(_TOP_KEYS) | set(_THEME_KEYS)) - used
+    assert cb.get("diet").parent == "behaviour_change" and cb.get("other").catch_all
+    for key in ("keywords", "examples", "exclude", "aliases", "parent", "catch_all: true"):
+        assert f"`{key}`" in section, key
+    for command in ("codebook validate", "codebook show", "--codebook FILE.yaml"):
+        assert command in section, command
