@@ -1837,7 +1837,7 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
 
     from evalnlp.evaluation import multilabel_report
 
-    from evalnlp.coding import load_coder
+    from evalnlp.coding import load_coder, loaded_coder_id
     from evalnlp.util import passage_fingerprint
 
     coder, cb, card = load_coder(codebook, model)
@@ -1865,6 +1865,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     kept = ((card or {}).get("prior_training_passages") or {}).get("values")
     known |= set(kept) if kept is not None else _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
+    # the coder as classify records it, and the codebook: which of several coders these figures are for
+    report["coder"] = loaded_coder_id(coder, card)
+    report["codebook"] = cb.id
     report = EvaluationReport(report, _evaluate_notes(report))
     errors.issue(report.notes)
     return report

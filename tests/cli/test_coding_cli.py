@@ -451,3 +451,26 @@ def test_one_row_without_an_answer_is_told_in_the_singular(cli, fft_sample, tmp_
     assert ("1 row without an answer (empty, only marks such as -, or a placeholder such as N/A) was left out"
             in said)
     assert "1 rows" not in said
+
+
+def test_evaluate_names_the_coder_and_the_codebook_it_measured(cli, tmp_path):
+    """With a user's codebook, `--model keyword` and `--model zeroshot` gave the same title, "agreement with human
+    codes on N passages", and JSON without the coder: two sets of figures could not be told apart."""
+    own = tmp_path / "own.yaml"
+    own.write_text("id: healthy_steps\nthemes:\n"
+                   "  - id: walking\n    label: Walking more\n    definition: The participant walks more.\n"
+                   "    keywords: [walk]\n"
+                   "  - id: eating\n    label: Eating well\n    definition: The participant eats differently.\n"
+                   "    keywords: [eat, food]\n", encoding="utf-8")
+    coded = tmp_path / "coded.csv"
+    coded.write_text("answer,themes\nI walk to work now.,walking\nWe eat more vegetables.,eating\n"
+                     "I walk after every meal and eat less.,walking;eating\nThe room was cold.,\n", encoding="utf-8")
+    for model in ("keyword", "zeroshot"):
+        args = ("evaluate", str(coded), "--text", "answer", "--labels-column", "themes", "--codebook", str(own),
+                "--model", model)
+        report = json.loads(cli(*args, "--format", "json").stdout)
+        assert report["coder"].startswith(f"model:{model}@") and report["codebook"] == "healthy_steps", report
+        table = cli(*args)
+        assert table.exit_code == 0, table.output
+        said = " ".join(table.stdout.split())
+        assert f"agreement of {report['coder']} (codebook healthy_steps) with human codes on 4 passages" in said, said
