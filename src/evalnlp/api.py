@@ -3250,7 +3250,8 @@ class CodebookImport:
 def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None) -> CodebookImport:
     """Turn a REFI-QDA codebook (``.qdc``, or the codebook of a ``.qdpx`` project) into an evalnlp YAML
     codebook at ``out``: one theme per codable code, hierarchy kept as ``parent``, descriptions as
-    definitions. The codebook's id is ``id``, else made from the file name."""
+    definitions. The codebook's id is ``id``, else that of the codebook a ``.qdc`` evalnlp exported holds (whose
+    themes get their ids back where their ids are words of their labels), else made from the file name."""
     import re
 
     from evalnlp import qda
@@ -3268,14 +3269,15 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     from evalnlp.util import check_output_path
 
     check_output_path(out)  # E162: a folder that does not exist, or a folder given as the file
-    cb_id = id if id is not None else qda.slug(path.stem)
+    exported_as = qda.exported_codebook_id(path)  # a codebook evalnlp exported: its id, to find its themes' again
+    cb_id = id if id is not None else exported_as or qda.slug(path.stem)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
 
         raise errors.error("E206", "import_id", cb_id=cb_id, slug=qda.slug(cb_id))
     codes = qda.read_codes(path)
     converted = qda.codes_to_codebook(codes, cb_id=cb_id, title=path.stem,
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
-                                      source=str(out), read_from=path.name)
+                                      source=str(out), read_from=path.name, exported_as=exported_as)
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
     errors.issue(converted.notes)
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)

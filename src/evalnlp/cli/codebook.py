@@ -79,8 +79,9 @@ def validate(path: str = typer.Argument(..., help="The codebook YAML file to che
 def import_(path: str = typer.Argument(..., help="A REFI-QDA codebook (.qdc), or a project (.qdpx) whose "
                                        "codebook to take.", show_default=False),
             out: str = typer.Option(..., "--out", help="The evalnlp codebook (YAML) to write."),
-            id: Optional[str] = typer.Option(None, "--id", help="The codebook's id. Default: made from the "
-                                             "file name.")) -> None:
+            id: Optional[str] = typer.Option(None, "--id", help="The codebook's id. Default: the id of the "
+                                             "codebook a .qdc evalnlp exported holds, else made from the file "
+                                             "name.")) -> None:
     """Turn a codebook exported from NVivo, ATLAS.ti, MAXQDA or QualCoder into an evalnlp YAML codebook.
 
     Each code that can be coded becomes a theme (label: the code's name; definition: its description;
