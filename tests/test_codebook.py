@@ -365,6 +365,30 @@ def test_bad_keyword_patterns_e214(tmp_path, pattern, fragment):
     assert fragment in err.value.message
 
 
+@pytest.mark.parametrize(
+    "pattern,said",
+    [
+        # the fix offered was 'understand!', which validate then refused for its '!'
+        ("Understand!", "'Understand!' contains '!'"),
+        ("Food, Label", "'Food, Label' contains ','"),
+        ("Par*ticip", "'*' may only end a token"),
+        # a fix is offered whole, every spacing and case problem mended at once
+        ("  Walk  Fast ", "write 'walk fast'"),
+        ("Take  part", "by one space: 'take part'"),
+        ("Take part", "write 'take part'"),
+    ],
+)
+def test_a_keyword_fix_offered_is_itself_a_valid_pattern(tmp_path, pattern, said):
+    text = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([pattern])}\n"
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, text))
+    assert err.value.codes == ["E214"] and said in err.value.message, err.value.message
+    offered = re.search(r"(?:write|one space:) '([^']*)'", err.value.message)
+    if offered:
+        fixed = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([offered.group(1)])}\n"
+        assert validate_codebook(write(tmp_path, fixed, "fixed.yaml")).themes[0].keywords == (offered.group(1),)
+
+
 @pytest.mark.parametrize("pattern", ["take part", "particip*", "buy-in", "it's", "covid-19", "raise awareness*", "café"])
 def test_good_keyword_patterns_pass(tmp_path, pattern):
     text = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([pattern])}\n"
