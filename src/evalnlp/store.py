@@ -2138,6 +2138,16 @@ class Store:
                                       GROUP BY c.seg_id HAVING NOT bool_or(v.same))""",
             [codebook_sha256, codebook_id]).fetchone()[0])
 
+    def undecided_themes(self, themes: list[str], codebook_id: str, codebook_sha256: str) -> list[str]:
+        """The themes of ``themes`` that no code evidence counts decides on, assigned or not: no person's code (of
+        any version of codebook ``codebook_id``) and no machine code of the version ``codebook_sha256``. A theme
+        added to a codebook after people coded with it, before the passages are classified again, is one."""
+        _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
+        found = {r[0] for r in self.con.execute(
+            "SELECT DISTINCT theme FROM codes WHERE theme IN (SELECT theme FROM _themes)"
+            + _of_codebook(codebook_id, codebook_sha256)).fetchall()}
+        return [t for t in themes if t not in found]
+
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT theme FROM codes ORDER BY theme").fetchall()]

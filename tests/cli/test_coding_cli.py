@@ -429,6 +429,42 @@ def test_evidence_counts_one_version_of_an_edited_codebook_and_says_what_the_oth
     assert {t["theme"]: t["documents"] for t in shown["themes"]} == {"weeds": 2, "birds": 2, "slugs": 3}
 
 
+def test_evidence_says_a_theme_added_after_people_coded_is_decided_on_no_passage(cli, tmp_path):
+    """People code answers with a codebook, which then gains a theme: before the answers are classified again,
+    evidence counted the people's codes (as it should) and gave the new theme 0% with a confidence interval, over
+    passages nobody had decided it for, naming only the documents left out. It now says the new theme's 0 is no
+    finding, and what to run."""
+    book = tmp_path / "garden.yaml"
+    v1 = ("id: garden\nthemes:\n"
+          "  - {id: weeds, label: Weeds, definition: Weeds in the beds., keywords: [weed]}\n"
+          "  - {id: birds, label: Birds, definition: Birds at the feeder., keywords: [bird, robin]}\n")
+    book.write_text(v1, encoding="utf-8")
+    notes = tmp_path / "notes.csv"
+    pd.DataFrame({"id": ["n1", "n2", "n3"], "note": ["Weeds everywhere, and slugs.", "A robin at the feeder.",
+                                                     "Slugs on every leaf."]}).to_csv(notes, index=False)
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["n1", "n2"], "note": ["Weeds everywhere, and slugs.", "A robin at the feeder."],
+                  "themes": ["weeds", "birds"]}).to_csv(coded, index=False)
+    assert cli("classify", str(notes), "--text", "note", "--id", "id", "--codebook", str(book),
+               "--model", "keyword").exit_code == 0
+    assert cli("codes", "import", str(coded), "--text", "note", "--id", "id", "--labels-column", "themes",
+               "--coder", "ann", "--codebook", str(book), "--source", "notes.csv").exit_code == 0
+    book.write_text(v1 + "  - {id: slugs, label: Slugs, definition: Slugs and snails., keywords: [slug]}\n",
+                    encoding="utf-8")
+    result = cli("evidence", "--codebook", str(book), "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["documents_coded"] == 2  # ann's codes count, whatever version she coded with
+    said = " ".join(shown["notes"])
+    assert "slugs of this version of codebook 'garden' is decided on no passage counted here" in said, said
+    assert "its 0 is no finding" in said and f"evalnlp classify --codebook {book}" in said
+
+    assert cli("classify", "--codebook", str(book), "--model", "keyword").exit_code == 0
+    shown = json.loads(cli("evidence", "--codebook", str(book), "--format", "json").stdout)
+    assert not any("no finding" in n for n in shown["notes"]), shown["notes"]
+    assert {t["theme"]: t["documents"] for t in shown["themes"]}["slugs"] == 2
+
+
 def test_one_row_without_an_answer_is_told_in_the_singular(cli, fft_sample, tmp_path):
     """train and evaluate count the rows they leave out (a placeholder such as N/A); one such row read '1 rows
     without an answer'."""
