@@ -2252,7 +2252,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
                    else list(range(len(cb.theme_ids))))
         codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
-        counts = store.put_human_codes(codes, coder_id, run_id)
+        # a themes column decides every theme: the coder's codes there of a theme since renamed or removed go
+        counts = store.put_human_codes(codes, coder_id, run_id, retired_of=None if labels else cb.id)
         run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
     per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
     labels_of = {t.id: t.label for t in cb.themes}
