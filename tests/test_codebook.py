@@ -365,6 +365,30 @@ def test_bad_keyword_patterns_e214(tmp_path, pattern, fragment):
     assert fragment in err.value.message
 
 
+@pytest.mark.parametrize(
+    "pattern,said",
+    [
+        # the fix offered was 'understand!', which validate then refused for its '!'
+        ("Understand!", "'Understand!' contains '!'"),
+        ("Food, Label", "'Food, Label' contains ','"),
+        ("Par*ticip", "'*' may only end a token"),
+        # a fix is offered whole, every spacing and case problem mended at once
+        ("  Walk  Fast ", "write 'walk fast'"),
+        ("Take  part", "by one space: 'take part'"),
+        ("Take part", "write 'take part'"),
+    ],
+)
+def test_a_keyword_fix_offered_is_itself_a_valid_pattern(tmp_path, pattern, said):
+    text = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([pattern])}\n"
+    with pytest.raises(CodebookValidationError) as err:
+        validate_codebook(write(tmp_path, text))
+    assert err.value.codes == ["E214"] and said in err.value.message, err.value.message
+    offered = re.search(r"(?:write|one space:) '([^']*)'", err.value.message)
+    if offered:
+        fixed = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([offered.group(1)])}\n"
+        assert validate_codebook(write(tmp_path, fixed, "fixed.yaml")).themes[0].keywords == (offered.group(1),)
+
+
 @pytest.mark.parametrize("pattern", ["take part", "particip*", "buy-in", "it's", "covid-19", "raise awareness*", "café"])
 def test_good_keyword_patterns_pass(tmp_path, pattern):
     text = "id: x\nthemes:\n" + THEME + f"    keywords: {json.dumps([pattern])}\n"
@@ -550,3 +574,28 @@ def test_an_empty_item_of_a_list_field_is_refused(tmp_path, field):
     with pytest.raises(CodebookValidationError) as err:
         validate_codebook(path)
     assert err.value.code == "E214" and f"{field}[1]" in err.value.message and f"{field}[2]" in err.value.message
+
+
+def _readme_codebook_section() -> str:
+    from helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Your own codebook\n")
+    return readme[start:readme.index("\n### ", start + 1)]
+
+
+def test_readme_documents_the_codebook_format_with_an_example_that_validates():
+    """A user writes a codebook from the README alone: it has a section with an example that is itself a valid
+    codebook using every key there is, and says what each key does."""
+    from evalnlp.codebook import _THEME_KEYS, _TOP_KEYS
+
+    section = _readme_codebook_section()
+    example = section[section.index("```yaml\n") + 8:section.index("```", section.index("```yaml\n") + 8)]
+    cb = parse_codebook(example, "README")
+    used = set(re.findall(r"^\s*-?\s*([a-z_]+):", example, flags=re.MULTILINE))
+    assert set(_TOP_KEYS) <= used and set(_THEME_KEYS) <= used, (set(_TOP_KEYS) | set(_THEME_KEYS)) - used
+    assert cb.get("diet").parent == "behaviour_change" and cb.get("other").catch_all
+    for key in ("keywords", "examples", "exclude", "aliases", "parent", "catch_all: true"):
+        assert f"`{key}`" in section, key
+    for command in ("codebook validate", "codebook show", "--codebook FILE.yaml"):
+        assert command in section, command

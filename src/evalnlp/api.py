@@ -1911,7 +1911,7 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
 
     from evalnlp.evaluation import multilabel_report
 
-    from evalnlp.coding import load_coder
+    from evalnlp.coding import load_coder, loaded_coder_id
     from evalnlp.util import passage_fingerprint
 
     coder, cb, card = load_coder(codebook, model)
@@ -1939,6 +1939,9 @@ def evaluate(path: str | Path, *, text: str, labels: Sequence[str] | None = None
     kept = ((card or {}).get("prior_training_passages") or {}).get("values")
     known |= set(kept) if kept is not None else _prior_passages(coder)
     report["n_seen_in_training"] = sum(passage_fingerprint(t) in known for t in data.texts) if known else 0
+    # the coder as classify records it, and the codebook: which of several coders these figures are for
+    report["coder"] = loaded_coder_id(coder, card)
+    report["codebook"] = cb.id
     report = EvaluationReport(report, _evaluate_notes(report))
     errors.issue(report.notes)
     return report
@@ -2323,7 +2326,8 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
                    else list(range(len(cb.theme_ids))))
         codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
-        counts = store.put_human_codes(codes, coder_id, run_id)
+        # a themes column decides every theme: the coder's codes there of a theme since renamed or removed go
+        counts = store.put_human_codes(codes, coder_id, run_id, retired_of=None if labels else cb.id)
         run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
     per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
     labels_of = {t.id: t.label for t in cb.themes}
@@ -3334,7 +3338,8 @@ class CodebookImport:
 def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None) -> CodebookImport:
     """Turn a REFI-QDA codebook (``.qdc``, or the codebook of a ``.qdpx`` project) into an evalnlp YAML
     codebook at ``out``: one theme per codable code, hierarchy kept as ``parent``, descriptions as
-    definitions. The codebook's id is ``id``, else made from the file name."""
+    definitions. The codebook's id is ``id``, else that of the codebook a ``.qdc`` evalnlp exported holds (whose
+    themes get their ids back where their ids are words of their labels), else made from the file name."""
     import re
 
     from evalnlp import qda
@@ -3352,14 +3357,15 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
     from evalnlp.util import check_output_path
 
     check_output_path(out)  # E162: a folder that does not exist, or a folder given as the file
-    cb_id = id if id is not None else qda.slug(path.stem)
+    exported_as = qda.exported_codebook_id(path)  # a codebook evalnlp exported: its id, to find its themes' again
+    cb_id = id if id is not None else exported_as or qda.slug(path.stem)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", cb_id):
 
         raise errors.error("E206", "import_id", cb_id=cb_id, slug=qda.slug(cb_id))
     codes = qda.read_codes(path)
     converted = qda.codes_to_codebook(codes, cb_id=cb_id, title=path.stem,
                                       description=f"Imported from {path.name}, a REFI-QDA codebook.",
-                                      source=str(out), read_from=path.name)
+                                      source=str(out), read_from=path.name, exported_as=exported_as)
     qda.write_atomic(out, lambda tmp: tmp.write_bytes(converted.yaml.encode("utf-8")))
     errors.issue(converted.notes)
     return CodebookImport(path=out, codebook=converted.codebook, notes=converted.notes)

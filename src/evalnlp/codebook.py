@@ -223,27 +223,41 @@ def keyword_tokens(pattern: str) -> list[tuple[str, bool]]:
 
 
 def _keyword_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is not a valid keyword pattern, or None if it is."""
+    """Why ``pattern`` is not a valid keyword pattern, or None if it is.
+
+    Spaces and case have one right form, which the message writes out; it is offered only when it is itself a
+    valid pattern, so a problem no rewriting mends (a character not allowed, a misplaced ``*``) is named first,
+    rather than a "fix" that ``validate`` would refuse in turn.
+    """
     if not pattern.strip():
         return errors.message("E214", "empty")
+    fix = re.sub(r" {2,}", " ", pattern.strip()).lower()
+    deeper = _token_problem(fix, pattern)
+    if deeper is not None:
+        return deeper
     if pattern != pattern.strip():
-        return errors.message("E214", "outer_spaces", pattern=pattern, fix=pattern.strip())
+        return errors.message("E214", "outer_spaces", pattern=pattern, fix=fix)
     if "  " in pattern:
-        return errors.message("E214", "spaces", pattern=pattern, fix=" ".join(pattern.split()))
-    upper = [c for c in pattern if c.isalpha() and c != c.lower()]
-    if upper:
-        return errors.message("E214", "uppercase", pattern=pattern, fix=pattern.lower())
+        return errors.message("E214", "spaces", pattern=pattern, fix=fix)
+    if fix != pattern:
+        return errors.message("E214", "uppercase", pattern=pattern, fix=fix)
+    return None
+
+
+def _token_problem(pattern: str, shown: str) -> str | None:
+    """What is wrong with the tokens of ``pattern`` (spaces and case already put right) that no rewriting mends;
+    messages name the pattern as written, ``shown``."""
     bad = sorted({c for c in pattern if not (c.isalpha() or c.isdigit() or c in "-' *")})
     if bad:
-        return errors.message("E214", "characters", pattern=pattern, bad=", ".join(repr(c) for c in bad))
+        return errors.message("E214", "characters", pattern=shown, bad=", ".join(repr(c) for c in bad))
     for tok in pattern.split(" "):
         if "*" in tok[:-1]:
-            return errors.message("E214", "inner_star", pattern=pattern, token=tok)
+            return errors.message("E214", "inner_star", pattern=shown, token=tok)
         stem = tok[:-1] if tok.endswith("*") else tok
         if tok.endswith("*") and sum(c.isalnum() for c in stem) < _MIN_PREFIX:
-            return errors.message("E214", "short_prefix", pattern=pattern, token=tok, min_prefix=_MIN_PREFIX)
+            return errors.message("E214", "short_prefix", pattern=shown, token=tok, min_prefix=_MIN_PREFIX)
         if not any(c.isalnum() for c in stem):
-            return errors.message("E214", "no_letter", pattern=pattern, token=tok)
+            return errors.message("E214", "no_letter", pattern=shown, token=tok)
     return None
 
 

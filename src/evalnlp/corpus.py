@@ -210,6 +210,7 @@ class Corpus:
         self.runs()
         self.ignored_themes  # noqa: B018  (asked now, kept)
         self.other_versions  # noqa: B018  (asked now, kept)
+        self.undecided_themes  # noqa: B018  (asked now, kept)
         self.several_themes()
         for attr in [None, *attrs]:
             self.theme_counts(labels, attr)
@@ -236,6 +237,14 @@ class Corpus:
         sha = getattr(self.codebook, "sha256", None)
         return int(self._answer(("other_versions",), lambda: self.store.coded_with_other_versions(
             self.codebook.id, sha) if sha else 0))
+
+    @property
+    def undecided_themes(self) -> list[str]:
+        """The codebook's themes that nothing counted decides on, while passages are coded with another version
+        of it (see :meth:`evalnlp.store.Store.undecided_themes`); none otherwise."""
+        sha = getattr(self.codebook, "sha256", None)
+        return list(self._answer(("undecided_themes",), lambda: self.store.undecided_themes(
+            self.codebook.theme_ids, self.codebook.id, sha) if sha and self.other_versions else []))
 
     def metadata_keys(self) -> list[str]:
         """The metadata keys of the documents with passages, in order of first appearance."""

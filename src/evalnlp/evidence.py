@@ -865,6 +865,18 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook, corpus.other_versions)
         if left_out:
             notes.append(left_out)
+        undecided = corpus.undecided_themes
+        if undecided:
+            from evalnlp.quotes import codebook_ref
+
+            notes.append(errors.Note(
+                "{themes} of this version of codebook {id!r} {are} decided on no passage counted here: the "
+                "passages counted hold people's codes made with another version, which did not have {them}, and "
+                "no run of this version has coded them, so {their} 0 is no finding. Run `{classify}`",
+                fields={"themes": ", ".join(undecided), "id": codebook.id, "are": "are" if len(undecided) > 1
+                        else "is", "them": "them" if len(undecided) > 1 else "it",
+                        "their": "their" if len(undecided) > 1 else "its",
+                        "classify": errors.Call("classify", codebook=codebook_ref(codebook))}))
         for c in (claims or []):  # a filter value written otherwise than the documents hold it finds nothing
             row = claim_table[claim_table["id"] == c.id]
             if c.filters and len(row) and int(row["segments"].iloc[0]) == 0:

@@ -1361,7 +1361,8 @@ class Store:
         n = self.con.execute(f"INSERT INTO {table} SELECT {select}, ?, ? FROM _new", [coder, run_id]).fetchone()[0]
         return int(n)
 
-    def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str) -> dict[str, int]:
+    def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str, *,
+                        retired_of: str | None = None) -> dict[str, int]:
         """Store a human coder's codes for the segments in ``frame`` (seg_id, theme, assigned, optional score);
         return how many of those segments were ``new`` to this coder, ``changed`` or ``unchanged``.
 
@@ -1375,6 +1376,10 @@ class Store:
         :func:`evalnlp.api.human_code_frame`), which still make it a human-coded segment. Rows repeated for one
         segment and theme are merged (assigned if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0
         for the others.
+
+        With ``retired_of`` (a codebook id; ``frame`` then decides every theme of that codebook as it is now), the
+        coder's codes on these segments of themes no longer in it, made with an earlier version of it (a theme
+        renamed or removed since), are taken out too, so the coder's two codings are never read as one.
         """
         from evalnlp.schema import is_human
 
@@ -1404,6 +1409,13 @@ class Store:
                    SELECT c.seg_id, c.theme, c.score, c.assigned FROM codes c
                    JOIN _hnew n ON n.seg_id = c.seg_id AND n.theme = c.theme
                    WHERE c.coder = ?""", [coder])
+            self.con.execute(  # the coder's codes here of themes an earlier version of the codebook had
+                """CREATE OR REPLACE TEMP TABLE _hstale AS
+                   SELECT c.seg_id, c.theme FROM codes c
+                   WHERE ? IS NOT NULL AND c.coder = ? AND c.seg_id IN (SELECT seg_id FROM _hnew)
+                     AND c.theme NOT IN (SELECT theme FROM _hnew)
+                     AND c.run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)""",
+                [retired_of, coder, retired_of])
             self.con.execute(  # segments new to this coder or coded differently before
                 """CREATE OR REPLACE TEMP TABLE _hdiff AS
                    SELECT DISTINCT seg_id FROM (
@@ -1411,7 +1423,9 @@ class Store:
                         EXCEPT SELECT seg_id, theme, score, assigned FROM _hold)
                        UNION ALL
                        (SELECT seg_id, theme, score, assigned FROM _hold
-                        EXCEPT SELECT seg_id, theme, score, assigned FROM _hnew))""")
+                        EXCEPT SELECT seg_id, theme, score, assigned FROM _hnew)
+                       UNION ALL
+                       (SELECT seg_id, theme, NULL, NULL FROM _hstale))""")
             counts = self.con.execute(
                 """SELECT count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hseen)),
                           count(*) FILTER (WHERE seg_id IN (SELECT seg_id FROM _hseen)
@@ -1422,10 +1436,13 @@ class Store:
                 """DELETE FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)
                    AND (seg_id, theme) IN (SELECT seg_id, theme FROM _hnew)""", [coder])
             self.con.execute(
+                """DELETE FROM codes WHERE coder = ? AND (seg_id, theme) IN (SELECT seg_id, theme FROM _hstale)""",
+                [coder])
+            self.con.execute(
                 """INSERT INTO codes SELECT seg_id, theme, score, assigned, ?, ? FROM _hnew
                    WHERE seg_id IN (SELECT seg_id FROM _hdiff) ORDER BY seg_id, theme""", [coder, run_id])
         finally:
-            self._drop_temp("_hnew", "_hseen", "_hold", "_hdiff")
+            self._drop_temp("_hnew", "_hseen", "_hold", "_hdiff", "_hstale")
         return {"new": int(counts[0]), "changed": int(counts[1]), "unchanged": int(counts[2])}
 
     def _drop_temp(self, *names: str) -> None:
@@ -2137,6 +2154,16 @@ class Store:
                                       WHERE NOT starts_with(c.coder, '{HUMAN_PREFIX}')
                                       GROUP BY c.seg_id HAVING NOT bool_or(v.same))""",
             [codebook_sha256, codebook_id]).fetchone()[0])
+
+    def undecided_themes(self, themes: list[str], codebook_id: str, codebook_sha256: str) -> list[str]:
+        """The themes of ``themes`` that no code evidence counts decides on, assigned or not: no person's code (of
+        any version of codebook ``codebook_id``) and no machine code of the version ``codebook_sha256``. A theme
+        added to a codebook after people coded with it, before the passages are classified again, is one."""
+        _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
+        found = {r[0] for r in self.con.execute(
+            "SELECT DISTINCT theme FROM codes WHERE theme IN (SELECT theme FROM _themes)"
+            + _of_codebook(codebook_id, codebook_sha256)).fetchall()}
+        return [t for t in themes if t not in found]
 
     def code_themes(self) -> list[str]:
         """Every theme id that has codes in the store (of any coder or codebook), sorted."""

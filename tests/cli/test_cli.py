@@ -229,6 +229,25 @@ def test_codebook_show_marks_the_catch_all_theme(runner):
     assert "catch-all" not in runner.invoke(app, ["codebook", "show", "impact"], env={"COLUMNS": "200"}).stdout
 
 
+def test_codebook_show_shows_the_hierarchy_and_the_include_and_exclude_notes(runner, tmp_path):
+    """A user's sub-themes and notes were written in the YAML but `codebook show` left them out: nothing said
+    that `diet` sits under `change`, or what counts and what does not."""
+    own = tmp_path / "own.yaml"
+    own.write_text("id: own\nthemes:\n  - id: change\n    label: Change\n    definition: Doing something new.\n"
+                   "    include: Any habit started.\n    exclude: Plans only.\n"
+                   "  - id: diet\n    label: Diet\n    definition: Eating differently.\n    parent: change\n",
+                   encoding="utf-8")
+    shown = runner.invoke(app, ["codebook", "show", str(own)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    header = next(line for line in shown.stdout.splitlines() if " id " in line)
+    assert [c.strip() for c in header.strip("┃ ").split("┃")] == ["id", "label", "parent", "definition", "keywords"]
+    diet = next(line for line in shown.stdout.splitlines() if " diet " in line)
+    assert [c.strip() for c in diet.strip("│ ").split("│")][:3] == ["diet", "Diet", "change"]
+    assert "include: Any habit started." in shown.stdout and "exclude: Plans only." in shown.stdout
+    plain = runner.invoke(app, ["codebook", "show", "fft"], env={"COLUMNS": "200"}).stdout
+    assert "parent" not in next(line for line in plain.splitlines() if " id " in line)
+
+
 @pytest.mark.parametrize("name", ["ingest", "classify", "extract", "codes import", "export"])
 def test_positional_arguments_are_named_as_the_readme_writes_them(runner, name):
     """FILE, as in the README's command table, not Typer's {files} from the parameter's name."""

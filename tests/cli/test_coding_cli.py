@@ -429,6 +429,42 @@ def test_evidence_counts_one_version_of_an_edited_codebook_and_says_what_the_oth
     assert {t["theme"]: t["documents"] for t in shown["themes"]} == {"weeds": 2, "birds": 2, "slugs": 3}
 
 
+def test_evidence_says_a_theme_added_after_people_coded_is_decided_on_no_passage(cli, tmp_path):
+    """People code answers with a codebook, which then gains a theme: before the answers are classified again,
+    evidence counted the people's codes (as it should) and gave the new theme 0% with a confidence interval, over
+    passages nobody had decided it for, naming only the documents left out. It now says the new theme's 0 is no
+    finding, and what to run."""
+    book = tmp_path / "garden.yaml"
+    v1 = ("id: garden\nthemes:\n"
+          "  - {id: weeds, label: Weeds, definition: Weeds in the beds., keywords: [weed]}\n"
+          "  - {id: birds, label: Birds, definition: Birds at the feeder., keywords: [bird, robin]}\n")
+    book.write_text(v1, encoding="utf-8")
+    notes = tmp_path / "notes.csv"
+    pd.DataFrame({"id": ["n1", "n2", "n3"], "note": ["Weeds everywhere, and slugs.", "A robin at the feeder.",
+                                                     "Slugs on every leaf."]}).to_csv(notes, index=False)
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["n1", "n2"], "note": ["Weeds everywhere, and slugs.", "A robin at the feeder."],
+                  "themes": ["weeds", "birds"]}).to_csv(coded, index=False)
+    assert cli("classify", str(notes), "--text", "note", "--id", "id", "--codebook", str(book),
+               "--model", "keyword").exit_code == 0
+    assert cli("codes", "import", str(coded), "--text", "note", "--id", "id", "--labels-column", "themes",
+               "--coder", "ann", "--codebook", str(book), "--source", "notes.csv").exit_code == 0
+    book.write_text(v1 + "  - {id: slugs, label: Slugs, definition: Slugs and snails., keywords: [slug]}\n",
+                    encoding="utf-8")
+    result = cli("evidence", "--codebook", str(book), "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["documents_coded"] == 2  # ann's codes count, whatever version she coded with
+    said = " ".join(shown["notes"])
+    assert "slugs of this version of codebook 'garden' is decided on no passage counted here" in said, said
+    assert "its 0 is no finding" in said and f"evalnlp classify --codebook {book}" in said
+
+    assert cli("classify", "--codebook", str(book), "--model", "keyword").exit_code == 0
+    shown = json.loads(cli("evidence", "--codebook", str(book), "--format", "json").stdout)
+    assert not any("no finding" in n for n in shown["notes"]), shown["notes"]
+    assert {t["theme"]: t["documents"] for t in shown["themes"]}["slugs"] == 2
+
+
 def test_one_row_without_an_answer_is_told_in_the_singular(cli, fft_sample, tmp_path):
     """train and evaluate count the rows they leave out (a placeholder such as N/A); one such row read '1 rows
     without an answer'."""
@@ -451,3 +487,26 @@ def test_one_row_without_an_answer_is_told_in_the_singular(cli, fft_sample, tmp_
     assert ("1 row without an answer (empty, only marks such as -, or a placeholder such as N/A) was left out"
             in said)
     assert "1 rows" not in said
+
+
+def test_evaluate_names_the_coder_and_the_codebook_it_measured(cli, tmp_path):
+    """With a user's codebook, `--model keyword` and `--model zeroshot` gave the same title, "agreement with human
+    codes on N passages", and JSON without the coder: two sets of figures could not be told apart."""
+    own = tmp_path / "own.yaml"
+    own.write_text("id: healthy_steps\nthemes:\n"
+                   "  - id: walking\n    label: Walking more\n    definition: The participant walks more.\n"
+                   "    keywords: [walk]\n"
+                   "  - id: eating\n    label: Eating well\n    definition: The participant eats differently.\n"
+                   "    keywords: [eat, food]\n", encoding="utf-8")
+    coded = tmp_path / "coded.csv"
+    coded.write_text("answer,themes\nI walk to work now.,walking\nWe eat more vegetables.,eating\n"
+                     "I walk after every meal and eat less.,walking;eating\nThe room was cold.,\n", encoding="utf-8")
+    for model in ("keyword", "zeroshot"):
+        args = ("evaluate", str(coded), "--text", "answer", "--labels-column", "themes", "--codebook", str(own),
+                "--model", model)
+        report = json.loads(cli(*args, "--format", "json").stdout)
+        assert report["coder"].startswith(f"model:{model}@") and report["codebook"] == "healthy_steps", report
+        table = cli(*args)
+        assert table.exit_code == 0, table.output
+        said = " ".join(table.stdout.split())
+        assert f"agreement of {report['coder']} (codebook healthy_steps) with human codes on 4 passages" in said, said

@@ -93,6 +93,37 @@ def test_export_codebook_needs_no_store(runner, tmp_path):
     assert (tmp_path / "fft.qdc").exists() and not db.exists()
 
 
+OWN_CODEBOOK = """id: healthy_steps
+themes:
+  - id: walking
+    label: Walking more
+    definition: The participant walks more than before.
+    keywords: [walk]
+  - id: eating
+    label: Eating well
+    definition: The participant eats differently.
+    parent: walking
+    keywords: [eat]
+"""
+
+
+def test_export_codebook_by_the_id_of_a_users_codebook_the_store_coded_with(cli, tmp_path):
+    """`--codebook healthy_steps` works in every command of a store coded with it, as the README says; `export
+    FILE.qdc` tried it as a shipped id or a file only and stopped with E201."""
+    own = tmp_path / "own.yaml"
+    own.write_text(OWN_CODEBOOK, encoding="utf-8")
+    survey = tmp_path / "survey.csv"
+    survey.write_text("answer\nI walk to work now.\n", encoding="utf-8")
+    assert cli("classify", str(survey), "--text", "answer", "--codebook", str(own), "--model", "keyword").exit_code == 0
+    out = tmp_path / "own.qdc"
+    result = cli("export", str(out), "--codebook", "healthy_steps")
+    assert result.exit_code == 0, result.output
+    assert "codebook 'healthy_steps' with 2 themes" in result.stdout
+    assert 'name="Walking more"' in out.read_text(encoding="utf-8")
+    result = cli("export", str(tmp_path / "other.qdc"), "--codebook", "no_such_codebook")
+    assert result.exit_code == 1 and "[E201]" in result.output
+
+
 def test_export_errors(cli, runner, coded_db, tmp_path):
     from evalnlp.cli import app
 

@@ -1251,3 +1251,35 @@ def test_a_coders_copy_read_with_source_is_never_written_over(cli, tmp_path):
         result = cli(*args)
         assert result.exit_code == 1 and "E177" in result.output and "a person's codes" in result.output, args
     assert copy.read_bytes() == before
+
+
+def test_reimporting_after_a_theme_is_renamed_leaves_no_code_of_the_old_name(cli, db_path, tmp_path):
+    """A person's codes imported again after a theme of the codebook was renamed (its old id kept as an alias,
+    as E221 advises) kept the person's codes of the old id beside those of the new: agreement then refused the
+    person (E186) and evidence ignored half of their coding. Codes of the codebook's earlier version on those
+    passages now go; another codebook's codes of the same person stay."""
+    book = tmp_path / "own.yaml"
+    v1 = ("id: own\nthemes:\n  - {id: walking, label: Walking, definition: Walks more., keywords: [walk]}\n"
+          "  - {id: peers, label: Peers, definition: Others helped., keywords: [group]}\n")
+    book.write_text(v1, encoding="utf-8")
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["a", "b", "c"], "text": ["I walk to work now.", "The group helped me most.",
+                                                  "I walk with the group on Sundays."],
+                  "themes": ["walking", "peers", "walking;peers"]}).to_csv(coded, index=False)
+    args = ("codes", "import", str(coded), "--text", "text", "--id", "id", "--labels-column", "themes",
+            "--coder", "ann")
+    assert cli(*args, "--codebook", str(book)).exit_code == 0
+    # the same passages coded by ann with the fft codebook too: not hers to lose
+    fft = tmp_path / "fft.csv"
+    pd.DataFrame({"id": ["a"], "text": ["I walk to work now."], "themes": ["Staff"]}).to_csv(fft, index=False)
+    assert cli("codes", "import", str(fft), "--text", "text", "--id", "id", "--labels-column", "themes",
+               "--coder", "ann", "--codebook", "fft", "--source", "coded.csv").exit_code == 0
+    book.write_text(v1.replace("{id: peers, label: Peers,", "{id: peer_support, label: Peer support, "
+                                                            "aliases: [peers],"), encoding="utf-8")
+    result = cli(*args, "--codebook", str(book))
+    assert result.exit_code == 0, result.output
+    assert "3 changed" in " ".join(result.stdout.split())
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        themes = {t for (t,) in con.execute("SELECT DISTINCT theme FROM codes WHERE coder = 'human:ann'").fetchall()}
+    assert "peers" not in themes and {"walking", "peer_support", "staff"} <= themes, themes
+    assert cli(*args, "--codebook", str(book)).stdout.count("3 unchanged") == 1

@@ -126,6 +126,48 @@ def test_evalnlp_codebooks_come_back(tmp_path):
         (t.id, t.label, t.definition, t.include, t.exclude) for t in impact.themes]
 
 
+def test_a_users_codebook_comes_back_with_its_ids_and_hierarchy(tmp_path):
+    """A user's codebook -> .qdc -> YAML came back as codebook 'hs' (the file's name) with every theme id made
+    from its label ('knowledge' as 'knowledge_and_understanding'), so files of codes and models written with the
+    ids no longer matched it. The ids now come back wherever they are words of the label, and the import says
+    which could not."""
+    own = tmp_path / "own.yaml"
+    own.write_text("""id: healthy_steps
+themes:
+  - id: knowledge
+    label: Knowledge and understanding
+    definition: Understands the condition better.
+    include: Reading food labels.
+    exclude: Doing something new (behaviour_change).
+  - id: behaviour_change
+    label: Behaviour change
+    definition: Does something differently.
+  - id: diet
+    label: Diet and eating
+    definition: Eats differently.
+    parent: behaviour_change
+  - id: peers
+    label: Support from others
+    definition: Others with the condition helped.
+""", encoding="utf-8")
+    qdc = tmp_path / "hs.qdc"
+    api.export(None, qdc, codebook=own)
+    with pytest.warns(Warning, match="1 theme id"):
+        done = api.codebook_import(qdc, tmp_path / "back.yaml")
+    back, before = load_codebook(tmp_path / "back.yaml"), load_codebook(own)
+    assert back.id == "healthy_steps"
+    assert [(t.id, t.label, t.definition, t.include, t.exclude, t.parent) for t in back.themes][:3] == [
+        (t.id, t.label, t.definition, t.include, t.exclude, t.parent) for t in before.themes][:3]
+    assert back.themes[3].id == "support_from_others" and back.themes[3].label == "Support from others"
+    assert any("'Support from others' -> support_from_others" in str(n) for n in done.notes), done.notes
+    # a .qdc another program wrote keeps its name-made ids and the file's name as the codebook's id
+    (tmp_path / "theirs.qdc").write_text(qdc.read_text(encoding="utf-8").replace('origin="evalnlp', 'origin="NVivo'),
+                                         encoding="utf-8")
+    api.codebook_import(tmp_path / "theirs.qdc", tmp_path / "theirs.yaml")
+    theirs = load_codebook(tmp_path / "theirs.yaml")
+    assert theirs.id == "theirs" and theirs.theme_ids[0] == "knowledge_and_understanding"
+
+
 def test_a_codebook_from_a_project(tmp_path, foreign):
     api.codebook_import(foreign.path, tmp_path / "from_project.yaml")
     cb = load_codebook(tmp_path / "from_project.yaml")

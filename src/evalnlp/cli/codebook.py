@@ -29,7 +29,8 @@ def list_() -> None:
 @handle_errors
 def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact, fft) or a YAML path."),
          examples: bool = typer.Option(False, "--examples", help="Also list each theme's examples.")) -> None:
-    """Show a codebook's themes: id, label, definition, keywords."""
+    """Show a codebook's themes: id, label, definition with its include and exclude notes, keywords, and the
+    broader theme of each sub-theme (parent) when the codebook has any."""
     from rich.text import Text
 
     from evalnlp import api
@@ -40,12 +41,15 @@ def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact
                           f"{', every passage gets a theme' if cb.require_theme else ''}"))
     if cb.description:
         display(cb.description)
-    columns = [Column(c, overflow="fold") for c in ("id", "label", "definition", "keywords")
-               + (("examples",) if examples else ())]
+    nested = any(t.parent for t in cb.themes)
+    columns = [Column(c, overflow="fold") for c in ("id", "label") + (("parent",) if nested else ())
+               + ("definition", "keywords") + (("examples",) if examples else ())]
     rows = []
     for t in cb.themes:
+        definition = "\n".join([t.definition] + [f"{name}: {note}" for name, note in
+                                                  (("include", t.include), ("exclude", t.exclude)) if note])
         row = [t.id, t.label + (" (catch-all: never a discovered topic's nearest theme)" if t.catch_all else ""),
-               t.definition, ", ".join(t.keywords)]
+               *([t.parent or ""] if nested else []), definition, ", ".join(t.keywords)]
         if examples:
             row.append("\n".join(f"- {e}" for e in t.examples))
         rows.append(row)
@@ -55,7 +59,12 @@ def show(ref: str = typer.Argument("impact", help="A shipped codebook id (impact
 @codebook_app.command("validate")
 @handle_errors
 def validate(path: str = typer.Argument(..., help="The codebook YAML file to check.")) -> None:
-    """Check a codebook file; list every problem found with its error code."""
+    """Check a codebook file; list every problem found with its error code.
+
+    Each problem names its theme and field (themes[2] (diet).definition), or the line and column of YAML that
+    cannot be read. The format, with an example using every key, is in the README under "Your own codebook";
+    the shipped codebooks are complete examples (evalnlp codebook show impact --examples).
+    """
     from evalnlp import api
 
     cb = api.validate_codebook(path)
@@ -70,8 +79,9 @@ def validate(path: str = typer.Argument(..., help="The codebook YAML file to che
 def import_(path: str = typer.Argument(..., help="A REFI-QDA codebook (.qdc), or a project (.qdpx) whose "
                                        "codebook to take.", show_default=False),
             out: str = typer.Option(..., "--out", help="The evalnlp codebook (YAML) to write."),
-            id: Optional[str] = typer.Option(None, "--id", help="The codebook's id. Default: made from the "
-                                             "file name.")) -> None:
+            id: Optional[str] = typer.Option(None, "--id", help="The codebook's id. Default: the id of the "
+                                             "codebook a .qdc evalnlp exported holds, else made from the file "
+                                             "name.")) -> None:
     """Turn a codebook exported from NVivo, ATLAS.ti, MAXQDA or QualCoder into an evalnlp YAML codebook.
 
     Each code that can be coded becomes a theme (label: the code's name; definition: its description;

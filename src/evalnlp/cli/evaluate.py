@@ -46,7 +46,8 @@ def evaluate(
                for col in ("theme", "precision", "recall", "F1", "kappa", "support")]
     show(data_table(columns, ((theme, fmt(m["precision"]), fmt(m["recall"]), fmt(m["f1"]), fmt(m["kappa"]),
                                str(m["support"])) for theme, m in report["per_theme"].items()),
-                    title=f"agreement with human codes on {report['n']:,} passages"))
+                    title=f"agreement of {report['coder']} (codebook {report['codebook']}) with human codes on "
+                          f"{report['n']:,} passages"))
     show(f"micro-F1 {fmt(report['micro_f1'])}, macro-F1 {fmt(report['macro_f1'])}, "
          f"Krippendorff's alpha {fmt(report['krippendorff_alpha'])}")
     print_notes(ctx, report.notes)

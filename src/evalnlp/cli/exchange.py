@@ -36,11 +36,18 @@ def export(
     """
     from pathlib import Path
 
-    from evalnlp import api
+    from evalnlp import api, errors
+    from evalnlp.cli._app import settings
 
+    result = None
     if Path(file).suffix.lower() == ".qdc" and codebook is not None:  # the codebook alone needs no store
-        result = api.export(None, file, codebook=codebook)
-    else:
+        try:
+            result = api.export(None, file, codebook=codebook)
+        except errors.CodebookError as exc:
+            # the id of the user's own codebook is known to a store that coded with it, as in every other command
+            if exc.code != "E201" or not Path(api.store_path(settings(ctx).db)).is_file():
+                raise
+    if result is None:
         with open_store(ctx, read_only=True) as store:
             result = api.export(store, file, codebook=codebook)
     if result.kind == "codebook":

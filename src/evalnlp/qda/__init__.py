@@ -56,6 +56,7 @@ from evalnlp.qda._read import Code, local, read_codebook_root
 __all__ = [
     "DEFAULT_LIMITS", "SIDECAR", "Code", "CodeMap", "Converted", "Existing", "ExportSummary", "Limits", "Parsed",
     "Plan", "Written", "code_guid", "codes_to_codebook", "coder_override", "existing_file", "export_qdc", "export_qdpx",
+    "exported_codebook_id",
     "guid", "map_codes", "norm_guid", "plan_import", "read_codes", "read_qdpx", "slug", "write_plan",
 ]
 
@@ -77,6 +78,20 @@ def export_qdc(codebook, path: Path) -> Path:
     data = codebook_xml(codebook)
     write_atomic(Path(path), lambda tmp: tmp.write_bytes(data))
     return Path(path)
+
+
+def exported_codebook_id(path: Path, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """The id of the codebook a ``.qdc`` file holds when evalnlp wrote it (its ``origin`` names the codebook),
+    else None."""
+    import re
+    import zipfile
+
+    path = Path(path)
+    if path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(path) or path.stat().st_size > limits.max_xml:
+        return None
+    root = parse_xml(path.read_bytes(), path.name)
+    found = re.match(r"evalnlp \S+ \(codebook ([a-z][a-z0-9_]*) ", root.get("origin") or "")
+    return found.group(1) if found else None
 
 
 def read_codes(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Code]:

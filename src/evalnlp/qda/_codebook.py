@@ -131,28 +131,47 @@ def _shipped_ids() -> dict[str, tuple[str, str]]:
     return out
 
 
+def _own_ids(codes: list[Code], exported_as: str | None) -> dict[str, str]:
+    """GUID -> theme id for the codes of a codebook evalnlp exported as ``exported_as`` (its id, from the file's
+    origin) whose id can be found again: a code's GUID derives from the codebook and theme ids, so an id among
+    the runs of words of the code's name (``knowledge`` or ``knowledge_and_understanding`` for "Knowledge and
+    understanding") is known to be the theme's own when it gives that GUID back."""
+    if not exported_as:
+        return {}
+    out = {}
+    for c in codes:
+        words = slug(c.name).split("_")
+        runs = ("_".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+        found = next((r for r in runs if r[:1].isalpha() and code_guid(exported_as, r) == c.guid), None)
+        if found is not None:
+            out[c.guid] = found
+    return out
+
+
 def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, description: str, source: str,
-                      read_from: str, keep: set[str] = frozenset()) -> Converted:
+                      read_from: str, keep: set[str] = frozenset(), exported_as: str | None = None) -> Converted:
     """An evalnlp codebook made from REFI-QDA codes: one theme per codable code (and per code in ``keep``,
     the codes that codings use), its label the code's name, its definition the code's description (the name
     when there is none), its parent the nearest ancestor that is a theme. Codes that cannot be coded (folders,
     ``isCodable="false"``) group their children but are not themes. Ids come from the names, made unique;
-    evalnlp's own shipped themes get their ids back. The YAML is validated before it is returned. ``source``
+    evalnlp's own shipped themes get their ids back, and so do the themes of a codebook evalnlp exported as
+    ``exported_as`` whose ids are words of their names. The YAML is validated before it is returned. ``source``
     names the codebook made (the YAML file it will be written to), ``read_from`` the REFI-QDA file the codes were
     read from (E242 names it when none can be coded)."""
     from evalnlp.codebook import codebook_to_yaml, parse_codebook
 
-    shipped = _shipped_ids()
     chosen = [c for c in codes.values() if c.codable or c.guid in keep]
     if not chosen:
         raise errors.error("E242", source=read_from)
+    known = {g: tid for g, (_, tid) in _shipped_ids().items()}
+    known.update(_own_ids(chosen, exported_as))
     ids: dict[str, str] = {}
     taken: set[str] = set()
     names_taken: set[str] = set()
     notes: list[str] = []
-    for c in chosen:  # shipped ids first, so a made-up id never takes one of them
-        if c.guid in shipped and shipped[c.guid][1] not in taken:
-            ids[c.guid] = shipped[c.guid][1]
+    for c in chosen:  # the ids found again first, so a made-up id never takes one of them
+        if c.guid in known and known[c.guid] not in taken:
+            ids[c.guid] = known[c.guid]
             taken.add(ids[c.guid])
     for c in chosen:
         if c.guid in ids:
@@ -163,6 +182,12 @@ def codes_to_codebook(codes: dict[str, Code], *, cb_id: str, title: str, descrip
             tid, k = f"{base}_{k}", k + 1
         ids[c.guid] = tid
         taken.add(tid)
+    lost = [c for c in chosen if exported_as and c.guid not in known]
+    if lost:
+        notes.append(f"{len(lost)} theme id(s) of codebook {exported_as!r} could not be found again in the file "
+                     "and were made from their codes' names: "
+                     + ", ".join(f"{c.name!r} -> {ids[c.guid]}" for c in lost[:10]) + (" ..." if len(lost) > 10 else "")
+                     + "; rename them in the YAML if files of codes or models use the earlier ids")
     themes = []
     no_description = []
     for c in chosen:
