@@ -119,3 +119,14 @@ def ingested_report(folder: Path, name: str, text: str):
     store = Store(folder / "s.duckdb")
     ingest(store, [folder / name])
     return store, store.table("segments")
+
+
+def write_pdf(path: Path, *pages) -> Path:
+    """An A4 PDF at ``path`` made with fpdf2, one page per callable in ``pages`` (each draws on the FPDF object)."""
+    import fpdf
+
+    pdf = fpdf.FPDF(format="A4")
+    for page in pages:
+        page(pdf)
+    pdf.output(str(path))
+    return path

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import shared_data
+from helpers import write_pdf as write
 
 from evalnlp import api
 from evalnlp.ingest.readers import read_narrative
@@ -113,14 +114,6 @@ def single_column_page(pdf) -> None:
     for district, visits in (("District", "Visits"), ("Elmbridge", "1,240"), ("Harwood", "980"), ("Lowfield", "705")):
         pdf.cell(60, 6, district)
         pdf.cell(40, 6, visits, new_x="LMARGIN", new_y="NEXT")
-
-
-def write(path: Path, *pages) -> Path:
-    pdf = fpdf.FPDF(format="A4")
-    for page in pages:
-        page(pdf)
-    pdf.output(str(path))
-    return path
 
 
 def stored(store: Store, kind: str = "sentence") -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import write_pdf as write
 
 from evalnlp import api
 from evalnlp.ingest.readers import read_narrative
@@ -129,14 +130,6 @@ def report_page(pdf) -> None:
         for i, line in enumerate(wrap(pdf, part, width - 24 if quoted else width, first=0.0 if quoted else 8.0)):
             pdf.text(x + (12 if quoted else 8 if i == 0 else 0), y, line)
             y += 5
-
-
-def write(path: Path, *pages) -> Path:
-    pdf = fpdf.FPDF(format="A4")
-    for page in pages:
-        page(pdf)
-    pdf.output(str(path))
-    return path
 
 
 def pdf_paragraphs(path: Path) -> list[str]:
