@@ -435,3 +435,39 @@ def test_counts_in_sentences_have_thousands_separators_as_the_tables_do(evidence
         (path,) = write_evidence(big, tmp_path / f"evidence{suffix}")
         text = path.read_text(encoding="utf-8")
         assert "1,500 documents coded, 12,345 passages (2,000 of them" in " ".join(text.split()), suffix
+
+
+def test_a_group_share_reads_alike_in_every_form_and_a_small_one_is_not_zero(evidence, tmp_path):
+    """A matrix cell's share has the one decimal the theme table and the workbook's 0.0% give it: 1 document of
+    285 is 0.4% in the Markdown, Word, HTML (table and heatmap) and the terminal, not 0%, which read as none."""
+    import dataclasses
+    import re
+
+    import docx
+
+    from evalnlp.cli.evidence import matrix_table
+
+    matrix = evidence.matrices["programme"].copy()
+    first = matrix.index[0]
+    matrix.loc[first, ["documents", "n", "share"]] = [1, 285, 1 / 285]
+    label, group = matrix.loc[first, "label"], matrix.loc[first, "group"]
+    small = dataclasses.replace(evidence, matrices={"programme": matrix})
+    (md,) = write_evidence(small, tmp_path / "evidence.md")
+    assert re.search(rf"\| {re.escape(label)} \| 1/285 \(0\.4%\) \|", md.read_text(encoding="utf-8"))
+    (word,) = write_evidence(small, tmp_path / "evidence.docx")
+    cells = [c.text for t in docx.Document(str(word)).tables for row in t.rows for c in row.cells]
+    assert "1/285 (0.4%)" in cells and not any(c.endswith("(0%)") for c in cells)
+    (html,) = write_evidence(small, tmp_path / "evidence.html")
+    page = html.read_text(encoding="utf-8")
+    assert "<td>1/285 (0.4%)</td>" in page
+    heatmap = page[page.index('id="chart-heatmap"'):]
+    assert re.search(r'fill="#[0-9a-f]{6}">0\.4%</text>', heatmap)
+    assert re.findall(r"\d+/\d+ \((\d+(?:\.\d)?)%\)", page) and all(
+        "." in share for share in re.findall(r"\d+/\d+ \((\d+(?:\.\d)?)%\)", page))
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(matrix_table("programme", matrix, list(dict.fromkeys(matrix["theme"])), output=None, width=200))
+    shown = console.export_text()
+    row = next(line for line in shown.splitlines() if line.strip("│ ").startswith(str(matrix.loc[first, "theme"])))
+    assert "0.4%" in row and str(group)[:5] in shown

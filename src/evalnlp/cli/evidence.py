@@ -105,6 +105,6 @@ def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
         caption = (f"showing the {len(chosen)} largest of {len(groups):,} {attr} groups (by documents coded); "
                    f"{left:,} left out: {where}")
     columns = [Column("theme")] + [Column(str(g), justify="right") for g in chosen]
-    rows = [(theme, *("" if v != v else f"{v:.0%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
+    rows = [(theme, *("" if v != v else f"{v:.1%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
     return data_table(columns, rows, title=f"share of documents by {attr}", caption=caption,
                       caption_justify="left")

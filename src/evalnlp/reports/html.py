@@ -146,9 +146,9 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
                          f"<title>{_e(labels[t])} / {_e(g)}: {int(r.documents)} of {int(r.n)} documents "
                          f"({pct(r.share)})</title></rect>")
             parts.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 18}" text-anchor="middle" fill="{ink}">'
-                         f"{pct(r.share, 0)}</text>")
+                         f"{pct(r.share)}</text>")
     parts.append(f'<text x="{left}" y="{height - 8}" fill="#555">darker = larger share of the group\'s documents '
-                 f"(darkest = {pct(top_share, 0)})</text>")
+                 f"(darkest = {pct(top_share)})</text>")
     parts.append("</svg>")
     return "\n".join(parts)
 
