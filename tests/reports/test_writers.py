@@ -471,3 +471,21 @@ def test_a_group_share_reads_alike_in_every_form_and_a_small_one_is_not_zero(evi
     shown = console.export_text()
     row = next(line for line in shown.splitlines() if line.strip("│ ").startswith(str(matrix.loc[first, "theme"])))
     assert "0.4%" in row and str(group)[:5] in shown
+
+
+def test_word_quotes_give_the_quote_most_of_the_page_width(quotes, cb, tmp_path):
+    """A Word table of quotes gives the quote the room (in Word's cell widths and in the table grid other
+    programs read), not a third of the page beside a score column as wide as it."""
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document(str(write_quotes(quotes, tmp_path / "q.docx", codebook=cb)))
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        grid = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+        for row in table.rows:
+            quote, where, score = (c.width for c in row.cells)
+            assert quote > 0.6 * text_width and score < Inches(0.8) and quote > where > score
+            assert abs(quote + where + score - text_width) < Inches(0.05)
+        assert grid[0] > 2 * grid[1] > 2 * grid[2]
