@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from evalnlp.api import write_report
@@ -138,14 +139,14 @@ def test_demo_report_prints_each_quote_with_its_attribution_and_each_heading_wit
         assert first == last, (claim, first + 1, last + 1)
 
 
-def test_demo_report_reads_on_a_phone_without_scrolling_the_page_sideways(demo_report, tmp_path):
-    """At a phone's width the page itself is no wider than the screen (a wide table or chart scrolls in its own
-    box) and the charts' labels are drawn at a size that can be read (at least 9 px), not shrunk to fit."""
+def probe_layout(page: Path, tmp_path: Path, width: int) -> dict:
+    """The page's layout as Chromium lays it out at ``width``: the page's scroll width, the window's width, and
+    each chart's label size in px (12 px drawn, times the chart's scale on screen)."""
     import json
     import re
 
     probe = tmp_path / "probe.html"
-    html = demo_report.read_text(encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
     html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)  # only so the probe may run
     script = ("<script>const r={page:document.documentElement.scrollWidth,screen:window.innerWidth,"
               "charts:[...document.querySelectorAll('svg.chart')].map(s=>12*s.getBoundingClientRect().width/"
@@ -154,12 +155,35 @@ def test_demo_report_reads_on_a_phone_without_scrolling_the_page_sideways(demo_r
     profile = tmp_path / "profile"
     profile.mkdir(exist_ok=True)
     flags = [f for f in FLAGS if not f.startswith("--window-size")]
-    proc = subprocess.run([CHROMIUM, *flags, "--window-size=390,844", f"--user-data-dir={profile}", "--dump-dom",
-                           probe.as_uri()], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([CHROMIUM, *flags, f"--window-size={width},844", f"--user-data-dir={profile}",
+                           "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     found = re.search(r"data-probe=\"([^\"]*)\"", proc.stdout)
     assert found, proc.stdout[:500]
-    probed = json.loads(found.group(1).replace("&quot;", '"'))
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+def test_demo_report_reads_on_a_phone_without_scrolling_the_page_sideways(demo_report, tmp_path):
+    """At a phone's width the page itself is no wider than the screen (a wide table or chart scrolls in its own
+    box) and the charts' labels are drawn at a size that can be read (at least 9 px), not shrunk to fit."""
+    probed = probe_layout(demo_report, tmp_path, 390)
     assert probed["screen"] <= 500  # headless Chromium's narrowest window
     assert probed["page"] <= probed["screen"], probed
     assert len(probed["charts"]) == 3 and min(probed["charts"]) >= 9, probed
+
+
+def test_a_heatmap_of_many_groups_keeps_readable_labels_on_a_desktop(evidence, tmp_path):
+    """Sixteen sites make a heatmap wider than the page: it scrolls in its box at full size rather than being
+    shrunk until its labels are 6 px, and the page itself does not scroll sideways."""
+    import dataclasses
+
+    from evalnlp.reports import write_evidence
+
+    matrix = evidence.matrices["programme"]
+    sites = pd.concat([matrix[matrix["group"] == matrix["group"].iloc[0]].assign(group=f"Site {chr(65 + i)}")
+                       for i in range(16)], ignore_index=True)
+    assert sites["group"].nunique() == 16
+    (page,) = write_evidence(dataclasses.replace(evidence, matrices={"site": sites}), tmp_path / "wide.html")
+    probed = probe_layout(page, tmp_path, 1280)
+    assert probed["page"] <= probed["screen"], probed
+    assert len(probed["charts"]) == 3 and min(probed["charts"]) >= 11.9, probed

@@ -42,8 +42,8 @@ blockquote p{margin:0 0 4px;overflow-wrap:anywhere}.attr{color:#555;font-size:.8
 .summary{color:#333}.chart{margin:8px 0 16px;max-width:100%;height:auto}
 nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;padding:10px;font-size:.85em}
 .strong{color:#1a7f37;font-weight:600}.moderate{color:#9a6700;font-weight:600}.limited{color:#bc4c00}
-.none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}.wide>table{margin:0}
-@media (max-width:640px){main{padding:16px 12px 48px}.wide>.chart{max-width:none}nav ul{columns:1}}
+.none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}.wide>table{margin:0}.wide>.chart{max-width:none}
+@media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
 @media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
 th,tr:nth-child(even) td,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 blockquote,tr,.chart,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
