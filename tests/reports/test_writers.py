@@ -506,3 +506,23 @@ def test_markdown_quotes_keep_redaction_marks_and_references_pasteable_as_they_r
     html = MarkdownIt("commonmark").render(raw)
     assert "<a " not in html and "<sup" not in html
     assert "[y]: http://f.org Dr [NAME] wrote to [EMAIL] about [x](http://e.org) and [a][b] [^1]." in html
+
+
+def test_a_terminal_matrix_of_many_groups_leaves_the_theme_names_whole(evidence):
+    """The terminal shows as many groups as fit beside whole theme names, counting a share as the 6 characters
+    `100.0%` takes: sixteen sites on a 130-column terminal do not cut `engagement` to `engage…`."""
+    from rich.console import Console
+
+    from evalnlp.cli.evidence import matrix_table
+
+    matrix = evidence.matrices["programme"]
+    sites = pd.concat([matrix[matrix["group"] == matrix["group"].iloc[0]].assign(group=f"Site {chr(65 + i)}")
+                       for i in range(16)], ignore_index=True)
+    sites.loc[sites.index[0], "share"] = 1.0
+    themes = list(dict.fromkeys(sites["theme"]))
+    console = Console(width=130, record=True)
+    console.print(matrix_table("site", sites, themes, output=None, width=130))
+    shown = console.export_text()
+    for theme in themes:
+        assert f"\u2502 {theme} " in shown, (theme, shown)
+    assert "100.0%" in shown and "left out" in shown

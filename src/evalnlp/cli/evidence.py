@@ -72,8 +72,8 @@ MAX_GROUP_COLUMNS = 12
 def shown_groups(groups: list[str], sizes: dict[str, int], themes_width: int, width: int) -> list[str]:
     """The groups a terminal matrix shows, in their table order: all when they fit, else the largest (by
     documents coded) that fit within ``width`` characters and :data:`MAX_GROUP_COLUMNS`."""
-    def column_width(g: str) -> int:  # rich wraps a header at spaces; a share needs 4 characters
-        return max([4, *(len(w) for w in g.split())]) + 3
+    def column_width(g: str) -> int:  # rich wraps a header at spaces; a share needs 6 characters (100.0%)
+        return max([6, *(len(w) for w in g.split())]) + 3
 
     def fits(chosen: list[str]) -> bool:
         return themes_width + 4 + sum(column_width(g) for g in chosen) <= width
