@@ -510,7 +510,8 @@ def test_markdown_quotes_keep_redaction_marks_and_references_pasteable_as_they_r
 
 def test_a_terminal_matrix_of_many_groups_leaves_the_theme_names_whole(evidence):
     """The terminal shows as many groups as fit beside whole theme names, counting a share as the 6 characters
-    `100.0%` takes: sixteen sites on a 130-column terminal do not cut `engagement` to `engage…`."""
+    `100.0%` takes and never narrowing the theme column to make room for a group's name of several words:
+    sixteen sites on a 130-column terminal do not cut `engagement` to `engage…`."""
     from rich.console import Console
 
     from evalnlp.cli.evidence import matrix_table
@@ -519,6 +520,7 @@ def test_a_terminal_matrix_of_many_groups_leaves_the_theme_names_whole(evidence)
     sites = pd.concat([matrix[matrix["group"] == matrix["group"].iloc[0]].assign(group=f"Site {chr(65 + i)}")
                        for i in range(16)], ignore_index=True)
     sites.loc[sites.index[0], "share"] = 1.0
+    sites.loc[sites["group"] == "Site D", "group"] = "Site D \u2013 Ysbyty Gwynedd"  # a header rich wraps
     themes = list(dict.fromkeys(sites["theme"]))
     console = Console(width=130, record=True)
     console.print(matrix_table("site", sites, themes, output=None, width=130))

@@ -104,7 +104,8 @@ def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
                  "--output FILE (.xlsx, .csv ...) or --format json gives them all")
         caption = (f"showing the {len(chosen)} largest of {len(groups):,} {attr} groups (by documents coded); "
                    f"{left:,} left out: {where}")
-    columns = [Column("theme")] + [Column(str(g), justify="right") for g in chosen]
+    columns = [Column("theme", min_width=max([5, *(len(str(t)) for t in themes)]))] + [
+        Column(str(g), justify="right") for g in chosen]
     rows = [(theme, *("" if v != v else f"{v:.1%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
     return data_table(columns, rows, title=f"share of documents by {attr}", caption=caption,
                       caption_justify="left")
