@@ -20,7 +20,8 @@ def test_xlsx_has_one_styled_sheet_per_table(evidence, tmp_path):
 
     (path,) = write_evidence(evidence, tmp_path / "evidence.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["themes", "by programme", "claims", "claim evidence", "strength rule", "provenance"]
+    assert wb.sheetnames == ["themes", "by programme", "claims", "claim evidence", "strength rule", "notes",
+                             "provenance"]
     ws = wb["themes"]
     assert [c.value for c in ws[1]] == THEME_COLUMNS
     assert ws.freeze_panes == "B2"
@@ -528,3 +529,28 @@ def test_a_terminal_matrix_of_many_groups_leaves_the_theme_names_whole(evidence)
     for theme in themes:
         assert f"\u2502 {theme} " in shown, (theme, shown)
     assert "100.0%" in shown and "left out" in shown
+
+
+def test_the_evidence_workbook_has_the_notes_the_other_forms_have(evidence, tmp_path):
+    """A note (documents left out because they are not coded yet, groups merged, a claim's filter that matched
+    nothing) is a sheet of the workbook, as it is a section of the Markdown, Word and HTML forms: a writer who
+    works from the workbook alone is told that the tables leave documents out."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from evalnlp.errors import command_line
+
+    notes = ["1 of the 61 documents with passages in the store are not coded with codebook 'impact', so these "
+             "tables leave them out.", "=SUM(A1) looks like a formula and is text."]
+    noted = dataclasses.replace(evidence, notes=notes)
+    (path,) = write_evidence(noted, tmp_path / "evidence.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames[-2:] == ["notes", "provenance"]
+    ws = wb["notes"]
+    assert [c.value for c in ws["A"]] == ["note", *(command_line(n) for n in notes)]
+    assert ws["A3"].data_type == "s"
+    (md,) = write_evidence(noted, tmp_path / "evidence.md")
+    assert "## Notes" in md.read_text(encoding="utf-8")
+    (plain,) = write_evidence(dataclasses.replace(evidence, notes=[]), tmp_path / "plain.xlsx")
+    assert "notes" not in load_workbook(plain).sheetnames
