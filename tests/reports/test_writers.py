@@ -554,3 +554,15 @@ def test_the_evidence_workbook_has_the_notes_the_other_forms_have(evidence, tmp_
     assert "## Notes" in md.read_text(encoding="utf-8")
     (plain,) = write_evidence(dataclasses.replace(evidence, notes=[]), tmp_path / "plain.xlsx")
     assert "notes" not in load_workbook(plain).sheetnames
+
+
+def test_word_files_are_set_on_a4_paper(evidence, quotes, cb, tmp_path):
+    """Word files are laid out on A4, the paper of the UK reports they go into, not python-docx's US Letter."""
+    import docx
+    from docx.shared import Mm
+
+    (ev,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    for path in (ev, write_quotes(quotes, tmp_path / "q.docx", codebook=cb)):
+        section = docx.Document(str(path)).sections[0]
+        assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+        assert abs(section.left_margin - Mm(25.4)) < Mm(1) and abs(section.right_margin - Mm(25.4)) < Mm(1)

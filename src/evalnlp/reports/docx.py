@@ -37,7 +37,12 @@ def _xml(text: object) -> str:
 def _new_document(title: str):
     import docx  # python-docx, a core dependency imported only when a Word file is written
 
+    from docx.shared import Mm
+
     document = docx.Document()
+    section = document.sections[0]  # A4 with 2.54 cm margins, as UK reports are; python-docx starts on US Letter
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25.4)
     core = document.core_properties
     core.title = title
     core.author = "evalnlp"
