@@ -89,14 +89,14 @@ def test_a_group_named_theme_does_not_replace_the_theme_column(clash, cb, tmp_pa
     assert "| evalnlp_Theme | North | Theme |" in md
     by_site = md.split("## Themes by site")[1]
     line = next(row for row in by_site.splitlines() if row.startswith(f"| {label} |"))
-    assert line == f"| {label} | 2/2 (100%) | 4/4 (100%) |"
+    assert line == f"| {label} | 2/2 (100.0%) | 4/4 (100.0%) |"
 
     import docx
 
     tables = docx.Document(str(write_evidence(ev, tmp_path / "e.docx")[0])).tables
     by_site = next(t for t in tables if t.rows[0].cells[0].text == "evalnlp_Theme")
     assert [c.text for c in by_site.rows[0].cells] == ["evalnlp_Theme", "North", "Theme"]
-    assert [c.text for c in by_site.rows[1].cells] == [label, "2/2 (100%)", "4/4 (100%)"]
+    assert [c.text for c in by_site.rows[1].cells] == [label, "2/2 (100.0%)", "4/4 (100.0%)"]
 
     html = write_evidence(ev, tmp_path / "e.html")[0].read_text(encoding="utf-8")
     assert "<th>evalnlp_Theme</th><th>North</th><th>Theme</th>" in html

@@ -20,7 +20,8 @@ def test_xlsx_has_one_styled_sheet_per_table(evidence, tmp_path):
 
     (path,) = write_evidence(evidence, tmp_path / "evidence.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["themes", "by programme", "claims", "claim evidence", "strength rule", "provenance"]
+    assert wb.sheetnames == ["themes", "by programme", "claims", "claim evidence", "strength rule", "notes",
+                             "provenance"]
     ws = wb["themes"]
     assert [c.value for c in ws[1]] == THEME_COLUMNS
     assert ws.freeze_panes == "B2"
@@ -93,7 +94,7 @@ def test_a_claims_testimonials_are_in_every_written_form(evidence, tmp_path):
     who = "The ward manager of Ward 9 [A]; case.docx, paragraph 3"
     (md,) = write_evidence(evidence, tmp_path / "evidence.md")
     text = md.read_text(encoding="utf-8")
-    assert f"> {said}" in text and f"> \u2014 {who.replace('[A]', chr(92) + '[A' + chr(92) + ']')} (testimonial)" in text
+    assert f"> {said}" in text and f"> \u2014 {who} (testimonial)" in text
     assert "> Source A: Letter from the ward manager, 2013." in text
     (html,) = write_evidence(evidence, tmp_path / "evidence.html")
     page = html.read_text(encoding="utf-8")
@@ -435,3 +436,133 @@ def test_counts_in_sentences_have_thousands_separators_as_the_tables_do(evidence
         (path,) = write_evidence(big, tmp_path / f"evidence{suffix}")
         text = path.read_text(encoding="utf-8")
         assert "1,500 documents coded, 12,345 passages (2,000 of them" in " ".join(text.split()), suffix
+
+
+def test_a_group_share_reads_alike_in_every_form_and_a_small_one_is_not_zero(evidence, tmp_path):
+    """A matrix cell's share has the one decimal the theme table and the workbook's 0.0% give it: 1 document of
+    285 is 0.4% in the Markdown, Word, HTML (table and heatmap) and the terminal, not 0%, which read as none."""
+    import dataclasses
+    import re
+
+    import docx
+
+    from evalnlp.cli.evidence import matrix_table
+
+    matrix = evidence.matrices["programme"].copy()
+    first = matrix.index[0]
+    matrix.loc[first, ["documents", "n", "share"]] = [1, 285, 1 / 285]
+    label, group = matrix.loc[first, "label"], matrix.loc[first, "group"]
+    small = dataclasses.replace(evidence, matrices={"programme": matrix})
+    (md,) = write_evidence(small, tmp_path / "evidence.md")
+    assert re.search(rf"\| {re.escape(label)} \| 1/285 \(0\.4%\) \|", md.read_text(encoding="utf-8"))
+    (word,) = write_evidence(small, tmp_path / "evidence.docx")
+    cells = [c.text for t in docx.Document(str(word)).tables for row in t.rows for c in row.cells]
+    assert "1/285 (0.4%)" in cells and not any(c.endswith("(0%)") for c in cells)
+    (html,) = write_evidence(small, tmp_path / "evidence.html")
+    page = html.read_text(encoding="utf-8")
+    assert "<td>1/285 (0.4%)</td>" in page
+    heatmap = page[page.index('id="chart-heatmap"'):]
+    assert re.search(r'fill="#[0-9a-f]{6}">0\.4%</text>', heatmap)
+    assert re.findall(r"\d+/\d+ \((\d+(?:\.\d)?)%\)", page) and all(
+        "." in share for share in re.findall(r"\d+/\d+ \((\d+(?:\.\d)?)%\)", page))
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(matrix_table("programme", matrix, list(dict.fromkeys(matrix["theme"])), output=None, width=200))
+    shown = console.export_text()
+    row = next(line for line in shown.splitlines() if line.strip("│ ").startswith(str(matrix.loc[first, "theme"])))
+    assert "0.4%" in row and str(group)[:5] in shown
+
+
+def test_word_quotes_give_the_quote_most_of_the_page_width(quotes, cb, tmp_path):
+    """A Word table of quotes gives the quote the room (in Word's cell widths and in the table grid other
+    programs read), not a third of the page beside a score column as wide as it."""
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document(str(write_quotes(quotes, tmp_path / "q.docx", codebook=cb)))
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        grid = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+        for row in table.rows:
+            quote, where, score = (c.width for c in row.cells)
+            assert quote > 0.6 * text_width and score < Inches(0.8) and quote > where > score
+            assert abs(quote + where + score - text_width) < Inches(0.05)
+        assert grid[0] > 2 * grid[1] > 2 * grid[2]
+
+
+def test_markdown_quotes_keep_redaction_marks_and_references_pasteable_as_they_read(quotes, cb, tmp_path):
+    """A quote copied from the .md file as it stands (not rendered) reads `Dr [NAME]`, not `Dr \\[NAME\\]`:
+    square brackets that Markdown cannot read as a link are written as they are, while a link or a link
+    definition in a quote is still escaped, so the rendered file shows every quote as the words it is."""
+    from markdown_it import MarkdownIt
+
+    mine = quotes.head(1).copy()
+    mine["text"] = "[y]: http://f.org Dr [NAME] wrote to [EMAIL] about [x](http://e.org) and [a][b] [^1]."
+    mine["speaker"], mine["source_ref"] = "Dr [NAME], Medical Director", "[C]"
+    raw = write_quotes(mine, tmp_path / "q.md", codebook=cb).read_text(encoding="utf-8")
+    assert "Dr [NAME] wrote to [EMAIL] about" in raw
+    assert "\u2014 Dr [NAME], Medical Director [C]; " in raw
+    html = MarkdownIt("commonmark").render(raw)
+    assert "<a " not in html and "<sup" not in html
+    assert "[y]: http://f.org Dr [NAME] wrote to [EMAIL] about [x](http://e.org) and [a][b] [^1]." in html
+
+
+def test_a_terminal_matrix_of_many_groups_leaves_the_theme_names_whole(evidence):
+    """The terminal shows as many groups as fit beside whole theme names, counting a share as the 6 characters
+    `100.0%` takes and never narrowing the theme column to make room for a group's name of several words:
+    sixteen sites on a 130-column terminal do not cut `engagement` to `engage…`."""
+    from rich.console import Console
+
+    from evalnlp.cli.evidence import matrix_table
+
+    matrix = evidence.matrices["programme"]
+    sites = pd.concat([matrix[matrix["group"] == matrix["group"].iloc[0]].assign(group=f"Site {chr(65 + i)}")
+                       for i in range(16)], ignore_index=True)
+    sites.loc[sites.index[0], "share"] = 1.0
+    sites.loc[sites["group"] == "Site D", "group"] = "Site D \u2013 Ysbyty Gwynedd"  # a header rich wraps
+    themes = list(dict.fromkeys(sites["theme"]))
+    console = Console(width=130, record=True)
+    console.print(matrix_table("site", sites, themes, output=None, width=130))
+    shown = console.export_text()
+    for theme in themes:
+        assert f"\u2502 {theme} " in shown, (theme, shown)
+    assert "100.0%" in shown and "left out" in shown
+
+
+def test_the_evidence_workbook_has_the_notes_the_other_forms_have(evidence, tmp_path):
+    """A note (documents left out because they are not coded yet, groups merged, a claim's filter that matched
+    nothing) is a sheet of the workbook, as it is a section of the Markdown, Word and HTML forms: a writer who
+    works from the workbook alone is told that the tables leave documents out."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from evalnlp.errors import command_line
+
+    notes = ["1 of the 61 documents with passages in the store are not coded with codebook 'impact', so these "
+             "tables leave them out.", "=SUM(A1) looks like a formula and is text."]
+    noted = dataclasses.replace(evidence, notes=notes)
+    (path,) = write_evidence(noted, tmp_path / "evidence.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames[-2:] == ["notes", "provenance"]
+    ws = wb["notes"]
+    assert [c.value for c in ws["A"]] == ["note", *(command_line(n) for n in notes)]
+    assert ws["A3"].data_type == "s"
+    (md,) = write_evidence(noted, tmp_path / "evidence.md")
+    assert "## Notes" in md.read_text(encoding="utf-8")
+    (plain,) = write_evidence(dataclasses.replace(evidence, notes=[]), tmp_path / "plain.xlsx")
+    assert "notes" not in load_workbook(plain).sheetnames
+
+
+def test_word_files_are_set_on_a4_paper(evidence, quotes, cb, tmp_path):
+    """Word files are laid out on A4, the paper of the UK reports they go into, not python-docx's US Letter."""
+    import docx
+    from docx.shared import Mm
+
+    (ev,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    for path in (ev, write_quotes(quotes, tmp_path / "q.docx", codebook=cb)):
+        section = docx.Document(str(path)).sections[0]
+        assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+        assert abs(section.left_margin - Mm(25.4)) < Mm(1) and abs(section.right_margin - Mm(25.4)) < Mm(1)

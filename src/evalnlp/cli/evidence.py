@@ -72,8 +72,8 @@ MAX_GROUP_COLUMNS = 12
 def shown_groups(groups: list[str], sizes: dict[str, int], themes_width: int, width: int) -> list[str]:
     """The groups a terminal matrix shows, in their table order: all when they fit, else the largest (by
     documents coded) that fit within ``width`` characters and :data:`MAX_GROUP_COLUMNS`."""
-    def column_width(g: str) -> int:  # rich wraps a header at spaces; a share needs 4 characters
-        return max([4, *(len(w) for w in g.split())]) + 3
+    def column_width(g: str) -> int:  # rich wraps a header at spaces; a share needs 6 characters (100.0%)
+        return max([6, *(len(w) for w in g.split())]) + 3
 
     def fits(chosen: list[str]) -> bool:
         return themes_width + 4 + sum(column_width(g) for g in chosen) <= width
@@ -104,7 +104,8 @@ def matrix_table(attr: str, m, themes, *, output: str | None, width: int):
                  "--output FILE (.xlsx, .csv ...) or --format json gives them all")
         caption = (f"showing the {len(chosen)} largest of {len(groups):,} {attr} groups (by documents coded); "
                    f"{left:,} left out: {where}")
-    columns = [Column("theme")] + [Column(str(g), justify="right") for g in chosen]
-    rows = [(theme, *("" if v != v else f"{v:.0%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
+    columns = [Column("theme", min_width=max([5, *(len(str(t)) for t in themes)]))] + [
+        Column(str(g), justify="right") for g in chosen]
+    rows = [(theme, *("" if v != v else f"{v:.1%}" for v in row[chosen])) for theme, row in pivot.iterrows()]
     return data_table(columns, rows, title=f"share of documents by {attr}", caption=caption,
                       caption_justify="left")

@@ -39,8 +39,9 @@ def share_text(row: Any) -> str:
 
 
 def cell_text(row: Any) -> str:
-    """A matrix cell: ``documents/n (share%)``."""
-    return f"{int(row['documents'])}/{int(row['n'])} ({pct(row['share'], 0)})"
+    """A matrix cell: ``documents/n (share%)``, the share to one decimal as in the theme table and the
+    workbook (1 of 285 is 0.4%, not 0%)."""
+    return f"{int(row['documents'])}/{int(row['n'])} ({pct(row['share'])})"
 
 
 def attribution(record: dict[str, Any]) -> str:

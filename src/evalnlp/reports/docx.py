@@ -37,7 +37,12 @@ def _xml(text: object) -> str:
 def _new_document(title: str):
     import docx  # python-docx, a core dependency imported only when a Word file is written
 
+    from docx.shared import Mm
+
     document = docx.Document()
+    section = document.sections[0]  # A4 with 2.54 cm margins, as UK reports are; python-docx starts on US Letter
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25.4)
     core = document.core_properties
     core.title = title
     core.author = "evalnlp"
@@ -45,8 +50,9 @@ def _new_document(title: str):
     return document
 
 
-def _table(document, df: pd.DataFrame) -> None:
-    """Add ``df`` as a Word table with a bold header row that repeats on each page."""
+def _table(document, df: pd.DataFrame, widths: list[float] | None = None) -> None:
+    """Add ``df`` as a Word table with a bold header row that repeats on each page; ``widths``: each column's
+    share of the page's text width (otherwise Word's equal columns)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -65,7 +71,26 @@ def _table(document, df: pd.DataFrame) -> None:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = "" if value is None or (isinstance(value, float) and value != value) else _xml(value)
+    if widths:
+        _set_widths(document, table, widths)
     document.add_paragraph()
+
+
+def _set_widths(document, table, shares: list[float]) -> None:
+    """Column widths as shares of the text width, in the grid (which LibreOffice and others read) and in every
+    cell (which Word reads), with a fixed layout so Word keeps them."""
+    from docx.oxml.ns import qn
+
+    section = document.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [int(text_width * share) for share in shares]
+    widths[-1] = text_width - sum(widths[:-1])
+    table.autofit = False  # w:tblLayout fixed, in its place in w:tblPr
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(int(width / 635)))  # EMU to twentieths of a point
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
 
 
 def _save(document, path: str | Path) -> Path:
@@ -140,5 +165,5 @@ def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, 
         document.add_heading(_xml(heading), level=1)
         rows = [{"Quote": q["text"], "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
                 for q in records if (q["theme"], q.get("group")) == (theme, group)]
-        _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]))
+        _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]), widths=[0.66, 0.24, 0.10])
     return _save(document, path)

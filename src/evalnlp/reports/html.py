@@ -38,11 +38,16 @@ th,td{border:1px solid #d0d7de;padding:5px 8px;text-align:left;vertical-align:to
 th{background:#1f4e79;color:#fff;font-weight:600}tr:nth-child(even) td{background:#f6f8fa}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 blockquote{margin:10px 0;padding:8px 14px;border-left:4px solid #1f4e79;background:#f3f7fb}
-blockquote p{margin:0 0 4px}.attr{color:#555;font-size:.88em}
+blockquote p{margin:0 0 4px;overflow-wrap:anywhere}.attr{color:#555;font-size:.88em}
 .summary{color:#333}.chart{margin:8px 0 16px;max-width:100%;height:auto}
 nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;padding:10px;font-size:.85em}
 .strong{color:#1a7f37;font-weight:600}.moderate{color:#9a6700;font-weight:600}.limited{color:#bc4c00}
-.none{color:#82071e}
+.none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}.wide>table{margin:0}.wide>.chart{max-width:none}
+@media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
+@media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
+th,tr:nth-child(even) td,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+blockquote,tr,.chart,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
+table{font-size:.8em}th,td{padding:3px 5px}}
 """
 
 _SENT_COLOURS = {"positive": "#2e8540", "mixed": "#e0a800", "negative": "#c62828", "neutral": "#9e9e9e"}
@@ -141,9 +146,9 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
                          f"<title>{_e(labels[t])} / {_e(g)}: {int(r.documents)} of {int(r.n)} documents "
                          f"({pct(r.share)})</title></rect>")
             parts.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 18}" text-anchor="middle" fill="{ink}">'
-                         f"{pct(r.share, 0)}</text>")
+                         f"{pct(r.share)}</text>")
     parts.append(f'<text x="{left}" y="{height - 8}" fill="#555">darker = larger share of the group\'s documents '
-                 f"(darkest = {pct(top_share, 0)})</text>")
+                 f"(darkest = {pct(top_share)})</text>")
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -192,7 +197,13 @@ def _table(df: pd.DataFrame) -> str:
         cells = "".join(f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
                         for v, num in zip(row, numeric))
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+
+
+def _wide(chart: str) -> str:
+    """A chart in a box of its own width: on a narrow screen the chart keeps a size its labels can be read at
+    and the box scrolls sideways, rather than the whole page or a chart shrunk to a third."""
+    return f'<div class="wide">{chart}</div>'
 
 
 def _quoted(text: str) -> str:
@@ -210,7 +221,9 @@ def _quote_html(q: dict[str, Any]) -> str:
 
 
 def _claims_html(claims: pd.DataFrame, rule: str) -> str:
-    parts = [_table(claims_display(claims))]
+    # each claim's quotes follow the table, its best quote first, so the table leaves that column out: with it,
+    # ten columns squeezed the quote to a few words a line and a printed row to most of a page
+    parts = [_table(claims_display(claims).drop(columns=["Best quote"]))]
     for _, c in claims.iterrows():
         parts.append(f"<h3>{_e(c['id'])}: {_e(c['text'])}</h3>")
         parts.append(f'<p>Strength: <span class="{_e(c["strength"])}">{_e(c["strength"])}</span>; '
@@ -264,13 +277,13 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     themes = evidence.themes
     sections: list[tuple[str, str, str]] = []
     sections.append(("prevalence", "Theme prevalence",
-                     prevalence_svg(themes) + _table(theme_display(themes).drop(columns=["Best quote"]))))
+                     _wide(prevalence_svg(themes)) + _table(theme_display(themes).drop(columns=["Best quote"]))))
     if evidence.matrices:
         attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
         for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
-            body = (heatmap_svg(matrix, name) if name == attr else "") + _table(matrix_wide(matrix))
+            body = (_wide(heatmap_svg(matrix, name)) if name == attr else "") + _table(matrix_wide(matrix))
             sections.append((_section_id(f"by-{i}", name), f"Themes by {name}", body))
-    sections.append(("sentiment", "Sentiment by theme", sentiment_svg(themes)))
+    sections.append(("sentiment", "Sentiment by theme", _wide(sentiment_svg(themes))))
     if len(evidence.claims):
         sections.append(("claims", "Claims", _claims_html(evidence.claims, evidence.strength_rule)))
     sections.append(("quotes", "Top quotes per theme", _quotes_html(quotes, themes)))

@@ -25,6 +25,11 @@ _INLINE = re.compile(r"([\\`*\[\]<>|~]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;))")
 #: What makes a line an ordered list item (``1.``, ``2)``) or a heading, list item, quote or rule when it starts it.
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 _LEADING_MARK = re.compile(r"^([#+\-=>])")
+#: Square brackets that Markdown reads as the words they are, written without escapes so that a quote copied
+#: from the file as it stands reads ``Dr [NAME]``: a pair with text and no bracket inside, not followed by ``(``,
+#: ``[`` or ``:`` (a link, a reference link, a link definition) and not a footnote (``[^1]``). With every
+#: ``[label]:`` escaped the file defines no link, so such a pair is never a link.
+_PLAIN_BRACKETS = re.compile(r"\[(?!\^)([^\[\]]*\S[^\[\]]*)\](?![(\[:])")
 
 
 def _cell(value: Any, *, line_start: bool = False) -> str:
@@ -33,7 +38,11 @@ def _cell(value: Any, *, line_start: bool = False) -> str:
     ``line_start``, also what would make a line a heading, list item or quote."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = _INLINE.sub(r"\\\1", " ".join(str(value).split()))
+    text, parts, at = " ".join(str(value).split()), [], 0
+    for m in _PLAIN_BRACKETS.finditer(text):
+        parts += [_INLINE.sub(r"\\\1", text[at:m.start()]), "[", _INLINE.sub(r"\\\1", m.group(1)), "]"]
+        at = m.end()
+    text = "".join(parts) + _INLINE.sub(r"\\\1", text[at:])
     if line_start:
         text = _LEADING_MARK.sub(r"\\\1", _LEADING_NUMBER.sub(r"\1\\\2", text))
     return text

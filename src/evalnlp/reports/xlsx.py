@@ -108,6 +108,10 @@ def write_evidence_xlsx(evidence, path: str | Path) -> Path:
         _write_frame(wb, "claim evidence", claim_quotes_long(evidence.claims), used, file)
         rule = pd.DataFrame({"rule": evidence.strength_rule.rstrip().splitlines()})
         _write_frame(wb, "strength rule", rule, used, file)
+    if evidence.notes:  # as the Markdown, Word and HTML forms have them: what the tables leave out or merge
+        from evalnlp.errors import command_line
+
+        _write_frame(wb, "notes", pd.DataFrame({"note": [command_line(n) for n in evidence.notes]}), used, file)
     prov = pd.DataFrame(provenance_rows(evidence.provenance, evidence.codebook) + cut, columns=["Item", "Value"])
     _write_frame(wb, "provenance", prov, used, file)
     with atomic_path(path) as tmp:
