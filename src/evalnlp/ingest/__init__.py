@@ -110,6 +110,10 @@ class FileReport:
     #: question where the store holds another text from an earlier read: an answer (a paragraph) edited in a newer
     #: export, stored beside the old one
     n_edited: int = 0
+    #: a narrative file with the very contents the store read before under this name: not read again, since a
+    #: newer reading of the same bytes (a change in how evalnlp reads PDF pages, say) would store every paragraph
+    #: it reads otherwise a second time, beside the first
+    unchanged: bool = False
     #: a narrative file's ``n_edited`` documents: their locators, in natural order
     edited_places: list[str] = field(default_factory=list)
     #: answers stored from an earlier read of this file (with ``--id``) at an id this read has no answer at: a row
@@ -1208,14 +1212,16 @@ def _more_than_a_line(path: Path) -> bool:
 
 
 def _check_known_names(store, paths: list[Path], run_id: str, opts: IngestOptions | None = None,
-                       shas_out: dict[Path, str] | None = None) -> dict[Path, str]:
+                       shas_out: dict[Path, str] | None = None,
+                       same_before: set[Path] | None = None) -> dict[Path, str]:
     """E175 when the store already holds a different file of the same name, read from another place (unless
     ``opts.replace``: then the file is that file's newer export, wherever it is); E174 when two files of one
     command have the same contents (a copy beside its original); then record every file read. A file counts as
     the same one when it is at the same place (a newer export, say) or has the same contents (a copy moved
     elsewhere): its rows then add only what is new, as on any re-read. Returns, for each file whose contents the
     store read before under another name (``trust_a (1).csv``, a copy of ``trust_a.csv``), that name: its rows
-    are read as that file's, so the copy adds nothing twice. ``shas_out`` gets each file's checksum."""
+    are read as that file's, so the copy adds nothing twice. ``shas_out`` gets each file's checksum, and
+    ``same_before`` each file the store read before under its own name with these very contents."""
     from evalnlp.util import file_sha256
 
     opts = opts or IngestOptions()
@@ -1239,6 +1245,8 @@ def _check_known_names(store, paths: list[Path], run_id: str, opts: IngestOption
         names = store.input_names_with(sha)
         if names and path.name not in names:
             copies[path] = names[0]
+        elif path.name in names and same_before is not None:
+            same_before.add(path)
     for path, sha in zip(paths, shas):
         store.record_input(path.name, str(path.resolve()), sha, run_id)
         if shas_out is not None:
@@ -1264,7 +1272,8 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
     # files and unknown extensions
     _check_distinct_names([path for path, _ in kinds])
     shas: dict[Path, str] = {}
-    copies = _check_known_names(store, [path for path, _ in kinds], run_id, opts, shas)
+    same_before: set[Path] = set()
+    copies = _check_known_names(store, [path for path, _ in kinds], run_id, opts, shas, same_before)
     asked = [name for name, given in (("text", opts.text), ("id", opts.id), ("meta", opts.meta)) if given]
     for path, kind in kinds:  # before anything is read: a table saved as .txt, read with table options
         if kind == "narrative" and asked and path.suffix.lower() == ".txt" and _tab_separated(path):
@@ -1283,7 +1292,11 @@ def ingest_paths(store, paths: Sequence[str | Path], opts: IngestOptions, run_id
             try:
                 if path in empty:
                     raise empty[path]
-                if kind == "narrative":
+                if kind == "narrative" and path in same_before and not opts.replace:
+                    # the same bytes read again: what they hold is stored already (see FileReport.unchanged)
+                    report = FileReport(source=path.name, format=path.suffix.lower().lstrip("."), unchanged=True,
+                                        file_name=path.name)
+                elif kind == "narrative":
                     report = ingest_narrative(store, path, opts, run_id, progress, same_as=copies.get(path))
                     report.ignored = [name for name, given in (("text", opts.text), ("id", opts.id),
                                                                ("meta", opts.meta), ("sheet", opts.sheet),

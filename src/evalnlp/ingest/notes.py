@@ -100,6 +100,9 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
                  total=total, other=other)
         for column, question, old, old_column, other, how in f.question_renamed:
             _renamed_question(f, told, column, question, old, old_column, other, how)
+        if f.unchanged:
+            told("note", "{source}: the same file as read before (the same contents), so nothing was read again; "
+                 "to read it afresh with this version of evalnlp, read it with {replace!o:True}", source=f.source)
         if f.n_edited and not f.columns:  # a narrative file: its paragraphs (pages) are known by their place
             told("warning", "{source}: {passages} at {a_place} ({first}) where the store holds another text from "
                  "an earlier read of this file (edited since, or moved by a paragraph added or removed above): the "
