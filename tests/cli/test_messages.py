@@ -215,8 +215,9 @@ def test_a_word_documents_header_and_footer_with_text_are_named_as_not_read(cli,
     document.save(tmp_path / "case.docx")
     said = flat(cli("ingest", str(tmp_path / "case.docx")).output)
     assert "case.docx: not read: 1 header, 1 footer (evalnlp reads a Word document's body" in said
-    # a warning, so -q still says it; extract says it too; the run records it
-    quiet = flat(cli("-q", "ingest", str(tmp_path / "case.docx")).output)
+    # a warning, so -q still says it (on a store of its own: the same file read again into the first store is not
+    # read again, which ingest says instead); extract says it too; the run records it
+    quiet = flat(cli("-q", "--db", str(tmp_path / "quiet.duckdb"), "ingest", str(tmp_path / "case.docx")).output)
     assert "warning: case.docx: not read: 1 header, 1 footer" in quiet
     extracted = flat(cli("extract", str(tmp_path / "case.docx")).output)
     assert "warning: case.docx: not read: 1 header, 1 footer" in extracted
