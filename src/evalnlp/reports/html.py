@@ -111,6 +111,27 @@ def prevalence_svg(themes: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
+def _luminance(colour: str) -> float:
+    """The relative luminance of a ``#rrggbb`` colour, as WCAG 2.1 defines it."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(ink: str, paper: str) -> float:
+    """The WCAG 2.1 contrast ratio of two ``#rrggbb`` colours (1 to 21; text needs 4.5)."""
+    light, dark = sorted((_luminance(ink), _luminance(paper)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _ink(paper: str) -> str:
+    """The text colour for a figure drawn on ``paper``: the page's near-black or white, whichever stands out more,
+    or black where neither reaches WCAG's 4.5:1 (mid-blue cells, between 55% and 75% of the darkest, once got
+    white at 3.0:1). Black or white always reaches 4.58:1."""
+    best = max(("#1b1b1b", "#ffffff"), key=lambda ink: contrast(ink, paper))
+    return best if contrast(best, paper) >= 4.5 else "#000000"
+
+
 def _blend(share: float, top: float) -> str:
     t = 0.0 if top <= 0 else min(1.0, share / top)
     lo, hi = (247, 251, 255), (8, 69, 148)
@@ -141,7 +162,7 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
             r = cells[(t, g)]
             x = left + j * cell_w
             fill = _blend(float(r.share), top_share)
-            ink = "#ffffff" if top_share > 0 and float(r.share) / top_share > 0.55 else "#1b1b1b"
+            ink = _ink(fill)
             parts.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}">'
                          f"<title>{_e(labels[t])} / {_e(g)}: {int(r.documents)} of {int(r.n)} documents "
                          f"({pct(r.share)})</title></rect>")
@@ -171,7 +192,7 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
         parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_e(_truncate(str(r.label)))}</text>')
         if total == 0:
             parts.append(f'<rect x="{left}" y="{y + 5}" width="{bar_w}" height="{row_h - 10}" fill="#f0f0f0"/>')
-            parts.append(f'<text x="{left + 6}" y="{y + 17}" fill="#777">no scored passages</text>')
+            parts.append(f'<text x="{left + 6}" y="{y + 17}" fill="#555">no scored passages</text>')
             continue
         x = float(left)
         for label in SENTIMENT:

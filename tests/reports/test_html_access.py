@@ -1,0 +1,77 @@
+"""The HTML report read by everyone (WCAG 2.1 AA), checked on its structure without a browser: text contrast on
+every coloured background, meaning carried in text as well as colour, tables with captions and header cells,
+headings in order, landmarks, and charts with a text alternative."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+
+from evalnlp.reports.html import heatmap_svg, prevalence_svg, sentiment_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+NAMED = {"white": "#ffffff", "black": "#000000"}
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rgb``, ``#rrggbb`` or white/black."""
+    colour = NAMED.get(colour, colour).lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(ink: str, paper: str) -> float:
+    light, dark = sorted((luminance(ink), luminance(paper)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _svg(markup: str) -> ET.Element:
+    return ET.fromstring(markup.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+
+
+def text_on_paper(markup: str) -> list[tuple[str, str, str]]:
+    """Each text of a chart with its ink and the fill of the shape under it (white where none is): (text, ink,
+    paper). A text lies on the last rectangle drawn before it that holds its anchor point."""
+    found, rects = [], []
+    for el in _svg(markup).iter():
+        if el.tag == SVG + "rect":
+            x, y, w, h = (float(el.get(k)) for k in ("x", "y", "width", "height"))
+            rects.append((x, y, x + w, y + h, el.get("fill", "#000000")))
+        elif el.tag == SVG + "text":
+            x, y = float(el.get("x")), float(el.get("y")) - 4  # y is the baseline: look inside the letters
+            paper = next((fill for x0, y0, x1, y1, fill in reversed(rects)
+                          if x0 <= x <= x1 and y0 <= y <= y1 and not el.get("transform")), "#ffffff")
+            found.append(("".join(el.itertext()), el.get("fill", "#000000"), paper))
+    return found
+
+
+def low_contrast(markup: str) -> list[tuple[str, str, str, float]]:
+    return [(text, ink, paper, round(contrast(ink, paper), 2)) for text, ink, paper in text_on_paper(markup)
+            if contrast(ink, paper) < 4.5]
+
+
+def test_every_figure_in_the_heatmap_reads_at_4_5_to_1_on_its_cell():
+    """Shares from 0 to the largest in steps of 1%: the cells between 55% and 75% of the darkest once had white
+    figures at 3.0:1 to 4.3:1 on their mid blue."""
+    matrix = pd.DataFrame({"group": [f"G{i}" for i in range(101)], "theme": "engagement",
+                           "label": "Engagement & involvement", "documents": range(101), "n": 100,
+                           "share": [i / 100 for i in range(101)]})
+    svg = heatmap_svg(matrix, "programme")
+    cells = [t for t in text_on_paper(svg) if t[0].endswith("%") and t[2] != "#ffffff"]
+    assert len(cells) == 101
+    assert low_contrast(svg) == []
+
+
+def test_every_text_of_the_prevalence_and_sentiment_charts_reads_at_4_5_to_1():
+    themes = pd.DataFrame({"label": ["Engagement & involvement", "Policy influence"], "share": [0.4, 0.0],
+                           "documents": [4, 0], "n": [10, 10], "ci_low": [0.17, 0.0], "ci_high": [0.69, 0.28],
+                           "positive": [5, 0], "mixed": [2, 0], "negative": [1, 0], "neutral": [3, 0]})
+    assert low_contrast(prevalence_svg(themes)) == []
+    svg = sentiment_svg(themes)
+    assert any(text == "no scored passages" for text, _, _ in text_on_paper(svg))
+    assert low_contrast(svg) == []
