@@ -38,7 +38,9 @@ def text_on_paper(markup: str) -> list[tuple[str, str, str]]:
     """Each text of a chart with its ink and the fill of the shape under it (white where none is): (text, ink,
     paper). A text lies on the last rectangle drawn before it that holds its anchor point."""
     found, rects = [], []
-    for el in _svg(markup).iter():
+    root = _svg(markup)
+    defined = {id(el) for defs in root.iter(SVG + "defs") for el in defs.iter()}  # patterns: not drawn as they are
+    for el in (el for el in root.iter() if id(el) not in defined):
         if el.tag == SVG + "rect":
             x, y, w, h = (float(el.get(k)) for k in ("x", "y", "width", "height"))
             rects.append((x, y, x + w, y + h, el.get("fill", "#000000")))
@@ -75,3 +77,19 @@ def test_every_text_of_the_prevalence_and_sentiment_charts_reads_at_4_5_to_1():
     svg = sentiment_svg(themes)
     assert any(text == "no scored passages" for text, _, _ in text_on_paper(svg))
     assert low_contrast(svg) == []
+
+
+def test_the_sentiment_chart_says_each_count_in_words_and_hatches_two_of_its_colours():
+    """Colour alone told positive from negative (red and green, the same grey in print): each bar's counts are
+    written beside it, and negative and mixed are hatched, so their parts differ printed in black and white."""
+    themes = pd.DataFrame({"label": ["Engagement & involvement"], "positive": [5], "mixed": [2], "negative": [1],
+                           "neutral": [3]})
+    svg = sentiment_svg(themes)
+    texts = [text for text, _, _ in text_on_paper(svg)]
+    assert "n=11: 5 positive, 2 mixed, 1 negative, 3 neutral" in texts
+    fills = {el.findtext(SVG + "title").rsplit(" ", 1)[1]: el.get("fill") for el in _svg(svg).iter(SVG + "rect")
+             if el.findtext(SVG + "title")}
+    assert set(fills) == {"positive", "mixed", "negative", "neutral"}
+    assert fills["negative"].startswith("url(#") and fills["mixed"].startswith("url(#")
+    patterns = {el.get("id") for el in _svg(svg).iter(SVG + "pattern")}
+    assert {fills["negative"][5:-1], fills["mixed"][5:-1]} <= patterns

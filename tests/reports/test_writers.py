@@ -237,7 +237,7 @@ class _Balance(HTMLParser):
 
 
 def check_self_contained(page: str) -> None:
-    lowered = page.lower()
+    lowered = page.lower().replace("url(#", "")  # a reference within the page (a chart's hatching) fetches nothing
     for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
         assert needle not in lowered, needle
     parser = _Balance()

@@ -174,16 +174,33 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
     return "\n".join(parts)
 
 
+#: Hatching over two of the sentiment colours, so that the four parts of a bar differ in more than hue: printed in
+#: black and white, or seen without telling red from green, positive (solid dark) and negative (cross-hatched)
+#: still differ, as do mixed (striped) and neutral (solid light).
+_SENT_PATTERNS = (
+    '<defs><pattern id="sentiment-mixed" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0a800"/>'
+    '<line x1="1.5" y1="0" x2="1.5" y2="6" stroke="#1b1b1b" stroke-width="1.5"/></pattern>'
+    '<pattern id="sentiment-negative" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#c62828"/>'
+    '<path d="M0 3H6M3 0V6" stroke="#ffffff" stroke-width="1.2"/></pattern></defs>')
+_SENT_FILLS = {"positive": _SENT_COLOURS["positive"], "mixed": "url(#sentiment-mixed)",
+               "negative": "url(#sentiment-negative)", "neutral": _SENT_COLOURS["neutral"]}
+
+
 def sentiment_svg(themes: pd.DataFrame) -> str:
-    """100% stacked bars of each theme's passages by sentiment label."""
+    """100% stacked bars of each theme's passages by sentiment label, each bar's counts written beside it (the
+    colours and hatching only repeat what the words say)."""
     left, bar_w, row_h, top = 250, 420, 28, 40
     height = top + row_h * len(themes) + 20
-    width = left + bar_w + 90
+    width = left + bar_w + 360
     parts = _svg_open("sentiment", width, height, "Sentiment of each theme's passages")
+    parts.append(_SENT_PATTERNS)
     x = left
     for label in SENTIMENT:
-        parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{_SENT_COLOURS[label]}"/>')
-        parts.append(f'<text x="{x + 16}" y="18">{label}</text>')
+        parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{_SENT_FILLS[label]}" stroke="#1b1b1b" '
+                     'stroke-width="0.75"/>')
+        parts.append(f'<text x="{x + 19}" y="18">{label}</text>')
         x += 95
     for i, r in enumerate(themes.itertuples(index=False)):
         y = top + i * row_h
@@ -199,10 +216,11 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
             w = counts[label] / total * bar_w
             if w > 0:
                 parts.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" '
-                             f'fill="{_SENT_COLOURS[label]}"><title>{_e(r.label)}: {counts[label]} {label}'
-                             f"</title></rect>")
+                             f'fill="{_SENT_FILLS[label]}" stroke="#1b1b1b" stroke-width="0.75">'
+                             f"<title>{_e(r.label)}: {counts[label]} {label}</title></rect>")
             x += w
-        parts.append(f'<text x="{left + bar_w + 6}" y="{y + 17}" fill="#333">n={total}</text>')
+        spelt = ", ".join(f"{counts[label]} {label}" for label in SENTIMENT)
+        parts.append(f'<text x="{left + bar_w + 6}" y="{y + 17}" fill="#333">n={total}: {spelt}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
