@@ -99,7 +99,7 @@ def test_a_group_named_theme_does_not_replace_the_theme_column(clash, cb, tmp_pa
     assert [c.text for c in by_site.rows[1].cells] == [label, "2/2 (100.0%)", "4/4 (100.0%)"]
 
     html = write_evidence(ev, tmp_path / "e.html")[0].read_text(encoding="utf-8")
-    assert "<th>evalnlp_Theme</th><th>North</th><th>Theme</th>" in html
+    assert '<th scope="col">evalnlp_Theme</th><th scope="col">North</th><th scope="col">Theme</th>' in html
 
     from openpyxl import load_workbook
 

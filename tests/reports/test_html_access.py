@@ -93,3 +93,85 @@ def test_the_sentiment_chart_says_each_count_in_words_and_hatches_two_of_its_col
     assert fills["negative"].startswith("url(#") and fills["mixed"].startswith("url(#")
     patterns = {el.get("id") for el in _svg(svg).iter(SVG + "pattern")}
     assert {fills["negative"][5:-1], fills["mixed"][5:-1]} <= patterns
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: "Node | None") -> None:
+        self.tag, self.attrs, self.parent, self.children, self.text = tag, attrs, parent, [], ""
+
+    def iter(self, tag: str | None = None):
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            yield from child.iter(tag)
+
+    def all_text(self) -> str:
+        return " ".join((self.text + " " + " ".join(c.all_text() for c in self.children)).split())
+
+
+def parse(page: str) -> Node:
+    """The page as a tree of elements (void and SVG leaf elements closed where they open)."""
+    from html.parser import HTMLParser
+
+    void = {"meta", "br", "img", "input", "link", "hr", "rect", "line", "path"}
+
+    class Builder(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.root = self.at = Node("#document", {}, None)
+
+        def handle_starttag(self, tag, attrs):
+            node = Node(tag, dict(attrs), self.at)
+            self.at.children.append(node)
+            if tag not in void:
+                self.at = node
+
+        def handle_startendtag(self, tag, attrs):
+            self.at.children.append(Node(tag, dict(attrs), self.at))
+
+        def handle_endtag(self, tag):
+            if tag not in void:
+                assert self.at.tag == tag, (self.at.tag, tag)
+                self.at = self.at.parent
+
+        def handle_data(self, data):
+            self.at.text += data
+
+    builder = Builder()
+    builder.feed(page)
+    return builder.root
+
+
+def report_page(evidence, quotes=None) -> Node:
+    from evalnlp.reports.html import render_html
+
+    return parse(render_html(evidence, quotes=quotes, title="Evidence report"))
+
+
+def test_every_table_has_a_caption_and_header_cells_scoped_to_their_column_or_row(evidence):
+    tables = list(report_page(evidence).iter("table"))
+    assert len(tables) == 4  # themes, by programme, claims, provenance
+    for table in tables:
+        first = table.children[0]
+        assert first.tag == "caption" and first.all_text(), "a table without a caption"
+        (head,) = table.iter("thead")
+        assert [th.attrs.get("scope") for th in head.iter("th")] == ["col"] * len(list(head.iter("th")))
+        assert list(head.iter("td")) == []
+        (body,) = table.iter("tbody")
+        rows = list(body.iter("tr"))
+        assert rows
+        for row in rows:
+            assert row.children[0].tag == "th" and row.children[0].attrs.get("scope") == "row", row.all_text()
+            assert all(cell.tag == "td" for cell in row.children[1:])
+    captions = [t.children[0].all_text() for t in tables]
+    assert captions[1].startswith("Themes by programme")
+
+
+def test_one_h1_and_heading_levels_that_never_skip_with_main_nav_and_language(evidence, quotes):
+    page = report_page(evidence, quotes)
+    (html,) = page.iter("html")
+    assert html.attrs.get("lang") == "en"
+    levels = [int(n.tag[1]) for n in page.iter() if re.fullmatch(r"h[1-6]", n.tag)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert len(list(page.iter("main"))) == 1 and len(list(page.iter("nav"))) == 1

@@ -132,7 +132,7 @@ def test_demo_report_prints_each_quote_with_its_attribution_and_each_heading_wit
     rows = re.findall(r"<tr>(.*?)</tr>", claims, re.S)
     assert len(rows) >= 3
     for row in rows:
-        cells = [" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        cells = [" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
         claim, ending = cells[0].split()[0], " ".join(cells[0].split()[-3:])
         first = next(n for n in range(start, len(pages)) if claim in " ".join(pages[n]))
         last = next(n for n in range(start, len(pages)) if ending in " ".join(pages[n]))

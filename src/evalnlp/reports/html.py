@@ -36,6 +36,8 @@ h3{margin-top:1.4em}
 table{border-collapse:collapse;margin:12px 0 20px;font-size:.9em;width:100%}
 th,td{border:1px solid #d0d7de;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#1f4e79;color:#fff;font-weight:600}tr:nth-child(even) td{background:#f6f8fa}
+tbody th{background:#fff;color:#1b1b1b}tbody tr:nth-child(even) th{background:#f6f8fa}
+caption{caption-side:top;text-align:left;font-weight:600;padding:0 0 6px;color:#333}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 blockquote{margin:10px 0;padding:8px 14px;border-left:4px solid #1f4e79;background:#f3f7fb}
 blockquote p{margin:0 0 4px;overflow-wrap:anywhere}.attr{color:#555;font-size:.88em}
@@ -45,7 +47,7 @@ nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;p
 .none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}.wide>table{margin:0}.wide>.chart{max-width:none}
 @media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
 @media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
-th,tr:nth-child(even) td,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+th,tr:nth-child(even) td,tbody th,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 blockquote,tr,.chart,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
 table{font-size:.8em}th,td{padding:3px 5px}}
 """
@@ -228,15 +230,20 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
 # ---------------------------------------------------------------------------------------- html pieces
 
 
-def _table(df: pd.DataFrame) -> str:
+def _table(df: pd.DataFrame, caption: str) -> str:
+    """``df`` as a table a screen reader can read: its caption, a header cell for each column (``scope="col"``) and
+    the first column's cells as the row's header (``scope="row"``), so each figure is announced with its theme
+    and column."""
     numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
-    head = "".join(f"<th>{_e(c)}</th>" for c in df.columns)
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in df.columns)
     rows = []
     for row in df.itertuples(index=False, name=None):
-        cells = "".join(f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
-                        for v, num in zip(row, numeric))
+        cells = "".join(f'<th scope="row">{_e(v)}</th>' if i == 0 else
+                        f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
+                        for i, (v, num) in enumerate(zip(row, numeric)))
         rows.append(f"<tr>{cells}</tr>")
-    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    return (f'<div class="wide"><table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _wide(chart: str) -> str:
@@ -262,7 +269,9 @@ def _quote_html(q: dict[str, Any]) -> str:
 def _claims_html(claims: pd.DataFrame, rule: str) -> str:
     # each claim's quotes follow the table, its best quote first, so the table leaves that column out: with it,
     # ten columns squeezed the quote to a few words a line and a printed row to most of a page
-    parts = [_table(claims_display(claims).drop(columns=["Best quote"]))]
+    parts = [_table(claims_display(claims).drop(columns=["Best quote"]),
+                    "Each claim's passages, documents, sources, references, testimonials and reach figures, and its "
+                    "strength")]
     for _, c in claims.iterrows():
         parts.append(f"<h3>{_e(c['id'])}: {_e(c['text'])}</h3>")
         parts.append(f'<p>Strength: <span class="{_e(c["strength"])}">{_e(c["strength"])}</span>; '
@@ -308,6 +317,10 @@ def _quotes_html(quotes: pd.DataFrame | None, themes: pd.DataFrame) -> str:
     return "\n".join(parts) or "<p>No coded passages.</p>"
 
 
+_THEME_CAPTION = ("Each theme's passages and documents, its share of the documents coded (Wilson 95% interval), "
+                  "and its passages by sentiment")
+
+
 def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | None = None,
                 title: str = "Evidence report") -> str:
     """The report as one HTML string. ``heatmap`` names the matrix to draw (default: the first one);
@@ -316,11 +329,12 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     themes = evidence.themes
     sections: list[tuple[str, str, str]] = []
     sections.append(("prevalence", "Theme prevalence",
-                     _wide(prevalence_svg(themes)) + _table(theme_display(themes).drop(columns=["Best quote"]))))
+                     _wide(prevalence_svg(themes)) + _table(theme_display(themes).drop(columns=["Best quote"]), _THEME_CAPTION)))
     if evidence.matrices:
         attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
         for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
-            body = (_wide(heatmap_svg(matrix, name)) if name == attr else "") + _table(matrix_wide(matrix))
+            caption = f"Themes by {name}: documents with the theme / documents coded in the group (share)"
+            body = (_wide(heatmap_svg(matrix, name)) if name == attr else "") + _table(matrix_wide(matrix), caption)
             sections.append((_section_id(f"by-{i}", name), f"Themes by {name}", body))
     sections.append(("sentiment", "Sentiment by theme", _wide(sentiment_svg(themes))))
     if len(evidence.claims):
@@ -330,7 +344,8 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         items = "".join(f"<li>{_e(command_line(n))}</li>" for n in evidence.notes)  # a file: the command line's words
         sections.append(("notes", "Notes", f"<ul>{items}</ul>"))
     prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
-    sections.append(("provenance", "Provenance", _table(prov)))
+    sections.append(("provenance", "Provenance", _table(prov, "Codebook, data, coders, runs and package versions "
+                                                            "behind the figures")))
     toc = "".join(f'<li><a href="#{_e(sid)}">{_e(name)}</a></li>' for sid, name, _ in sections)
     body = "\n".join(f'<section id="{_e(sid)}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
