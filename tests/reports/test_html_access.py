@@ -175,3 +175,37 @@ def test_one_h1_and_heading_levels_that_never_skip_with_main_nav_and_language(ev
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
     assert len(list(page.iter("main"))) == 1 and len(list(page.iter("nav"))) == 1
+
+
+def test_charts_and_scrolling_boxes_are_named_and_the_boxes_take_keyboard_focus(evidence):
+    """A chart is one image to a screen reader: it has a name and a description saying where its figures are in
+    words. A box that scrolls sideways (a wide table or chart) can be reached and scrolled with the keyboard,
+    and announces what it holds; focus is drawn visibly."""
+    from evalnlp.reports.html import render_html
+
+    markup = render_html(evidence)
+    page = parse(markup)
+    by_id: dict[str, Node] = {}
+    for node in page.iter():
+        if "id" in node.attrs:
+            assert node.attrs["id"] not in by_id, f"id {node.attrs['id']} used twice"
+            by_id[node.attrs["id"]] = node
+
+    def named(node: Node, attr: str) -> str:
+        ref = node.attrs.get(attr)
+        assert ref in by_id, (node.tag, attr, ref)
+        return by_id[ref].all_text()
+
+    charts = [n for n in page.iter("svg") if "chart" in n.attrs.get("class", "").split()]
+    assert len(charts) == 3
+    for chart in charts:
+        assert chart.attrs.get("role") == "img"
+        assert named(chart, "aria-labelledby") and "written" in named(chart, "aria-describedby")
+    boxes = [n for n in page.iter("div") if "wide" in n.attrs.get("class", "").split()]
+    assert len(boxes) == 3 + 4  # the charts and the tables
+    for box in boxes:
+        assert box.attrs.get("role") == "region" and box.attrs.get("tabindex") == "0"
+        assert named(box, "aria-labelledby")
+    (nav,) = page.iter("nav")
+    assert nav.attrs.get("aria-label")
+    assert ".wide:focus-visible{outline:" in markup

@@ -44,7 +44,8 @@ blockquote p{margin:0 0 4px;overflow-wrap:anywhere}.attr{color:#555;font-size:.8
 .summary{color:#333}.chart{margin:8px 0 16px;max-width:100%;height:auto}
 nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;padding:10px;font-size:.85em}
 .strong{color:#1a7f37;font-weight:600}.moderate{color:#9a6700;font-weight:600}.limited{color:#bc4c00}
-.none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}.wide>table{margin:0}.wide>.chart{max-width:none}
+.none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}
+a:focus-visible,.wide:focus-visible{outline:3px solid #1f4e79;outline-offset:2px}.wide>table{margin:0}.wide>.chart{max-width:none}
 @media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
 @media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
 th,tr:nth-child(even) td,tbody th,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -78,11 +79,13 @@ def _section_id(prefix: str, name: str) -> str:
     return f"{prefix}-{slug}" if slug else prefix
 
 
-def _svg_open(chart_id: str, width: float, height: float, title: str) -> list[str]:
-    """The opening tag and accessible title of a chart (``title`` already escaped)."""
-    return [f'<svg class="chart" id="chart-{chart_id}" role="img" '
+def _svg_open(chart_id: str, width: float, height: float, title: str, desc: str) -> list[str]:
+    """The opening tag and text alternative of a chart (``title`` and ``desc`` already escaped): its title names
+    it, its description says where its figures are in words, since a screen reader reads the chart as one image."""
+    return [f'<svg class="chart" id="chart-{chart_id}" role="img" aria-labelledby="chart-{chart_id}-title" '
+            f'aria-describedby="chart-{chart_id}-desc" '
             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT} font-size="12">',
-            f"<title>{title}</title>"]
+            f'<title id="chart-{chart_id}-title">{title}</title><desc id="chart-{chart_id}-desc">{desc}</desc>']
 
 
 def prevalence_svg(themes: pd.DataFrame) -> str:
@@ -90,7 +93,8 @@ def prevalence_svg(themes: pd.DataFrame) -> str:
     left, bar_w, row_h, top = 250, 420, 28, 30
     height = top + row_h * len(themes) + 30
     width = left + bar_w + 140
-    parts = _svg_open("prevalence", width, height, "Share of documents mentioning each theme, with 95% intervals")
+    parts = _svg_open("prevalence", width, height, "Share of documents mentioning each theme, with 95% intervals",
+                      "Each bar's share and count is written beside it; the table below gives every figure.")
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         x = left + tick * bar_w
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 24}" stroke="#e1e4e8"/>')
@@ -151,7 +155,8 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
     height = top + cell_h * len(themes) + 36
     top_share = float(matrix["share"].max()) if len(matrix) else 0.0
     cells = {(r.theme, r.group): r for r in matrix.itertuples(index=False)}
-    parts = _svg_open("heatmap", width, height, f"Share of documents mentioning each theme by {_e(attr)}")
+    parts = _svg_open("heatmap", width, height, f"Share of documents mentioning each theme by {_e(attr)}",
+                      "Each cell's share is written in it; the table below gives every cell's counts.")
     for j, g in enumerate(groups):
         x = left + j * cell_w + cell_w / 2
         parts.append(f'<text x="{x - 8:.1f}" y="{top - 8}" text-anchor="start" '
@@ -196,7 +201,9 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
     left, bar_w, row_h, top = 250, 420, 28, 40
     height = top + row_h * len(themes) + 20
     width = left + bar_w + 360
-    parts = _svg_open("sentiment", width, height, "Sentiment of each theme's passages")
+    parts = _svg_open("sentiment", width, height, "Sentiment of each theme's passages",
+                      "Each bar's counts by sentiment are written beside it, as they are in the theme prevalence "
+                      "table.")
     parts.append(_SENT_PATTERNS)
     x = left
     for label in SENTIMENT:
@@ -230,7 +237,7 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
 # ---------------------------------------------------------------------------------------- html pieces
 
 
-def _table(df: pd.DataFrame, caption: str) -> str:
+def _table(df: pd.DataFrame, caption: str, key: str) -> str:
     """``df`` as a table a screen reader can read: its caption, a header cell for each column (``scope="col"``) and
     the first column's cells as the row's header (``scope="row"``), so each figure is announced with its theme
     and column."""
@@ -242,14 +249,16 @@ def _table(df: pd.DataFrame, caption: str) -> str:
                         f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
                         for i, (v, num) in enumerate(zip(row, numeric)))
         rows.append(f"<tr>{cells}</tr>")
-    return (f'<div class="wide"><table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return _wide(f'<table><caption id="table-{key}">{_e(caption)}</caption><thead><tr>{head}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table>', f"table-{key}")
 
 
-def _wide(chart: str) -> str:
-    """A chart in a box of its own width: on a narrow screen the chart keeps a size its labels can be read at
-    and the box scrolls sideways, rather than the whole page or a chart shrunk to a third."""
-    return f'<div class="wide">{chart}</div>'
+def _wide(content: str, label: str) -> str:
+    """A chart or table in a box of its own width: on a narrow screen (or zoomed in) it keeps a size its labels can
+    be read at and the box scrolls sideways, rather than the whole page or a chart shrunk to a third. The box is
+    a named region that takes keyboard focus (``label``: the id of its caption or chart title), so it can be
+    scrolled with the arrow keys as well as a mouse."""
+    return f'<div class="wide" role="region" tabindex="0" aria-labelledby="{label}">{content}</div>'
 
 
 def _quoted(text: str) -> str:
@@ -271,7 +280,7 @@ def _claims_html(claims: pd.DataFrame, rule: str) -> str:
     # ten columns squeezed the quote to a few words a line and a printed row to most of a page
     parts = [_table(claims_display(claims).drop(columns=["Best quote"]),
                     "Each claim's passages, documents, sources, references, testimonials and reach figures, and its "
-                    "strength")]
+                    "strength", "claims")]
     for _, c in claims.iterrows():
         parts.append(f"<h3>{_e(c['id'])}: {_e(c['text'])}</h3>")
         parts.append(f'<p>Strength: <span class="{_e(c["strength"])}">{_e(c["strength"])}</span>; '
@@ -329,14 +338,17 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     themes = evidence.themes
     sections: list[tuple[str, str, str]] = []
     sections.append(("prevalence", "Theme prevalence",
-                     _wide(prevalence_svg(themes)) + _table(theme_display(themes).drop(columns=["Best quote"]), _THEME_CAPTION)))
+                     _wide(prevalence_svg(themes), "chart-prevalence-title")
+                     + _table(theme_display(themes).drop(columns=["Best quote"]), _THEME_CAPTION, "prevalence")))
     if evidence.matrices:
         attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
         for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
             caption = f"Themes by {name}: documents with the theme / documents coded in the group (share)"
-            body = (_wide(heatmap_svg(matrix, name)) if name == attr else "") + _table(matrix_wide(matrix), caption)
-            sections.append((_section_id(f"by-{i}", name), f"Themes by {name}", body))
-    sections.append(("sentiment", "Sentiment by theme", _wide(sentiment_svg(themes))))
+            sid = _section_id(f"by-{i}", name)
+            body = ((_wide(heatmap_svg(matrix, name), "chart-heatmap-title") if name == attr else "")
+                    + _table(matrix_wide(matrix), caption, sid))
+            sections.append((sid, f"Themes by {name}", body))
+    sections.append(("sentiment", "Sentiment by theme", _wide(sentiment_svg(themes), "chart-sentiment-title")))
     if len(evidence.claims):
         sections.append(("claims", "Claims", _claims_html(evidence.claims, evidence.strength_rule)))
     sections.append(("quotes", "Top quotes per theme", _quotes_html(quotes, themes)))
@@ -345,7 +357,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         sections.append(("notes", "Notes", f"<ul>{items}</ul>"))
     prov = pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"])
     sections.append(("provenance", "Provenance", _table(prov, "Codebook, data, coders, runs and package versions "
-                                                            "behind the figures")))
+                                                            "behind the figures", "provenance")))
     toc = "".join(f'<li><a href="#{_e(sid)}">{_e(name)}</a></li>' for sid, name, _ in sections)
     body = "\n".join(f'<section id="{_e(sid)}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
@@ -362,7 +374,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         "img-src data:\">"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n"
         f'<body><main><h1>{_e(title)}</h1><p class="summary">{summary}</p>'
-        f"<nav><ul>{toc}</ul></nav>\n{body}\n</main></body></html>\n"
+        f'<nav aria-label="Contents"><ul>{toc}</ul></nav>\n{body}\n</main></body></html>\n'
     )
 
 
