@@ -209,3 +209,35 @@ def test_charts_and_scrolling_boxes_are_named_and_the_boxes_take_keyboard_focus(
     (nav,) = page.iter("nav")
     assert nav.attrs.get("aria-label")
     assert ".wide:focus-visible{outline:" in markup
+
+
+def test_a_matrix_of_many_groups_prints_every_group_in_tables_that_fit_the_page(evidence):
+    """Printed, a table is not a box that scrolls: the columns of a 16-group matrix past the page's edge were cut
+    off (Chromium printed 14 of 16 groups). The matrix prints as tables of at most six groups, each with the
+    theme column; the screen keeps one table; each form is hidden from the other medium."""
+    import dataclasses
+
+    from evalnlp.reports.html import PRINT_GROUPS, render_html
+
+    matrix = evidence.matrices["programme"]
+    first = matrix[matrix["group"] == matrix["group"].iloc[0]]
+    sites = pd.concat([first.assign(group=f"Site {chr(65 + i)}", n=100 + i) for i in range(16)], ignore_index=True)
+    markup = render_html(dataclasses.replace(evidence, matrices={"site": sites}))
+    page = parse(markup)
+
+    def grid(table: Node) -> list[list[str]]:
+        return [[cell.all_text() for cell in row.children] for row in table.iter("tr")]
+
+    (section,) = [n for n in page.iter("section") if n.attrs.get("id") == "by-1-site"]
+    (screen,) = [n for n in section.iter("div") if n.attrs.get("class") == "screen"]
+    (printed,) = [n for n in section.iter("div") if n.attrs.get("class") == "print"]
+    (whole,) = [grid(t) for t in screen.iter("table")]
+    parts = [grid(t) for t in printed.iter("table")]
+    assert len(whole[0]) == 17 and len(parts) == 3
+    assert all(2 <= len(part[0]) <= 1 + PRINT_GROUPS for part in parts)
+    rejoined = [[row[0] for row in whole]] + [[row[j] for row in part] for part in parts for j in range(1, len(part[0]))]
+    assert rejoined == [list(col) for col in zip(*whole)]  # every group's column once, in order, every cell as on screen
+    assert all(part[r][0] == whole[r][0] for part in parts for r in range(len(whole)))  # each with the theme column
+    screen_css, print_css = markup.split("@media print{", 1)
+    assert ".print{display:none}" in screen_css
+    assert ".screen{display:none}" in print_css and ".print{display:block}" in print_css

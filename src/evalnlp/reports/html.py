@@ -46,11 +46,12 @@ nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;p
 .strong{color:#1a7f37;font-weight:600}.moderate{color:#9a6700;font-weight:600}.limited{color:#bc4c00}
 .none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}
 a:focus-visible,.wide:focus-visible{outline:3px solid #1f4e79;outline-offset:2px}.wide>table{margin:0}.wide>.chart{max-width:none}
+.print{display:none}
 @media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
 @media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
 th,tr:nth-child(even) td,tbody th,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 blockquote,tr,.chart,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
-table{font-size:.8em}th,td{padding:3px 5px}}
+table{font-size:.8em}th,td{padding:3px 5px;overflow-wrap:anywhere}.screen{display:none}.print{display:block}}
 """
 
 _SENT_COLOURS = {"positive": "#2e8540", "mixed": "#e0a800", "negative": "#c62828", "neutral": "#9e9e9e"}
@@ -253,6 +254,31 @@ def _table(df: pd.DataFrame, caption: str, key: str) -> str:
                  f'<tbody>{"".join(rows)}</tbody></table>', f"table-{key}")
 
 
+#: The most groups a printed matrix table holds: a matrix of more groups is printed as several tables of at most
+#: this many, each with the theme column, since a page is not a box that scrolls.
+PRINT_GROUPS = 6
+
+
+def _matrix_tables(wide: pd.DataFrame, caption: str, key: str) -> str:
+    """A framework matrix's table (theme rows by group columns). On screen it is one table, in a box that scrolls
+    sideways; a matrix of more than :data:`PRINT_GROUPS` groups is printed instead as tables of the theme column
+    and up to that many groups each, in turn, since on paper the columns past the page's edge were cut off (16
+    groups printed 14). Each form is hidden from the other medium, so a screen reader reads the figures once."""
+    screen = _table(wide, caption, key)
+    groups = list(wide.columns[1:])
+    if len(groups) <= PRINT_GROUPS:
+        return screen
+    parts = -(-len(groups) // PRINT_GROUPS)
+    size = -(-len(groups) // parts)  # balanced: 16 groups print as 6, 5 and 5
+    printed = []
+    for n, start in enumerate(range(0, len(groups), size), 1):
+        chunk = groups[start:start + size]
+        printed.append(_table(wide[[wide.columns[0], *chunk]],
+                              f"{caption}, groups {start + 1}\u2013{start + len(chunk)} of {len(groups)}",
+                              f"{key}-print-{n}"))
+    return f'<div class="screen">{screen}</div><div class="print">{"".join(printed)}</div>'
+
+
 def _wide(content: str, label: str) -> str:
     """A chart or table in a box of its own width: on a narrow screen (or zoomed in) it keeps a size its labels can
     be read at and the box scrolls sideways, rather than the whole page or a chart shrunk to a third. The box is
@@ -346,7 +372,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
             caption = f"Themes by {name}: documents with the theme / documents coded in the group (share)"
             sid = _section_id(f"by-{i}", name)
             body = ((_wide(heatmap_svg(matrix, name), "chart-heatmap-title") if name == attr else "")
-                    + _table(matrix_wide(matrix), caption, sid))
+                    + _matrix_tables(matrix_wide(matrix), caption, sid))
             sections.append((sid, f"Themes by {name}", body))
     sections.append(("sentiment", "Sentiment by theme", _wide(sentiment_svg(themes), "chart-sentiment-title")))
     if len(evidence.claims):
