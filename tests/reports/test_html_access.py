@@ -241,3 +241,33 @@ def test_a_matrix_of_many_groups_prints_every_group_in_tables_that_fit_the_page(
     screen_css, print_css = markup.split("@media print{", 1)
     assert ".print{display:none}" in screen_css
     assert ".screen{display:none}" in print_css and ".print{display:block}" in print_css
+
+
+def test_word_files_name_their_language_title_headings_and_table_headers(evidence, quotes, cb, tmp_path):
+    """A Word evidence or quotes file: the title and language (British English, not python-docx's en-US) in its
+    properties and text defaults, headings as Word's heading styles from the title down without a skipped
+    level, and each table titled (its alternative text) with its first row marked as the header row."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from evalnlp.reports import write_evidence, write_quotes
+
+    (evidence_docx,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    quotes_docx = write_quotes(quotes, tmp_path / "quotes.docx", codebook=cb)
+    for path, title in ((evidence_docx, "Evidence tables"), (quotes_docx, "Quotes")):
+        document = docx.Document(str(path))
+        assert document.core_properties.title == title and document.core_properties.language == "en-GB"
+        langs = {el.get(qn("w:val")) for el in document.styles.element.find(qn("w:docDefaults")).iter(qn("w:lang"))}
+        assert langs == {"en-GB"}
+        styles = [p.style.name for p in document.paragraphs if p.style.name == "Title" or
+                  p.style.name.startswith("Heading")]
+        assert styles[0] == "Title" and styles.count("Title") == 1
+        levels = [0 if name == "Title" else int(name.split()[-1]) for name in styles]
+        assert len(levels) > 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+        assert document.tables
+        for table in document.tables:
+            caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+            assert caption is not None and caption.get(qn("w:val")), [c.text for c in table.rows[0].cells]
+            assert table._tbl.tblPr[-1] is caption  # where the schema puts it: last
+            header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
+            assert header is not None and header.get(qn("w:val")) == "true"

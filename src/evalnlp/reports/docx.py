@@ -34,9 +34,14 @@ def _xml(text: object) -> str:
     return _NOT_XML.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", text)
 
 
+#: The language of the Word files' text (British English, as the tables' words are).
+LANGUAGE = "en-GB"
+
+
 def _new_document(title: str):
     import docx  # python-docx, a core dependency imported only when a Word file is written
 
+    from docx.oxml.ns import qn
     from docx.shared import Mm
 
     document = docx.Document()
@@ -46,13 +51,20 @@ def _new_document(title: str):
     core = document.core_properties
     core.title = title
     core.author = "evalnlp"
+    core.language = LANGUAGE
+    # the text's language, which a screen reader speaks it in and Word checks its spelling in: python-docx's
+    # template says en-US, for a document in British English
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    for lang in defaults.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
     document.add_heading(_xml(title), level=0)
     return document
 
 
-def _table(document, df: pd.DataFrame, widths: list[float] | None = None) -> None:
-    """Add ``df`` as a Word table with a bold header row that repeats on each page; ``widths``: each column's
-    share of the page's text width (otherwise Word's equal columns)."""
+def _table(document, df: pd.DataFrame, caption: str, widths: list[float] | None = None) -> None:
+    """Add ``df`` as a Word table with a bold header row that repeats on each page, marked as the header row, and
+    ``caption`` as its title (the alternative text a screen reader announces and Word's accessibility check asks
+    for); ``widths``: each column's share of the page's text width (otherwise Word's equal columns)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -67,6 +79,9 @@ def _table(document, df: pd.DataFrame, widths: list[float] | None = None) -> Non
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     tr_pr.append(flag)
+    described = OxmlElement("w:tblCaption")  # last in w:tblPr, where the schema puts it
+    described.set(qn("w:val"), _xml(caption))
+    table._tbl.tblPr.append(described)
     for row in df.itertuples(index=False, name=None):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
@@ -110,14 +125,19 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
         "Share = documents with the theme / documents coded, with a "
         "Wilson 95% interval."))
     document.add_heading("Themes", level=1)
-    _table(document, theme_display(evidence.themes))
+    _table(document, theme_display(evidence.themes),
+           "Each theme's passages and documents, its share of the documents coded (Wilson 95% interval), its "
+           "passages by sentiment and its best quote")
     for attr, matrix in evidence.matrices.items():
         document.add_heading(_xml(f"Themes by {attr}"), level=1)
         document.add_paragraph("Each cell: documents with the theme / documents coded in the group (share).")
-        _table(document, matrix_wide(matrix))
+        _table(document, matrix_wide(matrix),
+               f"Themes by {attr}: documents with the theme / documents coded in the group (share)")
     if len(evidence.claims):
         document.add_heading("Claims", level=1)
-        _table(document, claims_display(evidence.claims))
+        _table(document, claims_display(evidence.claims),
+               "Each claim's passages, documents, sources, references, testimonials and reach figures, its "
+               "strength and its best quote")
         for _, c in evidence.claims.iterrows():
             document.add_heading(_xml(f"{c['id']}: {c['text']}"), level=2)
             document.add_paragraph(f"Strength: {c['strength']}.")
@@ -144,7 +164,8 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
         for note in evidence.notes:
             document.add_paragraph(_xml(command_line(note)), style="List Bullet")
     document.add_heading("Provenance", level=1)
-    _table(document, pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"]))
+    _table(document, pd.DataFrame(provenance_rows(evidence.provenance, cb), columns=["Item", "Value"]),
+           "Codebook, data, coders, runs and package versions behind the figures")
     return _save(document, path)
 
 
@@ -165,5 +186,6 @@ def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, 
         document.add_heading(_xml(heading), level=1)
         rows = [{"Quote": q["text"], "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
                 for q in records if (q["theme"], q.get("group")) == (theme, group)]
-        _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]), widths=[0.66, 0.24, 0.10])
+        _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]),
+               f"Quotes on {heading}: each quote, its attribution and its score", widths=[0.66, 0.24, 0.10])
     return _save(document, path)
