@@ -271,3 +271,21 @@ def test_word_files_name_their_language_title_headings_and_table_headers(evidenc
             assert table._tbl.tblPr[-1] is caption  # where the schema puts it: last
             header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
             assert header is not None and header.get(qn("w:val")) == "true"
+
+
+def test_every_text_colour_of_the_stylesheet_reads_at_4_5_to_1_on_every_background_it_can_fall_on():
+    """Each rule that colours text, on its own background or, without one, on every background of the page (the
+    page, an even table row, a quote, a code block): at least 4.5:1. A guard: the colours pass today."""
+    from evalnlp.reports.html import _CSS
+
+    rules = [(sel.strip(), dict(re.findall(r"([\w-]+):([^;]+)", body)))
+             for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", _CSS.replace("@media print{", ""))]
+    papers = {props["background"] for _, props in rules  # a background other text falls on: one of no text colour
+              if "color" not in props and re.fullmatch(r"#[0-9a-f]{3,6}", props.get("background", ""))}
+    assert {"#fff", "#f6f8fa", "#f3f7fb"} <= papers
+    coloured = [(sel, props) for sel, props in rules if "color" in props]
+    assert len(coloured) >= 8
+    failing = [(sel, props["color"], paper, round(contrast(props["color"], paper), 2)) for sel, props in coloured
+               for paper in ([props["background"]] if "background" in props else sorted(papers))
+               if contrast(props["color"], paper) < 4.5]
+    assert failing == []
