@@ -213,8 +213,9 @@ def test_charts_and_scrolling_boxes_are_named_and_the_boxes_take_keyboard_focus(
 
 def test_a_matrix_of_many_groups_prints_every_group_in_tables_that_fit_the_page(evidence):
     """Printed, a table is not a box that scrolls: the columns of a 16-group matrix past the page's edge were cut
-    off (Chromium printed 14 of 16 groups). The matrix prints as tables of at most six groups, each with the
-    theme column; the screen keeps one table; each form is hidden from the other medium."""
+    off (Chromium printed 14 of 16 groups), and the heatmap was shrunk to a few pixels a figure. The matrix prints
+    as heatmaps and tables of at most six groups, each with the theme column; the screen keeps one of each; each
+    form is hidden from the other medium."""
     import dataclasses
 
     from evalnlp.reports.html import PRINT_GROUPS, render_html
@@ -238,6 +239,18 @@ def test_a_matrix_of_many_groups_prints_every_group_in_tables_that_fit_the_page(
     rejoined = [[row[0] for row in whole]] + [[row[j] for row in part] for part in parts for j in range(1, len(part[0]))]
     assert rejoined == [list(col) for col in zip(*whole)]  # every group's column once, in order, every cell as on screen
     assert all(part[r][0] == whole[r][0] for part in parts for r in range(len(whole)))  # each with the theme column
+    # the heatmap prints in the same parts, each cell shaded as on screen (one scale), not shrunk to fit a page
+
+    def shading(div: Node) -> dict[str, str]:
+        """Each heatmap cell's fill by its tooltip (theme / group: counts), over the charts in ``div``."""
+        charts = [re.search(rf'<svg[^>]* id="{svg.attrs["id"]}".*?</svg>', markup, re.S).group() for svg in div.iter("svg")]
+        return {rect.findtext(SVG + "title"): rect.get("fill") for chart in charts
+                for rect in _svg(chart).iter(SVG + "rect") if rect.findtext(SVG + "title")}
+
+    assert len(list(screen.iter("svg"))) == 1
+    charts = list(printed.iter("svg"))
+    assert len(charts) == 3
+    assert shading(printed) == shading(screen) and len(shading(screen)) == 16 * (len(whole) - 1)
     screen_css, print_css = markup.split("@media print{", 1)
     assert ".print{display:none}" in screen_css
     assert ".screen{display:none}" in print_css and ".print{display:block}" in print_css

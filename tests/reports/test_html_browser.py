@@ -141,7 +141,8 @@ def test_demo_report_prints_each_quote_with_its_attribution_and_each_heading_wit
 
 def probe_layout(page: Path, tmp_path: Path, width: int) -> dict:
     """The page's layout as Chromium lays it out at ``width``: the page's scroll width, the window's width, and
-    each chart's label size in px (12 px drawn, times the chart's scale on screen)."""
+    each shown chart's label size in px (12 px drawn, times the chart's scale on screen; a chart only printed is not
+    shown)."""
     import json
     import re
 
@@ -149,7 +150,7 @@ def probe_layout(page: Path, tmp_path: Path, width: int) -> dict:
     html = page.read_text(encoding="utf-8")
     html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)  # only so the probe may run
     script = ("<script>const r={page:document.documentElement.scrollWidth,screen:window.innerWidth,"
-              "charts:[...document.querySelectorAll('svg.chart')].map(s=>12*s.getBoundingClientRect().width/"
+              "charts:[...document.querySelectorAll('svg.chart')].filter(s=>s.getClientRects().length).map(s=>12*s.getBoundingClientRect().width/"
               "s.viewBox.baseVal.width)};document.body.setAttribute('data-probe',JSON.stringify(r));</script>")
     probe.write_text(html.replace("</main>", "</main>" + script), encoding="utf-8")
     profile = tmp_path / "profile"

@@ -146,17 +146,22 @@ def _blend(share: float, top: float) -> str:
     return "#%02x%02x%02x" % tuple(rgb)
 
 
-def heatmap_svg(matrix: pd.DataFrame, attr: str) -> str:
-    """Theme rows by group columns, each cell shaded by the share of the group's documents."""
+def heatmap_svg(matrix: pd.DataFrame, attr: str, *, chart_id: str = "heatmap", top_share: float | None = None,
+                part: str = "") -> str:
+    """Theme rows by group columns, each cell shaded by the share of the group's documents. A part of a larger
+    matrix (printed in parts) is shaded on the whole's scale (``top_share``, its largest share) and its title
+    names the ``part``."""
     groups = list(dict.fromkeys(matrix["group"]))
     themes = list(dict.fromkeys(matrix["theme"]))
     labels = dict(zip(matrix["theme"], matrix["label"]))
     left, cell_w, cell_h, top = 250, 92, 28, 96
     width = max(left + cell_w * len(groups) + 120, 640)
     height = top + cell_h * len(themes) + 36
-    top_share = float(matrix["share"].max()) if len(matrix) else 0.0
+    if top_share is None:
+        top_share = float(matrix["share"].max()) if len(matrix) else 0.0
     cells = {(r.theme, r.group): r for r in matrix.itertuples(index=False)}
-    parts = _svg_open("heatmap", width, height, f"Share of documents mentioning each theme by {_e(attr)}",
+    parts = _svg_open(chart_id, width, height,
+                      f"Share of documents mentioning each theme by {_e(attr)}{', ' + _e(part) if part else ''}",
                       "Each cell's share is written in it; the table below gives every cell's counts.")
     for j, g in enumerate(groups):
         x = left + j * cell_w + cell_w / 2
@@ -199,7 +204,7 @@ _SENT_FILLS = {"positive": _SENT_COLOURS["positive"], "mixed": "url(#sentiment-m
 def sentiment_svg(themes: pd.DataFrame) -> str:
     """100% stacked bars of each theme's passages by sentiment label, each bar's counts written beside it (the
     colours and hatching only repeat what the words say)."""
-    left, bar_w, row_h, top = 250, 420, 28, 40
+    left, bar_w, row_h, top = 250, 300, 28, 40  # narrower than the prevalence bars: the counts follow in words
     height = top + row_h * len(themes) + 20
     width = left + bar_w + 360
     parts = _svg_open("sentiment", width, height, "Sentiment of each theme's passages",
@@ -259,24 +264,32 @@ def _table(df: pd.DataFrame, caption: str, key: str) -> str:
 PRINT_GROUPS = 6
 
 
-def _matrix_tables(wide: pd.DataFrame, caption: str, key: str) -> str:
-    """A framework matrix's table (theme rows by group columns). On screen it is one table, in a box that scrolls
-    sideways; a matrix of more than :data:`PRINT_GROUPS` groups is printed instead as tables of the theme column
-    and up to that many groups each, in turn, since on paper the columns past the page's edge were cut off (16
-    groups printed 14). Each form is hidden from the other medium, so a screen reader reads the figures once."""
-    screen = _table(wide, caption, key)
-    groups = list(wide.columns[1:])
+def _matrix_html(matrix: pd.DataFrame, attr: str, caption: str, key: str, heatmap: bool) -> str:
+    """A framework matrix's table (theme rows by group columns), after its heatmap when ``heatmap``. On screen
+    each is one, in a box that scrolls sideways. A matrix of more than :data:`PRINT_GROUPS` groups is printed
+    instead in parts of the theme column and up to that many groups each (the heatmap's parts, shaded on one
+    scale, then the table's), since on paper a table's columns past the page's edge were cut off (16 groups
+    printed 14) and a heatmap was shrunk to fit until its figures were a few pixels high. Each form is hidden
+    from the other medium, so a screen reader reads the figures once."""
+    wide = matrix_wide(matrix)
+    screen = ((_wide(heatmap_svg(matrix, attr), "chart-heatmap-title") if heatmap else "")
+              + _table(wide, caption, key))
+    groups = list(dict.fromkeys(matrix["group"]))
     if len(groups) <= PRINT_GROUPS:
         return screen
-    parts = -(-len(groups) // PRINT_GROUPS)
-    size = -(-len(groups) // parts)  # balanced: 16 groups print as 6, 5 and 5
-    printed = []
+    n_parts = -(-len(groups) // PRINT_GROUPS)
+    size = -(-len(groups) // n_parts)  # balanced: 16 groups print as 6, 5 and 5
+    charts, tables = [], []
     for n, start in enumerate(range(0, len(groups), size), 1):
-        chunk = groups[start:start + size]
-        printed.append(_table(wide[[wide.columns[0], *chunk]],
-                              f"{caption}, groups {start + 1}\u2013{start + len(chunk)} of {len(groups)}",
-                              f"{key}-print-{n}"))
-    return f'<div class="screen">{screen}</div><div class="print">{"".join(printed)}</div>'
+        stop = min(start + size, len(groups))
+        part = f"groups {start + 1}\u2013{stop} of {len(groups)}"
+        if heatmap:
+            chart = heatmap_svg(matrix[matrix["group"].isin(groups[start:stop])], attr,
+                                chart_id=f"heatmap-print-{n}", top_share=float(matrix["share"].max()), part=part)
+            charts.append(_wide(chart, f"chart-heatmap-print-{n}-title"))
+        tables.append(_table(wide[[wide.columns[0], *wide.columns[1 + start:1 + stop]]], f"{caption}, {part}",
+                             f"{key}-print-{n}"))
+    return f'<div class="screen">{screen}</div><div class="print">{"".join(charts + tables)}</div>'
 
 
 def _wide(content: str, label: str) -> str:
@@ -371,8 +384,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
             caption = f"Themes by {name}: documents with the theme / documents coded in the group (share)"
             sid = _section_id(f"by-{i}", name)
-            body = ((_wide(heatmap_svg(matrix, name), "chart-heatmap-title") if name == attr else "")
-                    + _matrix_tables(matrix_wide(matrix), caption, sid))
+            body = _matrix_html(matrix, name, caption, sid, heatmap=name == attr)
             sections.append((sid, f"Themes by {name}", body))
     sections.append(("sentiment", "Sentiment by theme", _wide(sentiment_svg(themes), "chart-sentiment-title")))
     if len(evidence.claims):
