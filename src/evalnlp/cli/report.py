@@ -25,7 +25,9 @@ def report(
     """Write one self-contained HTML report.
 
     Theme prevalence with intervals, a theme-by-group heatmap, sentiment by theme, the claim table, top
-    quotes per theme and provenance, in one file that needs no network.
+    quotes per theme and provenance, in one file that needs no network. Every figure a chart shows by colour is
+    also written in words, tables have captions and header cells, so the report reads with a screen reader or
+    the keyboard alone and prints in black and white.
     """
     from evalnlp import api
 
