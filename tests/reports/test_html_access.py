@@ -218,7 +218,8 @@ def test_a_matrix_of_many_groups_prints_every_group_in_tables_that_fit_the_page(
     form is hidden from the other medium."""
     import dataclasses
 
-    from evalnlp.reports.html import PRINT_GROUPS, render_html
+    from evalnlp.reports._common import PAGE_GROUPS
+    from evalnlp.reports.html import render_html
 
     matrix = evidence.matrices["programme"]
     first = matrix[matrix["group"] == matrix["group"].iloc[0]]
@@ -235,7 +236,8 @@ def test_a_matrix_of_many_groups_prints_every_group_in_tables_that_fit_the_page(
     (whole,) = [grid(t) for t in screen.iter("table")]
     parts = [grid(t) for t in printed.iter("table")]
     assert len(whole[0]) == 17 and len(parts) == 3
-    assert all(2 <= len(part[0]) <= 1 + PRINT_GROUPS for part in parts)
+    assert [len(part[0]) - 1 for part in parts] == [6, 5, 5]  # the fewest parts, as even as can be
+    assert PAGE_GROUPS == 6
     rejoined = [[row[0] for row in whole]] + [[row[j] for row in part] for part in parts for j in range(1, len(part[0]))]
     assert rejoined == [list(col) for col in zip(*whole)]  # every group's column once, in order, every cell as on screen
     assert all(part[r][0] == whole[r][0] for part in parts for r in range(len(whole)))  # each with the theme column
@@ -302,3 +304,30 @@ def test_every_text_colour_of_the_stylesheet_reads_at_4_5_to_1_on_every_backgrou
                for paper in ([props["background"]] if "background" in props else sorted(papers))
                if contrast(props["color"], paper) < 4.5]
     assert failing == []
+
+
+def test_a_word_matrix_of_many_groups_is_set_in_tables_that_fit_an_a4_page(evidence, tmp_path):
+    """Sixteen groups in one Word table ran past the page's edge; they are set as tables of six, five and five
+    groups, each with the theme column and fixed column widths within the page."""
+    import dataclasses
+
+    import docx
+    from docx.oxml.ns import qn
+
+    from evalnlp.reports import write_evidence
+
+    matrix = evidence.matrices["programme"]
+    first = matrix[matrix["group"] == matrix["group"].iloc[0]]
+    sites = pd.concat([first.assign(group=f"Site {chr(65 + i)}", n=100 + i) for i in range(16)], ignore_index=True)
+    (path,) = write_evidence(dataclasses.replace(evidence, matrices={"site": sites}), tmp_path / "sites.docx")
+    document = docx.Document(str(path))
+    parts = [t for t in document.tables if t.rows[0].cells[0].text == "Theme" and t.rows[0].cells[1].text.startswith("Site")]
+    headers = [[c.text for c in t.rows[0].cells] for t in parts]
+    assert [len(h) - 1 for h in headers] == [6, 5, 5]
+    assert [g for h in headers for g in h[1:]] == [f"Site {chr(65 + i)}" for i in range(16)]
+    section = document.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in parts:
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        assert [r.cells[0].text for r in table.rows] == [r.cells[0].text for r in parts[0].rows]
+        assert abs(sum(c.width for c in table.rows[1].cells) - text_width) < 1000

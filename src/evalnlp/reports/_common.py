@@ -125,6 +125,27 @@ def matrix_wide(matrix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+#: The most groups a printed matrix table holds (an HTML report's printout, a Word file): a matrix of more groups
+#: is set as several tables of at most this many, each with the theme column, since a page is not a box that
+#: scrolls and a table wider than it loses the groups past its edge.
+PAGE_GROUPS = 6
+
+
+def group_parts(n: int, most: int = PAGE_GROUPS) -> list[tuple[int, int]]:
+    """(start, stop) of each part when ``n`` groups are set at most ``most`` a table: the fewest parts, as even as
+    can be (16 groups: 6, 5 and 5)."""
+    if n <= most:
+        return [(0, n)]
+    count = -(-n // most)
+    base, extra = divmod(n, count)
+    parts, start = [], 0
+    for i in range(count):
+        stop = start + base + (1 if i < extra else 0)
+        parts.append((start, stop))
+        start = stop
+    return parts
+
+
 def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
     """The claim table as people read it (best quote first)."""
     rows = []

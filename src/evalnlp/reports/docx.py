@@ -13,6 +13,7 @@ from evalnlp.reports._common import (
     atomic_path,
     attribution,
     claims_display,
+    group_parts,
     matrix_wide,
     place,
     provenance_rows,
@@ -91,6 +92,24 @@ def _table(document, df: pd.DataFrame, caption: str, widths: list[float] | None 
     document.add_paragraph()
 
 
+def _matrix_tables(document, wide: pd.DataFrame, attr: str) -> None:
+    """A framework matrix (theme rows by group columns) as one table, or, of more than ``PAGE_GROUPS`` groups, as
+    tables of up to that many groups each with the theme column, in columns of fixed widths: on A4 a table of
+    16 groups ran past the page's edge, where its last groups could not be read or printed."""
+    caption = f"Themes by {attr}: documents with the theme / documents coded in the group (share)"
+    groups = len(wide.columns) - 1
+    parts = group_parts(groups)
+    if len(parts) == 1:
+        _table(document, wide, caption)
+        return
+    for start, stop in parts:
+        part = f"groups {start + 1}\u2013{stop} of {groups}"
+        document.add_paragraph(_xml(f"{attr}: {part}"))
+        columns = [wide.columns[0], *wide.columns[1 + start:1 + stop]]
+        _table(document, wide[columns], f"{caption}, {part}",
+               widths=[0.28] + [0.72 / (stop - start)] * (stop - start))
+
+
 def _set_widths(document, table, shares: list[float]) -> None:
     """Column widths as shares of the text width, in the grid (which LibreOffice and others read) and in every
     cell (which Word reads), with a fixed layout so Word keeps them."""
@@ -131,8 +150,7 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     for attr, matrix in evidence.matrices.items():
         document.add_heading(_xml(f"Themes by {attr}"), level=1)
         document.add_paragraph("Each cell: documents with the theme / documents coded in the group (share).")
-        _table(document, matrix_wide(matrix),
-               f"Themes by {attr}: documents with the theme / documents coded in the group (share)")
+        _matrix_tables(document, matrix_wide(matrix), attr)
     if len(evidence.claims):
         document.add_heading("Claims", level=1)
         _table(document, claims_display(evidence.claims),

@@ -16,9 +16,11 @@ import pandas as pd
 from evalnlp.errors import command_line
 from evalnlp.reports._common import (
     testimonial_lines,
+    PAGE_GROUPS,
     SENTIMENT,
     attribution,
     claims_display,
+    group_parts,
     matrix_wide,
     pct,
     place,
@@ -259,14 +261,9 @@ def _table(df: pd.DataFrame, caption: str, key: str) -> str:
                  f'<tbody>{"".join(rows)}</tbody></table>', f"table-{key}")
 
 
-#: The most groups a printed matrix table holds: a matrix of more groups is printed as several tables of at most
-#: this many, each with the theme column, since a page is not a box that scrolls.
-PRINT_GROUPS = 6
-
-
 def _matrix_html(matrix: pd.DataFrame, attr: str, caption: str, key: str, heatmap: bool) -> str:
     """A framework matrix's table (theme rows by group columns), after its heatmap when ``heatmap``. On screen
-    each is one, in a box that scrolls sideways. A matrix of more than :data:`PRINT_GROUPS` groups is printed
+    each is one, in a box that scrolls sideways. A matrix of more than :data:`PAGE_GROUPS` groups is printed
     instead in parts of the theme column and up to that many groups each (the heatmap's parts, shaded on one
     scale, then the table's), since on paper a table's columns past the page's edge were cut off (16 groups
     printed 14) and a heatmap was shrunk to fit until its figures were a few pixels high. Each form is hidden
@@ -275,13 +272,10 @@ def _matrix_html(matrix: pd.DataFrame, attr: str, caption: str, key: str, heatma
     screen = ((_wide(heatmap_svg(matrix, attr), "chart-heatmap-title") if heatmap else "")
               + _table(wide, caption, key))
     groups = list(dict.fromkeys(matrix["group"]))
-    if len(groups) <= PRINT_GROUPS:
+    if len(groups) <= PAGE_GROUPS:
         return screen
-    n_parts = -(-len(groups) // PRINT_GROUPS)
-    size = -(-len(groups) // n_parts)  # balanced: 16 groups print as 6, 5 and 5
     charts, tables = [], []
-    for n, start in enumerate(range(0, len(groups), size), 1):
-        stop = min(start + size, len(groups))
+    for n, (start, stop) in enumerate(group_parts(len(groups)), 1):
         part = f"groups {start + 1}\u2013{stop} of {len(groups)}"
         if heatmap:
             chart = heatmap_svg(matrix[matrix["group"].isin(groups[start:stop])], attr,
