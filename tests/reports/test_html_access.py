@@ -331,3 +331,39 @@ def test_a_word_matrix_of_many_groups_is_set_in_tables_that_fit_an_a4_page(evide
         assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
         assert [r.cells[0].text for r in table.rows] == [r.cells[0].text for r in parts[0].rows]
         assert abs(sum(c.width for c in table.rows[1].cells) - text_width) < 1000
+
+
+def test_every_text_colour_of_a_word_file_reads_at_4_5_to_1_on_white(evidence, quotes, cb, tmp_path):
+    """Each paragraph style a Word file uses, followed to the style it is based on: its colour is its own (not an
+    accent of the theme, which Word would show instead) and reads at 4.5:1 on the white page. Heading 2, each claim's
+    heading, was python-docx's light blue #4F81BD at 4.0:1."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from evalnlp.reports import write_evidence, write_quotes
+
+    (evidence_docx,) = write_evidence(evidence, tmp_path / "evidence.docx")
+    for path in (evidence_docx, write_quotes(quotes, tmp_path / "quotes.docx", codebook=cb)):
+        document = docx.Document(str(path))
+        paragraphs = [*document.paragraphs, *(p for t in document.tables for row in t.rows for c in row.cells
+                                              for p in c.paragraphs)]
+        used = {p.style.name for p in paragraphs}
+        assert {"Title", "Heading 1"} <= used
+        for name in used:
+            colour = own_colour(document.styles[name])
+            if colour is None:
+                continue  # the document's default: automatic, black
+            assert colour.get(qn("w:themeColor")) in (None, "text1"), name  # text1: the theme's text colour, black
+            assert contrast("#" + colour.get(qn("w:val")), "#ffffff") >= 4.5, (name, colour.get(qn("w:val")))
+
+
+def own_colour(style):
+    """The w:color of a Word style or of the nearest style it is based on, or None."""
+    from docx.oxml.ns import qn
+
+    while style is not None:
+        colour = style.element.find(f"{qn('w:rPr')}/{qn('w:color')}")
+        if colour is not None:
+            return colour
+        style = style.base_style
+    return None
