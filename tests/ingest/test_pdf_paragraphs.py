@@ -272,10 +272,10 @@ def list_page(mark: str, mark_x: float, text_x: float):
 @pytest.mark.parametrize("mark, mark_x, text_x", [("-", 6.0, 12.0), ("{n}.", 0.0, 6.0)], ids=["bullets", "numbers"])
 def test_a_paragraph_at_the_margin_after_a_list_is_not_glued_to_its_last_item(tmp_path, mark, mark_x, text_x):
     """The paragraph after a list, set at the margin without an indent or space above it, starts left of where the
-    items' text stands: it ends the list even when the last item's line is full to the margin (before, it was read
-    as the last item's wrapped text, and its first sentence glued to the item's). A wrapped item's line under its own
-    text stays the item's, whatever its first letter. In the store the paragraph's sentence is its own, an exact
-    slice of the page's text."""
+    list's wrapped item goes on (under its text), or of the items' marks: it ends the list even when the last item's
+    line is full to the margin (before, it was read as the last item's wrapped text, and its first sentence glued
+    to the item's). A wrapped item's line under its own text stays the item's, whatever its first letter. In the
+    store the paragraph's sentence is its own, an exact slice of the page's text."""
     page, paragraphs = list_page(mark, mark_x, text_x)
     pdf = write(tmp_path / "list.pdf", page)
     assert pdf_paragraphs(pdf) == paragraphs()
