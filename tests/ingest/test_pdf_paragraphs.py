@@ -285,3 +285,25 @@ def test_a_paragraph_at_the_margin_after_a_list_is_not_glued_to_its_last_item(tm
         segs = store.table("segments")
         assert all(text[s:e] == t for s, e, t in zip(segs["start"], segs["end"], segs["text"]))
         assert LIST_AFTER in list(segs["text"]) and f"\n\n{LIST_AFTER}" in text
+
+
+def test_a_wrapped_item_of_a_list_without_a_hanging_indent_stays_the_items(tmp_path):
+    """A list whose wrapped item goes on at the margin, under its mark (no hanging indent): the item's next line,
+    opening with a capital, is still the item's, though it stands left of the item's text."""
+    lines: list[str] = []
+
+    def page(pdf) -> None:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10.5)
+        first = full_line(pdf, "lessons planned together by the teachers of each year group and the", 170.0 - 6.0)
+        lines[:] = [LIST_INTRO, "1.", first, "Portwen Primary shared with every school", "2.",
+                    "parents invited to a workshop every term"]
+        y = 25.0
+        pdf.text(20, y, LIST_INTRO)
+        for mark, text, x in (("1.", first, 26.0), (None, lines[3], 20.0), ("2.", lines[5], 26.0)):
+            y += 5
+            if mark:
+                pdf.text(20, y, mark)
+            pdf.text(x, y, text)
+
+    assert pdf_paragraphs(write(tmp_path / "list.pdf", page)) == [LIST_INTRO, normal(" ".join(lines[1:]))]
