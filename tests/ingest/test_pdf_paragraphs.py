@@ -307,3 +307,35 @@ def test_a_wrapped_item_of_a_list_without_a_hanging_indent_stays_the_items(tmp_p
             pdf.text(x, y, text)
 
     assert pdf_paragraphs(write(tmp_path / "list.pdf", page)) == [LIST_INTRO, normal(" ".join(lines[1:]))]
+
+
+BLOCK_NAME = "Joanna Mbeki, Head Teacher of Carrow Primary School and Nursery, Portwen Bay"
+
+
+@pytest.mark.parametrize("attribution", ["said", "line"])
+def test_a_block_quotations_speaker_in_a_pdf_reads_as_one_line(tmp_path, attribution):
+    """A quotation set in on both sides, its attribution inside the block (``," said Joanna Mbeki, ...``, wrapped
+    over the block's lines) or on a line of its own under it (``- Joanna Mbeki, ...``, which the layout sets apart
+    as a paragraph, since the quotation's last line ends short): the speaker is named, on one line, in extraction
+    (the page's lines kept, the speaker's offsets into them) and in the store."""
+    quote = ("\"We used to lose a third of the class by the spring. Now the teachers notice in the first weeks, and "
+             "the pupils who struggle get help before they fall behind.\"")
+    block = [quote[:-2] + f",\" said {BLOCK_NAME}."] if attribution == "said" else [quote, f"- {BLOCK_NAME}"]
+
+    def page(pdf) -> None:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10.5)
+        y = 25.0
+        for part, x, width in [(REPORT[1], 20.0, 170.0), *((b, 35.0, 140.0) for b in block), (REPORT[-1], 20.0, 170.0)]:
+            for line in wrap(pdf, part, width):
+                pdf.text(x, y, line)
+                y += 5
+
+    pdf = write(tmp_path / "block.pdf", page)
+    (doc,) = api.extract([pdf])
+    (t,) = doc.testimonials
+    assert t.speaker == BLOCK_NAME and " ".join(doc.text[t.speaker_start:t.speaker_end].split()) == BLOCK_NAME
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [pdf])
+        assert told_by(store, "block.pdf") == [(normal(quote.strip('"')) if attribution == "line"
+                                                else normal(quote[1:-2] + ","), BLOCK_NAME)]

@@ -111,7 +111,8 @@ _PIPELINES: dict[bool, Any] = {}
 @dataclass(frozen=True)
 class Testimonial:
     """A quotation used as evidence; offsets index the original text. ``speaker`` is the text at its offsets
-    less any Markdown emphasis marks inside it."""
+    less any Markdown emphasis marks inside it, on one line (each run of whitespace, a line break and the next
+    line's indentation among them, one space)."""
 
     quote: str
     start: int
@@ -488,6 +489,8 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
                 # note's symbol glued to the speaker's last word ("the Director† said") a word of the speaker
             sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
             sp = without_name_marks(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
+            sp = " ".join(sp.split())  # one line: a line break and the next line's indentation (an attribution
+            # wrapped under a block quotation) are a space
         ref: str | None
         ref_start: int | None = None
         if isinstance(f.ref, tuple):
@@ -1536,9 +1539,13 @@ def _blank_quotes(text: str, quotes: list[QuoteSpan]) -> str:
 
 def _trail_window(ctx: _Context, q: QuoteSpan) -> tuple[int, int, str]:
     """Where a trailing attribution can stand: from the closing mark to the sentence's end or the next
-    quotation's opening mark."""
+    quotation's opening mark, and never into the next paragraph (an attribution line under a block quotation,
+    ``- Jane Roe, Head Teacher``, with no full stop, ends where the paragraph after it starts)."""
     pos = q.close
     end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(ctx.text))
+    k = bisect.bisect_right(ctx.paragraphs, pos)
+    if k < len(ctx.paragraphs) and ctx.paragraphs[k] < end:
+        end = ctx.paragraphs[k]
     return pos, end, ctx.text[pos:end]
 
 
@@ -1593,7 +1600,28 @@ def dash_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
         if span and _attribution_tail(text, span[1], end) and (
                 text[span[0]].isupper() or noun_kind(text[span[0]:span[1]]) == "person"):
             return _Trail(span, "dash", span[1])
+        return None
+    # the attribution set on a line of its own under a block quotation, which the layout makes a paragraph of its
+    # own ("...behind.”" + "— Joanna Mbeki, Head Teacher"): a dash and a person's name or role, and nothing else
+    # (not the first item of a list, whose next item opens the paragraph after it with the same dash)
+    k = bisect.bisect_right(ctx.paragraphs, pos)
+    if k == len(ctx.paragraphs) or not re.fullmatch(r"[\s.,;:]*", text[pos:ctx.paragraphs[k]]):
+        return None
+    a = ctx.paragraphs[k]
+    b = ctx.paragraphs[k + 1] if k + 1 < len(ctx.paragraphs) else len(text)
+    m = re.match(r"(?:[-\u2013\u2014]|--)[ ]*", text[a:b])
+    if m is None or b < len(text) and text[b] == text[a] or _next_quote_open(ctx, a) < b:
+        return None
+    span = np_after(text, a + m.end(), b)
+    if span and re.fullmatch(r"[\s.]*", text[span[1]:b]) and (_person_name_at(text, *span) is not None or (
+            noun_kind(text[span[0]:span[1]]) == "person" and _TITLED.fullmatch(text, *span))):
+        return _Trail(span, "dash", span[1])
     return None
+
+
+# a role or body written as a title, in capitals but for its linking words ("Head Teacher of Carrow Primary School,
+# Portwen"), as an attribution line names one (a list's item is written as a phrase: "Fewer pupils left behind")
+_TITLED = re.compile(r"[A-Z][\w'’&.-]*(?:,?\s+(?:(?:of|the|for|at|and|in|on|to|&)\s+)*[A-Z][\w'’&.-]*)*")
 
 
 def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
