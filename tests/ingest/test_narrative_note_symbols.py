@@ -42,6 +42,12 @@ def test_an_asterisk_in_the_lead_names_the_sources_entry_it_opens(nlp):
     assert t.source_ref == "*" and [e.text for e in t.source_entries] == [f"* {LETTER}"]
 
 
+def test_a_marker_right_after_the_quotation_is_its_own_before_a_symbol_in_the_lead(nlp):
+    text = f"As the Director* put it: {QUOTE} [C]{AFTER}\n\n* {LETTER}\n"
+    t = _one(text, nlp)
+    assert (t.speaker, t.source_ref) == ("the Director", "[C]")
+
+
 def test_a_dagger_in_the_lead_is_the_marker_and_no_part_of_the_speaker(nlp):
     text = f"As the Director\u2020 put it: {QUOTE}{AFTER}\n\n\u2020 {LETTER}\n"
     t = _one(text, nlp)

@@ -694,8 +694,11 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
     if ref is None:
         # "As the Director* put it:", with "* Letter from the Director" at the foot: a note's symbol glued to the
-        # speaker or the verb
+        # speaker or the verb, unless a marker directly follows the quotation (the quotation's own, as for a
+        # note's mark glued to the speaker's name)
         ref = _lead_symbol(ctx, speaker[0] if speaker is not None and lo <= speaker[0] <= hi else lo, hi)
+        if ref is not None:
+            ref = _direct_ref(ctx, q)[1] or ref
     if isinstance(ref, tuple) and (len(re.findall(r"[A-Za-z]+", ctx.masked[ref[1]:hi])) >= 6
                                    or _OBJECT_MARKER.search(ctx.masked, max(lo, ref[0] - 20), ref[0])):
         # a marker far back in the lead, attached to another claim ("adapting BC2 [6] and how the
