@@ -25,7 +25,8 @@ Attribution cues, strongest first:
   speaker (``X said/stated/noted/confirmed/... (that)``, ``X described it as``, ``X put it simply:``,
   ``X had this to say:``, ``X, Role, who noted that``); an agentless passive (``it is acknowledged
   that``) names nobody;
-- after the quote: ``(X, Role, Organisation)``, ``- X, Role`` or a citation naming its author
+- after the quote: ``(X, Role, Organisation)``, ``- X, Role`` (also set apart as a paragraph of its own under a
+  block quotation) or a citation naming its author
   (``'...' Jane Roe Hill Review (2009) 12: 40-43``), which also names a person the lead only described
   ("as one reviewer put it");
 - before it, without a verb: ``Name, Role, Organisation: "..."`` (commonly opening a paragraph);
