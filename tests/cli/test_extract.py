@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from helpers import CORPORA
@@ -143,6 +144,23 @@ def test_a_speaker_wrapped_over_two_lines_is_one_line_in_json_and_the_table(runn
     assert t["quote"] == text[t["start"]:t["end"]] and "\n" in t["quote"]
     table = runner.invoke(app, ["extract", str(f)]).stdout
     assert "Margaret Ellison, Headteacher" in table
+
+
+def test_a_block_quotation_is_one_line_in_the_table_and_as_written_in_json(runner, tmp_path):
+    """A quotation set in on both sides of a hard-wrapped text: the table prints its quote and speaker each on one
+    line (before, the quote kept the block's line breaks and indentation); the JSON's quote stays exactly as in
+    the document, at its offsets."""
+    text = ("One head teacher described the change in her school:\n\n"
+            "        \u201cWe used to lose a third of the class by the spring. Now the teachers\n"
+            "        notice in the first weeks,\u201d said Joanna Mbeki, Head Teacher of\n"
+            "        Carrow Primary School.\n\nThe county council adopted the programme.\n")
+    f = tmp_path / "block.txt"
+    f.write_text(text, encoding="utf-8")
+    (t,) = extract_json(runner, f)["documents"][0]["testimonials"]
+    assert t["quote"] == text[t["start"]:t["end"]] and "\n        notice" in t["quote"]
+    assert t["speaker"] == "Joanna Mbeki, Head Teacher of Carrow Primary School"
+    table = runner.invoke(app, ["extract", str(f)]).stdout
+    assert "notice in" in table and re.search(r"│ {2,}[^\s│]", table) is None  # no cell line indented
 
 
 def test_extract_refuses_a_table(runner, tmp_path):

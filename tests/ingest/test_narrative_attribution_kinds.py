@@ -25,7 +25,7 @@ def _find(text: str, quote: str, nlp):
     for t in found:
         assert text[t.start:t.end] == t.quote
         if t.speaker is not None:
-            assert text[t.speaker_start:t.speaker_end] == t.speaker
+            assert " ".join(text[t.speaker_start:t.speaker_end].split()) == t.speaker  # (on one line)
     hits = [t for t in found if t.quote.startswith(quote)]
     assert len(hits) == 1, [t.quote for t in found]
     return hits[0]

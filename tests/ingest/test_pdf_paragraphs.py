@@ -221,3 +221,121 @@ def test_lines_that_end_on_purpose_one_after_another_stay_one_paragraph(tmp_path
     assert [normal(p) for p in read.text.split("\n\n")] == [
         normal(ADDRESS), "The survey of 2020 asked every family on the list what the programme had given their "
         "children, and most answered that it gave them a summer at home."]
+
+
+LIST_INTRO = "Head teachers named three changes in their schools since the programme began:"
+LIST_AFTER = "The county council has since adopted the programme as part of its numeracy strategy."
+
+
+def full_line(pdf, words: str, width: float) -> str:
+    """As many of ``words`` (taken round again) as fill a line of ``width`` mm: a line no word can be added to."""
+    pool, line = words.split(), ""
+    while pdf.get_string_width(f"{line} {pool[0]}".strip()) <= width:
+        line = f"{line} {pool[0]}".strip()
+        pool = pool[1:] + pool[:1]
+    return line
+
+
+def list_page(mark: str, mark_x: float, text_x: float):
+    """A paragraph, then a list as a word processor sets it (each item's mark drawn apart, its text at a hanging
+    indent; the second item wrapped under its own text, its full line followed by one opening with a capital; the
+    last item's one line full to the margin), then a paragraph set at the margin, with no indent and no space above
+    it. Returns the page and a function giving its paragraphs as plain text."""
+    items: list[list[str]] = []
+
+    def page(pdf) -> None:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10.5)
+        x, width, y = 20.0, 170.0, 25.0
+        items[:] = [["fewer pupils left behind in the first term"],
+                    [full_line(pdf, "lessons planned together by the teachers of each year group and the",
+                               width - text_x),
+                     "Portwen Primary shared with every school"],
+                    [full_line(pdf, "parents invited to a workshop every term on reading and number at home",
+                               width - text_x)]]
+        pdf.text(x, y, LIST_INTRO)
+        for n, item in enumerate(items, 1):
+            for i, line in enumerate(item):
+                y += 5
+                if i == 0:
+                    pdf.text(x + mark_x, y, mark.format(n=n))
+                pdf.text(x + text_x, y, line)
+        pdf.text(x, y + 5, LIST_AFTER)
+
+    def paragraphs() -> list[str]:
+        return [LIST_INTRO, " ".join(f"{mark.format(n=n)} {' '.join(item)}" for n, item in enumerate(items, 1)),
+                LIST_AFTER]
+
+    return page, paragraphs
+
+
+@pytest.mark.parametrize("mark, mark_x, text_x", [("-", 6.0, 12.0), ("{n}.", 0.0, 6.0)], ids=["bullets", "numbers"])
+def test_a_paragraph_at_the_margin_after_a_list_is_not_glued_to_its_last_item(tmp_path, mark, mark_x, text_x):
+    """The paragraph after a list, set at the margin without an indent or space above it, starts left of where the
+    list's wrapped item goes on (under its text), or of the items' marks: it ends the list even when the last item's
+    line is full to the margin (before, it was read as the last item's wrapped text, and its first sentence glued
+    to the item's). A wrapped item's line under its own text stays the item's, whatever its first letter. In the
+    store the paragraph's sentence is its own, an exact slice of the page's text."""
+    page, paragraphs = list_page(mark, mark_x, text_x)
+    pdf = write(tmp_path / "list.pdf", page)
+    assert pdf_paragraphs(pdf) == paragraphs()
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [pdf])
+        (text,) = store.table("documents")["text"]
+        segs = store.table("segments")
+        assert all(text[s:e] == t for s, e, t in zip(segs["start"], segs["end"], segs["text"]))
+        assert LIST_AFTER in list(segs["text"]) and f"\n\n{LIST_AFTER}" in text
+
+
+def test_a_wrapped_item_of_a_list_without_a_hanging_indent_stays_the_items(tmp_path):
+    """A list whose wrapped item goes on at the margin, under its mark (no hanging indent): the item's next line,
+    opening with a capital, is still the item's, though it stands left of the item's text."""
+    lines: list[str] = []
+
+    def page(pdf) -> None:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10.5)
+        first = full_line(pdf, "lessons planned together by the teachers of each year group and the", 170.0 - 6.0)
+        lines[:] = [LIST_INTRO, "1.", first, "Portwen Primary shared with every school", "2.",
+                    "parents invited to a workshop every term"]
+        y = 25.0
+        pdf.text(20, y, LIST_INTRO)
+        for mark, text, x in (("1.", first, 26.0), (None, lines[3], 20.0), ("2.", lines[5], 26.0)):
+            y += 5
+            if mark:
+                pdf.text(20, y, mark)
+            pdf.text(x, y, text)
+
+    assert pdf_paragraphs(write(tmp_path / "list.pdf", page)) == [LIST_INTRO, normal(" ".join(lines[1:]))]
+
+
+BLOCK_NAME = "Joanna Mbeki, Head Teacher of Carrow Primary School and Nursery, Portwen Bay"
+
+
+@pytest.mark.parametrize("attribution", ["said", "line"])
+def test_a_block_quotations_speaker_in_a_pdf_reads_as_one_line(tmp_path, attribution):
+    """A quotation set in on both sides, its attribution inside the block (``," said Joanna Mbeki, ...``, wrapped
+    over the block's lines) or on a line of its own under it (``- Joanna Mbeki, ...``, which the layout sets apart
+    as a paragraph, since the quotation's last line ends short): the speaker is named, on one line, in extraction
+    (the page's lines kept, the speaker's offsets into them) and in the store."""
+    quote = ("\"We used to lose a third of the class by the spring. Now the teachers notice in the first weeks, and "
+             "the pupils who struggle get help before they fall behind.\"")
+    block = [quote[:-2] + f",\" said {BLOCK_NAME}."] if attribution == "said" else [quote, f"- {BLOCK_NAME}"]
+
+    def page(pdf) -> None:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10.5)
+        y = 25.0
+        for part, x, width in [(REPORT[1], 20.0, 170.0), *((b, 35.0, 140.0) for b in block), (REPORT[-1], 20.0, 170.0)]:
+            for line in wrap(pdf, part, width):
+                pdf.text(x, y, line)
+                y += 5
+
+    pdf = write(tmp_path / "block.pdf", page)
+    (doc,) = api.extract([pdf])
+    (t,) = doc.testimonials
+    assert t.speaker == BLOCK_NAME and " ".join(doc.text[t.speaker_start:t.speaker_end].split()) == BLOCK_NAME
+    with Store(tmp_path / "s.duckdb") as store:
+        api.ingest(store, [pdf])
+        assert told_by(store, "block.pdf") == [(normal(quote.strip('"')) if attribution == "line"
+                                                else normal(quote[1:-2] + ","), BLOCK_NAME)]

@@ -395,7 +395,9 @@ def test_ref_development_texts_extract_the_gold_exactly_and_ingest_the_same_evid
         text = f.read_text(encoding="utf-8")
         assert [t.quote for t in doc.testimonials] == [g["quote"] for g in gold["testimonials"]]
         assert [(t.speaker, t.source_ref) for t in doc.testimonials] == \
-            [(g["speaker"], g["source_ref"]) for g in gold["testimonials"]]
+            [(g["speaker"] and " ".join(g["speaker"].split()), g["source_ref"]) for g in gold["testimonials"]]
+        assert all(" ".join(text[t.speaker_start:t.speaker_end].split()) == t.speaker
+                   for t in doc.testimonials if t.speaker is not None)  # (the speaker on one line, at its offsets)
         assert all(text[t.start:t.end] == t.quote for t in doc.testimonials)
         assert [(r.text, r.value) for r in doc.reach] == [(g["text"], g["value"]) for g in gold["reach"]]
         ids = set(docs[docs.source == f.name]["doc_id"])

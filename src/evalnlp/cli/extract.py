@@ -46,7 +46,8 @@ def extract(
         return
     for d in docs:
         show(data_table([Column(col, overflow="fold") for col in ("quote", "speaker", "ref", "source", "at")],
-                        ((x.quote, " ".join(x.speaker.split()) if x.speaker else x.speaker, x.source_ref,
+                        ((" ".join(x.quote.split()), " ".join(x.speaker.split()) if x.speaker else x.speaker,
+                          x.source_ref,
                           "\n".join(f"{_entry(e)}: {' '.join(e.text.split())}" for e in x.source_entries),
                           f"{x.start}-{x.end}") for x in d.testimonials),
                         title=f"{d.source}: {_count(len(d.testimonials), 'testimonial')}", show_lines=True))

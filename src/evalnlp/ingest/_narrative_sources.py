@@ -570,6 +570,11 @@ def resolve(source_ref: str | None, entries: list[SourceEntry]) -> list[SourceEn
     """The entries a marker names, in the marker's order, each once; empty when none can be found."""
     if not source_ref or not entries:
         return []
+    symbol = note_mark(source_ref)
+    if symbol is not None and _SYMBOL.fullmatch(symbol):
+        # "*" names the one entry that opens with it ("* Letter from the Director, 2013"), as a note at the foot does
+        opened = [e for e in entries if re.match(re.escape(symbol) + r"(?![*\u2020\u2021\u00a7])", e.text.lstrip())]
+        return opened if len(opened) == 1 else []
     keyed = [(e, k) for e, k in ((e, _entry_key(e)) for e in entries) if k is not None]
     out: list[SourceEntry] = []
     for k in ref_keys(source_ref):
@@ -708,6 +713,10 @@ def notes_marked(testimonial, places: Sequence[NotePlace]) -> set[str] | None:
     if at is None or testimonial.source_ref is None:
         return None
     return {label for start, end, refs in places if start <= at <= end for where, label in refs if where == at}
+
+
+#: a note's symbol, as notes numbered in symbols are marked (``*``, ``†``, ``‡``, ``§``, doubled or tripled)
+_SYMBOL = re.compile(r"\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3}")
 
 
 def note_mark(source_ref: str | None) -> str | None:

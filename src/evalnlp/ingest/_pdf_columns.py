@@ -374,6 +374,8 @@ INDENT = 0.8
 #: A font size this much (a share of the larger) away from the line above's starts a new paragraph (a heading
 #: over its text, a footnote under it).
 SIZE_CHANGE = 0.15
+#: A line this many ems (of its own size) left of where a list's wrapped items go on is no item's text.
+HANG = 0.4
 
 
 def _size(s: _Segment) -> float:
@@ -462,7 +464,8 @@ def paragraph_breaks(lines: list[_Segment], pitch: float, body: float) -> set[in
     - an indent: it starts right of the line before (:data:`INDENT`: a first-line indent, a block quotation, a
       list), not as the text of a list item goes on under its own start; or left of a line before that ended on
       purpose (the first word of this one would have fitted on it: the end of a quotation set in, or of a
-      paragraph of one line); or it ends a list (it is no item, under an item's line that ended on purpose);
+      paragraph of one line); or it ends a list (it is no item, under an item's line that ended on purpose, or
+      left of where the list's wrapped items go on, or of its items' marks, however full the line above);
     - a short last line above it: the line before ended on purpose after a line that was wrapped, so it ends a
       paragraph of several lines; or it is a paragraph of one line that ends its sentence.
 
@@ -472,8 +475,20 @@ def paragraph_breaks(lines: list[_Segment], pitch: float, body: float) -> set[in
     edges = _right_edges(lines)
     out: set[int] = set()
     start = 0  # the line the current paragraph started at
+    # where a list's items go on: the leftmost x of its wrapped items' lines so far (under the items' text, where
+    # the list hangs its items; under their marks, where it does not), else of its items' marks; None outside a list
+    marks: float | None = None
+    goes_on: float | None = None
     for k in range(1, len(lines)):
         prev, cur = lines[k - 1], lines[k]
+        if k - 1 == start:
+            marks, goes_on = (prev.x if _item(prev.text) else None), None
+        elif marks is not None and prev.column == lines[start].column:
+            if _item(prev.text):
+                marks = min(marks, prev.x)
+            else:
+                goes_on = prev.x if goes_on is None else min(goes_on, prev.x)
+        hang = goes_on if goes_on is not None else marks
         same = prev.column == cur.column
         drop = _baseline(prev) - _baseline(cur)
         if same and drop < 0.5 * pitch:
@@ -495,6 +510,9 @@ def paragraph_breaks(lines: list[_Segment], pitch: float, body: float) -> set[in
             brk = True  # space above, or another size
         elif x > p_x + em and not (in_list and (item or _item(prev.text))):
             brk = True  # set in: a first-line indent, a quotation, a list (not its items, nor an item's text)
+        elif in_list and not item and same and hang is not None and cur.x < hang - HANG * size:
+            brk = True  # the end of a list: no item, and left of where its items go on (however full the last
+            # item's line: a wrapped item goes on under its own text, or under its mark, never left of them)
         elif not wrapped and not (in_list and item) and (x < p_x - em or in_list):
             brk = True  # set out again, after a line that ended on purpose; or the end of a list
         elif not wrapped and not (in_list and item) and start < k - 1 and \

@@ -25,7 +25,8 @@ Attribution cues, strongest first:
   speaker (``X said/stated/noted/confirmed/... (that)``, ``X described it as``, ``X put it simply:``,
   ``X had this to say:``, ``X, Role, who noted that``); an agentless passive (``it is acknowledged
   that``) names nobody;
-- after the quote: ``(X, Role, Organisation)``, ``- X, Role`` or a citation naming its author
+- after the quote: ``(X, Role, Organisation)``, ``- X, Role`` (also set apart as a paragraph of its own under a
+  block quotation) or a citation naming its author
   (``'...' Jane Roe Hill Review (2009) 12: 40-43``), which also names a person the lead only described
   ("as one reviewer put it");
 - before it, without a verb: ``Name, Role, Organisation: "..."`` (commonly opening a paragraph);
@@ -111,7 +112,8 @@ _PIPELINES: dict[bool, Any] = {}
 @dataclass(frozen=True)
 class Testimonial:
     """A quotation used as evidence; offsets index the original text. ``speaker`` is the text at its offsets
-    less any Markdown emphasis marks inside it."""
+    less any Markdown emphasis marks inside it, on one line (each run of whitespace, a line break and the next
+    line's indentation among them, one space)."""
 
     quote: str
     start: int
@@ -255,7 +257,8 @@ def extract_document(text: str, sources_text: str | None = None, nlp: Any = None
         sources = parse_sources(text, section[1], section[2])
     else:
         sources = []
-    ctx = _Context(normalise(text[:narrative_end]), nlp, note_marks=note_marks)
+    ctx = _Context(normalise(text[:narrative_end]), nlp, note_marks=note_marks,
+                   rest=text[narrative_end:] + "\n" + (sources_text or ""))
     testimonials = _testimonials(ctx)
     if sources:
         testimonials = [replace(t, source_entries=tuple(resolve(t.source_ref, sources))) if t.source_ref else t
@@ -284,10 +287,14 @@ def extract_reach(text: str, nlp: Any = None) -> list[Reach]:
 class _Context:
     """Everything computed once per document: normalised text, quotes, sentences, parse."""
 
-    def __init__(self, norm: NormText, nlp: Any, parse: bool = True, note_marks: Collection[str] | None = None):
+    def __init__(self, norm: NormText, nlp: Any, parse: bool = True, note_marks: Collection[str] | None = None,
+                 rest: str = ""):
         self.norm = norm
         #: the marks of the document's notes, when known (see :func:`extract_document`)
         self.note_marks: frozenset[str] | None = frozenset(note_marks) if note_marks is not None else None
+        #: the symbols (``*``, ``†``) that open a note or a sources entry of the document (its text, and ``rest``:
+        #: its sources section or separate sources text), or that mark one of its notes (see :func:`_note_symbols`)
+        self.note_symbols = _note_symbols(norm.original + "\n" + rest, self.note_marks)
         self.text = norm.text
         self.paragraphs = norm.paragraph_starts()
         self.paragraph_set = frozenset(self.paragraphs)
@@ -477,10 +484,14 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
         sp = sps = spe = None
         if f.speaker is not None:
             a, b = f.speaker
-            while b > a and (ctx.text[b - 1] in _BULLETS or ctx.text[b - 1].isspace()):
-                b -= 1  # "- Ward manager, Hull\n• ...": the next item's bullet is not the speaker's
+            while b > a and (ctx.text[b - 1] in _BULLETS or ctx.text[b - 1] in _NOTE_SYMBOLS
+                             or ctx.text[b - 1].isspace()):
+                b -= 1  # "- Ward manager, Hull\n• ...": the next item's bullet is not the speaker's; nor is a
+                # note's symbol glued to the speaker's last word ("the Director† said") a word of the speaker
             sp, sps, spe = _without_emphasis(*ctx.span(a, b if b > a else f.speaker[1]))
             sp = without_name_marks(sp)  # a footnote's mark inside it ("Dr Jane Roe,³ Chief Nurse") is no word of it
+            sp = " ".join(sp.split())  # one line: a line break and the next line's indentation (an attribution
+            # wrapped under a block quotation) are a space
         ref: str | None
         ref_start: int | None = None
         if isinstance(f.ref, tuple):
@@ -494,6 +505,7 @@ def _testimonials(ctx: _Context) -> list[Testimonial]:
 
 
 _BULLETS = frozenset("•▪◦‣●■□–-*")  # list bullets a speaker phrase may run into at a line's end
+_NOTE_SYMBOLS = frozenset("\u2020\u2021\u00a7")  # notes' symbols besides the asterisk: †, ‡, §
 _MARKER_GAP = re.compile(r"[\s.,;:!?'\"’”`]*(?:\((?:19|20)\d\d\)\s*)?")  # a year may come first: "..." (2012) [E6]
 
 
@@ -681,6 +693,13 @@ def _attribute(ctx: _Context, q: QuoteSpan, lo: int, found: list[_Found]) -> _Fo
     if verb_end is not None:
         sp_end = min(sp_end, verb_end) if sp_end > lo else lo
     ref = _lead_ref(ctx, max(lo, sp_end if sp_end <= hi else lo), hi, lo)
+    if ref is None:
+        # "As the Director* put it:", with "* Letter from the Director" at the foot: a note's symbol glued to the
+        # speaker or the verb, unless a marker directly follows the quotation (the quotation's own, as for a
+        # note's mark glued to the speaker's name)
+        ref = _lead_symbol(ctx, speaker[0] if speaker is not None and lo <= speaker[0] <= hi else lo, hi)
+        if ref is not None:
+            ref = _direct_ref(ctx, q)[1] or ref
     if isinstance(ref, tuple) and (len(re.findall(r"[A-Za-z]+", ctx.masked[ref[1]:hi])) >= 6
                                    or _OBJECT_MARKER.search(ctx.masked, max(lo, ref[0] - 20), ref[0])):
         # a marker far back in the lead, attached to another claim ("adapting BC2 [6] and how the
@@ -1524,9 +1543,13 @@ def _blank_quotes(text: str, quotes: list[QuoteSpan]) -> str:
 
 def _trail_window(ctx: _Context, q: QuoteSpan) -> tuple[int, int, str]:
     """Where a trailing attribution can stand: from the closing mark to the sentence's end or the next
-    quotation's opening mark."""
+    quotation's opening mark, and never into the next paragraph (an attribution line under a block quotation,
+    ``- Jane Roe, Head Teacher``, with no full stop, ends where the paragraph after it starts)."""
     pos = q.close
     end = min(ctx.sent_end(pos) + 1, _next_quote_open(ctx, pos), len(ctx.text))
+    k = bisect.bisect_right(ctx.paragraphs, pos)
+    if k < len(ctx.paragraphs) and ctx.paragraphs[k] < end:
+        end = ctx.paragraphs[k]
     return pos, end, ctx.text[pos:end]
 
 
@@ -1581,7 +1604,28 @@ def dash_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
         if span and _attribution_tail(text, span[1], end) and (
                 text[span[0]].isupper() or noun_kind(text[span[0]:span[1]]) == "person"):
             return _Trail(span, "dash", span[1])
+        return None
+    # the attribution set on a line of its own under a block quotation, which the layout makes a paragraph of its
+    # own ("...behind.”" + "— Joanna Mbeki, Head Teacher"): a dash and a person's name or role, and nothing else
+    # (not the first item of a list, whose next item opens the paragraph after it with the same dash)
+    k = bisect.bisect_right(ctx.paragraphs, pos)
+    if k == len(ctx.paragraphs) or not re.fullmatch(r"[\s.,;:]*", text[pos:ctx.paragraphs[k]]):
+        return None
+    a = ctx.paragraphs[k]
+    b = ctx.paragraphs[k + 1] if k + 1 < len(ctx.paragraphs) else len(text)
+    m = re.match(r"(?:[-\u2013\u2014]|--)[ ]*", text[a:b])
+    if m is None or b < len(text) and text[b] == text[a] or _next_quote_open(ctx, a) < b:
+        return None
+    span = np_after(text, a + m.end(), b)
+    if span and re.fullmatch(r"[\s.]*", text[span[1]:b]) and (_person_name_at(text, *span) is not None or (
+            noun_kind(text[span[0]:span[1]]) == "person" and _TITLED.fullmatch(text, *span))):
+        return _Trail(span, "dash", span[1])
     return None
+
+
+# a role or body written as a title, in capitals but for its linking words ("Head Teacher of Carrow Primary School,
+# Portwen"), as an attribution line names one (a list's item is written as a phrase: "Fewer pupils left behind")
+_TITLED = re.compile(r"[A-Z][\w'’&.-]*(?:,?\s+(?:(?:of|the|for|at|and|in|on|to|&)\s+)*[A-Z][\w'’&.-]*)*")
 
 
 def parenthesis_after(ctx: _Context, q: QuoteSpan) -> _Trail | None:
@@ -2737,6 +2781,47 @@ _CITATION_THEN_MARKER = re.compile(r"[\s,;:'\"’”`]*(\([^()\n]{1,120}\))[\s.]
 # and tripled), glued right after a quotation's closing mark (``...lasted.”†``) or, where the document is known to
 # have notes so marked, after the full stop that follows it (``...lasted”.†``); nothing glued after it.
 _NOTE_SYMBOL_AFTER = re.compile(r"(\.?)(\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3})(?![\w*\u2020\u2021\u00a7])")
+
+
+#: A line that opens with a note's symbol and goes on with the note's words: ``* Letter from the Director, 2013``
+#: at the foot of a page or in the sources list (not emphasis: ``*Letter*``).
+_SYMBOL_LINE = re.compile(r"(?m)^[ \t]*(\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3})(?![*\u2020\u2021\u00a7])[ \t]*(?=[^\W_])"
+                          r"([^\n]*)")
+_SYMBOLS = re.compile(r"\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3}")
+
+
+def _note_symbols(text: str, note_marks: Collection[str] | None) -> frozenset[str]:
+    """The note symbols of a document: each symbol that opens exactly one line of ``text`` (a note at the foot, an
+    entry of the sources list; a symbol opening several lines is a list's bullet), and each of ``note_marks`` (a Word
+    document's notes' marks) that is a symbol."""
+    opened: dict[str, int] = {}
+    for m in _SYMBOL_LINE.finditer(text):
+        if m.group(1)[0] in m.group(2):
+            continue  # "*Letter from the Director*": emphasis, no note
+        opened[m.group(1)] = opened.get(m.group(1), 0) + 1
+    marks = {mark for mark in note_marks or () if _SYMBOLS.fullmatch(mark)}
+    return frozenset({symbol for symbol, n in opened.items() if n == 1} | marks)
+
+
+# A note's symbol glued to a word of a quotation's lead: ``As the Director* put it:``, ``The Director said*:``.
+_GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])(\*{1,3}|\u2020{1,3}|\u2021{1,3}|\u00a7{1,3})(?![\w*\u2020\u2021\u00a7])")
+
+
+def _lead_symbol(ctx: _Context, lo: int, hi: int) -> _Mark | None:
+    """The last note symbol glued to a word in ``ctx.text[lo:hi]``, a quotation's lead (see :data:`_GLUED_SYMBOL`),
+    when the document has a note or a sources entry opened by that symbol (``ctx.note_symbols``); an asterisk
+    closing emphasis (``the *Director* said``, ``**Dr Roe**``) is none."""
+    found = None
+    for m in _GLUED_SYMBOL.finditer(ctx.masked, lo, hi):
+        symbol = m.group(1)
+        if symbol not in ctx.note_symbols or ctx.mask[m.start()]:
+            continue
+        opener = re.search(r"(?:^|[^\w*])" + re.escape(symbol[0]) + r"+(?=[^\W_])",
+                           ctx.text[ctx.sent_start(m.start()):m.start()])
+        if opener is not None:
+            continue  # the closing mark of emphasis opened before it
+        found = _mark_at(ctx, symbol, m.start(1))
+    return found
 
 
 def _note_symbol_after(ctx: _Context, q: QuoteSpan) -> str | None:
