@@ -54,6 +54,23 @@ def attribution(record: dict[str, Any]) -> str:
     return "; ".join(p for p in (head, where) if p)
 
 
+def quoted(text: Any) -> str:
+    """A quotation as every readable form shows it (the terminal, Markdown, Word, HTML and the report): the text
+    as stored, in curly double quotation marks. Quotation marks inside it are kept as they are; a text that is
+    itself one quotation in double marks from end to end (an answer typed as ``"Excellent care."``) is shown as
+    it is rather than in a second pair. No text, no marks. The data forms (CSV, JSON, the workbook) hold the
+    text as stored, without marks."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if not text:
+        return ""
+    whole = len(text) > 1 and text[0] in '"\u201c' and text[-1] in '"\u201d'
+    if whole and not any(mark in text[1:-1] for mark in '"\u201c\u201d'):
+        return text
+    return f"\u201c{text}\u201d"
+
+
 _NOTE_LABEL = re.compile(r"(?:footnote|endnote) \S+")
 
 
@@ -81,12 +98,10 @@ def testimonial_lines(testimonial: dict[str, Any]) -> tuple[str, str, list[str]]
     the corroborating source entries it cites, each as ``Source ref: text`` or ``Footnote 2: text``)."""
     from evalnlp.quotes import note_marker
 
-    text = str(testimonial.get("quote") or "")
-    quoted = text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
     entries = testimonial.get("source_entries") or []
     shown = {**testimonial, "source_ref": note_marker(testimonial.get("source_ref"),
                                                       [(e.get("ref"), e.get("label")) for e in entries])}
-    return quoted, attribution(shown), [entry_text(e) for e in entries]
+    return quoted(testimonial.get("quote")), attribution(shown), [entry_text(e) for e in entries]
 
 
 def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +115,7 @@ def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
         "Mixed": themes["mixed"].astype(int),
         "Negative": themes["negative"].astype(int),
         "Neutral": themes["neutral"].astype(int),
-        "Best quote": themes["quote"].fillna(""),
+        "Best quote": [quoted(q) for q in themes["quote"]],
     })
 
 
@@ -129,7 +144,7 @@ def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
     """The claim table as people read it (best quote first)."""
     rows = []
     for _, c in claims.iterrows():
-        quote = c["quotes"][0]["text"] if c["quotes"] else ""
+        quote = quoted(c["quotes"][0]["text"]) if c["quotes"] else ""
         rows.append({
             "Claim": f"{c['id']}: {c['text']}", "Strength": c["strength"], "Passages": int(c["segments"]),
             "Documents": int(c["documents"]), "Sources": int(c["sources"]), "References": int(c["references"]),

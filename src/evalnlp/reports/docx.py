@@ -16,6 +16,7 @@ from evalnlp.reports._common import (
     matrix_wide,
     place,
     provenance_rows,
+    quoted,
     theme_display,
 )
 
@@ -122,14 +123,13 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
             document.add_heading(_xml(f"{c['id']}: {c['text']}"), level=2)
             document.add_paragraph(f"Strength: {c['strength']}.")
             for q in c["quotes"]:
-                text = q["text"] if q["text"][:1] in "\"'\u201c\u2018" else f"\u201c{q['text']}\u201d"
-                document.add_paragraph(_xml(f"{text} \u2014 {attribution(q)}"), style="Quote")
+                document.add_paragraph(_xml(f"{quoted(q['text'])} \u2014 {attribution(q)}"), style="Quote")
             testimonials = c.get("testimonials") or []
             if testimonials:
                 document.add_paragraph("Attributed testimonials:")
             for tm in testimonials:
-                quoted, who, entries = testimonial_lines(tm)
-                document.add_paragraph(_xml(f"{quoted} \u2014 {who}"), style="Quote")
+                said, who, entries = testimonial_lines(tm)
+                document.add_paragraph(_xml(f"{said} \u2014 {who}"), style="Quote")
                 for e in entries:
                     document.add_paragraph(_xml(e), style="List Bullet")
             if c["reach"]:
@@ -163,7 +163,7 @@ def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, 
     for theme, group in keys:
         heading = labels.get(theme, theme) + (f": {group}" if group is not None else "")
         document.add_heading(_xml(heading), level=1)
-        rows = [{"Quote": q["text"], "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
+        rows = [{"Quote": quoted(q["text"]), "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
                 for q in records if (q["theme"], q.get("group")) == (theme, group)]
         _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]), widths=[0.66, 0.24, 0.10])
     return _save(document, path)

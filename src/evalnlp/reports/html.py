@@ -23,6 +23,7 @@ from evalnlp.reports._common import (
     pct,
     place,
     provenance_rows,
+    quoted,
     theme_display,
     write_text,
 )
@@ -78,7 +79,8 @@ def _wrap(text: Any, width: int) -> list[str]:
 def _label(x: float, middle: float, lines: list[str], anchor: str = "end", fill: str = "") -> str:
     """A ``<text>`` of ``lines``, one ``<tspan>`` a line, centred on the height ``middle``."""
     first = middle + 4 - (len(lines) - 1) * _LINE / 2
-    spans = "".join(f'<tspan x="{x:.1f}" y="{first + k * _LINE:.1f}">{_e(line)}</tspan>' for k, line in enumerate(lines))
+    spans = "".join(f'<tspan x="{x:.1f}" y="{first + k * _LINE:.1f}">{_e(line)}</tspan>'
+                    for k, line in enumerate(lines))
     colour = f' fill="{fill}"' if fill else ""
     return f'<text text-anchor="{anchor}"{colour}>{spans}</text>'
 
@@ -236,17 +238,12 @@ def _wide(chart: str) -> str:
     return f'<div class="wide">{chart}</div>'
 
 
-def _quoted(text: str) -> str:
-    """Curly quotation marks around ``text`` unless it already starts with a quotation mark."""
-    return text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _quote_html(q: dict[str, Any]) -> str:
-    return (f"<blockquote><p>{_e(_quoted(str(q['text'])))}</p>"
+    return (f"<blockquote><p>{_e(quoted(q['text']))}</p>"
             f'<p class="attr">\u2014 {_e(attribution(q))}</p></blockquote>')
 
 
@@ -266,9 +263,9 @@ def _claims_html(claims: pd.DataFrame, rule: str) -> str:
         if testimonials:
             parts.append("<p>Attributed testimonials:</p>")
         for tm in testimonials:
-            quoted, who, entries = testimonial_lines(tm)
+            said, who, entries = testimonial_lines(tm)
             cited = "".join(f'<p class="attr">{_e(e)}</p>' for e in entries)
-            parts.append(f"<blockquote><p>{_e(quoted)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
+            parts.append(f"<blockquote><p>{_e(said)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
                          "</blockquote>")
         if c["reach"]:
             items = "".join(f"<li>{_e(r['text'])} <span class=\"attr\">({_e(place(r['source'], r['locator'], ', '))})"

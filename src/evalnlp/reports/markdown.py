@@ -15,6 +15,7 @@ from evalnlp.reports._common import (
     matrix_wide,
     place,
     provenance_rows,
+    quoted,
     theme_display,
 )
 
@@ -75,10 +76,10 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
         for _, c in evidence.claims.iterrows():
             out += [f"### {c['id']}: {_cell(c['text'])}", "", f"Strength: **{c['strength']}**.", ""]
             for q in c["quotes"]:
-                out += [f"> {_cell(q['text'], line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
+                out += [f"> {_cell(quoted(q['text']), line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
             for tm in c.get("testimonials") or []:
-                quoted, who, entries = testimonial_lines(tm)
-                out += [f"> {_cell(quoted, line_start=True)}", ">", f"> \u2014 {_cell(who)} (testimonial)"]
+                said, who, entries = testimonial_lines(tm)
+                out += [f"> {_cell(said, line_start=True)}", ">", f"> \u2014 {_cell(who)} (testimonial)"]
                 out += [">", *[f"> {_cell(e)}" for e in entries]] if entries else []
                 out.append("")
             for r in c["reach"]:
@@ -109,6 +110,5 @@ def quotes_markdown(quotes: pd.DataFrame, labels: dict[str, str] | None = None, 
         if "group" in q and key != current:
             out += [f"### {_cell(q['group'])}", ""]
         current = key
-        out += [f"> {_cell(q['text'], line_start=True)}", ">",
-                f"> \u2014 {_cell(attribution(q))} (score {q['score']:.2f})", ""]
+        out += [f"> {_cell(quoted(q['text']), line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
     return "\n".join(out)
