@@ -128,7 +128,7 @@ def test_docx_holds_values_with_characters_xml_cannot(evidence, quotes, tmp_path
 def test_csv_writes_the_themes_and_long_format_siblings(evidence, tmp_path):
     paths = write_evidence(evidence, tmp_path / "evidence.csv")
     assert [p.name for p in paths] == ["evidence.csv", "evidence.matrices.csv", "evidence.claims.csv",
-                                       "evidence.claim-evidence.csv"]
+                                       "evidence.claim-evidence.csv", "evidence.notes.csv"]
     themes = pd.read_csv(paths[0])
     assert list(themes.columns) == THEME_COLUMNS
     assert themes["documents"].tolist() == evidence.themes["documents"].tolist()
@@ -146,16 +146,17 @@ def test_csv_siblings_of_an_earlier_output_are_emptied_not_left_stale(evidence, 
     import dataclasses
 
     paths = write_evidence(evidence, tmp_path / "ev.csv")
-    assert len(paths) == 4
+    assert len(paths) == 5
     bare = dataclasses.replace(evidence, matrices={}, claims=evidence.claims.iloc[0:0])
     again = write_evidence(bare, tmp_path / "ev.csv")
-    assert [p.name for p in again] == ["ev.csv", "ev.matrices.csv", "ev.claims.csv", "ev.claim-evidence.csv"]
-    for sibling in again[1:]:
+    assert [p.name for p in again] == ["ev.csv", "ev.matrices.csv", "ev.claims.csv", "ev.claim-evidence.csv",
+                                       "ev.notes.csv"]
+    for sibling in again[1:4]:
         table = pd.read_csv(sibling)
         assert table.empty and len(table.columns) > 3, sibling.name
     assert list(pd.read_csv(again[1]).columns)[:3] == ["attribute", "group", "theme"]
     fresh = write_evidence(bare, tmp_path / "new.csv")
-    assert [p.name for p in fresh] == ["new.csv"] and not (tmp_path / "new.matrices.csv").exists()
+    assert [p.name for p in fresh] == ["new.csv", "new.notes.csv"] and not (tmp_path / "new.matrices.csv").exists()
 
 
 def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_path):
@@ -170,10 +171,11 @@ def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_pat
     for name, content in mine.items():
         (tmp_path / f"ev.{name}.csv").write_text(content)
     bare = dataclasses.replace(evidence, matrices={}, claims=evidence.claims.iloc[0:0])
-    assert [p.name for p in write_evidence(bare, tmp_path / "ev.csv")] == ["ev.csv"]
+    assert [p.name for p in write_evidence(bare, tmp_path / "ev.csv")] == ["ev.csv", "ev.notes.csv"]
     for name, content in mine.items():
         assert (tmp_path / f"ev.{name}.csv").read_text() == content
     (tmp_path / "ev.csv").unlink()
+    (tmp_path / "ev.notes.csv").unlink()
     with pytest.raises(EvalnlpError) as info:
         write_evidence(evidence, tmp_path / "ev.csv")
     assert info.value.code == "E189" and "ev.matrices.csv" in str(info.value)
@@ -182,7 +184,7 @@ def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_pat
         assert (tmp_path / f"ev.{name}.csv").read_text() == content
     # evalnlp's own files of an earlier output are recognised and replaced, whatever they held
     paths = write_evidence(evidence, tmp_path / "fresh.csv")
-    assert len(write_evidence(evidence, tmp_path / "fresh.csv")) == len(paths) == 4
+    assert len(write_evidence(evidence, tmp_path / "fresh.csv")) == len(paths) == 5
 
 
 def test_the_terminal_names_every_file_of_a_csv_output_and_the_one_with_all_groups(cli, tmp_path):
@@ -196,7 +198,7 @@ def test_the_terminal_names_every_file_of_a_csv_output_and_the_one_with_all_grou
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert f"{tmp_path / 'ev.matrices.csv'} has them all" in said
-    assert f"wrote {out} (and {tmp_path / 'ev.matrices.csv'})" in said
+    assert f"wrote {out} (and {tmp_path / 'ev.matrices.csv'}, {tmp_path / 'ev.notes.csv'})" in said
 
 
 def test_markdown_json_and_html(evidence, tmp_path):
@@ -566,3 +568,29 @@ def test_word_files_are_set_on_a4_paper(evidence, quotes, cb, tmp_path):
         section = docx.Document(str(path)).sections[0]
         assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
         assert abs(section.left_margin - Mm(25.4)) < Mm(1) and abs(section.right_margin - Mm(25.4)) < Mm(1)
+
+
+def test_an_evidence_csv_set_has_the_notes_and_provenance_the_workbook_has(evidence, tmp_path):
+    """The workbook has notes, strength rule and provenance sheets; a CSV set had none of them, so a writer given
+    the CSV files was not told what the tables leave out, what each file is or how a share is computed."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    noted = dataclasses.replace(evidence, notes=["1 of the 14 documents is not coded with codebook 'impact', so "
+                                                 "these tables leave it out."])
+    paths = write_evidence(noted, tmp_path / "ev.csv")
+    assert paths[-1].name == "ev.notes.csv"
+    notes = pd.read_csv(paths[-1], dtype=str, keep_default_na=False)
+    assert list(notes.columns) == ["item", "value"]
+    items = notes["item"].tolist()
+    assert [i for i in items if i.startswith("file ")] == [f"file {p.name}" for p in paths]
+    assert "Wilson 95% interval" in notes.loc[notes["item"] == "share", "value"].iloc[0]
+    assert notes.loc[notes["item"] == "summary", "value"].iloc[0].startswith(f"{evidence.documents_coded} documents")
+    wb = load_workbook(write_evidence(noted, tmp_path / "ev.xlsx")[0])
+    sheet = lambda name: [r for r in wb[name].iter_rows(min_row=2, values_only=True)]  # noqa: E731
+    assert notes.loc[notes["item"] == "note", "value"].tolist() == [r[0] for r in sheet("notes")]
+    assert notes.loc[notes["item"] == "strength rule", "value"].tolist() == [r[0] or "" for r in sheet("strength rule")]
+    at = items.index("codebook")
+    assert [tuple(r) for r in notes.iloc[at:].itertuples(index=False)] == sheet("provenance")
+    assert ("store", "fixture.duckdb") in sheet("provenance")

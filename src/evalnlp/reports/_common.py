@@ -190,11 +190,57 @@ def claims_flat(claims: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: How a share and its interval are computed, in the words every form of the evidence gives.
+SHARE_RULE = ("share = documents with the theme / documents coded (the n column), with a Wilson 95% interval "
+              "(ci_low to ci_high); in a matrix, of the documents coded in the group")
+
+#: What each file of an evidence CSV set holds, by the name of its sibling (``""``: the themes table itself).
+CSV_TABLES = {
+    "": "themes: one row per theme of the codebook; segments are the passages given the theme, documents the "
+        "distinct documents with one of them, share and its interval as below; the theme's passages by sentiment "
+        "(positive, mixed, negative, neutral) and its best quote with where it is from",
+    "matrices": "themes by group (evidence --by), one row per attribute, group and theme: the same figures as the "
+                "themes table, the share taken within the group",
+    "claims": "one row per claim of the claims file: the passages (segments), documents and distinct input files "
+              "(sources) supporting it, the corroborating references its testimonials cite, its testimonials, "
+              "attributed testimonials and reach figures counted, its strength (by the strength rule below) and "
+              "best quote",
+    "claim-evidence": "each claim's quotes, testimonials (with the corroborating sources they cite) and reach "
+                      "figures, one row each, in rank order",
+    "notes": "this file: what each file holds, how shares are computed, what the tables leave out, and where "
+             "the figures come from",
+}
+
+
+def summary_text(evidence) -> str:
+    """``386 documents coded, 424 passages (120 of them, 28%, with no theme).``"""
+    return (f"{evidence.documents_coded:,} documents coded, {evidence.segments_coded:,} passages "
+            f"({evidence.segments_no_theme:,} of them, {evidence.no_theme_share:.0%}, with no "
+            f"theme{evidence.human_note}).")
+
+
+def csv_notes(evidence, files: dict[str, Any]) -> pd.DataFrame:
+    """The notes file of an evidence CSV set (``item``, ``value``): what each of ``files`` (sibling name to path,
+    ``""`` for the themes file) holds, how shares are computed, the notes the Markdown, Word, HTML and workbook
+    forms give, the strength rule when there are claims, and the provenance the workbook's sheet gives."""
+    from evalnlp.errors import command_line
+
+    rows = [(f"file {Path(path).name}", CSV_TABLES[name]) for name, path in files.items()]
+    rows += [("summary", summary_text(evidence)), ("share", SHARE_RULE)]
+    rows += [("note", command_line(n)) for n in evidence.notes]
+    if len(evidence.claims):
+        rows += [("strength rule", line) for line in evidence.strength_rule.rstrip().splitlines()]
+    rows += provenance_rows(evidence.provenance, evidence.codebook)
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
 def provenance_rows(provenance: dict[str, Any], codebook: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """Key/value lines describing where the figures come from."""
     cb = codebook or provenance.get("codebook", {})
     rows = [("codebook", f"{cb.get('id')} {cb.get('version') or ''}".strip()),
             ("codebook sha256", str(cb.get("sha256")))]
+    if provenance.get("store"):
+        rows.append(("store", str(provenance["store"])))
     for d in provenance.get("data", []):
         rows.append((f"data: {d['source']}", f"{d['documents']:,} documents, {d['segments']:,} passages, "
                                              f"{d.get('documents_coded', 0):,} documents coded"))
