@@ -594,3 +594,29 @@ def test_an_evidence_csv_set_has_the_notes_and_provenance_the_workbook_has(evide
     at = items.index("codebook")
     assert [tuple(r) for r in notes.iloc[at:].itertuples(index=False)] == sheet("provenance")
     assert ("store", "fixture.duckdb") in sheet("provenance")
+
+
+def test_evidence_word_tables_have_column_widths_by_what_they_hold(evidence, tmp_path):
+    """Word's equal columns squeezed a theme's label into a column as narrow as a count's: each table's columns
+    are now as wide as their content asks (the label column wider than the counts), within A4 portrait's text
+    width, in the grid and in every cell, with a header row that repeats on each page."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(write_evidence(evidence, tmp_path / "evidence.docx")[0]))
+    section = document.sections[0]
+    assert section.page_width < section.page_height  # portrait
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) * 635 - text_width) < 635 * len(grid)
+        for row in table.rows:  # Word reads the cells' widths, LibreOffice the grid's
+            assert [abs(c.width - g * 635) <= 635 for c, g in zip(row.cells, grid)] == [True] * len(grid)
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    themes, matrix = document.tables[0], document.tables[1]
+    header = [c.text for c in themes.rows[0].cells]
+    widths = dict(zip(header, (c.width for c in themes.rows[0].cells)))
+    assert widths["Theme"] > widths["Passages"] and widths["Theme"] > widths["Mixed"]
+    assert widths["Best quote"] > widths["Documents"]
+    cells = matrix.rows[0].cells
+    assert all(cells[0].width > c.width for c in cells[1:])

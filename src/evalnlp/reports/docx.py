@@ -51,9 +51,36 @@ def _new_document(title: str):
     return document
 
 
+#: About how many characters of the 11 pt body text a line of A4's text width (15.9 cm) holds, a cell's margins
+#: taking 2 of them; the longest word a column is widened for (a longer one, a hash or a path, is broken); the
+#: longest text a column asks room for on one line.
+_LINE_CHARS, _CELL_MARGIN, _LONGEST_WORD, _LONGEST_LINE = 82, 2, 16, 60
+
+
+def _content_widths(df: pd.DataFrame) -> list[float]:
+    """Each column's share of the text width, by what it holds: at least room for its longest word (so a count
+    or a header such as Documents is not broken inside a word), and what is left shared by how much more room
+    each column's longest text would take on one line. The label and quote columns come out wide, counts
+    narrow, where Word's equal columns squeezed a theme's label into a column as narrow as a count's."""
+    least, natural = [], []
+    for name in df.columns:
+        texts = [str(name)] + ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in df[name]]
+        word = max((len(w) for t in texts for w in t.split()), default=1)
+        least.append(min(word, _LONGEST_WORD) + _CELL_MARGIN)
+        natural.append(max(least[-1], min(max(len(t) for t in texts), _LONGEST_LINE) + _CELL_MARGIN))
+    if sum(natural) <= _LINE_CHARS:
+        room = natural
+    elif sum(least) >= _LINE_CHARS:
+        room = least
+    else:
+        extra, wanted = _LINE_CHARS - sum(least), [n - m for n, m in zip(natural, least)]
+        room = [m + extra * w / sum(wanted) for m, w in zip(least, wanted)]
+    return [r / sum(room) for r in room]
+
+
 def _table(document, df: pd.DataFrame, widths: list[float] | None = None) -> None:
     """Add ``df`` as a Word table with a bold header row that repeats on each page; ``widths``: each column's
-    share of the page's text width (otherwise Word's equal columns)."""
+    share of the page's text width (otherwise shares by what each column holds, :func:`_content_widths`)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -72,8 +99,8 @@ def _table(document, df: pd.DataFrame, widths: list[float] | None = None) -> Non
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = "" if value is None or (isinstance(value, float) and value != value) else _xml(value)
-    if widths:
-        _set_widths(document, table, widths)
+    if len(df.columns):
+        _set_widths(document, table, widths or _content_widths(df))
     document.add_paragraph()
 
 
