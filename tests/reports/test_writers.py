@@ -620,3 +620,19 @@ def test_evidence_word_tables_have_column_widths_by_what_they_hold(evidence, tmp
     assert widths["Best quote"] > widths["Documents"]
     cells = matrix.rows[0].cells
     assert all(cells[0].width > c.width for c in cells[1:])
+
+
+def test_the_share_of_passages_with_no_theme_has_the_decimal_every_other_share_has(evidence, tmp_path):
+    """The summary line gave 1 passage of 400 with no theme as 0%, where classify and every table give a share
+    to one decimal: 0.2% in the Markdown, Word, HTML and the CSV set's notes alike."""
+    import dataclasses
+
+    import docx
+
+    few = dataclasses.replace(evidence, segments_coded=400, segments_no_theme=1)
+    said = "400 passages (1 of them, 0.2%, with no theme"
+    for suffix in (".md", ".html"):
+        assert said in " ".join(write_evidence(few, tmp_path / f"e{suffix}")[0].read_text(encoding="utf-8").split())
+    assert any(said in p.text for p in docx.Document(str(write_evidence(few, tmp_path / "e.docx")[0])).paragraphs)
+    notes = pd.read_csv(write_evidence(few, tmp_path / "e.csv")[-1], dtype=str)
+    assert said in notes.loc[notes["item"] == "summary", "value"].iloc[0]

@@ -215,7 +215,7 @@ CSV_TABLES = {
 def summary_text(evidence) -> str:
     """``386 documents coded, 424 passages (120 of them, 28%, with no theme).``"""
     return (f"{evidence.documents_coded:,} documents coded, {evidence.segments_coded:,} passages "
-            f"({evidence.segments_no_theme:,} of them, {evidence.no_theme_share:.0%}, with no "
+            f"({evidence.segments_no_theme:,} of them, {pct(evidence.no_theme_share)}, with no "
             f"theme{evidence.human_note}).")
 
 

@@ -14,6 +14,7 @@ from evalnlp.reports._common import (
     attribution,
     claims_display,
     matrix_wide,
+    pct,
     place,
     provenance_rows,
     quoted,
@@ -134,7 +135,7 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     document.add_paragraph(_xml(
         f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
         f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
-        f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+        f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
         "Share = documents with the theme / documents coded, with a "
         "Wilson 95% interval."))
     document.add_heading("Themes", level=1)

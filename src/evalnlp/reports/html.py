@@ -324,7 +324,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
                f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded:,} documents coded, "
                f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
-               f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+               f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
                "Share = documents with the theme / documents coded; "
                "intervals are Wilson 95% intervals. Quotes are de-identified unless stated otherwise.")
     return (

@@ -13,6 +13,7 @@ from evalnlp.reports._common import (
     attribution,
     claims_display,
     matrix_wide,
+    pct,
     place,
     provenance_rows,
     quoted,
@@ -65,7 +66,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
     out = [f"# {title}", "",
            f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
            f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
-           f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+           f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
            "Share = documents with the theme / documents coded, with a "
            "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
     for attr, matrix in evidence.matrices.items():
