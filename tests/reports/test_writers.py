@@ -66,7 +66,8 @@ def test_docx_lists_each_claims_reach_figures_as_markdown_and_html_do(evidence, 
     evidence = dataclasses.replace(evidence, claims=claims)
     with_reach = [c for _, c in evidence.claims.iterrows() if c["reach"]]
     (md,) = write_evidence(evidence, tmp_path / "evidence.md")
-    assert "- Reach: over 1,200 patients (case.docx, paragraph 4)" in md.read_text(encoding="utf-8")
+    # under the heading the Word and HTML forms give, each figure's line as theirs reads
+    assert "Reach figures:\n\n- over 1,200 patients (case.docx, paragraph 4)\n" in md.read_text(encoding="utf-8")
     (path,) = write_evidence(evidence, tmp_path / "evidence.docx")
     paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
     for c in with_reach:
@@ -94,7 +95,8 @@ def test_a_claims_testimonials_are_in_every_written_form(evidence, tmp_path):
     who = "The ward manager of Ward 9 [A]; case.docx, paragraph 3"
     (md,) = write_evidence(evidence, tmp_path / "evidence.md")
     text = md.read_text(encoding="utf-8")
-    assert f"> {said}" in text and f"> \u2014 {who} (testimonial)" in text
+    # headed as in Word and HTML; the attribution line is the attribution alone, to paste as it is
+    assert f"Attributed testimonials:\n\n> {said}\n>\n> \u2014 {who}\n" in text and "(testimonial)" not in text
     assert "> Source A: Letter from the ward manager, 2013." in text
     (html,) = write_evidence(evidence, tmp_path / "evidence.html")
     page = html.read_text(encoding="utf-8")

@@ -78,13 +78,17 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
             out += [f"### {c['id']}: {_cell(c['text'])}", "", f"Strength: **{c['strength']}**.", ""]
             for q in c["quotes"]:
                 out += [f"> {_cell(quoted(q['text']), line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
-            for tm in c.get("testimonials") or []:
+            # headed as in the Word and HTML forms, so that each quotation's lines paste into a report as they are
+            testimonials = c.get("testimonials") or []
+            out += ["Attributed testimonials:", ""] if testimonials else []
+            for tm in testimonials:
                 said, who, entries = testimonial_lines(tm)
-                out += [f"> {_cell(said, line_start=True)}", ">", f"> \u2014 {_cell(who)} (testimonial)"]
+                out += [f"> {_cell(said, line_start=True)}", ">", f"> \u2014 {_cell(who)}"]
                 out += [">", *[f"> {_cell(e)}" for e in entries]] if entries else []
                 out.append("")
+            out += ["Reach figures:", ""] if c["reach"] else []
             for r in c["reach"]:
-                out.append(f"- Reach: {_cell(r['text'])} ({_cell(place(r['source'], r['locator'], ', '))})")
+                out.append(f"- {_cell(r['text'])} ({_cell(place(r['source'], r['locator'], ', '))})")
             if c["reach"]:
                 out.append("")
         out += ["### Strength rule", "", "```text", evidence.strength_rule.rstrip(), "```", ""]
