@@ -552,12 +552,29 @@ def test_the_evidence_workbook_has_the_notes_the_other_forms_have(evidence, tmp_
     wb = load_workbook(path)
     assert wb.sheetnames[-2:] == ["notes", "provenance"]
     ws = wb["notes"]
-    assert [c.value for c in ws["A"]] == ["note", *(command_line(n) for n in notes)]
-    assert ws["A3"].data_type == "s"
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("item", "value")
+    assert [r[1] for r in rows if r[0] == "note"] == [command_line(n) for n in notes]
+    assert all(c.data_type == "s" for c in ws["B"])
     (md,) = write_evidence(noted, tmp_path / "evidence.md")
     assert "## Notes" in md.read_text(encoding="utf-8")
+
+
+def test_the_workbook_says_what_each_sheet_holds_and_how_shares_are_computed(evidence, tmp_path):
+    """The Markdown, Word and HTML forms open with the summary line and how a share is computed, and the CSV
+    set's notes file says what each file holds; the workbook said neither. Its notes sheet now does, always."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
     (plain,) = write_evidence(dataclasses.replace(evidence, notes=[]), tmp_path / "plain.xlsx")
-    assert "notes" not in load_workbook(plain).sheetnames
+    wb = load_workbook(plain)
+    rows = dict(wb["notes"].iter_rows(min_row=2, values_only=True))
+    assert [k for k in rows if k.startswith("sheet ")] == [f"sheet {name}" for name in wb.sheetnames]
+    assert rows["summary"].startswith(f"{evidence.documents_coded} documents coded")
+    assert "Wilson 95% interval" in rows["share"] and "note" not in rows
+    notes = pd.read_csv(write_evidence(evidence, tmp_path / "e.csv")[-1], dtype=str)
+    assert notes.loc[notes["item"] == "share", "value"].iloc[0] == rows["share"]
 
 
 def test_word_files_are_set_on_a4_paper(evidence, quotes, cb, tmp_path):
@@ -591,7 +608,8 @@ def test_an_evidence_csv_set_has_the_notes_and_provenance_the_workbook_has(evide
     assert notes.loc[notes["item"] == "summary", "value"].iloc[0].startswith(f"{evidence.documents_coded} documents")
     wb = load_workbook(write_evidence(noted, tmp_path / "ev.xlsx")[0])
     sheet = lambda name: [r for r in wb[name].iter_rows(min_row=2, values_only=True)]  # noqa: E731
-    assert notes.loc[notes["item"] == "note", "value"].tolist() == [r[0] for r in sheet("notes")]
+    assert notes.loc[notes["item"] == "note", "value"].tolist() == [r[1] for r in sheet("notes") if r[0] == "note"]
+    assert ("share", notes.loc[notes["item"] == "share", "value"].iloc[0]) in sheet("notes")
     assert notes.loc[notes["item"] == "strength rule", "value"].tolist() == [r[0] or "" for r in sheet("strength rule")]
     at = items.index("codebook")
     assert [tuple(r) for r in notes.iloc[at:].itertuples(index=False)] == sheet("provenance")

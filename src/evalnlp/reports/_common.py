@@ -219,15 +219,34 @@ def summary_text(evidence) -> str:
             f"theme{evidence.human_note}).")
 
 
+#: What each sheet of the evidence workbook holds, by its kind (``by``: a matrix's sheet, ``by <attribute>``).
+SHEET_TABLES = {
+    "themes": CSV_TABLES[""],
+    "by": "themes by the groups of one attribute (evidence --by), one row per group and theme: the same figures as "
+          "the themes sheet, the share taken within the group",
+    "claims": CSV_TABLES["claims"],
+    "claim evidence": CSV_TABLES["claim-evidence"],
+    "strength rule": "how a claim's strength is rated, a line a row",
+    "notes": "this sheet: what each sheet holds, how shares are computed and what the tables leave out",
+    "provenance": "where the figures come from: the codebook, the store, the data, the coders, the runs and the "
+                  "package versions",
+}
+
+
+def note_rows(evidence) -> list[tuple[str, str]]:
+    """The summary line, how shares are computed and each note, as ``(item, value)`` rows."""
+    from evalnlp.errors import command_line
+
+    rows = [("summary", summary_text(evidence)), ("share", SHARE_RULE)]
+    return rows + [("note", command_line(n)) for n in evidence.notes]
+
+
 def csv_notes(evidence, files: dict[str, Any]) -> pd.DataFrame:
     """The notes file of an evidence CSV set (``item``, ``value``): what each of ``files`` (sibling name to path,
     ``""`` for the themes file) holds, how shares are computed, the notes the Markdown, Word, HTML and workbook
     forms give, the strength rule when there are claims, and the provenance the workbook's sheet gives."""
-    from evalnlp.errors import command_line
-
     rows = [(f"file {Path(path).name}", CSV_TABLES[name]) for name, path in files.items()]
-    rows += [("summary", summary_text(evidence)), ("share", SHARE_RULE)]
-    rows += [("note", command_line(n)) for n in evidence.notes]
+    rows += note_rows(evidence)
     if len(evidence.claims):
         rows += [("strength rule", line) for line in evidence.strength_rule.rstrip().splitlines()]
     rows += provenance_rows(evidence.provenance, evidence.codebook)
