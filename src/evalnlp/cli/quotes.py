@@ -20,7 +20,8 @@ def quotes(
                                   "attribute (a metadata column, question or source)."),
     redact: RedactOption = True,
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the quotes to a file: .md, .docx, .csv or .json, "
-                                  "by its extension."),
+                                  "by its extension (.md and .docx show each quote in curly quotation marks, "
+                                  ".csv and .json its text as stored)."),
     format: FormatOption = OutputFormat.table,
     codebook: StoreCodebookOption = None,
     keep_names: KeepNamesOption = None,
