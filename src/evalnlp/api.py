@@ -71,6 +71,21 @@ def require_topics_extra() -> None:
     require()
 
 
+def quoted(text: Any) -> str:
+    """A quote as the readable forms show it: in curly double quotation marks (see
+    :func:`evalnlp.reports._common.quoted`)."""
+    from evalnlp.reports._common import quoted as shown
+
+    return shown(text)
+
+
+def quote_attribution(record: dict[str, Any]) -> str:
+    """A quote's attribution as the files and the report give it: ``speaker [ref]; source, locator``."""
+    from evalnlp.reports._common import attribution
+
+    return attribution(record)
+
+
 def document_place(source: Any, locator: Any) -> str:
     """Where a document is, as people read it: ``survey.csv row 12``, a workbook's row with its sheet named once
     (``survey.xlsx#Comments!row 8``, from the source ``survey.xlsx#Comments`` and the locator ``Comments!row 8``)."""

@@ -138,5 +138,5 @@ def test_quote_files_keep_every_attribute_beside_the_quote(clash, cb, tmp_path):
         assert q["group"] == expected[rid]["site"] and q["source"] == "survey.csv"
 
     md = write_quotes(quotes, tmp_path / "q.md", codebook=cb).read_text(encoding="utf-8")
-    assert all(f"> {t}" in md for t in quotes["text"])
+    assert all(f"> \u201c{t}\u201d" in md for t in quotes["text"])
     assert "user text" not in md and "user speaker" not in md

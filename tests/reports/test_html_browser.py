@@ -96,7 +96,7 @@ def test_demo_report_reads_right_in_the_browser(demo_report, tmp_path):
     proc = chromium(tmp_path, "--dump-dom", demo_report.as_uri())
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
-    assert re.search(r"\d+ of them, \d+%, with no theme", dom)
+    assert re.search(r"\d+ of them, \d+\.\d%, with no theme", dom)
     counts = {label: int(n) for n, label in re.findall(
         r"<title>Relationships &amp; collaboration: (\d+) (positive|negative|mixed|neutral)</title>", dom)}
     assert counts.get("positive", 0) > 3 * counts.get("negative", 0), counts

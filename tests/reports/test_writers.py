@@ -66,7 +66,8 @@ def test_docx_lists_each_claims_reach_figures_as_markdown_and_html_do(evidence, 
     evidence = dataclasses.replace(evidence, claims=claims)
     with_reach = [c for _, c in evidence.claims.iterrows() if c["reach"]]
     (md,) = write_evidence(evidence, tmp_path / "evidence.md")
-    assert "- Reach: over 1,200 patients (case.docx, paragraph 4)" in md.read_text(encoding="utf-8")
+    # under the heading the Word and HTML forms give, each figure's line as theirs reads
+    assert "Reach figures:\n\n- over 1,200 patients (case.docx, paragraph 4)\n" in md.read_text(encoding="utf-8")
     (path,) = write_evidence(evidence, tmp_path / "evidence.docx")
     paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
     for c in with_reach:
@@ -94,7 +95,8 @@ def test_a_claims_testimonials_are_in_every_written_form(evidence, tmp_path):
     who = "The ward manager of Ward 9 [A]; case.docx, paragraph 3"
     (md,) = write_evidence(evidence, tmp_path / "evidence.md")
     text = md.read_text(encoding="utf-8")
-    assert f"> {said}" in text and f"> \u2014 {who} (testimonial)" in text
+    # headed as in Word and HTML; the attribution line is the attribution alone, to paste as it is
+    assert f"Attributed testimonials:\n\n> {said}\n>\n> \u2014 {who}\n" in text and "(testimonial)" not in text
     assert "> Source A: Letter from the ward manager, 2013." in text
     (html,) = write_evidence(evidence, tmp_path / "evidence.html")
     page = html.read_text(encoding="utf-8")
@@ -128,7 +130,7 @@ def test_docx_holds_values_with_characters_xml_cannot(evidence, quotes, tmp_path
 def test_csv_writes_the_themes_and_long_format_siblings(evidence, tmp_path):
     paths = write_evidence(evidence, tmp_path / "evidence.csv")
     assert [p.name for p in paths] == ["evidence.csv", "evidence.matrices.csv", "evidence.claims.csv",
-                                       "evidence.claim-evidence.csv"]
+                                       "evidence.claim-evidence.csv", "evidence.notes.csv"]
     themes = pd.read_csv(paths[0])
     assert list(themes.columns) == THEME_COLUMNS
     assert themes["documents"].tolist() == evidence.themes["documents"].tolist()
@@ -146,16 +148,17 @@ def test_csv_siblings_of_an_earlier_output_are_emptied_not_left_stale(evidence, 
     import dataclasses
 
     paths = write_evidence(evidence, tmp_path / "ev.csv")
-    assert len(paths) == 4
+    assert len(paths) == 5
     bare = dataclasses.replace(evidence, matrices={}, claims=evidence.claims.iloc[0:0])
     again = write_evidence(bare, tmp_path / "ev.csv")
-    assert [p.name for p in again] == ["ev.csv", "ev.matrices.csv", "ev.claims.csv", "ev.claim-evidence.csv"]
-    for sibling in again[1:]:
+    assert [p.name for p in again] == ["ev.csv", "ev.matrices.csv", "ev.claims.csv", "ev.claim-evidence.csv",
+                                       "ev.notes.csv"]
+    for sibling in again[1:4]:
         table = pd.read_csv(sibling)
         assert table.empty and len(table.columns) > 3, sibling.name
     assert list(pd.read_csv(again[1]).columns)[:3] == ["attribute", "group", "theme"]
     fresh = write_evidence(bare, tmp_path / "new.csv")
-    assert [p.name for p in fresh] == ["new.csv"] and not (tmp_path / "new.matrices.csv").exists()
+    assert [p.name for p in fresh] == ["new.csv", "new.notes.csv"] and not (tmp_path / "new.matrices.csv").exists()
 
 
 def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_path):
@@ -170,10 +173,11 @@ def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_pat
     for name, content in mine.items():
         (tmp_path / f"ev.{name}.csv").write_text(content)
     bare = dataclasses.replace(evidence, matrices={}, claims=evidence.claims.iloc[0:0])
-    assert [p.name for p in write_evidence(bare, tmp_path / "ev.csv")] == ["ev.csv"]
+    assert [p.name for p in write_evidence(bare, tmp_path / "ev.csv")] == ["ev.csv", "ev.notes.csv"]
     for name, content in mine.items():
         assert (tmp_path / f"ev.{name}.csv").read_text() == content
     (tmp_path / "ev.csv").unlink()
+    (tmp_path / "ev.notes.csv").unlink()
     with pytest.raises(EvalnlpError) as info:
         write_evidence(evidence, tmp_path / "ev.csv")
     assert info.value.code == "E189" and "ev.matrices.csv" in str(info.value)
@@ -182,7 +186,7 @@ def test_a_users_own_file_of_a_siblings_name_is_never_replaced(evidence, tmp_pat
         assert (tmp_path / f"ev.{name}.csv").read_text() == content
     # evalnlp's own files of an earlier output are recognised and replaced, whatever they held
     paths = write_evidence(evidence, tmp_path / "fresh.csv")
-    assert len(write_evidence(evidence, tmp_path / "fresh.csv")) == len(paths) == 4
+    assert len(write_evidence(evidence, tmp_path / "fresh.csv")) == len(paths) == 5
 
 
 def test_the_terminal_names_every_file_of_a_csv_output_and_the_one_with_all_groups(cli, tmp_path):
@@ -196,7 +200,7 @@ def test_the_terminal_names_every_file_of_a_csv_output_and_the_one_with_all_grou
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert f"{tmp_path / 'ev.matrices.csv'} has them all" in said
-    assert f"wrote {out} (and {tmp_path / 'ev.matrices.csv'})" in said
+    assert f"wrote {out} (and {tmp_path / 'ev.matrices.csv'}, {tmp_path / 'ev.notes.csv'})" in said
 
 
 def test_markdown_json_and_html(evidence, tmp_path):
@@ -548,12 +552,29 @@ def test_the_evidence_workbook_has_the_notes_the_other_forms_have(evidence, tmp_
     wb = load_workbook(path)
     assert wb.sheetnames[-2:] == ["notes", "provenance"]
     ws = wb["notes"]
-    assert [c.value for c in ws["A"]] == ["note", *(command_line(n) for n in notes)]
-    assert ws["A3"].data_type == "s"
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("item", "value")
+    assert [r[1] for r in rows if r[0] == "note"] == [command_line(n) for n in notes]
+    assert all(c.data_type == "s" for c in ws["B"])
     (md,) = write_evidence(noted, tmp_path / "evidence.md")
     assert "## Notes" in md.read_text(encoding="utf-8")
+
+
+def test_the_workbook_says_what_each_sheet_holds_and_how_shares_are_computed(evidence, tmp_path):
+    """The Markdown, Word and HTML forms open with the summary line and how a share is computed, and the CSV
+    set's notes file says what each file holds; the workbook said neither. Its notes sheet now does, always."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
     (plain,) = write_evidence(dataclasses.replace(evidence, notes=[]), tmp_path / "plain.xlsx")
-    assert "notes" not in load_workbook(plain).sheetnames
+    wb = load_workbook(plain)
+    rows = dict(wb["notes"].iter_rows(min_row=2, values_only=True))
+    assert [k for k in rows if k.startswith("sheet ")] == [f"sheet {name}" for name in wb.sheetnames]
+    assert rows["summary"].startswith(f"{evidence.documents_coded} documents coded")
+    assert "Wilson 95% interval" in rows["share"] and "note" not in rows
+    notes = pd.read_csv(write_evidence(evidence, tmp_path / "e.csv")[-1], dtype=str)
+    assert notes.loc[notes["item"] == "share", "value"].iloc[0] == rows["share"]
 
 
 def test_word_files_are_set_on_a4_paper(evidence, quotes, cb, tmp_path):
@@ -566,3 +587,72 @@ def test_word_files_are_set_on_a4_paper(evidence, quotes, cb, tmp_path):
         section = docx.Document(str(path)).sections[0]
         assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
         assert abs(section.left_margin - Mm(25.4)) < Mm(1) and abs(section.right_margin - Mm(25.4)) < Mm(1)
+
+
+def test_an_evidence_csv_set_has_the_notes_and_provenance_the_workbook_has(evidence, tmp_path):
+    """The workbook has notes, strength rule and provenance sheets; a CSV set had none of them, so a writer given
+    the CSV files was not told what the tables leave out, what each file is or how a share is computed."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    noted = dataclasses.replace(evidence, notes=["1 of the 14 documents is not coded with codebook 'impact', so "
+                                                 "these tables leave it out."])
+    paths = write_evidence(noted, tmp_path / "ev.csv")
+    assert paths[-1].name == "ev.notes.csv"
+    notes = pd.read_csv(paths[-1], dtype=str, keep_default_na=False)
+    assert list(notes.columns) == ["item", "value"]
+    items = notes["item"].tolist()
+    assert [i for i in items if i.startswith("file ")] == [f"file {p.name}" for p in paths]
+    assert "Wilson 95% interval" in notes.loc[notes["item"] == "share", "value"].iloc[0]
+    assert notes.loc[notes["item"] == "summary", "value"].iloc[0].startswith(f"{evidence.documents_coded} documents")
+    wb = load_workbook(write_evidence(noted, tmp_path / "ev.xlsx")[0])
+    sheet = lambda name: [r for r in wb[name].iter_rows(min_row=2, values_only=True)]  # noqa: E731
+    assert notes.loc[notes["item"] == "note", "value"].tolist() == [r[1] for r in sheet("notes") if r[0] == "note"]
+    assert ("share", notes.loc[notes["item"] == "share", "value"].iloc[0]) in sheet("notes")
+    assert notes.loc[notes["item"] == "strength rule", "value"].tolist() == [r[0] or "" for r in sheet("strength rule")]
+    at = items.index("codebook")
+    assert [tuple(r) for r in notes.iloc[at:].itertuples(index=False)] == sheet("provenance")
+    assert ("store", "fixture.duckdb") in sheet("provenance")
+
+
+def test_evidence_word_tables_have_column_widths_by_what_they_hold(evidence, tmp_path):
+    """Word's equal columns squeezed a theme's label into a column as narrow as a count's: each table's columns
+    are now as wide as their content asks (the label column wider than the counts), within A4 portrait's text
+    width, in the grid and in every cell, with a header row that repeats on each page."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(write_evidence(evidence, tmp_path / "evidence.docx")[0]))
+    section = document.sections[0]
+    assert section.page_width < section.page_height  # portrait
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) * 635 - text_width) < 635 * len(grid)
+        for row in table.rows:  # Word reads the cells' widths, LibreOffice the grid's
+            assert [abs(c.width - g * 635) <= 635 for c, g in zip(row.cells, grid)] == [True] * len(grid)
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    themes, matrix = document.tables[0], document.tables[1]
+    header = [c.text for c in themes.rows[0].cells]
+    widths = dict(zip(header, (c.width for c in themes.rows[0].cells)))
+    assert widths["Theme"] > widths["Passages"] and widths["Theme"] > widths["Mixed"]
+    assert widths["Best quote"] > widths["Documents"]
+    cells = matrix.rows[0].cells
+    assert all(cells[0].width > c.width for c in cells[1:])
+
+
+def test_the_share_of_passages_with_no_theme_has_the_decimal_every_other_share_has(evidence, tmp_path):
+    """The summary line gave 1 passage of 400 with no theme as 0%, where classify and every table give a share
+    to one decimal: 0.2% in the Markdown, Word, HTML and the CSV set's notes alike."""
+    import dataclasses
+
+    import docx
+
+    few = dataclasses.replace(evidence, segments_coded=400, segments_no_theme=1)
+    said = "400 passages (1 of them, 0.2%, with no theme"
+    for suffix in (".md", ".html"):
+        assert said in " ".join(write_evidence(few, tmp_path / f"e{suffix}")[0].read_text(encoding="utf-8").split())
+    assert any(said in p.text for p in docx.Document(str(write_evidence(few, tmp_path / "e.docx")[0])).paragraphs)
+    notes = pd.read_csv(write_evidence(few, tmp_path / "e.csv")[-1], dtype=str)
+    assert said in notes.loc[notes["item"] == "summary", "value"].iloc[0]

@@ -21,7 +21,8 @@ def evidence(
                                           "themes that support it (and filters): adds the evidence per claim. "
                                           "See the README for its format."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the tables to a file: .xlsx, .csv, "
-                                          ".md, .docx, .html or .json, by its extension."),
+                                          ".md, .docx, .html or .json, by its extension (.csv: a set of files, "
+                                          "FILE.notes.csv saying what each holds)."),
     format: FormatOption = OutputFormat.table,
     codebook: StoreCodebookOption = None,
     redact: RedactOption = True,

@@ -20,7 +20,8 @@ def quotes(
                                   "attribute (a metadata column, question or source)."),
     redact: RedactOption = True,
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the quotes to a file: .md, .docx, .csv or .json, "
-                                  "by its extension."),
+                                  "by its extension (.md and .docx show each quote in curly quotation marks, "
+                                  ".csv and .json its text as stored)."),
     format: FormatOption = OutputFormat.table,
     codebook: StoreCodebookOption = None,
     keep_names: KeepNamesOption = None,
@@ -49,11 +50,9 @@ def quotes(
         return
     columns = [Column(c, overflow="fold") for c in ("#", *([by] if by else []), "quote", "attribution", "score")]
     rows = []
-    for i, r in enumerate(df.itertuples(), 1):
-        who = ", ".join(str(x) for x in (r.speaker, r.source_ref) if isinstance(x, str) and x)
-        where = api.document_place(r.source, r.locator)
-        group = [r.group] if by else []
-        rows.append((str(i), *group, r.text, f"{who} ({where})" if who else where, f"{r.score:.2f}"))
+    for i, r in enumerate(api.quotes_json(df)["quotes"], 1):  # each quote and its attribution as the files give them
+        group = [r["group"]] if by else []
+        rows.append((str(i), *group, api.quoted(r["text"]), api.quote_attribution(r), f"{r['score']:.2f}"))
     title = f"quotes for {theme}" + (f" by {by} (up to {n} per group)" if by else "")
     table = data_table(columns, rows, title=title, show_lines=True)
     if output:  # the file is what was asked for: the table is a summary, which --quiet leaves out

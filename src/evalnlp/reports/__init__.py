@@ -8,7 +8,9 @@ Evidence (:func:`write_evidence`):
 ``.csv``   the themes table in ``FILE.csv``; the framework matrices in long format (an ``attribute``
            column, then group, theme and the figures) in ``FILE.matrices.csv``; the claim table in
            ``FILE.claims.csv`` and each claim's quotes, testimonials and reach figures in
-           ``FILE.claim-evidence.csv`` (the extra files only when there is something to put in them)
+           ``FILE.claim-evidence.csv`` (those only when there is something to put in them); and always
+           ``FILE.notes.csv`` (``item``, ``value``): what each file holds, how shares are computed, the
+           notes, the strength rule and the provenance the workbook's sheets give
 ``.md``    Markdown with pipe tables
 ``.docx``  a Word document with real tables
 ``.html``  one self-contained page with inline SVG charts
@@ -34,6 +36,7 @@ from evalnlp.reports._common import (
     atomic_path,
     claim_quotes_long,
     claims_flat,
+    csv_notes,
     write_json,
     write_text,
 )
@@ -65,7 +68,7 @@ def _sibling(path: Path, name: str) -> Path:
 
 
 #: The sibling files of an evidence CSV (``FILE.<name>.csv``), in the order they are written.
-CSV_SIBLINGS = ("matrices", "claims", "claim-evidence")
+CSV_SIBLINGS = ("matrices", "claims", "claim-evidence", "notes")
 
 
 def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
@@ -83,9 +86,14 @@ def write_evidence_csv(evidence, path: str | Path) -> list[Path]:
     if len(evidence.claims):
         tables["claims"] = claims_flat(evidence.claims)
         tables["claim-evidence"] = claim_quotes_long(evidence.claims)
+    # the notes (what each file holds, how shares are computed, notes, provenance) are written with every set,
+    # as the workbook has its notes and provenance sheets
+    names = {"": path, **{name: _sibling(path, name) for name in CSV_SIBLINGS if name in tables or name == "notes"}}
+    tables["notes"] = csv_notes(evidence, names)
     empty = {"matrices": pd.DataFrame(columns=["attribute", *MATRIX_COLUMNS]),
              "claims": claims_flat(evidence.claims.iloc[0:0]),
-             "claim-evidence": claim_quotes_long(pd.DataFrame())}
+             "claim-evidence": claim_quotes_long(pd.DataFrame()),
+             "notes": tables["notes"].iloc[0:0]}
     # a file of a sibling's name that evalnlp did not write (its header is not that table's) is the user's own:
     # never replaced; one this evidence has a table for stops the whole output before anything is written
     ours = {name: _written_by_evalnlp(_sibling(path, name), list(empty[name].columns)) for name in CSV_SIBLINGS}

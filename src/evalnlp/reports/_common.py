@@ -54,6 +54,23 @@ def attribution(record: dict[str, Any]) -> str:
     return "; ".join(p for p in (head, where) if p)
 
 
+def quoted(text: Any) -> str:
+    """A quotation as every readable form shows it (the terminal, Markdown, Word, HTML and the report): the text
+    as stored, in curly double quotation marks. Quotation marks inside it are kept as they are; a text that is
+    itself one quotation in double marks from end to end (an answer typed as ``"Excellent care."``) is shown as
+    it is rather than in a second pair. No text, no marks. The data forms (CSV, JSON, the workbook) hold the
+    text as stored, without marks."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if not text:
+        return ""
+    whole = len(text) > 1 and text[0] in '"\u201c' and text[-1] in '"\u201d'
+    if whole and not any(mark in text[1:-1] for mark in '"\u201c\u201d'):
+        return text
+    return f"\u201c{text}\u201d"
+
+
 _NOTE_LABEL = re.compile(r"(?:footnote|endnote) \S+")
 
 
@@ -81,12 +98,10 @@ def testimonial_lines(testimonial: dict[str, Any]) -> tuple[str, str, list[str]]
     the corroborating source entries it cites, each as ``Source ref: text`` or ``Footnote 2: text``)."""
     from evalnlp.quotes import note_marker
 
-    text = str(testimonial.get("quote") or "")
-    quoted = text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
     entries = testimonial.get("source_entries") or []
     shown = {**testimonial, "source_ref": note_marker(testimonial.get("source_ref"),
                                                       [(e.get("ref"), e.get("label")) for e in entries])}
-    return quoted, attribution(shown), [entry_text(e) for e in entries]
+    return quoted(testimonial.get("quote")), attribution(shown), [entry_text(e) for e in entries]
 
 
 def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +115,7 @@ def theme_display(themes: pd.DataFrame) -> pd.DataFrame:
         "Mixed": themes["mixed"].astype(int),
         "Negative": themes["negative"].astype(int),
         "Neutral": themes["neutral"].astype(int),
-        "Best quote": themes["quote"].fillna(""),
+        "Best quote": [quoted(q) for q in themes["quote"]],
     })
 
 
@@ -150,7 +165,7 @@ def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
     """The claim table as people read it (best quote first)."""
     rows = []
     for _, c in claims.iterrows():
-        quote = c["quotes"][0]["text"] if c["quotes"] else ""
+        quote = quoted(c["quotes"][0]["text"]) if c["quotes"] else ""
         rows.append({
             "Claim": f"{c['id']}: {c['text']}", "Strength": c["strength"], "Passages": int(c["segments"]),
             "Documents": int(c["documents"]), "Sources": int(c["sources"]), "References": int(c["references"]),
@@ -196,11 +211,76 @@ def claims_flat(claims: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: How a share and its interval are computed, in the words every form of the evidence gives.
+SHARE_RULE = ("share = documents with the theme / documents coded (the n column), with a Wilson 95% interval "
+              "(ci_low to ci_high); in a matrix, of the documents coded in the group")
+
+#: What each file of an evidence CSV set holds, by the name of its sibling (``""``: the themes table itself).
+CSV_TABLES = {
+    "": "themes: one row per theme of the codebook; segments are the passages given the theme, documents the "
+        "distinct documents with one of them, share and its interval as below; the theme's passages by sentiment "
+        "(positive, mixed, negative, neutral) and its best quote with where it is from",
+    "matrices": "themes by group (evidence --by), one row per attribute, group and theme: the same figures as the "
+                "themes table, the share taken within the group",
+    "claims": "one row per claim of the claims file: the passages (segments), documents and distinct input files "
+              "(sources) supporting it, the corroborating references its testimonials cite, its testimonials, "
+              "attributed testimonials and reach figures counted, its strength (by the strength rule below) and "
+              "best quote",
+    "claim-evidence": "each claim's quotes, testimonials (with the corroborating sources they cite) and reach "
+                      "figures, one row each, in rank order",
+    "notes": "this file: what each file holds, how shares are computed, what the tables leave out, and where "
+             "the figures come from",
+}
+
+
+def summary_text(evidence) -> str:
+    """``386 documents coded, 424 passages (120 of them, 28%, with no theme).``"""
+    return (f"{evidence.documents_coded:,} documents coded, {evidence.segments_coded:,} passages "
+            f"({evidence.segments_no_theme:,} of them, {pct(evidence.no_theme_share)}, with no "
+            f"theme{evidence.human_note}).")
+
+
+#: What each sheet of the evidence workbook holds, by its kind (``by``: a matrix's sheet, ``by <attribute>``).
+SHEET_TABLES = {
+    "themes": CSV_TABLES[""],
+    "by": "themes by the groups of one attribute (evidence --by), one row per group and theme: the same figures as "
+          "the themes sheet, the share taken within the group",
+    "claims": CSV_TABLES["claims"],
+    "claim evidence": CSV_TABLES["claim-evidence"],
+    "strength rule": "how a claim's strength is rated, a line a row",
+    "notes": "this sheet: what each sheet holds, how shares are computed and what the tables leave out",
+    "provenance": "where the figures come from: the codebook, the store, the data, the coders, the runs and the "
+                  "package versions",
+}
+
+
+def note_rows(evidence) -> list[tuple[str, str]]:
+    """The summary line, how shares are computed and each note, as ``(item, value)`` rows."""
+    from evalnlp.errors import command_line
+
+    rows = [("summary", summary_text(evidence)), ("share", SHARE_RULE)]
+    return rows + [("note", command_line(n)) for n in evidence.notes]
+
+
+def csv_notes(evidence, files: dict[str, Any]) -> pd.DataFrame:
+    """The notes file of an evidence CSV set (``item``, ``value``): what each of ``files`` (sibling name to path,
+    ``""`` for the themes file) holds, how shares are computed, the notes the Markdown, Word, HTML and workbook
+    forms give, the strength rule when there are claims, and the provenance the workbook's sheet gives."""
+    rows = [(f"file {Path(path).name}", CSV_TABLES[name]) for name, path in files.items()]
+    rows += note_rows(evidence)
+    if len(evidence.claims):
+        rows += [("strength rule", line) for line in evidence.strength_rule.rstrip().splitlines()]
+    rows += provenance_rows(evidence.provenance, evidence.codebook)
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
 def provenance_rows(provenance: dict[str, Any], codebook: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """Key/value lines describing where the figures come from."""
     cb = codebook or provenance.get("codebook", {})
     rows = [("codebook", f"{cb.get('id')} {cb.get('version') or ''}".strip()),
             ("codebook sha256", str(cb.get("sha256")))]
+    if provenance.get("store"):
+        rows.append(("store", str(provenance["store"])))
     for d in provenance.get("data", []):
         rows.append((f"data: {d['source']}", f"{d['documents']:,} documents, {d['segments']:,} passages, "
                                              f"{d.get('documents_coded', 0):,} documents coded"))

@@ -15,8 +15,10 @@ from evalnlp.reports._common import (
     claims_display,
     group_parts,
     matrix_wide,
+    pct,
     place,
     provenance_rows,
+    quoted,
     theme_display,
 )
 
@@ -68,10 +70,38 @@ def _new_document(title: str):
     return document
 
 
+#: About how many characters of the 11 pt body text a line of A4's text width (15.9 cm) holds, a cell's margins
+#: taking 2 of them; the longest word a column is widened for (a longer one, a hash or a path, is broken); the
+#: longest text a column asks room for on one line.
+_LINE_CHARS, _CELL_MARGIN, _LONGEST_WORD, _LONGEST_LINE = 82, 2, 16, 60
+
+
+def _content_widths(df: pd.DataFrame) -> list[float]:
+    """Each column's share of the text width, by what it holds: at least room for its longest word (so a count
+    or a header such as Documents is not broken inside a word), and what is left shared by how much more room
+    each column's longest text would take on one line. The label and quote columns come out wide, counts
+    narrow, where Word's equal columns squeezed a theme's label into a column as narrow as a count's."""
+    least, natural = [], []
+    for name in df.columns:
+        texts = [str(name)] + ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in df[name]]
+        word = max((len(w) for t in texts for w in t.split()), default=1)
+        least.append(min(word, _LONGEST_WORD) + _CELL_MARGIN)
+        natural.append(max(least[-1], min(max(len(t) for t in texts), _LONGEST_LINE) + _CELL_MARGIN))
+    if sum(natural) <= _LINE_CHARS:
+        room = natural
+    elif sum(least) >= _LINE_CHARS:
+        room = least
+    else:
+        extra, wanted = _LINE_CHARS - sum(least), [n - m for n, m in zip(natural, least)]
+        room = [m + extra * w / sum(wanted) for m, w in zip(least, wanted)]
+    return [r / sum(room) for r in room]
+
+
 def _table(document, df: pd.DataFrame, caption: str, widths: list[float] | None = None) -> None:
     """Add ``df`` as a Word table with a bold header row that repeats on each page, marked as the header row, and
     ``caption`` as its title (the alternative text a screen reader announces and Word's accessibility check asks
-    for); ``widths``: each column's share of the page's text width (otherwise Word's equal columns)."""
+    for); ``widths``: each column's share of the page's text width (otherwise shares by what each column holds,
+    :func:`_content_widths`)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -93,8 +123,8 @@ def _table(document, df: pd.DataFrame, caption: str, widths: list[float] | None 
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = "" if value is None or (isinstance(value, float) and value != value) else _xml(value)
-    if widths:
-        _set_widths(document, table, widths)
+    if len(df.columns):
+        _set_widths(document, table, widths or _content_widths(df))
     document.add_paragraph()
 
 
@@ -146,7 +176,7 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     document.add_paragraph(_xml(
         f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
         f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
-        f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+        f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
         "Share = documents with the theme / documents coded, with a "
         "Wilson 95% interval."))
     document.add_heading("Themes", level=1)
@@ -166,14 +196,13 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
             document.add_heading(_xml(f"{c['id']}: {c['text']}"), level=2)
             document.add_paragraph(f"Strength: {c['strength']}.")
             for q in c["quotes"]:
-                text = q["text"] if q["text"][:1] in "\"'\u201c\u2018" else f"\u201c{q['text']}\u201d"
-                document.add_paragraph(_xml(f"{text} \u2014 {attribution(q)}"), style="Quote")
+                document.add_paragraph(_xml(f"{quoted(q['text'])} \u2014 {attribution(q)}"), style="Quote")
             testimonials = c.get("testimonials") or []
             if testimonials:
                 document.add_paragraph("Attributed testimonials:")
             for tm in testimonials:
-                quoted, who, entries = testimonial_lines(tm)
-                document.add_paragraph(_xml(f"{quoted} \u2014 {who}"), style="Quote")
+                said, who, entries = testimonial_lines(tm)
+                document.add_paragraph(_xml(f"{said} \u2014 {who}"), style="Quote")
                 for e in entries:
                     document.add_paragraph(_xml(e), style="List Bullet")
             if c["reach"]:
@@ -208,7 +237,7 @@ def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, 
     for theme, group in keys:
         heading = labels.get(theme, theme) + (f": {group}" if group is not None else "")
         document.add_heading(_xml(heading), level=1)
-        rows = [{"Quote": q["text"], "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
+        rows = [{"Quote": quoted(q["text"]), "Attribution": attribution(q), "Score": f"{q['score']:.2f}"}
                 for q in records if (q["theme"], q.get("group")) == (theme, group)]
         _table(document, pd.DataFrame(rows, columns=["Quote", "Attribution", "Score"]),
                f"Quotes on {heading}: each quote, its attribution and its score", widths=[0.66, 0.24, 0.10])

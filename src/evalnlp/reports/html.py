@@ -25,6 +25,7 @@ from evalnlp.reports._common import (
     pct,
     place,
     provenance_rows,
+    quoted,
     theme_display,
     write_text,
 )
@@ -66,8 +67,34 @@ def _e(value: Any) -> str:
     return escape(" ".join(str(value).split()))
 
 
-def _truncate(text: str, limit: int = 38) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+#: Pixels between the lines of a chart label wrapped onto several lines (the charts' text is 12 px), and the
+#: characters a line of a theme label holds in the 250 px left of the bars.
+_LINE = 14
+_LABEL_CHARS = 36
+
+
+def _wrap(text: Any, width: int) -> list[str]:
+    """A chart label on lines of at most ``width`` characters, broken between words (a word longer than a line
+    is broken inside it): every word of the label is shown, so two labels that differ are never drawn alike, as
+    two long group names cut to the same first 20 characters were."""
+    import textwrap
+
+    return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _label(x: float, middle: float, lines: list[str], anchor: str = "end", fill: str = "") -> str:
+    """A ``<text>`` of ``lines``, one ``<tspan>`` a line, centred on the height ``middle``."""
+    first = middle + 4 - (len(lines) - 1) * _LINE / 2
+    spans = "".join(f'<tspan x="{x:.1f}" y="{first + k * _LINE:.1f}">{_e(line)}</tspan>'
+                    for k, line in enumerate(lines))
+    colour = f' fill="{fill}"' if fill else ""
+    return f'<text text-anchor="{anchor}"{colour}>{spans}</text>'
+
+
+def _row_height(labels: Sequence[Any], least: int = 28) -> int:
+    """The height of a chart's rows: room for the theme label of most lines, at least ``least``."""
+    most = max((len(_wrap(label, _LABEL_CHARS)) for label in labels), default=1)
+    return max(least, most * _LINE + 10)
 
 
 # ---------------------------------------------------------------------------------------- charts
@@ -93,7 +120,7 @@ def _svg_open(chart_id: str, width: float, height: float, title: str, desc: str)
 
 def prevalence_svg(themes: pd.DataFrame) -> str:
     """Horizontal bars of each theme's share with its 95% interval as a whisker."""
-    left, bar_w, row_h, top = 250, 420, 28, 30
+    left, bar_w, row_h, top = 250, 420, _row_height(themes["label"]), 30
     height = top + row_h * len(themes) + 30
     width = left + bar_w + 140
     parts = _svg_open("prevalence", width, height, "Share of documents mentioning each theme, with 95% intervals",
@@ -104,16 +131,16 @@ def prevalence_svg(themes: pd.DataFrame) -> str:
         parts.append(f'<text x="{x:.1f}" y="{top - 10}" text-anchor="middle" fill="#555">{int(tick * 100)}%</text>')
     for i, r in enumerate(themes.itertuples(index=False)):
         y = top + i * row_h
+        cy = y + row_h / 2
         w = max(0.0, float(r.share)) * bar_w
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_e(_truncate(str(r.label)))}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" fill="#4a7fb5">'
+        parts.append(_label(left - 8, cy, _wrap(r.label, _LABEL_CHARS)))
+        parts.append(f'<rect x="{left}" y="{cy - 9:.1f}" width="{w:.1f}" height="18" fill="#4a7fb5">'
                      f'<title>{_e(r.label)}: {pct(r.share)} ({int(r.documents)} of {int(r.n)} documents)</title></rect>')
         x0, x1 = left + float(r.ci_low) * bar_w, left + float(r.ci_high) * bar_w
-        cy = y + row_h / 2
         parts.append(f'<line x1="{x0:.1f}" y1="{cy:.1f}" x2="{x1:.1f}" y2="{cy:.1f}" stroke="#1b1b1b" stroke-width="1.5"/>')
         for x in (x0, x1):
             parts.append(f'<line x1="{x:.1f}" y1="{cy - 5:.1f}" x2="{x:.1f}" y2="{cy + 5:.1f}" stroke="#1b1b1b" stroke-width="1.5"/>')
-        parts.append(f'<text x="{x1 + 6:.1f}" y="{y + 17}" fill="#333">{pct(r.share)} ({int(r.documents)}/{int(r.n)})</text>')
+        parts.append(f'<text x="{x1 + 6:.1f}" y="{cy + 4:.1f}" fill="#333">{pct(r.share)} ({int(r.documents)}/{int(r.n)})</text>')
     parts.append(f'<text x="{left + bar_w / 2}" y="{height - 6}" text-anchor="middle" fill="#555">'
                  "share of documents coded (bar) and Wilson 95% interval (whisker)</text>")
     parts.append("</svg>")
@@ -156,7 +183,13 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str, *, chart_id: str = "heatmap", t
     groups = list(dict.fromkeys(matrix["group"]))
     themes = list(dict.fromkeys(matrix["theme"]))
     labels = dict(zip(matrix["theme"], matrix["label"]))
-    left, cell_w, cell_h, top = 250, 92, 28, 96
+    # each group's name in full above its column, on as many lines as it takes (a column is widened to hold the
+    # longest word, up to 180 px); each theme's label in full on the left
+    longest = max((len(w) for g in groups for w in str(g).split()), default=1)
+    cell_w = max(92, min(180, 8 + 7 * longest))
+    heads = [_wrap(g, (cell_w - 8) // 7) for g in groups]
+    left, cell_h = 250, _row_height([labels[t] for t in themes])
+    top = 12 + _LINE * max((len(h) for h in heads), default=1)
     width = max(left + cell_w * len(groups) + 120, 640)
     height = top + cell_h * len(themes) + 36
     if top_share is None:
@@ -165,14 +198,12 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str, *, chart_id: str = "heatmap", t
     parts = _svg_open(chart_id, width, height,
                       f"Share of documents mentioning each theme by {_e(attr)}{', ' + _e(part) if part else ''}",
                       "Each cell's share is written in it; the table below gives every cell's counts.")
-    for j, g in enumerate(groups):
-        x = left + j * cell_w + cell_w / 2
-        parts.append(f'<text x="{x - 8:.1f}" y="{top - 8}" text-anchor="start" '
-                     f'transform="rotate(-35 {x - 8:.1f} {top - 8})">{_e(_truncate(str(g), 20))}'
-                     f"<title>{_e(g)}</title></text>")
+    for j, (g, head) in enumerate(zip(groups, heads)):
+        x = left + j * cell_w + (cell_w - 2) / 2
+        parts.append(_label(x, top - 12 - (len(head) - 1) * _LINE / 2, head, "middle"))
     for i, t in enumerate(themes):
         y = top + i * cell_h
-        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end">{_e(_truncate(str(labels[t])))}</text>')
+        parts.append(_label(left - 8, y + (cell_h - 2) / 2, _wrap(labels[t], _LABEL_CHARS)))
         for j, g in enumerate(groups):
             r = cells[(t, g)]
             x = left + j * cell_w
@@ -181,8 +212,8 @@ def heatmap_svg(matrix: pd.DataFrame, attr: str, *, chart_id: str = "heatmap", t
             parts.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}">'
                          f"<title>{_e(labels[t])} / {_e(g)}: {int(r.documents)} of {int(r.n)} documents "
                          f"({pct(r.share)})</title></rect>")
-            parts.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 18}" text-anchor="middle" fill="{ink}">'
-                         f"{pct(r.share)}</text>")
+            parts.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + (cell_h - 2) / 2 + 4:.1f}" '
+                         f'text-anchor="middle" fill="{ink}">{pct(r.share)}</text>')
     parts.append(f'<text x="{left}" y="{height - 8}" fill="#555">darker = larger share of the group\'s documents '
                  f"(darkest = {pct(top_share)})</text>")
     parts.append("</svg>")
@@ -206,7 +237,8 @@ _SENT_FILLS = {"positive": _SENT_COLOURS["positive"], "mixed": "url(#sentiment-m
 def sentiment_svg(themes: pd.DataFrame) -> str:
     """100% stacked bars of each theme's passages by sentiment label, each bar's counts written beside it (the
     colours and hatching only repeat what the words say)."""
-    left, bar_w, row_h, top = 250, 300, 28, 40  # narrower than the prevalence bars: the counts follow in words
+    # narrower than the prevalence bars: the counts follow in words
+    left, bar_w, row_h, top = 250, 300, _row_height(themes["label"]), 40
     height = top + row_h * len(themes) + 20
     width = left + bar_w + 360
     parts = _svg_open("sentiment", width, height, "Sentiment of each theme's passages",
@@ -223,21 +255,22 @@ def sentiment_svg(themes: pd.DataFrame) -> str:
         y = top + i * row_h
         counts = {label: int(getattr(r, label)) for label in SENTIMENT}
         total = sum(counts.values())
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_e(_truncate(str(r.label)))}</text>')
+        cy = y + row_h / 2
+        parts.append(_label(left - 8, cy, _wrap(r.label, _LABEL_CHARS)))
         if total == 0:
-            parts.append(f'<rect x="{left}" y="{y + 5}" width="{bar_w}" height="{row_h - 10}" fill="#f0f0f0"/>')
-            parts.append(f'<text x="{left + 6}" y="{y + 17}" fill="#555">no scored passages</text>')
+            parts.append(f'<rect x="{left}" y="{cy - 9:.1f}" width="{bar_w}" height="18" fill="#f0f0f0"/>')
+            parts.append(f'<text x="{left + 6}" y="{cy + 4:.1f}" fill="#555">no scored passages</text>')
             continue
         x = float(left)
         for label in SENTIMENT:
             w = counts[label] / total * bar_w
             if w > 0:
-                parts.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" '
+                parts.append(f'<rect x="{x:.1f}" y="{cy - 9:.1f}" width="{w:.1f}" height="18" '
                              f'fill="{_SENT_FILLS[label]}" stroke="#1b1b1b" stroke-width="0.75">'
                              f"<title>{_e(r.label)}: {counts[label]} {label}</title></rect>")
             x += w
         spelt = ", ".join(f"{counts[label]} {label}" for label in SENTIMENT)
-        parts.append(f'<text x="{left + bar_w + 6}" y="{y + 17}" fill="#333">n={total}: {spelt}</text>')
+        parts.append(f'<text x="{left + bar_w + 6}" y="{cy + 4:.1f}" fill="#333">n={total}: {spelt}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -294,17 +327,12 @@ def _wide(content: str, label: str) -> str:
     return f'<div class="wide" role="region" tabindex="0" aria-labelledby="{label}">{content}</div>'
 
 
-def _quoted(text: str) -> str:
-    """Curly quotation marks around ``text`` unless it already starts with a quotation mark."""
-    return text if text[:1] in "\"'\u201c\u2018" else f"\u201c{text}\u201d"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _quote_html(q: dict[str, Any]) -> str:
-    return (f"<blockquote><p>{_e(_quoted(str(q['text'])))}</p>"
+    return (f"<blockquote><p>{_e(quoted(q['text']))}</p>"
             f'<p class="attr">\u2014 {_e(attribution(q))}</p></blockquote>')
 
 
@@ -326,9 +354,9 @@ def _claims_html(claims: pd.DataFrame, rule: str) -> str:
         if testimonials:
             parts.append("<p>Attributed testimonials:</p>")
         for tm in testimonials:
-            quoted, who, entries = testimonial_lines(tm)
+            said, who, entries = testimonial_lines(tm)
             cited = "".join(f'<p class="attr">{_e(e)}</p>' for e in entries)
-            parts.append(f"<blockquote><p>{_e(quoted)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
+            parts.append(f"<blockquote><p>{_e(said)}</p><p class=\"attr\">\u2014 {_e(who)}</p>{cited}"
                          "</blockquote>")
         if c["reach"]:
             items = "".join(f"<li>{_e(r['text'])} <span class=\"attr\">({_e(place(r['source'], r['locator'], ', '))})"
@@ -395,7 +423,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
                f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded:,} documents coded, "
                f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
-               f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+               f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
                "Share = documents with the theme / documents coded; "
                "intervals are Wilson 95% intervals. Quotes are de-identified unless stated otherwise.")
     return (

@@ -13,8 +13,10 @@ from evalnlp.reports._common import (
     attribution,
     claims_display,
     matrix_wide,
+    pct,
     place,
     provenance_rows,
+    quoted,
     theme_display,
 )
 
@@ -64,7 +66,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
     out = [f"# {title}", "",
            f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
            f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
-           f"{evidence.no_theme_share:.0%}, with no theme{evidence.human_note}). "
+           f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
            "Share = documents with the theme / documents coded, with a "
            "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
     for attr, matrix in evidence.matrices.items():
@@ -75,14 +77,18 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
         for _, c in evidence.claims.iterrows():
             out += [f"### {c['id']}: {_cell(c['text'])}", "", f"Strength: **{c['strength']}**.", ""]
             for q in c["quotes"]:
-                out += [f"> {_cell(q['text'], line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
-            for tm in c.get("testimonials") or []:
-                quoted, who, entries = testimonial_lines(tm)
-                out += [f"> {_cell(quoted, line_start=True)}", ">", f"> \u2014 {_cell(who)} (testimonial)"]
+                out += [f"> {_cell(quoted(q['text']), line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
+            # headed as in the Word and HTML forms, so that each quotation's lines paste into a report as they are
+            testimonials = c.get("testimonials") or []
+            out += ["Attributed testimonials:", ""] if testimonials else []
+            for tm in testimonials:
+                said, who, entries = testimonial_lines(tm)
+                out += [f"> {_cell(said, line_start=True)}", ">", f"> \u2014 {_cell(who)}"]
                 out += [">", *[f"> {_cell(e)}" for e in entries]] if entries else []
                 out.append("")
+            out += ["Reach figures:", ""] if c["reach"] else []
             for r in c["reach"]:
-                out.append(f"- Reach: {_cell(r['text'])} ({_cell(place(r['source'], r['locator'], ', '))})")
+                out.append(f"- {_cell(r['text'])} ({_cell(place(r['source'], r['locator'], ', '))})")
             if c["reach"]:
                 out.append("")
         out += ["### Strength rule", "", "```text", evidence.strength_rule.rstrip(), "```", ""]
@@ -109,6 +115,5 @@ def quotes_markdown(quotes: pd.DataFrame, labels: dict[str, str] | None = None, 
         if "group" in q and key != current:
             out += [f"### {_cell(q['group'])}", ""]
         current = key
-        out += [f"> {_cell(q['text'], line_start=True)}", ">",
-                f"> \u2014 {_cell(attribution(q))} (score {q['score']:.2f})", ""]
+        out += [f"> {_cell(quoted(q['text']), line_start=True)}", ">", f"> \u2014 {_cell(attribution(q))}", ""]
     return "\n".join(out)

@@ -2,7 +2,8 @@
 
 Sheets: ``themes``; ``by <attr>`` per framework matrix (long format: one row per group and theme, ready
 for a pivot table); ``claims``, ``claim evidence`` (quotes, testimonials and reach figures of each claim)
-and ``strength rule`` when claims were given; ``provenance`` (codebook, data, coders, runs, versions).
+and ``strength rule`` when claims were given; ``notes`` (what each sheet holds, the summary line, how shares
+are computed, the notes); ``provenance`` (codebook, store, data, coders, runs, versions).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from typing import Any
 import pandas as pd
 
 from evalnlp import errors
-from evalnlp.reports._common import atomic_path, claim_quotes_long, claims_flat, provenance_rows
+from evalnlp.reports._common import SHEET_TABLES, atomic_path, claim_quotes_long, claims_flat, note_rows, provenance_rows
 from evalnlp.tablefile import XLSX_CELL_LIMIT, XLSX_ROW_LIMIT, as_text_cells, xlsx_text, xlsx_too_long
 
 _INSTEAD = "Write the evidence as .csv, .md, .docx, .html or .json instead, which hold every character."
 
 _HEADER_FILL = "1F4E79"
-_WRAP_COLUMNS = {"quote", "text", "best_quote", "label", "filters", "Value"}
+_WRAP_COLUMNS = {"quote", "text", "best_quote", "label", "filters", "Value", "value"}
 _PERCENT_COLUMNS = {"share", "ci_low", "ci_high"}
 _MAX_WIDTH = 60
 
@@ -97,21 +98,24 @@ def write_evidence_xlsx(evidence, path: str | Path) -> Path:
     wb.remove(wb.active)
     used: set[str] = set()
     file = str(path)
-    _write_frame(wb, "themes", evidence.themes, used, file)
+    sheets = [(_write_frame(wb, "themes", evidence.themes, used, file), "themes")]
     cut = []  # sheets whose name could not hold their attribute's
     for attr, matrix in evidence.matrices.items():
         name = _write_frame(wb, f"by {attr}", matrix, used, file)
+        sheets.append((name, "by"))
         if name != f"by {attr}":
             cut.append((f"sheet {name!r}", f"themes by {attr}"))
     if len(evidence.claims):
-        _write_frame(wb, "claims", claims_flat(evidence.claims), used, file)
-        _write_frame(wb, "claim evidence", claim_quotes_long(evidence.claims), used, file)
+        sheets.append((_write_frame(wb, "claims", claims_flat(evidence.claims), used, file), "claims"))
+        sheets.append((_write_frame(wb, "claim evidence", claim_quotes_long(evidence.claims), used, file),
+                       "claim evidence"))
         rule = pd.DataFrame({"rule": evidence.strength_rule.rstrip().splitlines()})
-        _write_frame(wb, "strength rule", rule, used, file)
-    if evidence.notes:  # as the Markdown, Word and HTML forms have them: what the tables leave out or merge
-        from evalnlp.errors import command_line
-
-        _write_frame(wb, "notes", pd.DataFrame({"note": [command_line(n) for n in evidence.notes]}), used, file)
+        sheets.append((_write_frame(wb, "strength rule", rule, used, file), "strength rule"))
+    # what each sheet holds, the summary line and how shares are computed (as the Markdown, Word and HTML forms
+    # open with them), and the notes those forms give: what the tables leave out or merge; as a CSV set's notes
+    sheets += [("notes", "notes"), ("provenance", "provenance")]
+    notes = [(f"sheet {name}", SHEET_TABLES[kind]) for name, kind in sheets] + note_rows(evidence)
+    _write_frame(wb, "notes", pd.DataFrame(notes, columns=["item", "value"]), used, file)
     prov = pd.DataFrame(provenance_rows(evidence.provenance, evidence.codebook) + cut, columns=["Item", "Value"])
     _write_frame(wb, "provenance", prov, used, file)
     with atomic_path(path) as tmp:
