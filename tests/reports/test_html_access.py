@@ -45,7 +45,9 @@ def text_on_paper(markup: str) -> list[tuple[str, str, str]]:
             x, y, w, h = (float(el.get(k)) for k in ("x", "y", "width", "height"))
             rects.append((x, y, x + w, y + h, el.get("fill", "#000000")))
         elif el.tag == SVG + "text":
-            x, y = float(el.get("x")), float(el.get("y")) - 4  # y is the baseline: look inside the letters
+            # a label wrapped onto lines places each line in a tspan of its own: the first one's place counts
+            at = el if el.get("x") is not None else next(el.iter(SVG + "tspan"))
+            x, y = float(at.get("x")), float(at.get("y")) - 4  # y is the baseline: look inside the letters
             paper = next((fill for x0, y0, x1, y1, fill in reversed(rects)
                           if x0 <= x <= x1 and y0 <= y <= y1 and not el.get("transform")), "#ffffff")
             found.append(("".join(el.itertext()), el.get("fill", "#000000"), paper))
