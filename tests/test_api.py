@@ -405,6 +405,59 @@ def test_a_store_opened_twice_in_a_notebook_stays_locked_against_other_processes
     assert _other_process_opens(db) == "opened"
 
 
+def _held_against_other_processes(db) -> bool:
+    """Whether a separate process (DuckDB alone: quicker to start than evalnlp) is refused the store ``db``."""
+    import subprocess
+    import sys
+
+    code = (f"import duckdb\ntry:\n    duckdb.connect({str(db)!r}).close()\nexcept duckdb.IOException:\n"
+            "    print('held')\nelse:\n    print('opened')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip() == "held"
+
+
+def test_the_file_of_the_store_open_here_is_never_read_or_written_as_another_file(tmp_path):
+    """Closing any descriptor of the store's file releases the process's DuckDB lock on it: the file of the store
+    open here, given under any name (a link named like the file expected) to import, ingest, read as a codebook,
+    claims, names or review workbook, or to write an output to, is refused (E414) before it is opened, and the
+    store stays locked. Another DuckDB store given to import as a .qdpx is refused too, with what to do."""
+    from evalnlp.errors import StoreError
+
+    db = tmp_path / "p.duckdb"
+    csv = tmp_path / "answers.csv"
+    csv.write_text("id,answer,themes\n1,The staff were kind.,staff\n", encoding="utf-8")
+    project = evalnlp.open(db)
+    project.import_codes(csv, text="answer", id="id", labels_column="themes", coder="ann", codebook="fft")
+    link = {ext: tmp_path / f"link{ext}" for ext in (".qdpx", ".csv", ".yaml", ".txt", ".xlsx")}
+    for path in link.values():
+        path.symlink_to(db)
+    calls = {
+        "import_qdpx": lambda: project.import_qdpx(link[".qdpx"]),
+        "ingest": lambda: project.ingest(link[".csv"], text="answer"),
+        "ingest a narrative": lambda: project.ingest(link[".txt"]),
+        "import_codes": lambda: project.import_codes(link[".csv"], text="answer", labels_column="themes",
+                                                     coder="ann"),
+        "review_import": lambda: project.review_import(link[".xlsx"], coder="ann"),
+        "codebook": lambda: project.evidence(codebook=link[".yaml"]),
+        "claims": lambda: project.evidence(claims=link[".yaml"]),
+        "keep_names": lambda: project.evidence(keep_names=link[".txt"]),
+        "evidence output": lambda: project.evidence(output=link[".csv"]),
+        "disagreements": lambda: project.agreement(disagreements=link[".csv"]),
+    }
+    for name, call in calls.items():
+        with pytest.raises(StoreError, match=r"\[E414\] .*link\..* is the file of the project store open here") as exc:
+            call()
+        assert "p.duckdb" in str(exc.value), name
+    assert _held_against_other_processes(db)
+    assert len(project.codes()) == 9 and project.summary()["documents"] == 1  # the fft themes, as imported
+    project.close()
+    with evalnlp.open(tmp_path / "other.duckdb") as other:
+        with pytest.raises(StoreError, match=r"\[E414\] .*p.duckdb' is a DuckDB database \(a project store\), "
+                                             r"not a .qdpx project, so nothing was imported.*export"):
+            other.import_qdpx(db)
+
+
 def test_evaluating_a_file_without_one_answer_is_a_numbered_error(tmp_path):
     """A coded file whose every text is blank or a placeholder has nothing to evaluate on: as training says,
     a numbered error naming the file, not the evaluation module's ValueError."""

@@ -3254,6 +3254,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
                            expected="a .qdpx project")
     if not path.is_file():
         raise errors.error("E121", "project", path=str(path), folder=" (it is a folder)" if path.is_dir() else "")
+    _refuse_store_file(path, "a .qdpx project")
     if path.suffix.lower() == ".qdc":
         raise errors.error("E128", "qdc_given", file=path.name,
                            convert=errors.Call("codebook import", "out=FILE.yaml", path=path.name))
@@ -3307,6 +3308,23 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
                      coders=missing_as_none(written.coders), segments_with_code=written.segments_with_code,
                      rejects=missing_as_none(plan.rejects.copy()), discarded=dict(project.discarded), notes=notes,
                      new_codebook=Path(new_codebook) if new_codebook is not None else None)
+
+
+def _refuse_store_file(path: Path, what: str) -> None:
+    """E414, before ``path`` is read as ``what``: when it is the file of a store open in this process (looked up,
+    not opened: reading it would release the store's lock), or any other DuckDB database (a project store given
+    in place of the file)."""
+    from evalnlp.util import refuse_open_store
+
+    refuse_open_store(path, what)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return  # the reader says why it cannot be read
+    if head[8:12] == b"DUCK":
+        raise errors.error("E414", "store", path=str(path), what=what,
+                           export=errors.Call("export", "path=FILE.qdpx", db=str(path)))
 
 
 def _store_or_file_codebook(store: Store, project):

@@ -50,7 +50,7 @@ from typing import Any
 
 from evalnlp import errors
 from evalnlp.errors import CodebookError
-from evalnlp.util import did_you_mean, path_kind
+from evalnlp.util import did_you_mean, path_kind, refuse_open_store
 
 __all__ = [
     "Codebook",
@@ -589,6 +589,7 @@ def _resolve(ref: str | Path) -> Path:
         return _shipped_path(ref)
     path = Path(ref).expanduser()
     if path.is_file():
+        refuse_open_store(path, "a codebook")  # E414, before the file is read
         return path
     looks_like_id = isinstance(ref, str) and "/" not in ref and "\\" not in ref and not path.suffix
     if path.is_dir():

@@ -1490,6 +1490,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "codes with them; if not, check the export: read it with the same text columns, id column and "
                  "sheet as before, as an answer is known by its id (or row) and its text",
     }),
+    "E414": ("a file given to read or write is a project store (the store open is never read or written as a file)", {
+        "open": "{path!r} is the file of the project store open here ({store!r}), not {what}: evalnlp does not read or "
+                "write it as another file (reading it would release the store's lock, so another process could "
+                "write the store at the same time; writing it would replace the store). Give the path of {what}",
+        "store": "{path!r} is a DuckDB database (a project store), not {what}, so nothing was imported. To bring its "
+                 "documents and codes into this store, export them from it first (`{export}`) and import that "
+                 ".qdpx",
+    }),
     "E420": ("no passage has been coded with this codebook (or the run that coded them did not record its coder), "
              "so there is nothing to review", {
         "not_coded": "no passages in {path!r} have been coded with codebook {cb_id!r} (sha256 {sha256}), so there "

@@ -56,7 +56,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import locator_in_source
-from evalnlp.util import path_kind
+from evalnlp.util import open_store_at, path_kind, refuse_open_store
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
@@ -643,6 +643,7 @@ def read_workbook(path: str | Path) -> ReviewSheet:
                            review_export=_REVIEW_EXPORT)
     if not p.is_file():
         raise errors.error("E190", "missing", path=str(p), review_export=_REVIEW_EXPORT)
+    refuse_open_store(p, "a review workbook")
     try:
         wb = load_workbook(p, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
@@ -732,7 +733,7 @@ def is_review_workbook(path: str | Path) -> bool:
     import zipfile
 
     p = Path(path)
-    if p.suffix.lower() != ".xlsx" or not p.is_file():
+    if p.suffix.lower() != ".xlsx" or not p.is_file() or open_store_at(p) is not None:  # never read: see E414
         return False
     try:
         with zipfile.ZipFile(p) as z:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,7 +22,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
-from evalnlp.util import HAN_LETTERS, KANA_LETTERS, package_versions
+from evalnlp.util import HAN_LETTERS, KANA_LETTERS, OPEN_STORES, file_key, open_store_at, package_versions
 
 DEFAULT_DB = "evalnlp.duckdb"
 
@@ -144,28 +143,10 @@ def _check_writable(path: Path) -> None:
     raise errors.error("E403", "read_only", path=str(path), what=what, wal=wal.name)
 
 
-#: The stores open in this process. DuckDB locks a store file with a POSIX record lock, which a process loses as
-#: soon as it closes any descriptor of that file, even one opened only to read a few bytes: so a file that one of
-#: these holds is never opened from Python again (see Store.__init__), or another process could open and write
-#: it beside them.
-_OPEN_HERE: "weakref.WeakSet[Store]" = weakref.WeakSet()
-
-
-def _file_key(path: Path) -> tuple[int, int] | None:
-    """The file's identity (device and inode), the same under any name or link; None when there is no file."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
 def _open_here(path: Path) -> "Store | None":
-    """A store of this process that holds the file at ``path`` open, if any."""
-    key = _file_key(path)
-    if key is None:
-        return None
-    return next((s for s in list(_OPEN_HERE) if not s.closed and s._key == key), None)
+    """A store of this process that holds the file at ``path`` open, if any (see :func:`evalnlp.util.open_store_at`:
+    a file one of them holds is never opened from Python again, or the process would lose DuckDB's lock on it)."""
+    return open_store_at(path)
 
 
 def _damaged(exc: BaseException) -> bool:
@@ -223,8 +204,8 @@ class Store:
                 raise errors.error("E401", "damaged", path=self.path, exc=_first_line(exc)) from None
             raise
         self.read_only = read_only
-        self._key = _file_key(p)
-        _OPEN_HERE.add(self)
+        self._key = file_key(p)
+        OPEN_STORES.add(self)
 
     def _open(self, read_only: bool) -> None:
         """Settings, the check that the file is a project store, and the migration, once connected."""
