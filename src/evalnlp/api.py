@@ -3690,7 +3690,7 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
                            n_moved=len(moved))
 
 
-def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str) -> None:
+def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str, cb) -> None:
     """E193 when a reviewed row's hidden ``machine`` cell no longer holds the themes the machine gave its passage
     in the classify run the workbook was exported from (checked where the store still holds that run's codes):
     the theme cells are read against it, so a cleared or edited cell turns the machine's own pre-filled 1s into
@@ -3701,6 +3701,8 @@ def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str
     if not machine or not run or reviewed.empty:
         return
     given = store.assigned_in_run(machine, run, reviewed["seg_id"].tolist())
+    # by the themes' ids now: a theme renamed since the run (its old id kept as an alias) is the same theme
+    given = {seg: {rv.theme_now(cb, t) for t in themes} for seg, themes in given.items()}
     edited = [rec for rec in reviewed.itertuples(index=False)
               if rec.seg_id in given and set(rec.machine) != given[rec.seg_id]]
     if edited:
@@ -3715,7 +3717,8 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
     which rows count). The workbook must come from this store and the codebook must be unchanged since the
     export; every cell is checked before anything is written, so a refused workbook leaves the store as it was.
-    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run whose
+    A reviewer's new decision on a passage replaces that reviewer's earlier codes of the codebook for it (those of a
+    theme renamed or removed since included; their codes of another codebook stay). Recorded as a run whose
     counts (n_in = n_ok) are the rows that held a decision, every one stored; its args say how many rows were read
     (``rows``) and how many of them were left as exported (``untouched``), as the result does.
 
@@ -3756,7 +3759,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
             raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
                                n_lost=len(lost))
         _check_review_texts(store, sheet, name)
-        _check_review_machine(store, sheet, decisions.reviewed, name)
+        _check_review_machine(store, sheet, decisions.reviewed, name, cb)
     args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
@@ -3769,7 +3772,11 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     args["repeats"] = int(repeats["seg_id"].nunique())
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
-        store.replace_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id)
+        # the reviewer's decision on every theme of the codebook replaces theirs before on those passages, and
+        # their codes there of a theme the codebook has renamed or removed since; their codes of another
+        # codebook's themes stay, as with codes import and import
+        store.put_human_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id,
+                              retired_of=cb.id)
         # the run's counts are the rows that held a decision, each stored: a row left as exported was read and
         # nothing came of it (the args keep those: rows = reviewed + untouched), not a row accepted or rejected
         run.counts(n_in=decisions.n_reviewed, n_ok=decisions.n_reviewed, n_rejected=0)

@@ -726,6 +726,18 @@ class ExistingWorkbook:
     export_run: str = ""
 
 
+def theme_now(cb, name: str) -> str:
+    """The id of the theme of ``cb`` that ``name`` is (its id, or a label or alias of it); else ``name``."""
+    from evalnlp.errors import CodebookError
+
+    if name in cb.theme_ids:
+        return name
+    try:
+        return cb.label_to_id(name)
+    except CodebookError:
+        return name
+
+
 def is_review_workbook(path: str | Path) -> bool:
     """Whether ``path`` is a workbook with the sheets of a review workbook (:func:`write_workbook`): found from the
     sheet names in the workbook's index alone, so a large workbook of another kind costs no reading."""
@@ -906,7 +918,8 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         if seg_id in seen:
             raise errors.error("E193", "twice", file=name, row=r, seen=seen[seg_id], where=where('seg_id', r))
         seen[seg_id] = r
-        machine = {t for t in str(rec.get("machine") or "").split(";") if t}
+        # the machine's themes as exported: a theme renamed since (its old id kept as an alias) is the theme now
+        machine = {theme_now(cb, t) for t in str(rec.get("machine") or "").split(";") if t}
         unknown = machine - set(cb.theme_ids)
         if unknown:
             raise errors.error("E193", "unknown_themes", file=name, where=where('machine', r), unknown=sorted(unknown),

@@ -1426,6 +1426,16 @@ class Store:
             self._drop_temp("_hnew", "_hseen", "_hold", "_hdiff", "_hstale")
         return {"new": int(counts[0]), "changed": int(counts[1]), "unchanged": int(counts[2])}
 
+    def retired_human_segments(self, coder: str, codebook_id: str, themes: Sequence[str]) -> set[str]:
+        """The passages on which ``coder`` holds codes of a theme not in ``themes``, stored by a run of codebook
+        ``codebook_id``: themes an earlier version of it had (renamed or removed since), which
+        :meth:`put_human_codes` with ``retired_of`` takes out."""
+        rows = self.con.execute(
+            """SELECT DISTINCT seg_id FROM codes WHERE coder = ? AND theme NOT IN (SELECT UNNEST(?))
+                 AND run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)""",
+            [coder, list(themes), codebook_id]).fetchall()
+        return {r[0] for r in rows}
+
     def _drop_temp(self, *names: str) -> None:
         """Drop helper tables; quietly, since after a failed statement the transaction refuses everything
         until it is rolled back (which drops them anyway)."""
