@@ -332,6 +332,12 @@ def test_agreement_of_two_coders_copies_read_as_separate_files_says_how_to_join_
         project.import_codes(tmp_path / "alice.csv", coder="alice", **options)
         project.import_codes(tmp_path / "bob.csv", coder="bob", source="alice.csv", **options)
         pair = project.agreement("alice", "bob")[0]
+        # by keyword, as agreement(store, coders=...) and the docstring name them (refused as no option before)
+        assert project.agreement(coders=["alice", "bob"])[0].to_json() == pair.to_json()
+        assert project.agreement(coders="bob")[0].coders == ("human:bob", "human:alice")
+        with pytest.raises(InputError, match=r"\[E149\] agreement\(\) was given coders both by position \('alice'\) "
+                                             r"and as coders=\['bob'\]; give them one way"):
+            project.agreement("alice", coders=["bob"])
     assert pair.to_json()["n"] == 3
 
 

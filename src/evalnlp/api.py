@@ -441,12 +441,14 @@ _FORWARDED_TO = {"train": "train_from_store"}
 
 
 def method_options(method: Callable) -> list[str]:
-    """The keyword options a :class:`Project` method takes: its own named parameters, and, for a method that
-    hands ``**options`` on, the keyword-only parameters of the function of this module it hands them to (of its
-    name, or named in ``_FORWARDED_TO``)."""
+    """The keyword options a :class:`Project` method takes: its own named parameters (``*coders`` of
+    :meth:`Project.agreement` too, which it takes as ``coders=`` as well), and, for a method that hands
+    ``**options`` on, the keyword-only parameters of the function of this module it hands them to (of its name, or
+    named in ``_FORWARDED_TO``)."""
     import inspect
 
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY,
+             inspect.Parameter.VAR_POSITIONAL)
     params = inspect.signature(method).parameters
     names = [n for n, p in params.items() if p.kind in kinds and n != "self"]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
@@ -673,8 +675,13 @@ class Project:
 
     def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
         """Agreement between coders on the passages both coded (``evalnlp agreement``): none, one or two coder
-        names (or one list of them); ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is
-        the JSON."""
+        names (or one list of them), by position or as ``coders=[...]``; ``codebook``, ``disagreements`` (a file to
+        write). ``result[0].to_json()`` is the JSON."""
+        if "coders" in options:  # p.agreement(coders=["alice", "bob"]), as api.agreement names them
+            named = options.pop("coders")
+            if coders:
+                raise errors.error("E149", "coders_twice", given=", ".join(map(repr, coders)), value=named)
+            coders = () if named is None else (named,)  # a name, or a list of them (taken apart below)
         if len(coders) == 1 and isinstance(coders[0], (list, tuple)):  # p.agreement(["alice", "bob"])
             coders = tuple(coders[0])
         return agreement(self.store, coders, **options)

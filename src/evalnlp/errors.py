@@ -757,6 +757,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "workers": "workers is the number of processes that code the passages: a whole number of at least 1 (or "
                    "None, the default); got {value!r}",
         "coder_names": "coders are coder names (text), as in agreement('alice', 'bob'); got {value!r}",
+        "coders_twice": "agreement() was given coders both by position ({given}) and as coders={value!r}; give "
+                        "them one way: agreement('alice', 'bob') or agreement(coders=['alice', 'bob'])",
     }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
