@@ -2500,6 +2500,7 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
                 raise errors.error("E183", "copies_machine", human=human, machine=machine, n=n, src_h=src_h,
                                    src_m=src_m)
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+    long = _renamed_as_now(long, cb)
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:
         if other_human:
@@ -2559,6 +2560,18 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     return Agreement(coders=(a, b), codebook_id=cb.id, report=report,
                      units=missing_as_none(table[DISAGREEMENT_COLUMNS].copy()),
                      n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0), trained_from_store=from_store)
+
+
+def _renamed_as_now(codes: pd.DataFrame, cb) -> pd.DataFrame:
+    """``codes`` (a frame with ``theme`` and ``assigned``) with the codes of a theme's earlier name (kept as an
+    alias: :meth:`evalnlp.codebook.Codebook.renamed_themes`) read as the theme, as evidence reads them; a coder's
+    two codes of one theme on a passage, under both names, are one decision (assigned if either says so)."""
+    renamed = cb.renamed_themes(set(codes["theme"]))
+    if not renamed:
+        return codes
+    codes = codes.assign(theme=codes["theme"].replace(renamed))
+    keys = [c for c in codes.columns if c != "assigned"]
+    return codes.groupby(keys, sort=False, dropna=False, as_index=False)["assigned"].max()[list(codes.columns)]
 
 
 def _training_fingerprints(store: Store, coder: str) -> tuple[set[str], bool]:
@@ -2697,7 +2710,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     else:
         runs = store.coding_runs(chosen)
         cb = _run_codebook(runs.iloc[-1], store.table("runs")) if not runs.empty else load_codebook("impact")
-    codes = store.human_codes(chosen)
+    codes = _renamed_as_now(store.human_codes(chosen), cb)
     outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
     if outside:
         raise errors.error("E186", "train", coders=', '.join(chosen), cb_id=cb.id, outside=', '.join(outside[:10]))

@@ -157,6 +157,18 @@ class Codebook:
                                theme_ids=', '.join(self.theme_ids))
         return found
 
+    def renamed_themes(self, names) -> dict[str, str]:
+        """Of ``names`` (the themes codes are stored under), each that is not a theme id of this codebook but names
+        one of its themes (an id or label it had before the theme was renamed, kept as an alias, as E221 advises):
+        name -> theme id. Codes of this codebook stored under such a name count as that theme."""
+        out = {}
+        for name in names:
+            if isinstance(name, str) and name not in self._index:
+                found = self._names.get(_norm_name(name))
+                if found is not None:
+                    out[name] = found
+        return out
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -2146,13 +2146,14 @@ class Store:
                                       GROUP BY c.seg_id HAVING NOT bool_or(v.same))""",
             [codebook_sha256, codebook_id]).fetchone()[0])
 
-    def undecided_themes(self, themes: list[str], codebook_id: str, codebook_sha256: str) -> list[str]:
+    def undecided_themes(self, themes: list[str], codebook_id: str, codebook_sha256: str,
+                         renamed: dict[str, str] | None = None) -> list[str]:
         """The themes of ``themes`` that no code evidence counts decides on, assigned or not: no person's code (of
         any version of codebook ``codebook_id``) and no machine code of the version ``codebook_sha256``. A theme
         added to a codebook after people coded with it, before the passages are classified again, is one."""
         _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
         found = {r[0] for r in self.con.execute(
-            "SELECT DISTINCT theme FROM codes WHERE theme IN (SELECT theme FROM _themes)"
+            f"SELECT DISTINCT theme FROM {_named_codes(renamed)} WHERE theme IN (SELECT theme FROM _themes)"
             + _of_codebook(codebook_id, codebook_sha256)).fetchall()}
         return [t for t in themes if t not in found]
 
@@ -2187,7 +2188,8 @@ class Store:
                ORDER BY w._pos""").df()
 
     def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None,
-                        codebook_id: str | None = None, codebook_sha256: str | None = None) -> pd.DataFrame:
+                        codebook_id: str | None = None, codebook_sha256: str | None = None,
+                        renamed: dict[str, str] | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
         recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
 
@@ -2200,9 +2202,10 @@ class Store:
         ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use).
         With ``codebook_id`` only codes of runs made with that codebook count (or with none recorded): another
         codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself; with
-        ``codebook_sha256`` too, only machine codes of runs made with that version of it (see :func:`_of_codebook`)."""
+        ``codebook_sha256`` too, only machine codes of runs made with that version of it (see :func:`_of_codebook`).
+        ``renamed``: codes stored under a theme's earlier name count as the theme (see :func:`_named_codes`)."""
         cond = "WHERE assigned" if assigned_only else ""
-        pool = "SELECT * FROM codes WHERE true"
+        pool = f"SELECT * FROM {_named_codes(renamed)} WHERE true"
         if themes is not None:
             _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
             pool += " AND theme IN (SELECT theme FROM _themes)"
@@ -2249,7 +2252,8 @@ class Store:
     # ---- the coded corpus, counted in the store (asked by the read model, evalnlp.corpus) ----------------
 
     def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60),
-                   codebook_id: str | None = None, codebook_sha256: str | None = None) -> str:
+                   codebook_id: str | None = None, codebook_sha256: str | None = None,
+                   renamed: dict[str, str] | None = None) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
         handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and of
         each passage's text only its length and first and last characters are read here.
@@ -2268,7 +2272,8 @@ class Store:
         ``<handle>_pairs``: a view of ``<handle>_codes`` with seg_id, coder and the ``readability`` of each
         passage's text (the rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when
         it is read. With ``codebook_id`` (and ``codebook_sha256``), only the codes of runs made with that codebook
-        (and machine codes of that version of it; see :meth:`effective_codes`).
+        (and machine codes of that version of it; see :meth:`effective_codes`). ``renamed``: codes stored under a
+        theme's earlier name count as the theme (see :func:`_named_codes`).
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
         self._coded_tables = getattr(self, "_coded_tables", {})
@@ -2280,7 +2285,8 @@ class Store:
         self._coded_band[handle] = tuple(float(x) for x in word_band)
         _themes_in = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
         of_codebook = _of_codebook(codebook_id, codebook_sha256)
-        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + of_codebook
+        named = _named_codes(renamed)
+        pool = f"SELECT * FROM {named} WHERE theme IN (SELECT theme FROM _themes_in)" + of_codebook
         # the effective codes alone; each segment's fields are joined once per segment below
         human, machine_runs, n_coders = self.con.execute(
             f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
@@ -2289,7 +2295,7 @@ class Store:
                 FROM ({pool})""").fetchone()
         self._coded_human = getattr(self, "_coded_human", {})
         self._coded_human[handle] = bool(human)
-        if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
+        if not human and machine_runs <= 1 and not renamed:  # one machine run, no human codes: every code counts
             listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
             self._coded_tables[handle].remove(f"{handle}_eff")
             self._coded_views[handle].append(f"{handle}_eff")
@@ -2893,6 +2899,16 @@ def _strip(expr: str) -> str:
 def _json_pointer(key: str) -> str:
     """The JSON pointer of a top-level ``key``."""
     return "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _named_codes(renamed: dict[str, str] | None) -> str:
+    """SQL standing for the ``codes`` table, with the codes stored under a theme's earlier name read as that theme
+    (``renamed``: stored name -> theme id, see :meth:`evalnlp.codebook.Codebook.renamed_themes`)."""
+    if not renamed:
+        return "codes"
+    pairs = ", ".join(f"({_sql_str(old)}, {_sql_str(new)})" for old, new in renamed.items())
+    return (f"(SELECT c.seg_id, coalesce(r.theme, c.theme) AS theme, c.score, c.assigned, c.coder, c.run_id "
+            f"FROM codes c LEFT JOIN (VALUES {pairs}) r(old, theme) ON r.old = c.theme) AS codes")
 
 
 def _of_codebook(codebook_id: str | None, codebook_sha256: str | None = None) -> str:

@@ -7,6 +7,7 @@ invented example whose agreement figures are worked out by hand below.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from helpers import coded_store, shared_data
 
+import evalnlp
 from evalnlp.store import Store
 
 IMPACT = ["engagement", "relationships", "service_improvement", "capability", "attitude_change",
@@ -1283,3 +1285,39 @@ def test_reimporting_after_a_theme_is_renamed_leaves_no_code_of_the_old_name(cli
         themes = {t for (t,) in con.execute("SELECT DISTINCT theme FROM codes WHERE coder = 'human:ann'").fetchall()}
     assert "peers" not in themes and {"walking", "peer_support", "staff"} <= themes, themes
     assert cli(*args, "--codebook", str(book)).stdout.count("3 unchanged") == 1
+
+
+def test_codes_stored_under_a_renamed_themes_old_id_count_as_the_theme(tmp_path):
+    """A theme renamed in the codebook with its old id kept as an alias (as E221 advises) was read so only in
+    files coming in: the people's codes already stored under the old id were left out of evidence (the theme
+    counted 0 passages, and a note said the old id was ignored), and agreement and train refused the people
+    (E186). Codes of the codebook stored under a name it gives one of its themes now count as that theme, without
+    importing again; the stored rows stay as they were."""
+    from evalnlp.errors import InputError
+
+    book = tmp_path / "own.yaml"
+    v1 = ("id: own\nthemes:\n  - {id: walking, label: Walking, definition: Walks more., keywords: [walk]}\n"
+          "  - {id: peers, label: Peers, definition: Others helped., keywords: [group]}\n")
+    book.write_text(v1, encoding="utf-8")
+    texts = ["I walk to work now.", "The group helped me most.", "I walk with the group on Sundays."]
+    for name, themes in (("ann", ["walking", "peers", "walking;peers"]), ("bob", ["walking", "peers", "walking"])):
+        pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "themes": themes}).to_csv(tmp_path / f"{name}.csv",
+                                                                                      index=False)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        options = dict(text="text", id="id", labels_column="themes", codebook=book)
+        project.import_codes(tmp_path / "ann.csv", coder="ann", **options)
+        project.import_codes(tmp_path / "bob.csv", coder="bob", source="ann.csv", **options)
+        stored = project.codes()
+        book.write_text(v1.replace("{id: peers, label: Peers,", "{id: peer_support, label: Peer support, "
+                                                                 "aliases: [peers],"), encoding="utf-8")
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            ev = project.evidence(codebook=book)
+        counted = dict(zip(ev.themes["theme"], ev.themes["segments"]))
+        assert counted == {"walking": 2, "peer_support": 2}, counted
+        assert not [w for w in said if "ignored" in str(w.message)], [str(w.message) for w in said]
+        pair = project.agreement("ann", "bob", codebook=book)[0].to_json()
+        assert pair["n"] == 3 and pair["per_theme"]["peer_support"]["support"] == 2
+        with pytest.raises(InputError, match=r"\[E137\]"):  # too few passages to train on: no longer E186
+            project.train(tmp_path / "model", codebook=book)
+        pd.testing.assert_frame_equal(project.codes(), stored)  # nothing rewritten
