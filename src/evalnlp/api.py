@@ -2333,8 +2333,12 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
                    else list(range(len(cb.theme_ids))))
         codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
-        # a themes column decides every theme: the coder's codes there of a theme since renamed or removed go
-        counts = store.put_human_codes(codes, coder_id, run_id, retired_of=None if labels else cb.id)
+        # a themes column decides every theme: the coder's codes there of a theme since renamed or removed go; label
+        # columns decide theirs: the coder's codes there of those themes' earlier names (kept as aliases) go
+        given = {cb.theme_ids[j] for j in decided}
+        retired = [old for old, now in cb.renamed_themes(store.code_themes()).items() if now in given] \
+            if labels else None
+        counts = store.put_human_codes(codes, coder_id, run_id, retired_of=cb.id, retired=retired)
         run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
     per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
     labels_of = {t.id: t.label for t in cb.themes}
@@ -2564,13 +2568,19 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
 
 def _renamed_as_now(codes: pd.DataFrame, cb) -> pd.DataFrame:
     """``codes`` (a frame with ``theme`` and ``assigned``) with the codes of a theme's earlier name (kept as an
-    alias: :meth:`evalnlp.codebook.Codebook.renamed_themes`) read as the theme, as evidence reads them; a coder's
-    two codes of one theme on a passage, under both names, are one decision (assigned if either says so)."""
+    alias: :meth:`evalnlp.codebook.Codebook.renamed_themes`) read as the theme, as evidence reads them. Where a coder
+    has a code of the theme's id too on the passage, that later decision is the one read; two earlier names of one
+    theme are one decision (assigned if either says so)."""
     renamed = cb.renamed_themes(set(codes["theme"]))
     if not renamed:
         return codes
+    was = codes["theme"].isin(list(renamed)).to_numpy()
     codes = codes.assign(theme=codes["theme"].replace(renamed))
     keys = [c for c in codes.columns if c != "assigned"]
+    current = codes.loc[~was, keys].drop_duplicates()
+    old = codes[was].merge(current, on=keys, how="left", indicator=True)
+    old = old[old["_merge"] == "left_only"].drop(columns="_merge")
+    codes = pd.concat([codes[~was], old], ignore_index=True)
     return codes.groupby(keys, sort=False, dropna=False, as_index=False)["assigned"].max()[list(codes.columns)]
 
 

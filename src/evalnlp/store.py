@@ -1343,7 +1343,7 @@ class Store:
         return int(n)
 
     def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str, *,
-                        retired_of: str | None = None) -> dict[str, int]:
+                        retired_of: str | None = None, retired: Sequence[str] | None = None) -> dict[str, int]:
         """Store a human coder's codes for the segments in ``frame`` (seg_id, theme, assigned, optional score);
         return how many of those segments were ``new`` to this coder, ``changed`` or ``unchanged``.
 
@@ -1360,7 +1360,9 @@ class Store:
 
         With ``retired_of`` (a codebook id; ``frame`` then decides every theme of that codebook as it is now), the
         coder's codes on these segments of themes no longer in it, made with an earlier version of it (a theme
-        renamed or removed since), are taken out too, so the coder's two codings are never read as one.
+        renamed or removed since), are taken out too, so the coder's two codings are never read as one. With
+        ``retired`` too (for a frame that decides some themes only), only the codes of those names (the earlier
+        names of the themes it decides) are.
         """
         from evalnlp.schema import is_human
 
@@ -1395,8 +1397,10 @@ class Store:
                    SELECT c.seg_id, c.theme FROM codes c
                    WHERE ? IS NOT NULL AND c.coder = ? AND c.seg_id IN (SELECT seg_id FROM _hnew)
                      AND c.theme NOT IN (SELECT theme FROM _hnew)
-                     AND c.run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)""",
-                [retired_of, coder, retired_of])
+                     AND c.run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)
+                     AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], c.theme))""",
+                [retired_of, coder, retired_of, None if retired is None else list(retired),
+                 None if retired is None else list(retired)])
             self.con.execute(  # segments new to this coder or coded differently before
                 """CREATE OR REPLACE TEMP TABLE _hdiff AS
                    SELECT DISTINCT seg_id FROM (
@@ -2907,8 +2911,11 @@ def _named_codes(renamed: dict[str, str] | None) -> str:
     if not renamed:
         return "codes"
     pairs = ", ".join(f"({_sql_str(old)}, {_sql_str(new)})" for old, new in renamed.items())
+    # where the coder also has a code of the theme's id on the passage, that later decision is the one read
     return (f"(SELECT c.seg_id, coalesce(r.theme, c.theme) AS theme, c.score, c.assigned, c.coder, c.run_id "
-            f"FROM codes c LEFT JOIN (VALUES {pairs}) r(old, theme) ON r.old = c.theme) AS codes")
+            f"FROM codes c LEFT JOIN (VALUES {pairs}) r(old, theme) ON r.old = c.theme "
+            f"WHERE r.old IS NULL OR NOT EXISTS (SELECT 1 FROM codes n WHERE n.seg_id = c.seg_id "
+            f"AND n.coder = c.coder AND n.theme = r.theme)) AS codes")
 
 
 def _of_codebook(codebook_id: str | None, codebook_sha256: str | None = None) -> str:

@@ -1321,3 +1321,40 @@ def test_codes_stored_under_a_renamed_themes_old_id_count_as_the_theme(tmp_path)
         with pytest.raises(InputError, match=r"\[E137\]"):  # too few passages to train on: no longer E186
             project.train(tmp_path / "model", codebook=book)
         pd.testing.assert_frame_equal(project.codes(), stored)  # nothing rewritten
+
+
+def test_label_columns_imported_again_after_a_rename_replace_the_old_ids_codes(tmp_path):
+    """Label columns (one 0/1 column per theme) imported again after a theme was renamed, its old id kept as an
+    alias: the person's codes of the old id stayed beside the new decision, so a passage they took the theme off
+    still counted under it. The codes of the decided themes' earlier names now go from the passages imported;
+    where a store holds both (written before), the code of the theme's id is the one read."""
+    from evalnlp.store import Store
+
+    book = tmp_path / "own.yaml"
+    v1 = ("id: own\nthemes:\n  - {id: walking, label: Walking, definition: Walks more., keywords: [walk]}\n"
+          "  - {id: peers, label: Peers, definition: Others helped., keywords: [group]}\n")
+    book.write_text(v1, encoding="utf-8")
+    texts = ["I walk to work now.", "The group helped me most.", "I walk with the group on Sundays."]
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "walking": [1, 0, 1], "peers": [0, 1, 1]}).to_csv(
+        coded, index=False)
+    options = dict(text="text", id="id", labels=["walking", "peers"], codebook=book)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.import_codes(coded, coder="ann", **options)
+        book.write_text(v1.replace("{id: peers, label: Peers,", "{id: peer_support, label: Peer support, "
+                                                                 "aliases: [peers],"), encoding="utf-8")
+        pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "walking": [1, 0, 1], "peers": [0, 0, 1]}).to_csv(
+            coded, index=False)
+        project.import_codes(coded, coder="ann", **options)
+        counted = project.evidence(codebook=book).themes.set_index("theme")["segments"].to_dict()
+        assert counted == {"walking": 2, "peer_support": 1}, counted
+        assert "peers" not in set(project.codes()["theme"])
+    # a store written before, holding both names on one passage: the decision under the theme's id is read
+    with Store(tmp_path / "p.duckdb") as store:
+        b = store.table("segments").set_index("text").loc[texts[1], "seg_id"]
+        first = store.table("runs")["run_id"].iloc[0]  # the first import's, with the codebook's first version
+        store.put_human_codes(pd.DataFrame({"seg_id": [b], "theme": ["peers"], "assigned": [True]}), "human:ann",
+                              first)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        counted = project.evidence(codebook=book).themes.set_index("theme")["segments"].to_dict()
+        assert counted == {"walking": 2, "peer_support": 1}, counted
