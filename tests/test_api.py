@@ -428,6 +428,7 @@ def test_the_file_of_the_store_open_here_is_never_read_or_written_as_another_fil
     open here, given under any name (a link named like the file expected) to import, ingest, read as a codebook,
     claims, names or review workbook, or to write an output to, is refused (E414) before it is opened, and the
     store stays locked. Another DuckDB store given to import as a .qdpx is refused too, with what to do."""
+    from evalnlp import api
     from evalnlp.errors import StoreError
 
     db = tmp_path / "p.duckdb"
@@ -450,6 +451,8 @@ def test_the_file_of_the_store_open_here_is_never_read_or_written_as_another_fil
         "keep_names": lambda: project.evidence(keep_names=link[".txt"]),
         "evidence output": lambda: project.evidence(output=link[".csv"]),
         "disagreements": lambda: project.agreement(disagreements=link[".csv"]),
+        "codebook import": lambda: api.codebook_import(link[".qdpx"], tmp_path / "book.yaml"),
+        "discover --suggest": lambda: project.discover(suggest=link[".yaml"]),
     }
     for name, call in calls.items():
         with pytest.raises(StoreError, match=r"\[E414\] .*link\..* is the file of the project store open here") as exc:

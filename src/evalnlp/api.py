@@ -1194,10 +1194,12 @@ def _guard_draft_target(store: Store, path: str | Path) -> None:
     """E148 when a file is at ``path`` that is not an earlier draft of ``discover --suggest``, or is a draft the
     store has coded with: a codebook, a claims file or anything else there is the user's, and would be lost."""
     from evalnlp.reports.discovery import is_draft
+    from evalnlp.util import refuse_open_store
 
     target = Path(path)
     if not target.exists():
         return
+    refuse_open_store(target, "a draft codebook to write")  # E414, before its first line is read
     if not is_draft(target):
         raise errors.error("E148", "suggest", suggest=str(path), what="not a draft evalnlp wrote")
     used = {Path(ref).resolve() for ref in store.codebook_refs() if ref and ref.endswith((".yaml", ".yml"))}
@@ -3402,7 +3404,9 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
         raise errors.error("E120", "import_codebook", path=str(path))
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise errors.error("E161", "codebook_out", out=str(out))
-    from evalnlp.util import check_output_path
+    from evalnlp.util import check_output_path, refuse_open_store
+
+    refuse_open_store(path, "a .qdc codebook")  # E414: the file of a store open here is never read
 
     check_output_path(out)  # E162: a folder that does not exist, or a folder given as the file
     exported_as = qda.exported_codebook_id(path)  # a codebook evalnlp exported: its id, to find its themes' again
