@@ -1014,12 +1014,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "agreement compares two different coders; got {listed}. Give {coders!o} once or twice"),
     "E186": ("the coders' codes use themes outside the codebook", {
         "agreement": "the codes of {a!r} and {b!r} use themes that are not in codebook {cb_id!r}: {outside}. Pass "
-                     "{codebook!o} with the codebook both coded with",
+                     "{codebook!o} with the codebook both coded with, or, for a theme renamed since they coded, add "
+                     "its old id to the theme's `aliases` (their codes of it then count as the theme)",
         "agreement_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
                                  "another human coder, {b!r}, and the codes of the two use themes that are not in "
-                                 "that codebook: {outside}. Pass {codebook!o} with the codebook they coded with",
+                                 "that codebook: {outside}. Pass {codebook!o} with the codebook they coded with, or, "
+                                 "for a theme renamed since they coded, add its old id to the theme's `aliases`",
         "train": "the codes of {coders} use themes that are not in codebook {cb_id!r}: {outside}. Pass {codebook!o} "
-                 "with the codebook they coded with",
+                 "with the codebook they coded with, or, for a theme renamed since they coded, add its old id to the "
+                 "theme's `aliases` (their codes of it then count as the theme)",
     }),
     "E187": ("--source is not a source in the store",
              "{source!o} {source!r} is not a source in the store; expected one of: {sources}.{hint} Without "

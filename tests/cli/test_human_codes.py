@@ -715,7 +715,8 @@ def test_one_coder_compared_with_another_person_is_told_why_that_person(cli, tin
     assert wrong_codebook.exit_code == 1 and "[E186]" in err
     assert ("[E186] no machine coder has coded with codebook 'fft', so 'human:ann' was compared with another human "
             "coder, 'human:ben', and the codes of the two use themes that are not in that codebook: ") in err
-    assert "capability" in err and err.endswith("Pass --codebook with the codebook they coded with")
+    assert "capability" in err and err.endswith("Pass --codebook with the codebook they coded with, or, for a theme "
+                                                "renamed since they coded, add its old id to the theme's `aliases`")
     other = tmp_path / "other.csv"
     pd.DataFrame({"text": ["Something else entirely."], "themes": ["capability"]}).to_csv(other, index=False)
     cli("codes", "import", str(other), "--text", "text", "--labels-column", "themes", "--coder", "carol")
