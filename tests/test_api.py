@@ -353,6 +353,31 @@ def test_every_method_of_a_project_says_what_it_does():
     assert "text" in Project.ingest.__doc__ and "to_parquet" in Project.ingest.__doc__
 
 
+def test_the_help_of_a_project_method_names_every_option_it_takes():
+    """`help(project.report)` listed claims, by, redact and codebook, but report also takes keep_names (and
+    evidence keep_names, train epochs, import_codes sep, ingest question): an option the method takes is named
+    in its help, or the help points (``see :func:``) to the function whose help lists them all. ``progress``,
+    the command line's progress bar, is left out."""
+    import inspect
+    import re
+
+    from evalnlp.api import Project, method_options
+
+    unnamed = {}
+    for name, member in inspect.getmembers(Project):
+        if name.startswith("_") or not callable(member):
+            continue
+        doc = inspect.getdoc(member) or ""
+        if ":func:" in doc:
+            continue
+        said = set(re.findall(r"``(\w+)``", doc)) | set(re.findall(r"\b(\w+)=", doc))
+        own = set(inspect.signature(member).parameters)
+        missing = [o for o in method_options(member) if o not in said | own | {"progress"}]
+        if missing:
+            unnamed[name] = missing
+    assert unnamed == {}
+
+
 def test_agreement_with_the_machine_names_a_coded_copy_read_as_a_file_of_its_own(tmp_path):
     """A person's coded copy of the classified file, imported without source=, is compared with the machine by
     default: E183 says the answers are the same ones in two sources and which source= joins them."""

@@ -614,7 +614,7 @@ class Project:
     def ingest(self, paths: Sequence[str | Path] | str | Path, **options: Any) -> IngestResult:
         """Read files into the store (``evalnlp ingest``): ``paths`` (a file, a folder or a pattern, or a list of
         them) and ``text`` (the column, or list of columns, holding the answers), ``id``, ``meta``, ``unit``
-        (response or sentence), ``sheet`` (see :func:`ingest`). Files, not DataFrames: write a frame with
+        (response or sentence), ``sheet``, ``question`` (see :func:`ingest`). Files, not DataFrames: write a frame with
         ``df.to_parquet(path)`` and ingest the file (pandas keeps an unnamed index other than 0, 1, 2 ... as a
         column ``__index_level_0__``; name it, ``df.rename_axis("row_id")``, to read it under its name). The result's ``n_in``, ``n_ok`` and
         ``n_rejected`` add up; ``rejects()`` says why each rejected row was. ``replace=True`` reads each file as a
@@ -633,7 +633,7 @@ class Project:
 
     def evidence(self, **options: Any):
         """Evidence tables per theme, group and claim (``evalnlp evidence``): ``by``, ``claims``, ``codebook``,
-        ``redact``, ``output``, ``quotes`` (see :func:`evidence`)."""
+        ``redact``, ``keep_names``, ``output``, ``quotes`` (see :func:`evidence`)."""
         return evidence(self.store, **options)
 
     def quotes(self, theme: str, **options: Any) -> pd.DataFrame:
@@ -646,7 +646,8 @@ class Project:
         return quotes(self.store, theme, **options)
 
     def report(self, output: str | Path, **options: Any) -> Path:
-        """One self-contained HTML report (``evalnlp report``): ``claims``, ``by``, ``redact``, ``codebook``."""
+        """One self-contained HTML report (``evalnlp report``): ``claims``, ``by``, ``redact``, ``keep_names``,
+        ``codebook``."""
         return report(self.store, output, **options)
 
     def discover(self, **options: Any):
@@ -664,13 +665,14 @@ class Project:
 
     @staticmethod
     def evaluate(path: str | Path, **options: Any):
-        """Agreement of a coder with a human-coded file (``evalnlp evaluate``); reads the file only."""
+        """Agreement of a coder with a human-coded file (``evalnlp evaluate``); reads the file only: ``text``,
+        ``labels=[...]`` or ``labels_column`` (with ``sep``), ``model`` or ``codebook``, ``sheet``."""
         return evaluate(path, **options)
 
     def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
         """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
-        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, ``question``, plus ``codebook``,
-        ``source``."""
+        ``labels_column=...`` (theme names joined by ``sep``, ";" unless given), and the ingest options ``id``,
+        ``meta``, ``sheet``, ``question``, plus ``codebook``, ``source``."""
         return import_codes(self.store, path, text=text, coder=coder, **options)
 
     def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
@@ -688,7 +690,7 @@ class Project:
 
     def train(self, out: str | Path, **options: Any) -> "TrainResult":
         """Train a coder from the human codes in this store (``evalnlp train --from-store``): ``coder``,
-        ``codebook``, ``backend``, ``prior``."""
+        ``codebook``, ``backend``, ``prior``, ``epochs`` (the fine-tuned backends)."""
         return train_from_store(self.store, out=out, **options)
 
     # exchange with QDA programs (REFI-QDA)
