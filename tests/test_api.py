@@ -332,6 +332,12 @@ def test_agreement_of_two_coders_copies_read_as_separate_files_says_how_to_join_
         project.import_codes(tmp_path / "alice.csv", coder="alice", **options)
         project.import_codes(tmp_path / "bob.csv", coder="bob", source="alice.csv", **options)
         pair = project.agreement("alice", "bob")[0]
+        # by keyword, as agreement(store, coders=...) and the docstring name them (refused as no option before)
+        assert project.agreement(coders=["alice", "bob"])[0].to_json() == pair.to_json()
+        assert project.agreement(coders="bob")[0].coders == ("human:bob", "human:alice")
+        with pytest.raises(InputError, match=r"\[E149\] agreement\(\) was given coders both by position \('alice'\) "
+                                             r"and as coders=\['bob'\]; give them one way"):
+            project.agreement("alice", coders=["bob"])
     assert pair.to_json()["n"] == 3
 
 
@@ -345,6 +351,31 @@ def test_every_method_of_a_project_says_what_it_does():
             and not (member.fget if isinstance(member, property) else member).__doc__]
     assert bare == []
     assert "text" in Project.ingest.__doc__ and "to_parquet" in Project.ingest.__doc__
+
+
+def test_the_help_of_a_project_method_names_every_option_it_takes():
+    """`help(project.report)` listed claims, by, redact and codebook, but report also takes keep_names (and
+    evidence keep_names, train epochs, import_codes sep, ingest question): an option the method takes is named
+    in its help, or the help points (``see :func:``) to the function whose help lists them all. ``progress``,
+    the command line's progress bar, is left out."""
+    import inspect
+    import re
+
+    from evalnlp.api import Project, method_options
+
+    unnamed = {}
+    for name, member in inspect.getmembers(Project):
+        if name.startswith("_") or not callable(member):
+            continue
+        doc = inspect.getdoc(member) or ""
+        if ":func:" in doc:
+            continue
+        said = set(re.findall(r"``(\w+)``", doc)) | set(re.findall(r"\b(\w+)=", doc))
+        own = set(inspect.signature(member).parameters)
+        missing = [o for o in method_options(member) if o not in said | own | {"progress"}]
+        if missing:
+            unnamed[name] = missing
+    assert unnamed == {}
 
 
 def test_agreement_with_the_machine_names_a_coded_copy_read_as_a_file_of_its_own(tmp_path):
@@ -403,6 +434,62 @@ def test_a_store_opened_twice_in_a_notebook_stays_locked_against_other_processes
     assert len(first.documents()) == 1 and _other_process_opens(db) == "E403"
     first.close()
     assert _other_process_opens(db) == "opened"
+
+
+def _held_against_other_processes(db) -> bool:
+    """Whether a separate process (DuckDB alone: quicker to start than evalnlp) is refused the store ``db``."""
+    import subprocess
+    import sys
+
+    code = (f"import duckdb\ntry:\n    duckdb.connect({str(db)!r}).close()\nexcept duckdb.IOException:\n"
+            "    print('held')\nelse:\n    print('opened')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip() == "held"
+
+
+def test_the_file_of_the_store_open_here_is_never_read_or_written_as_another_file(tmp_path):
+    """Closing any descriptor of the store's file releases the process's DuckDB lock on it: the file of the store
+    open here, given under any name (a link named like the file expected) to import, ingest, read as a codebook,
+    claims, names or review workbook, or to write an output to, is refused (E414) before it is opened, and the
+    store stays locked. Another DuckDB store given to import as a .qdpx is refused too, with what to do."""
+    from evalnlp import api
+    from evalnlp.errors import StoreError
+
+    db = tmp_path / "p.duckdb"
+    csv = tmp_path / "answers.csv"
+    csv.write_text("id,answer,themes\n1,The staff were kind.,staff\n", encoding="utf-8")
+    project = evalnlp.open(db)
+    project.import_codes(csv, text="answer", id="id", labels_column="themes", coder="ann", codebook="fft")
+    link = {ext: tmp_path / f"link{ext}" for ext in (".qdpx", ".csv", ".yaml", ".txt", ".xlsx")}
+    for path in link.values():
+        path.symlink_to(db)
+    calls = {
+        "import_qdpx": lambda: project.import_qdpx(link[".qdpx"]),
+        "ingest": lambda: project.ingest(link[".csv"], text="answer"),
+        "ingest a narrative": lambda: project.ingest(link[".txt"]),
+        "import_codes": lambda: project.import_codes(link[".csv"], text="answer", labels_column="themes",
+                                                     coder="ann"),
+        "review_import": lambda: project.review_import(link[".xlsx"], coder="ann"),
+        "codebook": lambda: project.evidence(codebook=link[".yaml"]),
+        "claims": lambda: project.evidence(claims=link[".yaml"]),
+        "keep_names": lambda: project.evidence(keep_names=link[".txt"]),
+        "evidence output": lambda: project.evidence(output=link[".csv"]),
+        "disagreements": lambda: project.agreement(disagreements=link[".csv"]),
+        "codebook import": lambda: api.codebook_import(link[".qdpx"], tmp_path / "book.yaml"),
+        "discover --suggest": lambda: project.discover(suggest=link[".yaml"]),
+    }
+    for name, call in calls.items():
+        with pytest.raises(StoreError, match=r"\[E414\] .*link\..* is the file of the project store open here") as exc:
+            call()
+        assert "p.duckdb" in str(exc.value), name
+    assert _held_against_other_processes(db)
+    assert len(project.codes()) == 9 and project.summary()["documents"] == 1  # the fft themes, as imported
+    project.close()
+    with evalnlp.open(tmp_path / "other.duckdb") as other:
+        with pytest.raises(StoreError, match=r"\[E414\] .*p.duckdb' is a DuckDB database \(a project store\), "
+                                             r"not a .qdpx project, so nothing was imported.*export"):
+            other.import_qdpx(db)
 
 
 def test_evaluating_a_file_without_one_answer_is_a_numbered_error(tmp_path):

@@ -456,12 +456,14 @@ _FORWARDED_TO = {"train": "train_from_store"}
 
 
 def method_options(method: Callable) -> list[str]:
-    """The keyword options a :class:`Project` method takes: its own named parameters, and, for a method that
-    hands ``**options`` on, the keyword-only parameters of the function of this module it hands them to (of its
-    name, or named in ``_FORWARDED_TO``)."""
+    """The keyword options a :class:`Project` method takes: its own named parameters (``*coders`` of
+    :meth:`Project.agreement` too, which it takes as ``coders=`` as well), and, for a method that hands
+    ``**options`` on, the keyword-only parameters of the function of this module it hands them to (of its name, or
+    named in ``_FORWARDED_TO``)."""
     import inspect
 
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY,
+             inspect.Parameter.VAR_POSITIONAL)
     params = inspect.signature(method).parameters
     names = [n for n, p in params.items() if p.kind in kinds and n != "self"]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
@@ -627,7 +629,7 @@ class Project:
     def ingest(self, paths: Sequence[str | Path] | str | Path, **options: Any) -> IngestResult:
         """Read files into the store (``evalnlp ingest``): ``paths`` (a file, a folder or a pattern, or a list of
         them) and ``text`` (the column, or list of columns, holding the answers), ``id``, ``meta``, ``unit``
-        (response or sentence), ``sheet`` (see :func:`ingest`). Files, not DataFrames: write a frame with
+        (response or sentence), ``sheet``, ``question`` (see :func:`ingest`). Files, not DataFrames: write a frame with
         ``df.to_parquet(path)`` and ingest the file (pandas keeps an unnamed index other than 0, 1, 2 ... as a
         column ``__index_level_0__``; name it, ``df.rename_axis("row_id")``, to read it under its name). The result's ``n_in``, ``n_ok`` and
         ``n_rejected`` add up; ``rejects()`` says why each rejected row was. ``replace=True`` reads each file as a
@@ -646,7 +648,7 @@ class Project:
 
     def evidence(self, **options: Any):
         """Evidence tables per theme, group and claim (``evalnlp evidence``): ``by``, ``claims``, ``codebook``,
-        ``redact``, ``output``, ``quotes`` (see :func:`evidence`)."""
+        ``redact``, ``keep_names``, ``output``, ``quotes`` (see :func:`evidence`)."""
         return evidence(self.store, **options)
 
     def quotes(self, theme: str, **options: Any) -> pd.DataFrame:
@@ -659,7 +661,8 @@ class Project:
         return quotes(self.store, theme, **options)
 
     def report(self, output: str | Path, **options: Any) -> Path:
-        """One self-contained HTML report (``evalnlp report``): ``claims``, ``by``, ``redact``, ``codebook``."""
+        """One self-contained HTML report (``evalnlp report``): ``claims``, ``by``, ``redact``, ``keep_names``,
+        ``codebook``."""
         return report(self.store, output, **options)
 
     def discover(self, **options: Any):
@@ -677,26 +680,32 @@ class Project:
 
     @staticmethod
     def evaluate(path: str | Path, **options: Any):
-        """Agreement of a coder with a human-coded file (``evalnlp evaluate``); reads the file only."""
+        """Agreement of a coder with a human-coded file (``evalnlp evaluate``); reads the file only: ``text``,
+        ``labels=[...]`` or ``labels_column`` (with ``sep``), ``model`` or ``codebook``, ``sheet``."""
         return evaluate(path, **options)
 
     def import_codes(self, path: str | Path, *, text: str, coder: str, **options: Any) -> "CodesImportResult":
         """Import a human-coded table as coder ``human:NAME`` (``evalnlp codes import``): ``labels=[...]`` or
-        ``labels_column=...``, and the ingest options ``id``, ``meta``, ``sheet``, ``question``, plus ``codebook``,
-        ``source``."""
+        ``labels_column=...`` (theme names joined by ``sep``, ";" unless given), and the ingest options ``id``,
+        ``meta``, ``sheet``, ``question``, plus ``codebook``, ``source``."""
         return import_codes(self.store, path, text=text, coder=coder, **options)
 
     def agreement(self, *coders: str, **options: Any) -> list["Agreement"]:
         """Agreement between coders on the passages both coded (``evalnlp agreement``): none, one or two coder
-        names (or one list of them); ``codebook``, ``disagreements`` (a file to write). ``result[0].to_json()`` is
-        the JSON."""
+        names (or one list of them), by position or as ``coders=[...]``; ``codebook``, ``disagreements`` (a file to
+        write). ``result[0].to_json()`` is the JSON."""
+        if "coders" in options:  # p.agreement(coders=["alice", "bob"]), as api.agreement names them
+            named = options.pop("coders")
+            if coders:
+                raise errors.error("E149", "coders_twice", given=", ".join(map(repr, coders)), value=named)
+            coders = () if named is None else (named,)  # a name, or a list of them (taken apart below)
         if len(coders) == 1 and isinstance(coders[0], (list, tuple)):  # p.agreement(["alice", "bob"])
             coders = tuple(coders[0])
         return agreement(self.store, coders, **options)
 
     def train(self, out: str | Path, **options: Any) -> "TrainResult":
         """Train a coder from the human codes in this store (``evalnlp train --from-store``): ``coder``,
-        ``codebook``, ``backend``, ``prior``."""
+        ``codebook``, ``backend``, ``prior``, ``epochs`` (the fine-tuned backends)."""
         return train_from_store(self.store, out=out, **options)
 
     # exchange with QDA programs (REFI-QDA)
@@ -1202,10 +1211,12 @@ def _guard_draft_target(store: Store, path: str | Path) -> None:
     """E148 when a file is at ``path`` that is not an earlier draft of ``discover --suggest``, or is a draft the
     store has coded with: a codebook, a claims file or anything else there is the user's, and would be lost."""
     from evalnlp.reports.discovery import is_draft
+    from evalnlp.util import refuse_open_store
 
     target = Path(path)
     if not target.exists():
         return
+    refuse_open_store(target, "a draft codebook to write")  # E414, before its first line is read
     if not is_draft(target):
         raise errors.error("E148", "suggest", suggest=str(path), what="not a draft evalnlp wrote")
     used = {Path(ref).resolve() for ref in store.codebook_refs() if ref and ref.endswith((".yaml", ".yml"))}
@@ -2341,8 +2352,12 @@ def import_codes(store: Store, path: str | Path, *, text: str, coder: str, label
         decided = ([cb.theme_ids.index(cb.label_to_id(c)) for c in dict.fromkeys(labels)] if labels
                    else list(range(len(cb.theme_ids))))
         codes = human_code_frame(seg_ids, Y[:, decided], [cb.theme_ids[j] for j in decided])
-        # a themes column decides every theme: the coder's codes there of a theme since renamed or removed go
-        counts = store.put_human_codes(codes, coder_id, run_id, retired_of=None if labels else cb.id)
+        # a themes column decides every theme: the coder's codes there of a theme since renamed or removed go; label
+        # columns decide theirs: the coder's codes there of those themes' earlier names (kept as aliases) go
+        given = {cb.theme_ids[j] for j in decided}
+        retired = [old for old, now in cb.renamed_themes(store.code_themes()).items() if now in given] \
+            if labels else None
+        counts = store.put_human_codes(codes, coder_id, run_id, retired_of=cb.id, retired=retired)
         run.counts(n_in=ingested.n_in, n_ok=ingested.n_ok, n_rejected=ingested.n_rejected)
     per_seg = pd.DataFrame(Y.astype(bool), columns=cb.theme_ids).groupby(np.asarray(seg_ids, dtype=object)).any()
     labels_of = {t.id: t.label for t in cb.themes}
@@ -2508,6 +2523,7 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
                 raise errors.error("E183", "copies_machine", human=human, machine=machine, n=n, src_h=src_h,
                                    src_m=src_m)
         raise errors.error("E183", "passages", a=a, b=b, n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0))
+    long = _renamed_as_now(long, cb)
     outside = sorted(set(long["theme"]) - set(cb.theme_ids))
     if outside:
         if other_human:
@@ -2567,6 +2583,24 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
     return Agreement(coders=(a, b), codebook_id=cb.id, report=report,
                      units=missing_as_none(table[DISAGREEMENT_COLUMNS].copy()),
                      n_a=n_coded.get(a, 0), n_b=n_coded.get(b, 0), trained_from_store=from_store)
+
+
+def _renamed_as_now(codes: pd.DataFrame, cb) -> pd.DataFrame:
+    """``codes`` (a frame with ``theme`` and ``assigned``) with the codes of a theme's earlier name (kept as an
+    alias: :meth:`evalnlp.codebook.Codebook.renamed_themes`) read as the theme, as evidence reads them. Where a coder
+    has a code of the theme's id too on the passage, that later decision is the one read; two earlier names of one
+    theme are one decision (assigned if either says so)."""
+    renamed = cb.renamed_themes(set(codes["theme"]))
+    if not renamed:
+        return codes
+    was = codes["theme"].isin(list(renamed)).to_numpy()
+    codes = codes.assign(theme=codes["theme"].replace(renamed))
+    keys = [c for c in codes.columns if c != "assigned"]
+    current = codes.loc[~was, keys].drop_duplicates()
+    old = codes[was].merge(current, on=keys, how="left", indicator=True)
+    old = old[old["_merge"] == "left_only"].drop(columns="_merge")
+    codes = pd.concat([codes[~was], old], ignore_index=True)
+    return codes.groupby(keys, sort=False, dropna=False, as_index=False)["assigned"].max()[list(codes.columns)]
 
 
 def _training_fingerprints(store: Store, coder: str) -> tuple[set[str], bool]:
@@ -2705,7 +2739,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     else:
         runs = store.coding_runs(chosen)
         cb = _run_codebook(runs.iloc[-1], store.table("runs")) if not runs.empty else load_codebook("impact")
-    codes = store.human_codes(chosen)
+    codes = _renamed_as_now(store.human_codes(chosen), cb)
     outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
     if outside:
         raise errors.error("E186", "train", coders=', '.join(chosen), cb_id=cb.id, outside=', '.join(outside[:10]))
@@ -3269,6 +3303,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
                            expected="a .qdpx project")
     if not path.is_file():
         raise errors.error("E121", "project", path=str(path), folder=" (it is a folder)" if path.is_dir() else "")
+    _refuse_store_file(path, "a .qdpx project")
     if path.suffix.lower() == ".qdc":
         raise errors.error("E128", "qdc_given", file=path.name,
                            convert=errors.Call("codebook import", "out=FILE.yaml", path=path.name))
@@ -3324,6 +3359,23 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None, cod
                      new_codebook=Path(new_codebook) if new_codebook is not None else None)
 
 
+def _refuse_store_file(path: Path, what: str) -> None:
+    """E414, before ``path`` is read as ``what``: when it is the file of a store open in this process (looked up,
+    not opened: reading it would release the store's lock), or any other DuckDB database (a project store given
+    in place of the file)."""
+    from evalnlp.util import refuse_open_store
+
+    refuse_open_store(path, what)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return  # the reader says why it cannot be read
+    if head[8:12] == b"DUCK":
+        raise errors.error("E414", "store", path=str(path), what=what,
+                           export=errors.Call("export", "path=FILE.qdpx", db=str(path)))
+
+
 def _store_or_file_codebook(store: Store, project):
     """The store's codebook; else the shipped codebook whose themes the file's codes are; else impact."""
     from evalnlp import qda
@@ -3369,7 +3421,9 @@ def codebook_import(path: str | Path, out: str | Path, *, id: str | None = None)
         raise errors.error("E120", "import_codebook", path=str(path))
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise errors.error("E161", "codebook_out", out=str(out))
-    from evalnlp.util import check_output_path
+    from evalnlp.util import check_output_path, refuse_open_store
+
+    refuse_open_store(path, "a .qdc codebook")  # E414: the file of a store open here is never read
 
     check_output_path(out)  # E162: a folder that does not exist, or a folder given as the file
     exported_as = qda.exported_codebook_id(path)  # a codebook evalnlp exported: its id, to find its themes' again
@@ -3687,7 +3741,7 @@ def _check_review_texts(store: Store, sheet, name: str) -> None:
                            n_moved=len(moved))
 
 
-def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str) -> None:
+def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str, cb) -> None:
     """E193 when a reviewed row's hidden ``machine`` cell no longer holds the themes the machine gave its passage
     in the classify run the workbook was exported from (checked where the store still holds that run's codes):
     the theme cells are read against it, so a cleared or edited cell turns the machine's own pre-filled 1s into
@@ -3698,6 +3752,8 @@ def _check_review_machine(store: Store, sheet, reviewed: pd.DataFrame, name: str
     if not machine or not run or reviewed.empty:
         return
     given = store.assigned_in_run(machine, run, reviewed["seg_id"].tolist())
+    # by the themes' ids now: a theme renamed since the run (its old id kept as an alias) is the same theme
+    given = {seg: {rv.theme_now(cb, t) for t in themes} for seg, themes in given.items()}
     edited = [rec for rec in reviewed.itertuples(index=False)
               if rec.seg_id in given and set(rec.machine) != given[rec.seg_id]]
     if edited:
@@ -3712,7 +3768,8 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     """Turn an edited review workbook into human codes of ``human:NAME`` (see :data:`evalnlp.review.RULE` for
     which rows count). The workbook must come from this store and the codebook must be unchanged since the
     export; every cell is checked before anything is written, so a refused workbook leaves the store as it was.
-    A reviewer's new decision on a passage replaces that reviewer's earlier codes for it. Recorded as a run whose
+    A reviewer's new decision on a passage replaces that reviewer's earlier codes of the codebook for it (those of a
+    theme renamed or removed since included; their codes of another codebook stay). Recorded as a run whose
     counts (n_in = n_ok) are the rows that held a decision, every one stored; its args say how many rows were read
     (``rows``) and how many of them were left as exported (``untouched``), as the result does.
 
@@ -3753,7 +3810,7 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
             raise errors.error("E193", "lost", file=name, row=row, value=lost.iloc[0]['seg_id'], path=store.path,
                                n_lost=len(lost))
         _check_review_texts(store, sheet, name)
-        _check_review_machine(store, sheet, decisions.reviewed, name)
+        _check_review_machine(store, sheet, decisions.reviewed, name, cb)
     args = {"file": str(path), "coder": coder_id, "codebook": _codebook_ref(cb), "export_run": meta.get("export_run"),
             "strategy": meta.get("strategy"), "rows": decisions.n_rows, "reviewed": decisions.n_reviewed,
             "untouched": decisions.n_untouched, "changed_passages": decisions.n_changed_passages,
@@ -3766,7 +3823,11 @@ def review_import(store: Store, path: str | Path, *, coder: str, codebook_change
     args["repeats"] = int(repeats["seg_id"].nunique())
     with recorded_run(store, "review import", args, codebook_id=cb.id, codebook_sha256=cb.sha256) as run:
         run_id = run.id
-        store.replace_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id)
+        # the reviewer's decision on every theme of the codebook replaces theirs before on those passages, and
+        # their codes there of a theme the codebook has renamed or removed since; their codes of another
+        # codebook's themes stay, as with codes import and import
+        store.put_human_codes(pd.concat([decisions.codes, repeats], ignore_index=True), coder_id, run_id,
+                              retired_of=cb.id)
         # the run's counts are the rows that held a decision, each stored: a row left as exported was read and
         # nothing came of it (the args keep those: rows = reviewed + untouched), not a row accepted or rejected
         run.counts(n_in=decisions.n_reviewed, n_ok=decisions.n_reviewed, n_rejected=0)

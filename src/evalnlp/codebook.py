@@ -50,7 +50,7 @@ from typing import Any
 
 from evalnlp import errors
 from evalnlp.errors import CodebookError
-from evalnlp.util import did_you_mean, path_kind
+from evalnlp.util import did_you_mean, path_kind, refuse_open_store
 
 __all__ = [
     "Codebook",
@@ -156,6 +156,18 @@ class Codebook:
             raise errors.error("E221", "label", label=label, id=self.id, hint=did_you_mean(str(label), known),
                                theme_ids=', '.join(self.theme_ids))
         return found
+
+    def renamed_themes(self, names) -> dict[str, str]:
+        """Of ``names`` (the themes codes are stored under), each that is not a theme id of this codebook but names
+        one of its themes (an id or label it had before the theme was renamed, kept as an alias, as E221 advises):
+        name -> theme id. Codes of this codebook stored under such a name count as that theme."""
+        out = {}
+        for name in names:
+            if isinstance(name, str) and name not in self._index:
+                found = self._names.get(_norm_name(name))
+                if found is not None:
+                    out[name] = found
+        return out
 
 
 @dataclass(frozen=True)
@@ -589,6 +601,7 @@ def _resolve(ref: str | Path) -> Path:
         return _shipped_path(ref)
     path = Path(ref).expanduser()
     if path.is_file():
+        refuse_open_store(path, "a codebook")  # E414, before the file is read
         return path
     looks_like_id = isinstance(ref, str) and "/" not in ref and "\\" not in ref and not path.suffix
     if path.is_dir():

@@ -162,7 +162,8 @@ class Corpus:
 
             self._handle = self.store.open_coded(list(self.codebook.theme_ids), word_band=WORD_BAND,
                                                  codebook_id=self.codebook.id,
-                                                 codebook_sha256=getattr(self.codebook, "sha256", None))
+                                                 codebook_sha256=getattr(self.codebook, "sha256", None),
+                                                 renamed=self.renamed_themes)
         return self._handle
 
     @property
@@ -225,10 +226,17 @@ class Corpus:
     # ---- attributes and groups
 
     @property
+    def renamed_themes(self) -> dict[str, str]:
+        """Themes with codes in the store that name a theme of the codebook otherwise than by its id (its id
+        before it was renamed, kept as an alias): name -> theme id. Their codes count as that theme."""
+        renamed = getattr(self.codebook, "renamed_themes", None)
+        return dict(self._answer(("renamed_themes",), lambda: renamed(self.store.code_themes()) if renamed else {}))
+
+    @property
     def ignored_themes(self) -> list[str]:
-        """Themes with codes in the store that are not in the codebook."""
+        """Themes with codes in the store that are not in the codebook (nor an earlier name of one of its themes)."""
         return list(self._answer(("ignored_themes",), lambda: sorted(
-            set(self.store.code_themes()) - set(self.codebook.theme_ids))))
+            set(self.store.code_themes()) - set(self.codebook.theme_ids) - set(self.renamed_themes))))
 
     @property
     def other_versions(self) -> int:
@@ -244,7 +252,8 @@ class Corpus:
         of it (see :meth:`evalnlp.store.Store.undecided_themes`); none otherwise."""
         sha = getattr(self.codebook, "sha256", None)
         return list(self._answer(("undecided_themes",), lambda: self.store.undecided_themes(
-            self.codebook.theme_ids, self.codebook.id, sha) if sha and self.other_versions else []))
+            self.codebook.theme_ids, self.codebook.id, sha, self.renamed_themes) if sha and self.other_versions
+            else []))
 
     def metadata_keys(self) -> list[str]:
         """The metadata keys of the documents with passages, in order of first appearance."""
@@ -552,7 +561,8 @@ class Corpus:
         passages = self.passages
         codes = self.store.effective_codes(assigned_only=False, themes=self.codebook.theme_ids,
                                            codebook_id=self.codebook.id,
-                                           codebook_sha256=getattr(self.codebook, "sha256", None))
+                                           codebook_sha256=getattr(self.codebook, "sha256", None),
+                                           renamed=self.renamed_themes)
         self._frames["coded"] = (codes.drop_duplicates("seg_id")[["seg_id", "coder"]]
                                  .merge(passages[["seg_id", "doc_id", "source"]], on="seg_id", how="inner")
                                  .sort_values("seg_id").reset_index(drop=True))

@@ -757,6 +757,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
         "workers": "workers is the number of processes that code the passages: a whole number of at least 1 (or "
                    "None, the default); got {value!r}",
         "coder_names": "coders are coder names (text), as in agreement('alice', 'bob'); got {value!r}",
+        "coders_twice": "agreement() was given coders both by position ({given}) and as coders={value!r}; give "
+                        "them one way: agreement('alice', 'bob') or agreement(coders=['alice', 'bob'])",
     }),
     "E150": ("--by names an attribute no document has",
              "{by!o} {attr!r} is not an attribute of the documents in this store. Expected one of the attributes "
@@ -1012,12 +1014,15 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
              "agreement compares two different coders; got {listed}. Give {coders!o} once or twice"),
     "E186": ("the coders' codes use themes outside the codebook", {
         "agreement": "the codes of {a!r} and {b!r} use themes that are not in codebook {cb_id!r}: {outside}. Pass "
-                     "{codebook!o} with the codebook both coded with",
+                     "{codebook!o} with the codebook both coded with, or, for a theme renamed since they coded, add "
+                     "its old id to the theme's `aliases` (their codes of it then count as the theme)",
         "agreement_other_human": "no machine coder has coded with codebook {cb_id!r}, so {a!r} was compared with "
                                  "another human coder, {b!r}, and the codes of the two use themes that are not in "
-                                 "that codebook: {outside}. Pass {codebook!o} with the codebook they coded with",
+                                 "that codebook: {outside}. Pass {codebook!o} with the codebook they coded with, or, "
+                                 "for a theme renamed since they coded, add its old id to the theme's `aliases`",
         "train": "the codes of {coders} use themes that are not in codebook {cb_id!r}: {outside}. Pass {codebook!o} "
-                 "with the codebook they coded with",
+                 "with the codebook they coded with, or, for a theme renamed since they coded, add its old id to the "
+                 "theme's `aliases` (their codes of it then count as the theme)",
     }),
     "E187": ("--source is not a source in the store",
              "{source!o} {source!r} is not a source in the store; expected one of: {sources}.{hint} Without "
@@ -1489,6 +1494,14 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                  "({coders}). Nothing was changed. If those answers were withdrawn, pass {drop_human_codes!o} as well to drop their "
                  "codes with them; if not, check the export: read it with the same text columns, id column and "
                  "sheet as before, as an answer is known by its id (or row) and its text",
+    }),
+    "E414": ("a file given to read or write is a project store (the store open is never read or written as a file)", {
+        "open": "{path!r} is the file of the project store open here ({store!r}), not {what}: evalnlp does not read or "
+                "write it as another file (reading it would release the store's lock, so another process could "
+                "write the store at the same time; writing it would replace the store). Give the path of {what}",
+        "store": "{path!r} is a DuckDB database (a project store), not {what}, so nothing was imported. To bring its "
+                 "documents and codes into this store, export them from it first (`{export}`) and import that "
+                 ".qdpx",
     }),
     "E420": ("no passage has been coded with this codebook (or the run that coded them did not record its coder), "
              "so there is nothing to review", {

@@ -321,10 +321,11 @@ def claims_keep_names(path: str | Path) -> list[str]:
 def _read_claims_yaml(p: Path) -> Any:
     import yaml
 
-    from evalnlp.util import path_kind
+    from evalnlp.util import path_kind, refuse_open_store
 
     if p.exists() and not p.is_file() and not p.is_dir():  # /dev/null, a named pipe (which would wait for ever)
         raise errors.error("E151", "not_a_file", path=str(p), kind=path_kind(p))
+    refuse_open_store(p, "a claims file")
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

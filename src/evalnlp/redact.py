@@ -1633,11 +1633,12 @@ def read_keep_names(path) -> list[str]:
     ``#`` are skipped. E163 when the file cannot be read, E164 when it holds no name."""
     from pathlib import Path
 
-    from evalnlp.util import path_kind
+    from evalnlp.util import path_kind, refuse_open_store
 
     p = Path(path)
     if p.exists() and not p.is_file() and not p.is_dir():  # /dev/null, a named pipe (which would wait for ever)
         raise errors.error("E163", "not_a_file", path=str(p), kind=path_kind(p))
+    refuse_open_store(p, "a keep-names file")
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -56,7 +56,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import locator_in_source
-from evalnlp.util import path_kind
+from evalnlp.util import open_store_at, path_kind, refuse_open_store
 
 __all__ = [
     "STRATEGIES", "RULE", "FORMAT", "margins", "select_uncertain", "select_diverse", "select_random",
@@ -643,6 +643,7 @@ def read_workbook(path: str | Path) -> ReviewSheet:
                            review_export=_REVIEW_EXPORT)
     if not p.is_file():
         raise errors.error("E190", "missing", path=str(p), review_export=_REVIEW_EXPORT)
+    refuse_open_store(p, "a review workbook")
     try:
         wb = load_workbook(p, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
@@ -725,6 +726,18 @@ class ExistingWorkbook:
     export_run: str = ""
 
 
+def theme_now(cb, name: str) -> str:
+    """The id of the theme of ``cb`` that ``name`` is (its id, or a label or alias of it); else ``name``."""
+    from evalnlp.errors import CodebookError
+
+    if name in cb.theme_ids:
+        return name
+    try:
+        return cb.label_to_id(name)
+    except CodebookError:
+        return name
+
+
 def is_review_workbook(path: str | Path) -> bool:
     """Whether ``path`` is a workbook with the sheets of a review workbook (:func:`write_workbook`): found from the
     sheet names in the workbook's index alone, so a large workbook of another kind costs no reading."""
@@ -732,7 +745,7 @@ def is_review_workbook(path: str | Path) -> bool:
     import zipfile
 
     p = Path(path)
-    if p.suffix.lower() != ".xlsx" or not p.is_file():
+    if p.suffix.lower() != ".xlsx" or not p.is_file() or open_store_at(p) is not None:  # never read: see E414
         return False
     try:
         with zipfile.ZipFile(p) as z:
@@ -905,7 +918,8 @@ def read_decisions(sheet: ReviewSheet, cb, *, expected_fingerprint: str) -> Deci
         if seg_id in seen:
             raise errors.error("E193", "twice", file=name, row=r, seen=seen[seg_id], where=where('seg_id', r))
         seen[seg_id] = r
-        machine = {t for t in str(rec.get("machine") or "").split(";") if t}
+        # the machine's themes as exported: a theme renamed since (its old id kept as an alias) is the theme now
+        machine = {theme_now(cb, t) for t in str(rec.get("machine") or "").split(";") if t}
         unknown = machine - set(cb.theme_ids)
         if unknown:
             raise errors.error("E193", "unknown_themes", file=name, where=where('machine', r), unknown=sorted(unknown),

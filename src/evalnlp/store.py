@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,7 +22,7 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
-from evalnlp.util import HAN_LETTERS, KANA_LETTERS, package_versions
+from evalnlp.util import HAN_LETTERS, KANA_LETTERS, OPEN_STORES, file_key, open_store_at, package_versions
 
 DEFAULT_DB = "evalnlp.duckdb"
 
@@ -144,28 +143,10 @@ def _check_writable(path: Path) -> None:
     raise errors.error("E403", "read_only", path=str(path), what=what, wal=wal.name)
 
 
-#: The stores open in this process. DuckDB locks a store file with a POSIX record lock, which a process loses as
-#: soon as it closes any descriptor of that file, even one opened only to read a few bytes: so a file that one of
-#: these holds is never opened from Python again (see Store.__init__), or another process could open and write
-#: it beside them.
-_OPEN_HERE: "weakref.WeakSet[Store]" = weakref.WeakSet()
-
-
-def _file_key(path: Path) -> tuple[int, int] | None:
-    """The file's identity (device and inode), the same under any name or link; None when there is no file."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
 def _open_here(path: Path) -> "Store | None":
-    """A store of this process that holds the file at ``path`` open, if any."""
-    key = _file_key(path)
-    if key is None:
-        return None
-    return next((s for s in list(_OPEN_HERE) if not s.closed and s._key == key), None)
+    """A store of this process that holds the file at ``path`` open, if any (see :func:`evalnlp.util.open_store_at`:
+    a file one of them holds is never opened from Python again, or the process would lose DuckDB's lock on it)."""
+    return open_store_at(path)
 
 
 def _damaged(exc: BaseException) -> bool:
@@ -223,8 +204,8 @@ class Store:
                 raise errors.error("E401", "damaged", path=self.path, exc=_first_line(exc)) from None
             raise
         self.read_only = read_only
-        self._key = _file_key(p)
-        _OPEN_HERE.add(self)
+        self._key = file_key(p)
+        OPEN_STORES.add(self)
 
     def _open(self, read_only: bool) -> None:
         """Settings, the check that the file is a project store, and the migration, once connected."""
@@ -1362,7 +1343,7 @@ class Store:
         return int(n)
 
     def put_human_codes(self, frame: pd.DataFrame, coder: str, run_id: str, *,
-                        retired_of: str | None = None) -> dict[str, int]:
+                        retired_of: str | None = None, retired: Sequence[str] | None = None) -> dict[str, int]:
         """Store a human coder's codes for the segments in ``frame`` (seg_id, theme, assigned, optional score);
         return how many of those segments were ``new`` to this coder, ``changed`` or ``unchanged``.
 
@@ -1379,7 +1360,9 @@ class Store:
 
         With ``retired_of`` (a codebook id; ``frame`` then decides every theme of that codebook as it is now), the
         coder's codes on these segments of themes no longer in it, made with an earlier version of it (a theme
-        renamed or removed since), are taken out too, so the coder's two codings are never read as one.
+        renamed or removed since), are taken out too, so the coder's two codings are never read as one. With
+        ``retired`` too (for a frame that decides some themes only), only the codes of those names (the earlier
+        names of the themes it decides) are.
         """
         from evalnlp.schema import is_human
 
@@ -1414,8 +1397,10 @@ class Store:
                    SELECT c.seg_id, c.theme FROM codes c
                    WHERE ? IS NOT NULL AND c.coder = ? AND c.seg_id IN (SELECT seg_id FROM _hnew)
                      AND c.theme NOT IN (SELECT theme FROM _hnew)
-                     AND c.run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)""",
-                [retired_of, coder, retired_of])
+                     AND c.run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)
+                     AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], c.theme))""",
+                [retired_of, coder, retired_of, None if retired is None else list(retired),
+                 None if retired is None else list(retired)])
             self.con.execute(  # segments new to this coder or coded differently before
                 """CREATE OR REPLACE TEMP TABLE _hdiff AS
                    SELECT DISTINCT seg_id FROM (
@@ -1444,6 +1429,16 @@ class Store:
         finally:
             self._drop_temp("_hnew", "_hseen", "_hold", "_hdiff", "_hstale")
         return {"new": int(counts[0]), "changed": int(counts[1]), "unchanged": int(counts[2])}
+
+    def retired_human_segments(self, coder: str, codebook_id: str, themes: Sequence[str]) -> set[str]:
+        """The passages on which ``coder`` holds codes of a theme not in ``themes``, stored by a run of codebook
+        ``codebook_id``: themes an earlier version of it had (renamed or removed since), which
+        :meth:`put_human_codes` with ``retired_of`` takes out."""
+        rows = self.con.execute(
+            """SELECT DISTINCT seg_id FROM codes WHERE coder = ? AND theme NOT IN (SELECT UNNEST(?))
+                 AND run_id IN (SELECT run_id FROM runs WHERE codebook_id = ?)""",
+            [coder, list(themes), codebook_id]).fetchall()
+        return {r[0] for r in rows}
 
     def _drop_temp(self, *names: str) -> None:
         """Drop helper tables; quietly, since after a failed statement the transaction refuses everything
@@ -2155,13 +2150,14 @@ class Store:
                                       GROUP BY c.seg_id HAVING NOT bool_or(v.same))""",
             [codebook_sha256, codebook_id]).fetchone()[0])
 
-    def undecided_themes(self, themes: list[str], codebook_id: str, codebook_sha256: str) -> list[str]:
+    def undecided_themes(self, themes: list[str], codebook_id: str, codebook_sha256: str,
+                         renamed: dict[str, str] | None = None) -> list[str]:
         """The themes of ``themes`` that no code evidence counts decides on, assigned or not: no person's code (of
         any version of codebook ``codebook_id``) and no machine code of the version ``codebook_sha256``. A theme
         added to a codebook after people coded with it, before the passages are classified again, is one."""
         _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
         found = {r[0] for r in self.con.execute(
-            "SELECT DISTINCT theme FROM codes WHERE theme IN (SELECT theme FROM _themes)"
+            f"SELECT DISTINCT theme FROM {_named_codes(renamed)} WHERE theme IN (SELECT theme FROM _themes)"
             + _of_codebook(codebook_id, codebook_sha256)).fetchall()}
         return [t for t in themes if t not in found]
 
@@ -2196,7 +2192,8 @@ class Store:
                ORDER BY w._pos""").df()
 
     def effective_codes(self, *, assigned_only: bool = True, themes: list[str] | None = None,
-                        codebook_id: str | None = None, codebook_sha256: str | None = None) -> pd.DataFrame:
+                        codebook_id: str | None = None, codebook_sha256: str | None = None,
+                        renamed: dict[str, str] | None = None) -> pd.DataFrame:
         """The codes that evidence uses: human codes wherever a human coded, otherwise the codes of the most
         recent machine run that coded the segment. Columns: seg_id, theme, score, assigned, coder, run_id.
 
@@ -2209,9 +2206,10 @@ class Store:
         ``impact`` codes in place, and an ``impact`` run after an ``fft`` run leaves the ``fft`` codes in use).
         With ``codebook_id`` only codes of runs made with that codebook count (or with none recorded): another
         codebook of the same theme ids (a copy of ``impact`` under its own id) keeps its codes to itself; with
-        ``codebook_sha256`` too, only machine codes of runs made with that version of it (see :func:`_of_codebook`)."""
+        ``codebook_sha256`` too, only machine codes of runs made with that version of it (see :func:`_of_codebook`).
+        ``renamed``: codes stored under a theme's earlier name count as the theme (see :func:`_named_codes`)."""
         cond = "WHERE assigned" if assigned_only else ""
-        pool = "SELECT * FROM codes WHERE true"
+        pool = f"SELECT * FROM {_named_codes(renamed)} WHERE true"
         if themes is not None:
             _themes = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
             pool += " AND theme IN (SELECT theme FROM _themes)"
@@ -2258,7 +2256,8 @@ class Store:
     # ---- the coded corpus, counted in the store (asked by the read model, evalnlp.corpus) ----------------
 
     def open_coded(self, themes: list[str], *, word_band: tuple[int, int] = (8, 60),
-                   codebook_id: str | None = None, codebook_sha256: str | None = None) -> str:
+                   codebook_id: str | None = None, codebook_sha256: str | None = None,
+                   renamed: dict[str, str] | None = None) -> str:
         """Gather the coded corpus of ``themes`` (a codebook's theme ids) into temporary tables and return their
         handle for the ``coded_*`` queries; :meth:`close_coded` drops them. Nothing is read into Python, and of
         each passage's text only its length and first and last characters are read here.
@@ -2277,7 +2276,8 @@ class Store:
         ``<handle>_pairs``: a view of ``<handle>_codes`` with seg_id, coder and the ``readability`` of each
         passage's text (the rule of :func:`evalnlp.quotes.readability` with ``word_band``), worked out only when
         it is read. With ``codebook_id`` (and ``codebook_sha256``), only the codes of runs made with that codebook
-        (and machine codes of that version of it; see :meth:`effective_codes`).
+        (and machine codes of that version of it; see :meth:`effective_codes`). ``renamed``: codes stored under a
+        theme's earlier name count as the theme (see :func:`_named_codes`).
         """
         handle = "_coded_" + uuid.uuid4().hex[:12]
         self._coded_tables = getattr(self, "_coded_tables", {})
@@ -2289,7 +2289,8 @@ class Store:
         self._coded_band[handle] = tuple(float(x) for x in word_band)
         _themes_in = pd.DataFrame({"theme": pd.Series(list(themes), dtype=object)})  # by name (see _BY_NAME)
         of_codebook = _of_codebook(codebook_id, codebook_sha256)
-        pool = "SELECT * FROM codes WHERE theme IN (SELECT theme FROM _themes_in)" + of_codebook
+        named = _named_codes(renamed)
+        pool = f"SELECT * FROM {named} WHERE theme IN (SELECT theme FROM _themes_in)" + of_codebook
         # the effective codes alone; each segment's fields are joined once per segment below
         human, machine_runs, n_coders = self.con.execute(
             f"""SELECT coalesce(bool_or(starts_with(coder, '{HUMAN_PREFIX}')), false),
@@ -2298,7 +2299,7 @@ class Store:
                 FROM ({pool})""").fetchone()
         self._coded_human = getattr(self, "_coded_human", {})
         self._coded_human[handle] = bool(human)
-        if not human and machine_runs <= 1:  # one machine run and no human codes: every code is effective
+        if not human and machine_runs <= 1 and not renamed:  # one machine run, no human codes: every code counts
             listed = ", ".join(_sql_str(t) for t in themes) or "NULL"
             self._coded_tables[handle].remove(f"{handle}_eff")
             self._coded_views[handle].append(f"{handle}_eff")
@@ -2902,6 +2903,19 @@ def _strip(expr: str) -> str:
 def _json_pointer(key: str) -> str:
     """The JSON pointer of a top-level ``key``."""
     return "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _named_codes(renamed: dict[str, str] | None) -> str:
+    """SQL standing for the ``codes`` table, with the codes stored under a theme's earlier name read as that theme
+    (``renamed``: stored name -> theme id, see :meth:`evalnlp.codebook.Codebook.renamed_themes`)."""
+    if not renamed:
+        return "codes"
+    pairs = ", ".join(f"({_sql_str(old)}, {_sql_str(new)})" for old, new in renamed.items())
+    # where the coder also has a code of the theme's id on the passage, that later decision is the one read
+    return (f"(SELECT c.seg_id, coalesce(r.theme, c.theme) AS theme, c.score, c.assigned, c.coder, c.run_id "
+            f"FROM codes c LEFT JOIN (VALUES {pairs}) r(old, theme) ON r.old = c.theme "
+            f"WHERE r.old IS NULL OR NOT EXISTS (SELECT 1 FROM codes n WHERE n.seg_id = c.seg_id "
+            f"AND n.coder = c.coder AND n.theme = r.theme)) AS codes")
 
 
 def _of_codebook(codebook_id: str | None, codebook_sha256: str | None = None) -> str:

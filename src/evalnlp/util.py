@@ -11,6 +11,7 @@ import hashlib
 import os
 import platform
 import tempfile
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -70,6 +71,43 @@ def training_passages(texts: Iterable[str]) -> dict[str, Any]:
     return {"fingerprint": PASSAGE_FINGERPRINT, "values": sorted({passage_fingerprint(t) for t in texts})}
 
 
+# --------------------------------------------------------------------------- the stores open here
+
+
+#: The project stores open in this process (:class:`evalnlp.store.Store` objects add themselves as they open).
+#: DuckDB locks a store file with a POSIX record lock, which a process loses as soon as it closes any descriptor
+#: of that file, even one opened only to read a few bytes: so a file one of these holds is never opened from
+#: Python again (see :func:`refuse_open_store`), or another process could open and write it beside them.
+OPEN_STORES: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def file_key(path: str | os.PathLike) -> tuple[int, int] | None:
+    """The file's identity (device and inode), the same under any name or link; None when there is no file."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def open_store_at(path: str | os.PathLike) -> Any:
+    """A store of this process that holds the file at ``path`` (any name or link of it) open, if any. The file
+    is looked up (``os.stat``), never opened."""
+    key = file_key(path)
+    if key is None:
+        return None
+    return next((s for s in list(OPEN_STORES) if not s.closed and s._key == key), None)
+
+
+def refuse_open_store(path: str | os.PathLike, what: str) -> None:
+    """E414 when ``path``, given as ``what`` (an input to read, an output to write), is the file of a project
+    store open in this process: reading it would release the store's lock (so another process could write the
+    store at the same time), and writing it would replace the store. Call it before the file is opened."""
+    held = open_store_at(path)
+    if held is not None:
+        raise errors.error("E414", "open", path=str(path), what=what, store=str(held.path))
+
+
 # --------------------------------------------------------------------------- atomic writes
 
 
@@ -94,6 +132,7 @@ def check_output_path(path: str | os.PathLike) -> Path:
         raise errors.error("E162", "folder", path=str(target), folder=str(folder))
     if target.is_dir():
         raise errors.error("E162", "is_folder", path=str(target), example=str(target / f"output{target.suffix}"))
+    refuse_open_store(target, "an output file")
     if not os.access(folder, os.W_OK | os.X_OK):  # the file is written beside its target, then renamed
         raise errors.error("E162", "read_only", path=str(target), folder=str(folder))
     return folder

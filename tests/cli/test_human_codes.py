@@ -7,6 +7,7 @@ invented example whose agreement figures are worked out by hand below.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from helpers import coded_store, shared_data
 
+import evalnlp
 from evalnlp.store import Store
 
 IMPACT = ["engagement", "relationships", "service_improvement", "capability", "attitude_change",
@@ -713,7 +715,8 @@ def test_one_coder_compared_with_another_person_is_told_why_that_person(cli, tin
     assert wrong_codebook.exit_code == 1 and "[E186]" in err
     assert ("[E186] no machine coder has coded with codebook 'fft', so 'human:ann' was compared with another human "
             "coder, 'human:ben', and the codes of the two use themes that are not in that codebook: ") in err
-    assert "capability" in err and err.endswith("Pass --codebook with the codebook they coded with")
+    assert "capability" in err and err.endswith("Pass --codebook with the codebook they coded with, or, for a theme "
+                                                "renamed since they coded, add its old id to the theme's `aliases`")
     other = tmp_path / "other.csv"
     pd.DataFrame({"text": ["Something else entirely."], "themes": ["capability"]}).to_csv(other, index=False)
     cli("codes", "import", str(other), "--text", "text", "--labels-column", "themes", "--coder", "carol")
@@ -1283,3 +1286,76 @@ def test_reimporting_after_a_theme_is_renamed_leaves_no_code_of_the_old_name(cli
         themes = {t for (t,) in con.execute("SELECT DISTINCT theme FROM codes WHERE coder = 'human:ann'").fetchall()}
     assert "peers" not in themes and {"walking", "peer_support", "staff"} <= themes, themes
     assert cli(*args, "--codebook", str(book)).stdout.count("3 unchanged") == 1
+
+
+def test_codes_stored_under_a_renamed_themes_old_id_count_as_the_theme(tmp_path):
+    """A theme renamed in the codebook with its old id kept as an alias (as E221 advises) was read so only in
+    files coming in: the people's codes already stored under the old id were left out of evidence (the theme
+    counted 0 passages, and a note said the old id was ignored), and agreement and train refused the people
+    (E186). Codes of the codebook stored under a name it gives one of its themes now count as that theme, without
+    importing again; the stored rows stay as they were."""
+    from evalnlp.errors import InputError
+
+    book = tmp_path / "own.yaml"
+    v1 = ("id: own\nthemes:\n  - {id: walking, label: Walking, definition: Walks more., keywords: [walk]}\n"
+          "  - {id: peers, label: Peers, definition: Others helped., keywords: [group]}\n")
+    book.write_text(v1, encoding="utf-8")
+    texts = ["I walk to work now.", "The group helped me most.", "I walk with the group on Sundays."]
+    for name, themes in (("ann", ["walking", "peers", "walking;peers"]), ("bob", ["walking", "peers", "walking"])):
+        pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "themes": themes}).to_csv(tmp_path / f"{name}.csv",
+                                                                                      index=False)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        options = dict(text="text", id="id", labels_column="themes", codebook=book)
+        project.import_codes(tmp_path / "ann.csv", coder="ann", **options)
+        project.import_codes(tmp_path / "bob.csv", coder="bob", source="ann.csv", **options)
+        stored = project.codes()
+        book.write_text(v1.replace("{id: peers, label: Peers,", "{id: peer_support, label: Peer support, "
+                                                                 "aliases: [peers],"), encoding="utf-8")
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            ev = project.evidence(codebook=book)
+        counted = dict(zip(ev.themes["theme"], ev.themes["segments"]))
+        assert counted == {"walking": 2, "peer_support": 2}, counted
+        assert not [w for w in said if "ignored" in str(w.message)], [str(w.message) for w in said]
+        pair = project.agreement("ann", "bob", codebook=book)[0].to_json()
+        assert pair["n"] == 3 and pair["per_theme"]["peer_support"]["support"] == 2
+        with pytest.raises(InputError, match=r"\[E137\]"):  # too few passages to train on: no longer E186
+            project.train(tmp_path / "model", codebook=book)
+        pd.testing.assert_frame_equal(project.codes(), stored)  # nothing rewritten
+
+
+def test_label_columns_imported_again_after_a_rename_replace_the_old_ids_codes(tmp_path):
+    """Label columns (one 0/1 column per theme) imported again after a theme was renamed, its old id kept as an
+    alias: the person's codes of the old id stayed beside the new decision, so a passage they took the theme off
+    still counted under it. The codes of the decided themes' earlier names now go from the passages imported;
+    where a store holds both (written before), the code of the theme's id is the one read."""
+    from evalnlp.store import Store
+
+    book = tmp_path / "own.yaml"
+    v1 = ("id: own\nthemes:\n  - {id: walking, label: Walking, definition: Walks more., keywords: [walk]}\n"
+          "  - {id: peers, label: Peers, definition: Others helped., keywords: [group]}\n")
+    book.write_text(v1, encoding="utf-8")
+    texts = ["I walk to work now.", "The group helped me most.", "I walk with the group on Sundays."]
+    coded = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "walking": [1, 0, 1], "peers": [0, 1, 1]}).to_csv(
+        coded, index=False)
+    options = dict(text="text", id="id", labels=["walking", "peers"], codebook=book)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.import_codes(coded, coder="ann", **options)
+        book.write_text(v1.replace("{id: peers, label: Peers,", "{id: peer_support, label: Peer support, "
+                                                                 "aliases: [peers],"), encoding="utf-8")
+        pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "walking": [1, 0, 1], "peers": [0, 0, 1]}).to_csv(
+            coded, index=False)
+        project.import_codes(coded, coder="ann", **options)
+        counted = project.evidence(codebook=book).themes.set_index("theme")["segments"].to_dict()
+        assert counted == {"walking": 2, "peer_support": 1}, counted
+        assert "peers" not in set(project.codes()["theme"])
+    # a store written before, holding both names on one passage: the decision under the theme's id is read
+    with Store(tmp_path / "p.duckdb") as store:
+        b = store.table("segments").set_index("text").loc[texts[1], "seg_id"]
+        first = store.table("runs")["run_id"].iloc[0]  # the first import's, with the codebook's first version
+        store.put_human_codes(pd.DataFrame({"seg_id": [b], "theme": ["peers"], "assigned": [True]}), "human:ann",
+                              first)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        counted = project.evidence(codebook=book).themes.set_index("theme")["segments"].to_dict()
+        assert counted == {"walking": 2, "peer_support": 1}, counted

@@ -973,3 +973,44 @@ def test_no_other_output_replaces_a_review_workbook(cli, coded, tmp_path):
     fresh = tmp_path / "fresh.xlsx"
     export(cli, fresh, "-n", "3", "--codebook", "fft")
     export(cli, fresh, "-n", "3", "--codebook", "fft")  # an unedited workbook is replaced by a new export
+
+
+def test_a_review_import_replaces_only_the_reviewers_codes_of_its_codebook_and_follows_a_renamed_theme(tmp_path):
+    """A review import replaced every code the reviewer had on the reviewed passages, so importing it again (or
+    after coding the same answers with another codebook) deleted the reviewer's codes of the other codebook. And a
+    workbook exported before a theme was renamed (its old id kept as an alias, as E221 advises) was refused as
+    edited (E193); read with codebook_changed, it now leaves no code of the old id beside the new, as codes import
+    does."""
+    book = tmp_path / "mentoring.yaml"
+    book.write_text(OWN_CODEBOOK, encoding="utf-8")
+    answers = pd.DataFrame({"pupil": [f"P{i}" for i in range(len(MENTORING))], "comment": MENTORING})
+    answers.to_csv(tmp_path / "mentors.csv", index=False)
+    answers.assign(themes="Staff").to_csv(tmp_path / "fft.csv", index=False)
+    workbook = tmp_path / "review.xlsx"
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.classify(tmp_path / "mentors.csv", text="comment", id="pupil", codebook=book, model="keyword",
+                         sentiment=False)
+        project.review_export(workbook, n=8, strategy="random")
+        wb = load_workbook(workbook)
+        ws = wb["Review"]
+        for r in range(2, ws.max_row + 1):
+            ws[f"{columns(ws)['reviewed']}{r}"] = "yes"
+        wb.save(workbook)
+        project.review_import(workbook, coder="ann")
+        project.import_codes(tmp_path / "fft.csv", text="comment", id="pupil", labels_column="themes", coder="ann",
+                             codebook="fft", source="mentors.csv")
+
+        def ann() -> dict[str, set[str]]:
+            codes = project.codes()
+            codes = codes[(codes["coder"] == "human:ann") & codes["assigned"]]
+            return {cb: set(group["theme"]) for cb, group in codes.groupby("codebook")}
+
+        assert ann() == {"fft": {"staff"}, "mentoring": {"reading", "attendance", "parents"}}
+        project.review_import(workbook, coder="ann")
+        assert ann() == {"fft": {"staff"}, "mentoring": {"reading", "attendance", "parents"}}
+        book.write_text(OWN_CODEBOOK.replace("  - id: parents\n", "  - id: family\n    aliases: [parents]\n"),
+                        encoding="utf-8")
+        project.review_import(workbook, coder="ann", codebook_changed=True)
+        assert ann() == {"fft": {"staff"}, "mentoring": {"reading", "attendance", "family"}}
+        codes = project.codes()
+        assert not ((codes["coder"] == "human:ann") & (codes["theme"] == "parents")).any()

@@ -379,3 +379,31 @@ def test_the_cli_says_why_and_leaves_the_file(golden_store, foreign, tmp_path, r
     result = runner.invoke(app, ["--db", str(tmp_path / "golden.duckdb"), "export", str(foreign.path)])
     assert result.exit_code == 1 and "E177" in result.output and "written by ATLAS.ti 9.1" in result.output
     assert foreign.path.read_bytes() == before
+
+
+def test_a_renamed_themes_codes_under_its_old_id_go_with_the_project(tmp_path):
+    """After a theme was renamed with its old id kept as an alias, evidence counts the people's codes stored under
+    the old id as the theme, but export left them out ("codes for themes not in codebook ... were left out"): the
+    QDA program, and a store importing the project, never saw that part of the person's coding. They are now
+    written as the theme."""
+    import evalnlp
+
+    book = tmp_path / "own.yaml"
+    v1 = ("id: own\nthemes:\n  - {id: walking, label: Walking, definition: Walks more., keywords: [walk]}\n"
+          "  - {id: peers, label: Peers, definition: Others helped., keywords: [group]}\n")
+    book.write_text(v1, encoding="utf-8")
+    texts = ["I walk to work now.", "The group helped me most.", "I walk with the group on Sundays."]
+    pd.DataFrame({"id": ["a", "b", "c"], "text": texts, "themes": ["walking", "peers", "walking;peers"]}).to_csv(
+        tmp_path / "coded.csv", index=False)
+    with evalnlp.open(tmp_path / "p.duckdb") as project:
+        project.import_codes(tmp_path / "coded.csv", text="text", id="id", labels_column="themes", coder="ann",
+                             codebook=book)
+        book.write_text(v1.replace("{id: peers, label: Peers,", "{id: peer_support, label: Peer support, "
+                                                                 "aliases: [peers],"), encoding="utf-8")
+        done = project.export_qdpx(tmp_path / "p.qdpx", codebook=book)
+    assert done.notes == [] and done.codings == 4
+    with evalnlp.open(tmp_path / "other.duckdb") as other:
+        other.import_qdpx(tmp_path / "p.qdpx", codebook=book)
+        codes = other.codes()
+    assert set(codes.loc[codes["assigned"], "theme"]) == {"walking", "peer_support"}
+    assert (codes["assigned"] & (codes["theme"] == "peer_support")).sum() == 2, codes

@@ -171,6 +171,32 @@ def test_a_person_changing_their_codes_replaces_only_theirs(store, foreign, tmp_
     assert codes.loc[(coke, "model:m@1", "food"), "assigned"]  # another coder's code is untouched
 
 
+def test_reimporting_after_a_theme_is_renamed_leaves_no_code_of_the_old_name(store, foreign):
+    """A project imported again after a theme of the codebook was renamed (its old id kept as an alias) kept the
+    people's codes of the old id beside those of the new, so both counted, where codes import replaces them: the
+    people's codes of the codebook's earlier themes on the passages of the file now go (also on a passage whose
+    themes in the file are otherwise as stored), and the codes of another coder stay."""
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    seg = store.table("segments")
+    happy = seg[seg["text"] == "It makes me happy"]["seg_id"].iloc[0]
+    store.replace_codes(pd.DataFrame({"seg_id": [happy], "theme": ["feeling_happy"], "score": [0.9],
+                                      "assigned": [True]}), "model:m@1", "machine-run")
+    foreign.codebook.write_text(CODEBOOK_YAML.replace("  - id: feeling_happy\n", "  - id: happy_feelings\n")
+                                .replace("aliases: [HAPPINESS]", "aliases: [HAPPINESS, feeling_happy]"),
+                                encoding="utf-8")
+    api.import_qdpx(store, foreign.path, codebook=foreign.codebook)
+    codes = store.table("codes")
+    people = codes[codes["coder"].str.startswith("human:")]
+    assert "feeling_happy" not in set(people["theme"]), people
+    assert {(t, th, c) for t, th, c in coded(store) if th == "happy_feelings"} == {
+        ("It makes me happy", "happy_feelings", "human:Sebastian Petrausch"),
+        ("happy", "happy_feelings", "human:Sebastian Petrausch")}
+    # Friedrich gave no passage that theme: his decisions of the old id ("not feeling_happy") went too
+    assert set(people.loc[people["coder"] == "human:Friedrich Markgraf", "theme"]) == {
+        "food", "diet_coke", "happy_feelings"}
+    assert ((codes["coder"] == "model:m@1") & (codes["theme"] == "feeling_happy")).sum() == 1
+
+
 def test_codes_map_by_guid_label_alias_or_hierarchy_case_insensitively(tmp_path):
     from evalnlp.codebook import parse_codebook
     from evalnlp.qda import code_guid, map_codes

@@ -48,7 +48,9 @@ def import_(
     The file is read exactly as `ingest` reads it (same documents, so rows already ingested get the codes and
     importing twice adds nothing; empty texts are rejects). The answers are stored under the text column's header
     as their question, or under --question NAME. A row with no theme counts as coded with none.
-    This coder's earlier codes for the same passages are replaced; nobody else's are touched.
+    This coder's earlier codes of the themes the file decides (every theme, for --labels-column) on the same
+    passages are replaced, with their codes there of a renamed theme's old id (kept as an alias) and, for
+    --labels-column, of a theme removed since; nobody else's are touched.
     """
     from evalnlp import api
 

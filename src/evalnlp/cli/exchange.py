@@ -95,8 +95,10 @@ def import_(
     Codes are matched to the codebook's themes by name, theme id, label or alias (case-insensitive); codes
     that match no theme are listed as an error, unless --new-codebook makes a codebook of them. The whole
     file is checked before anything is stored: a damaged or oversized archive, or XML with a DOCTYPE, leaves
-    the store as it was. Importing the same file twice adds nothing. The output gives, per coder, the passages
-    coded (with a theme or none), those with a code and the codings, as `evalnlp export` counts them.
+    the store as it was. Importing the same file twice adds nothing; a person's codings in it replace their
+    codes on those passages (those of a theme renamed or removed since too), and nobody else's. The output gives,
+    per coder, the passages coded (with a theme or none), those with a code and the codings, as `evalnlp export`
+    counts them.
     """
     from evalnlp import api
 

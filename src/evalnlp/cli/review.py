@@ -70,14 +70,16 @@ def import_(
     codebook_changed: bool = typer.Option(False, "--codebook-changed",
                                           help="Read a workbook exported with another version of the codebook "
                                                "against the codebook as it is now (its wording edited, each theme "
-                                               "meaning what it did). The themes must be the same."),
+                                               "meaning what it did). The themes must be the same; a theme "
+                                               "renamed since is, when it keeps its old id as an alias."),
 ) -> None:
     """Store the decisions of an edited review workbook as human codes.
 
     A row counts as reviewed when anything was typed in it (a theme cell changed or typed, a mark in
     'reviewed', or a note); rows left as exported are skipped. A workbook from another store is refused, and
     so is one exported with another version of the codebook unless --codebook-changed is given; a refused
-    workbook leaves the store as it was.
+    workbook leaves the store as it was. The reviewer's earlier codes of the codebook on the reviewed passages
+    are replaced (those of a theme renamed or removed since too); their codes of another codebook stay.
     """
     from evalnlp import api
 

@@ -53,7 +53,8 @@ def discovery_passages(store, codebook, *, theme: str | None = None, by: str | N
     if theme is not None:
         codebook.get(theme)  # E220 for a theme the codebook does not have
         codes = store.effective_codes(assigned_only=True, themes=codebook.theme_ids, codebook_id=codebook.id,
-                                      codebook_sha256=codebook.sha256)
+                                      codebook_sha256=codebook.sha256,
+                                      renamed=codebook.renamed_themes(store.code_themes()))
         coded = set(codes.loc[codes["theme"] == theme, "seg_id"])
         if not coded:
             raise errors.error("E167", theme=theme, classify=errors.Call("classify", codebook=codebook.id))

@@ -20,7 +20,7 @@ from evalnlp import errors
 from evalnlp.errors import InputError
 from evalnlp.ingest._base import Passage
 from evalnlp.schema import UNITS
-from evalnlp.util import did_you_mean
+from evalnlp.util import did_you_mean, refuse_open_store
 
 Progress = Callable[[int], None]
 
@@ -1158,6 +1158,8 @@ def expand_inputs(paths: Sequence[str | Path], skipped: list[Path] | None = None
     unique: dict[Path, Path] = {}
     for path in out:  # one file named two ways (relative and absolute, or directly and by its folder) once
         unique.setdefault(path.resolve() if path.exists() else path, path)
+    for path in unique.values():  # E414 for the file of the store open here, before any file is read
+        refuse_open_store(path, "a file to read")
     return list(unique.values())
 
 

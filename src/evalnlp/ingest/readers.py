@@ -49,6 +49,7 @@ from typing import Sequence
 from evalnlp import errors
 from evalnlp.ingest._base import Batch, Passage, TabularSource
 from evalnlp.ingest._text import check_file, detect_encoding, text_encoding
+from evalnlp.util import refuse_open_store
 
 __all__ = [
     "NARRATIVE",
@@ -120,6 +121,7 @@ def open_tabular(path: str | Path, *, sheet: str | None = None, wanted: Sequence
     if file_kind(path) != "tabular":
         raise errors.error("E102", "not_a_table", file=path.name, suffix=_suffix(path),
                            tabular=', '.join(sorted(TABULAR)))
+    refuse_open_store(path, "a table to read")  # E414: the file of the store open here is never read
     suffix = _suffix(path)
     fmt = suffix.lstrip(".")
     if suffix in (".csv", ".tsv"):

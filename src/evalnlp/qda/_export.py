@@ -384,6 +384,27 @@ def user_name(coder: str) -> str:
     return coder[len(HUMAN_PREFIX):] if coder.startswith(HUMAN_PREFIX) else coder
 
 
+def _renamed_as_now(codes: pd.DataFrame, cb, runs: pd.DataFrame) -> pd.DataFrame:
+    """``codes`` with those of the codebook's runs stored under a theme's earlier name (its old id, kept as an
+    alias: :meth:`evalnlp.codebook.Codebook.renamed_themes`) given as the theme, as evidence counts them, so a
+    person's coding of a renamed theme goes with the project; where the coder has a code of the theme's id on the
+    passage too, that later decision is the one kept."""
+    renamed = cb.renamed_themes(set(codes["theme"]))
+    if not renamed or runs.empty:
+        return codes
+    of_codebook = set(runs.loc[runs["codebook_id"] == cb.id, "run_id"])
+    old = (codes["theme"].isin(list(renamed)) & codes["run_id"].isin(of_codebook)).to_numpy()
+    if not old.any():
+        return codes
+    now = codes[~old]
+    mapped = codes[old].assign(theme=codes.loc[old, "theme"].map(renamed))
+    have = set(zip(now["seg_id"], now["coder"], now["theme"]))
+    mapped = mapped[[k not in have for k in zip(mapped["seg_id"], mapped["coder"], mapped["theme"])]]
+    mapped = mapped.sort_values("assigned", ascending=False, kind="stable").drop_duplicates(
+        ["seg_id", "coder", "theme"])
+    return pd.concat([now, mapped]).sort_index()
+
+
 def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], ExportSummary]:
     """(project.qde bytes, evalnlp.json bytes, {member name: text}, summary)."""
     from evalnlp import __version__
@@ -394,7 +415,7 @@ def build_project(data: ExportData) -> tuple[bytes, bytes, dict[str, str], Expor
     theme_order = {t: i for i, t in enumerate(cb.theme_ids)}
     summary = ExportSummary(path=Path(data.name))
     docs = data.documents.reset_index(drop=True)
-    codes = data.codes
+    codes = _renamed_as_now(data.codes, cb, data.runs)
     outside = sorted(set(codes["theme"]) - theme_ids)
     if outside:
         summary.notes.append(f"codes for themes not in codebook {cb.id!r} were left out: {', '.join(outside)}")

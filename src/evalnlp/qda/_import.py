@@ -414,6 +414,7 @@ class Plan:
     complete: bool
     notes: list[str]
     themes: list[str] = field(default_factory=list)  # the codebook's themes: a person decides on each
+    codebook_id: str | None = None  # the codebook's id: a person's codes of its earlier themes are replaced
     source_entries: pd.DataFrame = field(default_factory=pd.DataFrame)  # source, position, ref, label, text
     #: doc_id, start, end, source, position, text, how (None: a marker's link, "letter": a letter's)
     segment_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -854,7 +855,7 @@ def _plan_xml(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list, rej
                 sentiment=_frame([], [*_SEG_KEY, "label", "score", "coder", "run_id"]),
                 reach=_frame([], ["doc_id", "text", "value", "unit", "start", "end"]), runs=pd.DataFrame(),
                 n_in=n_docs + n_sel + len(rejects), n_ok=n_docs + n_sel,
-                n_rejected=len(rejects), complete=False, notes=notes, themes=list(cb.theme_ids))
+                n_rejected=len(rejects), complete=False, notes=notes, themes=list(cb.theme_ids), codebook_id=cb.id)
 
 
 def _kept_without_sidecar(store, docs: pd.DataFrame, seg_rows: list, coding_rows: list) -> list[str]:
@@ -1074,7 +1075,7 @@ def _plan_complete(store, parsed: Parsed, cb, docs: pd.DataFrame, accepted: list
                     [*_SEG_KEY, "coder"]),
                 reach=_frame(reach, ["doc_id", "text", "value", "unit", "start", "end"]), runs=runs_frame,
                 n_in=n_docs + len(seg_rows) + len(rejects), n_ok=n_docs + len(seg_rows), n_rejected=len(rejects),
-                complete=True, notes=notes, themes=list(cb.theme_ids),
+                complete=True, notes=notes, themes=list(cb.theme_ids), codebook_id=cb.id,
                 source_entries=_frame(entries, ["source", "position", "ref", "label", "text"]),
                 segment_sources=_frame(links, ["doc_id", "start", "end", "source", "position", "text", "how"]),
                 letters=_frame(letters, ["doc_id", "start", "end", *LETTER_COLUMNS[1:]]))
@@ -1153,9 +1154,15 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
             before = store.human_codes(who_all) if who_all else None
             for who in who_all:
                 given = _given(people[people["coder"] == who], cleared.loc[cleared["coder"] == who, "seg_id"])
-                given = _changed(given, before[before["coder"] == who])
+                # the passages where the person's codes differ, or hold a theme of the codebook's earlier version
+                # (renamed or removed since): their coding in the file replaces that one, as codes import does
+                retired = store.retired_human_segments(who, plan.codebook_id, plan.themes) \
+                    if plan.codebook_id else set()
+                given = {**_changed(given, before[before["coder"] == who]),
+                         **{seg: themes for seg, themes in given.items() if seg in retired}}
                 if given:
-                    done = store.put_human_codes(_decisions(given, plan.themes), who, run_id)
+                    done = store.put_human_codes(_decisions(given, plan.themes), who, run_id,
+                                                 retired_of=plan.codebook_id)
                     n_codes += done["new"] + done["changed"]
     sent = with_seg(plan.sentiment)
     if len(sent):
