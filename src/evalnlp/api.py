@@ -2504,7 +2504,12 @@ def _compare(store: Store, cb, a: str, b: str, n_coded: dict[str, int], *, other
 
     from evalnlp.evaluation import multilabel_report
 
-    long = store.paired_codes(a, b)
+    # the two coders' codes of this codebook (a person's codes of another codebook with the same theme names are
+    # another coding); with none of it in common, all of their codes, so that an error can say which themes they
+    # used that the codebook has not
+    long = store.paired_codes(a, b, cb.id)
+    if long.empty:
+        long = store.paired_codes(a, b)
     if long.empty:
         if other_human:
             raise errors.error("E183", "passages_other_human", a=a, b=b, cb_id=cb.id, n_a=n_coded.get(a, 0),
@@ -2739,7 +2744,7 @@ def train_from_store(store: Store, *, out: str | Path, coder: str | None = None,
     else:
         runs = store.coding_runs(chosen)
         cb = _run_codebook(runs.iloc[-1], store.table("runs")) if not runs.empty else load_codebook("impact")
-    codes = _renamed_as_now(store.human_codes(chosen), cb)
+    codes = _renamed_as_now(store.human_codes(chosen, cb.id), cb)
     outside = sorted(set(codes["theme"]) - set(cb.theme_ids))
     if outside:
         raise errors.error("E186", "train", coders=', '.join(chosen), cb_id=cb.id, outside=', '.join(outside[:10]))

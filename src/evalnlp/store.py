@@ -1358,7 +1358,10 @@ class Store:
         segment and theme are merged (assigned if any says so). ``score`` defaults to 1.0 for assigned rows and 0.0
         for the others.
 
-        With ``retired_of`` (a codebook id; ``frame`` then decides every theme of that codebook as it is now), the
+        With ``retired_of`` (a codebook id; ``frame`` then decides themes of that codebook), only the coder's codes
+        of that codebook (or of runs that record none) are this coder's decisions here: the same person's codes of
+        the same theme names made with another codebook (a copy of it under an id of its own) are another coding and
+        stay as they were. ``frame`` then decides every theme of that codebook as it is now, and the
         coder's codes on these segments of themes no longer in it, made with an earlier version of it (a theme
         renamed or removed since), are taken out too, so the coder's two codings are never read as one. With
         ``retired`` too (for a frame that decides some themes only), only the codes of those names (the earlier
@@ -1383,15 +1386,17 @@ class Store:
                       bool_or(assigned) AS assigned
                FROM _hc GROUP BY seg_id, theme""")
         try:
+            mine = _not_of_other_codebook(retired_of)  # the coder's codes of this codebook
             self.con.execute(  # the segments this coder had coded at all
-                """CREATE OR REPLACE TEMP TABLE _hseen AS
-                   SELECT DISTINCT seg_id FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hnew)""",
+                f"""CREATE OR REPLACE TEMP TABLE _hseen AS
+                    SELECT DISTINCT seg_id FROM codes c WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hnew)
+                    {mine}""",
                 [coder])
             self.con.execute(  # what the coder said before of the themes this frame decides
-                """CREATE OR REPLACE TEMP TABLE _hold AS
-                   SELECT c.seg_id, c.theme, c.score, c.assigned FROM codes c
-                   JOIN _hnew n ON n.seg_id = c.seg_id AND n.theme = c.theme
-                   WHERE c.coder = ?""", [coder])
+                f"""CREATE OR REPLACE TEMP TABLE _hold AS
+                    SELECT c.seg_id, c.theme, c.score, c.assigned FROM codes c
+                    JOIN _hnew n ON n.seg_id = c.seg_id AND n.theme = c.theme
+                    WHERE c.coder = ? {mine}""", [coder])
             self.con.execute(  # the coder's codes here of themes an earlier version of the codebook had
                 """CREATE OR REPLACE TEMP TABLE _hstale AS
                    SELECT c.seg_id, c.theme FROM codes c
@@ -1418,8 +1423,8 @@ class Store:
                           count(*) FILTER (WHERE seg_id NOT IN (SELECT seg_id FROM _hdiff))
                    FROM (SELECT DISTINCT seg_id FROM _hnew)""").fetchone()
             self.con.execute(
-                """DELETE FROM codes WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)
-                   AND (seg_id, theme) IN (SELECT seg_id, theme FROM _hnew)""", [coder])
+                f"""DELETE FROM codes c WHERE coder = ? AND seg_id IN (SELECT seg_id FROM _hdiff)
+                    AND (seg_id, theme) IN (SELECT seg_id, theme FROM _hnew) {mine}""", [coder])
             self.con.execute(
                 """DELETE FROM codes WHERE coder = ? AND (seg_id, theme) IN (SELECT seg_id, theme FROM _hstale)""",
                 [coder])
@@ -1614,19 +1619,21 @@ class Store:
             [a, b]).fetchone()
         return int(n), src_a, src_b
 
-    def paired_codes(self, coder_a: str, coder_b: str) -> pd.DataFrame:
+    def paired_codes(self, coder_a: str, coder_b: str, codebook_id: str | None = None) -> pd.DataFrame:
         """The two coders' decisions on the passages both coded: unit (seg_id), doc_id, source, locator,
         question, text, coder, theme, assigned.
 
         A unit is a coded segment that no other coded segment of the two encloses; a coder's decision on a
         theme is whether it assigned the theme to the unit or to any segment inside it. Where both coded the
         same passages this is a plain match; where one coded whole answers and the other their sentences, the
-        sentences' codes are pooled onto the answer. Only units both coders coded are returned.
+        sentences' codes are pooled onto the answer. Only units both coders coded are returned. With
+        ``codebook_id``, codes of runs made with another codebook are left out.
         """
         return self.con.execute(
-            """WITH coded AS (
+            f"""WITH coded AS (
                    SELECT c.coder, c.seg_id, c.theme, c.assigned, s.doc_id, s.start, s."end"
-                   FROM codes c JOIN segments s USING (seg_id) WHERE c.coder IN (?, ?)),
+                   FROM codes c JOIN segments s USING (seg_id) WHERE c.coder IN (?, ?)
+                   {_not_of_other_codebook(codebook_id)}),
                both_docs AS (SELECT doc_id FROM coded GROUP BY doc_id HAVING count(DISTINCT coder) = 2),
                spans AS (SELECT DISTINCT seg_id, doc_id, start, "end" FROM coded
                          WHERE doc_id IN (SELECT doc_id FROM both_docs)),
@@ -1645,12 +1652,12 @@ class Store:
                ORDER BY d.source, d.locator, d.question, s.start, x.unit, x.coder, x.theme""",
             [coder_a, coder_b]).df()
 
-    def human_codes(self, coders: list[str] | None = None) -> pd.DataFrame:
+    def human_codes(self, coders: list[str] | None = None, codebook_id: str | None = None) -> pd.DataFrame:
         """Human codes with their passages' text: seg_id, text, coder, theme, assigned (of ``coders`` only,
-        when given), in a stable order."""
-        filt, params = "", []
+        when given; with ``codebook_id``, not of runs made with another codebook), in a stable order."""
+        filt, params = _not_of_other_codebook(codebook_id), []
         if coders is not None:
-            filt = "AND c.coder IN (SELECT UNNEST(?))"
+            filt += " AND c.coder IN (SELECT UNNEST(?))"
             params.append(list(coders))
         return self.con.execute(
             f"""SELECT c.seg_id, s.text, c.coder, c.theme, c.assigned
@@ -2916,6 +2923,15 @@ def _named_codes(renamed: dict[str, str] | None) -> str:
             f"FROM codes c LEFT JOIN (VALUES {pairs}) r(old, theme) ON r.old = c.theme "
             f"WHERE r.old IS NULL OR NOT EXISTS (SELECT 1 FROM codes n WHERE n.seg_id = c.seg_id "
             f"AND n.coder = c.coder AND n.theme = r.theme)) AS codes")
+
+
+def _not_of_other_codebook(codebook_id: str | None) -> str:
+    """SQL to add to a WHERE over ``codes c``: leave out the codes of runs made with a codebook other than
+    ``codebook_id`` (nothing when it is None). Codes of runs that record no codebook, or of no recorded run, stay."""
+    if codebook_id is None:
+        return ""
+    return (f"AND c.run_id NOT IN (SELECT run_id FROM runs WHERE codebook_id IS NOT NULL "
+            f"AND codebook_id <> {_sql_str(codebook_id)})")
 
 
 def _of_codebook(codebook_id: str | None, codebook_sha256: str | None = None) -> str:

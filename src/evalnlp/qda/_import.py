@@ -1151,7 +1151,7 @@ def write_plan(store, plan: Plan, run_id: str) -> Written:
             cleared = plan.cleared.astype({"start": "int64", "end": "int64"}).merge(ids, on=_SEG_KEY, how="inner") \
                 if len(plan.cleared) else pd.DataFrame(columns=["seg_id", "coder"])
             who_all = sorted(set(people["coder"]) | set(cleared["coder"]))
-            before = store.human_codes(who_all) if who_all else None
+            before = store.human_codes(who_all, plan.codebook_id) if who_all else None
             for who in who_all:
                 given = _given(people[people["coder"] == who], cleared.loc[cleared["coder"] == who, "seg_id"])
                 # the passages where the person's codes differ, or hold a theme of the codebook's earlier version
