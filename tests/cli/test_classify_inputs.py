@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -281,7 +282,12 @@ def test_output_written_page_by_page_keeps_every_text_column_of_each_row(tmp_pat
         assert row["liked"] == f"The nurses were kind to me, visit {i}."
         assert row["improve"] == (f"Parking was awful on visit {i}." if i != 4 else "")
         assert row["ward"] == f"W{i}"
-    pd.testing.assert_frame_equal(paged, written["whole"])
+    whole = written["whole"]
+    scores = [c for c in whole.columns if c.startswith("score_")]
+    # everything as written, but the scores: pages of other sizes are multiplied in blocks of other sizes, and a
+    # difference in the last float bits can move a score's sixth decimal place by one
+    pd.testing.assert_frame_equal(paged.drop(columns=scores), whole.drop(columns=scores))
+    np.testing.assert_allclose(paged[scores].astype(float), whole[scores].astype(float), atol=1.5e-6, rtol=0)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

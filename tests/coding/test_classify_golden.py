@@ -22,7 +22,10 @@ from helpers import CORPORA, shared_data
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "classify_sample.json"
 TRAIN = (shared_data() or Path("shared-data-not-found")) / "ref_impact_train" / "impact_themes_train.csv"
-TOL = 1e-6
+# Scores are stored rounded to 6 places: a difference in the last float bits of the linear algebra (another CPU's
+# vector instructions) can move one across a rounding boundary, so one unit of the last place is allowed, and a
+# little over it for the float error of the difference itself.
+TOL = 1.5e-6
 
 pytestmark = pytest.mark.skipif(not TRAIN.exists(), reason="the shared REF training quotes are not available")
 
