@@ -1,0 +1,23 @@
+"""Passages the coders cannot read (not in English, or with no word) are told apart cheaply, with no download
+(classify then gives them no theme and no sentiment: tests/cli/test_classify_output.py)."""
+
+from __future__ import annotations
+
+from evalnlp.language import ENGLISH, NO_WORDS, NOT_ENGLISH, readable
+
+WELSH = ["Roedd yr amser aros yn rhy hir", "Roedd y toiledau yn fudr", "Staff yn garedig iawn", "Da iawn",
+         "Diolch i bawb ar ward 7 am eu gofal"]
+OTHER = ["Czekałem za długo na wizytę", "Lekarz nie wyjaśnił mi wyników badań", "انتظار بہت لمبا تھا"]
+ENGLISH_ANSWERS = [
+    "The nurses were kind and explained everything.", "THE WAITING TIME WAS DISGRACEFUL AND NOBODY CARED",
+    "Staff yn garedig iawn but the waiting time was awful",  # mixed: English enough to read
+    "Jen and Diane were lovely", "Absolutly brilliant servuce from the team", "Earplugs", "Nope",  # names, typos, one word
+    "<p>The nurse was <b>very</b> kind</p>", "See https://www.example.org/complaints for my complaint",
+]
+NO_WORD = ["😊", "👍👍👍", "x", "10", "2024-03-14", "14/03/2024"]
+
+
+def test_readable_tells_english_from_welsh_polish_urdu_and_answers_without_words():
+    assert readable(WELSH + OTHER) == [NOT_ENGLISH] * len(WELSH + OTHER)
+    assert readable(ENGLISH_ANSWERS) == [ENGLISH] * len(ENGLISH_ANSWERS)
+    assert readable(NO_WORD) == [NO_WORDS] * len(NO_WORD)
