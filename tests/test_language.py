@@ -21,3 +21,25 @@ def test_readable_tells_english_from_welsh_polish_urdu_and_answers_without_words
     assert readable(WELSH + OTHER) == [NOT_ENGLISH] * len(WELSH + OTHER)
     assert readable(ENGLISH_ANSWERS) == [ENGLISH] * len(ENGLISH_ANSWERS)
     assert readable(NO_WORD) == [NO_WORDS] * len(NO_WORD)
+
+
+def test_evidence_says_how_many_passages_with_no_theme_the_coders_could_not_read(tmp_path):
+    """Each share counts the unread passages among those with no theme: evidence says how many there are, so
+    a share of 20% over a store half in Welsh is not read as 20% of what people wrote."""
+    from helpers import coded_store
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.evidence import build_evidence
+    from evalnlp.store import Store
+
+    coded_store(tmp_path / "p.duckdb", [("The nurses were kind and caring.", {}, ["staff"]),
+                                        ("Parking was far too expensive.", {}, ["access"]),
+                                        (WELSH[0], {}, []), (WELSH[1], {}, []), (OTHER[2], {}, []), ("😊", {}, []),
+                                        ("Nothing to say about the ward.", {}, [])])
+    with Store(tmp_path / "p.duckdb") as store:
+        ev = build_evidence(store, load_codebook("fft"), quotes=False)
+    assert ev.segments_no_theme == 5
+    said = [n for n in ev.notes if "look not to be in English" in n]
+    assert said == ["of the 7 passages coded, 3 look not to be in English and 1 has no word to read (an emoji, a "
+                    "number, a date): the coders read English only, so they are coded with no theme and no "
+                    "sentiment, and each share counts them among the passages with no theme; read them yourself"]
