@@ -46,6 +46,7 @@ from evalnlp.quotes import (
     candidate_weights,
     distinct_once_redacted,
     finish_quotes,
+    shorten_quote,
     group_names,
     prefer_testimonials,
     protect_words,
@@ -513,6 +514,7 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
         speakers = dict(zip(names, redact_speakers(names, protect, keep)))
+    chosen = chosen.map(shorten_quote)  # after redaction, which reads the whole passage
     out = []
     for table in tables:
         quote = table["seg_id"].map(chosen)

@@ -550,6 +550,9 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
         speakers = dict(zip(names, redact_speakers(names, protect)))
+    from evalnlp.quotes import shorten_quote
+
+    chosen = chosen.map(shorten_quote)  # a long passage is quoted in its leading sentences
     out = []
     for table in tables:
         quote = table["seg_id"].map(chosen)
