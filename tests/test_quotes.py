@@ -630,3 +630,15 @@ def test_a_very_long_answer_is_quoted_in_its_leading_sentences_not_whole(tmp_pat
         best = build_evidence(store, fft, redact=False).themes.set_index("theme").at["care_received", "quote"]
     shown = " ".join([sentence] * (QUOTE_MAX_WORDS // len(sentence.split()))) + " " + CUT_MARK
     assert quoted == [shown] and best == shown
+
+
+def test_html_tags_a_web_form_left_in_an_answer_are_not_quoted(tmp_path):
+    """An answer exported from a web form with its formatting (<p>, <b>, <br>) is quoted as a reader would see it;
+    a less-than sign that is no tag stays."""
+    from helpers import coded_store
+
+    coded_store(tmp_path / "p.duckdb", [("<p>The nurse was <b>very</b> kind</p><br>", {}, ["staff"]),
+                                        ("Seen in < 5 minutes by a kind nurse <3", {}, ["staff"])])
+    with Store(tmp_path / "p.duckdb") as store:
+        quoted = set(rank_quotes(store, load_codebook("fft"), "staff", n=3, redact=False)["text"])
+    assert quoted == {"The nurse was very kind", "Seen in < 5 minutes by a kind nurse <3"}

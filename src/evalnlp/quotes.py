@@ -174,8 +174,18 @@ def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Seri
     return pd.Series(np.round(score, 6), index=texts.index)
 
 
+#: The HTML tags of text formatting that a web form's export leaves in answers (``<p>The nurse was <b>very</b>
+#: kind</p><br>``): a quote leaves them out, as a reader would see the answer. Only these tags, whole, so that
+#: ``<3`` or ``< 5 minutes`` stay.
+_HTML_TAG = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|li|ul|ol|font|h[1-6])(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
 def _quote_text(texts: pd.Series) -> pd.Series:
-    return texts.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+    texts = texts.fillna("").astype(str)
+    tagged = texts.str.contains("<", regex=False)
+    if tagged.any():
+        texts = texts.where(~tagged, texts[tagged].str.replace(_HTML_TAG, " ", regex=True))
+    return texts.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def shorten_quote(text: Any, max_words: int = QUOTE_MAX_WORDS) -> Any:
