@@ -118,6 +118,21 @@ def test_an_id_on_several_rows_with_other_answers_is_said(store, tmp_path, chunk
     assert not [n for n in api.ingest(store, [lone], text=["text"], id="patient_id").notes if "more than one" in n]
 
 
+def test_an_answer_that_is_its_question_word_for_word_is_rejected(store, tmp_path):
+    """"What went well?" typed (or left by a form) in the box of "What went well?" answers nothing; it was coded
+    as care received, positive. It is a reject (E141) naming the question; an answer that goes on past the question,
+    or the word of a one-word header, is kept."""
+    f = write_csv(tmp_path / "q.csv", ["id", "What went well?", "feedback"],
+                  [["1", "What went well?", "Feedback"], ["2", "what went  well", "Kind staff"],
+                   ["3", "What went well? The nurses", "ok"]])
+    result = api.ingest(store, [f], text=["What went well?", "feedback"], id="id")
+    assert run_counts(store, result.run_id) == (6, 4, 2)
+    rej = store.table("rejects").sort_values("locator")
+    assert rej["locator"].tolist() == ["id=1", "id=2"] and set(rej["code"]) == {"E141"}
+    assert rej["reason"].iloc[0].startswith("the 'What went well?' answer is the question's own words")
+    assert sorted(store.table("documents")["text"]) == ["Feedback", "Kind staff", "What went well? The nurses", "ok"]
+
+
 def test_without_id_the_row_number_is_the_locator(store, tmp_path):
     f = write_csv(tmp_path / "a.csv", ["text"], [["one"], ["two"]])
     api.ingest(store, [f], text=["text"])

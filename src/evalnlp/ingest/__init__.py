@@ -578,6 +578,12 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
                 reasons = no_answer_reasons(texts, blank, marks, column=col if len(text_cols) > 1 else None)
                 reject_parts.append(pd.DataFrame({"locator": locators[empty].to_numpy(), "code": "E141",
                                                   "reason": reasons}))
+            asked = repeats_question(texts, [col, report.questions.get(col, col)]) & ~empty
+            if asked.any():  # "What went well?" under "What went well?": the question pasted, not an answer
+                reject_parts.append(pd.DataFrame({
+                    "locator": locators[asked].to_numpy(), "code": "E141",
+                    "reason": [errors.message("E141", "question_again", column=col, text=t) for t in texts[asked]]}))
+                empty = empty | asked
             keep = ~empty
             docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
                                  "question": report.questions.get(col, col), "text": texts.to_numpy()[keep],
@@ -1004,6 +1010,24 @@ def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list
 
 
 _GLOB_CHARS = frozenset("*?[")
+
+
+def _words_key(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def repeats_question(texts: pd.Series, questions: Sequence[str]) -> np.ndarray:
+    """A mask of the ``texts`` that are, word for word (case, spaces and punctuation aside), one of
+    ``questions`` (a text column's header and the question its answers are stored under) of two words or more: the
+    question copied into its box, or a form's prompt left there ("What went well?"), which answers nothing. A
+    one-word header (``feedback``, ``comment``) is no question, and an answer of that word is kept."""
+    keys = {_words_key(q) for q in questions if isinstance(q, str)}
+    keys = {k for k in keys if " " in k}
+    if not keys:
+        return np.zeros(len(texts), dtype=bool)
+    longest = max(len(k) for k in keys) * 2 + 20  # (a longer text cannot be one of them)
+    return np.fromiter((isinstance(v, str) and len(v) <= longest and _words_key(v) in keys
+                        for v in texts.to_numpy(dtype=object)), bool, len(texts))
 
 
 def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
