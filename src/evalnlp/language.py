@@ -60,18 +60,31 @@ def english_share(text: str) -> tuple[float, int] | None:
         if not opens and word[0].isupper() and not word.isupper():
             continue
         counted += 1
-        low = word.lower().replace("\u2019", "'")
-        if low not in _AMBIGUOUS and (low in common or low.split("'")[0] in common):
+        if _common(word, common):
             hits += 1
     if not seen:
         return None
     return (hits / counted if counted else 1.0), counted
 
 
+def _common(word: str, common: frozenset[str]) -> bool:
+    low = word.lower().replace("\u2019", "'")
+    return low not in _AMBIGUOUS and (low in common or low.split("'")[0] in common)
+
+
 def readable(texts: Sequence[str]) -> list[str]:
     """For each text, ``"english"``, ``"not_english"`` or ``"no_words"`` (see the module's notes)."""
+    from evalnlp.redact import common_words
+
+    common = common_words()
     out = []
     for text in texts:
+        # most passages are plainly English: counting every word, names too, already gives a share above the
+        # bar, which leaving names out could only raise (the careful count below is for the rest)
+        words = _WORD.findall(text)
+        if words and sum(1 for w in words if _common(w, common)) > ENGLISH_SHARE * len(words):
+            out.append(ENGLISH)
+            continue
         got = english_share(text)
         if got is None:
             out.append(NO_WORDS)
