@@ -611,3 +611,34 @@ def test_answers_that_differ_only_in_a_name_are_one_quote_once_redacted(tmp_path
     assert len(claim_quotes) == 3 and len(set(claim_quotes)) == 3, claim_quotes
     # unredacted, the answers differ and are quoted as written
     assert len(plain) == 4 and sum(t.startswith("I noticed ") for t in plain["text"]) >= 1
+
+
+def test_a_very_long_answer_is_quoted_in_its_leading_sentences_not_whole(tmp_path):
+    """A 3,000-word complaint chosen as a quote filled pages of the quote table, the report and the theme table's
+    best quote: it is cut after its last whole sentence within QUOTE_MAX_WORDS words and marked, in every one."""
+    from helpers import coded_store
+
+    from evalnlp.evidence import build_evidence
+    from evalnlp.quotes import CUT_MARK, QUOTE_MAX_WORDS
+
+    sentence = "I am writing to complain about the care my father received on the ward during his stay."
+    long = " ".join([sentence] * 180)  # 3,060 words
+    coded_store(tmp_path / "p.duckdb", [(long, {}, ["care_received"])])
+    fft = load_codebook("fft")
+    with Store(tmp_path / "p.duckdb") as store:
+        quoted = rank_quotes(store, fft, "care_received", n=3, redact=False)["text"].tolist()
+        best = build_evidence(store, fft, redact=False).themes.set_index("theme").at["care_received", "quote"]
+    shown = " ".join([sentence] * (QUOTE_MAX_WORDS // len(sentence.split()))) + " " + CUT_MARK
+    assert quoted == [shown] and best == shown
+
+
+def test_html_tags_a_web_form_left_in_an_answer_are_not_quoted(tmp_path):
+    """An answer exported from a web form with its formatting (<p>, <b>, <br>) is quoted as a reader would see it;
+    a less-than sign that is no tag stays."""
+    from helpers import coded_store
+
+    coded_store(tmp_path / "p.duckdb", [("<p>The nurse was <b>very</b> kind</p><br>", {}, ["staff"]),
+                                        ("Seen in < 5 minutes by a kind nurse <3", {}, ["staff"])])
+    with Store(tmp_path / "p.duckdb") as store:
+        quoted = set(rank_quotes(store, load_codebook("fft"), "staff", n=3, redact=False)["text"])
+    assert quoted == {"The nurse was very kind", "Seen in < 5 minutes by a kind nurse <3"}

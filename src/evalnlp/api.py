@@ -756,6 +756,10 @@ class ClassifyResult:
     ingest: IngestResult | None = None
     output: Path | None = None
     n_no_theme: int = 0  # coded passages that were assigned no theme
+    #: of those, passages that look not to be in English (few common English words) and passages with no word
+    #: (an emoji, a number, a date), which the coders cannot read: given no theme and no sentiment
+    n_not_english: int = 0
+    n_no_words: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the command
     processes: int = 1  # processes that coded the passages (this one and its helpers)
     #: what the user should know (a helper process that stopped, ...), issued as :class:`EvalnlpWarning`; the
@@ -782,9 +786,14 @@ CODING_SLICE = 5_000
 
 def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, replace: bool,
                    sentiment_model, progress: Progress | None, timings: dict[str, float] | None = None,
-                   workers: int | None = 1, helpers=None) -> tuple[int, int]:
+                   workers: int | None = 1, helpers=None,
+                   unread: dict[str, int] | None = None) -> tuple[int, int]:
     """Code every page of segments (themes and sentiment) and store the results; return how many, and how many
     processes coded them.
+
+    A passage that looks not to be in English, or has no word at all (:func:`evalnlp.language.readable`), is
+    stored as coded with no theme (its scores kept) and with no sentiment: the coders read English only, and
+    what they make of Welsh or of an emoji is no finding. ``unread`` counts them by kind.
 
     ``pages`` are Arrow tables (seg_id, text, ...). The store's work (fetching the next page, writing the codes
     of the last one) runs in a second thread while this one codes, so reading, coding and writing overlap;
@@ -806,6 +815,7 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
 
     from evalnlp.coding.base import decide
     from evalnlp.coding.workers import PARALLEL_MIN, code_slice, one_blas_thread, worth_helpers
+    from evalnlp.language import ENGLISH, readable
 
     timings = timings if timings is not None else {}
     themes = pa.array(list(coder.classes_), type=pa.string())
@@ -880,6 +890,12 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
             scores = np.vstack([r[0] for r in results])
             assigned = decide(scores, coder.thresholds_, multi_label=coder.multi_label_,
                               require_theme=coder.require_theme_).astype(bool)
+            kinds = np.asarray(readable(texts), dtype=object)
+            unreadable = kinds != ENGLISH
+            assigned[unreadable] = False  # not even a theme the codebook requires: the coder cannot read them
+            if unread is not None:
+                for kind in kinds[unreadable]:
+                    unread[kind] = unread.get(kind, 0) + 1
             top = np.zeros_like(assigned)
             top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
             keep = np.flatnonzero((assigned | top | (scores >= SCORE_FLOOR)).ravel())
@@ -896,6 +912,8 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
                 best = proba.argmax(axis=1)
                 sent = pa.table({"seg_id": seg_ids, "label": sentiment_labels.take(pa.array(best)),
                                  "score": pa.array(proba[np.arange(len(best)), best].round(6))})
+                if unreadable.any():
+                    sent = sent.filter(pa.array(~unreadable))
                 t0 = add("sentiment", t0)
             if written is not None:
                 written.result()  # the previous page's codes are in (or its error is raised here)
@@ -1018,10 +1036,12 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 sources = [f.source for f in ingested.files]
                 timings["read and store documents"] = time.perf_counter() - t0
             pages = store.segments_to_code(coder_id, recode=recode, page=batch_size, arrow=True, sources=sources)
+            unread: dict[str, int] = {}
             try:
                 n_coded, processes = _code_segments(store, pages, coder, coder_id, run_id, replace=recode,
                                                     sentiment_model=sentiment_coder, progress=progress,
-                                                    timings=timings, workers=workers, helpers=helpers)
+                                                    timings=timings, workers=workers, helpers=helpers,
+                                                    unread=unread)
             finally:
                 if helpers is not None:
                     notes += [f"{why}; this process coded its share instead" for why in helpers.close()]
@@ -1030,6 +1050,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
                 run.more_args = {"per_file": _per_file(ingested)}
             else:
                 run.counts(n_in=n_coded, n_ok=n_coded, n_rejected=0)
+            if unread:
+                run.more_args = {**(run.more_args or {}), "not_english": unread.get("not_english", 0),
+                                 "no_words": unread.get("no_words", 0)}
             out_path, n_written = None, []
             if output is not None:
                 t0 = time.perf_counter()
@@ -1109,12 +1132,32 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
         notes.append(errors.Note("nothing new to code: every passage is already coded by this coder; {output} holds "
                                  "the codes it gave them before (use {recode!o:True} to code them again)", "show",
                                  at="end", fields={"output": Path(out_path).name}))
+    n_not_english, n_no_words = unread.get("not_english", 0), unread.get("no_words", 0)
+    if n_not_english or n_no_words:
+        notes.append(errors.Note(_unread_note(n_not_english, n_no_words, cb.id), at="end"))
     if ingested is not None:
         _with_notes(ingested)
     errors.issue(notes + (ingested.notes if ingested is not None else []))
     return ClassifyResult(run_id=run_id, coder=coder_id, codebook_id=cb.id, n_coded=n_coded,
                           themes=missing_as_none(themes), sentiment=missing_as_none(sent_counts), ingest=ingested, output=out_path, n_no_theme=n_no_theme,
-                          timings=timings, processes=processes, notes=notes)
+                          timings=timings, processes=processes, notes=notes, n_not_english=n_not_english,
+                          n_no_words=n_no_words)
+
+
+def _unread_note(n_not_english: int, n_no_words: int, codebook_id: str) -> str:
+    """What classify says of the passages it could not read: how many, why, and what they were given."""
+    parts = []
+    if n_not_english:
+        parts.append(f"{n_not_english:,} passage{'s' if n_not_english != 1 else ''} look{'s' if n_not_english == 1 else ''} "
+                     "not to be in English (a third of their words or fewer are common English words: Welsh, "
+                     "Polish, Urdu ...)")
+    if n_no_words:
+        parts.append(f"{n_no_words:,} passage{'s' if n_no_words != 1 else ''} {'have' if n_no_words != 1 else 'has'} "
+                     "no word to read (an emoji, a number, a date, a single letter)")
+    both = n_not_english + n_no_words
+    return (" and ".join(parts) + f": the coders read English only, so {'these are' if both != 1 else 'it is'} "
+            f"coded with no theme of {codebook_id} and no sentiment, and counted among the passages with no "
+            "theme; read them yourself (they are the rows with empty themes and sentiment in an output file)")
 
 
 def _staged_path(output: str | Path) -> Path:

@@ -206,6 +206,7 @@ class Corpus:
         works it out: once every question is asked, :meth:`close` frees the store's working memory before the
         embedding and redaction models are loaded."""
         self.totals()
+        self.unread_no_theme()
         self.sources()
         self.coders()
         self.runs()
@@ -372,6 +373,19 @@ class Corpus:
     def totals(self) -> dict[str, int]:
         """documents_coded, segments_coded, segments_no_theme and segments_human_coded."""
         return dict(self._answer(("totals",), lambda: self.store.coded_totals(self.handle)))
+
+    def unread_no_theme(self) -> dict[str, int]:
+        """Of the coded passages with no theme, how many look not to be in English (``not_english``) and how
+        many have no word (``no_words``): passages the coders cannot read (:func:`evalnlp.language.readable`)."""
+        def ask() -> dict[str, int]:
+            from collections import Counter
+
+            from evalnlp.language import ENGLISH, readable
+
+            kinds = Counter(readable(self.store.coded_no_theme_texts(self.handle)))
+            return {k: n for k, n in kinds.items() if k != ENGLISH}
+
+        return dict(self._answer(("unread_no_theme",), ask))
 
     def theme_counts(self, labels: list[str], attr: str | None = None) -> pd.DataFrame:
         """Per theme (and group of ``attr``) with codes: segments, documents and rows per sentiment label."""

@@ -676,6 +676,8 @@ CATALOGUE: dict[str, tuple[str, Messages]] = {
                         "('Response', 'Open-Ended Response', 'Other (please specify)'), not an answer to {column!r}",
         "header_again": "the row repeats the file's column names (exports joined one after another keep each "
                         "one's header), not an answer to {column!r}",
+        "question_again": "the {column!r} answer is the question's own words ({text!r}), not an answer (the "
+                          "question copied into its box, or a form's prompt left there)",
         "spreadsheet_error": "the text is a spreadsheet's error value ({text!r}: a formula that failed, such as a "
                              "lookup that found nothing), not an answer",
         "answer_spreadsheet_error": "the {column!r} answer is a spreadsheet's error value ({text!r}: a formula that "

@@ -46,6 +46,7 @@ from evalnlp.quotes import (
     candidate_weights,
     distinct_once_redacted,
     finish_quotes,
+    shorten_quote,
     group_names,
     prefer_testimonials,
     protect_words,
@@ -514,6 +515,7 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
         speakers = dict(zip(names, redact_speakers(names, protect, keep)))
+    chosen = chosen.map(shorten_quote)  # after redaction, which reads the whole passage
     out = []
     for table in tables:
         quote = table["seg_id"].map(chosen)
@@ -768,6 +770,20 @@ def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook,
         fields={**fields, "classify": errors.Call("classify", codebook=codebook.id)})
 
 
+def unread_note(unread: dict[str, int], segments_coded: int) -> str | None:
+    """The note on coded passages the coders could not read (``unread``: :meth:`Corpus.unread_no_theme`), which
+    count as passages with no theme in every share; None when there are none."""
+    n_other, n_none = unread.get("not_english", 0), unread.get("no_words", 0)
+    if not n_other and not n_none:
+        return None
+    parts = ([f"{n_other:,} look{'s' if n_other == 1 else ''} not to be in English"] if n_other else []) + \
+        ([f"{n_none:,} {'has' if n_none == 1 else 'have'} no word to read (an emoji, a number, a date)"]
+         if n_none else [])
+    return (f"of the {segments_coded:,} passages coded, {' and '.join(parts)}: the coders read English only, so "
+            "they are coded with no theme and no sentiment, and each share counts them among the passages with "
+            "no theme; read them yourself")
+
+
 def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
     """Ask the store, now, everything the evidence tables of ``by`` need except the claims (counts, group
     sizes, sources, coders, runs, and with ``quotes`` the quote candidates and the passages of their themes'
@@ -866,6 +882,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook, corpus.other_versions)
         if left_out:
             notes.append(left_out)
+        unread = unread_note(corpus.unread_no_theme(), totals["segments_coded"])
+        if unread:
+            notes.append(unread)
         undecided = corpus.undecided_themes
         if undecided:
             from evalnlp.quotes import codebook_ref

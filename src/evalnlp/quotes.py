@@ -96,6 +96,11 @@ MIN_CENTRE = 5
 DUPLICATE_COSINE = 0.92
 #: Word-count band of a readable quote.
 WORD_BAND = (8, 60)
+#: A quote longer than this many words is cut after its last whole sentence within them (or at the word, when
+#: its first sentence is longer) and ends with an ellipsis in brackets: a 3,000-word complaint chosen as a
+#: theme's quote filled pages of a quote table and of the report. The passage itself is as it was.
+QUOTE_MAX_WORDS = 120
+CUT_MARK = "[\u2026]"
 #: The contract columns of a quote table (more columns follow them).
 QUOTE_COLUMNS = ["theme", "text", "score", "doc_id", "source", "locator", "speaker", "source_ref", "attrs"]
 #: Quote candidates per theme (per group with ``by``) that are ranked in full.
@@ -169,8 +174,33 @@ def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Seri
     return pd.Series(np.round(score, 6), index=texts.index)
 
 
+#: The HTML tags of text formatting that a web form's export leaves in answers (``<p>The nurse was <b>very</b>
+#: kind</p><br>``): a quote leaves them out, as a reader would see the answer. Only these tags, whole, so that
+#: ``<3`` or ``< 5 minutes`` stay.
+_HTML_TAG = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|li|ul|ol|font|h[1-6])(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
 def _quote_text(texts: pd.Series) -> pd.Series:
-    return texts.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+    texts = texts.fillna("").astype(str)
+    tagged = texts.str.contains("<", regex=False)
+    if tagged.any():
+        texts = texts.where(~tagged, texts[tagged].str.replace(_HTML_TAG, " ", regex=True))
+    return texts.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def shorten_quote(text: Any, max_words: int = QUOTE_MAX_WORDS) -> Any:
+    """``text`` (a quote, its whitespace collapsed) as a quote table prints it: whole up to ``max_words`` words,
+    else its leading whole sentences within them (at least the first ``max_words`` words when its first sentence
+    is longer) and :data:`CUT_MARK`. Anything but a string is returned as it is."""
+    if not isinstance(text, str):
+        return text
+    words = list(re.finditer(r"\S+", text))
+    if len(words) <= max_words:
+        return text
+    end = words[max_words - 1].end()
+    stops = [m.end() for m in re.finditer(r"[.!?\u2026][\"'\u201d\u2019)]*(?=\s)", text[:end + 1])]
+    cut = stops[-1] if stops and stops[-1] <= end else end
+    return text[:cut].rstrip() + " " + CUT_MARK
 
 
 def _norm_text(text: str) -> str:
@@ -735,6 +765,7 @@ def finish_quotes(frame: pd.DataFrame, codebook, *, redact: bool, keep: Iterable
             out.loc[has, "redactions"] = out.loc[has, "redactions"].to_numpy() + [len(r.spans) for r in spoken]
         out["locator"] = pd.Series(redact_locators(out["locator"].tolist(), keep), index=out.index, dtype=object)
         out["attrs"] = redact_attrs(list(out["attrs"]), codebook, keep)
+    out["text"] = [shorten_quote(t) for t in out["text"]]  # after redaction, which reads the whole passage
     return out.reset_index(drop=True)
 
 

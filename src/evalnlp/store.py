@@ -2416,6 +2416,13 @@ class Store:
         return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded"),
                         (int(v) for v in row)))
 
+    def coded_no_theme_texts(self, handle: str) -> list[str]:
+        """The text of each coded passage assigned no theme (to tell how many of them the coders could not read)."""
+        rows = self.con.execute(
+            f"""SELECT s.text FROM {handle}_coded c JOIN segments s ON s.rowid = c.sn
+                WHERE c.sn NOT IN (SELECT sn FROM {handle}_codes)""").fetchall()
+        return [r[0] for r in rows]
+
     def coded_theme_counts(self, handle: str, labels: list[str], group: str | None = None) -> pd.DataFrame:
         """Per theme (and group of the ``group`` table): segments and documents assigned it, and rows per
         sentiment label of ``labels``: theme, [group,] segments, documents, <label>..."""

@@ -357,3 +357,26 @@ def test_evalnlp_columns_written_under_another_name_are_said(cli, tmp_path):
     pd.DataFrame({"feedback": ["Kind staff"]}).to_csv(plain, index=False)
     quiet = cli("classify", str(plain), "--text", "feedback", "--codebook", "fft", "--output", str(tmp_path / "p.csv"))
     assert quiet.exit_code == 0 and "of its own" not in quiet.output
+
+
+def test_passages_not_in_english_or_without_words_get_no_theme_and_no_sentiment(cli, tmp_path):
+    """The coders read English only: a Welsh, Polish or Urdu answer, an emoji or a number got a theme (fft requires
+    one) and a stance ("Roedd y toiledau yn fudr", the toilets were dirty: care received, positive). They are
+    kept as rows and coded with no theme and no sentiment, and classify says how many."""
+    path = tmp_path / "cymraeg.csv"
+    pd.DataFrame({"id": ["W1", "W2", "P1", "U1", "E1", "N1", "A1", "A2"], "feedback": [
+        "Roedd y toiledau yn fudr", "Staff yn garedig iawn", "Czekałem za długo na wizytę", "انتظار بہت لمبا تھا",
+        "😊", "10", "The nurses were kind and explained everything clearly.",
+        "Staff yn garedig iawn but the waiting time was awful"]}).to_csv(path, index=False)
+    out = tmp_path / "coded.csv"
+    result = cli("classify", str(path), "--text", "feedback", "--id", "id", "--codebook", "fft", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "4 passages look not to be in English" in said and "2 passages have no word to read" in said
+    assert "no theme: 6 of 8 passages" in said
+    coded = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("id")
+    assert len(coded) == 8 and coded.loc["W1", "feedback"] == "Roedd y toiledau yn fudr"
+    for unread in ("W1", "W2", "P1", "U1", "E1", "N1"):
+        assert (coded.loc[unread, "themes"], coded.loc[unread, "sentiment"]) == ("", ""), unread
+    for read in ("A1", "A2"):  # English, and English mixed with Welsh, are coded as before
+        assert coded.loc[read, "themes"] in FFT_IDS and coded.loc[read, "sentiment"] in SENTIMENTS, read

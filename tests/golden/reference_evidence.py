@@ -550,6 +550,9 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         chosen = pd.Series([r.text for r in red], index=chosen.index)
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
         speakers = dict(zip(names, redact_speakers(names, protect)))
+    from evalnlp.quotes import shorten_quote
+
+    chosen = chosen.map(shorten_quote)  # a long passage is quoted in its leading sentences
     out = []
     for table in tables:
         quote = table["seg_id"].map(chosen)
@@ -715,6 +718,17 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     if corpus.coded.empty:
         notes.append("no coded passages: " + (uncoded_note(store, codebook) or
                                               "run `evalnlp classify` (or import human codes) first"))
+    else:  # passages with no theme that the coders could not read (not English, or no word)
+        from collections import Counter
+
+        from evalnlp.evidence import unread_note
+        from evalnlp.language import readable
+
+        bare = corpus.coded.loc[~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"]), "seg_id"].unique()
+        text = store.table("segments").set_index("seg_id")["text"]
+        unread = unread_note(Counter(readable(text.loc[bare].tolist())), int(corpus.coded["seg_id"].nunique()))
+        if unread:
+            notes.append(unread)
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=int(corpus.coded["doc_id"].nunique()),

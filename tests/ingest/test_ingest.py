@@ -101,6 +101,38 @@ def test_a_row_repeating_an_earlier_rows_id_and_text_is_rejected_not_merged(stor
     assert (again.n_in, again.n_ok, again.n_rejected, again.n_new) == (10, 6, 4, 0)
 
 
+@pytest.mark.parametrize("chunk_size", [50_000, 2])
+def test_an_id_on_several_rows_with_other_answers_is_said(store, tmp_path, chunk_size):
+    """The same patient on two rows of an export (two visits, or one form split over rows): each row's answers
+    are stored apart under one locator and evidence counts each, which ingest says, naming the ids, in the same
+    chunk or a later one."""
+    f = write_csv(tmp_path / "two.csv", ["patient_id", "What went well?", "What could be better?"],
+                  [["A1", "The nurses were kind", "The wait was long"], ["A1", "Clean ward", "Parking"],
+                   ["A2", "Friendly staff", "Food"], ["A3", "Good care", ""], ["A3", "Quick discharge", "Nothing"]])
+    result = api.ingest(store, [f], text=["What went well?", "What could be better?"], id="patient_id",
+                        chunk_size=chunk_size)
+    said = [n for n in result.notes if "more than one row" in n]
+    assert len(said) == 1 and said[0].startswith("two.csv: 2 ids are on more than one row ('A1', 'A3'): ")
+    assert store.count("documents") == 9  # every answer kept, each a document of its own
+    lone = write_csv(tmp_path / "one.csv", ["patient_id", "text"], [["B1", "Kind staff"], ["B2", "Kind staff"]])
+    assert not [n for n in api.ingest(store, [lone], text=["text"], id="patient_id").notes if "more than one" in n]
+
+
+def test_an_answer_that_is_its_question_word_for_word_is_rejected(store, tmp_path):
+    """"What went well?" typed (or left by a form) in the box of "What went well?" answers nothing; it was coded
+    as care received, positive. It is a reject (E141) naming the question; an answer that goes on past the question,
+    or the word of a one-word header, is kept."""
+    f = write_csv(tmp_path / "q.csv", ["id", "What went well?", "feedback"],
+                  [["1", "What went well?", "Feedback"], ["2", "what went  well", "Kind staff"],
+                   ["3", "What went well? The nurses", "ok"]])
+    result = api.ingest(store, [f], text=["What went well?", "feedback"], id="id")
+    assert run_counts(store, result.run_id) == (6, 4, 2)
+    rej = store.table("rejects").sort_values("locator")
+    assert rej["locator"].tolist() == ["id=1", "id=2"] and set(rej["code"]) == {"E141"}
+    assert rej["reason"].iloc[0].startswith("the 'What went well?' answer is the question's own words")
+    assert sorted(store.table("documents")["text"]) == ["Feedback", "Kind staff", "What went well? The nurses", "ok"]
+
+
 def test_without_id_the_row_number_is_the_locator(store, tmp_path):
     f = write_csv(tmp_path / "a.csv", ["text"], [["one"], ["two"]])
     api.ingest(store, [f], text=["text"])

@@ -53,7 +53,9 @@ def classify(
 ) -> None:
     """Code every passage into the codebook's themes, with calibrated scores and sentiment.
 
-    A machine run replaces only its own coder's codes; human codes are never overwritten.
+    A machine run replaces only its own coder's codes; human codes are never overwritten. The coders read English
+    only: a passage that looks not to be in English (few common English words), or has no word at all (an emoji,
+    a number, a date), is coded with no theme and no sentiment, and classify says how many.
     """
     from evalnlp import api
     from evalnlp.cli.ingest import check_replace

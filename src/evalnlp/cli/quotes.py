@@ -28,7 +28,8 @@ def quotes(
 ) -> None:
     """The best attributed, de-identified quotes for a theme.
 
-    Ranked by how representative, confidently coded and readable they are; near-duplicates removed.
+    Ranked by how representative, confidently coded and readable they are; near-duplicates removed. A passage of
+    more than 120 words is quoted in its leading sentences, followed by […].
     """
     from evalnlp import api
 

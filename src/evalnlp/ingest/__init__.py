@@ -114,6 +114,11 @@ class FileReport:
     #: newer reading of the same bytes (a change in how evalnlp reads PDF pages, say) would store every paragraph
     #: it reads otherwise a second time, beside the first
     unchanged: bool = False
+    #: read with ``--id``: id values that stand on more than one row of this file (the same patient on two rows,
+    #: or two respondents given one id), and the first few of them; each row's answers are stored apart, under
+    #: one locator
+    n_repeated_ids: int = 0
+    repeated_ids: list[str] = field(default_factory=list)
     #: a narrative file's ``n_edited`` documents: their locators, in natural order
     edited_places: list[str] = field(default_factory=list)
     #: answers stored from an earlier read of this file (with ``--id``) at an id this read has no answer at: a row
@@ -522,6 +527,8 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
     """Read a table's rows batch by batch into the store: documents, and rejects with their reasons (counted on
     ``report``)."""
     first_row = 0  # the place of each batch's first row among the file's rows read
+    seen_ids: set[str] = set()  # with --id: the ids of the rows read so far, to tell an id on several rows
+    repeated_ids: set[str] = set()
     for batch in src.batches(opts.chunk_size):
         frame = batch.frame
         locators = row_locators(batch, opts.id)
@@ -546,6 +553,16 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
                 "reason": [errors.message("E141", "header_again", column=col)
                            for _ in range(int(again.sum())) for col in text_cols]}))
             frame, locators, rows = frame[~again], locators[~again], rows[~again]
+        if opts.id and opts.id in frame.columns:
+            ids = frame[opts.id].dropna().astype(str).str.strip()
+            ids = ids[ids != ""]
+            again_ids = ids[ids.duplicated() | ids.isin(seen_ids)]
+            if len(again_ids):
+                for value in again_ids:
+                    if value not in repeated_ids and len(report.repeated_ids) < 3:
+                        report.repeated_ids.append(value)
+                    repeated_ids.add(value)
+            seen_ids.update(ids)
         if batch.rejects:
             rej = pd.DataFrame(batch.rejects, columns=["locator", "code", "reason"])
             for col in text_cols:
@@ -561,6 +578,12 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
                 reasons = no_answer_reasons(texts, blank, marks, column=col if len(text_cols) > 1 else None)
                 reject_parts.append(pd.DataFrame({"locator": locators[empty].to_numpy(), "code": "E141",
                                                   "reason": reasons}))
+            asked = repeats_question(texts, [col, report.questions.get(col, col)]) & ~empty
+            if asked.any():  # "What went well?" under "What went well?": the question pasted, not an answer
+                reject_parts.append(pd.DataFrame({
+                    "locator": locators[asked].to_numpy(), "code": "E141",
+                    "reason": [errors.message("E141", "question_again", column=col, text=t) for t in texts[asked]]}))
+                empty = empty | asked
             keep = ~empty
             docs = pd.DataFrame({"source": source, "locator": locators.to_numpy()[keep], "kind": "response",
                                  "question": report.questions.get(col, col), "text": texts.to_numpy()[keep],
@@ -581,6 +604,7 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
         report.n_in += batch.n_rows * len(text_cols)
         if progress:
             progress(batch.n_rows)
+    report.n_repeated_ids = len(repeated_ids)
 
 
 def ingest_tabular(store, path: Path, opts: IngestOptions, run_id: str, progress: Progress | None,
@@ -986,6 +1010,24 @@ def narrative_text(path: Path, unread: dict[str, int] | None = None, notes: list
 
 
 _GLOB_CHARS = frozenset("*?[")
+
+
+def _words_key(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def repeats_question(texts: pd.Series, questions: Sequence[str]) -> np.ndarray:
+    """A mask of the ``texts`` that are, word for word (case, spaces and punctuation aside), one of
+    ``questions`` (a text column's header and the question its answers are stored under) of two words or more: the
+    question copied into its box, or a form's prompt left there ("What went well?"), which answers nothing. A
+    one-word header (``feedback``, ``comment``) is no question, and an answer of that word is kept."""
+    keys = {_words_key(q) for q in questions if isinstance(q, str)}
+    keys = {k for k in keys if " " in k}
+    if not keys:
+        return np.zeros(len(texts), dtype=bool)
+    longest = max(len(k) for k in keys) * 2 + 20  # (a longer text cannot be one of them)
+    return np.fromiter((isinstance(v, str) and len(v) <= longest and _words_key(v) in keys
+                        for v in texts.to_numpy(dtype=object)), bool, len(texts))
 
 
 def no_answer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -103,6 +103,15 @@ def ingest_notes(result, command: str = "ingest") -> list[Note]:
         if f.unchanged:
             told("note", "{source}: the same file as read before (the same contents), so nothing was read again; "
                  "to read it afresh with this version of evalnlp, read it with {replace!o:True}", source=f.source)
+        if f.n_repeated_ids:
+            n = f.n_repeated_ids
+            told("warning", "{source}: {ids} {are} on more than one row ({first}{more}): each row's answers are "
+                 "stored as answers of their own, under the one locator of that id, and evidence counts each (a "
+                 "theme said on both rows counts twice among the documents); if one respondent's rows were split "
+                 "(or two respondents share an id), join or tell them apart in the file and read it again with "
+                 "{replace!o:True}", source=f.source, ids=f"{n:,} id{'s' if n != 1 else ''}",
+                 are="are" if n != 1 else "is", first=", ".join(repr(v) for v in f.repeated_ids),
+                 more=" ..." if n > len(f.repeated_ids) else "")
         if f.n_edited and not f.columns:  # a narrative file: its paragraphs (pages) are known by their place
             told("warning", "{source}: {passages} at {a_place} ({first}) where the store holds another text from "
                  "an earlier read of this file (edited since, or moved by a paragraph added or removed above): the "
