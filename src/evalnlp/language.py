@@ -77,18 +77,27 @@ def readable(texts: Sequence[str]) -> list[str]:
     from evalnlp.redact import common_words
 
     common = common_words()
-    out = []
+    out: list[str] = []
+    seen: dict[str, str] = {}  # an answer repeated in many rows ("Very good") is read once
     for text in texts:
-        # most passages are plainly English: counting every word, names too, already gives a share above the
-        # bar, which leaving names out could only raise (the careful count below is for the rest)
-        words = _WORD.findall(text)
-        if words and sum(1 for w in words if _common(w, common)) > ENGLISH_SHARE * len(words):
-            out.append(ENGLISH)
+        kind = seen.get(text)
+        if kind is not None:
+            out.append(kind)
             continue
-        got = english_share(text)
-        if got is None:
-            out.append(NO_WORDS)
-        else:
-            share, counted = got
-            out.append(NOT_ENGLISH if counted >= MIN_WORDS and share <= ENGLISH_SHARE else ENGLISH)
+        out.append(_kind(text, common))
+        seen[text] = out[-1]
     return out
+
+
+def _kind(text: str, common: frozenset[str]) -> str:
+    """What :func:`readable` says of one text."""
+    # most passages are plainly English: counting every word, names too, already gives a share above the
+    # bar, which leaving names out could only raise (the careful count below is for the rest)
+    words = _WORD.findall(text)
+    if words and sum(1 for w in words if _common(w, common)) > ENGLISH_SHARE * len(words):
+        return ENGLISH
+    got = english_share(text)
+    if got is None:
+        return NO_WORDS
+    share, counted = got
+    return NOT_ENGLISH if counted >= MIN_WORDS and share <= ENGLISH_SHARE else ENGLISH
