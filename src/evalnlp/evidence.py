@@ -618,6 +618,23 @@ def _entry_key(cite) -> tuple:
     return ("entry", cite.source, int(cite.position))
 
 
+def _shown_filters(claims, groups: dict[str, set[str]], keep, codebook) -> dict[str, dict[str, Any]]:
+    """For each attribute the claims filter on, each filter value as the redacted tables show it: a group's label
+    where the value is a group (numbered over every group of the attribute, as its matrix numbers them), else the
+    value de-identified as an attribute's value is (:func:`~evalnlp.quotes.redact_attrs`)."""
+    from evalnlp.quotes import redact_attrs
+
+    out: dict[str, dict[str, Any]] = {}
+    for attr in dict.fromkeys(a for c in claims for a in c.filters):
+        values = list(dict.fromkeys(str(v) for c in claims for v in c.filters.get(attr, ())))
+        labels = group_names(attr, sorted(groups[attr], key=group_sort_key), keep=keep, codebook=codebook)
+        lost = [v for v in values if v not in groups[attr]]
+        alone = dict(zip(lost, (r[attr] for r in redact_attrs([{attr: v} for v in lost], codebook, keep))))
+        out[attr] = {v: labels.get(v, v) if v in groups[attr] else alone[v] for v in values}
+        out[attr].update({g: labels.get(g, g) for g in groups[attr]})
+    return out
+
+
 def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
@@ -843,6 +860,12 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     # each claim filter's groups, asked before the corpus is closed (for the note on values that match nothing)
     filter_groups = {attr: set(map(str, corpus.group_sizes(attr).index))
                      for c in (claims or []) for attr in c.filters}
+    # with redaction on, a filter value is shown as its group is (a staff member's name is `[NAME] 2` in the
+    # claim table and its notes, as in the matrix), never as the claims file writes it
+    shown = _shown_filters(claims or [], filter_groups, keep, codebook) if redact else {}
+    if shown:
+        claim_table["filters"] = [{k: [shown[k][str(v)] for v in vs] for k, vs in f.items()}
+                                  for f in claim_table["filters"]]
     if own:
         corpus.close()
     notes = [shadow for attr in by for shadow in [corpus.shadow_note(attr)] if shadow]
@@ -880,10 +903,11 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         for c in (claims or []):  # a filter value written otherwise than the documents hold it finds nothing
             row = claim_table[claim_table["id"] == c.id]
             if c.filters and len(row) and int(row["segments"].iloc[0]) == 0:
-                shown = "; ".join(f"{attr}: {', '.join(repr(v) for v in values)}" for attr, values in c.filters.items())
+                said = "; ".join(f"{attr}: {', '.join(repr(shown.get(attr, {}).get(str(v), v)) for v in values)}"
+                                 for attr, values in c.filters.items())
                 notes.append(errors.Note("claim {id!r}: no coded passage of its themes is in a document its filters "
                                          "match ({shown}); check each value against the groups `{evidence}` shows",
-                                         fields={"id": c.id, "shown": shown,
+                                         fields={"id": c.id, "shown": said,
                                                  "evidence": errors.Call("evidence", "by=ATTR")}))
             elif c.filters and len(row):
                 # one value of a list misspelt: the claim counts the others' documents alone, without a word
@@ -891,7 +915,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                     groups = filter_groups[attr]
                     lost = [v for v in values if str(v) not in groups]
                     if lost:
-                        known = sorted(groups, key=group_sort_key)
+                        seen = shown.get(attr, {})
+                        known = sorted({seen.get(g, g) for g in groups}, key=group_sort_key)
+                        lost = [seen.get(str(v), v) for v in lost]
                         notes.append(f"claim {c.id!r}: {attr} {', '.join(repr(v) for v in lost)} "
                                      f"{'matches' if len(lost) == 1 else 'match'} no coded document, so the claim "
                                      f"counts its other values' documents only (the groups of {attr}: "

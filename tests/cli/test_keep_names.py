@@ -291,3 +291,33 @@ def test_names_in_columns_whose_name_does_not_say_so_are_de_identified(cli, tmp_
     assert {r["group"] for r in matrix["facilitator"]} == {"[NAME] 1", "[NAME] 2", "Team B"}
     assert {r["group"] for r in matrix["ward"]} == {"Florence Nightingale", "Mary Seacole"}
     assert "Tom Ellis" in cli("evidence", "--by", "facilitator", "--format", "json", "--no-redact").stdout
+
+
+def test_claim_filters_on_a_column_of_names_show_no_names(tmp_path):
+    """A claim filtered on a staff member (``filters: {manager: Sister Ann Hughes}``) shows the filter as the
+    matrix shows that group, ``[NAME] n``, in the claim table and in the notes a written evidence file carries
+    (a value that matches nothing, and the list of the column's groups beside it), never the names."""
+    import evalnlp
+
+    path = tmp_path / "fb.csv"
+    pd.DataFrame({"manager": ["Sister Ann Hughes", "Dr Rose Baker", "Mark Wood"],
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you.",
+                              "The food was cold and late every day."]}).to_csv(path, index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - {id: c1, text: Staff were kind., themes: [staff],\n"
+                      "     filters: {manager: [Sister Ann Hughes, Mark Woods]}}\n"
+                      "  - {id: c2, text: Dignity., themes: [dignity], filters: {manager: Dr Rose Baker}}\n",
+                      encoding="utf-8")
+    with evalnlp.open(tmp_path / "s.duckdb") as project:
+        project.classify([str(path)], text="comment", meta=["manager"], codebook="fft")
+        ev = project.evidence(by=["manager"], claims=str(claims))
+        shown = json.dumps(ev.to_json()) + " ".join(ev.notes)
+        for name in ("Hughes", "Baker", "Wood"):
+            assert name not in shown
+        raw = project.evidence(by=["manager"], claims=str(claims), redact=False)
+        labels = dict(zip(raw.matrices["manager"]["group"], ev.matrices["manager"]["group"]))
+        assert ev.claims["filters"].iloc[0] == {"manager": [labels["Sister Ann Hughes"], "[NAME]"]}
+        assert ev.claims["filters"].iloc[1] == {"manager": [labels["Dr Rose Baker"]]}
+        assert any("matches no coded document" in n and "'[NAME]'" in n for n in ev.notes)
+        assert raw.claims["filters"].iloc[0] == {"manager": ["Sister Ann Hughes", "Mark Woods"]}
