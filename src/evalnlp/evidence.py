@@ -618,7 +618,8 @@ def _entry_key(cite) -> tuple:
     return ("entry", cite.source, int(cite.position))
 
 
-def _shown_filters(claims, groups: dict[str, set[str]], keep, codebook) -> dict[str, dict[str, Any]]:
+def _shown_filters(claims, groups: dict[str, set[str]], order: dict[str, list[str]], keep,
+                   codebook) -> dict[str, dict[str, Any]]:
     """For each attribute the claims filter on, each filter value as the redacted tables show it: a group's label
     where the value is a group (numbered over every group of the attribute, as its matrix numbers them), else the
     value de-identified as an attribute's value is (:func:`~evalnlp.quotes.redact_attrs`)."""
@@ -627,7 +628,8 @@ def _shown_filters(claims, groups: dict[str, set[str]], keep, codebook) -> dict[
     out: dict[str, dict[str, Any]] = {}
     for attr in dict.fromkeys(a for c in claims for a in c.filters):
         values = list(dict.fromkeys(str(v) for c in claims for v in c.filters.get(attr, ())))
-        labels = group_names(attr, sorted(groups[attr], key=group_sort_key), keep=keep, codebook=codebook)
+        labels = group_names(attr, sorted(groups[attr], key=group_sort_key), keep=keep, codebook=codebook,
+                             order=order[attr])
         lost = [v for v in values if v not in groups[attr]]
         alone = dict(zip(lost, (r[attr] for r in redact_attrs([{attr: v} for v in lost], codebook, keep))))
         out[attr] = {v: labels.get(v, v) if v in groups[attr] else alone[v] for v in values}
@@ -850,11 +852,16 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     named: dict[str, bool] = {}
     if redact:  # groups that are people's names: de-identified, kept apart
         for attr in matrices:
-            labels = group_names(attr, matrices[attr]["group"], keep=keep, codebook=codebook)
+            labels = group_names(attr, matrices[attr]["group"], keep=keep, codebook=codebook,
+                                 order=corpus.group_order(attr))
             named[attr] = bool(labels)
-            if labels:
-                matrices[attr] = matrices[attr].assign(
-                    group=matrices[attr]["group"].map(lambda v, labels=labels: labels.get(v, v)))
+            if labels:  # relabelled, and put in the order of the labels: the places would give the names' order
+                m = matrices[attr].assign(group=matrices[attr]["group"].map(lambda v, labels=labels: labels.get(v, v)))
+                place = {g: i for i, g in enumerate(sorted(set(m["group"]), key=group_sort_key))}
+                theme = {t: i for i, t in enumerate(dict.fromkeys(m["theme"]))}
+                matrices[attr] = (m.assign(_t=m["theme"].map(theme), _g=m["group"].map(place))
+                                  .sort_values(["_t", "_g"], kind="mergesort").drop(columns=["_t", "_g"])
+                                  .reset_index(drop=True))
     claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
     # each claim filter's groups, asked before the corpus is closed (for the note on values that match nothing)
@@ -862,7 +869,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                      for c in (claims or []) for attr in c.filters}
     # with redaction on, a filter value is shown as its group is (a staff member's name is `[NAME] 2` in the
     # claim table and its notes, as in the matrix), never as the claims file writes it
-    shown = _shown_filters(claims or [], filter_groups, keep, codebook) if redact else {}
+    filter_order = {attr: corpus.group_order(attr) for attr in filter_groups}
+    shown = _shown_filters(claims or [], filter_groups, filter_order, keep, codebook) if redact else {}
     if shown:
         claim_table["filters"] = [{k: [shown[k][str(v)] for v in vs] for k, vs in f.items()}
                                   for f in claim_table["filters"]]

@@ -548,32 +548,42 @@ def thing_column(column: Any) -> bool:
     return bool(_THING_WORDS.intersection(re.findall(r"[a-z]+", str(column).lower())))
 
 
-def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (), codebook=None) -> dict[Any, str]:
+def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (), codebook=None,
+                order: Sequence[Any] | None = None) -> dict[Any, str]:
     """The de-identified labels of the groups of ``column`` that name or hold a person's details. People's names
     (:func:`name_groups`): every group when the column's name says it holds names (:func:`person_name_column`);
     else, unless its name says it holds things' names (:func:`thing_column`), each group whose value is a
     person's name by itself (:func:`evalnlp.redact.person_names`: ``Sarah Thompson``, ``Dr Patel``; a name in
-    ``keep`` stays), numbered over those groups in their sort order, so the quotes and the evidence of one store
-    number them alike. With ``codebook``, every other group is de-identified as the same value is in a row's
-    ``attrs`` (:func:`redact_attrs`: an e-mail address, a phone or NHS number, a name inside free text), groups
-    whose labels would then be alike numbered apart (``[EMAIL] 1``, ``[EMAIL] 2``)."""
+    ``keep`` stays), numbered over those groups in ``order`` (:meth:`evalnlp.corpus.Corpus.group_order`: the
+    order their first documents came into the store; without it, their sort order), so the quotes and the
+    evidence of one store number them alike, and the numbers do not follow the names' alphabetical order, which
+    would let a reader who knows the few names put each back. With ``codebook``, every other group is
+    de-identified as the same value is in a row's ``attrs`` (:func:`redact_attrs`: an e-mail address, a phone
+    or NHS number, a name inside free text), groups whose labels would then be alike numbered apart (``[EMAIL]
+    1``, ``[EMAIL] 2``), in ``order`` too."""
     values = [v for v in values if isinstance(v, str) and v != MISSING_GROUP]
     if not values:
         return {}
+    rank = {v: i for i, v in enumerate(order)} if order is not None else {}
+
+    def ordered(groups: Iterable[Any]) -> list[Any]:
+        return sorted(sorted(set(groups), key=group_sort_key), key=lambda v: rank.get(v, len(rank)))
+
     if person_name_column(column):
-        return name_groups(values)
+        return name_groups(ordered(values), ordered=True)
     names: dict[Any, str] = {}
     if not thing_column(column):
         from evalnlp.redact import person_names
 
-        names = name_groups([v for v, named in zip(values, person_names(values, keep=keep)) if named])
+        names = name_groups(ordered(v for v, named in zip(values, person_names(values, keep=keep)) if named),
+                            ordered=True)
     if codebook is None:
         return names
     rest = [v for v in values if v not in names]
     redacted = redact_attrs([{column: v} for v in rest], codebook, keep)
     changed = {v: r[column] for v, r in zip(rest, redacted) if r[column] != v}
     alike: dict[str, list[str]] = {}
-    for v in sorted(changed, key=group_sort_key):
+    for v in ordered(changed):
         alike.setdefault(str(changed[v]), []).append(v)
     taken = set(values) | set(names.values())
     for label, groups in alike.items():
@@ -584,10 +594,13 @@ def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (),
     return names
 
 
-def name_groups(values: Iterable[Any]) -> dict[Any, str]:
+def name_groups(values: Iterable[Any], *, ordered: bool = False) -> dict[Any, str]:
     """Groups of a column of people's names, de-identified and kept apart: each distinct value (in the order
-    the groups sort in) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value stays missing."""
-    distinct = sorted({v for v in values if isinstance(v, str) and v != MISSING_GROUP}, key=group_sort_key)
+    the groups sort in, or as given with ``ordered``) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value
+    stays missing."""
+    distinct = [v for v in dict.fromkeys(values) if isinstance(v, str) and v != MISSING_GROUP]
+    if not ordered:
+        distinct = sorted(distinct, key=group_sort_key)
     return {v: f"{NAME_VALUE} {i}" for i, v in enumerate(distinct, 1)}
 
 
@@ -819,8 +832,11 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     out = distinct_once_redacted(ranked, pick, finish, redact=redact)
     if by and redact and len(out):  # a group may be a person's name, or hold an e-mail address
         labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names,  # the numbers evidence gives
-                             codebook=codebook)
-        out["group"] = out["group"].map(lambda v: labels.get(v, v))
+                             codebook=codebook, order=corpus.group_order(by))
+        if labels:  # the groups in the order of their labels, so their places do not give the names' order
+            out["group"] = out["group"].map(lambda v: labels.get(v, v))
+            out = out.iloc[sorted(range(len(out)), key=lambda i: group_sort_key(str(out["group"].iloc[i])))]
+            out = out.reset_index(drop=True)
     return out
 
 
