@@ -352,9 +352,10 @@ class Corpus:
         return sizes.reindex(sorted(sizes.index, key=group_sort_key))
 
     def group_order(self, attr: str) -> list[str]:
-        """The groups of ``attr`` in the order their first documents came into the store: the order in which
-        groups that are people's details are numbered (``[NAME] 1``, ``[NAME] 2``), which, unlike the groups'
-        alphabetical order, says nothing of the names behind the numbers."""
+        """The groups of ``attr`` in a fixed shuffle drawn from the store's row ids of their documents: the order
+        in which groups that are people's details are numbered (``[NAME] 1``, ``[NAME] 2``), which, unlike the
+        groups' alphabetical order or the order of a file's rows (an export sorted by manager), says nothing of
+        the names behind the numbers."""
         frame = self._group_frame(attr)
         return list(frame.sort_values(["first", "group"], kind="mergesort")["group"])
 

@@ -554,8 +554,8 @@ def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (),
     (:func:`name_groups`): every group when the column's name says it holds names (:func:`person_name_column`);
     else, unless its name says it holds things' names (:func:`thing_column`), each group whose value is a
     person's name by itself (:func:`evalnlp.redact.person_names`: ``Sarah Thompson``, ``Dr Patel``; a name in
-    ``keep`` stays), numbered over those groups in ``order`` (:meth:`evalnlp.corpus.Corpus.group_order`: the
-    order their first documents came into the store; without it, their sort order), so the quotes and the
+    ``keep`` stays), numbered over those groups in ``order`` (:meth:`evalnlp.corpus.Corpus.group_order`: a
+    fixed shuffle drawn from the store's row ids; without it, their sort order), so the quotes and the
     evidence of one store number them alike, and the numbers do not follow the names' alphabetical order, which
     would let a reader who knows the few names put each back. With ``codebook``, every other group is
     de-identified as the same value is in a row's ``attrs`` (:func:`redact_attrs`: an e-mail address, a phone

@@ -315,43 +315,42 @@ def test_claim_filters_on_a_column_of_names_show_no_names(tmp_path):
         shown = json.dumps(ev.to_json()) + " ".join(ev.notes)
         for name in ("Hughes", "Baker", "Wood"):
             assert name not in shown
-        assert set(ev.matrices["manager"]["group"]) == {"[NAME] 1", "[NAME] 2", "[NAME] 3"}
-        # numbered as the matrix numbers the groups (in the order the rows came): Hughes 1, Baker 2
-        assert ev.claims["filters"].iloc[0] == {"manager": ["[NAME] 1", "[NAME]"]}
-        assert ev.claims["filters"].iloc[1] == {"manager": ["[NAME] 2"]}
+        groups = set(ev.matrices["manager"]["group"])
+        assert groups == {"[NAME] 1", "[NAME] 2", "[NAME] 3"}
+        (hughes, woods), (baker,) = (f["manager"] for f in ev.claims["filters"])
+        assert woods == "[NAME]" and {hughes, baker} <= groups and hughes != baker  # the matrix's labels
         assert any("matches no coded document" in n and "'[NAME]'" in n for n in ev.notes)
         raw = project.evidence(claims=str(claims), redact=False)
         assert raw.claims["filters"].iloc[0] == {"manager": ["Sister Ann Hughes", "Mark Woods"]}
 
 
 def test_groups_of_names_are_not_numbered_in_the_names_alphabetical_order(tmp_path):
-    """Numbered in alphabetical order, [NAME] 1, 2, 3 of a ward's three managers would let anyone who knows the
-    three names put each back. The numbers follow the order the groups came into the store, the tables and the
-    quotes list the groups by their numbers, and evidence, quotes and claim filters number them alike."""
+    """Numbered in alphabetical order (or in the order of an export sorted by manager), [NAME] 1, 2, 3, 4 of a
+    ward's managers would let anyone who knows the names put each back. The numbers are a fixed shuffle of the
+    store's, the tables and the quotes list the groups by their numbers, and evidence, quotes and claim filters
+    number them alike."""
     import evalnlp
 
     path = tmp_path / "fb.csv"
-    managers = ["Mark Wood", "Sister Ann Hughes", "Dr Rose Baker"]  # not in alphabetical order
+    managers = ["Dr Rose Baker", "Mark Wood", "Prof. Ifeoma Okafor", "Sister Ann Hughes"]  # sorted, as exported
     pd.DataFrame({"manager": managers,
                   "comment": ["The staff were very kind and caring throughout my stay.",
                               "The nurses were lovely and helpful, thank you.",
-                              "Staff were friendly and kind to my father."]}).to_csv(path, index=False)
+                              "Staff were friendly and kind to my father.",
+                              "The staff were kind and listened to me."]}).to_csv(path, index=False)
     claims = tmp_path / "claims.yaml"
-    claims.write_text("claims:\n  - {id: c1, text: Kind., themes: [staff], filters: {manager: Dr Rose Baker}}\n",
+    claims.write_text("claims:\n  - {id: c1, text: Kind., themes: [staff], filters: {manager: Mark Wood}}\n",
                       encoding="utf-8")
+    labels = ["[NAME] 1", "[NAME] 2", "[NAME] 3", "[NAME] 4"]
     with evalnlp.open(tmp_path / "s.duckdb") as project:
         project.classify([str(path)], text="comment", meta=["manager"], codebook="fft")
-        ev = project.evidence(by=["manager"], claims=str(claims))
-        raw = project.evidence(by=["manager"], redact=False)
-        staff = ev.matrices["manager"][ev.matrices["manager"]["theme"] == "staff"]
-        assert list(staff["group"]) == ["[NAME] 1", "[NAME] 2", "[NAME] 3"]
-        by_count = dict(zip(staff["group"], staff["documents"]))
-        assert by_count == {"[NAME] 1": 1, "[NAME] 2": 1, "[NAME] 3": 1}
-        assert ev.claims["filters"].iloc[0] == {"manager": ["[NAME] 3"]}
-        assert set(raw.matrices["manager"]["group"]) == set(managers)
         quotes = project.quotes("staff", by="manager", n=1)
-        plain = project.quotes("staff", by="manager", n=1, redact=False)
-        assert list(quotes["group"]) == ["[NAME] 1", "[NAME] 2", "[NAME] 3"]
-        truth = dict(zip(plain["doc_id"], plain["group"]))
-        assert {g: truth[d] for g, d in zip(quotes["group"], quotes["doc_id"])} == dict(
-            zip(["[NAME] 1", "[NAME] 2", "[NAME] 3"], managers))
+        assert list(quotes["group"]) == labels  # listed by number
+        truth = dict(zip(project.documents()["doc_id"], project.documents()["manager"]))
+        named = {g: truth[d] for g, d in zip(quotes["group"], quotes["doc_id"])}
+        assert sorted(named.values()) == managers and [named[g] for g in labels] != managers
+        ev = project.evidence(by=["manager"], claims=str(claims))
+        staff = ev.matrices["manager"][ev.matrices["manager"]["theme"] == "staff"]
+        assert list(staff["group"]) == labels
+        by_name = {v: k for k, v in named.items()}
+        assert ev.claims["filters"].iloc[0] == {"manager": [by_name["Mark Wood"]]}
