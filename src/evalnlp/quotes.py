@@ -526,6 +526,12 @@ def speaker_redactions(speakers: list[str], protect: Iterable[str] = (), keep: I
 #: it holds them (a 10-digit case id passes the NHS check one time in eleven).
 FREE_TEXT_WORDS = 4
 _PERSONAL_COLUMN = re.compile(r"nhs|phone|mobile|tel|contact|e-?mail|post_?code|zip|address|patient", re.IGNORECASE)
+#: A column of dates of birth (``dob``, ``D.O.B.``, ``Date of birth``, ``birth_date``, ``birthdate``): a date of
+#: birth beside a postcode or a ward names a person as surely as a name does, so its values go whole.
+_BIRTH_COLUMN = re.compile(r"^[\W_]*d[\W_]?o[\W_]?b[\W_]*$"
+                           r"|(?<![a-z])(?:dob|birth[\W_]?date|birthday|date[\W_]*of[\W_]*birth)(?![a-z])",
+                           re.IGNORECASE)
+BIRTH_VALUE = "[DATE_OF_BIRTH]"
 _NAME_WORDS = frozenset("name names surname surnames forename forenames firstname lastname fullname".split())
 #: What a column of names may be the names of without being people's: ``ward name``, ``Name of site``.
 _THING_WORDS = frozenset("""
@@ -605,6 +611,13 @@ def name_groups(values: Iterable[Any], *, ordered: bool = False) -> dict[Any, st
 
 
 @functools.lru_cache(maxsize=1024)
+def birth_column(column: Any) -> bool:
+    """Does the column's name say it holds dates of birth (``dob``, ``DOB``, ``Date of birth``, ``birth_date``)?
+    Its values are then replaced whole (``[DATE_OF_BIRTH]``), as an attribute or a group."""
+    return bool(_BIRTH_COLUMN.search(str(column)))
+
+
+@functools.lru_cache(maxsize=1024)
 def person_name_column(column: Any) -> bool:
     """Does the column's name say it holds people's names (``patient_name``, ``Staff Name``, ``Name of patient``,
     ``Your name``, ``Forename(s)``, ``name``)? Not when it names a thing's names (``ward_name``, ``Name of site``,
@@ -658,6 +671,8 @@ def redact_locators(locators: Sequence[Any], keep: Iterable[str] = ()) -> list[A
         column = t.split("=", 1)[0]
         if person_name_column(column.strip()) or (by_value[t] and not thing_column(column)):
             done[t] = f"{column}={NAME_VALUE}"
+        elif birth_column(column.strip()):
+            done[t] = f"{column}={BIRTH_VALUE}"
     return [done.get(v, v) if isinstance(v, str) else v for v in locators]
 
 
@@ -690,6 +705,8 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
     names = {t for (t, _), named in zip(short, person_names([t for t, _ in short], keep=keep)) if named}
 
     def one(column: Any, value: Any) -> Any:
+        if birth_column(column) and value is not None and str(value).strip() and value == value:
+            return BIRTH_VALUE  # a date of birth, whatever its type or form (a date, text, a number of Excel's)
         text = text_of(value)
         if text is None:
             return value

@@ -354,3 +354,25 @@ def test_groups_of_names_are_not_numbered_in_the_names_alphabetical_order(tmp_pa
         assert list(staff["group"]) == labels
         by_name = {v: k for k, v in named.items()}
         assert ev.claims["filters"].iloc[0] == {"manager": [by_name["Mark Wood"]]}
+
+
+def test_a_column_of_dates_of_birth_is_de_identified_whole(cli, tmp_path):
+    """A date of birth beside a ward or a postcode names a patient as surely as a name: in a column whose name
+    says so (``dob``, ``Date of birth``) it is ``[DATE_OF_BIRTH]`` as an attribute, a locator or a group; other
+    dates (the day of the visit) stay."""
+    path = tmp_path / "fb.csv"
+    pd.DataFrame({"dob": ["12/03/1961", "1975-07-01"], "Date of birth": ["12 March 1961", "1 July 1975"],
+                  "visit_date": ["2024-05-01", "2024-05-02"],
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you."]}).to_csv(path, index=False)
+    assert cli("-q", "classify", str(path), "--text", "comment", "--id", "dob", "--codebook", "fft").exit_code == 0
+    result = cli("quotes", "--theme", "staff", "-n", "2", "--by", "Date of birth", "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)["quotes"]
+    assert {q["attrs"]["Date of birth"] for q in shown} == {"[DATE_OF_BIRTH]"}
+    assert {q["locator"] for q in shown} == {"dob=[DATE_OF_BIRTH]"}
+    assert {q["group"] for q in shown} == {"[DATE_OF_BIRTH] 1", "[DATE_OF_BIRTH] 2"}
+    assert {q["attrs"]["visit_date"] for q in shown} == {"2024-05-01", "2024-05-02"}
+    evidence = cli("evidence", "--by", "Date of birth", "--format", "json")
+    for date in ("1961", "1975"):
+        assert date not in result.stdout and date not in evidence.stdout
