@@ -654,6 +654,40 @@ def _patterns_only(texts: Sequence[str], personal: Sequence[bool]) -> list[str]:
     return out
 
 
+_NAME_PARTS = re.compile(r"[_+]+|(?<=[a-z])(?=[A-Z][a-z])|(?<![0-9])[.](?![0-9])|-(?=[A-Z])")
+_EXTENSION = re.compile(r"[.][A-Za-z0-9]{1,5}$")
+
+
+def named_sources(sources: Iterable[Any], keep: Iterable[str] = ()) -> list[str]:
+    """The sources (a file's name, a workbook's sheet after ``#``) that seem to name a person or hold a contact
+    detail, by the rules redaction uses, read as words (``survey_Jane_Smith.csv`` as ``survey Jane Smith``,
+    ``feedback.xlsx#Sister Hughes ward``). A source is printed as it is beside every quote from it, so its name is
+    not redacted; this says which names to look at (a bare surname, ``letter_Lomax.docx``, is not found)."""
+    from evalnlp.redact import redact_many
+
+    distinct = list(dict.fromkeys(s for s in sources if isinstance(s, str) and s))
+    if not distinct:
+        return []
+
+    def words(source: str) -> str:
+        name, _, sheet = source.partition("#")
+        name = _EXTENSION.sub("", name.replace("\\", "/").rsplit("/", 1)[-1])
+        return " ".join(_NAME_PARTS.sub(" ", part).strip() for part in (name, sheet) if part) + "."
+
+    texts = [words(s) for s in distinct] + distinct  # as words for names, as written for an e-mail address
+    done = redact_many(texts, keep=list(keep))
+    n = len(distinct)
+    return [s for i, s in enumerate(distinct) if done[i].changed or done[n + i].changed]
+
+
+def source_names_note(found: Sequence[str]) -> str:
+    """The note that names the sources of :func:`named_sources`."""
+    shown = ", ".join(repr(s) for s in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    return (f"{shown} {'seems' if len(found) == 1 else 'seem'} to name a person: a file's or a sheet's name is "
+            "printed as it is beside the quotes from it (redaction covers what a file holds, not its name), so "
+            "rename such files before reading them into a store whose quotes will be shared")
+
+
 def redact_locators(locators: Sequence[Any], keep: Iterable[str] = ()) -> list[Any]:
     """Locators with emails, URLs, phone numbers and postcodes replaced, and NHS numbers when the locator names
     an id column that holds them (``nhs_number=9434765919``). A row named by a person's name goes whole

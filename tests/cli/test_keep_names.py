@@ -376,3 +376,26 @@ def test_a_column_of_dates_of_birth_is_de_identified_whole(cli, tmp_path):
     evidence = cli("evidence", "--by", "Date of birth", "--format", "json")
     for date in ("1961", "1975"):
         assert date not in result.stdout and date not in evidence.stdout
+
+
+def test_a_file_whose_name_names_a_person_is_pointed_out(tmp_path):
+    """Redaction covers what a file holds, not its name, which is printed beside every quote from it: quotes and
+    evidence say which file names seem to name a person (to whoever runs them: the note is not written into the
+    evidence file, which is for its readers); a file named otherwise gets no such note."""
+    import warnings
+
+    import evalnlp
+
+    comments = ["The staff were very kind and caring throughout my stay.", "The nurses were lovely, thank you."]
+    named, plain = tmp_path / "survey_Jane_Smith.csv", tmp_path / "ward7.csv"
+    pd.DataFrame({"comment": comments}).to_csv(named, index=False)
+    pd.DataFrame({"comment": ["Staff on the ward were friendly and helpful to my father."]}).to_csv(plain, index=False)
+    with evalnlp.open(tmp_path / "s.duckdb") as project, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        project.classify([str(named), str(plain)], text="comment", codebook="fft")
+        said = " ".join(project.quotes("staff", n=4).attrs["notes"])
+        assert "'survey_Jane_Smith.csv' seems to name a person" in said and "ward7" not in said
+        ev = project.evidence(output=tmp_path / "ev.md")
+        assert any("'survey_Jane_Smith.csv' seems to name a person" in n for n in ev.notes)
+        assert "seems to name a person" not in (tmp_path / "ev.md").read_text(encoding="utf-8")
+        assert not any("name a person" in n for n in project.quotes("staff", n=4, redact=False).attrs["notes"])
