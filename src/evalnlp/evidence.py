@@ -645,7 +645,30 @@ def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, k
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
-def _provenance(codebook, corpus: Corpus) -> dict[str, Any]:
+def _shared_args(args: list[Any], codebook, keep: Sequence[str]) -> list[Any]:
+    """Runs' arguments as a shared evidence file may show them: the notes reviewers typed beside their decisions
+    (``review import``, which may say who a patient is) redacted as quotes are, and the group a discovery kept
+    to (``discover --by manager --group ...``) de-identified as that attribute's value is beside a quote."""
+    from evalnlp.quotes import redact_attrs
+    from evalnlp.redact import redact_many
+
+    out = [dict(a) if isinstance(a, dict) else a for a in args]
+    typed = [(a, k, v) for a in out if isinstance(a, dict) and isinstance(a.get("notes"), dict)
+             for k, v in a["notes"].items() if isinstance(v, str)]
+    if typed:
+        for a in out:
+            if isinstance(a, dict) and isinstance(a.get("notes"), dict):
+                a["notes"] = dict(a["notes"])
+        done = redact_many([v for _, _, v in typed], protect=protect_words(codebook), keep=list(keep))
+        for (a, k, _), r in zip(typed, done):
+            a["notes"][k] = r.text
+    for a in out:
+        if isinstance(a, dict) and isinstance(a.get("by"), str) and isinstance(a.get("group"), str):
+            a["group"] = redact_attrs([{a["by"]: a["group"]}], codebook, keep)[0][a["by"]]
+    return out
+
+
+def _provenance(codebook, corpus: Corpus, *, redact: bool = False, keep: Sequence[str] = ()) -> dict[str, Any]:
     runs = corpus.runs()
     run_rows = []
     for r in runs.itertuples(index=False):
@@ -658,6 +681,9 @@ def _provenance(codebook, corpus: Corpus) -> dict[str, Any]:
             "n_in": _plain(r.n_in), "n_ok": _plain(r.n_ok), "n_rejected": _plain(r.n_rejected),
             "versions": _json_obj(r.versions), "args": _json_obj(r.args),
         })
+    if redact and run_rows:
+        for row, args in zip(run_rows, _shared_args([row["args"] for row in run_rows], codebook, keep)):
+            row["args"] = args
     data = corpus.sources()
     coders = corpus.coders()
     return {
@@ -939,6 +965,6 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,
-        provenance=_provenance(codebook, corpus),
+        provenance=_provenance(codebook, corpus, redact=redact, keep=keep),
         notes=notes,
     )
