@@ -399,3 +399,24 @@ def test_a_file_whose_name_names_a_person_is_pointed_out(tmp_path):
         assert any("'survey_Jane_Smith.csv' seems to name a person" in n for n in ev.notes)
         assert "seems to name a person" not in (tmp_path / "ev.md").read_text(encoding="utf-8")
         assert not any("name a person" in n for n in project.quotes("staff", n=4, redact=False).attrs["notes"])
+
+
+def test_files_written_without_redaction_say_so(cli, db_path, tmp_path):
+    """A quotes or evidence file written with --no-redact looks like the shareable one: it says, as the report
+    does, that its quotes are not de-identified; a redacted one does not."""
+    import docx
+
+    coded_store(db_path, ROWS)
+    for name, redact in (("raw", "--no-redact"), ("shared", "--redact")):
+        for suffix in (".md", ".docx"):
+            assert cli("-q", "quotes", "--theme", "staff", redact, "--output", str(tmp_path / f"{name}{suffix}")
+                       ).exit_code == 0
+        assert cli("-q", "evidence", redact, "--output", str(tmp_path / f"{name}-ev.md")).exit_code == 0
+    said = "Quotes are NOT de-identified (redaction was turned off)"
+    words = docx.Document(str(tmp_path / "raw.docx")).paragraphs[1].text
+    assert said in (tmp_path / "raw.md").read_text(encoding="utf-8") and said in words
+    assert said in (tmp_path / "raw-ev.md").read_text(encoding="utf-8")
+    assert "Dr Smith" in (tmp_path / "raw.md").read_text(encoding="utf-8")
+    for shared in ("shared.md", "shared-ev.md"):
+        assert "NOT de-identified" not in (tmp_path / shared).read_text(encoding="utf-8")
+    assert not any("NOT" in p.text for p in docx.Document(str(tmp_path / "shared.docx")).paragraphs)
