@@ -659,3 +659,22 @@ def test_the_vectoriser_drops_only_words_seen_once_in_a_large_corpus():
     assert {"kiosk", "froze", "kiosk froze", "parking"} <= vocabulary
     assert not {"bland", "full", "soup cold"} & vocabulary
     assert "bland" in set(keyword_vectorizer(100).fit(per_topic).vocabulary_)
+
+
+def test_the_group_a_discovery_kept_to_is_de_identified_in_its_files():
+    """``discover --by manager --group "Sister Ann Hughes"`` writes which passages it looked at into the topics'
+    Markdown and HTML: with redaction on the group is de-identified as the attribute's value is beside a quote,
+    never the staff member's name; a ward stays, and so does a name the user keeps."""
+    from evalnlp.discovery.topics import shown_filters
+    from evalnlp.reports.discovery import render_markdown
+
+    cb = load_codebook("fft")
+    asked = {"by": "manager", "group": "Sister Ann Hughes", "theme": "staff"}
+    assert shown_filters(asked, cb) == {"by": "manager", "group": "[NAME]", "theme": "staff"}
+    assert shown_filters({"by": "contact", "group": "ann.hughes@nhs.net"}, cb)["group"] == "[EMAIL]"
+    assert shown_filters({"by": "ward", "group": "Florence Nightingale"}, cb)["group"] == "Florence Nightingale"
+    assert shown_filters(asked, cb, ["Ann Hughes"])["group"] == "Sister Ann Hughes"
+    found = handmade_discovery(cb)
+    found.filters = shown_filters(asked, cb)
+    text = render_markdown(found)  # the HTML's description is the same lines
+    assert "group = '[NAME]'" in text and "Hughes" not in text

@@ -607,3 +607,16 @@ def test_the_summary_says_of_which_passages_the_hand_coded_ones_are():
     assert Evidence(codebook={"id": "impact"}, documents_coded=1, segments_coded=1, segments_no_theme=0,
                     segments_human_coded=0, themes=pd.DataFrame(), matrices={}, claims=pd.DataFrame(),
                     notes=[], provenance={}).human_note == ""
+
+
+def test_the_group_a_discovery_kept_to_is_de_identified_in_shared_provenance():
+    """A discover run's arguments (``--by manager --group "Sister Ann Hughes"``) are listed in evidence's
+    provenance: with redaction on the group is de-identified as the attribute's value is, a ward's name stays,
+    and the arguments as stored are left as they were."""
+    from evalnlp.evidence import _shared_args
+
+    args = [{"by": "manager", "group": "Sister Ann Hughes", "seed": 0}, {"by": "ward", "group": "Florence Nightingale"},
+            None]
+    assert _shared_args(args, load_codebook("fft"), ()) == [
+        {"by": "manager", "group": "[NAME]", "seed": 0}, {"by": "ward", "group": "Florence Nightingale"}, None]
+    assert args[0]["group"] == "Sister Ann Hughes"

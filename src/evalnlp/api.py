@@ -2938,8 +2938,18 @@ def evidence(store: Store, *, by: Sequence[str] = (), claims: str | Path | None 
     keep = _keep_names(keep_names)
     cb = project_codebook(store, codebook)
     ev = build_evidence(store, cb, by=_names(by) or [], claims=claims, redact=redact, keep_names=keep, quotes=quotes)
+    if not redact and quotes:  # a file that looks like a shareable one says it is not
+        from evalnlp.reports._common import NOT_REDACTED
+
+        ev.notes.append(errors.Note(NOT_REDACTED))
     if output is not None:
         ev.files = write_evidence(ev, output)
+    if redact and quotes:  # said to whoever runs it, after the file is written: not a note for its readers
+        from evalnlp.quotes import named_sources, source_names_note
+
+        named = named_sources([d["source"] for d in ev.provenance.get("data", [])], keep)
+        if named:
+            ev.notes.append(errors.Note(source_names_note(named)))
     errors.issue(ev.notes)
     for frame in (ev.themes, ev.claims, *ev.matrices.values()):
         missing_as_none(frame)
@@ -2981,9 +2991,15 @@ def quotes(store: Store, theme: str, *, n: int = 5, by: str | None = None, redac
     _check_theme(store, cb, theme)
     df = rank_quotes(store, cb, theme, n=n, by=by, redact=redact, keep_names=keep)
     if output is not None:
-        write_quotes(df, output, codebook=cb)
+        write_quotes(df, output, codebook=cb, redacted=redact)
     notes = [errors.Note("{shadow}", fields={"shadow": shadow})] if by and (
         shadow := attribute_note(store, by, codebook)) else []
+    if redact and len(df):
+        from evalnlp.quotes import named_sources, source_names_note
+
+        named = named_sources(df["source"], keep)
+        if named:
+            notes.append(errors.Note(source_names_note(named)))
     hint = uncoded_note(store, codebook) if df.empty else None
     if hint:
         notes.append(errors.Note("no quotes: {hint}", fields={"hint": hint}))

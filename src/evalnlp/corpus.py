@@ -357,12 +357,21 @@ class Corpus:
 
     def group_sizes(self, attr: str) -> pd.Series:
         """Documents coded per group of ``attr`` (index group, in natural order)."""
-        def ask() -> pd.Series:
-            df = self.store.coded_group_sizes(self.handle, self.group_table(attr))
-            sizes = pd.Series(df["n"].to_numpy(dtype=int), index=df["group"].to_numpy(dtype=object))
-            return sizes.reindex(sorted(sizes.index, key=group_sort_key))
+        frame = self._group_frame(attr)
+        sizes = pd.Series(frame["n"].to_numpy(dtype=int), index=frame["group"].to_numpy(dtype=object))
+        return sizes.reindex(sorted(sizes.index, key=group_sort_key))
 
-        return self._answer(("group_sizes", attr), ask).copy()
+    def group_order(self, attr: str) -> list[str]:
+        """The groups of ``attr`` in a fixed shuffle drawn from the store's row ids of their documents: the order
+        in which groups that are people's details are numbered (``[NAME] 1``, ``[NAME] 2``), which, unlike the
+        groups' alphabetical order or the order of a file's rows (an export sorted by manager), says nothing of
+        the names behind the numbers."""
+        frame = self._group_frame(attr)
+        return list(frame.sort_values(["first", "group"], kind="mergesort")["group"])
+
+    def _group_frame(self, attr: str) -> pd.DataFrame:
+        return self._answer(("group_sizes", attr),
+                            lambda: self.store.coded_group_sizes(self.handle, self.group_table(attr)))
 
     def group_spread(self, attr: str) -> tuple[int, int]:
         """(groups of ``attr`` among coded documents, not counting ``(missing)``; documents in the largest)."""

@@ -621,6 +621,25 @@ def _entry_key(cite) -> tuple:
     return ("entry", cite.source, int(cite.position))
 
 
+def _shown_filters(claims, groups: dict[str, set[str]], order: dict[str, list[str]], keep,
+                   codebook) -> dict[str, dict[str, Any]]:
+    """For each attribute the claims filter on, each filter value as the redacted tables show it: a group's label
+    where the value is a group (numbered over every group of the attribute, as its matrix numbers them), else the
+    value de-identified as an attribute's value is (:func:`~evalnlp.quotes.redact_attrs`)."""
+    from evalnlp.quotes import redact_attrs
+
+    out: dict[str, dict[str, Any]] = {}
+    for attr in dict.fromkeys(a for c in claims for a in c.filters):
+        values = list(dict.fromkeys(str(v) for c in claims for v in c.filters.get(attr, ())))
+        labels = group_names(attr, sorted(groups[attr], key=group_sort_key), keep=keep, codebook=codebook,
+                             order=order[attr])
+        lost = [v for v in values if v not in groups[attr]]
+        alone = dict(zip(lost, (r[attr] for r in redact_attrs([{attr: v} for v in lost], codebook, keep))))
+        out[attr] = {v: labels.get(v, v) if v in groups[attr] else alone[v] for v in values}
+        out[attr].update({g: labels.get(g, g) for g in groups[attr]})
+    return out
+
+
 def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, keep=()) -> pd.DataFrame:
     if not claims:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLAIM_COLUMNS})
@@ -629,7 +648,30 @@ def _claims_table(corpus, codebook, claims, *, redact, n_quotes, encoder=None, k
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
-def _provenance(codebook, corpus: Corpus) -> dict[str, Any]:
+def _shared_args(args: list[Any], codebook, keep: Sequence[str]) -> list[Any]:
+    """Runs' arguments as a shared evidence file may show them: the notes reviewers typed beside their decisions
+    (``review import``, which may say who a patient is) redacted as quotes are, and the group a discovery kept
+    to (``discover --by manager --group ...``) de-identified as that attribute's value is beside a quote."""
+    from evalnlp.quotes import redact_attrs
+    from evalnlp.redact import redact_many
+
+    out = [dict(a) if isinstance(a, dict) else a for a in args]
+    typed = [(a, k, v) for a in out if isinstance(a, dict) and isinstance(a.get("notes"), dict)
+             for k, v in a["notes"].items() if isinstance(v, str)]
+    if typed:
+        for a in out:
+            if isinstance(a, dict) and isinstance(a.get("notes"), dict):
+                a["notes"] = dict(a["notes"])
+        done = redact_many([v for _, _, v in typed], protect=protect_words(codebook), keep=list(keep))
+        for (a, k, _), r in zip(typed, done):
+            a["notes"][k] = r.text
+    for a in out:
+        if isinstance(a, dict) and isinstance(a.get("by"), str) and isinstance(a.get("group"), str):
+            a["group"] = redact_attrs([{a["by"]: a["group"]}], codebook, keep)[0][a["by"]]
+    return out
+
+
+def _provenance(codebook, corpus: Corpus, *, redact: bool = False, keep: Sequence[str] = ()) -> dict[str, Any]:
     runs = corpus.runs()
     run_rows = []
     for r in runs.itertuples(index=False):
@@ -642,6 +684,9 @@ def _provenance(codebook, corpus: Corpus) -> dict[str, Any]:
             "n_in": _plain(r.n_in), "n_ok": _plain(r.n_ok), "n_rejected": _plain(r.n_rejected),
             "versions": _json_obj(r.versions), "args": _json_obj(r.args),
         })
+    if redact and run_rows:
+        for row, args in zip(run_rows, _shared_args([row["args"] for row in run_rows], codebook, keep)):
+            row["args"] = args
     data = corpus.sources()
     coders = corpus.coders()
     return {
@@ -850,16 +895,28 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     named: dict[str, bool] = {}
     if redact:  # groups that are people's names: de-identified, kept apart
         for attr in matrices:
-            labels = group_names(attr, matrices[attr]["group"], keep=keep, codebook=codebook)
+            labels = group_names(attr, matrices[attr]["group"], keep=keep, codebook=codebook,
+                                 order=corpus.group_order(attr))
             named[attr] = bool(labels)
-            if labels:
-                matrices[attr] = matrices[attr].assign(
-                    group=matrices[attr]["group"].map(lambda v, labels=labels: labels.get(v, v)))
+            if labels:  # relabelled, and put in the order of the labels: the places would give the names' order
+                m = matrices[attr].assign(group=matrices[attr]["group"].map(lambda v, labels=labels: labels.get(v, v)))
+                place = {g: i for i, g in enumerate(sorted(set(m["group"]), key=group_sort_key))}
+                theme = {t: i for i, t in enumerate(dict.fromkeys(m["theme"]))}
+                matrices[attr] = (m.assign(_t=m["theme"].map(theme), _g=m["group"].map(place))
+                                  .sort_values(["_t", "_g"], kind="mergesort").drop(columns=["_t", "_g"])
+                                  .reset_index(drop=True))
     claim_table = _claims_table(corpus, codebook, claims or [], redact=redact, n_quotes=n_quotes,
                                 encoder=encoder, keep=keep)
     # each claim filter's groups, asked before the corpus is closed (for the note on values that match nothing)
     filter_groups = {attr: set(map(str, corpus.group_sizes(attr).index))
                      for c in (claims or []) for attr in c.filters}
+    # with redaction on, a filter value is shown as its group is (a staff member's name is `[NAME] 2` in the
+    # claim table and its notes, as in the matrix), never as the claims file writes it
+    filter_order = {attr: corpus.group_order(attr) for attr in filter_groups}
+    shown = _shown_filters(claims or [], filter_groups, filter_order, keep, codebook) if redact else {}
+    if shown:
+        claim_table["filters"] = [{k: [shown[k][str(v)] for v in vs] for k, vs in f.items()}
+                                  for f in claim_table["filters"]]
     if own:
         corpus.close()
     notes = [shadow for attr in by for shadow in [corpus.shadow_note(attr)] if shadow]
@@ -900,10 +957,11 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         for c in (claims or []):  # a filter value written otherwise than the documents hold it finds nothing
             row = claim_table[claim_table["id"] == c.id]
             if c.filters and len(row) and int(row["segments"].iloc[0]) == 0:
-                shown = "; ".join(f"{attr}: {', '.join(repr(v) for v in values)}" for attr, values in c.filters.items())
+                said = "; ".join(f"{attr}: {', '.join(repr(shown.get(attr, {}).get(str(v), v)) for v in values)}"
+                                 for attr, values in c.filters.items())
                 notes.append(errors.Note("claim {id!r}: no coded passage of its themes is in a document its filters "
                                          "match ({shown}); check each value against the groups `{evidence}` shows",
-                                         fields={"id": c.id, "shown": shown,
+                                         fields={"id": c.id, "shown": said,
                                                  "evidence": errors.Call("evidence", "by=ATTR")}))
             elif c.filters and len(row):
                 # one value of a list misspelt: the claim counts the others' documents alone, without a word
@@ -911,7 +969,9 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                     groups = filter_groups[attr]
                     lost = [v for v in values if str(v) not in groups]
                     if lost:
-                        known = sorted(groups, key=group_sort_key)
+                        seen = shown.get(attr, {})
+                        known = sorted({seen.get(g, g) for g in groups}, key=group_sort_key)
+                        lost = [seen.get(str(v), v) for v in lost]
                         notes.append(f"claim {c.id!r}: {attr} {', '.join(repr(v) for v in lost)} "
                                      f"{'matches' if len(lost) == 1 else 'match'} no coded document, so the claim "
                                      f"counts its other values' documents only (the groups of {attr}: "
@@ -925,6 +985,6 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,
-        provenance=_provenance(codebook, corpus),
+        provenance=_provenance(codebook, corpus, redact=redact, keep=keep),
         notes=notes,
     )

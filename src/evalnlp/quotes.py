@@ -556,6 +556,12 @@ def speaker_redactions(speakers: list[str], protect: Iterable[str] = (), keep: I
 #: it holds them (a 10-digit case id passes the NHS check one time in eleven).
 FREE_TEXT_WORDS = 4
 _PERSONAL_COLUMN = re.compile(r"nhs|phone|mobile|tel|contact|e-?mail|post_?code|zip|address|patient", re.IGNORECASE)
+#: A column of dates of birth (``dob``, ``D.O.B.``, ``Date of birth``, ``birth_date``, ``birthdate``): a date of
+#: birth beside a postcode or a ward names a person as surely as a name does, so its values go whole.
+_BIRTH_COLUMN = re.compile(r"^[\W_]*d[\W_]?o[\W_]?b[\W_]*$"
+                           r"|(?<![a-z])(?:dob|birth[\W_]?date|birthday|date[\W_]*of[\W_]*birth)(?![a-z])",
+                           re.IGNORECASE)
+BIRTH_VALUE = "[DATE_OF_BIRTH]"
 _NAME_WORDS = frozenset("name names surname surnames forename forenames firstname lastname fullname".split())
 #: What a column of names may be the names of without being people's: ``ward name``, ``Name of site``.
 _THING_WORDS = frozenset("""
@@ -578,32 +584,42 @@ def thing_column(column: Any) -> bool:
     return bool(_THING_WORDS.intersection(re.findall(r"[a-z]+", str(column).lower())))
 
 
-def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (), codebook=None) -> dict[Any, str]:
+def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (), codebook=None,
+                order: Sequence[Any] | None = None) -> dict[Any, str]:
     """The de-identified labels of the groups of ``column`` that name or hold a person's details. People's names
     (:func:`name_groups`): every group when the column's name says it holds names (:func:`person_name_column`);
     else, unless its name says it holds things' names (:func:`thing_column`), each group whose value is a
     person's name by itself (:func:`evalnlp.redact.person_names`: ``Sarah Thompson``, ``Dr Patel``; a name in
-    ``keep`` stays), numbered over those groups in their sort order, so the quotes and the evidence of one store
-    number them alike. With ``codebook``, every other group is de-identified as the same value is in a row's
-    ``attrs`` (:func:`redact_attrs`: an e-mail address, a phone or NHS number, a name inside free text), groups
-    whose labels would then be alike numbered apart (``[EMAIL] 1``, ``[EMAIL] 2``)."""
+    ``keep`` stays), numbered over those groups in ``order`` (:meth:`evalnlp.corpus.Corpus.group_order`: a
+    fixed shuffle drawn from the store's row ids; without it, their sort order), so the quotes and the
+    evidence of one store number them alike, and the numbers do not follow the names' alphabetical order, which
+    would let a reader who knows the few names put each back. With ``codebook``, every other group is
+    de-identified as the same value is in a row's ``attrs`` (:func:`redact_attrs`: an e-mail address, a phone
+    or NHS number, a name inside free text), groups whose labels would then be alike numbered apart (``[EMAIL]
+    1``, ``[EMAIL] 2``), in ``order`` too."""
     values = [v for v in values if isinstance(v, str) and v != MISSING_GROUP]
     if not values:
         return {}
+    rank = {v: i for i, v in enumerate(order)} if order is not None else {}
+
+    def ordered(groups: Iterable[Any]) -> list[Any]:
+        return sorted(sorted(set(groups), key=group_sort_key), key=lambda v: rank.get(v, len(rank)))
+
     if person_name_column(column):
-        return name_groups(values)
+        return name_groups(ordered(values), ordered=True)
     names: dict[Any, str] = {}
     if not thing_column(column):
         from evalnlp.redact import person_names
 
-        names = name_groups([v for v, named in zip(values, person_names(values, keep=keep)) if named])
+        names = name_groups(ordered(v for v, named in zip(values, person_names(values, keep=keep)) if named),
+                            ordered=True)
     if codebook is None:
         return names
     rest = [v for v in values if v not in names]
     redacted = redact_attrs([{column: v} for v in rest], codebook, keep)
     changed = {v: r[column] for v, r in zip(rest, redacted) if r[column] != v}
     alike: dict[str, list[str]] = {}
-    for v in sorted(changed, key=group_sort_key):
+    for v in ordered(changed):
         alike.setdefault(str(changed[v]), []).append(v)
     taken = set(values) | set(names.values())
     for label, groups in alike.items():
@@ -614,11 +630,21 @@ def group_names(column: Any, values: Iterable[Any], *, keep: Iterable[str] = (),
     return names
 
 
-def name_groups(values: Iterable[Any]) -> dict[Any, str]:
+def name_groups(values: Iterable[Any], *, ordered: bool = False) -> dict[Any, str]:
     """Groups of a column of people's names, de-identified and kept apart: each distinct value (in the order
-    the groups sort in) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value stays missing."""
-    distinct = sorted({v for v in values if isinstance(v, str) and v != MISSING_GROUP}, key=group_sort_key)
+    the groups sort in, or as given with ``ordered``) becomes ``[NAME] 1``, ``[NAME] 2``, ...; a missing value
+    stays missing."""
+    distinct = [v for v in dict.fromkeys(values) if isinstance(v, str) and v != MISSING_GROUP]
+    if not ordered:
+        distinct = sorted(distinct, key=group_sort_key)
     return {v: f"{NAME_VALUE} {i}" for i, v in enumerate(distinct, 1)}
+
+
+@functools.lru_cache(maxsize=1024)
+def birth_column(column: Any) -> bool:
+    """Does the column's name say it holds dates of birth (``dob``, ``DOB``, ``Date of birth``, ``birth_date``)?
+    Its values are then replaced whole (``[DATE_OF_BIRTH]``), as an attribute or a group."""
+    return bool(_BIRTH_COLUMN.search(str(column)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -658,6 +684,40 @@ def _patterns_only(texts: Sequence[str], personal: Sequence[bool]) -> list[str]:
     return out
 
 
+_NAME_PARTS = re.compile(r"[_+]+|(?<=[a-z])(?=[A-Z][a-z])|(?<![0-9])[.](?![0-9])|-(?=[A-Z])")
+_EXTENSION = re.compile(r"[.][A-Za-z0-9]{1,5}$")
+
+
+def named_sources(sources: Iterable[Any], keep: Iterable[str] = ()) -> list[str]:
+    """The sources (a file's name, a workbook's sheet after ``#``) that seem to name a person or hold a contact
+    detail, by the rules redaction uses, read as words (``survey_Jane_Smith.csv`` as ``survey Jane Smith``,
+    ``feedback.xlsx#Sister Hughes ward``). A source is printed as it is beside every quote from it, so its name is
+    not redacted; this says which names to look at (a bare surname, ``letter_Lomax.docx``, is not found)."""
+    from evalnlp.redact import redact_many
+
+    distinct = list(dict.fromkeys(s for s in sources if isinstance(s, str) and s))
+    if not distinct:
+        return []
+
+    def words(source: str) -> str:
+        name, _, sheet = source.partition("#")
+        name = _EXTENSION.sub("", name.replace("\\", "/").rsplit("/", 1)[-1])
+        return " ".join(_NAME_PARTS.sub(" ", part).strip() for part in (name, sheet) if part) + "."
+
+    texts = [words(s) for s in distinct] + distinct  # as words for names, as written for an e-mail address
+    done = redact_many(texts, keep=list(keep))
+    n = len(distinct)
+    return [s for i, s in enumerate(distinct) if done[i].changed or done[n + i].changed]
+
+
+def source_names_note(found: Sequence[str]) -> str:
+    """The note that names the sources of :func:`named_sources`."""
+    shown = ", ".join(repr(s) for s in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    return (f"{shown} {'seems' if len(found) == 1 else 'seem'} to name a person: a file's or a sheet's name is "
+            "printed as it is beside the quotes from it (redaction covers what a file holds, not its name), so "
+            "rename such files before reading them into a store whose quotes will be shared")
+
+
 def redact_locators(locators: Sequence[Any], keep: Iterable[str] = ()) -> list[Any]:
     """Locators with emails, URLs, phone numbers and postcodes replaced, and NHS numbers when the locator names
     an id column that holds them (``nhs_number=9434765919``). A row named by a person's name goes whole
@@ -675,6 +735,8 @@ def redact_locators(locators: Sequence[Any], keep: Iterable[str] = ()) -> list[A
         column = t.split("=", 1)[0]
         if person_name_column(column.strip()) or (by_value[t] and not thing_column(column)):
             done[t] = f"{column}={NAME_VALUE}"
+        elif birth_column(column.strip()):
+            done[t] = f"{column}={BIRTH_VALUE}"
     return [done.get(v, v) if isinstance(v, str) else v for v in locators]
 
 
@@ -707,6 +769,8 @@ def redact_attrs(attrs: Sequence[Any], codebook, keep: Iterable[str] = ()) -> li
     names = {t for (t, _), named in zip(short, person_names([t for t, _ in short], keep=keep)) if named}
 
     def one(column: Any, value: Any) -> Any:
+        if birth_column(column) and value is not None and str(value).strip() and value == value:
+            return BIRTH_VALUE  # a date of birth, whatever its type or form (a date, text, a number of Excel's)
         text = text_of(value)
         if text is None:
             return value
@@ -850,8 +914,11 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     out = distinct_once_redacted(ranked, pick, finish, redact=redact)
     if by and redact and len(out):  # a group may be a person's name, or hold an e-mail address
         labels = group_names(by, corpus.group_sizes(by).index, keep=keep_names,  # the numbers evidence gives
-                             codebook=codebook)
-        out["group"] = out["group"].map(lambda v: labels.get(v, v))
+                             codebook=codebook, order=corpus.group_order(by))
+        if labels:  # the groups in the order of their labels, so their places do not give the names' order
+            out["group"] = out["group"].map(lambda v: labels.get(v, v))
+            out = out.iloc[sorted(range(len(out)), key=lambda i: group_sort_key(str(out["group"].iloc[i])))]
+            out = out.reset_index(drop=True)
     return out
 
 

@@ -2438,9 +2438,11 @@ class Store:
                 FROM {handle}_codes p {join} GROUP BY ALL ORDER BY ALL""").df()
 
     def coded_group_sizes(self, handle: str, group: str) -> pd.DataFrame:
-        """Documents coded per group of the ``group`` table: group, n."""
+        """Documents coded per group of the ``group`` table: group, n, and first (the least hash of the row ids of
+        the group's documents: a fixed shuffle of the groups that owes nothing to what they are called, nor to the
+        order of the rows in a file, which may be sorted by them)."""
         return self.con.execute(
-            f"""SELECT g.grp AS "group", count(DISTINCT c.dn) AS n FROM {handle}_coded c
+            f"""SELECT g.grp AS "group", count(DISTINCT c.dn) AS n, min(hash(c.dn)) AS first FROM {handle}_coded c
                 JOIN {group} g USING (dn) GROUP BY g.grp ORDER BY g.grp""").df()
 
     def coded_group_spread(self, handle: str, group: str, missing: str) -> tuple[int, int]:

@@ -291,3 +291,128 @@ def test_names_in_columns_whose_name_does_not_say_so_are_de_identified(cli, tmp_
     assert {r["group"] for r in matrix["facilitator"]} == {"[NAME] 1", "[NAME] 2", "Team B"}
     assert {r["group"] for r in matrix["ward"]} == {"Florence Nightingale", "Mary Seacole"}
     assert "Tom Ellis" in cli("evidence", "--by", "facilitator", "--format", "json", "--no-redact").stdout
+
+
+def test_claim_filters_on_a_column_of_names_show_no_names(tmp_path):
+    """A claim filtered on a staff member (``filters: {manager: Sister Ann Hughes}``) shows the filter as the
+    matrix shows that group, ``[NAME] n``, in the claim table and in the notes a written evidence file carries
+    (a value that matches nothing, and the list of the column's groups beside it), never the names."""
+    import evalnlp
+
+    path = tmp_path / "fb.csv"
+    pd.DataFrame({"manager": ["Sister Ann Hughes", "Dr Rose Baker", "Mark Wood"],
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you.",
+                              "The food was cold and late every day."]}).to_csv(path, index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - {id: c1, text: Staff were kind., themes: [staff],\n"
+                      "     filters: {manager: [Sister Ann Hughes, Mark Woods]}}\n"
+                      "  - {id: c2, text: Dignity., themes: [dignity], filters: {manager: Dr Rose Baker}}\n",
+                      encoding="utf-8")
+    with evalnlp.open(tmp_path / "s.duckdb") as project:
+        project.classify([str(path)], text="comment", meta=["manager"], codebook="fft")
+        ev = project.evidence(by=["manager"], claims=str(claims))
+        shown = json.dumps(ev.to_json()) + " ".join(ev.notes)
+        for name in ("Hughes", "Baker", "Wood"):
+            assert name not in shown
+        groups = set(ev.matrices["manager"]["group"])
+        assert groups == {"[NAME] 1", "[NAME] 2", "[NAME] 3"}
+        (hughes, woods), (baker,) = (f["manager"] for f in ev.claims["filters"])
+        assert woods == "[NAME]" and {hughes, baker} <= groups and hughes != baker  # the matrix's labels
+        assert any("matches no coded document" in n and "'[NAME]'" in n for n in ev.notes)
+        raw = project.evidence(claims=str(claims), redact=False)
+        assert raw.claims["filters"].iloc[0] == {"manager": ["Sister Ann Hughes", "Mark Woods"]}
+
+
+def test_groups_of_names_are_not_numbered_in_the_names_alphabetical_order(tmp_path):
+    """Numbered in alphabetical order (or in the order of an export sorted by manager), [NAME] 1, 2, 3, 4 of a
+    ward's managers would let anyone who knows the names put each back. The numbers are a fixed shuffle of the
+    store's, the tables and the quotes list the groups by their numbers, and evidence, quotes and claim filters
+    number them alike."""
+    import evalnlp
+
+    path = tmp_path / "fb.csv"
+    managers = ["Dr Rose Baker", "Mark Wood", "Prof. Ifeoma Okafor", "Sister Ann Hughes"]  # sorted, as exported
+    pd.DataFrame({"manager": managers,
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you.",
+                              "Staff were friendly and kind to my father.",
+                              "The staff were kind and listened to me."]}).to_csv(path, index=False)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("claims:\n  - {id: c1, text: Kind., themes: [staff], filters: {manager: Mark Wood}}\n",
+                      encoding="utf-8")
+    labels = ["[NAME] 1", "[NAME] 2", "[NAME] 3", "[NAME] 4"]
+    with evalnlp.open(tmp_path / "s.duckdb") as project:
+        project.classify([str(path)], text="comment", meta=["manager"], codebook="fft")
+        quotes = project.quotes("staff", by="manager", n=1)
+        assert list(quotes["group"]) == labels  # listed by number
+        truth = dict(zip(project.documents()["doc_id"], project.documents()["manager"]))
+        named = {g: truth[d] for g, d in zip(quotes["group"], quotes["doc_id"])}
+        assert sorted(named.values()) == managers and [named[g] for g in labels] != managers
+        ev = project.evidence(by=["manager"], claims=str(claims))
+        staff = ev.matrices["manager"][ev.matrices["manager"]["theme"] == "staff"]
+        assert list(staff["group"]) == labels
+        by_name = {v: k for k, v in named.items()}
+        assert ev.claims["filters"].iloc[0] == {"manager": [by_name["Mark Wood"]]}
+
+
+def test_a_column_of_dates_of_birth_is_de_identified_whole(cli, tmp_path):
+    """A date of birth beside a ward or a postcode names a patient as surely as a name: in a column whose name
+    says so (``dob``, ``Date of birth``) it is ``[DATE_OF_BIRTH]`` as an attribute, a locator or a group; other
+    dates (the day of the visit) stay."""
+    path = tmp_path / "fb.csv"
+    pd.DataFrame({"dob": ["12/03/1961", "1975-07-01"], "Date of birth": ["12 March 1961", "1 July 1975"],
+                  "visit_date": ["2024-05-01", "2024-05-02"],
+                  "comment": ["The staff were very kind and caring throughout my stay.",
+                              "The nurses were lovely and helpful, thank you."]}).to_csv(path, index=False)
+    assert cli("-q", "classify", str(path), "--text", "comment", "--id", "dob", "--codebook", "fft").exit_code == 0
+    result = cli("quotes", "--theme", "staff", "-n", "2", "--by", "Date of birth", "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)["quotes"]
+    assert {q["attrs"]["Date of birth"] for q in shown} == {"[DATE_OF_BIRTH]"}
+    assert {q["locator"] for q in shown} == {"dob=[DATE_OF_BIRTH]"}
+    assert {q["group"] for q in shown} == {"[DATE_OF_BIRTH] 1", "[DATE_OF_BIRTH] 2"}
+    assert {q["attrs"]["visit_date"] for q in shown} == {"2024-05-01", "2024-05-02"}
+    for date in ("1961", "1975"):
+        assert date not in result.stdout
+
+
+def test_a_file_whose_name_names_a_person_is_pointed_out(tmp_path):
+    """Redaction covers what a file holds, not its name, which is printed beside every quote from it: quotes and
+    evidence say which file names seem to name a person (to whoever runs them: the note is not written into the
+    evidence file, which is for its readers); a file named otherwise gets no such note."""
+    import warnings
+
+    import evalnlp
+
+    comments = ["The staff were very kind and caring throughout my stay.", "The nurses were lovely, thank you."]
+    named, plain = tmp_path / "survey_Jane_Smith.csv", tmp_path / "ward7.csv"
+    pd.DataFrame({"comment": comments}).to_csv(named, index=False)
+    pd.DataFrame({"comment": ["Staff on the ward were friendly and helpful to my father."]}).to_csv(plain, index=False)
+    with evalnlp.open(tmp_path / "s.duckdb") as project, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        project.classify([str(named), str(plain)], text="comment", codebook="fft")
+        said = " ".join(project.quotes("staff", n=4).attrs["notes"])
+        assert "'survey_Jane_Smith.csv' seems to name a person" in said and "ward7" not in said
+        ev = project.evidence(output=tmp_path / "ev.md")
+        assert any("'survey_Jane_Smith.csv' seems to name a person" in n for n in ev.notes)
+        assert "seems to name a person" not in (tmp_path / "ev.md").read_text(encoding="utf-8")
+        assert not any("name a person" in n for n in project.quotes("staff", n=4, redact=False).attrs["notes"])
+
+
+def test_files_written_without_redaction_say_so(cli, db_path, tmp_path):
+    """A quotes or evidence file written with --no-redact looks like the shareable one: it says, as the report
+    does, that its quotes are not de-identified; a redacted one does not."""
+    import docx
+
+    coded_store(db_path, ROWS)
+    for out, *options in (("raw.md", "quotes", "--no-redact"), ("raw.docx", "quotes", "--no-redact"),
+                          ("raw-ev.md", "evidence", "--no-redact"), ("shared.docx", "quotes")):
+        command = [*options[:1], *(["--theme", "staff"] if options[0] == "quotes" else []), *options[1:]]
+        assert cli("-q", *command, "--output", str(tmp_path / out)).exit_code == 0
+    said = "Quotes are NOT de-identified (redaction was turned off)"
+    words = docx.Document(str(tmp_path / "raw.docx")).paragraphs[1].text
+    assert said in (tmp_path / "raw.md").read_text(encoding="utf-8") and said in words
+    assert said in (tmp_path / "raw-ev.md").read_text(encoding="utf-8")
+    assert "Dr Smith" in (tmp_path / "raw.md").read_text(encoding="utf-8")
+    assert not any("NOT" in p.text for p in docx.Document(str(tmp_path / "shared.docx")).paragraphs)

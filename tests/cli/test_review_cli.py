@@ -1014,3 +1014,24 @@ def test_a_review_import_replaces_only_the_reviewers_codes_of_its_codebook_and_f
         assert ann() == {"fft": {"staff"}, "mentoring": {"reading", "attendance", "family"}}
         codes = project.codes()
         assert not ((codes["coder"] == "human:ann") & (codes["theme"] == "parents")).any()
+
+
+def test_a_reviewers_notes_are_redacted_in_the_provenance_of_shared_evidence(coded, tmp_path):
+    """review import keeps the notes typed beside decisions in its run's arguments, which evidence's JSON lists
+    in its provenance: a note saying who a patient is must not leave in a shared evidence file with redaction
+    on (the store, and evidence with --no-redact, keep it as typed)."""
+    out = tmp_path / "review.xlsx"
+    with evalnlp.open(coded) as project:
+        project.review_export(out, n=3)
+        wb = load_workbook(out)
+        ws = wb["Review"]
+        col = columns(ws)
+        ws[f"{col['notes']}2"] = "This is Mr Tom Harris in bed 3, his daughter rang on 07700 900999"
+        seg = ws[f"{col['seg_id']}2"].value
+        wb.save(out)
+        project.review_import(out, coder="alice")
+        shared = json.dumps(project.evidence(quotes=False).to_json())
+        assert "Harris" not in shared and "07700" not in shared
+        assert "This is Mr [NAME] in bed 3, his daughter rang on [PHONE]" in shared
+        raw = project.evidence(quotes=False, redact=False).provenance["runs"]
+        assert any(r["args"].get("notes", {}).get(seg, "").startswith("This is Mr Tom Harris") for r in raw)

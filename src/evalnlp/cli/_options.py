@@ -37,7 +37,9 @@ StoreCodebookOption = Annotated[Optional[str], typer.Option(
 
 RedactOption = Annotated[bool, typer.Option(
     "--redact/--no-redact", help="De-identify what is shown and written: names, emails, phone and NHS numbers, "
-    "postcodes and URLs.")]
+    "postcodes, URLs and a column of dates of birth. File and sheet names are shown as they are (quotes and "
+    "evidence name those that seem to name a person). With --no-redact, the report, a quotes .md or .docx and "
+    "an evidence file's notes say that the quotes are not de-identified.")]
 
 KeepNamesOption = Annotated[Optional[str], typer.Option(
     "--keep-names", metavar="FILE", help="A text file of names (one a line) that redaction leaves in, such as the "

@@ -208,7 +208,22 @@ def discover_topics(passages: pd.DataFrame, codebook, *, embedding: str = "stati
     out_passages = passages[["seg_id", "doc_id", "text"]].reset_index(drop=True).assign(topic=topics)
     return Discovery(topics=topics_df, passages=out_passages, similarity=similarity, codebook_id=codebook.id,
                      embedding=encoder.name, encoder_sha256=encoder.sha256, seed=seed, min_topic_size=size,
-                     emergent_below=emergent_below, guided=guided, filters=dict(filters or {}), model=model)
+                     emergent_below=emergent_below, guided=guided,
+                     filters=shown_filters(filters, codebook, keep_names) if redact else dict(filters or {}),
+                     model=model)
+
+
+def shown_filters(filters: dict[str, Any] | None, codebook, keep_names: Sequence[str] = ()) -> dict[str, Any]:
+    """The filters a discovery was asked with, as its written outputs show them with redaction on: the ``group``
+    of ``by`` de-identified as that attribute's value is beside a quote (``--by manager --group "Sister Ann
+    Hughes"`` is ``group = '[NAME]'``), since the topics' file says which passages it looked at."""
+    from evalnlp.quotes import redact_attrs
+
+    out = dict(filters or {})
+    by, group = out.get("by"), out.get("group")
+    if by is not None and isinstance(group, str):
+        out["group"] = redact_attrs([{by: group}], codebook, keep_names)[0][by]
+    return out
 
 
 #: Occurrences of one keyword word per topic that are redacted to see whether the word is part of a name

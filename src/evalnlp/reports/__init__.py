@@ -160,9 +160,11 @@ def write_evidence(evidence, path: str | Path, *, title: str = "Evidence tables"
     return [write_json(path, evidence.to_json())]
 
 
-def write_quotes(quotes: pd.DataFrame, path: str | Path, *, codebook=None, title: str = "Quotes") -> Path:
+def write_quotes(quotes: pd.DataFrame, path: str | Path, *, codebook=None, title: str = "Quotes",
+                 redacted: bool = True) -> Path:
     """Write a quote table (from :func:`evalnlp.quotes.rank_quotes`) in the format of ``path``'s extension.
-    With ``codebook``, headings use theme labels."""
+    With ``codebook``, headings use theme labels. ``redacted=False`` (quotes ranked without redaction): the
+    Markdown and Word files say under their title that the quotes are not de-identified, as the report does."""
     from evalnlp.quotes import quotes_to_json
 
     suffix = _suffix(path, QUOTE_FORMATS, "quotes")
@@ -171,11 +173,11 @@ def write_quotes(quotes: pd.DataFrame, path: str | Path, *, codebook=None, title
     if suffix == ".md":
         from evalnlp.reports.markdown import quotes_markdown
 
-        return write_text(path, quotes_markdown(quotes, labels, title=title))
+        return write_text(path, quotes_markdown(quotes, labels, title=title, redacted=redacted))
     if suffix == ".docx":
         from evalnlp.reports.docx import write_quotes_docx
 
-        return write_quotes_docx(quotes, path, labels, title=title)
+        return write_quotes_docx(quotes, path, labels, title=title, redacted=redacted)
     if suffix == ".csv":
         flat = quotes.copy()
         if "attrs" in flat.columns:

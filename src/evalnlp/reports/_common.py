@@ -300,3 +300,8 @@ def provenance_rows(provenance: dict[str, Any], codebook: dict[str, Any] | None 
     if versions:
         rows.append(("versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))))
     return rows
+
+
+#: Said under the title of a quotes file, and in the notes of an evidence file, written without redaction.
+NOT_REDACTED = ("Quotes are NOT de-identified (redaction was turned off): keep this file inside the organisation, "
+                "as you keep the data it was made from.")

@@ -223,12 +223,16 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
 
 
 def write_quotes_docx(quotes: pd.DataFrame, path: str | Path, labels: dict[str, str] | None = None,
-                      title: str = "Quotes") -> Path:
-    """Quotes as a Word table per theme (and group): quote, attribution, score."""
+                      title: str = "Quotes", redacted: bool = True) -> Path:
+    """Quotes as a Word table per theme (and group): quote, attribution, score; ``redacted=False`` says under
+    the title that they are not de-identified."""
     from evalnlp.quotes import quote_records
+    from evalnlp.reports._common import NOT_REDACTED
 
     labels = labels or {}
     document = _new_document(title)
+    if not redacted:
+        document.add_paragraph().add_run(_xml(NOT_REDACTED)).bold = True
     records = quote_records(quotes)
     if not records:
         document.add_paragraph("No quotes: no coded passages for this theme.")

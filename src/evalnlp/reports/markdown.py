@@ -99,12 +99,15 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
     return "\n".join(out)
 
 
-def quotes_markdown(quotes: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Quotes") -> str:
-    """Quotes grouped by theme (and group), each with its attribution."""
+def quotes_markdown(quotes: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Quotes",
+                    redacted: bool = True) -> str:
+    """Quotes grouped by theme (and group), each with its attribution; ``redacted=False`` says under the title
+    that they are not de-identified."""
     from evalnlp.quotes import quote_records
+    from evalnlp.reports._common import NOT_REDACTED
 
     labels = labels or {}
-    out = [f"# {title}", ""]
+    out = [f"# {title}", ""] + ([] if redacted else [f"**{NOT_REDACTED}**", ""])
     if quotes.empty:
         return "\n".join(out + ["No quotes: no coded passages for this theme.", ""])
     current: tuple = ()
