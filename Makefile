@@ -51,7 +51,7 @@ test: $(VENV)/.full chromium
 
 # Each script writes its section to bench/results/; assemble.py gathers them into BENCHMARKS.md.
 # name:arg runs bench/bench_name.py --set arg (one script, several annotated sets).
-BENCHES := startup ingest ingest_json pdf_columns embeddings fft classify_speed classify_e2e classify_scale impact impact_fewshot finetune impact_distil sentiment_finetune sentiment_accurate accurate_classify impact_encoders impact_variants extract extract_unseen extract_ref extract_ref:7878 extract_ref:4242 extract_ref:5858 extract_ref:2468 extract_ref:1357 extract_ref:8642 sources redact redact_documents scale discovery topic_words review_loop qda_reimport
+BENCHES := startup ingest language ingest_json pdf_columns embeddings fft classify_speed classify_e2e classify_scale impact impact_fewshot finetune impact_distil sentiment_finetune sentiment_accurate accurate_classify impact_encoders impact_variants extract extract_unseen extract_ref extract_ref:7878 extract_ref:4242 extract_ref:5858 extract_ref:2468 extract_ref:1357 extract_ref:8642 sources redact redact_documents scale discovery topic_words review_loop qda_reimport
 bench: $(VENV)/.full
 	@for b in $(BENCHES); do \
 	  s=$${b%%:*}; a=""; [ "$$s" = "$$b" ] || a="--set $${b#*:}"; \

@@ -72,13 +72,21 @@ def _common(word: str, common: frozenset[str]) -> bool:
     return low not in _AMBIGUOUS and (low in common or low.split("'")[0] in common)
 
 
+#: What :func:`readable` said of texts it read (their kinds depend on the text alone), emptied when it outgrows
+#: ``_SEEN_MAX`` texts.
+_SEEN: dict[str, str] = {}
+_SEEN_MAX = 100_000
+
+
 def readable(texts: Sequence[str]) -> list[str]:
     """For each text, ``"english"``, ``"not_english"`` or ``"no_words"`` (see the module's notes)."""
     from evalnlp.redact import common_words
 
     common = common_words()
     out: list[str] = []
-    seen: dict[str, str] = {}  # an answer repeated in many rows ("Very good") is read once
+    seen = _SEEN  # an answer repeated in many rows ("Very good") is read once, across the pages of a run
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
     for text in texts:
         kind = seen.get(text)
         if kind is not None:
