@@ -172,7 +172,7 @@ def test_every_table_has_a_caption_and_header_cells_scoped_to_their_column_or_ro
 def test_one_h1_and_heading_levels_that_never_skip_with_main_nav_and_language(evidence, quotes):
     page = report_page(evidence, quotes)
     (html,) = page.iter("html")
-    assert html.attrs.get("lang") == "en"
+    assert html.attrs.get("lang") == "en-GB"  # British English, as the Word files say
     levels = [int(n.tag[1]) for n in page.iter() if re.fullmatch(r"h[1-6]", n.tag)]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
@@ -369,3 +369,11 @@ def own_colour(style):
             return colour
         style = style.base_style
     return None
+
+
+def test_the_report_prints_on_a4(evidence, quotes):
+    """Printed or saved as PDF from the browser, the report took the browser's default paper (US Letter in
+    Chromium), on which its charts' text came out smaller and its pages broke where an A4 report's do not."""
+    page = report_page(evidence, quotes)
+    (style,) = page.iter("style")
+    assert re.search(r"@page\{size:A4;", style.all_text())

@@ -51,6 +51,7 @@ nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;p
 a:focus-visible,.wide:focus-visible{outline:3px solid #1f4e79;outline-offset:2px}.wide>table{margin:0}.wide>.chart{max-width:none}
 .print{display:none}
 @media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
+@page{size:A4;margin:14mm 12mm}
 @media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
 th,tr:nth-child(even) td,tbody th,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 blockquote,tr,.chart,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
@@ -428,7 +429,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
                "intervals are Wilson 95% intervals. Quotes are de-identified unless stated otherwise.")
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        '<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">"
