@@ -377,3 +377,41 @@ def test_the_report_prints_on_a4(evidence, quotes):
     page = report_page(evidence, quotes)
     (style,) = page.iter("style")
     assert re.search(r"@page\{size:A4;", style.all_text())
+
+
+def test_a_word_files_title_is_a_heading_and_no_blank_paragraph_sits_between_a_table_and_a_heading(
+        evidence, quotes, cb, tmp_path):
+    """python-docx's Title style has no outline level, so the title was missing from Word's navigation pane and a
+    screen reader's headings; and each table was followed by an empty paragraph, read out as "blank", though a
+    heading came next. One stays where it ends the document (Word needs a paragraph after a last table) and no
+    table touches another (Word would join them)."""
+    import dataclasses
+
+    import docx
+    from docx.oxml.ns import qn
+
+    from evalnlp.reports import write_evidence, write_quotes
+
+    matrix = evidence.matrices["programme"]
+    first = matrix[matrix["group"] == matrix["group"].iloc[0]]
+    sites = pd.concat([first.assign(group=f"Site {chr(65 + i)}", n=100 + i) for i in range(16)], ignore_index=True)
+    (evidence_docx,) = write_evidence(dataclasses.replace(evidence, matrices={"programme": matrix, "site": sites}),
+                                      tmp_path / "evidence.docx")
+    quotes_docx = write_quotes(quotes, tmp_path / "quotes.docx", codebook=cb)
+    for path in (evidence_docx, quotes_docx):
+        document = docx.Document(str(path))
+        outline = document.styles["Title"].element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        assert outline is not None and outline.get(qn("w:val")) == "0"
+        shape = []
+        for el in document.element.body:
+            if el.tag == qn("w:tbl"):
+                shape.append("table")
+            elif el.tag == qn("w:p"):
+                style = el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+                name = style.get(qn("w:val")) if style is not None else ""
+                shape.append("heading" if re.fullmatch(r"Heading\d|Title", name) else "text" if len(el) else "empty")
+        assert shape.count("table") >= 2 and shape[0] == "heading", shape
+        followed = list(zip(shape, shape[1:], shape[2:] + ["end"]))
+        assert [(a, b, c) for a, b, c in followed if a == "table" and b == "empty" and c == "heading"] == []
+        assert [(a, b) for a, b in zip(shape, shape[1:]) if a == b == "table"] == []
+        assert shape[-2:] == ["table", "empty"]  # sectPr aside, the last table is followed by its paragraph

@@ -44,6 +44,7 @@ LANGUAGE = "en-GB"
 def _new_document(title: str):
     import docx  # python-docx, a core dependency imported only when a Word file is written
 
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, RGBColor
 
@@ -66,6 +67,12 @@ def _new_document(title: str):
     for name, colour in (("Title", "17365D"), ("Heading 1", "365F91"), ("Heading 2", "365F91"),
                          ("Heading 3", "365F91")):
         document.styles[name].font.color.rgb = RGBColor.from_string(colour)
+    # python-docx's Title style has no outline level, so the title was not a heading to Word's navigation pane, a
+    # screen reader's list of headings or a PDF's bookmarks: it is at the first level, as Heading 1 is
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), "0")
+    document.styles["Title"].element.get_or_add_pPr().insert_element_before(
+        outline, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
     document.add_heading(_xml(title), level=0)
     return document
 
@@ -101,7 +108,7 @@ def _table(document, df: pd.DataFrame, caption: str, widths: list[float] | None 
     """Add ``df`` as a Word table with a bold header row that repeats on each page, marked as the header row, and
     ``caption`` as its title (the alternative text a screen reader announces and Word's accessibility check asks
     for); ``widths``: each column's share of the page's text width (otherwise shares by what each column holds,
-    :func:`_content_widths`)."""
+    :func:`_content_widths`). An empty paragraph follows it, which :func:`_save` drops where a heading comes next."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -163,7 +170,25 @@ def _set_widths(document, table, shares: list[float]) -> None:
             cell.width = width
 
 
+def _drop_spacers_before_headings(document) -> None:
+    """Remove the empty paragraph :func:`_table` leaves after a table where a heading follows it: the heading's
+    own space sets the table off, and a screen reader read the paragraph out as "blank" after every table. An
+    empty paragraph stays where it keeps two tables apart (Word would join them) or ends the document."""
+    from docx.oxml.ns import qn
+
+    def heading(el) -> bool:
+        style = el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if el is not None and el.tag == qn("w:p") else None
+        return style is not None and re.fullmatch(r"Heading\d|Title", style.get(qn("w:val")) or "") is not None
+
+    for table in document.element.body.findall(qn("w:tbl")):
+        spacer = table.getnext()
+        if (spacer is not None and spacer.tag == qn("w:p") and len(spacer) == 0
+                and heading(spacer.getnext())):
+            spacer.getparent().remove(spacer)
+
+
 def _save(document, path: str | Path) -> Path:
+    _drop_spacers_before_headings(document)
     with atomic_path(path) as tmp:
         document.save(str(tmp))
     return Path(path)
