@@ -415,3 +415,33 @@ def test_a_word_files_title_is_a_heading_and_no_blank_paragraph_sits_between_a_t
         assert [(a, b, c) for a, b, c in followed if a == "table" and b == "empty" and c == "heading"] == []
         assert [(a, b) for a, b in zip(shape, shape[1:]) if a == b == "table"] == []
         assert shape[-2:] == ["table", "empty"]  # sectPr aside, the last table is followed by its paragraph
+
+
+def test_a_skip_link_comes_first_and_the_contents_stand_before_the_main_content(evidence, quotes):
+    """The contents list sat inside ``main``, with no way past it: a keyboard user tabbed through every entry on
+    each visit (WCAG 2.4.1). The first thing focus reaches is a link to the main content, shown when focused, and
+    the contents come before ``main``, not in it, so the link passes them and nothing else."""
+    from evalnlp.reports.html import render_html
+
+    markup = render_html(evidence, quotes=quotes, title="Evidence report")
+    page = parse(markup)
+
+    def inside(node: Node, tag: str) -> bool:
+        while node.parent is not None:
+            node = node.parent
+            if node.tag == tag:
+                return True
+        return False
+
+    order = list(page.iter())
+    focusable = [n for n in order if (n.tag == "a" and "href" in n.attrs) or n.attrs.get("tabindex", "-1") != "-1"]
+    skip = focusable[0]
+    assert skip.tag == "a" and skip.all_text() == "Skip to main content"
+    (main,) = page.iter("main")
+    (nav,) = page.iter("nav")
+    assert skip.attrs["href"] == "#" + main.attrs["id"]
+    assert not inside(nav, "main") and order.index(nav) < order.index(main)
+    passed = focusable[1:focusable.index(next(n for n in focusable if inside(n, "main")))]
+    assert passed and all(inside(n, "nav") for n in passed)  # what the link skips is the contents, whole
+    assert main.children[0].attrs.get("class") == "summary"  # it lands on the report's first words
+    assert re.search(r"\.skip:focus\{top:8px\}", markup) and ".skip{position:absolute;" in markup

@@ -33,7 +33,9 @@ from evalnlp.reports._common import (
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1b1b1b;margin:0;
 background:#fafafa;line-height:1.45}
-main{max-width:1100px;margin:0 auto;padding:24px 32px 64px;background:#fff}
+.page{max-width:1100px;margin:0 auto;padding:24px 32px 64px;background:#fff}main:focus{outline:none}
+.skip{position:absolute;left:8px;top:-60px;padding:8px 14px;background:#1f4e79;color:#fff;font-weight:600;z-index:1}
+.skip:focus{top:8px}
 h1{font-size:1.8em;margin:.2em 0 .3em}h2{margin-top:2em;border-bottom:2px solid #1f4e79;padding-bottom:4px}
 h3{margin-top:1.4em}
 table{border-collapse:collapse;margin:12px 0 20px;font-size:.9em;width:100%}
@@ -50,9 +52,10 @@ nav ul{columns:2;padding-left:18px}pre{white-space:pre-wrap;background:#f6f8fa;p
 .none{color:#82071e}.wide{overflow-x:auto;margin:12px 0 20px}
 a:focus-visible,.wide:focus-visible{outline:3px solid #1f4e79;outline-offset:2px}.wide>table{margin:0}.wide>.chart{max-width:none}
 .print{display:none}
-@media (max-width:640px){main{padding:16px 12px 48px}nav ul{columns:1}}
+@media (max-width:640px){.page{padding:16px 12px 48px}nav ul{columns:1}}
 @page{size:A4;margin:14mm 12mm}
-@media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}main{max-width:none;padding:0}
+@media print{.wide{overflow:visible}.wide>.chart{max-width:100%}body{background:#fff}.page{max-width:none;padding:0}
+.skip{display:none}
 th,tr:nth-child(even) td,tbody th,blockquote,pre{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 blockquote,tr,.chart,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
 table{font-size:.8em}th,td{padding:3px 5px;overflow-wrap:anywhere}.screen{display:none}.print{display:block}}
@@ -434,8 +437,11 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n"
-        f'<body><main><h1>{_e(title)}</h1><p class="summary">{summary}</p>'
-        f'<nav aria-label="Contents"><ul>{toc}</ul></nav>\n{body}\n</main></body></html>\n'
+        # the skip link comes first, and the contents stand before the main content, not in it, so a keyboard user
+        # reaches the report in one key press instead of tabbing through every entry of the contents (WCAG 2.4.1)
+        '<body><a class="skip" href="#main">Skip to main content</a><div class="page">'
+        f'<header><h1>{_e(title)}</h1></header><nav aria-label="Contents"><ul>{toc}</ul></nav>\n'
+        f'<main id="main" tabindex="-1"><p class="summary">{summary}</p>\n{body}\n</main></div></body></html>\n'
     )
 
 
