@@ -445,3 +445,42 @@ def test_a_skip_link_comes_first_and_the_contents_stand_before_the_main_content(
     assert passed and all(inside(n, "nav") for n in passed)  # what the link skips is the contents, whole
     assert main.children[0].attrs.get("class") == "summary"  # it lands on the report's first words
     assert re.search(r"\.skip:focus\{top:8px\}", markup) and ".skip{position:absolute;" in markup
+
+
+def test_the_discovery_page_is_in_british_english_with_headings_in_order_and_a_table_a_screen_reader_can_read():
+    """``discover --output topics.html``: the page said ``lang="en"`` where the reports say en-GB, and its topic table
+    had no caption, no header cells for its rows and no scope on its column headers. Every text colour of its
+    stylesheet reads at 4.5:1 on the white page."""
+    from evalnlp.discovery import Discovery
+    from evalnlp.reports.discovery import render_html
+
+    topics = pd.DataFrame({
+        "topic": [0, 1], "size": [30, 12], "keywords": [["parking", "car park"], ["staff", "kind"]],
+        "keybert": [["parking"], ["staff"]], "label": ["parking, car park", "staff, kind"],
+        "theme": ["environment_facilities", "staff"], "theme_label": ["Environment & facilities", "Staff"],
+        "similarity": [0.2, 0.9], "emergent": [True, False],
+        "examples": [["No spaces in the car park.", "Parking was a nightmare."], ["The nurse was kind."]]})
+    similarity = pd.DataFrame([[0.2, 0.1], [0.0, 0.9]], index=[0, 1], columns=["environment_facilities", "staff"])
+    found = Discovery(topics=topics, passages=pd.DataFrame({"seg_id": [], "doc_id": [], "text": [], "topic": []}),
+                      similarity=similarity, codebook_id="fft", embedding="static", encoder_sha256="0" * 64, seed=0,
+                      min_topic_size=10, emergent_below=0.55, guided=True)
+    markup = render_html(found)
+    scripts = re.compile(r"<script\b.*?</script>", re.S)  # plotly's bundle and each chart's call: not markup
+    page = parse(scripts.sub("", markup))
+    (html,) = page.iter("html")
+    assert html.attrs.get("lang") == "en-GB"
+    levels = [int(n.tag[1]) for n in page.iter() if re.fullmatch(r"h[1-6]", n.tag)]
+    assert levels[0] == 1 and levels.count(1) == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert len(list(page.iter("main"))) == 1
+    (table,) = page.iter("table")
+    assert table.children[0].tag == "caption" and "emergent" in table.children[0].all_text()
+    (head,) = table.iter("thead")
+    assert [th.attrs.get("scope") for th in head.iter("th")] == ["col"] * 8
+    rows = list(next(table.iter("tbody")).iter("tr"))
+    assert [[cell.tag for cell in row.children] for row in rows] == [["th"] + ["td"] * 7] * 2
+    assert [row.children[0].attrs.get("scope") for row in rows] == ["row", "row"]
+    assert [row.children[0].all_text() for row in rows] == ["0", "1"]
+    assert rows[0].children[2].all_text() == "parking, car park" and rows[1].children[6].all_text() == "no"
+    (style,) = page.iter("style")
+    colours = re.findall(r"(?<![-\w])color:(#[0-9a-f]{3,6})", style.all_text())
+    assert colours and all(contrast(c, "#ffffff") >= 4.5 for c in colours)

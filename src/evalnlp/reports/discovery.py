@@ -183,29 +183,39 @@ def _figures(discovery: Discovery) -> tuple[list[tuple[str, Any]], list[str]]:
     return figures, notes
 
 
+#: The topic table's caption: what each column holds.
+TOPICS_CAPTION = ("Each topic's size in passages, label, keywords, nearest codebook theme and its similarity, whether it "
+                  "is emergent, and its most typical passages")
+
+
 def render_html(discovery: Discovery, *, title: str = "Themes discovered") -> str:
-    """One self-contained HTML page: plotly's JavaScript inlined once, BERTopic's plots, the topic table."""
+    """One self-contained HTML page: plotly's JavaScript inlined once, BERTopic's plots, the topic table. The page is
+    in British English, as the reports are, and its table is one a screen reader can read: a caption, a header cell
+    for each column (``scope="col"``) and each row's topic number as the row's header (``scope="row"``)."""
     figures, notes = _figures(discovery)
     parts = []
     for i, (key, fig) in enumerate(figures):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), div_id=f"evalnlp-{key}",
                                  config={"displaylogo": False}))
     rows = "".join(
-        f"<tr><td>{r.topic}</td><td>{r.size:,}</td><td>{html.escape(r.label)}</td>"
+        f'<tr><th scope="row">{r.topic}</th><td>{r.size:,}</td><td>{html.escape(r.label)}</td>'
         f"<td>{html.escape(', '.join(r.keywords))}</td><td>{html.escape(r.theme or '')}</td>"
         f"<td>{'' if r.similarity != r.similarity else f'{r.similarity:.2f}'}</td>"
         f"<td>{'yes' if r.emergent else 'no'}</td>"
         f"<td>{'<br>'.join(html.escape(e) for e in r.examples)}</td></tr>"
         for r in discovery.topics.itertuples(index=False))
+    head = "".join(f'<th scope="col">{name}</th>' for name in ("topic", "size", "label", "keywords", "nearest theme",
+                                                               "similarity", "emergent", "examples"))
     about = "".join(f"<li>{html.escape(line[2:]).replace('`', '')}</li>" for line in _describe(discovery))
     note_html = "".join(f"<p class='note'>{html.escape(n)}</p>" for n in notes)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:80em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:90%}}.note{{color:#666}}</style>
-</head><body><h1>{html.escape(title)}</h1><ul>{about}</ul>
+td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:90%}}th{{text-align:left}}
+caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 6px}}.note{{color:#666}}</style>
+</head><body><main><h1>{html.escape(title)}</h1><ul>{about}</ul>
 {''.join(parts)}{note_html}
-<h2>Topics</h2><table><tr><th>topic</th><th>size</th><th>label</th><th>keywords</th><th>nearest theme</th>
-<th>similarity</th><th>emergent</th><th>examples</th></tr>{rows}</table>
-</body></html>
+<h2>Topics</h2><table><caption>{TOPICS_CAPTION}</caption><thead><tr>{head}</tr></thead>
+<tbody>{rows}</tbody></table>
+</main></body></html>
 """
