@@ -504,3 +504,20 @@ def test_the_icons_of_the_discovery_charts_toolbar_stand_out_at_3_to_1():
     assert len(toolbars) == markup.count("Plotly.newPlot(") == 1
     for bar in toolbars:
         assert contrast(bar["color"], "#ffffff") >= 3 and contrast(bar["activecolor"], "#ffffff") >= 3, bar
+
+
+def test_each_discovery_chart_is_a_figure_named_by_its_caption():
+    """A chart plotly draws is a box of shapes a screen reader has no name for: each is a figure named by its
+    caption, which says where the topics' figures are in words."""
+    from evalnlp.reports.discovery import render_html
+
+    markup = render_html(two_topics())
+    page = parse(re.sub(r"<script\b.*?</script>", "", markup, flags=re.S))
+    figures = list(page.iter("figure"))
+    assert len(figures) == markup.count("Plotly.newPlot(") == 1
+    for figure in figures:
+        (caption,) = figure.iter("figcaption")
+        assert figure.attrs["aria-labelledby"] == caption.attrs["id"]
+        (name,) = caption.iter("b")  # the chart's name, then where its figures are in words
+        assert name.all_text() == "Topic to theme similarity." and "topic table below" in caption.all_text()
+        assert [n for n in figure.iter("div") if n.attrs.get("class") == "plotly-graph-div"]

@@ -187,6 +187,11 @@ def _figures(discovery: Discovery) -> tuple[list[tuple[str, Any]], list[str]]:
 #: 1.7:1 on the white page, short of the 3:1 a control needs to be seen (WCAG 1.4.11); these are 7.0:1 and 17:1.
 MODEBAR = {"color": "#595959", "activecolor": "#1b1b1b"}
 
+#: The name of each chart of the HTML page, by its key, and what each chart's caption adds.
+CHART_NAMES = {"topic-theme": "Topic to theme similarity", "barchart": "Top words per topic",
+               "topics": "Intertopic distance map", "hierarchy": "Topic hierarchy", "heatmap": "Topic similarity"}
+CHART_WORDS = "The topic table below gives each topic's size, keywords and nearest theme in words."
+
 #: The topic table's caption: what each column holds.
 TOPICS_CAPTION = ("Each topic's size in passages, label, keywords, nearest codebook theme and its similarity, whether it "
                   "is emergent, and its most typical passages")
@@ -201,8 +206,12 @@ def render_html(discovery: Discovery, *, title: str = "Themes discovered") -> st
     parts = []
     for i, (key, fig) in enumerate(figures):
         fig.update_layout(modebar=MODEBAR)
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), div_id=f"evalnlp-{key}",
-                                 config={"displaylogo": False}))
+        chart = fig.to_html(full_html=False, include_plotlyjs=(i == 0), div_id=f"evalnlp-{key}",
+                            config={"displaylogo": False})
+        # a chart drawn by plotly has no name a screen reader can give: its figure is named by a caption, which
+        # says where the topics' figures are in words
+        parts.append(f'<figure aria-labelledby="evalnlp-{key}-caption"><figcaption id="evalnlp-{key}-caption">'
+                     f"<b>{CHART_NAMES[key]}.</b> {CHART_WORDS}</figcaption>{chart}</figure>")
     rows = "".join(
         f'<tr><th scope="row">{r.topic}</th><td>{r.size:,}</td><td>{html.escape(r.label)}</td>'
         f"<td>{html.escape(', '.join(r.keywords))}</td><td>{html.escape(r.theme or '')}</td>"
@@ -218,7 +227,8 @@ def render_html(discovery: Discovery, *, title: str = "Themes discovered") -> st
 <html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:80em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:90%}}th{{text-align:left}}
-caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 6px}}.note{{color:#666}}</style>
+caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 6px}}.note{{color:#666}}
+figure{{margin:1.5em 0}}figcaption{{margin:0 0 6px}}</style>
 </head><body><main><h1>{html.escape(title)}</h1><ul>{about}</ul>
 {''.join(parts)}{note_html}
 <h2>Topics</h2><table><caption>{TOPICS_CAPTION}</caption><thead><tr>{head}</tr></thead>
