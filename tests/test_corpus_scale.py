@@ -36,8 +36,7 @@ AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMB
            "I was Sent from my GP to the ward", "see www.example.org"]
 
 _TEXT = st.lists(st.sampled_from(list("aAbZ09 .!?'\"()\u201c\u201d\u2019\u2026\t\n\u00a0\u3000-,") +
-                                 ["word ", "Word ", "SHOUT ", "  ", " Sent from my iPhone", "Get Outlook for iOS",
-                                  "a@b.org ", "01632 960123", "\n"] +
+                                 ["word ", "Word ", "SHOUT ", "  ", " Sent from my iPhone", "a@b.org "] +
                                  list("护士好。！？「」（）をはカー３．々〇가") + ["医生", "とても"]),
                  max_size=60).map("".join)
 
