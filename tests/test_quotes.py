@@ -692,7 +692,8 @@ def test_a_signature_or_contact_line_is_quoted_only_when_nothing_else_is(signatu
     from evalnlp.quotes import placeholder_quote
 
     assert [t for t in ("-- [NAME], Practice Manager, [EMAIL], [PHONE]", "Sister [NAME], Ward Manager, Ward 7, "
-                        "Leeds General.", "Thanks [NAME]", "Staff were lovely [NAME] was kind.")
+                        "Leeds General.", "Thanks [NAME]", "Staff were lovely [NAME] was kind.",
+                        "[NAME]护士很好。", "медсестра [NAME] была очень добра")  # no lower case; another alphabet
             if placeholder_quote(t)] == ["-- [NAME], Practice Manager, [EMAIL], [PHONE]",
                                          "Sister [NAME], Ward Manager, Ward 7, Leeds General.", "Thanks [NAME]"]
 

@@ -431,14 +431,26 @@ def placeholder_quote(text: Any) -> bool:
     """Is ``text``, a de-identified quote, mostly placeholders or without a sentence of its own: at least half of
     its words are placeholders (``-- [NAME], Practice Manager, [EMAIL], [PHONE]``), or besides them it has fewer
     than :data:`OWN_WORDS` lower-case words of 3 letters or more (``Dr [NAME], Consultant``, ``Thanks [NAME]``)?
-    A text with no placeholder is never one: what redaction left whole is judged by readability alone."""
+    A text with no placeholder is never one: what redaction left whole is judged by readability alone. A word is
+    lower case in any alphabet (``медсестра``); in Chinese and Japanese, written without spaces, every word counts
+    (see :func:`evalnlp.nlp.word_count`), since they have no lower case."""
     if not isinstance(text, str) or "[" not in text or not _PLACEHOLDER.search(text):
         return False
-    words = text.split()
+    from evalnlp.nlp import UNSPACED, word_count
+
     marks = len(_PLACEHOLDER.findall(text))
-    ordinary = re.compile(ORDINARY_WORD)
-    own = sum(1 for w in _PLACEHOLDER.sub(" ", text).split() if ordinary.fullmatch(w))
-    return 2 * marks >= len(words) or own < OWN_WORDS
+    rest = _PLACEHOLDER.sub(" ", text)
+    if re.search(UNSPACED, rest):
+        own = word_count(rest)
+        words = own + marks
+    else:
+        words = len(text.split())
+        own = sum(1 for w in rest.split() if _OWN_WORD.fullmatch(w) and w[0].islower())
+    return 2 * marks >= words or own < OWN_WORDS
+
+
+#: A word of a sentence of its own (in any alphabet): 3 letters or more, with at most a punctuation mark after it.
+_OWN_WORD = re.compile(r"[^\W\d_]{3,}[,.;:!?]?")
 
 
 def demote(ranked: pd.DataFrame, passed: set[str]) -> pd.DataFrame:

@@ -254,8 +254,14 @@ def placeholder_quote(text: Any) -> bool:
     """Mostly placeholders once redacted, or without a sentence of its own (a signature, a contact line)."""
     if not isinstance(text, str) or not PLACEHOLDER.search(text):
         return False
+    from evalnlp.nlp import UNSPACED, word_count
+
     marks = len(PLACEHOLDER.findall(text))
-    own = sum(1 for w in PLACEHOLDER.sub(" ", text).split() if ORDINARY_WORD.fullmatch(w))
+    rest = PLACEHOLDER.sub(" ", text)
+    if re.search(UNSPACED, rest):  # Chinese, Japanese: every word counts
+        own = word_count(rest)
+        return 2 * marks >= own + marks or own < 2
+    own = sum(1 for w in rest.split() if re.fullmatch(r"[^\W\d_]{3,}[,.;:!?]?", w) and w[0].islower())
     return 2 * marks >= len(text.split()) or own < 2
 
 
