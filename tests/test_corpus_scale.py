@@ -33,7 +33,8 @@ AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMB
            "Email me at a.b@nhs.net if you want to hear more about the ward and its staff.",
            "The nurses were kind and always had time for us.\nSent from my iPhone", "Sent from my iPhone",
            "Thanks Jane\n\nSent from my Samsung Galaxy smartphone\nGet Outlook for Android ",
-           "I was Sent from my GP to the ward", "see www.example.org"]
+           "I was Sent from my GP to the ward", "see www.example.org",
+           "Пишите на a.b@nhs.net, медсестра была очень добра.", "请致电 01632 960123 联系护士。"]
 
 _TEXT = st.lists(st.sampled_from(list("aAbZ09 .!?'\"()\u201c\u201d\u2019\u2026\t\n\u00a0\u3000-,") +
                                  ["word ", "Word ", "SHOUT ", "  ", " Sent from my iPhone", "a@b.org "] +

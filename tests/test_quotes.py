@@ -712,3 +712,14 @@ def test_mail_furniture_is_left_out_of_the_quote_and_out_of_names():
         "Thanks [NAME] Sent from my iPhone", "Thanks [NAME]\nSent from my iPhone"]
     assert _quote_text(pd.Series(texts)).tolist() == ["Thanks Jane", "Great care.", "Kind staff.", "",
                                                       "I was Sent from my GP to the ward"]
+
+
+def test_a_contact_line_is_told_by_its_lower_case_words_in_any_alphabet():
+    """A sentence with an e-mail address in it is no signature in Russian or French either, and Chinese, which has
+    no lower case to count, is never taken for one."""
+    from evalnlp.quotes import contact_line
+
+    texts = ["-- Jane Smith, Practice Manager, jane.smith@nhs.net, 01632 960123",
+             "Пишите на a.b@nhs.net, медсестра была очень добра.", "Écrivez à a.b@nhs.net, équipe très gentille.",
+             "请致电 01632 960123 联系护士。"]
+    assert contact_line(pd.Series(texts)).tolist() == [True, False, False, False]

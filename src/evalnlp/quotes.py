@@ -192,9 +192,14 @@ def contact_line(texts: pd.Series) -> pd.Series:
     """Which of ``texts`` (whitespace collapsed) are a signature or a contact line as written: a contact detail
     (:data:`evalnlp.util.CONTACT_DETAIL`: an e-mail or web address, a phone number) and fewer than
     :data:`evalnlp.util.CONTACT_LINE_WORDS` lower-case words of 3 letters or more (``-- Jane Smith, Practice
-    Manager, jane.smith@nhs.net, 01632 960123``). The store ranks quote candidates by the same rule."""
+    Manager, jane.smith@nhs.net, 01632 960123``); never a text in Chinese or Japanese, which have no lower case.
+    The store ranks quote candidates by the same rule."""
+    from evalnlp.nlp import UNSPACED
+
     texts = texts.fillna("").astype(str)
     found = texts.str.contains(CONTACT_DETAIL, regex=True)
+    if found.any():
+        found &= ~texts.str.contains(UNSPACED, regex=True)  # Chinese, Japanese: no lower case to count
     if not found.any():
         return found
     ordinary = re.compile(ORDINARY_WORD)

@@ -2887,6 +2887,7 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
                       + 0.2 * CAST(seg_kind = 'testimonial' OR regexp_matches(_q, {_sql_str(_READ_END)}) AS DOUBLE))
                      * CASE WHEN _letters >= 8 AND _upper > 0.7 * _letters THEN 0.4 ELSE 1.0 END
                      * CASE WHEN regexp_matches(_q, {_sql_str(CONTACT_DETAIL)})  -- a signature, a contact line
+                                 AND NOT regexp_matches(_q, {_sql_str(_UNSPACED)})
                                  AND len(list_filter(string_split(_q, ' '),
                                                      lambda _w: regexp_full_match(_w, {_sql_str(ORDINARY_WORD)})))
                                      < {CONTACT_LINE_WORDS}

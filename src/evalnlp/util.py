@@ -72,9 +72,11 @@ FURNITURE_WORDS = ("Sent from", "Get Outlook")
 #: (spaces, brackets and dashes between them), such as a phone number.
 CONTACT_DETAIL = ("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+[.][A-Za-z0-9.-]+|https?://|www[.]"
                   "|[+]?[0-9](?:[ ()-]*[0-9]){9,}")
-#: A word of a sentence of its own: lower case, 3 letters or more, with at most a punctuation mark after it.
-ORDINARY_WORD = "[a-z]{3,}[,.;:!?]?"
-#: A quote holding a contact detail and fewer ordinary words than this is a signature or a contact line.
+#: A word of a sentence of its own: lower case (Latin with its accents, Greek, Cyrillic), 3 letters or more, with
+#: at most a punctuation mark after it.
+ORDINARY_WORD = "[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u03ac-\u03ce\u0430-\u045f]{3,}[,.;:!?]?"
+#: A quote holding a contact detail and fewer ordinary words than this is a signature or a contact line (not in
+#: Chinese or Japanese, which have no lower case).
 CONTACT_LINE_WORDS = 3
 #: A signature's or a contact line's readability is multiplied by this: it is quoted only when nothing else is.
 CONTACT_FACTOR = 0.2

@@ -59,7 +59,7 @@ MAIL_FURNITURE = re.compile(f"(?:^|[ \\t\\r\\n]+){_LINE}(?:[ \\t\\r\\n]+{_LINE})
 #: A signature or contact line as written: a contact detail and fewer than 3 ordinary words; readability x 0.2.
 CONTACT_DETAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+[.][A-Za-z0-9.-]+|https?://|www[.]"
                             r"|[+]?[0-9](?:[ ()-]*[0-9]){9,}")
-ORDINARY_WORD = re.compile(r"[a-z]{3,}[,.;:!?]?")
+ORDINARY_WORD = re.compile("[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u03ac-\u03ce\u0430-\u045f]{3,}[,.;:!?]?")
 #: Redaction's placeholders: a quote mostly of them, or without 2 ordinary words besides them, is passed over.
 PLACEHOLDER = re.compile(r"\[(?:NAME|EMAIL|PHONE|URL|POSTCODE|NHS_NUMBER|DATE_OF_BIRTH)\]")
 
@@ -239,7 +239,9 @@ def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Seri
     upper = texts.str.count(r"[A-Z]").astype(float)
     letters = texts.str.count(r"[A-Za-z]").astype(float)
     shouting = (letters >= 8) & (upper > 0.7 * letters)
-    contact = texts.map(lambda t: bool(CONTACT_DETAIL.search(t))
+    from evalnlp.nlp import UNSPACED
+
+    contact = texts.map(lambda t: bool(CONTACT_DETAIL.search(t)) and not re.search(UNSPACED, t)
                         and sum(1 for w in t.split(" ") if ORDINARY_WORD.fullmatch(w)) < 3)
     score = (0.6 * length + 0.2 * starts + 0.2 * ends) * np.where(shouting, 0.4, 1.0) * np.where(contact, 0.2, 1.0)
     return pd.Series(np.round(score, 6), index=texts.index)
