@@ -469,3 +469,23 @@ def test_values_the_store_does_not_label_are_labelled_from_the_group_tables_own_
             want = {text: group_label(attrs.get(attr)) for text, attrs in rows}
             got = {texts[d]: g for d, g in corpus.group_values(attr).items()}
             assert got == want
+
+
+def test_signatures_and_mail_furniture_are_passed_over_as_the_reference_does(tmp_path, encoder):
+    """The store's candidates and the Python ranking pass over signatures, contact lines and mail furniture as the
+    reference rules do: quotes overall and by group, and the evidence tables' best quotes."""
+    from helpers import coded_store
+
+    rows = [("Sister Jane Smith, Ward Manager, Ward 7, Leeds General.", {"site": "North"}, ["staff"]),
+            ("-- Jane Smith, Practice Manager, jane.smith@nhs.net, 01632 960123", {"site": "North"}, ["staff"]),
+            ("Staff were lovely", {"site": "North"}, ["staff"]),
+            ("The nurses were kind and always had time for us.\nSent from my iPhone", {"site": "North"}, ["staff"]),
+            ("Dr Helen Hall, Consultant, helen.hall@nhs.net", {"site": "South"}, ["staff"]),
+            ("Thanks Jane\nSent from my iPhone", {"site": "South"}, ["care_received"])]
+    coded_store(tmp_path / "s.duckdb", rows)
+    cb = load_codebook("fft")
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        _same_evidence(store, cb, ["site"], None, True, encoder)
+        quoted = _same_quotes(store, cb, "staff", 5, None, True, encoder)["text"].tolist()
+        _same_quotes(store, cb, "staff", 3, "site", True, encoder)
+    assert quoted == ["The nurses were kind and always had time for us.", "Staff were lovely"]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from evalnlp.codebook import load_codebook
 from evalnlp.corpus import load_corpus
-from evalnlp.quotes import WORD_BAND, readability, score_pairs
+from evalnlp.quotes import WORD_BAND, _quote_text, readability, score_pairs
 from evalnlp.store import Store, _readability_ceiling, _readability_sql
 
 AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMBER OF STAFF HERE",
@@ -26,10 +26,18 @@ AWKWARD = ["", " ", "ok", "Good.", "good", "GREAT SERVICE FROM EVERY SINGLE MEMB
            "Line one\nline two of it all here.", "\u3000Wide space before a capital and enough words here.",
            "x", "护士很好。", "这个项目让我有信心在会议上发言，并向资深同事提出问题。", "看護師さんはとても親切でした。",
            "「とても良かった」と言った", "NHS 医院的护士 very good", "３．５時間待った", "간호사가 정말 친절했어요.",
-           "我们" * 40 + "。", "很好 ok", "。「」"]
+           "我们" * 40 + "。", "很好 ok", "。「」",
+           # signatures, contact lines and mail furniture: the quote rule leaves the furniture out and marks
+           # the signature down, in the store as in Python
+           "-- Jane Smith, Practice Manager, jane.smith@nhs.net, 01632 960123", "Call me on 07700 900123",
+           "Email me at a.b@nhs.net if you want to hear more about the ward and its staff.",
+           "The nurses were kind and always had time for us.\nSent from my iPhone", "Sent from my iPhone",
+           "Thanks Jane\n\nSent from my Samsung Galaxy smartphone\nGet Outlook for Android ",
+           "I was Sent from my GP to the ward", "see www.example.org",
+           "Пишите на a.b@nhs.net, медсестра была очень добра.", "请致电 01632 960123 联系护士。"]
 
 _TEXT = st.lists(st.sampled_from(list("aAbZ09 .!?'\"()\u201c\u201d\u2019\u2026\t\n\u00a0\u3000-,") +
-                                 ["word ", "Word ", "SHOUT ", "  "] +
+                                 ["word ", "Word ", "SHOUT ", "  ", " Sent from my iPhone", "a@b.org "] +
                                  list("护士好。！？「」（）をはカー３．々〇가") + ["医生", "とても"]),
                  max_size=60).map("".join)
 
@@ -45,7 +53,7 @@ def _sql_rule(texts: list[str], kinds: list[str]) -> pd.DataFrame:
 
 
 def _python_rule(texts: list[str], kinds: list[str]) -> pd.Series:
-    quote = pd.Series(texts, dtype=object).str.replace(r"\s+", " ", regex=True).str.strip()
+    quote = _quote_text(pd.Series(texts, dtype=object))
     return readability(quote, pd.Series(kinds).eq("testimonial"))
 
 

@@ -642,3 +642,84 @@ def test_html_tags_a_web_form_left_in_an_answer_are_not_quoted(tmp_path):
     with Store(tmp_path / "p.duckdb") as store:
         quoted = set(rank_quotes(store, load_codebook("fft"), "staff", n=3, redact=False)["text"])
     assert quoted == {"The nurse was very kind", "Seen in < 5 minutes by a kind nurse <3"}
+
+
+SIGNATURE_ROWS = [
+    # a signature whose name the rules find, well written (a capital, a full stop, 8 words): it outscored the
+    # short real answers before it was judged redacted
+    ("Sister Jane Smith, Ward Manager, Ward 7, Leeds General.", {"site": "North"}, ["staff"]),
+    ("-- Jane Smith, Practice Manager, jane.smith@nhs.net, 01632 960123", {"site": "North"}, ["staff"]),
+    ("Staff were lovely", {"site": "North"}, ["staff"]),
+    ("The nurses were kind and always had time for us.\nSent from my iPhone", {"site": "North"}, ["staff"]),
+    ("Dr Helen Hall, Consultant, helen.hall@nhs.net", {"site": "South"}, ["staff"]),
+    ("Thanks Jane\nSent from my iPhone", {"site": "South"}, ["care_received"]),
+]
+
+
+@pytest.fixture(scope="module")
+def signature_store(tmp_path_factory):
+    from helpers import coded_store
+
+    path = tmp_path_factory.mktemp("sig") / "s.duckdb"
+    coded_store(path, SIGNATURE_ROWS)
+    store = Store(path, read_only=True)
+    yield store
+    store.close()
+
+
+def test_a_signature_or_contact_line_is_quoted_only_when_nothing_else_is(signature_store):
+    """An answer that is an e-mail signature ("-- Jane Smith, Practice Manager, jane.smith@nhs.net, 01632 960123")
+    printed as "-- [NAME], Practice Manager, [EMAIL], [PHONE]" and was chosen as a quote of the staff theme. Such
+    passages give way to real answers, in quotes, per group and as the evidence tables' best quote, and stand in
+    only for a theme or group with nothing else to quote; they are still counted."""
+    from evalnlp.evidence import build_evidence
+
+    fft = load_codebook("fft")
+    overall = rank_quotes(signature_store, fft, "staff", n=5)
+    by_site = rank_quotes(signature_store, fft, "staff", n=3, by="site")
+    ev = build_evidence(signature_store, fft, by=["site"])
+    assert overall["text"].tolist() == ["The nurses were kind and always had time for us.", "Staff were lovely"]
+    assert by_site.groupby("group")["text"].agg(list).to_dict() == {
+        "North": ["The nurses were kind and always had time for us.", "Staff were lovely"],
+        "South": ["Dr [NAME], Consultant, [EMAIL]"]}  # the site's one staff passage: nothing else to quote
+    themes = ev.themes.set_index("theme")
+    assert themes.at["staff", "quote"] == "The nurses were kind and always had time for us."
+    assert themes.at["staff", "segments"] == 5  # counted all the same
+    cells = ev.matrices["site"].set_index(["theme", "group"])
+    assert cells.at[("staff", "North"), "quote"] == "The nurses were kind and always had time for us."
+    assert cells.at[("staff", "South"), "quote"] == "Dr [NAME], Consultant, [EMAIL]"
+    assert themes.at["care_received", "quote"] == "Thanks [NAME]"
+    from evalnlp.quotes import placeholder_quote
+
+    assert [t for t in ("-- [NAME], Practice Manager, [EMAIL], [PHONE]", "Sister [NAME], Ward Manager, Ward 7, "
+                        "Leeds General.", "Thanks [NAME]", "Staff were lovely [NAME] was kind.",
+                        "[NAME]护士很好。", "медсестра [NAME] была очень добра")  # no lower case; another alphabet
+            if placeholder_quote(t)] == ["-- [NAME], Practice Manager, [EMAIL], [PHONE]",
+                                         "Sister [NAME], Ward Manager, Ward 7, Leeds General.", "Thanks [NAME]"]
+
+
+def test_mail_furniture_is_left_out_of_the_quote_and_out_of_names():
+    """"Sent from my iPhone" under an answer was quoted with it, and redaction read "Thanks Jane\\nSent" as a
+    name ("Thanks [NAME] from my iPhone"). The app's line is left out of the quote (the stored text keeps it) and
+    never joins a name."""
+    from evalnlp.quotes import _quote_text
+    from evalnlp.redact import redact_many
+
+    texts = ["Thanks Jane\nSent from my iPhone", "Great care. Get Outlook for Android",
+             "Kind staff.\n\nSent from my Samsung Galaxy smartphone\nGet Outlook for iOS\n", "Sent from my iPhone",
+             "I was Sent from my GP to the ward"]
+    assert [r.text for r in redact_many(["Thanks Jane Sent from my iPhone", texts[0]])] == [
+        "Thanks [NAME] Sent from my iPhone", "Thanks [NAME]\nSent from my iPhone"]
+    assert _quote_text(pd.Series(texts)).tolist() == ["Thanks Jane", "Great care.", "Kind staff.", "",
+                                                      "I was Sent from my GP to the ward"]
+
+
+def test_a_contact_line_is_told_by_its_lower_case_words_in_any_alphabet():
+    """A sentence with an e-mail address in it is no signature in Russian or French either, and Chinese, which has
+    no lower case to count, is never taken for one."""
+    from evalnlp.quotes import contact_line
+
+    texts = ["-- Jane Smith, Practice Manager, jane.smith@nhs.net, 01632 960123",
+             "Пишите на a.b@nhs.net, медсестра была очень добра.", "Écrivez à a.b@nhs.net, équipe très gentille.",
+             "请致电 01632 960123 联系护士。"]
+    assert contact_line(pd.Series(texts)).tolist() == [True, False, False, False]

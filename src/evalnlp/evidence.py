@@ -48,6 +48,7 @@ from evalnlp.quotes import (
     finish_quotes,
     shorten_quote,
     group_names,
+    placeholder_quote,
     prefer_testimonials,
     protect_words,
     quote_records,
@@ -429,14 +430,17 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 CELL_CANDIDATES = 100
 
 
-def _best(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The top-scoring passage per ``keys`` (scored is sorted best first within each theme)."""
+def _best(scored: pd.DataFrame, keys: list[str], passed: set[str] = frozenset()) -> pd.DataFrame:
+    """The top-scoring passage per ``keys`` (scored is sorted best first within each theme); the passages of
+    ``passed`` (quotes that are mostly placeholders once redacted, see :func:`evalnlp.quotes.placeholder_quote`)
+    only where nothing else is left."""
     if scored.empty:
         return pd.DataFrame(columns=keys + ["seg_id", *_QUOTE_COLUMNS[1:]])
     # per theme is enough: a sentence and the testimonial inside it share their document, hence every group
     parts = [prefer_testimonials(part) for _, part in scored.groupby("theme", sort=False)]
     candidates = pd.concat(parts) if parts else scored
-    best = (candidates.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
+    candidates = candidates.assign(_passed=candidates["seg_id"].isin(passed))
+    best = (candidates.sort_values(["_passed", "score", "seg_id"], ascending=[True, False, True], kind="mergesort")
             .drop_duplicates(keys))
     return best[keys + ["seg_id", "speaker", "source_ref", "source", "locator", "doc_id"]].rename(
         columns={"speaker": "quote_speaker", "source_ref": "quote_source_ref", "source": "quote_source",
@@ -450,18 +454,20 @@ def _with_counts(grid: pd.DataFrame, counts: pd.DataFrame, keys: list[str]) -> p
     return out
 
 
-def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, n: int) -> pd.DataFrame:
+def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, n: int, passed: set[str] = frozenset()
+                 ) -> pd.DataFrame:
     base = pd.DataFrame({"theme": codebook.theme_ids,
                          "label": [t.label for t in codebook.themes]})
     out = _with_counts(base, corpus.theme_counts(list(SENTIMENT)), ["theme"])
     out["n"] = int(n)
     out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
-    out = out.merge(_best(scored, ["theme"]), on="theme", how="left")
+    out = out.merge(_best(scored, ["theme"], passed), on="theme", how="left")
     return out[["theme", "label", "segments", "documents", "n", "share", "ci_low", "ci_high", *SENTIMENT,
                 "seg_id", *_QUOTE_COLUMNS[1:]]]
 
 
-def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.DataFrame:
+def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str, passed: set[str] = frozenset()
+            ) -> pd.DataFrame:
     n = corpus.group_sizes(attr)
     grid = pd.MultiIndex.from_product([codebook.theme_ids, list(n.index)],
                                       names=["theme", "group"]).to_frame(index=False)
@@ -469,7 +475,7 @@ def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.Dat
     out["n"] = out["group"].map(n).astype(int)
     out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
     out["label"] = out["theme"].map({t.id: t.label for t in codebook.themes})
-    out = out.merge(_best(scored, ["theme", "group"]), on=["theme", "group"], how="left")
+    out = out.merge(_best(scored, ["theme", "group"], passed), on=["theme", "group"], how="left")
     return out
 
 
@@ -483,9 +489,11 @@ def _told(table: pd.DataFrame, told: dict[str, tuple[Any, Any]]) -> pd.DataFrame
 
 
 def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, redact: bool,
-                 keep: Sequence[str] = (), store=None) -> list[pd.DataFrame]:
+                 keep: Sequence[str] = (), store=None, bare: set[str] | None = None) -> list[pd.DataFrame]:
     """Each table with its ``seg_id`` column replaced by the (redacted) quote text, and its speaker redacted;
-    each passage is redacted once however many tables quote it, with its document beside it (from ``store``)."""
+    each passage is redacted once however many tables quote it, with its document beside it (from ``store``).
+    ``bare``, when given, receives the seg ids of the quotes that once redacted are mostly placeholders (see
+    :func:`evalnlp.quotes.placeholder_quote`)."""
     ids = sorted({s for t in tables for s in t["seg_id"].dropna()})
     first = scored.drop_duplicates("seg_id").set_index("seg_id")
     told: dict[str, tuple[Any, Any]] = {}  # a sentence of a testimonial: the testimonial's speaker and marker
@@ -513,6 +521,8 @@ def _fill_quotes(tables: list[pd.DataFrame], scored: pd.DataFrame, codebook, red
         docs = None if whole is None else [context.get(d) if isinstance(d, str) else None for d in doc_ids]
         red = redact_many(chosen.tolist(), protect=protect, keep=keep, documents=docs)
         chosen = pd.Series([r.text for r in red], index=chosen.index)
+        if bare is not None:
+            bare.update(k for k, t in chosen.items() if placeholder_quote(t))
         names = sorted({speaker_text(v) for t in tables for v in t["quote_speaker"].dropna()} - {None})
         speakers = dict(zip(names, redact_speakers(names, protect, keep)))
     chosen = chosen.map(shorten_quote)  # after redaction, which reads the whole passage
@@ -887,10 +897,17 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     else:  # no candidates: every table's quote is empty, and nothing is embedded or redacted
         scored = [pd.DataFrame(columns=["theme", "group", "seg_id", "score", "quote", "speaker", "source_ref",
                                         "source", "locator", "doc_id"])] * (1 + len(by))
-    themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"])
-    matrices = {attr: _matrix(corpus, codebook, sc, attr) for attr, sc in zip(by, scored[1:])}
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
-    themes, *filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep, corpus.store)
+    passed: set[str] = set()  # best quotes that are mostly placeholders once redacted: the next passage instead
+    while True:
+        themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"], passed)
+        matrices = {attr: _matrix(corpus, codebook, sc, attr, passed) for attr, sc in zip(by, scored[1:])}
+        bare: set[str] = set()
+        filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep, corpus.store, bare)
+        if bare <= passed:  # none new: a passage passed over stays only where nothing else is left
+            break
+        passed |= bare
+    themes, *filled = filled
     matrices = dict(zip(matrices, filled))
     named: dict[str, bool] = {}
     if redact:  # groups that are people's names: de-identified, kept apart

@@ -15,7 +15,8 @@ document's metadata. Passages are ranked for a theme by
   over 60 (in Chinese and Japanese, which put no spaces between words, each Han character and each run of
   kana is a word, see :func:`evalnlp.nlp.word_count`, and a sentence may start with any of their letters
   and end with "。！？"); a missing capital or end mark costs 0.2 each (a testimonial is not charged for the end mark,
-  which stays outside the quotation); text mostly in capitals is multiplied by 0.4;
+  which stays outside the quotation); text mostly in capitals is multiplied by 0.4, a signature or contact line
+  (:func:`contact_line`) by :data:`evalnlp.util.CONTACT_FACTOR`;
 - **attributed**: a testimonial with a named speaker gets a small bonus.
 
 Near-duplicates are dropped as the ranked list is walked: a passage is skipped when its normalised text
@@ -23,8 +24,11 @@ Near-duplicates are dropped as the ranked list is walked: a passage is skipped w
 with a kept one exceeds :data:`DUPLICATE_COSINE`, or when it overlaps a kept passage of the same
 document (a sentence inside a testimonial, also inside a skipped copy of a kept quote, as when one report is
 read from two files); a sentence that contains a coded testimonial gives way to the
-testimonial, which carries its speaker. Quote text is the passage with runs of whitespace collapsed
-to single spaces, redacted by :func:`evalnlp.redact.redact_many` unless ``redact=False``; a speaker has its
+testimonial, which carries its speaker. A quote that once redacted is mostly placeholders or has no sentence of
+its own (:func:`placeholder_quote`) is passed over for the next passage, and quoted only for a theme (a group)
+with nothing else to quote. Quote text is the passage with runs of whitespace collapsed to single spaces and the
+mail furniture at its end ("Sent from my iPhone", :data:`evalnlp.util.MAIL_FURNITURE`) left out, redacted by
+:func:`evalnlp.redact.redact_many` unless ``redact=False``; a speaker has its
 whitespace collapsed and people's names removed by the redaction rules (titles, first names) without the
 NER model, which takes the places in job titles ("Health Education Yorkshire and Humber") for people.
 
@@ -49,6 +53,14 @@ import numpy as np
 import pandas as pd
 
 from evalnlp import errors
+from evalnlp.util import (
+    CONTACT_DETAIL,
+    CONTACT_FACTOR,
+    CONTACT_LINE_WORDS,
+    FURNITURE_WORDS,
+    MAIL_FURNITURE,
+    ORDINARY_WORD,
+)
 from evalnlp.corpus import (  # noqa: F401  (the read model's names, importable from here as before)
     BUILTIN_ATTRIBUTES,
     MISSING_GROUP,
@@ -80,6 +92,7 @@ __all__ = [
     "quotes_to_json",
     "rank_quotes",
     "readability",
+    "placeholder_quote",
     "prefer_testimonials",
     "score_pairs",
     "select_quotes",
@@ -170,8 +183,28 @@ def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Seri
     upper = texts.str.count(r"[A-Z]").astype(float)
     letters = texts.str.count(r"[A-Za-z]").astype(float)
     shouting = (letters >= 8) & (upper > 0.7 * letters)
-    score = (0.6 * length + 0.2 * starts + 0.2 * ends) * np.where(shouting, 0.4, 1.0)
+    score = (0.6 * length + 0.2 * starts + 0.2 * ends) * np.where(shouting, 0.4, 1.0) * np.where(
+        contact_line(texts), CONTACT_FACTOR, 1.0)
     return pd.Series(np.round(score, 6), index=texts.index)
+
+
+def contact_line(texts: pd.Series) -> pd.Series:
+    """Which of ``texts`` (whitespace collapsed) are a signature or a contact line as written: a contact detail
+    (:data:`evalnlp.util.CONTACT_DETAIL`: an e-mail or web address, a phone number) and fewer than
+    :data:`evalnlp.util.CONTACT_LINE_WORDS` lower-case words of 3 letters or more (``-- Jane Smith, Practice
+    Manager, jane.smith@nhs.net, 01632 960123``); never a text in Chinese or Japanese, which have no lower case.
+    The store ranks quote candidates by the same rule."""
+    from evalnlp.nlp import UNSPACED
+
+    texts = texts.fillna("").astype(str)
+    found = texts.str.contains(CONTACT_DETAIL, regex=True)
+    if found.any():
+        found &= ~texts.str.contains(UNSPACED, regex=True)  # Chinese, Japanese: no lower case to count
+    if not found.any():
+        return found
+    ordinary = re.compile(ORDINARY_WORD)
+    few = texts[found].map(lambda t: sum(1 for w in t.split(" ") if ordinary.fullmatch(w)) < CONTACT_LINE_WORDS)
+    return found & few.reindex(texts.index, fill_value=False)
 
 
 #: The HTML tags of text formatting that a web form's export leaves in answers (``<p>The nurse was <b>very</b>
@@ -185,7 +218,19 @@ def _quote_text(texts: pd.Series) -> pd.Series:
     tagged = texts.str.contains("<", regex=False)
     if tagged.any():
         texts = texts.where(~tagged, texts[tagged].str.replace(_HTML_TAG, " ", regex=True))
-    return texts.str.replace(r"\s+", " ", regex=True).str.strip()
+    texts = texts.str.replace(r"\s+", " ", regex=True).str.strip()
+    sent = _furnished(texts)
+    if sent.any():  # "... Sent from my iPhone": the app's line, not the answer's words
+        texts = texts.where(~sent, texts[sent].str.replace(MAIL_FURNITURE, "", regex=True))
+    return texts
+
+
+def _furnished(texts: pd.Series) -> pd.Series:
+    """Which of ``texts`` may end in mail furniture (see :data:`evalnlp.util.MAIL_FURNITURE`)."""
+    out = pd.Series(False, index=texts.index)
+    for words in FURNITURE_WORDS:
+        out |= texts.str.contains(words, regex=False)
+    return out
 
 
 def shorten_quote(text: Any, max_words: int = QUOTE_MAX_WORDS) -> Any:
@@ -381,26 +426,90 @@ def select_quotes(corpus: Corpus, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
     return ranked.iloc[kept]
 
 
+#: What redaction puts in place of a detail (see :data:`evalnlp.redact.LABELS`).
+_PLACEHOLDER = re.compile(r"\[(?:NAME|EMAIL|PHONE|URL|POSTCODE|NHS_NUMBER|DATE_OF_BIRTH)\]")
+#: A de-identified quote with fewer ordinary words than this besides its placeholders has no sentence of its own.
+OWN_WORDS = 2
+
+
+def placeholder_quote(text: Any) -> bool:
+    """Is ``text``, a de-identified quote, mostly placeholders or without a sentence of its own: at least half of
+    its words are placeholders (``-- [NAME], Practice Manager, [EMAIL], [PHONE]``), or besides them it has fewer
+    than :data:`OWN_WORDS` lower-case words of 3 letters or more (``Dr [NAME], Consultant``, ``Thanks [NAME]``)?
+    A text with no placeholder is never one: what redaction left whole is judged by readability alone. A word is
+    lower case in any alphabet (``медсестра``); in Chinese and Japanese, written without spaces, every word counts
+    (see :func:`evalnlp.nlp.word_count`), since they have no lower case."""
+    if not isinstance(text, str) or "[" not in text or not _PLACEHOLDER.search(text):
+        return False
+    from evalnlp.nlp import UNSPACED, word_count
+
+    marks = len(_PLACEHOLDER.findall(text))
+    rest = _PLACEHOLDER.sub(" ", text)
+    if re.search(UNSPACED, rest):
+        own = word_count(rest)
+        words = own + marks
+    else:
+        words = len(text.split())
+        own = sum(1 for w in rest.split() if _OWN_WORD.fullmatch(w) and w[0].islower())
+    return 2 * marks >= words or own < OWN_WORDS
+
+
+#: A word of a sentence of its own (in any alphabet): 3 letters or more, with at most a punctuation mark after it.
+_OWN_WORD = re.compile(r"[^\W\d_]{3,}[,.;:!?]?")
+
+
+def demote(ranked: pd.DataFrame, passed: set[str]) -> pd.DataFrame:
+    """``ranked`` with the passages of ``passed`` (seg ids) moved after all others, in their order: they are
+    chosen only when nothing else is left."""
+    if not passed:
+        return ranked
+    down = ranked["seg_id"].isin(passed).to_numpy()
+    return pd.concat([ranked[~down], ranked[down]]) if down.any() else ranked
+
+
 def distinct_once_redacted(ranked: pd.DataFrame, pick: Callable[[pd.DataFrame], pd.DataFrame],
                            finish: Callable[[pd.DataFrame], pd.DataFrame], *, redact: bool) -> pd.DataFrame:
     """``finish(pick(ranked))`` (the chosen passages made quotes, redacted with ``redact``) with no two quotes of
     one group that read alike once redacted: answers that differ only in a person's name ("I noticed Jayden is
     ...", "I noticed Priya is ...") print alike ("I noticed [NAME] is ..."), and :func:`select_quotes`, which
     reads the passages as written, keeps both. The later of two such quotes is left out and the pick made again
-    without it, so the next distinct passage takes its place."""
+    without it, so the next distinct passage takes its place.
+
+    A quote that once redacted is mostly placeholders or has no sentence of its own (:func:`placeholder_quote`: a
+    signature, a contact line) is passed over the same way, for the next passage; it is moved to the end of the
+    ranking rather than left out, and is quoted only for a theme (a group) with nothing else to quote: it never
+    pads a list of real answers."""
     left_out: set[str] = set()
+    passed: set[str] = set()
     while True:
         pool = ranked[~ranked["seg_id"].isin(left_out)] if left_out else ranked
-        out = finish(pick(pool))
+        out = finish(pick(demote(pool, passed)))
+        if redact and len(out):
+            bare = {s for s, t in zip(out["seg_id"], out["text"]) if placeholder_quote(t)} - passed
+            if bare:
+                passed |= bare
+                continue
         if not redact or len(out) < 2:
-            return out
+            return out  # (one quote, or none redacted: nothing passed over to drop)
         keys = pd.DataFrame({"text": out["text"].map(_norm_text)})
         if "group" in out.columns:
             keys["group"] = out["group"].astype(str)
         again = keys.duplicated().to_numpy()
         if not again.any():
-            return out
+            return _only_if_alone(out, passed)
         left_out.update(out.loc[again, "seg_id"])
+
+
+def _only_if_alone(out: pd.DataFrame, passed: set[str]) -> pd.DataFrame:
+    """``out`` without its quotes of ``passed`` (signatures, contact lines) in a group (the whole, without groups)
+    that has another quote: such a quote stands in for a theme or group with nothing else to quote, and never
+    pads a list of real answers."""
+    down = out["seg_id"].isin(passed)
+    if not passed or not down.any():
+        return out
+    group = out["group"].astype(str) if "group" in out.columns else pd.Series("", index=out.index)
+    others = (~down).groupby(group).transform("any")
+    return out[~(down & others)].reset_index(drop=True)
 
 
 def _without_lead_in_mark(frame: pd.DataFrame) -> pd.DataFrame:

@@ -112,6 +112,7 @@ from typing import Any, Iterable, Sequence
 
 from evalnlp import errors
 from evalnlp.errors import missing_extra
+from evalnlp.util import FURNITURE_WORDS, MAIL_FURNITURE
 from evalnlp.redact_words import (
     AUTHOR_VERBS,
     AUTHORING_VERBS,
@@ -526,6 +527,18 @@ def _postcode_ok(match: re.Match) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- finders
+
+
+_FURNITURE = re.compile(MAIL_FURNITURE)
+
+
+def _furniture_start(text: str) -> int:
+    """Where the mail furniture at the end of ``text`` starts ("Sent from my iPhone", see
+    :data:`evalnlp.util.MAIL_FURNITURE`), with the white space before it; ``len(text)`` when it has none."""
+    if not any(w in text for w in FURNITURE_WORDS):
+        return len(text)
+    m = _FURNITURE.search(text)
+    return m.start() if m else len(text)
 
 
 def _pattern_spans(text: str) -> list[Span]:
@@ -1735,6 +1748,11 @@ def redact_many(texts: Sequence[str], *, names: bool = True, use_model: bool | N
                            batch_size=batch_size, keep=keep, leave=leave, documents=[d for _, d in pairs])
         by_pair = dict(zip(pairs, once))
         return [by_pair[p] for p in zip(items, docs)]
+    cuts = [_furniture_start(t) for t in items]
+    if any(c < len(t) for c, t in zip(cuts, items)):  # "Thanks Jane\nSent from my iPhone": the app's line stays
+        bodies = redact_many([t[:c] for t, c in zip(items, cuts)], names=names, use_model=use_model, protect=protect,
+                             batch_size=batch_size, keep=keep, leave=leave, documents=docs)
+        return [Redaction(r.text + t[c:], r.spans) for r, t, c in zip(bodies, items, cuts)]
     protected = _protect_set(protect)
     keep = keep if isinstance(keep, (str, bytes)) else list(keep)  # read twice below (E382 for a string)
     kept = _keep_set(keep)

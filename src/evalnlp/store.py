@@ -22,8 +22,20 @@ import pandas as pd
 
 from evalnlp import errors
 from evalnlp.schema import HUMAN_PREFIX, SCHEMA_VERSION
-from evalnlp.util import HAN_LETTERS, KANA_LETTERS, OPEN_STORES, file_key, open_store_at, package_versions
-
+from evalnlp.util import (
+    CONTACT_DETAIL,
+    CONTACT_FACTOR,
+    CONTACT_LINE_WORDS,
+    FURNITURE_WORDS,
+    HAN_LETTERS,
+    KANA_LETTERS,
+    MAIL_FURNITURE,
+    OPEN_STORES,
+    ORDINARY_WORD,
+    file_key,
+    open_store_at,
+    package_versions,
+)
 DEFAULT_DB = "evalnlp.duckdb"
 
 # Each migration brings the schema from version i to i + 1 (list index i).
@@ -2848,8 +2860,11 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
                    SELECT _src.*, _each.readability FROM _src JOIN _each USING (text, seg_kind)"""
     low, high = (float(x) for x in word_band)
     return f"""
-        WITH q AS (SELECT *, CASE WHEN regexp_matches(text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
-                                  THEN trim({_collapse("text")}) ELSE text END AS _q FROM ({source})),
+        WITH q0 AS (SELECT *, CASE WHEN regexp_matches(text, {_sql_str(_UNEVEN_SPACE)})  -- most need no rewriting
+                                   THEN trim({_collapse("text")}) ELSE text END AS _q FROM ({source})),
+        q AS (SELECT * REPLACE (CASE WHEN {_furnished("_q")}  -- "... Sent from my iPhone": not the answer's words
+                                     THEN regexp_replace(_q, {_sql_str(MAIL_FURNITURE)}, '') ELSE _q END AS _q)
+              FROM q0),
         m AS (SELECT *, CAST(CASE WHEN _q = '' THEN 0
                                   WHEN regexp_matches(_q, {_sql_str(_UNSPACED)})  -- Chinese, Japanese: no spaces
                                   THEN length(_q) - length(regexp_replace(_q, {_sql_str(f"[{HAN_LETTERS}]")}, '', 'g'))
@@ -2870,8 +2885,19 @@ def _readability_sql(source: str, word_band: tuple[float, float], *, once: bool 
                                  ELSE 1.0 END
                       + 0.2 * CAST(regexp_matches(_q, {_sql_str(_READ_START)}) AS DOUBLE)
                       + 0.2 * CAST(seg_kind = 'testimonial' OR regexp_matches(_q, {_sql_str(_READ_END)}) AS DOUBLE))
-                     * CASE WHEN _letters >= 8 AND _upper > 0.7 * _letters THEN 0.4 ELSE 1.0 END, 6) AS readability
+                     * CASE WHEN _letters >= 8 AND _upper > 0.7 * _letters THEN 0.4 ELSE 1.0 END
+                     * CASE WHEN regexp_matches(_q, {_sql_str(CONTACT_DETAIL)})  -- a signature, a contact line
+                                 AND NOT regexp_matches(_q, {_sql_str(_UNSPACED)})
+                                 AND len(list_filter(string_split(_q, ' '),
+                                                     lambda _w: regexp_full_match(_w, {_sql_str(ORDINARY_WORD)})))
+                                     < {CONTACT_LINE_WORDS}
+                            THEN {CONTACT_FACTOR} ELSE 1.0 END, 6) AS readability
         FROM m2"""
+
+
+def _furnished(expr: str) -> str:
+    """SQL: may text ``expr`` end in mail furniture (see :data:`evalnlp.util.MAIL_FURNITURE`)?"""
+    return "(" + " OR ".join(f"contains({expr}, {_sql_str(w)})" for w in FURNITURE_WORDS) + ")"
 
 
 def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -> str:
@@ -2887,7 +2913,8 @@ def _readability_ceiling(text: str, kind: str, word_band: tuple[float, float]) -
                                                 THEN length({text}) / {low}
                                                 ELSE (length({text}) + 1) / 2 / {low} END)
                         + 0.2 * CAST(NOT (ascii({text}) BETWEEN 97 AND 122) AS DOUBLE)
-                        + 0.2 * CAST({kind} = 'testimonial' OR NOT regexp_matches({text}, '[A-Za-z0-9]$') AS DOUBLE)
+                        + 0.2 * CAST({kind} = 'testimonial' OR NOT regexp_matches({text}, '[A-Za-z0-9]$')
+                                     OR {_furnished(text)} AS DOUBLE)
                         + 0.000001)"""
 
 

@@ -54,6 +54,33 @@ def bytes_sha256(data: bytes) -> str:
 HAN_LETTERS = "\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 KANA_LETTERS = "\u3040-\u30ff\uff66-\uff9f"
 
+# The line a mail or phone app adds under what was written ("Sent from my iPhone", "Get Outlook for Android"),
+# pasted into a survey answer with it. Each pattern is written for Python's re and DuckDB's RE2 alike (the store
+# ranks quote candidates by the same rules), so it uses no look-around and spells white space out.
+_DEVICE = ("(?:iPhone|iPad|iPod|Android|Samsung|Galaxy|BlackBerry|Huawei|Pixel|Google Pixel|Sony|Xperia|Nokia|"
+           "Motorola|OnePlus|Xiaomi|Windows Phone|mobile|phone|smartphone|tablet)"
+           "(?: (?:[A-Z0-9][A-Za-z0-9+-]*|device|phone|smartphone|tablet)){0,4}")
+_APP = ("(?:Outlook|Mail|Yahoo Mail|Gmail|AOL|AOL Mobile Mail)"
+        "(?: (?:for|on) (?:iOS|Android|Windows(?: 10| 11)?|iPhone|iPad|Mac))?")
+_FURNITURE_LINE = f"(?:Sent from my {_DEVICE}|Sent from {_APP}|Get Outlook for (?:iOS|Android))"
+#: Mail furniture at the end of a text, with the white space before it: what a quote leaves out (the stored text
+#: keeps it) and what redaction never reads as part of a name ("Thanks Jane\nSent from my iPhone").
+MAIL_FURNITURE = f"(?:^|[ \\t\\r\\n]+){_FURNITURE_LINE}(?:[ \\t\\r\\n]+{_FURNITURE_LINE})*[ \\t\\r\\n]*$"
+#: Words that every text with :data:`MAIL_FURNITURE` holds (a cheap test before the pattern).
+FURNITURE_WORDS = ("Sent from", "Get Outlook")
+#: A contact detail as a signature writes it: an e-mail address, a web address, or a run of 10 digits or more
+#: (spaces, brackets and dashes between them), such as a phone number.
+CONTACT_DETAIL = ("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+[.][A-Za-z0-9.-]+|https?://|www[.]"
+                  "|[+]?[0-9](?:[ ()-]*[0-9]){9,}")
+#: A word of a sentence of its own: lower case (Latin with its accents, Greek, Cyrillic), 3 letters or more, with
+#: at most a punctuation mark after it.
+ORDINARY_WORD = "[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u03ac-\u03ce\u0430-\u045f]{3,}[,.;:!?]?"
+#: A quote holding a contact detail and fewer ordinary words than this is a signature or a contact line (not in
+#: Chinese or Japanese, which have no lower case).
+CONTACT_LINE_WORDS = 3
+#: A signature's or a contact line's readability is multiplied by this: it is quoted only when nothing else is.
+CONTACT_FACTOR = 0.2
+
 
 PASSAGE_FINGERPRINT = "sha256 of the text lower-cased with whitespace runs as one space, first 16 hex digits"
 

@@ -48,6 +48,20 @@ QUOTE_COLUMNS = ["theme", "text", "score", "doc_id", "source", "locator", "speak
 #: Attributes that every document has besides its metadata.
 BUILTIN_ATTRIBUTES = ("question", "source", "kind")
 MISSING_GROUP = "(missing)"
+#: Mail furniture ending a text ("Sent from my iPhone"), left out of its quote: the rule of evalnlp.util, copied.
+_DEVICE = ("(?:iPhone|iPad|iPod|Android|Samsung|Galaxy|BlackBerry|Huawei|Pixel|Google Pixel|Sony|Xperia|Nokia|"
+           "Motorola|OnePlus|Xiaomi|Windows Phone|mobile|phone|smartphone|tablet)"
+           "(?: (?:[A-Z0-9][A-Za-z0-9+-]*|device|phone|smartphone|tablet)){0,4}")
+_APP = ("(?:Outlook|Mail|Yahoo Mail|Gmail|AOL|AOL Mobile Mail)"
+        "(?: (?:for|on) (?:iOS|Android|Windows(?: 10| 11)?|iPhone|iPad|Mac))?")
+_LINE = f"(?:Sent from my {_DEVICE}|Sent from {_APP}|Get Outlook for (?:iOS|Android))"
+MAIL_FURNITURE = re.compile(f"(?:^|[ \\t\\r\\n]+){_LINE}(?:[ \\t\\r\\n]+{_LINE})*[ \\t\\r\\n]*$")
+#: A signature or contact line as written: a contact detail and fewer than 3 ordinary words; readability x 0.2.
+CONTACT_DETAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+[.][A-Za-z0-9.-]+|https?://|www[.]"
+                            r"|[+]?[0-9](?:[ ()-]*[0-9]){9,}")
+ORDINARY_WORD = re.compile("[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u03ac-\u03ce\u0430-\u045f]{3,}[,.;:!?]?")
+#: Redaction's placeholders: a quote mostly of them, or without 2 ordinary words besides them, is passed over.
+PLACEHOLDER = re.compile(r"\[(?:NAME|EMAIL|PHONE|URL|POSTCODE|NHS_NUMBER|DATE_OF_BIRTH)\]")
 
 
 # ---------------------------------------------------------------------------------------- the corpus
@@ -225,12 +239,48 @@ def readability(texts: pd.Series, quotation: pd.Series | None = None) -> pd.Seri
     upper = texts.str.count(r"[A-Z]").astype(float)
     letters = texts.str.count(r"[A-Za-z]").astype(float)
     shouting = (letters >= 8) & (upper > 0.7 * letters)
-    score = (0.6 * length + 0.2 * starts + 0.2 * ends) * np.where(shouting, 0.4, 1.0)
+    from evalnlp.nlp import UNSPACED
+
+    contact = texts.map(lambda t: bool(CONTACT_DETAIL.search(t)) and not re.search(UNSPACED, t)
+                        and sum(1 for w in t.split(" ") if ORDINARY_WORD.fullmatch(w)) < 3)
+    score = (0.6 * length + 0.2 * starts + 0.2 * ends) * np.where(shouting, 0.4, 1.0) * np.where(contact, 0.2, 1.0)
     return pd.Series(np.round(score, 6), index=texts.index)
 
 
 def _quote_text(texts: pd.Series) -> pd.Series:
-    return texts.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+    texts = texts.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+    return texts.map(lambda t: MAIL_FURNITURE.sub("", t))
+
+
+def placeholder_quote(text: Any) -> bool:
+    """Mostly placeholders once redacted, or without a sentence of its own (a signature, a contact line)."""
+    if not isinstance(text, str) or not PLACEHOLDER.search(text):
+        return False
+    from evalnlp.nlp import UNSPACED, word_count
+
+    marks = len(PLACEHOLDER.findall(text))
+    rest = PLACEHOLDER.sub(" ", text)
+    if re.search(UNSPACED, rest):  # Chinese, Japanese: every word counts
+        own = word_count(rest)
+        return 2 * marks >= own + marks or own < 2
+    own = sum(1 for w in rest.split() if re.fullmatch(r"[^\W\d_]{3,}[,.;:!?]?", w) and w[0].islower())
+    return 2 * marks >= len(text.split()) or own < 2
+
+
+def real_quotes_first(ranked: pd.DataFrame, choose, *, redact: bool) -> pd.DataFrame:
+    """``choose(ranked)`` (the chosen passages as redacted quotes) with the quotes that are mostly placeholders
+    passed over for the next passages; such a quote stays only in a group (the whole) with no other quote."""
+    passed: set[str] = set()
+    while True:
+        down = ranked["seg_id"].isin(passed)
+        out = choose(pd.concat([ranked[~down], ranked[down]]))
+        bare = {s for s, t in zip(out["seg_id"], out["text"]) if redact and placeholder_quote(t)} - passed
+        if not bare:
+            break
+        passed |= bare
+    mine = out["seg_id"].isin(passed)
+    group = out["group"].astype(str) if "group" in out.columns else pd.Series("", index=out.index)
+    return out[~(mine & (~mine).groupby(group).transform("any"))].reset_index(drop=True)
 
 
 def _norm_text(text: str) -> str:
@@ -434,14 +484,19 @@ def rank_quotes(store, codebook, theme: str, *, n: int = 5, by: str | None = Non
     sub = Corpus(passages=corpus.passages, coded=corpus.coded, pairs=theme_pairs, doc_attrs=corpus.doc_attrs,
                  _embeddings=corpus._embeddings)
     ranked = score_pairs(sub, codebook, encoder)
-    if groups is None:
-        chosen = select_quotes(corpus, ranked, n)
-    else:
+    if groups is not None:
         ranked["group"] = ranked["doc_id"].map(groups)
-        names = sorted(ranked["group"].unique(), key=group_sort_key)
-        parts = [select_quotes(corpus, ranked[ranked["group"] == g], n) for g in names]
-        chosen = pd.concat(parts) if parts else ranked.iloc[:0]
-    return finish_quotes(chosen, codebook, redact=redact)
+
+    def choose(pool: pd.DataFrame) -> pd.DataFrame:
+        if groups is None:
+            chosen = select_quotes(corpus, pool, n)
+        else:
+            names = sorted(pool["group"].unique(), key=group_sort_key)
+            parts = [select_quotes(corpus, pool[pool["group"] == g], n) for g in names]
+            chosen = pd.concat(parts) if parts else pool.iloc[:0]
+        return finish_quotes(chosen, codebook, redact=redact)
+
+    return real_quotes_first(ranked, choose, redact=redact)
 
 
 def _plain(value: Any) -> Any:
@@ -486,21 +541,23 @@ def _sentiment_counts(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return counts.reindex(columns=list(SENTIMENT)).fillna(0).astype(int).reset_index()
 
 
-def _best(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The top-scoring passage per ``keys`` (scored is sorted best first within each theme)."""
+def _best(scored: pd.DataFrame, keys: list[str], passed: frozenset = frozenset()) -> pd.DataFrame:
+    """The top-scoring passage per ``keys`` (scored is sorted best first within each theme), those of ``passed``
+    (quotes mostly of placeholders) last."""
     if scored.empty:
         return pd.DataFrame(columns=keys + ["seg_id", *_QUOTE_COLUMNS[1:]])
     # per theme is enough: a sentence and the testimonial inside it share their document, hence every group
     parts = [prefer_testimonials(part) for _, part in scored.groupby("theme", sort=False)]
     candidates = pd.concat(parts) if parts else scored
-    best = (candidates.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort")
+    candidates = candidates.assign(_passed=candidates["seg_id"].isin(passed))
+    best = (candidates.sort_values(["_passed", "score", "seg_id"], ascending=[True, False, True], kind="mergesort")
             .drop_duplicates(keys))
     return best[keys + ["seg_id", "speaker", "source_ref", "source", "locator", "doc_id"]].rename(
         columns={"speaker": "quote_speaker", "source_ref": "quote_source_ref", "source": "quote_source",
                  "locator": "quote_locator", "doc_id": "quote_doc_id"})
 
 
-def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame) -> pd.DataFrame:
+def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, passed: frozenset = frozenset()) -> pd.DataFrame:
     pairs = corpus.pairs
     base = pd.DataFrame({"theme": codebook.theme_ids,
                          "label": [t.label for t in codebook.themes]})
@@ -511,11 +568,12 @@ def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame) -> pd.DataFrame
     out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
     out = out.merge(_sentiment_counts(pairs, ["theme"]), on="theme", how="left")
     out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
-    out = out.merge(_best(scored, ["theme"]), on="theme", how="left")
+    out = out.merge(_best(scored, ["theme"], passed), on="theme", how="left")
     return out
 
 
-def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.DataFrame:
+def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str, passed: frozenset = frozenset()
+            ) -> pd.DataFrame:
     groups = group_values(corpus, attr)
     coded_docs = corpus.coded.drop_duplicates("doc_id")
     n = coded_docs["doc_id"].map(groups).value_counts()
@@ -531,7 +589,7 @@ def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str) -> pd.Dat
     out = out.merge(_sentiment_counts(pairs, ["theme", "group"]), on=["theme", "group"], how="left")
     out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
     scored_g = scored.assign(group=scored["doc_id"].map(groups))
-    out = out.merge(_best(scored_g, ["theme", "group"]), on=["theme", "group"], how="left")
+    out = out.merge(_best(scored_g, ["theme", "group"], passed), on=["theme", "group"], how="left")
     return out
 
 
@@ -597,7 +655,8 @@ def _claim_row(corpus: Corpus, codebook, scored: pd.DataFrame, reach: pd.DataFra
     }
     row["strength"] = rate_strength(segments=row["segments"], documents=row["documents"], sources=row["sources"],
                                     references=references, attributed=attributed)
-    quotes = finish_quotes(select_quotes(corpus, segs, n_quotes), codebook, redact=redact)
+    quotes = real_quotes_first(segs, lambda pool: finish_quotes(select_quotes(corpus, pool, n_quotes), codebook,
+                                                                redact=redact), redact=redact)
     row["quotes"] = quote_records(quotes)
     t_quotes = finish_quotes(testimonials, codebook, redact=redact) if len(testimonials) else testimonials
     row.update({
@@ -706,9 +765,22 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
                        **({"filters": {k: list(v) for k, v in c.filters.items()}} if c.filters else {})}
                       for c in claims], "<claims>", codebook)
     scored = score_pairs(corpus, codebook, encoder)
-    themes = _theme_table(corpus, codebook, scored)
-    matrices = {attr: _matrix(corpus, codebook, scored, attr) for attr in by}
-    themes, *filled = _fill_quotes([themes, *matrices.values()], scored, codebook, redact)
+    passed: frozenset = frozenset()
+    while True:  # a best quote mostly of placeholders gives way to the next passage, unless nothing else is left
+        themes = _theme_table(corpus, codebook, scored, passed)
+        matrices = {attr: _matrix(corpus, codebook, scored, attr, passed) for attr in by}
+        ids = sorted({s for t in [themes, *matrices.values()] for s in t["seg_id"].dropna()})
+        themes, *filled = _fill_quotes([themes, *matrices.values()], scored, codebook, redact)
+        bare: frozenset = frozenset()
+        if redact and ids:
+            from evalnlp.redact import redact_many
+
+            texts = scored.drop_duplicates("seg_id").set_index("seg_id")["quote"].reindex(ids).fillna("")
+            red = redact_many(texts.tolist(), protect=protect_words(codebook))
+            bare = frozenset(s for s, r in zip(ids, red) if placeholder_quote(r.text)) - passed
+        if not bare:
+            break
+        passed |= bare
     matrices = dict(zip(matrices, filled))
     claim_table = _claims_table(corpus, codebook, scored, store, claims or [], redact=redact, n_quotes=n_quotes)
     notes = []

@@ -28,8 +28,11 @@ def quotes(
 ) -> None:
     """The best attributed, de-identified quotes for a theme.
 
-    Ranked by how representative, confidently coded and readable they are; near-duplicates removed. A passage of
-    more than 120 words is quoted in its leading sentences, followed by […].
+    Ranked by how representative, confidently coded and readable they are; near-duplicates removed. A passage that
+    once de-identified is mostly placeholders or has no sentence of its own (a signature, a contact line) is
+    passed over, and quoted only for a theme or group with nothing else to quote; "Sent from my iPhone" under an
+    answer is left out of its quote. A passage of more than 120 words is quoted in its leading sentences,
+    followed by […].
     """
     from evalnlp import api
 
