@@ -235,7 +235,8 @@ CSV_TABLES = {
 
 def summary_text(evidence) -> str:
     """``386 documents coded, 424 passages (120 of them, 28%, with no theme).``"""
-    return (f"{evidence.documents_coded:,} documents coded, {evidence.segments_coded:,} passages "
+    return (f"{evidence.documents_coded:,} documents coded{getattr(evidence, 'unread_text', '')}, "
+            f"{evidence.segments_coded:,} passages "
             f"({evidence.segments_no_theme:,} of them, {pct(evidence.no_theme_share)}, with no "
             f"theme{evidence.human_note}).")
 

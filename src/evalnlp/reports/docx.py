@@ -174,10 +174,11 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     document = _new_document(title)
     cb = evidence.codebook
     document.add_paragraph(_xml(
-        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
+        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents "
+        f"coded{evidence.unread_text}, "
         f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
         f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
-        "Share = documents with the theme / documents coded, with a "
+        f"Share = documents with the theme / {evidence.share_of}, with a "
         "Wilson 95% interval."))
     document.add_heading("Themes", level=1)
     _table(document, theme_display(evidence.themes),
