@@ -81,6 +81,12 @@ def test_a_share_is_of_the_documents_the_coders_could_read_in_every_table(tmp_pa
     assert sizes == {"A": 2, "B": 1}
     assert ev.to_json()["documents_unread"] == 3 and "3 of them left out of every share" in ev.unread_text
     assert ev.share_of == "documents the coders could read"
+    from evalnlp.reports.html import render_html
+
+    page = render_html(ev)
+    assert ("6 documents coded (3 of them left out of every share: they hold nothing the coders could read, not in "
+            "English or with no word), 6 passages") in page
+    assert "Share = documents with the theme / documents the coders could read" in page
 
 
 def test_a_store_the_coders_could_read_all_of_gives_the_shares_and_json_it_gave_before(tmp_path):

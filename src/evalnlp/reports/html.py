@@ -423,7 +423,7 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     body = "\n".join(f'<section id="{_e(sid)}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
                f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded:,} documents "
-               f"coded{_e(evidence.unread_text)}, "
+               f"coded{' ' + _e(evidence.unread_text) if evidence.unread_text else ''}, "
                f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
                f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
                f"Share = documents with the theme / {evidence.share_of}; "
