@@ -87,6 +87,10 @@ def test_a_share_is_of_the_documents_the_coders_could_read_in_every_table(tmp_pa
     assert ("6 documents coded (3 of them left out of every share: they hold nothing the coders could read, not in "
             "English or with no word), 6 passages") in page
     assert "Share = documents with the theme / documents the coders could read" in page
+    assert "Themes by ward: documents with the theme / documents the coders could read in the group" in page
+    from evalnlp.reports._common import note_rows
+
+    assert dict(note_rows(ev))["share"].startswith("share = documents with the theme / documents the coders could read")
 
 
 def test_a_store_the_coders_could_read_all_of_gives_the_shares_and_json_it_gave_before(tmp_path):

@@ -259,7 +259,10 @@ def note_rows(evidence) -> list[tuple[str, str]]:
     """The summary line, how shares are computed and each note, as ``(item, value)`` rows."""
     from evalnlp.errors import command_line
 
-    rows = [("summary", summary_text(evidence)), ("share", SHARE_RULE)]
+    rule = SHARE_RULE
+    if getattr(evidence, "documents_unread", 0):  # documents holding nothing the coders could read are left out
+        rule = rule.replace("documents coded", "documents the coders could read")
+    rows = [("summary", summary_text(evidence)), ("share", rule)]
     return rows + [("note", command_line(n)) for n in evidence.notes]
 
 

@@ -401,11 +401,12 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     sections: list[tuple[str, str, str]] = []
     sections.append(("prevalence", "Theme prevalence",
                      _wide(prevalence_svg(themes), "chart-prevalence-title")
-                     + _table(theme_display(themes).drop(columns=["Best quote"]), _THEME_CAPTION, "prevalence")))
+                     + _table(theme_display(themes).drop(columns=["Best quote"]),
+                              _THEME_CAPTION.replace("documents coded", evidence.share_of), "prevalence")))
     if evidence.matrices:
         attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
         for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
-            caption = f"Themes by {name}: documents with the theme / documents coded in the group (share)"
+            caption = f"Themes by {name}: documents with the theme / {evidence.share_of} in the group (share)"
             sid = _section_id(f"by-{i}", name)
             body = _matrix_html(matrix, name, caption, sid, heatmap=name == attr)
             sections.append((sid, f"Themes by {name}", body))

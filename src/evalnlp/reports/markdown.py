@@ -71,7 +71,7 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
            f"Share = documents with the theme / {evidence.share_of}, with a "
            "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
     for attr, matrix in evidence.matrices.items():
-        out += [f"## Themes by {attr}", "", "Each cell: documents with the theme / documents coded in the group "
+        out += [f"## Themes by {attr}", "", f"Each cell: documents with the theme / {evidence.share_of} in the group "
                 "(share).", "", table(matrix_wide(matrix)), ""]
     if len(evidence.claims):
         out += ["## Claims", "", table(claims_display(evidence.claims)), ""]
