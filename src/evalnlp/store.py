@@ -2394,6 +2394,8 @@ class Store:
                 FROM {handle}_eff e JOIN segments s USING (seg_id) JOIN {handle}_coded c ON c.sn = s.rowid
                 JOIN {handle}_coders k ON k.coder = e.coder LEFT JOIN sent x ON x.seg_id = e.seg_id
                 WHERE e.assigned""")
+        self._coded_unread = getattr(self, "_coded_unread", {})
+        self._coded_unread[handle] = unread
         if unread:
             self.con.execute(f"UPDATE {handle}_coded SET unread = false "
                              f"WHERE unread AND sn IN (SELECT sn FROM {handle}_codes)")
@@ -2429,6 +2431,7 @@ class Store:
         getattr(self, "_coded_band", {}).pop(handle, None)
         getattr(self, "_coded_human", {}).pop(handle, None)
         getattr(self, "_coded_plain", {}).pop(handle, None)
+        getattr(self, "_coded_unread", {}).pop(handle, None)
         self._drop_temp(*getattr(self, "_coded_tables", {}).pop(handle, []))
 
     def _coded_group(self, handle: str, group: str | None) -> tuple[str, str]:
@@ -2463,11 +2466,14 @@ class Store:
         """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme), segments_human_coded,
         and documents_unread: coded documents none of whose coded passages the coders could read, which no share
         counts (see the unread table)."""
+        # (counted only where the coders left some passage unread: a store they read all of is counted as before)
+        unread = ("count(DISTINCT c.dn) - count(DISTINCT c.dn) FILTER (WHERE NOT c.unread)"
+                  if getattr(self, "_coded_unread", {}).get(handle) else "0")
         row = self.con.execute(
             f"""SELECT count(DISTINCT c.dn), count(*),
                        count(*) FILTER (WHERE c.sn NOT IN (SELECT sn FROM {handle}_codes)),
                        count(*) FILTER (WHERE starts_with(k.coder, '{HUMAN_PREFIX}')),
-                       count(DISTINCT c.dn) - count(DISTINCT c.dn) FILTER (WHERE NOT c.unread)
+                       {unread}
                 FROM {handle}_coded c JOIN {handle}_coders k USING (cn)""").fetchone()
         return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded",
                          "documents_unread"), (int(v) for v in row)))
@@ -2477,6 +2483,8 @@ class Store:
         ``no_words``); None for a store opened read-only before its migration, which does not record them."""
         if self.schema_version() < 6:
             return None
+        if not getattr(self, "_coded_unread", {}).get(handle):
+            return {}
         rows = self.con.execute(
             f"""SELECT u.kind, count(DISTINCT c.sn) FROM {handle}_coded c JOIN segments s ON s.rowid = c.sn
                 JOIN {handle}_coders k USING (cn) JOIN unread u ON u.seg_id = s.seg_id AND u.coder = k.coder
@@ -2511,7 +2519,8 @@ class Store:
         the group's documents: a fixed shuffle of the groups that owes nothing to what they are called, nor to the
         order of the rows in a file, which may be sorted by them)."""
         return self.con.execute(
-            f"""SELECT g.grp AS "group", count(DISTINCT c.dn) FILTER (WHERE NOT c.unread) AS n,
+            f"""SELECT g.grp AS "group", count(DISTINCT c.dn){
+                    " FILTER (WHERE NOT c.unread)" if getattr(self, "_coded_unread", {}).get(handle) else ""} AS n,
                        min(hash(c.dn)) AS first FROM {handle}_coded c
                 JOIN {group} g USING (dn) GROUP BY g.grp ORDER BY g.grp""").df()
 
