@@ -139,3 +139,30 @@ def test_a_store_coded_before_the_unread_table_is_filled_in_when_migrated(tmp_pa
         ev = build_evidence(store, load_codebook("fft"), quotes=False)
     assert sorted(marks["kind"]) == ["not_english"] * 3 and ev.documents_unread == 3
     assert set(ev.themes["n"]) == {3}
+
+
+def test_a_persons_code_on_a_passage_the_coders_could_not_read_makes_it_read(tmp_path):
+    """A person who reads Welsh and codes an answer (a theme, or none) has read it: its document counts in the
+    shares again."""
+    import pandas as pd
+    from helpers import coded_store
+
+    from evalnlp.codebook import load_codebook
+    from evalnlp.evidence import build_evidence
+    from evalnlp.store import Store
+
+    coded_store(tmp_path / "p.duckdb", MIXED)
+    cb = load_codebook("fft")
+    with Store(tmp_path / "p.duckdb") as store:
+        segs = store.table("segments").set_index("text")["seg_id"]
+        frame = pd.DataFrame([{"seg_id": segs[WELSH[1]], "theme": t, "assigned": t == "environment_facilities"}
+                              for t in cb.theme_ids] +
+                             [{"seg_id": segs[WELSH[4]], "theme": t, "assigned": False} for t in cb.theme_ids])
+        with store.transaction():
+            run = store.start_run("codes", {})
+            store.put_human_codes(frame, "human:alice", run)
+            store.finish_run(run, n_in=2, n_ok=2, n_rejected=0)
+        ev = build_evidence(store, cb, quotes=False)
+    assert ev.documents_unread == 1 and set(ev.themes["n"]) == {5}
+    env = ev.themes.set_index("theme").loc["environment_facilities"]
+    assert (int(env["documents"]), round(float(env["share"]), 4)) == (1, 0.2)
