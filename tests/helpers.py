@@ -48,6 +48,13 @@ def coded_store(path: Path, rows: list[tuple[str, dict, list[str]]], *, codebook
             codes = [{"seg_id": seg_of[text], "theme": t, "score": 0.9 if t in themes else 0.1,
                       "assigned": t in themes} for text, _, themes in rows for t in cb.theme_ids]
             store.replace_codes(pd.DataFrame(codes), coder, run)
+            # what classify records of the passages it could not read (those it gives no theme, as it does)
+            from evalnlp.language import ENGLISH, readable
+
+            bare = [text for text, _, themes in rows if not themes]
+            unread = [(seg_of[t], kind) for t, kind in zip(bare, readable(bare)) if kind != ENGLISH]
+            if unread:
+                store.replace_unread(pd.DataFrame(unread, columns=["seg_id", "kind"]), coder, run)
             store.finish_run(run, n_in=len(rows), n_ok=len(rows), n_rejected=0)
 
 

@@ -41,7 +41,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path):
         s.con.execute("DROP TABLE inputs")
         s.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(db_path) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 5
+        assert s.schema_version() == SCHEMA_VERSION == 6
         assert s.count("documents") == 1 and s.count("sources") == 0 and s.count("segment_sources") == 0
         assert s.count("inputs") == 0
 

@@ -751,7 +751,7 @@ class ClassifyResult:
     coder: str
     codebook_id: str
     n_coded: int
-    themes: pd.DataFrame  # theme, label, passages, share
+    themes: pd.DataFrame  # theme, label, passages, share (of the passages coded the coders could read)
     sentiment: pd.DataFrame  # label, passages
     ingest: IngestResult | None = None
     output: Path | None = None
@@ -834,9 +834,11 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
         add("fetch segments", t0)
         return chunk
 
-    def write(codes, sent) -> None:
+    def write(codes, sent, unread_rows) -> None:
         t0 = time.perf_counter()
         store.replace_codes(codes, coder_id, run_id, replace=replace)
+        if unread_rows is not None:
+            store.replace_unread(unread_rows, coder_id, run_id)
         if sent is not None:
             store.replace_sentiment(sent, sentiment_id, run_id, replace=replace)
         add("write codes and sentiment", t0)
@@ -896,6 +898,11 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
             if unread is not None:
                 for kind in kinds[unreadable]:
                     unread[kind] = unread.get(kind, 0) + 1
+            unread_rows = None
+            if unreadable.any():  # recorded per passage: a share is of the documents the coders could read
+                at = pa.array(np.flatnonzero(unreadable))
+                unread_rows = pa.table({"seg_id": seg_ids.take(at),
+                                        "kind": pa.array(kinds[unreadable].tolist(), type=pa.string())})
             top = np.zeros_like(assigned)
             top[np.arange(len(scores)), scores.argmax(axis=1)] = True  # every coded passage keeps one row
             keep = np.flatnonzero((assigned | top | (scores >= SCORE_FLOOR)).ravel())
@@ -918,7 +925,7 @@ def _code_segments(store: Store, pages, coder, coder_id: str, run_id: str, *, re
             if written is not None:
                 written.result()  # the previous page's codes are in (or its error is raised here)
                 t0 = add("wait for the store", t0)
-            written = io.submit(write, codes, sent)
+            written = io.submit(write, codes, sent, unread_rows)
             n += len(texts)
             if progress:
                 progress(len(texts))
@@ -1112,7 +1119,9 @@ def classify(store: Store, paths: Sequence[str | Path] = (), *, codebook: str | 
     themes = pd.DataFrame({"theme": cb.theme_ids, "label": [labels[t] for t in cb.theme_ids]})
     themes = themes.merge(counts, on="theme", how="left").fillna({"passages": 0})
     themes["passages"] = themes["passages"].astype(int)
-    themes["share"] = themes["passages"] / n_coded if n_coded else 0.0
+    # of the passages the coders could read: those they could not (not in English, no word) have no theme to share
+    n_read = n_coded - unread.get("not_english", 0) - unread.get("no_words", 0)
+    themes["share"] = themes["passages"] / n_read if n_read > 0 else 0.0
     if before is not None and before != cb.id:
         notes.append(errors.Note(
             "coded with codebook {used!r}, the default when none is given, while this store was coded with "
@@ -1156,8 +1165,9 @@ def _unread_note(n_not_english: int, n_no_words: int, codebook_id: str) -> str:
                      "no word to read (an emoji, a number, a date, a single letter)")
     both = n_not_english + n_no_words
     return (" and ".join(parts) + f": the coders read English only, so {'these are' if both != 1 else 'it is'} "
-            f"coded with no theme of {codebook_id} and no sentiment, and counted among the passages with no "
-            "theme; read them yourself (they are the rows with empty themes and sentiment in an output file)")
+            f"coded with no theme of {codebook_id} and no sentiment, counted among the passages with no theme and "
+            "left out of the themes' shares; read them yourself (they are the rows with empty themes and sentiment "
+            "in an output file)")
 
 
 def _staged_path(output: str | Path) -> Path:

@@ -380,7 +380,8 @@ class Corpus:
     # ---- counts
 
     def totals(self) -> dict[str, int]:
-        """documents_coded, segments_coded, segments_no_theme and segments_human_coded."""
+        """documents_coded, segments_coded, segments_no_theme, segments_human_coded and documents_unread (coded
+        documents holding nothing the coders could read, which no share counts)."""
         return dict(self._answer(("totals",), lambda: self.store.coded_totals(self.handle)))
 
     def unread_no_theme(self) -> dict[str, int]:
@@ -391,6 +392,9 @@ class Corpus:
 
             from evalnlp.language import ENGLISH, readable
 
+            recorded = self.store.coded_unread(self.handle)
+            if recorded is not None:  # as classify recorded them, which the shares leave out
+                return recorded
             kinds = Counter(readable(self.store.coded_no_theme_texts(self.handle)))
             return {k: n for k, n in kinds.items() if k != ENGLISH}
 

@@ -386,6 +386,9 @@ class Evidence:
     strength_rule: str = STRENGTH_RULE
     segments_no_theme: int = 0  # coded passages assigned no theme at all
     segments_human_coded: int = 0  # coded passages that hold a person's decision (for one theme or more)
+    #: coded documents holding only passages the coders could not read (not in English, or no word): no share
+    #: counts them, so each theme's ``n`` is ``documents_coded - documents_unread``
+    documents_unread: int = 0
     #: the files an output wrote (a CSV output's sibling files too), set by :func:`evalnlp.api.evidence`
     files: list = field(default_factory=list)
 
@@ -398,6 +401,22 @@ class Evidence:
         return f"; {self.segments_human_coded:,} of the {self.segments_coded:,} passages coded by hand"
 
     @property
+    def unread_text(self) -> str:
+        """`` (3 of them left out of every share: ...)`` after ``N documents coded`` when some coded documents hold
+        nothing the coders could read, else an empty string."""
+        if not self.documents_unread:
+            return ""
+        d = self.documents_unread
+        return (f" ({d:,} of them left out of every share: {'they hold' if d != 1 else 'it holds'} nothing the "
+                "coders could read, not in English or with no word)")
+
+    @property
+    def share_of(self) -> str:
+        """What a share is of: ``documents coded``, or ``documents the coders could read`` when some are left
+        out (:attr:`documents_unread`)."""
+        return "documents the coders could read" if self.documents_unread else "documents coded"
+
+    @property
     def no_theme_share(self) -> float:
         """Share of the coded passages that no theme was assigned to."""
         return self.segments_no_theme / self.segments_coded if self.segments_coded else 0.0
@@ -406,7 +425,9 @@ class Evidence:
         """The ``evidence --format json`` document as a JSON-ready dict (numbers rounded to 4 places):
         ``themes``, ``matrices`` and ``claims`` as in the command contract, plus ``codebook``,
         ``documents_coded``, ``segments_coded``, ``segments_no_theme``, ``segments_human_coded`` (passages that
-        hold a person's decision, used instead of the machine's codes for the themes it decides), ``provenance`` and ``notes``
+        hold a person's decision, used instead of the machine's codes for the themes it decides),
+        ``documents_unread`` (only when some coded documents hold nothing the coders could read: no share counts
+        them), ``provenance`` and ``notes``
         (in the command line's words, as the command prints them: ``--by``, not the Python keyword of ``.notes``)."""
         return {
             "themes": _records(self.themes),
@@ -417,6 +438,8 @@ class Evidence:
             "segments_coded": int(self.segments_coded),
             "segments_no_theme": int(self.segments_no_theme),
             "segments_human_coded": int(self.segments_human_coded),
+            # only where there are such documents: a store the coders could read all of gives what it gave before
+            **({"documents_unread": int(self.documents_unread)} if self.documents_unread else {}),
             "provenance": _plain(self.provenance),
             "notes": [errors.command_line(n) for n in self.notes],
         }
@@ -469,6 +492,7 @@ def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, n: int, passed:
 def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str, passed: set[str] = frozenset()
             ) -> pd.DataFrame:
     n = corpus.group_sizes(attr)
+    n = n[n > 0]  # a group of documents the coders could not read has no share (the notes say how many)
     grid = pd.MultiIndex.from_product([codebook.theme_ids, list(n.index)],
                                       names=["theme", "group"]).to_frame(index=False)
     out = _with_counts(grid, corpus.theme_counts(list(SENTIMENT), attr), ["theme", "group"])
@@ -825,18 +849,28 @@ def _not_coded_note(sources: pd.DataFrame, documents_coded: int, codebook,
         fields={**fields, "classify": errors.Call("classify", codebook=codebook.id)})
 
 
-def unread_note(unread: dict[str, int], segments_coded: int) -> str | None:
+def unread_note(unread: dict[str, int], segments_coded: int, documents_unread: int = 0,
+                documents_coded: int = 0) -> str | None:
     """The note on coded passages the coders could not read (``unread``: :meth:`Corpus.unread_no_theme`), which
-    count as passages with no theme in every share; None when there are none."""
+    count among the passages with no theme, and on the ``documents_unread`` documents of ``documents_coded``
+    that hold nothing else, which no share counts; None when there are none."""
     n_other, n_none = unread.get("not_english", 0), unread.get("no_words", 0)
     if not n_other and not n_none:
         return None
     parts = ([f"{n_other:,} look{'s' if n_other == 1 else ''} not to be in English"] if n_other else []) + \
         ([f"{n_none:,} {'has' if n_none == 1 else 'have'} no word to read (an emoji, a number, a date)"]
          if n_none else [])
+    if documents_unread:
+        read = documents_coded - documents_unread
+        shares = (f"; the {documents_unread:,} document{'s' if documents_unread != 1 else ''} holding nothing else "
+                  f"{'are' if documents_unread != 1 else 'is'} left out of every share, so each share is of the "
+                  f"{read:,} document{'s' if read != 1 else ''} the coders could read, not of the "
+                  f"{documents_coded:,} coded")
+    else:
+        shares = ("; each of their documents holds passages the coders read too, and counts in the shares")
     return (f"of the {segments_coded:,} passages coded, {' and '.join(parts)}: the coders read English only, so "
-            "they are coded with no theme and no sentiment, and each share counts them among the passages with "
-            "no theme; read them yourself")
+            f"they are coded with no theme and no sentiment, and count among the passages with no theme{shares}; "
+            "read them yourself")
 
 
 def ask_store(corpus: Corpus, codebook, by: Sequence[str] | str = (), *, quotes: bool = True) -> None:
@@ -897,10 +931,13 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
     else:  # no candidates: every table's quote is empty, and nothing is embedded or redacted
         scored = [pd.DataFrame(columns=["theme", "group", "seg_id", "score", "quote", "speaker", "source_ref",
                                         "source", "locator", "doc_id"])] * (1 + len(by))
+    # a share is of the documents the coders could read: one holding only passages they could not (not in
+    # English, or no word) is left out of every share and interval, and the notes say how many
+    readable = totals["documents_coded"] - totals.get("documents_unread", 0)
     everything = pd.concat([s for s in scored if len(s)] or scored[:1], ignore_index=True)
     passed: set[str] = set()  # best quotes that are mostly placeholders once redacted: the next passage instead
     while True:
-        themes = _theme_table(corpus, codebook, scored[0], totals["documents_coded"], passed)
+        themes = _theme_table(corpus, codebook, scored[0], readable, passed)
         matrices = {attr: _matrix(corpus, codebook, sc, attr, passed) for attr, sc in zip(by, scored[1:])}
         bare: set[str] = set()
         filled = _fill_quotes([themes, *matrices.values()], everything, codebook, redact, keep, corpus.store, bare)
@@ -956,7 +993,8 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         left_out = _not_coded_note(corpus.sources(), totals["documents_coded"], codebook, corpus.other_versions)
         if left_out:
             notes.append(left_out)
-        unread = unread_note(corpus.unread_no_theme(), totals["segments_coded"])
+        unread = unread_note(corpus.unread_no_theme(), totals["segments_coded"], totals.get("documents_unread", 0),
+                             totals["documents_coded"])
         if unread:
             notes.append(unread)
         undecided = corpus.undecided_themes
@@ -999,6 +1037,7 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         segments_coded=totals["segments_coded"],
         segments_no_theme=totals["segments_no_theme"],
         segments_human_coded=totals["segments_human_coded"],
+        documents_unread=totals.get("documents_unread", 0),
         themes=themes[THEME_COLUMNS].reset_index(drop=True),
         matrices={a: m[MATRIX_COLUMNS].reset_index(drop=True) for a, m in matrices.items()},
         claims=claim_table,

@@ -5,7 +5,7 @@ Only :mod:`evalnlp.store` turns these into SQL; everything else uses them to bui
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 DOCUMENT_COLUMNS = ["doc_id", "source", "locator", "kind", "question", "text", "attrs", "run_id"]
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "kind", "start", "end", "text", "speaker", "source_ref"]

@@ -93,6 +93,12 @@ MIGRATIONS: list[list[str]] = [
             roles VARCHAR, organisations VARCHAR, letterhead VARCHAR, date VARCHAR, run_id VARCHAR NOT NULL)""",
         "ALTER TABLE segment_sources ADD COLUMN IF NOT EXISTS how VARCHAR",
     ],
+    [  # 6: the passages a machine coder could not read (``kind``: ``not_english`` or ``no_words``, see
+        # evalnlp.language), which it coded with no theme and no sentiment: left out of the documents a share is
+        # of. A passage it read has no row. Stores coded before are filled in where they can be (Store._mark_unread)
+        """CREATE TABLE IF NOT EXISTS unread (
+            seg_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, coder VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+    ],
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -372,9 +378,38 @@ class Store:
             for step in MIGRATIONS[version:]:
                 for sql in step:
                     self.con.execute(sql)
+            if 0 < version < 6:
+                self._mark_unread()
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("INSERT INTO meta SELECT 'store_id', ? WHERE NOT EXISTS "
                              "(SELECT 1 FROM meta WHERE key = 'store_id')", [uuid.uuid4().hex])
+
+    def _mark_unread(self) -> None:
+        """Fill in the ``unread`` table of a store coded before it existed, from what each classify run that
+        checked the language left: its arguments count the passages it could not read (``not_english``,
+        ``no_words``), which it coded with no theme and, in a run that gave sentiment, no sentiment. A run's
+        passages are marked only where those it left so are exactly as many as it counted (a codebook that
+        requires a theme, or a run with sentiment); otherwise, or where some are gone since, none of them is, and
+        its shares stay as they were. A passage with no two letters in a row is marked ``no_words``."""
+        self.con.execute(
+            f"""INSERT INTO unread
+                WITH checked AS (
+                    SELECT run_id, coalesce(TRY_CAST(json_extract(args, '$.not_english') AS BIGINT), 0)
+                                   + coalesce(TRY_CAST(json_extract(args, '$.no_words') AS BIGINT), 0) AS counted
+                    FROM runs WHERE command = 'classify'),
+                bare AS (
+                    SELECT c.seg_id, c.coder, c.run_id FROM codes c JOIN checked k USING (run_id)
+                    WHERE k.counted > 0 AND NOT starts_with(c.coder, '{HUMAN_PREFIX}')
+                    GROUP BY c.seg_id, c.coder, c.run_id HAVING NOT bool_or(c.assigned)),
+                left_so AS (
+                    SELECT b.* FROM bare b
+                    WHERE NOT EXISTS (SELECT 1 FROM sentiment x WHERE x.run_id = b.run_id AND x.seg_id = b.seg_id)),
+                exact AS (
+                    SELECT l.run_id FROM left_so l JOIN checked k USING (run_id)
+                    GROUP BY l.run_id, k.counted HAVING count(*) = k.counted)
+                SELECT l.seg_id, CASE WHEN regexp_matches(s.text, '\\pL\\pL') THEN 'not_english' ELSE 'no_words' END,
+                       l.coder, l.run_id
+                FROM left_so l JOIN exact USING (run_id) JOIN segments s USING (seg_id)""")
 
     def identity(self, *, create: bool = True) -> str | None:
         """This store's identity: a random id written when the store is created (stores made before it existed
@@ -721,7 +756,7 @@ class Store:
             """UPDATE documents SET attrs = n.attrs FROM _new_attrs n
                WHERE documents.doc_id = n.doc_id
                  AND CAST(documents.attrs AS VARCHAR) IS DISTINCT FROM CAST(n.attrs AS VARCHAR)""")
-        for table in ("codes", "sentiment", "segment_sources", "letters"):
+        for table in ("codes", "sentiment", "segment_sources", "letters", "unread"):
             self.con.execute(f"DELETE FROM {table} WHERE seg_id IN (SELECT seg_id FROM _gone_segs)")
         for table in ("segments", "reach", "documents"):
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _gone_docs)")
@@ -1336,6 +1371,11 @@ class Store:
         known to be uncoded by it). Human codes are never touched by a machine coder."""
         return self._replace("codes", frame, ["seg_id", "theme", "score", "assigned"], coder, run_id, replace)
 
+    def replace_unread(self, frame: Any, coder: str, run_id: str) -> int:
+        """Store which of the passages this coder has just coded (``frame``: seg_id, kind) it could not read; call
+        it after :meth:`replace_codes`, which takes out what the coder could not read of them before."""
+        return self._replace("unread", frame, ["seg_id", "kind"], coder, run_id, False)
+
     def replace_sentiment(self, frame: pd.DataFrame, coder: str, run_id: str, *, replace: bool = True) -> int:
         """Store this coder's sentiment for the segments in ``frame`` (seg_id, label, score)."""
         return self._replace("sentiment", frame, ["seg_id", "label", "score"], coder, run_id, replace)
@@ -1350,6 +1390,9 @@ class Store:
         if replace:
             self.con.execute(
                 f"DELETE FROM {table} WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
+            if table == "codes":  # what the coder could not read before goes with its codes (see replace_unread)
+                self.con.execute(
+                    "DELETE FROM unread WHERE coder = ? AND seg_id IN (SELECT DISTINCT seg_id FROM _new)", [coder])
         select = ", ".join(cols)
         n = self.con.execute(f"INSERT INTO {table} SELECT {select}, ?, ? FROM _new", [coder, run_id]).fetchone()[0]
         return int(n)
@@ -2018,7 +2061,7 @@ class Store:
             "runs": "started, run_id", "topics": "run_id, topic",
             "rejects": f"run_id, source, {_natural('locator')}",  # row 9 before row 10 before row 1333
             "sources": "source, position, run_id", "segment_sources": "seg_id, source, position",
-            "inputs": "name, path, run_id", "letters": "source, letter_id, seg_id",
+            "inputs": "name, path, run_id", "letters": "source, letter_id, seg_id", "unread": "seg_id, coder",
         }
         if name not in order:
             raise errors.error("E406", name=name, order=', '.join(order))
@@ -2340,11 +2383,18 @@ class Store:
                  "SELECT e.seg_id, k.cn FROM (SELECT seg_id, arg_min(coder, CASE WHEN starts_with(coder, '{p}') "
                  "THEN '0' ELSE '1' END || theme || chr(1) || coder) AS coder "
                  "FROM {h}_eff GROUP BY seg_id) e JOIN {h}_coders k USING (coder)").format(h=handle, p=HUMAN_PREFIX)
+        # unread: the passage's first coder could not read it (see the unread table); a theme in use on it (a
+        # person's) makes it read, below
+        unread = self.schema_version() >= 6 and bool(
+            self.con.execute("SELECT EXISTS (SELECT 1 FROM unread)").fetchall()[0][0])
+        marks = (f"""LEFT JOIN (SELECT DISTINCT u.seg_id, k.cn FROM unread u JOIN {handle}_coders k USING (coder)) x
+                     ON x.seg_id = c.seg_id AND x.cn = c.cn""" if unread else "")
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_coded AS
-                SELECT s.rowid AS sn, d.rowid AS dn, o.src, c.cn
+                SELECT s.rowid AS sn, d.rowid AS dn, o.src, c.cn,
+                       {"x.seg_id IS NOT NULL" if unread else "false"} AS unread
                 FROM ({first}) c JOIN segments s USING (seg_id) JOIN documents d USING (doc_id)
-                JOIN {handle}_sources o ON o.source = d.source""")
+                JOIN {handle}_sources o ON o.source = d.source {marks}""")
         self.con.execute(
             f"""CREATE TEMP TABLE {handle}_codes AS
                 WITH sent AS ({_EFFECTIVE_LABEL})
@@ -2356,6 +2406,11 @@ class Store:
                 FROM {handle}_eff e JOIN segments s USING (seg_id) JOIN {handle}_coded c ON c.sn = s.rowid
                 JOIN {handle}_coders k ON k.coder = e.coder LEFT JOIN sent x ON x.seg_id = e.seg_id
                 WHERE e.assigned""")
+        self._coded_unread = getattr(self, "_coded_unread", {})
+        self._coded_unread[handle] = unread
+        if unread:
+            self.con.execute(f"UPDATE {handle}_coded SET unread = false "
+                             f"WHERE unread AND sn IN (SELECT sn FROM {handle}_codes)")
         if n_coders > 1:  # every coder whose codes are in use, with its passages (several may share one passage)
             self.con.execute(f"""CREATE TEMP TABLE {handle}_coder_counts AS
                                  SELECT coder, count(DISTINCT seg_id) AS segments FROM {handle}_eff GROUP BY coder""")
@@ -2388,6 +2443,7 @@ class Store:
         getattr(self, "_coded_band", {}).pop(handle, None)
         getattr(self, "_coded_human", {}).pop(handle, None)
         getattr(self, "_coded_plain", {}).pop(handle, None)
+        getattr(self, "_coded_unread", {}).pop(handle, None)
         self._drop_temp(*getattr(self, "_coded_tables", {}).pop(handle, []))
 
     def _coded_group(self, handle: str, group: str | None) -> tuple[str, str]:
@@ -2419,14 +2475,33 @@ class Store:
         return counts
 
     def coded_totals(self, handle: str) -> dict[str, int]:
-        """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme) and segments_human_coded."""
+        """documents_coded, segments_coded, segments_no_theme (coded, assigned no theme), segments_human_coded,
+        and documents_unread: coded documents none of whose coded passages the coders could read, which no share
+        counts (see the unread table)."""
+        # (counted only where the coders left some passage unread: a store they read all of is counted as before)
+        unread = ("count(DISTINCT c.dn) - count(DISTINCT c.dn) FILTER (WHERE NOT c.unread)"
+                  if getattr(self, "_coded_unread", {}).get(handle) else "0")
         row = self.con.execute(
             f"""SELECT count(DISTINCT c.dn), count(*),
                        count(*) FILTER (WHERE c.sn NOT IN (SELECT sn FROM {handle}_codes)),
-                       count(*) FILTER (WHERE starts_with(k.coder, '{HUMAN_PREFIX}'))
+                       count(*) FILTER (WHERE starts_with(k.coder, '{HUMAN_PREFIX}')),
+                       {unread}
                 FROM {handle}_coded c JOIN {handle}_coders k USING (cn)""").fetchone()
-        return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded"),
-                        (int(v) for v in row)))
+        return dict(zip(("documents_coded", "segments_coded", "segments_no_theme", "segments_human_coded",
+                         "documents_unread"), (int(v) for v in row)))
+
+    def coded_unread(self, handle: str) -> dict[str, int] | None:
+        """Of the coded passages, how many of each kind the coders could not read (``not_english``,
+        ``no_words``); None for a store opened read-only before its migration, which does not record them."""
+        if self.schema_version() < 6:
+            return None
+        if not getattr(self, "_coded_unread", {}).get(handle):
+            return {}
+        rows = self.con.execute(
+            f"""SELECT u.kind, count(DISTINCT c.sn) FROM {handle}_coded c JOIN segments s ON s.rowid = c.sn
+                JOIN {handle}_coders k USING (cn) JOIN unread u ON u.seg_id = s.seg_id AND u.coder = k.coder
+                WHERE c.unread GROUP BY u.kind""").fetchall()
+        return {str(kind): int(n) for kind, n in rows}
 
     def coded_no_theme_texts(self, handle: str) -> list[str]:
         """The text of each coded passage assigned no theme (to tell how many of them the coders could not read)."""
@@ -2450,11 +2525,15 @@ class Store:
                 FROM {handle}_codes p {join} GROUP BY ALL ORDER BY ALL""").df()
 
     def coded_group_sizes(self, handle: str, group: str) -> pd.DataFrame:
-        """Documents coded per group of the ``group`` table: group, n, and first (the least hash of the row ids of
+        """Documents coded per group of the ``group`` table, not counting those the coders could not read (see
+        :meth:`coded_totals`; a group of such documents alone has n 0): group, n, and first (the least hash of the
+        row ids of
         the group's documents: a fixed shuffle of the groups that owes nothing to what they are called, nor to the
         order of the rows in a file, which may be sorted by them)."""
         return self.con.execute(
-            f"""SELECT g.grp AS "group", count(DISTINCT c.dn) AS n, min(hash(c.dn)) AS first FROM {handle}_coded c
+            f"""SELECT g.grp AS "group", count(DISTINCT c.dn){
+                    " FILTER (WHERE NOT c.unread)" if getattr(self, "_coded_unread", {}).get(handle) else ""} AS n,
+                       min(hash(c.dn)) AS first FROM {handle}_coded c
                 JOIN {group} g USING (dn) GROUP BY g.grp ORDER BY g.grp""").df()
 
     def coded_group_spread(self, handle: str, group: str, missing: str) -> tuple[int, int]:

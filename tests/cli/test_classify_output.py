@@ -359,7 +359,7 @@ def test_evalnlp_columns_written_under_another_name_are_said(cli, tmp_path):
     assert quiet.exit_code == 0 and "of its own" not in quiet.output
 
 
-def test_passages_not_in_english_or_without_words_get_no_theme_and_no_sentiment(cli, tmp_path):
+def test_passages_not_in_english_or_without_words_get_no_theme_and_no_sentiment(cli, tmp_path, db_path):
     """The coders read English only: a Welsh, Polish or Urdu answer, an emoji or a number got a theme (fft requires
     one) and a stance ("Roedd y toiledau yn fudr", the toilets were dirty: care received, positive). They are
     kept as rows and coded with no theme and no sentiment, and classify says how many."""
@@ -380,3 +380,12 @@ def test_passages_not_in_english_or_without_words_get_no_theme_and_no_sentiment(
         assert (coded.loc[unread, "themes"], coded.loc[unread, "sentiment"]) == ("", ""), unread
     for read in ("A1", "A2"):  # English, and English mixed with Welsh, are coded as before
         assert coded.loc[read, "themes"] in FFT_IDS and coded.loc[read, "sentiment"] in SENTIMENTS, read
+    # the store records each one, and a theme's share is of the 2 passages read, not of the 8
+    from evalnlp.store import Store
+
+    with Store(db_path, read_only=True) as store:
+        marks = store.table("unread").merge(store.table("segments")[["seg_id", "text"]], on="seg_id")
+    assert sorted(marks["kind"]) == ["no_words"] * 2 + ["not_english"] * 4
+    assert set(marks["text"]) == {"Roedd y toiledau yn fudr", "Staff yn garedig iawn", "Czekałem za długo na wizytę",
+                                  "انتظار بہت لمبا تھا", "😊", "10"}
+    assert "(shares of the 2 it could read)" in said and ("50.0%" in said or "100.0%" in said)

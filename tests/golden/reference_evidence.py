@@ -73,7 +73,9 @@ class Corpus:
 
     ``passages``: every segment with its document's fields and parsed ``attrs`` (dict);
     ``coded``: the segments (seg_id, coder, doc_id, source) with at least one effective code for the
-    codebook's themes (assigned or not): their documents are the denominator of every share; ``pairs``: one row per (segment, theme) assigned, with the
+    codebook's themes (assigned or not): their documents, but for those holding only passages the coders could
+    not read (``unread``: the store's unread table, None for a store before it), are the denominator of every
+    share; ``codes_in_use``: the effective codes of them; ``pairs``: one row per (segment, theme) assigned, with the
     passage's fields, ``confidence`` and its sentiment ``label``; ``doc_attrs``: one row per document
     (index doc_id) with a column per metadata key.
     """
@@ -83,6 +85,8 @@ class Corpus:
     pairs: pd.DataFrame
     doc_attrs: pd.DataFrame
     ignored_themes: list[str] = field(default_factory=list)
+    codes_in_use: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["seg_id", "coder"]))
+    unread: pd.DataFrame | None = None
     #: passages per coder whose codes are in use (a passage several people coded counts for each)
     coder_segments: pd.Series | None = None
     _embeddings: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -127,8 +131,10 @@ def load_corpus(store, codebook) -> Corpus:
     docs = passages.drop_duplicates("doc_id")[["doc_id", "attrs"]]
     doc_attrs = pd.DataFrame.from_records(list(docs["attrs"]), index=list(docs["doc_id"]))
     in_use = codes[codes["seg_id"].isin(set(passages["seg_id"]))]
+    unread = store.table("unread") if store.schema_version() >= 6 else None
     return Corpus(passages=passages, coded=coded, pairs=pairs.reset_index(drop=True), doc_attrs=doc_attrs,
-                  ignored_themes=ignored, coder_segments=in_use.groupby("coder")["seg_id"].nunique().sort_index())
+                  ignored_themes=ignored, coder_segments=in_use.groupby("coder")["seg_id"].nunique().sort_index(),
+                  codes_in_use=in_use, unread=unread)
 
 
 def codebook_ref(codebook) -> str:
@@ -557,6 +563,27 @@ def _best(scored: pd.DataFrame, keys: list[str], passed: frozenset = frozenset()
                  "locator": "quote_locator", "doc_id": "quote_doc_id"})
 
 
+def _unread_passages(corpus: Corpus) -> pd.DataFrame:
+    """The coded passages with no theme that a machine coder whose codes are in use there recorded it could not
+    read (the store's unread table), with no person's code in use on them: seg_id, doc_id, kind."""
+    marks = corpus.unread
+    if marks is None or marks.empty:
+        return pd.DataFrame(columns=["seg_id", "doc_id", "kind"])
+    bare = corpus.coded[~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"])]
+    human = set(corpus.codes_in_use.loc[corpus.codes_in_use["coder"].map(is_human).astype(bool), "seg_id"])
+    bare = bare[~bare["seg_id"].isin(human)]
+    in_use = corpus.codes_in_use[["seg_id", "coder"]].drop_duplicates()
+    found = marks.merge(in_use, on=["seg_id", "coder"]).drop_duplicates("seg_id")
+    return bare[["seg_id", "doc_id"]].merge(found[["seg_id", "kind"]], on="seg_id")
+
+
+def _read_documents(corpus: Corpus) -> pd.DataFrame:
+    """The coded passages of the documents that hold one the coders could read (the documents a share is of)."""
+    unread = set(_unread_passages(corpus)["seg_id"])
+    read_docs = set(corpus.coded.loc[~corpus.coded["seg_id"].isin(unread), "doc_id"])
+    return corpus.coded[corpus.coded["doc_id"].isin(read_docs)]
+
+
 def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, passed: frozenset = frozenset()) -> pd.DataFrame:
     pairs = corpus.pairs
     base = pd.DataFrame({"theme": codebook.theme_ids,
@@ -564,7 +591,7 @@ def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, passed: frozens
     stats = pairs.groupby("theme").agg(segments=("seg_id", "nunique"), documents=("doc_id", "nunique"))
     out = base.merge(stats, left_on="theme", right_index=True, how="left")
     out[["segments", "documents"]] = out[["segments", "documents"]].fillna(0).astype(int)
-    out["n"] = int(corpus.coded["doc_id"].nunique())
+    out["n"] = int(_read_documents(corpus)["doc_id"].nunique())
     out["share"], out["ci_low"], out["ci_high"] = _shares(out["documents"], out["n"])
     out = out.merge(_sentiment_counts(pairs, ["theme"]), on="theme", how="left")
     out[list(SENTIMENT)] = out[list(SENTIMENT)].fillna(0).astype(int)
@@ -575,7 +602,7 @@ def _theme_table(corpus: Corpus, codebook, scored: pd.DataFrame, passed: frozens
 def _matrix(corpus: Corpus, codebook, scored: pd.DataFrame, attr: str, passed: frozenset = frozenset()
             ) -> pd.DataFrame:
     groups = group_values(corpus, attr)
-    coded_docs = corpus.coded.drop_duplicates("doc_id")
+    coded_docs = _read_documents(corpus).drop_duplicates("doc_id")
     n = coded_docs["doc_id"].map(groups).value_counts()
     names = sorted(n.index, key=group_sort_key)
     grid = pd.MultiIndex.from_product([codebook.theme_ids, names], names=["theme", "group"]).to_frame(index=False)
@@ -796,14 +823,22 @@ def build_evidence(store, codebook, *, by: Sequence[str] | str = (), claims: Ite
         from evalnlp.evidence import unread_note
         from evalnlp.language import readable
 
-        bare = corpus.coded.loc[~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"]), "seg_id"].unique()
-        text = store.table("segments").set_index("seg_id")["text"]
-        unread = unread_note(Counter(readable(text.loc[bare].tolist())), int(corpus.coded["seg_id"].nunique()))
+        if corpus.unread is not None:  # as classify recorded them
+            marked = _unread_passages(corpus)
+            kinds = Counter(marked["kind"])
+        else:
+            bare = corpus.coded.loc[~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"]), "seg_id"].unique()
+            text = store.table("segments").set_index("seg_id")["text"]
+            kinds = Counter(readable(text.loc[bare].tolist()))
+        n_docs = int(corpus.coded["doc_id"].nunique())
+        unread = unread_note(kinds, int(corpus.coded["seg_id"].nunique()),
+                             n_docs - int(_read_documents(corpus)["doc_id"].nunique()), n_docs)
         if unread:
             notes.append(unread)
     return Evidence(
         codebook={"id": codebook.id, "title": codebook.title, "version": codebook.version, "sha256": codebook.sha256},
         documents_coded=int(corpus.coded["doc_id"].nunique()),
+        documents_unread=int(corpus.coded["doc_id"].nunique()) - int(_read_documents(corpus)["doc_id"].nunique()),
         segments_coded=int(corpus.coded["seg_id"].nunique()),
         segments_no_theme=int((~corpus.coded["seg_id"].isin(corpus.pairs["seg_id"])).sum()),
         segments_human_coded=int(corpus.coded.loc[corpus.coded["coder"].map(is_human).astype(bool),

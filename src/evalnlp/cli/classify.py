@@ -55,7 +55,8 @@ def classify(
 
     A machine run replaces only its own coder's codes; human codes are never overwritten. The coders read English
     only: a passage that looks not to be in English (few common English words), or has no word at all (an emoji,
-    a number, a date), is coded with no theme and no sentiment, and classify says how many.
+    a number, a date), is coded with no theme and no sentiment, and classify says how many; the shares (here,
+    in evidence and in the report) are of what the coders could read.
     """
     from evalnlp import api
     from evalnlp.cli.ingest import check_replace
@@ -79,7 +80,9 @@ def classify(
     table = data_table(
         [Column("theme"), Column("label"), Column("passages", justify="right"), Column("share", justify="right")],
         ((row.theme, row.label, f"{row.passages:,}", f"{row.share:.1%}") for row in result.themes.itertuples()),
-        title=f"{result.n_coded:,} passages coded with {result.codebook_id} by {result.coder}")
+        title=f"{result.n_coded:,} passages coded with {result.codebook_id} by {result.coder}"
+              + (f" (shares of the {result.n_coded - unread:,} it could read)"
+                 if (unread := result.n_not_english + result.n_no_words) else ""))
     info(ctx, table)
     if result.n_coded:
         info(ctx, f"no theme: {result.n_no_theme:,} of {result.n_coded:,} passages ({result.no_theme_share:.1%})")

@@ -48,7 +48,9 @@ def evidence(
                for col in ("theme", "label", "segments", "documents", "share", "95% CI")]
     emit(data_table(columns, ((r.theme, r.label, f"{r.segments:,}", f"{r.documents:,}", f"{r.share:.1%}",
                                f"{r.ci_low:.1%}-{r.ci_high:.1%}") for r in ev.themes.itertuples()),
-                    title=f"themes ({ev.documents_coded:,} documents coded)"))
+                    title=f"themes ({ev.documents_coded:,} documents coded"
+                          + (f"; shares of the {ev.documents_coded - ev.documents_unread:,} the coders could read"
+                             if ev.documents_unread else "") + ")"))
     for attr, m in ev.matrices.items():
         # the file of the output's set that holds the matrices (a CSV's FILE.matrices.csv), as the writer named it
         holder = next((str(f) for f in ev.files if str(f).endswith(".matrices.csv")), output)

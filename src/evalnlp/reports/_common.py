@@ -235,7 +235,8 @@ CSV_TABLES = {
 
 def summary_text(evidence) -> str:
     """``386 documents coded, 424 passages (120 of them, 28%, with no theme).``"""
-    return (f"{evidence.documents_coded:,} documents coded, {evidence.segments_coded:,} passages "
+    return (f"{evidence.documents_coded:,} documents coded{getattr(evidence, 'unread_text', '')}, "
+            f"{evidence.segments_coded:,} passages "
             f"({evidence.segments_no_theme:,} of them, {pct(evidence.no_theme_share)}, with no "
             f"theme{evidence.human_note}).")
 
@@ -258,7 +259,10 @@ def note_rows(evidence) -> list[tuple[str, str]]:
     """The summary line, how shares are computed and each note, as ``(item, value)`` rows."""
     from evalnlp.errors import command_line
 
-    rows = [("summary", summary_text(evidence)), ("share", SHARE_RULE)]
+    rule = SHARE_RULE
+    if getattr(evidence, "documents_unread", 0):  # documents holding nothing the coders could read are left out
+        rule = rule.replace("documents coded", "documents the coders could read")
+    rows = [("summary", summary_text(evidence)), ("share", rule)]
     return rows + [("note", command_line(n)) for n in evidence.notes]
 
 

@@ -135,11 +135,11 @@ def _table(document, df: pd.DataFrame, caption: str, widths: list[float] | None 
     document.add_paragraph()
 
 
-def _matrix_tables(document, wide: pd.DataFrame, attr: str) -> None:
+def _matrix_tables(document, wide: pd.DataFrame, attr: str, share_of: str = "documents coded") -> None:
     """A framework matrix (theme rows by group columns) as one table, or, of more than ``PAGE_GROUPS`` groups, as
     tables of up to that many groups each with the theme column, in columns of fixed widths: on A4 a table of
     16 groups ran past the page's edge, where its last groups could not be read or printed."""
-    caption = f"Themes by {attr}: documents with the theme / documents coded in the group (share)"
+    caption = f"Themes by {attr}: documents with the theme / {share_of} in the group (share)"
     groups = len(wide.columns) - 1
     parts = group_parts(groups)
     if len(parts) == 1:
@@ -199,19 +199,20 @@ def write_evidence_docx(evidence, path: str | Path, title: str = "Evidence table
     document = _new_document(title)
     cb = evidence.codebook
     document.add_paragraph(_xml(
-        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
+        f"Codebook {cb['id']} (version {cb.get('version')}): {evidence.documents_coded:,} documents "
+        f"coded{evidence.unread_text}, "
         f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
         f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
-        "Share = documents with the theme / documents coded, with a "
+        f"Share = documents with the theme / {evidence.share_of}, with a "
         "Wilson 95% interval."))
     document.add_heading("Themes", level=1)
     _table(document, theme_display(evidence.themes),
-           "Each theme's passages and documents, its share of the documents coded (Wilson 95% interval), its "
+           f"Each theme's passages and documents, its share of the {evidence.share_of} (Wilson 95% interval), its "
            "passages by sentiment and its best quote")
     for attr, matrix in evidence.matrices.items():
         document.add_heading(_xml(f"Themes by {attr}"), level=1)
-        document.add_paragraph("Each cell: documents with the theme / documents coded in the group (share).")
-        _matrix_tables(document, matrix_wide(matrix), attr)
+        document.add_paragraph(f"Each cell: documents with the theme / {evidence.share_of} in the group (share).")
+        _matrix_tables(document, matrix_wide(matrix), attr, evidence.share_of)
     if len(evidence.claims):
         document.add_heading("Claims", level=1)
         _table(document, claims_display(evidence.claims),

@@ -404,11 +404,12 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     sections: list[tuple[str, str, str]] = []
     sections.append(("prevalence", "Theme prevalence",
                      _wide(prevalence_svg(themes), "chart-prevalence-title")
-                     + _table(theme_display(themes).drop(columns=["Best quote"]), _THEME_CAPTION, "prevalence")))
+                     + _table(theme_display(themes).drop(columns=["Best quote"]),
+                              _THEME_CAPTION.replace("documents coded", evidence.share_of), "prevalence")))
     if evidence.matrices:
         attr = heatmap if heatmap in evidence.matrices else next(iter(evidence.matrices))
         for i, (name, matrix) in enumerate(evidence.matrices.items(), 1):
-            caption = f"Themes by {name}: documents with the theme / documents coded in the group (share)"
+            caption = f"Themes by {name}: documents with the theme / {evidence.share_of} in the group (share)"
             sid = _section_id(f"by-{i}", name)
             body = _matrix_html(matrix, name, caption, sid, heatmap=name == attr)
             sections.append((sid, f"Themes by {name}", body))
@@ -425,10 +426,11 @@ def render_html(evidence, *, quotes: pd.DataFrame | None = None, heatmap: str | 
     toc = "".join(f'<li><a href="#{_e(sid)}">{_e(name)}</a></li>' for sid, name, _ in sections)
     body = "\n".join(f'<section id="{_e(sid)}"><h2>{_e(name)}</h2>\n{html}</section>' for sid, name, html in sections)
     summary = (f"Codebook <b>{_e(cb['id'])}</b> (version {_e(cb.get('version'))}, sha256 "
-               f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded:,} documents coded, "
+               f"<code>{_e(str(cb.get('sha256'))[:12])}</code>): {evidence.documents_coded:,} documents "
+               f"coded{' ' + _e(evidence.unread_text) if evidence.unread_text else ''}, "
                f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
                f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
-               "Share = documents with the theme / documents coded; "
+               f"Share = documents with the theme / {evidence.share_of}; "
                "intervals are Wilson 95% intervals. Quotes are de-identified unless stated otherwise.")
     return (
         "<!DOCTYPE html>\n"

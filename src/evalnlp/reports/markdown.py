@@ -64,13 +64,14 @@ def evidence_markdown(evidence, title: str = "Evidence tables") -> str:
     """The evidence tables as one Markdown document."""
     cb = evidence.codebook
     out = [f"# {title}", "",
-           f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded:,} documents coded, "
+           f"Codebook `{cb['id']}` (version {cb.get('version')}): {evidence.documents_coded:,} documents "
+           f"coded{evidence.unread_text}, "
            f"{evidence.segments_coded:,} passages ({evidence.segments_no_theme:,} of them, "
            f"{pct(evidence.no_theme_share)}, with no theme{evidence.human_note}). "
-           "Share = documents with the theme / documents coded, with a "
+           f"Share = documents with the theme / {evidence.share_of}, with a "
            "Wilson 95% interval.", "", "## Themes", "", table(theme_display(evidence.themes)), ""]
     for attr, matrix in evidence.matrices.items():
-        out += [f"## Themes by {attr}", "", "Each cell: documents with the theme / documents coded in the group "
+        out += [f"## Themes by {attr}", "", f"Each cell: documents with the theme / {evidence.share_of} in the group "
                 "(share).", "", table(matrix_wide(matrix)), ""]
     if len(evidence.claims):
         out += ["## Claims", "", table(claims_display(evidence.claims)), ""]
