@@ -41,7 +41,7 @@ def test_evidence_says_how_many_passages_with_no_theme_the_coders_could_not_read
     assert ev.segments_no_theme == 5
     said = [n for n in ev.notes if "look not to be in English" in n]
     assert said == ["of the 7 passages coded, 3 look not to be in English and 1 has no word to read (an emoji, a "
-                    "number, a date): the coders read English only, so they are coded with no theme and no "
+                    "number or a date, such as a figure alone in a table's cell): the coders read English only, so they are coded with no theme and no "
                     "sentiment, and count among the passages with no theme; the 4 documents holding nothing else are "
                     "left out of every share, so each share is of the 3 documents the coders could read, not of the 7 "
                     "coded; read them yourself"]

@@ -1162,7 +1162,8 @@ def _unread_note(n_not_english: int, n_no_words: int, codebook_id: str) -> str:
                      "Polish, Urdu ...)")
     if n_no_words:
         parts.append(f"{n_no_words:,} passage{'s' if n_no_words != 1 else ''} {'have' if n_no_words != 1 else 'has'} "
-                     "no word to read (an emoji, a number, a date, a single letter)")
+                     "no word to read (an emoji, a number or a date, such as a figure alone in a table's cell, "
+                     "or a single letter)")
     both = n_not_english + n_no_words
     return (" and ".join(parts) + f": the coders read English only, so {'these are' if both != 1 else 'it is'} "
             f"coded with no theme of {codebook_id} and no sentiment, counted among the passages with no theme and "

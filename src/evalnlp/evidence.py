@@ -858,8 +858,8 @@ def unread_note(unread: dict[str, int], segments_coded: int, documents_unread: i
     if not n_other and not n_none:
         return None
     parts = ([f"{n_other:,} look{'s' if n_other == 1 else ''} not to be in English"] if n_other else []) + \
-        ([f"{n_none:,} {'has' if n_none == 1 else 'have'} no word to read (an emoji, a number, a date)"]
-         if n_none else [])
+        ([f"{n_none:,} {'has' if n_none == 1 else 'have'} no word to read (an emoji, a number or a date, such as a "
+          "figure alone in a table's cell)"] if n_none else [])
     if documents_unread:
         read = documents_coded - documents_unread
         shares = (f"; the {documents_unread:,} document{'s' if documents_unread != 1 else ''} holding nothing else "
