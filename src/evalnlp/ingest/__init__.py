@@ -556,7 +556,9 @@ def _read_tabular_rows(store, src, opts: IngestOptions, source: str, text_cols: 
         if opts.id and opts.id in frame.columns:
             ids = frame[opts.id].dropna().astype(str).str.strip()
             ids = ids[ids != ""]
-            again_ids = ids[ids.duplicated() | ids.isin(seen_ids)]
+            # (a set lookup per id: Series.isin copies the whole set of ids read so far for every batch)
+            known = np.fromiter((v in seen_ids for v in ids.to_numpy()), bool, len(ids))
+            again_ids = ids[ids.duplicated().to_numpy() | known]
             if len(again_ids):
                 for value in again_ids:
                     if value not in repeated_ids and len(report.repeated_ids) < 3:
