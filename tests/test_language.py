@@ -166,3 +166,16 @@ def test_a_persons_code_on_a_passage_the_coders_could_not_read_makes_it_read(tmp
     assert ev.documents_unread == 1 and set(ev.themes["n"]) == {5}
     env = ev.themes.set_index("theme").loc["environment_facilities"]
     assert (int(env["documents"]), round(float(env["share"]), 4)) == (1, 0.2)
+
+
+def test_the_check_imports_no_spacy():
+    """The check runs on classify's path, where a codebook's shipped model may need no spaCy at all (fft): its word
+    list is read without spaCy's stop words, which made every classify import spaCy."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom evalnlp.language import readable\n"
+            "assert readable(['Staff were kind', 'Roedd y toiledau yn fudr']) == ['english', 'not_english']\n"
+            "print('spacy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

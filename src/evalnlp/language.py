@@ -4,7 +4,7 @@ The shipped coders and the sentiment model learnt English only. A passage in Wel
 scores from them (its few English-looking words, its length, its punctuation), and a single-label codebook
 that requires a theme gives it its top one, so "Roedd y toiledau yn fudr" (the toilets were dirty) came out
 as *care received*, positive. :func:`readable` tells such passages apart by the share of their words that are
-ordinary English words (the list redaction uses, :func:`evalnlp.redact.common_words`): a language check good
+ordinary English words (the list redaction uses, :func:`evalnlp.redact.shipped_common_words`): a language check good
 enough to say "this is not English", not to say which language it is.
 
 - ``"english"``: at least half of the passage's words (runs of two letters or more) are common English words;
@@ -18,6 +18,7 @@ mixed answer (``Staff yn garedig iawn but the waiting time was awful``) has Engl
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 
 #: A passage is not English when no more than this share of its counted words are common English words.
@@ -40,16 +41,28 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|<[^<>]{0,200}>", re.IGNO
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
+#: English words of spaCy's stop-word list that the shipped list lacks (it holds the rest): read as English too,
+#: without importing spaCy on classify's path for them.
+_MORE_ENGLISH = frozenset({"anyhow", "anyway", "hereby", "hereupon", "hers", "noone", "sometime", "thereupon", "thru",
+                           "whence", "whereafter", "whereupon", "whither", "whoever"})
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from evalnlp.redact import shipped_common_words
+
+    return shipped_common_words() | _MORE_ENGLISH
+
+
 def english_share(text: str) -> tuple[float, int] | None:
     """The share of ``text``'s counted words that are common English words, and how many words were counted;
     None when it has no word of two letters or more.
 
     A capitalised word inside a sentence (``Diane`` in ``Jen and Diane``) is a name, in any language, and is
     not counted; a word in capitals (``DISGRACEFUL``) is."""
-    from evalnlp.redact import common_words
 
     text = _URL.sub(" ", text)
-    common = common_words()
+    common = _common_words()
     seen = hits = counted = 0
     last = 0
     for m in _WORD.finditer(text):
@@ -80,9 +93,8 @@ _SEEN_MAX = 100_000
 
 def readable(texts: Sequence[str]) -> list[str]:
     """For each text, ``"english"``, ``"not_english"`` or ``"no_words"`` (see the module's notes)."""
-    from evalnlp.redact import common_words
 
-    common = common_words()
+    common = _common_words()
     out: list[str] = []
     seen = _SEEN  # an answer repeated in many rows ("Very good") is read once, across the pages of a run
     if len(seen) > _SEEN_MAX:

@@ -609,19 +609,26 @@ def _name_runs(text: str, start: int, end: int, protect: frozenset[str]) -> list
 
 
 @lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """English words that real feedback and impact narratives write in lower case (shipped with the package,
-    built by ``scripts/build_common_words.py``), plus spaCy's English stop words."""
+def shipped_common_words() -> frozenset[str]:
+    """English words that real feedback and impact narratives write in lower case, as shipped with the package
+    (built by ``scripts/build_common_words.py``): without spaCy's stop words, so with no spaCy to import (the
+    language check of :mod:`evalnlp.language` reads them on classify's path)."""
     import gzip
     from importlib.resources import files
 
+    raw = files("evalnlp").joinpath("data", "common_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """:func:`shipped_common_words` plus spaCy's English stop words."""
     from evalnlp.nlp import import_spacy
 
     import_spacy()  # before spacy.lang, so that torch is not imported with it
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    raw = files("evalnlp").joinpath("data", "common_words.txt.gz").read_bytes()
-    return frozenset(gzip.decompress(raw).decode("utf-8").split()) | frozenset(STOP_WORDS)
+    return shipped_common_words() | frozenset(STOP_WORDS)
 
 
 def _plain(word: str) -> str:
