@@ -83,14 +83,16 @@ def read_cmds(db: Path, out: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
-def build_store(rows: int, folder: Path) -> tuple[Path, float, float, float]:
-    """A coded store of ``rows`` passages in ``folder``: (its path, classify seconds, peak MB, CPU seconds)."""
+def build_store(rows: int, folder: Path, src: Path | None = None) -> tuple[Path, float, float, float]:
+    """A coded store of ``rows`` passages in ``folder``: (its path, classify seconds, peak MB, CPU seconds). With
+    ``src`` (an earlier evalnlp source tree), the same passages coded by that version, in a store of its own
+    (``scale_N.before.duckdb``)."""
     csv = folder / f"fft_{rows}.csv"
     build_input(rows, csv)
-    db = folder / f"scale_{rows}.duckdb"
+    db = folder / (f"scale_{rows}.before.duckdb" if src is not None else f"scale_{rows}.duckdb")
     if db.exists():
         db.unlink()
-    wall, peak, cpu = measure_with(classify_cmd(db, csv))
+    wall, peak, cpu = measure_with(classify_cmd(db, csv), **({"PYTHONPATH": str(src)} if src is not None else {}))
     csv.unlink()
     return db, wall, peak, cpu
 
@@ -119,6 +121,8 @@ def copy_store(src: Path, dst: Path, times: int) -> None:
                        FROM src.codes c JOIN segmap m ON m.old = c.seg_id""")
         con.execute("""INSERT INTO sentiment SELECT m.seg_id, x.label, x.score, x.coder, x.run_id
                        FROM src.sentiment x JOIN segmap m ON m.old = x.seg_id""")
+        con.execute("""INSERT INTO unread SELECT m.seg_id, u.kind, u.coder, u.run_id
+                       FROM src.unread u JOIN segmap m ON m.old = u.seg_id""")
         con.execute("DROP TABLE segmap")
         con.execute("COMMIT")
         con.execute("DETACH src")
@@ -132,16 +136,17 @@ def measure_with(cmd: list[str], **env: str) -> tuple[float, float, float]:
 
 
 def timed_rows(n: int, c_wall: float, cmds: list[tuple[str, list[str]]], before: Path | None,
-               repeat: int) -> list[str]:
+               repeat: int, before_cmds: list[tuple[str, list[str]]] | None = None) -> list[str]:
     """Table rows for each read command of ``cmds`` on the store of ``n`` passages: run ``repeat`` times, each
-    time with the earlier source tree ``before`` (when given) and then with this one, so that both meet the
+    time with the earlier source tree ``before`` (when given; ``before_cmds``, the same commands on a store that
+    version made, when the store's schema changed between them) and then with this one, so that both meet the
     same load; the median seconds (wall and CPU) and the highest peak RSS of the runs."""
     out = []
-    for name, cmd in cmds:
+    for (name, cmd), (_, old) in zip(cmds, before_cmds or cmds):
         runs: dict[str, list[tuple[float, float, float]]] = {"before": [], "now": []}
         for _ in range(repeat):
             if before is not None:
-                runs["before"].append(measure_with(cmd, PYTHONPATH=str(before)))
+                runs["before"].append(measure_with(old, PYTHONPATH=str(before)))
             runs["now"].append(measure_with(cmd))
         for which in ("before", "now"):
             if not runs[which]:
@@ -165,6 +170,9 @@ def main() -> None:
     ap.add_argument("--no-before", action="store_true", help="skip the baseline (the earlier in-memory evidence)")
     ap.add_argument("--before", type=Path, metavar="SRC",
                     help="also time each read command with the evalnlp source tree SRC (its src folder)")
+    ap.add_argument("--before-store", action="store_true",
+                    help="with --before: the earlier version reads a store it coded itself from the same passages "
+                         "(for a round that changed the store's schema, which an earlier version cannot open)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each read command (with --before: before and after in turn); medians are shown")
     ap.add_argument("--no-low-limit", action="store_true", help=f"skip the runs with a {LOW_LIMIT} memory limit")
@@ -214,7 +222,13 @@ def main() -> None:
                 rows_out.append(f"| {n:,} | classify --codebook fft (baseline) | {c_wall:.1f} | | {cpu_text} "
                                 f"| {c_peak:,.0f} |")
                 print(rows_out[-1], flush=True)
-            rows_out += timed_rows(n, c_wall, read_cmds(db, folder), args.before, args.repeat)
+            before_cmds = None
+            if args.before is not None and args.before_store:
+                old_db = folder / f"scale_{n}.before.duckdb"
+                if not (args.reuse and old_db.exists()):
+                    old_db = build_store(n, folder, args.before)[0]
+                before_cmds = read_cmds(old_db, folder)
+            rows_out += timed_rows(n, c_wall, read_cmds(db, folder), args.before, args.repeat, before_cmds)
             if not args.no_before and n <= 1_000_000:
                 rows_out += timed_rows(n, c_wall, [(
                     "evidence --by ward --by site, before: every passage loaded into pandas (baseline)",
